@@ -1,0 +1,26 @@
+package io.till.account;
+
+import java.time.Instant;
+
+/** An API key as the API shows it: never the key itself, which exists only in the answer that created it. */
+public record ApiKey(
+        String id,
+        String prefix,
+        String name,
+        Status status,
+        Instant createdAt,
+        Instant lastUsedAt,
+        Instant revokedAt) {
+
+    public enum Status {
+        ACTIVE, REVOKED;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The answer to creating a key: the only time {@code key} is ever shown. */
+    public record Created(String id, String key, String prefix, String name, Instant createdAt) {}
+}

@@ -1,0 +1,67 @@
+package io.till.account;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/api_keys")
+@Tag(name = "API keys")
+class ApiKeyController {
+
+    private final ApiKeys apiKeys;
+    private final Accounts accounts;
+
+    ApiKeyController(ApiKeys apiKeys, Accounts accounts) {
+        this.apiKeys = apiKeys;
+        this.accounts = accounts;
+    }
+
+    record CreateApiKey(@Size(max = 100) String name) {}
+
+    @PostMapping
+    @Operation(summary = "Create an API key", description = "The answer holds the key itself; it is never shown again.")
+    ResponseEntity<ApiKey.Created> create(Caller caller, @Valid @RequestBody(required = false) CreateApiKey body) {
+        String name = body == null || body.name() == null || body.name().isBlank() ? "API key" : body.name().strip();
+        var created = apiKeys.create(accounts.get(caller.accountId()), name);
+        return ResponseEntity.created(URI.create("/api/v1/api_keys/" + created.id())).body(created);
+    }
+
+    @GetMapping
+    @Operation(summary = "List API keys, newest first", description = "Shows each key's prefix, never the key.")
+    Page<ApiKey> list(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor, @RequestParam(required = false) String status) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, "key", errors);
+        var wanted = errors.parseEnum("status", status, ApiKey.Status.class);
+        errors.throwIfAny();
+        return apiKeys.list(caller.accountId(), wanted, page);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read an API key")
+    ApiKey get(Caller caller, @PathVariable String id) {
+        return apiKeys.get(caller.accountId(), id);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Revoke an API key", description = "Requests with the key fail from now on.")
+    ApiKey revoke(Caller caller, @PathVariable String id) {
+        return apiKeys.revoke(caller.accountId(), id);
+    }
+}

@@ -1,0 +1,162 @@
+package io.till.account;
+
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The API keys of every account, stored as prefix and hash. */
+@Repository
+public class ApiKeys {
+
+    /** Recording every use would add a write to every API call; once a minute is precise enough to spot stale keys. */
+    private static final Duration LAST_USED_PRECISION = Duration.ofMinutes(1);
+
+    private static final RowMapper<ApiKey> API_KEY = (rs, row) -> {
+        Instant revokedAt = Timestamps.read(rs, "revoked_at");
+        return new ApiKey(rs.getString("id"), rs.getString("prefix"), rs.getString("name"),
+                revokedAt == null ? ApiKey.Status.ACTIVE : ApiKey.Status.REVOKED, Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "last_used_at"), revokedAt);
+    };
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    ApiKeys(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** The outcome of presenting a key. */
+    public sealed interface Authentication {
+        record Accepted(Caller.ApiKey caller) implements Authentication {}
+
+        record Rejected(ErrorCode code, String detail) implements Authentication {}
+    }
+
+    public ApiKey.Created create(Account account, String name) {
+        return insert(account, ApiKeyFormat.generate(account.mode()), name);
+    }
+
+    /** Stores a key chosen by the operator (TILL_BOOTSTRAP_API_KEY), after checking its shape and mode. */
+    ApiKey.Created insertChosen(Account account, String key, String name) {
+        var parsed = ApiKeyFormat.parse(key)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("must look like till_<mode>_<key id>_<secret>, the key id "
+                                + "1-32 letters or digits and the secret 32-128 letters or digits"));
+        if (parsed.mode() != account.mode()) {
+            throw new IllegalArgumentException("is a " + parsed.mode().code() + " key but the account is in "
+                    + account.mode().code() + " mode");
+        }
+        return insert(account, key, name);
+    }
+
+    private ApiKey.Created insert(Account account, String key, String name) {
+        var parsed = ApiKeyFormat.parse(key).orElseThrow();
+        String id = Ids.newId("key");
+        Instant now = Instant.now(clock);
+        db.sql("""
+                INSERT INTO api_keys (id, account_id, prefix, key_hash, name, created_at)
+                VALUES (:id, :accountId, :prefix, :hash, :name, :createdAt)
+                """)
+                .param("id", id)
+                .param("accountId", account.id())
+                .param("prefix", parsed.prefix())
+                .param("hash", ApiKeyFormat.hash(key))
+                .param("name", name)
+                .param("createdAt", Timestamps.of(now))
+                .update();
+        return new ApiKey.Created(id, key, parsed.prefix(), name, now);
+    }
+
+    public Authentication authenticate(String presented) {
+        var parsed = ApiKeyFormat.parse(presented);
+        if (parsed.isEmpty()) {
+            return new Authentication.Rejected(ErrorCode.API_KEY_INVALID,
+                    "The API key is malformed. Keys look like till_sandbox_<id>_<secret>.");
+        }
+        record Stored(String id, String accountId, byte[] hash, Instant lastUsedAt, Instant revokedAt) {}
+        var stored = db.sql("""
+                SELECT id, account_id, key_hash, last_used_at, revoked_at
+                  FROM api_keys
+                 WHERE prefix = :prefix
+                """)
+                .param("prefix", parsed.get().prefix())
+                .query((rs, row) -> new Stored(rs.getString("id"), rs.getString("account_id"), rs.getBytes("key_hash"),
+                        Timestamps.read(rs, "last_used_at"), Timestamps.read(rs, "revoked_at")))
+                .optional();
+        if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().hash(), ApiKeyFormat.hash(presented))) {
+            return new Authentication.Rejected(ErrorCode.API_KEY_INVALID, "The API key is not valid.");
+        }
+        // Only the true holder of the key learns that it was revoked.
+        var key = stored.get();
+        if (key.revokedAt() != null) {
+            return new Authentication.Rejected(ErrorCode.API_KEY_REVOKED,
+                    "This API key was revoked at " + key.revokedAt() + ". Create a new one.");
+        }
+        Instant now = Instant.now(clock);
+        if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_PRECISION))) {
+            db.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
+                    .param("now", Timestamps.of(now))
+                    .param("id", key.id())
+                    .update();
+        }
+        return new Authentication.Accepted(new Caller.ApiKey(key.accountId(), key.id()));
+    }
+
+    public ApiKey get(String accountId, String id) {
+        return db.sql("""
+                SELECT id, prefix, name, created_at, last_used_at, revoked_at
+                  FROM api_keys
+                 WHERE account_id = :accountId AND id = :id
+                """)
+                .param("accountId", accountId)
+                .param("id", id)
+                .query(API_KEY)
+                .optional()
+                .orElseThrow(() -> TillException.notFound("api_key", id));
+    }
+
+    public Page<ApiKey> list(String accountId, ApiKey.Status status, PageRequest page) {
+        var keys = db.sql("""
+                SELECT id, prefix, name, created_at, last_used_at, revoked_at
+                  FROM api_keys
+                 WHERE account_id = :accountId
+                   AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+                   AND (CAST(:status AS text) IS NULL
+                        OR (:status = 'active') = (revoked_at IS NULL))
+                 ORDER BY id DESC
+                 LIMIT :limit
+                """)
+                .param("accountId", accountId)
+                .param("afterId", page.afterId())
+                .param("status", status == null ? null : status.code())
+                .param("limit", page.fetchSize())
+                .query(API_KEY)
+                .list();
+        return page.page(keys, ApiKey::id);
+    }
+
+    /** Revokes a key at once; revoking a revoked key changes nothing and answers the same. */
+    public ApiKey revoke(String accountId, String id) {
+        db.sql("""
+                UPDATE api_keys SET revoked_at = :now
+                 WHERE account_id = :accountId AND id = :id AND revoked_at IS NULL
+                """)
+                .param("now", Timestamps.of(Instant.now(clock)))
+                .param("accountId", accountId)
+                .param("id", id)
+                .update();
+        return get(accountId, id);
+    }
+}

@@ -1,0 +1,53 @@
+package io.till.account;
+
+import io.till.shared.Ids;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The seller's staff who sign in to the dashboard. */
+@Repository
+public class StaffUsers {
+
+    /** A staff member as the sign-in check needs them. */
+    public record StaffUser(String id, String accountId, String email, String passwordHash, String role) {}
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    StaffUsers(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    StaffUser createOwner(String accountId, String email, String passwordHash) {
+        var user = new StaffUser(Ids.newId("usr"), accountId, email, passwordHash, "owner");
+        db.sql("""
+                INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
+                VALUES (:id, :accountId, :email, :passwordHash, :role, :createdAt)
+                """)
+                .param("id", user.id())
+                .param("accountId", accountId)
+                .param("email", email)
+                .param("passwordHash", passwordHash)
+                .param("role", user.role())
+                .param("createdAt", Timestamps.of(Instant.now(clock)))
+                .update();
+        return user;
+    }
+
+    public Optional<StaffUser> findByEmail(String email) {
+        return db.sql("""
+                SELECT id, account_id, email, password_hash, role
+                  FROM staff_users
+                 WHERE lower(email) = lower(:email)
+                """)
+                .param("email", email)
+                .query((rs, row) -> new StaffUser(rs.getString("id"), rs.getString("account_id"), rs.getString("email"),
+                        rs.getString("password_hash"), rs.getString("role")))
+                .optional();
+    }
+}

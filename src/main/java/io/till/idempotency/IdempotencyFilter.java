@@ -1,0 +1,136 @@
+package io.till.idempotency;
+
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.web.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * The {@code Idempotency-Key} mechanism for every API POST. Same key and same request: the first response is replayed
+ * (with {@code Idempotent-Replayed: true}). Same key, different request: 422. Same key while the first is still running:
+ * 409. Runs after authentication, because keys belong to an account.
+ */
+@Component
+@Order(0)
+class IdempotencyFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "Idempotency-Key";
+    private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    private static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
+
+    private final IdempotencyRecords records;
+    private final Problems problems;
+
+    IdempotencyFilter(IdempotencyRecords records, Problems problems) {
+        this.records = records;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
+                || !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String key = request.getHeader(HEADER);
+        if (!VALID_KEY.matcher(key).matches()) {
+            problems.write(response, ErrorCode.IDEMPOTENCY_KEY_INVALID,
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces, such as a UUID.");
+            return;
+        }
+        var buffered = CachedBodyRequest.read(request, MAX_BODY_BYTES);
+        if (buffered == null) {
+            problems.write(response, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB.");
+            return;
+        }
+        String target = request.getQueryString() == null
+                ? request.getRequestURI()
+                : request.getRequestURI() + "?" + request.getQueryString();
+        byte[] fingerprint = RequestFingerprint.of(request.getMethod(), target, buffered.body());
+        switch (records.claim(caller.accountId(), key, fingerprint)) {
+            case IdempotencyRecords.Claim.Acquired acquired ->
+                run(buffered, response, chain, caller.accountId(), key, acquired.leaseToken());
+            case IdempotencyRecords.Claim.Replay replay -> replay(response, replay.response());
+            case IdempotencyRecords.Claim.Mismatch ignored -> problems.write(response,
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "This Idempotency-Key was already used for a different request (another path or body). Use a new key"
+                            + " for a new request.");
+            case IdempotencyRecords.Claim.InFlight ignored -> {
+                response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+                problems.write(response, ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
+                        "A request with this Idempotency-Key is still being processed. Retry it in a moment to get its"
+                                + " response.");
+            }
+        }
+    }
+
+    private void run(CachedBodyRequest request, HttpServletResponse response, FilterChain chain, String accountId,
+            String key, String leaseToken) throws IOException, ServletException {
+        var captured = new ContentCachingResponseWrapper(response);
+        try {
+            chain.doFilter(request, captured);
+        } catch (IOException | ServletException | RuntimeException e) {
+            records.release(accountId, key, leaseToken);
+            throw e;
+        }
+        int status = captured.getStatus();
+        try {
+            if (isOutcome(status)) {
+                records.complete(accountId, key, leaseToken, new IdempotencyRecords.StoredResponse(status,
+                        captured.getContentType(), captured.getHeader(HttpHeaders.LOCATION),
+                        captured.getContentAsByteArray()));
+            } else {
+                records.release(accountId, key, leaseToken);
+            }
+        } catch (RuntimeException e) {
+            // The request did its work; failing to remember it must not hide the answer. The lease runs out and a
+            // retry will run again, which downstream idempotency keys (charges) make safe.
+            log.error("Could not store the response for Idempotency-Key {}", key, e);
+        }
+        captured.copyBodyToResponse();
+    }
+
+    /**
+     * Whether a response reports what the request did, and so must be replayed rather than redone: a success, or a
+     * refusal that came from doing the work (402 declined, 422 rule broken). Validation errors, conflicts and server
+     * failures changed nothing; the key is released so that a corrected or later request can use it.
+     */
+    private static boolean isOutcome(int status) {
+        return (status >= 200 && status < 300) || status == 402 || status == 422;
+    }
+
+    private static void replay(HttpServletResponse response, IdempotencyRecords.StoredResponse stored)
+            throws IOException {
+        response.setStatus(stored.status());
+        if (stored.contentType() != null) {
+            response.setContentType(stored.contentType());
+        }
+        if (stored.location() != null) {
+            response.setHeader(HttpHeaders.LOCATION, stored.location());
+        }
+        response.setHeader("Idempotent-Replayed", "true");
+        response.getOutputStream().write(stored.body());
+    }
+}

@@ -1,0 +1,21 @@
+package io.till.shared;
+
+/**
+ * Who is calling and on behalf of which account. Every tenant-scoped query takes {@link #accountId()} from here,
+ * never from the request body or path.
+ */
+public sealed interface Caller permits Caller.ApiKey, Caller.Staff {
+
+    String accountId();
+
+    /** A program holding one of the account's API keys. */
+    record ApiKey(String accountId, String apiKeyId) implements Caller {}
+
+    /** A security principal that stands for a caller (the dashboard's signed-in user, say). */
+    interface Source {
+        Caller caller();
+    }
+
+    /** A signed-in member of the seller's staff. */
+    record Staff(String accountId, String staffUserId, String email) implements Caller {}
+}

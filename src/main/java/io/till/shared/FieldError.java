@@ -1,0 +1,7 @@
+package io.till.shared;
+
+/**
+ * One bad field of a request: {@code field} is its path in the JSON body or the name of the query parameter
+ * ({@code items[2].amount}, {@code limit}), {@code code} a stable reason such as {@code required} or {@code too_long}.
+ */
+public record FieldError(String field, String code, String message) {}

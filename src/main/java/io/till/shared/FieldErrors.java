@@ -1,0 +1,40 @@
+package io.till.shared;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Collects every bad field of a request, so that one answer can list them all. */
+public final class FieldErrors {
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    public void add(String field, String code, String message) {
+        errors.add(new FieldError(field, code, message));
+    }
+
+    /** Parses an optional query parameter naming an enum constant in lower case ({@code status=active}). */
+    public <E extends Enum<E>> E parseEnum(String field, String value, Class<E> type) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        add(field, "invalid_value", "must be one of " + Arrays.stream(type.getEnumConstants())
+            .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(", ")));
+        return null;
+    }
+
+    /** Throws a validation failure listing every collected error, if there is any. */
+    public void throwIfAny() {
+        if (!errors.isEmpty()) {
+            throw TillException.invalid(errors);
+        }
+    }
+}

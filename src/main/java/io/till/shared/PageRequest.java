@@ -1,0 +1,67 @@
+package io.till.shared;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Cursor pagination over rows sorted newest first by id (ids sort by creation, see {@link Ids}). A query asks for
+ * {@link #fetchSize()} rows with ids below {@link #afterId()}; {@link #page} trims the extra row that tells whether
+ * more follow. The cursor is opaque to clients: the last id of a page, base64url-encoded.
+ */
+public record PageRequest(int limit, String afterId) {
+
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+
+    /** Validates {@code limit} and {@code cursor} from a list request; throws listing every bad one. */
+    public static PageRequest of(Integer limit, String cursor, String idPrefix) {
+        var errors = new FieldErrors();
+        var request = of(limit, cursor, idPrefix, errors);
+        errors.throwIfAny();
+        return request;
+    }
+
+    /** Like {@link #of(Integer, String, String)}, adding what is wrong to {@code errors} for the caller to throw. */
+    public static PageRequest of(Integer limit, String cursor, String idPrefix, FieldErrors errors) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            errors.add("limit", "out_of_range", "must be between 1 and " + MAX_LIMIT);
+            size = DEFAULT_LIMIT;
+        }
+        String afterId = null;
+        if (cursor != null && !cursor.isEmpty()) {
+            afterId = decode(cursor, idPrefix);
+            if (afterId == null) {
+                errors.add("cursor", "invalid", "is not a cursor returned by this list");
+            }
+        }
+        return new PageRequest(size, afterId);
+    }
+
+    public int fetchSize() {
+        return limit + 1;
+    }
+
+    public <T> Page<T> page(List<T> rows, Function<T, String> idOf) {
+        if (rows.size() <= limit) {
+            return new Page<>(List.copyOf(rows), false, null);
+        }
+        List<T> data = List.copyOf(rows.subList(0, limit));
+        return new Page<>(data, true, encode(idOf.apply(data.getLast())));
+    }
+
+    static String encode(String id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String cursor, String idPrefix) {
+        try {
+            String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            return Ids.isId(id, idPrefix) ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.till.shared;
+
+import java.util.List;
+
+/** A request Till refuses for a reason a client can act on; the web edge turns it into a problem detail. */
+public class TillException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final List<FieldError> errors;
+
+    public TillException(ErrorCode code, String detail) {
+        this(code, detail, List.of());
+    }
+
+    public TillException(ErrorCode code, String detail, List<FieldError> errors) {
+        super(detail);
+        this.code = code;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** The id does not exist, or belongs to another account: the two are indistinguishable on purpose. */
+    public static TillException notFound(String kind, String id) {
+        return new TillException(ErrorCode.NOT_FOUND, "No " + kind + " with id '" + id + "'.");
+    }
+
+    public static TillException invalid(List<FieldError> errors) {
+        return new TillException(ErrorCode.VALIDATION_FAILED, describe(errors), errors);
+    }
+
+    public static TillException invalid(String field, String code, String message) {
+        return invalid(List.of(new FieldError(field, code, message)));
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    private static String describe(List<FieldError> errors) {
+        return errors.size() == 1
+                ? "Invalid " + errors.getFirst().field() + ": " + errors.getFirst().message()
+                : errors.size() + " fields are invalid; see errors.";
+    }
+}

@@ -1,0 +1,175 @@
+package io.till.shared.web;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
+import io.till.shared.TillException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place where failures become RFC 9457 problem details with a stable {@code code}. Unexpected failures are
+ * logged with their stack trace and answered with a bare 500 that reveals nothing of the server.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(TillException.class)
+    ResponseEntity<Object> handleTill(TillException e) {
+        return problem(Problems.of(e.code(), e.getMessage(), e.errors()), new HttpHeaders());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> handleUnexpected(Exception e) {
+        log.error("Request failed unexpectedly", e);
+        return problem(Problems.of(ErrorCode.INTERNAL_ERROR,
+                "Till could not complete the request. Quote request_id when reporting it."), new HttpHeaders());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(invalid(fieldErrors(e.getBindingResult())), headers);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var errors = new ArrayList<FieldError>();
+        e.getParameterValidationResults().forEach(result -> {
+            String name = result.getMethodParameter().getParameterName();
+            result.getResolvableErrors()
+                    .forEach(error -> errors.add(new FieldError(JsonNames.snakeCase(name), "invalid", message(error))));
+        });
+        return problem(invalid(errors), headers);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return problem(invalid(List.of(new FieldError(e.getParameterName(), "required", "is required"))), headers);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
+        String expected = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName().toLowerCase();
+        return problem(invalid(List.of(new FieldError(e.getName(), "invalid_type", "must be a valid " + expected))),
+                new HttpHeaders());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return problem(invalid(List.of(new FieldError(JsonNames.path(unknown), "unknown_field",
+                    "is not a field of this request"))), headers);
+        }
+        if (cause instanceof DatabindException mismatch && !mismatch.getPath().isEmpty()) {
+            return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
+                    "has the wrong type or format"))), headers);
+        }
+        String detail = cause instanceof JacksonException
+                ? "The request body is not valid JSON: " + ((JacksonException) cause).getOriginalMessage()
+                : "The request body is missing or unreadable.";
+        return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, detail), headers);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem && problem.getProperties() != null
+                && problem.getProperties().containsKey("code")) {
+            return problem(problem, headers);
+        }
+        ErrorCode code = switch (e) {
+            case NoResourceFoundException ignored -> ErrorCode.ROUTE_NOT_FOUND;
+            case HttpRequestMethodNotSupportedException ignored -> ErrorCode.METHOD_NOT_ALLOWED;
+            case HttpMediaTypeNotSupportedException ignored -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case HttpMediaTypeNotAcceptableException ignored -> ErrorCode.NOT_ACCEPTABLE;
+            default -> ErrorCodes.forStatus(status.value());
+        };
+        String detail = body instanceof ProblemDetail problem && problem.getDetail() != null
+                ? problem.getDetail()
+                : code.title() + ".";
+        if (code == ErrorCode.INTERNAL_ERROR) {
+            log.error("Request failed unexpectedly", e);
+            detail = "Till could not complete the request. Quote request_id when reporting it.";
+        }
+        return problem(Problems.of(code, detail), headers);
+    }
+
+    private static ProblemDetail invalid(List<FieldError> errors) {
+        return Problems.of(ErrorCode.VALIDATION_FAILED, TillException.invalid(errors).getMessage(), errors);
+    }
+
+    private static List<FieldError> fieldErrors(BindingResult result) {
+        var errors = new ArrayList<FieldError>();
+        result.getFieldErrors()
+                .forEach(error -> errors
+                        .add(new FieldError(JsonNames.snakeCase(error.getField()), reason(error.getCode()),
+                                message(error))));
+        result.getGlobalErrors()
+                .forEach(error -> errors
+                        .add(new FieldError(error.getObjectName(), reason(error.getCode()), message(error))));
+        return errors;
+    }
+
+    private static String message(MessageSourceResolvable error) {
+        return error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
+    }
+
+    /** Bean Validation constraint names, spoken as stable snake_case reasons ({@code NotBlank} → {@code required}). */
+    private static String reason(String constraint) {
+        if (constraint == null) {
+            return "invalid";
+        }
+        return switch (constraint) {
+            case "NotNull", "NotBlank", "NotEmpty" -> "required";
+            case "Size", "Length" -> "invalid_length";
+            case "Min", "Max", "Positive", "PositiveOrZero", "Negative", "DecimalMin", "DecimalMax" -> "out_of_range";
+            case "Email" -> "invalid_email";
+            case "Pattern" -> "invalid_format";
+            default -> constraint.chars()
+                    .mapToObj(c -> Character.isUpperCase(c)
+                            ? "_" + Character.toLowerCase((char) c)
+                            : String.valueOf((char) c))
+                    .collect(Collectors.joining())
+                    .replaceFirst("^_", "");
+        };
+    }
+
+    private static ResponseEntity<Object> problem(ProblemDetail problem, HttpHeaders headers) {
+        return ResponseEntity.status(problem.getStatus())
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+}

@@ -1,0 +1,52 @@
+package io.till.shared.web;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds Till's RFC 9457 problem details: {@code type} names the stable {@code code}, which is repeated as an extension
+ * member together with the request id and, for validation failures, every bad field.
+ */
+@Component
+public class Problems {
+
+    private final JsonMapper json;
+
+    Problems(JsonMapper json) {
+        this.json = json;
+    }
+
+    public static ProblemDetail of(ErrorCode code, String detail) {
+        return of(code, detail, List.of());
+    }
+
+    public static ProblemDetail of(ErrorCode code, String detail, List<FieldError> errors) {
+        var problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
+        problem.setType(URI.create("urn:till:problem:" + code.code()));
+        problem.setTitle(code.title());
+        problem.setProperty("code", code.code());
+        String requestId = RequestIdFilter.current();
+        if (requestId != null) {
+            problem.setProperty("request_id", requestId);
+        }
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", errors);
+        }
+        return problem;
+    }
+
+    /** Writes a problem straight to the response, for code that runs outside Spring MVC (filters). */
+    public void write(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
+        response.setStatus(code.status().value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), of(code, detail));
+    }
+}
