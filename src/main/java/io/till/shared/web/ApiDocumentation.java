@@ -1,0 +1,44 @@
+package io.till.shared.web;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.till.shared.Caller;
+import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The OpenAPI document at /v3/api-docs, described the way clients see the API: snake_case, bearer API keys. */
+@Configuration(proxyBeanMethods = false)
+class ApiDocumentation {
+
+    static {
+        // The caller comes from the Authorization header, not from the query string.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    }
+
+    @Bean
+    OpenAPI tillOpenApi() {
+        return new OpenAPI()
+            .info(new Info().title("Till API")
+                .version("v1")
+                .description("Billing records, automations and customer portal for online sellers. Authenticate with "
+                    + "'Authorization: Bearer <api key>'. Errors are RFC 9457 problem details with a stable 'code'. POSTs "
+                    + "that create or charge accept an 'Idempotency-Key' header."))
+            .components(new Components().addSecuritySchemes("apiKey",
+                new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                    .description("till_<mode>_<id>_<secret>")))
+            .addSecurityItem(new SecurityRequirement().addList("apiKey"));
+    }
+
+    /** Springdoc describes bodies with its own Jackson 2 mapper; it must name properties as the API does. */
+    @Bean
+    ModelResolver snakeCaseModelResolver() {
+        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    }
+}

@@ -1,0 +1,97 @@
+package io.till.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.till.TillApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Till on its own embedded PostgreSQL, the way a newcomer runs it: started, stopped and started again. */
+class EmbeddedDatabaseTest {
+
+    private static final String BOOTSTRAP_KEY = "till_sandbox_test_0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void keepsDataAndKeysAcrossRestarts() throws Exception {
+        String createdKey;
+        try (var till = start(dataDir, "--till.bootstrap.api-key=" + BOOTSTRAP_KEY)) {
+            assertThat(get(till, "/api/v1/account", BOOTSTRAP_KEY).statusCode()).isEqualTo(200);
+            var created = post(till, "/api/v1/api_keys", BOOTSTRAP_KEY);
+            assertThat(created.statusCode()).isEqualTo(201);
+            createdKey = created.body().replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
+        }
+
+        try (var till = start(dataDir, "--till.bootstrap.api-key=")) {
+            var account = get(till, "/api/v1/account", BOOTSTRAP_KEY);
+            assertThat(account.statusCode()).isEqualTo(200);
+            assertThat(get(till, "/api/v1/account", createdKey).body()).isEqualTo(account.body());
+        }
+    }
+
+    @Test
+    void refusesASecondTillOnTheSameDataDirectory() {
+        try (var first = start(dataDir)) {
+            assertThatThrownBy(() -> start(dataDir)).hasRootCauseInstanceOf(DataDirectoryInUseException.class)
+                .rootCause()
+                .hasMessageContaining(dataDir.toAbsolutePath().toString());
+            assertThat(first.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void refusesToSwitchAnExistingAccountsMode() {
+        try (var till = start(dataDir)) {
+            assertThat(till.isRunning()).isTrue();
+        }
+
+        assertThatThrownBy(() -> start(dataDir, "--till.bootstrap.mode=live"))
+            .hasStackTraceContaining("was created in sandbox mode");
+    }
+
+    @Test
+    void refusesABootstrapKeyOfTheWrongMode() {
+        assertThatThrownBy(() -> start(dataDir, "--till.bootstrap.mode=live",
+            "--till.bootstrap.api-key=" + BOOTSTRAP_KEY))
+            .hasStackTraceContaining("TILL_BOOTSTRAP_API_KEY is a sandbox key but the account is in live mode");
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir, String... args) {
+        var all = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
+            "--till.database.data-dir=" + dataDir, "--spring.main.banner-mode=off"));
+        all.addAll(java.util.List.of(args));
+        return new SpringApplicationBuilder(TillApplication.class).run(all.toArray(String[]::new));
+    }
+
+    private static HttpResponse<String> get(ConfigurableApplicationContext till, String path, String key)
+        throws Exception {
+        return send(till, HttpRequest.newBuilder(uri(till, path)).GET(), key);
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext till, String path, String key)
+        throws Exception {
+        return send(till, HttpRequest.newBuilder(uri(till, path)).POST(HttpRequest.BodyPublishers.noBody()), key);
+    }
+
+    private static HttpResponse<String> send(ConfigurableApplicationContext till, HttpRequest.Builder request,
+        String key) throws Exception {
+        try (var http = HttpClient.newHttpClient()) {
+            return http.send(request.header("Authorization", "Bearer " + key).build(),
+                HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    private static URI uri(ConfigurableApplicationContext till, String path) {
+        return URI.create("http://localhost:" + till.getEnvironment().getProperty("local.server.port") + path);
+    }
+}

@@ -1,0 +1,92 @@
+package io.till.shared.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@TillIntegrationTest
+class ApiErrorsTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void answersAnUnknownEndpointWithNotFound() {
+        var response = api.get("/api/v1/no_such_thing", accounts.create().apiKey());
+
+        assertProblem(response, 404, "route_not_found");
+    }
+
+    @Test
+    void answersAWrongMethodWithMethodNotAllowed() {
+        var response = api.send("PUT", "/api/v1/account", accounts.create().apiKey(), "{}",
+            List.of("Content-Type", "application/json"));
+
+        assertProblem(response, 405, "method_not_allowed");
+        assertThat(response.header("Allow")).contains("GET");
+    }
+
+    @Test
+    void answersAnUnsupportedBodyTypeWithUnsupportedMediaType() {
+        var response = api.send("POST", "/api/v1/api_keys", accounts.create().apiKey(), "name=x",
+            List.of("Content-Type", "application/x-www-form-urlencoded"));
+
+        assertProblem(response, 415, "unsupported_media_type");
+    }
+
+    @Test
+    void answersBrokenJsonWithMalformedRequest() {
+        var response = api.post("/api/v1/api_keys", accounts.create().apiKey(), "{\"name\": ");
+
+        assertProblem(response, 400, "malformed_request");
+    }
+
+    @Test
+    void namesTheFieldOfAValueOfTheWrongType() {
+        var response = api.post("/api/v1/api_keys", accounts.create().apiKey(), "{\"name\": {\"nested\": true}}");
+
+        assertProblem(response, 400, "validation_failed");
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+    }
+
+    @Test
+    void hidesTheCauseOfAnInternalError() {
+        var response = api.post("/api/v1/test_support/boom", accounts.create().apiKey(), null);
+
+        assertProblem(response, 500, "internal_error");
+        assertThat(response.text()).doesNotContain("secret internal detail")
+            .doesNotContain("IllegalStateException")
+            .doesNotContain("at io.till");
+    }
+
+    @Test
+    void echoesAWellFormedIncomingRequestId() {
+        var response = api.send("GET", "/api/v1/account", accounts.create().apiKey(), null,
+            List.of("X-Request-Id", "proxy-1234-abcd"));
+
+        assertThat(response.header("X-Request-Id")).isEqualTo("proxy-1234-abcd");
+    }
+
+    @Test
+    void replacesAMalformedIncomingRequestId() {
+        var response = api.send("GET", "/api/v1/account", accounts.create().apiKey(), null,
+            List.of("X-Request-Id", "<script>"));
+
+        assertThat(response.header("X-Request-Id")).startsWith("req_");
+    }
+
+    static void assertProblem(Api.Response response, int status, String code) {
+        assertThat(response.status()).isEqualTo(status);
+        assertThat(response.contentType()).isEqualTo("application/problem+json");
+        assertThat(response.json().get("code").asString()).isEqualTo(code);
+        assertThat(response.json().get("status").asInt()).isEqualTo(status);
+        assertThat(response.json().get("request_id").asString()).isEqualTo(response.header("X-Request-Id"));
+    }
+}

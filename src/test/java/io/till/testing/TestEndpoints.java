@@ -1,0 +1,56 @@
+package io.till.testing;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** API endpoints that exist only in tests, to make the edge of the application misbehave on demand. */
+@TestComponent
+@RestController
+public class TestEndpoints {
+
+    private volatile CountDownLatch entered = new CountDownLatch(1);
+    private volatile CountDownLatch release = new CountDownLatch(0);
+    private final AtomicInteger slowCalls = new AtomicInteger();
+
+    /** Makes the next calls to /slow wait until {@link #releaseSlowCalls()}. */
+    public void holdSlowCalls() {
+        entered = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+    }
+
+    public boolean awaitSlowCallEntered() throws InterruptedException {
+        return entered.await(10, TimeUnit.SECONDS);
+    }
+
+    public void releaseSlowCalls() {
+        release.countDown();
+    }
+
+    public int slowCalls() {
+        return slowCalls.get();
+    }
+
+    @PostMapping("/api/v1/test_support/slow")
+    ResponseEntity<String> slow(@RequestBody(required = false) String body) throws InterruptedException {
+        slowCalls.incrementAndGet();
+        entered.countDown();
+        release.await(10, TimeUnit.SECONDS);
+        return ResponseEntity.status(201).header("Content-Type", "application/json").body("{\"done\":true}");
+    }
+
+    @PostMapping("/api/v1/test_support/boom")
+    String boom() {
+        throw new IllegalStateException("secret internal detail");
+    }
+
+    @PostMapping("/api/v1/test_support/server_error")
+    ResponseEntity<String> serverError() {
+        return ResponseEntity.status(503).header("Content-Type", "application/json").body("{\"down\":true}");
+    }
+}

@@ -1,0 +1,22 @@
+package io.till.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The whole application on a random port, on an embedded PostgreSQL of its own (one per test run: every test class with
+ * this annotation shares the context). Tests isolate themselves by creating their own accounts.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "till.database.data-dir=target/test-data/${random.uuid}",
+        "till.bootstrap.admin-email=owner@till.test",
+        "till.bootstrap.admin-password=correct horse battery"})
+@Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class})
+public @interface TillIntegrationTest {
+}
