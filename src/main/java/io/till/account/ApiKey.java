@@ -4,19 +4,19 @@ import java.time.Instant;
 
 /** An API key as the API shows it: never the key itself, which exists only in the answer that created it. */
 public record ApiKey(
-        String id,
-        String prefix,
-        String name,
-        Status status,
-        Instant createdAt,
-        Instant lastUsedAt,
-        Instant revokedAt) {
+    String id,
+    String prefix,
+    String name,
+    Status status,
+    Instant createdAt,
+    Instant lastUsedAt,
+    Instant revokedAt) {
 
     public enum Status {
         ACTIVE, REVOKED;
 
         @com.fasterxml.jackson.annotation.JsonValue
-        String code() {
+        public String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }

@@ -1,5 +1,6 @@
 package io.till.testing;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** API endpoints that exist only in tests, to make the edge of the application misbehave on demand. */
 @TestComponent
 @RestController
+@Hidden
 public class TestEndpoints {
 
     private volatile CountDownLatch entered = new CountDownLatch(1);

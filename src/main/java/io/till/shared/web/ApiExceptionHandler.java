@@ -22,6 +22,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -36,7 +37,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * The one place where failures become RFC 9457 problem details with a stable {@code code}. Unexpected failures are
  * logged with their stack trace and answered with a bare 500 that reveals nothing of the server.
  */
-@RestControllerAdvice
+@RestControllerAdvice(annotations = RestController.class)
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -50,30 +51,30 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handleUnexpected(Exception e) {
         log.error("Request failed unexpectedly", e);
         return problem(Problems.of(ErrorCode.INTERNAL_ERROR,
-                "Till could not complete the request. Quote request_id when reporting it."), new HttpHeaders());
+            "Till could not complete the request. Quote request_id when reporting it."), new HttpHeaders());
     }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return problem(invalid(fieldErrors(e.getBindingResult())), headers);
     }
 
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var errors = new ArrayList<FieldError>();
         e.getParameterValidationResults().forEach(result -> {
             String name = result.getMethodParameter().getParameterName();
             result.getResolvableErrors()
-                    .forEach(error -> errors.add(new FieldError(JsonNames.snakeCase(name), "invalid", message(error))));
+                .forEach(error -> errors.add(new FieldError(JsonNames.snakeCase(name), "invalid", message(error))));
         });
         return problem(invalid(errors), headers);
     }
 
     @Override
     protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return problem(invalid(List.of(new FieldError(e.getParameterName(), "required", "is required"))), headers);
     }
 
@@ -81,32 +82,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
         String expected = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName().toLowerCase();
         return problem(invalid(List.of(new FieldError(e.getName(), "invalid_type", "must be a valid " + expected))),
-                new HttpHeaders());
+            new HttpHeaders());
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(unknown), "unknown_field",
-                    "is not a field of this request"))), headers);
+                "is not a field of this request"))), headers);
         }
         if (cause instanceof DatabindException mismatch && !mismatch.getPath().isEmpty()) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
-                    "has the wrong type or format"))), headers);
+                "has the wrong type or format"))), headers);
         }
         String detail = cause instanceof JacksonException
-                ? "The request body is not valid JSON: " + ((JacksonException) cause).getOriginalMessage()
-                : "The request body is missing or unreadable.";
+            ? "The request body is not valid JSON: " + ((JacksonException) cause).getOriginalMessage()
+            : "The request body is missing or unreadable.";
         return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, detail), headers);
     }
 
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+        HttpStatusCode status, WebRequest request) {
         if (body instanceof ProblemDetail problem && problem.getProperties() != null
-                && problem.getProperties().containsKey("code")) {
+            && problem.getProperties().containsKey("code")) {
             return problem(problem, headers);
         }
         ErrorCode code = switch (e) {
@@ -117,8 +118,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             default -> ErrorCodes.forStatus(status.value());
         };
         String detail = body instanceof ProblemDetail problem && problem.getDetail() != null
-                ? problem.getDetail()
-                : code.title() + ".";
+            ? problem.getDetail()
+            : code.title() + ".";
         if (code == ErrorCode.INTERNAL_ERROR) {
             log.error("Request failed unexpectedly", e);
             detail = "Till could not complete the request. Quote request_id when reporting it.";
@@ -133,12 +134,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static List<FieldError> fieldErrors(BindingResult result) {
         var errors = new ArrayList<FieldError>();
         result.getFieldErrors()
-                .forEach(error -> errors
-                        .add(new FieldError(JsonNames.snakeCase(error.getField()), reason(error.getCode()),
-                                message(error))));
+            .forEach(error -> errors
+                .add(new FieldError(JsonNames.snakeCase(error.getField()), reason(error.getCode()),
+                    message(error))));
         result.getGlobalErrors()
-                .forEach(error -> errors
-                        .add(new FieldError(error.getObjectName(), reason(error.getCode()), message(error))));
+            .forEach(error -> errors
+                .add(new FieldError(error.getObjectName(), reason(error.getCode()), message(error))));
         return errors;
     }
 
@@ -158,18 +159,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case "Email" -> "invalid_email";
             case "Pattern" -> "invalid_format";
             default -> constraint.chars()
-                    .mapToObj(c -> Character.isUpperCase(c)
-                            ? "_" + Character.toLowerCase((char) c)
-                            : String.valueOf((char) c))
-                    .collect(Collectors.joining())
-                    .replaceFirst("^_", "");
+                .mapToObj(c -> Character.isUpperCase(c)
+                    ? "_" + Character.toLowerCase((char) c)
+                    : String.valueOf((char) c))
+                .collect(Collectors.joining())
+                .replaceFirst("^_", "");
         };
     }
 
     private static ResponseEntity<Object> problem(ProblemDetail problem, HttpHeaders headers) {
         return ResponseEntity.status(problem.getStatus())
-                .headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+            .headers(headers)
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(problem);
     }
 }

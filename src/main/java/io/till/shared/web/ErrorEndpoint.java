@@ -1,36 +1,65 @@
 package io.till.shared.web;
 
+import io.till.shared.ErrorCode;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.ResponseBody;
 
 /**
- * Answers failures that happen outside Spring MVC (in a filter, or rejected by the servlet container) in the same
- * problem format as everything else, without a stack trace.
+ * Answers failures that happen outside a REST controller (in a filter, in a dashboard page, or rejected by the servlet
+ * container): a problem detail for API clients, a plain page for browsers; never a stack trace.
  */
-@RestController
+@Controller
 class ErrorEndpoint implements ErrorController {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorEndpoint.class);
 
+    @RequestMapping(path = "/error", produces = MediaType.TEXT_HTML_VALUE)
+    String page(HttpServletRequest request, HttpServletResponse response, Model model) {
+        ErrorCode code = describe(request);
+        response.setStatus(status(request));
+        model.addAttribute("status", status(request));
+        model.addAttribute("title", code.title());
+        model.addAttribute("requestId", RequestIdFilter.current());
+        return "error";
+    }
+
     @RequestMapping("/error")
-    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
-        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int code = status instanceof Integer value ? value : 500;
-        var errorCode = ErrorCodes.forStatus(code);
-        if (code >= 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
-            log.error("Request to {} failed unexpectedly", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
-                    failure);
+    @ResponseBody
+    ResponseEntity<ProblemDetail> problem(HttpServletRequest request) {
+        return ResponseEntity.status(status(request))
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(problem(request, describe(request)));
+    }
+
+    private static ProblemDetail problem(HttpServletRequest request, ErrorCode code) {
+        var problem = Problems.of(code, code.title() + ".");
+        problem.setStatus(status(request));
+        return problem;
+    }
+
+    private static ErrorCode describe(HttpServletRequest request) {
+        int status = status(request);
+        if (status >= 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+            // The servlet container has logged the stack trace; this line ties it to the request id.
+            log.error("Request to {} failed unexpectedly: {}",
+                request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+                failure.toString());
         }
-        var problem = Problems.of(errorCode, errorCode.title() + ".");
-        problem.setStatus(code);
-        return ResponseEntity.status(code).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ErrorCodes.forStatus(status);
+    }
+
+    private static int status(HttpServletRequest request) {
+        return request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer value ? value : 500;
     }
 }

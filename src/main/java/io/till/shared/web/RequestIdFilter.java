@@ -27,9 +27,10 @@ public class RequestIdFilter extends OncePerRequestFilter {
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
-        String incoming = request.getHeader(HEADER);
-        String requestId = incoming != null && ACCEPTED.matcher(incoming).matches() ? incoming : Ids.newId("req");
+        throws ServletException, IOException {
+        // An error dispatch is the same request seen again: it keeps its id.
+        String requestId = request.getAttribute(MDC_KEY) instanceof String earlier ? earlier : incomingOrNew(request);
+        request.setAttribute(MDC_KEY, requestId);
         response.setHeader(HEADER, requestId);
         MDC.put(MDC_KEY, requestId);
         try {
@@ -37,6 +38,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
         } finally {
             MDC.remove(MDC_KEY);
         }
+    }
+
+    private static String incomingOrNew(HttpServletRequest request) {
+        String incoming = request.getHeader(HEADER);
+        return incoming != null && ACCEPTED.matcher(incoming).matches() ? incoming : Ids.newId("req");
     }
 
     @Override

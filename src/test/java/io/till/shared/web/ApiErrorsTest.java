@@ -7,9 +7,13 @@ import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 @TillIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 class ApiErrorsTest {
 
     @Autowired
