@@ -31,7 +31,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
+        throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
             chain.doFilter(request, response);
@@ -39,7 +39,7 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             entryPoint.reject(response, ErrorCode.API_KEY_INVALID,
-                    "Send the API key as 'Authorization: Bearer <api key>'.");
+                "Send the API key as 'Authorization: Bearer <api key>'.");
             return;
         }
         switch (apiKeys.authenticate(header.substring(7).strip())) {

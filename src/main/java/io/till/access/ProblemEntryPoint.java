@@ -22,10 +22,10 @@ class ProblemEntryPoint implements AuthenticationEntryPoint {
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
-            throws IOException {
+        throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"till\"");
         problems.write(response, ErrorCode.API_KEY_MISSING,
-                "This endpoint needs an API key: send 'Authorization: Bearer <api key>'.");
+            "This endpoint needs an API key: send 'Authorization: Bearer <api key>'.");
     }
 
     void reject(HttpServletResponse response, ErrorCode code, String detail) throws IOException {

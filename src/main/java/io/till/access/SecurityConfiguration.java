@@ -24,32 +24,32 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, ApiKeys apiKeys, ProblemEntryPoint entryPoint) throws Exception {
         return http.securityMatcher("/api/**")
-                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, entryPoint),
-                        AnonymousAuthenticationFilter.class)
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .build();
+            .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+            .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, entryPoint),
+                AnonymousAuthenticationFilter.class)
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
+            .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .csrf(AbstractHttpConfigurer::disable)
+            .httpBasic(AbstractHttpConfigurer::disable)
+            .formLogin(AbstractHttpConfigurer::disable)
+            .logout(AbstractHttpConfigurer::disable)
+            .requestCache(AbstractHttpConfigurer::disable)
+            .build();
     }
 
     @Bean
     @Order(2)
     SecurityFilterChain browser(HttpSecurity http) throws Exception {
         return http
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/admin/login", "/admin/assets/**", "/error", "/favicon.ico").permitAll()
-                        .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
-                        .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
-                        .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")
-                        .anyRequest().denyAll())
-                .formLogin(form -> form.loginPage("/admin/login").defaultSuccessUrl("/admin", true).permitAll())
-                .logout(logout -> logout.logoutUrl("/admin/logout").logoutSuccessUrl("/admin/login?signed-out"))
-                .build();
+            .authorizeHttpRequests(requests -> requests
+                .requestMatchers("/admin/login", "/admin/assets/**", "/error", "/favicon.ico").permitAll()
+                .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
+                .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")
+                .anyRequest().denyAll())
+            .formLogin(form -> form.loginPage("/admin/login").defaultSuccessUrl("/admin", true).permitAll())
+            .logout(logout -> logout.logoutUrl("/admin/logout").logoutSuccessUrl("/admin/login?signed-out"))
+            .build();
     }
 
     @Bean

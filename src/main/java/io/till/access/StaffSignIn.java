@@ -23,8 +23,8 @@ class StaffSignIn implements UserDetailsService {
     @Override
     public UserDetails loadUserByUsername(String email) {
         return staffUsers.findByEmail(email)
-                .map(StaffDetails::new)
-                .orElseThrow(() -> new UsernameNotFoundException("no staff user with that email"));
+            .map(StaffDetails::new)
+            .orElseThrow(() -> new UsernameNotFoundException("no staff user with that email"));
     }
 
     /** A signed-in staff member; {@link #caller()} is what controllers see. */

@@ -23,21 +23,21 @@ public class Accounts {
     public Account create(String name, Mode mode) {
         var account = new Account(Ids.newId("acct"), name, mode, Instant.now(clock));
         db.sql("INSERT INTO accounts (id, name, mode, created_at) VALUES (:id, :name, :mode, :createdAt)")
-                .param("id", account.id())
-                .param("name", account.name())
-                .param("mode", account.mode().code())
-                .param("createdAt", Timestamps.of(account.createdAt()))
-                .update();
+            .param("id", account.id())
+            .param("name", account.name())
+            .param("mode", account.mode().code())
+            .param("createdAt", Timestamps.of(account.createdAt()))
+            .update();
         return account;
     }
 
     public Optional<Account> find(String id) {
         return db.sql("SELECT id, name, mode, created_at FROM accounts WHERE id = :id")
-                .param("id", id)
-                .query((rs, row) -> new Account(rs.getString("id"), rs.getString("name"),
-                        Mode.parse(rs.getString("mode")),
-                        Timestamps.read(rs, "created_at")))
-                .optional();
+            .param("id", id)
+            .query((rs, row) -> new Account(rs.getString("id"), rs.getString("name"),
+                Mode.parse(rs.getString("mode")),
+                Timestamps.read(rs, "created_at")))
+            .optional();
     }
 
     public Account get(String id) {
@@ -47,8 +47,8 @@ public class Accounts {
     /** The account made on first start: the oldest one. */
     Optional<Account> first() {
         return db.sql("SELECT id FROM accounts ORDER BY created_at, id LIMIT 1")
-                .query(String.class)
-                .optional()
-                .flatMap(this::find);
+            .query(String.class)
+            .optional()
+            .flatMap(this::find);
     }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class ApiKeyFormat {
 
     private static final Pattern SHAPE = Pattern
-            .compile("till_(sandbox|live)_([A-Za-z0-9]{1,32})_([A-Za-z0-9]{32,128})");
+        .compile("till_(sandbox|live)_([A-Za-z0-9]{1,32})_([A-Za-z0-9]{32,128})");
 
     /** The public parts of a well-formed key. */
     record Parsed(Mode mode, String prefix) {}
@@ -30,7 +30,7 @@ final class ApiKeyFormat {
             return Optional.empty();
         }
         return Optional
-                .of(new Parsed(Mode.parse(matcher.group(1)), "till_" + matcher.group(1) + "_" + matcher.group(2)));
+            .of(new Parsed(Mode.parse(matcher.group(1)), "till_" + matcher.group(1) + "_" + matcher.group(2)));
     }
 
     /** A new key: 60 bits of key id, 160 bits of secret. */

@@ -25,8 +25,8 @@ public class ApiKeys {
     private static final RowMapper<ApiKey> API_KEY = (rs, row) -> {
         Instant revokedAt = Timestamps.read(rs, "revoked_at");
         return new ApiKey(rs.getString("id"), rs.getString("prefix"), rs.getString("name"),
-                revokedAt == null ? ApiKey.Status.ACTIVE : ApiKey.Status.REVOKED, Timestamps.read(rs, "created_at"),
-                Timestamps.read(rs, "last_used_at"), revokedAt);
+            revokedAt == null ? ApiKey.Status.ACTIVE : ApiKey.Status.REVOKED, Timestamps.read(rs, "created_at"),
+            Timestamps.read(rs, "last_used_at"), revokedAt);
     };
 
     private final JdbcClient db;
@@ -51,12 +51,12 @@ public class ApiKeys {
     /** Stores a key chosen by the operator (TILL_BOOTSTRAP_API_KEY), after checking its shape and mode. */
     ApiKey.Created insertChosen(Account account, String key, String name) {
         var parsed = ApiKeyFormat.parse(key)
-                .orElseThrow(
-                        () -> new IllegalArgumentException("must look like till_<mode>_<key id>_<secret>, the key id "
-                                + "1-32 letters or digits and the secret 32-128 letters or digits"));
+            .orElseThrow(
+                () -> new IllegalArgumentException("must look like till_<mode>_<key id>_<secret>, the key id "
+                    + "1-32 letters or digits and the secret 32-128 letters or digits"));
         if (parsed.mode() != account.mode()) {
             throw new IllegalArgumentException("is a " + parsed.mode().code() + " key but the account is in "
-                    + account.mode().code() + " mode");
+                + account.mode().code() + " mode");
         }
         return insert(account, key, name);
     }
@@ -66,16 +66,16 @@ public class ApiKeys {
         String id = Ids.newId("key");
         Instant now = Instant.now(clock);
         db.sql("""
-                INSERT INTO api_keys (id, account_id, prefix, key_hash, name, created_at)
-                VALUES (:id, :accountId, :prefix, :hash, :name, :createdAt)
-                """)
-                .param("id", id)
-                .param("accountId", account.id())
-                .param("prefix", parsed.prefix())
-                .param("hash", ApiKeyFormat.hash(key))
-                .param("name", name)
-                .param("createdAt", Timestamps.of(now))
-                .update();
+            INSERT INTO api_keys (id, account_id, prefix, key_hash, name, created_at)
+            VALUES (:id, :accountId, :prefix, :hash, :name, :createdAt)
+            """)
+            .param("id", id)
+            .param("accountId", account.id())
+            .param("prefix", parsed.prefix())
+            .param("hash", ApiKeyFormat.hash(key))
+            .param("name", name)
+            .param("createdAt", Timestamps.of(now))
+            .update();
         return new ApiKey.Created(id, key, parsed.prefix(), name, now);
     }
 
@@ -83,18 +83,18 @@ public class ApiKeys {
         var parsed = ApiKeyFormat.parse(presented);
         if (parsed.isEmpty()) {
             return new Authentication.Rejected(ErrorCode.API_KEY_INVALID,
-                    "The API key is malformed. Keys look like till_sandbox_<id>_<secret>.");
+                "The API key is malformed. Keys look like till_sandbox_<id>_<secret>.");
         }
         record Stored(String id, String accountId, byte[] hash, Instant lastUsedAt, Instant revokedAt) {}
         var stored = db.sql("""
-                SELECT id, account_id, key_hash, last_used_at, revoked_at
-                  FROM api_keys
-                 WHERE prefix = :prefix
-                """)
-                .param("prefix", parsed.get().prefix())
-                .query((rs, row) -> new Stored(rs.getString("id"), rs.getString("account_id"), rs.getBytes("key_hash"),
-                        Timestamps.read(rs, "last_used_at"), Timestamps.read(rs, "revoked_at")))
-                .optional();
+            SELECT id, account_id, key_hash, last_used_at, revoked_at
+              FROM api_keys
+             WHERE prefix = :prefix
+            """)
+            .param("prefix", parsed.get().prefix())
+            .query((rs, row) -> new Stored(rs.getString("id"), rs.getString("account_id"), rs.getBytes("key_hash"),
+                Timestamps.read(rs, "last_used_at"), Timestamps.read(rs, "revoked_at")))
+            .optional();
         if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().hash(), ApiKeyFormat.hash(presented))) {
             return new Authentication.Rejected(ErrorCode.API_KEY_INVALID, "The API key is not valid.");
         }
@@ -102,61 +102,61 @@ public class ApiKeys {
         var key = stored.get();
         if (key.revokedAt() != null) {
             return new Authentication.Rejected(ErrorCode.API_KEY_REVOKED,
-                    "This API key was revoked at " + key.revokedAt() + ". Create a new one.");
+                "This API key was revoked at " + key.revokedAt() + ". Create a new one.");
         }
         Instant now = Instant.now(clock);
         if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_PRECISION))) {
             db.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
-                    .param("now", Timestamps.of(now))
-                    .param("id", key.id())
-                    .update();
+                .param("now", Timestamps.of(now))
+                .param("id", key.id())
+                .update();
         }
         return new Authentication.Accepted(new Caller.ApiKey(key.accountId(), key.id()));
     }
 
     public ApiKey get(String accountId, String id) {
         return db.sql("""
-                SELECT id, prefix, name, created_at, last_used_at, revoked_at
-                  FROM api_keys
-                 WHERE account_id = :accountId AND id = :id
-                """)
-                .param("accountId", accountId)
-                .param("id", id)
-                .query(API_KEY)
-                .optional()
-                .orElseThrow(() -> TillException.notFound("api_key", id));
+            SELECT id, prefix, name, created_at, last_used_at, revoked_at
+              FROM api_keys
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(API_KEY)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("api_key", id));
     }
 
     public Page<ApiKey> list(String accountId, ApiKey.Status status, PageRequest page) {
         var keys = db.sql("""
-                SELECT id, prefix, name, created_at, last_used_at, revoked_at
-                  FROM api_keys
-                 WHERE account_id = :accountId
-                   AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
-                   AND (CAST(:status AS text) IS NULL
-                        OR (:status = 'active') = (revoked_at IS NULL))
-                 ORDER BY id DESC
-                 LIMIT :limit
-                """)
-                .param("accountId", accountId)
-                .param("afterId", page.afterId())
-                .param("status", status == null ? null : status.code())
-                .param("limit", page.fetchSize())
-                .query(API_KEY)
-                .list();
+            SELECT id, prefix, name, created_at, last_used_at, revoked_at
+              FROM api_keys
+             WHERE account_id = :accountId
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+               AND (CAST(:status AS text) IS NULL
+                    OR (:status = 'active') = (revoked_at IS NULL))
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("afterId", page.afterId())
+            .param("status", status == null ? null : status.code())
+            .param("limit", page.fetchSize())
+            .query(API_KEY)
+            .list();
         return page.page(keys, ApiKey::id);
     }
 
     /** Revokes a key at once; revoking a revoked key changes nothing and answers the same. */
     public ApiKey revoke(String accountId, String id) {
         db.sql("""
-                UPDATE api_keys SET revoked_at = :now
-                 WHERE account_id = :accountId AND id = :id AND revoked_at IS NULL
-                """)
-                .param("now", Timestamps.of(Instant.now(clock)))
-                .param("accountId", accountId)
-                .param("id", id)
-                .update();
+            UPDATE api_keys SET revoked_at = :now
+             WHERE account_id = :accountId AND id = :id AND revoked_at IS NULL
+            """)
+            .param("now", Timestamps.of(Instant.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
         return get(accountId, id);
     }
 }

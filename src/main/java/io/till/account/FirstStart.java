@@ -40,7 +40,7 @@ class FirstStart implements SmartInitializingSingleton {
     record Credentials(String email, String generatedPassword, String apiKey, boolean apiKeyChosen) {}
 
     FirstStart(FirstStartSettings settings, Accounts accounts, StaffUsers staffUsers, ApiKeys apiKeys,
-            PasswordEncoder passwordEncoder, JdbcClient db, TransactionTemplate transaction, Environment environment) {
+        PasswordEncoder passwordEncoder, JdbcClient db, TransactionTemplate transaction, Environment environment) {
         this.settings = settings;
         this.accounts = accounts;
         this.staffUsers = staffUsers;
@@ -61,9 +61,9 @@ class FirstStart implements SmartInitializingSingleton {
         });
         if (settings.modeGiven() && account.mode() != mode) {
             throw new IllegalStateException("TILL_MODE is " + mode.code() + " but the account " + account.id()
-                    + " was created in " + account.mode().code()
-                    + " mode. The mode is chosen when the account is created;"
-                    + " unset TILL_MODE, or start with an empty database to create a " + mode.code() + " account.");
+                + " was created in " + account.mode().code()
+                + " mode. The mode is chosen when the account is created;"
+                + " unset TILL_MODE, or start with an empty database to create a " + mode.code() + " account.");
         }
     }
 
@@ -97,29 +97,29 @@ class FirstStart implements SmartInitializingSingleton {
             key = apiKeys.create(account, "First key");
         }
         created = Optional.of(new Credentials(email, settings.adminPasswordGiven() ? null : password, key.key(),
-                settings.apiKeyGiven()));
+            settings.apiKeyGiven()));
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void printWhereToGo() {
         String baseUrl = settings.publicUrl() != null && !settings.publicUrl().isBlank()
-                ? settings.publicUrl().replaceAll("/+$", "")
-                : "http://localhost:" + environment.getProperty("local.server.port", "8080");
+            ? settings.publicUrl().replaceAll("/+$", "")
+            : "http://localhost:" + environment.getProperty("local.server.port", "8080");
         var banner = new StringBuilder("\n\n  Till is running (" + account.mode().code() + " mode, account "
-                + account.id() + ")\n");
+            + account.id() + ")\n");
         banner.append("  Dashboard:  ").append(baseUrl).append("/admin\n");
         banner.append("  API:        ").append(baseUrl).append("/api/v1  (docs: ").append(baseUrl)
-                .append("/swagger-ui.html)\n");
+            .append("/swagger-ui.html)\n");
         created.ifPresentOrElse(credentials -> {
             banner.append("  Login:      ").append(credentials.email()).append('\n');
             banner.append("  Password:   ")
-                    .append(credentials.generatedPassword() == null
-                            ? "(the one in TILL_ADMIN_PASSWORD)"
-                            : credentials.generatedPassword())
-                    .append('\n');
+                .append(credentials.generatedPassword() == null
+                    ? "(the one in TILL_ADMIN_PASSWORD)"
+                    : credentials.generatedPassword())
+                .append('\n');
             banner.append("  API key:    ")
-                    .append(credentials.apiKeyChosen() ? "(the one in TILL_BOOTSTRAP_API_KEY)" : credentials.apiKey())
-                    .append('\n');
+                .append(credentials.apiKeyChosen() ? "(the one in TILL_BOOTSTRAP_API_KEY)" : credentials.apiKey())
+                .append('\n');
             banner.append("  The password and key are shown only this once: keep them somewhere safe.\n");
         }, () -> banner.append("  Sign in with the login created on first start; API keys are in the dashboard.\n"));
         log.info("{}", banner);

@@ -9,12 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("till.bootstrap")
 record FirstStartSettings(
-        String mode,
-        @DefaultValue("My Store") String accountName,
-        @DefaultValue("admin@example.com") String adminEmail,
-        String adminPassword,
-        String apiKey,
-        String publicUrl) {
+    String mode,
+    @DefaultValue("My Store") String accountName,
+    @DefaultValue("admin@example.com") String adminEmail,
+    String adminPassword,
+    String apiKey,
+    String publicUrl) {
 
     boolean modeGiven() {
         return mode != null && !mode.isBlank();

@@ -26,28 +26,28 @@ public class StaffUsers {
     StaffUser createOwner(String accountId, String email, String passwordHash) {
         var user = new StaffUser(Ids.newId("usr"), accountId, email, passwordHash, "owner");
         db.sql("""
-                INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
-                VALUES (:id, :accountId, :email, :passwordHash, :role, :createdAt)
-                """)
-                .param("id", user.id())
-                .param("accountId", accountId)
-                .param("email", email)
-                .param("passwordHash", passwordHash)
-                .param("role", user.role())
-                .param("createdAt", Timestamps.of(Instant.now(clock)))
-                .update();
+            INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
+            VALUES (:id, :accountId, :email, :passwordHash, :role, :createdAt)
+            """)
+            .param("id", user.id())
+            .param("accountId", accountId)
+            .param("email", email)
+            .param("passwordHash", passwordHash)
+            .param("role", user.role())
+            .param("createdAt", Timestamps.of(Instant.now(clock)))
+            .update();
         return user;
     }
 
     public Optional<StaffUser> findByEmail(String email) {
         return db.sql("""
-                SELECT id, account_id, email, password_hash, role
-                  FROM staff_users
-                 WHERE lower(email) = lower(:email)
-                """)
-                .param("email", email)
-                .query((rs, row) -> new StaffUser(rs.getString("id"), rs.getString("account_id"), rs.getString("email"),
-                        rs.getString("password_hash"), rs.getString("role")))
-                .optional();
+            SELECT id, account_id, email, password_hash, role
+              FROM staff_users
+             WHERE lower(email) = lower(:email)
+            """)
+            .param("email", email)
+            .query((rs, row) -> new StaffUser(rs.getString("id"), rs.getString("account_id"), rs.getString("email"),
+                rs.getString("password_hash"), rs.getString("role")))
+            .optional();
     }
 }

@@ -44,7 +44,7 @@ class AdminController {
 
     @PostMapping("/admin/api-keys")
     String createApiKey(Caller.Staff staff, @RequestParam(defaultValue = "") String name,
-            RedirectAttributes redirect) {
+        RedirectAttributes redirect) {
         String keyName = name.isBlank() ? "Dashboard key" : name.strip();
         if (keyName.length() > 100) {
             keyName = keyName.substring(0, 100);

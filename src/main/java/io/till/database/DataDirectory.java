@@ -30,7 +30,7 @@ final class DataDirectory implements AutoCloseable {
         try {
             Files.createDirectories(absolute);
             channel = FileChannel.open(absolute.resolve("till.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+                StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new DataDirectoryInUseException(absolute);

@@ -9,10 +9,10 @@ class DataDirectoryInUseFailureAnalyzer extends AbstractFailureAnalyzer<DataDire
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, DataDirectoryInUseException cause) {
         return new FailureAnalysis(
-                "Another Till is already running on the data directory " + cause.directory()
-                        + " (it holds the lock file till.lock). Two processes on one embedded database would corrupt it.",
-                "Stop the other Till first, or give this one its own directory with TILL_DATA_DIR,"
-                        + " or point both at one shared PostgreSQL server with TILL_DATABASE_URL.",
-                cause);
+            "Another Till is already running on the data directory " + cause.directory()
+                + " (it holds the lock file till.lock). Two processes on one embedded database would corrupt it.",
+            "Stop the other Till first, or give this one its own directory with TILL_DATA_DIR,"
+                + " or point both at one shared PostgreSQL server with TILL_DATABASE_URL.",
+            cause);
     }
 }

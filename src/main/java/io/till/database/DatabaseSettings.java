@@ -10,12 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("till.database")
 record DatabaseSettings(
-        String url,
-        String username,
-        String password,
-        @DefaultValue("10") int poolSize,
-        @DefaultValue("0") int embeddedPort,
-        @DefaultValue("data") Path dataDir) {
+    String url,
+    String username,
+    String password,
+    @DefaultValue("10") int poolSize,
+    @DefaultValue("0") int embeddedPort,
+    @DefaultValue("data") Path dataDir) {
 
     boolean external() {
         return url != null && !url.isBlank();

@@ -36,22 +36,22 @@ final class EmbeddedDatabase implements AutoCloseable {
             stopOrphanedServer(directory.postgres());
             var log = directory.postgresLog().toFile();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(directory.postgres())
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setLocaleConfig("encoding", "UTF8")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
+                .setDataDirectory(directory.postgres())
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setLocaleConfig("encoding", "UTF8")
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
             EmbeddedDatabase.log.info("Embedded PostgreSQL 17 is running on port {} with its data in {}",
-                    postgres.getPort(),
-                    directory.postgres());
+                postgres.getPort(),
+                directory.postgres());
             return new EmbeddedDatabase(directory, postgres);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + directory.postgres() + " ("
-                    + e.getMessage() + "); its log is " + directory.postgresLog(), e);
+                + e.getMessage() + "); its log is " + directory.postgresLog(), e);
         }
     }
 
@@ -90,8 +90,8 @@ final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+            .filter(ProcessHandle::isAlive)
+            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
         if (orphan.isEmpty()) {
             return;
         }
@@ -105,7 +105,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             throw new IOException("interrupted while stopping the orphaned PostgreSQL " + pid, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("the orphaned PostgreSQL " + pid + " did not stop within " + ORPHAN_SHUTDOWN_WAIT
-                    + "; stop it by hand", e);
+                + "; stop it by hand", e);
         }
     }
 }

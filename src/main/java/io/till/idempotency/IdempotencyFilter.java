@@ -43,12 +43,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
-                || !request.getRequestURI().startsWith("/api/");
+            || !request.getRequestURI().startsWith("/api/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
+        throws ServletException, IOException {
         var authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller)) {
             chain.doFilter(request, response);
@@ -57,7 +57,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         String key = request.getHeader(HEADER);
         if (!VALID_KEY.matcher(key).matches()) {
             problems.write(response, ErrorCode.IDEMPOTENCY_KEY_INVALID,
-                    "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces, such as a UUID.");
+                "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces, such as a UUID.");
             return;
         }
         var buffered = CachedBodyRequest.read(request, MAX_BODY_BYTES);
@@ -66,28 +66,28 @@ class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         String target = request.getQueryString() == null
-                ? request.getRequestURI()
-                : request.getRequestURI() + "?" + request.getQueryString();
+            ? request.getRequestURI()
+            : request.getRequestURI() + "?" + request.getQueryString();
         byte[] fingerprint = RequestFingerprint.of(request.getMethod(), target, buffered.body());
         switch (records.claim(caller.accountId(), key, fingerprint)) {
             case IdempotencyRecords.Claim.Acquired acquired ->
                 run(buffered, response, chain, caller.accountId(), key, acquired.leaseToken());
             case IdempotencyRecords.Claim.Replay replay -> replay(response, replay.response());
             case IdempotencyRecords.Claim.Mismatch ignored -> problems.write(response,
-                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "This Idempotency-Key was already used for a different request (another path or body). Use a new key"
-                            + " for a new request.");
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was already used for a different request (another path or body). Use a new key"
+                    + " for a new request.");
             case IdempotencyRecords.Claim.InFlight ignored -> {
                 response.setHeader(HttpHeaders.RETRY_AFTER, "1");
                 problems.write(response, ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
-                        "A request with this Idempotency-Key is still being processed. Retry it in a moment to get its"
-                                + " response.");
+                    "A request with this Idempotency-Key is still being processed. Retry it in a moment to get its"
+                        + " response.");
             }
         }
     }
 
     private void run(CachedBodyRequest request, HttpServletResponse response, FilterChain chain, String accountId,
-            String key, String leaseToken) throws IOException, ServletException {
+        String key, String leaseToken) throws IOException, ServletException {
         var captured = new ContentCachingResponseWrapper(response);
         try {
             chain.doFilter(request, captured);
@@ -99,8 +99,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
         try {
             if (isOutcome(status)) {
                 records.complete(accountId, key, leaseToken, new IdempotencyRecords.StoredResponse(status,
-                        captured.getContentType(), captured.getHeader(HttpHeaders.LOCATION),
-                        captured.getContentAsByteArray()));
+                    captured.getContentType(), captured.getHeader(HttpHeaders.LOCATION),
+                    captured.getContentAsByteArray()));
             } else {
                 records.release(accountId, key, leaseToken);
             }
@@ -122,7 +122,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     private static void replay(HttpServletResponse response, IdempotencyRecords.StoredResponse stored)
-            throws IOException {
+        throws IOException {
         response.setStatus(stored.status());
         if (stored.contentType() != null) {
             response.setContentType(stored.contentType());

@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class RequestFingerprint {
 
     private static final JsonMapper CANONICAL = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .build();
+        .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+        .build();
 
     private RequestFingerprint() {}
 

@@ -41,7 +41,7 @@ public class TillException extends RuntimeException {
 
     private static String describe(List<FieldError> errors) {
         return errors.size() == 1
-                ? "Invalid " + errors.getFirst().field() + ": " + errors.getFirst().message()
-                : errors.size() + " fields are invalid; see errors.";
+            ? "Invalid " + errors.getFirst().field() + ": " + errors.getFirst().message()
+            : errors.size() + " fields are invalid; see errors.";
     }
 }

@@ -27,7 +27,7 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcCon
 
     @Override
     public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
-            NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
+        NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
         var authentication = SecurityContextHolder.getContext().getAuthentication();
         Object principal = authentication == null ? null : authentication.getPrincipal();
         Object caller = principal instanceof Caller.Source source ? source.caller() : principal;
