@@ -59,6 +59,10 @@ class FirstStart implements SmartInitializingSingleton {
             db.sql("SELECT pg_advisory_xact_lock(hashtext('till.first-start'))").query().singleValue();
             accounts.first().ifPresentOrElse(existing -> account = existing, () -> create(mode));
         });
+        if (created.isEmpty() && settings.apiKeyGiven()) {
+            log.info("TILL_BOOTSTRAP_API_KEY is ignored: it only makes the first key of a new account, and account {}"
+                + " already exists", account.id());
+        }
         if (settings.modeGiven() && account.mode() != mode) {
             throw new IllegalStateException("TILL_MODE is " + mode.code() + " but the account " + account.id()
                 + " was created in " + account.mode().code()

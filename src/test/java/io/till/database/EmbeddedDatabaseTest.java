@@ -9,12 +9,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Till on its own embedded PostgreSQL, the way a newcomer runs it: started, stopped and started again. */
+@ExtendWith(OutputCaptureExtension.class)
 class EmbeddedDatabaseTest {
 
     private static final String BOOTSTRAP_KEY = "till_sandbox_test_0123456789abcdef0123456789abcdef";
@@ -36,6 +41,28 @@ class EmbeddedDatabaseTest {
             var account = get(till, "/api/v1/account", BOOTSTRAP_KEY);
             assertThat(account.statusCode()).isEqualTo(200);
             assertThat(get(till, "/api/v1/account", createdKey).body()).isEqualTo(account.body());
+        }
+    }
+
+    @Test
+    void printsTheDashboardLoginAndAWorkingKeyOnFirstStartOnly(CapturedOutput output) throws Exception {
+        String printedKey;
+        try (var till = start(dataDir, "--till.bootstrap.admin-email=owner@shop.test")) {
+            String port = till.getEnvironment().getProperty("local.server.port");
+            assertThat(output.getOut()).contains("Dashboard:  http://localhost:" + port + "/admin")
+                .contains("Login:      owner@shop.test")
+                .containsPattern("Password:   [0-9a-z]{20}");
+            var key = Pattern.compile("API key:    (till_sandbox_[0-9a-z]+_[0-9a-z]+)").matcher(output.getOut());
+            assertThat(key.find()).isTrue();
+            printedKey = key.group(1);
+            assertThat(get(till, "/api/v1/account", printedKey).statusCode()).isEqualTo(200);
+        }
+        int printedSoFar = output.getOut().length();
+
+        try (var till = start(dataDir)) {
+            assertThat(output.getOut().substring(printedSoFar)).contains("Till is running")
+                .doesNotContain(printedKey)
+                .doesNotContain("Password:");
         }
     }
 
