@@ -4,7 +4,6 @@ import io.till.shared.Ids;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -21,7 +20,7 @@ public class Accounts {
     }
 
     public Account create(String name, Mode mode) {
-        var account = new Account(Ids.newId("acct"), name, mode, Instant.now(clock));
+        var account = new Account(Ids.newId("acct"), name, mode, Timestamps.now(clock));
         db.sql("INSERT INTO accounts (id, name, mode, created_at) VALUES (:id, :name, :mode, :createdAt)")
             .param("id", account.id())
             .param("name", account.name())

@@ -13,7 +13,8 @@ public record ApiKey(
     Instant revokedAt) {
 
     public enum Status {
-        ACTIVE, REVOKED;
+        ACTIVE,
+        REVOKED;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String code() {

@@ -64,7 +64,7 @@ public class ApiKeys {
     private ApiKey.Created insert(Account account, String key, String name) {
         var parsed = ApiKeyFormat.parse(key).orElseThrow();
         String id = Ids.newId("key");
-        Instant now = Instant.now(clock);
+        Instant now = Timestamps.now(clock);
         db.sql("""
             INSERT INTO api_keys (id, account_id, prefix, key_hash, name, created_at)
             VALUES (:id, :accountId, :prefix, :hash, :name, :createdAt)
@@ -104,7 +104,7 @@ public class ApiKeys {
             return new Authentication.Rejected(ErrorCode.API_KEY_REVOKED,
                 "This API key was revoked at " + key.revokedAt() + ". Create a new one.");
         }
-        Instant now = Instant.now(clock);
+        Instant now = Timestamps.now(clock);
         if (key.lastUsedAt() == null || key.lastUsedAt().isBefore(now.minus(LAST_USED_PRECISION))) {
             db.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
                 .param("now", Timestamps.of(now))
@@ -153,7 +153,7 @@ public class ApiKeys {
             UPDATE api_keys SET revoked_at = :now
              WHERE account_id = :accountId AND id = :id AND revoked_at IS NULL
             """)
-            .param("now", Timestamps.of(Instant.now(clock)))
+            .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("id", id)
             .update();

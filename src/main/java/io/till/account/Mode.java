@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** Whether an account moves real money ({@code live}) or only plays with the sandbox gateway and test clock. */
 public enum Mode {
-    SANDBOX, LIVE;
+    SANDBOX,
+    LIVE;
 
     @JsonValue
     public String code() {

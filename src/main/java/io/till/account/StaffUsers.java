@@ -3,7 +3,6 @@ package io.till.account;
 import io.till.shared.Ids;
 import io.till.shared.Timestamps;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,7 +33,7 @@ public class StaffUsers {
             .param("email", email)
             .param("passwordHash", passwordHash)
             .param("role", user.role())
-            .param("createdAt", Timestamps.of(Instant.now(clock)))
+            .param("createdAt", Timestamps.of(Timestamps.now(clock)))
             .update();
         return user;
     }

@@ -53,7 +53,7 @@ class IdempotencyRecords {
     Claim claim(String accountId, String key, byte[] fingerprint) {
         // A deleted row (released by its owner between our insert and our read) is claimed again on the next turn.
         for (int attempt = 0; attempt < 3; attempt++) {
-            Instant now = Instant.now(clock);
+            Instant now = Timestamps.now(clock);
             String token = Ids.randomToken(26);
             boolean acquired = db.sql("""
                 INSERT INTO idempotency_keys (account_id, idempotency_key, request_fingerprint, state, lease_token,
@@ -149,7 +149,7 @@ class IdempotencyRecords {
     /** Deletes keys past their retention; returns how many. */
     int deleteExpired() {
         return db.sql("DELETE FROM idempotency_keys WHERE created_at < :expiredBefore")
-            .param("expiredBefore", Timestamps.of(Instant.now(clock).minus(RETENTION)))
+            .param("expiredBefore", Timestamps.of(Timestamps.now(clock).minus(RETENTION)))
             .update();
     }
 }

@@ -4,29 +4,24 @@ import org.springframework.http.HttpStatus;
 
 /** The catalog of stable error codes an API client can program against; each maps to one HTTP status. */
 public enum ErrorCode {
-    API_KEY_MISSING(HttpStatus.UNAUTHORIZED, "API key missing"), API_KEY_INVALID(HttpStatus.UNAUTHORIZED,
-        "API key invalid"), API_KEY_REVOKED(HttpStatus.UNAUTHORIZED, "API key revoked"), FORBIDDEN(
-            HttpStatus.FORBIDDEN, "Forbidden"), NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"), ROUTE_NOT_FOUND(
-                HttpStatus.NOT_FOUND, "No such endpoint"), VALIDATION_FAILED(HttpStatus.BAD_REQUEST,
-                    "Validation failed"), MALFORMED_REQUEST(HttpStatus.BAD_REQUEST,
-                        "Malformed request"), IDEMPOTENCY_KEY_INVALID(HttpStatus.BAD_REQUEST,
-                            "Idempotency key invalid"), METHOD_NOT_ALLOWED(
-                                HttpStatus.METHOD_NOT_ALLOWED,
-                                "Method not allowed"), NOT_ACCEPTABLE(
-                                    HttpStatus.NOT_ACCEPTABLE,
-                                    "Not acceptable"), IDEMPOTENCY_REQUEST_IN_PROGRESS(
-                                        HttpStatus.CONFLICT,
-                                        "Request with this idempotency key in progress"), PAYLOAD_TOO_LARGE(
-                                            HttpStatus.CONTENT_TOO_LARGE,
-                                            "Payload too large"), UNSUPPORTED_MEDIA_TYPE(
-                                                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                                                "Unsupported media type"), IDEMPOTENCY_KEY_REUSED(
-                                                    HttpStatus.UNPROCESSABLE_CONTENT,
-                                                    "Idempotency key reused with a different request"), INTERNAL_ERROR(
-                                                        HttpStatus.INTERNAL_SERVER_ERROR,
-                                                        "Internal error"), SERVICE_UNAVAILABLE(
-                                                            HttpStatus.SERVICE_UNAVAILABLE,
-                                                            "Service unavailable");
+    API_KEY_MISSING(HttpStatus.UNAUTHORIZED, "API key missing"),
+    API_KEY_INVALID(HttpStatus.UNAUTHORIZED, "API key invalid"),
+    API_KEY_REVOKED(HttpStatus.UNAUTHORIZED, "API key revoked"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
+    NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
+    ROUTE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such endpoint"),
+    VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Validation failed"),
+    MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request"),
+    IDEMPOTENCY_KEY_INVALID(HttpStatus.BAD_REQUEST, "Idempotency key invalid"),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    IDEMPOTENCY_REQUEST_IN_PROGRESS(HttpStatus.CONFLICT, "Request with this idempotency key in progress"),
+    EMAIL_TAKEN(HttpStatus.CONFLICT, "Email already in use"),
+    PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused with a different request"),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
 
     private final HttpStatus status;
     private final String title;

@@ -61,13 +61,19 @@ class ApiErrorsTest {
     }
 
     @Test
-    void hidesTheCauseOfAnInternalError() {
+    void hidesTheCauseOfAnInternalErrorButLogsItWithTheRequestId(CapturedOutput output) {
         var response = api.post("/api/v1/test_support/boom", accounts.create().apiKey(), null);
 
         assertProblem(response, 500, "internal_error");
         assertThat(response.text()).doesNotContain("secret internal detail")
             .doesNotContain("IllegalStateException")
             .doesNotContain("at io.till");
+        String requestId = response.header("X-Request-Id");
+        assertThat(output.getOut().lines().filter(line -> line.contains("Request failed unexpectedly")))
+            .singleElement()
+            .asString()
+            .contains("[" + requestId + "]");
+        assertThat(output.getOut()).contains("secret internal detail");
     }
 
     @Test

@@ -1,0 +1,17 @@
+package io.till.customer;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A buyer of the seller's, as the API and events show them. */
+public record Customer(
+    String id,
+    String name,
+    String email,
+    String phone,
+    List<String> tags,
+    Map<String, String> metadata,
+    boolean marketingConsent,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -1,0 +1,89 @@
+package io.till.customer;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1/customers")
+@Tag(name = "Customers")
+class CustomerController {
+
+    private final Customers customers;
+
+    CustomerController(Customers customers) {
+        this.customers = customers;
+    }
+
+    /** The body of a create or update, for the API documentation; the fields are read by {@link CustomerFields}. */
+    @Schema(name = "CustomerInput")
+    record CustomerInput(
+        @Schema(example = "Ada Lovelace") String name,
+        @Schema(example = "ada@example.com") String email,
+        @Schema(example = "+14155550123", description = "E.164; null clears it") String phone,
+        List<String> tags,
+        Map<String, String> metadata,
+        Boolean marketingConsent) {}
+
+    @PostMapping
+    @Operation(summary = "Create a customer", description = "name and email are required; an email belongs to one "
+        + "customer per account. Raises customer.created.")
+    ResponseEntity<Customer> create(Caller caller,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = CustomerInput.class))) @RequestBody JsonNode body) {
+        var errors = new FieldErrors();
+        var fields = CustomerFields.forCreate(body, errors);
+        errors.throwIfAny();
+        var customer = customers.create(caller.accountId(), fields);
+        return ResponseEntity.created(URI.create("/api/v1/customers/" + customer.id())).body(customer);
+    }
+
+    @GetMapping
+    @Operation(summary = "List or search customers", description = "Newest first. query matches any part of the "
+        + "name or email, in any case.")
+    Page<Customer> list(Caller caller, @RequestParam(required = false) String query,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, "cus", errors);
+        if (query != null && query.length() > 200) {
+            errors.add("query", "too_long", "must be at most 200 characters");
+        }
+        errors.throwIfAny();
+        return customers.list(caller.accountId(), query == null || query.isBlank() ? null : query, page);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read a customer")
+    Customer get(Caller caller, @PathVariable String id) {
+        return customers.get(caller.accountId(), id);
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Update a customer", description = "Only the fields sent change. Raises customer.updated "
+        + "with previous_attributes, and customer.marketing_consent_changed when consent changes. A changed email is not "
+        + "pushed to connected systems (CRMs, mailing tools): update it there too.")
+    Customer update(Caller caller, @PathVariable String id,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = CustomerInput.class))) @RequestBody JsonNode body) {
+        var errors = new FieldErrors();
+        var fields = CustomerFields.forUpdate(body, errors);
+        errors.throwIfAny();
+        return customers.update(caller.accountId(), id, fields);
+    }
+}

@@ -1,0 +1,217 @@
+package io.till.customer;
+
+import io.till.event.CustomerLookup;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The customers of every account; each change is recorded with its event in the same transaction. */
+@Repository
+public class Customers implements CustomerLookup {
+
+    private static final String COLUMNS = """
+        id, name, email, phone, tags, metadata, marketing_consent, created_at, updated_at""";
+
+    private final JdbcClient db;
+    private final Events events;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Customers(JdbcClient db, Events events, JsonMapper json, Clock clock) {
+        this.db = db;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    Customer create(String accountId, CustomerFields fields) {
+        Instant now = Timestamps.now(clock);
+        var customer = new Customer(Ids.newId("cus"), fields.name().orElseThrow(), fields.email().orElseThrow(),
+            fields.phone().flatMap(phone -> phone).orElse(null), fields.tags().orElse(List.of()),
+            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), now, now);
+        ensureEmailFree(accountId, customer.email(), customer.id());
+        try {
+            db.sql("""
+                INSERT INTO customers (id, account_id, name, email, phone, tags, metadata, marketing_consent,
+                                       created_at, updated_at)
+                VALUES (:id, :accountId, :name, :email, :phone, :tags, CAST(:metadata AS jsonb), :marketingConsent,
+                        :createdAt, :createdAt)
+                """)
+                .param("id", customer.id())
+                .param("accountId", accountId)
+                .param("name", customer.name())
+                .param("email", customer.email())
+                .param("phone", customer.phone())
+                .param("tags", customer.tags().toArray(String[]::new))
+                .param("metadata", json.writeValueAsString(customer.metadata()))
+                .param("marketingConsent", customer.marketingConsent())
+                .param("createdAt", Timestamps.of(now))
+                .update();
+        } catch (DuplicateKeyException e) {
+            throw emailTaken(customer.email(), "another customer");
+        }
+        events.record(accountId, EventType.CUSTOMER_CREATED, customer.id(), Map.of("customer", customer));
+        return customer;
+    }
+
+    /**
+     * Applies the given fields. {@code customer.updated} lists the previous values of what changed; a change of
+     * marketing consent also raises {@code customer.marketing_consent_changed}. Nothing changed, nothing recorded.
+     */
+    @Transactional
+    public Customer update(String accountId, String id, CustomerFields fields) {
+        Customer before = find(accountId, id, true).orElseThrow(() -> TillException.notFound("customer", id));
+        var after = new Customer(id, fields.name().orElse(before.name()), fields.email().orElse(before.email()),
+            fields.phone().isPresent() ? fields.phone().get().orElse(null) : before.phone(),
+            fields.tags().orElse(before.tags()), fields.metadata().orElse(before.metadata()),
+            fields.marketingConsent().orElse(before.marketingConsent()), before.createdAt(), Timestamps.now(clock));
+        var previous = previousAttributes(before, after);
+        if (previous.isEmpty()) {
+            return before;
+        }
+        ensureEmailFree(accountId, after.email(), id);
+        try {
+            db.sql("""
+                UPDATE customers
+                   SET name = :name, email = :email, phone = :phone, tags = :tags, metadata = CAST(:metadata AS jsonb),
+                       marketing_consent = :marketingConsent, updated_at = :updatedAt
+                 WHERE account_id = :accountId AND id = :id
+                """)
+                .param("name", after.name())
+                .param("email", after.email())
+                .param("phone", after.phone())
+                .param("tags", after.tags().toArray(String[]::new))
+                .param("metadata", json.writeValueAsString(after.metadata()))
+                .param("marketingConsent", after.marketingConsent())
+                .param("updatedAt", Timestamps.of(after.updatedAt()))
+                .param("accountId", accountId)
+                .param("id", id)
+                .update();
+        } catch (DuplicateKeyException e) {
+            throw emailTaken(after.email(), "another customer");
+        }
+        events.record(accountId, EventType.CUSTOMER_UPDATED, id,
+            Map.of("customer", after, "previous_attributes", previous));
+        if (after.marketingConsent() != before.marketingConsent()) {
+            events.record(accountId, EventType.CUSTOMER_MARKETING_CONSENT_CHANGED, id,
+                Map.of("customer", after, "marketing_consent", after.marketingConsent()));
+        }
+        return after;
+    }
+
+    private static Map<String, Object> previousAttributes(Customer before, Customer after) {
+        var previous = new LinkedHashMap<String, Object>();
+        putIfChanged(previous, "name", before.name(), after.name());
+        putIfChanged(previous, "email", before.email(), after.email());
+        putIfChanged(previous, "phone", before.phone(), after.phone());
+        putIfChanged(previous, "tags", before.tags(), after.tags());
+        putIfChanged(previous, "metadata", before.metadata(), after.metadata());
+        putIfChanged(previous, "marketing_consent", before.marketingConsent(), after.marketingConsent());
+        return previous;
+    }
+
+    private static void putIfChanged(Map<String, Object> previous, String field, Object before, Object after) {
+        if (!Objects.equals(before, after)) {
+            // LinkedHashMap takes the null of a cleared phone; Map.of would not.
+            previous.put(field, before);
+        }
+    }
+
+    public Customer get(String accountId, String id) {
+        return find(accountId, id, false).orElseThrow(() -> TillException.notFound("customer", id));
+    }
+
+    @Override
+    public Optional<Object> snapshot(String accountId, String customerId) {
+        return find(accountId, customerId, false).map(Object.class::cast);
+    }
+
+    private Optional<Customer> find(String accountId, String id, boolean forUpdate) {
+        return db.sql("SELECT " + COLUMNS + " FROM customers WHERE account_id = :accountId AND id = :id"
+            + (forUpdate ? " FOR UPDATE" : ""))
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(this::customer)
+            .optional();
+    }
+
+    /**
+     * Lists customers newest first; with {@code query}, only those whose name or email contains it, in any case (a
+     * trigram index keeps this fast on large accounts).
+     */
+    Page<Customer> list(String accountId, String query, PageRequest page) {
+        String pattern = query == null ? null : "%" + escapeLike(query.strip().toLowerCase()) + "%";
+        var customers = db.sql("SELECT " + COLUMNS + """
+
+              FROM customers
+             WHERE account_id = :accountId
+               AND (CAST(:pattern AS text) IS NULL OR (lower(name) || ' ' || lower(email)) LIKE :pattern)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("pattern", pattern)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(this::customer)
+            .list();
+        return page.page(customers, Customer::id);
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    /** Checked before writing, because a unique violation would abort the transaction, events and all. */
+    private void ensureEmailFree(String accountId, String email, String customerId) {
+        db.sql("""
+            SELECT id FROM customers
+             WHERE account_id = :accountId AND lower(email) = lower(:email) AND id <> :customerId
+            """)
+            .param("accountId", accountId)
+            .param("email", email)
+            .param("customerId", customerId)
+            .query(String.class)
+            .optional()
+            .ifPresent(owner -> {
+                throw emailTaken(email, owner);
+            });
+    }
+
+    private static TillException emailTaken(String email, String owner) {
+        return new TillException(ErrorCode.EMAIL_TAKEN, "The email " + email + " already belongs to " + owner + ".",
+            List.of(new FieldError("email", "taken", "belongs to " + owner)));
+    }
+
+    private Customer customer(ResultSet rs, int row) throws SQLException {
+        Array tags = rs.getArray("tags");
+        return new Customer(rs.getString("id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
+            List.of((String[]) tags.getArray()), json.readValue(rs.getString("metadata"), new TypeReference<>() {
+            }),
+            rs.getBoolean("marketing_consent"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,75 @@
+package io.till.event;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.till.shared.FieldErrors;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Events posted by other systems through the API, checked before they enter the log. */
+@Component
+class CustomEvents {
+
+    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+    private static final int MAX_TYPE_LENGTH = 100;
+    private static final int MAX_DATA_BYTES = 64 * 1024;
+
+    private final Events events;
+    private final CustomerLookup customers;
+    private final JsonMapper json;
+
+    CustomEvents(Events events, CustomerLookup customers, JsonMapper json) {
+        this.events = events;
+        this.customers = customers;
+        this.json = json;
+    }
+
+    @Schema(name = "CustomEvent")
+    record Posted(
+        @Schema(example = "acme.signup", requiredMode = Schema.RequiredMode.REQUIRED) String type,
+        @Schema(example = "cus_01jd…") String customerId,
+        @Schema(description = "Any JSON object, up to 64 KiB") JsonNode data) {}
+
+    @Transactional
+    Event record(String accountId, Posted posted) {
+        var errors = new FieldErrors();
+        String type = posted.type();
+        if (type == null || type.isBlank()) {
+            errors.add("type", "required", "is required");
+        } else if (type.length() > MAX_TYPE_LENGTH || !TYPE.matcher(type).matches()) {
+            errors.add("type", "invalid_format", "must be lower-case words joined by dots, like acme.signup, at most "
+                + MAX_TYPE_LENGTH + " characters");
+        } else if (EventType.isReserved(type)) {
+            errors.add("type", "reserved", "the prefix '" + type.substring(0, type.indexOf('.'))
+                + "' is reserved for Till's own events; use your own, like acme."
+                + type.substring(type.indexOf('.') + 1));
+        }
+        ObjectNode data = json.createObjectNode();
+        if (posted.data() != null && !posted.data().isNull()) {
+            if (posted.data() instanceof ObjectNode object) {
+                data = object;
+            } else {
+                errors.add("data", "invalid_type", "must be a JSON object");
+            }
+        }
+        if (json.writeValueAsBytes(data).length > MAX_DATA_BYTES) {
+            errors.add("data", "too_large", "must be at most 64 KiB of JSON");
+        }
+        String customerId = posted.customerId();
+        if (customerId != null) {
+            var customer = customers.snapshot(accountId, customerId);
+            if (customer.isEmpty()) {
+                errors.add("customer_id", "not_found", "no customer with this id");
+            } else if (data.has("customer")) {
+                errors.add("data.customer", "reserved", "is filled in by Till from customer_id");
+            } else {
+                data.set("customer", json.valueToTree(customer.get()));
+            }
+        }
+        errors.throwIfAny();
+        return events.recordCustom(accountId, type, customerId, data);
+    }
+}

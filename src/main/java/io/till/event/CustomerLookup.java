@@ -1,0 +1,10 @@
+package io.till.event;
+
+import java.util.Optional;
+
+/** How the event log finds the customer a custom event names, without knowing the customer feature. */
+public interface CustomerLookup {
+
+    /** The customer as events show it, if the account has one with this id. */
+    Optional<Object> snapshot(String accountId, String customerId);
+}

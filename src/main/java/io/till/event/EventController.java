@@ -1,0 +1,68 @@
+package io.till.event;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/events")
+@Tag(name = "Events")
+class EventController {
+
+    private final Events events;
+    private final CustomEvents customEvents;
+
+    EventController(Events events, CustomEvents customEvents) {
+        this.events = events;
+        this.customEvents = customEvents;
+    }
+
+    @GetMapping
+    @Operation(summary = "List events", description = "Newest first. With after=<event id>, the events after that one, oldest first: poll with the last "
+        + "id you have seen to read the feed in order.")
+    Page<Event> list(Caller caller, @RequestParam(required = false) String type,
+        @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String after, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, "evt", errors);
+        if (after != null && !Ids.isId(after, "evt")) {
+            errors.add("after", "invalid", "must be an event id (evt_…)");
+        }
+        errors.throwIfAny();
+        return events.list(caller.accountId(), new Events.Filter(blankToNull(type), blankToNull(customerId), after),
+            page);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read an event")
+    Event get(Caller caller, @PathVariable String id) {
+        return events.get(caller.accountId(), id);
+    }
+
+    @PostMapping
+    @Operation(summary = "Post a custom event", description = "For events from other systems, which automations can trigger on. The type must not start with a "
+        + "prefix of Till's own events (payment., customer., …). Send an Idempotency-Key so that a retry never records "
+        + "the event twice.")
+    ResponseEntity<Event> post(Caller caller, @RequestBody CustomEvents.Posted body) {
+        var event = customEvents.record(caller.accountId(), body);
+        return ResponseEntity.created(URI.create("/api/v1/events/" + event.id())).body(event);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

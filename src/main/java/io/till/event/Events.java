@@ -1,0 +1,108 @@
+package io.till.event;
+
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.Map;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The event log. {@link #record} must run inside the transaction of the change it reports: that is what makes the table
+ * a transactional outbox, where no event is lost and none is invented.
+ */
+@Repository
+public class Events {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final RowMapper<Event> eventRow;
+
+    Events(JdbcClient db, JsonMapper json, Clock clock) {
+        this.db = db;
+        this.json = json;
+        this.clock = clock;
+        this.eventRow = (rs, row) -> new Event(rs.getString("id"), rs.getString("type"), rs.getString("account_id"),
+            rs.getString("customer_id"), Timestamps.read(rs, "occurred_at"), json.readTree(rs.getString("data")));
+    }
+
+    /** Records one of Till's own events; {@code data} maps names to the objects the event is about. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Event record(String accountId, EventType type, String customerId, Map<String, ?> data) {
+        return insert(accountId, type.type(), customerId, json.valueToTree(data));
+    }
+
+    /** Records an event posted from outside; its type has been checked not to be a reserved one. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    Event recordCustom(String accountId, String type, String customerId, JsonNode data) {
+        return insert(accountId, type, customerId, data);
+    }
+
+    private Event insert(String accountId, String type, String customerId, JsonNode data) {
+        var event = new Event(Ids.newId("evt"), type, accountId, customerId, Timestamps.now(clock), data);
+        db.sql("""
+            INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
+            VALUES (:id, :accountId, :type, :customerId, :occurredAt, CAST(:data AS jsonb))
+            """)
+            .param("id", event.id())
+            .param("accountId", accountId)
+            .param("type", type)
+            .param("customerId", customerId)
+            .param("occurredAt", Timestamps.of(event.occurredAt()))
+            .param("data", json.writeValueAsString(data))
+            .update();
+        return event;
+    }
+
+    public Event get(String accountId, String id) {
+        return db.sql("""
+            SELECT id, type, account_id, customer_id, occurred_at, data
+              FROM events
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(eventRow)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("event", id));
+    }
+
+    /** Which events a list asks for; null fields do not filter. */
+    record Filter(String type, String customerId, String afterId) {}
+
+    /**
+     * Lists events newest first; with {@code afterId}, the events after it oldest first, which is how a poller reads a
+     * feed without missing any.
+     */
+    Page<Event> list(String accountId, Filter filter, PageRequest page) {
+        boolean forward = filter.afterId() != null;
+        String from = page.afterId() != null ? page.afterId() : filter.afterId();
+        var events = db.sql("""
+            SELECT id, type, account_id, customer_id, occurred_at, data
+              FROM events
+             WHERE account_id = :accountId
+               AND (CAST(:type AS text) IS NULL OR type = :type)
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:from AS text) IS NULL OR id %s :from)
+             ORDER BY id %s
+             LIMIT :limit
+            """.formatted(forward ? ">" : "<", forward ? "ASC" : "DESC"))
+            .param("accountId", accountId)
+            .param("type", filter.type())
+            .param("customerId", filter.customerId())
+            .param("from", from)
+            .param("limit", page.fetchSize())
+            .query(eventRow)
+            .list();
+        return page.page(events, Event::id);
+    }
+}

@@ -1,0 +1,210 @@
+package io.till.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+@TillIntegrationTest
+class CustomersApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void createsACustomerAndRaisesCustomerCreated() {
+        var store = accounts.create();
+
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": " Ada Lovelace ", "email": "ada@example.com", "phone": "+44 20 7946 0958",
+             "tags": ["vip", "vip", "beta"], "metadata": {"crm_id": "42"}, "marketing_consent": true}
+            """);
+
+        assertThat(created.status()).isEqualTo(201);
+        var customer = created.json();
+        String id = customer.get("id").asString();
+        assertThat(id).startsWith("cus_");
+        assertThat(created.header("Location")).isEqualTo("/api/v1/customers/" + id);
+        assertThat(customer.get("name").asString()).isEqualTo("Ada Lovelace");
+        assertThat(customer.get("phone").asString()).isEqualTo("+442079460958");
+        assertThat(texts(customer.get("tags"))).containsExactly("vip", "beta");
+        assertThat(customer.get("metadata").get("crm_id").asString()).isEqualTo("42");
+        assertThat(customer.get("marketing_consent").asBoolean()).isTrue();
+        assertThat(api.get("/api/v1/customers/" + id, store.apiKey()).json()).isEqualTo(customer);
+
+        var events = api.get("/api/v1/events?customer_id=" + id, store.apiKey()).json().get("data");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).get("type").asString()).isEqualTo("customer.created");
+        assertThat(events.get(0).get("data").get("customer")).isEqualTo(customer);
+    }
+
+    @Test
+    void listsEveryBadFieldOfANewCustomer() {
+        var store = accounts.create();
+
+        var response = api.post("/api/v1/customers", store.apiKey(), """
+            {"email": "not-an-email", "phone": "12", "tags": ["ok", ""], "marketing_consent": "yes", "nick": "x"}
+            """);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("code").asString()).isEqualTo("validation_failed");
+        assertThat(fields(response.json().get("errors"))).containsExactlyInAnyOrder("nick", "email", "phone",
+            "tags[1]", "marketing_consent", "name");
+        assertThat(api.get("/api/v1/customers", store.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/events", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void refusesASecondCustomerWithTheSameEmailAndRecordsNothing() {
+        var store = accounts.create();
+        String first = createCustomer(store.apiKey(), "Ada", "ada@example.com").get("id").asString();
+
+        var duplicate = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada again", "email": "ADA@example.com"}""");
+
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.json().get("code").asString()).isEqualTo("email_taken");
+        assertThat(duplicate.json().get("detail").asString()).contains(first);
+        assertThat(api.get("/api/v1/events?type=customer.created", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void letsTwoAccountsHaveCustomersWithOneEmail() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        createCustomer(alice.apiKey(), "Ada", "ada@example.com");
+
+        assertThat(api.post("/api/v1/customers", bob.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").status()).isEqualTo(201);
+    }
+
+    @Test
+    void updatesOnlyTheFieldsSentAndReportsWhatChanged() {
+        var store = accounts.create();
+        var customer = createCustomer(store.apiKey(), "Ada", "ada@example.com");
+        String id = customer.get("id").asString();
+
+        var updated = api.send("PATCH", "/api/v1/customers/" + id, store.apiKey(), """
+            {"email": "ada@lovelace.dev", "tags": ["paid"], "marketing_consent": true}""",
+            List.of("Content-Type", "application/json"));
+
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.json().get("name").asString()).isEqualTo("Ada");
+        assertThat(updated.json().get("email").asString()).isEqualTo("ada@lovelace.dev");
+        var events = api.get("/api/v1/events?customer_id=" + id, store.apiKey()).json().get("data");
+        assertThat(types(events)).containsExactly("customer.marketing_consent_changed", "customer.updated",
+            "customer.created");
+        var previous = events.get(1).get("data").get("previous_attributes");
+        assertThat(previous.get("email").asString()).isEqualTo("ada@example.com");
+        assertThat(texts(previous.get("tags"))).isEmpty();
+        assertThat(previous.get("marketing_consent").asBoolean()).isFalse();
+        assertThat(previous.has("name")).isFalse();
+        assertThat(events.get(0).get("data").get("marketing_consent").asBoolean()).isTrue();
+    }
+
+    @Test
+    void clearsThePhoneWithNullAndRecordsNothingWhenNothingChanges() {
+        var store = accounts.create();
+        var customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com", "phone": "+14155550123"}""").json();
+        String id = customer.get("id").asString();
+
+        var cleared = api.send("PATCH", "/api/v1/customers/" + id, store.apiKey(), "{\"phone\": null}",
+            List.of("Content-Type", "application/json"));
+        var unchanged = api.send("PATCH", "/api/v1/customers/" + id, store.apiKey(), "{\"name\": \"Ada\"}",
+            List.of("Content-Type", "application/json"));
+
+        assertThat(cleared.json().get("phone").isNull()).isTrue();
+        assertThat(unchanged.status()).isEqualTo(200);
+        assertThat(types(api.get("/api/v1/events?customer_id=" + id, store.apiKey()).json().get("data")))
+            .containsExactly("customer.updated", "customer.created");
+    }
+
+    @Test
+    void refusesAnUpdateThatTakesAnotherCustomersEmail() {
+        var store = accounts.create();
+        createCustomer(store.apiKey(), "Ada", "ada@example.com");
+        String grace = createCustomer(store.apiKey(), "Grace", "grace@example.com").get("id").asString();
+
+        var response = api.send("PATCH", "/api/v1/customers/" + grace, store.apiKey(),
+            "{\"email\": \"ada@example.com\"}", List.of("Content-Type", "application/json"));
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(api.get("/api/v1/customers/" + grace, store.apiKey()).json().get("email").asString())
+            .isEqualTo("grace@example.com");
+    }
+
+    @Test
+    void findsCustomersByAnyPartOfNameOrEmailInAnyCase() {
+        var store = accounts.create();
+        createCustomer(store.apiKey(), "Ada Lovelace", "ada@analytical.engine");
+        createCustomer(store.apiKey(), "Grace Hopper", "grace@navy.mil");
+        createCustomer(store.apiKey(), "Alan Turing", "alan@bletchley.uk");
+
+        assertThat(names(search(store.apiKey(), "ada"))).containsExactly("Ada Lovelace");
+        assertThat(names(search(store.apiKey(), "HOPP"))).containsExactly("Grace Hopper");
+        assertThat(names(search(store.apiKey(), "navy.mil"))).containsExactly("Grace Hopper");
+        assertThat(names(search(store.apiKey(), "a"))).containsExactly("Alan Turing", "Grace Hopper", "Ada Lovelace");
+        assertThat(names(search(store.apiKey(), "%"))).isEmpty();
+    }
+
+    @Test
+    void hidesAnotherAccountsCustomers() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        String id = createCustomer(alice.apiKey(), "Ada", "ada@example.com").get("id").asString();
+
+        assertThat(api.get("/api/v1/customers/" + id, bob.apiKey()).status()).isEqualTo(404);
+        assertThat(api.send("PATCH", "/api/v1/customers/" + id, bob.apiKey(), "{\"name\":\"Mallory\"}",
+            List.of("Content-Type", "application/json")).status()).isEqualTo(404);
+        assertThat(search(bob.apiKey(), "ada")).isEmpty();
+        assertThat(api.get("/api/v1/customers/" + id, alice.apiKey()).json().get("name").asString()).isEqualTo("Ada");
+    }
+
+    private JsonNode createCustomer(String apiKey, String name, String email) {
+        var response = api.post("/api/v1/customers", apiKey, "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+        assertThat(response.status()).isEqualTo(201);
+        return response.json();
+    }
+
+    private JsonNode search(String apiKey, String query) {
+        return api
+            .get(
+                "/api/v1/customers?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8),
+                apiKey)
+            .json()
+            .get("data");
+    }
+
+    private static List<String> texts(JsonNode array) {
+        var out = new ArrayList<String>();
+        array.forEach(node -> out.add(node.asString()));
+        return out;
+    }
+
+    private static List<String> names(JsonNode customers) {
+        var out = new ArrayList<String>();
+        customers.forEach(node -> out.add(node.get("name").asString()));
+        return out;
+    }
+
+    private static List<String> fields(JsonNode errors) {
+        var out = new ArrayList<String>();
+        errors.forEach(node -> out.add(node.get("field").asString()));
+        return out;
+    }
+
+    private static List<String> types(JsonNode events) {
+        var out = new ArrayList<String>();
+        events.forEach(node -> out.add(node.get("type").asString()));
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package io.till.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+@TillIntegrationTest
+class EventsApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void recordsACustomEventInTheEnvelope() {
+        var store = accounts.create();
+
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "data": {"plan": "pro", "seats": 3}}""");
+
+        assertThat(posted.status()).isEqualTo(201);
+        var event = posted.json();
+        assertThat(event.get("id").asString()).startsWith("evt_");
+        assertThat(event.get("type").asString()).isEqualTo("acme.signup");
+        assertThat(event.get("account_id").asString()).isEqualTo(store.id());
+        assertThat(event.has("occurred_at")).isTrue();
+        assertThat(event.get("data").get("plan").asString()).isEqualTo("pro");
+        assertThat(api.get("/api/v1/events/" + event.get("id").asString(), store.apiKey()).json()).isEqualTo(event);
+    }
+
+    @Test
+    void attachesTheNamedCustomerToACustomEvent() {
+        var store = accounts.create();
+        var customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""").json();
+        String customerId = customer.get("id").asString();
+
+        var event = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {}}""".formatted(customerId)).json();
+
+        assertThat(event.get("customer_id").asString()).isEqualTo(customerId);
+        assertThat(event.get("data").get("customer")).isEqualTo(customer);
+    }
+
+    @Test
+    void refusesReservedTypesForeignCustomersAndNonObjects() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        String bobsCustomer = api.post("/api/v1/customers", bob.apiKey(), """
+            {"name": "Bob", "email": "bob@example.com"}""").json().get("id").asString();
+
+        var reserved = api.post("/api/v1/events", alice.apiKey(), "{\"type\": \"payment.failed\"}");
+        var foreign = api.post("/api/v1/events", alice.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": [1]}""".formatted(bobsCustomer));
+        var malformed = api.post("/api/v1/events", alice.apiKey(), "{\"type\": \"Signup\"}");
+
+        assertThat(reserved.status()).isEqualTo(400);
+        assertThat(reserved.json().get("errors").get(0).get("code").asString()).isEqualTo("reserved");
+        assertThat(foreign.status()).isEqualTo(400);
+        assertThat(fields(foreign.json().get("errors"))).containsExactly("data", "customer_id");
+        assertThat(malformed.json().get("errors").get(0).get("field").asString()).isEqualTo("type");
+        assertThat(api.get("/api/v1/events", alice.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void recordsARetriedCustomEventOnceWithAnIdempotencyKey() {
+        var store = accounts.create();
+        String key = UUID.randomUUID().toString();
+
+        var first = api.post("/api/v1/events", store.apiKey(), "{\"type\":\"acme.paid\"}", "Idempotency-Key", key);
+        var retry = api.post("/api/v1/events", store.apiKey(), "{\"type\":\"acme.paid\"}", "Idempotency-Key", key);
+
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(api.get("/api/v1/events", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void listsNewestFirstAndFiltersByType() {
+        var store = accounts.create();
+        for (String type : List.of("acme.one", "acme.two", "acme.one")) {
+            api.post("/api/v1/events", store.apiKey(), "{\"type\":\"" + type + "\"}");
+        }
+
+        var all = api.get("/api/v1/events", store.apiKey()).json().get("data");
+        var ones = api.get("/api/v1/events?type=acme.one", store.apiKey()).json().get("data");
+
+        assertThat(types(all)).containsExactly("acme.one", "acme.two", "acme.one");
+        assertThat(ids(all)).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(types(ones)).containsExactly("acme.one", "acme.one");
+    }
+
+    @Test
+    void readsTheFeedInOrderAfterAGivenEvent() {
+        var store = accounts.create();
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(api.post("/api/v1/events", store.apiKey(), "{\"type\":\"acme.tick\",\"data\":{\"n\":" + i + "}}")
+                .json().get("id").asString());
+        }
+
+        var firstPage = api.get("/api/v1/events?limit=2&after=" + ids.get(0), store.apiKey()).json();
+        var secondPage = api.get("/api/v1/events?limit=2&after=" + ids.get(0) + "&cursor="
+            + firstPage.get("next_cursor").asString(), store.apiKey()).json();
+
+        assertThat(ids(firstPage.get("data"))).containsExactly(ids.get(1), ids.get(2));
+        assertThat(ids(secondPage.get("data"))).containsExactly(ids.get(3), ids.get(4));
+        assertThat(secondPage.get("has_more").asBoolean()).isFalse();
+    }
+
+    @Test
+    void hidesAnotherAccountsEvents() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        String id = api.post("/api/v1/events", alice.apiKey(), "{\"type\":\"acme.secret\"}").json().get("id")
+            .asString();
+
+        assertThat(api.get("/api/v1/events/" + id, bob.apiKey()).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/events", bob.apiKey()).json().get("data")).isEmpty();
+    }
+
+    private static List<String> types(JsonNode events) {
+        var out = new ArrayList<String>();
+        events.forEach(node -> out.add(node.get("type").asString()));
+        return out;
+    }
+
+    private static List<String> ids(JsonNode events) {
+        var out = new ArrayList<String>();
+        events.forEach(node -> out.add(node.get("id").asString()));
+        return out;
+    }
+
+    private static List<String> fields(JsonNode errors) {
+        var out = new ArrayList<String>();
+        errors.forEach(node -> out.add(node.get("field").asString()));
+        return out;
+    }
+}
