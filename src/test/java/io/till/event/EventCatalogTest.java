@@ -1,0 +1,41 @@
+package io.till.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/EVENTS.md and the code must name the same events: a reader of the docs can trust the list. */
+class EventCatalogTest {
+
+    private static final Pattern CATALOG_ROW = Pattern.compile("^\\| `([a-z_.]+)` \\|", Pattern.MULTILINE);
+
+    @Test
+    void documentsExactlyTheEventsTheCodeKnows() throws IOException {
+        String docs = Files.readString(Path.of("docs/EVENTS.md"));
+        var documented = CATALOG_ROW.matcher(docs).results().map(match -> match.group(1)).toList();
+
+        assertThat(documented).doesNotHaveDuplicates()
+            .containsExactlyInAnyOrderElementsOf(Arrays.stream(EventType.values()).map(EventType::type).toList());
+    }
+
+    @Test
+    void reservesTheFirstSegmentOfEveryOwnEventAndTill() {
+        assertThat(EventType.isReserved("payment.failed")).isTrue();
+        assertThat(EventType.isReserved("payment_plan.anything")).isTrue();
+        assertThat(EventType.isReserved("till.internal")).isTrue();
+        assertThat(EventType.isReserved("acme.payment")).isFalse();
+        assertThat(EventType.isReserved("payments.failed")).isFalse();
+    }
+
+    @Test
+    void documentsTheReservedPrefixes() throws IOException {
+        String docs = Files.readString(Path.of("docs/EVENTS.md"));
+
+        EventType.RESERVED_PREFIXES.forEach(prefix -> assertThat(docs).contains("`" + prefix + "`"));
+    }
+}
