@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A buyer of the seller's, as the API and events show them. */
+/** A buyer of the seller's, as the API and events show them, with the last 4 digits of their default card. */
 public record Customer(
     String id,
     String name,
@@ -13,5 +13,6 @@ public record Customer(
     List<String> tags,
     Map<String, String> metadata,
     boolean marketingConsent,
+    Card.Summary defaultCard,
     Instant createdAt,
     Instant updatedAt) {}

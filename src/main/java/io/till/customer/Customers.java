@@ -31,8 +31,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class Customers implements CustomerLookup {
 
-    private static final String COLUMNS = """
-        id, name, email, phone, tags, metadata, marketing_consent, created_at, updated_at""";
+    /** A customer row with its default card, if any. */
+    private static final String SELECT = """
+        SELECT c.id, c.name, c.email, c.phone, c.tags, c.metadata, c.marketing_consent, c.created_at, c.updated_at,
+               d.id AS card_id, d.brand AS card_brand, d.last4 AS card_last4, d.exp_month AS card_exp_month,
+               d.exp_year AS card_exp_year
+          FROM customers c
+          LEFT JOIN cards d ON d.id = c.default_card_id
+        """;
 
     private final JdbcClient db;
     private final Events events;
@@ -51,7 +57,7 @@ public class Customers implements CustomerLookup {
         Instant now = Timestamps.now(clock);
         var customer = new Customer(Ids.newId("cus"), fields.name().orElseThrow(), fields.email().orElseThrow(),
             fields.phone().flatMap(phone -> phone).orElse(null), fields.tags().orElse(List.of()),
-            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), now, now);
+            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), null, now, now);
         ensureEmailFree(accountId, customer.email(), customer.id());
         try {
             db.sql("""
@@ -87,7 +93,8 @@ public class Customers implements CustomerLookup {
         var after = new Customer(id, fields.name().orElse(before.name()), fields.email().orElse(before.email()),
             fields.phone().isPresent() ? fields.phone().get().orElse(null) : before.phone(),
             fields.tags().orElse(before.tags()), fields.metadata().orElse(before.metadata()),
-            fields.marketingConsent().orElse(before.marketingConsent()), before.createdAt(), Timestamps.now(clock));
+            fields.marketingConsent().orElse(before.marketingConsent()), before.defaultCard(), before.createdAt(),
+            Timestamps.now(clock));
         var previous = previousAttributes(before, after);
         if (previous.isEmpty()) {
             return before;
@@ -140,6 +147,11 @@ public class Customers implements CustomerLookup {
         }
     }
 
+    /** Reads the customer and locks its row until the transaction ends, so that changes to it queue up. */
+    Customer lockForUpdate(String accountId, String id) {
+        return find(accountId, id, true).orElseThrow(() -> TillException.notFound("customer", id));
+    }
+
     public Customer get(String accountId, String id) {
         return find(accountId, id, false).orElseThrow(() -> TillException.notFound("customer", id));
     }
@@ -150,8 +162,8 @@ public class Customers implements CustomerLookup {
     }
 
     private Optional<Customer> find(String accountId, String id, boolean forUpdate) {
-        return db.sql("SELECT " + COLUMNS + " FROM customers WHERE account_id = :accountId AND id = :id"
-            + (forUpdate ? " FOR UPDATE" : ""))
+        return db
+            .sql(SELECT + " WHERE c.account_id = :accountId AND c.id = :id" + (forUpdate ? " FOR UPDATE OF c" : ""))
             .param("accountId", accountId)
             .param("id", id)
             .query(this::customer)
@@ -164,13 +176,11 @@ public class Customers implements CustomerLookup {
      */
     Page<Customer> list(String accountId, String query, PageRequest page) {
         String pattern = query == null ? null : "%" + escapeLike(query.strip().toLowerCase()) + "%";
-        var customers = db.sql("SELECT " + COLUMNS + """
-
-              FROM customers
-             WHERE account_id = :accountId
-               AND (CAST(:pattern AS text) IS NULL OR (lower(name) || ' ' || lower(email)) LIKE :pattern)
-               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
-             ORDER BY id DESC
+        var customers = db.sql(SELECT + """
+             WHERE c.account_id = :accountId
+               AND (CAST(:pattern AS text) IS NULL OR (lower(c.name) || ' ' || lower(c.email)) LIKE :pattern)
+               AND (CAST(:afterId AS text) IS NULL OR c.id < :afterId)
+             ORDER BY c.id DESC
              LIMIT :limit
             """)
             .param("accountId", accountId)
@@ -212,6 +222,15 @@ public class Customers implements CustomerLookup {
         return new Customer(rs.getString("id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
             List.of((String[]) tags.getArray()), json.readValue(rs.getString("metadata"), new TypeReference<>() {
             }),
-            rs.getBoolean("marketing_consent"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+            rs.getBoolean("marketing_consent"), defaultCard(rs), Timestamps.read(rs, "created_at"),
+            Timestamps.read(rs, "updated_at"));
+    }
+
+    private static Card.Summary defaultCard(ResultSet rs) throws SQLException {
+        String id = rs.getString("card_id");
+        return id == null
+            ? null
+            : new Card.Summary(id, rs.getString("card_brand"), rs.getString("card_last4"),
+                rs.getInt("card_exp_month"), rs.getInt("card_exp_year"));
     }
 }

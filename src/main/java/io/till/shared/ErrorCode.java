@@ -7,6 +7,7 @@ public enum ErrorCode {
     API_KEY_MISSING(HttpStatus.UNAUTHORIZED, "API key missing"),
     API_KEY_INVALID(HttpStatus.UNAUTHORIZED, "API key invalid"),
     API_KEY_REVOKED(HttpStatus.UNAUTHORIZED, "API key revoked"),
+    CARD_DECLINED(HttpStatus.PAYMENT_REQUIRED, "Card declined"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     ROUTE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such endpoint"),
@@ -21,7 +22,8 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused with a different request"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
-    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    GATEWAY_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "Payment gateway not configured");
 
     private final HttpStatus status;
     private final String title;

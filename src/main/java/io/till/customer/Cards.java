@@ -1,0 +1,176 @@
+package io.till.customer;
+
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Customers' saved cards. The gateway is asked to save a card before Till's transaction opens (a remote call never
+ * holds a database transaction); the card, the default choice and {@code card.updated} are then written together.
+ */
+@Repository
+public class Cards {
+
+    private static final String SELECT = """
+        SELECT d.id, d.customer_id, d.brand, d.last4, d.exp_month, d.exp_year, d.created_at,
+               (c.default_card_id = d.id) AS is_default
+          FROM cards d
+          JOIN customers c ON c.id = d.customer_id
+        """;
+
+    private final JdbcClient db;
+    private final Customers customers;
+    private final Gateways gateways;
+    private final Events events;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    Cards(JdbcClient db, Customers customers, Gateways gateways, Events events, TransactionTemplate transaction,
+        Clock clock) {
+        this.db = db;
+        this.customers = customers;
+        this.gateways = gateways;
+        this.events = events;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** Saves a card for the customer; the first card, or one saved with {@code makeDefault}, becomes the default. */
+    Card attach(String accountId, String customerId, PaymentGateway.CardToken token, boolean makeDefault) {
+        customers.get(accountId, customerId);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        PaymentGateway.AttachedCard attached = gateway.attach(token);
+        return transaction.execute(status -> {
+            Customer customer = customers.lockForUpdate(accountId, customerId);
+            String id = Ids.newId("card");
+            Instant now = Timestamps.now(clock);
+            db.sql("""
+                INSERT INTO cards (id, account_id, customer_id, gateway, gateway_reference, brand, last4, exp_month,
+                                   exp_year, created_at)
+                VALUES (:id, :accountId, :customerId, :gateway, :reference, :brand, :last4, :expMonth, :expYear, :now)
+                """)
+                .param("id", id)
+                .param("accountId", accountId)
+                .param("customerId", customerId)
+                .param("gateway", gateway.name())
+                .param("reference", attached.reference())
+                .param("brand", attached.brand())
+                .param("last4", attached.last4())
+                .param("expMonth", attached.expMonth())
+                .param("expYear", attached.expYear())
+                .param("now", Timestamps.of(now))
+                .update();
+            if (makeDefault || customer.defaultCard() == null) {
+                setDefault(accountId, customerId, id);
+            }
+            Card card = get(accountId, customerId, id);
+            events.record(accountId, EventType.CARD_UPDATED, customerId,
+                Map.of("card", card, "customer", customers.get(accountId, customerId)));
+            return card;
+        });
+    }
+
+    /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
+    Card makeDefault(String accountId, String customerId, String cardId) {
+        return transaction.execute(status -> {
+            Customer customer = customers.lockForUpdate(accountId, customerId);
+            Card card = get(accountId, customerId, cardId);
+            if (customer.defaultCard() != null && customer.defaultCard().id().equals(cardId)) {
+                return card;
+            }
+            setDefault(accountId, customerId, cardId);
+            Card updated = get(accountId, customerId, cardId);
+            events.record(accountId, EventType.CARD_UPDATED, customerId,
+                Map.of("card", updated, "customer", customers.get(accountId, customerId)));
+            return updated;
+        });
+    }
+
+    /**
+     * Removes a card from the customer's wallet; it stays on record for the payments made with it. If it was the
+     * default, the most recently saved remaining card takes its place.
+     */
+    void detach(String accountId, String customerId, String cardId) {
+        transaction.executeWithoutResult(status -> {
+            Customer customer = customers.lockForUpdate(accountId, customerId);
+            get(accountId, customerId, cardId);
+            db.sql("UPDATE cards SET detached_at = :now WHERE account_id = :accountId AND id = :id")
+                .param("now", Timestamps.of(Timestamps.now(clock)))
+                .param("accountId", accountId)
+                .param("id", cardId)
+                .update();
+            if (customer.defaultCard() != null && customer.defaultCard().id().equals(cardId)) {
+                String next = db.sql("""
+                    SELECT id FROM cards
+                     WHERE account_id = :accountId AND customer_id = :customerId AND detached_at IS NULL
+                     ORDER BY id DESC
+                     LIMIT 1
+                    """)
+                    .param("accountId", accountId)
+                    .param("customerId", customerId)
+                    .query(String.class)
+                    .optional()
+                    .orElse(null);
+                setDefault(accountId, customerId, next);
+            }
+        });
+    }
+
+    Card get(String accountId, String customerId, String cardId) {
+        return db.sql(SELECT + """
+             WHERE d.account_id = :accountId AND d.customer_id = :customerId AND d.id = :id
+               AND d.detached_at IS NULL
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", cardId)
+            .query(Cards::card)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("payment method", cardId));
+    }
+
+    Page<Card> list(String accountId, String customerId, PageRequest page) {
+        customers.get(accountId, customerId);
+        var cards = db.sql(SELECT + """
+             WHERE d.account_id = :accountId AND d.customer_id = :customerId AND d.detached_at IS NULL
+               AND (CAST(:afterId AS text) IS NULL OR d.id < :afterId)
+             ORDER BY d.id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(Cards::card)
+            .list();
+        return page.page(cards, Card::id);
+    }
+
+    private void setDefault(String accountId, String customerId, String cardId) {
+        db.sql("UPDATE customers SET default_card_id = :cardId WHERE account_id = :accountId AND id = :customerId")
+            .param("cardId", cardId)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .update();
+    }
+
+    private static Card card(ResultSet rs, int row) throws SQLException {
+        return new Card(rs.getString("id"), rs.getString("customer_id"), rs.getString("brand"), rs.getString("last4"),
+            rs.getInt("exp_month"), rs.getInt("exp_year"), rs.getBoolean("is_default"),
+            Timestamps.read(rs, "created_at"));
+    }
+}

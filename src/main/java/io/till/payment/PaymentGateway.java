@@ -1,0 +1,42 @@
+package io.till.payment;
+
+/**
+ * The port to whoever moves the money: Till's own sandbox, or Stripe. Calls are made outside any database transaction
+ * and every charge carries an idempotency key, so that a retried or concurrent attempt is answered with the first
+ * attempt's result instead of charging again.
+ */
+public interface PaymentGateway {
+
+    /** The gateway's name as stored with each card and payment: {@code sandbox} or {@code stripe}. */
+    String name();
+
+    /** Saves a card from a token made by the gateway's client-side library (or a sandbox test token). */
+    AttachedCard attach(CardToken token);
+
+    ChargeResult charge(ChargeRequest request);
+
+    /** A card as the gateway describes it; {@code reference} is how the gateway finds it again. */
+    record AttachedCard(String brand, String last4, int expMonth, int expYear, String reference) {}
+
+    /** A token to attach; the expiry may be chosen only in the sandbox, to make expiring and expired cards. */
+    record CardToken(String token, Integer expMonth, Integer expYear) {}
+
+    /**
+     * @param idempotencyKey derived from what the charge pays for (an invoice and its attempt number, say), so that the
+     *     same payment attempt always has the same key
+     */
+    record ChargeRequest(String accountId, String idempotencyKey, String cardReference, long amount, String currency,
+        String description) {}
+
+    sealed interface ChargeResult {
+        String reference();
+
+        record Succeeded(String reference) implements ChargeResult {}
+
+        /**
+         * @param hard whether retrying the same card is pointless (expired, stolen, closed account), as opposed to a
+         *     soft decline such as insufficient funds that may pass later
+         */
+        record Declined(String reference, String code, String message, boolean hard) implements ChargeResult {}
+    }
+}

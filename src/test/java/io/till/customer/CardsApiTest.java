@@ -1,0 +1,181 @@
+package io.till.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.account.Accounts;
+import io.till.account.ApiKeys;
+import io.till.account.Mode;
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+@TillIntegrationTest
+class CardsApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    Accounts allAccounts;
+    @Autowired
+    ApiKeys apiKeys;
+
+    @Test
+    void savesTheFirstCardAsDefaultAndShowsItsLast4OnTheCustomer() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+
+        var saved = api.post(cards(customer), store.apiKey(), "{\"token\": \"pm_card_visa\"}");
+
+        assertThat(saved.status()).isEqualTo(201);
+        var card = saved.json();
+        assertThat(card.get("id").asString()).startsWith("card_");
+        assertThat(card.get("brand").asString()).isEqualTo("visa");
+        assertThat(card.get("last4").asString()).isEqualTo("4242");
+        assertThat(card.get("is_default").asBoolean()).isTrue();
+        assertThat(saved.text()).doesNotContain("sbx_").doesNotContain("gateway_reference");
+        var read = api.get("/api/v1/customers/" + customer, store.apiKey()).json();
+        assertThat(read.get("default_card").get("last4").asString()).isEqualTo("4242");
+        var events = api.get("/api/v1/events?type=card.updated&customer_id=" + customer, store.apiKey()).json()
+            .get("data");
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).get("data").get("card")).isEqualTo(card);
+    }
+
+    @Test
+    void switchesTheDefaultCardOnRequest() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+        String visa = api.post(cards(customer), store.apiKey(), "{\"token\": \"pm_card_visa\"}").json().get("id")
+            .asString();
+
+        var mastercard = api.post(cards(customer), store.apiKey(), """
+            {"token": "pm_card_mastercard", "make_default": true}""").json();
+        var visaAgain = api.post(cards(customer) + "/" + visa + "/make_default", store.apiKey(), null);
+
+        assertThat(mastercard.get("is_default").asBoolean()).isTrue();
+        assertThat(visaAgain.status()).isEqualTo(200);
+        assertThat(visaAgain.json().get("is_default").asBoolean()).isTrue();
+        assertThat(api.get("/api/v1/customers/" + customer, store.apiKey()).json().get("default_card").get("id")
+            .asString()).isEqualTo(visa);
+        assertThat(api.get("/api/v1/events?type=card.updated", store.apiKey()).json().get("data")).hasSize(3);
+    }
+
+    @Test
+    void makesExpiringCardsWithAChosenExpiryInTheSandbox() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+
+        var card = api.post(cards(customer), store.apiKey(), """
+            {"token": "pm_card_visa", "exp_month": 1, "exp_year": 2027}""").json();
+
+        assertThat(card.get("exp_month").asInt()).isEqualTo(1);
+        assertThat(card.get("exp_year").asInt()).isEqualTo(2027);
+    }
+
+    @Test
+    void refusesADeclinedCardWithTheReasonAndSavesNothing() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+
+        var declined = api.post(cards(customer), store.apiKey(),
+            "{\"token\": \"pm_card_chargeDeclinedInsufficientFunds\"}");
+
+        assertThat(declined.status()).isEqualTo(402);
+        assertThat(declined.json().get("code").asString()).isEqualTo("card_declined");
+        assertThat(declined.json().get("errors").get(0).get("code").asString()).isEqualTo("insufficient_funds");
+        assertThat(api.get(cards(customer), store.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/events?type=card.updated", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void savesTheCardThatWillFailEveryCharge() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+
+        assertThat(api.post(cards(customer), store.apiKey(), "{\"token\": \"pm_card_chargeCustomerFail\"}").status())
+            .isEqualTo(201);
+    }
+
+    @Test
+    void explainsUnknownTokensAndBadExpiries() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+
+        var unknown = api.post(cards(customer), store.apiKey(), """
+            {"token": "4242424242424242", "exp_month": 13}""");
+        var missing = api.post(cards(customer), store.apiKey(), "{}");
+
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(fields(unknown.json().get("errors"))).containsExactly("token", "exp_month");
+        assertThat(unknown.json().get("errors").get(0).get("message").asString()).contains("pm_card_visa");
+        assertThat(fields(missing.json().get("errors"))).containsExactly("token");
+    }
+
+    @Test
+    void promotesTheNewestRemainingCardWhenTheDefaultIsRemoved() {
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+        String visa = api.post(cards(customer), store.apiKey(), "{\"token\": \"pm_card_visa\"}").json().get("id")
+            .asString();
+        String amex = api.post(cards(customer), store.apiKey(), "{\"token\": \"pm_card_amex\"}").json().get("id")
+            .asString();
+
+        assertThat(api.delete(cards(customer) + "/" + visa, store.apiKey()).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/customers/" + customer, store.apiKey()).json().get("default_card").get("id")
+            .asString()).isEqualTo(amex);
+        assertThat(api.delete(cards(customer) + "/" + amex, store.apiKey()).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/customers/" + customer, store.apiKey()).json().get("default_card").isNull())
+            .isTrue();
+        assertThat(api.get(cards(customer) + "/" + visa, store.apiKey()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void hidesAnotherAccountsCustomersAndCards() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        String customer = createCustomer(alice.apiKey());
+        String card = api.post(cards(customer), alice.apiKey(), "{\"token\": \"pm_card_visa\"}").json().get("id")
+            .asString();
+
+        assertThat(api.post(cards(customer), bob.apiKey(), "{\"token\": \"pm_card_visa\"}").status()).isEqualTo(404);
+        assertThat(api.get(cards(customer), bob.apiKey()).status()).isEqualTo(404);
+        assertThat(api.delete(cards(customer) + "/" + card, bob.apiKey()).status()).isEqualTo(404);
+        assertThat(api.get(cards(customer) + "/" + card, alice.apiKey()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesCardsInALiveAccountWithoutAGateway() {
+        var live = allAccounts.create("Live store", Mode.LIVE);
+        String key = apiKeys.create(live, "live key").key();
+        String customer = createCustomer(key);
+
+        var response = api.post(cards(customer), key, "{\"token\": \"pm_card_visa\"}");
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.json().get("code").asString()).isEqualTo("gateway_not_configured");
+    }
+
+    private String createCustomer(String apiKey) {
+        var response = api.post("/api/v1/customers", apiKey, """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""");
+        assertThat(response.status()).isEqualTo(201);
+        return response.json().get("id").asString();
+    }
+
+    private static String cards(String customerId) {
+        return "/api/v1/customers/" + customerId + "/payment_methods";
+    }
+
+    private static List<String> fields(JsonNode errors) {
+        var out = new ArrayList<String>();
+        errors.forEach(node -> out.add(node.get("field").asString()));
+        return out;
+    }
+}
