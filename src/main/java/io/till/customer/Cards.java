@@ -12,7 +12,6 @@ import io.till.shared.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -56,24 +55,7 @@ public class Cards {
         PaymentGateway.AttachedCard attached = gateway.attach(token);
         return transaction.execute(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
-            String id = Ids.newId("card");
-            Instant now = Timestamps.now(clock);
-            db.sql("""
-                INSERT INTO cards (id, account_id, customer_id, gateway, gateway_reference, brand, last4, exp_month,
-                                   exp_year, created_at)
-                VALUES (:id, :accountId, :customerId, :gateway, :reference, :brand, :last4, :expMonth, :expYear, :now)
-                """)
-                .param("id", id)
-                .param("accountId", accountId)
-                .param("customerId", customerId)
-                .param("gateway", gateway.name())
-                .param("reference", attached.reference())
-                .param("brand", attached.brand())
-                .param("last4", attached.last4())
-                .param("expMonth", attached.expMonth())
-                .param("expYear", attached.expYear())
-                .param("now", Timestamps.of(now))
-                .update();
+            String id = insert(accountId, customerId, gateway.name(), attached);
             if (makeDefault || customer.defaultCard() == null) {
                 setDefault(accountId, customerId, id);
             }
@@ -82,6 +64,32 @@ public class Cards {
                 Map.of("card", card, "customer", customers.get(accountId, customerId)));
             return card;
         });
+    }
+
+    /**
+     * Saves a card the gateway already accepted, as part of a purchase: it becomes the default if the customer has
+     * none. No {@code card.updated}: that event is for a customer changing the card they pay with.
+     */
+    public Card save(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached) {
+        Customer customer = customers.lockForUpdate(accountId, customerId);
+        String id = insert(accountId, customerId, gateway, attached);
+        if (customer.defaultCard() == null) {
+            setDefault(accountId, customerId, id);
+        }
+        return get(accountId, customerId, id);
+    }
+
+    /** How the gateway finds a saved card of this customer, if there is one with this id. */
+    public java.util.Optional<String> gatewayReference(String accountId, String customerId, String cardId) {
+        return db.sql("""
+            SELECT gateway_reference FROM cards
+             WHERE account_id = :accountId AND customer_id = :customerId AND id = :id AND detached_at IS NULL
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", cardId)
+            .query(String.class)
+            .optional();
     }
 
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
@@ -130,7 +138,28 @@ public class Cards {
         });
     }
 
-    Card get(String accountId, String customerId, String cardId) {
+    private String insert(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached) {
+        String id = Ids.newId("card");
+        db.sql("""
+            INSERT INTO cards (id, account_id, customer_id, gateway, gateway_reference, brand, last4, exp_month,
+                               exp_year, created_at)
+            VALUES (:id, :accountId, :customerId, :gateway, :reference, :brand, :last4, :expMonth, :expYear, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("gateway", gateway)
+            .param("reference", attached.reference())
+            .param("brand", attached.brand())
+            .param("last4", attached.last4())
+            .param("expMonth", attached.expMonth())
+            .param("expYear", attached.expYear())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+        return id;
+    }
+
+    public Card get(String accountId, String customerId, String cardId) {
         return db.sql(SELECT + """
              WHERE d.account_id = :accountId AND d.customer_id = :customerId AND d.id = :id
                AND d.detached_at IS NULL

@@ -5,6 +5,7 @@ import io.till.event.EventType;
 import io.till.event.Events;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -145,6 +146,29 @@ public class Customers implements CustomerLookup {
             // LinkedHashMap takes the null of a cleared phone; Map.of would not.
             previous.put(field, before);
         }
+    }
+
+    /** The account's customer with this email, in any case. */
+    public Optional<Customer> findByEmail(String accountId, String email) {
+        return db.sql(SELECT + " WHERE c.account_id = :accountId AND lower(c.email) = lower(:email)")
+            .param("accountId", accountId)
+            .param("email", email)
+            .query(this::customer)
+            .optional();
+    }
+
+    public Optional<Customer> find(String accountId, String id) {
+        return find(accountId, id, false);
+    }
+
+    /** Creates a buyer met at a checkout; raises {@code customer.created} like any other creation. */
+    @Transactional
+    public Customer createBuyer(String accountId, String name, String email) {
+        var errors = new FieldErrors();
+        var body = json.createObjectNode().put("name", name).put("email", email);
+        var fields = CustomerFields.forCreate(body, errors);
+        errors.throwIfAny();
+        return create(accountId, fields);
     }
 
     /** Reads the customer and locks its row until the transaction ends, so that changes to it queue up. */

@@ -26,6 +26,13 @@ class IdsTest {
     }
 
     @Test
+    void keepsTheOrderOfIdsMadeInOneMillisecond() {
+        var ids = IntStream.range(0, 10_000).mapToObj(i -> Ids.newId("evt")).toList();
+
+        assertThat(ids).isSortedAccordingTo(String::compareTo).doesNotHaveDuplicates();
+    }
+
+    @Test
     void neverRepeatsAnId() {
         var ids = new HashSet<String>();
         IntStream.range(0, 100_000).forEach(i -> ids.add(Ids.newId("x")));

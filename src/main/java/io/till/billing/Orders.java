@@ -1,0 +1,138 @@
+package io.till.billing;
+
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class Orders {
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    Orders(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** Writes an order before its card is charged; {@link #settle} records the outcome. */
+    public void insertPending(String accountId, Order order) {
+        db.sql("""
+            INSERT INTO orders (id, account_id, customer_id, checkout_id, status, currency, subtotal, discount, total,
+                                promo_code_id, card_id, created_at, updated_at)
+            VALUES (:id, :accountId, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount, :total,
+                    :promoCodeId, :cardId, :createdAt, :createdAt)
+            """)
+            .param("id", order.id())
+            .param("accountId", accountId)
+            .param("customerId", order.customerId())
+            .param("checkoutId", order.checkoutId())
+            .param("currency", order.currency())
+            .param("subtotal", order.subtotal())
+            .param("discount", order.discount())
+            .param("total", order.total())
+            .param("promoCodeId", order.promoCodeId())
+            .param("cardId", order.cardId())
+            .param("createdAt", Timestamps.of(order.createdAt()))
+            .update();
+        for (int i = 0; i < order.items().size(); i++) {
+            var item = order.items().get(i);
+            db.sql("""
+                INSERT INTO order_items (id, account_id, order_id, position, kind, product_id, option_id, addon_id,
+                                         upsell_id, name, amount)
+                VALUES (:id, :accountId, :orderId, :position, :kind, :productId, :optionId, :addonId, :upsellId,
+                        :name, :amount)
+                """)
+                .param("id", item.id())
+                .param("accountId", accountId)
+                .param("orderId", order.id())
+                .param("position", i)
+                .param("kind", item.kind())
+                .param("productId", item.productId())
+                .param("optionId", item.optionId())
+                .param("addonId", item.addonId())
+                .param("upsellId", item.upsellId())
+                .param("name", item.name())
+                .param("amount", item.amount())
+                .update();
+        }
+    }
+
+    /** Records whether a pending order's payment went through; an order is settled once. */
+    public Order settle(String accountId, String orderId, Order.Status status) {
+        int updated = db.sql("""
+            UPDATE orders SET status = :status, updated_at = :now
+             WHERE account_id = :accountId AND id = :id AND status = 'pending'
+            """)
+            .param("status", status.code())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .update();
+        if (updated == 0) {
+            throw new IllegalStateException("order " + orderId + " is not pending");
+        }
+        return get(accountId, orderId);
+    }
+
+    public Order get(String accountId, String id) {
+        return db.sql("""
+            SELECT o.*,
+                   (SELECT p.id FROM payments p
+                     WHERE p.account_id = o.account_id AND p.order_id = o.id ORDER BY p.id DESC LIMIT 1) AS payment_id,
+                   (SELECT s.id FROM subscriptions s
+                     WHERE s.account_id = o.account_id AND s.order_id = o.id LIMIT 1) AS subscription_id,
+                   (SELECT pp.id FROM payment_plans pp
+                     WHERE pp.account_id = o.account_id AND pp.order_id = o.id LIMIT 1) AS payment_plan_id
+              FROM orders o
+             WHERE o.account_id = :accountId AND o.id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new Order(rs.getString("id"), rs.getString("customer_id"), rs.getString("checkout_id"),
+                Order.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("currency"),
+                rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getString("promo_code_id"),
+                rs.getString("card_id"), items(accountId, id), rs.getString("payment_id"),
+                rs.getString("subscription_id"), rs.getString("payment_plan_id"), Timestamps.read(rs, "created_at")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("order", id));
+    }
+
+    Page<Order> list(String accountId, String customerId, PageRequest page) {
+        var ids = db.sql("""
+            SELECT id FROM orders
+             WHERE account_id = :accountId
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(String.class)
+            .list();
+        var orders = new ArrayList<Order>();
+        ids.forEach(id -> orders.add(get(accountId, id)));
+        return page.page(orders, Order::id);
+    }
+
+    private List<Order.Item> items(String accountId, String orderId) {
+        return db
+            .sql("SELECT * FROM order_items WHERE account_id = :accountId AND order_id = :orderId ORDER BY position")
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query((rs, row) -> new Order.Item(rs.getString("id"), rs.getString("kind"), rs.getString("product_id"),
+                rs.getString("option_id"), rs.getString("addon_id"), rs.getString("upsell_id"), rs.getString("name"),
+                rs.getLong("amount")))
+            .list();
+    }
+}

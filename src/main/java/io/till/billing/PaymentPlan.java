@@ -1,0 +1,21 @@
+package io.till.billing;
+
+import java.time.Instant;
+
+/** A purchase paid in {@code installments} equal payments, one every interval; the buyer cannot cancel it. */
+public record PaymentPlan(
+    String id,
+    String customerId,
+    String orderId,
+    String productId,
+    String optionId,
+    String cardId,
+    String status,
+    long installmentAmount,
+    String currency,
+    int installments,
+    int installmentsPaid,
+    String interval,
+    int intervalCount,
+    Instant nextBillAt,
+    Instant createdAt) {}

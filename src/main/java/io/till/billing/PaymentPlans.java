@@ -1,0 +1,86 @@
+package io.till.billing;
+
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Instant;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class PaymentPlans {
+
+    private static final RowMapper<PaymentPlan> PLAN = (rs, row) -> new PaymentPlan(rs.getString("id"),
+        rs.getString("customer_id"), rs.getString("order_id"), rs.getString("product_id"), rs.getString("option_id"),
+        rs.getString("card_id"), rs.getString("status"), rs.getLong("installment_amount"), rs.getString("currency"),
+        rs.getInt("installments"), rs.getInt("installments_paid"), rs.getString("interval"),
+        rs.getInt("interval_count"),
+        Timestamps.read(rs, "next_bill_at"), Timestamps.read(rs, "created_at"));
+
+    private final JdbcClient db;
+
+    PaymentPlans(JdbcClient db) {
+        this.db = db;
+    }
+
+    /** Starts a plan whose first installment was paid at {@code now}; the next is due one interval later. */
+    public PaymentPlan start(String accountId, String customerId, String orderId, Product product,
+        ProductOption option, String cardId, Instant now) {
+        String id = Ids.newId("plan");
+        String interval = option.interval().code();
+        db.sql("""
+            INSERT INTO payment_plans (id, account_id, customer_id, order_id, product_id, option_id, card_id, status,
+                                       installment_amount, currency, installments, installments_paid, interval,
+                                       interval_count, next_bill_at, created_at, updated_at)
+            VALUES (:id, :accountId, :customerId, :orderId, :productId, :optionId, :cardId, 'active', :amount,
+                    :currency, :installments, 1, :interval, :intervalCount, :nextBillAt, :now, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("orderId", orderId)
+            .param("productId", product.id())
+            .param("optionId", option.id())
+            .param("cardId", cardId)
+            .param("amount", option.amount())
+            .param("currency", option.currency())
+            .param("installments", option.installments())
+            .param("interval", interval)
+            .param("intervalCount", option.intervalCount())
+            .param("nextBillAt", Timestamps.of(Periods.after(now, interval, option.intervalCount())))
+            .param("now", Timestamps.of(now))
+            .update();
+        return get(accountId, id);
+    }
+
+    public PaymentPlan get(String accountId, String id) {
+        return db.sql("SELECT * FROM payment_plans WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(PLAN)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("payment plan", id));
+    }
+
+    Page<PaymentPlan> list(String accountId, String customerId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM payment_plans
+             WHERE account_id = :accountId
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(PLAN)
+            .list(), PaymentPlan::id);
+    }
+}

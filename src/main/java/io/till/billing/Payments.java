@@ -1,0 +1,107 @@
+package io.till.billing;
+
+import io.till.payment.PaymentGateway;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class Payments {
+
+    private static final RowMapper<Payment> PAYMENT = (rs, row) -> new Payment(rs.getString("id"),
+        rs.getString("customer_id"), rs.getString("order_id"), rs.getString("subscription_id"),
+        rs.getString("payment_plan_id"), rs.getString("card_id"), rs.getLong("amount"), rs.getLong("amount_refunded"),
+        rs.getString("currency"), rs.getString("status"), rs.getString("failure_code"),
+        rs.getString("failure_message"), rs.getObject("hard_decline", Boolean.class),
+        Timestamps.read(rs, "created_at"));
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    Payments(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** What a payment pays for: an order, a subscription period, an installment. */
+    public record PaidFor(String orderId, String subscriptionId, String paymentPlanId) {}
+
+    /** Records the gateway's answer to a charge. */
+    public Payment record(String accountId, String customerId, String cardId, PaidFor paidFor, long amount,
+        String currency, String gateway, String idempotencyKey, PaymentGateway.ChargeResult result) {
+        String id = Ids.newId("pay");
+        var declined = result instanceof PaymentGateway.ChargeResult.Declined d ? d : null;
+        db.sql("""
+            INSERT INTO payments (id, account_id, customer_id, order_id, subscription_id, payment_plan_id, card_id,
+                                  amount, currency, status, failure_code, failure_message, hard_decline, gateway,
+                                  gateway_reference, idempotency_key, created_at)
+            VALUES (:id, :accountId, :customerId, :orderId, :subscriptionId, :paymentPlanId, :cardId, :amount,
+                    :currency, :status, :failureCode, :failureMessage, :hardDecline, :gateway, :reference, :key, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("orderId", paidFor.orderId())
+            .param("subscriptionId", paidFor.subscriptionId())
+            .param("paymentPlanId", paidFor.paymentPlanId())
+            .param("cardId", cardId)
+            .param("amount", amount)
+            .param("currency", currency)
+            .param("status", declined == null ? "succeeded" : "failed")
+            .param("failureCode", declined == null ? null : declined.code())
+            .param("failureMessage", declined == null ? null : declined.message())
+            .param("hardDecline", declined == null ? null : declined.hard())
+            .param("gateway", gateway)
+            .param("reference", result.reference())
+            .param("key", idempotencyKey)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+        return get(accountId, id);
+    }
+
+    /** Links a payment made for an order to the subscription or plan the order started. */
+    public Payment attachTo(String accountId, String paymentId, String subscriptionId, String paymentPlanId) {
+        db.sql("""
+            UPDATE payments SET subscription_id = :subscriptionId, payment_plan_id = :paymentPlanId
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .param("accountId", accountId)
+            .param("id", paymentId)
+            .update();
+        return get(accountId, paymentId);
+    }
+
+    public Payment get(String accountId, String id) {
+        return db.sql("SELECT * FROM payments WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(PAYMENT)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("payment", id));
+    }
+
+    Page<Payment> list(String accountId, String customerId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM payments
+             WHERE account_id = :accountId
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(PAYMENT)
+            .list(), Payment::id);
+    }
+}

@@ -1,0 +1,23 @@
+package io.till.billing;
+
+import java.time.Instant;
+
+/** A customer's subscription to a product option, renewed every interval through its card. */
+public record Subscription(
+    String id,
+    String customerId,
+    String orderId,
+    String productId,
+    String optionId,
+    String subscriptionGroupId,
+    String cardId,
+    String status,
+    long amount,
+    String currency,
+    String interval,
+    int intervalCount,
+    Instant currentPeriodStart,
+    Instant currentPeriodEnd,
+    Instant trialEnd,
+    Instant canceledAt,
+    Instant createdAt) {}

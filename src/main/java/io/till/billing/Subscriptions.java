@@ -1,0 +1,97 @@
+package io.till.billing;
+
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class Subscriptions {
+
+    private static final RowMapper<Subscription> SUBSCRIPTION = (rs, row) -> new Subscription(rs.getString("id"),
+        rs.getString("customer_id"), rs.getString("order_id"), rs.getString("product_id"), rs.getString("option_id"),
+        rs.getString("subscription_group_id"), rs.getString("card_id"), rs.getString("status"), rs.getLong("amount"),
+        rs.getString("currency"), rs.getString("interval"), rs.getInt("interval_count"),
+        Timestamps.read(rs, "current_period_start"), Timestamps.read(rs, "current_period_end"),
+        Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "created_at"));
+
+    private final JdbcClient db;
+
+    Subscriptions(JdbcClient db) {
+        this.db = db;
+    }
+
+    /**
+     * Starts a subscription bought at {@code now}: trialing until the trial ends when the option has one (the first
+     * period is the trial), otherwise active with its first period paid.
+     */
+    public Subscription start(String accountId, String customerId, String orderId, Product product,
+        ProductOption option, String cardId, Instant now) {
+        String interval = option.interval().code();
+        boolean trial = option.trialDays() != null && option.trialDays() > 0;
+        Instant periodEnd = trial
+            ? now.plus(Duration.ofDays(option.trialDays()))
+            : Periods.after(now, interval, option.intervalCount());
+        String id = Ids.newId("sub");
+        db.sql("""
+            INSERT INTO subscriptions (id, account_id, customer_id, order_id, product_id, option_id,
+                                       subscription_group_id, card_id, status, amount, currency, interval,
+                                       interval_count, current_period_start, current_period_end, trial_end,
+                                       created_at, updated_at)
+            VALUES (:id, :accountId, :customerId, :orderId, :productId, :optionId, :groupId, :cardId, :status,
+                    :amount, :currency, :interval, :intervalCount, :now, :periodEnd, :trialEnd, :now, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("orderId", orderId)
+            .param("productId", product.id())
+            .param("optionId", option.id())
+            .param("groupId", product.subscriptionGroupId())
+            .param("cardId", cardId)
+            .param("status", trial ? "trialing" : "active")
+            .param("amount", option.amount())
+            .param("currency", option.currency())
+            .param("interval", interval)
+            .param("intervalCount", option.intervalCount())
+            .param("now", Timestamps.of(now))
+            .param("periodEnd", Timestamps.of(periodEnd))
+            .param("trialEnd", trial ? Timestamps.of(periodEnd) : null)
+            .update();
+        return get(accountId, id);
+    }
+
+    public Subscription get(String accountId, String id) {
+        return db.sql("SELECT * FROM subscriptions WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(SUBSCRIPTION)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("subscription", id));
+    }
+
+    Page<Subscription> list(String accountId, String customerId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM subscriptions
+             WHERE account_id = :accountId
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(SUBSCRIPTION)
+            .list(), Subscription::id);
+    }
+}

@@ -1,0 +1,85 @@
+package io.till.catalog;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1")
+@Tag(name = "Catalog")
+class CatalogController {
+
+    private final Products products;
+    private final SubscriptionGroups groups;
+    private final PromoCodes promoCodes;
+
+    CatalogController(Products products, SubscriptionGroups groups, PromoCodes promoCodes) {
+        this.products = products;
+        this.groups = groups;
+        this.promoCodes = promoCodes;
+    }
+
+    @PostMapping("/products")
+    @Operation(summary = "Create a product with its options", description = "Options: one_time; subscription with interval (day, week, month, year), interval_count and "
+        + "optional trial_days; payment_plan with installments, interval and interval_count.")
+    ResponseEntity<Product> createProduct(Caller caller, @RequestBody ProductInput body) {
+        var product = products.create(caller.accountId(), body);
+        return ResponseEntity.created(URI.create("/api/v1/products/" + product.id())).body(product);
+    }
+
+    @GetMapping("/products")
+    Page<Product> products(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return products.list(caller.accountId(), PageRequest.of(limit, cursor, "prod"));
+    }
+
+    @GetMapping("/products/{id}")
+    Product product(Caller caller, @PathVariable String id) {
+        return products.get(caller.accountId(), id);
+    }
+
+    record GroupInput(String name) {}
+
+    @PostMapping("/subscription_groups")
+    @Operation(summary = "Create a subscription group", description = "Subscription events can be scoped to a group.")
+    ResponseEntity<SubscriptionGroups.SubscriptionGroup> createGroup(Caller caller, @RequestBody GroupInput body) {
+        var group = groups.create(caller.accountId(), body.name());
+        return ResponseEntity.created(URI.create("/api/v1/subscription_groups/" + group.id())).body(group);
+    }
+
+    @GetMapping("/subscription_groups")
+    Page<SubscriptionGroups.SubscriptionGroup> groups(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return groups.list(caller.accountId(), PageRequest.of(limit, cursor, "sgrp"));
+    }
+
+    @GetMapping("/subscription_groups/{id}")
+    SubscriptionGroups.SubscriptionGroup group(Caller caller, @PathVariable String id) {
+        return groups.get(caller.accountId(), id);
+    }
+
+    @PostMapping("/promo_codes")
+    @Operation(summary = "Create a promo code", description = "percent_off or amount_off (with currency), optional "
+        + "expires_at and max_redemptions. Codes are matched without regard to case.")
+    ResponseEntity<PromoCode> createPromoCode(Caller caller, @RequestBody PromoCodes.PromoCodeInput body) {
+        var promo = promoCodes.create(caller.accountId(), body);
+        return ResponseEntity.created(URI.create("/api/v1/promo_codes/" + promo.id())).body(promo);
+    }
+
+    @GetMapping("/promo_codes")
+    Page<PromoCode> promoCodes(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return promoCodes.list(caller.accountId(), PageRequest.of(limit, cursor, "promo"));
+    }
+}

@@ -1,0 +1,82 @@
+package io.till.catalog;
+
+import io.till.shared.FieldErrors;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The body that creates a product with its options; {@link #validate} lists every bad field. */
+record ProductInput(String name, String description, String subscriptionGroupId, List<OptionInput> options) {
+
+    private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
+
+    record OptionInput(String name, String kind, Long amount, String currency, String interval, Integer intervalCount,
+        Integer trialDays, Integer installments) {}
+
+    void validate(FieldErrors errors) {
+        if (name == null || name.isBlank()) {
+            errors.add("name", "required", "is required");
+        } else if (name.length() > 200) {
+            errors.add("name", "too_long", "must be at most 200 characters");
+        }
+        if (options == null || options.isEmpty()) {
+            errors.add("options", "required", "a product needs at least one option");
+            return;
+        }
+        if (options.size() > 50) {
+            errors.add("options", "too_many", "must hold at most 50 options");
+        }
+        for (int i = 0; i < options.size(); i++) {
+            validate(options.get(i), "options[" + i + "]", errors);
+        }
+    }
+
+    private static void validate(OptionInput option, String path, FieldErrors errors) {
+        if (option == null) {
+            errors.add(path, "required", "must be an option");
+            return;
+        }
+        if (option.name() == null || option.name().isBlank()) {
+            errors.add(path + ".name", "required", "is required");
+        }
+        ProductOption.Kind kind = errors.parseEnum(path + ".kind", option.kind(), ProductOption.Kind.class);
+        if (option.kind() == null) {
+            errors.add(path + ".kind", "required", "must be one_time, subscription or payment_plan");
+        }
+        if (option.amount() == null) {
+            errors.add(path + ".amount", "required", "is required, in minor units (1999 for 19.99)");
+        } else if (option.amount() < 0) {
+            errors.add(path + ".amount", "out_of_range", "must not be negative");
+        }
+        if (option.currency() == null || !CURRENCY.matcher(option.currency().toLowerCase(Locale.ROOT)).matches()) {
+            errors.add(path + ".currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
+        }
+        ProductOption.Interval interval = errors.parseEnum(path + ".interval", option.interval(),
+            ProductOption.Interval.class);
+        boolean recurring = kind == ProductOption.Kind.SUBSCRIPTION || kind == ProductOption.Kind.PAYMENT_PLAN;
+        if (recurring && option.interval() == null) {
+            errors.add(path + ".interval", "required", "is required for a " + kind.code());
+        }
+        if (kind == ProductOption.Kind.ONE_TIME && (interval != null || option.intervalCount() != null)) {
+            errors.add(path + ".interval", "not_allowed", "a one_time option has no interval");
+        }
+        if (option.intervalCount() != null && (option.intervalCount() < 1 || option.intervalCount() > 365)) {
+            errors.add(path + ".interval_count", "out_of_range", "must be between 1 and 365");
+        }
+        if (option.trialDays() != null && kind != ProductOption.Kind.SUBSCRIPTION) {
+            errors.add(path + ".trial_days", "not_allowed", "only a subscription has a trial");
+        } else if (option.trialDays() != null && (option.trialDays() < 0 || option.trialDays() > 730)) {
+            errors.add(path + ".trial_days", "out_of_range", "must be between 0 and 730");
+        }
+        if (kind == ProductOption.Kind.PAYMENT_PLAN && option.installments() == null) {
+            errors.add(path + ".installments", "required", "is required for a payment_plan");
+        } else if (option.installments() != null && kind != ProductOption.Kind.PAYMENT_PLAN) {
+            errors.add(path + ".installments", "not_allowed", "only a payment_plan has installments");
+        } else if (option.installments() != null && (option.installments() < 2 || option.installments() > 120)) {
+            errors.add(path + ".installments", "out_of_range", "must be between 2 and 120");
+        }
+        if (recurring && option.amount() != null && option.amount() == 0) {
+            errors.add(path + ".amount", "out_of_range", "a " + kind.code() + " must cost more than 0");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.till.catalog;
+
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Products and their options. */
+@Repository
+public class Products {
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    Products(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Transactional
+    Product create(String accountId, ProductInput input) {
+        var errors = new FieldErrors();
+        input.validate(errors);
+        if (input.subscriptionGroupId() != null && !groupExists(accountId, input.subscriptionGroupId())) {
+            errors.add("subscription_group_id", "not_found", "no subscription group with this id");
+        }
+        errors.throwIfAny();
+        String id = Ids.newId("prod");
+        Instant now = Timestamps.now(clock);
+        db.sql("""
+            INSERT INTO products (id, account_id, name, description, subscription_group_id, created_at)
+            VALUES (:id, :accountId, :name, :description, :groupId, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("name", input.name().strip())
+            .param("description", input.description())
+            .param("groupId", input.subscriptionGroupId())
+            .param("now", Timestamps.of(now))
+            .update();
+        for (int i = 0; i < input.options().size(); i++) {
+            var option = input.options().get(i);
+            var kind = ProductOption.Kind.valueOf(option.kind().toUpperCase(Locale.ROOT));
+            db.sql("""
+                INSERT INTO product_options (id, account_id, product_id, position, name, kind, amount, currency,
+                                             interval, interval_count, trial_days, installments, created_at)
+                VALUES (:id, :accountId, :productId, :position, :name, :kind, :amount, :currency, :interval,
+                        :intervalCount, :trialDays, :installments, :now)
+                """)
+                .param("id", Ids.newId("opt"))
+                .param("accountId", accountId)
+                .param("productId", id)
+                .param("position", i)
+                .param("name", option.name().strip())
+                .param("kind", kind.code())
+                .param("amount", option.amount())
+                .param("currency", option.currency().toLowerCase(Locale.ROOT))
+                .param("interval", option.interval() == null ? null : option.interval().toLowerCase(Locale.ROOT))
+                .param("intervalCount", kind == ProductOption.Kind.ONE_TIME
+                    ? null
+                    : option.intervalCount() == null ? 1 : option.intervalCount())
+                .param("trialDays", option.trialDays())
+                .param("installments", option.installments())
+                .param("now", Timestamps.of(now))
+                .update();
+        }
+        return get(accountId, id);
+    }
+
+    public Product get(String accountId, String id) {
+        return find(accountId, id).orElseThrow(() -> TillException.notFound("product", id));
+    }
+
+    public Optional<Product> find(String accountId, String id) {
+        return db.sql("""
+            SELECT id, name, description, subscription_group_id, created_at
+              FROM products
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new Product(rs.getString("id"), rs.getString("name"), rs.getString("description"),
+                rs.getString("subscription_group_id"), options(accountId, id), Timestamps.read(rs, "created_at")))
+            .optional();
+    }
+
+    /** An option of the account's, whatever its product. */
+    public Optional<ProductOption> option(String accountId, String optionId) {
+        return db.sql("SELECT * FROM product_options WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", optionId)
+            .query(Products::option)
+            .optional();
+    }
+
+    Page<Product> list(String accountId, PageRequest page) {
+        var ids = db.sql("""
+            SELECT id FROM products
+             WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(String.class)
+            .list();
+        var products = new ArrayList<Product>();
+        ids.forEach(id -> products.add(get(accountId, id)));
+        return page.page(products, Product::id);
+    }
+
+    private List<ProductOption> options(String accountId, String productId) {
+        return db.sql("""
+            SELECT * FROM product_options
+             WHERE account_id = :accountId AND product_id = :productId
+             ORDER BY position
+            """)
+            .param("accountId", accountId)
+            .param("productId", productId)
+            .query(Products::option)
+            .list();
+    }
+
+    private boolean groupExists(String accountId, String groupId) {
+        return db.sql("SELECT count(*) FROM subscription_groups WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", groupId)
+            .query(Long.class)
+            .single() == 1;
+    }
+
+    private static ProductOption option(ResultSet rs, int row) throws SQLException {
+        String interval = rs.getString("interval");
+        return new ProductOption(rs.getString("id"), rs.getString("product_id"), rs.getString("name"),
+            ProductOption.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getLong("amount"),
+            rs.getString("currency"),
+            interval == null ? null : ProductOption.Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
+            rs.getObject("interval_count", Integer.class), rs.getObject("trial_days", Integer.class),
+            rs.getObject("installments", Integer.class));
+    }
+}

@@ -1,0 +1,146 @@
+package io.till.catalog;
+
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Promo codes, and their redemption, which counts against the usage limit inside the purchase's transaction. */
+@Repository
+public class PromoCodes {
+
+    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{2,40}");
+    private static final RowMapper<PromoCode> PROMO = (rs, row) -> new PromoCode(rs.getString("id"),
+        rs.getString("code"), rs.getObject("percent_off", Integer.class), rs.getObject("amount_off", Long.class),
+        rs.getString("currency"), Timestamps.read(rs, "expires_at"), rs.getObject("max_redemptions", Integer.class),
+        rs.getInt("times_redeemed"), Timestamps.read(rs, "created_at"));
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    PromoCodes(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    record PromoCodeInput(String code, Integer percentOff, Long amountOff, String currency, Instant expiresAt,
+        Integer maxRedemptions) {}
+
+    PromoCode create(String accountId, PromoCodeInput input) {
+        var errors = new FieldErrors();
+        if (input.code() == null || !CODE.matcher(input.code()).matches()) {
+            errors.add("code", "invalid_format", "must be 2 to 40 letters, digits, dashes or underscores");
+        } else if (findByCode(accountId, input.code()).isPresent()) {
+            errors.add("code", "taken", "another promo code has this code");
+        }
+        if ((input.percentOff() == null) == (input.amountOff() == null)) {
+            errors.add("percent_off", "required", "give either percent_off or amount_off");
+        }
+        if (input.percentOff() != null && (input.percentOff() < 1 || input.percentOff() > 100)) {
+            errors.add("percent_off", "out_of_range", "must be between 1 and 100");
+        }
+        if (input.amountOff() != null && input.amountOff() < 1) {
+            errors.add("amount_off", "out_of_range", "must be positive, in minor units");
+        }
+        if (input.amountOff() != null && (input.currency() == null || !input.currency().matches("[a-zA-Z]{3}"))) {
+            errors.add("currency", "required", "amount_off needs a three-letter currency");
+        }
+        if (input.maxRedemptions() != null && input.maxRedemptions() < 1) {
+            errors.add("max_redemptions", "out_of_range", "must be at least 1");
+        }
+        errors.throwIfAny();
+        String id = Ids.newId("promo");
+        db.sql("""
+            INSERT INTO promo_codes (id, account_id, code, percent_off, amount_off, currency, expires_at,
+                                     max_redemptions, created_at)
+            VALUES (:id, :accountId, :code, :percentOff, :amountOff, :currency, :expiresAt, :maxRedemptions, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("code", input.code())
+            .param("percentOff", input.percentOff())
+            .param("amountOff", input.amountOff())
+            .param("currency", input.currency() == null ? null : input.currency().toLowerCase(Locale.ROOT))
+            .param("expiresAt", Timestamps.of(input.expiresAt()))
+            .param("maxRedemptions", input.maxRedemptions())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+        return findByCode(accountId, input.code()).orElseThrow();
+    }
+
+    public Optional<PromoCode> findByCode(String accountId, String code) {
+        return db.sql("SELECT * FROM promo_codes WHERE account_id = :accountId AND lower(code) = lower(:code)")
+            .param("accountId", accountId)
+            .param("code", code)
+            .query(PROMO)
+            .optional();
+    }
+
+    /**
+     * Whether the code can be used now for a purchase in {@code currency}; the reason why not, otherwise. The
+     * redemption itself is {@link #redeem}, in the purchase's transaction.
+     */
+    public Optional<String> refusal(PromoCode promo, String currency) {
+        if (promo.expiresAt() != null && !Timestamps.now(clock).isBefore(promo.expiresAt())) {
+            return Optional.of("expired on " + promo.expiresAt());
+        }
+        if (promo.maxRedemptions() != null && promo.timesRedeemed() >= promo.maxRedemptions()) {
+            return Optional.of("has been used up");
+        }
+        if (promo.currency() != null && !promo.currency().equals(currency)) {
+            return Optional.of("is for " + promo.currency() + " purchases");
+        }
+        return Optional.empty();
+    }
+
+    /** Counts one use, refusing it if the limit was reached meanwhile by a concurrent purchase. */
+    public void redeem(String accountId, PromoCode promo) {
+        int updated = db.sql("""
+            UPDATE promo_codes SET times_redeemed = times_redeemed + 1
+             WHERE account_id = :accountId AND id = :id
+               AND (max_redemptions IS NULL OR times_redeemed < max_redemptions)
+            """)
+            .param("accountId", accountId)
+            .param("id", promo.id())
+            .update();
+        if (updated == 0) {
+            throw TillException.invalid("promo_code", "used_up", "has been used up");
+        }
+    }
+
+    /** Gives back a use reserved for a purchase whose payment then failed. */
+    public void release(String accountId, PromoCode promo) {
+        db.sql("""
+            UPDATE promo_codes SET times_redeemed = times_redeemed - 1
+             WHERE account_id = :accountId AND id = :id AND times_redeemed > 0
+            """)
+            .param("accountId", accountId)
+            .param("id", promo.id())
+            .update();
+    }
+
+    Page<PromoCode> list(String accountId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM promo_codes
+             WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(PROMO)
+            .list(), PromoCode::id);
+    }
+
+}

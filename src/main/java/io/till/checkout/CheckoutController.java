@@ -1,0 +1,59 @@
+package io.till.checkout;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.billing.Order;
+import io.till.shared.Caller;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/checkouts")
+@Tag(name = "Checkouts")
+class CheckoutController {
+
+    private final Checkouts checkouts;
+    private final Purchases purchases;
+
+    CheckoutController(Checkouts checkouts, Purchases purchases) {
+        this.checkouts = checkouts;
+        this.purchases = purchases;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a checkout", description = "Sells one product, with addon offer bumps "
+        + "(name, amount, currency) and a flow of one-click upsells (name, option_id).")
+    ResponseEntity<Checkout> create(Caller caller, @RequestBody Checkouts.CheckoutInput body) {
+        var checkout = checkouts.create(caller.accountId(), body);
+        return ResponseEntity.created(URI.create("/api/v1/checkouts/" + checkout.id())).body(checkout);
+    }
+
+    @GetMapping
+    Page<Checkout> list(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return checkouts.list(caller.accountId(), PageRequest.of(limit, cursor, "chk"));
+    }
+
+    @GetMapping("/{id}")
+    Checkout get(Caller caller, @PathVariable String id) {
+        return checkouts.get(caller.accountId(), id);
+    }
+
+    @PostMapping("/{id}/purchases")
+    @Operation(summary = "Buy at a checkout", description = "Charges the card once for the option's first payment (nothing during a free trial), the addons, "
+        + "less the promo code's discount; records the order and starts the subscription or payment plan. A declined "
+        + "card answers 402 card_declined and records the failed payment. Send an Idempotency-Key.")
+    ResponseEntity<Order> purchase(Caller caller, @PathVariable String id, @RequestBody PurchaseRequest body) {
+        var order = purchases.purchase(caller.accountId(), id, body);
+        return ResponseEntity.created(URI.create("/api/v1/orders/" + order.id())).body(order);
+    }
+}

@@ -1,0 +1,168 @@
+package io.till.checkout;
+
+import io.till.catalog.Products;
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+@Repository
+public class Checkouts {
+
+    private final JdbcClient db;
+    private final Products products;
+    private final Clock clock;
+
+    Checkouts(JdbcClient db, Products products, Clock clock) {
+        this.db = db;
+        this.products = products;
+        this.clock = clock;
+    }
+
+    record CheckoutInput(String name, String productId, List<AddonInput> addons, List<UpsellInput> upsells) {}
+
+    record AddonInput(String name, Long amount, String currency) {}
+
+    record UpsellInput(String name, String optionId) {}
+
+    @Transactional
+    Checkout create(String accountId, CheckoutInput input) {
+        var errors = new FieldErrors();
+        if (input.name() == null || input.name().isBlank()) {
+            errors.add("name", "required", "is required");
+        }
+        if (input.productId() == null) {
+            errors.add("product_id", "required", "is required");
+        } else if (products.find(accountId, input.productId()).isEmpty()) {
+            errors.add("product_id", "not_found", "no product with this id");
+        }
+        List<AddonInput> addons = input.addons() == null ? List.of() : input.addons();
+        for (int i = 0; i < addons.size(); i++) {
+            var addon = addons.get(i);
+            if (addon.name() == null || addon.name().isBlank()) {
+                errors.add("addons[" + i + "].name", "required", "is required");
+            }
+            if (addon.amount() == null || addon.amount() <= 0) {
+                errors.add("addons[" + i + "].amount", "out_of_range", "must be positive, in minor units");
+            }
+            if (addon.currency() == null || !addon.currency().matches("[a-zA-Z]{3}")) {
+                errors.add("addons[" + i + "].currency", "invalid_format", "must be a three-letter currency code");
+            }
+        }
+        List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();
+        for (int i = 0; i < upsells.size(); i++) {
+            var upsell = upsells.get(i);
+            if (upsell.name() == null || upsell.name().isBlank()) {
+                errors.add("upsells[" + i + "].name", "required", "is required");
+            }
+            if (upsell.optionId() == null || products.option(accountId, upsell.optionId()).isEmpty()) {
+                errors.add("upsells[" + i + "].option_id", "not_found", "must name an option of one of your products");
+            }
+        }
+        errors.throwIfAny();
+        String id = Ids.newId("chk");
+        Instant now = Timestamps.now(clock);
+        db.sql("""
+            INSERT INTO checkouts (id, account_id, name, product_id, created_at)
+            VALUES (:id, :accountId, :name, :productId, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("name", input.name().strip())
+            .param("productId", input.productId())
+            .param("now", Timestamps.of(now))
+            .update();
+        for (int i = 0; i < addons.size(); i++) {
+            db.sql("""
+                INSERT INTO checkout_addons (id, account_id, checkout_id, position, name, amount, currency)
+                VALUES (:id, :accountId, :checkoutId, :position, :name, :amount, :currency)
+                """)
+                .param("id", Ids.newId("addon"))
+                .param("accountId", accountId)
+                .param("checkoutId", id)
+                .param("position", i)
+                .param("name", addons.get(i).name().strip())
+                .param("amount", addons.get(i).amount())
+                .param("currency", addons.get(i).currency().toLowerCase(Locale.ROOT))
+                .update();
+        }
+        for (int i = 0; i < upsells.size(); i++) {
+            db.sql("""
+                INSERT INTO checkout_upsells (id, account_id, checkout_id, position, name, option_id)
+                VALUES (:id, :accountId, :checkoutId, :position, :name, :optionId)
+                """)
+                .param("id", Ids.newId("upsell"))
+                .param("accountId", accountId)
+                .param("checkoutId", id)
+                .param("position", i)
+                .param("name", upsells.get(i).name().strip())
+                .param("optionId", upsells.get(i).optionId())
+                .update();
+        }
+        return get(accountId, id);
+    }
+
+    public Checkout get(String accountId, String id) {
+        return db
+            .sql("SELECT id, name, product_id, created_at FROM checkouts WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new Checkout(rs.getString("id"), rs.getString("name"), rs.getString("product_id"),
+                addons(accountId, id), upsells(accountId, id), Timestamps.read(rs, "created_at")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("checkout", id));
+    }
+
+    Page<Checkout> list(String accountId, PageRequest page) {
+        var ids = db.sql("""
+            SELECT id FROM checkouts
+             WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(String.class)
+            .list();
+        var checkouts = new ArrayList<Checkout>();
+        ids.forEach(id -> checkouts.add(get(accountId, id)));
+        return page.page(checkouts, Checkout::id);
+    }
+
+    private List<Checkout.Addon> addons(String accountId, String checkoutId) {
+        return db.sql("""
+            SELECT id, name, amount, currency FROM checkout_addons
+             WHERE account_id = :accountId AND checkout_id = :checkoutId
+             ORDER BY position
+            """)
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .query((rs, row) -> new Checkout.Addon(rs.getString("id"), rs.getString("name"), rs.getLong("amount"),
+                rs.getString("currency")))
+            .list();
+    }
+
+    private List<Checkout.Upsell> upsells(String accountId, String checkoutId) {
+        return db.sql("""
+            SELECT id, name, option_id FROM checkout_upsells
+             WHERE account_id = :accountId AND checkout_id = :checkoutId
+             ORDER BY position
+            """)
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .query((rs, row) -> new Checkout.Upsell(rs.getString("id"), rs.getString("name"),
+                rs.getString("option_id")))
+            .list();
+    }
+}

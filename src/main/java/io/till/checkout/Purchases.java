@@ -1,0 +1,288 @@
+package io.till.checkout;
+
+import io.till.billing.Order;
+import io.till.billing.Orders;
+import io.till.billing.Payment;
+import io.till.billing.PaymentPlans;
+import io.till.billing.Payments;
+import io.till.billing.Subscriptions;
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.catalog.PromoCode;
+import io.till.catalog.PromoCodes;
+import io.till.customer.Cards;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.payment.CardDeclinedException;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A purchase at a checkout, in three steps so that no transaction waits on the card network: (1) check everything and
+ * write the customer, card and a pending order; (2) charge the card with a key derived from the order; (3) settle the
+ * order and write what it started, with every event of the purchase, in the order automations expect.
+ */
+@Component
+class Purchases {
+
+    private final Checkouts checkouts;
+    private final Products products;
+    private final PromoCodes promoCodes;
+    private final Customers customers;
+    private final Cards cards;
+    private final Gateways gateways;
+    private final Orders orders;
+    private final Payments payments;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Events events;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
+        Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
+        Events events, TransactionTemplate transaction, Clock clock) {
+        this.checkouts = checkouts;
+        this.products = products;
+        this.promoCodes = promoCodes;
+        this.customers = customers;
+        this.cards = cards;
+        this.gateways = gateways;
+        this.orders = orders;
+        this.payments = payments;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.events = events;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** What the request asks for, checked: every id exists in this account and fits this checkout. */
+    private record Cart(Checkout checkout, Product product, ProductOption option, List<Checkout.Addon> addons,
+        PromoCode promo, Optional<Customer> customer, String cardId) {}
+
+    Order purchase(String accountId, String checkoutId, PurchaseRequest request) {
+        Cart cart = check(accountId, checkouts.get(accountId, checkoutId), request);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        var newCard = Optional.ofNullable(request.token())
+            .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
+
+        Order pending = transaction.execute(status -> recordPending(accountId, cart, request, gateway, newCard));
+        String cardReference = cards.gatewayReference(accountId, pending.customerId(), pending.cardId()).orElseThrow();
+        String chargeKey = "order:" + pending.id();
+        Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
+            ? Optional.empty()
+            : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, cardReference,
+                pending.total(), pending.currency(), cart.checkout().name() + " (" + pending.id() + ")")));
+
+        if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
+            transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, pending, gateway, chargeKey,
+                declined));
+            throw new CardDeclinedException("payment_method", declined.code(),
+                declined.message() + " Order " + pending.id() + " was not paid.");
+        }
+        return transaction.execute(status -> recordPaid(accountId, cart, pending, gateway, chargeKey, charge));
+    }
+
+    private Cart check(String accountId, Checkout checkout, PurchaseRequest request) {
+        var errors = new FieldErrors();
+        Product product = products.get(accountId, checkout.productId());
+        ProductOption option = null;
+        if (request.optionId() == null) {
+            errors.add("option_id", "required", "is required: one of the product's options");
+        } else {
+            option = product.options().stream().filter(o -> o.id().equals(request.optionId())).findFirst().orElse(null);
+            if (option == null) {
+                errors.add("option_id", "not_found", "is not an option of this checkout's product");
+            }
+        }
+        var addons = new ArrayList<Checkout.Addon>();
+        List<String> addonIds = request.addonIds() == null ? List.of() : request.addonIds();
+        for (int i = 0; i < addonIds.size(); i++) {
+            String id = addonIds.get(i);
+            var addon = checkout.addons().stream().filter(a -> a.id().equals(id)).findFirst();
+            if (addon.isEmpty()) {
+                errors.add("addon_ids[" + i + "]", "not_found", "is not an addon of this checkout");
+            } else if (addons.contains(addon.get())) {
+                errors.add("addon_ids[" + i + "]", "duplicate", "is listed twice");
+            } else if (option != null && !addon.get().currency().equals(option.currency())) {
+                errors.add("addon_ids[" + i + "]", "currency_mismatch", "is priced in " + addon.get().currency()
+                    + ", the option in " + option.currency());
+            } else {
+                addons.add(addon.get());
+            }
+        }
+        PromoCode promo = null;
+        if (request.promoCode() != null && !request.promoCode().isBlank()) {
+            promo = promoCodes.findByCode(accountId, request.promoCode().strip()).orElse(null);
+            if (promo == null) {
+                errors.add("promo_code", "not_found", "is not a promo code of this store");
+            } else if (option != null) {
+                promoCodes.refusal(promo, option.currency())
+                    .ifPresent(reason -> errors.add("promo_code", "not_applicable", reason));
+            }
+        }
+        Optional<Customer> customer = Optional.empty();
+        if ((request.customerId() == null) == (request.customer() == null)) {
+            errors.add("customer_id", "required", "give either customer_id or customer {name, email}");
+        } else if (request.customerId() != null) {
+            customer = customers.find(accountId, request.customerId());
+            if (customer.isEmpty()) {
+                errors.add("customer_id", "not_found", "no customer with this id");
+            }
+        } else {
+            if (request.customer().name() == null || request.customer().name().isBlank()) {
+                errors.add("customer.name", "required", "is required");
+            }
+            if (request.customer().email() == null
+                || !request.customer().email().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+                errors.add("customer.email", "invalid_email", "must be an email address");
+            } else {
+                customer = customers.findByEmail(accountId, request.customer().email().strip());
+            }
+        }
+        String cardId = null;
+        if (request.paymentMethodId() != null && request.token() != null) {
+            errors.add("payment_method_id", "conflict", "give payment_method_id or token, not both");
+        } else if (request.paymentMethodId() != null) {
+            cardId = request.paymentMethodId();
+            if (customer.isEmpty() || cards.gatewayReference(accountId, customer.get().id(), cardId).isEmpty()) {
+                errors.add("payment_method_id", "not_found", "is not a saved card of this customer");
+            }
+        } else if (request.token() == null) {
+            var defaultCard = customer.map(Customer::defaultCard);
+            if (defaultCard.isEmpty()) {
+                errors.add("payment_method_id", "required", "give a token, or a saved card of the customer");
+            } else {
+                cardId = defaultCard.get().id();
+            }
+        }
+        errors.throwIfAny();
+        return new Cart(checkout, product, option, addons, promo, customer, cardId);
+    }
+
+    private Order recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
+        Optional<PaymentGateway.AttachedCard> newCard) {
+        Customer customer = cart.customer().orElseGet(() -> customers.findByEmail(accountId,
+            request.customer().email().strip())
+            .orElseGet(() -> customers.createBuyer(accountId, request.customer().name(), request.customer().email())));
+        String cardId = newCard.map(card -> cards.save(accountId, customer.id(), gateway.name(), card).id())
+            .orElse(cart.cardId());
+        if (cart.promo() != null) {
+            // Reserved before the charge, so that a code at its limit cannot be used twice by two buyers at once.
+            promoCodes.redeem(accountId, cart.promo());
+        }
+        var items = new ArrayList<Order.Item>();
+        ProductOption option = cart.option();
+        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
+            && option.trialDays() > 0;
+        items.add(new Order.Item(Ids.newId("item"), "option", cart.product().id(), option.id(), null, null,
+            cart.product().name() + " — " + option.name(), trial ? 0 : option.amount()));
+        cart.addons()
+            .forEach(addon -> items.add(new Order.Item(Ids.newId("item"), "addon", null, null, addon.id(), null,
+                addon.name(), addon.amount())));
+        long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
+        long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
+        var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout().id(), Order.Status.PENDING,
+            option.currency(), subtotal, discount, subtotal - discount, cart.promo() == null ? null : cart.promo().id(),
+            cardId, items, null, null, null, Timestamps.now(clock));
+        orders.insertPending(accountId, order);
+        return order;
+    }
+
+    private void recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
+        PaymentGateway.ChargeResult.Declined declined) {
+        Order order = orders.settle(accountId, pending.id(), Order.Status.FAILED);
+        if (cart.promo() != null) {
+            promoCodes.release(accountId, cart.promo());
+        }
+        Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
+            new Payments.PaidFor(order.id(), null, null), order.total(), order.currency(), gateway.name(), chargeKey,
+            declined);
+        events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment, "order",
+            order, "customer", customers.get(accountId, order.customerId())));
+    }
+
+    private Order recordPaid(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
+        Optional<PaymentGateway.ChargeResult> charge) {
+        Instant now = Timestamps.now(clock);
+        orders.settle(accountId, pending.id(), Order.Status.PAID);
+        Payment payment = charge.map(result -> payments.record(accountId, pending.customerId(), pending.cardId(),
+            new Payments.PaidFor(pending.id(), null, null), pending.total(), pending.currency(), gateway.name(),
+            chargeKey, result)).orElse(null);
+        ProductOption option = cart.option();
+        var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
+            ? subscriptions.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
+                pending.cardId(), now)
+            : null;
+        var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
+            ? paymentPlans.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
+                pending.cardId(), now)
+            : null;
+        if (payment != null && (subscription != null || plan != null)) {
+            payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),
+                plan == null ? null : plan.id());
+        }
+        Order order = orders.get(accountId, pending.id());
+        Customer customer = customers.get(accountId, order.customerId());
+        String customerId = customer.id();
+        var purchase = new LinkedHashMap<String, Object>();
+        purchase.put("checkout", cart.checkout());
+        purchase.put("order", order);
+        purchase.put("customer", customer);
+        events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, with(purchase, "product", cart.product(),
+            "option", option));
+        for (var addon : cart.addons()) {
+            events.record(accountId, EventType.ADDON_PURCHASED, customerId, with(purchase, "addon", addon));
+        }
+        events.record(accountId, EventType.OPTION_SELECTED, customerId, with(purchase, "option", option, "product",
+            cart.product()));
+        if (cart.promo() != null) {
+            events.record(accountId, EventType.PROMO_CODE_APPLIED, customerId, with(purchase, "promo_code",
+                promoCodes.findByCode(accountId, cart.promo().code()).orElseThrow()));
+        }
+        events.record(accountId, EventType.PRODUCT_PURCHASED, customerId, Map.of("product", cart.product(), "option",
+            option, "order", order, "customer", customer));
+        events.record(accountId, EventType.ORDER_CREATED, customerId, Map.of("order", order, "customer", customer));
+        if (payment != null) {
+            events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "order",
+                order, "customer", customer));
+        }
+        if (plan != null && payment != null) {
+            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of("payment_plan", plan,
+                "payment", payment, "customer", customer));
+        }
+        if (subscription != null) {
+            events.record(accountId, EventType.SUBSCRIPTION_STARTED, customerId, Map.of("subscription", subscription,
+                "customer", customer));
+        }
+        if (cart.checkout().upsells().isEmpty()) {
+            // With no upsell to answer, the flow is complete the moment the purchase is.
+            events.record(accountId, EventType.CHECKOUT_FLOW_COMPLETED, customerId, purchase);
+        }
+        return order;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, Object... more) {
+        var data = new LinkedHashMap<>(base);
+        for (int i = 0; i < more.length; i += 2) {
+            data.put((String) more[i], more[i + 1]);
+        }
+        return data;
+    }
+}

@@ -1,0 +1,282 @@
+package io.till.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/** Purchases at a checkout, seen through the API: the records they leave, the charges and the events, in order. */
+@TillIntegrationTest
+class PurchaseScenarioTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    SandboxLedger ledger;
+
+    /** A store selling a course once, monthly, in three payments, or monthly after a trial; with a bump and a code. */
+    record Store(String apiKey, String accountId, String checkoutId, String oneTime, String monthly, String plan,
+        String trial, String addon, String upsellCheckoutId) {}
+
+    @Test
+    void recordsAPurchaseWithAddonPromoCodeAndSubscriptionAndItsEventsInOrder() {
+        var store = store("SAVE20");
+
+        var response = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada Lovelace", "email": "ada@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s", "addon_ids": ["%s"], "promo_code": "save20"}""".formatted(store.monthly(),
+            store.addon()));
+
+        assertThat(response.status()).isEqualTo(201);
+        var order = response.json();
+        assertThat(order.get("status").asString()).isEqualTo("paid");
+        assertThat(order.get("subtotal").asLong()).isEqualTo(1900 + 500);
+        assertThat(order.get("discount").asLong()).isEqualTo(480);
+        assertThat(order.get("total").asLong()).isEqualTo(1920);
+        assertThat(order.get("items")).hasSize(2);
+        String customerId = order.get("customer_id").asString();
+        assertThat(typesOf(customerId, store)).containsExactly("customer.created", "checkout.purchased",
+            "addon.purchased", "option.selected", "promo_code.applied", "product.purchased", "order.created",
+            "payment.succeeded", "subscription.started", "checkout.flow_completed");
+        assertThat(ledger.successfulCharges(store.accountId())).isEqualTo(1);
+
+        var payment = api.get("/api/v1/payments/" + order.get("payment_id").asString(), store.apiKey()).json();
+        assertThat(payment.get("amount").asLong()).isEqualTo(1920);
+        assertThat(payment.get("status").asString()).isEqualTo("succeeded");
+        var subscription = api.get("/api/v1/subscriptions/" + order.get("subscription_id").asString(), store.apiKey())
+            .json();
+        assertThat(subscription.get("status").asString()).isEqualTo("active");
+        assertThat(subscription.get("amount").asLong()).isEqualTo(1900);
+        assertThat(payment.get("subscription_id").asString()).isEqualTo(subscription.get("id").asString());
+        var customer = api.get("/api/v1/customers/" + customerId, store.apiKey()).json();
+        assertThat(customer.get("default_card").get("last4").asString()).isEqualTo("4242");
+    }
+
+    @Test
+    void carriesWhatScopingNeedsInPurchaseEvents() {
+        var store = store("SCOPE10");
+
+        String customerId = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s", "addon_ids": ["%s"], "promo_code": "SCOPE10"}""".formatted(store.oneTime(),
+            store.addon())).json().get("customer_id").asString();
+
+        var events = eventsOf(customerId, store);
+        var purchased = find(events, "checkout.purchased").get("data");
+        assertThat(purchased.get("checkout").get("id").asString()).isEqualTo(store.checkoutId());
+        assertThat(purchased.get("option").get("id").asString()).isEqualTo(store.oneTime());
+        assertThat(purchased.get("product").get("id").asString()).startsWith("prod_");
+        assertThat(find(events, "addon.purchased").get("data").get("addon").get("id").asString())
+            .isEqualTo(store.addon());
+        assertThat(find(events, "promo_code.applied").get("data").get("promo_code").get("code").asString())
+            .isEqualTo("SCOPE10");
+        assertThat(find(events, "promo_code.applied").get("data").get("promo_code").get("times_redeemed").asInt())
+            .isEqualTo(1);
+    }
+
+    @Test
+    void recordsADeclinedPurchaseAsAFailedOrderWithoutStartingAnything() {
+        var store = store("LIMITED");
+
+        var response = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s", "promo_code": "LIMITED"}""".formatted(store.monthly()));
+
+        assertThat(response.status()).isEqualTo(402);
+        assertThat(response.json().get("code").asString()).isEqualTo("card_declined");
+        var orders = api.get("/api/v1/orders", store.apiKey()).json().get("data");
+        assertThat(orders).hasSize(1);
+        assertThat(orders.get(0).get("status").asString()).isEqualTo("failed");
+        assertThat(orders.get(0).get("subscription_id").isNull()).isTrue();
+        String customerId = orders.get(0).get("customer_id").asString();
+        assertThat(typesOf(customerId, store)).containsExactly("customer.created", "payment.failed");
+        var failed = find(eventsOf(customerId, store), "payment.failed").get("data").get("payment");
+        assertThat(failed.get("failure_code").asString()).isEqualTo("card_declined");
+        assertThat(failed.get("hard_decline").asBoolean()).isFalse();
+        assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data").get(0).get("times_redeemed")
+            .asInt()).isZero();
+        assertThat(ledger.successfulCharges(store.accountId())).isZero();
+    }
+
+    @Test
+    void startsATrialWithoutCharging() {
+        var store = store("NONE1");
+
+        var order = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(store.trial())).json();
+
+        assertThat(order.get("total").asLong()).isZero();
+        assertThat(order.get("payment_id").isNull()).isTrue();
+        var subscription = api.get("/api/v1/subscriptions/" + order.get("subscription_id").asString(), store.apiKey())
+            .json();
+        assertThat(subscription.get("status").asString()).isEqualTo("trialing");
+        assertThat(subscription.get("trial_end").asString()).isEqualTo(subscription.get("current_period_end")
+            .asString());
+        assertThat(typesOf(order.get("customer_id").asString(), store)).doesNotContain("payment.succeeded")
+            .contains("subscription.started");
+        assertThat(ledger.charges(store.accountId())).isZero();
+    }
+
+    @Test
+    void startsAPaymentPlanWithItsFirstInstallmentPaid() {
+        var store = store("NONE2");
+
+        var order = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(store.plan())).json();
+
+        assertThat(order.get("total").asLong()).isEqualTo(10000);
+        var plan = api.get("/api/v1/payment_plans/" + order.get("payment_plan_id").asString(), store.apiKey()).json();
+        assertThat(plan.get("installments").asInt()).isEqualTo(3);
+        assertThat(plan.get("installments_paid").asInt()).isEqualTo(1);
+        assertThat(plan.get("status").asString()).isEqualTo("active");
+        assertThat(typesOf(order.get("customer_id").asString(), store)).contains("payment.succeeded",
+            "payment_plan.payment_succeeded");
+    }
+
+    @Test
+    void chargesAnExistingCustomersDefaultCard() {
+        var store = store("NONE3");
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Grace", "email": "grace@example.com"}""").json().get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(),
+            "{\"token\": \"pm_card_mastercard\"}");
+
+        var order = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, store.oneTime()));
+
+        assertThat(order.status()).isEqualTo(201);
+        assertThat(order.json().get("total").asLong()).isEqualTo(4900);
+        assertThat(ledger.successfulCharges(store.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void chargesOnceForARetriedPurchaseWithOneIdempotencyKey() {
+        var store = store("NONE4");
+        String body = """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(store.oneTime());
+        String key = UUID.randomUUID().toString();
+
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), body,
+            "Idempotency-Key", key);
+        var retry = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), body,
+            "Idempotency-Key", key);
+
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(ledger.charges(store.accountId())).isEqualTo(1);
+        assertThat(api.get("/api/v1/orders", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void refusesBadInputPreciselyAndChangesNothing() {
+        var store = store("OLD");
+        var other = accounts.create();
+        String foreignCustomer = api.post("/api/v1/customers", other.apiKey(), """
+            {"name": "Mallory", "email": "mallory@example.com"}""").json().get("id").asString();
+
+        var unknowns = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "opt_nope", "addon_ids": ["addon_nope"],
+             "promo_code": "NOSUCHCODE"}""".formatted(foreignCustomer));
+        var badToken = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "tok_bogus", "option_id": "%s"}"""
+            .formatted(store.oneTime()));
+        var noCheckout = api.post("/api/v1/checkouts/chk_nope/purchases", store.apiKey(), "{}");
+
+        assertThat(unknowns.status()).isEqualTo(400);
+        assertThat(fields(unknowns.json().get("errors"))).containsExactly("option_id", "addon_ids[0]", "promo_code",
+            "customer_id");
+        assertThat(badToken.status()).isEqualTo(400);
+        assertThat(fields(badToken.json().get("errors"))).containsExactly("token");
+        assertThat(noCheckout.status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/orders", store.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/customers", store.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/events", store.apiKey()).json().get("data")).isEmpty();
+        assertThat(ledger.charges(store.accountId())).isZero();
+    }
+
+    @Test
+    void refusesAPromoCodeOnceItIsUsedUp() {
+        var store = store("ONCE");
+        api.post("/api/v1/promo_codes", store.apiKey(), "{\"code\": \"SINGLE\", \"amount_off\": 100, "
+            + "\"currency\": \"usd\", \"max_redemptions\": 1}");
+        String purchase = """
+            {"customer": {"name": "Ada", "email": "%s"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "SINGLE"}""";
+
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("a@example.com", store.oneTime()));
+        var second = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("b@example.com", store.oneTime()));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.json().get("total").asLong()).isEqualTo(4800);
+        assertThat(second.status()).isEqualTo(400);
+        assertThat(second.json().get("errors").get(0).get("message").asString()).contains("used up");
+    }
+
+    private Store store(String promoCode) {
+        var account = accounts.create();
+        String key = account.apiKey();
+        var product = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [
+              {"name": "Lifetime", "kind": "one_time", "amount": 4900, "currency": "usd"},
+              {"name": "Monthly", "kind": "subscription", "amount": 1900, "currency": "usd", "interval": "month"},
+              {"name": "3 payments", "kind": "payment_plan", "amount": 10000, "currency": "usd", "interval": "month",
+               "installments": 3},
+              {"name": "Trial", "kind": "subscription", "amount": 1900, "currency": "usd", "interval": "month",
+               "trial_days": 14}]}""");
+        assertThat(product.status()).as(product.text()).isEqualTo(201);
+        var options = product.json().get("options");
+        var checkout = api.post("/api/v1/checkouts", key, """
+            {"name": "Course checkout", "product_id": "%s",
+             "addons": [{"name": "Workbook", "amount": 500, "currency": "usd"}]}"""
+            .formatted(product.json().get("id").asString()));
+        assertThat(checkout.status()).as(checkout.text()).isEqualTo(201);
+        var promo = api.post("/api/v1/promo_codes", key, """
+            {"code": "%s", "percent_off": 20%s}""".formatted(promoCode,
+            promoCode.equals("LIMITED")
+                ? ", \"max_redemptions\": 1"
+                : promoCode.equals("OLD")
+                    ? ", \"expires_at\": \"2020-01-01T00:00:00Z\""
+                    : ""));
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+        return new Store(key, account.id(), checkout.json().get("id").asString(), options.get(0).get("id").asString(),
+            options.get(1).get("id").asString(), options.get(2).get("id").asString(),
+            options.get(3).get("id").asString(), checkout.json().get("addons").get(0).get("id").asString(), null);
+    }
+
+    private List<JsonNode> eventsOf(String customerId, Store store) {
+        var events = new ArrayList<JsonNode>();
+        api.get("/api/v1/events?limit=100&customer_id=" + customerId, store.apiKey()).json().get("data")
+            .forEach(events::add);
+        Collections.reverse(events);
+        return events;
+    }
+
+    private List<String> typesOf(String customerId, Store store) {
+        return eventsOf(customerId, store).stream().map(event -> event.get("type").asString()).toList();
+    }
+
+    private static JsonNode find(List<JsonNode> events, String type) {
+        return events.stream().filter(event -> event.get("type").asString().equals(type)).findFirst().orElseThrow();
+    }
+
+    private static List<String> fields(JsonNode errors) {
+        var out = new ArrayList<String>();
+        errors.forEach(node -> out.add(node.get("field").asString()));
+        return out;
+    }
+}
