@@ -20,8 +20,11 @@ class BillingController {
     private final Payments payments;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
 
-    BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans) {
+    BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
+        Invoices invoices) {
+        this.invoices = invoices;
         this.orders = orders;
         this.payments = payments;
         this.subscriptions = subscriptions;
@@ -68,6 +71,17 @@ class BillingController {
         @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return paymentPlans.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "plan"));
+    }
+
+    @GetMapping("/invoices")
+    Page<Invoice> invoices(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        return invoices.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "inv"));
+    }
+
+    @GetMapping("/invoices/{id}")
+    Invoice invoice(Caller caller, @PathVariable String id) {
+        return invoices.get(caller.accountId(), id);
     }
 
     @GetMapping("/payment_plans/{id}")

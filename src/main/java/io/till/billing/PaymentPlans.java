@@ -23,9 +23,11 @@ public class PaymentPlans {
         Timestamps.read(rs, "next_bill_at"), Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
+    private final BillingSchedule schedule;
 
-    PaymentPlans(JdbcClient db) {
+    PaymentPlans(JdbcClient db, BillingSchedule schedule) {
         this.db = db;
+        this.schedule = schedule;
     }
 
     /** Starts a plan whose first installment was paid at {@code now}; the next is due one interval later. */
@@ -55,7 +57,58 @@ public class PaymentPlans {
             .param("nextBillAt", Timestamps.of(Periods.after(now, interval, option.intervalCount())))
             .param("now", Timestamps.of(now))
             .update();
+        var plan = get(accountId, id);
+        schedule.nextInstallment(accountId, id, now, plan.nextBillAt());
+        return plan;
+    }
+
+    PaymentPlan lockForUpdate(String accountId, String id) {
+        return db.sql("SELECT * FROM payment_plans WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(PLAN)
+            .single();
+    }
+
+    /** Counts a paid installment; the plan completes with the last one. */
+    PaymentPlan installmentPaid(String accountId, String id, Instant now) {
+        db.sql("""
+            UPDATE payment_plans
+               SET installments_paid = installments_paid + 1,
+                   status = CASE WHEN installments_paid + 1 = installments THEN 'completed' ELSE 'active' END,
+                   next_bill_at = CASE WHEN installments_paid + 1 = installments THEN NULL ELSE next_bill_at END,
+                   updated_at = :now, version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
         return get(accountId, id);
+    }
+
+    void setStatus(String accountId, String id, String status, Instant now) {
+        db.sql("""
+            UPDATE payment_plans SET status = :status, updated_at = :now, version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("status", status)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    void setNextBill(String accountId, String id, Instant nextBillAt, Instant now) {
+        db.sql("""
+            UPDATE payment_plans SET next_bill_at = :next, updated_at = :now, version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("next", Timestamps.of(nextBillAt))
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
     }
 
     public PaymentPlan get(String accountId, String id) {

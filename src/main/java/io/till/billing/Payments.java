@@ -79,6 +79,23 @@ public class Payments {
         return get(accountId, paymentId);
     }
 
+    /** The payment recorded for this charge attempt, if an earlier run of the same job got that far. */
+    java.util.Optional<Payment> findByKey(String accountId, String idempotencyKey) {
+        return db.sql("SELECT * FROM payments WHERE account_id = :accountId AND idempotency_key = :key")
+            .param("accountId", accountId)
+            .param("key", idempotencyKey)
+            .query(PAYMENT)
+            .optional();
+    }
+
+    void linkInvoice(String accountId, String paymentId, String invoiceId) {
+        db.sql("UPDATE payments SET invoice_id = :invoiceId WHERE account_id = :accountId AND id = :id")
+            .param("invoiceId", invoiceId)
+            .param("accountId", accountId)
+            .param("id", paymentId)
+            .update();
+    }
+
     public Payment get(String accountId, String id) {
         return db.sql("SELECT * FROM payments WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)

@@ -24,9 +24,11 @@ public class Subscriptions {
         Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
+    private final BillingSchedule schedule;
 
-    Subscriptions(JdbcClient db) {
+    Subscriptions(JdbcClient db, BillingSchedule schedule) {
         this.db = db;
+        this.schedule = schedule;
     }
 
     /**
@@ -66,7 +68,44 @@ public class Subscriptions {
             .param("periodEnd", Timestamps.of(periodEnd))
             .param("trialEnd", trial ? Timestamps.of(periodEnd) : null)
             .update();
-        return get(accountId, id);
+        var subscription = get(accountId, id);
+        schedule.subscriptionPeriod(accountId, subscription);
+        return subscription;
+    }
+
+    Subscription lockForUpdate(String accountId, String id) {
+        return db.sql("SELECT * FROM subscriptions WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(SUBSCRIPTION)
+            .single();
+    }
+
+    void setStatus(String accountId, String id, String status, Instant now) {
+        db.sql("""
+            UPDATE subscriptions SET status = :status, updated_at = :now, version = version + 1,
+                   canceled_at = CASE WHEN :status = 'canceled' THEN CAST(:now AS timestamptz) ELSE canceled_at END
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("status", status)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    void advancePeriod(String accountId, String id, Instant start, Instant end, Instant now) {
+        db.sql("""
+            UPDATE subscriptions SET current_period_start = :start, current_period_end = :end, updated_at = :now,
+                   version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("start", Timestamps.of(start))
+            .param("end", Timestamps.of(end))
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
     }
 
     public Subscription get(String accountId, String id) {

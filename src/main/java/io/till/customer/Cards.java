@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,9 +38,11 @@ public class Cards {
     private final Events events;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final ApplicationEventPublisher publisher;
 
     Cards(JdbcClient db, Customers customers, Gateways gateways, Events events, TransactionTemplate transaction,
-        Clock clock) {
+        Clock clock, ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.db = db;
         this.customers = customers;
         this.gateways = gateways;
@@ -62,6 +65,7 @@ public class Cards {
             Card card = get(accountId, customerId, id);
             events.record(accountId, EventType.CARD_UPDATED, customerId,
                 Map.of("card", card, "customer", customers.get(accountId, customerId)));
+            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId));
             return card;
         });
     }
@@ -104,6 +108,7 @@ public class Cards {
             Card updated = get(accountId, customerId, cardId);
             events.record(accountId, EventType.CARD_UPDATED, customerId,
                 Map.of("card", updated, "customer", customers.get(accountId, customerId)));
+            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId));
             return updated;
         });
     }
@@ -156,7 +161,18 @@ public class Cards {
             .param("expYear", attached.expYear())
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
+        publisher.publishEvent(new CardEvents.Saved(accountId, customerId, id, attached.expMonth(),
+            attached.expYear()));
         return id;
+    }
+
+    /** A saved card of any customer of the account, unless it was removed. */
+    public java.util.Optional<Card> findSaved(String accountId, String cardId) {
+        return db.sql(SELECT + " WHERE d.account_id = :accountId AND d.id = :id AND d.detached_at IS NULL")
+            .param("accountId", accountId)
+            .param("id", cardId)
+            .query(Cards::card)
+            .optional();
     }
 
     public Card get(String accountId, String customerId, String cardId) {

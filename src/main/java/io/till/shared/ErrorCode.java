@@ -9,6 +9,7 @@ public enum ErrorCode {
     API_KEY_REVOKED(HttpStatus.UNAUTHORIZED, "API key revoked"),
     CARD_DECLINED(HttpStatus.PAYMENT_REQUIRED, "Card declined"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
+    LIVE_MODE(HttpStatus.FORBIDDEN, "Not available in live mode"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
     ROUTE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such endpoint"),
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "Validation failed"),

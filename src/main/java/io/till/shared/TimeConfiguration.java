@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 class TimeConfiguration {
 
     @Bean
-    Clock clock() {
-        return Clock.systemUTC();
+    TillClock clock() {
+        return new TillClock(Clock.systemUTC());
     }
 }

@@ -2,9 +2,6 @@ package io.till.customer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.till.account.Accounts;
-import io.till.account.ApiKeys;
-import io.till.account.Mode;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -12,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 @TillIntegrationTest
@@ -22,9 +20,7 @@ class CardsApiTest {
     @Autowired
     TestAccounts accounts;
     @Autowired
-    Accounts allAccounts;
-    @Autowired
-    ApiKeys apiKeys;
+    JdbcClient db;
 
     @Test
     void savesTheFirstCardAsDefaultAndShowsItsLast4OnTheCustomer() {
@@ -152,14 +148,23 @@ class CardsApiTest {
 
     @Test
     void refusesCardsInALiveAccountWithoutAGateway() {
-        var live = allAccounts.create("Live store", Mode.LIVE);
-        String key = apiKeys.create(live, "live key").key();
-        String customer = createCustomer(key);
+        var store = accounts.create();
+        String customer = createCustomer(store.apiKey());
+        // The test database is shared, and a live account in it would switch off the Till-wide test clock for the
+        // other tests: this account is live only for the length of this test.
+        setMode(store.id(), "live");
+        try {
+            var response = api.post(cards(customer), store.apiKey(), "{\"token\": \"pm_card_visa\"}");
 
-        var response = api.post(cards(customer), key, "{\"token\": \"pm_card_visa\"}");
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.json().get("code").asString()).isEqualTo("gateway_not_configured");
+        } finally {
+            setMode(store.id(), "sandbox");
+        }
+    }
 
-        assertThat(response.status()).isEqualTo(503);
-        assertThat(response.json().get("code").asString()).isEqualTo("gateway_not_configured");
+    private void setMode(String accountId, String mode) {
+        db.sql("UPDATE accounts SET mode = :mode WHERE id = :id").param("mode", mode).param("id", accountId).update();
     }
 
     private String createCustomer(String apiKey) {

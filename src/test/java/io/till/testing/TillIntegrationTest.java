@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "till.database.data-dir=target/test-data/${random.uuid}",
         "till.bootstrap.admin-email=owner@till.test",
-        "till.bootstrap.admin-password=correct horse battery"})
+        "till.bootstrap.admin-password=correct horse battery",
+        "till.billing.clock-enabled=false"})
 @Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class})
 public @interface TillIntegrationTest {
 }

@@ -1,0 +1,107 @@
+package io.till.billing;
+
+import io.till.event.EventType;
+import io.till.shared.TillClock;
+import io.till.shared.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the billing agenda: every few seconds each node claims the jobs that fell due, earliest first, and does them.
+ * Any number of nodes may run it at once; after downtime it catches up, doing each missed job once, in order.
+ */
+@Component
+@EnableConfigurationProperties(BillingSettings.class)
+public class BillingClock {
+
+    private static final Logger log = LoggerFactory.getLogger(BillingClock.class);
+    private static final int BATCH = 50;
+
+    private final BillingJobs jobs;
+    private final Renewals renewals;
+    private final InvoiceCharges charges;
+    private final Invoices invoices;
+    private final Notices notices;
+    private final TillClock clock;
+    private final JdbcClient db;
+
+    BillingClock(BillingJobs jobs, Renewals renewals, InvoiceCharges charges, Invoices invoices, Notices notices,
+        TillClock clock, JdbcClient db) {
+        this.jobs = jobs;
+        this.renewals = renewals;
+        this.charges = charges;
+        this.invoices = invoices;
+        this.notices = notices;
+        this.clock = clock;
+        this.db = db;
+    }
+
+    /** Does every job due by now; returns how many were done. */
+    public int runDue() {
+        clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
+            .query(Long.class)
+            .single()));
+        int done = 0;
+        while (true) {
+            var batch = jobs.claimDue(Timestamps.now(clock), BATCH);
+            if (batch.isEmpty()) {
+                return done;
+            }
+            for (var job : batch) {
+                try {
+                    run(job);
+                    jobs.complete(job, Timestamps.now(clock));
+                    done++;
+                } catch (RuntimeException e) {
+                    log.error("Billing job {} ({} of {}) failed; it will be tried again", job.id(), job.kind(),
+                        job.subjectId(), e);
+                    jobs.fail(job, e.toString());
+                }
+            }
+        }
+    }
+
+    private void run(BillingJobs.Job job) {
+        String account = job.accountId();
+        switch (job.kind()) {
+            case SUBSCRIPTION_RENEWAL -> renewals.renewSubscription(account, job.subjectId(), job.dueAt());
+            case PLAN_INSTALLMENT -> renewals.chargeInstallment(account, job.subjectId(), job.dueAt());
+            case INVOICE_RETRY -> charges.attempt(account, job.subjectId(),
+                invoices.get(account, job.subjectId()).attemptCount() + 1);
+            case INVOICE_OVERDUE -> notices.overdue(account, job.subjectId());
+            case SUBSCRIPTION_RENEWAL_UPCOMING -> notices.renewalUpcoming(account, job.subjectId(), job.dueAt());
+            case SUBSCRIPTION_TRIAL_ENDING -> notices.trialEnding(account, job.subjectId());
+            case PLAN_PAYMENT_UPCOMING -> notices.paymentUpcoming(account, job.subjectId(), job.dueAt());
+            case CARD_EXPIRING -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRING);
+            case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED);
+        }
+    }
+
+    /** The background tick; tests turn it off and drive the clock through the test clock instead. */
+    @Component
+    @ConditionalOnProperty(name = "till.billing.clock-enabled", havingValue = "true", matchIfMissing = true)
+    static class Tick {
+
+        private final BillingClock billingClock;
+
+        Tick(BillingClock billingClock) {
+            this.billingClock = billingClock;
+        }
+
+        @Scheduled(initialDelayString = "PT10S", fixedDelayString = "${till.billing.clock-interval:PT5S}")
+        void tick() {
+            billingClock.runDue();
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

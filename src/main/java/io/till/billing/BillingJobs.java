@@ -1,0 +1,124 @@
+package io.till.billing;
+
+import io.till.shared.Ids;
+import io.till.shared.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The billing clock's agenda. A job is named by its kind, subject and due time, so scheduling it twice is harmless;
+ * nodes claim due jobs in due order with {@code FOR UPDATE SKIP LOCKED} and a lease, and only the holder of the lease
+ * can mark a job done.
+ */
+@Repository
+public class BillingJobs {
+
+    /** Far longer than any job takes; a job still leased after this belonged to a node that died. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+
+    private final JdbcClient db;
+
+    BillingJobs(JdbcClient db) {
+        this.db = db;
+    }
+
+    enum Kind {
+        SUBSCRIPTION_RENEWAL,
+        SUBSCRIPTION_RENEWAL_UPCOMING,
+        SUBSCRIPTION_TRIAL_ENDING,
+        PLAN_INSTALLMENT,
+        PLAN_PAYMENT_UPCOMING,
+        INVOICE_RETRY,
+        INVOICE_OVERDUE,
+        CARD_EXPIRING,
+        CARD_EXPIRED;
+
+        /**
+         * Jobs that may bring money in run before the notices due at the same moment: a retry that succeeds makes the
+         * "overdue" notice due with it moot.
+         */
+        boolean collectsMoney() {
+            return this == SUBSCRIPTION_RENEWAL || this == PLAN_INSTALLMENT || this == INVOICE_RETRY;
+        }
+    }
+
+    record Job(String id, String accountId, Kind kind, String subjectId, Instant dueAt, Instant lease) {}
+
+    public void schedule(String accountId, Kind kind, String subjectId, Instant dueAt) {
+        db.sql("""
+            INSERT INTO billing_jobs (id, account_id, kind, subject_id, due_at)
+            VALUES (:id, :accountId, :kind, :subjectId, :dueAt)
+            ON CONFLICT (kind, subject_id, due_at) DO NOTHING
+            """)
+            .param("id", Ids.newId("job"))
+            .param("accountId", accountId)
+            .param("kind", kind.name())
+            .param("subjectId", subjectId)
+            .param("dueAt", Timestamps.of(dueAt))
+            .update();
+    }
+
+    /** Claims up to {@code limit} due jobs for this node, earliest first. */
+    List<Job> claimDue(Instant now, int limit) {
+        Instant lease = now.plus(LEASE);
+        return db.sql("""
+            UPDATE billing_jobs j
+               SET locked_until = :lease, attempts = attempts + 1
+              FROM (SELECT id FROM billing_jobs
+                     WHERE done_at IS NULL AND due_at <= :now AND (locked_until IS NULL OR locked_until < :now)
+                     ORDER BY due_at, CASE WHEN kind IN ('SUBSCRIPTION_RENEWAL', 'PLAN_INSTALLMENT', 'INVOICE_RETRY')
+                                           THEN 0 ELSE 1 END, id
+                     LIMIT :limit
+                     FOR UPDATE SKIP LOCKED) due
+             WHERE j.id = due.id
+            RETURNING j.id, j.account_id, j.kind, j.subject_id, j.due_at
+            """)
+            .param("lease", Timestamps.of(lease))
+            .param("now", Timestamps.of(now))
+            .param("limit", limit)
+            .query((rs, row) -> new Job(rs.getString("id"), rs.getString("account_id"),
+                Kind.valueOf(rs.getString("kind")), rs.getString("subject_id"), Timestamps.read(rs, "due_at"), lease))
+            .list()
+            .stream()
+            .sorted(java.util.Comparator.comparing(Job::dueAt)
+                .thenComparing(job -> job.kind().collectsMoney() ? 0 : 1)
+                .thenComparing(Job::id))
+            .toList();
+    }
+
+    /** Marks the job done, unless its lease was lost to another node meanwhile. */
+    boolean complete(Job job, Instant now) {
+        return db.sql("""
+            UPDATE billing_jobs SET done_at = :now, locked_until = NULL
+             WHERE id = :id AND locked_until = :lease AND done_at IS NULL
+            """)
+            .param("now", Timestamps.of(now))
+            .param("id", job.id())
+            .param("lease", Timestamps.of(job.lease()))
+            .update() == 1;
+    }
+
+    /** Leaves a failed job to be tried again once its lease runs out, noting why it failed. */
+    void fail(Job job, String error) {
+        db.sql("UPDATE billing_jobs SET last_error = :error WHERE id = :id AND locked_until = :lease")
+            .param("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+            .param("id", job.id())
+            .param("lease", Timestamps.of(job.lease()))
+            .update();
+    }
+
+    /** When the next job falls due, across all accounts. */
+    Optional<Instant> nextDue() {
+        return db.sql("SELECT due_at FROM billing_jobs WHERE done_at IS NULL ORDER BY due_at LIMIT 1")
+            .query((rs, row) -> Timestamps.read(rs, "due_at"))
+            .optional();
+    }
+
+    long pending() {
+        return db.sql("SELECT count(*) FROM billing_jobs WHERE done_at IS NULL").query(Long.class).single();
+    }
+}

@@ -1,0 +1,181 @@
+package io.till.billing;
+
+import io.till.customer.Cards;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Collects an invoice: charges the card of its subscription or plan (the customer's default card otherwise) outside
+ * any transaction, with the key {@code invoice:<id>:attempt:<n>}, then records the outcome and its events. Running an
+ * attempt again (after a crash, on another node) charges nothing new: the gateway answers with the first result.
+ */
+@Component
+class InvoiceCharges {
+
+    private final Invoices invoices;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Payments payments;
+    private final Customers customers;
+    private final Cards cards;
+    private final Gateways gateways;
+    private final Events events;
+    private final BillingJobs jobs;
+    private final BillingSettings settings;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    InvoiceCharges(Invoices invoices, Subscriptions subscriptions, PaymentPlans paymentPlans, Payments payments,
+        Customers customers, Cards cards, Gateways gateways, Events events, BillingJobs jobs, BillingSettings settings,
+        TransactionTemplate transaction, Clock clock) {
+        this.invoices = invoices;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.payments = payments;
+        this.customers = customers;
+        this.cards = cards;
+        this.gateways = gateways;
+        this.events = events;
+        this.jobs = jobs;
+        this.settings = settings;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** Makes attempt number {@code attempt} at collecting the invoice, unless it is paid already. */
+    void attempt(String accountId, String invoiceId, int attempt) {
+        Invoice invoice = invoices.get(accountId, invoiceId);
+        if (!invoice.status().equals("issued")) {
+            return;
+        }
+        String cardId = cardFor(accountId, invoice);
+        String key = "invoice:" + invoice.id() + ":attempt:" + attempt;
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        PaymentGateway.ChargeResult result;
+        var reference = cardId == null
+            ? Optional.<String>empty()
+            : cards.gatewayReference(accountId, invoice.customerId(), cardId);
+        if (reference.isEmpty()) {
+            result = new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to charge.",
+                true);
+        } else {
+            result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
+                invoice.amountDue(), invoice.currency(), "Invoice " + invoice.id()));
+        }
+        transaction.executeWithoutResult(status -> record(accountId, invoice.id(), attempt, cardId, gateway, key,
+            result));
+    }
+
+    private String cardFor(String accountId, Invoice invoice) {
+        String chosen = invoice.subscriptionId() != null
+            ? subscriptions.get(accountId, invoice.subscriptionId()).cardId()
+            : paymentPlans.get(accountId, invoice.paymentPlanId()).cardId();
+        if (chosen != null && cards.gatewayReference(accountId, invoice.customerId(), chosen).isPresent()) {
+            return chosen;
+        }
+        Customer customer = customers.get(accountId, invoice.customerId());
+        return customer.defaultCard() == null ? null : customer.defaultCard().id();
+    }
+
+    private void record(String accountId, String invoiceId, int attempt, String cardId, PaymentGateway gateway,
+        String key, PaymentGateway.ChargeResult result) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        if (!invoice.status().equals("issued") || payments.findByKey(accountId, key).isPresent()) {
+            return;
+        }
+        Instant now = Timestamps.now(clock);
+        boolean paid = result instanceof PaymentGateway.ChargeResult.Succeeded;
+        invoices.recordAttempt(accountId, invoiceId, attempt, paid ? now : null);
+        Payment payment = payments.record(accountId, invoice.customerId(), cardId, new Payments.PaidFor(null,
+            invoice.subscriptionId(), invoice.paymentPlanId()), invoice.amountDue(), invoice.currency(),
+            gateway.name(), key, result);
+        payments.linkInvoice(accountId, payment.id(), invoiceId);
+        payment = payments.get(accountId, payment.id());
+        invoice = invoices.get(accountId, invoiceId);
+        Customer customer = customers.get(accountId, invoice.customerId());
+        if (paid) {
+            succeeded(accountId, invoice, payment, customer, now);
+        } else {
+            failed(accountId, invoice, payment, customer, attempt, now);
+        }
+    }
+
+    private void succeeded(String accountId, Invoice invoice, Payment payment, Customer customer, Instant now) {
+        String customerId = customer.id();
+        events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "invoice",
+            invoice, "customer", customer));
+        if (invoice.subscriptionId() != null) {
+            Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());
+            events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_SUCCEEDED, customerId, Map.of("subscription",
+                subscription, "payment", payment, "invoice", invoice, "customer", customer));
+            events.record(accountId, EventType.INVOICE_PAID, customerId, Map.of("invoice", invoice, "payment", payment,
+                "customer", customer));
+            if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())) {
+                subscriptions.setStatus(accountId, subscription.id(), "active", now);
+                events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customerId, Map.of("subscription",
+                    subscriptions.get(accountId, subscription.id()), "customer", customer));
+            }
+        } else {
+            paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId());
+            PaymentPlan plan = paymentPlans.installmentPaid(accountId, invoice.paymentPlanId(), now);
+            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of("payment_plan",
+                plan, "payment", payment, "invoice", invoice, "customer", customer));
+            events.record(accountId, EventType.INVOICE_PAID, customerId, Map.of("invoice", invoice, "payment", payment,
+                "customer", customer));
+            if (plan.status().equals("completed")) {
+                events.record(accountId, EventType.PAYMENT_PLAN_COMPLETED, customerId, Map.of("payment_plan", plan,
+                    "customer", customer));
+            }
+        }
+    }
+
+    private void failed(String accountId, Invoice invoice, Payment payment, Customer customer, int attempt,
+        Instant now) {
+        String customerId = customer.id();
+        events.record(accountId, EventType.PAYMENT_FAILED, customerId, Map.of("payment", payment, "invoice", invoice,
+            "customer", customer));
+        boolean forSubscription = invoice.subscriptionId() != null;
+        List<Duration> retries = forSubscription ? settings.subscriptionRetries() : settings.paymentPlanRetries();
+        boolean exhausted = attempt > retries.size();
+        if (!exhausted) {
+            jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(),
+                invoice.dueAt().plus(retries.get(attempt - 1)));
+        }
+        if (forSubscription) {
+            Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());
+            events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_FAILED, customerId, Map.of("subscription",
+                subscription, "payment", payment, "invoice", invoice, "customer", customer));
+            if (exhausted && !subscription.status().equals("unpaid")) {
+                subscriptions.setStatus(accountId, subscription.id(), "unpaid", now);
+                events.record(accountId, EventType.SUBSCRIPTION_UNPAID, customerId, Map.of("subscription",
+                    subscriptions.get(accountId, subscription.id()), "invoice", invoice, "customer", customer));
+            } else if (List.of("active", "trialing").contains(subscription.status())) {
+                subscriptions.setStatus(accountId, subscription.id(), "past_due", now);
+                events.record(accountId, EventType.SUBSCRIPTION_PAST_DUE, customerId, Map.of("subscription",
+                    subscriptions.get(accountId, subscription.id()), "invoice", invoice, "customer", customer));
+            }
+        } else {
+            PaymentPlan plan = paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId());
+            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_FAILED, customerId, Map.of("payment_plan", plan,
+                "payment", payment, "invoice", invoice, "customer", customer));
+            if (exhausted && !plan.status().equals("unpaid")) {
+                paymentPlans.setStatus(accountId, plan.id(), "unpaid", now);
+                events.record(accountId, EventType.PAYMENT_PLAN_UNPAID, customerId, Map.of("payment_plan",
+                    paymentPlans.get(accountId, plan.id()), "invoice", invoice, "customer", customer));
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.till.billing;
+
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class Invoices {
+
+    private static final RowMapper<Invoice> INVOICE = (rs, row) -> new Invoice(rs.getString("id"),
+        rs.getString("customer_id"), rs.getString("subscription_id"), rs.getString("payment_plan_id"),
+        rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getString("currency"),
+        Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
+        Timestamps.read(rs, "due_at"), rs.getBoolean("overdue"), Timestamps.read(rs, "paid_at"),
+        Timestamps.read(rs, "created_at"));
+
+    private final JdbcClient db;
+
+    Invoices(JdbcClient db) {
+        this.db = db;
+    }
+
+    /** What an invoice bills: a subscription period or a plan installment, numbered from 1. */
+    record Subject(String customerId, String subscriptionId, String paymentPlanId, int sequence, long amount,
+        String currency, Instant periodStart, Instant periodEnd) {}
+
+    /**
+     * Issues the invoice for this period or installment; if it was issued already (a job run again after a crash),
+     * returns that one instead. The boolean says whether this call issued it.
+     */
+    Issued issue(String accountId, Subject subject, Instant now, Instant dueAt) {
+        var existing = find(accountId, subject);
+        if (existing.isPresent()) {
+            return new Issued(existing.get(), false);
+        }
+        String id = Ids.newId("inv");
+        db.sql("""
+            INSERT INTO invoices (id, account_id, customer_id, subscription_id, payment_plan_id, sequence, status,
+                                  amount_due, currency, period_start, period_end, due_at, created_at)
+            VALUES (:id, :accountId, :customerId, :subscriptionId, :paymentPlanId, :sequence, 'issued', :amount,
+                    :currency, :periodStart, :periodEnd, :dueAt, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("customerId", subject.customerId())
+            .param("subscriptionId", subject.subscriptionId())
+            .param("paymentPlanId", subject.paymentPlanId())
+            .param("sequence", subject.sequence())
+            .param("amount", subject.amount())
+            .param("currency", subject.currency())
+            .param("periodStart", Timestamps.of(subject.periodStart()))
+            .param("periodEnd", Timestamps.of(subject.periodEnd()))
+            .param("dueAt", Timestamps.of(dueAt))
+            .param("now", Timestamps.of(now))
+            .update();
+        return new Issued(get(accountId, id), true);
+    }
+
+    record Issued(Invoice invoice, boolean isNew) {}
+
+    private Optional<Invoice> find(String accountId, Subject subject) {
+        return db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId AND sequence = :sequence
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+            """)
+            .param("accountId", accountId)
+            .param("sequence", subject.sequence())
+            .param("subscriptionId", subject.subscriptionId())
+            .param("paymentPlanId", subject.paymentPlanId())
+            .query(INVOICE)
+            .optional();
+    }
+
+    public Invoice get(String accountId, String id) {
+        return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(INVOICE)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("invoice", id));
+    }
+
+    Invoice lockForUpdate(String accountId, String id) {
+        return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(INVOICE)
+            .single();
+    }
+
+    void recordAttempt(String accountId, String id, int attempt, Instant paidAt) {
+        db.sql("""
+            UPDATE invoices
+               SET attempt_count = greatest(attempt_count, :attempt),
+                   status = CASE WHEN CAST(:paidAt AS timestamptz) IS NULL THEN status ELSE 'paid' END,
+                   paid_at = CAST(:paidAt AS timestamptz)
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("attempt", attempt)
+            .param("paidAt", Timestamps.of(paidAt))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    void markOverdue(String accountId, String id) {
+        db.sql("UPDATE invoices SET overdue = true WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    /** The customer's invoices still waiting for their money. */
+    List<Invoice> unpaidOf(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'issued'
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(INVOICE)
+            .list();
+    }
+
+    /**
+     * The invoice issued for the period starting at {@code periodStart} that was never charged: what a renewal job
+     * that crashed between issuing and charging left behind.
+     */
+    java.util.Optional<Invoice> uncharged(String accountId, String subscriptionId, String paymentPlanId,
+        Instant periodStart) {
+        return db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId AND period_start = :periodStart AND status = 'issued'
+               AND attempt_count = 0
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+            """)
+            .param("accountId", accountId)
+            .param("periodStart", Timestamps.of(periodStart))
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(INVOICE)
+            .optional();
+    }
+
+    /** The number of the next invoice of a subscription or plan: the first period or installment is the order's. */
+    int nextSequence(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT coalesce(max(sequence), 1) + 1 FROM invoices
+             WHERE account_id = :accountId AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(Integer.class)
+            .single();
+    }
+
+    Page<Invoice> list(String accountId, String customerId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(INVOICE)
+            .list(), Invoice::id);
+    }
+}

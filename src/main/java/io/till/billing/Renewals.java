@@ -1,0 +1,116 @@
+package io.till.billing;
+
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * What happens when a subscription period or a payment-plan interval ends: the next invoice is issued and the period
+ * moves on in one transaction, then the invoice is charged. A job run again after a crash finds its invoice issued and
+ * only charges it if no attempt was made yet.
+ */
+@Component
+class Renewals {
+
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
+    private final InvoiceCharges charges;
+    private final BillingSchedule schedule;
+    private final BillingJobs jobs;
+    private final BillingSettings settings;
+    private final Customers customers;
+    private final Events events;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    Renewals(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, InvoiceCharges charges,
+        BillingSchedule schedule, BillingJobs jobs, BillingSettings settings, Customers customers, Events events,
+        TransactionTemplate transaction, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.invoices = invoices;
+        this.charges = charges;
+        this.schedule = schedule;
+        this.jobs = jobs;
+        this.settings = settings;
+        this.customers = customers;
+        this.events = events;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    void renewSubscription(String accountId, String subscriptionId, Instant periodEnd) {
+        Invoice toCharge = transaction.execute(status -> {
+            Subscription subscription = subscriptions.lockForUpdate(accountId, subscriptionId);
+            Instant now = Timestamps.now(clock);
+            if (subscription.status().equals("canceling") && subscription.currentPeriodEnd().equals(periodEnd)) {
+                subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
+                events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
+                    "subscription", subscriptions.get(accountId, subscriptionId), "customer",
+                    customers.get(accountId, subscription.customerId())));
+                return null;
+            }
+            if (!subscription.currentPeriodEnd().equals(periodEnd)) {
+                return invoices.uncharged(accountId, subscriptionId, null, periodEnd).orElse(null);
+            }
+            if (!List.of("trialing", "active", "past_due").contains(subscription.status())) {
+                return null;
+            }
+            Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount());
+            var issued = invoices.issue(accountId, new Invoices.Subject(subscription.customerId(), subscriptionId, null,
+                invoices.nextSequence(accountId, subscriptionId, null), subscription.amount(), subscription.currency(),
+                periodEnd, nextEnd), now, periodEnd);
+            issued(accountId, issued.invoice());
+            subscriptions.advancePeriod(accountId, subscriptionId, periodEnd, nextEnd, now);
+            schedule.subscriptionPeriod(accountId, subscriptions.get(accountId, subscriptionId));
+            return issued.invoice();
+        });
+        if (toCharge != null) {
+            charges.attempt(accountId, toCharge.id(), 1);
+        }
+    }
+
+    void chargeInstallment(String accountId, String planId, Instant dueAt) {
+        Invoice toCharge = transaction.execute(status -> {
+            PaymentPlan plan = paymentPlans.lockForUpdate(accountId, planId);
+            if (plan.nextBillAt() == null || !plan.nextBillAt().equals(dueAt)) {
+                return invoices.uncharged(accountId, null, planId, dueAt).orElse(null);
+            }
+            if (!plan.status().equals("active")) {
+                return null;
+            }
+            Instant now = Timestamps.now(clock);
+            // Installment 1 was paid with the order; invoices number the installments after it.
+            int sequence = invoices.nextSequence(accountId, null, planId);
+            var issued = invoices.issue(accountId, new Invoices.Subject(plan.customerId(), null, planId, sequence,
+                plan.installmentAmount(), plan.currency(), dueAt, null), now, dueAt);
+            issued(accountId, issued.invoice());
+            if (sequence < plan.installments()) {
+                Instant next = Periods.after(dueAt, plan.interval(), plan.intervalCount());
+                paymentPlans.setNextBill(accountId, planId, next, now);
+                schedule.nextInstallment(accountId, planId, dueAt, next);
+            } else {
+                paymentPlans.setNextBill(accountId, planId, null, now);
+            }
+            return issued.invoice();
+        });
+        if (toCharge != null) {
+            charges.attempt(accountId, toCharge.id(), 1);
+        }
+    }
+
+    private void issued(String accountId, Invoice invoice) {
+        jobs.schedule(accountId, BillingJobs.Kind.INVOICE_OVERDUE, invoice.id(),
+            invoice.dueAt().plus(settings.invoiceOverdueAfter()));
+        events.record(accountId, EventType.INVOICE_ISSUED, invoice.customerId(), Map.of("invoice", invoice,
+            "customer", customers.get(accountId, invoice.customerId())));
+    }
+}

@@ -1,0 +1,16 @@
+package io.till.customer;
+
+/**
+ * What happened to a card, published inside the transaction that changed it, for features that plan work around cards
+ * (the billing clock announces expiries and retries unpaid invoices) without the customer feature knowing them.
+ */
+public final class CardEvents {
+
+    private CardEvents() {}
+
+    /** A card was saved; it expires at the end of {@code expMonth}/{@code expYear}. */
+    public record Saved(String accountId, String customerId, String cardId, int expMonth, int expYear) {}
+
+    /** The customer chose a card to pay with (a new one, or another default): unpaid invoices may now be paid. */
+    public record PaymentCardChanged(String accountId, String customerId) {}
+}
