@@ -5,8 +5,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -21,10 +26,12 @@ class BillingController {
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
     private final Invoices invoices;
+    private final SubscriptionActions actions;
 
     BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Invoices invoices) {
+        Invoices invoices, SubscriptionActions actions) {
         this.invoices = invoices;
+        this.actions = actions;
         this.orders = orders;
         this.payments = payments;
         this.subscriptions = subscriptions;
@@ -71,6 +78,52 @@ class BillingController {
         @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return paymentPlans.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "plan"));
+    }
+
+    record Cancel(Boolean atPeriodEnd, Boolean skipAutomations) {}
+
+    @PostMapping("/subscriptions/{id}/cancel")
+    @Operation(summary = "Cancel a subscription", description = "Now (unpaid invoices are voided), or with "
+        + "at_period_end at the end of the paid period. skip_automations marks the events so that automations ignore "
+        + "them.")
+    Subscription cancel(Caller caller, @PathVariable String id, @RequestBody(required = false) Cancel body) {
+        boolean atPeriodEnd = body != null && Boolean.TRUE.equals(body.atPeriodEnd());
+        boolean skip = body != null && Boolean.TRUE.equals(body.skipAutomations());
+        return actions.cancel(caller.accountId(), id, atPeriodEnd, skip);
+    }
+
+    @PostMapping("/subscriptions/{id}/pause")
+    @Operation(summary = "Pause a subscription's billing")
+    Subscription pause(Caller caller, @PathVariable String id) {
+        return actions.pause(caller.accountId(), id);
+    }
+
+    @PostMapping("/subscriptions/{id}/resume")
+    @Operation(summary = "Resume a paused subscription", description = "If its period ended while paused, a new one "
+        + "starts now and is charged at once.")
+    Subscription resume(Caller caller, @PathVariable String id) {
+        return actions.resume(caller.accountId(), id);
+    }
+
+    record ChangeCard(String paymentMethodId) {}
+
+    @PostMapping("/subscriptions/{id}/change_card")
+    @Operation(summary = "Choose the saved card that pays a subscription", description = "Raises card.updated; "
+        + "unpaid invoices of the subscription are retried at once.")
+    Subscription changeCard(Caller caller, @PathVariable String id, @RequestBody ChangeCard body) {
+        if (body.paymentMethodId() == null) {
+            throw TillException.invalid("payment_method_id", "required", "is required");
+        }
+        return actions.changeCard(caller.accountId(), id, body.paymentMethodId());
+    }
+
+    record PlanChange(String status, Instant nextBillAt) {}
+
+    @PatchMapping("/payment_plans/{id}")
+    @Operation(summary = "Change a payment plan's status or next bill date (staff)", description = "status: active or canceled; next_bill_at: a future time.")
+    PaymentPlan updatePlan(Caller caller, @PathVariable String id, @RequestBody PlanChange body) {
+        paymentPlans.get(caller.accountId(), id);
+        return actions.updatePlan(caller.accountId(), id, body.status(), body.nextBillAt());
     }
 
     @GetMapping("/invoices")

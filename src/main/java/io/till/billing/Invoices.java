@@ -112,6 +112,36 @@ public class Invoices {
             .update();
     }
 
+    /** Voids the unpaid invoices of a subscription or plan that ended; returns them as they are now. */
+    List<Invoice> voidUnpaid(String accountId, String subscriptionId, String paymentPlanId) {
+        var ids = db.sql("""
+            UPDATE invoices SET status = 'void'
+             WHERE account_id = :accountId AND status = 'issued'
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+            RETURNING id
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(String.class)
+            .list();
+        return ids.stream().map(id -> get(accountId, id)).toList();
+    }
+
+    List<Invoice> unpaidFor(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId AND status = 'issued'
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(INVOICE)
+            .list();
+    }
+
     void markOverdue(String accountId, String id) {
         db.sql("UPDATE invoices SET overdue = true WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)

@@ -99,6 +99,18 @@ public class PaymentPlans {
             .update();
     }
 
+    void setCard(String accountId, String id, String cardId, Instant now) {
+        db.sql("""
+            UPDATE payment_plans SET card_id = :cardId, updated_at = :now, version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("cardId", cardId)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
     void setNextBill(String accountId, String id, Instant nextBillAt, Instant now) {
         db.sql("""
             UPDATE payment_plans SET next_bill_at = :next, updated_at = :now, version = version + 1

@@ -94,6 +94,18 @@ public class Subscriptions {
             .update();
     }
 
+    void setCard(String accountId, String id, String cardId, Instant now) {
+        db.sql("""
+            UPDATE subscriptions SET card_id = :cardId, updated_at = :now, version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("cardId", cardId)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
     void advancePeriod(String accountId, String id, Instant start, Instant end, Instant now) {
         db.sql("""
             UPDATE subscriptions SET current_period_start = :start, current_period_end = :end, updated_at = :now,

@@ -18,6 +18,6 @@ import org.springframework.context.annotation.Import;
         "till.bootstrap.admin-email=owner@till.test",
         "till.bootstrap.admin-password=correct horse battery",
         "till.billing.clock-enabled=false"})
-@Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class})
+@Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class, Shops.class})
 public @interface TillIntegrationTest {
 }

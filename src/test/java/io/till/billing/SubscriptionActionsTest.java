@@ -1,0 +1,137 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@TillIntegrationTest
+class SubscriptionActionsTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void cancelsAtPeriodEndWithoutChargingAgain() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+
+        var canceling = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+            "{\"at_period_end\": true}");
+        shops.advance(shop, "P32D");
+
+        assertThat(canceling.json().get("status").asString()).isEqualTo("canceling");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceled");
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .containsExactly("subscription.canceling", "subscription.canceled");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void cancelsNowAndRefusesToCancelTwice() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+
+        var canceled = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+            "{\"skip_automations\": true}");
+        var again = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), null);
+
+        assertThat(canceled.json().get("status").asString()).isEqualTo("canceled");
+        assertThat(canceled.json().get("canceled_at").isNull()).isFalse();
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(again.json().get("detail").asString()).contains("canceled");
+        var event = shops.events(shop, order.get("customer_id").asString()).getLast();
+        assertThat(event.get("type").asString()).isEqualTo("subscription.canceled");
+        assertThat(event.get("data").get("skip_automations").asBoolean()).isTrue();
+    }
+
+    @Test
+    void chargesNothingWhilePausedAndStartsANewPeriodOnResume() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+
+        api.post("/api/v1/subscriptions/" + subscription + "/pause", shop.apiKey(), null);
+        shops.advance(shop, "P40D");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        var resumed = api.post("/api/v1/subscriptions/" + subscription + "/resume", shop.apiKey(), null);
+        shops.advance(shop, "PT1M");
+
+        assertThat(resumed.json().get("status").asString()).isEqualTo("active");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString())).containsExactly(
+            "subscription.paused", "subscription.resumed", "invoice.issued", "payment.succeeded",
+            "subscription.payment_succeeded", "invoice.paid");
+    }
+
+    @Test
+    void retriesAtOnceWithTheCardChosenForTheSubscription() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P15D");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("past_due");
+        String visa = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_visa\"}").json().get("id").asString();
+
+        var changed = api.post("/api/v1/subscriptions/" + subscription + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + visa + "\"}");
+        shops.advance(shop, "PT1M");
+
+        assertThat(changed.json().get("card_id").asString()).isEqualTo(visa);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void stopsAPlanCanceledByStaffAndMovesItsNextBillDate() {
+        var shop = shops.open();
+        var first = shops.buy(shop, shop.plan(), "pm_card_visa", "a@example.com");
+        var second = shops.buy(shop, shop.plan(), "pm_card_visa", "b@example.com");
+        String later = java.time.Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json().get("now")
+            .asString()).plus(java.time.Duration.ofDays(45)).toString();
+
+        var canceled = api.send("PATCH", "/api/v1/payment_plans/" + first.get("payment_plan_id").asString(),
+            shop.apiKey(), "{\"status\": \"canceled\"}", List.of("Content-Type", "application/json"));
+        var moved = api.send("PATCH", "/api/v1/payment_plans/" + second.get("payment_plan_id").asString(),
+            shop.apiKey(), "{\"next_bill_at\": \"" + later + "\"}", List.of("Content-Type", "application/json"));
+        shops.advance(shop, "P40D");
+        long afterForty = ledger.charges(shop.accountId());
+        shops.advance(shop, "P6D");
+
+        assertThat(canceled.json().get("status").asString()).isEqualTo("canceled");
+        assertThat(moved.status()).as(moved.text()).isEqualTo(200);
+        assertThat(afterForty).isEqualTo(2);
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(3);
+    }
+
+    @Test
+    void hidesAnotherAccountsSubscriptions() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var stranger = accounts.create();
+
+        var response = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            stranger.apiKey(), null);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+}

@@ -1,0 +1,80 @@
+package io.till.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.springframework.boot.test.context.TestComponent;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A fresh store selling a membership monthly, in three payments, or monthly after a 14-day trial, set up through the
+ * API; and the few calls billing tests make on it.
+ */
+@TestComponent
+public class Shops {
+
+    private final Api api;
+    private final TestAccounts accounts;
+
+    Shops(Api api, TestAccounts accounts) {
+        this.api = api;
+        this.accounts = accounts;
+    }
+
+    public record Shop(String apiKey, String accountId, String checkoutId, String monthly, String plan, String trial) {}
+
+    public Shop open() {
+        var account = accounts.create();
+        String key = account.apiKey();
+        var product = api.post("/api/v1/products", key, """
+            {"name": "Membership", "options": [
+              {"name": "Monthly", "kind": "subscription", "amount": 1900, "currency": "usd", "interval": "month"},
+              {"name": "3 payments", "kind": "payment_plan", "amount": 10000, "currency": "usd", "interval": "month",
+               "installments": 3},
+              {"name": "Trial", "kind": "subscription", "amount": 1900, "currency": "usd", "interval": "month",
+               "trial_days": 14}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", key, """
+            {"name": "Join", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        var options = product.get("options");
+        return new Shop(key, account.id(), checkout.get("id").asString(), options.get(0).get("id").asString(),
+            options.get(1).get("id").asString(), options.get(2).get("id").asString());
+    }
+
+    /** Buys an option as a new customer paying with a sandbox token; returns the order. */
+    public JsonNode buy(Shop shop, String option, String token, String email) {
+        var response = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Buyer", "email": "%s"}, "token": "%s", "option_id": "%s"}"""
+            .formatted(email, token, option));
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json();
+    }
+
+    public Api.Response advance(Shop shop, String by) {
+        return api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"by\": \"" + by + "\"}");
+    }
+
+    public JsonNode subscription(Shop shop, String id) {
+        return api.get("/api/v1/subscriptions/" + id, shop.apiKey()).json();
+    }
+
+    /** The customer's events, oldest first. */
+    public List<JsonNode> events(Shop shop, String customerId) {
+        var events = new ArrayList<JsonNode>();
+        api.get("/api/v1/events?limit=100&customer_id=" + customerId, shop.apiKey()).json().get("data")
+            .forEach(events::add);
+        Collections.reverse(events);
+        return events;
+    }
+
+    public List<String> types(Shop shop, String customerId) {
+        return events(shop, customerId).stream().map(event -> event.get("type").asString()).toList();
+    }
+
+    /** The events after the purchase's own, which end with checkout.flow_completed. */
+    public List<String> typesAfterPurchase(Shop shop, String customerId) {
+        var types = types(shop, customerId);
+        return types.subList(types.indexOf("checkout.flow_completed") + 1, types.size());
+    }
+}
