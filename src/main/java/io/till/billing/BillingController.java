@@ -27,9 +27,11 @@ class BillingController {
     private final PaymentPlans paymentPlans;
     private final Invoices invoices;
     private final SubscriptionActions actions;
+    private final Refunds refunds;
 
     BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Invoices invoices, SubscriptionActions actions) {
+        Invoices invoices, SubscriptionActions actions, Refunds refunds) {
+        this.refunds = refunds;
         this.invoices = invoices;
         this.actions = actions;
         this.orders = orders;
@@ -124,6 +126,30 @@ class BillingController {
     PaymentPlan updatePlan(Caller caller, @PathVariable String id, @RequestBody PlanChange body) {
         paymentPlans.get(caller.accountId(), id);
         return actions.updatePlan(caller.accountId(), id, body.status(), body.nextBillAt());
+    }
+
+    record RefundInput(String paymentId, Long amount, String reason) {}
+
+    @PostMapping("/refunds")
+    @Operation(summary = "Refund a payment, fully or partly", description = "amount defaults to everything not yet "
+        + "refunded and can never exceed it. Raises payment.refunded (and subscription.payment_refunded or "
+        + "payment_plan.payment_refunded). Send an Idempotency-Key.")
+    org.springframework.http.ResponseEntity<Refund> refund(Caller caller, @RequestBody RefundInput body) {
+        var refund = refunds.refund(caller.accountId(), body.paymentId(), body.amount(), body.reason());
+        return org.springframework.http.ResponseEntity.created(java.net.URI.create("/api/v1/refunds/" + refund.id()))
+            .body(refund);
+    }
+
+    @GetMapping("/refunds/{id}")
+    Refund refund(Caller caller, @PathVariable String id) {
+        return refunds.get(caller.accountId(), id);
+    }
+
+    @PostMapping("/payments/{id}/dispute")
+    @Operation(summary = "Simulate a dispute (sandbox)", description = "The payment becomes disputed; raises "
+        + "payment.disputed.")
+    Payment dispute(Caller caller, @PathVariable String id) {
+        return refunds.dispute(caller.accountId(), id);
     }
 
     @GetMapping("/invoices")

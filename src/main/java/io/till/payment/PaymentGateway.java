@@ -15,6 +15,9 @@ public interface PaymentGateway {
 
     ChargeResult charge(ChargeRequest request);
 
+    /** Gives back part or all of a successful charge; returns the gateway's reference of the refund. */
+    String refund(RefundRequest request);
+
     /** A card as the gateway describes it; {@code reference} is how the gateway finds it again. */
     record AttachedCard(String brand, String last4, int expMonth, int expYear, String reference) {}
 
@@ -27,6 +30,9 @@ public interface PaymentGateway {
      */
     record ChargeRequest(String accountId, String idempotencyKey, String cardReference, long amount, String currency,
         String description) {}
+
+    record RefundRequest(String accountId, String idempotencyKey, String chargeReference, long amount,
+        String currency) {}
 
     sealed interface ChargeResult {
         String reference();

@@ -1,0 +1,212 @@
+package io.till.billing;
+
+import io.till.account.Accounts;
+import io.till.account.Mode;
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Refunds and (sandbox) disputes. A refund reserves its amount on the payment before the gateway is asked, so that
+ * concurrent refunds can never give back more than was paid, and settles after.
+ */
+@Component
+class Refunds {
+
+    private static final RowMapper<Refund> REFUND = (rs, row) -> new Refund(rs.getString("id"),
+        rs.getString("payment_id"), rs.getString("customer_id"), rs.getLong("amount"), rs.getString("currency"),
+        rs.getString("status"), rs.getString("reason"), Timestamps.read(rs, "created_at"));
+
+    private final JdbcClient db;
+    private final Payments payments;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Gateways gateways;
+    private final Accounts accounts;
+    private final Customers customers;
+    private final Events events;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    Refunds(JdbcClient db, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Gateways gateways,
+        Accounts accounts, Customers customers, Events events, TransactionTemplate transaction, Clock clock) {
+        this.db = db;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.payments = payments;
+        this.gateways = gateways;
+        this.accounts = accounts;
+        this.customers = customers;
+        this.events = events;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** Refunds {@code amount} (everything that is left when null) of a payment. */
+    Refund refund(String accountId, String paymentId, Long amount, String reason) {
+        var errors = new FieldErrors();
+        if (paymentId == null) {
+            errors.add("payment_id", "required", "is required");
+        }
+        if (amount != null && amount <= 0) {
+            errors.add("amount", "out_of_range", "must be positive, in minor units");
+        }
+        errors.throwIfAny();
+        payments.get(accountId, paymentId);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        record Reserved(Refund refund, String chargeReference) {}
+        Reserved reserved = transaction.execute(status -> {
+            record Refundable(String status, long remaining, String currency, String customerId,
+                String chargeReference) {}
+            var payment = db.sql("""
+                SELECT status, amount - amount_refunded AS remaining, currency, customer_id, gateway_reference
+                  FROM payments
+                 WHERE account_id = :accountId AND id = :id
+                   FOR UPDATE
+                """)
+                .param("accountId", accountId)
+                .param("id", paymentId)
+                .query((rs, row) -> new Refundable(rs.getString("status"), rs.getLong("remaining"),
+                    rs.getString("currency"), rs.getString("customer_id"), rs.getString("gateway_reference")))
+                .single();
+            long remaining = payment.remaining();
+            if (!payment.status().equals("succeeded")) {
+                throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
+                    + "refunded.");
+            }
+            long toRefund = amount == null ? remaining : amount;
+            if (toRefund > remaining) {
+                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " left to "
+                    + "refund of this payment");
+            }
+            String id = Ids.newId("re");
+            db.sql("""
+                INSERT INTO refunds (id, account_id, payment_id, customer_id, amount, currency, status, reason,
+                                     created_at)
+                VALUES (:id, :accountId, :paymentId, :customerId, :amount, :currency, 'pending', :reason, :now)
+                """)
+                .param("id", id)
+                .param("accountId", accountId)
+                .param("paymentId", paymentId)
+                .param("customerId", payment.customerId())
+                .param("amount", toRefund)
+                .param("currency", payment.currency())
+                .param("reason", reason)
+                .param("now", Timestamps.of(Timestamps.now(clock)))
+                .update();
+            db.sql("""
+                UPDATE payments SET amount_refunded = amount_refunded + :amount,
+                       status = CASE WHEN amount_refunded + :amount = amount THEN 'refunded' ELSE status END
+                 WHERE account_id = :accountId AND id = :id
+                """)
+                .param("amount", toRefund)
+                .param("accountId", accountId)
+                .param("id", paymentId)
+                .update();
+            return new Reserved(get(accountId, id), payment.chargeReference());
+        });
+        Refund pending = reserved.refund();
+        String reference;
+        try {
+            reference = gateway.refund(new PaymentGateway.RefundRequest(accountId, "refund:" + pending.id(),
+                reserved.chargeReference(), pending.amount(), pending.currency()));
+        } catch (RuntimeException e) {
+            transaction.executeWithoutResult(status -> fail(accountId, pending));
+            throw e;
+        }
+        return transaction.execute(status -> succeed(accountId, pending, reference));
+    }
+
+    private void fail(String accountId, Refund refund) {
+        db.sql("UPDATE refunds SET status = 'failed' WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", refund.id())
+            .update();
+        db.sql("""
+            UPDATE payments SET amount_refunded = amount_refunded - :amount, status = 'succeeded'
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("amount", refund.amount())
+            .param("accountId", accountId)
+            .param("id", refund.paymentId())
+            .update();
+    }
+
+    private Refund succeed(String accountId, Refund pending, String reference) {
+        db.sql("""
+            UPDATE refunds SET status = 'succeeded', gateway_reference = :reference
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("reference", reference)
+            .param("accountId", accountId)
+            .param("id", pending.id())
+            .update();
+        Refund refund = get(accountId, pending.id());
+        Payment payment = payments.get(accountId, refund.paymentId());
+        var data = new LinkedHashMap<String, Object>();
+        data.put("payment", payment);
+        data.put("refund", refund);
+        data.put("customer", customers.get(accountId, payment.customerId()));
+        events.record(accountId, EventType.PAYMENT_REFUNDED, payment.customerId(), data);
+        if (payment.subscriptionId() != null) {
+            events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_REFUNDED, payment.customerId(),
+                with(data, "subscription", subscriptions.get(accountId, payment.subscriptionId())));
+        }
+        if (payment.paymentPlanId() != null) {
+            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_REFUNDED, payment.customerId(),
+                with(data, "payment_plan", paymentPlans.get(accountId, payment.paymentPlanId())));
+        }
+        return refund;
+    }
+
+    /** Sandbox only: the buyer's bank disputes the payment (a chargeback). */
+    Payment dispute(String accountId, String paymentId) {
+        if (accounts.get(accountId).mode() == Mode.LIVE) {
+            throw new TillException(ErrorCode.LIVE_MODE, "Disputes come from the card network in live mode; only the "
+                + "sandbox can simulate one.");
+        }
+        return transaction.execute(status -> {
+            Payment payment = payments.get(accountId, paymentId);
+            if (!payment.status().equals("succeeded")) {
+                throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
+                    + "disputed.");
+            }
+            db.sql("UPDATE payments SET status = 'disputed' WHERE account_id = :accountId AND id = :id")
+                .param("accountId", accountId)
+                .param("id", paymentId)
+                .update();
+            Payment disputed = payments.get(accountId, paymentId);
+            events.record(accountId, EventType.PAYMENT_DISPUTED, disputed.customerId(), java.util.Map.of("payment",
+                disputed, "customer", customers.get(accountId, disputed.customerId())));
+            return disputed;
+        });
+    }
+
+    Refund get(String accountId, String id) {
+        return db.sql("SELECT * FROM refunds WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(REFUND)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("refund", id));
+    }
+
+    private static LinkedHashMap<String, Object> with(LinkedHashMap<String, Object> data, String key, Object value) {
+        var copy = new LinkedHashMap<>(data);
+        copy.put(key, value);
+        return copy;
+    }
+}

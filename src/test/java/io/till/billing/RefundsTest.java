@@ -1,0 +1,140 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@TillIntegrationTest
+class RefundsTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+
+    @Test
+    void refundsAPaymentInFullAndRaisesTheRefundEvents() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+
+        var refund = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\"}");
+
+        assertThat(refund.status()).as(refund.text()).isEqualTo(201);
+        assertThat(refund.json().get("amount").asLong()).isEqualTo(1900);
+        assertThat(refund.json().get("status").asString()).isEqualTo("succeeded");
+        var refunded = api.get("/api/v1/payments/" + payment, shop.apiKey()).json();
+        assertThat(refunded.get("status").asString()).isEqualTo("refunded");
+        assertThat(refunded.get("amount_refunded").asLong()).isEqualTo(1900);
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .containsExactly("payment.refunded", "subscription.payment_refunded");
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1900);
+    }
+
+    @Test
+    void refundsInPartsButNeverMoreThanWasPaid() {
+        var shop = shops.open();
+        String payment = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com").get("payment_id").asString();
+
+        var first = refund(shop.apiKey(), payment, 4000);
+        var second = refund(shop.apiKey(), payment, 4000);
+        var tooMuch = refund(shop.apiKey(), payment, 2001);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(201);
+        assertThat(tooMuch.status()).isEqualTo(400);
+        assertThat(tooMuch.json().get("errors").get(0).get("message").asString()).contains("2000");
+        var after = api.get("/api/v1/payments/" + payment, shop.apiKey()).json();
+        assertThat(after.get("amount_refunded").asLong()).isEqualTo(8000);
+        assertThat(after.get("status").asString()).isEqualTo("succeeded");
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(8000);
+    }
+
+    @Test
+    void givesBackAtMostThePaymentWhenRefundsRace() throws Exception {
+        var shop = shops.open();
+        String payment = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("payment_id")
+            .asString();
+        var start = new CountDownLatch(1);
+        var results = new ArrayList<CompletableFuture<Api.Response>>();
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 4; i++) {
+                results.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return refund(shop.apiKey(), payment, 1000);
+                }, pool));
+            }
+            start.countDown();
+        }
+
+        long succeeded = results.stream().map(CompletableFuture::join).filter(r -> r.status() == 201).count();
+        assertThat(succeeded).isEqualTo(1);
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1000);
+    }
+
+    @Test
+    void refusesToRefundAFailedPaymentOrAForeignOne() {
+        var shop = shops.open();
+        var declined = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s"}""".formatted(shop.monthly()));
+        assertThat(declined.status()).isEqualTo(402);
+        String failedPayment = api.get("/api/v1/payments", shop.apiKey()).json().get("data").get(0).get("id")
+            .asString();
+        var stranger = accounts.create();
+
+        var refused = refund(shop.apiKey(), failedPayment, null);
+        var foreign = refund(stranger.apiKey(), failedPayment, null);
+        var negative = refund(shop.apiKey(), failedPayment, -5L);
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(negative.status()).isEqualTo(400);
+    }
+
+    @Test
+    void simulatesADisputeThatBlocksRefunds() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+
+        var disputed = api.post("/api/v1/payments/" + payment + "/dispute", shop.apiKey(), null);
+        var refund = refund(shop.apiKey(), payment, null);
+
+        assertThat(disputed.json().get("status").asString()).isEqualTo("disputed");
+        assertThat(refund.status()).isEqualTo(409);
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .containsExactly("payment.disputed");
+    }
+
+    private Api.Response refund(String apiKey, String payment, Number amount) {
+        return api.post("/api/v1/refunds", apiKey, "{\"payment_id\": \"" + payment + "\""
+            + (amount == null ? "" : ", \"amount\": " + amount) + "}");
+    }
+
+    private long sandboxRefunds(String accountId) {
+        return db.sql("SELECT coalesce(sum(amount), 0) FROM sandbox_refunds WHERE account_id = :accountId")
+            .param("accountId", accountId)
+            .query(Long.class)
+            .single();
+    }
+}
