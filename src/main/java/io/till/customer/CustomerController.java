@@ -1,5 +1,6 @@
 package io.till.customer;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -28,10 +29,15 @@ import tools.jackson.databind.JsonNode;
 class CustomerController {
 
     private final Customers customers;
+    private final CustomerStats.Source stats;
 
-    CustomerController(Customers customers) {
+    CustomerController(Customers customers, CustomerStats.Source stats) {
         this.customers = customers;
+        this.stats = stats;
     }
+
+    /** A customer with the figures of their record: orders, lifetime value, what is active, what is behind. */
+    record CustomerRecord(@JsonUnwrapped Customer customer, CustomerStats stats) {}
 
     /** The body of a create or update, for the API documentation; the fields are read by {@link CustomerFields}. */
     @Schema(name = "CustomerInput")
@@ -70,9 +76,10 @@ class CustomerController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read a customer")
-    Customer get(Caller caller, @PathVariable String id) {
-        return customers.get(caller.accountId(), id);
+    @Operation(summary = "Read a customer", description = "With stats: paid orders, lifetime value per currency "
+        + "(payments less refunds), active subscriptions and payment plans, and how many are behind on a payment.")
+    CustomerRecord get(Caller caller, @PathVariable String id) {
+        return new CustomerRecord(customers.get(caller.accountId(), id), stats.of(caller.accountId(), id));
     }
 
     @PatchMapping("/{id}")

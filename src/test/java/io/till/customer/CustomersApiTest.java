@@ -38,7 +38,9 @@ class CustomersApiTest {
         assertThat(texts(customer.get("tags"))).containsExactly("vip", "beta");
         assertThat(customer.get("metadata").get("crm_id").asString()).isEqualTo("42");
         assertThat(customer.get("marketing_consent").asBoolean()).isTrue();
-        assertThat(api.get("/api/v1/customers/" + id, store.apiKey()).json()).isEqualTo(customer);
+        var read = (tools.jackson.databind.node.ObjectNode) api.get("/api/v1/customers/" + id, store.apiKey()).json();
+        assertThat(read.remove("stats").get("order_count").asLong()).isZero();
+        assertThat(read).isEqualTo(customer);
 
         var events = api.get("/api/v1/events?customer_id=" + id, store.apiKey()).json().get("data");
         assertThat(events).hasSize(1);

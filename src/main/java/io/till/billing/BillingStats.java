@@ -1,0 +1,53 @@
+package io.till.billing;
+
+import io.till.customer.CustomerStats;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** A customer's figures, read from the billing records in one round trip each. */
+@Component
+class BillingStats implements CustomerStats.Source {
+
+    private final JdbcClient db;
+
+    BillingStats(JdbcClient db) {
+        this.db = db;
+    }
+
+    @Override
+    public CustomerStats of(String accountId, String customerId) {
+        record Counts(long orders, int subscriptions, int plans, int missed) {}
+        var counts = db.sql("""
+            SELECT (SELECT count(*) FROM orders
+                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paid') AS orders,
+                   (SELECT count(*) FROM subscriptions
+                     WHERE account_id = :accountId AND customer_id = :customerId
+                       AND status IN ('trialing', 'active', 'past_due', 'canceling')) AS subscriptions,
+                   (SELECT count(*) FROM payment_plans
+                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'active') AS plans,
+                   (SELECT count(*) FROM subscriptions
+                     WHERE account_id = :accountId AND customer_id = :customerId
+                       AND status IN ('past_due', 'unpaid'))
+                 + (SELECT count(*) FROM payment_plans
+                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'unpaid') AS missed
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query((rs, row) -> new Counts(rs.getLong("orders"), rs.getInt("subscriptions"), rs.getInt("plans"),
+                rs.getInt("missed")))
+            .single();
+        var lifetimeValue = db.sql("""
+            SELECT currency, sum(amount - amount_refunded) AS amount FROM payments
+             WHERE account_id = :accountId AND customer_id = :customerId
+               AND status IN ('succeeded', 'refunded', 'disputed')
+             GROUP BY currency
+             ORDER BY currency
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query((rs, row) -> new CustomerStats.Money(rs.getLong("amount"), rs.getString("currency")))
+            .list();
+        return new CustomerStats(counts.orders(), lifetimeValue, counts.subscriptions(), counts.plans(),
+            counts.missed());
+    }
+}

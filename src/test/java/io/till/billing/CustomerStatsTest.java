@@ -1,0 +1,53 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The figures on a customer record, from what the customer bought, paid, got back and owes. */
+@TillIntegrationTest
+class CustomerStatsTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+
+    @Test
+    void countsOrdersLifetimeValueAndWhatIsActive() {
+        var shop = shops.open();
+        var first = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + first.get("payment_id").asString()
+            + "\", \"amount\": 500}");
+
+        var stats = api.get("/api/v1/customers/" + first.get("customer_id").asString(), shop.apiKey()).json()
+            .get("stats");
+
+        assertThat(stats.get("order_count").asLong()).isEqualTo(2);
+        assertThat(stats.get("lifetime_value")).hasSize(1);
+        assertThat(stats.get("lifetime_value").get(0).get("amount").asLong()).isEqualTo(1900 + 10000 - 500);
+        assertThat(stats.get("lifetime_value").get(0).get("currency").asString()).isEqualTo("usd");
+        assertThat(stats.get("active_subscriptions").asInt()).isEqualTo(1);
+        assertThat(stats.get("active_payment_plans").asInt()).isEqualTo(1);
+        assertThat(stats.get("missed_payments").asInt()).isZero();
+    }
+
+    @Test
+    void flagsASubscriptionBehindOnItsPayment() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "grace@example.com");
+
+        shops.advance(shop, "P15D");
+
+        var stats = api.get("/api/v1/customers/" + order.get("customer_id").asString(), shop.apiKey()).json()
+            .get("stats");
+        assertThat(stats.get("missed_payments").asInt()).isEqualTo(1);
+        assertThat(stats.get("order_count").asLong()).isEqualTo(1);
+        assertThat(stats.get("lifetime_value")).isEmpty();
+    }
+}
