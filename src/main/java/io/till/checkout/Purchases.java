@@ -77,7 +77,32 @@ class Purchases {
         PromoCode promo, Optional<Customer> customer, String cardId) {}
 
     Order purchase(String accountId, String checkoutId, PurchaseRequest request) {
-        Cart cart = check(accountId, checkouts.get(accountId, checkoutId), request);
+        return complete(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request);
+    }
+
+    /**
+     * An order staff place for an existing customer, charging a card on file (the customer's default unless
+     * {@code payment_method_id} names another): no checkout, so no checkout, addon or option events.
+     */
+    Order internalOrder(String accountId, PurchaseRequest request) {
+        var errors = new FieldErrors();
+        if (request.customerId() == null) {
+            errors.add("customer_id", "required", "an internal order is for an existing customer");
+        }
+        if (request.customer() != null) {
+            errors.add("customer", "not_allowed", "an internal order is for an existing customer: give customer_id");
+        }
+        if (request.token() != null) {
+            errors.add("token", "not_allowed", "an internal order charges a card on file: give payment_method_id");
+        }
+        if (request.addonIds() != null && !request.addonIds().isEmpty()) {
+            errors.add("addon_ids", "not_allowed", "addons belong to checkouts");
+        }
+        errors.throwIfAny();
+        return complete(accountId, check(accountId, null, request), request);
+    }
+
+    private Order complete(String accountId, Cart cart, PurchaseRequest request) {
         PaymentGateway gateway = gateways.forAccount(accountId);
         var newCard = Optional.ofNullable(request.token())
             .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
@@ -88,7 +113,7 @@ class Purchases {
         Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
             ? Optional.empty()
             : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, cardReference,
-                pending.total(), pending.currency(), cart.checkout().name() + " (" + pending.id() + ")")));
+                pending.total(), pending.currency(), cart.product().name() + " (" + pending.id() + ")")));
 
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, pending, gateway, chargeKey,
@@ -101,14 +126,21 @@ class Purchases {
 
     private Cart check(String accountId, Checkout checkout, PurchaseRequest request) {
         var errors = new FieldErrors();
-        Product product = products.get(accountId, checkout.productId());
+        Product product = checkout == null ? null : products.get(accountId, checkout.productId());
         ProductOption option = null;
         if (request.optionId() == null) {
             errors.add("option_id", "required", "is required: one of the product's options");
-        } else {
+        } else if (checkout != null) {
             option = product.options().stream().filter(o -> o.id().equals(request.optionId())).findFirst().orElse(null);
             if (option == null) {
                 errors.add("option_id", "not_found", "is not an option of this checkout's product");
+            }
+        } else {
+            option = products.option(accountId, request.optionId()).orElse(null);
+            if (option == null) {
+                errors.add("option_id", "not_found", "is not an option of one of your products");
+            } else {
+                product = products.get(accountId, option.productId());
             }
         }
         var addons = new ArrayList<Checkout.Addon>();
@@ -198,7 +230,8 @@ class Purchases {
                 addon.name(), addon.amount())));
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
-        var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout().id(), Order.Status.PENDING,
+        var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
+            Order.Status.PENDING,
             option.currency(), subtotal, discount, subtotal - discount, cart.promo() == null ? null : cart.promo().id(),
             cardId, items, null, null, null, Timestamps.now(clock));
         orders.insertPending(accountId, order);
@@ -242,16 +275,21 @@ class Purchases {
         Customer customer = customers.get(accountId, order.customerId());
         String customerId = customer.id();
         var purchase = new LinkedHashMap<String, Object>();
-        purchase.put("checkout", cart.checkout());
+        boolean atCheckout = cart.checkout() != null;
+        if (atCheckout) {
+            purchase.put("checkout", cart.checkout());
+        }
         purchase.put("order", order);
         purchase.put("customer", customer);
-        events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, with(purchase, "product", cart.product(),
-            "option", option));
-        for (var addon : cart.addons()) {
-            events.record(accountId, EventType.ADDON_PURCHASED, customerId, with(purchase, "addon", addon));
+        if (atCheckout) {
+            events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, with(purchase, "product",
+                cart.product(), "option", option));
+            for (var addon : cart.addons()) {
+                events.record(accountId, EventType.ADDON_PURCHASED, customerId, with(purchase, "addon", addon));
+            }
+            events.record(accountId, EventType.OPTION_SELECTED, customerId, with(purchase, "option", option,
+                "product", cart.product()));
         }
-        events.record(accountId, EventType.OPTION_SELECTED, customerId, with(purchase, "option", option, "product",
-            cart.product()));
         if (cart.promo() != null) {
             events.record(accountId, EventType.PROMO_CODE_APPLIED, customerId, with(purchase, "promo_code",
                 promoCodes.findByCode(accountId, cart.promo().code()).orElseThrow()));
@@ -271,7 +309,7 @@ class Purchases {
             events.record(accountId, EventType.SUBSCRIPTION_STARTED, customerId, Map.of("subscription", subscription,
                 "customer", customer));
         }
-        if (cart.checkout().upsells().isEmpty()) {
+        if (atCheckout && cart.checkout().upsells().isEmpty()) {
             // With no upsell to answer, the flow is complete the moment the purchase is.
             events.record(accountId, EventType.CHECKOUT_FLOW_COMPLETED, customerId, purchase);
         }
