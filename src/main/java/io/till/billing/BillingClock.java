@@ -31,9 +31,11 @@ public class BillingClock {
     private final Notices notices;
     private final TillClock clock;
     private final JdbcClient db;
+    private final CheckoutFlows flows;
 
     BillingClock(BillingJobs jobs, Renewals renewals, InvoiceCharges charges, Invoices invoices, Notices notices,
-        TillClock clock, JdbcClient db) {
+        TillClock clock, JdbcClient db, CheckoutFlows flows) {
+        this.flows = flows;
         this.jobs = jobs;
         this.renewals = renewals;
         this.charges = charges;
@@ -81,6 +83,7 @@ public class BillingClock {
             case PLAN_PAYMENT_UPCOMING -> notices.paymentUpcoming(account, job.subjectId(), job.dueAt());
             case CARD_EXPIRING -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRING);
             case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED);
+            case CHECKOUT_FLOW_GRACE -> flows.graceOver(account, job.subjectId());
         }
     }
 

@@ -26,7 +26,7 @@ public class BillingJobs {
         this.db = db;
     }
 
-    enum Kind {
+    public enum Kind {
         SUBSCRIPTION_RENEWAL,
         SUBSCRIPTION_RENEWAL_UPCOMING,
         SUBSCRIPTION_TRIAL_ENDING,
@@ -35,7 +35,9 @@ public class BillingJobs {
         INVOICE_RETRY,
         INVOICE_OVERDUE,
         CARD_EXPIRING,
-        CARD_EXPIRED;
+        CARD_EXPIRED,
+        /** Two hours after a purchase with upsells: its flow is complete, answered or not. */
+        CHECKOUT_FLOW_GRACE;
 
         /**
          * Jobs that may bring money in run before the notices due at the same moment: a retry that succeeds makes the

@@ -82,6 +82,51 @@ public class Orders {
         return get(accountId, orderId);
     }
 
+    /** Marks the order's checkout flow complete; true only for the call that did it, so the event is raised once. */
+    public boolean completeFlow(String accountId, String orderId) {
+        return db.sql("""
+            UPDATE orders SET flow_completed_at = :now
+             WHERE account_id = :accountId AND id = :id AND flow_completed_at IS NULL
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .update() == 1;
+    }
+
+    /** Adds an accepted upsell to a paid order: a line, and its amount in the totals. */
+    public void addUpsell(String accountId, String orderId, Order.Item item) {
+        int position = db.sql("SELECT count(*) FROM order_items WHERE account_id = :accountId AND order_id = :orderId")
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query(Integer.class)
+            .single();
+        db.sql("""
+            INSERT INTO order_items (id, account_id, order_id, position, kind, product_id, option_id, upsell_id, name,
+                                     amount)
+            VALUES (:id, :accountId, :orderId, :position, 'upsell', :productId, :optionId, :upsellId, :name, :amount)
+            """)
+            .param("id", item.id())
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("position", position)
+            .param("productId", item.productId())
+            .param("optionId", item.optionId())
+            .param("upsellId", item.upsellId())
+            .param("name", item.name())
+            .param("amount", item.amount())
+            .update();
+        db.sql("""
+            UPDATE orders SET subtotal = subtotal + :amount, total = total + :amount, updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("amount", item.amount())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .update();
+    }
+
     public Order get(String accountId, String id) {
         return db.sql("""
             SELECT o.*,

@@ -80,7 +80,7 @@ public class Payments {
     }
 
     /** The payment recorded for this charge attempt, if an earlier run of the same job got that far. */
-    java.util.Optional<Payment> findByKey(String accountId, String idempotencyKey) {
+    public java.util.Optional<Payment> findByKey(String accountId, String idempotencyKey) {
         return db.sql("SELECT * FROM payments WHERE account_id = :accountId AND idempotency_key = :key")
             .param("accountId", accountId)
             .param("key", idempotencyKey)

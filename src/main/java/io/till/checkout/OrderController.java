@@ -7,6 +7,7 @@ import io.till.shared.Caller;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -16,9 +17,25 @@ import org.springframework.web.bind.annotation.RestController;
 class OrderController {
 
     private final Purchases purchases;
+    private final Upsells upsells;
 
-    OrderController(Purchases purchases) {
+    OrderController(Purchases purchases, Upsells upsells) {
         this.purchases = purchases;
+        this.upsells = upsells;
+    }
+
+    @PostMapping("/api/v1/orders/{id}/upsells/{upsellId}/accept")
+    @Operation(summary = "Accept a one-click upsell", description = "Charges the order's card at once and adds the "
+        + "upsell to the order; raises checkout.upsell_purchased and upsell.purchased, and checkout.flow_completed when "
+        + "every upsell is answered.")
+    Order accept(Caller caller, @PathVariable String id, @PathVariable String upsellId) {
+        return upsells.accept(caller.accountId(), id, upsellId);
+    }
+
+    @PostMapping("/api/v1/orders/{id}/upsells/{upsellId}/decline")
+    @Operation(summary = "Decline a one-click upsell")
+    Order decline(Caller caller, @PathVariable String id, @PathVariable String upsellId) {
+        return upsells.decline(caller.accountId(), id, upsellId);
     }
 
     record InternalOrder(String customerId, String optionId, String paymentMethodId, String promoCode) {}

@@ -53,10 +53,12 @@ class Purchases {
     private final Events events;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final Upsells upsells;
 
     Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
         Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Events events, TransactionTemplate transaction, Clock clock) {
+        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells) {
+        this.upsells = upsells;
         this.checkouts = checkouts;
         this.products = products;
         this.promoCodes = promoCodes;
@@ -311,7 +313,9 @@ class Purchases {
         }
         if (atCheckout && cart.checkout().upsells().isEmpty()) {
             // With no upsell to answer, the flow is complete the moment the purchase is.
-            events.record(accountId, EventType.CHECKOUT_FLOW_COMPLETED, customerId, purchase);
+            upsells.complete(accountId, order, cart.checkout());
+        } else if (atCheckout) {
+            upsells.offer(accountId, order, cart.checkout(), now);
         }
         return order;
     }

@@ -1,0 +1,273 @@
+package io.till.checkout;
+
+import io.till.billing.BillingJobs;
+import io.till.billing.CheckoutFlows;
+import io.till.billing.Order;
+import io.till.billing.Orders;
+import io.till.billing.Payment;
+import io.till.billing.PaymentPlans;
+import io.till.billing.Payments;
+import io.till.billing.Subscriptions;
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.customer.Cards;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.payment.CardDeclinedException;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.shared.ErrorCode;
+import io.till.shared.Ids;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * One-click upsells after a purchase. Accepting charges the card of the order at once (key
+ * {@code order:<id>:upsell:<id>}, so a double click charges once); declining records the answer. When every upsell is
+ * answered, or two hours after the purchase, the checkout flow is complete.
+ */
+@Component
+class Upsells implements CheckoutFlows {
+
+    /** How long a buyer has to answer the upsells before the flow counts as complete (the seeds' grace period). */
+    static final Duration GRACE = Duration.ofHours(2);
+
+    private final JdbcClient db;
+    private final Checkouts checkouts;
+    private final Products products;
+    private final Orders orders;
+    private final Payments payments;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Customers customers;
+    private final Cards cards;
+    private final Gateways gateways;
+    private final Events events;
+    private final BillingJobs jobs;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    Upsells(JdbcClient db, Checkouts checkouts, Products products, Orders orders, Payments payments,
+        Subscriptions subscriptions, PaymentPlans paymentPlans, Customers customers, Cards cards, Gateways gateways,
+        Events events, BillingJobs jobs, TransactionTemplate transaction, Clock clock) {
+        this.db = db;
+        this.checkouts = checkouts;
+        this.products = products;
+        this.orders = orders;
+        this.payments = payments;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.customers = customers;
+        this.cards = cards;
+        this.gateways = gateways;
+        this.events = events;
+        this.jobs = jobs;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** Offers the checkout's upsells on a paid order and starts the grace timer (inside the purchase's transaction). */
+    void offer(String accountId, Order order, Checkout checkout, Instant now) {
+        for (var upsell : checkout.upsells()) {
+            db.sql("""
+                INSERT INTO order_upsells (account_id, order_id, upsell_id, status)
+                VALUES (:accountId, :orderId, :upsellId, 'offered')
+                """)
+                .param("accountId", accountId)
+                .param("orderId", order.id())
+                .param("upsellId", upsell.id())
+                .update();
+        }
+        jobs.schedule(accountId, BillingJobs.Kind.CHECKOUT_FLOW_GRACE, order.id(), now.plus(GRACE));
+    }
+
+    Order accept(String accountId, String orderId, String upsellId) {
+        Order order = orders.get(accountId, orderId);
+        Checkout checkout = checkoutOf(accountId, order);
+        Checkout.Upsell upsell = offered(accountId, order, checkout, upsellId);
+        ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
+        Product product = products.get(accountId, option.productId());
+        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
+            && option.trialDays() > 0;
+        long amount = trial ? 0 : option.amount();
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        String key = "order:" + orderId + ":upsell:" + upsellId;
+        PaymentGateway.ChargeResult result = null;
+        if (amount > 0) {
+            String reference = cards.gatewayReference(accountId, order.customerId(), order.cardId())
+                .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE, "The card of this order was removed."));
+            result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference, amount,
+                option.currency(), upsell.name() + " (" + orderId + ")"));
+        }
+        if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
+            transaction.executeWithoutResult(status -> {
+                if (payments.findByKey(accountId, key).isEmpty()) {
+                    Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
+                        new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key,
+                        declined);
+                    events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment,
+                        "order", order, "customer", customers.get(accountId, order.customerId())));
+                }
+            });
+            throw new CardDeclinedException("payment_method", declined.code(), declined.message()
+                + " The upsell was not bought; it can be accepted again with another card on the order.");
+        }
+        PaymentGateway.ChargeResult charged = result;
+        return transaction.execute(status -> {
+            if (!lockOffered(accountId, orderId, upsellId)) {
+                return orders.get(accountId, orderId);
+            }
+            Instant now = Timestamps.now(clock);
+            Payment payment = charged == null
+                ? null
+                : payments.record(accountId, order.customerId(), order.cardId(),
+                    new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key, charged);
+            orders.addUpsell(accountId, orderId, new Order.Item(Ids.newId("item"), "upsell", product.id(),
+                option.id(), null, upsellId, upsell.name(), amount));
+            var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
+                ? subscriptions.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
+                : null;
+            var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
+                ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
+                : null;
+            answer(accountId, orderId, upsellId, "accepted", payment == null ? null : payment.id(), now);
+            Order updated = orders.get(accountId, orderId);
+            Customer customer = customers.get(accountId, order.customerId());
+            var data = new LinkedHashMap<String, Object>();
+            data.put("checkout", checkout);
+            data.put("upsell", upsell);
+            data.put("order", updated);
+            data.put("customer", customer);
+            data.put("option", option);
+            data.put("product", product);
+            events.record(accountId, EventType.CHECKOUT_UPSELL_PURCHASED, customer.id(), data);
+            events.record(accountId, EventType.UPSELL_PURCHASED, customer.id(), data);
+            if (payment != null) {
+                events.record(accountId, EventType.PAYMENT_SUCCEEDED, customer.id(), Map.of("payment", payment,
+                    "order", updated, "customer", customer));
+            }
+            if (plan != null && payment != null) {
+                events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customer.id(), Map.of(
+                    "payment_plan", plan, "payment", payment, "customer", customer));
+            }
+            if (subscription != null) {
+                events.record(accountId, EventType.SUBSCRIPTION_STARTED, customer.id(), Map.of("subscription",
+                    subscription, "customer", customer));
+            }
+            completeIfAnswered(accountId, updated, checkout);
+            return orders.get(accountId, orderId);
+        });
+    }
+
+    Order decline(String accountId, String orderId, String upsellId) {
+        Order order = orders.get(accountId, orderId);
+        Checkout checkout = checkoutOf(accountId, order);
+        offered(accountId, order, checkout, upsellId);
+        return transaction.execute(status -> {
+            if (lockOffered(accountId, orderId, upsellId)) {
+                answer(accountId, orderId, upsellId, "declined", null, Timestamps.now(clock));
+                completeIfAnswered(accountId, order, checkout);
+            }
+            return orders.get(accountId, orderId);
+        });
+    }
+
+    @Override
+    public void graceOver(String accountId, String orderId) {
+        transaction.executeWithoutResult(status -> {
+            Order order = orders.get(accountId, orderId);
+            complete(accountId, order, checkoutOf(accountId, order));
+        });
+    }
+
+    /** Raises checkout.flow_completed once for the order (inside the caller's transaction). */
+    void complete(String accountId, Order order, Checkout checkout) {
+        if (orders.completeFlow(accountId, order.id())) {
+            var data = new LinkedHashMap<String, Object>();
+            data.put("checkout", checkout);
+            data.put("order", orders.get(accountId, order.id()));
+            data.put("customer", customers.get(accountId, order.customerId()));
+            events.record(accountId, EventType.CHECKOUT_FLOW_COMPLETED, order.customerId(), data);
+        }
+    }
+
+    private void completeIfAnswered(String accountId, Order order, Checkout checkout) {
+        long open = db.sql("""
+            SELECT count(*) FROM order_upsells
+             WHERE account_id = :accountId AND order_id = :orderId AND status = 'offered'
+            """)
+            .param("accountId", accountId)
+            .param("orderId", order.id())
+            .query(Long.class)
+            .single();
+        if (open == 0) {
+            complete(accountId, order, checkout);
+        }
+    }
+
+    private Checkout checkoutOf(String accountId, Order order) {
+        if (order.checkoutId() == null) {
+            throw TillException.notFound("upsell of order", order.id());
+        }
+        return checkouts.get(accountId, order.checkoutId());
+    }
+
+    /** The upsell, if it was offered on this order and not answered yet. */
+    private Checkout.Upsell offered(String accountId, Order order, Checkout checkout, String upsellId) {
+        var upsell = checkout.upsells().stream().filter(u -> u.id().equals(upsellId)).findFirst()
+            .orElseThrow(() -> TillException.notFound("upsell", upsellId));
+        String status = db.sql("""
+            SELECT status FROM order_upsells WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", order.id())
+            .param("id", upsellId)
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("upsell", upsellId));
+        if (!status.equals("offered")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "This upsell was already " + status + ".");
+        }
+        return upsell;
+    }
+
+    private boolean lockOffered(String accountId, String orderId, String upsellId) {
+        return db.sql("""
+            SELECT status FROM order_upsells
+             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
+               FOR UPDATE
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .query(String.class)
+            .single()
+            .equals("offered");
+    }
+
+    private void answer(String accountId, String orderId, String upsellId, String status, String paymentId,
+        Instant now) {
+        db.sql("""
+            UPDATE order_upsells SET status = :status, payment_id = :paymentId, answered_at = :now
+             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
+            """)
+            .param("status", status)
+            .param("paymentId", paymentId)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .update();
+    }
+}
