@@ -4,25 +4,33 @@ import io.till.account.Accounts;
 import io.till.account.Mode;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Picks the gateway of an account: the sandbox for sandbox accounts, Stripe for live ones. */
+/** Picks the gateway of an account: the built-in sandbox for sandbox accounts, Stripe for live ones. */
 @Component
+@EnableConfigurationProperties(StripeSettings.class)
 public class Gateways {
 
     private final Accounts accounts;
     private final SandboxGateway sandbox;
+    private final StripeGateway stripe;
 
-    Gateways(Accounts accounts, SandboxGateway sandbox) {
+    Gateways(Accounts accounts, SandboxGateway sandbox, StripeSettings stripeSettings, JsonMapper json) {
         this.accounts = accounts;
         this.sandbox = sandbox;
+        this.stripe = stripeSettings.configured() ? new StripeGateway(stripeSettings, json) : null;
     }
 
     public PaymentGateway forAccount(String accountId) {
         if (accounts.get(accountId).mode() == Mode.SANDBOX) {
             return sandbox;
         }
-        throw new TillException(ErrorCode.GATEWAY_NOT_CONFIGURED,
-            "Live accounts take payments through Stripe, and this Till has no Stripe adapter configured yet.");
+        if (stripe == null) {
+            throw new TillException(ErrorCode.GATEWAY_NOT_CONFIGURED,
+                "Live accounts take payments through Stripe: set TILL_STRIPE_SECRET_KEY.");
+        }
+        return stripe;
     }
 }

@@ -25,7 +25,8 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused with a different request"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
-    GATEWAY_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "Payment gateway not configured");
+    GATEWAY_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "Payment gateway not configured"),
+    GATEWAY_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Payment gateway unavailable");
 
     private final HttpStatus status;
     private final String title;

@@ -1,0 +1,156 @@
+package io.till.payment;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stripe as the gateway of live accounts, through its REST API: a card is a PaymentMethod attached to a Stripe
+ * Customer of its own (the reference is {@code cus_…/pm_…}); a charge is a PaymentIntent confirmed off-session with
+ * Till's idempotency key as Stripe's {@code Idempotency-Key}; a refund is a Refund of that PaymentIntent.
+ */
+class StripeGateway implements PaymentGateway {
+
+    /** Decline codes after which charging the same card again cannot succeed (Stripe's documented hard declines). */
+    private static final Set<String> HARD_DECLINES = Set.of("expired_card", "stolen_card", "lost_card", "pickup_card",
+        "restricted_card", "incorrect_number", "invalid_account", "card_not_supported", "fraudulent",
+        "do_not_honor", "revocation_of_authorization", "revocation_of_all_authorizations");
+
+    private final StripeSettings settings;
+    private final HttpClient http;
+    private final JsonMapper json;
+
+    StripeGateway(StripeSettings settings, JsonMapper json) {
+        this.settings = settings;
+        this.json = json;
+        this.http = HttpClient.newBuilder()
+            .connectTimeout(settings.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    }
+
+    @Override
+    public String name() {
+        return "stripe";
+    }
+
+    @Override
+    public AttachedCard attach(CardToken token) {
+        if (token.expMonth() != null || token.expYear() != null) {
+            throw TillException.invalid("exp_month", "not_allowed", "the expiry of a real card comes from Stripe");
+        }
+        if (!token.token().startsWith("pm_")) {
+            throw TillException.invalid("token", "invalid_format", "must be a Stripe PaymentMethod id (pm_…)");
+        }
+        var customer = post("/v1/customers", Map.of("description", "Till card holder"), "attach:" + token.token());
+        String customerId = customer.body().get("id").asString();
+        var attached = post("/v1/payment_methods/" + token.token() + "/attach", Map.of("customer", customerId),
+            "attach:" + token.token() + ":" + customerId);
+        if (attached.status() == 402) {
+            var error = attached.body().get("error");
+            throw new CardDeclinedException("token", declineCode(error), text(error, "message"));
+        }
+        if (attached.status() != 200) {
+            throw unexpected("attach a card", attached);
+        }
+        var card = attached.body().get("card");
+        return new AttachedCard(card.get("brand").asString(), card.get("last4").asString(), card.get("exp_month")
+            .asInt(), card.get("exp_year").asInt(), customerId + "/" + attached.body().get("id").asString());
+    }
+
+    @Override
+    public ChargeResult charge(ChargeRequest request) {
+        String[] reference = request.cardReference().split("/", 2);
+        var params = new LinkedHashMap<String, String>();
+        params.put("amount", Long.toString(request.amount()));
+        params.put("currency", request.currency());
+        params.put("customer", reference[0]);
+        params.put("payment_method", reference[1]);
+        params.put("confirm", "true");
+        params.put("off_session", "true");
+        if (request.description() != null) {
+            params.put("description", request.description());
+        }
+        var response = post("/v1/payment_intents", params, request.idempotencyKey());
+        if (response.status() == 200) {
+            String status = response.body().get("status").asString();
+            String intent = response.body().get("id").asString();
+            return switch (status) {
+                case "succeeded" -> new ChargeResult.Succeeded(intent);
+                case "requires_action", "requires_payment_method" -> new ChargeResult.Declined(intent,
+                    "authentication_required", "The bank asks the buyer to confirm this payment.", false);
+                default -> throw new IllegalStateException("Stripe PaymentIntent " + intent + " is " + status);
+            };
+        }
+        if (response.status() == 402) {
+            var error = response.body().get("error");
+            String intent = error.has("payment_intent") ? error.get("payment_intent").get("id").asString() : null;
+            String code = declineCode(error);
+            return new ChargeResult.Declined(intent, code, text(error, "message"), HARD_DECLINES.contains(code));
+        }
+        throw unexpected("charge", response);
+    }
+
+    @Override
+    public String refund(RefundRequest request) {
+        var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
+            Long.toString(request.amount())), request.idempotencyKey());
+        if (response.status() != 200) {
+            throw unexpected("refund", response);
+        }
+        return response.body().get("id").asString();
+    }
+
+    private record Answer(int status, JsonNode body) {}
+
+    private Answer post(String path, Map<String, String> params, String idempotencyKey) {
+        String form = params.entrySet()
+            .stream()
+            .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+        var request = HttpRequest.newBuilder(URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + path))
+            .timeout(settings.requestTimeout())
+            .header("Authorization", "Bearer " + settings.secretKey())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build();
+        try {
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), json.readTree(response.body()));
+        } catch (IOException e) {
+            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Interrupted while calling Stripe.");
+        }
+    }
+
+    private static String declineCode(JsonNode error) {
+        String decline = text(error, "decline_code");
+        return decline != null ? decline : text(error, "code") != null ? text(error, "code") : "card_declined";
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node != null && node.has(field) && !node.get(field).isNull() ? node.get(field).asString() : null;
+    }
+
+    private static TillException unexpected(String what, Answer answer) {
+        String message = answer.body().has("error") ? text(answer.body().get("error"), "message") : null;
+        return new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe refused to " + what + " (HTTP "
+            + answer.status() + (message == null ? "" : ": " + message) + ").");
+    }
+}

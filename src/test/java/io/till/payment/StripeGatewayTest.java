@@ -1,0 +1,135 @@
+package io.till.payment;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.till.shared.TillException;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Stripe adapter against stubs shaped like Stripe's documented requests and responses. */
+class StripeGatewayTest {
+
+    private final WireMockServer stripe = new WireMockServer(options().dynamicPort());
+    private StripeGateway gateway;
+
+    @BeforeEach
+    void start() {
+        stripe.start();
+        gateway = new StripeGateway(new StripeSettings("sk_test_till", URI.create(stripe.baseUrl()),
+            Duration.ofSeconds(2), Duration.ofSeconds(5)), JsonMapper.builder().build());
+    }
+
+    @AfterEach
+    void stop() {
+        stripe.stop();
+    }
+
+    @Test
+    void attachesAPaymentMethodToANewStripeCustomer() {
+        stripe.stubFor(post(urlEqualTo("/v1/customers"))
+            .willReturn(json(200, "{\"id\": \"cus_123\", \"object\": \"customer\"}")));
+        stripe.stubFor(post(urlEqualTo("/v1/payment_methods/pm_123/attach"))
+            .withRequestBody(equalTo("customer=cus_123"))
+            .willReturn(json(200, """
+                {"id": "pm_123", "object": "payment_method", "customer": "cus_123", "type": "card",
+                 "card": {"brand": "visa", "last4": "4242", "exp_month": 8, "exp_year": 2030}}""")));
+
+        var card = gateway.attach(new PaymentGateway.CardToken("pm_123", null, null));
+
+        assertThat(card).isEqualTo(new PaymentGateway.AttachedCard("visa", "4242", 8, 2030, "cus_123/pm_123"));
+        stripe.verify(postRequestedFor(urlEqualTo("/v1/customers"))
+            .withHeader("Authorization", equalTo("Bearer sk_test_till")));
+    }
+
+    @Test
+    void chargesOffSessionWithTillsIdempotencyKey() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents"))
+            .willReturn(json(200, "{\"id\": \"pi_1\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}")));
+
+        var result = gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "invoice:inv_1:attempt:1",
+            "cus_123/pm_123", 1999, "usd", "Invoice inv_1"));
+
+        assertThat(result).isEqualTo(new PaymentGateway.ChargeResult.Succeeded("pi_1"));
+        stripe.verify(postRequestedFor(urlEqualTo("/v1/payment_intents"))
+            .withHeader("Idempotency-Key", equalTo("invoice:inv_1:attempt:1"))
+            .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+            .withRequestBody(containing("amount=1999"))
+            .withRequestBody(containing("currency=usd"))
+            .withRequestBody(containing("customer=cus_123"))
+            .withRequestBody(containing("payment_method=pm_123"))
+            .withRequestBody(containing("confirm=true"))
+            .withRequestBody(containing("off_session=true")));
+    }
+
+    @Test
+    void reportsASoftDeclineWithItsDeclineCode() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(402, """
+            {"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+                       "message": "Your card has insufficient funds.",
+                       "payment_intent": {"id": "pi_2", "status": "requires_payment_method"}}}""")));
+
+        var result = gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null));
+
+        assertThat(result).isEqualTo(new PaymentGateway.ChargeResult.Declined("pi_2", "insufficient_funds",
+            "Your card has insufficient funds.", false));
+    }
+
+    @Test
+    void reportsAnExpiredCardAsAHardDecline() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(402, """
+            {"error": {"type": "card_error", "code": "expired_card", "message": "Your card has expired."}}""")));
+
+        var result = gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null));
+
+        assertThat(result).isInstanceOfSatisfying(PaymentGateway.ChargeResult.Declined.class, declined -> {
+            assertThat(declined.code()).isEqualTo("expired_card");
+            assertThat(declined.hard()).isTrue();
+        });
+    }
+
+    @Test
+    void refundsAPaymentIntent() {
+        stripe.stubFor(post(urlEqualTo("/v1/refunds"))
+            .withRequestBody(containing("payment_intent=pi_1"))
+            .withRequestBody(containing("amount=700"))
+            .willReturn(json(200, "{\"id\": \"re_1\", \"object\": \"refund\", \"status\": \"succeeded\"}")));
+
+        assertThat(gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1", 700, "usd")))
+            .isEqualTo("re_1");
+    }
+
+    @Test
+    void turnsAServerErrorIntoAGatewayProblem() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(500, """
+            {"error": {"type": "api_error", "message": "Something went wrong on Stripe's end."}}""")));
+
+        assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500,
+            "usd", null))).isInstanceOfSatisfying(TillException.class,
+                e -> assertThat(e.code().code()).isEqualTo("gateway_unavailable"));
+    }
+
+    @Test
+    void refusesSandboxOnlyFieldsAndForeignTokens() {
+        assertThatThrownBy(() -> gateway.attach(new PaymentGateway.CardToken("pm_123", 1, 2030)))
+            .isInstanceOf(TillException.class);
+        assertThatThrownBy(() -> gateway.attach(new PaymentGateway.CardToken("tok_visa", null, null)))
+            .isInstanceOf(TillException.class);
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+    }
+}
