@@ -11,6 +11,7 @@ public record Invoice(
     int sequence,
     String status,
     long amountDue,
+    long amountCredited,
     String currency,
     Instant periodStart,
     Instant periodEnd,

@@ -61,6 +61,12 @@ class InvoiceCharges {
         if (!invoice.status().equals("issued")) {
             return;
         }
+        long toCharge = invoice.amountDue() - invoice.amountCredited();
+        if (toCharge == 0) {
+            // Paid in full by credits: nothing to charge.
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId, attempt));
+            return;
+        }
         String cardId = cardFor(accountId, invoice);
         String key = "invoice:" + invoice.id() + ":attempt:" + attempt;
         PaymentGateway gateway = gateways.forAccount(accountId);
@@ -73,7 +79,7 @@ class InvoiceCharges {
                 true);
         } else {
             result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
-                invoice.amountDue(), invoice.currency(), "Invoice " + invoice.id()));
+                toCharge, invoice.currency(), "Invoice " + invoice.id()));
         }
         transaction.executeWithoutResult(status -> record(accountId, invoice.id(), attempt, cardId, gateway, key,
             result));
@@ -100,7 +106,8 @@ class InvoiceCharges {
         boolean paid = result instanceof PaymentGateway.ChargeResult.Succeeded;
         invoices.recordAttempt(accountId, invoiceId, attempt, paid ? now : null);
         Payment payment = payments.record(accountId, invoice.customerId(), cardId, new Payments.PaidFor(null,
-            invoice.subscriptionId(), invoice.paymentPlanId()), invoice.amountDue(), invoice.currency(),
+            invoice.subscriptionId(), invoice.paymentPlanId()), invoice.amountDue() - invoice.amountCredited(),
+            invoice.currency(),
             gateway.name(), key, result);
         payments.linkInvoice(accountId, payment.id(), invoiceId);
         payment = payments.get(accountId, payment.id());
@@ -113,16 +120,37 @@ class InvoiceCharges {
         }
     }
 
+    private void settleWithoutCharge(String accountId, String invoiceId, int attempt) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        if (!invoice.status().equals("issued")) {
+            return;
+        }
+        Instant now = Timestamps.now(clock);
+        invoices.recordAttempt(accountId, invoiceId, attempt, now);
+        succeeded(accountId, invoices.get(accountId, invoiceId), null, customers.get(accountId,
+            invoice.customerId()), now);
+    }
+
+    /** The events of a paid invoice; {@code payment} is null when credits paid it all. */
     private void succeeded(String accountId, Invoice invoice, Payment payment, Customer customer, Instant now) {
         String customerId = customer.id();
-        events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "invoice",
-            invoice, "customer", customer));
+        var paid = new java.util.LinkedHashMap<String, Object>();
+        paid.put("invoice", invoice);
+        if (payment != null) {
+            paid.put("payment", payment);
+        }
+        paid.put("customer", customer);
+        if (payment != null) {
+            events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "invoice",
+                invoice, "customer", customer));
+        }
         if (invoice.subscriptionId() != null) {
             Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());
-            events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_SUCCEEDED, customerId, Map.of("subscription",
-                subscription, "payment", payment, "invoice", invoice, "customer", customer));
-            events.record(accountId, EventType.INVOICE_PAID, customerId, Map.of("invoice", invoice, "payment", payment,
-                "customer", customer));
+            if (payment != null) {
+                events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_SUCCEEDED, customerId, Map.of(
+                    "subscription", subscription, "payment", payment, "invoice", invoice, "customer", customer));
+            }
+            events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
             if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())) {
                 subscriptions.setStatus(accountId, subscription.id(), "active", now);
                 events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customerId, Map.of("subscription",
@@ -131,10 +159,11 @@ class InvoiceCharges {
         } else {
             paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId());
             PaymentPlan plan = paymentPlans.installmentPaid(accountId, invoice.paymentPlanId(), now);
-            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of("payment_plan",
-                plan, "payment", payment, "invoice", invoice, "customer", customer));
-            events.record(accountId, EventType.INVOICE_PAID, customerId, Map.of("invoice", invoice, "payment", payment,
-                "customer", customer));
+            if (payment != null) {
+                events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of(
+                    "payment_plan", plan, "payment", payment, "invoice", invoice, "customer", customer));
+            }
+            events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
             if (plan.status().equals("completed")) {
                 events.record(accountId, EventType.PAYMENT_PLAN_COMPLETED, customerId, Map.of("payment_plan", plan,
                     "customer", customer));

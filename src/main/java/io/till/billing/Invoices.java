@@ -17,7 +17,8 @@ public class Invoices {
 
     private static final RowMapper<Invoice> INVOICE = (rs, row) -> new Invoice(rs.getString("id"),
         rs.getString("customer_id"), rs.getString("subscription_id"), rs.getString("payment_plan_id"),
-        rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getString("currency"),
+        rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getLong("amount_credited"),
+        rs.getString("currency"),
         Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
         Timestamps.read(rs, "due_at"), rs.getBoolean("overdue"), Timestamps.read(rs, "paid_at"),
         Timestamps.read(rs, "created_at"));
@@ -140,6 +141,15 @@ public class Invoices {
             .param("paymentPlanId", paymentPlanId)
             .query(INVOICE)
             .list();
+    }
+
+    void addCredit(String accountId, String id, long amount) {
+        db.sql(
+            "UPDATE invoices SET amount_credited = amount_credited + :amount WHERE account_id = :accountId AND id = :id")
+            .param("amount", amount)
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
     }
 
     void markOverdue(String accountId, String id) {

@@ -30,10 +30,12 @@ class Renewals {
     private final Events events;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final Credits credits;
 
     Renewals(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, InvoiceCharges charges,
         BillingSchedule schedule, BillingJobs jobs, BillingSettings settings, Customers customers, Events events,
-        TransactionTemplate transaction, Clock clock) {
+        TransactionTemplate transaction, Clock clock, Credits credits) {
+        this.credits = credits;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
@@ -107,7 +109,10 @@ class Renewals {
         }
     }
 
-    private void issued(String accountId, Invoice invoice) {
+    /** Spends the customer's credit on a new invoice, then announces it. */
+    private void issued(String accountId, Invoice issued) {
+        credits.applyTo(accountId, issued.id(), null);
+        Invoice invoice = invoices.get(accountId, issued.id());
         jobs.schedule(accountId, BillingJobs.Kind.INVOICE_OVERDUE, invoice.id(),
             invoice.dueAt().plus(settings.invoiceOverdueAfter()));
         events.record(accountId, EventType.INVOICE_ISSUED, invoice.customerId(), Map.of("invoice", invoice,

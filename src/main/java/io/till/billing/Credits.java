@@ -1,0 +1,189 @@
+package io.till.billing;
+
+import io.till.customer.CustomerStats;
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Customers' credit balances: granted by staff or by credit notes, spent on invoices (automatically when an invoice is
+ * issued, or on request). Changes to one customer's balance are serialized by a transaction-scoped advisory lock.
+ */
+@Component
+class Credits {
+
+    private final JdbcClient db;
+    private final Invoices invoices;
+    private final Customers customers;
+    private final Events events;
+    private final Clock clock;
+
+    Credits(JdbcClient db, Invoices invoices, Customers customers, Events events, Clock clock) {
+        this.db = db;
+        this.invoices = invoices;
+        this.customers = customers;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    record Entry(String id, String kind, long amount, String currency, String invoiceId, String reason,
+        Instant createdAt) {}
+
+    record Balance(List<CustomerStats.Money> balances, List<Entry> entries) {}
+
+    @Transactional
+    Balance grant(String accountId, String customerId, Long amount, String currency, String reason) {
+        customers.get(accountId, customerId);
+        var errors = new FieldErrors();
+        if (amount == null || amount <= 0) {
+            errors.add("amount", "out_of_range", "must be positive, in minor units");
+        }
+        if (currency == null || !currency.matches("[a-zA-Z]{3}")) {
+            errors.add("currency", "invalid_format", "must be a three-letter currency code");
+        }
+        errors.throwIfAny();
+        lock(customerId);
+        insert(accountId, customerId, "grant", amount, currency.toLowerCase(Locale.ROOT), null, reason);
+        return balance(accountId, customerId);
+    }
+
+    /**
+     * Spends the customer's credit on the part of the invoice not yet covered, up to {@code limit} (all it can when
+     * null). Raises {@code credits.depleted} when the balance reaches zero. Returns the amount applied.
+     */
+    @Transactional
+    long applyTo(String accountId, String invoiceId, Long limit) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        if (!invoice.status().equals("issued")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Credits apply to issued invoices; this one is "
+                + invoice.status() + ".");
+        }
+        lock(invoice.customerId());
+        long available = balanceIn(accountId, invoice.customerId(), invoice.currency());
+        long open = invoice.amountDue() - invoice.amountCredited();
+        long amount = Math.min(Math.min(available, open), limit == null ? Long.MAX_VALUE : limit);
+        if (amount <= 0) {
+            return 0;
+        }
+        insert(accountId, invoice.customerId(), "applied", -amount, invoice.currency(), invoiceId, null);
+        invoices.addCredit(accountId, invoiceId, amount);
+        if (available == amount) {
+            events.record(accountId, EventType.CREDITS_DEPLETED, invoice.customerId(), Map.of("customer",
+                customers.get(accountId, invoice.customerId()), "credits", new CustomerStats.Money(0,
+                    invoice.currency()),
+                "invoice", invoices.get(accountId, invoiceId)));
+        }
+        return amount;
+    }
+
+    /** Credits the customer for part of a paid invoice, to be spent on later ones; never more than was paid. */
+    @Transactional
+    Entry creditNote(String accountId, String invoiceId, Long amount, String reason) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        if (!invoice.status().equals("paid")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Credit notes are for paid invoices; this one is "
+                + invoice.status() + ".");
+        }
+        long noted = db.sql("""
+            SELECT coalesce(sum(amount), 0) FROM credit_entries
+             WHERE account_id = :accountId AND invoice_id = :invoiceId AND kind = 'credit_note'
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
+            .query(Long.class)
+            .single();
+        long left = invoice.amountDue() - noted;
+        if (amount == null || amount <= 0 || amount > left) {
+            throw TillException.invalid("amount", "out_of_range", "must be between 1 and the " + left
+                + " of this invoice not yet credited");
+        }
+        lock(invoice.customerId());
+        String id = insert(accountId, invoice.customerId(), "credit_note", amount, invoice.currency(), invoiceId,
+            reason);
+        return entries(accountId, invoice.customerId()).stream().filter(e -> e.id().equals(id)).findFirst()
+            .orElseThrow();
+    }
+
+    Balance balance(String accountId, String customerId) {
+        customers.get(accountId, customerId);
+        var balances = db.sql("""
+            SELECT currency, sum(amount) AS amount FROM credit_entries
+             WHERE account_id = :accountId AND customer_id = :customerId
+             GROUP BY currency
+             ORDER BY currency
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query((rs, row) -> new CustomerStats.Money(rs.getLong("amount"), rs.getString("currency")))
+            .list();
+        return new Balance(balances, entries(accountId, customerId));
+    }
+
+    private List<Entry> entries(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM credit_entries
+             WHERE account_id = :accountId AND customer_id = :customerId
+             ORDER BY id DESC
+             LIMIT 100
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query((rs, row) -> new Entry(rs.getString("id"), rs.getString("kind"), rs.getLong("amount"),
+                rs.getString("currency"), rs.getString("invoice_id"), rs.getString("reason"),
+                Timestamps.read(rs, "created_at")))
+            .list();
+    }
+
+    private long balanceIn(String accountId, String customerId, String currency) {
+        return db.sql("""
+            SELECT coalesce(sum(amount), 0) FROM credit_entries
+             WHERE account_id = :accountId AND customer_id = :customerId AND currency = :currency
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("currency", currency)
+            .query(Long.class)
+            .single();
+    }
+
+    private String insert(String accountId, String customerId, String kind, long amount, String currency,
+        String invoiceId, String reason) {
+        String id = Ids.newId("ce");
+        db.sql("""
+            INSERT INTO credit_entries (id, account_id, customer_id, kind, amount, currency, invoice_id, reason,
+                                        created_at)
+            VALUES (:id, :accountId, :customerId, :kind, :amount, :currency, :invoiceId, :reason, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("kind", kind)
+            .param("amount", amount)
+            .param("currency", currency)
+            .param("invoiceId", invoiceId)
+            .param("reason", reason)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+        return id;
+    }
+
+    private void lock(String customerId) {
+        db.sql("SELECT pg_advisory_xact_lock(hashtext('credits:' || :customerId))")
+            .param("customerId", customerId)
+            .query()
+            .singleValue();
+    }
+}

@@ -1,0 +1,111 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@TillIntegrationTest
+class CreditsAndUsageTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+
+    @Test
+    void spendsCreditOnRenewalsBeforeChargingTheCard() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+
+        var granted = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(),
+            "{\"amount\": 2500, \"currency\": \"usd\", \"reason\": \"goodwill\"}");
+        shops.advance(shop, "P32D");
+        long chargesAfterFirstRenewal = ledger.charges(shop.accountId());
+        shops.advance(shop, "P31D");
+
+        assertThat(granted.status()).isEqualTo(201);
+        assertThat(chargesAfterFirstRenewal).isEqualTo(1);
+        var balance = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
+        assertThat(balance.get("balances").get(0).get("amount").asLong()).isZero();
+        var invoices = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data");
+        assertThat(invoices.get(1).get("amount_credited").asLong()).isEqualTo(1900);
+        assertThat(invoices.get(0).get("amount_credited").asLong()).isEqualTo(600);
+        var payments = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data");
+        assertThat(payments.get(0).get("amount").asLong()).isEqualTo(1300);
+        assertThat(shops.types(shop, customer)).containsOnlyOnce("credits.depleted");
+    }
+
+    @Test
+    void issuesCreditNotesOnPaidInvoicesOnly() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P32D");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(),
+            shop.apiKey()).json().get("data").get(0).get("id").asString();
+
+        var note = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 1000}");
+        var tooMuch = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 1000}");
+
+        assertThat(note.status()).isEqualTo(201);
+        assertThat(note.json().get("kind").asString()).isEqualTo("credit_note");
+        assertThat(tooMuch.status()).isEqualTo(400);
+        assertThat(tooMuch.json().get("errors").get(0).get("message").asString()).contains("900");
+    }
+
+    @Test
+    void paysAnUnpaidInvoiceWithCreditAtItsNextAttempt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 5000, \"currency\": "
+            + "\"usd\"}");
+
+        var applied = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), null);
+        shops.advance(shop, "P1D");
+
+        assertThat(applied.json().get("amount_credited").asLong()).isEqualTo(1900);
+        assertThat(api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("paid");
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+
+    @Test
+    void raisesEachUsageThresholdOnceWhenCrossed() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        api.send("PUT", "/api/v1/subscriptions/" + subscription + "/usage_thresholds", shop.apiKey(),
+            "{\"meter\": \"api_calls\", \"thresholds\": [100, 500]}", List.of("Content-Type", "application/json"));
+
+        for (long quantity : List.of(60L, 60L, 400L, 5L)) {
+            var recorded = api.post("/api/v1/usage", shop.apiKey(), """
+                {"subscription_id": "%s", "meter": "api_calls", "quantity": %d}""".formatted(subscription, quantity));
+            assertThat(recorded.status()).as(recorded.text()).isEqualTo(201);
+        }
+        var bad = api.post("/api/v1/usage", shop.apiKey(), """
+            {"subscription_id": "%s", "meter": "API calls", "quantity": -1}""".formatted(subscription));
+
+        var usage = api.get("/api/v1/subscriptions/" + subscription + "/usage?meter=api_calls", shop.apiKey()).json();
+        assertThat(usage.get("total").asLong()).isEqualTo(525);
+        var crossed = shops.events(shop, order.get("customer_id").asString()).stream()
+            .filter(event -> event.get("type").asString().equals("usage.threshold_exceeded"))
+            .map(event -> event.get("data").get("usage").get("thresholds").get(0).asLong())
+            .toList();
+        assertThat(crossed).containsExactly(100L, 500L);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("errors")).hasSize(2);
+    }
+}
