@@ -80,6 +80,7 @@ public class BillingClock {
             case INVOICE_OVERDUE -> notices.overdue(account, job.subjectId());
             case SUBSCRIPTION_RENEWAL_UPCOMING -> notices.renewalUpcoming(account, job.subjectId(), job.dueAt());
             case SUBSCRIPTION_TRIAL_ENDING -> notices.trialEnding(account, job.subjectId());
+            case SUBSCRIPTION_ENDING_SOON -> notices.endingSoon(account, job.subjectId());
             case PLAN_PAYMENT_UPCOMING -> notices.paymentUpcoming(account, job.subjectId(), job.dueAt());
             case CARD_EXPIRING -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRING);
             case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED);

@@ -119,6 +119,16 @@ class BillingController {
         return actions.changeCard(caller.accountId(), id, body.paymentMethodId());
     }
 
+    @PostMapping("/payment_plans/{id}/change_card")
+    @Operation(summary = "Choose the saved card that pays a payment plan", description = "Raises card.updated; "
+        + "unpaid installments are retried at once.")
+    PaymentPlan changePlanCard(Caller caller, @PathVariable String id, @RequestBody ChangeCard body) {
+        if (body.paymentMethodId() == null) {
+            throw TillException.invalid("payment_method_id", "required", "is required");
+        }
+        return actions.changePlanCard(caller.accountId(), id, body.paymentMethodId());
+    }
+
     record PlanChange(String status, Instant nextBillAt) {}
 
     @PatchMapping("/payment_plans/{id}")

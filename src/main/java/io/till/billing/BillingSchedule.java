@@ -31,6 +31,14 @@ class BillingSchedule {
     void subscriptionPeriod(String accountId, Subscription subscription) {
         Instant end = subscription.currentPeriodEnd();
         jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), end);
+        if (subscription.endsAt() != null && !end.isBefore(subscription.endsAt())) {
+            // The last period: it ends rather than renews, and subscription.ending_soon announces that.
+            Instant endingSoon = subscription.endsAt().minus(settings.endingSoonNotice());
+            if (endingSoon.isAfter(subscription.currentPeriodStart())) {
+                jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_ENDING_SOON, subscription.id(), endingSoon);
+            }
+            return;
+        }
         Instant notice = end.minus(settings.upcomingNotice());
         if (subscription.trialEnd() != null && subscription.trialEnd().equals(end)) {
             if (notice.isAfter(subscription.currentPeriodStart())) {

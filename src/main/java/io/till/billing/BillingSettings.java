@@ -16,4 +16,5 @@ record BillingSettings(
     @DefaultValue({"P1D", "P3D", "P5D"}) List<Duration> paymentPlanRetries,
     @DefaultValue("P3D") Duration invoiceOverdueAfter,
     @DefaultValue("P7D") Duration upcomingNotice,
+    @DefaultValue("P7D") Duration endingSoonNotice,
     @DefaultValue("PT5S") Duration clockInterval) {}

@@ -47,6 +47,16 @@ class Notices {
     }
 
     @Transactional
+    void endingSoon(String accountId, String subscriptionId) {
+        Subscription subscription = subscriptions.get(accountId, subscriptionId);
+        if (List.of("active", "past_due", "trialing").contains(subscription.status())
+            && subscription.endsAt() != null) {
+            events.record(accountId, EventType.SUBSCRIPTION_ENDING_SOON, subscription.customerId(), Map.of(
+                "subscription", subscription, "customer", customers.get(accountId, subscription.customerId())));
+        }
+    }
+
+    @Transactional
     void trialEnding(String accountId, String subscriptionId) {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
         if (subscription.status().equals("trialing")) {

@@ -66,6 +66,14 @@ class Renewals {
             if (!List.of("trialing", "active", "past_due").contains(subscription.status())) {
                 return null;
             }
+            if (subscription.endsAt() != null && !periodEnd.isBefore(subscription.endsAt())) {
+                // A fixed-term subscription has billed all its cycles: it ends instead of renewing.
+                subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
+                events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
+                    "subscription", subscriptions.get(accountId, subscriptionId), "customer",
+                    customers.get(accountId, subscription.customerId())));
+                return null;
+            }
             Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount());
             var issued = invoices.issue(accountId, new Invoices.Subject(subscription.customerId(), subscriptionId, null,
                 invoices.nextSequence(accountId, subscriptionId, null), subscription.amount(), subscription.currency(),

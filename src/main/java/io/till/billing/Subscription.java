@@ -2,7 +2,10 @@ package io.till.billing;
 
 import java.time.Instant;
 
-/** A customer's subscription to a product option, renewed every interval through its card. */
+/**
+ * A customer's subscription to a product option, renewed every interval through its card; a fixed-term one ends on its
+ * own at {@code ends_at}.
+ */
 public record Subscription(
     String id,
     String customerId,
@@ -19,5 +22,6 @@ public record Subscription(
     Instant currentPeriodStart,
     Instant currentPeriodEnd,
     Instant trialEnd,
+    Instant endsAt,
     Instant canceledAt,
     Instant createdAt) {}

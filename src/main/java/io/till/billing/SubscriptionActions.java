@@ -116,6 +116,24 @@ class SubscriptionActions {
         return subscriptions.get(accountId, id);
     }
 
+    /** Chooses which saved card pays this plan; its unpaid installments are retried at once with it. */
+    @Transactional
+    PaymentPlan changePlanCard(String accountId, String id, String cardId) {
+        paymentPlans.get(accountId, id);
+        PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
+        var card = cards.findSaved(accountId, cardId)
+            .filter(saved -> saved.customerId().equals(plan.customerId()))
+            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
+                "is not a saved card of this plan's customer"));
+        Instant now = Timestamps.now(clock);
+        paymentPlans.setCard(accountId, id, cardId, now);
+        events.record(accountId, EventType.CARD_UPDATED, plan.customerId(), Map.of("card", card, "payment_plan",
+            paymentPlans.get(accountId, id), "customer", customers.get(accountId, plan.customerId())));
+        invoices.unpaidFor(accountId, null, id)
+            .forEach(invoice -> jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(), now));
+        return paymentPlans.get(accountId, id);
+    }
+
     /**
      * Staff's changes to a plan: its status ({@code active} or {@code canceled}; the buyer cannot cancel a plan) and
      * the date of its next installment.

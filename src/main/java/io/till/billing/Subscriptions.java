@@ -21,7 +21,8 @@ public class Subscriptions {
         rs.getString("subscription_group_id"), rs.getString("card_id"), rs.getString("status"), rs.getLong("amount"),
         rs.getString("currency"), rs.getString("interval"), rs.getInt("interval_count"),
         Timestamps.read(rs, "current_period_start"), Timestamps.read(rs, "current_period_end"),
-        Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "canceled_at"), Timestamps.read(rs, "created_at"));
+        Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "ends_at"), Timestamps.read(rs, "canceled_at"),
+        Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
     private final BillingSchedule schedule;
@@ -42,14 +43,22 @@ public class Subscriptions {
         Instant periodEnd = trial
             ? now.plus(Duration.ofDays(option.trialDays()))
             : Periods.after(now, interval, option.intervalCount());
+        // A fixed-term subscription bills its cycles after the trial, if any: the first one is the period just bought.
+        Instant endsAt = null;
+        if (option.cycles() != null) {
+            endsAt = trial ? periodEnd : now;
+            for (int i = 0; i < option.cycles(); i++) {
+                endsAt = Periods.after(endsAt, interval, option.intervalCount());
+            }
+        }
         String id = Ids.newId("sub");
         db.sql("""
             INSERT INTO subscriptions (id, account_id, customer_id, order_id, product_id, option_id,
                                        subscription_group_id, card_id, status, amount, currency, interval,
                                        interval_count, current_period_start, current_period_end, trial_end,
-                                       created_at, updated_at)
+                                       ends_at, created_at, updated_at)
             VALUES (:id, :accountId, :customerId, :orderId, :productId, :optionId, :groupId, :cardId, :status,
-                    :amount, :currency, :interval, :intervalCount, :now, :periodEnd, :trialEnd, :now, :now)
+                    :amount, :currency, :interval, :intervalCount, :now, :periodEnd, :trialEnd, :endsAt, :now, :now)
             """)
             .param("id", id)
             .param("accountId", accountId)
@@ -67,6 +76,7 @@ public class Subscriptions {
             .param("now", Timestamps.of(now))
             .param("periodEnd", Timestamps.of(periodEnd))
             .param("trialEnd", trial ? Timestamps.of(periodEnd) : null)
+            .param("endsAt", Timestamps.of(endsAt))
             .update();
         var subscription = get(accountId, id);
         schedule.subscriptionPeriod(accountId, subscription);

@@ -11,7 +11,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
 
     record OptionInput(String name, String kind, Long amount, String currency, String interval, Integer intervalCount,
-        Integer trialDays, Integer installments) {}
+        Integer trialDays, Integer installments, Integer cycles) {}
 
     void validate(FieldErrors errors) {
         if (name == null || name.isBlank()) {
@@ -74,6 +74,11 @@ record ProductInput(String name, String description, String subscriptionGroupId,
             errors.add(path + ".installments", "not_allowed", "only a payment_plan has installments");
         } else if (option.installments() != null && (option.installments() < 2 || option.installments() > 120)) {
             errors.add(path + ".installments", "out_of_range", "must be between 2 and 120");
+        }
+        if (option.cycles() != null && kind != ProductOption.Kind.SUBSCRIPTION) {
+            errors.add(path + ".cycles", "not_allowed", "only a subscription has a fixed number of cycles");
+        } else if (option.cycles() != null && (option.cycles() < 1 || option.cycles() > 1000)) {
+            errors.add(path + ".cycles", "out_of_range", "must be between 1 and 1000");
         }
         if (recurring && option.amount() != null && option.amount() == 0) {
             errors.add(path + ".amount", "out_of_range", "a " + kind.code() + " must cost more than 0");

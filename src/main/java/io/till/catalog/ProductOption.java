@@ -18,7 +18,8 @@ public record ProductOption(
     Interval interval,
     Integer intervalCount,
     Integer trialDays,
-    Integer installments) {
+    Integer installments,
+    Integer cycles) {
 
     public enum Kind {
         ONE_TIME,

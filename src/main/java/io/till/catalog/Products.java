@@ -56,9 +56,9 @@ public class Products {
             var kind = ProductOption.Kind.valueOf(option.kind().toUpperCase(Locale.ROOT));
             db.sql("""
                 INSERT INTO product_options (id, account_id, product_id, position, name, kind, amount, currency,
-                                             interval, interval_count, trial_days, installments, created_at)
+                                             interval, interval_count, trial_days, installments, cycles, created_at)
                 VALUES (:id, :accountId, :productId, :position, :name, :kind, :amount, :currency, :interval,
-                        :intervalCount, :trialDays, :installments, :now)
+                        :intervalCount, :trialDays, :installments, :cycles, :now)
                 """)
                 .param("id", Ids.newId("opt"))
                 .param("accountId", accountId)
@@ -74,6 +74,7 @@ public class Products {
                     : option.intervalCount() == null ? 1 : option.intervalCount())
                 .param("trialDays", option.trialDays())
                 .param("installments", option.installments())
+                .param("cycles", option.cycles())
                 .param("now", Timestamps.of(now))
                 .update();
         }
@@ -150,6 +151,6 @@ public class Products {
             rs.getString("currency"),
             interval == null ? null : ProductOption.Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
             rs.getObject("interval_count", Integer.class), rs.getObject("trial_days", Integer.class),
-            rs.getObject("installments", Integer.class));
+            rs.getObject("installments", Integer.class), rs.getObject("cycles", Integer.class));
     }
 }

@@ -3,7 +3,12 @@ package io.till.checkout;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.Order;
+import io.till.billing.Subscription;
+import io.till.billing.Subscriptions;
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
 import io.till.shared.Caller;
+import io.till.shared.TillException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -18,10 +23,31 @@ class OrderController {
 
     private final Purchases purchases;
     private final Upsells upsells;
+    private final Products products;
+    private final Subscriptions subscriptions;
 
-    OrderController(Purchases purchases, Upsells upsells) {
+    OrderController(Purchases purchases, Upsells upsells, Products products, Subscriptions subscriptions) {
         this.purchases = purchases;
         this.upsells = upsells;
+        this.products = products;
+        this.subscriptions = subscriptions;
+    }
+
+    record NewSubscription(String customerId, String optionId, String paymentMethodId, String promoCode) {}
+
+    @PostMapping("/api/v1/subscriptions")
+    @Operation(summary = "Start a subscription directly", description = "For an existing customer, on a subscription "
+        + "option, paid with a card on file: an internal order that answers with the subscription it started.")
+    ResponseEntity<Subscription> subscribe(Caller caller, @RequestBody NewSubscription body) {
+        var option = body.optionId() == null ? null : products.option(caller.accountId(), body.optionId()).orElse(null);
+        if (option != null && option.kind() != ProductOption.Kind.SUBSCRIPTION) {
+            throw TillException.invalid("option_id", "not_a_subscription", "is a " + option.kind().code()
+                + " option; use POST /api/v1/orders for it");
+        }
+        var order = purchases.internalOrder(caller.accountId(), new PurchaseRequest(body.customerId(), null,
+            body.paymentMethodId(), null, body.optionId(), List.of(), body.promoCode()));
+        var subscription = subscriptions.get(caller.accountId(), order.subscriptionId());
+        return ResponseEntity.created(URI.create("/api/v1/subscriptions/" + subscription.id())).body(subscription);
     }
 
     @PostMapping("/api/v1/orders/{id}/upsells/{upsellId}/accept")
