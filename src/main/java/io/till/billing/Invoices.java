@@ -206,19 +206,6 @@ public class Invoices {
     }
 
     Page<Invoice> list(String accountId, String customerId, PageRequest page) {
-        return page.page(db.sql("""
-            SELECT * FROM invoices
-             WHERE account_id = :accountId
-               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
-               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
-             ORDER BY id DESC
-             LIMIT :limit
-            """)
-            .param("accountId", accountId)
-            .param("customerId", customerId)
-            .param("afterId", page.afterId())
-            .param("limit", page.fetchSize())
-            .query(INVOICE)
-            .list(), Invoice::id);
+        return CustomerRecordLists.newestFirst(db, "invoices", accountId, customerId, page, INVOICE, Invoice::id);
     }
 }

@@ -133,19 +133,6 @@ public class PaymentPlans {
     }
 
     Page<PaymentPlan> list(String accountId, String customerId, PageRequest page) {
-        return page.page(db.sql("""
-            SELECT * FROM payment_plans
-             WHERE account_id = :accountId
-               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
-               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
-             ORDER BY id DESC
-             LIMIT :limit
-            """)
-            .param("accountId", accountId)
-            .param("customerId", customerId)
-            .param("afterId", page.afterId())
-            .param("limit", page.fetchSize())
-            .query(PLAN)
-            .list(), PaymentPlan::id);
+        return CustomerRecordLists.newestFirst(db, "payment_plans", accountId, customerId, page, PLAN, PaymentPlan::id);
     }
 }

@@ -106,19 +106,6 @@ public class Payments {
     }
 
     Page<Payment> list(String accountId, String customerId, PageRequest page) {
-        return page.page(db.sql("""
-            SELECT * FROM payments
-             WHERE account_id = :accountId
-               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
-               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
-             ORDER BY id DESC
-             LIMIT :limit
-            """)
-            .param("accountId", accountId)
-            .param("customerId", customerId)
-            .param("afterId", page.afterId())
-            .param("limit", page.fetchSize())
-            .query(PAYMENT)
-            .list(), Payment::id);
+        return CustomerRecordLists.newestFirst(db, "payments", accountId, customerId, page, PAYMENT, Payment::id);
     }
 }

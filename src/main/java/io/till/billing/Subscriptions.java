@@ -140,19 +140,7 @@ public class Subscriptions {
     }
 
     Page<Subscription> list(String accountId, String customerId, PageRequest page) {
-        return page.page(db.sql("""
-            SELECT * FROM subscriptions
-             WHERE account_id = :accountId
-               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
-               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
-             ORDER BY id DESC
-             LIMIT :limit
-            """)
-            .param("accountId", accountId)
-            .param("customerId", customerId)
-            .param("afterId", page.afterId())
-            .param("limit", page.fetchSize())
-            .query(SUBSCRIPTION)
-            .list(), Subscription::id);
+        return CustomerRecordLists.newestFirst(db, "subscriptions", accountId, customerId, page, SUBSCRIPTION,
+            Subscription::id);
     }
 }
