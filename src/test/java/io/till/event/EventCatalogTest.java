@@ -24,6 +24,15 @@ class EventCatalogTest {
     }
 
     @Test
+    void keepsARealExampleOfEveryEvent() throws IOException {
+        for (EventType type : EventType.values()) {
+            Path example = Path.of("docs/events", type.type() + ".json");
+            assertThat(example).as("example of %s (docs/generate-event-examples)", type.type()).exists();
+            assertThat(Files.readString(example)).contains("\"type\" : \"" + type.type() + "\"");
+        }
+    }
+
+    @Test
     void reservesTheFirstSegmentOfEveryOwnEventAndTill() {
         assertThat(EventType.isReserved("payment.failed")).isTrue();
         assertThat(EventType.isReserved("payment_plan.anything")).isTrue();
