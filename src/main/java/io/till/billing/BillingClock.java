@@ -64,7 +64,7 @@ public class BillingClock {
                 } catch (RuntimeException e) {
                     log.error("Billing job {} ({} of {}) failed; it will be tried again", job.id(), job.kind(),
                         job.subjectId(), e);
-                    jobs.fail(job, e.toString());
+                    jobs.fail(job, e.toString(), Timestamps.now(clock));
                 }
             }
         }

@@ -111,10 +111,20 @@ public class BillingJobs {
             .update() == 1;
     }
 
-    /** Leaves a failed job to be tried again once its lease runs out, noting why it failed. */
-    void fail(Job job, String error) {
-        db.sql("UPDATE billing_jobs SET last_error = :error WHERE id = :id AND locked_until = :lease")
+    /**
+     * Leaves a failed job to be tried again later, noting why it failed: after 1, 2, 4 … minutes, at most a day, so
+     * that a job failing for good (a gateway down for hours, a bug) neither spins nor is ever dropped.
+     */
+    void fail(Job job, String error, Instant now) {
+        db.sql("""
+            UPDATE billing_jobs
+               SET last_error = :error,
+                   locked_until = CAST(:now AS timestamptz) + least(interval '1 minute' * power(2, attempts - 1),
+                                                                    interval '1 day')
+             WHERE id = :id AND locked_until = :lease
+            """)
             .param("error", error.length() > 2000 ? error.substring(0, 2000) : error)
+            .param("now", Timestamps.of(now))
             .param("id", job.id())
             .param("lease", Timestamps.of(job.lease()))
             .update();

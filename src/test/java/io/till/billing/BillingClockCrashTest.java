@@ -29,6 +29,8 @@ class BillingClockCrashTest {
     BillingClock billingClock;
     @Autowired
     MutableClock clock;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     @Test
     void finishesTheRenewalsOfANodeThatDiedMidRun() {
@@ -67,5 +69,32 @@ class BillingClockCrashTest {
 
         assertThat(zombie).isNotEmpty().allSatisfy(job -> assertThat(jobs.complete(job, clock.instant())).isFalse());
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
+    }
+
+    @Test
+    void backsOffAFailingJobWithoutDroppingIt() {
+        var shop = shops.open();
+        // A renewal job for a subscription that does not exist fails every time it runs.
+        jobs.schedule(shop.accountId(), BillingJobs.Kind.SUBSCRIPTION_RENEWAL, "sub_missing", clock.instant());
+
+        billingClock.runDue();
+        clock.advance(Duration.ofSeconds(61));
+        billingClock.runDue();
+        clock.advance(Duration.ofSeconds(61));
+        int afterTwoMinutes = attempts();
+        clock.advance(Duration.ofSeconds(61));
+        billingClock.runDue();
+
+        assertThat(afterTwoMinutes).isEqualTo(2);
+        assertThat(attempts()).isEqualTo(3);
+        assertThat(db.sql("SELECT done_at IS NULL FROM billing_jobs WHERE subject_id = 'sub_missing'")
+            .query(Boolean.class).single()).isTrue();
+        // The clock is shared by every test: the broken job must not haunt the others.
+        db.sql("DELETE FROM billing_jobs WHERE subject_id = 'sub_missing'").update();
+    }
+
+    private int attempts() {
+        return db.sql("SELECT attempts FROM billing_jobs WHERE subject_id = 'sub_missing'").query(Integer.class)
+            .single();
     }
 }
