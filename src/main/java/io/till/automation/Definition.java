@@ -1,0 +1,92 @@
+package io.till.automation;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An automation as its author wrote it (PRODUCT.md §4): what starts it, what must hold, and the steps to take. Pure
+ * data, parsed and checked by {@link DefinitionParser}; the engine decides what happens next from it.
+ */
+public record Definition(String name, Trigger trigger, Condition conditions, List<Step> steps) {
+
+    public sealed interface Trigger {
+
+        /** An event of this type, optionally only for some checkout, product, upsell, addon, option, code or group. */
+        record OnEvent(String event, Map<String, String> scope) implements Trigger {}
+
+        record OnSchedule(Schedule schedule) implements Trigger {}
+
+        /** Started through the API, optionally for a customer and with data. */
+        record Manual() implements Trigger {}
+    }
+
+    public sealed interface Schedule {
+
+        record Every(Duration interval) implements Schedule {}
+
+        /** A five-field cron expression, read in {@code zone}. */
+        record Cron(String expression, ZoneId zone) implements Schedule {}
+
+        /** The first or last day of each month, or a day of the week, at a time of day in a zone. */
+        record Calendar(String day, LocalTime at, ZoneId zone) implements Schedule {}
+    }
+
+    public sealed interface Condition {
+
+        record All(List<Condition> conditions) implements Condition {}
+
+        record Any(List<Condition> conditions) implements Condition {}
+
+        record Not(Condition condition) implements Condition {}
+
+        /** {@code field} is a path into the context ({@code invoice.amount}); {@code value} is absent for exists. */
+        record Compare(String field, Operator op, JsonNode value) implements Condition {}
+    }
+
+    public enum Operator {
+        EQ,
+        NE,
+        GT,
+        GTE,
+        LT,
+        LTE,
+        CONTAINS,
+        NOT_CONTAINS,
+        STARTS_WITH,
+        IN,
+        NOT_IN,
+        EXISTS,
+        NOT_EXISTS;
+
+        boolean takesValue() {
+            return this != EXISTS && this != NOT_EXISTS;
+        }
+    }
+
+    public sealed interface Step {
+        String id();
+
+        /** Calls an action; on failure retries per {@code retry}, then runs {@code fallback}. */
+        record Action(String id, String action, JsonNode params, Retry retry, List<Step> fallback) implements Step {}
+
+        record Branch(String id, Condition condition, List<Step> then, List<Step> otherwise) implements Step {}
+
+        /** Waits {@code duration}, or until the time found at {@code until} in the context. */
+        record Delay(String id, Duration duration, String until) implements Step {}
+
+        /** Runs {@code steps} once per item of the list at {@code over}, for at most {@code max} items. */
+        record Loop(String id, String over, int max, List<Step> steps) implements Step {}
+
+        record Stop(String id) implements Step {}
+    }
+
+    /** Attempts in all (1 = no retry), the first backoff doubled each time with jitter, never above {@code cap}. */
+    public record Retry(int attempts, Duration backoff, Duration cap) {
+
+        public static final Retry DEFAULT = new Retry(3, Duration.ofSeconds(30), Duration.ofHours(1));
+    }
+}

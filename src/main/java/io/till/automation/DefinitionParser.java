@@ -1,0 +1,426 @@
+package io.till.automation;
+
+import io.till.shared.FieldError;
+import io.till.shared.TillException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.scheduling.support.CronExpression;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads an automation's JSON into a {@link Definition}, reporting every mistake with its path
+ * ({@code steps[2].then[0].params.to: unknown variable customer.emial}) instead of stopping at the first. Pure: no
+ * I/O, so that saving, importing and testing a definition all check it the same way.
+ */
+public final class DefinitionParser {
+
+    static final int MAX_STEPS = 500;
+    static final int MAX_DEPTH = 20;
+    static final int MAX_LOOP = 1000;
+    private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+    private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\{?\\s*([#^/&>!]?)\\s*([^}\\s]*)\\s*}?}}");
+    private static final Set<String> SCOPES = Set.of("checkout_id", "product_id", "upsell_id", "addon_id", "option_id",
+        "promo_code_id", "subscription_group_id");
+    private static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
+        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
+    /** What templates may name: a root's fields, or any field where the shape is open (null). */
+    private static final Map<String, Set<String>> VARIABLES = Map.of(
+        "customer", Set.of("id", "name", "first_name", "last_name", "email", "phone", "tags", "metadata",
+            "marketing_consent", "default_card", "created_at", "updated_at"),
+        "portal", Set.of("url", "card_update_url"),
+        "account", Set.of("id", "name", "mode"));
+    private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
+        "payment_plan", "card", "item", "execution");
+
+    private final Set<String> actions;
+
+    /** @param actions the names of the actions a step may call */
+    public DefinitionParser(Set<String> actions) {
+        this.actions = Set.copyOf(actions);
+    }
+
+    /** Parses and checks; throws a validation failure listing every problem. */
+    public Definition parse(JsonNode json) {
+        var context = new Context();
+        Definition definition = read(json, context);
+        if (!context.errors.isEmpty()) {
+            throw TillException.invalid(context.errors);
+        }
+        return definition;
+    }
+
+    private static final class Context {
+        final List<FieldError> errors = new ArrayList<>();
+        final Set<String> stepIds = new HashSet<>();
+        final Set<String> actionIdsSoFar = new HashSet<>();
+        int steps;
+
+        void add(String field, String code, String message) {
+            errors.add(new FieldError(field, code, message));
+        }
+    }
+
+    private Definition read(JsonNode json, Context context) {
+        if (json == null || !json.isObject()) {
+            context.add("body", "invalid_type", "must be a JSON object");
+            return null;
+        }
+        String name = text(json, "name");
+        if (name == null || name.isBlank() || name.length() > 200) {
+            context.add("name", "required", "is required, at most 200 characters");
+        }
+        Definition.Trigger trigger = trigger(json.get("trigger"), context);
+        Definition.Condition conditions = json.has("conditions") && !json.get("conditions").isNull()
+            ? condition(json.get("conditions"), "conditions", context, 0)
+            : null;
+        List<Definition.Step> steps = steps(json.get("steps"), "steps", context, 0, false);
+        return new Definition(name, trigger, conditions, steps);
+    }
+
+    private Definition.Trigger trigger(JsonNode json, Context context) {
+        if (json == null || !json.isObject()) {
+            context.add("trigger", "required", "is required: {\"type\": \"event\" | \"schedule\" | \"manual\", …}");
+            return null;
+        }
+        String type = text(json, "type");
+        switch (type == null ? "" : type) {
+            case "event" -> {
+                String event = text(json, "event");
+                if (event == null || !EVENT_TYPE.matcher(event).matches()) {
+                    context.add("trigger.event", "invalid_format", "must be an event type such as payment.failed");
+                }
+                var scope = new LinkedHashMap<String, String>();
+                if (json.has("scope") && json.get("scope").isObject()) {
+                    for (var entry : json.get("scope").properties()) {
+                        if (!SCOPES.contains(entry.getKey()) || !entry.getValue().isString()) {
+                            context.add("trigger.scope." + entry.getKey(), "invalid", "scope by one of " + SCOPES);
+                        } else {
+                            scope.put(entry.getKey(), entry.getValue().asString());
+                        }
+                    }
+                }
+                return new Definition.Trigger.OnEvent(event, scope);
+            }
+            case "schedule" -> {
+                return new Definition.Trigger.OnSchedule(schedule(json, context));
+            }
+            case "manual" -> {
+                return new Definition.Trigger.Manual();
+            }
+            default -> {
+                context.add("trigger.type", "invalid_value", "must be event, schedule or manual");
+                return null;
+            }
+        }
+    }
+
+    private Definition.Schedule schedule(JsonNode json, Context context) {
+        ZoneId zone = zone(json, "trigger.time_zone", context);
+        if (json.has("every")) {
+            Duration every = duration(text(json, "every"), "trigger.every", context);
+            if (every != null && every.compareTo(Duration.ofMinutes(1)) < 0) {
+                context.add("trigger.every", "out_of_range", "must be at least one minute (PT1M)");
+            }
+            return new Definition.Schedule.Every(every);
+        }
+        if (json.has("cron")) {
+            String cron = text(json, "cron");
+            if (cron == null || cron.trim().split("\\s+").length != 5
+                || !CronExpression.isValidExpression("0 " + cron)) {
+                context.add("trigger.cron", "invalid_format", "must be a five-field cron expression such as "
+                    + "\"0 9 * * MON-FRI\" (minute hour day month weekday)");
+            }
+            return new Definition.Schedule.Cron(cron, zone);
+        }
+        if (json.has("calendar")) {
+            String day = text(json, "calendar");
+            if (day == null || !CALENDAR_DAYS.contains(day)) {
+                context.add("trigger.calendar", "invalid_value", "must be one of " + CALENDAR_DAYS);
+            }
+            LocalTime at = LocalTime.MIDNIGHT;
+            if (json.has("at")) {
+                try {
+                    at = LocalTime.parse(text(json, "at"));
+                } catch (DateTimeParseException | NullPointerException e) {
+                    context.add("trigger.at", "invalid_format", "must be a time of day such as 09:00");
+                }
+            }
+            return new Definition.Schedule.Calendar(day, at, zone);
+        }
+        context.add("trigger", "required", "a schedule needs every, cron or calendar");
+        return null;
+    }
+
+    private List<Definition.Step> steps(JsonNode json, String path, Context context, int depth, boolean optional) {
+        if (json == null || json.isNull()) {
+            if (!optional) {
+                context.add(path, "required", "at least one step is required");
+            }
+            return List.of();
+        }
+        if (!json.isArray() || (!optional && json.isEmpty())) {
+            context.add(path, "invalid_type", "must be a non-empty list of steps");
+            return List.of();
+        }
+        if (depth > MAX_DEPTH) {
+            context.add(path, "too_deep", "steps may nest at most " + MAX_DEPTH + " levels");
+            return List.of();
+        }
+        var steps = new ArrayList<Definition.Step>();
+        for (int i = 0; i < json.size(); i++) {
+            if (++context.steps > MAX_STEPS) {
+                context.add(path + "[" + i + "]", "too_many", "an automation has at most " + MAX_STEPS + " steps");
+                return steps;
+            }
+            var step = step(json.get(i), path + "[" + i + "]", context, depth);
+            if (step != null) {
+                steps.add(step);
+            }
+        }
+        return steps;
+    }
+
+    private Definition.Step step(JsonNode json, String path, Context context, int depth) {
+        if (json == null || !json.isObject()) {
+            context.add(path, "invalid_type", "must be a step object");
+            return null;
+        }
+        String id = text(json, "id");
+        if (id == null || !STEP_ID.matcher(id).matches()) {
+            context.add(path + ".id", "invalid_format", "must be a lower-case name such as send_reminder");
+        } else if (!context.stepIds.add(id)) {
+            context.add(path + ".id", "duplicate", "another step is already called " + id);
+        }
+        String type = text(json, "type");
+        return switch (type == null ? "" : type) {
+            case "action" -> action(json, id, path, context, depth);
+            case "branch" -> new Definition.Step.Branch(id, json.has("if")
+                ? condition(json.get("if"), path + ".if", context, 0)
+                : missing(context, path + ".if"), steps(json.get("then"), path + ".then", context, depth + 1, false),
+                steps(json.get("else"), path + ".else", context, depth + 1, true));
+            case "delay" -> delay(json, id, path, context);
+            case "loop" -> loop(json, id, path, context, depth);
+            case "stop" -> new Definition.Step.Stop(id);
+            default -> {
+                context.add(path + ".type", "invalid_value", "must be action, branch, delay, loop or stop");
+                yield null;
+            }
+        };
+    }
+
+    private Definition.Step action(JsonNode json, String id, String path, Context context, int depth) {
+        String action = text(json, "action");
+        if (action == null || !actions.contains(action)) {
+            context.add(path + ".action", "unknown_action", "must be one of " + actions.stream().sorted().toList());
+        }
+        JsonNode params = json.get("params");
+        if (params != null && !params.isObject()) {
+            context.add(path + ".params", "invalid_type", "must be an object");
+        } else if (params != null) {
+            variables(params, path + ".params", context);
+        }
+        Definition.Retry retry = Definition.Retry.DEFAULT;
+        if (json.has("retry")) {
+            JsonNode r = json.get("retry");
+            int attempts = r.has("attempts") ? r.get("attempts").asInt() : retry.attempts();
+            if (attempts < 1 || attempts > 20) {
+                context.add(path + ".retry.attempts", "out_of_range", "must be between 1 and 20");
+            }
+            Duration backoff = r.has("backoff")
+                ? duration(text(r, "backoff"), path + ".retry.backoff", context)
+                : retry.backoff();
+            Duration cap = r.has("cap") ? duration(text(r, "cap"), path + ".retry.cap", context) : retry.cap();
+            retry = new Definition.Retry(attempts, backoff, cap);
+        }
+        // From here on (its fallback included, which runs when it failed) the step's output can be referred to.
+        if (id != null) {
+            context.actionIdsSoFar.add(id);
+        }
+        var fallback = steps(json.get("fallback"), path + ".fallback", context, depth + 1, true);
+        return new Definition.Step.Action(id, action, params, retry, fallback);
+    }
+
+    private Definition.Step delay(JsonNode json, String id, String path, Context context) {
+        boolean hasDuration = json.has("duration");
+        boolean hasUntil = json.has("until");
+        if (hasDuration == hasUntil) {
+            context.add(path + ".duration", "required", "give duration (P3D) or until (a context path)");
+            return new Definition.Step.Delay(id, null, null);
+        }
+        if (hasDuration) {
+            Duration duration = duration(text(json, "duration"), path + ".duration", context);
+            if (duration != null && duration.compareTo(Duration.ofDays(3650)) > 0) {
+                context.add(path + ".duration", "out_of_range", "must be at most ten years");
+            }
+            return new Definition.Step.Delay(id, duration, null);
+        }
+        String until = text(json, "until");
+        field(until, path + ".until", context);
+        return new Definition.Step.Delay(id, null, until);
+    }
+
+    private Definition.Step loop(JsonNode json, String id, String path, Context context, int depth) {
+        String over = text(json, "over");
+        field(over, path + ".over", context);
+        int max = json.has("max") ? json.get("max").asInt() : 0;
+        if (max < 1 || max > MAX_LOOP) {
+            context.add(path + ".max", "out_of_range", "a loop needs a bound: max between 1 and " + MAX_LOOP);
+        }
+        return new Definition.Step.Loop(id, over, max, steps(json.get("steps"), path + ".steps", context, depth + 1,
+            false));
+    }
+
+    private Definition.Condition condition(JsonNode json, String path, Context context, int depth) {
+        if (json == null || !json.isObject()) {
+            context.add(path, "invalid_type", "must be a condition object");
+            return null;
+        }
+        if (depth > MAX_DEPTH) {
+            context.add(path, "too_deep", "conditions may nest at most " + MAX_DEPTH + " levels");
+            return null;
+        }
+        for (String group : List.of("all", "any")) {
+            if (json.has(group)) {
+                JsonNode list = json.get(group);
+                if (!list.isArray() || list.isEmpty()) {
+                    context.add(path + "." + group, "invalid_type", "must be a non-empty list of conditions");
+                    return null;
+                }
+                var conditions = new ArrayList<Definition.Condition>();
+                for (int i = 0; i < list.size(); i++) {
+                    conditions.add(condition(list.get(i), path + "." + group + "[" + i + "]", context, depth + 1));
+                }
+                return group.equals("all")
+                    ? new Definition.Condition.All(conditions)
+                    : new Definition.Condition.Any(conditions);
+            }
+        }
+        if (json.has("not")) {
+            return new Definition.Condition.Not(condition(json.get("not"), path + ".not", context, depth + 1));
+        }
+        String field = text(json, "field");
+        field(field, path + ".field", context);
+        String opName = text(json, "op");
+        Definition.Operator op = null;
+        try {
+            op = Definition.Operator.valueOf(opName == null ? "" : opName.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            context.add(path + ".op", "invalid_value", "must be one of eq, ne, gt, gte, lt, lte, contains, "
+                + "not_contains, starts_with, in, not_in, exists, not_exists");
+        }
+        if (op != null && op.takesValue() && !json.has("value")) {
+            context.add(path + ".value", "required", "is required for " + opName);
+        }
+        if (op != null && (op == Definition.Operator.IN || op == Definition.Operator.NOT_IN) && json.has("value")
+            && !json.get("value").isArray()) {
+            context.add(path + ".value", "invalid_type", "must be a list for " + opName);
+        }
+        return new Definition.Condition.Compare(field, op, json.get("value"));
+    }
+
+    /** Checks every {{variable}} of the params against what the context can hold. */
+    private void variables(JsonNode node, String path, Context context) {
+        if (node.isObject()) {
+            for (var entry : node.properties()) {
+                variables(entry.getValue(), path + "." + entry.getKey(), context);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                variables(node.get(i), path + "[" + i + "]", context);
+            }
+        } else if (node.isString()) {
+            var matcher = VARIABLE.matcher(node.asString());
+            while (matcher.find()) {
+                String sigil = matcher.group(1);
+                String name = matcher.group(2);
+                if (sigil.equals("/") || sigil.equals("!") || name.equals(".") || name.isEmpty()) {
+                    continue;
+                }
+                String problem = unknownVariable(name, context);
+                if (problem != null) {
+                    context.add(path, "unknown_variable", problem);
+                }
+            }
+        }
+    }
+
+    private static String unknownVariable(String name, Context context) {
+        String[] parts = name.split("\\.");
+        String root = parts[0];
+        if (root.equals("steps")) {
+            if (parts.length < 3 || !parts[2].equals("output")) {
+                return "unknown variable " + name + ": write steps.<step id>.output…";
+            }
+            return context.actionIdsSoFar.contains(parts[1])
+                ? null
+                : "unknown variable " + name + ": no action step " + parts[1] + " runs before this one";
+        }
+        if (OPEN_ROOTS.contains(root)) {
+            return null;
+        }
+        Set<String> fields = VARIABLES.get(root);
+        if (fields == null) {
+            return "unknown variable " + name;
+        }
+        if (parts.length > 1 && !fields.contains(parts[1])) {
+            return "unknown variable " + name;
+        }
+        return null;
+    }
+
+    private static void field(String field, String path, Context context) {
+        if (field == null || !field.matches("[a-z_][a-z0-9_]*(\\.[a-z0-9_]+)*")) {
+            context.add(path, "invalid_format", "must be a path into the context such as invoice.amount");
+        }
+    }
+
+    private static Duration duration(String text, String path, Context context) {
+        try {
+            Duration duration = Duration.parse(text);
+            if (duration.isNegative() || duration.isZero()) {
+                context.add(path, "out_of_range", "must be positive");
+                return null;
+            }
+            return duration;
+        } catch (DateTimeParseException | NullPointerException e) {
+            context.add(path, "invalid_format", "must be an ISO-8601 duration such as P3D or PT2H");
+            return null;
+        }
+    }
+
+    private static ZoneId zone(JsonNode json, String path, Context context) {
+        String zone = text(json, "time_zone");
+        if (zone == null) {
+            return ZoneId.of("UTC");
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            context.add(path, "invalid_value", "must be a time zone such as Europe/Paris");
+            return null;
+        }
+    }
+
+    private static Definition.Condition missing(Context context, String path) {
+        context.add(path, "required", "a branch needs an if condition");
+        return null;
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value == null || !value.isString() ? null : value.asString();
+    }
+
+}

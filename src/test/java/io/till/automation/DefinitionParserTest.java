@@ -1,0 +1,144 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.till.shared.FieldError;
+import io.till.shared.TillException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class DefinitionParserTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final DefinitionParser parser = new DefinitionParser(Set.of("add_tag", "send_email", "create_task"));
+
+    /** The contract example of the engine issue, verbatim. */
+    private static final String TAG_NEW_SIGNUPS = """
+        {"name": "Tag new signups",
+         "trigger": {"type": "event", "event": "acme.signup"},
+         "conditions": {"all": [{"field": "customer.email", "op": "contains", "value": "@"}]},
+         "steps": [
+           {"id": "tag_new", "type": "action", "action": "add_tag", "params": {"tag": "new"}},
+           {"id": "wait", "type": "delay", "duration": "P3D"},
+           {"id": "check", "type": "branch",
+            "if": {"all": [{"field": "customer.tags", "op": "contains", "value": "new"}]},
+            "then": [{"id": "tag_day3", "type": "action", "action": "add_tag", "params": {"tag": "day3"}}],
+            "else": [{"id": "halt", "type": "stop"}]}]}
+        """;
+
+    @Test
+    void readsTheContractExample() {
+        var definition = parser.parse(JSON.readTree(TAG_NEW_SIGNUPS));
+
+        assertThat(definition.name()).isEqualTo("Tag new signups");
+        assertThat(definition.trigger()).isEqualTo(new Definition.Trigger.OnEvent("acme.signup", java.util.Map.of()));
+        assertThat(definition.conditions()).isInstanceOf(Definition.Condition.All.class);
+        assertThat(definition.steps()).extracting(Definition.Step::id).containsExactly("tag_new", "wait", "check");
+        assertThat(definition.steps().get(1)).isEqualTo(new Definition.Step.Delay("wait", Duration.ofDays(3), null));
+        var branch = (Definition.Step.Branch) definition.steps().get(2);
+        assertThat(branch.then()).extracting(Definition.Step::id).containsExactly("tag_day3");
+        assertThat(branch.otherwise()).containsExactly(new Definition.Step.Stop("halt"));
+    }
+
+    @Test
+    void namesTheExactPathOfAnUnknownVariable() {
+        var errors = errorsOf("""
+            {"name": "x", "trigger": {"type": "manual"}, "steps": [
+              {"id": "a", "type": "stop"}, {"id": "b", "type": "stop"},
+              {"id": "c", "type": "branch", "if": {"field": "customer.email", "op": "exists"},
+               "then": [{"id": "mail", "type": "action", "action": "send_email",
+                         "params": {"to": "{{customer.emial}}", "subject": "Hi {{customer.first_name}}"}}]}]}
+            """);
+
+        assertThat(errors).extracting(e -> e.field() + ": " + e.message())
+            .containsExactly("steps[2].then[0].params.to: unknown variable customer.emial");
+    }
+
+    @Test
+    void reportsEveryMistakeAtOnce() {
+        var errors = errorsOf("""
+            {"trigger": {"type": "schedule", "cron": "every day", "time_zone": "Mars/Olympus"},
+             "conditions": {"field": "invoice.amount", "op": "bigger", "value": 1},
+             "steps": [
+               {"id": "send", "type": "action", "action": "send_fax"},
+               {"id": "send", "type": "delay", "duration": "3 days"},
+               {"id": "each", "type": "loop", "over": "customer.tags", "steps": [{"id": "x", "type": "stop"}]},
+               {"id": "ref", "type": "action", "action": "add_tag", "params": {"tag": "{{steps.later.output.id}}"}},
+               {"id": "later", "type": "action", "action": "add_tag", "params": {"tag": "t"}},
+               {"id": "Bad Id", "type": "teleport"}]}
+            """);
+
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("name", "trigger.time_zone",
+            "trigger.cron", "conditions.op", "steps[0].action", "steps[1].id", "steps[1].duration", "steps[2].max",
+            "steps[3].params.tag", "steps[5].id", "steps[5].type");
+    }
+
+    @Test
+    void acceptsEverySchedule() {
+        for (String trigger : List.of("{\"type\": \"schedule\", \"every\": \"PT1H\"}",
+            "{\"type\": \"schedule\", \"cron\": \"0 9 * * MON-FRI\", \"time_zone\": \"Europe/Paris\"}",
+            "{\"type\": \"schedule\", \"calendar\": \"last_day_of_month\", \"at\": \"18:00\"}")) {
+            var definition = parser.parse(JSON.readTree("{\"name\": \"s\", \"trigger\": " + trigger
+                + ", \"steps\": [{\"id\": \"s\", \"type\": \"stop\"}]}"));
+            assertThat(definition.trigger()).isInstanceOf(Definition.Trigger.OnSchedule.class);
+        }
+    }
+
+    @Test
+    void refusesStepsNestedTooDeep() {
+        String nested = "{\"id\": \"leaf\", \"type\": \"stop\"}";
+        for (int i = 0; i < 30; i++) {
+            nested = "{\"id\": \"b" + i + "\", \"type\": \"branch\", \"if\": {\"field\": \"event.x\", \"op\": "
+                + "\"exists\"}, \"then\": [" + nested + "]}";
+        }
+
+        var errors = errorsOf("{\"name\": \"deep\", \"trigger\": {\"type\": \"manual\"}, \"steps\": [" + nested + "]}");
+
+        assertThat(errors).extracting(FieldError::code).contains("too_deep");
+    }
+
+    @Test
+    void refusesMoreThanTheMostStepsAllowed() {
+        var steps = new StringBuilder();
+        for (int i = 0; i <= DefinitionParser.MAX_STEPS; i++) {
+            steps.append(i == 0 ? "" : ",").append("{\"id\": \"s").append(i).append("\", \"type\": \"stop\"}");
+        }
+
+        var errors = errorsOf("{\"name\": \"big\", \"trigger\": {\"type\": \"manual\"}, \"steps\": [" + steps + "]}");
+
+        assertThat(errors).extracting(FieldError::code).containsExactly("too_many");
+    }
+
+    @Test
+    void readsRetryPoliciesAndFallbacks() {
+        var definition = parser.parse(JSON.readTree(
+            """
+                {"name": "r", "trigger": {"type": "event", "event": "payment.failed", "scope": {"product_id": "prod_1"}},
+                 "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                            "retry": {"attempts": 5, "backoff": "PT1M", "cap": "PT2H"},
+                            "fallback": [{"id": "task", "type": "action", "action": "create_task",
+                                          "params": {"title": "Mail to {{customer.email}} failed: {{steps.mail.output.error}}"}}]}]}
+                """));
+
+        var mail = (Definition.Step.Action) definition.steps().getFirst();
+        assertThat(mail.retry()).isEqualTo(new Definition.Retry(5, Duration.ofMinutes(1), Duration.ofHours(2)));
+        assertThat(mail.fallback()).extracting(Definition.Step::id).containsExactly("task");
+        assertThat(((Definition.Trigger.OnEvent) definition.trigger()).scope()).containsEntry("product_id", "prod_1");
+    }
+
+    private List<FieldError> errorsOf(String json) {
+        var failure = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
+            () -> parser.parse(JSON.readTree(json)));
+        assertThat(failure).as("expected a validation failure").isNotNull();
+        return failure.errors();
+    }
+
+    @Test
+    void refusesWhatIsNotAnObject() {
+        assertThatThrownBy(() -> parser.parse(JSON.readTree("[1, 2]"))).isInstanceOf(TillException.class);
+    }
+}
