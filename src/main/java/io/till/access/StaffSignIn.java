@@ -49,5 +49,11 @@ class StaffSignIn implements UserDetailsService {
         public String getUsername() {
             return user.email();
         }
+
+        /** Without the password hash, which a record would print and debug logs would show. */
+        @Override
+        public String toString() {
+            return "StaffDetails[" + user.email() + "]";
+        }
     }
 }

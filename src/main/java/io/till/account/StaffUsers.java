@@ -12,7 +12,13 @@ import org.springframework.stereotype.Repository;
 public class StaffUsers {
 
     /** A staff member as the sign-in check needs them. */
-    public record StaffUser(String id, String accountId, String email, String passwordHash, String role) {}
+    public record StaffUser(String id, String accountId, String email, String passwordHash, String role) {
+
+        @Override
+        public String toString() {
+            return "StaffUser[" + id + ", " + email + "]";
+        }
+    }
 
     private final JdbcClient db;
     private final Clock clock;

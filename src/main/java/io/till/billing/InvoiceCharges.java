@@ -81,7 +81,8 @@ class InvoiceCharges {
             result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
                 toCharge, invoice.currency(), "Invoice " + invoice.id()));
         }
-        transaction.executeWithoutResult(status -> record(accountId, invoice.id(), attempt, cardId, gateway, key,
+        transaction.executeWithoutResult(status -> record(accountId, invoice.id(), attempt, cardId, toCharge, gateway,
+            key,
             result));
     }
 
@@ -96,20 +97,24 @@ class InvoiceCharges {
         return customer.defaultCard() == null ? null : customer.defaultCard().id();
     }
 
-    private void record(String accountId, String invoiceId, int attempt, String cardId, PaymentGateway gateway,
-        String key, PaymentGateway.ChargeResult result) {
+    private void record(String accountId, String invoiceId, int attempt, String cardId, long charged,
+        PaymentGateway gateway, String key, PaymentGateway.ChargeResult result) {
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
-        if (!invoice.status().equals("issued") || payments.findByKey(accountId, key).isPresent()) {
+        if (payments.findByKey(accountId, key).isPresent()) {
+            return;
+        }
+        boolean paid = result instanceof PaymentGateway.ChargeResult.Succeeded;
+        // Money taken is always recorded, even if the invoice was voided or paid by other means while the charge was
+        // in flight: staff then see a payment to refund instead of a charge nobody knows about.
+        Payment payment = payments.record(accountId, invoice.customerId(), cardId, new Payments.PaidFor(null,
+            invoice.subscriptionId(), invoice.paymentPlanId()), charged, invoice.currency(), gateway.name(), key,
+            result);
+        payments.linkInvoice(accountId, payment.id(), invoiceId);
+        if (!invoice.status().equals("issued")) {
             return;
         }
         Instant now = Timestamps.now(clock);
-        boolean paid = result instanceof PaymentGateway.ChargeResult.Succeeded;
         invoices.recordAttempt(accountId, invoiceId, attempt, paid ? now : null);
-        Payment payment = payments.record(accountId, invoice.customerId(), cardId, new Payments.PaidFor(null,
-            invoice.subscriptionId(), invoice.paymentPlanId()), invoice.amountDue() - invoice.amountCredited(),
-            invoice.currency(),
-            gateway.name(), key, result);
-        payments.linkInvoice(accountId, payment.id(), invoiceId);
         payment = payments.get(accountId, payment.id());
         invoice = invoices.get(accountId, invoiceId);
         Customer customer = customers.get(accountId, invoice.customerId());
@@ -153,6 +158,12 @@ class InvoiceCharges {
             events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
             if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())) {
                 subscriptions.setStatus(accountId, subscription.id(), "active", now);
+                if (!subscription.currentPeriodEnd().isAfter(now)) {
+                    // Its renewal passed while it was unpaid: a new period starts now and renews on its own again.
+                    subscriptions.advancePeriod(accountId, subscription.id(), subscription.currentPeriodStart(), now,
+                        now);
+                    jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now);
+                }
                 events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customerId, Map.of("subscription",
                     subscriptions.get(accountId, subscription.id()), "customer", customer));
             }
@@ -187,7 +198,7 @@ class InvoiceCharges {
             Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());
             events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_FAILED, customerId, Map.of("subscription",
                 subscription, "payment", payment, "invoice", invoice, "customer", customer));
-            if (exhausted && !subscription.status().equals("unpaid")) {
+            if (exhausted && List.of("active", "trialing", "past_due").contains(subscription.status())) {
                 subscriptions.setStatus(accountId, subscription.id(), "unpaid", now);
                 events.record(accountId, EventType.SUBSCRIPTION_UNPAID, customerId, Map.of("subscription",
                     subscriptions.get(accountId, subscription.id()), "invoice", invoice, "customer", customer));

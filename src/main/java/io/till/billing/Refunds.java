@@ -136,7 +136,8 @@ class Refunds {
             .param("id", refund.id())
             .update();
         db.sql("""
-            UPDATE payments SET amount_refunded = amount_refunded - :amount, status = 'succeeded'
+            UPDATE payments SET amount_refunded = amount_refunded - :amount,
+                   status = CASE WHEN status = 'refunded' THEN 'succeeded' ELSE status END
              WHERE account_id = :accountId AND id = :id
             """)
             .param("amount", refund.amount())
@@ -179,12 +180,18 @@ class Refunds {
                 + "sandbox can simulate one.");
         }
         return transaction.execute(status -> {
+            db.sql("SELECT id FROM payments WHERE account_id = :accountId AND id = :id FOR UPDATE")
+                .param("accountId", accountId)
+                .param("id", paymentId)
+                .query(String.class)
+                .single();
             Payment payment = payments.get(accountId, paymentId);
             if (!payment.status().equals("succeeded")) {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
                     + "disputed.");
             }
-            db.sql("UPDATE payments SET status = 'disputed' WHERE account_id = :accountId AND id = :id")
+            db.sql(
+                "UPDATE payments SET status = 'disputed' WHERE account_id = :accountId AND id = :id AND status = 'succeeded'")
                 .param("accountId", accountId)
                 .param("id", paymentId)
                 .update();

@@ -55,6 +55,7 @@ class Renewals {
             Instant now = Timestamps.now(clock);
             if (subscription.status().equals("canceling") && subscription.currentPeriodEnd().equals(periodEnd)) {
                 subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
+                invoices.voidUnpaid(accountId, subscriptionId, null);
                 events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
                     "subscription", subscriptions.get(accountId, subscriptionId), "customer",
                     customers.get(accountId, subscription.customerId())));
@@ -69,6 +70,7 @@ class Renewals {
             if (subscription.endsAt() != null && !periodEnd.isBefore(subscription.endsAt())) {
                 // A fixed-term subscription has billed all its cycles: it ends instead of renewing.
                 subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
+                invoices.voidUnpaid(accountId, subscriptionId, null);
                 events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
                     "subscription", subscriptions.get(accountId, subscriptionId), "customer",
                     customers.get(accountId, subscription.customerId())));
@@ -100,6 +102,9 @@ class Renewals {
             Instant now = Timestamps.now(clock);
             // Installment 1 was paid with the order; invoices number the installments after it.
             int sequence = invoices.nextSequence(accountId, null, planId);
+            if (sequence > plan.installments()) {
+                return null;
+            }
             var issued = invoices.issue(accountId, new Invoices.Subject(plan.customerId(), null, planId, sequence,
                 plan.installmentAmount(), plan.currency(), dueAt, null), now, dueAt);
             issued(accountId, issued.invoice());

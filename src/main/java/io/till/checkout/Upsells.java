@@ -102,7 +102,18 @@ class Upsells implements CheckoutFlows {
             && option.trialDays() > 0;
         long amount = trial ? 0 : option.amount();
         PaymentGateway gateway = gateways.forAccount(accountId);
-        String key = "order:" + orderId + ":upsell:" + upsellId;
+        // One key per attempt: a double click repeats the attempt (one charge), a retry after a decline is a new one.
+        long failed = db.sql("""
+            SELECT count(*) FROM payments
+             WHERE account_id = :accountId AND order_id = :orderId AND status = 'failed'
+               AND idempotency_key LIKE :prefix
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("prefix", "order:" + orderId + ":upsell:" + upsellId + ":%")
+            .query(Long.class)
+            .single();
+        String key = "order:" + orderId + ":upsell:" + upsellId + ":attempt:" + (failed + 1);
         PaymentGateway.ChargeResult result = null;
         if (amount > 0) {
             String reference = cards.gatewayReference(accountId, order.customerId(), order.cardId())

@@ -3,11 +3,13 @@ package io.till.idempotency;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.web.Problems;
+import io.till.shared.web.SecretFields;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code Idempotency-Key} mechanism for every API POST. Same key and same request: the first response is replayed
@@ -31,6 +37,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final IdempotencyRecords records;
     private final Problems problems;
@@ -100,7 +107,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
             if (isOutcome(status)) {
                 records.complete(accountId, key, leaseToken, new IdempotencyRecords.StoredResponse(status,
                     captured.getContentType(), captured.getHeader(HttpHeaders.LOCATION),
-                    captured.getContentAsByteArray()));
+                    withoutSecrets(captured.getContentAsByteArray(), SecretFields.of(request))));
             } else {
                 records.release(accountId, key, leaseToken);
             }
@@ -110,6 +117,23 @@ class IdempotencyFilter extends OncePerRequestFilter {
             log.error("Could not store the response for Idempotency-Key {}", key, e);
         }
         captured.copyBodyToResponse();
+    }
+
+    /** The body to keep: fields holding a once-shown secret are kept as null, never in clear. */
+    private static byte[] withoutSecrets(byte[] body, List<String> secretFields) {
+        if (secretFields.isEmpty()) {
+            return body;
+        }
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json instanceof ObjectNode object) {
+                secretFields.forEach(field -> object.putNull(field));
+                return JSON.writeValueAsBytes(object);
+            }
+        } catch (JacksonException e) {
+            // Not JSON: keep nothing of it rather than a secret.
+        }
+        return new byte[0];
     }
 
     /**

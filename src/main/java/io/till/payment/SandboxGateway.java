@@ -106,7 +106,10 @@ class SandboxGateway implements PaymentGateway {
             if (earlier.isPresent()) {
                 return earlier.get();
             }
-            long refunded = db.sql("SELECT coalesce(sum(amount), 0) FROM sandbox_refunds WHERE charge_id = :id")
+            long refunded = db.sql("""
+                SELECT coalesce(sum(amount), 0) FROM sandbox_refunds WHERE account_id = :accountId AND charge_id = :id
+                """)
+                .param("accountId", request.accountId())
                 .param("id", request.chargeReference())
                 .query(Long.class)
                 .single();

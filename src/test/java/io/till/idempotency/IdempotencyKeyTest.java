@@ -30,6 +30,8 @@ class IdempotencyKeyTest {
     TestEndpoints endpoints;
     @Autowired
     IdempotencyRecords records;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     @Test
     void replaysTheFirstResponseForTheSameKeyAndBody() {
@@ -41,7 +43,16 @@ class IdempotencyKeyTest {
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(retry.status()).isEqualTo(201);
-        assertThat(retry.text()).isEqualTo(first.text());
+        var replayed = (tools.jackson.databind.node.ObjectNode) retry.json();
+        var original = (tools.jackson.databind.node.ObjectNode) first.json();
+        assertThat(replayed.get("key").isNull()).as("a replay never repeats the secret").isTrue();
+        replayed.remove("key");
+        original.remove("key");
+        assertThat(replayed).isEqualTo(original);
+        assertThat(db.sql("SELECT convert_from(response_body, 'UTF8') FROM idempotency_keys WHERE idempotency_key = :k")
+            .param("k", key)
+            .query(String.class)
+            .single()).doesNotContain(first.json().get("key").asString());
         assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
         assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.header("Idempotent-Replayed")).isNull();

@@ -97,9 +97,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
                 "has the wrong type or format"))), headers);
         }
-        String detail = cause instanceof JacksonException
-            ? "The request body is not valid JSON: " + ((JacksonException) cause).getOriginalMessage()
-            : "The request body is missing or unreadable.";
+        String detail = cause instanceof DatabindException
+            ? "The request body has the wrong shape: this endpoint takes a JSON object."
+            : cause instanceof JacksonException json
+                ? "The request body is not valid JSON: " + json.getOriginalMessage()
+                : "The request body is missing or unreadable.";
         return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, detail), headers);
     }
 
