@@ -187,4 +187,28 @@ class BillingClockTest {
             db.sql("UPDATE accounts SET mode = 'sandbox' WHERE id = :id").param("id", shop.accountId()).update();
         }
     }
+
+    @Test
+    void keepsRenewingASubscriptionWhoseArrearsWerePaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        // Exactly when its next renewal is due (and skipped, for it is unpaid): the trial's 14 days and a month.
+        shops.advance(shop, "P45D");
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("unpaid");
+
+        api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_visa\", \"make_default\": true}");
+        api.delete("/api/v1/customers/" + customer + "/payment_methods/" + order.get("card_id").asString(),
+            shop.apiKey());
+        shops.advance(shop, "PT1M");
+        long afterRecovery = ledger.successfulCharges(shop.accountId());
+        shops.advance(shop, "P32D");
+
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+        assertThat(afterRecovery).isEqualTo(2);
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(3);
+    }
 }
