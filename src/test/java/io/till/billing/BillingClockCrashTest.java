@@ -75,7 +75,8 @@ class BillingClockCrashTest {
     void backsOffAFailingJobWithoutDroppingIt() {
         var shop = shops.open();
         // A renewal job for a subscription that does not exist fails every time it runs.
-        jobs.schedule(shop.accountId(), BillingJobs.Kind.SUBSCRIPTION_RENEWAL, "sub_missing", clock.instant());
+        jobs.schedule(shop.accountId(), BillingJobs.Kind.SUBSCRIPTION_RENEWAL, "sub_missing",
+            io.till.shared.Timestamps.now(clock));
 
         billingClock.runDue();
         clock.advance(Duration.ofSeconds(61));
