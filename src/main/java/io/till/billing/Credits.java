@@ -105,7 +105,16 @@ class Credits {
             .param("invoiceId", invoiceId)
             .query(Long.class)
             .single();
-        long left = invoice.amountDue() - noted;
+        // What was paid for the invoice (in cash and credit), less what went back already by refund or credit note.
+        long refunded = db.sql("""
+            SELECT coalesce(sum(amount_refunded), 0) FROM payments
+             WHERE account_id = :accountId AND invoice_id = :invoiceId
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
+            .query(Long.class)
+            .single();
+        long left = invoice.amountDue() - noted - refunded;
         if (amount == null || amount <= 0 || amount > left) {
             throw TillException.invalid("amount", "out_of_range", "must be between 1 and the " + left
                 + " of this invoice not yet credited");

@@ -123,6 +123,13 @@ class Refunds {
         try {
             reference = gateway.refund(new PaymentGateway.RefundRequest(accountId, "refund:" + pending.id(),
                 reserved.chargeReference(), pending.amount(), pending.currency()));
+        } catch (TillException e) {
+            if (e.code() != ErrorCode.GATEWAY_UNAVAILABLE) {
+                transaction.executeWithoutResult(status -> fail(accountId, pending));
+            }
+            // Unreachable gateway: the refund may have happened. It stays pending with its amount reserved, so that
+            // a retry cannot give the money back twice; staff settle it from the gateway's dashboard.
+            throw e;
         } catch (RuntimeException e) {
             transaction.executeWithoutResult(status -> fail(accountId, pending));
             throw e;

@@ -108,4 +108,24 @@ class CreditsAndUsageTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("errors")).hasSize(2);
     }
+
+    @Test
+    void neverCreditsMoreThanWasPaidLessRefunds() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P32D");
+        var invoice = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data").get(0);
+        String payment = api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(),
+            shop.apiKey()).json().get("data").get(0).get("id").asString();
+        api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", \"amount\": 1500}");
+
+        var tooMuch = api.post("/api/v1/invoices/" + invoice.get("id").asString() + "/credit_note", shop.apiKey(),
+            "{\"amount\": 401}");
+        var rest = api.post("/api/v1/invoices/" + invoice.get("id").asString() + "/credit_note", shop.apiKey(),
+            "{\"amount\": 400}");
+
+        assertThat(tooMuch.status()).isEqualTo(400);
+        assertThat(rest.status()).isEqualTo(201);
+    }
 }
