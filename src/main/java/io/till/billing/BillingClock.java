@@ -85,6 +85,7 @@ public class BillingClock {
             case CARD_EXPIRING -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRING);
             case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED);
             case CHECKOUT_FLOW_GRACE -> flows.graceOver(account, job.subjectId());
+            case ORDER_SETTLEMENT -> flows.settlePending(account, job.subjectId());
         }
     }
 

@@ -38,14 +38,17 @@ public class BillingJobs {
         CARD_EXPIRING,
         CARD_EXPIRED,
         /** Two hours after a purchase with upsells: its flow is complete, answered or not. */
-        CHECKOUT_FLOW_GRACE;
+        CHECKOUT_FLOW_GRACE,
+        /** Ten minutes after a purchase: if it is still pending (its answer from the gateway was lost), settle it. */
+        ORDER_SETTLEMENT;
 
         /**
          * Jobs that may bring money in run before the notices due at the same moment: a retry that succeeds makes the
          * "overdue" notice due with it moot.
          */
         boolean collectsMoney() {
-            return this == SUBSCRIPTION_RENEWAL || this == PLAN_INSTALLMENT || this == INVOICE_RETRY;
+            return this == SUBSCRIPTION_RENEWAL || this == PLAN_INSTALLMENT || this == INVOICE_RETRY
+                || this == ORDER_SETTLEMENT;
         }
     }
 

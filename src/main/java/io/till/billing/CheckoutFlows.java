@@ -7,4 +7,10 @@ package io.till.billing;
 public interface CheckoutFlows {
 
     void graceOver(String accountId, String orderId);
+
+    /**
+     * Ten minutes after a purchase: if the order is still pending, its purchase was cut off between charging and
+     * recording; settle it from what the gateway says happened under the order's charge key.
+     */
+    void settlePending(String accountId, String orderId);
 }

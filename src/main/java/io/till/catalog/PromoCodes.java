@@ -78,6 +78,14 @@ public class PromoCodes {
         return findByCode(accountId, input.code()).orElseThrow();
     }
 
+    public Optional<PromoCode> find(String accountId, String id) {
+        return db.sql("SELECT * FROM promo_codes WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(PROMO)
+            .optional();
+    }
+
     public Optional<PromoCode> findByCode(String accountId, String code) {
         return db.sql("SELECT * FROM promo_codes WHERE account_id = :accountId AND lower(code) = lower(:code)")
             .param("accountId", accountId)

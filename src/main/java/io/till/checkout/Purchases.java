@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.billing.BillingJobs;
 import io.till.billing.Order;
 import io.till.billing.Orders;
 import io.till.billing.Payment;
@@ -54,10 +55,15 @@ class Purchases {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Upsells upsells;
+    private final BillingJobs jobs;
+
+    /** How long a purchase may take before the billing clock settles it from the gateway's word. */
+    static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
         Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells) {
+        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, BillingJobs jobs) {
+        this.jobs = jobs;
         this.upsells = upsells;
         this.checkouts = checkouts;
         this.products = products;
@@ -106,10 +112,7 @@ class Purchases {
 
     private Order complete(String accountId, Cart cart, PurchaseRequest request) {
         PaymentGateway gateway = gateways.forAccount(accountId);
-        var newCard = Optional.ofNullable(request.token())
-            .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
-
-        Order pending = transaction.execute(status -> recordPending(accountId, cart, request, gateway, newCard));
+        Order pending = begin(accountId, cart, request, gateway);
         String cardReference = cards.gatewayReference(accountId, pending.customerId(), pending.cardId()).orElseThrow();
         String chargeKey = "order:" + pending.id();
         Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
@@ -124,6 +127,73 @@ class Purchases {
                 declined.message() + " Order " + pending.id() + " was not paid.");
         }
         return transaction.execute(status -> recordPaid(accountId, cart, pending, gateway, chargeKey, charge));
+    }
+
+    /** Step 1: the customer, the card and the pending order, with the timer that settles it if step 3 never comes. */
+    Order begin(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway) {
+        var newCard = Optional.ofNullable(request.token())
+            .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
+        return transaction.execute(status -> {
+            Order pending = recordPending(accountId, cart, request, gateway, newCard);
+            jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, pending.id(),
+                pending.createdAt().plus(SETTLEMENT_DELAY));
+            return pending;
+        });
+    }
+
+    /** The pending order of a purchase at a checkout, as a purchase cut off after step 1 leaves it (for tests). */
+    Order beginAtCheckout(String accountId, String checkoutId, PurchaseRequest request) {
+        return begin(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request,
+            gateways.forAccount(accountId));
+    }
+
+    /**
+     * Settles an order a purchase left pending: the gateway says whether the charge under the order's key was made.
+     * None at all, ten minutes on, means it never reached the gateway: the order failed.
+     */
+    void settle(String accountId, String orderId) {
+        Order order = orders.get(accountId, orderId);
+        if (order.status() != Order.Status.PENDING) {
+            return;
+        }
+        Cart cart = cartOf(accountId, order);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        String chargeKey = "order:" + orderId;
+        Optional<PaymentGateway.ChargeResult> charge = order.total() == 0
+            ? Optional.empty()
+            : gateway.findCharge(accountId, chargeKey);
+        if (order.total() > 0 && charge.isEmpty()) {
+            transaction.executeWithoutResult(status -> {
+                orders.settle(accountId, orderId, Order.Status.FAILED);
+                if (cart.promo() != null) {
+                    promoCodes.release(accountId, cart.promo());
+                }
+            });
+        } else if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
+            transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, order, gateway, chargeKey,
+                declined));
+        } else {
+            transaction.executeWithoutResult(status -> recordPaid(accountId, cart, order, gateway, chargeKey,
+                charge));
+        }
+    }
+
+    /** The cart of an order, read back from what the order recorded. */
+    private Cart cartOf(String accountId, Order order) {
+        Checkout checkout = order.checkoutId() == null ? null : checkouts.get(accountId, order.checkoutId());
+        var optionItem = order.items().stream().filter(item -> item.kind().equals("option")).findFirst()
+            .orElseThrow();
+        ProductOption option = products.option(accountId, optionItem.optionId()).orElseThrow();
+        var addons = order.items().stream()
+            .filter(item -> item.kind().equals("addon"))
+            .map(item -> checkout.addons().stream().filter(a -> a.id().equals(item.addonId())).findFirst()
+                .orElseThrow())
+            .toList();
+        PromoCode promo = order.promoCodeId() == null
+            ? null
+            : promoCodes.find(accountId, order.promoCodeId()).orElseThrow();
+        return new Cart(checkout, products.get(accountId, option.productId()), option, addons, promo,
+            customers.find(accountId, order.customerId()), order.cardId());
     }
 
     private Cart check(String accountId, Checkout checkout, PurchaseRequest request) {

@@ -1,7 +1,6 @@
 package io.till.checkout;
 
 import io.till.billing.BillingJobs;
-import io.till.billing.CheckoutFlows;
 import io.till.billing.Order;
 import io.till.billing.Orders;
 import io.till.billing.Payment;
@@ -38,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * answered, or two hours after the purchase, the checkout flow is complete.
  */
 @Component
-class Upsells implements CheckoutFlows {
+class Upsells {
 
     /** How long a buyer has to answer the upsells before the flow counts as complete (the seeds' grace period). */
     static final Duration GRACE = Duration.ofHours(2);
@@ -194,8 +193,7 @@ class Upsells implements CheckoutFlows {
         });
     }
 
-    @Override
-    public void graceOver(String accountId, String orderId) {
+    void graceOver(String accountId, String orderId) {
         transaction.executeWithoutResult(status -> {
             Order order = orders.get(accountId, orderId);
             complete(accountId, order, checkoutOf(accountId, order));

@@ -15,6 +15,12 @@ public interface PaymentGateway {
 
     ChargeResult charge(ChargeRequest request);
 
+    /**
+     * The result of the charge made with this idempotency key, if one was made: how Till settles a purchase whose
+     * answer from the gateway never arrived.
+     */
+    java.util.Optional<ChargeResult> findCharge(String accountId, String idempotencyKey);
+
     /** Gives back part or all of a successful charge; returns the gateway's reference of the refund. */
     String refund(RefundRequest request);
 

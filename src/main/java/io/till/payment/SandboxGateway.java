@@ -167,6 +167,21 @@ class SandboxGateway implements PaymentGateway {
         return first ? outcome : earlier(request);
     }
 
+    @Override
+    public Optional<ChargeResult> findCharge(String accountId, String idempotencyKey) {
+        return db.sql("""
+            SELECT id, outcome, decline_code, decline_message, hard_decline FROM sandbox_charges
+             WHERE account_id = :accountId AND idempotency_key = :key
+            """)
+            .param("accountId", accountId)
+            .param("key", idempotencyKey)
+            .query((rs, row) -> rs.getString("outcome").equals("succeeded")
+                ? (ChargeResult) new ChargeResult.Succeeded(rs.getString("id"))
+                : new ChargeResult.Declined(rs.getString("id"), rs.getString("decline_code"),
+                    rs.getString("decline_message"), rs.getBoolean("hard_decline")))
+            .optional();
+    }
+
     /** The answer to a repeated idempotency key: the first charge's result, provided it was the same charge. */
     private ChargeResult earlier(ChargeRequest request) {
         record Stored(String id, String card, long amount, String currency, String outcome, String declineCode,

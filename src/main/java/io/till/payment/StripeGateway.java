@@ -80,6 +80,7 @@ class StripeGateway implements PaymentGateway {
         params.put("payment_method", reference[1]);
         params.put("confirm", "true");
         params.put("off_session", "true");
+        params.put("metadata[till_key]", request.idempotencyKey());
         if (request.description() != null) {
             params.put("description", request.description());
         }
@@ -101,6 +102,45 @@ class StripeGateway implements PaymentGateway {
             return new ChargeResult.Declined(intent, code, text(error, "message"), HARD_DECLINES.contains(code));
         }
         throw unexpected("charge", response);
+    }
+
+    /** Finds the PaymentIntent by the key Till put in its metadata (Stripe's search API). */
+    @Override
+    public java.util.Optional<ChargeResult> findCharge(String accountId, String idempotencyKey) {
+        String query = "metadata['till_key']:'" + idempotencyKey.replace("'", "\\'") + "'";
+        var request = HttpRequest.newBuilder(URI.create(settings.baseUrl().toString().replaceAll("/+$", "")
+            + "/v1/payment_intents/search?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+            .timeout(settings.requestTimeout())
+            .header("Authorization", "Bearer " + settings.secretKey())
+            .GET()
+            .build();
+        Answer answer;
+        try {
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            answer = new Answer(response.statusCode(), json.readTree(response.body()));
+        } catch (IOException e) {
+            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Interrupted while calling Stripe.");
+        }
+        if (answer.status() != 200) {
+            throw unexpected("search payments", answer);
+        }
+        var data = answer.body().get("data");
+        if (data == null || data.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        var intent = data.get(0);
+        String id = intent.get("id").asString();
+        if (intent.get("status").asString().equals("succeeded")) {
+            return java.util.Optional.of(new ChargeResult.Succeeded(id));
+        }
+        var error = intent.get("last_payment_error");
+        String code = error == null || error.isNull() ? "card_declined" : declineCode(error);
+        return java.util.Optional.of(new ChargeResult.Declined(id, code, error == null || error.isNull()
+            ? "The payment did not go through."
+            : text(error, "message"), HARD_DECLINES.contains(code)));
     }
 
     @Override

@@ -71,7 +71,8 @@ class StripeGatewayTest {
             .withRequestBody(containing("customer=cus_123"))
             .withRequestBody(containing("payment_method=pm_123"))
             .withRequestBody(containing("confirm=true"))
-            .withRequestBody(containing("off_session=true")));
+            .withRequestBody(containing("off_session=true"))
+            .withRequestBody(containing("metadata%5Btill_key%5D=invoice%3Ainv_1%3Aattempt%3A1")));
     }
 
     @Test
@@ -98,6 +99,24 @@ class StripeGatewayTest {
             assertThat(declined.code()).isEqualTo("expired_card");
             assertThat(declined.hard()).isTrue();
         });
+    }
+
+    @Test
+    void findsAChargeByTheKeyTillPutInItsMetadata() {
+        stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents/search"))
+            .withQueryParam("query", equalTo("metadata['till_key']:'order:ord_1'"))
+            .willReturn(json(200, """
+                {"object": "search_result", "data": [{"id": "pi_9", "object": "payment_intent",
+                 "status": "succeeded"}], "has_more": false}""")));
+        stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents/search"))
+            .withQueryParam("query", equalTo("metadata['till_key']:'order:ord_2'"))
+            .willReturn(json(200, "{\"object\": \"search_result\", \"data\": [], \"has_more\": false}")));
+
+        assertThat(gateway.findCharge("acct_1", "order:ord_1"))
+            .contains(new PaymentGateway.ChargeResult.Succeeded("pi_9"));
+        assertThat(gateway.findCharge("acct_1", "order:ord_2")).isEmpty();
     }
 
     @Test

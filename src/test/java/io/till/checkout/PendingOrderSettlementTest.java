@@ -1,0 +1,80 @@
+package io.till.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.customer.Cards;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** A purchase cut off after charging, or before: the billing clock settles it from the gateway's word. */
+@TillIntegrationTest
+class PendingOrderSettlementTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    Purchases purchases;
+    @Autowired
+    Gateways gateways;
+    @Autowired
+    Cards cards;
+    @Autowired
+    SandboxLedger ledger;
+
+    @Test
+    void recordsAPurchaseWhoseChargeWentThroughBeforeTheNodeDied() {
+        var shop = shops.open();
+        var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_visa", shop.monthly(), List.of(),
+            null));
+        String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
+            .orElseThrow();
+        gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
+            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+
+        shops.advance(shop, "PT11M");
+
+        var order = api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json();
+        assertThat(order.get("status").asString()).isEqualTo("paid");
+        assertThat(order.get("subscription_id").isNull()).isFalse();
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(shops.types(shop, pending.customerId())).contains("checkout.purchased", "order.created",
+            "payment.succeeded", "subscription.started");
+    }
+
+    @Test
+    void failsAPurchaseWhoseChargeNeverReachedTheGateway() {
+        var shop = shops.open();
+        var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_visa", shop.monthly(), List.of(),
+            null));
+
+        shops.advance(shop, "PT11M");
+
+        assertThat(api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json().get("status").asString())
+            .isEqualTo("failed");
+        assertThat(ledger.charges(shop.accountId())).isZero();
+        assertThat(shops.types(shop, pending.customerId())).doesNotContain("order.created");
+    }
+
+    @Test
+    void leavesACompletedPurchaseAlone() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+
+        shops.advance(shop, "PT11M");
+
+        assertThat(api.get("/api/v1/orders/" + order.get("id").asString(), shop.apiKey()).json().get("status")
+            .asString()).isEqualTo("paid");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+}
