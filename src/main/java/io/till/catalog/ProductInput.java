@@ -11,7 +11,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
 
     record OptionInput(String name, String kind, Long amount, String currency, String interval, Integer intervalCount,
-        Integer trialDays, Integer installments, Integer cycles) {}
+        Integer trialDays, Integer installments, Integer cycles, String display) {}
 
     void validate(FieldErrors errors) {
         if (name == null || name.isBlank()) {
@@ -75,6 +75,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
         } else if (option.installments() != null && (option.installments() < 2 || option.installments() > 120)) {
             errors.add(path + ".installments", "out_of_range", "must be between 2 and 120");
         }
+        errors.parseEnum(path + ".display", option.display(), ProductOption.Display.class);
         if (option.cycles() != null && kind != ProductOption.Kind.SUBSCRIPTION) {
             errors.add(path + ".cycles", "not_allowed", "only a subscription has a fixed number of cycles");
         } else if (option.cycles() != null && (option.cycles() < 1 || option.cycles() > 1000)) {

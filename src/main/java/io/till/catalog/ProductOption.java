@@ -19,12 +19,25 @@ public record ProductOption(
     Integer intervalCount,
     Integer trialDays,
     Integer installments,
-    Integer cycles) {
+    Integer cycles,
+    Display display) {
 
     public enum Kind {
         ONE_TIME,
         SUBSCRIPTION,
         PAYMENT_PLAN;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How a checkout shows the option among the product's others. */
+    public enum Display {
+        RADIO,
+        DROPDOWN,
+        CHECKBOX;
 
         @JsonValue
         public String code() {

@@ -56,9 +56,10 @@ public class Products {
             var kind = ProductOption.Kind.valueOf(option.kind().toUpperCase(Locale.ROOT));
             db.sql("""
                 INSERT INTO product_options (id, account_id, product_id, position, name, kind, amount, currency,
-                                             interval, interval_count, trial_days, installments, cycles, created_at)
+                                             interval, interval_count, trial_days, installments, cycles, display,
+                                             created_at)
                 VALUES (:id, :accountId, :productId, :position, :name, :kind, :amount, :currency, :interval,
-                        :intervalCount, :trialDays, :installments, :cycles, :now)
+                        :intervalCount, :trialDays, :installments, :cycles, :display, :now)
                 """)
                 .param("id", Ids.newId("opt"))
                 .param("accountId", accountId)
@@ -75,6 +76,7 @@ public class Products {
                 .param("trialDays", option.trialDays())
                 .param("installments", option.installments())
                 .param("cycles", option.cycles())
+                .param("display", option.display() == null ? "radio" : option.display().toLowerCase(Locale.ROOT))
                 .param("now", Timestamps.of(now))
                 .update();
         }
@@ -151,6 +153,7 @@ public class Products {
             rs.getString("currency"),
             interval == null ? null : ProductOption.Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
             rs.getObject("interval_count", Integer.class), rs.getObject("trial_days", Integer.class),
-            rs.getObject("installments", Integer.class), rs.getObject("cycles", Integer.class));
+            rs.getObject("installments", Integer.class), rs.getObject("cycles", Integer.class),
+            ProductOption.Display.valueOf(rs.getString("display").toUpperCase(Locale.ROOT)));
     }
 }

@@ -91,7 +91,9 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
         Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
             .filter(ProcessHandle::isAlive)
-            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+            // A stale pid file (after a reboot) may name an unrelated process: only a server on our files is ours.
+            .filter(p -> p.info().commandLine().map(line -> line.contains(postgresDir.toString())).orElse(false));
         if (orphan.isEmpty()) {
             return;
         }

@@ -1,0 +1,78 @@
+package io.till.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+@TillIntegrationTest
+class CatalogApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void createsAProductWithOptionsShownAsTheSellerChose() {
+        var store = accounts.create();
+
+        var product = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Concert", "options": [
+              {"name": "General admission", "kind": "one_time", "amount": 4500, "currency": "USD"},
+              {"name": "VIP", "kind": "one_time", "amount": 12000, "currency": "usd", "display": "dropdown"},
+              {"name": "Season pass", "kind": "subscription", "amount": 9900, "currency": "usd", "interval": "year",
+               "display": "checkbox"}]}""");
+
+        assertThat(product.status()).as(product.text()).isEqualTo(201);
+        var options = product.json().get("options");
+        assertThat(texts(options, "display")).containsExactly("radio", "dropdown", "checkbox");
+        assertThat(texts(options, "currency")).containsOnly("usd");
+        assertThat(options.get(2).get("interval_count").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/v1/products/" + product.json().get("id").asString(), store.apiKey()).json())
+            .isEqualTo(product.json());
+    }
+
+    @Test
+    void listsEveryBadOptionField() {
+        var store = accounts.create();
+
+        var response = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "", "options": [
+              {"name": "A", "kind": "rental", "amount": -1, "currency": "dollars", "display": "slider"},
+              {"name": "B", "kind": "subscription", "amount": 100, "currency": "usd"},
+              {"name": "C", "kind": "payment_plan", "amount": 100, "currency": "usd", "interval": "month"}]}""");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(texts(response.json().get("errors"), "field")).contains("name", "options[0].kind",
+            "options[0].amount", "options[0].currency", "options[0].display", "options[1].interval",
+            "options[2].installments");
+    }
+
+    @Test
+    void validatesPromoCodes() {
+        var store = accounts.create();
+
+        var both = api.post("/api/v1/promo_codes", store.apiKey(), """
+            {"code": "X1", "percent_off": 10, "amount_off": 100, "currency": "usd"}""");
+        var ok = api.post("/api/v1/promo_codes", store.apiKey(), "{\"code\": \"SPRING\", \"percent_off\": 15}");
+        var taken = api.post("/api/v1/promo_codes", store.apiKey(), "{\"code\": \"spring\", \"percent_off\": 5}");
+
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(ok.status()).isEqualTo(201);
+        assertThat(taken.status()).isEqualTo(400);
+        assertThat(taken.json().get("errors").get(0).get("code").asString()).isEqualTo("taken");
+    }
+
+    private static List<String> texts(JsonNode array, String field) {
+        var out = new ArrayList<String>();
+        array.forEach(node -> out.add(node.get(field).asString()));
+        return out;
+    }
+}
