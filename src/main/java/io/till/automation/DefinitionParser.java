@@ -41,8 +41,10 @@ public final class DefinitionParser {
             "marketing_consent", "default_card", "created_at", "updated_at"),
         "portal", Set.of("url", "card_update_url"),
         "account", Set.of("id", "name", "mode"));
+    /** The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. */
     private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
-        "payment_plan", "card", "item", "execution");
+        "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
+        "credits", "item", "execution");
 
     private final Set<String> actions;
 
