@@ -1,0 +1,23 @@
+package io.till.automation;
+
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An automation as the API shows it: its latest version (number, status, definition), which version is active, and
+ * whether it is paused (a paused automation starts nothing).
+ */
+public record Automation(
+    String id,
+    String name,
+    int version,
+    String status,
+    Integer activeVersion,
+    boolean paused,
+    JsonNode definition,
+    Instant createdAt,
+    Instant updatedAt) {
+
+    /** One saved version of an automation. */
+    public record Version(int version, String status, JsonNode definition, Instant createdAt) {}
+}

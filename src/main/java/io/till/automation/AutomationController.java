@@ -1,0 +1,104 @@
+package io.till.automation;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1")
+@Tag(name = "Automations")
+class AutomationController {
+
+    private final Automations automations;
+
+    AutomationController(Automations automations) {
+        this.automations = automations;
+    }
+
+    @PostMapping("/automations")
+    @Operation(summary = "Create an automation", description = "From a definition (trigger, conditions, steps), or "
+        + "from a template: {\"template\": \"payment_dunning\"}. Checked in full: every bad path is listed. The first "
+        + "version is a draft. Also imports an exported definition.")
+    ResponseEntity<Automation> create(Caller caller, @RequestBody JsonNode body) {
+        JsonNode definition = body;
+        if (body != null && body.isObject() && body.has("template") && body.size() == 1) {
+            String key = body.get("template").asString();
+            definition = AutomationTemplates.all().stream().filter(t -> t.key().equals(key)).findFirst()
+                .orElseThrow(() -> TillException.invalid("template", "not_found", "must be one of "
+                    + AutomationTemplates.all().stream().map(AutomationTemplates.Template::key).toList()))
+                .definition();
+        }
+        var automation = automations.create(caller.accountId(), definition);
+        return ResponseEntity.created(URI.create("/api/v1/automations/" + automation.id())).body(automation);
+    }
+
+    @GetMapping("/automations")
+    Page<Automation> list(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return automations.list(caller.accountId(), PageRequest.of(limit, cursor, "aut"));
+    }
+
+    @GetMapping("/automations/{id}")
+    @Operation(summary = "Read an automation (its definition is also its export)")
+    Automation get(Caller caller, @PathVariable String id) {
+        return automations.get(caller.accountId(), id);
+    }
+
+    @PutMapping("/automations/{id}")
+    @Operation(summary = "Save a new version", description = "The new version is a draft; the active one keeps "
+        + "running until another is activated.")
+    Automation update(Caller caller, @PathVariable String id, @RequestBody JsonNode definition) {
+        return automations.update(caller.accountId(), id, definition);
+    }
+
+    record Activate(Integer version) {}
+
+    @PostMapping("/automations/{id}/activate")
+    @Operation(summary = "Activate a version", description = "The latest unless version is given; the version active "
+        + "before becomes inactive.")
+    Automation activate(Caller caller, @PathVariable String id, @RequestBody(required = false) Activate body) {
+        return automations.activate(caller.accountId(), id, body == null ? null : body.version());
+    }
+
+    @PostMapping("/automations/{id}/pause")
+    Automation pause(Caller caller, @PathVariable String id) {
+        return automations.setPaused(caller.accountId(), id, true);
+    }
+
+    @PostMapping("/automations/{id}/resume")
+    Automation resume(Caller caller, @PathVariable String id) {
+        return automations.setPaused(caller.accountId(), id, false);
+    }
+
+    @GetMapping("/automations/{id}/versions")
+    List<Automation.Version> versions(Caller caller, @PathVariable String id) {
+        return automations.versions(caller.accountId(), id);
+    }
+
+    @PostMapping("/automations/{id}/versions/{version}/restore")
+    @Operation(summary = "Restore an old version", description = "Its definition becomes the newest draft.")
+    Automation restore(Caller caller, @PathVariable String id, @PathVariable int version) {
+        return automations.restore(caller.accountId(), id, version);
+    }
+
+    @GetMapping("/automation_templates")
+    @Operation(summary = "The pre-built automations to start from")
+    List<AutomationTemplates.Template> templates() {
+        return AutomationTemplates.all();
+    }
+}

@@ -1,0 +1,207 @@
+package io.till.automation;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Automations and their versions. Every definition is checked by the {@link DefinitionParser} before it is kept, so
+ * nothing invalid is ever half-saved; activating a version makes the previously active one inactive.
+ */
+@Repository
+public class Automations {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final DefinitionParser parser = new DefinitionParser(ActionCatalog.NAMES);
+    private final RowMapper<Automation> automation;
+    private final RowMapper<Automation.Version> version;
+
+    Automations(JdbcClient db, JsonMapper json, Clock clock) {
+        this.db = db;
+        this.json = json;
+        this.clock = clock;
+        this.automation = (rs, row) -> new Automation(rs.getString("id"), rs.getString("name"),
+            rs.getInt("latest_version"), rs.getString("status"), rs.getObject("active_version", Integer.class),
+            rs.getBoolean("paused"), json.readTree(rs.getString("definition")), Timestamps.read(rs, "created_at"),
+            Timestamps.read(rs, "updated_at"));
+        this.version = (rs, row) -> new Automation.Version(rs.getInt("version"), rs.getString("status"),
+            json.readTree(rs.getString("definition")), Timestamps.read(rs, "created_at"));
+    }
+
+    @Transactional
+    Automation create(String accountId, JsonNode definition) {
+        Definition parsed = parser.parse(definition);
+        String id = Ids.newId("aut");
+        Instant now = Timestamps.now(clock);
+        db.sql("""
+            INSERT INTO automations (id, account_id, name, latest_version, created_at, updated_at)
+            VALUES (:id, :accountId, :name, 1, :now, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("name", parsed.name())
+            .param("now", Timestamps.of(now))
+            .update();
+        insertVersion(accountId, id, 1, definition, now);
+        return get(accountId, id);
+    }
+
+    /** Saves a changed definition as a new draft version; the active version, if any, keeps running. */
+    @Transactional
+    Automation update(String accountId, String id, JsonNode definition) {
+        Definition parsed = parser.parse(definition);
+        Automation current = lock(accountId, id);
+        int next = current.version() + 1;
+        Instant now = Timestamps.now(clock);
+        insertVersion(accountId, id, next, definition, now);
+        db.sql("""
+            UPDATE automations SET latest_version = :next, name = :name, updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("next", next)
+            .param("name", parsed.name())
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
+    @Transactional
+    Automation activate(String accountId, String id, Integer wanted) {
+        Automation current = lock(accountId, id);
+        int target = wanted == null ? current.version() : wanted;
+        var chosen = versions(accountId, id).stream().filter(v -> v.version() == target).findFirst()
+            .orElseThrow(() -> TillException.invalid("version", "not_found", "this automation has no version "
+                + target));
+        db.sql("""
+            UPDATE automation_versions SET status = 'inactive'
+             WHERE account_id = :accountId AND automation_id = :id AND status = 'active'
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        db.sql("""
+            UPDATE automation_versions SET status = 'active'
+             WHERE account_id = :accountId AND automation_id = :id AND version = :version
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .param("version", chosen.version())
+            .update();
+        db.sql("""
+            UPDATE automations SET active_version = :version, updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("version", chosen.version())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
+    @Transactional
+    Automation setPaused(String accountId, String id, boolean paused) {
+        Automation current = lock(accountId, id);
+        if (current.paused() == paused) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation is already "
+                + (paused ? "paused." : "running."));
+        }
+        db.sql("UPDATE automations SET paused = :paused, updated_at = :now WHERE account_id = :accountId AND id = :id")
+            .param("paused", paused)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
+    /** Makes an old version's definition the newest draft, to edit or activate again. */
+    @Transactional
+    Automation restore(String accountId, String id, int versionNumber) {
+        var old = versions(accountId, id).stream().filter(v -> v.version() == versionNumber).findFirst()
+            .orElseThrow(() -> TillException.notFound("automation version", id + "/" + versionNumber));
+        return update(accountId, id, old.definition());
+    }
+
+    public Automation get(String accountId, String id) {
+        return db.sql("""
+            SELECT a.*, v.status, v.definition
+              FROM automations a
+              JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.latest_version
+             WHERE a.account_id = :accountId AND a.id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(automation)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("automation", id));
+    }
+
+    Page<Automation> list(String accountId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT a.*, v.status, v.definition
+              FROM automations a
+              JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.latest_version
+             WHERE a.account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR a.id < :afterId)
+             ORDER BY a.id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(automation)
+            .list(), Automation::id);
+    }
+
+    List<Automation.Version> versions(String accountId, String id) {
+        get(accountId, id);
+        return db.sql("""
+            SELECT version, status, definition, created_at FROM automation_versions
+             WHERE account_id = :accountId AND automation_id = :id
+             ORDER BY version DESC
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(version)
+            .list();
+    }
+
+    private Automation lock(String accountId, String id) {
+        get(accountId, id);
+        db.sql("SELECT id FROM automations WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(String.class)
+            .single();
+        return get(accountId, id);
+    }
+
+    private void insertVersion(String accountId, String id, int number, JsonNode definition, Instant now) {
+        db.sql("""
+            INSERT INTO automation_versions (account_id, automation_id, version, status, definition, created_at)
+            VALUES (:accountId, :id, :version, 'draft', CAST(:definition AS jsonb), :now)
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .param("version", number)
+            .param("definition", json.writeValueAsString(definition))
+            .param("now", Timestamps.of(now))
+            .update();
+    }
+}

@@ -1,0 +1,122 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@TillIntegrationTest
+class AutomationsApiTest {
+
+    private static final String TAG_NEW_SIGNUPS = """
+        {"name": "Tag new signups",
+         "trigger": {"type": "event", "event": "acme.signup"},
+         "conditions": {"all": [{"field": "customer.email", "op": "contains", "value": "@"}]},
+         "steps": [
+           {"id": "tag_new", "type": "action", "action": "add_tag", "params": {"tag": "new"}},
+           {"id": "wait", "type": "delay", "duration": "P3D"},
+           {"id": "check", "type": "branch",
+            "if": {"all": [{"field": "customer.tags", "op": "contains", "value": "new"}]},
+            "then": [{"id": "tag_day3", "type": "action", "action": "add_tag", "params": {"tag": "day3"}}],
+            "else": [{"id": "halt", "type": "stop"}]}]}""";
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void savesTheContractExampleAsADraft() {
+        var store = accounts.create();
+
+        var created = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS);
+
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().get("id").asString()).startsWith("aut_");
+        assertThat(created.json().get("version").asInt()).isEqualTo(1);
+        assertThat(created.json().get("status").asString()).isEqualTo("draft");
+        assertThat(created.json().get("definition").get("steps")).hasSize(3);
+    }
+
+    @Test
+    void versionsActivatesAndRestores() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
+
+        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        var second = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(),
+            TAG_NEW_SIGNUPS.replace("Tag new signups", "Tag signups v2"), List.of("Content-Type", "application/json"));
+        var secondActive = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), "{\"version\": 2}");
+        var restored = api.post("/api/v1/automations/" + id + "/versions/1/restore", store.apiKey(), null);
+        var versions = api.get("/api/v1/automations/" + id + "/versions", store.apiKey()).json();
+
+        assertThat(activated.json().get("active_version").asInt()).isEqualTo(1);
+        assertThat(second.json().get("version").asInt()).isEqualTo(2);
+        assertThat(second.json().get("active_version").asInt()).isEqualTo(1);
+        assertThat(secondActive.json().get("active_version").asInt()).isEqualTo(2);
+        assertThat(restored.json().get("version").asInt()).isEqualTo(3);
+        assertThat(restored.json().get("name").asString()).isEqualTo("Tag new signups");
+        var statuses = new ArrayList<String>();
+        versions.forEach(v -> statuses.add(v.get("version").asInt() + ":" + v.get("status").asString()));
+        assertThat(statuses).containsExactly("3:draft", "2:active", "1:inactive");
+    }
+
+    @Test
+    void pausesAndResumes() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
+
+        assertThat(api.post("/api/v1/automations/" + id + "/pause", store.apiKey(), null).json().get("paused")
+            .asBoolean()).isTrue();
+        assertThat(api.post("/api/v1/automations/" + id + "/pause", store.apiKey(), null).status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/automations/" + id + "/resume", store.apiKey(), null).json().get("paused")
+            .asBoolean()).isFalse();
+    }
+
+    @Test
+    void startsFromATemplate() {
+        var store = accounts.create();
+
+        var templates = api.get("/api/v1/automation_templates", store.apiKey());
+        var dunning = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}");
+        var unknown = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"nope\"}");
+
+        assertThat(templates.json()).hasSize(7);
+        assertThat(dunning.status()).as(dunning.text()).isEqualTo(201);
+        assertThat(dunning.json().get("name").asString()).isEqualTo("Payment Dunning");
+        assertThat(unknown.status()).isEqualTo(400);
+    }
+
+    @Test
+    void refusesAnInvalidDefinitionNamingEveryPathAndSavesNothing() {
+        var store = accounts.create();
+
+        var response = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Broken", "trigger": {"type": "schedule", "cron": "daily"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                        "params": {"to": "{{customer.emial}}"}},
+                       {"id": "loop", "type": "loop", "over": "customer.tags", "steps": [{"id": "s", "type": "stop"}]}]}
+            """);
+
+        assertThat(response.status()).isEqualTo(400);
+        var fields = new ArrayList<String>();
+        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("trigger.cron", "steps[0].params.to", "steps[1].max");
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void hidesAnotherAccountsAutomations() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        String id = api.post("/api/v1/automations", alice.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
+
+        assertThat(api.get("/api/v1/automations/" + id, bob.apiKey()).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", bob.apiKey(), null).status()).isEqualTo(404);
+    }
+}
