@@ -183,12 +183,12 @@ public class Automations {
     }
 
     private Automation lock(String accountId, String id) {
-        get(accountId, id);
         db.sql("SELECT id FROM automations WHERE account_id = :accountId AND id = :id FOR UPDATE")
             .param("accountId", accountId)
             .param("id", id)
             .query(String.class)
-            .single();
+            .optional()
+            .orElseThrow(() -> TillException.notFound("automation", id));
         return get(accountId, id);
     }
 

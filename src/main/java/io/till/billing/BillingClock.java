@@ -4,7 +4,6 @@ import io.till.event.EventType;
 import io.till.shared.TillClock;
 import io.till.shared.Timestamps;
 import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -106,7 +105,4 @@ public class BillingClock {
         }
     }
 
-    Instant now() {
-        return clock.instant();
-    }
 }

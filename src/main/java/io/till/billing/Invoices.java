@@ -35,12 +35,12 @@ public class Invoices {
 
     /**
      * Issues the invoice for this period or installment; if it was issued already (a job run again after a crash),
-     * returns that one instead. The boolean says whether this call issued it.
+     * returns that one instead.
      */
-    Issued issue(String accountId, Subject subject, Instant now, Instant dueAt) {
+    Invoice issue(String accountId, Subject subject, Instant now, Instant dueAt) {
         var existing = find(accountId, subject);
         if (existing.isPresent()) {
-            return new Issued(existing.get(), false);
+            return existing.get();
         }
         String id = Ids.newId("inv");
         db.sql("""
@@ -62,10 +62,8 @@ public class Invoices {
             .param("dueAt", Timestamps.of(dueAt))
             .param("now", Timestamps.of(now))
             .update();
-        return new Issued(get(accountId, id), true);
+        return get(accountId, id);
     }
-
-    record Issued(Invoice invoice, boolean isNew) {}
 
     private Optional<Invoice> find(String accountId, Subject subject) {
         return db.sql("""

@@ -77,13 +77,16 @@ class Renewals {
                 return null;
             }
             Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount());
-            var issued = invoices.issue(accountId, new Invoices.Subject(subscription.customerId(), subscriptionId, null,
-                invoices.nextSequence(accountId, subscriptionId, null), subscription.amount(), subscription.currency(),
-                periodEnd, nextEnd), now, periodEnd);
-            issued(accountId, issued.invoice());
+            Invoice issued = invoices.issue(accountId,
+                new Invoices.Subject(subscription.customerId(), subscriptionId, null,
+                    invoices.nextSequence(accountId, subscriptionId, null), subscription.amount(),
+                    subscription.currency(),
+                    periodEnd, nextEnd),
+                now, periodEnd);
+            issued(accountId, issued);
             subscriptions.advancePeriod(accountId, subscriptionId, periodEnd, nextEnd, now);
             schedule.subscriptionPeriod(accountId, subscriptions.get(accountId, subscriptionId));
-            return issued.invoice();
+            return issued;
         });
         if (toCharge != null) {
             charges.attempt(accountId, toCharge.id(), 1);
@@ -105,9 +108,9 @@ class Renewals {
             if (sequence > plan.installments()) {
                 return null;
             }
-            var issued = invoices.issue(accountId, new Invoices.Subject(plan.customerId(), null, planId, sequence,
+            Invoice issued = invoices.issue(accountId, new Invoices.Subject(plan.customerId(), null, planId, sequence,
                 plan.installmentAmount(), plan.currency(), dueAt, null), now, dueAt);
-            issued(accountId, issued.invoice());
+            issued(accountId, issued);
             if (sequence < plan.installments()) {
                 Instant next = Periods.after(dueAt, plan.interval(), plan.intervalCount());
                 paymentPlans.setNextBill(accountId, planId, next, now);
@@ -115,7 +118,7 @@ class Renewals {
             } else {
                 paymentPlans.setNextBill(accountId, planId, null, now);
             }
-            return issued.invoice();
+            return issued;
         });
         if (toCharge != null) {
             charges.attempt(accountId, toCharge.id(), 1);
