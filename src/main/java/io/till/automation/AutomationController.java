@@ -25,9 +25,15 @@ import tools.jackson.databind.JsonNode;
 class AutomationController {
 
     private final Automations automations;
+    private final Triggers triggers;
+    private final DryRuns dryRuns;
+    private final Programs programs;
 
-    AutomationController(Automations automations) {
+    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, Programs programs) {
         this.automations = automations;
+        this.triggers = triggers;
+        this.dryRuns = dryRuns;
+        this.programs = programs;
     }
 
     @PostMapping("/automations")
@@ -94,6 +100,31 @@ class AutomationController {
     @Operation(summary = "Restore an old version", description = "Its definition becomes the newest draft.")
     Automation restore(Caller caller, @PathVariable String id, @PathVariable int version) {
         return automations.restore(caller.accountId(), id, version);
+    }
+
+    record Run(String customerId, JsonNode data) {}
+
+    @PostMapping("/automations/{id}/run")
+    @Operation(summary = "Run the active version by hand", description = "Optionally for a customer and with data "
+        + "(the trigger's data). The conditions still apply. Answers the new execution.")
+    ResponseEntity<Execution> run(Caller caller, @PathVariable String id, @RequestBody(required = false) Run body) {
+        if (body != null && body.data() != null && !body.data().isNull() && !body.data().isObject()) {
+            throw TillException.invalid("data", "invalid_type", "must be an object");
+        }
+        var execution = triggers.runManually(caller.accountId(), id, body == null ? null : body.customerId(),
+            body == null ? null : body.data());
+        return ResponseEntity.created(URI.create("/api/v1/executions/" + execution.id())).body(execution);
+    }
+
+    @PostMapping("/automations/{id}/test")
+    @Operation(summary = "Dry-run a version", description = "Body: {\"version\"?, \"event\": {type, customer_id?, "
+        + "data?}} or {\"event_id\"}. Conditions are evaluated and templates rendered against real records; actions "
+        + "are previewed, not performed; delays are skipped. Answers the would-be log.")
+    DryRuns.Result test(Caller caller, @PathVariable String id, @RequestBody(required = false) JsonNode body) {
+        Integer version = body != null && body.hasNonNull("version") ? body.get("version").asInt() : null;
+        var chosen = automations.versionToTest(caller.accountId(), id, version);
+        var program = programs.of(id, chosen.version(), chosen.definition());
+        return dryRuns.run(caller.accountId(), program, dryRuns.event(caller.accountId(), body));
     }
 
     @GetMapping("/automation_templates")

@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.automation.engine.Schedules;
 import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -26,12 +27,13 @@ public class Automations {
     private final JdbcClient db;
     private final JsonMapper json;
     private final Clock clock;
-    private final DefinitionParser parser = new DefinitionParser(ActionCatalog.NAMES);
+    private final DefinitionParser parser;
     private final RowMapper<Automation> automation;
     private final RowMapper<Automation.Version> version;
 
-    Automations(JdbcClient db, JsonMapper json, Clock clock) {
+    Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser) {
         this.db = db;
+        this.parser = parser;
         this.json = json;
         this.clock = clock;
         this.automation = (rs, row) -> new Automation(rs.getString("id"), rs.getString("name"),
@@ -103,16 +105,41 @@ public class Automations {
             .param("id", id)
             .param("version", chosen.version())
             .update();
+        Instant now = Timestamps.now(clock);
         db.sql("""
             UPDATE automations SET active_version = :version, updated_at = :now
              WHERE account_id = :accountId AND id = :id
             """)
             .param("version", chosen.version())
-            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        schedule(accountId, id, chosen.version(), parser.parse(chosen.definition()), now);
         return get(accountId, id);
+    }
+
+    /**
+     * Keeps the row that says when a scheduled automation fires next: set from now when a scheduled version becomes
+     * active, gone when the active version has another trigger.
+     */
+    private void schedule(String accountId, String id, int version, Definition definition, Instant now) {
+        if (definition.trigger() instanceof Definition.Trigger.OnSchedule(var schedule)) {
+            db.sql("""
+                INSERT INTO automation_schedules (automation_id, account_id, version, anchor, next_fire_at)
+                VALUES (:id, :accountId, :version, :now, :next)
+                ON CONFLICT (automation_id) DO UPDATE
+                   SET version = EXCLUDED.version, anchor = EXCLUDED.anchor, next_fire_at = EXCLUDED.next_fire_at
+                """)
+                .param("id", id)
+                .param("accountId", accountId)
+                .param("version", version)
+                .param("now", Timestamps.of(now))
+                .param("next", Timestamps.of(Schedules.next(schedule, now, now)))
+                .update();
+        } else {
+            db.sql("DELETE FROM automation_schedules WHERE automation_id = :id").param("id", id).update();
+        }
     }
 
     @Transactional
@@ -180,6 +207,19 @@ public class Automations {
             .param("id", id)
             .query(version)
             .list();
+    }
+
+    /** A version to test: the one asked for, else the active one, else the latest. */
+    Automation.Version versionToTest(String accountId, String id, Integer wanted) {
+        Automation automation = get(accountId, id);
+        int number = wanted != null
+            ? wanted
+            : automation.activeVersion() != null
+                ? automation.activeVersion()
+                : automation.version();
+        return versions(accountId, id).stream().filter(v -> v.version() == number).findFirst()
+            .orElseThrow(() -> TillException.invalid("version", "not_found", "this automation has no version "
+                + number));
     }
 
     private Automation lock(String accountId, String id) {

@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.action.ActionSchema;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.time.DateTimeException;
@@ -46,11 +47,11 @@ public final class DefinitionParser {
         "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
         "credits", "item", "execution");
 
-    private final Set<String> actions;
+    private final Map<String, ActionSchema> actions;
 
-    /** @param actions the names of the actions a step may call */
-    public DefinitionParser(Set<String> actions) {
-        this.actions = Set.copyOf(actions);
+    /** @param actions the actions a step may call, by name */
+    public DefinitionParser(Map<String, ActionSchema> actions) {
+        this.actions = Map.copyOf(actions);
     }
 
     /** Parses and checks; throws a validation failure listing every problem. */
@@ -224,14 +225,21 @@ public final class DefinitionParser {
 
     private Definition.Step action(JsonNode json, String id, String path, Context context, int depth) {
         String action = text(json, "action");
-        if (action == null || !actions.contains(action)) {
-            context.add(path + ".action", "unknown_action", "must be one of " + actions.stream().sorted().toList());
+        ActionSchema schema = action == null ? null : actions.get(action);
+        if (schema == null) {
+            context.add(path + ".action", "unknown_action", "must be one of " + actions.keySet().stream().sorted()
+                .toList());
         }
         JsonNode params = json.get("params");
         if (params != null && !params.isObject()) {
             context.add(path + ".params", "invalid_type", "must be an object");
-        } else if (params != null) {
-            variables(params, path + ".params", context);
+        } else {
+            if (params != null) {
+                variables(params, path + ".params", context);
+            }
+            if (schema != null) {
+                context.errors.addAll(schema.checkSaved(params, path + ".params"));
+            }
         }
         Definition.Retry retry = Definition.Retry.DEFAULT;
         if (json.has("retry")) {

@@ -1,9 +1,12 @@
 package io.till.billing;
 
 import io.till.event.EventType;
+import io.till.shared.Agenda;
 import io.till.shared.TillClock;
 import io.till.shared.Timestamps;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,7 +21,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(BillingSettings.class)
-public class BillingClock {
+public class BillingClock implements Agenda {
 
     private static final Logger log = LoggerFactory.getLogger(BillingClock.class);
     private static final int BATCH = 50;
@@ -44,7 +47,13 @@ public class BillingClock {
         this.db = db;
     }
 
+    @Override
+    public Optional<Instant> nextDue() {
+        return jobs.nextDue();
+    }
+
     /** Does every job due by now; returns how many were done. */
+    @Override
     public int runDue() {
         clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
             .query(Long.class)

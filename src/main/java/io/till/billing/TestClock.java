@@ -2,11 +2,15 @@ package io.till.billing;
 
 import io.till.account.Accounts;
 import io.till.account.Mode;
+import io.till.shared.Agenda;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillClock;
 import io.till.shared.TillException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -22,13 +26,16 @@ class TestClock {
     static final Duration MAX_ADVANCE = Duration.ofDays(3660);
 
     private final TillClock clock;
+    private final List<Agenda> agendas;
     private final BillingClock billingClock;
     private final BillingJobs jobs;
     private final Accounts accounts;
     private final JdbcClient db;
 
-    TestClock(TillClock clock, BillingClock billingClock, BillingJobs jobs, Accounts accounts, JdbcClient db) {
+    TestClock(TillClock clock, List<Agenda> agendas, BillingClock billingClock, BillingJobs jobs, Accounts accounts,
+        JdbcClient db) {
         this.clock = clock;
+        this.agendas = agendas;
         this.billingClock = billingClock;
         this.jobs = jobs;
         this.accounts = accounts;
@@ -45,20 +52,23 @@ class TestClock {
         return new State(clock.instant(), clock.offset(), jobs.pending());
     }
 
-    /** Moves the clock to {@code target}, running every job due on the way at its due time. */
+    /**
+     * Moves the clock to {@code target}, stopping at each time some agenda has work due (a billing job, an automation
+     * timer or schedule) and running all of it there.
+     */
     synchronized Advanced advanceTo(String accountId, Instant target) {
         ensureSandbox(accountId);
         Instant from = clock.instant();
-        int run = billingClock.runDue();
+        int run = runAllDue();
         while (true) {
-            var next = jobs.nextDue();
+            var next = agendas.stream().map(Agenda::nextDue).flatMap(Optional::stream).min(Comparator.naturalOrder());
             if (next.isEmpty() || next.get().isAfter(target)) {
                 break;
             }
             if (next.get().isAfter(clock.instant())) {
                 move(next.get());
             }
-            int done = billingClock.runDue();
+            int done = runAllDue();
             run += done;
             if (done == 0) {
                 // What is due cannot run now (it failed, or another node holds it): its lease runs out on the way.
@@ -66,8 +76,24 @@ class TestClock {
             }
         }
         move(target);
-        run += billingClock.runDue();
+        run += runAllDue();
         return new Advanced(from, clock.instant(), run);
+    }
+
+    /** Runs every agenda until none has anything due: a billing job's event may start an automation, and so on. */
+    private int runAllDue() {
+        int total = 0;
+        for (int pass = 0; pass < 100; pass++) {
+            int done = 0;
+            for (Agenda agenda : agendas) {
+                done += agenda.runDue();
+            }
+            total += done;
+            if (done == 0) {
+                break;
+            }
+        }
+        return total;
     }
 
     private void move(Instant to) {

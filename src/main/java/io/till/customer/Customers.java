@@ -16,7 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The customers of every account; each change is recorded with its event in the same transaction. */
@@ -128,6 +131,33 @@ public class Customers implements CustomerLookup {
                 Map.of("customer", after, "marketing_consent", after.marketingConsent()));
         }
         return after;
+    }
+
+    /**
+     * Applies fields given as JSON (as an automation step gives them), checked like an API update; every bad field is
+     * reported.
+     */
+    @Transactional
+    public Customer update(String accountId, String id, JsonNode body) {
+        var errors = new FieldErrors();
+        var fields = CustomerFields.forUpdate(body, errors);
+        errors.throwIfAny();
+        return update(accountId, id, fields);
+    }
+
+    /** Adds and removes tags under the row's lock, so that two steps tagging the same customer both count. */
+    @Transactional
+    public Customer changeTags(String accountId, String id, Collection<String> add, Collection<String> remove) {
+        Customer current = lockForUpdate(accountId, id);
+        var tags = new LinkedHashSet<>(current.tags());
+        tags.addAll(add);
+        tags.removeAll(remove);
+        if (tags.equals(new LinkedHashSet<>(current.tags()))) {
+            return current;
+        }
+        var body = json.createObjectNode();
+        tags.forEach(body.putArray("tags")::add);
+        return update(accountId, id, body);
     }
 
     private static Map<String, Object> previousAttributes(Customer before, Customer after) {

@@ -26,9 +26,11 @@ public class Events {
     private final JsonMapper json;
     private final Clock clock;
     private final RowMapper<Event> eventRow;
+    private final EventSignal signal;
 
-    Events(JdbcClient db, JsonMapper json, Clock clock) {
+    Events(JdbcClient db, JsonMapper json, Clock clock, EventSignal signal) {
         this.db = db;
+        this.signal = signal;
         this.json = json;
         this.clock = clock;
         this.eventRow = (rs, row) -> new Event(rs.getString("id"), rs.getString("type"), rs.getString("account_id"),
@@ -49,9 +51,13 @@ public class Events {
 
     private Event insert(String accountId, String type, String customerId, JsonNode data) {
         var event = new Event(Ids.newId("evt"), type, accountId, customerId, Timestamps.now(clock), data);
+        // The inbox row is what the automation engine consumes: same transaction, so matched exactly once.
         db.sql("""
-            INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
-            VALUES (:id, :accountId, :type, :customerId, :occurredAt, CAST(:data AS jsonb))
+            WITH recorded AS (
+                INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
+                VALUES (:id, :accountId, :type, :customerId, :occurredAt, CAST(:data AS jsonb))
+                RETURNING id, account_id)
+            INSERT INTO event_inbox (event_id, account_id) SELECT id, account_id FROM recorded
             """)
             .param("id", event.id())
             .param("accountId", accountId)
@@ -60,6 +66,7 @@ public class Events {
             .param("occurredAt", Timestamps.of(event.occurredAt()))
             .param("data", json.writeValueAsString(data))
             .update();
+        signal.afterCommit();
         return event;
     }
 

@@ -2,11 +2,12 @@ package io.till.automation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.action.ActionCatalogs;
 import org.junit.jupiter.api.Test;
 
 class AutomationTemplatesTest {
 
-    private final DefinitionParser parser = new DefinitionParser(ActionCatalog.NAMES);
+    private final DefinitionParser parser = new DefinitionParser(ActionCatalogs.real());
 
     @Test
     void offersTheSevenTemplatesOfTheProduct() {

@@ -3,6 +3,7 @@ package io.till.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.till.action.ActionCatalogs;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 class DefinitionParserTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final DefinitionParser parser = new DefinitionParser(Set.of("add_tag", "send_email", "create_task"));
+    private final DefinitionParser parser = new DefinitionParser(ActionCatalogs.small());
 
     /** The contract example of the engine issue, verbatim. */
     private static final String TAG_NEW_SIGNUPS = """

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Import;
         "till.database.data-dir=target/test-data/${random.uuid}",
         "till.bootstrap.admin-email=owner@till.test",
         "till.bootstrap.admin-password=correct horse battery",
-        "till.billing.clock-enabled=false"})
+        "till.billing.clock-enabled=false", "till.automation.workers-enabled=false"})
 @Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class, Shops.class})
 public @interface TillIntegrationTest {
 }

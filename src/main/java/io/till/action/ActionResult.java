@@ -1,0 +1,27 @@
+package io.till.action;
+
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+
+/** How an action call ended. */
+public sealed interface ActionResult {
+
+    /** It happened; {@code output} is saved as {@code steps.<id>.output}. */
+    record Done(JsonNode output) implements ActionResult {}
+
+    /**
+     * It did not happen. A retryable failure (a timeout, a 503, a rate limit) is tried again per the step's retry
+     * policy, no sooner than {@code retryAfter} when the peer said so; a permanent one (a bad address, a missing record)
+     * goes straight to the step's fallback, because trying again cannot help.
+     */
+    record Failed(String code, String message, boolean retryable, Duration retryAfter) implements ActionResult {
+
+        public static Failed retryable(String code, String message) {
+            return new Failed(code, message, true, null);
+        }
+
+        public static Failed permanent(String code, String message) {
+            return new Failed(code, message, false, null);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.till.action;
+
+import io.till.action.ActionSchema.Param;
+import io.till.action.ActionSchema.Type;
+import io.till.customer.Customers;
+import io.till.task.Tasks;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * {@code create_task}: an internal to-do for the staff. Keyed on the step's idempotency key, so a retried or resumed
+ * step finds the task it already created instead of making a second one.
+ */
+@Component
+class CreateTaskAction implements Action {
+
+    private final Tasks tasks;
+    private final Customers customers;
+
+    CreateTaskAction(Tasks tasks, Customers customers) {
+        this.tasks = tasks;
+        this.customers = customers;
+    }
+
+    @Override
+    public ActionSchema schema() {
+        return ActionSchema.of("create_task", "Creates a task for the staff",
+            Param.required("title", Type.STRING, "what is to be done, at most 500 characters"),
+            Param.optional("notes", Type.STRING, "details"),
+            Param.optional("assignee", Type.STRING, "who should do it (an email)"),
+            Param.optional("customer_id", Type.STRING, "the customer it is about; the execution's by default"),
+            Param.optional("due_in", Type.STRING, "when it is due from now, an ISO-8601 duration such as P2D"));
+    }
+
+    @Override
+    public ActionResult perform(ActionCall call) {
+        var params = call.params();
+        String title = params.get("title").asString().strip();
+        if (title.length() > 500) {
+            return ActionResult.Failed.permanent("invalid_params", "params.title: at most 500 characters");
+        }
+        Duration dueIn = null;
+        if (params.has("due_in")) {
+            try {
+                dueIn = Duration.parse(params.get("due_in").asString());
+            } catch (DateTimeParseException e) {
+                return ActionResult.Failed.permanent("invalid_params", "params.due_in: must be a duration such as P2D");
+            }
+        }
+        String customerId = params.has("customer_id") ? params.get("customer_id").asString() : call.customerId();
+        if (customerId != null && !customers.find(call.accountId(), customerId).isPresent()) {
+            return ActionResult.Failed.permanent("not_found", "params.customer_id: no customer " + customerId);
+        }
+        var task = tasks.create(call.accountId(), new Tasks.NewTask(title, text(params, "notes"), customerId,
+            text(params, "assignee"), dueIn == null ? null : call.now().plus(dueIn), call.executionId(),
+            call.idempotencyKey()));
+        return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("task_id", task.id()));
+    }
+
+    private static String text(tools.jackson.databind.JsonNode params, String field) {
+        return params.has(field) ? params.get(field).asString() : null;
+    }
+}

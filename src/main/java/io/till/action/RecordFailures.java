@@ -1,0 +1,34 @@
+package io.till.action;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** How the record actions turn Till's own errors into step failures. */
+final class RecordFailures {
+
+    private RecordFailures() {}
+
+    static ActionResult.Failed noCustomer() {
+        return ActionResult.Failed.permanent("no_customer", "this execution is not about a customer");
+    }
+
+    /**
+     * Runs a change; a validation error, a missing record or a state that forbids it cannot get better by trying
+     * again, so they fail for good. Anything else (the database away, a deadlock) propagates and is retried.
+     */
+    static ActionResult guard(Supplier<ActionResult> change) {
+        try {
+            return change.get();
+        } catch (TillException e) {
+            if (e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+                throw e;
+            }
+            String detail = e.errors().isEmpty()
+                ? e.getMessage()
+                : e.errors().stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+            return ActionResult.Failed.permanent(e.code().code(), detail);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.till.automation;
+
+import io.till.shared.Agenda;
+import io.till.shared.TillClock;
+import io.till.shared.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The automation engine's work as one agenda: events to match, schedules and timers that fell due, and executions to
+ * run. The background workers do the same work continuously; the sandbox test clock and tests call {@link #runDue}.
+ */
+@Component
+public class AutomationAgenda implements Agenda {
+
+    static final int EVENT_BATCH = 500;
+    static final int TIMER_BATCH = 1000;
+
+    private final Triggers triggers;
+    private final Executions executions;
+    private final Executor executor;
+    private final TillClock clock;
+    private final JdbcClient db;
+
+    AutomationAgenda(Triggers triggers, Executions executions, Executor executor, TillClock clock, JdbcClient db) {
+        this.triggers = triggers;
+        this.executions = executions;
+        this.executor = executor;
+        this.clock = clock;
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        boolean eventsWaiting = db.sql("SELECT EXISTS (SELECT 1 FROM event_inbox)").query(Boolean.class).single();
+        Optional<Instant> schedule = db.sql("SELECT min(next_fire_at) AS next FROM automation_schedules")
+            .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
+            .single();
+        return Stream.of(eventsWaiting ? Optional.of(clock.instant()) : Optional.<Instant>empty(), schedule,
+            executions.nextDue()).flatMap(Optional::stream).min(Instant::compareTo);
+    }
+
+    /** Matches, fires, promotes and runs until nothing more is due now; returns how much was done. */
+    @Override
+    public int runDue() {
+        catchUpWithTestClock();
+        int total = 0;
+        while (true) {
+            int done = triggers.matchEvents(EVENT_BATCH)
+                + triggers.fireSchedules(TIMER_BATCH)
+                + executions.promoteTimers(Timestamps.now(clock), TIMER_BATCH)
+                + executor.runRound();
+            total += done;
+            if (done == 0) {
+                return total;
+            }
+        }
+    }
+
+    /** Another node may have moved the sandbox clock; this node follows before deciding what is due. */
+    private void catchUpWithTestClock() {
+        clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
+            .query(Long.class)
+            .single()));
+    }
+}

@@ -1,0 +1,22 @@
+package io.till.automation;
+
+import io.till.action.Actions;
+import io.till.automation.engine.Engine;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AutomationSettings.class)
+class AutomationConfiguration {
+
+    @Bean
+    DefinitionParser definitionParser(Actions actions) {
+        return new DefinitionParser(actions.catalog());
+    }
+
+    @Bean
+    Engine engine(Actions actions) {
+        return new Engine(name -> actions.find(name).map(action -> action.schema()).orElse(null));
+    }
+}

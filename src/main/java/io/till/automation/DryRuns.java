@@ -1,0 +1,141 @@
+package io.till.automation;
+
+import io.till.action.Action;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.Actions;
+import io.till.automation.engine.Conditions;
+import io.till.automation.engine.Engine;
+import io.till.automation.engine.ExecutionState;
+import io.till.automation.engine.Plan;
+import io.till.automation.engine.Program;
+import io.till.automation.engine.StepLog;
+import io.till.customer.Customers;
+import io.till.event.Event;
+import io.till.event.Events;
+import io.till.shared.FieldErrors;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Tests a version without doing anything: the conditions are evaluated and the templates rendered against real
+ * records, each action shows what it would do instead of doing it, and delays are skipped by moving a pretend clock.
+ * The answer is the log the run would write.
+ */
+@Component
+class DryRuns {
+
+    /** Enough for any bounded definition; a dry run never waits. */
+    private static final int MAX_DECISIONS = 5_000;
+
+    private final Engine engine;
+    private final Actions actions;
+    private final ExecutionContexts contexts;
+    private final Customers customers;
+    private final Events events;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    DryRuns(Engine engine, Actions actions, ExecutionContexts contexts, Customers customers, Events events,
+        JsonMapper json, Clock clock) {
+        this.engine = engine;
+        this.actions = actions;
+        this.contexts = contexts;
+        this.customers = customers;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What a dry run found; {@code status} is succeeded, failed, or skipped when the conditions do not hold. */
+    record Result(int version, boolean conditionsMet, String status, JsonNode error, JsonNode event,
+        List<StepLog> steps) {}
+
+    /** Reads the sample event: a real one by {@code event_id}, or {@code {type, customer_id, data}}. */
+    ObjectNode event(String accountId, JsonNode body) {
+        var errors = new FieldErrors();
+        JsonNode input = body == null ? null : body.get("event");
+        if (body != null && body.hasNonNull("event_id")) {
+            Event event = events.get(accountId, body.get("event_id").asString());
+            return json.valueToTree(event);
+        }
+        if (input == null || !input.isObject()) {
+            errors.add("event", "required", "give a sample event {type, customer_id?, data?} or an event_id");
+            errors.throwIfAny();
+        }
+        String customerId = input.path("customer_id").asString(null);
+        if (customerId != null && customers.find(accountId, customerId).isEmpty()) {
+            errors.add("event.customer_id", "not_found", "no customer " + customerId + " in this account");
+        }
+        JsonNode data = input.get("data");
+        if (data != null && !data.isNull() && !data.isObject()) {
+            errors.add("event.data", "invalid_type", "must be an object");
+        }
+        errors.throwIfAny();
+        ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", input.path("type").asString("test"))
+            .put("customer_id", customerId).put("occurred_at", Timestamps.now(clock).toString());
+        snapshot.set("data", data == null || data.isNull() ? json.createObjectNode() : data);
+        return snapshot;
+    }
+
+    Result run(String accountId, Program program, ObjectNode event) {
+        String customerId = event.path("customer_id").asString(null);
+        Instant now = Timestamps.now(clock);
+        ObjectNode context = contexts.load(program, accountId, customerId, event);
+        var conditions = program.definition().conditions();
+        if (conditions != null && !Conditions.test(conditions, context)) {
+            return new Result(program.version(), false, "skipped", null, event, List.of());
+        }
+        var logs = new ArrayList<StepLog>();
+        ExecutionState state = ExecutionState.start();
+        for (int i = 0; i < MAX_DECISIONS; i++) {
+            var progress = engine.next(program, "dry_run", state, context, now);
+            logs.addAll(progress.logs());
+            state = progress.state();
+            switch (progress.plan()) {
+                case Plan.Finish finish -> {
+                    JsonNode error = finish.succeeded()
+                        ? null
+                        : json.createObjectNode()
+                            .put("step_id", finish.failedStep()).put("code", finish.errorCode())
+                            .put("message", finish.errorMessage());
+                    return new Result(program.version(), true, finish.succeeded() ? "succeeded" : "failed", error,
+                        event, logs);
+                }
+                case Plan.Wait wait -> now = wait.until();
+                case Plan.NeedsContext more -> {
+                }
+                case Plan.Act act -> {
+                    ActionResult preview = preview(accountId, customerId, act, now);
+                    var after = engine.afterAction(program, "dry_run", state, act, preview, now, now, 0.5);
+                    logs.addAll(after.logs());
+                    state = after.state();
+                }
+            }
+        }
+        return new Result(program.version(), true, "failed", json.createObjectNode().put("code", "too_long")
+            .put("message", "the dry run stopped after " + MAX_DECISIONS + " decisions"), event, logs);
+    }
+
+    private ActionResult preview(String accountId, String customerId, Plan.Act act, Instant now) {
+        Action action = actions.find(act.step().action()).orElse(null);
+        if (action == null) {
+            return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
+                + act.step().action());
+        }
+        var call = new ActionCall(accountId, "dry_run", act.step().id(), act.idempotencyKey(), act.attempt(),
+            customerId, act.params(), now);
+        ActionResult result = action.preview(call);
+        // A preview that would be retried is shown once: a dry run does not wait for backoffs.
+        return result instanceof ActionResult.Failed failed && failed.retryable()
+            ? ActionResult.Failed.permanent(failed.code(), failed.message())
+            : result;
+    }
+}

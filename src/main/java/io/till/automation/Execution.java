@@ -1,0 +1,51 @@
+package io.till.automation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One run of an automation as the API shows it: what started it, where it stands, and, when read alone, its
+ * step-by-step log.
+ *
+ * @param status pending, running, waiting, succeeded, failed or canceled
+ * @param wakeAt while waiting, when it goes on
+ */
+public record Execution(
+    String id,
+    String automationId,
+    int version,
+    String status,
+    JsonNode trigger,
+    String customerId,
+    JsonNode error,
+    Instant wakeAt,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Instant updatedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<Step> steps) {
+
+    /** One line of the log: an attempt of an action, or a branch, delay, loop or stop. */
+    public record Step(
+        int seq,
+        String stepId,
+        String path,
+        String iteration,
+        String kind,
+        String status,
+        int attempt,
+        JsonNode input,
+        JsonNode output,
+        JsonNode error,
+        String idempotencyKey,
+        Instant startedAt,
+        Instant finishedAt,
+        long durationMs) {}
+
+    Execution withSteps(List<Step> log) {
+        return new Execution(id, automationId, version, status, trigger, customerId, error, wakeAt, createdAt,
+            startedAt, finishedAt, updatedAt, log);
+    }
+}

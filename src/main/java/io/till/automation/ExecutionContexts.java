@@ -1,0 +1,144 @@
+package io.till.automation;
+
+import io.till.account.Accounts;
+import io.till.automation.engine.Program;
+import io.till.billing.Invoices;
+import io.till.billing.Orders;
+import io.till.billing.PaymentPlans;
+import io.till.billing.Payments;
+import io.till.billing.Subscriptions;
+import io.till.customer.Customers;
+import io.till.shared.TillException;
+import java.math.BigDecimal;
+import java.text.NumberFormat;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the context a step sees (PRODUCT.md §4): {@code event} is the snapshot that started the run; the customer,
+ * invoice, subscription, payment, order and payment plan it names are read fresh, now, so that "three days later, if
+ * the invoice is still unpaid" sees today's invoice. Only the roots a definition uses are read. Money fields get a
+ * {@code _formatted} twin ({@code invoice.amount_due_formatted} = {@code $100.00}).
+ */
+@Component
+class ExecutionContexts {
+
+    private static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_refunded", "amount_credited",
+        "total", "subtotal", "discount", "balance", "amount_paid", "remaining");
+
+    private final JsonMapper json;
+    private final Accounts accounts;
+    private final Customers customers;
+    private final Map<String, BiFunction<String, String, Object>> fresh;
+    private final String publicUrl;
+    private final Environment environment;
+
+    ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, Invoices invoices,
+        Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
+        @Value("${till.bootstrap.public-url:}") String publicUrl, Environment environment) {
+        this.json = json;
+        this.accounts = accounts;
+        this.customers = customers;
+        this.fresh = Map.of("invoice", invoices::get, "subscription", subscriptions::get, "payment", payments::get,
+            "order", orders::get, "payment_plan", plans::get);
+        this.publicUrl = publicUrl;
+        this.environment = environment;
+    }
+
+    /** The context for one step of an execution about {@code customerId}, started by {@code trigger}. */
+    ObjectNode load(Program program, String accountId, String customerId, JsonNode trigger) {
+        ObjectNode context = json.createObjectNode();
+        context.set("event", trigger);
+        JsonNode data = trigger.path("data");
+        if (data.isObject()) {
+            for (var entry : data.properties()) {
+                if (entry.getValue().isObject()) {
+                    context.set(entry.getKey(), entry.getValue());
+                }
+            }
+        }
+        fresh.forEach((root, read) -> {
+            String id = context.path(root).path("id").asString(null);
+            if (program.uses(root) && id != null) {
+                try {
+                    context.set(root, json.valueToTree(read.apply(accountId, id)));
+                } catch (TillException notFound) {
+                    // Gone since the event (deleted test data, say): the snapshot is the best there is.
+                }
+            }
+        });
+        if (customerId != null && program.uses("customer")) {
+            customers.find(accountId, customerId).ifPresent(customer -> {
+                ObjectNode node = json.valueToTree(customer);
+                String name = customer.name() == null ? "" : customer.name().strip();
+                int space = name.indexOf(' ');
+                node.put("first_name", space < 0 ? name : name.substring(0, space));
+                node.put("last_name", space < 0 ? "" : name.substring(space + 1).strip());
+                context.set("customer", node);
+            });
+        }
+        if (program.uses("account")) {
+            var account = accounts.get(accountId);
+            context.set("account", json.createObjectNode().put("id", account.id()).put("name", account.name())
+                .put("mode", account.mode().code()));
+        }
+        if (program.uses("portal")) {
+            String portal = baseUrl() + "/portal/" + accountId;
+            context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url", portal
+                + "/card"));
+        }
+        formatMoney(context);
+        return context;
+    }
+
+    private String baseUrl() {
+        return publicUrl != null && !publicUrl.isBlank()
+            ? publicUrl.replaceAll("/+$", "")
+            : "http://localhost:" + environment.getProperty("local.server.port", "8080");
+    }
+
+    /** Adds {@code <field>_formatted} next to each amount of an object that has a currency. */
+    static void formatMoney(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            JsonNode currency = object.get("currency");
+            if (currency != null && currency.isString()) {
+                for (String field : MONEY) {
+                    JsonNode amount = object.get(field);
+                    if (amount != null && amount.isIntegralNumber() && !object.has(field + "_formatted")) {
+                        object.put(field + "_formatted", format(amount.longValue(), currency.asString()));
+                    }
+                }
+            }
+            for (JsonNode child : object) {
+                formatMoney(child);
+            }
+        } else if (node != null && node.isArray()) {
+            for (JsonNode child : node) {
+                formatMoney(child);
+            }
+        }
+    }
+
+    static String format(long minor, String currencyCode) {
+        try {
+            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
+            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
+            format.setCurrency(currency);
+            int digits = Math.max(0, currency.getDefaultFractionDigits());
+            format.setMinimumFractionDigits(digits);
+            format.setMaximumFractionDigits(digits);
+            return format.format(BigDecimal.valueOf(minor, digits));
+        } catch (IllegalArgumentException e) {
+            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.till.automation;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.Set;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/executions")
+@Tag(name = "Executions")
+class ExecutionController {
+
+    private static final Set<String> STATUSES = Set.of("pending", "running", "waiting", "succeeded", "failed",
+        "canceled");
+
+    private final Executions executions;
+    private final Clock clock;
+
+    ExecutionController(Executions executions, Clock clock) {
+        this.executions = executions;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    @Operation(summary = "List executions", description = "Newest first; filter by automation, status or customer.")
+    Page<Execution> list(Caller caller, @RequestParam(name = "automation_id", required = false) String automationId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, "exe", errors);
+        if (status != null && !STATUSES.contains(status)) {
+            errors.add("status", "invalid_value", "must be one of " + STATUSES.stream().sorted().toList());
+        }
+        errors.throwIfAny();
+        return executions.list(caller.accountId(), new Executions.Filter(automationId, status, customerId), page);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Read an execution with its step-by-step log")
+    Execution get(Caller caller, @PathVariable String id) {
+        return executions.read(caller.accountId(), id);
+    }
+
+    @PostMapping("/{id}/retry")
+    @Operation(summary = "Retry a failed execution from the step that failed")
+    Execution retry(Caller caller, @PathVariable String id) {
+        return executions.retry(caller.accountId(), id, Timestamps.now(clock));
+    }
+
+    @PostMapping("/{id}/cancel")
+    @Operation(summary = "Cancel an execution that has not ended")
+    Execution cancel(Caller caller, @PathVariable String id) {
+        return executions.cancel(caller.accountId(), id, Timestamps.now(clock));
+    }
+}

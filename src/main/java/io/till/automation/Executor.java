@@ -1,0 +1,173 @@
+package io.till.automation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.till.action.Action;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.Actions;
+import io.till.automation.engine.Engine;
+import io.till.automation.engine.Plan;
+import io.till.automation.engine.Program;
+import io.till.automation.engine.StepLog;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs executions, one round at a time: claim a batch of due executions, take each one step forward (reading its
+ * records fresh, calling at most one action, outside any transaction, each on its own virtual thread), then write the
+ * whole round back in one transaction. One action per execution per round means a crash repeats at most the step
+ * that was running, and only with the same idempotency key.
+ */
+@Component
+class Executor {
+
+    private static final Logger log = LoggerFactory.getLogger(Executor.class);
+
+    private final Executions executions;
+    private final Programs programs;
+    private final ExecutionContexts contexts;
+    private final Engine engine;
+    private final Actions actions;
+    private final Clock clock;
+    private final JsonMapper json;
+    private final AutomationSettings settings;
+    private final MeterRegistry meters;
+    private final Counter succeeded;
+    private final Counter failed;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
+        Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters) {
+        this.executions = executions;
+        this.programs = programs;
+        this.contexts = contexts;
+        this.engine = engine;
+        this.actions = actions;
+        this.clock = clock;
+        this.json = json;
+        this.settings = settings;
+        this.meters = meters;
+        this.succeeded = Counter.builder("till.automation.executions.finished").tag("status", "succeeded")
+            .description("Executions that ended").register(meters);
+        this.failed = Counter.builder("till.automation.executions.finished").tag("status", "failed")
+            .description("Executions that ended").register(meters);
+    }
+
+    /** Claims and runs one round; returns how many executions it claimed. */
+    int runRound() {
+        return runRound(UUID.randomUUID(), settings.batchSize(), settings.lease());
+    }
+
+    int runRound(UUID token, int limit, Duration lease) {
+        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease);
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        var running = new ArrayList<Future<Executions.Written>>(claimed.size());
+        for (var execution : claimed) {
+            running.add(threads.submit(() -> step(execution)));
+        }
+        var round = new ArrayList<Executions.Written>(claimed.size());
+        for (var future : running) {
+            try {
+                round.add(future.get());
+            } catch (Exception e) {
+                // step() catches what an execution throws; this is an interrupt: the lease brings the work back.
+                log.warn("An execution step was interrupted", e);
+            }
+        }
+        var accepted = executions.save(token, round, Timestamps.now(clock));
+        for (var written : round) {
+            if (accepted.contains(written.claimed().id())) {
+                if (written.status().equals("succeeded")) {
+                    succeeded.increment();
+                } else if (written.status().equals("failed")) {
+                    failed.increment();
+                }
+            }
+        }
+        return claimed.size();
+    }
+
+    /** Takes one execution as far as one action call, or to a wait or the end. */
+    private Executions.Written step(Executions.Claimed execution) {
+        var logs = new ArrayList<StepLog>();
+        try {
+            Program program = programs.get(execution.automationId(), execution.version());
+            Instant now = Timestamps.now(clock);
+            var progress = engine.next(program, execution.id(), execution.state(), null, now);
+            logs.addAll(progress.logs());
+            if (progress.plan() instanceof Plan.NeedsContext) {
+                ObjectNode context = contexts.load(program, execution.accountId(), execution.customerId(),
+                    execution.trigger());
+                progress = engine.next(program, execution.id(), progress.state(), context, now);
+                logs.addAll(progress.logs());
+            }
+            if (progress.plan() instanceof Plan.Act act) {
+                Instant started = Timestamps.now(clock);
+                ActionResult result = call(execution, act, started);
+                Instant ended = Timestamps.now(clock);
+                Timer.builder("till.automation.step.latency").tag("action", act.step().action())
+                    .register(meters).record(Duration.between(started, ended));
+                progress = engine.afterAction(program, execution.id(), progress.state(), act, result, started, ended,
+                    ThreadLocalRandom.current().nextDouble());
+                logs.addAll(progress.logs());
+            }
+            return written(execution, progress, logs);
+        } catch (RuntimeException e) {
+            // A bug or a broken definition: the execution fails where it stands, with the reason, and can be retried.
+            log.error("Execution {} could not go on", execution.id(), e);
+            var error = json.createObjectNode().put("code", "internal_error").put("message", String.valueOf(e
+                .getMessage()));
+            return new Executions.Written(execution, "failed", execution.state(), error, null, logs);
+        }
+    }
+
+    private ActionResult call(Executions.Claimed execution, Plan.Act act, Instant now) {
+        Action action = actions.find(act.step().action()).orElse(null);
+        if (action == null) {
+            return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
+                + act.step().action());
+        }
+        var call = new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
+            act.attempt(), execution.customerId(), act.params(), now);
+        try {
+            ActionResult result = action.perform(call);
+            return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;
+        } catch (RuntimeException e) {
+            return ActionResult.Failed.retryable("action_error", e.getClass().getSimpleName() + ": "
+                + e.getMessage());
+        }
+    }
+
+    private Executions.Written written(Executions.Claimed execution, Plan.Progress progress, List<StepLog> logs) {
+        return switch (progress.plan()) {
+            case Plan.Finish finish when finish.succeeded() -> new Executions.Written(execution, "succeeded",
+                progress.state(), null, null, logs);
+            case Plan.Finish finish -> new Executions.Written(execution, "failed", progress.state(), json
+                .createObjectNode().put("step_id", finish.failedStep()).put("code", finish.errorCode())
+                .put("message", finish.errorMessage()), null, logs);
+            case Plan.Wait wait -> new Executions.Written(execution, "waiting", progress.state(), null, wait.until(),
+                logs);
+            case Plan.NeedsContext more -> new Executions.Written(execution, "running", progress.state(), null, null,
+                logs);
+            case Plan.Act act -> throw new IllegalStateException("an action was planned and not called");
+        };
+    }
+}

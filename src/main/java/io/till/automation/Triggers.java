@@ -1,0 +1,262 @@
+package io.till.automation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.till.automation.engine.Conditions;
+import io.till.automation.engine.Program;
+import io.till.automation.engine.Schedules;
+import io.till.customer.Customers;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Starts executions: for events (taken from the inbox in batches and matched to the active, unpaused automations by
+ * type, scope and conditions), for schedules that fell due, and by hand. An execution is keyed by automation and
+ * trigger, so an event delivered twice or a schedule fired by two nodes starts it once.
+ */
+@Component
+class Triggers {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Programs programs;
+    private final Executions executions;
+    private final ExecutionContexts contexts;
+    private final Customers customers;
+    private final Counter eventsMatched;
+    private final Counter executionsStarted;
+
+    Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
+        ExecutionContexts contexts, Customers customers, MeterRegistry meters) {
+        this.db = db;
+        this.json = json;
+        this.clock = clock;
+        this.programs = programs;
+        this.executions = executions;
+        this.contexts = contexts;
+        this.customers = customers;
+        this.eventsMatched = Counter.builder("till.automation.events.matched")
+            .description("Events that started at least one execution").register(meters);
+        this.executionsStarted = Counter.builder("till.automation.executions.started")
+            .description("Executions started").register(meters);
+    }
+
+    private record Inbound(String id, String accountId, String type, String customerId, ObjectNode snapshot) {}
+
+    private record Listener(String automationId, String accountId, String event, Program program) {}
+
+    /** Matches up to {@code limit} events from the inbox; returns how many events were taken. */
+    @Transactional
+    public int matchEvents(int limit) {
+        var events = db.sql("""
+            WITH taken AS (
+                DELETE FROM event_inbox
+                 WHERE event_id IN (SELECT event_id FROM event_inbox ORDER BY event_id LIMIT :limit
+                                      FOR UPDATE SKIP LOCKED)
+                RETURNING event_id)
+            SELECT e.id, e.account_id, e.type, e.customer_id, e.occurred_at, e.data
+              FROM events e JOIN taken t ON t.event_id = e.id
+             ORDER BY e.id
+            """)
+            .param("limit", limit)
+            .query((rs, row) -> {
+                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
+                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
+                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
+                snapshot.set("data", json.readTree(rs.getString("data")));
+                return new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
+                    rs.getString("customer_id"), snapshot);
+            })
+            .list();
+        if (events.isEmpty()) {
+            return 0;
+        }
+        var listeners = listeners(events);
+        var starts = new ArrayList<Executions.NewExecution>();
+        for (Inbound event : events) {
+            boolean matched = false;
+            for (Listener listener : listeners) {
+                if (listener.accountId().equals(event.accountId()) && listener.event().equals(event.type())
+                    && inScope(listener.program(), event.snapshot().path("data"))
+                    && conditionsHold(listener.program(), event.accountId(), event.customerId(), event.snapshot())) {
+                    starts.add(new Executions.NewExecution(Executions.newId(), event.accountId(),
+                        listener.automationId(), listener.program().version(), event.id(), event.snapshot(),
+                        event.customerId()));
+                    matched = true;
+                }
+            }
+            if (matched) {
+                eventsMatched.increment();
+            }
+        }
+        executionsStarted.increment(executions.start(starts, Timestamps.now(clock)).size());
+        return events.size();
+    }
+
+    private List<Listener> listeners(List<Inbound> events) {
+        return db.sql("""
+            SELECT a.id, a.account_id, a.active_version, v.definition
+              FROM automations a
+              JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
+             WHERE a.account_id = ANY(:accounts) AND NOT a.paused
+               AND v.definition -> 'trigger' ->> 'type' = 'event'
+               AND v.definition -> 'trigger' ->> 'event' = ANY(:types)
+            """)
+            .param("accounts", events.stream().map(Inbound::accountId).distinct().toArray(String[]::new))
+            .param("types", events.stream().map(Inbound::type).distinct().toArray(String[]::new))
+            .query((rs, row) -> {
+                var program = programs.of(rs.getString("id"), rs.getInt("active_version"),
+                    json.readTree(rs.getString("definition")));
+                var trigger = (Definition.Trigger.OnEvent) program.definition().trigger();
+                return new Listener(rs.getString("id"), rs.getString("account_id"), trigger.event(), program);
+            })
+            .list();
+    }
+
+    /**
+     * An event is in scope when, for each scope key ({@code product_id}: {@code prod_1}), something it carries names
+     * that record: a field of that name ({@code order.items[0].product_id}) or the record itself ({@code product.id}).
+     */
+    static boolean inScope(Program program, JsonNode data) {
+        var trigger = (Definition.Trigger.OnEvent) program.definition().trigger();
+        for (Map.Entry<String, String> scope : trigger.scope().entrySet()) {
+            if (!names(data, scope.getKey(), scope.getValue(), 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean names(JsonNode node, String key, String id, int depth) {
+        if (node == null || depth > 4) {
+            return false;
+        }
+        if (node.isObject()) {
+            JsonNode direct = node.get(key);
+            if (direct != null && direct.isString() && direct.asString().equals(id)) {
+                return true;
+            }
+            JsonNode record = node.get(key.substring(0, key.length() - "_id".length()));
+            if (record != null && record.isObject() && id.equals(record.path("id").asString(null))) {
+                return true;
+            }
+        }
+        if (node.isContainer()) {
+            for (JsonNode child : node) {
+                if (names(child, key, id, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean conditionsHold(Program program, String accountId, String customerId, JsonNode trigger) {
+        var conditions = program.definition().conditions();
+        return conditions == null
+            || Conditions.test(conditions, contexts.load(program, accountId, customerId, trigger));
+    }
+
+    /**
+     * Fires the schedules that fell due. After downtime a schedule fires once, for the time it fell due, and then
+     * next after now, rather than once per missed time.
+     */
+    @Transactional
+    public int fireSchedules(int limit) {
+        Instant now = Timestamps.now(clock);
+        record Due(String automationId, String accountId, int version, Instant anchor, Instant dueAt, boolean paused,
+            String definition) {}
+        var due = db.sql("""
+            SELECT s.automation_id, s.account_id, s.version, s.anchor, s.next_fire_at, a.paused, v.definition
+              FROM automation_schedules s
+              JOIN automations a ON a.id = s.automation_id
+              JOIN automation_versions v ON v.automation_id = s.automation_id AND v.version = s.version
+             WHERE s.next_fire_at <= :now
+             ORDER BY s.next_fire_at
+             LIMIT :limit
+               FOR UPDATE OF s SKIP LOCKED
+            """)
+            .param("now", Timestamps.of(now))
+            .param("limit", limit)
+            .query((rs, row) -> new Due(rs.getString("automation_id"), rs.getString("account_id"),
+                rs.getInt("version"), Timestamps.read(rs, "anchor"), Timestamps.read(rs, "next_fire_at"),
+                rs.getBoolean("paused"), rs.getString("definition")))
+            .list();
+        var starts = new ArrayList<Executions.NewExecution>();
+        for (Due schedule : due) {
+            Program program = programs.of(schedule.automationId(), schedule.version(),
+                json.readTree(schedule.definition()));
+            var trigger = (Definition.Trigger.OnSchedule) program.definition().trigger();
+            db.sql("UPDATE automation_schedules SET next_fire_at = :next WHERE automation_id = :id")
+                .param("next", Timestamps.of(Schedules.next(trigger.schedule(), schedule.anchor(), now)))
+                .param("id", schedule.automationId())
+                .update();
+            if (schedule.paused()) {
+                continue;
+            }
+            ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "schedule").putNull("customer_id")
+                .put("occurred_at", now.toString());
+            snapshot.putObject("data").put("scheduled_at", schedule.dueAt().toString());
+            if (conditionsHold(program, schedule.accountId(), null, snapshot)) {
+                starts.add(new Executions.NewExecution(Executions.newId(), schedule.accountId(),
+                    schedule.automationId(), schedule.version(), "schedule:" + schedule.dueAt(), snapshot, null));
+            }
+        }
+        executionsStarted.increment(executions.start(starts, now).size());
+        return due.size();
+    }
+
+    /** Starts the active version by hand, optionally for a customer and with data; conditions still apply. */
+    @Transactional
+    public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
+        var active = db.sql("""
+            SELECT a.active_version, a.paused, v.definition
+              FROM automations a
+              LEFT JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
+             WHERE a.account_id = :accountId AND a.id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", automationId)
+            .query((rs, row) -> new Object[]{rs.getObject("active_version", Integer.class), rs.getBoolean("paused"),
+                    rs.getString("definition")})
+            .optional()
+            .orElseThrow(() -> TillException.notFound("automation", automationId));
+        if (active[0] == null) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation has no active version: activate one "
+                + "first.");
+        }
+        if ((boolean) active[1]) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation is paused: resume it first.");
+        }
+        if (customerId != null && customers.find(accountId, customerId).isEmpty()) {
+            throw TillException.invalid("customer_id", "not_found", "no customer " + customerId + " in this account");
+        }
+        Program program = programs.of(automationId, (Integer) active[0], json.readTree((String) active[2]));
+        Instant now = Timestamps.now(clock);
+        String id = Executions.newId();
+        ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "manual").put("customer_id",
+            customerId).put("occurred_at", now.toString());
+        snapshot.set("data", data == null || data.isNull() ? json.createObjectNode() : data);
+        if (!conditionsHold(program, accountId, customerId, snapshot)) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation's conditions do not hold for this "
+                + "run, so it was not started.");
+        }
+        executions.start(List.of(new Executions.NewExecution(id, accountId, automationId, program.version(),
+            "manual:" + id, snapshot, customerId)), now);
+        executionsStarted.increment();
+        return executions.get(accountId, id);
+    }
+}

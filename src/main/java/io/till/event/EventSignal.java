@@ -1,0 +1,74 @@
+package io.till.event;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Wakes whoever waits for new events (the automation engine's matcher) as soon as a transaction that recorded some
+ * commits, so that reacting to an event does not wait for the next poll. Other nodes still find the events by polling.
+ */
+@Component
+public class EventSignal {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition recorded = lock.newCondition();
+    private long generation;
+
+    /** Fires after the current transaction commits; once per transaction, however many events it records. */
+    void afterCommit() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            fire();
+            return;
+        }
+        if (TransactionSynchronizationManager.hasResource(this)) {
+            return;
+        }
+        TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(EventSignal.this);
+                if (status == STATUS_COMMITTED) {
+                    fire();
+                }
+            }
+        });
+    }
+
+    public void fire() {
+        lock.lock();
+        try {
+            generation++;
+            recorded.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of signals so far, to pass to {@link #awaitAfter}. */
+    public long generation() {
+        lock.lock();
+        try {
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until a signal newer than {@code seen} fires, or the timeout passes. */
+    public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = timeout.toNanos();
+            while (generation == seen && nanos > 0) {
+                nanos = recorded.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

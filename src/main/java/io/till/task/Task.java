@@ -1,0 +1,16 @@
+package io.till.task;
+
+import java.time.Instant;
+
+/** An internal to-do for the seller's staff ("call this customer about the failed payment"). */
+public record Task(
+    String id,
+    String title,
+    String notes,
+    String customerId,
+    String assignee,
+    Instant dueAt,
+    String status,
+    String executionId,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -1,0 +1,71 @@
+package io.till.task;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/tasks")
+@Tag(name = "Tasks")
+class TaskController {
+
+    private final Tasks tasks;
+
+    TaskController(Tasks tasks) {
+        this.tasks = tasks;
+    }
+
+    @GetMapping
+    @Operation(summary = "List tasks", description = "Newest first; filter by status (open, done) or customer.")
+    Page<Task> list(Caller caller, @RequestParam(required = false) String status,
+        @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, "task", errors);
+        if (status != null && !Set.of("open", "done").contains(status)) {
+            errors.add("status", "invalid_value", "must be open or done");
+        }
+        errors.throwIfAny();
+        return tasks.list(caller.accountId(), new Tasks.Filter(status, customerId), page);
+    }
+
+    @GetMapping("/{id}")
+    Task get(Caller caller, @PathVariable String id) {
+        return tasks.get(caller.accountId(), id);
+    }
+
+    record TaskInput(String title, String notes, String customerId, String assignee, Instant dueAt) {}
+
+    @PostMapping
+    @Operation(summary = "Create a task by hand")
+    ResponseEntity<Task> create(Caller caller, @RequestBody TaskInput body) {
+        var errors = new FieldErrors();
+        if (body.title() == null || body.title().isBlank() || body.title().length() > 500) {
+            errors.add("title", "required", "is required, at most 500 characters");
+        }
+        errors.throwIfAny();
+        var task = tasks.create(caller.accountId(), new Tasks.NewTask(body.title().strip(), body.notes(),
+            body.customerId(), body.assignee(), body.dueAt(), null, null));
+        return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).body(task);
+    }
+
+    @PostMapping("/{id}/complete")
+    @Operation(summary = "Mark a task done")
+    Task complete(Caller caller, @PathVariable String id) {
+        return tasks.complete(caller.accountId(), id);
+    }
+}

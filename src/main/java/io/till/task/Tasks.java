@@ -1,0 +1,113 @@
+package io.till.task;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The staff's tasks. One created with an idempotency key is created once, however often it is asked for. */
+@Repository
+public class Tasks {
+
+    private static final RowMapper<Task> TASK = (rs, row) -> new Task(rs.getString("id"), rs.getString("title"),
+        rs.getString("notes"), rs.getString("customer_id"), rs.getString("assignee"), Timestamps.read(rs, "due_at"),
+        rs.getString("status"), rs.getString("execution_id"), Timestamps.read(rs, "created_at"),
+        Timestamps.read(rs, "updated_at"));
+
+    private final JdbcClient db;
+    private final Clock clock;
+
+    Tasks(JdbcClient db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** What a new task says; everything but the title may be null. */
+    public record NewTask(String title, String notes, String customerId, String assignee, Instant dueAt,
+        String executionId, String idempotencyKey) {}
+
+    /** Creates the task, or returns the one already created with the same idempotency key. */
+    @Transactional
+    public Task create(String accountId, NewTask task) {
+        Instant now = Timestamps.now(clock);
+        String id = db.sql("""
+            INSERT INTO tasks (id, account_id, title, notes, customer_id, assignee, due_at, status, execution_id,
+                               idempotency_key, created_at, updated_at)
+            VALUES (:id, :accountId, :title, :notes, :customerId, :assignee, :dueAt, 'open', :executionId,
+                    :idempotencyKey, :now, :now)
+            ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """)
+            .param("id", Ids.newId("task"))
+            .param("accountId", accountId)
+            .param("title", task.title())
+            .param("notes", task.notes())
+            .param("customerId", task.customerId())
+            .param("assignee", task.assignee())
+            .param("dueAt", task.dueAt() == null ? null : Timestamps.of(task.dueAt()))
+            .param("executionId", task.executionId())
+            .param("idempotencyKey", task.idempotencyKey())
+            .param("now", Timestamps.of(now))
+            .query(String.class)
+            .optional()
+            .orElseGet(() -> db.sql("SELECT id FROM tasks WHERE account_id = :accountId AND idempotency_key = :key")
+                .param("accountId", accountId)
+                .param("key", task.idempotencyKey())
+                .query(String.class)
+                .single());
+        return get(accountId, id);
+    }
+
+    public Task get(String accountId, String id) {
+        return db.sql("SELECT * FROM tasks WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(TASK)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("task", id));
+    }
+
+    /** Which tasks a list asks for; null fields do not filter. */
+    record Filter(String status, String customerId) {}
+
+    Page<Task> list(String accountId, Filter filter, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM tasks
+             WHERE account_id = :accountId
+               AND (CAST(:status AS text) IS NULL OR status = :status)
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("status", filter.status())
+            .param("customerId", filter.customerId())
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(TASK)
+            .list(), Task::id);
+    }
+
+    @Transactional
+    Task complete(String accountId, String id) {
+        Task task = get(accountId, id);
+        if (task.status().equals("done")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The task is already done.");
+        }
+        db.sql("UPDATE tasks SET status = 'done', updated_at = :now WHERE account_id = :accountId AND id = :id")
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+}

@@ -1,0 +1,27 @@
+package io.till.action;
+
+import io.till.action.ActionSchema.Param;
+import io.till.action.ActionSchema.Type;
+import java.util.List;
+import java.util.Map;
+
+/** The catalog of action schemas the running Till has, for pure tests that need no Spring context. */
+public final class ActionCatalogs {
+
+    private ActionCatalogs() {}
+
+    /** The real schemas (the record actions' schemas need none of their collaborators). */
+    public static Map<String, ActionSchema> real() {
+        var tags = new CustomerTagActions();
+        return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
+            new CreateTaskAction(null, null))).catalog();
+    }
+
+    /** A small catalog: add_tag taking a tag, and an open send_email. */
+    public static Map<String, ActionSchema> small() {
+        return Map.of("add_tag", ActionSchema.of("add_tag", "tags", Param.required("tag", Type.STRING, "the tag")),
+            "send_email", new ActionSchema("send_email", "mail", List.of(), true),
+            "create_task", ActionSchema.of("create_task", "task", Param.required("title", Type.STRING, "title"),
+                Param.optional("notes", Type.STRING, "notes")));
+    }
+}
