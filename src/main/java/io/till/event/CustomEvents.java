@@ -2,6 +2,8 @@ package io.till.event;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.FieldErrors;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,17 +35,45 @@ class CustomEvents {
         @Schema(example = "cus_01jd…") String customerId,
         @Schema(description = "Any JSON object, up to 64 KiB") JsonNode data) {}
 
+    /** The most events one batch may carry. */
+    static final int MAX_BATCH = 500;
+
     @Transactional
     Event record(String accountId, Posted posted) {
         var errors = new FieldErrors();
+        var checked = check(accountId, posted, "", errors);
+        errors.throwIfAny();
+        return events.recordCustom(accountId, checked.type(), checked.customerId(), checked.data());
+    }
+
+    /** Records a batch in one transaction: all of them, or, when any is invalid, none (every problem is named). */
+    @Transactional
+    List<Event> recordAll(String accountId, List<Posted> batch) {
+        var errors = new FieldErrors();
+        if (batch == null || batch.isEmpty() || batch.size() > MAX_BATCH) {
+            errors.add("events", "invalid_size", "must hold 1 to " + MAX_BATCH + " events");
+            errors.throwIfAny();
+        }
+        var checked = new ArrayList<Checked>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            checked.add(check(accountId, batch.get(i) == null ? new Posted(null, null, null) : batch.get(i),
+                "events[" + i + "].", errors));
+        }
+        errors.throwIfAny();
+        return checked.stream().map(c -> events.recordCustom(accountId, c.type(), c.customerId(), c.data())).toList();
+    }
+
+    private record Checked(String type, String customerId, ObjectNode data) {}
+
+    private Checked check(String accountId, Posted posted, String prefix, FieldErrors errors) {
         String type = posted.type();
         if (type == null || type.isBlank()) {
-            errors.add("type", "required", "is required");
+            errors.add(prefix + "type", "required", "is required");
         } else if (type.length() > MAX_TYPE_LENGTH || !TYPE.matcher(type).matches()) {
-            errors.add("type", "invalid_format", "must be lower-case words joined by dots, like acme.signup, at most "
-                + MAX_TYPE_LENGTH + " characters");
+            errors.add(prefix + "type", "invalid_format", "must be lower-case words joined by dots, like acme.signup, "
+                + "at most " + MAX_TYPE_LENGTH + " characters");
         } else if (EventType.isReserved(type)) {
-            errors.add("type", "reserved", "the prefix '" + type.substring(0, type.indexOf('.'))
+            errors.add(prefix + "type", "reserved", "the prefix '" + type.substring(0, type.indexOf('.'))
                 + "' is reserved for Till's own events; use your own, like acme."
                 + type.substring(type.indexOf('.') + 1));
         }
@@ -52,24 +82,23 @@ class CustomEvents {
             if (posted.data() instanceof ObjectNode object) {
                 data = object;
             } else {
-                errors.add("data", "invalid_type", "must be a JSON object");
+                errors.add(prefix + "data", "invalid_type", "must be a JSON object");
             }
         }
         if (json.writeValueAsBytes(data).length > MAX_DATA_BYTES) {
-            errors.add("data", "too_large", "must be at most 64 KiB of JSON");
+            errors.add(prefix + "data", "too_large", "must be at most 64 KiB of JSON");
         }
         String customerId = posted.customerId();
         if (customerId != null) {
             var customer = customers.snapshot(accountId, customerId);
             if (customer.isEmpty()) {
-                errors.add("customer_id", "not_found", "no customer with this id");
+                errors.add(prefix + "customer_id", "not_found", "no customer with this id");
             } else if (data.has("customer")) {
-                errors.add("data.customer", "reserved", "is filled in by Till from customer_id");
+                errors.add(prefix + "data.customer", "reserved", "is filled in by Till from customer_id");
             } else {
                 data.set("customer", json.valueToTree(customer.get()));
             }
         }
-        errors.throwIfAny();
-        return events.recordCustom(accountId, type, customerId, data);
+        return new Checked(type, customerId, data);
     }
 }

@@ -8,6 +8,7 @@ import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -60,6 +61,18 @@ class EventController {
     ResponseEntity<Event> post(Caller caller, @RequestBody CustomEvents.Posted body) {
         var event = customEvents.record(caller.accountId(), body);
         return ResponseEntity.created(URI.create("/api/v1/events/" + event.id())).body(event);
+    }
+
+    record Batch(List<CustomEvents.Posted> events) {}
+
+    record Recorded(List<Event> data) {}
+
+    @PostMapping("/batch")
+    @Operation(summary = "Post up to 500 custom events at once", description = "All are recorded in one transaction, "
+        + "or none when any is invalid (each problem is named by its index, events[3].type).")
+    ResponseEntity<Recorded> postBatch(Caller caller, @RequestBody Batch body) {
+        return ResponseEntity.status(201).body(new Recorded(customEvents.recordAll(caller.accountId(), body
+            .events())));
     }
 
     private static String blankToNull(String value) {
