@@ -3,15 +3,20 @@ package io.till.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
+import io.till.testing.TestActions;
 import io.till.testing.TillIntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** The engine end to end through the API, driven by JSON fixtures and the sandbox test clock. */
@@ -24,6 +29,10 @@ class ExecutionsApiTest {
     TestAccounts accounts;
     @Autowired
     AutomationAgenda agenda;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    MutableClock clock;
 
     static String fixture(String name) {
         try (var in = ExecutionsApiTest.class.getResourceAsStream("/automations/" + name + ".json")) {
@@ -93,5 +102,328 @@ class ExecutionsApiTest {
         assertThat(first.get("input").get("tag").asString()).isEqualTo("new");
         assertThat(first.get("idempotency_key").asString()).isEqualTo(executionId + ":tag_new");
         assertThat(first.get("attempt").asInt()).isEqualTo(1);
+    }
+
+    JsonNode run(TestAccounts.TestAccount store, String automation, String body) {
+        var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), body);
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        return execution(store, started.json().get("id").asString());
+    }
+
+    JsonNode execution(TestAccounts.TestAccount store, String id) {
+        return api.get("/api/v1/executions/" + id, store.apiKey()).json();
+    }
+
+    JsonNode advance(TestAccounts.TestAccount store, String by) {
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"" + by + "\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        return advanced.json();
+    }
+
+    static List<String> log(JsonNode execution) {
+        var log = new ArrayList<String>();
+        execution.get("steps").forEach(s -> log.add(s.get("step_id").asString() + ":" + s.get("status").asString()
+            + (s.get("kind").asString().equals("action") ? "#" + s.get("attempt").asInt() : "")));
+        return log;
+    }
+
+    @Test
+    void aConditionAfterADelaySeesTheRecordAsItIsThen() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, fixture("tag_new_signups"));
+        api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {}}""".formatted(ada));
+        agenda.runDue();
+        assertThat(tags(store, ada)).containsExactly("new");
+
+        var untagged = api.send("PATCH", "/api/v1/customers/" + ada, store.apiKey(), "{\"tags\": []}",
+            List.of("Content-Type", "application/json"));
+        assertThat(untagged.status()).as(untagged.text()).isEqualTo(200);
+        advance(store, "P3D");
+
+        assertThat(tags(store, ada)).isEmpty();
+        JsonNode execution = execution(store, onlyExecution(store, automation).get("id").asString());
+        assertThat(execution.get("status").asString()).isEqualTo("succeeded");
+        assertThat(log(execution)).containsExactly("tag_new:succeeded#1", "wait:waiting", "wait:succeeded",
+            "check:succeeded", "halt:succeeded");
+        assertThat(execution.get("steps").get(3).get("output").get("taken").asString()).isEqualTo("else");
+    }
+
+    @Test
+    void startsNothingWhenConditionsFailOrTheAutomationIsPaused() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, """
+            {"name": "VIPs only", "trigger": {"type": "event", "event": "acme.signup"},
+             "conditions": {"all": [{"field": "event.data.plan", "op": "eq", "value": "vip"}]},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "vip"}}]}""");
+
+        api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {"plan": "basic"}}""".formatted(ada));
+        agenda.runDue();
+        assertThat(api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data"))
+            .isEmpty();
+
+        api.post("/api/v1/automations/" + automation + "/pause", store.apiKey(), null);
+        api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {"plan": "vip"}}""".formatted(ada));
+        agenda.runDue();
+        assertThat(api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data"))
+            .isEmpty();
+
+        api.post("/api/v1/automations/" + automation + "/resume", store.apiKey(), null);
+        api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {"plan": "vip"}}""".formatted(ada));
+        agenda.runDue();
+        assertThat(onlyExecution(store, automation).get("status").asString()).isEqualTo("succeeded");
+        assertThat(tags(store, ada)).containsExactly("vip");
+    }
+
+    @Test
+    void matchesAnEventDeliveredTwiceOnce() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, """
+            {"name": "Once", "trigger": {"type": "event", "event": "acme.signup"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        String event = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {}}""".formatted(ada)).json().get("id").asString();
+        agenda.runDue();
+
+        db.sql("INSERT INTO event_inbox (event_id, account_id) VALUES (:id, :accountId)")
+            .param("id", event)
+            .param("accountId", store.id())
+            .update();
+        agenda.runDue();
+
+        assertThat(onlyExecution(store, automation).get("status").asString()).isEqualTo("succeeded");
+        assertThat(TestActions.calls(db, store.id())).hasSize(1);
+    }
+
+    @Test
+    void retriesAFailedStepWithBackoffKeepingItsIdempotencyKey() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Flaky", "trigger": {"type": "manual"},
+             "steps": [{"id": "call", "type": "action", "action": "test.flaky", "params": {"fail_times": 2},
+                        "retry": {"attempts": 3, "backoff": "PT1M", "cap": "PT10M"}}]}""");
+
+        JsonNode first = run(store, automation, null);
+        assertThat(first.get("status").asString()).isEqualTo("waiting");
+        assertThat(log(first)).containsExactly("call:failed#1");
+        Instant wake = Instant.parse(first.get("wake_at").asString());
+        Instant now = Instant.parse(advance(store, "PT1S").get("now").asString());
+        assertThat(Duration.between(now, wake)).isBetween(Duration.ofSeconds(28), Duration.ofSeconds(60));
+
+        advance(store, "PT15M");
+
+        JsonNode done = execution(store, first.get("id").asString());
+        assertThat(done.get("status").asString()).isEqualTo("succeeded");
+        assertThat(log(done)).containsExactly("call:failed#1", "call:failed#2", "call:succeeded#3");
+        assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::idempotencyKey)
+            .containsOnly(first.get("id").asString() + ":call").hasSize(3);
+    }
+
+    @Test
+    void runsTheFallbackWhenRetriesAreExhaustedAndGoesOn() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, """
+            {"name": "Fallback", "trigger": {"type": "manual"},
+             "steps": [{"id": "call", "type": "action", "action": "test.flaky",
+                        "params": {"fail_times": 5, "permanent": true},
+                        "fallback": [{"id": "tell_staff", "type": "action", "action": "create_task",
+                                      "params": {"title": "Call {{customer.name}}: {{steps.call.output.error}}"}}]},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "handled"}}]}""");
+
+        JsonNode execution = run(store, automation, "{\"customer_id\": \"" + ada + "\"}");
+
+        assertThat(execution.get("status").asString()).isEqualTo("succeeded");
+        assertThat(log(execution)).containsExactly("call:failed#1", "tell_staff:succeeded#1", "tag:succeeded#1");
+        var tasks = api.get("/api/v1/tasks?customer_id=" + ada, store.apiKey()).json().get("data");
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0).get("title").asString()).isEqualTo("Call Ada Lovelace: failure 1 of 5");
+        assertThat(tasks.get(0).get("execution_id").asString()).isEqualTo(execution.get("id").asString());
+        assertThat(tags(store, ada)).containsExactly("handled");
+    }
+
+    @Test
+    void failsAtTheStepThatFailedAndRetriesFromThere() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Fail then retry", "trigger": {"type": "manual"},
+             "steps": [{"id": "before", "type": "action", "action": "test.record"},
+                       {"id": "call", "type": "action", "action": "test.flaky",
+                        "params": {"fail_times": 1, "permanent": true}},
+                       {"id": "after", "type": "action", "action": "test.record"}]}""");
+
+        JsonNode failed = run(store, automation, null);
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(failed.get("error").get("step_id").asString()).isEqualTo("call");
+        assertThat(failed.get("error").get("code").asString()).isEqualTo("flaky");
+
+        var retried = api.post("/api/v1/executions/" + failed.get("id").asString() + "/retry", store.apiKey(), null);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(200);
+        agenda.runDue();
+
+        JsonNode done = execution(store, failed.get("id").asString());
+        assertThat(done.get("status").asString()).isEqualTo("succeeded");
+        assertThat(log(done)).containsExactly("before:succeeded#1", "call:failed#1", "call:succeeded#1",
+            "after:succeeded#1");
+        assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::stepId)
+            .containsExactly("before", "call", "call", "after");
+        var again = api.post("/api/v1/executions/" + failed.get("id").asString() + "/retry", store.apiKey(), null);
+        assertThat(again.status()).isEqualTo(409);
+    }
+
+    @Test
+    void cancelsAWaitingExecutionForGood() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Wait", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                       {"id": "after", "type": "action", "action": "test.record"}]}""");
+        JsonNode waiting = run(store, automation, null);
+        assertThat(waiting.get("status").asString()).isEqualTo("waiting");
+
+        var canceled = api.post("/api/v1/executions/" + waiting.get("id").asString() + "/cancel", store.apiKey(),
+            null);
+        advance(store, "P2D");
+
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        JsonNode after = execution(store, waiting.get("id").asString());
+        assertThat(after.get("status").asString()).isEqualTo("canceled");
+        assertThat(log(after)).containsExactly("wait:waiting");
+        assertThat(TestActions.calls(db, store.id())).isEmpty();
+        assertThat(api.post("/api/v1/executions/" + waiting.get("id").asString() + "/cancel", store.apiKey(), null)
+            .status()).isEqualTo(409);
+    }
+
+    @Test
+    void keepsRunningExecutionsOnTheVersionTheyStartedWith() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, """
+            {"name": "v1", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "v1"}}]}""");
+        JsonNode first = run(store, automation, "{\"customer_id\": \"" + ada + "\"}");
+        api.send("PUT", "/api/v1/automations/" + automation, store.apiKey(), """
+            {"name": "v2", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "v2"}}]}""",
+            List.of("Content-Type", "application/json"));
+        api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null);
+        JsonNode second = run(store, automation, "{\"customer_id\": \"" + ada + "\"}");
+
+        advance(store, "P2D");
+
+        assertThat(first.get("version").asInt()).isEqualTo(1);
+        assertThat(second.get("version").asInt()).isEqualTo(2);
+        assertThat(tags(store, ada)).containsExactlyInAnyOrder("v1", "v2");
+    }
+
+    @Test
+    void runsByHandOnlyWhatIsActiveAndForThisAccountsCustomers() {
+        var store = accounts.create();
+        var other = accounts.create();
+        String stranger = customer(other, "Grace Hopper", "grace@example.com");
+        var created = api.post("/api/v1/automations", store.apiKey(),
+            """
+                {"name": "Hand", "trigger": {"type": "manual"},
+                 "steps": [{"id": "note", "type": "action", "action": "test.record", "params": {"note": "{{event.data.x}}"}}]}""");
+        String automation = created.json().get("id").asString();
+
+        var inactive = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+        api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null);
+        var strangers = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
+            "{\"customer_id\": \"" + stranger + "\"}");
+        var elsewhere = api.post("/api/v1/automations/" + automation + "/run", other.apiKey(), null);
+        JsonNode ran = run(store, automation, "{\"data\": {\"x\": \"hello\"}}");
+
+        assertThat(inactive.status()).isEqualTo(409);
+        assertThat(strangers.status()).isEqualTo(400);
+        assertThat(elsewhere.status()).isEqualTo(404);
+        assertThat(ran.get("status").asString()).isEqualTo("succeeded");
+        assertThat(ran.get("steps").get(0).get("output").get("note").asString()).isEqualTo("hello");
+        assertThat(api.get("/api/v1/executions/" + ran.get("id").asString(), other.apiKey()).status())
+            .isEqualTo(404);
+    }
+
+    @Test
+    void dryRunsAVersionWithoutDoingAnything() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = api.post("/api/v1/automations", store.apiKey(), fixture("tag_new_signups")).json()
+            .get("id").asString();
+
+        var tested = api.post("/api/v1/automations/" + automation + "/test", store.apiKey(), """
+            {"event": {"type": "acme.signup", "customer_id": "%s", "data": {}}}""".formatted(ada));
+
+        assertThat(tested.status()).as(tested.text()).isEqualTo(200);
+        JsonNode result = tested.json();
+        assertThat(result.get("conditions_met").asBoolean()).isTrue();
+        assertThat(result.get("status").asString()).isEqualTo("succeeded");
+        var steps = new ArrayList<String>();
+        result.get("steps").forEach(s -> steps.add(s.get("step_id").asString() + ":" + s.get("status").asString()));
+        assertThat(steps).containsExactly("tag_new:succeeded", "wait:waiting", "wait:succeeded", "check:succeeded",
+            "halt:succeeded");
+        assertThat(result.get("steps").get(0).get("output").get("dry_run").asBoolean()).isTrue();
+        assertThat(tags(store, ada)).isEmpty();
+        assertThat(api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data"))
+            .isEmpty();
+
+        var missing = api.post("/api/v1/automations/" + automation + "/test", store.apiKey(), "{}");
+        assertThat(missing.status()).isEqualTo(400);
+    }
+
+    @Test
+    void firesASchedulePerDueTimeAndOnceAfterDowntime() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Hourly", "trigger": {"type": "schedule", "every": "PT1H"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+
+        advance(store, "PT3H30M");
+        assertThat(api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data"))
+            .hasSize(3);
+
+        clock.advance(Duration.ofHours(5));
+        agenda.runDue();
+        agenda.runDue();
+
+        var runs = api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data");
+        assertThat(runs).hasSize(4);
+        runs.forEach(run -> assertThat(run.get("status").asString()).isEqualTo("succeeded"));
+        assertThat(TestActions.calls(db, store.id())).hasSize(4);
+        api.post("/api/v1/automations/" + automation + "/pause", store.apiKey(), null);
+    }
+
+    @Test
+    void filtersExecutionsAndRefusesUnknownStatuses() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Wait", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"}]}""");
+        run(store, automation, null);
+
+        var waiting = api.get("/api/v1/executions?status=waiting&automation_id=" + automation, store.apiKey());
+        var succeeded = api.get("/api/v1/executions?status=succeeded&automation_id=" + automation, store.apiKey());
+        var bad = api.get("/api/v1/executions?status=sleeping", store.apiKey());
+
+        assertThat(waiting.json().get("data")).hasSize(1);
+        assertThat(succeeded.json().get("data")).isEmpty();
+        assertThat(bad.status()).isEqualTo(400);
+    }
+
+    @Test
+    void exposesEngineMetrics() {
+        var metrics = api.get("/actuator/prometheus", null);
+
+        assertThat(metrics.text()).contains("till_automation_executions_started_total")
+            .contains("till_automation_executions_finished_total").contains("till_automation_events_matched_total")
+            .contains("till_automation_queue_depth").contains("till_automation_timers_backlog");
     }
 }

@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Import;
         "till.bootstrap.admin-email=owner@till.test",
         "till.bootstrap.admin-password=correct horse battery",
         "till.billing.clock-enabled=false", "till.automation.workers-enabled=false"})
-@Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class, Shops.class})
+@Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class, Shops.class,
+        TestActions.class})
 public @interface TillIntegrationTest {
 }

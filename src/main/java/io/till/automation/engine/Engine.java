@@ -187,6 +187,8 @@ public final class Engine {
         Plan exhausted(Step.Action action, String path, String code, String message) {
             attempt = 1;
             resumeAt = null;
+            // What went wrong is the step's output, so a fallback can say it ({{steps.charge.output.error}}).
+            outputs.set(action.id(), NODES.objectNode().put("error", message).put("code", code));
             if (!action.fallback().isEmpty()) {
                 frames.add(Frame.enter(path + ".fallback"));
                 return context == null ? run() : null;

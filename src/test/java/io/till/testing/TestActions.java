@@ -1,0 +1,153 @@
+package io.till.testing;
+
+import io.till.action.Action;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.ActionSchema;
+import io.till.action.ActionSchema.Param;
+import io.till.action.ActionSchema.Type;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Actions that exist only in tests. Each call is written to {@code test_action_calls} (with the node that made it),
+ * so a test sees every call, its attempt and its idempotency key, even those made by another Till process.
+ * <ul>
+ * <li>{@code test.record} succeeds;
+ * <li>{@code test.flaky} fails its first {@code fail_times} attempts (retryably, unless {@code permanent});
+ * <li>{@code test.hang} never returns on a node started with {@code -Dtill.test.hang=true} (it prints
+ * {@code HANG <key>} first), and succeeds elsewhere.
+ * </ul>
+ */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestActions {
+
+    public static final String NODE = System.getProperty("till.test.node", "test");
+
+    /** One call of a test action. */
+    public record Call(String action, String stepId, String idempotencyKey, int attempt, String node) {}
+
+    public static List<Call> calls(JdbcClient db, String accountId) {
+        return db.sql("""
+            SELECT action, step_id, idempotency_key, attempt, node FROM test_action_calls
+             WHERE account_id = :accountId ORDER BY seq
+            """)
+            .param("accountId", accountId)
+            .query((rs, row) -> new Call(rs.getString("action"), rs.getString("step_id"),
+                rs.getString("idempotency_key"), rs.getInt("attempt"), rs.getString("node")))
+            .list();
+    }
+
+    @Bean
+    CallLog testActionCalls(JdbcClient db) {
+        db.sql("""
+            CREATE TABLE IF NOT EXISTS test_action_calls (
+                seq             bigserial PRIMARY KEY,
+                account_id      text NOT NULL,
+                action          text NOT NULL,
+                step_id         text NOT NULL,
+                idempotency_key text NOT NULL,
+                attempt         integer NOT NULL,
+                node            text NOT NULL)
+            """).update();
+        return new CallLog(db);
+    }
+
+    public record CallLog(JdbcClient db) {
+        void add(String action, ActionCall call) {
+            db.sql("""
+                INSERT INTO test_action_calls (account_id, action, step_id, idempotency_key, attempt, node)
+                VALUES (:accountId, :action, :stepId, :key, :attempt, :node)
+                """)
+                .param("accountId", call.accountId())
+                .param("action", action)
+                .param("stepId", call.stepId())
+                .param("key", call.idempotencyKey())
+                .param("attempt", call.attempt())
+                .param("node", NODE)
+                .update();
+        }
+    }
+
+    @Bean
+    Action testRecord(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.record", "records its call",
+                    Param.optional("note", Type.STRING, "anything"));
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.record", call);
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("note", call.params()
+                    .path("note").asString("")));
+            }
+        };
+    }
+
+    @Bean
+    Action testFlaky(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.flaky", "fails its first attempts",
+                    Param.required("fail_times", Type.INTEGER, "how many attempts fail"),
+                    Param.optional("permanent", Type.BOOLEAN, "whether the failures are permanent"),
+                    Param.optional("retry_after", Type.STRING, "a Retry-After to answer, ISO-8601"));
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.flaky", call);
+                long failTimes = call.params().get("fail_times").asLong();
+                long made = log.db().sql("""
+                    SELECT count(*) FROM test_action_calls WHERE account_id = :accountId AND idempotency_key = :key
+                    """)
+                    .param("accountId", call.accountId())
+                    .param("key", call.idempotencyKey())
+                    .query(Long.class)
+                    .single();
+                if (made <= failTimes) {
+                    boolean permanent = call.params().path("permanent").asBoolean(false);
+                    var retryAfter = call.params().has("retry_after")
+                        ? java.time.Duration.parse(call.params().get("retry_after").asString())
+                        : null;
+                    return new ActionResult.Failed("flaky", "failure " + made + " of " + failTimes, !permanent,
+                        retryAfter);
+                }
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("calls", made));
+            }
+        };
+    }
+
+    @Bean
+    Action testHang(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.hang", "hangs on a node told to");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.hang", call);
+                if (Boolean.getBoolean("till.test.hang")) {
+                    PrintStream out = System.out;
+                    out.println("HANG " + call.idempotencyKey());
+                    out.flush();
+                    while (true) {
+                        LockSupport.park();
+                    }
+                }
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
+            }
+        };
+    }
+}
