@@ -62,7 +62,7 @@ public class AutomationAgenda implements Agenda {
     }
 
     /** Another node may have moved the sandbox clock; this node follows before deciding what is due. */
-    private void catchUpWithTestClock() {
+    void catchUpWithTestClock() {
         clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
             .query(Long.class)
             .single()));

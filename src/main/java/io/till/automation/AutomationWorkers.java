@@ -27,6 +27,7 @@ class AutomationWorkers implements SmartLifecycle {
     private static final Duration TIMER_POLL = Duration.ofMillis(250);
     private static final Duration BACKOFF_AFTER_ERROR = Duration.ofSeconds(1);
 
+    private final AutomationAgenda agenda;
     private final Triggers triggers;
     private final Executions executions;
     private final Executor executor;
@@ -38,8 +39,9 @@ class AutomationWorkers implements SmartLifecycle {
     private final AtomicReference<Executions.Backlog> backlog = new AtomicReference<>(new Executions.Backlog(0, 0));
     private volatile boolean running;
 
-    AutomationWorkers(Triggers triggers, Executions executions, Executor executor, EventSignal events,
-        AutomationSettings settings, Clock clock, MeterRegistry meters) {
+    AutomationWorkers(AutomationAgenda agenda, Triggers triggers, Executions executions, Executor executor,
+        EventSignal events, AutomationSettings settings, Clock clock, MeterRegistry meters) {
+        this.agenda = agenda;
         this.triggers = triggers;
         this.executions = executions;
         this.executor = executor;
@@ -58,6 +60,7 @@ class AutomationWorkers implements SmartLifecycle {
             return;
         }
         running = true;
+        agenda.catchUpWithTestClock();
         threads.add(Thread.ofPlatform().name("till-automation-matcher").daemon().start(this::matchEvents));
         threads.add(Thread.ofPlatform().name("till-automation-timers").daemon().start(this::fireTimers));
         for (int i = 0; i < settings.workers(); i++) {
@@ -87,6 +90,7 @@ class AutomationWorkers implements SmartLifecycle {
         long lastBacklog = 0;
         while (running) {
             try {
+                agenda.catchUpWithTestClock();
                 int moved = executions.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
                     + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
                 if (moved > 0) {

@@ -1,0 +1,219 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.till.automation.engine.ExecutionState;
+import io.till.testing.Api;
+import io.till.testing.ChildTill;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TestActions;
+import io.till.testing.TillIntegrationTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The engine when nodes race or die: every step runs once, and a dead node's work is finished by another. */
+@TillIntegrationTest
+class EngineResilienceTest {
+
+    private static final String THREE_STEPS = """
+        {"name": "Three steps", "trigger": {"type": "manual"},
+         "steps": [{"id": "first", "type": "action", "action": "test.record"},
+                   {"id": "%s", "type": "action", "action": "%s"},
+                   {"id": "last", "type": "action", "action": "test.record"}]}""";
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    Executor executor;
+    @Autowired
+    Executions executions;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    HikariDataSource dataSource;
+
+    private String activate(TestAccounts.TestAccount store, String definition) {
+        String id = api.post("/api/v1/automations", store.apiKey(), definition).json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null).status()).isEqualTo(200);
+        return id;
+    }
+
+    private List<String> startRuns(TestAccounts.TestAccount store, String automation, int count) {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+            assertThat(run.status()).as(run.text()).isEqualTo(201);
+            ids.add(run.json().get("id").asString());
+        }
+        return ids;
+    }
+
+    private Map<String, String> statuses(List<String> ids) {
+        return db.sql("SELECT id, status FROM executions WHERE id = ANY(:ids)")
+            .param("ids", ids.toArray(String[]::new))
+            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("status")))
+            .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    @Test
+    void twoEnginesOnOneDatabaseRunEveryStepOnce() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        var ids = startRuns(store, automation, 60);
+
+        var rounds = new AtomicInteger();
+        try (var engines = Executors.newFixedThreadPool(2)) {
+            var done = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int engine = 0; engine < 2; engine++) {
+                done.add(engines.submit(() -> {
+                    while (executor.runRound(UUID.randomUUID(), 7, Duration.ofMinutes(1)) > 0) {
+                        rounds.incrementAndGet();
+                    }
+                }));
+            }
+            for (var future : done) {
+                future.get(2, TimeUnit.MINUTES);
+            }
+        }
+
+        assertThat(statuses(ids).values()).hasSize(60).containsOnly("succeeded");
+        var calls = TestActions.calls(db, store.id());
+        assertThat(calls).hasSize(180);
+        assertThat(calls.stream().map(TestActions.Call::idempotencyKey).distinct()).hasSize(180);
+        assertThat(rounds.get()).isGreaterThanOrEqualTo(180 / 7);
+    }
+
+    @Test
+    void refusesTheLateWriteOfANodeWhoseLeaseWasTakenOver() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+
+        UUID zombie = UUID.randomUUID();
+        var first = executions.claim(zombie, 100, clock.instant(), Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        clock.advance(Duration.ofMinutes(1));
+        UUID rescuer = UUID.randomUUID();
+        var second = executions.claim(rescuer, 100, clock.instant(), Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+
+        var late = executions.save(zombie, List.of(new Executions.Written(first, "succeeded",
+            ExecutionState.start(), null, null, List.of())), clock.instant());
+        var onTime = executions.save(rescuer, List.of(new Executions.Written(second, "running",
+            ExecutionState.start(), null, null, List.of())), clock.instant());
+
+        assertThat(late).isEmpty();
+        assertThat(onTime).containsExactly(id);
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+    }
+
+    @Test
+    void anotherNodeFinishesTheRunsOfANodeKilledMidStep() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("hang", "test.hang"));
+        var ids = startRuns(store, automation, 10);
+        // The child's clock follows the sandbox clock stored in the database: make it see the runs as due.
+        long ahead = Duration.between(Instant.now(), clock.instant()).toMillis() + 1000;
+        db.sql("UPDATE test_clock SET offset_ms = greatest(offset_ms, :offset) WHERE id = 1")
+            .param("offset", Math.max(0, ahead))
+            .update();
+
+        Process child = startChild();
+        try {
+            var hung = awaitLines(child, "HANG ", ids.size());
+            assertThat(hung).hasSize(ids.size());
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(statuses(ids).values()).doesNotContain("succeeded");
+
+        clock.advance(Duration.ofHours(1));
+        agenda.runDue();
+
+        assertThat(statuses(ids).values()).hasSize(ids.size()).containsOnly("succeeded");
+        var calls = TestActions.calls(db, store.id());
+        for (String id : ids) {
+            var mine = calls.stream().filter(c -> c.idempotencyKey().startsWith(id + ":")).toList();
+            assertThat(mine).extracting(c -> c.stepId() + "@" + c.node() + "#" + c.idempotencyKey())
+                .containsExactly("first@child#" + id + ":first", "hang@child#" + id + ":hang",
+                    "hang@test#" + id + ":hang", "last@test#" + id + ":last");
+        }
+        var log = executions.read(store.id(), ids.getFirst()).steps();
+        assertThat(log).extracting(Execution.Step::stepId).containsExactly("first", "hang", "last");
+    }
+
+    private Process startChild() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var command = List.of(java, "-cp", System.getProperty("java.class.path"), "-Dtill.test.hang=true",
+            "-Dtill.test.node=child", "-Xmx256m", ChildTill.class.getName(),
+            "--till.database.url=" + dataSource.getJdbcUrl(),
+            "--till.database.username=" + dataSource.getUsername(),
+            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(),
+            "--server.port=0", "--till.billing.clock-enabled=false", "--till.automation.lease=PT5S",
+            "--till.automation.batch-size=50", "--logging.level.root=WARN");
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Reads the child's output until {@code count} lines start with {@code prefix}, or it dies, or two minutes. */
+    private static Set<String> awaitLines(Process child, String prefix, int count) throws InterruptedException {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        var output = new StringBuilder();
+        Thread.ofVirtual().start(() -> {
+            try (var reader = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException e) {
+                // The child was killed.
+            }
+            lines.add("<end>");
+        });
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (seen.size() < count) {
+            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line == null || line.equals("<end>")) {
+                throw new AssertionError("the child Till stopped or stalled before hanging " + count
+                    + " steps; its output:\n" + output);
+            }
+            output.append(line).append('\n');
+            if (line.startsWith(prefix)) {
+                seen.add(line.substring(prefix.length()));
+            }
+        }
+        return seen;
+    }
+}
