@@ -29,6 +29,8 @@ public final class DefinitionParser {
     static final int MAX_STEPS = 500;
     static final int MAX_DEPTH = 20;
     static final int MAX_LOOP = 1000;
+    /** A definition is a program, not a data store: 256 KiB of JSON holds the largest sensible one many times over. */
+    static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
     private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\{?\\s*([#^/&>!]?)\\s*([^}\\s]*)\\s*}?}}");
@@ -57,6 +59,10 @@ public final class DefinitionParser {
     /** Parses and checks; throws a validation failure listing every problem. */
     public Definition parse(JsonNode json) {
         var context = new Context();
+        if (json != null && json.toString().length() > MAX_CHARS) {
+            context.add("body", "too_large", "a definition is at most " + MAX_CHARS / 1024 + " KiB of JSON");
+            throw TillException.invalid(context.errors);
+        }
         Definition definition = read(json, context);
         if (!context.errors.isEmpty()) {
             throw TillException.invalid(context.errors);

@@ -119,4 +119,52 @@ class AutomationsApiTest {
         assertThat(api.get("/api/v1/automations/" + id, bob.apiKey()).status()).isEqualTo(404);
         assertThat(api.post("/api/v1/automations/" + id + "/activate", bob.apiKey(), null).status()).isEqualTo(404);
     }
+
+    @Test
+    void refusesUnknownActionsAndParamsAndLaterStepsOutputs() {
+        var store = accounts.create();
+
+        var response = api.post("/api/v1/automations", store.apiKey(),
+            """
+                {"name": "Broken", "trigger": {"type": "manual"},
+                 "steps": [{"id": "a", "type": "action", "action": "launch_rocket"},
+                           {"id": "b", "type": "action", "action": "add_tag", "params": {"tags": "x"}},
+                           {"id": "c", "type": "action", "action": "create_task",
+                            "params": {"title": "{{steps.d.output.task_id}}"}},
+                           {"id": "d", "type": "action", "action": "create_task", "params": {"title": "{{steps.d.output}}"}},
+                           {"id": "d", "type": "stop"}]}""");
+
+        assertThat(response.status()).isEqualTo(400);
+        var errors = new ArrayList<String>();
+        response.json().get("errors").forEach(e -> errors.add(e.get("field").asString() + " " + e.get("code")
+            .asString()));
+        assertThat(errors).containsExactlyInAnyOrder("steps[0].action unknown_action", "steps[1].params.tags "
+            + "unknown_param", "steps[1].params.tag required", "steps[2].params.title unknown_variable",
+            "steps[3].params.title unknown_variable", "steps[4].id duplicate");
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void refusesTenThousandNestedStepsAndAMegabyteOfJson() {
+        var store = accounts.create();
+        var nested = new StringBuilder("{\"id\": \"leaf\", \"type\": \"stop\"}");
+        for (int i = 0; i < 10_000; i++) {
+            nested.insert(0, "{\"id\": \"b" + i + "\", \"type\": \"branch\", \"if\": {\"field\": \"event.x\", "
+                + "\"op\": \"exists\"}, \"then\": [").append("]}");
+        }
+        String deep = "{\"name\": \"deep\", \"trigger\": {\"type\": \"manual\"}, \"steps\": [" + nested + "]}";
+        String huge = "{\"name\": \"huge\", \"trigger\": {\"type\": \"manual\"}, \"steps\": [{\"id\": \"t\", "
+            + "\"type\": \"action\", \"action\": \"create_task\", \"params\": {\"title\": \"x\", \"notes\": \""
+            + "n".repeat(1024 * 1024) + "\"}}]}";
+
+        var tooDeep = api.post("/api/v1/automations", store.apiKey(), deep);
+        var tooBig = api.post("/api/v1/automations", store.apiKey(), huge);
+
+        assertThat(tooDeep.status()).as(tooDeep.text()).isEqualTo(400);
+        assertThat(tooDeep.json().get("detail").asString()).containsIgnoringCase("nest");
+        assertThat(tooBig.status()).as(tooBig.text()).isEqualTo(400);
+        assertThat(tooBig.json().get("errors").get(0).get("field").asString()).isEqualTo("body");
+        assertThat(tooBig.json().get("errors").get(0).get("code").asString()).isEqualTo("too_large");
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
+    }
 }

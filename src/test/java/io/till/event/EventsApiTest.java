@@ -144,4 +144,28 @@ class EventsApiTest {
         errors.forEach(node -> out.add(node.get("field").asString()));
         return out;
     }
+
+    @Test
+    void recordsABatchWhollyOrNotAtAll() {
+        var store = accounts.create();
+
+        var bad = api.post("/api/v1/events/batch", store.apiKey(), """
+            {"events": [{"type": "acme.one", "data": {}}, {"type": "payment.fake"}, {"type": "acme.three",
+             "data": [1]}]}""");
+        var good = api.post("/api/v1/events/batch", store.apiKey(), """
+            {"events": [{"type": "acme.one", "data": {"n": 1}}, {"type": "acme.two"}]}""");
+        var empty = api.post("/api/v1/events/batch", store.apiKey(), "{\"events\": []}");
+
+        assertThat(bad.status()).isEqualTo(400);
+        var fields = new java.util.ArrayList<String>();
+        bad.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactly("events[1].type", "events[2].data");
+        assertThat(good.status()).as(good.text()).isEqualTo(201);
+        assertThat(good.json().get("data")).hasSize(2);
+        assertThat(empty.status()).isEqualTo(400);
+        var types = new java.util.ArrayList<String>();
+        api.get("/api/v1/events", store.apiKey()).json().get("data").forEach(e -> types.add(e.get("type")
+            .asString()));
+        assertThat(types).containsExactly("acme.two", "acme.one");
+    }
 }
