@@ -102,13 +102,26 @@ public record ActionSchema(String name, String description, List<Param> params, 
             JsonNode typed = typed(param, value);
             if (typed == null) {
                 errors.add(new FieldError(at, "invalid_type", "must be " + describe(param.type())));
-            } else if (!param.allowed().isEmpty() && !param.allowed().contains(typed.asString())) {
+            } else if (!param.allowed().isEmpty() && !allowed(param, typed)) {
                 errors.add(new FieldError(at, "invalid_value", "must be one of " + param.allowed()));
             } else if (coerced != null) {
                 coerced.set(param.name(), typed);
             }
         }
         return errors;
+    }
+
+    /** Whether the value, or every string of a list, is one of the allowed values. */
+    private static boolean allowed(Param param, JsonNode typed) {
+        if (typed.isArray()) {
+            for (JsonNode item : typed) {
+                if (!param.allowed().contains(item.asString())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return typed.isValueNode() && param.allowed().contains(typed.asString());
     }
 
     private static JsonNode typed(Param param, JsonNode value) {

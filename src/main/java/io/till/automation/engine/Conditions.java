@@ -40,7 +40,7 @@ public final class Conditions {
             case LTE -> order(actual, expected) <= 0 && order(actual, expected) != NOT_COMPARABLE;
             case CONTAINS -> contains(actual, expected);
             case NOT_CONTAINS -> !contains(actual, expected);
-            case STARTS_WITH -> present && actual.isValueNode() && expected != null
+            case STARTS_WITH -> present && actual.isValueNode() && expected != null && expected.isValueNode()
                 && actual.asString().startsWith(expected.asString());
             case IN -> in(actual, expected);
             case NOT_IN -> !in(actual, expected);
@@ -116,7 +116,7 @@ public final class Conditions {
             return false;
         }
         if (actual.isString()) {
-            return actual.asString().contains(expected.asString());
+            return expected.isValueNode() && actual.asString().contains(expected.asString());
         }
         if (actual.isObject() && expected.isString()) {
             return actual.has(expected.asString());

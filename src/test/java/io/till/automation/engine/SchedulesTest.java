@@ -1,0 +1,152 @@
+package io.till.automation.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.automation.Definition.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+class SchedulesTest {
+
+    private static final Instant ANCHOR = Instant.parse("2026-11-21T10:00:00Z");
+    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+    private static final ZoneId UTC = ZoneId.of("UTC");
+
+    private static Instant next(Schedule schedule, String after) {
+        return Schedules.next(schedule, ANCHOR, Instant.parse(after));
+    }
+
+    // every
+
+    private static final Schedule HOURLY = new Schedule.Every(Duration.ofHours(1));
+
+    @Test
+    void firesEveryIntervalCountedFromTheAnchor() {
+        assertThat(next(HOURLY, "2026-11-21T10:00:00Z")).isEqualTo("2026-11-21T11:00:00Z");
+        assertThat(next(HOURLY, "2026-11-21T10:00:00.001Z")).isEqualTo("2026-11-21T11:00:00Z");
+        assertThat(next(HOURLY, "2026-11-21T10:59:59.999Z")).isEqualTo("2026-11-21T11:00:00Z");
+        assertThat(next(HOURLY, "2026-11-21T11:00:00Z")).isEqualTo("2026-11-21T12:00:00Z");
+    }
+
+    @Test
+    void firesOnceAfterDowntimeAtTheFirstTimeAfterNow() {
+        assertThat(next(HOURLY, "2026-11-21T15:20:00Z")).isEqualTo("2026-11-21T16:00:00Z");
+        assertThat(next(HOURLY, "2026-12-21T15:20:00Z")).isEqualTo("2026-12-21T16:00:00Z");
+    }
+
+    @Test
+    void firesFirstAtTheAnchorWhenItIsStillAhead() {
+        assertThat(next(HOURLY, "2026-11-21T07:30:00Z")).isEqualTo(ANCHOR);
+    }
+
+    @Test
+    void keepsAnOddIntervalAnchored() {
+        var every = new Schedule.Every(Duration.ofMinutes(45));
+
+        assertThat(next(every, "2026-11-21T12:00:00Z")).isEqualTo("2026-11-21T12:15:00Z");
+    }
+
+    // cron
+
+    @Test
+    void firesACronExpressionInItsTimeZone() {
+        var weekdays = new Schedule.Cron("0 9 * * MON-FRI", ZoneId.of("America/New_York"));
+
+        // Friday 20 November after nine in New York: the next is Monday 23 at nine, EST.
+        assertThat(next(weekdays, "2026-11-20T15:00:00Z")).isEqualTo("2026-11-23T14:00:00Z");
+        assertThat(next(weekdays, "2026-11-20T13:59:00Z")).isEqualTo("2026-11-20T14:00:00Z");
+    }
+
+    @Test
+    void keepsTheLocalTimeOfACronAcrossTheSpringDstChangeInParis() {
+        var nineDaily = new Schedule.Cron("0 9 * * *", PARIS);
+
+        // 28 March 2026 at nine CET is 08:00Z; on 29 March clocks go forward, so nine CEST is 07:00Z.
+        assertThat(next(nineDaily, "2026-03-28T07:59:00Z")).isEqualTo("2026-03-28T08:00:00Z");
+        assertThat(next(nineDaily, "2026-03-28T08:00:00Z")).isEqualTo("2026-03-29T07:00:00Z");
+    }
+
+    @Test
+    void keepsTheLocalTimeOfACronAcrossTheAutumnDstChangeInParis() {
+        var nineDaily = new Schedule.Cron("0 9 * * *", PARIS);
+
+        assertThat(next(nineDaily, "2026-10-24T07:00:00Z")).isEqualTo("2026-10-25T08:00:00Z");
+    }
+
+    @Test
+    void skipsACronTimeThatDoesNotExistOnTheDayClocksGoForward() {
+        var halfPastTwo = new Schedule.Cron("30 2 * * *", PARIS);
+
+        assertThat(next(halfPastTwo, "2026-03-28T12:00:00Z")).isEqualTo("2026-03-30T00:30:00Z");
+    }
+
+    @Test
+    void firesACronEveryFewMinutes() {
+        var quarterly = new Schedule.Cron("*/15 * * * *", UTC);
+
+        assertThat(next(quarterly, "2026-11-21T10:07:30Z")).isEqualTo("2026-11-21T10:15:00Z");
+        assertThat(next(quarterly, "2026-11-21T10:15:00Z")).isEqualTo("2026-11-21T10:30:00Z");
+    }
+
+    // calendar
+
+    @Test
+    void firesOnTheFirstDayOfTheMonthAtItsTime() {
+        var first = new Schedule.Calendar("first_day_of_month", LocalTime.of(9, 0), PARIS);
+
+        assertThat(next(first, "2026-11-21T10:00:00Z")).isEqualTo("2026-12-01T08:00:00Z");
+        assertThat(next(first, "2026-12-01T07:59:59Z")).isEqualTo("2026-12-01T08:00:00Z");
+        assertThat(next(first, "2026-12-01T08:00:00Z")).isEqualTo("2027-01-01T08:00:00Z");
+    }
+
+    @Test
+    void firesOnTheFirstDayOfTheMonthInTheTimeZoneWhereItAlreadyIs() {
+        var first = new Schedule.Calendar("first_day_of_month", LocalTime.of(0, 30), PARIS);
+
+        // 30 November at 23:10Z is already 1 December 00:10 in Paris.
+        assertThat(next(first, "2026-11-30T23:10:00Z")).isEqualTo("2026-11-30T23:30:00Z");
+    }
+
+    @Test
+    void firesOnTheLastDayOfFebruary() {
+        var last = new Schedule.Calendar("last_day_of_month", LocalTime.MIDNIGHT, UTC);
+
+        assertThat(next(last, "2027-02-10T00:00:00Z")).isEqualTo("2027-02-28T00:00:00Z");
+        assertThat(next(last, "2028-02-10T00:00:00Z")).isEqualTo("2028-02-29T00:00:00Z");
+        assertThat(next(last, "2028-02-29T00:00:00Z")).isEqualTo("2028-03-31T00:00:00Z");
+    }
+
+    @Test
+    void firesOnTheLastDayOfAMonthOfThirtyDays() {
+        var last = new Schedule.Calendar("last_day_of_month", LocalTime.of(18, 0), UTC);
+
+        assertThat(next(last, "2026-11-21T10:00:00Z")).isEqualTo("2026-11-30T18:00:00Z");
+    }
+
+    @Test
+    void firesOnTheLastDayOfMarchInSummerTime() {
+        var last = new Schedule.Calendar("last_day_of_month", LocalTime.of(9, 0), PARIS);
+
+        assertThat(next(last, "2026-03-01T00:00:00Z")).isEqualTo("2026-03-31T07:00:00Z");
+    }
+
+    @Test
+    void firesOnAWeekdayAtItsTime() {
+        var monday = new Schedule.Calendar("monday", LocalTime.of(9, 30), ZoneId.of("America/New_York"));
+
+        // Saturday 21 November: the next Monday is the 23rd, 09:30 EST.
+        assertThat(next(monday, "2026-11-21T10:00:00Z")).isEqualTo("2026-11-23T14:30:00Z");
+        assertThat(next(monday, "2026-11-23T14:30:00Z")).isEqualTo("2026-11-30T14:30:00Z");
+        assertThat(next(monday, "2026-11-23T14:29:00Z")).isEqualTo("2026-11-23T14:30:00Z");
+    }
+
+    @Test
+    void firesOnASundayEvenWhenTodayIsSunday() {
+        var sunday = new Schedule.Calendar("sunday", LocalTime.NOON, UTC);
+
+        assertThat(next(sunday, "2026-11-22T11:00:00Z")).isEqualTo("2026-11-22T12:00:00Z");
+    }
+}
