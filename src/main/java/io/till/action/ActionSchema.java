@@ -90,7 +90,7 @@ public record ActionSchema(String name, String description, List<Param> params, 
         for (Param param : params()) {
             JsonNode value = params == null ? null : params.get(param.name());
             String at = path + "." + param.name();
-            if (value == null || value.isNull() || (value.isString() && value.asString().isBlank() && !saved)) {
+            if (value == null || value.isNull() || (value.isString() && value.asString().isBlank())) {
                 if (param.required()) {
                     errors.add(new FieldError(at, "required", "is required: " + param.description()));
                 }

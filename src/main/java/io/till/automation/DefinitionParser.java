@@ -47,7 +47,7 @@ public final class DefinitionParser {
     /** The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. */
     private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
         "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
-        "credits", "item", "execution");
+        "credits", "item", "loop", "execution");
 
     private final Map<String, ActionSchema> actions;
 

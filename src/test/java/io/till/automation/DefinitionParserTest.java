@@ -142,4 +142,16 @@ class DefinitionParserTest {
     void refusesWhatIsNotAnObject() {
         assertThatThrownBy(() -> parser.parse(JSON.readTree("[1, 2]"))).isInstanceOf(TillException.class);
     }
+
+    @Test
+    void letsLoopStepsNameTheLoopAndRefusesBlankRequiredParams() {
+        var errors = errorsOf("""
+            {"name": "Loop", "trigger": {"type": "manual"},
+             "steps": [{"id": "each", "type": "loop", "over": "event.data.items", "max": 10,
+                        "steps": [{"id": "note", "type": "action", "action": "create_task",
+                                   "params": {"title": "{{loop.index}} of {{loop.count}}: {{item.name}}"}}]},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": " "}}]}""");
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("steps[1].params.tag");
+    }
 }

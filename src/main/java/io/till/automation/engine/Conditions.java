@@ -40,8 +40,8 @@ public final class Conditions {
             case LTE -> order(actual, expected) <= 0 && order(actual, expected) != NOT_COMPARABLE;
             case CONTAINS -> contains(actual, expected);
             case NOT_CONTAINS -> !contains(actual, expected);
-            case STARTS_WITH -> present && actual.isValueNode() && expected != null && expected.isValueNode()
-                && actual.asString().startsWith(expected.asString());
+            case STARTS_WITH -> present && actual.isValueNode() && expected != null && !expected.isNull()
+                && expected.isValueNode() && actual.asString().startsWith(expected.asString());
             case IN -> in(actual, expected);
             case NOT_IN -> !in(actual, expected);
         };
@@ -55,8 +55,19 @@ public final class Conditions {
         if (aNull || bNull) {
             return aNull && bNull;
         }
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        // The same value whatever its JSON spelling: 100, 100.0 and "100" are equal, as are one instant's ISO forms,
+        // so that eq agrees with gte and lte.
+        BigDecimal x = a.isValueNode() ? number(a) : null;
+        BigDecimal y = b.isValueNode() ? number(b) : null;
+        if (x != null && y != null) {
+            return x.compareTo(y) == 0;
+        }
+        if (a.isString() && b.isString()) {
+            Instant s = instant(a.asString());
+            Instant t = instant(b.asString());
+            if (s != null && t != null) {
+                return s.equals(t);
+            }
         }
         return a.equals(b);
     }
@@ -104,7 +115,7 @@ public final class Conditions {
     }
 
     private static boolean contains(JsonNode actual, JsonNode expected) {
-        if (actual == null || expected == null) {
+        if (actual == null || expected == null || (expected.isNull() && !actual.isArray())) {
             return false;
         }
         if (actual.isArray()) {

@@ -232,13 +232,7 @@ public final class Engine {
                     return new Plan.NeedsContext();
                 }
                 JsonNode value = Paths.get(scope(), delay.until());
-                until = value == null
-                    ? null
-                    : value.isIntegralNumber()
-                        ? Instant.ofEpochSecond(value.longValue())
-                        : value.isString()
-                            ? Conditions.instant(value.asString())
-                            : null;
+                until = time(value);
                 if (until == null) {
                     String message = delay.until() + " is " + (value == null || value.isNull()
                         ? "missing"
@@ -324,6 +318,21 @@ public final class Engine {
             logs.add(new StepLog(stepId, path, iteration(), kind, status, attempt, input, output, error, now, now,
                 null));
         }
+    }
+
+    /** A time from the context: an ISO-8601 instant or epoch seconds; null for anything else. */
+    private static Instant time(JsonNode value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isIntegralNumber()) {
+            try {
+                return Instant.ofEpochSecond(value.longValue());
+            } catch (java.time.DateTimeException e) {
+                return null;
+            }
+        }
+        return value.isString() ? Conditions.instant(value.asString()) : null;
     }
 
     /** Describes schema problems the way a step error shows them. */

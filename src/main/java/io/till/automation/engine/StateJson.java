@@ -25,7 +25,7 @@ public final class StateJson {
         }
         ObjectNode json = NODES.objectNode();
         json.set("frames", frames);
-        json.set("outputs", state.outputs());
+        json.set("outputs", state.outputs().deepCopy());
         json.put("attempt", state.attempt());
         if (state.resumeAt() != null) {
             json.put("resume_at", state.resumeAt().toString());
@@ -41,7 +41,9 @@ public final class StateJson {
                 f.has("items") ? (ArrayNode) f.get("items") : null));
         }
         JsonNode resumeAt = json.get("resume_at");
-        return new ExecutionState(frames, (ObjectNode) json.get("outputs"), json.get("attempt").asInt(),
+        JsonNode outputs = json.get("outputs");
+        return new ExecutionState(frames, outputs instanceof ObjectNode object ? object : NODES.objectNode(),
+            json.path("attempt").asInt(1),
             resumeAt == null || resumeAt.isNull() ? null : Instant.parse(resumeAt.asString()));
     }
 }

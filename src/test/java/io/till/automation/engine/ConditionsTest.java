@@ -275,4 +275,18 @@ class ConditionsTest {
 
         assertThat(roots).containsExactly("customer", "event", "invoice");
     }
+
+    @Test
+    void equalsAgreesWithOrderingWhateverTheSpellingOfAValue() {
+        assertThat(holds("invoice.text_amount", Operator.EQ, "100")).isTrue();
+        assertThat(holds("invoice.amount", Operator.EQ, "\"100\"")).isTrue();
+        assertThat(holds("invoice.due_at", Operator.EQ, "\"2026-11-21T11:00:00+01:00\"")).isTrue();
+        assertThat(holds("invoice.status", Operator.NE, "\"100\"")).isTrue();
+    }
+
+    @Test
+    void containsOrStartsWithNullHoldsForNoText() {
+        assertThat(holds("invoice.status", Operator.CONTAINS, "null")).isFalse();
+        assertThat(holds("invoice.status", Operator.STARTS_WITH, "null")).isFalse();
+    }
 }
