@@ -102,6 +102,19 @@ class AutomationController {
         return automations.restore(caller.accountId(), id, version);
     }
 
+    @GetMapping("/automations/{id}/export")
+    @Operation(summary = "Export a version's definition", description = "The bare JSON definition (the latest version "
+        + "unless ?version=), ready to POST to /api/v1/automations in this or another Till.")
+    ResponseEntity<JsonNode> export(Caller caller, @PathVariable String id,
+        @RequestParam(required = false) Integer version) {
+        var chosen = version == null
+            ? automations.versions(caller.accountId(), id).getFirst()
+            : automations.versionToTest(caller.accountId(), id, version);
+        return ResponseEntity.ok()
+            .header("Content-Disposition", "attachment; filename=\"" + id + "-v" + chosen.version() + ".json\"")
+            .body(chosen.definition());
+    }
+
     record Run(String customerId, JsonNode data) {}
 
     @PostMapping("/automations/{id}/run")

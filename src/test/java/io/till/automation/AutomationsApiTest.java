@@ -167,4 +167,20 @@ class AutomationsApiTest {
         assertThat(tooBig.json().get("errors").get(0).get("code").asString()).isEqualTo("too_large");
         assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
     }
+
+    @Test
+    void exportsADefinitionThatImportsAsIs() {
+        var store = accounts.create();
+        var other = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
+
+        var exported = api.get("/api/v1/automations/" + id + "/export", store.apiKey());
+        var imported = api.post("/api/v1/automations", other.apiKey(), exported.text());
+
+        assertThat(exported.status()).isEqualTo(200);
+        assertThat(exported.header("Content-Disposition")).contains(id + "-v1.json");
+        assertThat(imported.status()).as(imported.text()).isEqualTo(201);
+        assertThat(imported.json().get("definition")).isEqualTo(exported.json());
+        assertThat(api.get("/api/v1/automations/" + id + "/export", other.apiKey()).status()).isEqualTo(404);
+    }
 }

@@ -1,0 +1,115 @@
+package io.till.shared;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Encrypts the secrets Till must be able to read back (integration credentials, webhook signing secrets) with AES-256-GCM
+ * under the master key, so that a database dump holds none of them in the clear. The master key comes from
+ * {@code TILL_MASTER_KEY} (32 bytes, base64); when unset, one is generated on first start into
+ * {@code <data dir>/master.key}, readable by its owner only. Lose the key and the secrets are lost with it.
+ */
+@Component
+public class SecretBox {
+
+    private static final Logger log = LoggerFactory.getLogger(SecretBox.class);
+    private static final String PREFIX = "v1:";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecretKeySpec key;
+    private final SecureRandom random = new SecureRandom();
+
+    SecretBox(@Value("${till.master-key:}") String masterKey, @Value("${till.database.data-dir:data}") Path dataDir) {
+        this.key = new SecretKeySpec(masterKey == null || masterKey.isBlank()
+            ? keyFile(dataDir.resolve("master.key"))
+            : decode(masterKey.strip(), "TILL_MASTER_KEY"), "AES");
+    }
+
+    /** Seals a secret; {@code context} (say, the account and integration) is bound to it, so a sealed value moved to
+     * another row does not open. */
+    public String seal(String secret, String context) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            random.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return PREFIX + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /** Opens what {@link #seal} sealed with the same context; fails if the value or the context was changed. */
+    public String open(String sealed, String context) {
+        if (sealed == null || !sealed.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("not a sealed secret");
+        }
+        byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The secret cannot be opened: the master key is not the one it was sealed "
+                + "with, or the value was altered", e);
+        }
+    }
+
+    private static byte[] decode(String base64, String source) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(source + " must be 32 bytes in base64 (openssl rand -base64 32)", e);
+        }
+        if (key.length != 32) {
+            throw new IllegalStateException(source + " must be 32 bytes in base64 (openssl rand -base64 32), not "
+                + key.length + " bytes");
+        }
+        return key;
+    }
+
+    private byte[] keyFile(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return decode(Files.readString(file).strip(), file.toString());
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            byte[] fresh = new byte[32];
+            random.nextBytes(fresh);
+            Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n", StandardOpenOption.CREATE_NEW);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the directory's own protection has to do.
+            }
+            log.info("Generated the master key for stored secrets at {}; back it up with the database, or set "
+                + "TILL_MASTER_KEY", file.toAbsolutePath());
+            return fresh;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the master key " + file, e);
+        }
+    }
+}
