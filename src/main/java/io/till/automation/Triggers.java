@@ -87,8 +87,18 @@ class Triggers {
         var listeners = listeners(events);
         var starts = new ArrayList<Executions.NewExecution>();
         for (Inbound event : events) {
+            JsonNode data = event.snapshot().path("data");
+            if (data.path("skip_automations").asBoolean(false)) {
+                // Staff asked for this change to pass quietly (a cancellation with skip_automations).
+                continue;
+            }
+            String causedBy = causingAutomation(data);
             boolean matched = false;
             for (Listener listener : listeners) {
+                if (listener.automationId().equals(causedBy)) {
+                    // An automation's own action raised this event (a retry it made failed): never start it again.
+                    continue;
+                }
                 if (listener.accountId().equals(event.accountId()) && listener.event().equals(event.type())
                     && inScope(listener.program(), event.snapshot().path("data"))
                     && conditionsHold(listener.program(), event.accountId(), event.customerId(), event.snapshot())) {
@@ -104,6 +114,19 @@ class Triggers {
         }
         executionsStarted.increment(executions.start(starts, Timestamps.now(clock)).size());
         return events.size();
+    }
+
+    /** The automation whose execution caused the event, when an action raised it. */
+    private String causingAutomation(JsonNode data) {
+        String execution = data.path("caused_by").path("execution_id").asString(null);
+        if (execution == null) {
+            return null;
+        }
+        return db.sql("SELECT automation_id FROM executions WHERE id = :id")
+            .param("id", execution)
+            .query(String.class)
+            .optional()
+            .orElse(null);
     }
 
     private List<Listener> listeners(List<Inbound> events) {

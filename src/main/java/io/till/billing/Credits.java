@@ -173,8 +173,9 @@ class Credits {
         String id = Ids.newId("ce");
         db.sql("""
             INSERT INTO credit_entries (id, account_id, customer_id, kind, amount, currency, invoice_id, reason,
-                                        created_at)
-            VALUES (:id, :accountId, :customerId, :kind, :amount, :currency, :invoiceId, :reason, :now)
+                                        idempotency_key, created_at)
+            VALUES (:id, :accountId, :customerId, :kind, :amount, :currency, :invoiceId, :reason,
+                    CAST(:key AS text), :now)
             """)
             .param("id", id)
             .param("accountId", accountId)
@@ -184,9 +185,39 @@ class Credits {
             .param("currency", currency)
             .param("invoiceId", invoiceId)
             .param("reason", reason)
+            .param("key", KEY.get())
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
         return id;
+    }
+
+    /**
+     * The idempotency key of the automation step making the entries of this call, if any: read by {@link #insert}
+     * so that the public operations keep their signatures.
+     */
+    private static final ThreadLocal<String> KEY = new ThreadLocal<>();
+
+    /** Runs {@code change} unless an entry with {@code key} exists already; answers whether it ran. */
+    @Transactional
+    boolean once(String accountId, String key, Runnable change) {
+        db.sql("SELECT pg_advisory_xact_lock(hashtext('credit-key:' || :key))").param("key", key).query(Object.class)
+            .list();
+        boolean done = db.sql("SELECT EXISTS (SELECT 1 FROM credit_entries WHERE account_id = :accountId AND "
+            + "idempotency_key = :key)")
+            .param("accountId", accountId)
+            .param("key", key)
+            .query(Boolean.class)
+            .single();
+        if (done) {
+            return false;
+        }
+        KEY.set(key);
+        try {
+            change.run();
+        } finally {
+            KEY.remove();
+        }
+        return true;
     }
 
     private void lock(String customerId) {

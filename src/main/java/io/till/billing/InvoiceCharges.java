@@ -86,6 +86,83 @@ class InvoiceCharges {
             result));
     }
 
+    /** How a retry asked for by an automation ended. */
+    record Retried(String status, String paymentId, String code, String message) {}
+
+    /**
+     * Charges the invoice now, on behalf of an automation step, with the gateway key {@code key}: a step run twice,
+     * or resumed after a crash, charges at most once. It stands beside the billing retry schedule without moving it:
+     * a decline is recorded (with {@code payment.failed}, marked as caused by the execution so that it does not start
+     * the same automation again) but neither counts as a scheduled attempt nor exhausts the invoice.
+     */
+    Retried retryNow(String accountId, String invoiceId, String key, String executionId) {
+        var earlier = payments.findByKey(accountId, key);
+        if (earlier.isPresent()) {
+            return retried(earlier.get());
+        }
+        Invoice invoice = invoices.get(accountId, invoiceId);
+        if (!invoice.status().equals("issued")) {
+            return new Retried("nothing_due", null, "invoice_" + invoice.status(), "The invoice is "
+                + invoice.status() + ".");
+        }
+        long toCharge = invoice.amountDue() - invoice.amountCredited();
+        if (toCharge == 0) {
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId,
+                invoice.attemptCount()));
+            return new Retried("paid", null, null, null);
+        }
+        String cardId = cardFor(accountId, invoice);
+        var reference = cardId == null
+            ? Optional.<String>empty()
+            : cards.gatewayReference(accountId, invoice.customerId(), cardId);
+        if (reference.isEmpty()) {
+            return new Retried("declined", null, "no_card", "The customer has no card to charge.");
+        }
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), toCharge,
+            invoice.currency(), "Invoice " + invoice.id()));
+        return transaction.execute(status -> recordRetry(accountId, invoiceId, cardId, toCharge, gateway, key,
+            result, executionId));
+    }
+
+    private Retried recordRetry(String accountId, String invoiceId, String cardId, long charged,
+        PaymentGateway gateway, String key, PaymentGateway.ChargeResult result, String executionId) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        var earlier = payments.findByKey(accountId, key);
+        if (earlier.isPresent()) {
+            return retried(earlier.get());
+        }
+        boolean paid = result instanceof PaymentGateway.ChargeResult.Succeeded;
+        Payment payment = payments.record(accountId, invoice.customerId(), cardId, new Payments.PaidFor(null,
+            invoice.subscriptionId(), invoice.paymentPlanId()), charged, invoice.currency(), gateway.name(), key,
+            result);
+        payments.linkInvoice(accountId, payment.id(), invoiceId);
+        payment = payments.get(accountId, payment.id());
+        if (!invoice.status().equals("issued")) {
+            return retried(payment);
+        }
+        Customer customer = customers.get(accountId, invoice.customerId());
+        Instant now = Timestamps.now(clock);
+        if (paid) {
+            invoices.recordAttempt(accountId, invoiceId, invoice.attemptCount(), now);
+            succeeded(accountId, invoices.get(accountId, invoiceId), payment, customer, now);
+        } else {
+            var data = new java.util.LinkedHashMap<String, Object>();
+            data.put("payment", payment);
+            data.put("invoice", invoice);
+            data.put("customer", customer);
+            data.put("caused_by", Map.of("execution_id", executionId));
+            events.record(accountId, EventType.PAYMENT_FAILED, customer.id(), data);
+        }
+        return retried(payment);
+    }
+
+    private static Retried retried(Payment payment) {
+        return payment.status().equals("failed")
+            ? new Retried("declined", payment.id(), payment.failureCode(), payment.failureMessage())
+            : new Retried("paid", payment.id(), null, null);
+    }
+
     private String cardFor(String accountId, Invoice invoice) {
         String chosen = invoice.subscriptionId() != null
             ? subscriptions.get(accountId, invoice.subscriptionId()).cardId()

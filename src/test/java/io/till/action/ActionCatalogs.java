@@ -13,8 +13,12 @@ public final class ActionCatalogs {
     /** The real schemas (the record actions' schemas need none of their collaborators). */
     public static Map<String, ActionSchema> real() {
         var tags = new CustomerTagActions();
+        var billing = new BillingActionBeans();
         return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
-            new CreateTaskAction(null, null))).catalog();
+            new CreateTaskAction(null, null), billing.retryPayment(null), billing.voidInvoice(null),
+            billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
+            billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null)))
+            .catalog();
     }
 
     /** A small catalog: add_tag taking a tag, and an open send_email. */

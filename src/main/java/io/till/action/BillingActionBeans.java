@@ -1,0 +1,140 @@
+package io.till.action;
+
+import io.till.action.ActionSchema.Param;
+import io.till.action.ActionSchema.Type;
+import io.till.billing.BillingActions;
+import io.till.customer.CustomerStats;
+import java.util.List;
+import java.util.function.Function;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The billing actions. Each goes through {@link BillingActions}, with the step's idempotency key wherever money or
+ * credit moves, so a step run twice charges or credits once. A declined retry is an outcome, not a failure: the step
+ * succeeds with {@code status: declined}, and the automation branches on {@code steps.<id>.output.status}.
+ */
+@Configuration(proxyBeanMethods = false)
+class BillingActionBeans {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Param INVOICE = Param.required("invoice_id", Type.STRING, "the invoice, e.g. {{invoice.id}}");
+    private static final Param SUBSCRIPTION = Param.required("subscription_id", Type.STRING,
+        "the subscription, e.g. {{subscription.id}}");
+
+    /** An action whose work is a function of the call; Till's errors become permanent failures. */
+    private record BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work) implements Action {
+
+        @Override
+        public ActionResult perform(ActionCall call) {
+            return RecordFailures.guard(() -> new ActionResult.Done(work.apply(call)));
+        }
+    }
+
+    private static String text(ActionCall call, String param) {
+        JsonNode value = call.params().get(param);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    @Bean
+    Action retryPayment(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("retry_payment", "Charges an unpaid invoice now, once per step",
+            INVOICE), call -> {
+                var charge = billing.retryPayment(call.accountId(), text(call, "invoice_id"), call.idempotencyKey(),
+                    call.executionId());
+                return NODES.objectNode().put("status", charge.status()).put("payment_id", charge.paymentId())
+                    .put("failure_code", charge.code()).put("failure_message", charge.message());
+            });
+    }
+
+    @Bean
+    Action voidInvoice(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("void_invoice", "Voids an issued invoice", INVOICE), call -> {
+            var invoice = billing.voidInvoice(call.accountId(), text(call, "invoice_id"));
+            return NODES.objectNode().put("invoice_id", invoice.id()).put("status", invoice.status());
+        });
+    }
+
+    @Bean
+    Action markUncollectible(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("mark_uncollectible", "Writes an issued invoice off", INVOICE),
+            call -> {
+                var invoice = billing.markUncollectible(call.accountId(), text(call, "invoice_id"));
+                return NODES.objectNode().put("invoice_id", invoice.id()).put("status", invoice.status());
+            });
+    }
+
+    @Bean
+    Action createCreditNote(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("create_credit_note", "Credits the customer for part of a paid "
+            + "invoice", INVOICE, Param.required("amount", Type.INTEGER, "in minor units"),
+            Param.optional("reason", Type.STRING, "why")),
+            call -> balances(billing.createCreditNote(call
+                .accountId(), text(call, "invoice_id"), call.params().get("amount").asLong(), text(call, "reason"),
+                call.idempotencyKey())));
+    }
+
+    @Bean
+    Action applyCredits(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("apply_credits", "Spends the customer's credit on an issued invoice",
+            INVOICE, Param.optional("amount", Type.INTEGER, "at most this much, in minor units; all it can by "
+                + "default")),
+            call -> {
+                JsonNode limit = call.params().get("amount");
+                long applied = billing.applyCredits(call.accountId(), text(call, "invoice_id"), limit == null
+                    ? null
+                    : limit.asLong(), call.idempotencyKey());
+                return NODES.objectNode().put("applied", applied);
+            });
+    }
+
+    @Bean
+    Action grantCredits(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("grant_credits", "Grants credit to the customer",
+            Param.required("amount", Type.INTEGER, "in minor units"),
+            Param.required("currency", Type.STRING, "three letters, e.g. usd"),
+            Param.optional("reason", Type.STRING, "why"),
+            Param.optional("customer_id", Type.STRING, "the customer; the execution's by default")), call -> {
+                String customer = call.params().has("customer_id") ? text(call, "customer_id") : call.customerId();
+                if (customer == null) {
+                    throw io.till.shared.TillException.invalid("customer_id", "required", "this execution is not "
+                        + "about a customer: name one");
+                }
+                return balances(billing.grantCredits(call.accountId(), customer, call.params().get("amount")
+                    .asLong(), text(call, "currency"), text(call, "reason"), call.idempotencyKey()));
+            });
+    }
+
+    @Bean
+    Action cancelSubscription(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("cancel_subscription", "Cancels a subscription now or at period end",
+            SUBSCRIPTION, Param.optional("at_period_end", Type.BOOLEAN, "false: now (the default); true: at the "
+                + "end of the paid period")),
+            call -> {
+                var subscription = billing.cancelSubscription(call.accountId(), text(call, "subscription_id"),
+                    call.params().path("at_period_end").asBoolean(false));
+                return NODES.objectNode().put("subscription_id", subscription.id()).put("status", subscription
+                    .status());
+            });
+    }
+
+    @Bean
+    Action pauseSubscription(BillingActions billing) {
+        return new BillingAction(ActionSchema.of("pause_subscription", "Pauses a subscription", SUBSCRIPTION),
+            call -> {
+                var subscription = billing.pauseSubscription(call.accountId(), text(call, "subscription_id"));
+                return NODES.objectNode().put("subscription_id", subscription.id()).put("status", subscription
+                    .status());
+            });
+    }
+
+    private static ObjectNode balances(List<CustomerStats.Money> balances) {
+        var node = NODES.objectNode();
+        var list = node.putArray("balances");
+        balances.forEach(money -> list.addObject().put("amount", money.amount()).put("currency", money.currency()));
+        return node;
+    }
+}

@@ -1,0 +1,139 @@
+package io.till.billing;
+
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What automations may do to billing records (PRODUCT.md §5, billing actions), each through the same services and
+ * events as the API. Every operation is safe to repeat with the same step key: a charge or a credit happens once, and
+ * asking for a state the record is already in changes nothing.
+ */
+@Component
+public class BillingActions {
+
+    private final InvoiceCharges charges;
+    private final Invoices invoices;
+    private final Credits credits;
+    private final SubscriptionActions subscriptionActions;
+    private final Subscriptions subscriptions;
+    private final Customers customers;
+    private final Events events;
+    private final JdbcClient db;
+    private final Clock clock;
+
+    BillingActions(InvoiceCharges charges, Invoices invoices, Credits credits, SubscriptionActions subscriptionActions,
+        Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock) {
+        this.clock = clock;
+        this.charges = charges;
+        this.invoices = invoices;
+        this.credits = credits;
+        this.subscriptionActions = subscriptionActions;
+        this.subscriptions = subscriptions;
+        this.customers = customers;
+        this.events = events;
+        this.db = db;
+    }
+
+    /** How a charge ended: {@code paid}, {@code declined} (with the gateway's code) or {@code nothing_due}. */
+    public record Charge(String status, String paymentId, String code, String message) {}
+
+    /** Charges an issued invoice now with {@code key} as the gateway's idempotency key: at most one charge per key. */
+    public Charge retryPayment(String accountId, String invoiceId, String key, String executionId) {
+        var retried = charges.retryNow(accountId, invoiceId, "automation:" + key, executionId);
+        return new Charge(retried.status(), retried.paymentId(), retried.code(), retried.message());
+    }
+
+    /** Voids an issued invoice ({@code invoice.voided}); a void one is left as it is. */
+    @Transactional
+    public Invoice voidInvoice(String accountId, String invoiceId) {
+        return close(accountId, invoiceId, "void");
+    }
+
+    /** Writes an issued invoice off as uncollectible; it is no longer retried. */
+    @Transactional
+    public Invoice markUncollectible(String accountId, String invoiceId) {
+        return close(accountId, invoiceId, "uncollectible");
+    }
+
+    private Invoice close(String accountId, String invoiceId, String status) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        if (invoice.status().equals(status)) {
+            return invoice;
+        }
+        if (!invoice.status().equals("issued")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Only an issued invoice can become " + status
+                + "; this one is " + invoice.status() + ".");
+        }
+        db.sql("UPDATE invoices SET status = :status WHERE account_id = :accountId AND id = :id")
+            .param("status", status)
+            .param("accountId", accountId)
+            .param("id", invoiceId)
+            .update();
+        db.sql("""
+            UPDATE billing_jobs SET done_at = :now
+             WHERE account_id = :accountId AND subject_id = :id AND done_at IS NULL
+               AND kind IN ('INVOICE_RETRY', 'INVOICE_OVERDUE')
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", invoiceId)
+            .update();
+        Invoice closed = invoices.get(accountId, invoiceId);
+        if (status.equals("void")) {
+            events.record(accountId, EventType.INVOICE_VOIDED, closed.customerId(), Map.of("invoice", closed,
+                "customer", customers.get(accountId, closed.customerId())));
+        }
+        return closed;
+    }
+
+    /** A credit note on a paid invoice; once per key. Answers the customer's balances. */
+    public List<io.till.customer.CustomerStats.Money> createCreditNote(String accountId, String invoiceId,
+        long amount, String reason, String key) {
+        Invoice invoice = invoices.get(accountId, invoiceId);
+        credits.once(accountId, key, () -> credits.creditNote(accountId, invoiceId, amount, reason));
+        return credits.balance(accountId, invoice.customerId()).balances();
+    }
+
+    /** Spends credit on an issued invoice, up to {@code limit}; once per key. Answers the amount this key applied. */
+    public long applyCredits(String accountId, String invoiceId, Long limit, String key) {
+        long[] applied = {0};
+        credits.once(accountId, key, () -> applied[0] = credits.applyTo(accountId, invoiceId, limit));
+        return applied[0];
+    }
+
+    /** Grants credit to a customer; once per key. Answers the customer's balances. */
+    public List<io.till.customer.CustomerStats.Money> grantCredits(String accountId, String customerId, long amount,
+        String currency, String reason, String key) {
+        credits.once(accountId, key, () -> credits.grant(accountId, customerId, amount, currency, reason));
+        return credits.balance(accountId, customerId).balances();
+    }
+
+    /** Cancels now or at period end; a subscription already canceled (or canceling, for period end) is left so. */
+    public Subscription cancelSubscription(String accountId, String subscriptionId, boolean atPeriodEnd) {
+        Subscription subscription = subscriptions.get(accountId, subscriptionId);
+        if (subscription.status().equals("canceled")
+            || (atPeriodEnd && subscription.status().equals("canceling"))) {
+            return subscription;
+        }
+        return subscriptionActions.cancel(accountId, subscriptionId, atPeriodEnd, false);
+    }
+
+    /** Pauses a subscription; a paused one is left so. */
+    public Subscription pauseSubscription(String accountId, String subscriptionId) {
+        Subscription subscription = subscriptions.get(accountId, subscriptionId);
+        if (subscription.status().equals("paused")) {
+            return subscription;
+        }
+        return subscriptionActions.pause(accountId, subscriptionId);
+    }
+}

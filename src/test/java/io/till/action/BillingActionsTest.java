@@ -1,0 +1,155 @@
+package io.till.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.automation.AutomationAgenda;
+import io.till.billing.BillingActions;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** The billing actions, run by automations against sandbox billing records. */
+@TillIntegrationTest
+class BillingActionsTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    BillingActions billing;
+    @Autowired
+    JdbcClient db;
+
+    private String activate(Shops.Shop shop, String definition) {
+        var created = api.post("/api/v1/automations", shop.apiKey(), definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", shop.apiKey(), null).status()).isEqualTo(200);
+        return id;
+    }
+
+    private List<JsonNode> executions(Shops.Shop shop, String automation) {
+        var list = new ArrayList<JsonNode>();
+        api.get("/api/v1/executions?automation_id=" + automation, shop.apiKey()).json().get("data").forEach(e -> list
+            .add(api.get("/api/v1/executions/" + e.get("id").asString(), shop.apiKey()).json()));
+        return list;
+    }
+
+    private long automationCharges(Shops.Shop shop) {
+        return db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :accountId AND idempotency_key LIKE "
+            + "'automation:%'")
+            .param("accountId", shop.accountId())
+            .query(Long.class)
+            .single();
+    }
+
+    @Test
+    void retriesAFailedPaymentOncePerStepWithoutStartingItself() {
+        var shop = shops.open();
+        String automation = activate(shop, """
+            {"name": "Retry", "trigger": {"type": "event", "event": "payment.failed"},
+             "steps": [{"id": "retry", "type": "action", "action": "retry_payment",
+                        "params": {"invoice_id": "{{invoice.id}}"}},
+                       {"id": "declined", "type": "branch",
+                        "if": {"field": "steps.retry.output.status", "op": "eq", "value": "declined"},
+                        "then": [{"id": "tag", "type": "action", "action": "add_tag",
+                                  "params": {"tag": "retry_declined"}}]}]}""");
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+
+        shops.advance(shop, "P14DT12H");
+
+        var runs = executions(shop, automation);
+        assertThat(runs).hasSize(1);
+        JsonNode run = runs.getFirst();
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        JsonNode output = run.get("steps").get(0).get("output");
+        assertThat(output.get("status").asString()).isEqualTo("declined");
+        assertThat(automationCharges(shop)).isEqualTo(1);
+        var tags = api.get("/api/v1/customers/" + customer, shop.apiKey()).json().get("tags");
+        assertThat(tags.toString()).contains("retry_declined");
+
+        String invoice = run.get("trigger").get("data").get("invoice").get("id").asString();
+        String key = run.get("steps").get(0).get("idempotency_key").asString();
+        var again = billing.retryPayment(shop.accountId(), invoice, key, run.get("id").asString());
+        assertThat(again.paymentId()).isEqualTo(output.get("payment_id").asString());
+        assertThat(automationCharges(shop)).isEqualTo(1);
+    }
+
+    @Test
+    void creditsPausesVoidsAndCancelsThroughSteps() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        String automation = activate(shop, """
+            {"name": "Make good", "trigger": {"type": "manual"},
+             "steps": [{"id": "grant", "type": "action", "action": "grant_credits",
+                        "params": {"amount": "{{event.data.amount}}", "currency": "usd", "reason": "sorry"}},
+                       {"id": "pause", "type": "action", "action": "pause_subscription",
+                        "params": {"subscription_id": "{{event.data.subscription_id}}"}},
+                       {"id": "cancel", "type": "action", "action": "cancel_subscription",
+                        "params": {"subscription_id": "{{event.data.subscription_id}}"}}]}""");
+
+        var started = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+            {"customer_id": "%s", "data": {"amount": "500", "subscription_id": "%s"}}""".formatted(customer,
+            subscription));
+        agenda.runDue();
+
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        JsonNode run = executions(shop, automation).getFirst();
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(0).get("output").get("balances").get(0).get("amount").asLong())
+            .isEqualTo(500);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceled");
+        var credits = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
+        assertThat(credits.toString()).contains("\"amount\":500");
+
+        String key = run.get("steps").get(0).get("idempotency_key").asString();
+        billing.grantCredits(shop.accountId(), customer, 500, "usd", "sorry", key);
+        var after = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
+        assertThat(after.get("balances").get(0).get("amount").asLong()).isEqualTo(500);
+    }
+
+    @Test
+    void voidsAnUnpaidInvoiceThenRefusesToWriteItOff() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "alan@example.com");
+        shops.advance(shop, "P14DT12H");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop
+            .apiKey()).json().get("data").get(0).get("id").asString();
+        String automation = activate(shop, """
+            {"name": "Void", "trigger": {"type": "manual"},
+             "steps": [{"id": "void", "type": "action", "action": "void_invoice",
+                        "params": {"invoice_id": "{{event.data.invoice_id}}"}},
+                       {"id": "again", "type": "action", "action": "void_invoice",
+                        "params": {"invoice_id": "{{event.data.invoice_id}}"}},
+                       {"id": "write_off", "type": "action", "action": "mark_uncollectible",
+                        "params": {"invoice_id": "{{event.data.invoice_id}}"}}]}""");
+
+        api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+            {"data": {"invoice_id": "%s"}}""".formatted(invoice));
+        agenda.runDue();
+
+        JsonNode run = executions(shop, automation).getFirst();
+        assertThat(run.get("status").asString()).isEqualTo("failed");
+        assertThat(run.get("error").get("step_id").asString()).isEqualTo("write_off");
+        assertThat(run.get("error").get("code").asString()).isEqualTo("invalid_state");
+        assertThat(run.get("steps").get(1).get("output").get("status").asString()).isEqualTo("void");
+        assertThat(api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("void");
+        var types = new ArrayList<String>();
+        api.get("/api/v1/events?type=invoice.voided", shop.apiKey()).json().get("data").forEach(e -> types.add(e
+            .get("type").asString()));
+        assertThat(types).containsExactly("invoice.voided");
+    }
+}
