@@ -17,6 +17,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AutomationSettings(
     @DefaultValue("true") boolean workersEnabled,
     @DefaultValue("2") int workers,
-    @DefaultValue("200") int batchSize,
+    @DefaultValue("500") int batchSize,
     @DefaultValue("100ms") Duration pollInterval,
     @DefaultValue("60s") Duration lease) {}

@@ -1,0 +1,587 @@
+package io.till.bench;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.till.action.Action;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.ActionSchema;
+import io.till.automation.Executions;
+import io.till.automation.engine.ExecutionState;
+import io.till.automation.engine.StateJson;
+import io.till.event.EventSignal;
+import io.till.shared.Timestamps;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.StaticMethodMatcherPointcutAdvisor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The automation engine under load, on the embedded PostgreSQL, with the product's own background loops
+ * ({@code AutomationWorkers}: matcher, timers, workers) running as in production: event ingest through the HTTP API,
+ * end-to-end executions of in-process no-op actions, latency from event to first step at a fixed offered rate, the
+ * claim rate with and without a million waiting timers, the heap, and the same no-op workload on db-scheduler against
+ * the same database. Prints figures; asserts nothing about time. Run with {@code bench/automation-engine}.
+ */
+@Tag("benchmark")
+@TillIntegrationTest
+@TestPropertySource(properties = "till.automation.workers-enabled=true")
+class AutomationEngineBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(AutomationEngineBenchmark.class);
+    private static final String COMMAND = "bench/automation-engine";
+    private static final int ONE_STEP_EXECUTIONS = 20_000;
+    private static final int FIVE_STEP_EXECUTIONS = 5_000;
+    private static final int LATENCY_RATE = 1_000;
+    private static final int LATENCY_SECONDS = 20;
+    private static final int MAX_IN_FLIGHT = 64;
+    private static final int CLAIM_QUEUE = 20_000;
+    private static final int TIMERS = 1_000_000;
+    private static final Duration CLAIM_MEASURE = Duration.ofSeconds(4);
+
+    /** A no-op in-process action, known to this benchmark's application context only. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class BenchConfiguration {
+
+        @Bean
+        Action benchNoop() {
+            return new Action() {
+                private final ActionSchema schema = ActionSchema.of("bench.noop", "Does nothing (benchmark only)");
+
+                @Override
+                public ActionSchema schema() {
+                    return schema;
+                }
+
+                @Override
+                public ActionResult perform(ActionCall call) {
+                    return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
+                }
+            };
+        }
+
+        /** Times the engine's phases as the real loops call them (claim, save, start, match, a whole round). */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static StaticMethodMatcherPointcutAdvisor enginePhaseTimer() {
+            var advisor = new StaticMethodMatcherPointcutAdvisor() {
+                @Override
+                public boolean matches(Method method, Class<?> targetClass) {
+                    return PHASES.containsKey(targetClass.getName() + "." + method.getName());
+                }
+            };
+            advisor.setAdvice((MethodInterceptor) invocation -> {
+                String name = PHASES.get(invocation.getMethod().getDeclaringClass().getName() + "." + invocation
+                    .getMethod().getName());
+                long start = System.nanoTime();
+                Object result = invocation.proceed();
+                PROFILE.computeIfAbsent(name, n -> new LongAdder[]{new LongAdder(), new LongAdder()})[0].add(System
+                    .nanoTime() - start);
+                PROFILE.get(name)[1].increment();
+                return result;
+            });
+            return advisor;
+        }
+    }
+
+    static final Map<String, String> PHASES = Map.of("io.till.automation.Executions.claim", "claim",
+        "io.till.automation.Executions.save", "save", "io.till.automation.Executions.start", "start",
+        "io.till.automation.Triggers.matchEvents", "matchEvents", "io.till.automation.Executor.runRound",
+        "runRound");
+    static final Map<String, LongAdder[]> PROFILE = new ConcurrentHashMap<>();
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    Executions executions;
+    @Autowired
+    EventSignal eventSignal;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    Environment environment;
+    @Autowired
+    JsonMapper json;
+
+    private final List<String> lines = new ArrayList<>();
+    private final AtomicLong peakHeap = new AtomicLong();
+    private volatile boolean sampling = true;
+
+    @Test
+    void measuresTheAutomationEngine() throws Exception {
+        // The tests' clock is fixed; here it follows real time (to the millisecond) so that timestamps mean something.
+        Thread.ofPlatform().daemon().name("bench-clock").start(() -> {
+            while (sampling) {
+                clock.moveTo(Instant.now());
+                LockSupport.parkNanos(1_000_000);
+            }
+        });
+        Thread.ofPlatform().daemon().name("bench-heap").start(() -> {
+            var memory = ManagementFactory.getMemoryMXBean();
+            while (sampling) {
+                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                LockSupport.parkNanos(20_000_000);
+            }
+        });
+        var workers = context.getBean("automationWorkers", SmartLifecycle.class);
+        line("setup: 2 cores shared by app, database and client; pool till.database.pool-size=%s, "
+            + "till.automation.workers=%s, batch-size=%s; workers running=%s",
+            environment.getProperty("till.database.pool-size"),
+            environment.getProperty("till.automation.workers", "2 (default)"),
+            environment.getProperty("till.automation.batch-size", "500 (default)"), workers.isRunning());
+
+        // -Dbench.sections=b (through -DargLine) runs only some sections, for quicker experiments.
+        String sections = System.getProperty("bench.sections", "abcdf");
+        var store = accounts.create();
+        if (sections.contains("a")) {
+            ingest(store);
+        }
+        if (sections.contains("b")) {
+            endToEnd(store);
+        }
+        if (sections.contains("c")) {
+            latency(store, LATENCY_RATE, LATENCY_SECONDS);
+            latency(store, LATENCY_RATE / 2, LATENCY_SECONDS / 2);
+            line("    (c) measures server-side: first execution_steps.started_at - events.occurred_at, both from "
+                + "Till's clock (followed to 1 ms here); occurred_at is set at insert, just before the event commits");
+        }
+        workers.stop();
+        if (sections.contains("d")) {
+            claims(store);
+        }
+        if (sections.contains("f")) {
+            dbScheduler();
+        }
+
+        sampling = false;
+        System.gc();
+        long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        String xmx = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("none (JVM default)");
+        line("(e) heap: peak used %d MB (sampled every 20 ms over the whole run), %d MB used after a full GC at the "
+            + "end; max heap %d MB (-Xmx: %s); %d GCs, %d ms in GC (target: <= 512 MB)", peakHeap.get() >> 20,
+            afterGc >> 20, Runtime.getRuntime().maxMemory() >> 20, xmx, gcCount, gcMillis);
+        log.info("\n\nAutomation engine benchmark (command: {})\n  {}\nend of automation engine benchmark\n", COMMAND,
+            String.join("\n  ", lines));
+    }
+
+    // (a) ---------------------------------------------------------------------------------------------------------
+
+    private void ingest(TestAccounts.TestAccount store) throws Exception {
+        String single = "{\"type\": \"acme.ingest\", \"data\": {\"n\": 1}}";
+        postConcurrently(8, 1_000, () -> post(store, "/api/v1/events", single)); // warm-up
+        int singles = 20_000;
+        long start = System.nanoTime();
+        postConcurrently(8, singles, () -> post(store, "/api/v1/events", single));
+        double rate = singles / seconds(start);
+        line("(a) ingest, single events: %,.0f events/s (POST /api/v1/events, %,d events, 8 client threads)", rate,
+            singles);
+        for (int size : new int[]{100, 500}) {
+            String body = IntStream.range(0, size).mapToObj(i -> "{\"type\": \"acme.ingest\", \"data\": {\"n\": "
+                + i + "}}").collect(Collectors.joining(",", "{\"events\": [", "]}"));
+            postConcurrently(4, 20, () -> post(store, "/api/v1/events/batch", body)); // warm-up
+            int batches = 60_000 / size;
+            start = System.nanoTime();
+            postConcurrently(4, batches, () -> post(store, "/api/v1/events/batch", body));
+            line("(a) ingest, batches of %d: %,.0f events/s (POST /api/v1/events/batch, %,d events, 4 client "
+                + "threads)", size, batches * size / seconds(start), batches * size);
+        }
+        waitUntil(() -> db.sql("SELECT count(*) FROM event_inbox").query(Long.class).single() == 0, 120);
+    }
+
+    private void post(TestAccounts.TestAccount store, String path, String body) {
+        var response = api.post(path, store.apiKey(), body);
+        if (response.status() != 201) {
+            throw new IllegalStateException(path + " answered " + response.status() + ": " + response.text());
+        }
+    }
+
+    private static void postConcurrently(int threads, int calls, Runnable call) throws InterruptedException {
+        var left = new AtomicInteger(calls);
+        try (var pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        call.run();
+                    }
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(10, TimeUnit.MINUTES);
+        }
+    }
+
+    // (b) ---------------------------------------------------------------------------------------------------------
+
+    private String automation(TestAccounts.TestAccount store, String event, int steps) {
+        String stepList = IntStream.rangeClosed(1, steps).mapToObj(i -> "{\"id\": \"s" + i
+            + "\", \"type\": \"action\", \"action\": \"bench.noop\", \"params\": {}}").collect(Collectors.joining(
+                ", "));
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Bench %d-step %s", "trigger": {"type": "event", "event": "%s"}, "steps": [%s]}"""
+            .formatted(steps, event, event, stepList));
+        if (created.status() != 201) {
+            throw new IllegalStateException("create failed: " + created.text());
+        }
+        String id = created.json().get("id").asString();
+        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        if (activated.status() != 200) {
+            throw new IllegalStateException("activate failed: " + activated.text());
+        }
+        return id;
+    }
+
+    /** Inserts events (and their inbox rows) in one statement, as Events.insert does one at a time. */
+    private void insertEvents(TestAccounts.TestAccount store, String type, String prefix, int count) {
+        db.sql("""
+            WITH recorded AS (
+                INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
+                SELECT 'evt_' || :prefix || lpad(g::text, 12, '0'), :accountId, :type, NULL, :now, '{}'::jsonb
+                  FROM generate_series(1, :count) AS g
+                RETURNING id, account_id)
+            INSERT INTO event_inbox (event_id, account_id) SELECT id, account_id FROM recorded
+            """)
+            .param("prefix", prefix)
+            .param("accountId", store.id())
+            .param("type", type)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("count", count)
+            .update();
+        eventSignal.fire();
+    }
+
+    private long count(TestAccounts.TestAccount store, String automationId, String status) {
+        return db.sql("SELECT count(*) FROM executions WHERE account_id = :a AND automation_id = :id AND status = :s")
+            .param("a", store.id())
+            .param("id", automationId)
+            .param("s", status)
+            .query(Long.class)
+            .single();
+    }
+
+    private void endToEnd(TestAccounts.TestAccount store) throws Exception {
+        String warm = automation(store, "acme.bench_warm", 1);
+        insertEvents(store, "acme.bench_warm", "warm", 3_000);
+        waitUntil(() -> count(store, warm, "succeeded") == 3_000, 120);
+        for (int steps : new int[]{1, 5}) {
+            int total = steps == 1 ? ONE_STEP_EXECUTIONS : FIVE_STEP_EXECUTIONS;
+            String event = "acme.bench_" + steps + "step";
+            String id = automation(store, event, steps);
+            PROFILE.clear();
+            long insertStart = System.nanoTime();
+            insertEvents(store, event, "e2e" + steps + "s", total);
+            long start = System.nanoTime();
+            boolean done = waitUntil(() -> count(store, id, "succeeded") >= total, 300);
+            double elapsed = seconds(start);
+            long succeeded = count(store, id, "succeeded");
+            if (steps == 1) {
+                tillOneStep = succeeded / elapsed;
+            }
+            line("(b) %d-step automation: %,d executions in %.2f s = %,.0f executions/s, %,.0f steps/s "
+                + "(from commit of the bulk event insert to the last execution succeeded, polled every 50 ms; "
+                + "insert took %.2f s, not counted)%s", steps, succeeded, elapsed, succeeded / elapsed,
+                succeeded * steps / elapsed, (start - insertStart) / 1e9, done ? "" : " — TIMED OUT");
+            line("    time spent per phase (summed over the loops): %s", profile(elapsed));
+        }
+    }
+
+    private static String profile(double elapsed) {
+        var parts = new TreeMap<String, String>();
+        PROFILE.forEach((name, v) -> parts.put(name, "%s %d calls %.2f s (%.1f ms avg)".formatted(name, v[1].sum(),
+            v[0].sum() / 1e9, v[1].sum() == 0 ? 0 : v[0].sum() / 1e6 / v[1].sum())));
+        LongAdder[] round = PROFILE.get("runRound");
+        LongAdder[] claim = PROFILE.get("claim");
+        LongAdder[] save = PROFILE.get("save");
+        String steps = round == null || claim == null || save == null
+            ? ""
+            : "; run steps (round - claim - save) %.2f s".formatted((round[0].sum() - claim[0].sum() - save[0]
+                .sum()) / 1e9);
+        return String.join("; ", parts.values()) + steps + " over %.2f s wall".formatted(elapsed);
+    }
+
+    // (c) ---------------------------------------------------------------------------------------------------------
+
+    private void latency(TestAccounts.TestAccount store, int rate, int durationSeconds) throws Exception {
+        String event = "acme.bench_latency_" + rate;
+        String id = automation(store, event, 1);
+        String body = "{\"type\": \"%s\", \"data\": {}}".formatted(event);
+        int total = rate * durationSeconds;
+        var failures = new AtomicInteger();
+        var completed = new AtomicInteger();
+        var inFlight = new Semaphore(MAX_IN_FLIGHT);
+        long intervalNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                long wait = start + i * intervalNanos - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                inFlight.acquire();
+                clients.submit(() -> {
+                    try {
+                        post(store, "/api/v1/events", body);
+                        completed.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.incrementAndGet();
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+        }
+        double sendSeconds = seconds(start);
+        waitUntil(() -> count(store, id, "succeeded") >= completed.get(), 120);
+        var percentiles = db.sql("""
+            WITH first_step AS (
+                SELECT extract(epoch FROM min(s.started_at) - ev.occurred_at) * 1000 AS ms
+                  FROM executions x
+                  JOIN events ev ON ev.id = x.trigger_key
+                  JOIN execution_steps s ON s.execution_id = x.id
+                 WHERE x.account_id = :a AND x.automation_id = :id
+                 GROUP BY x.id, ev.occurred_at)
+            SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+              FROM first_step
+            """)
+            .param("a", store.id())
+            .param("id", id)
+            .query((rs, row) -> new double[]{rs.getLong("n"), rs.getDouble("p50"), rs.getDouble("p99"), rs
+                .getDouble("max")})
+            .single();
+        line("(c) latency event -> first step at %,d events/s offered for %d s (single POSTs at a fixed rate, at "
+            + "most %d in flight; achieved %,.0f events/s, %d failed): p50 %.1f ms, p99 %.1f ms, max %.1f ms over "
+            + "%,.0f executions", rate, durationSeconds, MAX_IN_FLIGHT, completed.get() / sendSeconds,
+            failures.get(), percentiles[1], percentiles[2], percentiles[3], percentiles[0]);
+    }
+
+    // (d) ---------------------------------------------------------------------------------------------------------
+
+    private void claims(TestAccounts.TestAccount store) {
+        String automation = automation(store, "acme.bench_claim", 1);
+        // The state every execution starts from, as Executions.start writes it.
+        String startState = json.writeValueAsString(StateJson.write(ExecutionState.start()));
+        db.sql("""
+            WITH x AS (
+                INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
+                                        customer_id, state, created_at, updated_at)
+                SELECT 'exe_claimq' || lpad(g::text, 16, '0'), :a, :automation, 1, 'pending', 'claimq:' || g,
+                       '{}'::jsonb, NULL, CAST(:state AS jsonb), now(), now()
+                  FROM generate_series(1, :n) AS g
+                RETURNING id, account_id)
+            INSERT INTO execution_queue (execution_id, account_id, due_at)
+            SELECT id, account_id, now() - interval '1 minute' FROM x
+            """)
+            .param("a", store.id())
+            .param("automation", automation)
+            .param("n", CLAIM_QUEUE)
+            .param("state", startState)
+            .update();
+        claimRates(); // a first pass warms the JIT and the queue's pages, so that neither figure below pays for it
+        var empty = claimRates();
+        long insertStart = System.nanoTime();
+        db.sql(
+            """
+                WITH x AS (
+                    INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
+                                            customer_id, state, wake_at, created_at, updated_at)
+                    SELECT 'exe_timer' || lpad(g::text, 17, '0'), :a, :automation, 1, 'waiting', 'timer:' || g,
+                           '{}'::jsonb, NULL, CAST(:state AS jsonb), now() + interval '30 days' + g * interval '1 second', now(),
+                           now()
+                      FROM generate_series(1, :n) AS g
+                    RETURNING id, account_id, wake_at)
+                INSERT INTO execution_timers (execution_id, account_id, fire_at) SELECT id, account_id, wake_at FROM x
+                """)
+            .param("a", store.id())
+            .param("automation", automation)
+            .param("n", TIMERS)
+            .param("state", startState)
+            .update();
+        double insertSeconds = seconds(insertStart);
+        db.sql("ANALYZE executions").update();
+        db.sql("ANALYZE execution_timers").update();
+        var loaded = claimRates();
+        for (int i = 0; i < empty.length; i++) {
+            int batch = i == 0 ? 100 : 200;
+            line("(d) claim, batches of %d, %,d due in the queue: %,.0f claimed/s with 0 timers, %,.0f claimed/s "
+                + "with %,d pending delayed executions (%+.1f%%; target within 10%%)", batch, CLAIM_QUEUE, empty[i],
+                loaded[i], TIMERS, (loaded[i] / empty[i] - 1) * 100);
+        }
+        line("    (claims timed alone, one thread, each batch then released to the queue; %,d timers + executions "
+            + "inserted in one INSERT ... SELECT generate_series in %.1f s; 10,000,000 not tried, for time)",
+            TIMERS, insertSeconds);
+    }
+
+    private double[] claimRates() {
+        db.sql("VACUUM ANALYZE execution_queue").update();
+        double[] rates = new double[2];
+        int[] batches = {100, 200};
+        for (int i = 0; i < batches.length; i++) {
+            claimFor(batches[i], Duration.ofSeconds(1));
+            rates[i] = claimFor(batches[i], CLAIM_MEASURE);
+        }
+        return rates;
+    }
+
+    private double claimFor(int batch, Duration duration) {
+        long claimed = 0;
+        long claimNanos = 0;
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            UUID token = UUID.randomUUID();
+            long start = System.nanoTime();
+            claimed += executions.claim(token, batch, Timestamps.now(clock), Duration.ofSeconds(60)).size();
+            claimNanos += System.nanoTime() - start;
+            db.sql("UPDATE execution_queue SET due_at = :now, lease_token = NULL WHERE lease_token = :token")
+                .param("now", Timestamps.of(Timestamps.now(clock)))
+                .param("token", token)
+                .update();
+        }
+        return claimed / (claimNanos / 1e9);
+    }
+
+    // (f) ---------------------------------------------------------------------------------------------------------
+
+    private void dbScheduler() throws Exception {
+        db.sql("""
+            CREATE TABLE scheduled_tasks (
+                task_name text NOT NULL,
+                task_instance text NOT NULL,
+                task_data bytea,
+                execution_time timestamp with time zone NOT NULL,
+                picked BOOLEAN NOT NULL,
+                picked_by text,
+                last_success timestamp with time zone,
+                last_failure timestamp with time zone,
+                consecutive_failures INT,
+                last_heartbeat timestamp with time zone,
+                version BIGINT NOT NULL,
+                priority SMALLINT,
+                PRIMARY KEY (task_name, task_instance))
+            """).update();
+        db.sql("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)").update();
+        db.sql("CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat)").update();
+        db.sql("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)")
+            .update();
+        var done = new LongAdder();
+        var task = Tasks.oneTime("bench-noop").execute((instance, executionContext) -> done.increment());
+        int threads = 10;
+        var scheduler = Scheduler.create(dataSource, task)
+            .threads(threads)
+            .pollingInterval(Duration.ofMillis(100))
+            .pollUsingLockAndFetch(0.5, 3.0)
+            .build();
+        scheduler.start();
+        try {
+            scheduleNow("warm", 3_000);
+            waitUntil(this::noTasksLeft, 300);
+            scheduleNow("run", ONE_STEP_EXECUTIONS);
+            long start = System.nanoTime();
+            boolean finished = waitUntil(this::noTasksLeft, 300);
+            double elapsed = seconds(start);
+            double rate = ONE_STEP_EXECUTIONS / elapsed;
+            line("(f) db-scheduler 16.12.0, same %,d one-time no-op tasks due now on the same database and pool: "
+                + "%.2f s = %,.0f tasks/s (threads %d, pollingInterval 100 ms, pollUsingLockAndFetch(0.5, 3.0); "
+                + "from commit of the bulk insert to the table empty)%s", ONE_STEP_EXECUTIONS, elapsed, rate, threads,
+                finished ? "" : " — TIMED OUT");
+            if (tillOneStep > 0) {
+                line("(f) ratio Till 1-step executions/s / db-scheduler tasks/s: %.2f (target >= 2)", tillOneStep
+                    / rate);
+            }
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    private void scheduleNow(String prefix, int count) {
+        db.sql("""
+            INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, version)
+            SELECT 'bench-noop', :prefix || g, NULL, now(), false, 1 FROM generate_series(1, :count) AS g
+            """)
+            .param("prefix", prefix)
+            .param("count", count)
+            .update();
+    }
+
+    private boolean noTasksLeft() {
+        return db.sql("SELECT count(*) FROM scheduled_tasks").query(Long.class).single() == 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private double tillOneStep;
+
+    private void line(String format, Object... args) {
+        String text = format.formatted(args);
+        lines.add(text);
+        log.info("bench: {}", text);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static boolean waitUntil(java.util.function.BooleanSupplier condition, int timeoutSeconds) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            LockSupport.parkNanos(50_000_000);
+        }
+        return false;
+    }
+}
