@@ -48,7 +48,10 @@ public class Executions {
             Timestamps.read(rs, "updated_at"), null);
     }
 
-    /** An execution to start; {@code triggerKey} makes a second start for the same trigger a no-op. */
+    /**
+     * An execution to start; {@code triggerKey} makes a second start for the same trigger a no-op. A null
+     * {@code trigger} means the key is an event id and the snapshot is built from that event's row.
+     */
     record NewExecution(String id, String accountId, String automationId, int version, String triggerKey,
         JsonNode trigger, String customerId) {}
 
@@ -67,9 +70,14 @@ public class Executions {
             inserted AS (
                 INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
                                         customer_id, state, created_at, updated_at)
-                SELECT id, account_id, automation_id, version, 'pending', trigger_key, trigger, customer_id,
-                       CAST(:state AS jsonb), :now, :now
-                  FROM input
+                SELECT i.id, i.account_id, i.automation_id, i.version, 'pending', i.trigger_key,
+                       coalesce(i.trigger, jsonb_build_object(
+                           'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
+                           'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                           'data', e.data)),
+                       i.customer_id, CAST(:state AS jsonb), :now, :now
+                  FROM input i
+                  LEFT JOIN events e ON i.trigger IS NULL AND e.id = i.trigger_key
                 ON CONFLICT (automation_id, trigger_key) DO NOTHING
                 RETURNING id, account_id)
             INSERT INTO execution_queue (execution_id, account_id, due_at)
@@ -81,7 +89,9 @@ public class Executions {
             .param("automations", batch.stream().map(NewExecution::automationId).toArray(String[]::new))
             .param("versions", batch.stream().map(NewExecution::version).toArray(Integer[]::new))
             .param("keys", batch.stream().map(NewExecution::triggerKey).toArray(String[]::new))
-            .param("triggers", batch.stream().map(e -> json.writeValueAsString(e.trigger())).toArray(String[]::new))
+            .param("triggers",
+                batch.stream().map(e -> e.trigger() == null ? null : json.writeValueAsString(e.trigger()))
+                    .toArray(String[]::new))
             .param("customers", batch.stream().map(NewExecution::customerId).toArray(String[]::new))
             .param("state", json.writeValueAsString(StateJson.write(ExecutionState.start())))
             .param("now", Timestamps.of(now))

@@ -12,6 +12,7 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,11 +55,24 @@ class Triggers {
             .description("Executions started").register(meters);
     }
 
-    private record Inbound(String id, String accountId, String type, String customerId, ObjectNode snapshot) {}
+    /** An event taken from the inbox, with the two marks that keep automations away from it. */
+    private record Inbound(String id, String accountId, String type, String customerId, boolean skipAutomations,
+        String causedByExecution) {}
 
-    private record Listener(String automationId, String accountId, String event, Program program) {}
+    private record Listener(String automationId, String accountId, String event, Program program) {
 
-    /** Matches up to {@code limit} events from the inbox; returns how many events were taken. */
+        /** Whether deciding needs the event's data: a scope, or conditions. */
+        boolean readsData() {
+            return program.definition().conditions() != null
+                || !((Definition.Trigger.OnEvent) program.definition().trigger()).scope().isEmpty();
+        }
+    }
+
+    /**
+     * Matches up to {@code limit} events from the inbox; returns how many events were taken. An event's data is read
+     * only when some listener's scope or conditions need it, and the executions' trigger snapshots are built by the
+     * database from the event rows, so that the common case moves no JSON through Till.
+     */
     @Transactional
     public int matchEvents(int limit) {
         var events = db.sql("""
@@ -67,46 +81,46 @@ class Triggers {
                  WHERE event_id IN (SELECT event_id FROM event_inbox ORDER BY event_id LIMIT :limit
                                       FOR UPDATE SKIP LOCKED)
                 RETURNING event_id)
-            SELECT e.id, e.account_id, e.type, e.customer_id, e.occurred_at, e.data
+            SELECT e.id, e.account_id, e.type, e.customer_id,
+                   coalesce(e.data ->> 'skip_automations' = 'true', false) AS skip_automations,
+                   e.data -> 'caused_by' ->> 'execution_id' AS caused_by
               FROM events e JOIN taken t ON t.event_id = e.id
              ORDER BY e.id
             """)
             .param("limit", limit)
-            .query((rs, row) -> {
-                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
-                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
-                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
-                snapshot.set("data", json.readTree(rs.getString("data")));
-                return new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
-                    rs.getString("customer_id"), snapshot);
-            })
+            .query((rs, row) -> new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
+                rs.getString("customer_id"), rs.getBoolean("skip_automations"), rs.getString("caused_by")))
             .list();
         if (events.isEmpty()) {
             return 0;
         }
         var listeners = listeners(events);
+        Map<String, ObjectNode> snapshots = snapshots(events.stream()
+            .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))
+            .map(Inbound::id).toList());
         var starts = new ArrayList<Executions.NewExecution>();
         for (Inbound event : events) {
-            JsonNode data = event.snapshot().path("data");
-            if (data.path("skip_automations").asBoolean(false)) {
+            ObjectNode snapshot = snapshots.get(event.id());
+            JsonNode data = snapshot == null ? null : snapshot.path("data");
+            if (event.skipAutomations()) {
                 // Staff asked for this change to pass quietly (a cancellation with skip_automations).
                 continue;
             }
-            String causedBy = causingAutomation(data);
+            String causedBy = event.causedByExecution() == null ? null : automationOf(event.causedByExecution());
             boolean matched = false;
             for (Listener listener : listeners) {
-                if (listener.automationId().equals(causedBy)) {
-                    // An automation's own action raised this event (a retry it made failed): never start it again.
+                if (!listens(listener, event) || listener.automationId().equals(causedBy)) {
+                    // Not this event; or an automation's own action raised it (a retry it made failed): never start
+                    // that automation again from it.
                     continue;
                 }
-                if (listener.accountId().equals(event.accountId()) && listener.event().equals(event.type())
-                    && inScope(listener.program(), event.snapshot().path("data"))
-                    && conditionsHold(listener.program(), event.accountId(), event.customerId(), event.snapshot())) {
-                    starts.add(new Executions.NewExecution(Executions.newId(), event.accountId(),
-                        listener.automationId(), listener.program().version(), event.id(), event.snapshot(),
-                        event.customerId()));
-                    matched = true;
+                if (listener.readsData() && !(inScope(listener.program(), data)
+                    && conditionsHold(listener.program(), event.accountId(), event.customerId(), snapshot))) {
+                    continue;
                 }
+                starts.add(new Executions.NewExecution(Executions.newId(), event.accountId(), listener.automationId(),
+                    listener.program().version(), event.id(), snapshot, event.customerId()));
+                matched = true;
             }
             if (matched) {
                 eventsMatched.increment();
@@ -116,12 +130,31 @@ class Triggers {
         return events.size();
     }
 
-    /** The automation whose execution caused the event, when an action raised it. */
-    private String causingAutomation(JsonNode data) {
-        String execution = data.path("caused_by").path("execution_id").asString(null);
-        if (execution == null) {
-            return null;
+    private static boolean listens(Listener listener, Inbound event) {
+        return listener.accountId().equals(event.accountId()) && listener.event().equals(event.type());
+    }
+
+    /** The trigger snapshots of these events, as executions keep them. */
+    private Map<String, ObjectNode> snapshots(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
         }
+        var snapshots = new HashMap<String, ObjectNode>();
+        db.sql("SELECT id, type, customer_id, occurred_at, data FROM events WHERE id = ANY(:ids)")
+            .param("ids", ids.toArray(String[]::new))
+            .query((rs, row) -> {
+                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
+                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
+                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
+                snapshot.set("data", json.readTree(rs.getString("data")));
+                return snapshots.put(rs.getString("id"), snapshot);
+            })
+            .list();
+        return snapshots;
+    }
+
+    /** The automation of an execution whose action raised an event. */
+    private String automationOf(String execution) {
         return db.sql("SELECT automation_id FROM executions WHERE id = :id")
             .param("id", execution)
             .query(String.class)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.till.automation.engine.ExecutionState;
+import io.till.shared.Timestamps;
 import io.till.testing.Api;
 import io.till.testing.ChildTill;
 import io.till.testing.MutableClock;
@@ -118,17 +119,17 @@ class EngineResilienceTest {
         String id = startRuns(store, automation, 1).getFirst();
 
         UUID zombie = UUID.randomUUID();
-        var first = executions.claim(zombie, 100, clock.instant(), Duration.ofSeconds(30)).stream()
+        var first = executions.claim(zombie, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
         clock.advance(Duration.ofMinutes(1));
         UUID rescuer = UUID.randomUUID();
-        var second = executions.claim(rescuer, 100, clock.instant(), Duration.ofSeconds(30)).stream()
+        var second = executions.claim(rescuer, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
 
         var late = executions.save(zombie, List.of(new Executions.Written(first, "succeeded",
-            ExecutionState.start(), null, null, List.of())), clock.instant());
+            ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
         var onTime = executions.save(rescuer, List.of(new Executions.Written(second, "running",
-            ExecutionState.start(), null, null, List.of())), clock.instant());
+            ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
 
         assertThat(late).isEmpty();
         assertThat(onTime).containsExactly(id);
