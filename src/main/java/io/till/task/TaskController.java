@@ -2,6 +2,7 @@ package io.till.task;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.customer.Customers;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
@@ -24,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 class TaskController {
 
     private final Tasks tasks;
+    private final Customers customers;
 
-    TaskController(Tasks tasks) {
+    TaskController(Tasks tasks, Customers customers) {
         this.tasks = tasks;
+        this.customers = customers;
     }
 
     @GetMapping
@@ -56,6 +59,9 @@ class TaskController {
         var errors = new FieldErrors();
         if (body.title() == null || body.title().isBlank() || body.title().length() > 500) {
             errors.add("title", "required", "is required, at most 500 characters");
+        }
+        if (body.customerId() != null && customers.find(caller.accountId(), body.customerId()).isEmpty()) {
+            errors.add("customer_id", "not_found", "no customer " + body.customerId() + " in this account");
         }
         errors.throwIfAny();
         var task = tasks.create(caller.accountId(), new Tasks.NewTask(body.title().strip(), body.notes(),

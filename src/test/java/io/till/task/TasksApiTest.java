@@ -42,9 +42,11 @@ class TasksApiTest {
         String id = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \"Mine\"}").json().get("id").asString();
 
         var untitled = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \" \"}");
+        var strangers = api.post("/api/v1/tasks", other.apiKey(), "{\"title\": \"Hm\", \"customer_id\": \"cus_nope\"}");
 
         assertThat(untitled.status()).isEqualTo(400);
         assertThat(untitled.json().get("errors").get(0).get("field").asString()).isEqualTo("title");
+        assertThat(strangers.status()).isEqualTo(400);
         assertThat(api.get("/api/v1/tasks/" + id, other.apiKey()).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/tasks", other.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/tasks?status=later", store.apiKey()).status()).isEqualTo(400);
