@@ -2,6 +2,8 @@ package io.till.action;
 
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.message.SendEmailAction;
+import io.till.message.SendSmsAction;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +16,22 @@ public final class ActionCatalogs {
     public static Map<String, ActionSchema> real() {
         var tags = new CustomerTagActions();
         return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
-            new CreateTaskAction(null, null))).catalog();
+            new CreateTaskAction(null, null), schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA)))
+            .catalog();
+    }
+
+    private static Action schemaOnly(ActionSchema schema) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return schema;
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                throw new UnsupportedOperationException("a schema only");
+            }
+        };
     }
 
     /** A small catalog: add_tag taking a tag, and an open send_email. */
