@@ -62,7 +62,6 @@ public enum IntegrationType {
                         "must be a port number, 1 to 65535 (587 for STARTTLS, 465 for SMTPS)");
                 }
                 optionalString(config, errors, "username");
-                optionalString(config, errors, "password");
                 JsonNode starttls = config.get("starttls");
                 if (starttls != null && !starttls.isNull() && !starttls.isBoolean()) {
                     errors.add("config.starttls", "invalid_type", "must be true or false");
