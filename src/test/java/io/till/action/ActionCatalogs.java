@@ -2,6 +2,8 @@ package io.till.action;
 
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.message.SendEmailAction;
+import io.till.message.SendSmsAction;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +19,22 @@ public final class ActionCatalogs {
         return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
             new CreateTaskAction(null, null), billing.retryPayment(null), billing.voidInvoice(null),
             billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
-            billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null)))
-            .catalog();
+            billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null),
+            schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA))).catalog();
+    }
+
+    private static Action schemaOnly(ActionSchema schema) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return schema;
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                throw new UnsupportedOperationException("a schema only");
+            }
+        };
     }
 
     /** A small catalog: add_tag taking a tag, and an open send_email. */

@@ -99,7 +99,7 @@ class AutomationsApiTest {
         var response = api.post("/api/v1/automations", store.apiKey(), """
             {"name": "Broken", "trigger": {"type": "schedule", "cron": "daily"},
              "steps": [{"id": "mail", "type": "action", "action": "send_email",
-                        "params": {"to": "{{customer.emial}}"}},
+                        "params": {"to": "{{customer.emial}}", "subject": "Hi"}},
                        {"id": "loop", "type": "loop", "over": "customer.tags", "steps": [{"id": "s", "type": "stop"}]}]}
             """);
 

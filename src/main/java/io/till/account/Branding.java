@@ -1,0 +1,63 @@
+package io.till.account;
+
+import io.till.shared.FieldErrors;
+import java.net.URI;
+import java.util.regex.Pattern;
+
+/**
+ * How the account's messages look and who they come from. Every field may be null: {@link #senderName()} falls back to
+ * the company name, which falls back to the account's name.
+ *
+ * @param brandColor {@code #RRGGBB}
+ */
+public record Branding(String senderName, String supportEmail, String companyName, String logoUrl, String brandColor) {
+
+    public static final Branding NONE = new Branding(null, null, null, null, null);
+
+    private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+    // Deliberately plain: one @, no spaces or angle brackets; the mail server has the last word.
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
+
+    /** Adds every bad field to {@code errors}, each under {@code path}. */
+    public void check(FieldErrors errors, String path) {
+        text(errors, path + "sender_name", senderName, 100);
+        text(errors, path + "company_name", companyName, 200);
+        if (supportEmail != null && (supportEmail.length() > 254 || !EMAIL.matcher(supportEmail).matches())) {
+            errors.add(path + "support_email", "invalid_email", "must be an email address");
+        }
+        if (logoUrl != null && !isWebUrl(logoUrl)) {
+            errors.add(path + "logo_url", "invalid_url", "must be an http or https URL of at most 2000 characters");
+        }
+        if (brandColor != null && !COLOR.matcher(brandColor).matches()) {
+            errors.add(path + "brand_color", "invalid_color", "must be a color as #RRGGBB");
+        }
+    }
+
+    /** The name shown in From: the sender name, else the company name, else {@code fallback} (the account's name). */
+    public String senderNameOr(String fallback) {
+        return senderName != null ? senderName : companyNameOr(fallback);
+    }
+
+    public String companyNameOr(String fallback) {
+        return companyName != null ? companyName : fallback;
+    }
+
+    private static void text(FieldErrors errors, String field, String value, int max) {
+        if (value != null
+            && (value.isBlank() || value.length() > max || value.chars().anyMatch(Character::isISOControl))) {
+            errors.add(field, "invalid_value", "must be 1 to " + max + " characters on one line");
+        }
+    }
+
+    private static boolean isWebUrl(String value) {
+        if (value.length() > 2000) {
+            return false;
+        }
+        try {
+            URI uri = new URI(value);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

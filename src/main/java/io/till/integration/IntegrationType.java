@@ -1,0 +1,140 @@
+package io.till.integration;
+
+import io.till.shared.FieldErrors;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The services an account can connect, each with what its config must hold. */
+public enum IntegrationType {
+    SMTP,
+    TWILIO,
+    SLACK,
+    ACTIVECAMPAIGN,
+    HUBSPOT,
+    KEAP;
+
+    /** Config fields that hold a secret, wherever they appear: stored sealed and shown masked. */
+    static final Set<String> SECRET_FIELDS = Set.of("password", "auth_token", "api_key", "access_token", "token",
+        "secret");
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
+    private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<IntegrationType> parse(String code) {
+        for (IntegrationType type : values()) {
+            if (type.code().equals(code)) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Adds every bad field of {@code config} to {@code errors} under {@code config.}. */
+    void check(JsonNode config, FieldErrors errors) {
+        if (config == null || !config.isObject()) {
+            errors.add("config", "invalid_type", "must be an object");
+            return;
+        }
+        for (String field : config.propertyNames()) {
+            if (SECRET_FIELDS.contains(field) && !config.get(field).isNull() && !config.get(field).isString()) {
+                errors.add("config." + field, "invalid_type", "must be a string");
+            }
+        }
+        switch (this) {
+            case SMTP -> {
+                only(config, errors, "host", "port", "username", "password", "starttls", "from_email");
+                if (!hasText(config, "host")) {
+                    errors.add("config.host", "required", "is required: the SMTP server's host name");
+                }
+                JsonNode port = config.get("port");
+                if (port == null || !port.isIntegralNumber() || port.asInt() < 1 || port.asInt() > 65535) {
+                    errors.add("config.port", port == null ? "required" : "invalid_value",
+                        "must be a port number, 1 to 65535 (587 for STARTTLS, 465 for SMTPS)");
+                }
+                optionalString(config, errors, "username");
+                JsonNode starttls = config.get("starttls");
+                if (starttls != null && !starttls.isNull() && !starttls.isBoolean()) {
+                    errors.add("config.starttls", "invalid_type", "must be true or false");
+                }
+                if (!hasText(config, "from_email") || !EMAIL.matcher(config.get("from_email").asString()).matches()) {
+                    errors.add("config.from_email", hasText(config, "from_email") ? "invalid_email" : "required",
+                        "must be the email address messages are sent from");
+                }
+                if (hasText(config, "password") && !hasText(config, "username")) {
+                    errors.add("config.username", "required", "is required with a password");
+                }
+            }
+            case TWILIO -> {
+                only(config, errors, "account_sid", "auth_token", "from_number", "base_url");
+                if (!hasText(config, "account_sid") || !TWILIO_SID.matcher(config.get("account_sid").asString())
+                    .matches()) {
+                    errors.add("config.account_sid", hasText(config, "account_sid") ? "invalid_value" : "required",
+                        "must be the account SID: AC followed by 32 hexadecimal digits");
+                }
+                if (!hasText(config, "auth_token")) {
+                    errors.add("config.auth_token", "required", "is required: the account's auth token");
+                }
+                if (!hasText(config, "from_number") || !E164.matcher(config.get("from_number").asString())
+                    .matches()) {
+                    errors.add("config.from_number", hasText(config, "from_number") ? "invalid_phone" : "required",
+                        "must be the sending phone number in E.164 form (+14155550100)");
+                }
+                JsonNode baseUrl = config.get("base_url");
+                if (baseUrl != null && !baseUrl.isNull() && !(baseUrl.isString() && isWebUrl(baseUrl.asString()))) {
+                    errors.add("config.base_url", "invalid_url", "must be an http or https URL");
+                }
+            }
+            // Stored for the CRM and Slack actions, which check what they need when they use it.
+            case SLACK, ACTIVECAMPAIGN, HUBSPOT, KEAP -> {
+                if (config.size() > 20) {
+                    errors.add("config", "too_many_fields", "holds at most 20 fields");
+                }
+            }
+        }
+    }
+
+    private static void only(JsonNode config, FieldErrors errors, String... fields) {
+        var allowed = Set.of(fields);
+        for (String field : config.propertyNames()) {
+            if (!allowed.contains(field)) {
+                errors.add("config." + field, "unknown_field", "is not a setting; the settings are "
+                    + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static void optionalString(JsonNode config, FieldErrors errors, String field) {
+        JsonNode value = config.get(field);
+        if (value != null && !value.isNull() && !value.isString()) {
+            errors.add("config." + field, "invalid_type", "must be a string");
+        }
+    }
+
+    static boolean hasText(JsonNode config, String field) {
+        JsonNode value = config.get(field);
+        return value != null && value.isString() && !value.asString().isBlank();
+    }
+
+    static String text(ObjectNode config, String field) {
+        return hasText(config, field) ? config.get(field).asString() : null;
+    }
+
+    private static boolean isWebUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

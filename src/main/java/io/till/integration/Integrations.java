@@ -1,0 +1,144 @@
+package io.till.integration;
+
+import io.till.shared.SecretBox;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The accounts' integrations, one per type. Secret fields are sealed with {@link SecretBox} under
+ * {@code <account id>/<type>} before they reach the database, so a dump or a row moved to another account gives none
+ * of them away; only {@link #opened} and the typed settings read them back.
+ */
+@Repository
+public class Integrations {
+
+    static final String MASK = "••••";
+
+    private final JdbcClient db;
+    private final Clock clock;
+    private final SecretBox secrets;
+    private final JsonMapper json;
+
+    Integrations(JdbcClient db, Clock clock, SecretBox secrets, JsonMapper json) {
+        this.db = db;
+        this.clock = clock;
+        this.secrets = secrets;
+        this.json = json;
+    }
+
+    record Saved(Integration integration, boolean created) {}
+
+    /** Stores the config, replacing the type's previous one; the caller has checked it. */
+    Saved save(String accountId, IntegrationType type, ObjectNode config) {
+        String context = context(accountId, type);
+        ObjectNode sealed = transformSecrets(config.deepCopy(), secret -> secrets.seal(secret, context));
+        var now = Timestamps.of(Timestamps.now(clock));
+        boolean created = db.sql("""
+            INSERT INTO integrations (account_id, type, config, created_at, updated_at)
+            VALUES (:accountId, :type, CAST(:config AS jsonb), :now, :now)
+            ON CONFLICT (account_id, type) DO UPDATE SET config = EXCLUDED.config, updated_at = EXCLUDED.updated_at
+            RETURNING (xmax = 0) AS created
+            """)
+            .param("accountId", accountId)
+            .param("type", type.code())
+            .param("config", json.writeValueAsString(sealed))
+            .param("now", now)
+            .query(Boolean.class)
+            .single();
+        return new Saved(get(accountId, type), created);
+    }
+
+    Integration get(String accountId, IntegrationType type) {
+        return row(accountId, type).map(row -> new Integration(type.code(), transformSecrets(opened(accountId, type,
+            row.config()), Integrations::mask), row.createdAt(), row.updatedAt()))
+            .orElseThrow(() -> TillException.notFound("integration", type.code()));
+    }
+
+    List<Integration> list(String accountId) {
+        return db.sql("SELECT type FROM integrations WHERE account_id = :accountId ORDER BY type")
+            .param("accountId", accountId)
+            .query(String.class)
+            .list()
+            .stream()
+            .flatMap(code -> IntegrationType.parse(code).stream())
+            .map(type -> get(accountId, type))
+            .toList();
+    }
+
+    boolean delete(String accountId, IntegrationType type) {
+        return db.sql("DELETE FROM integrations WHERE account_id = :accountId AND type = :type")
+            .param("accountId", accountId)
+            .param("type", type.code())
+            .update() > 0;
+    }
+
+    /** The type's config with its secrets in clear, for the code that calls the service. */
+    public Optional<ObjectNode> opened(String accountId, IntegrationType type) {
+        return row(accountId, type).map(row -> opened(accountId, type, row.config()));
+    }
+
+    public Optional<SmtpSettings> smtp(String accountId) {
+        return opened(accountId, IntegrationType.SMTP).map(config -> new SmtpSettings(config.get("host").asString(),
+            config.get("port").asInt(), IntegrationType.text(config, "username"), IntegrationType.text(config,
+                "password"),
+            config.path("starttls").asBoolean(false), config.get("from_email").asString()));
+    }
+
+    public Optional<TwilioSettings> twilio(String accountId) {
+        return opened(accountId, IntegrationType.TWILIO).map(config -> new TwilioSettings(config.get("account_sid")
+            .asString(), config.get("auth_token").asString(), config.get("from_number").asString(),
+            Optional
+                .ofNullable(IntegrationType.text(config, "base_url"))
+                .map(url -> url.replaceAll("/+$", ""))
+                .orElse(TwilioSettings.DEFAULT_BASE_URL)));
+    }
+
+    private record Row(ObjectNode config, java.time.Instant createdAt, java.time.Instant updatedAt) {}
+
+    private Optional<Row> row(String accountId, IntegrationType type) {
+        return db.sql("""
+            SELECT config, created_at, updated_at FROM integrations WHERE account_id = :accountId AND type = :type
+            """)
+            .param("accountId", accountId)
+            .param("type", type.code())
+            .query((rs, n) -> new Row((ObjectNode) json.readTree(rs.getString("config")), Timestamps.read(rs,
+                "created_at"), Timestamps.read(rs, "updated_at")))
+            .optional();
+    }
+
+    private ObjectNode opened(String accountId, IntegrationType type, ObjectNode sealed) {
+        String context = context(accountId, type);
+        return transformSecrets(sealed, secret -> secrets.open(secret, context));
+    }
+
+    private static String context(String accountId, IntegrationType type) {
+        return accountId + "/" + type.code();
+    }
+
+    /** Shows the last four characters of a secret long enough that they say little about it, else nothing. */
+    static String mask(String secret) {
+        return secret.length() >= 12 ? MASK + secret.substring(secret.length() - 4) : MASK;
+    }
+
+    /** Replaces every string under a secret field name, at any depth, by {@code change} of it; changes in place. */
+    private static ObjectNode transformSecrets(ObjectNode config, UnaryOperator<String> change) {
+        for (String field : List.copyOf(config.propertyNames())) {
+            JsonNode value = config.get(field);
+            if (value.isObject()) {
+                transformSecrets((ObjectNode) value, change);
+            } else if (IntegrationType.SECRET_FIELDS.contains(field) && value.isString()) {
+                config.put(field, change.apply(value.asString()));
+            }
+        }
+        return config;
+    }
+}

@@ -1,0 +1,68 @@
+package io.till.message;
+
+import io.till.account.Branding;
+import java.util.regex.Pattern;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The account's branded frame around an email body (logo or company name in the brand color, a footer naming the
+ * company and the support address) and the plain-text twin every email carries, so that text-only clients and spam
+ * filters see the same message.
+ */
+final class EmailLayout {
+
+    private static final String DEFAULT_COLOR = "#334155";
+    private static final Pattern BREAKS = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</h[1-6]>|</li>|</tr>");
+    private static final Pattern TAGS = Pattern.compile("(?s)<[^>]*>");
+    private static final Pattern HIDDEN = Pattern.compile("(?is)<(style|script|head)[^>]*>.*?</\\1>");
+
+    private EmailLayout() {}
+
+    /** The HTML part: {@code bodyHtml} as given (its templates were rendered HTML-escaped) inside the frame. */
+    static String html(Branding branding, String companyName, String bodyHtml) {
+        String color = branding.brandColor() == null ? DEFAULT_COLOR : branding.brandColor();
+        String company = HtmlUtils.htmlEscape(companyName);
+        String header = branding.logoUrl() == null
+            ? "<span style=\"font-size:20px;font-weight:bold;color:#ffffff\">" + company + "</span>"
+            : "<img src=\"" + HtmlUtils.htmlEscape(branding.logoUrl()) + "\" alt=\"" + company
+                + "\" style=\"max-height:48px;border:0\">";
+        String support = branding.supportEmail() == null
+            ? ""
+            : "<br>Questions? Write to <a href=\"mailto:" + HtmlUtils.htmlEscape(branding.supportEmail())
+                + "\" style=\"color:" + color + "\">" + HtmlUtils.htmlEscape(branding.supportEmail()) + "</a>.";
+        return """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
+            <body style="margin:0;padding:0;background:#f4f4f5;font-family:Arial,Helvetica,sans-serif">
+            <table role="presentation" width="100%%" cellpadding="0" cellspacing="0" style="background:#f4f4f5">
+            <tr><td align="center" style="padding:24px 12px">
+            <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;\
+            background:#ffffff;border-radius:6px;overflow:hidden">
+            <tr><td style="background:%s;padding:16px 24px">%s</td></tr>
+            <tr><td style="padding:24px;color:#1f2937;font-size:15px;line-height:1.5">%s</td></tr>
+            <tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px">%s%s</td></tr>
+            </table></td></tr></table></body></html>
+            """.formatted(color, header, bodyHtml, company, support);
+    }
+
+    /** The plain-text part: the text with a short footer. */
+    static String text(Branding branding, String companyName, String text) {
+        String footer = "\n\n-- \n" + companyName
+            + (branding.supportEmail() == null ? "" : "\nQuestions? Write to " + branding.supportEmail());
+        return text.stripTrailing() + footer + "\n";
+    }
+
+    /** Plain text for a body given only as HTML: tags dropped, breaks kept, entities decoded. */
+    static String htmlToText(String html) {
+        String text = HIDDEN.matcher(html).replaceAll("");
+        text = BREAKS.matcher(text).replaceAll("\n");
+        text = TAGS.matcher(text).replaceAll("");
+        text = HtmlUtils.htmlUnescape(text);
+        return text.replaceAll("[ \\t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();
+    }
+
+    /** HTML for a body given only as text: escaped, line breaks kept. */
+    static String textToHtml(String text) {
+        return HtmlUtils.htmlEscape(text.strip()).replace("\r\n", "\n").replace("\n", "<br>\n");
+    }
+}

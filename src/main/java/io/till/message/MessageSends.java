@@ -1,0 +1,64 @@
+package io.till.message;
+
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The messages the actions sent, by the step's idempotency key. A step reserves its key before sending and marks it
+ * sent after; a retry that finds it sent answers the recorded output and sends nothing. A crash (or a lost reply)
+ * between the send and the mark leaves the key reserved but not sent, and the retry sends again: at most one
+ * duplicate, which the stable Message-ID lets mail clients fold away.
+ */
+@Repository
+class MessageSends {
+
+    private final JdbcClient db;
+    private final Clock clock;
+    private final JsonMapper json;
+
+    MessageSends(JdbcClient db, Clock clock, JsonMapper json) {
+        this.db = db;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /** Reserves the key; answers the output recorded when a message was already sent under it. */
+    Optional<JsonNode> reserve(String accountId, String key, String kind) {
+        db.sql("""
+            INSERT INTO message_sends (account_id, idempotency_key, kind, status, created_at, updated_at)
+            VALUES (:accountId, :key, :kind, 'sending', :now, :now)
+            ON CONFLICT (account_id, idempotency_key) DO NOTHING
+            """)
+            .param("accountId", accountId)
+            .param("key", key)
+            .param("kind", kind)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+        return db.sql("""
+            SELECT output FROM message_sends
+             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sent'
+            """)
+            .param("accountId", accountId)
+            .param("key", key)
+            .query(String.class)
+            .optional()
+            .map(json::readTree);
+    }
+
+    void markSent(String accountId, String key, JsonNode output) {
+        db.sql("""
+            UPDATE message_sends SET status = 'sent', output = CAST(:output AS jsonb), updated_at = :now
+             WHERE account_id = :accountId AND idempotency_key = :key
+            """)
+            .param("accountId", accountId)
+            .param("key", key)
+            .param("output", json.writeValueAsString(output))
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+    }
+}

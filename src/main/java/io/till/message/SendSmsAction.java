@@ -1,0 +1,110 @@
+package io.till.message;
+
+import io.till.account.Accounts;
+import io.till.account.Brandings;
+import io.till.action.Action;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.ActionSchema;
+import io.till.action.ActionSchema.Param;
+import io.till.action.ActionSchema.Type;
+import io.till.integration.Integrations;
+import io.till.integration.TwilioClient;
+import io.till.integration.TwilioSettings;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code send_sms}: a text message through the account's Twilio integration, or into the dev mailbox while it has
+ * none. Keyed on the step's idempotency key like {@link SendEmailAction}.
+ */
+@Component
+public class SendSmsAction implements Action {
+
+    public static final ActionSchema SCHEMA = ActionSchema.of("send_sms",
+        "Sends an SMS through the account's Twilio integration (the dev mailbox without one)",
+        Param.required("to", Type.STRING, "the recipient's phone number, E.164 (+14155550100)"),
+        Param.required("text", Type.STRING, "the message, at most 1600 characters"));
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final int MAX_LENGTH = 1600;
+
+    private final Integrations integrations;
+    private final TwilioClient twilio;
+    private final DevMailbox mailbox;
+    private final MessageSends sends;
+    private final Brandings brandings;
+    private final Accounts accounts;
+
+    SendSmsAction(Integrations integrations, TwilioClient twilio, DevMailbox mailbox, MessageSends sends,
+        Brandings brandings, Accounts accounts) {
+        this.integrations = integrations;
+        this.twilio = twilio;
+        this.mailbox = mailbox;
+        this.sends = sends;
+        this.brandings = brandings;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public ActionSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ActionResult perform(ActionCall call) {
+        String to = call.params().get("to").asString().strip();
+        String text = call.params().get("text").asString();
+        if (!E164.matcher(to).matches()) {
+            return ActionResult.Failed.permanent("invalid_phone", "params.to: '" + to
+                + "' is not a phone number in E.164 form (+14155550100)");
+        }
+        if (text.length() > MAX_LENGTH) {
+            return ActionResult.Failed.permanent("invalid_params", "params.text: at most " + MAX_LENGTH
+                + " characters");
+        }
+        Optional<JsonNode> sent = sends.reserve(call.accountId(), call.idempotencyKey(), "sms");
+        if (sent.isPresent()) {
+            return new ActionResult.Done(sent.get());
+        }
+        Optional<TwilioSettings> settings = integrations.twilio(call.accountId());
+        ObjectNode output = JsonNodeFactory.instance.objectNode();
+        if (settings.isPresent()) {
+            TwilioClient.Reply reply;
+            try {
+                reply = twilio.sendMessage(settings.get(), to, text);
+            } catch (IOException e) {
+                return ActionResult.Failed.retryable("sms_unavailable", "cannot reach " + settings.get().baseUrl()
+                    + ": " + e.getClass().getSimpleName());
+            }
+            if (!reply.ok()) {
+                return failure(reply);
+            }
+            String sid = reply.body().path("sid").asString("");
+            output.put("message_id", sid).put("sid", sid).put("to", to).put("via", "twilio");
+        } else {
+            var headers = JsonNodeFactory.instance.objectNode()
+                .put(SendEmailAction.IDEMPOTENCY_HEADER, call.idempotencyKey());
+            String from = brandings.get(call.accountId()).senderNameOr(accounts.get(call.accountId()).name());
+            String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers);
+            output.put("message_id", id).put("to", to).put("via", "dev_mailbox");
+        }
+        sends.markSent(call.accountId(), call.idempotencyKey(), output);
+        return new ActionResult.Done(output);
+    }
+
+    /** 429 and 5xx may pass later (no sooner than Retry-After); any other refusal is Twilio's final word. */
+    static ActionResult.Failed failure(TwilioClient.Reply reply) {
+        String message = "Twilio answered " + reply.status() + ": " + reply.message();
+        if (reply.status() == 429 || reply.status() >= 500) {
+            return new ActionResult.Failed(reply.status() == 429 ? "sms_rate_limited" : "sms_unavailable", message,
+                true, reply.retryAfter());
+        }
+        return ActionResult.Failed.permanent("sms_rejected", message);
+    }
+}

@@ -1,0 +1,92 @@
+package io.till.message;
+
+import io.till.action.ActionResult;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.AddressException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.springframework.mail.MailAuthenticationException;
+import org.springframework.mail.MailSendException;
+
+/**
+ * Tells an SMTP failure that trying again cannot fix (bad credentials, an address the server refuses with a 5xx) from
+ * one that may pass (the server unreachable or slow, a 4xx "try later"). When in doubt it is retryable: the step's
+ * retry policy bounds the cost, while a wrongly permanent failure loses the email.
+ */
+final class SmtpFailures {
+
+    private SmtpFailures() {}
+
+    static ActionResult.Failed classify(Exception failure) {
+        for (Throwable t : causes(failure)) {
+            if (t instanceof MailAuthenticationException || t instanceof AuthenticationFailedException) {
+                return ActionResult.Failed.permanent("smtp_auth_failed", "the SMTP server refused the username or "
+                    + "password: " + message(t));
+            }
+            if (t instanceof SMTPAddressFailedException refused) {
+                return byReply(refused.getReturnCode(), "invalid_address", "the SMTP server refused "
+                    + refused.getAddress() + ": " + message(t));
+            }
+            if (t instanceof SMTPSendFailedException rejected) {
+                return byReply(rejected.getReturnCode(), "smtp_rejected", "the SMTP server refused the message: "
+                    + message(t));
+            }
+            if (t instanceof AddressException) {
+                return ActionResult.Failed.permanent("invalid_address", message(t));
+            }
+            if (t instanceof SendFailedException sent && sent.getInvalidAddresses() != null && sent
+                .getInvalidAddresses().length > 0) {
+                return ActionResult.Failed.permanent("invalid_address", "invalid addresses: " + List.of(sent
+                    .getInvalidAddresses()));
+            }
+            if (t instanceof ConnectException || t instanceof SocketTimeoutException
+                || t instanceof UnknownHostException) {
+                return ActionResult.Failed.retryable("smtp_unavailable", "cannot reach the SMTP server: " + t
+                    .getClass().getSimpleName() + ": " + message(t));
+            }
+        }
+        return ActionResult.Failed.retryable("smtp_error", failure.getClass().getSimpleName() + ": " + message(
+            failure));
+    }
+
+    /** 5xx is the server's final word; 4xx (and anything odd) means later may work. */
+    private static ActionResult.Failed byReply(int code, String permanentCode, String message) {
+        return code >= 500 && code < 600
+            ? ActionResult.Failed.permanent(permanentCode, message)
+            : ActionResult.Failed.retryable("smtp_deferred", message);
+    }
+
+    /** The failure, its causes, and those of every message Spring reports failed, outermost first. */
+    private static List<Throwable> causes(Throwable failure) {
+        var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
+        var all = new ArrayList<Throwable>();
+        collect(failure, seen, all);
+        return all;
+    }
+
+    private static void collect(Throwable t, Set<Throwable> seen, List<Throwable> all) {
+        while (t != null && seen.add(t)) {
+            all.add(t);
+            if (t instanceof MailSendException send) {
+                send.getFailedMessages().values().forEach(nested -> collect(nested, seen, all));
+                for (Exception nested : send.getMessageExceptions()) {
+                    collect(nested, seen, all);
+                }
+            }
+            t = t.getCause();
+        }
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    }
+}

@@ -1,0 +1,60 @@
+package io.till.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@TillIntegrationTest
+class BrandingApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+
+    Api.Response put(TestAccounts.TestAccount store, String body) {
+        return api.send("PUT", "/api/v1/account/branding", store.apiKey(), body, List.of("Content-Type",
+            "application/json"));
+    }
+
+    @Test
+    void replacesTheBrandingOfTheCallersAccountOnly() {
+        var store = accounts.create();
+        var other = accounts.create();
+
+        var saved = put(store, """
+            {"sender_name": "Ada", "support_email": "help@shop.test", "company_name": "Ada's Shop",
+             "logo_url": "https://cdn.shop.test/logo.png", "brand_color": "#FF6600"}""");
+        var cleared = put(store, """
+            {"company_name": "Ada's Shop"}""");
+
+        assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+        assertThat(saved.json().get("brand_color").asString()).isEqualTo("#FF6600");
+        assertThat(cleared.json().get("sender_name").isNull()).isTrue();
+        assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("company_name").asString())
+            .isEqualTo("Ada's Shop");
+        assertThat(api.get("/api/v1/account/branding", other.apiKey()).json().get("company_name").isNull()).isTrue();
+    }
+
+    @Test
+    void namesEveryBadField() {
+        var store = accounts.create();
+
+        var response = put(store, """
+            {"sender_name": "Ada\\nBcc: x@y.z", "support_email": "help", "company_name": "",
+             "logo_url": "javascript:alert(1)", "brand_color": "orange"}""");
+
+        assertThat(response.status()).isEqualTo(400);
+        var fields = new ArrayList<String>();
+        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactlyInAnyOrder("sender_name", "support_email", "company_name", "logo_url",
+            "brand_color");
+        assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("brand_color").isNull()).isTrue();
+    }
+}

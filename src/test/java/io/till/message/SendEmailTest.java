@@ -1,0 +1,270 @@
+package io.till.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.automation.AutomationAgenda;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** send_email end to end: through the automation API into the dev mailbox, and into a real SMTP server (GreenMail). */
+@TillIntegrationTest
+class SendEmailTest {
+
+    static final String PASSWORD = "smtp-pass-7a1c9e";
+    static final String WELCOME = """
+        {"name": "Welcome", "trigger": {"type": "manual"},
+         "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                    "params": {"to": "{{customer.email}}", "subject": "Welcome, {{customer.name}}",
+                               "text": "We will write to {{customer.email}}."}}]}""";
+
+    @RegisterExtension
+    static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+        .withConfiguration(GreenMailConfiguration.aConfig().withUser("shop@shop.test", "till", PASSWORD));
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    SendEmailAction sendEmail;
+    @Autowired
+    MutableClock clock;
+
+    final JsonMapper json = JsonMapper.builder().build();
+
+    String customer(TestAccounts.TestAccount store, String name, String email) {
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "%s", "email": "%s"}""".formatted(name, email));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    /** Creates and activates the automation, runs it for the customer, and answers the finished execution. */
+    JsonNode run(TestAccounts.TestAccount store, String definition, String customerId) {
+        var created = api.post("/api/v1/automations", store.apiKey(), definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null).status()).isEqualTo(200);
+        var started = api.post("/api/v1/automations/" + id + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        return api.get("/api/v1/executions/" + started.json().get("id").asString(), store.apiKey()).json();
+    }
+
+    JsonNode mailbox(TestAccounts.TestAccount store) {
+        var listed = api.get("/api/v1/dev/mailbox", store.apiKey());
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        return listed.json().get("data");
+    }
+
+    void connectSmtp(TestAccounts.TestAccount store, int port, String password) {
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
+             "from_email": "shop@shop.test"}}""".formatted(port, password));
+        assertThat(saved.status()).as(saved.text()).isIn(200, 201);
+    }
+
+    void brand(TestAccounts.TestAccount store) {
+        var branded = api.send("PUT", "/api/v1/account/branding", store.apiKey(), """
+            {"sender_name": "Ada's Shop Team", "support_email": "help@shop.test", "company_name": "Ada's Shop",
+             "logo_url": "https://cdn.shop.test/logo.png", "brand_color": "#ff6600"}""", java.util.List.of(
+            "Content-Type", "application/json"));
+        assertThat(branded.status()).as(branded.text()).isEqualTo(200);
+    }
+
+    ActionCall call(TestAccounts.TestAccount store, String key, String params) {
+        return new ActionCall(store.id(), "exe_test", "mail", key, 1, null, (ObjectNode) json.readTree(params),
+            clock.instant());
+    }
+
+    @Test
+    void runsTheContractExampleIntoTheDevMailbox() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+
+        JsonNode execution = run(store, WELCOME, ada);
+
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        JsonNode messages = mailbox(store);
+        assertThat(messages).hasSize(1);
+        JsonNode message = messages.get(0);
+        assertThat(message.get("kind").asString()).isEqualTo("email");
+        assertThat(message.get("subject").asString()).isEqualTo("Welcome, Ada Lovelace");
+        assertThat(message.get("to").asString()).isEqualTo("ada@example.com");
+        assertThat(message.get("text").asString()).contains("We will write to ada@example.com.");
+        assertThat(message.get("html").asString()).contains("We will write to ada@example.com.");
+        assertThat(message.get("headers").get("X-Till-Idempotency-Key").asString()).isEqualTo(execution.get("id")
+            .asString() + ":mail");
+        JsonNode output = execution.get("steps").get(0).get("output");
+        assertThat(output.get("via").asString()).isEqualTo("dev_mailbox");
+        assertThat(output.get("to").asString()).isEqualTo("ada@example.com");
+        assertThat(output.get("message_id").asString()).isEqualTo(message.get("headers").get("Message-ID")
+            .asString());
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void sendsABrandedMultipartEmailThroughTheAccountsSmtpServerOnce() throws Exception {
+        var store = accounts.create();
+        brand(store);
+        connectSmtp(store, mail.getSmtp().getPort(), PASSWORD);
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+
+        JsonNode execution = run(store, WELCOME, ada);
+
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        MimeMessage[] received = mail.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        MimeMessage email = received[0];
+        assertThat(email.getSubject()).isEqualTo("Welcome, Ada Lovelace");
+        var from = (InternetAddress) email.getFrom()[0];
+        assertThat(from.getPersonal()).isEqualTo("Ada's Shop Team");
+        assertThat(from.getAddress()).isEqualTo("shop@shop.test");
+        assertThat(((InternetAddress) email.getReplyTo()[0]).getAddress()).isEqualTo("help@shop.test");
+        String key = execution.get("id").asString() + ":mail";
+        assertThat(email.getHeader("X-Till-Idempotency-Key", null)).isEqualTo(key);
+        JsonNode output = execution.get("steps").get(0).get("output");
+        assertThat(output.get("via").asString()).isEqualTo("smtp");
+        assertThat(email.getMessageID()).isEqualTo(output.get("message_id").asString());
+        assertThat(email.getContentType()).startsWith("multipart/alternative");
+        var parts = (MimeMultipart) email.getContent();
+        assertThat(parts.getCount()).isEqualTo(2);
+        assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain");
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("We will write to ada@example.com.")
+            .contains("help@shop.test");
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("We will write to ada@example.com.")
+            .contains("#ff6600")
+            .contains("https://cdn.shop.test/logo.png")
+            .contains("Ada&#39;s Shop")
+            .contains("mailto:help@shop.test");
+        assertThat(mailbox(store)).isEmpty();
+
+        var again = sendEmail.perform(new ActionCall(store.id(), execution.get("id").asString(), "mail", key, 2, ada,
+            (ObjectNode) json.readTree("""
+                {"to": "ada@example.com", "subject": "Welcome, Ada Lovelace", "text": "We will write to you."}"""),
+            clock.instant()));
+
+        assertThat(again).isEqualTo(new ActionResult.Done(output));
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+    }
+
+    @Test
+    void failsForGoodOnBadCredentialsAndRetryablyWhenTheServerIsAway() throws IOException {
+        var store = accounts.create();
+        connectSmtp(store, mail.getSmtp().getPort(), "wrong-password-1");
+        String params = """
+            {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}""";
+
+        var refused = sendEmail.perform(call(store, "k1", params));
+
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        connectSmtp(store, closedPort, PASSWORD);
+        var away = sendEmail.perform(call(store, "k2", params));
+
+        assertThat(refused).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("smtp_auth_failed");
+            assertThat(failed.retryable()).isFalse();
+        });
+        assertThat(away).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("smtp_unavailable");
+            assertThat(failed.retryable()).isTrue();
+        });
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void refusesABadAddressOrAnEmptyBodyForGood() {
+        var store = accounts.create();
+
+        var badAddress = sendEmail.perform(call(store, "k1", """
+            {"to": "ada at example.com", "subject": "Hi", "text": "Hello"}"""));
+        var twoAddresses = sendEmail.perform(call(store, "k2", """
+            {"to": "ada@example.com, bob@example.com", "subject": "Hi", "text": "Hello"}"""));
+        var noBody = sendEmail.perform(call(store, "k3", """
+            {"to": "ada@example.com", "subject": "Hi"}"""));
+
+        assertThat(badAddress).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> assertThat(failed.code())
+            .isEqualTo("invalid_address"));
+        assertThat(twoAddresses).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> assertThat(failed
+            .retryable()).isFalse());
+        assertThat(noBody).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> assertThat(failed.code())
+            .isEqualTo("invalid_params"));
+        assertThat(mailbox(store)).isEmpty();
+    }
+
+    @Test
+    void derivesTheTextPartFromAnHtmlOnlyBody() {
+        var store = accounts.create();
+
+        var sent = sendEmail.perform(call(store, "k1", """
+            {"to": "ada@example.com", "subject": "Hi", "html": "<p>Hello <b>Ada</b></p><p>Bye &amp; thanks</p>"}"""));
+
+        assertThat(sent).isInstanceOf(ActionResult.Done.class);
+        JsonNode message = mailbox(store).get(0);
+        assertThat(message.get("text").asString()).startsWith("Hello Ada\nBye & thanks");
+        assertThat(message.get("html").asString()).contains("<p>Hello <b>Ada</b></p>");
+    }
+
+    @Test
+    void previewsWithoutSending() {
+        var store = accounts.create();
+
+        var preview = sendEmail.preview(call(store, "k1", """
+            {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}"""));
+
+        assertThat(preview).isInstanceOfSatisfying(ActionResult.Done.class, done -> {
+            assertThat(done.output().get("dry_run").asBoolean()).isTrue();
+            assertThat(done.output().get("via").asString()).isEqualTo("dev_mailbox");
+            assertThat(done.output().get("subject").asString()).isEqualTo("Hi");
+        });
+        assertThat(mailbox(store)).isEmpty();
+    }
+
+    @Test
+    void listsTheDevMailboxNewestFirstByPageAndClearsIt() {
+        var store = accounts.create();
+        var other = accounts.create();
+        for (String key : new String[]{"a", "b", "c"}) {
+            sendEmail.perform(call(store, key, """
+                {"to": "ada@example.com", "subject": "Mail %s", "text": "Hello"}""".formatted(key)));
+        }
+
+        var first = api.get("/api/v1/dev/mailbox?limit=2", store.apiKey()).json();
+        var second = api.get("/api/v1/dev/mailbox?limit=2&cursor=" + first.get("next_cursor").asString(), store
+            .apiKey()).json();
+
+        assertThat(first.get("data")).extracting(m -> m.get("subject").asString()).containsExactly("Mail c",
+            "Mail b");
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        assertThat(second.get("data")).extracting(m -> m.get("subject").asString()).containsExactly("Mail a");
+        assertThat(mailbox(other)).isEmpty();
+        var cleared = api.delete("/api/v1/dev/mailbox", store.apiKey());
+        assertThat(cleared.json().get("deleted").asInt()).isEqualTo(3);
+        assertThat(mailbox(store)).isEmpty();
+    }
+}

@@ -1,0 +1,163 @@
+package io.till.message;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** send_sms against a stub shaped like Twilio's documented Messages API, and into the dev mailbox without it. */
+@TillIntegrationTest
+class SendSmsTest {
+
+    static final String SID = "AC00000000000000000000000000000001";
+    static final String TOKEN = "twilio-token-5b2d8e";
+    static final String MESSAGES = "/2010-04-01/Accounts/" + SID + "/Messages.json";
+    static final String PARAMS = """
+        {"to": "+447700900123", "text": "Your order shipped"}""";
+
+    private final WireMockServer twilio = new WireMockServer(options().dynamicPort());
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    SendSmsAction sendSms;
+    @Autowired
+    MutableClock clock;
+
+    @BeforeEach
+    void start() {
+        twilio.start();
+    }
+
+    @AfterEach
+    void stop() {
+        twilio.stop();
+    }
+
+    TestAccounts.TestAccount connected() {
+        var store = accounts.create();
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "twilio", "config": {"account_sid": "%s", "auth_token": "%s", "from_number": "+14155550100",
+             "base_url": "%s"}}""".formatted(SID, TOKEN, twilio.baseUrl()));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        return store;
+    }
+
+    ActionCall call(TestAccounts.TestAccount store, String key, String params) {
+        return new ActionCall(store.id(), "exe_test", "sms", key, 1, null, (ObjectNode) json.readTree(params), clock
+            .instant());
+    }
+
+    void twilioAnswers(int status, String body, String... headers) {
+        var response = aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+        for (int i = 0; i < headers.length; i += 2) {
+            response.withHeader(headers[i], headers[i + 1]);
+        }
+        twilio.stubFor(post(urlEqualTo(MESSAGES)).willReturn(response));
+    }
+
+    @Test
+    void sendsThroughTwilioOncePerKey() {
+        var store = connected();
+        twilioAnswers(201, """
+            {"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued", "to": "+447700900123",
+             "from": "+14155550100", "body": "Your order shipped"}""");
+
+        var sent = sendSms.perform(call(store, "k1", PARAMS));
+        var again = sendSms.perform(call(store, "k1", PARAMS));
+
+        assertThat(sent).isInstanceOfSatisfying(ActionResult.Done.class, done -> {
+            assertThat(done.output().get("sid").asString()).isEqualTo("SM0123456789abcdef0123456789abcdef");
+            assertThat(done.output().get("via").asString()).isEqualTo("twilio");
+        });
+        assertThat(again).isEqualTo(sent);
+        String basic = "Basic " + Base64.getEncoder().encodeToString((SID + ":" + TOKEN).getBytes());
+        twilio.verify(1, postRequestedFor(urlEqualTo(MESSAGES))
+            .withHeader("Authorization", equalTo(basic))
+            .withHeader("Content-Type", equalTo("application/x-www-form-urlencoded"))
+            .withFormParam("To", equalTo("+447700900123"))
+            .withFormParam("From", equalTo("+14155550100"))
+            .withFormParam("Body", equalTo("Your order shipped")));
+    }
+
+    @Test
+    void retriesARateLimitNoSoonerThanTwilioAsks() {
+        var store = connected();
+        twilioAnswers(429, """
+            {"code": 20429, "message": "Too Many Requests", "status": 429}""", "Retry-After", "30");
+
+        var result = sendSms.perform(call(store, "k1", PARAMS));
+
+        assertThat(result).isEqualTo(new ActionResult.Failed("sms_rate_limited",
+            "Twilio answered 429: Too Many Requests", true, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void retriesAServerErrorAndFailsForGoodOnARefusal() {
+        var store = connected();
+        twilioAnswers(503, "Service Unavailable");
+        var unavailable = sendSms.perform(call(store, "k1", PARAMS));
+        twilio.resetAll();
+        twilioAnswers(400, """
+            {"code": 21211, "message": "The 'To' number +447700900123 is not a valid phone number.", "status": 400}""");
+        var refused = sendSms.perform(call(store, "k1", PARAMS));
+
+        assertThat(unavailable).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.retryable()).isTrue();
+            assertThat(failed.code()).isEqualTo("sms_unavailable");
+        });
+        assertThat(refused).isEqualTo(ActionResult.Failed.permanent("sms_rejected",
+            "Twilio answered 400: The 'To' number +447700900123 is not a valid phone number."));
+    }
+
+    @Test
+    void refusesANumberNotInE164WithoutCallingTwilio() {
+        var store = connected();
+
+        var result = sendSms.perform(call(store, "k1", """
+            {"to": "07700 900123", "text": "Hi"}"""));
+
+        assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("invalid_phone");
+            assertThat(failed.retryable()).isFalse();
+        });
+        twilio.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
+    }
+
+    @Test
+    void putsTheSmsInTheDevMailboxWithoutTwilio() {
+        var store = accounts.create();
+
+        var sent = sendSms.perform(call(store, "k1", PARAMS));
+
+        assertThat(sent).isInstanceOfSatisfying(ActionResult.Done.class, done -> assertThat(done.output().get("via")
+            .asString()).isEqualTo("dev_mailbox"));
+        var messages = api.get("/api/v1/dev/mailbox", store.apiKey()).json().get("data");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).get("kind").asString()).isEqualTo("sms");
+        assertThat(messages.get(0).get("to").asString()).isEqualTo("+447700900123");
+        assertThat(messages.get(0).get("text").asString()).isEqualTo("Your order shipped");
+    }
+}
