@@ -20,7 +20,7 @@ public class Actions {
 
     /** Named by the product, not yet implemented in this Till. */
     static final Set<String> PLANNED = Set.of(
-        "send_email", "send_sms", "send_slack", "send_webhook",
+        "send_email", "send_sms",
         "crm.add_tag", "crm.remove_tag", "crm.start_automation", "crm.sync_contact",
         "retry_payment", "void_invoice", "create_credit_note", "apply_credits", "grant_credits",
         "cancel_subscription", "pause_subscription", "mark_uncollectible");
