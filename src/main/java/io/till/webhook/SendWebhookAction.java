@@ -25,7 +25,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * retries on its own schedule, so the step is done once it is queued.
  */
 @Component
-class SendWebhookAction implements Action {
+public class SendWebhookAction implements Action {
 
     static final String DEFAULT_TYPE = "automation.webhook";
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
@@ -40,13 +40,17 @@ class SendWebhookAction implements Action {
         this.clock = clock;
     }
 
+    /** The params, public so that pure tests can check definitions without a running Till. */
+    public static final ActionSchema SCHEMA = ActionSchema.of("send_webhook",
+        "Sends a signed webhook to an endpoint, or an unsigned one to a URL",
+        Param.optional("endpoint_id", Type.STRING, "the webhook endpoint (we_…); give this or url"),
+        Param.optional("url", Type.STRING, "a one-off https URL, sent unsigned; give this or endpoint_id"),
+        Param.required("payload", Type.OBJECT, "what to send, as the event's data"),
+        Param.optional("event_type", Type.STRING, "the type the body carries, " + DEFAULT_TYPE + " by default"));
+
     @Override
     public ActionSchema schema() {
-        return ActionSchema.of("send_webhook", "Sends a signed webhook to an endpoint, or an unsigned one to a URL",
-            Param.optional("endpoint_id", Type.STRING, "the webhook endpoint (we_…); give this or url"),
-            Param.optional("url", Type.STRING, "a one-off https URL, sent unsigned; give this or endpoint_id"),
-            Param.required("payload", Type.OBJECT, "what to send, as the event's data"),
-            Param.optional("event_type", Type.STRING, "the type the body carries, " + DEFAULT_TYPE + " by default"));
+        return SCHEMA;
     }
 
     @Override

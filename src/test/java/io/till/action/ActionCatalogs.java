@@ -14,7 +14,17 @@ public final class ActionCatalogs {
     public static Map<String, ActionSchema> real() {
         var tags = new CustomerTagActions();
         return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
-            new CreateTaskAction(null, null))).catalog();
+            new CreateTaskAction(null, null), new SendSlackAction(null, null), new Action() {
+                @Override
+                public ActionSchema schema() {
+                    return io.till.webhook.SendWebhookAction.SCHEMA;
+                }
+
+                @Override
+                public ActionResult perform(ActionCall call) {
+                    throw new UnsupportedOperationException();
+                }
+            })).catalog();
     }
 
     /** A small catalog: add_tag taking a tag, and an open send_email. */
