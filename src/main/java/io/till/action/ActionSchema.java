@@ -23,6 +23,7 @@ public record ActionSchema(String name, String description, List<Param> params, 
         INTEGER,
         BOOLEAN,
         OBJECT,
+        ARRAY,
         STRING_LIST
     }
 
@@ -151,6 +152,7 @@ public record ActionSchema(String name, String description, List<Param> params, 
                 yield null;
             }
             case OBJECT -> value.isObject() ? value : null;
+            case ARRAY -> value.isArray() ? value : null;
             case STRING_LIST -> {
                 if (value.isString()) {
                     yield nodes.arrayNode().add(value.asString());
@@ -174,6 +176,7 @@ public record ActionSchema(String name, String description, List<Param> params, 
             case INTEGER -> "an integer";
             case BOOLEAN -> "true or false";
             case OBJECT -> "an object";
+            case ARRAY -> "a list";
             case STRING_LIST -> "a string or a list of strings";
         };
     }

@@ -20,7 +20,6 @@ public class Actions {
 
     /** Named by the product, not yet implemented in this Till. */
     static final Set<String> PLANNED = Set.of(
-        "send_slack", "send_webhook",
         "crm.add_tag", "crm.remove_tag", "crm.start_automation", "crm.sync_contact");
 
     private final Map<String, Action> implemented;

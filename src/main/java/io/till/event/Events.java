@@ -51,12 +51,15 @@ public class Events {
 
     private Event insert(String accountId, String type, String customerId, JsonNode data) {
         var event = new Event(Ids.newId("evt"), type, accountId, customerId, Timestamps.now(clock), data);
-        // The inbox row is what the automation engine consumes: same transaction, so matched exactly once.
+        // The inbox rows are what the automation engine and the webhook feed consume: same transaction, so each
+        // matches the event exactly once.
         db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
                 VALUES (:id, :accountId, :type, :customerId, :occurredAt, CAST(:data AS jsonb))
-                RETURNING id, account_id)
+                RETURNING id, account_id),
+            for_webhooks AS (
+                INSERT INTO webhook_inbox (event_id, account_id) SELECT id, account_id FROM recorded)
             INSERT INTO event_inbox (event_id, account_id) SELECT id, account_id FROM recorded
             """)
             .param("id", event.id())

@@ -20,7 +20,8 @@ public final class ActionCatalogs {
             new CreateTaskAction(null, null), billing.retryPayment(null), billing.voidInvoice(null),
             billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
             billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null),
-            schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA))).catalog();
+            schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA), new SendSlackAction(null, null),
+            schemaOnly(io.till.webhook.SendWebhookAction.SCHEMA))).catalog();
     }
 
     private static Action schemaOnly(ActionSchema schema) {

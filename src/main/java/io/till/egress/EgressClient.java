@@ -1,0 +1,205 @@
+package io.till.egress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks). The host is resolved once, every
+ * address it resolves to is checked against {@link AddressRanges}, and the connection goes to those checked addresses
+ * only (the check sits in the client's DNS resolver, so a name that resolves differently a second later cannot slip
+ * through). Redirects are never followed, and at most {@link #MAX_BODY} bytes of an answer are read.
+ */
+@Component
+@EnableConfigurationProperties(EgressSettings.class)
+public class EgressClient implements DisposableBean {
+
+    /** The most of a response body that is read; the rest is dropped unread. */
+    public static final int MAX_BODY = 64 * 1024;
+    public static final int MAX_URL_LENGTH = 2048;
+
+    /** How a call ended. */
+    public sealed interface Outcome {
+
+        long durationMs();
+
+        /** The peer answered; {@code headers} by lower-case name, first value. */
+        record Answered(int status, Map<String, String> headers, String body, long durationMs) implements Outcome {}
+
+        /** The destination is one Till does not call. */
+        record Refused(String reason, long durationMs) implements Outcome {}
+
+        /** No answer: the host is unknown, the connection failed, or the timeout passed. */
+        record Unreachable(String error, boolean timedOut, long durationMs) implements Outcome {}
+    }
+
+    private final AddressRanges ranges;
+    private final CloseableHttpClient http;
+
+    public EgressClient(EgressSettings settings) {
+        this.ranges = AddressRanges.allowing(settings.allow());
+        var timeout = Timeout.of(settings.timeout());
+        var connections = PoolingHttpClientConnectionManagerBuilder.create()
+            .setDnsResolver(new CheckingResolver(ranges))
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(timeout)
+                .setSocketTimeout(timeout)
+                .build())
+            .setMaxConnTotal(200)
+            .setMaxConnPerRoute(10)
+            .build();
+        this.http = HttpClients.custom()
+            .setConnectionManager(connections)
+            .setDefaultRequestConfig(RequestConfig.custom()
+                .setRedirectsEnabled(false)
+                .setResponseTimeout(timeout)
+                .setConnectionRequestTimeout(timeout)
+                .build())
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .setUserAgent("Till")
+            .build();
+    }
+
+    /** What is wrong with {@code url} as a destination, or null when it is an absolute http(s) URL with a host. */
+    public static String invalidUrl(String url) {
+        if (url == null || url.isBlank()) {
+            return "is required";
+        }
+        if (url.length() > MAX_URL_LENGTH) {
+            return "must be at most " + MAX_URL_LENGTH + " characters";
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http")) {
+                return "must be an https or http URL";
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                return "must name a host";
+            }
+            if (uri.getRawUserInfo() != null) {
+                return "must not carry a user name or password";
+            }
+            return null;
+        } catch (URISyntaxException e) {
+            return "is not a valid URL";
+        }
+    }
+
+    /** POSTs {@code body} to {@code url}; never throws for anything the destination does. */
+    public Outcome post(String url, Map<String, String> headers, byte[] body, String contentType) {
+        long started = System.nanoTime();
+        String invalid = invalidUrl(url);
+        if (invalid != null) {
+            return new Outcome.Refused("the URL " + invalid, 0);
+        }
+        var request = new HttpPost(URI.create(url));
+        headers.forEach(request::setHeader);
+        request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        try (var response = http.executeOpen(null, request, null)) {
+            var answered = new LinkedHashMap<String, String>();
+            for (Header header : response.getHeaders()) {
+                answered.putIfAbsent(header.getName().toLowerCase(Locale.ROOT), header.getValue());
+            }
+            String text = "";
+            if (response.getEntity() != null) {
+                try (InputStream in = response.getEntity().getContent()) {
+                    byte[] read = in.readNBytes(MAX_BODY + 1);
+                    if (read.length > MAX_BODY) {
+                        // Closing would read the rest: drop the connection instead.
+                        request.cancel();
+                        read = Arrays.copyOf(read, MAX_BODY);
+                    }
+                    text = new String(read, StandardCharsets.UTF_8);
+                }
+            }
+            return new Outcome.Answered(response.getCode(), answered, text, millisSince(started));
+        } catch (RefusedDestination e) {
+            return new Outcome.Refused(e.getMessage(), millisSince(started));
+        } catch (InterruptedIOException e) {
+            return new Outcome.Unreachable("timed out: " + e.getMessage(), true, millisSince(started));
+        } catch (UnknownHostException e) {
+            return new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started));
+        } catch (IOException e) {
+            return new Outcome.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage(), false,
+                millisSince(started));
+        }
+    }
+
+    private static long millisSince(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        http.close();
+    }
+
+    /** A destination the guard refused; an UnknownHostException so the HTTP client passes it on unchanged. */
+    static final class RefusedDestination extends UnknownHostException {
+        RefusedDestination(String message) {
+            super(message);
+        }
+    }
+
+    /** Resolves once and hands the client only addresses that passed the check: what it connects to. */
+    private record CheckingResolver(AddressRanges ranges) implements DnsResolver {
+
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            InetAddress[] addresses = InetAddress.getAllByName(name);
+            for (InetAddress address : addresses) {
+                var refusal = ranges.refusal(address);
+                if (refusal.isPresent()) {
+                    throw new RefusedDestination(host + " resolves to " + refusal.get());
+                }
+            }
+            return addresses;
+        }
+
+        @Override
+        public List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
+            var checked = new ArrayList<InetSocketAddress>();
+            for (InetAddress address : resolve(host)) {
+                checked.add(new InetSocketAddress(address, port));
+            }
+            return checked;
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) throws UnknownHostException {
+            resolve(host);
+            return host;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.till.webhook;
+
+import io.till.action.Action;
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.ActionSchema;
+import io.till.action.ActionSchema.Param;
+import io.till.action.ActionSchema.Type;
+import io.till.egress.EgressClient;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * {@code send_webhook}: queues a delivery to one of the account's endpoints (signed with its secret) or to a one-off
+ * URL (unsigned, through the same egress guard). The delivery is keyed on the step's idempotency key, and its
+ * webhook-id derives from it, so a retried step finds the delivery it made instead of sending twice; the delivery then
+ * retries on its own schedule, so the step is done once it is queued.
+ */
+@Component
+public class SendWebhookAction implements Action {
+
+    static final String DEFAULT_TYPE = "automation.webhook";
+    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+
+    private final WebhookEndpoints endpoints;
+    private final WebhookDeliveries deliveries;
+    private final Clock clock;
+
+    SendWebhookAction(WebhookEndpoints endpoints, WebhookDeliveries deliveries, Clock clock) {
+        this.endpoints = endpoints;
+        this.deliveries = deliveries;
+        this.clock = clock;
+    }
+
+    /** The params, public so that pure tests can check definitions without a running Till. */
+    public static final ActionSchema SCHEMA = ActionSchema.of("send_webhook",
+        "Sends a signed webhook to an endpoint, or an unsigned one to a URL",
+        Param.optional("endpoint_id", Type.STRING, "the webhook endpoint (we_…); give this or url"),
+        Param.optional("url", Type.STRING, "a one-off https URL, sent unsigned; give this or endpoint_id"),
+        Param.required("payload", Type.OBJECT, "what to send, as the event's data"),
+        Param.optional("event_type", Type.STRING, "the type the body carries, " + DEFAULT_TYPE + " by default"));
+
+    @Override
+    public ActionSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public ActionResult perform(ActionCall call) {
+        var params = call.params();
+        String endpointId = text(params, "endpoint_id");
+        String url = text(params, "url");
+        if ((endpointId == null) == (url == null)) {
+            return ActionResult.Failed.permanent("invalid_params", "params: give either endpoint_id or url");
+        }
+        if (endpointId != null) {
+            try {
+                if (!endpoints.get(call.accountId(), endpointId).enabled()) {
+                    return ActionResult.Failed.permanent("endpoint_disabled", "webhook endpoint " + endpointId
+                        + " is disabled");
+                }
+            } catch (TillException e) {
+                return ActionResult.Failed.permanent("not_found", "params.endpoint_id: no webhook endpoint "
+                    + endpointId);
+            }
+        } else if (EgressClient.invalidUrl(url) != null) {
+            return ActionResult.Failed.permanent("invalid_params", "params.url: " + EgressClient.invalidUrl(url));
+        }
+        String type = params.has("event_type") ? params.get("event_type").asString() : DEFAULT_TYPE;
+        if (type.length() > 100 || !TYPE.matcher(type).matches()) {
+            return ActionResult.Failed.permanent("invalid_params", "params.event_type: lower-case words joined by "
+                + "dots, like acme.order_ready");
+        }
+        String webhookId = webhookId(call.accountId(), call.idempotencyKey());
+        var now = Timestamps.now(clock);
+        String body = deliveries.envelope(webhookId, type, call.accountId(), call.customerId(), now,
+            params.get("payload"));
+        if (body.getBytes(StandardCharsets.UTF_8).length > WebhookDispatcher.MAX_PAYLOAD) {
+            return ActionResult.Failed.permanent("payload_too_large", "params.payload: the webhook body must be at "
+                + "most 256 KiB");
+        }
+        var delivery = deliveries.enqueue(new WebhookDeliveries.NewDelivery(call.accountId(), endpointId, url,
+            webhookId, type, body, call.idempotencyKey()), now);
+        return new ActionResult.Done(JsonNodeFactory.instance.objectNode()
+            .put("delivery_id", delivery.id())
+            .put("webhook_id", delivery.webhookId()));
+    }
+
+    /** The same for every attempt of the step, so receivers can drop duplicates even across Tills' retries. */
+    static String webhookId(String accountId, String idempotencyKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest((accountId + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+            return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static String text(tools.jackson.databind.JsonNode params, String field) {
+        return params.has(field) && !params.get(field).asString().isBlank()
+            ? params.get(field).asString().strip()
+            : null;
+    }
+}

@@ -1,0 +1,320 @@
+package io.till.webhook;
+
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Deliveries, their attempts, and the event feed that creates them. Workers claim due deliveries in batches under a
+ * lease token and write the outcome back under the same token; no transaction is open while a request is in flight.
+ */
+@Repository
+public class WebhookDeliveries {
+
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
+    };
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final RowMapper<WebhookDelivery> delivery;
+
+    WebhookDeliveries(JdbcClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+        this.delivery = (rs, row) -> new WebhookDelivery(rs.getString("id"), rs.getString("endpoint_id"),
+            rs.getString("destination"), rs.getString("webhook_id"), rs.getString("event_id"),
+            rs.getString("event_type"), rs.getString("status"), rs.getInt("attempt_count"),
+            Timestamps.read(rs, "next_attempt_at"), rs.getObject("last_status", Integer.class),
+            rs.getString("last_error"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"), null);
+    }
+
+    private static final String SELECT = """
+        SELECT d.*, coalesce(w.url, d.url) AS destination
+          FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id
+        """;
+
+    /** A delivery to enqueue: to an endpoint, or to a one-off {@code url} (unsigned). */
+    record NewDelivery(String accountId, String endpointId, String url, String webhookId, String eventType,
+        String payload, String idempotencyKey) {}
+
+    /** Enqueues a delivery due now; with an idempotency key already used, returns the delivery made the first time. */
+    @Transactional
+    public WebhookDelivery enqueue(NewDelivery next, Instant now) {
+        String id = db.sql("""
+            INSERT INTO webhook_deliveries (id, account_id, endpoint_id, url, webhook_id, event_type, payload, status,
+                                            next_attempt_at, idempotency_key, created_at, updated_at)
+            VALUES (:id, :accountId, :endpointId, :url, :webhookId, :eventType, :payload, 'pending', :now,
+                    :idempotencyKey, :now, :now)
+            ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """)
+            .param("id", Ids.newId("whd"))
+            .param("accountId", next.accountId())
+            .param("endpointId", next.endpointId())
+            .param("url", next.url())
+            .param("webhookId", next.webhookId())
+            .param("eventType", next.eventType())
+            .param("payload", next.payload())
+            .param("idempotencyKey", next.idempotencyKey())
+            .param("now", Timestamps.of(now))
+            .query(String.class)
+            .optional()
+            .orElseGet(() -> db.sql("""
+                SELECT id FROM webhook_deliveries WHERE account_id = :accountId AND idempotency_key = :key
+                """)
+                .param("accountId", next.accountId())
+                .param("key", next.idempotencyKey())
+                .query(String.class)
+                .single());
+        return find(next.accountId(), id);
+    }
+
+    /**
+     * Turns up to {@code limit} recorded events into deliveries, one per enabled endpoint of the event's account that
+     * subscribes to its type, and removes them from the inbox in the same transaction: each event is fanned out once.
+     * Returns how many events were taken.
+     */
+    @Transactional
+    public int matchEvents(int limit, Instant now) {
+        record Match(String eventId, String accountId, String type, String customerId, Instant occurredAt,
+            String data, String endpointId) {}
+        var matches = db.sql("""
+            SELECT i.event_id, e.account_id, e.type, e.customer_id, e.occurred_at, CAST(e.data AS text) AS data,
+                   w.id AS endpoint_id
+              FROM (SELECT event_id FROM webhook_inbox ORDER BY event_id LIMIT :limit FOR UPDATE SKIP LOCKED) i
+              JOIN events e ON e.id = i.event_id
+              LEFT JOIN webhook_endpoints w
+                     ON w.account_id = e.account_id AND w.status = 'enabled'
+                    AND (e.type = ANY(w.event_types) OR '*' = ANY(w.event_types))
+            """)
+            .param("limit", limit)
+            .query((rs, row) -> new Match(rs.getString("event_id"), rs.getString("account_id"), rs.getString("type"),
+                rs.getString("customer_id"), Timestamps.read(rs, "occurred_at"), rs.getString("data"),
+                rs.getString("endpoint_id")))
+            .list();
+        if (matches.isEmpty()) {
+            return 0;
+        }
+        var events = matches.stream().map(Match::eventId).distinct().toArray(String[]::new);
+        var deliveries = matches.stream().filter(m -> m.endpointId() != null).toList();
+        if (!deliveries.isEmpty()) {
+            var payloads = new LinkedHashMap<String, String>();
+            for (Match m : deliveries) {
+                payloads.computeIfAbsent(m.eventId(), id -> envelope(id, m.type(), m.accountId(), m.customerId(),
+                    m.occurredAt(), json.readTree(m.data())));
+            }
+            db.sql("""
+                INSERT INTO webhook_deliveries (id, account_id, endpoint_id, webhook_id, event_id, event_type, payload,
+                                                status, next_attempt_at, created_at, updated_at)
+                SELECT u.id, u.account_id, u.endpoint_id, u.event_id, u.event_id, u.event_type, u.payload, 'pending',
+                       :now, :now, :now
+                  FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:endpoints AS text[]),
+                              CAST(:events AS text[]), CAST(:types AS text[]), CAST(:payloads AS text[]))
+                       AS u(id, account_id, endpoint_id, event_id, event_type, payload)
+                ON CONFLICT (endpoint_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
+                """)
+                .param("ids", deliveries.stream().map(m -> Ids.newId("whd")).toArray(String[]::new))
+                .param("accounts", deliveries.stream().map(Match::accountId).toArray(String[]::new))
+                .param("endpoints", deliveries.stream().map(Match::endpointId).toArray(String[]::new))
+                .param("events", deliveries.stream().map(Match::eventId).toArray(String[]::new))
+                .param("types", deliveries.stream().map(Match::type).toArray(String[]::new))
+                .param("payloads", deliveries.stream().map(m -> payloads.get(m.eventId())).toArray(String[]::new))
+                .param("now", Timestamps.of(now))
+                .update();
+        }
+        db.sql("DELETE FROM webhook_inbox WHERE event_id = ANY(:ids)").param("ids", events).update();
+        return events.length;
+    }
+
+    /** The body every webhook carries: the event in its envelope. */
+    String envelope(String id, String type, String accountId, String customerId, Instant occurredAt,
+        tools.jackson.databind.JsonNode data) {
+        ObjectNode body = json.createObjectNode();
+        body.put("id", id);
+        body.put("type", type);
+        body.put("account_id", accountId);
+        body.put("customer_id", customerId);
+        body.put("occurred_at", occurredAt.toString());
+        body.set("data", data);
+        return json.writeValueAsString(body);
+    }
+
+    /** A delivery claimed for one attempt, with what sending it takes. */
+    record Claimed(String id, String accountId, String endpointId, String url, String endpointStatus,
+        String sealedSecret, String sealedPreviousSecret, Instant previousSecretExpiresAt, String webhookId,
+        String payload, int attemptCount) {}
+
+    /** Claims up to {@code limit} due deliveries for {@code token}; they come due again when the lease ends. */
+    @Transactional
+    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
+        return db.sql("""
+            WITH claimed AS (
+                UPDATE webhook_deliveries d SET next_attempt_at = :leaseEnd, lease_token = :token
+                 WHERE d.id IN (SELECT id FROM webhook_deliveries
+                                 WHERE status = 'pending' AND next_attempt_at <= :now
+                                 ORDER BY next_attempt_at
+                                 LIMIT :limit
+                                   FOR UPDATE SKIP LOCKED)
+                RETURNING d.*)
+            SELECT c.id, c.account_id, c.endpoint_id, coalesce(w.url, c.url) AS url, w.status AS endpoint_status,
+                   w.secret, w.previous_secret, w.previous_secret_expires_at, c.webhook_id, c.payload, c.attempt_count
+              FROM claimed c LEFT JOIN webhook_endpoints w ON w.id = c.endpoint_id
+            """)
+            .param("leaseEnd", Timestamps.of(now.plus(lease)))
+            .param("token", token)
+            .param("now", Timestamps.of(now))
+            .param("limit", limit)
+            .query((rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
+                rs.getString("endpoint_id"), rs.getString("url"), rs.getString("endpoint_status"),
+                rs.getString("secret"), rs.getString("previous_secret"),
+                Timestamps.read(rs, "previous_secret_expires_at"), rs.getString("webhook_id"), rs.getString("payload"),
+                rs.getInt("attempt_count")))
+            .list();
+    }
+
+    /** What one attempt (or the decision not to make one) did to a claimed delivery. */
+    record Outcome(Claimed claimed, String status, Instant nextAttemptAt, Integer responseStatus, String error,
+        WebhookDelivery.Attempt attempt) {}
+
+    /**
+     * Writes outcomes back in one transaction, only for deliveries still held under {@code token} (one replayed or
+     * deleted meanwhile is left alone); returns the ids written.
+     */
+    @Transactional
+    public List<String> save(UUID token, List<Outcome> outcomes, Instant now) {
+        var written = new ArrayList<String>();
+        for (Outcome outcome : outcomes) {
+            Claimed claimed = outcome.claimed();
+            int updated = db.sql("""
+                UPDATE webhook_deliveries
+                   SET status = :status, next_attempt_at = :next, lease_token = NULL,
+                       attempt_count = attempt_count + :attempted, last_status = :responseStatus, last_error = :error,
+                       updated_at = :now
+                 WHERE id = :id AND lease_token = :token
+                """)
+                .param("status", outcome.status())
+                .param("next", Timestamps.of(outcome.nextAttemptAt()))
+                .param("attempted", outcome.attempt() == null ? 0 : 1)
+                .param("responseStatus", outcome.responseStatus())
+                .param("error", outcome.error())
+                .param("now", Timestamps.of(now))
+                .param("id", claimed.id())
+                .param("token", token)
+                .update();
+            if (updated == 0) {
+                continue;
+            }
+            written.add(claimed.id());
+            var attempt = outcome.attempt();
+            if (attempt != null) {
+                db.sql("""
+                    INSERT INTO webhook_attempts (delivery_id, account_id, seq, url, request_headers, response_status,
+                                                  response_body, duration_ms, error, attempted_at)
+                    VALUES (:id, :accountId, :seq, :url, CAST(:headers AS jsonb), :status, :body, :duration, :error,
+                            :attemptedAt)
+                    """)
+                    .param("id", claimed.id())
+                    .param("accountId", claimed.accountId())
+                    .param("seq", attempt.attempt())
+                    .param("url", attempt.url())
+                    .param("headers", json.writeValueAsString(attempt.requestHeaders()))
+                    .param("status", attempt.responseStatus())
+                    .param("body", attempt.responseBody())
+                    .param("duration", attempt.durationMs())
+                    .param("error", attempt.error())
+                    .param("attemptedAt", Timestamps.of(attempt.attemptedAt()))
+                    .update();
+            }
+        }
+        return written;
+    }
+
+    /** Makes a delivery due now again, whatever its status; it keeps its webhook-id. */
+    @Transactional
+    WebhookDelivery replay(String accountId, String endpointId, String id, Instant now) {
+        get(accountId, endpointId, id);
+        db.sql("""
+            UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now, lease_token = NULL,
+                   updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, endpointId, id);
+    }
+
+    /** When the earliest pending delivery falls due, if any. */
+    java.util.Optional<Instant> nextDue() {
+        return db.sql("SELECT min(next_attempt_at) AS next FROM webhook_deliveries WHERE status = 'pending'")
+            .query((rs, row) -> java.util.Optional.ofNullable(Timestamps.read(rs, "next")))
+            .single();
+    }
+
+    boolean eventsWaiting() {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM webhook_inbox)").query(Boolean.class).single();
+    }
+
+    WebhookDelivery find(String accountId, String id) {
+        return db.sql(SELECT + " WHERE d.account_id = :accountId AND d.id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(delivery)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("webhook delivery", id));
+    }
+
+    /** A delivery of the endpoint, with every attempt. */
+    WebhookDelivery get(String accountId, String endpointId, String id) {
+        var found = db.sql(SELECT + " WHERE d.account_id = :accountId AND d.endpoint_id = :endpointId AND d.id = :id")
+            .param("accountId", accountId)
+            .param("endpointId", endpointId)
+            .param("id", id)
+            .query(delivery)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("webhook delivery", id));
+        var attempts = db.sql("""
+            SELECT * FROM webhook_attempts WHERE delivery_id = :id ORDER BY seq
+            """)
+            .param("id", id)
+            .query((rs, row) -> new WebhookDelivery.Attempt(rs.getInt("seq"), rs.getString("url"),
+                json.readValue(rs.getString("request_headers"), HEADERS), rs.getObject("response_status",
+                    Integer.class),
+                rs.getString("response_body"), rs.getLong("duration_ms"), rs.getString("error"),
+                Timestamps.read(rs, "attempted_at")))
+            .list();
+        return found.withAttempts(attempts);
+    }
+
+    Page<WebhookDelivery> list(String accountId, String endpointId, PageRequest page) {
+        return page.page(db.sql(SELECT + """
+             WHERE d.account_id = :accountId AND d.endpoint_id = :endpointId
+               AND (CAST(:afterId AS text) IS NULL OR d.id < :afterId)
+             ORDER BY d.id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("endpointId", endpointId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(delivery)
+            .list(), WebhookDelivery::id);
+    }
+}

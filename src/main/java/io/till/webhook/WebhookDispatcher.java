@@ -1,0 +1,143 @@
+package io.till.webhook;
+
+import io.till.egress.EgressClient;
+import io.till.egress.EgressClient.Outcome.Answered;
+import io.till.egress.EgressClient.Outcome.Refused;
+import io.till.egress.EgressClient.Outcome.Unreachable;
+import io.till.shared.Timestamps;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends due deliveries: claims a batch, makes one attempt for each concurrently (outside any transaction), and writes
+ * the outcomes back. What follows an answer is {@link RetryPolicy}'s to decide.
+ */
+@Component
+class WebhookDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+
+    /** Payloads larger than this are refused: receivers commonly cap request bodies around here. */
+    static final int MAX_PAYLOAD = 256 * 1024;
+
+    private final WebhookDeliveries deliveries;
+    private final WebhookEndpoints endpoints;
+    private final EgressClient egress;
+    private final WebhookSettings settings;
+    private final Clock clock;
+
+    WebhookDispatcher(WebhookDeliveries deliveries, WebhookEndpoints endpoints, EgressClient egress,
+        WebhookSettings settings, Clock clock) {
+        this.deliveries = deliveries;
+        this.endpoints = endpoints;
+        this.egress = egress;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Claims and sends one batch; returns how many deliveries it handled. */
+    int runRound() {
+        UUID token = UUID.randomUUID();
+        var claimed = deliveries.claim(token, settings.batchSize(), Timestamps.now(clock), settings.lease());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        var outcomes = new ArrayList<WebhookDeliveries.Outcome>(claimed.size());
+        try (var sending = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new ArrayList<Future<WebhookDeliveries.Outcome>>();
+            for (var delivery : claimed) {
+                futures.add(sending.submit(() -> attempt(delivery)));
+            }
+            for (var future : futures) {
+                try {
+                    outcomes.add(future.get());
+                } catch (ExecutionException e) {
+                    // Left claimed: it comes due again when the lease ends.
+                    log.warn("A webhook attempt failed unexpectedly", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return claimed.size();
+                }
+            }
+        }
+        Instant now = Timestamps.now(clock);
+        var written = deliveries.save(token, outcomes, now);
+        endpoints.disable(outcomes.stream()
+            .filter(o -> o.claimed().endpointId() != null && written.contains(o.claimed().id())
+                && o.responseStatus() != null && o.responseStatus() == 410)
+            .map(o -> o.claimed().endpointId())
+            .distinct()
+            .toList(), now);
+        return claimed.size();
+    }
+
+    private WebhookDeliveries.Outcome attempt(WebhookDeliveries.Claimed delivery) {
+        Instant now = Timestamps.now(clock);
+        if (delivery.endpointId() != null && !"enabled".equals(delivery.endpointStatus())) {
+            return new WebhookDeliveries.Outcome(delivery, "failed", null, null, "the endpoint is disabled", null);
+        }
+        int number = delivery.attemptCount() + 1;
+        long timestamp = now.getEpochSecond();
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("content-type", "application/json");
+        headers.put("webhook-id", delivery.webhookId());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        if (delivery.sealedSecret() != null) {
+            var secrets = endpoints.signingSecrets(delivery.endpointId(), delivery.sealedSecret(),
+                delivery.sealedPreviousSecret(), delivery.previousSecretExpiresAt(), now);
+            headers.put("webhook-signature", WebhookSignatures.header(secrets, delivery.webhookId(), timestamp,
+                delivery.payload()));
+        }
+        byte[] body = delivery.payload().getBytes(StandardCharsets.UTF_8);
+        if (body.length > MAX_PAYLOAD) {
+            log.warn("Webhook delivery {} not sent: its payload of {} bytes is over {}", delivery.id(), body.length,
+                MAX_PAYLOAD);
+            String error = "payload_too_large: " + body.length + " bytes, at most " + MAX_PAYLOAD;
+            return new WebhookDeliveries.Outcome(delivery, "failed", null, null, error, attempt(number, delivery,
+                headers, null, null, 0, error, now));
+        }
+        var sent = new LinkedHashMap<>(headers);
+        sent.remove("content-type");
+        var outcome = egress.post(delivery.url(), sent, body, "application/json");
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        Instant after = Timestamps.now(clock);
+        return switch (outcome) {
+            case Answered answered -> {
+                var next = RetryPolicy.afterAnswer(answered.status(), answered.headers().get("retry-after"), number,
+                    after, jitter);
+                String error = next.status().equals("succeeded") ? null : "HTTP " + answered.status();
+                yield new WebhookDeliveries.Outcome(delivery, next.status(), next.nextAttemptAt(), answered.status(),
+                    error, attempt(number, delivery, headers, answered.status(), answered.body(),
+                        answered.durationMs(), error, now));
+            }
+            case Refused refused -> new WebhookDeliveries.Outcome(delivery, "failed", null, null,
+                "refused: " + refused.reason(), attempt(number, delivery, headers, null, null, refused.durationMs(),
+                    "refused: " + refused.reason(), now));
+            case Unreachable unreachable -> {
+                var next = RetryPolicy.afterNoAnswer(number, after, jitter);
+                yield new WebhookDeliveries.Outcome(delivery, next.status(), next.nextAttemptAt(), null,
+                    unreachable.error(), attempt(number, delivery, headers, null, null, unreachable.durationMs(),
+                        unreachable.error(), now));
+            }
+        };
+    }
+
+    private static WebhookDelivery.Attempt attempt(int number, WebhookDeliveries.Claimed delivery,
+        Map<String, String> headers, Integer status, String body, long durationMs, String error, Instant at) {
+        return new WebhookDelivery.Attempt(number, delivery.url(), new LinkedHashMap<>(headers), status, body,
+            durationMs,
+            error, at);
+    }
+}

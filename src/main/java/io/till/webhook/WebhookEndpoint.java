@@ -1,0 +1,13 @@
+package io.till.webhook;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where an account's events go; its signing secret is never part of it (it is shown on creation and rotation only). */
+public record WebhookEndpoint(String id, String url, List<String> eventTypes, String description, String status,
+    Instant createdAt, Instant updatedAt) {
+
+    boolean enabled() {
+        return status.equals("enabled");
+    }
+}

@@ -1,0 +1,201 @@
+package io.till.webhook;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.egress.EgressClient;
+import io.till.event.EventType;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.Timestamps;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+@RequestMapping("/api/v1/webhook_endpoints")
+@Tag(name = "Webhooks")
+class WebhookEndpointController {
+
+    private static final Pattern CUSTOM_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+    private static final int MAX_EVENT_TYPES = 100;
+    private static final int MAX_DESCRIPTION = 500;
+
+    private final WebhookEndpoints endpoints;
+    private final WebhookDeliveries deliveries;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, JsonMapper json, Clock clock) {
+        this.endpoints = endpoints;
+        this.deliveries = deliveries;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** An endpoint as shown on creation and rotation: the only answers that carry its secret. */
+    record WithSecret(String id, String url, List<String> eventTypes, String description, String status, String secret,
+        Instant createdAt, Instant updatedAt) {
+
+        static WithSecret of(WebhookEndpoints.Revealed revealed) {
+            var e = revealed.endpoint();
+            return new WithSecret(e.id(), e.url(), e.eventTypes(), e.description(), e.status(), revealed.secret(),
+                e.createdAt(), e.updatedAt());
+        }
+    }
+
+    record EndpointInput(String url, List<String> eventTypes, String description, String status) {}
+
+    @PostMapping
+    @Operation(summary = "Create a webhook endpoint", description = "The answer holds the signing secret; it is not "
+        + "shown again (rotate it to get a new one).")
+    ResponseEntity<WithSecret> create(Caller caller, @RequestBody EndpointInput body) {
+        var errors = new FieldErrors();
+        checkUrl(body.url(), errors);
+        checkEventTypes(body.eventTypes(), errors);
+        checkDescription(body.description(), errors);
+        if (body.status() != null) {
+            errors.add("status", "not_allowed", "a new endpoint is enabled; disable it with PATCH");
+        }
+        errors.throwIfAny();
+        var revealed = endpoints.create(caller.accountId(), body.url().strip(), List.copyOf(body.eventTypes()),
+            body.description());
+        return ResponseEntity.created(URI.create("/api/v1/webhook_endpoints/" + revealed.endpoint().id()))
+            .body(WithSecret.of(revealed));
+    }
+
+    @GetMapping
+    @Operation(summary = "List webhook endpoints", description = "Newest first.")
+    Page<WebhookEndpoint> list(Caller caller, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return endpoints.list(caller.accountId(), PageRequest.of(limit, cursor, "we"));
+    }
+
+    @GetMapping("/{id}")
+    WebhookEndpoint get(Caller caller, @PathVariable String id) {
+        return endpoints.get(caller.accountId(), id);
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change a webhook endpoint", description = "Any of url, event_types, description, status "
+        + "(enabled or disabled).")
+    WebhookEndpoint update(Caller caller, @PathVariable String id, @RequestBody EndpointInput body) {
+        var errors = new FieldErrors();
+        if (body.url() != null) {
+            checkUrl(body.url(), errors);
+        }
+        if (body.eventTypes() != null) {
+            checkEventTypes(body.eventTypes(), errors);
+        }
+        checkDescription(body.description(), errors);
+        if (body.status() != null && !Set.of("enabled", "disabled").contains(body.status())) {
+            errors.add("status", "invalid_value", "must be enabled or disabled");
+        }
+        errors.throwIfAny();
+        return endpoints.update(caller.accountId(), id, new WebhookEndpoints.Change(
+            body.url() == null ? null : body.url().strip(), body.eventTypes(), body.description(), body.status()));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a webhook endpoint", description = "With its deliveries and their attempts.")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable String id) {
+        endpoints.delete(caller.accountId(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/rotate_secret")
+    @Operation(summary = "Rotate the signing secret", description = "The answer holds the new secret; the old one "
+        + "keeps signing beside it for 24 hours.")
+    WithSecret rotate(Caller caller, @PathVariable String id) {
+        return WithSecret.of(endpoints.rotate(caller.accountId(), id));
+    }
+
+    @PostMapping("/{id}/test")
+    @Operation(summary = "Send a test event", description = "Queues a webhook.test event to this endpoint only.")
+    ResponseEntity<WebhookDelivery> test(Caller caller, @PathVariable String id) {
+        var endpoint = endpoints.get(caller.accountId(), id);
+        Instant now = Timestamps.now(clock);
+        String webhookId = Ids.newId("msg");
+        var data = json.createObjectNode().put("endpoint_id", endpoint.id());
+        var delivery = deliveries.enqueue(new WebhookDeliveries.NewDelivery(caller.accountId(), endpoint.id(), null,
+            webhookId, "webhook.test", deliveries.envelope(webhookId, "webhook.test", caller.accountId(), null, now,
+                data),
+            null), now);
+        return ResponseEntity.created(URI.create(deliveryPath(id, delivery.id()))).body(delivery);
+    }
+
+    @GetMapping("/{id}/deliveries")
+    @Operation(summary = "List an endpoint's deliveries", description = "Newest first.")
+    Page<WebhookDelivery> deliveries(Caller caller, @PathVariable String id,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        var page = PageRequest.of(limit, cursor, "whd");
+        endpoints.get(caller.accountId(), id);
+        return deliveries.list(caller.accountId(), id, page);
+    }
+
+    @GetMapping("/{id}/deliveries/{deliveryId}")
+    @Operation(summary = "Read a delivery with its attempts")
+    WebhookDelivery delivery(Caller caller, @PathVariable String id, @PathVariable String deliveryId) {
+        return deliveries.get(caller.accountId(), id, deliveryId);
+    }
+
+    @PostMapping("/{id}/deliveries/{deliveryId}/replay")
+    @Operation(summary = "Replay a delivery", description = "Makes a new attempt due now, with the same webhook-id.")
+    ResponseEntity<WebhookDelivery> replay(Caller caller, @PathVariable String id, @PathVariable String deliveryId) {
+        return ResponseEntity.accepted().body(deliveries.replay(caller.accountId(), id, deliveryId,
+            Timestamps.now(clock)));
+    }
+
+    private static String deliveryPath(String endpointId, String deliveryId) {
+        return "/api/v1/webhook_endpoints/" + endpointId + "/deliveries/" + deliveryId;
+    }
+
+    private static void checkUrl(String url, FieldErrors errors) {
+        String problem = EgressClient.invalidUrl(url == null ? null : url.strip());
+        if (problem != null) {
+            errors.add("url", url == null || url.isBlank() ? "required" : "invalid_url", problem);
+        }
+    }
+
+    /** Till's own event types, custom ones ({@code acme.signup}), or {@code *} for every event. */
+    static void checkEventTypes(List<String> types, FieldErrors errors) {
+        if (types == null || types.isEmpty()) {
+            errors.add("event_types", "required", "name at least one event type, or * for all");
+            return;
+        }
+        if (types.size() > MAX_EVENT_TYPES) {
+            errors.add("event_types", "too_many", "at most " + MAX_EVENT_TYPES);
+            return;
+        }
+        for (int i = 0; i < types.size(); i++) {
+            String type = types.get(i);
+            if (type == null || !(type.equals("*") || EventType.of(type).isPresent()
+                || (type.length() <= 100 && CUSTOM_TYPE.matcher(type).matches() && !EventType.isReserved(type)))) {
+                errors.add("event_types[" + i + "]", "invalid_value", "must be one of Till's event types (see "
+                    + "docs/EVENTS.md), a custom type such as acme.signup, or *");
+            }
+        }
+    }
+
+    private static void checkDescription(String description, FieldErrors errors) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            errors.add("description", "too_long", "at most " + MAX_DESCRIPTION + " characters");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.till.webhook;
+
+import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.SecretBox;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Webhook endpoints and their signing secrets, sealed with {@link SecretBox} under the endpoint's id so that a sealed
+ * secret copied to another row does not open.
+ */
+@Repository
+public class WebhookEndpoints {
+
+    /** How long the previous secret keeps signing after a rotation, so receivers can switch without losing events. */
+    static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
+
+    private static final RowMapper<WebhookEndpoint> ENDPOINT = (rs, row) -> new WebhookEndpoint(rs.getString("id"),
+        rs.getString("url"), textArray(rs, "event_types"), rs.getString("description"), rs.getString("status"),
+        Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+
+    private final JdbcClient db;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock) {
+        this.db = db;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    static List<String> textArray(ResultSet rs, String column) throws SQLException {
+        var array = rs.getArray(column);
+        return array == null ? List.of() : List.of((String[]) array.getArray());
+    }
+
+    /** An endpoint with its secret in the clear, the one time it is shown. */
+    record Revealed(WebhookEndpoint endpoint, String secret) {}
+
+    @Transactional
+    Revealed create(String accountId, String url, List<String> eventTypes, String description) {
+        String id = Ids.newId("we");
+        String secret = WebhookSignatures.newSecret();
+        Instant now = Timestamps.now(clock);
+        db.sql("""
+            INSERT INTO webhook_endpoints (id, account_id, url, event_types, description, status, secret, created_at,
+                                           updated_at)
+            VALUES (:id, :accountId, :url, :eventTypes, :description, 'enabled', :secret, :now, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("url", url)
+            .param("eventTypes", eventTypes.toArray(String[]::new))
+            .param("description", description)
+            .param("secret", secrets.seal(secret, context(id)))
+            .param("now", Timestamps.of(now))
+            .update();
+        return new Revealed(get(accountId, id), secret);
+    }
+
+    public WebhookEndpoint get(String accountId, String id) {
+        return db.sql("SELECT * FROM webhook_endpoints WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(ENDPOINT)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("webhook endpoint", id));
+    }
+
+    Page<WebhookEndpoint> list(String accountId, PageRequest page) {
+        return page.page(db.sql("""
+            SELECT * FROM webhook_endpoints
+             WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+             ORDER BY id DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("afterId", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(ENDPOINT)
+            .list(), WebhookEndpoint::id);
+    }
+
+    /** A change; null fields stay as they are. */
+    record Change(String url, List<String> eventTypes, String description, String status) {}
+
+    @Transactional
+    WebhookEndpoint update(String accountId, String id, Change change) {
+        get(accountId, id);
+        db.sql("""
+            UPDATE webhook_endpoints
+               SET url = coalesce(:url, url),
+                   event_types = coalesce(CAST(:eventTypes AS text[]), event_types),
+                   description = coalesce(:description, description),
+                   status = coalesce(:status, status),
+                   updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("url", change.url())
+            .param("eventTypes", change.eventTypes() == null ? null : change.eventTypes().toArray(String[]::new))
+            .param("description", change.description())
+            .param("status", change.status())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
+    /** Deletes the endpoint with its deliveries and their attempts. */
+    @Transactional
+    void delete(String accountId, String id) {
+        get(accountId, id);
+        db.sql("DELETE FROM webhook_endpoints WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    /** A new secret; the current one becomes the previous and keeps signing for {@link #ROTATION_OVERLAP}. */
+    @Transactional
+    Revealed rotate(String accountId, String id) {
+        get(accountId, id);
+        String secret = WebhookSignatures.newSecret();
+        Instant now = Timestamps.now(clock);
+        db.sql("""
+            UPDATE webhook_endpoints
+               SET previous_secret = secret, previous_secret_expires_at = :expires, secret = :secret, updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("expires", Timestamps.of(now.plus(ROTATION_OVERLAP)))
+            .param("secret", secrets.seal(secret, context(id)))
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return new Revealed(get(accountId, id), secret);
+    }
+
+    /** Disables endpoints whose receivers said they are gone (410). */
+    void disable(List<String> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        db.sql("UPDATE webhook_endpoints SET status = 'disabled', updated_at = :now WHERE id = ANY(:ids)")
+            .param("now", Timestamps.of(now))
+            .param("ids", ids.toArray(String[]::new))
+            .update();
+    }
+
+    /** The secrets to sign with now: the current one, and the previous one during a rotation's overlap. */
+    List<String> signingSecrets(String endpointId, String sealed, String previousSealed, Instant previousExpiresAt,
+        Instant now) {
+        var open = new ArrayList<String>();
+        open.add(secrets.open(sealed, context(endpointId)));
+        if (previousSealed != null && previousExpiresAt != null && previousExpiresAt.isAfter(now)) {
+            open.add(secrets.open(previousSealed, context(endpointId)));
+        }
+        return open;
+    }
+
+    private static String context(String endpointId) {
+        return "webhook_endpoint:" + endpointId;
+    }
+}

@@ -1,0 +1,49 @@
+package io.till.egress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AddressRangesTest {
+
+    static InetAddress ip(String literal) throws UnknownHostException {
+        return InetAddress.getByName(literal);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.8.9.10", "10.1.2.3", "172.31.255.255", "192.168.0.1", "169.254.169.254",
+            "100.127.255.254", "0.0.0.0", "239.1.1.1", "255.255.255.255", "::1", "::", "fe80::abcd", "fd12:3456::1",
+            "ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::127.0.0.1"})
+    void refusesReservedAddresses(String literal) throws UnknownHostException {
+        assertThat(AddressRanges.allowing("").refusal(ip(literal))).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111",
+            "::ffff:8.8.8.8"})
+    void acceptsPublicAddresses(String literal) throws UnknownHostException {
+        assertThat(AddressRanges.allowing("").refusal(ip(literal))).isEmpty();
+    }
+
+    @Test
+    void anAllowedRangeIsReachableAndItsNeighboursAreNot() throws UnknownHostException {
+        var ranges = AddressRanges.allowing(" 127.0.0.1/32 , 10.20.0.0/16");
+
+        assertThat(ranges.refusal(ip("127.0.0.1"))).isEmpty();
+        assertThat(ranges.refusal(ip("::ffff:127.0.0.1"))).isEmpty();
+        assertThat(ranges.refusal(ip("127.0.0.2"))).isPresent();
+        assertThat(ranges.refusal(ip("10.20.3.4"))).isEmpty();
+        assertThat(ranges.refusal(ip("10.21.0.1"))).isPresent();
+    }
+
+    @Test
+    void refusesAMalformedAllowListRatherThanGuess() {
+        assertThatThrownBy(() -> AddressRanges.allowing("example.com/8")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AddressRanges.allowing("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

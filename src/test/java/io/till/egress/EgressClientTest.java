@@ -1,0 +1,160 @@
+package io.till.egress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.till.egress.EgressClient.Outcome;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EgressClientTest {
+
+    HttpServer server;
+    final AtomicInteger hits = new AtomicInteger();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/ok", exchange -> {
+            hits.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
+            exchange.close();
+        });
+        server.createContext("/redirect", exchange -> {
+            hits.incrementAndGet();
+            exchange.getResponseHeaders().add("Location", "/ok");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/large", exchange -> {
+            hits.incrementAndGet();
+            byte[] chunk = "x".repeat(16 * 1024).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 40; i++) {
+                    out.write(chunk);
+                }
+            } catch (IOException e) {
+                // The client hung up after what it reads: expected.
+            }
+        });
+        server.createContext("/silent", exchange -> {
+            hits.incrementAndGet();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    @AfterEach
+    void stopReceiver() {
+        release.countDown();
+        server.stop(0);
+    }
+
+    String local(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    static EgressClient client(String allow, Duration timeout) {
+        return new EgressClient(new EgressSettings(allow, timeout));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "localhost", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
+            "100.64.0.1", "0.0.0.0", "224.0.0.1", "[::1]", "[::ffff:127.0.0.1]", "[::ffff:169.254.169.254]",
+            "[fe80::1]", "[fc00::1]", "[::]"})
+    void refusesDestinationsThatResolveToReservedAddresses(String host) {
+        var refusing = client("", Duration.ofSeconds(2));
+
+        var outcome = refusing.post("http://" + host + ":" + server.getAddress().getPort() + "/ok", Map.of(),
+            new byte[0], "application/json");
+
+        assertThat(outcome).isInstanceOf(Outcome.Refused.class);
+        assertThat(hits).hasValue(0);
+    }
+
+    @Test
+    void reachesAnAllowedRangeAndReadsTheAnswer() {
+        var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));
+
+        var outcome = allowing.post(local("/ok"), Map.of("webhook-id", "msg_1"), "{}".getBytes(StandardCharsets.UTF_8),
+            "application/json");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class, answered -> {
+            assertThat(answered.status()).isEqualTo(200);
+            assertThat(answered.body()).isEqualTo("ok");
+        });
+        assertThat(hits).hasValue(1);
+    }
+
+    @Test
+    void theAllowListOpensOnlyItsOwnRange() {
+        var allowing = client("10.0.0.0/8", Duration.ofSeconds(2));
+
+        assertThat(allowing.post(local("/ok"), Map.of(), new byte[0], "application/json"))
+            .isInstanceOf(Outcome.Refused.class);
+        assertThat(hits).hasValue(0);
+    }
+
+    @Test
+    void doesNotFollowRedirects() {
+        var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));
+
+        var outcome = allowing.post(local("/redirect"), Map.of(), new byte[0], "application/json");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class,
+            answered -> assertThat(answered.status()).isEqualTo(302));
+        assertThat(hits).hasValue(1);
+    }
+
+    @Test
+    void readsAtMost64KiBOfAnAnswer() {
+        var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));
+
+        var outcome = allowing.post(local("/large"), Map.of(), new byte[0], "application/json");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class,
+            answered -> assertThat(answered.body()).hasSize(EgressClient.MAX_BODY));
+    }
+
+    @Test
+    void givesUpOnAReceiverThatNeverAnswers() {
+        var impatient = client("127.0.0.1/32", Duration.ofMillis(300));
+
+        var outcome = impatient.post(local("/silent"), Map.of(), new byte[0], "application/json");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Unreachable.class,
+            unreachable -> assertThat(unreachable.timedOut()).isTrue());
+        assertThat(outcome.durationMs()).isLessThan(5_000);
+    }
+
+    @Test
+    void refusesUrlsThatAreNotHttpWithAHost() {
+        assertThat(EgressClient.invalidUrl("ftp://example.com/x")).isNotNull();
+        assertThat(EgressClient.invalidUrl("https:///path")).isNotNull();
+        assertThat(EgressClient.invalidUrl("https://user:pw@example.com/")).isNotNull();
+        assertThat(EgressClient.invalidUrl("https://example.com/" + "a".repeat(2048))).isNotNull();
+        assertThat(EgressClient.invalidUrl("https://example.com/hooks?x=1")).isNull();
+    }
+}

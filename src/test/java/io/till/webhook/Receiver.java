@@ -1,0 +1,109 @@
+package io.till.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A webhook receiver on 127.0.0.1 that answers with scripted statuses (200 once the script runs out) and records every
+ * request it gets.
+ */
+final class Receiver implements AutoCloseable {
+
+    record Request(String path, Map<String, List<String>> headers, String body) {
+
+        String header(String name) {
+            var values = headers.get(name);
+            return values == null ? null : values.getFirst();
+        }
+    }
+
+    record Answer(int status, String... headers) {}
+
+    private final HttpServer server;
+    // Each receiver answers under a path of its own, so a late retry meant for an earlier test's receiver that happens
+    // to reuse the port is not counted.
+    private final String prefix = "/" + java.util.UUID.randomUUID();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+
+    Receiver(Answer... answers) {
+        script.addAll(Arrays.asList(answers));
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", exchange -> {
+            var headers = new java.util.TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values));
+            if (!exchange.getRequestURI().getPath().startsWith(prefix)) {
+                exchange.sendResponseHeaders(404, -1);
+                exchange.close();
+                return;
+            }
+            requests.add(new Request(exchange.getRequestURI().getPath().substring(prefix.length()), headers,
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            Answer answer = script.poll();
+            if (answer == null) {
+                answer = new Answer(200);
+            }
+            for (int i = 0; i < answer.headers().length; i += 2) {
+                exchange.getResponseHeaders().add(answer.headers()[i], answer.headers()[i + 1]);
+            }
+            byte[] body = ("answer " + answer.status()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status(), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + prefix + path;
+    }
+
+    List<Request> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    /**
+     * Checks the request's signature with the Standard Webhooks library: one of the {@code v1,} signatures of the
+     * header must be the library's signature of id, timestamp and body under {@code secret}. (The library's own
+     * {@code verify} also compares the timestamp with the real time, which tests move.)
+     */
+    static boolean signedWith(Request request, String secret) {
+        try {
+            String expected = new Webhook(secret).sign(request.header("webhook-id"),
+                Long.parseLong(request.header("webhook-timestamp")), request.body());
+            return Arrays.asList(request.header("webhook-signature").split(" ")).contains(expected);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void assertSignedWith(Request request, String secret) {
+        assertThat(request.header("webhook-signature")).as("signature header").isNotNull();
+        assertThat(signedWith(request, secret)).as("signature of %s under the secret", request.header("webhook-id"))
+            .isTrue();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,172 @@
+package io.till.webhook;
+
+import static io.till.webhook.Receiver.assertSignedWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.action.ActionCall;
+import io.till.action.ActionResult;
+import io.till.action.Actions;
+import io.till.automation.AutomationAgenda;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import io.till.webhook.Receiver.Answer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The send_webhook and send_slack actions, from an automation and called directly as the engine calls them. */
+@TillIntegrationTest
+class WebhookActionsTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda automations;
+    @Autowired
+    WebhookAgenda webhooks;
+    @Autowired
+    Actions actions;
+    @Autowired
+    MutableClock clock;
+
+    ActionResult perform(String action, TestAccounts.TestAccount store, String key, String params) {
+        var call = new ActionCall(store.id(), "exe_test", "step", key, 1, null, (ObjectNode) JSON.readTree(params),
+            clock.instant());
+        return actions.find(action).orElseThrow().perform(call);
+    }
+
+    @Test
+    void sendWebhookFromAnAutomationReachesTheReceiverOnceEvenWhenTheStepRunsTwice() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            var endpoint = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+                {"url": "%s", "event_types": ["acme.unused"]}""".formatted(receiver.url("/orders"))).json();
+            String endpointId = endpoint.get("id").asString();
+            var created = api.post("/api/v1/automations", store.apiKey(), """
+                {"name": "Fulfil", "trigger": {"type": "manual"},
+                 "steps": [{"id": "fulfil", "type": "action", "action": "send_webhook",
+                            "params": {"endpoint_id": "%s", "event_type": "acme.order_ready",
+                                       "payload": {"order": "ord_1"}}}]}""".formatted(endpointId));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String automation = created.json().get("id").asString();
+            assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+                .isEqualTo(200);
+
+            var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+            assertThat(run.status()).as(run.text()).isEqualTo(201);
+            automations.runDue();
+            var execution = api.get("/api/v1/executions/" + run.json().get("id").asString(), store.apiKey()).json();
+            assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+            JsonNode step = execution.get("steps").get(0);
+            String key = step.get("idempotency_key").asString();
+            String deliveryId = step.get("output").get("delivery_id").asString();
+
+            var again = perform("send_webhook", store, key, """
+                {"endpoint_id": "%s", "event_type": "acme.order_ready", "payload": {"order": "ord_1"}}"""
+                .formatted(endpointId));
+            webhooks.runDue();
+            webhooks.runDue();
+
+            assertThat(again).isInstanceOfSatisfying(ActionResult.Done.class,
+                done -> assertThat(done.output().get("delivery_id").asString()).isEqualTo(deliveryId));
+            assertThat(receiver.requests()).hasSize(1);
+            var request = receiver.requests().getFirst();
+            assertSignedWith(request, endpoint.get("secret").asString());
+            assertThat(request.header("webhook-id")).isEqualTo(step.get("output").get("webhook_id").asString());
+            JsonNode body = JSON.readTree(request.body());
+            assertThat(body.get("type").asString()).isEqualTo("acme.order_ready");
+            assertThat(body.get("data").get("order").asString()).isEqualTo("ord_1");
+        }
+    }
+
+    @Test
+    void sendWebhookToAOneOffUrlIsUnsignedAndRetriesOnItsOwn() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(500))) {
+            var result = perform("send_webhook", store, "exe_1:notify", """
+                {"url": "%s", "payload": {"hello": "world"}}""".formatted(receiver.url("/zap")));
+            webhooks.runDue();
+            clock.advance(Duration.ofSeconds(6));
+            webhooks.runDue();
+
+            assertThat(result).isInstanceOf(ActionResult.Done.class);
+            assertThat(receiver.requests()).hasSize(2);
+            assertThat(receiver.requests()).allSatisfy(r -> {
+                assertThat(r.header("webhook-signature")).isNull();
+                assertThat(r.header("webhook-id")).isEqualTo(receiver.requests().getFirst().header("webhook-id"));
+            });
+        }
+    }
+
+    @Test
+    void sendWebhookRefusesWhatCannotWork() {
+        var store = accounts.create();
+        String huge = "x".repeat(300 * 1024);
+
+        var neither = perform("send_webhook", store, "k1", "{\"payload\": {}}");
+        var unknown = perform("send_webhook", store, "k2", """
+            {"endpoint_id": "we_01jdq5aaaaaaaaaaaaaaaaaaaa", "payload": {}}""");
+        var tooLarge = perform("send_webhook", store, "k3", """
+            {"url": "https://example.com/x", "payload": {"blob": "%s"}}""".formatted(huge));
+
+        assertThat(neither).isInstanceOfSatisfying(ActionResult.Failed.class,
+            f -> assertThat(f.retryable()).isFalse());
+        assertThat(unknown).isInstanceOfSatisfying(ActionResult.Failed.class,
+            f -> assertThat(f.code()).isEqualTo("not_found"));
+        assertThat(tooLarge).isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+            assertThat(f.code()).isEqualTo("payload_too_large");
+            assertThat(f.retryable()).isFalse();
+        });
+    }
+
+    @Test
+    void sendSlackPostsTheMessageAndSortsFailuresIntoRetryableAndPermanent() {
+        var store = accounts.create();
+        try (var slack = new Receiver(new Answer(200), new Answer(429, "Retry-After", "30"), new Answer(503),
+            new Answer(404))) {
+            String params = """
+                {"webhook_url": "%s", "text": "Ada passed 1000 calls", "blocks": [{"type": "divider"}]}"""
+                .formatted(slack.url("/services/T/B/X"));
+
+            var sent = perform("send_slack", store, "s1", params);
+            var limited = perform("send_slack", store, "s1", params);
+            var down = perform("send_slack", store, "s1", params);
+            var gone = perform("send_slack", store, "s1", params);
+
+            assertThat(sent).isInstanceOf(ActionResult.Done.class);
+            JsonNode posted = JSON.readTree(slack.requests().getFirst().body());
+            assertThat(posted.get("text").asString()).isEqualTo("Ada passed 1000 calls");
+            assertThat(posted.get("blocks").get(0).get("type").asString()).isEqualTo("divider");
+            assertThat(limited).isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+                assertThat(f.retryable()).isTrue();
+                assertThat(f.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+            });
+            assertThat(down).isInstanceOfSatisfying(ActionResult.Failed.class,
+                f -> assertThat(f.retryable()).isTrue());
+            assertThat(gone).isInstanceOfSatisfying(ActionResult.Failed.class,
+                f -> assertThat(f.retryable()).isFalse());
+        }
+    }
+
+    @Test
+    void sendSlackRefusesAPrivateDestination() {
+        var store = accounts.create();
+
+        var refused = perform("send_slack", store, "s2", """
+            {"webhook_url": "http://169.254.169.254/latest/meta-data", "text": "hi"}""");
+
+        assertThat(refused).isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+            assertThat(f.code()).isEqualTo("destination_refused");
+            assertThat(f.retryable()).isFalse();
+        });
+    }
+}

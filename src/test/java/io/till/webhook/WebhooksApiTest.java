@@ -1,0 +1,321 @@
+package io.till.webhook;
+
+import static io.till.webhook.Receiver.assertSignedWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import io.till.webhook.Receiver.Answer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** Webhook endpoints and their deliveries end to end, against real receivers on 127.0.0.1. */
+@TillIntegrationTest
+class WebhooksApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    WebhookAgenda agenda;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient db;
+
+    JsonNode createEndpoint(TestAccounts.TestAccount store, String url, String... types) {
+        var created = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "%s", "event_types": [%s], "description": "test receiver"}"""
+            .formatted(url, String.join(", ", java.util.Arrays.stream(types).map(t -> "\"" + t + "\"").toList())));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json();
+    }
+
+    void postEvent(TestAccounts.TestAccount store, String type) {
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "%s", "data": {"plan": "gold"}}""".formatted(type));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+    }
+
+    /** Runs the agenda, moving the clock to each next due time, until {@code done} holds (at most 20 steps). */
+    void deliverUntil(BooleanSupplier done) {
+        agenda.runDue();
+        for (int step = 0; step < 20 && !done.getAsBoolean(); step++) {
+            var next = agenda.nextDue();
+            assertThat(next).as("something is still due").isPresent();
+            if (next.get().isAfter(clock.instant())) {
+                clock.moveTo(next.get());
+            }
+            agenda.runDue();
+        }
+        assertThat(done.getAsBoolean()).as("delivered as expected").isTrue();
+    }
+
+    List<JsonNode> deliveries(TestAccounts.TestAccount store, String endpointId) {
+        var list = api.get("/api/v1/webhook_endpoints/" + endpointId + "/deliveries", store.apiKey());
+        assertThat(list.status()).as(list.text()).isEqualTo(200);
+        var all = new java.util.ArrayList<JsonNode>();
+        list.json().get("data").forEach(all::add);
+        return all;
+    }
+
+    JsonNode delivery(TestAccounts.TestAccount store, String endpointId, String deliveryId) {
+        var read = api.get("/api/v1/webhook_endpoints/" + endpointId + "/deliveries/" + deliveryId, store.apiKey());
+        assertThat(read.status()).as(read.text()).isEqualTo(200);
+        return read.json();
+    }
+
+    @Test
+    void retriesAFailingReceiverWithOneWebhookIdAndAValidSignatureEachTime() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(500), new Answer(502), new Answer(500))) {
+            var endpoint = createEndpoint(store, receiver.url("/hooks"), "acme.signup");
+            String secret = endpoint.get("secret").asString();
+            Instant start = clock.instant();
+
+            postEvent(store, "acme.signup");
+            deliverUntil(() -> receiver.requests().size() == 4);
+
+            var requests = receiver.requests();
+            assertThat(requests).hasSize(4);
+            assertThat(new HashSet<>(requests.stream().map(r -> r.header("webhook-id")).toList())).hasSize(1);
+            requests.forEach(r -> assertSignedWith(r, secret));
+            long firstRetry = Long.parseLong(requests.get(1).header("webhook-timestamp"))
+                - Long.parseLong(requests.get(0).header("webhook-timestamp"));
+            assertThat(firstRetry).isBetween(4L, 6L);
+            assertThat(Duration.between(start, clock.instant())).isGreaterThan(Duration.ofMinutes(30));
+            JsonNode body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(requests.get(0).body());
+            assertThat(body.get("type").asString()).isEqualTo("acme.signup");
+            assertThat(body.get("id").asString()).isEqualTo(requests.get(0).header("webhook-id"));
+            assertThat(body.get("account_id").asString()).isEqualTo(store.id());
+            assertThat(body.get("data").get("plan").asString()).isEqualTo("gold");
+
+            var listed = deliveries(store, endpoint.get("id").asString());
+            assertThat(listed).hasSize(1);
+            var detail = delivery(store, endpoint.get("id").asString(), listed.getFirst().get("id").asString());
+            assertThat(detail.get("status").asString()).isEqualTo("succeeded");
+            assertThat(detail.get("attempt_count").asInt()).isEqualTo(4);
+            assertThat(detail.get("attempts")).hasSize(4);
+            assertThat(detail.get("attempts").get(0).get("response_status").asInt()).isEqualTo(500);
+            assertThat(detail.get("attempts").get(0).get("response_body").asString()).isEqualTo("answer 500");
+            assertThat(detail.get("attempts").get(3).get("response_status").asInt()).isEqualTo(200);
+            assertThat(detail.get("attempts").get(3).get("request_headers").get("webhook-id").asString())
+                .isEqualTo(requests.get(0).header("webhook-id"));
+        }
+    }
+
+    @Test
+    void aReceiverAnswering410DisablesItsEndpoint() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(410))) {
+            var endpoint = createEndpoint(store, receiver.url("/gone"), "*");
+            String id = endpoint.get("id").asString();
+
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json().get("status").asString())
+                .isEqualTo("disabled");
+            assertThat(deliveries(store, id).getFirst().get("status").asString()).isEqualTo("failed");
+        }
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndCountsAsAFailure() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(302, "Location", "/elsewhere"))) {
+            var endpoint = createEndpoint(store, receiver.url("/moved"), "acme.signup");
+
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+
+            assertThat(receiver.requests()).extracting(Receiver.Request::path).containsExactly("/moved");
+            var delivery = deliveries(store, endpoint.get("id").asString()).getFirst();
+            assertThat(delivery.get("status").asString()).isEqualTo("pending");
+            assertThat(delivery.get("last_response_status").asInt()).isEqualTo(302);
+        }
+    }
+
+    @Test
+    void aRetryAfterIsHonoured() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(503, "Retry-After", "7200"))) {
+            var endpoint = createEndpoint(store, receiver.url("/busy"), "acme.signup");
+
+            postEvent(store, "acme.signup");
+            Instant sent = clock.instant();
+            agenda.runDue();
+
+            var delivery = deliveries(store, endpoint.get("id").asString()).getFirst();
+            assertThat(Instant.parse(delivery.get("next_attempt_at").asString()))
+                .isAfterOrEqualTo(sent.plus(Duration.ofHours(2)).minusSeconds(1));
+        }
+    }
+
+    @Test
+    void aDestinationInAPrivateRangeIsRefusedAndTheRefusalLogged() {
+        var store = accounts.create();
+        var endpoint = createEndpoint(store, "http://10.0.0.1/hooks", "acme.signup");
+
+        postEvent(store, "acme.signup");
+        agenda.runDue();
+
+        var delivery = deliveries(store, endpoint.get("id").asString()).getFirst();
+        assertThat(delivery.get("status").asString()).isEqualTo("failed");
+        var detail = delivery(store, endpoint.get("id").asString(), delivery.get("id").asString());
+        assertThat(detail.get("attempts").get(0).get("error").asString()).contains("refused");
+    }
+
+    @Test
+    void theFeedDeliversAnEventToSubscribedEndpointsOnly() {
+        var store = accounts.create();
+        var other = accounts.create();
+        try (var subscribed = new Receiver(); var unsubscribed = new Receiver(); var otherAccount = new Receiver()) {
+            createEndpoint(store, subscribed.url("/a"), "acme.signup", "customer.created");
+            createEndpoint(store, unsubscribed.url("/b"), "acme.cancel");
+            createEndpoint(other, otherAccount.url("/c"), "*");
+
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+            agenda.runDue();
+
+            assertThat(subscribed.requests()).hasSize(1);
+            assertThat(subscribed.requests().getFirst().body()).contains("\"type\":\"acme.signup\"");
+            assertThat(unsubscribed.requests()).isEmpty();
+            assertThat(otherAccount.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void rotatingTheSecretSignsWithBothForADayThenWithTheNewOne() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            var endpoint = createEndpoint(store, receiver.url("/rotate"), "acme.signup");
+            String id = endpoint.get("id").asString();
+            String old = endpoint.get("secret").asString();
+
+            var rotated = api.post("/api/v1/webhook_endpoints/" + id + "/rotate_secret", store.apiKey(), null);
+            assertThat(rotated.status()).as(rotated.text()).isEqualTo(200);
+            String fresh = rotated.json().get("secret").asString();
+            assertThat(fresh).startsWith("whsec_").isNotEqualTo(old);
+            var test = api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
+            assertThat(test.status()).as(test.text()).isEqualTo(201);
+            agenda.runDue();
+
+            var during = receiver.requests().getFirst();
+            assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
+            assertSignedWith(during, fresh);
+            assertSignedWith(during, old);
+            assertThat(during.body()).contains("\"type\":\"webhook.test\"");
+
+            clock.advance(Duration.ofHours(25));
+            api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
+            agenda.runDue();
+
+            var after = receiver.requests().get(1);
+            assertSignedWith(after, fresh);
+            assertThat(Receiver.signedWith(after, old)).isFalse();
+        }
+    }
+
+    @Test
+    void theSecretIsShownOnCreationOnlyAndStoredSealed() {
+        var store = accounts.create();
+        var endpoint = createEndpoint(store, "https://hooks.example.com/till", "payment.failed");
+        String id = endpoint.get("id").asString();
+        String secret = endpoint.get("secret").asString();
+        assertThat(id).startsWith("we_");
+        assertThat(secret).matches("whsec_[A-Za-z0-9+/]{32}");
+        assertThat(java.util.Base64.getDecoder().decode(secret.substring(6))).hasSize(24);
+        assertThat(endpoint.get("status").asString()).isEqualTo("enabled");
+        String key = secret.substring("whsec_".length());
+
+        var read = api.get("/api/v1/webhook_endpoints/" + id, store.apiKey());
+        var list = api.get("/api/v1/webhook_endpoints", store.apiKey());
+        var patched = api.send("PATCH", "/api/v1/webhook_endpoints/" + id, store.apiKey(),
+            "{\"status\": \"disabled\", \"description\": \"paused\"}", List.of("Content-Type", "application/json"));
+        api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
+        var deliveries = api.get("/api/v1/webhook_endpoints/" + id + "/deliveries", store.apiKey());
+
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+        assertThat(patched.json().get("status").asString()).isEqualTo("disabled");
+        assertThat(read.json().has("secret")).isFalse();
+        for (var response : List.of(read, list, patched, deliveries)) {
+            assertThat(response.text()).doesNotContain(key);
+        }
+        var row = db.sql("SELECT * FROM webhook_endpoints WHERE id = :id").param("id", id).query().singleRow();
+        assertThat(row.get("secret").toString()).startsWith("v1:");
+        row.values().forEach(value -> assertThat(String.valueOf(value)).doesNotContain(key));
+        assertThat(db.sql("SELECT count(*) FROM webhook_deliveries WHERE payload LIKE :key")
+            .param("key", "%" + key + "%")
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    @Test
+    void refusesBadEndpointsAndHidesOtherAccountsEndpoints() {
+        var store = accounts.create();
+        var other = accounts.create();
+        String id = createEndpoint(store, "https://hooks.example.com/a", "*").get("id").asString();
+
+        var badUrl = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "ftp://example.com/x", "event_types": ["acme.signup"]}""");
+        var badTypes = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "https://example.com/x", "event_types": ["payment.nonsense", "Not A Type"]}""");
+        var noTypes = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "https://example.com/x", "event_types": []}""");
+        var badStatus = api.send("PATCH", "/api/v1/webhook_endpoints/" + id, store.apiKey(), "{\"status\": \"off\"}",
+            List.of("Content-Type", "application/json"));
+
+        assertThat(badUrl.status()).isEqualTo(400);
+        assertThat(badUrl.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+        assertThat(badTypes.status()).isEqualTo(400);
+        assertThat(badTypes.json().get("errors")).hasSize(2);
+        assertThat(noTypes.status()).isEqualTo(400);
+        assertThat(badStatus.status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id, other.apiKey()).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id + "/deliveries", other.apiKey()).status())
+            .isEqualTo(404);
+        assertThat(api.delete("/api/v1/webhook_endpoints/" + id, other.apiKey()).status()).isEqualTo(404);
+        assertThat(api.delete("/api/v1/webhook_endpoints/" + id, store.apiKey()).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aReplayIsANewAttemptWithTheSameWebhookId() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            var endpoint = createEndpoint(store, receiver.url("/replay"), "acme.signup");
+            String id = endpoint.get("id").asString();
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+            String deliveryId = deliveries(store, id).getFirst().get("id").asString();
+
+            var replayed = api.post("/api/v1/webhook_endpoints/" + id + "/deliveries/" + deliveryId + "/replay",
+                store.apiKey(), null);
+            agenda.runDue();
+
+            assertThat(replayed.status()).as(replayed.text()).isEqualTo(202);
+            var requests = receiver.requests();
+            assertThat(requests).hasSize(2);
+            assertThat(requests.get(1).header("webhook-id")).isEqualTo(requests.get(0).header("webhook-id"));
+            requests.forEach(r -> assertSignedWith(r, endpoint.get("secret").asString()));
+            var detail = delivery(store, id, deliveryId);
+            assertThat(detail.get("status").asString()).isEqualTo("succeeded");
+            assertThat(detail.get("attempts")).hasSize(2);
+        }
+    }
+}
