@@ -1,0 +1,129 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import jakarta.mail.internet.MimeMessage;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Payment Dunning template end to end on the sandbox test clock, with its mail going to a real SMTP server and its
+ * charges to the sandbox ledger.
+ */
+@TillIntegrationTest
+class PaymentDunningTest {
+
+    @RegisterExtension
+    static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+        .withConfiguration(GreenMailConfiguration.aConfig().withUser("shop@shop.test", "till", "mail-password"));
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+
+    private String startDunning(Shops.Shop shop) {
+        var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till",
+             "password": "mail-password", "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort()));
+        assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
+        var created = api.post("/api/v1/automations", shop.apiKey(), "{\"template\": \"payment_dunning\"}");
+        String id = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", shop.apiKey(), null).status()).isEqualTo(200);
+        return id;
+    }
+
+    private List<String> subjects() {
+        return Arrays.stream(mail.getReceivedMessages()).map(message -> {
+            try {
+                return message.getSubject();
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private List<String> charges(Shops.Shop shop) {
+        return db.sql("""
+            SELECT outcome || ' ' || CASE WHEN idempotency_key LIKE 'automation:%' THEN 'automation' ELSE 'billing' END
+              FROM sandbox_charges WHERE account_id = :accountId ORDER BY created_at, id
+            """)
+            .param("accountId", shop.accountId())
+            .query(String.class)
+            .list();
+    }
+
+    private JsonNode onlyRun(Shops.Shop shop, String automation) {
+        var runs = api.get("/api/v1/executions?automation_id=" + automation, shop.apiKey()).json().get("data");
+        assertThat(runs).hasSize(1);
+        return api.get("/api/v1/executions/" + runs.get(0).get("id").asString(), shop.apiKey()).json();
+    }
+
+    @Test
+    void remindsRetriesAndGivesFinalNoticeWhileTheInvoiceStaysUnpaid() throws Exception {
+        var shop = shops.open();
+        String automation = startDunning(shop);
+        shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+
+        shops.advance(shop, "P14DT1H");
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+        MimeMessage gentle = mail.getReceivedMessages()[0];
+        String body = GreenMailUtil.getBody(gentle);
+        assertThat(body).contains("Hi Buyer").contains("$19.00").contains("/portal/" + shop.accountId() + "/card");
+        assertThat(gentle.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
+
+        shops.advance(shop, "P3D");
+        assertThat(subjects()).containsExactly("We couldn't process your payment",
+            "Action needed: your payment is overdue");
+
+        shops.advance(shop, "P7D");
+        assertThat(subjects()).containsExactly("We couldn't process your payment",
+            "Action needed: your payment is overdue", "Final notice: your subscription is about to end");
+        JsonNode run = onlyRun(shop, automation);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(charges(shop)).filteredOn(c -> c.endsWith("automation")).containsExactly("declined automation");
+        assertThat(charges(shop)).filteredOn(c -> c.endsWith("billing")).containsOnly("declined billing");
+        assertThat(api.get("/api/v1/tasks?status=open", shop.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void stopsAfterTheFirstNoteWhenTheCardIsUpdatedInBetween() {
+        var shop = shops.open();
+        String automation = startDunning(shop);
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "grace@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1H");
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+
+        var card = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_visa", "make_default": true}""");
+        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        var changed = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/change_card",
+            shop.apiKey(), "{\"payment_method_id\": \"" + card.json().get("id").asString() + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "P10D");
+
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+        JsonNode run = onlyRun(shop, automation);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        var steps = new java.util.ArrayList<String>();
+        run.get("steps").forEach(s -> steps.add(s.get("step_id").asString()));
+        assertThat(steps).containsExactly("gentle", "wait", "wait", "still_unpaid");
+        assertThat(run.get("steps").get(3).get("output").get("result").asBoolean()).isFalse();
+        assertThat(charges(shop)).containsExactly("declined billing", "succeeded billing");
+    }
+}
