@@ -76,21 +76,18 @@ class Triggers {
     @Transactional
     public int matchEvents(int limit) {
         var events = db.sql("""
-            WITH taken AS (
-                DELETE FROM event_inbox
-                 WHERE event_id IN (SELECT event_id FROM event_inbox ORDER BY event_id LIMIT :limit
-                                      FOR UPDATE SKIP LOCKED)
-                RETURNING event_id)
-            SELECT e.id, e.account_id, e.type, e.customer_id,
-                   coalesce(e.data ->> 'skip_automations' = 'true', false) AS skip_automations,
-                   e.data -> 'caused_by' ->> 'execution_id' AS caused_by
-              FROM events e JOIN taken t ON t.event_id = e.id
-             ORDER BY e.id
+            DELETE FROM event_inbox
+             WHERE event_id IN (SELECT event_id FROM event_inbox ORDER BY event_id LIMIT :limit
+                                  FOR UPDATE SKIP LOCKED)
+            RETURNING event_id AS id, account_id, type, customer_id, skip_automations, caused_by
             """)
             .param("limit", limit)
             .query((rs, row) -> new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getBoolean("skip_automations"), rs.getString("caused_by")))
-            .list();
+            .list()
+            .stream()
+            .sorted(java.util.Comparator.comparing(Inbound::id))
+            .toList();
         if (events.isEmpty()) {
             return 0;
         }

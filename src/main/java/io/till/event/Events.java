@@ -57,10 +57,13 @@ public class Events {
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
                 VALUES (:id, :accountId, :type, :customerId, :occurredAt, CAST(:data AS jsonb))
-                RETURNING id, account_id),
+                RETURNING id, account_id, type, customer_id, data),
             for_webhooks AS (
                 INSERT INTO webhook_inbox (event_id, account_id) SELECT id, account_id FROM recorded)
-            INSERT INTO event_inbox (event_id, account_id) SELECT id, account_id FROM recorded
+            INSERT INTO event_inbox (event_id, account_id, type, customer_id, skip_automations, caused_by)
+            SELECT id, account_id, type, customer_id, coalesce(data ->> 'skip_automations' = 'true', false),
+                   data -> 'caused_by' ->> 'execution_id'
+              FROM recorded
             """)
             .param("id", event.id())
             .param("accountId", accountId)

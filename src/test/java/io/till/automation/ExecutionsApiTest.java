@@ -192,7 +192,7 @@ class ExecutionsApiTest {
             {"type": "acme.signup", "customer_id": "%s", "data": {}}""".formatted(ada)).json().get("id").asString();
         agenda.runDue();
 
-        db.sql("INSERT INTO event_inbox (event_id, account_id) VALUES (:id, :accountId)")
+        db.sql("INSERT INTO event_inbox (event_id, account_id, type) VALUES (:id, :accountId, 'acme.signup')")
             .param("id", event)
             .param("accountId", store.id())
             .update();

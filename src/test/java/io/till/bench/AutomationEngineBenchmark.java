@@ -291,8 +291,8 @@ class AutomationEngineBenchmark {
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
                 SELECT 'evt_' || :prefix || lpad(g::text, 12, '0'), :accountId, :type, NULL, :now, '{}'::jsonb
                   FROM generate_series(1, :count) AS g
-                RETURNING id, account_id)
-            INSERT INTO event_inbox (event_id, account_id) SELECT id, account_id FROM recorded
+                RETURNING id, account_id, type)
+            INSERT INTO event_inbox (event_id, account_id, type) SELECT id, account_id, type FROM recorded
             """)
             .param("prefix", prefix)
             .param("accountId", store.id())
