@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -130,6 +131,10 @@ class Executor {
                 logs.addAll(progress.logs());
             }
             return written(execution, progress, logs);
+        } catch (TransientDataAccessException e) {
+            // The database hiccuped (a deadlock, a lost connection) before anything was called: try again next round.
+            log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
+            return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
         } catch (RuntimeException e) {
             // A bug or a broken definition: the execution fails where it stands, with the reason, and can be retried.
             log.error("Execution {} could not go on", execution.id(), e);

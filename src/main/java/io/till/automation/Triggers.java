@@ -275,6 +275,7 @@ class Triggers {
     /** Starts the active version by hand, optionally for a customer and with data; conditions still apply. */
     @Transactional
     public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
+        record Active(Integer version, boolean paused, String definition) {}
         var active = db.sql("""
             SELECT a.active_version, a.paused, v.definition
               FROM automations a
@@ -283,21 +284,21 @@ class Triggers {
             """)
             .param("accountId", accountId)
             .param("id", automationId)
-            .query((rs, row) -> new Object[]{rs.getObject("active_version", Integer.class), rs.getBoolean("paused"),
-                    rs.getString("definition")})
+            .query((rs, row) -> new Active(rs.getObject("active_version", Integer.class), rs.getBoolean("paused"),
+                rs.getString("definition")))
             .optional()
             .orElseThrow(() -> TillException.notFound("automation", automationId));
-        if (active[0] == null) {
+        if (active.version() == null) {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation has no active version: activate one "
                 + "first.");
         }
-        if ((boolean) active[1]) {
+        if (active.paused()) {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation is paused: resume it first.");
         }
         if (customerId != null && customers.find(accountId, customerId).isEmpty()) {
             throw TillException.invalid("customer_id", "not_found", "no customer " + customerId + " in this account");
         }
-        Program program = programs.of(automationId, (Integer) active[0], json.readTree((String) active[2]));
+        Program program = programs.of(automationId, active.version(), json.readTree(active.definition()));
         Instant now = Timestamps.now(clock);
         String id = Executions.newId();
         ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "manual").put("customer_id",
