@@ -19,8 +19,7 @@ import org.springframework.stereotype.Component;
 public class Actions {
 
     /** Named by the product, not yet implemented in this Till. */
-    static final Set<String> PLANNED = Set.of(
-        "crm.add_tag", "crm.remove_tag", "crm.start_automation", "crm.sync_contact");
+    static final Set<String> PLANNED = Set.of();
 
     private final Map<String, Action> implemented;
 
