@@ -31,7 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 /**
- * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks). The host is resolved once, every
+ * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks, CRM base URLs). The host is resolved once, every
  * address it resolves to is checked against {@link AddressRanges}, and the connection goes to those checked addresses
  * only (the check sits in the client's DNS resolver, so a name that resolves differently a second later cannot slip
  * through). Redirects are never followed, and at most {@link #MAX_BODY} bytes of an answer are read.
