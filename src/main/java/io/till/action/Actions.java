@@ -11,16 +11,15 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * Every action a step may name (PRODUCT.md §5), each with its implementation. The actions of the messaging, webhook,
- * CRM and billing groups are named here before they are built, so that definitions and templates using them can be
- * saved; until then a step calling one fails with {@code action_unavailable}, which is honest, and nothing is faked.
+ * Every action a step may name (PRODUCT.md §5), each with its implementation. An action the product names before it is
+ * built goes in {@link #PLANNED}, so that definitions and templates using it can be saved; until then a step calling
+ * it fails with {@code action_unavailable}, which is honest, and nothing is faked.
  */
 @Component
 public class Actions {
 
     /** Named by the product, not yet implemented in this Till. */
-    static final Set<String> PLANNED = Set.of(
-        "crm.add_tag", "crm.remove_tag", "crm.start_automation", "crm.sync_contact");
+    static final Set<String> PLANNED = Set.of();
 
     private final Map<String, Action> implemented;
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -31,7 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 /**
- * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks). The host is resolved once, every
+ * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks, CRM base URLs). The host is resolved once, every
  * address it resolves to is checked against {@link AddressRanges}, and the connection goes to those checked addresses
  * only (the check sits in the client's DNS resolver, so a name that resolves differently a second later cannot slip
  * through). Redirects are never followed, and at most {@link #MAX_BODY} bytes of an answer are read.
@@ -117,14 +117,24 @@ public class EgressClient implements DisposableBean {
 
     /** POSTs {@code body} to {@code url}; never throws for anything the destination does. */
     public Outcome post(String url, Map<String, String> headers, byte[] body, String contentType) {
+        return send("POST", url, headers, body, contentType);
+    }
+
+    /**
+     * Sends a request with any method (GET, PUT, PATCH, DELETE for the REST APIs of the CRM integrations) and, unless
+     * {@code body} is null, a body of {@code contentType}; never throws for anything the destination does.
+     */
+    public Outcome send(String method, String url, Map<String, String> headers, byte[] body, String contentType) {
         long started = System.nanoTime();
         String invalid = invalidUrl(url);
         if (invalid != null) {
             return new Outcome.Refused("the URL " + invalid, 0);
         }
-        var request = new HttpPost(URI.create(url));
+        var request = new HttpUriRequestBase(method, URI.create(url));
         headers.forEach(request::setHeader);
-        request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        if (body != null) {
+            request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
+        }
         try (var response = http.executeOpen(null, request, null)) {
             var answered = new LinkedHashMap<String, String>();
             for (Header header : response.getHeaders()) {

@@ -2,6 +2,7 @@ package io.till.action;
 
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.crm.CrmActions;
 import io.till.message.SendEmailAction;
 import io.till.message.SendSmsAction;
 import java.util.List;
@@ -21,7 +22,10 @@ public final class ActionCatalogs {
             billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
             billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null),
             schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA), new SendSlackAction(null, null),
-            schemaOnly(io.till.webhook.SendWebhookAction.SCHEMA))).catalog();
+            schemaOnly(io.till.webhook.SendWebhookAction.SCHEMA), schemaOnly(CrmActions.SYNC_CONTACT), schemaOnly(
+                CrmActions.ADD_TAG),
+            schemaOnly(CrmActions.REMOVE_TAG), schemaOnly(CrmActions.START_AUTOMATION)))
+            .catalog();
     }
 
     private static Action schemaOnly(ActionSchema schema) {

@@ -35,6 +35,14 @@ class EgressClientTest {
             exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
             exchange.close();
         });
+        server.createContext("/method", exchange -> {
+            hits.incrementAndGet();
+            byte[] echo = (exchange.getRequestMethod() + ":" + new String(exchange.getRequestBody().readAllBytes(),
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, echo.length);
+            exchange.getResponseBody().write(echo);
+            exchange.close();
+        });
         server.createContext("/redirect", exchange -> {
             hits.incrementAndGet();
             exchange.getResponseHeaders().add("Location", "/ok");
@@ -106,6 +114,23 @@ class EgressClientTest {
             assertThat(answered.body()).isEqualTo("ok");
         });
         assertThat(hits).hasValue(1);
+    }
+
+    @Test
+    void sendsAnyMethodWithABodyOnlyWhenGivenOne() {
+        var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));
+
+        var patched = allowing.send("PATCH", local("/method"), Map.of(), "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+            "application/json");
+        var deleted = allowing.send("DELETE", local("/method"), Map.of(), null, null);
+        var refused = client("", Duration.ofSeconds(2)).send("GET", local("/method"), Map.of(), null, null);
+
+        assertThat(patched).isInstanceOfSatisfying(Outcome.Answered.class, answered -> assertThat(answered.body())
+            .isEqualTo("PATCH:{\"a\":1}"));
+        assertThat(deleted).isInstanceOfSatisfying(Outcome.Answered.class, answered -> assertThat(answered.body())
+            .isEqualTo("DELETE:"));
+        assertThat(refused).isInstanceOf(Outcome.Refused.class);
+        assertThat(hits).hasValue(2);
     }
 
     @Test

@@ -1,0 +1,125 @@
+package io.till.crm;
+
+import io.till.egress.EgressClient;
+import io.till.egress.EgressClient.Outcome.Answered;
+import io.till.egress.EgressClient.Outcome.Refused;
+import io.till.egress.EgressClient.Outcome.Unreachable;
+import io.till.egress.RetryAfter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * JSON over HTTP to one CRM account, through the egress guard because the base URL comes from the seller's config.
+ * Judges every answer that is not a 2xx once, for all vendors: a rate limit, an outage or no answer at all may pass
+ * (no sooner than the vendor's Retry-After); rejected credentials, a refused destination or a rejected request will not.
+ */
+final class CrmHttp {
+
+    private final CrmType crm;
+    private final String baseUrl;
+    private final Map<String, String> headers;
+    private final EgressClient egress;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    CrmHttp(CrmType crm, String baseUrl, Map<String, String> auth, EgressClient egress, JsonMapper json,
+        Clock clock) {
+        this.crm = crm;
+        this.baseUrl = baseUrl.replaceAll("/+$", "");
+        this.headers = new LinkedHashMap<>(auth);
+        this.headers.put("Accept", "application/json");
+        this.egress = egress;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    JsonNode post(String path, JsonNode body) {
+        return send("POST", path, body);
+    }
+
+    JsonNode put(String path, JsonNode body) {
+        return send("PUT", path, body);
+    }
+
+    JsonNode patch(String path, JsonNode body) {
+        return send("PATCH", path, body);
+    }
+
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** One path segment or query value, percent-encoded; an email keeps its {@code @}, which paths allow. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
+    }
+
+    private JsonNode send(String method, String path, JsonNode body) {
+        var outcome = egress.send(method, baseUrl + path, headers, body == null
+            ? null
+            : json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8), "application/json");
+        return switch (outcome) {
+            case Answered answered when answered.status() / 100 == 2 -> parse(answered.body());
+            case Answered answered -> throw refusal(answered);
+            case Refused refused -> throw CrmFailure.permanent("destination_refused", crm.vendor() + " base URL "
+                + "refused: " + refused.reason());
+            case Unreachable unreachable -> throw new CrmFailure("crm_unreachable", "cannot reach " + crm.vendor()
+                + ": " + unreachable.error(), true, null);
+        };
+    }
+
+    private CrmFailure refusal(Answered answered) {
+        int status = answered.status();
+        String message = crm.vendor() + " answered " + status + ": " + message(answered.body());
+        if (status == 429 || status >= 500) {
+            return new CrmFailure(status == 429 ? "crm_rate_limited" : "crm_unavailable", message, true, RetryAfter
+                .parse(answered.headers().get("retry-after"), clock.instant()));
+        }
+        if (status == 401 || status == 403) {
+            return CrmFailure.permanent("crm_unauthorized", message);
+        }
+        return CrmFailure.permanent("crm_rejected", message);
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
+        } catch (JacksonException e) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+    }
+
+    /**
+     * The vendor's own explanation: HubSpot and Keap say {@code message}, ActiveCampaign lists {@code errors} with a
+     * {@code title}, Keap's gateway answers a {@code fault}; else the start of the body.
+     */
+    private String message(String body) {
+        JsonNode node = parse(body);
+        for (String candidate : new String[]{node.path("message").asString(""), node.path("errors").path(0).path(
+            "title").asString(""), node.path("errors").path(0).path("message").asString(""), node.path("fault")
+                .path(
+                    "faultstring")
+                .asString("")}) {
+            if (!candidate.isBlank()) {
+                return candidate;
+            }
+        }
+        String text = body == null ? "" : body.strip();
+        return text.isEmpty() ? "no details" : text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+}
