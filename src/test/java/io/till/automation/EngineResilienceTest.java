@@ -6,30 +6,24 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.till.automation.engine.ExecutionState;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
-import io.till.testing.ChildTill;
+import io.till.testing.ChildTills;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TestActions;
 import io.till.testing.TillIntegrationTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The engine when nodes race or die: every step runs once, and a dead node's work is finished by another. */
@@ -58,6 +52,8 @@ class EngineResilienceTest {
     MutableClock clock;
     @Autowired
     HikariDataSource dataSource;
+    @Value("${till.master-key}")
+    String masterKey;
 
     private String activate(TestAccounts.TestAccount store, String definition) {
         String id = api.post("/api/v1/automations", store.apiKey(), definition).json().get("id").asString();
@@ -149,13 +145,13 @@ class EngineResilienceTest {
             .param("offset", Math.max(0, ahead))
             .update();
 
-        Process child = startChild();
+        Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang=true",
+            "-Dtill.test.node=child"), List.of("--till.automation.lease=PT5S", "--till.automation.batch-size=50"));
         try {
-            var hung = awaitLines(child, "HANG ", ids.size());
+            var hung = ChildTills.awaitLines(child, "HANG ", ids.size());
             assertThat(hung).hasSize(ids.size());
         } finally {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
+            ChildTills.kill(child);
         }
         assertThat(statuses(ids).values()).doesNotContain("succeeded");
 
@@ -172,49 +168,5 @@ class EngineResilienceTest {
         }
         var log = executions.read(store.id(), ids.getFirst()).steps();
         assertThat(log).extracting(Execution.Step::stepId).containsExactly("first", "hang", "last");
-    }
-
-    private Process startChild() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        var command = List.of(java, "-cp", System.getProperty("java.class.path"), "-Dtill.test.hang=true",
-            "-Dtill.test.node=child", "-Xmx256m", ChildTill.class.getName(),
-            "--till.database.url=" + dataSource.getJdbcUrl(),
-            "--till.database.username=" + dataSource.getUsername(),
-            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(),
-            "--server.port=0", "--till.billing.clock-enabled=false", "--till.automation.lease=PT5S",
-            "--till.automation.batch-size=50", "--logging.level.root=WARN");
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    /** Reads the child's output until {@code count} lines start with {@code prefix}, or it dies, or two minutes. */
-    private static Set<String> awaitLines(Process child, String prefix, int count) throws InterruptedException {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        var output = new StringBuilder();
-        Thread.ofVirtual().start(() -> {
-            try (var reader = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (java.io.IOException e) {
-                // The child was killed.
-            }
-            lines.add("<end>");
-        });
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (seen.size() < count) {
-            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals("<end>")) {
-                throw new AssertionError("the child Till stopped or stalled before hanging " + count
-                    + " steps; its output:\n" + output);
-            }
-            output.append(line).append('\n');
-            if (line.startsWith(prefix)) {
-                seen.add(line.substring(prefix.length()));
-            }
-        }
-        return seen;
     }
 }

@@ -9,6 +9,6 @@ public final class ChildTill {
     private ChildTill() {}
 
     public static void main(String[] args) {
-        new SpringApplicationBuilder(TillApplication.class, TestActions.class).run(args);
+        new SpringApplicationBuilder(TillApplication.class, TestActions.class, ChildHooks.class).run(args);
     }
 }

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
-import io.till.testing.ChildTill;
+import io.till.testing.ChildTills;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -97,10 +96,18 @@ class WebhookCrashTest {
                 .param("offset", Math.max(0, ahead))
                 .update();
 
-            child = startChild();
+            child = ChildTills.start(dataSource, masterKey, List.of(), List.of("--till.webhooks.lease=PT5S",
+                "--till.webhooks.poll-interval=100ms", "--till.egress.allow=127.0.0.1/32"));
+            var output = child.getInputStream();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    output.transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException killed) {
+                    // The child is gone.
+                }
+            });
             assertThat(firstArrived.await(2, TimeUnit.MINUTES)).as("the child Till delivered the webhook").isTrue();
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
+            ChildTills.kill(child);
             release.countDown();
 
             clock.advance(Duration.ofHours(1));
@@ -122,20 +129,5 @@ class WebhookCrashTest {
             }
             receiver.stop(0);
         }
-    }
-
-    private Process startChild() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // The same master key, so the child can open the endpoint's signing secret.
-        var command = List.of(java, "-cp", System.getProperty("java.class.path"), "-Xmx256m",
-            ChildTill.class.getName(), "--till.master-key=" + masterKey,
-            "--till.database.url=" + dataSource.getJdbcUrl(),
-            "--till.database.username=" + dataSource.getUsername(),
-            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(), "--server.port=0",
-            "--till.billing.clock-enabled=false", "--till.webhooks.lease=PT5S",
-            "--till.webhooks.poll-interval=100ms", "--till.egress.allow=127.0.0.1/32",
-            "--logging.level.root=WARN");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
     }
 }
