@@ -59,6 +59,12 @@ final class ActiveCampaignClient implements CrmClient {
     }
 
     @Override
+    public String check() {
+        JsonNode user = http.get("/api/3/users/me").path("user");
+        return "signed in as " + user.path("email").asString(user.path("username").asString("a user"));
+    }
+
+    @Override
     public void startAutomation(String contactId, Contact contact, String automationId) {
         http.post("/api/3/contactAutomations", NODES.objectNode().set("contactAutomation", NODES.objectNode().put(
             "contact", contactId).put("automation", automationId)));

@@ -17,4 +17,7 @@ interface CrmClient {
 
     /** Enrols the contact in an automation, workflow or sequence, as the vendor calls it. */
     void startAutomation(String contactId, Contact contact, String automationId);
+
+    /** Signs in and reads something harmless; answers what it read, for a connection test. */
+    String check();
 }

@@ -64,6 +64,12 @@ final class HubSpotClient implements CrmClient {
     }
 
     @Override
+    public String check() {
+        http.get("/crm/v3/objects/contacts?limit=1");
+        return "signed in and read contacts";
+    }
+
+    @Override
     public void startAutomation(String contactId, Contact contact, String automationId) {
         http.post("/automation/v2/workflows/" + CrmHttp.encode(automationId) + "/enrollments/contacts/" + CrmHttp
             .encode(contact.email()), null);

@@ -64,6 +64,12 @@ final class KeapClient implements CrmClient {
 
     /** {@code automationId} is {@code campaignId:sequenceId}: a Keap sequence belongs to a campaign. */
     @Override
+    public String check() {
+        JsonNode user = http.get("/v1/oauth/connect/userinfo");
+        return "signed in as " + user.path("email").asString("a user");
+    }
+
+    @Override
     public void startAutomation(String contactId, Contact contact, String automationId) {
         String[] ids = automationId.split(":", -1);
         if (ids.length != 2 || !ids[0].strip().matches("[0-9]+") || !ids[1].strip().matches("[0-9]+")) {

@@ -2,6 +2,7 @@ package io.till.integration;
 
 import jakarta.mail.MessagingException;
 import java.io.IOException;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** "Test connection": whether Till can reach and sign in to an integration's service, and if not, why. */
@@ -10,10 +11,12 @@ class ConnectionTests {
 
     private final Integrations integrations;
     private final TwilioClient twilio;
+    private final List<ConnectionTester> testers;
 
-    ConnectionTests(Integrations integrations, TwilioClient twilio) {
+    ConnectionTests(Integrations integrations, TwilioClient twilio, List<ConnectionTester> testers) {
         this.integrations = integrations;
         this.twilio = twilio;
+        this.testers = testers;
     }
 
     record Outcome(boolean ok, String message) {}
@@ -24,7 +27,12 @@ class ConnectionTests {
             case TWILIO -> integrations.twilio(accountId).map(this::twilio).orElseThrow(() -> notFound(type));
             case SLACK, ACTIVECAMPAIGN, HUBSPOT, KEAP -> {
                 integrations.get(accountId, type);
-                yield new Outcome(false, "not supported yet");
+                yield testers.stream().filter(tester -> tester.types().contains(type)).findFirst()
+                    .map(tester -> tester.test(accountId, type))
+                    .map(result -> new Outcome(result.ok(), result.message()))
+                    // A Slack incoming webhook has no way to check it without posting a message.
+                    .orElse(new Outcome(false, "not supported: " + type.code() + " cannot be checked without "
+                        + "sending"));
             }
         };
     }

@@ -208,4 +208,28 @@ class ActiveCampaignTest extends CrmContract {
         });
         assertThat(vendor.getAllServeEvents()).isEmpty();
     }
+
+    @Test
+    void testsTheConnectionBySigningIn() {
+        vendor.stubFor(get(urlEqualTo("/api/3/users/me")).withHeader("Api-Token", equalTo(KEY)).willReturn(answer(
+            200, """
+                {"user": {"username": "owner", "email": "owner@shop.test", "id": "1"}}""")));
+
+        var tested = api.post("/api/v1/integrations/activecampaign/test", store.apiKey(), null);
+
+        assertThat(tested.status()).as(tested.text()).isEqualTo(200);
+        assertThat(tested.json().get("ok").asBoolean()).isTrue();
+        assertThat(tested.json().get("message").asString()).isEqualTo("signed in as owner@shop.test");
+    }
+
+    @Test
+    void reportsARefusedSignInAsAFailedConnectionTest() {
+        vendor.stubFor(get(urlEqualTo("/api/3/users/me")).willReturn(answer(403, """
+            {"message": "No Result found for Subscriber with id 0"}""")));
+
+        var tested = api.post("/api/v1/integrations/activecampaign/test", store.apiKey(), null);
+
+        assertThat(tested.json().get("ok").asBoolean()).isFalse();
+        assertThat(tested.json().get("message").asString()).isNotBlank();
+    }
 }
