@@ -138,8 +138,9 @@ class Executor {
         } catch (RuntimeException e) {
             // A bug or a broken definition: the execution fails where it stands, with the reason, and can be retried.
             log.error("Execution {} could not go on", execution.id(), e);
-            var error = json.createObjectNode().put("code", "internal_error").put("message", String.valueOf(e
-                .getMessage()));
+            // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
+            var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on "
+                + "with this execution; the server log has the details under " + execution.id() + ".");
             return new Executions.Written(execution, "failed", execution.state(), error, null, logs);
         }
     }
