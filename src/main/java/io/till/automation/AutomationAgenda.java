@@ -1,9 +1,9 @@
 package io.till.automation;
 
 import io.till.shared.Agenda;
+import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.Timestamps;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -25,8 +25,11 @@ public class AutomationAgenda implements Agenda {
     private final Executor executor;
     private final TillClock clock;
     private final JdbcClient db;
+    private final TestClockSync testClock;
 
-    AutomationAgenda(Triggers triggers, Executions executions, Executor executor, TillClock clock, JdbcClient db) {
+    AutomationAgenda(Triggers triggers, Executions executions, Executor executor, TillClock clock, JdbcClient db,
+        TestClockSync testClock) {
+        this.testClock = testClock;
         this.triggers = triggers;
         this.executions = executions;
         this.executor = executor;
@@ -47,7 +50,7 @@ public class AutomationAgenda implements Agenda {
     /** Matches, fires, promotes and runs until nothing more is due now; returns how much was done. */
     @Override
     public int runDue() {
-        catchUpWithTestClock();
+        testClock.catchUp();
         int total = 0;
         while (true) {
             int done = triggers.matchEvents(EVENT_BATCH)
@@ -59,12 +62,5 @@ public class AutomationAgenda implements Agenda {
                 return total;
             }
         }
-    }
-
-    /** Another node may have moved the sandbox clock; this node follows before deciding what is due. */
-    void catchUpWithTestClock() {
-        clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
-            .query(Long.class)
-            .single()));
     }
 }

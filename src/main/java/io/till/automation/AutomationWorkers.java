@@ -3,15 +3,13 @@ package io.till.automation;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.till.event.EventSignal;
+import io.till.shared.TestClockSync;
 import io.till.shared.Timestamps;
+import io.till.shared.WorkerThreads;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -23,11 +21,10 @@ import org.springframework.stereotype.Component;
 @Component
 class AutomationWorkers implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(AutomationWorkers.class);
     private static final Duration TIMER_POLL = Duration.ofMillis(250);
-    private static final Duration BACKOFF_AFTER_ERROR = Duration.ofSeconds(1);
+    private static final Duration BACKLOG_EVERY = Duration.ofSeconds(10);
 
-    private final AutomationAgenda agenda;
+    private final TestClockSync testClock;
     private final Triggers triggers;
     private final Executions executions;
     private final Executor executor;
@@ -35,13 +32,14 @@ class AutomationWorkers implements SmartLifecycle {
     private final EventSignal work = new EventSignal();
     private final AutomationSettings settings;
     private final Clock clock;
-    private final List<Thread> threads = new ArrayList<>();
+    private final WorkerThreads loops = new WorkerThreads("The automation engine");
     private final AtomicReference<Executions.Backlog> backlog = new AtomicReference<>(new Executions.Backlog(0, 0));
-    private volatile boolean running;
+    /** When the timer loop next counts the backlog (System.nanoTime). */
+    private long backlogDue = System.nanoTime();
 
-    AutomationWorkers(AutomationAgenda agenda, Triggers triggers, Executions executions, Executor executor,
+    AutomationWorkers(TestClockSync testClock, Triggers triggers, Executions executions, Executor executor,
         EventSignal events, AutomationSettings settings, Clock clock, MeterRegistry meters) {
-        this.agenda = agenda;
+        this.testClock = testClock;
         this.triggers = triggers;
         this.executions = executions;
         this.executor = executor;
@@ -59,97 +57,54 @@ class AutomationWorkers implements SmartLifecycle {
         if (!settings.workersEnabled()) {
             return;
         }
-        running = true;
-        agenda.catchUpWithTestClock();
-        threads.add(Thread.ofPlatform().name("till-automation-matcher").daemon().start(this::matchEvents));
-        threads.add(Thread.ofPlatform().name("till-automation-timers").daemon().start(this::fireTimers));
+        testClock.catchUp();
+        loops.start("till-automation-matcher", this::matchEvents);
+        loops.start("till-automation-timers", this::fireTimers);
         for (int i = 0; i < settings.workers(); i++) {
-            threads.add(Thread.ofPlatform().name("till-automation-worker-" + i).daemon().start(this::runExecutions));
+            loops.start("till-automation-worker-" + i, this::runExecutions);
         }
     }
 
-    private void matchEvents() {
-        while (running) {
-            long seen = events.generation();
-            try {
-                int taken = triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
-                if (taken > 0) {
-                    work.fire();
-                    continue;
-                }
-                events.awaitAfter(seen, settings.pollInterval());
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                pauseAfter(e);
-            }
+    private void matchEvents() throws InterruptedException {
+        long seen = events.generation();
+        if (triggers.matchEvents(AutomationAgenda.EVENT_BATCH) > 0) {
+            work.fire();
+        } else {
+            events.awaitAfter(seen, settings.pollInterval());
         }
     }
 
     private void fireTimers() {
-        long lastBacklog = 0;
-        while (running) {
-            try {
-                agenda.catchUpWithTestClock();
-                int moved = executions.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
-                    + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
-                if (moved > 0) {
-                    work.fire();
-                }
-                if (System.nanoTime() - lastBacklog > Duration.ofSeconds(10).toNanos()) {
-                    backlog.set(executions.backlog());
-                    lastBacklog = System.nanoTime();
-                }
-                if (moved < AutomationAgenda.TIMER_BATCH) {
-                    LockSupport.parkNanos(TIMER_POLL.toNanos());
-                }
-            } catch (RuntimeException e) {
-                pauseAfter(e);
-            }
+        testClock.catchUp();
+        int moved = executions.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
+            + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
+        if (moved > 0) {
+            work.fire();
+        }
+        if (System.nanoTime() - backlogDue >= 0) {
+            backlog.set(executions.backlog());
+            backlogDue = System.nanoTime() + BACKLOG_EVERY.toNanos();
+        }
+        if (moved < AutomationAgenda.TIMER_BATCH) {
+            LockSupport.parkNanos(TIMER_POLL.toNanos());
         }
     }
 
-    private void runExecutions() {
-        while (running) {
-            long seen = work.generation();
-            try {
-                if (executor.runRound() == 0) {
-                    work.awaitAfter(seen, settings.pollInterval());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                pauseAfter(e);
-            }
+    private void runExecutions() throws InterruptedException {
+        long seen = work.generation();
+        if (executor.runRound() == 0) {
+            work.awaitAfter(seen, settings.pollInterval());
         }
-    }
-
-    private void pauseAfter(RuntimeException e) {
-        if (!running) {
-            return;
-        }
-        log.warn("The automation engine hit an error and tries again in a second: {}", e.toString());
-        LockSupport.parkNanos(BACKOFF_AFTER_ERROR.toNanos());
     }
 
     @Override
     public void stop() {
-        running = false;
-        threads.forEach(Thread::interrupt);
-        for (Thread thread : threads) {
-            try {
-                thread.join(Duration.ofSeconds(20));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        threads.clear();
+        loops.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loops.running();
     }
 
     /** Stops before the web server and the database, so that a round in flight can write back. */

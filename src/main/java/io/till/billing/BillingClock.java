@@ -2,16 +2,15 @@ package io.till.billing;
 
 import io.till.event.EventType;
 import io.till.shared.Agenda;
+import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.Timestamps;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -32,11 +31,11 @@ public class BillingClock implements Agenda {
     private final Invoices invoices;
     private final Notices notices;
     private final TillClock clock;
-    private final JdbcClient db;
+    private final TestClockSync testClock;
     private final CheckoutFlows flows;
 
     BillingClock(BillingJobs jobs, Renewals renewals, InvoiceCharges charges, Invoices invoices, Notices notices,
-        TillClock clock, JdbcClient db, CheckoutFlows flows) {
+        TillClock clock, TestClockSync testClock, CheckoutFlows flows) {
         this.flows = flows;
         this.jobs = jobs;
         this.renewals = renewals;
@@ -44,7 +43,7 @@ public class BillingClock implements Agenda {
         this.invoices = invoices;
         this.notices = notices;
         this.clock = clock;
-        this.db = db;
+        this.testClock = testClock;
     }
 
     @Override
@@ -55,9 +54,7 @@ public class BillingClock implements Agenda {
     /** Does every job due by now; returns how many were done. */
     @Override
     public int runDue() {
-        clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
-            .query(Long.class)
-            .single()));
+        testClock.catchUp();
         int done = 0;
         while (true) {
             var batch = jobs.claimDue(Timestamps.now(clock), BATCH);

@@ -1,12 +1,11 @@
 package io.till.webhook;
 
 import io.till.shared.Agenda;
+import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.Timestamps;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,13 +20,14 @@ public class WebhookAgenda implements Agenda {
     private final WebhookDeliveries deliveries;
     private final WebhookDispatcher dispatcher;
     private final TillClock clock;
-    private final JdbcClient db;
+    private final TestClockSync testClock;
 
-    WebhookAgenda(WebhookDeliveries deliveries, WebhookDispatcher dispatcher, TillClock clock, JdbcClient db) {
+    WebhookAgenda(WebhookDeliveries deliveries, WebhookDispatcher dispatcher, TillClock clock,
+        TestClockSync testClock) {
         this.deliveries = deliveries;
         this.dispatcher = dispatcher;
         this.clock = clock;
-        this.db = db;
+        this.testClock = testClock;
     }
 
     @Override
@@ -41,7 +41,7 @@ public class WebhookAgenda implements Agenda {
     /** Fans out events and sends due deliveries until nothing more is due now; returns how much was done. */
     @Override
     public int runDue() {
-        catchUpWithTestClock();
+        testClock.catchUp();
         int total = 0;
         while (true) {
             int done = matchEvents() + dispatcher.runRound();
@@ -58,12 +58,5 @@ public class WebhookAgenda implements Agenda {
 
     int sendDue() {
         return dispatcher.runRound();
-    }
-
-    /** Another node may have moved the sandbox clock; this node follows before deciding what is due. */
-    void catchUpWithTestClock() {
-        clock.catchUp(Duration.ofMillis(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1")
-            .query(Long.class)
-            .single()));
     }
 }

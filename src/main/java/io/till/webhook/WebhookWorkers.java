@@ -1,12 +1,8 @@
 package io.till.webhook;
 
 import io.till.event.EventSignal;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.till.shared.TestClockSync;
+import io.till.shared.WorkerThreads;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -19,18 +15,16 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(WebhookSettings.class)
 class WebhookWorkers implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(WebhookWorkers.class);
-    private static final Duration BACKOFF_AFTER_ERROR = Duration.ofSeconds(1);
-
     private final WebhookAgenda agenda;
+    private final TestClockSync testClock;
     private final EventSignal events;
     private final EventSignal work = new EventSignal();
     private final WebhookSettings settings;
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    private final WorkerThreads loops = new WorkerThreads("Webhook delivery");
 
-    WebhookWorkers(WebhookAgenda agenda, EventSignal events, WebhookSettings settings) {
+    WebhookWorkers(WebhookAgenda agenda, TestClockSync testClock, EventSignal events, WebhookSettings settings) {
         this.agenda = agenda;
+        this.testClock = testClock;
         this.events = events;
         this.settings = settings;
     }
@@ -40,72 +34,39 @@ class WebhookWorkers implements SmartLifecycle {
         if (!settings.workersEnabled()) {
             return;
         }
-        running = true;
-        threads.add(Thread.ofPlatform().name("till-webhook-matcher").daemon().start(this::matchEvents));
+        testClock.catchUp();
+        loops.start("till-webhook-matcher", this::matchEvents);
         for (int i = 0; i < settings.workers(); i++) {
-            threads.add(Thread.ofPlatform().name("till-webhook-sender-" + i).daemon().start(this::send));
+            loops.start("till-webhook-sender-" + i, this::send);
         }
     }
 
-    private void matchEvents() {
-        while (running) {
-            long seen = events.generation();
-            try {
-                if (agenda.matchEvents() > 0) {
-                    work.fire();
-                    continue;
-                }
-                events.awaitAfter(seen, settings.pollInterval());
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                pauseAfter(e);
-            }
+    /** Also follows the sandbox clock, at most once per poll, so that the senders need not ask each round. */
+    private void matchEvents() throws InterruptedException {
+        long seen = events.generation();
+        testClock.catchUp();
+        if (agenda.matchEvents() > 0) {
+            work.fire();
+        } else {
+            events.awaitAfter(seen, settings.pollInterval());
         }
     }
 
-    private void send() {
-        while (running) {
-            long seen = work.generation();
-            try {
-                agenda.catchUpWithTestClock();
-                if (agenda.sendDue() == 0) {
-                    work.awaitAfter(seen, settings.pollInterval());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                pauseAfter(e);
-            }
+    private void send() throws InterruptedException {
+        long seen = work.generation();
+        if (agenda.sendDue() == 0) {
+            work.awaitAfter(seen, settings.pollInterval());
         }
-    }
-
-    private void pauseAfter(RuntimeException e) {
-        if (!running) {
-            return;
-        }
-        log.warn("Webhook delivery hit an error and tries again in a second: {}", e.toString());
-        LockSupport.parkNanos(BACKOFF_AFTER_ERROR.toNanos());
     }
 
     @Override
     public void stop() {
-        running = false;
-        threads.forEach(Thread::interrupt);
-        for (Thread thread : threads) {
-            try {
-                thread.join(Duration.ofSeconds(20));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        threads.clear();
+        loops.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loops.running();
     }
 
     /** Stops before the web server and the database, so that a round in flight can write back. */
