@@ -16,7 +16,8 @@ class DatabaseConfiguration {
         if (settings.external()) {
             return new EmbeddedDatabaseHandle(null);
         }
-        return new EmbeddedDatabaseHandle(EmbeddedDatabase.start(settings.dataDir(), settings.embeddedPort()));
+        return new EmbeddedDatabaseHandle(EmbeddedDatabase.start(settings.dataDir(), settings.embeddedPort(),
+            settings.embeddedDurable(), settings.embeddedWatchInterval()));
     }
 
     @Bean(destroyMethod = "close")
@@ -24,6 +25,8 @@ class DatabaseConfiguration {
         var dataSource = new HikariDataSource();
         dataSource.setPoolName("till");
         dataSource.setMaximumPoolSize(settings.poolSize());
+        // A request waiting for a connection is told the database is unavailable in seconds, not after Hikari's 30.
+        dataSource.setConnectionTimeout(settings.connectionTimeout().toMillis());
         if (settings.external()) {
             dataSource.setJdbcUrl(settings.url());
             dataSource.setUsername(settings.username());

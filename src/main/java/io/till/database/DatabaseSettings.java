@@ -1,12 +1,17 @@
 package io.till.database;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Where Till keeps its data: an external PostgreSQL when {@code url} is set, otherwise an embedded one under
  * {@code dataDir}.
+ *
+ * @param connectionTimeout how long a request waits for a connection before it is told the database is unavailable
+ * @param embeddedDurable whether the embedded server flushes every commit to disk; only tests turn it off, for speed
+ * @param embeddedWatchInterval how often Till checks that its embedded server is still running, to start it again
  */
 @ConfigurationProperties("till.database")
 record DatabaseSettings(
@@ -14,8 +19,11 @@ record DatabaseSettings(
     String username,
     String password,
     @DefaultValue("10") int poolSize,
+    @DefaultValue("5s") Duration connectionTimeout,
     @DefaultValue("0") int embeddedPort,
-    @DefaultValue("data") Path dataDir) {
+    @DefaultValue("data") Path dataDir,
+    @DefaultValue("true") boolean embeddedDurable,
+    @DefaultValue("1s") Duration embeddedWatchInterval) {
 
     boolean external() {
         return url != null && !url.isBlank();

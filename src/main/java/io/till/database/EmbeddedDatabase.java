@@ -2,52 +2,65 @@ package io.till.database;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL 17 run by Till itself when no database URL is configured, with its data kept in the data directory so
- * that it survives restarts.
+ * that it survives restarts. A watchdog starts the server again, on the same files and port, when its process dies.
  */
 final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
-    private static final Duration ORPHAN_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration LEFTOVER_WAIT = Duration.ofSeconds(10);
+    private static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
+
+    /**
+     * zonky's defaults are for throwaway test databases: it starts the server with {@code -F} (no fsync) and
+     * {@code synchronous_commit=off}, so a crash loses commits already acknowledged and a power loss can corrupt the
+     * files. Till's embedded server holds a shop's real data, so it asks for every safeguard back; {@code -c} options
+     * come after {@code -F} on the command line and win.
+     */
+    private static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on",
+        "full_page_writes", "on");
+    /** For tests only: a throwaway database need not survive a crash, and skipping the flushes makes it faster. */
+    private static final Map<String, String> THROWAWAY = Map.of("fsync", "off", "synchronous_commit", "off",
+        "full_page_writes", "off");
 
     private final DataDirectory directory;
-    private final EmbeddedPostgres postgres;
+    private final boolean durable;
+    private final int port;
+    private final Thread watchdog;
+    private volatile EmbeddedPostgres postgres;
+    private volatile ProcessHandle postmaster;
+    private volatile boolean closed;
 
-    private EmbeddedDatabase(DataDirectory directory, EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(DataDirectory directory, boolean durable, EmbeddedPostgres postgres,
+        Duration watchInterval) {
         this.directory = directory;
+        this.durable = durable;
         this.postgres = postgres;
+        this.port = postgres.getPort();
+        this.postmaster = PostgresProcesses.postmaster(directory.postgres()).orElse(null);
+        this.watchdog = Thread.ofVirtual().name("till-postgres-watchdog").start(() -> watch(watchInterval));
     }
 
-    static EmbeddedDatabase start(Path dataDir, int port) {
+    static EmbeddedDatabase start(Path dataDir, int port, boolean durable, Duration watchInterval) {
         DataDirectory directory = DataDirectory.claim(dataDir);
         try {
-            stopOrphanedServer(directory.postgres());
-            var log = directory.postgresLog().toFile();
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(directory.postgres())
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                .setLocaleConfig("encoding", "UTF8")
-                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
-                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
-            EmbeddedDatabase.log.info("Embedded PostgreSQL 17 is running on port {} with its data in {}",
-                postgres.getPort(),
+            PostgresProcesses.stopOrphan(directory.postgres());
+            EmbeddedPostgres postgres = launch(directory, port, durable);
+            log.info("Embedded PostgreSQL 17 is running on port {} with its data in {}", postgres.getPort(),
                 directory.postgres());
-            return new EmbeddedDatabase(directory, postgres);
+            if (!durable) {
+                log.warn("Embedded PostgreSQL runs without fsync: a crash may lose data (meant for tests only)");
+            }
+            return new EmbeddedDatabase(directory, durable, postgres, watchInterval);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + directory.postgres() + " ("
@@ -55,59 +68,93 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    private static EmbeddedPostgres launch(DataDirectory directory, int port, boolean durable) throws IOException {
+        var logFile = directory.postgresLog().toFile();
+        var builder = EmbeddedPostgres.builder()
+            .setDataDirectory(directory.postgres())
+            .setCleanDataDirectory(false)
+            .setPort(port)
+            .setLocaleConfig("encoding", "UTF8")
+            .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile))
+            .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile))
+            .setPGStartupWait(STARTUP_WAIT);
+        (durable ? DURABLE : THROWAWAY).forEach(builder::setServerConfig);
+        return builder.start();
+    }
+
     String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
-    @Override
-    public void close() {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-        } finally {
-            directory.close();
+    /**
+     * Starts the server again if its process is gone (killed, crashed, stopped by hand), on the same data directory and
+     * port so that the connection pool finds it where it was. Returns whether it had to.
+     */
+    synchronized boolean restartIfGone() throws IOException {
+        // Without a process to watch (no readable pid file) the server is never second-guessed.
+        if (closed || postmaster == null || postmaster.isAlive() || shuttingDown()) {
+            return false;
+        }
+        log.warn("Embedded PostgreSQL (process {}) has stopped; starting it again on port {}", postmaster.pid(),
+            port);
+        // Releases zonky's lock on the data directory; its attempt to stop the dead server fails and says so.
+        postgres.close();
+        PostgresProcesses.awaitLeftovers(directory.postgres(), LEFTOVER_WAIT);
+        postgres = launch(directory, port, durable);
+        postmaster = PostgresProcesses.postmaster(directory.postgres()).orElse(null);
+        log.info("Embedded PostgreSQL is running again on port {} (process {})", port,
+            postmaster == null ? "unknown" : postmaster.pid());
+        return true;
+    }
+
+    private void watch(Duration interval) {
+        Duration wait = interval;
+        while (!closed) {
+            LockSupport.parkNanos(wait.toNanos());
+            if (closed || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            try {
+                restartIfGone();
+                wait = interval;
+            } catch (IOException | RuntimeException e) {
+                wait = wait.multipliedBy(2).compareTo(MAX_RESTART_BACKOFF) > 0
+                    ? MAX_RESTART_BACKOFF
+                    : wait.multipliedBy(2);
+                log.error("Embedded PostgreSQL could not be started again ({}); trying again in {}; its log is {}",
+                    e.getMessage(), wait, directory.postgresLog());
+            }
         }
     }
 
     /**
-     * A Till killed without a chance to shut down leaves its PostgreSQL running. Holding the data directory lock proves
-     * no Till owns that server any more, so it is stopped before a new one starts on the same files.
+     * While the JVM shuts down, zonky's own shutdown hook stops the server: that is no reason to start it again (and
+     * a server started now would outlive Till).
      */
-    private static void stopOrphanedServer(Path postgresDir) throws IOException {
-        Path pidFile = postgresDir.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(pidFile);
-        if (lines.isEmpty()) {
-            return;
-        }
-        long pid;
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> {
+        });
         try {
-            pid = Long.parseLong(lines.getFirst().strip());
-        } catch (NumberFormatException e) {
-            return;
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
-        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
-            .filter(ProcessHandle::isAlive)
-            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
-            // A stale pid file (after a reboot) may name an unrelated process: only a server on our files is ours.
-            .filter(p -> p.info().commandLine().map(line -> line.contains(postgresDir.toString())).orElse(false));
-        if (orphan.isEmpty()) {
-            return;
-        }
-        log.warn("Stopping PostgreSQL process {} left running by a Till that did not shut down", pid);
-        ProcessHandle process = orphan.get();
-        process.destroy();
-        try {
-            process.onExit().get(ORPHAN_SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping the orphaned PostgreSQL " + pid, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("the orphaned PostgreSQL " + pid + " did not stop within " + ORPHAN_SHUTDOWN_WAIT
-                + "; stop it by hand", e);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watchdog.interrupt();
+        synchronized (this) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            } finally {
+                directory.close();
+            }
         }
     }
 }

@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Till on its own embedded PostgreSQL, the way a newcomer runs it: started, stopped and started again. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -63,6 +66,16 @@ class EmbeddedDatabaseTest {
             assertThat(output.getOut().substring(printedSoFar)).contains("Till is running")
                 .doesNotContain(printedKey)
                 .doesNotContain("Password:");
+        }
+    }
+
+    @Test
+    void theEmbeddedDatabaseFlushesEveryAcknowledgedWriteToDisk() {
+        try (var till = start(dataDir)) {
+            var db = JdbcClient.create(till.getBean(DataSource.class));
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                assertThat(db.sql("SHOW " + setting).query(String.class).single()).as(setting).isEqualTo("on");
+            }
         }
     }
 

@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Import;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "till.database.data-dir=target/test-data/${random.uuid}",
+        // The one place durability is traded for speed: this database is thrown away after the run.
+        "till.database.embedded-durable=false",
         "till.bootstrap.admin-email=owner@till.test",
         "till.bootstrap.admin-password=correct horse battery",
         "till.billing.clock-enabled=false", "till.master-key=ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=",

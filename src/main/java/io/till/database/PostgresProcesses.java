@@ -1,0 +1,123 @@
+package io.till.database;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operating-system processes of a PostgreSQL server on one data directory. */
+final class PostgresProcesses {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresProcesses.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
+
+    private PostgresProcesses() {}
+
+    /** The server's main process, as named by its {@code postmaster.pid}, if it is alive and runs on these files. */
+    static Optional<ProcessHandle> postmaster(Path postgresDir) {
+        Path pidFile = postgresDir.resolve("postmaster.pid");
+        List<String> lines;
+        try {
+            lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.getFirst().strip());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+            // A stale pid file (after a reboot) may name an unrelated process: only a server on our files is ours.
+            .filter(p -> p.info().commandLine().map(line -> line.contains(postgresDir.toString())).orElse(false));
+    }
+
+    /**
+     * A Till killed without a chance to shut down leaves its PostgreSQL running. Holding the data directory lock proves
+     * no Till owns that server any more, so it is stopped before a new one starts on the same files.
+     */
+    static void stopOrphan(Path postgresDir) throws IOException {
+        Optional<ProcessHandle> orphan = postmaster(postgresDir);
+        if (orphan.isEmpty()) {
+            return;
+        }
+        ProcessHandle process = orphan.get();
+        log.warn("Stopping PostgreSQL process {} left running by a Till that did not shut down", process.pid());
+        process.destroy();
+        try {
+            process.onExit().get(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned PostgreSQL " + process.pid(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the orphaned PostgreSQL " + process.pid() + " did not stop within "
+                + SHUTDOWN_WAIT + "; stop it by hand", e);
+        }
+    }
+
+    /**
+     * Waits for the backends of a server whose main process died to notice and exit, and kills those that do not:
+     * PostgreSQL refuses to start while a process of the old server still holds its shared memory. The backends are
+     * found by their working directory, which every PostgreSQL process sets to its data directory (Linux only; elsewhere
+     * there is nothing to find and the start is simply tried).
+     */
+    static void awaitLeftovers(Path postgresDir, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<ProcessHandle> left = leftovers(postgresDir);
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            for (ProcessHandle process : left) {
+                try {
+                    process.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    break;
+                }
+            }
+            left = leftovers(postgresDir);
+        }
+        for (ProcessHandle process : left) {
+            log.warn("Killing PostgreSQL process {}, left behind by the embedded server that died", process.pid());
+            process.destroyForcibly();
+        }
+    }
+
+    private static List<ProcessHandle> leftovers(Path postgresDir) {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return List.of();
+        }
+        Path directory;
+        try {
+            directory = postgresDir.toRealPath();
+        } catch (IOException e) {
+            return List.of();
+        }
+        return ProcessHandle.allProcesses()
+            .filter(p -> p.pid() != ProcessHandle.current().pid())
+            .filter(p -> workingDirectory(proc, p).map(directory::equals).orElse(false))
+            .toList();
+    }
+
+    private static Optional<Path> workingDirectory(Path proc, ProcessHandle process) {
+        try {
+            return Optional.of(Files.readSymbolicLink(proc.resolve(Long.toString(process.pid())).resolve("cwd")));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.till.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded PostgreSQL killed the hard way, the way an OOM killer or a crash would. */
+class EmbeddedDatabaseCrashTest {
+
+    private static final Duration NEVER = Duration.ofHours(1);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyAcknowledgedInsertSurvivesTheServerBeingKilled() throws Exception {
+        try (var database = EmbeddedDatabase.start(dataDir, 0, true, NEVER)) {
+            try (var connection = DriverManager.getConnection(database.jdbcUrl())) {
+                connection.createStatement().execute("CREATE TABLE acknowledged (n int PRIMARY KEY)");
+                for (int n = 1; n <= 201; n++) {
+                    connection.createStatement().executeUpdate("INSERT INTO acknowledged VALUES (" + n + ")");
+                }
+                killServer();
+            }
+
+            assertThat(database.restartIfGone()).isTrue();
+
+            try (var connection = DriverManager.getConnection(database.jdbcUrl())) {
+                var rows = connection.createStatement().executeQuery("SELECT count(*) FROM acknowledged");
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(201);
+            }
+        }
+    }
+
+    @Test
+    void theWatchdogStartsAKilledServerAgainOnTheSamePortAndFiles() throws Exception {
+        try (var database = EmbeddedDatabase.start(dataDir, 0, false, Duration.ofMillis(100))) {
+            try (var connection = DriverManager.getConnection(database.jdbcUrl())) {
+                connection.createStatement().execute("CREATE TABLE kept (n int)");
+                connection.createStatement().execute("INSERT INTO kept VALUES (1)");
+                connection.createStatement().execute("CHECKPOINT");
+            }
+            long killed = killServer();
+
+            try (var connection = awaitConnection(database.jdbcUrl(), Duration.ofSeconds(60))) {
+                var rows = connection.createStatement().executeQuery("SELECT count(*) FROM kept");
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+            assertThat(PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath()))
+                .hasValueSatisfying(postmaster -> assertThat(postmaster.pid()).isNotEqualTo(killed));
+        }
+    }
+
+    /** SIGKILLs the server and every one of its processes at once, so nothing gets to flush; returns its pid. */
+    private long killServer() throws Exception {
+        var postmaster = PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath()).orElseThrow();
+        var children = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        postmaster.onExit().get(30, TimeUnit.SECONDS);
+        return postmaster.pid();
+    }
+
+    private static Connection awaitConnection(String url, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                return DriverManager.getConnection(url);
+            } catch (SQLException e) {
+                last = e;
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+        throw new AssertionError("the embedded PostgreSQL did not come back within " + bound, last);
+    }
+}
