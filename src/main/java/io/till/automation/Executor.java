@@ -11,6 +11,7 @@ import io.till.automation.engine.Engine;
 import io.till.automation.engine.Plan;
 import io.till.automation.engine.Program;
 import io.till.automation.engine.StepLog;
+import io.till.shared.DatabaseOutage;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,9 +134,12 @@ class Executor {
             return written(execution, progress, logs);
         } catch (TransientDataAccessException e) {
             // The database hiccuped (a deadlock, a lost connection) before anything was called: try again next round.
-            log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
-            return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
+            return waitingForDatabase(execution, e);
         } catch (RuntimeException e) {
+            if (DatabaseOutage.explains(e)) {
+                // The database went away mid-step: that is no fault of the execution, which goes on once it is back.
+                return waitingForDatabase(execution, e);
+            }
             // A bug or a broken definition: the execution fails where it stands, with the reason, and can be retried.
             log.error("Execution {} could not go on", execution.id(), e);
             // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
@@ -143,6 +147,11 @@ class Executor {
                 + "with this execution; the server log has the details under " + execution.id() + ".");
             return new Executions.Written(execution, "failed", execution.state(), error, null, logs);
         }
+    }
+
+    private static Executions.Written waitingForDatabase(Executions.Claimed execution, RuntimeException e) {
+        log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
+        return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
     }
 
     private ActionResult call(Executions.Claimed execution, Plan.Act act, Instant now) {

@@ -2,6 +2,7 @@ package io.till.billing;
 
 import io.till.event.EventType;
 import io.till.shared.Agenda;
+import io.till.shared.DatabaseOutage;
 import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.Timestamps;
@@ -67,6 +68,10 @@ public class BillingClock implements Agenda {
                     jobs.complete(job, Timestamps.now(clock));
                     done++;
                 } catch (RuntimeException e) {
+                    if (DatabaseOutage.explains(e)) {
+                        // Not the job's fault: its lease runs out and it is claimed again once the database is back.
+                        throw e;
+                    }
                     log.error("Billing job {} ({} of {}) failed; it will be tried again", job.id(), job.kind(),
                         job.subjectId(), e);
                     jobs.fail(job, e.toString(), Timestamps.now(clock));
@@ -100,6 +105,7 @@ public class BillingClock implements Agenda {
     static class Tick {
 
         private final BillingClock billingClock;
+        private final DatabaseOutage outage = new DatabaseOutage("The billing clock");
 
         Tick(BillingClock billingClock) {
             this.billingClock = billingClock;
@@ -107,7 +113,17 @@ public class BillingClock implements Agenda {
 
         @Scheduled(initialDelayString = "PT10S", fixedDelayString = "${till.billing.clock-interval:PT5S}")
         void tick() {
-            billingClock.runDue();
+            long started = System.nanoTime();
+            try {
+                billingClock.runDue();
+                outage.over();
+            } catch (RuntimeException e) {
+                if (!DatabaseOutage.explains(e)) {
+                    throw e;
+                }
+                // The next tick tries again: the fixed delay between ticks already bounds how often.
+                outage.noticed(e, started);
+            }
         }
     }
 

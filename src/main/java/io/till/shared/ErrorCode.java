@@ -25,6 +25,7 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused with a different request"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    DATABASE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable"),
     GATEWAY_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "Payment gateway not configured"),
     GATEWAY_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Payment gateway unavailable");
 

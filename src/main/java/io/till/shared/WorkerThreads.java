@@ -9,12 +9,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's background loops for one feature: each thread repeats its step until stopped. A step that fails is tried
- * again after a second (the database may be restarting), and an interrupt ends the loop.
+ * again after a second; while the database is unreachable the loops wait longer and longer (up to a few seconds) and
+ * say so once, not on every turn. An interrupt ends the loop.
  */
 public final class WorkerThreads {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerThreads.class);
     private static final Duration BACKOFF_AFTER_ERROR = Duration.ofSeconds(1);
+    private static final Duration FIRST_OUTAGE_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_OUTAGE_BACKOFF = Duration.ofSeconds(5);
 
     /** One turn of a loop; it waits on its own when there is nothing to do. */
     @FunctionalInterface
@@ -23,12 +26,14 @@ public final class WorkerThreads {
     }
 
     private final String what;
+    private final DatabaseOutage outage;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     /** @param what who runs the loops, for the log ("The automation engine") */
     public WorkerThreads(String what) {
         this.what = what;
+        this.outage = new DatabaseOutage(what);
     }
 
     public synchronized void start(String name, Step step) {
@@ -37,17 +42,35 @@ public final class WorkerThreads {
     }
 
     private void loop(Step step) {
+        Duration outageBackoff = FIRST_OUTAGE_BACKOFF;
+        boolean waitedForDatabase = false;
         while (running) {
+            long turnStarted = System.nanoTime();
             try {
                 step.run();
+                // Only a loop that saw the outage may end it: another's turn begun before it may still succeed.
+                if (waitedForDatabase) {
+                    outage.over();
+                    waitedForDatabase = false;
+                    outageBackoff = FIRST_OUTAGE_BACKOFF;
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                log.warn("{} hit an error and tries again in a second: {}", what, e.toString());
-                LockSupport.parkNanos(BACKOFF_AFTER_ERROR.toNanos());
+                if (DatabaseOutage.explains(e)) {
+                    outage.noticed(e, turnStarted);
+                    waitedForDatabase = true;
+                    LockSupport.parkNanos(outageBackoff.toNanos());
+                    outageBackoff = outageBackoff.multipliedBy(2).compareTo(MAX_OUTAGE_BACKOFF) > 0
+                        ? MAX_OUTAGE_BACKOFF
+                        : outageBackoff.multipliedBy(2);
+                } else {
+                    log.warn("{} hit an error and tries again in a second: {}", what, e.toString());
+                    LockSupport.parkNanos(BACKOFF_AFTER_ERROR.toNanos());
+                }
             }
         }
     }

@@ -1,11 +1,14 @@
 package io.till.testing;
 
 import io.swagger.v3.oas.annotations.Hidden;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,6 +52,14 @@ public class TestEndpoints {
     @PostMapping("/api/v1/test_support/boom")
     String boom() {
         throw new IllegalStateException("secret internal detail");
+    }
+
+    /** What the pool throws when the database is away: Hikari's timeout around the driver's "connection refused". */
+    @PostMapping("/api/v1/test_support/database_away")
+    String databaseAway() {
+        throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+            new SQLTransientConnectionException("till - Connection is not available, request timed out after 5000ms",
+                "08001", new SQLException("Connection to localhost:5432 refused", "08001")));
     }
 
     @PostMapping("/api/v1/test_support/server_error")

@@ -1,5 +1,6 @@
 package io.till.shared.web;
 
+import io.till.shared.DatabaseOutage;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
@@ -49,6 +50,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e) {
+        if (DatabaseOutage.explains(e)) {
+            // The outage itself is logged by the background loops, the watchdog and readiness, not once per request.
+            log.debug("Request refused while the database is unavailable: {}", e.toString());
+            var headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
+            return problem(Problems.databaseUnavailable(), headers);
+        }
         log.error("Request failed unexpectedly", e);
         return problem(Problems.of(ErrorCode.INTERNAL_ERROR,
             "Till could not complete the request. Quote request_id when reporting it."), new HttpHeaders());

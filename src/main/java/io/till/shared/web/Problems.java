@@ -1,5 +1,6 @@
 package io.till.shared.web;
 
+import io.till.shared.DatabaseOutage;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import jakarta.servlet.http.HttpServletResponse;
@@ -43,10 +44,20 @@ public class Problems {
         return problem;
     }
 
+    /** The answer while the database cannot be reached: nothing is wrong with the request, it may be sent again. */
+    static ProblemDetail databaseUnavailable() {
+        return of(ErrorCode.DATABASE_UNAVAILABLE, "Till cannot reach its database at the moment. Try again in "
+            + DatabaseOutage.RETRY_AFTER_SECONDS + " seconds.");
+    }
+
     /** Writes a problem straight to the response, for code that runs outside Spring MVC (filters). */
     public void write(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
-        response.setStatus(code.status().value());
+        write(response, of(code, detail));
+    }
+
+    void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), of(code, detail));
+        json.writeValue(response.getOutputStream(), problem);
     }
 }

@@ -77,6 +77,15 @@ class ApiErrorsTest {
     }
 
     @Test
+    void asksTheClientToComeBackWhenTheDatabaseCannotBeReached() {
+        var response = api.post("/api/v1/test_support/database_away", accounts.create().apiKey(), null);
+
+        assertProblem(response, 503, "database_unavailable");
+        assertThat(response.header("Retry-After")).isEqualTo("5");
+        assertThat(response.text()).doesNotContain("localhost").doesNotContain("Hikari").doesNotContain("JDBC");
+    }
+
+    @Test
     void echoesAWellFormedIncomingRequestId() {
         var response = api.send("GET", "/api/v1/account", accounts.create().apiKey(), null,
             List.of("X-Request-Id", "proxy-1234-abcd"));
