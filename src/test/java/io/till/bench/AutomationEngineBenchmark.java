@@ -64,7 +64,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 @Tag("benchmark")
 @TillIntegrationTest
-@TestPropertySource(properties = "till.automation.workers-enabled=true")
+// Measured on a database as durable as the one a newcomer runs, not on the test suite's throwaway one.
+@TestPropertySource(properties = {"till.automation.workers-enabled=true", "till.database.embedded-durable=true"})
 class AutomationEngineBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(AutomationEngineBenchmark.class);

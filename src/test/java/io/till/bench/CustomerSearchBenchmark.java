@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Customer search as you type, on an account with 100,000 customers, through the real HTTP API on the embedded
@@ -22,6 +23,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @Tag("benchmark")
 @TillIntegrationTest
+// Measured on a database as durable as the one a newcomer runs, not on the test suite's throwaway one.
+@TestPropertySource(properties = "till.database.embedded-durable=true")
 class CustomerSearchBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(CustomerSearchBenchmark.class);
