@@ -27,7 +27,7 @@ class EmbeddedDatabaseCrashTest {
                 for (int n = 1; n <= 201; n++) {
                     connection.createStatement().executeUpdate("INSERT INTO acknowledged VALUES (" + n + ")");
                 }
-                killServer();
+                killServer(dataDir);
             }
 
             assertThat(database.restartIfGone()).isTrue();
@@ -48,7 +48,7 @@ class EmbeddedDatabaseCrashTest {
                 connection.createStatement().execute("INSERT INTO kept VALUES (1)");
                 connection.createStatement().execute("CHECKPOINT");
             }
-            long killed = killServer();
+            long killed = killServer(dataDir);
 
             try (var connection = awaitConnection(database.jdbcUrl(), Duration.ofSeconds(60))) {
                 var rows = connection.createStatement().executeQuery("SELECT count(*) FROM kept");
@@ -61,7 +61,7 @@ class EmbeddedDatabaseCrashTest {
     }
 
     /** SIGKILLs the server and every one of its processes at once, so nothing gets to flush; returns its pid. */
-    private long killServer() throws Exception {
+    static long killServer(Path dataDir) throws Exception {
         var postmaster = PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath()).orElseThrow();
         var children = postmaster.descendants().toList();
         postmaster.destroyForcibly();

@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@link EmbeddedDatabaseCrashTest} shows the watchdog doing it on its own.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class DatabaseOutageTest {
+class EmbeddedDatabaseOutageTest {
 
     private static final String KEY = "till_sandbox_test_0123456789abcdef0123456789abcdef";
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -51,15 +51,16 @@ class DatabaseOutageTest {
                 .isEqualTo(200);
             assertThat(send(till, "GET", "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
 
-            killServer();
+            EmbeddedDatabaseCrashTest.killServer(dataDir);
 
             var refused = send(till, "GET", "/api/v1/account", null);
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(field(refused, "code")).isEqualTo("database_unavailable");
+            // Promptly: the check gives up after two seconds instead of waiting out the pool.
             await(() -> send(till, "GET", "/actuator/health/readiness", null),
-                response -> response.statusCode() == 503 && response.body().contains("DOWN"));
+                response -> response.statusCode() == 503 && response.body().contains("DOWN"), Duration.ofSeconds(10));
             await(output::getOut, out -> out.contains("The automation engine cannot reach the database"));
 
             assertThat(till.getBean(DatabaseConfiguration.EmbeddedDatabaseHandle.class).database().restartIfGone())
@@ -74,14 +75,6 @@ class DatabaseOutageTest {
             assertThat(output.getOut().lines().filter(line -> line.contains("cannot reach the database"))
                 .filter(line -> line.contains("The automation engine"))).hasSize(1);
         }
-    }
-
-    private void killServer() throws Exception {
-        var postmaster = PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath()).orElseThrow();
-        var children = postmaster.descendants().toList();
-        postmaster.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        postmaster.onExit().get(30, TimeUnit.SECONDS);
     }
 
     private HttpResponse<String> send(ConfigurableApplicationContext till, String method, String path, String body)
@@ -109,11 +102,15 @@ class DatabaseOutageTest {
 
     /** Asks until the answer satisfies the condition, for at most {@link #BOUND}. */
     private static <T> void await(Probe<T> probe, Predicate<T> condition) throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
+        await(probe, condition, BOUND);
+    }
+
+    private static <T> void await(Probe<T> probe, Predicate<T> condition, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
         T last = probe.get();
         while (!condition.test(last)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("still not so after " + BOUND + ": " + last);
+                throw new AssertionError("still not so after " + bound + ": " + last);
             }
             TimeUnit.MILLISECONDS.sleep(100);
             last = probe.get();
