@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -114,6 +117,39 @@ class SignInThrottleTest {
         assertThat(answers.get(30)).isEqualTo(429);
         assertThat(new RawBrowser(port).signIn("owner@till.test", "correct horse battery").status())
             .as("another address is not concerned").isEqualTo(302);
+    }
+
+    @Test
+    void twentyConcurrentGuessesForOneEmailGetFiveChecksAtMost() throws Exception {
+        String email = staffMember("right password 5");
+        var browsers = new ArrayList<RawBrowser>();
+        var forms = new ArrayList<String>();
+        for (int i = 0; i < 20; i++) {
+            var browser = browserFromAnotherAddress();
+            forms.add("username=" + email + "&password=wrong" + i + "&_csrf="
+                + RawBrowser.csrf(browser.get("/admin/login").body()));
+            browsers.add(browser);
+        }
+        var start = new CountDownLatch(1);
+        var answers = new ArrayList<Future<Integer>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                var browser = browsers.get(i);
+                String form = forms.get(i);
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return browser.postForm("/admin/login", form).status();
+                }));
+            }
+            start.countDown();
+        }
+
+        var statuses = new ArrayList<Integer>();
+        for (var answer : answers) {
+            statuses.add(answer.get());
+        }
+        assertThat(statuses).filteredOn(status -> status == 302).hasSize(5);
+        assertThat(statuses).filteredOn(status -> status == 429).hasSize(15);
     }
 
     private List<String> tryTimes(String email, int times) {
