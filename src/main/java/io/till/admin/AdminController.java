@@ -1,9 +1,11 @@
 package io.till.admin;
 
+import io.till.access.SignInRefusal;
 import io.till.account.Accounts;
 import io.till.account.ApiKeys;
 import io.till.shared.Caller;
 import io.till.shared.PageRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,7 +32,10 @@ class AdminController {
     }
 
     @GetMapping("/admin/login")
-    String login() {
+    String login(HttpServletRequest request, Model model) {
+        // The throttle shows this page (as a 429) for an attempt it refused.
+        SignInRefusal.retryAfter(request)
+            .ifPresent(wait -> model.addAttribute("retryAfterMinutes", Math.max(1, (wait.toSeconds() + 59) / 60)));
         return "admin/login";
     }
 

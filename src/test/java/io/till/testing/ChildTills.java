@@ -29,8 +29,11 @@ public final class ChildTills {
         command.add(ChildTill.class.getName());
         command.addAll(List.of("--till.master-key=" + masterKey, "--till.database.url=" + dataSource.getJdbcUrl(),
             "--till.database.username=" + dataSource.getUsername(),
-            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(), "--server.port=0",
+            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(),
             "--till.billing.clock-enabled=false", "--logging.level.root=WARN"));
+        if (args.stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
+            command.add("--server.port=0");
+        }
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }

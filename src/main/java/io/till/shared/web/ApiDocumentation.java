@@ -8,8 +8,11 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import io.till.shared.Caller;
+import java.util.List;
 import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,9 +25,16 @@ class ApiDocumentation {
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
     }
 
+    /**
+     * The server is the configured public address, or the document's own origin ("/"): springdoc would otherwise
+     * write whatever Host header the request carried into the document that Swagger UI then calls.
+     */
     @Bean
-    OpenAPI tillOpenApi() {
-        return new OpenAPI()
+    OpenAPI tillOpenApi(@Value("${till.bootstrap.public-url:}") String publicUrl) {
+        return new OpenAPI().servers(List.of(new Server().url(publicUrl.isBlank()
+            ? "/"
+            : publicUrl.strip()
+                .replaceAll("/+$", ""))))
             .info(new Info().title("Till API")
                 .version("v1")
                 .description("Billing records, automations and customer portal for online sellers. Authenticate with "

@@ -1,0 +1,135 @@
+package io.till.access;
+
+import io.till.shared.Timestamps;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Limits password guessing on the dashboard's sign-in form with a sliding window kept in PostgreSQL, so that every
+ * node counts the same failures: at most {@code per-email} failures for one email and {@code per-address} from one
+ * client address within {@code window}. Whether the email belongs to anyone makes no difference. An attempt counts as
+ * a failure from the moment it is admitted until it succeeds, so a burst of concurrent guesses cannot slip past the
+ * limit while their passwords are being checked.
+ */
+@Component
+class SignInThrottle {
+
+    private final JdbcClient db;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final int perEmail;
+    private final int perAddress;
+    private final Duration window;
+
+    SignInThrottle(JdbcClient db, TransactionTemplate transactions, Clock clock,
+        @Value("${till.sign-in.failures-per-email:5}") int perEmail,
+        @Value("${till.sign-in.failures-per-address:30}") int perAddress,
+        @Value("${till.sign-in.window:15m}") Duration window) {
+        this.db = db;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.perEmail = perEmail;
+        this.perAddress = perAddress;
+        this.window = window;
+    }
+
+    sealed interface Verdict {}
+
+    /** Go ahead and check the password; the attempt's rows are already counted as failures. */
+    record Admitted(List<Long> attempts) implements Verdict {}
+
+    /** Too many failures: try again after {@code retryAfter}, when enough of them have left the window. */
+    record Refused(Duration retryAfter) implements Verdict {}
+
+    Verdict admit(String email, String address) {
+        var limits = new TreeMap<String, Integer>();
+        limits.put(emailSubject(email), perEmail);
+        limits.put("address:" + address, perAddress);
+        return transactions.execute(status -> {
+            Instant now = Timestamps.now(clock);
+            Instant since = now.minus(window);
+            Duration wait = Duration.ZERO;
+            // One attempt per subject at a time, on every node; subjects locked in one order, so never a deadlock.
+            for (var limit : limits.entrySet()) {
+                db.sql("SELECT pg_advisory_xact_lock(hashtextextended(:subject, 27))")
+                    .param("subject", limit.getKey())
+                    .query()
+                    .singleRow();
+                var subjectWait = waitFor(limit.getKey(), limit.getValue(), since, now);
+                if (subjectWait.isPresent() && subjectWait.get().compareTo(wait) > 0) {
+                    wait = subjectWait.get();
+                }
+            }
+            if (!wait.isZero()) {
+                return new Refused(wait);
+            }
+            db.sql("DELETE FROM sign_in_attempts WHERE attempted_at <= :since")
+                .param("since", Timestamps.of(since))
+                .update();
+            var attempts = new ArrayList<Long>();
+            for (String subject : limits.keySet()) {
+                attempts.add(db.sql("""
+                    INSERT INTO sign_in_attempts (subject, attempted_at) VALUES (:subject, :now) RETURNING id
+                    """)
+                    .param("subject", subject)
+                    .param("now", Timestamps.of(now))
+                    .query(Long.class)
+                    .single());
+            }
+            return new Admitted(List.copyOf(attempts));
+        });
+    }
+
+    /**
+     * A signed-in staff member has proved the password: this attempt was no failure, and the email's earlier failures
+     * are forgotten. The address keeps its count: one known password must not reset the limit for guessing others.
+     */
+    void succeeded(Admitted admitted, String email) {
+        db.sql("DELETE FROM sign_in_attempts WHERE id IN (:ids) OR subject = :email")
+            .param("ids", admitted.attempts())
+            .param("email", emailSubject(email))
+            .update();
+    }
+
+    /** How long until fewer than {@code limit} failures of the subject are in the window; empty when they already are. */
+    private Optional<Duration> waitFor(String subject, int limit, Instant since, Instant now) {
+        // The failure that must leave the window: with n in it, the (n - limit + 1)th oldest.
+        return db.sql("""
+            SELECT attempted_at
+              FROM sign_in_attempts
+             WHERE subject = :subject AND attempted_at > :since
+             ORDER BY attempted_at DESC
+             OFFSET :keep LIMIT 1
+            """)
+            .param("subject", subject)
+            .param("since", Timestamps.of(since))
+            .param("keep", limit - 1)
+            .query((rs, row) -> Timestamps.read(rs, "attempted_at"))
+            .optional()
+            .map(oldest -> Duration.between(now, oldest.plus(window)));
+    }
+
+    private static String emailSubject(String email) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return "email:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

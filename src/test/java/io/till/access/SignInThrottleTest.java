@@ -1,0 +1,190 @@
+package io.till.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Guessing passwords on the sign-in form: five failures for one email, or thirty from one address, within fifteen
+ * minutes and the form answers 429 with Retry-After (still the page), whether or not the email belongs to anyone.
+ */
+@TillIntegrationTest
+class SignInThrottleTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    TestAccounts accounts;
+
+    @Autowired
+    JdbcClient db;
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    @Test
+    void theSixthWrongPasswordForAnEmailIsRefusedWithTheSignInPageAnd429() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 1");
+
+        var failures = new ArrayList<Integer>();
+        for (int i = 0; i < 5; i++) {
+            failures.add(browser.signIn(email, "wrong password " + i).status());
+        }
+        var refused = browser.signIn(email, "wrong password 6");
+
+        assertThat(failures).containsOnly(302);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Content-Type")).startsWith("text/html");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 900L);
+        assertThat(refused.body()).contains("Too many sign-in attempts").contains("name=\"_csrf\"");
+    }
+
+    @Test
+    void whileThrottledEvenTheRightPasswordIsRefused() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 2");
+        for (int i = 0; i < 5; i++) {
+            browser.signIn(email, "wrong password " + i);
+        }
+
+        assertThat(browser.signIn(email, "right password 2").status()).isEqualTo(429);
+        assertThat(browser.get("/admin").status()).isEqualTo(302);
+    }
+
+    @Test
+    void anUnknownEmailGetsTheSameAnswersAsAKnownOne() {
+        var known = tryTimes(staffMember("right password 3"), 7);
+        var unknown = tryTimes("nobody-" + UUID.randomUUID() + "@till.test", 7);
+
+        assertThat(unknown).isEqualTo(known).containsExactly("302", "302", "302", "302", "302", "429", "429");
+    }
+
+    @Test
+    void theWindowSlidesWithTheClock() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 4");
+        for (int i = 0; i < 3; i++) {
+            browser.signIn(email, "early wrong " + i);
+        }
+        clock.advance(Duration.ofMinutes(10));
+        browser.signIn(email, "late wrong 1");
+        browser.signIn(email, "late wrong 2");
+        var refused = browser.signIn(email, "too many");
+        Instant refusedAt = clock.instant();
+
+        clock.advance(Duration.ofSeconds(Long.parseLong(refused.header("Retry-After"))));
+        var afterTheWait = browser.signIn(email, "right password 4");
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(Duration.ofSeconds(Long.parseLong(refused.header("Retry-After"))))
+            .as("until the three early failures leave the window").isEqualTo(Duration.ofMinutes(5));
+        assertThat(afterTheWait.status()).as("signed in at %s", refusedAt).isEqualTo(302);
+        assertThat(afterTheWait.header("Location")).isEqualTo("/admin");
+    }
+
+    @Test
+    void oneAddressTryingManyEmailsIsRefused() {
+        var browser = browserFromAnotherAddress();
+        var answers = new ArrayList<Integer>();
+        for (int i = 0; i < 31; i++) {
+            answers.add(browser.signIn("spray-" + i + "-" + UUID.randomUUID() + "@till.test", "password").status());
+        }
+
+        assertThat(answers.subList(0, 30)).containsOnly(302);
+        assertThat(answers.get(30)).isEqualTo(429);
+        assertThat(new RawBrowser(port).signIn("owner@till.test", "correct horse battery").status())
+            .as("another address is not concerned").isEqualTo(302);
+    }
+
+    @Test
+    void twentyConcurrentGuessesForOneEmailGetFiveChecksAtMost() throws Exception {
+        String email = staffMember("right password 5");
+        var browsers = new ArrayList<RawBrowser>();
+        var forms = new ArrayList<String>();
+        for (int i = 0; i < 20; i++) {
+            var browser = browserFromAnotherAddress();
+            forms.add("username=" + email + "&password=wrong" + i + "&_csrf="
+                + RawBrowser.csrf(browser.get("/admin/login").body()));
+            browsers.add(browser);
+        }
+        var start = new CountDownLatch(1);
+        var answers = new ArrayList<Future<Integer>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                var browser = browsers.get(i);
+                String form = forms.get(i);
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return browser.postForm("/admin/login", form).status();
+                }));
+            }
+            start.countDown();
+        }
+
+        var statuses = new ArrayList<Integer>();
+        for (var answer : answers) {
+            statuses.add(answer.get());
+        }
+        assertThat(statuses).filteredOn(status -> status == 302).hasSize(5);
+        assertThat(statuses).filteredOn(status -> status == 429).hasSize(15);
+    }
+
+    private List<String> tryTimes(String email, int times) {
+        var browser = browserFromAnotherAddress();
+        var answers = new ArrayList<String>();
+        for (int i = 0; i < times; i++) {
+            answers.add(String.valueOf(browser.signIn(email, "wrong password " + i).status()));
+        }
+        return answers;
+    }
+
+    /** A staff member of a fresh account, so that locking them out locks out nobody else. */
+    private String staffMember(String password) {
+        String email = "staff-" + UUID.randomUUID() + "@till.test";
+        db.sql("""
+            INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
+            VALUES (:id, :account, :email, :hash, 'admin', now())
+            """)
+            .param("id", "usr_" + UUID.randomUUID())
+            .param("account", accounts.create().id())
+            .param("email", email)
+            .param("hash", passwords.encode(password))
+            .update();
+        return email;
+    }
+
+    /** A client of its own among 127.0.0.0/8, so that one test's failures never count against another's. */
+    private RawBrowser browserFromAnotherAddress() {
+        var random = ThreadLocalRandom.current();
+        try {
+            var address = InetAddress.getByAddress(new byte[]{127, (byte) random.nextInt(1, 255),
+                    (byte) random.nextInt(1, 255), (byte) random.nextInt(2, 255)});
+            return new RawBrowser(port, "localhost:" + port, address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
