@@ -33,8 +33,6 @@ public final class DefinitionParser {
     static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
-    private static final Set<String> SCOPES = Set.of("checkout_id", "product_id", "upsell_id", "addon_id", "option_id",
-        "promo_code_id", "subscription_group_id");
     private static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
         "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
     private final Map<String, ActionSchema> actions;
@@ -101,8 +99,9 @@ public final class DefinitionParser {
                 var scope = new LinkedHashMap<String, String>();
                 if (json.has("scope") && json.get("scope").isObject()) {
                     for (var entry : json.get("scope").properties()) {
-                        if (!SCOPES.contains(entry.getKey()) || !entry.getValue().isString()) {
-                            context.add("trigger.scope." + entry.getKey(), "invalid", "scope by one of " + SCOPES);
+                        if (ScopeKey.of(entry.getKey()).isEmpty() || !entry.getValue().isString()) {
+                            context.add("trigger.scope." + entry.getKey(), "invalid", "scope by one of "
+                                + ScopeKey.keys());
                         } else {
                             scope.put(entry.getKey(), entry.getValue().asString());
                         }
