@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,6 +25,7 @@ public final class Templates {
 
     private static final Mustache.Compiler TEXT = compiler(false);
     private static final Mustache.Compiler HTML = compiler(true);
+    private static final Pattern NULL_ITEM = Pattern.compile("Null context for variable '(.*)' on line (\\d+)");
 
     private Templates() {}
 
@@ -81,6 +83,12 @@ public final class Templates {
                 return JsonNodeFactory.instance.stringNode(read.template().execute(scope));
             } catch (MustacheException e) {
                 throw new RenderException(path + ": " + describe(e));
+            } catch (NullPointerException e) {
+                // jmustache's answer to a variable read inside a null list item; it names the variable and line.
+                var matcher = NULL_ITEM.matcher(String.valueOf(e.getMessage()));
+                throw new RenderException(path + ": " + (matcher.matches()
+                    ? matcher.group(1) + " cannot be read inside a null list item (line " + matcher.group(2) + ")"
+                    : "a variable cannot be read inside a null list item"));
             }
         }
         if (node.isObject()) {

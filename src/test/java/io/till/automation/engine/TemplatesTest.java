@@ -187,4 +187,15 @@ class TemplatesTest {
         assertThat(Templates.read("{{#customer.tags}} never closed").refusals())
             .containsExactly("the template does not parse: Section missing close tag 'customer.tags' @ line 1");
     }
+
+    @Test
+    void aNullItemOfAListFailsTheTemplateWithItsVariable() {
+        var context = json("""
+            {"event": {"items": [null, "a"], "x": "X"}}""");
+        var params = json("""
+            {"text": "{{#event.items}}[{{.}}{{event.x}}]{{/event.items}}"}""");
+
+        assertThatThrownBy(() -> Templates.render(params, context)).isInstanceOf(Templates.RenderException.class)
+            .hasMessage("params.text: event.x cannot be read inside a null list item (line 1)");
+    }
 }
