@@ -154,6 +154,7 @@ public final class Templates {
      */
     private static final class DataOnly implements Mustache.Collector {
 
+        private static final Pattern INDEX_NAME = Pattern.compile("[0-9]{1,9}");
         private static final Mustache.VariableFetcher KEY = (context, name) -> {
             var map = (Map<?, ?>) context;
             return map.containsKey(name) ? map.get(name) : Template.NO_FETCHER_FOUND;
@@ -174,7 +175,7 @@ public final class Templates {
             if (context instanceof Map<?, ?>) {
                 return KEY;
             }
-            if (context instanceof List<?> && name.matches("[0-9]{1,9}")) {
+            if (context instanceof List<?> && INDEX_NAME.matcher(name).matches()) {
                 return INDEX;
             }
             return null;
