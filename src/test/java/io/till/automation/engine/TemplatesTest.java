@@ -4,6 +4,11 @@ import static io.till.automation.engine.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -197,5 +202,24 @@ class TemplatesTest {
 
         assertThatThrownBy(() -> Templates.render(params, context)).isInstanceOf(Templates.RenderException.class)
             .hasMessage("params.text: event.x cannot be read inside a null list item (line 1)");
+    }
+
+    /** jmustache runs a Mustache.Lambda it finds in the context: the context it is given holds JSON values only. */
+    @Test
+    void givesTheTemplateOnlyJsonValuesSoNoLambdaCanRun() {
+        var values = new ArrayList<Object>();
+        var pending = new ArrayDeque<Object>(List.of(Templates.toJava(CONTEXT)));
+        while (!pending.isEmpty()) {
+            Object value = pending.pop();
+            values.add(value);
+            if (value instanceof Map<?, ?> map) {
+                map.values().stream().filter(Objects::nonNull).forEach(pending::push);
+            } else if (value instanceof List<?> list) {
+                list.stream().filter(Objects::nonNull).forEach(pending::push);
+            }
+        }
+
+        assertThat(values).hasSizeGreaterThan(10).allSatisfy(value -> assertThat(value).isInstanceOfAny(
+            Map.class, List.class, String.class, Long.class, Boolean.class));
     }
 }
