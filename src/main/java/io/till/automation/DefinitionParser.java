@@ -42,9 +42,22 @@ public final class DefinitionParser {
         this.actions = Map.copyOf(actions);
     }
 
-    /** Parses and checks; throws a validation failure listing every problem. */
+    /** Parses and checks a definition being saved; throws a validation failure listing every problem. */
     public Definition parse(JsonNode json) {
-        var context = new Context();
+        return parse(json, true);
+    }
+
+    /**
+     * Reads a version saved earlier, to run it. Checks that only keep new mistakes out are left to the time the step
+     * runs (a template is read again when it renders): a version saved before such a check grew stricter must still
+     * load, or the one bad version would stop every listener of its event type, in every account.
+     */
+    public Definition parseSaved(JsonNode json) {
+        return parse(json, false);
+    }
+
+    private Definition parse(JsonNode json, boolean saving) {
+        var context = new Context(saving);
         if (json != null && json.toString().length() > MAX_CHARS) {
             context.add("body", "too_large", "a definition is at most " + MAX_CHARS / 1024 + " KiB of JSON");
             throw TillException.invalid(context.errors);
@@ -57,10 +70,15 @@ public final class DefinitionParser {
     }
 
     private static final class Context {
+        final boolean saving;
         final List<FieldError> errors = new ArrayList<>();
         final Set<String> stepIds = new HashSet<>();
         final Set<String> actionIdsSoFar = new HashSet<>();
         int steps;
+
+        Context(boolean saving) {
+            this.saving = saving;
+        }
 
         void add(String field, String code, String message) {
             errors.add(new FieldError(field, code, message));
@@ -227,7 +245,7 @@ public final class DefinitionParser {
         if (params != null && !params.isObject()) {
             context.add(path + ".params", "invalid_type", "must be an object");
         } else {
-            if (params != null) {
+            if (params != null && context.saving) {
                 TemplateVariables.check(params, path + ".params", context.actionIdsSoFar, context.errors);
             }
             if (schema != null) {

@@ -205,4 +205,14 @@ class DefinitionParserTest {
     void acceptsDataPathsOfTheTrigger(String body) {
         assertThat(errorsOfBody(body)).isEmpty();
     }
+
+    @Test
+    void readsASavedVersionWhoseTemplatesTheSaveCheckNowRefuses() {
+        var saved = JSON.readTree("""
+            {"name": "Old", "trigger": {"type": "manual"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email", "params": {"body": "{{.}}"}}]}""");
+
+        assertThatThrownBy(() -> parser.parse(saved)).isInstanceOf(TillException.class);
+        assertThat(parser.parseSaved(saved).steps()).extracting(Definition.Step::id).containsExactly("mail");
+    }
 }
