@@ -2,6 +2,7 @@ package io.till.automation;
 
 import io.till.automation.engine.Schedules;
 import io.till.shared.ErrorCode;
+import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -47,6 +48,7 @@ public class Automations {
     @Transactional
     Automation create(String accountId, JsonNode definition) {
         Definition parsed = parser.parse(definition);
+        refuseScopesOfOtherAccounts(accountId, parsed.trigger());
         String id = Ids.newId("aut");
         Instant now = Timestamps.now(clock);
         db.sql("""
@@ -66,6 +68,7 @@ public class Automations {
     @Transactional
     Automation update(String accountId, String id, JsonNode definition) {
         Definition parsed = parser.parse(definition);
+        refuseScopesOfOtherAccounts(accountId, parsed.trigger());
         Automation current = lock(accountId, id);
         int next = current.version() + 1;
         Instant now = Timestamps.now(clock);
@@ -81,6 +84,33 @@ public class Automations {
             .param("id", id)
             .update();
         return get(accountId, id);
+    }
+
+    /**
+     * A scope naming an id this account does not have (another account's checkout, a mistyped id) can never match one
+     * of its events. Refused alike whether the id is another account's or nobody's, so that the answer reveals
+     * nothing; the parser is pure, so the check is here, one query per scope key.
+     */
+    private void refuseScopesOfOtherAccounts(String accountId, Definition.Trigger trigger) {
+        if (!(trigger instanceof Definition.Trigger.OnEvent onEvent)) {
+            return;
+        }
+        var errors = new FieldErrors();
+        onEvent.scope().forEach((key, id) -> {
+            ScopeKey kind = ScopeKey.of(key).orElseThrow();
+            // The table name comes from the enum, never from the request.
+            boolean ours = Ids.isId(id, kind.prefix) && db.sql("SELECT EXISTS (SELECT 1 FROM " + kind.table
+                + " WHERE account_id = :accountId AND id = :id)")
+                .param("accountId", accountId)
+                .param("id", id)
+                .query(Boolean.class)
+                .single();
+            if (!ours) {
+                String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
+                errors.add("trigger.scope." + key, "not_found", shown + " is not " + kind.noun + " of this account");
+            }
+        });
+        errors.throwIfAny();
     }
 
     @Transactional

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads an automation's JSON into a {@link Definition}, reporting every mistake with its path
- * ({@code steps[2].then[0].params.to: unknown variable customer.emial}) instead of stopping at the first. Pure: no
+ * ({@code steps[2].then[0].params.to: {{customer.emial}} is not a variable of this trigger}) instead of stopping at the first. Pure: no
  * I/O, so that saving, importing and testing a definition all check it the same way.
  */
 public final class DefinitionParser {
@@ -33,22 +33,8 @@ public final class DefinitionParser {
     static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
-    private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\{?\\s*([#^/&>!]?)\\s*([^}\\s]*)\\s*}?}}");
-    private static final Set<String> SCOPES = Set.of("checkout_id", "product_id", "upsell_id", "addon_id", "option_id",
-        "promo_code_id", "subscription_group_id");
     private static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
         "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
-    /** What templates may name: a root's fields, or any field where the shape is open (null). */
-    private static final Map<String, Set<String>> VARIABLES = Map.of(
-        "customer", Set.of("id", "name", "first_name", "last_name", "email", "phone", "tags", "metadata",
-            "marketing_consent", "default_card", "created_at", "updated_at"),
-        "portal", Set.of("url", "card_update_url"),
-        "account", Set.of("id", "name", "mode"));
-    /** The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. */
-    private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
-        "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
-        "credits", "item", "loop", "execution");
-
     private final Map<String, ActionSchema> actions;
 
     /** @param actions the actions a step may call, by name */
@@ -56,9 +42,22 @@ public final class DefinitionParser {
         this.actions = Map.copyOf(actions);
     }
 
-    /** Parses and checks; throws a validation failure listing every problem. */
+    /** Parses and checks a definition being saved; throws a validation failure listing every problem. */
     public Definition parse(JsonNode json) {
-        var context = new Context();
+        return parse(json, true);
+    }
+
+    /**
+     * Reads a version saved earlier, to run it. Checks that only keep new mistakes out are left to the time the step
+     * runs (a template is read again when it renders): a version saved before such a check grew stricter must still
+     * load, or the one bad version would stop every listener of its event type, in every account.
+     */
+    public Definition parseSaved(JsonNode json) {
+        return parse(json, false);
+    }
+
+    private Definition parse(JsonNode json, boolean saving) {
+        var context = new Context(saving);
         if (json != null && json.toString().length() > MAX_CHARS) {
             context.add("body", "too_large", "a definition is at most " + MAX_CHARS / 1024 + " KiB of JSON");
             throw TillException.invalid(context.errors);
@@ -71,10 +70,15 @@ public final class DefinitionParser {
     }
 
     private static final class Context {
+        final boolean saving;
         final List<FieldError> errors = new ArrayList<>();
         final Set<String> stepIds = new HashSet<>();
         final Set<String> actionIdsSoFar = new HashSet<>();
         int steps;
+
+        Context(boolean saving) {
+            this.saving = saving;
+        }
 
         void add(String field, String code, String message) {
             errors.add(new FieldError(field, code, message));
@@ -113,8 +117,9 @@ public final class DefinitionParser {
                 var scope = new LinkedHashMap<String, String>();
                 if (json.has("scope") && json.get("scope").isObject()) {
                     for (var entry : json.get("scope").properties()) {
-                        if (!SCOPES.contains(entry.getKey()) || !entry.getValue().isString()) {
-                            context.add("trigger.scope." + entry.getKey(), "invalid", "scope by one of " + SCOPES);
+                        if (ScopeKey.of(entry.getKey()).isEmpty() || !entry.getValue().isString()) {
+                            context.add("trigger.scope." + entry.getKey(), "invalid", "scope by one of "
+                                + ScopeKey.keys());
                         } else {
                             scope.put(entry.getKey(), entry.getValue().asString());
                         }
@@ -240,8 +245,8 @@ public final class DefinitionParser {
         if (params != null && !params.isObject()) {
             context.add(path + ".params", "invalid_type", "must be an object");
         } else {
-            if (params != null) {
-                variables(params, path + ".params", context);
+            if (params != null && context.saving) {
+                TemplateVariables.check(params, path + ".params", context.actionIdsSoFar, context.errors);
             }
             if (schema != null) {
                 context.errors.addAll(schema.checkSaved(params, path + ".params"));
@@ -344,56 +349,6 @@ public final class DefinitionParser {
             context.add(path + ".value", "invalid_type", "must be a list for " + opName);
         }
         return new Definition.Condition.Compare(field, op, json.get("value"));
-    }
-
-    /** Checks every {{variable}} of the params against what the context can hold. */
-    private void variables(JsonNode node, String path, Context context) {
-        if (node.isObject()) {
-            for (var entry : node.properties()) {
-                variables(entry.getValue(), path + "." + entry.getKey(), context);
-            }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                variables(node.get(i), path + "[" + i + "]", context);
-            }
-        } else if (node.isString()) {
-            var matcher = VARIABLE.matcher(node.asString());
-            while (matcher.find()) {
-                String sigil = matcher.group(1);
-                String name = matcher.group(2);
-                if (sigil.equals("/") || sigil.equals("!") || name.equals(".") || name.isEmpty()) {
-                    continue;
-                }
-                String problem = unknownVariable(name, context);
-                if (problem != null) {
-                    context.add(path, "unknown_variable", problem);
-                }
-            }
-        }
-    }
-
-    private static String unknownVariable(String name, Context context) {
-        String[] parts = name.split("\\.");
-        String root = parts[0];
-        if (root.equals("steps")) {
-            if (parts.length < 3 || !parts[2].equals("output")) {
-                return "unknown variable " + name + ": write steps.<step id>.output…";
-            }
-            return context.actionIdsSoFar.contains(parts[1])
-                ? null
-                : "unknown variable " + name + ": no action step " + parts[1] + " runs before this one";
-        }
-        if (OPEN_ROOTS.contains(root)) {
-            return null;
-        }
-        Set<String> fields = VARIABLES.get(root);
-        if (fields == null) {
-            return "unknown variable " + name;
-        }
-        if (parts.length > 1 && !fields.contains(parts[1])) {
-            return "unknown variable " + name;
-        }
-        return null;
     }
 
     private static void field(String field, String path, Context context) {

@@ -52,6 +52,6 @@ class Programs {
     /** The program of a version whose definition the caller has already read. */
     Program of(String automationId, int version, JsonNode definition) {
         return cache.computeIfAbsent(automationId + "@" + version, key -> Program.of(automationId, version,
-            parser.parse(definition)));
+            parser.parseSaved(definition)));
     }
 }

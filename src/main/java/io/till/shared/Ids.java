@@ -5,52 +5,50 @@ import java.util.regex.Pattern;
 
 /**
  * Prefixed opaque ids ({@code cus_01jdq5…}) and random secrets. An id is 10 characters of creation time followed by
- * 80 random bits, in lower-case Crockford base32: unguessable, yet sorted by creation, so that a list can page by id.
- * Within one millisecond the random part counts up (as in monotonic ULIDs), keeping the order of ids made by one process.
+ * 80 bits, in lower-case Crockford base32: a 16-bit sequence within the millisecond, then 64 bits fresh from a
+ * SecureRandom for every id. Ids sort by creation, so that a list can page by id, and ids made one after the other in
+ * this process (the events of one change, say) keep their order; yet one id, of any account, tells nothing about the
+ * ids made next to it.
  */
 public final class Ids {
 
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
     private static final Pattern ID = Pattern.compile("[a-z]+_[0-9a-hjkmnp-tv-z]{26}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SEQUENCE_LIMIT = 1 << 16;
 
     private Ids() {}
 
-    // The last id's time and random part: ids made in the same millisecond count up from it, so that ids made one
-    // after the other in this process (the events of one change, say) sort in the order they were made.
+    // The last id's time and sequence. The sequence starts anywhere below 2^15 in a new millisecond, so that it
+    // cannot run out before 2^15 ids; if it ever does, the ids borrow the next millisecond, as monotonic ULIDs do.
     private static long lastMillis;
-    private static long lastHigh;
-    private static long lastLow;
+    private static int lastSequence;
 
     public static String newId(String prefix) {
         long millis;
-        long high;
-        long low;
+        int sequence;
         synchronized (Ids.class) {
             millis = System.currentTimeMillis();
-            if (millis <= lastMillis) {
+            if (millis <= lastMillis && lastSequence + 1 < SEQUENCE_LIMIT) {
                 millis = lastMillis;
-                lastLow++;
-                if (lastLow == 0) {
-                    lastHigh = (lastHigh + 1) & 0xFFFF;
-                }
+                lastSequence++;
             } else {
-                lastMillis = millis;
-                lastHigh = RANDOM.nextInt(1 << 15);
-                lastLow = RANDOM.nextLong();
+                lastMillis = Math.max(millis, lastMillis + 1);
+                millis = lastMillis;
+                lastSequence = RANDOM.nextInt(SEQUENCE_LIMIT / 2);
             }
-            high = lastHigh;
-            low = lastLow;
+            sequence = lastSequence;
         }
+        long fresh = RANDOM.nextLong();
         var id = new StringBuilder(prefix.length() + 27).append(prefix).append('_');
         for (int shift = 45; shift >= 0; shift -= 5) {
             id.append(ALPHABET[(int) (millis >>> shift) & 31]);
         }
-        // 80 random bits: 16 in high, 64 in low, written five at a time from the top.
+        // 80 bits: the sequence in the top 16, the fresh random bits in the low 64, written five at a time.
         for (int shift = 75; shift >= 0; shift -= 5) {
             long bits = shift >= 64
-                ? high >>> (shift - 64)
-                : shift == 0 ? low : (high << (64 - shift)) | (low >>> shift);
+                ? sequence >>> (shift - 64)
+                : shift == 0 ? fresh : ((long) sequence << (64 - shift)) | (fresh >>> shift);
             id.append(ALPHABET[(int) bits & 31]);
         }
         return id.toString();

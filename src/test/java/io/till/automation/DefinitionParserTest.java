@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 class DefinitionParserTest {
@@ -56,7 +59,7 @@ class DefinitionParserTest {
             """);
 
         assertThat(errors).extracting(e -> e.field() + ": " + e.message())
-            .containsExactly("steps[2].then[0].params.to: unknown variable customer.emial");
+            .containsExactly("steps[2].then[0].params.to: {{customer.emial}} is not a variable of this trigger");
     }
 
     @Test
@@ -153,5 +156,63 @@ class DefinitionParserTest {
                        {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": " "}}]}""");
 
         assertThat(errors).extracting(FieldError::field).containsExactly("steps[1].params.tag");
+    }
+
+    private List<FieldError> errorsOfBody(String body) {
+        var step = JSON.createObjectNode().put("id", "mail").put("type", "action").put("action", "send_email");
+        step.putObject("params").put("body", body);
+        var definition = JSON.createObjectNode().put("name", "x");
+        definition.putObject("trigger").put("type", "event").put("event", "payment.failed");
+        definition.putArray("steps").add(step);
+        try {
+            parser.parse(definition);
+            return List.of();
+        } catch (TillException e) {
+            return e.errors();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        {{customer.name.bytes}}                           | {{customer.name.bytes}} is not a variable of this trigger
+        {{customer.name.class}}                           | {{customer.name.class}} is not a variable of this trigger
+        {{customer.name.length}}                          | {{customer.name.length}} is not a variable of this trigger
+        {{customer.tags.size}}                            | {{customer.tags.size}} is not a variable of this trigger
+        {{portal.url.empty}}                              | {{portal.url.empty}} is not a variable of this trigger
+        {{this}}                                          | {{this}} is not a variable of this trigger
+        {{-first}}                                        | {{-first}} is not a variable of this trigger
+        {{#customer.tags}}{{-last}}{{/customer.tags}}     | {{-last}} is not a variable of this trigger
+        {{#customer.tags}}{{-index}}{{/customer.tags}}    | {{-index}} is not a variable of this trigger
+        {{#customer.name}}{{length}}{{/customer.name}}    | {{length}} is not a variable of this trigger
+        {{.}}                                             | {{.}} would print the whole context: name a variable such as {{customer.first_name}}
+        {{^invoice.paid}}{{.}}{{/invoice.paid}}           | {{.}} would print the whole context: name a variable such as {{customer.first_name}}
+        {{> footer}}                                      | {{>footer}}: a template cannot include another template or define blocks
+        {{<layout}}{{/layout}}                            | {{<layout}}: a template cannot include another template or define blocks
+        {{$title}}Hi{{/title}}                            | {{$title}}: a template cannot include another template or define blocks
+        {{=<% %>=}}<% customer.name.bytes %>              | {{=…=}}: a template cannot change its delimiters
+        Hi {{#customer.tags}}                             | the template does not parse: Section missing close tag 'customer.tags' @ line 1
+        """)
+    void refusesEveryTagThatIsNotADataPathOfTheTrigger(String body, String message) {
+        assertThat(errorsOfBody(body)).extracting(e -> e.field() + ": " + e.code() + ": " + e.message())
+            .containsExactly("steps[0].params.body: unknown_variable: " + message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{{customer.name}} {{{customer.email}}} {{& customer.phone}} {{! a note }}",
+            "{{#customer.tags}}{{.}} {{/customer.tags}}{{^customer.tags}}no tags{{/customer.tags}}",
+            "{{customer.tags.0}} {{customer.metadata.plan.tier}} {{customer.default_card.last4}}",
+            "{{invoice.amount_due_formatted}} {{event.data.anything}} {{#order.items}}{{.}}{{/order.items}}"})
+    void acceptsDataPathsOfTheTrigger(String body) {
+        assertThat(errorsOfBody(body)).isEmpty();
+    }
+
+    @Test
+    void readsASavedVersionWhoseTemplatesTheSaveCheckNowRefuses() {
+        var saved = JSON.readTree("""
+            {"name": "Old", "trigger": {"type": "manual"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email", "params": {"body": "{{.}}"}}]}""");
+
+        assertThatThrownBy(() -> parser.parse(saved)).isInstanceOf(TillException.class);
+        assertThat(parser.parseSaved(saved).steps()).extracting(Definition.Step::id).containsExactly("mail");
     }
 }

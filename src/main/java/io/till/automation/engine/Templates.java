@@ -2,23 +2,30 @@ package io.till.automation.engine;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Renders the Mustache templates in a step's params against the context. Logic-less and safe: no code runs, a null
- * value renders empty, and a variable the context does not have is an error naming it, never a silent blank.
- * Params named {@code html} are HTML-escaped; everything else is text.
+ * Renders the Mustache templates in a step's params against the context. Logic-less for real: a template reads data
+ * paths of the context (map keys and list indices) and nothing else — no method, field or getter of any value, no
+ * partial, no delimiter change, never the whole context. A null value renders empty, and a variable the context does
+ * not have is an error naming it, never a silent blank. Params named {@code html} are HTML-escaped; everything else
+ * is text. {@link #read} gives the save-time check the same reading of a template as rendering uses.
  */
 public final class Templates {
 
-    private static final Mustache.Compiler TEXT = Mustache.compiler().escapeHTML(false).nullValue("");
-    private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true).nullValue("");
+    private static final Mustache.Compiler TEXT = compiler(false);
+    private static final Mustache.Compiler HTML = compiler(true);
+    private static final Pattern NULL_ITEM = Pattern.compile("Null context for variable '(.*)' on line (\\d+)");
 
     private Templates() {}
 
@@ -27,6 +34,16 @@ public final class Templates {
         RenderException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * What a template reads, as the renderer parses it: the data paths its tags name (sections included, {@code .}
+     * inside a section left out), and why any tag that is not a data path is refused.
+     */
+    public record Reading(List<String> paths, List<String> refusals) {}
+
+    public static Reading read(String template) {
+        return TemplateReader.read(TEXT, template).reading();
     }
 
     public static ObjectNode render(JsonNode params, JsonNode context) {
@@ -58,11 +75,20 @@ public final class Templates {
 
     private static JsonNode render(JsonNode node, String name, Map<String, Object> scope, String path) {
         if (node.isString() && node.asString().contains("{{")) {
-            var compiler = name.equals("html") ? HTML : TEXT;
+            var read = TemplateReader.read(name.equals("html") ? HTML : TEXT, node.asString());
+            if (!read.reading().refusals().isEmpty()) {
+                throw new RenderException(path + ": " + read.reading().refusals().getFirst());
+            }
             try {
-                return JsonNodeFactory.instance.stringNode(compiler.compile(node.asString()).execute(scope));
+                return JsonNodeFactory.instance.stringNode(read.template().execute(scope));
             } catch (MustacheException e) {
                 throw new RenderException(path + ": " + describe(e));
+            } catch (NullPointerException e) {
+                // jmustache's answer to a variable read inside a null list item; it names the variable and line.
+                var matcher = NULL_ITEM.matcher(String.valueOf(e.getMessage()));
+                throw new RenderException(path + ": " + (matcher.matches()
+                    ? matcher.group(1) + " cannot be read inside a null list item (line " + matcher.group(2) + ")"
+                    : "a variable cannot be read inside a null list item"));
             }
         }
         if (node.isObject()) {
@@ -89,12 +115,76 @@ public final class Templates {
         return e.getMessage();
     }
 
-    /** The context as maps, lists and scalars, which is what jmustache walks. */
+    /**
+     * The context as maps, lists and scalars, which is what jmustache walks. The top is a {@link Root}, which the
+     * formatter refuses to print: a section over a boolean does not nest, so {@code {{#flag}}{{.}}{{/flag}}} would
+     * otherwise print everything.
+     */
     static Map<String, Object> toJava(JsonNode context) {
-        Object value = java(context);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = value instanceof Map<?, ?> ? (Map<String, Object>) value : Map.of();
-        return map;
+        var root = new Root();
+        if (java(context) instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> root.put((String) key, value));
+        }
+        return root;
+    }
+
+    /** The whole context: readable by its keys, never printed. */
+    static final class Root extends LinkedHashMap<String, Object> {}
+
+    private static Mustache.Compiler compiler(boolean escapeHtml) {
+        return Mustache.compiler()
+            .escapeHTML(escapeHtml)
+            .nullValue("")
+            .withCollector(new DataOnly())
+            .withFormatter(value -> {
+                if (value instanceof Root) {
+                    throw new MustacheException(TemplateReader.WHOLE_CONTEXT);
+                }
+                return String.valueOf(value);
+            })
+            .withLoader(name -> {
+                throw new MustacheException(TemplateReader.NO_INCLUDES);
+            });
+    }
+
+    /**
+     * Reads map keys and list indices, and walks lists: nothing else. jmustache's default collector would call any
+     * getter, method or field of a value by reflection ({@code {{customer.name.bytes}}}, {@code {{amount.MAX_VALUE}}})
+     * and offer a map's {@code entrySet}.
+     */
+    private static final class DataOnly implements Mustache.Collector {
+
+        private static final Pattern INDEX_NAME = Pattern.compile("[0-9]{1,9}");
+        private static final Mustache.VariableFetcher KEY = (context, name) -> {
+            var map = (Map<?, ?>) context;
+            return map.containsKey(name) ? map.get(name) : Template.NO_FETCHER_FOUND;
+        };
+        private static final Mustache.VariableFetcher INDEX = (context, name) -> {
+            var list = (List<?>) context;
+            int index = Integer.parseInt(name);
+            return index < list.size() ? list.get(index) : Template.NO_FETCHER_FOUND;
+        };
+
+        @Override
+        public Iterator<?> toIterator(Object value) {
+            return value instanceof List<?> list ? list.iterator() : null;
+        }
+
+        @Override
+        public Mustache.VariableFetcher createFetcher(Object context, String name) {
+            if (context instanceof Map<?, ?>) {
+                return KEY;
+            }
+            if (context instanceof List<?> && INDEX_NAME.matcher(name).matches()) {
+                return INDEX;
+            }
+            return null;
+        }
+
+        @Override
+        public <K, V> Map<K, V> createFetcherCache() {
+            return new ConcurrentHashMap<>();
+        }
     }
 
     private static Object java(JsonNode node) {

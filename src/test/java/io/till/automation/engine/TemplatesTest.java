@@ -4,13 +4,22 @@ import static io.till.automation.engine.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 class TemplatesTest {
 
     private static final JsonNode CONTEXT = json("""
-        {"customer": {"first_name": "Ada", "name": null, "tags": ["vip", "new"], "consent": true},
+        {"customer": {"first_name": "Ada", "name": null, "tags": ["vip", "new"], "consent": true,
+                      "metadata": {"plan": "gold"}},
          "invoice": {"amount": 4200, "total": 42.50},
          "event": {"comment": "<b>Tom & \\"Jerry\\"</b>"}}
         """);
@@ -102,5 +111,115 @@ class TemplatesTest {
         assertThat(Templates.render(json("""
             {"tag": "vip"}"""), null)).isEqualTo(json("""
             {"tag": "vip"}"""));
+    }
+
+    private static JsonNode renderText(String template) {
+        var params = JsonNodeFactory.instance.objectNode().put("text", template);
+        return Templates.render(params, CONTEXT).get("text");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"customer.first_name.bytes", "customer.first_name.class", "customer.first_name.length",
+            "customer.first_name.empty", "customer.tags.size", "customer.tags.empty", "customer.tags.iterator",
+            "customer.metadata.entrySet", "invoice.amount.MAX_VALUE", "invoice.amount.class", "customer.consent.TRUE"})
+    void neverCallsAMethodOrReadsAFieldOfAValue(String variable) {
+        assertThatThrownBy(() -> renderText("{{" + variable + "}}")).isInstanceOf(Templates.RenderException.class)
+            .hasMessage("params.text: the context has no " + variable + " (line 1)");
+    }
+
+    @Test
+    void readsMapKeysAndListIndicesOnly() {
+        assertThat(
+            renderText("{{customer.metadata.plan}} {{customer.tags.1}} {{#customer.tags}}{{.}},{{/customer.tags}}")
+                .asString())
+            .isEqualTo("gold new vip,new,");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{{.}}", "{{ . }}", "{{{.}}}", "{{&.}}",
+            "{{^event.nothing}}{{.}}{{/event.nothing}}",
+            "{{#customer.consent}}{{.}}{{/customer.consent}}"})
+    void refusesToPrintTheWholeContext(String template) {
+        assertThatThrownBy(() -> renderText(template)).isInstanceOf(Templates.RenderException.class)
+            .hasMessageStartingWith("params.text: ")
+            .hasMessageContaining("the whole context")
+            .hasMessageNotContaining("Ada");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-first", "-last", "-index", "this", "customer.this", "customer..first_name"})
+    void refusesNamesThatAreNotPathsIntoTheContext(String name) {
+        assertThatThrownBy(() -> renderText("{{#customer.tags}}{{" + name + "}}{{/customer.tags}}"))
+            .isInstanceOf(Templates.RenderException.class)
+            .hasMessage("params.text: {{" + name + "}} is not a variable of this trigger");
+    }
+
+    @Test
+    void aSectionOverAStringShowsItsContentWithoutReadingTheString() {
+        assertThat(renderText("{{#customer.first_name}}Dear {{customer.first_name}}{{/customer.first_name}}")
+            .asString()).isEqualTo("Dear Ada");
+        assertThatThrownBy(() -> renderText("{{#customer.first_name}}{{length}}{{/customer.first_name}}"))
+            .isInstanceOf(Templates.RenderException.class)
+            .hasMessage("params.text: the context has no length (line 1)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{{> footer}}", "{{>/etc/passwd}}", "{{<layout}}{{/layout}}", "{{$title}}x{{/title}}"})
+    void includesNoOtherTemplate(String template) {
+        assertThatThrownBy(() -> renderText(template)).isInstanceOf(Templates.RenderException.class)
+            .hasMessageEndingWith("a template cannot include another template or define blocks");
+    }
+
+    @Test
+    void keepsItsDelimiters() {
+        assertThatThrownBy(() -> renderText("{{=<% %>=}}<% customer.first_name.bytes %>"))
+            .isInstanceOf(Templates.RenderException.class)
+            .hasMessage("params.text: {{=…=}}: a template cannot change its delimiters");
+    }
+
+    @Test
+    void namesTheDataPathsATemplateReads() {
+        var read = Templates.read("Hi {{customer.first_name}} {{#customer.tags}}{{.}}{{/customer.tags}}"
+            + "{{^invoice.paid}}{{{invoice.amount}}}{{/invoice.paid}}{{! a comment }}");
+
+        assertThat(read.refusals()).isEmpty();
+        assertThat(read.paths()).containsExactly("customer.first_name", "customer.tags", "invoice.paid",
+            "invoice.amount");
+    }
+
+    @Test
+    void refusesATemplateThatDoesNotParse() {
+        assertThat(Templates.read("{{#customer.tags}} never closed").refusals())
+            .containsExactly("the template does not parse: Section missing close tag 'customer.tags' @ line 1");
+    }
+
+    @Test
+    void aNullItemOfAListFailsTheTemplateWithItsVariable() {
+        var context = json("""
+            {"event": {"items": [null, "a"], "x": "X"}}""");
+        var params = json("""
+            {"text": "{{#event.items}}[{{.}}{{event.x}}]{{/event.items}}"}""");
+
+        assertThatThrownBy(() -> Templates.render(params, context)).isInstanceOf(Templates.RenderException.class)
+            .hasMessage("params.text: event.x cannot be read inside a null list item (line 1)");
+    }
+
+    /** jmustache runs a Mustache.Lambda it finds in the context: the context it is given holds JSON values only. */
+    @Test
+    void givesTheTemplateOnlyJsonValuesSoNoLambdaCanRun() {
+        var values = new ArrayList<Object>();
+        var pending = new ArrayDeque<Object>(List.of(Templates.toJava(CONTEXT)));
+        while (!pending.isEmpty()) {
+            Object value = pending.pop();
+            values.add(value);
+            if (value instanceof Map<?, ?> map) {
+                map.values().stream().filter(Objects::nonNull).forEach(pending::push);
+            } else if (value instanceof List<?> list) {
+                list.stream().filter(Objects::nonNull).forEach(pending::push);
+            }
+        }
+
+        assertThat(values).hasSizeGreaterThan(10).allSatisfy(value -> assertThat(value).isInstanceOfAny(
+            Map.class, List.class, String.class, Long.class, Boolean.class));
     }
 }

@@ -1,0 +1,88 @@
+package io.till.automation;
+
+import io.till.automation.engine.Templates;
+import io.till.shared.FieldError;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The save-time check of the templates in a step's params: each is read as rendering reads it, every tag must be a
+ * data path, and every path must be one the trigger's context can hold
+ * ({@code steps[0].params.body: {{customer.name.bytes}} is not a variable of this trigger}).
+ */
+final class TemplateVariables {
+
+    /** What a field of a known root holds: a value ends the path, a list goes on by index, an object is open. */
+    private enum Shape {
+        VALUE,
+        LIST,
+        OBJECT
+    }
+
+    private static final Map<String, Map<String, Shape>> KNOWN_ROOTS = Map.of(
+        "customer", Map.ofEntries(Map.entry("id", Shape.VALUE), Map.entry("name", Shape.VALUE),
+            Map.entry("first_name", Shape.VALUE), Map.entry("last_name", Shape.VALUE), Map.entry("email", Shape.VALUE),
+            Map.entry("phone", Shape.VALUE), Map.entry("tags", Shape.LIST), Map.entry("metadata", Shape.OBJECT),
+            Map.entry("marketing_consent", Shape.VALUE), Map.entry("default_card", Shape.OBJECT),
+            Map.entry("created_at", Shape.VALUE), Map.entry("updated_at", Shape.VALUE)),
+        "portal", Map.of("url", Shape.VALUE, "card_update_url", Shape.VALUE),
+        "account", Map.of("id", Shape.VALUE, "name", Shape.VALUE, "mode", Shape.VALUE));
+    /** The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. */
+    private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
+        "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
+        "credits", "item", "loop", "execution");
+
+    private TemplateVariables() {}
+
+    /** Adds an error for every template problem in {@code node}, at its path. */
+    static void check(JsonNode node, String path, Set<String> actionIdsSoFar, List<FieldError> errors) {
+        if (node.isObject()) {
+            for (var entry : node.properties()) {
+                check(entry.getValue(), path + "." + entry.getKey(), actionIdsSoFar, errors);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                check(node.get(i), path + "[" + i + "]", actionIdsSoFar, errors);
+            }
+        } else if (node.isString() && node.asString().contains("{{")) {
+            var reading = Templates.read(node.asString());
+            reading.refusals().forEach(refusal -> errors.add(new FieldError(path, "unknown_variable", refusal)));
+            reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar))
+                .filter(problem -> problem != null)
+                .forEach(problem -> errors.add(new FieldError(path, "unknown_variable", problem)));
+        }
+    }
+
+    private static String problem(String name, Set<String> actionIdsSoFar) {
+        String[] parts = name.split("\\.");
+        String root = parts[0];
+        String notOfThisTrigger = "{{" + name + "}} is not a variable of this trigger";
+        if (root.equals("steps")) {
+            if (parts.length < 3 || !parts[2].equals("output")) {
+                return notOfThisTrigger + ": write steps.<step id>.output…";
+            }
+            return actionIdsSoFar.contains(parts[1])
+                ? null
+                : notOfThisTrigger + ": no action step " + parts[1] + " runs before this one";
+        }
+        if (OPEN_ROOTS.contains(root)) {
+            return null;
+        }
+        Map<String, Shape> fields = KNOWN_ROOTS.get(root);
+        if (fields == null) {
+            return notOfThisTrigger;
+        }
+        if (parts.length == 1) {
+            return null;
+        }
+        Shape shape = fields.get(parts[1]);
+        boolean fits = shape != null && switch (shape) {
+            case VALUE -> parts.length == 2;
+            case LIST -> parts.length == 2 || (parts.length == 3 && parts[2].matches("[0-9]+"));
+            case OBJECT -> true;
+        };
+        return fits ? null : notOfThisTrigger;
+    }
+}
