@@ -166,9 +166,15 @@ class WebhooksApiTest {
     }
 
     @Test
-    void aDestinationInAPrivateRangeIsRefusedAndTheRefusalLogged() {
+    void aDestinationInAPrivateRangeIsRefusedWhenSavedAndWhenDeliveringAndTheRefusalLogged() {
         var store = accounts.create();
-        var endpoint = createEndpoint(store, "http://10.0.0.1/hooks", "acme.signup");
+        var literal = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "http://10.0.0.1/hooks", "event_types": ["acme.signup"]}""");
+        var endpoint = createEndpoint(store, "http://127.0.0.1:9/hooks", "acme.signup");
+        // As a name that resolves to a private address by the time of delivery would be.
+        db.sql("UPDATE webhook_endpoints SET url = 'http://10.0.0.1/hooks' WHERE id = :id")
+            .param("id", endpoint.get("id").asString())
+            .update();
 
         postEvent(store, "acme.signup");
         agenda.runDue();
@@ -177,6 +183,8 @@ class WebhooksApiTest {
         assertThat(delivery.get("status").asString()).isEqualTo("failed");
         var detail = delivery(store, endpoint.get("id").asString(), delivery.get("id").asString());
         assertThat(detail.get("attempts").get(0).get("error").asString()).contains("refused");
+        assertThat(literal.status()).as(literal.text()).isEqualTo(400);
+        assertThat(literal.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
     }
 
     @Test
