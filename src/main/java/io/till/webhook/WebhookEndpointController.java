@@ -11,6 +11,7 @@ import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.Timestamps;
+import io.till.shared.web.ShownOnce;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,8 +55,8 @@ class WebhookEndpointController {
     }
 
     /** An endpoint as shown on creation and rotation: the only answers that carry its secret. */
-    record WithSecret(String id, String url, List<String> eventTypes, String description, String status, String secret,
-        Instant createdAt, Instant updatedAt) {
+    record WithSecret(String id, String url, List<String> eventTypes, String description, String status,
+        @ShownOnce String secret, Instant createdAt, Instant updatedAt) {
 
         static WithSecret of(WebhookEndpoints.Revealed revealed) {
             var e = revealed.endpoint();

@@ -326,4 +326,36 @@ class WebhooksApiTest {
             assertThat(detail.get("attempts")).hasSize(2);
         }
     }
+
+    @Test
+    void anEndpointCreatedOrRotatedUnderAnIdempotencyKeyKeepsNoSecretAndReplaysItAsNull() {
+        var store = accounts.create();
+        String body = """
+            {"url": "http://127.0.0.1:9/hooks", "event_types": ["acme.signup"]}""";
+        String createKey = java.util.UUID.randomUUID().toString();
+        String rotateKey = java.util.UUID.randomUUID().toString();
+
+        var created = api.post("/api/v1/webhook_endpoints", store.apiKey(), body, "Idempotency-Key", createKey);
+        var createReplay = api.post("/api/v1/webhook_endpoints", store.apiKey(), body, "Idempotency-Key", createKey);
+        String rotatePath = "/api/v1/webhook_endpoints/" + created.json().get("id").asString() + "/rotate_secret";
+        var rotated = api.post(rotatePath, store.apiKey(), null, "Idempotency-Key", rotateKey);
+        var rotateReplay = api.post(rotatePath, store.apiKey(), null, "Idempotency-Key", rotateKey);
+
+        assertThat(created.json().get("secret").asString()).startsWith("whsec_");
+        assertThat(rotated.json().get("secret").asString()).startsWith("whsec_");
+        assertThat(createReplay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(createReplay.json().get("id").asString()).isEqualTo(created.json().get("id").asString());
+        assertThat(createReplay.json().get("secret").isNull()).as(createReplay.text()).isTrue();
+        assertThat(rotateReplay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(rotateReplay.json().get("secret").isNull()).as(rotateReplay.text()).isTrue();
+        assertThat(db.sql("""
+            SELECT convert_from(response_body, 'UTF8') FROM idempotency_keys
+             WHERE account_id = :account AND idempotency_key IN (:create, :rotate)
+            """)
+            .param("account", store.id())
+            .param("create", createKey)
+            .param("rotate", rotateKey)
+            .query(String.class)
+            .list()).hasSize(2).allSatisfy(stored -> assertThat(stored).doesNotContain("whsec_"));
+    }
 }
