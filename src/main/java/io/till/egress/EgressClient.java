@@ -160,8 +160,9 @@ public class EgressClient implements DisposableBean {
             return new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started),
                 ConnectionFailure.UNKNOWN_HOST);
         } catch (IOException e) {
-            return new Outcome.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage(), false,
-                millisSince(started), ConnectionFailure.of(e));
+            // The kind's fixed sentence: an exception's class name is Till's business, not the reader's.
+            ConnectionFailure kind = ConnectionFailure.of(e);
+            return new Outcome.Unreachable(kind.sentence(), false, millisSince(started), kind);
         }
     }
 
