@@ -1,5 +1,6 @@
 package io.till.account;
 
+import io.till.shared.web.ShownOnce;
 import java.time.Instant;
 
 /** An API key as the API shows it: never the key itself, which exists only in the answer that created it. */
@@ -23,5 +24,5 @@ public record ApiKey(
     }
 
     /** The answer to creating a key: the only time {@code key} is ever shown. */
-    public record Created(String id, String key, String prefix, String name, Instant createdAt) {}
+    public record Created(String id, @ShownOnce String key, String prefix, String name, Instant createdAt) {}
 }

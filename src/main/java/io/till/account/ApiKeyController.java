@@ -6,8 +6,6 @@ import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
-import io.till.shared.web.SecretFields;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
@@ -38,9 +36,7 @@ class ApiKeyController {
 
     @PostMapping
     @Operation(summary = "Create an API key", description = "The answer holds the key itself; it is never shown again.")
-    ResponseEntity<ApiKey.Created> create(Caller caller, @Valid @RequestBody(required = false) CreateApiKey body,
-        HttpServletRequest request) {
-        SecretFields.mark(request, "key");
+    ResponseEntity<ApiKey.Created> create(Caller caller, @Valid @RequestBody(required = false) CreateApiKey body) {
         String name = body == null || body.name() == null || body.name().isBlank() ? "API key" : body.name().strip();
         var created = apiKeys.create(accounts.get(caller.accountId()), name);
         return ResponseEntity.created(URI.create("/api/v1/api_keys/" + created.id())).body(created);

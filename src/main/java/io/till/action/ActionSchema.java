@@ -27,19 +27,27 @@ public record ActionSchema(String name, String description, List<Param> params, 
         STRING_LIST
     }
 
-    /** One param; {@code allowed} lists the only values a string may take, when not empty. */
-    public record Param(String name, Type type, boolean required, String description, List<String> allowed) {
+    /**
+     * One param; {@code allowed} lists the only values a string may take, when not empty. A {@code secret} param (a
+     * Slack webhook URL) is a credential: stored sealed with the definition, shown masked, opened only for the call.
+     */
+    public record Param(String name, Type type, boolean required, String description, List<String> allowed,
+        boolean secret) {
 
         public static Param required(String name, Type type, String description) {
-            return new Param(name, type, true, description, List.of());
+            return new Param(name, type, true, description, List.of(), false);
         }
 
         public static Param optional(String name, Type type, String description) {
-            return new Param(name, type, false, description, List.of());
+            return new Param(name, type, false, description, List.of(), false);
         }
 
         public Param allowing(String... values) {
-            return new Param(name, type, required, description, List.of(values));
+            return new Param(name, type, required, description, List.of(values), secret);
+        }
+
+        public Param asSecret() {
+            return new Param(name, type, required, description, allowed, true);
         }
     }
 

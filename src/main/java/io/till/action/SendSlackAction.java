@@ -32,7 +32,8 @@ class SendSlackAction implements Action {
     @Override
     public ActionSchema schema() {
         return ActionSchema.of("send_slack", "Posts a message to Slack through an incoming webhook",
-            Param.required("webhook_url", Type.STRING, "the incoming webhook's URL, https://hooks.slack.com/…"),
+            Param.required("webhook_url", Type.STRING, "the incoming webhook's URL, https://hooks.slack.com/…; a "
+                + "credential, stored sealed and shown masked").asSecret(),
             Param.optional("text", Type.STRING, "the message; the notification text when blocks are given"),
             Param.optional("blocks", Type.ARRAY, "Block Kit blocks"));
     }

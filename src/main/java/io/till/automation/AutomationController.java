@@ -28,8 +28,12 @@ class AutomationController {
     private final Triggers triggers;
     private final DryRuns dryRuns;
     private final Programs programs;
+    /** Every definition leaves with its secret params masked. */
+    private final StepSecrets secrets;
 
-    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, Programs programs) {
+    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, Programs programs,
+        StepSecrets secrets) {
+        this.secrets = secrets;
         this.automations = automations;
         this.triggers = triggers;
         this.dryRuns = dryRuns;
@@ -50,26 +54,29 @@ class AutomationController {
                 .definition();
         }
         var automation = automations.create(caller.accountId(), definition);
-        return ResponseEntity.created(URI.create("/api/v1/automations/" + automation.id())).body(automation);
+        return ResponseEntity.created(URI.create("/api/v1/automations/" + automation.id())).body(secrets.masked(
+            caller.accountId(), automation));
     }
 
     @GetMapping("/automations")
     Page<Automation> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
-        return automations.list(caller.accountId(), PageRequest.of(limit, cursor, "aut"));
+        var page = automations.list(caller.accountId(), PageRequest.of(limit, cursor, "aut"));
+        return new Page<>(page.data().stream().map(a -> secrets.masked(caller.accountId(), a)).toList(), page
+            .hasMore(), page.nextCursor());
     }
 
     @GetMapping("/automations/{id}")
     @Operation(summary = "Read an automation (its definition is also its export)")
     Automation get(Caller caller, @PathVariable String id) {
-        return automations.get(caller.accountId(), id);
+        return secrets.masked(caller.accountId(), automations.get(caller.accountId(), id));
     }
 
     @PutMapping("/automations/{id}")
     @Operation(summary = "Save a new version", description = "The new version is a draft; the active one keeps "
         + "running until another is activated.")
     Automation update(Caller caller, @PathVariable String id, @RequestBody JsonNode definition) {
-        return automations.update(caller.accountId(), id, definition);
+        return secrets.masked(caller.accountId(), automations.update(caller.accountId(), id, definition));
     }
 
     record Activate(Integer version) {}
@@ -78,28 +85,30 @@ class AutomationController {
     @Operation(summary = "Activate a version", description = "The latest unless version is given; the version active "
         + "before becomes inactive.")
     Automation activate(Caller caller, @PathVariable String id, @RequestBody(required = false) Activate body) {
-        return automations.activate(caller.accountId(), id, body == null ? null : body.version());
+        return secrets.masked(caller.accountId(),
+            automations.activate(caller.accountId(), id, body == null ? null : body.version()));
     }
 
     @PostMapping("/automations/{id}/pause")
     Automation pause(Caller caller, @PathVariable String id) {
-        return automations.setPaused(caller.accountId(), id, true);
+        return secrets.masked(caller.accountId(), automations.setPaused(caller.accountId(), id, true));
     }
 
     @PostMapping("/automations/{id}/resume")
     Automation resume(Caller caller, @PathVariable String id) {
-        return automations.setPaused(caller.accountId(), id, false);
+        return secrets.masked(caller.accountId(), automations.setPaused(caller.accountId(), id, false));
     }
 
     @GetMapping("/automations/{id}/versions")
     List<Automation.Version> versions(Caller caller, @PathVariable String id) {
-        return automations.versions(caller.accountId(), id);
+        return automations.versions(caller.accountId(), id).stream().map(v -> secrets.masked(caller.accountId(), v))
+            .toList();
     }
 
     @PostMapping("/automations/{id}/versions/{version}/restore")
     @Operation(summary = "Restore an old version", description = "Its definition becomes the newest draft.")
     Automation restore(Caller caller, @PathVariable String id, @PathVariable int version) {
-        return automations.restore(caller.accountId(), id, version);
+        return secrets.masked(caller.accountId(), automations.restore(caller.accountId(), id, version));
     }
 
     @GetMapping("/automations/{id}/export")
@@ -112,7 +121,7 @@ class AutomationController {
             : automations.versionToTest(caller.accountId(), id, version);
         return ResponseEntity.ok()
             .header("Content-Disposition", "attachment; filename=\"" + id + "-v" + chosen.version() + ".json\"")
-            .body(chosen.definition());
+            .body(secrets.masked(caller.accountId(), chosen.definition()));
     }
 
     record Run(String customerId, JsonNode data) {}
@@ -137,7 +146,9 @@ class AutomationController {
         Integer version = body != null && body.hasNonNull("version") ? body.get("version").asInt() : null;
         var chosen = automations.versionToTest(caller.accountId(), id, version);
         var program = programs.of(id, chosen.version(), chosen.definition());
-        return dryRuns.run(caller.accountId(), program, dryRuns.event(caller.accountId(), body));
+        var result = dryRuns.run(caller.accountId(), program, dryRuns.event(caller.accountId(), body));
+        return new DryRuns.Result(result.version(), result.conditionsMet(), result.status(), result.error(), result
+            .event(), secrets.masked(caller.accountId(), result.steps()));
     }
 
     @GetMapping("/automation_templates")

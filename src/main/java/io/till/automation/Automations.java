@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Automations and their versions. Every definition is checked by the {@link DefinitionParser} before it is kept, so
- * nothing invalid is ever half-saved; activating a version makes the previously active one inactive.
+ * nothing invalid is ever half-saved; activating a version makes the previously active one inactive. Definitions are
+ * kept and answered here with their secret params sealed ({@link StepSecrets}); the API masks them.
  */
 @Repository
 public class Automations {
@@ -29,11 +30,13 @@ public class Automations {
     private final JsonMapper json;
     private final Clock clock;
     private final DefinitionParser parser;
+    private final StepSecrets secrets;
     private final RowMapper<Automation> automation;
     private final RowMapper<Automation.Version> version;
 
-    Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser) {
+    Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser, StepSecrets secrets) {
         this.db = db;
+        this.secrets = secrets;
         this.parser = parser;
         this.json = json;
         this.clock = clock;
@@ -60,7 +63,7 @@ public class Automations {
             .param("name", parsed.name())
             .param("now", Timestamps.of(now))
             .update();
-        insertVersion(accountId, id, 1, definition, now);
+        insertVersion(accountId, id, 1, secrets.sealed(accountId, definition, null), now);
         return get(accountId, id);
     }
 
@@ -72,7 +75,7 @@ public class Automations {
         Automation current = lock(accountId, id);
         int next = current.version() + 1;
         Instant now = Timestamps.now(clock);
-        insertVersion(accountId, id, next, definition, now);
+        insertVersion(accountId, id, next, secrets.sealed(accountId, definition, current.definition()), now);
         db.sql("""
             UPDATE automations SET latest_version = :next, name = :name, updated_at = :now
              WHERE account_id = :accountId AND id = :id

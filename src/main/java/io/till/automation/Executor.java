@@ -50,12 +50,14 @@ class Executor {
     private final JsonMapper json;
     private final AutomationSettings settings;
     private final MeterRegistry meters;
+    private final StepSecrets secrets;
     private final Counter succeeded;
     private final Counter failed;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
-        Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters) {
+        Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets) {
+        this.secrets = secrets;
         this.executions = executions;
         this.programs = programs;
         this.contexts = contexts;
@@ -131,7 +133,8 @@ class Executor {
                     ThreadLocalRandom.current().nextDouble());
                 logs.addAll(progress.logs());
             }
-            return written(execution, progress, logs);
+            // The logs show secret params masked; only the action's call saw them opened.
+            return written(execution, progress, secrets.masked(execution.accountId(), logs));
         } catch (TransientDataAccessException e) {
             // The database hiccuped (a deadlock, a lost connection) before anything was called: try again next round.
             return waitingForDatabase(execution, e);
@@ -145,7 +148,8 @@ class Executor {
             // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
             var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on "
                 + "with this execution; the server log has the details under " + execution.id() + ".");
-            return new Executions.Written(execution, "failed", execution.state(), error, null, logs);
+            return new Executions.Written(execution, "failed", execution.state(), error, null, secrets.masked(
+                execution.accountId(), logs));
         }
     }
 
@@ -161,7 +165,7 @@ class Executor {
                 + act.step().action());
         }
         var call = new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
-            act.attempt(), execution.customerId(), act.params(), now);
+            act.attempt(), execution.customerId(), secrets.opened(execution.accountId(), act.params()), now);
         try {
             ActionResult result = action.perform(call);
             return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;

@@ -1,5 +1,6 @@
 package io.till.crm;
 
+import io.till.egress.ConnectionFailure;
 import io.till.integration.ConnectionTester;
 import io.till.integration.IntegrationType;
 import java.util.Arrays;
@@ -30,7 +31,17 @@ class CrmConnectionTests implements ConnectionTester {
                 .map(client -> new Result(true, client.check()))
                 .orElse(new Result(false, "no " + type.code() + " integration"));
         } catch (CrmFailure failure) {
-            return new Result(false, failure.getMessage());
+            return new Result(false, sentence(failure).sentence());
         }
+    }
+
+    /** A fixed sentence per kind of failure: never the CRM's own words, which a test aimed elsewhere would read. */
+    private static ConnectionFailure sentence(CrmFailure failure) {
+        return switch (failure.failed().code()) {
+            case "destination_refused" -> ConnectionFailure.BLOCKED;
+            case "crm_unauthorized" -> ConnectionFailure.AUTH_FAILED;
+            case "crm_unreachable" -> failure.kind() == null ? ConnectionFailure.UNREACHABLE : failure.kind();
+            default -> ConnectionFailure.PROTOCOL;
+        };
     }
 }

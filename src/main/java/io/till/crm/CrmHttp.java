@@ -75,7 +75,7 @@ final class CrmHttp {
             case Refused refused -> throw CrmFailure.permanent("destination_refused", crm.vendor() + " base URL "
                 + "refused: " + refused.reason());
             case Unreachable unreachable -> throw new CrmFailure("crm_unreachable", "cannot reach " + crm.vendor()
-                + ": " + unreachable.error(), true, null);
+                + ": " + unreachable.error(), true, null, unreachable.kind());
         };
     }
 

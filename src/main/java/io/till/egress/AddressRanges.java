@@ -86,7 +86,7 @@ final class AddressRanges {
         }
         for (Range range : REFUSED) {
             if (range.contains(bytes)) {
-                return Optional.of(address.getHostAddress() + " is in the reserved range " + range.name());
+                return Optional.of(address.getHostAddress() + ", in the reserved range " + range.name());
             }
         }
         return Optional.empty();

@@ -27,17 +27,15 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks, CRM base URLs). The host is resolved once, every
- * address it resolves to is checked against {@link AddressRanges}, and the connection goes to those checked addresses
- * only (the check sits in the client's DNS resolver, so a name that resolves differently a second later cannot slip
- * through). Redirects are never followed, and at most {@link #MAX_BODY} bytes of an answer are read.
+ * The only way Till calls a URL its users supply (webhook endpoints, Slack hooks, CRM and Twilio base URLs). The host
+ * is resolved once by the {@link EgressGuard}, which checks every address, and the connection goes to those checked
+ * addresses only (the check sits in the client's DNS resolver, so a name that resolves differently a second later
+ * cannot slip through). Redirects are never followed, and at most {@link #MAX_BODY} bytes of an answer are read.
  */
 @Component
-@EnableConfigurationProperties(EgressSettings.class)
 public class EgressClient implements DisposableBean {
 
     /** The most of a response body that is read; the rest is dropped unread. */
@@ -55,18 +53,18 @@ public class EgressClient implements DisposableBean {
         /** The destination is one Till does not call. */
         record Refused(String reason, long durationMs) implements Outcome {}
 
-        /** No answer: the host is unknown, the connection failed, or the timeout passed. */
-        record Unreachable(String error, boolean timedOut, long durationMs) implements Outcome {}
+        /** No answer: the host is unknown, the connection failed, or the timeout passed; {@code kind} says which. */
+        record Unreachable(String error, boolean timedOut, long durationMs, ConnectionFailure kind)
+            implements
+                Outcome {}
     }
 
-    private final AddressRanges ranges;
     private final CloseableHttpClient http;
 
-    public EgressClient(EgressSettings settings) {
-        this.ranges = AddressRanges.allowing(settings.allow());
+    public EgressClient(EgressGuard guard, EgressSettings settings) {
         var timeout = Timeout.of(settings.timeout());
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
-            .setDnsResolver(new CheckingResolver(ranges))
+            .setDnsResolver(new CheckingResolver(guard))
             .setDefaultConnectionConfig(ConnectionConfig.custom()
                 .setConnectTimeout(timeout)
                 .setSocketTimeout(timeout)
@@ -156,12 +154,15 @@ public class EgressClient implements DisposableBean {
         } catch (RefusedDestination e) {
             return new Outcome.Refused(e.getMessage(), millisSince(started));
         } catch (InterruptedIOException e) {
-            return new Outcome.Unreachable("timed out: " + e.getMessage(), true, millisSince(started));
+            return new Outcome.Unreachable("timed out: " + e.getMessage(), true, millisSince(started),
+                ConnectionFailure.TIMED_OUT);
         } catch (UnknownHostException e) {
-            return new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started));
+            return new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started),
+                ConnectionFailure.UNKNOWN_HOST);
         } catch (IOException e) {
-            return new Outcome.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage(), false,
-                millisSince(started));
+            // The kind's fixed sentence: an exception's class name is Till's business, not the reader's.
+            ConnectionFailure kind = ConnectionFailure.of(e);
+            return new Outcome.Unreachable(kind.sentence(), false, millisSince(started), kind);
         }
     }
 
@@ -174,27 +175,12 @@ public class EgressClient implements DisposableBean {
         http.close();
     }
 
-    /** A destination the guard refused; an UnknownHostException so the HTTP client passes it on unchanged. */
-    static final class RefusedDestination extends UnknownHostException {
-        RefusedDestination(String message) {
-            super(message);
-        }
-    }
-
-    /** Resolves once and hands the client only addresses that passed the check: what it connects to. */
-    private record CheckingResolver(AddressRanges ranges) implements DnsResolver {
+    /** Resolves once through the guard and hands the client only addresses that passed: what it connects to. */
+    private record CheckingResolver(EgressGuard guard) implements DnsResolver {
 
         @Override
         public InetAddress[] resolve(String host) throws UnknownHostException {
-            String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-            InetAddress[] addresses = InetAddress.getAllByName(name);
-            for (InetAddress address : addresses) {
-                var refusal = ranges.refusal(address);
-                if (refusal.isPresent()) {
-                    throw new RefusedDestination(host + " resolves to " + refusal.get());
-                }
-            }
-            return addresses;
+            return guard.resolve(host).toArray(InetAddress[]::new);
         }
 
         @Override

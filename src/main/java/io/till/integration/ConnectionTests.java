@@ -1,7 +1,9 @@
 package io.till.integration;
 
+import io.till.egress.ConnectionFailure;
+import io.till.egress.EgressGuard;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
-import java.io.IOException;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -11,11 +13,14 @@ class ConnectionTests {
 
     private final Integrations integrations;
     private final TwilioClient twilio;
+    private final EgressGuard guard;
     private final List<ConnectionTester> testers;
 
-    ConnectionTests(Integrations integrations, TwilioClient twilio, List<ConnectionTester> testers) {
+    ConnectionTests(Integrations integrations, TwilioClient twilio, EgressGuard guard,
+        List<ConnectionTester> testers) {
         this.integrations = integrations;
         this.twilio = twilio;
+        this.guard = guard;
         this.testers = testers;
     }
 
@@ -37,37 +42,31 @@ class ConnectionTests {
         };
     }
 
-    /** Connects, says EHLO, upgrades by STARTTLS when asked to and signs in: everything short of sending. */
+    /**
+     * Connects, says EHLO, upgrades by STARTTLS when asked to and signs in: everything short of sending. A failure is
+     * told in a fixed sentence of its kind, never in the server's words.
+     */
     private Outcome smtp(SmtpSettings settings) {
         try {
-            settings.sender().testConnection();
+            settings.sender(guard).testConnection();
             return new Outcome(true, "connected to " + settings.host() + ":" + settings.port()
                 + (settings.username() == null ? "" : " and signed in as " + settings.username()));
+        } catch (AuthenticationFailedException e) {
+            return new Outcome(false, ConnectionFailure.AUTH_FAILED.sentence());
         } catch (MessagingException e) {
-            return new Outcome(false, describe(e));
+            return new Outcome(false, ConnectionFailure.of(e).sentence());
         }
     }
 
     private Outcome twilio(TwilioSettings settings) {
-        try {
-            var reply = twilio.fetchAccount(settings);
-            return reply.ok()
-                ? new Outcome(true, "signed in to account " + settings.accountSid())
-                : new Outcome(false, reply.message());
-        } catch (IOException e) {
-            return new Outcome(false, "cannot reach " + settings.baseUrl() + ": " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static String describe(Throwable e) {
-        var message = new StringBuilder(e.getClass().getSimpleName());
-        if (e.getMessage() != null) {
-            message.append(": ").append(e.getMessage().strip());
-        }
-        if (e.getCause() != null && e.getCause() != e) {
-            message.append(" (").append(describe(e.getCause())).append(")");
-        }
-        return message.toString();
+        return switch (twilio.fetchAccount(settings)) {
+            case TwilioClient.Reply reply when reply.ok() -> new Outcome(true, "signed in to account "
+                + settings.accountSid());
+            case TwilioClient.Reply reply when reply.status() == 401 || reply.status() == 403 -> new Outcome(false,
+                ConnectionFailure.AUTH_FAILED.sentence());
+            case TwilioClient.Reply reply -> new Outcome(false, reply.summary() + ".");
+            case TwilioClient.Unanswered unanswered -> new Outcome(false, unanswered.failure().sentence());
+        };
     }
 
     private static io.till.shared.TillException notFound(IntegrationType type) {

@@ -18,9 +18,12 @@ public enum IntegrationType {
     HUBSPOT,
     KEAP;
 
-    /** Config fields that hold a secret, wherever they appear: stored sealed and shown masked. */
+    /**
+     * Config fields that hold a secret, wherever they appear: stored sealed and shown masked. A Slack incoming webhook's
+     * URL is one: whoever has it can post.
+     */
     static final Set<String> SECRET_FIELDS = Set.of("password", "auth_token", "api_key", "access_token", "token",
-        "secret");
+        "secret", "webhook_url");
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");

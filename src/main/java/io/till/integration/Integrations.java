@@ -1,6 +1,7 @@
 package io.till.integration;
 
 import io.till.shared.SecretBox;
+import io.till.shared.SecretMasks;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
@@ -124,8 +125,14 @@ public class Integrations {
         return accountId + "/" + type.code();
     }
 
-    /** Shows the last four characters of a secret long enough that they say little about it, else nothing. */
+    /**
+     * Shows the last four characters of a secret long enough that they say little about it, else nothing; a URL that
+     * is a credential shows its host and the start of its path instead ({@link SecretMasks#url}).
+     */
     static String mask(String secret) {
+        if (secret.startsWith("https://") || secret.startsWith("http://")) {
+            return SecretMasks.url(secret);
+        }
         return secret.length() >= 12 ? MASK + secret.substring(secret.length() - 4) : MASK;
     }
 

@@ -1,5 +1,6 @@
 package io.till.integration;
 
+import io.till.egress.EgressGuard;
 import java.time.Duration;
 import java.util.Properties;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -11,8 +12,12 @@ public record SmtpSettings(String host, int port, String username, String passwo
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A sender for this server. Port 465 speaks TLS from the first byte (SMTPS); others may upgrade by STARTTLS. */
-    public JavaMailSenderImpl sender() {
+    /**
+     * A sender for this server. Port 465 speaks TLS from the first byte (SMTPS); others may upgrade by STARTTLS. Its
+     * sockets come from the guard: they connect only to a checked address of the host, while TLS (SMTPS or STARTTLS)
+     * still verifies the certificate against the host name.
+     */
+    public JavaMailSenderImpl sender(EgressGuard guard) {
         var sender = new JavaMailSenderImpl();
         boolean smtps = port == 465;
         String protocol = smtps ? "smtps" : "smtp";
@@ -30,6 +35,11 @@ public record SmtpSettings(String host, int port, String username, String passwo
             properties.put("mail.smtp.starttls.enable", "true");
             properties.put("mail.smtp.starttls.required", "true");
         }
+        // An object, not a class name: Angus Mail takes a SocketFactory instance under this key. Without the fallback
+        // a refused address fails the send instead of being retried on a plain socket.
+        properties.put("mail." + protocol + ".socketFactory", guard.socketFactory());
+        properties.put("mail." + protocol + ".socketFactory.fallback", "false");
+        properties.put("mail." + protocol + ".ssl.checkserveridentity", "true");
         properties.put("mail." + protocol + ".connectiontimeout", String.valueOf(CONNECT_TIMEOUT.toMillis()));
         properties.put("mail." + protocol + ".timeout", String.valueOf(IO_TIMEOUT.toMillis()));
         properties.put("mail." + protocol + ".writetimeout", String.valueOf(IO_TIMEOUT.toMillis()));

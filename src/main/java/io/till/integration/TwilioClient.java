@@ -1,17 +1,15 @@
 package io.till.integration;
 
-import java.io.IOException;
-import java.net.URI;
+import io.till.egress.ConnectionFailure;
+import io.till.egress.EgressClient;
+import io.till.egress.EgressClient.Outcome.Answered;
+import io.till.egress.EgressClient.Outcome.Refused;
+import io.till.egress.EgressClient.Outcome.Unreachable;
+import io.till.egress.RetryAfter;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,76 +20,77 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-/** Twilio's REST API (2010-04-01), or any service that speaks it, over HTTP with basic auth. */
+/**
+ * Twilio's REST API (2010-04-01), or any service that speaks it, over HTTP with basic auth. The base URL is the
+ * account's to choose, so every call goes through the {@link EgressClient}.
+ */
 @Component
 public class TwilioClient {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private final HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    private final EgressClient egress;
     private final JsonMapper json;
     private final Clock clock;
 
-    TwilioClient(JsonMapper json, Clock clock) {
+    TwilioClient(EgressClient egress, JsonMapper json, Clock clock) {
+        this.egress = egress;
         this.json = json;
         this.clock = clock;
     }
+
+    /** How a call to Twilio ended: it answered, or it could not be reached (and why). */
+    public sealed interface Answer {}
 
     /**
      * What Twilio answered: the status, the JSON body (empty when it was not JSON) and how long it asked to wait before
      * trying again, if it did.
      */
-    public record Reply(int status, JsonNode body, Duration retryAfter) {
+    public record Reply(int status, JsonNode body, Duration retryAfter) implements Answer {
 
         public boolean ok() {
             return status / 100 == 2;
         }
 
-        /** Twilio's own explanation of an error, or the status when it gave none. */
-        public String message() {
-            String message = body.path("message").asString("");
-            return message.isBlank() ? "HTTP " + status : message;
+        /**
+         * The status with Twilio's numeric error code, which its documentation explains; never the text of the answer,
+         * which a service posing as Twilio could fill with anything.
+         */
+        public String summary() {
+            JsonNode code = body.path("code");
+            return "Twilio answered " + status + (code.isIntegralNumber()
+                ? " (Twilio error " + code.asLong() + ")"
+                : "");
         }
     }
 
+    /** No answer: the guard refused the address, or the connection failed. */
+    public record Unanswered(ConnectionFailure failure) implements Answer {}
+
     /** Sends an SMS: {@code POST /2010-04-01/Accounts/{sid}/Messages.json}. */
-    public Reply sendMessage(TwilioSettings settings, String to, String text) throws IOException {
+    public Answer sendMessage(TwilioSettings settings, String to, String text) {
         var form = new LinkedHashMap<String, String>();
         form.put("To", to);
         form.put("From", settings.fromNumber());
         form.put("Body", text);
-        return send(settings, HttpRequest.newBuilder(accountUri(settings, "/Messages.json"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))));
+        return send(settings, "POST", "/Messages.json", formEncode(form).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads the account resource: whether the SID and token are good. */
-    Reply fetchAccount(TwilioSettings settings) throws IOException {
-        return send(settings, HttpRequest.newBuilder(accountUri(settings, ".json")).GET());
+    Answer fetchAccount(TwilioSettings settings) {
+        return send(settings, "GET", ".json", null);
     }
 
-    private static URI accountUri(TwilioSettings settings, String suffix) {
-        return URI.create(settings.baseUrl() + "/2010-04-01/Accounts/" + URLEncoder.encode(settings.accountSid(),
-            StandardCharsets.UTF_8) + suffix);
-    }
-
-    private Reply send(TwilioSettings settings, HttpRequest.Builder request) throws IOException {
+    private Answer send(TwilioSettings settings, String method, String suffix, byte[] form) {
+        String url = settings.baseUrl() + "/2010-04-01/Accounts/" + URLEncoder.encode(settings.accountSid(),
+            StandardCharsets.UTF_8) + suffix;
         String credentials = Base64.getEncoder().encodeToString((settings.accountSid() + ":" + settings.authToken())
             .getBytes(StandardCharsets.UTF_8));
-        request.header("Authorization", "Basic " + credentials).header("Accept", "application/json").timeout(TIMEOUT);
-        try {
-            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), parse(response.body()), response.headers()
-                .firstValue("Retry-After")
-                .map(this::retryAfter)
-                .orElse(null));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        var headers = Map.of("Authorization", "Basic " + credentials, "Accept", "application/json");
+        return switch (egress.send(method, url, headers, form, "application/x-www-form-urlencoded")) {
+            case Answered answered -> new Reply(answered.status(), parse(answered.body()), RetryAfter.parse(answered
+                .headers().get("retry-after"), clock.instant()));
+            case Refused refused -> new Unanswered(ConnectionFailure.BLOCKED);
+            case Unreachable unreachable -> new Unanswered(unreachable.kind());
+        };
     }
 
     private JsonNode parse(String body) {
@@ -100,21 +99,6 @@ public class TwilioClient {
             return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
         } catch (JacksonException e) {
             return JsonNodeFactory.instance.objectNode();
-        }
-    }
-
-    /** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
-    Duration retryAfter(String value) {
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                var at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                var wait = Duration.between(clock.instant(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException neither) {
-                return null;
-            }
         }
     }
 

@@ -9,6 +9,7 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.egress.EgressGuard;
 import io.till.integration.Integrations;
 import io.till.integration.SmtpSettings;
 import jakarta.mail.Message;
@@ -55,9 +56,11 @@ public class SendEmailAction implements Action {
     private final Accounts accounts;
     private final DevMailbox mailbox;
     private final MessageSends sends;
+    private final EgressGuard guard;
 
     SendEmailAction(Integrations integrations, Brandings brandings, Accounts accounts, DevMailbox mailbox,
-        MessageSends sends) {
+        MessageSends sends, EgressGuard guard) {
+        this.guard = guard;
         this.integrations = integrations;
         this.brandings = brandings;
         this.accounts = accounts;
@@ -141,8 +144,8 @@ public class SendEmailAction implements Action {
             call.idempotencyKey(), Date.from(call.now()));
     }
 
-    private static void send(SmtpSettings smtp, Email email) throws MessagingException {
-        var sender = smtp.sender();
+    private void send(SmtpSettings smtp, Email email) throws MessagingException {
+        var sender = smtp.sender(guard);
         MimeMessage mime = sender.createMimeMessage();
         mime.setFrom(email.from());
         mime.setRecipient(Message.RecipientType.TO, email.to());

@@ -8,10 +8,10 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.egress.ConnectionFailure;
 import io.till.integration.Integrations;
 import io.till.integration.TwilioClient;
 import io.till.integration.TwilioSettings;
-import java.io.IOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -76,14 +76,18 @@ public class SendSmsAction implements Action {
         ObjectNode output = JsonNodeFactory.instance.objectNode();
         if (settings.isPresent()) {
             TwilioClient.Reply reply;
-            try {
-                reply = twilio.sendMessage(settings.get(), to, text);
-            } catch (IOException e) {
-                return ActionResult.Failed.retryable("sms_unavailable", "cannot reach " + settings.get().baseUrl()
-                    + ": " + e.getClass().getSimpleName());
-            }
-            if (!reply.ok()) {
-                return failure(reply);
+            switch (twilio.sendMessage(settings.get(), to, text)) {
+                case TwilioClient.Unanswered(var failure) when failure == ConnectionFailure.BLOCKED -> {
+                    return ActionResult.Failed.permanent("destination_refused", failure.sentence());
+                }
+                case TwilioClient.Unanswered(var failure) -> {
+                    return ActionResult.Failed.retryable("sms_unavailable", "cannot reach Twilio: " + failure
+                        .sentence());
+                }
+                case TwilioClient.Reply answered when !answered.ok() -> {
+                    return failure(answered);
+                }
+                case TwilioClient.Reply answered -> reply = answered;
             }
             String sid = reply.body().path("sid").asString("");
             output.put("message_id", sid).put("sid", sid).put("to", to).put("via", "twilio");
@@ -100,7 +104,7 @@ public class SendSmsAction implements Action {
 
     /** 429 and 5xx may pass later (no sooner than Retry-After); any other refusal is Twilio's final word. */
     static ActionResult.Failed failure(TwilioClient.Reply reply) {
-        String message = "Twilio answered " + reply.status() + ": " + reply.message();
+        String message = reply.summary();
         if (reply.status() == 429 || reply.status() >= 500) {
             return new ActionResult.Failed(reply.status() == 429 ? "sms_rate_limited" : "sms_unavailable", message,
                 true, reply.retryAfter());

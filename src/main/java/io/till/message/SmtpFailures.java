@@ -1,12 +1,10 @@
 package io.till.message;
 
 import io.till.action.ActionResult;
+import io.till.egress.ConnectionFailure;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -20,7 +18,8 @@ import org.springframework.mail.MailSendException;
 /**
  * Tells an SMTP failure that trying again cannot fix (bad credentials, an address the server refuses with a 5xx) from
  * one that may pass (the server unreachable or slow, a 4xx "try later"). When in doubt it is retryable: the step's
- * retry policy bounds the cost, while a wrongly permanent failure loses the email.
+ * retry policy bounds the cost, while a wrongly permanent failure loses the email. Messages give the reply code and
+ * fixed words, never the server's text: aimed at an internal service, that text is what an attacker would read.
  */
 final class SmtpFailures {
 
@@ -30,32 +29,34 @@ final class SmtpFailures {
         for (Throwable t : causes(failure)) {
             if (t instanceof MailAuthenticationException || t instanceof AuthenticationFailedException) {
                 return ActionResult.Failed.permanent("smtp_auth_failed", "the SMTP server refused the username or "
-                    + "password: " + message(t));
+                    + "password");
             }
             if (t instanceof SMTPAddressFailedException refused) {
                 return byReply(refused.getReturnCode(), "invalid_address", "the SMTP server refused "
-                    + refused.getAddress() + ": " + message(t));
+                    + refused.getAddress() + " (reply " + refused.getReturnCode() + ")");
             }
             if (t instanceof SMTPSendFailedException rejected) {
-                return byReply(rejected.getReturnCode(), "smtp_rejected", "the SMTP server refused the message: "
-                    + message(t));
+                return byReply(rejected.getReturnCode(), "smtp_rejected", "the SMTP server refused the message "
+                    + "(reply " + rejected.getReturnCode() + ")");
             }
             if (t instanceof AddressException) {
-                return ActionResult.Failed.permanent("invalid_address", message(t));
+                return ActionResult.Failed.permanent("invalid_address", "an address of the message is not valid");
             }
             if (t instanceof SendFailedException sent && sent.getInvalidAddresses() != null && sent
                 .getInvalidAddresses().length > 0) {
                 return ActionResult.Failed.permanent("invalid_address", "invalid addresses: " + List.of(sent
                     .getInvalidAddresses()));
             }
-            if (t instanceof ConnectException || t instanceof SocketTimeoutException
-                || t instanceof UnknownHostException) {
-                return ActionResult.Failed.retryable("smtp_unavailable", "cannot reach the SMTP server: " + t
-                    .getClass().getSimpleName() + ": " + message(t));
-            }
         }
-        return ActionResult.Failed.retryable("smtp_error", failure.getClass().getSimpleName() + ": " + message(
-            failure));
+        ConnectionFailure network = causes(failure).stream().map(ConnectionFailure::of)
+            .filter(kind -> kind != ConnectionFailure.PROTOCOL).findFirst().orElse(ConnectionFailure.PROTOCOL);
+        return switch (network) {
+            case BLOCKED -> ActionResult.Failed.permanent("destination_refused", ConnectionFailure.BLOCKED.sentence());
+            case PROTOCOL -> ActionResult.Failed.retryable("smtp_error", "the SMTP server did not answer as "
+                + "expected");
+            case ConnectionFailure kind -> ActionResult.Failed.retryable("smtp_unavailable", "cannot reach the SMTP "
+                + "server: " + kind.sentence());
+        };
     }
 
     /** 5xx is the server's final word; 4xx (and anything odd) means later may work. */
@@ -84,9 +85,5 @@ final class SmtpFailures {
             }
             t = t.getCause();
         }
-    }
-
-    private static String message(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
     }
 }

@@ -3,6 +3,7 @@ package io.till.webhook;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.egress.EgressClient;
+import io.till.egress.EgressGuard;
 import io.till.event.EventType;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
@@ -10,6 +11,7 @@ import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.Timestamps;
+import io.till.shared.web.ShownOnce;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,8 +43,11 @@ class WebhookEndpointController {
     private final WebhookDeliveries deliveries;
     private final JsonMapper json;
     private final Clock clock;
+    private final EgressGuard guard;
 
-    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, JsonMapper json, Clock clock) {
+    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, JsonMapper json, Clock clock,
+        EgressGuard guard) {
+        this.guard = guard;
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.json = json;
@@ -50,8 +55,8 @@ class WebhookEndpointController {
     }
 
     /** An endpoint as shown on creation and rotation: the only answers that carry its secret. */
-    record WithSecret(String id, String url, List<String> eventTypes, String description, String status, String secret,
-        Instant createdAt, Instant updatedAt) {
+    record WithSecret(String id, String url, List<String> eventTypes, String description, String status,
+        @ShownOnce String secret, Instant createdAt, Instant updatedAt) {
 
         static WithSecret of(WebhookEndpoints.Revealed revealed) {
             var e = revealed.endpoint();
@@ -166,11 +171,15 @@ class WebhookEndpointController {
         return "/api/v1/webhook_endpoints/" + endpointId + "/deliveries/" + deliveryId;
     }
 
-    private static void checkUrl(String url, FieldErrors errors) {
+    private void checkUrl(String url, FieldErrors errors) {
         String problem = EgressClient.invalidUrl(url == null ? null : url.strip());
         if (problem != null) {
             errors.add("url", url == null || url.isBlank() ? "required" : "invalid_url", problem);
+            return;
         }
+        // A literal reserved address is refused now; a host name is checked at every delivery.
+        guard.savedHostRefusal(URI.create(url.strip()).getHost())
+            .ifPresent(refusal -> errors.add("url", "destination_refused", refusal));
     }
 
     /** Till's own event types, custom ones ({@code acme.signup}), or {@code *} for every event. */

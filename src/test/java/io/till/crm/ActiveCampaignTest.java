@@ -223,13 +223,14 @@ class ActiveCampaignTest extends CrmContract {
     }
 
     @Test
-    void reportsARefusedSignInAsAFailedConnectionTest() {
+    void reportsARefusedSignInAsAFailedConnectionTestInItsOwnWordsNeverTheVendors() {
         vendor.stubFor(get(urlEqualTo("/api/3/users/me")).willReturn(answer(403, """
             {"message": "No Result found for Subscriber with id 0"}""")));
 
         var tested = api.post("/api/v1/integrations/activecampaign/test", store.apiKey(), null);
 
         assertThat(tested.json().get("ok").asBoolean()).isFalse();
-        assertThat(tested.json().get("message").asString()).isNotBlank();
+        assertThat(tested.json().get("message").asString()).isEqualTo("The server refused the credentials.");
+        assertThat(tested.text()).doesNotContain("Subscriber");
     }
 }

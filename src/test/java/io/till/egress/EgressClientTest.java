@@ -85,7 +85,8 @@ class EgressClientTest {
     }
 
     static EgressClient client(String allow, Duration timeout) {
-        return new EgressClient(new EgressSettings(allow, timeout));
+        var settings = new EgressSettings(allow, timeout);
+        return new EgressClient(new EgressGuard(settings), settings);
     }
 
     @ParameterizedTest

@@ -16,10 +16,13 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,6 +52,8 @@ class SendEmailTest {
     SendEmailAction sendEmail;
     @Autowired
     MutableClock clock;
+    @Autowired
+    JdbcClient db;
 
     final JsonMapper json = JsonMapper.builder().build();
 
@@ -266,5 +271,33 @@ class SendEmailTest {
         var cleared = api.delete("/api/v1/dev/mailbox", store.apiKey());
         assertThat(cleared.json().get("deleted").asInt()).isEqualTo(3);
         assertThat(mailbox(store)).isEmpty();
+    }
+
+    @Test
+    void anSmtpHostThatBecameReservedFailsForGoodAndNothingConnects() throws IOException {
+        var store = accounts.create();
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(0));
+            listener.configureBlocking(false);
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            // Written past the save-time check, as a name that resolved elsewhere then would be.
+            db.sql("""
+                INSERT INTO integrations (account_id, type, config, created_at, updated_at)
+                VALUES (:id, 'smtp', CAST(:config AS jsonb), now(), now())
+                """)
+                .param("id", store.id())
+                .param("config", """
+                    {"host": "127.0.0.2", "port": %d, "from_email": "shop@shop.test"}""".formatted(port))
+                .update();
+
+            var result = sendEmail.perform(call(store, "k1", """
+                {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}"""));
+
+            assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+                assertThat(failed.code()).isEqualTo("destination_refused");
+                assertThat(failed.retryable()).isFalse();
+            });
+            assertThat(listener.accept()).as("a connection reached the listener").isNull();
+        }
     }
 }

@@ -11,16 +11,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.till.action.ActionCall;
 import io.till.action.ActionResult;
+import io.till.shared.SecretBox;
 import io.till.testing.Api;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -45,6 +50,10 @@ class SendSmsTest {
     SendSmsAction sendSms;
     @Autowired
     MutableClock clock;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    SecretBox secrets;
 
     @BeforeEach
     void start() {
@@ -111,7 +120,7 @@ class SendSmsTest {
         var result = sendSms.perform(call(store, "k1", PARAMS));
 
         assertThat(result).isEqualTo(new ActionResult.Failed("sms_rate_limited",
-            "Twilio answered 429: Too Many Requests", true, Duration.ofSeconds(30)));
+            "Twilio answered 429 (Twilio error 20429)", true, Duration.ofSeconds(30)));
     }
 
     @Test
@@ -129,7 +138,7 @@ class SendSmsTest {
             assertThat(failed.code()).isEqualTo("sms_unavailable");
         });
         assertThat(refused).isEqualTo(ActionResult.Failed.permanent("sms_rejected",
-            "Twilio answered 400: The 'To' number +447700900123 is not a valid phone number."));
+            "Twilio answered 400 (Twilio error 21211)"));
     }
 
     @Test
@@ -159,5 +168,34 @@ class SendSmsTest {
         assertThat(messages.get(0).get("kind").asString()).isEqualTo("sms");
         assertThat(messages.get(0).get("to").asString()).isEqualTo("+447700900123");
         assertThat(messages.get(0).get("text").asString()).isEqualTo("Your order shipped");
+    }
+
+    @Test
+    void aTwilioBaseUrlThatBecameReservedFailsForGoodAndNothingConnects() throws IOException {
+        var store = accounts.create();
+        try (var listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress(0));
+            listener.configureBlocking(false);
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            // Written past the save-time check, as a name that resolved elsewhere then would be.
+            db.sql("""
+                INSERT INTO integrations (account_id, type, config, created_at, updated_at)
+                VALUES (:id, 'twilio', CAST(:config AS jsonb), now(), now())
+                """)
+                .param("id", store.id())
+                .param("config", """
+                    {"account_sid": "%s", "auth_token": "%s", "from_number": "+14155550100",
+                     "base_url": "http://127.0.0.2:%d"}""".formatted(SID, secrets.seal(TOKEN, store.id() + "/twilio"),
+                    port))
+                .update();
+
+            var result = sendSms.perform(call(store, "k1", PARAMS));
+
+            assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+                assertThat(failed.code()).isEqualTo("destination_refused");
+                assertThat(failed.retryable()).isFalse();
+            });
+            assertThat(listener.accept()).as("a connection reached the listener").isNull();
+        }
     }
 }

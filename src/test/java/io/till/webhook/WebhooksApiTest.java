@@ -166,9 +166,15 @@ class WebhooksApiTest {
     }
 
     @Test
-    void aDestinationInAPrivateRangeIsRefusedAndTheRefusalLogged() {
+    void aDestinationInAPrivateRangeIsRefusedWhenSavedAndWhenDeliveringAndTheRefusalLogged() {
         var store = accounts.create();
-        var endpoint = createEndpoint(store, "http://10.0.0.1/hooks", "acme.signup");
+        var literal = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "http://10.0.0.1/hooks", "event_types": ["acme.signup"]}""");
+        var endpoint = createEndpoint(store, "http://127.0.0.1:9/hooks", "acme.signup");
+        // As a name that resolves to a private address by the time of delivery would be.
+        db.sql("UPDATE webhook_endpoints SET url = 'http://10.0.0.1/hooks' WHERE id = :id")
+            .param("id", endpoint.get("id").asString())
+            .update();
 
         postEvent(store, "acme.signup");
         agenda.runDue();
@@ -177,6 +183,8 @@ class WebhooksApiTest {
         assertThat(delivery.get("status").asString()).isEqualTo("failed");
         var detail = delivery(store, endpoint.get("id").asString(), delivery.get("id").asString());
         assertThat(detail.get("attempts").get(0).get("error").asString()).contains("refused");
+        assertThat(literal.status()).as(literal.text()).isEqualTo(400);
+        assertThat(literal.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
     }
 
     @Test
@@ -317,5 +325,37 @@ class WebhooksApiTest {
             assertThat(detail.get("status").asString()).isEqualTo("succeeded");
             assertThat(detail.get("attempts")).hasSize(2);
         }
+    }
+
+    @Test
+    void anEndpointCreatedOrRotatedUnderAnIdempotencyKeyKeepsNoSecretAndReplaysItAsNull() {
+        var store = accounts.create();
+        String body = """
+            {"url": "http://127.0.0.1:9/hooks", "event_types": ["acme.signup"]}""";
+        String createKey = java.util.UUID.randomUUID().toString();
+        String rotateKey = java.util.UUID.randomUUID().toString();
+
+        var created = api.post("/api/v1/webhook_endpoints", store.apiKey(), body, "Idempotency-Key", createKey);
+        var createReplay = api.post("/api/v1/webhook_endpoints", store.apiKey(), body, "Idempotency-Key", createKey);
+        String rotatePath = "/api/v1/webhook_endpoints/" + created.json().get("id").asString() + "/rotate_secret";
+        var rotated = api.post(rotatePath, store.apiKey(), null, "Idempotency-Key", rotateKey);
+        var rotateReplay = api.post(rotatePath, store.apiKey(), null, "Idempotency-Key", rotateKey);
+
+        assertThat(created.json().get("secret").asString()).startsWith("whsec_");
+        assertThat(rotated.json().get("secret").asString()).startsWith("whsec_");
+        assertThat(createReplay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(createReplay.json().get("id").asString()).isEqualTo(created.json().get("id").asString());
+        assertThat(createReplay.json().get("secret").isNull()).as(createReplay.text()).isTrue();
+        assertThat(rotateReplay.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(rotateReplay.json().get("secret").isNull()).as(rotateReplay.text()).isTrue();
+        assertThat(db.sql("""
+            SELECT convert_from(response_body, 'UTF8') FROM idempotency_keys
+             WHERE account_id = :account AND idempotency_key IN (:create, :rotate)
+            """)
+            .param("account", store.id())
+            .param("create", createKey)
+            .param("rotate", rotateKey)
+            .query(String.class)
+            .list()).hasSize(2).allSatisfy(stored -> assertThat(stored).doesNotContain("whsec_"));
     }
 }

@@ -1,0 +1,66 @@
+package io.till.egress;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+
+/**
+ * Why an outbound connection failed, each kind told in one fixed sentence. What a peer said (an SMTP banner, an error
+ * page, a TLS alert's text) never reaches a message: aimed at an internal service, that text is what an attacker would
+ * come to read.
+ */
+public enum ConnectionFailure {
+    BLOCKED("Till does not connect to this address: it is loopback, private, link-local or otherwise reserved "
+        + "(TILL_EGRESS_ALLOW lists ranges that may be reached)."),
+    UNKNOWN_HOST("The host name does not resolve."),
+    REFUSED("The server refused the connection."),
+    TIMED_OUT("The server did not answer in time."),
+    TLS_FAILED("The TLS handshake failed: the server's certificate or protocol was not accepted."),
+    AUTH_FAILED("The server refused the credentials."),
+    PROTOCOL("The server did not answer as expected."),
+    UNREACHABLE("The connection failed.");
+
+    private final String sentence;
+
+    ConnectionFailure(String sentence) {
+        this.sentence = sentence;
+    }
+
+    public String sentence() {
+        return sentence;
+    }
+
+    /**
+     * The kind of a failure, from the innermost cause in its chain that says (libraries wrap the guard's refusal or a
+     * timeout in a generic "cannot connect"); {@link #PROTOCOL} when none is a network failure: the peer answered, but
+     * not as it should have.
+     */
+    public static ConnectionFailure of(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ConnectionFailure found = PROTOCOL;
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            ConnectionFailure kind = kindOf(t);
+            if (kind != null) {
+                found = kind;
+            }
+        }
+        return found;
+    }
+
+    private static ConnectionFailure kindOf(Throwable t) {
+        return switch (t) {
+            case RefusedDestination refused -> BLOCKED;
+            case UnknownHostException unknown -> UNKNOWN_HOST;
+            case ConnectException refused -> REFUSED;
+            case NoRouteToHostException unreachable -> UNREACHABLE;
+            case InterruptedIOException timedOut -> TIMED_OUT;
+            case SSLException tls -> TLS_FAILED;
+            default -> null;
+        };
+    }
+}
