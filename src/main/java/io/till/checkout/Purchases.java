@@ -17,6 +17,7 @@ import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.MoneyMovements;
 import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
@@ -56,14 +57,17 @@ class Purchases {
     private final Clock clock;
     private final Upsells upsells;
     private final BillingJobs jobs;
+    private final MoneyMovements movements;
 
     /** How long a purchase may take before the billing clock settles it from the gateway's word. */
     static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
         Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, BillingJobs jobs) {
+        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, BillingJobs jobs,
+        MoneyMovements movements) {
         this.jobs = jobs;
+        this.movements = movements;
         this.upsells = upsells;
         this.checkouts = checkouts;
         this.products = products;
@@ -85,7 +89,8 @@ class Purchases {
         PromoCode promo, Optional<Customer> customer, String cardId) {}
 
     Order purchase(String accountId, String checkoutId, PurchaseRequest request) {
-        return complete(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request);
+        return resumed(accountId).orElseGet(() -> complete(accountId, check(accountId, checkouts.get(accountId,
+            checkoutId), request), request));
     }
 
     /**
@@ -93,6 +98,10 @@ class Purchases {
      * {@code payment_method_id} names another): no checkout, so no checkout, addon or option events.
      */
     Order internalOrder(String accountId, PurchaseRequest request) {
+        Optional<Order> resumed = resumed(accountId);
+        if (resumed.isPresent()) {
+            return resumed.get();
+        }
         var errors = new FieldErrors();
         if (request.customerId() == null) {
             errors.add("customer_id", "required", "an internal order is for an existing customer");
@@ -123,8 +132,7 @@ class Purchases {
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, pending, gateway, chargeKey,
                 declined));
-            throw new CardDeclinedException("payment_method", declined.code(),
-                declined.message() + " Order " + pending.id() + " was not paid.");
+            throw notPaid(pending.id(), declined.code(), declined.message());
         }
         return transaction.execute(status -> recordPaid(accountId, cart, pending, gateway, chargeKey, charge));
     }
@@ -135,6 +143,7 @@ class Purchases {
             .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
         return transaction.execute(status -> {
             Order pending = recordPending(accountId, cart, request, gateway, newCard);
+            movements.reaching("order:" + pending.id());
             jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, pending.id(),
                 pending.createdAt().plus(SETTLEMENT_DELAY));
             return pending;
@@ -176,6 +185,34 @@ class Purchases {
             transaction.executeWithoutResult(status -> recordPaid(accountId, cart, order, gateway, chargeKey,
                 charge));
         }
+    }
+
+    /**
+     * The order an earlier attempt of this request (same Idempotency-Key) left behind, settled from the gateway's word:
+     * paid, or declined (thrown as the first attempt answered). Empty when there is none, or when its charge never
+     * reached the gateway (the order failed, nothing was charged): then the purchase runs anew.
+     */
+    private Optional<Order> resumed(String accountId) {
+        Optional<String> chargeKey = movements.reachedBefore().filter(key -> key.startsWith("order:"));
+        if (chargeKey.isEmpty()) {
+            return Optional.empty();
+        }
+        String orderId = chargeKey.get().substring("order:".length());
+        settle(accountId, orderId);
+        Order order = orders.get(accountId, orderId);
+        if (order.status() == Order.Status.PAID) {
+            return Optional.of(order);
+        }
+        Optional<Payment> declined = payments.findByKey(accountId, chargeKey.get());
+        if (declined.isPresent()) {
+            throw notPaid(orderId, declined.get().failureCode(), declined.get().failureMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static CardDeclinedException notPaid(String orderId, String declineCode, String message) {
+        return new CardDeclinedException("payment_method", declineCode, message + " Order " + orderId
+            + " was not paid.");
     }
 
     /** The cart of an order, read back from what the order recorded. */
