@@ -17,19 +17,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
-import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A Till process SIGKILLed during a purchase, after the gateway took the charge and before anything was recorded; the
- * buyer's client retries with the same Idempotency-Key once the key's lease is over. It gets the order the first attempt
- * paid for, and the card is charged once.
+ * A Till process SIGKILLed during purchases, after the gateway took their charges and before anything was recorded; the
+ * buyers' clients retry with the same Idempotency-Keys once the keys' leases are over. Each gets the order its first
+ * attempt paid for, and each card is charged once.
  */
 @TillIntegrationTest
 class PurchaseCrashTest {
@@ -49,16 +51,16 @@ class PurchaseCrashTest {
     @Value("${till.master-key}")
     String masterKey;
 
+    /** Purchases in flight on the node when it dies. */
+    private static final int PURCHASES = 20;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void aPurchaseKilledBetweenChargeAndRecordIsAnsweredWithItsOrderWhenRetried() throws Exception {
+    void purchasesKilledBetweenChargeAndRecordAreAnsweredWithTheirOrdersWhenRetried() throws Exception {
         var shop = shops.open();
-        String key = UUID.randomUUID().toString();
         String path = "/api/v1/checkouts/" + shop.checkoutId() + "/purchases";
-        String body = """
-            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
-            .formatted(shop.monthly());
+        var keys = IntStream.range(0, PURCHASES).mapToObj(i -> UUID.randomUUID().toString()).toList();
         ChildTills.shareClock(db, clock);
         int port;
         try (var socket = new ServerSocket(0)) {
@@ -67,41 +69,65 @@ class PurchaseCrashTest {
 
         Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge=order:"),
             List.of("--server.port=" + port));
-        String chargeKey;
+        Set<String> charged;
         try {
             awaitListening(port, shop.apiKey());
-            http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + shop.apiKey())
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.discarding());
-            chargeKey = ChildTills.awaitLines(child, "CHARGED ", 1).iterator().next();
+            for (int i = 0; i < PURCHASES; i++) {
+                http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Bearer " + shop.apiKey())
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", keys.get(i))
+                    .POST(HttpRequest.BodyPublishers.ofString(body(shop, i)))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+                // One at a time: the node is to die with every purchase charged, not to be measured under load.
+                awaitCharges(shop.accountId(), i + 1);
+            }
+            charged = ChildTills.awaitLines(child, "CHARGED ", PURCHASES);
         } finally {
             ChildTills.kill(child);
         }
-        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(PURCHASES);
 
-        // The dead node's lease on the key runs out, as far as this node's clock can tell.
-        var leaseEnds = db.sql("""
-            SELECT lease_expires_at FROM idempotency_keys WHERE account_id = :accountId AND idempotency_key = :key
+        // The dead node's leases on the keys run out, as far as this node's clock can tell.
+        clock.moveTo(db.sql("""
+            SELECT max(lease_expires_at) FROM idempotency_keys WHERE account_id = :accountId
             """)
             .param("accountId", shop.accountId())
-            .param("key", key)
             .query(Timestamp.class)
             .single()
-            .toInstant();
-        clock.moveTo(leaseEnds.plus(Duration.ofSeconds(1)));
-        var retried = api.post(path, shop.apiKey(), body, "Idempotency-Key", key);
+            .toInstant()
+            .plusSeconds(1));
+        var answered = new HashSet<String>();
+        for (int i = 0; i < PURCHASES; i++) {
+            var retried = api.post(path, shop.apiKey(), body(shop, i), "Idempotency-Key", keys.get(i));
+            assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+            assertThat(retried.json().get("status").asString()).isEqualTo("paid");
+            answered.add("order:" + retried.json().get("id").asString());
+            String customer = retried.json().get("customer_id").asString();
+            assertThat(api.get("/api/v1/orders?customer_id=" + customer, shop.apiKey()).json().get("data"))
+                .hasSize(1);
+            assertThat(shops.types(shop, customer)).filteredOn(type -> type.equals("order.created")).hasSize(1);
+        }
 
-        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
-        assertThat("order:" + retried.json().get("id").asString()).isEqualTo(chargeKey);
-        assertThat(retried.json().get("status").asString()).isEqualTo("paid");
-        String customer = retried.json().get("customer_id").asString();
-        var orders = api.get("/api/v1/orders?customer_id=" + customer, shop.apiKey()).json().get("data");
-        assertThat(orders).hasSize(1);
-        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
-        assertThat(shops.types(shop, customer)).filteredOn(type -> type.equals("order.created")).hasSize(1);
+        assertThat(answered).isEqualTo(charged);
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(PURCHASES);
+    }
+
+    private static String body(Shops.Shop shop, int buyer) {
+        return """
+            {"customer": {"name": "Buyer %d", "email": "buyer%d@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(buyer, buyer, shop.monthly());
+    }
+
+    /** Waits, for thirty seconds at most, until the sandbox processor holds {@code count} charges of the account. */
+    private void awaitCharges(String accountId, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ledger.charges(accountId) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the child Till made " + ledger.charges(accountId) + " charges, not " + count);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
     }
 
     /** Waits, for two minutes at most, until the child answers HTTP. */
