@@ -92,11 +92,29 @@ class InterruptedPurchaseTest {
     }
 
     @Test
+    void anInternalOrderThatFailedAfterItsChargeIsPlacedOnceWhenRetried() {
+        var shop = shops.open();
+        String customer = customerWithCard(shop);
+        String key = UUID.randomUUID().toString();
+        String body = """
+            {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, shop.plan());
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var failed = api.post("/api/v1/orders", shop.apiKey(), body, "Idempotency-Key", key);
+        var retried = api.post("/api/v1/orders", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        assertThat(orders(shop, customer)).extracting(order -> order.get("id").asString())
+            .containsExactly(retried.json().get("id").asString());
+        assertThat(retried.json().get("payment_plan_id").isNull()).isFalse();
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
     void aDirectSubscriptionThatFailedAfterItsChargeStartsOnceWhenRetried() {
         var shop = shops.open();
-        String customer = api.post("/api/v1/customers", shop.apiKey(), "{\"name\":\"Ada\",\"email\":\"a@x.io\"}")
-            .json().get("id").asString();
-        api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), "{\"token\":\"pm_card_visa\"}");
+        String customer = customerWithCard(shop);
         String key = UUID.randomUUID().toString();
         String body = """
             {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, shop.monthly());
@@ -153,6 +171,13 @@ class InterruptedPurchaseTest {
         return api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
             {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "%s", "option_id": "%s"}"""
             .formatted(token, shop.monthly()), "Idempotency-Key", key);
+    }
+
+    private String customerWithCard(Shops.Shop shop) {
+        String customer = api.post("/api/v1/customers", shop.apiKey(), "{\"name\":\"Ada\",\"email\":\"a@x.io\"}")
+            .json().get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), "{\"token\":\"pm_card_visa\"}");
+        return customer;
     }
 
     private List<JsonNode> orders(Shops.Shop shop, String customerId) {
