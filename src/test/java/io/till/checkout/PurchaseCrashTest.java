@@ -67,7 +67,7 @@ class PurchaseCrashTest {
             port = socket.getLocalPort();
         }
 
-        Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge=order:"),
+        Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge-key=order:"),
             List.of("--server.port=" + port));
         Set<String> charged;
         try {

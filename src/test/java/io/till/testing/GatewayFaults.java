@@ -11,30 +11,30 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
  * Makes the sandbox gateway fail right after it moved money, the worst moment for whoever asked: the charge or refund
- * is in the processor's books, and the caller never hears of it. Tests arm it for one account and one call; a child
- * Till about to be killed {@linkplain #hangingAfterCharges hangs} there instead.
+ * is in the processor's books, and the caller never hears of it. Tests arm it for one account and one call. A child
+ * Till about to be killed, started with {@code -Dtill.test.hang-after-charge-key=<prefix>} (e.g. {@code order:}), hangs
+ * there instead after every charge whose key starts so, once it printed {@code CHARGED <key>}.
  */
 public class GatewayFaults implements BeanPostProcessor {
 
     private record Armed(String method, RuntimeException failure) {}
 
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
-    private final String hangAfterChargeKeyPrefix;
+    private final String hangAfterChargeKeyPrefix = System.getProperty("till.test.hang-after-charge-key");
+    private final boolean armable;
 
+    /** For a child Till: the gateway is left alone unless the child is to hang. */
     public GatewayFaults() {
-        this(null);
+        this(false);
     }
 
-    private GatewayFaults(String hangAfterChargeKeyPrefix) {
-        this.hangAfterChargeKeyPrefix = hangAfterChargeKeyPrefix;
+    private GatewayFaults(boolean armable) {
+        this.armable = armable;
     }
 
-    /**
-     * For a child Till: a charge whose key starts with {@code keyPrefix} is made, {@code CHARGED <key>} is printed, and
-     * the call never returns.
-     */
-    public static GatewayFaults hangingAfterCharges(String keyPrefix) {
-        return new GatewayFaults(keyPrefix);
+    /** For the test application: every test may arm a fault for its own account. */
+    static GatewayFaults armable() {
+        return new GatewayFaults(true);
     }
 
     /** The account's next charge is made, then {@code failure} is thrown instead of its result. */
@@ -49,7 +49,8 @@ public class GatewayFaults implements BeanPostProcessor {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String name) {
-        if (!bean.getClass().getName().equals("io.till.payment.SandboxGateway")) {
+        if (!(armable || hangAfterChargeKeyPrefix != null)
+            || !bean.getClass().getName().equals("io.till.payment.SandboxGateway")) {
             return bean;
         }
         var proxy = new ProxyFactory(bean);

@@ -21,6 +21,6 @@ import org.springframework.context.annotation.Import;
         "till.automation.workers-enabled=false",
         "till.webhooks.workers-enabled=false", "till.egress.allow=127.0.0.1/32"})
 @Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class, Shops.class,
-        TestActions.class, GatewayFaults.class})
+        TestActions.class})
 public @interface TillIntegrationTest {
 }
