@@ -170,8 +170,12 @@ class Executor {
             ActionResult result = action.perform(call);
             return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;
         } catch (RuntimeException e) {
-            return ActionResult.Failed.retryable("action_error", e.getClass().getSimpleName() + ": "
-                + e.getMessage());
+            // An action that throws instead of answering is a bug or an outage inside Till: tried again, and what
+            // went wrong stays in Till's log (the seller sees where to look, never a Java class or an internal
+            // message).
+            log.warn("Action {} of execution {} failed", act.step().action(), execution.id(), e);
+            return ActionResult.Failed.retryable("action_error", "the action " + act.step().action() + " failed "
+                + "inside Till; the server log has the details under " + execution.id() + ".");
         }
     }
 

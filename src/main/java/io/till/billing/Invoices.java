@@ -93,7 +93,8 @@ public class Invoices {
             .param("accountId", accountId)
             .param("id", id)
             .query(INVOICE)
-            .single();
+            .optional()
+            .orElseThrow(() -> TillException.notFound("invoice", id));
     }
 
     void recordAttempt(String accountId, String id, int attempt, Instant paidAt) {

@@ -5,6 +5,7 @@ import io.till.account.Mode;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.ErrorCode;
@@ -14,6 +15,7 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -40,9 +42,12 @@ class Refunds {
     private final Events events;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final MoneyMovements movements;
 
     Refunds(JdbcClient db, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Gateways gateways,
-        Accounts accounts, Customers customers, Events events, TransactionTemplate transaction, Clock clock) {
+        Accounts accounts, Customers customers, Events events, TransactionTemplate transaction, Clock clock,
+        MoneyMovements movements) {
+        this.movements = movements;
         this.db = db;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -57,6 +62,10 @@ class Refunds {
 
     /** Refunds {@code amount} (everything that is left when null) of a payment. */
     Refund refund(String accountId, String paymentId, Long amount, String reason) {
+        Optional<Refund> resumed = resumed(accountId);
+        if (resumed.isPresent()) {
+            return resumed.get();
+        }
         var errors = new FieldErrors();
         if (paymentId == null) {
             errors.add("payment_id", "required", "is required");
@@ -116,13 +125,41 @@ class Refunds {
                 .param("accountId", accountId)
                 .param("id", paymentId)
                 .update();
+            movements.reaching("refund:" + id);
             return new Reserved(get(accountId, id), payment.chargeReference());
         });
-        Refund pending = reserved.refund();
+        return complete(accountId, reserved.refund(), reserved.chargeReference(), gateway);
+    }
+
+    /**
+     * The refund an earlier attempt of this request (same Idempotency-Key) reserved, finished under its own key: the
+     * gateway gives back at most once per key. Empty when there is none or it failed (nothing was given back): then
+     * the refund runs anew.
+     */
+    private Optional<Refund> resumed(String accountId) {
+        Optional<String> refundKey = movements.reachedBefore().filter(key -> key.startsWith("refund:"));
+        if (refundKey.isEmpty()) {
+            return Optional.empty();
+        }
+        Refund earlier = get(accountId, refundKey.get().substring("refund:".length()));
+        return switch (earlier.status()) {
+            case "succeeded" -> Optional.of(earlier);
+            case "pending" -> Optional.of(complete(accountId, earlier, db.sql("""
+                SELECT gateway_reference FROM payments WHERE account_id = :accountId AND id = :id
+                """)
+                .param("accountId", accountId)
+                .param("id", earlier.paymentId())
+                .query(String.class)
+                .single(), gateways.forAccount(accountId)));
+            default -> Optional.empty();
+        };
+    }
+
+    private Refund complete(String accountId, Refund pending, String chargeReference, PaymentGateway gateway) {
         String reference;
         try {
             reference = gateway.refund(new PaymentGateway.RefundRequest(accountId, "refund:" + pending.id(),
-                reserved.chargeReference(), pending.amount(), pending.currency()));
+                chargeReference, pending.amount(), pending.currency()));
         } catch (TillException e) {
             if (e.code() != ErrorCode.GATEWAY_UNAVAILABLE) {
                 transaction.executeWithoutResult(status -> fail(accountId, pending));

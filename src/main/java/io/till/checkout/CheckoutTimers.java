@@ -8,11 +8,11 @@ import org.springframework.stereotype.Component;
 class CheckoutTimers implements CheckoutFlows {
 
     private final Upsells upsells;
-    private final Purchases purchases;
+    private final Settlements settlements;
 
-    CheckoutTimers(Upsells upsells, Purchases purchases) {
+    CheckoutTimers(Upsells upsells, Settlements settlements) {
         this.upsells = upsells;
-        this.purchases = purchases;
+        this.settlements = settlements;
     }
 
     @Override
@@ -22,6 +22,6 @@ class CheckoutTimers implements CheckoutFlows {
 
     @Override
     public void settlePending(String accountId, String orderId) {
-        purchases.settle(accountId, orderId);
+        settlements.settle(accountId, orderId);
     }
 }

@@ -3,10 +3,6 @@ package io.till.checkout;
 import io.till.billing.BillingJobs;
 import io.till.billing.Order;
 import io.till.billing.Orders;
-import io.till.billing.Payment;
-import io.till.billing.PaymentPlans;
-import io.till.billing.Payments;
-import io.till.billing.Subscriptions;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
@@ -15,20 +11,15 @@ import io.till.catalog.PromoCodes;
 import io.till.customer.Cards;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
-import io.till.event.EventType;
-import io.till.event.Events;
-import io.till.payment.CardDeclinedException;
+import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Timestamps;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -36,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * A purchase at a checkout, in three steps so that no transaction waits on the card network: (1) check everything and
  * write the customer, card and a pending order; (2) charge the card with a key derived from the order; (3) settle the
- * order and write what it started, with every event of the purchase, in the order automations expect.
+ * order and write what it started ({@link Settlements}). The same request coming back with its Idempotency-Key after
+ * step 1 resumes that order instead of starting another.
  */
 @Component
 class Purchases {
@@ -48,23 +40,18 @@ class Purchases {
     private final Cards cards;
     private final Gateways gateways;
     private final Orders orders;
-    private final Payments payments;
-    private final Subscriptions subscriptions;
-    private final PaymentPlans paymentPlans;
-    private final Events events;
     private final TransactionTemplate transaction;
     private final Clock clock;
-    private final Upsells upsells;
     private final BillingJobs jobs;
+    private final MoneyMovements movements;
+    private final Settlements settlements;
 
     /** How long a purchase may take before the billing clock settles it from the gateway's word. */
     static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
-        Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, BillingJobs jobs) {
-        this.jobs = jobs;
-        this.upsells = upsells;
+        Gateways gateways, Orders orders, TransactionTemplate transaction, Clock clock, BillingJobs jobs,
+        MoneyMovements movements, Settlements settlements) {
         this.checkouts = checkouts;
         this.products = products;
         this.promoCodes = promoCodes;
@@ -72,20 +59,17 @@ class Purchases {
         this.cards = cards;
         this.gateways = gateways;
         this.orders = orders;
-        this.payments = payments;
-        this.subscriptions = subscriptions;
-        this.paymentPlans = paymentPlans;
-        this.events = events;
         this.transaction = transaction;
         this.clock = clock;
+        this.jobs = jobs;
+        this.movements = movements;
+        this.settlements = settlements;
     }
 
-    /** What the request asks for, checked: every id exists in this account and fits this checkout. */
-    private record Cart(Checkout checkout, Product product, ProductOption option, List<Checkout.Addon> addons,
-        PromoCode promo, Optional<Customer> customer, String cardId) {}
-
     Order purchase(String accountId, String checkoutId, PurchaseRequest request) {
-        return complete(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request);
+        return settlements.resumed(accountId)
+            .orElseGet(() -> complete(accountId, check(accountId, checkouts.get(accountId,
+                checkoutId), request), request));
     }
 
     /**
@@ -93,6 +77,10 @@ class Purchases {
      * {@code payment_method_id} names another): no checkout, so no checkout, addon or option events.
      */
     Order internalOrder(String accountId, PurchaseRequest request) {
+        Optional<Order> resumed = settlements.resumed(accountId);
+        if (resumed.isPresent()) {
+            return resumed.get();
+        }
         var errors = new FieldErrors();
         if (request.customerId() == null) {
             errors.add("customer_id", "required", "an internal order is for an existing customer");
@@ -121,12 +109,12 @@ class Purchases {
                 pending.total(), pending.currency(), cart.product().name() + " (" + pending.id() + ")")));
 
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
-            transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, pending, gateway, chargeKey,
-                declined));
-            throw new CardDeclinedException("payment_method", declined.code(),
-                declined.message() + " Order " + pending.id() + " was not paid.");
+            transaction.executeWithoutResult(status -> settlements.recordDeclined(accountId, cart, pending, gateway,
+                chargeKey, declined));
+            throw Settlements.notPaid(pending.id(), declined.code(), declined.message());
         }
-        return transaction.execute(status -> recordPaid(accountId, cart, pending, gateway, chargeKey, charge));
+        return transaction.execute(status -> settlements.recordPaid(accountId, cart, pending, gateway, chargeKey,
+            charge));
     }
 
     /** Step 1: the customer, the card and the pending order, with the timer that settles it if step 3 never comes. */
@@ -135,6 +123,7 @@ class Purchases {
             .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
         return transaction.execute(status -> {
             Order pending = recordPending(accountId, cart, request, gateway, newCard);
+            movements.reaching("order:" + pending.id());
             jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, pending.id(),
                 pending.createdAt().plus(SETTLEMENT_DELAY));
             return pending;
@@ -145,55 +134,6 @@ class Purchases {
     Order beginAtCheckout(String accountId, String checkoutId, PurchaseRequest request) {
         return begin(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request,
             gateways.forAccount(accountId));
-    }
-
-    /**
-     * Settles an order a purchase left pending: the gateway says whether the charge under the order's key was made.
-     * None at all, ten minutes on, means it never reached the gateway: the order failed.
-     */
-    void settle(String accountId, String orderId) {
-        Order order = orders.get(accountId, orderId);
-        if (order.status() != Order.Status.PENDING) {
-            return;
-        }
-        Cart cart = cartOf(accountId, order);
-        PaymentGateway gateway = gateways.forAccount(accountId);
-        String chargeKey = "order:" + orderId;
-        Optional<PaymentGateway.ChargeResult> charge = order.total() == 0
-            ? Optional.empty()
-            : gateway.findCharge(accountId, chargeKey);
-        if (order.total() > 0 && charge.isEmpty()) {
-            transaction.executeWithoutResult(status -> {
-                orders.settle(accountId, orderId, Order.Status.FAILED);
-                if (cart.promo() != null) {
-                    promoCodes.release(accountId, cart.promo());
-                }
-            });
-        } else if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
-            transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, order, gateway, chargeKey,
-                declined));
-        } else {
-            transaction.executeWithoutResult(status -> recordPaid(accountId, cart, order, gateway, chargeKey,
-                charge));
-        }
-    }
-
-    /** The cart of an order, read back from what the order recorded. */
-    private Cart cartOf(String accountId, Order order) {
-        Checkout checkout = order.checkoutId() == null ? null : checkouts.get(accountId, order.checkoutId());
-        var optionItem = order.items().stream().filter(item -> item.kind().equals("option")).findFirst()
-            .orElseThrow();
-        ProductOption option = products.option(accountId, optionItem.optionId()).orElseThrow();
-        var addons = order.items().stream()
-            .filter(item -> item.kind().equals("addon"))
-            .map(item -> checkout.addons().stream().filter(a -> a.id().equals(item.addonId())).findFirst()
-                .orElseThrow())
-            .toList();
-        PromoCode promo = order.promoCodeId() == null
-            ? null
-            : promoCodes.find(accountId, order.promoCodeId()).orElseThrow();
-        return new Cart(checkout, products.get(accountId, option.productId()), option, addons, promo,
-            customers.find(accountId, order.customerId()), order.cardId());
     }
 
     private Cart check(String accountId, Checkout checkout, PurchaseRequest request) {
@@ -310,91 +250,4 @@ class Purchases {
         return order;
     }
 
-    private void recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
-        PaymentGateway.ChargeResult.Declined declined) {
-        Order order = orders.settle(accountId, pending.id(), Order.Status.FAILED);
-        if (cart.promo() != null) {
-            promoCodes.release(accountId, cart.promo());
-        }
-        Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
-            new Payments.PaidFor(order.id(), null, null), order.total(), order.currency(), gateway.name(), chargeKey,
-            declined);
-        events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment, "order",
-            order, "customer", customers.get(accountId, order.customerId())));
-    }
-
-    private Order recordPaid(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
-        Optional<PaymentGateway.ChargeResult> charge) {
-        Instant now = Timestamps.now(clock);
-        orders.settle(accountId, pending.id(), Order.Status.PAID);
-        Payment payment = charge.map(result -> payments.record(accountId, pending.customerId(), pending.cardId(),
-            new Payments.PaidFor(pending.id(), null, null), pending.total(), pending.currency(), gateway.name(),
-            chargeKey, result)).orElse(null);
-        ProductOption option = cart.option();
-        var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
-            ? subscriptions.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
-                pending.cardId(), now)
-            : null;
-        var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
-            ? paymentPlans.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
-                pending.cardId(), now)
-            : null;
-        if (payment != null && (subscription != null || plan != null)) {
-            payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),
-                plan == null ? null : plan.id());
-        }
-        Order order = orders.get(accountId, pending.id());
-        Customer customer = customers.get(accountId, order.customerId());
-        String customerId = customer.id();
-        var purchase = new LinkedHashMap<String, Object>();
-        boolean atCheckout = cart.checkout() != null;
-        if (atCheckout) {
-            purchase.put("checkout", cart.checkout());
-        }
-        purchase.put("order", order);
-        purchase.put("customer", customer);
-        if (atCheckout) {
-            events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, with(purchase, "product",
-                cart.product(), "option", option));
-            for (var addon : cart.addons()) {
-                events.record(accountId, EventType.ADDON_PURCHASED, customerId, with(purchase, "addon", addon));
-            }
-            events.record(accountId, EventType.OPTION_SELECTED, customerId, with(purchase, "option", option,
-                "product", cart.product()));
-        }
-        if (cart.promo() != null) {
-            events.record(accountId, EventType.PROMO_CODE_APPLIED, customerId, with(purchase, "promo_code",
-                promoCodes.findByCode(accountId, cart.promo().code()).orElseThrow()));
-        }
-        events.record(accountId, EventType.PRODUCT_PURCHASED, customerId, Map.of("product", cart.product(), "option",
-            option, "order", order, "customer", customer));
-        events.record(accountId, EventType.ORDER_CREATED, customerId, Map.of("order", order, "customer", customer));
-        if (payment != null) {
-            events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "order",
-                order, "customer", customer));
-        }
-        if (plan != null && payment != null) {
-            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of("payment_plan", plan,
-                "payment", payment, "customer", customer));
-        }
-        if (subscription != null) {
-            events.record(accountId, EventType.SUBSCRIPTION_STARTED, customerId, Map.of("subscription", subscription,
-                "customer", customer));
-        }
-        if (atCheckout && cart.checkout().upsells().isEmpty()) {
-            // With no upsell to answer, the flow is complete the moment the purchase is.
-            upsells.complete(accountId, order, cart.checkout());
-        } else if (atCheckout) {
-            upsells.offer(accountId, order, cart.checkout(), now);
-        }
-        return order;
-    }
-
-    private static Map<String, Object> with(Map<String, Object> base, Object... more) {
-        var data = new LinkedHashMap<>(base);
-        for (int i = 0; i < more.length; i += 2) {
-            data.put((String) more[i], more[i + 1]);
-        }
-        return data;
-    }
 }

@@ -15,6 +15,7 @@ import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.MoneyMovements;
 import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -56,10 +58,12 @@ class Upsells {
     private final BillingJobs jobs;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final MoneyMovements movements;
 
     Upsells(JdbcClient db, Checkouts checkouts, Products products, Orders orders, Payments payments,
         Subscriptions subscriptions, PaymentPlans paymentPlans, Customers customers, Cards cards, Gateways gateways,
-        Events events, BillingJobs jobs, TransactionTemplate transaction, Clock clock) {
+        Events events, BillingJobs jobs, TransactionTemplate transaction, Clock clock, MoneyMovements movements) {
+        this.movements = movements;
         this.db = db;
         this.checkouts = checkouts;
         this.products = products;
@@ -94,6 +98,13 @@ class Upsells {
     Order accept(String accountId, String orderId, String upsellId) {
         Order order = orders.get(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
+        // An earlier attempt of this request (same Idempotency-Key) reached the charge under this key: if it was
+        // recorded, the answer is the order; if not, the same key asks the gateway again, which charges at most once.
+        Optional<String> earlierKey = movements.reachedBefore().filter(key -> key.startsWith("order:" + orderId
+            + ":upsell:" + upsellId + ":"));
+        if (earlierKey.isPresent() && status(accountId, orderId, upsellId).equals("accepted")) {
+            return order;
+        }
         Checkout.Upsell upsell = offered(accountId, order, checkout, upsellId);
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
         Product product = products.get(accountId, option.productId());
@@ -112,9 +123,10 @@ class Upsells {
             .param("prefix", "order:" + orderId + ":upsell:" + upsellId + ":%")
             .query(Long.class)
             .single();
-        String key = "order:" + orderId + ":upsell:" + upsellId + ":attempt:" + (failed + 1);
+        String key = earlierKey.orElse("order:" + orderId + ":upsell:" + upsellId + ":attempt:" + (failed + 1));
         PaymentGateway.ChargeResult result = null;
         if (amount > 0) {
+            movements.reaching(key);
             String reference = cards.gatewayReference(accountId, order.customerId(), order.cardId())
                 .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE, "The card of this order was removed."));
             result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference, amount,
@@ -236,19 +248,24 @@ class Upsells {
     private Checkout.Upsell offered(String accountId, Order order, Checkout checkout, String upsellId) {
         var upsell = checkout.upsells().stream().filter(u -> u.id().equals(upsellId)).findFirst()
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
-        String status = db.sql("""
-            SELECT status FROM order_upsells WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
-            """)
-            .param("accountId", accountId)
-            .param("orderId", order.id())
-            .param("id", upsellId)
-            .query(String.class)
-            .optional()
-            .orElseThrow(() -> TillException.notFound("upsell", upsellId));
+        String status = status(accountId, order.id(), upsellId);
         if (!status.equals("offered")) {
             throw new TillException(ErrorCode.INVALID_STATE, "This upsell was already " + status + ".");
         }
         return upsell;
+    }
+
+    /** offered, accepted or declined. */
+    private String status(String accountId, String orderId, String upsellId) {
+        return db.sql("""
+            SELECT status FROM order_upsells WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("upsell", upsellId));
     }
 
     private boolean lockOffered(String accountId, String orderId, String upsellId) {

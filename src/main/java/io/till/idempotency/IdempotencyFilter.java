@@ -77,8 +77,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
             : request.getRequestURI() + "?" + request.getQueryString();
         byte[] fingerprint = RequestFingerprint.of(request.getMethod(), target, buffered.body());
         switch (records.claim(caller.accountId(), key, fingerprint)) {
-            case IdempotencyRecords.Claim.Acquired acquired ->
-                run(buffered, response, chain, caller.accountId(), key, acquired.leaseToken());
+            case IdempotencyRecords.Claim.Acquired acquired -> run(buffered, response, chain,
+                new MoneyMovements.Lease(caller.accountId(), key, acquired.leaseToken(), acquired.moneyMovement()));
             case IdempotencyRecords.Claim.Replay replay -> replay(response, replay.response());
             case IdempotencyRecords.Claim.Mismatch ignored -> problems.write(response,
                 ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -93,14 +93,20 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
-    private void run(CachedBodyRequest request, HttpServletResponse response, FilterChain chain, String accountId,
-        String key, String leaseToken) throws IOException, ServletException {
+    private void run(CachedBodyRequest request, HttpServletResponse response, FilterChain chain,
+        MoneyMovements.Lease lease) throws IOException, ServletException {
+        String accountId = lease.accountId();
+        String key = lease.key();
+        String leaseToken = lease.token();
         var captured = new ContentCachingResponseWrapper(response);
+        MoneyMovements.enter(lease);
         try {
             chain.doFilter(request, captured);
         } catch (IOException | ServletException | RuntimeException e) {
             records.release(accountId, key, leaseToken);
             throw e;
+        } finally {
+            MoneyMovements.leave();
         }
         int status = captured.getStatus();
         try {
@@ -113,7 +119,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
             }
         } catch (RuntimeException e) {
             // The request did its work; failing to remember it must not hide the answer. The lease runs out and a
-            // retry will run again, which downstream idempotency keys (charges) make safe.
+            // retry runs again: one that reached money resumes that movement (MoneyMovements) instead of a new one.
             log.error("Could not store the response for Idempotency-Key {}", key, e);
         }
         captured.copyBodyToResponse();
@@ -139,7 +145,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     /**
      * Whether a response reports what the request did, and so must be replayed rather than redone: a success, or a
      * refusal that came from doing the work (402 declined, 422 rule broken). Validation errors, conflicts and server
-     * failures changed nothing; the key is released so that a corrected or later request can use it.
+     * failures changed nothing; the key is released so that a corrected or later request can use it, unless the request
+     * reached a money movement (see {@link MoneyMovements}).
      */
     private static boolean isOutcome(int status) {
         return (status >= 200 && status < 300) || status == 402 || status == 422;

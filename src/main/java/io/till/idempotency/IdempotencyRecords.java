@@ -35,8 +35,12 @@ class IdempotencyRecords {
     }
 
     sealed interface Claim {
-        /** The key is this request's: run it, then {@link #complete} or {@link #release} with the token. */
-        record Acquired(String leaseToken) implements Claim {}
+        /**
+         * The key is this request's: run it, then {@link #complete} or {@link #release} with the token. A
+         * {@code moneyMovement} says that an earlier attempt of the same request reached it: resume it, never make a
+         * new one.
+         */
+        record Acquired(String leaseToken, String moneyMovement) implements Claim {}
 
         /** The same request ran before: answer with its stored response. */
         record Replay(StoredResponse response) implements Claim {}
@@ -55,7 +59,7 @@ class IdempotencyRecords {
         for (int attempt = 0; attempt < 3; attempt++) {
             Instant now = Timestamps.now(clock);
             String token = Ids.randomToken(26);
-            boolean acquired = db.sql("""
+            Optional<Movement> acquired = db.sql("""
                 INSERT INTO idempotency_keys (account_id, idempotency_key, request_fingerprint, state, lease_token,
                                               lease_expires_at, created_at)
                 VALUES (:accountId, :key, :fingerprint, 'in_flight', :token, :leaseExpiresAt, :now)
@@ -68,12 +72,15 @@ class IdempotencyRecords {
                        response_content_type = NULL,
                        response_location = NULL,
                        response_body = NULL,
+                       money_movement = CASE WHEN idempotency_keys.created_at < :expiredBefore THEN NULL
+                                             ELSE idempotency_keys.money_movement END,
                        created_at = excluded.created_at
                  WHERE idempotency_keys.created_at < :expiredBefore
-                    OR (idempotency_keys.state = 'in_flight'
-                        AND idempotency_keys.lease_expires_at < :now
-                        AND idempotency_keys.request_fingerprint = excluded.request_fingerprint)
-                RETURNING true
+                    OR (idempotency_keys.request_fingerprint = excluded.request_fingerprint
+                        AND (idempotency_keys.state = 'interrupted'
+                             OR (idempotency_keys.state = 'in_flight'
+                                 AND idempotency_keys.lease_expires_at < :now)))
+                RETURNING money_movement
                 """)
                 .param("accountId", accountId)
                 .param("key", key)
@@ -82,11 +89,10 @@ class IdempotencyRecords {
                 .param("leaseExpiresAt", Timestamps.of(now.plus(LEASE)))
                 .param("now", Timestamps.of(now))
                 .param("expiredBefore", Timestamps.of(now.minus(RETENTION)))
-                .query(Boolean.class)
-                .optional()
-                .isPresent();
-            if (acquired) {
-                return new Claim.Acquired(token);
+                .query((rs, row) -> new Movement(rs.getString("money_movement")))
+                .optional();
+            if (acquired.isPresent()) {
+                return new Claim.Acquired(token, acquired.get().key());
             }
             Optional<Claim> existing = db.sql("""
                 SELECT request_fingerprint, state, response_status, response_content_type, response_location,
@@ -100,7 +106,7 @@ class IdempotencyRecords {
                     if (!Arrays.equals(rs.getBytes("request_fingerprint"), fingerprint)) {
                         return new Claim.Mismatch();
                     }
-                    if (rs.getString("state").equals("in_flight")) {
+                    if (!rs.getString("state").equals("completed")) {
                         return new Claim.InFlight();
                     }
                     return new Claim.Replay(new StoredResponse(rs.getInt("response_status"),
@@ -134,17 +140,50 @@ class IdempotencyRecords {
             .update();
     }
 
-    /** Frees the key so that the request can be tried again, e.g. after it failed before doing anything. */
+    /**
+     * Frees the key so that the request can be tried again, e.g. after it failed before doing anything. A request that
+     * reached a money movement keeps its key instead, {@code interrupted}: only the same request may take it over, to
+     * resume that movement.
+     */
     void release(String accountId, String key, String leaseToken) {
-        db.sql("""
+        int deleted = db.sql("""
             DELETE FROM idempotency_keys
              WHERE account_id = :accountId AND idempotency_key = :key AND lease_token = :token
+               AND money_movement IS NULL
             """)
             .param("accountId", accountId)
             .param("key", key)
             .param("token", leaseToken)
             .update();
+        if (deleted == 0) {
+            db.sql("""
+                UPDATE idempotency_keys SET state = 'interrupted', lease_token = NULL, lease_expires_at = NULL
+                 WHERE account_id = :accountId AND idempotency_key = :key AND lease_token = :token
+                """)
+                .param("accountId", accountId)
+                .param("key", key)
+                .param("token", leaseToken)
+                .update();
+        }
     }
+
+    /**
+     * Ties the key, while this lease holds it, to the money movement its request is about to make (inside the
+     * transaction that prepares it). False when the lease was lost: another attempt took the key over.
+     */
+    boolean reach(String accountId, String key, String leaseToken, String movement) {
+        return db.sql("""
+            UPDATE idempotency_keys SET money_movement = :movement
+             WHERE account_id = :accountId AND idempotency_key = :key AND lease_token = :token
+            """)
+            .param("movement", movement)
+            .param("accountId", accountId)
+            .param("key", key)
+            .param("token", leaseToken)
+            .update() == 1;
+    }
+
+    private record Movement(String key) {}
 
     /** Deletes keys past their retention; returns how many. */
     int deleteExpired() {

@@ -152,4 +152,28 @@ class BillingActionsTest {
             .get("type").asString()));
         assertThat(types).containsExactly("invoice.voided");
     }
+
+    @Test
+    void closingAnUnknownInvoiceFailsForGoodWithoutJavaNames() {
+        var shop = shops.open();
+        for (String action : List.of("void_invoice", "mark_uncollectible")) {
+            String automation = activate(shop, """
+                {"name": "%s", "trigger": {"type": "manual"},
+                 "steps": [{"id": "close", "type": "action", "action": "%s",
+                            "params": {"invoice_id": "{{event.data.invoice_id}}"}}]}""".formatted(action, action));
+
+            api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+                {"data": {"invoice_id": "inv_0000000000000000000000000"}}""");
+            agenda.runDue();
+
+            JsonNode run = executions(shop, automation).getFirst();
+            assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("failed");
+            assertThat(run.get("error").get("code").asString()).isEqualTo("not_found");
+            assertThat(run.get("steps")).hasSize(1);
+            JsonNode error = run.get("steps").get(0).get("error");
+            assertThat(error.has("retryable")).isFalse();
+            assertThat(error.get("message").asString()).contains("inv_0000000000000000000000000")
+                .doesNotContainPattern("[A-Z][a-z]+Exception").doesNotContain("io.till", "org.springframework");
+        }
+    }
 }

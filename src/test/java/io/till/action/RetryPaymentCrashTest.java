@@ -10,7 +10,6 @@ import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -55,10 +54,7 @@ class RetryPaymentCrashTest {
         agenda.runDue();
         String execution = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
             {"data": {"invoice_id": "%s"}}""".formatted(invoice)).json().get("id").asString();
-        long ahead = Duration.between(Instant.now(), clock.instant()).toMillis() + 1000;
-        db.sql("UPDATE test_clock SET offset_ms = greatest(offset_ms, :offset) WHERE id = 1")
-            .param("offset", Math.max(0, ahead))
-            .update();
+        ChildTills.shareClock(db, clock);
 
         Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge=true"),
             List.of("--till.automation.lease=PT5S"));

@@ -72,6 +72,26 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void anActionThatThrowsIsTriedAgainAndItsLogNamesNoJavaClass() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Boom", "trigger": {"type": "manual"},
+             "steps": [{"id": "boom", "type": "action", "action": "test.boom"}]}""");
+
+        String execution = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null).json()
+            .get("id").asString();
+        agenda.runDue();
+
+        var run = api.get("/api/v1/executions/" + execution, store.apiKey()).json();
+        assertThat(run.get("status").asString()).isEqualTo("waiting");
+        var error = run.get("steps").get(0).get("error");
+        assertThat(error.get("code").asString()).isEqualTo("action_error");
+        assertThat(error.get("retryable").asBoolean()).isTrue();
+        assertThat(error.get("message").asString()).contains(execution)
+            .doesNotContain("IllegalStateException", "10.0.0.7", "jdbc");
+    }
+
+    @Test
     void runsTheContractExampleAcrossAThreeDayDelay() {
         var store = accounts.create();
         String ada = customer(store, "Ada Lovelace", "ada@example.com");

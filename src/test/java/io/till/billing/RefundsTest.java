@@ -2,11 +2,15 @@ package io.till.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
 import io.till.testing.Api;
+import io.till.testing.GatewayFaults;
 import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -25,6 +29,8 @@ class RefundsTest {
     TestAccounts accounts;
     @Autowired
     JdbcClient db;
+    @Autowired
+    GatewayFaults faults;
 
     @Test
     void refundsAPaymentInFullAndRaisesTheRefundEvents() {
@@ -129,6 +135,27 @@ class RefundsTest {
     private Api.Response refund(String apiKey, String payment, Number amount) {
         return api.post("/api/v1/refunds", apiKey, "{\"payment_id\": \"" + payment + "\""
             + (amount == null ? "" : ", \"amount\": " + amount) + "}");
+    }
+
+    @Test
+    void aRefundWhoseAnswerWasLostIsFinishedOnceWhenRetried() {
+        var shop = shops.open();
+        String payment = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com").get("payment_id").asString();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"payment_id\": \"" + payment + "\", \"amount\": 1000}";
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.GATEWAY_UNAVAILABLE,
+            "The payment gateway did not answer."));
+
+        var lost = api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", key);
+        var retried = api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(lost.status()).isEqualTo(502);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        assertThat(retried.json().get("status").asString()).isEqualTo("succeeded");
+        assertThat(retried.json().get("amount").asLong()).isEqualTo(1000);
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1000);
+        assertThat(api.get("/api/v1/payments/" + payment, shop.apiKey()).json().get("amount_refunded").asLong())
+            .isEqualTo(1000);
     }
 
     private long sandboxRefunds(String accountId) {

@@ -7,6 +7,7 @@ import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * Hooks for a child Till that a test is about to kill. With {@code -Dtill.test.hang-after-charge=true} the sandbox
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
  * never returns: the process dies between taking the money and recording it, the worst moment there is.
  */
 @TestConfiguration(proxyBeanMethods = false)
+@Import(GatewayFaults.class)
 public class ChildHooks {
 
     @Bean

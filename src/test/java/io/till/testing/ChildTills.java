@@ -5,6 +5,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Starts a second Till process on the test's database (to be killed), and reads what it prints. */
 public final class ChildTills {
@@ -36,6 +40,17 @@ public final class ChildTills {
         }
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /**
+     * Makes a child's clock, which follows the sandbox clock stored in the database, run a second ahead of the test's
+     * clock, so that what the test made due is due for the child too.
+     */
+    public static void shareClock(JdbcClient db, Clock clock) {
+        long ahead = Duration.between(Instant.now(), clock.instant()).toMillis() + 1000;
+        db.sql("UPDATE test_clock SET offset_ms = greatest(offset_ms, :offset) WHERE id = 1")
+            .param("offset", Math.max(0, ahead))
+            .update();
     }
 
     /**

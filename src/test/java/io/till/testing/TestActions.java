@@ -93,6 +93,21 @@ public class TestActions {
     }
 
     @Bean
+    Action testBoom() {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.boom", "throws instead of answering, as a bug would");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                throw new IllegalStateException("pool exhausted at jdbc:postgresql://10.0.0.7/till");
+            }
+        };
+    }
+
+    @Bean
     Action testFlaky(CallLog log) {
         return new Action() {
             @Override

@@ -1,0 +1,15 @@
+package io.till.checkout;
+
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.catalog.PromoCode;
+import io.till.customer.Customer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a purchase asks for, checked: every id exists in this account and fits the checkout ({@code checkout} is null
+ * for an internal order).
+ */
+record Cart(Checkout checkout, Product product, ProductOption option, List<Checkout.Addon> addons, PromoCode promo,
+    Optional<Customer> customer, String cardId) {}

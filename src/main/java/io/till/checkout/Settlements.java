@@ -1,0 +1,242 @@
+package io.till.checkout;
+
+import io.till.billing.Order;
+import io.till.billing.Orders;
+import io.till.billing.Payment;
+import io.till.billing.PaymentPlans;
+import io.till.billing.Payments;
+import io.till.billing.Subscriptions;
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.catalog.PromoCode;
+import io.till.catalog.PromoCodes;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
+import io.till.idempotency.MoneyMovements;
+import io.till.payment.CardDeclinedException;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * How a purchase ends: step 3 records the gateway's answer (the order paid and what it started, or the order failed);
+ * and an order a purchase left pending, cut off after step 1 or 2, is settled from the gateway's word, by the billing
+ * clock or by the same request coming back with its Idempotency-Key.
+ */
+@Component
+class Settlements {
+
+    private final Checkouts checkouts;
+    private final Products products;
+    private final PromoCodes promoCodes;
+    private final Customers customers;
+    private final Gateways gateways;
+    private final Orders orders;
+    private final Payments payments;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Events events;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final Upsells upsells;
+    private final MoneyMovements movements;
+
+    Settlements(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Gateways gateways,
+        Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Events events,
+        TransactionTemplate transaction, Clock clock, Upsells upsells, MoneyMovements movements) {
+        this.checkouts = checkouts;
+        this.products = products;
+        this.promoCodes = promoCodes;
+        this.customers = customers;
+        this.gateways = gateways;
+        this.orders = orders;
+        this.payments = payments;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.events = events;
+        this.transaction = transaction;
+        this.clock = clock;
+        this.upsells = upsells;
+        this.movements = movements;
+    }
+
+    /**
+     * Settles an order a purchase left pending: the gateway says whether the charge under the order's key was made.
+     * None at all, ten minutes on, means it never reached the gateway: the order failed.
+     */
+    void settle(String accountId, String orderId) {
+        Order order = orders.get(accountId, orderId);
+        if (order.status() != Order.Status.PENDING) {
+            return;
+        }
+        Cart cart = cartOf(accountId, order);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        String chargeKey = "order:" + orderId;
+        Optional<PaymentGateway.ChargeResult> charge = order.total() == 0
+            ? Optional.empty()
+            : gateway.findCharge(accountId, chargeKey);
+        if (order.total() > 0 && charge.isEmpty()) {
+            transaction.executeWithoutResult(status -> {
+                orders.settle(accountId, orderId, Order.Status.FAILED);
+                if (cart.promo() != null) {
+                    promoCodes.release(accountId, cart.promo());
+                }
+            });
+        } else if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
+            transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, order, gateway, chargeKey,
+                declined));
+        } else {
+            transaction.executeWithoutResult(status -> recordPaid(accountId, cart, order, gateway, chargeKey,
+                charge));
+        }
+    }
+
+    /**
+     * The order an earlier attempt of this request (same Idempotency-Key) left behind, settled from the gateway's word:
+     * paid, or declined (thrown as the first attempt answered). Empty when there is none, or when its charge never
+     * reached the gateway (the order failed, nothing was charged): then the purchase runs anew.
+     */
+    Optional<Order> resumed(String accountId) {
+        Optional<String> chargeKey = movements.reachedBefore().filter(key -> key.startsWith("order:"));
+        if (chargeKey.isEmpty()) {
+            return Optional.empty();
+        }
+        String orderId = chargeKey.get().substring("order:".length());
+        settle(accountId, orderId);
+        Order order = orders.get(accountId, orderId);
+        if (order.status() == Order.Status.PAID) {
+            return Optional.of(order);
+        }
+        Optional<Payment> declined = payments.findByKey(accountId, chargeKey.get());
+        if (declined.isPresent()) {
+            throw notPaid(orderId, declined.get().failureCode(), declined.get().failureMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** The answer to a purchase whose card was declined. */
+    static CardDeclinedException notPaid(String orderId, String declineCode, String message) {
+        return new CardDeclinedException("payment_method", declineCode, message + " Order " + orderId
+            + " was not paid.");
+    }
+
+    /** The cart of an order, read back from what the order recorded. */
+    private Cart cartOf(String accountId, Order order) {
+        Checkout checkout = order.checkoutId() == null ? null : checkouts.get(accountId, order.checkoutId());
+        var optionItem = order.items().stream().filter(item -> item.kind().equals("option")).findFirst()
+            .orElseThrow();
+        ProductOption option = products.option(accountId, optionItem.optionId()).orElseThrow();
+        var addons = order.items().stream()
+            .filter(item -> item.kind().equals("addon"))
+            .map(item -> checkout.addons().stream().filter(a -> a.id().equals(item.addonId())).findFirst()
+                .orElseThrow())
+            .toList();
+        PromoCode promo = order.promoCodeId() == null
+            ? null
+            : promoCodes.find(accountId, order.promoCodeId()).orElseThrow();
+        return new Cart(checkout, products.get(accountId, option.productId()), option, addons, promo,
+            customers.find(accountId, order.customerId()), order.cardId());
+    }
+
+    /** Step 3 of a declined purchase (inside the caller's transaction): the order failed, the promo is free again. */
+    void recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
+        PaymentGateway.ChargeResult.Declined declined) {
+        Order order = orders.settle(accountId, pending.id(), Order.Status.FAILED);
+        if (cart.promo() != null) {
+            promoCodes.release(accountId, cart.promo());
+        }
+        Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
+            new Payments.PaidFor(order.id(), null, null), order.total(), order.currency(), gateway.name(), chargeKey,
+            declined);
+        events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment, "order",
+            order, "customer", customers.get(accountId, order.customerId())));
+    }
+
+    /**
+     * Step 3 of a paid purchase (inside the caller's transaction): the order, its payment, what it started, and every
+     * event of the purchase in the order automations expect.
+     */
+    Order recordPaid(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
+        Optional<PaymentGateway.ChargeResult> charge) {
+        Instant now = Timestamps.now(clock);
+        orders.settle(accountId, pending.id(), Order.Status.PAID);
+        Payment payment = charge.map(result -> payments.record(accountId, pending.customerId(), pending.cardId(),
+            new Payments.PaidFor(pending.id(), null, null), pending.total(), pending.currency(), gateway.name(),
+            chargeKey, result)).orElse(null);
+        ProductOption option = cart.option();
+        var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
+            ? subscriptions.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
+                pending.cardId(), now)
+            : null;
+        var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
+            ? paymentPlans.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
+                pending.cardId(), now)
+            : null;
+        if (payment != null && (subscription != null || plan != null)) {
+            payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),
+                plan == null ? null : plan.id());
+        }
+        Order order = orders.get(accountId, pending.id());
+        Customer customer = customers.get(accountId, order.customerId());
+        String customerId = customer.id();
+        var purchase = new LinkedHashMap<String, Object>();
+        boolean atCheckout = cart.checkout() != null;
+        if (atCheckout) {
+            purchase.put("checkout", cart.checkout());
+        }
+        purchase.put("order", order);
+        purchase.put("customer", customer);
+        if (atCheckout) {
+            events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, with(purchase, "product",
+                cart.product(), "option", option));
+            for (var addon : cart.addons()) {
+                events.record(accountId, EventType.ADDON_PURCHASED, customerId, with(purchase, "addon", addon));
+            }
+            events.record(accountId, EventType.OPTION_SELECTED, customerId, with(purchase, "option", option,
+                "product", cart.product()));
+        }
+        if (cart.promo() != null) {
+            events.record(accountId, EventType.PROMO_CODE_APPLIED, customerId, with(purchase, "promo_code",
+                promoCodes.findByCode(accountId, cart.promo().code()).orElseThrow()));
+        }
+        events.record(accountId, EventType.PRODUCT_PURCHASED, customerId, Map.of("product", cart.product(), "option",
+            option, "order", order, "customer", customer));
+        events.record(accountId, EventType.ORDER_CREATED, customerId, Map.of("order", order, "customer", customer));
+        if (payment != null) {
+            events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "order",
+                order, "customer", customer));
+        }
+        if (plan != null && payment != null) {
+            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of("payment_plan", plan,
+                "payment", payment, "customer", customer));
+        }
+        if (subscription != null) {
+            events.record(accountId, EventType.SUBSCRIPTION_STARTED, customerId, Map.of("subscription", subscription,
+                "customer", customer));
+        }
+        if (atCheckout && cart.checkout().upsells().isEmpty()) {
+            // With no upsell to answer, the flow is complete the moment the purchase is.
+            upsells.complete(accountId, order, cart.checkout());
+        } else if (atCheckout) {
+            upsells.offer(accountId, order, cart.checkout(), now);
+        }
+        return order;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, Object... more) {
+        var data = new LinkedHashMap<>(base);
+        for (int i = 0; i < more.length; i += 2) {
+            data.put((String) more[i], more[i + 1]);
+        }
+        return data;
+    }
+}

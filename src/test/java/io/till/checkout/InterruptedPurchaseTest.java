@@ -1,0 +1,188 @@
+package io.till.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.GatewayFaults;
+import io.till.testing.MutableClock;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A request that moved money and then failed, or whose answer was never remembered, retried with the same
+ * Idempotency-Key: it is answered with what really happened, and the card is charged once.
+ */
+@TillIntegrationTest
+class InterruptedPurchaseTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+    @Autowired
+    GatewayFaults faults;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    MutableClock clock;
+
+    @Test
+    void aPurchaseThatFailedAfterItsChargeIsAnsweredWithItsPaidOrderWhenRetried() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var failed = purchase(shop, "pm_card_visa", key);
+        var retried = purchase(shop, "pm_card_visa", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        var orders = orders(shop, retried.json().get("customer_id").asString());
+        assertThat(orders).extracting(order -> order.get("id").asString())
+            .containsExactly(retried.json().get("id").asString());
+        assertThat(orders.getFirst().get("status").asString()).isEqualTo("paid");
+        assertThat(retried.header("Location")).isEqualTo("/api/v1/orders/" + retried.json().get("id").asString());
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(shops.types(shop, retried.json().get("customer_id").asString()))
+            .filteredOn(type -> type.equals("payment.succeeded")).hasSize(1);
+        var replayed = purchase(shop, "pm_card_visa", key);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.json().get("id")).isEqualTo(retried.json().get("id"));
+    }
+
+    @Test
+    void aDeclineWhoseAnswerWasLostIsAnsweredAsDeclinedWithoutChargingAgain() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var failed = purchase(shop, "pm_card_chargeCustomerFail", key);
+        var retried = purchase(shop, "pm_card_chargeCustomerFail", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(402);
+        assertThat(retried.json().get("code").asString()).isEqualTo("card_declined");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyThatReachedAChargeIsNotFreedForAnotherRequestByAServerError() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var failed = purchase(shop, "pm_card_visa", key);
+        var other = purchase(shop, "pm_card_mastercard", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json().get("code").asString()).isEqualTo("idempotency_key_reused");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void anInternalOrderThatFailedAfterItsChargeIsPlacedOnceWhenRetried() {
+        var shop = shops.open();
+        String customer = customerWithCard(shop);
+        String key = UUID.randomUUID().toString();
+        String body = """
+            {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, shop.plan());
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var failed = api.post("/api/v1/orders", shop.apiKey(), body, "Idempotency-Key", key);
+        var retried = api.post("/api/v1/orders", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        assertThat(orders(shop, customer)).extracting(order -> order.get("id").asString())
+            .containsExactly(retried.json().get("id").asString());
+        assertThat(retried.json().get("payment_plan_id").isNull()).isFalse();
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void aDirectSubscriptionThatFailedAfterItsChargeStartsOnceWhenRetried() {
+        var shop = shops.open();
+        String customer = customerWithCard(shop);
+        String key = UUID.randomUUID().toString();
+        String body = """
+            {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, shop.monthly());
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var failed = api.post("/api/v1/subscriptions", shop.apiKey(), body, "Idempotency-Key", key);
+        var retried = api.post("/api/v1/subscriptions", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        assertThat(retried.json().get("status").asString()).isEqualTo("active");
+        assertThat(api.get("/api/v1/subscriptions?customer_id=" + customer, shop.apiKey()).json().get("data"))
+            .hasSize(1);
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void anAcceptedUpsellWhoseAnswerWasNeverRememberedIsAnsweredWithTheOrder() {
+        var shop = shops.open();
+        String product = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "With a bonus", "product_id": "%s", "upsells": [{"name": "Plan", "option_id": "%s"}]}"""
+            .formatted(product, shop.plan())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(shop.monthly())).json();
+        String accept = "/api/v1/orders/" + order.get("id").asString() + "/upsells/"
+            + checkout.get("upsells").get(0).get("id").asString() + "/accept";
+        String key = UUID.randomUUID().toString();
+        var accepted = api.post(accept, shop.apiKey(), null, "Idempotency-Key", key);
+        // What a node that died after recording the upsell, before remembering the answer, leaves behind.
+        db.sql("""
+            UPDATE idempotency_keys
+               SET state = 'in_flight', lease_token = 'dead node', lease_expires_at = :expired,
+                   response_status = NULL, response_content_type = NULL, response_location = NULL,
+                   response_body = NULL
+             WHERE account_id = :accountId AND idempotency_key = :key
+            """)
+            .param("expired", Timestamp.from(clock.instant().minusSeconds(1)))
+            .param("accountId", shop.accountId())
+            .param("key", key)
+            .update();
+
+        var retried = api.post(accept, shop.apiKey(), null, "Idempotency-Key", key);
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(200);
+        assertThat(retried.json().get("items")).hasSize(2);
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(2);
+    }
+
+    private Api.Response purchase(Shops.Shop shop, String token, String key) {
+        return api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "%s", "option_id": "%s"}"""
+            .formatted(token, shop.monthly()), "Idempotency-Key", key);
+    }
+
+    private String customerWithCard(Shops.Shop shop) {
+        String customer = api.post("/api/v1/customers", shop.apiKey(), "{\"name\":\"Ada\",\"email\":\"a@x.io\"}")
+            .json().get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), "{\"token\":\"pm_card_visa\"}");
+        return customer;
+    }
+
+    private List<JsonNode> orders(Shops.Shop shop, String customerId) {
+        var orders = new ArrayList<JsonNode>();
+        api.get("/api/v1/orders?customer_id=" + customerId, shop.apiKey()).json().get("data").forEach(orders::add);
+        return orders;
+    }
+}

@@ -1,0 +1,89 @@
+package io.till.testing;
+
+import io.till.payment.PaymentGateway;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+
+/**
+ * Makes the sandbox gateway fail right after it moved money, the worst moment for whoever asked: the charge or refund
+ * is in the processor's books, and the caller never hears of it. Tests arm it for one account and one call. A child
+ * Till about to be killed, started with {@code -Dtill.test.hang-after-charge-key=<prefix>} (e.g. {@code order:}), hangs
+ * there instead after every charge whose key starts so, once it printed {@code CHARGED <key>}.
+ */
+public class GatewayFaults implements BeanPostProcessor {
+
+    private record Armed(String method, RuntimeException failure) {}
+
+    private final Map<String, Armed> armed = new ConcurrentHashMap<>();
+    private final String hangAfterChargeKeyPrefix = System.getProperty("till.test.hang-after-charge-key");
+    private final boolean armable;
+
+    /** For a child Till: the gateway is left alone unless the child is to hang. */
+    public GatewayFaults() {
+        this(false);
+    }
+
+    private GatewayFaults(boolean armable) {
+        this.armable = armable;
+    }
+
+    /** For the test application: every test may arm a fault for its own account. */
+    static GatewayFaults armable() {
+        return new GatewayFaults(true);
+    }
+
+    /** The account's next charge is made, then {@code failure} is thrown instead of its result. */
+    public void afterNextCharge(String accountId, RuntimeException failure) {
+        armed.put(accountId, new Armed("charge", failure));
+    }
+
+    /** The account's next refund is made, then {@code failure} is thrown instead of its reference. */
+    public void afterNextRefund(String accountId, RuntimeException failure) {
+        armed.put(accountId, new Armed("refund", failure));
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String name) {
+        if (!(armable || hangAfterChargeKeyPrefix != null)
+            || !bean.getClass().getName().equals("io.till.payment.SandboxGateway")) {
+            return bean;
+        }
+        var proxy = new ProxyFactory(bean);
+        proxy.setProxyTargetClass(true);
+        proxy.addAdvice((MethodInterceptor) invocation -> {
+            Object result = invocation.proceed();
+            Object argument = invocation.getArguments().length == 1 ? invocation.getArguments()[0] : null;
+            if (argument instanceof PaymentGateway.ChargeRequest charge) {
+                hangIfAsked(charge.idempotencyKey());
+                failIfArmed("charge", charge.accountId());
+            } else if (argument instanceof PaymentGateway.RefundRequest refund) {
+                failIfArmed("refund", refund.accountId());
+            }
+            return result;
+        });
+        return proxy.getProxy();
+    }
+
+    private void failIfArmed(String method, String accountId) {
+        Armed fault = armed.get(accountId);
+        if (fault != null && fault.method().equals(method) && armed.remove(accountId, fault)) {
+            throw fault.failure();
+        }
+    }
+
+    private void hangIfAsked(String key) {
+        if (hangAfterChargeKeyPrefix != null && key.startsWith(hangAfterChargeKeyPrefix)) {
+            PrintStream out = System.out;
+            out.println("CHARGED " + key);
+            out.flush();
+            while (true) {
+                LockSupport.park();
+            }
+        }
+    }
+}
