@@ -2,6 +2,7 @@ package io.till.billing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.automation.AutomationAgenda;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Shops;
@@ -30,6 +31,8 @@ class InvoiceRecoveryTest {
     Shops shops;
     @Autowired
     SandboxLedger ledger;
+    @Autowired
+    AutomationAgenda automations;
 
     /** A trial bought with a card that accepts no charge, its first renewal declined: the subscription past due. */
     private record PastDue(Shops.Shop shop, String customer, String subscription, String failingCard,
@@ -123,6 +126,49 @@ class InvoiceRecoveryTest {
         assertThat(applied.json().get("status").asString()).isEqualTo("paid");
         assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
         assertThat(shops.types(due.shop(), due.customer())).endsWith("invoice.paid", "subscription.activated");
+    }
+
+    @Test
+    void thePlanFollowsTheDefaultCardAndIsRetriedWithTheNewOne() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        var due = new PastDue(shop, order.get("customer_id").asString(), null, null, null);
+        String plan = "/api/v1/payment_plans/" + order.get("payment_plan_id").asString();
+        String failing = saveCard(due, "pm_card_chargeCustomerFail", true);
+        shops.advance(shop, "P32D");
+        assertThat(api.get(plan, shop.apiKey()).json().get("card_id").asString()).isEqualTo(failing);
+        assertThat(api.get(plan, shop.apiKey()).json().get("installments_paid").asInt()).isEqualTo(1);
+        long failedBefore = count(due, "payment.failed");
+
+        String mastercard = saveCard(due, "pm_card_mastercard", true);
+        shops.advance(shop, "PT1M");
+
+        assertThat(api.get(plan, shop.apiKey()).json().get("installments_paid").asInt()).isEqualTo(2);
+        assertThat(payments(due).getFirst().get("card_id").asString()).isEqualTo(mastercard);
+        assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
+    }
+
+    @Test
+    void theApplyCreditsActionSettlesACoveredInvoiceAtOnce() {
+        var due = pastDue();
+        api.post("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey(),
+            "{\"amount\": 5000, \"currency\": \"usd\"}");
+        var created = api.post("/api/v1/automations", due.shop().apiKey(), """
+            {"name": "Forgive", "trigger": {"type": "manual"},
+             "steps": [{"id": "credit", "type": "action", "action": "apply_credits",
+                        "params": {"invoice_id": "%s"}}]}""".formatted(due.invoice()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String automation = created.json().get("id").asString();
+        api.post("/api/v1/automations/" + automation + "/activate", due.shop().apiKey(), null);
+
+        var run = api.post("/api/v1/automations/" + automation + "/run", due.shop().apiKey(), null);
+        automations.runDue();
+
+        var execution = api.get("/api/v1/executions/" + run.json().get("id").asString(), due.shop().apiKey()).json();
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(shops.types(due.shop(), due.customer())).contains("invoice.paid");
     }
 
     @Test
