@@ -102,6 +102,19 @@ class InvoiceRecoveryTest {
     }
 
     @Test
+    void choosingTheCardThatJustFailedForTheSubscriptionRetriesNothing() {
+        var due = pastDue();
+        long chargesBefore = ledger.charges(due.shop().accountId());
+
+        var changed = api.post("/api/v1/subscriptions/" + due.subscription() + "/change_card", due.shop().apiKey(),
+            "{\"payment_method_id\": \"" + due.failingCard() + "\"}");
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        assertThat(ledger.charges(due.shop().accountId())).isEqualTo(chargesBefore);
+    }
+
+    @Test
     void aSubscriptionWithACardOfItsOwnKeepsItWhenTheDefaultChanges() {
         var due = pastDue();
         String own = saveCard(due, "pm_card_visa", false);
