@@ -104,10 +104,14 @@ public class BillingActions {
         return credits.balance(accountId, invoice.customerId()).balances();
     }
 
-    /** Spends credit on an issued invoice, up to {@code limit}; once per key. Answers the amount this key applied. */
+    /**
+     * Spends credit on an issued invoice, up to {@code limit}; once per key. Credit that covers it all settles it at
+     * once. Answers the amount this key applied.
+     */
     public long applyCredits(String accountId, String invoiceId, Long limit, String key) {
         long[] applied = {0};
         credits.once(accountId, key, () -> applied[0] = credits.applyTo(accountId, invoiceId, limit));
+        charges.settleIfCovered(accountId, invoiceId);
         return applied[0];
     }
 

@@ -16,13 +16,11 @@ class BillingSchedule {
     static final Duration CARD_EXPIRY_NOTICE = Duration.ofDays(60);
 
     private final BillingJobs jobs;
-    private final Invoices invoices;
     private final BillingSettings settings;
     private final java.time.Clock clock;
 
-    BillingSchedule(BillingJobs jobs, Invoices invoices, BillingSettings settings, java.time.Clock clock) {
+    BillingSchedule(BillingJobs jobs, BillingSettings settings, java.time.Clock clock) {
         this.jobs = jobs;
-        this.invoices = invoices;
         this.settings = settings;
         this.clock = clock;
     }
@@ -70,13 +68,5 @@ class BillingSchedule {
         if (expires.isAfter(now)) {
             jobs.schedule(card.accountId(), BillingJobs.Kind.CARD_EXPIRED, card.cardId(), expires);
         }
-    }
-
-    /** A new card to pay with: every unpaid invoice of the customer is retried at once. */
-    @EventListener
-    void paymentCardChanged(CardEvents.PaymentCardChanged change) {
-        Instant now = io.till.shared.Timestamps.now(clock);
-        invoices.unpaidOf(change.accountId(), change.customerId())
-            .forEach(invoice -> jobs.schedule(change.accountId(), BillingJobs.Kind.INVOICE_RETRY, invoice.id(), now));
     }
 }

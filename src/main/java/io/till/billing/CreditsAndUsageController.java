@@ -22,8 +22,10 @@ class CreditsAndUsageController {
     private final Credits credits;
     private final Usage usage;
     private final Invoices invoices;
+    private final InvoiceCharges charges;
 
-    CreditsAndUsageController(Credits credits, Usage usage, Invoices invoices) {
+    CreditsAndUsageController(Credits credits, Usage usage, Invoices invoices, InvoiceCharges charges) {
+        this.charges = charges;
         this.credits = credits;
         this.usage = usage;
         this.invoices = invoices;
@@ -49,10 +51,12 @@ class CreditsAndUsageController {
 
     @PostMapping("/invoices/{id}/apply_credits")
     @Operation(summary = "Spend the customer's credit on an unpaid invoice", description = "Up to amount, or all it "
-        + "can. An invoice covered in full is paid at its next attempt without charging the card.")
+        + "can. An invoice covered in full is paid at once (invoice.paid, its subscription or plan back in good "
+        + "standing); a partial application lowers what the next attempt charges.")
     Invoice apply(Caller caller, @PathVariable String id, @RequestBody(required = false) Apply body) {
         invoices.get(caller.accountId(), id);
         credits.applyTo(caller.accountId(), id, body == null ? null : body.amount());
+        charges.settleIfCovered(caller.accountId(), id);
         return invoices.get(caller.accountId(), id);
     }
 

@@ -5,8 +5,10 @@ import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,13 +63,58 @@ class InvoiceCharges {
         if (!invoice.status().equals("issued")) {
             return;
         }
+        charge(accountId, invoice, attempt, cardFor(accountId, invoice));
+    }
+
+    /**
+     * Staff's "charge now": the invoice's next attempt, with {@code paymentMethodId} (a saved card of its customer) or
+     * the card that pays it. It counts as an attempt of the dunning schedule, and its gateway key is that attempt's, so
+     * a double click charges once: both clicks make the same attempt, and the gateway answers the second with the
+     * first's result.
+     */
+    Invoice payNow(String accountId, String invoiceId, String paymentMethodId) {
+        Invoice invoice = invoices.get(accountId, invoiceId).requireIssued("pay");
+        String cardId = paymentMethodId == null
+            ? cardFor(accountId, invoice)
+            : cards.findSaved(accountId, paymentMethodId)
+                .filter(card -> card.customerId().equals(invoice.customerId()))
+                .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
+                    "is not a saved card of this invoice's customer"))
+                .id();
+        var payment = charge(accountId, invoice, invoice.attemptCount() + 1, cardId);
+        if (payment.isPresent() && payment.get().status().equals("failed")) {
+            String code = payment.get().failureCode() == null ? "card_declined" : payment.get().failureCode();
+            String message = payment.get().failureMessage() == null
+                ? "The card was declined."
+                : payment.get().failureMessage();
+            throw new CardDeclinedException("payment_method_id", code, message);
+        }
+        return invoices.get(accountId, invoiceId);
+    }
+
+    /**
+     * Settles the invoice at once when credit covers all of it (PRODUCT.md §2, credits): paid, {@code invoice.paid},
+     * and its subscription or plan back in good standing, without waiting for the next attempt.
+     */
+    void settleIfCovered(String accountId, String invoiceId) {
+        Invoice invoice = invoices.get(accountId, invoiceId);
+        if (invoice.status().equals("issued") && invoice.amountDue() == invoice.amountCredited()) {
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId,
+                invoice.attemptCount()));
+        }
+    }
+
+    /**
+     * Charges what is left of the invoice (or settles it when credit covers it all) as attempt {@code attempt}, with
+     * the key {@code invoice:<id>:attempt:<n>}; answers the payment recorded for that attempt, if a charge was made.
+     */
+    private Optional<Payment> charge(String accountId, Invoice invoice, int attempt, String cardId) {
         long toCharge = invoice.amountDue() - invoice.amountCredited();
         if (toCharge == 0) {
             // Paid in full by credits: nothing to charge.
-            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId, attempt));
-            return;
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoice.id(), attempt));
+            return Optional.empty();
         }
-        String cardId = cardFor(accountId, invoice);
         String key = "invoice:" + invoice.id() + ":attempt:" + attempt;
         PaymentGateway gateway = gateways.forAccount(accountId);
         PaymentGateway.ChargeResult result;
@@ -84,6 +131,7 @@ class InvoiceCharges {
         transaction.executeWithoutResult(status -> record(accountId, invoice.id(), attempt, cardId, toCharge, gateway,
             key,
             result));
+        return payments.findByKey(accountId, key);
     }
 
     /** How a retry asked for by an automation ended. */
@@ -163,7 +211,8 @@ class InvoiceCharges {
             : new Retried("paid", payment.id(), null, null);
     }
 
-    private String cardFor(String accountId, Invoice invoice) {
+    /** The card that pays the invoice now: its subscription's or plan's own, else the customer's default. */
+    String cardFor(String accountId, Invoice invoice) {
         String chosen = invoice.subscriptionId() != null
             ? subscriptions.get(accountId, invoice.subscriptionId()).cardId()
             : paymentPlans.get(accountId, invoice.paymentPlanId()).cardId();

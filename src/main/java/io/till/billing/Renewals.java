@@ -6,6 +6,7 @@ import io.till.event.Events;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -56,9 +57,14 @@ class Renewals {
             if (subscription.status().equals("canceling") && subscription.currentPeriodEnd().equals(periodEnd)) {
                 subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
                 invoices.voidUnpaid(accountId, subscriptionId, null);
-                events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
-                    "subscription", subscriptions.get(accountId, subscriptionId), "customer",
-                    customers.get(accountId, subscription.customerId())));
+                var data = new LinkedHashMap<String, Object>();
+                data.put("subscription", subscriptions.get(accountId, subscriptionId));
+                data.put("customer", customers.get(accountId, subscription.customerId()));
+                if (subscriptions.cancelSkipsAutomations(accountId, subscriptionId)) {
+                    // Staff asked at cancel time for the whole cancellation to pass quietly, its end included.
+                    data.put("skip_automations", true);
+                }
+                events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), data);
                 return null;
             }
             if (!subscription.currentPeriodEnd().equals(periodEnd)) {

@@ -30,9 +30,11 @@ class SubscriptionActions {
     private final Customers customers;
     private final Events events;
     private final Clock clock;
+    private final CardRecovery recovery;
 
     SubscriptionActions(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, BillingJobs jobs,
-        Cards cards, Customers customers, Events events, Clock clock) {
+        Cards cards, Customers customers, Events events, Clock clock, CardRecovery recovery) {
+        this.recovery = recovery;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
@@ -45,7 +47,8 @@ class SubscriptionActions {
 
     /**
      * Cancels now (unpaid invoices are voided) or at the end of the current period (status {@code canceling}).
-     * {@code skipAutomations} still records the events, marked so that automations ignore them.
+     * {@code skipAutomations} still records the events, marked so that automations ignore them; at period end, that holds
+     * for the {@code subscription.canceled} the billing clock raises when the period ends too.
      */
     @Transactional
     Subscription cancel(String accountId, String id, boolean atPeriodEnd, boolean skipAutomations) {
@@ -54,6 +57,7 @@ class SubscriptionActions {
         if (atPeriodEnd) {
             requireStatus(subscription, "cancel at period end", "trialing", "active", "past_due");
             subscriptions.setStatus(accountId, id, "canceling", now);
+            subscriptions.setCancelSkipsAutomations(accountId, id, skipAutomations);
             record(accountId, EventType.SUBSCRIPTION_CANCELING, subscriptions.get(accountId, id), skipAutomations);
         } else {
             requireStatus(subscription, "cancel", "trialing", "active", "past_due", "unpaid", "canceling", "paused");
@@ -96,7 +100,10 @@ class SubscriptionActions {
         return subscriptions.get(accountId, id);
     }
 
-    /** Chooses which saved card pays this subscription; its unpaid invoices are retried at once with it. */
+    /**
+     * Chooses which saved card pays this subscription; its unpaid invoices are retried at once with it, unless it is
+     * the card that just failed on them.
+     */
     @Transactional
     Subscription changeCard(String accountId, String id, String cardId) {
         Subscription subscription = lock(accountId, id);
@@ -111,8 +118,7 @@ class SubscriptionActions {
         events.record(accountId, EventType.CARD_UPDATED, subscription.customerId(), Map.of("card", card,
             "subscription", subscriptions.get(accountId, id), "customer",
             customers.get(accountId, subscription.customerId())));
-        invoices.unpaidFor(accountId, id, null)
-            .forEach(invoice -> jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(), now));
+        recovery.retry(accountId, invoices.unpaidFor(accountId, id, null), now);
         return subscriptions.get(accountId, id);
     }
 
@@ -129,8 +135,7 @@ class SubscriptionActions {
         paymentPlans.setCard(accountId, id, cardId, now);
         events.record(accountId, EventType.CARD_UPDATED, plan.customerId(), Map.of("card", card, "payment_plan",
             paymentPlans.get(accountId, id), "customer", customers.get(accountId, plan.customerId())));
-        invoices.unpaidFor(accountId, null, id)
-            .forEach(invoice -> jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(), now));
+        recovery.retry(accountId, invoices.unpaidFor(accountId, null, id), now);
         return paymentPlans.get(accountId, id);
     }
 

@@ -104,6 +104,23 @@ public class Subscriptions {
             .update();
     }
 
+    /** Remembers whether the cancellation at period end was asked with {@code skip_automations}. */
+    void setCancelSkipsAutomations(String accountId, String id, boolean skip) {
+        db.sql("UPDATE subscriptions SET cancel_skip_automations = :skip WHERE account_id = :accountId AND id = :id")
+            .param("skip", skip)
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    boolean cancelSkipsAutomations(String accountId, String id) {
+        return db.sql("SELECT cancel_skip_automations FROM subscriptions WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Boolean.class)
+            .single();
+    }
+
     void setCard(String accountId, String id, String cardId, Instant now) {
         db.sql("""
             UPDATE subscriptions SET card_id = :cardId, updated_at = :now, version = version + 1

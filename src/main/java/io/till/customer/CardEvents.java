@@ -11,6 +11,11 @@ public final class CardEvents {
     /** A card was saved; it expires at the end of {@code expMonth}/{@code expYear}. */
     public record Saved(String accountId, String customerId, String cardId, int expMonth, int expYear) {}
 
-    /** The customer chose a card to pay with (a new one, or another default): unpaid invoices may now be paid. */
-    public record PaymentCardChanged(String accountId, String customerId) {}
+    /**
+     * The customer chose a card to pay with (a new one, or another default): unpaid invoices may now be paid. The
+     * default before and after the change tell which subscriptions and plans followed the default card; they are the
+     * same when a card was saved without becoming the default.
+     */
+    public record PaymentCardChanged(String accountId, String customerId, String previousDefaultCardId,
+        String defaultCardId) {}
 }

@@ -63,9 +63,10 @@ public class Cards {
                 setDefault(accountId, customerId, id);
             }
             Card card = get(accountId, customerId, id);
-            events.record(accountId, EventType.CARD_UPDATED, customerId,
-                Map.of("card", card, "customer", customers.get(accountId, customerId)));
-            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId));
+            Customer updated = customers.get(accountId, customerId);
+            events.record(accountId, EventType.CARD_UPDATED, customerId, Map.of("card", card, "customer", updated));
+            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
+                defaultId(updated)));
             return card;
         });
     }
@@ -108,7 +109,8 @@ public class Cards {
             Card updated = get(accountId, customerId, cardId);
             events.record(accountId, EventType.CARD_UPDATED, customerId,
                 Map.of("card", updated, "customer", customers.get(accountId, customerId)));
-            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId));
+            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
+                cardId));
             return updated;
         });
     }
@@ -211,6 +213,10 @@ public class Cards {
             .param("accountId", accountId)
             .param("customerId", customerId)
             .update();
+    }
+
+    private static String defaultId(Customer customer) {
+        return customer.defaultCard() == null ? null : customer.defaultCard().id();
     }
 
     private static Card card(ResultSet rs, int row) throws SQLException {

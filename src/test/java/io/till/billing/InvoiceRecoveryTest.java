@@ -1,0 +1,312 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.automation.AutomationAgenda;
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The ways out of a failed payment (issue 10, "Recovery paths recover"): a new card, credit, and staff acting on the
+ * invoice each settle it at once, charge the right card at most once, and never start the failed-payment automations
+ * again for nothing.
+ */
+@TillIntegrationTest
+class InvoiceRecoveryTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+    @Autowired
+    AutomationAgenda automations;
+
+    /** A trial bought with a card that accepts no charge, its first renewal declined: the subscription past due. */
+    private record PastDue(Shops.Shop shop, String customer, String subscription, String failingCard,
+        String invoice) {}
+
+    private PastDue pastDue() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String subscription = order.get("subscription_id").asString();
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("past_due");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        return new PastDue(shop, customer, subscription, order.get("card_id").asString(), invoice);
+    }
+
+    private long count(PastDue due, String type) {
+        return shops.types(due.shop(), due.customer()).stream().filter(type::equals).count();
+    }
+
+    private String saveCard(PastDue due, String token, boolean makeDefault) {
+        var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"" + token + "\", \"make_default\": " + makeDefault + "}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        return saved.json().get("id").asString();
+    }
+
+    private JsonNode invoice(PastDue due) {
+        return api.get("/api/v1/invoices/" + due.invoice(), due.shop().apiKey()).json();
+    }
+
+    private List<JsonNode> payments(PastDue due) {
+        var list = new ArrayList<JsonNode>();
+        api.get("/api/v1/payments?customer_id=" + due.customer(), due.shop().apiKey()).json().get("data")
+            .forEach(list::add);
+        return list;
+    }
+
+    @Test
+    void aNewDefaultCardPaysTheSubscriptionThatFollowedTheOldOneAtOnce() {
+        var due = pastDue();
+        long failedBefore = count(due, "payment.failed");
+
+        String visa = saveCard(due, "pm_card_visa", true);
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("card_id").asString()).isEqualTo(visa);
+        assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
+        assertThat(payments(due).getFirst().get("card_id").asString()).isEqualTo(visa);
+    }
+
+    @Test
+    void aCardThatPaysNothingRetriesNothingAndTheFailedCardIsNotChargedAgain() {
+        var due = pastDue();
+        long failedBefore = count(due, "payment.failed");
+        long chargesBefore = ledger.charges(due.shop().accountId());
+
+        saveCard(due, "pm_card_visa", false);
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(ledger.charges(due.shop().accountId())).isEqualTo(chargesBefore);
+        assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
+        assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
+    }
+
+    @Test
+    void choosingTheCardThatJustFailedForTheSubscriptionRetriesNothing() {
+        var due = pastDue();
+        long chargesBefore = ledger.charges(due.shop().accountId());
+
+        var changed = api.post("/api/v1/subscriptions/" + due.subscription() + "/change_card", due.shop().apiKey(),
+            "{\"payment_method_id\": \"" + due.failingCard() + "\"}");
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        assertThat(ledger.charges(due.shop().accountId())).isEqualTo(chargesBefore);
+    }
+
+    @Test
+    void aSubscriptionWithACardOfItsOwnKeepsItWhenTheDefaultChanges() {
+        var due = pastDue();
+        String own = saveCard(due, "pm_card_visa", false);
+        api.post("/api/v1/subscriptions/" + due.subscription() + "/change_card", due.shop().apiKey(),
+            "{\"payment_method_id\": \"" + own + "\"}");
+        shops.advance(due.shop(), "PT1M");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+
+        saveCard(due, "pm_card_mastercard", true);
+
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("card_id").asString()).isEqualTo(own);
+    }
+
+    @Test
+    void creditCoveringTheAmountDueSettlesTheInvoiceAtOnce() {
+        var due = pastDue();
+        api.post("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey(),
+            "{\"amount\": 5000, \"currency\": \"usd\"}");
+
+        var applied = api.post("/api/v1/invoices/" + due.invoice() + "/apply_credits", due.shop().apiKey(), null);
+
+        assertThat(applied.json().get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(shops.types(due.shop(), due.customer())).endsWith("invoice.paid", "subscription.activated");
+    }
+
+    @Test
+    void thePlanFollowsTheDefaultCardAndIsRetriedWithTheNewOne() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        var due = new PastDue(shop, order.get("customer_id").asString(), null, null, null);
+        String plan = "/api/v1/payment_plans/" + order.get("payment_plan_id").asString();
+        String failing = saveCard(due, "pm_card_chargeCustomerFail", true);
+        shops.advance(shop, "P32D");
+        assertThat(api.get(plan, shop.apiKey()).json().get("card_id").asString()).isEqualTo(failing);
+        assertThat(api.get(plan, shop.apiKey()).json().get("installments_paid").asInt()).isEqualTo(1);
+        long failedBefore = count(due, "payment.failed");
+
+        String mastercard = saveCard(due, "pm_card_mastercard", true);
+        shops.advance(shop, "PT1M");
+
+        assertThat(api.get(plan, shop.apiKey()).json().get("installments_paid").asInt()).isEqualTo(2);
+        assertThat(payments(due).getFirst().get("card_id").asString()).isEqualTo(mastercard);
+        assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
+    }
+
+    @Test
+    void theApplyCreditsActionSettlesACoveredInvoiceAtOnce() {
+        var due = pastDue();
+        api.post("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey(),
+            "{\"amount\": 5000, \"currency\": \"usd\"}");
+        var created = api.post("/api/v1/automations", due.shop().apiKey(), """
+            {"name": "Forgive", "trigger": {"type": "manual"},
+             "steps": [{"id": "credit", "type": "action", "action": "apply_credits",
+                        "params": {"invoice_id": "%s"}}]}""".formatted(due.invoice()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String automation = created.json().get("id").asString();
+        api.post("/api/v1/automations/" + automation + "/activate", due.shop().apiKey(), null);
+
+        var run = api.post("/api/v1/automations/" + automation + "/run", due.shop().apiKey(), null);
+        automations.runDue();
+
+        var execution = api.get("/api/v1/executions/" + run.json().get("id").asString(), due.shop().apiKey()).json();
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(shops.types(due.shop(), due.customer())).contains("invoice.paid");
+    }
+
+    @Test
+    void aPartialCreditLowersWhatTheNextAttemptCharges() {
+        var due = pastDue();
+        api.post("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey(),
+            "{\"amount\": 500, \"currency\": \"usd\"}");
+
+        var applied = api.post("/api/v1/invoices/" + due.invoice() + "/apply_credits", due.shop().apiKey(), null);
+        String visa = saveCard(due, "pm_card_visa", true);
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(applied.json().get("status").asString()).isEqualTo("issued");
+        assertThat(applied.json().get("amount_credited").asLong()).isEqualTo(500);
+        var paid = payments(due).getFirst();
+        assertThat(paid.get("card_id").asString()).isEqualTo(visa);
+        assertThat(paid.get("amount").asLong()).isEqualTo(1400);
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+    }
+
+    @Test
+    void skipAutomationsGivenAtCancelHoldsForThePeriodEndCancellation() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+
+        api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+            "{\"at_period_end\": true, \"skip_automations\": true}");
+        shops.advance(shop, "P32D");
+
+        var canceled = shops.events(shop, order.get("customer_id").asString()).getLast();
+        assertThat(canceled.get("type").asString()).isEqualTo("subscription.canceled");
+        assertThat(canceled.get("data").path("skip_automations").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aPeriodEndCancellationWithoutSkipAutomationsStartsAutomations() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+
+        api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), "{\"at_period_end\": true}");
+        shops.advance(shop, "P32D");
+
+        var canceled = shops.events(shop, order.get("customer_id").asString()).getLast();
+        assertThat(canceled.get("type").asString()).isEqualTo("subscription.canceled");
+        assertThat(canceled.get("data").has("skip_automations")).isFalse();
+    }
+
+    @Test
+    void staffChargeAnInvoiceOnceHoweverOftenTheyClick() throws Exception {
+        var due = pastDue();
+        String visa = saveCard(due, "pm_card_visa", false);
+        long chargesBefore = ledger.charges(due.shop().accountId());
+        String body = "{\"payment_method_id\": \"" + visa + "\"}";
+
+        var start = new CountDownLatch(1);
+        var answers = new ArrayList<Future<Api.Response>>();
+        try (var pool = Executors.newFixedThreadPool(3)) {
+            for (int i = 0; i < 3; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), body);
+                }));
+            }
+            start.countDown();
+        }
+
+        for (var answer : answers) {
+            var response = answer.get();
+            assertThat(response.status()).as(response.text()).isIn(200, 409);
+        }
+        assertThat(ledger.charges(due.shop().accountId()) - chargesBefore).isEqualTo(1);
+        assertThat(ledger.successfulCharges(due.shop().accountId())).isEqualTo(1);
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        var again = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(again.json().get("detail").asString()).contains("paid");
+    }
+
+    @Test
+    void aDeclinedStaffChargeAnswers402AndKeepsThePayment() {
+        var due = pastDue();
+        int attemptsBefore = invoice(due).get("attempt_count").asInt();
+
+        var declined = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), "{}");
+
+        assertThat(declined.status()).as(declined.text()).isEqualTo(402);
+        assertThat(declined.json().get("code").asString()).isEqualTo("card_declined");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
+        assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(attemptsBefore + 1);
+        assertThat(payments(due)).filteredOn(p -> p.get("status").asString().equals("failed")).hasSize(2);
+    }
+
+    @Test
+    void refusesACardOfAnotherCustomer() {
+        var due = pastDue();
+        var other = shops.buy(due.shop(), due.shop().monthly(), "pm_card_visa", "bob@example.com");
+
+        var refused = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(),
+            "{\"payment_method_id\": \"" + other.get("card_id").asString() + "\"}");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("payment_method_id");
+    }
+
+    @Test
+    void staffVoidAnUnpaidInvoiceButNotAPaidOne() {
+        var due = pastDue();
+
+        var voided = api.post("/api/v1/invoices/" + due.invoice() + "/void", due.shop().apiKey(), null);
+        var payVoid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), null);
+        var paidOrder = shops.buy(due.shop(), due.shop().trial(), "pm_card_visa", "bob@example.com");
+        shops.advance(due.shop(), "P15D");
+        String paidInvoice = api.get("/api/v1/invoices?customer_id=" + paidOrder.get("customer_id").asString(),
+            due.shop().apiKey()).json().get("data").get(0).get("id").asString();
+        var voidPaid = api.post("/api/v1/invoices/" + paidInvoice + "/void", due.shop().apiKey(), null);
+
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+        assertThat(voided.json().get("status").asString()).isEqualTo("void");
+        assertThat(shops.types(due.shop(), due.customer())).contains("invoice.voided");
+        assertThat(payVoid.status()).isEqualTo(409);
+        assertThat(voidPaid.status()).isEqualTo(409);
+        assertThat(voidPaid.json().get("detail").asString()).contains("paid");
+    }
+}
