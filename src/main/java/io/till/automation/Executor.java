@@ -51,6 +51,7 @@ class Executor {
     private final MeterRegistry meters;
     private final Counter succeeded;
     private final Counter failed;
+    private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
@@ -68,6 +69,8 @@ class Executor {
             .description("Executions that ended").register(meters);
         this.failed = Counter.builder("till.automation.executions.finished").tag("status", "failed")
             .description("Executions that ended").register(meters);
+        this.refused = Counter.builder("till.automation.writes.refused")
+            .description("Round results dropped because another node had taken the execution over").register(meters);
     }
 
     /** Claims and runs one round; returns how many executions it claimed. */
@@ -94,6 +97,13 @@ class Executor {
             }
         }
         var accepted = executions.save(token, round, Timestamps.now(clock));
+        if (accepted.size() < round.size()) {
+            // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
+            // these executions now, and what this round did was not written. Said out loud, because it is rare.
+            refused.increment(round.size() - accepted.size());
+            log.warn("Refused late writes: {} of {} executions of this round were taken over by another node after "
+                + "the lease ran out; nothing of theirs was written", round.size() - accepted.size(), round.size());
+        }
         for (var written : round) {
             if (accepted.contains(written.claimed().id())) {
                 if (written.status().equals("succeeded")) {

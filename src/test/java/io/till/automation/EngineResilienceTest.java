@@ -3,6 +3,7 @@ package io.till.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.till.automation.engine.ExecutionState;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
@@ -52,6 +53,8 @@ class EngineResilienceTest {
     MutableClock clock;
     @Autowired
     HikariDataSource dataSource;
+    @Autowired
+    MeterRegistry meters;
     @Value("${till.master-key}")
     String masterKey;
 
@@ -131,6 +134,30 @@ class EngineResilienceTest {
         assertThat(onTime).containsExactly(id);
         agenda.runDue();
         assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+    }
+
+    @Test
+    void countsTheLateWritesItRefusesWhenAnotherNodeTookTheExecutionOver() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.taken_over"));
+        String id = startRuns(store, automation, 1).getFirst();
+        double before = meters.counter("till.automation.writes.refused").count();
+
+        // Round 1 runs "first"; round 2 runs "middle", during which another node takes the execution over.
+        executor.runRound();
+        executor.runRound();
+
+        assertThat(meters.counter("till.automation.writes.refused").count() - before).isEqualTo(1);
+        assertThat(db.sql("SELECT step_id FROM execution_steps WHERE execution_id = :id ORDER BY seq")
+            .param("id", id).query(String.class).list()).containsExactly("first");
+        db.sql("UPDATE execution_queue SET due_at = now(), lease_token = NULL WHERE execution_id = :id")
+            .param("id", id)
+            .update();
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+        assertThat(db.sql("SELECT step_id FROM execution_steps WHERE execution_id = :id ORDER BY seq")
+            .param("id", id).query(String.class).list()).containsExactly("first", "middle", "last");
     }
 
     @Test

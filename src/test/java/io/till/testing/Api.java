@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.JsonNode;
@@ -18,10 +19,19 @@ public class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    private final Environment environment;
+    private final Supplier<String> baseUrl;
 
     Api(Environment environment) {
-        this.environment = environment;
+        this(() -> "http://localhost:" + environment.getProperty("local.server.port"));
+    }
+
+    private Api(Supplier<String> baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** A client for a Till at another address, such as a child process. */
+    public static Api at(String baseUrl) {
+        return new Api(() -> baseUrl);
     }
 
     public record Response(int status, java.net.http.HttpHeaders headers, String text) {
@@ -40,7 +50,7 @@ public class Api {
     }
 
     public URI uri(String path) {
-        return URI.create("http://localhost:" + environment.getProperty("local.server.port") + path);
+        return URI.create(baseUrl.get() + path);
     }
 
     public Response get(String path, String apiKey) {
