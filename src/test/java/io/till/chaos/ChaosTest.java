@@ -63,15 +63,15 @@ class ChaosTest {
             var db = JdbcClient.create(database.dataSource());
             var faults = new Faults();
 
-            // All three start together: one of them creates the schema and the account, the others wait for it.
-            // Node 2 holds still after its first automation charge, until the suite lets it go: the zombie.
+            // The first node creates the schema and the account; then the other two join. Node 2 holds still after
+            // its first automation charge, until the suite lets it go: the zombie.
             var zombie = nodes.get(2);
             nodes.start(nodes.get(0), List.of());
+            nodes.awaitReady(nodes.get(0));
             nodes.start(nodes.get(1), List.of());
             nodes.start(zombie, List.of("-Dtill.test.pause-after-first-charge=true"));
-            for (var node : nodes.all()) {
-                nodes.awaitReady(node);
-            }
+            nodes.awaitReady(nodes.get(1));
+            nodes.awaitReady(zombie);
             log.info("Chaos: three nodes ready after {}s", seconds(began));
             var shop = ChaosShop.open(Api.at(nodes.get(0).baseUrl()), API_KEY, mail.getSmtp().getPort(),
                 SMTP_PASSWORD, receiver.url("/hooks"), 10);
