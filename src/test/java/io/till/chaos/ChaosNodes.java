@@ -85,9 +85,9 @@ final class ChaosNodes implements AutoCloseable {
         node.process = ChildTills.start(database.jdbcUrl(), "postgres", masterKey, flags, nodeArgs, node.log);
     }
 
-    /** Waits until the node answers ready, failing with its output if it dies or three minutes pass. */
+    /** Waits until the node answers ready, failing with its output if it dies or five minutes pass. */
     void awaitReady(Node node) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         var request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/actuator/health/readiness"))
             .timeout(Duration.ofSeconds(5)).build();
         while (true) {

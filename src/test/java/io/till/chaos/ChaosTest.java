@@ -119,12 +119,12 @@ class ChaosTest {
             log.info("Chaos: faults made after {}s", seconds(began));
             producing.join(TimeUnit.MINUTES.toMillis(15));
             assertThat(producer.failure()).isNull();
+            awaitBounded(Duration.ofMinutes(Math.max(5, events / 200)), () -> checks.allEnded(producer.produced())
+                && checks.webhooksDelivered(), () -> "the work did not end: " + checks.progress());
+            // Every node killed came back.
             for (var node : nodes.all()) {
                 nodes.awaitReady(node);
             }
-            awaitBounded(Duration.ofMinutes(Math.max(2, events / 500)), () -> checks.allEnded(producer.produced())
-                && checks.webhooksDelivered(), () -> "the work did not end: " + checks.progress());
-
             log.info("Chaos: the work ended after {}s", seconds(began));
             var figures = checks.verify(producer.acknowledged(), receiver.requests(), mail.getReceivedMessages(),
                 faults.zombie);
