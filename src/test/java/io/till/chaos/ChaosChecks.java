@@ -65,15 +65,16 @@ final class ChaosChecks {
     record Figures(int acknowledged, int recorded, int paymentFailed, int collectRuns, int dunningRuns, int charges,
         int webhooks, int webhookRepeats, int emails, int emailRepeats, int lost, int doubled) {
 
-        String report(ChaosTest.Faults faults, int refusals, Duration took) {
+        String report(ChaosTest.Faults faults, Map<String, Integer> refusals, Duration took) {
             return """
                 events acknowledged: %d (recorded %d), payment.failed: %d, runs: %d collect + %d dunning
                 charges: %d, webhooks: %d (+%d repeats with the same webhook-id), emails: %d (+%d repeats)
-                kills: %d, SIGSTOPs: %d (late writes refused), DB restarts: %d%s, requests refused: %d
+                kills: %d, SIGSTOPs: %d (late writes refused), DB restarts: %d%s, requests not acknowledged: %s
                 lost=%d doubled=%d duration=%ds
                 """.formatted(acknowledged, recorded, paymentFailed, collectRuns, dunningRuns, charges, webhooks,
                 webhookRepeats, emails, emailRepeats, faults.kills, faults.sigstops, faults.databaseRestarts,
-                ChaosTest.RESTART_DATABASE ? "" : " (skipped: till.chaos.restart-database=false)", refusals, lost,
+                ChaosTest.RESTART_DATABASE ? "" : " (skipped: till.chaos.restart-database=false)",
+                new java.util.TreeMap<>(refusals), lost,
                 doubled, took.toSeconds());
         }
     }

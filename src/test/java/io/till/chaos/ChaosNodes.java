@@ -81,7 +81,8 @@ final class ChaosNodes implements AutoCloseable {
         var nodeArgs = new ArrayList<>(args);
         nodeArgs.add("--server.port=" + node.port);
         var flags = new ArrayList<>(jvmFlags);
-        flags.add("-Dtill.test.node=node-" + node.index);
+        // Nodes are started six times or more per run on a small machine: start fast rather than peak fast.
+        flags.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtill.test.node=node-" + node.index));
         node.process = ChildTills.start(database.jdbcUrl(), "postgres", masterKey, flags, nodeArgs, node.log);
     }
 

@@ -2,8 +2,10 @@ package io.till.chaos;
 
 import io.till.testing.Api;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +30,7 @@ final class EventProducer implements Runnable {
     private final IntSupplier finished;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger produced = new AtomicInteger();
-    private final AtomicInteger refusals = new AtomicInteger();
+    private final Map<String, Integer> refusals = new ConcurrentSkipListMap<>();
     private volatile Throwable failure;
 
     EventProducer(List<Api> nodes, String apiKey, List<String> invoices, int total, int batch, int window,
@@ -59,7 +61,6 @@ final class EventProducer implements Runnable {
                 if (post(nodes.get(node % nodes.size()), size)) {
                     produced.addAndGet(size);
                 } else {
-                    refusals.incrementAndGet();
                     if (node % nodes.size() == nodes.size() - 1) {
                         // No node took it: the database is away or all are restarting.
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
@@ -92,11 +93,13 @@ final class EventProducer implements Runnable {
         try {
             var response = api.post("/api/v1/events/batch", apiKey, body.toString());
             if (response.status() != 201) {
+                refusals.merge(String.valueOf(response.status()), 1, Integer::sum);
                 return false;
             }
             response.json().get("data").forEach(event -> acknowledged.add(event.get("id").asString()));
             return true;
         } catch (IllegalStateException connectionFailed) {
+            refusals.merge("no answer", 1, Integer::sum);
             return false;
         }
     }
@@ -110,9 +113,9 @@ final class EventProducer implements Runnable {
         return acknowledged;
     }
 
-    /** Requests that no node acknowledged (connection refused or reset, or an error status). */
-    int refusals() {
-        return refusals.get();
+    /** Requests that were not acknowledged, by the status they got ("no answer": refused or reset). */
+    Map<String, Integer> refusals() {
+        return Map.copyOf(refusals);
     }
 
     Throwable failure() {
