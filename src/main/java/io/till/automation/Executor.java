@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -141,8 +143,10 @@ class Executor {
                 logs.addAll(progress.logs());
             }
             return written(execution, progress, logs);
-        } catch (TransientDataAccessException e) {
-            // The database hiccuped (a deadlock, a lost connection) before anything was called: try again next round.
+        } catch (TransientDataAccessException | DataAccessResourceFailureException
+            | RecoverableDataAccessException e) {
+            // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had) before
+            // anything was called: nothing is wrong with the execution, so it tries again next round.
             log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
             return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
         } catch (RuntimeException e) {

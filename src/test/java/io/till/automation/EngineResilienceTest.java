@@ -161,6 +161,47 @@ class EngineResilienceTest {
     }
 
     @Test
+    void aConnectionLostWhileLoadingTheContextLeavesTheRunToTheNextRound() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        String automation = activate(store, """
+            {"name": "Note", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record",
+                        "params": {"note": "{{customer.email}}"}}]}""");
+        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer));
+        String id = run.json().get("id").asString();
+
+        // The customers table is locked, so the worker's context query waits; then its connection is cut, as when
+        // PostgreSQL restarts under it.
+        try (var locker = dataSource.getConnection()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE");
+            var round = Executors.newSingleThreadExecutor().submit(() -> executor.runRound());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<Integer> waiting;
+            do {
+                waiting = db.sql("""
+                    SELECT pid FROM pg_stat_activity
+                     WHERE wait_event_type = 'Lock' AND query LIKE '%FROM customers c%'
+                    """).query(Integer.class).list();
+                assertThat(System.nanoTime()).as("the worker waits for the customers").isLessThan(deadline);
+            } while (waiting.isEmpty());
+            db.sql("SELECT pg_terminate_backend(:pid)").param("pid", waiting.getFirst()).query().singleValue();
+            locker.rollback();
+            round.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(statuses(List.of(id))).as("the run is not failed for a lost connection").containsEntry(id,
+            "running");
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+        assertThat(TestActions.calls(db, store.id())).hasSize(1);
+    }
+
+    @Test
     void anotherNodeFinishesTheRunsOfANodeKilledMidStep() throws Exception {
         agenda.runDue();
         var store = accounts.create();

@@ -47,6 +47,10 @@ final class ChaosDatabase implements AutoCloseable {
             // add time and no truth here.
             .setServerConfig("synchronous_commit", "on")
             .setServerConfig("max_connections", "200")
+            // A SIGSTOPped node keeps its connections, and any row lock it holds (an invoice in the middle of a
+            // charge) would stall every other node for as long as it is stopped: PostgreSQL ends a transaction left
+            // idle that long, as it should in production too (see the notes of the chaos suite).
+            .setServerConfig("idle_in_transaction_session_timeout", "10s")
             .setPGStartupWait(Duration.ofMinutes(1))
             .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
