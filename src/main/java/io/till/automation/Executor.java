@@ -25,6 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,6 +55,7 @@ class Executor {
     private final StepSecrets secrets;
     private final Counter succeeded;
     private final Counter failed;
+    private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
@@ -71,6 +74,8 @@ class Executor {
             .description("Executions that ended").register(meters);
         this.failed = Counter.builder("till.automation.executions.finished").tag("status", "failed")
             .description("Executions that ended").register(meters);
+        this.refused = Counter.builder("till.automation.writes.refused")
+            .description("Round results dropped because another node had taken the execution over").register(meters);
     }
 
     /** Claims and runs one round; returns how many executions it claimed. */
@@ -97,6 +102,13 @@ class Executor {
             }
         }
         var accepted = executions.save(token, round, Timestamps.now(clock));
+        if (accepted.size() < round.size()) {
+            // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
+            // these executions now, and what this round did was not written. Said out loud, because it is rare.
+            refused.increment(round.size() - accepted.size());
+            log.warn("Refused late writes: {} of {} executions of this round were taken over by another node after "
+                + "the lease ran out; nothing of theirs was written", round.size() - accepted.size(), round.size());
+        }
         for (var written : round) {
             if (accepted.contains(written.claimed().id())) {
                 if (written.status().equals("succeeded")) {
@@ -135,8 +147,10 @@ class Executor {
             }
             // The logs show secret params masked; only the action's call saw them opened.
             return written(execution, progress, secrets.masked(execution.accountId(), logs));
-        } catch (TransientDataAccessException e) {
-            // The database hiccuped (a deadlock, a lost connection) before anything was called: try again next round.
+        } catch (TransientDataAccessException | DataAccessResourceFailureException
+            | RecoverableDataAccessException e) {
+            // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had) before
+            // anything was called: nothing is wrong with the execution, so it tries again next round.
             return waitingForDatabase(execution, e);
         } catch (RuntimeException e) {
             if (DatabaseOutage.explains(e)) {

@@ -3,6 +3,7 @@ package io.till.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.till.automation.engine.ExecutionState;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
@@ -52,6 +53,8 @@ class EngineResilienceTest {
     MutableClock clock;
     @Autowired
     HikariDataSource dataSource;
+    @Autowired
+    MeterRegistry meters;
     @Value("${till.master-key}")
     String masterKey;
 
@@ -131,6 +134,71 @@ class EngineResilienceTest {
         assertThat(onTime).containsExactly(id);
         agenda.runDue();
         assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+    }
+
+    @Test
+    void countsTheLateWritesItRefusesWhenAnotherNodeTookTheExecutionOver() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.taken_over"));
+        String id = startRuns(store, automation, 1).getFirst();
+        double before = meters.counter("till.automation.writes.refused").count();
+
+        // Round 1 runs "first"; round 2 runs "middle", during which another node takes the execution over.
+        executor.runRound();
+        executor.runRound();
+
+        assertThat(meters.counter("till.automation.writes.refused").count() - before).isEqualTo(1);
+        assertThat(db.sql("SELECT step_id FROM execution_steps WHERE execution_id = :id ORDER BY seq")
+            .param("id", id).query(String.class).list()).containsExactly("first");
+        db.sql("UPDATE execution_queue SET due_at = now(), lease_token = NULL WHERE execution_id = :id")
+            .param("id", id)
+            .update();
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+        assertThat(db.sql("SELECT step_id FROM execution_steps WHERE execution_id = :id ORDER BY seq")
+            .param("id", id).query(String.class).list()).containsExactly("first", "middle", "last");
+    }
+
+    @Test
+    void aConnectionLostWhileLoadingTheContextLeavesTheRunToTheNextRound() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        String automation = activate(store, """
+            {"name": "Note", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record",
+                        "params": {"note": "{{customer.email}}"}}]}""");
+        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer));
+        String id = run.json().get("id").asString();
+
+        // The customers table is locked, so the worker's context query waits; then its connection is cut, as when
+        // PostgreSQL restarts under it.
+        try (var locker = dataSource.getConnection()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE");
+            var round = Executors.newSingleThreadExecutor().submit(() -> executor.runRound());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<Integer> waiting;
+            do {
+                waiting = db.sql("""
+                    SELECT pid FROM pg_stat_activity
+                     WHERE wait_event_type = 'Lock' AND query LIKE '%FROM customers c%'
+                    """).query(Integer.class).list();
+                assertThat(System.nanoTime()).as("the worker waits for the customers").isLessThan(deadline);
+            } while (waiting.isEmpty());
+            db.sql("SELECT pg_terminate_backend(:pid)").param("pid", waiting.getFirst()).query().singleValue();
+            locker.rollback();
+            round.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(statuses(List.of(id))).as("the run is not failed for a lost connection").containsEntry(id,
+            "running");
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+        assertThat(TestActions.calls(db, store.id())).hasSize(1);
     }
 
     @Test

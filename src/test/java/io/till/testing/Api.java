@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.JsonNode;
@@ -18,10 +20,20 @@ public class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    private final Environment environment;
+    private final Supplier<String> baseUrl;
 
+    @Autowired
     Api(Environment environment) {
-        this.environment = environment;
+        this(() -> "http://localhost:" + environment.getProperty("local.server.port"));
+    }
+
+    private Api(Supplier<String> baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** A client for a Till at another address, such as a child process. */
+    public static Api at(String baseUrl) {
+        return new Api(() -> baseUrl);
     }
 
     public record Response(int status, java.net.http.HttpHeaders headers, String text) {
@@ -40,7 +52,7 @@ public class Api {
     }
 
     public URI uri(String path) {
-        return URI.create("http://localhost:" + environment.getProperty("local.server.port") + path);
+        return URI.create(baseUrl.get() + path);
     }
 
     public Response get(String path, String apiKey) {

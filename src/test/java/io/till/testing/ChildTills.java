@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,20 +27,35 @@ public final class ChildTills {
     /** A child Till with this test's database and master key, plus the given JVM flags and application args. */
     public static Process start(HikariDataSource dataSource, String masterKey, List<String> jvmFlags,
         List<String> args) throws IOException {
+        var command = command(dataSource.getJdbcUrl(), dataSource.getUsername(), masterKey, jvmFlags, args);
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /**
+     * A child Till on the database at {@code jdbcUrl} (a server the test owns), writing its output to {@code log};
+     * its standard input stays a pipe the test may write to.
+     */
+    public static Process start(String jdbcUrl, String username, String masterKey, List<String> jvmFlags,
+        List<String> args, Path log) throws IOException {
+        var command = command(jdbcUrl, username, masterKey, jvmFlags, args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect
+            .appendTo(log.toFile())).start();
+    }
+
+    private static List<String> command(String jdbcUrl, String username, String masterKey, List<String> jvmFlags,
+        List<String> args) {
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Xmx256m"));
+        // Defaults as system properties, which the application args below override.
+        command.addAll(List.of("-Dtill.database.data-dir=target/test-data/child-" + UUID.randomUUID(),
+            "-Dserver.port=0", "-Dtill.billing.clock-enabled=false", "-Dlogging.level.root=WARN"));
         command.addAll(jvmFlags);
         command.add(ChildTill.class.getName());
-        command.addAll(List.of("--till.master-key=" + masterKey, "--till.database.url=" + dataSource.getJdbcUrl(),
-            "--till.database.username=" + dataSource.getUsername(),
-            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(),
-            "--till.billing.clock-enabled=false", "--logging.level.root=WARN"));
-        if (args.stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
-            command.add("--server.port=0");
-        }
+        command.addAll(List.of("--till.master-key=" + masterKey, "--till.database.url=" + jdbcUrl,
+            "--till.database.username=" + username));
         command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return command;
     }
 
     /**

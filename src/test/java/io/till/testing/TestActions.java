@@ -21,7 +21,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <li>{@code test.record} succeeds;
  * <li>{@code test.flaky} fails its first {@code fail_times} attempts (retryably, unless {@code permanent});
  * <li>{@code test.hang} never returns on a node started with {@code -Dtill.test.hang=true} (it prints
- * {@code HANG <key>} first), and succeeds elsewhere.
+ * {@code HANG <key>} first), and succeeds elsewhere;
+ * <li>{@code test.taken_over}, on its first call, does what another node does when this one's lease has run out: it
+ * claims the execution under a token of its own; then it succeeds.
  * </ul>
  */
 @TestConfiguration(proxyBeanMethods = false)
@@ -138,6 +140,34 @@ public class TestActions {
                         retryAfter);
                 }
                 return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("calls", made));
+            }
+        };
+    }
+
+    @Bean
+    Action testTakenOver(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.taken_over", "has its execution taken over by another node once");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.taken_over", call);
+                long calls = log.db().sql("""
+                    SELECT count(*) FROM test_action_calls WHERE account_id = :accountId AND idempotency_key = :key
+                    """)
+                    .param("accountId", call.accountId())
+                    .param("key", call.idempotencyKey())
+                    .query(Long.class)
+                    .single();
+                if (calls == 1) {
+                    log.db().sql("UPDATE execution_queue SET lease_token = gen_random_uuid() WHERE execution_id = :id")
+                        .param("id", call.executionId())
+                        .update();
+                }
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("calls", calls));
             }
         };
     }

@@ -21,17 +21,17 @@ import java.util.concurrent.Executors;
  * A webhook receiver on 127.0.0.1 that answers with scripted statuses (200 once the script runs out) and records every
  * request it gets.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
-    record Request(String path, Map<String, List<String>> headers, String body) {
+    public record Request(String path, Map<String, List<String>> headers, String body) {
 
-        String header(String name) {
+        public String header(String name) {
             var values = headers.get(name);
             return values == null ? null : values.getFirst();
         }
     }
 
-    record Answer(int status, String... headers) {}
+    public record Answer(int status, String... headers) {}
 
     private final HttpServer server;
     // Each receiver answers under a path of its own, so a late retry meant for an earlier test's receiver that happens
@@ -40,7 +40,7 @@ final class Receiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
 
-    Receiver(Answer... answers) {
+    public Receiver(Answer... answers) {
         script.addAll(Arrays.asList(answers));
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -73,11 +73,11 @@ final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + prefix + path;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return new ArrayList<>(requests);
     }
 
@@ -86,7 +86,7 @@ final class Receiver implements AutoCloseable {
      * header must be the library's signature of id, timestamp and body under {@code secret}. (The library's own
      * {@code verify} also compares the timestamp with the real time, which tests move.)
      */
-    static boolean signedWith(Request request, String secret) {
+    public static boolean signedWith(Request request, String secret) {
         try {
             String expected = new Webhook(secret).sign(request.header("webhook-id"),
                 Long.parseLong(request.header("webhook-timestamp")), request.body());
@@ -96,7 +96,7 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    static void assertSignedWith(Request request, String secret) {
+    public static void assertSignedWith(Request request, String secret) {
         assertThat(request.header("webhook-signature")).as("signature header").isNotNull();
         assertThat(signedWith(request, secret)).as("signature of %s under the secret", request.header("webhook-id"))
             .isTrue();
