@@ -2,11 +2,16 @@ package io.till.database;
 
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
-/** The one {@link DataSource}: the configured PostgreSQL server, or Till's embedded one when none is configured. */
+/**
+ * The one {@link DataSource} ({@link ConnectionPools}) over the configured PostgreSQL server, or Till's embedded one
+ * when none is configured: a pool for requests and one for background work.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DatabaseSettings.class)
 class DatabaseConfiguration {
@@ -19,11 +24,29 @@ class DatabaseConfiguration {
         return new EmbeddedDatabaseHandle(EmbeddedDatabase.start(settings.dataDir(), settings.embeddedPort()));
     }
 
+    @Bean
+    @Primary
+    DataSource dataSource(HikariDataSource requestPool, @Qualifier("workerPool") HikariDataSource workerPool) {
+        return new ConnectionPools(requestPool, workerPool);
+    }
+
+    /** The requests' pool; the only {@link HikariDataSource} injected by type (for its URL and user). */
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {
+    HikariDataSource requestPool(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {
+        return pool("till", settings.poolSize(), settings, embedded);
+    }
+
+    /** The background loops' pool: injected only by name. */
+    @Bean(destroyMethod = "close", defaultCandidate = false)
+    HikariDataSource workerPool(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {
+        return pool("till-workers", settings.workerPoolSize(), settings, embedded);
+    }
+
+    private static HikariDataSource pool(String name, int size, DatabaseSettings settings,
+        EmbeddedDatabaseHandle embedded) {
         var dataSource = new HikariDataSource();
-        dataSource.setPoolName("till");
-        dataSource.setMaximumPoolSize(settings.poolSize());
+        dataSource.setPoolName(name);
+        dataSource.setMaximumPoolSize(size);
         if (settings.external()) {
             dataSource.setJdbcUrl(settings.url());
             dataSource.setUsername(settings.username());
@@ -34,7 +57,7 @@ class DatabaseConfiguration {
         return dataSource;
     }
 
-    /** Holds the embedded server, if any, so that it stops only after the pool that uses it has closed. */
+    /** Holds the embedded server, if any, so that it stops only after the pools that use it have closed. */
     record EmbeddedDatabaseHandle(EmbeddedDatabase database) implements AutoCloseable {
         @Override
         public void close() {
