@@ -35,11 +35,9 @@ class ConcurrentRequestsTest {
     @Autowired
     SandboxLedger ledger;
 
-    record Store(Shops.Shop shop, String checkoutId, String optionId, String bonus, String membership) {}
-
     @Test
     void sixtyFourConcurrentReadsOfOrdersProductsAndCheckoutsAllAnswer() throws Exception {
-        var store = store();
+        var store = shops.openWithUpsells();
         var order = buy(store, "reader@example.com");
         String productId = api.get("/api/v1/checkouts/" + store.checkoutId(), store.shop().apiKey()).json()
             .get("product_id").asString();
@@ -53,7 +51,7 @@ class ConcurrentRequestsTest {
 
     @Test
     void sixtyFourConcurrentPurchasesAllAnswer() throws Exception {
-        var store = store();
+        var store = shops.openWithUpsells();
 
         var responses = all(i -> () -> purchase(store, "buyer" + i + "@example.com"));
 
@@ -63,7 +61,7 @@ class ConcurrentRequestsTest {
 
     @Test
     void sixtyFourConcurrentUpsellAcceptsAllAnswerAndChargeOnce() throws Exception {
-        var store = store();
+        var store = shops.openWithUpsells();
         var orders = new ArrayList<String>();
         for (int i = 0; i < REQUESTS / 4; i++) {
             orders.add(buy(store, "clicker" + i + "@example.com").get("id").asString());
@@ -104,31 +102,13 @@ class ConcurrentRequestsTest {
         }
     }
 
-    private Store store() {
-        var shop = shops.open();
-        var bonus = api.post("/api/v1/products", shop.apiKey(), """
-            {"name": "Bonus pack", "options": [{"name": "Once", "kind": "one_time", "amount": 2900, "currency": "usd"}]}
-            """).json();
-        var course = api.post("/api/v1/products", shop.apiKey(), """
-            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}
-            """).json();
-        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
-            {"name": "Course", "product_id": "%s", "upsells": [
-              {"name": "Bonus pack", "option_id": "%s"}, {"name": "Membership", "option_id": "%s"}]}"""
-            .formatted(course.get("id").asString(), bonus.get("options").get(0).get("id").asString(), shop.monthly()))
-            .json();
-        return new Store(shop, checkout.get("id").asString(), course.get("options").get(0).get("id").asString(),
-            checkout.get("upsells").get(0).get("id").asString(), checkout.get("upsells").get(1).get("id")
-                .asString());
-    }
-
-    private Api.Response purchase(Store store, String email) {
+    private Api.Response purchase(Shops.UpsellShop store, String email) {
         return api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.shop().apiKey(), """
             {"customer": {"name": "Buyer", "email": "%s"}, "token": "pm_card_visa", "option_id": "%s"}"""
-            .formatted(email, store.optionId()));
+            .formatted(email, store.courseOption()));
     }
 
-    private JsonNode buy(Store store, String email) {
+    private JsonNode buy(Shops.UpsellShop store, String email) {
         var response = purchase(store, email);
         assertThat(response.status()).as(response.text()).isEqualTo(201);
         return response.json();

@@ -19,7 +19,10 @@ public final class ChildTills {
 
     private ChildTills() {}
 
-    /** A child Till with this test's database and master key, plus the given JVM flags and application args. */
+    /**
+     * A child Till with this test's database and master key, plus the given JVM flags and application args (a
+     * {@code --server.port=} among them chooses its port).
+     */
     public static Process start(HikariDataSource dataSource, String masterKey, List<String> jvmFlags,
         List<String> args) throws IOException {
         var command = new ArrayList<String>();
@@ -29,8 +32,12 @@ public final class ChildTills {
         command.add(ChildTill.class.getName());
         command.addAll(List.of("--till.master-key=" + masterKey, "--till.database.url=" + dataSource.getJdbcUrl(),
             "--till.database.username=" + dataSource.getUsername(),
-            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(), "--server.port=0",
+            "--till.database.data-dir=target/test-data/child-" + UUID.randomUUID(),
             "--till.billing.clock-enabled=false", "--logging.level.root=WARN"));
+        if (args.stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
+            // A child reached over HTTP is given its port; the others need none.
+            command.add("--server.port=0");
+        }
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
