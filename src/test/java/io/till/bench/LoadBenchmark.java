@@ -59,6 +59,8 @@ class LoadBenchmark {
     private static final int SECONDS = Integer.getInteger("load.seconds", 60);
     private static final int SEED_ORDERS = 100;
     private static final int MAX_IN_FLIGHT = 1_000;
+    /** Longer than Till's 30 s wait for a connection, so that a request that waited in vain shows as its 5xx. */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(90);
 
     /** What a request does, with its share of the mix in percent. */
     enum Kind {
@@ -117,9 +119,13 @@ class LoadBenchmark {
             var rss = new RssSampler(till.pid());
             Thread.ofPlatform().daemon().name("load-rss").start(rss);
             long rssBefore = rss.current();
+            double cpuBefore = rss.cpuSeconds();
+            String loadBefore = loadAverage();
             var result = run(RATE, SECONDS);
             rss.stop = true;
-            report(result, rssBefore, rss, prometheus());
+            String machine = "Till used %.1f s of CPU in the run; load average (1, 5, 15 min) %s before, %s after"
+                .formatted(rss.cpuSeconds() - cpuBefore, loadBefore, loadAverage());
+            report(result, rssBefore, rss, prometheus(), machine);
             assertThat(result.serverErrors.sum()).as("5xx answers").isZero();
             assertThat(result.failures.sum()).as("requests without an answer").isZero();
         } finally {
@@ -263,7 +269,7 @@ class LoadBenchmark {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(ANSWER_WITHIN)
             .header("Authorization", "Bearer " + key);
     }
 
@@ -290,6 +296,14 @@ class LoadBenchmark {
             .toList();
     }
 
+    private static String loadAverage() {
+        try {
+            return String.join(", ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     private static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -304,6 +318,17 @@ class LoadBenchmark {
 
         RssSampler(long pid) {
             this.pid = pid;
+        }
+
+        /** User plus system CPU time of the process so far, from /proc/<pid>/stat (in clock ticks of 1/100 s). */
+        double cpuSeconds() {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (IOException e) {
+                return 0;
+            }
         }
 
         long current() {
@@ -326,7 +351,7 @@ class LoadBenchmark {
         }
     }
 
-    private void report(Result result, long rssBeforeKb, RssSampler rss, List<String> pools) {
+    private void report(Result result, long rssBeforeKb, RssSampler rss, List<String> pools, String machine) {
         int n = Math.min(result.recorded.get(), result.latencyMicros.length);
         long[] sorted = Arrays.copyOf(result.latencyMicros, n);
         Arrays.sort(sorted);
@@ -352,6 +377,7 @@ class LoadBenchmark {
         }
         lines.add("  Till's resident memory (VmRSS): %d MB before the run, peak %d MB during it".formatted(
             rssBeforeKb / 1024, rss.peakKb.get() / 1024));
+        lines.add("  " + machine);
         lines.add("  pools after the run: " + String.join("; ", pools));
         lines.add("end of load benchmark");
         log.info("\n\n{}\n", String.join("\n", lines));
