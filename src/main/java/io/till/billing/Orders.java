@@ -128,6 +128,9 @@ public class Orders {
     }
 
     public Order get(String accountId, String id) {
+        // Read before the order row, never inside its row mapper: a mapper runs while its query holds a connection, so
+        // a query there takes a second one, and requests holding one each while waiting for another exhaust the pool.
+        List<Order.Item> items = items(accountId, id);
         return db.sql("""
             SELECT o.*,
                    (SELECT p.id FROM payments p
@@ -144,7 +147,7 @@ public class Orders {
             .query((rs, row) -> new Order(rs.getString("id"), rs.getString("customer_id"), rs.getString("checkout_id"),
                 Order.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("currency"),
                 rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getString("promo_code_id"),
-                rs.getString("card_id"), items(accountId, id), rs.getString("payment_id"),
+                rs.getString("card_id"), items, rs.getString("payment_id"),
                 rs.getString("subscription_id"), rs.getString("payment_plan_id"), Timestamps.read(rs, "created_at")))
             .optional()
             .orElseThrow(() -> TillException.notFound("order", id));

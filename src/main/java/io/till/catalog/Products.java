@@ -88,6 +88,8 @@ public class Products {
     }
 
     public Optional<Product> find(String accountId, String id) {
+        // Read first, not inside the row mapper: a query there would need a second connection while this one is held.
+        List<ProductOption> options = options(accountId, id);
         return db.sql("""
             SELECT id, name, description, subscription_group_id, created_at
               FROM products
@@ -96,7 +98,7 @@ public class Products {
             .param("accountId", accountId)
             .param("id", id)
             .query((rs, row) -> new Product(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                rs.getString("subscription_group_id"), options(accountId, id), Timestamps.read(rs, "created_at")))
+                rs.getString("subscription_group_id"), options, Timestamps.read(rs, "created_at")))
             .optional();
     }
 

@@ -113,12 +113,15 @@ public class Checkouts {
     }
 
     public Checkout get(String accountId, String id) {
+        // Read first, not inside the row mapper: a query there would need a second connection while this one is held.
+        List<Checkout.Addon> addons = addons(accountId, id);
+        List<Checkout.Upsell> upsells = upsells(accountId, id);
         return db
             .sql("SELECT id, name, product_id, created_at FROM checkouts WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
             .param("id", id)
             .query((rs, row) -> new Checkout(rs.getString("id"), rs.getString("name"), rs.getString("product_id"),
-                addons(accountId, id), upsells(accountId, id), Timestamps.read(rs, "created_at")))
+                addons, upsells, Timestamps.read(rs, "created_at")))
             .optional()
             .orElseThrow(() -> TillException.notFound("checkout", id));
     }

@@ -2,11 +2,16 @@ package io.till.database;
 
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
-/** The one {@link DataSource}: the configured PostgreSQL server, or Till's embedded one when none is configured. */
+/**
+ * The one {@link DataSource} ({@link ConnectionPools}) over the configured PostgreSQL server, or Till's embedded one
+ * when none is configured: a pool for requests and one for background work.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DatabaseSettings.class)
 class DatabaseConfiguration {
@@ -20,13 +25,35 @@ class DatabaseConfiguration {
             settings.embeddedDurable(), settings.embeddedWatchInterval()));
     }
 
+    @Bean
+    @Primary
+    DataSource dataSource(HikariDataSource requestPool, @Qualifier("workerPool") HikariDataSource workerPool) {
+        return new ConnectionPools(requestPool, workerPool);
+    }
+
+    /** The requests' pool; the only {@link HikariDataSource} injected by type (for its URL and user). */
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {
+    HikariDataSource requestPool(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {
+        return pool("till", settings.poolSize(), settings, embedded);
+    }
+
+    /** The background loops' pool: injected only by name. */
+    @Bean(destroyMethod = "close", defaultCandidate = false)
+    HikariDataSource workerPool(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {
+        return pool("till-workers", settings.workerPoolSize(), settings, embedded);
+    }
+
+    private static HikariDataSource pool(String name, int size, DatabaseSettings settings,
+        EmbeddedDatabaseHandle embedded) {
         var dataSource = new HikariDataSource();
-        dataSource.setPoolName("till");
-        dataSource.setMaximumPoolSize(settings.poolSize());
+        dataSource.setPoolName(name);
+        dataSource.setMaximumPoolSize(size);
         // A request waiting for a connection is told the database is unavailable in seconds, not after Hikari's 30.
         dataSource.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        // A node frozen mid-transaction (SIGSTOP, a long GC pause, a hung VM) keeps its row locks, and every other node
+        // waiting on them stalls with it, whatever the leases say. No transaction of Till's waits idle for long, so the
+        // server ends one that does well within the automation lease and the others go on (found by the chaos suite).
+        dataSource.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=30s");
         if (settings.external()) {
             dataSource.setJdbcUrl(settings.url());
             dataSource.setUsername(settings.username());
@@ -37,7 +64,7 @@ class DatabaseConfiguration {
         return dataSource;
     }
 
-    /** Holds the embedded server, if any, so that it stops only after the pool that uses it has closed. */
+    /** Holds the embedded server, if any, so that it stops only after the pools that use it have closed. */
     record EmbeddedDatabaseHandle(EmbeddedDatabase database) implements AutoCloseable {
         @Override
         public void close() {

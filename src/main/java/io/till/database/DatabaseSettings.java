@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Where Till keeps its data: an external PostgreSQL when {@code url} is set, otherwise an embedded one under
- * {@code dataDir}.
+ * {@code dataDir}. {@code poolSize} connections serve requests, {@code workerPoolSize} more the background loops.
  *
  * @param connectionTimeout how long a request waits for a connection before it is told the database is unavailable
  * @param embeddedDurable whether the embedded server flushes every commit to disk; only tests turn it off, for speed
@@ -20,6 +20,7 @@ record DatabaseSettings(
     String password,
     @DefaultValue("10") int poolSize,
     @DefaultValue("5s") Duration connectionTimeout,
+    @DefaultValue("5") int workerPoolSize,
     @DefaultValue("0") int embeddedPort,
     @DefaultValue("data") Path dataDir,
     @DefaultValue("true") boolean embeddedDurable,

@@ -109,20 +109,8 @@ class UpsellFlowTest {
     }
 
     private Flow flow() {
-        var shop = shops.open();
-        var bonus = api.post("/api/v1/products", shop.apiKey(), """
-            {"name": "Bonus pack", "options": [{"name": "Once", "kind": "one_time", "amount": 2900, "currency": "usd"}]}
-            """).json();
-        var course = api.post("/api/v1/products", shop.apiKey(), """
-            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}
-            """).json();
-        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
-            {"name": "Course", "product_id": "%s", "upsells": [
-              {"name": "Bonus pack", "option_id": "%s"}, {"name": "Membership", "option_id": "%s"}]}"""
-            .formatted(course.get("id").asString(), bonus.get("options").get(0).get("id").asString(), shop.monthly()))
-            .json();
-        return new Flow(shop, checkout.get("id").asString(), checkout.get("upsells").get(0).get("id").asString(),
-            checkout.get("upsells").get(1).get("id").asString());
+        var store = shops.openWithUpsells();
+        return new Flow(store.shop(), store.checkoutId(), store.bonus(), store.membership());
     }
 
     private JsonNode buy(Flow flow) {

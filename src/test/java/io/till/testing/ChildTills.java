@@ -24,7 +24,10 @@ public final class ChildTills {
 
     private ChildTills() {}
 
-    /** A child Till with this test's database and master key, plus the given JVM flags and application args. */
+    /**
+     * A child Till with this test's database and master key, plus the given JVM flags and application args (a
+     * {@code --server.port=} among them chooses its port).
+     */
     public static Process start(HikariDataSource dataSource, String masterKey, List<String> jvmFlags,
         List<String> args) throws IOException {
         var command = command(dataSource.getJdbcUrl(), dataSource.getUsername(), masterKey, jvmFlags, args);

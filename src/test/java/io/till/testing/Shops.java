@@ -42,6 +42,27 @@ public class Shops {
             options.get(1).get("id").asString(), options.get(2).get("id").asString());
     }
 
+    /** A store selling a course once, whose checkout then offers a bonus pack and the monthly membership. */
+    public record UpsellShop(Shop shop, String checkoutId, String courseOption, String bonus, String membership) {}
+
+    public UpsellShop openWithUpsells() {
+        var shop = open();
+        var bonus = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Bonus pack", "options": [{"name": "Once", "kind": "one_time", "amount": 2900, "currency": "usd"}]}
+            """).json();
+        var course = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}
+            """).json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Course", "product_id": "%s", "upsells": [
+              {"name": "Bonus pack", "option_id": "%s"}, {"name": "Membership", "option_id": "%s"}]}"""
+            .formatted(course.get("id").asString(), bonus.get("options").get(0).get("id").asString(), shop.monthly()))
+            .json();
+        return new UpsellShop(shop, checkout.get("id").asString(), course.get("options").get(0).get("id").asString(),
+            checkout.get("upsells").get(0).get("id").asString(), checkout.get("upsells").get(1).get("id")
+                .asString());
+    }
+
     /** Buys an option as a new customer paying with a sandbox token; returns the order. */
     public JsonNode buy(Shop shop, String option, String token, String email) {
         var response = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """

@@ -22,7 +22,8 @@ import org.springframework.context.annotation.Import;
         "till.billing.clock-enabled=false", "till.master-key=ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=",
         "till.automation.workers-enabled=false",
         "till.webhooks.workers-enabled=false", "till.egress.allow=127.0.0.1/32"})
-@Import({TestApplicationConfiguration.class, Api.class, TestAccounts.class, TestEndpoints.class, Shops.class,
+@Import({TestApplicationConfiguration.class, ConnectionNestingGuard.class, Api.class, TestAccounts.class,
+        TestEndpoints.class, Shops.class,
         TestActions.class})
 public @interface TillIntegrationTest {
 }
