@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -25,6 +26,8 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"till.automation.workers-enabled=true", "till.automation.poll-interval=1ms",
         "till.webhooks.workers-enabled=true", "till.webhooks.poll-interval=1ms", "till.billing.clock-enabled=true",
         "till.billing.clock-initial-delay=PT0S", "till.billing.clock-interval=PT0.001S"})
+// Its busy workers must not keep spinning, on a database of their own, through the rest of the suite.
+@DirtiesContext
 class TestClockWithWorkersTest {
 
     private static final int DAYS = 40;
