@@ -5,6 +5,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.RealTime;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.security.MessageDigest;
@@ -30,9 +31,10 @@ public class ApiKeys {
     };
 
     private final JdbcClient db;
+    /** The real time: the holder of a key reads when it was made and last used against the calendar. */
     private final Clock clock;
 
-    ApiKeys(JdbcClient db, Clock clock) {
+    ApiKeys(JdbcClient db, @RealTime Clock clock) {
         this.db = db;
         this.clock = clock;
     }

@@ -67,7 +67,7 @@ class AutomationWorkers implements SmartLifecycle {
 
     private void matchEvents() throws InterruptedException {
         long seen = events.generation();
-        if (triggers.matchEvents(AutomationAgenda.EVENT_BATCH) > 0) {
+        if (testClock.round(() -> triggers.matchEvents(AutomationAgenda.EVENT_BATCH)) > 0) {
             work.fire();
         } else {
             events.awaitAfter(seen, settings.pollInterval());
@@ -75,9 +75,11 @@ class AutomationWorkers implements SmartLifecycle {
     }
 
     private void fireTimers() {
-        testClock.catchUp();
-        int moved = executions.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
-            + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
+        int moved = testClock.round(() -> {
+            testClock.catchUp();
+            return executions.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
+                + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
+        });
         if (moved > 0) {
             work.fire();
         }
@@ -92,7 +94,7 @@ class AutomationWorkers implements SmartLifecycle {
 
     private void runExecutions() throws InterruptedException {
         long seen = work.generation();
-        if (executor.runRound() == 0) {
+        if (testClock.round(executor::runRound) == 0) {
             work.awaitAfter(seen, settings.pollInterval());
         }
     }

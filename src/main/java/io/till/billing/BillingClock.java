@@ -105,17 +105,19 @@ public class BillingClock implements Agenda {
     static class Tick {
 
         private final BillingClock billingClock;
+        private final TestClockSync testClock;
         private final DatabaseOutage outage = new DatabaseOutage("The billing clock");
 
-        Tick(BillingClock billingClock) {
+        Tick(BillingClock billingClock, TestClockSync testClock) {
             this.billingClock = billingClock;
+            this.testClock = testClock;
         }
 
-        @Scheduled(initialDelayString = "PT10S", fixedDelayString = "${till.billing.clock-interval:PT5S}")
+        @Scheduled(initialDelayString = "${till.billing.clock-initial-delay:PT10S}", fixedDelayString = "${till.billing.clock-interval:PT5S}")
         void tick() {
             long started = System.nanoTime();
             try {
-                billingClock.runDue();
+                testClock.round(billingClock::runDue);
                 outage.over();
             } catch (RuntimeException e) {
                 if (!DatabaseOutage.explains(e)) {

@@ -134,11 +134,17 @@ public class BillingJobs {
             .update();
     }
 
-    /** When the next job falls due, across all accounts. */
+    /**
+     * When the next job can be claimed, across all accounts: a job that failed waits out its backoff (it is leased
+     * until then), so the sandbox test clock retries it at that time rather than waiting on it.
+     */
     Optional<Instant> nextDue() {
-        return db.sql("SELECT due_at FROM billing_jobs WHERE done_at IS NULL ORDER BY due_at LIMIT 1")
-            .query((rs, row) -> Timestamps.read(rs, "due_at"))
-            .optional();
+        return db.sql("""
+            SELECT min(greatest(due_at, locked_until + interval '1 microsecond')) AS next
+              FROM billing_jobs WHERE done_at IS NULL
+            """)
+            .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
+            .single();
     }
 
     long pending() {

@@ -4,6 +4,7 @@ import io.till.account.Accounts;
 import io.till.account.Mode;
 import io.till.shared.Agenda;
 import io.till.shared.ErrorCode;
+import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.TillException;
 import java.time.Duration;
@@ -11,6 +12,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,16 +29,22 @@ class TestClock {
     /** The longest jump one call may make. */
     static final Duration MAX_ADVANCE = Duration.ofDays(3660);
 
+    private static final Logger log = LoggerFactory.getLogger(TestClock.class);
+    private static final Duration OTHER_NODE_POLL = Duration.ofMillis(10);
+    private static final int OTHER_NODE_PATIENCE = 100;
+
     private final TillClock clock;
+    private final TestClockSync workers;
     private final List<Agenda> agendas;
     private final BillingClock billingClock;
     private final BillingJobs jobs;
     private final Accounts accounts;
     private final JdbcClient db;
 
-    TestClock(TillClock clock, List<Agenda> agendas, BillingClock billingClock, BillingJobs jobs, Accounts accounts,
-        JdbcClient db) {
+    TestClock(TillClock clock, TestClockSync workers, List<Agenda> agendas, BillingClock billingClock,
+        BillingJobs jobs, Accounts accounts, JdbcClient db) {
         this.clock = clock;
+        this.workers = workers;
         this.agendas = agendas;
         this.billingClock = billingClock;
         this.jobs = jobs;
@@ -48,20 +58,26 @@ class TestClock {
 
     State state(String accountId) {
         ensureSandbox(accountId);
-        billingClock.runDue();
+        // Like a worker's round: skipped while an advance runs, which does this work itself at each due time.
+        workers.round(billingClock::runDue);
         return new State(clock.instant(), clock.offset(), jobs.pending());
     }
 
     /**
      * Moves the clock to {@code target}, stopping at each time some agenda has work due (a billing job, an automation
-     * timer or schedule) and running all of it there.
+     * timer or schedule) and running all of it there. This node's background workers wait meanwhile: a due item one of
+     * them held at the moment the clock stopped could not run here, and the advance would move on without it.
      */
     synchronized Advanced advanceTo(String accountId, Instant target) {
         ensureSandbox(accountId);
+        return workers.whileWorkersWait(() -> advanceAlone(target));
+    }
+
+    private Advanced advanceAlone(Instant target) {
         Instant from = clock.instant();
         int run = runAllDue();
         while (true) {
-            var next = agendas.stream().map(Agenda::nextDue).flatMap(Optional::stream).min(Comparator.naturalOrder());
+            var next = nextDue();
             if (next.isEmpty() || next.get().isAfter(target)) {
                 break;
             }
@@ -71,13 +87,45 @@ class TestClock {
             int done = runAllDue();
             run += done;
             if (done == 0) {
-                // What is due cannot run now (it failed, or another node holds it): its lease runs out on the way.
+                var waited = awaitOtherNode();
+                run += waited.ran();
+                done = waited.cleared() ? 1 : 0;
+            }
+            if (done == 0) {
+                // Still held by another node after a second: that node died mid-transaction, or hangs.
+                log.warn("The test clock moves on to {} while work due at {} is held elsewhere", target, next.get());
                 break;
             }
         }
         move(target);
         run += runAllDue();
         return new Advanced(from, clock.instant(), run);
+    }
+
+    /**
+     * Work due now that none of this node's workers holds, yet cannot be claimed, is held for a moment by another node
+     * (in a transaction that has not committed yet): the clock stays until that node is done with it.
+     */
+    private Waited awaitOtherNode() {
+        for (int attempt = 0; attempt < OTHER_NODE_PATIENCE; attempt++) {
+            var next = nextDue();
+            if (next.isEmpty() || next.get().isAfter(clock.instant())) {
+                // Nothing is due now after all (what ran failed and waits out its backoff): move on.
+                return new Waited(true, 0);
+            }
+            LockSupport.parkNanos(OTHER_NODE_POLL.toNanos());
+            int done = runAllDue();
+            if (done > 0) {
+                return new Waited(true, done);
+            }
+        }
+        return new Waited(false, 0);
+    }
+
+    private record Waited(boolean cleared, int ran) {}
+
+    private Optional<Instant> nextDue() {
+        return agendas.stream().map(Agenda::nextDue).flatMap(Optional::stream).min(Comparator.naturalOrder());
     }
 
     /** Runs every agenda until none has anything due: a billing job's event may start an automation, and so on. */

@@ -1,6 +1,7 @@
 package io.till.idempotency;
 
 import io.till.shared.Ids;
+import io.till.shared.RealTime;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +28,10 @@ class IdempotencyRecords {
     static final Duration LEASE = Duration.ofMinutes(5);
 
     private final JdbcClient db;
+    /** The real time: a client retries on its own clock, which the sandbox test clock does not move. */
     private final Clock clock;
 
-    IdempotencyRecords(JdbcClient db, Clock clock) {
+    IdempotencyRecords(JdbcClient db, @RealTime Clock clock) {
         this.db = db;
         this.clock = clock;
     }

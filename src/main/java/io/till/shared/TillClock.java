@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Till's clock: the real time plus an offset that only the sandbox test clock moves, so that "wait 3 days" or "renew
- * next month" can be tried in seconds. It only ever moves forward.
+ * next month" can be tried in seconds. It only ever moves forward. Records and events read it; what an outside party
+ * verifies reads {@link #realTime()} (injected as {@link RealTime}).
  */
 public class TillClock extends Clock {
 
@@ -23,6 +24,14 @@ public class TillClock extends Clock {
     @Override
     public Instant instant() {
         return real.instant().plus(offset.get());
+    }
+
+    /**
+     * The real time, without the sandbox offset: for what people and systems outside Till check against their own
+     * clocks (signature timestamps, credential use, retention of idempotency keys).
+     */
+    public Clock realTime() {
+        return real;
     }
 
     /** How far ahead of the real time this clock runs. */

@@ -4,6 +4,7 @@ import io.till.egress.EgressClient;
 import io.till.egress.EgressClient.Outcome.Answered;
 import io.till.egress.EgressClient.Outcome.Refused;
 import io.till.egress.EgressClient.Outcome.Unreachable;
+import io.till.shared.RealTime;
 import io.till.shared.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,14 +38,17 @@ class WebhookDispatcher {
     private final EgressClient egress;
     private final WebhookSettings settings;
     private final Clock clock;
+    /** Receivers check {@code webhook-timestamp} against their own clock, which the sandbox test clock does not move. */
+    private final Clock realTime;
 
     WebhookDispatcher(WebhookDeliveries deliveries, WebhookEndpoints endpoints, EgressClient egress,
-        WebhookSettings settings, Clock clock) {
+        WebhookSettings settings, Clock clock, @RealTime Clock realTime) {
         this.deliveries = deliveries;
         this.endpoints = endpoints;
         this.egress = egress;
         this.settings = settings;
         this.clock = clock;
+        this.realTime = realTime;
     }
 
     /** Claims and sends one batch; returns how many deliveries it handled. */
@@ -89,7 +93,7 @@ class WebhookDispatcher {
             return new WebhookDeliveries.Outcome(delivery, "failed", null, null, "the endpoint is disabled", null);
         }
         int number = delivery.attemptCount() + 1;
-        long timestamp = now.getEpochSecond();
+        long timestamp = realTime.instant().getEpochSecond();
         var headers = new LinkedHashMap<String, String>();
         headers.put("content-type", "application/json");
         headers.put("webhook-id", delivery.webhookId());

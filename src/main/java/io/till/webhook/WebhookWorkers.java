@@ -44,8 +44,10 @@ class WebhookWorkers implements SmartLifecycle {
     /** Also follows the sandbox clock, at most once per poll, so that the senders need not ask each round. */
     private void matchEvents() throws InterruptedException {
         long seen = events.generation();
-        testClock.catchUp();
-        if (agenda.matchEvents() > 0) {
+        if (testClock.round(() -> {
+            testClock.catchUp();
+            return agenda.matchEvents();
+        }) > 0) {
             work.fire();
         } else {
             events.awaitAfter(seen, settings.pollInterval());
@@ -54,7 +56,7 @@ class WebhookWorkers implements SmartLifecycle {
 
     private void send() throws InterruptedException {
         long seen = work.generation();
-        if (agenda.sendDue() == 0) {
+        if (testClock.round(agenda::sendDue) == 0) {
             work.awaitAfter(seen, settings.pollInterval());
         }
     }

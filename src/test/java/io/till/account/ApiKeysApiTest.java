@@ -3,9 +3,13 @@ package io.till.account;
 import static io.till.account.ApiKeyAuthenticationTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.shared.Timestamps;
 import io.till.testing.Api;
+import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,6 +23,8 @@ class ApiKeysApiTest {
     Api api;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    MutableClock clock;
 
     @Test
     void createsAKeyThatWorksAndIsShownOnlyOnce() {
@@ -150,5 +156,22 @@ class ApiKeysApiTest {
         var store = accounts.create();
         assertThat(api.get("/api/v1/api_keys/" + store.apiKeyId(), store.apiKey()).json().get("last_used_at")
             .isNull()).isFalse();
+    }
+
+    @Test
+    void aKeysCreationAndLastUseAreRealTimeWhateverTheSandboxTestClockSays() {
+        var store = accounts.create();
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P30D\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        clock.passRealTime(Duration.ofMinutes(5));
+        Instant realNow = Timestamps.now(clock.realTime());
+
+        var created = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\":\"after the jump\"}").json();
+        var key = api.get("/api/v1/api_keys/" + created.get("id").asString(), created.get("key").asString()).json();
+
+        assertThat(Instant.parse(key.get("created_at").asString())).isEqualTo(realNow);
+        assertThat(Instant.parse(key.get("last_used_at").asString())).isEqualTo(realNow);
+        var used = api.get("/api/v1/api_keys/" + store.apiKeyId(), store.apiKey()).json();
+        assertThat(Instant.parse(used.get("last_used_at").asString())).isEqualTo(realNow);
     }
 }

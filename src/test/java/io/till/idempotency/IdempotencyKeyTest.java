@@ -178,15 +178,30 @@ class IdempotencyKeyTest {
         String key = UUID.randomUUID().toString();
         var first = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\":\"day one\"}", "Idempotency-Key", key);
 
-        clock.advance(Duration.ofHours(23));
+        clock.passRealTime(Duration.ofHours(23));
         var withinADay = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\":\"day one\"}", "Idempotency-Key", key);
-        clock.advance(Duration.ofHours(2));
+        clock.passRealTime(Duration.ofHours(2));
         var nextDay = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\":\"day one\"}", "Idempotency-Key", key);
 
         assertThat(withinADay.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(nextDay.status()).isEqualTo(201);
         assertThat(nextDay.header("Idempotent-Replayed")).isNull();
         assertThat(nextDay.json().get("id").asString()).isNotEqualTo(first.json().get("id").asString());
+    }
+
+    @Test
+    void aKeyStillReplaysAfterTheSandboxTestClockJumpsTwoDays() {
+        var store = accounts.create();
+        String key = UUID.randomUUID().toString();
+        var first = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\":\"before\"}", "Idempotency-Key", key);
+
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P2D\"}");
+        var retry = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\":\"before\"}", "Idempotency-Key", key);
+
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(keyNames(store.apiKey())).containsExactly("before", "Test key");
     }
 
     @Test
@@ -199,7 +214,7 @@ class IdempotencyKeyTest {
         assertThat(crashed).isInstanceOf(IdempotencyRecords.Claim.Acquired.class);
 
         var whileLeased = api.post("/api/v1/api_keys", store.apiKey(), body, "Idempotency-Key", key);
-        clock.advance(IdempotencyRecords.LEASE.plusSeconds(1));
+        clock.passRealTime(IdempotencyRecords.LEASE.plusSeconds(1));
         var afterLease = api.post("/api/v1/api_keys", store.apiKey(), body, "Idempotency-Key", key);
 
         assertThat(whileLeased.status()).isEqualTo(409);

@@ -84,7 +84,7 @@ public final class Receiver implements AutoCloseable {
     /**
      * Checks the request's signature with the Standard Webhooks library: one of the {@code v1,} signatures of the
      * header must be the library's signature of id, timestamp and body under {@code secret}. (The library's own
-     * {@code verify} also compares the timestamp with the real time, which tests move.)
+     * {@code verify} also compares the timestamp with the machine's clock, which the tests' real time does not follow.)
      */
     public static boolean signedWith(Request request, String secret) {
         try {
