@@ -37,11 +37,12 @@ class Triggers {
     private final Executions executions;
     private final ExecutionContexts contexts;
     private final Customers customers;
+    private final EventScopes scopes;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
 
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
-        ExecutionContexts contexts, Customers customers, MeterRegistry meters) {
+        ExecutionContexts contexts, Customers customers, EventScopes scopes, MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -49,6 +50,7 @@ class Triggers {
         this.executions = executions;
         this.contexts = contexts;
         this.customers = customers;
+        this.scopes = scopes;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
@@ -63,8 +65,11 @@ class Triggers {
 
         /** Whether deciding needs the event's data: a scope, or conditions. */
         boolean readsData() {
-            return program.definition().conditions() != null
-                || !((Definition.Trigger.OnEvent) program.definition().trigger()).scope().isEmpty();
+            return program.definition().conditions() != null || !scope().isEmpty();
+        }
+
+        Map<String, String> scope() {
+            return ((Definition.Trigger.OnEvent) program.definition().trigger()).scope();
         }
     }
 
@@ -96,6 +101,7 @@ class Triggers {
             .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))
             .map(Inbound::id).toList());
         var starts = new ArrayList<Executions.NewExecution>();
+        var readers = new HashMap<String, EventScopes.Reader>();
         for (Inbound event : events) {
             ObjectNode snapshot = snapshots.get(event.id());
             JsonNode data = snapshot == null ? null : snapshot.path("data");
@@ -111,7 +117,8 @@ class Triggers {
                     // that automation again from it.
                     continue;
                 }
-                if (listener.readsData() && !(inScope(listener.program(), data)
+                if (listener.readsData() && !(readers.computeIfAbsent(event.accountId(), scopes::reader)
+                    .mismatch(listener.scope(), event.type(), data).isEmpty()
                     && conditionsHold(listener.program(), event.accountId(), event.customerId(), snapshot))) {
                     continue;
                 }
@@ -177,44 +184,6 @@ class Triggers {
                 return new Listener(rs.getString("id"), rs.getString("account_id"), trigger.event(), program);
             })
             .list();
-    }
-
-    /**
-     * An event is in scope when, for each scope key ({@code product_id}: {@code prod_1}), something it carries names
-     * that record: a field of that name ({@code order.items[0].product_id}) or the record itself ({@code product.id}).
-     */
-    static boolean inScope(Program program, JsonNode data) {
-        var trigger = (Definition.Trigger.OnEvent) program.definition().trigger();
-        for (Map.Entry<String, String> scope : trigger.scope().entrySet()) {
-            if (!names(data, scope.getKey(), scope.getValue(), 0)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean names(JsonNode node, String key, String id, int depth) {
-        if (node == null || depth > 4) {
-            return false;
-        }
-        if (node.isObject()) {
-            JsonNode direct = node.get(key);
-            if (direct != null && direct.isString() && direct.asString().equals(id)) {
-                return true;
-            }
-            JsonNode record = node.get(key.substring(0, key.length() - "_id".length()));
-            if (record != null && record.isObject() && id.equals(record.path("id").asString(null))) {
-                return true;
-            }
-        }
-        if (node.isContainer()) {
-            for (JsonNode child : node) {
-                if (names(child, key, id, depth + 1)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private boolean conditionsHold(Program program, String accountId, String customerId, JsonNode trigger) {
