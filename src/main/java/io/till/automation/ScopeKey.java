@@ -75,6 +75,9 @@ enum ScopeKey {
      */
     List<Place> places(String eventType) {
         var type = EventType.of(eventType).orElse(null);
+        if (type == null && EventType.isReserved(eventType)) {
+            return List.of();
+        }
         if (type == null) {
             return List.of(new Place(key, Via.ID), new Place(key.substring(0, key.length() - 3) + ".id", Via.ID));
         }
