@@ -134,4 +134,31 @@ class EventSubjectScopesTest {
         assertThat(runs(store, byProduct)).containsExactly("payment.succeeded");
         assertThat(runs(store, byBonus)).isEmpty();
     }
+
+    @Test
+    void aDryRunOnARealEventAppliesTheTriggerTypeAndScopeFirst() {
+        var store = store();
+        String forA = automation(store, "addon.purchased", "addon_id", store.addonA());
+        buy(store, store.once());
+        var byAddon = new java.util.HashMap<String, String>();
+        api.get("/api/v1/events?type=addon.purchased", store.apiKey()).json().get("data").forEach(event -> byAddon.put(
+            event.get("data").get("addon").get("id").asString(), event.get("id").asString()));
+        String optionSelected = api.get("/api/v1/events?type=option.selected", store.apiKey()).json().get("data")
+            .get(0).get("id").asString();
+
+        var sibling = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(byAddon.get(store.addonB()))).json();
+        var otherType = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(optionSelected)).json();
+        var own = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(byAddon.get(store.addonA()))).json();
+
+        assertThat(sibling.get("status").asString()).isEqualTo("not_started");
+        assertThat(sibling.get("error").get("message").asString()).isEqualTo("would not start: scope addon_id="
+            + store.addonA() + " does not match " + store.addonB() + " of this event");
+        assertThat(sibling.get("steps")).isEmpty();
+        assertThat(otherType.get("error").get("message").asString()).isEqualTo("would not start: this automation "
+            + "starts on addon.purchased, not on option.selected");
+        assertThat(own.get("status").asString()).isEqualTo("succeeded");
+    }
 }
