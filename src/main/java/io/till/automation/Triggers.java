@@ -171,7 +171,7 @@ class Triggers {
             SELECT a.id, a.account_id, a.active_version, v.definition
               FROM automations a
               JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
-             WHERE a.account_id = ANY(:accounts) AND NOT a.paused
+             WHERE a.account_id = ANY(:accounts) AND NOT a.paused AND a.archived_at IS NULL
                AND v.definition -> 'trigger' ->> 'type' = 'event'
                AND v.definition -> 'trigger' ->> 'event' = ANY(:types)
             """)
@@ -244,9 +244,9 @@ class Triggers {
     /** Starts the active version by hand, optionally for a customer and with data; conditions still apply. */
     @Transactional
     public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
-        record Active(Integer version, boolean paused, String definition) {}
+        record Active(Integer version, boolean paused, boolean archived, String definition) {}
         var active = db.sql("""
-            SELECT a.active_version, a.paused, v.definition
+            SELECT a.active_version, a.paused, a.archived_at IS NOT NULL AS archived, v.definition
               FROM automations a
               LEFT JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
              WHERE a.account_id = :accountId AND a.id = :id
@@ -254,9 +254,12 @@ class Triggers {
             .param("accountId", accountId)
             .param("id", automationId)
             .query((rs, row) -> new Active(rs.getObject("active_version", Integer.class), rs.getBoolean("paused"),
-                rs.getString("definition")))
+                rs.getBoolean("archived"), rs.getString("definition")))
             .optional()
             .orElseThrow(() -> TillException.notFound("automation", automationId));
+        if (active.archived()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation is archived: it runs no more.");
+        }
         if (active.version() == null) {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation has no active version: activate one "
                 + "first.");
