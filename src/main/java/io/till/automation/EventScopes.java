@@ -1,8 +1,12 @@
 package io.till.automation;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -39,32 +43,63 @@ class EventScopes {
         Optional<String> mismatch(Map<String, String> scope, String eventType, JsonNode data) {
             for (Map.Entry<String, String> entry : scope.entrySet()) {
                 ScopeKey key = ScopeKey.of(entry.getKey()).orElse(null);
-                String subject = key == null ? null : subject(key, eventType, data);
-                if (!entry.getValue().equals(subject)) {
+                Set<String> subjects = key == null ? Set.of() : subjects(key, eventType, data);
+                if (!subjects.contains(entry.getValue())) {
                     return Optional.of("scope " + entry.getKey() + "=" + entry.getValue() + " does not match "
-                        + (subject == null ? "anything" : subject) + " of this event");
+                        + (subjects.isEmpty() ? "anything" : String.join(", ", new TreeSet<>(subjects)))
+                        + " of this event");
                 }
             }
             return Optional.empty();
         }
 
-        /** The id of the event's own subject of this kind, or null when it names none. */
-        private String subject(ScopeKey key, String eventType, JsonNode data) {
+        /** The ids of the event's own subject of this kind: one, or for a card those of all it pays. */
+        private Set<String> subjects(ScopeKey key, String eventType, JsonNode data) {
+            var subjects = new HashSet<String>();
             for (ScopeKey.Place place : key.places(eventType)) {
                 String id = at(data, place.path());
                 if (id == null) {
                     continue;
                 }
-                String subject = switch (place.via()) {
-                    case ID -> id;
-                    case SUBSCRIPTION -> record("subscriptions", id).map(row -> row.get(key.key)).orElse(null);
-                    case PAYMENT_PLAN -> record("payment_plans", id).map(row -> row.get(key.key)).orElse(null);
-                };
-                if (subject != null) {
-                    return subject;
+                switch (place.via()) {
+                    case ID -> subjects.add(id);
+                    case SUBSCRIPTION -> record("subscriptions", id).map(row -> row.get(key.key))
+                        .ifPresent(subjects::add);
+                    case PAYMENT_PLAN -> record("payment_plans", id).map(row -> row.get(key.key))
+                        .ifPresent(subjects::add);
+                    case CARD -> subjects.addAll(paidBy(id, key));
+                }
+                subjects.remove(null);
+                if (!subjects.isEmpty()) {
+                    break;
                 }
             }
-            return null;
+            subjects.remove(null);
+            return subjects;
+        }
+
+        /**
+         * What a card pays, of this kind: the live subscriptions and plans with this card, and those without a card
+         * of their own when it is the customer's default.
+         */
+        private List<String> paidBy(String cardId, ScopeKey key) {
+            String column = key == ScopeKey.SUBSCRIPTION_GROUP ? "subscription_group_id" : key.key;
+            String plans = key == ScopeKey.SUBSCRIPTION_GROUP ? "" : """
+                UNION
+                SELECT p.%s FROM payment_plans p JOIN customers c ON c.id = p.customer_id
+                 WHERE p.account_id = :accountId AND p.status IN ('active', 'unpaid')
+                   AND (p.card_id = :card OR (p.card_id IS NULL AND c.default_card_id = :card))
+                """.formatted(column);
+            // The column names come from the scope key, never from the event.
+            return db.sql("""
+                SELECT s.%s FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+                 WHERE s.account_id = :accountId AND s.status <> 'canceled'
+                   AND (s.card_id = :card OR (s.card_id IS NULL AND c.default_card_id = :card))
+                """.formatted(column) + plans)
+                .param("accountId", accountId)
+                .param("card", cardId)
+                .query(String.class)
+                .list();
         }
 
         private Optional<Map<String, String>> record(String table, String id) {

@@ -24,14 +24,16 @@ enum ScopeKey {
     /**
      * Where an event names its subject: the id at {@code path} of the event's data, or, {@code via} a subscription or
      * payment plan whose id is at {@code path}, that record's product, option or group (a payment or invoice names
-     * only the subscription it is for).
+     * only the subscription it is for); or {@code via} the card at {@code path}, those of what it pays.
      */
     record Place(String path, Via via) {}
 
     enum Via {
         ID,
         SUBSCRIPTION,
-        PAYMENT_PLAN
+        PAYMENT_PLAN,
+        /** The subscriptions and plans that a card pays: its own, and those without a card of their own. */
+        CARD
     }
 
     final String key;
@@ -70,7 +72,8 @@ enum ScopeKey {
         EventType.INVOICE_OVERDUE, EventType.INVOICE_VOIDED, EventType.CREDITS_DEPLETED);
 
     /**
-     * Where an event of this type names its subject of this kind; empty when it never does, so that a scope by this
+     * Where an event of this type names its subject of this kind, the first place that names one being the subject;
+     * empty when it never does, so that a scope by this
      * key can never match one (and is refused at save). A custom event names it at the top of its data.
      */
     List<Place> places(String eventType) {
@@ -111,6 +114,14 @@ enum ScopeKey {
                 if (name.startsWith("payment_plan.")) {
                     // A payment plan belongs to no subscription group.
                     yield this == SUBSCRIPTION_GROUP ? List.of() : List.of(id("payment_plan." + key));
+                }
+                if (name.startsWith("card.")) {
+                    // A card chosen for one subscription or plan is about that one; otherwise about all it pays.
+                    var forOne = new Place("subscription." + key, Via.ID);
+                    var cardPays = new Place("card.id", Via.CARD);
+                    yield this == SUBSCRIPTION_GROUP
+                        ? List.of(forOne, cardPays)
+                        : List.of(forOne, id("payment_plan." + key), cardPays);
                 }
                 if (!BILLED.contains(type)) {
                     yield List.of();

@@ -161,4 +161,24 @@ class EventSubjectScopesTest {
             + "starts on addon.purchased, not on option.selected");
         assertThat(own.get("status").asString()).isEqualTo("succeeded");
     }
+
+    @Test
+    void aCardEventCanBeScopedToTheGroupOfTheSubscriptionItPays() {
+        var store = store();
+        String byGroup = automation(store, "card.updated", "subscription_group_id", store.group());
+        String byBonus = automation(store, "card.updated", "product_id", store.bonusProduct());
+        var order = buy(store, store.monthly());
+        String customer = order.get("customer_id").asString();
+        assertThat(runs(store, byGroup)).isEmpty();
+
+        String spare = created(api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(), """
+            {"token": "pm_card_visa"}""")).get("id").asString();
+        assertThat(runs(store, byGroup)).as("a spare card pays no subscription").isEmpty();
+        created(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/change_card",
+            store.apiKey(), """
+                {"payment_method_id": "%s"}""".formatted(spare)));
+
+        assertThat(runs(store, byGroup)).containsExactly("card.updated");
+        assertThat(runs(store, byBonus)).isEmpty();
+    }
 }
