@@ -181,4 +181,24 @@ class EventSubjectScopesTest {
         assertThat(runs(store, byGroup)).containsExactly("card.updated");
         assertThat(runs(store, byBonus)).isEmpty();
     }
+
+    @Test
+    void aCardExpiringIsAboutTheSubscriptionsThatCardPays() {
+        var store = store();
+        String byGroup = automation(store, "card.expiring", "subscription_group_id", store.group());
+        var order = buy(store, store.monthly());
+        String customer = order.get("customer_id").asString();
+        var soon = java.time.YearMonth.from(java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey())
+            .json().get("now").asString()).atZone(java.time.ZoneOffset.UTC)).plusMonths(2);
+        String expiring = created(api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(), """
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(soon.getMonthValue(),
+            soon.getYear()))).get("id").asString();
+        created(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/change_card",
+            store.apiKey(), """
+                {"payment_method_id": "%s"}""".formatted(expiring)));
+
+        created(api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P100D\"}"));
+
+        assertThat(runs(store, byGroup)).containsExactly("card.expiring");
+    }
 }
