@@ -73,8 +73,8 @@ enum ScopeKey {
 
     /**
      * Where an event of this type names its subject of this kind, the first place that names one being the subject;
-     * empty when it never does, so that a scope by this
-     * key can never match one (and is refused at save). A custom event names it at the top of its data.
+     * empty when it never does, so that a scope by this key can never match one (and is refused at save). A custom
+     * event names it at the top of its data.
      */
     List<Place> places(String eventType) {
         var type = EventType.of(eventType).orElse(null);
