@@ -21,6 +21,9 @@ public class Actions {
     /** Named by the product, not yet implemented in this Till. */
     static final Set<String> PLANNED = Set.of();
 
+    /** Other names of an action: {@code sync_to_crm} is how the seeds and the product name CRM sync (§5). */
+    static final Map<String, String> ALIASES = Map.of("sync_to_crm", "crm.sync_contact");
+
     private final Map<String, Action> implemented;
 
     public Actions(List<Action> actions) {
@@ -30,7 +33,7 @@ public class Actions {
     }
 
     public Optional<Action> find(String name) {
-        return Optional.ofNullable(implemented.get(name));
+        return Optional.ofNullable(implemented.get(ALIASES.getOrDefault(name, name)));
     }
 
     /** What a definition may name: the implemented actions' schemas, and open ones for the planned actions. */
@@ -40,6 +43,11 @@ public class Actions {
             catalog.put(name, new ActionSchema(name, "not available in this version yet", List.of(), true));
         }
         implemented.forEach((name, action) -> catalog.put(name, action.schema()));
+        ALIASES.forEach((alias, name) -> {
+            if (implemented.containsKey(name)) {
+                catalog.put(alias, implemented.get(name).schema());
+            }
+        });
         return catalog;
     }
 

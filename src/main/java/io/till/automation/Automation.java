@@ -5,7 +5,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An automation as the API shows it: its latest version (number, status, definition), which version is active, and
- * whether it is paused (a paused automation starts nothing).
+ * whether it is paused (a paused automation starts nothing), and when it was archived (deleted: it starts nothing
+ * more, its history stays readable).
  */
 public record Automation(
     String id,
@@ -16,7 +17,8 @@ public record Automation(
     boolean paused,
     JsonNode definition,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Instant archivedAt) {
 
     /** One saved version of an automation. */
     public record Version(int version, String status, JsonNode definition, Instant createdAt) {}

@@ -3,12 +3,14 @@ package io.till.automation;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -100,9 +102,23 @@ class AutomationController {
     }
 
     @GetMapping("/automations/{id}/versions")
-    List<Automation.Version> versions(Caller caller, @PathVariable String id) {
-        return automations.versions(caller.accountId(), id).stream().map(v -> secrets.masked(caller.accountId(), v))
-            .toList();
+    @Operation(summary = "List an automation's versions", description = "Newest first, paged like every list "
+        + "(limit, cursor).")
+    Page<Automation.Version> versions(Caller caller, @PathVariable String id,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, key -> key.matches("[1-9][0-9]{0,8}"), errors);
+        errors.throwIfAny();
+        var versions = automations.versions(caller.accountId(), id, page);
+        return new Page<>(versions.data().stream().map(v -> secrets.masked(caller.accountId(), v)).toList(),
+            versions.hasMore(), versions.nextCursor());
+    }
+
+    @DeleteMapping("/automations/{id}")
+    @Operation(summary = "Archive an automation", description = "It starts no new run and leaves the list; it and "
+        + "its executions stay readable by id.")
+    Automation archive(Caller caller, @PathVariable String id) {
+        return secrets.masked(caller.accountId(), automations.archive(caller.accountId(), id));
     }
 
     @PostMapping("/automations/{id}/versions/{version}/restore")

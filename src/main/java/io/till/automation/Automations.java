@@ -43,7 +43,7 @@ public class Automations {
         this.automation = (rs, row) -> new Automation(rs.getString("id"), rs.getString("name"),
             rs.getInt("latest_version"), rs.getString("status"), rs.getObject("active_version", Integer.class),
             rs.getBoolean("paused"), json.readTree(rs.getString("definition")), Timestamps.read(rs, "created_at"),
-            Timestamps.read(rs, "updated_at"));
+            Timestamps.read(rs, "updated_at"), Timestamps.read(rs, "archived_at"));
         this.version = (rs, row) -> new Automation.Version(rs.getInt("version"), rs.getString("status"),
             json.readTree(rs.getString("definition")), Timestamps.read(rs, "created_at"));
     }
@@ -218,7 +218,8 @@ public class Automations {
             SELECT a.*, v.status, v.definition
               FROM automations a
               JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.latest_version
-             WHERE a.account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR a.id < :afterId)
+             WHERE a.account_id = :accountId AND a.archived_at IS NULL
+               AND (CAST(:afterId AS text) IS NULL OR a.id < :afterId)
              ORDER BY a.id DESC
              LIMIT :limit
             """)
@@ -242,6 +243,24 @@ public class Automations {
             .list();
     }
 
+    /** One page of an automation's versions, newest first; the cursor is the last version number seen. */
+    Page<Automation.Version> versions(String accountId, String id, PageRequest page) {
+        get(accountId, id);
+        return page.page(db.sql("""
+            SELECT version, status, definition, created_at FROM automation_versions
+             WHERE account_id = :accountId AND automation_id = :id
+               AND (CAST(:after AS integer) IS NULL OR version < CAST(:after AS integer))
+             ORDER BY version DESC
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .param("after", page.afterId())
+            .param("limit", page.fetchSize())
+            .query(version)
+            .list(), v -> String.valueOf(v.version()));
+    }
+
     /** A version to test: the one asked for, else the active one, else the latest. */
     Automation.Version versionToTest(String accountId, String id, Integer wanted) {
         Automation automation = get(accountId, id);
@@ -255,6 +274,7 @@ public class Automations {
                 + number));
     }
 
+    /** Locks an automation to change it; an archived one is history and changes no more. */
     private Automation lock(String accountId, String id) {
         db.sql("SELECT id FROM automations WHERE account_id = :accountId AND id = :id FOR UPDATE")
             .param("accountId", accountId)
@@ -262,6 +282,36 @@ public class Automations {
             .query(String.class)
             .optional()
             .orElseThrow(() -> TillException.notFound("automation", id));
+        Automation current = get(accountId, id);
+        if (current.archivedAt() != null) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation is archived: its history can be read, "
+                + "but it changes and runs no more.");
+        }
+        return current;
+    }
+
+    /**
+     * Archives an automation (what DELETE does): it starts no new run, its schedule stops, and it leaves the list;
+     * it and its executions stay readable by id. Archiving twice answers the archived automation again.
+     */
+    @Transactional
+    Automation archive(String accountId, String id) {
+        Automation current = get(accountId, id);
+        if (current.archivedAt() != null) {
+            return current;
+        }
+        lock(accountId, id);
+        Instant now = Timestamps.now(clock);
+        db.sql(
+            "UPDATE automations SET archived_at = :now, updated_at = :now WHERE account_id = :accountId AND id = :id")
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        db.sql("DELETE FROM automation_schedules WHERE account_id = :accountId AND automation_id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
         return get(accountId, id);
     }
 

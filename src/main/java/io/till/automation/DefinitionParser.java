@@ -113,6 +113,8 @@ public final class DefinitionParser {
                 String event = text(json, "event");
                 if (event == null || !EVENT_TYPE.matcher(event).matches()) {
                     context.add("trigger.event", "invalid_format", "must be an event type such as payment.failed");
+                } else if (context.saving) {
+                    SaveChecks.eventType(event, context.errors);
                 }
                 var scope = new LinkedHashMap<String, String>();
                 if (json.has("scope") && json.get("scope").isObject()) {
@@ -122,6 +124,9 @@ public final class DefinitionParser {
                                 + ScopeKey.keys());
                         } else {
                             scope.put(entry.getKey(), entry.getValue().asString());
+                            if (context.saving) {
+                                SaveChecks.scope(event, entry.getKey(), context.errors);
+                            }
                         }
                     }
                 }
@@ -332,7 +337,9 @@ public final class DefinitionParser {
             return new Definition.Condition.Not(condition(json.get("not"), path + ".not", context, depth + 1));
         }
         String field = text(json, "field");
-        field(field, path + ".field", context);
+        if (field(field, path + ".field", context) && context.saving) {
+            SaveChecks.conditionField(field, path + ".field", context.actionIdsSoFar, context.errors);
+        }
         String opName = text(json, "op");
         Definition.Operator op = null;
         try {
@@ -351,10 +358,13 @@ public final class DefinitionParser {
         return new Definition.Condition.Compare(field, op, json.get("value"));
     }
 
-    private static void field(String field, String path, Context context) {
-        if (field == null || !field.matches("[a-z_][a-z0-9_]*(\\.[a-z0-9_]+)*")) {
+    /** Whether {@code field} is a path into the context; adds the error when it is not. */
+    private static boolean field(String field, String path, Context context) {
+        boolean ok = field != null && field.matches("[a-z_][a-z0-9_]*(\\.[a-z0-9_]+)*");
+        if (!ok) {
             context.add(path, "invalid_format", "must be a path into the context such as invoice.amount");
         }
+        return ok;
     }
 
     private static Duration duration(String text, String path, Context context) {

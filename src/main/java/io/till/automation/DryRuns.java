@@ -40,21 +40,26 @@ class DryRuns {
     private final ExecutionContexts contexts;
     private final Customers customers;
     private final Events events;
+    private final EventScopes scopes;
     private final JsonMapper json;
     private final Clock clock;
 
     DryRuns(Engine engine, Actions actions, ExecutionContexts contexts, Customers customers, Events events,
-        JsonMapper json, Clock clock) {
+        EventScopes scopes, JsonMapper json, Clock clock) {
         this.engine = engine;
         this.actions = actions;
         this.contexts = contexts;
         this.customers = customers;
         this.events = events;
+        this.scopes = scopes;
         this.json = json;
         this.clock = clock;
     }
 
-    /** What a dry run found; {@code status} is succeeded, failed, or skipped when the conditions do not hold. */
+    /**
+     * What a dry run found; {@code status} is succeeded, failed, skipped when the conditions do not hold, or
+     * not_started when a real event is not one the trigger listens to.
+     */
     record Result(int version, boolean conditionsMet, String status, JsonNode error, JsonNode event,
         List<StepLog> steps) {}
 
@@ -88,6 +93,11 @@ class DryRuns {
     Result run(String accountId, Program program, ObjectNode event) {
         String customerId = event.path("customer_id").asString(null);
         Instant now = Timestamps.now(clock);
+        String notStarted = event.hasNonNull("id") ? whyNotStarted(accountId, program, event) : null;
+        if (notStarted != null) {
+            return new Result(program.version(), false, "not_started", json.createObjectNode()
+                .put("code", "not_started").put("message", "would not start: " + notStarted), event, List.of());
+        }
         ObjectNode context = contexts.load(program, accountId, customerId, event);
         var conditions = program.definition().conditions();
         if (conditions != null && !Conditions.test(conditions, context)) {
@@ -122,6 +132,21 @@ class DryRuns {
         }
         return new Result(program.version(), true, "failed", json.createObjectNode().put("code", "too_long")
             .put("message", "the dry run stopped after " + MAX_DECISIONS + " decisions"), event, logs);
+    }
+
+    /**
+     * Why a real event would start no run of this program, as matching decides it (type, then scope), or null. A sample
+     * event is the tester's own, so it is not held to the trigger.
+     */
+    private String whyNotStarted(String accountId, Program program, ObjectNode event) {
+        if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent(String type, var scope))) {
+            return null;
+        }
+        String eventType = event.path("type").asString("");
+        if (!type.equals(eventType)) {
+            return "this automation starts on " + type + ", not on " + eventType;
+        }
+        return scopes.reader(accountId).mismatch(scope, eventType, event.path("data")).orElse(null);
     }
 
     private ActionResult preview(String accountId, String customerId, Plan.Act act, Instant now) {

@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class ExecutionContexts {
 
-    private static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_refunded", "amount_credited",
+    static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_refunded", "amount_credited",
         "total", "subtotal", "discount", "balance", "amount_paid", "remaining");
 
     private final JsonMapper json;

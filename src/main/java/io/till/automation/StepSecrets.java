@@ -85,7 +85,7 @@ class StepSecrets {
     Automation masked(String accountId, Automation automation) {
         return new Automation(automation.id(), automation.name(), automation.version(), automation.status(),
             automation.activeVersion(), automation.paused(), masked(accountId, automation.definition()),
-            automation.createdAt(), automation.updatedAt());
+            automation.createdAt(), automation.updatedAt(), automation.archivedAt());
     }
 
     Automation.Version masked(String accountId, Automation.Version version) {

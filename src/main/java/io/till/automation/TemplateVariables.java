@@ -55,7 +55,7 @@ final class TemplateVariables {
         }
     }
 
-    private static String problem(String name, Set<String> actionIdsSoFar) {
+    static String problem(String name, Set<String> actionIdsSoFar) {
         String[] parts = name.split("\\.");
         String root = parts[0];
         String notOfThisTrigger = "{{" + name + "}} is not a variable of this trigger";

@@ -37,11 +37,12 @@ class Triggers {
     private final Executions executions;
     private final ExecutionContexts contexts;
     private final Customers customers;
+    private final EventScopes scopes;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
 
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
-        ExecutionContexts contexts, Customers customers, MeterRegistry meters) {
+        ExecutionContexts contexts, Customers customers, EventScopes scopes, MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -49,6 +50,7 @@ class Triggers {
         this.executions = executions;
         this.contexts = contexts;
         this.customers = customers;
+        this.scopes = scopes;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
@@ -63,8 +65,11 @@ class Triggers {
 
         /** Whether deciding needs the event's data: a scope, or conditions. */
         boolean readsData() {
-            return program.definition().conditions() != null
-                || !((Definition.Trigger.OnEvent) program.definition().trigger()).scope().isEmpty();
+            return program.definition().conditions() != null || !scope().isEmpty();
+        }
+
+        Map<String, String> scope() {
+            return ((Definition.Trigger.OnEvent) program.definition().trigger()).scope();
         }
     }
 
@@ -96,6 +101,7 @@ class Triggers {
             .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))
             .map(Inbound::id).toList());
         var starts = new ArrayList<Executions.NewExecution>();
+        var readers = new HashMap<String, EventScopes.Reader>();
         for (Inbound event : events) {
             ObjectNode snapshot = snapshots.get(event.id());
             JsonNode data = snapshot == null ? null : snapshot.path("data");
@@ -111,7 +117,8 @@ class Triggers {
                     // that automation again from it.
                     continue;
                 }
-                if (listener.readsData() && !(inScope(listener.program(), data)
+                if (listener.readsData() && !(readers.computeIfAbsent(event.accountId(), scopes::reader)
+                    .mismatch(listener.scope(), event.type(), data).isEmpty()
                     && conditionsHold(listener.program(), event.accountId(), event.customerId(), snapshot))) {
                     continue;
                 }
@@ -164,7 +171,7 @@ class Triggers {
             SELECT a.id, a.account_id, a.active_version, v.definition
               FROM automations a
               JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
-             WHERE a.account_id = ANY(:accounts) AND NOT a.paused
+             WHERE a.account_id = ANY(:accounts) AND NOT a.paused AND a.archived_at IS NULL
                AND v.definition -> 'trigger' ->> 'type' = 'event'
                AND v.definition -> 'trigger' ->> 'event' = ANY(:types)
             """)
@@ -177,44 +184,6 @@ class Triggers {
                 return new Listener(rs.getString("id"), rs.getString("account_id"), trigger.event(), program);
             })
             .list();
-    }
-
-    /**
-     * An event is in scope when, for each scope key ({@code product_id}: {@code prod_1}), something it carries names
-     * that record: a field of that name ({@code order.items[0].product_id}) or the record itself ({@code product.id}).
-     */
-    static boolean inScope(Program program, JsonNode data) {
-        var trigger = (Definition.Trigger.OnEvent) program.definition().trigger();
-        for (Map.Entry<String, String> scope : trigger.scope().entrySet()) {
-            if (!names(data, scope.getKey(), scope.getValue(), 0)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean names(JsonNode node, String key, String id, int depth) {
-        if (node == null || depth > 4) {
-            return false;
-        }
-        if (node.isObject()) {
-            JsonNode direct = node.get(key);
-            if (direct != null && direct.isString() && direct.asString().equals(id)) {
-                return true;
-            }
-            JsonNode record = node.get(key.substring(0, key.length() - "_id".length()));
-            if (record != null && record.isObject() && id.equals(record.path("id").asString(null))) {
-                return true;
-            }
-        }
-        if (node.isContainer()) {
-            for (JsonNode child : node) {
-                if (names(child, key, id, depth + 1)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private boolean conditionsHold(Program program, String accountId, String customerId, JsonNode trigger) {
@@ -275,9 +244,9 @@ class Triggers {
     /** Starts the active version by hand, optionally for a customer and with data; conditions still apply. */
     @Transactional
     public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
-        record Active(Integer version, boolean paused, String definition) {}
+        record Active(Integer version, boolean paused, boolean archived, String definition) {}
         var active = db.sql("""
-            SELECT a.active_version, a.paused, v.definition
+            SELECT a.active_version, a.paused, a.archived_at IS NOT NULL AS archived, v.definition
               FROM automations a
               LEFT JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
              WHERE a.account_id = :accountId AND a.id = :id
@@ -285,9 +254,12 @@ class Triggers {
             .param("accountId", accountId)
             .param("id", automationId)
             .query((rs, row) -> new Active(rs.getObject("active_version", Integer.class), rs.getBoolean("paused"),
-                rs.getString("definition")))
+                rs.getBoolean("archived"), rs.getString("definition")))
             .optional()
             .orElseThrow(() -> TillException.notFound("automation", automationId));
+        if (active.archived()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The automation is archived: it runs no more.");
+        }
         if (active.version() == null) {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation has no active version: activate one "
                 + "first.");

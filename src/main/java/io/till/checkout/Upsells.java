@@ -175,6 +175,9 @@ class Upsells {
             data.put("product", product);
             events.record(accountId, EventType.CHECKOUT_UPSELL_PURCHASED, customer.id(), data);
             events.record(accountId, EventType.UPSELL_PURCHASED, customer.id(), data);
+            // A product bought as an upsell is bought all the same: automations on its purchase must hear of it.
+            events.record(accountId, EventType.PRODUCT_PURCHASED, customer.id(), Map.of("product", product, "option",
+                option, "order", updated, "customer", customer));
             if (payment != null) {
                 events.record(accountId, EventType.PAYMENT_SUCCEEDED, customer.id(), Map.of("payment", payment,
                     "order", updated, "customer", customer));

@@ -25,6 +25,15 @@ public record PageRequest(int limit, String afterId) {
 
     /** Like {@link #of(Integer, String, String)}, adding what is wrong to {@code errors} for the caller to throw. */
     public static PageRequest of(Integer limit, String cursor, String idPrefix, FieldErrors errors) {
+        return of(limit, cursor, id -> Ids.isId(id, idPrefix), errors);
+    }
+
+    /**
+     * For a list keyed by something other than an id (an automation's versions, by number): {@code isKey} tells a
+     * key of this list from anything else a cursor could decode to.
+     */
+    public static PageRequest of(Integer limit, String cursor, java.util.function.Predicate<String> isKey,
+        FieldErrors errors) {
         int size = limit == null ? DEFAULT_LIMIT : limit;
         if (size < 1 || size > MAX_LIMIT) {
             errors.add("limit", "out_of_range", "must be between 1 and " + MAX_LIMIT);
@@ -32,7 +41,7 @@ public record PageRequest(int limit, String afterId) {
         }
         String afterId = null;
         if (cursor != null && !cursor.isEmpty()) {
-            afterId = decode(cursor, idPrefix);
+            afterId = decode(cursor, isKey);
             if (afterId == null) {
                 errors.add("cursor", "invalid", "is not a cursor returned by this list");
             }
@@ -56,10 +65,10 @@ public record PageRequest(int limit, String afterId) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String decode(String cursor, String idPrefix) {
+    private static String decode(String cursor, java.util.function.Predicate<String> isKey) {
         try {
             String id = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            return Ids.isId(id, idPrefix) ? id : null;
+            return isKey.test(id) ? id : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -29,6 +29,8 @@ class AutomationsApiTest {
     Api api;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
 
     @Test
     void savesTheContractExampleAsADraft() {
@@ -53,7 +55,7 @@ class AutomationsApiTest {
             TAG_NEW_SIGNUPS.replace("Tag new signups", "Tag signups v2"), List.of("Content-Type", "application/json"));
         var secondActive = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), "{\"version\": 2}");
         var restored = api.post("/api/v1/automations/" + id + "/versions/1/restore", store.apiKey(), null);
-        var versions = api.get("/api/v1/automations/" + id + "/versions", store.apiKey()).json();
+        var versions = api.get("/api/v1/automations/" + id + "/versions", store.apiKey()).json().get("data");
 
         assertThat(activated.json().get("active_version").asInt()).isEqualTo(1);
         assertThat(second.json().get("version").asInt()).isEqualTo(2);
@@ -182,5 +184,58 @@ class AutomationsApiTest {
         assertThat(imported.status()).as(imported.text()).isEqualTo(201);
         assertThat(imported.json().get("definition")).isEqualTo(exported.json());
         assertThat(api.get("/api/v1/automations/" + id + "/export", other.apiKey()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void listsVersionsAPageAtATimeLikeEveryList() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
+        for (int i = 0; i < 2; i++) {
+            api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), TAG_NEW_SIGNUPS, List.of("Content-Type",
+                "application/json"));
+        }
+
+        var first = api.get("/api/v1/automations/" + id + "/versions?limit=2", store.apiKey()).json();
+        var second = api.get("/api/v1/automations/" + id + "/versions?limit=2&cursor="
+            + first.get("next_cursor").asString(), store.apiKey()).json();
+        var forged = api.get("/api/v1/automations/" + id + "/versions?cursor=bm9wZQ", store.apiKey());
+
+        assertThat(first.get("data")).extracting(v -> v.get("version").asInt()).containsExactly(3, 2);
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        assertThat(second.get("data")).extracting(v -> v.get("version").asInt()).containsExactly(1);
+        assertThat(second.get("has_more").asBoolean()).isFalse();
+        assertThat(forged.status()).isEqualTo(400);
+    }
+
+    @Test
+    void deleteArchivesTheAutomationStartingNothingMoreAndKeepingItsHistory() {
+        var store = accounts.create();
+        String ada = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Note", "trigger": {"type": "event", "event": "acme.signup"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""").json().get("id").asString();
+        api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        String signup = """
+            {"type": "acme.signup", "customer_id": "%s", "data": {}}""".formatted(ada);
+        api.post("/api/v1/events", store.apiKey(), signup);
+        agenda.runDue();
+
+        var archived = api.delete("/api/v1/automations/" + id, store.apiKey());
+        api.post("/api/v1/events", store.apiKey(), signup);
+        agenda.runDue();
+
+        assertThat(archived.status()).as(archived.text()).isEqualTo(200);
+        assertThat(archived.json().get("archived_at").isNull()).isFalse();
+        var runs = api.get("/api/v1/executions?automation_id=" + id, store.apiKey()).json().get("data");
+        assertThat(runs).hasSize(1);
+        assertThat(api.get("/api/v1/executions/" + runs.get(0).get("id").asString(), store.apiKey()).status())
+            .isEqualTo(200);
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/automations/" + id + "/versions", store.apiKey()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.post("/api/v1/automations/" + id + "/run", store.apiKey(), null).status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/automations/" + id + "/resume", store.apiKey(), null).status()).isEqualTo(409);
+        assertThat(api.delete("/api/v1/automations/" + id, store.apiKey()).status()).isEqualTo(200);
     }
 }

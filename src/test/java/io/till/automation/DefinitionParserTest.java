@@ -66,7 +66,7 @@ class DefinitionParserTest {
     void reportsEveryMistakeAtOnce() {
         var errors = errorsOf("""
             {"trigger": {"type": "schedule", "cron": "every day", "time_zone": "Mars/Olympus"},
-             "conditions": {"field": "invoice.amount", "op": "bigger", "value": 1},
+             "conditions": {"field": "invoice.amount_due", "op": "bigger", "value": 1},
              "steps": [
                {"id": "send", "type": "action", "action": "send_fax"},
                {"id": "send", "type": "delay", "duration": "3 days"},
@@ -214,5 +214,19 @@ class DefinitionParserTest {
 
         assertThatThrownBy(() -> parser.parse(saved)).isInstanceOf(TillException.class);
         assertThat(parser.parseSaved(saved).steps()).extracting(Definition.Step::id).containsExactly("mail");
+    }
+
+    @Test
+    void aVersionSavedBeforeTheEventAndScopeChecksStillLoads() {
+        var saved = JSON.readTree("""
+            {"name": "Old", "trigger": {"type": "event", "event": "payment.faild", "scope": {"addon_id": "addon_1"}},
+             "conditions": {"all": [{"field": "invoice.amount_duee", "op": "exists"}]},
+             "steps": [{"id": "halt", "type": "stop"}]}""");
+
+        assertThatThrownBy(() -> parser.parse(saved)).isInstanceOfSatisfying(TillException.class, e -> assertThat(e
+            .errors()).extracting(FieldError::field).containsExactly("trigger.event", "trigger.scope.addon_id",
+                "conditions.all[0].field"));
+        assertThat(parser.parseSaved(saved).trigger()).isEqualTo(new Definition.Trigger.OnEvent("payment.faild",
+            java.util.Map.of("addon_id", "addon_1")));
     }
 }

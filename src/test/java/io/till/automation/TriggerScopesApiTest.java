@@ -55,7 +55,7 @@ class TriggerScopesApiTest {
 
     private static String scopedTo(Map<String, String> scope) {
         var definition = JSON.createObjectNode().put("name", "Scoped");
-        var trigger = definition.putObject("trigger").put("type", "event").put("event", "order.completed");
+        var trigger = definition.putObject("trigger").put("type", "event").put("event", "lms.course_completed");
         scope.forEach(trigger.putObject("scope")::put);
         definition.putArray("steps").addObject().put("id", "tag").put("type", "action").put("action", "add_tag")
             .putObject("params").put("tag", "scoped");
@@ -156,5 +156,54 @@ class TriggerScopesApiTest {
             "steps[0].params.title: {{customer.name.bytes}} is not a variable of this trigger",
             "steps[0].params.notes: {{.}} would print the whole context: name a variable such as "
                 + "{{customer.first_name}}");
+    }
+
+    @Test
+    void refusesWhatCouldNeverRunNamingEachPath() {
+        var store = accounts.create();
+        String upsell = catalog(store.apiKey()).get("upsell_id");
+
+        var typo = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Typo", "trigger": {"type": "event", "event": "payment.faild"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}""");
+        var never = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Never", "trigger": {"type": "event", "event": "customer.created", "scope": {"upsell_id": "%s"}},
+             "conditions": {"all": [{"field": "invoice.amount_duee", "op": "gt", "value": 0},
+                                    {"field": "invoice.amount_due_formatted", "op": "exists"},
+                                    {"field": "customer.emial", "op": "exists"}]},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}"""
+            .formatted(upsell));
+
+        assertThat(typo.status()).as(typo.text()).isEqualTo(400);
+        assertThat(errors(typo)).containsExactly("trigger.event: payment.faild is not an event Till raises: "
+            + "payment.succeeded, payment.failed, payment.refunded, payment.disputed are; a custom event needs a prefix "
+            + "of its own, such as acme.");
+        assertThat(never.status()).as(never.text()).isEqualTo(400);
+        assertThat(errors(never)).containsExactly(
+            "trigger.scope.upsell_id: customer.created is never about an upsell, so this scope could never match",
+            "conditions.all[0].field: invoice.amount_duee is never in the context of this automation",
+            "conditions.all[2].field: customer.emial is never in the context of this automation");
+    }
+
+    @Test
+    void acceptsASubscriptionEventScopedToAGroupAndRefusesAnAddonScopeOnIt() {
+        var store = accounts.create();
+        var catalog = catalog(store.apiKey());
+
+        var group = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Members", "trigger": {"type": "event", "event": "subscription.canceled",
+             "scope": {"subscription_group_id": "%s", "product_id": "%s"}},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}"""
+            .formatted(catalog.get("subscription_group_id"), catalog.get("product_id")));
+        var addon = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Addon", "trigger": {"type": "event", "event": "payment.failed",
+             "scope": {"addon_id": "%s"}},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}"""
+            .formatted(catalog.get("addon_id")));
+
+        assertThat(group.status()).as(group.text()).isEqualTo(201);
+        assertThat(addon.status()).isEqualTo(400);
+        assertThat(errors(addon)).containsExactly(
+            "trigger.scope.addon_id: payment.failed is never about an addon, so this scope could never match");
     }
 }

@@ -46,7 +46,8 @@ class UpsellFlowTest {
         assertThat(again.status()).isEqualTo(409);
         var types = shops.types(flow.shop(), customer);
         assertThat(types.subList(types.indexOf("order.created") + 1, types.size())).containsExactly(
-            "payment.succeeded", "checkout.upsell_purchased", "upsell.purchased", "payment.succeeded",
+            "payment.succeeded", "checkout.upsell_purchased", "upsell.purchased", "product.purchased",
+            "payment.succeeded",
             "checkout.flow_completed");
         assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(2);
     }

@@ -1,0 +1,76 @@
+package io.till.automation;
+
+import io.till.billing.Invoice;
+import io.till.billing.Order;
+import io.till.billing.Payment;
+import io.till.billing.PaymentPlan;
+import io.till.billing.Subscription;
+import io.till.event.EventType;
+import io.till.shared.FieldError;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The save-time checks of what can never run: an event Till does not raise under its own prefixes, a scope key the
+ * event never carries, a condition field its context can never hold. Save-only ({@link DefinitionParser#parseSaved}
+ * skips them), so that a version saved before a check grew stricter still matches its events.
+ */
+final class SaveChecks {
+
+    /** The records read fresh into the context, by root, and the fields each has (as the API spells them). */
+    private static final Map<String, Set<String>> RECORD_FIELDS = Map.of("invoice", fields(Invoice.class),
+        "subscription", fields(Subscription.class), "payment", fields(Payment.class), "order", fields(Order.class),
+        "payment_plan", fields(PaymentPlan.class));
+
+    private SaveChecks() {}
+
+    static void eventType(String event, List<FieldError> errors) {
+        if (event != null && EventType.isReserved(event) && EventType.of(event).isEmpty()) {
+            String prefix = event.substring(0, event.indexOf('.') + 1);
+            var near = Arrays.stream(EventType.values()).map(EventType::type).filter(type -> type.startsWith(prefix))
+                .toList();
+            errors.add(new FieldError("trigger.event", "unknown_event", event + " is not an event Till raises"
+                + (near.isEmpty() ? "" : ": " + String.join(", ", near) + " are") + "; a custom event needs a prefix "
+                + "of its own, such as acme."));
+        }
+    }
+
+    static void scope(String event, String key, List<FieldError> errors) {
+        ScopeKey kind = ScopeKey.of(key).orElse(null);
+        if (event != null && kind != null && kind.places(event).isEmpty()) {
+            errors.add(new FieldError("trigger.scope." + key, "not_carried", event + " is never about " + kind.noun
+                + ", so this scope could never match"));
+        }
+    }
+
+    static void conditionField(String field, String path, Set<String> actionIdsSoFar, List<FieldError> errors) {
+        if (field == null) {
+            return;
+        }
+        String[] parts = field.split("\\.");
+        Set<String> known = RECORD_FIELDS.get(parts[0]);
+        boolean unknown = known != null
+            ? parts.length > 1 && !known.contains(parts[1]) && !isFormattedTwin(parts[1], known)
+            : TemplateVariables.problem(field, actionIdsSoFar) != null;
+        if (unknown) {
+            errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this "
+                + "automation"));
+        }
+    }
+
+    /** {@code amount_due_formatted}: the context adds it beside each amount ({@link ExecutionContexts}). */
+    private static boolean isFormattedTwin(String name, Set<String> known) {
+        String amount = name.endsWith("_formatted") ? name.substring(0, name.length() - "_formatted".length()) : "";
+        return known.contains(amount) && ExecutionContexts.MONEY.contains(amount);
+    }
+
+    private static Set<String> fields(Class<? extends Record> record) {
+        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName)
+            .map(name -> name.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
+    }
+}

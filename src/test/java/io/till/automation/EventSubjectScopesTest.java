@@ -1,0 +1,204 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A scope matches the subject the event is about ({@code data.addon.id} of an addon.purchased), never an id that is
+ * merely mentioned elsewhere in its data (the order's other items, the upsells the checkout offers).
+ */
+@TillIntegrationTest
+class EventSubjectScopesTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+
+    /** A course sold monthly or once in group Members, two addons, and a one-click upsell of a bonus. */
+    record Store(String apiKey, String checkoutId, String product, String monthly, String once, String group,
+        String addonA, String addonB, String upsell, String bonusProduct, String bonusOption) {}
+
+    private Store store() {
+        String key = accounts.create().apiKey();
+        String group = created(api.post("/api/v1/subscription_groups", key, """
+            {"name": "Members"}""")).get("id").asString();
+        var course = created(api.post("/api/v1/products", key, """
+            {"name": "Course", "subscription_group_id": "%s", "options": [
+              {"name": "Monthly", "kind": "subscription", "amount": 1900, "currency": "usd", "interval": "month"},
+              {"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}""".formatted(group)));
+        var bonus = created(api.post("/api/v1/products", key, """
+            {"name": "Bonus", "options": [{"name": "Once", "kind": "one_time", "amount": 900, "currency": "usd"}]}"""));
+        String bonusOption = bonus.get("options").get(0).get("id").asString();
+        var checkout = created(api.post("/api/v1/checkouts", key, """
+            {"name": "Course", "product_id": "%s",
+             "addons": [{"name": "Workbook", "amount": 500, "currency": "usd"},
+                        {"name": "Cheat sheet", "amount": 300, "currency": "usd"}],
+             "upsells": [{"name": "Bonus", "option_id": "%s"}]}""".formatted(course.get("id").asString(),
+            bonusOption)));
+        return new Store(key, checkout.get("id").asString(), course.get("id").asString(),
+            course.get("options").get(0).get("id").asString(), course.get("options").get(1).get("id").asString(),
+            group, checkout.get("addons").get(0).get("id").asString(),
+            checkout.get("addons").get(1).get("id").asString(), checkout.get("upsells").get(0).get("id").asString(),
+            bonus.get("id").asString(), bonusOption);
+    }
+
+    /** Buys the option with both addons; returns the order. */
+    private JsonNode buy(Store store, String option) {
+        return created(api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "addon_ids": ["%s", "%s"]}""".formatted(option, store.addonA(), store.addonB())));
+    }
+
+    private String automation(Store store, String event, String scopeKey, String scopeId) {
+        String id = created(api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Scoped", "trigger": {"type": "event", "event": "%s", "scope": {"%s": "%s"}},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}"""
+            .formatted(event, scopeKey, scopeId))).get("id").asString();
+        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
+        return id;
+    }
+
+    /** The types and subjects of the events that started this automation's runs. */
+    private List<String> runs(Store store, String automation) {
+        agenda.runDue();
+        var runs = new ArrayList<String>();
+        api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data")
+            .forEach(run -> runs.add(run.get("trigger").get("type").asString()));
+        return runs;
+    }
+
+    private static JsonNode created(Api.Response response) {
+        assertThat(response.status()).as(response.text()).isIn(200, 201);
+        return response.json();
+    }
+
+    @Test
+    void anAddonScopeRunsOnceForItsOwnAddonNeverForASiblingBoughtInTheSameOrder() {
+        var store = store();
+        String forA = automation(store, "addon.purchased", "addon_id", store.addonA());
+
+        buy(store, store.once());
+
+        assertThat(runs(store, forA)).containsExactly("addon.purchased");
+    }
+
+    @Test
+    void anOptionScopeMatchesTheOptionChosenNotAnOptionTheCheckoutOffersAsUpsell() {
+        var store = store();
+        String forBonus = automation(store, "option.selected", "option_id", store.bonusOption());
+        String forOnce = automation(store, "option.selected", "option_id", store.once());
+
+        buy(store, store.once());
+
+        assertThat(runs(store, forBonus)).isEmpty();
+        assertThat(runs(store, forOnce)).containsExactly("option.selected");
+    }
+
+    @Test
+    void aProductBoughtAsAnUpsellRaisesProductPurchasedForThatProduct() {
+        var store = store();
+        String forBonus = automation(store, "product.purchased", "product_id", store.bonusProduct());
+        String forUpsell = automation(store, "upsell.purchased", "upsell_id", store.upsell());
+        var order = buy(store, store.once());
+        assertThat(runs(store, forBonus)).isEmpty();
+
+        created(api.post("/api/v1/orders/" + order.get("id").asString() + "/upsells/" + store.upsell() + "/accept",
+            store.apiKey(), null));
+
+        assertThat(runs(store, forBonus)).containsExactly("product.purchased");
+        assertThat(runs(store, forUpsell)).containsExactly("upsell.purchased");
+    }
+
+    @Test
+    void aPaymentOfASubscriptionCanBeScopedToItsGroupAndProduct() {
+        var store = store();
+        String byGroup = automation(store, "payment.succeeded", "subscription_group_id", store.group());
+        String byProduct = automation(store, "payment.succeeded", "product_id", store.product());
+        String byBonus = automation(store, "payment.succeeded", "product_id", store.bonusProduct());
+
+        buy(store, store.monthly());
+
+        assertThat(runs(store, byGroup)).containsExactly("payment.succeeded");
+        assertThat(runs(store, byProduct)).containsExactly("payment.succeeded");
+        assertThat(runs(store, byBonus)).isEmpty();
+    }
+
+    @Test
+    void aDryRunOnARealEventAppliesTheTriggerTypeAndScopeFirst() {
+        var store = store();
+        String forA = automation(store, "addon.purchased", "addon_id", store.addonA());
+        buy(store, store.once());
+        var byAddon = new java.util.HashMap<String, String>();
+        api.get("/api/v1/events?type=addon.purchased", store.apiKey()).json().get("data").forEach(event -> byAddon.put(
+            event.get("data").get("addon").get("id").asString(), event.get("id").asString()));
+        String optionSelected = api.get("/api/v1/events?type=option.selected", store.apiKey()).json().get("data")
+            .get(0).get("id").asString();
+
+        var sibling = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(byAddon.get(store.addonB()))).json();
+        var otherType = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(optionSelected)).json();
+        var own = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(byAddon.get(store.addonA()))).json();
+
+        assertThat(sibling.get("status").asString()).isEqualTo("not_started");
+        assertThat(sibling.get("error").get("message").asString()).isEqualTo("would not start: scope addon_id="
+            + store.addonA() + " does not match " + store.addonB() + " of this event");
+        assertThat(sibling.get("steps")).isEmpty();
+        assertThat(otherType.get("error").get("message").asString()).isEqualTo("would not start: this automation "
+            + "starts on addon.purchased, not on option.selected");
+        assertThat(own.get("status").asString()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aCardEventCanBeScopedToTheGroupOfTheSubscriptionItPays() {
+        var store = store();
+        String byGroup = automation(store, "card.updated", "subscription_group_id", store.group());
+        String byBonus = automation(store, "card.updated", "product_id", store.bonusProduct());
+        var order = buy(store, store.monthly());
+        String customer = order.get("customer_id").asString();
+        assertThat(runs(store, byGroup)).isEmpty();
+
+        String spare = created(api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(), """
+            {"token": "pm_card_visa"}""")).get("id").asString();
+        assertThat(runs(store, byGroup)).as("a spare card pays no subscription").isEmpty();
+        created(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/change_card",
+            store.apiKey(), """
+                {"payment_method_id": "%s"}""".formatted(spare)));
+
+        assertThat(runs(store, byGroup)).containsExactly("card.updated");
+        assertThat(runs(store, byBonus)).isEmpty();
+    }
+
+    @Test
+    void aCardExpiringIsAboutTheSubscriptionsThatCardPays() {
+        var store = store();
+        String byGroup = automation(store, "card.expiring", "subscription_group_id", store.group());
+        var order = buy(store, store.monthly());
+        String customer = order.get("customer_id").asString();
+        var soon = java.time.YearMonth.from(java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey())
+            .json().get("now").asString()).atZone(java.time.ZoneOffset.UTC)).plusMonths(2);
+        String expiring = created(api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(), """
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(soon.getMonthValue(),
+            soon.getYear()))).get("id").asString();
+        created(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/change_card",
+            store.apiKey(), """
+                {"payment_method_id": "%s"}""".formatted(expiring)));
+
+        created(api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P100D\"}"));
+
+        assertThat(runs(store, byGroup)).containsExactly("card.expiring");
+    }
+}
