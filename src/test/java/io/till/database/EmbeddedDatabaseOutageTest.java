@@ -41,7 +41,9 @@ class EmbeddedDatabaseOutageTest {
         throws Exception {
         try (var till = new SpringApplicationBuilder(TillApplication.class).run("--server.port=0",
             "--spring.main.banner-mode=off", "--till.database.data-dir=" + dataDir,
-            "--till.database.embedded-durable=false", "--till.database.embedded-watch-interval=1h",
+            // Durable, as in production: the server is killed, and without fsync it may forget the key and the
+            // automation.
+            "--till.database.embedded-watch-interval=1h",
             "--till.database.connection-timeout=1s", "--till.bootstrap.api-key=" + KEY,
             "--till.master-key=ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=")) {
             String automation = field(send(till, "POST", "/api/v1/automations", """
