@@ -154,7 +154,7 @@ class InterruptedPurchaseTest {
                    response_body = NULL
              WHERE account_id = :accountId AND idempotency_key = :key
             """)
-            .param("expired", Timestamp.from(clock.instant().minusSeconds(1)))
+            .param("expired", Timestamp.from(clock.realTime().instant().minusSeconds(1)))
             .param("accountId", shop.accountId())
             .param("key", key)
             .update();

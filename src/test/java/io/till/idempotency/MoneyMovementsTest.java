@@ -40,7 +40,7 @@ class MoneyMovementsTest {
         String account = accounts.create().id();
         String key = UUID.randomUUID().toString();
         var presumedDead = (IdempotencyRecords.Claim.Acquired) records.claim(account, key, REQUEST);
-        clock.advance(IdempotencyRecords.LEASE.plusSeconds(1));
+        clock.passRealTime(IdempotencyRecords.LEASE.plusSeconds(1));
         var retry = (IdempotencyRecords.Claim.Acquired) records.claim(account, key, REQUEST);
 
         MoneyMovements.enter(new MoneyMovements.Lease(account, key, presumedDead.leaseToken(), null));

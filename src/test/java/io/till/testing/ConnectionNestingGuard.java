@@ -28,44 +28,52 @@ import org.springframework.context.annotation.Bean;
 public class ConnectionNestingGuard {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionNestingGuard.class);
-    /** Off while the application starts: Flyway holds two connections on purpose, alone on the main thread. */
-    private static volatile boolean armed;
     private static final ThreadLocal<Set<Connection>> HELD = ThreadLocal
         .withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
 
     @Bean
-    static BeanPostProcessor connectionNestingGuardPostProcessor() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String name) {
-                // Only the DataSource the application uses; the pools behind it are reached through it.
-                if (!name.equals("dataSource") || !(bean instanceof DataSource)) {
-                    return bean;
-                }
-                var proxy = new ProxyFactory(bean);
-                // A subclass proxy where it can be, so that a test may still inject the pool as what it is.
-                proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
-                proxy.addAdvice((MethodInterceptor) invocation -> {
-                    if (!invocation.getMethod().getName().equals("getConnection")) {
-                        return invocation.proceed();
-                    }
-                    Set<Connection> held = HELD.get();
-                    if (armed && !held.isEmpty()) {
-                        var nested = new IllegalStateException("This thread asked for a second database connection "
-                            + "while it holds one: under load, threads doing this wait on each other for good");
-                        log.error("Nested connection", nested);
-                        throw nested;
-                    }
-                    return tracked((Connection) invocation.proceed(), held);
-                });
-                return proxy.getProxy(ConnectionNestingGuard.class.getClassLoader());
-            }
-        };
+    static Guard connectionNestingGuardPostProcessor() {
+        return new Guard();
     }
 
-    @Bean
-    ApplicationListener<ApplicationReadyEvent> connectionNestingGuardArming() {
-        return event -> armed = true;
+    /**
+     * Guards one application's DataSource. Off while that application starts (Flyway holds two connections on purpose,
+     * alone on the main thread), and per application: a test class that starts a context of its own runs Flyway
+     * while the shared context's guard is armed.
+     */
+    static final class Guard implements BeanPostProcessor, ApplicationListener<ApplicationReadyEvent> {
+
+        private volatile boolean armed;
+
+        @Override
+        public void onApplicationEvent(ApplicationReadyEvent event) {
+            armed = true;
+        }
+
+        @Override
+        public Object postProcessAfterInitialization(Object bean, String name) {
+            // Only the DataSource the application uses; the pools behind it are reached through it.
+            if (!name.equals("dataSource") || !(bean instanceof DataSource)) {
+                return bean;
+            }
+            var proxy = new ProxyFactory(bean);
+            // A subclass proxy where it can be, so that a test may still inject the pool as what it is.
+            proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
+            proxy.addAdvice((MethodInterceptor) invocation -> {
+                if (!invocation.getMethod().getName().equals("getConnection")) {
+                    return invocation.proceed();
+                }
+                Set<Connection> held = HELD.get();
+                if (armed && !held.isEmpty()) {
+                    var nested = new IllegalStateException("This thread asked for a second database connection "
+                        + "while it holds one: under load, threads doing this wait on each other for good");
+                    log.error("Nested connection", nested);
+                    throw nested;
+                }
+                return tracked((Connection) invocation.proceed(), held);
+            });
+            return proxy.getProxy(ConnectionNestingGuard.class.getClassLoader());
+        }
     }
 
     /** The connection, counted as held by this thread until it is closed. */
