@@ -191,7 +191,8 @@ class Refunds {
                 .param("accountId", accountId)
                 .param("id", paymentId)
                 .query(String.class)
-                .single();
+                .optional()
+                .orElseThrow(() -> TillException.notFound("payment", paymentId));
             Payment payment = payments.get(accountId, paymentId);
             if (!payment.status().equals("succeeded")) {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "

@@ -89,6 +89,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
         HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof TillException refusal) {
+            // Raised while the body was read (it grew past the size limit): the refusal itself, not a parse error.
+            return handleTill(refusal);
+        }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(unknown), "unknown_field",
                 "is not a field of this request"))), headers);

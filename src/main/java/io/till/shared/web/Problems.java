@@ -2,6 +2,7 @@ package io.till.shared.web;
 
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
+import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -45,8 +46,17 @@ public class Problems {
 
     /** Writes a problem straight to the response, for code that runs outside Spring MVC (filters). */
     public void write(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
-        response.setStatus(code.status().value());
+        write(response, of(code, detail));
+    }
+
+    /** Writes a refusal straight to the response, with its bad fields, for code that runs outside Spring MVC. */
+    public void write(HttpServletResponse response, TillException refusal) throws IOException {
+        write(response, of(refusal.code(), refusal.getMessage(), refusal.errors()));
+    }
+
+    private void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), of(code, detail));
+        json.writeValue(response.getOutputStream(), problem);
     }
 }
