@@ -64,6 +64,7 @@ class Refunds {
         if (amount != null && amount <= 0) {
             errors.add("amount", "out_of_range", "must be positive, in minor units");
         }
+        errors.checkLength("reason", reason, 500);
         errors.throwIfAny();
         payments.get(accountId, paymentId);
         PaymentGateway gateway = gateways.forAccount(accountId);
