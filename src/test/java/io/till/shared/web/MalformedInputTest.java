@@ -69,6 +69,23 @@ class MalformedInputTest {
     }
 
     @Test
+    void refusesNumbersOutsideTheRangeOfAFieldInsteadOfFailingOnThem() {
+        String key = accounts.create().apiKey();
+
+        var port = api.post("/api/v1/integrations", key, """
+            {"type": "smtp", "config": {"host": "smtp.example.com", "port": 9223372036854775807,
+             "from_email": "shop@shop.test"}}""");
+        var attempts = api.post("/api/v1/automations", key, """
+            {"name": "Retry", "trigger": {"type": "manual"}, "steps": [{"id": "t", "type": "action",
+             "action": "create_task", "params": {"title": "Call"}, "retry": {"attempts": 99999999999}}]}""");
+
+        assertProblem(port, 400, "validation_failed");
+        assertThat(port.json().get("errors").get(0).get("field").asString()).isEqualTo("config.port");
+        assertProblem(attempts, 400, "validation_failed");
+        assertThat(attempts.json().get("errors").get(0).get("field").asString()).isEqualTo("steps[0].retry.attempts");
+    }
+
+    @Test
     void refusesADeclaredBodyOverTheLimitBeforeReadingIt() {
         String body = "{\"type\": \"acme.big\", \"data\": {\"x\": \"" + "x".repeat(1024 * 1024) + "\"}}";
 
