@@ -20,7 +20,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses a query string that no handler could read safely, before anything reads it: a parameter that is not valid
  * percent-encoded UTF-8 (the servlet container would fail on it), or one holding the NUL character (which PostgreSQL
- * refuses in text). Each bad parameter is named in a 400 problem.
+ * refuses in text), or a value without a name. Each bad parameter is named in a 400 problem.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -52,6 +52,11 @@ class QueryStringFilter extends OncePerRequestFilter {
         var errors = new FieldErrors();
         for (String pair : query.split("&")) {
             int equals = pair.indexOf('=');
+            if (equals == 0) {
+                // "&=x" or "&=": the container refuses a value without a name (an empty pair "&&" is fine).
+                errors.add("query", "missing_name", "holds a value without a parameter name");
+                continue;
+            }
             String rawName = equals < 0 ? pair : pair.substring(0, equals);
             String rawValue = equals < 0 ? "" : pair.substring(equals + 1);
             String name = decode(rawName);

@@ -41,6 +41,14 @@ class MalformedInputTest {
     }
 
     @Test
+    void refusesAQueryParameterValueWithoutAName() {
+        var response = api.get("/api/v1/events?type=a.b&=101", accounts.create().apiKey());
+
+        assertProblem(response, 400, "validation_failed");
+        assertThat(response.json().get("errors").get(0).get("code").asString()).isEqualTo("missing_name");
+    }
+
+    @Test
     void refusesTheNulCharacterInAQueryParameter() {
         var response = api.get("/api/v1/subscriptions?customer_id=cus_%00", accounts.create().apiKey());
 
