@@ -1,5 +1,6 @@
 package io.till.shared.web;
 
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import jakarta.servlet.FilterChain;
@@ -20,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses a query string that no handler could read safely, before anything reads it: a parameter that is not valid
  * percent-encoded UTF-8 (the servlet container would fail on it), or one holding the NUL character (which PostgreSQL
- * refuses in text), or a value without a name. Each bad parameter is named in a 400 problem.
+ * refuses in text), or a value without a name; and a path with a malformed percent-escape. Each bad parameter is named in a 400 problem.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -35,6 +36,12 @@ class QueryStringFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
+        if (!wellEscaped(request.getRequestURI())) {
+            // Spring fails to decode such a path deep inside request matching; refuse it here, plainly.
+            problems.write(response, ErrorCode.MALFORMED_REQUEST,
+                "The request path holds a malformed percent-escape: % must be followed by two hex digits.");
+            return;
+        }
         String query = request.getQueryString();
         if (query != null) {
             try {
@@ -69,6 +76,16 @@ class QueryStringFilter extends OncePerRequestFilter {
             }
         }
         errors.throwIfAny();
+    }
+
+    private static boolean wellEscaped(String path) {
+        for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+            if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0
+                || Character.digit(path.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The text a query component stands for, or null when it is not well-formed percent-encoded UTF-8. */
