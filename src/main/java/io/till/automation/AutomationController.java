@@ -159,7 +159,11 @@ class AutomationController {
         + "data?}} or {\"event_id\"}. Conditions are evaluated and templates rendered against real records; actions "
         + "are previewed, not performed; delays are skipped. Answers the would-be log.")
     DryRuns.Result test(Caller caller, @PathVariable String id, @RequestBody(required = false) JsonNode body) {
-        Integer version = body != null && body.hasNonNull("version") ? body.get("version").asInt() : null;
+        JsonNode asked = body == null ? null : body.get("version");
+        if (asked != null && !asked.isNull() && !(asked.isIntegralNumber() && asked.canConvertToInt())) {
+            throw TillException.invalid("version", "invalid_type", "must be a version number");
+        }
+        Integer version = asked == null || asked.isNull() ? null : asked.intValue();
         var chosen = automations.versionToTest(caller.accountId(), id, version);
         var program = programs.of(id, chosen.version(), chosen.definition());
         var result = dryRuns.run(caller.accountId(), program, dryRuns.event(caller.accountId(), body));

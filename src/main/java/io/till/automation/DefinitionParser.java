@@ -260,7 +260,8 @@ public final class DefinitionParser {
         Definition.Retry retry = Definition.Retry.DEFAULT;
         if (json.has("retry")) {
             JsonNode r = json.get("retry");
-            int attempts = r.has("attempts") ? r.get("attempts").asInt() : retry.attempts();
+            // asInt(0): a number out of int range (or not a number) is out of range, never an exception.
+            int attempts = r.has("attempts") ? r.get("attempts").asInt(0) : retry.attempts();
             if (attempts < 1 || attempts > 20) {
                 context.add(path + ".retry.attempts", "out_of_range", "must be between 1 and 20");
             }
@@ -300,7 +301,7 @@ public final class DefinitionParser {
     private Definition.Step loop(JsonNode json, String id, String path, Context context, int depth) {
         String over = text(json, "over");
         field(over, path + ".over", context);
-        int max = json.has("max") ? json.get("max").asInt() : 0;
+        int max = json.has("max") ? json.get("max").asInt(0) : 0;
         if (max < 1 || max > MAX_LOOP) {
             context.add(path + ".max", "out_of_range", "a loop needs a bound: max between 1 and " + MAX_LOOP);
         }

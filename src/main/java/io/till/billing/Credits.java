@@ -4,6 +4,7 @@ import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -54,7 +55,10 @@ class Credits {
         if (currency == null || !currency.matches("[a-zA-Z]{3}")) {
             errors.add("currency", "invalid_format", "must be a three-letter currency code");
         }
+        errors.checkLength("reason", reason, 500);
         errors.throwIfAny();
+        // Bounded, so that a customer's balance (a sum of grants) always fits in a long.
+        Amounts.requireAtMostMax("amount", amount);
         lock(customerId);
         insert(accountId, customerId, "grant", amount, currency.toLowerCase(Locale.ROOT), null, reason);
         return balance(accountId, customerId);

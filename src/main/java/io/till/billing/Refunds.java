@@ -73,6 +73,7 @@ class Refunds {
         if (amount != null && amount <= 0) {
             errors.add("amount", "out_of_range", "must be positive, in minor units");
         }
+        errors.checkLength("reason", reason, 500);
         errors.throwIfAny();
         payments.get(accountId, paymentId);
         PaymentGateway gateway = gateways.forAccount(accountId);
@@ -228,7 +229,8 @@ class Refunds {
                 .param("accountId", accountId)
                 .param("id", paymentId)
                 .query(String.class)
-                .single();
+                .optional()
+                .orElseThrow(() -> TillException.notFound("payment", paymentId));
             Payment payment = payments.get(accountId, paymentId);
             if (!payment.status().equals("succeeded")) {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "

@@ -3,6 +3,7 @@ package io.till.billing;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -58,6 +59,8 @@ class Usage {
             throw new TillException(ErrorCode.INVALID_STATE, "A canceled subscription records no usage.");
         }
         long before = total(accountId, subscription, name);
+        // The period's total is a sum in PostgreSQL, read back as a long: it must never outgrow one.
+        long after = Amounts.add("quantity", before, quantity);
         db.sql("""
             INSERT INTO usage_records (id, account_id, subscription_id, meter, quantity, recorded_at)
             VALUES (:id, :accountId, :subscriptionId, :meter, :quantity, :now)
@@ -69,7 +72,6 @@ class Usage {
             .param("quantity", quantity)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
-        long after = before + quantity;
         for (long threshold : thresholds(accountId, subscriptionId, name)) {
             if (before < threshold && after >= threshold) {
                 events.record(accountId, EventType.USAGE_THRESHOLD_EXCEEDED, subscription.customerId(), Map.of(

@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,8 @@ import java.util.regex.Pattern;
 record ProductInput(String name, String description, String subscriptionGroupId, List<OptionInput> options) {
 
     private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
+    static final int MAX_NAME = 200;
+    static final int MAX_DESCRIPTION = 5_000;
 
     record OptionInput(String name, String kind, Long amount, String currency, String interval, Integer intervalCount,
         Integer trialDays, Integer installments, Integer cycles, String display) {}
@@ -19,6 +22,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
         } else if (name.length() > 200) {
             errors.add("name", "too_long", "must be at most 200 characters");
         }
+        errors.checkLength("description", description, MAX_DESCRIPTION);
         if (options == null || options.isEmpty()) {
             errors.add("options", "required", "a product needs at least one option");
             return;
@@ -39,6 +43,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
         if (option.name() == null || option.name().isBlank()) {
             errors.add(path + ".name", "required", "is required");
         }
+        errors.checkLength(path + ".name", option.name(), MAX_NAME);
         ProductOption.Kind kind = errors.parseEnum(path + ".kind", option.kind(), ProductOption.Kind.class);
         if (option.kind() == null) {
             errors.add(path + ".kind", "required", "must be one_time, subscription or payment_plan");
@@ -48,6 +53,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
         } else if (option.amount() < 0) {
             errors.add(path + ".amount", "out_of_range", "must not be negative");
         }
+        Amounts.checkAtMostMax(errors, path + ".amount", option.amount());
         if (option.currency() == null || !CURRENCY.matcher(option.currency().toLowerCase(Locale.ROOT)).matches()) {
             errors.add(path + ".currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
         }

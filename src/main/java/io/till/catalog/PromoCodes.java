@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -52,6 +53,7 @@ public class PromoCodes {
         if (input.amountOff() != null && input.amountOff() < 1) {
             errors.add("amount_off", "out_of_range", "must be positive, in minor units");
         }
+        Amounts.checkAtMostMax(errors, "amount_off", input.amountOff());
         if (input.amountOff() != null && (input.currency() == null || !input.currency().matches("[a-zA-Z]{3}"))) {
             errors.add("currency", "required", "amount_off needs a three-letter currency");
         }

@@ -1,6 +1,7 @@
 package io.till.checkout;
 
 import io.till.catalog.Products;
+import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -29,6 +30,9 @@ public class Checkouts {
         this.clock = clock;
     }
 
+    /** Checkout, addon and upsell names travel in purchase events: bounded like product names. */
+    private static final int MAX_NAME = 200;
+
     record CheckoutInput(String name, String productId, List<AddonInput> addons, List<UpsellInput> upsells) {}
 
     record AddonInput(String name, Long amount, String currency) {}
@@ -41,6 +45,7 @@ public class Checkouts {
         if (input.name() == null || input.name().isBlank()) {
             errors.add("name", "required", "is required");
         }
+        errors.checkLength("name", input.name(), MAX_NAME);
         if (input.productId() == null) {
             errors.add("product_id", "required", "is required");
         } else if (products.find(accountId, input.productId()).isEmpty()) {
@@ -52,9 +57,11 @@ public class Checkouts {
             if (addon.name() == null || addon.name().isBlank()) {
                 errors.add("addons[" + i + "].name", "required", "is required");
             }
+            errors.checkLength("addons[" + i + "].name", addon.name(), MAX_NAME);
             if (addon.amount() == null || addon.amount() <= 0) {
                 errors.add("addons[" + i + "].amount", "out_of_range", "must be positive, in minor units");
             }
+            Amounts.checkAtMostMax(errors, "addons[" + i + "].amount", addon.amount());
             if (addon.currency() == null || !addon.currency().matches("[a-zA-Z]{3}")) {
                 errors.add("addons[" + i + "].currency", "invalid_format", "must be a three-letter currency code");
             }
@@ -65,6 +72,7 @@ public class Checkouts {
             if (upsell.name() == null || upsell.name().isBlank()) {
                 errors.add("upsells[" + i + "].name", "required", "is required");
             }
+            errors.checkLength("upsells[" + i + "].name", upsell.name(), MAX_NAME);
             if (upsell.optionId() == null || products.option(accountId, upsell.optionId()).isEmpty()) {
                 errors.add("upsells[" + i + "].option_id", "not_found", "must name an option of one of your products");
             }

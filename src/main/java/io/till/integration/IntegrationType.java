@@ -60,7 +60,7 @@ public enum IntegrationType {
                     errors.add("config.host", "required", "is required: the SMTP server's host name");
                 }
                 JsonNode port = config.get("port");
-                if (port == null || !port.isIntegralNumber() || port.asInt() < 1 || port.asInt() > 65535) {
+                if (port == null || !port.isIntegralNumber() || port.asInt(0) < 1 || port.asInt(0) > 65535) {
                     errors.add("config.port", port == null ? "required" : "invalid_value",
                         "must be a port number, 1 to 65535 (587 for STARTTLS, 465 for SMTPS)");
                 }

@@ -31,6 +31,16 @@ public final class FieldErrors {
         return null;
     }
 
+    /**
+     * Adds a {@code too_long} error when {@code value} has more than {@code max} characters. Free text is bounded so
+     * that the events carrying it stay within the webhook payload cap.
+     */
+    public void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            add(field, "too_long", "must be at most " + max + " characters");
+        }
+    }
+
     /** Throws a validation failure listing every collected error, if there is any. */
     public void throwIfAny() {
         if (!errors.isEmpty()) {

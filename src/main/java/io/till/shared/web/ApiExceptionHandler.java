@@ -7,6 +7,7 @@ import io.till.shared.TillException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSourceResolvable;
@@ -46,6 +47,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(TillException.class)
     ResponseEntity<Object> handleTill(TillException e) {
         return problem(Problems.of(e.code(), e.getMessage(), e.errors()), new HttpHeaders());
+    }
+
+    /** The servlet container could not read the parameters (a form body it cannot decode, too many parameters). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> handleUnreadableParameters(InvalidParameterException e) {
+        return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, "The request's parameters could not be read: use "
+            + "well-formed percent-encoded UTF-8, name=value pairs, at most 1,000 of them."), new HttpHeaders());
     }
 
     @ExceptionHandler(Exception.class)
@@ -97,6 +105,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
         HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof TillException refusal) {
+            // Raised while the body was read (it grew past the size limit): the refusal itself, not a parse error.
+            return handleTill(refusal);
+        }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(unknown), "unknown_field",
                 "is not a field of this request"))), headers);

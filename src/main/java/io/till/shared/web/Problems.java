@@ -3,6 +3,7 @@ package io.till.shared.web;
 import io.till.shared.DatabaseOutage;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
+import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -53,6 +54,11 @@ public class Problems {
     /** Writes a problem straight to the response, for code that runs outside Spring MVC (filters). */
     public void write(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
         write(response, of(code, detail));
+    }
+
+    /** Writes a refusal straight to the response, with its bad fields, for code that runs outside Spring MVC. */
+    public void write(HttpServletResponse response, TillException refusal) throws IOException {
+        write(response, of(refusal.code(), refusal.getMessage(), refusal.errors()));
     }
 
     void write(HttpServletResponse response, ProblemDetail problem) throws IOException {

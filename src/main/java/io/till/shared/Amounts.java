@@ -1,0 +1,45 @@
+package io.till.shared;
+
+import java.util.List;
+
+/**
+ * Bounds on amounts (minor units) and counts, so that no sum Till computes or PostgreSQL adds up can overflow a long.
+ */
+public final class Amounts {
+
+    /**
+     * The largest single price or credit Till accepts: 10^12 minor units (ten billion dollars), far above any real
+     * price, and small enough that millions of them still sum within a long.
+     */
+    public static final long MAX = 1_000_000_000_000L;
+
+    private Amounts() {}
+
+    /** Adds an {@code amount_too_large} error when {@code amount} is above {@link #MAX}. */
+    public static void checkAtMostMax(FieldErrors errors, String field, Long amount) {
+        if (amount != null && amount > MAX) {
+            errors.add(field, "amount_too_large", "must be at most " + MAX + " (minor units)");
+        }
+    }
+
+    /** Refuses an amount above {@link #MAX} with {@code amount_too_large}. */
+    public static void requireAtMostMax(String field, Long amount) {
+        if (amount != null && amount > MAX) {
+            throw tooLarge(field, "must be at most " + MAX + " (minor units)");
+        }
+    }
+
+    /** {@code total + more}, or {@code amount_too_large} naming {@code field} when the sum would overflow. */
+    public static long add(String field, long total, long more) {
+        try {
+            return Math.addExact(total, more);
+        } catch (ArithmeticException e) {
+            throw tooLarge(field, "would make the total larger than " + Long.MAX_VALUE);
+        }
+    }
+
+    private static TillException tooLarge(String field, String message) {
+        return new TillException(ErrorCode.AMOUNT_TOO_LARGE, "Invalid " + field + ": " + message,
+            List.of(new FieldError(field, "amount_too_large", message)));
+    }
+}

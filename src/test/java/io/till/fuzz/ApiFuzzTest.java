@@ -1,0 +1,201 @@
+package io.till.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.code_intelligence.jazzer.junit.Lifecycle;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Jazzer fuzz tests of the API's JSON bodies and query strings, sent over real HTTP to the running application: whatever
+ * the bytes, Till answers below 500, and refusals of a body are problem details. Without {@code JAZZER_FUZZ} (as in
+ * {@code ./mvnw verify}) each test replays its checked-in inputs from {@code ApiFuzzTestInputs/<test>/}; {@code fuzz/run}
+ * fuzzes for real. Inputs may name the fixture's objects as {@code {{checkout}}}, {@code {{option}}},
+ * {@code {{product}}}, {@code {{automation}}}, {@code {{customer}}}, {@code {{subscription}}}, {@code {{order}}} and {@code {{payment}}}.
+ */
+@TillIntegrationTest
+class ApiFuzzTest {
+
+    /** One store for every input: made once, since a fuzzing run calls a test millions of times on one instance. */
+    private static Fixture fixture;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    Shops shops;
+    @Autowired
+    Environment environment;
+
+    record Fixture(RawHttp http, String apiKey, Map<String, String> ids) {}
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void automationDefinitions(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/automations", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void automationRuns(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/automations/{{automation}}/test", body));
+        assertRefusedCleanly(post("/api/v1/automations/{{automation}}/run", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void events(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/events", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void eventBatches(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/events/batch", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void purchases(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/checkouts/{{checkout}}/purchases", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void integrations(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/integrations", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void customers(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/customers", body));
+        assertRefusedCleanly(send("PATCH", "/api/v1/customers/{{customer}}", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void products(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/products", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void checkouts(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/checkouts", body));
+    }
+
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void billing(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/customers/{{customer}}/credits", body));
+        assertRefusedCleanly(post("/api/v1/refunds", body));
+        assertRefusedCleanly(post("/api/v1/usage", body));
+        assertRefusedCleanly(post("/api/v1/orders", body));
+    }
+
+    /** The input is a request target ({@code /api/v1/customers?query=…}); GET it. */
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void queryStrings(byte[] target) {
+        var answer = fixture().http().send("GET", requestTarget(target), fixture().apiKey(), null);
+
+        assertThat(answer.status()).as("GET %s answered %s", printable(target), answer.body()).isLessThan(500);
+    }
+
+    private RawHttp.Answer post(String path, byte[] body) {
+        return send("POST", path, body);
+    }
+
+    private RawHttp.Answer send(String method, String path, byte[] body) {
+        var fixture = fixture();
+        byte[] target = fill(path.getBytes(StandardCharsets.US_ASCII));
+        var answer = fixture.http().send(method, target, fixture.apiKey(), fill(body));
+        assertThat(answer.status()).as("%s %s with %s answered %s", method, printable(target), printable(body),
+            answer.body()).isLessThan(500);
+        return answer;
+    }
+
+    private static void assertRefusedCleanly(RawHttp.Answer answer) {
+        if (answer.status() >= 400) {
+            assertThat(answer.contentType()).as(answer.body()).isEqualTo("application/problem+json");
+        }
+    }
+
+    /**
+     * The input as one request line's target: bytes a request line cannot hold are percent-encoded (a malformed
+     * escape such as {@code %ZZ} is kept as sent), and a target that does not start at the root is put under /api/v1/.
+     */
+    private byte[] requestTarget(byte[] input) {
+        byte[] filled = fill(input);
+        var out = new ByteArrayOutputStream();
+        if (filled.length == 0 || filled[0] != '/') {
+            out.writeBytes("/api/v1/".getBytes(StandardCharsets.US_ASCII));
+        }
+        for (byte b : filled) {
+            int c = b & 0xff;
+            if (c > 0x20 && c < 0x7f && c != '#') {
+                out.write(c);
+            } else {
+                out.writeBytes("%%%02X".formatted(c).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] fill(byte[] input) {
+        String text = new String(input, StandardCharsets.ISO_8859_1);
+        if (!text.contains("{{")) {
+            return input;
+        }
+        for (var id : fixture().ids().entrySet()) {
+            text = text.replace("{{" + id.getKey() + "}}", id.getValue());
+        }
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private synchronized Fixture fixture() {
+        // Jazzer's SSRF detector reports every connection it was not told about (and forgets between runs): the
+        // test's own requests and Till's to its database go to this machine; anything else Till opens is a finding.
+        BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));
+        if (fixture == null) {
+            var shop = shops.open();
+            var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "fuzz@example.com");
+            var http = new RawHttp(Integer.parseInt(environment.getProperty("local.server.port")));
+            String automation = automation(http, shop.apiKey());
+            fixture = new Fixture(http, shop.apiKey(), Map.of("automation", automation, "checkout", shop.checkoutId(),
+                "option",
+                shop.monthly(), "product", order.get("items").get(0).get("product_id").asString(), "customer",
+                order.get("customer_id").asString(), "subscription", order.get("subscription_id").asString(),
+                "order", order.get("id").asString(), "payment", order.get("payment_id").asString()));
+        }
+        return fixture;
+    }
+
+    /** An active automation started by hand that creates a task: the subject of dry runs and manual runs. */
+    private static String automation(RawHttp http, String apiKey) {
+        var created = http.send("POST", "/api/v1/automations".getBytes(StandardCharsets.US_ASCII), apiKey, """
+            {"name": "Call back", "trigger": {"type": "manual"},
+             "steps": [{"id": "call", "type": "action", "action": "create_task", "params": {"title": "Call"}}]}"""
+            .getBytes(StandardCharsets.UTF_8));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).get("id").asString();
+        var activated = http.send("POST", ("/api/v1/automations/" + id + "/activate").getBytes(
+            StandardCharsets.US_ASCII), apiKey, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(activated.status()).as(activated.body()).isEqualTo(200);
+        return id;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String printable(byte[] bytes) {
+        if (bytes == null) {
+            return "no body";
+        }
+        String text = new String(bytes, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?");
+        return text.length() > 300 ? text.substring(0, 300) + "… (" + bytes.length + " bytes)" : text;
+    }
+}

@@ -1,0 +1,127 @@
+package io.till.shared.web;
+
+import static io.till.shared.web.ApiErrorsTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Requests no client should send: each is refused with a problem naming what is wrong, never a 500. */
+@TillIntegrationTest
+class MalformedInputTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    Shops shops;
+
+    @Test
+    void refusesAQueryParameterThatIsNotUtf8() {
+        String key = accounts.create().apiKey();
+
+        var truncated = api.get("/api/v1/customers?query=%C3%28", key);
+        var notUtf8 = api.get("/api/v1/tasks?customer_id=%FF", key);
+
+        assertProblem(truncated, 400, "validation_failed");
+        assertThat(truncated.json().get("errors").get(0).get("field").asString()).isEqualTo("query");
+        assertThat(truncated.json().get("errors").get(0).get("code").asString()).isEqualTo("invalid_encoding");
+        assertProblem(notUtf8, 400, "validation_failed");
+        assertThat(notUtf8.json().get("errors").get(0).get("field").asString()).isEqualTo("customer_id");
+    }
+
+    @Test
+    void refusesAQueryParameterValueWithoutAName() {
+        var response = api.get("/api/v1/events?type=a.b&=101", accounts.create().apiKey());
+
+        assertProblem(response, 400, "validation_failed");
+        assertThat(response.json().get("errors").get(0).get("code").asString()).isEqualTo("missing_name");
+    }
+
+    @Test
+    void refusesTheNulCharacterInAQueryParameter() {
+        var response = api.get("/api/v1/subscriptions?customer_id=cus_%00", accounts.create().apiKey());
+
+        assertProblem(response, 400, "validation_failed");
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("customer_id");
+        assertThat(response.json().get("errors").get(0).get("code").asString()).isEqualTo("invalid_character");
+    }
+
+    @Test
+    void refusesTheNulCharacterAnywhereInAJsonBodyNamingTheField() {
+        String key = accounts.create().apiKey();
+
+        var name = api.post("/api/v1/api_keys", key, "{\"name\": \"a\\u0000b\"}");
+        var nested = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [{"name": "Once\\u0000", "kind": "one_time", "amount": 100,
+             "currency": "usd"}]}""");
+        var inData = api.post("/api/v1/events", key, "{\"type\": \"acme.signup\", \"data\": {\"k\\u0000\": 1}}");
+
+        assertProblem(name, 400, "validation_failed");
+        assertThat(name.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(name.json().get("errors").get(0).get("code").asString()).isEqualTo("invalid_character");
+        assertProblem(nested, 400, "validation_failed");
+        assertThat(nested.json().get("errors").get(0).get("field").asString()).isEqualTo("options[0].name");
+        assertProblem(inData, 400, "validation_failed");
+        assertThat(inData.json().get("errors").get(0).get("field").asString()).isEqualTo("data");
+    }
+
+    @Test
+    void refusesNumbersOutsideTheRangeOfAFieldInsteadOfFailingOnThem() {
+        String key = accounts.create().apiKey();
+
+        var port = api.post("/api/v1/integrations", key, """
+            {"type": "smtp", "config": {"host": "smtp.example.com", "port": 9223372036854775807,
+             "from_email": "shop@shop.test"}}""");
+        var attempts = api.post("/api/v1/automations", key, """
+            {"name": "Retry", "trigger": {"type": "manual"}, "steps": [{"id": "t", "type": "action",
+             "action": "create_task", "params": {"title": "Call"}, "retry": {"attempts": 99999999999}}]}""");
+
+        assertProblem(port, 400, "validation_failed");
+        assertThat(port.json().get("errors").get(0).get("field").asString()).isEqualTo("config.port");
+        assertProblem(attempts, 400, "validation_failed");
+        assertThat(attempts.json().get("errors").get(0).get("field").asString()).isEqualTo("steps[0].retry.attempts");
+    }
+
+    @Test
+    void refusesADeclaredBodyOverTheLimitBeforeReadingIt() {
+        String body = "{\"type\": \"acme.big\", \"data\": {\"x\": \"" + "x".repeat(1024 * 1024) + "\"}}";
+
+        var response = api.post("/api/v1/events", accounts.create().apiKey(), body);
+
+        assertProblem(response, 413, "payload_too_large");
+    }
+
+    @Test
+    void refusesAChunkedBodyOnceItPassesTheLimit() throws IOException, InterruptedException {
+        byte[] body = ("{\"type\": \"acme.big\", \"data\": {\"x\": \"" + "x".repeat(1100 * 1024) + "\"}}").getBytes();
+        var request = HttpRequest.newBuilder(api.uri("/api/v1/events"))
+            .header("Authorization", "Bearer " + accounts.create().apiKey())
+            .header("Content-Type", "application/json")
+            // An InputStream of unknown length goes out chunked, without a Content-Length.
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+            .build();
+
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        var problem = new Api.Response(response.statusCode(), response.headers(), response.body());
+        assertProblem(problem, 413, "payload_too_large");
+    }
+
+    @Test
+    void answersADisputeOfAnUnknownPaymentWithNotFound() {
+        var response = api.post("/api/v1/payments/pay_01unknown/dispute", accounts.create().apiKey(), null);
+
+        assertProblem(response, 404, "not_found");
+    }
+}
