@@ -24,9 +24,9 @@ final class Fixtures {
 
     private Fixtures() {}
 
-    /** A manual automation with these steps (a JSON list). */
+    /** A manual automation with these steps (a JSON list), read as the engine reads a stored version. */
     static Program program(String steps) {
-        return Program.of("aut_1", 1, PARSER.parse(JSON.readTree("""
+        return Program.of("aut_1", 1, PARSER.parseSaved(JSON.readTree("""
             {"name": "test", "trigger": {"type": "manual"}, "steps": %s}
             """.formatted(steps))));
     }
