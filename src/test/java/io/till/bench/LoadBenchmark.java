@@ -50,6 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag("benchmark")
 @TillIntegrationTest
+// Measured on a database as durable as the one a newcomer runs, not on the test suite's throwaway one.
+@TestPropertySource(properties = "till.database.embedded-durable=true")
 class LoadBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(LoadBenchmark.class);
