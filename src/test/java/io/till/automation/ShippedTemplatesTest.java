@@ -1,0 +1,86 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The shipped templates end to end on the sandbox test clock, their mail going to a real SMTP server: each says and
+ * does what its name promises.
+ */
+@TillIntegrationTest
+class ShippedTemplatesTest {
+
+    @RegisterExtension
+    static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+        .withConfiguration(GreenMailConfiguration.aConfig().withUser("shop@shop.test", "till", "mail-password"));
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+
+    private void activate(Shops.Shop shop, String template) {
+        var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till",
+             "password": "mail-password", "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort()));
+        assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
+        var created = api.post("/api/v1/automations", shop.apiKey(), "{\"template\": \"" + template + "\"}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", shop.apiKey(), null).status()).isEqualTo(200);
+    }
+
+    private List<String> mails() {
+        return Arrays.stream(mail.getReceivedMessages()).map(message -> {
+            try {
+                return message.getAllRecipients()[0] + " | " + message.getSubject() + " | " + plainText(message);
+            } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    /** The plain-text part as the customer reads it, without the shop's signature. */
+    private static String plainText(jakarta.mail.Part part) throws jakarta.mail.MessagingException,
+        java.io.IOException {
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                if (multipart.getBodyPart(i).isMimeType("text/plain")) {
+                    return plainText(multipart.getBodyPart(i));
+                }
+            }
+        }
+        String text = part.getContent().toString().replace("\r\n", "\n");
+        int signature = text.indexOf("\n-- \n");
+        return (signature < 0 ? text : text.substring(0, signature)).strip();
+    }
+
+    @Test
+    void usageAlertSaysThePlainNumbersCrossed() {
+        var shop = shops.open();
+        activate(shop, "usage_alert");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        api.send("PUT", "/api/v1/subscriptions/" + subscription + "/usage_thresholds", shop.apiKey(),
+            "{\"meter\": \"api_calls\", \"thresholds\": [100, 500]}", List.of("Content-Type", "application/json"));
+
+        var recorded = api.post("/api/v1/usage", shop.apiKey(), """
+            {"subscription_id": "%s", "meter": "api_calls", "quantity": 120}""".formatted(subscription));
+        assertThat(recorded.status()).as(recorded.text()).isEqualTo(201);
+        shops.advance(shop, "PT1M");
+
+        assertThat(mails()).containsExactly("ada@example.com | You have used 120 api_calls | Hi Buyer, your usage "
+            + "this period has passed 100.");
+    }
+}
