@@ -83,4 +83,25 @@ class ShippedTemplatesTest {
         assertThat(mails()).containsExactly("ada@example.com | You have used 120 api_calls | Hi Buyer, your usage "
             + "this period has passed 100.");
     }
+
+    @Test
+    void winBackInvitesOnlyTheCustomerWhoDidNotComeBack() {
+        var shop = shops.open();
+        activate(shop, "win_back");
+        var gone = shops.buy(shop, shop.monthly(), "pm_card_visa", "gone@example.com");
+        var back = shops.buy(shop, shop.monthly(), "pm_card_visa", "back@example.com");
+        for (var order : List.of(gone, back)) {
+            var canceled = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+                shop.apiKey(), "{}");
+            assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        }
+        shops.advance(shop, "P10D");
+        var again = shops.buy(shop, shop.monthly(), "pm_card_visa", "back@example.com");
+        assertThat(again.get("customer_id").asString()).isEqualTo(back.get("customer_id").asString());
+
+        shops.advance(shop, "P21D");
+
+        assertThat(mails()).containsExactly("gone@example.com | We miss you, Buyer | Come back with 20% off your "
+            + "first month: use the code COMEBACK20.");
+    }
 }
