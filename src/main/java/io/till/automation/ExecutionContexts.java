@@ -7,6 +7,7 @@ import io.till.billing.Orders;
 import io.till.billing.PaymentPlans;
 import io.till.billing.Payments;
 import io.till.billing.Subscriptions;
+import io.till.customer.Cards;
 import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
 import io.till.shared.TillException;
@@ -26,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the context a step sees (PRODUCT.md §4): {@code event} is the snapshot that started the run; the customer,
- * invoice, subscription, payment, order and payment plan it names are read fresh, now (the customer with their
+ * invoice, subscription, payment, order, payment plan and card it names are read fresh, now (the customer with their
  * stats), so that "three days later, if
  * the invoice is still unpaid" sees today's invoice. Only the roots a definition uses are read. Money fields get a
  * {@code _formatted} twin ({@code invoice.amount_due_formatted} = {@code $100.00}).
@@ -46,7 +47,7 @@ class ExecutionContexts {
     private final Environment environment;
 
     ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, CustomerStats.Source stats,
-        Invoices invoices,
+        Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
         @Value("${till.bootstrap.public-url:}") String publicUrl, Environment environment) {
         this.json = json;
@@ -54,7 +55,8 @@ class ExecutionContexts {
         this.customers = customers;
         this.stats = stats;
         this.fresh = Map.of("invoice", invoices::get, "subscription", subscriptions::get, "payment", payments::get,
-            "order", orders::get, "payment_plan", plans::get);
+            "order", orders::get, "payment_plan", plans::get, "card", (accountId, id) -> cards.findSaved(accountId, id)
+                .orElseThrow(() -> TillException.notFound("payment method", id)));
         this.publicUrl = publicUrl;
         this.environment = environment;
     }

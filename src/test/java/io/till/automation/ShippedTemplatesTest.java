@@ -8,6 +8,10 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.till.testing.Api;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,7 +48,8 @@ class ShippedTemplatesTest {
     private List<String> mails() {
         return Arrays.stream(mail.getReceivedMessages()).map(message -> {
             try {
-                return message.getAllRecipients()[0] + " | " + message.getSubject() + " | " + plainText(message);
+                return message.getAllRecipients()[0] + " | " + message.getSubject() + " | " + plainText(message)
+                    .replaceAll("http\\S*/portal/\\S+/card", "<card url>");
             } catch (jakarta.mail.MessagingException | java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -103,5 +108,45 @@ class ShippedTemplatesTest {
 
         assertThat(mails()).containsExactly("gone@example.com | We miss you, Buyer | Come back with 20% off your "
             + "first month: use the code COMEBACK20.");
+    }
+
+    @Test
+    void cardExpiringRemindsOnlyTheCustomerWhoseExpiringCardIsStillTheDefault() {
+        var shop = shops.open();
+        activate(shop, "card_expiring_followup");
+        var today = Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json().get("now").asString());
+        var expiry = YearMonth.from(today.atZone(ZoneOffset.UTC)).plusMonths(3);
+        customerWithCard(shop, "kept@example.com", expiry);
+        String replaced = customerWithCard(shop, "replaced@example.com", expiry);
+        // card.expiring comes 60 days before the end of the expiry month.
+        Instant notice = expiry.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration
+            .ofDays(60));
+        var advanced = api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"to\": \"" + notice.plus(Duration
+            .ofHours(1)) + "\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        String ask = " | Your card ending in 4242 expires soon | Hi Ada, please add a new card so nothing is "
+            + "interrupted: <card url>";
+        assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask);
+
+        var newer = api.post("/api/v1/customers/" + replaced + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_mastercard", "make_default": true}""");
+        assertThat(newer.status()).as(newer.text()).isEqualTo(201);
+        shops.advance(shop, "P14DT1H");
+
+        assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask,
+            "kept@example.com | Reminder: your card expires soon | Hi Ada, your card ending in 4242 still needs "
+                + "replacing: <card url>");
+    }
+
+    private String customerWithCard(Shops.Shop shop, String email, YearMonth expiry) {
+        var customer = api.post("/api/v1/customers", shop.apiKey(), """
+            {"name": "Ada Lovelace", "email": "%s"}""".formatted(email));
+        assertThat(customer.status()).as(customer.text()).isEqualTo(201);
+        String id = customer.json().get("id").asString();
+        var card = api.post("/api/v1/customers/" + id + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d, "make_default": true}"""
+            .formatted(expiry.getMonthValue(), expiry.getYear()));
+        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        return id;
     }
 }
