@@ -55,7 +55,8 @@ class ExecutionContexts {
         this.customers = customers;
         this.stats = stats;
         this.fresh = Map.of("invoice", invoices::get, "subscription", subscriptions::get, "payment", payments::get,
-            "order", orders::get, "payment_plan", plans::get, "card", (accountId, id) -> cards.findSaved(accountId, id)
+            "order", orders::get, "payment_plan", plans::get, "card",
+            (accountId, id) -> cards.findOnRecord(accountId, id)
                 .orElseThrow(() -> TillException.notFound("payment method", id)));
         this.publicUrl = publicUrl;
         this.environment = environment;

@@ -118,6 +118,7 @@ class ShippedTemplatesTest {
         var expiry = YearMonth.from(today.atZone(ZoneOffset.UTC)).plusMonths(3);
         customerWithCard(shop, "kept@example.com", expiry);
         String replaced = customerWithCard(shop, "replaced@example.com", expiry);
+        String removed = customerWithCard(shop, "removed@example.com", expiry);
         // card.expiring comes 60 days before the end of the expiry month.
         Instant notice = expiry.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration
             .ofDays(60));
@@ -126,14 +127,23 @@ class ShippedTemplatesTest {
         assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
         String ask = " | Your card ending in 4242 expires soon | Hi Ada, please add a new card so nothing is "
             + "interrupted: <card url>";
-        assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask);
+        assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask,
+            "removed@example.com" + ask);
 
         var newer = api.post("/api/v1/customers/" + replaced + "/payment_methods", shop.apiKey(), """
             {"token": "pm_card_mastercard", "make_default": true}""");
         assertThat(newer.status()).as(newer.text()).isEqualTo(201);
+        // Saving another card and removing the expiring one makes the other the default.
+        String expiring = api.get("/api/v1/customers/" + removed + "/payment_methods", shop.apiKey()).json()
+            .get("data").get(0).get("id").asString();
+        assertThat(api.post("/api/v1/customers/" + removed + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_amex"}""").status()).isEqualTo(201);
+        assertThat(api.delete("/api/v1/customers/" + removed + "/payment_methods/" + expiring, shop.apiKey())
+            .status()).isIn(200, 204);
         shops.advance(shop, "P14DT1H");
 
         assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask,
+            "removed@example.com" + ask,
             "kept@example.com | Reminder: your card expires soon | Hi Ada, your card ending in 4242 still needs "
                 + "replacing: <card url>");
     }
