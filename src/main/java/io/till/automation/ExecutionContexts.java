@@ -7,6 +7,8 @@ import io.till.billing.Orders;
 import io.till.billing.PaymentPlans;
 import io.till.billing.Payments;
 import io.till.billing.Subscriptions;
+import io.till.customer.Cards;
+import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
 import io.till.shared.TillException;
 import java.math.BigDecimal;
@@ -25,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the context a step sees (PRODUCT.md §4): {@code event} is the snapshot that started the run; the customer,
- * invoice, subscription, payment, order and payment plan it names are read fresh, now, so that "three days later, if
+ * invoice, subscription, payment, order, payment plan and card it names are read fresh, now (the customer with their
+ * stats), so that "three days later, if
  * the invoice is still unpaid" sees today's invoice. Only the roots a definition uses are read. Money fields get a
  * {@code _formatted} twin ({@code invoice.amount_due_formatted} = {@code $100.00}).
  */
@@ -38,18 +41,23 @@ class ExecutionContexts {
     private final JsonMapper json;
     private final Accounts accounts;
     private final Customers customers;
+    private final CustomerStats.Source stats;
     private final Map<String, BiFunction<String, String, Object>> fresh;
     private final String publicUrl;
     private final Environment environment;
 
-    ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, Invoices invoices,
+    ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, CustomerStats.Source stats,
+        Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
         @Value("${till.bootstrap.public-url:}") String publicUrl, Environment environment) {
         this.json = json;
         this.accounts = accounts;
         this.customers = customers;
+        this.stats = stats;
         this.fresh = Map.of("invoice", invoices::get, "subscription", subscriptions::get, "payment", payments::get,
-            "order", orders::get, "payment_plan", plans::get);
+            "order", orders::get, "payment_plan", plans::get, "card",
+            (accountId, id) -> cards.findOnRecord(accountId, id)
+                .orElseThrow(() -> TillException.notFound("payment method", id)));
         this.publicUrl = publicUrl;
         this.environment = environment;
     }
@@ -83,6 +91,8 @@ class ExecutionContexts {
                 int space = name.indexOf(' ');
                 node.put("first_name", space < 0 ? name : name.substring(0, space));
                 node.put("last_name", space < 0 ? "" : name.substring(space + 1).strip());
+                // As the customer API shows them: "unless they came back" reads customer.stats.active_subscriptions.
+                node.set("stats", json.valueToTree(stats.of(accountId, customerId)));
                 context.set("customer", node);
             });
         }

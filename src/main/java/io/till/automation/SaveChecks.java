@@ -5,6 +5,7 @@ import io.till.billing.Order;
 import io.till.billing.Payment;
 import io.till.billing.PaymentPlan;
 import io.till.billing.Subscription;
+import io.till.customer.Card;
 import io.till.event.EventType;
 import io.till.shared.FieldError;
 import java.lang.reflect.RecordComponent;
@@ -24,7 +25,7 @@ final class SaveChecks {
     /** The records read fresh into the context, by root, and the fields each has (as the API spells them). */
     private static final Map<String, Set<String>> RECORD_FIELDS = Map.of("invoice", fields(Invoice.class),
         "subscription", fields(Subscription.class), "payment", fields(Payment.class), "order", fields(Order.class),
-        "payment_plan", fields(PaymentPlan.class));
+        "payment_plan", fields(PaymentPlan.class), "card", fields(Card.class));
 
     private SaveChecks() {}
 

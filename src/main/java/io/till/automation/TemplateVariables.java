@@ -26,6 +26,7 @@ final class TemplateVariables {
             Map.entry("first_name", Shape.VALUE), Map.entry("last_name", Shape.VALUE), Map.entry("email", Shape.VALUE),
             Map.entry("phone", Shape.VALUE), Map.entry("tags", Shape.LIST), Map.entry("metadata", Shape.OBJECT),
             Map.entry("marketing_consent", Shape.VALUE), Map.entry("default_card", Shape.OBJECT),
+            Map.entry("stats", Shape.OBJECT),
             Map.entry("created_at", Shape.VALUE), Map.entry("updated_at", Shape.VALUE)),
         "portal", Map.of("url", Shape.VALUE, "card_update_url", Shape.VALUE),
         "account", Map.of("id", Shape.VALUE, "name", Shape.VALUE, "mode", Shape.VALUE));

@@ -42,6 +42,13 @@ class Usage {
     /** A meter's use in the current period and the thresholds set on it. */
     record Meter(String meter, long total, List<Long> thresholds, Instant periodStart) {}
 
+    /**
+     * The {@code usage} of a {@code usage.threshold_exceeded} event: one event per threshold, so {@code threshold} is
+     * the one number crossed (a template says "passed {{usage.threshold}}"); {@code thresholds} holds that same one
+     * number, as it always has, for webhook consumers that read it.
+     */
+    record Crossing(String meter, long total, long threshold, List<Long> thresholds, Instant periodStart) {}
+
     @Transactional
     Meter record(String accountId, String subscriptionId, String meter, Long quantity) {
         var errors = new FieldErrors();
@@ -75,8 +82,8 @@ class Usage {
         for (long threshold : thresholds(accountId, subscriptionId, name)) {
             if (before < threshold && after >= threshold) {
                 events.record(accountId, EventType.USAGE_THRESHOLD_EXCEEDED, subscription.customerId(), Map.of(
-                    "subscription", subscription, "usage", new Meter(name, after, List.of(threshold),
-                        subscription.currentPeriodStart()),
+                    "subscription", subscription, "usage", new Crossing(name, after, threshold,
+                        List.of(threshold), subscription.currentPeriodStart()),
                     "customer", customers.get(accountId,
                         subscription.customerId())));
             }

@@ -27,7 +27,7 @@ public class Cards {
 
     private static final String SELECT = """
         SELECT d.id, d.customer_id, d.brand, d.last4, d.exp_month, d.exp_year, d.created_at,
-               (c.default_card_id = d.id) AS is_default
+               (c.default_card_id = d.id AND d.detached_at IS NULL) AS is_default
           FROM cards d
           JOIN customers c ON c.id = d.customer_id
         """;
@@ -171,6 +171,18 @@ public class Cards {
     /** A saved card of any customer of the account, unless it was removed. */
     public java.util.Optional<Card> findSaved(String accountId, String cardId) {
         return db.sql(SELECT + " WHERE d.account_id = :accountId AND d.id = :id AND d.detached_at IS NULL")
+            .param("accountId", accountId)
+            .param("id", cardId)
+            .query(Cards::card)
+            .optional();
+    }
+
+    /**
+     * A card of any customer of the account as it is now, removed or not: a removed card stays on record for the
+     * payments made with it, but is nobody's default any more.
+     */
+    public java.util.Optional<Card> findOnRecord(String accountId, String cardId) {
+        return db.sql(SELECT + " WHERE d.account_id = :accountId AND d.id = :id")
             .param("accountId", accountId)
             .param("id", cardId)
             .query(Cards::card)

@@ -14,10 +14,14 @@ import java.util.Optional;
  */
 final class AddressRanges {
 
-    /** One CIDR range. */
-    record Range(byte[] network, int prefix, String name) {
+    /** One CIDR range; {@code kind} is how a refusal names it ("private", "link-local", "reserved"). */
+    record Range(byte[] network, int prefix, String name, String kind) {
 
         static Range parse(String cidr) {
+            return parse(cidr, "allowed");
+        }
+
+        static Range parse(String cidr, String kind) {
             String text = cidr.strip();
             int slash = text.indexOf('/');
             String address = slash < 0 ? text : text.substring(0, slash);
@@ -30,7 +34,7 @@ final class AddressRanges {
                 if (prefix < 0 || prefix > bytes.length * 8) {
                     throw new IllegalArgumentException("bad prefix length in " + cidr);
                 }
-                return new Range(bytes, prefix, text);
+                return new Range(bytes, prefix, text, kind);
             } catch (UnknownHostException | NumberFormatException e) {
                 throw new IllegalArgumentException("not an IP range: " + cidr, e);
             }
@@ -50,12 +54,17 @@ final class AddressRanges {
         }
     }
 
+    // RFC 1918 and unique-local addresses are "private", 169.254/16 and fe80::/10 "link-local" (cloud metadata lives
+    // there); loopback, unspecified, multicast, carrier-grade NAT and the other special-purpose ranges "reserved".
     private static final List<Range> REFUSED = List.of(
-        Range.parse("0.0.0.0/8"), Range.parse("10.0.0.0/8"), Range.parse("100.64.0.0/10"), Range.parse("127.0.0.0/8"),
-        Range.parse("169.254.0.0/16"), Range.parse("172.16.0.0/12"), Range.parse("192.0.0.0/24"),
-        Range.parse("192.168.0.0/16"), Range.parse("198.18.0.0/15"), Range.parse("224.0.0.0/4"),
-        Range.parse("240.0.0.0/4"), Range.parse("::/128"), Range.parse("::1/128"), Range.parse("fc00::/7"),
-        Range.parse("fe80::/10"), Range.parse("ff00::/8"), Range.parse("64:ff9b::/96"));
+        Range.parse("0.0.0.0/8", "reserved"), Range.parse("10.0.0.0/8", "private"),
+        Range.parse("100.64.0.0/10", "reserved"), Range.parse("127.0.0.0/8", "reserved"),
+        Range.parse("169.254.0.0/16", "link-local"), Range.parse("172.16.0.0/12", "private"),
+        Range.parse("192.0.0.0/24", "reserved"), Range.parse("192.168.0.0/16", "private"),
+        Range.parse("198.18.0.0/15", "reserved"), Range.parse("224.0.0.0/4", "reserved"),
+        Range.parse("240.0.0.0/4", "reserved"), Range.parse("::/128", "reserved"), Range.parse("::1/128", "reserved"),
+        Range.parse("fc00::/7", "private"), Range.parse("fe80::/10", "link-local"), Range.parse("ff00::/8", "reserved"),
+        Range.parse("64:ff9b::/96", "reserved"));
 
     private final List<Range> allowed;
 
@@ -76,20 +85,45 @@ final class AddressRanges {
         return new AddressRanges(ranges);
     }
 
-    /** Why {@code address} may not be reached, or empty when it may. */
+    /**
+     * Why {@code address}, written as an address, may not be reached, as a sentence ("127.0.0.1 is in the reserved
+     * range 127.0.0.0/8"), or empty when it may.
+     */
     Optional<String> refusal(InetAddress address) {
+        return refusedRange(address).map(range -> written(address) + " is in the " + range.kind() + " range "
+            + range.name());
+    }
+
+    /**
+     * Why {@code host}, a name that resolved to {@code address}, may not be reached, as a sentence ("shop.internal
+     * resolves to 10.0.0.5, which is in the private range 10.0.0.0/8"), or empty when it may.
+     */
+    Optional<String> refusal(String host, InetAddress address) {
+        return refusedRange(address).map(range -> host + " resolves to " + written(address) + ", which is in the "
+            + range.kind() + " range " + range.name());
+    }
+
+    private Optional<Range> refusedRange(InetAddress address) {
         byte[] bytes = normalized(address);
         for (Range range : allowed) {
             if (range.contains(bytes)) {
                 return Optional.empty();
             }
         }
-        for (Range range : REFUSED) {
-            if (range.contains(bytes)) {
-                return Optional.of(address.getHostAddress() + ", in the reserved range " + range.name());
+        return REFUSED.stream().filter(range -> range.contains(bytes)).findFirst();
+    }
+
+    /** The address as the range that holds it is written: an IPv4-mapped IPv6 address as its IPv4 form. */
+    private static String written(InetAddress address) {
+        byte[] bytes = normalized(address);
+        if (bytes.length == 4 && address instanceof Inet6Address) {
+            try {
+                return InetAddress.getByAddress(bytes).getHostAddress();
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("four bytes are always an IPv4 address", e);
             }
         }
-        return Optional.empty();
+        return address.getHostAddress();
     }
 
     /** IPv4-mapped ({@code ::ffff:a.b.c.d}) and IPv4-compatible ({@code ::a.b.c.d}) IPv6 addresses as IPv4. */

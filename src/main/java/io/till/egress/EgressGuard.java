@@ -44,12 +44,10 @@ public class EgressGuard {
         }
         InetAddress[] addresses = InetAddress.getAllByName(name);
         for (InetAddress address : addresses) {
-            var refusal = ranges.refusal(address);
+            // An address written in any form is named as the address; a name as what it resolved to.
+            var refusal = LITERAL.matcher(name).matches() ? ranges.refusal(address) : ranges.refusal(name, address);
             if (refusal.isPresent()) {
-                throw new RefusedDestination(host.equals(address.getHostAddress())
-                    ? refusal.get()
-                    : host + " resolves to "
-                        + refusal.get());
+                throw new RefusedDestination(refusal.get());
             }
         }
         return List.of(addresses);

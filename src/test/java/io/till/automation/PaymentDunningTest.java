@@ -77,7 +77,7 @@ class PaymentDunningTest {
     void remindsRetriesAndGivesFinalNoticeWhileTheInvoiceStaysUnpaid() throws Exception {
         var shop = shops.open();
         String automation = startDunning(shop);
-        shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
 
         shops.advance(shop, "P14DT1H");
         assertThat(subjects()).containsExactly("We couldn't process your payment");
@@ -92,7 +92,14 @@ class PaymentDunningTest {
 
         shops.advance(shop, "P7D");
         assertThat(subjects()).containsExactly("We couldn't process your payment",
-            "Action needed: your payment is overdue", "Final notice: your subscription is about to end");
+            "Action needed: your payment is overdue", "Final notice: your payment is still overdue");
+        // The notice promises only what billing does: its retries are over (the subscription is unpaid, not ended),
+        // and a new card is charged at once.
+        assertThat(GreenMailUtil.getBody(mail.getReceivedMessages()[2])).contains("Hi Buyer, we still could not "
+            + "collect $19.00 and will not try your card again. Update your card here and we will charge it at once: ")
+            .doesNotContain("about to end");
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("unpaid");
         JsonNode run = onlyRun(shop, automation);
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
         assertThat(charges(shop)).filteredOn(c -> c.endsWith("automation")).containsExactly("declined automation");

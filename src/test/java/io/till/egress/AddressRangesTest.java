@@ -42,6 +42,26 @@ class AddressRangesTest {
     }
 
     @Test
+    void aRefusalIsASentenceNamingTheAddressAndTheRangeItFallsIn() throws UnknownHostException {
+        var ranges = AddressRanges.allowing("");
+
+        assertThat(ranges.refusal(ip("127.0.0.1"))).contains("127.0.0.1 is in the reserved range 127.0.0.0/8");
+        assertThat(ranges.refusal(ip("192.168.1.10"))).contains("192.168.1.10 is in the private range 192.168.0.0/16");
+        assertThat(ranges.refusal(ip("169.254.169.254")))
+            .contains("169.254.169.254 is in the link-local range 169.254.0.0/16");
+        assertThat(ranges.refusal(ip("::ffff:10.0.0.1"))).contains("10.0.0.1 is in the private range 10.0.0.0/8");
+    }
+
+    @Test
+    void aRefusedNameSaysWhatItResolvesToAndTheRangeThatHoldsIt() throws UnknownHostException {
+        var resolved = InetAddress.getByAddress(new byte[]{10, 0, 0, 5});
+
+        assertThat(AddressRanges.allowing("").refusal("shop.internal", resolved))
+            .contains("shop.internal resolves to 10.0.0.5, which is in the private range 10.0.0.0/8");
+        assertThat(AddressRanges.allowing("10.0.0.0/24").refusal("shop.internal", resolved)).isEmpty();
+    }
+
+    @Test
     void refusesAMalformedAllowListRatherThanGuess() {
         assertThatThrownBy(() -> AddressRanges.allowing("example.com/8")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AddressRanges.allowing("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
