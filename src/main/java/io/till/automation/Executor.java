@@ -147,14 +147,10 @@ class Executor {
             }
             // The logs show secret params masked; only the action's call saw them opened.
             return written(execution, progress, secrets.masked(execution.accountId(), logs));
-        } catch (TransientDataAccessException | DataAccessResourceFailureException
-            | RecoverableDataAccessException e) {
-            // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had) before
-            // anything was called: nothing is wrong with the execution, so it tries again next round.
-            return waitingForDatabase(execution, e);
         } catch (RuntimeException e) {
-            if (DatabaseOutage.explains(e)) {
-                // The database went away mid-step: that is no fault of the execution, which goes on once it is back.
+            if (isDatabaseHiccup(e)) {
+                // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had):
+                // nothing is wrong with the execution, so it tries again next round.
                 return waitingForDatabase(execution, e);
             }
             // A bug or a broken definition: the execution fails where it stands, with the reason, and can be retried.
@@ -165,6 +161,11 @@ class Executor {
             return new Executions.Written(execution, "failed", execution.state(), error, null, secrets.masked(
                 execution.accountId(), logs));
         }
+    }
+
+    private static boolean isDatabaseHiccup(RuntimeException e) {
+        return e instanceof TransientDataAccessException || e instanceof DataAccessResourceFailureException
+            || e instanceof RecoverableDataAccessException || DatabaseOutage.explains(e);
     }
 
     private static Executions.Written waitingForDatabase(Executions.Claimed execution, RuntimeException e) {
