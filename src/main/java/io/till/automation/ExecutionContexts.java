@@ -10,11 +10,8 @@ import io.till.billing.Subscriptions;
 import io.till.customer.Cards;
 import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
+import io.till.shared.Amounts;
 import io.till.shared.TillException;
-import java.math.BigDecimal;
-import java.text.NumberFormat;
-import java.util.Currency;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -124,7 +121,7 @@ class ExecutionContexts {
                 for (String field : MONEY) {
                     JsonNode amount = object.get(field);
                     if (amount != null && amount.isIntegralNumber() && !object.has(field + "_formatted")) {
-                        object.put(field + "_formatted", format(amount.longValue(), currency.asString()));
+                        object.put(field + "_formatted", Amounts.format(amount.longValue(), currency.asString()));
                     }
                 }
             }
@@ -135,20 +132,6 @@ class ExecutionContexts {
             for (JsonNode child : node) {
                 formatMoney(child);
             }
-        }
-    }
-
-    static String format(long minor, String currencyCode) {
-        try {
-            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
-            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
-            format.setCurrency(currency);
-            int digits = Math.max(0, currency.getDefaultFractionDigits());
-            format.setMinimumFractionDigits(digits);
-            format.setMaximumFractionDigits(digits);
-            return format.format(BigDecimal.valueOf(minor, digits));
-        } catch (IllegalArgumentException e) {
-            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
         }
     }
 }
