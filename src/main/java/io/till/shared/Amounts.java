@@ -42,6 +42,24 @@ public final class Amounts {
         }
     }
 
+    /**
+     * Minor units as money for people, {@code 2900, "usd"} as {@code $29.00}: US style for every currency (the
+     * symbol where Java knows one), with the currency's own number of decimals ({@code ¥2,900}).
+     */
+    public static String format(long minor, String currencyCode) {
+        try {
+            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
+            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
+            format.setCurrency(currency);
+            int digits = Math.max(0, currency.getDefaultFractionDigits());
+            format.setMinimumFractionDigits(digits);
+            format.setMaximumFractionDigits(digits);
+            return format.format(BigDecimal.valueOf(minor, digits));
+        } catch (IllegalArgumentException e) {
+            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
+        }
+    }
+
     private static TillException tooLarge(String field, String message) {
         return new TillException(ErrorCode.AMOUNT_TOO_LARGE, "Invalid " + field + ": " + message,
             List.of(new FieldError(field, "amount_too_large", message)));
