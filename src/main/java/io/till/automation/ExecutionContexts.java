@@ -12,11 +12,10 @@ import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.TillException;
+import io.till.shared.web.PublicAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,13 +39,12 @@ class ExecutionContexts {
     private final Customers customers;
     private final CustomerStats.Source stats;
     private final Map<String, BiFunction<String, String, Object>> fresh;
-    private final String publicUrl;
-    private final Environment environment;
+    private final PublicAddress publicAddress;
 
     ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, CustomerStats.Source stats,
         Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
-        @Value("${till.bootstrap.public-url:}") String publicUrl, Environment environment) {
+        PublicAddress publicAddress) {
         this.json = json;
         this.accounts = accounts;
         this.customers = customers;
@@ -55,8 +53,7 @@ class ExecutionContexts {
             "order", orders::get, "payment_plan", plans::get, "card",
             (accountId, id) -> cards.findOnRecord(accountId, id)
                 .orElseThrow(() -> TillException.notFound("payment method", id)));
-        this.publicUrl = publicUrl;
-        this.environment = environment;
+        this.publicAddress = publicAddress;
     }
 
     /** The context for one step of an execution about {@code customerId}, started by {@code trigger}. */
@@ -99,18 +96,12 @@ class ExecutionContexts {
                 .put("mode", account.mode().code()));
         }
         if (program.uses("portal")) {
-            String portal = baseUrl() + "/portal/" + accountId;
+            String portal = publicAddress.baseUrl() + "/portal/" + accountId;
             context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url", portal
                 + "/card"));
         }
         formatMoney(context);
         return context;
-    }
-
-    private String baseUrl() {
-        return publicUrl != null && !publicUrl.isBlank()
-            ? publicUrl.replaceAll("/+$", "")
-            : "http://localhost:" + environment.getProperty("local.server.port", "8080");
     }
 
     /** Adds {@code <field>_formatted} next to each amount of an object that has a currency. */
