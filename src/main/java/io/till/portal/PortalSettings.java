@@ -32,20 +32,5 @@ public record PortalSettings(boolean selfCancel, List<String> cancelReasons, Lis
     public record ReceiptEmails(boolean initialOrder, boolean subscriptionRenewals, boolean planInstallments) {
 
         public static final ReceiptEmails OFF = new ReceiptEmails(false, false, false);
-
-        /** What a payment was for, as far as receipt emails care. */
-        public enum For {
-            INITIAL_ORDER,
-            SUBSCRIPTION_RENEWAL,
-            PLAN_INSTALLMENT
-        }
-
-        public boolean wanted(For payment) {
-            return switch (payment) {
-                case INITIAL_ORDER -> initialOrder;
-                case SUBSCRIPTION_RENEWAL -> subscriptionRenewals;
-                case PLAN_INSTALLMENT -> planInstallments;
-            };
-        }
     }
 }

@@ -3,8 +3,7 @@ package io.till.receipt;
 import io.till.event.Event;
 import io.till.event.EventType;
 import io.till.message.Emails;
-import io.till.portal.PortalSettings.ReceiptEmails.For;
-import io.till.portal.PortalSettingsStore;
+import io.till.receipt.ReceiptPreferences.PaidFor;
 import jakarta.annotation.PreDestroy;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Clock;
@@ -27,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Receipt emails (seed 003 "Customer Notifications", off by default): one per payment that took money, for the
- * initial order, a subscription renewal or a plan installment, as the portal settings ask. The decision is taken
+ * initial order, a subscription renewal or a plan installment, as the seller's preferences (the portal settings)
+ * ask. The decision is taken
  * while the payment is recorded, in its transaction, by promising an email under the key {@code receipt:<payment>};
  * the email goes out right after the commit, and a sweep sends any promise a crash or an SMTP outage left behind.
  * The key is what makes it one email per payment, however often the sending is tried.
@@ -42,7 +42,7 @@ class ReceiptEmails {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptEmails.class);
 
-    private final PortalSettingsStore settings;
+    private final ReceiptPreferences preferences;
     private final Receipts receipts;
     private final Emails emails;
     private final ITemplateEngine templates;
@@ -51,9 +51,9 @@ class ReceiptEmails {
         .name("receipt-emails")
         .factory());
 
-    ReceiptEmails(PortalSettingsStore settings, Receipts receipts, Emails emails, ITemplateEngine templates,
+    ReceiptEmails(ReceiptPreferences preferences, Receipts receipts, Emails emails, ITemplateEngine templates,
         Clock clock) {
-        this.settings = settings;
+        this.preferences = preferences;
         this.receipts = receipts;
         this.emails = emails;
         this.templates = templates;
@@ -67,7 +67,7 @@ class ReceiptEmails {
             return;
         }
         String paymentId = event.data().path("payment").path("id").asString(null);
-        if (paymentId == null || !settings.get(event.accountId()).receiptEmails().wanted(paidFor(event.data()))) {
+        if (paymentId == null || !preferences.emailWanted(event.accountId(), paidFor(event.data()))) {
             return;
         }
         String accountId = event.accountId();
@@ -83,12 +83,12 @@ class ReceiptEmails {
     }
 
     /** payment.succeeded carries the order it paid, or the invoice of a renewal or an installment. */
-    static For paidFor(JsonNode data) {
+    static PaidFor paidFor(JsonNode data) {
         if (data.has("order")) {
-            return For.INITIAL_ORDER;
+            return PaidFor.INITIAL_ORDER;
         }
         JsonNode subscription = data.path("invoice").path("subscription_id");
-        return subscription.isString() ? For.SUBSCRIPTION_RENEWAL : For.PLAN_INSTALLMENT;
+        return subscription.isString() ? PaidFor.SUBSCRIPTION_RENEWAL : PaidFor.PLAN_INSTALLMENT;
     }
 
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1M")
