@@ -67,6 +67,45 @@ class ShippedTemplatesTest {
     }
 
     @Test
+    void usageAlertSaysNothingBelowAThresholdAndTellsEachThresholdOnce() {
+        var shop = shops.open();
+        activate(shop, "usage_alert");
+        String low = meteredSubscription(shop, "low@example.com");
+        String high = meteredSubscription(shop, "high@example.com");
+
+        use(shop, low, 90);
+        use(shop, high, 120);
+        use(shop, high, 10);
+        shops.advance(shop, "PT1M");
+        assertThat(mails()).containsExactly("high@example.com | You have used 120 api_calls | Hi Buyer, your usage "
+            + "this period has passed 100.");
+
+        use(shop, high, 400);
+        shops.advance(shop, "PT1M");
+        assertThat(mails()).containsExactly("high@example.com | You have used 120 api_calls | Hi Buyer, your usage "
+            + "this period has passed 100.",
+            "high@example.com | You have used 530 api_calls | Hi Buyer, your usage "
+                + "this period has passed 500.");
+    }
+
+    private String meteredSubscription(Shops.Shop shop, String email) {
+        String subscription = shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("subscription_id")
+            .asString();
+        var thresholds = api.send("PUT", "/api/v1/subscriptions/" + subscription + "/usage_thresholds", shop
+            .apiKey(), "{\"meter\": \"api_calls\", \"thresholds\": [100, 500]}",
+            List.of("Content-Type",
+                "application/json"));
+        assertThat(thresholds.status()).as(thresholds.text()).isEqualTo(200);
+        return subscription;
+    }
+
+    private void use(Shops.Shop shop, String subscription, int quantity) {
+        var recorded = api.post("/api/v1/usage", shop.apiKey(), """
+            {"subscription_id": "%s", "meter": "api_calls", "quantity": %d}""".formatted(subscription, quantity));
+        assertThat(recorded.status()).as(recorded.text()).isEqualTo(201);
+    }
+
+    @Test
     void winBackInvitesOnlyTheCustomerWhoDidNotComeBack() {
         var shop = shops.open();
         activate(shop, "win_back");
