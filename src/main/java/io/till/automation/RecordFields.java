@@ -27,11 +27,15 @@ final class RecordFields {
         .flatMap(record -> names(record, component -> component.getType() == Instant.class).stream())
         .collect(Collectors.toUnmodifiableSet());
 
+    private static final Map<String, Set<String>> FIELDS = FRESH.entrySet().stream()
+        .collect(Collectors.toUnmodifiableMap(
+            Map.Entry::getKey, entry -> names(entry.getValue(), component -> true)));
+
     private RecordFields() {}
 
+    /** The fields of the record read fresh as {@code root}, or null when {@code root} is no such record. */
     static Set<String> of(String root) {
-        Class<? extends Record> record = FRESH.get(root);
-        return record == null ? null : names(record, component -> true);
+        return FIELDS.get(root);
     }
 
     private static Set<String> names(Class<? extends Record> record, Predicate<RecordComponent> which) {
