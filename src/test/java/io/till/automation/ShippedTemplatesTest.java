@@ -49,7 +49,7 @@ class ShippedTemplatesTest {
         return Arrays.stream(mail.getReceivedMessages()).map(message -> {
             try {
                 return message.getAllRecipients()[0] + " | " + message.getSubject() + " | " + plainText(message)
-                    .replaceAll("http\\S*/portal/\\S+/card", "<card url>");
+                    .replaceAll("http\\S*/portal/[a-z0-9_]+/card_link/[a-z0-9_-]+", "<card url>");
             } catch (jakarta.mail.MessagingException | java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
