@@ -140,7 +140,8 @@ public class SendEmailAction implements Action {
         String body = text != null ? text : EmailLayout.htmlToText(html);
         String subject = call.params().get("subject").asString().replaceAll("[\\r\\n]+", " ").strip();
         return new Email(from, to, replyTo, subject, EmailLayout.text(branding, company, body), EmailLayout.html(
-            branding, company, html != null ? html : EmailLayout.textToHtml(text)), messageId(call, fromEmail),
+            branding, company, html != null ? html : EmailLayout.textToHtml(text, branding)),
+            messageId(call, fromEmail),
             call.idempotencyKey(), Date.from(call.now()));
     }
 
