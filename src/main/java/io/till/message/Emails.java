@@ -135,7 +135,7 @@ public class Emails {
             replyTo = new InternetAddress(branding.supportEmail());
         }
         String body = outgoing.text() != null ? outgoing.text() : EmailLayout.htmlToText(outgoing.html());
-        String html = outgoing.html() != null ? outgoing.html() : EmailLayout.textToHtml(outgoing.text());
+        String html = outgoing.html() != null ? outgoing.html() : EmailLayout.textToHtml(outgoing.text(), branding);
         String subject = outgoing.subject().replaceAll("[\\r\\n]+", " ").strip();
         return new Email(from, outgoing.to(), replyTo, subject, EmailLayout.text(branding, company, body),
             EmailLayout.html(branding, company, html), outgoing.attachment(), messageId(accountId, key, fromEmail),
