@@ -91,10 +91,18 @@ public class SubscriptionActions {
         return cancel(accountId, id, true, false, new Cancellation(reason, text, Cancellation.By.CUSTOMER));
     }
 
-    /** "Keep my subscription": the buyer takes back their cancellation before the period ends. */
+    /**
+     * "Keep my subscription": the buyer takes back their own cancellation before the period ends. One staff made (a
+     * contract ended, a refund agreed) is the seller's to take back.
+     */
     @Transactional
     public Subscription keepForCustomer(String accountId, String customerId, String id) {
-        subscriptions.getForCustomer(accountId, customerId, id);
+        Subscription subscription = subscriptions.getForCustomer(accountId, customerId, id);
+        if (subscription.status().equals("canceling")
+            && !Cancellation.By.CUSTOMER.code().equals(subscription.canceledBy())) {
+            throw new TillException(ErrorCode.INVALID_STATE, "This subscription was canceled by the seller, so only "
+                + "they can keep it going.");
+        }
         return keep(accountId, id);
     }
 

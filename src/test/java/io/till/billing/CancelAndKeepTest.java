@@ -150,4 +150,16 @@ class CancelAndKeepTest {
             .isInstanceOf(TillException.class).hasMessageContaining("No subscription");
         assertThat(shops.subscription(shop, adas).get("status").asString()).isEqualTo("canceling");
     }
+
+    @Test
+    void aBuyerCannotKeepWhatStaffCanceled() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), "{\"at_period_end\": true}");
+
+        assertThatThrownBy(() -> actions.keepForCustomer(shop.accountId(), order.get("customer_id").asString(),
+            subscription)).isInstanceOf(TillException.class).hasMessageContaining("canceled by the seller");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
 }
