@@ -5,6 +5,7 @@ import io.till.billing.PaymentPlans;
 import io.till.billing.Subscription;
 import io.till.billing.SubscriptionActions;
 import io.till.billing.Subscriptions;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -129,6 +130,10 @@ class PortalSubscriptionPages {
     String paymentPlan(PortalBuyer buyer, @PathVariable String id, Model model) {
         var plan = paymentPlans.getForCustomer(buyer.accountId(), buyer.customerId(), id);
         model.addAttribute("plan", plan);
+        int left = plan.installments() - plan.installmentsPaid();
+        if (left > 0 && !plan.status().equals("canceled")) {
+            model.addAttribute("left", Amounts.format(plan.installmentAmount() * left, plan.currency()));
+        }
         model.addAttribute("billing", summary(buyer, "payment_plan", id));
         model.addAttribute("payments", overview.payments(buyer, null, id));
         return "portal/payment_plan";
