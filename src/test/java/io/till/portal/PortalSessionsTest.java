@@ -3,6 +3,7 @@ package io.till.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
@@ -22,6 +23,9 @@ class PortalSessionsTest {
     Api api;
 
     @Autowired
+    MutableClock clock;
+
+    @Autowired
     Shops shops;
 
     @Test
@@ -37,8 +41,9 @@ class PortalSessionsTest {
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         String url = created.json().get("url").asString();
         assertThat(url).startsWith("http://localhost:" + port + "/portal/" + shop.accountId() + "/session/");
+        Instant now = clock.realTime().instant();
         assertThat(Instant.parse(created.json().get("expires_at").asString()))
-            .isBetween(Instant.now().plus(Duration.ofMinutes(14)), Instant.now().plus(Duration.ofMinutes(16)));
+            .isBetween(now.plus(Duration.ofMinutes(14)), now.plus(Duration.ofMinutes(16)));
         var browser = new PortalClient(port);
         var opened = browser.get(url);
         assertThat(opened.status()).isEqualTo(302);
