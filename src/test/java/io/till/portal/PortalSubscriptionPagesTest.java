@@ -128,8 +128,10 @@ class PortalSubscriptionPagesTest {
         var planCancel = buyer.post(page, page + "/cancel", "reason=other");
 
         assertThat(details.status()).isEqualTo(200);
-        assertThat(details.body()).contains("Membership · 3 payments", "1 of 3 paid", "$200.00 left to pay", "Next payment", "4242",
-            "be canceled here").doesNotContain("Cancel subscription");
+        assertThat(details.body())
+            .contains("Membership · 3 payments", "1 of 3 paid", "$200.00 left to pay", "Next payment", "4242",
+                "be canceled here")
+            .doesNotContain("Cancel subscription");
         assertThat(asSubscription.status()).isEqualTo(404);
         assertThat(planCancel.status()).isIn(404, 405);
         assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
