@@ -113,6 +113,11 @@ public class PortalCards {
         return choices.billed(accountId, customerId, kind, id);
     }
 
+    /** A card of this customer that was removed (or is still saved), for saying which one was removed. */
+    public Optional<Card> removedCard(String accountId, String customerId, String cardId) {
+        return cards.findOnRecord(accountId, cardId).filter(card -> card.customerId().equals(customerId));
+    }
+
     /**
      * Removes a card that pays nothing. One that pays a subscription or plan is refused with a sentence naming them:
      * the buyer chooses another card for those first, so that nothing is left without a card by surprise.

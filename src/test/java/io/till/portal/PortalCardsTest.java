@@ -32,32 +32,12 @@ class PortalCardsTest {
     @Autowired
     PortalCards portalCards;
 
-    /** A customer with two subscriptions: the trial past due on a card that fails, the monthly on a good card. */
-    record Buyer(Shops.Shop shop, String customer, String pastDue, String failingCard, String other,
-        String otherCard) {
-
-        String account() {
-            return shop.accountId();
-        }
+    private TwoSubscriptions buyer() {
+        return TwoSubscriptions.open(api, shops);
     }
 
-    private Buyer buyer() {
-        var shop = shops.open();
-        var trial = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
-        String customer = trial.get("customer_id").asString();
-        var monthly = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
-            {"customer_id": "%s", "token": "pm_card_mastercard", "option_id": "%s"}"""
-            .formatted(customer, shop.monthly()));
-        assertThat(monthly.status()).as(monthly.text()).isEqualTo(201);
-        shops.advance(shop, "P14DT1M");
-        var buyer = new Buyer(shop, customer, trial.get("subscription_id").asString(), trial.get("card_id")
-            .asString(), monthly.json().get("subscription_id").asString(), monthly.json().get("card_id").asString());
-        assertThat(shops.subscription(shop, buyer.pastDue()).get("status").asString()).isEqualTo("past_due");
-        return buyer;
-    }
-
-    private String cardOf(Buyer buyer, String subscription) {
-        return shops.subscription(buyer.shop(), subscription).get("card_id").asString();
+    private String cardOf(TwoSubscriptions buyer, String subscription) {
+        return buyer.cardOf(shops, subscription);
     }
 
     @Test
