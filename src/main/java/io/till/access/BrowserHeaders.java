@@ -1,5 +1,7 @@
 package io.till.access;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.function.Function;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
@@ -8,24 +10,19 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 /**
  * The headers every answer carries, page or JSON: run only Till's own scripts and styles (the templates have no
  * inline ones, htmx comes from a webjar), never be framed, send no full address to other sites, never guess a content
- * type. A chain whose pages may be embedded (the customer portal, later) passes its configured frame ancestors.
+ * type. The customer portal, whose pages a seller may embed, passes each account's frame ancestors per request.
  */
-final class BrowserHeaders {
+public final class BrowserHeaders {
 
     /** Nobody may frame the page: the dashboard and the API. */
-    static final String NO_FRAMING = "'none'";
+    public static final String NO_FRAMING = "'none'";
 
     private BrowserHeaders() {}
 
     /** @param frameAncestors a CSP source list: {@code 'none'}, or origins such as {@code https://shop.example} */
-    static Customizer<HeadersConfigurer<HttpSecurity>> framedBy(String frameAncestors) {
-        String policy = String.join("; ", "default-src 'self'", "script-src 'self'", "style-src 'self'",
-            "img-src 'self' data:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
-            "frame-ancestors " + frameAncestors);
+    public static Customizer<HeadersConfigurer<HttpSecurity>> framedBy(String frameAncestors) {
         return headers -> {
-            headers.contentSecurityPolicy(csp -> csp.policyDirectives(policy))
-                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
-                .contentTypeOptions(Customizer.withDefaults());
+            common(headers).contentSecurityPolicy(csp -> csp.policyDirectives(policy(frameAncestors)));
             if (NO_FRAMING.equals(frameAncestors)) {
                 headers.frameOptions(HeadersConfigurer.FrameOptionsConfig::deny);
             } else {
@@ -33,5 +30,28 @@ final class BrowserHeaders {
                 headers.frameOptions(HeadersConfigurer.FrameOptionsConfig::disable);
             }
         };
+    }
+
+    /** As {@link #framedBy(String)}, the source list decided per request (by the account whose page it is). */
+    public static Customizer<HeadersConfigurer<HttpSecurity>> framedBy(
+        Function<HttpServletRequest, String> frameAncestors) {
+        return headers -> common(headers).frameOptions(HeadersConfigurer.FrameOptionsConfig::disable)
+            .addHeaderWriter((request, response) -> {
+                String ancestors = frameAncestors.apply(request);
+                response.setHeader("Content-Security-Policy", policy(ancestors));
+                if (NO_FRAMING.equals(ancestors)) {
+                    response.setHeader("X-Frame-Options", "DENY");
+                }
+            });
+    }
+
+    private static HeadersConfigurer<HttpSecurity> common(HeadersConfigurer<HttpSecurity> headers) {
+        return headers.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+            .contentTypeOptions(Customizer.withDefaults());
+    }
+
+    private static String policy(String frameAncestors) {
+        return String.join("; ", "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+            "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors " + frameAncestors);
     }
 }

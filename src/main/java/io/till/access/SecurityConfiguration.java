@@ -22,8 +22,9 @@ import org.springframework.security.web.authentication.UsernamePasswordAuthentic
 import org.springframework.web.filter.RelativeRedirectFilter;
 
 /**
- * Two doors. The API ({@code /api/**}) takes only bearer API keys: stateless, no cookies, hence no CSRF token to ask
- * for. Everything else is the browser side: the staff dashboard behind a throttled sign-in form with sessions and
+ * Three doors. The API ({@code /api/**}) takes only bearer API keys: stateless, no cookies, hence no CSRF token to ask
+ * for. The customer portal ({@code /portal/**}, order 2) has its own, in io.till.portal.PortalSecurity. Everything else
+ * is the browser side: the staff dashboard behind a throttled sign-in form with sessions and
  * CSRF protection, and the public pages (health, metrics, API docs). Both answer with the same browser headers, and
  * every redirect is relative: none is built from the Host header.
  */
@@ -51,7 +52,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    @Order(2)
+    @Order(3)
     SecurityFilterChain browser(HttpSecurity http, SignInThrottle throttle) throws Exception {
         var throttleFilter = new SignInThrottleFilter(throttle, LOGIN_PAGE);
         var signedIn = new SimpleUrlAuthenticationSuccessHandler("/admin");

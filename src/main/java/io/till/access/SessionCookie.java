@@ -9,11 +9,11 @@ import java.net.URI;
  * plain-http address (a laptop's localhost) browsers refuse {@code __Host-} cookies, so the name is plain and the
  * servlet container adds {@code Secure} to requests that arrive over HTTPS all the same (as seen by
  * {@code request.isSecure()}, which follows {@code X-Forwarded-Proto} only when forward headers are trusted). Always
- * {@code HttpOnly} and {@code SameSite=Lax}. The customer portal's session can take another name from here.
+ * {@code HttpOnly} and {@code SameSite=Lax}. The customer portal (io.till.portal.PortalCookie) takes its own name from here.
  */
-record SessionCookie(String name, boolean alwaysSecure) {
+public record SessionCookie(String name, boolean alwaysSecure) {
 
-    static SessionCookie forPublicUrl(String baseName, String publicUrl) {
+    public static SessionCookie forPublicUrl(String baseName, String publicUrl) {
         boolean https = publicUrl != null && !publicUrl.isBlank()
             && "https".equalsIgnoreCase(URI.create(publicUrl.strip()).getScheme());
         return https ? new SessionCookie("__Host-" + baseName, true) : new SessionCookie(baseName, false);

@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
  * the company name, which falls back to the account's name.
  *
  * @param brandColor {@code #RRGGBB}
+ * @param iconUrl a square mark for where the logo does not fit (the portal's tab icon, small headers)
  */
-public record Branding(String senderName, String supportEmail, String companyName, String logoUrl, String brandColor) {
+public record Branding(String senderName, String supportEmail, String companyName, String logoUrl, String brandColor,
+    String iconUrl) {
 
-    public static final Branding NONE = new Branding(null, null, null, null, null);
+    public static final Branding NONE = new Branding(null, null, null, null, null, null);
 
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
     // Deliberately plain: one @, no spaces or angle brackets; the mail server has the last word.
@@ -25,9 +27,8 @@ public record Branding(String senderName, String supportEmail, String companyNam
         if (supportEmail != null && (supportEmail.length() > 254 || !EMAIL.matcher(supportEmail).matches())) {
             errors.add(path + "support_email", "invalid_email", "must be an email address");
         }
-        if (logoUrl != null && !isWebUrl(logoUrl)) {
-            errors.add(path + "logo_url", "invalid_url", "must be an http or https URL of at most 2000 characters");
-        }
+        webUrl(errors, path + "logo_url", logoUrl);
+        webUrl(errors, path + "icon_url", iconUrl);
         if (brandColor != null && !COLOR.matcher(brandColor).matches()) {
             errors.add(path + "brand_color", "invalid_color", "must be a color as #RRGGBB");
         }
@@ -46,6 +47,12 @@ public record Branding(String senderName, String supportEmail, String companyNam
         if (value != null
             && (value.isBlank() || value.length() > max || value.chars().anyMatch(Character::isISOControl))) {
             errors.add(field, "invalid_value", "must be 1 to " + max + " characters on one line");
+        }
+    }
+
+    private static void webUrl(FieldErrors errors, String field, String value) {
+        if (value != null && !isWebUrl(value)) {
+            errors.add(field, "invalid_url", "must be an http or https URL of at most 2000 characters");
         }
     }
 

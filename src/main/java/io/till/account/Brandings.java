@@ -19,12 +19,13 @@ public class Brandings {
 
     public Branding get(String accountId) {
         return db.sql("""
-            SELECT sender_name, support_email, company_name, logo_url, brand_color
+            SELECT sender_name, support_email, company_name, logo_url, brand_color, icon_url
               FROM account_branding WHERE account_id = :accountId
             """)
             .param("accountId", accountId)
             .query((rs, row) -> new Branding(rs.getString("sender_name"), rs.getString("support_email"),
-                rs.getString("company_name"), rs.getString("logo_url"), rs.getString("brand_color")))
+                rs.getString("company_name"), rs.getString("logo_url"), rs.getString("brand_color"),
+                rs.getString("icon_url")))
             .optional()
             .orElse(Branding.NONE);
     }
@@ -33,12 +34,12 @@ public class Brandings {
     Branding put(String accountId, Branding branding) {
         db.sql("""
             INSERT INTO account_branding (account_id, sender_name, support_email, company_name, logo_url, brand_color,
-                                          updated_at)
-            VALUES (:accountId, :senderName, :supportEmail, :companyName, :logoUrl, :brandColor, :now)
+                                          icon_url, updated_at)
+            VALUES (:accountId, :senderName, :supportEmail, :companyName, :logoUrl, :brandColor, :iconUrl, :now)
             ON CONFLICT (account_id) DO UPDATE
                SET sender_name = EXCLUDED.sender_name, support_email = EXCLUDED.support_email,
                    company_name = EXCLUDED.company_name, logo_url = EXCLUDED.logo_url,
-                   brand_color = EXCLUDED.brand_color, updated_at = EXCLUDED.updated_at
+                   brand_color = EXCLUDED.brand_color, icon_url = EXCLUDED.icon_url, updated_at = EXCLUDED.updated_at
             """)
             .param("accountId", accountId)
             .param("senderName", branding.senderName())
@@ -46,6 +47,7 @@ public class Brandings {
             .param("companyName", branding.companyName())
             .param("logoUrl", branding.logoUrl())
             .param("brandColor", branding.brandColor())
+            .param("iconUrl", branding.iconUrl())
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
         return get(accountId);

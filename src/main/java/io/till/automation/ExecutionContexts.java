@@ -10,16 +10,12 @@ import io.till.billing.Subscriptions;
 import io.till.customer.Cards;
 import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
+import io.till.shared.Amounts;
 import io.till.shared.TillException;
-import java.math.BigDecimal;
-import java.text.NumberFormat;
-import java.util.Currency;
-import java.util.Locale;
+import io.till.shared.web.PublicAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,13 +39,12 @@ class ExecutionContexts {
     private final Customers customers;
     private final CustomerStats.Source stats;
     private final Map<String, BiFunction<String, String, Object>> fresh;
-    private final String publicUrl;
-    private final Environment environment;
+    private final PublicAddress publicAddress;
 
     ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, CustomerStats.Source stats,
         Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
-        @Value("${till.bootstrap.public-url:}") String publicUrl, Environment environment) {
+        PublicAddress publicAddress) {
         this.json = json;
         this.accounts = accounts;
         this.customers = customers;
@@ -58,8 +53,7 @@ class ExecutionContexts {
             "order", orders::get, "payment_plan", plans::get, "card",
             (accountId, id) -> cards.findOnRecord(accountId, id)
                 .orElseThrow(() -> TillException.notFound("payment method", id)));
-        this.publicUrl = publicUrl;
-        this.environment = environment;
+        this.publicAddress = publicAddress;
     }
 
     /** The context for one step of an execution about {@code customerId}, started by {@code trigger}. */
@@ -102,18 +96,12 @@ class ExecutionContexts {
                 .put("mode", account.mode().code()));
         }
         if (program.uses("portal")) {
-            String portal = baseUrl() + "/portal/" + accountId;
+            String portal = publicAddress.baseUrl() + "/portal/" + accountId;
             context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url", portal
                 + "/card"));
         }
         formatMoney(context);
         return context;
-    }
-
-    private String baseUrl() {
-        return publicUrl != null && !publicUrl.isBlank()
-            ? publicUrl.replaceAll("/+$", "")
-            : "http://localhost:" + environment.getProperty("local.server.port", "8080");
     }
 
     /** Adds {@code <field>_formatted} next to each amount of an object that has a currency. */
@@ -124,7 +112,7 @@ class ExecutionContexts {
                 for (String field : MONEY) {
                     JsonNode amount = object.get(field);
                     if (amount != null && amount.isIntegralNumber() && !object.has(field + "_formatted")) {
-                        object.put(field + "_formatted", format(amount.longValue(), currency.asString()));
+                        object.put(field + "_formatted", Amounts.format(amount.longValue(), currency.asString()));
                     }
                 }
             }
@@ -135,20 +123,6 @@ class ExecutionContexts {
             for (JsonNode child : node) {
                 formatMoney(child);
             }
-        }
-    }
-
-    static String format(long minor, String currencyCode) {
-        try {
-            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
-            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
-            format.setCurrency(currency);
-            int digits = Math.max(0, currency.getDefaultFractionDigits());
-            format.setMinimumFractionDigits(digits);
-            format.setMaximumFractionDigits(digits);
-            return format.format(BigDecimal.valueOf(minor, digits));
-        } catch (IllegalArgumentException e) {
-            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.till.shared;
 
+import java.math.BigDecimal;
+import java.text.NumberFormat;
+import java.util.Currency;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Bounds on amounts (minor units) and counts, so that no sum Till computes or PostgreSQL adds up can overflow a long.
@@ -38,8 +42,44 @@ public final class Amounts {
         }
     }
 
+    /**
+     * Minor units as money for people, {@code 2900, "usd"} as {@code $29.00}: US style for every currency (the
+     * symbol where Java knows one), with the currency's own number of decimals ({@code ¥2,900}).
+     */
+    public static String format(long minor, String currencyCode) {
+        try {
+            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
+            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
+            format.setCurrency(currency);
+            int digits = Math.max(0, currency.getDefaultFractionDigits());
+            format.setMinimumFractionDigits(digits);
+            format.setMaximumFractionDigits(digits);
+            return format.format(BigDecimal.valueOf(minor, digits));
+        } catch (IllegalArgumentException e) {
+            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
+        }
+    }
+
     private static TillException tooLarge(String field, String message) {
         return new TillException(ErrorCode.AMOUNT_TOO_LARGE, "Invalid " + field + ": " + message,
             List.of(new FieldError(field, "amount_too_large", message)));
+    }
+
+    /**
+     * An amount in minor units as people read it, with the currency's symbol and digits ({@code $12.50},
+     * {@code ¥1,200}); an unknown currency code falls back to two digits and the code.
+     */
+    public static String format(long minor, String currencyCode) {
+        try {
+            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
+            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
+            format.setCurrency(currency);
+            int digits = Math.max(0, currency.getDefaultFractionDigits());
+            format.setMinimumFractionDigits(digits);
+            format.setMaximumFractionDigits(digits);
+            return format.format(BigDecimal.valueOf(minor, digits));
+        } catch (IllegalArgumentException e) {
+            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
+        }
     }
 }

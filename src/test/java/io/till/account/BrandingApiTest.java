@@ -30,12 +30,15 @@ class BrandingApiTest {
 
         var saved = put(store, """
             {"sender_name": "Ada", "support_email": "help@shop.test", "company_name": "Ada's Shop",
-             "logo_url": "https://cdn.shop.test/logo.png", "brand_color": "#FF6600"}""");
+             "logo_url": "https://cdn.shop.test/logo.png", "brand_color": "#FF6600",
+             "icon_url": "https://cdn.shop.test/icon.png"}""");
         var cleared = put(store, """
             {"company_name": "Ada's Shop"}""");
 
         assertThat(saved.status()).as(saved.text()).isEqualTo(200);
         assertThat(saved.json().get("brand_color").asString()).isEqualTo("#FF6600");
+        assertThat(saved.json().get("icon_url").asString()).isEqualTo("https://cdn.shop.test/icon.png");
+        assertThat(cleared.json().get("icon_url").isNull()).isTrue();
         assertThat(cleared.json().get("sender_name").isNull()).isTrue();
         assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("company_name").asString())
             .isEqualTo("Ada's Shop");
@@ -48,13 +51,13 @@ class BrandingApiTest {
 
         var response = put(store, """
             {"sender_name": "Ada\\nBcc: x@y.z", "support_email": "help", "company_name": "",
-             "logo_url": "javascript:alert(1)", "brand_color": "orange"}""");
+             "logo_url": "javascript:alert(1)", "brand_color": "orange", "icon_url": "data:image/png;base64,AA=="}""");
 
         assertThat(response.status()).isEqualTo(400);
         var fields = new ArrayList<String>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
         assertThat(fields).containsExactlyInAnyOrder("sender_name", "support_email", "company_name", "logo_url",
-            "brand_color");
+            "brand_color", "icon_url");
         assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("brand_color").isNull()).isTrue();
     }
 }

@@ -92,6 +92,12 @@ class ApiFuzzTest {
         assertRefusedCleanly(post("/api/v1/orders", body));
     }
 
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    void portalSettings(byte[] body) {
+        assertRefusedCleanly(send("PUT", "/api/v1/portal_settings", body));
+        assertRefusedCleanly(send("PUT", "/api/v1/account/branding", body));
+    }
+
     /** The input is a request target ({@code /api/v1/customers?query=…}); GET it. */
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
     void queryStrings(byte[] target) {

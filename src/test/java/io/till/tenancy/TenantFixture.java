@@ -7,6 +7,7 @@ import io.till.testing.TestAccounts.TestAccount;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -101,6 +102,13 @@ final class TenantFixture {
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": 2525, "username": "till", "password": "secret",
              "from_email": "shop@shop.test"}}""");
         ids.put("integrations", integration.get("type").asString());
+        // Settings have no id: a marker in their footer and reasons stands for them in the leak check.
+        String marker = "portal-" + UUID.randomUUID();
+        var settings = api.send("PUT", "/api/v1/portal_settings", key, """
+            {"cancel_reasons": ["%s"], "allowed_embed_origins": ["https://%s.test"], "footer": "%s"}"""
+            .formatted(marker, marker, marker), List.of("Content-Type", "application/json"));
+        assertThat(settings.status()).as(settings.text()).isEqualTo(200);
+        ids.put("portal_settings", marker);
     }
 
     private String created(String collection, String path, String body) {

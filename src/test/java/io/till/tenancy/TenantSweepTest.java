@@ -41,6 +41,8 @@ class TenantSweepTest {
         Map.entry("POST /api/v1/integrations", "saves the caller's own service credentials, keyed by type"),
         Map.entry("POST /api/v1/automations", "a definition; scopes naming other accounts' objects are item 10's"),
         Map.entry("PUT /api/v1/account/branding", "the caller's own account"),
+        Map.entry("PUT /api/v1/portal_settings", "the caller's own account; A's settings carry a marker that no "
+            + "answer to B may show"),
         Map.entry("POST /api/v1/test_clock/advance", "moves the caller's own sandbox clock"),
         Map.entry("DELETE /api/v1/dev/mailbox", "empties the caller's own dev mailbox"));
 

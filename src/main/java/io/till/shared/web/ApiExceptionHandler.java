@@ -11,6 +11,8 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSourceResolvable;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -39,7 +41,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * The one place where failures become RFC 9457 problem details with a stable {@code code}. Unexpected failures are
  * logged with their stack trace and answered with a bare 500 that reveals nothing of the server.
  */
+// Before the advices of feature pages (io.till.portal.PortalFrame), which may cover REST controllers of their package.
 @RestControllerAdvice(annotations = RestController.class)
+@Order(Ordered.LOWEST_PRECEDENCE - 1)
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);

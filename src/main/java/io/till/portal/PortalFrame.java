@@ -1,0 +1,82 @@
+package io.till.portal;
+
+import io.till.account.Accounts;
+import io.till.account.Brandings;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/**
+ * What every portal page's layout shows (the seller's name, colour and support address, the buyer's session), as the
+ * model attribute {@code frame}; and the friendly page for a failure on a portal page (a foreign id is a 404 page).
+ * REST controllers of the package keep their problem details: {@code ApiExceptionHandler} runs first for them.
+ */
+@ControllerAdvice(basePackageClasses = PortalFrame.class)
+@Order(Ordered.LOWEST_PRECEDENCE)
+class PortalFrame {
+
+    private final Accounts accounts;
+    private final Brandings brandings;
+
+    PortalFrame(Accounts accounts, Brandings brandings) {
+        this.accounts = accounts;
+        this.brandings = brandings;
+    }
+
+    /**
+     * @param signedIn whether a session is on (then {@code fullAccess} tells whether it reaches more than the cards)
+     * @param backTo the seller's page the session came from, shown as "Back to {company}"
+     */
+    record Frame(String accountId, String company, String supportEmail, String logoUrl, boolean signedIn,
+        boolean fullAccess, String backTo, String path) {
+
+        public boolean at(String section) {
+            String base = "/portal/" + accountId + "/";
+            return section.isEmpty() ? path.equals(base) : path.startsWith(base + section);
+        }
+    }
+
+    @ModelAttribute("frame")
+    Frame frame(HttpServletRequest request) {
+        var accountId = PortalPaths.accountId(request);
+        if (accountId.isEmpty() || !request.getServletPath().startsWith("/portal/")) {
+            return null;
+        }
+        var account = accounts.find(accountId.get())
+            .orElseThrow(() -> TillException.notFound("account", accountId.get()));
+        var branding = brandings.get(account.id());
+        var session = PortalBuyerResolver.session();
+        return new Frame(account.id(), branding.companyNameOr(account.name()), branding.supportEmail(),
+            selfHosted(branding.logoUrl()), session.isPresent(),
+            session.map(s -> s.buyer().access() == PortalBuyer.Access.FULL).orElse(false),
+            session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath());
+    }
+
+    @ExceptionHandler(TillException.class)
+    String failed(TillException e, HttpServletResponse response, Model model) {
+        response.setStatus(e.code().status().value());
+        model.addAttribute("notFound", e.code() == ErrorCode.NOT_FOUND);
+        model.addAttribute("message", e.code() == ErrorCode.NOT_FOUND ? null : e.getMessage());
+        return "portal/problem";
+    }
+
+    /**
+     * Pages load nothing from other hosts (CSP {@code img-src 'self' data:}); a logo elsewhere is left out rather than
+     * shown broken. The company name stands in.
+     */
+    private static String selfHosted(String logoUrl) {
+        if (logoUrl == null) {
+            return null;
+        }
+        return logoUrl.startsWith("data:image/") || (logoUrl.startsWith("/") && !logoUrl.startsWith("//"))
+            ? logoUrl
+            : null;
+    }
+}

@@ -1,0 +1,195 @@
+package io.till.portal;
+
+import io.till.shared.Amounts;
+import io.till.shared.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What a buyer sees of their own billing on the overview page. Every query is bound to the signed-in buyer's account
+ * AND customer: no id in a URL can widen it.
+ */
+@Repository
+class PortalOverview {
+
+    private final JdbcClient db;
+
+    PortalOverview(JdbcClient db) {
+        this.db = db;
+    }
+
+    /** A card as the buyer knows it. */
+    record CardLabel(String brand, String last4) {
+        static CardLabel read(ResultSet rs) throws SQLException {
+            return rs.getString("card_last4") == null
+                ? null
+                : new CardLabel(rs.getString("card_brand"), rs.getString("card_last4"));
+        }
+    }
+
+    /**
+     * A subscription or payment plan. {@code nextBillAt} is null when nothing more will be charged; {@code unpaid} is
+     * null when nothing is owed.
+     */
+    record Billing(String kind, String id, String name, String status, String amount, String every,
+        Instant nextBillAt, CardLabel card, String unpaid, String progress) {
+
+        public boolean isSubscription() {
+            return "subscription".equals(kind);
+        }
+
+        public String href(String accountId) {
+            return "/portal/" + accountId + (isSubscription() ? "/subscriptions/" : "/payment_plans/") + id;
+        }
+    }
+
+    record OrderLine(String id, Instant createdAt, String status, String total, String summary) {}
+
+    record PaymentLine(String id, Instant createdAt, String status, String amount, String refunded, CardLabel card,
+        String failure) {}
+
+    record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId) {}
+
+    List<Billing> billing(PortalBuyer buyer, boolean all) {
+        var subscriptions = db.sql("""
+            SELECT s.id, p.name AS product, o.name AS option, s.status, s.amount, s.currency, s.interval,
+                   s.interval_count, s.current_period_end, c.brand AS card_brand, c.last4 AS card_last4,
+                   (SELECT sum(i.amount_due) FROM invoices i
+                     WHERE i.account_id = s.account_id AND i.customer_id = s.customer_id AND i.subscription_id = s.id
+                       AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid
+              FROM subscriptions s
+              JOIN products p ON p.account_id = s.account_id AND p.id = s.product_id
+              JOIN product_options o ON o.account_id = s.account_id AND o.id = s.option_id
+              JOIN customers cu ON cu.account_id = s.account_id AND cu.id = s.customer_id
+              LEFT JOIN cards c ON c.account_id = s.account_id AND c.customer_id = s.customer_id
+                               AND c.id = coalesce(s.card_id, cu.default_card_id)
+             WHERE s.account_id = :accountId AND s.customer_id = :customerId
+               AND (:all OR s.status <> 'canceled')
+             ORDER BY s.created_at DESC, s.id DESC
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .param("all", all)
+            .query((rs, row) -> {
+                String status = rs.getString("status");
+                String currency = rs.getString("currency");
+                boolean billsAgain = List.of("trialing", "active", "past_due").contains(status);
+                return new Billing("subscription", rs.getString("id"), name(rs), status,
+                    Amounts.format(rs.getLong("amount"), currency),
+                    every(rs.getString("interval"), rs.getInt("interval_count")),
+                    billsAgain ? Timestamps.read(rs, "current_period_end") : null, CardLabel.read(rs),
+                    unpaid(rs, currency), null);
+            })
+            .list();
+        var plans = db.sql("""
+            SELECT pp.id, p.name AS product, o.name AS option, pp.status, pp.installment_amount, pp.currency,
+                   pp.interval, pp.interval_count, pp.next_bill_at, pp.installments, pp.installments_paid,
+                   c.brand AS card_brand, c.last4 AS card_last4,
+                   (SELECT sum(i.amount_due) FROM invoices i
+                     WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
+                       AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid
+              FROM payment_plans pp
+              JOIN products p ON p.account_id = pp.account_id AND p.id = pp.product_id
+              JOIN product_options o ON o.account_id = pp.account_id AND o.id = pp.option_id
+              JOIN customers cu ON cu.account_id = pp.account_id AND cu.id = pp.customer_id
+              LEFT JOIN cards c ON c.account_id = pp.account_id AND c.customer_id = pp.customer_id
+                               AND c.id = coalesce(pp.card_id, cu.default_card_id)
+             WHERE pp.account_id = :accountId AND pp.customer_id = :customerId
+               AND (:all OR pp.status IN ('active', 'unpaid'))
+             ORDER BY pp.created_at DESC, pp.id DESC
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .param("all", all)
+            .query((rs, row) -> {
+                String currency = rs.getString("currency");
+                return new Billing("payment_plan", rs.getString("id"), name(rs), rs.getString("status"),
+                    Amounts.format(rs.getLong("installment_amount"), currency),
+                    every(rs.getString("interval"), rs.getInt("interval_count")),
+                    "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
+                    CardLabel.read(rs), unpaid(rs, currency),
+                    rs.getInt("installments_paid") + " of " + rs.getInt("installments") + " paid");
+            })
+            .list();
+        return java.util.stream.Stream.concat(subscriptions.stream(), plans.stream()).toList();
+    }
+
+    List<OrderLine> orders(PortalBuyer buyer) {
+        return db.sql("""
+            SELECT o.id, o.created_at, o.status, o.total, o.currency,
+                   (SELECT string_agg(i.name, ', ' ORDER BY i.position) FROM order_items i
+                     WHERE i.account_id = o.account_id AND i.order_id = o.id) AS summary
+              FROM orders o
+             WHERE o.account_id = :accountId AND o.customer_id = :customerId
+             ORDER BY o.created_at DESC, o.id DESC
+             LIMIT 50
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .query((rs, row) -> new OrderLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
+                rs.getString("status"), Amounts.format(rs.getLong("total"), rs.getString("currency")),
+                rs.getString("summary")))
+            .list();
+    }
+
+    List<PaymentLine> payments(PortalBuyer buyer) {
+        return db.sql("""
+            SELECT pa.id, pa.created_at, pa.status, pa.amount, pa.amount_refunded, pa.currency, pa.failure_message,
+                   c.brand AS card_brand, c.last4 AS card_last4
+              FROM payments pa
+              LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id AND c.id = pa.card_id
+             WHERE pa.account_id = :accountId AND pa.customer_id = :customerId
+             ORDER BY pa.created_at DESC, pa.id DESC
+             LIMIT 50
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .query((rs, row) -> {
+                String currency = rs.getString("currency");
+                long refunded = rs.getLong("amount_refunded");
+                return new PaymentLine(rs.getString("id"), Timestamps.read(rs, "created_at"), rs.getString("status"),
+                    Amounts.format(rs.getLong("amount"), currency),
+                    refunded > 0 ? Amounts.format(refunded, currency) : null, CardLabel.read(rs),
+                    rs.getString("failure_message"));
+            })
+            .list();
+    }
+
+    List<RefundLine> refunds(PortalBuyer buyer) {
+        return db.sql("""
+            SELECT id, created_at, status, amount, currency, payment_id
+              FROM refunds
+             WHERE account_id = :accountId AND customer_id = :customerId
+             ORDER BY created_at DESC, id DESC
+             LIMIT 50
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .query((rs, row) -> new RefundLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
+                rs.getString("status"), Amounts.format(rs.getLong("amount"), rs.getString("currency")),
+                rs.getString("payment_id")))
+            .list();
+    }
+
+    private static String name(ResultSet rs) throws SQLException {
+        String product = rs.getString("product");
+        String option = rs.getString("option");
+        return option == null || option.isBlank() || option.equalsIgnoreCase(product)
+            ? product
+            : product + " · " + option;
+    }
+
+    private static String unpaid(ResultSet rs, String currency) throws SQLException {
+        long unpaid = rs.getLong("unpaid");
+        return unpaid > 0 ? Amounts.format(unpaid, currency) : null;
+    }
+
+    /** "month" × 1 → "month"; "month" × 3 → "3 months". */
+    static String every(String interval, int count) {
+        return count == 1 ? interval : count + " " + interval + "s";
+    }
+}

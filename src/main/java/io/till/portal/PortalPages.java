@@ -1,0 +1,107 @@
+package io.till.portal;
+
+import io.till.account.Brandings;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Locale;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The portal's own pages: the sign-in page, opening a seller's portal session, signing out, and the overview. */
+@Controller
+class PortalPages {
+
+    private final PortalLinks links;
+    private final PortalSignIns signIns;
+    private final PortalOverview overview;
+    private final Brandings brandings;
+
+    PortalPages(PortalLinks links, PortalSignIns signIns, PortalOverview overview, Brandings brandings) {
+        this.links = links;
+        this.signIns = signIns;
+        this.overview = overview;
+        this.brandings = brandings;
+    }
+
+    @GetMapping("/portal/{accountId}")
+    String signInPage(@PathVariable String accountId) {
+        var session = PortalBuyerResolver.session();
+        if (session.isPresent() && session.get().buyer().access() == PortalBuyer.Access.FULL) {
+            return "redirect:" + PortalPaths.overview(accountId);
+        }
+        return "portal/sign_in";
+    }
+
+    /** The URL answered by {@code POST /api/v1/portal_sessions}: opening it signs in at once. */
+    @GetMapping("/portal/{accountId}/session/{token}")
+    String openSession(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
+        HttpServletResponse response) {
+        var opened = links.consume(PortalLinks.Kind.API, accountId, token);
+        if (opened.isEmpty()) {
+            response.setStatus(HttpStatus.GONE.value());
+            return "portal/expired";
+        }
+        var buyer = new PortalBuyer(accountId, opened.get().customerId(), PortalBuyer.Access.FULL);
+        return "redirect:" + signIns.signIn(request, response, buyer, opened.get().returnUrl());
+    }
+
+    @PostMapping("/portal/{accountId}/sign_out")
+    String signOut(@PathVariable String accountId, HttpServletRequest request, HttpServletResponse response) {
+        signIns.signOut(request, response);
+        return "redirect:" + PortalPaths.signIn(accountId) + "?signed_out";
+    }
+
+    @GetMapping("/portal/{accountId}/")
+    String overview(PortalBuyer buyer, @RequestParam(defaultValue = "active") String show, Model model) {
+        boolean all = "all".equals(show);
+        model.addAttribute("all", all);
+        model.addAttribute("billing", overview.billing(buyer, all));
+        model.addAttribute("orders", overview.orders(buyer));
+        model.addAttribute("payments", overview.payments(buyer));
+        model.addAttribute("refunds", overview.refunds(buyer));
+        return "portal/overview";
+    }
+
+    /** A form sent without its CSRF token, or with a stale one (PortalSecurity forwards here with a 403). */
+    @RequestMapping("/portal/{accountId}/refused")
+    String refused(HttpServletResponse response) {
+        response.setStatus(HttpStatus.FORBIDDEN.value());
+        return "portal/refused";
+    }
+
+    /**
+     * The seller's colour as CSS variables: pages allow no inline styles (CSP), so the colour comes as a tiny
+     * stylesheet. The ink on it is black or white, whichever contrasts more (WCAG relative luminance).
+     */
+    @GetMapping(path = "/portal/{accountId}/brand.css", produces = "text/css")
+    ResponseEntity<String> brand(@PathVariable String accountId) {
+        String color = brandings.get(accountId).brandColor();
+        String brand = color == null ? "#3b5bdb" : color.toLowerCase(Locale.ROOT);
+        String css = ":root{--brand:" + brand + ";--brand-ink:" + (luminance(brand) > 0.179 ? "#111827" : "#ffffff")
+            + "}\n";
+        return ResponseEntity.ok()
+            .contentType(MediaType.valueOf("text/css"))
+            .cacheControl(CacheControl.noCache())
+            .body(css);
+    }
+
+    private static double luminance(String hex) {
+        double sum = 0;
+        double[] weights = {0.2126, 0.7152, 0.0722};
+        for (int i = 0; i < 3; i++) {
+            double channel = Integer.parseInt(hex.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
+            channel = channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
+            sum += weights[i] * channel;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,74 @@
+package io.till.portal;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Pattern;
+
+/** A browser without a screen for portal tests: keeps cookies, follows no redirects, fills in the CSRF field. */
+final class PortalClient {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    private final String baseUrl;
+    final CookieManager cookies = new CookieManager();
+    private final HttpClient http;
+
+    PortalClient(int port) {
+        this.baseUrl = "http://localhost:" + port;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    record Response(int status, java.net.http.HttpHeaders headers, String body) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    Response get(String pathOrUrl, String... headers) {
+        return send(HttpRequest.newBuilder(uri(pathOrUrl)).GET(), headers);
+    }
+
+    /** Posts {@code form} (already encoded) as is: no CSRF field added. */
+    Response postRaw(String path, String form, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)), headers);
+    }
+
+    /** Loads {@code page}, then posts {@code form} to {@code path} with the page's CSRF token. */
+    Response post(String page, String path, String form, String... headers) {
+        String token = csrf(get(page).body());
+        return postRaw(path, (form.isEmpty() ? "" : form + "&") + "_csrf=" + token, headers);
+    }
+
+    static String csrf(String html) {
+        var matcher = CSRF.matcher(html);
+        if (!matcher.find()) {
+            throw new AssertionError("no CSRF field in " + html);
+        }
+        return matcher.group(1);
+    }
+
+    private URI uri(String pathOrUrl) {
+        return URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl + pathOrUrl);
+    }
+
+    private Response send(HttpRequest.Builder request, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

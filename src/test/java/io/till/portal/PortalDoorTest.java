@@ -1,0 +1,116 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.net.HttpCookie;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * The portal is a door of its own: its cookie opens neither the dashboard nor the API, a staff sign-in opens no portal
+ * page, a session of one account is a stranger at another, and every form needs its CSRF token.
+ */
+@TillIntegrationTest
+class PortalDoorTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    record SignedIn(Shops.Shop shop, String customerId, PortalClient browser) {}
+
+    private SignedIn signedIn(String email) {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("customer_id").asString();
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString();
+        var browser = new PortalClient(port);
+        assertThat(browser.get(url).status()).isEqualTo(302);
+        return new SignedIn(shop, customerId, browser);
+    }
+
+    @Test
+    void thePortalCookieOpensNeitherTheDashboardNorTheApi() {
+        var buyer = signedIn("dora@example.com");
+
+        var dashboard = buyer.browser().get("/admin");
+        var apiCall = buyer.browser().get("/api/v1/customers/" + buyer.customerId());
+
+        assertThat(dashboard.status()).isEqualTo(302);
+        assertThat(dashboard.header("Location")).isEqualTo("/admin/login");
+        assertThat(apiCall.status()).isEqualTo(401);
+    }
+
+    @Test
+    void aStaffSignInOpensNoPortalPage() {
+        var shop = shops.open();
+        var staff = new PortalClient(port);
+        String form = "username=owner%40till.test&password=correct+horse+battery";
+        assertThat(staff.post("/admin/login", "/admin/login", form).header("Location")).isEqualTo("/admin");
+        assertThat(staff.get("/admin").status()).isEqualTo(200);
+
+        var portal = staff.get("/portal/" + shop.accountId() + "/");
+
+        assertThat(portal.status()).isEqualTo(302);
+        assertThat(portal.header("Location")).isEqualTo("/portal/" + shop.accountId());
+    }
+
+    @Test
+    void aSessionAtOneAccountIsAStrangerAtAnother() {
+        var buyer = signedIn("eve@example.com");
+        var other = shops.open();
+
+        var elsewhere = buyer.browser().get("/portal/" + other.accountId() + "/");
+
+        assertThat(elsewhere.status()).isEqualTo(302);
+        assertThat(elsewhere.header("Location")).isEqualTo("/portal/" + other.accountId());
+        assertThat(buyer.browser().get("/portal/" + buyer.shop().accountId() + "/").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aFormWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
+        var buyer = signedIn("fay@example.com");
+        String home = "/portal/" + buyer.shop().accountId() + "/";
+
+        var forged = buyer.browser().postRaw("/portal/" + buyer.shop().accountId() + "/sign_out", "");
+
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body()).contains("Please try again");
+        assertThat(buyer.browser().get(home).status()).as("still signed in").isEqualTo(200);
+    }
+
+    @Test
+    void signingOutEndsTheSessionForGood() {
+        var buyer = signedIn("gil@example.com");
+        String home = "/portal/" + buyer.shop().accountId() + "/";
+        String token = cookie(buyer.browser(), "till_portal");
+
+        var out = buyer.browser().post(home, "/portal/" + buyer.shop().accountId() + "/sign_out", "");
+
+        assertThat(out.status()).isEqualTo(302);
+        assertThat(out.header("Location")).isEqualTo("/portal/" + buyer.shop().accountId() + "?signed_out");
+        var thief = new PortalClient(port);
+        assertThat(thief.get(home, "Cookie", "till_portal=" + token).status()).as("the old token is revoked")
+            .isEqualTo(302);
+    }
+
+    private String cookie(PortalClient browser, String name) {
+        return browser.cookies.getCookieStore()
+            .get(URI.create("http://localhost:" + port + "/"))
+            .stream()
+            .filter(c -> c.getName().equals(name))
+            .map(HttpCookie::getValue)
+            .findFirst()
+            .orElseThrow();
+    }
+}

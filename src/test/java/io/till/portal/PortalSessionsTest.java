@@ -1,0 +1,93 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/** POST /api/v1/portal_sessions: a link for a seller's app that signs one customer in, once, for 15 minutes. */
+@TillIntegrationTest
+class PortalSessionsTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @Test
+    void aPortalSessionLinkSignsTheCustomerInOnceAndShowsTheirSubscriptions() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com")
+            .get("customer_id")
+            .asString();
+
+        var created = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s", "return_url": "https://shop.example/account"}""".formatted(customerId));
+
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String url = created.json().get("url").asString();
+        assertThat(url).startsWith("http://localhost:" + port + "/portal/" + shop.accountId() + "/session/");
+        assertThat(Instant.parse(created.json().get("expires_at").asString()))
+            .isBetween(Instant.now().plus(Duration.ofMinutes(14)), Instant.now().plus(Duration.ofMinutes(16)));
+        var browser = new PortalClient(port);
+        var opened = browser.get(url);
+        assertThat(opened.status()).isEqualTo(302);
+        assertThat(opened.header("Location")).isEqualTo("/portal/" + shop.accountId() + "/");
+        assertThat(opened.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+            .startsWith("till_portal=")
+            .contains("Path=/", "HttpOnly", "SameSite=Lax"));
+        var overview = browser.get("/portal/" + shop.accountId() + "/");
+        assertThat(overview.status()).isEqualTo(200);
+        assertThat(overview.body()).contains("Membership · Monthly", "$19.00", "Visa", "4242",
+            "Back to Test store", "https://shop.example/account");
+        assertThat(new PortalClient(port).get(url).status()).as("the link works once").isEqualTo(410);
+    }
+
+    @Test
+    void aCustomerOfAnotherAccountGetsNoPortalSession() {
+        var shop = shops.open();
+        var other = shops.open();
+        String foreign = shops.buy(other, other.monthly(), "pm_card_visa", "bob@example.com")
+            .get("customer_id")
+            .asString();
+
+        var refused = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(foreign));
+
+        assertThat(refused.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aReturnUrlMustBeAWebAddress() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "cy@example.com")
+            .get("customer_id")
+            .asString();
+
+        var refused = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s", "return_url": "javascript:alert(1)"}""".formatted(customerId));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("return_url");
+    }
+
+    @Test
+    void withoutASessionThePortalSendsTheBuyerToSignIn() {
+        var shop = shops.open();
+
+        var overview = new PortalClient(port).get("/portal/" + shop.accountId() + "/");
+
+        assertThat(overview.status()).isEqualTo(302);
+        assertThat(overview.header("Location")).isEqualTo("/portal/" + shop.accountId());
+    }
+}

@@ -1,0 +1,88 @@
+package io.till.testing;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The system's Chromium driven by Playwright, for page tests: one per test class ({@code @BeforeAll} /
+ * {@code @AfterAll}), a fresh browser context (cookies of its own) per {@link #page(int)}. Playwright never downloads a
+ * browser here; without Debian's {@code chromium} the test fails at once and says how to install it.
+ */
+public final class Chromium implements AutoCloseable {
+
+    private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private final Playwright playwright;
+    private final Browser browser;
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    private Chromium(Playwright playwright, Browser browser) {
+        this.playwright = playwright;
+        this.browser = browser;
+    }
+
+    public static Chromium launch() {
+        Path executable = executable();
+        var playwright = Playwright
+            .create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        try {
+            var browser = playwright.chromium()
+                .launch(new BrowserType.LaunchOptions().setExecutablePath(executable)
+                    .setArgs(ARGS)
+                    .setHeadless(true)
+                    .setTimeout(60_000));
+            return new Chromium(playwright, browser);
+        } catch (RuntimeException e) {
+            playwright.close();
+            throw e;
+        }
+    }
+
+    /** A new page {@code width} CSS pixels wide (390: a phone; 1280: a laptop), in a browser context of its own. */
+    public Page page(int width) {
+        var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 844));
+        context.setDefaultTimeout(15_000);
+        contexts.add(context);
+        return context.newPage();
+    }
+
+    /** Saves the whole page as {@code target/screenshots/<name>.png} and answers the file. */
+    public static Path screenshot(Page page, String name) {
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+        return file;
+    }
+
+    @Override
+    public void close() {
+        contexts.forEach(BrowserContext::close);
+        browser.close();
+        playwright.close();
+    }
+
+    /** {@code $CHROMIUM}, else Debian's {@code chromium} on the PATH. */
+    private static Path executable() {
+        String configured = System.getenv("CHROMIUM");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, "chromium");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Page tests need Chromium and found none on the PATH: run "
+            + "'apt-get install chromium' (Debian/Ubuntu), or set CHROMIUM to a Chromium executable.");
+    }
+}
