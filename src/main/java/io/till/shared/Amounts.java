@@ -64,22 +64,4 @@ public final class Amounts {
         return new TillException(ErrorCode.AMOUNT_TOO_LARGE, "Invalid " + field + ": " + message,
             List.of(new FieldError(field, "amount_too_large", message)));
     }
-
-    /**
-     * An amount in minor units as people read it, with the currency's symbol and digits ({@code $12.50},
-     * {@code ¥1,200}); an unknown currency code falls back to two digits and the code.
-     */
-    public static String format(long minor, String currencyCode) {
-        try {
-            Currency currency = Currency.getInstance(currencyCode.toUpperCase(Locale.ROOT));
-            NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
-            format.setCurrency(currency);
-            int digits = Math.max(0, currency.getDefaultFractionDigits());
-            format.setMinimumFractionDigits(digits);
-            format.setMaximumFractionDigits(digits);
-            return format.format(BigDecimal.valueOf(minor, digits));
-        } catch (IllegalArgumentException e) {
-            return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
-        }
-    }
 }
