@@ -14,12 +14,11 @@ public final class PortalCardText {
         return brand(card.brand()) + " ending in " + card.last4();
     }
 
-    /** "Membership (Monthly)". */
+    /** "Membership · Monthly", as the overview names it. */
     public static String name(CardChoices.Billed billed) {
         return billed.optionName() == null
             ? billed.productName()
-            : billed.productName() + " (" + billed.optionName()
-                + ")";
+            : billed.productName() + " · " + billed.optionName();
     }
 
     public static String brand(String brand) {

@@ -55,7 +55,7 @@ class PortalCardsTest {
         assertThat(pastDue.unpaid()).isEqualTo(1900);
         assertThat(pastDue.status()).isEqualTo("past_due");
         assertThat(pastDue.declineReason()).isEqualTo("Your card was declined.");
-        assertThat(PortalCardText.name(pastDue)).isEqualTo("Membership (Trial)");
+        assertThat(PortalCardText.name(pastDue)).isEqualTo("Membership · Trial");
     }
 
     @Test
@@ -133,7 +133,7 @@ class PortalCardsTest {
         assertThatThrownBy(() -> portalCards.remove(buyer.account(), buyer.customer(), buyer.otherCard()))
             .isInstanceOfSatisfying(TillException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE);
-                assertThat(e.getMessage()).isEqualTo("This Mastercard ending in 4444 pays Membership (Monthly). "
+                assertThat(e.getMessage()).isEqualTo("This Mastercard ending in 4444 pays Membership · Monthly. "
                     + "Choose another card for it first.");
             });
         assertThat(portalCards.wallet(buyer.account(), buyer.customer()).card(buyer.otherCard())).isPresent();
