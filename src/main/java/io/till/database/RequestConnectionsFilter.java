@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -67,13 +68,14 @@ class RequestConnectionsFilter extends OncePerRequestFilter {
             refuse(request, response);
             return;
         }
+        long admittedAt = System.nanoTime();
         SERVING_REQUEST.set(true);
         try {
             chain.doFilter(request, response);
         } finally {
             SERVING_REQUEST.remove();
             if (gated) {
-                admission.leave();
+                admission.leave(Duration.ofNanos(System.nanoTime() - admittedAt));
             }
         }
     }

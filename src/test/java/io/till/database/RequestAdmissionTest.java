@@ -31,12 +31,12 @@ class RequestAdmissionTest {
         Thread newcomer = waitForTurn(admission, "newcomer", admitted);
         awaitUntil(() -> admission.waiting() == 3);
 
-        admission.leave();
+        admission.leave(Duration.ofMillis(5));
         awaitUntil(() -> admitted.size() == 1);
         assertThat(admission.waiting()).isEqualTo(2);
-        admission.leave();
+        admission.leave(Duration.ofMillis(5));
         awaitUntil(() -> admitted.size() == 2);
-        admission.leave();
+        admission.leave(Duration.ofMillis(5));
         for (Thread thread : List.of(first, second, newcomer)) {
             assertThat(thread.join(Duration.ofSeconds(10))).isTrue();
         }
@@ -53,8 +53,31 @@ class RequestAdmissionTest {
         assertThat(admission.enter()).isFalse();
 
         assertThat(admission.inUse()).isEqualTo(2);
-        admission.leave();
+        admission.leave(Duration.ofMillis(5));
         assertThat(admission.enter()).isTrue();
+    }
+
+    @Test
+    void aRequestIsRefusedAtOnceWhenThoseAheadWillUseUpItsWait() throws Exception {
+        // One slot, held 30 s per request lately, and a 60 s wait: two requests in the queue use up the wait.
+        var admission = new RequestAdmission(1, Duration.ofSeconds(60));
+        assertThat(admission.enter()).isTrue();
+        admission.leave(Duration.ofSeconds(30));
+        assertThat(admission.enter()).isTrue();
+        List<String> admitted = new CopyOnWriteArrayList<>();
+        waitForTurn(admission, "first", admitted);
+        waitForTurn(admission, "second", admitted);
+        awaitUntil(() -> admission.waiting() == 2);
+
+        // Were it to wait, this test would hang for the 60 s.
+        assertThat(admission.enter()).isFalse();
+
+        assertThat(admission.waiting()).isEqualTo(2);
+        admission.leave(Duration.ofSeconds(30));
+        awaitUntil(() -> admitted.size() == 1);
+        admission.leave(Duration.ofSeconds(30));
+        awaitUntil(() -> admitted.size() == 2);
+        assertThat(admitted).containsExactly("first", "second");
     }
 
     private static Thread waitForTurn(RequestAdmission admission, String name, List<String> admitted) {
