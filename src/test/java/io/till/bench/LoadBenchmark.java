@@ -151,6 +151,7 @@ class LoadBenchmark {
         final Map<Kind, Queue<Long>> kindMicros = new ConcurrentHashMap<>();
         final LongAdder serverErrors = new LongAdder();
         final Map<String, LongAdder> serverErrorCodes = new ConcurrentHashMap<>();
+        final Queue<Long> successMicros = new ConcurrentLinkedQueue<>();
         final LongAdder failures = new LongAdder();
         final AtomicLong behind = new AtomicLong();
         long elapsedNanos;
@@ -166,6 +167,9 @@ class LoadBenchmark {
             }
             kindMicros.computeIfAbsent(kind, k -> new ConcurrentLinkedQueue<>()).add(micros);
             statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+            if (status < 400) {
+                successMicros.add(micros);
+            }
             if (status >= 500) {
                 serverErrors.increment();
             }
@@ -393,6 +397,9 @@ class LoadBenchmark {
                     result.serverErrorCodes).toString().replace("=", " × ")));
         lines.add("  latency from when each request was due: p50 %s, p90 %s, p99 %s, max %s".formatted(ms(sorted,
             0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0)));
+        long[] served = result.successMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        lines.add("  of the 2xx answers only: p50 %s, p90 %s, p99 %s, max %s".formatted(ms(served, 0.50),
+            ms(served, 0.90), ms(served, 0.99), ms(served, 1.0)));
         for (Kind kind : Kind.values()) {
             long[] own = result.kindMicros.getOrDefault(kind, new ConcurrentLinkedQueue<>()).stream()
                 .mapToLong(Long::longValue)
