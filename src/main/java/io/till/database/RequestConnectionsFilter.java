@@ -62,8 +62,7 @@ class RequestConnectionsFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        // Health and metrics answer under overload too: that is when they are needed.
-        boolean gated = !request.getRequestURI().startsWith("/actuator/");
+        boolean gated = gated(request.getRequestURI());
         if (gated && !enter()) {
             refuse(request, response);
             return;
@@ -78,6 +77,15 @@ class RequestConnectionsFilter extends OncePerRequestFilter {
                 admission.leave(Duration.ofNanos(System.nanoTime() - admittedAt));
             }
         }
+    }
+
+    /**
+     * Health and metrics answer under overload too: that is when they are needed. Static files (the pages' CSS and
+     * scripts) touch no database and take microseconds, so a page admitted under load also gets its styles.
+     */
+    static boolean gated(String uri) {
+        return !(uri.startsWith("/actuator/") || uri.startsWith("/portal/assets/") || uri.startsWith("/admin/assets/")
+            || uri.startsWith("/webjars/") || uri.equals("/favicon.ico"));
     }
 
     private boolean enter() throws IOException {
