@@ -66,6 +66,7 @@ class RequestAdmissionTest {
         assertThat(admission.enter()).isTrue();
         List<String> admitted = new CopyOnWriteArrayList<>();
         waitForTurn(admission, "first", admitted);
+        awaitUntil(() -> admission.waiting() == 1);
         waitForTurn(admission, "second", admitted);
         awaitUntil(() -> admission.waiting() == 2);
 
