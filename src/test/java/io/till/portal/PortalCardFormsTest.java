@@ -100,6 +100,18 @@ class PortalCardFormsTest {
     }
 
     @Test
+    void aSandboxStoresAddPageOffersTestCardsAndLoadsNothingFromStripe() {
+        var buyer = TwoSubscriptions.open(api, shops);
+
+        var page = signedIn(buyer).get(cards(buyer) + "/new");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("4242 4242 4242 4242", "Saves fine, then every charge is declined.")
+            .doesNotContain("js.stripe.com");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self';").doesNotContain("stripe");
+    }
+
+    @Test
     void theCardPagesNeedASignedInBuyer() {
         var buyer = TwoSubscriptions.open(api, shops);
 

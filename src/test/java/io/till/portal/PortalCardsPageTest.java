@@ -105,7 +105,7 @@ class PortalCardsPageTest {
         pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
 
         assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
-            "Visa ending in 0341 was declined: Your card was declined. Choose another card, or add a new one.");
+            "Your bank declined Visa ending in 0341: “Your card was declined.” Nothing was charged.");
         Chromium.screenshot(page, "portal-cards-1280-declined");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Remove Mastercard ending in 4444"))).hasCount(0);
