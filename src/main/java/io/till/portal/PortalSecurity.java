@@ -19,7 +19,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
 
 /**
@@ -27,8 +26,8 @@ import org.springframework.security.web.csrf.CsrfException;
  * buyer is known only by the portal cookie ({@link PortalSessionFilter}); the servlet session the staff use is
  * neither read nor created here, so a staff sign-in opens no portal page. Sign-in pages are open; the card page takes
  * any session; everything else takes a full one, so a card-update link's session reaches the card page and nothing
- * else. Forms carry a CSRF token checked against a {@code __Host-} cookie of its own (double submit), since there is
- * no server session to keep it in before sign-in.
+ * else. Forms carry a CSRF token checked against a cookie of its own ({@link PortalCsrfTokens}), since there is no
+ * server session to keep it in before sign-in.
  */
 @Configuration(proxyBeanMethods = false)
 class PortalSecurity {
@@ -51,7 +50,7 @@ class PortalSecurity {
             // Every request is signed in afresh from the cookie, which Spring Security takes for a new sign-in; its
             // default would then clear the CSRF cookie on each one, and the page's brand.css request left every form
             // of the page without its token in a real browser.
-            .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens(cookie))
+            .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie))
                 .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(PortalSecurity::toSignIn)
                 .accessDeniedHandler(PortalSecurity::denied))
@@ -61,19 +60,6 @@ class PortalSecurity {
             .formLogin(AbstractHttpConfigurer::disable)
             .logout(AbstractHttpConfigurer::disable)
             .build();
-    }
-
-    private static CookieCsrfTokenRepository csrfTokens(PortalCookie session) {
-        var tokens = new CookieCsrfTokenRepository();
-        tokens.setCookieName(session.name() + "_csrf");
-        tokens.setCookiePath("/");
-        tokens.setCookieCustomizer(cookie -> {
-            cookie.sameSite("Lax").httpOnly(true);
-            if (session.alwaysSecure()) {
-                cookie.secure(true);
-            }
-        });
-        return tokens;
     }
 
     /** Not signed in (or signed in at another account): the account's sign-in page. */

@@ -3,10 +3,12 @@ package io.till.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,6 +26,9 @@ class PortalSessionsTest {
     @Autowired
     Shops shops;
 
+    @Autowired
+    MutableClock clock;
+
     @Test
     void aPortalSessionLinkSignsTheCustomerInOnceAndShowsTheirSubscriptions() {
         var shop = shops.open();
@@ -38,7 +43,7 @@ class PortalSessionsTest {
         String url = created.json().get("url").asString();
         assertThat(url).startsWith("http://localhost:" + port + "/portal/" + shop.accountId() + "/session/");
         assertThat(Instant.parse(created.json().get("expires_at").asString()))
-            .isBetween(Instant.now().plus(Duration.ofMinutes(14)), Instant.now().plus(Duration.ofMinutes(16)));
+            .isEqualTo(clock.realTime().instant().plus(Duration.ofMinutes(15)).truncatedTo(ChronoUnit.MICROS));
         var browser = new PortalClient(port);
         var opened = browser.get(url);
         assertThat(opened.status()).isEqualTo(302);
