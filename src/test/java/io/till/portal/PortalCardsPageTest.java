@@ -92,7 +92,7 @@ class PortalCardsPageTest {
     }
 
     @Test
-    void aCardThatIsDeclinedTooSaysWhyAndACardInUseCannotBeRemoved() {
+    void aCardThatIsDeclinedTooSaysWhyFromTheKeyboardAndACardInUseCannotBeRemoved() {
         var buyer = TwoSubscriptions.open(api, shops);
         var page = signedIn(buyer, 1280);
         page.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
@@ -102,7 +102,12 @@ class PortalCardsPageTest {
         var pastDue = item(page, buyer.pastDue());
         String newest = page.locator("#card-" + buyer.pastDue() + " option").first().getAttribute("value");
         pastDue.getByLabel("Paid with").selectOption(newest);
-        pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+        pastDue.getByLabel("Paid with").focus();
+        // From the keyboard: the choice's own Save button comes next in the focus order, and Enter sends it.
+        page.keyboard().press("Tab");
+        assertThat(pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")))
+            .isFocused();
+        page.keyboard().press("Enter");
 
         assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
             "Your bank declined Visa ending in 0341: “Your card was declined.” Nothing was charged.");
