@@ -89,6 +89,11 @@ class PortalCardsPageTest {
 
         var wide = signedIn(buyer, 1280);
         Chromium.screenshot(wide, "portal-cards-1280");
+        var narrowest = signedIn(buyer, 360);
+        assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(360);
+        narrowest.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
+        assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
     }
 
     @Test
@@ -96,6 +101,7 @@ class PortalCardsPageTest {
         var buyer = TwoSubscriptions.open(api, shops);
         var page = signedIn(buyer, 1280);
         page.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
+        Chromium.screenshot(page, "portal-cards-1280-add");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Save Visa •••• 0341: Saves fine, then every charge is declined.")).click();
 
