@@ -26,7 +26,9 @@ final class ImageSize {
         } else {
             return true;
         }
-        return width > 0 && height > 0 && width * height <= MAX_PIXELS;
+        // Each side is checked on its own first: two 32-bit sides multiplied can overflow a long.
+        return width > 0 && height > 0 && width <= MAX_PIXELS && height <= MAX_PIXELS
+            && width * height <= MAX_PIXELS;
     }
 
     private static long bigEndian(byte[] bytes, int at) {
