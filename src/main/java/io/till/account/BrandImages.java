@@ -39,6 +39,8 @@ public class BrandImages implements DisposableBean {
     static final Duration FAILURE_TTL = Duration.ofMinutes(5);
     /** Accounts times their two images: beyond this the oldest entries go first. */
     static final int MAX_ENTRIES = 1000;
+    /** What the kept images may weigh together (1,000 of 512 KB would be half a gigabyte): then too the oldest go. */
+    static final long MAX_KEPT_BYTES = 64L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(BrandImages.class);
 
@@ -101,9 +103,17 @@ public class BrandImages implements DisposableBean {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         Instant now = clock.instant();
-        var entry = cache.compute(new Key(accountId, url), (k, cached) -> cached != null && cached.freshAt(now)
-            ? cached
-            : new Entry(now, CompletableFuture.supplyAsync(() -> fetch(url), fetches)));
+        var cached = cache.get(new Key(accountId, url));
+        if (cached != null && cached.freshAt(now)) {
+            return cached.image();
+        }
+        var entry = cache.compute(new Key(accountId, url), (k, old) -> old != null && old.freshAt(now)
+            ? old
+            : new Entry(now, CompletableFuture.supplyAsync(() -> fetch(url), fetches)
+                // Whatever went wrong is a failure like any other: remembered briefly, the name shown meanwhile.
+                .exceptionally(e -> Optional.empty())));
+        // Only a miss adds weight: trimming there, and when a fetch lands, keeps hits free of the scan.
+        entry.image().thenRun(() -> trim(clock.instant()));
         trim(now);
         return entry.image();
     }
@@ -140,18 +150,29 @@ public class BrandImages implements DisposableBean {
         return type.map(t -> new BrandImage(download.body(), t));
     }
 
-    /** Drops stale entries and, when still too many, the oldest ones. */
-    private void trim(Instant now) {
-        if (cache.size() <= MAX_ENTRIES) {
+    /** Drops stale entries and, when still too many or too heavy, the oldest ones. */
+    private synchronized void trim(Instant now) {
+        if (cache.size() <= MAX_ENTRIES && keptBytes() <= MAX_KEPT_BYTES) {
             return;
         }
         cache.entrySet().removeIf(e -> !e.getValue().freshAt(now));
-        cache.entrySet()
+        var oldestFirst = cache.entrySet()
             .stream()
             .sorted(Comparator.comparing(e -> e.getValue().fetchedAt()))
-            .limit(Math.max(0, cache.size() - MAX_ENTRIES))
             .toList()
-            .forEach(e -> cache.remove(e.getKey(), e.getValue()));
+            .iterator();
+        while (oldestFirst.hasNext() && (cache.size() > MAX_ENTRIES || keptBytes() > MAX_KEPT_BYTES)) {
+            var e = oldestFirst.next();
+            cache.remove(e.getKey(), e.getValue());
+        }
+    }
+
+    private long keptBytes() {
+        return cache.values()
+            .stream()
+            .filter(e -> e.image().isDone())
+            .mapToLong(e -> e.image().join().map(i -> (long) i.bytes().length).orElse(0L))
+            .sum();
     }
 
     @Override
