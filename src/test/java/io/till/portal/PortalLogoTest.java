@@ -142,11 +142,15 @@ class PortalLogoTest {
     void aSlowLogoHostHoldsThePageNoLongerThanTheTimeoutAndIsNotAskedAgainForAWhile() throws Exception {
         var shop = shops.open();
         String logo = "/logos/" + UUID.randomUUID() + ".png";
-        host.stubFor(get(urlEqualTo(logo)).willReturn(aResponse().withStatus(200)
-            .withHeader("Content-Type", "image/png")
-            .withBody(LOGO)
-            .withFixedDelay(8_000)));
-        brand(shop, url(logo), null);
+        String icon = "/logos/" + UUID.randomUUID() + ".png";
+        for (String slow : List.of(logo, icon)) {
+            host.stubFor(get(urlEqualTo(slow)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png")
+                .withBody(LOGO)
+                .withFixedDelay(8_000)));
+        }
+        // Both on the slow host: the page waits for the two side by side, not one after the other.
+        brand(shop, url(logo), url(icon));
         String base = "/portal/" + shop.accountId();
 
         long started = System.nanoTime();
@@ -160,9 +164,12 @@ class PortalLogoTest {
         assertThat(first.text()).contains("<span>Lumen Yoga</span>").doesNotContain(base + "/logo");
         assertThat(firstMs).as("the first page waits for the fetch's 3 s timeout at most").isLessThan(5_000);
         host.verify(1, getRequestedFor(urlEqualTo(logo)));
+        host.verify(1, getRequestedFor(urlEqualTo(icon)));
 
         // The failure is remembered for 5 minutes; after them, the host, now quick, is asked again.
-        host.stubFor(get(urlEqualTo(logo)).willReturn(aResponse().withStatus(200).withBody(LOGO)));
+        for (String quick : List.of(logo, icon)) {
+            host.stubFor(get(urlEqualTo(quick)).willReturn(aResponse().withStatus(200).withBody(LOGO)));
+        }
         clock.advance(Duration.ofMinutes(6));
         assertThat(api.get(base, null).text()).contains(base + "/logo");
         host.verify(2, getRequestedFor(urlEqualTo(logo)));
