@@ -195,6 +195,9 @@ class PortalLogoTest {
 
         byte[] pdf = receipt(shop, order.get("id").asString());
         byte[] withoutLogo = receipt(plain, plainOrder.get("id").asString());
+        // Kept beside the screenshots, to be looked at.
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "screenshots"));
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "screenshots", "receipt-with-logo.pdf"), pdf);
 
         assertThat(ReceiptPdfs.images(pdf)).as("the logo (and its transparency mask)").isPositive();
         assertThat(ReceiptPdfs.text(pdf)).contains("Lumen Yoga", "Receipt", "$19.00");
