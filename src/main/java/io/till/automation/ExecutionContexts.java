@@ -14,7 +14,13 @@ import io.till.portal.CardLinks;
 import io.till.shared.Amounts;
 import io.till.shared.TillException;
 import io.till.shared.web.PublicAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Component;
@@ -27,13 +33,17 @@ import tools.jackson.databind.node.ObjectNode;
  * invoice, subscription, payment, order, payment plan and card it names are read fresh, now (the customer with their
  * stats), so that "three days later, if
  * the invoice is still unpaid" sees today's invoice. Only the roots a definition uses are read. Money fields get a
- * {@code _formatted} twin ({@code invoice.amount_due_formatted} = {@code $100.00}).
+ * {@code _formatted} twin ({@code invoice.amount_due_formatted} = {@code $100.00}), and so do the records' moments
+ * ({@code subscription.current_period_end_formatted} = {@code January 30, 2027}).
  */
 @Component
 class ExecutionContexts {
 
     static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_refunded", "amount_credited",
         "total", "subtotal", "discount", "balance", "amount_paid", "remaining");
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.US).withZone(
+        ZoneOffset.UTC);
 
     private final JsonMapper json;
     private final Accounts accounts;
@@ -51,6 +61,7 @@ class ExecutionContexts {
         this.accounts = accounts;
         this.customers = customers;
         this.stats = stats;
+        // The roots of RecordFields.FRESH.
         this.fresh = Map.of("invoice", invoices::get, "subscription", subscriptions::get, "payment", payments::get,
             "order", orders::get, "payment_plan", plans::get, "card",
             (accountId, id) -> cards.findOnRecord(accountId, id)
@@ -104,12 +115,15 @@ class ExecutionContexts {
             context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url",
                 customerId == null ? portal : cardLinks.url(accountId, customerId)));
         }
-        formatMoney(context);
+        addFormattedTwins(context);
         return context;
     }
 
-    /** Adds {@code <field>_formatted} next to each amount of an object that has a currency. */
-    static void formatMoney(JsonNode node) {
+    /**
+     * Adds {@code <field>_formatted} next to each amount of an object that has a currency ({@code $100.00}), and next
+     * to each moment of a record ({@code January 30, 2027}), so that a message reads as a buyer writes.
+     */
+    static void addFormattedTwins(JsonNode node) {
         if (node instanceof ObjectNode object) {
             JsonNode currency = object.get("currency");
             if (currency != null && currency.isString()) {
@@ -120,13 +134,28 @@ class ExecutionContexts {
                     }
                 }
             }
+            for (String field : RecordFields.MOMENTS) {
+                JsonNode moment = object.get(field);
+                if (moment != null && moment.isString() && !object.has(field + "_formatted")) {
+                    day(moment.asString()).ifPresent(day -> object.put(field + "_formatted", day));
+                }
+            }
             for (JsonNode child : object) {
-                formatMoney(child);
+                addFormattedTwins(child);
             }
         } else if (node != null && node.isArray()) {
             for (JsonNode child : node) {
-                formatMoney(child);
+                addFormattedTwins(child);
             }
+        }
+    }
+
+    /** The day of a moment as a buyer reads it, in UTC (an account has no time zone of its own yet). */
+    static Optional<String> day(String moment) {
+        try {
+            return Optional.of(DAY.format(Instant.parse(moment)));
+        } catch (DateTimeParseException notAMoment) {
+            return Optional.empty();
         }
     }
 }

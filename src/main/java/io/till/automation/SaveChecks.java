@@ -1,19 +1,10 @@
 package io.till.automation;
 
-import io.till.billing.Invoice;
-import io.till.billing.Order;
-import io.till.billing.Payment;
-import io.till.billing.PaymentPlan;
-import io.till.billing.Subscription;
-import io.till.customer.Card;
 import io.till.event.EventType;
 import io.till.shared.FieldError;
-import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The save-time checks of what can never run: an event Till does not raise under its own prefixes, a scope key the
@@ -21,11 +12,6 @@ import java.util.stream.Collectors;
  * skips them), so that a version saved before a check grew stricter still matches its events.
  */
 final class SaveChecks {
-
-    /** The records read fresh into the context, by root, and the fields each has (as the API spells them). */
-    private static final Map<String, Set<String>> RECORD_FIELDS = Map.of("invoice", fields(Invoice.class),
-        "subscription", fields(Subscription.class), "payment", fields(Payment.class), "order", fields(Order.class),
-        "payment_plan", fields(PaymentPlan.class), "card", fields(Card.class));
 
     private SaveChecks() {}
 
@@ -53,7 +39,7 @@ final class SaveChecks {
             return;
         }
         String[] parts = field.split("\\.");
-        Set<String> known = RECORD_FIELDS.get(parts[0]);
+        Set<String> known = RecordFields.of(parts[0]);
         boolean unknown = known != null
             ? parts.length > 1 && !known.contains(parts[1]) && !isFormattedTwin(parts[1], known)
             : TemplateVariables.problem(field, actionIdsSoFar) != null;
@@ -63,15 +49,13 @@ final class SaveChecks {
         }
     }
 
-    /** {@code amount_due_formatted}: the context adds it beside each amount ({@link ExecutionContexts}). */
+    /**
+     * {@code amount_due_formatted}, {@code current_period_end_formatted}: the context adds one beside each amount and
+     * each moment ({@link ExecutionContexts}).
+     */
     private static boolean isFormattedTwin(String name, Set<String> known) {
-        String amount = name.endsWith("_formatted") ? name.substring(0, name.length() - "_formatted".length()) : "";
-        return known.contains(amount) && ExecutionContexts.MONEY.contains(amount);
-    }
-
-    private static Set<String> fields(Class<? extends Record> record) {
-        return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName)
-            .map(name -> name.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT))
-            .collect(Collectors.toUnmodifiableSet());
+        String field = name.endsWith("_formatted") ? name.substring(0, name.length() - "_formatted".length()) : "";
+        return known.contains(field) && (ExecutionContexts.MONEY.contains(field) || RecordFields.MOMENTS.contains(
+            field));
     }
 }

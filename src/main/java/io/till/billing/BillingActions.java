@@ -129,7 +129,8 @@ public class BillingActions {
             || (atPeriodEnd && subscription.status().equals("canceling"))) {
             return subscription;
         }
-        return subscriptionActions.cancel(accountId, subscriptionId, atPeriodEnd, false);
+        return subscriptionActions.cancel(accountId, subscriptionId, atPeriodEnd, false, Cancellation.byStaff(null,
+            null));
     }
 
     /** Pauses a subscription; a paused one is left so. */

@@ -82,16 +82,28 @@ class BillingController {
         return paymentPlans.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "plan"));
     }
 
-    record Cancel(Boolean atPeriodEnd, Boolean skipAutomations) {}
+    record Cancel(Boolean atPeriodEnd, Boolean skipAutomations, String reason, String reasonText) {}
 
     @PostMapping("/subscriptions/{id}/cancel")
     @Operation(summary = "Cancel a subscription", description = "Now (unpaid invoices are voided), or with "
         + "at_period_end at the end of the paid period. skip_automations marks the events so that automations ignore "
-        + "them.")
+        + "them. reason (at most 200 characters) and reason_text (at most 500) are kept on the subscription as "
+        + "cancel_reason and cancel_reason_text, with canceled_by staff, and carried in the events.")
     Subscription cancel(Caller caller, @PathVariable String id, @RequestBody(required = false) Cancel body) {
         boolean atPeriodEnd = body != null && Boolean.TRUE.equals(body.atPeriodEnd());
         boolean skip = body != null && Boolean.TRUE.equals(body.skipAutomations());
-        return actions.cancel(caller.accountId(), id, atPeriodEnd, skip);
+        var cancellation = body == null
+            ? Cancellation.byStaff(null, null)
+            : Cancellation.byStaff(body.reason(), body.reasonText());
+        return actions.cancel(caller.accountId(), id, atPeriodEnd, skip, cancellation);
+    }
+
+    @PostMapping("/subscriptions/{id}/keep")
+    @Operation(summary = "Keep a subscription that is canceling", description = "Takes back a cancellation at period "
+        + "end before the period ends: the subscription renews again and subscription.resumed is raised with "
+        + "resumed_from canceling. Refused (409) once the period is over.")
+    Subscription keep(Caller caller, @PathVariable String id) {
+        return actions.keep(caller.accountId(), id);
     }
 
     @PostMapping("/subscriptions/{id}/pause")

@@ -132,6 +132,31 @@ public class PaymentPlans {
             .orElseThrow(() -> TillException.notFound("payment plan", id));
     }
 
+    /** The plan if it is this customer's: a buyer never learns whether another customer's id exists. */
+    public PaymentPlan getForCustomer(String accountId, String customerId, String id) {
+        return db
+            .sql("SELECT * FROM payment_plans WHERE account_id = :accountId AND customer_id = :customerId AND id = :id")
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", id)
+            .query(PLAN)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("payment plan", id));
+    }
+
+    /** The customer's plans a card still pays (active or unpaid), oldest first. */
+    java.util.List<PaymentPlan> stillBilled(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM payment_plans
+             WHERE account_id = :accountId AND customer_id = :customerId AND status IN ('active', 'unpaid')
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(PLAN)
+            .list();
+    }
+
     Page<PaymentPlan> list(String accountId, String customerId, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "payment_plans", accountId, customerId, page, PLAN, PaymentPlan::id);
     }

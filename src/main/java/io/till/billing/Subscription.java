@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A customer's subscription to a product option, renewed every interval through its card; a fixed-term one ends on its
- * own at {@code ends_at}.
+ * own at {@code ends_at}. The {@code cancel_*} fields and {@code canceled_by} say why and by whom it was canceled
+ * (null when it was not, or when the buyer kept it after all).
  */
 public record Subscription(
     String id,
@@ -24,4 +25,8 @@ public record Subscription(
     Instant trialEnd,
     Instant endsAt,
     Instant canceledAt,
-    Instant createdAt) {}
+    Instant createdAt,
+    String cancelReason,
+    String cancelReasonText,
+    String canceledBy,
+    Instant cancelRequestedAt) {}

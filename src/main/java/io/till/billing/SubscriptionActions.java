@@ -9,6 +9,8 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
  * status and refuses with {@code invalid_state}, naming it, when the action makes no sense there.
  */
 @Component
-class SubscriptionActions {
+public class SubscriptionActions {
 
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
@@ -51,17 +53,23 @@ class SubscriptionActions {
      * for the {@code subscription.canceled} the billing clock raises when the period ends too.
      */
     @Transactional
-    Subscription cancel(String accountId, String id, boolean atPeriodEnd, boolean skipAutomations) {
+    Subscription cancel(String accountId, String id, boolean atPeriodEnd, boolean skipAutomations,
+        Cancellation cancellation) {
         Subscription subscription = lock(accountId, id);
         Instant now = Timestamps.now(clock);
         if (atPeriodEnd) {
             requireStatus(subscription, "cancel at period end", "trialing", "active", "past_due");
             subscriptions.setStatus(accountId, id, "canceling", now);
             subscriptions.setCancelSkipsAutomations(accountId, id, skipAutomations);
+            subscriptions.setCancellation(accountId, id, cancellation, now);
             record(accountId, EventType.SUBSCRIPTION_CANCELING, subscriptions.get(accountId, id), skipAutomations);
         } else {
             requireStatus(subscription, "cancel", "trialing", "active", "past_due", "unpaid", "canceling", "paused");
             subscriptions.setStatus(accountId, id, "canceled", now);
+            if (!subscription.status().equals("canceling")) {
+                // Canceling now what was canceling at period end keeps the reason the first request gave.
+                subscriptions.setCancellation(accountId, id, cancellation, now);
+            }
             for (Invoice voided : invoices.voidUnpaid(accountId, id, null)) {
                 events.record(accountId, EventType.INVOICE_VOIDED, voided.customerId(), Map.of("invoice", voided,
                     "customer", customers.get(accountId, voided.customerId())));
@@ -69,6 +77,72 @@ class SubscriptionActions {
             record(accountId, EventType.SUBSCRIPTION_CANCELED, subscriptions.get(accountId, id), skipAutomations);
         }
         return subscriptions.get(accountId, id);
+    }
+
+    /**
+     * The buyer's own cancellation from the portal (PRODUCT.md §6): always at the end of the paid period, so that
+     * autocharge stops and they keep what they paid for; only their own subscription, any other id reads as unknown.
+     * Whether the seller allows it at all is the portal's to check.
+     */
+    @Transactional
+    public Subscription cancelForCustomer(String accountId, String customerId, String id, String reason,
+        String text) {
+        subscriptions.getForCustomer(accountId, customerId, id);
+        return cancel(accountId, id, true, false, new Cancellation(reason, text, Cancellation.By.CUSTOMER));
+    }
+
+    /**
+     * "Keep my subscription": the buyer takes back their own cancellation before the period ends. One staff made (a
+     * contract ended, a refund agreed) is the seller's to take back.
+     */
+    @Transactional
+    public Subscription keepForCustomer(String accountId, String customerId, String id) {
+        Subscription subscription = subscriptions.getForCustomer(accountId, customerId, id);
+        if (subscription.status().equals("canceling")
+            && !Cancellation.By.CUSTOMER.code().equals(subscription.canceledBy())) {
+            throw new TillException(ErrorCode.INVALID_STATE, "This subscription was canceled by the seller, so only "
+                + "they can keep it going.");
+        }
+        return keep(accountId, id);
+    }
+
+    /**
+     * Takes back a cancellation at period end while the period still runs: the subscription renews again at its end,
+     * from the status it would have without the cancellation, and {@code subscription.resumed} is raised with
+     * {@code resumed_from: canceling}. Once the period is over there is nothing left to keep.
+     */
+    @Transactional
+    public Subscription keep(String accountId, String id) {
+        Subscription subscription = lock(accountId, id);
+        Instant now = Timestamps.now(clock);
+        if (subscription.status().equals("canceled") || (subscription.status().equals("canceling")
+            && !subscription.currentPeriodEnd().isAfter(now))) {
+            Instant ended = subscription.canceledAt() != null
+                ? subscription.canceledAt()
+                : subscription.currentPeriodEnd();
+            throw new TillException(ErrorCode.INVALID_STATE, "The subscription ended on "
+                + DateTimeFormatter.ISO_LOCAL_DATE.format(ended.atOffset(ZoneOffset.UTC))
+                + " (UTC), so it can no longer be kept.");
+        }
+        requireStatus(subscription, "keep", "canceling");
+        subscriptions.setStatus(accountId, id, runningStatus(accountId, subscription), now);
+        subscriptions.clearCancellation(accountId, id);
+        jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, id, subscription.currentPeriodEnd());
+        var resumed = subscriptions.get(accountId, id);
+        events.record(accountId, EventType.SUBSCRIPTION_RESUMED, resumed.customerId(), Map.of("subscription",
+            resumed, "customer", customers.get(accountId, resumed.customerId()), "resumed_from", "canceling"));
+        return resumed;
+    }
+
+    /**
+     * What a canceling subscription would be without the cancellation. Derived rather than remembered: a retry may
+     * have paid its arrears while it was canceling.
+     */
+    private String runningStatus(String accountId, Subscription subscription) {
+        if (subscription.trialEnd() != null && subscription.trialEnd().equals(subscription.currentPeriodEnd())) {
+            return "trialing";
+        }
+        return invoices.unpaidFor(accountId, subscription.id(), null).isEmpty() ? "active" : "past_due";
     }
 
     /** Stops renewing; nothing is charged while paused. */
@@ -96,7 +170,9 @@ class SubscriptionActions {
         }
         jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, id,
             subscriptions.get(accountId, id).currentPeriodEnd());
-        record(accountId, EventType.SUBSCRIPTION_RESUMED, subscriptions.get(accountId, id), false);
+        var resumed = subscriptions.get(accountId, id);
+        events.record(accountId, EventType.SUBSCRIPTION_RESUMED, resumed.customerId(), Map.of("subscription",
+            resumed, "customer", customers.get(accountId, resumed.customerId()), "resumed_from", "paused"));
         return subscriptions.get(accountId, id);
     }
 

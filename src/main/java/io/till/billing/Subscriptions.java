@@ -22,7 +22,8 @@ public class Subscriptions {
         rs.getString("currency"), rs.getString("interval"), rs.getInt("interval_count"),
         Timestamps.read(rs, "current_period_start"), Timestamps.read(rs, "current_period_end"),
         Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "ends_at"), Timestamps.read(rs, "canceled_at"),
-        Timestamps.read(rs, "created_at"));
+        Timestamps.read(rs, "created_at"), rs.getString("cancel_reason"), rs.getString("cancel_reason_text"),
+        rs.getString("canceled_by"), Timestamps.read(rs, "cancel_requested_at"));
 
     private final JdbcClient db;
     private final BillingSchedule schedule;
@@ -113,6 +114,34 @@ public class Subscriptions {
             .update();
     }
 
+    /** Records why and by whom the subscription is being canceled. */
+    void setCancellation(String accountId, String id, Cancellation cancellation, Instant now) {
+        db.sql("""
+            UPDATE subscriptions SET cancel_reason = :reason, cancel_reason_text = :text, canceled_by = :by,
+                   cancel_requested_at = :now
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("reason", cancellation.reason())
+            .param("text", cancellation.text())
+            .param("by", cancellation.by().code())
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    /** Forgets a cancellation the buyer (or staff) took back. */
+    void clearCancellation(String accountId, String id) {
+        db.sql("""
+            UPDATE subscriptions SET cancel_reason = NULL, cancel_reason_text = NULL, canceled_by = NULL,
+                   cancel_requested_at = NULL, cancel_skip_automations = false
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
     boolean cancelSkipsAutomations(String accountId, String id) {
         return db.sql("SELECT cancel_skip_automations FROM subscriptions WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
@@ -154,6 +183,31 @@ public class Subscriptions {
             .query(SUBSCRIPTION)
             .optional()
             .orElseThrow(() -> TillException.notFound("subscription", id));
+    }
+
+    /** The subscription if it is this customer's: a buyer never learns whether another customer's id exists. */
+    public Subscription getForCustomer(String accountId, String customerId, String id) {
+        return db
+            .sql("SELECT * FROM subscriptions WHERE account_id = :accountId AND customer_id = :customerId AND id = :id")
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", id)
+            .query(SUBSCRIPTION)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("subscription", id));
+    }
+
+    /** The customer's subscriptions a card still pays (all but the canceled ones), oldest first. */
+    java.util.List<Subscription> stillBilled(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM subscriptions
+             WHERE account_id = :accountId AND customer_id = :customerId AND status <> 'canceled'
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(SUBSCRIPTION)
+            .list();
     }
 
     Page<Subscription> list(String accountId, String customerId, PageRequest page) {

@@ -196,8 +196,12 @@ class Settlements {
         purchase.put("order", order);
         purchase.put("customer", customer);
         if (atCheckout) {
-            events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, with(purchase, "product",
-                cart.product(), "option", option));
+            var bought = with(purchase, "product", cart.product(), "option", option);
+            if (payment != null) {
+                // What it was paid with, read fresh by automations: "unless the purchase was refunded since".
+                bought.put("payment", payment);
+            }
+            events.record(accountId, EventType.CHECKOUT_PURCHASED, customerId, bought);
             for (var addon : cart.addons()) {
                 events.record(accountId, EventType.ADDON_PURCHASED, customerId, with(purchase, "addon", addon));
             }

@@ -59,8 +59,15 @@ class PortalFrame {
     }
 
     @ExceptionHandler(TillException.class)
-    String failed(TillException e, HttpServletResponse response, Model model) {
+    String failed(TillException e, HttpServletRequest request, HttpServletResponse response, Model model) {
         response.setStatus(e.code().status().value());
+        // An exception handler gets a fresh model: without the frame the page would lose the seller's header. An
+        // unknown account has none to show.
+        try {
+            model.addAttribute("frame", frame(request));
+        } catch (TillException unknownAccount) {
+            model.addAttribute("frame", null);
+        }
         model.addAttribute("notFound", e.code() == ErrorCode.NOT_FOUND);
         model.addAttribute("message", e.code() == ErrorCode.NOT_FOUND ? null : e.getMessage());
         return "portal/problem";

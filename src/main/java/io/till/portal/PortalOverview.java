@@ -137,17 +137,26 @@ class PortalOverview {
     }
 
     List<PaymentLine> payments(PortalBuyer buyer) {
+        return payments(buyer, null, null);
+    }
+
+    /** The buyer's payments, newest first: of one subscription, or of one plan, when its id is given. */
+    List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId) {
         return db.sql("""
             SELECT pa.id, pa.created_at, pa.status, pa.amount, pa.amount_refunded, pa.currency, pa.failure_message,
                    c.brand AS card_brand, c.last4 AS card_last4
               FROM payments pa
               LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id AND c.id = pa.card_id
              WHERE pa.account_id = :accountId AND pa.customer_id = :customerId
+               AND (CAST(:subscriptionId AS text) IS NULL OR pa.subscription_id = :subscriptionId)
+               AND (CAST(:paymentPlanId AS text) IS NULL OR pa.payment_plan_id = :paymentPlanId)
              ORDER BY pa.created_at DESC, pa.id DESC
              LIMIT 50
             """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
             .query((rs, row) -> {
                 String currency = rs.getString("currency");
                 long refunded = rs.getLong("amount_refunded");

@@ -17,6 +17,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 
@@ -46,7 +47,11 @@ class PortalSecurity {
             .securityContext(
                 context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie)))
+            // Every request is signed in afresh from the cookie, which Spring Security takes for a new sign-in; its
+            // default would then clear the CSRF cookie on each one, and the page's brand.css request left every form
+            // of the page without its token in a real browser.
+            .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie))
+                .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(PortalSecurity::toSignIn)
                 .accessDeniedHandler(PortalSecurity::denied))
             .headers(BrowserHeaders.framedBy(framing::frameAncestors))

@@ -42,14 +42,9 @@ public final class Amounts {
         }
     }
 
-    private static TillException tooLarge(String field, String message) {
-        return new TillException(ErrorCode.AMOUNT_TOO_LARGE, "Invalid " + field + ": " + message,
-            List.of(new FieldError(field, "amount_too_large", message)));
-    }
-
     /**
-     * An amount in minor units as people read it, with the currency's symbol and digits ({@code $12.50},
-     * {@code ¥1,200}); an unknown currency code falls back to two digits and the code.
+     * Minor units as money for people, {@code 2900, "usd"} as {@code $29.00}: US style for every currency (the
+     * symbol where Java knows one), with the currency's own number of decimals ({@code ¥2,900}).
      */
     public static String format(long minor, String currencyCode) {
         try {
@@ -63,5 +58,10 @@ public final class Amounts {
         } catch (IllegalArgumentException e) {
             return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
         }
+    }
+
+    private static TillException tooLarge(String field, String message) {
+        return new TillException(ErrorCode.AMOUNT_TOO_LARGE, "Invalid " + field + ": " + message,
+            List.of(new FieldError(field, "amount_too_large", message)));
     }
 }

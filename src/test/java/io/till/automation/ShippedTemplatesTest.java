@@ -6,14 +6,16 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.till.testing.Api;
+import io.till.testing.Inbox;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.Arrays;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,7 +29,7 @@ class ShippedTemplatesTest {
 
     @RegisterExtension
     static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-        .withConfiguration(GreenMailConfiguration.aConfig().withUser("shop@shop.test", "till", "mail-password"));
+        .withConfiguration(GreenMailConfiguration.aConfig().withUser(Inbox.FROM, Inbox.USER, Inbox.PASSWORD));
 
     @Autowired
     Api api;
@@ -35,10 +37,7 @@ class ShippedTemplatesTest {
     Shops shops;
 
     private void activate(Shops.Shop shop, String template) {
-        var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
-            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till",
-             "password": "mail-password", "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort()));
-        assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
+        Inbox.connect(api, shop, mail);
         var created = api.post("/api/v1/automations", shop.apiKey(), "{\"template\": \"" + template + "\"}");
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         String id = created.json().get("id").asString();
@@ -46,29 +45,7 @@ class ShippedTemplatesTest {
     }
 
     private List<String> mails() {
-        return Arrays.stream(mail.getReceivedMessages()).map(message -> {
-            try {
-                return message.getAllRecipients()[0] + " | " + message.getSubject() + " | " + plainText(message)
-                    .replaceAll("http\\S*/portal/[a-z0-9_]+/card_link/[a-z0-9_-]+", "<card url>");
-            } catch (jakarta.mail.MessagingException | java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
-
-    /** The plain-text part as the customer reads it, without the shop's signature. */
-    private static String plainText(jakarta.mail.Part part) throws jakarta.mail.MessagingException,
-        java.io.IOException {
-        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                if (multipart.getBodyPart(i).isMimeType("text/plain")) {
-                    return plainText(multipart.getBodyPart(i));
-                }
-            }
-        }
-        String text = part.getContent().toString().replace("\r\n", "\n");
-        int signature = text.indexOf("\n-- \n");
-        return (signature < 0 ? text : text.substring(0, signature)).strip();
+        return Inbox.lines(mail);
     }
 
     @Test
@@ -87,6 +64,45 @@ class ShippedTemplatesTest {
 
         assertThat(mails()).containsExactly("ada@example.com | You have used 120 api_calls | Hi Buyer, your usage "
             + "this period has passed 100.");
+    }
+
+    @Test
+    void usageAlertSaysNothingBelowAThresholdAndTellsEachThresholdOnce() {
+        var shop = shops.open();
+        activate(shop, "usage_alert");
+        String low = meteredSubscription(shop, "low@example.com");
+        String high = meteredSubscription(shop, "high@example.com");
+
+        use(shop, low, 90);
+        use(shop, high, 120);
+        use(shop, high, 10);
+        shops.advance(shop, "PT1M");
+        assertThat(mails()).containsExactly("high@example.com | You have used 120 api_calls | Hi Buyer, your usage "
+            + "this period has passed 100.");
+
+        use(shop, high, 400);
+        shops.advance(shop, "PT1M");
+        assertThat(mails()).containsExactly("high@example.com | You have used 120 api_calls | Hi Buyer, your usage "
+            + "this period has passed 100.",
+            "high@example.com | You have used 530 api_calls | Hi Buyer, your usage "
+                + "this period has passed 500.");
+    }
+
+    private String meteredSubscription(Shops.Shop shop, String email) {
+        String subscription = shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("subscription_id")
+            .asString();
+        var thresholds = api.send("PUT", "/api/v1/subscriptions/" + subscription + "/usage_thresholds", shop
+            .apiKey(), "{\"meter\": \"api_calls\", \"thresholds\": [100, 500]}",
+            List.of("Content-Type",
+                "application/json"));
+        assertThat(thresholds.status()).as(thresholds.text()).isEqualTo(200);
+        return subscription;
+    }
+
+    private void use(Shops.Shop shop, String subscription, int quantity) {
+        var recorded = api.post("/api/v1/usage", shop.apiKey(), """
+            {"subscription_id": "%s", "meter": "api_calls", "quantity": %d}""".formatted(subscription, quantity));
+        assertThat(recorded.status()).as(recorded.text()).isEqualTo(201);
     }
 
     @Test
@@ -122,9 +138,7 @@ class ShippedTemplatesTest {
         // card.expiring comes 60 days before the end of the expiry month.
         Instant notice = expiry.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration
             .ofDays(60));
-        var advanced = api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"to\": \"" + notice.plus(Duration
-            .ofHours(1)) + "\"}");
-        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        advanceTo(shop, notice.plus(Duration.ofHours(1)));
         String ask = " | Your card ending in 4242 expires soon | Hi Ada, please add a new card so nothing is "
             + "interrupted: <card url>";
         assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask,
@@ -146,6 +160,73 @@ class ShippedTemplatesTest {
             "removed@example.com" + ask,
             "kept@example.com | Reminder: your card expires soon | Hi Ada, your card ending in 4242 still needs "
                 + "replacing: <card url>");
+    }
+
+    @Test
+    void renewalReminderTellsEachRenewingSubscriberTheDateAndAmountSevenDaysAhead() {
+        var shop = shops.open();
+        activate(shop, "renewal_reminder");
+        var renewing = shops.buy(shop, shop.monthly(), "pm_card_visa", "renews@example.com");
+        var canceling = shops.buy(shop, shop.monthly(), "pm_card_visa", "canceling@example.com");
+        var canceled = shops.buy(shop, shop.monthly(), "pm_card_visa", "canceled@example.com");
+        var paused = shops.buy(shop, shop.monthly(), "pm_card_visa", "paused@example.com");
+        var trial = shops.buy(shop, shop.trial(), "pm_card_visa", "trial@example.com");
+        cancel(shop, canceling, "{\"at_period_end\": true}");
+        cancel(shop, canceled, "{}");
+        var pausedNow = api.post("/api/v1/subscriptions/" + paused.get("subscription_id").asString() + "/pause",
+            shop.apiKey(), null);
+        assertThat(pausedNow.status()).as(pausedNow.text()).isEqualTo(200);
+        String subscription = renewing.get("subscription_id").asString();
+        Instant firstEnd = periodEnd(shop, subscription);
+
+        advanceTo(shop, firstEnd.minus(Duration.ofDays(7)).minusSeconds(1));
+        // The trial's end was announced (subscription.trial_ending), not a renewal.
+        assertThat(mails()).isEmpty();
+        advanceTo(shop, firstEnd.minus(Duration.ofDays(7)));
+        assertThat(mails()).containsExactly(reminder("renews", firstEnd));
+
+        // Each renewal moves the period on, and the next reminder comes 7 days before its end; the trial, now paid,
+        // renews like the others. The canceling one ended, the paused one stays paused: no reminder for them.
+        advanceTo(shop, firstEnd.plus(Duration.ofHours(1)));
+        Instant secondEnd = periodEnd(shop, subscription);
+        Instant trialsFirstRenewal = periodEnd(shop, trial.get("subscription_id").asString());
+        assertThat(trialsFirstRenewal).isBetween(firstEnd.plus(Duration.ofDays(8)), secondEnd.minus(Duration
+            .ofDays(1)));
+        advanceTo(shop, trialsFirstRenewal.minus(Duration.ofDays(7)).minusSeconds(1));
+        assertThat(mails()).containsExactly(reminder("renews", firstEnd));
+        advanceTo(shop, trialsFirstRenewal.minus(Duration.ofDays(7)));
+        // (GreenMail lists mail by recipient, so across recipients only the set tells.)
+        assertThat(mails()).containsExactlyInAnyOrder(reminder("renews", firstEnd), reminder("trial",
+            trialsFirstRenewal));
+        advanceTo(shop, secondEnd.minus(Duration.ofDays(7)).minusSeconds(1));
+        assertThat(mails()).hasSize(2);
+        advanceTo(shop, secondEnd.minus(Duration.ofDays(7)));
+        assertThat(mails()).containsExactlyInAnyOrder(reminder("renews", firstEnd), reminder("trial",
+            trialsFirstRenewal), reminder("renews", secondEnd));
+        assertThat(shops.subscription(shop, canceling.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("canceled");
+    }
+
+    private Instant periodEnd(Shops.Shop shop, String subscription) {
+        return Instant.parse(shops.subscription(shop, subscription).get("current_period_end").asString());
+    }
+
+    private static String reminder(String who, Instant periodEnd) {
+        String date = DateTimeFormatter.ofPattern("MMMM d, yyyy", Locale.US).withZone(ZoneOffset.UTC).format(
+            periodEnd);
+        return who + "@example.com | Your subscription renews soon | Hi Buyer, your subscription renews on " + date
+            + " for $19.00. Manage it here: <portal url>";
+    }
+
+    private void cancel(Shops.Shop shop, tools.jackson.databind.JsonNode order, String body) {
+        var canceled = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel", shop
+            .apiKey(), body);
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+    }
+
+    private void advanceTo(Shops.Shop shop, Instant to) {
+        var advanced = api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"to\": \"" + to + "\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
     }
 
     private String customerWithCard(Shops.Shop shop, String email, YearMonth expiry) {

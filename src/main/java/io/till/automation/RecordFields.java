@@ -1,0 +1,46 @@
+package io.till.automation;
+
+import io.till.billing.Invoice;
+import io.till.billing.Order;
+import io.till.billing.Payment;
+import io.till.billing.PaymentPlan;
+import io.till.billing.Subscription;
+import io.till.customer.Card;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/** The records a step's context reads fresh, by root, and their fields as the API spells them. */
+final class RecordFields {
+
+    static final Map<String, Class<? extends Record>> FRESH = Map.of("invoice", Invoice.class, "subscription",
+        Subscription.class, "payment", Payment.class, "order", Order.class, "payment_plan", PaymentPlan.class,
+        "card", Card.class);
+
+    /** Every field of those records that holds a moment ({@code current_period_end}, {@code due_at}, …). */
+    static final Set<String> MOMENTS = FRESH.values().stream()
+        .flatMap(record -> names(record, component -> component.getType() == Instant.class).stream())
+        .collect(Collectors.toUnmodifiableSet());
+
+    private static final Map<String, Set<String>> FIELDS = FRESH.entrySet().stream()
+        .collect(Collectors.toUnmodifiableMap(
+            Map.Entry::getKey, entry -> names(entry.getValue(), component -> true)));
+
+    private RecordFields() {}
+
+    /** The fields of the record read fresh as {@code root}, or null when {@code root} is no such record. */
+    static Set<String> of(String root) {
+        return FIELDS.get(root);
+    }
+
+    private static Set<String> names(Class<? extends Record> record, Predicate<RecordComponent> which) {
+        return Arrays.stream(record.getRecordComponents()).filter(which).map(RecordComponent::getName)
+            .map(name -> name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
+    }
+}

@@ -1,0 +1,184 @@
+package io.till.portal;
+
+import io.till.billing.Cancellation;
+import io.till.billing.PaymentPlans;
+import io.till.billing.Subscription;
+import io.till.billing.SubscriptionActions;
+import io.till.billing.Subscriptions;
+import io.till.shared.Amounts;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * A buyer's subscription and payment-plan pages: what it costs, when it bills next, the card paying it, what is owed,
+ * its payments with their receipts; and for a subscription, when the seller allows it, cancel at the end of the paid
+ * period with an optional reason, and "keep my subscription" until then (PRODUCT.md §6, seed 003 "Self-Cancel
+ * Subscriptions"). Payment plans are accounts receivable: they have no cancel at all.
+ */
+@Controller
+class PortalSubscriptionPages {
+
+    /** The choice in the reason list that asks for the free text instead. */
+    static final String OTHER = "other";
+
+    private final PortalOverview overview;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final SubscriptionActions actions;
+    private final PortalSettingsStore settings;
+    private final Clock clock;
+
+    PortalSubscriptionPages(PortalOverview overview, Subscriptions subscriptions, PaymentPlans paymentPlans,
+        SubscriptionActions actions, PortalSettingsStore settings, Clock clock) {
+        this.overview = overview;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.actions = actions;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * What the subscription page offers now: cancel while it still renews and the seller allows it; keep while the
+     * buyer's own cancellation waits for the period to end.
+     */
+    record Choices(boolean cancel, boolean keep, boolean sellerCanceled, boolean selfCancel) {
+
+        static Choices of(Subscription subscription, boolean selfCancel, Instant now) {
+            boolean renews = List.of("trialing", "active", "past_due").contains(subscription.status());
+            boolean canceling = subscription.status().equals("canceling")
+                && subscription.currentPeriodEnd().isAfter(now);
+            boolean byBuyer = "customer".equals(subscription.canceledBy());
+            return new Choices(selfCancel && renews, canceling && byBuyer, canceling && !byBuyer, selfCancel);
+        }
+    }
+
+    /** {@code done} says what the buyer just did (canceled, kept), after the redirect that follows their POST. */
+    @GetMapping("/portal/{accountId}/subscriptions/{id}")
+    String subscription(PortalBuyer buyer, @PathVariable String id, @RequestParam(required = false) String done,
+        Model model) {
+        Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
+        show(buyer, subscription, model);
+        if ("canceled".equals(done) || "kept".equals(done)) {
+            model.addAttribute("done", done);
+        }
+        return "portal/subscription";
+    }
+
+    @GetMapping("/portal/{accountId}/subscriptions/{id}/cancel")
+    String confirmCancel(PortalBuyer buyer, @PathVariable String id, Model model) {
+        Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
+        var choices = show(buyer, subscription, model);
+        if (!choices.cancel()) {
+            return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id;
+        }
+        model.addAttribute("reasons", settings.get(buyer.accountId()).cancelReasons());
+        return "portal/subscription_cancel";
+    }
+
+    @PostMapping("/portal/{accountId}/subscriptions/{id}/cancel")
+    String cancel(PortalBuyer buyer, @PathVariable String id, @RequestParam(required = false) String reason,
+        @RequestParam(name = "reason_text", required = false) String reasonText, Model model,
+        HttpServletResponse response) {
+        Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
+        var portal = settings.get(buyer.accountId());
+        if (!portal.selfCancel()) {
+            throw new TillException(ErrorCode.FORBIDDEN, "Subscriptions can't be canceled here. Please write to us "
+                + "and we will help.");
+        }
+        String problem = problem(reason, reasonText, portal.cancelReasons());
+        if (problem != null) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            show(buyer, subscription, model);
+            model.addAttribute("reasons", portal.cancelReasons());
+            model.addAttribute("problem", problem);
+            model.addAttribute("chosen", reason);
+            model.addAttribute("text", reasonText);
+            return "portal/subscription_cancel";
+        }
+        try {
+            actions.cancelForCustomer(buyer.accountId(), buyer.customerId(), id, reason, reasonText);
+        } catch (TillException e) {
+            return refused(e, buyer, id, model, response);
+        }
+        return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?done=canceled";
+    }
+
+    @PostMapping("/portal/{accountId}/subscriptions/{id}/keep")
+    String keep(PortalBuyer buyer, @PathVariable String id, Model model, HttpServletResponse response) {
+        try {
+            actions.keepForCustomer(buyer.accountId(), buyer.customerId(), id);
+        } catch (TillException e) {
+            return refused(e, buyer, id, model, response);
+        }
+        return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?done=kept";
+    }
+
+    @GetMapping("/portal/{accountId}/payment_plans/{id}")
+    String paymentPlan(PortalBuyer buyer, @PathVariable String id, Model model) {
+        var plan = paymentPlans.getForCustomer(buyer.accountId(), buyer.customerId(), id);
+        model.addAttribute("plan", plan);
+        int left = plan.installments() - plan.installmentsPaid();
+        if (left > 0 && !plan.status().equals("canceled")) {
+            model.addAttribute("left", Amounts.format(plan.installmentAmount() * left, plan.currency()));
+        }
+        model.addAttribute("billing", summary(buyer, "payment_plan", id));
+        model.addAttribute("payments", overview.payments(buyer, null, id));
+        return "portal/payment_plan";
+    }
+
+    private Choices show(PortalBuyer buyer, Subscription subscription, Model model) {
+        var choices = Choices.of(subscription, settings.get(buyer.accountId()).selfCancel(),
+            Timestamps.now(clock));
+        model.addAttribute("subscription", subscription);
+        model.addAttribute("billing", summary(buyer, "subscription", subscription.id()));
+        model.addAttribute("payments", overview.payments(buyer, subscription.id(), null));
+        model.addAttribute("choices", choices);
+        return choices;
+    }
+
+    private PortalOverview.Billing summary(PortalBuyer buyer, String kind, String id) {
+        return overview.billing(buyer, true).stream()
+            .filter(billing -> billing.kind().equals(kind) && billing.id().equals(id))
+            .findFirst()
+            .orElseThrow(() -> TillException.notFound(kind.replace('_', ' '), id));
+    }
+
+    /**
+     * A change the subscription's state no longer allows (its period ended meanwhile, it was canceled twice in two
+     * tabs) is told on the subscription's own page; anything else (not found) gets the portal's error page.
+     */
+    private String refused(TillException e, PortalBuyer buyer, String id, Model model,
+        HttpServletResponse response) {
+        if (e.code() != ErrorCode.INVALID_STATE) {
+            throw e;
+        }
+        response.setStatus(HttpStatus.CONFLICT.value());
+        show(buyer, subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id), model);
+        model.addAttribute("error", e.getMessage());
+        return "portal/subscription";
+    }
+
+    /** What is wrong with the reason given, as a sentence for the buyer; null when nothing is. */
+    private static String problem(String reason, String text, List<String> reasons) {
+        if (reason != null && !reason.isBlank() && !reason.equals(OTHER) && !reasons.contains(reason)) {
+            return "Please choose one of the reasons listed, or \"Something else\".";
+        }
+        if (text != null && text.strip().length() > Cancellation.MAX_TEXT) {
+            return "Please keep your note to " + Cancellation.MAX_TEXT + " characters.";
+        }
+        return null;
+    }
+}

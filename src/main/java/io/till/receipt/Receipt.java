@@ -1,0 +1,108 @@
+package io.till.receipt;
+
+import io.till.shared.Amounts;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a buyer is shown as proof of paying: for an order (its lines, every payment toward it and every refund) or for
+ * one payment (what it paid for and its refunds). Amounts are minor units of {@link #currency()}; Till charges no tax,
+ * so the totals are tax-free.
+ *
+ * @param number the order's or the payment's id
+ * @param date when the order was placed or the payment taken
+ * @param discount what a promo code took off, zero when none
+ * @param total what was charged for the lines
+ * @param footer the seller's footer text (portal settings), or null
+ */
+public record Receipt(
+    Kind kind,
+    String number,
+    Instant date,
+    Seller seller,
+    Buyer buyer,
+    String currency,
+    List<Line> lines,
+    long subtotal,
+    long discount,
+    long total,
+    List<Charge> charges,
+    List<Refund> refunds,
+    String footer) {
+
+    public enum Kind {
+        ORDER,
+        PAYMENT
+    }
+
+    /** Who sold: the account's branding, with the company name falling back to the account's name. */
+    public record Seller(String companyName, String supportEmail, String logoUrl, String brandColor) {}
+
+    /**
+     * Who bought. Orders do not carry a billing address yet (the dashboard issue adds them): until then
+     * {@code billingAddress} is always null, and the receipt prints it whenever it is not.
+     */
+    public record Buyer(String name, String email, BillingAddress billingAddress) {}
+
+    /** A postal address as printed, line by line. */
+    public record BillingAddress(List<String> lines) {}
+
+    /** One line bought; {@code detail} says more (the period of a renewal), or is null. */
+    public record Line(String description, String detail, long amount) {}
+
+    /** Money taken from a card. */
+    public record Charge(String paymentId, Instant date, long amount, String cardBrand, String cardLast4) {
+
+        /** {@code Visa •••• 4242}, or null when the card is unknown. */
+        public String card() {
+            return cardLast4 == null ? null : Receipt.brandName(cardBrand) + " •••• " + cardLast4;
+        }
+    }
+
+    /** Money given back. */
+    public record Refund(String refundId, String paymentId, Instant date, long amount) {}
+
+    public long amountPaid() {
+        return charges.stream().mapToLong(Charge::amount).sum();
+    }
+
+    public long amountRefunded() {
+        return refunds.stream().mapToLong(Refund::amount).sum();
+    }
+
+    /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */
+    public String day(Instant instant) {
+        return Receipts.day(instant);
+    }
+
+    /** {@code amount} formatted in this receipt's currency, {@code $29.00}. */
+    public String money(long amount) {
+        return Amounts.format(amount, currency);
+    }
+
+    /** {@code −$5.00}, for amounts taken off. */
+    public String minus(long amount) {
+        return "−" + money(amount);
+    }
+
+    /** The title a buyer reads: "Receipt for order ord_…" or "Receipt for payment pay_…". */
+    public String title() {
+        return "Receipt for " + (kind == Kind.ORDER ? "order " : "payment ") + number;
+    }
+
+    static String brandName(String brand) {
+        if (brand == null || brand.isBlank()) {
+            return "Card";
+        }
+        return switch (brand.toLowerCase(java.util.Locale.ROOT)) {
+            case "visa" -> "Visa";
+            case "mastercard" -> "Mastercard";
+            case "amex", "american_express" -> "American Express";
+            case "discover" -> "Discover";
+            case "diners", "diners_club" -> "Diners Club";
+            case "jcb" -> "JCB";
+            case "unionpay" -> "UnionPay";
+            default -> Character.toUpperCase(brand.charAt(0)) + brand.substring(1);
+        };
+    }
+}

@@ -1,0 +1,192 @@
+package io.till.receipt;
+
+import com.lowagie.text.Chunk;
+import com.lowagie.text.Document;
+import com.lowagie.text.DocumentException;
+import com.lowagie.text.Element;
+import com.lowagie.text.Font;
+import com.lowagie.text.PageSize;
+import com.lowagie.text.Paragraph;
+import com.lowagie.text.Phrase;
+import com.lowagie.text.Rectangle;
+import com.lowagie.text.pdf.BaseFont;
+import com.lowagie.text.pdf.PdfPCell;
+import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfWriter;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * A receipt as an A4 PDF whose text can be selected, searched and extracted. The seller's logo is not drawn: fetching
+ * a URL the seller typed from the server at render time would be an outbound request on the buyer's click, so the
+ * header prints the company name in the brand colour instead, as every email without a logo does. The standard
+ * Helvetica font covers Windows-1252 (Western European) text; other characters are left out.
+ */
+final class ReceiptPdf {
+
+    private static final Color INK = new Color(0x1f, 0x29, 0x37);
+    private static final Color MUTED = new Color(0x6b, 0x72, 0x80);
+    private static final Color RULE = new Color(0xe5, 0xe7, 0xeb);
+    private static final Color DEFAULT_BRAND = new Color(0x33, 0x41, 0x55);
+
+    private ReceiptPdf() {}
+
+    static byte[] render(Receipt receipt) {
+        var out = new ByteArrayOutputStream();
+        var document = new Document(PageSize.A4, 48, 48, 48, 48);
+        try {
+            PdfWriter.getInstance(document, out);
+            document.addTitle(receipt.title());
+            document.addAuthor(receipt.seller().companyName());
+            document.addCreator("Till");
+            document.open();
+            write(document, receipt);
+        } catch (DocumentException e) {
+            throw new IllegalStateException("the receipt could not be laid out", e);
+        } finally {
+            document.close();
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(Document document, Receipt receipt) throws DocumentException {
+        Color brand = color(receipt.seller().brandColor());
+        var company = new Paragraph(text(receipt.seller().companyName()), font(20, Font.BOLD, brand));
+        document.add(company);
+        if (receipt.seller().supportEmail() != null) {
+            document.add(new Paragraph(receipt.seller().supportEmail(), font(10, Font.NORMAL, MUTED)));
+        }
+        var title = new Paragraph(receipt.kind() == Receipt.Kind.ORDER ? "Receipt" : "Payment receipt",
+            font(16, Font.BOLD, INK));
+        title.setSpacingBefore(24);
+        document.add(title);
+        var facts = new PdfPTable(new float[]{1, 2});
+        facts.setWidthPercentage(100);
+        facts.setSpacingBefore(8);
+        fact(facts, receipt.kind() == Receipt.Kind.ORDER ? "Order number" : "Payment number", receipt.number());
+        fact(facts, "Date", Receipts.day(receipt.date()));
+        var buyer = new StringBuilder(text(receipt.buyer().name()));
+        buyer.append('\n').append(receipt.buyer().email());
+        if (receipt.buyer().billingAddress() != null) {
+            receipt.buyer().billingAddress().lines().forEach(line -> buyer.append('\n').append(text(line)));
+        }
+        fact(facts, "Billed to", buyer.toString());
+        document.add(facts);
+
+        var lines = new PdfPTable(new float[]{4, 1});
+        lines.setWidthPercentage(100);
+        lines.setSpacingBefore(20);
+        lines.setHeaderRows(1);
+        cell(lines, "Description", font(9, Font.BOLD, MUTED), Element.ALIGN_LEFT, Rectangle.BOTTOM);
+        cell(lines, "Amount", font(9, Font.BOLD, MUTED), Element.ALIGN_RIGHT, Rectangle.BOTTOM);
+        for (var line : receipt.lines()) {
+            var description = new Phrase(text(line.description()), font(11, Font.NORMAL, INK));
+            if (line.detail() != null) {
+                description.add(new Chunk("\n" + text(line.detail()), font(9, Font.NORMAL, MUTED)));
+            }
+            lines.addCell(bordered(new PdfPCell(description), Element.ALIGN_LEFT, Rectangle.BOTTOM));
+            cell(lines, signed(receipt, line.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+                Rectangle.BOTTOM);
+        }
+        total(lines, "Subtotal", receipt.money(receipt.subtotal()), false);
+        if (receipt.discount() > 0) {
+            total(lines, "Discount", minus(receipt, receipt.discount()), false);
+        }
+        total(lines, "Total", receipt.money(receipt.total()), true);
+        document.add(lines);
+
+        var paid = new PdfPTable(new float[]{4, 1});
+        paid.setWidthPercentage(100);
+        paid.setSpacingBefore(20);
+        for (var charge : receipt.charges()) {
+            String card = charge.card() == null ? "" : " with " + charge.card();
+            cell(paid, "Paid on " + Receipts.day(charge.date()) + card, font(11, Font.NORMAL, INK),
+                Element.ALIGN_LEFT, Rectangle.NO_BORDER);
+            cell(paid, receipt.money(charge.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+                Rectangle.NO_BORDER);
+        }
+        for (var refund : receipt.refunds()) {
+            cell(paid, "Refunded on " + Receipts.day(refund.date()), font(11, Font.NORMAL, INK), Element.ALIGN_LEFT,
+                Rectangle.NO_BORDER);
+            cell(paid, minus(receipt, refund.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+                Rectangle.NO_BORDER);
+        }
+        if (!receipt.refunds().isEmpty()) {
+            total(paid, "Net paid", receipt.money(receipt.amountPaid() - receipt.amountRefunded()), true);
+        }
+        if (!receipt.charges().isEmpty()) {
+            document.add(paid);
+        }
+        if (receipt.footer() != null) {
+            var footer = new Paragraph(text(receipt.footer()), font(9, Font.NORMAL, MUTED));
+            footer.setSpacingBefore(28);
+            document.add(footer);
+        }
+        if (receipt.seller().supportEmail() != null) {
+            var support = new Paragraph("Questions? Write to " + receipt.seller().supportEmail() + ".",
+                font(9, Font.NORMAL, MUTED));
+            support.setSpacingBefore(receipt.footer() == null ? 28 : 6);
+            document.add(support);
+        }
+    }
+
+    private static void fact(PdfPTable table, String label, String value) {
+        cell(table, label, font(10, Font.NORMAL, MUTED), Element.ALIGN_LEFT, Rectangle.NO_BORDER);
+        cell(table, value, font(10, Font.NORMAL, INK), Element.ALIGN_LEFT, Rectangle.NO_BORDER);
+    }
+
+    private static void total(PdfPTable table, String label, String amount, boolean strong) {
+        var font = font(11, strong ? Font.BOLD : Font.NORMAL, INK);
+        cell(table, label, font, Element.ALIGN_RIGHT, Rectangle.NO_BORDER);
+        cell(table, amount, font, Element.ALIGN_RIGHT, Rectangle.NO_BORDER);
+    }
+
+    private static void cell(PdfPTable table, String text, Font font, int align, int border) {
+        table.addCell(bordered(new PdfPCell(new Phrase(text, font)), align, border));
+    }
+
+    private static PdfPCell bordered(PdfPCell cell, int align, int border) {
+        cell.setHorizontalAlignment(align);
+        cell.setBorder(border);
+        cell.setBorderColor(RULE);
+        cell.setPaddingTop(5);
+        cell.setPaddingBottom(7);
+        return cell;
+    }
+
+    private static String signed(Receipt receipt, long amount) {
+        return amount < 0 ? minus(receipt, -amount) : receipt.money(amount);
+    }
+
+    /** A hyphen, not the minus sign of the HTML receipt: Helvetica's Windows-1252 has none. */
+    private static String minus(Receipt receipt, long amount) {
+        return "-" + receipt.money(amount);
+    }
+
+    private static Font font(float size, int style, Color color) {
+        try {
+            return new Font(BaseFont.createFont(BaseFont.HELVETICA, BaseFont.CP1252, BaseFont.NOT_EMBEDDED), size,
+                style, color);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Helvetica is built into OpenPDF", e);
+        }
+    }
+
+    /** The text as Helvetica can print it: the characters Windows-1252 lacks become '?'. */
+    private static String text(String value) {
+        if (value == null) {
+            return "";
+        }
+        var encoder = java.nio.charset.Charset.forName("windows-1252").newEncoder();
+        var out = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> {
+            String one = new String(Character.toChars(c));
+            out.append(c == '\n' || encoder.canEncode(one) ? one : "?");
+        });
+        return out.toString();
+    }
+
+    private static Color color(String hex) {
+        return hex == null ? DEFAULT_BRAND : Color.decode(hex);
+    }
+}

@@ -1,0 +1,90 @@
+package io.till.receipt;
+
+import io.till.shared.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The billing rows a receipt is made of, read in one place: payments (with the invoice and the product they paid for),
+ * refunds and cards. Every query filters by account, and by customer when one is given (a buyer's view).
+ */
+@Repository
+class ReceiptRecords {
+
+    private final JdbcClient db;
+
+    ReceiptRecords(JdbcClient db) {
+        this.db = db;
+    }
+
+    /** A payment and what it paid for: an order, or an invoice of a subscription or payment plan. */
+    record PaymentRow(String id, String customerId, String orderId, String status, long amount, String currency,
+        String cardBrand, String cardLast4, Instant createdAt, String productName, String optionName,
+        boolean subscription, Instant periodStart, Instant periodEnd, long amountDue, long amountCredited) {}
+
+    Optional<PaymentRow> payment(String accountId, String customerId, String paymentId) {
+        return db.sql("""
+            SELECT p.id, p.customer_id, p.order_id, p.status, p.amount, p.currency, p.created_at,
+                   d.brand, d.last4, pr.name AS product_name, o.name AS option_name,
+                   p.subscription_id IS NOT NULL AS subscription,
+                   i.period_start, i.period_end, coalesce(i.amount_due, 0) AS amount_due,
+                   coalesce(i.amount_credited, 0) AS amount_credited
+              FROM payments p
+              LEFT JOIN cards d ON d.account_id = p.account_id AND d.id = p.card_id
+              LEFT JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id
+              LEFT JOIN subscriptions s ON s.account_id = p.account_id AND s.id = p.subscription_id
+              LEFT JOIN payment_plans pl ON pl.account_id = p.account_id AND pl.id = p.payment_plan_id
+              LEFT JOIN products pr ON pr.account_id = p.account_id AND pr.id = coalesce(s.product_id, pl.product_id)
+              LEFT JOIN product_options o ON o.account_id = p.account_id AND o.id = coalesce(s.option_id, pl.option_id)
+             WHERE p.account_id = :accountId AND p.id = :id
+               AND (CAST(:customerId AS text) IS NULL OR p.customer_id = :customerId)
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", paymentId)
+            .query((rs, row) -> new PaymentRow(rs.getString("id"), rs.getString("customer_id"),
+                rs.getString("order_id"), rs.getString("status"), rs.getLong("amount"), rs.getString("currency"),
+                rs.getString("brand"), rs.getString("last4"), Timestamps.read(rs, "created_at"),
+                rs.getString("product_name"), rs.getString("option_name"), rs.getBoolean("subscription"),
+                Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getLong("amount_due"),
+                rs.getLong("amount_credited")))
+            .optional();
+    }
+
+    /** The money taken toward an order, oldest first; failed attempts took nothing. */
+    List<Receipt.Charge> chargesOfOrder(String accountId, String orderId) {
+        return db.sql("""
+            SELECT p.id, p.created_at, p.amount, d.brand, d.last4
+              FROM payments p
+              LEFT JOIN cards d ON d.account_id = p.account_id AND d.id = p.card_id
+             WHERE p.account_id = :accountId AND p.order_id = :orderId AND p.status <> 'failed'
+             ORDER BY p.created_at, p.id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query((rs, row) -> new Receipt.Charge(rs.getString("id"), Timestamps.read(rs, "created_at"),
+                rs.getLong("amount"), rs.getString("brand"), rs.getString("last4")))
+            .list();
+    }
+
+    /** The refunds that went through for these payments, oldest first. */
+    List<Receipt.Refund> refunds(String accountId, List<String> paymentIds) {
+        if (paymentIds.isEmpty()) {
+            return List.of();
+        }
+        return db.sql("""
+            SELECT id, payment_id, created_at, amount
+              FROM refunds
+             WHERE account_id = :accountId AND payment_id = ANY (:paymentIds) AND status = 'succeeded'
+             ORDER BY created_at, id
+            """)
+            .param("accountId", accountId)
+            .param("paymentIds", paymentIds.toArray(String[]::new))
+            .query((rs, row) -> new Receipt.Refund(rs.getString("id"), rs.getString("payment_id"),
+                Timestamps.read(rs, "created_at"), rs.getLong("amount")))
+            .list();
+    }
+}

@@ -1,0 +1,177 @@
+package io.till.receipt;
+
+import io.till.account.Accounts;
+import io.till.account.Brandings;
+import io.till.billing.Order;
+import io.till.billing.Orders;
+import io.till.customer.Customers;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+
+/**
+ * Builds receipts for orders and payments. The staff's methods take the account only; the buyer's also take the
+ * customer, and a receipt of another customer is not found, exactly like one of another account.
+ */
+@Service
+public class Receipts {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US)
+        .withZone(ZoneOffset.UTC);
+
+    private final Orders orders;
+    private final Customers customers;
+    private final Accounts accounts;
+    private final Brandings brandings;
+    private final ReceiptPreferences preferences;
+    private final ReceiptRecords records;
+
+    Receipts(Orders orders, Customers customers, Accounts accounts, Brandings brandings,
+        ReceiptPreferences preferences, ReceiptRecords records) {
+        this.orders = orders;
+        this.customers = customers;
+        this.accounts = accounts;
+        this.brandings = brandings;
+        this.preferences = preferences;
+        this.records = records;
+    }
+
+    /** The receipt of a paid order, for the seller's staff. */
+    public Receipt forOrder(String accountId, String orderId) {
+        return forOrder(accountId, null, orderId);
+    }
+
+    /** The receipt of a payment that took money, for the seller's staff. */
+    public Receipt forPayment(String accountId, String paymentId) {
+        return forPayment(accountId, null, paymentId);
+    }
+
+    /** The receipt of one of this customer's paid orders; null {@code customerId} means any customer of the account. */
+    public Receipt forOrder(String accountId, String customerId, String orderId) {
+        var details = orderDetails(accountId, customerId, orderId);
+        if (!details.paid()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Order " + orderId + " is " + details.status()
+                + ": only a paid order has a receipt.");
+        }
+        return details.receipt();
+    }
+
+    /** An order as its buyer sees it, paid or not; {@code receipt} holds its lines, payments and refunds. */
+    public record OrderDetails(String status, Receipt receipt) {
+
+        public boolean paid() {
+            return status.equals(Order.Status.PAID.code());
+        }
+    }
+
+    /** One of this customer's orders, whatever its status; another customer's is not found. */
+    public OrderDetails orderDetails(String accountId, String customerId, String orderId) {
+        Order order = orders.get(accountId, orderId);
+        if (customerId != null && !order.customerId().equals(customerId)) {
+            throw TillException.notFound("order", orderId);
+        }
+        var lines = order.items().stream().map(item -> new Receipt.Line(item.name(), null, item.amount())).toList();
+        var charges = records.chargesOfOrder(accountId, orderId);
+        var refunds = records.refunds(accountId, charges.stream().map(Receipt.Charge::paymentId).toList());
+        return new OrderDetails(order.status().code(), new Receipt(Receipt.Kind.ORDER, order.id(), order.createdAt(),
+            seller(accountId), buyer(accountId, order.customerId()), order.currency(), lines, order.subtotal(),
+            order.discount(), order.total(), charges, refunds, footer(accountId)));
+    }
+
+    /** The receipt of one of this customer's payments; null {@code customerId} means any customer of the account. */
+    public Receipt forPayment(String accountId, String customerId, String paymentId) {
+        var payment = records.payment(accountId, customerId, paymentId)
+            .orElseThrow(() -> TillException.notFound("payment", paymentId));
+        if (payment.status().equals("failed")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Payment " + paymentId + " failed: only a payment that "
+                + "took money has a receipt.");
+        }
+        var lines = payment.orderId() != null ? orderPaymentLines(accountId, payment) : invoiceLines(payment);
+        long subtotal = lines.stream().mapToLong(Receipt.Line::amount).sum();
+        var charge = new Receipt.Charge(payment.id(), payment.createdAt(), payment.amount(), payment.cardBrand(),
+            payment.cardLast4());
+        return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.createdAt(), seller(accountId),
+            buyer(accountId, payment.customerId()), payment.currency(), lines, subtotal,
+            Math.max(0, subtotal - payment.amount()), payment.amount(), List.of(charge),
+            records.refunds(accountId, List.of(payment.id())), footer(accountId));
+    }
+
+    /**
+     * What a payment toward an order paid for. The first payment pays the order as placed (its option and addons);
+     * each later one pays for one upsell taken after it, in the order they were taken.
+     */
+    private List<Receipt.Line> orderPaymentLines(String accountId, ReceiptRecords.PaymentRow payment) {
+        Order order = orders.get(accountId, payment.orderId());
+        var charges = records.chargesOfOrder(accountId, order.id());
+        int index = charges.stream().map(Receipt.Charge::paymentId).toList().indexOf(payment.id());
+        var upsells = order.items().stream().filter(item -> item.kind().equals("upsell")).toList();
+        if (index == 0) {
+            return order.items()
+                .stream()
+                .filter(item -> !item.kind().equals("upsell"))
+                .map(item -> new Receipt.Line(item.name(), null, item.amount()))
+                .toList();
+        }
+        if (index > 0 && index - 1 < upsells.size() && upsells.get(index - 1).amount() == payment.amount()) {
+            var upsell = upsells.get(index - 1);
+            return List.of(new Receipt.Line(upsell.name(), null, upsell.amount()));
+        }
+        return List.of(new Receipt.Line("Payment toward order " + order.id(), null, payment.amount()));
+    }
+
+    /** What a renewal or an installment paid for: the product and option, the period, and any credit applied. */
+    private static List<Receipt.Line> invoiceLines(ReceiptRecords.PaymentRow payment) {
+        String name = payment.productName() == null
+            ? "Payment"
+            : payment.productName() + (payment.optionName() == null ? "" : " — " + payment.optionName());
+        String detail = payment.periodStart() != null && payment.periodEnd() != null
+            ? DAY.format(payment.periodStart()) + " – " + DAY.format(payment.periodEnd())
+            : payment.subscription() ? "Subscription renewal" : "Payment plan installment";
+        var lines = new ArrayList<Receipt.Line>();
+        long due = payment.amountDue() > 0 ? payment.amountDue() : payment.amount();
+        lines.add(new Receipt.Line(name, detail, due));
+        if (payment.amountCredited() > 0) {
+            lines.add(new Receipt.Line("Credit applied", null, -payment.amountCredited()));
+        }
+        return lines;
+    }
+
+    /** The receipt as a PDF answer, shown in the browser and saved as {@code receipt-<number>.pdf}. */
+    public ResponseEntity<byte[]> pdfResponse(Receipt receipt) {
+        return ResponseEntity.ok()
+            .contentType(MediaType.APPLICATION_PDF)
+            .header(HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.inline().filename("receipt-" + receipt.number() + ".pdf").build().toString())
+            .body(ReceiptPdf.render(receipt));
+    }
+
+    private Receipt.Seller seller(String accountId) {
+        var branding = brandings.get(accountId);
+        return new Receipt.Seller(branding.companyNameOr(accounts.get(accountId).name()), branding.supportEmail(),
+            branding.logoUrl(), branding.brandColor());
+    }
+
+    private Receipt.Buyer buyer(String accountId, String customerId) {
+        var customer = customers.get(accountId, customerId);
+        // Orders carry no billing address yet (the dashboard issue adds them); the receipt prints one when they do.
+        return new Receipt.Buyer(customer.name(), customer.email(), null);
+    }
+
+    private String footer(String accountId) {
+        return preferences.footer(accountId);
+    }
+
+    /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */
+    static String day(java.time.Instant instant) {
+        return DAY.format(instant);
+    }
+}

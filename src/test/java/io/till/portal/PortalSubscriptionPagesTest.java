@@ -1,0 +1,197 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/** A buyer's subscription and plan pages: self-cancel with a reason, keep, and what they never allow. */
+@TillIntegrationTest
+class PortalSubscriptionPagesTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @Autowired
+    SandboxLedger ledger;
+
+    @Test
+    void aBuyerCancelsWithAReasonFromTheListAndKeepsTheSubscriptionAfterAll() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var details = buyer.get(page);
+        var confirm = buyer.get(page + "/cancel");
+        var canceled = buyer.post(page + "/cancel", page + "/cancel",
+            "reason=" + encode("It costs too much") + "&reason_text=" + encode("Back in spring."));
+        var canceling = buyer.get(canceled.header("Location"));
+
+        assertThat(details.body()).contains("Membership · Monthly", "$19.00", "every month", "Next bill", "4242",
+            "Cancel subscription", "/portal/" + shop.accountId() + "/payments/");
+        assertThat(confirm.body()).contains("It costs too much", "use it enough", "Something else",
+            "name=\"reason_text\"", "maxlength=\"500\"");
+        assertThat(canceled.header("Location")).isEqualTo(page + "?done=canceled");
+        assertThat(canceling.body()).contains("Your subscription is canceled", "Ends on", "Keep my subscription")
+            .doesNotContain("Next bill");
+        var stored = shops.subscription(shop, subscription);
+        assertThat(stored.get("status").asString()).isEqualTo("canceling");
+        assertThat(stored.get("cancel_reason").asString()).isEqualTo("It costs too much");
+        assertThat(stored.get("cancel_reason_text").asString()).isEqualTo("Back in spring.");
+        assertThat(stored.get("canceled_by").asString()).isEqualTo("customer");
+        var event = shops.events(shop, order.get("customer_id").asString()).getLast();
+        assertThat(event.get("type").asString()).isEqualTo("subscription.canceling");
+        assertThat(event.get("data").get("subscription").get("cancel_reason").asString())
+            .isEqualTo("It costs too much");
+
+        var kept = buyer.post(page, page + "/keep", "");
+        var active = buyer.get(kept.header("Location"));
+        shops.advance(shop, "P32D");
+
+        assertThat(kept.header("Location")).isEqualTo(page + "?done=kept");
+        assertThat(active.body()).contains("Glad you're staying", "Next bill", "Cancel subscription")
+            .doesNotContain("Keep my subscription");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
+    }
+
+    @Test
+    void aSubscriptionCanceledInThePortalIsNotChargedAndCannotBeKeptOnceItsPeriodEnded() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        String token = PortalClient.csrf(buyer.get(page).body());
+
+        shops.advance(shop, "P32D");
+        var kept = buyer.postRaw(page + "/keep", "_csrf=" + token);
+        var ended = buyer.get(page);
+
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceled");
+        assertThat(kept.status()).isEqualTo(409);
+        assertThat(kept.body()).contains("can no longer be kept");
+        assertThat(ended.body()).contains("Ended").doesNotContain("Keep my subscription", "Cancel subscription");
+    }
+
+    @Test
+    void withSelfCancelOffTheButtonIsHiddenAndACancelIsRefused() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), "{\"self_cancel\": false}",
+            List.of("Content-Type", "application/json"));
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var details = buyer.get(page);
+        var confirm = buyer.get(page + "/cancel");
+        var refused = buyer.post(page, page + "/cancel", "reason=other");
+
+        assertThat(details.status()).isEqualTo(200);
+        assertThat(details.body()).doesNotContain("Cancel subscription");
+        assertThat(confirm.status()).isEqualTo(302);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("be canceled here", "Test store");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+    }
+
+    @Test
+    void aPaymentPlanShowsItsInstallmentsAndCanNeverBeCanceled() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/payment_plans/" + plan;
+
+        var details = buyer.get(page);
+        var asSubscription = buyer.post(page, "/portal/" + shop.accountId() + "/subscriptions/" + plan + "/cancel",
+            "reason=other");
+        var planCancel = buyer.post(page, page + "/cancel", "reason=other");
+
+        assertThat(details.status()).isEqualTo(200);
+        assertThat(details.body())
+            .contains("Membership · 3 payments", "1 of 3 paid", "$200.00 left to pay", "Next payment", "4242",
+                "be canceled here")
+            .doesNotContain("Cancel subscription");
+        assertThat(asSubscription.status()).isEqualTo(404);
+        assertThat(planCancel.status()).isIn(404, 405);
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("active");
+    }
+
+    @Test
+    void anotherCustomersSubscriptionOrPlanIsNotFoundAndStaysAsItWas() {
+        var shop = shops.open();
+        var ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var bo = shops.buy(shop, shop.monthly(), "pm_card_visa", "bo@example.com");
+        var bosPlan = shops.buy(shop, shop.plan(), "pm_card_visa", "bo@example.com");
+        var other = shops.open();
+        var stranger = shops.buy(other, other.monthly(), "pm_card_visa", "cy@example.com");
+        var buyer = signIn(shop, ada.get("customer_id").asString());
+        String base = "/portal/" + shop.accountId();
+        String own = base + "/subscriptions/" + ada.get("subscription_id").asString();
+
+        var theirs = buyer.get(base + "/subscriptions/" + bo.get("subscription_id").asString());
+        var theirPlan = buyer.get(base + "/payment_plans/" + bosPlan.get("payment_plan_id").asString());
+        var otherAccounts = buyer.get(base + "/subscriptions/" + stranger.get("subscription_id").asString());
+        var cancelTheirs = buyer.post(own, base + "/subscriptions/" + bo.get("subscription_id").asString()
+            + "/cancel", "reason=other");
+
+        assertThat(List.of(theirs, theirPlan, otherAccounts, cancelTheirs)).allSatisfy(response -> {
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.body()).contains("We could not find that", "Test store")
+                .doesNotContain("bo@example.com");
+        });
+        assertThat(shops.subscription(shop, bo.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+
+    @Test
+    void aReasonThatIsNotOnTheListOrTooLongIsAskedAgain() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var unknown = buyer.post(page + "/cancel", page + "/cancel", "reason=" + encode("Made up"));
+        var tooLong = buyer.post(page + "/cancel", page + "/cancel", "reason=other&reason_text=" + "x".repeat(501));
+
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("Please choose one of the reasons listed");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("500 characters");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+    }
+
+    private PortalClient signIn(Shops.Shop shop, String customerId) {
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(customerId)).json().get("url").asString();
+        var buyer = new PortalClient(port);
+        assertThat(buyer.get(url).status()).isEqualTo(302);
+        return buyer;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

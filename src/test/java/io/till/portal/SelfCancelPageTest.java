@@ -1,0 +1,96 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Self-cancel in a real Chromium, on a phone and on a laptop: cancel with a reason, see when it ends, keep it. */
+@TillIntegrationTest
+class SelfCancelPageTest {
+
+    static Chromium chromium;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    @Test
+    void aBuyerCancelsWithAReasonSeesWhenItEndsAndKeepsItAfterAll() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Lumen Yoga", "support_email": "help@lumen.example", "brand_color": "#0f766e"}""",
+            List.of("Content-Type", "application/json"));
+        for (int width : new int[]{390, 1280}) {
+            var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada" + width + "@example.com");
+            String subscription = order.get("subscription_id").asString();
+            var page = signIn(shop, order.get("customer_id").asString(), width);
+
+            page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+                new Page.GetByRoleOptions().setName("Details")).first().click();
+            assertThat(page.locator("h1").textContent()).isEqualTo("Membership · Monthly");
+            Chromium.screenshot(page, "portal-subscription-" + width);
+            page.getByText("Cancel subscription").click();
+            page.getByLabel("It costs too much").check();
+            page.getByLabel("Anything you'd like to tell us?").fill("Back in spring, promise.");
+            Chromium.screenshot(page, "portal-subscription-cancel-" + width);
+            page.locator("button.danger").click();
+            assertThat(page.locator(".notice.success").textContent()).contains("Your subscription is canceled");
+            assertThat(page.locator(".ending h2").textContent()).startsWith("Ends on");
+            assertThat(page.locator(".detail-head .status").textContent()).isEqualTo("ends soon");
+            Chromium.screenshot(page, "portal-subscription-canceling-" + width);
+            var stored = shops.subscription(shop, subscription);
+            assertThat(stored.get("cancel_reason").asString()).isEqualTo("It costs too much");
+            assertThat(stored.get("cancel_reason_text").asString()).isEqualTo("Back in spring, promise.");
+
+            page.getByText("Keep my subscription").click();
+
+            assertThat(page.locator(".notice.success").textContent()).contains("Glad you're staying");
+            assertThat(page.locator(".detail-head .status").textContent()).isEqualTo("active");
+            Chromium.screenshot(page, "portal-subscription-kept-" + width);
+            assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+        }
+    }
+
+    @Test
+    void aPaymentPlanPageOnAPhoneAndALaptop() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_mastercard", "plan@example.com");
+        for (int width : new int[]{390, 1280}) {
+            var page = signIn(shop, order.get("customer_id").asString(), width);
+            page.navigate(page.url() + "payment_plans/" + order.get("payment_plan_id").asString());
+
+            assertThat(page.locator("h1").textContent()).isEqualTo("Membership · 3 payments");
+            assertThat(page.locator("main").textContent()).contains("1 of 3 paid", "can't be canceled here");
+            Chromium.screenshot(page, "portal-payment-plan-" + width);
+        }
+    }
+
+    private Page signIn(Shops.Shop shop, String customerId, int width) {
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(customerId)).json().get("url").asString();
+        var page = chromium.page(width);
+        page.navigate(url);
+        return page;
+    }
+}

@@ -1,0 +1,116 @@
+package io.till.receipt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@TillIntegrationTest
+class ReceiptsApiTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    TestAccounts accounts;
+
+    HttpResponse<byte[]> download(String path, String apiKey) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(api.uri(path)).header("Authorization", "Bearer " + apiKey).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    void brand(Shops.Shop shop) {
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Ada's Atelier", "support_email": "help@atelier.test", "brand_color": "#7C3AED"}""",
+            List.of("Content-Type", "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+        var settings = api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"footer": "Manage your membership at atelier.test/account"}""", List.of("Content-Type",
+            "application/json"));
+        assertThat(settings.status()).as(settings.text()).isEqualTo(200);
+    }
+
+    @Test
+    void anOrdersReceiptNamesTheSellerTheLinesTheCardAndTheRefunds() throws Exception {
+        var shop = shops.open();
+        brand(shop);
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        String payment = order.get("payment_id").asString();
+        var refund = api.post("/api/v1/refunds", shop.apiKey(), """
+            {"payment_id": "%s", "amount": 500}""".formatted(payment));
+        assertThat(refund.status()).as(refund.text()).isBetween(200, 201);
+
+        var pdf = download("/api/v1/orders/" + order.get("id").asString() + "/receipt.pdf", shop.apiKey());
+
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Type")).hasValue("application/pdf");
+        assertThat(pdf.headers().firstValue("Content-Disposition").orElseThrow())
+            .contains("receipt-" + order.get("id").asString() + ".pdf");
+        String text = ReceiptPdfs.text(pdf.body());
+        assertThat(text).contains("Ada's Atelier", "help@atelier.test", order.get("id").asString(),
+            "grace@example.com", "Membership", "$19.00", "Visa", "4242", "Refunded on", "-$5.00", "Net paid",
+            "$14.00", "Manage your membership at atelier.test/account");
+    }
+
+    @Test
+    void aRenewalsReceiptNamesWhatItPaidForAndItsPeriod() throws Exception {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "renewing@example.com");
+        shops.advance(shop, "P32D");
+        var payments = api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json()
+            .get("data");
+        String renewal = null;
+        for (var payment : payments) {
+            if (!payment.get("id").asString().equals(order.get("payment_id").asString())) {
+                renewal = payment.get("id").asString();
+            }
+        }
+        assertThat(renewal).as("the renewal's payment").isNotNull();
+
+        var pdf = download("/api/v1/payments/" + renewal + "/receipt.pdf", shop.apiKey());
+
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        String text = ReceiptPdfs.text(pdf.body());
+        assertThat(text).contains("Payment receipt", renewal, "Membership", "Monthly", "$19.00", "4242");
+        // No branding saved: the account's name stands for the company.
+        assertThat(text).doesNotContain("Questions?");
+    }
+
+    @Test
+    void anotherAccountsOrderOrPaymentIsNotFound() throws Exception {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "private@example.com");
+        String stranger = accounts.create().apiKey();
+
+        var orderReceipt = api.get("/api/v1/orders/" + order.get("id").asString() + "/receipt.pdf", stranger);
+        var paymentReceipt = api.get("/api/v1/payments/" + order.get("payment_id").asString() + "/receipt.pdf",
+            stranger);
+
+        assertThat(orderReceipt.status()).isEqualTo(404);
+        assertThat(orderReceipt.contentType()).isEqualTo("application/problem+json");
+        assertThat(paymentReceipt.status()).isEqualTo(404);
+        assertThat(paymentReceipt.text()).doesNotContain("private@example.com");
+    }
+
+    @Test
+    void theReceiptsAreInTheApiDocument() {
+        var paths = api.get("/v3/api-docs", null).json().get("paths");
+
+        assertThat(paths.get("/api/v1/orders/{id}/receipt.pdf").get("get").get("responses").get("200").get("content")
+            .has("application/pdf")).isTrue();
+        assertThat(paths.get("/api/v1/payments/{id}/receipt.pdf")).isNotNull();
+    }
+}
