@@ -32,13 +32,20 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium launch() {
+        return launch(List.of());
+    }
+
+    /** With more command-line switches, such as {@code --disable-features=…} for a page served by a route. */
+    public static Chromium launch(List<String> moreArgs) {
         Path executable = executable();
+        var args = new ArrayList<>(ARGS);
+        args.addAll(moreArgs);
         var playwright = Playwright
             .create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
             var browser = playwright.chromium()
                 .launch(new BrowserType.LaunchOptions().setExecutablePath(executable)
-                    .setArgs(ARGS)
+                    .setArgs(args)
                     .setHeadless(true)
                     .setTimeout(60_000));
             return new Chromium(playwright, browser);
