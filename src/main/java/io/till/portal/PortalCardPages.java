@@ -1,9 +1,11 @@
 package io.till.portal;
 
+import io.till.access.BrowserHeaders;
 import io.till.billing.CardChoices;
 import io.till.customer.Card;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import org.springframework.stereotype.Controller;
@@ -86,51 +88,53 @@ class PortalCardPages {
     }
 
     @GetMapping("/portal/{accountId}/cards/new")
-    String addPage(PortalBuyer buyer, Model model) {
-        return addPage(buyer, model, null);
+    String addPage(PortalBuyer buyer, Model model, HttpServletRequest request) {
+        return addPage(buyer, model, null, request);
     }
 
     /** A sandbox test card, typed in ({@code number}) or picked from the list ({@code test_number}). */
     @PostMapping("/portal/{accountId}/cards/new")
     String addTestCard(PortalBuyer buyer, @RequestParam(required = false) String number,
         @RequestParam(name = "test_number", required = false) String testNumber, Model model,
-        HttpServletResponse response) {
+        HttpServletRequest request, HttpServletResponse response) {
         try {
             Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), testNumber != null
                 ? testNumber
                 : number);
             return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
         } catch (TillException e) {
-            return addRefused(buyer, e, model, response);
+            return addRefused(buyer, e, model, request, response);
         }
     }
 
     /** A card the buyer confirmed with Stripe.js: the page sends the SetupIntent's id, the card is read from Stripe. */
     @PostMapping("/portal/{accountId}/cards/setup")
     String finishSetup(PortalBuyer buyer, @RequestParam(name = "setup_intent") String setupIntent, Model model,
-        HttpServletResponse response) {
+        HttpServletRequest request, HttpServletResponse response) {
         try {
             Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent);
             return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
         } catch (TillException e) {
-            return addRefused(buyer, e, model, response);
+            return addRefused(buyer, e, model, request, response);
         }
     }
 
-    private String addRefused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {
+    private String addRefused(PortalBuyer buyer, TillException e, Model model, HttpServletRequest request,
+        HttpServletResponse response) {
         if (e.code() == ErrorCode.NOT_FOUND) {
             throw e;
         }
         response.setStatus(e.code().status().value());
-        return addPage(buyer, model, sentence(e));
+        return addPage(buyer, model, sentence(e), request);
     }
 
-    private String addPage(PortalBuyer buyer, Model model, String error) {
+    private String addPage(PortalBuyer buyer, Model model, String error, HttpServletRequest request) {
         model.addAttribute("error", error);
         if (portalCards.takesTestCards(buyer.accountId())) {
             model.addAttribute("testCards", PortalCardViews.testCards());
         } else if (portalCards.cardSetups(buyer.accountId()).isPresent()) {
             model.addAttribute("stripe", portalCards.startSetup(buyer.accountId(), buyer.customerId()));
+            request.setAttribute(BrowserHeaders.STRIPE_JS, true);
         }
         return "portal/add_card";
     }
@@ -155,7 +159,7 @@ class PortalCardPages {
         String card = Optional.ofNullable(billed.cardId())
             .flatMap(wallet::card)
             .map(saved -> PortalCardText.name(saved.card()))
-            .orElse("The card");
+            .orElse("the card");
         String name = PortalCardText.name(billed);
         String amount = io.till.shared.Amounts.format(was, billed.currency());
         var outcome = was == 0
@@ -166,8 +170,9 @@ class PortalCardPages {
                 + " is paid with " + card + " from now on.", null);
             case CardChoices.Outcome.Paid paid -> new PortalCardViews.Outcome("success", "Paid " + amount + " with "
                 + card + ". " + name + " is paid up.", null);
-            case CardChoices.Outcome.Declined declined -> new PortalCardViews.Outcome("warning", card
-                + " was declined: " + declined.reason() + " Choose another card, or add a new one.", null);
+            case CardChoices.Outcome.Declined declined -> new PortalCardViews.Outcome("warning", "Your bank declined "
+                + card + ": “" + declined.reason() + "” Nothing was charged. Choose another card, or add a new one.",
+                null);
             case CardChoices.Outcome.Trying trying -> poll >= POLLS
                 ? new PortalCardViews.Outcome("info", "Your bank has not answered yet. Reload this page in a minute "
                     + "to see whether " + amount + " was paid.", null)

@@ -67,7 +67,8 @@ final class PortalCardViews {
         return wallet.cards()
             .stream()
             .map(saved -> new CardOption(saved.card().id(), PortalCardText.brand(saved.card().brand()) + " •••• "
-                + saved.card().last4() + " (expires " + expires(saved.card()) + ")"))
+                + saved.card().last4() + " · exp " + "%02d/%02d".formatted(saved.card().expMonth(), saved.card()
+                    .expYear() % 100)))
             .toList();
     }
 

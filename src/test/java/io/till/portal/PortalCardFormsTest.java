@@ -100,6 +100,42 @@ class PortalCardFormsTest {
     }
 
     @Test
+    void aSandboxStoresAddPageOffersTestCardsAndLoadsNothingFromStripe() {
+        var buyer = TwoSubscriptions.open(api, shops);
+
+        var page = signedIn(buyer).get(cards(buyer) + "/new");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("4242 4242 4242 4242", "Saves fine, then every charge is declined.")
+            .doesNotContain("js.stripe.com");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self';").doesNotContain("stripe");
+    }
+
+    @Test
+    void theOutcomeAskedForAgainIsTheFragmentBesideTheSubscriptionAndStopsAskingOnceSettled() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        browser.post(cards(buyer) + "/new", cards(buyer) + "/new", "test_number=4242424242424242");
+        String visa = db.sql("SELECT id FROM cards WHERE account_id = :a AND last4 = '4242'")
+            .param("a", buyer.account())
+            .query(String.class)
+            .single();
+        var chosen = browser.post(cards(buyer), cards(buyer) + "/choose", "kind=subscription&id=" + buyer.pastDue()
+            + "&card_id=" + visa);
+        assertThat(chosen.status()).isEqualTo(302);
+        assertThat(chosen.header("Location")).isEqualTo(cards(buyer) + "?chosen=subscription:" + buyer.pastDue()
+            + "&was=1900#pay-" + buyer.pastDue());
+
+        var outcome = browser
+            .get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&was=1900&poll=2");
+
+        assertThat(outcome.status()).isEqualTo(200);
+        assertThat(outcome.body().strip()).startsWith("<div class=\"notice outcome success\"")
+            .contains("Paid $19.00 with Visa ending in 4242.")
+            .doesNotContain("data-poll", "<main");
+    }
+
+    @Test
     void theCardPagesNeedASignedInBuyer() {
         var buyer = TwoSubscriptions.open(api, shops);
 

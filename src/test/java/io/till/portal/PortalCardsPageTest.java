@@ -89,23 +89,34 @@ class PortalCardsPageTest {
 
         var wide = signedIn(buyer, 1280);
         Chromium.screenshot(wide, "portal-cards-1280");
+        var narrowest = signedIn(buyer, 360);
+        assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(360);
+        narrowest.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
+        assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
     }
 
     @Test
-    void aCardThatIsDeclinedTooSaysWhyAndACardInUseCannotBeRemoved() {
+    void aCardThatIsDeclinedTooSaysWhyFromTheKeyboardAndACardInUseCannotBeRemoved() {
         var buyer = TwoSubscriptions.open(api, shops);
         var page = signedIn(buyer, 1280);
         page.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
+        Chromium.screenshot(page, "portal-cards-1280-add");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Save Visa •••• 0341: Saves fine, then every charge is declined.")).click();
 
         var pastDue = item(page, buyer.pastDue());
         String newest = page.locator("#card-" + buyer.pastDue() + " option").first().getAttribute("value");
         pastDue.getByLabel("Paid with").selectOption(newest);
-        pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+        pastDue.getByLabel("Paid with").focus();
+        // From the keyboard: the choice's own Save button comes next in the focus order, and Enter sends it.
+        page.keyboard().press("Tab");
+        assertThat(pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")))
+            .isFocused();
+        page.keyboard().press("Enter");
 
         assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
-            "Visa ending in 0341 was declined: Your card was declined. Choose another card, or add a new one.");
+            "Your bank declined Visa ending in 0341: “Your card was declined.” Nothing was charged.");
         Chromium.screenshot(page, "portal-cards-1280-declined");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Remove Mastercard ending in 4444"))).hasCount(0);

@@ -127,6 +127,27 @@ class PortalCardsTest {
     }
 
     @Test
+    void aCardChosenForAPaymentPlanPaysThatPlanOnly() {
+        var buyer = buyer();
+        var plan = api.post("/api/v1/checkouts/" + buyer.shop().checkoutId() + "/purchases", buyer.shop().apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_amex", "option_id": "%s"}"""
+            .formatted(buyer.customer(), buyer.shop().plan())).json();
+        String planId = plan.get("payment_plan_id").asString();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+
+        var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.PAYMENT_PLAN, planId, visa.id());
+
+        assertThat(outcome).isEqualTo(new Outcome.NothingDue());
+        assertThat(api.get("/api/v1/payment_plans/" + planId, buyer.shop().apiKey()).json().get("card_id").asString())
+            .isEqualTo(visa.id());
+        assertThat(portalCards.wallet(buyer.account(), buyer.customer()).card(visa.id()).orElseThrow().pays())
+            .extracting(CardChoices.Billed::id)
+            .containsExactly(planId);
+        assertThat(cardOf(buyer, buyer.other())).isEqualTo(buyer.otherCard());
+        assertThat(cardOf(buyer, buyer.pastDue())).isEqualTo(buyer.failingCard());
+    }
+
+    @Test
     void aCardThatPaysSomethingIsNotRemovedAndTheRefusalNamesWhatItPays() {
         var buyer = buyer();
 
