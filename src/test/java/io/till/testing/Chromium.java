@@ -81,6 +81,10 @@ public final class Chromium implements AutoCloseable {
     private static Path executable() {
         String configured = System.getenv("CHROMIUM");
         if (configured != null && !configured.isBlank()) {
+            if (!Files.isExecutable(Path.of(configured))) {
+                throw new IllegalStateException("CHROMIUM=" + configured + " is not an executable: point it at a "
+                    + "Chromium, or unset it and run 'apt-get install chromium' (Debian/Ubuntu).");
+            }
             return Path.of(configured);
         }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
