@@ -45,12 +45,11 @@ class PortalFrame {
 
     @ModelAttribute("frame")
     Frame frame(HttpServletRequest request) {
-        var accountId = PortalPaths.accountId(request);
-        if (accountId.isEmpty() || !request.getServletPath().startsWith("/portal/")) {
-            return null;
+        if (!request.getServletPath().startsWith("/portal/")) {
+            return null; // an API controller of the package
         }
-        var account = accounts.find(accountId.get())
-            .orElseThrow(() -> TillException.notFound("account", accountId.get()));
+        String accountId = PortalPaths.accountId(request).orElse("");
+        var account = accounts.find(accountId).orElseThrow(() -> TillException.notFound("account", accountId));
         var branding = brandings.get(account.id());
         var session = PortalBuyerResolver.session();
         return new Frame(account.id(), branding.companyNameOr(account.name()), branding.supportEmail(),
