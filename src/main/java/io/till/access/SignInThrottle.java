@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * limit while their passwords are being checked.
  */
 @Component
-class SignInThrottle {
+public class SignInThrottle {
 
     private final JdbcClient db;
     private final TransactionTemplate transactions;
@@ -55,10 +55,30 @@ class SignInThrottle {
     /** Too many failures: try again after {@code retryAfter}, when enough of them have left the window. */
     record Refused(Duration retryAfter) implements Verdict {}
 
+    /**
+     * The limits of another door that throttles requests by email and client address within the same window, such as
+     * the customer portal's sign-in links: every admitted request counts, as nothing ever reports it a success.
+     *
+     * @param door a prefix that keeps this door's counts apart from the dashboard's and any other's
+     */
+    public record Limits(String door, int perEmail, int perAddress) {}
+
+    /** Counts a request at {@code limits}' door; answers how long to wait instead when it is over a limit. */
+    public Optional<Duration> admit(Limits limits, String email, String address) {
+        return switch (admit(limits.door() + ":", limits.perEmail(), limits.perAddress(), email, address)) {
+            case Admitted admitted -> Optional.empty();
+            case Refused refused -> Optional.of(refused.retryAfter());
+        };
+    }
+
     Verdict admit(String email, String address) {
+        return admit("", perEmail, perAddress, email, address);
+    }
+
+    private Verdict admit(String door, int perEmail, int perAddress, String email, String address) {
         var limits = new TreeMap<String, Integer>();
-        limits.put(emailSubject(email), perEmail);
-        limits.put("address:" + address, perAddress);
+        limits.put(door + emailSubject(email), perEmail);
+        limits.put(door + "address:" + address, perAddress);
         return transactions.execute(status -> {
             Instant now = Timestamps.now(clock);
             Instant since = now.minus(window);

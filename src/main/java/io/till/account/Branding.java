@@ -43,6 +43,22 @@ public record Branding(String senderName, String supportEmail, String companyNam
         return companyName != null ? companyName : fallback;
     }
 
+    /**
+     * The text colour that reads on {@code background} ({@code #RRGGBB}): near-black on light colours, white on dark
+     * ones, whichever has the higher WCAG contrast.
+     */
+    public static String inkOn(String background) {
+        double luminance = 0;
+        double[] weights = {0.2126, 0.7152, 0.0722};
+        for (int i = 0; i < 3; i++) {
+            double channel = Integer.parseInt(background.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
+            channel = channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
+            luminance += weights[i] * channel;
+        }
+        // Equal contrast against #111827 (luminance ~0.012) and #ffffff lies near 0.18.
+        return luminance > 0.18 ? "#111827" : "#ffffff";
+    }
+
     private static void text(FieldErrors errors, String field, String value, int max) {
         if (value != null
             && (value.isBlank() || value.length() > max || value.chars().anyMatch(Character::isISOControl))) {

@@ -10,6 +10,7 @@ import io.till.billing.Subscriptions;
 import io.till.customer.Cards;
 import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
+import io.till.portal.CardLinks;
 import io.till.shared.Amounts;
 import io.till.shared.TillException;
 import io.till.shared.web.PublicAddress;
@@ -50,11 +51,12 @@ class ExecutionContexts {
     private final CustomerStats.Source stats;
     private final Map<String, BiFunction<String, String, Object>> fresh;
     private final PublicAddress publicAddress;
+    private final CardLinks cardLinks;
 
     ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, CustomerStats.Source stats,
         Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
-        PublicAddress publicAddress) {
+        PublicAddress publicAddress, CardLinks cardLinks) {
         this.json = json;
         this.accounts = accounts;
         this.customers = customers;
@@ -65,6 +67,7 @@ class ExecutionContexts {
             (accountId, id) -> cards.findOnRecord(accountId, id)
                 .orElseThrow(() -> TillException.notFound("payment method", id)));
         this.publicAddress = publicAddress;
+        this.cardLinks = cardLinks;
     }
 
     /** The context for one step of an execution about {@code customerId}, started by {@code trigger}. */
@@ -108,8 +111,9 @@ class ExecutionContexts {
         }
         if (program.uses("portal")) {
             String portal = publicAddress.baseUrl() + "/portal/" + accountId;
-            context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url", portal
-                + "/card"));
+            // Without a customer there is no card to update: the sign-in page is the best link there is.
+            context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url",
+                customerId == null ? portal : cardLinks.url(accountId, customerId)));
         }
         addFormattedTwins(context);
         return context;

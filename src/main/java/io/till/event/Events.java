@@ -7,6 +7,7 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,9 +28,11 @@ public class Events {
     private final Clock clock;
     private final RowMapper<Event> eventRow;
     private final EventSignal signal;
+    private final ApplicationEventPublisher publisher;
 
-    Events(JdbcClient db, JsonMapper json, Clock clock, EventSignal signal) {
+    Events(JdbcClient db, JsonMapper json, Clock clock, EventSignal signal, ApplicationEventPublisher publisher) {
         this.db = db;
+        this.publisher = publisher;
         this.signal = signal;
         this.json = json;
         this.clock = clock;
@@ -73,6 +76,9 @@ public class Events {
             .param("data", json.writeValueAsString(data))
             .update();
         signal.afterCommit();
+        // In-process listeners hear the event inside the same transaction, so whatever they record for it (a receipt
+        // email to send, say) commits or rolls back with the change itself. They must not do slow I/O here.
+        publisher.publishEvent(event);
         return event;
     }
 

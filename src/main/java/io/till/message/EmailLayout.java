@@ -1,6 +1,7 @@
 package io.till.message;
 
 import io.till.account.Branding;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.web.util.HtmlUtils;
 
@@ -15,6 +16,15 @@ final class EmailLayout {
     private static final Pattern BREAKS = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</h[1-6]>|</li>|</tr>");
     private static final Pattern TAGS = Pattern.compile("(?s)<[^>]*>");
     private static final Pattern HIDDEN = Pattern.compile("(?is)<(style|script|head)[^>]*>.*?</\\1>");
+
+    /**
+     * A link into the customer portal in a text body: the seeded templates end a sentence with
+     * {@code {{portal.card_update_url}}} or {@code {{portal.url}}}. In the HTML part it becomes a button on a line of
+     * its own, as it is the one thing the email asks the buyer to do. Portal tokens never contain a dot, so a
+     * sentence's full stop after the link stays outside it.
+     */
+    private static final Pattern PORTAL_LINK = Pattern
+        .compile("https?://[^\\s<>\"]+/portal/[a-z0-9_]+(?:/(card_link|link)/[a-z0-9_-]+)?(?=[\\s.,;:!?)]|$)");
 
     private EmailLayout() {}
 
@@ -61,8 +71,23 @@ final class EmailLayout {
         return text.replaceAll("[ \\t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();
     }
 
-    /** HTML for a body given only as text: escaped, line breaks kept. */
-    static String textToHtml(String text) {
-        return HtmlUtils.htmlEscape(text.strip()).replace("\r\n", "\n").replace("\n", "<br>\n");
+    /** HTML for a body given only as text: escaped, line breaks kept, portal links as buttons. */
+    static String textToHtml(String text, Branding branding) {
+        String color = branding.brandColor() == null ? DEFAULT_COLOR : branding.brandColor();
+        String html = HtmlUtils.htmlEscape(text.strip()).replace("\r\n", "\n");
+        html = PORTAL_LINK.matcher(html).replaceAll(link -> Matcher.quoteReplacement("\n" + button(link.group(),
+            link.group(1) == null
+                ? "Open your account"
+                : "card_link".equals(link.group(1))
+                    ? "Update your card"
+                    : "Sign in",
+            color)));
+        return html.replace("\n", "<br>\n");
+    }
+
+    private static String button(String escapedUrl, String label, String color) {
+        return "<a href=\"" + escapedUrl + "\" style=\"display:inline-block;margin:8px 0;padding:12px 22px;background:"
+            + color + ";color:" + Branding.inkOn(color)
+            + ";border-radius:6px;text-decoration:none;font-weight:bold\">" + label + "</a>";
     }
 }

@@ -61,4 +61,31 @@ class MessageSends {
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
     }
+
+    /** A key reserved and not sent. */
+    record Unsent(String accountId, String key) {}
+
+    /**
+     * Keys starting with {@code prefix} still reserved but not sent, last touched before {@code before}; each one
+     * found is touched, so that another node's sweep leaves it alone for a while.
+     */
+    java.util.List<Unsent> claimUnsent(String prefix, java.time.Instant before, int limit) {
+        return db.sql("""
+            UPDATE message_sends m SET updated_at = :now
+             WHERE (m.account_id, m.idempotency_key) IN (
+                   SELECT account_id, idempotency_key FROM message_sends
+                    WHERE status = 'sending' AND left(idempotency_key, length(:prefix)) = :prefix
+                      AND updated_at < :before
+                    ORDER BY updated_at
+                    LIMIT :limit
+                      FOR UPDATE SKIP LOCKED)
+            RETURNING m.account_id, m.idempotency_key
+            """)
+            .param("prefix", prefix)
+            .param("before", Timestamps.of(before))
+            .param("limit", limit)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .query((rs, row) -> new Unsent(rs.getString("account_id"), rs.getString("idempotency_key")))
+            .list();
+    }
 }

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * The buyer's session cookie: {@code __Host-till_portal} behind an HTTPS public address, else {@code till_portal} (see
  * {@link SessionCookie}); HttpOnly, SameSite=Lax, Path=/, no Max-Age (the server ends the session, not the browser).
- * It is a cookie of its own: the staff's {@code till_session} opens no portal page, and this one opens nothing else.
+ * Pages loaded inside a frame over HTTPS get a partitioned cookie instead (see {@link #framedOverHttps}). It is a
+ * cookie of its own: the staff's {@code till_session} opens no portal page, and this one opens nothing else.
  */
 @Component
 class PortalCookie {
@@ -54,10 +55,22 @@ class PortalCookie {
     }
 
     private ResponseCookie.ResponseCookieBuilder builder(HttpServletRequest request, String value) {
-        return ResponseCookie.from(cookie.name(), value)
-            .path("/")
-            .httpOnly(true)
-            .secure(cookie.alwaysSecure() || request.isSecure())
-            .sameSite("Lax");
+        var builder = ResponseCookie.from(cookie.name(), value).path("/").httpOnly(true);
+        return framedOverHttps(request)
+            ? inFrame(builder)
+            : builder.secure(cookie.alwaysSecure() || request.isSecure()).sameSite("Lax");
+    }
+
+    /**
+     * Inside a frame on the seller's site a Lax cookie is never sent, so a page loaded as a frame over HTTPS gets one
+     * that is {@code SameSite=None; Partitioned} (CHIPS): kept apart per embedding site, so it follows the buyer to no
+     * other site. Cross-site forgery is still stopped by the CSRF token every form carries.
+     */
+    boolean framedOverHttps(HttpServletRequest request) {
+        return "iframe".equals(request.getHeader("Sec-Fetch-Dest")) && (cookie.alwaysSecure() || request.isSecure());
+    }
+
+    static ResponseCookie.ResponseCookieBuilder inFrame(ResponseCookie.ResponseCookieBuilder builder) {
+        return builder.secure(true).sameSite("None").partitioned(true);
     }
 }

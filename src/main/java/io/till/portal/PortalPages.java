@@ -1,5 +1,6 @@
 package io.till.portal;
 
+import io.till.account.Branding;
 import io.till.account.Brandings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -80,28 +81,17 @@ class PortalPages {
 
     /**
      * The seller's colour as CSS variables: pages allow no inline styles (CSP), so the colour comes as a tiny
-     * stylesheet. The ink on it is black or white, whichever contrasts more (WCAG relative luminance).
+     * stylesheet. The ink on it is near-black or white, whichever contrasts more.
      */
     @GetMapping(path = "/portal/{accountId}/brand.css", produces = "text/css")
     ResponseEntity<String> brand(@PathVariable String accountId) {
         String color = brandings.get(accountId).brandColor();
         String brand = color == null ? "#3b5bdb" : color.toLowerCase(Locale.ROOT);
-        String css = ":root{--brand:" + brand + ";--brand-ink:" + (luminance(brand) > 0.179 ? "#111827" : "#ffffff")
+        String css = ":root{--brand:" + brand + ";--brand-ink:" + Branding.inkOn(brand)
             + "}\n";
         return ResponseEntity.ok()
             .contentType(MediaType.valueOf("text/css"))
             .cacheControl(CacheControl.noCache())
             .body(css);
-    }
-
-    private static double luminance(String hex) {
-        double sum = 0;
-        double[] weights = {0.2126, 0.7152, 0.0722};
-        for (int i = 0; i < 3; i++) {
-            double channel = Integer.parseInt(hex.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
-            channel = channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
-            sum += weights[i] * channel;
-        }
-        return sum;
     }
 }

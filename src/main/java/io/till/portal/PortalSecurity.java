@@ -18,7 +18,6 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
-import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
 
 /**
@@ -26,8 +25,8 @@ import org.springframework.security.web.csrf.CsrfException;
  * buyer is known only by the portal cookie ({@link PortalSessionFilter}); the servlet session the staff use is
  * neither read nor created here, so a staff sign-in opens no portal page. Sign-in pages are open; the card page takes
  * any session; everything else takes a full one, so a card-update link's session reaches the card page and nothing
- * else. Forms carry a CSRF token checked against a {@code __Host-} cookie of its own (double submit), since there is
- * no server session to keep it in before sign-in.
+ * else. Forms carry a CSRF token checked against a cookie of its own ({@link PortalCsrfTokens}), since there is no
+ * server session to keep it in before sign-in.
  */
 @Configuration(proxyBeanMethods = false)
 class PortalSecurity {
@@ -47,7 +46,7 @@ class PortalSecurity {
             .securityContext(
                 context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens(cookie)))
+            .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie)))
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(PortalSecurity::toSignIn)
                 .accessDeniedHandler(PortalSecurity::denied))
             .headers(BrowserHeaders.framedBy(framing::frameAncestors))
@@ -56,19 +55,6 @@ class PortalSecurity {
             .formLogin(AbstractHttpConfigurer::disable)
             .logout(AbstractHttpConfigurer::disable)
             .build();
-    }
-
-    private static CookieCsrfTokenRepository csrfTokens(PortalCookie session) {
-        var tokens = new CookieCsrfTokenRepository();
-        tokens.setCookieName(session.name() + "_csrf");
-        tokens.setCookiePath("/");
-        tokens.setCookieCustomizer(cookie -> {
-            cookie.sameSite("Lax").httpOnly(true);
-            if (session.alwaysSecure()) {
-                cookie.secure(true);
-            }
-        });
-        return tokens;
     }
 
     /** Not signed in (or signed in at another account): the account's sign-in page. */

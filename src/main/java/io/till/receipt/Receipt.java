@@ -70,6 +70,11 @@ public record Receipt(
         return refunds.stream().mapToLong(Refund::amount).sum();
     }
 
+    /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */
+    public String day(Instant instant) {
+        return Receipts.day(instant);
+    }
+
     /** {@code amount} formatted in this receipt's currency, {@code $29.00}. */
     public String money(long amount) {
         return Amounts.format(amount, currency);

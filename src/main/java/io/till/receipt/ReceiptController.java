@@ -6,9 +6,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
-import org.springframework.http.ContentDisposition;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,7 +26,7 @@ class ReceiptController {
         + "an order that is not paid is refused with invalid_state.")
     @ApiResponse(responseCode = "200", description = "The receipt", content = @Content(mediaType = "application/pdf", schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<byte[]> orderReceipt(Caller caller, @PathVariable String id) {
-        return pdf(receipts.forOrder(caller.accountId(), id));
+        return receipts.pdfResponse(receipts.forOrder(caller.accountId(), id));
     }
 
     @GetMapping("/api/v1/payments/{id}/receipt.pdf")
@@ -37,15 +34,6 @@ class ReceiptController {
         + "a failed payment is refused with invalid_state.")
     @ApiResponse(responseCode = "200", description = "The receipt", content = @Content(mediaType = "application/pdf", schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<byte[]> paymentReceipt(Caller caller, @PathVariable String id) {
-        return pdf(receipts.forPayment(caller.accountId(), id));
-    }
-
-    /** The PDF answer, shown in the browser and saved as {@code receipt-<number>.pdf}. */
-    static ResponseEntity<byte[]> pdf(Receipt receipt) {
-        return ResponseEntity.ok()
-            .contentType(MediaType.APPLICATION_PDF)
-            .header(HttpHeaders.CONTENT_DISPOSITION,
-                ContentDisposition.inline().filename("receipt-" + receipt.number() + ".pdf").build().toString())
-            .body(ReceiptPdf.render(receipt));
+        return receipts.pdfResponse(receipts.forPayment(caller.accountId(), id));
     }
 }

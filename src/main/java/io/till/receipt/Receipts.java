@@ -5,7 +5,6 @@ import io.till.account.Brandings;
 import io.till.billing.Order;
 import io.till.billing.Orders;
 import io.till.customer.Customers;
-import io.till.portal.PortalSettingsStore;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.ZoneOffset;
@@ -13,6 +12,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 
 /**
@@ -29,16 +32,16 @@ public class Receipts {
     private final Customers customers;
     private final Accounts accounts;
     private final Brandings brandings;
-    private final PortalSettingsStore portalSettings;
+    private final ReceiptPreferences preferences;
     private final ReceiptRecords records;
 
     Receipts(Orders orders, Customers customers, Accounts accounts, Brandings brandings,
-        PortalSettingsStore portalSettings, ReceiptRecords records) {
+        ReceiptPreferences preferences, ReceiptRecords records) {
         this.orders = orders;
         this.customers = customers;
         this.accounts = accounts;
         this.brandings = brandings;
-        this.portalSettings = portalSettings;
+        this.preferences = preferences;
         this.records = records;
     }
 
@@ -54,20 +57,34 @@ public class Receipts {
 
     /** The receipt of one of this customer's paid orders; null {@code customerId} means any customer of the account. */
     public Receipt forOrder(String accountId, String customerId, String orderId) {
+        var details = orderDetails(accountId, customerId, orderId);
+        if (!details.paid()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Order " + orderId + " is " + details.status()
+                + ": only a paid order has a receipt.");
+        }
+        return details.receipt();
+    }
+
+    /** An order as its buyer sees it, paid or not; {@code receipt} holds its lines, payments and refunds. */
+    public record OrderDetails(String status, Receipt receipt) {
+
+        public boolean paid() {
+            return status.equals(Order.Status.PAID.code());
+        }
+    }
+
+    /** One of this customer's orders, whatever its status; another customer's is not found. */
+    public OrderDetails orderDetails(String accountId, String customerId, String orderId) {
         Order order = orders.get(accountId, orderId);
         if (customerId != null && !order.customerId().equals(customerId)) {
             throw TillException.notFound("order", orderId);
         }
-        if (order.status() != Order.Status.PAID) {
-            throw new TillException(ErrorCode.INVALID_STATE, "Order " + orderId + " is " + order.status().code()
-                + ": only a paid order has a receipt.");
-        }
         var lines = order.items().stream().map(item -> new Receipt.Line(item.name(), null, item.amount())).toList();
         var charges = records.chargesOfOrder(accountId, orderId);
         var refunds = records.refunds(accountId, charges.stream().map(Receipt.Charge::paymentId).toList());
-        return new Receipt(Receipt.Kind.ORDER, order.id(), order.createdAt(), seller(accountId),
-            buyer(accountId, order.customerId()), order.currency(), lines, order.subtotal(), order.discount(),
-            order.total(), charges, refunds, footer(accountId));
+        return new OrderDetails(order.status().code(), new Receipt(Receipt.Kind.ORDER, order.id(), order.createdAt(),
+            seller(accountId), buyer(accountId, order.customerId()), order.currency(), lines, order.subtotal(),
+            order.discount(), order.total(), charges, refunds, footer(accountId)));
     }
 
     /** The receipt of one of this customer's payments; null {@code customerId} means any customer of the account. */
@@ -128,6 +145,15 @@ public class Receipts {
         return lines;
     }
 
+    /** The receipt as a PDF answer, shown in the browser and saved as {@code receipt-<number>.pdf}. */
+    public ResponseEntity<byte[]> pdfResponse(Receipt receipt) {
+        return ResponseEntity.ok()
+            .contentType(MediaType.APPLICATION_PDF)
+            .header(HttpHeaders.CONTENT_DISPOSITION,
+                ContentDisposition.inline().filename("receipt-" + receipt.number() + ".pdf").build().toString())
+            .body(ReceiptPdf.render(receipt));
+    }
+
     private Receipt.Seller seller(String accountId) {
         var branding = brandings.get(accountId);
         return new Receipt.Seller(branding.companyNameOr(accounts.get(accountId).name()), branding.supportEmail(),
@@ -141,7 +167,7 @@ public class Receipts {
     }
 
     private String footer(String accountId) {
-        return portalSettings.get(accountId).footer();
+        return preferences.footer(accountId);
     }
 
     /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */

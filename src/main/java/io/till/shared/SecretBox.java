@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -39,6 +40,21 @@ public class SecretBox {
         this.key = new SecretKeySpec(masterKey == null || masterKey.isBlank()
             ? keyFile(dataDir.resolve("master.key"))
             : decode(masterKey.strip(), "TILL_MASTER_KEY"), "AES");
+    }
+
+    /**
+     * A key for one {@code purpose} (such as signing the portal's card-update links), derived from the master key with
+     * HMAC-SHA256, so that the master key itself signs nothing and each purpose's key is useless for any other.
+     */
+    public SecretKeySpec derivedKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return new SecretKeySpec(mac.doFinal(("till derived key: " + purpose).getBytes(StandardCharsets.UTF_8)),
+                "HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
     }
 
     /** Seals a secret; {@code context} (say, the account and integration) is bound to it, so a sealed value moved to

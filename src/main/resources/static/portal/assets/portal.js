@@ -30,11 +30,17 @@
   window.addEventListener('load', postHeight);
   postHeight();
 
-  // Where the browser blocks cookies in frames, signing in cannot stick here: offer a new tab instead.
-  if (!navigator.cookieEnabled || document.body.hasAttribute('data-cookies-blocked')) {
+  // Where the browser blocks cookies in frames, a sign-in cannot stick here: offer a new tab instead. The probe is
+  // a cookie of the kind the portal sets in frames (SameSite=None, partitioned; Secure only exists over HTTPS).
+  var attributes = '; path=/; SameSite=None' + (location.protocol === 'https:' ? '; Secure; Partitioned' : '');
+  document.cookie = 'till_portal_probe=1' + attributes;
+  var cookiesWork = document.cookie.indexOf('till_portal_probe=1') !== -1;
+  document.cookie = 'till_portal_probe=' + attributes + '; max-age=0';
+  if (!cookiesWork) {
     var notice = document.getElementById('framed-notice');
     if (notice) {
       notice.hidden = false;
+      postHeight();
     }
   }
 })();

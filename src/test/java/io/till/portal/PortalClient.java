@@ -18,8 +18,38 @@ final class PortalClient {
     private final HttpClient http;
 
     PortalClient(int port) {
+        this(port, null);
+    }
+
+    /** A client connecting from {@code from} (another 127.0.0.x), to count as another client address. */
+    PortalClient(int port, java.net.InetAddress from) {
         this.baseUrl = "http://localhost:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+        var builder = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER);
+        if (from != null) {
+            builder.localAddress(from);
+        }
+        this.http = builder.build();
+    }
+
+    /** A client from a loopback address of its own, so that per-address limits of other tests do not reach it. */
+    static PortalClient fromFreshAddress(int port) {
+        try {
+            return new PortalClient(port, java.net.InetAddress.getByAddress(new byte[]{127, 0,
+                    (byte) java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255),
+                    (byte) java.util.concurrent.ThreadLocalRandom.current().nextInt(2, 255)}));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String cookie(String name) {
+        return cookies.getCookieStore()
+            .getCookies()
+            .stream()
+            .filter(c -> c.getName().equals(name))
+            .map(java.net.HttpCookie::getValue)
+            .findFirst()
+            .orElse(null);
     }
 
     record Response(int status, java.net.http.HttpHeaders headers, String body) {

@@ -2,11 +2,16 @@ package io.till.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,5 +67,55 @@ class PortalOverviewPageTest {
             assertThat(page.locator("footer").textContent()).contains("help@lumen.example");
             Chromium.screenshot(page, "portal-overview-" + width);
         }
+    }
+
+    @Test
+    void aBuyerSignsInByMagicLinkFromTheDevMailboxOnAPhone() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/account/branding", shop.apiKey(),
+            """
+                {"company_name": "Northwind Coffee", "support_email": "hello@northwind.example", "brand_color": "#b45309"}""",
+            List.of("Content-Type", "application/json"));
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var page = chromium.page(390);
+
+        page.navigate(api.uri("/portal/" + shop.accountId()).toString());
+        Chromium.screenshot(page, "portal-sign-in-390");
+        for (int tab = 0; tab < 5 && !"email".equals(page.evaluate("document.activeElement.id")); tab++) {
+            page.keyboard().press("Tab");
+        }
+        assertThat(page.evaluate("document.activeElement.id")).as("the keyboard reaches the email field")
+            .isEqualTo("email");
+        page.getByLabel("Email address").fill("ada@example.com");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Email me a sign-in link")).click();
+        assertThat(page.locator("[role=status]").textContent()).contains("Check your email");
+        Chromium.screenshot(page, "portal-check-email-390");
+
+        String link = awaitLink(shop);
+        page.navigate(link);
+        assertThat(page.locator("h1").textContent()).isEqualTo("Welcome back");
+        Chromium.screenshot(page, "portal-confirm-390");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+
+        assertThat(page.locator("h1").textContent()).isEqualTo("Subscriptions and plans");
+        assertThat(page.locator(".item").first().textContent()).contains("Membership · Monthly", "$19.00");
+        String shown = page.locator(".item time").first().textContent();
+        assertThat(shown).as("a date written by the browser for its zone").matches("[A-Z][a-z]{2} \\d{1,2}, \\d{4}");
+        assertThat(page.locator(".item time").first().getAttribute("title")).endsWith("UTC");
+    }
+
+    private String awaitLink(Shops.Shop shop) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            var mails = api.get("/api/v1/dev/mailbox", shop.apiKey()).json().get("data");
+            if (!mails.isEmpty()) {
+                var matcher = Pattern.compile("http://\\S+/link/[a-z0-9]+")
+                    .matcher(mails.get(0).get("text").asString());
+                assertThat(matcher.find()).isTrue();
+                return matcher.group();
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        throw new AssertionError("no sign-in email arrived");
     }
 }

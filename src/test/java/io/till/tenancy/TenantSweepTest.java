@@ -61,7 +61,8 @@ class TenantSweepTest {
         "POST /api/v1/events", a -> "{\"type\": \"acme.theirs\", \"customer_id\": \"%s\"}".formatted(
             a.id("customers")),
         "POST /api/v1/events/batch", a -> "{\"events\": [{\"type\": \"acme.theirs\", \"customer_id\": \"%s\"}]}"
-            .formatted(a.id("customers")));
+            .formatted(a.id("customers")),
+        "POST /api/v1/portal_sessions", a -> "{\"customer_id\": \"%s\"}".formatted(a.id("customers")));
 
     /** Valid bodies for operations on an id, so that only the id's owner can make them fail. */
     private static final Map<String, Function<TenantFixture, String>> BODIES = Map.of(

@@ -35,7 +35,7 @@ public final class Inbox {
         return Arrays.stream(mail.getReceivedMessages()).map(message -> {
             try {
                 return message.getAllRecipients()[0] + " | " + message.getSubject() + " | " + plainText(message)
-                    .replaceAll("http\\S*/portal/\\S+/card", "<card url>")
+                    .replaceAll("http\\S*/portal/[a-z0-9_]+/card_link/[a-z0-9_-]+", "<card url>")
                     .replaceAll("http\\S*/portal/[A-Za-z0-9_]+", "<portal url>");
             } catch (MessagingException e) {
                 throw new IllegalStateException(e);

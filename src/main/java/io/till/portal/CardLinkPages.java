@@ -1,0 +1,50 @@
+package io.till.portal;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+
+/**
+ * The card-update link of emails. As with magic links, opening it shows one button (mail scanners fetch every link in
+ * an email, and a single-use link they fetched would be spent before the buyer clicks); the POST opens a session that
+ * reaches the card page only.
+ */
+@Controller
+class CardLinkPages {
+
+    private final CardLinks cardLinks;
+    private final PortalSignIns signIns;
+
+    CardLinkPages(CardLinks cardLinks, PortalSignIns signIns) {
+        this.cardLinks = cardLinks;
+        this.signIns = signIns;
+    }
+
+    @GetMapping("/portal/{accountId}/card_link/{token}")
+    String confirm(@PathVariable String accountId, @PathVariable String token, HttpServletResponse response,
+        Model model) {
+        if (cardLinks.check(accountId, token).isEmpty()) {
+            response.setStatus(HttpStatus.GONE.value());
+            return "portal/expired";
+        }
+        model.addAttribute("token", token);
+        return "portal/card_link";
+    }
+
+    @PostMapping("/portal/{accountId}/card_link/{token}")
+    String open(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
+        HttpServletResponse response) {
+        var customerId = cardLinks.consume(accountId, token);
+        if (customerId.isEmpty()) {
+            response.setStatus(HttpStatus.GONE.value());
+            return "portal/expired";
+        }
+        var buyer = new PortalBuyer(accountId, customerId.get(), PortalBuyer.Access.CARDS_ONLY);
+        return "redirect:" + signIns.signIn(request, response, buyer, null);
+    }
+}

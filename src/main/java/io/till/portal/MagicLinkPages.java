@@ -1,0 +1,86 @@
+package io.till.portal;
+
+import io.till.access.SignInThrottle;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Sign-in by magic link. Asking for a link answers the same page whether or not the email is a customer's (the link,
+ * if any, is sent in the background); asking too often answers 429 with {@code Retry-After}, again the same either
+ * way. Opening the link shows a button, because mail scanners fetch links; only its POST signs in.
+ */
+@Controller
+class MagicLinkPages {
+
+    private final MagicLinks magicLinks;
+    private final PortalLinks links;
+    private final PortalSignIns signIns;
+    private final SignInThrottle throttle;
+    private final SignInThrottle.Limits limits;
+
+    MagicLinkPages(MagicLinks magicLinks, PortalLinks links, PortalSignIns signIns, SignInThrottle throttle,
+        @Value("${till.portal.sign-in-links-per-email:5}") int perEmail,
+        @Value("${till.portal.sign-in-links-per-address:30}") int perAddress) {
+        this.magicLinks = magicLinks;
+        this.links = links;
+        this.signIns = signIns;
+        this.throttle = throttle;
+        this.limits = new SignInThrottle.Limits("portal", perEmail, perAddress);
+    }
+
+    @PostMapping("/portal/{accountId}")
+    String requestLink(@PathVariable String accountId, @RequestParam(defaultValue = "") String email,
+        HttpServletRequest request, HttpServletResponse response, Model model) {
+        String address = email.strip();
+        model.addAttribute("email", address);
+        if (address.length() > 254 || !address.matches("[^@\\s]+@[^@\\s]+")) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            model.addAttribute("invalidEmail", true);
+            return "portal/sign_in";
+        }
+        var wait = throttle.admit(limits, address, request.getRemoteAddr());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
+            model.addAttribute("retryAfterMinutes", Math.max(1, Duration.ofSeconds(seconds + 59).toMinutes()));
+            return "portal/sign_in";
+        }
+        magicLinks.requested(accountId, address);
+        model.addAttribute("sent", true);
+        return "portal/sign_in";
+    }
+
+    @GetMapping("/portal/{accountId}/link/{token}")
+    String confirm(@PathVariable String accountId, @PathVariable String token, HttpServletResponse response,
+        Model model) {
+        if (!links.isUsable(PortalLinks.Kind.EMAIL, accountId, token)) {
+            response.setStatus(HttpStatus.GONE.value());
+            return "portal/expired";
+        }
+        model.addAttribute("token", token);
+        return "portal/confirm";
+    }
+
+    @PostMapping("/portal/{accountId}/link/{token}")
+    String signIn(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
+        HttpServletResponse response) {
+        var opened = links.consume(PortalLinks.Kind.EMAIL, accountId, token);
+        if (opened.isEmpty()) {
+            response.setStatus(HttpStatus.GONE.value());
+            return "portal/expired";
+        }
+        var buyer = new PortalBuyer(accountId, opened.get().customerId(), PortalBuyer.Access.FULL);
+        return "redirect:" + signIns.signIn(request, response, buyer, null);
+    }
+}

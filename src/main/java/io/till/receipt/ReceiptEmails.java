@@ -1,0 +1,123 @@
+package io.till.receipt;
+
+import io.till.event.Event;
+import io.till.event.EventType;
+import io.till.message.Emails;
+import io.till.receipt.ReceiptPreferences.PaidFor;
+import jakarta.annotation.PreDestroy;
+import jakarta.mail.internet.InternetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Receipt emails (seed 003 "Customer Notifications", off by default): one per payment that took money, for the
+ * initial order, a subscription renewal or a plan installment, as the seller's preferences (the portal settings)
+ * ask. The decision is taken
+ * while the payment is recorded, in its transaction, by promising an email under the key {@code receipt:<payment>};
+ * the email goes out right after the commit, and a sweep sends any promise a crash or an SMTP outage left behind.
+ * The key is what makes it one email per payment, however often the sending is tried.
+ */
+@Component
+@EnableScheduling
+class ReceiptEmails {
+
+    static final String KEY_PREFIX = "receipt:";
+    /** A promise this old was not kept right after its commit; the sweep keeps it. */
+    static final Duration FORGOTTEN_AFTER = Duration.ofMinutes(2);
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiptEmails.class);
+
+    private final ReceiptPreferences preferences;
+    private final Receipts receipts;
+    private final Emails emails;
+    private final ITemplateEngine templates;
+    private final Clock clock;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual()
+        .name("receipt-emails")
+        .factory());
+
+    ReceiptEmails(ReceiptPreferences preferences, Receipts receipts, Emails emails, ITemplateEngine templates,
+        Clock clock) {
+        this.preferences = preferences;
+        this.receipts = receipts;
+        this.emails = emails;
+        this.templates = templates;
+        this.clock = clock;
+    }
+
+    /** Runs inside the transaction that records the payment (see {@code Events#record}). */
+    @EventListener
+    void recorded(Event event) {
+        if (!event.type().equals(EventType.PAYMENT_SUCCEEDED.type())) {
+            return;
+        }
+        String paymentId = event.data().path("payment").path("id").asString(null);
+        if (paymentId == null || !preferences.emailWanted(event.accountId(), paidFor(event.data()))) {
+            return;
+        }
+        String accountId = event.accountId();
+        emails.promise(accountId, KEY_PREFIX + paymentId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    sender.execute(() -> send(accountId, paymentId));
+                }
+            });
+        }
+    }
+
+    /** payment.succeeded carries the order it paid, or the invoice of a renewal or an installment. */
+    static PaidFor paidFor(JsonNode data) {
+        if (data.has("order")) {
+            return PaidFor.INITIAL_ORDER;
+        }
+        JsonNode subscription = data.path("invoice").path("subscription_id");
+        return subscription.isString() ? PaidFor.SUBSCRIPTION_RENEWAL : PaidFor.PLAN_INSTALLMENT;
+    }
+
+    @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1M")
+    void sendForgotten() {
+        for (var promised : emails.unsent(KEY_PREFIX, clock.instant().minus(FORGOTTEN_AFTER), 50)) {
+            send(promised.accountId(), promised.idempotencyKey().substring(KEY_PREFIX.length()));
+        }
+    }
+
+    /** Sends the receipt of one payment, once; a failure is logged and left to the sweep. */
+    void send(String accountId, String paymentId) {
+        try {
+            Receipt receipt = receipts.forPayment(accountId, paymentId);
+            var context = new Context(Locale.US, Map.of("receipt", receipt));
+            String html = templates.process("receipt/email", java.util.Set.of("body"), context);
+            var outgoing = new Emails.Outgoing(new InternetAddress(receipt.buyer().email(), true), null,
+                "Your receipt from " + receipt.seller().companyName(), ReceiptText.render(receipt), html,
+                new Emails.Attachment("receipt-" + receipt.number() + ".pdf", "application/pdf",
+                    ReceiptPdf.render(receipt)));
+            emails.send(accountId, KEY_PREFIX + paymentId, clock.instant(), outgoing);
+        } catch (Exception e) {
+            // Left promised: the sweep tries again after FORGOTTEN_AFTER. The message names no peer's body.
+            log.warn("Receipt email for payment {} of account {} not sent yet: {}", paymentId, accountId,
+                e.getClass().getSimpleName());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdown();
+    }
+}

@@ -1,0 +1,112 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * {@code {{portal.card_update_url}}}: signed, scoped to one customer, usable once, valid 7 days (the account's card link
+ * validity), and opening a session that reaches the card page and nothing else.
+ */
+@TillIntegrationTest
+class CardLinkTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @Autowired
+    CardLinks cardLinks;
+
+    @Autowired
+    MutableClock clock;
+
+    private String customer(Shops.Shop shop, String email) {
+        return shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("customer_id").asString();
+    }
+
+    private static String path(String url) {
+        return url.replaceFirst("http://[^/]+", "");
+    }
+
+    @Test
+    void theCardLinkOpensTheCardPageAndNothingElse() {
+        var shop = shops.open();
+        String link = path(cardLinks.url(shop.accountId(), customer(shop, "ann@example.com")));
+        String portal = "/portal/" + shop.accountId();
+        var browser = new PortalClient(port);
+
+        var confirm = browser.get(link);
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.body()).contains("Update your card", "Continue</button>");
+        var opened = browser.post(link, link, "");
+
+        assertThat(opened.status()).isEqualTo(302);
+        assertThat(opened.header("Location")).isEqualTo(portal + "/cards");
+        assertThat(browser.get(portal + "/cards").status()).as("the card page passes the door").isIn(200, 404);
+        for (String elsewhere : List.of(portal + "/", portal + "/orders/ord_x", portal + "/subscriptions/sub_x",
+            portal + "/payments/pay_x/receipt")) {
+            var refused = browser.get(elsewhere);
+            assertThat(refused.status()).as(elsewhere).isEqualTo(302);
+            assertThat(refused.header("Location")).isEqualTo(portal + "?cards_only");
+        }
+        assertThat(browser.get(portal + "?cards_only").body()).contains("only lets you update your card");
+    }
+
+    @Test
+    void aCardLinkWorksOnce() {
+        var shop = shops.open();
+        String link = path(cardLinks.url(shop.accountId(), customer(shop, "bo@example.com")));
+        var first = new PortalClient(port);
+        assertThat(first.post(link, link, "").status()).isEqualTo(302);
+
+        var second = new PortalClient(port);
+        assertThat(second.get(link).status()).isEqualTo(410);
+        assertThat(second.post("/portal/" + shop.accountId(), link, "").status()).isEqualTo(410);
+    }
+
+    @Test
+    void aCardLinkExpiresAfterSevenDays() {
+        var shop = shops.open();
+        String link = path(cardLinks.url(shop.accountId(), customer(shop, "cai@example.com")));
+
+        clock.passRealTime(Duration.ofDays(7).plusSeconds(1));
+
+        var browser = new PortalClient(port);
+        assertThat(browser.get(link).status()).isEqualTo(410);
+        assertThat(browser.post("/portal/" + shop.accountId(), link, "").status()).isEqualTo(410);
+    }
+
+    @Test
+    void aTamperedOrForeignCardLinkIsRefused() {
+        var shop = shops.open();
+        var other = shops.open();
+        String mine = customer(shop, "dee@example.com");
+        String theirs = customer(other, "dee@example.com");
+        String link = path(cardLinks.url(shop.accountId(), mine));
+        String token = link.substring(link.lastIndexOf('/') + 1);
+        var browser = new PortalClient(port);
+
+        String forOtherCustomer = link.replace(mine + "-", theirs + "-");
+        String atOtherAccount = "/portal/" + other.accountId() + "/card_link/" + token;
+        String longer = link.replaceFirst("-(\\d+)-", "-9999999999-");
+
+        for (String forged : List.of(forOtherCustomer, atOtherAccount, longer)) {
+            assertThat(browser.get(forged).status()).as(forged).isEqualTo(410);
+        }
+        assertThat(browser.get(link).status()).as("the genuine link is untouched").isEqualTo(200);
+    }
+}

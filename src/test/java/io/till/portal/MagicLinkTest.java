@@ -1,0 +1,203 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sign-in by magic link: the same answer for every email, a link that works once within 15 minutes and only at its
+ * own account, behind a confirm button; and a limit on how often links are asked for.
+ */
+@TillIntegrationTest
+class MagicLinkTest {
+
+    private static final Pattern LINK = Pattern.compile("http://\\S+/portal/[a-z0-9_]+/link/[a-z0-9]+");
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @Autowired
+    MutableClock clock;
+
+    private String customer(Shops.Shop shop, String email) {
+        return shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("customer_id").asString();
+    }
+
+    private PortalClient.Response ask(PortalClient browser, Shops.Shop shop, String email) {
+        String page = "/portal/" + shop.accountId();
+        return browser.post(page, page, "email=" + URLEncoder.encode(email, StandardCharsets.UTF_8));
+    }
+
+    /** The newest email in the account's dev mailbox, waiting up to ten seconds for the background send. */
+    private JsonNode awaitMail(Shops.Shop shop) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            var mails = api.get("/api/v1/dev/mailbox", shop.apiKey()).json().get("data");
+            if (!mails.isEmpty()) {
+                return mails.get(0);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        throw new AssertionError("no email arrived in the dev mailbox");
+    }
+
+    private String linkIn(JsonNode mail) {
+        var matcher = LINK.matcher(mail.get("text").asString());
+        assertThat(matcher.find()).as(mail.get("text").asString()).isTrue();
+        return matcher.group();
+    }
+
+    private static String comparable(String body, String email) {
+        return body.replace(email, "EMAIL").replaceAll("name=\"_csrf\" value=\"[^\"]+\"", "CSRF");
+    }
+
+    @Test
+    void askingForALinkAnswersTheSameWhetherOrNotTheEmailIsACustomers() {
+        var shop = shops.open();
+        customer(shop, "known@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+
+        var known = ask(browser, shop, "known@example.com");
+        var unknown = ask(browser, shop, "nobody@example.com");
+
+        assertThat(known.status()).isEqualTo(200);
+        assertThat(unknown.status()).isEqualTo(known.status());
+        assertThat(comparable(unknown.body(), "nobody@example.com"))
+            .isEqualTo(comparable(known.body(), "known@example.com"))
+            .contains("Check your email");
+        var mail = awaitMail(shop);
+        assertThat(mail.get("to").asString()).isEqualTo("known@example.com");
+        assertThat(mail.get("subject").asString()).isEqualTo("Your sign-in link for Test store");
+        assertThat(mail.get("html").asString()).contains(">Sign in</a>");
+        assertThat(api.get("/api/v1/dev/mailbox", shop.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void theLinkShowsAConfirmButtonAndOnlyItsPostSignsInOnce() {
+        var shop = shops.open();
+        customer(shop, "ada@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        ask(browser, shop, "ada@example.com");
+        String link = linkIn(awaitMail(shop));
+        String path = link.substring(link.indexOf("/portal/"));
+        String home = "/portal/" + shop.accountId() + "/";
+
+        var confirm = browser.get(link);
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.body()).contains("Sign in</button>");
+        assertThat(browser.get(home).status()).as("a GET signs nobody in").isEqualTo(302);
+        var signedIn = browser.post(path, path, "");
+        assertThat(signedIn.status()).isEqualTo(302);
+        assertThat(signedIn.header("Location")).isEqualTo(home);
+        assertThat(browser.get(home).body()).contains("Membership · Monthly");
+
+        var again = PortalClient.fromFreshAddress(port).post("/portal/" + shop.accountId(), path, "");
+        assertThat(again.status()).isEqualTo(410);
+        assertThat(again.body()).contains("This link has expired", "Request a new link");
+    }
+
+    @Test
+    void signingInReplacesTheSessionCookie() {
+        var shop = shops.open();
+        String customerId = customer(shop, "bea@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString();
+        browser.get(url);
+        String before = browser.cookie("till_portal");
+        ask(PortalClient.fromFreshAddress(port), shop, "bea@example.com");
+        String path = linkIn(awaitMail(shop)).replaceFirst("http://[^/]+", "");
+
+        browser.post("/portal/" + shop.accountId() + "/", path, "");
+
+        assertThat(browser.cookie("till_portal")).isNotNull().isNotEqualTo(before);
+        assertThat(new PortalClient(port).get("/portal/" + shop.accountId() + "/", "Cookie", "till_portal=" + before)
+            .status()).as("the session before sign-in is over").isEqualTo(302);
+    }
+
+    @Test
+    void aLinkOlderThanFifteenMinutesIsRefused() {
+        var shop = shops.open();
+        customer(shop, "cy@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        ask(browser, shop, "cy@example.com");
+        String path = linkIn(awaitMail(shop)).replaceFirst("http://[^/]+", "");
+
+        clock.passRealTime(Duration.ofMinutes(15).plusSeconds(1));
+
+        assertThat(browser.get(path).status()).isEqualTo(410);
+        assertThat(browser.post("/portal/" + shop.accountId(), path, "").status()).isEqualTo(410);
+    }
+
+    @Test
+    void aLinkOpensNoOtherAccountsPortal() {
+        var shop = shops.open();
+        var other = shops.open();
+        customer(shop, "dan@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        ask(browser, shop, "dan@example.com");
+        String token = linkIn(awaitMail(shop)).replaceFirst(".*/link/", "");
+        String elsewhere = "/portal/" + other.accountId() + "/link/" + token;
+
+        assertThat(browser.get(elsewhere).status()).isEqualTo(410);
+        assertThat(browser.post("/portal/" + other.accountId(), elsewhere, "").status()).isEqualTo(410);
+        assertThat(browser.get("/portal/" + other.accountId() + "/").status()).isEqualTo(302);
+    }
+
+    @Test
+    void askingTooOftenAnswers429WithRetryAfterForKnownAndUnknownEmailsAlike() {
+        var shop = shops.open();
+        customer(shop, "eli@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        for (int i = 0; i < 5; i++) {
+            assertThat(ask(browser, shop, "eli@example.com").status()).isEqualTo(200);
+            assertThat(ask(browser, shop, "ghost@example.com").status()).isEqualTo(200);
+        }
+
+        var known = ask(browser, shop, "eli@example.com");
+        var unknown = ask(browser, shop, "ghost@example.com");
+
+        assertThat(known.status()).isEqualTo(429);
+        assertThat(Long.parseLong(known.header("Retry-After"))).isBetween(1L, 15 * 60L);
+        assertThat(known.body()).contains("Too many sign-in links were asked for");
+        assertThat(unknown.status()).isEqualTo(429);
+        assertThat(comparable(unknown.body(), "ghost@example.com"))
+            .isEqualTo(comparable(known.body(), "eli@example.com"));
+    }
+
+    @Test
+    void aSessionEndsAfterThirtyMinutesWithoutARequest() {
+        var shop = shops.open();
+        String customerId = customer(shop, "fox@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        browser.get(api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString());
+        String home = "/portal/" + shop.accountId() + "/";
+
+        clock.passRealTime(Duration.ofMinutes(29));
+        assertThat(browser.get(home).status()).isEqualTo(200);
+        clock.passRealTime(Duration.ofMinutes(29));
+        assertThat(browser.get(home).status()).as("seen 29 minutes ago").isEqualTo(200);
+        clock.passRealTime(Duration.ofMinutes(31));
+
+        assertThat(browser.get(home).status()).isEqualTo(302);
+    }
+}

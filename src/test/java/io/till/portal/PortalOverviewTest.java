@@ -1,0 +1,103 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+
+/** What the overview shows a buyer: their own subscriptions, plans, orders and payments, and what they owe. */
+@TillIntegrationTest
+class PortalOverviewTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @Autowired
+    MutableClock clock;
+
+    private PortalClient signIn(Shops.Shop shop, String customerId) {
+        var browser = new PortalClient(port);
+        browser.get(api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString());
+        return browser;
+    }
+
+    @Test
+    void aBuyerSeesOnlyTheirOwnBilling() {
+        var shop = shops.open();
+        var ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var bob = shops.buy(shop, shop.plan(), "pm_card_mastercard", "bob@example.com");
+
+        String page = signIn(shop, ada.get("customer_id").asString()).get("/portal/" + shop.accountId() + "/").body();
+
+        assertThat(page).contains("Membership · Monthly", ada.get("id").asString(), "4242")
+            .doesNotContain("3 payments", bob.get("id").asString(), "4444", "bob@example.com");
+    }
+
+    @Test
+    void aFailedRenewalShowsItsUnpaidBalanceAndAsksForANewCard() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "cy@example.com")
+            .get("customer_id")
+            .asString();
+        shops.advance(shop, "P14DT1H");
+
+        String page = signIn(shop, customerId).get("/portal/" + shop.accountId() + "/").body();
+
+        assertThat(page).contains("past due", "Unpaid", "$19.00", "Update card to pay", "0341");
+    }
+
+    @Test
+    void canceledSubscriptionsShowUnderAllOnly() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "dee@example.com");
+        String customerId = order.get("customer_id").asString();
+        String subscription = api.get("/api/v1/subscriptions?customer_id=" + customerId, shop.apiKey()).json()
+            .get("data")
+            .get(0)
+            .get("id")
+            .asString();
+        var canceled = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        var browser = signIn(shop, customerId);
+
+        String active = browser.get("/portal/" + shop.accountId() + "/").body();
+        String all = browser.get("/portal/" + shop.accountId() + "/?show=all").body();
+
+        assertThat(active).contains("You have no active subscriptions or payment plans.")
+            .doesNotContain("Membership · Monthly");
+        assertThat(all).contains("Membership · Monthly", "canceled");
+    }
+
+    @Test
+    void aSessionEndsTwelveHoursAfterSignInHoweverBusy() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "eve@example.com")
+            .get("customer_id")
+            .asString();
+        var browser = signIn(shop, customerId);
+        String home = "/portal/" + shop.accountId() + "/";
+
+        for (int hour = 0; hour < 12; hour++) {
+            clock.passRealTime(Duration.ofMinutes(29));
+            assertThat(browser.get(home).status()).isEqualTo(200);
+            clock.passRealTime(Duration.ofMinutes(29));
+            assertThat(browser.get(home).status()).isEqualTo(200);
+        }
+        clock.passRealTime(Duration.ofMinutes(25));
+
+        assertThat(browser.get(home).status()).as("12 h 1 min after sign-in, seen 25 min ago").isEqualTo(302);
+    }
+}

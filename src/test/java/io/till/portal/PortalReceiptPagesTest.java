@@ -1,0 +1,133 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.receipt.ReceiptPdfs;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+
+/** A buyer's order, its receipt and its PDF, in a real Chromium on a phone and on a laptop; and nobody else's. */
+@TillIntegrationTest
+class PortalReceiptPagesTest {
+
+    static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    Environment environment;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    String sessionUrl(Shops.Shop shop, String customerId) {
+        var session = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId));
+        assertThat(session.status()).as(session.text()).isBetween(200, 201);
+        return session.json().get("url").asString();
+    }
+
+    PortalClient signedIn(Shops.Shop shop, String customerId) {
+        var client = new PortalClient(Integer.parseInt(environment.getProperty("local.server.port")));
+        var opened = client.get(sessionUrl(shop, customerId));
+        assertThat(opened.status()).as(opened.body()).isEqualTo(302);
+        return client;
+    }
+
+    @Test
+    void aBuyerOpensAnOrderReadsItsReceiptAndDownloadsThePdf() throws Exception {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Lumen Yoga", "support_email": "help@lumen.example", "brand_color": "#0f766e"}""",
+            List.of("Content-Type", "application/json"));
+        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"footer": "Namaste! Lumen Yoga Ltd, 4 Quiet Lane, Bristol"}""", List.of("Content-Type",
+            "application/json"));
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String orderId = order.get("id").asString();
+        var refund = api.post("/api/v1/refunds", shop.apiKey(), """
+            {"payment_id": "%s", "amount": 500}""".formatted(order.get("payment_id").asString()));
+        assertThat(refund.status()).as(refund.text()).isBetween(200, 201);
+
+        for (int width : new int[]{390, 1280}) {
+            var page = chromium.page(width);
+            page.navigate(sessionUrl(shop, order.get("customer_id").asString()));
+            page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + orderId).toString());
+
+            assertThat(page.locator("h1").textContent()).isEqualTo("Order");
+            assertThat(page.locator("main").textContent()).contains(orderId, "Membership", "$19.00", "ada@example.com",
+                "Visa •••• 4242", "−$5.00");
+            Chromium.screenshot(page, "portal-order-" + width);
+
+            page.getByText("View receipt").click();
+            assertThat(page.locator("h1").textContent()).isEqualTo("Receipt");
+            assertThat(page.locator(".receipt").textContent()).contains("Lumen Yoga", "$19.00", "Visa •••• 4242",
+                "Refunded on", "$14.00", "Namaste!", "help@lumen.example");
+            Chromium.screenshot(page, "portal-receipt-" + width);
+
+            var download = page.waitForDownload(() -> page.getByText("Download PDF").click());
+            String text = ReceiptPdfs.text(Files.readAllBytes(download.path()));
+            assertThat(download.suggestedFilename()).isEqualTo("receipt-" + orderId + ".pdf");
+            assertThat(text).contains("Lumen Yoga", orderId, "Membership", "$19.00", "4242", "Refunded on", "-$5.00",
+                "Namaste!");
+        }
+    }
+
+    @Test
+    void anotherCustomersOrAnotherAccountsOrdersAndPaymentsAreThe404Page() {
+        var shop = shops.open();
+        var mine = shops.buy(shop, shop.monthly(), "pm_card_visa", "me@example.com");
+        var theirs = shops.buy(shop, shop.monthly(), "pm_card_visa", "neighbour@example.com");
+        var elsewhere = shops.open();
+        var foreign = shops.buy(elsewhere, elsewhere.monthly(), "pm_card_visa", "me@example.com");
+        var client = signedIn(shop, mine.get("customer_id").asString());
+        String base = "/portal/" + shop.accountId();
+
+        assertThat(client.get(base + "/orders/" + mine.get("id").asString()).status()).isEqualTo(200);
+        assertThat(client.get(base + "/payments/" + mine.get("payment_id").asString() + "/receipt.pdf").header(
+            "Content-Type")).isEqualTo("application/pdf");
+        for (var other : List.of(theirs, foreign)) {
+            for (String path : List.of("/orders/" + other.get("id").asString(),
+                "/orders/" + other.get("id").asString() + "/receipt",
+                "/orders/" + other.get("id").asString() + "/receipt.pdf",
+                "/payments/" + other.get("payment_id").asString() + "/receipt",
+                "/payments/" + other.get("payment_id").asString() + "/receipt.pdf")) {
+                var answer = client.get(base + path);
+                assertThat(answer.status()).as(path).isEqualTo(404);
+                assertThat(answer.body()).as(path).contains("We could not find that")
+                    .doesNotContain("neighbour@example.com", "$19.00");
+            }
+        }
+    }
+
+    @Test
+    void withoutASignInTheReceiptSendsToTheSignInPage() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "me@example.com");
+        var client = new PortalClient(Integer.parseInt(environment.getProperty("local.server.port")));
+
+        var answer = client.get("/portal/" + shop.accountId() + "/orders/" + order.get("id").asString()
+            + "/receipt.pdf");
+
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(answer.header("Location")).endsWith("/portal/" + shop.accountId());
+    }
+}

@@ -1,0 +1,164 @@
+package io.till.receipt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.till.message.Emails;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Receipt emails through a real SMTP server (GreenMail): when the portal settings ask, once per payment. */
+@TillIntegrationTest
+class ReceiptEmailsTest {
+
+    static final String PASSWORD = "smtp-pass-r3c31pt";
+
+    @RegisterExtension
+    static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+        .withConfiguration(GreenMailConfiguration.aConfig().withUser("shop@shop.test", "till", PASSWORD));
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    ReceiptEmails receiptEmails;
+    @Autowired
+    Emails emails;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    TransactionTemplate transaction;
+
+    Shops.Shop shop(String receiptEmailsJson) {
+        var shop = shops.open();
+        var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
+             "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort(), PASSWORD));
+        assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Ada's Atelier", "support_email": "help@atelier.test"}""", List.of("Content-Type",
+            "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+        var settings = api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"receipt_emails": %s, "footer": "Your receipts live at atelier.test/portal"}"""
+            .formatted(receiptEmailsJson), List.of("Content-Type", "application/json"));
+        assertThat(settings.status()).as(settings.text()).isEqualTo(200);
+        return shop;
+    }
+
+    List<String> receiptKeys(Shops.Shop shop) {
+        return db.sql("""
+            SELECT idempotency_key FROM message_sends
+             WHERE account_id = :accountId AND idempotency_key LIKE 'receipt:%' ORDER BY created_at""")
+            .param("accountId", shop.accountId())
+            .query(String.class)
+            .list();
+    }
+
+    static String pdfText(MimeMessage email) throws Exception {
+        var parts = (MimeMultipart) email.getContent();
+        for (int i = 0; i < parts.getCount(); i++) {
+            BodyPart part = parts.getBodyPart(i);
+            if (Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+                assertThat(part.getContentType()).startsWith("application/pdf");
+                return ReceiptPdfs.text(part.getInputStream().readAllBytes());
+            }
+        }
+        throw new AssertionError("no attachment");
+    }
+
+    static String textPart(MimeMessage email) throws Exception {
+        var mixed = (MimeMultipart) email.getContent();
+        var alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
+        return (String) alternative.getBodyPart(0).getContent();
+    }
+
+    @Test
+    void theInitialOrdersReceiptIsEmailedOnceWithItsPdf() throws Exception {
+        var shop = shop("{\"initial_order\": true}");
+
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).as("the receipt email arrived").isTrue();
+        MimeMessage email = mail.getReceivedMessages()[0];
+        assertThat(email.getSubject()).isEqualTo("Your receipt from Ada's Atelier");
+        assertThat(email.getAllRecipients()[0].toString()).isEqualTo("grace@example.com");
+        assertThat(email.getContentType()).startsWith("multipart/mixed");
+        assertThat(textPart(email)).contains("$19.00", "Visa •••• 4242", "Your receipts live at atelier.test/portal");
+        assertThat(pdfText(email)).contains("Ada's Atelier", order.get("payment_id").asString(), "Membership",
+            "$19.00", "4242", "Your receipts live at atelier.test/portal");
+
+        // Sending again, by hand or by the sweep, finds the key sent and sends nothing.
+        receiptEmails.send(shop.accountId(), order.get("payment_id").asString());
+        clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusMinutes(1));
+        receiptEmails.sendForgotten();
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+        assertThat(receiptKeys(shop)).containsExactly("receipt:" + order.get("payment_id").asString());
+    }
+
+    @Test
+    void onlyThePaymentsTheSettingsAskForGetAReceipt() throws Exception {
+        var shop = shop("{\"subscription_renewals\": true}");
+        var subscription = shops.buy(shop, shop.monthly(), "pm_card_visa", "sub@example.com");
+        shops.buy(shop, shop.plan(), "pm_card_visa", "plan@example.com");
+
+        shops.advance(shop, "P32D");
+
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).as("the renewal's receipt arrived").isTrue();
+        // One sender sends in commit order: had the purchases promised an email, it would have come first.
+        var received = mail.getReceivedMessages();
+        assertThat(Arrays.stream(received).map(ReceiptEmailsTest::recipient).toList()).containsExactly(
+            "sub@example.com");
+        assertThat(pdfText(received[0])).contains("Payment receipt", "Membership", "Monthly");
+        var keys = receiptKeys(shop);
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0)).isNotEqualTo("receipt:" + subscription.get("payment_id").asString());
+    }
+
+    @Test
+    void aReceiptPromisedButNeverSentIsSentByTheSweep() throws Exception {
+        var shop = shop("{\"plan_installments\": true}");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "late@example.com");
+        String payment = order.get("payment_id").asString();
+        // As a crash right after the payment's commit leaves it: promised, not sent.
+        transaction.executeWithoutResult(status -> emails.promise(shop.accountId(), "receipt:" + payment));
+
+        receiptEmails.sendForgotten();
+        var tooEarly = new ArrayList<>(List.of(mail.getReceivedMessages()));
+        clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusSeconds(1));
+        receiptEmails.sendForgotten();
+
+        assertThat(tooEarly).isEmpty();
+        assertThat(mail.getReceivedMessages()).hasSize(1);
+        assertThat(recipient(mail.getReceivedMessages()[0])).isEqualTo("late@example.com");
+    }
+
+    static String recipient(MimeMessage email) {
+        try {
+            return email.getAllRecipients()[0].toString();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
