@@ -17,6 +17,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 
@@ -46,7 +47,10 @@ class PortalSecurity {
             .securityContext(
                 context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie)))
+            // The buyer is authenticated afresh from the portal cookie on every request; Spring's default would take
+            // each one for a sign-in and clear the CSRF cookie, so a page's own stylesheet request broke its forms.
+            .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie))
+                .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(PortalSecurity::toSignIn)
                 .accessDeniedHandler(PortalSecurity::denied))
             .headers(BrowserHeaders.framedBy(framing::frameAncestors))

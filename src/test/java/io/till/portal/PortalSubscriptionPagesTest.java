@@ -72,6 +72,23 @@ class PortalSubscriptionPagesTest {
     }
 
     @Test
+    void aFormStillWorksAfterItsPageLoadedTheSellersStylesheet() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        String token = PortalClient.csrf(buyer.get(page + "/cancel").body());
+
+        buyer.get("/portal/" + shop.accountId() + "/brand.css");
+        var canceled = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + token);
+
+        assertThat(canceled.status()).as("a browser loads the stylesheet before the buyer sends the form")
+            .isEqualTo(302);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
+
+    @Test
     void aSubscriptionCanceledInThePortalIsNotChargedAndCannotBeKeptOnceItsPeriodEnded() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
