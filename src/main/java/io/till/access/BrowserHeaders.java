@@ -17,6 +17,12 @@ public final class BrowserHeaders {
     /** Nobody may frame the page: the dashboard and the API. */
     public static final String NO_FRAMING = "'none'";
 
+    /**
+     * A request attribute a page sets when it loads Stripe.js (a live store's "add a card" page in the portal): that
+     * page alone may then run Stripe's script and frames and talk to Stripe's API, as Stripe documents for its CSP.
+     */
+    public static final String STRIPE_JS = BrowserHeaders.class.getName() + ".stripeJs";
+
     private BrowserHeaders() {}
 
     /** @param frameAncestors a CSP source list: {@code 'none'}, or origins such as {@code https://shop.example} */
@@ -38,7 +44,11 @@ public final class BrowserHeaders {
         return headers -> common(headers).frameOptions(HeadersConfigurer.FrameOptionsConfig::disable)
             .addHeaderWriter((request, response) -> {
                 String ancestors = frameAncestors.apply(request);
-                response.setHeader("Content-Security-Policy", policy(ancestors));
+                response.setHeader("Content-Security-Policy", request.getAttribute(STRIPE_JS) == null
+                    ? policy(ancestors)
+                    : policy(ancestors).replace("script-src 'self'", "script-src 'self' https://js.stripe.com")
+                        + "; frame-src https://js.stripe.com https://hooks.stripe.com"
+                        + "; connect-src 'self' https://api.stripe.com");
                 if (NO_FRAMING.equals(ancestors)) {
                     response.setHeader("X-Frame-Options", "DENY");
                 }

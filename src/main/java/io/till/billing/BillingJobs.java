@@ -77,12 +77,25 @@ public class BillingJobs {
 
     /** Claims up to {@code limit} due jobs for this node, earliest first. */
     List<Job> claimDue(Instant now, int limit) {
+        return claimDue(now, limit, null, null);
+    }
+
+    /**
+     * Claims the due jobs of one kind for one subject that no node holds: a request that must tell its outcome at once
+     * runs them itself, under the same lease as the clock, so that the clock can never run them a second time.
+     */
+    List<Job> claimDueFor(Kind kind, String subjectId, Instant now) {
+        return claimDue(now, 50, kind, subjectId);
+    }
+
+    private List<Job> claimDue(Instant now, int limit, Kind kind, String subjectId) {
         Instant lease = now.plus(LEASE);
         return db.sql("""
             UPDATE billing_jobs j
                SET locked_until = :lease, attempts = attempts + 1
               FROM (SELECT id FROM billing_jobs
                      WHERE done_at IS NULL AND due_at <= :now AND (locked_until IS NULL OR locked_until < :now)
+                       AND (CAST(:kind AS text) IS NULL OR (kind = :kind AND subject_id = :subjectId))
                      ORDER BY due_at, CASE WHEN kind IN ('SUBSCRIPTION_RENEWAL', 'PLAN_INSTALLMENT', 'INVOICE_RETRY')
                                            THEN 0 ELSE 1 END, id
                      LIMIT :limit
@@ -93,6 +106,8 @@ public class BillingJobs {
             .param("lease", Timestamps.of(lease))
             .param("now", Timestamps.of(now))
             .param("limit", limit)
+            .param("kind", kind == null ? null : kind.name())
+            .param("subjectId", subjectId)
             .query((rs, row) -> new Job(rs.getString("id"), rs.getString("account_id"),
                 Kind.valueOf(rs.getString("kind")), rs.getString("subject_id"), Timestamps.read(rs, "due_at"), lease))
             .list()
@@ -101,6 +116,19 @@ public class BillingJobs {
                 .thenComparing(job -> job.kind().collectsMoney() ? 0 : 1)
                 .thenComparing(Job::id))
             .toList();
+    }
+
+    /** Whether a job of this kind for this subject is due by {@code now} and not done yet. */
+    boolean isDue(Kind kind, String subjectId, Instant now) {
+        return db.sql("""
+            SELECT EXISTS (SELECT 1 FROM billing_jobs
+                            WHERE kind = :kind AND subject_id = :subjectId AND done_at IS NULL AND due_at <= :now)
+            """)
+            .param("kind", kind.name())
+            .param("subjectId", subjectId)
+            .param("now", Timestamps.of(now))
+            .query(Boolean.class)
+            .single();
     }
 
     /** Marks the job done, unless its lease was lost to another node meanwhile. */

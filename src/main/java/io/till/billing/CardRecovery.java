@@ -23,9 +23,12 @@ class CardRecovery {
     private final Invoices invoices;
     private final InvoiceCharges charges;
     private final BillingJobs jobs;
+    private final Payments payments;
     private final Clock clock;
 
-    CardRecovery(JdbcClient db, Invoices invoices, InvoiceCharges charges, BillingJobs jobs, Clock clock) {
+    CardRecovery(JdbcClient db, Invoices invoices, InvoiceCharges charges, BillingJobs jobs, Payments payments,
+        Clock clock) {
+        this.payments = payments;
         this.db = db;
         this.invoices = invoices;
         this.charges = charges;
@@ -74,16 +77,6 @@ class CardRecovery {
     }
 
     private String lastCardTried(String accountId, String invoiceId) {
-        return db.sql("""
-            SELECT card_id FROM payments
-             WHERE account_id = :accountId AND invoice_id = :invoiceId
-             ORDER BY created_at DESC, id DESC
-             LIMIT 1
-            """)
-            .param("accountId", accountId)
-            .param("invoiceId", invoiceId)
-            .query(String.class)
-            .optional()
-            .orElse(null);
+        return payments.latestFor(accountId, invoiceId).map(Payment::cardId).orElse(null);
     }
 }

@@ -216,10 +216,18 @@ class InvoiceCharges {
         String chosen = invoice.subscriptionId() != null
             ? subscriptions.get(accountId, invoice.subscriptionId()).cardId()
             : paymentPlans.get(accountId, invoice.paymentPlanId()).cardId();
-        if (chosen != null && cards.gatewayReference(accountId, invoice.customerId(), chosen).isPresent()) {
+        return payingCard(accountId, invoice.customerId(), chosen);
+    }
+
+    /**
+     * The card that pays a subscription or plan whose own card is {@code chosen}: that one while it is saved, else the
+     * customer's default (null when there is none).
+     */
+    String payingCard(String accountId, String customerId, String chosen) {
+        if (chosen != null && cards.gatewayReference(accountId, customerId, chosen).isPresent()) {
             return chosen;
         }
-        Customer customer = customers.get(accountId, invoice.customerId());
+        Customer customer = customers.get(accountId, customerId);
         return customer.defaultCard() == null ? null : customer.defaultCard().id();
     }
 

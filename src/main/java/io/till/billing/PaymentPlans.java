@@ -144,6 +144,19 @@ public class PaymentPlans {
             .orElseThrow(() -> TillException.notFound("payment plan", id));
     }
 
+    /** The customer's plans a card still pays (active or unpaid), oldest first. */
+    java.util.List<PaymentPlan> stillBilled(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM payment_plans
+             WHERE account_id = :accountId AND customer_id = :customerId AND status IN ('active', 'unpaid')
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(PLAN)
+            .list();
+    }
+
     Page<PaymentPlan> list(String accountId, String customerId, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "payment_plans", accountId, customerId, page, PLAN, PaymentPlan::id);
     }

@@ -88,6 +88,20 @@ public class Payments {
             .optional();
     }
 
+    /** The last attempt at collecting the invoice, if any was made. */
+    java.util.Optional<Payment> latestFor(String accountId, String invoiceId) {
+        return db.sql("""
+            SELECT * FROM payments
+             WHERE account_id = :accountId AND invoice_id = :invoiceId
+             ORDER BY created_at DESC, id DESC
+             LIMIT 1
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
+            .query(PAYMENT)
+            .optional();
+    }
+
     void linkInvoice(String accountId, String paymentId, String invoiceId) {
         db.sql("UPDATE payments SET invoice_id = :invoiceId WHERE account_id = :accountId AND id = :id")
             .param("invoiceId", invoiceId)

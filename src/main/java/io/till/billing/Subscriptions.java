@@ -197,6 +197,19 @@ public class Subscriptions {
             .orElseThrow(() -> TillException.notFound("subscription", id));
     }
 
+    /** The customer's subscriptions a card still pays (all but the canceled ones), oldest first. */
+    java.util.List<Subscription> stillBilled(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM subscriptions
+             WHERE account_id = :accountId AND customer_id = :customerId AND status <> 'canceled'
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(SUBSCRIPTION)
+            .list();
+    }
+
     Page<Subscription> list(String accountId, String customerId, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "subscriptions", accountId, customerId, page, SUBSCRIPTION,
             Subscription::id);

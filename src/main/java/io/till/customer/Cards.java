@@ -52,13 +52,35 @@ public class Cards {
     }
 
     /** Saves a card for the customer; the first card, or one saved with {@code makeDefault}, becomes the default. */
-    Card attach(String accountId, String customerId, PaymentGateway.CardToken token, boolean makeDefault) {
+    public Card attach(String accountId, String customerId, PaymentGateway.CardToken token, boolean makeDefault) {
         customers.get(accountId, customerId);
         PaymentGateway gateway = gateways.forAccount(accountId);
-        PaymentGateway.AttachedCard attached = gateway.attach(token);
+        return add(accountId, customerId, gateway.name(), gateway.attach(token), makeDefault);
+    }
+
+    /**
+     * Saves a card the customer confirmed with the gateway itself (a Stripe SetupIntent), as {@link #attach} does: the
+     * same card saved again (a confirmation sent twice) is answered with the first one.
+     */
+    public Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
+        boolean makeDefault) {
         return transaction.execute(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
-            String id = insert(accountId, customerId, gateway.name(), attached);
+            var earlier = db.sql("""
+                SELECT id FROM cards
+                 WHERE account_id = :accountId AND customer_id = :customerId AND gateway = :gateway
+                   AND gateway_reference = :reference AND detached_at IS NULL
+                """)
+                .param("accountId", accountId)
+                .param("customerId", customerId)
+                .param("gateway", gateway)
+                .param("reference", attached.reference())
+                .query(String.class)
+                .optional();
+            if (earlier.isPresent()) {
+                return get(accountId, customerId, earlier.get());
+            }
+            String id = insert(accountId, customerId, gateway, attached);
             if (makeDefault || customer.defaultCard() == null) {
                 setDefault(accountId, customerId, id);
             }
@@ -119,7 +141,7 @@ public class Cards {
      * Removes a card from the customer's wallet; it stays on record for the payments made with it. If it was the
      * default, the most recently saved remaining card takes its place.
      */
-    void detach(String accountId, String customerId, String cardId) {
+    public void detach(String accountId, String customerId, String cardId) {
         transaction.executeWithoutResult(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
             get(accountId, customerId, cardId);
@@ -202,7 +224,7 @@ public class Cards {
             .orElseThrow(() -> TillException.notFound("payment method", cardId));
     }
 
-    Page<Card> list(String accountId, String customerId, PageRequest page) {
+    public Page<Card> list(String accountId, String customerId, PageRequest page) {
         customers.get(accountId, customerId);
         var cards = db.sql(SELECT + """
              WHERE d.account_id = :accountId AND d.customer_id = :customerId AND d.detached_at IS NULL

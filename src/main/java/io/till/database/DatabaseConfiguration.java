@@ -31,6 +31,12 @@ class DatabaseConfiguration {
         return new ConnectionPools(requestPool, workerPool);
     }
 
+    /** At most as many requests at once as the requests' pool has connections (see {@link RequestAdmission}). */
+    @Bean
+    RequestAdmission requestAdmission(DatabaseSettings settings) {
+        return new RequestAdmission(settings.poolSize(), settings.requestQueueTimeout());
+    }
+
     /** The requests' pool; the only {@link HikariDataSource} injected by type (for its URL and user). */
     @Bean(destroyMethod = "close")
     HikariDataSource requestPool(DatabaseSettings settings, EmbeddedDatabaseHandle embedded) {

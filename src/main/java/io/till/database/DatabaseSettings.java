@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code dataDir}. {@code poolSize} connections serve requests, {@code workerPoolSize} more the background loops.
  *
  * @param connectionTimeout how long a request waits for a connection before it is told the database is unavailable
+ * @param requestQueueTimeout how long a request waits for its turn (at most {@code poolSize} are served at once)
+ *     before it is answered 503 busy, having done nothing
  * @param embeddedDurable whether the embedded server flushes every commit to disk; only tests turn it off, for speed
  * @param embeddedWatchInterval how often Till checks that its embedded server is still running, to start it again
  */
@@ -20,6 +22,7 @@ record DatabaseSettings(
     String password,
     @DefaultValue("10") int poolSize,
     @DefaultValue("5s") Duration connectionTimeout,
+    @DefaultValue("2s") Duration requestQueueTimeout,
     @DefaultValue("5") int workerPoolSize,
     @DefaultValue("0") int embeddedPort,
     @DefaultValue("data") Path dataDir,

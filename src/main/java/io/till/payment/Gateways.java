@@ -16,11 +16,24 @@ public class Gateways {
     private final Accounts accounts;
     private final SandboxGateway sandbox;
     private final StripeGateway stripe;
+    private final boolean stripeCardSetups;
 
     Gateways(Accounts accounts, SandboxGateway sandbox, StripeSettings stripeSettings, JsonMapper json) {
         this.accounts = accounts;
         this.sandbox = sandbox;
         this.stripe = stripeSettings.configured() ? new StripeGateway(stripeSettings, json) : null;
+        this.stripeCardSetups = stripeSettings.cardSetupsConfigured();
+    }
+
+    /**
+     * How a buyer of the account confirms a new card in the browser, where the account's gateway has such a way: live
+     * accounts with Stripe and its publishable key. The sandbox takes test tokens instead.
+     */
+    public java.util.Optional<CardSetups> cardSetups(String accountId) {
+        if (accounts.get(accountId).mode() == Mode.SANDBOX || !stripeCardSetups) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(stripe);
     }
 
     public PaymentGateway forAccount(String accountId) {

@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stripe as the gateway of live accounts, through its REST API: a card is a PaymentMethod attached to a Stripe
  * Customer of its own (the reference is {@code cus_…/pm_…}); a charge is a PaymentIntent confirmed off-session with
- * Till's idempotency key as Stripe's {@code Idempotency-Key}; a refund is a Refund of that PaymentIntent.
+ * Till's idempotency key as Stripe's {@code Idempotency-Key}; a refund is a Refund of that PaymentIntent. A card the
+ * buyer adds in the portal comes through a SetupIntent of such a Customer, confirmed by Stripe.js in the browser.
  */
-class StripeGateway implements PaymentGateway {
+class StripeGateway implements PaymentGateway, CardSetups {
 
     /** Decline codes after which charging the same card again cannot succeed (Stripe's documented hard declines). */
     private static final Set<String> HARD_DECLINES = Set.of("expired_card", "stolen_card", "lost_card", "pickup_card",
@@ -108,22 +109,7 @@ class StripeGateway implements PaymentGateway {
     @Override
     public java.util.Optional<ChargeResult> findCharge(String accountId, String idempotencyKey) {
         String query = "metadata['till_key']:'" + idempotencyKey.replace("'", "\\'") + "'";
-        var request = HttpRequest.newBuilder(URI.create(settings.baseUrl().toString().replaceAll("/+$", "")
-            + "/v1/payment_intents/search?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
-            .timeout(settings.requestTimeout())
-            .header("Authorization", "Bearer " + settings.secretKey())
-            .GET()
-            .build();
-        Answer answer;
-        try {
-            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            answer = new Answer(response.statusCode(), json.readTree(response.body()));
-        } catch (IOException e) {
-            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Interrupted while calling Stripe.");
-        }
+        Answer answer = get("/v1/payment_intents/search?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
         if (answer.status() != 200) {
             throw unexpected("search payments", answer);
         }
@@ -143,6 +129,62 @@ class StripeGateway implements PaymentGateway {
             : text(error, "message"), HARD_DECLINES.contains(code)));
     }
 
+    /**
+     * A Stripe Customer of its own for the card, as {@link #attach} makes, and a SetupIntent for later off-session
+     * charges; the metadata names who it is for, and {@link #finish} checks it.
+     */
+    @Override
+    public Started start(String accountId, String customerId) {
+        String key = "setup:" + accountId + ":" + customerId + ":" + io.till.shared.Ids.randomToken(16);
+        var customer = post("/v1/customers", Map.of("description", "Till card holder"), key + ":customer");
+        if (customer.status() != 200) {
+            throw unexpected("open a card setup", customer);
+        }
+        var params = new LinkedHashMap<String, String>();
+        params.put("customer", customer.body().get("id").asString());
+        params.put("usage", "off_session");
+        params.put("payment_method_types[]", "card");
+        params.put("metadata[till_account]", accountId);
+        params.put("metadata[till_customer]", customerId);
+        var intent = post("/v1/setup_intents", params, key);
+        if (intent.status() != 200) {
+            throw unexpected("open a card setup", intent);
+        }
+        return new Started(intent.body().get("id").asString(), intent.body().get("client_secret").asString(),
+            settings.publishableKey());
+    }
+
+    @Override
+    public AttachedCard finish(String accountId, String customerId, String setupId) {
+        if (!setupId.matches("seti_[A-Za-z0-9]{1,100}")) {
+            throw TillException.invalid("setup_intent", "invalid_format", "must be a Stripe SetupIntent id (seti_…)");
+        }
+        var answer = get("/v1/setup_intents/" + setupId + "?expand%5B%5D=payment_method");
+        var metadata = answer.body().get("metadata");
+        if (answer.status() == 404 || answer.status() == 200 && (metadata == null
+            || !accountId.equals(text(metadata, "till_account")) || !customerId.equals(text(metadata,
+                "till_customer")))) {
+            // Somebody else's setup, or none: the same answer, so that ids cannot be probed.
+            throw TillException.notFound("card setup", setupId);
+        }
+        if (answer.status() != 200) {
+            throw unexpected("read a card setup", answer);
+        }
+        var intent = answer.body();
+        var error = intent.get("last_setup_error");
+        if (error != null && !error.isNull()) {
+            throw new CardDeclinedException("setup_intent", declineCode(error), text(error, "message"));
+        }
+        if (!"succeeded".equals(text(intent, "status"))) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The card is not confirmed yet (the setup is "
+                + text(intent, "status") + ").");
+        }
+        var method = intent.get("payment_method");
+        var card = method.get("card");
+        return new AttachedCard(card.get("brand").asString(), card.get("last4").asString(), card.get("exp_month")
+            .asInt(), card.get("exp_year").asInt(), text(intent, "customer") + "/" + method.get("id").asString());
+    }
+
     @Override
     public String refund(RefundRequest request) {
         var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
@@ -154,6 +196,16 @@ class StripeGateway implements PaymentGateway {
     }
 
     private record Answer(int status, JsonNode body) {}
+
+    private Answer get(String pathAndQuery) {
+        var request = HttpRequest.newBuilder(URI.create(settings.baseUrl().toString().replaceAll("/+$", "")
+            + pathAndQuery))
+            .timeout(settings.requestTimeout())
+            .header("Authorization", "Bearer " + settings.secretKey())
+            .GET()
+            .build();
+        return send(request);
+    }
 
     private Answer post(String path, Map<String, String> params, String idempotencyKey) {
         String form = params.entrySet()
@@ -168,6 +220,10 @@ class StripeGateway implements PaymentGateway {
             .header("Idempotency-Key", idempotencyKey)
             .POST(HttpRequest.BodyPublishers.ofString(form))
             .build();
+        return send(request);
+    }
+
+    private Answer send(HttpRequest request) {
         try {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), json.readTree(response.body()));

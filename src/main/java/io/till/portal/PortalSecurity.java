@@ -47,8 +47,9 @@ class PortalSecurity {
             .securityContext(
                 context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            // The buyer is authenticated afresh from the portal cookie on every request; Spring's default would take
-            // each one for a sign-in and clear the CSRF cookie, so a page's own stylesheet request broke its forms.
+            // Every request is signed in afresh from the cookie, which Spring Security takes for a new sign-in; its
+            // default would then clear the CSRF cookie on each one, and the page's brand.css request left every form
+            // of the page without its token in a real browser.
             .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie))
                 .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(PortalSecurity::toSignIn)

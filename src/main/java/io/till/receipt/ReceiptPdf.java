@@ -128,6 +128,9 @@ final class ReceiptPdf {
             support.setSpacingBefore(receipt.footer() == null ? 28 : 6);
             document.add(support);
         }
+        var noTax = new Paragraph("No tax was charged.", font(9, Font.NORMAL, MUTED));
+        noTax.setSpacingBefore(6);
+        document.add(noTax);
     }
 
     private static void fact(PdfPTable table, String label, String value) {
@@ -151,6 +154,7 @@ final class ReceiptPdf {
         cell.setBorderColor(RULE);
         cell.setPaddingTop(5);
         cell.setPaddingBottom(7);
+        cell.setLeading(0, 1.3f);
         return cell;
     }
 

@@ -27,6 +27,7 @@ public enum ErrorCode {
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
     DATABASE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable"),
+    BUSY(HttpStatus.SERVICE_UNAVAILABLE, "Too many requests at once"),
     GATEWAY_NOT_CONFIGURED(HttpStatus.SERVICE_UNAVAILABLE, "Payment gateway not configured"),
     GATEWAY_UNAVAILABLE(HttpStatus.BAD_GATEWAY, "Payment gateway unavailable");
 

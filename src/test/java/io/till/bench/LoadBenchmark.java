@@ -121,14 +121,17 @@ class LoadBenchmark {
             seed();
             var rss = new RssSampler(till.pid());
             Thread.ofPlatform().daemon().name("load-rss").start(rss);
+            var sessions = new DatabaseSessions(dataSource);
+            Thread.ofPlatform().daemon().name("load-sessions").start(sessions);
             long rssBefore = rss.current();
             double cpuBefore = rss.cpuSeconds();
             String loadBefore = loadAverage();
             var result = run(RATE, SECONDS);
             rss.stop = true;
+            sessions.stop = true;
             String machine = "Till used %.1f s of CPU in the run; load average (1, 5, 15 min) %s before, %s after"
                 .formatted(rss.cpuSeconds() - cpuBefore, loadBefore, loadAverage());
-            report(result, rssBefore, rss, prometheus(), machine);
+            report(result, rssBefore, rss, prometheus(), machine + "\n  database: " + sessions.summary());
             assertThat(result.serverErrors.sum()).as("5xx answers").isZero();
             assertThat(result.failures.sum()).as("requests without an answer").isZero();
         } finally {
@@ -147,6 +150,8 @@ class LoadBenchmark {
         final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         final Map<Kind, Queue<Long>> kindMicros = new ConcurrentHashMap<>();
         final LongAdder serverErrors = new LongAdder();
+        final Map<String, LongAdder> serverErrorCodes = new ConcurrentHashMap<>();
+        final Queue<Long> successMicros = new ConcurrentLinkedQueue<>();
         final LongAdder failures = new LongAdder();
         final AtomicLong behind = new AtomicLong();
         long elapsedNanos;
@@ -162,6 +167,9 @@ class LoadBenchmark {
             }
             kindMicros.computeIfAbsent(kind, k -> new ConcurrentLinkedQueue<>()).add(micros);
             statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+            if (status < 400) {
+                successMicros.add(micros);
+            }
             if (status >= 500) {
                 serverErrors.increment();
             }
@@ -190,8 +198,12 @@ class LoadBenchmark {
                 result.sent.computeIfAbsent(kind, k -> new LongAdder()).increment();
                 threads.submit(() -> {
                     try {
-                        int status = send(kind);
-                        result.record(kind, status, (System.nanoTime() - due) / 1_000);
+                        var response = send(kind);
+                        result.record(kind, response.statusCode(), (System.nanoTime() - due) / 1_000);
+                        if (response.statusCode() >= 500) {
+                            result.serverErrorCodes.computeIfAbsent(problemCode(response), c -> new LongAdder())
+                                .increment();
+                        }
                     } catch (IOException | InterruptedException | RuntimeException e) {
                         result.failures.increment();
                         log.warn("A {} request got no answer: {}", kind, e.toString());
@@ -216,26 +228,35 @@ class LoadBenchmark {
         return Kind.GET_ORDER;
     }
 
-    private int send(Kind kind) throws IOException, InterruptedException {
+    private HttpResponse<String> send(Kind kind) throws IOException, InterruptedException {
         var random = ThreadLocalRandom.current();
         return switch (kind) {
-            case GET_ORDER -> get("/api/v1/orders/" + orders.get(random.nextInt(orders.size()))).statusCode();
-            case GET_PRODUCT -> get("/api/v1/products/" + productId).statusCode();
-            case GET_CHECKOUT -> get("/api/v1/checkouts/" + store.checkoutId()).statusCode();
-            case LIST_CUSTOMERS -> get("/api/v1/customers?limit=20").statusCode();
-            case GET_CUSTOMER -> get("/api/v1/customers/" + customers.get(random.nextInt(customers.size())))
-                .statusCode();
-            case PURCHASE -> purchase().statusCode();
+            case GET_ORDER -> get("/api/v1/orders/" + orders.get(random.nextInt(orders.size())));
+            case GET_PRODUCT -> get("/api/v1/products/" + productId);
+            case GET_CHECKOUT -> get("/api/v1/checkouts/" + store.checkoutId());
+            case LIST_CUSTOMERS -> get("/api/v1/customers?limit=20");
+            case GET_CUSTOMER -> get("/api/v1/customers/" + customers.get(random.nextInt(customers.size())));
+            case PURCHASE -> purchase();
             case POST_EVENT -> post("/api/v1/events", """
                 {"type": "load.visit", "customer_id": "%s", "data": {"page": "/pricing"}}"""
-                .formatted(customers.get(random.nextInt(customers.size())))).statusCode();
+                .formatted(customers.get(random.nextInt(customers.size()))));
             case ACCEPT_UPSELL -> {
                 String order = offered.poll();
                 yield order == null
-                    ? get("/api/v1/orders/" + orders.get(random.nextInt(orders.size()))).statusCode()
-                    : post("/api/v1/orders/" + order + "/upsells/" + store.bonus() + "/accept", null).statusCode();
+                    ? get("/api/v1/orders/" + orders.get(random.nextInt(orders.size())))
+                    : post("/api/v1/orders/" + order + "/upsells/" + store.bonus() + "/accept", null);
             }
         };
+    }
+
+    /** The problem's code of an error answer ({@code busy}, {@code database_unavailable}, …), or its status. */
+    private static String problemCode(HttpResponse<String> response) {
+        try {
+            JsonNode code = JSON.readTree(response.body()).get("code");
+            return code == null ? Integer.toString(response.statusCode()) : code.asString();
+        } catch (RuntimeException notJson) {
+            return Integer.toString(response.statusCode());
+        }
     }
 
     /** A purchase by a new customer; its order joins those read and offered an upsell. */
@@ -295,7 +316,8 @@ class LoadBenchmark {
     private List<String> prometheus() throws IOException, InterruptedException {
         return get("/actuator/prometheus").body().lines()
             .filter(line -> line.startsWith("hikaricp_connections_max") || line.startsWith(
-                "hikaricp_connections_timeout_total") || line.startsWith("hikaricp_connections_acquire_seconds_max"))
+                "hikaricp_connections_timeout_total") || line.startsWith("hikaricp_connections_acquire_seconds_max")
+                || line.startsWith("till_requests_refused_busy_total"))
             .toList();
     }
 
@@ -368,9 +390,16 @@ class LoadBenchmark {
                 result.failures.sum())
             + "Till (more than %d in flight): %d times".formatted(MAX_IN_FLIGHT,
                 result.behind.get()));
-        lines.add("  statuses: " + new TreeMap<>(result.statuses).toString().replace("=", " × "));
+        lines.add("  statuses: " + new TreeMap<>(result.statuses).toString().replace("=", " × ")
+            + (result.serverErrorCodes.isEmpty()
+                ? ""
+                : "; 5xx by code: " + new TreeMap<>(
+                    result.serverErrorCodes).toString().replace("=", " × ")));
         lines.add("  latency from when each request was due: p50 %s, p90 %s, p99 %s, max %s".formatted(ms(sorted,
             0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0)));
+        long[] served = result.successMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        lines.add("  of the 2xx answers only: p50 %s, p90 %s, p99 %s, max %s".formatted(ms(served, 0.50),
+            ms(served, 0.90), ms(served, 0.99), ms(served, 1.0)));
         for (Kind kind : Kind.values()) {
             long[] own = result.kindMicros.getOrDefault(kind, new ConcurrentLinkedQueue<>()).stream()
                 .mapToLong(Long::longValue)

@@ -29,7 +29,7 @@ class StripeGatewayTest {
     void start() {
         stripe.start();
         gateway = new StripeGateway(new StripeSettings("sk_test_till", URI.create(stripe.baseUrl()),
-            Duration.ofSeconds(2), Duration.ofSeconds(5)), JsonMapper.builder().build());
+            Duration.ofSeconds(2), Duration.ofSeconds(5), "pk_test_till"), JsonMapper.builder().build());
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import io.till.testing.Chromium;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +85,8 @@ class PortalReceiptPagesTest {
             Chromium.screenshot(page, "portal-receipt-" + width);
 
             var download = page.waitForDownload(() -> page.getByText("Download PDF").click());
+            // Kept beside the screenshots, to be looked at as the buyer would.
+            download.saveAs(Path.of("target", "screenshots", "portal-receipt-" + width + ".pdf"));
             String text = ReceiptPdfs.text(Files.readAllBytes(download.path()));
             assertThat(download.suggestedFilename()).isEqualTo("receipt-" + orderId + ".pdf");
             assertThat(text).contains("Lumen Yoga", orderId, "Membership", "$19.00", "4242", "Refunded on", "-$5.00",

@@ -90,6 +90,33 @@ class ReceiptsApiTest {
     }
 
     @Test
+    void anUpsellsPaymentReceiptNamesTheUpsellAndTheOrderReceiptHoldsBothPayments() throws Exception {
+        var upsells = shops.openWithUpsells();
+        var shop = upsells.shop();
+        var purchase = api.post("/api/v1/checkouts/" + upsells.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Grace", "email": "upsold@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(upsells.courseOption()));
+        assertThat(purchase.status()).as(purchase.text()).isEqualTo(201);
+        String orderId = purchase.json().get("id").asString();
+        var accepted = api.post("/api/v1/orders/" + orderId + "/upsells/" + upsells.bonus() + "/accept",
+            shop.apiKey(), null);
+        assertThat(accepted.status()).as(accepted.text()).isBetween(200, 201);
+        String upsellPayment = accepted.json().get("payment_id").asString();
+        assertThat(upsellPayment).isNotEqualTo(purchase.json().get("payment_id").asString());
+
+        String upsellReceipt = ReceiptPdfs.text(download("/api/v1/payments/" + upsellPayment + "/receipt.pdf",
+            shop.apiKey()).body());
+        String firstReceipt = ReceiptPdfs.text(download("/api/v1/payments/" + purchase.json().get("payment_id")
+            .asString() + "/receipt.pdf", shop.apiKey()).body());
+        String orderReceipt = ReceiptPdfs.text(download("/api/v1/orders/" + orderId + "/receipt.pdf", shop.apiKey())
+            .body());
+
+        assertThat(upsellReceipt).contains("Bonus pack", "$29.00").doesNotContain("$49.00");
+        assertThat(firstReceipt).contains("Course", "$49.00").doesNotContain("Bonus pack");
+        assertThat(orderReceipt).contains("Course", "Bonus pack", "$49.00", "$29.00", "$78.00");
+    }
+
+    @Test
     void anotherAccountsOrderOrPaymentIsNotFound() throws Exception {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "private@example.com");

@@ -1,0 +1,204 @@
+package io.till.billing;
+
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The buyer's side of paying with saved cards (PRODUCT.md §6, seed 003 "Updating Card Information"): what each
+ * subscription and plan owes and which card pays it, and the choice of a card for ONE of them, which never changes the
+ * others. A choice that leaves an unpaid balance to retry runs that retry within the request, as the billing clock's
+ * own job under the clock's lease, so that the buyer learns the outcome at once and the clock never charges again.
+ * Everything is scoped to one customer: another customer's subscription or plan is not found.
+ */
+@Component
+public class CardChoices {
+
+    public enum Kind {
+        SUBSCRIPTION,
+        PAYMENT_PLAN
+    }
+
+    /**
+     * A subscription or plan a card still pays, with what it owes now.
+     *
+     * @param cardId the card that pays it now (its own, else the customer's default; null when there is none)
+     * @param unpaid what its unpaid invoices still owe, in minor units of {@code currency}
+     * @param declineReason why the last attempt at an unpaid invoice failed, as the processor said; null if none did
+     */
+    public record Billed(Kind kind, String id, String productName, String optionName, String status, long amount,
+        String currency, String interval, int intervalCount, Instant nextBillAt, String cardId, long unpaid,
+        String declineReason) {}
+
+    /** What choosing a card did to the unpaid balance of the subscription or plan. */
+    public sealed interface Outcome {
+
+        /** Nothing was owed: the card pays from the next bill on. */
+        record NothingDue() implements Outcome {}
+
+        /** The unpaid balance ({@code amount} minor units, 0 when not known) is paid. */
+        record Paid(long amount, String currency) implements Outcome {}
+
+        /** The balance is still owed; {@code reason} is the processor's. */
+        record Declined(String reason) implements Outcome {}
+
+        /** The attempt is being made elsewhere (the billing clock holds it): ask again in a moment. */
+        record Trying() implements Outcome {}
+    }
+
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
+    private final Payments payments;
+    private final InvoiceCharges charges;
+    private final SubscriptionActions actions;
+    private final BillingJobs jobs;
+    private final BillingClock billingClock;
+    private final Products products;
+    private final Clock clock;
+
+    CardChoices(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, Payments payments,
+        InvoiceCharges charges, SubscriptionActions actions, BillingJobs jobs, BillingClock billingClock,
+        Products products, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.invoices = invoices;
+        this.payments = payments;
+        this.charges = charges;
+        this.actions = actions;
+        this.jobs = jobs;
+        this.billingClock = billingClock;
+        this.products = products;
+        this.clock = clock;
+    }
+
+    /** The customer's subscriptions (not canceled) and plans (active or unpaid), oldest first. */
+    public List<Billed> billed(String accountId, String customerId) {
+        var all = new ArrayList<Billed>();
+        for (Subscription subscription : subscriptions.stillBilled(accountId, customerId)) {
+            all.add(billed(accountId, subscription));
+        }
+        for (PaymentPlan plan : paymentPlans.stillBilled(accountId, customerId)) {
+            all.add(billed(accountId, plan));
+        }
+        return all;
+    }
+
+    /** One of the customer's subscriptions or plans a card still pays; anything else is not found. */
+    public Billed billed(String accountId, String customerId, Kind kind, String id) {
+        return switch (kind) {
+            case SUBSCRIPTION -> subscriptions.stillBilled(accountId, customerId)
+                .stream()
+                .filter(subscription -> subscription.id().equals(id))
+                .findFirst()
+                .map(subscription -> billed(accountId, subscription))
+                .orElseThrow(() -> TillException.notFound("subscription", id));
+            case PAYMENT_PLAN -> paymentPlans.stillBilled(accountId, customerId)
+                .stream()
+                .filter(plan -> plan.id().equals(id))
+                .findFirst()
+                .map(plan -> billed(accountId, plan))
+                .orElseThrow(() -> TillException.notFound("payment plan", id));
+        };
+    }
+
+    /**
+     * Makes {@code cardId} (a saved card of the customer) pay this one subscription or plan ({@code card.updated});
+     * its unpaid invoices are then retried with it at once, unless it is the card that just failed on them.
+     */
+    public Outcome choose(String accountId, String customerId, Kind kind, String id, String cardId) {
+        Billed before = billed(accountId, customerId, kind, id);
+        switch (kind) {
+            case SUBSCRIPTION -> actions.changeCard(accountId, id, cardId);
+            case PAYMENT_PLAN -> actions.changePlanCard(accountId, id, cardId);
+        }
+        if (before.unpaid() == 0) {
+            return new Outcome.NothingDue();
+        }
+        for (Invoice invoice : unpaid(accountId, kind, id)) {
+            billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice.id());
+        }
+        return outcome(accountId, customerId, kind, id, before.unpaid());
+    }
+
+    /**
+     * Where the balance of this subscription or plan stands after a card was chosen for it.
+     *
+     * @param wasDue what it owed before, shown with {@link Outcome.Paid}
+     */
+    public Outcome outcome(String accountId, String customerId, Kind kind, String id, long wasDue) {
+        Billed now = billed(accountId, customerId, kind, id);
+        if (now.unpaid() == 0) {
+            return new Outcome.Paid(wasDue, now.currency());
+        }
+        Instant instant = Timestamps.now(clock);
+        for (Invoice invoice : unpaid(accountId, kind, id)) {
+            if (jobs.isDue(BillingJobs.Kind.INVOICE_RETRY, invoice.id(), instant)) {
+                return new Outcome.Trying();
+            }
+        }
+        return new Outcome.Declined(now.declineReason() == null ? "The card was declined." : now.declineReason());
+    }
+
+    private List<Invoice> unpaid(String accountId, Kind kind, String id) {
+        return kind == Kind.SUBSCRIPTION
+            ? invoices.unpaidFor(accountId, id, null)
+            : invoices.unpaidFor(accountId, null, id);
+    }
+
+    private Billed billed(String accountId, Subscription subscription) {
+        var names = names(accountId, subscription.productId(), subscription.optionId());
+        var unpaid = invoices.unpaidFor(accountId, subscription.id(), null);
+        return new Billed(Kind.SUBSCRIPTION, subscription.id(), names.product(), names.option(),
+            subscription.status(), subscription.amount(), subscription.currency(), subscription.interval(),
+            subscription.intervalCount(), nextBill(subscription), charges.payingCard(accountId,
+                subscription.customerId(), subscription.cardId()),
+            owed(unpaid), declineReason(accountId, unpaid));
+    }
+
+    private Billed billed(String accountId, PaymentPlan plan) {
+        var names = names(accountId, plan.productId(), plan.optionId());
+        var unpaid = invoices.unpaidFor(accountId, null, plan.id());
+        return new Billed(Kind.PAYMENT_PLAN, plan.id(), names.product(), names.option(), plan.status(),
+            plan.installmentAmount(), plan.currency(), plan.interval(), plan.intervalCount(), plan.nextBillAt(),
+            charges.payingCard(accountId, plan.customerId(), plan.cardId()), owed(unpaid),
+            declineReason(accountId, unpaid));
+    }
+
+    /** The next renewal, while the subscription still renews. */
+    private static Instant nextBill(Subscription subscription) {
+        return List.of("trialing", "active", "past_due").contains(subscription.status())
+            ? subscription.currentPeriodEnd()
+            : null;
+    }
+
+    private record Names(String product, String option) {}
+
+    private Names names(String accountId, String productId, String optionId) {
+        String product = products.find(accountId, productId).map(Product::name).orElse("Subscription");
+        String option = products.option(accountId, optionId).map(ProductOption::name).orElse(null);
+        return new Names(product, option);
+    }
+
+    private static long owed(List<Invoice> unpaid) {
+        return unpaid.stream().mapToLong(invoice -> invoice.amountDue() - invoice.amountCredited()).sum();
+    }
+
+    private String declineReason(String accountId, List<Invoice> unpaid) {
+        return unpaid.stream()
+            .map(invoice -> payments.latestFor(accountId, invoice.id()))
+            .flatMap(java.util.Optional::stream)
+            .filter(payment -> payment.status().equals("failed"))
+            .map(Payment::failureMessage)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElse(null);
+    }
+}

@@ -1,0 +1,240 @@
+package io.till.portal;
+
+import io.till.access.BrowserHeaders;
+import io.till.billing.CardChoices;
+import io.till.customer.Card;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The buyer's card pages, {@code /portal/{a}/cards/**}, reached by full and cards-only sessions alike: the cards and
+ * what each pays, a "Paid with" choice per subscription and plan, adding a card, removing one that pays nothing. A
+ * choice redirects to the list, which reads where the unpaid balance stands from the records themselves, so that a
+ * reload shows the truth and never charges again.
+ */
+@Controller
+class PortalCardPages {
+
+    /** How many times (one a second) the page asks again while the billing clock still holds the attempt. */
+    static final int POLLS = 20;
+
+    private final PortalCards portalCards;
+
+    PortalCardPages(PortalCards portalCards) {
+        this.portalCards = portalCards;
+    }
+
+    @GetMapping("/portal/{accountId}/cards")
+    String cards(PortalBuyer buyer, @RequestParam(required = false) String chosen,
+        @RequestParam(defaultValue = "0") long was, @RequestParam(required = false) String added,
+        @RequestParam(required = false) String removed, Model model) {
+        var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
+        if (added != null) {
+            wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
+                + " is saved. Choose it below for each subscription or plan it should pay."));
+        }
+        if (removed != null) {
+            portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
+                .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card) + " is removed."));
+        }
+        return page(buyer, wallet, chosen, was, 0, model);
+    }
+
+    /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */
+    @GetMapping("/portal/{accountId}/cards/outcome")
+    String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(defaultValue = "0") long was,
+        @RequestParam(defaultValue = "1") int poll, Model model) {
+        var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
+        var target = Chosen.parse(chosen).orElseThrow(() -> TillException.notFound("choice", chosen));
+        var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
+        model.addAttribute("outcome", outcome(buyer, wallet, billed, was, poll));
+        return "portal/cards :: outcome";
+    }
+
+    @PostMapping("/portal/{accountId}/cards/choose")
+    String choose(PortalBuyer buyer, @RequestParam String kind, @RequestParam String id,
+        @RequestParam(name = "card_id", required = false) String cardId, Model model, HttpServletResponse response) {
+        var target = new Chosen(PortalCardViews.kind(kind), id);
+        var before = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), id);
+        if (cardId == null || cardId.isBlank()) {
+            return refused(buyer, "Choose a card first.", HttpServletResponse.SC_BAD_REQUEST, model, response);
+        }
+        try {
+            portalCards.choose(buyer.accountId(), buyer.customerId(), target.kind(), id, cardId);
+        } catch (TillException e) {
+            return refused(buyer, e, model, response);
+        }
+        return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "&was=" + before.unpaid()
+            + "#pay-" + id;
+    }
+
+    @PostMapping("/portal/{accountId}/cards/{cardId}/remove")
+    String remove(PortalBuyer buyer, @PathVariable String cardId, Model model, HttpServletResponse response) {
+        try {
+            portalCards.remove(buyer.accountId(), buyer.customerId(), cardId);
+        } catch (TillException e) {
+            return refused(buyer, e, model, response);
+        }
+        return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?removed=" + cardId;
+    }
+
+    @GetMapping("/portal/{accountId}/cards/new")
+    String addPage(PortalBuyer buyer, Model model, HttpServletRequest request) {
+        return addPage(buyer, model, null, request);
+    }
+
+    /** A sandbox test card, typed in ({@code number}) or picked from the list ({@code test_number}). */
+    @PostMapping("/portal/{accountId}/cards/new")
+    String addTestCard(PortalBuyer buyer, @RequestParam(required = false) String number,
+        @RequestParam(name = "test_number", required = false) String testNumber, Model model,
+        HttpServletRequest request, HttpServletResponse response) {
+        try {
+            Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), testNumber != null
+                ? testNumber
+                : number);
+            return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
+        } catch (TillException e) {
+            return addRefused(buyer, e, model, request, response);
+        }
+    }
+
+    /** A card the buyer confirmed with Stripe.js: the page sends the SetupIntent's id, the card is read from Stripe. */
+    @PostMapping("/portal/{accountId}/cards/setup")
+    String finishSetup(PortalBuyer buyer, @RequestParam(name = "setup_intent") String setupIntent, Model model,
+        HttpServletRequest request, HttpServletResponse response) {
+        try {
+            Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent);
+            return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
+        } catch (TillException e) {
+            return addRefused(buyer, e, model, request, response);
+        }
+    }
+
+    private String addRefused(PortalBuyer buyer, TillException e, Model model, HttpServletRequest request,
+        HttpServletResponse response) {
+        if (e.code() == ErrorCode.NOT_FOUND) {
+            throw e;
+        }
+        response.setStatus(e.code().status().value());
+        return addPage(buyer, model, sentence(e), request);
+    }
+
+    private String addPage(PortalBuyer buyer, Model model, String error, HttpServletRequest request) {
+        model.addAttribute("error", error);
+        if (portalCards.takesTestCards(buyer.accountId())) {
+            model.addAttribute("testCards", PortalCardViews.testCards());
+        } else if (portalCards.cardSetups(buyer.accountId()).isPresent()) {
+            model.addAttribute("stripe", portalCards.startSetup(buyer.accountId(), buyer.customerId()));
+            request.setAttribute(BrowserHeaders.STRIPE_JS, true);
+        }
+        return "portal/add_card";
+    }
+
+    private String page(PortalBuyer buyer, PortalCards.Wallet wallet, String chosen, long was, int poll,
+        Model model) {
+        var target = Optional.ofNullable(chosen).flatMap(Chosen::parse);
+        model.addAttribute("cards", PortalCardViews.cards(wallet));
+        model.addAttribute("options", PortalCardViews.options(wallet));
+        model.addAttribute("billed", wallet.billed()
+            .stream()
+            .map(billed -> PortalCardViews.billed(billed, target
+                .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
+                .map(t -> outcome(buyer, wallet, billed, was, poll))
+                .orElse(null)))
+            .toList());
+        return "portal/cards";
+    }
+
+    private PortalCardViews.Outcome outcome(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed,
+        long was, int poll) {
+        String card = Optional.ofNullable(billed.cardId())
+            .flatMap(wallet::card)
+            .map(saved -> PortalCardText.name(saved.card()))
+            .orElse("the card");
+        String name = PortalCardText.name(billed);
+        String amount = io.till.shared.Amounts.format(was, billed.currency());
+        var outcome = was == 0
+            ? new CardChoices.Outcome.NothingDue()
+            : portalCards.outcome(buyer.accountId(), buyer.customerId(), billed.kind(), billed.id(), was);
+        return switch (outcome) {
+            case CardChoices.Outcome.NothingDue nothing -> new PortalCardViews.Outcome("success", "Saved. " + name
+                + " is paid with " + card + " from now on.", null);
+            case CardChoices.Outcome.Paid paid -> new PortalCardViews.Outcome("success", "Paid " + amount + " with "
+                + card + ". " + name + " is paid up.", null);
+            case CardChoices.Outcome.Declined declined -> new PortalCardViews.Outcome("warning", "Your bank declined "
+                + card + ": “" + declined.reason() + "” Nothing was charged. Choose another card, or add a new one.",
+                null);
+            case CardChoices.Outcome.Trying trying -> poll >= POLLS
+                ? new PortalCardViews.Outcome("info", "Your bank has not answered yet. Reload this page in a minute "
+                    + "to see whether " + amount + " was paid.", null)
+                : new PortalCardViews.Outcome("info", "Charging " + amount + " to " + card + "… This updates "
+                    + "when your bank answers (or reload the page in a moment).",
+                    PortalPaths.cards(buyer.accountId()) + "/outcome?chosen=" + new Chosen(billed.kind(), billed
+                        .id()) + "&was=" + was + "&poll=" + (poll + 1));
+        };
+    }
+
+    private String refused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {
+        if (e.code() == ErrorCode.NOT_FOUND) {
+            throw e;
+        }
+        return refused(buyer, sentence(e), e.code().status().value(), model, response);
+    }
+
+    private String refused(PortalBuyer buyer, String sentence, int status, Model model,
+        HttpServletResponse response) {
+        response.setStatus(status);
+        model.addAttribute("error", sentence);
+        return page(buyer, portalCards.wallet(buyer.accountId(), buyer.customerId()), null, 0, 0, model);
+    }
+
+    /** A refusal in the buyer's words: never a field name, an error code or a processor's raw answer. */
+    private static String sentence(TillException e) {
+        var field = e.errors().isEmpty() ? null : e.errors().getFirst();
+        return switch (e.code()) {
+            case CARD_DECLINED -> "Your bank declined this card" + (field == null || field.message() == null
+                ? "."
+                : ": " + field.message());
+            case INVALID_STATE -> e.getMessage();
+            case GATEWAY_UNAVAILABLE, GATEWAY_NOT_CONFIGURED -> "We could not reach the card processor. Nothing was "
+                + "saved or charged; please try again in a minute.";
+            case VALIDATION_FAILED -> field != null && "unknown_test_card".equals(field.code())
+                ? "That is not one of the test card numbers. Type one from the list below, or pick one."
+                : field != null && "not_allowed".equals(field.code())
+                    ? "This store takes real cards only."
+                    : "That did not work. Please check and try again.";
+            default -> "That did not work. Please try again.";
+        };
+    }
+
+    /** The subscription or plan a card was just chosen for, as the page's address carries it: {@code kind:id}. */
+    record Chosen(CardChoices.Kind kind, String id) {
+
+        static Optional<Chosen> parse(String value) {
+            int colon = value.indexOf(':');
+            if (colon < 0) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Chosen(PortalCardViews.kind(value.substring(0, colon)), value.substring(colon
+                    + 1)));
+            } catch (TillException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return PortalCardViews.kind(kind) + ":" + id;
+        }
+    }
+}

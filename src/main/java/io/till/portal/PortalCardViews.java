@@ -1,0 +1,121 @@
+package io.till.portal;
+
+import io.till.billing.CardChoices;
+import io.till.customer.Card;
+import io.till.payment.SandboxTestCards;
+import io.till.shared.Amounts;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** The cards pages' rows, in the words and formats a buyer reads. */
+final class PortalCardViews {
+
+    private PortalCardViews() {}
+
+    /** A saved card; {@code pays} names what it pays, empty when it pays nothing (then it can be removed). */
+    record CardRow(String id, String brand, String last4, String label, String expires, List<String> pays) {
+
+        public boolean removable() {
+            return pays.isEmpty();
+        }
+    }
+
+    /** A card in a "Paid with" list. */
+    record CardOption(String id, String label) {}
+
+    /**
+     * A subscription or plan with its "Paid with" choice; {@code unpaid} (formatted) is null when nothing is owed.
+     *
+     * @param outcome what the last choice of a card for it did, shown beside it; null when none was just made
+     */
+    record BilledRow(String kind, String id, String name, String status, String price, Instant nextBillAt,
+        String cardId, String unpaid, String declineReason, Outcome outcome) {
+
+        public String anchor() {
+            return "pay-" + id;
+        }
+
+        public String statusLabel() {
+            return status.replace('_', ' ');
+        }
+    }
+
+    /**
+     * What choosing a card did, as the page says it.
+     *
+     * @param tone {@code success}, {@code warning} or {@code info}
+     * @param pollUrl where the page asks again while the attempt is under way; null once it is settled
+     */
+    record Outcome(String tone, String text, String pollUrl) {}
+
+    /** A sandbox test card, with its number grouped as printed on a card. */
+    record TestCardRow(String number, String grouped, String label, String behaviour) {}
+
+    static List<CardRow> cards(PortalCards.Wallet wallet) {
+        return wallet.cards()
+            .stream()
+            .map(saved -> new CardRow(saved.card().id(), PortalCardText.brand(saved.card().brand()),
+                saved.card().last4(), PortalCardText.name(saved.card()), expires(saved.card()), saved.pays()
+                    .stream()
+                    .map(PortalCardText::name)
+                    .toList()))
+            .toList();
+    }
+
+    static List<CardOption> options(PortalCards.Wallet wallet) {
+        return wallet.cards()
+            .stream()
+            .map(saved -> new CardOption(saved.card().id(), PortalCardText.brand(saved.card().brand()) + " •••• "
+                + saved.card().last4() + " · exp " + "%02d/%02d".formatted(saved.card().expMonth(), saved.card()
+                    .expYear() % 100)))
+            .toList();
+    }
+
+    static BilledRow billed(CardChoices.Billed billed, Outcome outcome) {
+        return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed), billed.status(),
+            Amounts.format(billed.amount(), billed.currency()) + " " + every(billed.interval(), billed
+                .intervalCount()),
+            billed.nextBillAt(), billed.cardId(), billed.unpaid() == 0
+                ? null
+                : Amounts.format(billed.unpaid(), billed.currency()),
+            billed.declineReason(), outcome);
+    }
+
+    static List<TestCardRow> testCards() {
+        return SandboxTestCards.all()
+            .stream()
+            .map(card -> new TestCardRow(card.number(), grouped(card.number()), PortalCardText.brand(card.brand())
+                + " •••• " + card.last4(), card.behaviour()))
+            .toList();
+    }
+
+    static String kind(CardChoices.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    static CardChoices.Kind kind(String kind) {
+        return switch (kind == null ? "" : kind) {
+            case "subscription" -> CardChoices.Kind.SUBSCRIPTION;
+            case "payment_plan" -> CardChoices.Kind.PAYMENT_PLAN;
+            default -> throw io.till.shared.TillException.notFound("subscription or payment plan", kind);
+        };
+    }
+
+    static String expires(Card card) {
+        return "%02d/%d".formatted(card.expMonth(), card.expYear());
+    }
+
+    /** "every month", "every 3 months". */
+    static String every(String interval, int count) {
+        return count == 1 ? "every " + interval : "every " + count + " " + interval + "s";
+    }
+
+    /** 4242 4242 4242 4242; American Express numbers as 3714 496353 98431. */
+    static String grouped(String number) {
+        if (number.length() == 15) {
+            return number.substring(0, 4) + " " + number.substring(4, 10) + " " + number.substring(10);
+        }
+        return number.replaceAll("(\\d{4})(?=\\d)", "$1 ");
+    }
+}

@@ -1,0 +1,141 @@
+package io.till.portal;
+
+import io.till.account.Accounts;
+import io.till.account.Mode;
+import io.till.billing.CardChoices;
+import io.till.customer.Card;
+import io.till.customer.Cards;
+import io.till.payment.CardSetups;
+import io.till.payment.Gateways;
+import io.till.payment.PaymentGateway;
+import io.till.payment.SandboxTestCards;
+import io.till.shared.ErrorCode;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * A buyer's cards in the portal (issue 11, item 4; seed 003 "Updating Card Information"): the saved cards and what each
+ * pays, adding one (a sandbox test card, or a Stripe SetupIntent the buyer confirms with Stripe.js), choosing which
+ * card pays ONE subscription or plan — never the others — with the unpaid balance retried at once, and removing a card
+ * that pays nothing. Every call is for one customer of one account; anything of anybody else is not found.
+ */
+@Component
+public class PortalCards {
+
+    /** A saved card and the subscriptions and plans it pays now. */
+    public record SavedCard(Card card, List<CardChoices.Billed> pays) {}
+
+    /** What the cards page shows: the saved cards (newest first), and what the customer is billed for. */
+    public record Wallet(List<SavedCard> cards, List<CardChoices.Billed> billed) {
+
+        public Optional<SavedCard> card(String id) {
+            return cards.stream().filter(saved -> saved.card().id().equals(id)).findFirst();
+        }
+    }
+
+    private final Cards cards;
+    private final CardChoices choices;
+    private final Gateways gateways;
+    private final Accounts accounts;
+
+    PortalCards(Cards cards, CardChoices choices, Gateways gateways, Accounts accounts) {
+        this.cards = cards;
+        this.choices = choices;
+        this.gateways = gateways;
+        this.accounts = accounts;
+    }
+
+    public Wallet wallet(String accountId, String customerId) {
+        var saved = cards.list(accountId, customerId, PageRequest.of(PageRequest.MAX_LIMIT, null, "card")).data();
+        var billed = choices.billed(accountId, customerId);
+        var withWhatTheyPay = saved.stream()
+            .map(card -> new SavedCard(card, billed.stream()
+                .filter(item -> card.id().equals(item.cardId()))
+                .toList()))
+            .toList();
+        return new Wallet(withWhatTheyPay, billed);
+    }
+
+    /** Whether the account takes test cards (sandbox) rather than real ones. */
+    public boolean takesTestCards(String accountId) {
+        return accounts.get(accountId).mode() == Mode.SANDBOX;
+    }
+
+    /**
+     * Saves the sandbox test card with this documented number (see {@link SandboxTestCards}); the number itself is
+     * neither stored nor logged. It pays nothing until the buyer chooses it for something.
+     */
+    public Card addTestCard(String accountId, String customerId, String number) {
+        if (!takesTestCards(accountId)) {
+            throw TillException.invalid("number", "not_allowed", "test cards are only for sandbox stores");
+        }
+        String token = SandboxTestCards.tokenFor(number)
+            .orElseThrow(() -> TillException.invalid("number", "unknown_test_card",
+                "is not one of the sandbox's test card numbers; pick one from the list"));
+        return cards.attach(accountId, customerId, new PaymentGateway.CardToken(token, null, null), false);
+    }
+
+    /** How the buyer confirms a real card in the browser, where the account has a way (live, with Stripe.js). */
+    public Optional<CardSetups> cardSetups(String accountId) {
+        return gateways.cardSetups(accountId);
+    }
+
+    public CardSetups.Started startSetup(String accountId, String customerId) {
+        cards.list(accountId, customerId, PageRequest.of(1, null, "card"));
+        return setups(accountId).start(accountId, customerId);
+    }
+
+    /** Saves the card of a setup the buyer confirmed with Stripe.js; sending the same setup twice saves it once. */
+    public Card finishSetup(String accountId, String customerId, String setupId) {
+        var setups = setups(accountId);
+        cards.list(accountId, customerId, PageRequest.of(1, null, "card"));
+        var attached = setups.finish(accountId, customerId, setupId);
+        return cards.add(accountId, customerId, gateways.forAccount(accountId).name(), attached, false);
+    }
+
+    /** Makes the card pay this one subscription or plan; see {@link CardChoices#choose}. */
+    public CardChoices.Outcome choose(String accountId, String customerId, CardChoices.Kind kind, String id,
+        String cardId) {
+        cards.get(accountId, customerId, cardId);
+        return choices.choose(accountId, customerId, kind, id, cardId);
+    }
+
+    public CardChoices.Outcome outcome(String accountId, String customerId, CardChoices.Kind kind, String id,
+        long wasDue) {
+        return choices.outcome(accountId, customerId, kind, id, wasDue);
+    }
+
+    public CardChoices.Billed billed(String accountId, String customerId, CardChoices.Kind kind, String id) {
+        return choices.billed(accountId, customerId, kind, id);
+    }
+
+    /** A card of this customer that was removed (or is still saved), for saying which one was removed. */
+    public Optional<Card> removedCard(String accountId, String customerId, String cardId) {
+        return cards.findOnRecord(accountId, cardId).filter(card -> card.customerId().equals(customerId));
+    }
+
+    /**
+     * Removes a card that pays nothing. One that pays a subscription or plan is refused with a sentence naming them:
+     * the buyer chooses another card for those first, so that nothing is left without a card by surprise.
+     */
+    public void remove(String accountId, String customerId, String cardId) {
+        Card card = cards.get(accountId, customerId, cardId);
+        var pays = wallet(accountId, customerId).card(cardId).map(SavedCard::pays).orElse(List.of());
+        if (!pays.isEmpty()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "This " + PortalCardText.name(card) + " pays "
+                + pays.stream().map(PortalCardText::name).collect(Collectors.joining(" and "))
+                + ". Choose another card for " + (pays.size() == 1 ? "it" : "them") + " first.");
+        }
+        cards.detach(accountId, customerId, cardId);
+    }
+
+    private CardSetups setups(String accountId) {
+        return gateways.cardSetups(accountId)
+            .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE,
+                "Cards are added here with the store's card processor, which is not set up for this store."));
+    }
+}

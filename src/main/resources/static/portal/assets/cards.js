@@ -1,0 +1,28 @@
+// The cards page: while the bank still answers a payment, ask again once a second (a bounded number of times: the
+// server stops asking for it), and put the answer in place. Without JavaScript the page says to reload.
+(function () {
+  'use strict';
+
+  function poll(element) {
+    var url = element.getAttribute('data-poll');
+    if (!url) {
+      return;
+    }
+    window.setTimeout(function () {
+      fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          var holder = document.createElement('div');
+          holder.innerHTML = html.trim();
+          var next = holder.firstElementChild;
+          if (next) {
+            element.replaceWith(next);
+            poll(next);
+          }
+        })
+        .catch(function () { /* Leave the last answer; a reload tells the truth. */ });
+    }, 1000);
+  }
+
+  document.querySelectorAll('[data-poll]').forEach(poll);
+})();

@@ -1,0 +1,147 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The card forms' edges, as a browser without a screen sends them: CSRF, other customers' ids, refusals in sentences on
+ * the page, and a typed card number that is never shown back or kept.
+ */
+@TillIntegrationTest
+class PortalCardFormsTest {
+
+    @Value("${local.server.port}")
+    int port;
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+
+    private PortalClient signedIn(TwoSubscriptions buyer) {
+        var session = api.post("/api/v1/portal_sessions", buyer.shop().apiKey(),
+            "{\"customer_id\": \"" + buyer.customer() + "\"}");
+        var browser = new PortalClient(port);
+        assertThat(browser.get(session.json().get("url").asString()).status()).isEqualTo(302);
+        return browser;
+    }
+
+    private static String cards(TwoSubscriptions buyer) {
+        return "/portal/" + buyer.account() + "/cards";
+    }
+
+    @Test
+    void aChoiceSentWithoutItsCsrfTokenChangesNothing() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var refused = browser.postRaw(cards(buyer) + "/choose", "kind=subscription&id=" + buyer.other()
+            + "&card_id=" + buyer.failingCard());
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
+    }
+
+    @Test
+    void anotherCustomersSubscriptionOrCardIsANotFoundPage() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var stranger = shops.buy(buyer.shop(), buyer.shop().monthly(), "pm_card_visa", "eve@example.com");
+        var browser = signedIn(buyer);
+
+        var foreignSubscription = browser.post(cards(buyer), cards(buyer) + "/choose", "kind=subscription&id="
+            + stranger.get("subscription_id").asString() + "&card_id=" + buyer.otherCard());
+        var foreignCard = browser.post(cards(buyer), cards(buyer) + "/choose", "kind=subscription&id="
+            + buyer.other() + "&card_id=" + stranger.get("card_id").asString());
+        var foreignRemoval = browser.post(cards(buyer), cards(buyer) + "/" + stranger.get("card_id").asString()
+            + "/remove", "");
+
+        assertThat(foreignSubscription.status()).isEqualTo(404);
+        assertThat(foreignCard.status()).isEqualTo(404);
+        assertThat(foreignRemoval.status()).isEqualTo(404);
+        assertThat(shops.subscription(buyer.shop(), stranger.get("subscription_id").asString()).get("card_id")
+            .asString()).isEqualTo(stranger.get("card_id").asString());
+        assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
+    }
+
+    @Test
+    void aCardInUseIsNotRemovedAndThePageSaysWhatItPays() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var refused = browser.post(cards(buyer), cards(buyer) + "/" + buyer.otherCard() + "/remove", "");
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body()).contains("This Mastercard ending in 4444 pays Membership · Monthly. Choose another "
+            + "card for it first.");
+    }
+
+    @Test
+    void aNumberThatIsNoTestCardIsRefusedInASentenceAndNeitherShownBackNorKept() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var refused = browser.post(cards(buyer) + "/new", cards(buyer) + "/new", "number=4111+1111+1111+1111");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("That is not one of the test card numbers.")
+            .doesNotContain("4111 1111 1111 1111", "4111111111111111");
+        assertThat(db.sql("SELECT count(*) FROM cards WHERE account_id = :a AND last4 = '1111'")
+            .param("a", buyer.account())
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    @Test
+    void aSandboxStoresAddPageOffersTestCardsAndLoadsNothingFromStripe() {
+        var buyer = TwoSubscriptions.open(api, shops);
+
+        var page = signedIn(buyer).get(cards(buyer) + "/new");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("4242 4242 4242 4242", "Saves fine, then every charge is declined.")
+            .doesNotContain("js.stripe.com");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self';").doesNotContain("stripe");
+    }
+
+    @Test
+    void theOutcomeAskedForAgainIsTheFragmentBesideTheSubscriptionAndStopsAskingOnceSettled() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        browser.post(cards(buyer) + "/new", cards(buyer) + "/new", "test_number=4242424242424242");
+        String visa = db.sql("SELECT id FROM cards WHERE account_id = :a AND last4 = '4242'")
+            .param("a", buyer.account())
+            .query(String.class)
+            .single();
+        var chosen = browser.post(cards(buyer), cards(buyer) + "/choose", "kind=subscription&id=" + buyer.pastDue()
+            + "&card_id=" + visa);
+        assertThat(chosen.status()).isEqualTo(302);
+        assertThat(chosen.header("Location")).isEqualTo(cards(buyer) + "?chosen=subscription:" + buyer.pastDue()
+            + "&was=1900#pay-" + buyer.pastDue());
+
+        var outcome = browser
+            .get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&was=1900&poll=2");
+
+        assertThat(outcome.status()).isEqualTo(200);
+        assertThat(outcome.body().strip()).startsWith("<div class=\"notice outcome success\"")
+            .contains("Paid $19.00 with Visa ending in 4242.")
+            .doesNotContain("data-poll", "<main");
+    }
+
+    @Test
+    void theCardPagesNeedASignedInBuyer() {
+        var buyer = TwoSubscriptions.open(api, shops);
+
+        var anonymous = new PortalClient(port).get(cards(buyer));
+
+        assertThat(anonymous.status()).isEqualTo(302);
+        assertThat(anonymous.header("Location")).endsWith("/portal/" + buyer.account());
+    }
+}

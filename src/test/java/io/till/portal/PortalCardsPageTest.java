@@ -1,0 +1,124 @@
+package io.till.portal;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The recovery loop in a real browser (issue 11): a buyer whose trial is past due on a failing card adds a test card,
+ * chooses it for that subscription only, and sees it paid; the other subscription keeps its card.
+ */
+@TillIntegrationTest
+class PortalCardsPageTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private Page signedIn(TwoSubscriptions buyer, int width) {
+        var session = api.post("/api/v1/portal_sessions", buyer.shop().apiKey(),
+            "{\"customer_id\": \"" + buyer.customer() + "\"}");
+        assertThat(session.status()).as(session.text()).isEqualTo(201);
+        var page = chromium.page(width);
+        page.navigate(session.json().get("url").asString());
+        page.navigate(api.uri("/portal/" + buyer.account() + "/cards").toString());
+        return page;
+    }
+
+    private static Locator item(Page page, String id) {
+        return page.locator("#pay-" + id);
+    }
+
+    @Test
+    void aBuyerAddsACardChoosesItForThePastDueSubscriptionAndSeesItPaidWhileTheOtherKeepsItsCard() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var page = signedIn(buyer, 390);
+        assertThat(item(page, buyer.pastDue())).containsText("$19.00 unpaid");
+        assertThat(item(page, buyer.pastDue())).containsText("The last payment was declined: Your card was declined.");
+        Chromium.screenshot(page, "portal-cards-390-past-due");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("+ Add a card")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Add a card"))).isVisible();
+        Chromium.screenshot(page, "portal-cards-390-add");
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).first()).containsText(
+            "Visa ending in 4242 is saved. Choose it below");
+        long chargesBefore = ledger.charges(buyer.account());
+        var pastDue = item(page, buyer.pastDue());
+        String visa = page.locator("#card-" + buyer.pastDue() + " option", new Page.LocatorOptions().setHasText(
+            "4242")).getAttribute("value");
+        pastDue.getByLabel("Paid with").selectOption(visa);
+        pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
+            "Paid $19.00 with Visa ending in 4242. Membership · Trial is paid up.");
+        assertThat(item(page, buyer.pastDue()).locator(".status")).hasText("active");
+        assertThat(item(page, buyer.other()).getByLabel("Paid with")).hasValue(buyer.otherCard());
+        assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+        Chromium.screenshot(page, "portal-cards-390-paid");
+
+        var wide = signedIn(buyer, 1280);
+        Chromium.screenshot(wide, "portal-cards-1280");
+        var narrowest = signedIn(buyer, 360);
+        assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(360);
+        narrowest.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
+        assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
+    }
+
+    @Test
+    void aCardThatIsDeclinedTooSaysWhyFromTheKeyboardAndACardInUseCannotBeRemoved() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var page = signedIn(buyer, 1280);
+        page.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
+        Chromium.screenshot(page, "portal-cards-1280-add");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Save Visa •••• 0341: Saves fine, then every charge is declined.")).click();
+
+        var pastDue = item(page, buyer.pastDue());
+        String newest = page.locator("#card-" + buyer.pastDue() + " option").first().getAttribute("value");
+        pastDue.getByLabel("Paid with").selectOption(newest);
+        pastDue.getByLabel("Paid with").focus();
+        // From the keyboard: the choice's own Save button comes next in the focus order, and Enter sends it.
+        page.keyboard().press("Tab");
+        assertThat(pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")))
+            .isFocused();
+        page.keyboard().press("Enter");
+
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
+            "Your bank declined Visa ending in 0341: “Your card was declined.” Nothing was charged.");
+        Chromium.screenshot(page, "portal-cards-1280-declined");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Remove Mastercard ending in 4444"))).hasCount(0);
+    }
+}

@@ -1,0 +1,207 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.till.billing.CardChoices;
+import io.till.billing.CardChoices.Kind;
+import io.till.billing.CardChoices.Outcome;
+import io.till.payment.SandboxLedger;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The buyer's cards in the portal (issue 11 item 4, seed 003): a card chosen for one subscription pays that one only,
+ * its unpaid balance is retried at once with exactly one charge, and the outcome is told, paid or declined with the
+ * processor's reason.
+ */
+@TillIntegrationTest
+class PortalCardsTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+    @Autowired
+    PortalCards portalCards;
+
+    private TwoSubscriptions buyer() {
+        return TwoSubscriptions.open(api, shops);
+    }
+
+    private String cardOf(TwoSubscriptions buyer, String subscription) {
+        return buyer.cardOf(shops, subscription);
+    }
+
+    @Test
+    void theWalletTellsWhatEachCardPaysAndWhatIsOwedWithTheProcessorsReason() {
+        var buyer = buyer();
+
+        var wallet = portalCards.wallet(buyer.account(), buyer.customer());
+
+        assertThat(wallet.card(buyer.failingCard()).orElseThrow().pays()).extracting(CardChoices.Billed::id)
+            .containsExactly(buyer.pastDue());
+        assertThat(wallet.card(buyer.otherCard()).orElseThrow().pays()).extracting(CardChoices.Billed::id)
+            .containsExactly(buyer.other());
+        var pastDue = wallet.billed().stream().filter(item -> item.id().equals(buyer.pastDue())).findFirst()
+            .orElseThrow();
+        assertThat(pastDue.unpaid()).isEqualTo(1900);
+        assertThat(pastDue.status()).isEqualTo("past_due");
+        assertThat(pastDue.declineReason()).isEqualTo("Your card was declined.");
+        assertThat(PortalCardText.name(pastDue)).isEqualTo("Membership · Trial");
+    }
+
+    @Test
+    void aNewCardChosenForThePastDueSubscriptionPaysItAtOnceWithOneChargeAndLeavesTheOtherAlone() {
+        var buyer = buyer();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242 4242 4242 4242");
+        assertThat(portalCards.wallet(buyer.account(), buyer.customer()).card(visa.id()).orElseThrow().pays())
+            .isEmpty();
+        long chargesBefore = ledger.charges(buyer.account());
+
+        var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(),
+            visa.id());
+
+        assertThat(outcome).isEqualTo(new Outcome.Paid(1900, "usd"));
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+        assertThat(shops.subscription(buyer.shop(), buyer.pastDue()).get("status").asString()).isEqualTo("active");
+        assertThat(cardOf(buyer, buyer.pastDue())).isEqualTo(visa.id());
+        assertThat(cardOf(buyer, buyer.other())).isEqualTo(buyer.otherCard());
+        assertThat(shops.types(buyer.shop(), buyer.customer())).contains("card.updated", "invoice.paid");
+
+        // The billing clock's own retry job was done by the request: running the clock charges nothing more.
+        shops.advance(buyer.shop(), "PT1M");
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+    }
+
+    @Test
+    void aNewCardThatIsDeclinedTooIsToldWithTheProcessorsReason() {
+        var buyer = buyer();
+        var insufficient = portalCards.addTestCard(buyer.account(), buyer.customer(), "4000-0000-0000-0341");
+        long chargesBefore = ledger.charges(buyer.account());
+
+        var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(),
+            insufficient.id());
+
+        assertThat(outcome).isEqualTo(new Outcome.Declined("Your card was declined."));
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+        assertThat(shops.subscription(buyer.shop(), buyer.pastDue()).get("status").asString()).isEqualTo("past_due");
+
+        // The attempt was the clock's own retry job: the clock does not make it a second time.
+        shops.advance(buyer.shop(), "PT1M");
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+    }
+
+    @Test
+    void choosingTheCardThatJustFailedChargesNothingAndSaysWhyItFailed() {
+        var buyer = buyer();
+        long chargesBefore = ledger.charges(buyer.account());
+
+        var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(),
+            buyer.failingCard());
+
+        assertThat(outcome).isEqualTo(new Outcome.Declined("Your card was declined."));
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore);
+    }
+
+    @Test
+    void choosingACardForASubscriptionThatOwesNothingOnlyChangesItsCard() {
+        var buyer = buyer();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        long chargesBefore = ledger.charges(buyer.account());
+
+        var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.other(),
+            visa.id());
+
+        assertThat(outcome).isEqualTo(new Outcome.NothingDue());
+        assertThat(cardOf(buyer, buyer.other())).isEqualTo(visa.id());
+        assertThat(cardOf(buyer, buyer.pastDue())).isEqualTo(buyer.failingCard());
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore);
+    }
+
+    @Test
+    void aCardChosenForAPaymentPlanPaysThatPlanOnly() {
+        var buyer = buyer();
+        var plan = api.post("/api/v1/checkouts/" + buyer.shop().checkoutId() + "/purchases", buyer.shop().apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_amex", "option_id": "%s"}"""
+            .formatted(buyer.customer(), buyer.shop().plan())).json();
+        String planId = plan.get("payment_plan_id").asString();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+
+        var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.PAYMENT_PLAN, planId, visa.id());
+
+        assertThat(outcome).isEqualTo(new Outcome.NothingDue());
+        assertThat(api.get("/api/v1/payment_plans/" + planId, buyer.shop().apiKey()).json().get("card_id").asString())
+            .isEqualTo(visa.id());
+        assertThat(portalCards.wallet(buyer.account(), buyer.customer()).card(visa.id()).orElseThrow().pays())
+            .extracting(CardChoices.Billed::id)
+            .containsExactly(planId);
+        assertThat(cardOf(buyer, buyer.other())).isEqualTo(buyer.otherCard());
+        assertThat(cardOf(buyer, buyer.pastDue())).isEqualTo(buyer.failingCard());
+    }
+
+    @Test
+    void aCardThatPaysSomethingIsNotRemovedAndTheRefusalNamesWhatItPays() {
+        var buyer = buyer();
+
+        assertThatThrownBy(() -> portalCards.remove(buyer.account(), buyer.customer(), buyer.otherCard()))
+            .isInstanceOfSatisfying(TillException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE);
+                assertThat(e.getMessage()).isEqualTo("This Mastercard ending in 4444 pays Membership · Monthly. "
+                    + "Choose another card for it first.");
+            });
+        assertThat(portalCards.wallet(buyer.account(), buyer.customer()).card(buyer.otherCard())).isPresent();
+    }
+
+    @Test
+    void aCardThatPaysNothingAnyMoreIsRemoved() {
+        var buyer = buyer();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(), visa.id());
+
+        portalCards.remove(buyer.account(), buyer.customer(), buyer.failingCard());
+
+        assertThat(portalCards.wallet(buyer.account(), buyer.customer()).cards())
+            .extracting(saved -> saved.card().id())
+            .containsExactlyInAnyOrder(visa.id(), buyer.otherCard());
+    }
+
+    @Test
+    void anUnknownNumberAndACardTheIssuerDeclinesAreRefusedWithoutSavingAnything() {
+        var buyer = buyer();
+
+        assertThatThrownBy(() -> portalCards.addTestCard(buyer.account(), buyer.customer(), "4111 1111 1111 1111"))
+            .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.errors().getFirst().code())
+                .isEqualTo("unknown_test_card"));
+        assertThatThrownBy(() -> portalCards.addTestCard(buyer.account(), buyer.customer(), "4000000000009995"))
+            .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.code()).isEqualTo(
+                ErrorCode.CARD_DECLINED));
+        assertThat(portalCards.wallet(buyer.account(), buyer.customer()).cards()).hasSize(2);
+    }
+
+    @Test
+    void anotherCustomersSubscriptionOrCardIsNotFound() {
+        var buyer = buyer();
+        var stranger = shops.buy(buyer.shop(), buyer.shop().monthly(), "pm_card_visa", "eve@example.com");
+        String strangersCard = stranger.get("card_id").asString();
+        String strangersSubscription = stranger.get("subscription_id").asString();
+
+        assertThatThrownBy(() -> portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION,
+            buyer.pastDue(), strangersCard))
+            .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION,
+            strangersSubscription, buyer.otherCard()))
+            .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThatThrownBy(() -> portalCards.remove(buyer.account(), buyer.customer(), strangersCard))
+            .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        assertThat(shops.subscription(buyer.shop(), strangersSubscription).get("card_id").asString())
+            .isEqualTo(strangersCard);
+    }
+}
