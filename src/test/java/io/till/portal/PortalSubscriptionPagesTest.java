@@ -44,7 +44,7 @@ class PortalSubscriptionPagesTest {
         var canceling = buyer.get(canceled.header("Location"));
 
         assertThat(details.body()).contains("Membership · Monthly", "$19.00", "every month", "Next bill", "4242",
-            "Cancel subscription", "/portal/" + shop.accountId() + "/payments/");
+            "Cancel subscription", "/portal/" + shop.accountId() + "/payments/", "/cards#pay-" + subscription);
         assertThat(confirm.body()).contains("It costs too much", "use it enough", "Something else",
             "name=\"reason_text\"", "maxlength=\"500\"");
         assertThat(canceled.header("Location")).isEqualTo(page + "?done=canceled");
