@@ -3,6 +3,7 @@ package io.till.billing;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Why a subscription is canceled and who asked: an optional reason (in the portal one of the seller's listed reasons, or
@@ -26,19 +27,32 @@ public record Cancellation(String reason, String text, By by) {
     public Cancellation {
         reason = reason == null || reason.isBlank() ? null : reason.strip();
         text = text == null || text.isBlank() ? null : text.strip();
-        var errors = new ArrayList<FieldError>();
-        if (reason != null && reason.length() > MAX_REASON) {
-            errors.add(new FieldError("reason", "too_long", "must be at most " + MAX_REASON + " characters"));
-        }
-        if (text != null && text.length() > MAX_TEXT) {
-            errors.add(new FieldError("reason_text", "too_long", "must be at most " + MAX_TEXT + " characters"));
-        }
+        var errors = problems(reason, text);
         if (!errors.isEmpty()) {
             throw TillException.invalid(errors);
         }
         if (by == null) {
             throw new IllegalArgumentException("who canceled is required");
         }
+    }
+
+    /**
+     * What is wrong with a reason and its text: too long, or control characters (line breaks and tabs are fine in the
+     * text). Empty when nothing is.
+     */
+    public static List<FieldError> problems(String reason, String text) {
+        var errors = new ArrayList<FieldError>();
+        if (reason != null
+            && (reason.strip().length() > MAX_REASON || reason.chars().anyMatch(Character::isISOControl))) {
+            errors.add(new FieldError("reason", "invalid_value", "must be at most " + MAX_REASON
+                + " characters of plain text"));
+        }
+        if (text != null && (text.strip().length() > MAX_TEXT
+            || text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t'))) {
+            errors.add(new FieldError("reason_text", "invalid_value", "must be at most " + MAX_TEXT
+                + " characters of plain text"));
+        }
+        return errors;
     }
 
     static Cancellation byStaff(String reason, String text) {

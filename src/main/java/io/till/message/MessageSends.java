@@ -66,8 +66,15 @@ class MessageSends {
     record Unsent(String accountId, String key) {}
 
     /**
+     * A promised email not sent within this time is given up: a wrong address or a long-gone SMTP server would
+     * otherwise be tried every minute forever, and a receipt that late helps nobody.
+     */
+    static final java.time.Duration GIVE_UP_AFTER = java.time.Duration.ofDays(3);
+
+    /**
      * Keys starting with {@code prefix} still reserved but not sent, last touched before {@code before}; each one
-     * found is touched, so that another node's sweep leaves it alone for a while.
+     * found is touched, so that another node's sweep leaves it alone for a while. Promises older than
+     * {@link #GIVE_UP_AFTER} are left alone.
      */
     java.util.List<Unsent> claimUnsent(String prefix, java.time.Instant before, int limit) {
         return db.sql("""
@@ -75,7 +82,7 @@ class MessageSends {
              WHERE (m.account_id, m.idempotency_key) IN (
                    SELECT account_id, idempotency_key FROM message_sends
                     WHERE status = 'sending' AND left(idempotency_key, length(:prefix)) = :prefix
-                      AND updated_at < :before
+                      AND updated_at < :before AND created_at > :givenUpBefore
                     ORDER BY updated_at
                     LIMIT :limit
                       FOR UPDATE SKIP LOCKED)
@@ -83,6 +90,7 @@ class MessageSends {
             """)
             .param("prefix", prefix)
             .param("before", Timestamps.of(before))
+            .param("givenUpBefore", Timestamps.of(before.minus(GIVE_UP_AFTER)))
             .param("limit", limit)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .query((rs, row) -> new Unsent(rs.getString("account_id"), rs.getString("idempotency_key")))

@@ -2,7 +2,6 @@ package io.till.portal;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +28,7 @@ class CardLinkPages {
     String confirm(@PathVariable String accountId, @PathVariable String token, HttpServletResponse response,
         Model model) {
         if (cardLinks.check(accountId, token).isEmpty()) {
-            response.setStatus(HttpStatus.GONE.value());
-            return "portal/expired";
+            return PortalSignIns.expired(response);
         }
         model.addAttribute("token", token);
         return "portal/card_link";
@@ -39,12 +37,7 @@ class CardLinkPages {
     @PostMapping("/portal/{accountId}/card_link/{token}")
     String open(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
         HttpServletResponse response) {
-        var customerId = cardLinks.consume(accountId, token);
-        if (customerId.isEmpty()) {
-            response.setStatus(HttpStatus.GONE.value());
-            return "portal/expired";
-        }
-        var buyer = new PortalBuyer(accountId, customerId.get(), PortalBuyer.Access.CARDS_ONLY);
-        return "redirect:" + signIns.signIn(request, response, buyer, null);
+        return signIns.signInOrExpired(request, response, cardLinks.consume(accountId, token)
+            .map(customerId -> new PortalBuyer(accountId, customerId, PortalBuyer.Access.CARDS_ONLY)), null);
     }
 }

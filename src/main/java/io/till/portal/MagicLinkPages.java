@@ -65,8 +65,7 @@ class MagicLinkPages {
     String confirm(@PathVariable String accountId, @PathVariable String token, HttpServletResponse response,
         Model model) {
         if (!links.isUsable(PortalLinks.Kind.EMAIL, accountId, token)) {
-            response.setStatus(HttpStatus.GONE.value());
-            return "portal/expired";
+            return PortalSignIns.expired(response);
         }
         model.addAttribute("token", token);
         return "portal/confirm";
@@ -75,12 +74,7 @@ class MagicLinkPages {
     @PostMapping("/portal/{accountId}/link/{token}")
     String signIn(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
         HttpServletResponse response) {
-        var opened = links.consume(PortalLinks.Kind.EMAIL, accountId, token);
-        if (opened.isEmpty()) {
-            response.setStatus(HttpStatus.GONE.value());
-            return "portal/expired";
-        }
-        var buyer = new PortalBuyer(accountId, opened.get().customerId(), PortalBuyer.Access.FULL);
-        return "redirect:" + signIns.signIn(request, response, buyer, null);
+        return signIns.signInOrExpired(request, response, links.consume(PortalLinks.Kind.EMAIL, accountId, token)
+            .map(link -> new PortalBuyer(accountId, link.customerId(), PortalBuyer.Access.FULL)), null);
     }
 }

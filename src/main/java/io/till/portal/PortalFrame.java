@@ -51,12 +51,11 @@ class PortalFrame {
 
     @ModelAttribute("frame")
     Frame frame(HttpServletRequest request) {
-        var accountId = PortalPaths.accountId(request);
-        if (accountId.isEmpty() || !request.getServletPath().startsWith("/portal/")) {
-            return null;
+        if (!request.getServletPath().startsWith("/portal/")) {
+            return null; // an API controller of the package
         }
-        var account = accounts.find(accountId.get())
-            .orElseThrow(() -> TillException.notFound("account", accountId.get()));
+        String accountId = PortalPaths.accountId(request).orElse("");
+        var account = accounts.find(accountId).orElseThrow(() -> TillException.notFound("account", accountId));
         var branding = brandings.get(account.id());
         var session = PortalBuyerResolver.session();
         // Pages load images from Till only (CSP img-src 'self'): Till serves its own copy of the seller's images, and

@@ -47,12 +47,9 @@ class PortalPages {
     String openSession(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
         HttpServletResponse response) {
         var opened = links.consume(PortalLinks.Kind.API, accountId, token);
-        if (opened.isEmpty()) {
-            response.setStatus(HttpStatus.GONE.value());
-            return "portal/expired";
-        }
-        var buyer = new PortalBuyer(accountId, opened.get().customerId(), PortalBuyer.Access.FULL);
-        return "redirect:" + signIns.signIn(request, response, buyer, opened.get().returnUrl());
+        return signIns.signInOrExpired(request, response,
+            opened.map(link -> new PortalBuyer(accountId, link.customerId(), PortalBuyer.Access.FULL)),
+            opened.map(PortalLinks.Opened::returnUrl).orElse(null));
     }
 
     @PostMapping("/portal/{accountId}/sign_out")

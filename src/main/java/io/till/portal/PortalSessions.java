@@ -42,7 +42,12 @@ class PortalSessions {
     /** Opens a session and answers its token, the cookie's value (nowhere else kept in clear). */
     String open(PortalBuyer buyer, String returnUrl) {
         String token = PortalTokens.newToken();
-        var now = Timestamps.of(Timestamps.now(clock));
+        Instant at = Timestamps.now(clock);
+        var now = Timestamps.of(at);
+        // Sessions past their lifetime are worth nothing; clearing them at sign-in keeps the table small without a job.
+        db.sql("DELETE FROM portal_sessions WHERE created_at < :before")
+            .param("before", Timestamps.of(at.minus(lifetime).minus(Duration.ofDays(1))))
+            .update();
         db.sql("""
             INSERT INTO portal_sessions (id, token_hash, account_id, customer_id, access, return_url, created_at,
                                          last_seen_at)

@@ -2,6 +2,8 @@ package io.till.portal;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +28,22 @@ class PortalSignIns {
         return buyer.access() == PortalBuyer.Access.CARDS_ONLY
             ? PortalPaths.cards(buyer.accountId())
             : PortalPaths.overview(buyer.accountId());
+    }
+
+    /**
+     * Signs in as {@code buyer}, the one a link stood for, and answers the redirect; without one (the link was
+     * unknown, used, expired or of another account), the friendly expired page as a 410.
+     */
+    String signInOrExpired(HttpServletRequest request, HttpServletResponse response, Optional<PortalBuyer> buyer,
+        String returnUrl) {
+        return buyer.map(found -> "redirect:" + signIn(request, response, found, returnUrl))
+            .orElseGet(() -> expired(response));
+    }
+
+    /** The page for a link that no longer works, whatever the reason: it says only to ask for a new one. */
+    static String expired(HttpServletResponse response) {
+        response.setStatus(HttpStatus.GONE.value());
+        return "portal/expired";
     }
 
     void signOut(HttpServletRequest request, HttpServletResponse response) {

@@ -176,8 +176,8 @@ class PortalSubscriptionPages {
         if (reason != null && !reason.isBlank() && !reason.equals(OTHER) && !reasons.contains(reason)) {
             return "Please choose one of the reasons listed, or \"Something else\".";
         }
-        if (text != null && text.strip().length() > Cancellation.MAX_TEXT) {
-            return "Please keep your note to " + Cancellation.MAX_TEXT + " characters.";
+        if (!Cancellation.problems(null, text).isEmpty()) {
+            return "Please keep your note to " + Cancellation.MAX_TEXT + " characters of plain text.";
         }
         return null;
     }

@@ -15,6 +15,8 @@
   if (!framed) {
     return;
   }
+  // In a frame the page is as tall as its content (never the frame's height, which the parent sets from ours).
+  document.documentElement.classList.add('framed');
   // Embedded in the seller's site: tell the parent page our height, so that its snippet sizes the frame to fit.
   var lastHeight = 0;
   function postHeight() {
@@ -30,12 +32,17 @@
   window.addEventListener('load', postHeight);
   postHeight();
 
-  // Where the browser blocks cookies in frames, a sign-in cannot stick here: offer a new tab instead. The probe is
-  // a cookie of the kind the portal sets in frames (SameSite=None, partitioned; Secure only exists over HTTPS).
-  var attributes = '; path=/; SameSite=None' + (location.protocol === 'https:' ? '; Secure; Partitioned' : '');
-  document.cookie = 'till_portal_probe=1' + attributes;
-  var cookiesWork = document.cookie.indexOf('till_portal_probe=1') !== -1;
-  document.cookie = 'till_portal_probe=' + attributes + '; max-age=0';
+  // Where the browser blocks cookies in frames, a sign-in cannot stick here: offer a new tab instead. The probes are
+  // cookies of the kinds the portal sets: Lax (works when the embedding site is this one's), else partitioned
+  // SameSite=None, which needs HTTPS.
+  function probe(attributes) {
+    document.cookie = 'till_portal_probe=1; path=/' + attributes;
+    var kept = document.cookie.indexOf('till_portal_probe=1') !== -1;
+    document.cookie = 'till_portal_probe=; path=/; max-age=0' + attributes;
+    return kept;
+  }
+  var cookiesWork = probe('; SameSite=Lax')
+    || (location.protocol === 'https:' && probe('; SameSite=None; Secure; Partitioned'));
   if (!cookiesWork) {
     var notice = document.getElementById('framed-notice');
     if (notice) {

@@ -117,16 +117,22 @@ class CancelAndKeepTest {
     }
 
     @Test
-    void refusesAReasonTextLongerThanFiveHundredCharacters() {
+    void refusesAReasonThatIsNotShortPlainText() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
         String subscription = order.get("subscription_id").asString();
+        String cancel = "/api/v1/subscriptions/" + subscription + "/cancel";
 
-        var response = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+        var tooLong = api.post(cancel, shop.apiKey(),
             "{\"at_period_end\": true, \"reason_text\": \"" + "x".repeat(501) + "\"}");
+        var nul = api.post(cancel, shop.apiKey(), "{\"at_period_end\": true, \"reason\": \"a\\u0000b\"}");
+        var object = api.post(cancel, shop.apiKey(), "{\"at_period_end\": true, \"reason\": {\"a\": 1}}");
 
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("reason_text");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("errors").get(0).get("field").asString()).isEqualTo("reason_text");
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.json().get("errors").get(0).get("field").asString()).isEqualTo("reason");
+        assertThat(object.status()).isEqualTo(400);
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
     }
 

@@ -70,7 +70,9 @@ class PurchaseCrashTest {
         }
 
         Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge-key=order:"),
-            List.of("--server.port=" + port));
+            // Every purchase stays in flight on the node until it dies, each holding one of the node's request slots
+            // (as many as its request pool has connections): enough slots for all of them.
+            List.of("--server.port=" + port, "--till.database.pool-size=" + (PURCHASES + 2)));
         Set<String> charged;
         try {
             awaitListening(port, shop.apiKey());

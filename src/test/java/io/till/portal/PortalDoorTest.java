@@ -7,6 +7,7 @@ import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.net.HttpCookie;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -102,6 +103,17 @@ class PortalDoorTest {
         var thief = new PortalClient(port);
         assertThat(thief.get(home, "Cookie", "till_portal=" + token).status()).as("the old token is revoked")
             .isEqualTo(302);
+    }
+
+    @Test
+    void anUnknownAccountHasNoPortal() {
+        var browser = new PortalClient(port);
+
+        for (String path : List.of("/portal/acct_01aaaaaaaaaaaaaaaaaaaaaaaa", "/portal/assets", "/portal/x/link/y")) {
+            var page = browser.get(path);
+            assertThat(page.status()).as(path).isEqualTo(404);
+            assertThat(page.body()).as(path).contains("We could not find that");
+        }
     }
 
     private String cookie(PortalClient browser, String name) {

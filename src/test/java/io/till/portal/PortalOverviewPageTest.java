@@ -49,6 +49,8 @@ class PortalOverviewPageTest {
             .get("customer_id")
             .asString();
         shops.buy(shop, shop.plan(), "pm_card_mastercard", "ada@example.com");
+        shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        shops.advance(shop, "P14DT1H");
 
         for (int width : new int[]{390, 1280}) {
             String url = api.post("/api/v1/portal_sessions", shop.apiKey(), """
@@ -60,7 +62,8 @@ class PortalOverviewPageTest {
             page.navigate(url);
 
             assertThat(page.locator("h1").textContent()).isEqualTo("Subscriptions and plans");
-            assertThat(page.locator(".item").allTextContents()).hasSize(2)
+            assertThat(page.locator(".item").allTextContents()).hasSize(3)
+                .anySatisfy(item -> assertThat(item).contains("Membership · Trial", "past due", "Unpaid", "0341"))
                 .anySatisfy(item -> assertThat(item).contains("Membership · Monthly", "$19.00", "every month", "4242"))
                 .anySatisfy(item -> assertThat(item).contains("Membership · 3 payments", "1 of 3 paid"));
             assertThat(page.locator(".back a").textContent()).contains("Back to Lumen Yoga");

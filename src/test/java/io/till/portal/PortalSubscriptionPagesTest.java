@@ -44,7 +44,7 @@ class PortalSubscriptionPagesTest {
         var canceling = buyer.get(canceled.header("Location"));
 
         assertThat(details.body()).contains("Membership · Monthly", "$19.00", "every month", "Next bill", "4242",
-            "Cancel subscription", "/portal/" + shop.accountId() + "/payments/");
+            "Cancel subscription", "/portal/" + shop.accountId() + "/payments/", "/cards#pay-" + subscription);
         assertThat(confirm.body()).contains("It costs too much", "use it enough", "Something else",
             "name=\"reason_text\"", "maxlength=\"500\"");
         assertThat(canceled.header("Location")).isEqualTo(page + "?done=canceled");
@@ -69,6 +69,23 @@ class PortalSubscriptionPagesTest {
             .doesNotContain("Keep my subscription");
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
+    }
+
+    @Test
+    void aFormStillWorksAfterItsPageLoadedTheSellersStylesheet() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        String token = PortalClient.csrf(buyer.get(page + "/cancel").body());
+
+        buyer.get("/portal/" + shop.accountId() + "/brand.css");
+        var canceled = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + token);
+
+        assertThat(canceled.status()).as("a browser loads the stylesheet before the buyer sends the form")
+            .isEqualTo(302);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
     }
 
     @Test

@@ -55,6 +55,7 @@ class SelfCancelPageTest {
             page.getByLabel("Anything you'd like to tell us?").fill("Back in spring, promise.");
             Chromium.screenshot(page, "portal-subscription-cancel-" + width);
             page.locator("button.danger").click();
+
             assertThat(page.locator(".notice.success").textContent()).contains("Your subscription is canceled");
             assertThat(page.locator(".ending h2").textContent()).startsWith("Ends on");
             assertThat(page.locator(".detail-head .status").textContent()).isEqualTo("ends soon");

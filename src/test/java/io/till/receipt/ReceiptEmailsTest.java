@@ -14,7 +14,6 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -151,6 +150,27 @@ class ReceiptEmailsTest {
         assertThat(tooEarly).isEmpty();
         assertThat(mail.getReceivedMessages()).hasSize(1);
         assertThat(recipient(mail.getReceivedMessages()[0])).isEqualTo("late@example.com");
+    }
+
+    @Test
+    void aReceiptNotSentWithinThreeDaysIsGivenUpRatherThanTriedEveryMinuteForever() throws Exception {
+        var shop = shop("{\"plan_installments\": true}");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "gone@example.com");
+        String payment = order.get("payment_id").asString();
+        transaction.executeWithoutResult(status -> emails.promise(shop.accountId(), "receipt:" + payment));
+        // Promised three days ago and tried every minute since (not by moving the clock: the real time it shares with
+        // other tests' child processes must stay the machine's).
+        db.sql("""
+            UPDATE message_sends SET created_at = created_at - interval '3 days 5 minutes',
+                                     updated_at = updated_at - interval '3 minutes'
+             WHERE account_id = :accountId AND idempotency_key = :key""")
+            .param("accountId", shop.accountId())
+            .param("key", "receipt:" + payment)
+            .update();
+
+        receiptEmails.sendForgotten();
+
+        assertThat(mail.getReceivedMessages()).isEmpty();
     }
 
     static String recipient(MimeMessage email) {

@@ -32,13 +32,20 @@ public final class Chromium implements AutoCloseable {
     }
 
     public static Chromium launch() {
+        return launch(List.of());
+    }
+
+    /** With more command-line switches, such as {@code --disable-features=…} for a page served by a route. */
+    public static Chromium launch(List<String> moreArgs) {
         Path executable = executable();
+        var args = new ArrayList<>(ARGS);
+        args.addAll(moreArgs);
         var playwright = Playwright
             .create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         try {
             var browser = playwright.chromium()
                 .launch(new BrowserType.LaunchOptions().setExecutablePath(executable)
-                    .setArgs(ARGS)
+                    .setArgs(args)
                     .setHeadless(true)
                     .setTimeout(60_000));
             return new Chromium(playwright, browser);
@@ -74,6 +81,10 @@ public final class Chromium implements AutoCloseable {
     private static Path executable() {
         String configured = System.getenv("CHROMIUM");
         if (configured != null && !configured.isBlank()) {
+            if (!Files.isExecutable(Path.of(configured))) {
+                throw new IllegalStateException("CHROMIUM=" + configured + " is not an executable: point it at a "
+                    + "Chromium, or unset it and run 'apt-get install chromium' (Debian/Ubuntu).");
+            }
             return Path.of(configured);
         }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {

@@ -1,0 +1,93 @@
+package io.till.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Frame;
+import com.microsoft.playwright.Page;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The embed snippet in a real Chromium: an allowed site frames the portal and sizes it; another site cannot. */
+@TillIntegrationTest
+class PortalEmbeddingPageTest {
+
+    static Chromium chromium;
+
+    @Autowired
+    Api api;
+
+    @Autowired
+    Shops shops;
+
+    @BeforeAll
+    static void launch() {
+        // The seller's page is served by the browser itself (a route), which Chrome takes for a public site and would
+        // then refuse its frames on localhost (Local Network Access); a real seller's site reaches a real Till address.
+        chromium = Chromium.launch(List.of("--disable-features=LocalNetworkAccessChecks"));
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    /** The seller's page with the README's snippet, served by the browser itself at {@code origin}. */
+    private Page sellerPage(String origin, String portalUrl) {
+        var page = chromium.page(1280);
+        String html = """
+            <!DOCTYPE html><html><body><h1>My shop</h1>
+            <iframe id="till-portal" src="%s" title="Billing" style="width:100%%;border:0;min-height:200px"></iframe>
+            <script>
+              window.addEventListener('message', function (event) {
+                if (event.origin !== '%s') return;
+                if (event.data && event.data.type === 'till-portal:height') {
+                  document.getElementById('till-portal').style.height = event.data.height + 'px';
+                }
+              });
+            </script></body></html>""".formatted(portalUrl, api.uri("").toString().replaceAll("/$", ""));
+        page.route(origin + "/**", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+            .setContentType("text/html")
+            .setBody(html)));
+        page.navigate(origin + "/account");
+        return page;
+    }
+
+    private static Frame portalFrame(Page page) {
+        return page.frames().stream().filter(frame -> frame != page.mainFrame()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void anAllowedSiteFramesThePortalAndTheSnippetSizesIt() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"allowed_embed_origins": ["http://localhost:4567"]}""", List.of("Content-Type", "application/json"));
+
+        var page = sellerPage("http://localhost:4567", api.uri("/portal/" + shop.accountId()).toString());
+
+        page.waitForFunction("document.getElementById('till-portal').style.height !== ''");
+        assertThat(portalFrame(page).locator("h1").textContent()).isEqualTo("Manage your billing");
+        assertThat(portalFrame(page).locator("#framed-notice").isHidden()).as("cookies work on the same site")
+            .isTrue();
+        Chromium.screenshot(page, "portal-embedded-1280");
+    }
+
+    @Test
+    void aSiteThatIsNotAllowedCannotFrameThePortal() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"allowed_embed_origins": ["http://localhost:4567"]}""", List.of("Content-Type", "application/json"));
+
+        var page = sellerPage("http://localhost:4999", api.uri("/portal/" + shop.accountId()).toString());
+        page.waitForLoadState();
+
+        assertThat(portalFrame(page).content()).doesNotContain("Manage your billing");
+        assertThat(page.evaluate("document.getElementById('till-portal').style.height")).isEqualTo("");
+    }
+}
