@@ -17,9 +17,9 @@ class AdminSearch {
 
     private static final Pattern ID = Pattern.compile("(cus|sub|inv|ord|pay|plan|exe|evt)_[0-9A-Za-z]+");
 
-    /** The records an id prefix names, with the address of its page once that page exists. */
-    private static final Map<String, String> KINDS = Map.of("cus", "customer", "sub", "subscription", "inv",
-        "invoice", "ord", "order", "pay", "payment", "plan", "payment plan", "exe", "automation run", "evt", "event");
+    /** The records an id prefix names, whose pages come with the next part of the dashboard. */
+    private static final Map<String, String> KINDS = Map.of("sub", "a subscription", "inv", "an invoice", "ord",
+        "an order", "pay", "a payment", "plan", "a payment plan", "exe", "an automation run", "evt", "an event");
 
     @GetMapping("/admin/search")
     String search(@RequestParam(name = "q", defaultValue = "") String query, Model model) {
@@ -29,7 +29,7 @@ class AdminSearch {
             if (prefix.equals("cus")) {
                 return "redirect:/admin/customers/" + needle;
             }
-            model.addAttribute("title", "Search");
+            model.addAttribute("heading", "Search");
             model.addAttribute("kind", KINDS.get(prefix));
             model.addAttribute("id", needle);
             return "admin/coming";

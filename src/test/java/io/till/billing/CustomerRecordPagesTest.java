@@ -124,4 +124,24 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("main")).not().containsText("Ada Lovelace");
         Chromium.screenshot(page, "dashboard-not-found-1280");
     }
+
+    @Test
+    void aCanceledSubscriptionLeavesTheActiveListAndShowsUnderAll() {
+        var store = store();
+        var canceled = api.post("/api/v1/subscriptions/" + store.subscription() + "/cancel", store.shop().apiKey(),
+            "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var subscriptions = page.locator("#subscriptions");
+        assertThat(subscriptions).containsText("No active subscriptions.");
+        assertThat(page.locator(".stats")).containsText("Active subscriptions");
+
+        subscriptions.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("All"))
+            .click();
+
+        assertThat(page.locator("#subscriptions")).containsText(store.subscription());
+        assertThat(page.locator("#subscriptions")).containsText("canceled");
+        assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
+    }
 }
