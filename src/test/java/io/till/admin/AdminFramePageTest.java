@@ -94,7 +94,10 @@ class AdminFramePageTest {
         assertThat(page.locator("#created-key")).containsText("till_sandbox_");
         Chromium.screenshot(page, "dashboard-api-keys-1280");
 
-        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        var signInPage = chromium.page(390);
+        signInPage.navigate(api.uri("/admin/login").toString());
+        Chromium.screenshot(signInPage, "dashboard-sign-in-390");
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, signInPage);
         phone.navigate(api.uri("/admin/developers/api-keys").toString());
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
