@@ -2,6 +2,8 @@ package io.till.customer;
 
 import io.till.shared.Caller;
 import io.till.shared.PageRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,7 +29,9 @@ class CustomerPages {
 
     @GetMapping("/admin/customers")
     String search(Caller.Staff staff, @RequestParam(name = "q", defaultValue = "") String query,
-        @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+        @RequestHeader(name = "HX-Request", required = false) String htmx, HttpServletResponse response, Model model) {
+        // The same address answers a whole page or only the results: a browser cache must keep the two apart.
+        response.addHeader(HttpHeaders.VARY, "HX-Request");
         String needle = query.strip();
         if (needle.length() > 200) {
             needle = needle.substring(0, 200);
