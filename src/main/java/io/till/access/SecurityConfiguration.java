@@ -61,7 +61,7 @@ class SecurityConfiguration {
         toLoginPage.setFavorRelativeUris(true);
         return http
             .authorizeHttpRequests(requests -> requests
-                .requestMatchers(LOGIN_PAGE, "/admin/assets/**", "/error", "/favicon.ico").permitAll()
+                .requestMatchers(LOGIN_PAGE, "/admin/assets/**", "/webjars/**", "/error", "/favicon.ico").permitAll()
                 .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                 .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                 .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")

@@ -22,7 +22,7 @@ class BillingStats implements CustomerStats.Source {
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paid') AS orders,
                    (SELECT count(*) FROM subscriptions
                      WHERE account_id = :accountId AND customer_id = :customerId
-                       AND status IN ('trialing', 'active', 'past_due', 'canceling')) AS subscriptions,
+                       AND status IN (:active)) AS subscriptions,
                    (SELECT count(*) FROM payment_plans
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'active') AS plans,
                    (SELECT count(*) FROM subscriptions
@@ -33,6 +33,7 @@ class BillingStats implements CustomerStats.Source {
             """)
             .param("accountId", accountId)
             .param("customerId", customerId)
+            .param("active", Subscription.ACTIVE_STATUSES)
             .query((rs, row) -> new Counts(rs.getLong("orders"), rs.getInt("subscriptions"), rs.getInt("plans"),
                 rs.getInt("missed")))
             .single();

@@ -18,4 +18,10 @@ public record PaymentPlan(
     String interval,
     int intervalCount,
     Instant nextBillAt,
-    Instant createdAt) {}
+    Instant createdAt) {
+
+    /** Still collecting installments (what a customer record counts as an active plan). */
+    public boolean isActive() {
+        return "active".equals(status);
+    }
+}

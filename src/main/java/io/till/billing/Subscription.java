@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A customer's subscription to a product option, renewed every interval through its card; a fixed-term one ends on its
@@ -29,4 +30,12 @@ public record Subscription(
     String cancelReason,
     String cancelReasonText,
     String canceledBy,
-    Instant cancelRequestedAt) {}
+    Instant cancelRequestedAt) {
+
+    /** The statuses a customer record counts and lists as active: still billing, or paid up to a cancellation. */
+    public static final List<String> ACTIVE_STATUSES = List.of("trialing", "active", "past_due", "canceling");
+
+    public boolean isActive() {
+        return ACTIVE_STATUSES.contains(status);
+    }
+}

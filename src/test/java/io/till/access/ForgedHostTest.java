@@ -30,12 +30,13 @@ class ForgedHostTest {
         seen.add(browser.get("/admin"));
         seen.add(browser.signIn("owner@till.test", "a wrong password"));
         seen.add(browser.signIn("owner@till.test", "correct horse battery"));
-        seen.add(browser.get("/admin"));
+        seen.add(browser.get("/admin/developers/api-keys"));
         seen.add(browser.get("/admin/no-such-page", "Accept", "text/html"));
-        seen.add(browser.postForm("/admin/api-keys", "name=forged+host&_csrf=" + RawBrowser.csrf(seen.get(4).body())));
+        seen.add(browser.postForm("/admin/developers/api-keys",
+            "name=forged+host&_csrf=" + RawBrowser.csrf(seen.get(4).body())));
         seen.add(browser.get("/swagger-ui.html"));
         seen.add(browser.get("/v3/api-docs"));
-        seen.add(browser.postForm("/admin/logout", "_csrf=" + RawBrowser.csrf(browser.get("/admin").body())));
+        seen.add(browser.postForm("/admin/logout", "_csrf=" + RawBrowser.csrf(browser.get("/admin/customers").body())));
 
         assertThat(seen).extracting(RawBrowser.Response::status)
             .containsExactly(302, 302, 302, 302, 200, 404, 302, 302, 200, 302);

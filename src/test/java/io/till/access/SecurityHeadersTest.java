@@ -35,7 +35,7 @@ class SecurityHeadersTest {
         String key = accounts.create().apiKey();
 
         var answers = List.of(new RawBrowser(port).get("/admin/login"), new RawBrowser(port).get("/admin"),
-            browser.get("/admin"), browser.get("/admin/no-such-page", "Accept", "text/html"),
+            browser.get("/admin/customers"), browser.get("/admin/no-such-page", "Accept", "text/html"),
             browser.get("/admin/assets/till.css"), new RawBrowser(port).get("/api/v1/account"),
             new RawBrowser(port).get("/api/v1/account", "Authorization", "Bearer " + key),
             new RawBrowser(port).get("/api/v1/customers/cus_unknown", "Authorization", "Bearer " + key),

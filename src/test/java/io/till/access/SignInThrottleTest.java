@@ -71,7 +71,9 @@ class SignInThrottleTest {
         }
 
         assertThat(browser.signIn(email, "right password 2").status()).isEqualTo(429);
-        assertThat(browser.get("/admin").status()).isEqualTo(302);
+        var dashboard = browser.get("/admin/customers");
+        assertThat(dashboard.status()).isEqualTo(302);
+        assertThat(dashboard.header("Location")).isEqualTo("/admin/login");
     }
 
     @Test

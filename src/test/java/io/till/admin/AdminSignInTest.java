@@ -43,7 +43,7 @@ class AdminSignInTest {
 
         assertThat(signIn.statusCode()).isEqualTo(302);
         assertThat(signIn.headers().firstValue("Location").orElseThrow()).endsWith("/admin");
-        var dashboard = get("/admin");
+        var dashboard = get("/admin/developers/api-keys");
         assertThat(dashboard.statusCode()).isEqualTo(200);
         assertThat(dashboard.body()).contains("API keys").contains("First key").contains("till_sandbox_");
     }
@@ -52,10 +52,11 @@ class AdminSignInTest {
     void createsAnApiKeyFromTheDashboardAndShowsItOnce() throws Exception {
         signIn("owner@till.test", "correct horse battery");
 
-        var created = post("/admin/api-keys", "name=" + URLEncoder.encode("From the dashboard", StandardCharsets.UTF_8)
-            + "&_csrf=" + csrf(get("/admin").body()));
-        var shown = get("/admin");
-        var shownAgain = get("/admin");
+        var created = post("/admin/developers/api-keys", "name="
+            + URLEncoder.encode("From the dashboard", StandardCharsets.UTF_8) + "&_csrf="
+            + csrf(get("/admin/developers/api-keys").body()));
+        var shown = get("/admin/developers/api-keys");
+        var shownAgain = get("/admin/developers/api-keys");
 
         assertThat(created.statusCode()).isEqualTo(302);
         var key = Pattern.compile("id=\"created-key\">(till_sandbox_[0-9a-z_]+)<").matcher(shown.body());
@@ -82,7 +83,7 @@ class AdminSignInTest {
     void refusesAFormPostedWithoutCsrfToken() throws Exception {
         signIn("owner@till.test", "correct horse battery");
 
-        var forged = post("/admin/api-keys", "name=forged");
+        var forged = post("/admin/developers/api-keys", "name=forged");
 
         assertThat(forged.statusCode()).isEqualTo(403);
     }

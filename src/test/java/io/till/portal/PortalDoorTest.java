@@ -58,7 +58,7 @@ class PortalDoorTest {
         var staff = new PortalClient(port);
         String form = "username=owner%40till.test&password=correct+horse+battery";
         assertThat(staff.post("/admin/login", "/admin/login", form).header("Location")).isEqualTo("/admin");
-        assertThat(staff.get("/admin").status()).isEqualTo(200);
+        assertThat(staff.get("/admin/customers").status()).isEqualTo(200);
 
         var portal = staff.get("/portal/" + shop.accountId() + "/");
 

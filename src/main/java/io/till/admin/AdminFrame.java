@@ -1,0 +1,98 @@
+package io.till.admin;
+
+import io.till.account.Accounts;
+import io.till.account.Mode;
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.shared.web.RequestIdFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/**
+ * What every dashboard page's layout shows (the account, its mode, the sandbox clock, the navigation), as the model
+ * attribute {@code frame}; and the friendly page, inside the frame, for a failure on a dashboard page (an id of another
+ * account is a 404 page, as the API answers). Dashboard pages live in the feature they show (customer, billing), so
+ * the advice names those packages by string: admin depends on them, never the other way round. Their REST controllers
+ * keep their problem details, since {@code ApiExceptionHandler} runs first for them.
+ */
+@ControllerAdvice(basePackages = {"io.till.admin", "io.till.customer", "io.till.billing"})
+@Order(Ordered.LOWEST_PRECEDENCE)
+class AdminFrame {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("MMM d, yyyy · HH:mm 'UTC'",
+        Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    /** The sections of the navigation; those not built yet lead to a page that says they come next. */
+    static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", true),
+        new Section("automations", "Automations", false), new Section("executions", "Executions", false),
+        new Section("tasks", "Tasks", false), new Section("webhooks", "Webhooks", false),
+        new Section("developers", "Developers", true), new Section("settings", "Settings", false));
+
+    record Section(String key, String label, boolean built) {
+        public String href() {
+            return "/admin/" + key;
+        }
+    }
+
+    /**
+     * @param clock the sandbox test clock's time, null for a live account
+     * @param section the navigation key of the page shown
+     */
+    record Frame(String accountName, String mode, boolean sandbox, String clock, String staffEmail, String section,
+        List<Section> sections) {
+
+        public boolean at(String key) {
+            return key.equals(section);
+        }
+    }
+
+    private final Accounts accounts;
+    private final Clock clock;
+
+    AdminFrame(Accounts accounts, Clock clock) {
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    @ModelAttribute("frame")
+    Frame frame(HttpServletRequest request) {
+        String path = request.getServletPath();
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (!path.startsWith("/admin") || authentication == null
+            || !(authentication.getPrincipal() instanceof Caller.Source source)
+            || !(source.caller() instanceof Caller.Staff staff)) {
+            return null;
+        }
+        var account = accounts.get(staff.accountId());
+        boolean sandbox = account.mode() == Mode.SANDBOX;
+        String[] parts = path.split("/");
+        String section = parts.length > 2 ? parts[2] : "customers";
+        return new Frame(account.name(), account.mode().code(), sandbox, sandbox ? CLOCK.format(clock.instant()) : null,
+            staff.email(), section, SECTIONS);
+    }
+
+    @ExceptionHandler(TillException.class)
+    String failed(TillException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        response.setStatus(e.code().status().value());
+        // An exception handler gets a fresh model: without the frame the page would lose its navigation.
+        model.addAttribute("frame", frame(request));
+        model.addAttribute("status", e.code().status().value());
+        model.addAttribute("notFound", e.code() == ErrorCode.NOT_FOUND);
+        model.addAttribute("message", e.code() == ErrorCode.NOT_FOUND ? null : e.getMessage());
+        model.addAttribute("requestId", RequestIdFilter.current());
+        return "admin/problem";
+    }
+}

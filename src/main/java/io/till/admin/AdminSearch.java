@@ -1,0 +1,45 @@
+package io.till.admin;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The search box of every dashboard page: a pasted id goes straight to its record, anything else searches customers
+ * by name or email. An id whose record page is not built yet says so rather than failing.
+ */
+@Controller
+class AdminSearch {
+
+    private static final Pattern ID = Pattern.compile("(cus|sub|inv|ord|pay|plan|exe|evt)_[0-9A-Za-z]+");
+
+    /** The records an id prefix names, whose pages come with the next part of the dashboard. */
+    private static final Map<String, String> KINDS = Map.of("sub", "a subscription", "inv", "an invoice", "ord",
+        "an order", "pay", "a payment", "plan", "a payment plan", "exe", "an automation run", "evt", "an event");
+
+    @GetMapping("/admin/search")
+    String search(@RequestParam(name = "q", defaultValue = "") String query, Model model) {
+        String needle = query.strip();
+        if (ID.matcher(needle).matches()) {
+            String prefix = needle.substring(0, needle.indexOf('_'));
+            if (prefix.equals("cus")) {
+                return "redirect:/admin/customers/" + needle;
+            }
+            model.addAttribute("heading", "Search");
+            model.addAttribute("kind", KINDS.get(prefix));
+            model.addAttribute("id", needle);
+            return "admin/coming";
+        }
+        return needle.isEmpty()
+            ? "redirect:/admin/customers"
+            : "redirect:" + UriComponentsBuilder.fromPath("/admin/customers")
+                .queryParam("q", needle)
+                .encode()
+                .build()
+                .toUriString();
+    }
+}

@@ -1,0 +1,128 @@
+package io.till.billing;
+
+import io.till.catalog.Products;
+import io.till.customer.Customer;
+import io.till.customer.CustomerStats;
+import io.till.customer.Customers;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.PageRequest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The customer record of seed 004 in the dashboard: stats, email and card, subscriptions and payment plans (active or
+ * all), orders, credits and tags. It lives with billing because most of it is billing's records, and billing already
+ * knows customers (customer must not know billing). Every read is bound to the signed-in staff member's account; a
+ * customer of another account is "not found", as on the API.
+ */
+@Controller
+class CustomerRecordPages {
+
+    /** As many rows as a record shows per section; the API pages through the rest. */
+    private static final int ROWS = 50;
+
+    private final Customers customers;
+    private final CustomerStats.Source stats;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Orders orders;
+    private final Credits credits;
+    private final Products products;
+
+    CustomerRecordPages(Customers customers, CustomerStats.Source stats, Subscriptions subscriptions,
+        PaymentPlans paymentPlans, Orders orders, Credits credits, Products products) {
+        this.customers = customers;
+        this.stats = stats;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.orders = orders;
+        this.credits = credits;
+        this.products = products;
+    }
+
+    /** A subscription or plan as one row of the record: what was bought, its state and what it costs. */
+    record Holding(String id, String name, String status, String price, Instant next, boolean active) {}
+
+    record OrderRow(String id, Instant createdAt, String status, String total, String summary) {}
+
+    @GetMapping("/admin/customers/{id}")
+    String record(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "subscriptions", defaultValue = "active") String subscriptionsShown,
+        @RequestParam(name = "plans", defaultValue = "active") String plansShown, Model model) {
+        String accountId = staff.accountId();
+        Customer customer = customers.get(accountId, id);
+        var names = new ProductNames(products, accountId);
+        boolean allSubscriptions = "all".equals(subscriptionsShown);
+        boolean allPlans = "all".equals(plansShown);
+        List<Holding> subs = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub"))
+            .data()
+            .stream()
+            .filter(s -> allSubscriptions || s.isActive())
+            .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
+                Amounts.format(s.amount(), s.currency()) + " / " + every(s.intervalCount(), s.interval()),
+                s.isActive() && !"canceling".equals(s.status()) ? s.currentPeriodEnd() : null, s.isActive()))
+            .toList();
+        List<Holding> plans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan"))
+            .data()
+            .stream()
+            .filter(p -> allPlans || p.isActive())
+            .map(p -> new Holding(p.id(), names.of(p.productId()), p.status(),
+                p.installmentsPaid() + " of " + p.installments() + " × "
+                    + Amounts.format(p.installmentAmount(), p.currency()),
+                p.isActive() ? p.nextBillAt() : null, p.isActive()))
+            .toList();
+        List<OrderRow> orderRows = orders.list(accountId, id, PageRequest.of(ROWS, null, "ord"))
+            .data()
+            .stream()
+            .map(o -> new OrderRow(o.id(), o.createdAt(), o.status().code(), Amounts.format(o.total(), o.currency()),
+                o.items().stream().map(Order.Item::name).collect(Collectors.joining(", "))))
+            .toList();
+        var customerStats = stats.of(accountId, id);
+        model.addAttribute("customer", customer);
+        model.addAttribute("stats", customerStats);
+        model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));
+        model.addAttribute("credits", money(credits.balance(accountId, id).balances()));
+        model.addAttribute("subscriptions", subs);
+        model.addAttribute("allSubscriptions", allSubscriptions);
+        model.addAttribute("plans", plans);
+        model.addAttribute("allPlans", allPlans);
+        model.addAttribute("orders", orderRows);
+        return "billing/customer";
+    }
+
+    private static String money(List<CustomerStats.Money> amounts) {
+        return amounts.isEmpty()
+            ? null
+            : amounts.stream().map(m -> Amounts.format(m.amount(), m.currency())).collect(Collectors.joining(" · "));
+    }
+
+    private static String every(int count, String interval) {
+        return count == 1 ? interval : count + " " + interval + "s";
+    }
+
+    /** Product names, each read once per page. */
+    private static final class ProductNames {
+        private final Products products;
+        private final String accountId;
+        private final Map<String, String> names = new HashMap<>();
+
+        ProductNames(Products products, String accountId) {
+            this.products = products;
+            this.accountId = accountId;
+        }
+
+        String of(String productId) {
+            return names.computeIfAbsent(productId,
+                id -> products.find(accountId, id).map(p -> p.name()).orElse("Removed product"));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.till.admin;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/** The dashboard's frame in a real browser: navigation, the global search, flash messages and empty states. */
+@TillIntegrationTest
+class AdminFramePageTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void aNewAccountSaysWhatToDoNextAndThePastedIdOfACustomerOpensTheirRecord() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        assertThat(page.locator("#results")).containsText("No customers yet.");
+        assertThat(page.locator(".side")).containsText("Test store");
+        assertThat(page.locator(".side .mode")).hasText("sandbox");
+        Chromium.screenshot(page, "dashboard-customers-empty-1280");
+
+        var created = api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"Katherine Johnson\", \"email\": \"kj@nasa.example\"}");
+        String id = created.json().get("id").asString();
+        page.getByLabel("Search customers, or paste an id").fill(id);
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+        assertThat(page.getByRole(AriaRole.HEADING, named("Katherine Johnson"))).isVisible();
+
+        page.getByLabel("Search customers, or paste an id").fill("johnson");
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+        assertThat(page.locator("#results")).containsText("kj@nasa.example");
+
+        page.getByLabel("Search customers, or paste an id").fill("ord_01kdoesnotmatter");
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+        assertThat(page.locator("main")).containsText("That looks like the id of an order.");
+        assertThat(page.locator("main")).containsText("Its page comes with the next release");
+    }
+
+    @Test
+    void sectionsToComeSayWhenAndApiKeysLiveUnderDevelopersWithAFlashOnCreation() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+
+        // A section still to come is announced as such.
+        var automations = page.getByRole(AriaRole.LINK, named("Automations (coming soon)"));
+        automations.click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Automations"))).isVisible();
+        assertThat(page.locator("main")).containsText("This page is coming with the next release.");
+        assertThat(automations).hasAttribute("aria-current", "page");
+
+        page.getByRole(AriaRole.LINK, named("Developers")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("API keys"))).isVisible();
+        page.getByLabel("New key name").fill("Zapier");
+        page.getByRole(AriaRole.BUTTON, named("Create API key")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+            .setHasText("created"))).hasText("API key “Zapier” created.");
+        assertThat(page.locator("#created-key")).containsText("till_sandbox_");
+        Chromium.screenshot(page, "dashboard-api-keys-1280");
+
+        var signInPage = chromium.page(390);
+        signInPage.navigate(api.uri("/admin/login").toString());
+        Chromium.screenshot(signInPage, "dashboard-sign-in-390");
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, signInPage);
+        phone.navigate(api.uri("/admin/developers/api-keys").toString());
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "dashboard-api-keys-390");
+        var missing = phone.navigate(api.uri("/admin/nothing-here").toString());
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(phone.locator("main")).containsText(missing.headerValue("X-Request-Id"));
+    }
+}

@@ -1,0 +1,147 @@
+package io.till.billing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Seed 004 in a real browser: staff find a customer by typing part of the name, open the result from the keyboard and
+ * read the record with its subscription; a customer of another account is not found.
+ */
+@TillIntegrationTest
+class CustomerRecordPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    /** A store with two customers; Ada pays a monthly membership with a Visa. */
+    private record Store(Shops.Shop shop, String ada, String subscription) {}
+
+    private Store store() {
+        var shop = shops.open();
+        String ada = customer(shop, "Ada Lovelace", "ada@analytical.example");
+        customer(shop, "Grace Hopper", "grace@cobol.example");
+        var bought = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(ada, shop.monthly()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        return new Store(shop, ada, bought.json().get("subscription_id").asString());
+    }
+
+    private String customer(Shops.Shop shop, String name, String email) {
+        var created = api.post("/api/v1/customers", shop.apiKey(), """
+            {"name": "%s", "email": "%s"}""".formatted(name, email));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private Page signedIn(Store store, int width) {
+        return StaffBrowser.of(db, passwords, store.shop().accountId()).signIn(api, chromium.page(width));
+    }
+
+    @Test
+    void staffFindACustomerByTypingOpenTheRecordFromTheKeyboardAndSeeTheirSubscription() {
+        var store = store();
+        var page = signedIn(store, 1280);
+        assertThat(page.locator(".sandbox-banner")).containsText("Test clock");
+
+        page.getByLabel("Name or email").pressSequentially("lov",
+            new Locator.PressSequentiallyOptions().setDelay(30));
+        var results = page.locator("#results");
+        assertThat(results).containsText("Customers matching “lov”");
+        assertThat(results.locator("a")).hasCount(1);
+        assertThat(results).containsText("ada@analytical.example");
+        Chromium.screenshot(page, "dashboard-customers-search-1280");
+
+        page.keyboard().press("ArrowDown");
+        assertThat(results.locator("a").first()).isFocused();
+        page.keyboard().press("Enter");
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ada Lovelace"))).isVisible();
+        assertThat(page).hasURL(api.uri("/admin/customers/" + store.ada()).toString());
+        assertThat(page.locator(".stats")).containsText("Active subscriptions");
+        assertThat(page.locator("#subscriptions")).containsText("Membership");
+        assertThat(page.locator("#subscriptions")).containsText("$19.00 / month");
+        assertThat(page.locator("#subscriptions")).containsText(store.subscription());
+        assertThat(page.locator("#orders")).containsText("$19.00");
+        assertThat(page.getByText("•••• 4242").first()).isVisible();
+        Chromium.screenshot(page, "dashboard-customer-record-1280");
+
+        var phone = signedIn(store, 390);
+        phone.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        assertThat(phone.locator("#subscriptions")).containsText("Membership");
+        Chromium.screenshot(phone, "dashboard-customer-record-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        phone.navigate(api.uri("/admin/customers?q=hopper").toString());
+        assertThat(phone.locator("#results")).containsText("Grace Hopper");
+        Chromium.screenshot(phone, "dashboard-customers-search-390");
+    }
+
+    @Test
+    void aCustomerOfAnotherAccountIsAFriendlyNotFoundPage() {
+        var store = store();
+        var other = store();
+        var page = signedIn(store, 1280);
+
+        var response = page.navigate(api.uri("/admin/customers/" + other.ada()).toString());
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("We couldn't find that")))
+            .isVisible();
+        assertThat(page.locator("main")).containsText(response.headerValue("X-Request-Id"));
+        assertThat(page.locator("main")).not().containsText("Ada Lovelace");
+        Chromium.screenshot(page, "dashboard-not-found-1280");
+    }
+
+    @Test
+    void aCanceledSubscriptionLeavesTheActiveListAndShowsUnderAll() {
+        var store = store();
+        var canceled = api.post("/api/v1/subscriptions/" + store.subscription() + "/cancel", store.shop().apiKey(),
+            "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var subscriptions = page.locator("#subscriptions");
+        assertThat(subscriptions).containsText("No active subscriptions.");
+        assertThat(page.locator(".stats")).containsText("Active subscriptions");
+
+        subscriptions.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("All"))
+            .click();
+
+        assertThat(page.locator("#subscriptions")).containsText(store.subscription());
+        assertThat(page.locator("#subscriptions")).containsText("canceled");
+        assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
+    }
+}

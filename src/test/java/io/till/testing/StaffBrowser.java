@@ -1,0 +1,41 @@
+package io.till.testing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/** A staff member of a test's own account, signed in to the dashboard in a browser page. */
+public record StaffBrowser(String email, String password) {
+
+    public static StaffBrowser of(JdbcClient db, PasswordEncoder passwords, String accountId) {
+        var staff = new StaffBrowser("staff-" + UUID.randomUUID() + "@till.test", "a long staff password");
+        // Staff invitations come with a later part of issue 12; until then the row is written as first start does.
+        db.sql("""
+            INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
+            VALUES (:id, :accountId, :email, :hash, 'owner', :now)
+            """)
+            .param("id", "usr_" + UUID.randomUUID().toString().replace("-", ""))
+            .param("accountId", accountId)
+            .param("email", staff.email())
+            .param("hash", passwords.encode(staff.password()))
+            .param("now", java.sql.Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")))
+            .update();
+        return staff;
+    }
+
+    public Page signIn(Api api, Page page) {
+        page.navigate(api.uri("/admin/login").toString());
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Customers").setExact(true)))
+            .isVisible();
+        return page;
+    }
+}
