@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -60,6 +62,7 @@ public class EgressClient implements DisposableBean {
     }
 
     private final CloseableHttpClient http;
+    private final RequestConfig defaults;
 
     public EgressClient(EgressGuard guard, EgressSettings settings) {
         var timeout = Timeout.of(settings.timeout());
@@ -72,13 +75,14 @@ public class EgressClient implements DisposableBean {
             .setMaxConnTotal(200)
             .setMaxConnPerRoute(10)
             .build();
+        this.defaults = RequestConfig.custom()
+            .setRedirectsEnabled(false)
+            .setResponseTimeout(timeout)
+            .setConnectionRequestTimeout(timeout)
+            .build();
         this.http = HttpClients.custom()
             .setConnectionManager(connections)
-            .setDefaultRequestConfig(RequestConfig.custom()
-                .setRedirectsEnabled(false)
-                .setResponseTimeout(timeout)
-                .setConnectionRequestTimeout(timeout)
-                .build())
+            .setDefaultRequestConfig(defaults)
             .disableRedirectHandling()
             .disableAutomaticRetries()
             .disableCookieManagement()
@@ -123,7 +127,6 @@ public class EgressClient implements DisposableBean {
      * {@code body} is null, a body of {@code contentType}; never throws for anything the destination does.
      */
     public Outcome send(String method, String url, Map<String, String> headers, byte[] body, String contentType) {
-        long started = System.nanoTime();
         String invalid = invalidUrl(url);
         if (invalid != null) {
             return new Outcome.Refused("the URL " + invalid, 0);
@@ -133,37 +136,73 @@ public class EgressClient implements DisposableBean {
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
         }
+        var exchanged = exchange(request, MAX_BODY);
+        if (exchanged.outcome() instanceof Outcome.Answered a) {
+            return new Outcome.Answered(a.status(), a.headers(), new String(exchanged.body(), StandardCharsets.UTF_8),
+                a.durationMs());
+        }
+        return exchanged.outcome();
+    }
+
+    /**
+     * A GET for a small file (a seller's logo): {@code outcome} as {@link #send} says it, with an empty text body, and
+     * the raw bytes beside it. At most {@code maxBody} bytes are read; {@code truncated} says there were more. Connecting
+     * and waiting for the answer may each take {@code timeout}, shorter than the default for callers a page waits on.
+     */
+    public Download download(String url, int maxBody, Duration timeout) {
+        String invalid = invalidUrl(url);
+        if (invalid != null) {
+            return new Download(new Outcome.Refused("the URL " + invalid, 0), new byte[0], false);
+        }
+        var request = new HttpGet(URI.create(url));
+        var time = Timeout.of(timeout);
+        request.setConfig(RequestConfig.copy(defaults).setResponseTimeout(time).setConnectionRequestTimeout(time)
+            .setConnectTimeout(time).build());
+        return exchange(request, maxBody);
+    }
+
+    /** What {@link #download} got: the outcome and, when answered, up to its limit of the body's bytes. */
+    public record Download(Outcome outcome, byte[] body, boolean truncated) {}
+
+    private Download exchange(HttpUriRequestBase request, int maxBody) {
+        long started = System.nanoTime();
         try (var response = http.executeOpen(null, request, null)) {
             var answered = new LinkedHashMap<String, String>();
             for (Header header : response.getHeaders()) {
                 answered.putIfAbsent(header.getName().toLowerCase(Locale.ROOT), header.getValue());
             }
-            String text = "";
+            byte[] read = new byte[0];
+            boolean truncated = false;
             if (response.getEntity() != null) {
                 try (InputStream in = response.getEntity().getContent()) {
-                    byte[] read = in.readNBytes(MAX_BODY + 1);
-                    if (read.length > MAX_BODY) {
+                    read = in.readNBytes(maxBody + 1);
+                    if (read.length > maxBody) {
                         // Closing would read the rest: drop the connection instead.
                         request.cancel();
-                        read = Arrays.copyOf(read, MAX_BODY);
+                        read = Arrays.copyOf(read, maxBody);
+                        truncated = true;
                     }
-                    text = new String(read, StandardCharsets.UTF_8);
                 }
             }
-            return new Outcome.Answered(response.getCode(), answered, text, millisSince(started));
+            return new Download(new Outcome.Answered(response.getCode(), answered, "", millisSince(started)), read,
+                truncated);
         } catch (RefusedDestination e) {
-            return new Outcome.Refused(e.getMessage(), millisSince(started));
+            return failed(new Outcome.Refused(e.getMessage(), millisSince(started)));
         } catch (InterruptedIOException e) {
-            return new Outcome.Unreachable("timed out: " + e.getMessage(), true, millisSince(started),
-                ConnectionFailure.TIMED_OUT);
+            return failed(new Outcome.Unreachable("timed out: " + e.getMessage(), true, millisSince(started),
+                ConnectionFailure.TIMED_OUT));
         } catch (UnknownHostException e) {
-            return new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started),
-                ConnectionFailure.UNKNOWN_HOST);
+            return failed(new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started),
+                ConnectionFailure.UNKNOWN_HOST));
         } catch (IOException e) {
             // The kind's fixed sentence: an exception's class name is Till's business, not the reader's.
             ConnectionFailure kind = ConnectionFailure.of(e);
-            return new Outcome.Unreachable(kind.sentence(), false, millisSince(started), kind);
+            return failed(new Outcome.Unreachable(kind.sentence(), false, millisSince(started), kind));
         }
+    }
+
+    private static Download failed(Outcome outcome) {
+        return new Download(outcome, new byte[0], false);
     }
 
     private static long millisSince(long started) {

@@ -1,6 +1,7 @@
 package io.till.portal;
 
 import io.till.account.Accounts;
+import io.till.account.BrandImages;
 import io.till.account.Brandings;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
@@ -24,17 +25,22 @@ class PortalFrame {
 
     private final Accounts accounts;
     private final Brandings brandings;
+    private final BrandImages images;
 
-    PortalFrame(Accounts accounts, Brandings brandings) {
+    PortalFrame(Accounts accounts, Brandings brandings, BrandImages images) {
         this.accounts = accounts;
         this.brandings = brandings;
+        this.images = images;
     }
 
     /**
      * @param signedIn whether a session is on (then {@code fullAccess} tells whether it reaches more than the cards)
      * @param backTo the seller's page the session came from, shown as "Back to {company}"
+     * @param logoUrl Till's copy of the seller's logo, null when there is none to show (then the name stands alone)
+     * @param iconUrl Till's copy of the seller's icon, the tab's icon, or null
      */
-    record Frame(String accountId, String company, String supportEmail, String logoUrl, boolean signedIn,
+    record Frame(String accountId, String company, String supportEmail, String logoUrl, String iconUrl,
+        boolean signedIn,
         boolean fullAccess, String backTo, String path) {
 
         public boolean at(String section) {
@@ -52,8 +58,14 @@ class PortalFrame {
         var account = accounts.find(accountId).orElseThrow(() -> TillException.notFound("account", accountId));
         var branding = brandings.get(account.id());
         var session = PortalBuyerResolver.session();
+        // Pages load images from Till only (CSP img-src 'self'): Till serves its own copy of the seller's images, and
+        // links them only when it has them, so a broken image never shows. The first page after a change waits for
+        // the fetch (at most its timeout); later ones find it in memory.
+        var shown = images.shown(account.id(), branding);
         return new Frame(account.id(), branding.companyNameOr(account.name()), branding.supportEmail(),
-            selfHosted(branding.logoUrl()), session.isPresent(),
+            shown.logo().isPresent() ? "/portal/" + account.id() + "/logo" : null,
+            shown.icon().isPresent() ? "/portal/" + account.id() + "/icon" : null,
+            session.isPresent(),
             session.map(s -> s.buyer().access() == PortalBuyer.Access.FULL).orElse(false),
             session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath());
     }
@@ -71,18 +83,5 @@ class PortalFrame {
         model.addAttribute("notFound", e.code() == ErrorCode.NOT_FOUND);
         model.addAttribute("message", e.code() == ErrorCode.NOT_FOUND ? null : e.getMessage());
         return "portal/problem";
-    }
-
-    /**
-     * Pages load nothing from other hosts (CSP {@code img-src 'self' data:}); a logo elsewhere is left out rather than
-     * shown broken. The company name stands in.
-     */
-    private static String selfHosted(String logoUrl) {
-        if (logoUrl == null) {
-            return null;
-        }
-        return logoUrl.startsWith("data:image/") || (logoUrl.startsWith("/") && !logoUrl.startsWith("//"))
-            ? logoUrl
-            : null;
     }
 }

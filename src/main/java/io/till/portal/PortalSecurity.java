@@ -39,7 +39,8 @@ class PortalSecurity {
         return http.securityMatcher("/portal/**")
             .authorizeHttpRequests(requests -> requests
                 .requestMatchers("/portal/assets/**", "/portal/*", "/portal/*/link/*", "/portal/*/session/*",
-                    "/portal/*/card_link/*", "/portal/*/sign_out", "/portal/*/refused", "/portal/*/brand.css")
+                    "/portal/*/card_link/*", "/portal/*/sign_out", "/portal/*/refused", "/portal/*/brand.css",
+                    "/portal/*/logo", "/portal/*/icon")
                 .permitAll()
                 .requestMatchers("/portal/*/cards", "/portal/*/cards/**").hasRole("PORTAL")
                 .anyRequest().hasRole(PortalAuthentication.FULL))

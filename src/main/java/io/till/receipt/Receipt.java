@@ -35,8 +35,12 @@ public record Receipt(
         PAYMENT
     }
 
-    /** Who sold: the account's branding, with the company name falling back to the account's name. */
-    public record Seller(String companyName, String supportEmail, String logoUrl, String brandColor) {}
+    /**
+     * Who sold: the account's branding, with the company name falling back to the account's name; {@code logoUrl} is
+     * the seller's own URL, which Till fetches (io.till.account.BrandImages), never a browser.
+     */
+    public record Seller(String accountId, String companyName, String supportEmail, String logoUrl,
+        String brandColor) {}
 
     /**
      * Who bought. Orders do not carry a billing address yet (the dashboard issue adds them): until then

@@ -107,7 +107,7 @@ class ReceiptEmails {
             var outgoing = new Emails.Outgoing(new InternetAddress(receipt.buyer().email(), true), null,
                 "Your receipt from " + receipt.seller().companyName(), ReceiptText.render(receipt), html,
                 new Emails.Attachment("receipt-" + receipt.number() + ".pdf", "application/pdf",
-                    ReceiptPdf.render(receipt)));
+                    receipts.pdf(receipt)));
             emails.send(accountId, KEY_PREFIX + paymentId, clock.instant(), outgoing);
         } catch (Exception e) {
             // Left promised: the sweep tries again after FORGOTTEN_AFTER. The message names no peer's body.

@@ -5,6 +5,7 @@ import com.lowagie.text.Document;
 import com.lowagie.text.DocumentException;
 import com.lowagie.text.Element;
 import com.lowagie.text.Font;
+import com.lowagie.text.Image;
 import com.lowagie.text.PageSize;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
@@ -13,14 +14,16 @@ import com.lowagie.text.pdf.BaseFont;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
+import io.till.account.BrandImages;
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 
 /**
- * A receipt as an A4 PDF whose text can be selected, searched and extracted. The seller's logo is not drawn: fetching
- * a URL the seller typed from the server at render time would be an outbound request on the buyer's click, so the
- * header prints the company name in the brand colour instead, as every email without a logo does. The standard
- * Helvetica font covers Windows-1252 (Western European) text; other characters are left out.
+ * A receipt as an A4 PDF whose text can be selected, searched and extracted. The header draws the seller's logo as
+ * Till keeps it (io.till.account.BrandImages: fetched once, checked, in memory) above the company name in the brand
+ * colour; without one, or one OpenPDF cannot draw (WebP), the name stands alone. The standard Helvetica font covers
+ * Windows-1252 (Western European) text; other characters are left out.
  */
 final class ReceiptPdf {
 
@@ -31,7 +34,12 @@ final class ReceiptPdf {
 
     private ReceiptPdf() {}
 
-    static byte[] render(Receipt receipt) {
+    /** The tallest the logo is drawn, in points (about 17 mm); wide logos are narrowed to fit beside no more. */
+    private static final float LOGO_HEIGHT = 48;
+    private static final float LOGO_WIDTH = 220;
+
+    /** @param logo the seller's logo, or null */
+    static byte[] render(Receipt receipt, BrandImages.BrandImage logo) {
         var out = new ByteArrayOutputStream();
         var document = new Document(PageSize.A4, 48, 48, 48, 48);
         try {
@@ -40,6 +48,7 @@ final class ReceiptPdf {
             document.addAuthor(receipt.seller().companyName());
             document.addCreator("Till");
             document.open();
+            logo(document, logo);
             write(document, receipt);
         } catch (DocumentException e) {
             throw new IllegalStateException("the receipt could not be laid out", e);
@@ -47,6 +56,22 @@ final class ReceiptPdf {
             document.close();
         }
         return out.toByteArray();
+    }
+
+    private static void logo(Document document, BrandImages.BrandImage logo) throws DocumentException {
+        if (logo == null || !ImageSize.drawable(logo.bytes())) {
+            return;
+        }
+        Image image;
+        try {
+            image = Image.getInstance(logo.bytes());
+        } catch (IOException | RuntimeException e) {
+            // A format OpenPDF does not read, or a file it cannot make sense of: the company name stands alone.
+            return;
+        }
+        image.scaleToFit(LOGO_WIDTH, LOGO_HEIGHT);
+        image.setSpacingAfter(6);
+        document.add(image);
     }
 
     private static void write(Document document, Receipt receipt) throws DocumentException {

@@ -1,6 +1,7 @@
 package io.till.receipt;
 
 import io.till.account.Accounts;
+import io.till.account.BrandImages;
 import io.till.account.Brandings;
 import io.till.billing.Order;
 import io.till.billing.Orders;
@@ -34,9 +35,11 @@ public class Receipts {
     private final Brandings brandings;
     private final ReceiptPreferences preferences;
     private final ReceiptRecords records;
+    private final BrandImages images;
 
     Receipts(Orders orders, Customers customers, Accounts accounts, Brandings brandings,
-        ReceiptPreferences preferences, ReceiptRecords records) {
+        ReceiptPreferences preferences, ReceiptRecords records, BrandImages images) {
+        this.images = images;
         this.orders = orders;
         this.customers = customers;
         this.accounts = accounts;
@@ -151,12 +154,19 @@ public class Receipts {
             .contentType(MediaType.APPLICATION_PDF)
             .header(HttpHeaders.CONTENT_DISPOSITION,
                 ContentDisposition.inline().filename("receipt-" + receipt.number() + ".pdf").build().toString())
-            .body(ReceiptPdf.render(receipt));
+            .body(pdf(receipt));
+    }
+
+    /** The receipt as a PDF, with the seller's logo when Till has it in time (never later than its fetch timeout). */
+    byte[] pdf(Receipt receipt) {
+        var logo = images.image(receipt.seller().accountId(), receipt.seller().logoUrl());
+        return ReceiptPdf.render(receipt, logo.orElse(null));
     }
 
     private Receipt.Seller seller(String accountId) {
         var branding = brandings.get(accountId);
-        return new Receipt.Seller(branding.companyNameOr(accounts.get(accountId).name()), branding.supportEmail(),
+        return new Receipt.Seller(accountId, branding.companyNameOr(accounts.get(accountId).name()),
+            branding.supportEmail(),
             branding.logoUrl(), branding.brandColor());
     }
 

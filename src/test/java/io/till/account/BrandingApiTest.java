@@ -60,4 +60,18 @@ class BrandingApiTest {
             "brand_color", "icon_url");
         assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("brand_color").isNull()).isTrue();
     }
+
+    @Test
+    void aLogoOrIconAtALiteralPrivateAddressIsRefusedWhenSaved() {
+        var store = accounts.create();
+
+        var response = put(store, """
+            {"logo_url": "http://169.254.169.254/latest/meta-data", "icon_url": "http://127.0.0.2/icon.png"}""");
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        var codes = new ArrayList<String>();
+        response.json().get("errors").forEach(e -> codes.add(e.get("field").asString() + ":" + e.get("code")
+            .asString()));
+        assertThat(codes).containsExactlyInAnyOrder("logo_url:destination_refused", "icon_url:destination_refused");
+    }
 }

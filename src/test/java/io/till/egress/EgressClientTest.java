@@ -176,6 +176,35 @@ class EgressClientTest {
     }
 
     @Test
+    void downloadsTheBytesOfAnAnswerUpToItsLimitAndSaysWhenThereWasMore() {
+        var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));
+
+        var whole = allowing.download(local("/large"), 1024 * 1024, Duration.ofSeconds(3));
+        var cut = allowing.download(local("/large"), 100_000, Duration.ofSeconds(3));
+
+        assertThat(whole.outcome()).isInstanceOf(Outcome.Answered.class);
+        assertThat(whole.body()).hasSize(40 * 16 * 1024);
+        assertThat(whole.truncated()).isFalse();
+        assertThat(cut.body()).hasSize(100_000);
+        assertThat(cut.truncated()).isTrue();
+    }
+
+    @Test
+    void aDownloadWaitsOnlyItsOwnTimeoutAndGoesNowhereTheGuardRefuses() {
+        var patientByDefault = client("127.0.0.1/32", Duration.ofSeconds(15));
+
+        var silent = patientByDefault.download(local("/silent"), 1024, Duration.ofMillis(300));
+        var refused = client("", Duration.ofSeconds(2)).download(local("/ok"), 1024, Duration.ofSeconds(3));
+
+        assertThat(silent.outcome()).isInstanceOfSatisfying(Outcome.Unreachable.class,
+            unreachable -> assertThat(unreachable.timedOut()).isTrue());
+        assertThat(silent.outcome().durationMs()).isLessThan(5_000);
+        assertThat(refused.outcome()).isInstanceOf(Outcome.Refused.class);
+        assertThat(refused.body()).isEmpty();
+        assertThat(hits).hasValue(1);
+    }
+
+    @Test
     void refusesUrlsThatAreNotHttpWithAHost() {
         assertThat(EgressClient.invalidUrl("ftp://example.com/x")).isNotNull();
         assertThat(EgressClient.invalidUrl("https:///path")).isNotNull();

@@ -1,5 +1,7 @@
 package io.till.receipt;
 
+import com.lowagie.text.pdf.PdfDictionary;
+import com.lowagie.text.pdf.PdfName;
 import com.lowagie.text.pdf.PdfReader;
 import com.lowagie.text.pdf.parser.PdfTextExtractor;
 import java.io.IOException;
@@ -18,6 +20,30 @@ public final class ReceiptPdfs {
                 text.append(extractor.getTextFromPage(page)).append('\n');
             }
             return text.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a readable PDF", e);
+        }
+    }
+
+    /** How many images the PDF's pages draw (image XObjects in their resources). */
+    public static int images(byte[] pdf) {
+        try (var reader = new PdfReader(pdf)) {
+            int images = 0;
+            for (int page = 1; page <= reader.getNumberOfPages(); page++) {
+                var resources = reader.getPageN(page).getAsDict(PdfName.RESOURCES);
+                var objects = resources == null ? null : resources.getAsDict(PdfName.XOBJECT);
+                if (objects == null) {
+                    continue;
+                }
+                for (PdfName name : objects.getKeys()) {
+                    var object = PdfReader.getPdfObject(objects.get(name));
+                    if (object instanceof PdfDictionary dictionary
+                        && PdfName.IMAGE.equals(dictionary.getAsName(PdfName.SUBTYPE))) {
+                        images++;
+                    }
+                }
+            }
+            return images;
         } catch (IOException e) {
             throw new UncheckedIOException("not a readable PDF", e);
         }
