@@ -73,7 +73,8 @@ class BusyRequestsTest {
         } finally {
             endpoints.releaseSlowCalls();
         }
-        assertThat(admission.inUse()).isZero();
+        // A client may read its answer a moment before the filter that served it hands its slot back.
+        awaitUntil(() -> admission.inUse() == 0);
     }
 
     @Test
