@@ -28,7 +28,10 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  * the advice names those packages by string: admin depends on them, never the other way round. Their REST controllers
  * keep their problem details, since {@code ApiExceptionHandler} runs first for them.
  */
-@ControllerAdvice(basePackages = {"io.till.admin", "io.till.customer", "io.till.billing"})
+@ControllerAdvice(basePackages = {"io.till.admin", "io.till.access", "io.till.account", "io.till.automation",
+        "io.till.billing", "io.till.customer", "io.till.event", "io.till.integration", "io.till.message",
+        "io.till.payment",
+        "io.till.task", "io.till.webhook"})
 @Order(Ordered.LOWEST_PRECEDENCE)
 class AdminFrame {
 

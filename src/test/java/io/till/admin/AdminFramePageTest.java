@@ -94,6 +94,24 @@ class AdminFramePageTest {
         assertThat(page.locator("#created-key")).containsText("till_sandbox_");
         Chromium.screenshot(page, "dashboard-api-keys-1280");
 
+        // Revoking cannot be undone: the dashboard asks first, and "Cancel" leaves the key as it was.
+        var revoke = page.getByRole(AriaRole.BUTTON, named("Revoke Zapier"));
+        revoke.click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Revoke “Zapier”?");
+        Chromium.screenshot(page, "dashboard-confirm-1280");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
+        assertThat(confirm).isHidden();
+        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Zapier"))).containsText("active");
+        revoke.click();
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke key")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+            .setHasText("revoked"))).isVisible();
+        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Zapier"))).containsText("revoked");
+        // Moments show in the browser's own zone, with UTC kept on hover.
+        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Zapier")).locator("time").first())
+            .hasAttribute("title", java.util.regex.Pattern.compile("UTC$"));
+
         var signInPage = chromium.page(390);
         signInPage.navigate(api.uri("/admin/login").toString());
         Chromium.screenshot(signInPage, "dashboard-sign-in-390");
