@@ -1,0 +1,153 @@
+package io.till.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Follows every link of the dashboard, from a store with a customer who bought a subscription and a payment plan, the
+ * way a new member of staff clicking around would: no page answers 4xx or 5xx, every control has a name a screen
+ * reader can say, and no page scrolls sideways on a 390 px phone. A page added tomorrow is covered the day its first
+ * link appears.
+ */
+@TillIntegrationTest
+class DashboardWalkTest {
+
+    /** More pages than the dashboard has; a walk that reaches it is following an endless chain of links. */
+    private static final int MOST_PAGES = 300;
+
+    /** Controls without a name: inputs without a label, buttons and links without text, aria-label or title. */
+    private static final String UNNAMED_CONTROLS = """
+        () => Array.from(document.querySelectorAll(
+                'input:not([type=hidden]), select, textarea, button, a[href], [role=button]'))
+          .filter(el => {
+            const labelledBy = el.getAttribute('aria-labelledby');
+            const named = (el.getAttribute('aria-label') || '').trim()
+              || (labelledBy && (document.getElementById(labelledBy) || {}).textContent)
+              || (el.title || '').trim();
+            if (named) return false;
+            if (el.tagName === 'BUTTON' || el.tagName === 'A' || el.getAttribute('role') === 'button') {
+              return !el.textContent.trim() && !el.querySelector('img[alt]:not([alt=""])');
+            }
+            if (el.type === 'submit' || el.type === 'button' || el.type === 'reset') return !(el.value || '').trim();
+            return !(el.labels && el.labels.length > 0);
+          })
+          .map(el => el.outerHTML.slice(0, 200))
+        """;
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    @Test
+    void everyDashboardLinkOpensAPageWhoseControlsHaveNamesAndWhichFitsAPhone() {
+        var shop = shops.open();
+        var ada = api.post("/api/v1/customers", shop.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@analytical.example", "tags": ["vip"]}""");
+        assertThat(ada.status()).as(ada.text()).isEqualTo(201);
+        String customer = ada.json().get("id").asString();
+        for (String option : List.of(shop.monthly(), shop.plan())) {
+            var bought = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+                {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, option));
+            assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        }
+        var staff = StaffBrowser.of(db, passwords, shop.accountId());
+        var page = staff.signIn(api, chromium.page(1280));
+
+        Map<String, Integer> statuses = new LinkedHashMap<>();
+        Map<String, List<String>> unnamed = new LinkedHashMap<>();
+        var queue = new ArrayDeque<>(List.of("/admin/customers", "/admin/customers/" + customer));
+        Set<String> seen = new LinkedHashSet<>(queue);
+        while (!queue.isEmpty()) {
+            assertThat(seen).as("a walk of the dashboard ends").hasSizeLessThan(MOST_PAGES);
+            String path = queue.removeFirst();
+            var response = page.navigate(api.uri(path).toString());
+            statuses.put(path, response == null ? -1 : response.status());
+            @SuppressWarnings("unchecked")
+            var names = (List<String>) page.evaluate(UNNAMED_CONTROLS);
+            if (!names.isEmpty()) {
+                unnamed.put(path, names);
+            }
+            for (String next : links(page)) {
+                if (seen.add(next)) {
+                    queue.addLast(next);
+                }
+            }
+        }
+
+        assertThat(statuses.keySet()).as("the walk reached the record pages and the sections")
+            .contains("/admin/developers/api-keys")
+            .anyMatch(p -> p.startsWith("/admin/customers/cus_"));
+        assertThat(statuses).as("pages answering 4xx or 5xx").allSatisfy((path, status) -> assertThat(status)
+            .as(path).isBetween(200, 399));
+        assertThat(unnamed).as("controls without a name, by page").isEmpty();
+
+        var phone = staff.signIn(api, chromium.page(390));
+        List<String> tooWide = new ArrayList<>();
+        for (String path : seen) {
+            phone.navigate(api.uri(path).toString());
+            int width = ((Number) phone.evaluate("document.documentElement.scrollWidth")).intValue();
+            if (width > 390) {
+                tooWide.add(path + " is " + width + " px wide");
+            }
+        }
+        assertThat(tooWide).as("pages that scroll sideways at 390 px").isEmpty();
+    }
+
+    /** The dashboard pages a page links to, as paths with their query; sign-out and downloads are not pages. */
+    private List<String> links(Page page) {
+        @SuppressWarnings("unchecked")
+        var hrefs = (List<String>) page.evaluate("() => Array.from(document.querySelectorAll('a[href]'), a => a.href)");
+        String origin = api.uri("/").toString();
+        List<String> paths = new ArrayList<>();
+        for (String href : hrefs) {
+            if (!href.startsWith(origin)) {
+                continue;
+            }
+            URI uri = URI.create(href);
+            String path = uri.getRawPath();
+            if (!path.startsWith("/admin/") || path.startsWith("/admin/logout") || path.startsWith("/admin/assets/")
+                || path.endsWith(".pdf")) {
+                continue;
+            }
+            paths.add(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
+        }
+        return paths;
+    }
+}
