@@ -12,6 +12,7 @@ import io.till.shared.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -105,18 +106,23 @@ public class Executions {
 
     /**
      * Claims up to {@code limit} due executions for {@code token}: their queue rows come due again when the lease ends,
-     * so work held by a node that died is claimed again by another, and the late write of the first is refused.
+     * so work held by a node that died is claimed again by another, and the late write of the first is refused. The
+     * due rows are picked once, in a materialized step: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick can be
+     * evaluated again for rows another node changed meanwhile, and claim more than the limit.
      */
     @Transactional
     public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
         return db.sql("""
-            WITH claimed AS (
+            WITH due AS MATERIALIZED (
+                SELECT execution_id FROM execution_queue
+                 WHERE due_at <= :now
+                 ORDER BY due_at
+                 LIMIT :limit
+                   FOR UPDATE SKIP LOCKED),
+            claimed AS (
                 UPDATE execution_queue q SET due_at = :leaseEnd, lease_token = :token
-                 WHERE q.execution_id IN (SELECT execution_id FROM execution_queue
-                                           WHERE due_at <= :now
-                                           ORDER BY due_at
-                                           LIMIT :limit
-                                             FOR UPDATE SKIP LOCKED)
+                  FROM due
+                 WHERE q.execution_id = due.execution_id
                 RETURNING q.execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version
               FROM executions e JOIN claimed c ON c.execution_id = e.id
@@ -130,6 +136,22 @@ public class Executions {
                 rs.getString("customer_id"), StateJson.read(json.readTree(rs.getString("state"))),
                 rs.getInt("lock_version")))
             .list();
+    }
+
+    /**
+     * Keeps the executions this node still works on held under {@code token} until {@code leaseEnd}, so that a step
+     * that takes long (an action at its timeout) is not taken over and repeated by another node. One whose lease
+     * another node has already taken stays theirs.
+     */
+    public void renewLeases(UUID token, Collection<String> ids, Instant leaseEnd) {
+        db.sql("""
+            UPDATE execution_queue SET due_at = :leaseEnd
+             WHERE lease_token = :token AND execution_id = ANY(:ids)
+            """)
+            .param("leaseEnd", Timestamps.of(leaseEnd))
+            .param("token", token)
+            .param("ids", ids.toArray(String[]::new))
+            .update();
     }
 
     /** What one round did to one execution, to be written back. */
