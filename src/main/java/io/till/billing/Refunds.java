@@ -248,6 +248,22 @@ class Refunds {
         });
     }
 
+    /** The refunds of a subscription's or plan's payments (give one of the two), newest first. */
+    java.util.List<Refund> of(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId
+               AND (p.subscription_id = :subscriptionId OR p.payment_plan_id = :paymentPlanId)
+             ORDER BY r.created_at DESC, r.id DESC
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(REFUND)
+            .list();
+    }
+
     Refund get(String accountId, String id) {
         return db.sql("SELECT * FROM refunds WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
