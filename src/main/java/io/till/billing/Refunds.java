@@ -8,6 +8,7 @@ import io.till.event.Events;
 import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -99,8 +100,8 @@ class Refunds {
             }
             long toRefund = amount == null ? remaining : amount;
             if (toRefund > remaining) {
-                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " left to "
-                    + "refund of this payment");
+                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining
+                    + " (" + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment");
             }
             String id = Ids.newId("re");
             db.sql("""

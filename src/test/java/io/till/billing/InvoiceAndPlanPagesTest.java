@@ -110,6 +110,14 @@ class InvoiceAndPlanPagesTest {
         assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
         assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
         Chromium.screenshot(page, "dashboard-invoice-paid-1280");
+        page.getByLabel("Credit note amount").fill("5");
+        page.getByLabel("Reason (optional)").fill("Late");
+        button(page, "Issue credit note").click();
+        confirm(page, "Issue credit note");
+        assertThat(page.locator(".flash")).containsText("Credit note of $5.00 issued");
+        assertThat(page.locator("#credits")).containsText("credit note");
+        assertThat(api.get("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey()).json()
+            .get("balances").get(0).get("amount").asLong()).isEqualTo(500);
         var phone = open(due.shop(), "/admin/invoices/" + due.invoice(), 390);
         Chromium.screenshot(phone, "dashboard-invoice-paid-390");
         noSidewaysScroll(phone);

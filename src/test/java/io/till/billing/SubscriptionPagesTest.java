@@ -187,6 +187,24 @@ class SubscriptionPagesTest {
     }
 
     @Test
+    void refundingMoreThanIsLeftIsRefusedWithWhatIsLeft() {
+        var ada = member(shops.open(), "ada@example.com");
+        var page = open(ada, 390);
+
+        page.getByLabel("Refund " + ada.payment()).click();
+        page.getByLabel("Amount to refund (at most $19.00)").fill("25");
+        page.locator("#payments").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")
+            .setExact(true)).click();
+        confirm(page, "Refund");
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("is more than the 1900 ($19.00) left to refund");
+        assertThat(api.get("/api/v1/payments/" + ada.payment(), ada.shop().apiKey()).json().get("amount_refunded")
+            .asLong()).isZero();
+        Chromium.screenshot(page, "dashboard-subscription-refund-refused-390");
+        noSidewaysScroll(page);
+    }
+
+    @Test
     void aChangeTheStatusForbidsComesBackNamingTheStatusAndChangesNothing() {
         var ada = member(shops.open(), "ada@example.com");
         var page = open(ada, 1280);
