@@ -148,6 +148,26 @@ class SubscriptionPagesTest {
     }
 
     @Test
+    void staffKeepACancelingSubscriptionThenCancelItNow() {
+        var ada = member(shops.open(), "ada@example.com");
+        api.post("/api/v1/subscriptions/" + ada.subscription() + "/cancel", ada.shop().apiKey(),
+            "{\"at_period_end\": true}");
+        var page = open(ada, 1280);
+
+        button(page, "Keep subscription").click();
+        assertThat(page.locator(".flash")).containsText("Kept");
+        assertThat(status(ada)).isEqualTo("active");
+        page.locator("#cancel-now").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel now"))
+            .click();
+        confirm(page, "Cancel now");
+
+        assertThat(page.locator(".flash")).containsText("Canceled.");
+        assertThat(page.locator("h1 .pill")).hasText("canceled");
+        assertThat(page.locator("#manage")).hasCount(0);
+        assertThat(status(ada)).isEqualTo("canceled");
+    }
+
+    @Test
     void staffChooseAnotherOfTheCustomersCards() {
         var ada = member(shops.open(), "ada@example.com");
         var saved = api.post("/api/v1/customers/" + ada.customer() + "/payment_methods", ada.shop().apiKey(),
