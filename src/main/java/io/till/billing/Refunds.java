@@ -100,8 +100,8 @@ class Refunds {
             }
             long toRefund = amount == null ? remaining : amount;
             if (toRefund > remaining) {
-                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining
-                    + " (" + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment");
+                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " ("
+                    + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment");
             }
             String id = Ids.newId("re");
             db.sql("""
