@@ -178,15 +178,7 @@ class SignInThrottleTest {
         return email;
     }
 
-    /** A client of its own among 127.0.0.0/8, so that one test's failures never count against another's. */
     private RawBrowser browserFromAnotherAddress() {
-        var random = ThreadLocalRandom.current();
-        try {
-            var address = InetAddress.getByAddress(new byte[]{127, (byte) random.nextInt(1, 255),
-                    (byte) random.nextInt(1, 255), (byte) random.nextInt(2, 255)});
-            return new RawBrowser(port, "localhost:" + port, address);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return RawBrowser.fromAnotherAddress(port);
     }
 }
