@@ -77,6 +77,35 @@ class SignInThrottleTest {
     }
 
     @Test
+    void theLockedOutPageSaysWhenToTryAgain() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 6");
+        for (int i = 0; i < 5; i++) {
+            browser.signIn(email, "wrong password " + i);
+        }
+        String until = java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(clock.realTime().instant().plus(Duration.ofMinutes(15)).plusSeconds(59));
+
+        var refused = browser.signIn(email, "right password 6");
+
+        assertThat(refused.body()).contains("Too many sign-in attempts. Try again in 15 minutes, after " + until + ".");
+    }
+
+    @Test
+    void movingTheSandboxTestClockLiftsNoLockout() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 7");
+        for (int i = 0; i < 5; i++) {
+            browser.signIn(email, "wrong password " + i);
+        }
+
+        clock.advance(Duration.ofDays(1));
+
+        assertThat(browser.signIn(email, "right password 7").status()).isEqualTo(429);
+    }
+
+    @Test
     void anUnknownEmailGetsTheSameAnswersAsAKnownOne() {
         var known = tryTimes(staffMember("right password 3"), 7);
         var unknown = tryTimes("nobody-" + UUID.randomUUID() + "@till.test", 7);
