@@ -37,6 +37,8 @@ import org.springframework.web.filter.RelativeRedirectFilter;
 class SecurityConfiguration {
 
     private static final String LOGIN_PAGE = "/admin/login";
+    /** Invitation links (InvitePages), opened by someone not signed in yet. */
+    private static final String INVITES = "/admin/invites/**";
 
     @Bean
     @Order(1)
@@ -74,14 +76,14 @@ class SecurityConfiguration {
         return http
             .authorizeHttpRequests(requests -> requests
                 .requestMatchers(LOGIN_PAGE, "/admin/assets/**", "/webjars/**", "/error", "/favicon.ico").permitAll()
-                .requestMatchers(InvitePages.INVITES + "**").permitAll()
+                .requestMatchers(INVITES).permitAll()
                 .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                 .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                 // What only an owner may do: keys, integrations (they hold secrets) and the staff itself.
                 .requestMatchers(HttpMethod.POST, "/admin/developers/api-keys", "/admin/developers/api-keys/**")
                 .hasRole("OWNER")
                 .requestMatchers("/admin/settings/integrations", "/admin/settings/integrations/**").hasRole("OWNER")
-                .requestMatchers(HttpMethod.POST, StaffPages.STAFF, StaffPages.STAFF + "/**").hasRole("OWNER")
+                .requestMatchers(HttpMethod.POST, "/admin/settings/staff", "/admin/settings/staff/**").hasRole("OWNER")
                 .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")
                 .anyRequest().denyAll())
             .addFilterBefore(throttleFilter, UsernamePasswordAuthenticationFilter.class)
@@ -89,7 +91,7 @@ class SecurityConfiguration {
             .formLogin(
                 form -> form.loginPage(LOGIN_PAGE).successHandler(throttleFilter.onSuccess(stamped)).permitAll())
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(endedOr(toLoginPage))
-                .accessDeniedHandler(ForbiddenPage.handler()))
+                .accessDeniedHandler(new ForbiddenHandler()))
             .headers(BrowserHeaders.framedBy(BrowserHeaders.NO_FRAMING))
             .logout(logout -> logout.logoutUrl("/admin/logout")
                 .logoutSuccessUrl(LOGIN_PAGE + "?signed-out")
