@@ -149,6 +149,30 @@ class StaffRolesTest {
     }
 
     @Test
+    void invitingSomeoneWhoSignsInAlreadyOrANonEmailIsRefusedWithTheReason() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "owner");
+        var elsewhere = StaffBrowser.of(db, passwords, accounts.create().id(), "staff");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        browser.postForm("/admin/settings/staff/invites", "email=" + elsewhere.email() + "&role=staff&_csrf=" + csrf);
+        var taken = browser.get("/admin/settings/staff");
+        browser.postForm("/admin/settings/staff/invites", "email=not-an-email&role=staff&_csrf=" + csrf);
+        var malformed = browser.get("/admin/settings/staff");
+        browser.postForm("/admin/settings/staff/invites", "email=ok@example.com&role=admin&_csrf=" + csrf);
+        var badRole = browser.get("/admin/settings/staff");
+
+        assertThat(taken.body()).contains(elsewhere.email() + " already signs in to Till.");
+        assertThat(malformed.body()).contains("Enter an email address, such as ada@example.com.")
+            .contains("value=\"not-an-email\"");
+        assertThat(badRole.body()).contains("Choose a role: owner or staff.");
+        assertThat(db.sql("SELECT count(*) FROM staff_invites WHERE account_id = :id")
+            .param("id", account.id())
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    @Test
     void anotherAccountsStaffMemberIsNotFound() {
         var mine = accounts.create();
         var theirs = accounts.create();
