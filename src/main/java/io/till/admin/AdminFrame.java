@@ -53,12 +53,18 @@ class AdminFrame {
     /**
      * @param clock the sandbox test clock's time, null for a live account
      * @param section the navigation key of the page shown
+     * @param role the signed-in staff member's role, {@code owner} or {@code staff}: pages hide what only an owner may
+     *     do when {@link #owner()} is false (SecurityConfiguration refuses it anyway)
      */
     record Frame(String accountName, String mode, boolean sandbox, String clock, String staffEmail, String section,
-        List<Section> sections) {
+        List<Section> sections, String role) {
 
         public boolean at(String key) {
             return key.equals(section);
+        }
+
+        public boolean owner() {
+            return "owner".equals(role);
         }
     }
 
@@ -84,7 +90,10 @@ class AdminFrame {
         String[] parts = path.split("/");
         String section = parts.length > 2 ? parts[2] : "customers";
         return new Frame(account.name(), account.mode().code(), sandbox, sandbox ? CLOCK.format(clock.instant()) : null,
-            staff.email(), section, SECTIONS);
+            staff.email(), section, SECTIONS,
+            authentication.getAuthorities().stream().anyMatch(a -> "ROLE_OWNER".equals(a.getAuthority()))
+                ? "owner"
+                : "staff");
     }
 
     @ExceptionHandler(TillException.class)
