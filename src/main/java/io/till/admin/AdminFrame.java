@@ -44,6 +44,10 @@ class AdminFrame {
         new Section("tasks", "Tasks", false), new Section("webhooks", "Webhooks", false),
         new Section("developers", "Developers", true), new Section("settings", "Settings", false));
 
+    /** Record pages reached from a customer (and the payments page) belong to the Customers section. */
+    private static final java.util.Map<String, String> RECORDS = java.util.Map.of("subscriptions", "customers",
+        "payment-plans", "customers", "invoices", "customers", "orders", "customers", "payments", "customers");
+
     record Section(String key, String label, boolean built) {
         public String href() {
             return "/admin/" + key;
@@ -88,7 +92,7 @@ class AdminFrame {
         var account = accounts.get(staff.accountId());
         boolean sandbox = account.mode() == Mode.SANDBOX;
         String[] parts = path.split("/");
-        String section = parts.length > 2 ? parts[2] : "customers";
+        String section = parts.length > 2 ? RECORDS.getOrDefault(parts[2], parts[2]) : "customers";
         return new Frame(account.name(), account.mode().code(), sandbox, sandbox ? CLOCK.format(clock.instant()) : null,
             staff.email(), section, SECTIONS,
             authentication.getAuthorities().stream().anyMatch(a -> "ROLE_OWNER".equals(a.getAuthority()))
