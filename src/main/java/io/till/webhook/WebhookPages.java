@@ -195,8 +195,20 @@ class WebhookPages {
         static AttemptRow of(WebhookDelivery.Attempt attempt) {
             Integer status = attempt.responseStatus();
             String answer = status == null ? "no answer" : status + " " + reason(status);
-            return new AttemptRow(attempt.attempt(), attempt.attemptedAt(), answer,
-                status != null && status >= 200 && status < 300, attempt.durationMs(), attempt.error());
+            boolean ok = status != null && status >= 200 && status < 300;
+            return new AttemptRow(attempt.attempt(), attempt.attemptedAt(), answer, ok, attempt.durationMs(),
+                status == null ? attempt.error() : ok ? null : why(status));
+        }
+
+        /** Why an answer was not a delivery (PRODUCT.md §5: only 2xx counts, redirects are not followed). */
+        private static String why(int status) {
+            if (status == 410) {
+                return "The endpoint said it is gone: Till disabled it.";
+            }
+            if (status >= 300 && status < 400) {
+                return "Redirects are not followed: point the endpoint at the final URL.";
+            }
+            return "Only a 2xx answer counts as delivered.";
         }
 
         private static String reason(int status) {
