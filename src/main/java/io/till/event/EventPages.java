@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 class EventPages {
 
     private static final int PAGE_SIZE = 25;
-    private static final List<String> TYPES = Arrays.stream(EventType.values()).map(EventType::type).toList();
 
     private final Events events;
     private final List<EventEffects> effects;
@@ -70,7 +68,7 @@ class EventPages {
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("paged", cursor != null && !cursor.isEmpty());
         model.addAttribute("filters", filters);
-        model.addAttribute("types", TYPES);
+        model.addAttribute("types", EventType.NAMES);
         return "event/events";
     }
 

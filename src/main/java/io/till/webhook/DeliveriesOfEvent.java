@@ -31,7 +31,7 @@ class DeliveriesOfEvent implements EventEffects {
         return deliveries.ofEvent(accountId, eventId)
             .stream()
             .map(d -> new Effect(d.id(), d.url(), "/admin/webhooks/" + d.endpointId() + "#" + d.id(), d.status(),
-                WebhookPages.attempts(d.attemptCount()) + (d.lastResponseStatus() == null
+                (d.attemptCount() == 1 ? "1 attempt" : d.attemptCount() + " attempts") + (d.lastResponseStatus() == null
                     ? ""
                     : ", last answer " + d.lastResponseStatus()),
                 d.createdAt()))

@@ -34,8 +34,6 @@ class WebhookPages {
 
     private static final String LIST = "/admin/webhooks";
     private static final int DELIVERIES_SHOWN = 20;
-    /** Every event type an endpoint can choose, in the catalog's order. */
-    private static final List<String> TYPES = Arrays.stream(EventType.values()).map(EventType::type).toList();
 
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
@@ -62,7 +60,8 @@ class WebhookPages {
         }
 
         static Form of(WebhookEndpoint endpoint) {
-            var known = endpoint.eventTypes().stream().filter(t -> t.equals("*") || TYPES.contains(t)).toList();
+            var known = endpoint.eventTypes().stream().filter(t -> t.equals("*") || EventType.of(t).isPresent())
+                .toList();
             var other = endpoint.eventTypes().stream().filter(t -> !known.contains(t)).toList();
             return new Form(endpoint.url(), known, String.join(", ", other),
                 endpoint.description() == null ? "" : endpoint.description(), Map.of());
@@ -88,9 +87,17 @@ class WebhookPages {
             for (FieldError refusal : refusals) {
                 // event_types[3] and event_types both belong next to the event types.
                 String field = refusal.field().replaceAll("\\[\\d+]$", "");
-                messages.merge(field, refusal.message(), (a, b) -> a.equals(b) ? a : a + "; " + b);
+                messages.merge(field, sentence(field, refusal.message()), (a, b) -> a.equals(b) ? a : a + " " + b);
             }
             return new Form(url, eventTypes, otherTypes, description, messages);
+        }
+
+        /** The API's field message ("names a loopback … address") as a sentence next to the field. */
+        private static String sentence(String field, String message) {
+            String said = field.equals("url")
+                ? "This URL " + message
+                : Character.toUpperCase(message.charAt(0)) + message.substring(1);
+            return said.endsWith(".") ? said : said + ".";
         }
     }
 
@@ -184,11 +191,6 @@ class WebhookPages {
         return "redirect:" + LIST + "/" + id + "#" + deliveryId;
     }
 
-    /** "1 attempt", "3 attempts". */
-    static String attempts(int count) {
-        return count == 1 ? "1 attempt" : count + " attempts";
-    }
-
     /** One attempt as the page shows it: its answer in words, never the peer's body. */
     record AttemptRow(int number, java.time.Instant at, String answer, boolean ok, long durationMs, String error) {
 
@@ -235,7 +237,7 @@ class WebhookPages {
     private String listPage(Caller.Staff staff, Form form, Model model) {
         model.addAttribute("endpoints", endpoints.list(staff.accountId(), PageRequest.of(100, null, "we")).data());
         model.addAttribute("form", form);
-        model.addAttribute("types", TYPES);
+        model.addAttribute("types", EventType.NAMES);
         return "webhook/endpoints";
     }
 
@@ -252,7 +254,7 @@ class WebhookPages {
         }
         model.addAttribute("endpoint", endpoint);
         model.addAttribute("form", form);
-        model.addAttribute("types", TYPES);
+        model.addAttribute("types", EventType.NAMES);
         model.addAttribute("deliveries", rows);
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
         return "webhook/endpoint";
