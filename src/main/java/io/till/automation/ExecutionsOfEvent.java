@@ -7,7 +7,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** The runs an event started, for the event's page: an execution started by an event has the event id as its key. */
+/**
+ * The runs an event started, for the event's page: an execution started by an event has the event id as its trigger
+ * key. Read per automation of the account, so each lookup is one probe of the (automation_id, trigger_key) index.
+ */
 @Component
 @Order(1)
 class ExecutionsOfEvent implements EventEffects {
@@ -32,8 +35,8 @@ class ExecutionsOfEvent implements EventEffects {
     public List<Effect> of(String accountId, String eventId) {
         return db.sql("""
             SELECT x.id, x.status, x.created_at, x.version, a.name
-              FROM executions x JOIN automations a ON a.id = x.automation_id
-             WHERE x.account_id = :accountId AND x.trigger_key = :eventId
+              FROM automations a JOIN executions x ON x.automation_id = a.id AND x.trigger_key = :eventId
+             WHERE a.account_id = :accountId AND x.account_id = :accountId
              ORDER BY x.id DESC
              LIMIT 100
             """)

@@ -325,8 +325,11 @@ public class WebhookDeliveries {
 
     /** The deliveries an event caused, to any endpoint of the account, newest first. */
     public List<WebhookDelivery> ofEvent(String accountId, String eventId) {
-        return db.sql(SELECT + """
-             WHERE d.account_id = :accountId AND d.event_id = :eventId
+        // Per endpoint of the account, so each lookup is one probe of the (endpoint_id, event_id) index.
+        return db.sql("""
+            SELECT d.*, w.url AS destination
+              FROM webhook_endpoints w JOIN webhook_deliveries d ON d.endpoint_id = w.id AND d.event_id = :eventId
+             WHERE w.account_id = :accountId AND d.account_id = :accountId
              ORDER BY d.id DESC
              LIMIT 100
             """)
