@@ -194,6 +194,39 @@ class WebhookPagesTest {
     }
 
     @Test
+    void anEditWithARefusedUrlChangesNothingAndDeletingAsksFirst() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/webhook_endpoints", account.apiKey(), """
+            {"url": "http://127.0.0.1:%d/hooks", "event_types": ["payment.failed"]}""".formatted(peer.port()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var page = signedIn(account, 1280);
+        page.navigate(api.uri("/admin/webhooks/" + id).toString());
+
+        page.getByLabel("Endpoint URL").fill("http://169.254.169.254/latest");
+        page.getByRole(AriaRole.BUTTON, named("Save endpoint")).click();
+        assertThat(page.locator("#url-error")).containsText("This URL names a loopback, private, link-local");
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id, account.apiKey()).json().get("url").asString())
+            .isEqualTo("http://127.0.0.1:" + peer.port() + "/hooks");
+
+        page.getByLabel("Endpoint URL").fill("http://127.0.0.1:" + peer.port() + "/hooks");
+        page.getByLabel("All events, including ones added later").check();
+        page.getByLabel("Description").fill("Everything, for the warehouse");
+        page.getByRole(AriaRole.BUTTON, named("Save endpoint")).click();
+        assertThat(page.locator(".flash")).hasText("Endpoint saved.");
+        assertThat(page.locator(".facts")).containsText("All events");
+        assertThat(page.locator(".heading")).containsText("Everything, for the warehouse");
+
+        page.getByRole(AriaRole.BUTTON, named("Delete")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("cannot be undone");
+        confirm.getByRole(AriaRole.BUTTON, button("Delete endpoint")).click();
+        assertThat(page.locator(".flash")).containsText("Endpoint deleted");
+        assertThat(page.locator("main")).containsText("No endpoints yet.");
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id, account.apiKey()).status()).isEqualTo(404);
+    }
+
+    @Test
     void anotherAccountsEndpointIsNotFound() {
         var other = accounts.create();
         var created = api.post("/api/v1/webhook_endpoints", other.apiKey(), """
