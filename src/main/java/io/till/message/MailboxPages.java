@@ -9,8 +9,10 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The dev mailbox in the dashboard: the emails and SMS the account "sent" while it had no provider, each email as its
@@ -43,6 +45,13 @@ class MailboxPages {
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("paged", cursor != null && !cursor.isEmpty());
         return "message/mailbox";
+    }
+
+    @PostMapping(MAILBOX + "/clear")
+    String clear(Caller.Staff staff, RedirectAttributes redirect) {
+        int deleted = mailbox.clear(staff.accountId());
+        redirect.addFlashAttribute("flash", deleted == 1 ? "1 message deleted." : deleted + " messages deleted.");
+        return "redirect:" + MAILBOX;
     }
 
     @GetMapping(MAILBOX + "/{id}")

@@ -146,6 +146,14 @@ class MailboxPagesTest {
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "dashboard-mailbox-email-390");
         elsewhere.verify(0, anyRequestedFor(anyUrl()));
+
+        page.navigate(api.uri("/admin/developers/mailbox").toString());
+        page.getByRole(AriaRole.BUTTON, named("Delete all messages")).click();
+        page.getByRole(AriaRole.DIALOG)
+            .getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Delete all"))
+            .click();
+        assertThat(page.locator(".flash")).hasText("2 messages deleted.");
+        assertThat(page.locator("main")).containsText("No messages yet.");
     }
 
     @Test
