@@ -8,6 +8,7 @@ import io.till.event.Events;
 import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -99,8 +100,8 @@ class Refunds {
             }
             long toRefund = amount == null ? remaining : amount;
             if (toRefund > remaining) {
-                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " left to "
-                    + "refund of this payment");
+                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " ("
+                    + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment");
             }
             String id = Ids.newId("re");
             db.sql("""
@@ -261,5 +262,19 @@ class Refunds {
         var copy = new LinkedHashMap<>(data);
         copy.put(key, value);
         return copy;
+    }
+
+    /** The refunds of an order's payments, oldest first, failed ones included (they say nothing was given back). */
+    java.util.List<Refund> ofOrder(String accountId, String orderId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId AND p.order_id = :orderId
+             ORDER BY r.created_at, r.id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query(REFUND)
+            .list();
     }
 }
