@@ -8,8 +8,11 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.GatewayFaults;
 import io.till.testing.Shops;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TillIntegrationTest;
@@ -35,6 +38,8 @@ class OrderPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    GatewayFaults faults;
 
     @BeforeAll
     static void launch() {
@@ -163,6 +168,28 @@ class OrderPagesTest {
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(page, "order-refund-refused-390");
+    }
+
+    @Test
+    void aRefundTheGatewayDeclinesIsShownNextToTheFormAndGivesNothingBack() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 1280);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.REFUND_DECLINED,
+            "The payment gateway declined the refund (charge_disputed); nothing was given back."));
+
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Refund $19.00 to Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+
+        var refused = page.locator("#refund [role=alert]");
+        assertThat(refused).containsText("The payment gateway declined the refund (charge_disputed)");
+        assertThat(page.locator("#payments")).not().containsText("refunded");
+        assertThat(page.getByLabel("Amount (USD)")).hasValue("19.00");
+        assertThat(page.locator("#refunds tbody tr")).containsText("failed");
+        Chromium.screenshot(page, "order-refund-declined-1280");
     }
 
     @Test
