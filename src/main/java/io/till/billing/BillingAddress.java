@@ -63,6 +63,17 @@ public record BillingAddress(
         return address;
     }
 
+    /** A country to choose from: its code and its English name. */
+    public record Country(String code, String name) {}
+
+    /** Every country an address may name, by English name. */
+    public static List<Country> countries() {
+        return COUNTRIES.stream()
+            .map(code -> new Country(code, new BillingAddress(null, null, null, null, null, null, code).countryName()))
+            .sorted(java.util.Comparator.comparing(Country::name))
+            .toList();
+    }
+
     /** The address as printed, line by line: name, street lines, "city, region postal code", the country's name. */
     public List<String> lines() {
         var lines = new ArrayList<String>();

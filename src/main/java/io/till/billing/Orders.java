@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
@@ -179,10 +180,14 @@ public class Orders {
     }
 
     /**
-     * Gives an order the buyer's billing address, or takes it away (null); the buyer's own view passes their
-     * {@code customerId}, so that another customer's order is not found.
+     * Gives an order the buyer's billing address after the purchase, checked as a purchase checks it (errors under
+     * {@code billing_address.*}); an empty one takes it away. The buyer's own view passes their {@code customerId}, so
+     * that another customer's order is not found.
      */
-    public Order changeBillingAddress(String accountId, String customerId, String orderId, BillingAddress address) {
+    public Order changeBillingAddress(String accountId, String customerId, String orderId, BillingAddress given) {
+        var errors = new FieldErrors();
+        var address = BillingAddress.checked(given, "billing_address", errors);
+        errors.throwIfAny();
         var update = db.sql("""
             UPDATE orders
                SET billing_name = :name, billing_line1 = :line1, billing_line2 = :line2, billing_city = :city,
