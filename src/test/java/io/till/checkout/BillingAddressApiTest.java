@@ -121,6 +121,20 @@ class BillingAddressApiTest {
     }
 
     @Test
+    void theApiDocumentsTheAddressOnOrdersAndOnEveryBodyThatTakesOne() {
+        var schemas = api.get("/v3/api-docs", null).json().get("components").get("schemas");
+
+        for (String schema : List.of("Order", "PurchaseRequest", "InternalOrder", "NewSubscription")) {
+            assertThat(schemas.get(schema).get("properties").get("billing_address").toString()).as(schema)
+                .contains("BillingAddress");
+        }
+        var address = schemas.get("BillingAddress");
+        assertThat(address.get("required").toString()).contains("country");
+        assertThat(address.get("properties").get("postal_code").get("maxLength").asInt()).isEqualTo(20);
+        assertThat(address.get("properties").get("country").get("maxLength").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void theReceiptPdfPrintsTheBillingAddress() throws Exception {
         var shop = shops.open();
         var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
