@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  */
 @ControllerAdvice(basePackages = {"io.till.admin", "io.till.access", "io.till.account", "io.till.automation",
         "io.till.billing", "io.till.customer", "io.till.event", "io.till.integration", "io.till.message",
-        "io.till.payment",
+        "io.till.payment", "io.till.receipt",
         "io.till.task", "io.till.webhook"})
 @Order(Ordered.LOWEST_PRECEDENCE)
 class AdminFrame {

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** What one purchase bought, for how much; {@code status} says whether its payment went through. */
+/**
+ * What one purchase bought, for how much; {@code status} says whether its payment went through. {@code billingAddress}
+ * is the buyer's, when they gave one.
+ */
 public record Order(
     String id,
     String customerId,
@@ -21,6 +24,7 @@ public record Order(
     String paymentId,
     String subscriptionId,
     String paymentPlanId,
+    BillingAddress billingAddress,
     Instant createdAt) {
 
     public enum Status {

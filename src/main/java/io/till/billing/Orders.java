@@ -1,9 +1,12 @@
 package io.till.billing;
 
+import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +27,13 @@ public class Orders {
 
     /** Writes an order before its card is charged; {@link #settle} records the outcome. */
     public void insertPending(String accountId, Order order) {
-        db.sql("""
+        var insert = db.sql("""
             INSERT INTO orders (id, account_id, customer_id, checkout_id, status, currency, subtotal, discount, total,
-                                promo_code_id, card_id, created_at, updated_at)
+                                promo_code_id, card_id, billing_name, billing_line1, billing_line2, billing_city,
+                                billing_postal_code, billing_region, billing_country, created_at, updated_at)
             VALUES (:id, :accountId, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount, :total,
-                    :promoCodeId, :cardId, :createdAt, :createdAt)
+                    :promoCodeId, :cardId, :name, :line1, :line2, :city, :postalCode, :region, :country, :createdAt,
+                    :createdAt)
             """)
             .param("id", order.id())
             .param("accountId", accountId)
@@ -40,8 +45,8 @@ public class Orders {
             .param("total", order.total())
             .param("promoCodeId", order.promoCodeId())
             .param("cardId", order.cardId())
-            .param("createdAt", Timestamps.of(order.createdAt()))
-            .update();
+            .param("createdAt", Timestamps.of(order.createdAt()));
+        withAddress(insert, order.billingAddress()).update();
         for (int i = 0; i < order.items().size(); i++) {
             var item = order.items().get(i);
             db.sql("""
@@ -148,7 +153,8 @@ public class Orders {
                 Order.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("currency"),
                 rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getString("promo_code_id"),
                 rs.getString("card_id"), items, rs.getString("payment_id"),
-                rs.getString("subscription_id"), rs.getString("payment_plan_id"), Timestamps.read(rs, "created_at")))
+                rs.getString("subscription_id"), rs.getString("payment_plan_id"), address(rs),
+                Timestamps.read(rs, "created_at")))
             .optional()
             .orElseThrow(() -> TillException.notFound("order", id));
     }
@@ -171,6 +177,54 @@ public class Orders {
         var orders = new ArrayList<Order>();
         ids.forEach(id -> orders.add(get(accountId, id)));
         return page.page(orders, Order::id);
+    }
+
+    /**
+     * Gives an order the buyer's billing address after the purchase, checked as a purchase checks it (errors under
+     * {@code billing_address.*}); an empty one takes it away. The buyer's own view passes their {@code customerId}, so
+     * that another customer's order is not found.
+     */
+    public Order changeBillingAddress(String accountId, String customerId, String orderId, BillingAddress given) {
+        var errors = new FieldErrors();
+        var address = BillingAddress.checked(given, "billing_address", errors);
+        errors.throwIfAny();
+        var update = db.sql("""
+            UPDATE orders
+               SET billing_name = :name, billing_line1 = :line1, billing_line2 = :line2, billing_city = :city,
+                   billing_postal_code = :postalCode, billing_region = :region, billing_country = :country,
+                   updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+               AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", orderId);
+        int updated = withAddress(update, address).update();
+        if (updated == 0) {
+            throw TillException.notFound("order", orderId);
+        }
+        return get(accountId, orderId);
+    }
+
+    private static JdbcClient.StatementSpec withAddress(JdbcClient.StatementSpec statement, BillingAddress address) {
+        boolean none = address == null;
+        return statement.param("name", none ? null : address.name())
+            .param("line1", none ? null : address.line1())
+            .param("line2", none ? null : address.line2())
+            .param("city", none ? null : address.city())
+            .param("postalCode", none ? null : address.postalCode())
+            .param("region", none ? null : address.region())
+            .param("country", none ? null : address.country());
+    }
+
+    /** The order's billing address; every address has a country, so none without one. */
+    private static BillingAddress address(ResultSet rs) throws SQLException {
+        return rs.getString("billing_country") == null
+            ? null
+            : new BillingAddress(rs.getString("billing_name"), rs.getString("billing_line1"),
+                rs.getString("billing_line2"), rs.getString("billing_city"), rs.getString("billing_postal_code"),
+                rs.getString("billing_region"), rs.getString("billing_country"));
     }
 
     private List<Order.Item> items(String accountId, String orderId) {

@@ -151,4 +151,31 @@ public class Payments {
     Page<Payment> list(String accountId, String customerId, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "payments", accountId, customerId, page, PAYMENT, Payment::id);
     }
+
+    /** Every charge attempt toward an order (its first payment, then one per upsell taken), oldest first. */
+    java.util.List<Payment> ofOrder(String accountId, String orderId) {
+        return db.sql("""
+            SELECT * FROM payments
+             WHERE account_id = :accountId AND order_id = :orderId
+             ORDER BY created_at, id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query(PAYMENT)
+            .list();
+    }
+
+    /** The record a payment belongs to: the order it paid, or the invoice it collected. */
+    record Holder(String orderId, String invoiceId, String customerId) {}
+
+    Holder holder(String accountId, String paymentId) {
+        return db
+            .sql("SELECT order_id, invoice_id, customer_id FROM payments WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", paymentId)
+            .query((rs, row) -> new Holder(rs.getString("order_id"), rs.getString("invoice_id"),
+                rs.getString("customer_id")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("payment", paymentId));
+    }
 }

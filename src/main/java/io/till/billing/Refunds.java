@@ -279,4 +279,18 @@ class Refunds {
         copy.put(key, value);
         return copy;
     }
+
+    /** The refunds of an order's payments, oldest first, failed ones included (they say nothing was given back). */
+    java.util.List<Refund> ofOrder(String accountId, String orderId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId AND p.order_id = :orderId
+             ORDER BY r.created_at, r.id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query(REFUND)
+            .list();
+    }
 }

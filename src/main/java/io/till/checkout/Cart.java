@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.billing.BillingAddress;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.PromoCode;
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /**
  * What a purchase asks for, checked: every id exists in this account and fits the checkout ({@code checkout} is null
- * for an internal order).
+ * for an internal order); the billing address is tidied, or null when none was given.
  */
 record Cart(Checkout checkout, Product product, ProductOption option, List<Checkout.Addon> addons, PromoCode promo,
-    Optional<Customer> customer, String cardId) {}
+    Optional<Customer> customer, String cardId, BillingAddress billingAddress) {}

@@ -2,6 +2,7 @@ package io.till.checkout;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.billing.BillingAddress;
 import io.till.billing.Order;
 import io.till.billing.Subscription;
 import io.till.billing.Subscriptions;
@@ -33,7 +34,8 @@ class OrderController {
         this.subscriptions = subscriptions;
     }
 
-    record NewSubscription(String customerId, String optionId, String paymentMethodId, String promoCode) {}
+    record NewSubscription(String customerId, String optionId, String paymentMethodId, String promoCode,
+        BillingAddress billingAddress) {}
 
     @PostMapping("/api/v1/subscriptions")
     @Operation(summary = "Start a subscription directly", description = "For an existing customer, on a subscription "
@@ -45,7 +47,7 @@ class OrderController {
                 + " option; use POST /api/v1/orders for it");
         }
         var order = purchases.internalOrder(caller.accountId(), new PurchaseRequest(body.customerId(), null,
-            body.paymentMethodId(), null, body.optionId(), List.of(), body.promoCode()));
+            body.paymentMethodId(), null, body.optionId(), List.of(), body.promoCode(), body.billingAddress()));
         var subscription = subscriptions.get(caller.accountId(), order.subscriptionId());
         return ResponseEntity.created(URI.create("/api/v1/subscriptions/" + subscription.id())).body(subscription);
     }
@@ -64,16 +66,17 @@ class OrderController {
         return upsells.decline(caller.accountId(), id, upsellId);
     }
 
-    record InternalOrder(String customerId, String optionId, String paymentMethodId, String promoCode) {}
+    record InternalOrder(String customerId, String optionId, String paymentMethodId, String promoCode,
+        BillingAddress billingAddress) {}
 
     @PostMapping("/api/v1/orders")
     @Operation(summary = "Place an internal order", description = "Staff sell any product option to an existing "
-        + "customer, charging a card on file (the default unless payment_method_id names another). Raises "
-        + "product.purchased, order.created, payment.succeeded and starts the subscription or plan. Send an "
+        + "customer, charging a card on file (the default unless payment_method_id names another). Takes an optional "
+        + "billing_address, kept on the order. Raises product.purchased, order.created, payment.succeeded and starts the subscription or plan. Send an "
         + "Idempotency-Key.")
     ResponseEntity<Order> create(Caller caller, @RequestBody InternalOrder body) {
         var order = purchases.internalOrder(caller.accountId(), new PurchaseRequest(body.customerId(), null,
-            body.paymentMethodId(), null, body.optionId(), List.of(), body.promoCode()));
+            body.paymentMethodId(), null, body.optionId(), List.of(), body.promoCode(), body.billingAddress()));
         return ResponseEntity.created(URI.create("/api/v1/orders/" + order.id())).body(order);
     }
 }

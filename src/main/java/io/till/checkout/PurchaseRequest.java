@@ -1,10 +1,12 @@
 package io.till.checkout;
 
+import io.till.billing.BillingAddress;
 import java.util.List;
 
 /**
  * A buyer's purchase at a checkout: who (an existing customer, or a name and email), how they pay (a saved card, a new
- * card token, or else the customer's default card), which option, which addons and which promo code.
+ * card token, or else the customer's default card), which option, which addons and which promo code;
+ * and, optionally, the buyer's billing address, kept on the order.
  */
 record PurchaseRequest(
     String customerId,
@@ -13,7 +15,8 @@ record PurchaseRequest(
     String token,
     String optionId,
     List<String> addonIds,
-    String promoCode) {
+    String promoCode,
+    BillingAddress billingAddress) {
 
     record NewCustomer(String name, String email) {}
 }

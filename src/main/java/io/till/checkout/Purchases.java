@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.billing.BillingAddress;
 import io.till.billing.BillingJobs;
 import io.till.billing.Order;
 import io.till.billing.Orders;
@@ -216,8 +217,9 @@ class Purchases {
                 cardId = defaultCard.get().id();
             }
         }
+        var billingAddress = BillingAddress.checked(request.billingAddress(), "billing_address", errors);
         errors.throwIfAny();
-        return new Cart(checkout, product, option, addons, promo, customer, cardId);
+        return new Cart(checkout, product, option, addons, promo, customer, cardId, billingAddress);
     }
 
     private Order recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
@@ -245,7 +247,7 @@ class Purchases {
         var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
             Order.Status.PENDING,
             option.currency(), subtotal, discount, subtotal - discount, cart.promo() == null ? null : cart.promo().id(),
-            cardId, items, null, null, null, Timestamps.now(clock));
+            cardId, items, null, null, null, cart.billingAddress(), Timestamps.now(clock));
         orders.insertPending(accountId, order);
         return order;
     }

@@ -144,7 +144,7 @@ class Settlements {
             ? null
             : promoCodes.find(accountId, order.promoCodeId()).orElseThrow();
         return new Cart(checkout, products.get(accountId, option.productId()), option, addons, promo,
-            customers.find(accountId, order.customerId()), order.cardId());
+            customers.find(accountId, order.customerId()), order.cardId(), order.billingAddress());
     }
 
     /** Step 3 of a declined purchase (inside the caller's transaction): the order failed, the promo is free again. */

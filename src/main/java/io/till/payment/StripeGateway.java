@@ -189,6 +189,17 @@ class StripeGateway implements PaymentGateway, CardSetups {
     public String refund(RefundRequest request) {
         var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
             Long.toString(request.amount())), request.idempotencyKey());
+        if (response.status() >= 400 && response.status() < 500 && response.status() != 429) {
+            // Stripe looked at the refund and said no (already refunded, disputed, too old): nothing was given back,
+            // so the refund fails rather than stays pending. Its code says why; its message may name Stripe's ids.
+            var error = response.body().get("error");
+            String code = text(error, "code");
+            if (code != null && !code.matches("[a-z0-9_]{1,64}")) {
+                code = null;
+            }
+            throw new TillException(ErrorCode.REFUND_DECLINED, "The payment gateway declined the refund"
+                + (code == null ? "" : " (" + code + ")") + "; nothing was given back.");
+        }
         if (response.status() != 200) {
             throw unexpected("refund", response);
         }

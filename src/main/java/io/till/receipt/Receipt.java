@@ -42,10 +42,7 @@ public record Receipt(
     public record Seller(String accountId, String companyName, String supportEmail, String logoUrl,
         String brandColor) {}
 
-    /**
-     * Who bought. Orders do not carry a billing address yet (the dashboard issue adds them): until then
-     * {@code billingAddress} is always null, and the receipt prints it whenever it is not.
-     */
+    /** Who bought; {@code billingAddress} is the order's, null when the buyer gave none. */
     public record Buyer(String name, String email, BillingAddress billingAddress) {}
 
     /** A postal address as printed, line by line. */

@@ -20,10 +20,14 @@ class ReceiptRecords {
         this.db = db;
     }
 
-    /** A payment and what it paid for: an order, or an invoice of a subscription or payment plan. */
+    /**
+     * A payment and what it paid for: an order, or an invoice of a subscription or payment plan ({@code originOrderId}
+     * is the order that started it).
+     */
     record PaymentRow(String id, String customerId, String orderId, String status, long amount, String currency,
         String cardBrand, String cardLast4, Instant createdAt, String productName, String optionName,
-        boolean subscription, Instant periodStart, Instant periodEnd, long amountDue, long amountCredited) {}
+        boolean subscription, Instant periodStart, Instant periodEnd, long amountDue, long amountCredited,
+        String originOrderId) {}
 
     Optional<PaymentRow> payment(String accountId, String customerId, String paymentId) {
         return db.sql("""
@@ -31,7 +35,8 @@ class ReceiptRecords {
                    d.brand, d.last4, pr.name AS product_name, o.name AS option_name,
                    p.subscription_id IS NOT NULL AS subscription,
                    i.period_start, i.period_end, coalesce(i.amount_due, 0) AS amount_due,
-                   coalesce(i.amount_credited, 0) AS amount_credited
+                   coalesce(i.amount_credited, 0) AS amount_credited,
+                   coalesce(s.order_id, pl.order_id) AS origin_order_id
               FROM payments p
               LEFT JOIN cards d ON d.account_id = p.account_id AND d.id = p.card_id
               LEFT JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id
@@ -50,7 +55,7 @@ class ReceiptRecords {
                 rs.getString("brand"), rs.getString("last4"), Timestamps.read(rs, "created_at"),
                 rs.getString("product_name"), rs.getString("option_name"), rs.getBoolean("subscription"),
                 Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getLong("amount_due"),
-                rs.getLong("amount_credited")))
+                rs.getLong("amount_credited"), rs.getString("origin_order_id")))
             .optional();
     }
 

@@ -35,6 +35,10 @@ final class ReceiptText {
             text.append("Refunded ").append(receipt.money(refund.amount())).append(" on ")
                 .append(Receipts.day(refund.date())).append('\n');
         }
+        if (receipt.buyer().billingAddress() != null) {
+            text.append("\nBilled to\n");
+            receipt.buyer().billingAddress().lines().forEach(line -> text.append(line).append('\n'));
+        }
         text.append("\nThe receipt is attached as a PDF.\n");
         if (receipt.footer() != null) {
             text.append('\n').append(receipt.footer()).append('\n');

@@ -3,6 +3,7 @@ package io.till.receipt;
 import io.till.account.Accounts;
 import io.till.account.BrandImages;
 import io.till.account.Brandings;
+import io.till.billing.BillingAddress;
 import io.till.billing.Order;
 import io.till.billing.Orders;
 import io.till.customer.Customers;
@@ -86,7 +87,8 @@ public class Receipts {
         var charges = records.chargesOfOrder(accountId, orderId);
         var refunds = records.refunds(accountId, charges.stream().map(Receipt.Charge::paymentId).toList());
         return new OrderDetails(order.status().code(), new Receipt(Receipt.Kind.ORDER, order.id(), order.createdAt(),
-            seller(accountId), buyer(accountId, order.customerId()), order.currency(), lines, order.subtotal(),
+            seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(), lines,
+            order.subtotal(),
             order.discount(), order.total(), charges, refunds, footer(accountId)));
     }
 
@@ -103,7 +105,8 @@ public class Receipts {
         var charge = new Receipt.Charge(payment.id(), payment.createdAt(), payment.amount(), payment.cardBrand(),
             payment.cardLast4());
         return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.createdAt(), seller(accountId),
-            buyer(accountId, payment.customerId()), payment.currency(), lines, subtotal,
+            buyer(accountId, payment.customerId(), billingAddress(accountId, payment)), payment.currency(), lines,
+            subtotal,
             Math.max(0, subtotal - payment.amount()), payment.amount(), List.of(charge),
             records.refunds(accountId, List.of(payment.id())), footer(accountId));
     }
@@ -170,10 +173,16 @@ public class Receipts {
             branding.logoUrl(), branding.brandColor());
     }
 
-    private Receipt.Buyer buyer(String accountId, String customerId) {
+    private Receipt.Buyer buyer(String accountId, String customerId, BillingAddress address) {
         var customer = customers.get(accountId, customerId);
-        // Orders carry no billing address yet (the dashboard issue adds them); the receipt prints one when they do.
-        return new Receipt.Buyer(customer.name(), customer.email(), null);
+        return new Receipt.Buyer(customer.name(), customer.email(),
+            address == null ? null : new Receipt.BillingAddress(address.lines()));
+    }
+
+    /** A payment's billing address: its order's, or for a renewal or installment, the order that started it. */
+    private BillingAddress billingAddress(String accountId, ReceiptRecords.PaymentRow payment) {
+        String orderId = payment.orderId() != null ? payment.orderId() : payment.originOrderId();
+        return orderId == null ? null : orders.get(accountId, orderId).billingAddress();
     }
 
     private String footer(String accountId) {

@@ -8,6 +8,8 @@ public enum ErrorCode {
     API_KEY_INVALID(HttpStatus.UNAUTHORIZED, "API key invalid"),
     API_KEY_REVOKED(HttpStatus.UNAUTHORIZED, "API key revoked"),
     CARD_DECLINED(HttpStatus.PAYMENT_REQUIRED, "Card declined"),
+    /** The processor refused to give the money back (already refunded, disputed, too old): nothing was refunded. */
+    REFUND_DECLINED(HttpStatus.UNPROCESSABLE_CONTENT, "Refund declined"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
     LIVE_MODE(HttpStatus.FORBIDDEN, "Not available in live mode"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),

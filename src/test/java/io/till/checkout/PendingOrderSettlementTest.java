@@ -35,7 +35,7 @@ class PendingOrderSettlementTest {
         var shop = shops.open();
         var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
             new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_visa", shop.monthly(), List.of(),
-            null));
+            null, null));
         String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
             .orElseThrow();
         gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
@@ -56,7 +56,7 @@ class PendingOrderSettlementTest {
         var shop = shops.open();
         var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
             new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_visa", shop.monthly(), List.of(),
-            null));
+            null, null));
 
         shops.advance(shop, "PT11M");
 

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.net.URI;
 import java.time.Duration;
@@ -128,6 +129,31 @@ class StripeGatewayTest {
 
         assertThat(gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1", 700, "usd")))
             .isEqualTo("re_1");
+    }
+
+    @Test
+    void aRefundStripeDeclinesIsADeclineThatGaveNothingBackAndKeepsStripesWordsOut() {
+        stripe.stubFor(post(urlEqualTo("/v1/refunds")).willReturn(json(400, """
+            {"error": {"type": "invalid_request_error", "code": "charge_already_refunded",
+                       "message": "Charge ch_secret has already been refunded."}}""")));
+
+        assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1",
+            700, "usd")))
+            .isInstanceOfSatisfying(TillException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.REFUND_DECLINED);
+                assertThat(e.getMessage()).contains("charge_already_refunded").doesNotContain("ch_secret");
+            });
+    }
+
+    @Test
+    void aRefundStripeCannotTakeNowIsStillAGatewayProblem() {
+        stripe.stubFor(post(urlEqualTo("/v1/refunds")).willReturn(json(429, """
+            {"error": {"type": "rate_limit_error", "message": "Too many requests."}}""")));
+
+        assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1",
+            700, "usd")))
+            .isInstanceOfSatisfying(TillException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
     }
 
     @Test

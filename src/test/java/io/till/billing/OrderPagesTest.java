@@ -1,0 +1,216 @@
+package io.till.billing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.GatewayFaults;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.JsonNode;
+
+/** The order record in a real browser: what the order holds, and refunds that move money once and never too much. */
+@TillIntegrationTest
+class OrderPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+    @Autowired
+    GatewayFaults faults;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private JsonNode buy(Shops.Shop shop) {
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada Lovelace", "email": "ada@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s", "billing_address": {"name": "Ada Lovelace", "line1": "12 St James's Square",
+             "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}}""".formatted(shop.monthly()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        return order.json();
+    }
+
+    private Page signedIn(Shops.Shop shop, int width) {
+        return StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
+    }
+
+    private int refunds(Shops.Shop shop) {
+        return db.sql("SELECT count(*) FROM refunds WHERE account_id = :accountId")
+            .param("accountId", shop.accountId())
+            .query(Integer.class)
+            .single();
+    }
+
+    @Test
+    void theOrderPageShowsItsLinesAddressPaymentsAndWhatItStarted() {
+        var shop = shops.open();
+        var order = buy(shop);
+        String id = order.get("id").asString();
+
+        for (int width : new int[]{1280, 390}) {
+            var page = signedIn(shop, width);
+            page.navigate(api.uri("/admin/orders/" + id).toString());
+
+            assertThat(page.getByRole(AriaRole.HEADING, named("Order " + id))).isVisible();
+            var main = page.locator("main");
+            assertThat(main).containsText("Membership — Monthly");
+            assertThat(main).containsText("$19.00");
+            assertThat(page.locator(".billing-address")).containsText("12 St James's Square");
+            assertThat(page.locator(".billing-address")).containsText("United Kingdom");
+            assertThat(page.locator("#payments")).containsText("visa •••• 4242");
+            assertThat(page.locator("#payments")).containsText("succeeded");
+            assertThat(page.getByRole(AriaRole.LINK, named(order.get("subscription_id").asString())))
+                .hasAttribute("href", "/admin/subscriptions/" + order.get("subscription_id").asString());
+            assertThat(page.getByRole(AriaRole.LINK, named("Ada Lovelace")).first())
+                .hasAttribute("href", "/admin/customers/" + order.get("customer_id").asString());
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+            assertThat((Integer) page.evaluate("document.querySelectorAll('input:not([type=hidden]):not([id])')"
+                + ".length")).as("every input has a label").isZero();
+            Chromium.screenshot(page, "order-" + width);
+
+            var receipt = page.request().get(api.uri("/admin/orders/" + id + "/receipt.pdf").toString());
+            assertThat(receipt.status()).isEqualTo(200);
+            assertThat(receipt.headers().get("content-type")).isEqualTo("application/pdf");
+        }
+    }
+
+    @Test
+    void staffRefundHalfAnOrderAfterConfirmingAndASecondSubmitOfTheSameFormRefundsNothingMore() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 1280);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var form = page.locator("form.refund-form");
+        String formKey = form.locator("input[name=form_key]").inputValue();
+        String csrf = form.locator("input[name=_csrf]").inputValue();
+
+        page.getByLabel("Amount (USD)").fill("9.50");
+        page.getByLabel("Reason (optional)").fill("Goodwill");
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Refund $9.50 to Ada Lovelace?");
+        Chromium.screenshot(page, "order-refund-confirm-1280");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+
+        assertThat(page.locator(".flash")).containsText("Refunded $9.50");
+        var row = page.locator("#refunds tbody tr");
+        assertThat(row).hasCount(1);
+        assertThat(row).containsText("$9.50");
+        assertThat(row).containsText("Goodwill");
+        assertThat(page.locator("#payments")).containsText("$9.50 refunded");
+        assertThat(page.getByLabel("Amount (USD)")).hasValue("9.50");
+        Chromium.screenshot(page, "order-refunded-1280");
+
+        // The same form sent again (a double click, a resubmitted page) answers as the first time and moves nothing.
+        var again = page.request().post(api.uri("/admin/orders/" + order.get("id").asString() + "/refund").toString(),
+            RequestOptions.create().setForm(FormData.create().set("_csrf", csrf).set("form_key", formKey)
+                .set("payment_id", order.get("payment_id").asString()).set("amount", "9.50")
+                .set("reason", "Goodwill")).setMaxRedirects(0));
+        assertThat(again.status()).isEqualTo(302);
+        assertThat(refunds(shop)).isEqualTo(1);
+        page.reload();
+        assertThat(page.locator("#refunds tbody tr")).hasCount(1);
+    }
+
+    @Test
+    void refundingMoreThanIsLeftIsRefusedNextToTheFormAndChangesNothing() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 390);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+
+        page.getByLabel("Amount (USD)").fill("25");
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Refund $25.00 to Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+
+        var refused = page.locator("#refund [role=alert]");
+        assertThat(refused).containsText("Nothing changed.");
+        assertThat(refused).containsText("is more than the 1900 ($19.00) left to refund of this payment");
+        assertThat(page.locator("#refunds")).containsText("No refunds.");
+        assertThat(refunds(shop)).isZero();
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(page, "order-refund-refused-390");
+    }
+
+    @Test
+    void aRefundTheGatewayDeclinesIsShownNextToTheFormAndGivesNothingBack() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 1280);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.REFUND_DECLINED,
+            "The payment gateway declined the refund (charge_disputed); nothing was given back."));
+
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Refund $19.00 to Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+
+        var refused = page.locator("#refund [role=alert]");
+        assertThat(refused).containsText("The payment gateway declined the refund (charge_disputed)");
+        assertThat(page.locator("#payments")).not().containsText("refunded");
+        assertThat(page.getByLabel("Amount (USD)")).hasValue("19.00");
+        assertThat(page.locator("#refunds tbody tr")).containsText("failed");
+        Chromium.screenshot(page, "order-refund-declined-1280");
+    }
+
+    @Test
+    void anotherAccountsOrderAndPaymentAreAFriendlyNotFound() {
+        var shop = shops.open();
+        var other = shops.open();
+        var order = buy(other);
+        var page = signedIn(shop, 1280);
+
+        for (String path : new String[]{"/admin/orders/" + order.get("id").asString(),
+                "/admin/payments/" + order.get("payment_id").asString(),
+                "/admin/orders/" + order.get("id").asString() + "/receipt.pdf"}) {
+            var response = page.navigate(api.uri(path).toString());
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(page.locator("main")).not().containsText("Ada");
+            assertThat(page.locator("main")).not().containsText("Exception");
+        }
+        Chromium.screenshot(page, "order-not-found-1280");
+
+        var own = buy(shop);
+        page.navigate(api.uri("/admin/payments/" + own.get("payment_id").asString()).toString());
+        assertThat(page).hasURL(api.uri("/admin/orders/" + own.get("id").asString()).toString() + "#payments");
+    }
+}
