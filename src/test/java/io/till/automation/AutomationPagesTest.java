@@ -69,6 +69,12 @@ class AutomationPagesTest {
         return page.locator("tbody tr", new Page.LocatorOptions().setHasText(text));
     }
 
+    private static void openAutomationsFromTheNavigation(Page page) {
+        page.getByRole(AriaRole.NAVIGATION, named("Dashboard")).getByRole(AriaRole.LINK, button("Automations"))
+            .click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Automations"))).isVisible();
+    }
+
     private static void fitsAPhone(Page page, String screenshot) {
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scroll on "
             + screenshot).isLessThanOrEqualTo(390);
@@ -83,7 +89,7 @@ class AutomationPagesTest {
         var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
 
         // No automation yet: the list points at the templates.
-        page.getByRole(AriaRole.LINK, named("Automations")).click();
+        openAutomationsFromTheNavigation(page);
         assertThat(page.locator("main")).containsText("No automations yet.");
         Chromium.screenshot(page, "automations-empty-1280");
         page.getByRole(AriaRole.LINK, named("Browse the templates")).click();
@@ -96,7 +102,7 @@ class AutomationPagesTest {
         // Use this template: a draft, drawn as its steps.
         page.getByRole(AriaRole.BUTTON, named("Use the Payment Dunning template")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Payment Dunning"))).isVisible();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Draft created from the Payment Dunning template");
+        assertThat(page.locator("p.flash")).containsText("Draft created from the Payment Dunning template");
         var steps = page.locator(".aut-steps");
         assertThat(steps).containsText("When a payment fails");
         assertThat(steps).containsText("Only if event.data.invoice.attempt_count is 1");
@@ -118,7 +124,10 @@ class AutomationPagesTest {
         assertThat(problems).containsText("steps[1].duration");
         assertThat(problems).containsText("must be an ISO-8601 duration");
         Chromium.screenshot(page, "automation-json-error-1280");
-        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        var refused = page.waitForResponse(r -> r.request().method().equals("POST") && r.url().endsWith("/json"),
+            () -> page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click());
+        assertThat(refused.status()).isEqualTo(422);
+        page.waitForLoadState();
         assertThat(page.locator("#json-problems")).containsText("steps[1].duration");
         assertThat(page.getByLabel("Definition (JSON)")).hasValue(java.util.regex.Pattern.compile("\"P3X\""));
 
@@ -131,7 +140,7 @@ class AutomationPagesTest {
         page.getByLabel("Definition (JSON)").fill(fixed);
         assertThat(page.locator("#json-problems")).containsText("No problems: this definition can be saved.");
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved as version 2, a draft.");
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2, a draft.");
         assertThat(page.locator(".aut-steps")).containsText("Wait 5 days");
         assertThat(page.locator(".aut-steps"))
             .containsText("When a payment fails for a subscription in Pro plans");
@@ -140,14 +149,14 @@ class AutomationPagesTest {
         page.getByRole(AriaRole.BUTTON, named("Activate version 2")).click();
         assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Activate version 2?");
         confirm(page, "Activate");
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Version 2 is active");
+        assertThat(page.locator("p.flash")).containsText("Version 2 is active");
         assertThat(page.locator(".aut-status")).containsText("active");
 
         // The list: the trigger in words, the status, the active version; runs of the last 7 days counted.
         String manual = api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM).json().get("id").asString();
         api.post("/api/v1/automations/" + manual + "/activate", store.apiKey(), null);
         assertThat(api.post("/api/v1/automations/" + manual + "/run", store.apiKey(), null).status()).isEqualTo(201);
-        page.getByRole(AriaRole.LINK, named("Automations")).click();
+        openAutomationsFromTheNavigation(page);
         var dunningRow = row(page, "Payment Dunning");
         assertThat(dunningRow).containsText("When a payment fails for a subscription in Pro plans");
         assertThat(dunningRow.locator("[data-label=Status]")).containsText("active");
@@ -161,11 +170,11 @@ class AutomationPagesTest {
 
         // Pause and resume from the list, through the service the API uses.
         page.getByRole(AriaRole.BUTTON, named("Pause Payment Dunning")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("“Payment Dunning” is paused");
+        assertThat(page.locator("p.flash")).containsText("“Payment Dunning” is paused");
         assertThat(row(page, "Payment Dunning").locator("[data-label=Status]")).containsText("paused");
         assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("paused").asBoolean()).isTrue();
         page.getByRole(AriaRole.BUTTON, named("Resume Payment Dunning")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("is running again");
+        assertThat(page.locator("p.flash")).containsText("is running again");
         assertThat(row(page, "Payment Dunning").locator("[data-label=Status]")).containsText("active");
 
         // Filters: by trigger type.
@@ -184,7 +193,7 @@ class AutomationPagesTest {
         page.getByLabel("Definition (JSON)").fill(v2.replace("We couldn't process your payment",
             "Your payment did not go through"));
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Version 2 keeps running until you activate this one");
+        assertThat(page.locator("p.flash")).containsText("Version 2 keeps running until you activate this one");
         page.getByRole(AriaRole.LINK, named("Versions")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Version 2 and version 3 side by side"))).isVisible();
         var changed = page.locator("tr.aut-changed");
@@ -196,18 +205,18 @@ class AutomationPagesTest {
 
         // Restore the template's version as a new draft; the active version is untouched.
         page.getByRole(AriaRole.BUTTON, named("Restore version 1 as a draft")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Version 1 restored as version 4, a draft.");
+        assertThat(page.locator("p.flash")).containsText("Version 1 restored as version 4, a draft.");
         assertThat(row(page, "v4").locator("[data-label=Status]")).hasText("draft");
         assertThat(row(page, "v2").locator("[data-label=Status]")).hasText("active");
         page.getByRole(AriaRole.LINK, named("Steps")).click();
         assertThat(page.locator(".aut-steps")).containsText("Wait 3 days");
 
         // Archive asks first; the automation leaves the list.
-        page.getByRole(AriaRole.LINK, named("Automations")).click();
+        openAutomationsFromTheNavigation(page);
         page.getByRole(AriaRole.BUTTON, named("Archive Call the team")).click();
         assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Archive “Call the team”?");
         confirm(page, "Archive");
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("“Call the team” is archived");
+        assertThat(page.locator("p.flash")).containsText("“Call the team” is archived");
         assertThat(row(page, "Call the team")).hasCount(0);
 
         // A phone: every page fits 390 px.
