@@ -173,7 +173,34 @@ class AutomationEditorPages {
         }
     }
 
+    /**
+     * Fields in the order a person reads a definition (name, trigger, conditions, steps; a step's id and type first),
+     * not in the order PostgreSQL keeps jsonb keys; the rest follow as kept. Only how it is shown changes.
+     */
+    private static final List<String> READING_ORDER = List.of("name", "description", "id", "type", "trigger",
+        "event", "scope", "conditions", "action", "params", "if", "then", "else", "duration", "until", "over", "max",
+        "steps", "retry", "fallback");
+
     private String pretty(JsonNode definition) {
-        return json.writerWithDefaultPrettyPrinter().writeValueAsString(definition);
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(readable(definition));
+    }
+
+    private JsonNode readable(JsonNode node) {
+        if (node.isArray()) {
+            var array = json.createArrayNode();
+            node.forEach(item -> array.add(readable(item)));
+            return array;
+        }
+        if (!node.isObject()) {
+            return node;
+        }
+        var object = json.createObjectNode();
+        READING_ORDER.stream().filter(node::has).forEach(name -> object.set(name, readable(node.get(name))));
+        node.properties().forEach(entry -> {
+            if (!object.has(entry.getKey())) {
+                object.set(entry.getKey(), readable(entry.getValue()));
+            }
+        });
+        return object;
     }
 }

@@ -6,8 +6,8 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +33,10 @@ class AutomationPages {
     private static final int MOST_SHOWN = 500;
     private static final Set<String> STATUSES = Set.of("active", "paused", "draft");
     private static final Set<String> TRIGGERS = Set.of("event", "schedule", "manual");
+
+    /** As PRODUCT.md §4 lists them, the most asked-for first; a template added later comes after these. */
+    private static final List<String> GALLERY_ORDER = List.of("payment_dunning", "welcome_series",
+        "renewal_reminder", "usage_alert", "win_back", "card_expiring_followup", "checkout_flow_fulfillment");
 
     private final Automations automations;
     private final AutomationPictures pictures;
@@ -73,7 +77,11 @@ class AutomationPages {
             cursor = page.nextCursor();
             more = page.hasMore() && all.size() < MOST_SHOWN;
         } while (more);
-        var parsed = all.stream().map(a -> pictures.read(a.definition()).orElse(null)).toList();
+        // What runs is the active version: its trigger is the one to read, even while a newer draft waits.
+        var running = all.stream().map(a -> a.activeVersion() == null || a.activeVersion() == a.version()
+            ? a.definition()
+            : automations.versionToTest(accountId, a.id(), a.activeVersion()).definition()).toList();
+        var parsed = running.stream().map(d -> pictures.read(d).orElse(null)).toList();
         Map<String, String> names = pictures.names(accountId, parsed.stream().filter(d -> d != null)
             .map(Definition::trigger).toList());
         var summaries = runs.since(accountId, all.stream().map(Automation::id).toList(), clock.instant().minus(
@@ -85,7 +93,7 @@ class AutomationPages {
             var row = new Row(automation, State.of(automation), definition == null
                 ? "Cannot be read: open it to see why"
                 : AutomationPictures.sentence(definition, names),
-                automation.definition().path("trigger")
+                running.get(i).path("trigger")
                     .path("type").asString(""),
                 summaries.getOrDefault(automation.id(), RunSummaries.Summary.NONE));
             boolean statusShown = !STATUSES.contains(status) || row.state().label().equals(status);
@@ -135,6 +143,7 @@ class AutomationPages {
     @GetMapping(LIST + "/templates")
     String templates(Model model) {
         model.addAttribute("templates", AutomationTemplates.all().stream()
+            .sorted(Comparator.comparingInt(t -> GALLERY_ORDER.indexOf(t.key()) & Integer.MAX_VALUE))
             .map(t -> new Gallery(t, pictures.flow(t.definition())))
             .toList());
         return "automation/templates";
@@ -164,9 +173,5 @@ class AutomationPages {
             }
             redirect.addFlashAttribute("refused", e.getMessage());
         }
-    }
-
-    static Instant since(Clock clock) {
-        return clock.instant().minus(RECENT);
     }
 }

@@ -71,9 +71,18 @@ final class StepFlow {
         };
     }
 
-    /** "send_email" → "Send email"; "crm.add_tag" → "Crm add tag". */
+    /** Actions whose name does not read well once its underscores are spaces. */
+    private static final Map<String, String> ACTION_WORDS = Map.of("send_sms", "Send SMS", "send_slack",
+        "Post to Slack", "send_webhook", "Call a webhook", "crm.add_tag", "Add a tag in the CRM", "crm.remove_tag",
+        "Remove a tag in the CRM", "crm.start_automation", "Start a CRM automation", "crm.sync_contact",
+        "Sync the contact to the CRM");
+
+    /** "send_email" → "Send email"; "retry_payment" → "Retry payment". */
     private static String words(String action) {
-        String spaced = action == null ? "Action" : action.replace('_', ' ').replace('.', ' ');
+        if (action == null) {
+            return "Action";
+        }
+        String spaced = ACTION_WORDS.getOrDefault(action, action.replace('_', ' ').replace('.', ' '));
         return spaced.substring(0, 1).toUpperCase(Locale.ROOT) + spaced.substring(1);
     }
 
