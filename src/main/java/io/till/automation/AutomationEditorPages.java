@@ -2,6 +2,7 @@ package io.till.automation;
 
 import io.till.shared.Caller;
 import io.till.shared.FieldError;
+import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -28,6 +29,7 @@ class AutomationEditorPages {
     private static final String PAGE = AutomationPages.LIST + "/{id}";
     /** Unchanged lines kept around each change of a diff; the rest folds away. */
     private static final int DIFF_CONTEXT = 3;
+    private static final int VERSIONS_SHOWN = 50;
 
     private final Automations automations;
     private final AutomationPictures pictures;
@@ -111,10 +113,12 @@ class AutomationEditorPages {
     String versions(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) Integer from,
         @RequestParam(required = false) Integer to, Model model) {
         shown(staff, id, model, "versions");
-        var versions = automations.versions(staff.accountId(), id).stream()
-            .map(v -> secrets.masked(staff.accountId(), v))
-            .toList();
+        // The newest versions only: each holds a whole definition, and an automation saved a thousand times would
+        // otherwise load them all; older ones stay reachable through the API's paged list.
+        var page = automations.versions(staff.accountId(), id, new PageRequest(VERSIONS_SHOWN, null));
+        var versions = page.data().stream().map(v -> secrets.masked(staff.accountId(), v)).toList();
         model.addAttribute("versions", versions);
+        model.addAttribute("olderVersions", page.hasMore());
         if (versions.size() > 1) {
             var right = versions.stream().filter(v -> to != null && v.version() == to).findFirst()
                 .orElse(versions.getFirst());
