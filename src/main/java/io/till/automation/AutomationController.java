@@ -49,11 +49,7 @@ class AutomationController {
     ResponseEntity<Automation> create(Caller caller, @RequestBody JsonNode body) {
         JsonNode definition = body;
         if (body != null && body.isObject() && body.has("template") && body.size() == 1) {
-            String key = body.get("template").asString();
-            definition = AutomationTemplates.all().stream().filter(t -> t.key().equals(key)).findFirst()
-                .orElseThrow(() -> TillException.invalid("template", "not_found", "must be one of "
-                    + AutomationTemplates.all().stream().map(AutomationTemplates.Template::key).toList()))
-                .definition();
+            definition = AutomationTemplates.named(body.get("template").asString(), "template").definition();
         }
         var automation = automations.create(caller.accountId(), definition);
         return ResponseEntity.created(URI.create("/api/v1/automations/" + automation.id())).body(secrets.masked(

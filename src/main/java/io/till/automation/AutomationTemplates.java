@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.shared.TillException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -34,6 +35,13 @@ public final class AutomationTemplates {
         } catch (IOException e) {
             throw new UncheckedIOException("the automation templates are part of Till and must be readable", e);
         }
+    }
+
+    /** The template with this key; a validation failure naming {@code field} when there is none. */
+    static Template named(String key, String field) {
+        return all().stream().filter(t -> t.key().equals(key)).findFirst()
+            .orElseThrow(() -> TillException.invalid(field, "not_found", "must be one of "
+                + all().stream().map(Template::key).toList()));
     }
 
     private static Template read(Resource file) {

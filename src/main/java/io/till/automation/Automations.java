@@ -50,8 +50,7 @@ public class Automations {
 
     @Transactional
     Automation create(String accountId, JsonNode definition) {
-        Definition parsed = parser.parse(definition);
-        refuseScopesOfOtherAccounts(accountId, parsed.trigger());
+        Definition parsed = check(accountId, definition);
         String id = Ids.newId("aut");
         Instant now = Timestamps.now(clock);
         db.sql("""
@@ -70,8 +69,7 @@ public class Automations {
     /** Saves a changed definition as a new draft version; the active version, if any, keeps running. */
     @Transactional
     Automation update(String accountId, String id, JsonNode definition) {
-        Definition parsed = parser.parse(definition);
-        refuseScopesOfOtherAccounts(accountId, parsed.trigger());
+        Definition parsed = check(accountId, definition);
         Automation current = lock(accountId, id);
         int next = current.version() + 1;
         Instant now = Timestamps.now(clock);
@@ -87,6 +85,16 @@ public class Automations {
             .param("id", id)
             .update();
         return get(accountId, id);
+    }
+
+    /**
+     * Every check a definition passes before it is kept, without keeping it: what the dashboard's JSON editor asks as
+     * its author types. Throws a validation failure listing every problem with its path.
+     */
+    Definition check(String accountId, JsonNode definition) {
+        Definition parsed = parser.parse(definition);
+        refuseScopesOfOtherAccounts(accountId, parsed.trigger());
+        return parsed;
     }
 
     /**

@@ -1,0 +1,275 @@
+package io.till.automation;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The automations part of the dashboard in a real browser, as a seller who has never written JSON would use it: from
+ * the templates gallery to an active, scoped Payment Dunning, through the JSON tab's inline errors, pause and resume,
+ * and the versions' diff and restore; at 1280 and 390 px.
+ */
+@TillIntegrationTest
+class AutomationPagesTest {
+
+    private static final String CALL_THE_TEAM = """
+        {"name": "Call the team", "trigger": {"type": "manual"},
+         "steps": [{"id": "note", "type": "action", "action": "create_task", "params": {"title": "Call"}}]}""";
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private static Locator.GetByRoleOptions button(String name) {
+        return new Locator.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    /**
+     * Clicks a button whose form asks first; waits for the page's load event, since admin.js (deferred) opens the
+     * dialog and a click before it runs would submit at once.
+     */
+    private static void clickAndConfirm(Page page, String name, String question, String button) {
+        page.waitForLoadState(LoadState.LOAD);
+        page.getByRole(AriaRole.BUTTON, named(name)).click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText(question);
+        confirm(page, button);
+    }
+
+    private static void confirm(Page page, String button) {
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).isVisible();
+        dialog.getByRole(AriaRole.BUTTON, button(button)).click();
+    }
+
+    private static Locator row(Page page, String text) {
+        return page.locator("tbody tr", new Page.LocatorOptions().setHasText(text));
+    }
+
+    private static void openAutomationsFromTheNavigation(Page page) {
+        page.getByRole(AriaRole.NAVIGATION, named("Dashboard")).getByRole(AriaRole.LINK, button("Automations"))
+            .click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Automations"))).isVisible();
+    }
+
+    private static void fitsAPhone(Page page, String screenshot) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scroll on "
+            + screenshot).isLessThanOrEqualTo(390);
+        Chromium.screenshot(page, screenshot);
+    }
+
+    @Test
+    void aSellerCreatesPaymentDunningFromTheGalleryFixesItsJsonActivatesPausesAndRestoresAVersion() {
+        var store = accounts.create();
+        String group = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}").json()
+            .get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+
+        // No automation yet: the list points at the templates.
+        openAutomationsFromTheNavigation(page);
+        assertThat(page.locator("main")).containsText("No automations yet.");
+        Chromium.screenshot(page, "automations-empty-1280");
+        page.getByRole(AriaRole.LINK, named("Browse the templates")).click();
+        assertThat(page.locator(".aut-template")).hasCount(7);
+        var dunning = page.locator(".aut-template", new Page.LocatorOptions().setHasText("Payment Dunning"));
+        assertThat(dunning.locator(".aut-step").first()).hasText(java.util.regex.Pattern.compile(
+            "When a payment fails"));
+        Chromium.screenshot(page, "automations-templates-1280");
+
+        // Use this template: a draft, drawn as its steps.
+        page.getByRole(AriaRole.BUTTON, named("Use the Payment Dunning template")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Payment Dunning"))).isVisible();
+        assertThat(page.locator("p.flash")).containsText("Draft created from the Payment Dunning template");
+        var steps = page.locator(".aut-steps");
+        assertThat(steps).containsText("When a payment fails");
+        assertThat(steps).containsText("Only if event.data.invoice.attempt_count is 1");
+        assertThat(steps).containsText("Wait 3 days");
+        assertThat(steps).containsText("If invoice.status is “issued”");
+        assertThat(steps).containsText("Retry payment");
+        assertThat(steps).containsText("Wait 7 days");
+        assertThat(steps.locator(".aut-action")).hasCount(5);
+        Chromium.screenshot(page, "automation-steps-1280");
+        String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+
+        // The JSON tab: a broken duration is named by its path as it is typed, and again on save, with the text kept.
+        page.getByRole(AriaRole.LINK, named("JSON")).click();
+        var editor = page.getByLabel("Definition (JSON)");
+        String original = editor.inputValue();
+        assertThat(original).contains("\"P3D\"");
+        editor.fill(original.replace("\"P3D\"", "\"P3X\""));
+        var problems = page.locator("#json-problems");
+        assertThat(problems).containsText("steps[1].duration");
+        assertThat(problems).containsText("must be an ISO-8601 duration");
+        Chromium.screenshot(page, "automation-json-error-1280");
+        var refused = page.waitForResponse(r -> r.request().method().equals("POST") && r.url().endsWith("/json"),
+            () -> page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click());
+        assertThat(refused.status()).isEqualTo(422);
+        page.waitForLoadState();
+        assertThat(page.locator("#json-problems")).containsText("steps[1].duration");
+        assertThat(page.getByLabel("Definition (JSON)")).hasValue(java.util.regex.Pattern.compile("\"P3X\""));
+
+        // Malformed JSON is placed by line and column.
+        page.getByLabel("Definition (JSON)").fill("{\"name\": ");
+        assertThat(page.locator("#json-problems")).containsText("is not valid JSON (line 1");
+
+        String fixed = original.replace("\"P3D\"", "\"P5D\"").replace("\"payment.failed\"",
+            "\"payment.failed\", \"scope\": {\"subscription_group_id\": \"" + group + "\"}");
+        page.getByLabel("Definition (JSON)").fill(fixed);
+        assertThat(page.locator("#json-problems")).containsText("No problems: this definition can be saved.");
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2, a draft.");
+        assertThat(page.locator(".aut-steps")).containsText("Wait 5 days");
+        assertThat(page.locator(".aut-steps"))
+            .containsText("When a payment fails for a subscription in Pro plans");
+
+        // Activate: the dashboard asks first and says what happens to runs under way.
+        clickAndConfirm(page, "Activate version 2", "Activate version 2?", "Activate");
+        assertThat(page.locator("p.flash")).containsText("Version 2 is active");
+        assertThat(page.locator(".aut-status")).containsText("active");
+
+        // The list: the trigger in words, the status, the active version; runs of the last 7 days counted.
+        String manual = api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM).json().get("id").asString();
+        api.post("/api/v1/automations/" + manual + "/activate", store.apiKey(), null);
+        assertThat(api.post("/api/v1/automations/" + manual + "/run", store.apiKey(), null).status()).isEqualTo(201);
+        openAutomationsFromTheNavigation(page);
+        var dunningRow = row(page, "Payment Dunning");
+        assertThat(dunningRow).containsText("When a payment fails for a subscription in Pro plans");
+        assertThat(dunningRow.locator("[data-label=Status]")).containsText("active");
+        assertThat(dunningRow.locator("[data-label='Active version']")).hasText("v2");
+        assertThat(dunningRow.locator("[data-label='Runs, 7 days']")).hasText("0");
+        assertThat(dunningRow.locator("[data-label='Last run']")).hasText("never");
+        var manualRow = row(page, "Call the team");
+        assertThat(manualRow.locator("[data-label='Runs, 7 days']")).hasText("1");
+        assertThat(manualRow.locator("[data-label='Last run'] time")).hasCount(1);
+        Chromium.screenshot(page, "automations-list-1280");
+
+        // Pause and resume from the list, through the service the API uses.
+        page.getByRole(AriaRole.BUTTON, named("Pause Payment Dunning")).click();
+        assertThat(page.locator("p.flash")).containsText("“Payment Dunning” is paused");
+        assertThat(row(page, "Payment Dunning").locator("[data-label=Status]")).containsText("paused");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("paused").asBoolean()).isTrue();
+        page.getByRole(AriaRole.BUTTON, named("Resume Payment Dunning")).click();
+        assertThat(page.locator("p.flash")).containsText("is running again");
+        assertThat(row(page, "Payment Dunning").locator("[data-label=Status]")).containsText("active");
+
+        // Filters: by trigger type.
+        page.getByLabel("Trigger").selectOption("manual");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("tbody tr")).hasCount(1);
+        assertThat(page.locator("tbody tr")).containsText("Call the team");
+        page.getByLabel("Trigger").selectOption("");
+        page.getByLabel("Status").selectOption("draft");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main")).containsText("No automation matches these filters.");
+
+        // A third save, then the versions' diff shows the changed line side by side.
+        page.navigate(api.uri("/admin/automations/" + id + "/json").toString());
+        String v2 = page.getByLabel("Definition (JSON)").inputValue();
+        page.getByLabel("Definition (JSON)").fill(v2.replace("We couldn't process your payment",
+            "Your payment did not go through"));
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Version 2 keeps running until you activate this one");
+        page.getByRole(AriaRole.LINK, named("Versions")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Version 2 and version 3 side by side"))).isVisible();
+        var changed = page.locator("tr.aut-changed");
+        assertThat(changed).hasCount(1);
+        assertThat(changed.locator(".aut-left")).containsText("We couldn't process your payment");
+        assertThat(changed.locator(".aut-right")).containsText("Your payment did not go through");
+        assertThat(row(page, "v2").locator("[data-label=Status]")).hasText("active");
+        Chromium.screenshot(page, "automation-versions-1280");
+
+        // Restore the template's version as a new draft; the active version is untouched.
+        page.getByRole(AriaRole.BUTTON, named("Restore version 1 as a draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Version 1 restored as version 4, a draft.");
+        assertThat(row(page, "v4").locator("[data-label=Status]")).hasText("draft");
+        assertThat(row(page, "v2").locator("[data-label=Status]")).hasText("active");
+        page.getByRole(AriaRole.LINK, named("Steps")).click();
+        assertThat(page.locator(".aut-steps")).containsText("Wait 3 days");
+
+        // The list reads the trigger of the version that runs, not of the draft waiting.
+        openAutomationsFromTheNavigation(page);
+        assertThat(row(page, "Payment Dunning")).containsText("When a payment fails for a subscription in Pro plans");
+        assertThat(row(page, "Payment Dunning")).containsText("v4 draft not active yet");
+
+        // Archive asks first; the automation leaves the list.
+        clickAndConfirm(page, "Archive Call the team", "Archive “Call the team”?", "Archive");
+        assertThat(page.locator("p.flash")).containsText("“Call the team” is archived");
+        assertThat(row(page, "Call the team")).hasCount(0);
+
+        // A phone: every page fits 390 px.
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/automations").toString());
+        fitsAPhone(phone, "automations-list-390");
+        phone.navigate(api.uri("/admin/automations/templates").toString());
+        fitsAPhone(phone, "automations-templates-390");
+        phone.navigate(api.uri("/admin/automations/" + id).toString());
+        fitsAPhone(phone, "automation-steps-390");
+        phone.navigate(api.uri("/admin/automations/" + id + "/json").toString());
+        phone.getByLabel("Definition (JSON)").fill("{\"name\": \"x\"}");
+        assertThat(phone.locator("#json-problems")).containsText("trigger");
+        fitsAPhone(phone, "automation-json-390");
+        phone.navigate(api.uri("/admin/automations/" + id + "/versions?from=1&to=3").toString());
+        assertThat(phone.getByRole(AriaRole.HEADING, named("Version 1 and version 3 side by side"))).isVisible();
+        fitsAPhone(phone, "automation-versions-390");
+    }
+
+    @Test
+    void anotherAccountsAutomationIsAFriendlyNotFound() {
+        var mine = accounts.create();
+        var theirs = accounts.create();
+        String theirId = api.post("/api/v1/automations", theirs.apiKey(), CALL_THE_TEAM).json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, mine.id()).signIn(api, chromium.page(1280));
+
+        for (String path : new String[]{"", "/json", "/versions"}) {
+            var response = page.navigate(api.uri("/admin/automations/" + theirId + path).toString());
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(page.getByRole(AriaRole.HEADING, named("We couldn't find that"))).isVisible();
+            assertThat(page.locator("main")).not().containsText("Call the team");
+        }
+        Chromium.screenshot(page, "automation-not-found-1280");
+
+        // Nor can a change reach it: pausing another account's automation is the same not-found page.
+        page.navigate(api.uri("/admin/automations").toString());
+        var pause = page.evaluate("id => fetch('/admin/automations/' + id + '/pause', {method: 'POST', headers: "
+            + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: '_csrf=' + encodeURIComponent("
+            + "document.querySelector('input[name=_csrf]').value)}).then(r => r.status)", theirId);
+        assertThat(pause).isEqualTo(404);
+        assertThat(api.get("/api/v1/automations/" + theirId, theirs.apiKey()).json().get("paused").asBoolean())
+            .isFalse();
+    }
+}
