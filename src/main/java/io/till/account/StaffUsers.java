@@ -55,4 +55,12 @@ public class StaffUsers {
                 rs.getString("password_hash"), rs.getString("role")))
             .optional();
     }
+
+    /** The emails of the account's staff, as a task's assignee choices. */
+    public java.util.List<String> emails(String accountId) {
+        return db.sql("SELECT email FROM staff_users WHERE account_id = :accountId ORDER BY lower(email)")
+            .param("accountId", accountId)
+            .query(String.class)
+            .list();
+    }
 }

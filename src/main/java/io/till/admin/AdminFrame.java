@@ -40,8 +40,8 @@ class AdminFrame {
 
     /** The sections of the navigation; those not built yet lead to a page that says they come next. */
     static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", true),
-        new Section("automations", "Automations", false), new Section("executions", "Executions", false),
-        new Section("tasks", "Tasks", false), new Section("webhooks", "Webhooks", false),
+        new Section("automations", "Automations", false), new Section("executions", "Executions", true),
+        new Section("tasks", "Tasks", true), new Section("webhooks", "Webhooks", false),
         new Section("developers", "Developers", true), new Section("settings", "Settings", false));
 
     record Section(String key, String label, boolean built) {

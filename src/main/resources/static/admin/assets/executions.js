@@ -1,0 +1,43 @@
+// The automation reports' charts: each <figure class="chart" data-chart='{"x": [epoch seconds], "series": [{label,
+// kind, values}], "unit"}'> becomes a uPlot chart (from its webjar). The same figures are in the table under each
+// chart, so without JavaScript, or to a screen reader, nothing is lost.
+(function () {
+  var colours = { ok: "#0e6245", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
+
+  function draw(figure) {
+    var chart = JSON.parse(figure.getAttribute("data-chart"));
+    var data = [chart.x];
+    var series = [{}];
+    chart.series.forEach(function (s) {
+      data.push(s.values);
+      series.push({ label: s.label, stroke: colours[s.kind] || "#4f46e5", width: 2,
+        points: { show: true, size: 5 } });
+    });
+    var width = Math.max(260, figure.clientWidth - 16);
+    var plot = new uPlot({
+      width: width,
+      height: width < 500 ? 200 : 260,
+      series: series,
+      axes: [{}, { label: chart.unit, size: 60 }],
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      legend: { live: false }
+    }, data, figure);
+    figure.querySelector("canvas").setAttribute("aria-hidden", "true");
+    window.addEventListener("resize", function () {
+      plot.setSize({ width: Math.max(260, figure.clientWidth - 16), height: plot.height });
+    });
+  }
+
+  function start() {
+    if (typeof uPlot === "undefined") {
+      return;
+    }
+    document.querySelectorAll("figure.chart[data-chart]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
