@@ -19,7 +19,8 @@ final class Timeline {
             .mapToObj(i -> {
                 var s = steps.get(i);
                 boolean retried = s.status().equals("failed") && steps.subList(i + 1, steps.size()).stream()
-                    .anyMatch(later -> later.stepId().equals(s.stepId()) && later.iteration().equals(s.iteration())
+                    .anyMatch(later -> later.stepId().equals(s.stepId())
+                        && java.util.Objects.equals(later.iteration(), s.iteration())
                         && later.attempt() > s.attempt());
                 return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), s.attempt(), s.iteration(),
                     shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried, s.startedAt(),
