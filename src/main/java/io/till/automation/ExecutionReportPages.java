@@ -122,8 +122,8 @@ class ExecutionReportPages {
             .getKey();
         double unit = Math.pow(10,
             Math.max(0, Currency.getInstance(currency.toUpperCase()).getDefaultFractionDigits()));
-        ObjectNode chart = json.createObjectNode().put("title", "Recovered revenue by week").put("unit", currency
-            .toUpperCase());
+        ObjectNode chart = json.createObjectNode().put("title", "Recovered revenue by week").put("style", "bars")
+            .put("unit", currency.toUpperCase());
         var x = chart.putArray("x");
         var recovered = new ArrayList<Double>();
         var unpaid = new ArrayList<Double>();

@@ -8,17 +8,24 @@
     var chart = JSON.parse(figure.getAttribute("data-chart"));
     var data = [chart.x];
     var series = [{}];
-    chart.series.forEach(function (s) {
+    var bars = chart.style === "bars" && uPlot.paths && uPlot.paths.bars;
+    chart.series.forEach(function (s, i) {
       data.push(s.values);
-      series.push({ label: s.label, stroke: colours[s.kind] || "#4f46e5", width: 2,
-        points: { show: true, size: 5 } });
+      var colour = colours[s.kind] || "#4f46e5";
+      // Bars side by side around each week's tick, so that equal amounts do not hide one another.
+      series.push(bars
+        ? { label: s.label, stroke: colour, fill: colour, width: 1,
+            paths: uPlot.paths.bars({ size: [0.3, 40], align: i === 0 ? -1 : 1 }), points: { show: false } }
+        : { label: s.label, stroke: colour, width: 2, points: { show: true, size: 5 } });
     });
+    // Counts of runs have no halves.
+    var whole = chart.unit === "runs" ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {};
     var width = Math.max(260, figure.clientWidth - 16);
     var plot = new uPlot({
       width: width,
       height: width < 500 ? 200 : 260,
       series: series,
-      axes: [{}, { label: chart.unit, size: 60 }],
+      axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
       legend: { live: false }
     }, data, figure);
