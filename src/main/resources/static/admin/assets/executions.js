@@ -20,13 +20,16 @@
     });
     // Counts of runs have no halves.
     var whole = chart.unit === "runs" ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {};
+    // Bars stand beside their tick: half a step of room at each end keeps the first and last whole.
+    var step = chart.x.length > 1 ? chart.x[1] - chart.x[0] : 86400;
+    var padded = function (u, min, max) { return [min - step / 2, max + step / 2]; };
     var width = Math.max(260, figure.clientWidth - 16);
     var plot = new uPlot({
       width: width,
       height: width < 500 ? 200 : 260,
       series: series,
       axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
       legend: { live: false }
     }, data, figure);
     figure.querySelector("canvas").setAttribute("aria-hidden", "true");
