@@ -24,7 +24,8 @@ final class Timeline {
                         && later.attempt() > s.attempt());
                 return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), s.attempt(), s.iteration(),
                     shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried, s.startedAt(),
-                    duration(s.durationMs()), note(s));
+                    // Only an action's attempt takes time of its own; a branch, delay or stop is a decision.
+                    s.kind().equals("action") ? duration(s.durationMs()) : null, note(s));
             })
             .toList();
     }

@@ -134,7 +134,9 @@ class ExecutionPagesTest {
         assertThat(steps).hasCount(2);
         assertThat(steps.nth(0)).containsText("attempt 1");
         assertThat(steps.nth(1)).containsText("attempt 2");
+        assertThat(steps.nth(0)).containsText("tried again");
         assertThat(steps.nth(1)).containsText("Slack was unavailable: Slack answered 503");
+        assertThat(steps.nth(1)).not().containsText("tried again");
         assertThat(page.locator("main")).containsText("Failed");
         assertThat(page.locator("main")).not().containsText("secret-echo-123");
         assertThat(page.locator("main")).not().containsText("IllegalStateException");
