@@ -1,5 +1,7 @@
 package io.till.automation;
 
+import io.till.customer.Customer;
+import io.till.customer.Customers;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -40,18 +42,21 @@ class ExecutionPages {
     private final Executions executions;
     private final Automations automations;
     private final EventRuns eventRuns;
+    private final Customers customers;
     private final Clock clock;
 
-    ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Clock clock) {
+    ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
+        Clock clock) {
         this.executions = executions;
         this.automations = automations;
         this.eventRuns = eventRuns;
+        this.customers = customers;
         this.clock = clock;
     }
 
     /** A run as one row of the list. */
     record Row(String id, String automationId, String automation, String status, String customerId,
-        String trigger, Instant createdAt, Instant finishedAt) {}
+        String customer, String trigger, Instant createdAt, Instant finishedAt) {}
 
     @GetMapping(LIST)
     String list(Caller.Staff staff, @RequestParam(name = "automation", required = false) String automationId,
@@ -73,10 +78,12 @@ class ExecutionPages {
         }
         errors.throwIfAny();
         var names = AutomationNames.of(automations, accountId);
+        var people = new java.util.HashMap<String, String>();
         var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
             blankToNull(customerId), start, end == null ? null : end.plusSeconds(86_400)), page);
         model.addAttribute("rows", found.data().stream()
             .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(), e.customerId(),
+                e.customerId() == null ? null : people.computeIfAbsent(e.customerId(), c -> nameOf(accountId, c)),
                 triggerWords(e.trigger()), e.createdAt(), e.finishedAt()))
             .toList());
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
@@ -96,6 +103,7 @@ class ExecutionPages {
         model.addAttribute("run", run);
         model.addAttribute("automation", automations.get(accountId, run.automationId()));
         model.addAttribute("trigger", triggerWords(run.trigger()));
+        model.addAttribute("customer", run.customerId() == null ? null : nameOf(accountId, run.customerId()));
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
         model.addAttribute("steps", Timeline.of(run.steps()));
@@ -138,6 +146,11 @@ class ExecutionPages {
             redirect.addFlashAttribute("refused", e.getMessage());
         }
         return "redirect:" + LIST + "/" + id;
+    }
+
+    /** A customer's name for a run's row; a customer removed since shows as such. */
+    private String nameOf(String accountId, String customerId) {
+        return customers.find(accountId, customerId).map(Customer::name).orElse("Removed customer");
     }
 
     /** How a run began, in words: "payment.failed", "by hand", "on schedule". */

@@ -225,6 +225,8 @@ class ExecutionPagesTest {
         var page = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280)),
             "/admin/executions/" + execution);
         assertThat(page.locator("main")).containsText(event);
+        assertThat(page.getByRole(AriaRole.LINK, named("Ada Lovelace"))).hasAttribute("href",
+            "/admin/customers/" + ada);
         page.getByRole(AriaRole.LINK, named("which automations started for it")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Automations for an event"))).isVisible();
         var started = page.locator("section:has(#started-title)");
@@ -236,6 +238,15 @@ class ExecutionPagesTest {
         assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("Farewell")))
             .containsText("starts on acme.left, not on acme.signup");
         Chromium.screenshot(page, "execution-for-event-1280");
+
+        open(page, "/admin/executions");
+        page.getByLabel("Customer id").fill(ada);
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main table tbody tr")).hasCount(1);
+        assertThat(page.locator("main table tbody tr")).containsText("Ada Lovelace");
+        page.getByLabel("Customer id").fill("cus_01kdoesnotexist0000000000");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main")).containsText("No runs match these filters.");
     }
 
     @Test
