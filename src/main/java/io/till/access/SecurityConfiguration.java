@@ -8,14 +8,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
@@ -24,14 +28,17 @@ import org.springframework.web.filter.RelativeRedirectFilter;
 /**
  * Three doors. The API ({@code /api/**}) takes only bearer API keys: stateless, no cookies, hence no CSRF token to ask
  * for. The customer portal ({@code /portal/**}, order 2) has its own, in io.till.portal.PortalSecurity. Everything else
- * is the browser side: the staff dashboard behind a throttled sign-in form with sessions and
- * CSRF protection, and the public pages (health, metrics, API docs). Both answer with the same browser headers, and
+ * is the browser side: the staff dashboard behind a throttled sign-in form with sessions ({@link StaffSessions}), roles
+ * (owner and staff: only an owner manages keys, integrations and the staff) and CSRF protection, the invitation pages,
+ * and the public pages (health, metrics, API docs). Both answer with the same browser headers, and
  * every redirect is relative: none is built from the Host header.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     private static final String LOGIN_PAGE = "/admin/login";
+    /** Invitation links (InvitePages), opened by someone not signed in yet. */
+    private static final String INVITES = "/admin/invites/**";
 
     @Bean
     @Order(1)
@@ -53,26 +60,57 @@ class SecurityConfiguration {
 
     @Bean
     @Order(3)
-    SecurityFilterChain browser(HttpSecurity http, SignInThrottle throttle) throws Exception {
+    SecurityFilterChain browser(HttpSecurity http, SignInThrottle throttle, StaffSessions sessions,
+        @Value("${till.bootstrap.public-url:}") String publicUrl) throws Exception {
         var throttleFilter = new SignInThrottleFilter(throttle, LOGIN_PAGE);
         var signedIn = new SimpleUrlAuthenticationSuccessHandler("/admin");
         signedIn.setAlwaysUseDefaultTargetUrl(true);
+        AuthenticationSuccessHandler stamped = (request, response, authentication) -> {
+            if (authentication.getPrincipal() instanceof StaffSignIn.StaffDetails details) {
+                sessions.started(request, details.user());
+            }
+            signedIn.onAuthenticationSuccess(request, response, authentication);
+        };
         var toLoginPage = new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE);
         toLoginPage.setFavorRelativeUris(true);
         return http
             .authorizeHttpRequests(requests -> requests
                 .requestMatchers(LOGIN_PAGE, "/admin/assets/**", "/webjars/**", "/error", "/favicon.ico").permitAll()
+                .requestMatchers(INVITES).permitAll()
                 .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                 .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                // What only an owner may do: keys, integrations (they hold secrets) and the staff itself.
+                .requestMatchers(HttpMethod.POST, "/admin/developers/api-keys", "/admin/developers/api-keys/**")
+                .hasRole("OWNER")
+                .requestMatchers("/admin/settings/integrations", "/admin/settings/integrations/**").hasRole("OWNER")
+                .requestMatchers(HttpMethod.POST, "/admin/settings/staff", "/admin/settings/staff/**").hasRole("OWNER")
                 .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")
                 .anyRequest().denyAll())
             .addFilterBefore(throttleFilter, UsernamePasswordAuthenticationFilter.class)
+            .addFilterBefore(new StaffSessionFilter(sessions, LOGIN_PAGE), AuthorizationFilter.class)
             .formLogin(
-                form -> form.loginPage(LOGIN_PAGE).successHandler(throttleFilter.onSuccess(signedIn)).permitAll())
-            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(toLoginPage))
+                form -> form.loginPage(LOGIN_PAGE).successHandler(throttleFilter.onSuccess(stamped)).permitAll())
+            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(endedOr(toLoginPage))
+                .accessDeniedHandler(new ForbiddenHandler()))
             .headers(BrowserHeaders.framedBy(BrowserHeaders.NO_FRAMING))
-            .logout(logout -> logout.logoutUrl("/admin/logout").logoutSuccessUrl(LOGIN_PAGE + "?signed-out"))
+            .logout(logout -> logout.logoutUrl("/admin/logout")
+                .logoutSuccessUrl(LOGIN_PAGE + "?signed-out")
+                .deleteCookies(staffCookie(publicUrl).name()))
             .build();
+    }
+
+    /**
+     * A browser whose session cookie names a session that is gone (Till restarted, or the container dropped it) is
+     * told its session ended, rather than shown a bare sign-in page.
+     */
+    private static AuthenticationEntryPoint endedOr(AuthenticationEntryPoint toLoginPage) {
+        return (request, response, e) -> {
+            if (request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid()) {
+                response.sendRedirect(LOGIN_PAGE + "?ended=" + StaffSessions.Ending.EXPIRED.parameter());
+                return;
+            }
+            toLoginPage.commence(request, response, e);
+        };
     }
 
     /**
@@ -91,8 +129,11 @@ class SecurityConfiguration {
     /** The dashboard's session cookie; see {@link SessionCookie} for the name and flags. */
     @Bean
     ServletContextInitializer staffSessionCookie(@Value("${till.bootstrap.public-url:}") String publicUrl) {
-        return servletContext -> SessionCookie.forPublicUrl("till_session", publicUrl)
-            .applyTo(servletContext.getSessionCookieConfig());
+        return servletContext -> staffCookie(publicUrl).applyTo(servletContext.getSessionCookieConfig());
+    }
+
+    private static SessionCookie staffCookie(String publicUrl) {
+        return SessionCookie.forPublicUrl("till_session", publicUrl);
     }
 
     @Bean

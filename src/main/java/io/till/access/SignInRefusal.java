@@ -4,7 +4,10 @@ import jakarta.servlet.ServletRequest;
 import java.time.Duration;
 import java.util.Optional;
 
-/** What the sign-in page needs to know when it is shown for an attempt the throttle refused: how long to wait. */
+/**
+ * What the sign-in page needs to know when it is shown for an attempt the throttle refused (how long to wait), or
+ * after a session ended (why).
+ */
 public final class SignInRefusal {
 
     private static final String ATTRIBUTE = SignInRefusal.class.getName() + ".retryAfter";

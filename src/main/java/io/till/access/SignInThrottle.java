@@ -1,5 +1,6 @@
 package io.till.access;
 
+import io.till.shared.RealTime;
 import io.till.shared.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * node counts the same failures: at most {@code per-email} failures for one email and {@code per-address} from one
  * client address within {@code window}. Whether the email belongs to anyone makes no difference. An attempt counts as
  * a failure from the moment it is admitted until it succeeds, so a burst of concurrent guesses cannot slip past the
- * limit while their passwords are being checked.
+ * limit while their passwords are being checked. Real time: moving a sandbox's test clock lifts no lockout.
  */
 @Component
 public class SignInThrottle {
@@ -35,7 +36,7 @@ public class SignInThrottle {
     private final int perAddress;
     private final Duration window;
 
-    SignInThrottle(JdbcClient db, TransactionTemplate transactions, Clock clock,
+    SignInThrottle(JdbcClient db, TransactionTemplate transactions, @RealTime Clock clock,
         @Value("${till.sign-in.failures-per-email:5}") int perEmail,
         @Value("${till.sign-in.failures-per-address:30}") int perAddress,
         @Value("${till.sign-in.window:15m}") Duration window) {

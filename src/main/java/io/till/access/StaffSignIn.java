@@ -35,9 +35,12 @@ class StaffSignIn implements UserDetailsService {
             return new Caller.Staff(user.accountId(), user.id(), user.email());
         }
 
+        /** Everyone on the staff has {@code ROLE_STAFF}; owners have {@code ROLE_OWNER} too. */
         @Override
         public List<? extends GrantedAuthority> getAuthorities() {
-            return List.of(new SimpleGrantedAuthority("ROLE_STAFF"));
+            return user.owner()
+                ? List.of(new SimpleGrantedAuthority("ROLE_STAFF"), new SimpleGrantedAuthority("ROLE_OWNER"))
+                : List.of(new SimpleGrantedAuthority("ROLE_STAFF"));
         }
 
         @Override

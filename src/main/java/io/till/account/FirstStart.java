@@ -84,8 +84,10 @@ class FirstStart implements SmartInitializingSingleton {
         if (!email.matches("[^@\\s]+@[^@\\s]+")) {
             throw new IllegalStateException("TILL_ADMIN_EMAIL '" + email + "' is not an email address");
         }
-        if (settings.adminPasswordGiven() && settings.adminPassword().length() < 8) {
-            throw new IllegalStateException("TILL_ADMIN_PASSWORD must be at least 8 characters long");
+        if (settings.adminPasswordGiven()) {
+            StaffPasswords.problem(settings.adminPassword()).ifPresent(problem -> {
+                throw new IllegalStateException("TILL_ADMIN_PASSWORD: " + problem);
+            });
         }
         account = accounts.create(settings.accountName().strip(), mode);
         String password = settings.adminPasswordGiven() ? settings.adminPassword() : Ids.randomToken(20);

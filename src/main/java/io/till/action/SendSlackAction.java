@@ -14,19 +14,21 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * {@code send_slack}: posts a message to a Slack incoming-webhook URL through the egress guard. A rate limit, a Slack
- * outage or a timeout is worth retrying (no sooner than Slack's Retry-After); any other refusal (a revoked hook, a
- * malformed message) is not.
+ * {@code send_slack}: posts a message to a Slack incoming-webhook URL through the egress guard, once per step (see
+ * {@link OutboundCalls}). A rate limit, a Slack outage or a timeout is worth retrying (no sooner than Slack's
+ * Retry-After); any other refusal (a revoked hook, a malformed message) is not.
  */
 @Component
 class SendSlackAction implements Action {
 
     private final EgressClient egress;
     private final JsonMapper json;
+    private final OutboundCalls calls;
 
-    SendSlackAction(EgressClient egress, JsonMapper json) {
+    SendSlackAction(EgressClient egress, JsonMapper json, OutboundCalls calls) {
         this.egress = egress;
         this.json = json;
+        this.calls = calls;
     }
 
     @Override
@@ -56,11 +58,28 @@ class SendSlackAction implements Action {
         if (params.has("blocks")) {
             message.set("blocks", params.get("blocks"));
         }
+        // Slack cannot tell a repeated post: the step's key is reserved first, and a step run again after it posted
+        // answers what the post got instead of posting again.
+        var before = calls.reserve(call, "send_slack");
+        if (before instanceof OutboundCalls.Done done) {
+            return new ActionResult.Done(done.output());
+        }
         var outcome = egress.post(url, Map.of(), json.writeValueAsString(message).getBytes(StandardCharsets.UTF_8),
             "application/json");
+        if (outcome instanceof Answered answered && answered.status() >= 200 && answered.status() < 300) {
+            var output = JsonNodeFactory.instance.objectNode().put("status", answered.status());
+            if (before instanceof OutboundCalls.InDoubt) {
+                // An earlier attempt posted and never heard back (a timeout, a crash): Slack may show it twice.
+                output.put("may_have_been_sent_twice", true);
+            }
+            calls.done(call, output);
+            return new ActionResult.Done(output);
+        }
+        if (outcome instanceof Answered || outcome instanceof Refused) {
+            // Slack (or the egress guard) said no: nothing was posted, so the next attempt is not in doubt.
+            calls.refused(call);
+        }
         return switch (outcome) {
-            case Answered answered when answered.status() >= 200 && answered.status() < 300 -> new ActionResult.Done(
-                JsonNodeFactory.instance.objectNode().put("status", answered.status()));
             case Answered answered when answered.status() == 429 || answered.status() >= 500 -> new ActionResult.Failed(
                 "slack_unavailable", "Slack answered " + answered.status() + ": " + brief(answered.body()), true,
                 RetryAfter.parse(answered.headers().get("retry-after"), call.now()));

@@ -1,15 +1,33 @@
 package io.till.admin;
 
 import io.till.access.SignInRefusal;
+import io.till.access.StaffSessions;
+import io.till.shared.RealTime;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /** The way in: the sign-in page, the dashboard's home, and the sections that come with the next release. */
 @Controller
 class AdminController {
+
+    private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("HH:mm 'UTC'", Locale.ENGLISH)
+        .withZone(ZoneOffset.UTC);
+
+    private final StaffSessions staffSessions;
+    private final Clock realTime;
+
+    AdminController(StaffSessions staffSessions, @RealTime Clock realTime) {
+        this.staffSessions = staffSessions;
+        this.realTime = realTime;
+    }
 
     @GetMapping("/")
     String root() {
@@ -17,10 +35,13 @@ class AdminController {
     }
 
     @GetMapping("/admin/login")
-    String login(HttpServletRequest request, Model model) {
-        // The throttle shows this page (as a 429) for an attempt it refused.
-        SignInRefusal.retryAfter(request)
-            .ifPresent(wait -> model.addAttribute("retryAfterMinutes", Math.max(1, (wait.toSeconds() + 59) / 60)));
+    String login(HttpServletRequest request, @RequestParam(required = false) String ended, Model model) {
+        // The throttle shows this page (as a 429) for an attempt it refused: say until when, to the minute.
+        SignInRefusal.retryAfter(request).ifPresent(wait -> {
+            model.addAttribute("retryAfterMinutes", Math.max(1, (wait.toSeconds() + 59) / 60));
+            model.addAttribute("retryAt", UNTIL.format(realTime.instant().plus(wait).plusSeconds(59)));
+        });
+        staffSessions.endedMessage(ended).ifPresent(message -> model.addAttribute("endedMessage", message));
         return "admin/login";
     }
 
@@ -31,7 +52,7 @@ class AdminController {
     }
 
     /** A section of the navigation not built yet says so, instead of a 404 that looks like a broken link. */
-    @GetMapping("/admin/{section:automations|webhooks|settings}")
+    @GetMapping("/admin/{section:automations|settings}")
     String comingSoon(@PathVariable String section, Model model) {
         model.addAttribute("heading", AdminFrame.SECTIONS.stream()
             .filter(s -> s.key().equals(section))

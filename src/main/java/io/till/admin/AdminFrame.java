@@ -41,8 +41,12 @@ class AdminFrame {
     /** The sections of the navigation; those not built yet lead to a page that says they come next. */
     static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", true),
         new Section("automations", "Automations", false), new Section("executions", "Executions", true),
-        new Section("tasks", "Tasks", true), new Section("webhooks", "Webhooks", false),
+        new Section("tasks", "Tasks", true), new Section("webhooks", "Webhooks", true),
         new Section("developers", "Developers", true), new Section("settings", "Settings", false));
+
+    /** Record pages reached from a customer (and the payments page) belong to the Customers section. */
+    private static final java.util.Map<String, String> RECORDS = java.util.Map.of("subscriptions", "customers",
+        "payment-plans", "customers", "invoices", "customers", "orders", "customers", "payments", "customers");
 
     record Section(String key, String label, boolean built) {
         public String href() {
@@ -53,12 +57,18 @@ class AdminFrame {
     /**
      * @param clock the sandbox test clock's time, null for a live account
      * @param section the navigation key of the page shown
+     * @param role the signed-in staff member's role, {@code owner} or {@code staff}: pages hide what only an owner may
+     *     do when {@link #owner()} is false (SecurityConfiguration refuses it anyway)
      */
     record Frame(String accountName, String mode, boolean sandbox, String clock, String staffEmail, String section,
-        List<Section> sections) {
+        List<Section> sections, String role) {
 
         public boolean at(String key) {
             return key.equals(section);
+        }
+
+        public boolean owner() {
+            return "owner".equals(role);
         }
     }
 
@@ -82,9 +92,12 @@ class AdminFrame {
         var account = accounts.get(staff.accountId());
         boolean sandbox = account.mode() == Mode.SANDBOX;
         String[] parts = path.split("/");
-        String section = parts.length > 2 ? parts[2] : "customers";
+        String section = parts.length > 2 ? RECORDS.getOrDefault(parts[2], parts[2]) : "customers";
         return new Frame(account.name(), account.mode().code(), sandbox, sandbox ? CLOCK.format(clock.instant()) : null,
-            staff.email(), section, SECTIONS);
+            staff.email(), section, SECTIONS,
+            authentication.getAuthorities().stream().anyMatch(a -> "ROLE_OWNER".equals(a.getAuthority()))
+                ? "owner"
+                : "staff");
     }
 
     @ExceptionHandler(TillException.class)

@@ -12,6 +12,7 @@ import io.till.shared.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -99,6 +100,9 @@ public class Executions {
             .list();
     }
 
+    /** How many parts of a batch each waiting account gets first, at most: 500 → 10 rows per account. */
+    static final int FAIR_SHARE = 50;
+
     /** An execution claimed for one round, with what the worker needs to run it. */
     record Claimed(String id, String accountId, String automationId, int version, JsonNode trigger,
         String customerId, ExecutionState state, int lockVersion) {}
@@ -106,17 +110,44 @@ public class Executions {
     /**
      * Claims up to {@code limit} due executions for {@code token}: their queue rows come due again when the lease ends,
      * so work held by a node that died is claimed again by another, and the late write of the first is refused.
+     * <p>
+     * Fair across accounts: first the oldest few due rows of each account that has any ({@link #FAIR_SHARE} of the
+     * batch each, accounts visited from the one after {@code afterAccount}, so that rounds take turns when many
+     * accounts wait), then the batch is filled with the oldest due rows. One account's backlog of thousands never
+     * holds back another account's single run, and still drains at full batches. The rows are picked once, in
+     * materialized steps: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick could be evaluated again for rows
+     * another node changed meanwhile, and claim more than the limit.
      */
     @Transactional
-    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
+    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease, String afterAccount) {
         return db.sql("""
-            WITH claimed AS (
+            WITH RECURSIVE accounts (account_id) AS (
+                (SELECT account_id FROM execution_queue WHERE account_id > :after ORDER BY account_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT q.account_id FROM execution_queue q
+                         WHERE q.account_id > a.account_id ORDER BY q.account_id LIMIT 1)
+                  FROM accounts a
+                 WHERE a.account_id IS NOT NULL),
+            fair AS MATERIALIZED (
+                SELECT f.execution_id
+                  FROM accounts a
+                 CROSS JOIN LATERAL (SELECT q.execution_id FROM execution_queue q
+                                      WHERE q.account_id = a.account_id AND q.due_at <= :now
+                                      ORDER BY q.due_at
+                                      LIMIT :share
+                                        FOR UPDATE SKIP LOCKED) f
+                 WHERE a.account_id IS NOT NULL
+                 LIMIT :limit),
+            oldest AS MATERIALIZED (
+                SELECT execution_id FROM execution_queue
+                 WHERE due_at <= :now AND execution_id NOT IN (SELECT execution_id FROM fair)
+                 ORDER BY due_at
+                 LIMIT (SELECT :limit - count(*) FROM fair)
+                   FOR UPDATE SKIP LOCKED),
+            claimed AS (
                 UPDATE execution_queue q SET due_at = :leaseEnd, lease_token = :token
-                 WHERE q.execution_id IN (SELECT execution_id FROM execution_queue
-                                           WHERE due_at <= :now
-                                           ORDER BY due_at
-                                           LIMIT :limit
-                                             FOR UPDATE SKIP LOCKED)
+                  FROM (SELECT execution_id FROM fair UNION ALL SELECT execution_id FROM oldest) due
+                 WHERE q.execution_id = due.execution_id
                 RETURNING q.execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version
               FROM executions e JOIN claimed c ON c.execution_id = e.id
@@ -125,11 +156,33 @@ public class Executions {
             .param("token", token)
             .param("now", Timestamps.of(now))
             .param("limit", limit)
+            .param("share", Math.max(1, limit / FAIR_SHARE))
+            .param("after", afterAccount)
             .query((rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
                 rs.getString("automation_id"), rs.getInt("version"), json.readTree(rs.getString("trigger")),
                 rs.getString("customer_id"), StateJson.read(json.readTree(rs.getString("state"))),
                 rs.getInt("lock_version")))
             .list();
+    }
+
+    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
+        return claim(token, limit, now, lease, "");
+    }
+
+    /**
+     * Keeps the executions this node still works on held under {@code token} until {@code leaseEnd}, so that a step
+     * that takes long (an action at its timeout) is not taken over and repeated by another node. One whose lease
+     * another node has already taken stays theirs.
+     */
+    public void renewLeases(UUID token, Collection<String> ids, Instant leaseEnd) {
+        db.sql("""
+            UPDATE execution_queue SET due_at = :leaseEnd
+             WHERE lease_token = :token AND execution_id = ANY(:ids)
+            """)
+            .param("leaseEnd", Timestamps.of(leaseEnd))
+            .param("token", token)
+            .param("ids", ids.toArray(String[]::new))
+            .update();
     }
 
     /** What one round did to one execution, to be written back. */

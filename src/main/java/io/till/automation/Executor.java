@@ -17,12 +17,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -34,14 +40,21 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs executions, one round at a time: claim a batch of due executions, take each one step forward (reading its
- * records fresh, calling at most one action, outside any transaction, each on its own virtual thread), then write the
- * whole round back in one transaction. One action per execution per round means a crash repeats at most the step
- * that was running, and only with the same idempotency key.
+ * records fresh, calling at most one action, outside any transaction, each on its own virtual thread), and write each
+ * one back as soon as its step ends, with those that end at the same moment, while the lease of the steps still running
+ * is renewed. One action per execution per round means a crash repeats at most the step that was running, and only
+ * with the same idempotency key.
  */
 @Component
 class Executor {
 
     private static final Logger log = LoggerFactory.getLogger(Executor.class);
+    /** At most this many results per write; River's batch completer flushes at a similar size. */
+    private static final int WRITE_BATCH = 100;
+    /** How long a result that ended waits for others to share its write. */
+    private static final Duration WRITE_EVERY = Duration.ofMillis(5);
+    /** How often a round with steps still running looks whether their lease is due for renewal. */
+    private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
 
     private final Executions executions;
     private final Programs programs;
@@ -57,6 +70,8 @@ class Executor {
     private final Counter failed;
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** The account after which the next claim's fair share begins. */
+    private final AtomicReference<String> fairFrom = new AtomicReference<>("");
 
     Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
         Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets) {
@@ -84,32 +99,105 @@ class Executor {
     }
 
     int runRound(UUID token, int limit, Duration lease) {
-        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease);
+        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease, fairFrom.get());
         if (claimed.isEmpty()) {
+            fairFrom.set("");
             return 0;
         }
-        var running = new ArrayList<Future<Executions.Written>>(claimed.size());
+        // The next round's fair share starts with the accounts after this one's: with many accounts waiting, rounds
+        // take turns; past the last, it starts over.
+        String last = claimed.stream().map(Executions.Claimed::accountId).max(String::compareTo).orElseThrow();
+        fairFrom.set(last.compareTo(fairFrom.get()) > 0 ? last : "");
+        var ended = new LinkedBlockingQueue<Ended>();
+        Set<String> held = new HashSet<>();
         for (var execution : claimed) {
-            running.add(threads.submit(() -> step(execution)));
+            held.add(execution.id());
+            threads.submit(() -> {
+                Executions.Written written = null;
+                try {
+                    written = step(execution);
+                } finally {
+                    // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
+                    ended.add(new Ended(execution.id(), written));
+                }
+            });
         }
-        var round = new ArrayList<Executions.Written>(claimed.size());
-        for (var future : running) {
+        writeBackAsStepsEnd(token, lease, ended, held);
+        return claimed.size();
+    }
+
+    /** One step of the round that has ended; {@code written} is null when it died without a result. */
+    private record Ended(String executionId, Executions.Written written) {}
+
+    /**
+     * Writes each execution back as soon as its step ends, a few at a time, so that a fast run never waits for a slow
+     * neighbour in its round (an SMTP server that answers slowly, a CRM at its timeout); and keeps the lease of the
+     * steps still running alive, so that no other node takes over, and repeats, an action this node is performing.
+     */
+    private void writeBackAsStepsEnd(UUID token, Duration lease, BlockingQueue<Ended> ended, Set<String> held) {
+        Instant renewed = Timestamps.now(clock);
+        Duration renewEvery = lease.dividedBy(3);
+        boolean interrupted = false;
+        while (!held.isEmpty()) {
+            var batch = new ArrayList<Ended>(WRITE_BATCH);
             try {
-                round.add(future.get());
-            } catch (Exception e) {
-                // step() catches what an execution throws; this is an interrupt: the lease brings the work back.
-                log.warn("An execution step was interrupted", e);
+                Ended first = ended.poll(RENEWAL_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    gather(ended, batch, held.size());
+                }
+            } catch (InterruptedException e) {
+                // The node is stopping: the round still writes back what its steps do (they end at their actions'
+                // timeouts at the latest), so that nothing they did is repeated by another node.
+                interrupted = true;
+            }
+            batch.forEach(e -> held.remove(e.executionId()));
+            write(token, batch.stream().map(Ended::written).filter(Objects::nonNull).toList());
+            Instant now = Timestamps.now(clock);
+            if (!held.isEmpty() && !now.isBefore(renewed.plus(renewEvery))) {
+                executions.renewLeases(token, held, now.plus(lease));
+                renewed = now;
             }
         }
-        var accepted = executions.save(token, round, Timestamps.now(clock));
-        if (accepted.size() < round.size()) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Adds the steps that end within a moment of the first to its batch: one transaction for many results when many
+     * end together (a round of fast steps), without holding back a result that ends alone.
+     */
+    private static void gather(BlockingQueue<Ended> ended, List<Ended> batch, int outstanding)
+        throws InterruptedException {
+        long until = System.nanoTime() + WRITE_EVERY.toNanos();
+        while (batch.size() < WRITE_BATCH && batch.size() < outstanding) {
+            ended.drainTo(batch, WRITE_BATCH - batch.size());
+            long left = until - System.nanoTime();
+            if (batch.size() >= WRITE_BATCH || batch.size() >= outstanding || left <= 0) {
+                return;
+            }
+            Ended next = ended.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
+    private void write(UUID token, List<Executions.Written> results) {
+        if (results.isEmpty()) {
+            return;
+        }
+        var accepted = executions.save(token, results, Timestamps.now(clock));
+        if (accepted.size() < results.size()) {
             // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
             // these executions now, and what this round did was not written. Said out loud, because it is rare.
-            refused.increment(round.size() - accepted.size());
-            log.warn("Refused late writes: {} of {} executions of this round were taken over by another node after "
-                + "the lease ran out; nothing of theirs was written", round.size() - accepted.size(), round.size());
+            refused.increment(results.size() - accepted.size());
+            log.warn("Refused late writes: {} of {} executions were taken over by another node after the lease ran "
+                + "out; nothing of theirs was written", results.size() - accepted.size(), results.size());
         }
-        for (var written : round) {
+        for (var written : results) {
             if (accepted.contains(written.claimed().id())) {
                 if (written.status().equals("succeeded")) {
                     succeeded.increment();
@@ -118,7 +206,6 @@ class Executor {
                 }
             }
         }
-        return claimed.size();
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */

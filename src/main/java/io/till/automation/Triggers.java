@@ -40,6 +40,8 @@ class Triggers {
     private final EventScopes scopes;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
+    /** The account after which the next batch's fair share of events begins. */
+    private volatile String fairFrom = "";
 
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionContexts contexts, Customers customers, EventScopes scopes, MeterRegistry meters) {
@@ -80,13 +82,41 @@ class Triggers {
      */
     @Transactional
     public int matchEvents(int limit) {
+        // Fair across accounts, as executions are claimed: a few of each waiting account's oldest events first (the
+        // accounts visited from the one after the last batch's), then the oldest of all; one account's flood of
+        // events never holds back another account's single one.
         var events = db.sql("""
-            DELETE FROM event_inbox
-             WHERE event_id IN (SELECT event_id FROM event_inbox ORDER BY event_id LIMIT :limit
-                                  FOR UPDATE SKIP LOCKED)
-            RETURNING event_id AS id, account_id, type, customer_id, skip_automations, caused_by
+            WITH RECURSIVE accounts (account_id) AS (
+                (SELECT account_id FROM event_inbox WHERE account_id > :after ORDER BY account_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT i.account_id FROM event_inbox i
+                         WHERE i.account_id > a.account_id ORDER BY i.account_id LIMIT 1)
+                  FROM accounts a
+                 WHERE a.account_id IS NOT NULL),
+            fair AS MATERIALIZED (
+                SELECT f.event_id
+                  FROM accounts a
+                 CROSS JOIN LATERAL (SELECT i.event_id FROM event_inbox i
+                                      WHERE i.account_id = a.account_id
+                                      ORDER BY i.event_id
+                                      LIMIT :share
+                                        FOR UPDATE SKIP LOCKED) f
+                 WHERE a.account_id IS NOT NULL
+                 LIMIT :limit),
+            oldest AS MATERIALIZED (
+                SELECT event_id FROM event_inbox
+                 WHERE event_id NOT IN (SELECT event_id FROM fair)
+                 ORDER BY event_id
+                 LIMIT (SELECT :limit - count(*) FROM fair)
+                   FOR UPDATE SKIP LOCKED)
+            DELETE FROM event_inbox i
+             USING (SELECT event_id FROM fair UNION ALL SELECT event_id FROM oldest) picked
+             WHERE i.event_id = picked.event_id
+            RETURNING i.event_id AS id, i.account_id, i.type, i.customer_id, i.skip_automations, i.caused_by
             """)
             .param("limit", limit)
+            .param("share", Math.max(1, limit / Executions.FAIR_SHARE))
+            .param("after", fairFrom)
             .query((rs, row) -> new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getBoolean("skip_automations"), rs.getString("caused_by")))
             .list()
@@ -94,8 +124,11 @@ class Triggers {
             .sorted(java.util.Comparator.comparing(Inbound::id))
             .toList();
         if (events.isEmpty()) {
+            fairFrom = "";
             return 0;
         }
+        String last = events.stream().map(Inbound::accountId).max(String::compareTo).orElseThrow();
+        fairFrom = last.compareTo(fairFrom) > 0 ? last : "";
         var listeners = listeners(events);
         Map<String, ObjectNode> snapshots = snapshots(events.stream()
             .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))

@@ -120,8 +120,8 @@ class Credits {
             .single();
         long left = invoice.amountDue() - noted - refunded;
         if (amount == null || amount <= 0 || amount > left) {
-            throw TillException.invalid("amount", "out_of_range", "must be between 1 and the " + left
-                + " of this invoice not yet credited");
+            throw TillException.invalid("amount", "out_of_range", "must be between 1 and the " + left + " ("
+                + Amounts.format(left, invoice.currency()) + ") of this invoice not yet credited");
         }
         lock(invoice.customerId());
         String id = insert(accountId, invoice.customerId(), "credit_note", amount, invoice.currency(), invoiceId,

@@ -204,6 +204,22 @@ public class Invoices {
             .single();
     }
 
+    /** The invoices of a subscription or plan (give one of the two), newest first: what its record lists. */
+    List<Invoice> of(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+             ORDER BY sequence DESC, id DESC
+             LIMIT 100
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(INVOICE)
+            .list();
+    }
+
     Page<Invoice> list(String accountId, String customerId, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "invoices", accountId, customerId, page, INVOICE, Invoice::id);
     }

@@ -24,4 +24,13 @@ public record PaymentPlan(
     public boolean isActive() {
         return "active".equals(status);
     }
+
+    /** Whether staff can set this plan's status to {@code next}: cancel it, or take back a cancellation. */
+    public boolean canBecome(String next) {
+        return switch (next) {
+            case "canceled" -> status.equals("active") || status.equals("unpaid");
+            case "active" -> status.equals("unpaid") || status.equals("canceled");
+            default -> false;
+        };
+    }
 }

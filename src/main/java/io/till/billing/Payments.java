@@ -110,6 +110,35 @@ public class Payments {
             .update();
     }
 
+    /** The payments of a subscription or plan (give one of the two), its first order's included, newest first. */
+    java.util.List<Payment> of(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT * FROM payments
+             WHERE account_id = :accountId
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+             ORDER BY created_at DESC, id DESC
+             LIMIT 100
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(PAYMENT)
+            .list();
+    }
+
+    /** Every attempt at collecting an invoice, oldest first. */
+    java.util.List<Payment> forInvoice(String accountId, String invoiceId) {
+        return db.sql("""
+            SELECT * FROM payments
+             WHERE account_id = :accountId AND invoice_id = :invoiceId
+             ORDER BY created_at, id
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
+            .query(PAYMENT)
+            .list();
+    }
+
     public Payment get(String accountId, String id) {
         return db.sql("SELECT * FROM payments WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)

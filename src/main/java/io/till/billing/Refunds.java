@@ -8,6 +8,7 @@ import io.till.event.Events;
 import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -99,8 +100,8 @@ class Refunds {
             }
             long toRefund = amount == null ? remaining : amount;
             if (toRefund > remaining) {
-                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " left to "
-                    + "refund of this payment");
+                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " ("
+                    + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment");
             }
             String id = Ids.newId("re");
             db.sql("""
@@ -246,6 +247,22 @@ class Refunds {
                 disputed, "customer", customers.get(accountId, disputed.customerId())));
             return disputed;
         });
+    }
+
+    /** The refunds of a subscription's or plan's payments (give one of the two), newest first. */
+    java.util.List<Refund> of(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId
+               AND (p.subscription_id = :subscriptionId OR p.payment_plan_id = :paymentPlanId)
+             ORDER BY r.created_at DESC, r.id DESC
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(REFUND)
+            .list();
     }
 
     Refund get(String accountId, String id) {

@@ -1,5 +1,7 @@
 package io.till.billing;
 
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
 import java.time.Instant;
 import java.util.List;
 
@@ -37,5 +39,37 @@ public record Subscription(
 
     public boolean isActive() {
         return ACTIVE_STATUSES.contains(status);
+    }
+
+    /** What staff can do to a subscription, and the statuses each change starts from. */
+    public enum Change {
+        CANCEL_AT_PERIOD_END("cancel at period end", "trialing", "active", "past_due"),
+        CANCEL_NOW("cancel", "trialing", "active", "past_due", "unpaid", "canceling", "paused"),
+        PAUSE("pause", "active", "past_due", "trialing"),
+        RESUME("resume", "paused"),
+        KEEP("keep", "canceling"),
+        CHANGE_CARD("change the card of", "trialing", "active", "past_due", "unpaid", "canceling", "paused");
+
+        private final String verb;
+        private final List<String> from;
+
+        Change(String verb, String... from) {
+            this.verb = verb;
+            this.from = List.of(from);
+        }
+    }
+
+    /** Whether {@code change} can start from this subscription's status. */
+    public boolean allows(Change change) {
+        return change.from.contains(status);
+    }
+
+    /** This subscription, if {@code change} can start from its status; otherwise a refusal that names the status. */
+    Subscription require(Change change) {
+        if (!allows(change)) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Cannot " + change.verb + " a subscription that is "
+                + status + ".");
+        }
+        return this;
     }
 }

@@ -58,13 +58,13 @@ public class SubscriptionActions {
         Subscription subscription = lock(accountId, id);
         Instant now = Timestamps.now(clock);
         if (atPeriodEnd) {
-            requireStatus(subscription, "cancel at period end", "trialing", "active", "past_due");
+            subscription.require(Subscription.Change.CANCEL_AT_PERIOD_END);
             subscriptions.setStatus(accountId, id, "canceling", now);
             subscriptions.setCancelSkipsAutomations(accountId, id, skipAutomations);
             subscriptions.setCancellation(accountId, id, cancellation, now);
             record(accountId, EventType.SUBSCRIPTION_CANCELING, subscriptions.get(accountId, id), skipAutomations);
         } else {
-            requireStatus(subscription, "cancel", "trialing", "active", "past_due", "unpaid", "canceling", "paused");
+            subscription.require(Subscription.Change.CANCEL_NOW);
             subscriptions.setStatus(accountId, id, "canceled", now);
             if (!subscription.status().equals("canceling")) {
                 // Canceling now what was canceling at period end keeps the reason the first request gave.
@@ -124,7 +124,7 @@ public class SubscriptionActions {
                 + DateTimeFormatter.ISO_LOCAL_DATE.format(ended.atOffset(ZoneOffset.UTC))
                 + " (UTC), so it can no longer be kept.");
         }
-        requireStatus(subscription, "keep", "canceling");
+        subscription.require(Subscription.Change.KEEP);
         subscriptions.setStatus(accountId, id, runningStatus(accountId, subscription), now);
         subscriptions.clearCancellation(accountId, id);
         jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, id, subscription.currentPeriodEnd());
@@ -149,7 +149,7 @@ public class SubscriptionActions {
     @Transactional
     Subscription pause(String accountId, String id) {
         Subscription subscription = lock(accountId, id);
-        requireStatus(subscription, "pause", "active", "past_due", "trialing");
+        subscription.require(Subscription.Change.PAUSE);
         subscriptions.setStatus(accountId, id, "paused", Timestamps.now(clock));
         record(accountId, EventType.SUBSCRIPTION_PAUSED, subscriptions.get(accountId, id), false);
         return subscriptions.get(accountId, id);
@@ -162,7 +162,7 @@ public class SubscriptionActions {
     @Transactional
     Subscription resume(String accountId, String id) {
         Subscription subscription = lock(accountId, id);
-        requireStatus(subscription, "resume", "paused");
+        subscription.require(Subscription.Change.RESUME);
         Instant now = Timestamps.now(clock);
         subscriptions.setStatus(accountId, id, "active", now);
         if (!subscription.currentPeriodEnd().isAfter(now)) {
@@ -183,8 +183,7 @@ public class SubscriptionActions {
     @Transactional
     Subscription changeCard(String accountId, String id, String cardId) {
         Subscription subscription = lock(accountId, id);
-        requireStatus(subscription, "change the card of", "trialing", "active", "past_due", "unpaid", "canceling",
-            "paused");
+        subscription.require(Subscription.Change.CHANGE_CARD);
         var card = cards.findSaved(accountId, cardId)
             .filter(saved -> saved.customerId().equals(subscription.customerId()))
             .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
@@ -224,12 +223,10 @@ public class SubscriptionActions {
         PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
         Instant now = Timestamps.now(clock);
         if (status != null && !status.equals(plan.status())) {
-            boolean allowed = switch (status) {
-                case "canceled" -> List.of("active", "unpaid").contains(plan.status());
-                case "active" -> List.of("unpaid", "canceled").contains(plan.status());
-                default -> throw TillException.invalid("status", "invalid_value", "must be active or canceled");
-            };
-            if (!allowed) {
+            if (!List.of("active", "canceled").contains(status)) {
+                throw TillException.invalid("status", "invalid_value", "must be active or canceled");
+            }
+            if (!plan.canBecome(status)) {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + plan.status() + " payment plan cannot become "
                     + status + ".");
             }
@@ -254,13 +251,6 @@ public class SubscriptionActions {
     private Subscription lock(String accountId, String id) {
         subscriptions.get(accountId, id);
         return subscriptions.lockForUpdate(accountId, id);
-    }
-
-    private static void requireStatus(Subscription subscription, String action, String... allowed) {
-        if (!List.of(allowed).contains(subscription.status())) {
-            throw new TillException(ErrorCode.INVALID_STATE, "Cannot " + action + " a subscription that is "
-                + subscription.status() + ".");
-        }
     }
 
     private void record(String accountId, EventType type, Subscription subscription, boolean skipAutomations) {

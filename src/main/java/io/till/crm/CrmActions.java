@@ -6,6 +6,7 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.action.OutboundCalls;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
 import java.util.List;
@@ -17,9 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code crm.*} actions (PRODUCT.md §5): each upserts the customer as a contact by email first, so a tag or an
- * enrolment never misses because the contact was not synced yet, then does its one thing. Every operation is safe to
- * repeat, so a retried step needs no idempotency record; only an enrolment may enrol twice where the vendor's
- * automation allows re-entry.
+ * enrolment never misses because the contact was not synced yet, then does its one thing. Every operation but the
+ * enrolment is safe to repeat, so a retried step needs no idempotency record; the enrolment keeps one
+ * ({@link OutboundCalls}).
  */
 @Configuration(proxyBeanMethods = false)
 public class CrmActions {
@@ -72,12 +73,32 @@ public class CrmActions {
         });
     }
 
+    /**
+     * An enrolment is the one CRM call a repeat is not safe for (a vendor automation that allows re-entry runs twice):
+     * its step key is reserved first, and a step run again after it enrolled does not enrol again.
+     */
     @Bean
-    Action crmStartAutomation(CrmClients clients, Customers customers) {
+    Action crmStartAutomation(CrmClients clients, Customers customers, OutboundCalls calls) {
         return new CrmAction(START_AUTOMATION, clients, customers, (client, contactId, contact, call, output) -> {
             String automation = call.params().get("automation_id").asString().strip();
-            client.startAutomation(contactId, contact, automation);
             output.put("automation_id", automation);
+            var before = calls.reserve(call, START_AUTOMATION.name());
+            if (before instanceof OutboundCalls.Done) {
+                return;
+            }
+            try {
+                client.startAutomation(contactId, contact, automation);
+            } catch (CrmFailure failure) {
+                if (failure.kind() == null) {
+                    // The CRM answered no: nothing was enrolled, so the next attempt is not in doubt.
+                    calls.refused(call);
+                }
+                throw failure;
+            }
+            if (before instanceof OutboundCalls.InDoubt) {
+                output.put("may_have_been_sent_twice", true);
+            }
+            calls.done(call, output);
         });
     }
 

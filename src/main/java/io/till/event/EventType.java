@@ -67,6 +67,9 @@ public enum EventType {
     CREDITS_DEPLETED("credits.depleted"),
     USAGE_THRESHOLD_EXCEEDED("usage.threshold_exceeded");
 
+    /** Every type's name, in the catalog's order (the dashboard offers them to choose from). */
+    public static final java.util.List<String> NAMES = Arrays.stream(values()).map(EventType::type).toList();
+
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
         .collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 

@@ -6,6 +6,7 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.RowMapper;
@@ -95,8 +96,18 @@ public class Events {
             .orElseThrow(() -> TillException.notFound("event", id));
     }
 
-    /** Which events a list asks for; null fields do not filter. */
-    record Filter(String type, String customerId, String afterId) {}
+    /**
+     * Which events a list asks for; null fields do not filter.
+     *
+     * @param from the earliest moment of occurrence, inclusive
+     * @param to the latest, exclusive
+     */
+    record Filter(String type, String customerId, String afterId, Instant from, Instant to) {
+
+        Filter(String type, String customerId, String afterId) {
+            this(type, customerId, afterId, null, null);
+        }
+    }
 
     /**
      * Lists events newest first; with {@code afterId}, the events after it oldest first, which is how a poller reads a
@@ -111,6 +122,8 @@ public class Events {
              WHERE account_id = :accountId
                AND (CAST(:type AS text) IS NULL OR type = :type)
                AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:occurredFrom AS timestamptz) IS NULL OR occurred_at >= :occurredFrom)
+               AND (CAST(:occurredTo AS timestamptz) IS NULL OR occurred_at < :occurredTo)
                AND (CAST(:from AS text) IS NULL OR id %s :from)
              ORDER BY id %s
              LIMIT :limit
@@ -118,6 +131,8 @@ public class Events {
             .param("accountId", accountId)
             .param("type", filter.type())
             .param("customerId", filter.customerId())
+            .param("occurredFrom", Timestamps.of(filter.from()))
+            .param("occurredTo", Timestamps.of(filter.to()))
             .param("from", from)
             .param("limit", page.fetchSize())
             .query(eventRow)

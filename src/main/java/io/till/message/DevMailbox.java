@@ -3,6 +3,7 @@ package io.till.message;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import org.springframework.jdbc.core.RowMapper;
@@ -69,6 +70,15 @@ public class DevMailbox {
             .param("limit", page.fetchSize())
             .query(rows)
             .list(), DevMessage::id);
+    }
+
+    DevMessage get(String accountId, String id) {
+        return db.sql("SELECT * FROM dev_messages WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(rows)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("message", id));
     }
 
     int clear(String accountId) {

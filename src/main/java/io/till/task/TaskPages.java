@@ -48,7 +48,7 @@ class TaskPages {
         model.addAttribute("tasks", found.data());
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
         model.addAttribute("done", done);
-        model.addAttribute("staff", staffUsers.emails(staff.accountId()));
+        model.addAttribute("staff", emails(staff.accountId()));
         return "task/tasks";
     }
 
@@ -56,7 +56,7 @@ class TaskPages {
     String assign(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String assignee,
         RedirectAttributes redirect) {
         String chosen = assignee.isBlank() ? null : assignee.strip();
-        List<String> members = staffUsers.emails(staff.accountId());
+        List<String> members = emails(staff.accountId());
         if (chosen != null && members.stream().noneMatch(chosen::equalsIgnoreCase)) {
             tasks.get(staff.accountId(), id);
             redirect.addFlashAttribute("refused", "Choose a staff member of this account.");
@@ -69,6 +69,12 @@ class TaskPages {
     @PostMapping(INBOX + "/{id}/complete")
     String complete(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
         return change(redirect, "Task done.", "redirect:" + INBOX, () -> tasks.complete(staff.accountId(), id));
+    }
+
+    /** The account's staff, as a task's assignee choices. */
+    private List<String> emails(String accountId) {
+        return staffUsers.list(accountId, false).stream().map(StaffUsers.StaffUser::email).sorted(
+            String.CASE_INSENSITIVE_ORDER).toList();
     }
 
     /** A refused change (the task was done meanwhile) comes back with the reason; nothing changed. */

@@ -85,6 +85,14 @@ public class WebhookDeliveries {
         return find(next.accountId(), id);
     }
 
+    /** Queues a {@code webhook.test} event to this endpoint only, as "send a test event" does. */
+    WebhookDelivery sendTest(WebhookEndpoint endpoint, String accountId, Instant now) {
+        String webhookId = Ids.newId("msg");
+        var data = json.createObjectNode().put("endpoint_id", endpoint.id());
+        return enqueue(new NewDelivery(accountId, endpoint.id(), null, webhookId, "webhook.test",
+            envelope(webhookId, "webhook.test", accountId, null, now, data), null), now);
+    }
+
     /**
      * Turns up to {@code limit} recorded events into deliveries, one per enabled endpoint of the event's account that
      * subscribes to its type, and removes them from the inbox in the same transaction: each event is fanned out once.
@@ -290,17 +298,45 @@ public class WebhookDeliveries {
             .query(delivery)
             .optional()
             .orElseThrow(() -> TillException.notFound("webhook delivery", id));
-        var attempts = db.sql("""
-            SELECT * FROM webhook_attempts WHERE delivery_id = :id ORDER BY seq
+        return found.withAttempts(attempts(accountId, List.of(id)).getOrDefault(id, List.of()));
+    }
+
+    /** The attempts of these deliveries of the account, each delivery's in the order they were made. */
+    Map<String, List<WebhookDelivery.Attempt>> attempts(String accountId, List<String> deliveryIds) {
+        var byDelivery = new LinkedHashMap<String, List<WebhookDelivery.Attempt>>();
+        db.sql("""
+            SELECT * FROM webhook_attempts
+             WHERE account_id = :accountId AND delivery_id = ANY(:ids)
+             ORDER BY delivery_id, seq
             """)
-            .param("id", id)
-            .query((rs, row) -> new WebhookDelivery.Attempt(rs.getInt("seq"), rs.getString("url"),
-                json.readValue(rs.getString("request_headers"), HEADERS), rs.getObject("response_status",
-                    Integer.class),
-                rs.getString("response_body"), rs.getLong("duration_ms"), rs.getString("error"),
-                Timestamps.read(rs, "attempted_at")))
+            .param("accountId", accountId)
+            .param("ids", deliveryIds.toArray(String[]::new))
+            .query((rs, row) -> {
+                var attempt = new WebhookDelivery.Attempt(rs.getInt("seq"), rs.getString("url"),
+                    json.readValue(rs.getString("request_headers"), HEADERS),
+                    rs.getObject("response_status", Integer.class), rs.getString("response_body"),
+                    rs.getLong("duration_ms"), rs.getString("error"), Timestamps.read(rs, "attempted_at"));
+                byDelivery.computeIfAbsent(rs.getString("delivery_id"), id -> new ArrayList<>()).add(attempt);
+                return attempt;
+            })
             .list();
-        return found.withAttempts(attempts);
+        return byDelivery;
+    }
+
+    /** The deliveries an event caused, to any endpoint of the account, newest first. */
+    public List<WebhookDelivery> ofEvent(String accountId, String eventId) {
+        // Per endpoint of the account, so each lookup is one probe of the (endpoint_id, event_id) index.
+        return db.sql("""
+            SELECT d.*, w.url AS destination
+              FROM webhook_endpoints w JOIN webhook_deliveries d ON d.endpoint_id = w.id AND d.event_id = :eventId
+             WHERE w.account_id = :accountId AND d.account_id = :accountId
+             ORDER BY d.id DESC
+             LIMIT 100
+            """)
+            .param("accountId", accountId)
+            .param("eventId", eventId)
+            .query(delivery)
+            .list();
     }
 
     Page<WebhookDelivery> list(String accountId, String endpointId, PageRequest page) {

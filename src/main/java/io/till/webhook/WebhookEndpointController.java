@@ -2,12 +2,8 @@ package io.till.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.till.egress.EgressClient;
-import io.till.egress.EgressGuard;
-import io.till.event.EventType;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
-import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.Timestamps;
@@ -17,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,30 +23,23 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/webhook_endpoints")
 @Tag(name = "Webhooks")
 class WebhookEndpointController {
 
-    private static final Pattern CUSTOM_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
-    private static final int MAX_EVENT_TYPES = 100;
-    private static final int MAX_DESCRIPTION = 500;
-
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
-    private final JsonMapper json;
     private final Clock clock;
-    private final EgressGuard guard;
+    private final EndpointChecks checks;
 
-    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, JsonMapper json, Clock clock,
-        EgressGuard guard) {
-        this.guard = guard;
+    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, Clock clock,
+        EndpointChecks checks) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
-        this.json = json;
         this.clock = clock;
+        this.checks = checks;
     }
 
     /** An endpoint as shown on creation and rotation: the only answers that carry its secret. */
@@ -72,9 +60,9 @@ class WebhookEndpointController {
         + "shown again (rotate it to get a new one).")
     ResponseEntity<WithSecret> create(Caller caller, @RequestBody EndpointInput body) {
         var errors = new FieldErrors();
-        checkUrl(body.url(), errors);
-        checkEventTypes(body.eventTypes(), errors);
-        checkDescription(body.description(), errors);
+        checks.url(body.url(), errors);
+        EndpointChecks.eventTypes(body.eventTypes(), errors);
+        EndpointChecks.description(body.description(), errors);
         if (body.status() != null) {
             errors.add("status", "not_allowed", "a new endpoint is enabled; disable it with PATCH");
         }
@@ -103,12 +91,12 @@ class WebhookEndpointController {
     WebhookEndpoint update(Caller caller, @PathVariable String id, @RequestBody EndpointInput body) {
         var errors = new FieldErrors();
         if (body.url() != null) {
-            checkUrl(body.url(), errors);
+            checks.url(body.url(), errors);
         }
         if (body.eventTypes() != null) {
-            checkEventTypes(body.eventTypes(), errors);
+            EndpointChecks.eventTypes(body.eventTypes(), errors);
         }
-        checkDescription(body.description(), errors);
+        EndpointChecks.description(body.description(), errors);
         if (body.status() != null && !Set.of("enabled", "disabled").contains(body.status())) {
             errors.add("status", "invalid_value", "must be enabled or disabled");
         }
@@ -134,14 +122,8 @@ class WebhookEndpointController {
     @PostMapping("/{id}/test")
     @Operation(summary = "Send a test event", description = "Queues a webhook.test event to this endpoint only.")
     ResponseEntity<WebhookDelivery> test(Caller caller, @PathVariable String id) {
-        var endpoint = endpoints.get(caller.accountId(), id);
-        Instant now = Timestamps.now(clock);
-        String webhookId = Ids.newId("msg");
-        var data = json.createObjectNode().put("endpoint_id", endpoint.id());
-        var delivery = deliveries.enqueue(new WebhookDeliveries.NewDelivery(caller.accountId(), endpoint.id(), null,
-            webhookId, "webhook.test", deliveries.envelope(webhookId, "webhook.test", caller.accountId(), null, now,
-                data),
-            null), now);
+        var delivery = deliveries.sendTest(endpoints.get(caller.accountId(), id), caller.accountId(),
+            Timestamps.now(clock));
         return ResponseEntity.created(URI.create(deliveryPath(id, delivery.id()))).body(delivery);
     }
 
@@ -169,42 +151,5 @@ class WebhookEndpointController {
 
     private static String deliveryPath(String endpointId, String deliveryId) {
         return "/api/v1/webhook_endpoints/" + endpointId + "/deliveries/" + deliveryId;
-    }
-
-    private void checkUrl(String url, FieldErrors errors) {
-        String problem = EgressClient.invalidUrl(url == null ? null : url.strip());
-        if (problem != null) {
-            errors.add("url", url == null || url.isBlank() ? "required" : "invalid_url", problem);
-            return;
-        }
-        // A literal reserved address is refused now; a host name is checked at every delivery.
-        guard.savedHostRefusal(URI.create(url.strip()).getHost())
-            .ifPresent(refusal -> errors.add("url", "destination_refused", refusal));
-    }
-
-    /** Till's own event types, custom ones ({@code acme.signup}), or {@code *} for every event. */
-    static void checkEventTypes(List<String> types, FieldErrors errors) {
-        if (types == null || types.isEmpty()) {
-            errors.add("event_types", "required", "name at least one event type, or * for all");
-            return;
-        }
-        if (types.size() > MAX_EVENT_TYPES) {
-            errors.add("event_types", "too_many", "at most " + MAX_EVENT_TYPES);
-            return;
-        }
-        for (int i = 0; i < types.size(); i++) {
-            String type = types.get(i);
-            if (type == null || !(type.equals("*") || EventType.of(type).isPresent()
-                || (type.length() <= 100 && CUSTOM_TYPE.matcher(type).matches() && !EventType.isReserved(type)))) {
-                errors.add("event_types[" + i + "]", "invalid_value", "must be one of Till's event types (see "
-                    + "docs/EVENTS.md), a custom type such as acme.signup, or *");
-            }
-        }
-    }
-
-    private static void checkDescription(String description, FieldErrors errors) {
-        if (description != null && description.length() > MAX_DESCRIPTION) {
-            errors.add("description", "too_long", "at most " + MAX_DESCRIPTION + " characters");
-        }
     }
 }

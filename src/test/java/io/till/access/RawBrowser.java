@@ -39,6 +39,18 @@ final class RawBrowser {
         this(port, "localhost:" + port, InetAddress.getLoopbackAddress());
     }
 
+    /** A client of its own among 127.0.0.0/8, so that one test's sign-in failures never count against another's. */
+    static RawBrowser fromAnotherAddress(int port) {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        try {
+            var address = InetAddress.getByAddress(new byte[]{127, (byte) random.nextInt(1, 255),
+                    (byte) random.nextInt(1, 255), (byte) random.nextInt(2, 255)});
+            return new RawBrowser(port, "localhost:" + port, address);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     record Response(int status, List<String[]> headers, String body) {
 
         String header(String name) {

@@ -77,6 +77,35 @@ class SignInThrottleTest {
     }
 
     @Test
+    void theLockedOutPageSaysWhenToTryAgain() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 6");
+        for (int i = 0; i < 5; i++) {
+            browser.signIn(email, "wrong password " + i);
+        }
+        String until = java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(clock.realTime().instant().plus(Duration.ofMinutes(15)).plusSeconds(59));
+
+        var refused = browser.signIn(email, "right password 6");
+
+        assertThat(refused.body()).contains("Too many sign-in attempts. Try again in 15 minutes, after " + until + ".");
+    }
+
+    @Test
+    void movingTheSandboxTestClockLiftsNoLockout() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 7");
+        for (int i = 0; i < 5; i++) {
+            browser.signIn(email, "wrong password " + i);
+        }
+
+        clock.advance(Duration.ofDays(1));
+
+        assertThat(browser.signIn(email, "right password 7").status()).isEqualTo(429);
+    }
+
+    @Test
     void anUnknownEmailGetsTheSameAnswersAsAKnownOne() {
         var known = tryTimes(staffMember("right password 3"), 7);
         var unknown = tryTimes("nobody-" + UUID.randomUUID() + "@till.test", 7);
@@ -91,13 +120,13 @@ class SignInThrottleTest {
         for (int i = 0; i < 3; i++) {
             browser.signIn(email, "early wrong " + i);
         }
-        clock.advance(Duration.ofMinutes(10));
+        clock.passRealTime(Duration.ofMinutes(10));
         browser.signIn(email, "late wrong 1");
         browser.signIn(email, "late wrong 2");
         var refused = browser.signIn(email, "too many");
         Instant refusedAt = clock.instant();
 
-        clock.advance(Duration.ofSeconds(Long.parseLong(refused.header("Retry-After"))));
+        clock.passRealTime(Duration.ofSeconds(Long.parseLong(refused.header("Retry-After"))));
         var afterTheWait = browser.signIn(email, "right password 4");
 
         assertThat(refused.status()).isEqualTo(429);
@@ -168,7 +197,7 @@ class SignInThrottleTest {
         String email = "staff-" + UUID.randomUUID() + "@till.test";
         db.sql("""
             INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
-            VALUES (:id, :account, :email, :hash, 'admin', now())
+            VALUES (:id, :account, :email, :hash, 'staff', now())
             """)
             .param("id", "usr_" + UUID.randomUUID())
             .param("account", accounts.create().id())
@@ -178,15 +207,7 @@ class SignInThrottleTest {
         return email;
     }
 
-    /** A client of its own among 127.0.0.0/8, so that one test's failures never count against another's. */
     private RawBrowser browserFromAnotherAddress() {
-        var random = ThreadLocalRandom.current();
-        try {
-            var address = InetAddress.getByAddress(new byte[]{127, (byte) random.nextInt(1, 255),
-                    (byte) random.nextInt(1, 255), (byte) random.nextInt(2, 255)});
-            return new RawBrowser(port, "localhost:" + port, address);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return RawBrowser.fromAnotherAddress(port);
     }
 }

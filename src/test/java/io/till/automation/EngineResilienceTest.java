@@ -89,12 +89,15 @@ class EngineResilienceTest {
         var ids = startRuns(store, automation, 60);
 
         var rounds = new AtomicInteger();
+        var largestRound = new AtomicInteger();
         try (var engines = Executors.newFixedThreadPool(2)) {
             var done = new ArrayList<java.util.concurrent.Future<?>>();
             for (int engine = 0; engine < 2; engine++) {
                 done.add(engines.submit(() -> {
-                    while (executor.runRound(UUID.randomUUID(), 7, Duration.ofMinutes(1)) > 0) {
+                    int claimed;
+                    while ((claimed = executor.runRound(UUID.randomUUID(), 7, Duration.ofMinutes(1))) > 0) {
                         rounds.incrementAndGet();
+                        largestRound.accumulateAndGet(claimed, Math::max);
                     }
                 }));
             }
@@ -107,6 +110,7 @@ class EngineResilienceTest {
         var calls = TestActions.calls(db, store.id());
         assertThat(calls).hasSize(180);
         assertThat(calls.stream().map(TestActions.Call::idempotencyKey).distinct()).hasSize(180);
+        assertThat(largestRound.get()).as("a round claims at most its limit").isLessThanOrEqualTo(7);
         assertThat(rounds.get()).isGreaterThanOrEqualTo(180 / 7);
     }
 

@@ -156,6 +156,22 @@ class ActiveCampaignTest extends CrmContract {
     }
 
     @Test
+    void aStepRunAgainAfterItEnrolledTheContactDoesNotEnrolItTwice() {
+        contactSyncs();
+        vendor.stubFor(post(urlEqualTo("/api/3/contactAutomations")).willReturn(answer(201, """
+            {"contacts": [], "contactAutomation": {"contact": "113", "seriesid": "42", "status": "1", "id": "5"}}""")));
+
+        // The same step twice, as after a crash between the call and the step's result being written.
+        var first = output(perform("crm.start_automation", """
+            {"crm": "activecampaign", "automation_id": "42"}"""));
+        var again = output(perform("crm.start_automation", """
+            {"crm": "activecampaign", "automation_id": "42"}"""));
+
+        assertThat(again).isEqualTo(first);
+        vendor.verify(1, postRequestedFor(urlEqualTo("/api/3/contactAutomations")));
+    }
+
+    @Test
     void retriesARateLimitNoSoonerThanActiveCampaignAsks() {
         vendor.stubFor(post(urlEqualTo("/api/3/contact/sync")).willReturn(answer(429, """
             {"message": "Too Many Requests"}""").withHeader("Retry-After", "12")));

@@ -13,13 +13,20 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /** A staff member of a test's own account, signed in to the dashboard in a browser page. */
 public record StaffBrowser(String email, String password) {
 
+    /** An owner of the account. */
     public static StaffBrowser of(JdbcClient db, PasswordEncoder passwords, String accountId) {
+        return of(db, passwords, accountId, "owner");
+    }
+
+    /** A member of the account's staff with {@code role}, {@code owner} or {@code staff}. */
+    public static StaffBrowser of(JdbcClient db, PasswordEncoder passwords, String accountId, String role) {
         var staff = new StaffBrowser("staff-" + UUID.randomUUID() + "@till.test", "a long staff password");
-        // Staff invitations come with a later part of issue 12; until then the row is written as first start does.
+        // Written as first start writes the owner, quicker than an invitation's email round trip.
         db.sql("""
             INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
-            VALUES (:id, :accountId, :email, :hash, 'owner', :now)
+            VALUES (:id, :accountId, :email, :hash, :role, :now)
             """)
+            .param("role", role)
             .param("id", "usr_" + UUID.randomUUID().toString().replace("-", ""))
             .param("accountId", accountId)
             .param("email", staff.email())

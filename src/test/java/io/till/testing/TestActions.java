@@ -8,6 +8,10 @@ import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +26,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <li>{@code test.flaky} fails its first {@code fail_times} attempts (retryably, unless {@code permanent});
  * <li>{@code test.hang} never returns on a node started with {@code -Dtill.test.hang=true} (it prints
  * {@code HANG <key>} first), and succeeds elsewhere;
+ * <li>{@code test.block} waits, while a test holds its account's gate ({@link #hold}), until the test releases it;
  * <li>{@code test.taken_over}, on its first call, does what another node does when this one's lease has run out: it
  * claims the execution under a token of its own; then it succeeds.
  * </ul>
@@ -30,6 +35,20 @@ import tools.jackson.databind.node.JsonNodeFactory;
 public class TestActions {
 
     public static final String NODE = System.getProperty("till.test.node", "test");
+
+    private static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+
+    /** Makes the account's {@code test.block} steps wait until {@link #release}. */
+    public static void hold(String accountId) {
+        GATES.put(accountId, new CountDownLatch(1));
+    }
+
+    public static void release(String accountId) {
+        var gate = GATES.remove(accountId);
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
 
     /** One call of a test action. */
     public record Call(String action, String stepId, String idempotencyKey, int attempt, String node) {}
@@ -90,6 +109,30 @@ public class TestActions {
                 log.add("test.record", call);
                 return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("note", call.params()
                     .path("note").asString("")));
+            }
+        };
+    }
+
+    @Bean
+    Action testBlock(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.block", "waits while its test holds the gate");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.block", call);
+                var gate = GATES.get(call.accountId());
+                try {
+                    if (gate != null && !gate.await(2, TimeUnit.MINUTES)) {
+                        return ActionResult.Failed.permanent("gate", "the test never released the gate");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
             }
         };
     }

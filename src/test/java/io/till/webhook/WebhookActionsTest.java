@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.action.ActionCall;
 import io.till.action.ActionResult;
 import io.till.action.Actions;
+import io.till.action.OutboundCalls;
 import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
 import io.till.testing.MutableClock;
@@ -37,6 +38,8 @@ class WebhookActionsTest {
     Actions actions;
     @Autowired
     MutableClock clock;
+    @Autowired
+    OutboundCalls outboundCalls;
 
     ActionResult perform(String action, TestAccounts.TestAccount store, String key, String params) {
         var call = new ActionCall(store.id(), "exe_test", "step", key, 1, null, (ObjectNode) JSON.readTree(params),
@@ -137,10 +140,11 @@ class WebhookActionsTest {
                 {"webhook_url": "%s", "text": "Ada passed 1000 calls", "blocks": [{"type": "divider"}]}"""
                 .formatted(slack.url("/services/T/B/X"));
 
+            // Four steps: a step's key posts at most once (see the next test).
             var sent = perform("send_slack", store, "s1", params);
-            var limited = perform("send_slack", store, "s1", params);
-            var down = perform("send_slack", store, "s1", params);
-            var gone = perform("send_slack", store, "s1", params);
+            var limited = perform("send_slack", store, "s1-limited", params);
+            var down = perform("send_slack", store, "s1-down", params);
+            var gone = perform("send_slack", store, "s1-gone", params);
 
             assertThat(sent).isInstanceOf(ActionResult.Done.class);
             JsonNode posted = JSON.readTree(slack.requests().getFirst().body());
@@ -154,6 +158,39 @@ class WebhookActionsTest {
                 f -> assertThat(f.retryable()).isTrue());
             assertThat(gone).isInstanceOfSatisfying(ActionResult.Failed.class,
                 f -> assertThat(f.retryable()).isFalse());
+        }
+    }
+
+    @Test
+    void sendSlackPostsOncePerStepAndSaysSoWhenAnEarlierAttemptsOutcomeWasUnknown() {
+        var store = accounts.create();
+        try (var slack = new Receiver(new Answer(200), new Answer(503), new Answer(200), new Answer(200))) {
+            String params = """
+                {"webhook_url": "%s", "text": "Ada's card was declined"}""".formatted(slack.url("/services/T/B/Y"));
+
+            // A step run again after it posted (a crash before its result was written, a lease taken over) answers
+            // what the post got, and Slack sees one post.
+            var first = perform("send_slack", store, "once", params);
+            var again = perform("send_slack", store, "once", params);
+            assertThat(slack.requests()).hasSize(1);
+            assertThat(again).isEqualTo(first);
+
+            // Slack refused (a 503): nothing was posted, so the retry posts without doubt.
+            var refused = perform("send_slack", store, "retried", params);
+            var retried = perform("send_slack", store, "retried", params);
+            assertThat(refused).isInstanceOf(ActionResult.Failed.class);
+            assertThat(retried).isInstanceOfSatisfying(ActionResult.Done.class,
+                d -> assertThat(d.output().has("may_have_been_sent_twice")).isFalse());
+
+            // An attempt that reserved its key and never learnt the outcome (killed mid-call): Slack cannot tell a
+            // repeat, so the retry posts and its output says the message may show twice.
+            var crashed = new ActionCall(store.id(), "exe_test", "step", "crashed", 1, null,
+                (ObjectNode) JSON.readTree(params), clock.instant());
+            assertThat(outboundCalls.reserve(crashed, "send_slack")).isInstanceOf(OutboundCalls.Nothing.class);
+            var afterCrash = perform("send_slack", store, "crashed", params);
+            assertThat(afterCrash).isInstanceOfSatisfying(ActionResult.Done.class,
+                d -> assertThat(d.output().get("may_have_been_sent_twice").asBoolean()).isTrue());
+            assertThat(slack.requests()).hasSize(4);
         }
     }
 

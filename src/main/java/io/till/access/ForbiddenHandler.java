@@ -1,0 +1,39 @@
+package io.till.access;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.csrf.CsrfException;
+
+/**
+ * Shows a signed-in staff member's refused request (a role rule, an expired CSRF token) as the dashboard's 403 page,
+ * {@link ForbiddenPage}. Anyone not signed in gets the container's answer, as before.
+ */
+final class ForbiddenHandler implements AccessDeniedHandler {
+
+    static final String PATH = "/admin/forbidden";
+    static final String CSRF = ForbiddenHandler.class.getName() + ".csrf";
+
+    private final AccessDeniedHandler plain = new AccessDeniedHandlerImpl();
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+        throws IOException, ServletException {
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof StaffSignIn.StaffDetails)) {
+            plain.handle(request, response, e);
+            return;
+        }
+        if (e instanceof CsrfException) {
+            request.setAttribute(CSRF, Boolean.TRUE);
+        }
+        response.setStatus(HttpStatus.FORBIDDEN.value());
+        request.getRequestDispatcher(PATH).forward(request, response);
+    }
+}

@@ -1,0 +1,161 @@
+package io.till.billing;
+
+import io.till.customer.Customers;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.TillException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * A payment plan's record in the dashboard (seed 004: "manage things like status, next bill date, and refunds"): its
+ * installments paid and to come, card, payments, refunds and invoices; and staff's changes through the services the
+ * API uses (the plan's PATCH for status and next bill date).
+ */
+@Controller
+@RequestMapping("/admin/payment-plans/{id}")
+class PaymentPlanPages {
+
+    private final PaymentPlans paymentPlans;
+    private final SubscriptionActions actions;
+    private final Customers customers;
+    private final Payments payments;
+    private final RecordViews views;
+    private final RecordForms forms;
+
+    PaymentPlanPages(PaymentPlans paymentPlans, SubscriptionActions actions, Customers customers, Payments payments,
+        RecordViews views, RecordForms forms) {
+        this.paymentPlans = paymentPlans;
+        this.actions = actions;
+        this.customers = customers;
+        this.payments = payments;
+        this.views = views;
+        this.forms = forms;
+    }
+
+    /** One installment: paid (with its order or invoice), billed and waiting, void, or still to come. */
+    record Installment(int number, String amount, String status, Instant date, String invoiceId) {}
+
+    @GetMapping
+    String record(Caller.Staff staff, @PathVariable String id, Model model) {
+        String accountId = staff.accountId();
+        PaymentPlan plan = paymentPlans.get(accountId, id);
+        var customer = customers.get(accountId, plan.customerId());
+        var planInvoices = views.invoices(accountId, null, id);
+        model.addAttribute("plan", plan);
+        model.addAttribute("customer", customer);
+        model.addAttribute("product", views.product(accountId, plan.productId(), plan.optionId()));
+        model.addAttribute("installment", Amounts.format(plan.installmentAmount(), plan.currency()));
+        model.addAttribute("paid", Amounts.format(plan.installmentAmount() * plan.installmentsPaid(),
+            plan.currency()));
+        model.addAttribute("remaining", Amounts.format(plan.installmentAmount()
+            * (plan.installments() - plan.installmentsPaid()), plan.currency()));
+        model.addAttribute("installments", installments(plan, planInvoices));
+        model.addAttribute("card", views.card(accountId, plan.cardId()));
+        model.addAttribute("cards", views.cardChoices(accountId, plan.customerId(), plan.cardId()));
+        model.addAttribute("payments", views.payments(accountId, null, id));
+        model.addAttribute("refunds", views.refunds(accountId, null, id));
+        model.addAttribute("invoices", planInvoices);
+        model.addAttribute("unpaid", planInvoices.stream().anyMatch(i -> i.status().equals("issued")));
+        model.addAttribute("canCancel", plan.canBecome("canceled"));
+        model.addAttribute("canReactivate", plan.canBecome("active"));
+        model.addAttribute("canChangeCard", plan.status().equals("active") || plan.status().equals("unpaid"));
+        model.addAttribute("canMoveNextBill", plan.nextBillAt() != null && plan.isActive());
+        model.addAttribute("formKey", RecordForms.newKey());
+        return "billing/payment_plan";
+    }
+
+    /**
+     * The plan's installments in order. The first is paid with the order; each later one is billed by an invoice of
+     * the same sequence number; those not billed yet fall due one interval apart from the next bill date.
+     */
+    private static List<Installment> installments(PaymentPlan plan, List<RecordViews.InvoiceRow> billed) {
+        Map<Integer, RecordViews.InvoiceRow> bySequence = billed.stream()
+            .collect(Collectors.toMap(RecordViews.InvoiceRow::sequence, Function.identity(), (a, b) -> a));
+        String amount = Amounts.format(plan.installmentAmount(), plan.currency());
+        var rows = new ArrayList<Installment>();
+        rows.add(new Installment(1, amount, "paid", plan.createdAt(), null));
+        Instant due = plan.nextBillAt();
+        for (int number = 2; number <= plan.installments(); number++) {
+            var invoice = bySequence.get(number);
+            if (invoice != null) {
+                rows.add(new Installment(number, amount, invoice.status(),
+                    invoice.paidAt() != null ? invoice.paidAt() : invoice.dueAt(), invoice.id()));
+            } else if (number <= plan.installmentsPaid()) {
+                rows.add(new Installment(number, amount, "paid", null, null));
+            } else {
+                rows.add(new Installment(number, amount, plan.isActive() ? "upcoming" : "not billed", due, null));
+                due = due == null ? null : Periods.after(due, plan.interval(), plan.intervalCount());
+            }
+        }
+        return rows;
+    }
+
+    @PostMapping("/status")
+    String status(Caller.Staff staff, @PathVariable String id, @RequestParam String status,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/status?" + status, page(id), redirect, () -> {
+            actions.updatePlan(staff.accountId(), id, status, null);
+            return status.equals("canceled")
+                ? "Payment plan canceled. Its unpaid installments are voided; nothing more is charged."
+                : "Payment plan active again: its installments are billed from the next bill date.";
+        });
+    }
+
+    @PostMapping("/next-bill")
+    String nextBill(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "next_bill") String day,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/next-bill?" + day, page(id), redirect, () -> {
+            Instant at;
+            try {
+                // A day the staff member picks; billed at the start of it, in UTC like every billing date.
+                at = LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw TillException.invalid("next_bill_at", "invalid_format", "must be a date such as 2027-01-31");
+            }
+            actions.updatePlan(staff.accountId(), id, null, at);
+            return "The next installment is billed on " + day + " (UTC).";
+        });
+    }
+
+    @PostMapping("/card")
+    String changeCard(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "card_id") String cardId,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/card?" + cardId, page(id), redirect, () -> {
+            var changed = actions.changePlanCard(staff.accountId(), id, cardId);
+            return "The plan is paid with " + views.card(staff.accountId(), changed.cardId()) + " from now on.";
+        });
+    }
+
+    @PostMapping("/refund")
+    String refund(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "payment_id") String paymentId,
+        @RequestParam(defaultValue = "") String amount, @RequestParam(defaultValue = "") String reason,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        String accountId = staff.accountId();
+        paymentPlans.get(accountId, id);
+        Payment payment = payments.get(accountId, paymentId);
+        if (!id.equals(payment.paymentPlanId())) {
+            throw TillException.notFound("payment", paymentId);
+        }
+        return forms.refund(staff, page(id), payment, amount, reason, key, redirect);
+    }
+
+    private static String page(String id) {
+        return "/admin/payment-plans/" + id;
+    }
+}

@@ -1,0 +1,101 @@
+package io.till.billing;
+
+import io.till.idempotency.FormSubmissions;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import java.math.BigDecimal;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * What the subscription, payment plan and invoice pages' forms share: a one-time key per rendered form (so that a
+ * double click acts once), money as staff type it, and the outcome shown back on the record, a success as the
+ * {@code flash} and a refusal (with the status that forbids it, in the service's words) as {@code refused}, nothing
+ * changed. Another account's id is not refused here but thrown on, to the frame's not-found page.
+ */
+@Component
+class RecordForms {
+
+    private final FormSubmissions submissions;
+    private final Refunds refunds;
+
+    RecordForms(FormSubmissions submissions, Refunds refunds) {
+        this.submissions = submissions;
+        this.refunds = refunds;
+    }
+
+    /** A fresh key for one form of a page being rendered. */
+    static String newKey() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /**
+     * Runs {@code action} once for {@code formKey} and goes back to {@code page} with its message, or with the reason
+     * it was refused.
+     */
+    String act(Caller.Staff staff, String formKey, String request, String page, RedirectAttributes redirect,
+        Supplier<String> action) {
+        try {
+            redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, request, action));
+        } catch (TillException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            redirect.addFlashAttribute("refused", e.getMessage());
+            // A decline is kept as a failed attempt: something did happen, only not the payment.
+            redirect.addFlashAttribute("refusedTitle", e.code() == ErrorCode.CARD_DECLINED
+                ? "The charge failed."
+                : "Nothing changed.");
+        }
+        return "redirect:" + page;
+    }
+
+    /** Refunds the amount typed (all that is left when blank) of a payment shown on {@code page}. */
+    String refund(Caller.Staff staff, String page, Payment payment, String amount, String reason, String formKey,
+        RedirectAttributes redirect) {
+        return act(staff, formKey, page + "/refund?" + payment.id() + "&" + amount + "&" + reason, page, redirect,
+            () -> {
+                var refund = refunds.refund(staff.accountId(), payment.id(), minorUnits(amount, payment.currency()),
+                    reason.isBlank() ? null : reason.strip());
+                return "Refunded " + Amounts.format(refund.amount(), refund.currency()) + " of " + payment.id() + ".";
+            });
+    }
+
+    /**
+     * An amount typed by staff ({@code 5}, {@code 5.5}, {@code 1,234.50}) in minor units of {@code currency}; null when
+     * left blank.
+     */
+    static Long minorUnits(String typed, String currency) {
+        if (typed == null || typed.isBlank()) {
+            return null;
+        }
+        int digits = digits(currency);
+        try {
+            BigDecimal amount = new BigDecimal(typed.strip().replace(",", "").replaceFirst("^\\p{Sc}", ""));
+            return amount.movePointRight(digits).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw TillException.invalid("amount", "invalid_format", "must be an amount such as 5.00, with at most "
+                + digits + " decimals");
+        }
+    }
+
+    /** The amount as staff type it, {@code 1900, "usd"} as {@code 19.00}: the value a refund field starts with. */
+    static String typed(long minor, String currency) {
+        return BigDecimal.valueOf(minor, digits(currency)).toPlainString();
+    }
+
+    private static int digits(String currency) {
+        try {
+            return Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+        } catch (IllegalArgumentException e) {
+            // An unknown currency code: two decimals, as Amounts.format shows it.
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.till.billing;
+
+import io.till.catalog.Products;
+import io.till.customer.Card;
+import io.till.customer.Cards;
+import io.till.shared.Amounts;
+import io.till.shared.PageRequest;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the subscription and payment plan pages show alike, as rows ready for their templates: the product, the cards
+ * the customer could pay with, the payments with what is left to refund of each, the refunds and the invoices.
+ */
+@org.springframework.stereotype.Component
+class RecordViews {
+
+    /** As many of a customer's cards as a record offers to choose from. */
+    private static final int CARDS = 50;
+
+    private final Products products;
+    private final Cards cards;
+    private final Payments payments;
+    private final Refunds refunds;
+    private final Invoices invoices;
+
+    RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, Invoices invoices) {
+        this.products = products;
+        this.cards = cards;
+        this.payments = payments;
+        this.refunds = refunds;
+        this.invoices = invoices;
+    }
+
+    record CardChoice(String id, String label, boolean current) {}
+
+    record PaymentRow(String id, Instant createdAt, String amount, String refunded, String status, String failure,
+        boolean refundable, String left, String leftTyped) {}
+
+    record RefundRow(String id, String paymentId, Instant createdAt, String amount, String status, String reason) {}
+
+    record InvoiceRow(String id, int sequence, String status, String amount, Instant periodStart, Instant periodEnd,
+        Instant dueAt, Instant paidAt, int attempts) {}
+
+    /** The product bought and its option, as "Membership · Monthly"; a product removed since says so. */
+    String product(String accountId, String productId, String optionId) {
+        String product = products.find(accountId, productId).map(p -> p.name()).orElse("Removed product");
+        return products.option(accountId, optionId).map(o -> product + " · " + o.name()).orElse(product);
+    }
+
+    /** The card that pays, as "visa •••• 4242 · 12/2030", removed or not; null when none was chosen. */
+    String card(String accountId, String cardId) {
+        return cardId == null ? null : cards.findOnRecord(accountId, cardId).map(RecordViews::label).orElse(null);
+    }
+
+    /** The customer's saved cards, the one that pays marked. */
+    List<CardChoice> cardChoices(String accountId, String customerId, String currentCardId) {
+        return cards.list(accountId, customerId, PageRequest.of(CARDS, null, "card"))
+            .data()
+            .stream()
+            .map(card -> new CardChoice(card.id(), label(card), card.id().equals(currentCardId)))
+            .toList();
+    }
+
+    List<PaymentRow> payments(String accountId, String subscriptionId, String paymentPlanId) {
+        return payments.of(accountId, subscriptionId, paymentPlanId).stream().map(RecordViews::row).toList();
+    }
+
+    List<RefundRow> refunds(String accountId, String subscriptionId, String paymentPlanId) {
+        return refunds.of(accountId, subscriptionId, paymentPlanId)
+            .stream()
+            .map(r -> new RefundRow(r.id(), r.paymentId(), r.createdAt(), Amounts.format(r.amount(), r.currency()),
+                r.status(), r.reason()))
+            .toList();
+    }
+
+    List<InvoiceRow> invoices(String accountId, String subscriptionId, String paymentPlanId) {
+        return invoices.of(accountId, subscriptionId, paymentPlanId)
+            .stream()
+            .map(i -> new InvoiceRow(i.id(), i.sequence(), i.status(), Amounts.format(i.amountDue(), i.currency()),
+                i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), i.attemptCount()))
+            .toList();
+    }
+
+    static PaymentRow row(Payment p) {
+        long left = p.amount() - p.amountRefunded();
+        String failure = p.failureMessage() != null ? p.failureMessage() : p.failureCode();
+        return new PaymentRow(p.id(), p.createdAt(), Amounts.format(p.amount(), p.currency()),
+            p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), failure,
+            p.status().equals("succeeded") && left > 0, Amounts.format(left, p.currency()),
+            RecordForms.typed(left, p.currency()));
+    }
+
+    static String label(Card card) {
+        return card.brand() + " •••• " + card.last4() + " · " + card.expMonth() + "/" + card.expYear();
+    }
+}

@@ -1,0 +1,156 @@
+package io.till.billing;
+
+import io.till.customer.Customers;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.TillException;
+import java.util.Locale;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * A subscription's record in the dashboard (seed 004: "manage things like refunds, canceling, pausing payments"): what
+ * it is and costs, its card, payments, refunds and invoices; and staff's changes, each through the service the API
+ * uses. A change its status forbids is not offered; one sent anyway (a page left open while the subscription changed)
+ * comes back with the service's refusal, which names the status.
+ */
+@Controller
+@RequestMapping("/admin/subscriptions/{id}")
+class SubscriptionPages {
+
+    private final Subscriptions subscriptions;
+    private final SubscriptionActions actions;
+    private final Customers customers;
+    private final Payments payments;
+    private final RecordViews views;
+    private final RecordForms forms;
+
+    SubscriptionPages(Subscriptions subscriptions, SubscriptionActions actions, Customers customers,
+        Payments payments, RecordViews views, RecordForms forms) {
+        this.subscriptions = subscriptions;
+        this.actions = actions;
+        this.customers = customers;
+        this.payments = payments;
+        this.views = views;
+        this.forms = forms;
+    }
+
+    @GetMapping
+    String record(Caller.Staff staff, @PathVariable String id, Model model) {
+        String accountId = staff.accountId();
+        Subscription subscription = subscriptions.get(accountId, id);
+        var customer = customers.get(accountId, subscription.customerId());
+        model.addAttribute("subscription", subscription);
+        model.addAttribute("customer", customer);
+        model.addAttribute("product", views.product(accountId, subscription.productId(), subscription.optionId()));
+        model.addAttribute("price", Amounts.format(subscription.amount(), subscription.currency()) + " every "
+            + every(subscription.intervalCount(), subscription.interval()));
+        model.addAttribute("nextBill", billsAgain(subscription) ? subscription.currentPeriodEnd() : null);
+        model.addAttribute("card", views.card(accountId, subscription.cardId()));
+        model.addAttribute("cards", views.cardChoices(accountId, subscription.customerId(), subscription.cardId()));
+        model.addAttribute("payments", views.payments(accountId, id, null));
+        model.addAttribute("refunds", views.refunds(accountId, id, null));
+        var invoices = views.invoices(accountId, id, null);
+        model.addAttribute("invoices", invoices);
+        model.addAttribute("unpaid", invoices.stream().anyMatch(i -> i.status().equals("issued")));
+        for (var change : Subscription.Change.values()) {
+            model.addAttribute("can" + camel(change), subscription.allows(change));
+        }
+        model.addAttribute("formKey", RecordForms.newKey());
+        return "billing/subscription";
+    }
+
+    @PostMapping("/cancel")
+    String cancel(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "now") String when,
+        @RequestParam(name = "skip_automations", defaultValue = "false") boolean skip,
+        @RequestParam(defaultValue = "") String reason, @RequestParam(name = "form_key", required = false) String key,
+        RedirectAttributes redirect) {
+        boolean atPeriodEnd = when.equals("period_end");
+        return forms.act(staff, key, page(id) + "/cancel?" + when + "&" + skip + "&" + reason, page(id), redirect,
+            () -> {
+                var canceled = actions.cancel(staff.accountId(), id, atPeriodEnd, skip,
+                    Cancellation.byStaff(null, reason));
+                return (atPeriodEnd ? "Canceling at the end of the period" : "Canceled")
+                    + (skip ? ", without running automations." : ".")
+                    + (canceled.status().equals("canceling") ? " Choose “Keep” to take it back before then." : "");
+            });
+    }
+
+    @PostMapping("/pause")
+    String pause(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/pause", page(id), redirect, () -> {
+            actions.pause(staff.accountId(), id);
+            return "Paused. Nothing is charged until it is resumed.";
+        });
+    }
+
+    @PostMapping("/resume")
+    String resume(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/resume", page(id), redirect, () -> {
+            actions.resume(staff.accountId(), id);
+            return "Resumed. It renews again at the end of its period.";
+        });
+    }
+
+    @PostMapping("/keep")
+    String keep(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/keep", page(id), redirect, () -> {
+            actions.keep(staff.accountId(), id);
+            return "Kept: the cancellation is taken back and it renews as before.";
+        });
+    }
+
+    @PostMapping("/card")
+    String changeCard(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "card_id") String cardId,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        return forms.act(staff, key, page(id) + "/card?" + cardId, page(id), redirect, () -> {
+            var changed = actions.changeCard(staff.accountId(), id, cardId);
+            return "The subscription is paid with " + views.card(staff.accountId(), changed.cardId()) + " from now on.";
+        });
+    }
+
+    @PostMapping("/refund")
+    String refund(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "payment_id") String paymentId,
+        @RequestParam(defaultValue = "") String amount, @RequestParam(defaultValue = "") String reason,
+        @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
+        String accountId = staff.accountId();
+        subscriptions.get(accountId, id);
+        Payment payment = payments.get(accountId, paymentId);
+        if (!id.equals(payment.subscriptionId())) {
+            throw TillException.notFound("payment", paymentId);
+        }
+        return forms.refund(staff, page(id), payment, amount, reason, key, redirect);
+    }
+
+    private static String page(String id) {
+        return "/admin/subscriptions/" + id;
+    }
+
+    /** Whether the subscription renews at the end of its period (not when paused, ending or ended). */
+    private static boolean billsAgain(Subscription s) {
+        return (s.status().equals("trialing") || s.status().equals("active") || s.status().equals("past_due"))
+            && (s.endsAt() == null || s.currentPeriodEnd().isBefore(s.endsAt()));
+    }
+
+    static String every(int count, String interval) {
+        return count == 1 ? interval : count + " " + interval + "s";
+    }
+
+    /** CANCEL_AT_PERIOD_END as CancelAtPeriodEnd, for the template's canCancelAtPeriodEnd. */
+    private static String camel(Enum<?> change) {
+        var name = new StringBuilder();
+        for (String part : change.name().split("_")) {
+            name.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return name.toString();
+    }
+}

@@ -1,0 +1,106 @@
+package io.till.event;
+
+import io.till.shared.Caller;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The event log in the dashboard: every event of the account, newest first, filtered by type, customer and day; and
+ * each event's JSON with what it set off (the features that react to events say so through {@link EventEffects}).
+ */
+@Controller
+class EventPages {
+
+    private static final int PAGE_SIZE = 25;
+
+    private final Events events;
+    private final List<EventEffects> effects;
+    private final JsonMapper json;
+
+    EventPages(Events events, List<EventEffects> effects, JsonMapper json) {
+        this.events = events;
+        this.effects = effects;
+        this.json = json;
+    }
+
+    /** The filters as typed, with a message for each one that could not be read. */
+    record Filters(String type, String customer, String from, String to, Map<String, String> errors) {
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        public boolean any() {
+            return !type.isEmpty() || !customer.isEmpty() || !from.isEmpty() || !to.isEmpty();
+        }
+    }
+
+    @GetMapping("/admin/developers/events")
+    String list(Caller.Staff staff, @RequestParam(defaultValue = "") String type,
+        @RequestParam(defaultValue = "") String customer, @RequestParam(defaultValue = "") String from,
+        @RequestParam(defaultValue = "") String to, @RequestParam(required = false) String cursor, Model model) {
+        var errors = new HashMap<String, String>();
+        Instant since = day(from.strip(), "from", errors);
+        Instant until = day(to.strip(), "to", errors);
+        if (until != null) {
+            // "To Nov 30" includes the whole of Nov 30.
+            until = until.plusSeconds(86_400);
+        }
+        var filters = new Filters(type.strip(), customer.strip(), from.strip(), to.strip(), Map.copyOf(errors));
+        Page<Event> page = errors.isEmpty()
+            ? events.list(staff.accountId(), new Events.Filter(blankToNull(filters.type()),
+                blankToNull(filters.customer()), null, since, until), PageRequest.of(PAGE_SIZE, cursor, "evt"))
+            : new Page<>(List.of(), false, null);
+        model.addAttribute("events", page.data());
+        model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
+        model.addAttribute("paged", cursor != null && !cursor.isEmpty());
+        model.addAttribute("filters", filters);
+        model.addAttribute("types", EventType.NAMES);
+        return "event/events";
+    }
+
+    /** What one kind of effect shows on the event's page. */
+    record EffectSection(String heading, String none, List<EventEffects.Effect> effects) {}
+
+    @GetMapping("/admin/developers/events/{id}")
+    String event(Caller.Staff staff, @PathVariable String id, Model model) {
+        Event event = events.get(staff.accountId(), id);
+        model.addAttribute("event", event);
+        // Shown as text (escaped by the template): the data came from outside and may hold anything.
+        model.addAttribute("json", json.writerWithDefaultPrettyPrinter().writeValueAsString(event));
+        model.addAttribute("sections", effects.stream()
+            .map(e -> new EffectSection(e.heading(), e.none(), e.of(staff.accountId(), event.id())))
+            .toList());
+        return "event/event";
+    }
+
+    /** A day typed as 2026-11-30, read as the start of that day in UTC; blank is no filter. */
+    private static Instant day(String value, String field, Map<String, String> errors) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.put(field, "Enter a day as YYYY-MM-DD.");
+            return null;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,70 @@
+package io.till.idempotency;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code Idempotency-Key} mechanism for dashboard forms: a form that moves money or changes state carries a one-time
+ * key, rendered with the page, so that a double click or a resubmitted form does the work once. The same store, the
+ * same lease and the same {@link MoneyMovements} as the API's keys: a submission that reached a refund and failed
+ * resumes it rather than refunding again. The stored outcome is the message the page showed the first time.
+ */
+@Component
+public class FormSubmissions {
+
+    private static final Pattern VALID_KEY = Pattern.compile("[A-Za-z0-9_-]{8,100}");
+
+    private final IdempotencyRecords records;
+
+    FormSubmissions(IdempotencyRecords records) {
+        this.records = records;
+    }
+
+    /**
+     * Runs {@code action} once for this form key and answers its message; the same key again answers the first
+     * message without running anything. {@code request} names what the form asks (path and fields): the same key with
+     * another request is refused. A refusal ({@link TillException}) frees the key, since it changed nothing.
+     */
+    public String once(String accountId, String formKey, String request, Supplier<String> action) {
+        if (formKey == null || !VALID_KEY.matcher(formKey).matches()) {
+            throw new TillException(ErrorCode.IDEMPOTENCY_KEY_INVALID, "This form has expired. Reload the page and "
+                + "try again.");
+        }
+        // A namespace of their own, so that a form's key can never meet one an API client chose.
+        String key = "form:" + formKey;
+        byte[] fingerprint = RequestFingerprint.of("POST", request, new byte[0]);
+        return switch (records.claim(accountId, key, fingerprint)) {
+            case IdempotencyRecords.Claim.Acquired acquired -> run(accountId, key, acquired, action);
+            case IdempotencyRecords.Claim.Replay replay -> new String(replay.response().body(),
+                StandardCharsets.UTF_8);
+            case IdempotencyRecords.Claim.Mismatch ignored -> throw new TillException(
+                ErrorCode.IDEMPOTENCY_KEY_REUSED, "This form was already sent for something else. Reload the page "
+                    + "and try again.");
+            case IdempotencyRecords.Claim.InFlight ignored -> throw new TillException(
+                ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS, "This form is still being processed. Reload the page in "
+                    + "a moment to see its result.");
+        };
+    }
+
+    private String run(String accountId, String key, IdempotencyRecords.Claim.Acquired acquired,
+        Supplier<String> action) {
+        String token = acquired.leaseToken();
+        MoneyMovements.enter(new MoneyMovements.Lease(accountId, key, token, acquired.moneyMovement()));
+        String message;
+        try {
+            message = action.get();
+        } catch (RuntimeException e) {
+            records.release(accountId, key, token);
+            throw e;
+        } finally {
+            MoneyMovements.leave();
+        }
+        records.complete(accountId, key, token, new IdempotencyRecords.StoredResponse(200,
+            "text/plain;charset=UTF-8", null, message.getBytes(StandardCharsets.UTF_8)));
+        return message;
+    }
+}

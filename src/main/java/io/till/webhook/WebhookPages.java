@@ -1,0 +1,266 @@
+package io.till.webhook;
+
+import io.till.event.EventType;
+import io.till.shared.Caller;
+import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Webhook endpoints in the dashboard: add, edit, rotate the secret, send a test event, disable or delete; and per
+ * endpoint its deliveries with every attempt, each replayable. The same checks and services as the API; every read is
+ * bound to the staff member's account. A peer's response body is never shown, only its status and Till's own words.
+ */
+@Controller
+class WebhookPages {
+
+    private static final String LIST = "/admin/webhooks";
+    private static final int DELIVERIES_SHOWN = 20;
+
+    private final WebhookEndpoints endpoints;
+    private final WebhookDeliveries deliveries;
+    private final EndpointChecks checks;
+    private final Clock clock;
+
+    WebhookPages(WebhookEndpoints endpoints, WebhookDeliveries deliveries, EndpointChecks checks, Clock clock) {
+        this.endpoints = endpoints;
+        this.deliveries = deliveries;
+        this.checks = checks;
+        this.clock = clock;
+    }
+
+    /**
+     * What the endpoint form shows: the values typed, and the message of each field that was refused.
+     *
+     * @param otherTypes custom event types ({@code acme.signup}), comma separated
+     */
+    record Form(String url, List<String> eventTypes, String otherTypes, String description,
+        Map<String, String> errors) {
+
+        static Form empty() {
+            return new Form("", List.of(), "", "", Map.of());
+        }
+
+        static Form of(WebhookEndpoint endpoint) {
+            var known = endpoint.eventTypes().stream().filter(t -> t.equals("*") || EventType.of(t).isPresent())
+                .toList();
+            var other = endpoint.eventTypes().stream().filter(t -> !known.contains(t)).toList();
+            return new Form(endpoint.url(), known, String.join(", ", other),
+                endpoint.description() == null ? "" : endpoint.description(), Map.of());
+        }
+
+        public boolean chose(String type) {
+            return eventTypes.contains(type);
+        }
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+
+        /** The types as the API takes them: the boxes ticked, then the custom ones typed. */
+        List<String> types() {
+            var all = new LinkedHashSet<>(eventTypes);
+            Arrays.stream(otherTypes.split("[,\\s]+")).filter(t -> !t.isBlank()).forEach(all::add);
+            return List.copyOf(all);
+        }
+
+        Form refused(List<FieldError> refusals) {
+            var messages = new HashMap<String, String>();
+            for (FieldError refusal : refusals) {
+                // event_types[3] and event_types both belong next to the event types.
+                String field = refusal.field().replaceAll("\\[\\d+]$", "");
+                messages.merge(field, sentence(field, refusal.message()), (a, b) -> a.equals(b) ? a : a + " " + b);
+            }
+            return new Form(url, eventTypes, otherTypes, description, messages);
+        }
+
+        /** The API's field message ("names a loopback … address") as a sentence next to the field. */
+        private static String sentence(String field, String message) {
+            String said = field.equals("url")
+                ? "This URL " + message
+                : Character.toUpperCase(message.charAt(0)) + message.substring(1);
+            return said.endsWith(".") ? said : said + ".";
+        }
+    }
+
+    @GetMapping(LIST)
+    String list(Caller.Staff staff, Model model) {
+        return listPage(staff, Form.empty(), model);
+    }
+
+    @PostMapping(LIST)
+    String create(Caller.Staff staff, @RequestParam(defaultValue = "") String url,
+        @RequestParam(name = "eventTypes", required = false) List<String> eventTypes,
+        @RequestParam(defaultValue = "") String otherTypes, @RequestParam(defaultValue = "") String description,
+        Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        var form = new Form(url.strip(), eventTypes == null ? List.of() : eventTypes, otherTypes, description.strip(),
+            Map.of());
+        var refusals = refusals(form);
+        if (!refusals.isEmpty()) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return listPage(staff, form.refused(refusals), model);
+        }
+        var revealed = endpoints.create(staff.accountId(), form.url(), form.types(), blankToNull(form.description()));
+        redirect.addFlashAttribute("secret", revealed.secret());
+        redirect.addFlashAttribute("flash", "Endpoint added. It receives the events you chose from now on.");
+        return "redirect:" + LIST + "/" + revealed.endpoint().id();
+    }
+
+    @GetMapping(LIST + "/{id}")
+    String endpoint(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) String cursor,
+        Model model) {
+        var endpoint = endpoints.get(staff.accountId(), id);
+        return endpointPage(staff, endpoint, Form.of(endpoint), cursor, model);
+    }
+
+    @PostMapping(LIST + "/{id}")
+    String edit(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String url,
+        @RequestParam(name = "eventTypes", required = false) List<String> eventTypes,
+        @RequestParam(defaultValue = "") String otherTypes, @RequestParam(defaultValue = "") String description,
+        Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        var endpoint = endpoints.get(staff.accountId(), id);
+        var form = new Form(url.strip(), eventTypes == null ? List.of() : eventTypes, otherTypes, description.strip(),
+            Map.of());
+        var refusals = refusals(form);
+        if (!refusals.isEmpty()) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return endpointPage(staff, endpoint, form.refused(refusals), null, model);
+        }
+        endpoints.update(staff.accountId(), id, new WebhookEndpoints.Change(form.url(), form.types(),
+            form.description(), null));
+        redirect.addFlashAttribute("flash", "Endpoint saved.");
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    @PostMapping(LIST + "/{id}/rotate")
+    String rotate(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        redirect.addFlashAttribute("secret", endpoints.rotate(staff.accountId(), id).secret());
+        redirect.addFlashAttribute("flash", "Secret rotated. The old one keeps signing beside it for 24 hours.");
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    @PostMapping(LIST + "/{id}/test")
+    String test(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        deliveries.sendTest(endpoints.get(staff.accountId(), id), staff.accountId(), Timestamps.now(clock));
+        redirect.addFlashAttribute("flash", "Test event queued. Its delivery shows below in a moment.");
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    @PostMapping(LIST + "/{id}/status")
+    String status(Caller.Staff staff, @PathVariable String id, @RequestParam String status,
+        RedirectAttributes redirect) {
+        boolean enable = "enabled".equals(status);
+        endpoints.update(staff.accountId(), id, new WebhookEndpoints.Change(null, null, null,
+            enable ? "enabled" : "disabled"));
+        redirect.addFlashAttribute("flash", enable
+            ? "Endpoint enabled: it receives new events again."
+            : "Endpoint disabled: it receives no new events until you enable it.");
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    @PostMapping(LIST + "/{id}/delete")
+    String delete(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        endpoints.delete(staff.accountId(), id);
+        redirect.addFlashAttribute("flash", "Endpoint deleted, with its deliveries.");
+        return "redirect:" + LIST;
+    }
+
+    @PostMapping(LIST + "/{id}/deliveries/{deliveryId}/replay")
+    String replay(Caller.Staff staff, @PathVariable String id, @PathVariable String deliveryId,
+        RedirectAttributes redirect) {
+        deliveries.replay(staff.accountId(), id, deliveryId, Timestamps.now(clock));
+        redirect.addFlashAttribute("flash", "Delivery queued again, with the same webhook-id.");
+        return "redirect:" + LIST + "/" + id + "#" + deliveryId;
+    }
+
+    /** One attempt as the page shows it: its answer in words, never the peer's body. */
+    record AttemptRow(int number, java.time.Instant at, String answer, boolean ok, long durationMs, String error) {
+
+        static AttemptRow of(WebhookDelivery.Attempt attempt) {
+            Integer status = attempt.responseStatus();
+            String answer = status == null ? "no answer" : status + " " + reason(status);
+            boolean ok = status != null && status >= 200 && status < 300;
+            return new AttemptRow(attempt.attempt(), attempt.attemptedAt(), answer, ok, attempt.durationMs(),
+                status == null ? attempt.error() : ok ? null : why(status));
+        }
+
+        /** Why an answer was not a delivery (PRODUCT.md §5: only 2xx counts, redirects are not followed). */
+        private static String why(int status) {
+            if (status == 410) {
+                return "The endpoint said it is gone: Till disabled it.";
+            }
+            if (status >= 300 && status < 400) {
+                return "Redirects are not followed: point the endpoint at the final URL.";
+            }
+            return "Only a 2xx answer counts as delivered.";
+        }
+
+        private static String reason(int status) {
+            var known = HttpStatus.resolve(status);
+            return known == null ? "" : known.getReasonPhrase();
+        }
+    }
+
+    record DeliveryRow(WebhookDelivery delivery, List<AttemptRow> attempts) {}
+
+    private List<FieldError> refusals(Form form) {
+        var errors = new FieldErrors();
+        checks.url(form.url(), errors);
+        EndpointChecks.eventTypes(form.types(), errors);
+        EndpointChecks.description(form.description(), errors);
+        try {
+            errors.throwIfAny();
+            return List.of();
+        } catch (TillException refused) {
+            return refused.errors();
+        }
+    }
+
+    private String listPage(Caller.Staff staff, Form form, Model model) {
+        model.addAttribute("endpoints", endpoints.list(staff.accountId(), PageRequest.of(100, null, "we")).data());
+        model.addAttribute("form", form);
+        model.addAttribute("types", EventType.NAMES);
+        return "webhook/endpoints";
+    }
+
+    private String endpointPage(Caller.Staff staff, WebhookEndpoint endpoint, Form form, String cursor, Model model) {
+        var page = deliveries.list(staff.accountId(), endpoint.id(), PageRequest.of(DELIVERIES_SHOWN, cursor, "whd"));
+        var attempts = deliveries.attempts(staff.accountId(), page.data().stream().map(WebhookDelivery::id).toList());
+        var rows = new ArrayList<DeliveryRow>();
+        for (var delivery : page.data()) {
+            rows.add(new DeliveryRow(delivery, attempts.getOrDefault(delivery.id(), List.of())
+                .reversed()
+                .stream()
+                .map(AttemptRow::of)
+                .toList()));
+        }
+        model.addAttribute("endpoint", endpoint);
+        model.addAttribute("form", form);
+        model.addAttribute("types", EventType.NAMES);
+        model.addAttribute("deliveries", rows);
+        model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
+        return "webhook/endpoint";
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,79 @@
+package io.till.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** An invitation link is used by one conditional update: two submissions at once make one staff member. */
+@TillIntegrationTest
+class StaffInvitesTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    TestAccounts accounts;
+
+    @Autowired
+    StaffInvites invites;
+
+    @Autowired
+    JdbcClient db;
+
+    @Test
+    void twoSubmissionsOfOneInvitationAtOnceMakeOneStaffMember() throws Exception {
+        String email = "twice-" + UUID.randomUUID() + "@example.com";
+        var issued = invites.issue(accounts.create().id(), email, "staff", "usr_test");
+        String path = "/admin/invites/" + issued.token();
+        var browsers = new ArrayList<RawBrowser>();
+        var forms = new ArrayList<String>();
+        for (int i = 0; i < 2; i++) {
+            var browser = RawBrowser.fromAnotherAddress(port);
+            forms.add("password=password-number-" + i + "&confirmation=password-number-" + i + "&_csrf="
+                + RawBrowser.csrf(browser.get(path).body()));
+            browsers.add(browser);
+        }
+
+        var start = new CountDownLatch(1);
+        var answers = new ArrayList<Future<RawBrowser.Response>>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 2; i++) {
+                var browser = browsers.get(i);
+                String form = forms.get(i);
+                answers.add(threads.submit(() -> {
+                    start.await();
+                    return browser.postForm(path, form);
+                }));
+            }
+            start.countDown();
+        }
+
+        var statuses = new ArrayList<Integer>();
+        for (var answer : answers) {
+            statuses.add(answer.get().status());
+        }
+        assertThat(statuses).containsExactlyInAnyOrder(302, 410);
+        assertThat(db.sql("SELECT count(*) FROM staff_users WHERE lower(email) = lower(:email)")
+            .param("email", email).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theInvitationPageShowsNothingForATokenThatIsNotOne() {
+        var browser = RawBrowser.fromAnotherAddress(port);
+
+        var answer = browser.get("/admin/invites/not-a-token");
+
+        assertThat(answer.status()).isEqualTo(410);
+        assertThat(answer.body()).contains("This invitation no longer works");
+    }
+}

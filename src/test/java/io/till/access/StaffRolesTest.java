@@ -1,0 +1,217 @@
+package io.till.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Owners and staff: only an owner manages API keys, integrations and the staff. A staff member asking anyway gets the
+ * friendly 403 page in the frame, and a direct POST changes nothing; an account always keeps an owner.
+ */
+@TillIntegrationTest
+class StaffRolesTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    TestAccounts accounts;
+
+    @Autowired
+    JdbcClient db;
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    @Test
+    void aStaffMemberCannotCreateAnApiKeyAndIsToldWhoCan() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "staff");
+
+        var page = browser.get("/admin/developers/api-keys");
+        var refused = browser.postForm("/admin/developers/api-keys",
+            "name=Sneaky&_csrf=" + RawBrowser.csrf(page.body()));
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).doesNotContain("Create API key")
+            .contains("Only an owner can create or revoke API keys");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("Content-Type")).startsWith("text/html");
+        assertThat(refused.body()).contains("Only an owner can create or revoke API keys")
+            .contains("class=\"side\"")
+            .doesNotContain("Exception");
+        assertThat(keyNames(account.id())).containsExactly("Test key");
+    }
+
+    @Test
+    void anOwnerCanCreateAnApiKey() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "owner");
+
+        var page = browser.get("/admin/developers/api-keys");
+        var created = browser.postForm("/admin/developers/api-keys",
+            "name=Zapier&_csrf=" + RawBrowser.csrf(page.body()));
+
+        assertThat(page.body()).contains("Create API key");
+        assertThat(created.status()).isEqualTo(302);
+        assertThat(keyNames(account.id())).containsExactlyInAnyOrder("Test key", "Zapier");
+    }
+
+    @Test
+    void aStaffMemberCannotRevokeAKeyNorReachIntegrationsNorInviteStaff() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "staff");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        var revoke = browser.postForm("/admin/developers/api-keys/" + account.apiKeyId() + "/revoke", "_csrf=" + csrf);
+        var integrations = browser.get("/admin/settings/integrations");
+        var integrationPost = browser.postForm("/admin/settings/integrations", "type=smtp&_csrf=" + csrf);
+        var invite = browser.postForm("/admin/settings/staff/invites",
+            "email=friend@example.com&role=owner&_csrf=" + csrf);
+
+        assertThat(revoke.status()).isEqualTo(403);
+        assertThat(integrations.status()).isEqualTo(403);
+        assertThat(integrations.body()).contains("Only an owner can manage integrations");
+        assertThat(integrationPost.status()).isEqualTo(403);
+        assertThat(invite.status()).isEqualTo(403);
+        assertThat(invite.body()).contains("Only an owner can invite staff, change roles or remove staff");
+        assertThat(db.sql("SELECT count(*) FROM staff_invites WHERE account_id = :id")
+            .param("id", account.id())
+            .query(Long.class)
+            .single()).isZero();
+        assertThat(db.sql("SELECT count(*) FROM api_keys WHERE id = :id AND revoked_at IS NULL")
+            .param("id", account.apiKeyId())
+            .query(Long.class)
+            .single()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaffMemberSeesTheStaffButNoControls() {
+        var account = accounts.create();
+        var owner = StaffBrowser.of(db, passwords, account.id(), "owner");
+        var browser = signedIn(account.id(), "staff");
+
+        var page = browser.get("/admin/settings/staff");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains(owner.email())
+            .doesNotContain("Send invitation")
+            .doesNotContain("/remove")
+            .contains("Only an owner can invite staff");
+    }
+
+    @Test
+    void theLastOwnerCannotBeRemovedNorDemoted() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "owner");
+        String ownerId = idOf(account.id(), "owner");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        var remove = browser.postForm("/admin/settings/staff/" + ownerId + "/remove", "_csrf=" + csrf);
+        var afterRemove = browser.get("/admin/settings/staff");
+        var demote = browser.postForm("/admin/settings/staff/" + ownerId + "/role", "role=staff&_csrf=" + csrf);
+        var afterDemote = browser.get("/admin/settings/staff");
+
+        assertThat(remove.status()).isEqualTo(302);
+        assertThat(afterRemove.body()).contains("is the account&#39;s only owner and cannot be removed");
+        assertThat(demote.status()).isEqualTo(302);
+        assertThat(afterDemote.body()).contains("is the account&#39;s only owner: make someone else an owner first");
+        assertThat(db.sql("SELECT role FROM staff_users WHERE id = :id").param("id", ownerId).query(String.class)
+            .single()).isEqualTo("owner");
+    }
+
+    @Test
+    void anOwnerCanPromoteAColleagueAndRemoveAnOwnerWhoIsNotTheLast() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "owner");
+        var colleague = StaffBrowser.of(db, passwords, account.id(), "staff");
+        String colleagueId = idOfEmail(colleague.email());
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        browser.postForm("/admin/settings/staff/" + colleagueId + "/role", "role=owner&_csrf=" + csrf);
+        var afterPromotion = browser.get("/admin/settings/staff");
+        String promoted = db.sql("SELECT role FROM staff_users WHERE id = :id").param("id", colleagueId)
+            .query(String.class).single();
+        browser.postForm("/admin/settings/staff/" + colleagueId + "/remove", "_csrf=" + csrf);
+
+        assertThat(promoted).isEqualTo("owner");
+        assertThat(afterPromotion.body()).contains("Role changed to owner");
+        assertThat(db.sql("SELECT count(*) FROM staff_users WHERE id = :id").param("id", colleagueId)
+            .query(Long.class).single()).isZero();
+        assertThat(browser.get("/admin/settings/staff").body()).contains(colleague.email() + " was removed");
+    }
+
+    @Test
+    void invitingSomeoneWhoSignsInAlreadyOrANonEmailIsRefusedWithTheReason() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "owner");
+        var elsewhere = StaffBrowser.of(db, passwords, accounts.create().id(), "staff");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        browser.postForm("/admin/settings/staff/invites", "email=" + elsewhere.email() + "&role=staff&_csrf=" + csrf);
+        var taken = browser.get("/admin/settings/staff");
+        browser.postForm("/admin/settings/staff/invites", "email=not-an-email&role=staff&_csrf=" + csrf);
+        var malformed = browser.get("/admin/settings/staff");
+        browser.postForm("/admin/settings/staff/invites", "email=ok@example.com&role=admin&_csrf=" + csrf);
+        var badRole = browser.get("/admin/settings/staff");
+
+        assertThat(taken.body()).contains(elsewhere.email() + " already signs in to Till.");
+        assertThat(malformed.body()).contains("Enter an email address, such as ada@example.com.")
+            .contains("value=\"not-an-email\"");
+        assertThat(badRole.body()).contains("Choose a role: owner or staff.");
+        assertThat(db.sql("SELECT count(*) FROM staff_invites WHERE account_id = :id")
+            .param("id", account.id())
+            .query(Long.class)
+            .single()).isZero();
+    }
+
+    @Test
+    void anotherAccountsStaffMemberIsNotFound() {
+        var mine = accounts.create();
+        var theirs = accounts.create();
+        var browser = signedIn(mine.id(), "owner");
+        var stranger = StaffBrowser.of(db, passwords, theirs.id(), "owner");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        var remove = browser.postForm("/admin/settings/staff/" + idOfEmail(stranger.email()) + "/remove",
+            "_csrf=" + csrf);
+
+        assertThat(remove.status()).isEqualTo(404);
+        assertThat(remove.body()).contains("We couldn");
+        assertThat(db.sql("SELECT count(*) FROM staff_users WHERE lower(email) = lower(:email)")
+            .param("email", stranger.email()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    private RawBrowser signedIn(String accountId, String role) {
+        var member = StaffBrowser.of(db, passwords, accountId, role);
+        var browser = RawBrowser.fromAnotherAddress(port);
+        var answer = browser.signIn(member.email(), member.password());
+        assertThat(answer.header("Location")).isEqualTo("/admin");
+        return browser;
+    }
+
+    private java.util.List<String> keyNames(String accountId) {
+        return db.sql("SELECT name FROM api_keys WHERE account_id = :id").param("id", accountId)
+            .query(String.class).list();
+    }
+
+    private String idOf(String accountId, String role) {
+        return db.sql("SELECT id FROM staff_users WHERE account_id = :id AND role = :role")
+            .param("id", accountId)
+            .param("role", role)
+            .query(String.class)
+            .single();
+    }
+
+    private String idOfEmail(String email) {
+        return db.sql("SELECT id FROM staff_users WHERE lower(email) = lower(:email)").param("email", email)
+            .query(String.class).single();
+    }
+}

@@ -1,0 +1,172 @@
+package io.till.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.MutableClock;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * How dashboard sessions end: after 30 minutes without a request, 12 hours after sign-in, when the staff member signs
+ * out everywhere, changes their password (other sessions) or is removed; each time the sign-in page says why.
+ */
+@TillIntegrationTest
+class StaffSessionsTest {
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    TestAccounts accounts;
+
+    @Autowired
+    JdbcClient db;
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    @Test
+    void aSessionIdleForLongerThanTheTimeoutEndsAtTheSignInPageWhichSaysWhy() {
+        var member = StaffBrowser.of(db, passwords, accounts.create().id());
+        var browser = signedIn(member);
+
+        clock.passRealTime(Duration.ofMinutes(30).plusSeconds(1));
+        var ended = browser.get("/admin/customers");
+        var signInPage = browser.get(ended.header("Location"));
+        var afterwards = browser.get("/admin/customers");
+
+        assertThat(ended.status()).isEqualTo(302);
+        assertThat(ended.header("Location")).isEqualTo("/admin/login?ended=idle");
+        assertThat(signInPage.body()).contains("You were signed out after 30 minutes of inactivity.");
+        assertThat(afterwards.header("Location")).isEqualTo("/admin/login");
+    }
+
+    @Test
+    void aSessionInUseOutlivesTheIdleTimeout() {
+        var browser = signedIn(StaffBrowser.of(db, passwords, accounts.create().id()));
+
+        for (int i = 0; i < 3; i++) {
+            clock.passRealTime(Duration.ofMinutes(20));
+            assertThat(browser.get("/admin/customers").status()).as("after %d × 20 minutes", i + 1).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aSessionEndsTwelveHoursAfterSignInHoweverBusy() {
+        var browser = signedIn(StaffBrowser.of(db, passwords, accounts.create().id()));
+
+        for (int i = 0; i < 24; i++) {
+            clock.passRealTime(Duration.ofMinutes(29));
+            browser.get("/admin/customers");
+        }
+        clock.passRealTime(Duration.ofMinutes(25));
+        var ended = browser.get("/admin/customers");
+
+        assertThat(ended.header("Location")).isEqualTo("/admin/login?ended=lifetime");
+        assertThat(browser.get(ended.header("Location")).body())
+            .contains("You were signed out 12 hours after signing in.");
+    }
+
+    @Test
+    void signingOutEverywhereEndsTheSessionOfAnotherBrowser() {
+        var member = StaffBrowser.of(db, passwords, accounts.create().id());
+        var laptop = signedIn(member);
+        var phone = signedIn(member);
+
+        var page = laptop.get("/admin/settings/profile");
+        var signedOut = laptop.postForm("/admin/settings/profile/sign-out-everywhere",
+            "_csrf=" + RawBrowser.csrf(page.body()));
+        var onThePhone = phone.get("/admin/customers");
+
+        assertThat(page.body()).contains("Sign out everywhere");
+        assertThat(signedOut.header("Location")).isEqualTo("/admin/login?ended=everywhere");
+        assertThat(laptop.get("/admin/customers").header("Location")).startsWith("/admin/login");
+        assertThat(onThePhone.status()).isEqualTo(302);
+        assertThat(onThePhone.header("Location")).isEqualTo("/admin/login?ended=changed");
+        assertThat(laptop.signIn(member.email(), member.password()).header("Location"))
+            .as("signing in again works").isEqualTo("/admin");
+    }
+
+    @Test
+    void aNewPasswordEndsTheOtherSessionsButNotThisOne() {
+        var member = StaffBrowser.of(db, passwords, accounts.create().id());
+        var laptop = signedIn(member);
+        var phone = signedIn(member);
+
+        var page = laptop.get("/admin/settings/profile");
+        laptop.postForm("/admin/settings/profile/password", form("current", member.password(), "password",
+            "a brand new password", "confirmation", "a brand new password", "_csrf", RawBrowser.csrf(page.body())));
+        var after = laptop.get("/admin/settings/profile");
+
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.body()).contains("Password changed. Your other sessions were signed out.");
+        assertThat(phone.get("/admin/customers").header("Location")).isEqualTo("/admin/login?ended=changed");
+        assertThat(RawBrowser.fromAnotherAddress(port).signIn(member.email(), member.password()).header("Location"))
+            .isEqualTo("/admin/login?error");
+        assertThat(RawBrowser.fromAnotherAddress(port).signIn(member.email(), "a brand new password")
+            .header("Location")).isEqualTo("/admin");
+    }
+
+    @Test
+    void aWrongCurrentPasswordOrAShortNewOneChangesNothing() {
+        var member = StaffBrowser.of(db, passwords, accounts.create().id());
+        var browser = signedIn(member);
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/profile").body());
+
+        browser.postForm("/admin/settings/profile/password", form("current", "not it", "password",
+            "a brand new password", "confirmation", "a brand new password", "_csrf", csrf));
+        var wrongCurrent = browser.get("/admin/settings/profile");
+        browser.postForm("/admin/settings/profile/password", form("current", member.password(), "password", "short",
+            "confirmation", "short", "_csrf", csrf));
+        var tooShort = browser.get("/admin/settings/profile");
+
+        assertThat(wrongCurrent.body()).contains("The current password is not right.");
+        assertThat(tooShort.body()).contains("The password must be at least 8 characters long.");
+        assertThat(RawBrowser.fromAnotherAddress(port).signIn(member.email(), member.password()).header("Location"))
+            .isEqualTo("/admin");
+    }
+
+    @Test
+    void aRemovedStaffMemberIsSignedOutAtTheirNextRequest() {
+        var account = accounts.create();
+        var owner = signedIn(StaffBrowser.of(db, passwords, account.id()));
+        var member = StaffBrowser.of(db, passwords, account.id(), "staff");
+        var theirs = signedIn(member);
+        String id = db.sql("SELECT id FROM staff_users WHERE email = :email").param("email", member.email())
+            .query(String.class).single();
+
+        owner.postForm("/admin/settings/staff/" + id + "/remove",
+            "_csrf=" + RawBrowser.csrf(owner.get("/admin/settings/staff").body()));
+
+        assertThat(theirs.get("/admin/customers").header("Location")).isEqualTo("/admin/login?ended=changed");
+        assertThat(RawBrowser.fromAnotherAddress(port).signIn(member.email(), member.password()).header("Location"))
+            .isEqualTo("/admin/login?error");
+    }
+
+    private RawBrowser signedIn(StaffBrowser member) {
+        var browser = RawBrowser.fromAnotherAddress(port);
+        assertThat(browser.signIn(member.email(), member.password()).header("Location")).isEqualTo("/admin");
+        return browser;
+    }
+
+    private static String form(String... pairs) {
+        var form = new StringBuilder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            form.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
+                .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return form.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One account's flood never holds back another account's single event or run: the matcher's batch and the workers'
+ * claim take a few of each waiting account's first, and fill up with the oldest, so the flood still drains in full
+ * batches.
+ */
+@TillIntegrationTest
+class FairAcrossAccountsTest {
+
+    private static final int FLOOD = 1_200;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    Triggers triggers;
+    @Autowired
+    Executor executor;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    MutableClock clock;
+
+    private void listen(TestAccounts.TestAccount store) {
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Record", "trigger": {"type": "event", "event": "acme.ping"},
+             "steps": [{"id": "only", "type": "action", "action": "test.record"}]}""").json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null).status()).isEqualTo(200);
+    }
+
+    private void flood(TestAccounts.TestAccount store) {
+        for (int posted = 0; posted < FLOOD; posted += 400) {
+            var body = new StringBuilder("{\"events\": [");
+            for (int i = 0; i < 400; i++) {
+                body.append(i == 0 ? "" : ", ").append("{\"type\": \"acme.ping\", \"data\": {\"n\": %d}}"
+                    .formatted(posted + i));
+            }
+            var response = api.post("/api/v1/events/batch", store.apiKey(), body.append("]}").toString());
+            assertThat(response.status()).as(response.text()).isEqualTo(201);
+        }
+    }
+
+    private void ping(TestAccounts.TestAccount store) {
+        var response = api.post("/api/v1/events", store.apiKey(), "{\"type\": \"acme.ping\"}");
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+    }
+
+    private long executions(TestAccounts.TestAccount store, String status) {
+        return db.sql("SELECT count(*) FROM executions WHERE account_id = :id AND (:status = '' OR status = :status)")
+            .param("id", store.id())
+            .param("status", status)
+            .query(Long.class)
+            .single();
+    }
+
+    @Test
+    void anotherAccountsSingleEventIsMatchedInTheFirstBatchBehindAFlood() {
+        agenda.runDue();
+        var flooding = accounts.create();
+        var quiet = accounts.create();
+        listen(flooding);
+        listen(quiet);
+        flood(flooding);
+        clock.advance(Duration.ofSeconds(1));
+        ping(quiet);
+
+        assertThat(triggers.matchEvents(500)).isEqualTo(500);
+
+        assertThat(executions(quiet, "")).as("the quiet account's event was matched at once").isEqualTo(1);
+        assertThat(executions(flooding, "")).as("the flood still fills the batch").isEqualTo(499);
+        agenda.runDue();
+        assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
+    }
+
+    @Test
+    void anotherAccountsSingleRunIsClaimedInTheFirstRoundBehindAFlood() {
+        agenda.runDue();
+        var flooding = accounts.create();
+        var quiet = accounts.create();
+        listen(flooding);
+        listen(quiet);
+        flood(flooding);
+        while (triggers.matchEvents(500) > 0) {
+            // The flood's runs are all queued before the quiet account's event arrives.
+        }
+        clock.advance(Duration.ofSeconds(1));
+        ping(quiet);
+        assertThat(triggers.matchEvents(500)).isEqualTo(1);
+
+        assertThat(executor.runRound(UUID.randomUUID(), 500, Duration.ofMinutes(1))).isEqualTo(500);
+
+        assertThat(executions(quiet, "succeeded")).as("the quiet account's run went in the first round").isEqualTo(1);
+        assertThat(executions(flooding, "succeeded")).as("the flood still fills the round").isEqualTo(499);
+        agenda.runDue();
+        assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
+    }
+}

@@ -1,0 +1,137 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.till.shared.Timestamps;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TestActions;
+import io.till.testing.TillIntegrationTest;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A step that takes long (an SMTP server answering slowly, a CRM at its timeout) holds back no other run of its
+ * round, and keeps its lease while it runs: no other node takes it over and performs its action a second time.
+ */
+@TillIntegrationTest
+class SlowNeighbourTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    Executor executor;
+    @Autowired
+    Executions executions;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    MeterRegistry meters;
+
+    private String activate(TestAccounts.TestAccount store, String action) {
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "One step", "trigger": {"type": "manual"},
+             "steps": [{"id": "only", "type": "action", "action": "%s"}]}""".formatted(action))
+            .json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null).status()).isEqualTo(200);
+        return id;
+    }
+
+    private String run(TestAccounts.TestAccount store, String automation) {
+        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+        assertThat(run.status()).as(run.text()).isEqualTo(201);
+        return run.json().get("id").asString();
+    }
+
+    private long finished(List<String> ids) {
+        return db.sql("SELECT count(*) FROM executions WHERE id = ANY(:ids) AND status = 'succeeded'")
+            .param("ids", ids.toArray(String[]::new))
+            .query(Long.class)
+            .single();
+    }
+
+    private String status(String id) {
+        return db.sql("SELECT status FROM executions WHERE id = :id").param("id", id).query(String.class).single();
+    }
+
+    private Instant leaseEnd(String id) {
+        return db.sql("SELECT due_at FROM execution_queue WHERE execution_id = :id")
+            .param("id", id)
+            .query(Timestamp.class)
+            .single()
+            .toInstant();
+    }
+
+    @Test
+    void fastRunsFinishWhileTheirSlowNeighbourStillRunsAndItsLeaseIsKeptUntilItEnds() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String slowAutomation = activate(store, "test.block");
+        String fastAutomation = activate(store, "test.record");
+        String slow = run(store, slowAutomation);
+        var fast = new ArrayList<String>();
+        for (int i = 0; i < 300; i++) {
+            fast.add(run(store, fastAutomation));
+        }
+        double refusedBefore = meters.counter("till.automation.writes.refused").count();
+        TestActions.hold(store.id());
+        try (var node = Executors.newSingleThreadExecutor()) {
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+
+            // Every fast run of the round is written while the slow one still performs its action.
+            awaitUntil(() -> finished(fast) == 300);
+            assertThat(round).isNotDone();
+            assertThat(status(slow)).isNotIn("succeeded", "failed");
+
+            // As time passes the node keeps renewing the lease of the step it still runs...
+            Instant firstEnd = leaseEnd(slow);
+            for (int i = 0; i < 3; i++) {
+                Instant before = leaseEnd(slow);
+                clock.advance(LEASE.dividedBy(2));
+                awaitUntil(() -> leaseEnd(slow).isAfter(before));
+            }
+            assertThat(Timestamps.now(clock)).as("more than a lease has passed").isAfter(firstEnd);
+            // ...so another node finds nothing to take over.
+            var otherNode = executions.claim(UUID.randomUUID(), 1000, Timestamps.now(clock), LEASE);
+            assertThat(otherNode).extracting(Executions.Claimed::id).doesNotContain(slow);
+
+            TestActions.release(store.id());
+            assertThat(round.get(1, TimeUnit.MINUTES)).isGreaterThanOrEqualTo(301);
+        } finally {
+            TestActions.release(store.id());
+        }
+        assertThat(status(slow)).isEqualTo("succeeded");
+        assertThat(TestActions.calls(db, store.id())).filteredOn(c -> c.action().equals("test.block")).hasSize(1);
+        assertThat(meters.counter("till.automation.writes.refused").count()).as("no write refused")
+            .isEqualTo(refusedBefore);
+    }
+
+    private static void awaitUntil(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition reached within 60 s").isLessThan(deadline);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.till.billing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The invoice and payment plan records in a real browser: staff pay a past-due invoice with another card, void one,
+ * apply credit to one, and read a plan's installments and cancel it; each checked through the API.
+ */
+@TillIntegrationTest
+class InvoiceAndPlanPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    /** A trial bought with a card that accepts no charge, its first renewal declined: the invoice past due. */
+    private record PastDue(Shops.Shop shop, String customer, String subscription, String invoice) {}
+
+    private PastDue pastDue() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String subscription = order.get("subscription_id").asString();
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("past_due");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        return new PastDue(shop, customer, subscription, invoice);
+    }
+
+    private Page open(Shops.Shop shop, String path, int width) {
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
+        page.navigate(api.uri(path).toString());
+        return page;
+    }
+
+    private JsonNode invoice(PastDue due) {
+        return api.get("/api/v1/invoices/" + due.invoice(), due.shop().apiKey()).json();
+    }
+
+    private static void confirm(Page page, String button) {
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).isVisible();
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(button)).click();
+    }
+
+    private static Locator button(Page page, String name) {
+        return page.locator("main").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name));
+    }
+
+    private static void noSidewaysScroll(Page page) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+    }
+
+    @Test
+    void staffPayAPastDueInvoiceNowWithAnotherCard() {
+        var due = pastDue();
+        var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        assertThat(page.locator("#attempts")).containsText("failed");
+        assertThat(page.locator("main")).containsText(due.subscription());
+        Chromium.screenshot(page, "dashboard-invoice-past-due-1280");
+
+        page.getByLabel("Card to charge").selectOption(saved.json().get("id").asString());
+        button(page, "Pay now ($19.00)").click();
+        confirm(page, "Charge now");
+
+        assertThat(page.locator(".flash")).containsText("Paid: $19.00 charged.");
+        assertThat(page.locator("h1 .pill").first()).hasText("paid");
+        assertThat(page.locator("#attempts tbody tr")).hasCount(2);
+        assertThat(page.locator("#attempts tbody tr").first()).containsText("failed");
+        assertThat(page.locator("#attempts tbody tr").last()).containsText("succeeded");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        Chromium.screenshot(page, "dashboard-invoice-paid-1280");
+        page.getByLabel("Credit note amount").fill("5");
+        page.getByLabel("Reason (optional)").fill("Late");
+        button(page, "Issue credit note").click();
+        confirm(page, "Issue credit note");
+        assertThat(page.locator(".flash")).containsText("Credit note of $5.00 issued");
+        assertThat(page.locator("#credits")).containsText("credit note");
+        assertThat(api.get("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey()).json()
+            .get("balances").get(0).get("amount").asLong()).isEqualTo(500);
+        var phone = open(due.shop(), "/admin/invoices/" + due.invoice(), 390);
+        Chromium.screenshot(phone, "dashboard-invoice-paid-390");
+        noSidewaysScroll(phone);
+    }
+
+    @Test
+    void staffVoidAnOpenInvoiceAndAStalePayNowIsRefusedNamingItsStatus() {
+        var due = pastDue();
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        var stale = open(due.shop(), "/admin/invoices/" + due.invoice(), 390);
+        Chromium.screenshot(stale, "dashboard-invoice-past-due-390");
+        noSidewaysScroll(stale);
+
+        button(page, "Void invoice").click();
+        confirm(page, "Void invoice");
+        assertThat(page.locator(".flash")).containsText("Invoice voided.");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("void");
+        assertThat(button(page, "Pay now ($19.00)")).hasCount(0);
+
+        button(stale, "Pay now ($19.00)").click();
+        confirm(stale, "Charge now");
+        assertThat(stale.getByRole(AriaRole.ALERT)).containsText("Cannot pay an invoice that is void.");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("void");
+        assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void staffApplyTheCustomersCreditToAnOpenInvoice() {
+        var due = pastDue();
+        var granted = api.post("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey(),
+            "{\"amount\": 500, \"currency\": \"usd\", \"reason\": \"Goodwill\"}");
+        assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        assertThat(page.locator("#apply-credits")).containsText("Credit available: $5.00");
+
+        button(page, "Apply credits").click();
+        confirm(page, "Apply credits");
+
+        assertThat(page.locator(".flash")).containsText("Applied $5.00 of credit.");
+        assertThat(page.locator("#credits")).containsText("applied");
+        assertThat(page.locator("main")).containsText("Left to charge");
+        assertThat(button(page, "Pay now ($14.00)")).isVisible();
+        assertThat(invoice(due).get("amount_credited").asLong()).isEqualTo(500);
+        assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
+    }
+
+    @Test
+    void aPaymentPlanShowsItsInstallmentsAndStaffCancelIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        var page = open(shop, "/admin/payment-plans/" + plan, 1280);
+
+        var installments = page.locator("#installments tbody tr");
+        assertThat(installments).hasCount(3);
+        assertThat(installments.nth(0)).containsText("paid");
+        assertThat(installments.nth(0)).containsText("Paid with the order");
+        assertThat(installments.nth(1)).containsText("upcoming");
+        assertThat(page.locator(".stats")).containsText("1 of 3");
+        assertThat(page.locator(".stats")).containsText("$200.00");
+        assertThat(page.locator("#payments")).containsText("$100.00");
+        Chromium.screenshot(page, "dashboard-payment-plan-1280");
+        var phone = open(shop, "/admin/payment-plans/" + plan, 390);
+        Chromium.screenshot(phone, "dashboard-payment-plan-390");
+        noSidewaysScroll(phone);
+
+        button(page, "Cancel plan").click();
+        confirm(page, "Cancel plan");
+
+        assertThat(page.locator(".flash")).containsText("Payment plan canceled.");
+        assertThat(page.locator("h1 .pill")).hasText("canceled");
+        assertThat(button(page, "Reactivate plan")).isVisible();
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("canceled");
+    }
+}

@@ -1,0 +1,262 @@
+package io.till.billing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.automation.AutomationAgenda;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The subscription record in a real browser: staff cancel at period end without automations, pause and resume,
+ * change the card and refund part of a payment, each checked through the API; a change the status forbids comes back
+ * with the status named; another account's subscription is not found.
+ */
+@TillIntegrationTest
+class SubscriptionPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+    @Autowired
+    AutomationAgenda agenda;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    /** Ada's monthly membership, paid with a Visa. */
+    private record Member(Shops.Shop shop, String customer, String subscription, String payment) {}
+
+    private Member member(Shops.Shop shop, String email) {
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", email);
+        String customer = order.get("customer_id").asString();
+        String payment = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        return new Member(shop, customer, order.get("subscription_id").asString(), payment);
+    }
+
+    private Page open(Member member, int width) {
+        var page = StaffBrowser.of(db, passwords, member.shop().accountId()).signIn(api, chromium.page(width));
+        page.navigate(api.uri("/admin/subscriptions/" + member.subscription()).toString());
+        return page;
+    }
+
+    private static void confirm(Page page, String button) {
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).isVisible();
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(button)).click();
+    }
+
+    private static Locator button(Page page, String name) {
+        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    private String status(Member member) {
+        return shops.subscription(member.shop(), member.subscription()).get("status").asString();
+    }
+
+    private static void noSidewaysScroll(Page page) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+    }
+
+    @Test
+    void cancelAtPeriodEndWithSkipAutomationsStartsNoAutomation() {
+        var shop = shops.open();
+        var ada = member(shop, "ada@example.com");
+        var grace = member(shop, "grace@example.com");
+        var automation = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Win back", "trigger": {"type": "event", "event": "subscription.canceling"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
+        String automationId = automation.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automationId + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        var page = open(ada, 1280);
+        assertThat(page.locator("main")).containsText("Membership · Monthly");
+        assertThat(page.locator("main")).containsText("$19.00 every month");
+        assertThat(page.locator("main")).containsText("visa •••• 4242");
+        Chromium.screenshot(page, "dashboard-subscription-1280");
+
+        var form = page.locator("#cancel-at-period-end");
+        form.getByLabel("Skip automations").check();
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel at period end")).click();
+        confirm(page, "Cancel at period end");
+        // The control: the same cancellation without skip_automations does start the automation.
+        api.post("/api/v1/subscriptions/" + grace.subscription() + "/cancel", shop.apiKey(),
+            "{\"at_period_end\": true}");
+        agenda.runDue();
+
+        assertThat(page.locator(".flash")).containsText("without running automations");
+        assertThat(page.locator("h1 .pill")).hasText("canceling");
+        assertThat(status(ada)).isEqualTo("canceling");
+        assertThat(api.get("/api/v1/executions?customer_id=" + ada.customer(), shop.apiKey()).json().get("data"))
+            .isEmpty();
+        assertThat(api.get("/api/v1/executions?customer_id=" + grace.customer(), shop.apiKey()).json().get("data"))
+            .hasSize(1);
+        assertThat(button(page, "Keep subscription")).isVisible();
+        assertThat(button(page, "Pause")).hasCount(0);
+        Chromium.screenshot(page, "dashboard-subscription-canceling-1280");
+        var phone = open(ada, 390);
+        assertThat(phone.locator("h1 .pill")).hasText("canceling");
+        Chromium.screenshot(phone, "dashboard-subscription-canceling-390");
+        noSidewaysScroll(phone);
+    }
+
+    @Test
+    void staffPauseThenResumeTheSubscription() {
+        var ada = member(shops.open(), "ada@example.com");
+        var page = open(ada, 390);
+        Chromium.screenshot(page, "dashboard-subscription-390");
+        noSidewaysScroll(page);
+
+        button(page, "Pause").click();
+        assertThat(page.locator(".flash")).containsText("Paused");
+        assertThat(status(ada)).isEqualTo("paused");
+        button(page, "Resume").click();
+        confirm(page, "Resume");
+
+        assertThat(page.locator(".flash")).containsText("Resumed");
+        assertThat(page.locator("h1 .pill")).hasText("active");
+        assertThat(status(ada)).isEqualTo("active");
+    }
+
+    @Test
+    void staffKeepACancelingSubscriptionThenCancelItNow() {
+        var ada = member(shops.open(), "ada@example.com");
+        api.post("/api/v1/subscriptions/" + ada.subscription() + "/cancel", ada.shop().apiKey(),
+            "{\"at_period_end\": true}");
+        var page = open(ada, 1280);
+
+        button(page, "Keep subscription").click();
+        assertThat(page.locator(".flash")).containsText("Kept");
+        assertThat(status(ada)).isEqualTo("active");
+        page.locator("#cancel-now").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel now"))
+            .click();
+        confirm(page, "Cancel now");
+
+        assertThat(page.locator(".flash")).containsText("Canceled.");
+        assertThat(page.locator("h1 .pill")).hasText("canceled");
+        assertThat(page.locator("#manage")).hasCount(0);
+        assertThat(status(ada)).isEqualTo("canceled");
+    }
+
+    @Test
+    void staffChooseAnotherOfTheCustomersCards() {
+        var ada = member(shops.open(), "ada@example.com");
+        var saved = api.post("/api/v1/customers/" + ada.customer() + "/payment_methods", ada.shop().apiKey(),
+            "{\"token\": \"pm_card_mastercard\"}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        String mastercard = saved.json().get("id").asString();
+        var page = open(ada, 1280);
+
+        page.getByLabel("Pay with").selectOption(mastercard);
+        button(page, "Change card").click();
+
+        assertThat(page.locator(".flash")).containsText("mastercard •••• 4444");
+        assertThat(page.locator("#card")).containsText("mastercard •••• 4444");
+        assertThat(shops.subscription(ada.shop(), ada.subscription()).get("card_id").asString())
+            .isEqualTo(mastercard);
+    }
+
+    @Test
+    void staffRefundPartOfASubscriptionPayment() {
+        var ada = member(shops.open(), "ada@example.com");
+        var page = open(ada, 1280);
+
+        page.getByLabel("Refund " + ada.payment()).click();
+        page.getByLabel("Amount to refund (at most $19.00)").fill("5.00");
+        page.getByLabel("Reason (optional)").fill("Late delivery");
+        page.locator("#payments").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")
+            .setExact(true)).click();
+        confirm(page, "Refund");
+
+        assertThat(page.locator(".flash")).containsText("Refunded $5.00 of " + ada.payment());
+        assertThat(page.locator("#refunds")).containsText("Late delivery");
+        assertThat(page.locator("#payments")).containsText("$5.00 refunded");
+        var payment = api.get("/api/v1/payments/" + ada.payment(), ada.shop().apiKey()).json();
+        assertThat(payment.get("amount_refunded").asLong()).isEqualTo(500);
+        assertThat(payment.get("status").asString()).isEqualTo("succeeded");
+        Chromium.screenshot(page, "dashboard-subscription-refunded-1280");
+    }
+
+    @Test
+    void refundingMoreThanIsLeftIsRefusedWithWhatIsLeft() {
+        var ada = member(shops.open(), "ada@example.com");
+        var page = open(ada, 390);
+
+        page.getByLabel("Refund " + ada.payment()).click();
+        page.getByLabel("Amount to refund (at most $19.00)").fill("25");
+        page.locator("#payments").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")
+            .setExact(true)).click();
+        confirm(page, "Refund");
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("is more than the 1900 ($19.00) left to refund");
+        assertThat(api.get("/api/v1/payments/" + ada.payment(), ada.shop().apiKey()).json().get("amount_refunded")
+            .asLong()).isZero();
+        Chromium.screenshot(page, "dashboard-subscription-refund-refused-390");
+        noSidewaysScroll(page);
+    }
+
+    @Test
+    void aChangeTheStatusForbidsComesBackNamingTheStatusAndChangesNothing() {
+        var ada = member(shops.open(), "ada@example.com");
+        var page = open(ada, 1280);
+        // Someone cancels it (the API, another staff member) while this page is open with its Pause button.
+        assertThat(api.post("/api/v1/subscriptions/" + ada.subscription() + "/cancel", ada.shop().apiKey(), "{}")
+            .status()).isEqualTo(200);
+
+        button(page, "Pause").click();
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing changed.");
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Cannot pause a subscription that is canceled.");
+        assertThat(page.locator(".flash")).hasCount(0);
+        assertThat(status(ada)).isEqualTo("canceled");
+        assertThat(button(page, "Pause")).hasCount(0);
+        Chromium.screenshot(page, "dashboard-subscription-refused-1280");
+    }
+
+    @Test
+    void anotherAccountsRecordsAreAFriendlyNotFound() {
+        var ada = member(shops.open(), "ada@example.com");
+        var other = shops.open();
+        var stranger = member(other, "eve@example.com");
+        var plan = shops.buy(other, other.plan(), "pm_card_visa", "mallory@example.com");
+        var page = StaffBrowser.of(db, passwords, ada.shop().accountId()).signIn(api, chromium.page(1280));
+
+        for (String path : new String[]{"/admin/subscriptions/" + stranger.subscription(),
+                "/admin/payment-plans/" + plan.get("payment_plan_id").asString(), "/admin/subscriptions/sub_nothing"}) {
+            var response = page.navigate(api.uri(path).toString());
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName(
+                "We couldn't find that"))).isVisible();
+            assertThat(page.locator("main")).not().containsText("eve@example.com");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.till.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** A dashboard form's one-time key: a double click does the work once; a refusal leaves the key for a retry. */
+@TillIntegrationTest
+class FormSubmissionsTest {
+
+    @Autowired
+    FormSubmissions submissions;
+    @Autowired
+    TestAccounts accounts;
+
+    private static String key() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    @Test
+    void theSameFormSentTwiceActsOnceAndAnswersTheFirstMessage() {
+        String account = accounts.create().id();
+        String key = key();
+        var runs = new AtomicInteger();
+
+        String first = submissions.once(account, key, "/admin/x/refund?pay_1&5.00", () -> "Refunded " + runs
+            .incrementAndGet());
+        String second = submissions.once(account, key, "/admin/x/refund?pay_1&5.00", () -> "Refunded " + runs
+            .incrementAndGet());
+
+        assertThat(runs).hasValue(1);
+        assertThat(second).isEqualTo(first).isEqualTo("Refunded 1");
+    }
+
+    @Test
+    void aKeyUsedForAnotherRequestIsRefused() {
+        String account = accounts.create().id();
+        String key = key();
+        submissions.once(account, key, "/admin/x/refund?pay_1&5.00", () -> "done");
+
+        assertThatThrownBy(() -> submissions.once(account, key, "/admin/x/refund?pay_1&9.00", () -> "again"))
+            .isInstanceOfSatisfying(TillException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+    }
+
+    @Test
+    void aRefusedSubmissionCanBeSentAgainOnceTheCauseIsGone() {
+        String account = accounts.create().id();
+        String key = key();
+
+        assertThatThrownBy(() -> submissions.once(account, key, "/admin/x/pause", () -> {
+            throw new TillException(ErrorCode.INVALID_STATE, "Cannot pause a subscription that is canceled.");
+        })).hasMessageContaining("canceled");
+        String retried = submissions.once(account, key, "/admin/x/pause", () -> "Paused.");
+
+        assertThat(retried).isEqualTo("Paused.");
+    }
+
+    @Test
+    void aFormWithoutAValidKeyIsRefusedBeforeDoingAnything() {
+        String account = accounts.create().id();
+        var runs = new AtomicInteger();
+
+        assertThatThrownBy(() -> submissions.once(account, "bad key", "/admin/x/pause", () -> "x" + runs
+            .incrementAndGet())).isInstanceOf(TillException.class);
+        assertThat(runs).hasValue(0);
+    }
+}

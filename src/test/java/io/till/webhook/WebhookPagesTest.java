@@ -1,0 +1,243 @@
+package io.till.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/** Webhook endpoints in the dashboard, delivering to a real HTTP peer (WireMock) on 127.0.0.1. */
+@TillIntegrationTest
+class WebhookPagesTest {
+
+    private static Chromium chromium;
+
+    private final WireMockServer peer = new WireMockServer(options().dynamicPort());
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+    @Autowired
+    WebhookAgenda agenda;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    @BeforeEach
+    void startPeer() {
+        peer.start();
+        peerAnswers(200, "ok");
+    }
+
+    @AfterEach
+    void stopPeer() {
+        peer.stop();
+    }
+
+    private void peerAnswers(int status, String body) {
+        peer.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(status).withBody(body)));
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private static Locator.GetByRoleOptions button(String name) {
+        return new Locator.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private Page signedIn(TestAccounts.TestAccount account, int width) {
+        return StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(width));
+    }
+
+    /** Runs the webhook agenda (the tests' workers are off) and shows the page as it now stands. */
+    private void deliverAndReload(Page page) {
+        agenda.runDue();
+        page.reload();
+    }
+
+    @Test
+    void anEndpointAddedInTheDashboardShowsEachAttemptAndAFailedDeliveryIsReplayedToSuccess() {
+        var account = accounts.create();
+        var page = signedIn(account, 1280);
+        page.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
+
+        page.getByRole(AriaRole.LINK, named("Webhooks")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Webhook endpoints"))).isVisible();
+        assertThat(page.locator("main")).containsText("No endpoints yet.");
+        String url = "http://127.0.0.1:" + peer.port() + "/hooks";
+        page.getByLabel("Endpoint URL").fill(url);
+        page.getByLabel("payment.failed", new Page.GetByLabelOptions().setExact(true)).check();
+        page.getByLabel("Custom event types").fill("acme.signup");
+        page.getByLabel("Description").fill("Our CRM");
+        page.getByRole(AriaRole.BUTTON, named("Add endpoint")).click();
+
+        assertThat(page.getByRole(AriaRole.HEADING, named(url))).isVisible();
+        assertThat(page.locator(".facts")).containsText("payment.failed, acme.signup");
+        String secret = page.locator("#endpoint-secret").textContent().strip();
+        assertThat(secret).startsWith("whsec_");
+        page.getByRole(AriaRole.BUTTON, named("Copy secret")).click();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Copy secret"))).hasText("Copied");
+        assertThat((String) page.evaluate("navigator.clipboard.readText()")).isEqualTo(secret);
+
+        page.getByRole(AriaRole.BUTTON, named("Send test event")).click();
+        assertThat(page.locator(".flash")).containsText("Test event queued");
+        deliverAndReload(page);
+        var first = page.locator("li.delivery").first();
+        assertThat(first).containsText("webhook.test");
+        assertThat(first.locator(".delivery-head .pill")).hasText("succeeded");
+        assertThat(first.locator("tr.attempt")).hasCount(1);
+        assertThat(first.locator("tr.attempt")).containsText("200 OK");
+        assertThat(page.locator("#endpoint-secret")).hasCount(0);
+
+        // The peer breaks: the attempt says how, in Till's words, and never echoes what the peer answered.
+        peerAnswers(500, "java.lang.IllegalStateException at com.peer.internal.Handler");
+        page.getByRole(AriaRole.BUTTON, named("Send test event")).click();
+        deliverAndReload(page);
+        var failing = page.locator("li.delivery").first();
+        assertThat(failing.locator(".delivery-head .pill")).hasText("pending");
+        assertThat(failing.locator("tr.attempt")).hasCount(1);
+        assertThat(failing.locator("tr.attempt")).containsText("500 Internal Server Error");
+        assertThat(page.locator("main")).not().containsText("IllegalStateException");
+        Chromium.screenshot(page, "dashboard-webhook-failed-attempt-1280");
+
+        peerAnswers(200, "ok");
+        failing.getByRole(AriaRole.BUTTON, button("Replay webhook.test delivery " + failing.getAttribute("id")))
+            .click();
+        assertThat(page.locator(".flash")).containsText("queued again");
+        deliverAndReload(page);
+        var replayed = page.locator("li.delivery").first();
+        assertThat(replayed.locator(".delivery-head .pill")).hasText("succeeded");
+        assertThat(replayed.locator("tr.attempt")).hasCount(2);
+        assertThat(replayed.locator("tr.attempt").first()).containsText("200 OK");
+        assertThat(replayed.locator("tr.attempt").nth(1)).containsText("500 Internal Server Error");
+        peer.verify(3, postRequestedFor(urlEqualTo("/hooks")));
+        Chromium.screenshot(page, "dashboard-webhook-endpoint-1280");
+
+        // Rotating asks first, shows the new secret once, and the old one is gone from the page for good.
+        page.getByRole(AriaRole.BUTTON, named("Rotate secret")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, button("Rotate secret")).click();
+        assertThat(page.locator(".flash")).containsText("Secret rotated");
+        String rotated = page.locator("#endpoint-secret").textContent().strip();
+        assertThat(rotated).startsWith("whsec_").isNotEqualTo(secret);
+        page.reload();
+        assertThat(page.locator("#endpoint-secret")).hasCount(0);
+        assertThat(page.locator("main")).not().containsText(rotated);
+
+        // Disabling asks first too.
+        page.getByRole(AriaRole.BUTTON, named("Disable")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, button("Disable endpoint")).click();
+        assertThat(page.locator(".facts .pill")).hasText("disabled");
+
+        var phone = signedIn(account, 390);
+        phone.navigate(page.url());
+        assertThat(phone.locator("li.delivery")).hasCount(2);
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "dashboard-webhook-endpoint-390");
+        phone.navigate(api.uri("/admin/webhooks").toString());
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "dashboard-webhooks-390");
+        page.navigate(api.uri("/admin/webhooks").toString());
+        Chromium.screenshot(page, "dashboard-webhooks-1280");
+    }
+
+    @Test
+    void aUrlTheEgressGuardRefusesIsExplainedNextToItsFieldAndNothingIsAdded() {
+        var account = accounts.create();
+        var page = signedIn(account, 1280);
+        page.navigate(api.uri("/admin/webhooks").toString());
+        page.getByLabel("Endpoint URL").fill("http://10.0.0.7/hooks");
+        page.getByRole(AriaRole.BUTTON, named("Add endpoint")).click();
+
+        assertThat(page.locator("#url-error")).containsText("reserved address");
+        assertThat(page.getByLabel("Endpoint URL")).hasAttribute("aria-invalid", "true");
+        assertThat(page.getByLabel("Endpoint URL")).hasValue("http://10.0.0.7/hooks");
+        assertThat(page.locator("#types-error")).containsText("Name at least one event type");
+        assertThat(page.locator("main")).containsText("No endpoints yet.");
+        Chromium.screenshot(page, "dashboard-webhook-refused-1280");
+        assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void anEditWithARefusedUrlChangesNothingAndDeletingAsksFirst() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/webhook_endpoints", account.apiKey(), """
+            {"url": "http://127.0.0.1:%d/hooks", "event_types": ["payment.failed"]}""".formatted(peer.port()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var page = signedIn(account, 1280);
+        page.navigate(api.uri("/admin/webhooks/" + id).toString());
+
+        page.getByLabel("Endpoint URL").fill("http://169.254.169.254/latest");
+        page.getByRole(AriaRole.BUTTON, named("Save endpoint")).click();
+        assertThat(page.locator("#url-error")).containsText("This URL names a loopback, private, link-local");
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id, account.apiKey()).json().get("url").asString())
+            .isEqualTo("http://127.0.0.1:" + peer.port() + "/hooks");
+
+        page.getByLabel("Endpoint URL").fill("http://127.0.0.1:" + peer.port() + "/hooks");
+        page.getByLabel("All events, including ones added later").check();
+        page.getByLabel("Description").fill("Everything, for the warehouse");
+        page.getByRole(AriaRole.BUTTON, named("Save endpoint")).click();
+        assertThat(page.locator(".flash")).hasText("Endpoint saved.");
+        assertThat(page.locator(".facts")).containsText("All events");
+        assertThat(page.locator(".heading")).containsText("Everything, for the warehouse");
+
+        page.getByRole(AriaRole.BUTTON, named("Delete")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("cannot be undone");
+        confirm.getByRole(AriaRole.BUTTON, button("Delete endpoint")).click();
+        assertThat(page.locator(".flash")).containsText("Endpoint deleted");
+        assertThat(page.locator("main")).containsText("No endpoints yet.");
+        assertThat(api.get("/api/v1/webhook_endpoints/" + id, account.apiKey()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anotherAccountsEndpointIsNotFound() {
+        var other = accounts.create();
+        var created = api.post("/api/v1/webhook_endpoints", other.apiKey(), """
+            {"url": "http://127.0.0.1:%d/hooks", "event_types": ["*"]}""".formatted(peer.port()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        var page = signedIn(accounts.create(), 1280);
+
+        var answer = page.navigate(api.uri("/admin/webhooks/" + created.json().get("id").asString()).toString());
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(page.getByRole(AriaRole.HEADING, named("We couldn't find that"))).isVisible();
+        assertThat(page.locator("main")).not().containsText("127.0.0.1");
+    }
+}
