@@ -52,7 +52,7 @@ class AdminController {
     }
 
     /** A section of the navigation not built yet says so, instead of a 404 that looks like a broken link. */
-    @GetMapping("/admin/{section:executions|tasks|settings}")
+    @GetMapping("/admin/{section:settings}")
     String comingSoon(@PathVariable String section, Model model) {
         model.addAttribute("heading", AdminFrame.SECTIONS.stream()
             .filter(s -> s.key().equals(section))

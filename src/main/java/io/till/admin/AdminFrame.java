@@ -40,8 +40,8 @@ class AdminFrame {
 
     /** The sections of the navigation; those not built yet lead to a page that says they come next. */
     static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", true),
-        new Section("automations", "Automations", true), new Section("executions", "Executions", false),
-        new Section("tasks", "Tasks", false), new Section("webhooks", "Webhooks", true),
+        new Section("automations", "Automations", true), new Section("executions", "Executions", true),
+        new Section("tasks", "Tasks", true), new Section("webhooks", "Webhooks", true),
         new Section("developers", "Developers", true), new Section("settings", "Settings", false));
 
     /** Record pages reached from a customer (and the payments page) belong to the Customers section. */

@@ -404,8 +404,13 @@ public class Executions {
         return found.withSteps(log);
     }
 
-    /** Which executions a list asks for; null fields do not filter. */
-    record Filter(String automationId, String status, String customerId) {}
+    /** Which executions a list asks for; null fields do not filter ({@code from} inclusive, {@code to} exclusive). */
+    record Filter(String automationId, String status, String customerId, Instant from, Instant to) {
+
+        Filter(String automationId, String status, String customerId) {
+            this(automationId, status, customerId, null, null);
+        }
+    }
 
     Page<Execution> list(String accountId, Filter filter, PageRequest page) {
         return page.page(db.sql("""
@@ -414,6 +419,8 @@ public class Executions {
                AND (CAST(:automationId AS text) IS NULL OR automation_id = :automationId)
                AND (CAST(:status AS text) IS NULL OR status = :status)
                AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:from AS timestamptz) IS NULL OR created_at >= CAST(:from AS timestamptz))
+               AND (CAST(:to AS timestamptz) IS NULL OR created_at < CAST(:to AS timestamptz))
                AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
              ORDER BY id DESC
              LIMIT :limit
@@ -422,10 +429,27 @@ public class Executions {
             .param("automationId", filter.automationId())
             .param("status", filter.status())
             .param("customerId", filter.customerId())
+            .param("from", filter.from() == null ? null : Timestamps.of(filter.from()))
+            .param("to", filter.to() == null ? null : Timestamps.of(filter.to()))
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(execution)
             .list(), Execution::id);
+    }
+
+    /** The runs an event started (its id is their trigger key), oldest first. */
+    List<Execution> startedBy(String accountId, String eventId) {
+        return db.sql("""
+            SELECT * FROM executions
+             WHERE account_id = :accountId AND trigger_key = :eventId
+               -- through the unique (automation_id, trigger_key) index: one probe per automation of the account
+               AND automation_id IN (SELECT id FROM automations WHERE account_id = :accountId)
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("eventId", eventId)
+            .query(execution)
+            .list();
     }
 
     /**

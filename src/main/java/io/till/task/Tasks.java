@@ -97,6 +97,24 @@ public class Tasks {
             .list(), Task::id);
     }
 
+    /** Gives the task to {@code assignee} (an email), or to nobody when null; a done task stays as it was. */
+    @Transactional
+    Task assign(String accountId, String id, String assignee) {
+        Task task = get(accountId, id);
+        if (task.status().equals("done")) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The task is already done: it is no longer assigned.");
+        }
+        db.sql("""
+            UPDATE tasks SET assignee = :assignee, updated_at = :now WHERE account_id = :accountId AND id = :id
+            """)
+            .param("assignee", assignee)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
     @Transactional
     Task complete(String accountId, String id) {
         Task task = get(accountId, id);

@@ -1,0 +1,97 @@
+package io.till.automation;
+
+import io.till.shared.PageRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * For one event: the runs it started, and for each other automation of the account why it did not start. Until the
+ * matcher keeps a trace of its decisions, the reason is found again by a dry run of the automation's active version
+ * against the event (the trigger type and scope, then the conditions, decided exactly as matching decides them), so
+ * it tells how the automation as it is now would treat the event.
+ */
+@Component
+class EventRuns {
+
+    private final Executions executions;
+    private final Automations automations;
+    private final Programs programs;
+    private final DryRuns dryRuns;
+    private final JsonMapper json;
+
+    EventRuns(Executions executions, Automations automations, Programs programs, DryRuns dryRuns, JsonMapper json) {
+        this.executions = executions;
+        this.automations = automations;
+        this.programs = programs;
+        this.dryRuns = dryRuns;
+        this.json = json;
+    }
+
+    record Summary(String id, String type, String customerId, Instant occurredAt) {}
+
+    record Started(String executionId, String automationId, String automation, String status) {}
+
+    record NotStarted(String automationId, String automation, String reason) {}
+
+    record Explained(Summary event, List<Started> started, List<NotStarted> others) {}
+
+    Explained explain(String accountId, String eventId) {
+        ObjectNode event = dryRuns.event(accountId, json.createObjectNode().put("event_id", eventId));
+        var names = AutomationNames.of(automations, accountId);
+        List<Started> started = executions.startedBy(accountId, eventId)
+            .stream()
+            .map(e -> new Started(e.id(), e.automationId(), names.get(e.automationId()), e.status()))
+            .toList();
+        Set<String> ran = started.stream().map(Started::automationId).collect(Collectors.toSet());
+        List<NotStarted> others = automations.list(accountId, PageRequest.of(PageRequest.MAX_LIMIT, null, "aut"))
+            .data()
+            .stream()
+            .filter(a -> !ran.contains(a.id()))
+            .map(a -> new NotStarted(a.id(), a.name(), whyNot(accountId, a, event)))
+            .toList();
+        var summary = new Summary(eventId, event.path("type").asString(""), event.path("customer_id").asString(null),
+            Instant.parse(event.path("occurred_at").asString()));
+        return new Explained(summary, started, others);
+    }
+
+    private String whyNot(String accountId, Automation automation, ObjectNode event) {
+        if (automation.activeVersion() == null) {
+            return "It has no active version: it is a draft.";
+        }
+        if (automation.paused()) {
+            return "It is paused: a paused automation starts nothing.";
+        }
+        var program = programs.get(automation.id(), automation.activeVersion());
+        switch (program.definition().trigger()) {
+            case Definition.Trigger.OnSchedule schedule -> {
+                return "It runs on a schedule, not on events.";
+            }
+            case Definition.Trigger.Manual manual -> {
+                return "It runs only when started by hand.";
+            }
+            case Definition.Trigger.OnEvent onEvent -> {
+                // Matching decides by type and scope, then conditions: the dry run answers in the same order.
+            }
+        }
+        var result = dryRuns.run(accountId, program, event);
+        return switch (result.status()) {
+            case "not_started" -> sentence(result.error().path("message").asString("")
+                .replaceFirst("^would not start: ", ""));
+            case "skipped" -> "Its conditions do not hold for this event.";
+            default -> "It would start on this event now: it was activated, changed or resumed after the event came, "
+                + "or the event was raised by one of its own steps.";
+        };
+    }
+
+    private static String sentence(String text) {
+        return text.isEmpty()
+            ? "Its trigger does not match this event."
+            : Character.toUpperCase(text.charAt(0))
+                + text.substring(1) + ".";
+    }
+}

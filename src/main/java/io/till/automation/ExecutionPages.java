@@ -1,0 +1,186 @@
+package io.till.automation;
+
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldErrors;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Executions in the dashboard: the list with its filters, a run's timeline with retry and cancel (the services of
+ * {@code /api/v1/executions}), and for an event which automations it started and why the others did not.
+ */
+@Controller
+class ExecutionPages {
+
+    private static final String LIST = "/admin/executions";
+    private static final List<String> STATUSES = List.of("pending", "running", "waiting", "succeeded", "failed",
+        "canceled");
+    private static final Set<String> UNFINISHED = Set.of("pending", "running", "waiting");
+    private static final int ROWS = 50;
+
+    private final Executions executions;
+    private final Automations automations;
+    private final EventRuns eventRuns;
+    private final Customers customers;
+    private final Clock clock;
+
+    ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
+        Clock clock) {
+        this.executions = executions;
+        this.automations = automations;
+        this.eventRuns = eventRuns;
+        this.customers = customers;
+        this.clock = clock;
+    }
+
+    /** A run as one row of the list. */
+    record Row(String id, String automationId, String automation, String status, String customerId,
+        String customer, String trigger, Instant createdAt, Instant finishedAt) {}
+
+    @GetMapping(LIST)
+    String list(Caller.Staff staff, @RequestParam(name = "automation", required = false) String automationId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "customer", required = false) String customerId,
+        @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+        @RequestParam(required = false) String cursor, Model model) {
+        String accountId = staff.accountId();
+        var errors = new FieldErrors();
+        var page = PageRequest.of(ROWS, cursor, "exe", errors);
+        String wanted = blankToNull(status);
+        if (wanted != null && !STATUSES.contains(wanted)) {
+            errors.add("status", "invalid_value", "choose one of the statuses listed");
+        }
+        Instant start = day(from, "from", errors);
+        Instant end = day(to, "to", errors);
+        if (start != null && end != null && !end.isAfter(start)) {
+            errors.add("to", "out_of_range", "must be on or after the first day");
+        }
+        errors.throwIfAny();
+        var names = AutomationNames.of(automations, accountId);
+        var people = new java.util.HashMap<String, String>();
+        var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
+            blankToNull(customerId), start, end == null ? null : end.plusSeconds(86_400)), page);
+        model.addAttribute("rows", found.data().stream()
+            .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(), e.customerId(),
+                e.customerId() == null ? null : people.computeIfAbsent(e.customerId(), c -> nameOf(accountId, c)),
+                triggerWords(e.trigger()), e.createdAt(), e.finishedAt()))
+            .toList());
+        model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
+        model.addAttribute("automations", names);
+        model.addAttribute("statuses", STATUSES);
+        model.addAttribute("filters", Map.of("automation", orEmpty(automationId), "status", orEmpty(wanted),
+            "customer", orEmpty(customerId), "from", orEmpty(from), "to", orEmpty(to)));
+        model.addAttribute("filtered", wanted != null || blankToNull(automationId) != null
+            || blankToNull(customerId) != null || start != null || end != null);
+        return "automation/executions";
+    }
+
+    @GetMapping(LIST + "/{id}")
+    String run(Caller.Staff staff, @PathVariable String id, Model model) {
+        String accountId = staff.accountId();
+        Execution run = executions.read(accountId, id);
+        model.addAttribute("run", run);
+        model.addAttribute("automation", automations.get(accountId, run.automationId()));
+        model.addAttribute("trigger", triggerWords(run.trigger()));
+        model.addAttribute("customer", run.customerId() == null ? null : nameOf(accountId, run.customerId()));
+        model.addAttribute("eventId", run.trigger().path("id").asString(null));
+        model.addAttribute("error", StepErrors.of(run.error()));
+        model.addAttribute("steps", Timeline.of(run.steps()));
+        model.addAttribute("waitingFor", run.status().equals("waiting") ? Timeline.waitingFor(run.steps()) : null);
+        model.addAttribute("canRetry", run.status().equals("failed"));
+        model.addAttribute("canCancel", UNFINISHED.contains(run.status()));
+        return "automation/execution";
+    }
+
+    @PostMapping(LIST + "/{id}/retry")
+    String retry(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        return change(id, redirect, "Retrying from the failed step. The run goes on in a moment.",
+            () -> executions.retry(staff.accountId(), id, Timestamps.now(clock)));
+    }
+
+    @PostMapping(LIST + "/{id}/cancel")
+    String cancel(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        return change(id, redirect, "Run canceled. It takes no further step.",
+            () -> executions.cancel(staff.accountId(), id, Timestamps.now(clock)));
+    }
+
+    @GetMapping(LIST + "/for-event/{eventId}")
+    String forEvent(Caller.Staff staff, @PathVariable String eventId, Model model) {
+        var explained = eventRuns.explain(staff.accountId(), eventId);
+        model.addAttribute("event", explained.event());
+        model.addAttribute("started", explained.started());
+        model.addAttribute("others", explained.others());
+        return "automation/event_runs";
+    }
+
+    /** A refused change (the run ended meanwhile) comes back to the run's page with the reason; nothing changed. */
+    private String change(String id, RedirectAttributes redirect, String done, Supplier<Execution> action) {
+        try {
+            action.get();
+            redirect.addFlashAttribute("flash", done);
+        } catch (TillException e) {
+            if (e.code() != ErrorCode.INVALID_STATE) {
+                throw e;
+            }
+            redirect.addFlashAttribute("refused", e.getMessage());
+        }
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    /** A customer's name for a run's row; a customer removed since shows as such. */
+    private String nameOf(String accountId, String customerId) {
+        return customers.find(accountId, customerId).map(Customer::name).orElse("Removed customer");
+    }
+
+    /** How a run began, in words: "payment.failed", "by hand", "on schedule". */
+    static String triggerWords(JsonNode trigger) {
+        String type = trigger == null ? "" : trigger.path("type").asString("");
+        return switch (type) {
+            case "manual" -> "Run by hand";
+            case "schedule" -> "On schedule";
+            case "" -> "Unknown";
+            default -> type;
+        };
+    }
+
+    private static Instant day(String text, String field, FieldErrors errors) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(field, "invalid_format", "must be a date such as 2026-11-30");
+            return null;
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

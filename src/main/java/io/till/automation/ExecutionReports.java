@@ -1,0 +1,119 @@
+package io.till.automation;
+
+import io.till.shared.Timestamps;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The figures of the automation reports, each one aggregate query bound to the account. */
+@Repository
+class ExecutionReports {
+
+    /**
+     * The events that start failed-payment automations. Their trigger snapshot carries the invoice that failed
+     * ({@code data.invoice.id}, as billing records them).
+     */
+    static final List<String> PAYMENT_FAILED = List.of("payment.failed", "subscription.payment_failed",
+        "payment_plan.payment_failed");
+
+    /** How long after the failure a payment still counts as recovered by the automation. */
+    static final int RECOVERY_DAYS = 30;
+
+    private final JdbcClient db;
+
+    ExecutionReports(JdbcClient db) {
+        this.db = db;
+    }
+
+    /** Runs of one automation started on one day (UTC), by outcome; {@code open} still pending, running or waiting. */
+    record DayCount(LocalDate day, String automationId, String automation, long succeeded, long failed,
+        long canceled, long open) {
+
+        public long total() {
+            return succeeded + failed + canceled + open;
+        }
+    }
+
+    List<DayCount> runsPerDay(String accountId, String automationId, Instant from, Instant to) {
+        return db.sql("""
+            SELECT (e.created_at AT TIME ZONE 'UTC')::date AS day, e.automation_id, a.name,
+                   count(*) FILTER (WHERE e.status = 'succeeded') AS succeeded,
+                   count(*) FILTER (WHERE e.status = 'failed') AS failed,
+                   count(*) FILTER (WHERE e.status = 'canceled') AS canceled,
+                   count(*) FILTER (WHERE e.status IN ('pending', 'running', 'waiting')) AS open
+              FROM executions e
+              JOIN automations a ON a.id = e.automation_id AND a.account_id = e.account_id
+             WHERE e.account_id = :accountId
+               AND e.created_at >= :from AND e.created_at < :to
+               AND (CAST(:automationId AS text) IS NULL OR e.automation_id = :automationId)
+             GROUP BY 1, 2, 3
+             ORDER BY 1 DESC, 3
+            """)
+            .param("accountId", accountId)
+            .param("automationId", automationId)
+            .param("from", Timestamps.of(from))
+            .param("to", Timestamps.of(to))
+            .query((rs, row) -> new DayCount(rs.getObject("day", LocalDate.class), rs.getString("automation_id"),
+                rs.getString("name"), rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("canceled"),
+                rs.getLong("open")))
+            .list();
+    }
+
+    /**
+     * Invoices whose failed payment started a failed-payment automation, by the week (Monday, UTC) of their first
+     * such run: how many and how much were paid within {@link #RECOVERY_DAYS} days of it, and how much is still unpaid.
+     * An invoice counts once, however many runs it started. Amounts are what the card had to pay (credits applied
+     * are not revenue recovered).
+     */
+    record WeekRecovery(LocalDate week, String currency, long failed, long recovered, long recoveredAmount,
+        long unpaid, long unpaidAmount) {
+
+        /** Recovered invoices as a whole percentage of those that failed. */
+        public long rate() {
+            return failed == 0 ? 0 : Math.round(100.0 * recovered / failed);
+        }
+    }
+
+    List<WeekRecovery> recovery(String accountId, Instant from, Instant to) {
+        return db.sql("""
+            WITH failures AS (
+                SELECT DISTINCT ON (i.id) i.id, i.currency, i.status, i.paid_at,
+                       i.amount_due - i.amount_credited AS amount, e.created_at AS failed_at
+                  FROM executions e
+                  JOIN invoices i ON i.account_id = e.account_id
+                                 AND i.id = e.trigger -> 'data' -> 'invoice' ->> 'id'
+                 WHERE e.account_id = :accountId
+                   AND e.trigger ->> 'type' = ANY(:types)
+                   AND e.created_at >= :from AND e.created_at < :to
+                 ORDER BY i.id, e.created_at),
+            judged AS (
+                SELECT *, status = 'paid' AND paid_at <= failed_at + make_interval(days => :days) AS recovered
+                  FROM failures)
+            SELECT date_trunc('week', failed_at AT TIME ZONE 'UTC')::date AS week, currency,
+                   count(*) AS failed,
+                   count(*) FILTER (WHERE recovered) AS recovered,
+                   coalesce(sum(amount) FILTER (WHERE recovered), 0) AS recovered_amount,
+                   count(*) FILTER (WHERE status = 'issued') AS unpaid,
+                   coalesce(sum(amount) FILTER (WHERE status = 'issued'), 0) AS unpaid_amount
+              FROM judged
+             GROUP BY 1, 2
+             ORDER BY 1, 2
+            """)
+            .param("accountId", accountId)
+            .param("types", PAYMENT_FAILED.toArray(String[]::new))
+            .param("days", RECOVERY_DAYS)
+            .param("from", Timestamps.of(from))
+            .param("to", Timestamps.of(to))
+            .query((rs, row) -> new WeekRecovery(rs.getObject("week", LocalDate.class), rs.getString("currency"),
+                rs.getLong("failed"), rs.getLong("recovered"), rs.getLong("recovered_amount"), rs.getLong("unpaid"),
+                rs.getLong("unpaid_amount")))
+            .list();
+    }
+
+    static Instant startOf(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+}

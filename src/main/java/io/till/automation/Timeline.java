@@ -1,0 +1,77 @@
+package io.till.automation;
+
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** A run's log as the steps of its page: what each got and gave, how long it took, and how it failed, in words. */
+final class Timeline {
+
+    /** One line of the timeline; {@code input} and {@code output} are indented JSON, null when empty. */
+                                                                                                         /** {@code retried}: a failed attempt that a later attempt of the same step followed. */
+    record Entry(int seq, String stepId, String kind, String status, int attempt, String iteration, String input,
+        String output, StepErrors.Words error, boolean retried, Instant startedAt, String duration, String note) {}
+
+    private Timeline() {}
+
+    static List<Entry> of(List<Execution.Step> steps) {
+        return java.util.stream.IntStream.range(0, steps.size())
+            .mapToObj(i -> {
+                var s = steps.get(i);
+                boolean retried = s.status().equals("failed") && steps.subList(i + 1, steps.size()).stream()
+                    .anyMatch(later -> later.stepId().equals(s.stepId())
+                        && java.util.Objects.equals(later.iteration(), s.iteration())
+                        && later.attempt() > s.attempt());
+                return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), s.attempt(), s.iteration(),
+                    shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried, s.startedAt(),
+                    // Only an action's attempt takes time of its own; a branch, delay or stop is a decision.
+                    s.kind().equals("action") ? duration(s.durationMs()) : null, note(s));
+            })
+            .toList();
+    }
+
+    /** What a waiting run waits for: a delay step, or the next attempt of a step that failed and is retried. */
+    static String waitingFor(List<Execution.Step> steps) {
+        if (steps.isEmpty()) {
+            return "Waiting";
+        }
+        Execution.Step last = steps.getLast();
+        if (last.kind().equals("action") && last.status().equals("failed")) {
+            return "Attempt " + (last.attempt() + 1) + " of step \u201c" + last.stepId() + "\u201d";
+        }
+        return "The delay of step \u201c" + last.stepId() + "\u201d to end";
+    }
+
+    private static String note(Execution.Step step) {
+        if (step.kind().equals("delay") && step.status().equals("waiting")) {
+            return "Waiting begins";
+        }
+        if (step.kind().equals("branch") && step.output() != null && step.output().hasNonNull("taken")) {
+            return "Took the \u201c" + step.output().get("taken").asString() + "\u201d path";
+        }
+        return null;
+    }
+
+    private static String shown(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode() || (node.isContainer() && node.isEmpty())) {
+            return null;
+        }
+        return node.toPrettyString();
+    }
+
+    /** A duration as people say it: 85 ms, 2.4 s, 3 min, 2 h 5 min. */
+    static String duration(long ms) {
+        if (ms < 1_000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        long minutes = ms / 60_000;
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
+        return hours < 48 ? hours + " h " + (minutes % 60) + " min" : (hours / 24) + " days";
+    }
+}

@@ -1,0 +1,53 @@
+// The automation reports' charts: each <figure class="chart" data-chart='{"x": [epoch seconds], "series": [{label,
+// kind, values}], "unit"}'> becomes a uPlot chart (from its webjar). The same figures are in the table under each
+// chart, so without JavaScript, or to a screen reader, nothing is lost.
+(function () {
+  var colours = { ok: "#0e6245", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
+
+  function draw(figure) {
+    var chart = JSON.parse(figure.getAttribute("data-chart"));
+    var data = [chart.x];
+    var series = [{}];
+    var bars = chart.style === "bars" && uPlot.paths && uPlot.paths.bars;
+    chart.series.forEach(function (s, i) {
+      data.push(s.values);
+      var colour = colours[s.kind] || "#4f46e5";
+      // Bars side by side around each week's tick, so that equal amounts do not hide one another.
+      series.push(bars
+        ? { label: s.label, stroke: colour, fill: colour, width: 1,
+            paths: uPlot.paths.bars({ size: [0.3, 40], align: i === 0 ? -1 : 1 }), points: { show: false } }
+        : { label: s.label, stroke: colour, width: 2, points: { show: true, size: 5 } });
+    });
+    // Counts of runs have no halves.
+    var whole = chart.unit === "runs" ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {};
+    // Bars stand beside their tick: half a step of room at each end keeps the first and last whole.
+    var step = chart.x.length > 1 ? chart.x[1] - chart.x[0] : 86400;
+    var padded = function (u, min, max) { return [min - step / 2, max + step / 2]; };
+    var width = Math.max(260, figure.clientWidth - 16);
+    var plot = new uPlot({
+      width: width,
+      height: width < 500 ? 200 : 260,
+      series: series,
+      axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
+      scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      legend: { live: false }
+    }, data, figure);
+    figure.querySelector("canvas").setAttribute("aria-hidden", "true");
+    window.addEventListener("resize", function () {
+      plot.setSize({ width: Math.max(260, figure.clientWidth - 16), height: plot.height });
+    });
+  }
+
+  function start() {
+    if (typeof uPlot === "undefined") {
+      return;
+    }
+    document.querySelectorAll("figure.chart[data-chart]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,270 @@
+package io.till.automation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Executions in a real browser: a run's timeline with a failing webhook peer (WireMock), retry from the failed step,
+ * cancel a waiting run, the status filter, why an automation did not start for an event, and another account's run.
+ */
+@TillIntegrationTest
+class ExecutionPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    private final WireMockServer slack = new WireMockServer(options().dynamicPort());
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    @BeforeEach
+    void startPeer() {
+        slack.start();
+    }
+
+    @AfterEach
+    void stopPeer() {
+        slack.stop();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private String activate(TestAccounts.TestAccount store, String definition) {
+        var created = api.post("/api/v1/automations", store.apiKey(), definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
+        return id;
+    }
+
+    private String run(TestAccounts.TestAccount store, String automation) {
+        var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        return started.json().get("id").asString();
+    }
+
+    private void advance(TestAccounts.TestAccount store, String by) {
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"" + by + "\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+    }
+
+    private Page open(Page page, String path) {
+        page.navigate(api.uri(path).toString());
+        return page;
+    }
+
+    private static void assertNoSidewaysScroll(Page page) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+    }
+
+    @Test
+    void aFailedWebhookStepShowsItsErrorAndAttemptsAndRetryingFromItCompletesTheRun() {
+        var store = accounts.create();
+        slack.stubFor(post(urlEqualTo("/services/T/B/X")).willReturn(aResponse().withStatus(503)
+            .withBody("<html>upstream secret-echo-123 java.lang.IllegalStateException</html>")));
+        String automation = activate(store, """
+            {"name": "Tell the team", "trigger": {"type": "manual"},
+             "steps": [{"id": "notify", "type": "action", "action": "send_slack",
+                        "params": {"webhook_url": "%s", "text": "A payment failed"},
+                        "retry": {"attempts": 2, "backoff": "PT1M", "cap": "PT1M"}}]}"""
+            .formatted(slack.baseUrl() + "/services/T/B/X"));
+        String execution = run(store, automation);
+        advance(store, "PT2M");
+        assertThat(api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("status").asString())
+            .isEqualTo("failed");
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.getByRole(AriaRole.LINK, named("Executions")).click();
+        page.getByLabel("Status").selectOption("succeeded");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main")).containsText("No runs match these filters.");
+        page.getByLabel("Status").selectOption("failed");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main table")).containsText("Tell the team");
+        Chromium.screenshot(page, "executions-list-1280");
+
+        page.getByRole(AriaRole.LINK, named(execution)).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Tell the team · run"))).isVisible();
+        var steps = page.locator("ol.timeline > li");
+        assertThat(steps).hasCount(2);
+        assertThat(steps.nth(0)).containsText("attempt 1");
+        assertThat(steps.nth(1)).containsText("attempt 2");
+        assertThat(steps.nth(0)).containsText("tried again");
+        assertThat(steps.nth(1)).containsText("Slack was unavailable: Slack answered 503");
+        assertThat(steps.nth(1)).not().containsText("tried again");
+        assertThat(page.locator("main")).containsText("Failed");
+        assertThat(page.locator("main")).not().containsText("secret-echo-123");
+        assertThat(page.locator("main")).not().containsText("IllegalStateException");
+        assertThat(page.locator("main")).not().containsText(slack.baseUrl());
+        Chromium.screenshot(page, "execution-failed-1280");
+
+        slack.resetAll();
+        slack.stubFor(post(urlEqualTo("/services/T/B/X")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        page.getByRole(AriaRole.BUTTON, named("Retry from the failed step")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Retry this run from the step that failed?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Retry")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Retrying")))
+            .isVisible();
+        agenda.runDue();
+        page.reload();
+        assertThat(page.locator("#run-facts + .pill, header:has(#run-facts) .pill")).hasText("succeeded");
+        assertThat(steps).hasCount(3);
+        assertThat(steps.nth(2)).containsText("attempt 1");
+        assertThat(steps.nth(2)).containsText("succeeded");
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Retry from the failed step"))).hasCount(0);
+        Chromium.screenshot(page, "execution-retried-1280");
+
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
+        open(phone, "/admin/executions/" + execution);
+        assertNoSidewaysScroll(phone);
+        Chromium.screenshot(phone, "execution-retried-390");
+        open(phone, "/admin/executions");
+        assertNoSidewaysScroll(phone);
+        Chromium.screenshot(phone, "executions-list-390");
+    }
+
+    @Test
+    void aWaitingRunSaysUntilWhenAndIsCanceledAfterConfirmingWhileALateCancelIsRefused() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Wait a day", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                       {"id": "note", "type": "action", "action": "test.record"}]}""");
+        String execution = run(store, automation);
+
+        var staff = StaffBrowser.of(db, passwords, store.id());
+        var page = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/" + execution);
+        assertThat(page.locator("main")).containsText("The delay of step “wait” to end, until");
+        var stale = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/" + execution);
+        Chromium.screenshot(page, "execution-waiting-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Cancel run")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Cancel run")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("canceled")))
+            .isVisible();
+        assertThat(page.locator("header:has(#run-facts) .pill")).hasText("canceled");
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Cancel run"))).hasCount(0);
+
+        stale.getByRole(AriaRole.BUTTON, named("Cancel run")).click();
+        stale.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Cancel run")).click();
+        assertThat(stale.getByRole(AriaRole.ALERT)).containsText("The execution has already ended (canceled).");
+        assertThat(api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("status").asString())
+            .isEqualTo("canceled");
+    }
+
+    @Test
+    void theEventPageSaysWhichAutomationsStartedAndWhyTheOthersDidNot() {
+        var store = accounts.create();
+        String ada = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""").json().get("id").asString();
+        activate(store, """
+            {"name": "Greet sign-ups", "trigger": {"type": "event", "event": "acme.signup"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        activate(store, """
+            {"name": "VIP welcome", "trigger": {"type": "event", "event": "acme.signup"},
+             "conditions": {"all": [{"field": "event.data.plan", "op": "eq", "value": "vip"}]},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        activate(store, """
+            {"name": "Farewell", "trigger": {"type": "event", "event": "acme.left"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        String event = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {"plan": "basic"}}""".formatted(ada)).json()
+            .get("id").asString();
+        agenda.runDue();
+        String execution = api.get("/api/v1/executions", store.apiKey()).json().get("data").get(0).get("id")
+            .asString();
+
+        var page = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280)),
+            "/admin/executions/" + execution);
+        assertThat(page.locator("main")).containsText(event);
+        assertThat(page.getByRole(AriaRole.LINK, named("Ada Lovelace"))).hasAttribute("href",
+            "/admin/customers/" + ada);
+        page.getByRole(AriaRole.LINK, named("which automations started for it")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Automations for an event"))).isVisible();
+        var started = page.locator("section:has(#started-title)");
+        assertThat(started).containsText("Greet sign-ups");
+        assertThat(started.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(execution))).isVisible();
+        var others = page.locator("section:has(#others-title)");
+        assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("VIP welcome")))
+            .containsText("Its conditions do not hold for this event.");
+        assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("Farewell")))
+            .containsText("starts on acme.left, not on acme.signup");
+        Chromium.screenshot(page, "execution-for-event-1280");
+
+        open(page, "/admin/executions");
+        page.getByLabel("Customer id").fill(ada);
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main table tbody tr")).hasCount(1);
+        assertThat(page.locator("main table tbody tr")).containsText("Ada Lovelace");
+        page.getByLabel("Customer id").fill("cus_01kdoesnotexist0000000000");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main")).containsText("No runs match these filters.");
+    }
+
+    @Test
+    void anotherAccountsRunIsNotFound() {
+        var store = accounts.create();
+        var other = accounts.create();
+        String automation = activate(other, """
+            {"name": "Theirs", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        String theirs = run(other, automation);
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        var response = page.navigate(api.uri("/admin/executions/" + theirs).toString());
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(page.locator("main")).not().containsText("Theirs");
+        assertThat(page.locator(".side")).isVisible();
+        var forEvent = page.navigate(api.uri("/admin/executions/for-event/evt_01kdoesnotexist0000000000").toString());
+        assertThat(forEvent.status()).isEqualTo(404);
+    }
+}

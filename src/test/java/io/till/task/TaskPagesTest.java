@@ -1,0 +1,125 @@
+package io.till.task;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.automation.AutomationAgenda;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/** The tasks inbox in a real browser: a task made by a create_task step is assigned to a staff member and completed. */
+@TillIntegrationTest
+class TaskPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void aTaskMadeByAnAutomationIsAssignedToAStaffMemberAndCompleted() {
+        var store = accounts.create();
+        String ada = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""").json().get("id").asString();
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Follow up", "trigger": {"type": "manual"},
+             "steps": [{"id": "call", "type": "action", "action": "create_task",
+                        "params": {"title": "Call Ada about the failed payment", "notes": "She asked for a call",
+                                   "due_in": "P2D"}}]}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String automation = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(ada));
+        assertThat(run.status()).as(run.text()).isEqualTo(201);
+        String execution = run.json().get("id").asString();
+        agenda.runDue();
+        var colleague = StaffBrowser.of(db, passwords, store.id());
+        var stranger = StaffBrowser.of(db, passwords, accounts.create().id());
+
+        var staff = StaffBrowser.of(db, passwords, store.id());
+        var page = staff.signIn(api, chromium.page(1280));
+        page.getByRole(AriaRole.LINK, named("Tasks")).click();
+        var row = page.locator("tr", new Page.LocatorOptions().setHasText("Call Ada about the failed payment"));
+        assertThat(row).containsText("She asked for a call");
+        assertThat(row.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(ada)))
+            .hasAttribute("href", "/admin/customers/" + ada);
+        assertThat(row.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Automation run")))
+            .hasAttribute("href", "/admin/executions/" + execution);
+        var assignee = page.getByLabel("Assignee of Call Ada about the failed payment");
+        assertThat(assignee.locator("option")).hasCount(3);
+        assertThat(assignee.locator("option", new Locator.LocatorOptions().setHasText(colleague.email())))
+            .hasCount(1);
+        assertThat(assignee.locator("option", new Locator.LocatorOptions().setHasText(stranger.email())))
+            .hasCount(0);
+        Chromium.screenshot(page, "tasks-open-1280");
+
+        assignee.selectOption(colleague.email());
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Assign Call Ada about the failed "
+            + "payment")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("assigned")))
+            .hasText("Task assigned to " + colleague.email() + ".");
+        assertThat(page.getByLabel("Assignee of Call Ada about the failed payment")).hasValue(colleague.email());
+
+        var phone = staff.signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/tasks").toString());
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "tasks-open-390");
+
+        row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Complete Call Ada about the failed "
+            + "payment")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Mark done")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("done")))
+            .hasText("Task done.");
+        assertThat(page.locator("main")).containsText("No open tasks.");
+        page.getByRole(AriaRole.LINK, named("Done")).click();
+        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Call Ada"))).containsText(colleague
+            .email());
+        Chromium.screenshot(page, "tasks-done-1280");
+        assertThat(api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("steps").get(0)
+            .get("output").get("task_id").asString()).startsWith("task_");
+
+        // A late click on the phone, where the task still shows as open, is refused with the reason.
+        phone.getByRole(AriaRole.BUTTON, named("Complete Call Ada about the failed payment")).click();
+        phone.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Mark done")).click();
+        assertThat(phone.getByRole(AriaRole.ALERT)).hasText("The task is already done.");
+    }
+}
