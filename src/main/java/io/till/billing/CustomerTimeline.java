@@ -5,7 +5,6 @@ import io.till.shared.Ids;
 import io.till.shared.PageRequest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -43,17 +42,39 @@ class CustomerTimeline {
     Slice page(String accountId, String customerId, String eventsBefore, String runsBefore) {
         String fromEvent = Ids.isId(eventsBefore, "evt") ? eventsBefore : null;
         String fromRun = Ids.isId(runsBefore, "exe") ? runsBefore : null;
-        var candidates = new ArrayList<Entry>();
         // One more than a page of each: the extra one tells whether older entries follow.
-        events.ofCustomer(accountId, customerId, new PageRequest(PAGE + 1, fromEvent))
+        List<Entry> eventEntries = events.ofCustomer(accountId, customerId, new PageRequest(PAGE + 1, fromEvent))
             .data()
-            .forEach(e -> candidates.add(new Entry(e.id(), false, e.type(), null, e.occurredAt())));
-        runs.newestFirst(accountId, customerId, fromRun, PAGE)
-            .forEach(r -> candidates.add(new Entry(r.id(), true, r.automationName(), r.status(), r.createdAt())));
-        candidates.sort(Comparator.comparing(Entry::at).thenComparing(Entry::id).reversed());
-        List<Entry> shown = candidates.subList(0, Math.min(PAGE, candidates.size()));
+            .stream()
+            .map(e -> new Entry(e.id(), false, e.type(), null, e.occurredAt()))
+            .toList();
+        List<Entry> runEntries = runs.newestFirst(accountId, customerId, fromRun, PAGE)
+            .stream()
+            .map(r -> new Entry(r.id(), true, r.automationName(), r.status(), r.createdAt()))
+            .toList();
+        List<Entry> merged = merge(eventEntries, runEntries);
+        List<Entry> shown = merged.subList(0, Math.min(PAGE, merged.size()));
         String olderEvents = shown.stream().filter(e -> !e.run()).reduce((a, b) -> b).map(Entry::id).orElse(fromEvent);
         String olderRuns = shown.stream().filter(Entry::run).reduce((a, b) -> b).map(Entry::id).orElse(fromRun);
-        return new Slice(List.copyOf(shown), candidates.size() > PAGE, olderEvents, olderRuns);
+        return new Slice(List.copyOf(shown), merged.size() > PAGE, olderEvents, olderRuns);
+    }
+
+    /**
+     * Merges two streams, each newest first by id, by time. Each stream keeps its own order, so what a page shows of
+     * a stream is always a prefix of it and its cursor (the last id shown) continues exactly there, even where two
+     * entries of one millisecond have ids in another order than their times.
+     */
+    private static List<Entry> merge(List<Entry> a, List<Entry> b) {
+        var merged = new ArrayList<Entry>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j == b.size() || (i < a.size() && !a.get(i).at().isBefore(b.get(j).at()))) {
+                merged.add(a.get(i++));
+            } else {
+                merged.add(b.get(j++));
+            }
+        }
+        return merged;
     }
 }
