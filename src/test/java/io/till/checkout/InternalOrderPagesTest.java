@@ -91,6 +91,7 @@ class InternalOrderPagesTest {
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New order")).first().click();
         assertThat(page.getByLabel("Card on file")).containsText("Visa •••• 4242");
+        assertThat(page.locator(".sandbox-banner")).containsText("Test clock");
         Chromium.screenshot(page, "dashboard-new-order-1280");
         chooseMonthly(page);
         assertThat(page.locator("main")).containsText("Total charged now");
@@ -98,7 +99,7 @@ class InternalOrderPagesTest {
         Chromium.screenshot(page, "dashboard-new-order-review-1280");
 
         // What the browser would send again on a double click or a reload: the same fields, the same key.
-        var form = page.locator("form[data-confirm]");
+        var form = page.locator("#main form[data-confirm]");
         var fields = FormData.create();
         for (String name : List.of("_csrf", "idempotency_key", "option_id", "payment_method_id", "promo_code")) {
             fields.set(name, form.locator("input[name=" + name + "]").inputValue());
@@ -157,6 +158,7 @@ class InternalOrderPagesTest {
 
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("The bank declined the card:");
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing was charged");
+        assertThat(page.locator(".side")).containsText("Customers");
         assertThat(page.getByLabel("Product option")).hasValue(shopMonthly(buyer));
         Chromium.screenshot(page, "dashboard-new-order-declined-1280");
         assertThat(orders(buyer)).noneMatch(order -> order.get("status").asString().equals("paid"));
