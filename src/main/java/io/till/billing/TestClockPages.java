@@ -2,7 +2,7 @@ package io.till.billing;
 
 import io.till.shared.Caller;
 import io.till.shared.TillException;
-import java.net.URI;
+import io.till.shared.web.DashboardReturn;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -48,7 +48,7 @@ class TestClockPages {
         } catch (TillException e) {
             redirect.addFlashAttribute("flash", "The test clock did not move: " + reason(e));
         }
-        return "redirect:" + back(referer);
+        return "redirect:" + DashboardReturn.to(referer);
     }
 
     private static String ran(int jobs) {
@@ -65,21 +65,5 @@ class TestClockPages {
         }
         var first = e.errors().getFirst();
         return ("to".equals(first.field()) ? "the date " : "the step ") + first.message() + ".";
-    }
-
-    /** The dashboard page the control was used on; only a path of the dashboard, so this never leads elsewhere. */
-    private static String back(String referer) {
-        if (referer != null) {
-            try {
-                URI uri = URI.create(referer);
-                String path = uri.getRawPath();
-                if (path != null && (path.equals("/admin") || path.startsWith("/admin/"))) {
-                    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-                }
-            } catch (IllegalArgumentException e) {
-                // A malformed Referer: go home.
-            }
-        }
-        return "/admin";
     }
 }

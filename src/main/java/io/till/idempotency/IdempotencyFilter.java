@@ -2,6 +2,7 @@ package io.till.idempotency;
 
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
+import io.till.shared.web.DashboardReturn;
 import io.till.shared.web.Problems;
 import io.till.shared.web.SecretFields;
 import jakarta.servlet.FilterChain;
@@ -112,7 +113,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
             }
             if (claim instanceof IdempotencyRecords.Claim.Mismatch
                 || claim instanceof IdempotencyRecords.Claim.InFlight) {
-                response.sendRedirect(IdempotentForms.pageBefore(request));
+                // Its key was used for other choices (after going back in the browser), or the first submit hangs:
+                // the page it came from renders the form anew, with a fresh key.
+                response.sendRedirect(DashboardReturn.to(request.getHeader("Referer")));
                 return;
             }
         }

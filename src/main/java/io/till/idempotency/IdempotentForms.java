@@ -2,7 +2,6 @@ package io.till.idempotency;
 
 import io.till.shared.Ids;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,25 +42,5 @@ public final class IdempotentForms {
             }
         }
         return fields.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Where a submit that cannot be answered goes (its key was used for other choices, after going back in the
-     * browser): the page it came from, which renders the form anew with a fresh key. Only a dashboard path.
-     */
-    static String pageBefore(HttpServletRequest request) {
-        String referer = request.getHeader("Referer");
-        if (referer != null) {
-            try {
-                URI uri = URI.create(referer);
-                String path = uri.getRawPath();
-                if (path != null && path.startsWith("/admin/")) {
-                    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-                }
-            } catch (IllegalArgumentException e) {
-                // A malformed Referer: the dashboard's home.
-            }
-        }
-        return "/admin";
     }
 }
