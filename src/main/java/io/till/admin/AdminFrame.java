@@ -29,8 +29,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  * keep their problem details, since {@code ApiExceptionHandler} runs first for them.
  */
 @ControllerAdvice(basePackages = {"io.till.admin", "io.till.access", "io.till.account", "io.till.automation",
-        "io.till.billing", "io.till.customer", "io.till.event", "io.till.integration", "io.till.message",
-        "io.till.payment", "io.till.receipt",
+        "io.till.billing", "io.till.checkout", "io.till.customer", "io.till.event", "io.till.integration",
+        "io.till.message", "io.till.payment", "io.till.receipt",
         "io.till.task", "io.till.webhook"})
 @Order(Ordered.LOWEST_PRECEDENCE)
 class AdminFrame {

@@ -17,20 +17,24 @@ class AdminSearch {
 
     private static final Pattern ID = Pattern.compile("(cus|sub|inv|ord|pay|plan|exe|evt)_[0-9A-Za-z]+");
 
-    /** The records an id prefix names, whose pages come with the next part of the dashboard. */
-    private static final Map<String, String> KINDS = Map.of("sub", "a subscription", "inv", "an invoice", "ord",
-        "an order", "pay", "a payment", "plan", "a payment plan", "exe", "an automation run", "evt", "an event");
+    /** The record page of each id prefix (the page URLs of issue 12's conventions). */
+    private static final Map<String, String> PAGES = Map.of("cus", "/admin/customers/", "sub",
+        "/admin/subscriptions/", "inv", "/admin/invoices/", "ord", "/admin/orders/", "pay", "/admin/payments/", "plan",
+        "/admin/payment-plans/", "evt", "/admin/developers/events/");
+
+    /** The records an id prefix names whose pages come with the next part of the dashboard (automations). */
+    private static final Map<String, String> COMING = Map.of("exe", "an automation run");
 
     @GetMapping("/admin/search")
     String search(@RequestParam(name = "q", defaultValue = "") String query, Model model) {
         String needle = query.strip();
         if (ID.matcher(needle).matches()) {
             String prefix = needle.substring(0, needle.indexOf('_'));
-            if (prefix.equals("cus")) {
-                return "redirect:/admin/customers/" + needle;
+            if (PAGES.containsKey(prefix)) {
+                return "redirect:" + PAGES.get(prefix) + needle;
             }
             model.addAttribute("heading", "Search");
-            model.addAttribute("kind", KINDS.get(prefix));
+            model.addAttribute("kind", COMING.get(prefix));
             model.addAttribute("id", needle);
             return "admin/coming";
         }

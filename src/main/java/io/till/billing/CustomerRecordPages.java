@@ -20,9 +20,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The customer record of seed 004 in the dashboard: stats, email and card, subscriptions and payment plans (active or
- * all), orders, credits and tags. It lives with billing because most of it is billing's records, and billing already
- * knows customers (customer must not know billing). Every read is bound to the signed-in staff member's account; a
- * customer of another account is "not found", as on the API.
+ * all), orders, credits, tags and a timeline of the customer's events and automation runs. It lives with billing
+ * because most of it is billing's records, and billing already knows customers (customer must not know billing).
+ * Every read is bound to the signed-in staff member's account; a customer of another account is "not found", as on
+ * the API.
  */
 @Controller
 class CustomerRecordPages {
@@ -37,9 +38,10 @@ class CustomerRecordPages {
     private final Orders orders;
     private final Credits credits;
     private final Products products;
+    private final CustomerTimeline timeline;
 
     CustomerRecordPages(Customers customers, CustomerStats.Source stats, Subscriptions subscriptions,
-        PaymentPlans paymentPlans, Orders orders, Credits credits, Products products) {
+        PaymentPlans paymentPlans, Orders orders, Credits credits, Products products, CustomerTimeline timeline) {
         this.customers = customers;
         this.stats = stats;
         this.subscriptions = subscriptions;
@@ -47,6 +49,7 @@ class CustomerRecordPages {
         this.orders = orders;
         this.credits = credits;
         this.products = products;
+        this.timeline = timeline;
     }
 
     /** A subscription or plan as one row of the record: what was bought, its state and what it costs. */
@@ -57,7 +60,9 @@ class CustomerRecordPages {
     @GetMapping("/admin/customers/{id}")
     String record(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "subscriptions", defaultValue = "active") String subscriptionsShown,
-        @RequestParam(name = "plans", defaultValue = "active") String plansShown, Model model) {
+        @RequestParam(name = "plans", defaultValue = "active") String plansShown,
+        @RequestParam(name = "events_before", required = false) String eventsBefore,
+        @RequestParam(name = "runs_before", required = false) String runsBefore, Model model) {
         String accountId = staff.accountId();
         Customer customer = customers.get(accountId, id);
         var names = new ProductNames(products, accountId);
@@ -96,6 +101,8 @@ class CustomerRecordPages {
         model.addAttribute("plans", plans);
         model.addAttribute("allPlans", allPlans);
         model.addAttribute("orders", orderRows);
+        model.addAttribute("timeline", timeline.page(accountId, id, eventsBefore, runsBefore));
+        model.addAttribute("timelineOlder", eventsBefore != null || runsBefore != null);
         return "billing/customer";
     }
 

@@ -4,11 +4,13 @@ import io.till.account.Accounts;
 import io.till.account.Mode;
 import io.till.shared.Agenda;
 import io.till.shared.ErrorCode;
+import io.till.shared.FieldErrors;
 import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.TillException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +63,44 @@ class TestClock {
         // Like a worker's round: skipped while an advance runs, which does this work itself at each due time.
         workers.round(billingClock::runDue);
         return new State(clock.instant(), clock.offset(), jobs.pending());
+    }
+
+    /**
+     * Where an advance asked {@code by} a duration or {@code to} a time ends, checked: exactly one of them, forward only
+     * and at most {@link #MAX_ADVANCE}; every bad field is reported.
+     */
+    Instant target(String accountId, String by, String to) {
+        var errors = new FieldErrors();
+        Instant now = state(accountId).now();
+        Instant target = null;
+        if ((by == null) == (to == null)) {
+            errors.add("by", "required", "give either by (an ISO-8601 duration such as P3D) or to (a time)");
+        } else if (by != null) {
+            try {
+                Duration step = Duration.parse(by);
+                if (step.isNegative() || step.isZero() || step.compareTo(MAX_ADVANCE) > 0) {
+                    errors.add("by", "out_of_range", "must be positive and at most " + MAX_ADVANCE.toDays()
+                        + " days; the clock only moves forward");
+                } else {
+                    target = now.plus(step);
+                }
+            } catch (DateTimeParseException e) {
+                errors.add("by", "invalid_format", "must be an ISO-8601 duration such as P3D or PT2H");
+            }
+        } else {
+            try {
+                target = Instant.parse(to);
+                if (!target.isAfter(now)) {
+                    errors.add("to", "out_of_range", "must be after the clock's time, " + now);
+                } else if (Duration.between(now, target).compareTo(MAX_ADVANCE) > 0) {
+                    errors.add("to", "out_of_range", "is more than " + MAX_ADVANCE.toDays() + " days ahead");
+                }
+            } catch (DateTimeParseException e) {
+                errors.add("to", "invalid_format", "must be an ISO-8601 time such as 2027-01-01T00:00:00Z");
+            }
+        }
+        errors.throwIfAny();
+        return target;
     }
 
     /**

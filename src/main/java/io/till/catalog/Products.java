@@ -111,7 +111,7 @@ public class Products {
             .optional();
     }
 
-    Page<Product> list(String accountId, PageRequest page) {
+    public Page<Product> list(String accountId, PageRequest page) {
         var ids = db.sql("""
             SELECT id FROM products
              WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)

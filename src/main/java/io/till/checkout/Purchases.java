@@ -82,6 +82,26 @@ class Purchases {
         if (resumed.isPresent()) {
             return resumed.get();
         }
+        checkInternal(request);
+        return complete(accountId, check(accountId, null, request), request);
+    }
+
+    /** What an internal order would charge, checked as placing it checks it, without placing it. */
+    record Quote(String productName, String optionName, String currency, long subtotal, long discount, long total,
+        String cardId) {}
+
+    /** The dashboard's review step before an internal order: the same checks and the same sums as placing it. */
+    Quote quoteInternalOrder(String accountId, PurchaseRequest request) {
+        checkInternal(request);
+        Cart cart = check(accountId, null, request);
+        var items = items(cart);
+        long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
+        long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
+        return new Quote(cart.product().name(), cart.option().name(), cart.option().currency(), subtotal, discount,
+            subtotal - discount, cart.cardId());
+    }
+
+    private static void checkInternal(PurchaseRequest request) {
         var errors = new FieldErrors();
         if (request.customerId() == null) {
             errors.add("customer_id", "required", "an internal order is for an existing customer");
@@ -96,7 +116,6 @@ class Purchases {
             errors.add("addon_ids", "not_allowed", "addons belong to checkouts");
         }
         errors.throwIfAny();
-        return complete(accountId, check(accountId, null, request), request);
     }
 
     private Order complete(String accountId, Cart cart, PurchaseRequest request) {
@@ -222,6 +241,20 @@ class Purchases {
         return new Cart(checkout, product, option, addons, promo, customer, cardId, billingAddress);
     }
 
+    /** The order's lines: the option (free during a trial) and the addons. */
+    private static List<Order.Item> items(Cart cart) {
+        var items = new ArrayList<Order.Item>();
+        ProductOption option = cart.option();
+        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
+            && option.trialDays() > 0;
+        items.add(new Order.Item(Ids.newId("item"), "option", cart.product().id(), option.id(), null, null,
+            cart.product().name() + " — " + option.name(), trial ? 0 : option.amount()));
+        cart.addons()
+            .forEach(addon -> items.add(new Order.Item(Ids.newId("item"), "addon", null, null, addon.id(), null,
+                addon.name(), addon.amount())));
+        return items;
+    }
+
     private Order recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
         Optional<PaymentGateway.AttachedCard> newCard) {
         Customer customer = cart.customer().orElseGet(() -> customers.findByEmail(accountId,
@@ -233,15 +266,8 @@ class Purchases {
             // Reserved before the charge, so that a code at its limit cannot be used twice by two buyers at once.
             promoCodes.redeem(accountId, cart.promo());
         }
-        var items = new ArrayList<Order.Item>();
+        var items = items(cart);
         ProductOption option = cart.option();
-        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
-            && option.trialDays() > 0;
-        items.add(new Order.Item(Ids.newId("item"), "option", cart.product().id(), option.id(), null, null,
-            cart.product().name() + " — " + option.name(), trial ? 0 : option.amount()));
-        cart.addons()
-            .forEach(addon -> items.add(new Order.Item(Ids.newId("item"), "addon", null, null, addon.id(), null,
-                addon.name(), addon.amount())));
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
         var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout() == null ? null : cart.checkout().id(),

@@ -96,6 +96,11 @@ public class Events {
             .orElseThrow(() -> TillException.notFound("event", id));
     }
 
+    /** The customer's events, newest first, below {@code page.afterId()} (the dashboard's customer timeline). */
+    public Page<Event> ofCustomer(String accountId, String customerId, PageRequest page) {
+        return list(accountId, new Filter(null, customerId, null), page);
+    }
+
     /**
      * Which events a list asks for; null fields do not filter.
      *

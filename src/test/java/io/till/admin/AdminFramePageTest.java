@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.Shops;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -28,6 +29,8 @@ class AdminFramePageTest {
     Api api;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    Shops shops;
     @Autowired
     JdbcClient db;
     @Autowired
@@ -67,10 +70,26 @@ class AdminFramePageTest {
         page.getByLabel("Search customers, or paste an id").press("Enter");
         assertThat(page.locator("#results")).containsText("kj@nasa.example");
 
-        page.getByLabel("Search customers, or paste an id").fill("ord_01kdoesnotmatter");
+        page.getByLabel("Search customers, or paste an id").fill("exe_01kdoesnotmatter");
         page.getByLabel("Search customers, or paste an id").press("Enter");
-        assertThat(page.locator("main")).containsText("That looks like the id of an order.");
+        assertThat(page.locator("main")).containsText("That looks like the id of an automation run.");
         assertThat(page.locator("main")).containsText("Its page comes with the next release");
+    }
+
+    @Test
+    void aPastedIdOfAnOrderOrAnEventLandsOnItsPage() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@search.example");
+        String orderId = order.get("id").asString();
+        String eventId = shops.events(shop, order.get("customer_id").asString()).getLast().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+
+        page.getByLabel("Search customers, or paste an id").fill(" " + orderId + " ");
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+        assertThat(page).hasURL(api.uri("/admin/orders/" + orderId).toString());
+
+        page.navigate(api.uri("/admin/search?q=" + eventId).toString());
+        assertThat(page).hasURL(api.uri("/admin/developers/events/" + eventId).toString());
     }
 
     @Test

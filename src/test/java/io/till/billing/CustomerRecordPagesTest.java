@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import io.till.shared.Agenda;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
 import io.till.testing.Shops;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TillIntegrationTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,8 @@ class CustomerRecordPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    List<Agenda> agendas;
 
     @BeforeAll
     static void launch() {
@@ -143,5 +150,58 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#subscriptions")).containsText(store.subscription());
         assertThat(page.locator("#subscriptions")).containsText("canceled");
         assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
+    }
+
+    @Test
+    void eachRowLinksToItsRecordAndTheTimelineGrowsWithEventsAndAutomationRuns() throws IOException {
+        var store = store();
+        String key = store.shop().apiKey();
+        String order = api.get("/api/v1/orders?customer_id=" + store.ada(), key).json().get("data").get(0).get("id")
+            .asString();
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+
+        assertThat(page.locator("#subscriptions table a").first()).hasAttribute("href",
+            "/admin/subscriptions/" + store.subscription());
+        assertThat(page.locator("#orders table a").first()).hasAttribute("href", "/admin/orders/" + order);
+        var timeline = page.locator("#timeline li");
+        assertThat(page.locator("#timeline")).containsText("subscription.started");
+        int before = timeline.count();
+        String newest = api.get("/api/v1/events?customer_id=" + store.ada(), key).json().get("data").get(0).get("id")
+            .asString();
+        assertThat(timeline.first().locator("a")).hasAttribute("href", "/admin/developers/events/" + newest);
+
+        String definition;
+        try (InputStream in = getClass().getResourceAsStream("/automations/tag_new_signups.json")) {
+            definition = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String automation = api.post("/api/v1/automations", key, definition).json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", key, null).status()).isEqualTo(200);
+        var posted = api.post("/api/v1/events", key, """
+            {"type": "acme.signup", "customer_id": "%s", "data": {}}""".formatted(store.ada()));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        agendas.forEach(Agenda::runDue);
+
+        page.reload();
+        assertThat(page.locator("#timeline")).containsText("acme.signup");
+        assertThat(page.locator("#timeline")).containsText("Automation: Tag new signups");
+        assertThat(page.locator("#timeline a[href^='/admin/executions/exe_']")).hasCount(1);
+        assertThat(timeline).not().hasCount(before);
+        assertThat(timeline.count()).isGreaterThan(before);
+        Chromium.screenshot(page, "dashboard-customer-timeline-1280");
+
+        // A long history comes a page at a time, newest first; "Older" goes on where the page stopped.
+        var batch = new StringBuilder("{\"events\": [");
+        for (int i = 0; i < CustomerTimeline.PAGE; i++) {
+            batch.append(i == 0 ? "" : ",").append("""
+                {"type": "acme.visit", "customer_id": "%s", "data": {"n": %d}}""".formatted(store.ada(), i));
+        }
+        assertThat(api.post("/api/v1/events/batch", key, batch.append("]}").toString()).status()).isEqualTo(201);
+        page.reload();
+        assertThat(timeline).hasCount(CustomerTimeline.PAGE);
+        assertThat(page.locator("#timeline")).not().containsText("customer.created");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older")).click();
+        assertThat(page.locator("#timeline")).containsText("customer.created");
+        assertThat(page.locator("#timeline")).not().containsText("acme.visit");
     }
 }

@@ -1,0 +1,80 @@
+package io.till.billing;
+
+import io.till.event.Events;
+import io.till.shared.Ids;
+import io.till.shared.PageRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The customer record's timeline: the customer's events and automation runs merged newest first, a page at a time.
+ * Each stream keeps its own keyset cursor (the last id of it shown), so "older" continues both where they stopped.
+ */
+@Component
+class CustomerTimeline {
+
+    /** How many entries a page of the timeline shows. */
+    static final int PAGE = 20;
+
+    private final Events events;
+    private final CustomerRuns runs;
+
+    CustomerTimeline(Events events, CustomerRuns runs) {
+        this.events = events;
+        this.runs = runs;
+    }
+
+    /** One line: an event ({@code evt_}) or an automation run ({@code exe_}), linking to its page. */
+    record Entry(String id, boolean run, String what, String status, Instant at) {
+        public String href() {
+            return run ? "/admin/executions/" + id : "/admin/developers/events/" + id;
+        }
+    }
+
+    /**
+     * @param olderEvents the cursor of the events stream for the next page (null: from the newest)
+     * @param hasOlder whether an older page exists
+     */
+    record Slice(List<Entry> entries, boolean hasOlder, String olderEvents, String olderRuns) {}
+
+    Slice page(String accountId, String customerId, String eventsBefore, String runsBefore) {
+        String fromEvent = Ids.isId(eventsBefore, "evt") ? eventsBefore : null;
+        String fromRun = Ids.isId(runsBefore, "exe") ? runsBefore : null;
+        // One more than a page of each: the extra one tells whether older entries follow.
+        List<Entry> eventEntries = events.ofCustomer(accountId, customerId, new PageRequest(PAGE + 1, fromEvent))
+            .data()
+            .stream()
+            .map(e -> new Entry(e.id(), false, e.type(), null, e.occurredAt()))
+            .toList();
+        List<Entry> runEntries = runs.newestFirst(accountId, customerId, fromRun, PAGE)
+            .stream()
+            .map(r -> new Entry(r.id(), true, r.automationName(), r.status(), r.createdAt()))
+            .toList();
+        List<Entry> merged = merge(eventEntries, runEntries);
+        List<Entry> shown = merged.subList(0, Math.min(PAGE, merged.size()));
+        String olderEvents = shown.stream().filter(e -> !e.run()).reduce((a, b) -> b).map(Entry::id).orElse(fromEvent);
+        String olderRuns = shown.stream().filter(Entry::run).reduce((a, b) -> b).map(Entry::id).orElse(fromRun);
+        return new Slice(List.copyOf(shown), merged.size() > PAGE, olderEvents, olderRuns);
+    }
+
+    /**
+     * Merges two streams, each newest first by id, by time. Each stream keeps its own order, so what a page shows of
+     * a stream is always a prefix of it and its cursor (the last id shown) continues exactly there, even where two
+     * entries of one millisecond have ids in another order than their times.
+     */
+    private static List<Entry> merge(List<Entry> a, List<Entry> b) {
+        var merged = new ArrayList<Entry>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j == b.size() || (i < a.size() && !a.get(i).at().isBefore(b.get(j).at()))) {
+                merged.add(a.get(i++));
+            } else {
+                merged.add(b.get(j++));
+            }
+        }
+        return merged;
+    }
+}

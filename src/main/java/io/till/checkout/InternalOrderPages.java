@@ -1,0 +1,198 @@
+package io.till.checkout;
+
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.customer.Card;
+import io.till.customer.Cards;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.idempotency.IdempotentForms;
+import io.till.payment.CardDeclinedException;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.FieldError;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * "New order" on a customer record (seed 004: charge a card on file for an existing customer by creating an internal
+ * order). Staff choose an option, a card and maybe a promo code; a review shows what will be charged, as {@link
+ * Purchases} computes it; placing it runs {@link Purchases#internalOrder}, the service behind {@code POST
+ * /api/v1/orders}. The review's form carries a one-time idempotency key ({@link IdempotentForms}), so a double click
+ * makes one order.
+ */
+@Controller
+class InternalOrderPages {
+
+    /** Enough options for a store's catalogue on one form; the API takes any option id. */
+    private static final int PRODUCTS = 100;
+
+    private final Purchases purchases;
+    private final Customers customers;
+    private final Cards cards;
+    private final Products products;
+
+    InternalOrderPages(Purchases purchases, Customers customers, Cards cards, Products products) {
+        this.purchases = purchases;
+        this.customers = customers;
+        this.cards = cards;
+        this.products = products;
+    }
+
+    /** What the form holds, as chosen or typed. */
+    record Choice(String optionId, String paymentMethodId, String promoCode) {
+        PurchaseRequest request(String customerId) {
+            return new PurchaseRequest(customerId, null, blankToNull(paymentMethodId), null, blankToNull(optionId),
+                List.of(), blankToNull(promoCode), null);
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+    }
+
+    record OptionChoice(String id, String label) {}
+
+    record CardChoice(String id, String label) {}
+
+    /** The review: what is charged to which card, and the order's key. */
+    record Review(String item, String subtotal, String discount, String total, String card, String key) {}
+
+    @GetMapping("/admin/customers/{id}/orders/new")
+    String form(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "option_id", defaultValue = "") String optionId,
+        @RequestParam(name = "payment_method_id", defaultValue = "") String paymentMethodId,
+        @RequestParam(name = "promo_code", defaultValue = "") String promoCode,
+        @RequestParam(name = "review", defaultValue = "false") boolean review, Model model,
+        HttpServletResponse response) {
+        Customer customer = customers.get(staff.accountId(), id);
+        var choice = new Choice(optionId, paymentMethodId, promoCode);
+        if (!review) {
+            return form(staff, customer, choice, Map.of(), null, model);
+        }
+        try {
+            var quote = purchases.quoteInternalOrder(staff.accountId(), choice.request(id));
+            var cardsOnFile = cardChoices(staff.accountId(), id);
+            String card = cardsOnFile.stream().filter(c -> c.id().equals(quote.cardId())).findFirst()
+                .map(CardChoice::label).orElse("the card on file");
+            model.addAttribute("customer", customer);
+            model.addAttribute("choice", new Choice(optionId, quote.cardId(), promoCode));
+            model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
+                Amounts.format(quote.subtotal(), quote.currency()),
+                quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
+                Amounts.format(quote.total(), quote.currency()), card, IdempotentForms.newKey()));
+            return "checkout/new_order_review";
+        } catch (TillException e) {
+            return refused(staff, customer, choice, e, null, model, response);
+        }
+    }
+
+    @PostMapping("/admin/customers/{id}/orders")
+    String place(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "option_id", defaultValue = "") String optionId,
+        @RequestParam(name = "payment_method_id", defaultValue = "") String paymentMethodId,
+        @RequestParam(name = "promo_code", defaultValue = "") String promoCode, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
+        Customer customer = customers.get(staff.accountId(), id);
+        var choice = new Choice(optionId, paymentMethodId, promoCode);
+        try {
+            var order = purchases.internalOrder(staff.accountId(), choice.request(id));
+            redirect.addFlashAttribute("flash", "Order " + order.id() + " placed: "
+                + Amounts.format(order.total(), order.currency()) + " charged to the card on file.");
+            return "redirect:/admin/customers/" + id + "#orders";
+        } catch (CardDeclinedException e) {
+            return refused(staff, customer, choice, e, "The bank declined the card: " + e.errors().getFirst()
+                .message() + " Nothing was charged; choose another card or ask the customer to update theirs.", model,
+                response);
+        } catch (TillException e) {
+            return refused(staff, customer, choice, e, null, model, response);
+        }
+    }
+
+    /**
+     * The form again, as chosen, with what the service refused next to each field; a refusal without fields is shown
+     * on the friendly problem page.
+     */
+    private String refused(Caller.Staff staff, Customer customer, Choice choice, TillException e, String summary,
+        Model model, HttpServletResponse response) {
+        if (e.errors().isEmpty() && summary == null) {
+            throw e;
+        }
+        response.setStatus(e instanceof CardDeclinedException
+            ? HttpStatus.PAYMENT_REQUIRED.value()
+            : HttpStatus.UNPROCESSABLE_CONTENT.value());
+        var errors = new LinkedHashMap<String, String>();
+        if (summary == null) {
+            for (FieldError error : e.errors()) {
+                errors.putIfAbsent(error.field(), error.message());
+            }
+        }
+        return form(staff, customer, choice, errors, summary, model);
+    }
+
+    private String form(Caller.Staff staff, Customer customer, Choice choice, Map<String, String> errors,
+        String declined, Model model) {
+        model.addAttribute("customer", customer);
+        model.addAttribute("choice", choice);
+        model.addAttribute("errors", errors);
+        model.addAttribute("declined", declined);
+        model.addAttribute("options", optionChoices(staff.accountId()));
+        model.addAttribute("cards", cardChoices(staff.accountId(), customer.id()));
+        return "checkout/new_order";
+    }
+
+    private List<OptionChoice> optionChoices(String accountId) {
+        var choices = new ArrayList<OptionChoice>();
+        for (var product : products.list(accountId, new PageRequest(PRODUCTS, null)).data()) {
+            for (ProductOption option : product.options()) {
+                choices.add(new OptionChoice(option.id(), product.name() + " — " + option.name() + " · "
+                    + price(option)));
+            }
+        }
+        return choices;
+    }
+
+    private static String price(ProductOption option) {
+        String amount = Amounts.format(option.amount(), option.currency());
+        return switch (option.kind()) {
+            case ONE_TIME -> amount + " once";
+            case SUBSCRIPTION -> amount + " / " + every(option);
+            case PAYMENT_PLAN -> option.installments() + " × " + amount + " every " + every(option);
+        };
+    }
+
+    private static String every(ProductOption option) {
+        String unit = option.interval().code();
+        int count = option.intervalCount() == null ? 1 : option.intervalCount();
+        return count == 1 ? unit : count + " " + unit + "s";
+    }
+
+    private List<CardChoice> cardChoices(String accountId, String customerId) {
+        return cards.list(accountId, customerId, new PageRequest(PageRequest.MAX_LIMIT, null))
+            .data()
+            .stream()
+            .map(card -> new CardChoice(card.id(), label(card)))
+            .toList();
+    }
+
+    private static String label(Card card) {
+        String brand = card.brand().isEmpty()
+            ? "Card"
+            : Character.toUpperCase(card.brand().charAt(0)) + card.brand().substring(1);
+        return brand + " •••• " + card.last4() + " · expires " + card.expMonth() + "/" + card.expYear()
+            + (card.isDefault() ? " (default)" : "");
+    }
+}

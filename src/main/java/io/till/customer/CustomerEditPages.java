@@ -1,0 +1,118 @@
+package io.till.customer;
+
+import io.till.shared.Caller;
+import io.till.shared.FieldError;
+import io.till.shared.TillException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Edit a customer from their record: name, email, phone and tags, checked and saved exactly as {@code PATCH
+ * /api/v1/customers/{id}} does. Seed 004 warns that a changed email must also be changed by hand in every connected
+ * system (Stripe, CRMs), so a new email is shown with that warning and saved only once the staff member confirms it.
+ */
+@Controller
+class CustomerEditPages {
+
+    /** Seed 004's warning, in Till's words: Till does not push a changed email anywhere. */
+    static final String EMAIL_WARNING = "Changing the email here does not change it anywhere else: update it by hand "
+        + "in every connected system too (Stripe, CRMs like ActiveCampaign or Keap, mailing tools).";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Customers customers;
+
+    CustomerEditPages(Customers customers) {
+        this.customers = customers;
+    }
+
+    /** What the form holds, as typed. */
+    record Form(String name, String email, String phone, String tags) {
+        static Form of(Customer customer) {
+            return new Form(customer.name(), customer.email(), customer.phone() == null ? "" : customer.phone(),
+                String.join(", ", customer.tags()));
+        }
+    }
+
+    @GetMapping("/admin/customers/{id}/edit")
+    String edit(Caller.Staff staff, @PathVariable String id, Model model) {
+        Customer customer = customers.get(staff.accountId(), id);
+        return form(model, customer, Form.of(customer), Map.of(), false);
+    }
+
+    /**
+     * @param confirmedEmail the new email the staff member saw the warning for; a save that changes the email to
+     *     anything else shows the warning first
+     */
+    @PostMapping("/admin/customers/{id}/edit")
+    String save(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
+        @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String phone,
+        @RequestParam(defaultValue = "") String tags,
+        @RequestParam(name = "confirmed_email", defaultValue = "") String confirmedEmail, Model model,
+        RedirectAttributes redirect) {
+        Customer before = customers.get(staff.accountId(), id);
+        var typed = new Form(name, email, phone, tags);
+        boolean emailChanges = !email.strip().equalsIgnoreCase(before.email());
+        if (emailChanges && !email.strip().equals(confirmedEmail)) {
+            return form(model, before, typed, Map.of(), true);
+        }
+        Customer after;
+        try {
+            after = customers.update(staff.accountId(), id, body(typed));
+        } catch (TillException e) {
+            if (e.errors().isEmpty()) {
+                throw e;
+            }
+            return form(model, before, typed, byField(e), false);
+        }
+        redirect.addFlashAttribute("flash", emailChanges
+            ? "Customer saved. The email is now " + after.email() + ". " + EMAIL_WARNING
+            : "Customer saved.");
+        return "redirect:/admin/customers/" + id;
+    }
+
+    private static String form(Model model, Customer customer, Form form, Map<String, String> errors,
+        boolean confirmEmail) {
+        model.addAttribute("customer", customer);
+        model.addAttribute("form", form);
+        model.addAttribute("errors", errors);
+        model.addAttribute("confirmEmail", confirmEmail);
+        model.addAttribute("emailWarning", EMAIL_WARNING);
+        return "customer/edit";
+    }
+
+    /** The API's JSON body for the form: an empty phone clears it, tags are separated by commas. */
+    private static ObjectNode body(Form form) {
+        var body = JSON.createObjectNode();
+        body.put("name", form.name());
+        body.put("email", form.email().strip());
+        if (form.phone().isBlank()) {
+            body.putNull("phone");
+        } else {
+            body.put("phone", form.phone());
+        }
+        var tags = body.putArray("tags");
+        Arrays.stream(form.tags().split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(tags::add);
+        return body;
+    }
+
+    /** The first message for each field of the form ({@code tags[3]} is the tags field). */
+    private static Map<String, String> byField(TillException e) {
+        var errors = new LinkedHashMap<String, String>();
+        for (FieldError error : e.errors()) {
+            String field = error.field().replaceAll("\\[.*$", "");
+            errors.putIfAbsent(field, error.message());
+        }
+        return errors;
+    }
+}

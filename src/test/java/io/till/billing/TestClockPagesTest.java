@@ -1,0 +1,108 @@
+package io.till.billing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The sandbox banner's "Advance" control in a real browser: it asks first, moves the test clock as the API does,
+ * runs the renewal that fell due on the way, and comes back to the same page saying where the clock stands.
+ */
+@TillIntegrationTest
+class TestClockPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    @Test
+    void advancingTheClockPastARenewalBillsItAndComesBackToTheSamePage() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@clock.example");
+        String customer = order.get("customer_id").asString();
+        var subscription = shops.subscription(shop, order.get("subscription_id").asString());
+        Instant renewal = Instant.parse(subscription.get("current_period_end").asString());
+        String dayAfter = renewal.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).toString();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + customer).toString());
+        var banner = page.locator(".sandbox-banner");
+        String before = banner.locator("time").textContent();
+        Chromium.screenshot(page, "dashboard-test-clock-1280");
+
+        page.getByLabel("or to").fill(dayAfter);
+        banner.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Advance")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Everything due on the way");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Advance clock")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
+            .containsText("due work ran on the way");
+        assertThat(page).hasURL(api.uri("/admin/customers/" + customer).toString());
+        assertThat(banner.locator("time")).not().hasText(before);
+        var invoices = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data");
+        assertThat(invoices.size()).as("the renewal invoice").isGreaterThanOrEqualTo(1);
+        assertThat(page.locator("#timeline")).containsText("invoice.");
+        Chromium.screenshot(page, "dashboard-test-clock-advanced-1280");
+
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
+        Chromium.screenshot(phone, "dashboard-test-clock-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        phone.getByLabel("Advance by").selectOption("PT1H");
+        phone.locator(".sandbox-banner").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Advance"))
+            .click();
+        phone.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Advance clock")).click();
+        assertThat(phone.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
+            .isVisible();
+    }
+
+    @Test
+    void aDateInThePastIsRefusedWithTheReasonAndTheClockStays() {
+        var shop = shops.open();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+        String offset = api.get("/api/v1/test_clock", shop.apiKey()).json().get("offset").asString();
+
+        page.getByLabel("or to").fill("2020-01-01");
+        page.locator(".sandbox-banner").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Advance"))
+            .click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Advance clock")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("did not move")))
+            .containsText("must be after the clock's time");
+        assertThat(api.get("/api/v1/test_clock", shop.apiKey()).json().get("offset").asString()).isEqualTo(offset);
+    }
+}

@@ -1,0 +1,170 @@
+package io.till.checkout;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import com.microsoft.playwright.options.SelectOption;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Seed 004's "New order" in a real browser: staff charge a card on file from the customer record after a review that
+ * names the amount; submitting the same form twice places one order; a declined card shows the bank's reason.
+ */
+@TillIntegrationTest
+class InternalOrderPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private record Buyer(Shops.Shop shop, String customerId) {}
+
+    private Buyer buyerWithCard(String token) {
+        var shop = shops.open();
+        var created = api.post("/api/v1/customers", shop.apiKey(),
+            "{\"name\": \"Ada Lovelace\", \"email\": \"ada@analytical.example\"}");
+        String id = created.json().get("id").asString();
+        var card = api.post("/api/v1/customers/" + id + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"" + token + "\"}");
+        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        return new Buyer(shop, id);
+    }
+
+    private List<JsonNode> orders(Buyer buyer) {
+        var orders = new ArrayList<JsonNode>();
+        api.get("/api/v1/orders?customer_id=" + buyer.customerId(), buyer.shop().apiKey()).json().get("data")
+            .forEach(orders::add);
+        return orders;
+    }
+
+    private static Locator.GetByRoleOptions named(String name) {
+        return new Locator.GetByRoleOptions().setName(name);
+    }
+
+    private void chooseMonthly(Page page) {
+        page.getByLabel("Product option").selectOption(new SelectOption().setLabel(
+            "Membership — Monthly · $19.00 / month"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Review order")).click();
+    }
+
+    @Test
+    void staffPlaceAnInternalOrderFromTheRecordAndTheSameFormSubmittedTwiceMakesOneOrder() {
+        var buyer = buyerWithCard("pm_card_visa");
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + buyer.customerId()).toString());
+        assertThat(page.locator("#orders")).containsText("No orders yet.");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New order")).first().click();
+        assertThat(page.getByLabel("Card on file")).containsText("Visa •••• 4242");
+        assertThat(page.locator(".sandbox-banner")).containsText("Test clock");
+        Chromium.screenshot(page, "dashboard-new-order-1280");
+        chooseMonthly(page);
+        assertThat(page.locator("main")).containsText("Total charged now");
+        assertThat(page.locator("main")).containsText("$19.00");
+        Chromium.screenshot(page, "dashboard-new-order-review-1280");
+
+        // What the browser would send again on a double click or a reload: the same fields, the same key.
+        var form = page.locator("#main form[data-confirm]");
+        var fields = FormData.create();
+        for (String name : List.of("_csrf", "idempotency_key", "option_id", "payment_method_id", "promo_code")) {
+            fields.set(name, form.locator("input[name=" + name + "]").inputValue());
+        }
+        String action = form.getAttribute("action");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Charge $19.00 to Visa •••• 4242");
+        assertThat(confirm).containsText("for Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("placed")))
+            .containsText("$19.00 charged");
+        assertThat(page).hasURL(api.uri("/admin/customers/" + buyer.customerId() + "#orders").toString());
+        String orderId = orders(buyer).getFirst().get("id").asString();
+        assertThat(page.locator("#orders")).containsText(orderId);
+        assertThat(page.locator("#subscriptions")).containsText("$19.00 / month");
+        assertThat(page.locator("#timeline")).containsText("order.created");
+
+        var again = page.request().post(api.uri(action).toString(),
+            RequestOptions.create().setForm(fields).setMaxRedirects(0));
+
+        assertThat(again.status()).isEqualTo(302);
+        assertThat(again.headers().get("location")).endsWith("/admin/customers/" + buyer.customerId() + "#orders");
+        assertThat(orders(buyer)).as("one order for two submits").hasSize(1);
+        assertThat(orders(buyer).getFirst().get("status").asString()).isEqualTo("paid");
+
+        var phone = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+        Chromium.screenshot(phone, "dashboard-new-order-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        chooseMonthly(phone);
+        Chromium.screenshot(phone, "dashboard-new-order-review-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+    }
+
+    @Test
+    void aDeclinedCardShowsTheBanksReasonOnTheFormAndNothingIsCharged() {
+        var buyer = buyerWithCard("pm_card_chargeCustomerFail");
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+
+        // An unknown promo code: the service's refusal stands next to the field, and the choices stay as they were.
+        page.getByLabel("Promo code").fill("NOPE");
+        chooseMonthly(page);
+        assertThat(page.locator("#promo-error")).containsText("not a promo code of this store");
+        assertThat(page.getByLabel("Promo code")).hasValue("NOPE");
+        assertThat(page.getByLabel("Product option")).hasValue(shopMonthly(buyer));
+        page.getByLabel("Promo code").fill("");
+
+        chooseMonthly(page);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("The bank declined the card:");
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing was charged");
+        assertThat(page.locator(".side")).containsText("Customers");
+        assertThat(page.getByLabel("Product option")).hasValue(shopMonthly(buyer));
+        Chromium.screenshot(page, "dashboard-new-order-declined-1280");
+        assertThat(orders(buyer)).noneMatch(order -> order.get("status").asString().equals("paid"));
+    }
+
+    private static String shopMonthly(Buyer buyer) {
+        return buyer.shop().monthly();
+    }
+}

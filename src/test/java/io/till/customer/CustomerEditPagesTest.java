@@ -1,0 +1,128 @@
+package io.till.customer;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Editing a customer from their record in a real browser: saved as the API saves it; a new email is shown with seed
+ * 004's warning about connected systems before it is saved; a refused field says why and keeps what was typed.
+ */
+@TillIntegrationTest
+class CustomerEditPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private String customer(TestAccounts.TestAccount account, String name, String email) {
+        var created = api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"%s\", \"email\": \"%s\"}".formatted(name, email));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void staffRenameACustomerAndChangeTheEmailOnlyAfterSeeingTheConnectedSystemsWarning() {
+        var account = accounts.create();
+        String ada = customer(account, "Ada Byron", "ada@analytical.example");
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + ada).toString());
+
+        page.getByRole(AriaRole.LINK, named("Edit customer")).click();
+        page.getByLabel("Name").fill("Ada Lovelace");
+        page.getByLabel("Tags (separated by commas)").fill("vip, newsletter");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .hasText("Customer saved.");
+        assertThat(page.getByRole(AriaRole.HEADING, named("Ada Lovelace"))).isVisible();
+        assertThat(page.locator(".tags")).containsText("newsletter");
+
+        page.getByRole(AriaRole.LINK, named("Edit customer")).click();
+        page.getByLabel("Email").fill("ada@lovelace.example");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        var warning = page.locator("#email-warning");
+        assertThat(warning).containsText("Stripe");
+        assertThat(warning).containsText("ActiveCampaign");
+        assertThat(page.getByLabel("Email")).hasValue("ada@lovelace.example");
+        Chromium.screenshot(page, "dashboard-customer-edit-email-warning-1280");
+        assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("email").asString())
+            .as("nothing saved before the warning is confirmed")
+            .isEqualTo("ada@analytical.example");
+
+        page.getByRole(AriaRole.BUTTON, named("Save with the new email")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .containsText("update it by hand in every connected system too (Stripe");
+        assertThat(page.locator("main")).containsText("ada@lovelace.example");
+        var saved = api.get("/api/v1/customers/" + ada, account.apiKey()).json();
+        assertThat(saved.get("email").asString()).isEqualTo("ada@lovelace.example");
+        assertThat(saved.get("tags").toString()).isEqualTo("[\"vip\",\"newsletter\"]");
+        assertThat(page.locator("#timeline")).containsText("customer.updated");
+    }
+
+    @Test
+    void aRefusedFieldIsExplainedNextToItAndNothingTypedIsLost() {
+        var account = accounts.create();
+        String ada = customer(account, "Ada Lovelace", "ada@analytical.example");
+        customer(account, "Grace Hopper", "grace@cobol.example");
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        page.navigate(api.uri("/admin/customers/" + ada + "/edit").toString());
+        Chromium.screenshot(page, "dashboard-customer-edit-390");
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+
+        page.getByLabel("Name").fill("Ada King");
+        page.getByLabel("Phone (optional, international format)").fill("12");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+
+        assertThat(page.locator("#phone-error")).containsText("Phone must be an international number");
+        assertThat(page.getByLabel("Phone (optional, international format)")).hasAttribute("aria-invalid", "true");
+        assertThat(page.getByLabel("Name")).hasValue("Ada King");
+        assertThat(page.getByLabel("Phone (optional, international format)")).hasValue("12");
+        Chromium.screenshot(page, "dashboard-customer-edit-error-390");
+
+        page.getByLabel("Phone (optional, international format)").fill("+14155550123");
+        page.getByLabel("Email").fill("GRACE@cobol.example");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        page.getByRole(AriaRole.BUTTON, named("Save with the new email")).click();
+        assertThat(page.locator("#email-error")).containsText("Email belongs to");
+        assertThat(page.getByLabel("Name")).hasValue("Ada King");
+        assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("name").asString())
+            .isEqualTo("Ada Lovelace");
+    }
+}
