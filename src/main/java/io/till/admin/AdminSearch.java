@@ -3,40 +3,33 @@ package io.till.admin;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Controller;
-import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The search box of every dashboard page: a pasted id goes straight to its record, anything else searches customers
- * by name or email. An id whose record page is not built yet says so rather than failing.
+ * by name or email.
  */
 @Controller
 class AdminSearch {
 
-    private static final Pattern ID = Pattern.compile("(cus|sub|inv|ord|pay|plan|exe|evt)_[0-9A-Za-z]+");
+    private static final Pattern ID = Pattern.compile("(cus|sub|inv|ord|pay|plan|exe|evt|aut|we)_[0-9A-Za-z]+");
 
     /** The record page of each id prefix (the page URLs of issue 12's conventions). */
-    private static final Map<String, String> PAGES = Map.of("cus", "/admin/customers/", "sub",
-        "/admin/subscriptions/", "inv", "/admin/invoices/", "ord", "/admin/orders/", "pay", "/admin/payments/", "plan",
-        "/admin/payment-plans/", "evt", "/admin/developers/events/");
-
-    /** The records an id prefix names whose pages come with the next part of the dashboard (automations). */
-    private static final Map<String, String> COMING = Map.of("exe", "an automation run");
+    private static final Map<String, String> PAGES = Map.ofEntries(Map.entry("cus", "/admin/customers/"),
+        Map.entry("sub", "/admin/subscriptions/"), Map.entry("inv", "/admin/invoices/"),
+        Map.entry("ord", "/admin/orders/"), Map.entry("pay", "/admin/payments/"),
+        Map.entry("plan", "/admin/payment-plans/"), Map.entry("evt", "/admin/developers/events/"),
+        Map.entry("exe", "/admin/executions/"), Map.entry("aut", "/admin/automations/"),
+        Map.entry("we", "/admin/webhooks/"));
 
     @GetMapping("/admin/search")
-    String search(@RequestParam(name = "q", defaultValue = "") String query, Model model) {
+    String search(@RequestParam(name = "q", defaultValue = "") String query) {
         String needle = query.strip();
         if (ID.matcher(needle).matches()) {
-            String prefix = needle.substring(0, needle.indexOf('_'));
-            if (PAGES.containsKey(prefix)) {
-                return "redirect:" + PAGES.get(prefix) + needle;
-            }
-            model.addAttribute("heading", "Search");
-            model.addAttribute("kind", COMING.get(prefix));
-            model.addAttribute("id", needle);
-            return "admin/coming";
+            // An id of no record (or of another account's) lands on its page's friendly "not found".
+            return "redirect:" + PAGES.get(needle.substring(0, needle.indexOf('_'))) + needle;
         }
         return needle.isEmpty()
             ? "redirect:/admin/customers"

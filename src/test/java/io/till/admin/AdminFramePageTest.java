@@ -72,8 +72,8 @@ class AdminFramePageTest {
 
         page.getByLabel("Search customers, or paste an id").fill("exe_01kdoesnotmatter");
         page.getByLabel("Search customers, or paste an id").press("Enter");
-        assertThat(page.locator("main")).containsText("That looks like the id of an automation run.");
-        assertThat(page.locator("main")).containsText("Its page comes with the next release");
+        assertThat(page).hasURL(api.uri("/admin/executions/exe_01kdoesnotmatter").toString());
+        assertThat(page.getByRole(AriaRole.HEADING, named("We couldn't find that"))).isVisible();
     }
 
     @Test
