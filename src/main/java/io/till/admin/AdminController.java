@@ -31,7 +31,7 @@ class AdminController {
     }
 
     /** A section of the navigation not built yet says so, instead of a 404 that looks like a broken link. */
-    @GetMapping("/admin/{section:automations|executions|tasks|webhooks|settings}")
+    @GetMapping("/admin/{section:automations|executions|tasks|webhooks}")
     String comingSoon(@PathVariable String section, Model model) {
         model.addAttribute("heading", AdminFrame.SECTIONS.stream()
             .filter(s -> s.key().equals(section))

@@ -42,7 +42,7 @@ class AdminFrame {
     static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", true),
         new Section("automations", "Automations", false), new Section("executions", "Executions", false),
         new Section("tasks", "Tasks", false), new Section("webhooks", "Webhooks", false),
-        new Section("developers", "Developers", true), new Section("settings", "Settings", false));
+        new Section("developers", "Developers", true), new Section("settings", "Settings", true));
 
     record Section(String key, String label, boolean built) {
         public String href() {
