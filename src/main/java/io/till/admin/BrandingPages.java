@@ -145,7 +145,9 @@ class BrandingPages {
             + "base-uri 'none'; form-action 'none'; " + FRAMED_BY_TILL);
         response.setHeader("X-Frame-Options", "SAMEORIGIN");
         model.addAttribute("company", draft.companyNameOr(accounts.get(staff.accountId()).name()));
-        model.addAttribute("logoSrc", draft.logoUrl() == null ? null : imageSrc(draft.logoUrl()));
+        // As the portal does: the logo only when Till could fetch it, else the name stands alone.
+        model.addAttribute("logoSrc", draft.logoUrl() != null && images.image(staff.accountId(), draft.logoUrl())
+            .isPresent() ? imageSrc(draft.logoUrl()) : null);
         model.addAttribute("cssSrc", PATH + "/preview/brand.css?color=" + UriUtils.encode(
             draft.brandColor() == null ? Branding.PORTAL_COLOR : draft.brandColor(), StandardCharsets.UTF_8));
         model.addAttribute("supportEmail", draft.supportEmail());

@@ -1,8 +1,13 @@
 package io.till.admin;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
@@ -10,7 +15,10 @@ import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,5 +112,34 @@ class BrandingPagesTest {
         Chromium.screenshot(page, "settings-branding-errors-390");
         page.navigate(api.uri("/admin/settings").toString());
         Chromium.screenshot(page, "settings-index-390");
+    }
+
+    @Test
+    void aLogoTypedIntoTheFormIsPreviewedFromTillsOwnCopy() throws Exception {
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(120, 32, BufferedImage.TYPE_INT_RGB), "png", out);
+        var host = new WireMockServer(options().dynamicPort());
+        host.start();
+        try {
+            host.stubFor(get(urlEqualTo("/logo.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png")
+                .withBody(out.toByteArray())));
+            var account = accounts.create();
+            var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+            page.navigate(api.uri("/admin/settings/branding").toString());
+            page.getByLabel("Logo URL").fill(host.baseUrl() + "/logo.png");
+
+            var portal = page.frameLocator("iframe[title='Preview of the customer portal header']");
+            var email = page.frameLocator("iframe[title='Preview of an email']");
+            assertThat(portal.locator("img.logo")).isVisible();
+            assertThat(portal.locator("img.logo").evaluate("img => img.naturalWidth")).isEqualTo(120);
+            // Both previews load the image from Till, which fetched it through the egress guard.
+            assertThat(email.locator("img")).hasAttribute("src",
+                Pattern.compile("^/admin/settings/branding/preview/image\\?url=http"));
+            assertThat(email.locator("img").evaluate("img => img.naturalWidth")).isEqualTo(120);
+            Chromium.screenshot(page, "settings-branding-logo-1280");
+        } finally {
+            host.stop();
+        }
     }
 }
