@@ -43,7 +43,10 @@ class BrandingPages {
 
     static final String PATH = "/admin/settings/branding";
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
-    /** For the frames: Till's pages only, as the dashboard is never framed by anyone else. */
+    /**
+     * For the frames: Till's pages only. The browser chain still sends {@code X-Frame-Options: DENY} (its writer
+     * overwrites any other value), which browsers ignore when the CSP names frame-ancestors, as here.
+     */
     private static final String FRAMED_BY_TILL = "frame-ancestors 'self'";
 
     private final Accounts accounts;
@@ -132,7 +135,6 @@ class BrandingPages {
             .contentType(MediaType.TEXT_HTML)
             .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
                 + "base-uri 'none'; form-action 'none'; " + FRAMED_BY_TILL)
-            .header("X-Frame-Options", "SAMEORIGIN")
             .cacheControl(CacheControl.noStore())
             .body(Emails.previewHtml(framed, company, text));
     }
@@ -143,7 +145,6 @@ class BrandingPages {
         var draft = shown(form);
         response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
             + "base-uri 'none'; form-action 'none'; " + FRAMED_BY_TILL);
-        response.setHeader("X-Frame-Options", "SAMEORIGIN");
         model.addAttribute("company", draft.companyNameOr(accounts.get(staff.accountId()).name()));
         // As the portal does: the logo only when Till could fetch it, else the name stands alone.
         model.addAttribute("logoSrc", draft.logoUrl() != null && images.image(staff.accountId(), draft.logoUrl())

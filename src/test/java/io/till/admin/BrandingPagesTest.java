@@ -138,6 +138,14 @@ class BrandingPagesTest {
                 Pattern.compile("^/admin/settings/branding/preview/image\\?url=http"));
             assertThat(email.locator("img").evaluate("img => img.naturalWidth")).isEqualTo(120);
             Chromium.screenshot(page, "settings-branding-logo-1280");
+
+            // The email's inline styles are allowed in its own frame only: no script, framed by Till alone.
+            String emailSrc = page.locator("iframe[title='Preview of an email']").getAttribute("src");
+            var headers = page.request().get(api.uri(emailSrc).toString()).headers();
+            assertThat(headers.get("content-security-policy")).startsWith("default-src 'none'; style-src "
+                + "'unsafe-inline'; img-src 'self';").endsWith("frame-ancestors 'self'");
+            var dashboard = page.request().get(api.uri("/admin/settings/branding").toString()).headers();
+            assertThat(dashboard.get("content-security-policy")).contains("frame-ancestors 'none'");
         } finally {
             host.stop();
         }
