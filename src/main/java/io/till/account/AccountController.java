@@ -2,11 +2,7 @@ package io.till.account;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.till.egress.EgressClient;
-import io.till.egress.EgressGuard;
 import io.till.shared.Caller;
-import io.till.shared.FieldErrors;
-import java.net.URI;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -18,12 +14,12 @@ class AccountController {
 
     private final Accounts accounts;
     private final Brandings brandings;
-    private final EgressGuard guard;
+    private final BrandingChanges changes;
 
-    AccountController(Accounts accounts, Brandings brandings, EgressGuard guard) {
+    AccountController(Accounts accounts, Brandings brandings, BrandingChanges changes) {
         this.accounts = accounts;
         this.brandings = brandings;
-        this.guard = guard;
+        this.changes = changes;
     }
 
     @GetMapping("/api/v1/account")
@@ -41,22 +37,6 @@ class AccountController {
     @PutMapping("/api/v1/account/branding")
     @Operation(summary = "Replace the branding", description = "Every field is optional; one left out is cleared.")
     Branding putBranding(Caller caller, @RequestBody Branding body) {
-        var errors = new FieldErrors();
-        body.check(errors, "");
-        // Till fetches the logo and icon itself (BrandImages): a literal reserved address is refused now, as for
-        // webhooks; a host name is checked at every fetch.
-        refusedHost(errors, "logo_url", body.logoUrl());
-        refusedHost(errors, "icon_url", body.iconUrl());
-        errors.throwIfAny();
-        return brandings.put(caller.accountId(), body);
-    }
-
-    private void refusedHost(FieldErrors errors, String field, String url) {
-        if (EgressClient.invalidUrl(url) != null) {
-            // None, or a bad URL that Branding.check has named already.
-            return;
-        }
-        guard.savedHostRefusal(URI.create(url).getHost())
-            .ifPresent(refusal -> errors.add(field, "destination_refused", refusal));
+        return changes.replace(caller.accountId(), body);
     }
 }

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 public record Branding(String senderName, String supportEmail, String companyName, String logoUrl, String brandColor,
     String iconUrl) {
 
+    /** The customer portal's colour for an account that chose none. */
+    public static final String PORTAL_COLOR = "#3b5bdb";
+
     public static final Branding NONE = new Branding(null, null, null, null, null, null);
 
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
@@ -57,6 +60,15 @@ public record Branding(String senderName, String supportEmail, String companyNam
         }
         // Equal contrast against #111827 (luminance ~0.012) and #ffffff lies near 0.18.
         return luminance > 0.18 ? "#111827" : "#ffffff";
+    }
+
+    /**
+     * {@code color} ({@code #RRGGBB}) as the CSS variables {@code --brand} and {@code --brand-ink}: pages allow no
+     * inline styles (CSP), so the colour comes as a tiny stylesheet.
+     */
+    public static String cssVariables(String color) {
+        String brand = color.toLowerCase(java.util.Locale.ROOT);
+        return ":root{--brand:" + brand + ";--brand-ink:" + inkOn(brand) + "}\n";
     }
 
     private static void text(FieldErrors errors, String field, String value, int max) {

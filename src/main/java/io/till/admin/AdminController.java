@@ -11,7 +11,6 @@ import java.util.Locale;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /** The way in: the sign-in page, the dashboard's home, and the sections that come with the next release. */
@@ -49,16 +48,5 @@ class AdminController {
     @GetMapping("/admin")
     String home() {
         return "redirect:/admin/customers";
-    }
-
-    /** A section of the navigation not built yet says so, instead of a 404 that looks like a broken link. */
-    @GetMapping("/admin/{section:settings}")
-    String comingSoon(@PathVariable String section, Model model) {
-        model.addAttribute("heading", AdminFrame.SECTIONS.stream()
-            .filter(s -> s.key().equals(section))
-            .findFirst()
-            .orElseThrow()
-            .label());
-        return "admin/coming";
     }
 }

@@ -38,17 +38,17 @@ class AdminFrame {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("MMM d, yyyy · HH:mm 'UTC'",
         Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    /** The sections of the navigation; those not built yet lead to a page that says they come next. */
-    static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", true),
-        new Section("automations", "Automations", true), new Section("executions", "Executions", true),
-        new Section("tasks", "Tasks", true), new Section("webhooks", "Webhooks", true),
-        new Section("developers", "Developers", true), new Section("settings", "Settings", false));
+    /** The sections of the navigation. */
+    static final List<Section> SECTIONS = List.of(new Section("customers", "Customers"),
+        new Section("automations", "Automations"), new Section("executions", "Executions"),
+        new Section("tasks", "Tasks"), new Section("webhooks", "Webhooks"),
+        new Section("developers", "Developers"), new Section("settings", "Settings"));
 
     /** Record pages reached from a customer (and the payments page) belong to the Customers section. */
     private static final java.util.Map<String, String> RECORDS = java.util.Map.of("subscriptions", "customers",
         "payment-plans", "customers", "invoices", "customers", "orders", "customers", "payments", "customers");
 
-    record Section(String key, String label, boolean built) {
+    record Section(String key, String label) {
         public String href() {
             return "/admin/" + key;
         }

@@ -36,12 +36,13 @@ class InvoiceCharges {
     private final Gateways gateways;
     private final Events events;
     private final BillingJobs jobs;
-    private final BillingSettings settings;
+    private final RetrySchedules retrySchedules;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
     InvoiceCharges(Invoices invoices, Subscriptions subscriptions, PaymentPlans paymentPlans, Payments payments,
-        Customers customers, Cards cards, Gateways gateways, Events events, BillingJobs jobs, BillingSettings settings,
+        Customers customers, Cards cards, Gateways gateways, Events events, BillingJobs jobs,
+        RetrySchedules retrySchedules,
         TransactionTemplate transaction, Clock clock) {
         this.invoices = invoices;
         this.subscriptions = subscriptions;
@@ -52,7 +53,7 @@ class InvoiceCharges {
         this.gateways = gateways;
         this.events = events;
         this.jobs = jobs;
-        this.settings = settings;
+        this.retrySchedules = retrySchedules;
         this.transaction = transaction;
         this.clock = clock;
     }
@@ -322,7 +323,7 @@ class InvoiceCharges {
         events.record(accountId, EventType.PAYMENT_FAILED, customerId, Map.of("payment", payment, "invoice", invoice,
             "customer", customer));
         boolean forSubscription = invoice.subscriptionId() != null;
-        List<Duration> retries = forSubscription ? settings.subscriptionRetries() : settings.paymentPlanRetries();
+        List<Duration> retries = retrySchedules.get(accountId).of(forSubscription);
         boolean exhausted = attempt > retries.size();
         if (!exhausted) {
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(),

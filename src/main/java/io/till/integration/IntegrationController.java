@@ -2,12 +2,9 @@ package io.till.integration;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.till.egress.EgressGuard;
 import io.till.shared.Caller;
-import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -18,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 @RestController
 @RequestMapping("/api/v1/integrations")
@@ -27,12 +23,12 @@ class IntegrationController {
 
     private final Integrations integrations;
     private final ConnectionTests connections;
-    private final EgressGuard guard;
+    private final IntegrationChanges changes;
 
-    IntegrationController(Integrations integrations, ConnectionTests connections, EgressGuard guard) {
+    IntegrationController(Integrations integrations, ConnectionTests connections, IntegrationChanges changes) {
         this.integrations = integrations;
         this.connections = connections;
-        this.guard = guard;
+        this.changes = changes;
     }
 
     record IntegrationInput(String type, JsonNode config) {}
@@ -41,50 +37,11 @@ class IntegrationController {
     @Operation(summary = "Connect a service", description = "One per type: posting a type again replaces its config "
         + "(200); the first time answers 201. Secrets are stored encrypted and answered masked.")
     ResponseEntity<Integration> save(Caller caller, @RequestBody IntegrationInput body) {
-        var errors = new FieldErrors();
-        var type = body.type() == null ? null : IntegrationType.parse(body.type()).orElse(null);
-        if (type == null) {
-            errors.add("type", body.type() == null ? "required" : "invalid_value", "must be one of "
-                + List.of(IntegrationType.values()).stream().map(IntegrationType::code).toList());
-        } else {
-            type.check(body.config(), errors);
-            checkDestinations(body.config(), errors);
-        }
-        if (type == null && (body.config() == null || !body.config().isObject())) {
-            errors.add("config", "invalid_type", "must be an object");
-        }
-        errors.throwIfAny();
-        var saved = integrations.save(caller.accountId(), type, (ObjectNode) body.config());
+        var saved = changes.save(caller.accountId(), body.type(), body.config());
+        var type = saved.integration().type();
         return saved.created()
-            ? ResponseEntity.created(URI.create("/api/v1/integrations/" + type.code())).body(saved.integration())
+            ? ResponseEntity.created(URI.create("/api/v1/integrations/" + type)).body(saved.integration())
             : ResponseEntity.ok(saved.integration());
-    }
-
-    /**
-     * Refuses a host that is a reserved address already as written (an IP literal, {@code localhost}), naming the
-     * field; a host name is checked each time Till connects, since what it resolves to can change.
-     */
-    private void checkDestinations(JsonNode config, FieldErrors errors) {
-        if (config == null || !config.isObject()) {
-            return;
-        }
-        if (IntegrationType.hasText(config, "host")) {
-            refuseReserved(config.get("host").asString(), "config.host", errors);
-        }
-        if (IntegrationType.hasText(config, "base_url")) {
-            try {
-                String host = new URI(config.get("base_url").asString().strip()).getHost();
-                if (host != null) {
-                    refuseReserved(host, "config.base_url", errors);
-                }
-            } catch (URISyntaxException e) {
-                // Not a URL: the type's own check says so.
-            }
-        }
-    }
-
-    private void refuseReserved(String host, String field, FieldErrors errors) {
-        guard.savedHostRefusal(host).ifPresent(refusal -> errors.add(field, "destination_refused", refusal));
     }
 
     @GetMapping

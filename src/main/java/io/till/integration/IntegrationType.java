@@ -2,6 +2,7 @@ package io.till.integration;
 
 import io.till.shared.FieldErrors;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +29,61 @@ public enum IntegrationType {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+
+    /** How a config field is entered on the dashboard's form. */
+    public enum Kind {
+        TEXT,
+        EMAIL,
+        URL,
+        NUMBER,
+        CHECKBOX,
+        /** Stored sealed, never shown again: left blank on an edit, the stored one is kept. */
+        SECRET
+    }
+
+    /** A config field as the dashboard's form asks for it; {@code name} is its key in the config. */
+    public record Field(String name, String label, Kind kind, boolean required, String hint) {}
+
+    /** The fields the dashboard's form offers (the README's table); the API takes the same keys. */
+    public List<Field> fields() {
+        return switch (this) {
+            case SMTP ->
+                List.of(new Field("host", "Host", Kind.TEXT, true, "The SMTP server, such as smtp.example.com"),
+                    new Field("port", "Port", Kind.NUMBER, true, "587 for STARTTLS, 465 for implicit TLS"),
+                    new Field("username", "User name", Kind.TEXT, false, null),
+                    new Field("password", "Password", Kind.SECRET, false, "Needs a user name"),
+                    new Field("starttls", "Require STARTTLS", Kind.CHECKBOX, false, null),
+                    new Field("from_email", "From email", Kind.EMAIL, true, "The address emails are sent from"));
+            case TWILIO -> List.of(new Field("account_sid", "Account SID", Kind.TEXT, true, "AC followed by 32 "
+                + "hexadecimal digits"), new Field("auth_token", "Auth token", Kind.SECRET, true, null),
+                new Field("from_number", "From number", Kind.TEXT, true, "In E.164 form, such as +14155550100"),
+                new Field("base_url", "API base URL", Kind.URL, false, "Blank for https://api.twilio.com"));
+            case SLACK -> List.of(new Field("webhook_url", "Incoming webhook URL", Kind.SECRET, true,
+                "https://hooks.slack.com/services/…"));
+            case ACTIVECAMPAIGN -> List.of(new Field("base_url", "API URL", Kind.URL, true,
+                "https://<account>.api-us1.com"), new Field("api_key", "API key", Kind.SECRET, true, null));
+            case HUBSPOT -> List.of(new Field("access_token", "Private app token", Kind.SECRET, true,
+                "Scopes crm.objects.contacts.write and automation"),
+                new Field("base_url", "API base URL", Kind.URL,
+                    false, "Blank for HubSpot's"),
+                new Field("tag_property", "Tag property", Kind.TEXT, false,
+                    "Blank for till_tags"));
+            case KEAP -> List.of(new Field("access_token", "Access token", Kind.SECRET, true, null), new Field(
+                "base_url", "API base URL", Kind.URL, false, "Blank for https://api.infusionsoft.com/crm/rest"));
+        };
+    }
+
+    /** The name staff know the service by. */
+    public String label() {
+        return switch (this) {
+            case SMTP -> "SMTP (email)";
+            case TWILIO -> "Twilio (SMS)";
+            case SLACK -> "Slack";
+            case ACTIVECAMPAIGN -> "ActiveCampaign";
+            case HUBSPOT -> "HubSpot";
+            case KEAP -> "Keap";
+        };
+    }
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -124,6 +124,14 @@ public class Emails {
             .toList();
     }
 
+    /**
+     * The HTML part an email with this plain {@code text} body gets under {@code branding}, framed exactly as a sent
+     * one: the dashboard's branding page previews it while the seller types.
+     */
+    public static String previewHtml(Branding branding, String companyName, String text) {
+        return EmailLayout.html(branding, companyName, EmailLayout.textToHtml(text, branding));
+    }
+
     private Email compose(String accountId, String key, Instant now, Branding branding, Outgoing outgoing,
         String fromEmail) throws AddressException, UnsupportedEncodingException {
         String accountName = accounts.get(accountId).name();

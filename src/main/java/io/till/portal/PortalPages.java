@@ -4,7 +4,6 @@ import io.till.account.Branding;
 import io.till.account.Brandings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.Locale;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -83,9 +82,7 @@ class PortalPages {
     @GetMapping(path = "/portal/{accountId}/brand.css", produces = "text/css")
     ResponseEntity<String> brand(@PathVariable String accountId) {
         String color = brandings.get(accountId).brandColor();
-        String brand = color == null ? "#3b5bdb" : color.toLowerCase(Locale.ROOT);
-        String css = ":root{--brand:" + brand + ";--brand-ink:" + Branding.inkOn(brand)
-            + "}\n";
+        String css = Branding.cssVariables(color == null ? Branding.PORTAL_COLOR : color);
         return ResponseEntity.ok()
             .contentType(MediaType.valueOf("text/css"))
             .cacheControl(CacheControl.noCache())

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * default.
  */
 @Schema(name = "PortalSettings")
-record PortalSettingsBody(
+public record PortalSettingsBody(
     @Schema(description = "Whether buyers may cancel their own subscriptions (never payment plans); default true") Boolean selfCancel,
     @Schema(description = "Reasons offered when a buyer cancels, besides free text: at most 10, each at most 100 "
         + "characters on one line") List<String> cancelReasons,
@@ -39,12 +39,12 @@ record PortalSettingsBody(
     private static final Pattern ORIGIN = Pattern.compile(
         "(?:https://" + LABEL + "(?:\\." + LABEL + ")*|http://localhost)(?::(\\d{1,5}))?");
 
-    record ReceiptEmailsBody(
+    public record ReceiptEmailsBody(
         @Schema(description = "A receipt for the order that starts it all") Boolean initialOrder,
         @Schema(description = "A receipt for each subscription renewal payment") Boolean subscriptionRenewals,
         @Schema(description = "A receipt for each payment plan installment after the first") Boolean planInstallments) {}
 
-    static PortalSettingsBody of(PortalSettings settings) {
+    public static PortalSettingsBody of(PortalSettings settings) {
         var emails = settings.receiptEmails();
         return new PortalSettingsBody(settings.selfCancel(), settings.cancelReasons(), settings.allowedEmbedOrigins(),
             format(settings.cardLinkValidity()), new ReceiptEmailsBody(emails.initialOrder(),
@@ -53,7 +53,7 @@ record PortalSettingsBody(
     }
 
     /** The settings this body asks for, or a validation failure naming every bad field. */
-    PortalSettings toSettings() {
+    public PortalSettings toSettings() {
         var errors = new FieldErrors();
         var defaults = PortalSettings.DEFAULTS;
         var reasons = cancelReasons == null ? defaults.cancelReasons() : reasons(errors);
@@ -137,7 +137,7 @@ record PortalSettingsBody(
     }
 
     /** Whole days as {@code P7D}, the rest as {@link Duration#toString()} ({@code PT36H}). */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         return duration.toSeconds() % 86_400 == 0 ? "P" + duration.toDays() + "D" : duration.toString();
     }
 }

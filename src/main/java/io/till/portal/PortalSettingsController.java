@@ -27,6 +27,6 @@ class PortalSettingsController {
     @PutMapping("/api/v1/portal_settings")
     @Operation(summary = "Replace the portal settings", description = "Every field is optional; one left out takes its default. Every bad field is named.")
     PortalSettingsBody putPortalSettings(Caller caller, @RequestBody PortalSettingsBody body) {
-        return PortalSettingsBody.of(settings.put(caller.accountId(), body.toSettings()));
+        return PortalSettingsBody.of(settings.save(caller.accountId(), body));
     }
 }

@@ -39,6 +39,14 @@ public class PortalSettingsStore {
             .orElse(PortalSettings.DEFAULTS);
     }
 
+    /**
+     * Replaces the settings as a whole with what {@code body} asks for, the API's and the dashboard's one way in; a
+     * validation failure names every bad field.
+     */
+    public PortalSettings save(String accountId, PortalSettingsBody body) {
+        return put(accountId, body.toSettings());
+    }
+
     /** Replaces the settings as a whole; the caller has checked them. */
     PortalSettings put(String accountId, PortalSettings settings) {
         db.sql("""

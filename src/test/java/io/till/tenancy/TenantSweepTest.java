@@ -43,6 +43,7 @@ class TenantSweepTest {
         Map.entry("PUT /api/v1/account/branding", "the caller's own account"),
         Map.entry("PUT /api/v1/portal_settings", "the caller's own account; A's settings carry a marker that no "
             + "answer to B may show"),
+        Map.entry("PUT /api/v1/retry_schedule", "the caller's own account's retry days, no object named"),
         Map.entry("POST /api/v1/test_clock/advance", "moves the caller's own sandbox clock"),
         Map.entry("DELETE /api/v1/dev/mailbox", "empties the caller's own dev mailbox"));
 

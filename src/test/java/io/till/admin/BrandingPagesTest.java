@@ -1,0 +1,153 @@
+package io.till.admin;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/** Settings › Branding in a real browser: the live previews follow the form, and a save is what the API reads. */
+@TillIntegrationTest
+class BrandingPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void thePreviewsFollowTheFormAsTypedAndASaveIsWhatTheApiReads() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        page.getByRole(AriaRole.LINK, named("Settings")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Settings"))).isVisible();
+        Chromium.screenshot(page, "settings-index-1280");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(Pattern.compile("^Branding"))).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Branding"))).isVisible();
+
+        var email = page.frameLocator("iframe[title='Preview of an email']");
+        var portal = page.frameLocator("iframe[title='Preview of the customer portal header']");
+        assertThat(email.locator("body")).containsText("Test store");
+
+        page.getByLabel("Company name").fill("Lovelace Tea Co");
+        page.getByLabel("Brand colour").fill("#0f766e");
+        assertThat(email.locator("body")).containsText("Lovelace Tea Co");
+        assertThat(portal.locator(".brand")).hasText("Lovelace Tea Co");
+        // The email's header band and the portal's accent take the colour being typed.
+        assertThat(email.locator("td[style^='background:#0f766e']")).hasText("Lovelace Tea Co");
+        assertThat(portal.locator(".button.primary")).hasCSS("background-color", "rgb(15, 118, 110)");
+        // Nothing is saved by typing.
+        assertThat(api.get("/api/v1/account/branding", account.apiKey()).json().get("company_name").isNull())
+            .isTrue();
+        Chromium.screenshot(page, "settings-branding-preview-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Save branding")).click();
+        assertThat(page.locator(".flash")).containsText("Branding saved.");
+        var saved = api.get("/api/v1/account/branding", account.apiKey()).json();
+        assertThat(saved.get("company_name").asString()).isEqualTo("Lovelace Tea Co");
+        assertThat(saved.get("brand_color").asString()).isEqualTo("#0f766e");
+        assertThat(page.getByLabel("Company name")).hasValue("Lovelace Tea Co");
+    }
+
+    @Test
+    void aBadFieldIsNamedNextToItsInputAndNothingIsSaved() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        page.navigate(api.uri("/admin/settings/branding").toString());
+        page.getByLabel("Company name").fill("Babbage Engines");
+        page.getByLabel("Brand colour").fill("teal");
+        page.getByLabel("Support email").fill("not an address");
+        page.getByRole(AriaRole.BUTTON, named("Save branding")).click();
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing was saved");
+        assertThat(page.locator("#brandColor-error")).hasText("must be a color as #RRGGBB");
+        assertThat(page.getByLabel("Brand colour")).hasAttribute("aria-invalid", "true");
+        assertThat(page.locator("#supportEmail-error")).hasText("must be an email address");
+        // What was typed stays, so only the bad fields need fixing.
+        assertThat(page.getByLabel("Company name")).hasValue("Babbage Engines");
+        assertThat(api.get("/api/v1/account/branding", account.apiKey()).json().get("company_name").isNull())
+            .isTrue();
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(page, "settings-branding-errors-390");
+        page.navigate(api.uri("/admin/settings").toString());
+        Chromium.screenshot(page, "settings-index-390");
+    }
+
+    @Test
+    void aLogoTypedIntoTheFormIsPreviewedFromTillsOwnCopy() throws Exception {
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(120, 32, BufferedImage.TYPE_INT_RGB), "png", out);
+        var host = new WireMockServer(options().dynamicPort());
+        host.start();
+        try {
+            host.stubFor(get(urlEqualTo("/logo.png")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "image/png")
+                .withBody(out.toByteArray())));
+            var account = accounts.create();
+            var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+            page.navigate(api.uri("/admin/settings/branding").toString());
+            page.getByLabel("Logo URL").fill(host.baseUrl() + "/logo.png");
+
+            var portal = page.frameLocator("iframe[title='Preview of the customer portal header']");
+            var email = page.frameLocator("iframe[title='Preview of an email']");
+            assertThat(portal.locator("img.logo")).isVisible();
+            assertThat(portal.locator("img.logo").evaluate("img => img.naturalWidth")).isEqualTo(120);
+            // Both previews load the image from Till, which fetched it through the egress guard.
+            assertThat(email.locator("img")).hasAttribute("src",
+                Pattern.compile("^/admin/settings/branding/preview/image\\?url=http"));
+            assertThat(email.locator("img").evaluate("img => img.naturalWidth")).isEqualTo(120);
+            Chromium.screenshot(page, "settings-branding-logo-1280");
+
+            // The email's inline styles are allowed in its own frame only: no script, framed by Till alone.
+            String emailSrc = page.locator("iframe[title='Preview of an email']").getAttribute("src");
+            var headers = page.request().get(api.uri(emailSrc).toString()).headers();
+            assertThat(headers.get("content-security-policy")).startsWith("default-src 'none'; style-src "
+                + "'unsafe-inline'; img-src 'self';").endsWith("frame-ancestors 'self'");
+            var dashboard = page.request().get(api.uri("/admin/settings/branding").toString()).headers();
+            assertThat(dashboard.get("content-security-policy")).contains("frame-ancestors 'none'");
+        } finally {
+            host.stop();
+        }
+    }
+}
