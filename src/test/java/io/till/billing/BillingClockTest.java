@@ -16,10 +16,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Renewals, installments, retries and notices, driven through the sandbox test clock. */
 @TillIntegrationTest
+// Its own database: advancing the one sandbox clock by months renews every subscription in the database, and in the
+// shared one that is every subscription the suite's other tests bought (over two minutes of renewals).
+@TestPropertySource(properties = "till.test.database=billing-clock")
 class BillingClockTest {
 
     @Autowired
