@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.till.payment.SandboxLedger;
 import io.till.shared.TillException;
 import io.till.testing.Api;
+import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 @TillIntegrationTest
+@ClockDatabase
 class CancelAndKeepTest {
 
     @Autowired

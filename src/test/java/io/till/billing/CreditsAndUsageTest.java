@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
+import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 @TillIntegrationTest
+@ClockDatabase
 class CreditsAndUsageTest {
 
     @Autowired

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.automation.AutomationAgenda;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
+import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * again for nothing.
  */
 @TillIntegrationTest
+@ClockDatabase
 class InvoiceRecoveryTest {
 
     @Autowired

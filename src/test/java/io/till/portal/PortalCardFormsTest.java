@@ -3,6 +3,7 @@ package io.till.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * the page, and a typed card number that is never shown back or kept.
  */
 @TillIntegrationTest
+@ClockDatabase
 class PortalCardFormsTest {
 
     @Value("${local.server.port}")

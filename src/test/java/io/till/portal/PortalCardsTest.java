@@ -10,6 +10,7 @@ import io.till.payment.SandboxLedger;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.testing.Api;
+import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * processor's reason.
  */
 @TillIntegrationTest
+@ClockDatabase
 class PortalCardsTest {
 
     @Autowired
