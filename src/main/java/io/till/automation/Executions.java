@@ -100,53 +100,28 @@ public class Executions {
             .list();
     }
 
-    /** How many parts of a batch each waiting account gets first, at most: 500 → 10 rows per account. */
-    static final int FAIR_SHARE = 50;
-
     /** An execution claimed for one round, with what the worker needs to run it. */
     record Claimed(String id, String accountId, String automationId, int version, JsonNode trigger,
         String customerId, ExecutionState state, int lockVersion) {}
 
     /**
      * Claims up to {@code limit} due executions for {@code token}: their queue rows come due again when the lease ends,
-     * so work held by a node that died is claimed again by another, and the late write of the first is refused.
-     * <p>
-     * Fair across accounts: first the oldest few due rows of each account that has any ({@link #FAIR_SHARE} of the
-     * batch each, accounts visited from the one after {@code afterAccount}, so that rounds take turns when many
-     * accounts wait), then the batch is filled with the oldest due rows. One account's backlog of thousands never
-     * holds back another account's single run, and still drains at full batches. The rows are picked once, in
-     * materialized steps: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick could be evaluated again for rows
-     * another node changed meanwhile, and claim more than the limit.
+     * so work held by a node that died is claimed again by another, and the late write of the first is refused. The
+     * due rows are picked once, in a materialized step: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick could be
+     * evaluated again for rows another node changed meanwhile, and claim more than the limit.
      */
     @Transactional
-    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease, String afterAccount) {
+    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
         return db.sql("""
-            WITH RECURSIVE accounts (account_id) AS (
-                (SELECT account_id FROM execution_queue WHERE account_id > :after ORDER BY account_id LIMIT 1)
-                UNION ALL
-                SELECT (SELECT q.account_id FROM execution_queue q
-                         WHERE q.account_id > a.account_id ORDER BY q.account_id LIMIT 1)
-                  FROM accounts a
-                 WHERE a.account_id IS NOT NULL),
-            fair AS MATERIALIZED (
-                SELECT f.execution_id
-                  FROM accounts a
-                 CROSS JOIN LATERAL (SELECT q.execution_id FROM execution_queue q
-                                      WHERE q.account_id = a.account_id AND q.due_at <= :now
-                                      ORDER BY q.due_at
-                                      LIMIT :share
-                                        FOR UPDATE SKIP LOCKED) f
-                 WHERE a.account_id IS NOT NULL
-                 LIMIT :limit),
-            oldest AS MATERIALIZED (
+            WITH due AS MATERIALIZED (
                 SELECT execution_id FROM execution_queue
-                 WHERE due_at <= :now AND execution_id NOT IN (SELECT execution_id FROM fair)
+                 WHERE due_at <= :now
                  ORDER BY due_at
-                 LIMIT (SELECT :limit - count(*) FROM fair)
+                 LIMIT :limit
                    FOR UPDATE SKIP LOCKED),
             claimed AS (
                 UPDATE execution_queue q SET due_at = :leaseEnd, lease_token = :token
-                  FROM (SELECT execution_id FROM fair UNION ALL SELECT execution_id FROM oldest) due
+                  FROM due
                  WHERE q.execution_id = due.execution_id
                 RETURNING q.execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version
@@ -156,17 +131,11 @@ public class Executions {
             .param("token", token)
             .param("now", Timestamps.of(now))
             .param("limit", limit)
-            .param("share", Math.max(1, limit / FAIR_SHARE))
-            .param("after", afterAccount)
             .query((rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
                 rs.getString("automation_id"), rs.getInt("version"), json.readTree(rs.getString("trigger")),
                 rs.getString("customer_id"), StateJson.read(json.readTree(rs.getString("state"))),
                 rs.getInt("lock_version")))
             .list();
-    }
-
-    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
-        return claim(token, limit, now, lease, "");
     }
 
     /**

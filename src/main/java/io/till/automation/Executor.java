@@ -28,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -70,8 +69,6 @@ class Executor {
     private final Counter failed;
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    /** The account after which the next claim's fair share begins. */
-    private final AtomicReference<String> fairFrom = new AtomicReference<>("");
 
     Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
         Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets) {
@@ -99,15 +96,10 @@ class Executor {
     }
 
     int runRound(UUID token, int limit, Duration lease) {
-        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease, fairFrom.get());
+        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease);
         if (claimed.isEmpty()) {
-            fairFrom.set("");
             return 0;
         }
-        // The next round's fair share starts with the accounts after this one's: with many accounts waiting, rounds
-        // take turns; past the last, it starts over.
-        String last = claimed.stream().map(Executions.Claimed::accountId).max(String::compareTo).orElseThrow();
-        fairFrom.set(last.compareTo(fairFrom.get()) > 0 ? last : "");
         var ended = new LinkedBlockingQueue<Ended>();
         Set<String> held = new HashSet<>();
         for (var execution : claimed) {

@@ -40,6 +40,8 @@ class Triggers {
     private final EventScopes scopes;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
+    /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
+    private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
     private volatile String fairFrom = "";
 
@@ -82,9 +84,9 @@ class Triggers {
      */
     @Transactional
     public int matchEvents(int limit) {
-        // Fair across accounts, as executions are claimed: a few of each waiting account's oldest events first (the
-        // accounts visited from the one after the last batch's), then the oldest of all; one account's flood of
-        // events never holds back another account's single one.
+        // Fair across accounts: a few of each waiting account's oldest events first (the accounts visited from the one
+        // after the last batch's), then the oldest of all; one account's flood of events never holds back another
+        // account's single one, and still drains in full batches.
         var events = db.sql("""
             WITH RECURSIVE accounts (account_id) AS (
                 (SELECT account_id FROM event_inbox WHERE account_id > :after ORDER BY account_id LIMIT 1)
@@ -115,7 +117,7 @@ class Triggers {
             RETURNING i.event_id AS id, i.account_id, i.type, i.customer_id, i.skip_automations, i.caused_by
             """)
             .param("limit", limit)
-            .param("share", Math.max(1, limit / Executions.FAIR_SHARE))
+            .param("share", Math.max(1, limit / FAIR_SHARE))
             .param("after", fairFrom)
             .query((rs, row) -> new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getBoolean("skip_automations"), rs.getString("caused_by")))

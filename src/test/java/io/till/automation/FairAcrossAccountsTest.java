@@ -7,15 +7,13 @@ import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * One account's flood never holds back another account's single event or run: the matcher's batch and the workers'
- * claim take a few of each waiting account's first, and fill up with the oldest, so the flood still drains in full
- * batches.
+ * One account's flood of events never holds back another account's single one: the matcher's batch takes a few of
+ * each waiting account's first, and fills up with the oldest, so the flood still drains in full batches.
  */
 @TillIntegrationTest
 class FairAcrossAccountsTest {
@@ -30,8 +28,6 @@ class FairAcrossAccountsTest {
     AutomationAgenda agenda;
     @Autowired
     Triggers triggers;
-    @Autowired
-    Executor executor;
     @Autowired
     JdbcClient db;
     @Autowired
@@ -84,29 +80,6 @@ class FairAcrossAccountsTest {
 
         assertThat(executions(quiet, "")).as("the quiet account's event was matched at once").isEqualTo(1);
         assertThat(executions(flooding, "")).as("the flood still fills the batch").isEqualTo(499);
-        agenda.runDue();
-        assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
-    }
-
-    @Test
-    void anotherAccountsSingleRunIsClaimedInTheFirstRoundBehindAFlood() {
-        agenda.runDue();
-        var flooding = accounts.create();
-        var quiet = accounts.create();
-        listen(flooding);
-        listen(quiet);
-        flood(flooding);
-        while (triggers.matchEvents(500) > 0) {
-            // The flood's runs are all queued before the quiet account's event arrives.
-        }
-        clock.advance(Duration.ofSeconds(1));
-        ping(quiet);
-        assertThat(triggers.matchEvents(500)).isEqualTo(1);
-
-        assertThat(executor.runRound(UUID.randomUUID(), 500, Duration.ofMinutes(1))).isEqualTo(500);
-
-        assertThat(executions(quiet, "succeeded")).as("the quiet account's run went in the first round").isEqualTo(1);
-        assertThat(executions(flooding, "succeeded")).as("the flood still fills the round").isEqualTo(499);
         agenda.runDue();
         assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
     }
