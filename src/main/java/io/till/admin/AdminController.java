@@ -13,7 +13,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-/** The way in: the sign-in page, the dashboard's home, and the sections that come with the next release. */
+/** The way in: the sign-in page and the dashboard's home. */
 @Controller
 class AdminController {
 
