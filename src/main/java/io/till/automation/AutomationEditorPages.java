@@ -147,6 +147,12 @@ class AutomationEditorPages {
 
     /** The automation (masked) and its state for the page's header and tabs; a foreign id is the not-found page. */
     private Automation shown(Caller.Staff staff, String id, Model model, String tab) {
+        return shown(automations, secrets, staff, id, model, tab);
+    }
+
+    /** What {@code automation/parts :: header} needs, for every tab of an automation's page. */
+    static Automation shown(Automations automations, StepSecrets secrets, Caller.Staff staff, String id, Model model,
+        String tab) {
         var automation = secrets.masked(staff.accountId(), automations.get(staff.accountId(), id));
         model.addAttribute("automation", automation);
         model.addAttribute("state", AutomationPages.State.of(automation));
@@ -163,8 +169,12 @@ class AutomationEditorPages {
         }
     }
 
-    /** The typed text as JSON; malformed JSON is a problem of the whole body, placed by line and column. */
     private JsonNode read(String text) {
+        return read(json, text, "body");
+    }
+
+    /** Typed text as JSON; malformed JSON is a problem of {@code field}, placed by line and column. */
+    static JsonNode read(JsonMapper json, String text, String field) {
         try {
             return json.readTree(text);
         } catch (JacksonException e) {
@@ -172,7 +182,7 @@ class AutomationEditorPages {
             String where = at == null || at.getLineNr() < 1
                 ? ""
                 : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw TillException.invalid("body", "malformed_json", "is not valid JSON" + where + ": "
+            throw TillException.invalid(field, "malformed_json", "is not valid JSON" + where + ": "
                 + e.getOriginalMessage());
         }
     }
