@@ -183,8 +183,21 @@ class AutomationEditorPages {
                 ? ""
                 : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
             throw TillException.invalid(field, "malformed_json", "is not valid JSON" + where + ": "
-                + e.getOriginalMessage());
+                + readable(e.getOriginalMessage()));
         }
+    }
+
+    /**
+     * The parser's complaint without what only its authors need: "Unexpected close marker '}': expected ']'" stays,
+     * the "(for Array starting at [Source: REDACTED …])" after it goes.
+     */
+    private static String readable(String message) {
+        if (message == null) {
+            return "it could not be read";
+        }
+        String text = message.split("\n", 2)[0];
+        int internals = text.indexOf(" (for ");
+        return (internals > 0 ? text.substring(0, internals) : text).strip();
     }
 
     /**

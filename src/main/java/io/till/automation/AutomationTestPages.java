@@ -123,7 +123,7 @@ class AutomationTestPages {
                 form.definition(), result));
         } catch (TillException e) {
             // The automation itself was found above; what is refused here is what was picked or typed.
-            model.addAttribute("refused", e.errors().isEmpty()
+            model.addAttribute("testRefused", e.errors().isEmpty()
                 ? List.of(new FieldError("data", e.code().name().toLowerCase(), friendly(e)))
                 : e.errors());
             response.setStatus(e.code() == ErrorCode.NOT_FOUND ? 404 : 422);

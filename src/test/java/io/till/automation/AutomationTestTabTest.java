@@ -167,6 +167,8 @@ class AutomationTestTabTest {
         page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
         assertThat(page.locator(".aut-test-refused")).containsText("Sample data");
         assertThat(page.locator(".aut-test-refused")).containsText("is not valid JSON (line 2, column");
+        assertThat(page.locator(".aut-test-refused")).not().containsText("Source");
+        assertThat(page.locator(".aut-header")).not().containsText("FieldError");
         assertThat(data).hasValue("{\"total\": 120,\n \"items\": [}");
         assertThat(page.locator("#test-result")).hasCount(0);
         Chromium.screenshot(page, "automation-test-bad-sample-1280");
@@ -202,6 +204,28 @@ class AutomationTestTabTest {
         Chromium.screenshot(page, "automation-test-sample-1280");
         assertThat(count("executions", store.id())).isZero();
         fitsAPhone(page, "automation-test-sample-390");
+    }
+
+    @Test
+    void aVersionThatCannotBeReadAsksToBeFixedFirst() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), """
+            {"name": "Call the team", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "create_task", "params": {"title": "Call"}}]}""");
+        // A draft saved broken (as an unfinished builder draft may be): its steps are not a list.
+        db.sql("""
+            UPDATE automation_versions SET definition = '{"name": "Call the team", "trigger": {"type": "manual"},
+              "steps": "call them"}'::jsonb WHERE automation_id = :id""").param("id", automation).update();
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        var response = page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
+        assertThat(response.status()).isEqualTo(200);
+        var problems = page.locator(".aut-test-problems");
+        assertThat(problems).containsText("Version 1 has problems, so it cannot be tested");
+        assertThat(problems).containsText("steps");
+        assertThat(problems.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("JSON tab")))
+            .isVisible();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Run the test"))).hasCount(0);
     }
 
     @Test
