@@ -93,7 +93,9 @@ class AutomationTestTabTest {
         page.getByRole(AriaRole.LINK, named("Test")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("1. Who to test on"))).isVisible();
 
-        // The search narrows the customers as it is typed; picking one offers their real failed payment.
+        // The search narrows the customers as it is typed (once htmx, deferred, has loaded); picking one offers
+        // their real failed payment.
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.LOAD);
         page.getByLabel("Find a customer by name or email").fill("ada@");
         var found = page.locator("#test-customers");
         assertThat(found).containsText("Customers matching “ada@”");
@@ -204,6 +206,21 @@ class AutomationTestTabTest {
         Chromium.screenshot(page, "automation-test-sample-1280");
         assertThat(count("executions", store.id())).isZero();
         fitsAPhone(page, "automation-test-sample-390");
+    }
+
+    @Test
+    void theApisDryRunSaysWhichConditionDoesNotHoldAndWithWhatValue() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), "{\"template\": \"payment_dunning\"}");
+
+        var tested = api.post("/api/v1/automations/" + automation + "/test", store.apiKey(), """
+            {"event": {"type": "payment.failed", "data": {"invoice": {"attempt_count": 3}}}}""");
+
+        assertThat(tested.status()).as(tested.text()).isEqualTo(200);
+        assertThat(tested.json().get("status").asString()).isEqualTo("skipped");
+        assertThat(tested.json().get("error").get("code").asString()).isEqualTo("conditions_not_met");
+        assertThat(tested.json().get("error").get("message").asString()).isEqualTo("the conditions do not hold: "
+            + "wanted event.data.invoice.attempt_count is 1, but event.data.invoice.attempt_count is 3");
     }
 
     @Test
