@@ -69,9 +69,9 @@ class AutomationTestPages {
 
     @GetMapping(PAGE)
     String page(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) String customer,
-        @RequestParam(name = "q", defaultValue = "") String query, @RequestParam(required = false) Integer version,
+        @RequestParam(name = "q", defaultValue = "") String query, @RequestParam(required = false) String version,
         Model model) {
-        var form = prepare(staff, id, customer, query, version, model);
+        var form = prepare(staff, id, customer, query, number(version), model);
         model.addAttribute("source", form.events().isEmpty() ? "sample" : form.events().getFirst().id());
         model.addAttribute("data", sample(form));
         return "automation/test";
@@ -80,21 +80,21 @@ class AutomationTestPages {
     /** The customer picker's results alone, for htmx as the staff member types. */
     @GetMapping(PAGE + "/customers")
     String customers(Caller.Staff staff, @PathVariable String id,
-        @RequestParam(name = "q", defaultValue = "") String query, @RequestParam(required = false) Integer version,
+        @RequestParam(name = "q", defaultValue = "") String query, @RequestParam(required = false) String version,
         HttpServletResponse response, Model model) {
         response.addHeader(HttpHeaders.VARY, "HX-Request");
         automations.get(staff.accountId(), id);
         model.addAttribute("automationId", id);
-        model.addAttribute("version", version);
+        model.addAttribute("version", number(version));
         found(staff.accountId(), query, model);
         return "automation/test :: customers";
     }
 
     @PostMapping(PAGE)
     String run(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) String customer,
-        @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "sample") String source,
+        @RequestParam(required = false) String version, @RequestParam(defaultValue = "sample") String source,
         @RequestParam(defaultValue = "") String data, HttpServletResponse response, Model model) {
-        var form = prepare(staff, id, customer, "", version, model);
+        var form = prepare(staff, id, customer, "", number(version), model);
         model.addAttribute("source", source);
         model.addAttribute("data", data);
         if (form.definition() == null) {
@@ -232,6 +232,11 @@ class AutomationTestPages {
             parts.add("order " + data.path("order").path("id").asString());
         }
         return String.join(" · ", parts);
+    }
+
+    /** The version asked for; anything else than a version number asks for the default, the latest. */
+    private static Integer number(String version) {
+        return version != null && version.strip().matches("[1-9][0-9]{0,8}") ? Integer.valueOf(version.strip()) : null;
     }
 
     private static String friendly(TillException e) {

@@ -86,6 +86,14 @@ class AutomationTestTabTest {
         shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
         assertThat(shops.advance(shop, "P14DT1H").status()).isEqualTo(200);
         String automation = create(shop.apiKey(), "{\"template\": \"payment_dunning\"}");
+        // Version 1 is active; version 2, a draft, words its first email otherwise.
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        String definition = api.get("/api/v1/automations/" + automation, shop.apiKey()).json().get("definition")
+            .toString().replace("We couldn't process your payment", "Your payment did not go through");
+        assertThat(api.send("PUT", "/api/v1/automations/" + automation, shop.apiKey(), definition,
+            java.util.List.of("Content-Type", "application/json"))
+            .status()).isEqualTo(200);
         int mailBefore = count("dev_messages", shop.accountId());
 
         var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
@@ -104,15 +112,16 @@ class AutomationTestTabTest {
         var real = page.getByLabel(java.util.regex.Pattern.compile("Their payment\\.failed of"));
         assertThat(real).isChecked();
         assertThat(page.locator(".aut-test-sources")).containsText("$19.00");
-        assertThat(page.getByLabel("Version")).hasValue("1");
+        assertThat(page.getByLabel("Version")).hasValue("2");
 
         page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
         var result = page.locator("#test-result");
-        assertThat(result).containsText("would run to the end. Nothing was sent and no run was recorded.");
+        assertThat(result).containsText("Version 2 would run to the end. Nothing was sent and no run was "
+            + "recorded.");
         assertThat(step(page, "When a payment fails")).containsText("Starts on payment.failed");
         var gentle = step(page, "Send email");
         assertThat(gentle).containsText("Would send this email");
-        assertThat(gentle).containsText("We couldn't process your payment");
+        assertThat(gentle).containsText("Your payment did not go through");
         assertThat(gentle.locator(".aut-outcome-text")).containsText("Hi Buyer, your payment of $19.00 did not go "
             + "through.");
         assertThat(gentle).containsText("ada@example.com");
@@ -127,9 +136,16 @@ class AutomationTestTabTest {
         assertThat(step(page, "Wait 7 days")).containsText("Not reached in this test");
         Chromium.screenshot(page, "automation-test-1280");
 
+        fitsAPhone(page, "automation-test-390");
+
+        // The active version can be tested too.
+        page.getByLabel("Version").selectOption("1");
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        assertThat(result).containsText("Version 1 would run to the end.");
+        assertThat(step(page, "Send email")).containsText("We couldn't process your payment");
+
         assertThat(count("dev_messages", shop.accountId())).as("nothing sent").isEqualTo(mailBefore);
         assertThat(count("executions", shop.accountId())).as("no run recorded").isZero();
-        fitsAPhone(page, "automation-test-390");
     }
 
     @Test
