@@ -185,7 +185,7 @@ final class TestedFlow {
             case "send_sms" -> "Would send this text message";
             case "send_webhook" -> "Would call this webhook";
             case "send_slack" -> "Would post this to Slack";
-            default -> "Would run now (a test performs nothing)";
+            default -> "Would run now (a test performs nothing, so the steps after it see no result of it)";
         };
         var facts = new ArrayList<Fact>();
         String json = null;
