@@ -153,8 +153,6 @@ class AutomationBuilderPages {
     }
 
     private Automation shown(Caller.Staff staff, String id, Model model) {
-        var automation = secrets.masked(staff.accountId(), automations.get(staff.accountId(), id));
-        AutomationPages.head(model, automation, "builder");
-        return automation;
+        return AutomationEditorPages.shown(automations, secrets, staff, id, model, "builder");
     }
 }

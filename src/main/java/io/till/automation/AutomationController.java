@@ -29,17 +29,14 @@ class AutomationController {
     private final Automations automations;
     private final Triggers triggers;
     private final DryRuns dryRuns;
-    private final Programs programs;
     /** Every definition leaves with its secret params masked. */
     private final StepSecrets secrets;
 
-    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, Programs programs,
-        StepSecrets secrets) {
+    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, StepSecrets secrets) {
         this.secrets = secrets;
         this.automations = automations;
         this.triggers = triggers;
         this.dryRuns = dryRuns;
-        this.programs = programs;
     }
 
     @PostMapping("/automations")
@@ -160,11 +157,7 @@ class AutomationController {
             throw TillException.invalid("version", "invalid_type", "must be a version number");
         }
         Integer version = asked == null || asked.isNull() ? null : asked.intValue();
-        var chosen = automations.versionToTest(caller.accountId(), id, version);
-        var program = programs.of(id, chosen.version(), chosen.definition());
-        var result = dryRuns.run(caller.accountId(), program, dryRuns.event(caller.accountId(), body));
-        return new DryRuns.Result(result.version(), result.conditionsMet(), result.status(), result.error(), result
-            .event(), secrets.masked(caller.accountId(), result.steps()));
+        return dryRuns.test(caller.accountId(), id, version, body);
     }
 
     @GetMapping("/automation_templates")

@@ -144,6 +144,12 @@ class AutomationEditorPages {
 
     /** The automation (masked) and its state for the page's header and tabs; a foreign id is the not-found page. */
     private Automation shown(Caller.Staff staff, String id, Model model, String tab) {
+        return shown(automations, secrets, staff, id, model, tab);
+    }
+
+    /** What {@code automation/parts :: header} needs, for every tab of an automation's page. */
+    static Automation shown(Automations automations, StepSecrets secrets, Caller.Staff staff, String id, Model model,
+        String tab) {
         var automation = secrets.masked(staff.accountId(), automations.get(staff.accountId(), id));
         AutomationPages.head(model, automation, tab);
         return automation;

@@ -43,6 +43,11 @@ class DefinitionText {
 
     /** The typed text as JSON; malformed JSON is a problem of the whole body, placed by line and column. */
     JsonNode read(String text) {
+        return read(text, "body");
+    }
+
+    /** Typed text as JSON; malformed JSON is a problem of {@code field}, placed by line and column. */
+    JsonNode read(String text, String field) {
         try {
             return json.readTree(text);
         } catch (JacksonException e) {
@@ -50,9 +55,22 @@ class DefinitionText {
             String where = at == null || at.getLineNr() < 1
                 ? ""
                 : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw TillException.invalid("body", "malformed_json", "is not valid JSON" + where + ": "
-                + e.getOriginalMessage());
+            throw TillException.invalid(field, "malformed_json", "is not valid JSON" + where + ": "
+                + complaint(e.getOriginalMessage()));
         }
+    }
+
+    /**
+     * The parser's complaint without what only its authors need: "Unexpected close marker '}': expected ']'" stays,
+     * the "(for Array starting at [Source: REDACTED …])" after it goes.
+     */
+    private static String complaint(String message) {
+        if (message == null) {
+            return "it could not be read";
+        }
+        String text = message.split("\n", 2)[0];
+        int internals = text.indexOf(" (for ");
+        return (internals > 0 ? text.substring(0, internals) : text).strip();
     }
 
     /**

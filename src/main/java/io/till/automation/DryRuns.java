@@ -43,9 +43,16 @@ class DryRuns {
     private final EventScopes scopes;
     private final JsonMapper json;
     private final Clock clock;
+    private final Automations automations;
+    private final Programs programs;
+    private final StepSecrets secrets;
 
     DryRuns(Engine engine, Actions actions, ExecutionContexts contexts, Customers customers, Events events,
-        EventScopes scopes, JsonMapper json, Clock clock) {
+        EventScopes scopes, JsonMapper json, Clock clock, Automations automations, Programs programs,
+        StepSecrets secrets) {
+        this.automations = automations;
+        this.programs = programs;
+        this.secrets = secrets;
         this.engine = engine;
         this.actions = actions;
         this.contexts = contexts;
@@ -62,6 +69,19 @@ class DryRuns {
      */
     record Result(int version, boolean conditionsMet, String status, JsonNode error, JsonNode event,
         List<StepLog> steps) {}
+
+    /**
+     * Tests a version of an automation (the active one, else the latest, unless {@code version} is given) on the event
+     * {@code body} describes ({@link #event}), as the API's test and the dashboard's Test tab do: the log comes back
+     * with its secret params masked.
+     */
+    Result test(String accountId, String automationId, Integer version, JsonNode body) {
+        var chosen = automations.versionToTest(accountId, automationId, version);
+        var program = programs.of(automationId, chosen.version(), chosen.definition());
+        var result = run(accountId, program, event(accountId, body));
+        return new Result(result.version(), result.conditionsMet(), result.status(), result.error(), result.event(),
+            secrets.masked(accountId, result.steps()));
+    }
 
     /** Reads the sample event: a real one by {@code event_id}, or {@code {type, customer_id, data}}. */
     ObjectNode event(String accountId, JsonNode body) {
@@ -101,7 +121,10 @@ class DryRuns {
         ObjectNode context = contexts.load(program, accountId, customerId, event);
         var conditions = program.definition().conditions();
         if (conditions != null && !Conditions.test(conditions, context)) {
-            return new Result(program.version(), false, "skipped", null, event, List.of());
+            return new Result(program.version(), false, "skipped", json.createObjectNode()
+                .put("code", "conditions_not_met").put("message", "the conditions do not hold: "
+                    + String.join("; ", ConditionReasons.unmet(conditions, context))),
+                event, List.of());
         }
         var logs = new ArrayList<StepLog>();
         ExecutionState state = ExecutionState.start();

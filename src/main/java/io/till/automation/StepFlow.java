@@ -19,16 +19,32 @@ final class StepFlow {
     static final Map<String, String> FRAGMENTS = Map.of("trigger", "trigger", "conditions", "conditions", "action",
         "action", "branch", "branch", "delay", "delay", "loop", "loop", "stop", "stop");
 
-    /** One chip; {@code lanes} hold the steps nested under it. */
-    record Chip(String kind, String id, String title, String detail, List<Lane> lanes) {
+    /**
+     * One chip; {@code lanes} hold the steps nested under it. {@code tried} is what a test found the step would do
+     * ({@link TestedFlow}): null when the flow is only a picture, empty for a step the test did not reach.
+     */
+    record Chip(String kind, String id, String title, String detail, List<Lane> lanes,
+        List<TestedFlow.Outcome> tried) {
+
+        Chip(String kind, String id, String title, String detail, List<Lane> lanes) {
+            this(kind, id, title, detail, lanes, null);
+        }
 
         public String fragment() {
             return FRAGMENTS.get(kind);
         }
     }
 
-    /** Steps nested under a chip: "Then", "Otherwise", "For each", "If it still fails". */
-    record Lane(String label, List<Chip> steps) {}
+    /**
+     * Steps nested under a chip: "Then", "Otherwise", "For each", "If it still fails". {@code note} is a test's word
+     * on the lane ("taken", "skipped"), null otherwise.
+     */
+    record Lane(String label, List<Chip> steps, String note) {
+
+        Lane(String label, List<Chip> steps) {
+            this(label, steps, null);
+        }
+    }
 
     private StepFlow() {}
 

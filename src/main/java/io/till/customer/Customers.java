@@ -228,7 +228,7 @@ public class Customers implements CustomerLookup {
      * Lists customers newest first; with {@code query}, only those whose name or email contains it, in any case (a
      * trigram index keeps this fast on large accounts).
      */
-    Page<Customer> list(String accountId, String query, PageRequest page) {
+    public Page<Customer> list(String accountId, String query, PageRequest page) {
         String needle = query == null ? null : query.strip().toLowerCase();
         if (needle == null) {
             return page.page(fetch(accountId, ids("""

@@ -101,6 +101,11 @@ public class Events {
         return list(accountId, new Filter(null, customerId, null), page);
     }
 
+    /** The customer's events of one type, newest first (what an automation's test offers to run on). */
+    public Page<Event> ofCustomer(String accountId, String customerId, String type, PageRequest page) {
+        return list(accountId, new Filter(type, customerId, null), page);
+    }
+
     /**
      * Which events a list asks for; null fields do not filter.
      *

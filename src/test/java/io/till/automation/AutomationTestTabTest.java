@@ -1,0 +1,280 @@
+package io.till.automation;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.ClockDatabase;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * An automation's Test tab in a real browser: a real customer's real failed payment run through the Payment Dunning
+ * draft, drawn on its flow, with nothing sent and no run recorded; sample data, a bad sample and a customer without
+ * such events; another account's automation. At 1280 and 390 px. Its own database: the failed payment takes moving
+ * the sandbox clock past a trial.
+ */
+@TillIntegrationTest
+@ClockDatabase
+class AutomationTestTabTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private String create(String apiKey, String definition) {
+        var created = api.post("/api/v1/automations", apiKey, definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private int count(String table, String accountId) {
+        return db.sql("SELECT count(*) FROM " + table + " WHERE account_id = :accountId")
+            .param("accountId", accountId).query(Integer.class).single();
+    }
+
+    private static void fitsAPhone(Page page, String screenshot) {
+        page.setViewportSize(390, 844);
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scroll on "
+            + screenshot).isLessThanOrEqualTo(390);
+        Chromium.screenshot(page, screenshot);
+    }
+
+    private static Locator step(Page page, String stepTitle) {
+        return page.locator("#test-result .aut-step", new Page.LocatorOptions().setHas(page.locator(
+            ":scope > .aut-chip > .aut-title", new Page.LocatorOptions().setHasText(stepTitle)))).first();
+    }
+
+    @Test
+    void testingPaymentDunningOnACustomersRealFailedPaymentDrawsTheWouldBeRunAndSendsNothing() {
+        var shop = shops.open();
+        shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        assertThat(shops.advance(shop, "P14DT1H").status()).isEqualTo(200);
+        String automation = create(shop.apiKey(), "{\"template\": \"payment_dunning\"}");
+        // Version 1 is active; version 2, a draft, words its first email otherwise.
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        String definition = api.get("/api/v1/automations/" + automation, shop.apiKey()).json().get("definition")
+            .toString().replace("We couldn't process your payment", "Your payment did not go through");
+        assertThat(api.send("PUT", "/api/v1/automations/" + automation, shop.apiKey(), definition,
+            java.util.List.of("Content-Type", "application/json"))
+            .status()).isEqualTo(200);
+        int mailBefore = count("dev_messages", shop.accountId());
+
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + automation).toString());
+        page.getByRole(AriaRole.LINK, named("Test")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("1. Who to test on"))).isVisible();
+
+        // The search narrows the customers as it is typed (once htmx, deferred, has loaded); picking one offers
+        // their real failed payment.
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.LOAD);
+        page.getByLabel("Find a customer by name or email").fill("ada@");
+        var found = page.locator("#test-customers");
+        assertThat(found).containsText("Customers matching “ada@”");
+        found.getByRole(AriaRole.LINK).filter(new Locator.FilterOptions().setHasText("ada@example.com")).click();
+        assertThat(page.locator(".aut-test-chosen")).containsText("Testing on Buyer");
+        var real = page.getByLabel(java.util.regex.Pattern.compile("Their payment\\.failed of"));
+        assertThat(real).isChecked();
+        assertThat(page.locator(".aut-test-sources")).containsText("$19.00");
+        assertThat(page.getByLabel("Version")).hasValue("2");
+
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        var result = page.locator("#test-result");
+        assertThat(result).containsText("Version 2 would run to the end. Nothing was sent and no run was "
+            + "recorded.");
+        assertThat(step(page, "When a payment fails")).containsText("Starts on payment.failed");
+        var gentle = step(page, "Send email");
+        assertThat(gentle).containsText("Would send this email");
+        assertThat(gentle).containsText("Your payment did not go through");
+        assertThat(gentle.locator(".aut-outcome-text")).containsText("Hi Buyer, your payment of $19.00 did not go "
+            + "through.");
+        assertThat(gentle).containsText("ada@example.com");
+        assertThat(step(page, "Wait 3 days")).containsText("Would wait until");
+        var branch = step(page, "If invoice.status is “issued”");
+        assertThat(branch.locator(":scope > .aut-chip")).containsText("The condition holds: takes “Then”");
+        assertThat(branch.locator(".aut-lane-label").first()).containsText("Then (taken)");
+        assertThat(step(page, "Retry payment")).containsText("Would run now");
+        // The retry is only previewed, so it did not decline: the urgent note is not reached.
+        assertThat(step(page, "If steps.retry.output.status is “declined”").locator(":scope > .aut-chip"))
+            .containsText("does not hold");
+        assertThat(step(page, "Wait 7 days")).containsText("Not reached in this test");
+        Chromium.screenshot(page, "automation-test-1280");
+
+        fitsAPhone(page, "automation-test-390");
+
+        // The active version can be tested too.
+        page.getByLabel("Version").selectOption("1");
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        assertThat(result).containsText("Version 1 would run to the end.");
+        assertThat(step(page, "Send email")).containsText("We couldn't process your payment");
+
+        assertThat(count("dev_messages", shop.accountId())).as("nothing sent").isEqualTo(mailBefore);
+        assertThat(count("executions", shop.accountId())).as("no run recorded").isZero();
+    }
+
+    @Test
+    void sampleDataRendersEachKindOfStepAndABadSampleIsPlacedByLineAndColumn() {
+        var store = accounts.create();
+        var customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Grace Hopper", "email": "grace@example.com"}""");
+        assertThat(customer.status()).as(customer.text()).isEqualTo(201);
+        String automation = create(store.apiKey(),
+            """
+                {"name": "Order follow-up", "trigger": {"type": "event", "event": "order.created"},
+                 "conditions": {"all": [{"field": "event.data.total", "op": "gte", "value": 100}]},
+                 "steps": [
+                   {"id": "hello", "type": "action", "action": "send_email",
+                    "params": {"to": "{{customer.email}}", "subject": "Thanks, {{customer.first_name}}",
+                               "html": "<h1>Hello {{customer.first_name}}</h1><script>parent.document.title = 'ran'</script>"}},
+                   {"id": "each", "type": "loop", "over": "event.data.items", "max": 5,
+                    "steps": [{"id": "pack", "type": "action", "action": "create_task",
+                               "params": {"title": "Pack {{item.name}}"}}]},
+                   {"id": "later", "type": "delay", "duration": "P2D"},
+                   {"id": "sms", "type": "action", "action": "send_sms",
+                    "params": {"to": "+14155550100", "text": "Your order is on its way"}}]}""");
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
+        page.locator("#test-customers").getByRole(AriaRole.LINK).filter(new Locator.FilterOptions().setHasText(
+            "grace@example.com")).click();
+        // No order yet: the page says so and the sample starts from her record.
+        assertThat(page.locator(".aut-test-sources")).containsText("Grace Hopper has had no order.created event "
+            + "yet.");
+        assertThat(page.getByLabel("Sample data, for Grace Hopper")).isChecked();
+        var data = page.getByLabel("Sample data (the event's data, JSON)");
+        assertThat(data).hasValue(java.util.regex.Pattern.compile("grace@example\\.com"));
+
+        // A bad sample comes back with its place and the text kept.
+        data.fill("{\"total\": 120,\n \"items\": [}");
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        assertThat(page.locator(".aut-test-refused")).containsText("Sample data");
+        assertThat(page.locator(".aut-test-refused")).containsText("is not valid JSON (line 2, column");
+        assertThat(page.locator(".aut-test-refused")).not().containsText("Source");
+        assertThat(page.locator(".aut-header")).not().containsText("FieldError");
+        assertThat(data).hasValue("{\"total\": 120,\n \"items\": [}");
+        assertThat(page.locator("#test-result")).hasCount(0);
+        Chromium.screenshot(page, "automation-test-bad-sample-1280");
+
+        // Conditions that do not hold say which and with what value.
+        data.fill("{\"total\": 20, \"items\": []}");
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        assertThat(page.locator("#test-result")).containsText("Its conditions do not hold");
+        assertThat(step(page, "Only if event.data.total is at least 100")).containsText("Wanted event.data.total "
+            + "is at least 100, but event.data.total is 20");
+
+        data.fill("{\"total\": 120, \"items\": [{\"name\": \"Mug\"}, {\"name\": \"Poster\"}]}");
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        assertThat(page.locator("#test-result")).containsText("would run to the end");
+        var hello = step(page, "Send email");
+        assertThat(hello).containsText("Thanks, Grace");
+        // The HTML body is drawn only in a frame that runs nothing.
+        var frame = hello.locator("iframe.aut-outcome-html");
+        assertThat(frame).hasAttribute("sandbox", "");
+        assertThat(page.frameLocator("iframe.aut-outcome-html").locator("h1")).hasText("Hello Grace");
+        assertThat(page).not().hasTitle("ran");
+        var loop = step(page, "For each of event.data.items (at most 5)");
+        assertThat(loop.locator(":scope > .aut-chip")).containsText("2 items");
+        assertThat(loop.locator(".aut-lane-label")).containsText("(ran 2 times)");
+        assertThat(step(page, "Create task")).containsText("Item 1:");
+        assertThat(step(page, "Create task")).containsText("Pack Mug");
+        assertThat(step(page, "Create task")).containsText("Pack Poster");
+        assertThat(step(page, "Wait 2 days")).containsText("Would wait until");
+        var sms = step(page, "Send SMS");
+        assertThat(sms).containsText("Would send this text message");
+        assertThat(sms).containsText("+14155550100");
+        assertThat(sms.locator(".aut-outcome-text")).hasText("Your order is on its way");
+        Chromium.screenshot(page, "automation-test-sample-1280");
+        assertThat(count("executions", store.id())).isZero();
+        fitsAPhone(page, "automation-test-sample-390");
+    }
+
+    @Test
+    void theApisDryRunSaysWhichConditionDoesNotHoldAndWithWhatValue() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), "{\"template\": \"payment_dunning\"}");
+
+        var tested = api.post("/api/v1/automations/" + automation + "/test", store.apiKey(), """
+            {"event": {"type": "payment.failed", "data": {"invoice": {"attempt_count": 3}}}}""");
+
+        assertThat(tested.status()).as(tested.text()).isEqualTo(200);
+        assertThat(tested.json().get("status").asString()).isEqualTo("skipped");
+        assertThat(tested.json().get("error").get("code").asString()).isEqualTo("conditions_not_met");
+        assertThat(tested.json().get("error").get("message").asString()).isEqualTo("the conditions do not hold: "
+            + "wanted event.data.invoice.attempt_count is 1, but event.data.invoice.attempt_count is 3");
+    }
+
+    @Test
+    void aVersionThatCannotBeReadAsksToBeFixedFirst() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), """
+            {"name": "Call the team", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "create_task", "params": {"title": "Call"}}]}""");
+        // A draft saved broken (as an unfinished builder draft may be): its steps are not a list.
+        db.sql("""
+            UPDATE automation_versions SET definition = '{"name": "Call the team", "trigger": {"type": "manual"},
+              "steps": "call them"}'::jsonb WHERE automation_id = :id""").param("id", automation).update();
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        var response = page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
+        assertThat(response.status()).isEqualTo(200);
+        var problems = page.locator(".aut-test-problems");
+        assertThat(problems).containsText("Version 1 has problems, so it cannot be tested");
+        assertThat(problems).containsText("steps");
+        assertThat(problems.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("JSON tab")))
+            .isVisible();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Run the test"))).hasCount(0);
+    }
+
+    @Test
+    void anotherAccountsAutomationIsNotFound() {
+        var store = accounts.create();
+        var other = accounts.create();
+        String theirs = create(other.apiKey(), """
+            {"name": "Their secret plan", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "create_task", "params": {"title": "Call"}}]}""");
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        var response = page.navigate(api.uri("/admin/automations/" + theirs + "/test").toString());
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(page.locator("main")).not().containsText("Their secret plan");
+        assertThat(page.locator(".side")).isVisible();
+        var search = page.navigate(api.uri("/admin/automations/" + theirs + "/test/customers?q=a").toString());
+        assertThat(search.status()).isEqualTo(404);
+    }
+}
