@@ -8,7 +8,6 @@ import io.till.shared.TillException;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -32,7 +31,7 @@ class RecordForms {
 
     /** A fresh key for one form of a page being rendered. */
     static String newKey() {
-        return UUID.randomUUID().toString().replace("-", "");
+        return FormSubmissions.newKey();
     }
 
     /**

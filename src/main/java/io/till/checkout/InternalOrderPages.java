@@ -6,7 +6,7 @@ import io.till.customer.Card;
 import io.till.customer.Cards;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
-import io.till.idempotency.IdempotentForms;
+import io.till.idempotency.FormSubmissions;
 import io.till.payment.CardDeclinedException;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
@@ -31,8 +31,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
  * "New order" on a customer record (seed 004: charge a card on file for an existing customer by creating an internal
  * order). Staff choose an option, a card and maybe a promo code; a review shows what will be charged, as {@link
  * Purchases} computes it; placing it runs {@link Purchases#internalOrder}, the service behind {@code POST
- * /api/v1/orders}. The review's form carries a one-time idempotency key ({@link IdempotentForms}), so a double click
- * makes one order.
+ * /api/v1/orders}. The review's form carries a one-time key ({@link FormSubmissions}), so a double click or a
+ * reload makes one order, and a charge interrupted by a crash is resumed, not repeated.
  */
 @Controller
 class InternalOrderPages {
@@ -44,8 +44,11 @@ class InternalOrderPages {
     private final Customers customers;
     private final Cards cards;
     private final Products products;
+    private final FormSubmissions submissions;
 
-    InternalOrderPages(Purchases purchases, Customers customers, Cards cards, Products products) {
+    InternalOrderPages(Purchases purchases, Customers customers, Cards cards, Products products,
+        FormSubmissions submissions) {
+        this.submissions = submissions;
         this.purchases = purchases;
         this.customers = customers;
         this.cards = cards;
@@ -93,7 +96,7 @@ class InternalOrderPages {
             model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
                 Amounts.format(quote.subtotal(), quote.currency()),
                 quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
-                Amounts.format(quote.total(), quote.currency()), card, IdempotentForms.newKey()));
+                Amounts.format(quote.total(), quote.currency()), card, FormSubmissions.newKey()));
             return "checkout/new_order_review";
         } catch (TillException e) {
             return refused(staff, customer, choice, e, null, model, response);
@@ -104,14 +107,19 @@ class InternalOrderPages {
     String place(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "option_id", defaultValue = "") String optionId,
         @RequestParam(name = "payment_method_id", defaultValue = "") String paymentMethodId,
-        @RequestParam(name = "promo_code", defaultValue = "") String promoCode, Model model,
+        @RequestParam(name = "promo_code", defaultValue = "") String promoCode,
+        @RequestParam(name = FormSubmissions.FIELD, defaultValue = "") String formKey, Model model,
         HttpServletResponse response, RedirectAttributes redirect) {
         Customer customer = customers.get(staff.accountId(), id);
         var choice = new Choice(optionId, paymentMethodId, promoCode);
         try {
-            var order = purchases.internalOrder(staff.accountId(), choice.request(id));
-            redirect.addFlashAttribute("flash", "Order " + order.id() + " placed: "
-                + Amounts.format(order.total(), order.currency()) + " charged to the card on file.");
+            // A second submit of the same review (a double click, a reload) answers the first one's message.
+            redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, "/admin/customers/" + id
+                + "/orders?" + optionId + "&" + paymentMethodId + "&" + promoCode, () -> {
+                    var order = purchases.internalOrder(staff.accountId(), choice.request(id));
+                    return "Order " + order.id() + " placed: " + Amounts.format(order.total(), order.currency())
+                        + " charged to the card on file.";
+                }));
             return "redirect:/admin/customers/" + id + "#orders";
         } catch (CardDeclinedException e) {
             return refused(staff, customer, choice, e, "The bank declined the card: " + e.errors().getFirst()

@@ -1,27 +1,41 @@
 package io.till.idempotency;
 
 import io.till.shared.ErrorCode;
+import io.till.shared.Ids;
 import io.till.shared.TillException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code Idempotency-Key} mechanism for dashboard forms: a form that moves money or changes state carries a one-time
- * key, rendered with the page, so that a double click or a resubmitted form does the work once. The same store, the
+ * The {@code Idempotency-Key} mechanism for dashboard forms, which cannot send headers: a form that moves money or
+ * changes state carries a one-time key, rendered with the page, so that a double click or a resubmitted form does the work once. The same store, the
  * same lease and the same {@link MoneyMovements} as the API's keys: a submission that reached a refund and failed
  * resumes it rather than refunding again. The stored outcome is the message the page showed the first time.
  */
 @Component
 public class FormSubmissions {
 
+    /** The hidden field of a form that holds its key. */
+    public static final String FIELD = "form_key";
+
     private static final Pattern VALID_KEY = Pattern.compile("[A-Za-z0-9_-]{8,100}");
+    /** How long a form's second submit waits for the first to finish, to answer as it did. */
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final IdempotencyRecords records;
 
     FormSubmissions(IdempotencyRecords records) {
         this.records = records;
+    }
+
+    /** A fresh key for one form of a page being rendered, sent back in its hidden {@value #FIELD} field. */
+    public static String newKey() {
+        return Ids.randomToken(26);
     }
 
     /**
@@ -37,7 +51,14 @@ public class FormSubmissions {
         // A namespace of their own, so that a form's key can never meet one an API client chose.
         String key = "form:" + formKey;
         byte[] fingerprint = RequestFingerprint.of("POST", request, new byte[0]);
-        return switch (records.claim(accountId, key, fingerprint)) {
+        var claim = records.claim(accountId, key, fingerprint);
+        // A double click: the second submit waits for the first and answers its message, rather than "in progress".
+        for (long waited = 0; claim instanceof IdempotencyRecords.Claim.InFlight
+            && waited < PATIENCE.toMillis(); waited += POLL.toMillis()) {
+            LockSupport.parkNanos(POLL.toNanos());
+            claim = records.claim(accountId, key, fingerprint);
+        }
+        return switch (claim) {
             case IdempotencyRecords.Claim.Acquired acquired -> run(accountId, key, acquired, action);
             case IdempotencyRecords.Claim.Replay replay -> new String(replay.response().body(),
                 StandardCharsets.UTF_8);

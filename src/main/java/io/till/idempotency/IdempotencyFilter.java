@@ -2,7 +2,6 @@ package io.till.idempotency;
 
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
-import io.till.shared.web.DashboardReturn;
 import io.till.shared.web.Problems;
 import io.till.shared.web.SecretFields;
 import jakarta.servlet.FilterChain;
@@ -10,9 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code Idempotency-Key} mechanism for every API POST. Same key and same request: the first response is replayed
  * (with {@code Idempotent-Replayed: true}). Same key, different request: 422. Same key while the first is still running:
  * 409. Runs after authentication, because keys belong to an account. A dashboard form carries its key in a hidden field
- * instead ({@link IdempotentForms}).
+ * instead ({@link FormSubmissions}).
  */
 @Component
 @Order(0)
@@ -51,13 +48,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
-    /** How long a form's second submit waits for the first to finish, to answer as it did. */
-    private static final Duration FORM_PATIENCE = Duration.ofSeconds(10);
-    private static final Duration FORM_POLL = Duration.ofMillis(100);
-
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !isApiCall(request) && !IdempotentForms.carriesKey(request);
+        return !isApiCall(request);
     }
 
     private static boolean isApiCall(HttpServletRequest request) {
@@ -78,51 +71,25 @@ class IdempotencyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        boolean form = !isApiCall(request);
-        String key = form ? request.getParameter(IdempotentForms.FIELD) : request.getHeader(HEADER);
+        String key = request.getHeader(HEADER);
         if (!VALID_KEY.matcher(key).matches()) {
             problems.write(response, ErrorCode.IDEMPOTENCY_KEY_INVALID,
                 "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces, such as a UUID.");
             return;
         }
-        HttpServletRequest forwarded = request;
-        byte[] body;
-        if (form) {
-            // The form's fields were parsed (for the CSRF check) before this filter: they are the body.
-            body = IdempotentForms.body(request);
-        } else {
-            var buffered = CachedBodyRequest.read(request, MAX_BODY_BYTES);
-            if (buffered == null) {
-                problems.write(response, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB.");
-                return;
-            }
-            forwarded = buffered;
-            body = buffered.body();
+        var buffered = CachedBodyRequest.read(request, MAX_BODY_BYTES);
+        if (buffered == null) {
+            problems.write(response, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB.");
+            return;
         }
         String target = request.getQueryString() == null
             ? request.getRequestURI()
             : request.getRequestURI() + "?" + request.getQueryString();
-        byte[] fingerprint = RequestFingerprint.of(request.getMethod(), target, body);
+        byte[] fingerprint = RequestFingerprint.of(request.getMethod(), target, buffered.body());
         var claim = records.claim(caller.accountId(), key, fingerprint);
-        if (form) {
-            // A double click: the second submit waits for the first and answers as it did, rather than a 409.
-            for (long waited = 0; claim instanceof IdempotencyRecords.Claim.InFlight
-                && waited < FORM_PATIENCE.toMillis(); waited += FORM_POLL.toMillis()) {
-                LockSupport.parkNanos(FORM_POLL.toNanos());
-                claim = records.claim(caller.accountId(), key, fingerprint);
-            }
-            if (claim instanceof IdempotencyRecords.Claim.Mismatch
-                || claim instanceof IdempotencyRecords.Claim.InFlight) {
-                // Its key was used for other choices (after going back in the browser), or the first submit hangs:
-                // the page it came from renders the form anew, with a fresh key.
-                response.sendRedirect(DashboardReturn.to(request.getHeader("Referer")));
-                return;
-            }
-        }
         switch (claim) {
-            case IdempotencyRecords.Claim.Acquired acquired -> run(forwarded, response, chain,
-                new MoneyMovements.Lease(caller.accountId(), key, acquired.leaseToken(), acquired.moneyMovement()),
-                form);
+            case IdempotencyRecords.Claim.Acquired acquired -> run(buffered, response, chain,
+                new MoneyMovements.Lease(caller.accountId(), key, acquired.leaseToken(), acquired.moneyMovement()));
             case IdempotencyRecords.Claim.Replay replay -> replay(response, replay.response());
             case IdempotencyRecords.Claim.Mismatch ignored -> problems.write(response,
                 ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -137,9 +104,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
-    /** @param form a dashboard form's submit, whose outcome is the redirect that follows success */
     private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-        MoneyMovements.Lease lease, boolean form) throws IOException, ServletException {
+        MoneyMovements.Lease lease) throws IOException, ServletException {
         String accountId = lease.accountId();
         String key = lease.key();
         String leaseToken = lease.token();
@@ -155,7 +121,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         int status = captured.getStatus();
         try {
-            if (form ? isFormOutcome(status) : isOutcome(status)) {
+            if (isOutcome(status)) {
                 records.complete(accountId, key, leaseToken, new IdempotencyRecords.StoredResponse(status,
                     captured.getContentType(), captured.getHeader(HttpHeaders.LOCATION),
                     withoutSecrets(captured.getContentAsByteArray(), SecretFields.of(request))));
@@ -195,15 +161,6 @@ class IdempotencyFilter extends OncePerRequestFilter {
      */
     private static boolean isOutcome(int status) {
         return (status >= 200 && status < 300) || status == 402 || status == 422;
-    }
-
-    /**
-     * A form answers success with a redirect (replayed, so a second submit lands where the first did) and a refusal
-     * with the form again, holding a fresh key for the corrected request: the refusal needs no replay, and a request
-     * that reached money resumes it anyway (see {@link MoneyMovements}).
-     */
-    private static boolean isFormOutcome(int status) {
-        return status >= 300 && status < 400;
     }
 
     private static void replay(HttpServletResponse response, IdempotencyRecords.StoredResponse stored)

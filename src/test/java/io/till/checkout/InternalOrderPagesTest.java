@@ -101,7 +101,7 @@ class InternalOrderPagesTest {
         // What the browser would send again on a double click or a reload: the same fields, the same key.
         var form = page.locator("#main form[data-confirm]");
         var fields = FormData.create();
-        for (String name : List.of("_csrf", "idempotency_key", "option_id", "payment_method_id", "promo_code")) {
+        for (String name : List.of("_csrf", "form_key", "option_id", "payment_method_id", "promo_code")) {
             fields.set(name, form.locator("input[name=" + name + "]").inputValue());
         }
         String action = form.getAttribute("action");
