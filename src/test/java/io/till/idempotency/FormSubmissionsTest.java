@@ -41,6 +41,48 @@ class FormSubmissionsTest {
     }
 
     @Test
+    void aDoubleClicksSecondSubmitWaitsForTheFirstAndAnswersItsMessage() throws Exception {
+        String account = accounts.create().id();
+        String key = key();
+        var runs = new AtomicInteger();
+        var started = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = threads.submit(() -> submissions.once(account, key, "/admin/x/orders?opt_1", () -> {
+                started.countDown();
+                awaitQuietly(release);
+                return "Order " + runs.incrementAndGet() + " placed";
+            }));
+            assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            var waiter = new java.util.concurrent.atomic.AtomicReference<Thread>();
+            var second = threads.submit(() -> {
+                waiter.set(Thread.currentThread());
+                return submissions.once(account, key, "/admin/x/orders?opt_1",
+                    () -> "Order " + runs.incrementAndGet() + " placed");
+            });
+            // The second submit found the first in flight and is waiting for it (parked between two looks).
+            long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < giveUp && (waiter.get() == null
+                || waiter.get().getState() != Thread.State.TIMED_WAITING)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            assertThat(waiter.get().getState()).isEqualTo(Thread.State.TIMED_WAITING);
+            release.countDown();
+
+            assertThat(second.get()).isEqualTo(first.get()).isEqualTo("Order 1 placed");
+        }
+        assertThat(runs).hasValue(1);
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aKeyUsedForAnotherRequestIsRefused() {
         String account = accounts.create().id();
         String key = key();
