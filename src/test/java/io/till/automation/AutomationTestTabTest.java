@@ -214,6 +214,7 @@ class AutomationTestTabTest {
         assertThat(page).not().hasTitle("ran");
         var loop = step(page, "For each of event.data.items (at most 5)");
         assertThat(loop.locator(":scope > .aut-chip")).containsText("2 items");
+        assertThat(loop.locator(":scope > .aut-chip .aut-outcome-json")).containsText("\"name\" : \"Poster\"");
         assertThat(loop.locator(".aut-lane-label")).containsText("(ran 2 times)");
         assertThat(step(page, "Create task")).containsText("Item 1:");
         assertThat(step(page, "Create task")).containsText("Pack Mug");
