@@ -81,16 +81,22 @@ class SendSlackAction implements Action {
         }
         return switch (outcome) {
             case Answered answered when answered.status() == 429 || answered.status() >= 500 -> new ActionResult.Failed(
-                "slack_unavailable", "Slack answered " + answered.status() + ": " + brief(answered.body()), true,
+                "slack_unavailable", "Slack answered " + answered.status() + slackError(answered.body()), true,
                 RetryAfter.parse(answered.headers().get("retry-after"), call.now()));
             case Answered answered -> ActionResult.Failed.permanent("slack_refused", "Slack answered "
-                + answered.status() + ": " + brief(answered.body()));
+                + answered.status() + slackError(answered.body()));
             case Refused refused -> ActionResult.Failed.permanent("destination_refused", refused.reason());
             case Unreachable unreachable -> ActionResult.Failed.retryable("slack_unreachable", unreachable.error());
         };
     }
 
-    private static String brief(String body) {
-        return body.length() > 200 ? body.substring(0, 200) + "…" : body;
+    /**
+     * Slack explains a refusal with a short error code ({@code invalid_payload}, {@code channel_is_archived}); that is
+     * repeated. Any other body is not: the URL is the seller's to aim, and the log must not become a window onto the
+     * answers of whatever service it was aimed at.
+     */
+    private static String slackError(String body) {
+        String code = body == null ? "" : body.strip();
+        return code.matches("[a-z_]{1,64}") ? ": " + code : "";
     }
 }

@@ -13,9 +13,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One automation in the dashboard: its steps drawn as a flow, its status with activate / pause / resume, its JSON
@@ -34,14 +31,14 @@ class AutomationEditorPages {
     private final Automations automations;
     private final AutomationPictures pictures;
     private final StepSecrets secrets;
-    private final JsonMapper json;
+    private final DefinitionText texts;
 
     AutomationEditorPages(Automations automations, AutomationPictures pictures, StepSecrets secrets,
-        JsonMapper json) {
+        DefinitionText texts) {
         this.automations = automations;
         this.pictures = pictures;
         this.secrets = secrets;
-        this.json = json;
+        this.texts = texts;
     }
 
     @GetMapping(PAGE)
@@ -54,7 +51,7 @@ class AutomationEditorPages {
     @GetMapping(PAGE + "/json")
     String definition(Caller.Staff staff, @PathVariable String id, Model model) {
         var automation = shown(staff, id, model, "json");
-        model.addAttribute("text", pretty(automation.definition()));
+        model.addAttribute("text", texts.pretty(automation.definition()));
         model.addAttribute("problems", List.of());
         return "automation/automation";
     }
@@ -64,7 +61,7 @@ class AutomationEditorPages {
     String check(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String definition,
         Model model) {
         automations.get(staff.accountId(), id);
-        model.addAttribute("problems", problems(staff.accountId(), definition));
+        model.addAttribute("problems", texts.problems(staff.accountId(), definition));
         model.addAttribute("checked", true);
         return "automation/automation :: problems";
     }
@@ -74,7 +71,7 @@ class AutomationEditorPages {
         Model model, HttpServletResponse response, RedirectAttributes redirect) {
         List<FieldError> problems;
         try {
-            var saved = automations.update(staff.accountId(), id, read(definition));
+            var saved = automations.update(staff.accountId(), id, texts.read(definition));
             redirect.addFlashAttribute("flash", "Saved as version " + saved.version() + ", a draft. "
                 + (saved.activeVersion() == null
                     ? "Activate it to start running."
@@ -125,7 +122,7 @@ class AutomationEditorPages {
             var left = versions.stream().filter(v -> from != null && v.version() == from).findFirst()
                 .orElse(versions.stream().filter(v -> v.version() < right.version()).findFirst()
                     .orElse(versions.get(1)));
-            var rows = LineDiff.sideBySide(pretty(left.definition()), pretty(right.definition()));
+            var rows = LineDiff.sideBySide(texts.pretty(left.definition()), texts.pretty(right.definition()));
             model.addAttribute("from", left.version());
             model.addAttribute("to", right.version());
             model.addAttribute("diff", LineDiff.folded(rows, DIFF_CONTEXT));
@@ -154,80 +151,7 @@ class AutomationEditorPages {
     static Automation shown(Automations automations, StepSecrets secrets, Caller.Staff staff, String id, Model model,
         String tab) {
         var automation = secrets.masked(staff.accountId(), automations.get(staff.accountId(), id));
-        model.addAttribute("automation", automation);
-        model.addAttribute("state", AutomationPages.State.of(automation));
-        model.addAttribute("tab", tab);
+        AutomationPages.head(model, automation, tab);
         return automation;
-    }
-
-    private List<FieldError> problems(String accountId, String text) {
-        try {
-            automations.check(accountId, read(text));
-            return List.of();
-        } catch (TillException e) {
-            return e.errors().isEmpty() ? List.of(new FieldError("body", "invalid", e.getMessage())) : e.errors();
-        }
-    }
-
-    private JsonNode read(String text) {
-        return read(json, text, "body");
-    }
-
-    /** Typed text as JSON; malformed JSON is a problem of {@code field}, placed by line and column. */
-    static JsonNode read(JsonMapper json, String text, String field) {
-        try {
-            return json.readTree(text);
-        } catch (JacksonException e) {
-            var at = e.getLocation();
-            String where = at == null || at.getLineNr() < 1
-                ? ""
-                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw TillException.invalid(field, "malformed_json", "is not valid JSON" + where + ": "
-                + readable(e.getOriginalMessage()));
-        }
-    }
-
-    /**
-     * The parser's complaint without what only its authors need: "Unexpected close marker '}': expected ']'" stays,
-     * the "(for Array starting at [Source: REDACTED …])" after it goes.
-     */
-    private static String readable(String message) {
-        if (message == null) {
-            return "it could not be read";
-        }
-        String text = message.split("\n", 2)[0];
-        int internals = text.indexOf(" (for ");
-        return (internals > 0 ? text.substring(0, internals) : text).strip();
-    }
-
-    /**
-     * Fields in the order a person reads a definition (name, trigger, conditions, steps; a step's id and type first),
-     * not in the order PostgreSQL keeps jsonb keys; the rest follow as kept. Only how it is shown changes.
-     */
-    private static final List<String> READING_ORDER = List.of("name", "description", "id", "type", "trigger",
-        "event", "scope", "conditions", "action", "params", "if", "then", "else", "duration", "until", "over", "max",
-        "steps", "retry", "fallback");
-
-    private String pretty(JsonNode definition) {
-        return json.writerWithDefaultPrettyPrinter().writeValueAsString(readable(definition));
-    }
-
-    private JsonNode readable(JsonNode node) {
-        if (node.isArray()) {
-            var array = json.createArrayNode();
-            node.forEach(item -> array.add(readable(item)));
-            return array;
-        }
-        if (!node.isObject()) {
-            return node;
-        }
-        var object = json.createObjectNode();
-        READING_ORDER.stream().filter(node::has).forEach(name -> object.set(name, readable(node.get(name))));
-        node.properties().forEach(entry -> {
-            if (!object.has(entry.getKey())) {
-                object.set(entry.getKey(), readable(entry.getValue()));
-            }
-        });
-        return object;
     }
 }

@@ -164,6 +164,13 @@ class AutomationPages {
      * Runs a state change; a refusal (already paused, archived) comes back as the service's message on the page, and
      * a missing automation as the friendly not-found page.
      */
+    /** What every page of one automation shows in its head: the automation (masked), its state, the open tab. */
+    static void head(Model model, Automation masked, String tab) {
+        model.addAttribute("automation", masked);
+        model.addAttribute("state", State.of(masked));
+        model.addAttribute("tab", tab);
+    }
+
     static void refusedOrDone(RedirectAttributes redirect, Runnable change) {
         try {
             change.run();

@@ -48,9 +48,11 @@ class AutomationTestPages {
     private final Customers customers;
     private final Events events;
     private final JsonMapper json;
+    private final DefinitionText texts;
 
     AutomationTestPages(Automations automations, StepSecrets secrets, AutomationPictures pictures,
-        DefinitionParser parser, DryRuns dryRuns, Customers customers, Events events, JsonMapper json) {
+        DefinitionParser parser, DryRuns dryRuns, Customers customers, Events events, JsonMapper json,
+        DefinitionText texts) {
         this.automations = automations;
         this.secrets = secrets;
         this.pictures = pictures;
@@ -59,6 +61,7 @@ class AutomationTestPages {
         this.customers = customers;
         this.events = events;
         this.json = json;
+        this.texts = texts;
     }
 
     /** A version offered in the picker. */
@@ -104,7 +107,7 @@ class AutomationTestPages {
         try {
             ObjectNode body = json.createObjectNode().put("version", form.version());
             if (source.equals("sample")) {
-                JsonNode parsed = AutomationEditorPages.read(json, data.isBlank() ? "{}" : data, "data");
+                JsonNode parsed = texts.read(data.isBlank() ? "{}" : data, "data");
                 if (!parsed.isObject()) {
                     throw TillException.invalid("data", "invalid_type", "must be a JSON object: {\"invoice\": {…}}");
                 }

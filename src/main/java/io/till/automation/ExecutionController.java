@@ -6,6 +6,7 @@ import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.TimeRange;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.util.Set;
@@ -33,18 +34,23 @@ class ExecutionController {
     }
 
     @GetMapping
-    @Operation(summary = "List executions", description = "Newest first; filter by automation, status or customer.")
+    @Operation(summary = "List executions", description = "Newest first; filter by automation, status, customer, and the time "
+        + "they started: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Execution> list(Caller caller, @RequestParam(name = "automation_id", required = false) String automationId,
         @RequestParam(required = false) String status,
         @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "exe", errors);
         if (status != null && !STATUSES.contains(status)) {
             errors.add("status", "invalid_value", "must be one of " + STATUSES.stream().sorted().toList());
         }
+        var created = TimeRange.of(createdFrom, createdTo, errors);
         errors.throwIfAny();
-        return executions.list(caller.accountId(), new Executions.Filter(automationId, status, customerId), page);
+        return executions.list(caller.accountId(), new Executions.Filter(automationId, status, customerId, created
+            .from(), created.to()), page);
     }
 
     @GetMapping("/{id}")

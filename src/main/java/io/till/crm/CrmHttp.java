@@ -81,7 +81,8 @@ final class CrmHttp {
 
     private CrmFailure refusal(Answered answered) {
         int status = answered.status();
-        String message = crm.vendor() + " answered " + status + ": " + message(answered.body());
+        String explained = message(answered.body());
+        String message = crm.vendor() + " answered " + status + (explained.isEmpty() ? "" : ": " + explained);
         if (status == 429 || status >= 500) {
             return new CrmFailure(status == 429 ? "crm_rate_limited" : "crm_unavailable", message, true, RetryAfter
                 .parse(answered.headers().get("retry-after"), clock.instant()));
@@ -106,7 +107,7 @@ final class CrmHttp {
 
     /**
      * The vendor's own explanation: HubSpot and Keap say {@code message}, ActiveCampaign lists {@code errors} with a
-     * {@code title}, Keap's gateway answers a {@code fault}; else the start of the body.
+     * {@code title}, Keap's gateway answers a {@code fault}; else nothing.
      */
     private String message(String body) {
         JsonNode node = parse(body);
@@ -116,10 +117,10 @@ final class CrmHttp {
                     "faultstring")
                 .asString("")}) {
             if (!candidate.isBlank()) {
-                return candidate;
+                return candidate.length() > 200 ? candidate.substring(0, 200) + "…" : candidate;
             }
         }
-        String text = body == null ? "" : body.strip();
-        return text.isEmpty() ? "no details" : text.length() > 200 ? text.substring(0, 200) + "…" : text;
+        // Anything else (an HTML error page, a proxy's banner) is not repeated: the log shows the status alone.
+        return "";
     }
 }

@@ -7,6 +7,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.TimeRange;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -33,19 +34,23 @@ class EventController {
 
     @GetMapping
     @Operation(summary = "List events", description = "Newest first. With after=<event id>, the events after that one, oldest first: poll with the last "
-        + "id you have seen to read the feed in order.")
+        + "id you have seen to read the feed in order. created_from (inclusive) and created_to (exclusive), each a moment "
+        + "or a day, narrow by when the events occurred.")
     Page<Event> list(Caller caller, @RequestParam(required = false) String type,
         @RequestParam(name = "customer_id", required = false) String customerId,
-        @RequestParam(required = false) String after, @RequestParam(required = false) Integer limit,
-        @RequestParam(required = false) String cursor) {
+        @RequestParam(required = false) String after,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "evt", errors);
         if (after != null && !Ids.isId(after, "evt")) {
             errors.add("after", "invalid", "must be an event id (evt_…)");
         }
+        var occurred = TimeRange.of(createdFrom, createdTo, errors);
         errors.throwIfAny();
-        return events.list(caller.accountId(), new Events.Filter(blankToNull(type), blankToNull(customerId), after),
-            page);
+        return events.list(caller.accountId(), new Events.Filter(blankToNull(type), blankToNull(customerId), after,
+            occurred.from(), occurred.to()), page);
     }
 
     @GetMapping("/{id}")

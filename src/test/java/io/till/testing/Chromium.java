@@ -59,6 +59,8 @@ public final class Chromium implements AutoCloseable {
     public Page page(int width) {
         var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 844));
         context.setDefaultTimeout(15_000);
+        // Assertions wait as long as actions do: an htmx round trip on a busy two-core machine can take seconds.
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
         contexts.add(context);
         return context.newPage();
     }

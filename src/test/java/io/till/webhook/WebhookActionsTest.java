@@ -154,10 +154,16 @@ class WebhookActionsTest {
                 assertThat(f.retryable()).isTrue();
                 assertThat(f.retryAfter()).isEqualTo(Duration.ofSeconds(30));
             });
-            assertThat(down).isInstanceOfSatisfying(ActionResult.Failed.class,
-                f -> assertThat(f.retryable()).isTrue());
-            assertThat(gone).isInstanceOfSatisfying(ActionResult.Failed.class,
-                f -> assertThat(f.retryable()).isFalse());
+            // What the receiver said is not Slack's own error code, so it is not repeated to the seller: a URL aimed
+            // at some other service must not turn the execution log into a window onto that service's answers.
+            assertThat(down).isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+                assertThat(f.retryable()).isTrue();
+                assertThat(f.message()).isEqualTo("Slack answered 503");
+            });
+            assertThat(gone).isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+                assertThat(f.retryable()).isFalse();
+                assertThat(f.message()).isEqualTo("Slack answered 404");
+            });
         }
     }
 

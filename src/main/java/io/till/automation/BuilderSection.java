@@ -1,0 +1,15 @@
+package io.till.automation;
+
+import org.springframework.ui.Model;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One part of the visual builder (the trigger, the conditions, the steps): what its forms offer to choose from — the
+ * account's products for a scope, the variables of the trigger's context, the actions' param forms — added to the
+ * page's model each time the builder draws. A step kind added to the engine adds its form here, not in the controller.
+ */
+interface BuilderSection {
+
+    /** Adds to {@code model} what this section's fragment needs to draw {@code definition} for the account. */
+    void offer(String accountId, JsonNode definition, Model model);
+}

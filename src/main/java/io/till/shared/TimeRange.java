@@ -1,0 +1,40 @@
+package io.till.shared;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/**
+ * A list's time filter as the API takes it: {@code created_from} (inclusive) and {@code created_to} (exclusive), each
+ * an RFC 3339 moment ({@code 2026-11-30T09:00:00Z}) or a day ({@code 2026-11-30}, its start in UTC); either may be
+ * absent.
+ */
+public record TimeRange(Instant from, Instant to) {
+
+    public static TimeRange of(String from, String to, FieldErrors errors) {
+        Instant start = moment(from, "created_from", errors);
+        Instant end = moment(to, "created_to", errors);
+        if (start != null && end != null && !end.isAfter(start)) {
+            errors.add("created_to", "out_of_range", "must be after created_from");
+        }
+        return new TimeRange(start, end);
+    }
+
+    private static Instant moment(String text, String field, FieldErrors errors) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String value = text.strip();
+        try {
+            return value.length() == 10
+                ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(field, "invalid_format", "must be a moment such as 2026-11-30T09:00:00Z or a day such as "
+                + "2026-11-30");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.till.automation;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The visual builder in a real browser: a seller edits an automation in forms, sees the JSON follow and each problem
+ * beside its field as they type, adds, moves and deletes steps, and saves a new draft version.
+ */
+@TillIntegrationTest
+class AutomationBuilderPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void aSellerChangesTheWaitInTheFormSeesTheJsonFollowFixesAnInlineErrorAndSaves() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json()
+            .get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id).toString());
+        page.getByRole(AriaRole.LINK, named("Builder")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Steps"))).isVisible();
+
+        Chromium.screenshot(page, "builder-open-1280");
+        var wait = page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first();
+        assertThat(wait).hasValue("P3D");
+        wait.fill("P3X");
+        assertThat(page.locator(".bld-step", new Page.LocatorOptions().setHasText("wait")).first()
+            .locator(".bld-problem")).containsText("must be an ISO-8601 duration");
+        assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
+        Chromium.screenshot(page, "builder-error-1280");
+
+        page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first().fill("P5D");
+        assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"P5D\"");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
+        // A step added at the end, moved up above the branch, then deleted again.
+        page.getByRole(AriaRole.BUTTON, named("Add a delay step to steps")).click();
+        assertThat(page.locator("#f-steps-3-id")).hasValue("delay");
+        page.getByRole(AriaRole.BUTTON, named("Move delay up")).click();
+        assertThat(page.locator("#f-steps-2-id")).hasValue("delay");
+        page.getByRole(AriaRole.BUTTON, named("Delete delay")).click();
+        assertThat(page.locator("#f-steps-2-id")).hasValue("still_unpaid");
+        Chromium.screenshot(page, "builder-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        var saved = api.get("/api/v1/automations/" + id, store.apiKey()).json();
+        assertThat(saved.get("version").asInt()).isEqualTo(2);
+        assertThat(saved.at("/definition/steps/1/duration").asString()).isEqualTo("P5D");
+        assertThat(saved.at("/definition/steps").size()).isEqualTo(3);
+
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "builder-390");
+    }
+
+    @Test
+    void theJsonPanelEditsTheSameDefinitionAndMalformedJsonIsPlacedByLine() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json()
+            .get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+
+        page.locator("#builder-json").fill("{\"name\": \"Short\", \"trigger\": {\"type\": \"manual\"},\n \"steps\": [");
+        assertThat(page.locator(".bld-unreadable")).containsText("line 2");
+        page.locator("#builder-json").fill("{\"name\": \"Short\", \"trigger\": {\"type\": \"manual\"}, \"steps\": "
+            + "[{\"id\": \"pause\", \"type\": \"delay\", \"duration\": \"PT2H\"}]}");
+        assertThat(page.locator("#f-steps-0-duration")).hasValue("PT2H");
+        assertThat(page.locator("#f-name")).hasValue("Short");
+    }
+}

@@ -1,0 +1,108 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class BuilderEditsTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private ObjectNode read(String text) {
+        return (ObjectNode) json.readTree(text);
+    }
+
+    private static final String DUNNING = """
+        {"name": "Dunning", "trigger": {"type": "event", "event": "payment.failed"},
+         "steps": [{"id": "gentle", "type": "action", "action": "send_email", "params": {"to": "a", "subject": "b"}},
+                   {"id": "wait", "type": "delay", "duration": "P3D"},
+                   {"id": "check", "type": "branch", "if": {"all": [{"field": "invoice.status", "op": "eq",
+                     "value": "issued"}]}, "then": [{"id": "end", "type": "stop"}]}]}""";
+
+    @Test
+    void fieldsNamedByTheirPathSetTypedValuesAndAnEmptyValueRemovesTheField() {
+        var definition = read(DUNNING);
+        var fields = new LinkedHashMap<String, String>();
+        fields.put("steps[1].duration", "P5D");
+        fields.put("steps[2].if.all[0].value#auto", "3");
+        fields.put("steps[0].params.subject", "");
+        fields.put("steps[0].retry.attempts#int", "5");
+        fields.put("trigger.scope.product", "prod_1");
+        BuilderEdits.apply(definition, fields, null);
+
+        assertThat(definition.at("/steps/1/duration").asString()).isEqualTo("P5D");
+        assertThat(definition.at("/steps/2/if/all/0/value").isNumber()).isTrue();
+        assertThat(definition.at("/steps/0/params").has("subject")).isFalse();
+        assertThat(definition.at("/steps/0/retry/attempts").asInt()).isEqualTo(5);
+        assertThat(definition.at("/trigger/scope/product").asString()).isEqualTo("prod_1");
+    }
+
+    @Test
+    void stepsAreAddedWithAFreshIdMovedWithinTheirListAndRemoved() {
+        var definition = read(DUNNING);
+        BuilderEdits.perform(definition, "step-add:steps:1:delay");
+        assertThat(definition.at("/steps/1/id").asString()).isEqualTo("delay");
+        BuilderEdits.perform(definition, "step-add:steps:9:delay");
+        assertThat(definition.at("/steps/4/id").asString()).isEqualTo("delay_2");
+        BuilderEdits.perform(definition, "step-add:steps[3].else:0:action:crm.add_tag");
+        assertThat(definition.at("/steps/3/else/0/id").asString()).isEqualTo("crm_add_tag");
+        assertThat(definition.at("/steps/3/else/0/action").asString()).isEqualTo("crm.add_tag");
+
+        BuilderEdits.perform(definition, "step-move:steps[0]:down");
+        assertThat(definition.at("/steps/0/id").asString()).isEqualTo("delay");
+        assertThat(definition.at("/steps/1/id").asString()).isEqualTo("gentle");
+        BuilderEdits.perform(definition, "step-move:steps[0]:up");
+        assertThat(definition.at("/steps/0/id").asString()).isEqualTo("delay");
+
+        // The last step of an optional lane goes with its lane; a required one stays for the parser to name.
+        BuilderEdits.perform(definition, "remove:steps[3].else[0]");
+        assertThat(definition.at("/steps/3").has("else")).isFalse();
+        BuilderEdits.perform(definition, "remove:steps[3].then[0]");
+        assertThat(definition.at("/steps/3/then").isEmpty()).isTrue();
+    }
+
+    @Test
+    void conditionsGrowIntoGroupsSwitchBetweenAllAndAnyAndVanishWithTheirLastMember() {
+        var definition = read(DUNNING);
+        BuilderEdits.perform(definition, "condition-add:conditions");
+        assertThat(definition.at("/conditions/all").size()).isEqualTo(1);
+        BuilderEdits.perform(definition, "condition-group-add:conditions:any");
+        assertThat(definition.at("/conditions/all/1/any").size()).isEqualTo(1);
+        BuilderEdits.perform(definition, "condition-kind:conditions:any");
+        assertThat(definition.at("/conditions").has("any")).isTrue();
+        assertThat(definition.at("/conditions").has("all")).isFalse();
+
+        BuilderEdits.perform(definition, "remove:conditions.any[1].any[0]");
+        assertThat(definition.at("/conditions/any").size()).isEqualTo(1);
+        BuilderEdits.perform(definition, "remove:conditions.any[0]");
+        assertThat(definition.has("conditions")).isFalse();
+    }
+
+    @Test
+    void aTriggerStartsOverAsTheKindChosen() {
+        var definition = read(DUNNING);
+        BuilderEdits.perform(definition, "trigger:schedule");
+        assertThat(definition.at("/trigger/type").asString()).isEqualTo("schedule");
+        assertThat(definition.at("/trigger/cron").asString()).isEqualTo("0 9 * * MON");
+        BuilderEdits.perform(definition, "trigger:manual");
+        assertThat(definition.get("trigger").size()).isEqualTo(1);
+    }
+
+    @Test
+    void aPathOrOperationTheBuilderCannotReadIsRefusedWithItsName() {
+        var definition = read(DUNNING);
+        assertThatThrownBy(() -> BuilderEdits.set(definition, "steps[x].id", "a"))
+            .hasMessageContaining("steps[x].id is not a path");
+        assertThatThrownBy(() -> BuilderEdits.perform(definition, "explode:steps"))
+            .hasMessageContaining("no operation explode");
+        assertThatThrownBy(() -> BuilderEdits.perform(definition, "step-add:steps:0:teleport"))
+            .hasMessageContaining("not teleport");
+        assertThatThrownBy(() -> BuilderEdits.apply(definition, Map.of("name.first", "x"), null))
+            .hasMessageContaining("name holds a value");
+    }
+}
