@@ -30,9 +30,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Seed 002's acceptance, tried as a new seller would in the dashboard: the Payment Dunning Workflow from the gallery,
- * its wait changed in the builder (the JSON following), tested on a real failed invoice, activated; the test clock moved until a real run has done every
- * step, whose timeline shows them all; a run that failed at a webhook retried from that step; and the recovery report.
- * Its own database: the clock moves by weeks.
+ * its wait changed in the builder (the JSON following), tested on a real failed invoice, activated; the test clock
+ * moved until a real run has done every step, whose timeline shows them all; a run that failed at a webhook retried
+ * from that step; and the recovery report. Its own database: the clock moves by weeks.
  */
 @TillIntegrationTest
 @ClockDatabase
