@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.automation.engine.Paths;
 import io.till.automation.engine.StepLog;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * A dry run's would-be log drawn on the flow of the version it tested ({@link StepFlow}): each chip gets what the
@@ -40,14 +42,18 @@ final class TestedFlow {
     /** The params shown as a message's body rather than as JSON. */
     private static final Set<String> BODIES = Set.of("text", "html", "payload", "dry_run");
 
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     private TestedFlow() {}
 
     /** The chips of {@code definition}'s flow with what {@code result} says each step would do. */
     static List<StepFlow.Chip> of(List<StepFlow.Chip> chips, Definition definition, DryRuns.Result result) {
         Map<String, List<StepLog>> logs = new LinkedHashMap<>();
         result.steps().forEach(log -> logs.computeIfAbsent(log.stepId(), id -> new ArrayList<>()).add(log));
-        Map<String, String> actions = new HashMap<>();
-        actionNames(definition.steps(), actions);
+        Map<String, Definition.Step> byId = new HashMap<>();
+        index(definition.steps(), byId);
+        // A loop over the trigger's own data can show its items; records read fresh are not kept by the log.
+        JsonNode snapshot = NODES.objectNode().set("event", result.event());
         return chips.stream().map(chip -> switch (chip.kind()) {
             case "trigger" -> with(chip, List.of(started(result)));
             case "conditions" -> with(chip, List.of(result.status().equals("not_started")
@@ -56,7 +62,7 @@ final class TestedFlow {
                     ? new Outcome("bad", null, "Not met: the run stops here and does nothing", List.of(),
                         reason(result.error()), null, null, null)
                     : Outcome.of("ok", "Met")));
-            default -> step(chip, logs, actions);
+            default -> step(chip, logs, byId, snapshot);
         }).toList();
     }
 
@@ -85,7 +91,7 @@ final class TestedFlow {
     }
 
     private static StepFlow.Chip step(StepFlow.Chip chip, Map<String, List<StepLog>> logs,
-        Map<String, String> actions) {
+        Map<String, Definition.Step> byId, JsonNode snapshot) {
         List<StepLog> mine = logs.getOrDefault(chip.id(), List.of());
         List<Outcome> tried = new ArrayList<>();
         for (StepLog log : mine) {
@@ -94,14 +100,14 @@ final class TestedFlow {
                 && log.output().has("waited_until")) {
                 continue;
             }
-            tried.add(outcome(chip.kind(), actions.get(chip.id()), log));
+            tried.add(outcome(chip.kind(), byId.get(chip.id()), log, snapshot));
         }
         var lanes = new ArrayList<StepFlow.Lane>();
         for (int i = 0; i < chip.lanes().size(); i++) {
             var lane = chip.lanes().get(i);
             var steps = lane.steps().stream().map(inner -> inner.kind().equals("trigger")
                 ? inner
-                : step(inner, logs, actions)).toList();
+                : step(inner, logs, byId, snapshot)).toList();
             lanes.add(new StepFlow.Lane(lane.label(), steps, laneNote(chip, i, mine, steps)));
         }
         return new StepFlow.Chip(chip.kind(), chip.id(), chip.title(), chip.detail(), lanes, tried);
@@ -130,7 +136,7 @@ final class TestedFlow {
         };
     }
 
-    private static Outcome outcome(String kind, String action, StepLog log) {
+    private static Outcome outcome(String kind, Definition.Step step, StepLog log, JsonNode snapshot) {
         String item = log.iteration() == null || log.iteration().isEmpty() ? null : "Item " + item(log.iteration());
         JsonNode output = log.output();
         if (log.status().equals("failed")) {
@@ -139,7 +145,8 @@ final class TestedFlow {
                 List.of(), words == null ? null : words.detail(), null, null, null);
         }
         return switch (kind) {
-            case "action" -> action(action, item, log);
+            case "action" -> action(step instanceof Definition.Step.Action action ? action.action() : null, item,
+                log);
             case "branch" -> {
                 boolean held = output != null && output.path("result").asBoolean(false);
                 String taken = output == null ? "none" : output.path("taken").asString("none");
@@ -170,11 +177,27 @@ final class TestedFlow {
                     ? " (of " + output.get("truncated_from").asInt() + "; the rest are left out)"
                     : "";
                 yield new Outcome(items == 0 ? "off" : "ok", item, (items == 1 ? "1 item" : items + " items")
-                    + truncated, List.of(), note, null, null, null);
+                    + truncated, List.of(), note, null, items(step, snapshot, items), null);
             }
             case "stop" -> Outcome.of("off", "The run would stop here");
             default -> Outcome.of("ok", "Done");
         };
+    }
+
+    /** The items a loop over the trigger's data went through, as indented JSON; null for other lists. */
+    private static String items(Definition.Step step, JsonNode snapshot, int count) {
+        if (!(step instanceof Definition.Step.Loop loop) || !loop.over().startsWith("event.") || count == 0) {
+            return null;
+        }
+        JsonNode list = Paths.get(snapshot, loop.over());
+        if (list == null || !list.isArray()) {
+            return null;
+        }
+        var shown = NODES.arrayNode();
+        for (int i = 0; i < list.size() && i < count; i++) {
+            shown.add(list.get(i));
+        }
+        return shown.toPrettyString();
     }
 
     /** What an action would do, from the params it was given after rendering (the preview's output). */
@@ -185,7 +208,7 @@ final class TestedFlow {
             case "send_sms" -> "Would send this text message";
             case "send_webhook" -> "Would call this webhook";
             case "send_slack" -> "Would post this to Slack";
-            default -> "Would run now (a test performs nothing, so the steps after it see no result of it)";
+            default -> "Would run now (not performed in a test)";
         };
         var facts = new ArrayList<Fact>();
         String json = null;
@@ -242,18 +265,16 @@ final class TestedFlow {
         return String.join(".", counted);
     }
 
-    private static void actionNames(List<Definition.Step> steps, Map<String, String> names) {
+    private static void index(List<Definition.Step> steps, Map<String, Definition.Step> byId) {
         for (Definition.Step step : steps) {
+            byId.put(step.id(), step);
             switch (step) {
-                case Definition.Step.Action action -> {
-                    names.put(action.id(), action.action());
-                    actionNames(action.fallback(), names);
-                }
+                case Definition.Step.Action action -> index(action.fallback(), byId);
                 case Definition.Step.Branch branch -> {
-                    actionNames(branch.then(), names);
-                    actionNames(branch.otherwise(), names);
+                    index(branch.then(), byId);
+                    index(branch.otherwise(), byId);
                 }
-                case Definition.Step.Loop loop -> actionNames(loop.steps(), names);
+                case Definition.Step.Loop loop -> index(loop.steps(), byId);
                 case Definition.Step.Delay delay -> {
                 }
                 case Definition.Step.Stop stop -> {

@@ -30,9 +30,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Seed 002's acceptance, tried as a new seller would in the dashboard: the Payment Dunning Workflow from the gallery,
- * its wait changed, tested on a real failed invoice, activated; the test clock moved until a real run has done every
- * step, whose timeline shows them all; a run that failed at a webhook retried from that step; and the recovery report.
- * Its own database: the clock moves by weeks.
+ * its wait changed in the builder (the JSON following), tested on a real failed invoice, activated; the test clock
+ * moved until a real run has done every step, whose timeline shows them all; a run that failed at a webhook retried
+ * from that step; and the recovery report. Its own database: the clock moves by weeks.
  */
 @TillIntegrationTest
 @ClockDatabase
@@ -90,16 +90,20 @@ class AutomationJourneyTest {
     }
 
     /**
-     * Changes the first wait of the open automation and saves it as a new draft. Through the JSON tab for now; the
-     * builder's form takes its place once it lands, and only this method changes.
+     * Changes the first wait of the open automation in the builder's form, sees the JSON follow, and saves a new
+     * draft.
      */
     private static void changeTheFirstWait(Page page, String from, String to) {
-        page.getByRole(AriaRole.LINK, named("JSON")).click();
-        var editor = page.getByLabel("Definition (JSON)");
-        editor.fill(editor.inputValue().replace("\"" + from + "\"", "\"" + to + "\""));
-        assertThat(page.locator("#json-problems")).containsText("No problems: this definition can be saved.");
+        page.getByRole(AriaRole.LINK, named("Builder")).click();
+        page.waitForLoadState(LoadState.LOAD);
+        var wait = page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first();
+        assertThat(wait).hasValue(from);
+        wait.fill(to);
+        assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"" + to + "\"");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
-        assertThat(page.locator("p.flash")).containsText("Saved as version 2, a draft.");
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        page.getByRole(AriaRole.LINK, named("Steps")).click();
     }
 
     @Test

@@ -167,7 +167,11 @@ class AutomationTestTabTest {
                                "params": {"title": "Pack {{item.name}}"}}]},
                    {"id": "later", "type": "delay", "duration": "P2D"},
                    {"id": "sms", "type": "action", "action": "send_sms",
-                    "params": {"to": "+14155550100", "text": "Your order is on its way"}}]}""");
+                    "params": {"to": "+14155550100", "text": "Your order is on its way"}},
+                   {"id": "tell", "type": "action", "action": "send_webhook",
+                    "params": {"url": "https://hooks.example.com/orders",
+                               "payload": {"total": "{{event.data.total}}", "who": "{{customer.email}}"}}},
+                   {"id": "done", "type": "stop"}]}""");
 
         var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
         page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
@@ -210,6 +214,7 @@ class AutomationTestTabTest {
         assertThat(page).not().hasTitle("ran");
         var loop = step(page, "For each of event.data.items (at most 5)");
         assertThat(loop.locator(":scope > .aut-chip")).containsText("2 items");
+        assertThat(loop.locator(":scope > .aut-chip .aut-outcome-json")).containsText("\"name\" : \"Poster\"");
         assertThat(loop.locator(".aut-lane-label")).containsText("(ran 2 times)");
         assertThat(step(page, "Create task")).containsText("Item 1:");
         assertThat(step(page, "Create task")).containsText("Pack Mug");
@@ -219,6 +224,11 @@ class AutomationTestTabTest {
         assertThat(sms).containsText("Would send this text message");
         assertThat(sms).containsText("+14155550100");
         assertThat(sms.locator(".aut-outcome-text")).hasText("Your order is on its way");
+        var webhook = step(page, "Call a webhook");
+        assertThat(webhook).containsText("Would call this webhook");
+        assertThat(webhook).containsText("https://hooks.example.com/orders");
+        assertThat(webhook.locator(".aut-outcome-json")).containsText("\"who\" : \"grace@example.com\"");
+        assertThat(step(page, "Stop")).containsText("The run would stop here");
         Chromium.screenshot(page, "automation-test-sample-1280");
         assertThat(count("executions", store.id())).isZero();
         fitsAPhone(page, "automation-test-sample-390");
