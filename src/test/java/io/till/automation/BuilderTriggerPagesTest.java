@@ -141,6 +141,49 @@ class BuilderTriggerPagesTest {
         Chromium.screenshot(phone, "builder-when-390");
     }
 
+    @Test
+    void aCustomEventShowsItsNameAndANotConditionIsAddedFilledAndRemoved() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Welcome signups", "trigger": {"type": "event", "event": "acme.signup"},
+             "conditions": {"all": [{"field": "customer.email", "op": "exists"}]},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "new"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+
+        assertThat(page.locator("#f-trigger-event option:checked")).hasText("A custom event…");
+        assertThat(page.locator("#f-trigger-event-custom")).hasValue("acme.signup");
+        assertThat(page.locator("#bldw-variables option[value='event.data']")).hasCount(1);
+        // exists takes no value: there is no box for one.
+        assertThat(page.locator("#f-conditions-all-0-value")).hasCount(0);
+        assertThat(page.locator(".bldw-compare .bldw-sentence").first()).hasText("Customer · Email has a value");
+
+        page.getByRole(AriaRole.BUTTON, named("Add a NOT condition to conditions")).click();
+        assertThat(page.locator("#f-conditions-all-1-not-field")).isVisible();
+        page.locator("#f-conditions-all-1-not-field").fill("customer.tags");
+        page.locator("#f-conditions-all-1-not-op").selectOption("contains");
+        assertThat(page.locator(".bldw-negation .bldw-sentence")).containsText("Customer · Tags contains");
+        page.locator("#f-conditions-all-1-not-value").fill("vip");
+        assertThat(page.locator(".bldw-negation .bldw-sentence")).hasText("Customer · Tags contains “vip”");
+        assertThat(page.locator(".bldw-negation")).containsText("Not — this must not hold");
+        Chromium.screenshot(page, "builder-when-not-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Remove the condition conditions.all[1].not")).click();
+        assertThat(page.locator(".bldw-negation")).hasCount(0);
+
+        page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A customer is created"));
+        assertThat(page.locator("#f-trigger-event-custom")).hasCount(0);
+        assertThat(page.locator(".bldw-trigger .bldw-sentence")).hasText("When a customer is created");
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition"))
+            .isEqualTo(json.readTree("""
+                {"name": "Welcome signups", "trigger": {"type": "event", "event": "customer.created"},
+                 "conditions": {"all": [{"field": "customer.email", "op": "exists"}]},
+                 "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "new"}}]}"""));
+    }
+
     private static void pickEventScopedToPro(Page page) {
         page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A subscription payment fails"));
         Locator groups = page.locator("#f-trigger-scope-subscription_group_id");

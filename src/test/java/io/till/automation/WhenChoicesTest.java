@@ -26,6 +26,12 @@ class WhenChoicesTest {
     }
 
     @Test
+    void theCalendarOffersEveryDayTheParserTakes() {
+        assertThat(WhenChoices.CALENDAR_DAYS).extracting(WhenChoices.Choice::value)
+            .containsExactlyInAnyOrderElementsOf(DefinitionParser.CALENDAR_DAYS);
+    }
+
+    @Test
     void aCalendarScheduleFiresAtItsLocalTimeAcrossASummerTimeChange() {
         var sunday = new Definition.Schedule.Calendar("sunday", LocalTime.of(9, 0), ZoneId.of("Europe/Paris"));
 
