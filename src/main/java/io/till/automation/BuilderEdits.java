@@ -39,7 +39,16 @@ final class BuilderEdits {
 
     /** Sets every field (name → value, in form order), then performs {@code op} when there is one. */
     static void apply(ObjectNode definition, Map<String, String> fields, String op) {
-        fields.forEach((name, value) -> set(definition, name, value));
+        var picks = new java.util.LinkedHashMap<String, String>();
+        fields.forEach((name, value) -> {
+            if (name.endsWith(WhenEdits.PICK)) {
+                picks.put(name, value);
+            } else {
+                set(definition, name, value);
+            }
+        });
+        WhenEdits.pick(definition, picks, fields.keySet());
+        WhenEdits.tidyComparisons(definition, fields.keySet());
         if (op != null && !op.isBlank()) {
             perform(definition, op);
         }
@@ -103,7 +112,8 @@ final class BuilderEdits {
      * <li>{@code condition-add:<group>} and {@code condition-group-add:<group>:all|any|not} — a comparison or a
      * nested group at the end of a group ({@code conditions} or a branch's {@code if}), made when absent;
      * <li>{@code condition-kind:<group>:all|any} — switches a group between all and any;
-     * <li>{@code trigger:event|schedule|manual} — starts the trigger over as that kind.
+     * <li>{@code trigger:event|schedule|manual} — starts the trigger over as that kind;
+     * <li>{@code schedule:every|cron|calendar} — a schedule of that form, in the zone it had ({@link WhenEdits}).
      * </ul>
      */
     static void perform(ObjectNode definition, String op) {
@@ -159,6 +169,10 @@ final class BuilderEdits {
                     case "manual" -> NODES.objectNode().put("type", "manual");
                     default -> throw new Refused("a trigger is event, schedule or manual, not " + parts[1]);
                 });
+            }
+            case "schedule" -> {
+                need(parts, 2, op);
+                WhenEdits.schedule(definition, parts[1]);
             }
             default -> throw new Refused("the builder has no operation " + verb);
         }
@@ -281,7 +295,7 @@ final class BuilderEdits {
     }
 
     /** Puts a value at a path, making the objects and lists on the way; an index past the end appends. */
-    private static void put(ObjectNode root, List<Segment> path, JsonNode value) {
+    static void put(ObjectNode root, List<Segment> path, JsonNode value) {
         JsonNode node = root;
         for (int i = 0; i < path.size(); i++) {
             Segment segment = path.get(i);
@@ -319,7 +333,7 @@ final class BuilderEdits {
      * Removes what is at the path; then an optional list left empty ({@code else}, {@code fallback}) and a condition
      * group left empty go as well, so that removing the last condition leaves no empty group for the parser to refuse.
      */
-    private static void remove(ObjectNode root, List<Segment> path) {
+    static void remove(ObjectNode root, List<Segment> path) {
         if (path.isEmpty()) {
             return;
         }
@@ -335,8 +349,11 @@ final class BuilderEdits {
             }
         } else if (parent instanceof ObjectNode object && last.key() != null) {
             object.remove(last.key());
-            // {"all": []} gone to {}: the group itself goes (the root's conditions, a not's member, a list member).
-            if (object.isEmpty() && path.size() >= 2 && List.of("all", "any", "scope").contains(last.key())) {
+            // {"all": []} gone to {}: the group itself goes (the root's conditions, a not's member, a list member);
+            // so does a not without its member, and a scope without its last key.
+            boolean emptied = object.isEmpty() && path.size() >= 2;
+            if (emptied && (List.of("all", "any", "not").contains(last.key())
+                || path.size() == 3 && "trigger".equals(path.get(0).key()) && "scope".equals(path.get(1).key()))) {
                 remove(root, path.subList(0, path.size() - 1));
             }
         }

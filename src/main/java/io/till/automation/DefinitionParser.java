@@ -33,7 +33,7 @@ public final class DefinitionParser {
     static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
-    private static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
+    static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
         "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
     private final Map<String, ActionSchema> actions;
 

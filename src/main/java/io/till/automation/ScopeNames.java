@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,6 +16,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ScopeNames {
+
+    /** The most objects of one kind a scope picker lists. */
+    static final int CHOICES = 500;
 
     private final JdbcClient db;
 
@@ -41,5 +45,29 @@ class ScopeNames {
             .list()
             .forEach(entry -> names.put(entry.getKey(), entry.getValue())));
         return names;
+    }
+
+    /**
+     * What a scope of this kind can name in the account, for the builder's picker, by name; an upsell, addon or
+     * option is named with the checkout or product it belongs to ("Pro checkout · Priority support").
+     */
+    List<WhenChoices.Choice> choices(String accountId, ScopeKey kind) {
+        String sql = switch (kind) {
+            case CHECKOUT, PRODUCT, SUBSCRIPTION_GROUP -> "SELECT id, name FROM " + kind.table
+                + " WHERE account_id = :accountId ORDER BY lower(name), id";
+            case PROMO_CODE -> "SELECT id, code AS name FROM promo_codes WHERE account_id = :accountId"
+                + " ORDER BY lower(code)";
+            case UPSELL, ADDON -> "SELECT o.id, c.name || ' · ' || o.name AS name FROM " + kind.table + " o"
+                + " JOIN checkouts c ON c.id = o.checkout_id AND c.account_id = o.account_id"
+                + " WHERE o.account_id = :accountId ORDER BY lower(c.name), c.id, o.position";
+            case OPTION -> "SELECT o.id, p.name || ' · ' || o.name AS name FROM product_options o"
+                + " JOIN products p ON p.id = o.product_id AND p.account_id = o.account_id"
+                + " WHERE o.account_id = :accountId ORDER BY lower(p.name), p.id, o.position";
+        };
+        // The tables come from the enum; a picker longer than this is no use, and the JSON still takes any id.
+        return db.sql(sql + " LIMIT " + CHOICES)
+            .param("accountId", accountId)
+            .query((rs, row) -> new WhenChoices.Choice(rs.getString("id"), rs.getString("name")))
+            .list();
     }
 }

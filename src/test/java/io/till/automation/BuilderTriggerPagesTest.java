@@ -1,0 +1,221 @@
+package io.till.automation;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.MutableClock;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The builder's trigger and conditions in a real browser: a seller starts from a manual automation, picks an event
+ * and scopes it to one of their real subscription groups, tries a schedule and sees when it would fire in Paris, comes
+ * back to the event, builds an OR of two conditions from the field picker, and saves exactly what they chose.
+ */
+@TillIntegrationTest
+class BuilderTriggerPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+    @Autowired
+    MutableClock clock;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void aSellerScopesAnEventToTheirGroupPreviewsAScheduleAndSavesAnOrOfTwoPickedConditions() {
+        var store = accounts.create();
+        api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Basic plans\"}");
+        String group = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}").json()
+            .get("id").asString();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Save a failing Pro subscription", "trigger": {"type": "manual"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "at-risk"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        assertThat(page.locator(".bldw-trigger")).containsText("Runs only when started by hand");
+
+        page.getByRole(AriaRole.BUTTON, named("An event happens")).click();
+        pickEventScopedToPro(page);
+        assertThat(page.locator(".bldw-trigger .bldw-sentence"))
+            .hasText("When a subscription payment fails for a subscription in Pro plans");
+        assertThat(page.locator("#f-trigger-scope-subscription_group_id option"))
+            .containsText(new String[]{"Any", "Basic plans", "Pro plans"});
+        // A subscription payment is never about an addon or a checkout: no picker for them.
+        assertThat(page.locator("#f-trigger-scope-addon_id")).hasCount(0);
+
+        page.getByRole(AriaRole.BUTTON, named("On a schedule")).click();
+        page.getByRole(AriaRole.BUTTON, named("On a day")).click();
+        assertThat(page.locator("#f-trigger-calendar")).hasValue("first_day_of_month");
+        page.locator("#f-trigger-time_zone").fill("Europe/Paris");
+        assertThat(page.locator(".bldw-next h3")).hasText("Next 5 times (Europe/Paris)");
+        assertThat(page.locator(".bldw-next li")).hasText(firstDaysOfMonthAtNineInParis());
+        assertThat(page.locator(".bldw-trigger .bldw-sentence"))
+            .hasText("On the first day of each month at 09:00 (Europe/Paris)");
+        Chromium.screenshot(page, "builder-when-schedule-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("An event happens")).click();
+        pickEventScopedToPro(page);
+
+        // Each edit is a round trip; the next waits for its redraw, as a seller waits to see it.
+        page.getByRole(AriaRole.BUTTON, named("Add a condition")).click();
+        assertThat(page.locator("#f-conditions-all-0-field")).isVisible();
+        page.getByRole(AriaRole.BUTTON, named("Any of")).click();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Any of"))).hasAttribute("aria-pressed", "true");
+        page.getByRole(AriaRole.BUTTON, named("Add a condition to conditions")).click();
+        assertThat(page.locator("#f-conditions-any-1-field")).isVisible();
+        // The picker offers what a failed subscription payment's context holds, and nothing it never holds.
+        assertThat(page.locator("#bldw-variables option[value='invoice.amount_due']")).hasCount(1);
+        assertThat(page.locator("#bldw-variables option[value='customer.first_name']")).hasCount(1);
+        assertThat(page.locator("#bldw-variables option[value='order.total']")).hasCount(0);
+
+        condition(page, 0, "invoice.amount_due", "is at least", "5000");
+        assertThat(page.locator(".bldw-compare .bldw-sentence").first())
+            .hasText("Invoice · Amount due is at least 5000");
+        condition(page, 1, "payment.failure_code", "is one of", "card_declined, expired_card");
+        assertThat(page.locator(".bldw-compare .bldw-sentence").nth(1))
+            .hasText("Payment · Failure code is one of card_declined, expired_card");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        Chromium.screenshot(page, "builder-when-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        var saved = api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition");
+        assertThat(saved).isEqualTo(json.readTree("""
+            {"name": "Save a failing Pro subscription",
+             "trigger": {"type": "event", "event": "subscription.payment_failed",
+                         "scope": {"subscription_group_id": "%s"}},
+             "conditions": {"any": [
+               {"field": "invoice.amount_due", "op": "gte", "value": 5000},
+               {"field": "payment.failure_code", "op": "in", "value": ["card_declined", "expired_card"]}]},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "at-risk"}}]}"""
+            .formatted(group)));
+
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        assertThat(phone.locator("#f-conditions-any-1-value")).hasValue("card_declined, expired_card");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "builder-when-390");
+    }
+
+    @Test
+    void aCustomEventShowsItsNameAndANotConditionIsAddedFilledAndRemoved() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Welcome signups", "trigger": {"type": "event", "event": "acme.signup"},
+             "conditions": {"all": [{"field": "customer.email", "op": "exists"}]},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "new"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+
+        assertThat(page.locator("#f-trigger-event option:checked")).hasText("A custom event…");
+        assertThat(page.locator("#f-trigger-event-custom")).hasValue("acme.signup");
+        assertThat(page.locator("#bldw-variables option[value='event.data']")).hasCount(1);
+        // exists takes no value: there is no box for one.
+        assertThat(page.locator("#f-conditions-all-0-value")).hasCount(0);
+        assertThat(page.locator(".bldw-compare .bldw-sentence").first()).hasText("Customer · Email has a value");
+
+        page.getByRole(AriaRole.BUTTON, named("Add a NOT condition to conditions")).click();
+        assertThat(page.locator("#f-conditions-all-1-not-field")).isVisible();
+        page.locator("#f-conditions-all-1-not-field").fill("customer.tags");
+        page.locator("#f-conditions-all-1-not-op").selectOption("contains");
+        assertThat(page.locator(".bldw-negation .bldw-sentence")).containsText("Customer · Tags contains");
+        page.locator("#f-conditions-all-1-not-value").fill("vip");
+        assertThat(page.locator(".bldw-negation .bldw-sentence")).hasText("Customer · Tags contains “vip”");
+        assertThat(page.locator(".bldw-negation")).containsText("Not — this must not hold");
+        Chromium.screenshot(page, "builder-when-not-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Remove the condition conditions.all[1].not")).click();
+        assertThat(page.locator(".bldw-negation")).hasCount(0);
+
+        page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A customer is created"));
+        assertThat(page.locator("#f-trigger-event-custom")).hasCount(0);
+        assertThat(page.locator(".bldw-trigger .bldw-sentence")).hasText("When a customer is created");
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition"))
+            .isEqualTo(json.readTree("""
+                {"name": "Welcome signups", "trigger": {"type": "event", "event": "customer.created"},
+                 "conditions": {"all": [{"field": "customer.email", "op": "exists"}]},
+                 "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "new"}}]}"""));
+    }
+
+    private static void pickEventScopedToPro(Page page) {
+        page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A subscription payment fails"));
+        Locator groups = page.locator("#f-trigger-scope-subscription_group_id");
+        assertThat(groups).isVisible();
+        groups.selectOption(new SelectOption().setLabel("Pro plans"));
+        assertThat(page.locator(".bldw-trigger .bldw-sentence")).containsText("in Pro plans");
+    }
+
+    /** Fills one comparison of the root group, waiting for each redraw before the next field. */
+    private static void condition(Page page, int index, String field, String operator, String value) {
+        String at = "#f-conditions-any-" + index;
+        page.locator(at + "-field").fill(field);
+        assertThat(page.locator(".bldw-compare").nth(index).locator(".bldw-sentence")).isVisible();
+        page.locator(at + "-op").selectOption(new SelectOption().setLabel(operator));
+        assertThat(page.locator(".bldw-compare").nth(index).locator(".bldw-sentence")).containsText(operator);
+        page.locator(at + "-value").fill(value);
+        assertThat(page.locator(at + "-value")).hasValue(value);
+    }
+
+    /** The first day of the next five months at 09:00 in Paris, written as the preview writes a moment. */
+    private String[] firstDaysOfMonthAtNineInParis() {
+        ZoneId paris = ZoneId.of("Europe/Paris");
+        var format = DateTimeFormatter.ofPattern("EEE, MMM d, uuuu 'at' HH:mm", Locale.US);
+        ZonedDateTime now = clock.instant().atZone(paris);
+        ZonedDateTime day = now.withDayOfMonth(1).with(LocalTime.of(9, 0));
+        if (!day.isAfter(now)) {
+            day = day.plusMonths(1);
+        }
+        var times = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            times.add(format.format(day.plusMonths(i)));
+        }
+        return times.toArray(String[]::new);
+    }
+}
