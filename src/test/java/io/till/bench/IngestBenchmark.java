@@ -83,8 +83,10 @@ class IngestBenchmark {
         String base = "http://127.0.0.1:" + port;
         var flags = new ArrayList<>(List.of("-Xmx512m"));
         if (!JFR.isBlank()) {
-            flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile,delay=" + WARM_UP_SECONDS
-                + "s,duration=" + SECONDS + "s");
+            flags.add("-XX:FlightRecorderOptions:stackdepth=256");
+            // From the start: a recording started later instruments its event classes then, which the JIT compiles
+            // during the measured run. Read only the measured run's samples (its start is in the report).
+            flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile");
         }
         Process till = ChildTills.start(dataSource, masterKey, flags, List.of("--server.port=" + port));
         try {
@@ -97,10 +99,12 @@ class IngestBenchmark {
                 }
             });
             awaitReady(till, base);
-            run(base, key, WARM_UP_SECONDS);
+            double warmUp = warmUp(base, key, till.pid());
             var cpu = new CpuShares(till.pid(), postmaster());
+            String measuredFrom = java.time.LocalTime.now().toString();
             var ingest = run(base, key, SECONDS);
-            report(durability, pgbench, ingest, cpu.since());
+            report(durability, pgbench, ingest, cpu.since(), cpu.busiestThreads(),
+                "%.0f s of warm-up; measured from %s".formatted(warmUp, measuredFrom));
             assertThat(ingest.statuses.keySet()).as("statuses of the measured requests").containsOnly(201);
             assertThat(ingest.failures.sum()).as("requests without an answer").isZero();
         } finally {
@@ -212,10 +216,51 @@ class IngestBenchmark {
         private final long postmaster;
         private final Map<Long, Double> before;
 
+        private final Map<String, Double> threadsBefore;
+
         CpuShares(long till, long postmaster) {
             this.till = till;
             this.postmaster = postmaster;
             this.before = sample();
+            this.threadsBefore = threads();
+        }
+
+        /** Till's CPU seconds by kind of thread (the name without its number), from /proc/<pid>/task (Linux). */
+        private Map<String, Double> threads() {
+            Map<String, Double> seconds = new java.util.HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(till), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "N");
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        seconds.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0,
+                            Double::sum);
+                    } catch (IOException gone) {
+                        // The thread ended.
+                    }
+                }
+            } catch (IOException e) {
+                return seconds;
+            }
+            return seconds;
+        }
+
+        /** CPU seconds so far of Till's threads of one kind. */
+        double threadSeconds(String kind) {
+            return threads().getOrDefault(kind, 0.0);
+        }
+
+        /** The threads that used the most CPU since this was made, e.g. "C2 CompilerThre 1.2 s". */
+        String busiestThreads() {
+            var after = threads();
+            return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.1)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> "%s %.1f s".formatted(e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
         }
 
         private Map<Long, Double> sample() {
@@ -242,7 +287,27 @@ class IngestBenchmark {
         }
     }
 
-    private void report(String durability, double pgbench, Ingest ingest, double[] cpu) {
+    /**
+     * Sends events until Till's code runs compiled: at least {@link #WARM_UP_SECONDS}, then until the JIT compiler's
+     * threads used under a tenth of a core over the last 2 s (on a busy machine that takes far longer than on an idle
+     * one), at most 3 minutes. Returns the seconds it took.
+     */
+    private double warmUp(String base, String key, long till) throws InterruptedException {
+        long start = System.nanoTime();
+        run(base, key, WARM_UP_SECONDS);
+        var compiler = new CpuShares(till, -1);
+        while (System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3)) {
+            double before = compiler.threadSeconds("CN CompilerThre");
+            run(base, key, 2);
+            if (compiler.threadSeconds("CN CompilerThre") - before < 0.2) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void report(String durability, double pgbench, Ingest ingest, double[] cpu, String threads,
+        String warmUp) {
         var lines = new ArrayList<String>();
         lines.add("Ingest benchmark (command: %s): %d clients, %d s each, embedded PostgreSQL 17 with fsync %s"
             .formatted(COMMAND, CLIENTS, SECONDS, durability));
@@ -258,6 +323,7 @@ class IngestBenchmark {
             .add("  CPU during the ingest run: Till %.1f s (%.2f ms per event), PostgreSQL %.1f s (%.2f ms per event), "
                 .formatted(cpu[0], 1000 * cpu[0] / events, cpu[1], 1000 * cpu[1] / events)
                 + "clients %.1f s; load average %s".formatted(cpu[2], LoadBenchmark.loadAverage()));
+        lines.add("  Till's busiest threads in the measured run: " + threads + " (" + warmUp + ")");
         lines.add("  statuses %s; no answer: %d".formatted(new TreeMap<>(ingest.statuses()), ingest.failures().sum()));
         if (!JFR.isBlank()) {
             lines.add("  flight recording of the measured run: " + JFR);
