@@ -76,6 +76,20 @@ class ApiKeyAuthenticationTest {
     }
 
     @Test
+    void aRevokedKeyIsRefusedAtOnceEvenWhenCached() {
+        var store = accounts.create();
+        String other = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\": \"Other\"}").json().get("key")
+            .asString();
+        // Used twice: the second request is answered from the node's cache of accepted keys.
+        assertThat(api.get("/api/v1/account", store.apiKey()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/account", store.apiKey()).status()).isEqualTo(200);
+
+        assertThat(api.delete("/api/v1/api_keys/" + store.apiKeyId(), other).status()).isEqualTo(200);
+
+        assertProblem(api.get("/api/v1/account", store.apiKey()), 401, "api_key_revoked");
+    }
+
+    @Test
     void refusesASandboxKeyPresentedAsLive() {
         var store = accounts.create();
         String asLive = store.apiKey().replaceFirst("^till_sandbox_", "till_live_");

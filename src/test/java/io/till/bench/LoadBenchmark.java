@@ -321,7 +321,7 @@ class LoadBenchmark {
             .toList();
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return String.join(", ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
         } catch (IOException e) {
@@ -329,7 +329,7 @@ class LoadBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,333 @@
+package io.till.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.till.testing.ChildTills;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Single-event ingest beside the database's own speed, in one run on one durable PostgreSQL: {@code pgbench} commits
+ * one-row INSERT transactions from 16 clients, then 16 HTTP clients each POST one event per request to a Till process
+ * of its own (as deployed, background loops on) on the same database, each for the same time. Prints both rates, their
+ * ratio and the ingest latency; asserts only that every request was answered 201. Run with {@code bench/ingest}.
+ */
+@Tag("benchmark")
+@TillIntegrationTest
+// Both are measured on a database as durable as the one a newcomer runs (fsync and synchronous commit on).
+@TestPropertySource(properties = "till.database.embedded-durable=true")
+class IngestBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestBenchmark.class);
+    private static final String COMMAND = "bench/ingest";
+    /** Concurrent clients, of pgbench and of Till alike; {@code -Dingest.clients=…} changes it. */
+    private static final int CLIENTS = Integer.getInteger("ingest.clients", 16);
+    /** Seconds each measurement runs; {@code -Dingest.seconds=…} changes it. */
+    private static final int SECONDS = Integer.getInteger("ingest.seconds", 20);
+    /** Seconds of ingest before the measured ones, so that Till's code runs compiled. */
+    private static final int WARM_UP_SECONDS = Integer.getInteger("ingest.warm-up", 20);
+    /** Where the Till process records a flight recording of the measured run, if set ({@code -Dingest.jfr=…}). */
+    private static final String JFR = System.getProperty("ingest.jfr", "");
+    private static final String EVENT = "{\"type\": \"acme.ingest\", \"data\": {\"page\": \"/pricing\", \"n\": 1}}";
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
+    @Autowired
+    HikariDataSource dataSource;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    TestAccounts accounts;
+    @Value("${till.master-key}")
+    String masterKey;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Test
+    void ingestsSingleEventsBesidePgbench() throws Exception {
+        String durability = db.sql("SELECT current_setting('fsync') || ', synchronous_commit ' || current_setting("
+            + "'synchronous_commit')").query(String.class).single();
+        assertThat(durability).as("the measured database is durable").isEqualTo("on, synchronous_commit on");
+        double pgbench = pgbench();
+        String key = accounts.create().apiKey();
+        int port = LoadBenchmark.freePort();
+        String base = "http://127.0.0.1:" + port;
+        var flags = new ArrayList<>(List.of("-Xmx512m"));
+        if (!JFR.isBlank()) {
+            flags.add("-XX:FlightRecorderOptions:stackdepth=256");
+            // From the start: a recording started later instruments its event classes then, which the JIT compiles
+            // during the measured run. Read only the measured run's samples (its start is in the report).
+            flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile");
+        }
+        Process till = ChildTills.start(dataSource, masterKey, flags, List.of("--server.port=" + port));
+        try {
+            Path childLog = Path.of("target", "ingest-till.log");
+            Thread.ofVirtual().start(() -> {
+                try (var out = Files.newOutputStream(childLog)) {
+                    till.getInputStream().transferTo(out);
+                } catch (IOException ended) {
+                    // The child is gone.
+                }
+            });
+            awaitReady(till, base);
+            double warmUp = warmUp(base, key, till.pid());
+            var cpu = new CpuShares(till.pid(), postmaster());
+            String measuredFrom = java.time.LocalTime.now().toString();
+            var ingest = run(base, key, SECONDS);
+            report(durability, pgbench, ingest, cpu.since(), cpu.busiestThreads(),
+                "%.0f s of warm-up; measured from %s".formatted(warmUp, measuredFrom));
+            assertThat(ingest.statuses.keySet()).as("statuses of the measured requests").containsOnly(201);
+            assertThat(ingest.failures.sum()).as("requests without an answer").isZero();
+        } finally {
+            till.destroy();
+            if (!till.waitFor(30, TimeUnit.SECONDS)) {
+                till.destroyForcibly();
+            }
+        }
+    }
+
+    /** pgbench's transactions per second: one-row INSERT and COMMIT, {@link #CLIENTS} clients, over TCP as Till. */
+    private double pgbench() throws IOException, InterruptedException {
+        db.sql("CREATE TABLE IF NOT EXISTS bench_pgbench_rows (id bigserial PRIMARY KEY, account_id text NOT NULL, "
+            + "type text NOT NULL, occurred_at timestamptz NOT NULL DEFAULT now(), data jsonb NOT NULL)").update();
+        Path script = Files.createTempFile("pgbench-insert", ".sql");
+        Files.writeString(script, "INSERT INTO bench_pgbench_rows (account_id, type, data) VALUES ('acc_bench', "
+            + "'acme.ingest', '{\"page\": \"/pricing\", \"n\": 1}');\n");
+        Matcher port = Pattern.compile("//[^:/]+:(\\d+)/").matcher(dataSource.getJdbcUrl());
+        assertThat(port.find()).as("the database's port in " + dataSource.getJdbcUrl()).isTrue();
+        var pgbench = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-p", port.group(1), "-U", db.sql(
+            "SELECT current_user").query(String.class).single(), "-n", "-c", Integer.toString(CLIENTS), "-j", "2", "-T",
+            Integer.toString(SECONDS), "-f",
+            script.toString(), "postgres").redirectErrorStream(true).start();
+        String output = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(pgbench.waitFor()).as(output).isZero();
+        Matcher tps = TPS.matcher(output);
+        assertThat(tps.find()).as(output).isTrue();
+        Files.delete(script);
+        return Double.parseDouble(tps.group(1));
+    }
+
+    /** What a closed-loop run saw: each client sends its next event when the previous one was answered. */
+    record Ingest(long[] sortedMicros, Map<Integer, LongAdder> statuses, LongAdder failures, double seconds) {
+
+        double perSecond() {
+            return sortedMicros.length / seconds;
+        }
+
+        String ms(double quantile) {
+            if (sortedMicros.length == 0) {
+                return "-";
+            }
+            int i = Math.min(sortedMicros.length - 1, (int) Math.ceil(quantile * sortedMicros.length) - 1);
+            return "%.1f ms".formatted(sortedMicros[Math.max(0, i)] / 1000.0);
+        }
+    }
+
+    private Ingest run(String base, String key, int seconds) throws InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(base + "/api/v1/events")).timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(EVENT)).build();
+        Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        var failures = new LongAdder();
+        var perClient = new List<?>[CLIENTS];
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        var threads = new ArrayList<Thread>();
+        for (int c = 0; c < CLIENTS; c++) {
+            var micros = new ArrayList<Long>();
+            perClient[c] = micros;
+            threads.add(Thread.ofPlatform().name("ingest-client-" + c).start(() -> {
+                while (System.nanoTime() < end) {
+                    long sent = System.nanoTime();
+                    try {
+                        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        micros.add((System.nanoTime() - sent) / 1_000);
+                        statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+                    } catch (IOException | InterruptedException e) {
+                        failures.increment();
+                        log.warn("An event got no answer: {}", e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] all = Arrays.stream(perClient).flatMap(List::stream).mapToLong(m -> (Long) m).sorted().toArray();
+        return new Ingest(all, statuses, failures, elapsed);
+    }
+
+    private void awaitReady(Process till, String base) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        var ready = HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build();
+        while (System.nanoTime() < deadline) {
+            assertThat(till.isAlive()).as("the benchmark's Till is running (see target/ingest-till.log)").isTrue();
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        throw new AssertionError("the benchmark's Till was not ready within 2 minutes (see target/ingest-till.log)");
+    }
+
+    /** The database server's process, parent of every session's backend. */
+    private long postmaster() {
+        long backend = db.sql("SELECT pg_backend_pid()").query(Long.class).single();
+        return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElseThrow();
+    }
+
+    /** CPU seconds used by Till, by PostgreSQL (all its processes) and by this JVM (the clients) since creation. */
+    static final class CpuShares {
+        private final long till;
+        private final long postmaster;
+        private final Map<Long, Double> before;
+
+        private final Map<String, Double> threadsBefore;
+
+        CpuShares(long till, long postmaster) {
+            this.till = till;
+            this.postmaster = postmaster;
+            this.before = sample();
+            this.threadsBefore = threads();
+        }
+
+        /** Till's CPU seconds by kind of thread (the name without its number), from /proc/<pid>/task (Linux). */
+        private Map<String, Double> threads() {
+            Map<String, Double> seconds = new java.util.HashMap<>();
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(till), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).strip().replaceAll("\\d+", "N");
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        seconds.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0,
+                            Double::sum);
+                    } catch (IOException gone) {
+                        // The thread ended.
+                    }
+                }
+            } catch (IOException e) {
+                return seconds;
+            }
+            return seconds;
+        }
+
+        /** CPU seconds so far of Till's threads of one kind. */
+        double threadSeconds(String kind) {
+            return threads().getOrDefault(kind, 0.0);
+        }
+
+        /** The threads that used the most CPU since this was made, e.g. "C2 CompilerThre 1.2 s". */
+        String busiestThreads() {
+            var after = threads();
+            return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.1)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> "%s %.1f s".formatted(e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        private Map<Long, Double> sample() {
+            Map<Long, Double> seconds = new java.util.HashMap<>();
+            for (long pid : ProcessHandle.of(postmaster).map(p -> java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(p), p.descendants()).map(ProcessHandle::pid).toList()).orElse(List.of())) {
+                seconds.put(pid, new LoadBenchmark.RssSampler(pid).cpuSeconds());
+            }
+            seconds.put(-1L, new LoadBenchmark.RssSampler(till).cpuSeconds());
+            seconds.put(-2L, new LoadBenchmark.RssSampler(ProcessHandle.current().pid()).cpuSeconds());
+            return seconds;
+        }
+
+        /** Till's, PostgreSQL's and the clients' CPU seconds since this was made. */
+        double[] since() {
+            var after = sample();
+            double database = 0;
+            for (var entry : after.entrySet()) {
+                if (entry.getKey() > 0) {
+                    database += entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
+                }
+            }
+            return new double[]{after.get(-1L) - before.get(-1L), database, after.get(-2L) - before.get(-2L)};
+        }
+    }
+
+    /**
+     * Sends events until Till's code runs compiled: at least {@link #WARM_UP_SECONDS}, then until the JIT compiler's
+     * threads used under a tenth of a core in each of three 2 s rounds in a row (on a busy machine that takes far longer than on an idle
+     * one), at most 3 minutes. Returns the seconds it took.
+     */
+    private double warmUp(String base, String key, long till) throws InterruptedException {
+        long start = System.nanoTime();
+        run(base, key, WARM_UP_SECONDS);
+        var compiler = new CpuShares(till, -1);
+        // Three quiet rounds in a row: on a busy machine the compiler's queue drains in fits and starts.
+        for (int quiet = 0; quiet < 3 && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(3);) {
+            double before = compiler.threadSeconds("CN CompilerThre");
+            run(base, key, 2);
+            quiet = compiler.threadSeconds("CN CompilerThre") - before < 0.2 ? quiet + 1 : 0;
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void report(String durability, double pgbench, Ingest ingest, double[] cpu, String threads,
+        String warmUp) {
+        var lines = new ArrayList<String>();
+        lines.add("Ingest benchmark (command: %s): %d clients, %d s each, embedded PostgreSQL 17 with fsync %s"
+            .formatted(COMMAND, CLIENTS, SECONDS, durability));
+        lines.add("  pgbench, one-row INSERT + COMMIT per transaction: %,.0f transactions/s".formatted(pgbench));
+        lines.add(
+            "  Till, POST /api/v1/events, one event per request: %,.0f events/s (%,d events), p50 %s, p99 %s, max %s"
+                .formatted(ingest.perSecond(), ingest.sortedMicros().length, ingest.ms(0.50), ingest.ms(0.99),
+                    ingest.ms(
+                        1.0)));
+        lines.add("  ratio Till / pgbench: %.2f".formatted(ingest.perSecond() / pgbench));
+        double events = Math.max(1, ingest.sortedMicros().length);
+        lines
+            .add("  CPU during the ingest run: Till %.1f s (%.2f ms per event), PostgreSQL %.1f s (%.2f ms per event), "
+                .formatted(cpu[0], 1000 * cpu[0] / events, cpu[1], 1000 * cpu[1] / events)
+                + "clients %.1f s; load average %s".formatted(cpu[2], LoadBenchmark.loadAverage()));
+        lines.add("  Till's busiest threads in the measured run: " + threads + " (" + warmUp + ")");
+        lines.add("  statuses %s; no answer: %d".formatted(new TreeMap<>(ingest.statuses()), ingest.failures().sum()));
+        if (!JFR.isBlank()) {
+            lines.add("  flight recording of the measured run: " + JFR);
+        }
+        lines.add("end of ingest benchmark");
+        log.info("\n\n{}\n", String.join("\n", lines));
+    }
+}
