@@ -23,11 +23,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -107,7 +110,7 @@ class Executor {
             threads.submit(() -> {
                 Executions.Written written = null;
                 try {
-                    written = step(execution);
+                    written = step(execution, lease);
                 } finally {
                     // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
                     ended.add(new Ended(execution.id(), written));
@@ -201,7 +204,7 @@ class Executor {
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */
-    private Executions.Written step(Executions.Claimed execution) {
+    private Executions.Written step(Executions.Claimed execution, Duration lease) {
         var logs = new ArrayList<StepLog>();
         try {
             Program program = programs.get(execution.automationId(), execution.version());
@@ -216,7 +219,7 @@ class Executor {
             }
             if (progress.plan() instanceof Plan.Act act) {
                 Instant started = Timestamps.now(clock);
-                ActionResult result = call(execution, act, started);
+                ActionResult result = call(execution, act, started, lease);
                 Instant ended = Timestamps.now(clock);
                 Timer.builder("till.automation.step.latency").tag("action", act.step().action())
                     .register(meters).record(Duration.between(started, ended));
@@ -252,7 +255,7 @@ class Executor {
         return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
     }
 
-    private ActionResult call(Executions.Claimed execution, Plan.Act act, Instant now) {
+    private ActionResult call(Executions.Claimed execution, Plan.Act act, Instant now, Duration lease) {
         Action action = actions.find(act.step().action()).orElse(null);
         if (action == null) {
             return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
@@ -260,17 +263,49 @@ class Executor {
         }
         var call = new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
             act.attempt(), execution.customerId(), secrets.opened(execution.accountId(), act.params()), now);
+        // The action runs on a thread of its own, so that its step ends at the cap whatever the action does: a step
+        // that outlived its lease would be taken over by another node, and its action performed twice.
+        Duration cap = cap(action.name(), lease);
+        Future<ActionResult> performing = threads.submit(() -> action.perform(call));
         try {
-            ActionResult result = action.perform(call);
+            ActionResult result = performing.get(cap.toNanos(), TimeUnit.NANOSECONDS);
             return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;
-        } catch (RuntimeException e) {
+        } catch (TimeoutException e) {
+            performing.cancel(true);
+            log.warn("Action {} of execution {} (step {}, attempt {}) was stopped at its cap of {} "
+                + "(till.automation.action-timeouts[{}], or till.automation.action-timeout); it counts as a "
+                + "retryable timeout", action.name(), execution.id(), act.step().id(), act.attempt(), cap,
+                action.name());
+            return ActionResult.Failed.retryable("action_timeout", "the action " + action.name() + " did not end "
+                + "within " + (cap.toMillis() % 1000 == 0 ? cap.toSeconds() + " s" : cap.toMillis() + " ms")
+                + " and was stopped; it is tried again per the step's retry "
+                + "policy, with the same idempotency key.");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             // An action that throws instead of answering is a bug or an outage inside Till: tried again, and what
             // went wrong stays in Till's log (the seller sees where to look, never a Java class or an internal
             // message).
-            log.warn("Action {} of execution {} failed", act.step().action(), execution.id(), e);
+            log.warn("Action {} of execution {} failed", act.step().action(), execution.id(), e.getCause());
             return ActionResult.Failed.retryable("action_error", "the action " + act.step().action() + " failed "
                 + "inside Till; the server log has the details under " + execution.id() + ".");
+        } catch (InterruptedException e) {
+            performing.cancel(true);
+            Thread.currentThread().interrupt();
+            return ActionResult.Failed.retryable("action_interrupted", "Till stopped while the action "
+                + action.name() + " ran; it is tried again per the step's retry policy.");
         }
+    }
+
+    /**
+     * How long an action of this kind may run in a round held for {@code lease}: its configured cap, and never more
+     * than three quarters of a lease shorter than the configured one (a round run by hand with a short lease).
+     */
+    private Duration cap(String kind, Duration lease) {
+        Duration cap = settings.actionTimeout(kind);
+        Duration most = lease.minus(lease.dividedBy(4));
+        return cap.compareTo(most) < 0 ? cap : most;
     }
 
     private Executions.Written written(Executions.Claimed execution, Plan.Progress progress, List<StepLog> logs) {
