@@ -31,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -58,7 +59,7 @@ class Executor {
     /** How often a round with steps still running looks whether their lease is due for renewal. */
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
 
-    private final Executions executions;
+    private final ExecutionQueue queue;
     private final Programs programs;
     private final ExecutionContexts contexts;
     private final Engine engine;
@@ -73,10 +74,10 @@ class Executor {
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
+    Executor(ExecutionQueue queue, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
         Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets) {
         this.secrets = secrets;
-        this.executions = executions;
+        this.queue = queue;
         this.programs = programs;
         this.contexts = contexts;
         this.engine = engine;
@@ -99,37 +100,49 @@ class Executor {
     }
 
     int runRound(UUID token, int limit, Duration lease) {
-        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease);
+        return run(new ExecutionQueue.Lease(token, lease), queue.claim(token, limit, Timestamps.now(clock), lease),
+            n -> {
+            });
+    }
+
+    /**
+     * Runs executions claimed under {@code lease} (by a round's claim, or by the matcher that started them) one step
+     * each; returns how many. {@code written} hears how many more have been written back, as they are.
+     */
+    int run(ExecutionQueue.Lease claim, List<ExecutionQueue.Claimed> claimed, IntConsumer written) {
         if (claimed.isEmpty()) {
             return 0;
         }
+        UUID token = claim.token();
+        Duration lease = claim.length();
         var ended = new LinkedBlockingQueue<Ended>();
         Set<String> held = new HashSet<>();
         for (var execution : claimed) {
             held.add(execution.id());
             threads.submit(() -> {
-                Executions.Written written = null;
+                ExecutionQueue.Written result = null;
                 try {
-                    written = step(execution, lease);
+                    result = step(execution, lease);
                 } finally {
                     // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
-                    ended.add(new Ended(execution.id(), written));
+                    ended.add(new Ended(execution.id(), result));
                 }
             });
         }
-        writeBackAsStepsEnd(token, lease, ended, held);
+        writeBackAsStepsEnd(token, lease, ended, held, written);
         return claimed.size();
     }
 
     /** One step of the round that has ended; {@code written} is null when it died without a result. */
-    private record Ended(String executionId, Executions.Written written) {}
+    private record Ended(String executionId, ExecutionQueue.Written written) {}
 
     /**
      * Writes each execution back as soon as its step ends, a few at a time, so that a fast run never waits for a slow
      * neighbour in its round (an SMTP server that answers slowly, a CRM at its timeout); and keeps the lease of the
      * steps still running alive, so that no other node takes over, and repeats, an action this node is performing.
      */
-    private void writeBackAsStepsEnd(UUID token, Duration lease, BlockingQueue<Ended> ended, Set<String> held) {
+    private void writeBackAsStepsEnd(UUID token, Duration lease, BlockingQueue<Ended> ended, Set<String> held,
+        IntConsumer written) {
         Instant renewed = Timestamps.now(clock);
         Duration renewEvery = lease.dividedBy(3);
         boolean interrupted = false;
@@ -148,9 +161,10 @@ class Executor {
             }
             batch.forEach(e -> held.remove(e.executionId()));
             write(token, batch.stream().map(Ended::written).filter(Objects::nonNull).toList());
+            written.accept(batch.size());
             Instant now = Timestamps.now(clock);
             if (!held.isEmpty() && !now.isBefore(renewed.plus(renewEvery))) {
-                executions.renewLeases(token, held, now.plus(lease));
+                queue.renewLeases(token, held, now.plus(lease));
                 renewed = now;
             }
         }
@@ -180,11 +194,11 @@ class Executor {
         }
     }
 
-    private void write(UUID token, List<Executions.Written> results) {
+    private void write(UUID token, List<ExecutionQueue.Written> results) {
         if (results.isEmpty()) {
             return;
         }
-        var accepted = executions.save(token, results, Timestamps.now(clock));
+        var accepted = queue.save(token, results, Timestamps.now(clock));
         if (accepted.size() < results.size()) {
             // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
             // these executions now, and what this round did was not written. Said out loud, because it is rare.
@@ -204,7 +218,7 @@ class Executor {
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */
-    private Executions.Written step(Executions.Claimed execution, Duration lease) {
+    private ExecutionQueue.Written step(ExecutionQueue.Claimed execution, Duration lease) {
         var logs = new ArrayList<StepLog>();
         try {
             Program program = programs.get(execution.automationId(), execution.version());
@@ -240,7 +254,7 @@ class Executor {
             // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
             var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on "
                 + "with this execution; the server log has the details under " + execution.id() + ".");
-            return new Executions.Written(execution, "failed", execution.state(), error, null, secrets.masked(
+            return new ExecutionQueue.Written(execution, "failed", execution.state(), error, null, secrets.masked(
                 execution.accountId(), logs));
         }
     }
@@ -250,12 +264,12 @@ class Executor {
             || e instanceof RecoverableDataAccessException || DatabaseOutage.explains(e);
     }
 
-    private static Executions.Written waitingForDatabase(Executions.Claimed execution, RuntimeException e) {
+    private static ExecutionQueue.Written waitingForDatabase(ExecutionQueue.Claimed execution, RuntimeException e) {
         log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
-        return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
+        return new ExecutionQueue.Written(execution, "running", execution.state(), null, null, List.of());
     }
 
-    private ActionResult call(Executions.Claimed execution, Plan.Act act, Instant now, Duration lease) {
+    private ActionResult call(ExecutionQueue.Claimed execution, Plan.Act act, Instant now, Duration lease) {
         Action action = actions.find(act.step().action()).orElse(null);
         if (action == null) {
             return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
@@ -308,17 +322,20 @@ class Executor {
         return cap.compareTo(most) < 0 ? cap : most;
     }
 
-    private Executions.Written written(Executions.Claimed execution, Plan.Progress progress, List<StepLog> logs) {
+    private ExecutionQueue.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
+        List<StepLog> logs) {
         return switch (progress.plan()) {
-            case Plan.Finish finish when finish.succeeded() -> new Executions.Written(execution, "succeeded",
+            case Plan.Finish finish when finish.succeeded() -> new ExecutionQueue.Written(execution, "succeeded",
                 progress.state(), null, null, logs);
-            case Plan.Finish finish -> new Executions.Written(execution, "failed", progress.state(), json
+            case Plan.Finish finish -> new ExecutionQueue.Written(execution, "failed", progress.state(), json
                 .createObjectNode().put("step_id", finish.failedStep()).put("code", finish.errorCode())
                 .put("message", finish.errorMessage()), null, logs);
-            case Plan.Wait wait -> new Executions.Written(execution, "waiting", progress.state(), null, wait.until(),
-                logs);
-            case Plan.NeedsContext more -> new Executions.Written(execution, "running", progress.state(), null, null,
-                logs);
+            case Plan.Wait wait ->
+                new ExecutionQueue.Written(execution, "waiting", progress.state(), null, wait.until(),
+                    logs);
+            case Plan.NeedsContext more ->
+                new ExecutionQueue.Written(execution, "running", progress.state(), null, null,
+                    logs);
             case Plan.Act act -> throw new IllegalStateException("an action was planned and not called");
         };
     }
