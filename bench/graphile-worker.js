@@ -6,6 +6,8 @@
 // batched), and timed as Till is: from the commit of one bulk insert of due jobs to the table empty.
 const { run, makeWorkerUtils, Logger } = require("graphile-worker");
 const { Client } = require("pg");
+const fs = require("fs");
+const path = require("path");
 
 const [connectionString, jobsArg] = process.argv.slice(2);
 const jobs = Number(jobsArg);
@@ -48,7 +50,8 @@ async function main() {
   });
   await drain(utils, client, 3000); // warm-up
   const seconds = await drain(utils, client, jobs);
-  const version = require("graphile-worker/package.json").version;
+  const manifest = path.join(path.dirname(require.resolve("graphile-worker")), "..", "package.json");
+  const version = JSON.parse(fs.readFileSync(manifest, "utf8")).version;
   console.log(`graphile-worker ${version}: ${jobs} jobs in ${seconds.toFixed(2)} s = ${Math.round(jobs / seconds)} jobs/s`);
   await runner.stop();
   await client.end();

@@ -44,10 +44,10 @@ class AutomationWorkers implements SmartLifecycle {
     private final Clock clock;
     private final WorkerThreads loops = new WorkerThreads("The automation engine");
     /**
-     * How many first steps of executions the matcher started may run at once, two batches' worth; past that, the
+     * How many first steps of executions the matcher started may run at once, four batches' worth; past that, the
      * matcher queues what it starts for the workers.
      */
-    private static final int FIRST_STEPS = 2 * AutomationAgenda.EVENT_BATCH;
+    private static final int FIRST_STEPS = 4 * AutomationAgenda.EVENT_BATCH;
     private final Semaphore firstSteps = new Semaphore(FIRST_STEPS);
     private final AtomicReference<ExecutionQueue.Backlog> backlog = new AtomicReference<>(
         new ExecutionQueue.Backlog(0, 0));

@@ -185,6 +185,12 @@ public class ExecutionQueue {
         boolean finished() {
             return status.equals("succeeded") || status.equals("failed");
         }
+
+        /** The execution as written, to take its next step in the same round. */
+        Claimed next() {
+            return new Claimed(claimed.id(), claimed.accountId(), claimed.automationId(), claimed.version(),
+                claimed.trigger(), claimed.customerId(), state, claimed.lockVersion() + 1);
+        }
     }
 
     /**
@@ -193,6 +199,14 @@ public class ExecutionQueue {
      * were claimed are written (a canceled one, or one whose lease another node took, is not); returns their ids.
      */
     public Set<String> save(UUID token, List<Written> round, Instant now) {
+        return save(token, round, Set.of(), now);
+    }
+
+    /**
+     * As {@link #save(UUID, List, Instant)}; of those that go on at once, the ones in {@code goOn} stay held under
+     * {@code token}, for this round to take their next step, instead of going back to the queue.
+     */
+    Set<String> save(UUID token, List<Written> round, Set<String> goOn, Instant now) {
         if (round.isEmpty()) {
             return Set.of();
         }
@@ -243,7 +257,8 @@ public class ExecutionQueue {
             requeued AS (
                 UPDATE execution_queue q SET due_at = :now, lease_token = NULL
                   FROM written w
-                 WHERE q.execution_id = w.id AND w.status = 'running'),
+                 WHERE q.execution_id = w.id AND w.status = 'running'
+                   AND NOT w.id = ANY(CAST(:goOn AS text[]))),
             timers AS (
                 INSERT INTO execution_timers (execution_id, account_id, fire_at)
                 SELECT id, account_id, wake_at FROM written WHERE status = 'waiting'
@@ -251,6 +266,7 @@ public class ExecutionQueue {
             SELECT id FROM written
             """)
             .param("token", token)
+            .param("goOn", goOn.toArray(String[]::new))
             .param("ids", strings(round, w -> w.claimed().id()))
             .param("versions", round.stream().map(w -> w.claimed().lockVersion()).toArray(Integer[]::new))
             .param("statuses", strings(round, Written::status))

@@ -17,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -32,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -53,9 +56,11 @@ class Executor {
 
     private static final Logger log = LoggerFactory.getLogger(Executor.class);
     /** At most this many results per write; River's batch completer flushes at a similar size. */
-    private static final int WRITE_BATCH = 100;
+    private static final int WRITE_BATCH = 200;
     /** How long a result that ended waits for others to share its write. */
     private static final Duration WRITE_EVERY = Duration.ofMillis(5);
+    /** How many steps one execution takes in one round, at most, before it goes back to the queue. */
+    private static final int STEPS_PER_ROUND = 50;
     /** How often a round with steps still running looks whether their lease is due for renewal. */
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
 
@@ -119,18 +124,22 @@ class Executor {
         Set<String> held = new HashSet<>();
         for (var execution : claimed) {
             held.add(execution.id());
-            threads.submit(() -> {
-                ExecutionQueue.Written result = null;
-                try {
-                    result = step(execution, lease);
-                } finally {
-                    // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
-                    ended.add(new Ended(execution.id(), result));
-                }
-            });
+            stepAside(execution, lease, ended);
         }
         writeBackAsStepsEnd(token, lease, ended, held, written);
         return claimed.size();
+    }
+
+    private void stepAside(ExecutionQueue.Claimed execution, Duration lease, BlockingQueue<Ended> ended) {
+        threads.submit(() -> {
+            ExecutionQueue.Written result = null;
+            try {
+                result = step(execution, lease);
+            } finally {
+                // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
+                ended.add(new Ended(execution.id(), result));
+            }
+        });
     }
 
     /** One step of the round that has ended; {@code written} is null when it died without a result. */
@@ -145,6 +154,7 @@ class Executor {
         IntConsumer written) {
         Instant renewed = Timestamps.now(clock);
         Duration renewEvery = lease.dividedBy(3);
+        Map<String, Integer> taken = new HashMap<>();
         boolean interrupted = false;
         while (!held.isEmpty()) {
             var batch = new ArrayList<Ended>(WRITE_BATCH);
@@ -160,8 +170,28 @@ class Executor {
                 interrupted = true;
             }
             batch.forEach(e -> held.remove(e.executionId()));
-            write(token, batch.stream().map(Ended::written).filter(Objects::nonNull).toList());
-            written.accept(batch.size());
+            var results = batch.stream().map(Ended::written).filter(Objects::nonNull).toList();
+            // An execution that goes on at once (its next step is due now) keeps its lease and takes its next step in
+            // this round, once this one is written: it is not queued and claimed again, and a crash still repeats at
+            // most the step that was running. Not while the node stops, nor forever (a long loop of quick steps).
+            Set<String> goOn = interrupted
+                ? Set.of()
+                : results.stream()
+                    .filter(w -> w.continuesNow() && !w.logs().isEmpty()
+                        && taken.getOrDefault(w.claimed().id(), 1) < STEPS_PER_ROUND)
+                    .map(w -> w.claimed().id()).collect(Collectors.toSet());
+            Set<String> accepted = write(token, results, goOn);
+            int continued = 0;
+            for (var result : results) {
+                String id = result.claimed().id();
+                if (goOn.contains(id) && accepted.contains(id)) {
+                    held.add(id);
+                    taken.merge(id, 1, Integer::sum);
+                    stepAside(result.next(), lease, ended);
+                    continued++;
+                }
+            }
+            written.accept(batch.size() - continued);
             Instant now = Timestamps.now(clock);
             if (!held.isEmpty() && !now.isBefore(renewed.plus(renewEvery))) {
                 queue.renewLeases(token, held, now.plus(lease));
@@ -194,11 +224,11 @@ class Executor {
         }
     }
 
-    private void write(UUID token, List<ExecutionQueue.Written> results) {
+    private Set<String> write(UUID token, List<ExecutionQueue.Written> results, Set<String> goOn) {
         if (results.isEmpty()) {
-            return;
+            return Set.of();
         }
-        var accepted = queue.save(token, results, Timestamps.now(clock));
+        var accepted = queue.save(token, results, goOn, Timestamps.now(clock));
         if (accepted.size() < results.size()) {
             // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
             // these executions now, and what this round did was not written. Said out loud, because it is rare.
@@ -215,6 +245,7 @@ class Executor {
                 }
             }
         }
+        return accepted;
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */

@@ -113,7 +113,8 @@ class EngineResilienceTest {
         assertThat(calls).hasSize(180);
         assertThat(calls.stream().map(TestActions.Call::idempotencyKey).distinct()).hasSize(180);
         assertThat(largestRound.get()).as("a round claims at most its limit").isLessThanOrEqualTo(7);
-        assertThat(rounds.get()).isGreaterThanOrEqualTo(180 / 7);
+        // A round takes each execution it claims through all its steps that are due now, one write per step.
+        assertThat(rounds.get()).isGreaterThanOrEqualTo(60 / 7);
     }
 
     @Test

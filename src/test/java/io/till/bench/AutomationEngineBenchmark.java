@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -704,7 +705,13 @@ class AutomationEngineBenchmark {
     // (g) ---------------------------------------------------------------------------------------------------------
 
     private void graphileWorker() throws Exception {
-        var result = GraphileWorkerPeer.run(dataSource, ONE_STEP_EXECUTIONS);
+        Optional<GraphileWorkerPeer.Result> result;
+        try {
+            result = GraphileWorkerPeer.run(dataSource, ONE_STEP_EXECUTIONS);
+        } catch (IllegalStateException e) {
+            line("(g) Graphile Worker: failed: %s", e.getMessage());
+            return;
+        }
         if (result.isEmpty()) {
             line("(g) Graphile Worker: not run (bench/automation-engine installs it with npm and sets "
                 + "TILL_BENCH_GRAPHILE)");
