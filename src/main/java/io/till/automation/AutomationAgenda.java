@@ -21,17 +21,17 @@ public class AutomationAgenda implements Agenda {
     static final int TIMER_BATCH = 1000;
 
     private final Triggers triggers;
-    private final Executions executions;
+    private final ExecutionQueue queue;
     private final Executor executor;
     private final TillClock clock;
     private final JdbcClient db;
     private final TestClockSync testClock;
 
-    AutomationAgenda(Triggers triggers, Executions executions, Executor executor, TillClock clock, JdbcClient db,
+    AutomationAgenda(Triggers triggers, ExecutionQueue queue, Executor executor, TillClock clock, JdbcClient db,
         TestClockSync testClock) {
         this.testClock = testClock;
         this.triggers = triggers;
-        this.executions = executions;
+        this.queue = queue;
         this.executor = executor;
         this.clock = clock;
         this.db = db;
@@ -44,7 +44,7 @@ public class AutomationAgenda implements Agenda {
             .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
             .single();
         return Stream.of(eventsWaiting ? Optional.of(clock.instant()) : Optional.<Instant>empty(), schedule,
-            executions.nextDue()).flatMap(Optional::stream).min(Instant::compareTo);
+            queue.nextDue()).flatMap(Optional::stream).min(Instant::compareTo);
     }
 
     /** Matches, fires, promotes and runs until nothing more is due now; returns how much was done. */
@@ -55,7 +55,7 @@ public class AutomationAgenda implements Agenda {
         while (true) {
             int done = triggers.matchEvents(EVENT_BATCH)
                 + triggers.fireSchedules(TIMER_BATCH)
-                + executions.promoteTimers(Timestamps.now(clock), TIMER_BATCH)
+                + queue.promoteTimers(Timestamps.now(clock), TIMER_BATCH)
                 + executor.runRound();
             total += done;
             if (done == 0) {

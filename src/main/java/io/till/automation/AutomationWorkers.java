@@ -8,6 +8,12 @@ import io.till.shared.Timestamps;
 import io.till.shared.WorkerThreads;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.springframework.context.SmartLifecycle;
@@ -15,33 +21,44 @@ import org.springframework.stereotype.Component;
 
 /**
  * The engine's background loops on this node: one matches new events as soon as they commit (and polls for those
- * other nodes record), one moves fired timers into the queue and fires schedules, and {@code workers} loops claim and
- * run executions. Any number of nodes may run them against one database.
+ * other nodes record) and runs the first step of the executions it starts beside it, one moves fired timers into the
+ * queue and fires schedules, and {@code workers} loops claim and run executions. Any number of nodes may run them
+ * against one database.
  */
 @Component
 class AutomationWorkers implements SmartLifecycle {
 
     private static final Duration TIMER_POLL = Duration.ofMillis(250);
     private static final Duration BACKLOG_EVERY = Duration.ofSeconds(10);
+    private static final int MATCHERS = 2;
+    /** How long the matcher waits for room to run first steps before it queues what it starts instead. */
+    private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
 
     private final TestClockSync testClock;
     private final Triggers triggers;
-    private final Executions executions;
+    private final ExecutionQueue queue;
     private final Executor executor;
     private final EventSignal events;
     private final EventSignal work = new EventSignal();
     private final AutomationSettings settings;
     private final Clock clock;
     private final WorkerThreads loops = new WorkerThreads("The automation engine");
-    private final AtomicReference<Executions.Backlog> backlog = new AtomicReference<>(new Executions.Backlog(0, 0));
+    /**
+     * How many first steps of executions the matcher started may run at once, four batches' worth; past that, the
+     * matcher queues what it starts for the workers.
+     */
+    private static final int FIRST_STEPS = 4 * AutomationAgenda.EVENT_BATCH;
+    private final Semaphore firstSteps = new Semaphore(FIRST_STEPS);
+    private final AtomicReference<ExecutionQueue.Backlog> backlog = new AtomicReference<>(
+        new ExecutionQueue.Backlog(0, 0));
     /** When the timer loop next counts the backlog (System.nanoTime). */
     private long backlogDue = System.nanoTime();
 
-    AutomationWorkers(TestClockSync testClock, Triggers triggers, Executions executions, Executor executor,
+    AutomationWorkers(TestClockSync testClock, Triggers triggers, ExecutionQueue queue, Executor executor,
         EventSignal events, AutomationSettings settings, Clock clock, MeterRegistry meters) {
         this.testClock = testClock;
         this.triggers = triggers;
-        this.executions = executions;
+        this.queue = queue;
         this.executor = executor;
         this.events = events;
         this.settings = settings;
@@ -58,7 +75,11 @@ class AutomationWorkers implements SmartLifecycle {
             return;
         }
         testClock.catchUp();
-        loops.start("till-automation-matcher", this::matchEvents);
+        // Two matchers: while one waits on the database (its batch's commit), the other matches; they take disjoint
+        // batches from the inbox (SKIP LOCKED).
+        for (int i = 0; i < MATCHERS; i++) {
+            loops.start("till-automation-matcher-" + i, this::matchEvents);
+        }
         loops.start("till-automation-timers", this::fireTimers);
         for (int i = 0; i < settings.workers(); i++) {
             loops.start("till-automation-worker-" + i, this::runExecutions);
@@ -67,24 +88,90 @@ class AutomationWorkers implements SmartLifecycle {
 
     private void matchEvents() throws InterruptedException {
         long seen = events.generation();
-        if (testClock.round(() -> triggers.matchEvents(AutomationAgenda.EVENT_BATCH)) > 0) {
-            work.fire();
+        var queued = new AtomicBoolean();
+        int room = roomForFirstSteps();
+        var handedOff = new AtomicInteger();
+        int matched;
+        try {
+            matched = testClock.round(() -> {
+                if (room == 0) {
+                    queued.set(true);
+                    return triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+                }
+                var lease = new ExecutionQueue.Lease(UUID.randomUUID(), settings.lease());
+                var batch = triggers.matchEvents(room, lease);
+                int started = Math.min(batch.claimed().size(), room);
+                if (started > 0) {
+                    handedOff.set(started);
+                    Thread.ofVirtual().name("till-automation-first-steps")
+                        .start(() -> runFirstSteps(lease, batch.claimed(), started));
+                }
+                return batch.events();
+            });
+        } finally {
+            firstSteps.release(room - handedOff.get());
+        }
+        if (matched > 0) {
+            if (queued.get()) {
+                work.fire();
+            }
         } else {
             events.awaitAfter(seen, settings.pollInterval());
+        }
+    }
+
+    /**
+     * Takes room for a batch of first steps, from a fifth of a batch to a whole one, waiting a moment for it: while the
+     * node's first steps keep up, a backlog stays in the inbox, whose batches are fair across accounts, rather than in
+     * the queue, which is first come first served. Returns 0 when there is none: the matcher then queues what it starts.
+     */
+    private int roomForFirstSteps() throws InterruptedException {
+        int least = AutomationAgenda.EVENT_BATCH / 5;
+        if (!firstSteps.tryAcquire(least, ROOM_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            return 0;
+        }
+        int room = least + firstSteps.drainPermits();
+        int surplus = Math.max(0, room - AutomationAgenda.EVENT_BATCH);
+        firstSteps.release(surplus);
+        return room - surplus;
+    }
+
+    /**
+     * Runs the first step of the executions the matcher just started and claimed, beside the matcher, which goes on
+     * matching: a new execution is not queued, then claimed, before its first step. Each gives its room back as soon
+     * as it is written. While the test clock advances, they go back to the queue for the workers instead.
+     */
+    private void runFirstSteps(ExecutionQueue.Lease lease, List<ExecutionQueue.Claimed> claimed, int permits) {
+        var holding = new AtomicInteger(permits);
+        try {
+            if (testClock.round(() -> executor.run(lease, claimed, n -> release(holding, n))) == 0) {
+                queue.release(lease.token(), claimed.stream().map(ExecutionQueue.Claimed::id).toList(),
+                    Timestamps.now(clock));
+                work.fire();
+            }
+        } finally {
+            release(holding, holding.get());
+        }
+    }
+
+    private void release(AtomicInteger holding, int written) {
+        int n = Math.min(written, holding.getAndUpdate(h -> h - Math.min(h, written)));
+        if (n > 0) {
+            firstSteps.release(n);
         }
     }
 
     private void fireTimers() {
         int moved = testClock.round(() -> {
             testClock.catchUp();
-            return executions.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
+            return queue.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
                 + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
         });
         if (moved > 0) {
             work.fire();
         }
         if (System.nanoTime() - backlogDue >= 0) {
-            backlog.set(executions.backlog());
+            backlog.set(queue.backlog());
             backlogDue = System.nanoTime() + BACKLOG_EVERY.toNanos();
         }
         if (moved < AutomationAgenda.TIMER_BATCH) {
@@ -102,6 +189,15 @@ class AutomationWorkers implements SmartLifecycle {
     @Override
     public void stop() {
         loops.stop();
+        // First steps still running write back before the database goes (they end at their actions' caps at the
+        // latest); whatever does not, another node takes over when the lease ends.
+        try {
+            if (firstSteps.tryAcquire(FIRST_STEPS, settings.lease().toMillis(), TimeUnit.MILLISECONDS)) {
+                firstSteps.release(FIRST_STEPS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

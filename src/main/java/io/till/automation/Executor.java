@@ -17,17 +17,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -49,13 +56,15 @@ class Executor {
 
     private static final Logger log = LoggerFactory.getLogger(Executor.class);
     /** At most this many results per write; River's batch completer flushes at a similar size. */
-    private static final int WRITE_BATCH = 100;
+    private static final int WRITE_BATCH = 200;
     /** How long a result that ended waits for others to share its write. */
     private static final Duration WRITE_EVERY = Duration.ofMillis(5);
+    /** How many steps one execution takes in one round, at most, before it goes back to the queue. */
+    private static final int STEPS_PER_ROUND = 50;
     /** How often a round with steps still running looks whether their lease is due for renewal. */
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
 
-    private final Executions executions;
+    private final ExecutionQueue queue;
     private final Programs programs;
     private final ExecutionContexts contexts;
     private final Engine engine;
@@ -70,10 +79,10 @@ class Executor {
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    Executor(Executions executions, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
+    Executor(ExecutionQueue queue, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
         Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets) {
         this.secrets = secrets;
-        this.executions = executions;
+        this.queue = queue;
         this.programs = programs;
         this.contexts = contexts;
         this.engine = engine;
@@ -96,39 +105,56 @@ class Executor {
     }
 
     int runRound(UUID token, int limit, Duration lease) {
-        var claimed = executions.claim(token, limit, Timestamps.now(clock), lease);
+        return run(new ExecutionQueue.Lease(token, lease), queue.claim(token, limit, Timestamps.now(clock), lease),
+            n -> {
+            });
+    }
+
+    /**
+     * Runs executions claimed under {@code lease} (by a round's claim, or by the matcher that started them) one step
+     * each; returns how many. {@code written} hears how many more have been written back, as they are.
+     */
+    int run(ExecutionQueue.Lease claim, List<ExecutionQueue.Claimed> claimed, IntConsumer written) {
         if (claimed.isEmpty()) {
             return 0;
         }
+        UUID token = claim.token();
+        Duration lease = claim.length();
         var ended = new LinkedBlockingQueue<Ended>();
         Set<String> held = new HashSet<>();
         for (var execution : claimed) {
             held.add(execution.id());
-            threads.submit(() -> {
-                Executions.Written written = null;
-                try {
-                    written = step(execution);
-                } finally {
-                    // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
-                    ended.add(new Ended(execution.id(), written));
-                }
-            });
+            stepAside(execution, lease, ended);
         }
-        writeBackAsStepsEnd(token, lease, ended, held);
+        writeBackAsStepsEnd(token, lease, ended, held, written);
         return claimed.size();
     }
 
+    private void stepAside(ExecutionQueue.Claimed execution, Duration lease, BlockingQueue<Ended> ended) {
+        threads.submit(() -> {
+            ExecutionQueue.Written result = null;
+            try {
+                result = step(execution, lease);
+            } finally {
+                // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
+                ended.add(new Ended(execution.id(), result));
+            }
+        });
+    }
+
     /** One step of the round that has ended; {@code written} is null when it died without a result. */
-    private record Ended(String executionId, Executions.Written written) {}
+    private record Ended(String executionId, ExecutionQueue.Written written) {}
 
     /**
      * Writes each execution back as soon as its step ends, a few at a time, so that a fast run never waits for a slow
      * neighbour in its round (an SMTP server that answers slowly, a CRM at its timeout); and keeps the lease of the
      * steps still running alive, so that no other node takes over, and repeats, an action this node is performing.
      */
-    private void writeBackAsStepsEnd(UUID token, Duration lease, BlockingQueue<Ended> ended, Set<String> held) {
+    private void writeBackAsStepsEnd(UUID token, Duration lease, BlockingQueue<Ended> ended, Set<String> held,
+        IntConsumer written) {
         Instant renewed = Timestamps.now(clock);
         Duration renewEvery = lease.dividedBy(3);
+        Map<String, Integer> taken = new HashMap<>();
         boolean interrupted = false;
         while (!held.isEmpty()) {
             var batch = new ArrayList<Ended>(WRITE_BATCH);
@@ -144,10 +170,31 @@ class Executor {
                 interrupted = true;
             }
             batch.forEach(e -> held.remove(e.executionId()));
-            write(token, batch.stream().map(Ended::written).filter(Objects::nonNull).toList());
+            var results = batch.stream().map(Ended::written).filter(Objects::nonNull).toList();
+            // An execution that goes on at once (its next step is due now) keeps its lease and takes its next step in
+            // this round, once this one is written: it is not queued and claimed again, and a crash still repeats at
+            // most the step that was running. Not while the node stops, nor forever (a long loop of quick steps).
+            Set<String> goOn = interrupted
+                ? Set.of()
+                : results.stream()
+                    .filter(w -> w.continuesNow() && !w.logs().isEmpty()
+                        && taken.getOrDefault(w.claimed().id(), 1) < STEPS_PER_ROUND)
+                    .map(w -> w.claimed().id()).collect(Collectors.toSet());
+            Set<String> accepted = write(token, results, goOn);
+            int continued = 0;
+            for (var result : results) {
+                String id = result.claimed().id();
+                if (goOn.contains(id) && accepted.contains(id)) {
+                    held.add(id);
+                    taken.merge(id, 1, Integer::sum);
+                    stepAside(result.next(), lease, ended);
+                    continued++;
+                }
+            }
+            written.accept(batch.size() - continued);
             Instant now = Timestamps.now(clock);
             if (!held.isEmpty() && !now.isBefore(renewed.plus(renewEvery))) {
-                executions.renewLeases(token, held, now.plus(lease));
+                queue.renewLeases(token, held, now.plus(lease));
                 renewed = now;
             }
         }
@@ -177,11 +224,11 @@ class Executor {
         }
     }
 
-    private void write(UUID token, List<Executions.Written> results) {
+    private Set<String> write(UUID token, List<ExecutionQueue.Written> results, Set<String> goOn) {
         if (results.isEmpty()) {
-            return;
+            return Set.of();
         }
-        var accepted = executions.save(token, results, Timestamps.now(clock));
+        var accepted = queue.save(token, results, goOn, Timestamps.now(clock));
         if (accepted.size() < results.size()) {
             // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
             // these executions now, and what this round did was not written. Said out loud, because it is rare.
@@ -198,10 +245,11 @@ class Executor {
                 }
             }
         }
+        return accepted;
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */
-    private Executions.Written step(Executions.Claimed execution) {
+    private ExecutionQueue.Written step(ExecutionQueue.Claimed execution, Duration lease) {
         var logs = new ArrayList<StepLog>();
         try {
             Program program = programs.get(execution.automationId(), execution.version());
@@ -216,7 +264,7 @@ class Executor {
             }
             if (progress.plan() instanceof Plan.Act act) {
                 Instant started = Timestamps.now(clock);
-                ActionResult result = call(execution, act, started);
+                ActionResult result = call(execution, act, started, lease);
                 Instant ended = Timestamps.now(clock);
                 Timer.builder("till.automation.step.latency").tag("action", act.step().action())
                     .register(meters).record(Duration.between(started, ended));
@@ -237,7 +285,7 @@ class Executor {
             // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
             var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on "
                 + "with this execution; the server log has the details under " + execution.id() + ".");
-            return new Executions.Written(execution, "failed", execution.state(), error, null, secrets.masked(
+            return new ExecutionQueue.Written(execution, "failed", execution.state(), error, null, secrets.masked(
                 execution.accountId(), logs));
         }
     }
@@ -247,12 +295,12 @@ class Executor {
             || e instanceof RecoverableDataAccessException || DatabaseOutage.explains(e);
     }
 
-    private static Executions.Written waitingForDatabase(Executions.Claimed execution, RuntimeException e) {
+    private static ExecutionQueue.Written waitingForDatabase(ExecutionQueue.Claimed execution, RuntimeException e) {
         log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
-        return new Executions.Written(execution, "running", execution.state(), null, null, List.of());
+        return new ExecutionQueue.Written(execution, "running", execution.state(), null, null, List.of());
     }
 
-    private ActionResult call(Executions.Claimed execution, Plan.Act act, Instant now) {
+    private ActionResult call(ExecutionQueue.Claimed execution, Plan.Act act, Instant now, Duration lease) {
         Action action = actions.find(act.step().action()).orElse(null);
         if (action == null) {
             return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
@@ -260,30 +308,65 @@ class Executor {
         }
         var call = new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
             act.attempt(), execution.customerId(), secrets.opened(execution.accountId(), act.params()), now);
+        // The action runs on a thread of its own, so that its step ends at the cap whatever the action does: a step
+        // that outlived its lease would be taken over by another node, and its action performed twice.
+        Duration cap = cap(action.name(), lease);
+        Future<ActionResult> performing = threads.submit(() -> action.perform(call));
         try {
-            ActionResult result = action.perform(call);
+            ActionResult result = performing.get(cap.toNanos(), TimeUnit.NANOSECONDS);
             return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;
-        } catch (RuntimeException e) {
+        } catch (TimeoutException e) {
+            performing.cancel(true);
+            log.warn("Action {} of execution {} (step {}, attempt {}) was stopped at its cap of {} "
+                + "(till.automation.action-timeouts[{}], or till.automation.action-timeout); it counts as a "
+                + "retryable timeout", action.name(), execution.id(), act.step().id(), act.attempt(), cap,
+                action.name());
+            return ActionResult.Failed.retryable("action_timeout", "the action " + action.name() + " did not end "
+                + "within " + (cap.toMillis() % 1000 == 0 ? cap.toSeconds() + " s" : cap.toMillis() + " ms")
+                + " and was stopped; it is tried again per the step's retry "
+                + "policy, with the same idempotency key.");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             // An action that throws instead of answering is a bug or an outage inside Till: tried again, and what
             // went wrong stays in Till's log (the seller sees where to look, never a Java class or an internal
             // message).
-            log.warn("Action {} of execution {} failed", act.step().action(), execution.id(), e);
+            log.warn("Action {} of execution {} failed", act.step().action(), execution.id(), e.getCause());
             return ActionResult.Failed.retryable("action_error", "the action " + act.step().action() + " failed "
                 + "inside Till; the server log has the details under " + execution.id() + ".");
+        } catch (InterruptedException e) {
+            performing.cancel(true);
+            Thread.currentThread().interrupt();
+            return ActionResult.Failed.retryable("action_interrupted", "Till stopped while the action "
+                + action.name() + " ran; it is tried again per the step's retry policy.");
         }
     }
 
-    private Executions.Written written(Executions.Claimed execution, Plan.Progress progress, List<StepLog> logs) {
+    /**
+     * How long an action of this kind may run in a round held for {@code lease}: its configured cap, and never more
+     * than three quarters of a lease shorter than the configured one (a round run by hand with a short lease).
+     */
+    private Duration cap(String kind, Duration lease) {
+        Duration cap = settings.actionTimeout(kind);
+        Duration most = lease.minus(lease.dividedBy(4));
+        return cap.compareTo(most) < 0 ? cap : most;
+    }
+
+    private ExecutionQueue.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
+        List<StepLog> logs) {
         return switch (progress.plan()) {
-            case Plan.Finish finish when finish.succeeded() -> new Executions.Written(execution, "succeeded",
+            case Plan.Finish finish when finish.succeeded() -> new ExecutionQueue.Written(execution, "succeeded",
                 progress.state(), null, null, logs);
-            case Plan.Finish finish -> new Executions.Written(execution, "failed", progress.state(), json
+            case Plan.Finish finish -> new ExecutionQueue.Written(execution, "failed", progress.state(), json
                 .createObjectNode().put("step_id", finish.failedStep()).put("code", finish.errorCode())
                 .put("message", finish.errorMessage()), null, logs);
-            case Plan.Wait wait -> new Executions.Written(execution, "waiting", progress.state(), null, wait.until(),
-                logs);
-            case Plan.NeedsContext more -> new Executions.Written(execution, "running", progress.state(), null, null,
-                logs);
+            case Plan.Wait wait ->
+                new ExecutionQueue.Written(execution, "waiting", progress.state(), null, wait.until(),
+                    logs);
+            case Plan.NeedsContext more ->
+                new ExecutionQueue.Written(execution, "running", progress.state(), null, null,
+                    logs);
             case Plan.Act act -> throw new IllegalStateException("an action was planned and not called");
         };
     }

@@ -35,6 +35,7 @@ class Triggers {
     private final Clock clock;
     private final Programs programs;
     private final Executions executions;
+    private final ExecutionQueue queue;
     private final ExecutionContexts contexts;
     private final Customers customers;
     private final EventScopes scopes;
@@ -46,12 +47,14 @@ class Triggers {
     private volatile String fairFrom = "";
 
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
+        ExecutionQueue queue,
         ExecutionContexts contexts, Customers customers, EventScopes scopes, MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
         this.programs = programs;
         this.executions = executions;
+        this.queue = queue;
         this.contexts = contexts;
         this.customers = customers;
         this.scopes = scopes;
@@ -84,6 +87,18 @@ class Triggers {
      */
     @Transactional
     public int matchEvents(int limit) {
+        return matchEvents(limit, null).events();
+    }
+
+    /** What a batch of matching did: how many events it took, and the executions it started claimed, if any. */
+    record Matched(int events, List<ExecutionQueue.Claimed> claimed) {}
+
+    /**
+     * Matches as {@link #matchEvents(int)} does; with a {@code lease}, the executions it starts are claimed under it
+     * for the caller to run their first step at once, instead of queueing them for a worker to claim.
+     */
+    @Transactional
+    Matched matchEvents(int limit, ExecutionQueue.Lease lease) {
         // Fair across accounts: a few of each waiting account's oldest events first (the accounts visited from the one
         // after the last batch's), then the oldest of all; one account's flood of events never holds back another
         // account's single one, and still drains in full batches.
@@ -127,7 +142,7 @@ class Triggers {
             .toList();
         if (events.isEmpty()) {
             fairFrom = "";
-            return 0;
+            return new Matched(0, List.of());
         }
         String last = events.stream().map(Inbound::accountId).max(String::compareTo).orElseThrow();
         fairFrom = last.compareTo(fairFrom) > 0 ? last : "";
@@ -135,7 +150,7 @@ class Triggers {
         Map<String, ObjectNode> snapshots = snapshots(events.stream()
             .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))
             .map(Inbound::id).toList());
-        var starts = new ArrayList<Executions.NewExecution>();
+        var starts = new ArrayList<ExecutionQueue.NewExecution>();
         var readers = new HashMap<String, EventScopes.Reader>();
         for (Inbound event : events) {
             ObjectNode snapshot = snapshots.get(event.id());
@@ -157,16 +172,23 @@ class Triggers {
                     && conditionsHold(listener.program(), event.accountId(), event.customerId(), snapshot))) {
                     continue;
                 }
-                starts.add(new Executions.NewExecution(Executions.newId(), event.accountId(), listener.automationId(),
-                    listener.program().version(), event.id(), snapshot, event.customerId()));
+                starts
+                    .add(new ExecutionQueue.NewExecution(Executions.newId(), event.accountId(), listener.automationId(),
+                        listener.program().version(), event.id(), snapshot, event.customerId()));
                 matched = true;
             }
             if (matched) {
                 eventsMatched.increment();
             }
         }
-        executionsStarted.increment(executions.start(starts, Timestamps.now(clock)).size());
-        return events.size();
+        Instant now = Timestamps.now(clock);
+        if (lease == null) {
+            executionsStarted.increment(queue.start(starts, now).size());
+            return new Matched(events.size(), List.of());
+        }
+        var claimed = queue.startClaimed(starts, now, lease);
+        executionsStarted.increment(claimed.size());
+        return new Matched(events.size(), claimed);
     }
 
     private static boolean listens(Listener listener, Inbound event) {
@@ -252,7 +274,7 @@ class Triggers {
                 rs.getInt("version"), Timestamps.read(rs, "anchor"), Timestamps.read(rs, "next_fire_at"),
                 rs.getBoolean("paused"), rs.getString("definition")))
             .list();
-        var starts = new ArrayList<Executions.NewExecution>();
+        var starts = new ArrayList<ExecutionQueue.NewExecution>();
         for (Due schedule : due) {
             Program program = programs.of(schedule.automationId(), schedule.version(),
                 json.readTree(schedule.definition()));
@@ -268,11 +290,11 @@ class Triggers {
                 .put("occurred_at", now.toString());
             snapshot.putObject("data").put("scheduled_at", schedule.dueAt().toString());
             if (conditionsHold(program, schedule.accountId(), null, snapshot)) {
-                starts.add(new Executions.NewExecution(Executions.newId(), schedule.accountId(),
+                starts.add(new ExecutionQueue.NewExecution(Executions.newId(), schedule.accountId(),
                     schedule.automationId(), schedule.version(), "schedule:" + schedule.dueAt(), snapshot, null));
             }
         }
-        executionsStarted.increment(executions.start(starts, now).size());
+        executionsStarted.increment(queue.start(starts, now).size());
         return due.size();
     }
 
@@ -315,7 +337,7 @@ class Triggers {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation's conditions do not hold for this "
                 + "run, so it was not started.");
         }
-        executions.start(List.of(new Executions.NewExecution(id, accountId, automationId, program.version(),
+        queue.start(List.of(new ExecutionQueue.NewExecution(id, accountId, automationId, program.version(),
             "manual:" + id, snapshot, customerId)), now);
         executionsStarted.increment();
         return executions.get(accountId, id);

@@ -48,6 +48,8 @@ class EngineResilienceTest {
     @Autowired
     Executions executions;
     @Autowired
+    ExecutionQueue queue;
+    @Autowired
     JdbcClient db;
     @Autowired
     MutableClock clock;
@@ -111,7 +113,8 @@ class EngineResilienceTest {
         assertThat(calls).hasSize(180);
         assertThat(calls.stream().map(TestActions.Call::idempotencyKey).distinct()).hasSize(180);
         assertThat(largestRound.get()).as("a round claims at most its limit").isLessThanOrEqualTo(7);
-        assertThat(rounds.get()).isGreaterThanOrEqualTo(180 / 7);
+        // A round takes each execution it claims through all its steps that are due now, one write per step.
+        assertThat(rounds.get()).isGreaterThanOrEqualTo(60 / 7);
     }
 
     @Test
@@ -122,16 +125,16 @@ class EngineResilienceTest {
         String id = startRuns(store, automation, 1).getFirst();
 
         UUID zombie = UUID.randomUUID();
-        var first = executions.claim(zombie, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
+        var first = queue.claim(zombie, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
         clock.advance(Duration.ofMinutes(1));
         UUID rescuer = UUID.randomUUID();
-        var second = executions.claim(rescuer, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
+        var second = queue.claim(rescuer, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
 
-        var late = executions.save(zombie, List.of(new Executions.Written(first, "succeeded",
+        var late = queue.save(zombie, List.of(new ExecutionQueue.Written(first, "succeeded",
             ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
-        var onTime = executions.save(rescuer, List.of(new Executions.Written(second, "running",
+        var onTime = queue.save(rescuer, List.of(new ExecutionQueue.Written(second, "running",
             ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
 
         assertThat(late).isEmpty();

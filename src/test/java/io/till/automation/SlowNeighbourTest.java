@@ -41,7 +41,7 @@ class SlowNeighbourTest {
     @Autowired
     Executor executor;
     @Autowired
-    Executions executions;
+    ExecutionQueue queue;
     @Autowired
     JdbcClient db;
     @Autowired
@@ -113,8 +113,8 @@ class SlowNeighbourTest {
             }
             assertThat(Timestamps.now(clock)).as("more than a lease has passed").isAfter(firstEnd);
             // ...so another node finds nothing to take over.
-            var otherNode = executions.claim(UUID.randomUUID(), 1000, Timestamps.now(clock), LEASE);
-            assertThat(otherNode).extracting(Executions.Claimed::id).doesNotContain(slow);
+            var otherNode = queue.claim(UUID.randomUUID(), 1000, Timestamps.now(clock), LEASE);
+            assertThat(otherNode).extracting(ExecutionQueue.Claimed::id).doesNotContain(slow);
 
             TestActions.release(store.id());
             assertThat(round.get(1, TimeUnit.MINUTES)).isGreaterThanOrEqualTo(301);

@@ -6,7 +6,7 @@ import io.till.action.Action;
 import io.till.action.ActionCall;
 import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
-import io.till.automation.Executions;
+import io.till.automation.ExecutionQueue;
 import io.till.automation.engine.ExecutionState;
 import io.till.automation.engine.StateJson;
 import io.till.event.EventSignal;
@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +79,7 @@ class AutomationEngineBenchmark {
     private static final int CLAIM_QUEUE = 20_000;
     private static final int TIMERS = 1_000_000;
     private static final Duration CLAIM_MEASURE = Duration.ofSeconds(4);
+    private static final int FLOOD = 100_000;
 
     /** A no-op in-process action, known to this benchmark's application context only. */
     @TestConfiguration(proxyBeanMethods = false)
@@ -95,6 +97,26 @@ class AutomationEngineBenchmark {
 
                 @Override
                 public ActionResult perform(ActionCall call) {
+                    return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
+                }
+            };
+        }
+
+        /** An action whose peer answers after 10 s, as a slow SMTP server or a CRM near its timeout would. */
+        @Bean
+        Action benchSlow() {
+            return new Action() {
+                private final ActionSchema schema = ActionSchema.of("bench.slow",
+                    "Answers after 10 s (benchmark only)");
+
+                @Override
+                public ActionSchema schema() {
+                    return schema;
+                }
+
+                @Override
+                public ActionResult perform(ActionCall call) {
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(10));
                     return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
                 }
             };
@@ -124,8 +146,9 @@ class AutomationEngineBenchmark {
         }
     }
 
-    static final Map<String, String> PHASES = Map.of("io.till.automation.Executions.claim", "claim",
-        "io.till.automation.Executions.save", "save", "io.till.automation.Executions.start", "start",
+    static final Map<String, String> PHASES = Map.of("io.till.automation.ExecutionQueue.claim", "claim",
+        "io.till.automation.ExecutionQueue.save", "save", "io.till.automation.ExecutionQueue.start", "start",
+        "io.till.automation.ExecutionQueue.startClaimed", "startClaimed",
         "io.till.automation.Triggers.matchEvents", "matchEvents", "io.till.automation.Executor.runRound",
         "runRound");
     static final Map<String, LongAdder[]> PROFILE = new ConcurrentHashMap<>();
@@ -139,7 +162,7 @@ class AutomationEngineBenchmark {
     @Autowired
     DataSource dataSource;
     @Autowired
-    Executions executions;
+    ExecutionQueue queue;
     @Autowired
     EventSignal eventSignal;
     @Autowired
@@ -179,7 +202,7 @@ class AutomationEngineBenchmark {
             environment.getProperty("till.automation.batch-size", "500 (default)"), workers.isRunning());
 
         // -Dbench.sections=b (through -DargLine) runs only some sections, for quicker experiments.
-        String sections = System.getProperty("bench.sections", "abcdf");
+        String sections = System.getProperty("bench.sections", "abchidfg");
         var store = accounts.create();
         if (sections.contains("a")) {
             ingest(store);
@@ -193,12 +216,21 @@ class AutomationEngineBenchmark {
             line("    (c) measures server-side: first execution_steps.started_at - events.occurred_at, both from "
                 + "Till's clock (followed to 1 ms here); occurred_at is set at insert, just before the event commits");
         }
+        if (sections.contains("h")) {
+            slowNeighbour(store);
+        }
+        if (sections.contains("i")) {
+            flood();
+        }
         workers.stop();
         if (sections.contains("d")) {
             claims(store);
         }
         if (sections.contains("f")) {
             dbScheduler();
+        }
+        if (sections.contains("g")) {
+            graphileWorker();
         }
 
         sampling = false;
@@ -268,9 +300,13 @@ class AutomationEngineBenchmark {
     // (b) ---------------------------------------------------------------------------------------------------------
 
     private String automation(TestAccounts.TestAccount store, String event, int steps) {
+        return automation(store, event, steps, "bench.noop");
+    }
+
+    private String automation(TestAccounts.TestAccount store, String event, int steps, String action) {
         String stepList = IntStream.rangeClosed(1, steps).mapToObj(i -> "{\"id\": \"s" + i
-            + "\", \"type\": \"action\", \"action\": \"bench.noop\", \"params\": {}}").collect(Collectors.joining(
-                ", "));
+            + "\", \"type\": \"action\", \"action\": \"" + action + "\", \"params\": {}}").collect(Collectors
+                .joining(", "));
         var created = api.post("/api/v1/automations", store.apiKey(), """
             {"name": "Bench %d-step %s", "trigger": {"type": "event", "event": "%s"}, "steps": [%s]}"""
             .formatted(steps, event, event, stepList));
@@ -343,14 +379,9 @@ class AutomationEngineBenchmark {
         var parts = new TreeMap<String, String>();
         PROFILE.forEach((name, v) -> parts.put(name, "%s %d calls %.2f s (%.1f ms avg)".formatted(name, v[1].sum(),
             v[0].sum() / 1e9, v[1].sum() == 0 ? 0 : v[0].sum() / 1e6 / v[1].sum())));
-        LongAdder[] round = PROFILE.get("runRound");
-        LongAdder[] claim = PROFILE.get("claim");
-        LongAdder[] save = PROFILE.get("save");
-        String steps = round == null || claim == null || save == null
-            ? ""
-            : "; run steps (round - claim - save) %.2f s".formatted((round[0].sum() - claim[0].sum() - save[0]
-                .sum()) / 1e9);
-        return String.join("; ", parts.values()) + steps + " over %.2f s wall".formatted(elapsed);
+        // Rounds overlap (first steps beside the matchers, workers' rounds, writes as steps end), so the phases add up
+        // to more than the wall time; a save is timed with its wait for a connection.
+        return String.join("; ", parts.values()) + " over %.2f s wall".formatted(elapsed);
     }
 
     // (c) ---------------------------------------------------------------------------------------------------------
@@ -386,23 +417,7 @@ class AutomationEngineBenchmark {
         }
         double sendSeconds = seconds(start);
         waitUntil(() -> count(store, id, "succeeded") >= completed.get(), 120);
-        var percentiles = db.sql("""
-            WITH first_step AS (
-                SELECT extract(epoch FROM min(s.started_at) - ev.occurred_at) * 1000 AS ms
-                  FROM executions x
-                  JOIN events ev ON ev.id = x.trigger_key
-                  JOIN execution_steps s ON s.execution_id = x.id
-                 WHERE x.account_id = :a AND x.automation_id = :id
-                 GROUP BY x.id, ev.occurred_at)
-            SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
-                   percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
-              FROM first_step
-            """)
-            .param("a", store.id())
-            .param("id", id)
-            .query((rs, row) -> new double[]{rs.getLong("n"), rs.getDouble("p50"), rs.getDouble("p99"), rs
-                .getDouble("max")})
-            .single();
+        var percentiles = firstStepPercentiles(store.id(), id, "");
         line("(c) latency event -> first step at %,d events/s offered for %d s (single POSTs at a fixed rate, at "
             + "most %d in flight; achieved %,.0f events/s, %d failed): p50 %.1f ms, p99 %.1f ms, max %.1f ms over "
             + "%,.0f executions", rate, durationSeconds, MAX_IN_FLIGHT, completed.get() / sendSeconds,
@@ -413,7 +428,7 @@ class AutomationEngineBenchmark {
 
     private void claims(TestAccounts.TestAccount store) {
         String automation = automation(store, "acme.bench_claim", 1);
-        // The state every execution starts from, as Executions.start writes it.
+        // The state every execution starts from, as ExecutionQueue.start writes it.
         String startState = json.writeValueAsString(StateJson.write(ExecutionState.start()));
         db.sql("""
             WITH x AS (
@@ -484,7 +499,7 @@ class AutomationEngineBenchmark {
         while (System.nanoTime() < end) {
             UUID token = UUID.randomUUID();
             long start = System.nanoTime();
-            claimed += executions.claim(token, batch, Timestamps.now(clock), Duration.ofSeconds(60)).size();
+            claimed += queue.claim(token, batch, Timestamps.now(clock), Duration.ofSeconds(60)).size();
             claimNanos += System.nanoTime() - start;
             db.sql("UPDATE execution_queue SET due_at = :now, lease_token = NULL WHERE lease_token = :token")
                 .param("now", Timestamps.of(Timestamps.now(clock)))
@@ -534,6 +549,7 @@ class AutomationEngineBenchmark {
             boolean finished = waitUntil(this::noTasksLeft, 300);
             double elapsed = seconds(start);
             double rate = ONE_STEP_EXECUTIONS / elapsed;
+            dbSchedulerRate = rate;
             line("(f) db-scheduler 16.12.0, same %,d one-time no-op tasks due now on the same database and pool: "
                 + "%.2f s = %,.0f tasks/s (threads %d, pollingInterval 100 ms, pollUsingLockAndFetch(0.5, 3.0); "
                 + "from commit of the bulk insert to the table empty)%s", ONE_STEP_EXECUTIONS, elapsed, rate, threads,
@@ -561,9 +577,163 @@ class AutomationEngineBenchmark {
         return db.sql("SELECT count(*) FROM scheduled_tasks").query(Long.class).single() == 0;
     }
 
+    /** Count, p50, p99 and max of event -> first step (ms) of an automation's runs whose event id has the prefix. */
+    private double[] firstStepPercentiles(String accountId, String automationId, String eventPrefix) {
+        return percentiles("""
+            SELECT extract(epoch FROM min(s.started_at) - ev.occurred_at) * 1000 AS ms
+              FROM executions x
+              JOIN events ev ON ev.id = x.trigger_key
+              JOIN execution_steps s ON s.execution_id = x.id
+             WHERE x.account_id = :a AND x.automation_id = :id AND x.trigger_key LIKE :prefix || '%'
+             GROUP BY x.id, ev.occurred_at""", accountId, automationId, eventPrefix);
+    }
+
+    /** The same for event -> the run's end. */
+    private double[] runPercentiles(String accountId, String automationId, String eventPrefix) {
+        return percentiles("""
+            SELECT extract(epoch FROM x.finished_at - ev.occurred_at) * 1000 AS ms
+              FROM executions x
+              JOIN events ev ON ev.id = x.trigger_key
+             WHERE x.account_id = :a AND x.automation_id = :id AND x.trigger_key LIKE :prefix || '%'""",
+            accountId, automationId, eventPrefix);
+    }
+
+    private double[] percentiles(String sample, String accountId, String automationId, String eventPrefix) {
+        return db.sql("WITH sample AS (" + sample + """
+            )
+            SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+              FROM sample
+            """)
+            .param("a", accountId)
+            .param("id", automationId)
+            .param("prefix", eventPrefix)
+            .query((rs, row) -> new double[]{rs.getLong("n"), rs.getDouble("p50"), rs.getDouble("p99"), rs
+                .getDouble("max")})
+            .single();
+    }
+
+    // (h) ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * 300 fast one-step runs started in one batch, alone and then beside one run whose action takes 10 s (as an SMTP
+     * server answering slowly would): event -> end of each fast run.
+     */
+    private void slowNeighbour(TestAccounts.TestAccount store) {
+        String fast = automation(store, "acme.bench_fast", 1);
+        String slow = automation(store, "acme.bench_slow", 1, "bench.slow");
+        double[] alone = fastBeside(store, fast, slow, "fastalone", false);
+        double[] beside = fastBeside(store, fast, slow, "fastbeside", true);
+        line("(h) slow neighbour: 300 fast 1-step runs started in one batch, event -> run's end: alone p50 %.1f ms, "
+            + "p99 %.1f ms; beside one run whose action takes 10 s p50 %.1f ms, p99 %.1f ms (%,.0f and %,.0f runs)",
+            alone[1], alone[2], beside[1], beside[2], alone[0], beside[0]);
+    }
+
+    private double[] fastBeside(TestAccounts.TestAccount store, String fast, String slow, String prefix,
+        boolean withSlow) {
+        db.sql("""
+            WITH recorded AS (
+                INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
+                SELECT 'evt_' || :prefix || lpad(g::text, 12, '0'), :accountId,
+                       CASE WHEN g = 0 THEN 'acme.bench_slow' ELSE 'acme.bench_fast' END, NULL, :now, '{}'::jsonb
+                  FROM generate_series(CASE WHEN :withSlow THEN 0 ELSE 1 END, 300) AS g
+                RETURNING id, account_id, type)
+            INSERT INTO event_inbox (event_id, account_id, type) SELECT id, account_id, type FROM recorded
+            """)
+            .param("prefix", prefix)
+            .param("accountId", store.id())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("withSlow", withSlow)
+            .update();
+        eventSignal.fire();
+        waitUntil(() -> succeeded(store, fast, "evt_" + prefix) >= 300, 120);
+        var figures = runPercentiles(store.id(), fast, "evt_" + prefix);
+        if (withSlow) {
+            waitUntil(() -> succeeded(store, slow, "evt_" + prefix) >= 1, 120);
+        }
+        return figures;
+    }
+
+    private long succeeded(TestAccounts.TestAccount store, String automationId, String eventPrefix) {
+        return db.sql("""
+            SELECT count(*) FROM executions
+             WHERE account_id = :a AND automation_id = :id AND status = 'succeeded' AND trigger_key LIKE :p || '%'
+            """)
+            .param("a", store.id())
+            .param("id", automationId)
+            .param("p", eventPrefix)
+            .query(Long.class)
+            .single();
+    }
+
+    // (i) ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Account A records 100,000 events at once; account B posts single events, 20 a second, while A's drain: B's
+     * event -> first step, and A's drain rate.
+     */
+    private void flood() throws Exception {
+        var flooding = accounts.create();
+        var quiet = accounts.create();
+        String a = automation(flooding, "acme.bench_flood", 1);
+        String b = automation(quiet, "acme.bench_quiet", 1);
+        String body = "{\"type\": \"acme.bench_quiet\", \"data\": {}}";
+        long insertStart = System.nanoTime();
+        insertEvents(flooding, "acme.bench_flood", "flood", FLOOD);
+        long start = System.nanoTime();
+        double insertSeconds = (start - insertStart) / 1e9;
+        int posted = 0;
+        while (count(flooding, a, "succeeded") < FLOOD && seconds(start) < 300) {
+            post(quiet, "/api/v1/events", body);
+            posted++;
+            LockSupport.parkNanos(50_000_000);
+        }
+        double drained = seconds(start);
+        waitUntil(() -> count(quiet, b, "succeeded") >= 1, 60);
+        var quietFigures = firstStepPercentiles(quiet.id(), b, "");
+        line("(i) flood: account A's %,d events (one INSERT, %.1f s) drained in %.1f s = %,.0f executions/s; account "
+            + "B's %d single events posted meanwhile, event -> first step p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+            + "(target p99 < 1 s)", FLOOD, insertSeconds, drained, FLOOD / drained, posted, quietFigures[1],
+            quietFigures[2], quietFigures[3]);
+    }
+
+    // (g) ---------------------------------------------------------------------------------------------------------
+
+    private void graphileWorker() throws Exception {
+        Optional<GraphileWorkerPeer.Result> result;
+        try {
+            result = GraphileWorkerPeer.run(dataSource, ONE_STEP_EXECUTIONS);
+        } catch (IllegalStateException e) {
+            line("(g) Graphile Worker: failed: %s", e.getMessage());
+            return;
+        }
+        if (result.isEmpty()) {
+            line("(g) Graphile Worker: not run (bench/automation-engine installs it with npm and sets "
+                + "TILL_BENCH_GRAPHILE)");
+            return;
+        }
+        line("(g) %s (Node %s; 24 concurrent jobs, local queue of 500, completions batched, as on Graphile's "
+            + "performance page; same database; from commit of one add_jobs to the table empty)", result.get().line(),
+            nodeVersion());
+        if (tillOneStep > 0) {
+            line("(g) ratio Till 1-step executions/s / Graphile Worker jobs/s: %.2f (target >= 0.5); db-scheduler / "
+                + "Graphile Worker: %.2f", tillOneStep / result.get().jobsPerSecond(),
+                dbSchedulerRate / result.get()
+                    .jobsPerSecond());
+        }
+    }
+
+    private static String nodeVersion() throws Exception {
+        Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+        String version = new String(node.getInputStream().readAllBytes()).trim();
+        node.waitFor(1, TimeUnit.MINUTES);
+        return version;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
 
     private double tillOneStep;
+    private double dbSchedulerRate;
 
     private void line(String format, Object... args) {
         String text = format.formatted(args);

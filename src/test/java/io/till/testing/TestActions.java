@@ -27,6 +27,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <li>{@code test.hang} never returns on a node started with {@code -Dtill.test.hang=true} (it prints
  * {@code HANG <key>} first), and succeeds elsewhere;
  * <li>{@code test.block} waits, while a test holds its account's gate ({@link #hold}), until the test releases it;
+ * {@code test.stuck} too, and is stopped at its cap ({@code till.automation.action-timeouts.test.stuck}) first;
  * <li>{@code test.taken_over}, on its first call, does what another node does when this one's lease has run out: it
  * claims the execution under a token of its own; then it succeeds.
  * </ul>
@@ -115,15 +116,25 @@ public class TestActions {
 
     @Bean
     Action testBlock(CallLog log) {
+        return blocking("test.block", "waits while its test holds the gate", log);
+    }
+
+    /** As {@code test.block}, with a cap of a few milliseconds in the tests' settings. */
+    @Bean
+    Action testStuck(CallLog log) {
+        return blocking("test.stuck", "waits while its test holds the gate, beyond its cap", log);
+    }
+
+    private static Action blocking(String name, String description, CallLog log) {
         return new Action() {
             @Override
             public ActionSchema schema() {
-                return ActionSchema.of("test.block", "waits while its test holds the gate");
+                return ActionSchema.of(name, description);
             }
 
             @Override
             public ActionResult perform(ActionCall call) {
-                log.add("test.block", call);
+                log.add(name, call);
                 var gate = GATES.get(call.accountId());
                 try {
                     if (gate != null && !gate.await(2, TimeUnit.MINUTES)) {

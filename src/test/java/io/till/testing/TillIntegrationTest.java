@@ -24,6 +24,8 @@ import org.springframework.context.annotation.Import;
         "till.bootstrap.admin-password=correct horse battery",
         "till.billing.clock-enabled=false", "till.master-key=ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=",
         "till.automation.workers-enabled=false",
+        // test.stuck blocks until its test releases it: its cap stops it first (ActionTimeoutTest).
+        "till.automation.action-timeouts[test.stuck]=50ms",
         "till.webhooks.workers-enabled=false", "till.egress.allow=127.0.0.1/32"})
 @Import({TestApplicationConfiguration.class, ConnectionNestingGuard.class, Api.class, TestAccounts.class,
         TestEndpoints.class, Shops.class,

@@ -1,0 +1,349 @@
+package io.till.automation;
+
+import io.till.automation.engine.ExecutionState;
+import io.till.automation.engine.StateJson;
+import io.till.automation.engine.StepLog;
+import io.till.shared.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The engine's hot path in SQL: starting executions, their queue of due work (claimed with a lease), their results
+ * written back, their timers. Every statement works on a whole batch at once (arrays unnested in one statement), and
+ * each is a single statement, so a round of a hundred executions costs a handful of round trips, not hundreds.
+ */
+@Repository
+public class ExecutionQueue {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final RowMapper<Claimed> claimed;
+
+    ExecutionQueue(JdbcClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+        this.claimed = (rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
+            rs.getString("automation_id"), rs.getInt("version"), json.readTree(rs.getString("trigger")),
+            rs.getString("customer_id"), StateJson.read(json.readTree(rs.getString("state"))),
+            rs.getInt("lock_version"));
+    }
+
+    /**
+     * An execution to start; {@code triggerKey} makes a second start for the same trigger a no-op. A null
+     * {@code trigger} means the key is an event id and the snapshot is built from that event's row.
+     */
+    record NewExecution(String id, String accountId, String automationId, int version, String triggerKey,
+        JsonNode trigger, String customerId) {}
+
+    /** An execution claimed for one round, with what the worker needs to run it. */
+    record Claimed(String id, String accountId, String automationId, int version, JsonNode trigger,
+        String customerId, ExecutionState state, int lockVersion) {}
+
+    /** A claim: the token a round holds its executions under, and for how long. */
+    record Lease(UUID token, Duration length) {}
+
+    /** Inserts the executions not started before and queues them, due now; returns the ids of those inserted. */
+    public List<String> start(List<NewExecution> batch, Instant now) {
+        return insert(batch, now, null).stream().map(Claimed::id).toList();
+    }
+
+    /**
+     * Inserts the executions not started before, already claimed under {@code lease}: the node that starts them runs
+     * their first step at once, without queueing and claiming them first; if it dies, their queue rows come due when
+     * the lease ends, as any claim's do.
+     */
+    List<Claimed> startClaimed(List<NewExecution> batch, Instant now, Lease lease) {
+        return insert(batch, now, lease);
+    }
+
+    private List<Claimed> insert(List<NewExecution> batch, Instant now, Lease lease) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        return db.sql("""
+            WITH input AS (
+                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
+                                     CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
+                                     CAST(:customers AS text[]))
+                       AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id)),
+            inserted AS (
+                INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
+                                        customer_id, state, created_at, updated_at)
+                SELECT i.id, i.account_id, i.automation_id, i.version, 'pending', i.trigger_key,
+                       coalesce(i.trigger, jsonb_build_object(
+                           'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
+                           'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                           'data', e.data)),
+                       i.customer_id, CAST(:state AS jsonb), :now, :now
+                  FROM input i
+                  LEFT JOIN events e ON i.trigger IS NULL AND e.id = i.trigger_key
+                ON CONFLICT (automation_id, trigger_key) DO NOTHING
+                RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version),
+            queued AS (
+                INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
+                SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
+                  FROM inserted)
+            SELECT * FROM inserted
+            """)
+            .param("ids", strings(batch, NewExecution::id))
+            .param("accounts", strings(batch, NewExecution::accountId))
+            .param("automations", strings(batch, NewExecution::automationId))
+            .param("versions", batch.stream().map(NewExecution::version).toArray(Integer[]::new))
+            .param("keys", strings(batch, NewExecution::triggerKey))
+            .param("triggers", strings(batch, e -> write(e.trigger())))
+            .param("customers", strings(batch, NewExecution::customerId))
+            .param("state", json.writeValueAsString(StateJson.write(ExecutionState.start())))
+            .param("now", Timestamps.of(now))
+            .param("leaseEnd", lease == null ? null : Timestamps.of(now.plus(lease.length())))
+            .param("token", lease == null ? null : lease.token())
+            // With a trigger built from the event row, the JSON comes back only for those started now.
+            .query(lease == null
+                ? (rs, row) -> new Claimed(rs.getString("id"), null, null, 0, null, null, null, 0)
+                : claimed)
+            .list();
+    }
+
+    /**
+     * Claims up to {@code limit} due executions for {@code token}: their queue rows come due again when the lease ends,
+     * so work held by a node that died is claimed again by another, and the late write of the first is refused. The
+     * due rows are picked once, in a materialized step: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick could be
+     * evaluated again for rows another node changed meanwhile, and claim more than the limit.
+     */
+    public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
+        return db.sql("""
+            WITH due AS MATERIALIZED (
+                SELECT execution_id FROM execution_queue
+                 WHERE due_at <= :now
+                 ORDER BY due_at
+                 LIMIT :limit
+                   FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE execution_queue q SET due_at = :leaseEnd, lease_token = :token
+                  FROM due
+                 WHERE q.execution_id = due.execution_id
+                RETURNING q.execution_id)
+            SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version
+              FROM executions e JOIN claimed c ON c.execution_id = e.id
+            """)
+            .param("leaseEnd", Timestamps.of(now.plus(lease)))
+            .param("token", token)
+            .param("now", Timestamps.of(now))
+            .param("limit", limit)
+            .query(claimed)
+            .list();
+    }
+
+    /**
+     * Keeps the executions this node still works on held under {@code token} until {@code leaseEnd}, so that a step
+     * that takes long (an action at its timeout) is not taken over and repeated by another node. One whose lease
+     * another node has already taken stays theirs.
+     */
+    public void renewLeases(UUID token, Collection<String> ids, Instant leaseEnd) {
+        db.sql("""
+            UPDATE execution_queue SET due_at = :leaseEnd
+             WHERE lease_token = :token AND execution_id = ANY(:ids)
+            """)
+            .param("leaseEnd", Timestamps.of(leaseEnd))
+            .param("token", token)
+            .param("ids", ids.toArray(String[]::new))
+            .update();
+    }
+
+    /** Gives claimed executions back to the queue, due now, for any worker to take: this node will not run them. */
+    void release(UUID token, Collection<String> ids, Instant now) {
+        db.sql("""
+            UPDATE execution_queue SET due_at = :now, lease_token = NULL
+             WHERE lease_token = :token AND execution_id = ANY(:ids)
+            """)
+            .param("now", Timestamps.of(now))
+            .param("token", token)
+            .param("ids", ids.toArray(String[]::new))
+            .update();
+    }
+
+    /** What one round did to one execution, to be written back. */
+    record Written(Claimed claimed, String status, ExecutionState state, JsonNode error, Instant wakeAt,
+        List<StepLog> logs) {
+
+        boolean continuesNow() {
+            return status.equals("running");
+        }
+
+        boolean finished() {
+            return status.equals("succeeded") || status.equals("failed");
+        }
+
+        /** The execution as written, to take its next step in the same round. */
+        Claimed next() {
+            return new Claimed(claimed.id(), claimed.accountId(), claimed.automationId(), claimed.version(),
+                claimed.trigger(), claimed.customerId(), state, claimed.lockVersion() + 1);
+        }
+    }
+
+    /**
+     * Writes results back in one statement: the executions, their step logs, their queue rows (gone, or due again now
+     * for one that goes on) and their timers. Only executions still held under {@code token} and unchanged since they
+     * were claimed are written (a canceled one, or one whose lease another node took, is not); returns their ids.
+     */
+    public Set<String> save(UUID token, List<Written> round, Instant now) {
+        return save(token, round, Set.of(), now);
+    }
+
+    /**
+     * As {@link #save(UUID, List, Instant)}; of those that go on at once, the ones in {@code goOn} stay held under
+     * {@code token}, for this round to take their next step, instead of going back to the queue.
+     */
+    Set<String> save(UUID token, List<Written> round, Set<String> goOn, Instant now) {
+        if (round.isEmpty()) {
+            return Set.of();
+        }
+        var logs = new ArrayList<Logged>();
+        for (Written w : round) {
+            for (int i = 0; i < w.logs().size(); i++) {
+                logs.add(new Logged(w.claimed().id(), i + 1, w.logs().get(i)));
+            }
+        }
+        return new HashSet<>(db.sql("""
+            WITH input AS (
+                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:versions AS int[]), CAST(:statuses AS text[]),
+                                     CAST(:states AS jsonb[]), CAST(:errors AS jsonb[]), CAST(:wakes AS timestamptz[]),
+                                     CAST(:logs AS int[]), CAST(:finished AS timestamptz[]))
+                       AS u(id, lock_version, status, state, error, wake_at, logs, finished_at)),
+            held AS MATERIALIZED (
+                SELECT execution_id FROM execution_queue
+                 WHERE lease_token = :token AND execution_id = ANY(:ids)
+                   FOR UPDATE),
+            written AS (
+                UPDATE executions e
+                   SET status = u.status, state = u.state, error = u.error, wake_at = u.wake_at,
+                       log_count = e.log_count + u.logs, lock_version = e.lock_version + 1,
+                       started_at = coalesce(e.started_at, :now), finished_at = u.finished_at, updated_at = :now
+                  FROM input u
+                 WHERE e.id = u.id AND e.lock_version = u.lock_version
+                   AND e.id IN (SELECT execution_id FROM held)
+                RETURNING e.id, e.account_id, e.log_count - u.logs AS first_seq, u.status, u.wake_at),
+            logged AS (
+                INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
+                                             attempt, input, output, error, idempotency_key, started_at, finished_at)
+                SELECT w.id, w.account_id, w.first_seq + l.nth, l.step_id, l.path, l.iteration, l.kind, l.status,
+                       l.attempt, l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
+                  FROM unnest(CAST(:logIds AS text[]), CAST(:nths AS int[]), CAST(:stepIds AS text[]),
+                              CAST(:paths AS text[]), CAST(:iterations AS text[]), CAST(:kinds AS text[]),
+                              CAST(:logStatuses AS text[]), CAST(:attempts AS int[]), CAST(:inputs AS jsonb[]),
+                              CAST(:outputs AS jsonb[]), CAST(:logErrors AS jsonb[]), CAST(:keys AS text[]),
+                              CAST(:started AS timestamptz[]), CAST(:ended AS timestamptz[]))
+                       AS l(execution_id, nth, step_id, path, iteration, kind, status, attempt, input, output, error,
+                            idempotency_key, started_at, finished_at)
+                  JOIN written w ON w.id = l.execution_id),
+            dequeued AS (
+                -- Gone from the queue: those that wait or ended, and those refused (canceled meanwhile).
+                DELETE FROM execution_queue q
+                 USING held h
+                 WHERE q.execution_id = h.execution_id
+                   AND NOT EXISTS (SELECT 1 FROM written w WHERE w.id = h.execution_id AND w.status = 'running')),
+            requeued AS (
+                UPDATE execution_queue q SET due_at = :now, lease_token = NULL
+                  FROM written w
+                 WHERE q.execution_id = w.id AND w.status = 'running'
+                   AND NOT w.id = ANY(CAST(:goOn AS text[]))),
+            timers AS (
+                INSERT INTO execution_timers (execution_id, account_id, fire_at)
+                SELECT id, account_id, wake_at FROM written WHERE status = 'waiting'
+                ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at)
+            SELECT id FROM written
+            """)
+            .param("token", token)
+            .param("goOn", goOn.toArray(String[]::new))
+            .param("ids", strings(round, w -> w.claimed().id()))
+            .param("versions", round.stream().map(w -> w.claimed().lockVersion()).toArray(Integer[]::new))
+            .param("statuses", strings(round, Written::status))
+            .param("states", strings(round, w -> json.writeValueAsString(StateJson.write(w.state()))))
+            .param("errors", strings(round, w -> write(w.error())))
+            .param("wakes", strings(round, w -> w.wakeAt() == null ? null : w.wakeAt().toString()))
+            .param("logs", round.stream().map(w -> w.logs().size()).toArray(Integer[]::new))
+            .param("finished", strings(round, w -> w.finished() ? now.toString() : null))
+            .param("now", Timestamps.of(now))
+            .param("logIds", strings(logs, Logged::executionId))
+            .param("nths", logs.stream().map(Logged::nth).toArray(Integer[]::new))
+            .param("stepIds", strings(logs, l -> l.log().stepId()))
+            .param("paths", strings(logs, l -> l.log().path()))
+            .param("iterations", strings(logs, l -> l.log().iteration()))
+            .param("kinds", strings(logs, l -> l.log().kind()))
+            .param("logStatuses", strings(logs, l -> l.log().status()))
+            .param("attempts", logs.stream().map(l -> l.log().attempt()).toArray(Integer[]::new))
+            .param("inputs", strings(logs, l -> write(l.log().input())))
+            .param("outputs", strings(logs, l -> write(l.log().output())))
+            .param("logErrors", strings(logs, l -> write(l.log().error())))
+            .param("keys", strings(logs, l -> l.log().idempotencyKey()))
+            .param("started", strings(logs, l -> l.log().startedAt().toString()))
+            .param("ended", strings(logs, l -> l.log().finishedAt().toString()))
+            .query(String.class)
+            .list());
+    }
+
+    /** The {@code nth} line a round adds to an execution's log. */
+    private record Logged(String executionId, int nth, StepLog log) {}
+
+    private static <T> String[] strings(List<T> rows, Function<T, String> column) {
+        return rows.stream().map(column).toArray(String[]::new);
+    }
+
+    private String write(JsonNode node) {
+        return node == null ? null : json.writeValueAsString(node);
+    }
+
+    /** Moves timers that have fired into the queue, earliest first; returns how many moved. */
+    public int promoteTimers(Instant now, int limit) {
+        return db.sql("""
+            WITH fired AS (
+                DELETE FROM execution_timers
+                 WHERE execution_id IN (SELECT execution_id FROM execution_timers
+                                         WHERE fire_at <= :now
+                                         ORDER BY fire_at
+                                         LIMIT :limit
+                                           FOR UPDATE SKIP LOCKED)
+                RETURNING execution_id, account_id, fire_at)
+            INSERT INTO execution_queue (execution_id, account_id, due_at)
+            SELECT execution_id, account_id, fire_at FROM fired
+            ON CONFLICT (execution_id) DO NOTHING
+            """)
+            .param("now", Timestamps.of(now))
+            .param("limit", limit)
+            .update();
+    }
+
+    /** When the earliest queued work or timer falls due. */
+    Optional<Instant> nextDue() {
+        return db.sql("""
+            SELECT least((SELECT min(due_at) FROM execution_queue), (SELECT min(fire_at) FROM execution_timers))
+            """)
+            .query((rs, row) -> Timestamps.read(rs, "least"))
+            .optional()
+            .filter(java.util.Objects::nonNull);
+    }
+
+    /** Work due now, and runs waiting on timers: the gauges of the engine's backlog. */
+    record Backlog(long queued, long timers) {}
+
+    Backlog backlog() {
+        return db.sql("""
+            SELECT (SELECT count(*) FROM execution_queue) AS queued,
+                   (SELECT reltuples::bigint FROM pg_class WHERE relname = 'execution_timers') AS timers
+            """)
+            .query((rs, row) -> new Backlog(rs.getLong("queued"), Math.max(0, rs.getLong("timers"))))
+            .single();
+    }
+}
