@@ -1,0 +1,55 @@
+/* The visual builder (automation/builder.html). Every listener is delegated from the document, so it keeps working
+   after htmx redraws the builder. Without this script the builder still works: the variable pickers are hidden and
+   the Add menus are chosen then added with their button. */
+(function () {
+  'use strict';
+  document.documentElement.classList.add('bld-js');
+
+  // Where the caret was in each field when it lost focus (by id, which survives a redraw): a picker inserts there.
+  var carets = {};
+  document.addEventListener('focusout', function (event) {
+    var field = event.target;
+    if (field.id && field.closest && field.closest('.bld-param') && typeof field.selectionStart === 'number') {
+      carets[field.id] = { start: field.selectionStart, end: field.selectionEnd, value: field.value };
+    }
+  });
+
+  function insert(field, text) {
+    var caret = carets[field.id];
+    // A caret recorded for other text (the field was redrawn with a new value) is no longer a place in it: append.
+    var start = caret && caret.value === field.value ? caret.start : field.value.length;
+    var end = caret && caret.value === field.value ? caret.end : field.value.length;
+    field.value = field.value.slice(0, start) + text + field.value.slice(end);
+    field.focus();
+    field.setSelectionRange(start + text.length, start + text.length);
+    carets[field.id] = { start: start + text.length, end: start + text.length, value: field.value };
+    // The builder redraws on input, as if the text had been typed.
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  // A variable picker or an Add menu is not part of the definition: choosing in it must not redraw the builder (which
+  // would reset the menu), so its change and input events stop here, before they reach the form's htmx trigger.
+  function menu(target) {
+    return target.matches && target.matches('select.bld-vars, select.bld-add-menu');
+  }
+  document.addEventListener('input', function (event) {
+    if (menu(event.target)) {
+      event.stopPropagation();
+    }
+  }, true);
+  document.addEventListener('change', function (event) {
+    var select = event.target;
+    if (!menu(select)) {
+      return;
+    }
+    event.stopPropagation();
+    if (select.matches('.bld-vars') && select.value) {
+      var field = document.getElementById(select.getAttribute('data-insert'));
+      var text = select.value;
+      select.value = '';
+      if (field) {
+        insert(field, text);
+      }
+    }
+  }, true);
+})();
