@@ -9,6 +9,7 @@ import io.till.customer.Card;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -38,9 +39,22 @@ final class RecordFields {
         return FIELDS.get(root);
     }
 
+    /** The same fields in the order the record declares them, which is the order the API writes them. */
+    static List<String> ordered(String root) {
+        var record = FRESH.get(root);
+        return record == null
+            ? List.of()
+            : Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).map(RecordFields::snake)
+                .toList();
+    }
+
+    private static String snake(String name) {
+        return name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+    }
+
     private static Set<String> names(Class<? extends Record> record, Predicate<RecordComponent> which) {
         return Arrays.stream(record.getRecordComponents()).filter(which).map(RecordComponent::getName)
-            .map(name -> name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))
+            .map(RecordFields::snake)
             .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -1,0 +1,208 @@
+package io.till.automation;
+
+import io.till.event.EventType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The variables a trigger's context really holds (PRODUCT.md §4, {@link ExecutionContexts}), grouped for the builder's
+ * field and {@code {{…}}} pickers: the customer, the portal links and the account; the event envelope; and the records
+ * the event carries in its data (docs/events/*.json, a test keeps the two equal), with the {@code _formatted} twin the
+ * context adds beside each amount and each moment. Every path offered passes the save check, so a picker never
+ * proposes what a save would refuse.
+ */
+public final class ContextVariables {
+
+    /** A group of the picker ("Invoice"), its variables in the order a seller looks for them. */
+    public record Group(String label, List<Variable> variables) {}
+
+    /** A path into the context ({@code invoice.amount_due_formatted}) and how a seller reads it. */
+    public record Variable(String path, String label) {}
+
+    /**
+     * The objects each of Till's events carries under {@code data}, besides the customer, the event's own subject
+     * first (docs/events/&lt;type&gt;.json).
+     */
+    static final Map<String, List<String>> CARRIED = Map.ofEntries(
+        Map.entry("checkout.purchased", List.of("order", "checkout", "product", "option")),
+        Map.entry("checkout.upsell_purchased", List.of("upsell", "order", "checkout", "product", "option")),
+        Map.entry("checkout.flow_completed", List.of("order", "checkout")),
+        Map.entry("upsell.purchased", List.of("upsell", "order", "checkout", "product", "option")),
+        Map.entry("addon.purchased", List.of("addon", "order", "checkout")),
+        Map.entry("option.selected", List.of("option", "product", "order", "checkout")),
+        Map.entry("promo_code.applied", List.of("promo_code", "order", "checkout")),
+        Map.entry("product.purchased", List.of("product", "option", "order")),
+        Map.entry("order.created", List.of("order")),
+        Map.entry("payment.succeeded", List.of("payment", "invoice")),
+        Map.entry("payment.failed", List.of("payment", "invoice")),
+        Map.entry("payment.refunded", List.of("payment", "refund")),
+        Map.entry("payment.disputed", List.of("payment")),
+        Map.entry("subscription.payment_succeeded", List.of("subscription", "payment", "invoice")),
+        Map.entry("subscription.payment_failed", List.of("subscription", "payment", "invoice")),
+        Map.entry("subscription.payment_refunded", List.of("subscription", "payment", "refund")),
+        Map.entry("payment_plan.payment_succeeded", List.of("payment_plan", "payment", "invoice")),
+        Map.entry("payment_plan.payment_failed", List.of("payment_plan", "payment", "invoice")),
+        Map.entry("payment_plan.payment_refunded", List.of("payment_plan", "payment", "refund")),
+        Map.entry("card.expiring", List.of("card")), Map.entry("card.expired", List.of("card")),
+        Map.entry("card.updated", List.of("card")),
+        Map.entry("subscription.started", List.of("subscription")),
+        Map.entry("subscription.activated", List.of("subscription")),
+        Map.entry("subscription.renewal_upcoming", List.of("subscription")),
+        Map.entry("subscription.trial_ending", List.of("subscription")),
+        Map.entry("subscription.ending_soon", List.of("subscription")),
+        Map.entry("subscription.past_due", List.of("subscription", "invoice")),
+        Map.entry("subscription.unpaid", List.of("subscription", "invoice")),
+        Map.entry("subscription.canceling", List.of("subscription")),
+        Map.entry("subscription.canceled", List.of("subscription")),
+        Map.entry("subscription.paused", List.of("subscription")),
+        Map.entry("subscription.resumed", List.of("subscription")),
+        Map.entry("payment_plan.payment_upcoming", List.of("payment_plan")),
+        Map.entry("payment_plan.completed", List.of("payment_plan")),
+        Map.entry("payment_plan.unpaid", List.of("payment_plan", "invoice")),
+        Map.entry("invoice.issued", List.of("invoice")), Map.entry("invoice.paid", List.of("invoice", "payment")),
+        Map.entry("invoice.overdue", List.of("invoice")), Map.entry("invoice.voided", List.of("invoice")),
+        Map.entry("customer.created", List.of()), Map.entry("customer.updated", List.of()),
+        Map.entry("customer.marketing_consent_changed", List.of()),
+        Map.entry("credits.depleted", List.of("credits", "invoice")),
+        Map.entry("usage.threshold_exceeded", List.of("usage", "subscription")));
+
+    /**
+     * The fields of the objects an event carries that the context does not read fresh (those of
+     * {@link RecordFields#FRESH} come from their records), as the API writes them.
+     */
+    static final Map<String, List<String>> CARRIED_FIELDS = Map.of(
+        "checkout", List.of("id", "name", "product_id", "addons", "upsells", "created_at"),
+        "product", List.of("id", "name", "description", "subscription_group_id", "options", "created_at"),
+        "option", List.of("id", "name", "kind", "amount", "currency", "interval", "interval_count", "trial_days",
+            "cycles", "installments", "product_id"),
+        "upsell", List.of("id", "name", "option_id"),
+        "addon", List.of("id", "name", "amount", "currency"),
+        "promo_code", List.of("id", "code", "amount_off", "percent_off", "currency", "times_redeemed",
+            "max_redemptions", "expires_at", "created_at"),
+        "refund", List.of("id", "amount", "currency", "reason", "status", "payment_id", "customer_id", "created_at"),
+        "credits", List.of("amount", "currency"),
+        "usage", List.of("meter", "total", "threshold", "thresholds", "period_start"));
+
+    /** Values (not objects) some events carry in their data, read as {@code event.data.<name>}. */
+    private static final Map<String, List<String>> CARRIED_VALUES = Map.of(
+        "customer.marketing_consent_changed", List.of("marketing_consent"),
+        "subscription.resumed", List.of("resumed_from"),
+        "customer.updated", List.of("previous_attributes.email", "previous_attributes.name",
+            "previous_attributes.phone", "previous_attributes.tags", "previous_attributes.marketing_consent"));
+
+    private static final List<String> CUSTOMER = List.of("first_name", "last_name", "name", "email", "phone", "tags",
+        "marketing_consent", "id", "created_at", "updated_at", "stats.order_count", "stats.active_subscriptions",
+        "stats.active_payment_plans", "stats.missed_payments", "default_card.brand", "default_card.last4",
+        "default_card.exp_month", "default_card.exp_year");
+
+    private static final Map<String, String> GROUPS = Map.ofEntries(Map.entry("customer", "Customer"),
+        Map.entry("portal", "Customer portal"), Map.entry("account", "Your account"), Map.entry("event", "The event"),
+        Map.entry("payment_plan", "Payment plan"), Map.entry("promo_code", "Promo code"));
+
+    /** Words a field name does not say by itself. */
+    private static final Map<String, String> WORDS = Map.ofEntries(Map.entry("id", "ID"),
+        Map.entry("last4", "Last 4 digits"), Map.entry("exp_month", "Expiry month"),
+        Map.entry("exp_year", "Expiry year"), Map.entry("url", "Portal link"),
+        Map.entry("card_update_url", "Card update link (single use)"), Map.entry("mode", "Mode (live or sandbox)"),
+        Map.entry("data", "Data sent with it"), Map.entry("data.scheduled_at", "When it was due"),
+        Map.entry("amount_off", "Amount off"), Map.entry("percent_off", "Percent off"));
+
+    private ContextVariables() {}
+
+    /**
+     * What the context of a run started by this trigger ({@code {"type": "event", "event": …}}, {@code schedule} or
+     * {@code manual}) holds; nothing but the account for a trigger that cannot be read yet.
+     */
+    public static List<Group> of(JsonNode trigger) {
+        String type = trigger == null ? "" : trigger.path("type").asString("");
+        var groups = new ArrayList<Group>();
+        switch (type) {
+            case "event" -> {
+                String event = trigger.path("event").asString("");
+                List<String> carried = CARRIED.get(event);
+                carried = carried != null ? carried : List.of();
+                carried.forEach(root -> groups.add(group(root, fieldsOf(root))));
+                groups.add(customer());
+                var envelope = new ArrayList<>(List.of("type", "id", "occurred_at", "customer_id"));
+                CARRIED_VALUES.getOrDefault(event, List.of()).forEach(value -> envelope.add("data." + value));
+                if (EventType.of(event).isEmpty()) {
+                    // A custom event's data is whatever its sender posts.
+                    envelope.add("data");
+                }
+                groups.add(group("event", envelope));
+            }
+            case "manual" -> {
+                groups.add(customer());
+                groups.add(group("event", List.of("data")));
+            }
+            // A scheduled run is about nobody: no customer, no record.
+            case "schedule" -> groups.add(group("event", List.of("data.scheduled_at")));
+            default -> {
+            }
+        }
+        if (!type.isEmpty()) {
+            // Without a customer there is no card to update, so a schedule offers the portal's sign-in link only.
+            groups.add(group("portal", type.equals("schedule") ? List.of("url") : List.of("url", "card_update_url")));
+        }
+        groups.add(group("account", List.of("name", "id", "mode")));
+        return groups;
+    }
+
+    /** Every path offered for this trigger, in picker order. */
+    static List<String> paths(JsonNode trigger) {
+        return of(trigger).stream().flatMap(group -> group.variables().stream()).map(Variable::path).toList();
+    }
+
+    private static Group customer() {
+        return group("customer", CUSTOMER);
+    }
+
+    /** A record's fields, each amount (of a record with a currency) and each moment followed by its formatted twin. */
+    private static List<String> fieldsOf(String root) {
+        List<String> fields = RecordFields.FRESH.containsKey(root)
+            ? RecordFields.ordered(root)
+            : CARRIED_FIELDS.getOrDefault(root, List.of());
+        boolean priced = fields.contains("currency");
+        var withTwins = new ArrayList<String>();
+        for (String field : fields) {
+            withTwins.add(field);
+            if ((priced && ExecutionContexts.MONEY.contains(field)) || RecordFields.MOMENTS.contains(field)) {
+                withTwins.add(field + "_formatted");
+            }
+        }
+        return withTwins;
+    }
+
+    private static Group group(String root, List<String> fields) {
+        String label = GROUPS.getOrDefault(root, sentence(root));
+        return new Group(label, fields.stream().map(field -> new Variable(root + "." + field, label(field))).toList());
+    }
+
+    /** {@code amount_due_formatted} → "Amount due (formatted)", {@code stats.order_count} → "Stats: order count". */
+    static String label(String field) {
+        String known = WORDS.get(field);
+        if (known != null) {
+            return known;
+        }
+        if (field.endsWith("_formatted")) {
+            return label(field.substring(0, field.length() - "_formatted".length())) + " (formatted)";
+        }
+        int dot = field.lastIndexOf('.');
+        if (dot > 0) {
+            String member = label(field.substring(dot + 1));
+            boolean word = member.length() > 1 && Character.isLowerCase(member.charAt(1));
+            return label(field.substring(0, dot)) + ": " + (word
+                ? member.substring(0, 1).toLowerCase(Locale.ROOT) + member.substring(1)
+                : member);
+        }
+        return sentence(field.endsWith("_id") ? field.substring(0, field.length() - 3) + " ID" : field);
+    }
+
+    private static String sentence(String name) {
+        String words = name.replace('_', ' ');
+        return words.substring(0, 1).toUpperCase(Locale.ROOT) + words.substring(1);
+    }
+}
