@@ -147,13 +147,13 @@ class AutomationBuilderPages {
     }
 
     /**
-     * The operation a button names: itself, or for an Add button ({@code pick:<lane>:<at>}) the operation chosen in the
-     * menu of that name beside it ({@code step-add:steps:3:action:create_task}).
+     * The operation a button names: itself, or for an Add button ({@code pick:<lane>:<at>}) the step chosen in the menu
+     * of that name beside it ({@code action:create_task}) added there: {@code step-add:<lane>:<at>:action:create_task}.
      */
     private static String chosen(String op, HttpServletRequest request) {
         if (op.startsWith(PICK)) {
             String picked = request.getParameter(op);
-            return picked == null ? "" : picked;
+            return picked == null || picked.isBlank() ? "" : "step-add:" + op.substring(PICK.length()) + ":" + picked;
         }
         return op;
     }

@@ -15,7 +15,10 @@
   });
 
   function insert(field, text) {
-    var caret = carets[field.id];
+    // The field still has focus (the picker was used without taking it): its own selection is the place.
+    var caret = document.activeElement === field
+      ? { start: field.selectionStart, end: field.selectionEnd, value: field.value }
+      : carets[field.id];
     // A caret recorded for other text (the field was redrawn with a new value) is no longer a place in it: append.
     var start = caret && caret.value === field.value ? caret.start : field.value.length;
     var end = caret && caret.value === field.value ? caret.end : field.value.length;
@@ -26,6 +29,48 @@
     // The builder redraws on input, as if the text had been typed.
     field.dispatchEvent(new Event('input', { bubbles: true }));
   }
+
+  // Every variable picker gets the trigger's variables (one list in the page, #bld-variables) and the outputs of the
+  // steps before its field (data-outputs), after the first load and after every redraw.
+  function fillPickers() {
+    var list = document.getElementById('bld-variables');
+    document.querySelectorAll('select.bld-vars:not([data-filled])').forEach(function (select) {
+      if (list) {
+        select.appendChild(list.content.cloneNode(true));
+      }
+      var outputs = (select.getAttribute('data-outputs') || '').split(' ').filter(Boolean);
+      if (outputs.length) {
+        var group = document.createElement('optgroup');
+        group.label = 'Earlier steps';
+        outputs.forEach(function (path) {
+          group.appendChild(new Option('What ' + path.split('.')[1] + ' returned', '{{' + path + '}}'));
+        });
+        select.appendChild(group);
+      }
+      select.setAttribute('data-filled', '');
+    });
+  }
+  fillPickers();
+  document.addEventListener('htmx:afterSettle', fillPickers);
+
+  // "+" between two steps: the lane's Add control moves there and now adds at that place.
+  document.addEventListener('click', function (event) {
+    var plus = event.target.closest && event.target.closest('button.bld-between');
+    if (!plus) {
+      return;
+    }
+    var lane = plus.closest('.bld-lane');
+    var add = lane && lane.querySelector(':scope > .bld-add');
+    if (!add) {
+      return;
+    }
+    var op = 'pick:' + add.getAttribute('data-lane') + ':' + plus.getAttribute('data-at');
+    add.querySelector('select').name = op;
+    add.querySelector('button').value = op;
+    add.classList.add('bld-add-here');
+    plus.after(add);
+    add.querySelector('select').focus();
+  });
 
   // A variable picker or an Add menu is not part of the definition: choosing in it must not redraw the builder (which
   // would reset the menu), so its change and input events stop here, before they reach the form's htmx trigger.
