@@ -72,6 +72,54 @@
     add.querySelector('select').focus();
   });
 
+  // A redraw answers the fields as they were sent. What was typed or chosen while it was on its way (a change in one
+  // field sends a request, then the seller types in the next) is put back into the new form and sent again, and the
+  // "If it fails" panels the seller opened stay open, so a redraw never takes a keystroke or a click back.
+  var typed = {};
+  var opened = [];
+  function remember(field) {
+    if (field.id && field.form && field.form.id === 'builder-form' && !field.matches('.bld-vars')) {
+      typed[field.id] = field.type === 'checkbox' ? field.checked : field.value;
+    }
+  }
+  document.addEventListener('htmx:configRequest', function () {
+    typed = {};
+  });
+  document.addEventListener('input', function (event) {
+    remember(event.target);
+  });
+  document.addEventListener('change', function (event) {
+    remember(event.target);
+  });
+  document.addEventListener('htmx:beforeSwap', function () {
+    opened = Array.prototype.map.call(document.querySelectorAll('details.bld-fails[open][id]'), function (d) {
+      return d.id;
+    });
+  });
+  document.addEventListener('htmx:afterSwap', function () {
+    opened.forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details) {
+        details.open = true;
+      }
+    });
+    Object.keys(typed).forEach(function (id) {
+      var field = document.getElementById(id);
+      var was = typed[id];
+      if (!field || (field.type === 'checkbox' ? field.checked : field.value) === was) {
+        return;
+      }
+      if (field.type === 'checkbox') {
+        field.checked = was;
+      } else {
+        field.value = was;
+      }
+      if (!field.matches('.bld-add-menu')) {
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+  });
+
   // A variable picker or an Add menu is not part of the definition: choosing in it must not redraw the builder (which
   // would reset the menu), so its change and input events stop here, before they reach the form's htmx trigger.
   function menu(target) {
@@ -79,6 +127,7 @@
   }
   document.addEventListener('input', function (event) {
     if (menu(event.target)) {
+      remember(event.target);
       event.stopPropagation();
     }
   }, true);
