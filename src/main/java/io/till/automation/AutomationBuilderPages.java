@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.servlet.support.RequestContextUtils;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,6 +34,8 @@ class AutomationBuilderPages {
     private static final String PAGE = AutomationPages.LIST + "/{id}/builder";
     /** Form fields that hold the definition are named {@code d:<path>[#type]}; the rest are the form's own. */
     private static final String FIELD = "d:";
+    /** An Add button's op names the menu ({@code pick:…}) whose chosen option is the operation to perform. */
+    private static final String PICK = "pick:";
 
     private final Automations automations;
     private final StepSecrets secrets;
@@ -71,7 +74,9 @@ class AutomationBuilderPages {
             }
             edited = object;
             if (!op.equals("json")) {
-                BuilderEdits.apply(edited, fields(request), op.equals("save") ? null : op);
+                JsonNode before = edited.deepCopy();
+                BuilderEdits.apply(edited, fields(request), op.equals("save") ? null : chosen(op, request));
+                sections.forEach(section -> section.tidy(before, edited));
             }
         } catch (TillException e) {
             // Only the JSON panel's text can be malformed: it comes back as typed, with where it breaks.
@@ -139,6 +144,18 @@ class AutomationBuilderPages {
         if (htmx == null) {
             response.setStatus(422);
         }
+    }
+
+    /**
+     * The operation a button names: itself, or for an Add button ({@code pick:<lane>:<at>}) the step chosen in the menu
+     * of that name beside it ({@code action:create_task}) added there: {@code step-add:<lane>:<at>:action:create_task}.
+     */
+    private static String chosen(String op, HttpServletRequest request) {
+        if (op.startsWith(PICK)) {
+            String picked = request.getParameter(op);
+            return picked == null || picked.isBlank() ? "" : "step-add:" + op.substring(PICK.length()) + ":" + picked;
+        }
+        return op;
     }
 
     /** The definition's fields in the order the form sent them; of a name sent twice (a checkbox), the last. */

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -18,13 +20,15 @@ import tools.jackson.databind.node.ObjectNode;
  * the JSON tab could not; it only spares the seller from writing JSON.
  *
  * <p>A field's value is text; a suffix on its name says how to read it: {@code #int}, {@code #bool}, {@code #auto} (a
- * number, true or false when it reads as one, else text), {@code #list} (comma-separated, each read as {@code #auto}).
+ * number, true or false when it reads as one, else text), {@code #list} (comma-separated, each read as {@code #auto}),
+ * {@code #strings} (comma-separated, each kept as text), {@code #json} (parsed when it is valid JSON, else kept as the
+ * text typed, so that the parser names the problem beside the field instead of the edit being lost).
  * An empty value removes the field, so an optional setting cleared in the form is absent, not blank.
  */
 final class BuilderEdits {
 
     /** The kinds of step the builder can add, in the order its menu shows them. */
-    static final List<String> STEP_KINDS = List.of("action", "delay", "branch", "loop", "stop");
+    static final List<String> STEP_KINDS = StepForms.KINDS.stream().map(StepForms.Kind::type).toList();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -83,9 +87,29 @@ final class BuilderEdits {
                 }
                 yield list;
             }
+            case "strings" -> {
+                ArrayNode list = NODES.arrayNode();
+                for (String item : value.split(",")) {
+                    if (!item.isBlank()) {
+                        list.add(item.strip());
+                    }
+                }
+                yield list;
+            }
+            case "json" -> json(value);
             case "text" -> NODES.stringNode(value);
             default -> throw new Refused("a field cannot be read as " + type);
         };
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static JsonNode json(String value) {
+        try {
+            return JSON.readTree(value);
+        } catch (JacksonException e) {
+            return NODES.stringNode(value);
+        }
     }
 
     /** A condition's value as a seller types it: {@code 1} is the number one, {@code true} is true, the rest text. */
@@ -354,6 +378,10 @@ final class BuilderEdits {
             boolean emptied = object.isEmpty() && path.size() >= 2;
             if (emptied && (List.of("all", "any", "not").contains(last.key())
                 || path.size() == 3 && "trigger".equals(path.get(0).key()) && "scope".equals(path.get(1).key()))) {
+                remove(root, path.subList(0, path.size() - 1));
+            }
+            // A retry whose every setting was cleared is the default retry: no {} is left behind.
+            if (object.isEmpty() && path.size() >= 2 && "retry".equals(path.get(path.size() - 2).key())) {
                 remove(root, path.subList(0, path.size() - 1));
             }
         }

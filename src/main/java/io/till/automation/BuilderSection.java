@@ -2,6 +2,7 @@ package io.till.automation;
 
 import org.springframework.ui.Model;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One part of the visual builder (the trigger, the conditions, the steps): what its forms offer to choose from — the
@@ -12,4 +13,10 @@ interface BuilderSection {
 
     /** Adds to {@code model} what this section's fragment needs to draw {@code definition} for the account. */
     void offer(String accountId, JsonNode definition, Model model);
+
+    /**
+     * Tidies what one round of form edits made of the definition, knowing what it was before ({@code before}): the
+     * params of a step whose action was changed, say. Nothing by default.
+     */
+    default void tidy(JsonNode before, ObjectNode edited) {}
 }

@@ -58,6 +58,15 @@ public record BuilderView(JsonNode definition, String text, List<FieldError> pro
         return node.isValueNode() ? node.asString() : node.toString();
     }
 
+    /** The value at a path as JSON text for a textarea: pretty when it is an object or a list, as typed when text. */
+    public String json(String path) {
+        JsonNode node = node(path);
+        if (node == null || node.isNull()) {
+            return "";
+        }
+        return node.isString() ? node.asString() : node.toPrettyString();
+    }
+
     /** An id for the field holding this path: {@code steps[1].duration} → {@code f-steps-1-duration}. */
     public String id(String path) {
         return "f-" + path.replaceAll("[^a-z0-9_]+", "-").replaceAll("-+$", "");

@@ -94,7 +94,7 @@ final class StepFlow {
         "Sync the contact to the CRM");
 
     /** "send_email" → "Send email"; "retry_payment" → "Retry payment". */
-    private static String words(String action) {
+    static String words(String action) {
         if (action == null) {
             return "Action";
         }

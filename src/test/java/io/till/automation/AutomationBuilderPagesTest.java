@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
@@ -63,8 +64,8 @@ class AutomationBuilderPagesTest {
         var wait = page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first();
         assertThat(wait).hasValue("P3D");
         wait.fill("P3X");
-        assertThat(page.locator(".bld-step", new Page.LocatorOptions().setHasText("wait")).first()
-            .locator(".bld-problem")).containsText("must be an ISO-8601 duration");
+        assertThat(page.locator(".bld-step:has(#f-steps-1-duration) .bld-problem").first())
+            .containsText("must be an ISO-8601 duration");
         assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
         Chromium.screenshot(page, "builder-error-1280");
 
@@ -73,7 +74,8 @@ class AutomationBuilderPagesTest {
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
 
         // A step added at the end, moved up above the branch, then deleted again.
-        page.getByRole(AriaRole.BUTTON, named("Add a delay step to steps")).click();
+        page.getByLabel("Step to add to the steps").selectOption(new SelectOption().setLabel("Wait"));
+        page.getByRole(AriaRole.BUTTON, named("Add the chosen step to the steps")).click();
         assertThat(page.locator("#f-steps-3-id")).hasValue("delay");
         page.getByRole(AriaRole.BUTTON, named("Move delay up")).click();
         assertThat(page.locator("#f-steps-2-id")).hasValue("delay");

@@ -105,4 +105,20 @@ class BuilderEditsTest {
         assertThatThrownBy(() -> BuilderEdits.apply(definition, Map.of("name.first", "x"), null))
             .hasMessageContaining("name holds a value");
     }
+
+    @Test
+    void stringsStayTextJsonIsParsedWhenValidAndKeptAsTypedWhenNot() {
+        assertThat(BuilderEdits.typed("strings", "1, true, vip").toString()).isEqualTo("[\"1\",\"true\",\"vip\"]");
+        assertThat(BuilderEdits.typed("json", "{\"tier\": 2}").toString()).isEqualTo("{\"tier\":2}");
+        assertThat(BuilderEdits.typed("json", "{oops").asString()).isEqualTo("{oops");
+    }
+
+    @Test
+    void clearingEveryRetrySettingLeavesNoEmptyRetry() {
+        var definition = read(DUNNING);
+        BuilderEdits.set(definition, "steps[0].retry.attempts#int", "5");
+        assertThat(definition.at("/steps/0/retry/attempts").asInt()).isEqualTo(5);
+        BuilderEdits.set(definition, "steps[0].retry.attempts#int", "");
+        assertThat(definition.at("/steps/0").has("retry")).isFalse();
+    }
 }

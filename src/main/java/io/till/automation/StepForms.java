@@ -1,0 +1,180 @@
+package io.till.automation;
+
+import io.till.action.ActionSchema;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the builder's step forms are drawn from: the one registry of step kinds ({@link #KINDS}: which fragment of
+ * {@code automation/builder_steps.html} draws each kind, and how the add menu names it), each step's meaning in words,
+ * the control each action param gets from its {@link ActionSchema}, and the step outputs a field may refer to. A new
+ * step kind (wait_for_event) is one entry here and one fragment there.
+ */
+public final class StepForms {
+
+    /** A kind of step: its {@code type}, the fragment drawing its form, and what the add menu calls it. */
+    public record Kind(String type, String fragment, String adds) {}
+
+    static final List<Kind> KINDS = List.of(new Kind("action", "action-form", "Do something"),
+        new Kind("delay", "delay-form", "Wait"), new Kind("branch", "branch-form", "If … then … otherwise …"),
+        new Kind("loop", "loop-form", "Repeat for each item"), new Kind("stop", "stop-form", "Stop the run"));
+
+    /** A step of a kind the builder has no form for: shown as JSON, edited in the JSON panel. */
+    private static final Kind OTHER = new Kind("other", "other-form", null);
+
+    /** Params whose values are long text: drawn as a textarea. */
+    private static final Set<String> LONG_TEXT = Set.of("body", "text", "html", "message", "notes");
+
+    private final Map<String, ActionSchema> actions;
+    private final JsonNode definition;
+
+    StepForms(Map<String, ActionSchema> actions, JsonNode definition) {
+        this.actions = actions;
+        this.definition = definition;
+    }
+
+    public List<Kind> kinds() {
+        return KINDS;
+    }
+
+    public Map<String, ActionSchema> actions() {
+        return actions;
+    }
+
+    public Kind kind(String type) {
+        return KINDS.stream().filter(k -> k.type().equals(type)).findFirst().orElse(OTHER);
+    }
+
+    public ActionSchema schema(String action) {
+        return action == null ? null : actions.get(action);
+    }
+
+    /** The action's name in words, for the add menu and a step's title: "Send email", "Post to Slack". */
+    public String words(String action) {
+        return StepFlow.words(action);
+    }
+
+    /** A step in words, as its card's title: "Send email", "Wait 3 days", "If … then … otherwise …". */
+    public String title(JsonNode step) {
+        String type = text(step, "type");
+        return switch (type == null ? "" : type) {
+            case "action" -> StepFlow.words(text(step, "action"));
+            case "delay" -> step.has("until")
+                ? "Wait until " + text(step, "until")
+                : "Wait " + duration(text(step,
+                    "duration"));
+            case "branch" -> "If … then … otherwise …";
+            case "loop" -> "For each of " + (text(step, "over") == null ? "…" : text(step, "over"));
+            case "stop" -> "Stop the run";
+            default -> "A " + (type.isEmpty() ? "step of no kind" : type + " step");
+        };
+    }
+
+    private static String duration(String text) {
+        try {
+            return TriggerSentence.duration(Duration.parse(text));
+        } catch (DateTimeParseException | NullPointerException e) {
+            return "…";
+        }
+    }
+
+    /**
+     * The control a param gets: {@code select} (allowed values), {@code secret}, {@code textarea} (long text),
+     * {@code number}, {@code checkbox}, {@code list} (comma-separated strings), {@code json} (an object or a list), or
+     * {@code text}.
+     */
+    public String control(ActionSchema.Param param) {
+        if (param.secret()) {
+            return "secret";
+        }
+        if (!param.allowed().isEmpty() && param.type() == ActionSchema.Type.STRING) {
+            return "select";
+        }
+        return switch (param.type()) {
+            case STRING -> LONG_TEXT.contains(param.name()) ? "textarea" : "text";
+            case INTEGER -> "number";
+            case BOOLEAN -> "checkbox";
+            case STRING_LIST -> "list";
+            case OBJECT, ARRAY -> "json";
+        };
+    }
+
+    /** How {@link BuilderEdits} reads a param's field back. */
+    public String fieldType(ActionSchema.Param param) {
+        return switch (param.type()) {
+            case INTEGER -> "int";
+            case BOOLEAN -> "bool";
+            case STRING_LIST -> "strings";
+            case OBJECT, ARRAY -> "json";
+            case STRING -> "text";
+        };
+    }
+
+    /** Whether the variable picker goes beside a param's field: free text, where a {@code {{…}}} can go. */
+    public boolean templated(ActionSchema.Param param) {
+        return List.of("text", "textarea").contains(control(param));
+    }
+
+    /**
+     * The outputs a field of the step at {@code path} may refer to: those of the action steps before it in the
+     * definition's order, as the parser counts them (a step's own output only in its fallback).
+     */
+    public List<String> outputsBefore(String path) {
+        var ids = new ArrayList<String>();
+        return walk(definition == null ? null : definition.get("steps"), "steps", path, ids) ? ids : List.of();
+    }
+
+    /** Collects action ids in document order until {@code target}; true when it was reached. */
+    private static boolean walk(JsonNode steps, String at, String target, List<String> ids) {
+        if (steps == null || !steps.isArray()) {
+            return false;
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            String path = at + "[" + i + "]";
+            JsonNode step = steps.get(i);
+            if (path.equals(target)) {
+                return true;
+            }
+            boolean action = "action".equals(text(step, "type"));
+            for (String lane : List.of("then", "else", "steps")) {
+                if (walk(step.get(lane), path + "." + lane, target, ids)) {
+                    return true;
+                }
+            }
+            if (action && text(step, "id") != null) {
+                ids.add("steps." + text(step, "id") + ".output");
+            }
+            if (walk(step.get("fallback"), path + ".fallback", target, ids)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A lane in words, for labels: "the steps", "still_unpaid: Otherwise", "gentle: If it still fails". */
+    public String lane(String path) {
+        int dot = path.lastIndexOf('.');
+        if (dot < 0) {
+            return "the steps";
+        }
+        String owner = path.substring(0, dot);
+        JsonNode step = BuilderEdits.get(definition, BuilderEdits.Path.parse(owner)).orElse(null);
+        String words = switch (path.substring(dot + 1)) {
+            case "then" -> "Then";
+            case "else" -> "Otherwise";
+            case "fallback" -> "If it still fails";
+            default -> "Each time";
+        };
+        return (text(step, "id") == null ? owner : text(step, "id")) + ": " + words;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value != null && value.isString() ? value.asString() : null;
+    }
+}

@@ -1,0 +1,173 @@
+package io.till.automation;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The builder's steps in a real browser: params drawn from each action's schema, the variable picker, retry and
+ * fallback, adding steps to any lane; what is saved is exactly what the seller changed.
+ */
+@TillIntegrationTest
+class BuilderStepsPagesTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    private record Opened(Page page, TestAccounts.TestAccount store, String id, JsonNode before) {}
+
+    private Opened dunningInTheBuilder(int width) {
+        var store = accounts.create();
+        var created = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json();
+        String id = created.get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(width));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        // htmx and builder.js are deferred: the builder reacts to typing once the page has loaded.
+        page.waitForLoadState();
+        return new Opened(page, store, id, created.get("definition"));
+    }
+
+    private static void add(Page page, String lane, String choice) {
+        page.getByLabel("Step to add to " + lane).selectOption(new SelectOption().setLabel(choice));
+        page.getByRole(AriaRole.BUTTON, named("Add the chosen step to " + lane)).click();
+    }
+
+    private JsonNode saved(Opened opened) {
+        opened.page().getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(opened.page().locator("p.flash")).containsText("Saved as version 2");
+        return api.get("/api/v1/automations/" + opened.id(), opened.store().apiKey()).json().get("definition");
+    }
+
+    @Test
+    void aSellerInsertsAVariableSetsRetryAddsAFallbackAndABranchAndSavesExactlyThat() throws Exception {
+        var opened = dunningInTheBuilder(1280);
+        var page = opened.page();
+
+        // The subject gets the customer's first name at the caret, from the variable picker.
+        var subject = page.locator("#f-steps-0-params-subject");
+        subject.fill(", your payment did not go through");
+        subject.press("Home");
+        page.getByLabel("Insert a variable into subject").first()
+            .selectOption(new SelectOption().setValue("{{customer.first_name}}"));
+        assertThat(subject).hasValue("{{customer.first_name}}, your payment did not go through");
+        assertThat(page.locator("#builder-json")).containsText("{{customer.first_name}}, your payment");
+
+        // Leaving the field sends it once more (change); the next edit starts once that redraw is in.
+        subject.blur();
+        assertThat(page.locator("#builder-form.htmx-request")).hasCount(0);
+
+        // Retry five times, then create a task for staff.
+        page.locator(".bld-step:has(#f-steps-0-id) > .bld-card > .bld-fails > summary").first().click();
+        page.locator("#f-steps-0-retry-attempts").pressSequentially("5");
+        page.locator("#f-steps-0-retry-attempts").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"attempts\" : 5");
+        add(page, "gentle: If it still fails", "Create task");
+        assertThat(page.locator("#f-steps-0-fallback-0-params-title")).isVisible();
+        assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
+        page.locator("#f-steps-0-fallback-0-params-title").fill("Call {{customer.name}}");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
+        // A branch at the end, with a wait in its otherwise lane.
+        add(page, "the steps", "If … then … otherwise …");
+        page.locator("#f-steps-3-if-all-0-field").fill("customer.email");
+        page.locator("#f-steps-3-if-all-0-op").selectOption("exists");
+        assertThat(page.locator("#builder-json")).containsText("\"op\" : \"exists\"");
+        add(page, "branch: Otherwise", "Wait");
+        assertThat(page.locator("#f-steps-3-else-0-duration")).hasValue("P1D");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        Chromium.screenshot(page, "builder-steps-1280");
+
+        var expected = (ObjectNode) opened.before().deepCopy();
+        var gentle = (ObjectNode) expected.at("/steps/0");
+        ((ObjectNode) gentle.get("params")).put("subject", "{{customer.first_name}}, your payment did not go through");
+        gentle.set("retry", JSON.readTree("{\"attempts\": 5}"));
+        gentle.set("fallback", JSON.readTree("""
+            [{"id": "create_task", "type": "action", "action": "create_task",
+              "params": {"title": "Call {{customer.name}}"}}]"""));
+        ((ArrayNode) expected.get("steps")).add(JSON.readTree("""
+            {"id": "branch", "type": "branch", "if": {"all": [{"field": "customer.email", "op": "exists"}]},
+             "then": [{"id": "stop", "type": "stop"}],
+             "else": [{"id": "delay", "type": "delay", "duration": "P1D"}]}"""));
+        assertThat(saved(opened)).isEqualTo(expected);
+
+        var phone = StaffBrowser.of(db, passwords, opened.store().id()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/automations/" + opened.id() + "/builder").toString());
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "builder-steps-390");
+    }
+
+    @Test
+    void booleanChoiceAndJsonParamsRoundTripAndBadJsonIsShownBesideItsField() throws Exception {
+        var opened = dunningInTheBuilder(1280);
+        var page = opened.page();
+
+        add(page, "the steps", "Update customer");
+        assertThat(page.locator("#f-steps-3-id")).hasValue("update_customer");
+        page.getByLabel("marketing consent").check();
+        assertThat(page.locator("#builder-json")).containsText("\"marketing_consent\" : true");
+        page.locator("#f-steps-3-params-metadata").fill("{oops");
+        assertThat(page.locator(".bld-step:has(#f-steps-3-id) .bld-problem").first()).containsText("must be an object");
+        page.locator("#f-steps-3-params-metadata").fill("{\"tier\": \"gold\"}");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
+        add(page, "the steps", "Add a tag in the CRM");
+        page.locator("#f-steps-4-params-crm").selectOption("hubspot");
+        assertThat(page.locator("#builder-json")).containsText("\"crm\" : \"hubspot\"");
+        page.locator("#f-steps-4-params-tag").fill("vip");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
+        var saved = saved(opened);
+        assertThat(saved.at("/steps/3/params")).isEqualTo(JSON.readTree("""
+            {"marketing_consent": true, "metadata": {"tier": "gold"}}"""));
+        assertThat(saved.at("/steps/4/params")).isEqualTo(JSON.readTree("{\"crm\": \"hubspot\", \"tag\": \"vip\"}"));
+
+        // Drawn back as saved; unchecking keeps the param, now false.
+        page.waitForLoadState();
+        assertThat(page.getByLabel("marketing consent")).isChecked();
+        assertThat(page.locator("#f-steps-4-params-crm")).hasValue("hubspot");
+        assertThat(page.locator("#f-steps-3-params-metadata")).hasValue("{\n  \"tier\" : \"gold\"\n}");
+        page.getByLabel("marketing consent").uncheck();
+        assertThat(page.locator("#builder-json")).containsText("\"marketing_consent\" : false");
+    }
+}
