@@ -65,7 +65,7 @@ class BuilderTriggerPagesTest {
     }
 
     @Test
-    void aSellerScopesAnEventToTheirGroupPreviewsAScheduleAndSavesAnOrOfTwoPickedConditions() {
+    void aSellerScopesAnEventToTheirGroupPreviewsAScheduleAndSavesAnOrOfTwoPickedConditionsAndABranch() {
         var store = accounts.create();
         api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Basic plans\"}");
         String group = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}").json()
@@ -121,6 +121,19 @@ class BuilderTriggerPagesTest {
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
         Chromium.screenshot(page, "builder-when-1280");
 
+        // And a branch after the tag: for customers tagged vip, stop there.
+        page.getByLabel("Step to add to the steps").selectOption(new SelectOption().setLabel(
+            "If … then … otherwise …"));
+        page.getByRole(AriaRole.BUTTON, named("Add the chosen step to the steps")).click();
+        assertThat(page.locator("#f-steps-1-if-all-0-field")).isVisible();
+        page.locator("#f-steps-1-if-all-0-field").fill("customer.tags");
+        assertThat(page.locator("#f-steps-1-if-all-0-field")).hasValue("customer.tags");
+        page.locator("#f-steps-1-if-all-0-op").selectOption(new SelectOption().setLabel("contains"));
+        assertThat(page.locator("#f-steps-1-if-all-0-op")).hasValue("contains");
+        page.locator("#f-steps-1-if-all-0-value").fill("vip");
+        assertThat(page.locator("#f-steps-1-if-all-0-value")).hasValue("vip");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
         assertThat(page.locator("p.flash")).containsText("Saved as version 2");
         var saved = api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition");
@@ -131,7 +144,10 @@ class BuilderTriggerPagesTest {
              "conditions": {"any": [
                {"field": "invoice.amount_due", "op": "gte", "value": 5000},
                {"field": "payment.failure_code", "op": "in", "value": ["card_declined", "expired_card"]}]},
-             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "at-risk"}}]}"""
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "at-risk"}},
+                       {"id": "branch", "type": "branch",
+                        "if": {"all": [{"field": "customer.tags", "op": "contains", "value": "vip"}]},
+                        "then": [{"id": "stop", "type": "stop"}]}]}"""
             .formatted(group)));
 
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
