@@ -90,10 +90,19 @@ class AutomationBuilderPages {
         }
         if (op.equals("save")) {
             var problems = texts.problems(staff.accountId(), edited);
+            String refusal = "Not saved: fix the problems shown first.";
             if (problems.isEmpty()) {
-                return saved(staff, id, edited, htmx != null, request, response, redirect);
+                try {
+                    return saved(staff, id, edited, htmx != null, request, response, redirect);
+                } catch (TillException e) {
+                    if (e.code() == ErrorCode.NOT_FOUND) {
+                        throw e;
+                    }
+                    // Refused for the automation's state (archived meanwhile): the edits stay on the page.
+                    refusal = "Not saved: " + e.getMessage();
+                }
             }
-            draw(staff.accountId(), edited, "Not saved: fix the problems shown first.", true, model);
+            draw(staff.accountId(), edited, refusal, true, model);
             refuse(htmx, response);
             return view;
         }
@@ -103,18 +112,10 @@ class AutomationBuilderPages {
 
     private String saved(Caller.Staff staff, String id, ObjectNode definition, boolean htmx,
         HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect) {
-        String flash;
-        try {
-            var saved = automations.update(staff.accountId(), id, definition);
-            flash = "Saved as version " + saved.version() + ", a draft. " + (saved.activeVersion() == null
-                ? "Activate it to start running."
-                : "Version " + saved.activeVersion() + " keeps running until you activate this one.");
-        } catch (TillException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            flash = "Not saved: " + e.getMessage();
-        }
+        var saved = automations.update(staff.accountId(), id, definition);
+        String flash = "Saved as version " + saved.version() + ", a draft. " + (saved.activeVersion() == null
+            ? "Activate it to start running."
+            : "Version " + saved.activeVersion() + " keeps running until you activate this one.");
         String to = AutomationPages.LIST + "/" + id + "/builder";
         if (htmx) {
             // htmx would follow a redirect inside its swap; a whole-page load shows the flash and the new version.

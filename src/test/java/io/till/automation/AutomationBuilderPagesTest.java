@@ -110,5 +110,11 @@ class AutomationBuilderPagesTest {
             + "[{\"id\": \"pause\", \"type\": \"delay\", \"duration\": \"PT2H\"}]}");
         assertThat(page.locator("#f-steps-0-duration")).hasValue("PT2H");
         assertThat(page.locator("#f-name")).hasValue("Short");
+
+        // Archived meanwhile (in another tab): the save is refused with the reason, and the edits stay on the page.
+        api.delete("/api/v1/automations/" + id, store.apiKey());
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator(".bld-refused")).containsText("Not saved: The automation is archived");
+        assertThat(page.locator("#f-steps-0-duration")).hasValue("PT2H");
     }
 }
