@@ -103,6 +103,10 @@
         details.open = true;
       }
     });
+  });
+  // After the settle, not the swap: htmx sets up the new form's triggers as it settles, and an input dispatched
+  // before that would reach a form that does not listen yet, so what was typed would never be sent.
+  document.addEventListener('htmx:afterSettle', function () {
     Object.keys(typed).forEach(function (id) {
       var field = document.getElementById(id);
       var was = typed[id];

@@ -59,6 +59,8 @@ class AutomationBuilderPagesTest {
         page.navigate(api.uri("/admin/automations/" + id).toString());
         page.getByRole(AriaRole.LINK, named("Builder")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Steps"))).isVisible();
+        // htmx is deferred: the builder reacts to typing once the page has loaded.
+        page.waitForLoadState();
 
         Chromium.screenshot(page, "builder-open-1280");
         var wait = page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first();
@@ -103,6 +105,7 @@ class AutomationBuilderPagesTest {
             .get("id").asString();
         var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
         page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        page.waitForLoadState();
 
         page.locator("#builder-json").fill("{\"name\": \"Short\", \"trigger\": {\"type\": \"manual\"},\n \"steps\": [");
         assertThat(page.locator(".bld-unreadable")).containsText("line 2");
