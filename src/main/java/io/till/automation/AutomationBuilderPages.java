@@ -132,8 +132,7 @@ class AutomationBuilderPages {
     /** The definition drawn as forms, with the problems a save would meet and what each section needs to offer. */
     private void draw(String accountId, ObjectNode definition, String refused, boolean checked, Model model) {
         List<FieldError> problems = checked ? texts.problems(accountId, definition) : List.of();
-        model.addAttribute("builder", new BuilderView(definition, texts.pretty(definition), problems, refused,
-            checked));
+        model.addAttribute("builder", new BuilderView(definition, texts.pretty(definition), problems, refused));
         sections.forEach(section -> section.offer(accountId, definition, model));
     }
 

@@ -2,7 +2,6 @@ package io.till.automation;
 
 import io.till.shared.FieldError;
 import java.util.List;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,11 +9,10 @@ import tools.jackson.databind.JsonNode;
  * the JSON panel, the problems a save would meet, and a refused edit. Fragments ask it for the value and the problems
  * at a path, and for a field's id (stable across redraws, so the field being typed in keeps its focus).
  */
-public record BuilderView(JsonNode definition, String text, List<FieldError> problems, String refused,
-    boolean checked) {
+public record BuilderView(JsonNode definition, String text, List<FieldError> problems, String refused) {
 
     static BuilderView unreadable(String text, List<FieldError> problems) {
-        return new BuilderView(null, text, problems, null, true);
+        return new BuilderView(null, text, problems, null);
     }
 
     public boolean readable() {
@@ -75,9 +73,5 @@ public record BuilderView(JsonNode definition, String text, List<FieldError> pro
     /** The form name of the field holding this path, typed as {@link BuilderEdits} reads it. */
     public String name(String path, String type) {
         return "d:" + path + (type == null || type.isEmpty() || type.equals("text") ? "" : "#" + type);
-    }
-
-    public Optional<String> refusal() {
-        return Optional.ofNullable(refused);
     }
 }

@@ -28,7 +28,7 @@ class DefinitionText {
         try {
             return problems(accountId, read(text));
         } catch (TillException e) {
-            return e.errors().isEmpty() ? List.of(new FieldError("body", "invalid", e.getMessage())) : e.errors();
+            return errors(e);
         }
     }
 
@@ -37,8 +37,12 @@ class DefinitionText {
             automations.check(accountId, definition);
             return List.of();
         } catch (TillException e) {
-            return e.errors().isEmpty() ? List.of(new FieldError("body", "invalid", e.getMessage())) : e.errors();
+            return errors(e);
         }
+    }
+
+    private static List<FieldError> errors(TillException e) {
+        return e.errors().isEmpty() ? List.of(new FieldError("body", "invalid", e.getMessage())) : e.errors();
     }
 
     /** The typed text as JSON; malformed JSON is a problem of the whole body, placed by line and column. */
