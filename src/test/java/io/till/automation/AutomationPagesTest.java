@@ -128,6 +128,7 @@ class AutomationPagesTest {
 
         // The JSON tab: a broken duration is named by its path as it is typed, and again on save, with the text kept.
         page.getByRole(AriaRole.LINK, named("JSON")).click();
+        page.waitForLoadState(); // htmx (deferred) listens for typing only once the page has loaded
         var editor = page.getByLabel("Definition (JSON)");
         String original = editor.inputValue();
         assertThat(original).contains("\"P3D\"");
