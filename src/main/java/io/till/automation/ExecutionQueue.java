@@ -14,9 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,11 +32,13 @@ public class ExecutionQueue {
 
     private final JdbcClient db;
     private final JsonMapper json;
+    private final TransactionTemplate transaction;
     private final RowMapper<Claimed> claimed;
 
-    ExecutionQueue(JdbcClient db, JsonMapper json) {
+    ExecutionQueue(JdbcClient db, JsonMapper json, TransactionTemplate transaction) {
         this.db = db;
         this.json = json;
+        this.transaction = transaction;
         this.claimed = (rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
             rs.getString("automation_id"), rs.getInt("version"), json.readTree(rs.getString("trigger")),
             rs.getString("customer_id"), StateJson.read(json.readTree(rs.getString("state"))),
@@ -73,7 +77,7 @@ public class ExecutionQueue {
         if (batch.isEmpty()) {
             return List.of();
         }
-        return db.sql("""
+        return plannedForItsArrays(() -> db.sql("""
             WITH input AS (
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
                                      CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
@@ -89,7 +93,9 @@ public class ExecutionQueue {
                            'data', e.data)),
                        i.customer_id, CAST(:state AS jsonb), :now, :now
                   FROM input i
-                  LEFT JOIN events e ON i.trigger IS NULL AND e.id = i.trigger_key
+                  -- One lookup by key per execution (LIMIT keeps it a lookup: joined, the planner may hash all events).
+                  LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
+                         ON true
                 ON CONFLICT (automation_id, trigger_key) DO NOTHING
                 RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version),
             queued AS (
@@ -113,7 +119,7 @@ public class ExecutionQueue {
             .query(lease == null
                 ? (rs, row) -> new Claimed(rs.getString("id"), null, null, 0, null, null, null, 0)
                 : claimed)
-            .list();
+            .list());
     }
 
     /**
@@ -216,7 +222,7 @@ public class ExecutionQueue {
                 logs.add(new Logged(w.claimed().id(), i + 1, w.logs().get(i)));
             }
         }
-        return new HashSet<>(db.sql("""
+        return plannedForItsArrays(() -> new HashSet<>(db.sql("""
             WITH input AS (
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:versions AS int[]), CAST(:statuses AS text[]),
                                      CAST(:states AS jsonb[]), CAST(:errors AS jsonb[]), CAST(:wakes AS timestamptz[]),
@@ -249,11 +255,12 @@ public class ExecutionQueue {
                             idempotency_key, started_at, finished_at)
                   JOIN written w ON w.id = l.execution_id),
             dequeued AS (
-                -- Gone from the queue: those that wait or ended, and those refused (canceled meanwhile).
+                -- Gone from the queue: those that wait or ended, and those refused (canceled meanwhile). NOT IN
+                -- hashes the runs that go on once (NOT EXISTS scanned them again for every held row: 100 ms for 200).
                 DELETE FROM execution_queue q
                  USING held h
                  WHERE q.execution_id = h.execution_id
-                   AND NOT EXISTS (SELECT 1 FROM written w WHERE w.id = h.execution_id AND w.status = 'running')),
+                   AND h.execution_id NOT IN (SELECT w.id FROM written w WHERE w.status = 'running')),
             requeued AS (
                 UPDATE execution_queue q SET due_at = :now, lease_token = NULL
                   FROM written w
@@ -291,7 +298,19 @@ public class ExecutionQueue {
             .param("started", strings(logs, l -> l.log().startedAt().toString()))
             .param("ended", strings(logs, l -> l.log().finishedAt().toString()))
             .query(String.class)
-            .list());
+            .list()));
+    }
+
+    /**
+     * Runs a batch statement with a plan made for its own arrays. Reused, a prepared statement gets PostgreSQL's
+     * generic plan, which guesses 10 elements per array and may unnest one array again for every row of another
+     * (measured: 520 ms for a save of 200 results, 7 ms with a plan made for them); planning each batch costs far less.
+     */
+    private <T> T plannedForItsArrays(Supplier<T> statement) {
+        return transaction.execute(status -> {
+            db.sql("SET LOCAL plan_cache_mode = force_custom_plan").update();
+            return statement.get();
+        });
     }
 
     /** The {@code nth} line a round adds to an execution's log. */
