@@ -115,6 +115,7 @@ class AutomationWorkers implements SmartLifecycle {
             if (queued.get()) {
                 work.fire();
             }
+            events.gatherAfter(matched);
         } else {
             events.awaitAfter(seen, settings.pollInterval());
         }

@@ -1,6 +1,7 @@
 package io.till.event;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
@@ -56,6 +57,23 @@ public class EventSignal {
             return generation;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A round that took fewer events than this waits {@link #GATHER} before the next one. */
+    static final int FEW = 16;
+    /** How long events that arrive one by one gather before a round takes them. */
+    static final Duration GATHER = Duration.ofMillis(10);
+
+    /**
+     * After a round that took {@code taken} events: when they were few, the inbox is drained and events arrive one by
+     * one, so wait a moment for more to gather. A round per event or two (measured: 16,262 rounds for 26,028 events in
+     * 20 s of single-event ingest) spends more on finding events than on matching them; the moment is the most an
+     * event waits beyond its round, and the first event after a quiet spell does not wait at all.
+     */
+    public void gatherAfter(int taken) throws InterruptedException {
+        if (taken > 0 && taken < FEW) {
+            TimeUnit.NANOSECONDS.sleep(GATHER.toNanos());
         }
     }
 

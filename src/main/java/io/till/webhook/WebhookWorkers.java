@@ -44,11 +44,13 @@ class WebhookWorkers implements SmartLifecycle {
     /** Also follows the sandbox clock, at most once per poll, so that the senders need not ask each round. */
     private void matchEvents() throws InterruptedException {
         long seen = events.generation();
-        if (testClock.round(() -> {
+        int matched = testClock.round(() -> {
             testClock.catchUp();
             return agenda.matchEvents();
-        }) > 0) {
+        });
+        if (matched > 0) {
             work.fire();
+            events.gatherAfter(matched);
         } else {
             events.awaitAfter(seen, settings.pollInterval());
         }

@@ -188,8 +188,10 @@ class EventSubjectScopesTest {
         String byGroup = automation(store, "card.expiring", "subscription_group_id", store.group());
         var order = buy(store, store.monthly());
         String customer = order.get("customer_id").asString();
+        // A card that runs out 75 to 106 days from now: its notice (60 days before) falls 15 to 46 days from now, on
+        // whatever day the shared test clock stands (two months from the 31st of December left no notice at all).
         var soon = java.time.YearMonth.from(java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey())
-            .json().get("now").asString()).atZone(java.time.ZoneOffset.UTC)).plusMonths(2);
+            .json().get("now").asString()).atZone(java.time.ZoneOffset.UTC).plusDays(75));
         String expiring = created(api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(), """
             {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(soon.getMonthValue(),
             soon.getYear()))).get("id").asString();
