@@ -34,6 +34,10 @@ public class ExecutionQueue {
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final RowMapper<Claimed> claimed;
+    /** How many parts of a claim each account with due runs gets first, at most: 500 → 10 runs per account. */
+    private static final int FAIR_SHARE = 50;
+    /** The account after which the next claim's fair share begins. */
+    private volatile String fairFrom = "";
 
     ExecutionQueue(JdbcClient db, JsonMapper json, TransactionTemplate transaction) {
         this.db = db;
@@ -124,21 +128,46 @@ public class ExecutionQueue {
 
     /**
      * Claims up to {@code limit} due executions for {@code token}: their queue rows come due again when the lease ends,
-     * so work held by a node that died is claimed again by another, and the late write of the first is refused. The
-     * due rows are picked once, in a materialized step: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick could be
+     * so work held by a node that died is claimed again by another, and the late write of the first is refused.
+     * Fair across accounts, as the matcher is: a few of each account's earliest due runs first (the accounts visited from
+     * the one after the last claim's), then the earliest of all, so that one account's backlog (a campaign's runs all
+     * waking from the same delay) never holds back another account's run, and still drains in full batches. The due
+     * rows are picked once, in materialized steps: as {@code IN (SELECT … LIMIT … SKIP LOCKED)} the pick could be
      * evaluated again for rows another node changed meanwhile, and claim more than the limit.
      */
     public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
-        return db.sql("""
-            WITH due AS MATERIALIZED (
-                SELECT execution_id FROM execution_queue
-                 WHERE due_at <= :now
+        var claimed = db.sql("""
+            WITH RECURSIVE accounts (account_id) AS (
+                (SELECT account_id FROM execution_queue WHERE account_id > :after ORDER BY account_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT q.account_id FROM execution_queue q
+                         WHERE q.account_id > a.account_id ORDER BY q.account_id LIMIT 1)
+                  FROM accounts a
+                 WHERE a.account_id IS NOT NULL),
+            fair AS MATERIALIZED (
+                SELECT f.execution_id
+                  FROM accounts a
+                 CROSS JOIN LATERAL (SELECT q.execution_id FROM execution_queue q
+                                      WHERE q.account_id = a.account_id AND q.due_at <= :now
+                                      ORDER BY q.due_at
+                                      LIMIT :share
+                                        FOR UPDATE SKIP LOCKED) f
+                 WHERE a.account_id IS NOT NULL
+                 LIMIT :limit),
+            -- As many as a whole claim (a limit the planner knows walks the due_at index and stops), then cut to
+            -- what the fair share left room for.
+            earliest AS MATERIALIZED (
+                SELECT execution_id, due_at FROM execution_queue
+                 WHERE due_at <= :now AND execution_id NOT IN (SELECT execution_id FROM fair)
                  ORDER BY due_at
                  LIMIT :limit
                    FOR UPDATE SKIP LOCKED),
             claimed AS (
                 UPDATE execution_queue q SET due_at = :leaseEnd, lease_token = :token
-                  FROM due
+                  FROM (SELECT execution_id FROM fair
+                        UNION ALL
+                        (SELECT execution_id FROM earliest ORDER BY due_at
+                          LIMIT (SELECT :limit - count(*) FROM fair))) due
                  WHERE q.execution_id = due.execution_id
                 RETURNING q.execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version
@@ -148,8 +177,14 @@ public class ExecutionQueue {
             .param("token", token)
             .param("now", Timestamps.of(now))
             .param("limit", limit)
-            .query(claimed)
+            .param("share", Math.max(1, limit / FAIR_SHARE))
+            .param("after", fairFrom)
+            .query(this.claimed)
             .list();
+        // The next claim begins after the last account served here, or from the first when this one reached the end.
+        String last = claimed.stream().map(Claimed::accountId).max(String::compareTo).orElse("");
+        fairFrom = last.compareTo(fairFrom) > 0 ? last : "";
+        return claimed;
     }
 
     /**

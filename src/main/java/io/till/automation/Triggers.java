@@ -120,14 +120,18 @@ class Triggers {
                                         FOR UPDATE SKIP LOCKED) f
                  WHERE a.account_id IS NOT NULL
                  LIMIT :limit),
+            -- As many as a whole batch (a limit the planner knows walks the index and stops), then cut to what the
+            -- fair share left room for.
             oldest AS MATERIALIZED (
                 SELECT event_id FROM event_inbox
                  WHERE event_id NOT IN (SELECT event_id FROM fair)
                  ORDER BY event_id
-                 LIMIT (SELECT :limit - count(*) FROM fair)
+                 LIMIT :limit
                    FOR UPDATE SKIP LOCKED)
             DELETE FROM event_inbox i
-             USING (SELECT event_id FROM fair UNION ALL SELECT event_id FROM oldest) picked
+             USING (SELECT event_id FROM fair
+                    UNION ALL
+                    (SELECT event_id FROM oldest ORDER BY event_id LIMIT (SELECT :limit - count(*) FROM fair))) picked
              WHERE i.event_id = picked.event_id
             RETURNING i.event_id AS id, i.account_id, i.type, i.customer_id, i.skip_automations, i.caused_by
             """)

@@ -7,6 +7,7 @@ import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,6 +33,8 @@ class FairAcrossAccountsTest {
     JdbcClient db;
     @Autowired
     MutableClock clock;
+    @Autowired
+    Executor executor;
 
     private void listen(TestAccounts.TestAccount store) {
         String id = api.post("/api/v1/automations", store.apiKey(), """
@@ -80,6 +83,32 @@ class FairAcrossAccountsTest {
 
         assertThat(executions(quiet, "")).as("the quiet account's event was matched at once").isEqualTo(1);
         assertThat(executions(flooding, "")).as("the flood still fills the batch").isEqualTo(499);
+        agenda.runDue();
+        assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
+    }
+
+    @Test
+    void anotherAccountsRunIsClaimedInTheFirstRoundBehindABacklogDueEarlier() {
+        agenda.runDue();
+        var flooding = accounts.create();
+        var quiet = accounts.create();
+        listen(flooding);
+        listen(quiet);
+        flood(flooding);
+        // The flood's runs are started and queued, all due now, before the quiet account's event even arrives.
+        for (int matched = 0; matched < FLOOD; ) {
+            matched += triggers.matchEvents(500);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        ping(quiet);
+        assertThat(triggers.matchEvents(500)).isEqualTo(1);
+        assertThat(executions(flooding, "pending") + executions(quiet, "pending")).isEqualTo(FLOOD + 1);
+
+        assertThat(executor.runRound(UUID.randomUUID(), 100, Duration.ofMinutes(1))).isEqualTo(100);
+
+        assertThat(executions(quiet, "succeeded")).as("the quiet account's run, due last, was in the first round")
+            .isEqualTo(1);
+        assertThat(executions(flooding, "succeeded")).as("the backlog still fills the round").isEqualTo(99);
         agenda.runDue();
         assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
     }
