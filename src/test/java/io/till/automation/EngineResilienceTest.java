@@ -242,8 +242,10 @@ class EngineResilienceTest {
             .param("offset", Math.max(0, ahead))
             .update();
 
+        // A lease (and with it the actions' cap, half of it) far longer than the child lives: however slow the
+        // machine, its hung steps are still running when it is killed.
         Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang=true",
-            "-Dtill.test.node=child"), List.of("--till.automation.lease=PT5S", "--till.automation.batch-size=50"));
+            "-Dtill.test.node=child"), List.of("--till.automation.lease=PT2M", "--till.automation.batch-size=50"));
         try {
             var hung = ChildTills.awaitLines(child, "HANG ", ids.size());
             assertThat(hung).hasSize(ids.size());

@@ -96,7 +96,7 @@ class FairAcrossAccountsTest {
         listen(quiet);
         flood(flooding);
         // The flood's runs are started and queued, all due now, before the quiet account's event even arrives.
-        for (int matched = 0; matched < FLOOD; ) {
+        for (int matched = 0; matched < FLOOD;) {
             matched += triggers.matchEvents(500);
         }
         clock.advance(Duration.ofSeconds(1));
