@@ -30,13 +30,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class ExecutionQueue {
 
+    /** How many parts of a claim each account with due runs gets first, at most: 500 → 10 runs per account. */
+    private static final int FAIR_SHARE = 50;
+
     private final JdbcClient db;
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final RowMapper<Claimed> claimed;
-    /** How many parts of a claim each account with due runs gets first, at most: 500 → 10 runs per account. */
-    private static final int FAIR_SHARE = 50;
-    /** The account after which the next claim's fair share begins. */
+    /** The account after which the next claim's fair share begins (a hint: racing claims may both move it). */
     private volatile String fairFrom = "";
 
     ExecutionQueue(JdbcClient db, JsonMapper json, TransactionTemplate transaction) {
@@ -136,7 +137,7 @@ public class ExecutionQueue {
      * evaluated again for rows another node changed meanwhile, and claim more than the limit.
      */
     public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
-        var claimed = db.sql("""
+        var taken = db.sql("""
             WITH RECURSIVE accounts (account_id) AS (
                 (SELECT account_id FROM execution_queue WHERE account_id > :after ORDER BY account_id LIMIT 1)
                 UNION ALL
@@ -179,12 +180,12 @@ public class ExecutionQueue {
             .param("limit", limit)
             .param("share", Math.max(1, limit / FAIR_SHARE))
             .param("after", fairFrom)
-            .query(this.claimed)
+            .query(claimed)
             .list();
         // The next claim begins after the last account served here, or from the first when this one reached the end.
-        String last = claimed.stream().map(Claimed::accountId).max(String::compareTo).orElse("");
+        String last = taken.stream().map(Claimed::accountId).max(String::compareTo).orElse("");
         fairFrom = last.compareTo(fairFrom) > 0 ? last : "";
-        return claimed;
+        return taken;
     }
 
     /**

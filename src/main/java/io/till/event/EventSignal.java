@@ -15,6 +15,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class EventSignal {
 
+    /** A round that took fewer events than this waits {@link #GATHER} before the next one. */
+    static final int FEW = 16;
+    /** How long events that arrive one by one gather before a round takes them. */
+    static final Duration GATHER = Duration.ofMillis(5);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition recorded = lock.newCondition();
     private long generation;
@@ -59,11 +64,6 @@ public class EventSignal {
             lock.unlock();
         }
     }
-
-    /** A round that took fewer events than this waits {@link #GATHER} before the next one. */
-    static final int FEW = 16;
-    /** How long events that arrive one by one gather before a round takes them. */
-    static final Duration GATHER = Duration.ofMillis(10);
 
     /**
      * After a round that took {@code taken} events: when they were few, the inbox is drained and events arrive one by
