@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.RowMapper;
@@ -37,8 +38,8 @@ public class ExecutionQueue {
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final RowMapper<Claimed> claimed;
-    /** The account after which the next claim's fair share begins (a hint: racing claims may both move it). */
-    private volatile String fairFrom = "";
+    /** The account after which the next claim's fair share begins. */
+    private final AtomicReference<String> fairFrom = new AtomicReference<>("");
 
     ExecutionQueue(JdbcClient db, JsonMapper json, TransactionTemplate transaction) {
         this.db = db;
@@ -137,6 +138,8 @@ public class ExecutionQueue {
      * evaluated again for rows another node changed meanwhile, and claim more than the limit.
      */
     public List<Claimed> claim(UUID token, int limit, Instant now, Duration lease) {
+        String after = fairFrom.get();
+        var next = new AtomicReference<>("");
         var taken = db.sql("""
             WITH RECURSIVE accounts (account_id) AS (
                 (SELECT account_id FROM execution_queue WHERE account_id > :after ORDER BY account_id LIMIT 1)
@@ -146,7 +149,7 @@ public class ExecutionQueue {
                   FROM accounts a
                  WHERE a.account_id IS NOT NULL),
             fair AS MATERIALIZED (
-                SELECT f.execution_id
+                SELECT f.execution_id, a.account_id
                   FROM accounts a
                  CROSS JOIN LATERAL (SELECT q.execution_id FROM execution_queue q
                                       WHERE q.account_id = a.account_id AND q.due_at <= :now
@@ -171,7 +174,10 @@ public class ExecutionQueue {
                           LIMIT (SELECT :limit - count(*) FROM fair))) due
                  WHERE q.execution_id = due.execution_id
                 RETURNING q.execution_id)
-            SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version
+            SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version,
+                   -- Where the next claim's fair share begins: after the last account served by this one's, or from
+                   -- the first when this one visited every account with due runs.
+                   (SELECT CASE WHEN count(*) < :limit THEN '' ELSE max(account_id) END FROM fair) AS next_after
               FROM executions e JOIN claimed c ON c.execution_id = e.id
             """)
             .param("leaseEnd", Timestamps.of(now.plus(lease)))
@@ -179,12 +185,13 @@ public class ExecutionQueue {
             .param("now", Timestamps.of(now))
             .param("limit", limit)
             .param("share", Math.max(1, limit / FAIR_SHARE))
-            .param("after", fairFrom)
-            .query(claimed)
+            .param("after", after)
+            .query((rs, row) -> {
+                next.set(rs.getString("next_after"));
+                return claimed.mapRow(rs, row);
+            })
             .list();
-        // The next claim begins after the last account served here, or from the first when this one reached the end.
-        String last = taken.stream().map(Claimed::accountId).max(String::compareTo).orElse("");
-        fairFrom = last.compareTo(fairFrom) > 0 ? last : "";
+        fairFrom.compareAndSet(after, next.get());
         return taken;
     }
 

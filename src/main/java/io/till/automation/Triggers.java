@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,7 +45,7 @@ class Triggers {
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
     private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
-    private volatile String fairFrom = "";
+    private final AtomicReference<String> fairFrom = new AtomicReference<>("");
 
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionQueue queue,
@@ -101,43 +102,52 @@ class Triggers {
     Matched matchEvents(int limit, ExecutionQueue.Lease lease) {
         // Fair across accounts: a few of each waiting account's oldest events first (the accounts visited from the one
         // after the last batch's), then the oldest of all; one account's flood of events never holds back another
-        // account's single one, and still drains in full batches.
-        var events = db.sql("""
+        // account's single one, and still drains in full batches. Two statements, so that the oldest are taken (and
+        // locked, for this whole transaction) only as many as the fair share left room for, by a limit the planner
+        // knows: the other matcher and other nodes skip every row locked here.
+        String after = fairFrom.get();
+        var fair = db.sql("""
             WITH RECURSIVE accounts (account_id) AS (
                 (SELECT account_id FROM event_inbox WHERE account_id > :after ORDER BY account_id LIMIT 1)
                 UNION ALL
                 SELECT (SELECT i.account_id FROM event_inbox i
                          WHERE i.account_id > a.account_id ORDER BY i.account_id LIMIT 1)
                   FROM accounts a
-                 WHERE a.account_id IS NOT NULL),
-            fair AS MATERIALIZED (
-                SELECT f.event_id
-                  FROM accounts a
-                 CROSS JOIN LATERAL (SELECT i.event_id FROM event_inbox i
-                                      WHERE i.account_id = a.account_id
-                                      ORDER BY i.event_id
-                                      LIMIT :share
-                                        FOR UPDATE SKIP LOCKED) f
-                 WHERE a.account_id IS NOT NULL
-                 LIMIT :limit),
-            -- As many as a whole batch (a limit the planner knows walks the index and stops), then cut to what the
-            -- fair share left room for.
-            oldest AS MATERIALIZED (
-                SELECT event_id FROM event_inbox
-                 WHERE event_id NOT IN (SELECT event_id FROM fair)
-                 ORDER BY event_id
-                 LIMIT :limit
-                   FOR UPDATE SKIP LOCKED)
-            DELETE FROM event_inbox i
-             USING (SELECT event_id FROM fair
-                    UNION ALL
-                    (SELECT event_id FROM oldest ORDER BY event_id LIMIT (SELECT :limit - count(*) FROM fair))) picked
-             WHERE i.event_id = picked.event_id
-            RETURNING i.event_id AS id, i.account_id, i.type, i.customer_id, i.skip_automations, i.caused_by
+                 WHERE a.account_id IS NOT NULL)
+            SELECT f.event_id, a.account_id
+              FROM accounts a
+             CROSS JOIN LATERAL (SELECT i.event_id FROM event_inbox i
+                                  WHERE i.account_id = a.account_id
+                                  ORDER BY i.event_id
+                                  LIMIT :share
+                                    FOR UPDATE SKIP LOCKED) f
+             WHERE a.account_id IS NOT NULL
+             LIMIT :limit
             """)
             .param("limit", limit)
             .param("share", Math.max(1, limit / FAIR_SHARE))
-            .param("after", fairFrom)
+            .param("after", after)
+            .query((rs, row) -> Map.entry(rs.getString("event_id"), rs.getString("account_id")))
+            .list();
+        // The next batch's fair share begins after the last account served by this one, or from the first when this
+        // one visited every waiting account.
+        fairFrom.compareAndSet(after, fair.size() < limit
+            ? ""
+            : fair.stream().map(Map.Entry::getValue).max(String::compareTo).orElse(""));
+        var events = db.sql("""
+            WITH oldest AS MATERIALIZED (
+                SELECT event_id FROM event_inbox
+                 WHERE event_id <> ALL(CAST(:fair AS text[]))
+                 ORDER BY event_id
+                 LIMIT :rest
+                   FOR UPDATE SKIP LOCKED)
+            DELETE FROM event_inbox i
+             USING (SELECT unnest(CAST(:fair AS text[])) AS event_id UNION ALL SELECT event_id FROM oldest) picked
+             WHERE i.event_id = picked.event_id
+            RETURNING i.event_id AS id, i.account_id, i.type, i.customer_id, i.skip_automations, i.caused_by
+            """)
+            .param("fair", fair.stream().map(Map.Entry::getKey).toArray(String[]::new))
+            .param("rest", limit - fair.size())
             .query((rs, row) -> new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getBoolean("skip_automations"), rs.getString("caused_by")))
             .list()
@@ -145,11 +155,8 @@ class Triggers {
             .sorted(java.util.Comparator.comparing(Inbound::id))
             .toList();
         if (events.isEmpty()) {
-            fairFrom = "";
             return new Matched(0, List.of());
         }
-        String last = events.stream().map(Inbound::accountId).max(String::compareTo).orElseThrow();
-        fairFrom = last.compareTo(fairFrom) > 0 ? last : "";
         var listeners = listeners(events);
         Map<String, ObjectNode> snapshots = snapshots(events.stream()
             .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))

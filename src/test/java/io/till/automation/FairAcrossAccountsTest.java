@@ -88,6 +88,33 @@ class FairAcrossAccountsTest {
     }
 
     @Test
+    void roundAfterRoundAQuietAccountIsServedFirstBehindABacklog() {
+        agenda.runDue();
+        var flooding = accounts.create();
+        var quiet = accounts.create();
+        listen(flooding);
+        listen(quiet);
+        flood(flooding);
+        for (int matched = 0; matched < FLOOD;) {
+            matched += triggers.matchEvents(500);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            ping(quiet);
+        }
+        assertThat(triggers.matchEvents(500)).isEqualTo(3);
+
+        // A round of 100 gives each account with due runs 2 first: the quiet account's third run waits one round,
+        // and the next round starts over from the first account, not after the last one served.
+        assertThat(executor.runRound(UUID.randomUUID(), 100, Duration.ofMinutes(1))).isEqualTo(100);
+        assertThat(executions(quiet, "succeeded")).isEqualTo(2);
+        assertThat(executor.runRound(UUID.randomUUID(), 100, Duration.ofMinutes(1))).isEqualTo(100);
+        assertThat(executions(quiet, "succeeded")).as("the quiet account's last run, in the second round").isEqualTo(3);
+        agenda.runDue();
+        assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
+    }
+
+    @Test
     void anotherAccountsRunIsClaimedInTheFirstRoundBehindABacklogDueEarlier() {
         agenda.runDue();
         var flooding = accounts.create();
