@@ -123,6 +123,10 @@ public class Executions {
     @Transactional
     Execution cancel(String accountId, String id, Instant now) {
         Execution current = get(accountId, id);
+        // The queue row first, then the run, in the order a round's save takes them: the other order could deadlock
+        // with a save of the same run (and PostgreSQL would abort one of the two).
+        db.sql("SELECT 1 FROM execution_queue WHERE execution_id = :id FOR UPDATE").param("id", id).query()
+            .listOfRows();
         int changed = db.sql("""
             UPDATE executions
                SET status = 'canceled', lock_version = lock_version + 1, wake_at = NULL, finished_at = :now,

@@ -140,6 +140,38 @@ class EngineResilienceTest {
     }
 
     @Test
+    void aCancelDuringASaveOfTheSameRunWaitsForItInsteadOfDeadlocking() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+
+        // A save holds the run's queue row, then writes the run (ExecutionQueue.save's order); a cancel comes between.
+        try (var saving = dataSource.getConnection()) {
+            saving.setAutoCommit(false);
+            saving.createStatement().execute("SELECT 1 FROM execution_queue WHERE execution_id = '" + id
+                + "' FOR UPDATE");
+            var cancel = Executors.newSingleThreadExecutor().submit(() -> api.post("/api/v1/executions/" + id
+                + "/cancel", store.apiKey(), null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (db.sql("""
+                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()
+                """).query(Long.class).single() == 0) {
+                assertThat(System.nanoTime()).as("the cancel waits for the save").isLessThan(deadline);
+            }
+            // Before the fix the cancel held the run's row here, and this write waited for it: a deadlock, and
+            // PostgreSQL aborted one of the two.
+            saving.createStatement().execute("UPDATE executions SET updated_at = updated_at WHERE id = '" + id + "'");
+            saving.commit();
+            var canceled = cancel.get(30, TimeUnit.SECONDS);
+            assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        }
+        assertThat(statuses(List.of(id))).containsEntry(id, "canceled");
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
+            .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void refusesTheLateWriteOfANodeWhoseLeaseWasTakenOver() {
         agenda.runDue();
         var store = accounts.create();
