@@ -87,11 +87,12 @@ class FairAcrossAccountsTest {
         assertThat(executions(flooding, "succeeded")).isEqualTo(FLOOD);
     }
 
-    @Test
-    void roundAfterRoundAQuietAccountIsServedFirstBehindABacklog() {
+    /**
+     * Starts and queues the flooding account's runs, all due now, then, a second later, the quiet account's
+     * {@code pings} runs: due after every one of the flood's.
+     */
+    private void queueBehindABacklog(TestAccounts.TestAccount flooding, TestAccounts.TestAccount quiet, int pings) {
         agenda.runDue();
-        var flooding = accounts.create();
-        var quiet = accounts.create();
         listen(flooding);
         listen(quiet);
         flood(flooding);
@@ -99,10 +100,17 @@ class FairAcrossAccountsTest {
             matched += triggers.matchEvents(500);
         }
         clock.advance(Duration.ofSeconds(1));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < pings; i++) {
             ping(quiet);
         }
-        assertThat(triggers.matchEvents(500)).isEqualTo(3);
+        assertThat(triggers.matchEvents(500)).isEqualTo(pings);
+    }
+
+    @Test
+    void roundAfterRoundAQuietAccountIsServedFirstBehindABacklog() {
+        var flooding = accounts.create();
+        var quiet = accounts.create();
+        queueBehindABacklog(flooding, quiet, 3);
 
         // A round of 100 gives each account with due runs 2 first: the quiet account's third run waits one round,
         // and the next round starts over from the first account, not after the last one served.
@@ -116,19 +124,9 @@ class FairAcrossAccountsTest {
 
     @Test
     void anotherAccountsRunIsClaimedInTheFirstRoundBehindABacklogDueEarlier() {
-        agenda.runDue();
         var flooding = accounts.create();
         var quiet = accounts.create();
-        listen(flooding);
-        listen(quiet);
-        flood(flooding);
-        // The flood's runs are started and queued, all due now, before the quiet account's event even arrives.
-        for (int matched = 0; matched < FLOOD;) {
-            matched += triggers.matchEvents(500);
-        }
-        clock.advance(Duration.ofSeconds(1));
-        ping(quiet);
-        assertThat(triggers.matchEvents(500)).isEqualTo(1);
+        queueBehindABacklog(flooding, quiet, 1);
         assertThat(executions(flooding, "pending") + executions(quiet, "pending")).isEqualTo(FLOOD + 1);
 
         assertThat(executor.runRound(UUID.randomUUID(), 100, Duration.ofMinutes(1))).isEqualTo(100);
