@@ -1,16 +1,18 @@
 // Graphile Worker's batched no-op jobs on the database Till's automation engine benchmark runs on, the peer of Till's
-// 1-step automations: `node bench/graphile-worker.js <postgres url> <jobs>` with graphile-worker installed where
+// 1-step automations: `node bench/graphile-worker.js <postgres url> <jobs> [warm rounds]` with graphile-worker installed where
 // NODE_PATH points (bench/automation-engine installs it into a temporary folder). Prints one line:
 // "graphile-worker <version>: <jobs> jobs in <s> s = <rate> jobs/s".
 // Configured as Graphile's own performance page measures it (24 concurrent jobs, a local queue of 500, completions
-// batched), and timed as Till is: from the commit of one bulk insert of due jobs to the table empty.
+// batched), and timed as Till is: from the commit of one bulk insert of due jobs to the table empty, after untimed
+// rounds of the same (1 unless told), as each engine in the benchmark gets.
 const { run, makeWorkerUtils, Logger } = require("graphile-worker");
 const { Client } = require("pg");
 const fs = require("fs");
 const path = require("path");
 
-const [connectionString, jobsArg] = process.argv.slice(2);
+const [connectionString, jobsArg, warmArg] = process.argv.slice(2);
 const jobs = Number(jobsArg);
+const warmRounds = Number(warmArg || 1);
 const quiet = new Logger(() => () => {});
 
 async function empty(client) {
@@ -48,7 +50,9 @@ async function main() {
     noHandleSignals: true,
     taskList: { noop: async () => {} },
   });
-  await drain(utils, client, 3000); // warm-up
+  for (let round = 0; round < warmRounds; round++) {
+    await drain(utils, client, jobs);
+  }
   const seconds = await drain(utils, client, jobs);
   const manifest = path.join(path.dirname(require.resolve("graphile-worker")), "..", "package.json");
   const version = JSON.parse(fs.readFileSync(manifest, "utf8")).version;

@@ -22,8 +22,11 @@ final class GraphileWorkerPeer {
 
     private GraphileWorkerPeer() {}
 
-    /** Runs {@code jobs} batched no-op jobs; empty when graphile-worker is not installed. */
-    static Optional<Result> run(DataSource dataSource, int jobs) throws Exception {
+    /**
+     * Runs {@code jobs} batched no-op jobs, after {@code warmRounds} untimed runs of the same; empty when
+     * graphile-worker is not installed.
+     */
+    static Optional<Result> run(DataSource dataSource, int jobs, int warmRounds) throws Exception {
         String folder = System.getenv("TILL_BENCH_GRAPHILE");
         if (folder == null || folder.isBlank()) {
             return Optional.empty();
@@ -41,7 +44,8 @@ final class GraphileWorkerPeer {
         String password = hikari.getPassword() == null ? "" : ":" + hikari.getPassword();
         String url = "postgres://" + (user == null ? "postgres" : user) + password + "@" + jdbc.getHost() + ":"
             + jdbc.getPort() + jdbc.getPath();
-        var builder = new ProcessBuilder("node", "bench/graphile-worker.js", url, String.valueOf(jobs))
+        var builder = new ProcessBuilder("node", "bench/graphile-worker.js", url, String.valueOf(jobs),
+            String.valueOf(warmRounds))
             .redirectErrorStream(true);
         builder.environment().put("NODE_PATH", folder + "/node_modules");
         Process node = builder.start();
