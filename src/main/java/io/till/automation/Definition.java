@@ -11,7 +11,30 @@ import tools.jackson.databind.JsonNode;
  * An automation as its author wrote it (PRODUCT.md §4): what starts it, what must hold, and the steps to take. Pure
  * data, parsed and checked by {@link DefinitionParser}; the engine decides what happens next from it.
  */
-public record Definition(String name, Trigger trigger, Condition conditions, List<Step> steps) {
+public record Definition(String name, Trigger trigger, Condition conditions, List<Step> steps,
+    List<CancelOn> cancelOn) {
+
+    public Definition(String name, Trigger trigger, Condition conditions, List<Step> steps) {
+        this(name, trigger, conditions, steps, List.of());
+    }
+
+    /**
+     * An event that ends this automation's runs that have not ended: those about the event's customer and, when
+     * {@code match} names a record ({@code invoice}, {@code subscription}, …), about the same record as the event
+     * ({@code invoice.paid} ends the dunning run of that invoice, not of the customer's other ones).
+     */
+    public record CancelOn(String event, String match) {
+
+        /** What a canceling event may share with a run's trigger, besides its customer. */
+        public static final java.util.Set<String> RECORDS = java.util.Set.of("invoice", "subscription",
+            "payment_plan", "order", "payment", "card", "checkout");
+        public static final String CUSTOMER = "customer";
+
+        /** The record both must be about, or null when the customer is enough. */
+        public String record() {
+            return CUSTOMER.equals(match) ? null : match;
+        }
+    }
 
     public sealed interface Trigger {
 

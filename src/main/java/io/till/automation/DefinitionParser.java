@@ -29,6 +29,7 @@ public final class DefinitionParser {
     static final int MAX_STEPS = 500;
     static final int MAX_DEPTH = 20;
     static final int MAX_LOOP = 1000;
+    static final int MAX_CANCEL_ON = 20;
     /** A definition is a program, not a data store: 256 KiB of JSON holds the largest sensible one many times over. */
     static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
@@ -99,7 +100,52 @@ public final class DefinitionParser {
             ? condition(json.get("conditions"), "conditions", context, 0)
             : null;
         List<Definition.Step> steps = steps(json.get("steps"), "steps", context, 0, false);
-        return new Definition(name, trigger, conditions, steps);
+        return new Definition(name, trigger, conditions, steps, cancelOn(json.get("cancel_on"), context));
+    }
+
+    /**
+     * {@code "cancel_on": [{"event": "invoice.paid", "match": "invoice"}, "subscription.canceled"]}: a bare event type
+     * matches on the customer.
+     */
+    private List<Definition.CancelOn> cancelOn(JsonNode json, Context context) {
+        if (json == null || json.isNull()) {
+            return List.of();
+        }
+        if (!json.isArray() || json.size() > MAX_CANCEL_ON) {
+            context.add("cancel_on", "invalid_type", "must be a list of at most " + MAX_CANCEL_ON + " events, such as "
+                + "[{\"event\": \"invoice.paid\", \"match\": \"invoice\"}]");
+            return List.of();
+        }
+        var cancels = new ArrayList<Definition.CancelOn>();
+        var seen = new HashSet<String>();
+        for (int i = 0; i < json.size(); i++) {
+            String path = "cancel_on[" + i + "]";
+            JsonNode entry = json.get(i);
+            String event = entry.isString() ? entry.asString() : entry.isObject() ? text(entry, "event") : null;
+            String match = entry.isObject() && entry.has("match")
+                ? text(entry, "match")
+                : Definition.CancelOn.CUSTOMER;
+            String eventPath = entry.isString() ? path : path + ".event";
+            if (event == null || !EVENT_TYPE.matcher(event).matches()) {
+                context.add(eventPath, "invalid_format", "must be an event type such as invoice.paid");
+                continue;
+            }
+            if (context.saving) {
+                SaveChecks.eventType(event, eventPath, context.errors);
+            }
+            if (match == null || !(match.equals(Definition.CancelOn.CUSTOMER)
+                || Definition.CancelOn.RECORDS.contains(match))) {
+                context.add(path + ".match", "invalid_value", "must be customer or a record both events are about: "
+                    + Definition.CancelOn.RECORDS.stream().sorted().toList());
+                continue;
+            }
+            if (!seen.add(event)) {
+                context.add(eventPath, "duplicate", event + " is listed twice");
+                continue;
+            }
+            cancels.add(new Definition.CancelOn(event, match));
+        }
+        return List.copyOf(cancels);
     }
 
     private Definition.Trigger trigger(JsonNode json, Context context) {

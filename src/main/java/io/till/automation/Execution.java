@@ -11,6 +11,8 @@ import tools.jackson.databind.JsonNode;
  *
  * @param status pending, running, waiting, succeeded, failed or canceled
  * @param wakeAt while waiting, when it goes on
+ * @param canceledByEvent the event that ended it, one its automation cancels on (cancel_on); while its step still
+ *     runs, the run ends when that step does
  */
 public record Execution(
     String id,
@@ -20,6 +22,7 @@ public record Execution(
     JsonNode trigger,
     String customerId,
     JsonNode error,
+    String canceledByEvent,
     Instant wakeAt,
     Instant createdAt,
     Instant startedAt,
@@ -45,7 +48,8 @@ public record Execution(
         long durationMs) {}
 
     Execution withSteps(List<Step> log) {
-        return new Execution(id, automationId, version, status, trigger, customerId, error, wakeAt, createdAt,
+        return new Execution(id, automationId, version, status, trigger, customerId, error, canceledByEvent, wakeAt,
+            createdAt,
             startedAt, finishedAt, updatedAt, log);
     }
 }

@@ -8,14 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -248,16 +249,17 @@ public class ExecutionQueue {
      * were claimed are written (a canceled one, or one whose lease another node took, is not); returns their ids.
      */
     public Set<String> save(UUID token, List<Written> round, Instant now) {
-        return save(token, round, Set.of(), now);
+        return save(token, round, Set.of(), now).keySet();
     }
 
     /**
-     * As {@link #save(UUID, List, Instant)}; of those that go on at once, the ones in {@code goOn} stay held under
-     * {@code token}, for this round to take their next step, instead of going back to the queue.
+     * As {@link #save(UUID, List, Instant)}, answering the status each was written with (canceled for one an event
+     * canceled meanwhile); of those that go on at once, the ones in {@code goOn} stay held under {@code token}, for
+     * this round to take their next step, instead of going back to the queue.
      */
-    Set<String> save(UUID token, List<Written> round, Set<String> goOn, Instant now) {
+    Map<String, String> save(UUID token, List<Written> round, Set<String> goOn, Instant now) {
         if (round.isEmpty()) {
-            return Set.of();
+            return Map.of();
         }
         var logs = new ArrayList<Logged>();
         for (Written w : round) {
@@ -265,7 +267,7 @@ public class ExecutionQueue {
                 logs.add(new Logged(w.claimed().id(), i + 1, w.logs().get(i)));
             }
         }
-        return plannedForItsArrays(() -> new HashSet<>(db.sql("""
+        return plannedForItsArrays(() -> db.sql("""
             WITH input AS (
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:versions AS int[]), CAST(:statuses AS text[]),
                                      CAST(:states AS jsonb[]), CAST(:errors AS jsonb[]), CAST(:wakes AS timestamptz[]),
@@ -276,14 +278,22 @@ public class ExecutionQueue {
                  WHERE lease_token = :token AND execution_id = ANY(:ids)
                    FOR UPDATE),
             written AS (
+                -- A run that an event canceled (cancel_on) while its step ran ends here, with its step's log,
+                -- unless the step ended the run anyway.
                 UPDATE executions e
-                   SET status = u.status, state = u.state, error = u.error, wake_at = u.wake_at,
+                   SET status = CASE WHEN e.canceled_by_event IS NULL OR u.finished_at IS NOT NULL THEN u.status
+                                     ELSE 'canceled' END,
+                       state = u.state, error = u.error,
+                       wake_at = CASE WHEN e.canceled_by_event IS NULL THEN u.wake_at END,
                        log_count = e.log_count + u.logs, lock_version = e.lock_version + 1,
-                       started_at = coalesce(e.started_at, :now), finished_at = u.finished_at, updated_at = :now
+                       started_at = coalesce(e.started_at, :now),
+                       finished_at = CASE WHEN e.canceled_by_event IS NULL THEN u.finished_at
+                                          ELSE coalesce(u.finished_at, :now) END,
+                       updated_at = :now
                   FROM input u
                  WHERE e.id = u.id AND e.lock_version = u.lock_version
                    AND e.id IN (SELECT execution_id FROM held)
-                RETURNING e.id, e.account_id, e.log_count - u.logs AS first_seq, u.status, u.wake_at),
+                RETURNING e.id, e.account_id, e.log_count - u.logs AS first_seq, e.status, e.wake_at),
             logged AS (
                 INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
                                              attempt, input, output, error, idempotency_key, started_at, finished_at)
@@ -313,7 +323,7 @@ public class ExecutionQueue {
                 INSERT INTO execution_timers (execution_id, account_id, fire_at)
                 SELECT id, account_id, wake_at FROM written WHERE status = 'waiting'
                 ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at)
-            SELECT id FROM written
+            SELECT id, status FROM written
             """)
             .param("token", token)
             .param("goOn", goOn.toArray(String[]::new))
@@ -340,8 +350,10 @@ public class ExecutionQueue {
             .param("keys", strings(logs, l -> l.log().idempotencyKey()))
             .param("started", strings(logs, l -> l.log().startedAt().toString()))
             .param("ended", strings(logs, l -> l.log().finishedAt().toString()))
-            .query(String.class)
-            .list()));
+            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("status")))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     /**

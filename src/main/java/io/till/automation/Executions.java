@@ -33,7 +33,8 @@ public class Executions {
         this.json = json;
         this.execution = (rs, row) -> new Execution(rs.getString("id"), rs.getString("automation_id"),
             rs.getInt("version"), rs.getString("status"), json.readTree(rs.getString("trigger")),
-            rs.getString("customer_id"), readNullable(rs.getString("error")), Timestamps.read(rs, "wake_at"),
+            rs.getString("customer_id"), readNullable(rs.getString("error")), rs.getString("canceled_by_event"),
+            Timestamps.read(rs, "wake_at"),
             Timestamps.read(rs, "created_at"), Timestamps.read(rs, "started_at"), Timestamps.read(rs, "finished_at"),
             Timestamps.read(rs, "updated_at"), null);
     }

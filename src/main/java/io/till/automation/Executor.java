@@ -180,11 +180,12 @@ class Executor {
                     .filter(w -> w.continuesNow() && !w.logs().isEmpty()
                         && taken.getOrDefault(w.claimed().id(), 1) < STEPS_PER_ROUND)
                     .map(w -> w.claimed().id()).collect(Collectors.toSet());
-            Set<String> accepted = write(token, results, goOn);
+            Map<String, String> accepted = write(token, results, goOn);
             int continued = 0;
             for (var result : results) {
                 String id = result.claimed().id();
-                if (goOn.contains(id) && accepted.contains(id)) {
+                // Not one an event canceled while its step ran: it ended with that step.
+                if (goOn.contains(id) && "running".equals(accepted.get(id))) {
                     held.add(id);
                     taken.merge(id, 1, Integer::sum);
                     stepAside(result.next(), lease, ended);
@@ -224,9 +225,9 @@ class Executor {
         }
     }
 
-    private Set<String> write(UUID token, List<ExecutionQueue.Written> results, Set<String> goOn) {
+    private Map<String, String> write(UUID token, List<ExecutionQueue.Written> results, Set<String> goOn) {
         if (results.isEmpty()) {
-            return Set.of();
+            return Map.of();
         }
         var accepted = queue.save(token, results, goOn, Timestamps.now(clock));
         if (accepted.size() < results.size()) {
@@ -236,13 +237,11 @@ class Executor {
             log.warn("Refused late writes: {} of {} executions were taken over by another node after the lease ran "
                 + "out; nothing of theirs was written", results.size() - accepted.size(), results.size());
         }
-        for (var written : results) {
-            if (accepted.contains(written.claimed().id())) {
-                if (written.status().equals("succeeded")) {
-                    succeeded.increment();
-                } else if (written.status().equals("failed")) {
-                    failed.increment();
-                }
+        for (String status : accepted.values()) {
+            if (status.equals("succeeded")) {
+                succeeded.increment();
+            } else if (status.equals("failed")) {
+                failed.increment();
             }
         }
         return accepted;

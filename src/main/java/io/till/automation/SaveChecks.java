@@ -16,11 +16,15 @@ final class SaveChecks {
     private SaveChecks() {}
 
     static void eventType(String event, List<FieldError> errors) {
+        eventType(event, "trigger.event", errors);
+    }
+
+    static void eventType(String event, String field, List<FieldError> errors) {
         if (event != null && EventType.isReserved(event) && EventType.of(event).isEmpty()) {
             String prefix = event.substring(0, event.indexOf('.') + 1);
             var near = Arrays.stream(EventType.values()).map(EventType::type).filter(type -> type.startsWith(prefix))
                 .toList();
-            errors.add(new FieldError("trigger.event", "unknown_event", event + " is not an event Till raises"
+            errors.add(new FieldError(field, "unknown_event", event + " is not an event Till raises"
                 + (near.isEmpty() ? "" : ": " + String.join(", ", near) + " are") + "; a custom event needs a prefix "
                 + "of its own, such as acme."));
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -40,6 +41,7 @@ class Triggers {
     private final ExecutionContexts contexts;
     private final Customers customers;
     private final EventScopes scopes;
+    private final EventCancels cancels;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
@@ -49,7 +51,8 @@ class Triggers {
 
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionQueue queue,
-        ExecutionContexts contexts, Customers customers, EventScopes scopes, MeterRegistry meters) {
+        ExecutionContexts contexts, Customers customers, EventScopes scopes, EventCancels cancels,
+        MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -59,6 +62,7 @@ class Triggers {
         this.contexts = contexts;
         this.customers = customers;
         this.scopes = scopes;
+        this.cancels = cancels;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
@@ -193,13 +197,21 @@ class Triggers {
             }
         }
         Instant now = Timestamps.now(clock);
+        // The batch's starts first, then its cancels: an event ends the runs an earlier event of its batch started.
+        // An event staff asked to pass quietly (skip_automations) cancels nothing either.
+        var arrivals = events.stream().filter(e -> !e.skipAutomations()).map(e -> new EventCancels.Arrival(e.id(),
+            e.accountId(), e.type(), e.customerId())).toList();
         if (lease == null) {
             executionsStarted.increment(queue.start(starts, now).size());
+            cancels.cancel(arrivals, now, null);
             return new Matched(events.size(), List.of());
         }
         var claimed = queue.startClaimed(starts, now, lease);
         executionsStarted.increment(claimed.size());
-        return new Matched(events.size(), claimed);
+        Set<String> ended = cancels.cancel(arrivals, now, lease.token());
+        return new Matched(events.size(), ended.isEmpty()
+            ? claimed
+            : claimed.stream().filter(run -> !ended.contains(run.id())).toList());
     }
 
     private static boolean listens(Listener listener, Inbound event) {

@@ -1,0 +1,192 @@
+package io.till.automation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.till.automation.engine.Program;
+import io.till.shared.Timestamps;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * cancel_on (PRODUCT.md §4): the runs an event ends, found and ended in the transaction that takes the event from the
+ * inbox, so that an event cancels once whatever the node, and after the runs the same batch started (a payment that
+ * failed and was paid in one batch starts no dunning that goes on).
+ *
+ * <p>A run ends when its automation's version lists the event's type, the run is about the event's customer (and, with
+ * {@code match} naming a record, about the same record), and what started it happened no later than the event. A run
+ * waiting (a delay, a retry's backoff) or queued ends at once; a run whose step is running on some node ends when that
+ * step is written, instead of going on: what the step did is kept in its log.
+ */
+@Component
+class EventCancels {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final Programs programs;
+    private final Counter canceled;
+
+    EventCancels(JdbcClient db, JsonMapper json, Programs programs, MeterRegistry meters) {
+        this.db = db;
+        this.json = json;
+        this.programs = programs;
+        this.canceled = Counter.builder("till.automation.executions.canceled_by_event")
+            .description("Runs ended by an event their automation cancels on").register(meters);
+    }
+
+    /** An event just taken from the inbox. */
+    record Arrival(String eventId, String accountId, String type, String customerId) {}
+
+    /** A version that cancels on some of the batch's types, with its account. */
+    private record Canceling(String accountId, Program program) {}
+
+    /** One event that may end some runs of one version. */
+    private record Candidate(String eventId, String accountId, String customerId, String automationId, int version,
+        String record) {}
+
+    /**
+     * Ends the runs these events cancel; returns the ids of the runs ended at once. Runs held under {@code mine} (the
+     * batch's own, just started and not yet run) count as not running: they end at once, and the caller does not run
+     * them.
+     */
+    Set<String> cancel(List<Arrival> events, Instant now, UUID mine) {
+        var aboutCustomers = events.stream().filter(e -> e.customerId() != null).toList();
+        if (aboutCustomers.isEmpty()) {
+            return Set.of();
+        }
+        var candidates = candidates(aboutCustomers);
+        if (candidates.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, String> runs = openRuns(candidates);
+        if (runs.isEmpty()) {
+            return Set.of();
+        }
+        String[] ids = runs.keySet().stream().sorted().toArray(String[]::new);
+        // Locks in the order the engine takes them: a timer a node is moving into the queue right now first, then the
+        // queue rows (a round's save holds its runs' queue rows before it writes them), then the runs.
+        db.sql("SELECT execution_id FROM execution_timers WHERE execution_id = ANY(:ids) ORDER BY execution_id "
+            + "FOR UPDATE")
+            .param("ids", ids)
+            .query(String.class)
+            .list();
+        Set<String> running = new HashSet<>(db.sql("""
+            SELECT execution_id FROM execution_queue
+             WHERE execution_id = ANY(:ids) AND lease_token IS NOT NULL AND due_at > :now
+               AND lease_token IS DISTINCT FROM :mine
+             ORDER BY execution_id
+               FOR UPDATE
+            """)
+            .param("ids", ids)
+            .param("now", Timestamps.of(now))
+            .param("mine", mine)
+            .query(String.class)
+            .list());
+        var atOnce = runs.entrySet().stream().filter(run -> !running.contains(run.getKey())).toList();
+        var afterStep = runs.entrySet().stream().filter(run -> running.contains(run.getKey())).toList();
+        Set<String> ended = atOnce.isEmpty()
+            ? Set.of()
+            : new HashSet<>(db.sql("""
+                WITH ended AS (
+                    UPDATE executions x
+                       SET status = 'canceled', canceled_by_event = c.event_id, lock_version = x.lock_version + 1,
+                           wake_at = NULL, finished_at = :now, updated_at = :now
+                      FROM unnest(CAST(:ids AS text[]), CAST(:events AS text[])) AS c(id, event_id)
+                     WHERE x.id = c.id AND x.status IN ('pending', 'running', 'waiting')
+                    RETURNING x.id),
+                dequeued AS (
+                    DELETE FROM execution_queue WHERE execution_id IN (SELECT id FROM ended)),
+                untimed AS (
+                    DELETE FROM execution_timers WHERE execution_id IN (SELECT id FROM ended))
+                SELECT id FROM ended
+                """)
+                .param("ids", atOnce.stream().map(Map.Entry::getKey).toArray(String[]::new))
+                .param("events", atOnce.stream().map(Map.Entry::getValue).toArray(String[]::new))
+                .param("now", Timestamps.of(now))
+                .query(String.class)
+                .list());
+        int asked = afterStep.isEmpty()
+            ? 0
+            : db.sql("""
+                UPDATE executions x SET canceled_by_event = c.event_id
+                  FROM unnest(CAST(:ids AS text[]), CAST(:events AS text[])) AS c(id, event_id)
+                 WHERE x.id = c.id AND x.status IN ('pending', 'running', 'waiting') AND x.canceled_by_event IS NULL
+                """)
+                .param("ids", afterStep.stream().map(Map.Entry::getKey).toArray(String[]::new))
+                .param("events", afterStep.stream().map(Map.Entry::getValue).toArray(String[]::new))
+                .update();
+        canceled.increment(ended.size() + asked);
+        return ended;
+    }
+
+    /** The (event, version, match) triples to look for runs by: usually none, found without reading a definition. */
+    private List<Candidate> candidates(List<Arrival> events) {
+        var versions = db.sql("""
+            SELECT a.account_id, v.automation_id, v.version, v.definition
+              FROM automations a
+              JOIN automation_versions v ON v.automation_id = a.id
+             WHERE a.account_id = ANY(:accounts) AND jsonb_exists_any(v.cancel_on, CAST(:types AS text[]))
+            """)
+            .param("accounts", events.stream().map(Arrival::accountId).distinct().toArray(String[]::new))
+            .param("types", events.stream().map(Arrival::type).distinct().toArray(String[]::new))
+            .query((rs, row) -> new Canceling(rs.getString("account_id"), programs.of(rs.getString("automation_id"),
+                rs.getInt("version"), json.readTree(rs.getString("definition")))))
+            .list();
+        var candidates = new ArrayList<Candidate>();
+        for (Arrival event : events) {
+            for (Canceling canceling : versions) {
+                if (!canceling.accountId().equals(event.accountId())) {
+                    continue;
+                }
+                for (var cancelOn : canceling.program().definition().cancelOn()) {
+                    if (cancelOn.event().equals(event.type())) {
+                        candidates.add(new Candidate(event.eventId(), event.accountId(), event.customerId(),
+                            canceling.program().automationId(), canceling.program().version(), cancelOn.record()));
+                    }
+                }
+            }
+        }
+        return candidates;
+    }
+
+    /**
+     * The runs that have not ended which the candidates end, each with the first event that ends it. A run started
+     * by something that happened after the event (a later event of the same batch) is not ended by it.
+     */
+    private Map<String, String> openRuns(List<Candidate> candidates) {
+        return db.sql("""
+            SELECT DISTINCT ON (x.id) x.id, c.event_id
+              FROM unnest(CAST(:events AS text[]), CAST(:accounts AS text[]), CAST(:customers AS text[]),
+                          CAST(:automations AS text[]), CAST(:versions AS int[]), CAST(:records AS text[]))
+                   AS c(event_id, account_id, customer_id, automation_id, version, record)
+              JOIN events ev ON ev.id = c.event_id
+              JOIN executions x ON x.account_id = c.account_id AND x.customer_id = c.customer_id
+                               AND x.automation_id = c.automation_id AND x.version = c.version
+             WHERE x.status IN ('pending', 'running', 'waiting')
+               AND (c.record IS NULL
+                    OR x.trigger -> 'data' -> c.record ->> 'id' = ev.data -> c.record ->> 'id')
+               AND (CAST(x.trigger ->> 'occurred_at' AS timestamptz) < ev.occurred_at
+                    OR (CAST(x.trigger ->> 'occurred_at' AS timestamptz) = ev.occurred_at
+                        AND x.trigger_key <= ev.id))
+             ORDER BY x.id, c.event_id
+            """)
+            .param("events", candidates.stream().map(Candidate::eventId).toArray(String[]::new))
+            .param("accounts", candidates.stream().map(Candidate::accountId).toArray(String[]::new))
+            .param("customers", candidates.stream().map(Candidate::customerId).toArray(String[]::new))
+            .param("automations", candidates.stream().map(Candidate::automationId).toArray(String[]::new))
+            .param("versions", candidates.stream().map(Candidate::version).toArray(Integer[]::new))
+            .param("records", candidates.stream().map(Candidate::record).toArray(String[]::new))
+            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("event_id")))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+}

@@ -1,0 +1,249 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.automation.engine.ExecutionState;
+import io.till.shared.Timestamps;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * cancel_on (PRODUCT.md §4): an event the automation lists ends its runs about the same customer (and, with match, the
+ * same record) that have not ended, whatever step they are at, and only runs started before the event.
+ */
+@TillIntegrationTest
+class CancelOnEventTest {
+
+    /** Tags the customer, waits a day, tags again; canceled by %s. */
+    private static final String REMINDER = """
+        {"name": "Cart reminder", "trigger": {"type": "event", "event": "acme.cart_abandoned"},
+         "cancel_on": %s,
+         "steps": [{"id": "first", "type": "action", "action": "add_tag", "params": {"tag": "reminded"}},
+                   {"id": "wait", "type": "delay", "duration": "P1D"},
+                   {"id": "second", "type": "action", "action": "add_tag", "params": {"tag": "reminded_again"}}]}""";
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    Triggers triggers;
+    @Autowired
+    ExecutionQueue queue;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient db;
+
+    private String activate(TestAccounts.TestAccount store, String definition) {
+        var created = api.post("/api/v1/automations", store.apiKey(), definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
+        return id;
+    }
+
+    private String customer(TestAccounts.TestAccount store, String name) {
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "%s", "email": "%s@example.com"}""".formatted(name, name.toLowerCase()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private String post(TestAccounts.TestAccount store, String type, String customer, String data) {
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "%s", "customer_id": "%s", "data": %s}""".formatted(type, customer, data));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        return posted.json().get("id").asString();
+    }
+
+    private List<JsonNode> runs(TestAccounts.TestAccount store, String automation, String customer) {
+        var runs = new ArrayList<JsonNode>();
+        api.get("/api/v1/executions?automation_id=" + automation + "&customer_id=" + customer, store.apiKey())
+            .json().get("data").forEach(run -> runs.add(api.get("/api/v1/executions/" + run.get("id").asString(),
+                store.apiKey()).json()));
+        return runs.reversed();
+    }
+
+    private JsonNode onlyRun(TestAccounts.TestAccount store, String automation, String customer) {
+        var runs = runs(store, automation, customer);
+        assertThat(runs).hasSize(1);
+        return runs.getFirst();
+    }
+
+    private List<String> tags(TestAccounts.TestAccount store, String customer) {
+        var tags = new ArrayList<String>();
+        api.get("/api/v1/customers/" + customer, store.apiKey()).json().get("tags").forEach(t -> tags.add(t
+            .asString()));
+        return tags;
+    }
+
+    private void advanceADay(TestAccounts.TestAccount store) {
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P1DT1H\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+    }
+
+    private static List<String> log(JsonNode run) {
+        var log = new ArrayList<String>();
+        run.get("steps").forEach(s -> log.add(s.get("step_id").asString() + ":" + s.get("status").asString()));
+        return log;
+    }
+
+    @Test
+    void anEventItCancelsOnEndsTheWaitingRunOfThatCustomerOnly() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String bob = customer(store, "Bob");
+        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        post(store, "acme.cart_abandoned", ada, "{}");
+        post(store, "acme.cart_abandoned", bob, "{}");
+        agenda.runDue();
+        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("waiting");
+
+        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        agenda.runDue();
+
+        JsonNode adas = onlyRun(store, automation, ada);
+        assertThat(adas.get("status").asString()).isEqualTo("canceled");
+        assertThat(adas.get("canceled_by_event").asString()).isEqualTo(recovered);
+        assertThat(adas.get("finished_at").isNull()).isFalse();
+        assertThat(adas.get("wake_at").isNull()).isTrue();
+        assertThat(log(adas)).containsExactly("first:succeeded", "wait:waiting");
+        advanceADay(store);
+        assertThat(tags(store, ada)).containsExactly("reminded");
+        assertThat(tags(store, bob)).containsExactly("reminded", "reminded_again");
+        JsonNode bobs = onlyRun(store, automation, bob);
+        assertThat(bobs.get("status").asString()).isEqualTo("succeeded");
+        assertThat(bobs.get("canceled_by_event").isNull()).isTrue();
+        assertThat(db.sql("SELECT count(*) FROM execution_timers WHERE execution_id = :id")
+            .param("id", adas.get("id").asString()).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void withAMatchOnARecordOnlyTheRunAboutThatRecordEnds() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, REMINDER.formatted("""
+            [{"event": "acme.order_paid", "match": "order"}]"""));
+        post(store, "acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_one\"}}");
+        post(store, "acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_two\"}}");
+        agenda.runDue();
+
+        String paid = post(store, "acme.order_paid", ada, "{\"order\": {\"id\": \"ord_two\"}}");
+        // An event without the record ends nothing: the customer alone is not enough here.
+        post(store, "acme.order_paid", ada, "{}");
+        agenda.runDue();
+
+        var runs = runs(store, automation, ada);
+        assertThat(runs).extracting(run -> run.get("trigger").get("data").get("order").get("id").asString() + ":"
+            + run.get("status").asString()).containsExactly("ord_one:waiting", "ord_two:canceled");
+        assertThat(runs.get(1).get("canceled_by_event").asString()).isEqualTo(paid);
+    }
+
+    @Test
+    void anEventEndsOnlyRunsStartedBeforeIt_evenInTheSameBatch() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String grace = customer(store, "Grace");
+        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        // Grace's run starts after her event: it goes on.
+        post(store, "acme.cart_recovered", grace, "{}");
+        // Ada's cart is abandoned and recovered before the engine sees either: the run it starts ends at once,
+        // before its first step.
+        post(store, "acme.cart_abandoned", ada, "{}");
+        post(store, "acme.cart_abandoned", grace, "{}");
+        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        agenda.runDue();
+
+        JsonNode adas = onlyRun(store, automation, ada);
+        assertThat(adas.get("status").asString()).isEqualTo("canceled");
+        assertThat(adas.get("canceled_by_event").asString()).isEqualTo(recovered);
+        assertThat(adas.get("steps")).isEmpty();
+        assertThat(tags(store, ada)).isEmpty();
+        assertThat(onlyRun(store, automation, grace).get("status").asString()).isEqualTo("waiting");
+        assertThat(tags(store, grace)).containsExactly("reminded");
+    }
+
+    @Test
+    void aRunStartedBesideTheMatcherAndCanceledInItsBatchIsNotHandedToItsFirstStep() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        agenda.runDue();
+        post(store, "acme.cart_abandoned", ada, "{}");
+        post(store, "acme.cart_recovered", ada, "{}");
+
+        var lease = new ExecutionQueue.Lease(UUID.randomUUID(), Duration.ofMinutes(1));
+        var matched = triggers.matchEvents(AutomationAgenda.EVENT_BATCH, lease);
+
+        assertThat(matched.events()).isEqualTo(2);
+        assertThat(matched.claimed()).isEmpty();
+        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("canceled");
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE lease_token = :token")
+            .param("token", lease.token()).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aRunWhoseStepIsRunningEndsWhenThatStepIsWrittenKeepingItsLog() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        agenda.runDue();
+        post(store, "acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        String id = onlyRun(store, automation, ada).get("id").asString();
+        // A node claims the run and is in the middle of its step when the event arrives.
+        UUID node = UUID.randomUUID();
+        var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+
+        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        agenda.runDue();
+        JsonNode meanwhile = onlyRun(store, automation, ada);
+        assertThat(meanwhile.get("status").asString()).isEqualTo("pending");
+        assertThat(meanwhile.get("canceled_by_event").asString()).isEqualTo(recovered);
+
+        var step = new io.till.automation.engine.StepLog("first", "steps[0]", "", "action", "succeeded", 1, null,
+            null, null, Timestamps.now(clock), Timestamps.now(clock), id + ":first");
+        var written = queue.save(node, List.of(new ExecutionQueue.Written(claimed, "running",
+            ExecutionState.start(), null, null, List.of(step))), java.util.Set.of(id), Timestamps.now(clock));
+
+        assertThat(written).containsEntry(id, "canceled");
+        JsonNode run = onlyRun(store, automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("canceled");
+        assertThat(log(run)).containsExactly("first:succeeded");
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
+            .query(Long.class).single()).isZero();
+        clock.advance(Duration.ofMinutes(2));
+        agenda.runDue();
+        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("canceled");
+    }
+
+    @Test
+    void saysWhatIsWrongWithACancelOnList() {
+        var store = accounts.create();
+        var refused = api.post("/api/v1/automations", store.apiKey(), REMINDER.formatted("""
+            [{"event": "invoice.payd"}, {"event": "acme.x", "match": "planet"}, "Not an event",
+             "acme.y", {"event": "acme.y"}]"""));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        var fields = new ArrayList<String>();
+        refused.json().get("errors").forEach(f -> fields.add(f.get("field").asString() + ":" + f.get(
+            "code").asString()));
+        assertThat(fields).containsExactly("cancel_on[0].event:unknown_event", "cancel_on[1].match:invalid_value",
+            "cancel_on[2]:invalid_format", "cancel_on[4].event:duplicate");
+    }
+}
