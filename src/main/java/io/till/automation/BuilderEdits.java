@@ -43,6 +43,7 @@ final class BuilderEdits {
 
     /** Sets every field (name → value, in form order), then performs {@code op} when there is one. */
     static void apply(ObjectNode definition, Map<String, String> fields, String op) {
+        cancelOnAsObjects(definition);
         var picks = new java.util.LinkedHashMap<String, String>();
         fields.forEach((name, value) -> {
             if (name.endsWith(WhenEdits.PICK)) {
@@ -55,6 +56,21 @@ final class BuilderEdits {
         WhenEdits.tidyComparisons(definition, fields.keySet());
         if (op != null && !op.isBlank()) {
             perform(definition, op);
+        }
+    }
+
+    /**
+     * A bare event type in cancel_on ({@code "acme.refund"}) becomes the object it stands for ({@code {"event":
+     * "acme.refund", "match": "customer"}}), whose two parts the builder edits as fields.
+     */
+    private static void cancelOnAsObjects(ObjectNode definition) {
+        if (definition.get("cancel_on") instanceof ArrayNode list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).isString()) {
+                    list.set(i, NODES.objectNode().put("event", list.get(i).asString()).put("match",
+                        Definition.CancelOn.CUSTOMER));
+                }
+            }
         }
     }
 
@@ -137,7 +153,8 @@ final class BuilderEdits {
      * nested group at the end of a group ({@code conditions} or a branch's {@code if}), made when absent;
      * <li>{@code condition-kind:<group>:all|any} — switches a group between all and any;
      * <li>{@code trigger:event|schedule|manual} — starts the trigger over as that kind;
-     * <li>{@code schedule:every|cron|calendar} — a schedule of that form, in the zone it had ({@link WhenEdits}).
+     * <li>{@code schedule:every|cron|calendar} — a schedule of that form, in the zone it had ({@link WhenEdits});
+     * <li>{@code cancel-add} — an event that ends runs early (cancel_on), matched on the customer.
      * </ul>
      */
     static void perform(ObjectNode definition, String op) {
@@ -198,6 +215,8 @@ final class BuilderEdits {
                 need(parts, 2, op);
                 WhenEdits.schedule(definition, parts[1]);
             }
+            case "cancel-add" -> list(definition, Path.parse("cancel_on")).add(NODES.objectNode()
+                .put("event", "invoice.paid").put("match", Definition.CancelOn.CUSTOMER));
             default -> throw new Refused("the builder has no operation " + verb);
         }
     }
@@ -367,7 +386,7 @@ final class BuilderEdits {
             array.remove(last.index());
             if (array.isEmpty() && path.size() >= 2) {
                 String holder = path.get(path.size() - 2).key();
-                if (List.of("else", "fallback", "all", "any").contains(holder)) {
+                if (List.of("else", "fallback", "all", "any", "cancel_on").contains(holder)) {
                     remove(root, path.subList(0, path.size() - 1));
                 }
             }

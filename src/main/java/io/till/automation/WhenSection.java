@@ -52,6 +52,10 @@ class WhenSection implements BuilderSection {
         model.addAttribute("operators", OPERATORS);
         model.addAttribute("operatorWords", OPERATORS.stream().collect(java.util.stream.Collectors.toMap(
             WhenChoices.Choice::value, WhenChoices.Choice::label)));
+        // The cancel_on part: any trigger may have runs that an event ends early.
+        model.addAttribute("eventGroups", WhenChoices.eventGroups());
+        model.addAttribute("eventTypes", io.till.event.EventType.NAMES);
+        model.addAttribute("cancelMatches", CANCEL_MATCHES);
         switch (trigger.path("type").asString("")) {
             case "event" -> event(accountId, trigger, model);
             case "schedule" -> schedule(trigger, model);
@@ -60,8 +64,14 @@ class WhenSection implements BuilderSection {
         }
     }
 
+    /** What an event that ends runs early must share with a run, as the builder offers it: customer first. */
+    static final List<WhenChoices.Choice> CANCEL_MATCHES = java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(new WhenChoices.Choice(Definition.CancelOn.CUSTOMER, "Same customer")),
+        Definition.CancelOn.RECORDS.stream().sorted().map(record -> new WhenChoices.Choice(record, "The same "
+            + record.replace('_', ' ') + " (and customer)")))
+        .toList();
+
     private void event(String accountId, JsonNode trigger, Model model) {
-        model.addAttribute("eventGroups", WhenChoices.eventGroups());
         model.addAttribute("eventKnown", WhenChoices.known(trigger));
         String event = trigger.path("event").asString("");
         JsonNode scope = trigger.path("scope");

@@ -121,4 +121,20 @@ class BuilderEditsTest {
         BuilderEdits.set(definition, "steps[0].retry.attempts#int", "");
         assertThat(definition.at("/steps/0").has("retry")).isFalse();
     }
+
+    @Test
+    void cancelOnEventsAreAddedEditedAsTwoFieldsAndTheLastRemovedTakesTheList() {
+        var definition = read(DUNNING);
+        definition.putArray("cancel_on").add("subscription.canceled");
+        var fields = new LinkedHashMap<String, String>();
+        fields.put("cancel_on[0].match", "subscription");
+        BuilderEdits.apply(definition, fields, "cancel-add");
+
+        assertThat(definition.get("cancel_on")).isEqualTo(json.readTree("""
+            [{"event": "subscription.canceled", "match": "subscription"},
+             {"event": "invoice.paid", "match": "customer"}]"""));
+        BuilderEdits.perform(definition, "remove:cancel_on[0]");
+        BuilderEdits.perform(definition, "remove:cancel_on[0]");
+        assertThat(definition.has("cancel_on")).isFalse();
+    }
 }

@@ -1,0 +1,102 @@
+package io.till.automation;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The builder's "Stop early" part in a real browser: a seller makes a paid invoice end the dunning run of that invoice,
+ * and a refund from their own system end any run of the customer, then removes one again and saves what is left.
+ */
+@TillIntegrationTest
+class BuilderCancelOnPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void aSellerEndsDunningWhenTheInvoiceIsPaidAndWhenTheirOwnSystemRefunds() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Dunning", "trigger": {"type": "event", "event": "payment.failed"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P3D"},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "late"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        page.waitForLoadState();
+        assertThat(page.locator(".bldw-cancel")).hasCount(0);
+
+        page.getByRole(AriaRole.BUTTON, named("Add an event that stops a run")).click();
+        assertThat(page.locator("#f-cancel_on-0-event")).hasValue("invoice.paid");
+        page.locator("#f-cancel_on-0-match").selectOption("invoice");
+        assertThat(page.locator("#f-cancel_on-0-match")).hasValue("invoice");
+
+        page.getByRole(AriaRole.BUTTON, named("Add an event that stops a run")).click();
+        assertThat(page.locator("#f-cancel_on-1-event")).hasValue("invoice.paid");
+        // Twice the same event is a mistake the builder names beside it.
+        assertThat(page.locator(".bldw-cancel").nth(1)).containsText("invoice.paid is listed twice");
+        page.locator("#f-cancel_on-1-event").selectOption(new SelectOption().setLabel("A custom event…"));
+        assertThat(page.locator("#f-cancel_on-1-event-custom")).isVisible();
+        page.locator("#f-cancel_on-1-event-custom").fill("acme.refunded");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        Chromium.screenshot(page, "builder-cancel-on-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Add an event that stops a run")).click();
+        assertThat(page.locator(".bldw-cancel")).hasCount(3);
+        page.getByRole(AriaRole.BUTTON, named("Remove “invoice.paid”")).last().click();
+        assertThat(page.locator(".bldw-cancel")).hasCount(2);
+
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition").get("cancel_on"))
+            .isEqualTo(json.readTree("""
+                [{"event": "invoice.paid", "match": "invoice"}, {"event": "acme.refunded", "match": "customer"}]"""));
+
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        assertThat(phone.locator("#f-cancel_on-1-event-custom")).hasValue("acme.refunded");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        phone.locator(".bldw-cancel").first().scrollIntoViewIfNeeded();
+        Chromium.screenshot(phone, "builder-cancel-on-390");
+    }
+}
