@@ -236,6 +236,8 @@ final class BuilderEdits {
                 step.set("params", NODES.objectNode());
             }
             case "delay" -> step.put("duration", "P1D");
+            case "wait_for_event" -> step.put("event", "invoice.paid").put("match", Definition.CancelOn.CUSTOMER)
+                .put("timeout", "P3D");
             case "branch" -> {
                 step.set("if", NODES.objectNode().set("all", NODES.arrayNode().add(comparison())));
                 step.set("then", NODES.arrayNode().add(newStep(definition, "stop", null)));

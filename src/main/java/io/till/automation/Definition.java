@@ -105,6 +105,19 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
         record Loop(String id, String over, int max, List<Step> steps) implements Step {}
 
         record Stop(String id) implements Step {}
+
+        /**
+         * Waits until an event of type {@code event} about the run's customer arrives (with {@code match} naming a
+         * record, about the same record as the run's trigger), or {@code timeout} passes; its output says which
+         * ({@code received}, and the event).
+         */
+        record WaitForEvent(String id, String event, String match, Duration timeout) implements Step {
+
+            /** The record the event must share with the trigger, or null when the customer is enough. */
+            public String record() {
+                return CancelOn.CUSTOMER.equals(match) ? null : match;
+            }
+        }
     }
 
     /** Attempts in all (1 = no retry), the first backoff doubled each time with jitter, never above {@code cap}. */

@@ -278,8 +278,10 @@ public final class DefinitionParser {
             case "delay" -> delay(json, id, path, context);
             case "loop" -> loop(json, id, path, context, depth);
             case "stop" -> new Definition.Step.Stop(id);
+            case "wait_for_event" -> waitForEvent(json, id, path, context);
             default -> {
-                context.add(path + ".type", "invalid_value", "must be action, branch, delay, loop or stop");
+                context.add(path + ".type", "invalid_value", "must be action, branch, delay, loop, stop or "
+                    + "wait_for_event");
                 yield null;
             }
         };
@@ -342,6 +344,35 @@ public final class DefinitionParser {
         String until = text(json, "until");
         field(until, path + ".until", context);
         return new Definition.Step.Delay(id, null, until);
+    }
+
+    private Definition.Step waitForEvent(JsonNode json, String id, String path, Context context) {
+        String event = text(json, "event");
+        if (event == null || !EVENT_TYPE.matcher(event).matches()) {
+            context.add(path + ".event", "invalid_format", "must be an event type such as invoice.paid");
+        } else if (context.saving) {
+            SaveChecks.eventType(event, path + ".event", context.errors);
+        }
+        String match = json.has("match") ? text(json, "match") : Definition.CancelOn.CUSTOMER;
+        if (match == null || !(match.equals(Definition.CancelOn.CUSTOMER)
+            || Definition.CancelOn.RECORDS.contains(match))) {
+            context.add(path + ".match", "invalid_value", "must be customer or a record the run's trigger is about: "
+                + Definition.CancelOn.RECORDS.stream().sorted().toList());
+        }
+        Duration timeout = null;
+        if (!json.has("timeout")) {
+            context.add(path + ".timeout", "required", "how long to wait at most, such as P3D");
+        } else {
+            timeout = duration(text(json, "timeout"), path + ".timeout", context);
+            if (timeout != null && timeout.compareTo(Duration.ofDays(3650)) > 0) {
+                context.add(path + ".timeout", "out_of_range", "must be at most ten years");
+            }
+        }
+        // From here on the step's output (received, event) can be referred to, as an action's can.
+        if (id != null) {
+            context.actionIdsSoFar.add(id);
+        }
+        return new Definition.Step.WaitForEvent(id, event, match, timeout);
     }
 
     private Definition.Step loop(JsonNode json, String id, String path, Context context, int depth) {

@@ -143,6 +143,8 @@ class DryRuns {
                         event, logs);
                 }
                 case Plan.Wait wait -> now = wait.until();
+                // Nothing arrives in a dry run: the wait is shown ending at its timeout.
+                case Plan.AwaitEvent await -> now = await.until();
                 case Plan.NeedsContext more -> {
                 }
                 case Plan.Act act -> {

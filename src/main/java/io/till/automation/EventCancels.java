@@ -105,7 +105,9 @@ class EventCancels {
                 dequeued AS (
                     DELETE FROM execution_queue WHERE execution_id IN (SELECT id FROM ended)),
                 untimed AS (
-                    DELETE FROM execution_timers WHERE execution_id IN (SELECT id FROM ended))
+                    DELETE FROM execution_timers WHERE execution_id IN (SELECT id FROM ended)),
+                unawaited AS (
+                    DELETE FROM execution_waits WHERE execution_id IN (SELECT id FROM ended))
                 SELECT id FROM ended
                 """)
                 .param("ids", atOnce.stream().map(Map.Entry::getKey).toArray(String[]::new))

@@ -226,7 +226,12 @@ public class ExecutionQueue {
 
     /** What one round did to one execution, to be written back. */
     record Written(Claimed claimed, String status, ExecutionState state, JsonNode error, Instant wakeAt,
-        List<StepLog> logs) {
+        List<StepLog> logs, Await await, boolean leftWait) {
+
+        Written(Claimed claimed, String status, ExecutionState state, JsonNode error, Instant wakeAt,
+            List<StepLog> logs) {
+            this(claimed, status, state, error, wakeAt, logs, null, false);
+        }
 
         boolean continuesNow() {
             return status.equals("running");
@@ -242,6 +247,9 @@ public class ExecutionQueue {
                 claimed.trigger(), claimed.customerId(), state, claimed.lockVersion() + 1);
         }
     }
+
+    /** A wait_for_event the run entered: the event it waits for, about its customer and maybe a record. */
+    record Await(String event, String record, String recordId) {}
 
     /**
      * Writes results back in one statement: the executions, their step logs, their queue rows (gone, or due again now
@@ -261,6 +269,7 @@ public class ExecutionQueue {
         if (round.isEmpty()) {
             return Map.of();
         }
+        var awaiting = round.stream().filter(w -> w.await() != null).toList();
         var logs = new ArrayList<Logged>();
         for (Written w : round) {
             for (int i = 0; i < w.logs().size(); i++) {
@@ -293,7 +302,8 @@ public class ExecutionQueue {
                   FROM input u
                  WHERE e.id = u.id AND e.lock_version = u.lock_version
                    AND e.id IN (SELECT execution_id FROM held)
-                RETURNING e.id, e.account_id, e.log_count - u.logs AS first_seq, e.status, e.wake_at),
+                RETURNING e.id, e.account_id, e.customer_id, e.log_count - u.logs AS first_seq, e.status,
+                          e.wake_at),
             logged AS (
                 INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
                                              attempt, input, output, error, idempotency_key, started_at, finished_at)
@@ -322,11 +332,32 @@ public class ExecutionQueue {
             timers AS (
                 INSERT INTO execution_timers (execution_id, account_id, fire_at)
                 SELECT id, account_id, wake_at FROM written WHERE status = 'waiting'
-                ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at)
+                ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at),
+            -- wait_for_event: a wait entered (a new one replaces the last), a wait left (the event came, or its time).
+            awaited AS (
+                INSERT INTO execution_waits (execution_id, account_id, customer_id, event_type, record, record_id,
+                                             since)
+                SELECT w.id, w.account_id, w.customer_id, a.event_type, a.record, a.record_id, :now
+                  FROM unnest(CAST(:awaitIds AS text[]), CAST(:awaitTypes AS text[]), CAST(:awaitRecords AS text[]),
+                              CAST(:awaitRecordIds AS text[])) AS a(id, event_type, record, record_id)
+                  JOIN written w ON w.id = a.id AND w.status = 'waiting'
+                ON CONFLICT (execution_id) DO UPDATE
+                   SET event_type = EXCLUDED.event_type, record = EXCLUDED.record, record_id = EXCLUDED.record_id,
+                       since = EXCLUDED.since, event_id = NULL),
+            unawaited AS (
+                DELETE FROM execution_waits
+                 WHERE execution_id = ANY(CAST(:leftWaits AS text[]))
+                   AND execution_id IN (SELECT id FROM written))
             SELECT id, status FROM written
             """)
             .param("token", token)
             .param("goOn", goOn.toArray(String[]::new))
+            .param("awaitIds", awaiting.stream().map(w -> w.claimed().id()).toArray(String[]::new))
+            .param("awaitTypes", awaiting.stream().map(w -> w.await().event()).toArray(String[]::new))
+            .param("awaitRecords", awaiting.stream().map(w -> w.await().record()).toArray(String[]::new))
+            .param("awaitRecordIds", awaiting.stream().map(w -> w.await().recordId()).toArray(String[]::new))
+            .param("leftWaits", round.stream().filter(Written::leftWait).map(w -> w.claimed().id())
+                .toArray(String[]::new))
             .param("ids", strings(round, w -> w.claimed().id()))
             .param("versions", round.stream().map(w -> w.claimed().lockVersion()).toArray(Integer[]::new))
             .param("statuses", strings(round, Written::status))

@@ -180,6 +180,7 @@ public class Executions {
     private void dequeue(String id) {
         db.sql("DELETE FROM execution_queue WHERE execution_id = :id").param("id", id).update();
         db.sql("DELETE FROM execution_timers WHERE execution_id = :id").param("id", id).update();
+        db.sql("DELETE FROM execution_waits WHERE execution_id = :id").param("id", id).update();
     }
 
     static String newId() {

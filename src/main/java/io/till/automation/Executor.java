@@ -41,6 +41,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -74,14 +75,17 @@ class Executor {
     private final AutomationSettings settings;
     private final MeterRegistry meters;
     private final StepSecrets secrets;
+    private final ExecutionWaits waits;
     private final Counter succeeded;
     private final Counter failed;
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     Executor(ExecutionQueue queue, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
-        Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets) {
+        Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets,
+        ExecutionWaits waits) {
         this.secrets = secrets;
+        this.waits = waits;
         this.queue = queue;
         this.programs = programs;
         this.contexts = contexts;
@@ -253,7 +257,10 @@ class Executor {
         try {
             Program program = programs.get(execution.automationId(), execution.version());
             Instant now = Timestamps.now(clock);
-            var progress = engine.next(program, execution.id(), execution.state(), null, now);
+            // At a wait_for_event step: what arrived, if anything (else the wait ends at its timeout).
+            boolean awaiting = Engine.awaiting(program, execution.state());
+            JsonNode arrived = awaiting ? waits.arrived(execution.id()).orElse(null) : null;
+            var progress = engine.next(program, execution.id(), execution.state(), null, now, arrived);
             logs.addAll(progress.logs());
             if (progress.plan() instanceof Plan.NeedsContext) {
                 ObjectNode context = contexts.load(program, execution.accountId(), execution.customerId(),
@@ -261,6 +268,7 @@ class Executor {
                 progress = engine.next(program, execution.id(), progress.state(), context, now);
                 logs.addAll(progress.logs());
             }
+
             if (progress.plan() instanceof Plan.Act act) {
                 Instant started = Timestamps.now(clock);
                 ActionResult result = call(execution, act, started, lease);
@@ -271,8 +279,11 @@ class Executor {
                     ThreadLocalRandom.current().nextDouble());
                 logs.addAll(progress.logs());
             }
+            // A run still at a wait (woken early with nothing arrived, or at a new wait, which replaces the row)
+            // keeps its row; one that moved on has left it.
+            boolean leftWait = awaiting && !Engine.awaiting(program, progress.state());
             // The logs show secret params masked; only the action's call saw them opened.
-            return written(execution, progress, secrets.masked(execution.accountId(), logs));
+            return written(execution, progress, secrets.masked(execution.accountId(), logs), leftWait);
         } catch (RuntimeException e) {
             if (isDatabaseHiccup(e)) {
                 // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had):
@@ -353,19 +364,20 @@ class Executor {
     }
 
     private ExecutionQueue.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
-        List<StepLog> logs) {
+        List<StepLog> logs, boolean leftWait) {
         return switch (progress.plan()) {
             case Plan.Finish finish when finish.succeeded() -> new ExecutionQueue.Written(execution, "succeeded",
-                progress.state(), null, null, logs);
+                progress.state(), null, null, logs, null, leftWait);
             case Plan.Finish finish -> new ExecutionQueue.Written(execution, "failed", progress.state(), json
                 .createObjectNode().put("step_id", finish.failedStep()).put("code", finish.errorCode())
-                .put("message", finish.errorMessage()), null, logs);
-            case Plan.Wait wait ->
-                new ExecutionQueue.Written(execution, "waiting", progress.state(), null, wait.until(),
-                    logs);
-            case Plan.NeedsContext more ->
-                new ExecutionQueue.Written(execution, "running", progress.state(), null, null,
-                    logs);
+                .put("message", finish.errorMessage()), null, logs, null, leftWait);
+            case Plan.Wait wait -> new ExecutionQueue.Written(execution, "waiting", progress.state(), null,
+                wait.until(), logs, null, leftWait);
+            case Plan.AwaitEvent await -> new ExecutionQueue.Written(execution, "waiting", progress.state(), null,
+                await.until(), logs, new ExecutionQueue.Await(await.event(), await.record(), await.recordId()),
+                false);
+            case Plan.NeedsContext more -> new ExecutionQueue.Written(execution, "running", progress.state(), null,
+                null, logs, null, leftWait);
             case Plan.Act act -> throw new IllegalStateException("an action was planned and not called");
         };
     }

@@ -17,7 +17,7 @@ final class StepFlow {
 
     /** The one place that says which fragment of {@code automation/flow.html} draws which kind of chip. */
     static final Map<String, String> FRAGMENTS = Map.of("trigger", "trigger", "conditions", "conditions", "action",
-        "action", "branch", "branch", "delay", "delay", "loop", "loop", "stop", "stop");
+        "action", "branch", "branch", "delay", "delay", "loop", "loop", "stop", "stop", "waitforevent", "delay");
 
     /**
      * One chip; {@code lanes} hold the steps nested under it. {@code tried} is what a test found the step would do
@@ -84,7 +84,17 @@ final class StepFlow {
             case Definition.Step.Loop loop -> new Chip("loop", loop.id(), "For each of " + loop.over()
                 + " (at most " + loop.max() + ")", null, List.of(new Lane("Each time", steps(loop.steps()))));
             case Definition.Step.Stop stop -> new Chip("stop", stop.id(), "Stop", null, List.of());
+            case Definition.Step.WaitForEvent wait -> new Chip("waitforevent", wait.id(), waitWords(wait.event(),
+                wait.match(), wait.timeout()), null, List.of());
         };
+    }
+
+    /** "Wait up to 3 days for invoice.paid (same invoice)". */
+    static String waitWords(String event, String match, java.time.Duration timeout) {
+        return "Wait " + (timeout == null ? "" : "up to " + TriggerSentence.duration(timeout) + " ") + "for "
+            + (event == null ? "an event" : event) + (match == null || match.equals(Definition.CancelOn.CUSTOMER)
+                ? ""
+                : " (same " + match.replace('_', ' ') + ")");
     }
 
     /** Actions whose name does not read well once its underscores are spaces. */

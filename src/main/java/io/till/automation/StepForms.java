@@ -21,7 +21,8 @@ public final class StepForms {
     public record Kind(String type, String fragment, String adds) {}
 
     static final List<Kind> KINDS = List.of(new Kind("action", "action-form", "Do something"),
-        new Kind("delay", "delay-form", "Wait"), new Kind("branch", "branch-form", "If … then … otherwise …"),
+        new Kind("delay", "delay-form", "Wait"), new Kind("wait_for_event", "wait-event-form", "Wait for an event"),
+        new Kind("branch", "branch-form", "If … then … otherwise …"),
         new Kind("loop", "loop-form", "Repeat for each item"), new Kind("stop", "stop-form", "Stop the run"));
 
     /** A step of a kind the builder has no form for: shown as JSON, edited in the JSON panel. */
@@ -71,8 +72,18 @@ public final class StepForms {
             case "branch" -> "If … then … otherwise …";
             case "loop" -> "For each of " + (text(step, "over") == null ? "…" : text(step, "over"));
             case "stop" -> "Stop the run";
+            case "wait_for_event" -> StepFlow.waitWords(text(step, "event"), text(step, "match"), parsed(text(step,
+                "timeout")));
             default -> "A " + (type.isEmpty() ? "step of no kind" : type + " step");
         };
+    }
+
+    private static Duration parsed(String text) {
+        try {
+            return text == null ? null : Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String duration(String text) {

@@ -279,6 +279,8 @@ final class TestedFlow {
                 }
                 case Definition.Step.Stop stop -> {
                 }
+                case Definition.Step.WaitForEvent wait -> {
+                }
             }
         }
     }

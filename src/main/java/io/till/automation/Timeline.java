@@ -39,12 +39,25 @@ final class Timeline {
         if (last.kind().equals("action") && last.status().equals("failed")) {
             return "Attempt " + (last.attempt() + 1) + " of step \u201c" + last.stepId() + "\u201d";
         }
+        if (last.kind().equals("wait_for_event") && last.output() != null) {
+            return "Event " + last.output().path("event").asString("") + " about this run's "
+                + last.output().path("match").asString("customer").replace('_', ' ') + " (step \u201c"
+                + last.stepId() + "\u201d), or its time to end";
+        }
         return "The delay of step \u201c" + last.stepId() + "\u201d to end";
     }
 
     private static String note(Execution.Step step) {
         if (step.kind().equals("delay") && step.status().equals("waiting")) {
             return "Waiting begins";
+        }
+        if (step.kind().equals("wait_for_event") && step.output() != null) {
+            if (step.status().equals("waiting")) {
+                return "Waiting for " + step.output().path("event").asString("an event") + " begins";
+            }
+            if (step.output().has("received")) {
+                return step.output().path("received").asBoolean() ? "The event came" : "No event came in time";
+            }
         }
         if (step.kind().equals("branch") && step.output() != null && step.output().hasNonNull("taken")) {
             return "Took the \u201c" + step.output().get("taken").asString() + "\u201d path";

@@ -42,6 +42,7 @@ class Triggers {
     private final Customers customers;
     private final EventScopes scopes;
     private final EventCancels cancels;
+    private final ExecutionWaits waits;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
@@ -52,7 +53,7 @@ class Triggers {
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionQueue queue,
         ExecutionContexts contexts, Customers customers, EventScopes scopes, EventCancels cancels,
-        MeterRegistry meters) {
+        ExecutionWaits waits, MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -63,6 +64,7 @@ class Triggers {
         this.customers = customers;
         this.scopes = scopes;
         this.cancels = cancels;
+        this.waits = waits;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
@@ -197,18 +199,21 @@ class Triggers {
             }
         }
         Instant now = Timestamps.now(clock);
-        // The batch's starts first, then its cancels: an event ends the runs an earlier event of its batch started.
+        // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
+        // of its batch started.
         // An event staff asked to pass quietly (skip_automations) cancels nothing either.
         var arrivals = events.stream().filter(e -> !e.skipAutomations()).map(e -> new EventCancels.Arrival(e.id(),
             e.accountId(), e.type(), e.customerId())).toList();
         if (lease == null) {
             executionsStarted.increment(queue.start(starts, now).size());
             cancels.cancel(arrivals, now, null);
+            waits.arrive(arrivals, now);
             return new Matched(events.size(), List.of());
         }
         var claimed = queue.startClaimed(starts, now, lease);
         executionsStarted.increment(claimed.size());
         Set<String> ended = cancels.cancel(arrivals, now, lease.token());
+        waits.arrive(arrivals, now);
         return new Matched(events.size(), ended.isEmpty()
             ? claimed
             : claimed.stream().filter(run -> !ended.contains(run.id())).toList());

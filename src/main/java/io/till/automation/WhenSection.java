@@ -67,8 +67,8 @@ class WhenSection implements BuilderSection {
     /** What an event that ends runs early must share with a run, as the builder offers it: customer first. */
     static final List<WhenChoices.Choice> CANCEL_MATCHES = java.util.stream.Stream.concat(
         java.util.stream.Stream.of(new WhenChoices.Choice(Definition.CancelOn.CUSTOMER, "Same customer")),
-        Definition.CancelOn.RECORDS.stream().sorted().map(record -> new WhenChoices.Choice(record, "The same "
-            + record.replace('_', ' ') + " (and customer)")))
+        Definition.CancelOn.RECORDS.stream().sorted().map(record -> new WhenChoices.Choice(record, "Same "
+            + record.replace('_', ' '))))
         .toList();
 
     private void event(String accountId, JsonNode trigger, Model model) {

@@ -99,4 +99,38 @@ class BuilderCancelOnPagesTest {
         phone.locator(".bldw-cancel").first().scrollIntoViewIfNeeded();
         Chromium.screenshot(phone, "builder-cancel-on-390");
     }
+
+    @Test
+    void aSellerAddsAWaitForThePaidInvoiceOfTheRunAndSeesItOnTheFlow() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Dunning", "trigger": {"type": "event", "event": "payment.failed"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "late"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        page.waitForLoadState();
+
+        page.getByLabel("Step to add to the steps").last().selectOption(new SelectOption().setLabel(
+            "Wait for an event"));
+        page.getByRole(AriaRole.BUTTON, named("Add the chosen step to the steps")).last().click();
+        assertThat(page.locator("#f-steps-1-event")).hasValue("invoice.paid");
+        assertThat(page.locator(".bld-step").nth(1)).containsText("Wait up to 3 days for invoice.paid");
+        page.locator("#f-steps-1-match").selectOption("invoice");
+        // Each edit is a round trip: the step's title says when the page has it.
+        assertThat(page.locator(".bld-step").nth(1)).containsText("Wait up to 3 days for invoice.paid (same invoice)");
+        page.locator("#f-steps-1-timeout").fill("P5D");
+        assertThat(page.locator(".bld-step").nth(1)).containsText("Wait up to 5 days for invoice.paid (same invoice)");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        Chromium.screenshot(page, "builder-wait-for-event-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition").get("steps")
+            .get(1)).isEqualTo(json.readTree("""
+                {"id": "wait_for_event", "type": "wait_for_event", "event": "invoice.paid", "match": "invoice",
+                 "timeout": "P5D"}"""));
+        page.navigate(api.uri("/admin/automations/" + id).toString());
+        assertThat(page.locator("#main")).containsText("Wait up to 5 days for invoice.paid (same invoice)");
+    }
 }

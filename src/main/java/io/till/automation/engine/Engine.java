@@ -40,8 +40,29 @@ public final class Engine {
      */
     public Plan.Progress next(Program program, String executionId, ExecutionState state, ObjectNode context,
         Instant now) {
+        return next(program, executionId, state, context, now, null);
+    }
+
+    /**
+     * As {@link #next(Program, String, ExecutionState, ObjectNode, Instant)}, for a run waiting at a wait_for_event
+     * step ({@link #awaiting}): {@code arrived} is the event that ended the wait (its snapshot, as a trigger's), or
+     * null when none did (the wait ends at its timeout).
+     */
+    public Plan.Progress next(Program program, String executionId, ExecutionState state, ObjectNode context,
+        Instant now, JsonNode arrived) {
         var walk = new Walk(program, executionId, state, context, now);
+        walk.arrived = arrived;
         return walk.progress(walk.run());
+    }
+
+    /** Whether the run stands waiting at a wait_for_event step: its next decision needs to know what arrived. */
+    public static boolean awaiting(Program program, ExecutionState state) {
+        if (state.resumeAt() == null || state.frames().isEmpty()) {
+            return false;
+        }
+        Frame top = state.frames().getLast();
+        List<Step> block = program.block(top.block());
+        return top.index() < block.size() && block.get(top.index()) instanceof Step.WaitForEvent;
     }
 
     /** Records how the action of {@code act} ended and goes on as far as it can without reading records. */
@@ -92,6 +113,8 @@ public final class Engine {
         final List<StepLog> logs = new ArrayList<>();
         int attempt;
         Instant resumeAt;
+        /** The event a wait_for_event step waited for, when it arrived. */
+        JsonNode arrived;
 
         Walk(Program program, String executionId, ExecutionState state, ObjectNode context, Instant now) {
             this.program = program;
@@ -131,6 +154,7 @@ public final class Engine {
                     case Step.Branch branch -> branch(branch, path);
                     case Step.Delay delay -> delay(delay, path);
                     case Step.Loop loop -> loop(loop, path);
+                    case Step.WaitForEvent wait -> waitForEvent(wait, path);
                     case Step.Stop stop -> {
                         log(stop.id(), path, "stop", "succeeded", null, NODES.objectNode().put("stopped", true), null);
                         frames.clear();
@@ -250,6 +274,62 @@ public final class Engine {
             log(delay.id(), path, "delay", "waiting", null, NODES.objectNode().put("until", until.toString()), null);
             resumeAt = until;
             return new Plan.Wait(until);
+        }
+
+        private Plan waitForEvent(Step.WaitForEvent wait, String path) {
+            if (resumeAt != null) {
+                if (arrived != null) {
+                    var output = NODES.objectNode().put("received", true);
+                    output.set("event", arrived);
+                    log(wait.id(), path, "wait_for_event", "succeeded", null, output, null);
+                    outputs.set(wait.id(), output);
+                } else if (now.isBefore(resumeAt)) {
+                    // Woken before its time with nothing arrived: it goes on waiting, as it was registered.
+                    return new Plan.Wait(resumeAt);
+                } else {
+                    var output = NODES.objectNode().put("received", false).put("timed_out_at", resumeAt.toString());
+                    log(wait.id(), path, "wait_for_event", "succeeded", null, output, null);
+                    outputs.set(wait.id(), output);
+                }
+                arrived = null;
+                resumeAt = null;
+                advance();
+                return null;
+            }
+            // The record to wait on is the trigger's: read from the context, so a run about no such record is told.
+            if (context == null) {
+                return new Plan.NeedsContext();
+            }
+            String recordId = recordId(wait);
+            JsonNode customer = context.path("event").path("customer_id");
+            if (!customer.isString() || customer.asString().isBlank()) {
+                String message = "the run is about no customer, so no event can be matched to it";
+                log(wait.id(), path, "wait_for_event", "failed", null, null, error("nothing_to_match", message));
+                return new Plan.Finish(false, wait.id(), "nothing_to_match", message);
+            }
+            if (wait.record() != null && recordId == null) {
+                String message = "the run's trigger is about no " + wait.record() + " to wait on (event.data."
+                    + wait.record() + ".id is missing)";
+                log(wait.id(), path, "wait_for_event", "failed", null, null, error("nothing_to_match", message));
+                return new Plan.Finish(false, wait.id(), "nothing_to_match", message);
+            }
+            Instant until = now.plus(wait.timeout());
+            var output = NODES.objectNode().put("event", wait.event()).put("match", wait.match())
+                .put("until", until.toString());
+            if (recordId != null) {
+                output.put(wait.record() + "_id", recordId);
+            }
+            log(wait.id(), path, "wait_for_event", "waiting", null, output, null);
+            resumeAt = until;
+            return new Plan.AwaitEvent(until, wait.event(), wait.record(), recordId);
+        }
+
+        private String recordId(Step.WaitForEvent wait) {
+            if (wait.record() == null) {
+                return null;
+            }
+            JsonNode id = context.path("event").path("data").path(wait.record()).path("id");
+            return id.isString() && !id.asString().isBlank() ? id.asString() : null;
         }
 
         private Plan loop(Step.Loop loop, String path) {

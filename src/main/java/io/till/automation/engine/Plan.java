@@ -14,6 +14,12 @@ public sealed interface Plan {
     /** Nothing until {@code until}: a delay, or the backoff before the next attempt. */
     record Wait(Instant until) implements Plan {}
 
+    /**
+     * Nothing until an event of type {@code event} about the run's customer arrives (and, with a {@code record}, about
+     * the record whose id is {@code recordId}), or until {@code until} at the latest.
+     */
+    record AwaitEvent(Instant until, String event, String record, String recordId) implements Plan {}
+
     /** The records the context names must be read (fresh) before the engine can go on. */
     record NeedsContext() implements Plan {}
 

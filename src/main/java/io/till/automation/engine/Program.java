@@ -58,6 +58,8 @@ public record Program(String automationId, int version, Definition definition, M
                 }
                 case Step.Stop stop -> {
                 }
+                case Step.WaitForEvent wait -> {
+                }
             }
         }
     }

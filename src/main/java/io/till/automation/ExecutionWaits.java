@@ -1,0 +1,95 @@
+package io.till.automation;
+
+import io.till.shared.Timestamps;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * wait_for_event (PRODUCT.md §4): the runs waiting at such a step ({@code execution_waits}, written by the save that
+ * enters or leaves the wait), the events that end their waits (found by the matcher, in the transaction that takes
+ * the events from the inbox, so that an event ends a wait once), and what arrived, for the step that goes on.
+ */
+@Component
+class ExecutionWaits {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+
+    ExecutionWaits(JdbcClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    /**
+     * Ends the waits these events are the first awaited event of, since each wait began: the run is due at once
+     * (its timer, the timeout, goes); returns how many.
+     */
+    int arrive(List<EventCancels.Arrival> events, Instant now) {
+        var aboutCustomers = events.stream().filter(e -> e.customerId() != null).toList();
+        if (aboutCustomers.isEmpty()) {
+            return 0;
+        }
+        return db.sql("""
+            WITH arrived AS (
+                SELECT DISTINCT ON (w.execution_id) w.execution_id, ev.id AS event_id
+                  FROM unnest(CAST(:events AS text[]), CAST(:accounts AS text[]), CAST(:types AS text[]),
+                              CAST(:customers AS text[])) AS a(event_id, account_id, type, customer_id)
+                  JOIN execution_waits w ON w.account_id = a.account_id AND w.event_type = a.type
+                                        AND w.customer_id = a.customer_id AND w.event_id IS NULL
+                  JOIN events ev ON ev.id = a.event_id
+                 WHERE ev.occurred_at >= w.since
+                   AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
+                 ORDER BY w.execution_id, ev.id),
+            -- The timer first, as the engine takes them (a node moving it into the queue right now is waited for).
+            timers AS MATERIALIZED (
+                SELECT t.execution_id, t.account_id FROM execution_timers t
+                 WHERE t.execution_id IN (SELECT execution_id FROM arrived)
+                 ORDER BY t.execution_id
+                   FOR UPDATE),
+            noted AS (
+                UPDATE execution_waits w SET event_id = a.event_id
+                  FROM arrived a
+                 WHERE w.execution_id = a.execution_id AND w.event_id IS NULL
+                RETURNING w.execution_id),
+            untimed AS (
+                DELETE FROM execution_timers WHERE execution_id IN (SELECT execution_id FROM timers)),
+            due AS (
+                INSERT INTO execution_queue (execution_id, account_id, due_at)
+                SELECT execution_id, account_id, :now FROM timers
+                ON CONFLICT (execution_id) DO NOTHING)
+            SELECT count(*) FROM noted
+            """)
+            .param("events", aboutCustomers.stream().map(EventCancels.Arrival::eventId).toArray(String[]::new))
+            .param("accounts", aboutCustomers.stream().map(EventCancels.Arrival::accountId).toArray(String[]::new))
+            .param("types", aboutCustomers.stream().map(EventCancels.Arrival::type).toArray(String[]::new))
+            .param("customers", aboutCustomers.stream().map(EventCancels.Arrival::customerId)
+                .toArray(String[]::new))
+            .param("now", Timestamps.of(now))
+            .query(Integer.class)
+            .single();
+    }
+
+    /** The event that ended the run's wait, as a trigger snapshot; empty while none has. */
+    Optional<JsonNode> arrived(String executionId) {
+        return db.sql("""
+            SELECT ev.id, ev.type, ev.customer_id, ev.occurred_at, ev.data
+              FROM execution_waits w JOIN events ev ON ev.id = w.event_id
+             WHERE w.execution_id = :id
+            """)
+            .param("id", executionId)
+            .query((rs, row) -> {
+                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
+                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
+                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
+                snapshot.set("data", json.readTree(rs.getString("data")));
+                return (JsonNode) snapshot;
+            })
+            .optional();
+    }
+}
