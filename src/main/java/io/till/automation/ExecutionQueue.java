@@ -248,8 +248,11 @@ public class ExecutionQueue {
         }
     }
 
-    /** A wait_for_event the run entered: the event it waits for, about its customer and maybe a record. */
-    record Await(String event, String record, String recordId) {}
+    /**
+     * A wait_for_event the run entered at {@code since}: the event it waits for, about its customer and maybe a
+     * record.
+     */
+    record Await(String event, String record, String recordId, Instant since) {}
 
     /**
      * Writes results back in one statement: the executions, their step logs, their queue rows (gone, or due again now
@@ -337,9 +340,10 @@ public class ExecutionQueue {
             awaited AS (
                 INSERT INTO execution_waits (execution_id, account_id, customer_id, event_type, record, record_id,
                                              since)
-                SELECT w.id, w.account_id, w.customer_id, a.event_type, a.record, a.record_id, :now
+                SELECT w.id, w.account_id, w.customer_id, a.event_type, a.record, a.record_id, a.since
                   FROM unnest(CAST(:awaitIds AS text[]), CAST(:awaitTypes AS text[]), CAST(:awaitRecords AS text[]),
-                              CAST(:awaitRecordIds AS text[])) AS a(id, event_type, record, record_id)
+                              CAST(:awaitRecordIds AS text[]), CAST(:awaitSince AS timestamptz[]))
+                       AS a(id, event_type, record, record_id, since)
                   JOIN written w ON w.id = a.id AND w.status = 'waiting'
                 ON CONFLICT (execution_id) DO UPDATE
                    SET event_type = EXCLUDED.event_type, record = EXCLUDED.record, record_id = EXCLUDED.record_id,
@@ -356,6 +360,7 @@ public class ExecutionQueue {
             .param("awaitTypes", awaiting.stream().map(w -> w.await().event()).toArray(String[]::new))
             .param("awaitRecords", awaiting.stream().map(w -> w.await().record()).toArray(String[]::new))
             .param("awaitRecordIds", awaiting.stream().map(w -> w.await().recordId()).toArray(String[]::new))
+            .param("awaitSince", awaiting.stream().map(w -> w.await().since().toString()).toArray(String[]::new))
             .param("leftWaits", round.stream().filter(Written::leftWait).map(w -> w.claimed().id())
                 .toArray(String[]::new))
             .param("ids", strings(round, w -> w.claimed().id()))

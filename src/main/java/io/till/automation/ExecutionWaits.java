@@ -75,14 +75,31 @@ class ExecutionWaits {
             .single();
     }
 
-    /** The event that ended the run's wait, as a trigger snapshot; empty while none has. */
-    Optional<JsonNode> arrived(String executionId) {
+    /**
+     * The event that ended the run's wait, as a trigger snapshot, if one happened before {@code until} (the wait's
+     * end): the one the matcher noted, or else the first one recorded since the wait began. The second is read for a
+     * run woken at its timeout: an event that committed while its wait was being written (and was matched before
+     * the wait could be seen) still counts, so an event that happened is never missed, at worst noticed late.
+     */
+    Optional<JsonNode> arrived(String executionId, Instant until) {
         return db.sql("""
             SELECT ev.id, ev.type, ev.customer_id, ev.occurred_at, ev.data
-              FROM execution_waits w JOIN events ev ON ev.id = w.event_id
-             WHERE w.execution_id = :id
+              FROM execution_waits w
+              CROSS JOIN LATERAL (
+                  (SELECT e.* FROM events e WHERE e.id = w.event_id)
+                  UNION ALL
+                  (SELECT e.* FROM events e
+                    WHERE w.event_id IS NULL
+                      AND e.account_id = w.account_id AND e.customer_id = w.customer_id AND e.type = w.event_type
+                      AND e.occurred_at >= w.since
+                      AND (w.record IS NULL OR e.data -> w.record ->> 'id' = w.record_id)
+                    ORDER BY e.occurred_at, e.id
+                    LIMIT 1)
+                  LIMIT 1) ev
+             WHERE w.execution_id = :id AND ev.occurred_at <= :until
             """)
             .param("id", executionId)
+            .param("until", Timestamps.of(until))
             .query((rs, row) -> {
                 ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
                     .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))

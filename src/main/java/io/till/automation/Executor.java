@@ -259,7 +259,9 @@ class Executor {
             Instant now = Timestamps.now(clock);
             // At a wait_for_event step: what arrived, if anything (else the wait ends at its timeout).
             boolean awaiting = Engine.awaiting(program, execution.state());
-            JsonNode arrived = awaiting ? waits.arrived(execution.id()).orElse(null) : null;
+            JsonNode arrived = awaiting
+                ? waits.arrived(execution.id(), execution.state().resumeAt()).orElse(null)
+                : null;
             var progress = engine.next(program, execution.id(), execution.state(), null, now, arrived);
             logs.addAll(progress.logs());
             if (progress.plan() instanceof Plan.NeedsContext) {
@@ -283,7 +285,7 @@ class Executor {
             // keeps its row; one that moved on has left it.
             boolean leftWait = awaiting && !Engine.awaiting(program, progress.state());
             // The logs show secret params masked; only the action's call saw them opened.
-            return written(execution, progress, secrets.masked(execution.accountId(), logs), leftWait);
+            return written(execution, progress, secrets.masked(execution.accountId(), logs), leftWait, now);
         } catch (RuntimeException e) {
             if (isDatabaseHiccup(e)) {
                 // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had):
@@ -364,7 +366,7 @@ class Executor {
     }
 
     private ExecutionQueue.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
-        List<StepLog> logs, boolean leftWait) {
+        List<StepLog> logs, boolean leftWait, Instant now) {
         return switch (progress.plan()) {
             case Plan.Finish finish when finish.succeeded() -> new ExecutionQueue.Written(execution, "succeeded",
                 progress.state(), null, null, logs, null, leftWait);
@@ -374,7 +376,7 @@ class Executor {
             case Plan.Wait wait -> new ExecutionQueue.Written(execution, "waiting", progress.state(), null,
                 wait.until(), logs, null, leftWait);
             case Plan.AwaitEvent await -> new ExecutionQueue.Written(execution, "waiting", progress.state(), null,
-                await.until(), logs, new ExecutionQueue.Await(await.event(), await.record(), await.recordId()),
+                await.until(), logs, new ExecutionQueue.Await(await.event(), await.record(), await.recordId(), now),
                 false);
             case Plan.NeedsContext more -> new ExecutionQueue.Written(execution, "running", progress.state(), null,
                 null, logs, null, leftWait);

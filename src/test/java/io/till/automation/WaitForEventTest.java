@@ -149,6 +149,28 @@ class WaitForEventTest {
     }
 
     @Test
+    void anEventTheMatcherSawBeforeTheWaitWasWrittenIsNoticedAtTheTimeoutNeverLost() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, FOLLOW_UP.formatted("customer"));
+        post(store, "acme.cart_abandoned", ada, "{}");
+        agenda.runDue();
+        // The event commits while the wait is being written, and the matcher takes it before it can see the wait:
+        // here, it is taken from the inbox without matching.
+        String paid = post(store, "acme.order_paid", ada, "{}");
+        db.sql("DELETE FROM event_inbox WHERE event_id = :id").param("id", paid).update();
+        agenda.runDue();
+        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("waiting");
+
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P3DT1H\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+
+        JsonNode run = onlyRun(store, automation, ada);
+        assertThat(log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded", "thanks:succeeded");
+        assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
+    }
+
+    @Test
     void withAMatchOnARecordOnlyThatRecordsEventEndsItsWait() {
         var store = accounts.create();
         String ada = customer(store, "Ada");
