@@ -401,8 +401,10 @@ final class BuilderEdits {
                 || path.size() == 3 && "trigger".equals(path.get(0).key()) && "scope".equals(path.get(1).key()))) {
                 remove(root, path.subList(0, path.size() - 1));
             }
-            // A retry whose every setting was cleared is the default retry: no {} is left behind.
-            if (object.isEmpty() && path.size() >= 2 && "retry".equals(path.get(path.size() - 2).key())) {
+            // A retry whose every setting was cleared is the default retry, a limit whose every setting was cleared
+            // is none: no {} is left behind.
+            String holder = path.size() >= 2 ? path.get(path.size() - 2).key() : null;
+            if (object.isEmpty() && ("retry".equals(holder) || "limit".equals(holder))) {
                 remove(root, path.subList(0, path.size() - 1));
             }
         }

@@ -12,11 +12,14 @@ import tools.jackson.databind.JsonNode;
  * data, parsed and checked by {@link DefinitionParser}; the engine decides what happens next from it.
  */
 public record Definition(String name, Trigger trigger, Condition conditions, List<Step> steps,
-    List<CancelOn> cancelOn) {
+    List<CancelOn> cancelOn, Limit limit) {
 
     public Definition(String name, Trigger trigger, Condition conditions, List<Step> steps) {
-        this(name, trigger, conditions, steps, List.of());
+        this(name, trigger, conditions, steps, List.of(), null);
     }
+
+    /** At most {@code runs} runs per customer within any {@code per}: the matcher starts no more. */
+    public record Limit(int runs, Duration per) {}
 
     /**
      * An event that ends this automation's runs that have not ended: those about the event's customer and, when

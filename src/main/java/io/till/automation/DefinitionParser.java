@@ -30,6 +30,7 @@ public final class DefinitionParser {
     static final int MAX_DEPTH = 20;
     static final int MAX_LOOP = 1000;
     static final int MAX_CANCEL_ON = 20;
+    static final int MAX_LIMIT_RUNS = 1000;
     /** A definition is a program, not a data store: 256 KiB of JSON holds the largest sensible one many times over. */
     static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
@@ -100,7 +101,34 @@ public final class DefinitionParser {
             ? condition(json.get("conditions"), "conditions", context, 0)
             : null;
         List<Definition.Step> steps = steps(json.get("steps"), "steps", context, 0, false);
-        return new Definition(name, trigger, conditions, steps, cancelOn(json.get("cancel_on"), context));
+        return new Definition(name, trigger, conditions, steps, cancelOn(json.get("cancel_on"), context),
+            limit(json.get("limit"), context));
+    }
+
+    /** {@code "limit": {"runs": 1, "per": "P30D"}}: at most one run per customer in any 30 days. */
+    private Definition.Limit limit(JsonNode json, Context context) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        if (!json.isObject()) {
+            context.add("limit", "invalid_type", "must be {\"runs\": 1, \"per\": \"P30D\"}");
+            return null;
+        }
+        int runs = json.has("runs") ? json.get("runs").asInt(0) : 0;
+        if (runs < 1 || runs > MAX_LIMIT_RUNS) {
+            context.add("limit.runs", "out_of_range", "how many runs per customer at most: between 1 and "
+                + MAX_LIMIT_RUNS);
+        }
+        Duration per = null;
+        if (!json.has("per")) {
+            context.add("limit.per", "required", "the period the runs are counted in, such as P30D");
+        } else {
+            per = duration(text(json, "per"), "limit.per", context);
+            if (per != null && (per.compareTo(Duration.ofMinutes(1)) < 0 || per.compareTo(Duration.ofDays(3650)) > 0)) {
+                context.add("limit.per", "out_of_range", "must be between one minute and ten years");
+            }
+        }
+        return new Definition.Limit(runs, per);
     }
 
     /**

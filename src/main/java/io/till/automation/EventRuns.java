@@ -83,8 +83,17 @@ class EventRuns {
             case "not_started" -> sentence(result.error().path("message").asString("")
                 .replaceFirst("^would not start: ", ""));
             case "skipped" -> "Its conditions do not hold for this event.";
-            default -> "It would start on this event now: it was activated, changed or resumed after the event came, "
-                + "or the event was raised by one of its own steps.";
+            default -> program.definition().limit() == null
+                ? "It would start on this event now: it was activated, changed or resumed after the event came, "
+                    + "or the event was raised by one of its own steps."
+                : "It would start on this event now, unless its limit was reached (at most "
+                    + program.definition().limit().runs() + " run" + (program.definition().limit().runs() == 1
+                        ? ""
+                        : "s")
+                    + " per customer every " + TriggerSentence.duration(program.definition().limit()
+                        .per())
+                    + "); or it was activated, changed or resumed after the event came, or the event "
+                    + "was raised by one of its own steps.";
         };
     }
 

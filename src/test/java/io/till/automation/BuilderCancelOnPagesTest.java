@@ -86,11 +86,18 @@ class BuilderCancelOnPagesTest {
         page.getByRole(AriaRole.BUTTON, named("Remove “invoice.paid”")).last().click();
         assertThat(page.locator(".bldw-cancel")).hasCount(2);
 
+        // How often: once a quarter per customer.
+        page.locator("#f-limit-runs").fill("1");
+        page.locator("#f-limit-per").fill("P90D");
+        assertThat(page.locator("#f-limit-per")).hasValue("P90D");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
         assertThat(page.locator("p.flash")).containsText("Saved as version 2");
-        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition").get("cancel_on"))
-            .isEqualTo(json.readTree("""
-                [{"event": "invoice.paid", "match": "invoice"}, {"event": "acme.refunded", "match": "customer"}]"""));
+        var saved = api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition");
+        assertThat(saved.get("cancel_on")).isEqualTo(json.readTree("""
+            [{"event": "invoice.paid", "match": "invoice"}, {"event": "acme.refunded", "match": "customer"}]"""));
+        assertThat(saved.get("limit")).isEqualTo(json.readTree("{\"runs\": 1, \"per\": \"P90D\"}"));
 
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
         phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());

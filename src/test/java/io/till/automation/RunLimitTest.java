@@ -1,0 +1,93 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** limit (PRODUCT.md §4): at most so many runs per customer in a period; the matcher starts no more. */
+@TillIntegrationTest
+class RunLimitTest {
+
+    private static final String WIN_BACK = """
+        {"name": "Win back", "trigger": {"type": "event", "event": "acme.cart_abandoned"},
+         "limit": {"runs": 1, "per": "P30D"},
+         "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "offered"}}]}""";
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+
+    private String activate(TestAccounts.TestAccount store, String definition) {
+        var created = api.post("/api/v1/automations", store.apiKey(), definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
+        return id;
+    }
+
+    private String customer(TestAccounts.TestAccount store, String name) {
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "%s", "email": "%s@example.com"}""".formatted(name, name.toLowerCase()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    private void abandon(TestAccounts.TestAccount store, String customer) {
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.cart_abandoned", "customer_id": "%s", "data": {}}""".formatted(customer));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+    }
+
+    private List<String> runs(TestAccounts.TestAccount store, String automation, String customer) {
+        var runs = new ArrayList<String>();
+        api.get("/api/v1/executions?automation_id=" + automation + "&customer_id=" + customer, store.apiKey())
+            .json().get("data").forEach(run -> runs.add(run.get("status").asString()));
+        return runs;
+    }
+
+    @Test
+    void aCustomerGetsAtMostTheLimitInAPeriodEvenFromOneBatchAndAgainOnceItHasPassed() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String bob = customer(store, "Bob");
+        String automation = activate(store, WIN_BACK);
+        // Two in one batch, one in the next: Ada's first starts a run, the others none.
+        abandon(store, ada);
+        abandon(store, ada);
+        abandon(store, bob);
+        agenda.runDue();
+        abandon(store, ada);
+        agenda.runDue();
+        assertThat(runs(store, automation, ada)).containsExactly("succeeded");
+        assertThat(runs(store, automation, bob)).containsExactly("succeeded");
+
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P31D\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        abandon(store, ada);
+        agenda.runDue();
+        assertThat(runs(store, automation, ada)).containsExactly("succeeded", "succeeded");
+    }
+
+    @Test
+    void aLimitNeedsRunsAndAPeriod() {
+        var store = accounts.create();
+        var refused = api.post("/api/v1/automations", store.apiKey(), WIN_BACK.replace(
+            "{\"runs\": 1, \"per\": \"P30D\"}", "{\"runs\": 0, \"per\": \"PT1S\"}"));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        var fields = new ArrayList<String>();
+        refused.json().get("errors").forEach(f -> fields.add(f.get("field").asString() + ":" + f.get("code")
+            .asString()));
+        assertThat(fields).containsExactly("limit.runs:out_of_range", "limit.per:out_of_range");
+    }
+}
