@@ -16,8 +16,10 @@ import tools.jackson.databind.JsonNode;
 final class StepFlow {
 
     /** The one place that says which fragment of {@code automation/flow.html} draws which kind of chip. */
-    static final Map<String, String> FRAGMENTS = Map.of("trigger", "trigger", "conditions", "conditions", "action",
-        "action", "branch", "branch", "delay", "delay", "loop", "loop", "stop", "stop", "waitforevent", "delay");
+    static final Map<String, String> FRAGMENTS = Map.ofEntries(Map.entry("trigger", "trigger"),
+        Map.entry("conditions", "conditions"), Map.entry("limit", "limit"), Map.entry("cancel", "cancel"),
+        Map.entry("action", "action"), Map.entry("branch", "branch"), Map.entry("delay", "delay"),
+        Map.entry("loop", "loop"), Map.entry("stop", "stop"), Map.entry("waitforevent", "delay"));
 
     /**
      * One chip; {@code lanes} hold the steps nested under it. {@code tried} is what a test found the step would do
@@ -54,6 +56,17 @@ final class StepFlow {
         chips.add(new Chip("trigger", null, triggerSentence, null, List.of()));
         if (definition.conditions() != null) {
             chips.add(new Chip("conditions", null, "Only if " + sentence(definition.conditions()), null,
+                List.of()));
+        }
+        if (definition.limit() != null && definition.limit().per() != null) {
+            int runs = definition.limit().runs();
+            chips.add(new Chip("limit", null, "At most " + runs + " run" + (runs == 1 ? "" : "s") + " per customer "
+                + "every " + TriggerSentence.duration(definition.limit().per()), null, List.of()));
+        }
+        if (definition.cancelOn() != null && !definition.cancelOn().isEmpty()) {
+            chips.add(new Chip("cancel", null, "A run stops when " + definition.cancelOn().stream()
+                .map(c -> c.event() + (c.record() == null ? "" : " (same " + c.record().replace('_', ' ') + ")"))
+                .collect(java.util.stream.Collectors.joining(" or ")) + " happens to its customer", null,
                 List.of()));
         }
         chips.addAll(steps(definition.steps()));

@@ -62,6 +62,8 @@ final class TestedFlow {
                     ? new Outcome("bad", null, "Not met: the run stops here and does nothing", List.of(),
                         reason(result.error()), null, null, null)
                     : Outcome.of("ok", "Met")));
+            // How often and when a run stops early are not steps: a test shows nothing of them.
+            case "limit", "cancel" -> chip;
             default -> step(chip, logs, byId, snapshot);
         }).toList();
     }
@@ -180,6 +182,18 @@ final class TestedFlow {
                     + truncated, List.of(), note, null, items(step, snapshot, items), null);
             }
             case "stop" -> Outcome.of("off", "The run would stop here");
+            case "waitforevent" -> {
+                if (log.status().equals("waiting")) {
+                    Instant until = output == null || !output.hasNonNull("until")
+                        ? null
+                        : Instant.parse(output.get("until").asString());
+                    yield new Outcome("warn", item, "Would wait for " + (output == null
+                        ? "the event"
+                        : output.path("event").asString("the event")) + " until", List.of(), null, null, null,
+                        until);
+                }
+                yield Outcome.of("off", "Nothing arrives in a test: shown as if the time ran out");
+            }
             default -> Outcome.of("ok", "Done");
         };
     }

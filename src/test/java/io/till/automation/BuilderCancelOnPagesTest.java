@@ -99,6 +99,13 @@ class BuilderCancelOnPagesTest {
             [{"event": "invoice.paid", "match": "invoice"}, {"event": "acme.refunded", "match": "customer"}]"""));
         assertThat(saved.get("limit")).isEqualTo(json.readTree("{\"runs\": 1, \"per\": \"P90D\"}"));
 
+        // The steps' picture says both, between the trigger and the steps.
+        page.navigate(api.uri("/admin/automations/" + id).toString());
+        assertThat(page.locator(".aut-flow > li").nth(1)).containsText("At most 1 run per customer every 90 days");
+        assertThat(page.locator(".aut-flow > li").nth(2)).containsText(
+            "A run stops when invoice.paid (same invoice) or acme.refunded happens to its customer");
+        Chromium.screenshot(page, "automation-flow-limits-1280");
+
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
         phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
         assertThat(phone.locator("#f-cancel_on-1-event-custom")).hasValue("acme.refunded");
