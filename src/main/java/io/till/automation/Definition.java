@@ -12,10 +12,18 @@ import tools.jackson.databind.JsonNode;
  * data, parsed and checked by {@link DefinitionParser}; the engine decides what happens next from it.
  */
 public record Definition(String name, Trigger trigger, Condition conditions, List<Step> steps,
-    List<CancelOn> cancelOn, Limit limit) {
+    List<CancelOn> cancelOn, Limit limit, String concurrency) {
 
     public Definition(String name, Trigger trigger, Condition conditions, List<Step> steps) {
-        this(name, trigger, conditions, steps, List.of(), null);
+        this(name, trigger, conditions, steps, List.of(), null, null);
+    }
+
+    /**
+     * The record a run of {@code concurrency: <record>} is keyed by, or null when the customer is its key (or the
+     * automation has no such rule): one run per key at a time.
+     */
+    public String concurrencyRecord() {
+        return concurrency == null || concurrency.equals(CancelOn.CUSTOMER) ? null : concurrency;
     }
 
     /** At most {@code runs} runs per customer within any {@code per}: the matcher starts no more. */

@@ -102,7 +102,21 @@ public final class DefinitionParser {
             : null;
         List<Definition.Step> steps = steps(json.get("steps"), "steps", context, 0, false);
         return new Definition(name, trigger, conditions, steps, cancelOn(json.get("cancel_on"), context),
-            limit(json.get("limit"), context));
+            limit(json.get("limit"), context), concurrency(json.get("concurrency"), context));
+    }
+
+    /** {@code "concurrency": "customer"} (or a record, {@code "invoice"}): one run per key at a time. */
+    private static String concurrency(JsonNode json, Context context) {
+        if (json == null || json.isNull()) {
+            return null;
+        }
+        String key = json.isString() ? json.asString() : null;
+        if (key == null || !(key.equals(Definition.CancelOn.CUSTOMER) || Definition.CancelOn.RECORDS.contains(key))) {
+            context.add("concurrency", "invalid_value", "one run at a time per customer, or per record: customer or "
+                + "one of " + Definition.CancelOn.RECORDS.stream().sorted().toList());
+            return null;
+        }
+        return key;
     }
 
     /** {@code "limit": {"runs": 1, "per": "P30D"}}: at most one run per customer in any 30 days. */

@@ -58,10 +58,18 @@ final class StepFlow {
             chips.add(new Chip("conditions", null, "Only if " + sentence(definition.conditions()), null,
                 List.of()));
         }
+        var often = new ArrayList<String>();
         if (definition.limit() != null && definition.limit().per() != null) {
             int runs = definition.limit().runs();
-            chips.add(new Chip("limit", null, "At most " + runs + " run" + (runs == 1 ? "" : "s") + " per customer "
-                + "every " + TriggerSentence.duration(definition.limit().per()), null, List.of()));
+            often.add("At most " + runs + " run" + (runs == 1 ? "" : "s") + " per customer every "
+                + TriggerSentence.duration(definition.limit().per()));
+        }
+        if (definition.concurrency() != null) {
+            often.add((often.isEmpty() ? "O" : "o") + "ne at a time per " + definition.concurrency().replace('_',
+                ' '));
+        }
+        if (!often.isEmpty()) {
+            chips.add(new Chip("limit", null, String.join("; ", often), null, List.of()));
         }
         if (definition.cancelOn() != null && !definition.cancelOn().isEmpty()) {
             chips.add(new Chip("cancel", null, "A run stops when " + definition.cancelOn().stream()

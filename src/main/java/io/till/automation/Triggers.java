@@ -45,7 +45,7 @@ class Triggers {
     private final ExecutionWaits waits;
     private final Counter eventsMatched;
     private final Counter executionsStarted;
-    private final Counter limitedOut;
+    private final StartRules rules;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
     private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
@@ -54,7 +54,7 @@ class Triggers {
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionQueue queue,
         ExecutionContexts contexts, Customers customers, EventScopes scopes, EventCancels cancels,
-        ExecutionWaits waits, MeterRegistry meters) {
+        ExecutionWaits waits, StartRules rules, MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -66,13 +66,12 @@ class Triggers {
         this.scopes = scopes;
         this.cancels = cancels;
         this.waits = waits;
+        this.rules = rules;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
             .description("Executions started").register(meters);
-        this.limitedOut = Counter.builder("till.automation.executions.limited")
-            .description("Runs not started because the automation's limit per customer was reached")
-            .register(meters);
+
     }
 
     /** An event taken from the inbox, with the two marks that keep automations away from it. */
@@ -81,9 +80,10 @@ class Triggers {
 
     private record Listener(String automationId, String accountId, String event, Program program) {
 
-        /** Whether deciding needs the event's data: a scope, or conditions. */
+        /** Whether deciding needs the event's data: a scope, conditions, or one run per record at a time. */
         boolean readsData() {
-            return program.definition().conditions() != null || !scope().isEmpty();
+            return program.definition().conditions() != null || !scope().isEmpty()
+                || program.definition().concurrencyRecord() != null;
         }
 
         Map<String, String> scope() {
@@ -203,7 +203,8 @@ class Triggers {
             }
         }
         Instant now = Timestamps.now(clock);
-        starts = withinLimits(starts, listeners, now);
+        starts = rules.admit(starts, listeners.stream().collect(java.util.stream.Collectors.toMap(
+            Listener::automationId, Listener::program, (a, b) -> a)), now);
         // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
         // of its batch started.
         // An event staff asked to pass quietly (skip_automations) cancels nothing either.
@@ -222,58 +223,6 @@ class Triggers {
         return new Matched(events.size(), ended.isEmpty()
             ? claimed
             : claimed.stream().filter(run -> !ended.contains(run.id())).toList());
-    }
-
-    /**
-     * The starts that keep each automation within its limit (at most so many runs per customer in a period), in the
-     * batch's order: runs already started in the period count, and so do those started earlier in the batch. An
-     * automation without a limit, and a run about no customer, are not counted.
-     */
-    private List<ExecutionQueue.NewExecution> withinLimits(List<ExecutionQueue.NewExecution> starts,
-        List<Listener> listeners, Instant now) {
-        Map<String, Definition.Limit> limits = new HashMap<>();
-        listeners.stream().filter(l -> l.program().definition().limit() != null)
-            .forEach(l -> limits.put(l.automationId(), l.program().definition().limit()));
-        var limited = starts.stream()
-            .filter(start -> start.customerId() != null && limits.containsKey(start.automationId()))
-            .toList();
-        if (limited.isEmpty()) {
-            return starts;
-        }
-        record Key(String accountId, String automationId, String customerId) {}
-        var keys = limited.stream().map(start -> new Key(start.accountId(), start.automationId(),
-            start.customerId())).distinct().toList();
-        Map<Key, Long> started = new HashMap<>();
-        db.sql("""
-            SELECT k.account_id, k.automation_id, k.customer_id, count(x.id) AS runs
-              FROM unnest(CAST(:accounts AS text[]), CAST(:automations AS text[]), CAST(:customers AS text[]),
-                          CAST(:since AS timestamptz[])) AS k(account_id, automation_id, customer_id, since)
-              JOIN executions x ON x.account_id = k.account_id AND x.customer_id = k.customer_id
-                               AND x.automation_id = k.automation_id AND x.created_at > k.since
-             GROUP BY k.account_id, k.automation_id, k.customer_id
-            """)
-            .param("accounts", keys.stream().map(Key::accountId).toArray(String[]::new))
-            .param("automations", keys.stream().map(Key::automationId).toArray(String[]::new))
-            .param("customers", keys.stream().map(Key::customerId).toArray(String[]::new))
-            .param("since", keys.stream().map(key -> now.minus(limits.get(key.automationId()).per()).toString())
-                .toArray(String[]::new))
-            .query((rs, row) -> started.put(new Key(rs.getString("account_id"), rs.getString("automation_id"),
-                rs.getString("customer_id")), rs.getLong("runs")))
-            .list();
-        var kept = new ArrayList<ExecutionQueue.NewExecution>();
-        for (var start : starts) {
-            Definition.Limit limit = start.customerId() == null ? null : limits.get(start.automationId());
-            if (limit != null) {
-                var key = new Key(start.accountId(), start.automationId(), start.customerId());
-                if (started.getOrDefault(key, 0L) >= limit.runs()) {
-                    limitedOut.increment();
-                    continue;
-                }
-                started.merge(key, 1L, Long::sum);
-            }
-            kept.add(start);
-        }
-        return kept;
     }
 
     private static boolean listens(Listener listener, Inbound event) {

@@ -90,6 +90,8 @@ class BuilderCancelOnPagesTest {
         page.locator("#f-limit-runs").fill("1");
         page.locator("#f-limit-per").fill("P90D");
         assertThat(page.locator("#f-limit-per")).hasValue("P90D");
+        page.locator("#f-concurrency").selectOption(new SelectOption().setLabel("One at a time per invoice"));
+        assertThat(page.locator("#f-concurrency")).hasValue("invoice");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
 
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
@@ -98,10 +100,13 @@ class BuilderCancelOnPagesTest {
         assertThat(saved.get("cancel_on")).isEqualTo(json.readTree("""
             [{"event": "invoice.paid", "match": "invoice"}, {"event": "acme.refunded", "match": "customer"}]"""));
         assertThat(saved.get("limit")).isEqualTo(json.readTree("{\"runs\": 1, \"per\": \"P90D\"}"));
+        assertThat(saved.get("concurrency").asString()).isEqualTo("invoice");
 
         // The steps' picture says both, between the trigger and the steps.
-        page.navigate(api.uri("/admin/automations/" + id).toString());
-        assertThat(page.locator(".aut-flow > li").nth(1)).containsText("At most 1 run per customer every 90 days");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Steps").setExact(true)).click();
+        page.waitForURL("**/admin/automations/" + id);
+        assertThat(page.locator(".aut-flow > li").nth(1)).containsText(
+            "At most 1 run per customer every 90 days; one at a time per invoice");
         assertThat(page.locator(".aut-flow > li").nth(2)).containsText(
             "A run stops when invoice.paid (same invoice) or acme.refunded happens to its customer");
         Chromium.screenshot(page, "automation-flow-limits-1280");
@@ -144,7 +149,8 @@ class BuilderCancelOnPagesTest {
             .get(1)).isEqualTo(json.readTree("""
                 {"id": "wait_for_event", "type": "wait_for_event", "event": "invoice.paid", "match": "invoice",
                  "timeout": "P5D"}"""));
-        page.navigate(api.uri("/admin/automations/" + id).toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Steps").setExact(true)).click();
+        page.waitForURL("**/admin/automations/" + id);
         assertThat(page.locator("#main")).containsText("Wait up to 5 days for invoice.paid (same invoice)");
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** limit (PRODUCT.md §4): at most so many runs per customer in a period; the matcher starts no more. */
+/**
+ * limit and concurrency (PRODUCT.md §4): at most so many runs per customer in a period, and one run per customer (or
+ * record) at a time; the matcher starts no more.
+ */
 @TillIntegrationTest
 class RunLimitTest {
 
@@ -89,5 +92,55 @@ class RunLimitTest {
         refused.json().get("errors").forEach(f -> fields.add(f.get("field").asString() + ":" + f.get("code")
             .asString()));
         assertThat(fields).containsExactly("limit.runs:out_of_range", "limit.per:out_of_range");
+    }
+
+    private static final String ONE_AT_A_TIME = """
+        {"name": "Dunning", "trigger": {"type": "event", "event": "acme.payment_failed"}, "concurrency": "%s",
+         "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                   {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "reminded"}}]}""";
+
+    private void failed(TestAccounts.TestAccount store, String customer, String invoice) {
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.payment_failed", "customer_id": "%s", "data": {"invoice": {"id": "%s"}}}"""
+            .formatted(customer, invoice));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+    }
+
+    @Test
+    void oneRunPerCustomerAtATimeAndANewOneOnceItHasEnded() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String bob = customer(store, "Bob");
+        String automation = activate(store, ONE_AT_A_TIME.formatted("customer"));
+        failed(store, ada, "in_1");
+        failed(store, ada, "in_2");
+        failed(store, bob, "in_3");
+        agenda.runDue();
+        failed(store, ada, "in_4");
+        agenda.runDue();
+        assertThat(runs(store, automation, ada)).containsExactly("waiting");
+        assertThat(runs(store, automation, bob)).containsExactly("waiting");
+
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P1DT1H\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        failed(store, ada, "in_5");
+        agenda.runDue();
+        assertThat(runs(store, automation, ada)).containsExactly("waiting", "succeeded");
+    }
+
+    @Test
+    void oneRunPerRecordAtATime() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, ONE_AT_A_TIME.formatted("invoice"));
+        failed(store, ada, "in_1");
+        failed(store, ada, "in_1");
+        failed(store, ada, "in_2");
+        agenda.runDue();
+
+        var invoices = new ArrayList<String>();
+        api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data")
+            .forEach(run -> invoices.add(run.get("trigger").get("data").get("invoice").get("id").asString()));
+        assertThat(invoices).containsExactlyInAnyOrder("in_1", "in_2");
     }
 }

@@ -1,0 +1,149 @@
+package io.till.automation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.till.automation.engine.Program;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The automation-level rules a start must pass, beyond its trigger and conditions (PRODUCT.md §4): {@code limit}, at
+ * most so many runs per customer in a period, and {@code concurrency}, one run per customer (or record) at a time.
+ * Decided in the matcher's transaction, in the batch's order (an earlier event of the batch counts), under a lock per
+ * automation and customer, so that two matchers deciding for the same customer at once decide one after the other.
+ */
+@Component
+class StartRules {
+
+    private final JdbcClient db;
+    private final Counter limited;
+    private final Counter concurrent;
+
+    StartRules(JdbcClient db, MeterRegistry meters) {
+        this.db = db;
+        this.limited = Counter.builder("till.automation.executions.limited")
+            .description("Runs not started because the automation's limit per customer was reached")
+            .register(meters);
+        this.concurrent = Counter.builder("till.automation.executions.concurrent")
+            .description("Runs not started because another run for the same customer or record had not ended")
+            .register(meters);
+    }
+
+    /** An automation and customer whose starts these rules decide. */
+    private record Key(String accountId, String automationId, String customerId) {}
+
+    /** The starts to keep, in their order; {@code programs} by automation id. */
+    List<ExecutionQueue.NewExecution> admit(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs,
+        Instant now) {
+        var ruled = starts.stream()
+            .filter(start -> start.customerId() != null && ruled(programs.get(start.automationId())))
+            .toList();
+        if (ruled.isEmpty()) {
+            return starts;
+        }
+        var keys = ruled.stream().map(StartRules::key).distinct()
+            .sorted(Comparator.comparing(Key::accountId).thenComparing(Key::automationId)
+                .thenComparing(Key::customerId))
+            .toList();
+        // In one order everywhere, so that two matchers never wait for each other in a circle.
+        db.sql("""
+            SELECT pg_advisory_xact_lock(hashtextextended(k.automation_id || '/' || k.customer_id, 0))
+              FROM unnest(CAST(:automations AS text[]), CAST(:customers AS text[])) WITH ORDINALITY
+                   AS k(automation_id, customer_id, n)
+             ORDER BY k.n
+            """)
+            .param("automations", keys.stream().map(Key::automationId).toArray(String[]::new))
+            .param("customers", keys.stream().map(Key::customerId).toArray(String[]::new))
+            .query()
+            .listOfRows();
+        Map<Key, Long> inPeriod = new HashMap<>();
+        Set<String> open = new HashSet<>();
+        db.sql("""
+            SELECT k.account_id, k.automation_id, k.customer_id,
+                   count(x.id) FILTER (WHERE x.created_at > k.since) AS runs,
+                   array_agg(coalesce(x.trigger -> 'data' -> k.record ->> 'id', ''))
+                       FILTER (WHERE x.status IN ('pending', 'running', 'waiting')) AS open
+              FROM unnest(CAST(:accounts AS text[]), CAST(:automations AS text[]), CAST(:customers AS text[]),
+                          CAST(:since AS timestamptz[]), CAST(:records AS text[]))
+                   AS k(account_id, automation_id, customer_id, since, record)
+              JOIN executions x ON x.account_id = k.account_id AND x.customer_id = k.customer_id
+                               AND x.automation_id = k.automation_id
+             WHERE x.created_at > k.since OR x.status IN ('pending', 'running', 'waiting')
+             GROUP BY k.account_id, k.automation_id, k.customer_id
+            """)
+            .param("accounts", keys.stream().map(Key::accountId).toArray(String[]::new))
+            .param("automations", keys.stream().map(Key::automationId).toArray(String[]::new))
+            .param("customers", keys.stream().map(Key::customerId).toArray(String[]::new))
+            .param("since", keys.stream().map(key -> since(programs.get(key.automationId()), now).toString())
+                .toArray(String[]::new))
+            .param("records", keys.stream().map(key -> programs.get(key.automationId()).definition()
+                .concurrencyRecord()).toArray(String[]::new))
+            .query((rs, row) -> {
+                var key = new Key(rs.getString("account_id"), rs.getString("automation_id"),
+                    rs.getString("customer_id"));
+                inPeriod.put(key, rs.getLong("runs"));
+                var ids = rs.getArray("open");
+                if (ids != null) {
+                    for (Object id : (Object[]) ids.getArray()) {
+                        open.add(concurrencyKey(key, (String) id));
+                    }
+                }
+                return key;
+            })
+            .list();
+        var kept = new ArrayList<ExecutionQueue.NewExecution>();
+        for (var start : starts) {
+            Program program = start.customerId() == null ? null : programs.get(start.automationId());
+            if (!ruled(program)) {
+                kept.add(start);
+                continue;
+            }
+            var key = key(start);
+            var limit = program.definition().limit();
+            if (limit != null && inPeriod.getOrDefault(key, 0L) >= limit.runs()) {
+                limited.increment();
+                continue;
+            }
+            if (program.definition().concurrency() != null) {
+                String record = program.definition().concurrencyRecord();
+                String id = record == null || start.trigger() == null
+                    ? ""
+                    : start.trigger().path("data").path(record).path("id").asString("");
+                if (!open.add(concurrencyKey(key, id))) {
+                    concurrent.increment();
+                    continue;
+                }
+            }
+            inPeriod.merge(key, 1L, Long::sum);
+            kept.add(start);
+        }
+        return kept;
+    }
+
+    private static boolean ruled(Program program) {
+        return program != null
+            && (program.definition().limit() != null || program.definition().concurrency() != null);
+    }
+
+    private static Key key(ExecutionQueue.NewExecution start) {
+        return new Key(start.accountId(), start.automationId(), start.customerId());
+    }
+
+    /** Runs created after this count toward the limit; without a limit, none. */
+    private static Instant since(Program program, Instant now) {
+        var limit = program.definition().limit();
+        return limit == null || limit.per() == null ? now : now.minus(limit.per());
+    }
+
+    private static String concurrencyKey(Key key, String recordId) {
+        return key.automationId() + "/" + key.customerId() + "/" + recordId;
+    }
+}
