@@ -3,6 +3,7 @@ package io.till.automation;
 import io.till.shared.PageRequest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -10,10 +11,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * For one event: the runs it started, and for each other automation of the account why it did not start. Until the
- * matcher keeps a trace of its decisions, the reason is found again by a dry run of the automation's active version
- * against the event (the trigger type and scope, then the conditions, decided exactly as matching decides them), so
- * it tells how the automation as it is now would treat the event.
+ * For one event: the runs it started, and for each other automation of the account why it did not start. For an
+ * automation that listened to the event, the reason is the one the matcher kept when it decided (its match trace:
+ * paused, scope, conditions with their values, limit, one at a time, skip_automations). For the others (another
+ * trigger, a draft, an automation made after the event, an event matched before traces were kept) it is found again
+ * by a dry run of the automation's active version against the event, so it tells how the automation as it is now
+ * would treat the event.
  */
 @Component
 class EventRuns {
@@ -23,8 +26,11 @@ class EventRuns {
     private final Programs programs;
     private final DryRuns dryRuns;
     private final JsonMapper json;
+    private final MatchTraces traces;
 
-    EventRuns(Executions executions, Automations automations, Programs programs, DryRuns dryRuns, JsonMapper json) {
+    EventRuns(Executions executions, Automations automations, Programs programs, DryRuns dryRuns, JsonMapper json,
+        MatchTraces traces) {
+        this.traces = traces;
         this.executions = executions;
         this.automations = automations;
         this.programs = programs;
@@ -48,11 +54,15 @@ class EventRuns {
             .map(e -> new Started(e.id(), e.automationId(), names.get(e.automationId()), e.status()))
             .toList();
         Set<String> ran = started.stream().map(Started::automationId).collect(Collectors.toSet());
+        // What the matcher decided at the time, where it kept it; else found again from the automation as it is now.
+        Map<String, String> traced = traces.skipped(accountId, eventId);
         List<NotStarted> others = automations.list(accountId, PageRequest.of(PageRequest.MAX_LIMIT, null, "aut"))
             .data()
             .stream()
             .filter(a -> !ran.contains(a.id()))
-            .map(a -> new NotStarted(a.id(), a.name(), whyNot(accountId, a, event)))
+            .map(a -> new NotStarted(a.id(), a.name(), traced.containsKey(a.id())
+                ? traced.get(a.id())
+                : whyNot(accountId, a, event)))
             .toList();
         var summary = new Summary(eventId, event.path("type").asString(""), event.path("customer_id").asString(null),
             Instant.parse(event.path("occurred_at").asString()));

@@ -40,14 +40,19 @@ class StartRules {
     /** An automation and customer whose starts these rules decide. */
     private record Key(String accountId, String automationId, String customerId) {}
 
-    /** The starts to keep, in their order; {@code programs} by automation id. */
-    List<ExecutionQueue.NewExecution> admit(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs,
-        Instant now) {
+    /** A start these rules held back, and why, as the event's match trace says it. */
+    record Refused(ExecutionQueue.NewExecution start, String reason) {}
+
+    /** The starts kept, in their order, and those held back. */
+    record Admitted(List<ExecutionQueue.NewExecution> kept, List<Refused> refused) {}
+
+    /** Decides the starts; {@code programs} by automation id. */
+    Admitted admit(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs, Instant now) {
         var ruled = starts.stream()
             .filter(start -> start.customerId() != null && ruled(programs.get(start.automationId())))
             .toList();
         if (ruled.isEmpty()) {
-            return starts;
+            return new Admitted(starts, List.of());
         }
         var keys = ruled.stream().map(StartRules::key).distinct()
             .sorted(Comparator.comparing(Key::accountId).thenComparing(Key::automationId)
@@ -100,6 +105,7 @@ class StartRules {
             })
             .list();
         var kept = new ArrayList<ExecutionQueue.NewExecution>();
+        var refused = new ArrayList<Refused>();
         for (var start : starts) {
             Program program = start.customerId() == null ? null : programs.get(start.automationId());
             if (!ruled(program)) {
@@ -110,6 +116,9 @@ class StartRules {
             var limit = program.definition().limit();
             if (limit != null && inPeriod.getOrDefault(key, 0L) >= limit.runs()) {
                 limited.increment();
+                refused.add(new Refused(start, "Its limit was reached: at most " + limit.runs() + " run"
+                    + (limit.runs() == 1 ? "" : "s") + " per customer every " + TriggerSentence.duration(limit.per())
+                    + "."));
                 continue;
             }
             if (program.definition().concurrency() != null) {
@@ -119,13 +128,17 @@ class StartRules {
                     : start.trigger().path("data").path(record).path("id").asString("");
                 if (!open.add(concurrencyKey(key, id))) {
                     concurrent.increment();
+                    refused.add(new Refused(start, "Another of its runs for the same " + (record == null
+                        ? "customer"
+                        : record.replace('_', ' ') + (id.isEmpty() ? "" : " (" + id + ")")) + " had not ended: it "
+                        + "runs one at a time."));
                     continue;
                 }
             }
             inPeriod.merge(key, 1L, Long::sum);
             kept.add(start);
         }
-        return kept;
+        return new Admitted(kept, refused);
     }
 
     private static boolean ruled(Program program) {

@@ -46,6 +46,7 @@ class Triggers {
     private final Counter eventsMatched;
     private final Counter executionsStarted;
     private final StartRules rules;
+    private final MatchTraces matchTraces;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
     private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
@@ -54,7 +55,7 @@ class Triggers {
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionQueue queue,
         ExecutionContexts contexts, Customers customers, EventScopes scopes, EventCancels cancels,
-        ExecutionWaits waits, StartRules rules, MeterRegistry meters) {
+        ExecutionWaits waits, StartRules rules, MatchTraces matchTraces, MeterRegistry meters) {
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -67,6 +68,7 @@ class Triggers {
         this.cancels = cancels;
         this.waits = waits;
         this.rules = rules;
+        this.matchTraces = matchTraces;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
@@ -78,7 +80,7 @@ class Triggers {
     private record Inbound(String id, String accountId, String type, String customerId, boolean skipAutomations,
         String causedByExecution) {}
 
-    private record Listener(String automationId, String accountId, String event, Program program) {
+    private record Listener(String automationId, String accountId, String event, Program program, boolean paused) {
 
         /** Whether deciding needs the event's data: a scope, conditions, or one run per record at a time. */
         boolean readsData() {
@@ -172,25 +174,22 @@ class Triggers {
             .filter(event -> listeners.stream().anyMatch(l -> l.readsData() && listens(l, event)))
             .map(Inbound::id).toList());
         List<ExecutionQueue.NewExecution> starts = new ArrayList<>();
+        // Why each listening automation started nothing for an event, kept with the event (the match trace).
+        var traces = new MatchTraces.Batch();
         var readers = new HashMap<String, EventScopes.Reader>();
         for (Inbound event : events) {
             ObjectNode snapshot = snapshots.get(event.id());
             JsonNode data = snapshot == null ? null : snapshot.path("data");
-            if (event.skipAutomations()) {
-                // Staff asked for this change to pass quietly (a cancellation with skip_automations).
-                continue;
-            }
             String causedBy = event.causedByExecution() == null ? null : automationOf(event.causedByExecution());
             boolean matched = false;
             for (Listener listener : listeners) {
-                if (!listens(listener, event) || listener.automationId().equals(causedBy)) {
-                    // Not this event; or an automation's own action raised it (a retry it made failed): never start
-                    // that automation again from it.
+                if (!listens(listener, event)) {
                     continue;
                 }
-                if (listener.readsData() && !(readers.computeIfAbsent(event.accountId(), scopes::reader)
-                    .mismatch(listener.scope(), event.type(), data).isEmpty()
-                    && conditionsHold(listener.program(), event.accountId(), event.customerId(), snapshot))) {
+                String skipped = skipped(listener, event, causedBy, readers, data, snapshot);
+                if (skipped != null) {
+                    traces.skip(event.id(), event.accountId(), listener.automationId(), listener.program().version(),
+                        skipped);
                     continue;
                 }
                 starts
@@ -203,8 +202,12 @@ class Triggers {
             }
         }
         Instant now = Timestamps.now(clock);
-        starts = rules.admit(starts, listeners.stream().collect(java.util.stream.Collectors.toMap(
+        var admitted = rules.admit(starts, listeners.stream().collect(java.util.stream.Collectors.toMap(
             Listener::automationId, Listener::program, (a, b) -> a)), now);
+        starts = admitted.kept();
+        admitted.refused().forEach(refused -> traces.skip(refused.start().triggerKey(), refused.start().accountId(),
+            refused.start().automationId(), refused.start().version(), refused.reason()));
+        matchTraces.keep(traces);
         // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
         // of its batch started.
         // An event staff asked to pass quietly (skip_automations) cancels nothing either.
@@ -223,6 +226,38 @@ class Triggers {
         return new Matched(events.size(), ended.isEmpty()
             ? claimed
             : claimed.stream().filter(run -> !ended.contains(run.id())).toList());
+    }
+
+    /** Why this listener starts nothing for the event, in the order matching decides; null when it starts. */
+    private String skipped(Listener listener, Inbound event, String causedBy, Map<String, EventScopes.Reader> readers,
+        JsonNode data, ObjectNode snapshot) {
+        if (event.skipAutomations()) {
+            // Staff asked for this change to pass quietly (a cancellation with skip_automations).
+            return "Staff asked for this change to pass quietly (skip_automations).";
+        }
+        if (listener.paused()) {
+            return "It was paused: a paused automation starts nothing.";
+        }
+        if (listener.automationId().equals(causedBy)) {
+            // An automation's own action raised it (a retry it made failed): never start that automation again from it.
+            return "One of its own steps raised this event: an automation never starts again from its own event.";
+        }
+        if (!listener.readsData()) {
+            return null;
+        }
+        var mismatch = readers.computeIfAbsent(event.accountId(), scopes::reader).mismatch(listener.scope(),
+            event.type(), data);
+        if (mismatch.isPresent()) {
+            String reason = mismatch.get();
+            return Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".";
+        }
+        var conditions = listener.program().definition().conditions();
+        if (conditions == null) {
+            return null;
+        }
+        var unmet = ConditionReasons.unmet(conditions, contexts.load(listener.program(), event.accountId(),
+            event.customerId(), snapshot));
+        return unmet.isEmpty() ? null : "Its conditions did not hold: " + String.join("; ", unmet) + ".";
     }
 
     private static boolean listens(Listener listener, Inbound event) {
@@ -259,10 +294,10 @@ class Triggers {
 
     private List<Listener> listeners(List<Inbound> events) {
         return db.sql("""
-            SELECT a.id, a.account_id, a.active_version, v.definition
+            SELECT a.id, a.account_id, a.active_version, a.paused, v.definition
               FROM automations a
               JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
-             WHERE a.account_id = ANY(:accounts) AND NOT a.paused AND a.archived_at IS NULL
+             WHERE a.account_id = ANY(:accounts) AND a.archived_at IS NULL
                AND v.definition -> 'trigger' ->> 'type' = 'event'
                AND v.definition -> 'trigger' ->> 'event' = ANY(:types)
             """)
@@ -272,7 +307,8 @@ class Triggers {
                 var program = programs.of(rs.getString("id"), rs.getInt("active_version"),
                     json.readTree(rs.getString("definition")));
                 var trigger = (Definition.Trigger.OnEvent) program.definition().trigger();
-                return new Listener(rs.getString("id"), rs.getString("account_id"), trigger.event(), program);
+                return new Listener(rs.getString("id"), rs.getString("account_id"), trigger.event(), program,
+                    rs.getBoolean("paused"));
             })
             .list();
     }

@@ -234,7 +234,8 @@ class ExecutionPagesTest {
         assertThat(started.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(execution))).isVisible();
         var others = page.locator("section:has(#others-title)");
         assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("VIP welcome")))
-            .containsText("Its conditions do not hold for this event.");
+            .containsText("Its conditions did not hold: wanted event.data.plan is “vip”, but event.data.plan is "
+                + "“basic”.");
         assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("Farewell")))
             .containsText("starts on acme.left, not on acme.signup");
         Chromium.screenshot(page, "execution-for-event-1280");
