@@ -6,6 +6,7 @@ import io.till.automation.engine.Program;
 import io.till.shared.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,24 +50,33 @@ class EventCancels {
     private record Canceling(String accountId, Program program) {}
 
     /** One event that may end some runs of one version. */
-    private record Candidate(String eventId, String accountId, String customerId, String automationId, int version,
+    record Candidate(String eventId, String accountId, String customerId, String automationId, int version,
         String record) {}
 
     /**
-     * Ends the runs these events cancel; returns the ids of the runs ended at once. Runs held under {@code mine} (the
-     * batch's own, just started and not yet run) count as not running: they end at once, and the caller does not run
-     * them.
+     * The (event, version, match) triples a batch's events may end runs by: usually none, found without reading a
+     * definition. The matcher locks their automation and customer before it starts anything.
      */
-    Set<String> cancel(List<Arrival> events, Instant now, UUID mine) {
+    List<Candidate> candidates(List<Arrival> events) {
         var aboutCustomers = events.stream().filter(e -> e.customerId() != null).toList();
-        if (aboutCustomers.isEmpty()) {
-            return Set.of();
+        return aboutCustomers.isEmpty() ? List.of() : candidatesOf(aboutCustomers);
+    }
+
+    /**
+     * Ends the runs the batch's events cancel ({@code candidates}), and the runs the batch started ({@code started},
+     * of {@code programs}) that a cancel event recorded after their trigger ends already (matched by another node
+     * while this batch decided: both hold the lock of the automation and customer, so one of the two sees the
+     * other). Returns the ids of the runs ended at once. Runs held under {@code mine} (the batch's own, just started
+     * and not yet run) count as not running: they end at once, and the caller does not run them.
+     */
+    Set<String> cancel(List<Candidate> candidates, List<ExecutionQueue.NewExecution> started,
+        Map<String, Program> programs, Instant now, UUID mine) {
+        var runs = new HashMap<String, String>();
+        if (!candidates.isEmpty()) {
+            runs.putAll(openRuns(candidates));
         }
-        var candidates = candidates(aboutCustomers);
-        if (candidates.isEmpty()) {
-            return Set.of();
-        }
-        Map<String, String> runs = openRuns(candidates);
+        endedAlready(started, programs).forEach((run, event) -> runs.merge(run, event,
+            (a, b) -> a.compareTo(b) <= 0 ? a : b));
         if (runs.isEmpty()) {
             return Set.of();
         }
@@ -78,18 +88,22 @@ class EventCancels {
             .param("ids", ids)
             .query(String.class)
             .list();
-        Set<String> running = new HashSet<>(db.sql("""
-            SELECT execution_id FROM execution_queue
-             WHERE execution_id = ANY(:ids) AND lease_token IS NOT NULL AND due_at > :now
-               AND lease_token IS DISTINCT FROM :mine
+        // Every queue row of theirs, so that no worker claims one between this look and the end (a claim skips locked
+        // rows): a run is running when another lease than the batch's own holds it.
+        Set<String> running = new HashSet<>();
+        db.sql("""
+            SELECT execution_id, lease_token IS NOT NULL AND due_at > :now AND lease_token IS DISTINCT FROM :mine
+                   AS running
+              FROM execution_queue
+             WHERE execution_id = ANY(:ids)
              ORDER BY execution_id
                FOR UPDATE
             """)
             .param("ids", ids)
             .param("now", Timestamps.of(now))
             .param("mine", mine)
-            .query(String.class)
-            .list());
+            .query((rs, row) -> rs.getBoolean("running") && running.add(rs.getString("execution_id")))
+            .list();
         var atOnce = runs.entrySet().stream().filter(run -> !running.contains(run.getKey())).toList();
         var afterStep = runs.entrySet().stream().filter(run -> running.contains(run.getKey())).toList();
         Set<String> ended = atOnce.isEmpty()
@@ -129,8 +143,54 @@ class EventCancels {
         return ended;
     }
 
-    /** The (event, version, match) triples to look for runs by: usually none, found without reading a definition. */
-    private List<Candidate> candidates(List<Arrival> events) {
+    /**
+     * Of the runs the batch started, those of automations that cancel on an event that a recorded event, after their
+     * trigger, already ends: each with the first such event.
+     */
+    private Map<String, String> endedAlready(List<ExecutionQueue.NewExecution> started,
+        Map<String, Program> programs) {
+        record Watch(String runId, String accountId, String customerId, String type, String record) {}
+        var watches = new ArrayList<Watch>();
+        for (var start : started) {
+            Program program = programs.get(start.automationId());
+            if (start.customerId() == null || program == null) {
+                continue;
+            }
+            for (var cancelOn : program.definition().cancelOn()) {
+                watches.add(new Watch(start.id(), start.accountId(), start.customerId(), cancelOn.event(),
+                    cancelOn.record()));
+            }
+        }
+        if (watches.isEmpty()) {
+            return Map.of();
+        }
+        return db.sql("""
+            SELECT DISTINCT ON (c.run_id) c.run_id, ev.id AS event_id
+              FROM unnest(CAST(:runs AS text[]), CAST(:accounts AS text[]), CAST(:customers AS text[]),
+                          CAST(:types AS text[]), CAST(:records AS text[]))
+                   AS c(run_id, account_id, customer_id, type, record)
+              JOIN executions x ON x.id = c.run_id AND x.account_id = c.account_id
+              JOIN events ev ON ev.account_id = c.account_id AND ev.customer_id = c.customer_id AND ev.type = c.type
+             WHERE x.status IN ('pending', 'running', 'waiting')
+               AND (c.record IS NULL
+                    OR ev.data -> c.record ->> 'id' = x.trigger -> 'data' -> c.record ->> 'id')
+               AND (ev.occurred_at > CAST(x.trigger ->> 'occurred_at' AS timestamptz)
+                    OR (ev.occurred_at = CAST(x.trigger ->> 'occurred_at' AS timestamptz)
+                        AND ev.id > x.trigger_key))
+             ORDER BY c.run_id, ev.id
+            """)
+            .param("runs", watches.stream().map(Watch::runId).toArray(String[]::new))
+            .param("accounts", watches.stream().map(Watch::accountId).toArray(String[]::new))
+            .param("customers", watches.stream().map(Watch::customerId).toArray(String[]::new))
+            .param("types", watches.stream().map(Watch::type).toArray(String[]::new))
+            .param("records", watches.stream().map(Watch::record).toArray(String[]::new))
+            .query((rs, row) -> Map.entry(rs.getString("run_id"), rs.getString("event_id")))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private List<Candidate> candidatesOf(List<Arrival> events) {
         var versions = db.sql("""
             SELECT a.account_id, v.automation_id, v.version, v.definition
               FROM automations a
@@ -177,7 +237,7 @@ class EventCancels {
                     OR x.trigger -> 'data' -> c.record ->> 'id' = ev.data -> c.record ->> 'id')
                AND (CAST(x.trigger ->> 'occurred_at' AS timestamptz) < ev.occurred_at
                     OR (CAST(x.trigger ->> 'occurred_at' AS timestamptz) = ev.occurred_at
-                        AND x.trigger_key <= ev.id))
+                        AND x.trigger_key < ev.id))
              ORDER BY x.id, c.event_id
             """)
             .param("events", candidates.stream().map(Candidate::eventId).toArray(String[]::new))

@@ -298,6 +298,7 @@ public class ExecutionQueue {
                        state = u.state, error = u.error,
                        wake_at = CASE WHEN e.canceled_by_event IS NULL THEN u.wake_at END,
                        log_count = e.log_count + u.logs, lock_version = e.lock_version + 1,
+                       canceled_by_event = CASE WHEN u.finished_at IS NULL THEN e.canceled_by_event END,
                        started_at = coalesce(e.started_at, :now),
                        finished_at = CASE WHEN e.canceled_by_event IS NULL THEN u.finished_at
                                           ELSE coalesce(u.finished_at, :now) END,
@@ -332,26 +333,40 @@ public class ExecutionQueue {
                   FROM written w
                  WHERE q.execution_id = w.id AND w.status = 'running'
                    AND NOT w.id = ANY(CAST(:goOn AS text[]))),
-            timers AS (
-                INSERT INTO execution_timers (execution_id, account_id, fire_at)
-                SELECT id, account_id, wake_at FROM written WHERE status = 'waiting'
-                ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at),
-            -- wait_for_event: a wait entered (a new one replaces the last), a wait left (the event came, or its time).
-            awaited AS (
-                INSERT INTO execution_waits (execution_id, account_id, customer_id, event_type, record, record_id,
-                                             since)
-                SELECT w.id, w.account_id, w.customer_id, a.event_type, a.record, a.record_id, a.since
+            -- wait_for_event: a wait entered (a new one replaces the last), with the first awaited event recorded
+            -- since the step decided to wait (matched while this was written, it would be missed): the run is then
+            -- due at once instead of at its timeout.
+            entering AS MATERIALIZED (
+                SELECT w.id, w.account_id, w.customer_id, a.event_type, a.record, a.record_id, a.since,
+                       (SELECT ev.id FROM events ev
+                         WHERE ev.account_id = w.account_id AND ev.customer_id = w.customer_id
+                           AND ev.type = a.event_type AND ev.occurred_at >= a.since
+                           AND (a.record IS NULL OR ev.data -> a.record ->> 'id' = a.record_id)
+                         ORDER BY ev.occurred_at, ev.id
+                         LIMIT 1) AS event_id
                   FROM unnest(CAST(:awaitIds AS text[]), CAST(:awaitTypes AS text[]), CAST(:awaitRecords AS text[]),
                               CAST(:awaitRecordIds AS text[]), CAST(:awaitSince AS timestamptz[]))
                        AS a(id, event_type, record, record_id, since)
-                  JOIN written w ON w.id = a.id AND w.status = 'waiting'
+                  JOIN written w ON w.id = a.id AND w.status = 'waiting'),
+            timers AS (
+                INSERT INTO execution_timers (execution_id, account_id, fire_at)
+                SELECT w.id, w.account_id, CASE WHEN e.event_id IS NULL THEN w.wake_at ELSE :now END
+                  FROM written w LEFT JOIN entering e ON e.id = w.id
+                 WHERE w.status = 'waiting'
+                ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at),
+            awaited AS (
+                INSERT INTO execution_waits (execution_id, account_id, customer_id, event_type, record, record_id,
+                                             since, event_id)
+                SELECT id, account_id, customer_id, event_type, record, record_id, since, event_id FROM entering
                 ON CONFLICT (execution_id) DO UPDATE
                    SET event_type = EXCLUDED.event_type, record = EXCLUDED.record, record_id = EXCLUDED.record_id,
-                       since = EXCLUDED.since, event_id = NULL),
+                       since = EXCLUDED.since, event_id = EXCLUDED.event_id),
+            -- A wait left (the event came, or its time), and any wait of a run canceled here or failed.
             unawaited AS (
                 DELETE FROM execution_waits
                  WHERE execution_id = ANY(CAST(:leftWaits AS text[]))
-                   AND execution_id IN (SELECT id FROM written))
+                   AND execution_id IN (SELECT id FROM written)
+                    OR execution_id IN (SELECT id FROM written WHERE status IN ('canceled', 'failed')))
             SELECT id, status FROM written
             """)
             .param("token", token)

@@ -35,41 +35,57 @@ class ExecutionWaits {
         if (aboutCustomers.isEmpty()) {
             return 0;
         }
-        return db.sql("""
-            WITH arrived AS (
-                SELECT DISTINCT ON (w.execution_id) w.execution_id, ev.id AS event_id
-                  FROM unnest(CAST(:events AS text[]), CAST(:accounts AS text[]), CAST(:types AS text[]),
-                              CAST(:customers AS text[])) AS a(event_id, account_id, type, customer_id)
-                  JOIN execution_waits w ON w.account_id = a.account_id AND w.event_type = a.type
-                                        AND w.customer_id = a.customer_id AND w.event_id IS NULL
-                  JOIN events ev ON ev.id = a.event_id
-                 WHERE ev.occurred_at >= w.since
-                   AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
-                 ORDER BY w.execution_id, ev.id),
-            -- The timer first, as the engine takes them (a node moving it into the queue right now is waited for).
-            timers AS MATERIALIZED (
-                SELECT t.execution_id, t.account_id FROM execution_timers t
-                 WHERE t.execution_id IN (SELECT execution_id FROM arrived)
-                 ORDER BY t.execution_id
-                   FOR UPDATE),
-            noted AS (
-                UPDATE execution_waits w SET event_id = a.event_id
-                  FROM arrived a
-                 WHERE w.execution_id = a.execution_id AND w.event_id IS NULL
-                RETURNING w.execution_id),
-            untimed AS (
-                DELETE FROM execution_timers WHERE execution_id IN (SELECT execution_id FROM timers)),
-            due AS (
-                INSERT INTO execution_queue (execution_id, account_id, due_at)
-                SELECT execution_id, account_id, :now FROM timers
-                ON CONFLICT (execution_id) DO NOTHING)
-            SELECT count(*) FROM noted
+        record Arrived(String executionId, String eventId) {}
+        var arrived = db.sql("""
+            SELECT DISTINCT ON (w.execution_id) w.execution_id, ev.id AS event_id
+              FROM unnest(CAST(:events AS text[]), CAST(:accounts AS text[]), CAST(:types AS text[]),
+                          CAST(:customers AS text[])) AS a(event_id, account_id, type, customer_id)
+              JOIN execution_waits w ON w.account_id = a.account_id AND w.event_type = a.type
+                                    AND w.customer_id = a.customer_id AND w.event_id IS NULL
+              JOIN events ev ON ev.id = a.event_id
+             WHERE ev.occurred_at >= w.since
+               AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
+             ORDER BY w.execution_id, ev.id
             """)
             .param("events", aboutCustomers.stream().map(EventCancels.Arrival::eventId).toArray(String[]::new))
             .param("accounts", aboutCustomers.stream().map(EventCancels.Arrival::accountId).toArray(String[]::new))
             .param("types", aboutCustomers.stream().map(EventCancels.Arrival::type).toArray(String[]::new))
             .param("customers", aboutCustomers.stream().map(EventCancels.Arrival::customerId)
                 .toArray(String[]::new))
+            .query((rs, row) -> new Arrived(rs.getString("execution_id"), rs.getString("event_id")))
+            .list();
+        if (arrived.isEmpty()) {
+            return 0;
+        }
+        String[] ids = arrived.stream().map(Arrived::executionId).sorted().toArray(String[]::new);
+        // Timers first, as cancels take them (and a node moving one into the queue right now is waited for); then
+        // the waits, each noted only if it is still the wait the event matched (a save may have replaced it).
+        db.sql("SELECT execution_id FROM execution_timers WHERE execution_id = ANY(:ids) ORDER BY execution_id "
+            + "FOR UPDATE")
+            .param("ids", ids)
+            .query(String.class)
+            .list();
+        return db.sql("""
+            WITH noted AS (
+                UPDATE execution_waits w SET event_id = a.event_id
+                  FROM unnest(CAST(:ids AS text[]), CAST(:events AS text[])) AS a(execution_id, event_id)
+                  JOIN events ev ON ev.id = a.event_id
+                 WHERE w.execution_id = a.execution_id AND w.event_id IS NULL
+                   AND w.account_id = ev.account_id AND w.customer_id = ev.customer_id AND w.event_type = ev.type
+                   AND ev.occurred_at >= w.since
+                   AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
+                RETURNING w.execution_id),
+            untimed AS (
+                DELETE FROM execution_timers WHERE execution_id IN (SELECT execution_id FROM noted)
+                RETURNING execution_id, account_id),
+            due AS (
+                INSERT INTO execution_queue (execution_id, account_id, due_at)
+                SELECT execution_id, account_id, :now FROM untimed
+                ON CONFLICT (execution_id) DO NOTHING)
+            SELECT count(*) FROM noted
+            """)
+            .param("ids", arrived.stream().map(Arrived::executionId).toArray(String[]::new))
+            .param("events", arrived.stream().map(Arrived::eventId).toArray(String[]::new))
             .param("now", Timestamps.of(now))
             .query(Integer.class)
             .single();
@@ -86,7 +102,8 @@ class ExecutionWaits {
             SELECT ev.id, ev.type, ev.customer_id, ev.occurred_at, ev.data
               FROM execution_waits w
               CROSS JOIN LATERAL (
-                  (SELECT e.* FROM events e WHERE e.id = w.event_id)
+                  (SELECT e.* FROM events e
+                    WHERE e.id = w.event_id AND e.type = w.event_type AND e.occurred_at >= w.since)
                   UNION ALL
                   (SELECT e.* FROM events e
                     WHERE w.event_id IS NULL

@@ -161,6 +161,7 @@ public class Executions {
         db.sql("""
             UPDATE executions
                SET status = 'pending', state = CAST(:state AS jsonb), error = NULL, finished_at = NULL,
+                   canceled_by_event = NULL,
                    lock_version = lock_version + 1, updated_at = :now
              WHERE account_id = :accountId AND id = :id
             """)

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * The automation-level rules a start must pass, beyond its trigger and conditions (PRODUCT.md §4): {@code limit}, at
  * most so many runs per customer in a period, and {@code concurrency}, one run per customer (or record) at a time.
- * Decided in the matcher's transaction, in the batch's order (an earlier event of the batch counts), under a lock per
- * automation and customer, so that two matchers deciding for the same customer at once decide one after the other.
+ * Decided in the matcher's transaction, in the batch's order (an earlier event of the batch counts), under the locks
+ * of {@link #lock}, so that two matchers deciding for the same customer at once decide one after the other.
  */
 @Component
 class StartRules {
@@ -40,6 +40,41 @@ class StartRules {
     /** An automation and customer whose starts these rules decide. */
     private record Key(String accountId, String automationId, String customerId) {}
 
+    /**
+     * Locks, until the matcher's transaction ends, each automation and customer this batch decides something about:
+     * the starts these rules hold to, the starts of automations that cancel on events, and the cancels its events
+     * ask for. In one statement and one order, so that two matchers deciding for the same customer take turns and
+     * never wait for each other in a circle: one then sees what the other started or canceled.
+     */
+    void lock(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs,
+        List<EventCancels.Candidate> cancels) {
+        var keys = new java.util.TreeSet<>(Comparator.comparing(Key::accountId).thenComparing(Key::automationId)
+            .thenComparing(Key::customerId));
+        for (var start : starts) {
+            Program program = programs.get(start.automationId());
+            if (start.customerId() != null && program != null
+                && (ruled(program) || !program.definition().cancelOn().isEmpty())) {
+                keys.add(key(start));
+            }
+        }
+        cancels.forEach(cancel -> keys.add(new Key(cancel.accountId(), cancel.automationId(), cancel.customerId())));
+        if (keys.isEmpty()) {
+            return;
+        }
+        db.sql("""
+            SELECT pg_advisory_xact_lock(hashtextextended(k.account_id || '/' || k.automation_id || '/'
+                                                          || k.customer_id, 0))
+              FROM unnest(CAST(:accounts AS text[]), CAST(:automations AS text[]), CAST(:customers AS text[]))
+                   WITH ORDINALITY AS k(account_id, automation_id, customer_id, n)
+             ORDER BY k.n
+            """)
+            .param("accounts", keys.stream().map(Key::accountId).toArray(String[]::new))
+            .param("automations", keys.stream().map(Key::automationId).toArray(String[]::new))
+            .param("customers", keys.stream().map(Key::customerId).toArray(String[]::new))
+            .query()
+            .listOfRows();
+    }
+
     /** A start these rules held back, and why, as the event's match trace says it. */
     record Refused(ExecutionQueue.NewExecution start, String reason) {}
 
@@ -54,21 +89,7 @@ class StartRules {
         if (ruled.isEmpty()) {
             return new Admitted(starts, List.of());
         }
-        var keys = ruled.stream().map(StartRules::key).distinct()
-            .sorted(Comparator.comparing(Key::accountId).thenComparing(Key::automationId)
-                .thenComparing(Key::customerId))
-            .toList();
-        // In one order everywhere, so that two matchers never wait for each other in a circle.
-        db.sql("""
-            SELECT pg_advisory_xact_lock(hashtextextended(k.automation_id || '/' || k.customer_id, 0))
-              FROM unnest(CAST(:automations AS text[]), CAST(:customers AS text[])) WITH ORDINALITY
-                   AS k(automation_id, customer_id, n)
-             ORDER BY k.n
-            """)
-            .param("automations", keys.stream().map(Key::automationId).toArray(String[]::new))
-            .param("customers", keys.stream().map(Key::customerId).toArray(String[]::new))
-            .query()
-            .listOfRows();
+        var keys = ruled.stream().map(StartRules::key).distinct().toList();
         Map<Key, Long> inPeriod = new HashMap<>();
         Set<String> open = new HashSet<>();
         db.sql("""

@@ -202,26 +202,29 @@ class Triggers {
             }
         }
         Instant now = Timestamps.now(clock);
-        var admitted = rules.admit(starts, listeners.stream().collect(java.util.stream.Collectors.toMap(
-            Listener::automationId, Listener::program, (a, b) -> a)), now);
+        // An event staff asked to pass quietly (skip_automations) cancels nothing either.
+        var arrivals = events.stream().filter(e -> !e.skipAutomations()).map(e -> new EventCancels.Arrival(e.id(),
+            e.accountId(), e.type(), e.customerId())).toList();
+        var cancelling = cancels.candidates(arrivals);
+        Map<String, Program> programsById = listeners.stream().collect(java.util.stream.Collectors.toMap(
+            Listener::automationId, Listener::program, (a, b) -> a));
+        rules.lock(starts, programsById, cancelling);
+        var admitted = rules.admit(starts, programsById, now);
         starts = admitted.kept();
         admitted.refused().forEach(refused -> traces.skip(refused.start().triggerKey(), refused.start().accountId(),
             refused.start().automationId(), refused.start().version(), refused.reason()));
         matchTraces.keep(traces);
         // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
         // of its batch started.
-        // An event staff asked to pass quietly (skip_automations) cancels nothing either.
-        var arrivals = events.stream().filter(e -> !e.skipAutomations()).map(e -> new EventCancels.Arrival(e.id(),
-            e.accountId(), e.type(), e.customerId())).toList();
         if (lease == null) {
             executionsStarted.increment(queue.start(starts, now).size());
-            cancels.cancel(arrivals, now, null);
+            cancels.cancel(cancelling, starts, programsById, now, null);
             waits.arrive(arrivals, now);
             return new Matched(events.size(), List.of());
         }
         var claimed = queue.startClaimed(starts, now, lease);
         executionsStarted.increment(claimed.size());
-        Set<String> ended = cancels.cancel(arrivals, now, lease.token());
+        Set<String> ended = cancels.cancel(cancelling, starts, programsById, now, lease.token());
         waits.arrive(arrivals, now);
         return new Matched(events.size(), ended.isEmpty()
             ? claimed

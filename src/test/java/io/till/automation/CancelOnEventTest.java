@@ -233,6 +233,65 @@ class CancelOnEventTest {
     }
 
     @Test
+    void aCancelEventAnotherNodeMatchedBeforeTheRunExistedStillEndsIt() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        agenda.runDue();
+        post(store, "acme.cart_abandoned", ada, "{}");
+        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        // Another matcher took the recovery while this one was starting the run for the abandoned cart: it found no
+        // run to end, and took it from the inbox.
+        db.sql("DELETE FROM event_inbox WHERE event_id = :id").param("id", recovered).update();
+        agenda.runDue();
+
+        JsonNode run = onlyRun(store, automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("canceled");
+        assertThat(run.get("canceled_by_event").asString()).isEqualTo(recovered);
+        assertThat(tags(store, ada)).isEmpty();
+    }
+
+    @Test
+    void anAutomationThatCancelsOnItsOwnTriggerKeepsOnlyTheNewestRun() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, REMINDER.replace("acme.cart_abandoned", "acme.cart_changed")
+            .formatted("[\"acme.cart_changed\"]"));
+        post(store, "acme.cart_changed", ada, "{}");
+        agenda.runDue();
+        String second = post(store, "acme.cart_changed", ada, "{}");
+        agenda.runDue();
+
+        assertThat(runs(store, automation, ada)).extracting(run -> run.get("status").asString())
+            .containsExactly("canceled", "waiting");
+        assertThat(runs(store, automation, ada).getFirst().get("canceled_by_event").asString()).isEqualTo(second);
+    }
+
+    @Test
+    void aRunWhoseStepEndsItKeepsNoCancelRequest() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        agenda.runDue();
+        post(store, "acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        String id = onlyRun(store, automation, ada).get("id").asString();
+        UUID node = UUID.randomUUID();
+        var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        post(store, "acme.cart_recovered", ada, "{}");
+        agenda.runDue();
+
+        var written = queue.save(node, List.of(new ExecutionQueue.Written(claimed, "succeeded",
+            ExecutionState.start(), null, null, List.of())), java.util.Set.of(), Timestamps.now(clock));
+
+        assertThat(written).containsEntry(id, "succeeded");
+        JsonNode run = onlyRun(store, automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("canceled_by_event").isNull()).isTrue();
+    }
+
+    @Test
     void saysWhatIsWrongWithACancelOnList() {
         var store = accounts.create();
         var refused = api.post("/api/v1/automations", store.apiKey(), REMINDER.formatted("""

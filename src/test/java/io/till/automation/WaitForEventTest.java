@@ -36,6 +36,8 @@ class WaitForEventTest {
     @Autowired
     AutomationAgenda agenda;
     @Autowired
+    Triggers triggers;
+    @Autowired
     JdbcClient db;
 
     private String activate(TestAccounts.TestAccount store, String definition) {
@@ -168,6 +170,25 @@ class WaitForEventTest {
         JsonNode run = onlyRun(store, automation, ada);
         assertThat(log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded", "thanks:succeeded");
         assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
+    }
+
+    @Test
+    void anEventRecordedWhileTheWaitWasWrittenEndsItAtOnceNotAtTheTimeout() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada");
+        String automation = activate(store, FOLLOW_UP.formatted("customer"));
+        post(store, "acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        // The payment is recorded, and matched by another node, while the run decides to wait and writes its wait
+        // (the test clock stands still: it happens at the moment the wait begins).
+        String paid = post(store, "acme.order_paid", ada, "{}");
+        db.sql("DELETE FROM event_inbox WHERE event_id = :id").param("id", paid).update();
+        agenda.runDue();
+
+        JsonNode run = onlyRun(store, automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
+        assertThat(tags(store, ada)).containsExactly("paid");
     }
 
     @Test
