@@ -83,8 +83,13 @@ class EventCancels {
         String[] ids = runs.keySet().stream().sorted().toArray(String[]::new);
         // Locks in the order the engine takes them: a timer a node is moving into the queue right now first, then the
         // queue rows (a round's save holds its runs' queue rows before it writes them), then the runs.
-        db.sql("SELECT execution_id FROM execution_timers WHERE execution_id = ANY(:ids) ORDER BY execution_id "
-            + "FOR UPDATE")
+        // By key (a join), never "= ANY": with statistics taken while a table was small, that may scan all of it.
+        db.sql("""
+            SELECT t.execution_id FROM unnest(CAST(:ids AS text[])) AS i(id)
+              JOIN execution_timers t ON t.execution_id = i.id
+             ORDER BY t.execution_id
+               FOR UPDATE OF t
+            """)
             .param("ids", ids)
             .query(String.class)
             .list();
@@ -92,12 +97,12 @@ class EventCancels {
         // rows): a run is running when another lease than the batch's own holds it.
         Set<String> running = new HashSet<>();
         db.sql("""
-            SELECT execution_id, lease_token IS NOT NULL AND due_at > :now AND lease_token IS DISTINCT FROM :mine
-                   AS running
-              FROM execution_queue
-             WHERE execution_id = ANY(:ids)
-             ORDER BY execution_id
-               FOR UPDATE
+            SELECT q.execution_id,
+                   q.lease_token IS NOT NULL AND q.due_at > :now AND q.lease_token IS DISTINCT FROM :mine AS running
+              FROM unnest(CAST(:ids AS text[])) AS i(id)
+              JOIN execution_queue q ON q.execution_id = i.id
+             ORDER BY q.execution_id
+               FOR UPDATE OF q
             """)
             .param("ids", ids)
             .param("now", Timestamps.of(now))

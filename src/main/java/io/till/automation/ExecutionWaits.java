@@ -60,8 +60,12 @@ class ExecutionWaits {
         String[] ids = arrived.stream().map(Arrived::executionId).sorted().toArray(String[]::new);
         // Timers first, as cancels take them (and a node moving one into the queue right now is waited for); then
         // the waits, each noted only if it is still the wait the event matched (a save may have replaced it).
-        db.sql("SELECT execution_id FROM execution_timers WHERE execution_id = ANY(:ids) ORDER BY execution_id "
-            + "FOR UPDATE")
+        db.sql("""
+            SELECT t.execution_id FROM unnest(CAST(:ids AS text[])) AS i(id)
+              JOIN execution_timers t ON t.execution_id = i.id
+             ORDER BY t.execution_id
+               FOR UPDATE OF t
+            """)
             .param("ids", ids)
             .query(String.class)
             .list();
