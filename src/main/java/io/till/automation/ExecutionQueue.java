@@ -368,12 +368,13 @@ public class ExecutionQueue {
                 ON CONFLICT (execution_id) DO UPDATE
                    SET event_type = EXCLUDED.event_type, record = EXCLUDED.record, record_id = EXCLUDED.record_id,
                        since = EXCLUDED.since, event_id = EXCLUDED.event_id),
-            -- A wait left (the event came, or its time), and any wait of a run canceled here or failed.
+            -- A wait left (the event came, or its time), and any wait of a run canceled here or failed: by key, from
+            -- the few runs written (a condition on the table itself would scan every waiting run at every save).
             unawaited AS (
-                DELETE FROM execution_waits
-                 WHERE execution_id = ANY(CAST(:leftWaits AS text[]))
-                   AND execution_id IN (SELECT id FROM written)
-                    OR execution_id IN (SELECT id FROM written WHERE status IN ('canceled', 'failed')))
+                DELETE FROM execution_waits x
+                 USING (SELECT id FROM written
+                         WHERE id = ANY(CAST(:leftWaits AS text[])) OR status IN ('canceled', 'failed')) g
+                 WHERE x.execution_id = g.id)
             SELECT id, status FROM written
             """)
             .param("token", token)
