@@ -23,7 +23,7 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
      * automation has no such rule): one run per key at a time.
      */
     public String concurrencyRecord() {
-        return concurrency == null || concurrency.equals(CancelOn.CUSTOMER) ? null : concurrency;
+        return CancelOn.recordOf(concurrency);
     }
 
     /** At most {@code runs} runs per customer within any {@code per}: the matcher starts no more. */
@@ -43,6 +43,16 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
 
         /** The record both must be about, or null when the customer is enough. */
         public String record() {
+            return recordOf(match);
+        }
+
+        /** Whether {@code match} names the customer or one of the {@link #RECORDS}. */
+        public static boolean isMatch(String match) {
+            return match != null && (match.equals(CUSTOMER) || RECORDS.contains(match));
+        }
+
+        /** The record a match names, or null when it is the customer. */
+        public static String recordOf(String match) {
             return CUSTOMER.equals(match) ? null : match;
         }
     }
@@ -126,7 +136,7 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
 
             /** The record the event must share with the trigger, or null when the customer is enough. */
             public String record() {
-                return CancelOn.CUSTOMER.equals(match) ? null : match;
+                return CancelOn.recordOf(match);
             }
         }
     }

@@ -111,7 +111,7 @@ public final class DefinitionParser {
             return null;
         }
         String key = json.isString() ? json.asString() : null;
-        if (key == null || !(key.equals(Definition.CancelOn.CUSTOMER) || Definition.CancelOn.RECORDS.contains(key))) {
+        if (!Definition.CancelOn.isMatch(key)) {
             context.add("concurrency", "invalid_value", "one run at a time per customer, or per record: customer or "
                 + "one of " + Definition.CancelOn.RECORDS.stream().sorted().toList());
             return null;
@@ -175,8 +175,7 @@ public final class DefinitionParser {
             if (context.saving) {
                 SaveChecks.eventType(event, eventPath, context.errors);
             }
-            if (match == null || !(match.equals(Definition.CancelOn.CUSTOMER)
-                || Definition.CancelOn.RECORDS.contains(match))) {
+            if (!Definition.CancelOn.isMatch(match)) {
                 context.add(path + ".match", "invalid_value", "must be customer or a record both events are about: "
                     + Definition.CancelOn.RECORDS.stream().sorted().toList());
                 continue;
@@ -396,8 +395,7 @@ public final class DefinitionParser {
             SaveChecks.eventType(event, path + ".event", context.errors);
         }
         String match = json.has("match") ? text(json, "match") : Definition.CancelOn.CUSTOMER;
-        if (match == null || !(match.equals(Definition.CancelOn.CUSTOMER)
-            || Definition.CancelOn.RECORDS.contains(match))) {
+        if (!Definition.CancelOn.isMatch(match)) {
             context.add(path + ".match", "invalid_value", "must be customer or a record the run's trigger is about: "
                 + Definition.CancelOn.RECORDS.stream().sorted().toList());
         }

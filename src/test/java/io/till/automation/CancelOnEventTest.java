@@ -47,85 +47,31 @@ class CancelOnEventTest {
     @Autowired
     JdbcClient db;
 
-    private String activate(TestAccounts.TestAccount store, String definition) {
-        var created = api.post("/api/v1/automations", store.apiKey(), definition);
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String id = created.json().get("id").asString();
-        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
-        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
-        return id;
-    }
-
-    private String customer(TestAccounts.TestAccount store, String name) {
-        var created = api.post("/api/v1/customers", store.apiKey(), """
-            {"name": "%s", "email": "%s@example.com"}""".formatted(name, name.toLowerCase()));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().get("id").asString();
-    }
-
-    private String post(TestAccounts.TestAccount store, String type, String customer, String data) {
-        var posted = api.post("/api/v1/events", store.apiKey(), """
-            {"type": "%s", "customer_id": "%s", "data": %s}""".formatted(type, customer, data));
-        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
-        return posted.json().get("id").asString();
-    }
-
-    private List<JsonNode> runs(TestAccounts.TestAccount store, String automation, String customer) {
-        var runs = new ArrayList<JsonNode>();
-        api.get("/api/v1/executions?automation_id=" + automation + "&customer_id=" + customer, store.apiKey())
-            .json().get("data").forEach(run -> runs.add(api.get("/api/v1/executions/" + run.get("id").asString(),
-                store.apiKey()).json()));
-        return runs.reversed();
-    }
-
-    private JsonNode onlyRun(TestAccounts.TestAccount store, String automation, String customer) {
-        var runs = runs(store, automation, customer);
-        assertThat(runs).hasSize(1);
-        return runs.getFirst();
-    }
-
-    private List<String> tags(TestAccounts.TestAccount store, String customer) {
-        var tags = new ArrayList<String>();
-        api.get("/api/v1/customers/" + customer, store.apiKey()).json().get("tags").forEach(t -> tags.add(t
-            .asString()));
-        return tags;
-    }
-
-    private void advanceADay(TestAccounts.TestAccount store) {
-        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P1DT1H\"}");
-        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
-    }
-
-    private static List<String> log(JsonNode run) {
-        var log = new ArrayList<String>();
-        run.get("steps").forEach(s -> log.add(s.get("step_id").asString() + ":" + s.get("status").asString()));
-        return log;
-    }
-
     @Test
     void anEventItCancelsOnEndsTheWaitingRunOfThatCustomerOnly() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String bob = customer(store, "Bob");
-        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
-        post(store, "acme.cart_abandoned", ada, "{}");
-        post(store, "acme.cart_abandoned", bob, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String bob = shop.customer("Bob");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        shop.post("acme.cart_abandoned", bob, "{}");
         agenda.runDue();
-        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("waiting");
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("waiting");
 
-        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        String recovered = shop.post("acme.cart_recovered", ada, "{}");
         agenda.runDue();
 
-        JsonNode adas = onlyRun(store, automation, ada);
+        JsonNode adas = shop.onlyRun(automation, ada);
         assertThat(adas.get("status").asString()).isEqualTo("canceled");
         assertThat(adas.get("canceled_by_event").asString()).isEqualTo(recovered);
         assertThat(adas.get("finished_at").isNull()).isFalse();
         assertThat(adas.get("wake_at").isNull()).isTrue();
-        assertThat(log(adas)).containsExactly("first:succeeded", "wait:waiting");
-        advanceADay(store);
-        assertThat(tags(store, ada)).containsExactly("reminded");
-        assertThat(tags(store, bob)).containsExactly("reminded", "reminded_again");
-        JsonNode bobs = onlyRun(store, automation, bob);
+        assertThat(StoreApi.log(adas)).containsExactly("first:succeeded", "wait:waiting");
+        shop.advance("P1DT1H");
+        assertThat(shop.tags(ada)).containsExactly("reminded");
+        assertThat(shop.tags(bob)).containsExactly("reminded", "reminded_again");
+        JsonNode bobs = shop.onlyRun(automation, bob);
         assertThat(bobs.get("status").asString()).isEqualTo("succeeded");
         assertThat(bobs.get("canceled_by_event").isNull()).isTrue();
         assertThat(db.sql("SELECT count(*) FROM execution_timers WHERE execution_id = :id")
@@ -135,19 +81,20 @@ class CancelOnEventTest {
     @Test
     void withAMatchOnARecordOnlyTheRunAboutThatRecordEnds() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, REMINDER.formatted("""
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("""
             [{"event": "acme.order_paid", "match": "order"}]"""));
-        post(store, "acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_one\"}}");
-        post(store, "acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_two\"}}");
+        shop.post("acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_one\"}}");
+        shop.post("acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_two\"}}");
         agenda.runDue();
 
-        String paid = post(store, "acme.order_paid", ada, "{\"order\": {\"id\": \"ord_two\"}}");
+        String paid = shop.post("acme.order_paid", ada, "{\"order\": {\"id\": \"ord_two\"}}");
         // An event without the record ends nothing: the customer alone is not enough here.
-        post(store, "acme.order_paid", ada, "{}");
+        shop.post("acme.order_paid", ada, "{}");
         agenda.runDue();
 
-        var runs = runs(store, automation, ada);
+        var runs = shop.runs(automation, ada);
         assertThat(runs).extracting(run -> run.get("trigger").get("data").get("order").get("id").asString() + ":"
             + run.get("status").asString()).containsExactly("ord_one:waiting", "ord_two:canceled");
         assertThat(runs.get(1).get("canceled_by_event").asString()).isEqualTo(paid);
@@ -156,42 +103,44 @@ class CancelOnEventTest {
     @Test
     void anEventEndsOnlyRunsStartedBeforeIt_evenInTheSameBatch() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String grace = customer(store, "Grace");
-        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String grace = shop.customer("Grace");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
         // Grace's run starts after her event: it goes on.
-        post(store, "acme.cart_recovered", grace, "{}");
+        shop.post("acme.cart_recovered", grace, "{}");
         // Ada's cart is abandoned and recovered before the engine sees either: the run it starts ends at once,
         // before its first step.
-        post(store, "acme.cart_abandoned", ada, "{}");
-        post(store, "acme.cart_abandoned", grace, "{}");
-        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        shop.post("acme.cart_abandoned", ada, "{}");
+        shop.post("acme.cart_abandoned", grace, "{}");
+        String recovered = shop.post("acme.cart_recovered", ada, "{}");
         agenda.runDue();
 
-        JsonNode adas = onlyRun(store, automation, ada);
+        JsonNode adas = shop.onlyRun(automation, ada);
         assertThat(adas.get("status").asString()).isEqualTo("canceled");
         assertThat(adas.get("canceled_by_event").asString()).isEqualTo(recovered);
         assertThat(adas.get("steps")).isEmpty();
-        assertThat(tags(store, ada)).isEmpty();
-        assertThat(onlyRun(store, automation, grace).get("status").asString()).isEqualTo("waiting");
-        assertThat(tags(store, grace)).containsExactly("reminded");
+        assertThat(shop.tags(ada)).isEmpty();
+        assertThat(shop.onlyRun(automation, grace).get("status").asString()).isEqualTo("waiting");
+        assertThat(shop.tags(grace)).containsExactly("reminded");
     }
 
     @Test
     void aRunStartedBesideTheMatcherAndCanceledInItsBatchIsNotHandedToItsFirstStep() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
         agenda.runDue();
-        post(store, "acme.cart_abandoned", ada, "{}");
-        post(store, "acme.cart_recovered", ada, "{}");
+        shop.post("acme.cart_abandoned", ada, "{}");
+        shop.post("acme.cart_recovered", ada, "{}");
 
         var lease = new ExecutionQueue.Lease(UUID.randomUUID(), Duration.ofMinutes(1));
         var matched = triggers.matchEvents(AutomationAgenda.EVENT_BATCH, lease);
 
         assertThat(matched.events()).isEqualTo(2);
         assertThat(matched.claimed()).isEmpty();
-        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("canceled");
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("canceled");
         assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE lease_token = :token")
             .param("token", lease.token()).query(Long.class).single()).isZero();
     }
@@ -199,20 +148,21 @@ class CancelOnEventTest {
     @Test
     void aRunWhoseStepIsRunningEndsWhenThatStepIsWrittenKeepingItsLog() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
         agenda.runDue();
-        post(store, "acme.cart_abandoned", ada, "{}");
+        shop.post("acme.cart_abandoned", ada, "{}");
         triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
-        String id = onlyRun(store, automation, ada).get("id").asString();
+        String id = shop.onlyRun(automation, ada).get("id").asString();
         // A node claims the run and is in the middle of its step when the event arrives.
         UUID node = UUID.randomUUID();
         var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
 
-        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        String recovered = shop.post("acme.cart_recovered", ada, "{}");
         agenda.runDue();
-        JsonNode meanwhile = onlyRun(store, automation, ada);
+        JsonNode meanwhile = shop.onlyRun(automation, ada);
         assertThat(meanwhile.get("status").asString()).isEqualTo("pending");
         assertThat(meanwhile.get("canceled_by_event").asString()).isEqualTo(recovered);
 
@@ -222,71 +172,74 @@ class CancelOnEventTest {
             ExecutionState.start(), null, null, List.of(step))), java.util.Set.of(id), Timestamps.now(clock));
 
         assertThat(written).containsEntry(id, "canceled");
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("canceled");
-        assertThat(log(run)).containsExactly("first:succeeded");
+        assertThat(StoreApi.log(run)).containsExactly("first:succeeded");
         assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
             .query(Long.class).single()).isZero();
         clock.advance(Duration.ofMinutes(2));
         agenda.runDue();
-        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("canceled");
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("canceled");
     }
 
     @Test
     void aCancelEventAnotherNodeMatchedBeforeTheRunExistedStillEndsIt() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
         agenda.runDue();
-        post(store, "acme.cart_abandoned", ada, "{}");
-        String recovered = post(store, "acme.cart_recovered", ada, "{}");
+        shop.post("acme.cart_abandoned", ada, "{}");
+        String recovered = shop.post("acme.cart_recovered", ada, "{}");
         // Another matcher took the recovery while this one was starting the run for the abandoned cart: it found no
         // run to end, and took it from the inbox.
         db.sql("DELETE FROM event_inbox WHERE event_id = :id").param("id", recovered).update();
         agenda.runDue();
 
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("canceled");
         assertThat(run.get("canceled_by_event").asString()).isEqualTo(recovered);
-        assertThat(tags(store, ada)).isEmpty();
+        assertThat(shop.tags(ada)).isEmpty();
     }
 
     @Test
     void anAutomationThatCancelsOnItsOwnTriggerKeepsOnlyTheNewestRun() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, REMINDER.replace("acme.cart_abandoned", "acme.cart_changed")
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.replace("acme.cart_abandoned", "acme.cart_changed")
             .formatted("[\"acme.cart_changed\"]"));
-        post(store, "acme.cart_changed", ada, "{}");
+        shop.post("acme.cart_changed", ada, "{}");
         agenda.runDue();
-        String second = post(store, "acme.cart_changed", ada, "{}");
+        String second = shop.post("acme.cart_changed", ada, "{}");
         agenda.runDue();
 
-        assertThat(runs(store, automation, ada)).extracting(run -> run.get("status").asString())
+        assertThat(shop.runs(automation, ada)).extracting(run -> run.get("status").asString())
             .containsExactly("canceled", "waiting");
-        assertThat(runs(store, automation, ada).getFirst().get("canceled_by_event").asString()).isEqualTo(second);
+        assertThat(shop.runs(automation, ada).getFirst().get("canceled_by_event").asString()).isEqualTo(second);
     }
 
     @Test
     void aRunWhoseStepEndsItKeepsNoCancelRequest() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
         agenda.runDue();
-        post(store, "acme.cart_abandoned", ada, "{}");
+        shop.post("acme.cart_abandoned", ada, "{}");
         triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
-        String id = onlyRun(store, automation, ada).get("id").asString();
+        String id = shop.onlyRun(automation, ada).get("id").asString();
         UUID node = UUID.randomUUID();
         var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-        post(store, "acme.cart_recovered", ada, "{}");
+        shop.post("acme.cart_recovered", ada, "{}");
         agenda.runDue();
 
         var written = queue.save(node, List.of(new ExecutionQueue.Written(claimed, "succeeded",
             ExecutionState.start(), null, null, List.of())), java.util.Set.of(), Timestamps.now(clock));
 
         assertThat(written).containsEntry(id, "succeeded");
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
         assertThat(run.get("canceled_by_event").isNull()).isTrue();
     }
@@ -294,6 +247,7 @@ class CancelOnEventTest {
     @Test
     void saysWhatIsWrongWithACancelOnList() {
         var store = accounts.create();
+        var shop = new StoreApi(api, store);
         var refused = api.post("/api/v1/automations", store.apiKey(), REMINDER.formatted("""
             [{"event": "invoice.payd"}, {"event": "acme.x", "match": "planet"}, "Not an event",
              "acme.y", {"event": "acme.y"}]"""));

@@ -29,22 +29,6 @@ class RunLimitTest {
     @Autowired
     AutomationAgenda agenda;
 
-    private String activate(TestAccounts.TestAccount store, String definition) {
-        var created = api.post("/api/v1/automations", store.apiKey(), definition);
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String id = created.json().get("id").asString();
-        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
-        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
-        return id;
-    }
-
-    private String customer(TestAccounts.TestAccount store, String name) {
-        var created = api.post("/api/v1/customers", store.apiKey(), """
-            {"name": "%s", "email": "%s@example.com"}""".formatted(name, name.toLowerCase()));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().get("id").asString();
-    }
-
     private void abandon(TestAccounts.TestAccount store, String customer) {
         var posted = api.post("/api/v1/events", store.apiKey(), """
             {"type": "acme.cart_abandoned", "customer_id": "%s", "data": {}}""".formatted(customer));
@@ -61,9 +45,9 @@ class RunLimitTest {
     @Test
     void aCustomerGetsAtMostTheLimitInAPeriodEvenFromOneBatchAndAgainOnceItHasPassed() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String bob = customer(store, "Bob");
-        String automation = activate(store, WIN_BACK);
+        String ada = new StoreApi(api, store).customer("Ada");
+        String bob = new StoreApi(api, store).customer("Bob");
+        String automation = new StoreApi(api, store).activate(WIN_BACK);
         // Two in one batch, one in the next: Ada's first starts a run, the others none.
         abandon(store, ada);
         abandon(store, ada);
@@ -109,9 +93,9 @@ class RunLimitTest {
     @Test
     void oneRunPerCustomerAtATimeAndANewOneOnceItHasEnded() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String bob = customer(store, "Bob");
-        String automation = activate(store, ONE_AT_A_TIME.formatted("customer"));
+        String ada = new StoreApi(api, store).customer("Ada");
+        String bob = new StoreApi(api, store).customer("Bob");
+        String automation = new StoreApi(api, store).activate(ONE_AT_A_TIME.formatted("customer"));
         failed(store, ada, "in_1");
         failed(store, ada, "in_2");
         failed(store, bob, "in_3");
@@ -131,8 +115,8 @@ class RunLimitTest {
     @Test
     void oneRunPerRecordAtATime() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, ONE_AT_A_TIME.formatted("invoice"));
+        String ada = new StoreApi(api, store).customer("Ada");
+        String automation = new StoreApi(api, store).activate(ONE_AT_A_TIME.formatted("invoice"));
         failed(store, ada, "in_1");
         failed(store, ada, "in_1");
         failed(store, ada, "in_2");

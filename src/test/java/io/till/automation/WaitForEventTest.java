@@ -40,56 +40,6 @@ class WaitForEventTest {
     @Autowired
     JdbcClient db;
 
-    private String activate(TestAccounts.TestAccount store, String definition) {
-        var created = api.post("/api/v1/automations", store.apiKey(), definition);
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String id = created.json().get("id").asString();
-        var activated = api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
-        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
-        return id;
-    }
-
-    private String customer(TestAccounts.TestAccount store, String name) {
-        var created = api.post("/api/v1/customers", store.apiKey(), """
-            {"name": "%s", "email": "%s@example.com"}""".formatted(name, name.toLowerCase()));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().get("id").asString();
-    }
-
-    private String post(TestAccounts.TestAccount store, String type, String customer, String data) {
-        var posted = api.post("/api/v1/events", store.apiKey(), """
-            {"type": "%s", "customer_id": "%s", "data": %s}""".formatted(type, customer, data));
-        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
-        return posted.json().get("id").asString();
-    }
-
-    private List<JsonNode> runs(TestAccounts.TestAccount store, String automation, String customer) {
-        var runs = new ArrayList<JsonNode>();
-        api.get("/api/v1/executions?automation_id=" + automation + "&customer_id=" + customer, store.apiKey())
-            .json().get("data").forEach(run -> runs.add(api.get("/api/v1/executions/" + run.get("id").asString(),
-                store.apiKey()).json()));
-        return runs.reversed();
-    }
-
-    private JsonNode onlyRun(TestAccounts.TestAccount store, String automation, String customer) {
-        var runs = runs(store, automation, customer);
-        assertThat(runs).hasSize(1);
-        return runs.getFirst();
-    }
-
-    private List<String> tags(TestAccounts.TestAccount store, String customer) {
-        var tags = new ArrayList<String>();
-        api.get("/api/v1/customers/" + customer, store.apiKey()).json().get("tags").forEach(t -> tags.add(t
-            .asString()));
-        return tags;
-    }
-
-    private static List<String> log(JsonNode run) {
-        var log = new ArrayList<String>();
-        run.get("steps").forEach(s -> log.add(s.get("step_id").asString() + ":" + s.get("status").asString()));
-        return log;
-    }
-
     private long waits(String execution) {
         return db.sql("SELECT count(*) FROM execution_waits WHERE execution_id = :id").param("id", execution)
             .query(Long.class).single();
@@ -98,113 +48,119 @@ class WaitForEventTest {
     @Test
     void theEventAboutTheCustomerEndsTheWaitAtOnceAndLaterStepsReadIt() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String bob = customer(store, "Bob");
-        String automation = activate(store, FOLLOW_UP.formatted("customer"));
-        post(store, "acme.cart_abandoned", ada, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String bob = shop.customer("Bob");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
         agenda.runDue();
-        JsonNode waiting = onlyRun(store, automation, ada);
+        JsonNode waiting = shop.onlyRun(automation, ada);
         assertThat(waiting.get("status").asString()).isEqualTo("waiting");
-        assertThat(log(waiting)).containsExactly("paid:waiting");
+        assertThat(StoreApi.log(waiting)).containsExactly("paid:waiting");
         assertThat(waiting.get("steps").get(0).get("output").get("event").asString()).isEqualTo("acme.order_paid");
 
         // Another customer's payment is not Ada's.
-        post(store, "acme.order_paid", bob, "{}");
+        shop.post("acme.order_paid", bob, "{}");
         agenda.runDue();
-        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("waiting");
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("waiting");
 
-        String paid = post(store, "acme.order_paid", ada, "{\"order\": {\"id\": \"ord_1\"}}");
+        String paid = shop.post("acme.order_paid", ada, "{\"order\": {\"id\": \"ord_1\"}}");
         agenda.runDue();
 
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
-        assertThat(log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded", "thanks:succeeded");
+        assertThat(StoreApi.log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded",
+            "thanks:succeeded");
         JsonNode output = run.get("steps").get(1).get("output");
         assertThat(output.get("received").asBoolean()).isTrue();
         assertThat(output.get("event").get("id").asString()).isEqualTo(paid);
         assertThat(output.get("event").get("data").get("order").get("id").asString()).isEqualTo("ord_1");
-        assertThat(tags(store, ada)).containsExactly("paid");
+        assertThat(shop.tags(ada)).containsExactly("paid");
         assertThat(waits(run.get("id").asString())).isZero();
     }
 
     @Test
     void withoutTheEventTheWaitEndsAtItsTimeout() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("customer"));
-        post(store, "acme.cart_abandoned", ada, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
         agenda.runDue();
 
-        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P3DT1H\"}");
-        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        shop.advance("P3DT1H");
 
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
-        assertThat(log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded", "nudge:succeeded");
+        assertThat(StoreApi.log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded",
+            "nudge:succeeded");
         assertThat(run.get("steps").get(1).get("output").get("received").asBoolean()).isFalse();
-        assertThat(tags(store, ada)).containsExactly("never_paid");
+        assertThat(shop.tags(ada)).containsExactly("never_paid");
         assertThat(waits(run.get("id").asString())).isZero();
         // An event after the wait ended changes nothing.
-        post(store, "acme.order_paid", ada, "{}");
+        shop.post("acme.order_paid", ada, "{}");
         agenda.runDue();
-        assertThat(tags(store, ada)).containsExactly("never_paid");
+        assertThat(shop.tags(ada)).containsExactly("never_paid");
     }
 
     @Test
     void anEventTheMatcherSawBeforeTheWaitWasWrittenIsNoticedAtTheTimeoutNeverLost() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("customer"));
-        post(store, "acme.cart_abandoned", ada, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
         agenda.runDue();
         // The event commits while the wait is being written, and the matcher takes it before it can see the wait:
         // here, it is taken from the inbox without matching.
-        String paid = post(store, "acme.order_paid", ada, "{}");
+        String paid = shop.post("acme.order_paid", ada, "{}");
         db.sql("DELETE FROM event_inbox WHERE event_id = :id").param("id", paid).update();
         agenda.runDue();
-        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("waiting");
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("waiting");
 
-        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P3DT1H\"}");
-        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        shop.advance("P3DT1H");
 
-        JsonNode run = onlyRun(store, automation, ada);
-        assertThat(log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded", "thanks:succeeded");
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(StoreApi.log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded",
+            "thanks:succeeded");
         assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
     }
 
     @Test
     void anEventRecordedWhileTheWaitWasWrittenEndsItAtOnceNotAtTheTimeout() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("customer"));
-        post(store, "acme.cart_abandoned", ada, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
         triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
         // The payment is recorded, and matched by another node, while the run decides to wait and writes its wait
         // (the test clock stands still: it happens at the moment the wait begins).
-        String paid = post(store, "acme.order_paid", ada, "{}");
+        String paid = shop.post("acme.order_paid", ada, "{}");
         db.sql("DELETE FROM event_inbox WHERE event_id = :id").param("id", paid).update();
         agenda.runDue();
 
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
         assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
-        assertThat(tags(store, ada)).containsExactly("paid");
+        assertThat(shop.tags(ada)).containsExactly("paid");
     }
 
     @Test
     void withAMatchOnARecordOnlyThatRecordsEventEndsItsWait() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("order"));
-        post(store, "acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_one\"}}");
-        post(store, "acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_two\"}}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("order"));
+        shop.post("acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_one\"}}");
+        shop.post("acme.cart_abandoned", ada, "{\"order\": {\"id\": \"ord_two\"}}");
         agenda.runDue();
 
-        post(store, "acme.order_paid", ada, "{\"order\": {\"id\": \"ord_two\"}}");
-        post(store, "acme.order_paid", ada, "{}");
+        shop.post("acme.order_paid", ada, "{\"order\": {\"id\": \"ord_two\"}}");
+        shop.post("acme.order_paid", ada, "{}");
         agenda.runDue();
 
-        assertThat(runs(store, automation, ada)).extracting(run -> run.get("trigger").get("data").get("order")
+        assertThat(shop.runs(automation, ada)).extracting(run -> run.get("trigger").get("data").get("order")
             .get("id").asString() + ":" + run.get("status").asString()).containsExactly("ord_one:waiting",
                 "ord_two:succeeded");
     }
@@ -212,12 +168,13 @@ class WaitForEventTest {
     @Test
     void aRunAboutNoRecordToWaitOnFailsAtTheStepSayingWhy() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("order"));
-        post(store, "acme.cart_abandoned", ada, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("order"));
+        shop.post("acme.cart_abandoned", ada, "{}");
         agenda.runDue();
 
-        JsonNode run = onlyRun(store, automation, ada);
+        JsonNode run = shop.onlyRun(automation, ada);
         assertThat(run.get("status").asString()).isEqualTo("failed");
         assertThat(run.get("error").get("code").asString()).isEqualTo("nothing_to_match");
         assertThat(run.get("error").get("message").asString()).contains("no order to wait on");
@@ -226,28 +183,30 @@ class WaitForEventTest {
     @Test
     void aCanceledRunLeavesNoWaitBehind() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("customer"));
-        post(store, "acme.cart_abandoned", ada, "{}");
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
         agenda.runDue();
-        String id = onlyRun(store, automation, ada).get("id").asString();
+        String id = shop.onlyRun(automation, ada).get("id").asString();
         assertThat(waits(id)).isOne();
 
         var canceled = api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null);
         assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
 
         assertThat(waits(id)).isZero();
-        post(store, "acme.order_paid", ada, "{}");
+        shop.post("acme.order_paid", ada, "{}");
         agenda.runDue();
-        assertThat(onlyRun(store, automation, ada).get("status").asString()).isEqualTo("canceled");
-        assertThat(tags(store, ada)).isEmpty();
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("canceled");
+        assertThat(shop.tags(ada)).isEmpty();
     }
 
     @Test
     void aDryRunShowsTheWaitEndingAtItsTimeout() {
         var store = accounts.create();
-        String ada = customer(store, "Ada");
-        String automation = activate(store, FOLLOW_UP.formatted("customer"));
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
         var tested = api.post("/api/v1/automations/" + automation + "/test", store.apiKey(), """
             {"event": {"type": "acme.cart_abandoned", "customer_id": "%s", "data": {}}}""".formatted(ada));
         assertThat(tested.status()).as(tested.text()).isEqualTo(200);
@@ -260,6 +219,7 @@ class WaitForEventTest {
     @Test
     void saysWhatIsWrongWithAWaitStep() {
         var store = accounts.create();
+        var shop = new StoreApi(api, store);
         var refused = api.post("/api/v1/automations", store.apiKey(), """
             {"name": "Broken", "trigger": {"type": "event", "event": "acme.cart_abandoned"},
              "steps": [{"id": "w", "type": "wait_for_event", "event": "invoice.payd", "match": "planet"}]}""");
