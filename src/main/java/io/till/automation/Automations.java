@@ -1,6 +1,8 @@
 package io.till.automation;
 
 import io.till.automation.engine.Schedules;
+import io.till.billing.NoticeBackfill;
+import io.till.event.EventType;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -31,10 +33,13 @@ public class Automations {
     private final Clock clock;
     private final DefinitionParser parser;
     private final StepSecrets secrets;
+    private final NoticeBackfill backfill;
     private final RowMapper<Automation> automation;
     private final RowMapper<Automation.Version> version;
 
-    Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser, StepSecrets secrets) {
+    Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser, StepSecrets secrets,
+        NoticeBackfill backfill) {
+        this.backfill = backfill;
         this.db = db;
         this.secrets = secrets;
         this.parser = parser;
@@ -156,8 +161,22 @@ public class Automations {
             .param("accountId", accountId)
             .param("id", id)
             .update();
-        schedule(accountId, id, chosen.version(), parser.parse(chosen.definition()), now);
+        Definition definition = parser.parse(chosen.definition());
+        schedule(accountId, id, chosen.version(), definition, now);
+        announceAhead(accountId, definition);
         return get(accountId, id);
+    }
+
+    /**
+     * An upcoming trigger with {@code days_before} needs its announcements that far ahead for the subscriptions, plans
+     * and cards already there; those made later get them as they are scheduled.
+     */
+    private void announceAhead(String accountId, Definition definition) {
+        if (definition.trigger() instanceof Definition.Trigger.OnEvent(var event, var scope, Integer days)
+            && days != null) {
+            EventType.of(event).filter(EventType::isUpcoming).ifPresent(type -> backfill.wanted(accountId, type,
+                days));
+        }
     }
 
     /**

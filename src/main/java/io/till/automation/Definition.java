@@ -59,8 +59,17 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
 
     public sealed interface Trigger {
 
-        /** An event of this type, optionally only for some checkout, product, upsell, addon, option, code or group. */
-        record OnEvent(String event, Map<String, String> scope) implements Trigger {}
+        /**
+         * An event of this type, optionally only for some checkout, product, upsell, addon, option, code or group;
+         * for an upcoming event (a renewal, a trial end, an installment, a fixed term's end, a card's expiry),
+         * {@code daysBefore} is how far ahead it wants it, null for the account's standard notice.
+         */
+        record OnEvent(String event, Map<String, String> scope, Integer daysBefore) implements Trigger {
+
+            public OnEvent(String event, Map<String, String> scope) {
+                this(event, scope, null);
+            }
+        }
 
         record OnSchedule(Schedule schedule) implements Trigger {}
 

@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.action.ActionSchema;
+import io.till.event.EventType;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.time.DateTimeException;
@@ -9,6 +10,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,7 +219,7 @@ public final class DefinitionParser {
                         }
                     }
                 }
-                return new Definition.Trigger.OnEvent(event, scope);
+                return new Definition.Trigger.OnEvent(event, scope, daysBefore(json, event, context));
             }
             case "schedule" -> {
                 return new Definition.Trigger.OnSchedule(schedule(json, context));
@@ -230,6 +232,28 @@ public final class DefinitionParser {
                 return null;
             }
         }
+    }
+
+    /** The most days ahead an upcoming trigger may ask for: a year. */
+    static final int MAX_DAYS_BEFORE = 366;
+
+    /** {@code days_before} of an upcoming trigger: how many days ahead of the renewal, trial end, … it runs. */
+    private static Integer daysBefore(JsonNode json, String event, Context context) {
+        JsonNode days = json.get("days_before");
+        if (days == null || days.isNull()) {
+            return null;
+        }
+        if (!days.isIntegralNumber() || days.asLong() < 1 || days.asLong() > MAX_DAYS_BEFORE) {
+            context.add("trigger.days_before", "out_of_range", "must be a whole number of days from 1 to "
+                + MAX_DAYS_BEFORE);
+            return null;
+        }
+        if (context.saving && event != null && !EventType.of(event).map(EventType::isUpcoming).orElse(false)) {
+            context.add("trigger.days_before", "not_upcoming", event + " is not announced ahead of time; days_before "
+                + "applies to " + Arrays.stream(EventType.values()).filter(EventType::isUpcoming).map(EventType::type)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        return days.asInt();
     }
 
     private Definition.Schedule schedule(JsonNode json, Context context) {

@@ -41,6 +41,7 @@ class DryRuns {
     private final Customers customers;
     private final Events events;
     private final EventScopes scopes;
+    private final io.till.billing.UpcomingNotices notices;
     private final JsonMapper json;
     private final Clock clock;
     private final Automations automations;
@@ -49,7 +50,8 @@ class DryRuns {
 
     DryRuns(Engine engine, Actions actions, ExecutionContexts contexts, Customers customers, Events events,
         EventScopes scopes, JsonMapper json, Clock clock, Automations automations, Programs programs,
-        StepSecrets secrets) {
+        StepSecrets secrets, io.till.billing.UpcomingNotices notices) {
+        this.notices = notices;
         this.automations = automations;
         this.programs = programs;
         this.secrets = secrets;
@@ -164,14 +166,22 @@ class DryRuns {
      * event is the tester's own, so it is not held to the trigger.
      */
     private String whyNotStarted(String accountId, Program program, ObjectNode event) {
-        if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent(String type, var scope))) {
+        if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
             return null;
         }
         String eventType = event.path("type").asString("");
-        if (!type.equals(eventType)) {
-            return "this automation starts on " + type + ", not on " + eventType;
+        if (!trigger.event().equals(eventType)) {
+            return "this automation starts on " + trigger.event() + ", not on " + eventType;
         }
-        return scopes.reader(accountId).mismatch(scope, eventType, event.path("data")).orElse(null);
+        var scope = scopes.reader(accountId).mismatch(trigger.scope(), eventType, event.path("data"));
+        if (scope.isPresent()) {
+            return scope.get();
+        }
+        String notice = NoticeDemand.mismatch(trigger, event.path("data"), notices);
+        return notice == null
+            ? null
+            : Character.toLowerCase(notice.charAt(0)) + notice.substring(1, notice.length()
+                - 1);
     }
 
     private ActionResult preview(String accountId, String customerId, Plan.Act act, Instant now) {

@@ -30,7 +30,7 @@ class ScopeNames {
     Map<String, String> of(String accountId, Collection<Definition.Trigger> triggers) {
         var wanted = new EnumMap<ScopeKey, Set<String>>(ScopeKey.class);
         for (Definition.Trigger trigger : triggers) {
-            if (trigger instanceof Definition.Trigger.OnEvent(var event, var scope)) {
+            if (trigger instanceof Definition.Trigger.OnEvent(var event, var scope, var daysBefore)) {
                 scope.forEach((key, id) -> ScopeKey.of(key)
                     .ifPresent(kind -> wanted.computeIfAbsent(kind, k -> new HashSet<>()).add(id)));
             }

@@ -54,16 +54,22 @@ final class TriggerSentence {
         Map.entry("credits.depleted", "a credit balance runs out"),
         Map.entry("usage.threshold_exceeded", "usage passes a threshold"));
 
+    /** What an upcoming event announces, for "3 days before a subscription renews". */
+    private static final Map<String, String> AHEAD = Map.of("subscription.renewal_upcoming", "a subscription renews",
+        "subscription.trial_ending", "a trial ends", "subscription.ending_soon", "a fixed-term subscription ends",
+        "payment_plan.payment_upcoming", "an installment is due", "card.expiring", "a card expires");
+
     private TriggerSentence() {}
 
     /** @param names display names of scoped objects by id (a promo code's name is its code) */
     static String of(Definition.Trigger trigger, Map<String, String> names) {
         return switch (trigger) {
-            case Definition.Trigger.OnEvent(var event, var scope) -> {
+            case Definition.Trigger.OnEvent(var event, var scope, var daysBefore) -> {
                 String known = EVENTS.get(event);
-                var sentence = new StringBuilder(known != null
-                    ? "When " + known
-                    : "When the custom event " + event + " arrives");
+                String ahead = daysBefore == null ? null : AHEAD.get(event);
+                var sentence = new StringBuilder(ahead != null
+                    ? (daysBefore == 1 ? "1 day" : daysBefore + " days") + " before " + ahead
+                    : known != null ? "When " + known : "When the custom event " + event + " arrives");
                 for (ScopeKey key : ScopeKey.values()) {
                     String id = scope.get(key.key);
                     if (id != null) {

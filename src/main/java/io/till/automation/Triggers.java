@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.till.automation.engine.Conditions;
 import io.till.automation.engine.Program;
 import io.till.automation.engine.Schedules;
+import io.till.billing.UpcomingNotices;
 import io.till.customer.Customers;
+import io.till.event.EventType;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -47,6 +49,7 @@ class Triggers {
     private final Counter executionsStarted;
     private final StartRules rules;
     private final MatchTraces matchTraces;
+    private final UpcomingNotices notices;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
     private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
@@ -55,7 +58,9 @@ class Triggers {
     Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
         ExecutionQueue queue,
         ExecutionContexts contexts, Customers customers, EventScopes scopes, EventCancels cancels,
-        ExecutionWaits waits, StartRules rules, MatchTraces matchTraces, MeterRegistry meters) {
+        ExecutionWaits waits, StartRules rules, MatchTraces matchTraces, UpcomingNotices notices,
+        MeterRegistry meters) {
+        this.notices = notices;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -85,11 +90,16 @@ class Triggers {
         /** Whether deciding needs the event's data: a scope, conditions, or one run per record at a time. */
         boolean readsData() {
             return program.definition().conditions() != null || !scope().isEmpty()
-                || program.definition().concurrencyRecord() != null;
+                || program.definition().concurrencyRecord() != null
+                || EventType.of(event).map(EventType::isUpcoming).orElse(false);
+        }
+
+        Definition.Trigger.OnEvent trigger() {
+            return (Definition.Trigger.OnEvent) program.definition().trigger();
         }
 
         Map<String, String> scope() {
-            return ((Definition.Trigger.OnEvent) program.definition().trigger()).scope();
+            return trigger().scope();
         }
     }
 
@@ -253,6 +263,10 @@ class Triggers {
         if (mismatch.isPresent()) {
             String reason = mismatch.get();
             return Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".";
+        }
+        String notice = NoticeDemand.mismatch(listener.trigger(), data, notices);
+        if (notice != null) {
+            return notice;
         }
         var conditions = listener.program().definition().conditions();
         if (conditions == null) {

@@ -1,5 +1,7 @@
 package io.till.automation;
 
+import io.till.billing.UpcomingNotices;
+import io.till.event.EventType;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,10 +36,12 @@ class WhenSection implements BuilderSection {
 
     private final ScopeNames scopeNames;
     private final Clock clock;
+    private final UpcomingNotices notices;
 
-    WhenSection(ScopeNames scopeNames, Clock clock) {
+    WhenSection(ScopeNames scopeNames, Clock clock, UpcomingNotices notices) {
         this.scopeNames = scopeNames;
         this.clock = clock;
+        this.notices = notices;
     }
 
     @Override
@@ -101,12 +105,19 @@ class WhenSection implements BuilderSection {
         }
         model.addAttribute("scopePickers", pickers);
         model.addAttribute("strayScopes", stray);
+        // An upcoming event is announced at the account's standard notice, or days_before ahead as the builder sets.
+        JsonNode days = trigger.path("days_before");
+        var upcoming = EventType.of(event).filter(EventType::isUpcoming);
+        model.addAttribute("upcomingStandardDays", upcoming.map(notices::standardDays).orElse(null));
+        model.addAttribute("daysBeforeStray", upcoming.isEmpty() && !days.isMissingNode());
         if (!event.isEmpty()) {
             var scoped = new LinkedHashMap<String, String>();
             if (scope.isObject()) {
                 scope.properties().forEach(entry -> scoped.put(entry.getKey(), entry.getValue().asString("")));
             }
-            var onEvent = new Definition.Trigger.OnEvent(event, scoped);
+            var onEvent = new Definition.Trigger.OnEvent(event, scoped, days.isIntegralNumber() && upcoming.isPresent()
+                ? days.asInt()
+                : null);
             model.addAttribute("triggerSentence", TriggerSentence.of(onEvent, scopeNames.of(accountId, List.of(
                 onEvent))));
         }

@@ -106,11 +106,11 @@ public class BillingClock implements Agenda {
                 invoices.get(account, job.subjectId()).attemptCount() + 1);
             case INVOICE_OVERDUE -> notices.overdue(account, job.subjectId());
             case SUBSCRIPTION_RENEWAL_UPCOMING -> notices.renewalUpcoming(account, job.subjectId(), job.dueAt());
-            case SUBSCRIPTION_TRIAL_ENDING -> notices.trialEnding(account, job.subjectId());
-            case SUBSCRIPTION_ENDING_SOON -> notices.endingSoon(account, job.subjectId());
+            case SUBSCRIPTION_TRIAL_ENDING -> notices.trialEnding(account, job.subjectId(), job.dueAt());
+            case SUBSCRIPTION_ENDING_SOON -> notices.endingSoon(account, job.subjectId(), job.dueAt());
             case PLAN_PAYMENT_UPCOMING -> notices.paymentUpcoming(account, job.subjectId(), job.dueAt());
-            case CARD_EXPIRING -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRING);
-            case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED);
+            case CARD_EXPIRING -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRING, job.dueAt());
+            case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED, job.dueAt());
             case CHECKOUT_FLOW_GRACE -> flows.graceOver(account, job.subjectId());
             case ORDER_SETTLEMENT -> flows.settlePending(account, job.subjectId());
         }

@@ -75,6 +75,26 @@ public class BillingJobs {
             .update();
     }
 
+    /** Puts many notices on the agenda in one statement; those already there stay as they are. */
+    void scheduleAll(String accountId, List<BillingSchedule.Notice> notices) {
+        if (notices.isEmpty()) {
+            return;
+        }
+        db.sql("""
+            INSERT INTO billing_jobs (id, account_id, kind, subject_id, due_at)
+            SELECT n.id, :accountId, n.kind, n.subject_id, n.due_at
+              FROM unnest(CAST(:ids AS text[]), CAST(:kinds AS text[]), CAST(:subjects AS text[]),
+                          CAST(:dues AS timestamptz[])) AS n (id, kind, subject_id, due_at)
+            ON CONFLICT (kind, subject_id, due_at) DO NOTHING
+            """)
+            .param("accountId", accountId)
+            .param("ids", notices.stream().map(n -> Ids.newId("job")).toArray(String[]::new))
+            .param("kinds", notices.stream().map(n -> n.kind().name()).toArray(String[]::new))
+            .param("subjects", notices.stream().map(BillingSchedule.Notice::subjectId).toArray(String[]::new))
+            .param("dues", notices.stream().map(n -> n.at().toString()).toArray(String[]::new))
+            .update();
+    }
+
     /** Claims up to {@code limit} due jobs for this node, earliest first. */
     List<Job> claimDue(Instant now, int limit) {
         return claimDue(now, limit, null, null);

@@ -4,6 +4,7 @@ import io.till.customer.Cards;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,55 +24,68 @@ class Notices {
     private final Cards cards;
     private final Customers customers;
     private final Events events;
-    private final BillingSettings settings;
+    private final UpcomingNotices upcoming;
 
     Notices(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, Cards cards,
-        Customers customers, Events events, BillingSettings settings) {
+        Customers customers, Events events, UpcomingNotices upcoming) {
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
         this.cards = cards;
         this.customers = customers;
         this.events = events;
-        this.settings = settings;
+        this.upcoming = upcoming;
     }
 
     @Transactional
     void renewalUpcoming(String accountId, String subscriptionId, Instant at) {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
-        if (List.of("active", "past_due").contains(subscription.status())
-            && subscription.currentPeriodEnd().minus(settings.upcomingNotice()).equals(at)) {
-            events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.customerId(), Map.of(
-                "subscription", subscription, "customer", customers.get(accountId, subscription.customerId())));
+        if (List.of("active", "past_due").contains(subscription.status())) {
+            announce(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, subscription, subscription.currentPeriodEnd(),
+                at);
         }
     }
 
     @Transactional
-    void endingSoon(String accountId, String subscriptionId) {
+    void endingSoon(String accountId, String subscriptionId, Instant at) {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
         if (List.of("active", "past_due", "trialing").contains(subscription.status())
             && subscription.endsAt() != null) {
-            events.record(accountId, EventType.SUBSCRIPTION_ENDING_SOON, subscription.customerId(), Map.of(
-                "subscription", subscription, "customer", customers.get(accountId, subscription.customerId())));
+            announce(accountId, EventType.SUBSCRIPTION_ENDING_SOON, subscription, subscription.endsAt(), at);
         }
     }
 
     @Transactional
-    void trialEnding(String accountId, String subscriptionId) {
+    void trialEnding(String accountId, String subscriptionId, Instant at) {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
-        if (subscription.status().equals("trialing")) {
-            events.record(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, subscription.customerId(), Map.of(
-                "subscription", subscription, "customer", customers.get(accountId, subscription.customerId())));
+        if (subscription.status().equals("trialing") && subscription.trialEnd() != null) {
+            announce(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, subscription, subscription.trialEnd(), at);
+        }
+    }
+
+    /**
+     * Raises a subscription's announcement made {@code at}, if its moment is still that far ahead and the account
+     * still wants a notice that far ahead (the standard one, or an automation's days_before).
+     */
+    private void announce(String accountId, EventType type, Subscription subscription, Instant moment, Instant at) {
+        Duration ahead = Duration.between(at, moment);
+        if (upcoming.wanted(accountId, type, ahead)) {
+            events.record(accountId, type, subscription.customerId(), Map.of("subscription", subscription,
+                "customer", customers.get(accountId, subscription.customerId()), "days_before",
+                UpcomingNotices.daysBefore(ahead)));
         }
     }
 
     @Transactional
     void paymentUpcoming(String accountId, String planId, Instant at) {
         PaymentPlan plan = paymentPlans.get(accountId, planId);
-        if (plan.status().equals("active") && plan.nextBillAt() != null
-            && plan.nextBillAt().minus(settings.upcomingNotice()).equals(at)) {
-            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(), Map.of(
-                "payment_plan", plan, "customer", customers.get(accountId, plan.customerId())));
+        if (plan.status().equals("active") && plan.nextBillAt() != null) {
+            Duration ahead = Duration.between(at, plan.nextBillAt());
+            if (upcoming.wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, ahead)) {
+                events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(), Map.of(
+                    "payment_plan", plan, "customer", customers.get(accountId, plan.customerId()), "days_before",
+                    UpcomingNotices.daysBefore(ahead)));
+            }
         }
     }
 
@@ -85,10 +99,20 @@ class Notices {
         }
     }
 
+    /** card.expired when it expired; card.expiring ahead of it, at each notice the account still wants. */
     @Transactional
-    void cardExpiry(String accountId, String cardId, EventType type) {
-        cards.findSaved(accountId, cardId)
-            .ifPresent(card -> events.record(accountId, type, card.customerId(), Map.of("card", card, "customer",
-                customers.get(accountId, card.customerId()))));
+    void cardExpiry(String accountId, String cardId, EventType type, Instant at) {
+        cards.findSaved(accountId, cardId).ifPresent(card -> {
+            if (type == EventType.CARD_EXPIRED) {
+                events.record(accountId, type, card.customerId(), Map.of("card", card, "customer",
+                    customers.get(accountId, card.customerId())));
+                return;
+            }
+            Duration ahead = Duration.between(at, BillingSchedule.expiry(card.expMonth(), card.expYear()));
+            if (upcoming.wanted(accountId, type, ahead)) {
+                events.record(accountId, type, card.customerId(), Map.of("card", card, "customer",
+                    customers.get(accountId, card.customerId()), "days_before", UpcomingNotices.daysBefore(ahead)));
+            }
+        });
     }
 }

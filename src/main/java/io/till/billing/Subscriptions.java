@@ -197,6 +197,18 @@ public class Subscriptions {
             .orElseThrow(() -> TillException.notFound("subscription", id));
     }
 
+    /** The account's subscriptions that still have something to announce: trialing, active or past due. */
+    java.util.List<Subscription> announced(String accountId) {
+        return db.sql("""
+            SELECT * FROM subscriptions
+             WHERE account_id = :accountId AND status IN ('trialing', 'active', 'past_due')
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .query(SUBSCRIPTION)
+            .list();
+    }
+
     /** The customer's subscriptions a card still pays (all but the canceled ones), oldest first. */
     java.util.List<Subscription> stillBilled(String accountId, String customerId) {
         return db.sql("""

@@ -199,6 +199,20 @@ public class Cards {
             .optional();
     }
 
+    /** The account's saved cards (not removed) that expire in {@code year}/{@code month} or later, oldest first. */
+    public java.util.List<Card> savedExpiringFrom(String accountId, int year, int month) {
+        return db.sql(SELECT + """
+             WHERE d.account_id = :accountId AND d.detached_at IS NULL
+               AND (d.exp_year > :year OR d.exp_year = :year AND d.exp_month >= :month)
+             ORDER BY d.id
+            """)
+            .param("accountId", accountId)
+            .param("year", year)
+            .param("month", month)
+            .query(Cards::card)
+            .list();
+    }
+
     /**
      * A card of any customer of the account as it is now, removed or not: a removed card stays on record for the
      * payments made with it, but is nobody's default any more.

@@ -97,6 +97,16 @@ public enum EventType {
         return Optional.ofNullable(BY_NAME.get(type));
     }
 
+    /**
+     * Whether this announces something ahead of its time (a renewal, a trial's end, an installment, a fixed term's end,
+     * a card's expiry): raised at the account's standard notice, and also at each {@code days_before} an automation on
+     * it asks for, with {@code days_before} in its data.
+     */
+    public boolean isUpcoming() {
+        return this == SUBSCRIPTION_RENEWAL_UPCOMING || this == SUBSCRIPTION_TRIAL_ENDING
+            || this == SUBSCRIPTION_ENDING_SOON || this == PAYMENT_PLAN_PAYMENT_UPCOMING || this == CARD_EXPIRING;
+    }
+
     /** Whether {@code type} starts with a prefix reserved for Till's own events. */
     public static boolean isReserved(String type) {
         int dot = type.indexOf('.');

@@ -200,6 +200,40 @@ class BuilderTriggerPagesTest {
                  "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "new"}}]}"""));
     }
 
+    @Test
+    void anUpcomingEventAsksHowManyDaysAheadAndSavesIt() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Renewal reminder", "trigger": {"type": "event", "event": "subscription.renewal_upcoming"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "renewing"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        page.waitForLoadState();
+
+        assertThat(page.locator(".bldw-trigger .bldw-sentence")).hasText("When a subscription is about to renew");
+        assertThat(page.locator("#f-trigger-days_before")).hasAttribute("placeholder", "7");
+        assertThat(page.locator("#bldw-days-hint")).containsText("your standard notice, 7 days ahead");
+        assertThat(page.locator("#bldw-variables option[value='event.data.days_before']")).hasCount(1);
+        page.locator("#f-trigger-days_before").fill("30");
+        assertThat(page.locator(".bldw-trigger .bldw-sentence")).hasText("30 days before a subscription renews");
+        Chromium.screenshot(page, "builder-when-days-before-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition").get("trigger"))
+            .isEqualTo(json.readTree("""
+                {"type": "event", "event": "subscription.renewal_upcoming", "days_before": 30}"""));
+
+        // Another event is never announced ahead: the number goes with a way to remove it, and the save says why.
+        page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A payment fails"));
+        assertThat(page.locator("#f-trigger-days_before")).hasCount(0);
+        assertThat(page.locator(".bldw-trigger")).containsText("payment.failed is not announced ahead of time");
+        page.getByRole(AriaRole.BUTTON, named("Remove days before")).click();
+        assertThat(page.locator(".bldw-trigger")).not().containsText("not announced ahead");
+        assertThat(page.locator(".bldw-trigger .bldw-sentence")).hasText("When a payment fails");
+    }
+
     private static void pickEventScopedToPro(Page page) {
         page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A subscription payment fails"));
         Locator groups = page.locator("#f-trigger-scope-subscription_group_id");

@@ -1,0 +1,76 @@
+package io.till.billing;
+
+import io.till.customer.Cards;
+import io.till.event.EventType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * When an automation starts asking for an announcement {@code days_before} that the account did not make yet, puts it
+ * on the agenda for every subscription, plan and card already there whose time for it is still to come (those made
+ * afterwards get it as they are scheduled). The clock still checks, when the time comes, that it is wanted.
+ */
+@Component
+public class NoticeBackfill {
+
+    private final JdbcClient db;
+    private final BillingSchedule schedule;
+    private final BillingJobs jobs;
+    private final Subscriptions subscriptions;
+    private final Cards cards;
+    private final Clock clock;
+
+    NoticeBackfill(JdbcClient db, BillingSchedule schedule, BillingJobs jobs, Subscriptions subscriptions, Cards cards,
+        Clock clock) {
+        this.db = db;
+        this.schedule = schedule;
+        this.jobs = jobs;
+        this.subscriptions = subscriptions;
+        this.cards = cards;
+        this.clock = clock;
+    }
+
+    /** Puts the announcements of {@code type} {@code days} ahead on the agenda; returns how many it added or kept. */
+    @Transactional
+    public int wanted(String accountId, EventType type, int days) {
+        Instant now = clock.instant();
+        Duration offset = Duration.ofDays(days);
+        var planned = new ArrayList<BillingSchedule.Notice>();
+        switch (type) {
+            case SUBSCRIPTION_RENEWAL_UPCOMING, SUBSCRIPTION_TRIAL_ENDING, SUBSCRIPTION_ENDING_SOON -> {
+                BillingJobs.Kind kind = BillingJobs.Kind.valueOf(type.name());
+                for (Subscription subscription : subscriptions.announced(accountId)) {
+                    schedule.subscriptionNotices(accountId, subscription, offset).stream()
+                        .filter(notice -> notice.kind() == kind && notice.at().isAfter(now))
+                        .forEach(planned::add);
+                }
+            }
+            case PAYMENT_PLAN_PAYMENT_UPCOMING -> db.sql("""
+                SELECT id, next_bill_at FROM payment_plans
+                 WHERE account_id = :accountId AND status = 'active' AND next_bill_at > :now
+                """)
+                .param("accountId", accountId)
+                .param("now", io.till.shared.Timestamps.of(now))
+                .query((rs, row) -> planned.addAll(schedule.installmentNotices(accountId, rs.getString("id"), now,
+                    io.till.shared.Timestamps.read(rs, "next_bill_at"), offset)))
+                .list();
+            case CARD_EXPIRING -> {
+                var month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
+                for (var card : cards.savedExpiringFrom(accountId, month.getYear(), month.getMonthValue())) {
+                    planned.addAll(schedule.cardNotices(accountId, card.id(), BillingSchedule.expiry(
+                        card.expMonth(), card.expYear()), now, offset));
+                }
+            }
+            default -> throw new IllegalArgumentException(type.type() + " is not announced ahead of time");
+        }
+        jobs.scheduleAll(accountId, planned);
+        return planned.size();
+    }
+}

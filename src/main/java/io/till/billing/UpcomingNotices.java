@@ -1,0 +1,78 @@
+package io.till.billing;
+
+import io.till.event.EventType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * How far ahead Till announces what is coming (a renewal, a trial's end, an installment, a fixed term's end, a card's
+ * expiry): always at the account's standard notice, and also at each {@code days_before} that one of its automations
+ * on that event asks for. Each announcement carries {@code days_before} in its data, so an automation starts only from
+ * the one it asked for.
+ */
+@Component
+public class UpcomingNotices {
+
+    /** card.expiring is announced this long before the card's expiry month ends. */
+    static final Duration CARD_EXPIRY_NOTICE = Duration.ofDays(60);
+
+    /** What automations ask for beyond the standard notice (the automation feature answers it). */
+    public interface Demand {
+
+        /** The {@code days_before} of this account's automations on this upcoming event, paused ones too. */
+        Set<Integer> daysBefore(String accountId, EventType type);
+    }
+
+    private final BillingSettings settings;
+    private final ObjectProvider<Demand> demand;
+
+    UpcomingNotices(BillingSettings settings, ObjectProvider<Demand> demand) {
+        this.settings = settings;
+        this.demand = demand;
+    }
+
+    /** The account's standard notice of an upcoming event type: what an automation without days_before hears. */
+    public Duration standard(EventType type) {
+        return switch (type) {
+            case CARD_EXPIRING -> CARD_EXPIRY_NOTICE;
+            case SUBSCRIPTION_ENDING_SOON -> settings.endingSoonNotice();
+            case SUBSCRIPTION_RENEWAL_UPCOMING, SUBSCRIPTION_TRIAL_ENDING, PAYMENT_PLAN_PAYMENT_UPCOMING ->
+                settings.upcomingNotice();
+            default -> throw new IllegalArgumentException(type.type() + " is not announced ahead of time");
+        };
+    }
+
+    /** The whole days of the standard notice, as its announcements carry them in {@code days_before}. */
+    public int standardDays(EventType type) {
+        return daysBefore(standard(type));
+    }
+
+    /** The days an announcement made {@code ahead} of its moment carries in {@code days_before}. */
+    static int daysBefore(Duration ahead) {
+        return (int) ahead.toDays();
+    }
+
+    /** Every notice this account wants of this event type: the standard one first, then the automations' ones. */
+    List<Duration> offsets(String accountId, EventType type) {
+        var offsets = new ArrayList<Duration>();
+        offsets.add(standard(type));
+        var wanted = demand.getIfAvailable();
+        if (wanted != null) {
+            wanted.daysBefore(accountId, type).stream().sorted().map(Duration::ofDays)
+                .filter(offset -> !offsets.contains(offset)).forEach(offsets::add);
+        }
+        return offsets;
+    }
+
+    /**
+     * Whether an announcement {@code ahead} of its moment is still wanted when its time comes: the moment may have moved
+     * (a renewed period, a changed trial) or the automation that asked for it gone since.
+     */
+    boolean wanted(String accountId, EventType type, Duration ahead) {
+        return offsets(accountId, type).contains(ahead);
+    }
+}

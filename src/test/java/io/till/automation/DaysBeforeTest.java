@@ -1,0 +1,135 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code days_before} on an upcoming trigger (PRODUCT §4): Till announces the renewal (trial end, installment, …) that
+ * far ahead too, with {@code days_before} in the event, and the automation starts only from that announcement; one
+ * without {@code days_before} hears the standard notice (7 days). Seed 002: "30 days before: send renewal reminder; 7
+ * days before: send confirmation request".
+ */
+@TillIntegrationTest
+class DaysBeforeTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    MatchTraces traces;
+
+    private String automation(Shops.Shop shop, String event, Integer daysBefore) {
+        var created = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Ahead", "trigger": {"type": "event", "event": "%s"%s},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}"""
+            .formatted(event, daysBefore == null ? "" : ", \"days_before\": " + daysBefore));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var activated = api.post("/api/v1/automations/" + id + "/activate", shop.apiKey(), null);
+        assertThat(activated.status()).as(activated.text()).isEqualTo(200);
+        return id;
+    }
+
+    /** The days_before of the events that started this automation's runs. */
+    private List<Integer> runs(Shops.Shop shop, String automation) {
+        agenda.runDue();
+        var days = new ArrayList<Integer>();
+        api.get("/api/v1/executions?automation_id=" + automation, shop.apiKey()).json().get("data")
+            .forEach(run -> days.add(run.get("trigger").get("data").get("days_before").asInt()));
+        return days;
+    }
+
+    private List<JsonNode> announcements(Shops.Shop shop, String type) {
+        var events = new ArrayList<JsonNode>();
+        api.get("/api/v1/events?type=" + type, shop.apiKey()).json().get("data").forEach(events::add);
+        return events;
+    }
+
+    @Test
+    void eachAutomationStartsFromTheAnnouncementMadeItsDaysBeforeAhead() {
+        var shop = shops.open();
+        // Bought before the automations exist: activating one that asks for a new notice puts it on the agenda.
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String threeDays = automation(shop, "subscription.renewal_upcoming", 3);
+        String standard = automation(shop, "subscription.renewal_upcoming", null);
+        String twentyDays = automation(shop, "subscription.renewal_upcoming", 20);
+
+        // The first period ends a month after the purchase (at least 28 days): day 24 is past the 20- and the
+        // 7-day notices, and before the 3-day one.
+        shops.advance(shop, "P24D");
+
+        assertThat(runs(shop, twentyDays)).containsExactly(20);
+        assertThat(runs(shop, standard)).containsExactly(7);
+        assertThat(runs(shop, threeDays)).isEmpty();
+
+        shops.advance(shop, "P4D");
+
+        assertThat(runs(shop, threeDays)).containsExactly(3);
+        assertThat(runs(shop, twentyDays)).containsExactly(20);
+        assertThat(runs(shop, standard)).containsExactly(7);
+        // One announcement per notice, newest first; webhooks hear each of them.
+        assertThat(announcements(shop, "subscription.renewal_upcoming")).extracting(e -> e.get("data").get(
+            "days_before").asInt()).containsExactly(3, 7, 20);
+    }
+
+    @Test
+    void theMatchTraceAndATestRunSayWhichAnnouncementAnAutomationWaitsFor() {
+        var shop = shops.open();
+        String threeDays = automation(shop, "subscription.renewal_upcoming", 3);
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+
+        shops.advance(shop, "P24D");
+        agenda.runDue();
+
+        var standardNotice = announcements(shop, "subscription.renewal_upcoming").getFirst();
+        assertThat(standardNotice.get("data").get("days_before").asInt()).isEqualTo(7);
+        assertThat(traces.skipped(shop.accountId(), standardNotice.get("id").asString())).containsEntry(threeDays,
+            "It runs 3 days before; this announcement came 7 days before.");
+        var tested = api.post("/api/v1/automations/" + threeDays + "/test", shop.apiKey(), """
+            {"event_id": "%s"}""".formatted(standardNotice.get("id").asString())).json();
+        assertThat(tested.get("status").asString()).isEqualTo("not_started");
+        assertThat(tested.get("error").get("message").asString())
+            .isEqualTo("would not start: it runs 3 days before; this announcement came 7 days before");
+    }
+
+    @Test
+    void anArchivedAutomationsNoticeIsNotAnnouncedWhenItsTimeComes() {
+        var shop = shops.open();
+        String tenDays = automation(shop, "subscription.renewal_upcoming", 10);
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        assertThat(api.delete("/api/v1/automations/" + tenDays, shop.apiKey()).status()).isEqualTo(200);
+
+        shops.advance(shop, "P27D");
+
+        assertThat(announcements(shop, "subscription.renewal_upcoming")).extracting(e -> e.get("data").get(
+            "days_before").asInt()).containsExactly(7);
+    }
+
+    @Test
+    void daysBeforeIsRefusedWhereNothingIsAnnouncedAheadAndOutOfRange() {
+        var shop = shops.open();
+        var notAhead = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "x", "trigger": {"type": "event", "event": "payment.failed", "days_before": 3},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        var zero = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "x", "trigger": {"type": "event", "event": "card.expiring", "days_before": 0},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+
+        assertThat(notAhead.status()).isEqualTo(400);
+        assertThat(notAhead.text()).contains("trigger.days_before", "not_upcoming",
+            "payment.failed is not announced ahead of time");
+        assertThat(zero.status()).isEqualTo(400);
+        assertThat(zero.text()).contains("trigger.days_before", "must be a whole number of days from 1 to 366");
+    }
+}
