@@ -7,6 +7,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.TimeRange;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -29,10 +30,15 @@ class AutomationController {
     private final Automations automations;
     private final Triggers triggers;
     private final DryRuns dryRuns;
+    private final Backtests backtests;
+    private final java.time.Clock clock;
     /** Every definition leaves with its secret params masked. */
     private final StepSecrets secrets;
 
-    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, StepSecrets secrets) {
+    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, StepSecrets secrets,
+        Backtests backtests, java.time.Clock clock) {
+        this.backtests = backtests;
+        this.clock = clock;
         this.secrets = secrets;
         this.automations = automations;
         this.triggers = triggers;
@@ -158,6 +164,35 @@ class AutomationController {
         }
         Integer version = asked == null || asked.isNull() ? null : asked.intValue();
         return dryRuns.test(caller.accountId(), id, version, body);
+    }
+
+    @GetMapping("/automations/{id}/backtest")
+    @Operation(summary = "Backtest a version over past events", description = "Decides a version (a draft too; the "
+        + "active one, else the latest, unless version is given) over the account's past events of its trigger's type, "
+        + "newest first: which would have started a run, and why each other one would not (type, scope, days_before, "
+        + "conditions on the records as they are now). Nothing is run or sent; limit and concurrency are not replayed. "
+        + "created_from (inclusive, default 30 days ago) and created_to (exclusive, default now), each a moment or a "
+        + "day; limit 1 to 500 events, default 100.")
+    Backtests.Result backtest(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer version,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
+        @RequestParam(required = false) Integer limit) {
+        var errors = new FieldErrors();
+        var window = TimeRange.of(createdFrom, createdTo, errors);
+        if (limit != null && (limit < 1 || limit > Backtests.MAX_EVENTS)) {
+            errors.add("limit", "out_of_range", "must be between 1 and " + Backtests.MAX_EVENTS);
+        }
+        errors.throwIfAny();
+        // Without created_to the window runs to now, whatever the clock reads as the request ends.
+        java.time.Instant from = window.from() != null
+            ? window.from()
+            : (window.to() != null ? window.to() : clock.instant()).minus(java.time.Duration.ofDays(30));
+        if (window.to() != null && !window.to().isAfter(from)) {
+            throw TillException.invalid("created_to", "out_of_range", "must be after created_from");
+        }
+        return backtests.run(caller.accountId(), id, version, from, window.to(), limit == null
+            ? Backtests.DEFAULT_EVENTS
+            : limit);
     }
 
     @GetMapping("/automation_templates")

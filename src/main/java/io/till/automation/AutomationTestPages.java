@@ -49,10 +49,14 @@ class AutomationTestPages {
     private final Events events;
     private final JsonMapper json;
     private final DefinitionText texts;
+    private final Backtests backtests;
+    private final java.time.Clock clock;
 
     AutomationTestPages(Automations automations, StepSecrets secrets, AutomationPictures pictures,
         DefinitionParser parser, DryRuns dryRuns, Customers customers, Events events, JsonMapper json,
-        DefinitionText texts) {
+        DefinitionText texts, Backtests backtests, java.time.Clock clock) {
+        this.backtests = backtests;
+        this.clock = clock;
         this.automations = automations;
         this.secrets = secrets;
         this.pictures = pictures;
@@ -77,6 +81,28 @@ class AutomationTestPages {
         var form = prepare(staff, id, customer, query, number(version), model);
         model.addAttribute("source", form.events().isEmpty() ? "sample" : form.events().getFirst().id());
         model.addAttribute("data", sample(form));
+        return "automation/test";
+    }
+
+    /** The windows a backtest offers, in days. */
+    static final List<Integer> BACKTEST_DAYS = List.of(7, 30, 90);
+
+    /**
+     * The Test tab with a backtest of the version over the account's past events of its trigger's type, in the last
+     * {@code days} (7, 30 or 90): which would have started a run, and why the others would not.
+     */
+    @GetMapping(PAGE + "/backtest")
+    String backtest(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) String version,
+        @RequestParam(defaultValue = "30") String days, Model model) {
+        var form = prepare(staff, id, null, "", number(version), model);
+        model.addAttribute("source", "sample");
+        model.addAttribute("data", sample(form));
+        int window = BACKTEST_DAYS.stream().filter(d -> d.toString().equals(days)).findFirst().orElse(30);
+        model.addAttribute("backtestDays", window);
+        if (form.definition() != null && form.definition().trigger() instanceof Definition.Trigger.OnEvent) {
+            model.addAttribute("backtest", backtests.run(staff.accountId(), id, form.version(),
+                clock.instant().minus(java.time.Duration.ofDays(window)), null, Backtests.DEFAULT_EVENTS));
+        }
         return "automation/test";
     }
 
@@ -182,6 +208,7 @@ class AutomationTestPages {
         model.addAttribute("version", number);
         model.addAttribute("eventType", eventType);
         model.addAttribute("onEvents", onEvents);
+        model.addAttribute("backtestWindows", BACKTEST_DAYS);
         model.addAttribute("customer", customer);
         model.addAttribute("events", choices);
         model.addAttribute("query", query.strip());

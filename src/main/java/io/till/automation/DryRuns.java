@@ -165,7 +165,7 @@ class DryRuns {
      * Why a real event would start no run of this program, as matching decides it (type, then scope), or null. A sample
      * event is the tester's own, so it is not held to the trigger.
      */
-    private String whyNotStarted(String accountId, Program program, ObjectNode event) {
+    String whyNotStarted(String accountId, Program program, ObjectNode event) {
         if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
             return null;
         }

@@ -107,6 +107,14 @@ public class Events {
     }
 
     /**
+     * Up to {@code limit} of the account's events of one type that occurred from {@code from} (inclusive) to {@code to}
+     * (exclusive), newest first: what a backtest replays.
+     */
+    public Page<Event> ofType(String accountId, String type, Instant from, Instant to, int limit) {
+        return list(accountId, new Filter(type, null, null, from, to), new PageRequest(limit, null));
+    }
+
+    /**
      * Which events a list asks for; null fields do not filter.
      *
      * @param from the earliest moment of occurrence, inclusive

@@ -235,6 +235,38 @@ class AutomationTestTabTest {
     }
 
     @Test
+    void aBacktestShowsWhichPastEventsWouldHaveStartedARunAndWhyTheOthersWouldNot() {
+        var store = accounts.create();
+        for (String plan : new String[]{"pro", "basic", "pro"}) {
+            var posted = api.post("/api/v1/events", store.apiKey(), """
+                {"type": "acme.signup", "data": {"plan": "%s"}}""".formatted(plan));
+            assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        }
+        String automation = create(store.apiKey(), """
+            {"name": "Pro signups", "trigger": {"type": "event", "event": "acme.signup"},
+             "conditions": {"all": [{"field": "event.data.plan", "op": "eq", "value": "pro"}]},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "pro"}}]}""");
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
+        assertThat(page.locator("#backtest")).containsText("Every acme.signup event of the last");
+        page.getByLabel("Every acme.signup event of the last").selectOption("7");
+        page.getByRole(AriaRole.BUTTON, named("Backtest")).click();
+
+        assertThat(page.locator(".aut-backtest-verdict")).containsText("2 of 3 acme.signup events of the last 7 days "
+            + "would have started a run of version 1.");
+        assertThat(page.locator(".aut-backtest-reasons")).hasText("its conditions 1");
+        assertThat(page.locator("#backtest tbody tr")).hasCount(3);
+        assertThat(page.locator("#backtest tbody tr").nth(1)).containsText("No: the conditions do not hold");
+        assertThat(page.locator("#backtest tbody tr").nth(1)).containsText("basic");
+        assertThat(page.locator("#backtest tbody tr").first()).containsText("Yes");
+        assertThat(page.getByLabel("Every acme.signup event of the last")).hasValue("7");
+        Chromium.screenshot(page, "automation-backtest-1280");
+        assertThat(count("executions", store.id())).isZero();
+        fitsAPhone(page, "automation-backtest-390");
+    }
+
+    @Test
     void theApisDryRunSaysWhichConditionDoesNotHoldAndWithWhatValue() {
         var store = accounts.create();
         String automation = create(store.apiKey(), "{\"template\": \"payment_dunning\"}");

@@ -1,0 +1,117 @@
+package io.till.automation;
+
+import io.till.automation.engine.Conditions;
+import io.till.automation.engine.Program;
+import io.till.event.Events;
+import io.till.shared.TillException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A backtest (PRODUCT §4): a version of an automation, a draft too, decided over the account's past events of its
+ * trigger's type, as matching would decide them now — type, scope, days_before, then the conditions on the records as
+ * they are today (the context is read fresh, as a run reads it). It says which events would have started a run and why
+ * each other one would not; nothing is run or sent. Limit and concurrency rules depend on the runs started along the
+ * way and are not replayed.
+ */
+@Component
+class Backtests {
+
+    /** The most events one backtest decides. */
+    static final int MAX_EVENTS = 500;
+    static final int DEFAULT_EVENTS = 100;
+
+    private final Automations automations;
+    private final Programs programs;
+    private final Events events;
+    private final DryRuns dryRuns;
+    private final ExecutionContexts contexts;
+    private final JsonMapper json;
+
+    Backtests(Automations automations, Programs programs, Events events, DryRuns dryRuns, ExecutionContexts contexts,
+        JsonMapper json) {
+        this.automations = automations;
+        this.programs = programs;
+        this.events = events;
+        this.dryRuns = dryRuns;
+        this.contexts = contexts;
+        this.json = json;
+    }
+
+    /** One past event and what the version would have done with it. */
+    record Decision(String eventId, Instant occurredAt, String customerId, boolean wouldStart, String reason) {}
+
+    /**
+     * @param to the end of the window (exclusive), or null when it runs to now
+     * @param considered how many events were decided ({@code events} lists them, newest first)
+     * @param hasMore whether older events of the window were left out by the limit
+     * @param skippedBy how many events each reason kept from starting a run, most frequent first
+     */
+    record Result(int version, String eventType, Instant from, Instant to, int considered, int wouldStart,
+        boolean hasMore, Map<String, Integer> skippedBy, List<Decision> events) {}
+
+    Result run(String accountId, String automationId, Integer version, Instant from, Instant to, int limit) {
+        var chosen = automations.versionToTest(accountId, automationId, version);
+        Program program = programs.of(automationId, chosen.version(), chosen.definition());
+        if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
+            throw TillException.invalid("version", "not_event_triggered", "version " + chosen.version()
+                + " starts " + (program.definition().trigger() instanceof Definition.Trigger.OnSchedule
+                    ? "on a schedule"
+                    : "by hand")
+                + ": only an automation started by events can be backtested over past events");
+        }
+        var page = events.ofType(accountId, trigger.event(), from, to, limit);
+        var decisions = new ArrayList<Decision>();
+        var skipped = new LinkedHashMap<String, Integer>();
+        for (var event : page.data()) {
+            ObjectNode snapshot = json.valueToTree(event);
+            String reason = whyNot(accountId, program, snapshot);
+            decisions.add(new Decision(event.id(), event.occurredAt(), event.customerId(), reason == null, reason));
+            if (reason != null) {
+                skipped.merge(kind(reason), 1, Integer::sum);
+            }
+        }
+        var byCount = new LinkedHashMap<String, Integer>();
+        skipped.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+            .forEach(entry -> byCount.put(entry.getKey(), entry.getValue()));
+        int started = (int) decisions.stream().filter(Decision::wouldStart).count();
+        return new Result(chosen.version(), trigger.event(), from, to, decisions.size(), started, page.hasMore(),
+            byCount, decisions);
+    }
+
+    /** Why the program would start nothing for this event, as matching decides it, or null when it would start. */
+    private String whyNot(String accountId, Program program, ObjectNode event) {
+        String notStarted = dryRuns.whyNotStarted(accountId, program, event);
+        if (notStarted != null) {
+            return notStarted;
+        }
+        var conditions = program.definition().conditions();
+        if (conditions == null) {
+            return null;
+        }
+        var context = contexts.load(program, accountId, event.path("customer_id").asString(null), event);
+        return Conditions.test(conditions, context)
+            ? null
+            : "the conditions do not hold: " + String.join("; ", ConditionReasons.unmet(conditions, context));
+    }
+
+    /** The rule a reason names, to count alike the events one rule kept out whatever their values. */
+    private static String kind(String reason) {
+        if (reason.startsWith("scope ")) {
+            return "its scope";
+        }
+        if (reason.startsWith("it runs ")) {
+            return "another announcement (days_before)";
+        }
+        if (reason.startsWith("the conditions ")) {
+            return "its conditions";
+        }
+        return reason;
+    }
+}
