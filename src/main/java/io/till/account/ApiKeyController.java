@@ -1,6 +1,7 @@
 package io.till.account;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
@@ -34,6 +35,7 @@ class ApiKeyController {
 
     record CreateApiKey(@Size(max = 100) String name) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Create an API key", description = "The answer holds the key itself; it is never shown again.")
     ResponseEntity<ApiKey.Created> create(Caller caller, @Valid @RequestBody(required = false) CreateApiKey body) {

@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
@@ -45,6 +46,7 @@ class AutomationController {
         this.dryRuns = dryRuns;
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/automations")
     @Operation(summary = "Create an automation", description = "From a definition (trigger, conditions, steps), or "
         + "from a template: {\"template\": \"payment_dunning\"}. Checked in full: every bad path is listed. The first "
@@ -60,6 +62,7 @@ class AutomationController {
     }
 
     @GetMapping("/automations")
+    @Operation(summary = "List automations")
     Page<Automation> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
         var page = automations.list(caller.accountId(), PageRequest.of(limit, cursor, "aut"));
@@ -91,11 +94,13 @@ class AutomationController {
     }
 
     @PostMapping("/automations/{id}/pause")
+    @Operation(summary = "Pause an automation: it starts no new run")
     Automation pause(Caller caller, @PathVariable String id) {
         return secrets.masked(caller.accountId(), automations.setPaused(caller.accountId(), id, true));
     }
 
     @PostMapping("/automations/{id}/resume")
+    @Operation(summary = "Resume a paused automation")
     Automation resume(Caller caller, @PathVariable String id) {
         return secrets.masked(caller.accountId(), automations.setPaused(caller.accountId(), id, false));
     }
@@ -141,6 +146,7 @@ class AutomationController {
 
     record Run(String customerId, JsonNode data) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/automations/{id}/run")
     @Operation(summary = "Run the active version by hand", description = "Optionally for a customer and with data "
         + "(the trigger's data). The conditions still apply. Answers the new execution.")

@@ -53,6 +53,7 @@ class Backtests {
      * @param hasMore whether older events of the window were left out by the limit
      * @param skippedBy how many events each reason kept from starting a run, most frequent first
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "Backtest")
     record Result(int version, String eventType, Instant from, Instant to, int considered, int wouldStart,
         boolean hasMore, Map<String, Integer> skippedBy, List<Decision> events) {}
 

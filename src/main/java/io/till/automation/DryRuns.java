@@ -69,6 +69,7 @@ class DryRuns {
      * What a dry run found; {@code status} is succeeded, failed, skipped when the conditions do not hold, or
      * not_started when a real event is not one the trigger listens to.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "DryRun")
     record Result(int version, boolean conditionsMet, String status, JsonNode error, JsonNode event,
         List<StepLog> steps) {}
 

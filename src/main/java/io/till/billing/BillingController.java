@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.Page;
@@ -48,22 +49,26 @@ class BillingController {
     }
 
     @GetMapping("/orders/{id}")
+    @Operation(summary = "Read an order with its line items and billing address")
     Order order(Caller caller, @PathVariable String id) {
         return orders.get(caller.accountId(), id);
     }
 
     @GetMapping("/payments")
+    @Operation(summary = "List payments, newest first, optionally of one customer")
     Page<Payment> payments(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return payments.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "pay"));
     }
 
     @GetMapping("/payments/{id}")
+    @Operation(summary = "Read a payment")
     Payment payment(Caller caller, @PathVariable String id) {
         return payments.get(caller.accountId(), id);
     }
 
     @GetMapping("/subscriptions")
+    @Operation(summary = "List subscriptions, newest first, optionally of one customer")
     Page<Subscription> subscriptions(Caller caller,
         @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
@@ -71,11 +76,13 @@ class BillingController {
     }
 
     @GetMapping("/subscriptions/{id}")
+    @Operation(summary = "Read a subscription")
     Subscription subscription(Caller caller, @PathVariable String id) {
         return subscriptions.get(caller.accountId(), id);
     }
 
     @GetMapping("/payment_plans")
+    @Operation(summary = "List payment plans, newest first, optionally of one customer")
     Page<PaymentPlan> paymentPlans(Caller caller,
         @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
@@ -152,6 +159,7 @@ class BillingController {
 
     record RefundInput(String paymentId, Long amount, String reason) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/refunds")
     @Operation(summary = "Refund a payment, fully or partly", description = "amount defaults to everything not yet "
         + "refunded and can never exceed it. Raises payment.refunded (and subscription.payment_refunded or "
@@ -163,6 +171,7 @@ class BillingController {
     }
 
     @GetMapping("/refunds/{id}")
+    @Operation(summary = "Read a refund")
     Refund refund(Caller caller, @PathVariable String id) {
         return refunds.get(caller.accountId(), id);
     }
@@ -175,17 +184,20 @@ class BillingController {
     }
 
     @GetMapping("/invoices")
+    @Operation(summary = "List invoices, newest first, optionally of one customer")
     Page<Invoice> invoices(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return invoices.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "inv"));
     }
 
     @GetMapping("/invoices/{id}")
+    @Operation(summary = "Read an invoice with its attempts")
     Invoice invoice(Caller caller, @PathVariable String id) {
         return invoices.get(caller.accountId(), id);
     }
 
     @GetMapping("/payment_plans/{id}")
+    @Operation(summary = "Read a payment plan")
     PaymentPlan paymentPlan(Caller caller, @PathVariable String id) {
         return paymentPlans.get(caller.accountId(), id);
     }

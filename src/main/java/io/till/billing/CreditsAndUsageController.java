@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import java.util.List;
@@ -33,6 +34,7 @@ class CreditsAndUsageController {
 
     record Grant(Long amount, String currency, String reason) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/customers/{id}/credits")
     @Operation(summary = "Grant credit to a customer", description = "Credit is spent on the customer's next "
         + "invoices in that currency before their card is charged. Send an Idempotency-Key.")
@@ -62,6 +64,7 @@ class CreditsAndUsageController {
 
     record CreditNote(Long amount, String reason) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/invoices/{id}/credit_note")
     @Operation(summary = "Issue a credit note on a paid invoice", description = "Credits the customer (not their "
         + "card) with up to what the invoice was paid.")
@@ -73,6 +76,7 @@ class CreditsAndUsageController {
 
     record UsageRecord(String subscriptionId, String meter, Long quantity) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/usage")
     @Operation(summary = "Record usage against a subscription's meter", description = "Raises "
         + "usage.threshold_exceeded for each threshold the period's total crosses. Send an Idempotency-Key.")

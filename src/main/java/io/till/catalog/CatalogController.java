@@ -1,6 +1,7 @@
 package io.till.catalog;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.Page;
@@ -30,6 +31,7 @@ class CatalogController {
         this.promoCodes = promoCodes;
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/products")
     @Operation(summary = "Create a product with its options", description = "Options: one_time; subscription with interval (day, week, month, year), interval_count and "
         + "optional trial_days; payment_plan with installments, interval and interval_count.")
@@ -39,18 +41,21 @@ class CatalogController {
     }
 
     @GetMapping("/products")
+    @Operation(summary = "List products with their options")
     Page<Product> products(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
         return products.list(caller.accountId(), PageRequest.of(limit, cursor, "prod"));
     }
 
     @GetMapping("/products/{id}")
+    @Operation(summary = "Read a product")
     Product product(Caller caller, @PathVariable String id) {
         return products.get(caller.accountId(), id);
     }
 
     record GroupInput(String name) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/subscription_groups")
     @Operation(summary = "Create a subscription group", description = "Subscription events can be scoped to a group.")
     ResponseEntity<SubscriptionGroups.SubscriptionGroup> createGroup(Caller caller, @RequestBody GroupInput body) {
@@ -59,16 +64,19 @@ class CatalogController {
     }
 
     @GetMapping("/subscription_groups")
+    @Operation(summary = "List subscription groups")
     Page<SubscriptionGroups.SubscriptionGroup> groups(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
         return groups.list(caller.accountId(), PageRequest.of(limit, cursor, "sgrp"));
     }
 
     @GetMapping("/subscription_groups/{id}")
+    @Operation(summary = "Read a subscription group")
     SubscriptionGroups.SubscriptionGroup group(Caller caller, @PathVariable String id) {
         return groups.get(caller.accountId(), id);
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/promo_codes")
     @Operation(summary = "Create a promo code", description = "percent_off or amount_off (with currency), optional "
         + "expires_at and max_redemptions. Codes are matched without regard to case.")
@@ -78,6 +86,7 @@ class CatalogController {
     }
 
     @GetMapping("/promo_codes")
+    @Operation(summary = "List promo codes")
     Page<PromoCode> promoCodes(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
         return promoCodes.list(caller.accountId(), PageRequest.of(limit, cursor, "promo"));

@@ -1,6 +1,7 @@
 package io.till.checkout;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.Order;
 import io.till.shared.Caller;
@@ -29,6 +30,7 @@ class CheckoutController {
         this.purchases = purchases;
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Create a checkout", description = "Sells one product, with addon offer bumps "
         + "(name, amount, currency) and a flow of one-click upsells (name, option_id).")
@@ -38,16 +40,19 @@ class CheckoutController {
     }
 
     @GetMapping
+    @Operation(summary = "List checkouts")
     Page<Checkout> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
         return checkouts.list(caller.accountId(), PageRequest.of(limit, cursor, "chk"));
     }
 
     @GetMapping("/{id}")
+    @Operation(summary = "Read a checkout")
     Checkout get(Caller caller, @PathVariable String id) {
         return checkouts.get(caller.accountId(), id);
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/{id}/purchases")
     @Operation(summary = "Buy at a checkout", description = "Charges the card once for the option's first payment (nothing during a free trial), the addons, "
         + "less the promo code's discount; records the order and starts the subscription or payment plan. A declined "

@@ -1,6 +1,7 @@
 package io.till.checkout;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.BillingAddress;
 import io.till.billing.Order;
@@ -37,6 +38,7 @@ class OrderController {
     record NewSubscription(String customerId, String optionId, String paymentMethodId, String promoCode,
         BillingAddress billingAddress) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/api/v1/subscriptions")
     @Operation(summary = "Start a subscription directly", description = "For an existing customer, on a subscription "
         + "option, paid with a card on file: an internal order that answers with the subscription it started.")
@@ -69,6 +71,7 @@ class OrderController {
     record InternalOrder(String customerId, String optionId, String paymentMethodId, String promoCode,
         BillingAddress billingAddress) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/api/v1/orders")
     @Operation(summary = "Place an internal order", description = "Staff sell any product option to an existing "
         + "customer, charging a card on file (the default unless payment_method_id names another). Takes an optional "

@@ -2,6 +2,7 @@ package io.till.customer;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.payment.PaymentGateway;
 import io.till.shared.Caller;
@@ -37,6 +38,7 @@ class CardController {
         @Schema(description = "Sandbox only: the expiry year of the test card", example = "2027") Integer expYear,
         @Schema(description = "Make it the customer's default card (the first card always is)") Boolean makeDefault) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Save a card for a customer", description = "Card numbers are never accepted: send a token. "
         + "Raises card.updated. A card the issuer declines is refused with 402 card_declined.")

@@ -1,6 +1,7 @@
 package io.till.event;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
@@ -59,6 +60,7 @@ class EventController {
         return events.get(caller.accountId(), id);
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Post a custom event", description = "For events from other systems, which automations can trigger on. The type must not start with a "
         + "prefix of Till's own events (payment., customer., …). Send an Idempotency-Key so that a retry never records "
@@ -72,6 +74,7 @@ class EventController {
 
     record Recorded(List<Event> data) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/batch")
     @Operation(summary = "Post up to 500 custom events at once", description = "All are recorded in one transaction, "
         + "or none when any is invalid (each problem is named by its index, events[3].type).")

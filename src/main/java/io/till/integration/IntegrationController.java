@@ -1,6 +1,7 @@
 package io.till.integration;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.TillException;
@@ -33,6 +34,8 @@ class IntegrationController {
 
     record IntegrationInput(String type, JsonNode config) {}
 
+    @ApiResponse(responseCode = "200", description = "Updated", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Connect a service", description = "One per type: posting a type again replaces its config "
         + "(200); the first time answers 201. Secrets are stored encrypted and answered masked.")
@@ -51,6 +54,7 @@ class IntegrationController {
     }
 
     @GetMapping("/{type}")
+    @Operation(summary = "Read a connected service, secrets masked")
     Integration get(Caller caller, @PathVariable String type) {
         return integrations.get(caller.accountId(), type(type));
     }

@@ -2,6 +2,7 @@ package io.till.portal;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.customer.Customers;
 import io.till.shared.Caller;
@@ -40,6 +41,7 @@ class PortalSessionController {
         @Schema(description = "Opening it signs the customer in to the portal; it works once") String url,
         Instant expiresAt) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/api/v1/portal_sessions")
     @Operation(summary = "Open the customer portal for a customer", description = "Answers a URL that signs the customer in directly, once, within 15 minutes. Redirect the "
         + "customer's browser to it; never send it by email (use the magic link of the sign-in page).")

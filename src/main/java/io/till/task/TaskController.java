@@ -1,6 +1,7 @@
 package io.till.task;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.customer.Customers;
 import io.till.shared.Caller;
@@ -47,12 +48,14 @@ class TaskController {
     }
 
     @GetMapping("/{id}")
+    @Operation(summary = "Read a task")
     Task get(Caller caller, @PathVariable String id) {
         return tasks.get(caller.accountId(), id);
     }
 
     record TaskInput(String title, String notes, String customerId, String assignee, Instant dueAt) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Create a task by hand")
     ResponseEntity<Task> create(Caller caller, @RequestBody TaskInput body) {

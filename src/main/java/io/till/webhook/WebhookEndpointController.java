@@ -1,6 +1,7 @@
 package io.till.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
@@ -55,6 +56,7 @@ class WebhookEndpointController {
 
     record EndpointInput(String url, List<String> eventTypes, String description, String status) {}
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
     @Operation(summary = "Create a webhook endpoint", description = "The answer holds the signing secret; it is not "
         + "shown again (rotate it to get a new one).")
@@ -81,6 +83,7 @@ class WebhookEndpointController {
     }
 
     @GetMapping("/{id}")
+    @Operation(summary = "Read a webhook endpoint (its secret is never shown again)")
     WebhookEndpoint get(Caller caller, @PathVariable String id) {
         return endpoints.get(caller.accountId(), id);
     }
@@ -119,6 +122,7 @@ class WebhookEndpointController {
         return WithSecret.of(endpoints.rotate(caller.accountId(), id));
     }
 
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/{id}/test")
     @Operation(summary = "Send a test event", description = "Queues a webhook.test event to this endpoint only.")
     ResponseEntity<WebhookDelivery> test(Caller caller, @PathVariable String id) {

@@ -1,0 +1,135 @@
+package io.till.shared.web;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.HeaderParameter;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.till.shared.ErrorCode;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the OpenAPI document says beyond what springdoc reads from the controllers, the same for every operation of
+ * {@code /api/v1}: the RFC 9457 problem every failure answers (with the stable {@code code}s of {@link ErrorCode}),
+ * which failures each operation can answer, the {@code Idempotency-Key} header every POST takes, and
+ * {@code Retry-After} on a 503. A client generated from the document then handles errors and retries as the API does.
+ */
+@Component
+class ApiContract implements OpenApiCustomizer {
+
+    static final String PROBLEM = "application/problem+json";
+    private static final String PROBLEM_REF = "#/components/schemas/Problem";
+    /** POSTs that can charge a card, and so answer 402 when it is declined. */
+    private static final Pattern CHARGES = Pattern.compile(
+        "/api/v1/(checkouts/\\{id}/purchases|orders|subscriptions|orders/\\{id}/upsells/\\{upsellId}/accept"
+            + "|customers/\\{customerId}/payment_methods"
+            + "|invoices/\\{id}/pay)");
+
+    @Override
+    public void customise(OpenAPI openApi) {
+        Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
+        openApi.setComponents(components);
+        components.addSchemas("FieldError", new ObjectSchema()
+            .description("One bad field of a request: every one is listed, not only the first.")
+            .addProperty("field", new StringSchema().example("customer.email")
+                .description("The path of the field, as sent (events[3].type, steps[0].params.to)"))
+            .addProperty("code", new StringSchema().example("invalid_format"))
+            .addProperty("message", new StringSchema().example("must be an email address"))
+            .required(List.of("field", "code", "message")));
+        components.addSchemas("Problem", new ObjectSchema()
+            .description("RFC 9457 problem details. Branch on code, which is stable; detail is for people.")
+            .addProperty("type", new StringSchema().example("urn:till:problem:validation_failed"))
+            .addProperty("title", new StringSchema().example("Validation failed"))
+            .addProperty("status", new IntegerSchema().example(400))
+            .addProperty("detail", new StringSchema())
+            .addProperty("instance", new StringSchema())
+            .addProperty("code", new StringSchema()._enum(Arrays.stream(ErrorCode.values()).map(ErrorCode::code)
+                .toList()))
+            .addProperty("request_id", new StringSchema()
+                .description("Quote it to support; the server's log line for the request carries it too"))
+            .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldError")))
+            .required(List.of("type", "title", "status", "code")));
+        components.addParameters("IdempotencyKey", new HeaderParameter().name("Idempotency-Key").required(false)
+            .description("Any unique string (1 to 255 printable ASCII characters). The same key with the same request "
+                + "replays the first answer instead of doing it again, even after a crash; with another request it is "
+                + "refused (422 idempotency_key_reused); while the first is still running, 409 "
+                + "idempotency_request_in_progress. Keys are kept for 24 hours.")
+            .schema(new StringSchema().minLength(1).maxLength(255)));
+        if (openApi.getPaths() == null) {
+            return;
+        }
+        openApi.getPaths().forEach((path, item) -> {
+            if (path.startsWith("/api/v1/")) {
+                item.readOperationsMap().forEach((method, operation) -> contract(path, method, operation));
+            }
+        });
+    }
+
+    private static void contract(String path, PathItem.HttpMethod method, Operation operation) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        operation.setResponses(responses);
+        boolean takesInput = operation.getRequestBody() != null
+            || operation.getParameters() != null && !operation.getParameters().isEmpty();
+        if (takesInput) {
+            problem(responses, "400", "The request is invalid: validation_failed lists every bad field in errors; "
+                + "malformed_request when it cannot be read at all.");
+        }
+        problem(responses, "401", "The API key is missing, malformed, unknown or revoked (api_key_missing, "
+            + "api_key_invalid, api_key_revoked).");
+        if (method == PathItem.HttpMethod.POST && CHARGES.matcher(path).matches()) {
+            problem(responses, "402", "card_declined: the card was declined; detail carries the processor's reason, "
+                + "and nothing was charged.");
+        }
+        if (path.contains("{")) {
+            problem(responses, "404", "not_found: no such record in this account (another account's id is not "
+                + "found either).");
+        }
+        if (method != PathItem.HttpMethod.GET) {
+            problem(responses, "409", "invalid_state: the record's status forbids this (detail says which); "
+                + "idempotency_request_in_progress while the first request with this Idempotency-Key runs.");
+        }
+        if (method == PathItem.HttpMethod.POST) {
+            problem(responses, "422", "idempotency_key_reused: this Idempotency-Key was used with another request; "
+                + "or the request is valid but cannot be done (refund_declined).");
+            boolean declared = operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(parameter -> "Idempotency-Key".equalsIgnoreCase(parameter.getName())
+                    || "#/components/parameters/IdempotencyKey".equals(parameter.get$ref()));
+            if (!declared) {
+                operation.addParametersItem(new Parameter().$ref("#/components/parameters/IdempotencyKey"));
+            }
+        }
+        if (!responses.containsKey("503")) {
+            responses.addApiResponse("503", new ApiResponse()
+                .description("database_unavailable, busy or service_unavailable: nothing was done; retry after the "
+                    + "seconds of Retry-After.")
+                .addHeaderObject("Retry-After", new Header().schema(new IntegerSchema())
+                    .description("Seconds to wait before retrying"))
+                .content(problemContent()));
+        }
+    }
+
+    private static void problem(ApiResponses responses, String status, String description) {
+        if (!responses.containsKey(status)) {
+            responses.addApiResponse(status, new ApiResponse().description(description).content(problemContent()));
+        }
+    }
+
+    private static Content problemContent() {
+        return new Content().addMediaType(PROBLEM, new MediaType().schema(new Schema<>().$ref(PROBLEM_REF)));
+    }
+}

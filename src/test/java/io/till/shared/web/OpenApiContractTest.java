@@ -1,0 +1,150 @@
+package io.till.shared.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.shared.ErrorCode;
+import io.till.testing.Api;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAPI document is the API's contract (PRODUCT §8): every operation the API serves is in it, named, with its
+ * success answer (201 for what creates), the problems it can answer, the Idempotency-Key every POST takes, and no
+ * reference to a schema that is not there (two types of one name would silently share one).
+ */
+@TillIntegrationTest
+class OpenApiContractTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    private JsonNode document() {
+        var document = api.get("/v3/api-docs", null);
+        assertThat(document.status()).isEqualTo(200);
+        return document.json();
+    }
+
+    /** "POST /api/v1/customers" for every operation of the API the document lists. */
+    private static Set<String> documented(JsonNode document) {
+        var operations = new TreeSet<String>();
+        document.get("paths").properties().forEach(path -> path.getValue().propertyNames().forEach(method -> operations
+            .add(method.toUpperCase() + " " + path.getKey())));
+        return operations;
+    }
+
+    @Test
+    void everyOperationTheApiServesIsDocumented() {
+        var served = new TreeSet<String>();
+        mappings.getHandlerMethods().forEach((info, handler) -> info.getPatternValues().stream()
+            // The test support controllers exist only in tests, and hide themselves from the document.
+            .filter(pattern -> pattern.startsWith("/api/v1/") && !pattern.startsWith("/api/v1/test_support/"))
+            .forEach(pattern -> info.getMethodsCondition().getMethods().forEach(method -> served.add(method.name() + " "
+                + pattern))));
+
+        assertThat(served).hasSizeGreaterThan(100);
+        assertThat(documented(document())).containsAll(served);
+    }
+
+    @Test
+    void everyOperationIsNamedAndAnswersItsSuccessAndItsProblems() {
+        JsonNode document = document();
+        var missing = new ArrayList<String>();
+        document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(entry -> {
+            String operation = entry.getKey().toUpperCase() + " " + path.getKey();
+            JsonNode op = entry.getValue();
+            JsonNode responses = op.get("responses");
+            if (op.path("summary").asString("").isBlank()) {
+                missing.add(operation + ": summary");
+            }
+            if (responses.propertyNames().stream().noneMatch(code -> code.startsWith("2"))) {
+                missing.add(operation + ": a 2xx answer");
+            }
+            List<String> problems = new ArrayList<>(List.of("401", "503"));
+            if (path.getKey().contains("{")) {
+                problems.add("404");
+            }
+            if (op.has("requestBody") || op.path("parameters").size() > 0) {
+                problems.add("400");
+            }
+            if (!entry.getKey().equals("get")) {
+                problems.add("409");
+            }
+            for (String status : problems) {
+                JsonNode problem = responses.path(status).path("content").path("application/problem+json")
+                    .path("schema").path("$ref");
+                if (!problem.asString("").equals("#/components/schemas/Problem")) {
+                    missing.add(operation + ": " + status + " problem");
+                }
+            }
+            if (entry.getKey().equals("post") && !op.path("parameters").toString().contains(
+                "#/components/parameters/IdempotencyKey")) {
+                missing.add(operation + ": Idempotency-Key");
+            }
+        }));
+
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void whatCreatesIsDocumentedAs201AsItAnswers() {
+        JsonNode paths = document().get("paths");
+
+        for (String created : List.of("/api/v1/customers", "/api/v1/products", "/api/v1/automations",
+            "/api/v1/events", "/api/v1/checkouts/{id}/purchases", "/api/v1/portal_sessions")) {
+            JsonNode responses = paths.get(created).get("post").get("responses");
+            assertThat(responses.has("201")).as(created).isTrue();
+            assertThat(responses.has("200")).as(created).isFalse();
+            assertThat(responses.get("201").path("content").toString()).as(created + " describes what it creates")
+                .contains("\"$ref\":\"#/components/schemas/");
+        }
+        var key = api.post("/api/v1/customers", null, "{}");
+        assertThat(key.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theProblemCodesAreTheApisAndEveryReferenceResolves() {
+        JsonNode document = document();
+        JsonNode schemas = document.get("components").get("schemas");
+        var codes = new TreeSet<String>();
+        schemas.get("Problem").get("properties").get("code").get("enum").forEach(code -> codes.add(code.asString()));
+        assertThat(codes).isEqualTo(new TreeSet<>(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList()));
+
+        var dangling = new TreeSet<String>();
+        collectRefs(document, dangling);
+        dangling.removeIf(ref -> ref.startsWith("#/components/schemas/") && schemas.has(ref.substring(
+            "#/components/schemas/".length())) || ref.startsWith("#/components/parameters/") && document
+                .get(
+                    "components")
+                .get("parameters").has(ref.substring("#/components/parameters/".length())));
+        assertThat(dangling).isEmpty();
+        // Two answers that were both a record named Result: each has its own schema.
+        assertThat(schemas.get("DryRun").get("properties").has("steps")).isTrue();
+        assertThat(schemas.get("Backtest").get("properties").has("would_start")).isTrue();
+    }
+
+    private static void collectRefs(JsonNode node, Set<String> refs) {
+        if (node.isObject()) {
+            node.properties().forEach(entry -> {
+                if (entry.getKey().equals("$ref")) {
+                    refs.add(entry.getValue().asString());
+                } else {
+                    collectRefs(entry.getValue(), refs);
+                }
+            });
+        } else if (node.isArray()) {
+            node.forEach(child -> collectRefs(child, refs));
+        }
+    }
+}
