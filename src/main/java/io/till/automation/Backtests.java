@@ -3,6 +3,7 @@ package io.till.automation;
 import io.till.automation.engine.Conditions;
 import io.till.automation.engine.Program;
 import io.till.event.Events;
+import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,11 +62,11 @@ class Backtests {
         var chosen = automations.versionToTest(accountId, automationId, version);
         Program program = programs.of(automationId, chosen.version(), chosen.definition());
         if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
-            throw TillException.invalid("version", "not_event_triggered", "version " + chosen.version()
-                + " starts " + (program.definition().trigger() instanceof Definition.Trigger.OnSchedule
+            throw new TillException(ErrorCode.INVALID_STATE, "Version " + chosen.version() + " starts "
+                + (program.definition().trigger() instanceof Definition.Trigger.OnSchedule
                     ? "on a schedule"
                     : "by hand")
-                + ": only an automation started by events can be backtested over past events");
+                + ": only an automation started by events can be backtested over past events.");
         }
         var page = events.ofType(accountId, trigger.event(), from, to, limit);
         var decisions = new ArrayList<Decision>();

@@ -99,8 +99,9 @@ class BacktestTest {
             + "2026-12-01", store.apiKey());
         var otherAccount = api.get("/api/v1/automations/" + onEvents + "/backtest", accounts.create().apiKey());
 
-        assertThat(schedule.status()).isEqualTo(400);
-        assertThat(schedule.text()).contains("not_event_triggered", "starts on a schedule");
+        assertThat(schedule.status()).isEqualTo(409);
+        assertThat(schedule.text()).contains("invalid_state", "Version 1 starts on a schedule: only an automation "
+            + "started by events can be backtested");
         assertThat(badLimit.status()).isEqualTo(400);
         assertThat(badLimit.text()).contains("limit", "must be between 1 and 500");
         assertThat(badWindow.status()).isEqualTo(400);

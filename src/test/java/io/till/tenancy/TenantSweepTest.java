@@ -66,6 +66,11 @@ class TenantSweepTest {
         "POST /api/v1/portal_sessions", a -> "{\"customer_id\": \"%s\"}".formatted(a.id("customers")));
 
     /** Valid bodies for operations on an id, so that only the id's owner can make them fail. */
+    /** What A itself answers, other than 200, on a read of its own object, and why. */
+    private static final Map<String, Integer> OWN_STATUS = Map.of(
+        // The fixture's automation is started by hand: it has no past events to be backtested over.
+        "GET /api/v1/automations/{id}/backtest", 409);
+
     private static final Map<String, Function<TenantFixture, String>> BODIES = Map.of(
         "PUT /api/v1/subscriptions/{id}/usage_thresholds", a -> "{\"thresholds\": [10]}",
         "PUT /api/v1/automations/{id}", a -> """
@@ -132,7 +137,7 @@ class TenantSweepTest {
                     : method.equals("GET") || method.equals("DELETE") ? null : "{}";
                 if (method.equals("GET")) {
                     var own = api.get(concrete, a.apiKey());
-                    if (own.status() != 200) {
+                    if (own.status() != OWN_STATUS.getOrDefault(name, 200)) {
                         failures.add(name + ": A itself gets " + own.status() + " on " + concrete + " (fixture?)");
                     }
                 }
