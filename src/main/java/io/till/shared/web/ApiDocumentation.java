@@ -23,6 +23,16 @@ class ApiDocumentation {
     static {
         // The caller comes from the Authorization header, not from the query string.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+        // Free JSON (an event's data, a definition, a step's output) is any JSON to a client: springdoc would
+        // otherwise describe Jackson 3's node classes as beans (node_type, empty, array … as if they were fields).
+        SpringDocUtils.getConfig()
+            .replaceWithSchema(tools.jackson.databind.JsonNode.class, new io.swagger.v3.oas.models.media.Schema<>()
+                .description("Any JSON value"))
+            .replaceWithSchema(tools.jackson.databind.node.ObjectNode.class,
+                new io.swagger.v3.oas.models.media.ObjectSchema().description("A JSON object"))
+            .replaceWithSchema(tools.jackson.databind.node.ArrayNode.class,
+                new io.swagger.v3.oas.models.media.ArraySchema().items(new io.swagger.v3.oas.models.media.Schema<>())
+                    .description("A JSON array"));
     }
 
     /**

@@ -64,6 +64,11 @@ final class Fixtures {
             return absorb(engine.next(program, EXECUTION, state, context, now));
         }
 
+        /** The next plan of a run waiting at a wait_for_event step, told what arrived (null: nothing did). */
+        Plan nextWith(JsonNode arrived) {
+            return absorb(engine.next(program, EXECUTION, state, context, now, arrived));
+        }
+
         /** The next plan, which must be an action to call. */
         Plan.Act nextAct() {
             assertThat(next()).isInstanceOf(Plan.Act.class);

@@ -129,6 +129,8 @@ class OpenApiContractTest {
                     "components")
                 .get("parameters").has(ref.substring("#/components/parameters/".length())));
         assertThat(dangling).isEmpty();
+        // Free JSON is any JSON, not Jackson's node class described as a bean.
+        assertThat(document.toString()).doesNotContain("\"node_type\"", "\"missing_node\"");
         // Two answers that were both a record named Result: each has its own schema.
         assertThat(schemas.get("DryRun").get("properties").has("steps")).isTrue();
         assertThat(schemas.get("Backtest").get("properties").has("would_start")).isTrue();

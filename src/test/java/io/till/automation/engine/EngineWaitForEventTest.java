@@ -1,0 +1,119 @@
+package io.till.automation.engine;
+
+import static io.till.automation.engine.Fixtures.NOW;
+import static io.till.automation.engine.Fixtures.json;
+import static io.till.automation.engine.Fixtures.object;
+import static io.till.automation.engine.Fixtures.program;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.automation.engine.Fixtures.Run;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The wait_for_event step in the pure engine: what it registers, what an early wake, an arrival and the timeout make of
+ * it, and the runs it cannot wait for. (WaitForEventTest runs it end to end on the database.)
+ */
+class EngineWaitForEventTest {
+
+    private static final Instant UNTIL = NOW.plus(Duration.ofDays(3));
+
+    /** Waits 3 days for the invoice to be paid, then tags by whether it was. */
+    private static final String WAIT_THEN_TAG = """
+        [{"id": "paid", "type": "wait_for_event", "event": "invoice.paid", "match": "invoice", "timeout": "P3D"},
+         {"id": "came", "type": "branch",
+          "if": {"all": [{"field": "steps.paid.output.received", "op": "eq", "value": true}]},
+          "then": [{"id": "thanks", "type": "action", "action": "add_tag", "params": {"tag": "paid"}}],
+          "else": [{"id": "nudge", "type": "action", "action": "add_tag", "params": {"tag": "never_paid"}}]}]
+        """;
+
+    private static final ObjectNode DUNNING = object("""
+        {"event": {"type": "invoice.overdue", "customer_id": "cus_1", "data": {"invoice": {"id": "inv_1"}}},
+         "customer": {"id": "cus_1"}}""");
+
+    private static final ObjectNode PAID = object("""
+        {"id": "evt_9", "type": "invoice.paid", "customer_id": "cus_1", "data": {"invoice": {"id": "inv_1"}}}""");
+
+    @Test
+    void registersTheEventItWaitsForWithTheTriggersRecordAndItsTimeout() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+
+        run.next();
+
+        assertThat(run.plan).isEqualTo(new Plan.AwaitEvent(UNTIL, "invoice.paid", "invoice", "inv_1"));
+        assertThat(run.state.resumeAt()).isEqualTo(UNTIL);
+        assertThat(run.statuses("paid")).containsExactly("waiting");
+        assertThat(run.lastLogs.getFirst().output()).isEqualTo(json("""
+            {"event": "invoice.paid", "match": "invoice", "until": "2026-11-24T10:00:00Z", "invoice_id": "inv_1"}"""));
+        assertThat(Engine.awaiting(run.program, run.state)).isTrue();
+    }
+
+    @Test
+    void asksForTheContextFirst() {
+        var run = new Run(program(WAIT_THEN_TAG), null);
+
+        assertThat(run.next()).isEqualTo(new Plan.NeedsContext());
+    }
+
+    @Test
+    void wokenEarlyWithNothingArrivedItGoesOnWaitingForTheSameTime() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.next();
+
+        run.now = NOW.plus(Duration.ofDays(1));
+        run.nextWith(null);
+
+        assertThat(run.plan).isEqualTo(new Plan.Wait(UNTIL));
+        assertThat(run.lastLogs).isEmpty();
+        assertThat(Engine.awaiting(run.program, run.state)).isTrue();
+    }
+
+    @Test
+    void anArrivalEndsTheWaitWithTheEventAsItsOutputAndTheRunGoesOnByIt() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.next();
+
+        run.now = NOW.plus(Duration.ofHours(5));
+        run.nextWith(PAID);
+
+        assertThat(run.plan).isInstanceOf(Plan.Act.class);
+        assertThat(((Plan.Act) run.plan).step().id()).isEqualTo("thanks");
+        assertThat(run.statuses("paid")).containsExactly("waiting", "succeeded");
+        assertThat(run.state.outputs().get("paid")).isEqualTo(json("""
+            {"received": true, "event": %s}""".formatted(PAID)));
+        assertThat(run.state.resumeAt()).isNull();
+        assertThat(Engine.awaiting(run.program, run.state)).isFalse();
+    }
+
+    @Test
+    void atItsTimeoutItEndsUnreceivedAndTheRunTakesTheOtherWay() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.next();
+
+        run.now = UNTIL;
+        run.nextWith(null);
+
+        assertThat(((Plan.Act) run.plan).step().id()).isEqualTo("nudge");
+        assertThat(run.state.outputs().get("paid")).isEqualTo(json("""
+            {"received": false, "timed_out_at": "2026-11-24T10:00:00Z"}"""));
+    }
+
+    @Test
+    void aRunAboutNoCustomerOrWithoutTheRecordCannotWaitAndFailsSayingWhy() {
+        var noCustomer = new Run(program(WAIT_THEN_TAG), object("""
+            {"event": {"type": "invoice.overdue", "data": {"invoice": {"id": "inv_1"}}}}"""));
+        var noInvoice = new Run(program(WAIT_THEN_TAG), object("""
+            {"event": {"type": "acme.nudge", "customer_id": "cus_1", "data": {}}}"""));
+
+        noCustomer.next();
+        noInvoice.next();
+
+        assertThat(noCustomer.plan).isEqualTo(new Plan.Finish(false, "paid", "nothing_to_match",
+            "the run is about no customer, so no event can be matched to it"));
+        assertThat(noInvoice.plan).isEqualTo(new Plan.Finish(false, "paid", "nothing_to_match",
+            "the run's trigger is about no invoice to wait on (event.data.invoice.id is missing)"));
+        assertThat(noInvoice.statuses("paid")).containsExactly("failed");
+    }
+}
