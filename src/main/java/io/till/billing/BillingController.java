@@ -4,10 +4,12 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +23,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1")
 @Tag(name = "Billing records")
 class BillingController {
+
+    // The statuses each list can be filtered by: those its table allows (BillingListFiltersTest compares them).
+    static final List<String> INVOICES_STATUSES = List.of("issued", "paid", "void", "uncollectible");
+
+    static final List<String> PAYMENT_PLANS_STATUSES = List.of("active", "completed", "unpaid", "canceled");
+
+    static final List<String> SUBSCRIPTIONS_STATUSES = List.of("trialing", "active", "past_due", "unpaid", "canceling",
+        "canceled", "paused");
+
+    static final List<String> PAYMENTS_STATUSES = List.of("succeeded", "failed", "refunded", "disputed");
+
+    static final List<String> ORDERS_STATUSES = List.of("pending", "paid", "failed");
 
     private final Orders orders;
     private final Payments payments;
@@ -42,10 +56,18 @@ class BillingController {
     }
 
     @GetMapping("/orders")
-    @Operation(summary = "List orders, newest first, optionally of one customer")
+    @Operation(summary = "List orders, newest first", description = "Filter by customer_id, by status (pending, paid, failed) and by when they were "
+        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Order> orders(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return orders.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "ord"));
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, ORDERS_STATUSES, errors);
+        var page = PageRequest.of(limit, cursor, "ord", errors);
+        errors.throwIfAny();
+        return orders.list(caller.accountId(), filter, page);
     }
 
     @GetMapping("/orders/{id}")
@@ -55,10 +77,18 @@ class BillingController {
     }
 
     @GetMapping("/payments")
-    @Operation(summary = "List payments, newest first, optionally of one customer")
+    @Operation(summary = "List payments, newest first", description = "Filter by customer_id, by status (succeeded, failed, refunded, disputed) and by when they were "
+        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Payment> payments(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return payments.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "pay"));
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, PAYMENTS_STATUSES, errors);
+        var page = PageRequest.of(limit, cursor, "pay", errors);
+        errors.throwIfAny();
+        return payments.list(caller.accountId(), filter, page);
     }
 
     @GetMapping("/payments/{id}")
@@ -68,11 +98,19 @@ class BillingController {
     }
 
     @GetMapping("/subscriptions")
-    @Operation(summary = "List subscriptions, newest first, optionally of one customer")
+    @Operation(summary = "List subscriptions, newest first", description = "Filter by customer_id, by status (trialing, active, past_due, unpaid, canceling, canceled, paused) and by when they were "
+        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Subscription> subscriptions(Caller caller,
         @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return subscriptions.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "sub"));
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, SUBSCRIPTIONS_STATUSES, errors);
+        var page = PageRequest.of(limit, cursor, "sub", errors);
+        errors.throwIfAny();
+        return subscriptions.list(caller.accountId(), filter, page);
     }
 
     @GetMapping("/subscriptions/{id}")
@@ -82,11 +120,19 @@ class BillingController {
     }
 
     @GetMapping("/payment_plans")
-    @Operation(summary = "List payment plans, newest first, optionally of one customer")
+    @Operation(summary = "List payment plans, newest first", description = "Filter by customer_id, by status (active, completed, unpaid, canceled) and by when they were "
+        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<PaymentPlan> paymentPlans(Caller caller,
         @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return paymentPlans.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "plan"));
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, PAYMENT_PLANS_STATUSES, errors);
+        var page = PageRequest.of(limit, cursor, "plan", errors);
+        errors.throwIfAny();
+        return paymentPlans.list(caller.accountId(), filter, page);
     }
 
     record Cancel(Boolean atPeriodEnd, Boolean skipAutomations, String reason, String reasonText) {}
@@ -184,10 +230,18 @@ class BillingController {
     }
 
     @GetMapping("/invoices")
-    @Operation(summary = "List invoices, newest first, optionally of one customer")
+    @Operation(summary = "List invoices, newest first", description = "Filter by customer_id, by status (issued, paid, void, uncollectible) and by when they were "
+        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Invoice> invoices(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return invoices.list(caller.accountId(), customerId, PageRequest.of(limit, cursor, "inv"));
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, INVOICES_STATUSES, errors);
+        var page = PageRequest.of(limit, cursor, "inv", errors);
+        errors.throwIfAny();
+        return invoices.list(caller.accountId(), filter, page);
     }
 
     @GetMapping("/invoices/{id}")

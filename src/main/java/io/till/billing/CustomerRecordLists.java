@@ -2,28 +2,38 @@ package io.till.billing;
 
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.Timestamps;
 import java.util.function.Function;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The one list query every billing record shares: an account's rows, optionally one customer's, newest first. */
+/**
+ * The one list query every billing record shares: an account's rows, optionally one customer's, in one status, created
+ * within a window, newest first.
+ */
 final class CustomerRecordLists {
 
     private CustomerRecordLists() {}
 
     /** @param table one of the billing tables (a constant of the caller, never user input) */
-    static <T> Page<T> newestFirst(JdbcClient db, String table, String accountId, String customerId,
+    static <T> Page<T> newestFirst(JdbcClient db, String table, String accountId, RecordFilter filter,
         PageRequest page, RowMapper<T> rows, Function<T, String> idOf) {
         return page.page(db.sql("""
             SELECT * FROM %s
              WHERE account_id = :accountId
                AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:status AS text) IS NULL OR status = :status)
+               AND (CAST(:createdFrom AS timestamptz) IS NULL OR created_at >= :createdFrom)
+               AND (CAST(:createdTo AS timestamptz) IS NULL OR created_at < :createdTo)
                AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
              ORDER BY id DESC
              LIMIT :limit
             """.formatted(table))
             .param("accountId", accountId)
-            .param("customerId", customerId)
+            .param("customerId", filter.customerId())
+            .param("status", filter.status())
+            .param("createdFrom", Timestamps.of(filter.from()))
+            .param("createdTo", Timestamps.of(filter.to()))
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(rows)

@@ -221,6 +221,10 @@ public class Invoices {
     }
 
     Page<Invoice> list(String accountId, String customerId, PageRequest page) {
-        return CustomerRecordLists.newestFirst(db, "invoices", accountId, customerId, page, INVOICE, Invoice::id);
+        return list(accountId, RecordFilter.ofCustomer(customerId), page);
+    }
+
+    Page<Invoice> list(String accountId, RecordFilter filter, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "invoices", accountId, filter, page, INVOICE, Invoice::id);
     }
 }

@@ -160,16 +160,26 @@ public class Orders {
     }
 
     Page<Order> list(String accountId, String customerId, PageRequest page) {
+        return list(accountId, RecordFilter.ofCustomer(customerId), page);
+    }
+
+    Page<Order> list(String accountId, RecordFilter filter, PageRequest page) {
         var ids = db.sql("""
             SELECT id FROM orders
              WHERE account_id = :accountId
                AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
+               AND (CAST(:status AS text) IS NULL OR status = :status)
+               AND (CAST(:createdFrom AS timestamptz) IS NULL OR created_at >= :createdFrom)
+               AND (CAST(:createdTo AS timestamptz) IS NULL OR created_at < :createdTo)
                AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
              ORDER BY id DESC
              LIMIT :limit
             """)
             .param("accountId", accountId)
-            .param("customerId", customerId)
+            .param("customerId", filter.customerId())
+            .param("status", filter.status())
+            .param("createdFrom", Timestamps.of(filter.from()))
+            .param("createdTo", Timestamps.of(filter.to()))
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(String.class)

@@ -158,6 +158,10 @@ public class PaymentPlans {
     }
 
     Page<PaymentPlan> list(String accountId, String customerId, PageRequest page) {
-        return CustomerRecordLists.newestFirst(db, "payment_plans", accountId, customerId, page, PLAN, PaymentPlan::id);
+        return list(accountId, RecordFilter.ofCustomer(customerId), page);
+    }
+
+    Page<PaymentPlan> list(String accountId, RecordFilter filter, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "payment_plans", accountId, filter, page, PLAN, PaymentPlan::id);
     }
 }

@@ -149,7 +149,11 @@ public class Payments {
     }
 
     Page<Payment> list(String accountId, String customerId, PageRequest page) {
-        return CustomerRecordLists.newestFirst(db, "payments", accountId, customerId, page, PAYMENT, Payment::id);
+        return list(accountId, RecordFilter.ofCustomer(customerId), page);
+    }
+
+    Page<Payment> list(String accountId, RecordFilter filter, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "payments", accountId, filter, page, PAYMENT, Payment::id);
     }
 
     /** Every charge attempt toward an order (its first payment, then one per upsell taken), oldest first. */

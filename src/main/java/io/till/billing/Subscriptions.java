@@ -223,7 +223,11 @@ public class Subscriptions {
     }
 
     Page<Subscription> list(String accountId, String customerId, PageRequest page) {
-        return CustomerRecordLists.newestFirst(db, "subscriptions", accountId, customerId, page, SUBSCRIPTION,
+        return list(accountId, RecordFilter.ofCustomer(customerId), page);
+    }
+
+    Page<Subscription> list(String accountId, RecordFilter filter, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "subscriptions", accountId, filter, page, SUBSCRIPTION,
             Subscription::id);
     }
 }

@@ -1,0 +1,37 @@
+package io.till.billing;
+
+import io.till.shared.FieldErrors;
+import io.till.shared.TimeRange;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a list of billing records asks for (PRODUCT §8: "filters by status and time"): one customer's, in one status,
+ * created within a window; null fields do not filter.
+ *
+ * @param from the earliest creation time, inclusive
+ * @param to the latest, exclusive
+ */
+record RecordFilter(String customerId, String status, Instant from, Instant to) {
+
+    static final RecordFilter NONE = new RecordFilter(null, null, null, null);
+
+    static RecordFilter ofCustomer(String customerId) {
+        return new RecordFilter(customerId, null, null, null);
+    }
+
+    /**
+     * Reads a list's query parameters; a status the record never has and a window that is not one are added to
+     * {@code errors} (the status with the values it can take).
+     */
+    static RecordFilter of(String customerId, String status, String createdFrom, String createdTo,
+        List<String> statuses, FieldErrors errors) {
+        String wanted = status == null || status.isBlank() ? null : status.strip();
+        if (wanted != null && !statuses.contains(wanted)) {
+            errors.add("status", "invalid_value", "must be one of " + String.join(", ", statuses));
+        }
+        var window = TimeRange.of(createdFrom, createdTo, errors);
+        return new RecordFilter(customerId == null || customerId.isBlank() ? null : customerId, wanted, window.from(),
+            window.to());
+    }
+}

@@ -1,0 +1,109 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The billing lists filter by status and by creation time (PRODUCT §8), as an integrating developer asks "the
+ * subscriptions that are past due", "last month's invoices"; a status a record never has is refused with the ones it
+ * can have.
+ */
+@TillIntegrationTest
+class BillingListFiltersTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+
+    private List<String> ids(Shops.Shop shop, String path) {
+        var response = api.get(path, shop.apiKey());
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        var ids = new ArrayList<String>();
+        response.json().get("data").forEach(row -> ids.add(row.get("id").asString()));
+        return ids;
+    }
+
+    @Test
+    void listsFilterByStatusAndByWhenTheRecordWasCreated() {
+        var shop = shops.open();
+        String canceled = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("subscription_id")
+            .asString();
+        assertThat(api.post("/api/v1/subscriptions/" + canceled + "/cancel", shop.apiKey(), "{}").status())
+            .isEqualTo(200);
+        var laterOrder = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        shops.advance(shop, "P2D");
+        var lastOrder = shops.buy(shop, shop.monthly(), "pm_card_visa", "alan@example.com");
+        String active = laterOrder.get("subscription_id").asString();
+        String newest = lastOrder.get("subscription_id").asString();
+        String twoDaysIn = shops.subscription(shop, newest).get("created_at").asString().substring(0, 10);
+
+        assertThat(ids(shop, "/api/v1/subscriptions?status=canceled")).containsExactly(canceled);
+        assertThat(ids(shop, "/api/v1/subscriptions?status=active")).containsExactly(newest, active);
+        assertThat(ids(shop, "/api/v1/subscriptions?created_from=" + twoDaysIn)).containsExactly(newest);
+        assertThat(ids(shop, "/api/v1/subscriptions?status=active&created_to=" + twoDaysIn)).containsExactly(active);
+        assertThat(ids(shop, "/api/v1/orders?status=paid&created_from=" + twoDaysIn)).containsExactly(lastOrder.get(
+            "id").asString());
+        // A purchase's first payment has no invoice; the renewal a month later does.
+        shops.advance(shop, "P30D");
+        var invoices = api.get("/api/v1/invoices", shop.apiKey()).json().get("data");
+        var paid = new ArrayList<String>();
+        invoices.forEach(invoice -> {
+            if (invoice.get("status").asString().equals("paid")) {
+                paid.add(invoice.get("id").asString());
+            }
+        });
+        assertThat(paid).isNotEmpty();
+        assertThat(ids(shop, "/api/v1/invoices?status=paid")).isEqualTo(paid);
+        assertThat(ids(shop, "/api/v1/invoices?status=void")).isEmpty();
+        assertThat(ids(shop, "/api/v1/payments?status=succeeded&created_to=" + twoDaysIn)).hasSize(2);
+        assertThat(ids(shop, "/api/v1/payment_plans?status=active")).isEmpty();
+    }
+
+    @Test
+    void aStatusTheRecordNeverHasAndABadWindowAreRefused() {
+        var shop = shops.open();
+
+        var status = api.get("/api/v1/subscriptions?status=pastdue", shop.apiKey());
+        var window = api.get("/api/v1/invoices?created_from=2026-12-02&created_to=2026-12-01", shop.apiKey());
+        var moment = api.get("/api/v1/orders?created_from=yesterday", shop.apiKey());
+
+        assertThat(status.status()).isEqualTo(400);
+        assertThat(status.text()).contains("\"status\"", "must be one of trialing, active, past_due, unpaid, "
+            + "canceling, canceled, paused");
+        assertThat(window.status()).isEqualTo(400);
+        assertThat(window.text()).contains("created_to");
+        assertThat(moment.status()).isEqualTo(400);
+        assertThat(moment.text()).contains("created_from");
+    }
+
+    @Test
+    void theStatusesOfferedAreTheOnesEachTableAllows() {
+        var offered = Map.of("subscriptions", BillingController.SUBSCRIPTIONS_STATUSES, "payment_plans",
+            BillingController.PAYMENT_PLANS_STATUSES, "invoices", BillingController.INVOICES_STATUSES, "payments",
+            BillingController.PAYMENTS_STATUSES, "orders", BillingController.ORDERS_STATUSES);
+        offered.forEach((table, statuses) -> {
+            String check = db.sql("""
+                SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+                 WHERE c.conrelid = CAST(:table AS regclass) AND c.contype = 'c'
+                   AND pg_get_constraintdef(c.oid) LIKE '%(status = ANY%'
+                """).param("table", table).query(String.class).single();
+            var allowed = new TreeSet<String>();
+            Pattern.compile("'([a-z_]+)'::text").matcher(check).results().forEach(m -> allowed.add(m.group(1)));
+            assertThat(new TreeSet<>(statuses)).as(table).isEqualTo(allowed);
+        });
+    }
+}
