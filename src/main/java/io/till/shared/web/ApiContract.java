@@ -32,6 +32,12 @@ import org.springframework.stereotype.Component;
 @Component
 class ApiContract implements OpenApiCustomizer {
 
+    private final List<String> expandable;
+
+    ApiContract(List<Expandable> expandables) {
+        this.expandable = expandables.stream().map(Expandable::name).sorted().toList();
+    }
+
     static final String PROBLEM = "application/problem+json";
     private static final String PROBLEM_REF = "#/components/schemas/Problem";
     /** POSTs that can charge a card, and so answer 402 when it is declined. */
@@ -75,7 +81,12 @@ class ApiContract implements OpenApiCustomizer {
         }
         openApi.getPaths().forEach((path, item) -> {
             if (path.startsWith("/api/v1/")) {
-                item.readOperationsMap().forEach((method, operation) -> contract(path, method, operation));
+                item.readOperationsMap().forEach((method, operation) -> {
+                    contract(path, method, operation);
+                    if (method == PathItem.HttpMethod.GET) {
+                        expand(components, operation);
+                    }
+                });
             }
         });
     }
@@ -121,6 +132,47 @@ class ApiContract implements OpenApiCustomizer {
                     .description("Seconds to wait before retrying"))
                 .content(problemContent()));
         }
+    }
+
+    /** {@code expand} on a read whose records name others by id (customer_id, order_id …) that can be expanded. */
+    private void expand(Components components, Operation operation) {
+        var schema = answered(components, operation);
+        if (schema == null || schema.getProperties() == null) {
+            return;
+        }
+        if (schema.getProperties().get("data") instanceof ArraySchema list && schema.getProperties().containsKey(
+            "has_more")) {
+            schema = resolve(components, list.getItems());
+        }
+        if (schema == null || schema.getProperties() == null) {
+            return;
+        }
+        var fields = schema.getProperties().keySet();
+        List<String> names = expandable.stream().filter(name -> fields.contains(name + "_id")).toList();
+        if (names.isEmpty()) {
+            return;
+        }
+        operation.addParametersItem(new Parameter().in("query").name("expand").required(false)
+            .description("Records to carry in place of their ids, comma-separated: each of " + String.join(", ",
+                names) + " adds that record beside its _id field (null when it names nothing).")
+            .schema(new ArraySchema().items(new StringSchema()._enum(names)))
+            .style(Parameter.StyleEnum.FORM).explode(false));
+    }
+
+    private static Schema<?> answered(Components components, Operation operation) {
+        var ok = operation.getResponses() == null ? null : operation.getResponses().get("200");
+        if (ok == null || ok.getContent() == null || ok.getContent().isEmpty()) {
+            return null;
+        }
+        return resolve(components, ok.getContent().values().iterator().next().getSchema());
+    }
+
+    private static Schema<?> resolve(Components components, Schema<?> schema) {
+        if (schema == null || schema.get$ref() == null) {
+            return schema;
+        }
+        String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
+        return components.getSchemas() == null ? null : components.getSchemas().get(name);
     }
 
     private static void problem(ApiResponses responses, String status, String description) {
