@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * trigger's type, as matching would decide them now — type, scope, days_before, then the conditions on the records as
  * they are today (the context is read fresh, as a run reads it). It says which events would have started a run and why
  * each other one would not; nothing is run or sent. Limit and concurrency rules depend on the runs started along the
- * way and are not replayed.
+ * way and are not replayed. Like matching, it starts nothing from an event staff marked skip_automations or one that
+ * the automation's own step raised.
  */
 @Component
 class Backtests {
@@ -34,9 +37,11 @@ class Backtests {
     private final DryRuns dryRuns;
     private final ExecutionContexts contexts;
     private final JsonMapper json;
+    private final JdbcClient db;
 
     Backtests(Automations automations, Programs programs, Events events, DryRuns dryRuns, ExecutionContexts contexts,
-        JsonMapper json) {
+        JsonMapper json, JdbcClient db) {
+        this.db = db;
         this.automations = automations;
         this.programs = programs;
         this.events = events;
@@ -89,6 +94,21 @@ class Backtests {
 
     /** Why the program would start nothing for this event, as matching decides it, or null when it would start. */
     private String whyNot(String accountId, Program program, ObjectNode event) {
+        JsonNode data = event.path("data");
+        if (data.path("skip_automations").asBoolean(false)) {
+            return "staff asked for this change to pass quietly (skip_automations)";
+        }
+        String causedBy = data.path("caused_by").path("execution_id").asString(null);
+        if (causedBy != null && program.automationId().equals(db.sql("""
+            SELECT automation_id FROM executions WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", causedBy)
+            .query(String.class)
+            .optional()
+            .orElse(null))) {
+            return "one of its own steps raised this event: an automation never starts again from its own event";
+        }
         String notStarted = dryRuns.whyNotStarted(accountId, program, event);
         if (notStarted != null) {
             return notStarted;
@@ -113,6 +133,12 @@ class Backtests {
         }
         if (reason.startsWith("the conditions ")) {
             return "its conditions";
+        }
+        if (reason.startsWith("staff asked")) {
+            return "skip_automations";
+        }
+        if (reason.startsWith("one of its own steps")) {
+            return "its own event";
         }
         return reason;
     }

@@ -244,8 +244,12 @@ public final class DefinitionParser {
             return null;
         }
         if (!days.isIntegralNumber() || days.asLong() < 1 || days.asLong() > MAX_DAYS_BEFORE) {
-            context.add("trigger.days_before", "out_of_range", "must be a whole number of days from 1 to "
-                + MAX_DAYS_BEFORE);
+            // A version stored before days_before existed may carry anything there: it loads as the standard notice,
+            // so that it never stops the matching of its event type.
+            if (context.saving) {
+                context.add("trigger.days_before", "out_of_range", "must be a whole number of days from 1 to "
+                    + MAX_DAYS_BEFORE);
+            }
             return null;
         }
         if (context.saving && event != null && !EventType.of(event).map(EventType::isUpcoming).orElse(false)) {

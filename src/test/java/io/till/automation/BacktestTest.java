@@ -107,4 +107,20 @@ class BacktestTest {
         assertThat(badWindow.status()).isEqualTo(400);
         assertThat(otherAccount.status()).isEqualTo(404);
     }
+
+    @Test
+    void anEventStaffMarkedToPassQuietlyWouldStartNothingAsInMatching() {
+        var store = accounts.create();
+        var quiet = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "data": {"plan": "pro", "skip_automations": true}}""");
+        assertThat(quiet.status()).as(quiet.text()).isEqualTo(201);
+        String id = draft(store.apiKey(), "{\"type\": \"event\", \"event\": \"acme.signup\"}");
+
+        JsonNode body = api.get("/api/v1/automations/" + id + "/backtest", store.apiKey()).json();
+
+        assertThat(body.get("would_start").asInt()).isZero();
+        assertThat(body.get("events").get(0).get("reason").asString())
+            .isEqualTo("staff asked for this change to pass quietly (skip_automations)");
+        assertThat(body.get("skipped_by").get("skip_automations").asInt()).isEqualTo(1);
+    }
 }

@@ -229,4 +229,17 @@ class DefinitionParserTest {
         assertThat(parser.parseSaved(saved).trigger()).isEqualTo(new Definition.Trigger.OnEvent("payment.faild",
             java.util.Map.of("addon_id", "addon_1")));
     }
+
+    @Test
+    void aStoredVersionWithAnUnreadableDaysBeforeLoadsAsTheStandardNoticeButIsRefusedAtSave() {
+        var stored = tools.jackson.databind.json.JsonMapper.builder().build().readTree("""
+            {"name": "Old", "trigger": {"type": "event", "event": "subscription.renewal_upcoming", "days_before": "7"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}""");
+
+        assertThat(parser.parseSaved(stored).trigger()).isEqualTo(new Definition.Trigger.OnEvent(
+            "subscription.renewal_upcoming", java.util.Map.of(), null));
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
+            () -> parser.parse(stored));
+        assertThat(refused.errors()).extracting(io.till.shared.FieldError::field).contains("trigger.days_before");
+    }
 }
