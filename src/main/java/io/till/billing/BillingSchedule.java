@@ -39,37 +39,68 @@ class BillingSchedule {
     }
 
     /**
-     * The announcements of a subscription's current period, at every notice the account wants, or only at {@code only}
-     * when it is given: the renewal's (or, for a trial, the trial end's), or the fixed term's end in its last period;
-     * each after the period began.
+     * The announcements due during a subscription's current period, at every notice the account wants (or only at
+     * {@code only}): those of its renewals ({@link #renewals}: the one ending the period and, for a notice longer than
+     * what is left of it, the next one), of its trial's end, and of a fixed term's end; each after the period began.
      */
     List<Notice> subscriptionNotices(String accountId, Subscription subscription, Duration only) {
+        Instant start = subscription.currentPeriodStart();
         Instant end = subscription.currentPeriodEnd();
-        EventType type;
-        BillingJobs.Kind kind;
-        Instant moment;
-        if (subscription.endsAt() != null && !end.isBefore(subscription.endsAt())) {
-            // The last period: it ends rather than renews, and subscription.ending_soon announces that.
-            type = EventType.SUBSCRIPTION_ENDING_SOON;
-            kind = BillingJobs.Kind.SUBSCRIPTION_ENDING_SOON;
-            moment = subscription.endsAt();
-        } else if (subscription.trialEnd() != null && subscription.trialEnd().equals(end)) {
-            type = EventType.SUBSCRIPTION_TRIAL_ENDING;
-            kind = BillingJobs.Kind.SUBSCRIPTION_TRIAL_ENDING;
-            moment = end;
-        } else {
-            type = EventType.SUBSCRIPTION_RENEWAL_UPCOMING;
-            kind = BillingJobs.Kind.SUBSCRIPTION_RENEWAL_UPCOMING;
-            moment = end;
-        }
         var planned = new ArrayList<Notice>();
-        for (Duration offset : only == null ? notices.offsets(accountId, type) : List.of(only)) {
-            Instant at = moment.minus(offset);
-            if (at.isAfter(subscription.currentPeriodStart())) {
-                planned.add(new Notice(kind, subscription.id(), at));
+        if (subscription.trialEnd() != null && subscription.trialEnd().equals(end)) {
+            for (Duration offset : offsets(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, only)) {
+                Instant at = end.minus(offset);
+                if (at.isAfter(start)) {
+                    planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_TRIAL_ENDING, subscription.id(), at));
+                }
+            }
+        }
+        for (Duration offset : offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, only)) {
+            for (Instant renewal : renewals(subscription)) {
+                Instant at = renewal.minus(offset);
+                if (at.isAfter(start) && !at.isAfter(end)) {
+                    planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.id(), at));
+                }
+            }
+        }
+        if (subscription.endsAt() != null) {
+            // A fixed term's end, announced as far ahead as asked: from whichever period that falls in.
+            for (Duration offset : offsets(accountId, EventType.SUBSCRIPTION_ENDING_SOON, only)) {
+                Instant at = subscription.endsAt().minus(offset);
+                if (at.isAfter(start)) {
+                    planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_ENDING_SOON, subscription.id(), at));
+                }
             }
         }
         return planned;
+    }
+
+    /**
+     * The renewals whose announcements can fall in the current period: the one at its end (unless the period ends a
+     * trial, announced as trial_ending, or the fixed term) and the one after it (unless the term ends first), for a
+     * notice longer than the rest of the period (30 days before each renewal of a monthly plan, in a 28-day month).
+     */
+    static List<Instant> renewals(Subscription subscription) {
+        Instant end = subscription.currentPeriodEnd();
+        Instant next = Periods.after(end, subscription.interval(), subscription.intervalCount());
+        var renewals = new ArrayList<Instant>();
+        boolean trial = subscription.trialEnd() != null && subscription.trialEnd().equals(end);
+        if (!trial && renews(subscription, end)) {
+            renewals.add(end);
+        }
+        if (renews(subscription, next)) {
+            renewals.add(next);
+        }
+        return renewals;
+    }
+
+    /** Whether the subscription renews at {@code at}, rather than ending there or before. */
+    private static boolean renews(Subscription subscription, Instant at) {
+        return subscription.endsAt() == null || at.isBefore(subscription.endsAt());
+    }
+
+    private List<Duration> offsets(String accountId, EventType type, Duration only) {
+        return only == null ? notices.offsets(accountId, type) : List.of(only);
     }
 
     /** The next installment, and its notices. */

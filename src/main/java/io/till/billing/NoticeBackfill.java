@@ -26,9 +26,11 @@ public class NoticeBackfill {
     private final Subscriptions subscriptions;
     private final Cards cards;
     private final Clock clock;
+    private final UpcomingNotices notices;
 
     NoticeBackfill(JdbcClient db, BillingSchedule schedule, BillingJobs jobs, Subscriptions subscriptions, Cards cards,
-        Clock clock) {
+        Clock clock, UpcomingNotices notices) {
+        this.notices = notices;
         this.db = db;
         this.schedule = schedule;
         this.jobs = jobs;
@@ -40,6 +42,9 @@ public class NoticeBackfill {
     /** Puts the announcements of {@code type} {@code days} ahead on the agenda; returns how many it added or kept. */
     @Transactional
     public int wanted(String accountId, EventType type, int days) {
+        // Waits for the subscriptions, plans and cards being made now, which read the demand before this activation
+        // commits, and holds back those that start until it has.
+        notices.lockExclusively(accountId);
         Instant now = clock.instant();
         Duration offset = Duration.ofDays(days);
         var planned = new ArrayList<BillingSchedule.Notice>();

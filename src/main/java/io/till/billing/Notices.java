@@ -37,12 +37,25 @@ class Notices {
         this.upcoming = upcoming;
     }
 
+    /**
+     * A renewal announced {@code at}: of the renewal at the end of the current period, or of the next one for a notice
+     * longer than the period; {@code renews_at} in the event says which.
+     */
     @Transactional
     void renewalUpcoming(String accountId, String subscriptionId, Instant at) {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
-        if (List.of("active", "past_due").contains(subscription.status())) {
-            announce(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, subscription, subscription.currentPeriodEnd(),
-                at);
+        if (!List.of("active", "past_due", "trialing").contains(subscription.status())) {
+            return;
+        }
+        for (Instant renewal : BillingSchedule.renewals(subscription)) {
+            Duration ahead = Duration.between(at, renewal);
+            if (!ahead.isNegative() && !ahead.isZero()
+                && upcoming.wanted(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, ahead)) {
+                events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.customerId(), Map.of(
+                    "subscription", subscription, "customer", customers.get(accountId, subscription.customerId()),
+                    "days_before", UpcomingNotices.daysBefore(ahead), "renews_at", renewal));
+                return;
+            }
         }
     }
 

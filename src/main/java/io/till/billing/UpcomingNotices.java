@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,11 +30,31 @@ public class UpcomingNotices {
 
     private final BillingSettings settings;
     private final ObjectProvider<Demand> demand;
+    private final JdbcClient db;
 
-    UpcomingNotices(BillingSettings settings, ObjectProvider<Demand> demand) {
+    UpcomingNotices(BillingSettings settings, ObjectProvider<Demand> demand, JdbcClient db) {
         this.settings = settings;
         this.demand = demand;
+        this.db = db;
     }
+
+    /**
+     * Reading what the automations ask for takes this account's notice lock shared, until the transaction ends; an
+     * activation that backfills a new notice takes it exclusively ({@link #lockExclusively}). So a subscription made
+     * while an automation is activated is either seen by the backfill or sees the automation: never neither.
+     */
+    private void lockShared(String accountId) {
+        db.sql("SELECT pg_advisory_xact_lock_shared(hashtext(:key))").param("key", LOCK + accountId).query(
+            (rs, row) -> 1).list();
+    }
+
+    /** Takes this account's notice lock exclusively, until the transaction ends. */
+    void lockExclusively(String accountId) {
+        db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", LOCK + accountId).query(
+            (rs, row) -> 1).list();
+    }
+
+    private static final String LOCK = "till.upcoming-notices:";
 
     /** The account's standard notice of an upcoming event type: what an automation without days_before hears. */
     public Duration standard(EventType type) {
@@ -62,6 +83,7 @@ public class UpcomingNotices {
         offsets.add(standard(type));
         var wanted = demand.getIfAvailable();
         if (wanted != null) {
+            lockShared(accountId);
             wanted.daysBefore(accountId, type).stream().sorted().map(Duration::ofDays)
                 .filter(offset -> !offsets.contains(offset)).forEach(offsets::add);
         }

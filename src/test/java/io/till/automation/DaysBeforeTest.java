@@ -132,4 +132,51 @@ class DaysBeforeTest {
         assertThat(zero.status()).isEqualTo(400);
         assertThat(zero.text()).contains("trigger.days_before", "must be a whole number of days from 1 to 366");
     }
+
+    @Test
+    void aNoticeAsLongAsTheBillingPeriodIsMadeForEveryRenewalEvenInShortMonths() {
+        var shop = shops.open();
+        automation(shop, "subscription.renewal_upcoming", 30);
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+
+        shops.advance(shop, "P120D");
+
+        var thirty = announcements(shop, "subscription.renewal_upcoming").stream()
+            .filter(e -> e.get("data").get("days_before").asInt() == 30).toList();
+        // Four monthly periods: the renewals after the first are each announced 30 days ahead, including those that
+        // follow a period shorter than 30 days (the announcement then falls in the period before).
+        assertThat(thirty).hasSizeGreaterThanOrEqualTo(3);
+        var renewals = new java.util.TreeSet<String>();
+        for (JsonNode announcement : thirty) {
+            java.time.Instant at = java.time.Instant.parse(announcement.get("occurred_at").asString());
+            java.time.Instant renews = java.time.Instant.parse(announcement.get("data").get("renews_at").asString());
+            assertThat(java.time.Duration.between(at, renews)).isEqualTo(java.time.Duration.ofDays(30));
+            renewals.add(renews.toString());
+        }
+        assertThat(renewals).hasSize(thirty.size());
+    }
+
+    @Test
+    void aFixedTermsEndIsAnnouncedAsFarAheadAsAskedFromAnEarlierPeriod() {
+        var shop = shops.open();
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Bootcamp", "options": [{"name": "3 months", "kind": "subscription", "amount": 5000,
+             "currency": "usd", "interval": "month", "cycles": 3}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Bootcamp", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        String ending = automation(shop, "subscription.ending_soon", 45);
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(product.get("options").get(0).get("id").asString())).json();
+        String endsAt = shops.subscription(shop, order.get("subscription_id").asString()).get("ends_at").asString();
+
+        shops.advance(shop, "P100D");
+
+        assertThat(runs(shop, ending)).containsExactly(45);
+        var announced = announcements(shop, "subscription.ending_soon").stream()
+            .filter(e -> e.get("data").get("days_before").asInt() == 45).toList();
+        assertThat(announced).hasSize(1);
+        assertThat(java.time.Duration.between(java.time.Instant.parse(announced.getFirst().get("occurred_at")
+            .asString()), java.time.Instant.parse(endsAt))).isEqualTo(java.time.Duration.ofDays(45));
+    }
 }

@@ -46,6 +46,9 @@ class ApiContract implements OpenApiCustomizer {
             + "|customers/\\{customerId}/payment_methods"
             + "|invoices/\\{id}/pay)");
 
+    /** Reads that can answer 409 because of the record's state (a backtest of an automation not started by events). */
+    private static final Pattern STATEFUL_READS = Pattern.compile("/api/v1/automations/\\{id}/backtest");
+
     @Override
     public void customise(OpenAPI openApi) {
         Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
@@ -105,12 +108,14 @@ class ApiContract implements OpenApiCustomizer {
         if (method == PathItem.HttpMethod.POST && CHARGES.matcher(path).matches()) {
             problem(responses, "402", "card_declined: the card was declined; detail carries the processor's reason, "
                 + "and nothing was charged.");
+            problem(responses, "502", "gateway_unavailable: the payment processor did not answer; the outcome is "
+                + "settled later and a retry with the same Idempotency-Key answers it.");
         }
-        if (path.contains("{")) {
-            problem(responses, "404", "not_found: no such record in this account (another account's id is not "
-                + "found either).");
+        if (path.contains("{") || operation.getRequestBody() != null) {
+            problem(responses, "404", "not_found: no such record in this account, whether its id is in the path or "
+                + "the body (another account's id is not found either).");
         }
-        if (method != PathItem.HttpMethod.GET) {
+        if (method != PathItem.HttpMethod.GET || STATEFUL_READS.matcher(path).matches()) {
             problem(responses, "409", "invalid_state: the record's status forbids this (detail says which); "
                 + "idempotency_request_in_progress while the first request with this Idempotency-Key runs.");
         }
@@ -126,10 +131,11 @@ class ApiContract implements OpenApiCustomizer {
         }
         if (!responses.containsKey("503")) {
             responses.addApiResponse("503", new ApiResponse()
-                .description("database_unavailable, busy or service_unavailable: nothing was done; retry after the "
-                    + "seconds of Retry-After.")
+                .description("database_unavailable or busy: nothing was done; retry after the seconds of "
+                    + "Retry-After. service_unavailable or gateway_not_configured (no Retry-After): this Till is not "
+                    + "set up for it (a live account without a Stripe key, say); retrying will not help.")
                 .addHeaderObject("Retry-After", new Header().schema(new IntegerSchema())
-                    .description("Seconds to wait before retrying"))
+                    .description("Seconds to wait before retrying, when retrying helps"))
                 .content(problemContent()));
         }
     }

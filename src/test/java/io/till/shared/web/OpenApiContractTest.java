@@ -109,6 +109,10 @@ class OpenApiContractTest {
             assertThat(responses.get("201").path("content").toString()).as(created + " describes what it creates")
                 .contains("\"$ref\":\"#/components/schemas/");
         }
+        // What an operation answers beyond the general rules: a backtest of an automation not started by events is
+        // 409; a refund of a payment id (in the body) that is not this account's is 404.
+        assertThat(paths.get("/api/v1/automations/{id}/backtest").get("get").get("responses").has("409")).isTrue();
+        assertThat(paths.get("/api/v1/refunds").get("post").get("responses").has("404")).isTrue();
         var key = api.post("/api/v1/customers", null, "{}");
         assertThat(key.status()).isEqualTo(401);
     }
