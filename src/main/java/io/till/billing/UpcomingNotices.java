@@ -21,6 +21,9 @@ public class UpcomingNotices {
     /** card.expiring is announced this long before the card's expiry month ends. */
     static final Duration CARD_EXPIRY_NOTICE = Duration.ofDays(60);
 
+    /** The advisory lock of an account's notices is keyed by this and the account id. */
+    private static final String LOCK = "till.upcoming-notices:";
+
     /** What automations ask for beyond the standard notice (the automation feature answers it). */
     public interface Demand {
 
@@ -53,8 +56,6 @@ public class UpcomingNotices {
         db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", LOCK + accountId).query(
             (rs, row) -> 1).list();
     }
-
-    private static final String LOCK = "till.upcoming-notices:";
 
     /** The account's standard notice of an upcoming event type: what an automation without days_before hears. */
     public Duration standard(EventType type) {
