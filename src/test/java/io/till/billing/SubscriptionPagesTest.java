@@ -259,4 +259,40 @@ class SubscriptionPagesTest {
             assertThat(page.locator("main")).not().containsText("eve@example.com");
         }
     }
+
+    @Test
+    void theSubscriptionsListShowsEachStatusAndLeadsToTheSubscriptionAndItsCustomer() {
+        var shop = shops.open();
+        var ada = member(shop, "ada@example.com");
+        var grace = member(shop, "grace@example.com");
+        assertThat(api.post("/api/v1/subscriptions/" + grace.subscription() + "/cancel", shop.apiKey(), "{}")
+            .status()).isEqualTo(200);
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers").toString());
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("every subscription by status")).click();
+        assertThat(page.locator("h1")).hasText("Subscriptions");
+        assertThat(page.locator("table.list tbody tr")).hasCount(2);
+        page.locator(".sub-tabs").getByText("Canceled").click();
+        assertThat(page.locator("#subs-title")).hasText("Canceled");
+        assertThat(page.locator("table.list tbody tr")).hasCount(1);
+        assertThat(page.locator("table.list tbody tr")).containsText("grace@example.com");
+        assertThat(page.locator("table.list tbody tr .pill")).hasText("canceled");
+        page.locator(".sub-tabs").getByText("Active").click();
+        assertThat(page.locator("table.list tbody tr")).containsText("ada@example.com");
+        assertThat(page.locator("table.list tbody tr")).containsText("$19.00 / month");
+        Chromium.screenshot(page, "subscriptions-active-1280");
+        page.locator(".sub-tabs").getByText("Past due").click();
+        assertThat(page.locator(".none")).containsText("No subscription is past due");
+        page.locator(".sub-tabs").getByText("Active").click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Membership")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/admin/subscriptions/" + ada.subscription() + "$"));
+
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/subscriptions").toString());
+        assertThat(phone.locator("table.list tbody tr")).hasCount(2);
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "subscriptions-390");
+        assertThat(api.get("/admin/subscriptions?status=pastdue", null).status()).isNotEqualTo(200);
+    }
 }
