@@ -103,24 +103,40 @@ class BillingSchedule {
         return only == null ? notices.offsets(accountId, type) : List.of(only);
     }
 
-    /** The next installment, and its notices. */
-    void nextInstallment(String accountId, String planId, Instant previous, Instant next) {
-        jobs.schedule(accountId, BillingJobs.Kind.PLAN_INSTALLMENT, planId, next);
-        installmentNotices(accountId, planId, previous, next, null).forEach(notice -> schedule(accountId, notice));
+    /** The next installment (number {@code number} of the plan, due {@code next}), and the notices ahead of it. */
+    void nextInstallment(String accountId, PaymentPlan plan, Instant previous, Instant next, int number) {
+        jobs.schedule(accountId, BillingJobs.Kind.PLAN_INSTALLMENT, plan.id(), next);
+        installmentNotices(accountId, plan, previous, next, number, null).forEach(notice -> schedule(accountId,
+            notice));
     }
 
-    /** The announcements of an installment due {@code next}, each after {@code previous}. */
-    List<Notice> installmentNotices(String accountId, String planId, Instant previous, Instant next, Duration only) {
+    /**
+     * The announcements due before the installment due {@code next} (number {@code number}): its own, after
+     * {@code previous}, and, for a notice longer than an installment's interval, the following installment's that fall
+     * before {@code next}.
+     */
+    List<Notice> installmentNotices(String accountId, PaymentPlan plan, Instant previous, Instant next, int number,
+        Duration only) {
         var planned = new ArrayList<Notice>();
-        for (Duration offset : only == null
-            ? notices.offsets(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING)
-            : List.of(only)) {
+        Instant following = following(plan, next, number);
+        for (Duration offset : offsets(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, only)) {
             Instant at = next.minus(offset);
             if (at.isAfter(previous)) {
-                planned.add(new Notice(BillingJobs.Kind.PLAN_PAYMENT_UPCOMING, planId, at));
+                planned.add(new Notice(BillingJobs.Kind.PLAN_PAYMENT_UPCOMING, plan.id(), at));
+            }
+            if (following != null) {
+                Instant ahead = following.minus(offset);
+                if (ahead.isAfter(previous) && !ahead.isAfter(next)) {
+                    planned.add(new Notice(BillingJobs.Kind.PLAN_PAYMENT_UPCOMING, plan.id(), ahead));
+                }
             }
         }
         return planned;
+    }
+
+    /** When the installment after the one due {@code next} (number {@code number}) is due, or null when none is. */
+    static Instant following(PaymentPlan plan, Instant next, int number) {
+        return number < plan.installments() ? Periods.after(next, plan.interval(), plan.intervalCount()) : null;
     }
 
     @EventListener

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -20,18 +19,20 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class NoticeBackfill {
 
-    private final JdbcClient db;
     private final BillingSchedule schedule;
     private final BillingJobs jobs;
     private final Subscriptions subscriptions;
     private final Cards cards;
     private final Clock clock;
     private final UpcomingNotices notices;
+    private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
 
-    NoticeBackfill(JdbcClient db, BillingSchedule schedule, BillingJobs jobs, Subscriptions subscriptions, Cards cards,
-        Clock clock, UpcomingNotices notices) {
+    NoticeBackfill(BillingSchedule schedule, BillingJobs jobs, Subscriptions subscriptions, Cards cards, Clock clock,
+        UpcomingNotices notices, PaymentPlans paymentPlans, Invoices invoices) {
         this.notices = notices;
-        this.db = db;
+        this.paymentPlans = paymentPlans;
+        this.invoices = invoices;
         this.schedule = schedule;
         this.jobs = jobs;
         this.subscriptions = subscriptions;
@@ -57,15 +58,14 @@ public class NoticeBackfill {
                         .forEach(planned::add);
                 }
             }
-            case PAYMENT_PLAN_PAYMENT_UPCOMING -> db.sql("""
-                SELECT id, next_bill_at FROM payment_plans
-                 WHERE account_id = :accountId AND status = 'active' AND next_bill_at > :now
-                """)
-                .param("accountId", accountId)
-                .param("now", io.till.shared.Timestamps.of(now))
-                .query((rs, row) -> planned.addAll(schedule.installmentNotices(accountId, rs.getString("id"), now,
-                    io.till.shared.Timestamps.read(rs, "next_bill_at"), offset)))
-                .list();
+            case PAYMENT_PLAN_PAYMENT_UPCOMING -> {
+                for (PaymentPlan plan : paymentPlans.announced(accountId)) {
+                    if (plan.nextBillAt() != null && plan.nextBillAt().isAfter(now)) {
+                        planned.addAll(schedule.installmentNotices(accountId, plan, now, plan.nextBillAt(),
+                            invoices.nextSequence(accountId, null, plan.id()), offset));
+                    }
+                }
+            }
             case CARD_EXPIRING -> {
                 var month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
                 for (var card : cards.savedExpiringFrom(accountId, month.getYear(), month.getMonthValue())) {

@@ -89,15 +89,26 @@ class Notices {
         }
     }
 
+    /**
+     * An installment announced {@code at}: the next one, or the one after it for a notice longer than an installment's
+     * interval; {@code due_at} in the event says which.
+     */
     @Transactional
     void paymentUpcoming(String accountId, String planId, Instant at) {
         PaymentPlan plan = paymentPlans.get(accountId, planId);
-        if (plan.status().equals("active") && plan.nextBillAt() != null) {
-            Duration ahead = Duration.between(at, plan.nextBillAt());
-            if (upcoming.wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, ahead)) {
+        if (!plan.status().equals("active") || plan.nextBillAt() == null) {
+            return;
+        }
+        Instant following = BillingSchedule.following(plan, plan.nextBillAt(), invoices.nextSequence(accountId, null,
+            planId));
+        for (Instant due : following == null ? List.of(plan.nextBillAt()) : List.of(plan.nextBillAt(), following)) {
+            Duration ahead = Duration.between(at, due);
+            if (!ahead.isNegative() && !ahead.isZero()
+                && upcoming.wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, ahead)) {
                 events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(), Map.of(
                     "payment_plan", plan, "customer", customers.get(accountId, plan.customerId()), "days_before",
-                    UpcomingNotices.daysBefore(ahead)));
+                    UpcomingNotices.daysBefore(ahead), "due_at", due));
+                return;
             }
         }
     }

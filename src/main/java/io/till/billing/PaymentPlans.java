@@ -58,7 +58,8 @@ public class PaymentPlans {
             .param("now", Timestamps.of(now))
             .update();
         var plan = get(accountId, id);
-        schedule.nextInstallment(accountId, id, now, plan.nextBillAt());
+        // Installment 1 was paid with the order; the next is number 2.
+        schedule.nextInstallment(accountId, plan, now, plan.nextBillAt(), 2);
         return plan;
     }
 
@@ -153,6 +154,14 @@ public class PaymentPlans {
             """)
             .param("accountId", accountId)
             .param("customerId", customerId)
+            .query(PLAN)
+            .list();
+    }
+
+    /** The account's active plans, which still have installments to announce. */
+    java.util.List<PaymentPlan> announced(String accountId) {
+        return db.sql("SELECT * FROM payment_plans WHERE account_id = :accountId AND status = 'active' ORDER BY id")
+            .param("accountId", accountId)
             .query(PLAN)
             .list();
     }

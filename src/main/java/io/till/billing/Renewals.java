@@ -120,7 +120,7 @@ class Renewals {
             if (sequence < plan.installments()) {
                 Instant next = Periods.after(dueAt, plan.interval(), plan.intervalCount());
                 paymentPlans.setNextBill(accountId, planId, next, now);
-                schedule.nextInstallment(accountId, planId, dueAt, next);
+                schedule.nextInstallment(accountId, plan, dueAt, next, sequence + 1);
             } else {
                 paymentPlans.setNextBill(accountId, planId, null, now);
             }

@@ -179,4 +179,28 @@ class DaysBeforeTest {
         assertThat(java.time.Duration.between(java.time.Instant.parse(announced.getFirst().get("occurred_at")
             .asString()), java.time.Instant.parse(endsAt))).isEqualTo(java.time.Duration.ofDays(45));
     }
+
+    @Test
+    void anInstallmentNoticeLongerThanTheIntervalIsMadeInTheInstallmentBefore() {
+        var shop = shops.open();
+        String ahead = automation(shop, "payment_plan.payment_upcoming", 45);
+        // Three monthly installments: the first with the order, then two. 45 days is longer than any month.
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+
+        shops.advance(shop, "P70D");
+
+        assertThat(runs(shop, ahead)).containsExactly(45);
+        var announced = announcements(shop, "payment_plan.payment_upcoming").stream()
+            .filter(e -> e.get("data").get("days_before").asInt() == 45).toList();
+        assertThat(announced).hasSize(1);
+        var event = announced.getFirst();
+        assertThat(java.time.Duration.between(java.time.Instant.parse(event.get("occurred_at").asString()),
+            java.time.Instant.parse(event.get("data").get("due_at").asString()))).isEqualTo(java.time.Duration
+                .ofDays(45));
+        var invoices = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data");
+        // The announced installment is the third, the second invoice of the plan.
+        assertThat(invoices.get(0).get("sequence").asInt()).isEqualTo(3);
+        assertThat(event.get("data").get("due_at").asString()).isEqualTo(invoices.get(0).get("due_at").asString());
+    }
 }
