@@ -176,7 +176,8 @@ class AutomationController {
     @Operation(summary = "Backtest a version over past events", description = "Decides a version (a draft too; the "
         + "active one, else the latest, unless version is given) over the account's past events of its trigger's type, "
         + "newest first: which would have started a run, and why each other one would not (type, scope, days_before, "
-        + "conditions on the records as they are now). Nothing is run or sent; limit and concurrency are not replayed. "
+        + "conditions on the records as they are now, the limit per customer over the window). Nothing is run or sent; "
+        + "concurrency is not replayed. "
         + "created_from (inclusive, default 30 days ago) and created_to (exclusive, default now), each a moment or a "
         + "day; limit 1 to 500 events, default 100.")
     Backtests.Result backtest(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer version,

@@ -7,6 +7,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A backtest (PRODUCT §4): a version of an automation, a draft too, decided over the account's past events of its
  * trigger's type, as matching would decide them now — type, scope, days_before, then the conditions on the records as
- * they are today (the context is read fresh, as a run reads it). It says which events would have started a run and why
- * each other one would not; nothing is run or sent. Limit and concurrency rules depend on the runs started along the
- * way and are not replayed. Like matching, it starts nothing from an event staff marked skip_automations or one that
+ * they are today (the context is read fresh, as a run reads it), then the limit per customer over the runs it would have
+ * started in the window. It says which events would have started a run and why each other one would not; nothing is
+ * run or sent. Concurrency (one run at a time) depends on how long runs last and is not replayed. Like matching, it starts nothing from an event staff marked skip_automations or one that
  * the automation's own step raised.
  */
 @Component
@@ -76,14 +77,21 @@ class Backtests {
         var page = events.ofType(accountId, trigger.event(), from, to, limit);
         var decisions = new ArrayList<Decision>();
         var skipped = new LinkedHashMap<String, Integer>();
-        for (var event : page.data()) {
+        // Oldest first, as matching met them, so that the limit counts the runs the window would have started before.
+        var startedFor = new HashMap<String, List<Instant>>();
+        for (var event : page.data().reversed()) {
             ObjectNode snapshot = json.valueToTree(event);
             String reason = whyNot(accountId, program, snapshot);
+            if (reason == null && event.customerId() != null) {
+                reason = overLimit(program.definition().limit(), startedFor.computeIfAbsent(event.customerId(),
+                    customer -> new ArrayList<>()), event.occurredAt());
+            }
             decisions.add(new Decision(event.id(), event.occurredAt(), event.customerId(), reason == null, reason));
             if (reason != null) {
                 skipped.merge(kind(reason), 1, Integer::sum);
             }
         }
+        java.util.Collections.reverse(decisions);
         var byCount = new LinkedHashMap<String, Integer>();
         skipped.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
             .forEach(entry -> byCount.put(entry.getKey(), entry.getValue()));
@@ -123,6 +131,23 @@ class Backtests {
             : "the conditions do not hold: " + String.join("; ", ConditionReasons.unmet(conditions, context));
     }
 
+    /**
+     * Why the automation's {@code limit} would refuse a run for this customer at {@code at}, given the runs the backtest
+     * started for them before ({@code started}, which a start joins), or null.
+     */
+    private static String overLimit(Definition.Limit limit, List<Instant> started, Instant at) {
+        if (limit != null) {
+            long inPeriod = started.stream().filter(earlier -> limit.per() == null || earlier.isAfter(at.minus(
+                limit.per()))).count();
+            if (inPeriod >= limit.runs()) {
+                return "its limit was reached: at most " + limit.runs() + " run" + (limit.runs() == 1 ? "" : "s")
+                    + " per customer every " + TriggerSentence.duration(limit.per());
+            }
+        }
+        started.add(at);
+        return null;
+    }
+
     /** The rule a reason names, to count alike the events one rule kept out whatever their values. */
     private static String kind(String reason) {
         if (reason.startsWith("scope ")) {
@@ -133,6 +158,9 @@ class Backtests {
         }
         if (reason.startsWith("the conditions ")) {
             return "its conditions";
+        }
+        if (reason.startsWith("its limit")) {
+            return "its limit";
         }
         if (reason.startsWith("staff asked")) {
             return "skip_automations";

@@ -123,4 +123,31 @@ class BacktestTest {
             .isEqualTo("staff asked for this change to pass quietly (skip_automations)");
         assertThat(body.get("skipped_by").get("skip_automations").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void theLimitPerCustomerCountsTheRunsTheWindowWouldHaveStarted() {
+        var store = accounts.create();
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        for (int i = 0; i < 3; i++) {
+            var posted = api.post("/api/v1/events", store.apiKey(), """
+                {"type": "acme.signup", "customer_id": "%s", "data": {"plan": "pro"}}""".formatted(customer));
+            assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        }
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Once a quarter", "trigger": {"type": "event", "event": "acme.signup"},
+             "limit": {"runs": 1, "per": "P90D"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "pro"}}]}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+
+        JsonNode body = api.get("/api/v1/automations/" + created.json().get("id").asString() + "/backtest",
+            store.apiKey()).json();
+
+        assertThat(body.get("would_start").asInt()).isEqualTo(1);
+        // Newest first: the oldest event started the run; the two after it met the limit.
+        assertThat(body.get("events").get(2).get("would_start").asBoolean()).isTrue();
+        assertThat(body.get("events").get(0).get("reason").asString())
+            .isEqualTo("its limit was reached: at most 1 run per customer every 90 days");
+        assertThat(body.get("skipped_by").get("its limit").asInt()).isEqualTo(2);
+    }
 }
