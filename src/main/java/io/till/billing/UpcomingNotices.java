@@ -36,6 +36,10 @@ public class UpcomingNotices {
     private final JdbcClient db;
 
     UpcomingNotices(BillingSettings settings, ObjectProvider<Demand> demand, JdbcClient db) {
+        // Announcements carry their notice in whole days, and automations ask for whole days: a standard notice of
+        // 36 hours would be heard as 1 day beside a real one-day notice.
+        wholeDays("TILL_BILLING_UPCOMING_NOTICE", settings.upcomingNotice());
+        wholeDays("TILL_BILLING_ENDING_SOON_NOTICE", settings.endingSoonNotice());
         this.settings = settings;
         this.demand = demand;
         this.db = db;
@@ -55,6 +59,13 @@ public class UpcomingNotices {
     void lockExclusively(String accountId) {
         db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", LOCK + accountId).query(
             (rs, row) -> 1).list();
+    }
+
+    private static void wholeDays(String variable, Duration notice) {
+        if (notice.isNegative() || notice.isZero() || !notice.equals(Duration.ofDays(notice.toDays()))) {
+            throw new IllegalStateException(variable + " must be a whole number of days, at least one (P7D), not "
+                + notice);
+        }
     }
 
     /** The account's standard notice of an upcoming event type: what an automation without days_before hears. */
