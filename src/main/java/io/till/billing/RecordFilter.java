@@ -14,8 +14,6 @@ import java.util.List;
  */
 record RecordFilter(String customerId, String status, Instant from, Instant to) {
 
-    static final RecordFilter NONE = new RecordFilter(null, null, null, null);
-
     static RecordFilter ofCustomer(String customerId) {
         return new RecordFilter(customerId, null, null, null);
     }

@@ -226,6 +226,8 @@ class BuilderTriggerPagesTest {
                 {"type": "event", "event": "subscription.renewal_upcoming", "days_before": 30}"""));
 
         // Another event is never announced ahead: the number goes with a way to remove it, and the save says why.
+        // The save reloaded the page: its scripts (deferred) must run before a change makes a round trip.
+        page.waitForLoadState();
         page.locator("#f-trigger-event").selectOption(new SelectOption().setLabel("A payment fails"));
         assertThat(page.locator("#f-trigger-days_before")).hasCount(0);
         assertThat(page.locator(".bldw-trigger")).containsText("payment.failed is not announced ahead of time");
