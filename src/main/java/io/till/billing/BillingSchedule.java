@@ -158,7 +158,7 @@ class BillingSchedule {
     /** The announcements of a card's expiry, each still to come. */
     List<Notice> cardNotices(String accountId, String cardId, Instant expires, Instant now, Duration only) {
         var planned = new ArrayList<Notice>();
-        for (Duration offset : only == null ? notices.offsets(accountId, EventType.CARD_EXPIRING) : List.of(only)) {
+        for (Duration offset : offsets(accountId, EventType.CARD_EXPIRING, only)) {
             Instant at = expires.minus(offset);
             if (at.isAfter(now)) {
                 planned.add(new Notice(BillingJobs.Kind.CARD_EXPIRING, cardId, at));

@@ -47,16 +47,10 @@ class Notices {
         if (!List.of("active", "past_due", "trialing").contains(subscription.status())) {
             return;
         }
-        for (Instant renewal : BillingSchedule.renewals(subscription)) {
-            Duration ahead = Duration.between(at, renewal);
-            if (!ahead.isNegative() && !ahead.isZero()
-                && upcoming.wanted(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, ahead)) {
-                events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.customerId(), Map.of(
-                    "subscription", subscription, "customer", customers.get(accountId, subscription.customerId()),
-                    "days_before", UpcomingNotices.daysBefore(ahead), "renews_at", renewal));
-                return;
-            }
-        }
+        wanted(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription))
+            .ifPresent(renewal -> events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING,
+                subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,
+                    subscription.customerId()), "days_before", daysBefore(at, renewal), "renews_at", renewal)));
     }
 
     @Transactional
@@ -81,12 +75,9 @@ class Notices {
      * still wants a notice that far ahead (the standard one, or an automation's days_before).
      */
     private void announce(String accountId, EventType type, Subscription subscription, Instant moment, Instant at) {
-        Duration ahead = Duration.between(at, moment);
-        if (upcoming.wanted(accountId, type, ahead)) {
-            events.record(accountId, type, subscription.customerId(), Map.of("subscription", subscription,
-                "customer", customers.get(accountId, subscription.customerId()), "days_before",
-                UpcomingNotices.daysBefore(ahead)));
-        }
+        wanted(accountId, type, at, List.of(moment)).ifPresent(announced -> events.record(accountId, type,
+            subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,
+                subscription.customerId()), "days_before", daysBefore(at, announced))));
     }
 
     /**
@@ -101,16 +92,12 @@ class Notices {
         }
         Instant following = BillingSchedule.following(plan, plan.nextBillAt(), invoices.nextSequence(accountId, null,
             planId));
-        for (Instant due : following == null ? List.of(plan.nextBillAt()) : List.of(plan.nextBillAt(), following)) {
-            Duration ahead = Duration.between(at, due);
-            if (!ahead.isNegative() && !ahead.isZero()
-                && upcoming.wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, ahead)) {
-                events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(), Map.of(
-                    "payment_plan", plan, "customer", customers.get(accountId, plan.customerId()), "days_before",
-                    UpcomingNotices.daysBefore(ahead), "due_at", due));
-                return;
-            }
-        }
+        wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, at, following == null
+            ? List.of(plan.nextBillAt())
+            : List.of(plan.nextBillAt(), following))
+            .ifPresent(due -> events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(),
+                Map.of("payment_plan", plan, "customer", customers.get(accountId, plan.customerId()), "days_before",
+                    daysBefore(at, due), "due_at", due)));
     }
 
     @Transactional
@@ -132,11 +119,24 @@ class Notices {
                     customers.get(accountId, card.customerId())));
                 return;
             }
-            Duration ahead = Duration.between(at, BillingSchedule.expiry(card.expMonth(), card.expYear()));
-            if (upcoming.wanted(accountId, type, ahead)) {
-                events.record(accountId, type, card.customerId(), Map.of("card", card, "customer",
-                    customers.get(accountId, card.customerId()), "days_before", UpcomingNotices.daysBefore(ahead)));
-            }
+            wanted(accountId, type, at, List.of(BillingSchedule.expiry(card.expMonth(), card.expYear())))
+                .ifPresent(expires -> events.record(accountId, type, card.customerId(), Map.of("card", card,
+                    "customer", customers.get(accountId, card.customerId()), "days_before", daysBefore(at,
+                        expires))));
         });
+    }
+
+    /**
+     * Which of these moments (a renewal, the one after it …) an announcement made {@code at} is about: the first still
+     * ahead by a notice the account wants (the standard one, or an automation's days_before). Empty when none is: its
+     * moment moved (a renewed period, a changed trial) or the automation that asked for it is gone.
+     */
+    private java.util.Optional<Instant> wanted(String accountId, EventType type, Instant at, List<Instant> moments) {
+        return moments.stream().filter(moment -> moment.isAfter(at)
+            && upcoming.wanted(accountId, type, Duration.between(at, moment))).findFirst();
+    }
+
+    private static int daysBefore(Instant at, Instant moment) {
+        return UpcomingNotices.daysBefore(Duration.between(at, moment));
     }
 }

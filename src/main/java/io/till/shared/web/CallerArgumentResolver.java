@@ -28,13 +28,18 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver, WebMvcCon
     @Override
     public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
         NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
-        var authentication = SecurityContextHolder.getContext().getAuthentication();
-        Object principal = authentication == null ? null : authentication.getPrincipal();
-        Object caller = principal instanceof Caller.Source source ? source.caller() : principal;
+        Object caller = current();
         if (parameter.getParameterType().isInstance(caller)) {
             return caller;
         }
         // Security configuration guarantees a caller on every route that asks for one; reaching here is a bug.
         throw new IllegalStateException("No " + parameter.getParameterType().getSimpleName() + " for this request");
+    }
+
+    /** The authenticated caller of this request (a {@link Caller}, or whatever else authenticated it), or null. */
+    static Object current() {
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        Object principal = authentication == null ? null : authentication.getPrincipal();
+        return principal instanceof Caller.Source source ? source.caller() : principal;
     }
 }

@@ -19,7 +19,6 @@ import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -136,10 +135,7 @@ class Expansions implements ResponseBodyAdvice<Object>, HandlerInterceptor, WebM
         if (!MediaType.APPLICATION_JSON.isCompatibleWith(contentType)) {
             return body;
         }
-        var authentication = SecurityContextHolder.getContext().getAuthentication();
-        Object principal = authentication == null ? null : authentication.getPrincipal();
-        Object caller = principal instanceof Caller.Source source ? source.caller() : principal;
-        if (!(caller instanceof Caller known)) {
+        if (!(CallerArgumentResolver.current() instanceof Caller known)) {
             return body;
         }
         JsonNode tree = json.valueToTree(body);
