@@ -29,7 +29,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
  * keep their problem details, since {@code ApiExceptionHandler} runs first for them.
  */
 @ControllerAdvice(basePackages = {"io.till.admin", "io.till.access", "io.till.account", "io.till.automation",
-        "io.till.billing", "io.till.checkout", "io.till.customer", "io.till.event", "io.till.integration",
+        "io.till.billing", "io.till.catalog", "io.till.checkout", "io.till.customer", "io.till.event",
+        "io.till.integration",
         "io.till.message", "io.till.payment", "io.till.receipt",
         "io.till.task", "io.till.webhook"})
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -40,7 +41,8 @@ class AdminFrame {
 
     /** The sections of the navigation. */
     static final List<Section> SECTIONS = List.of(new Section("customers", "Customers"),
-        new Section("automations", "Automations"), new Section("executions", "Executions"),
+        new Section("catalog", "Catalog"), new Section("automations", "Automations"),
+        new Section("executions", "Executions"),
         new Section("tasks", "Tasks"), new Section("webhooks", "Webhooks"),
         new Section("developers", "Developers"), new Section("settings", "Settings"));
 

@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.customer.Customer;
 import io.till.customer.CustomerStats;
@@ -73,7 +74,7 @@ class CustomerRecordPages {
             .stream()
             .filter(s -> allSubscriptions || s.isActive())
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
-                Amounts.format(s.amount(), s.currency()) + " / " + every(s.intervalCount(), s.interval()),
+                Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.isActive() && !"canceling".equals(s.status()) ? s.currentPeriodEnd() : null, s.isActive()))
             .toList();
         List<Holding> plans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan"))
@@ -110,10 +111,6 @@ class CustomerRecordPages {
         return amounts.isEmpty()
             ? null
             : amounts.stream().map(m -> Amounts.format(m.amount(), m.currency())).collect(Collectors.joining(" · "));
-    }
-
-    private static String every(int count, String interval) {
-        return count == 1 ? interval : count + " " + interval + "s";
     }
 
     /** Product names, each read once per page. */

@@ -5,9 +5,6 @@ import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
-import java.math.BigDecimal;
-import java.util.Currency;
-import java.util.Locale;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -66,35 +63,13 @@ class RecordForms {
             });
     }
 
-    /**
-     * An amount typed by staff ({@code 5}, {@code 5.5}, {@code 1,234.50}) in minor units of {@code currency}; null when
-     * left blank.
-     */
+    /** An amount typed by staff, in minor units of {@code currency}; see {@link Amounts#parseTyped}. */
     static Long minorUnits(String typed, String currency) {
-        if (typed == null || typed.isBlank()) {
-            return null;
-        }
-        int digits = digits(currency);
-        try {
-            BigDecimal amount = new BigDecimal(typed.strip().replace(",", "").replaceFirst("^\\p{Sc}", ""));
-            return amount.movePointRight(digits).longValueExact();
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw TillException.invalid("amount", "invalid_format", "must be an amount such as 5.00, with at most "
-                + digits + " decimals");
-        }
+        return Amounts.parseTyped("amount", typed, currency);
     }
 
-    /** The amount as staff type it, {@code 1900, "usd"} as {@code 19.00}: the value a refund field starts with. */
+    /** The amount as staff type it; see {@link Amounts#typed}. */
     static String typed(long minor, String currency) {
-        return BigDecimal.valueOf(minor, digits(currency)).toPlainString();
-    }
-
-    private static int digits(String currency) {
-        try {
-            return Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
-        } catch (IllegalArgumentException e) {
-            // An unknown currency code: two decimals, as Amounts.format shows it.
-            return 2;
-        }
+        return Amounts.typed(minor, currency);
     }
 }

@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
@@ -61,7 +62,7 @@ class SubscriptionListPages {
             String product = productNames.computeIfAbsent(s.productId(), id -> products.find(accountId, id)
                 .map(p -> p.name()).orElse("Removed product"));
             return new Row(s.id(), product, s.customerId(), customer.name(), customer.email(), s.status(),
-                Amounts.format(s.amount(), s.currency()) + " / " + SubscriptionPages.every(s.intervalCount(),
+                Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(),
                     s.interval()),
                 s.isActive() && !"canceling".equals(s.status()) ? s.currentPeriodEnd() : null, s.createdAt());
         }).toList();

@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.catalog.ProductOption;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
@@ -50,7 +51,7 @@ class SubscriptionPages {
         model.addAttribute("customer", customer);
         model.addAttribute("product", views.product(accountId, subscription.productId(), subscription.optionId()));
         model.addAttribute("price", Amounts.format(subscription.amount(), subscription.currency()) + " every "
-            + every(subscription.intervalCount(), subscription.interval()));
+            + ProductOption.every(subscription.intervalCount(), subscription.interval()));
         model.addAttribute("nextBill", billsAgain(subscription) ? subscription.currentPeriodEnd() : null);
         model.addAttribute("card", views.card(accountId, subscription.cardId()));
         model.addAttribute("cards", views.cardChoices(accountId, subscription.customerId(), subscription.cardId()));
@@ -139,10 +140,6 @@ class SubscriptionPages {
     private static boolean billsAgain(Subscription s) {
         return (s.status().equals("trialing") || s.status().equals("active") || s.status().equals("past_due"))
             && (s.endsAt() == null || s.currentPeriodEnd().isBefore(s.endsAt()));
-    }
-
-    static String every(int count, String interval) {
-        return count == 1 ? interval : count + " " + interval + "s";
     }
 
     /** CANCEL_AT_PERIOD_END as CancelAtPeriodEnd, for the template's canCancelAtPeriodEnd. */

@@ -1,6 +1,7 @@
 package io.till.catalog;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.till.shared.Amounts;
 import java.util.Locale;
 
 /**
@@ -21,6 +22,37 @@ public record ProductOption(
     Integer installments,
     Integer cycles,
     Display display) {
+
+    /**
+     * The price as a seller reads it: {@code $99.00 once}, {@code $19.00 / month}, {@code $5.00 / 2 weeks},
+     * {@code 3 × $50.00 every month}.
+     */
+    public String price() {
+        String amount = Amounts.format(amount(), currency());
+        return switch (kind()) {
+            case ONE_TIME -> amount + " once";
+            case SUBSCRIPTION -> amount + " / " + every(intervalCount(), interval().code());
+            case PAYMENT_PLAN ->
+                installments() + " × " + amount + " every " + every(intervalCount(), interval().code());
+        };
+    }
+
+    /** What else a buyer should know before choosing it: a free trial, a fixed number of renewals. */
+    public String terms() {
+        var terms = new java.util.ArrayList<String>();
+        if (trialDays() != null && trialDays() > 0) {
+            terms.add(trialDays() + "-day free trial");
+        }
+        if (cycles() != null) {
+            terms.add("ends after " + cycles() + (cycles() == 1 ? " payment" : " payments"));
+        }
+        return String.join(", ", terms);
+    }
+
+    /** {@code month} for one, {@code 3 months} for three: how often something recurs. */
+    public static String every(Integer count, String unit) {
+        return count == null || count == 1 ? unit : count + " " + unit + "s";
+    }
 
     public enum Kind {
         ONE_TIME,

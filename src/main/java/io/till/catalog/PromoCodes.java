@@ -39,6 +39,29 @@ public class PromoCodes {
 
     PromoCode create(String accountId, PromoCodeInput input) {
         var errors = new FieldErrors();
+        check(accountId, input, errors);
+        errors.throwIfAny();
+        String id = Ids.newId("promo");
+        db.sql("""
+            INSERT INTO promo_codes (id, account_id, code, percent_off, amount_off, currency, expires_at,
+                                     max_redemptions, created_at)
+            VALUES (:id, :accountId, :code, :percentOff, :amountOff, :currency, :expiresAt, :maxRedemptions, :now)
+            """)
+            .param("id", id)
+            .param("accountId", accountId)
+            .param("code", input.code())
+            .param("percentOff", input.percentOff())
+            .param("amountOff", input.amountOff())
+            .param("currency", input.currency() == null ? null : input.currency().toLowerCase(Locale.ROOT))
+            .param("expiresAt", Timestamps.of(input.expiresAt()))
+            .param("maxRedemptions", input.maxRedemptions())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+        return findByCode(accountId, input.code()).orElseThrow();
+    }
+
+    /** Adds every refusal of {@code input} to {@code errors}: the page shows them with its own, the API throws them. */
+    void check(String accountId, PromoCodeInput input, FieldErrors errors) {
         if (input.code() == null || !CODE.matcher(input.code()).matches()) {
             errors.add("code", "invalid_format", "must be 2 to 40 letters, digits, dashes or underscores");
         } else if (findByCode(accountId, input.code()).isPresent()) {
@@ -60,24 +83,6 @@ public class PromoCodes {
         if (input.maxRedemptions() != null && input.maxRedemptions() < 1) {
             errors.add("max_redemptions", "out_of_range", "must be at least 1");
         }
-        errors.throwIfAny();
-        String id = Ids.newId("promo");
-        db.sql("""
-            INSERT INTO promo_codes (id, account_id, code, percent_off, amount_off, currency, expires_at,
-                                     max_redemptions, created_at)
-            VALUES (:id, :accountId, :code, :percentOff, :amountOff, :currency, :expiresAt, :maxRedemptions, :now)
-            """)
-            .param("id", id)
-            .param("accountId", accountId)
-            .param("code", input.code())
-            .param("percentOff", input.percentOff())
-            .param("amountOff", input.amountOff())
-            .param("currency", input.currency() == null ? null : input.currency().toLowerCase(Locale.ROOT))
-            .param("expiresAt", Timestamps.of(input.expiresAt()))
-            .param("maxRedemptions", input.maxRedemptions())
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .update();
-        return findByCode(accountId, input.code()).orElseThrow();
     }
 
     public Optional<PromoCode> find(String accountId, String id) {

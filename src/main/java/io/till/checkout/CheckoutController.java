@@ -40,10 +40,12 @@ class CheckoutController {
     }
 
     @GetMapping
-    @Operation(summary = "List checkouts")
+    @Operation(summary = "List checkouts", description = "Newest first; product_id keeps the checkouts that sell "
+        + "that product.")
     Page<Checkout> list(Caller caller, @RequestParam(required = false) Integer limit,
-        @RequestParam(required = false) String cursor) {
-        return checkouts.list(caller.accountId(), PageRequest.of(limit, cursor, "chk"));
+        @RequestParam(required = false) String cursor,
+        @RequestParam(name = "product_id", required = false) String productId) {
+        return checkouts.list(caller.accountId(), productId, PageRequest.of(limit, cursor, "chk"));
     }
 
     @GetMapping("/{id}")

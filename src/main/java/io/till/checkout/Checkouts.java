@@ -42,42 +42,10 @@ public class Checkouts {
     @Transactional
     Checkout create(String accountId, CheckoutInput input) {
         var errors = new FieldErrors();
-        if (input.name() == null || input.name().isBlank()) {
-            errors.add("name", "required", "is required");
-        }
-        errors.checkLength("name", input.name(), MAX_NAME);
-        if (input.productId() == null) {
-            errors.add("product_id", "required", "is required");
-        } else if (products.find(accountId, input.productId()).isEmpty()) {
-            errors.add("product_id", "not_found", "no product with this id");
-        }
-        List<AddonInput> addons = input.addons() == null ? List.of() : input.addons();
-        for (int i = 0; i < addons.size(); i++) {
-            var addon = addons.get(i);
-            if (addon.name() == null || addon.name().isBlank()) {
-                errors.add("addons[" + i + "].name", "required", "is required");
-            }
-            errors.checkLength("addons[" + i + "].name", addon.name(), MAX_NAME);
-            if (addon.amount() == null || addon.amount() <= 0) {
-                errors.add("addons[" + i + "].amount", "out_of_range", "must be positive, in minor units");
-            }
-            Amounts.checkAtMostMax(errors, "addons[" + i + "].amount", addon.amount());
-            if (addon.currency() == null || !addon.currency().matches("[a-zA-Z]{3}")) {
-                errors.add("addons[" + i + "].currency", "invalid_format", "must be a three-letter currency code");
-            }
-        }
-        List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();
-        for (int i = 0; i < upsells.size(); i++) {
-            var upsell = upsells.get(i);
-            if (upsell.name() == null || upsell.name().isBlank()) {
-                errors.add("upsells[" + i + "].name", "required", "is required");
-            }
-            errors.checkLength("upsells[" + i + "].name", upsell.name(), MAX_NAME);
-            if (upsell.optionId() == null || products.option(accountId, upsell.optionId()).isEmpty()) {
-                errors.add("upsells[" + i + "].option_id", "not_found", "must name an option of one of your products");
-            }
-        }
+        check(accountId, input, errors);
         errors.throwIfAny();
+        List<AddonInput> addons = input.addons() == null ? List.of() : input.addons();
+        List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();
         String id = Ids.newId("chk");
         Instant now = Timestamps.now(clock);
         db.sql("""
@@ -120,6 +88,45 @@ public class Checkouts {
         return get(accountId, id);
     }
 
+    /** Adds every refusal of {@code input} to {@code errors}: the page shows them with its own, the API throws them. */
+    void check(String accountId, CheckoutInput input, FieldErrors errors) {
+        if (input.name() == null || input.name().isBlank()) {
+            errors.add("name", "required", "is required");
+        }
+        errors.checkLength("name", input.name(), MAX_NAME);
+        if (input.productId() == null) {
+            errors.add("product_id", "required", "is required");
+        } else if (products.find(accountId, input.productId()).isEmpty()) {
+            errors.add("product_id", "not_found", "no product with this id");
+        }
+        List<AddonInput> addons = input.addons() == null ? List.of() : input.addons();
+        for (int i = 0; i < addons.size(); i++) {
+            var addon = addons.get(i);
+            if (addon.name() == null || addon.name().isBlank()) {
+                errors.add("addons[" + i + "].name", "required", "is required");
+            }
+            errors.checkLength("addons[" + i + "].name", addon.name(), MAX_NAME);
+            if (addon.amount() == null || addon.amount() <= 0) {
+                errors.add("addons[" + i + "].amount", "out_of_range", "must be positive, in minor units");
+            }
+            Amounts.checkAtMostMax(errors, "addons[" + i + "].amount", addon.amount());
+            if (addon.currency() == null || !addon.currency().matches("[a-zA-Z]{3}")) {
+                errors.add("addons[" + i + "].currency", "invalid_format", "must be a three-letter currency code");
+            }
+        }
+        List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();
+        for (int i = 0; i < upsells.size(); i++) {
+            var upsell = upsells.get(i);
+            if (upsell.name() == null || upsell.name().isBlank()) {
+                errors.add("upsells[" + i + "].name", "required", "is required");
+            }
+            errors.checkLength("upsells[" + i + "].name", upsell.name(), MAX_NAME);
+            if (upsell.optionId() == null || products.option(accountId, upsell.optionId()).isEmpty()) {
+                errors.add("upsells[" + i + "].option_id", "not_found", "must name an option of one of your products");
+            }
+        }
+    }
+
     public Checkout get(String accountId, String id) {
         // Read first, not inside the row mapper: a query there would need a second connection while this one is held.
         List<Checkout.Addon> addons = addons(accountId, id);
@@ -134,14 +141,17 @@ public class Checkouts {
             .orElseThrow(() -> TillException.notFound("checkout", id));
     }
 
-    Page<Checkout> list(String accountId, PageRequest page) {
+    /** The account's checkouts, newest first; only those selling {@code productId} when it is given. */
+    Page<Checkout> list(String accountId, String productId, PageRequest page) {
         var ids = db.sql("""
             SELECT id FROM checkouts
              WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+               AND (CAST(:productId AS text) IS NULL OR product_id = :productId)
              ORDER BY id DESC
              LIMIT :limit
             """)
             .param("accountId", accountId)
+            .param("productId", productId)
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(String.class)

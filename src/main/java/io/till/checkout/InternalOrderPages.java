@@ -167,25 +167,10 @@ class InternalOrderPages {
         for (var product : products.list(accountId, new PageRequest(PRODUCTS, null)).data()) {
             for (ProductOption option : product.options()) {
                 choices.add(new OptionChoice(option.id(), product.name() + " — " + option.name() + " · "
-                    + price(option)));
+                    + option.price()));
             }
         }
         return choices;
-    }
-
-    private static String price(ProductOption option) {
-        String amount = Amounts.format(option.amount(), option.currency());
-        return switch (option.kind()) {
-            case ONE_TIME -> amount + " once";
-            case SUBSCRIPTION -> amount + " / " + every(option);
-            case PAYMENT_PLAN -> option.installments() + " × " + amount + " every " + every(option);
-        };
-    }
-
-    private static String every(ProductOption option) {
-        String unit = option.interval().code();
-        int count = option.intervalCount() == null ? 1 : option.intervalCount();
-        return count == 1 ? unit : count + " " + unit + "s";
     }
 
     private List<CardChoice> cardChoices(String accountId, String customerId) {

@@ -43,6 +43,39 @@ public final class Amounts {
     }
 
     /**
+     * An amount as staff type it ({@code 5}, {@code 5.5}, {@code 1,234.50}, {@code $19}) in minor units of
+     * {@code currency}; null when left blank; {@code invalid_format} naming {@code field} when it is not an amount with
+     * at most the currency's decimals.
+     */
+    public static Long parseTyped(String field, String typed, String currency) {
+        if (typed == null || typed.isBlank()) {
+            return null;
+        }
+        int digits = digits(currency);
+        try {
+            BigDecimal amount = new BigDecimal(typed.strip().replace(",", "").replaceFirst("^\\p{Sc}", ""));
+            return amount.movePointRight(digits).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw TillException.invalid(field, "invalid_format", "must be an amount such as "
+                + BigDecimal.valueOf(500, digits).toPlainString() + ", with at most " + digits + " decimals");
+        }
+    }
+
+    /** The amount as staff type it, {@code 1900, "usd"} as {@code 19.00}: the value a money field starts with. */
+    public static String typed(long minor, String currency) {
+        return BigDecimal.valueOf(minor, digits(currency)).toPlainString();
+    }
+
+    private static int digits(String currency) {
+        try {
+            return Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            // An unknown currency code: two decimals, as format shows it.
+            return 2;
+        }
+    }
+
+    /**
      * Minor units as money for people, {@code 2900, "usd"} as {@code $29.00}: US style for every currency (the
      * symbol where Java knows one), with the currency's own number of decimals ({@code ¥2,900}).
      */

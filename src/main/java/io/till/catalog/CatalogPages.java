@@ -1,0 +1,160 @@
+package io.till.catalog;
+
+import io.till.idempotency.FormSubmissions;
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The catalog in the dashboard: every product with its prices, a new product with its options (what
+ * {@code POST /api/v1/products} takes, refused by the same rules), a product's page with the ids an automation scope or
+ * an integration needs, and subscription groups. Products are not edited once made: a subscription keeps the price it
+ * was bought at, and a new price is a new option on a new product.
+ */
+@Controller
+class CatalogPages {
+
+    static final String CATALOG = "/admin/catalog";
+    private static final String PRODUCTS = CATALOG + "/products";
+    private static final int ROWS = 50;
+
+    /** A choice of a select: the value sent, the words shown. */
+    record Choice(String value, String label) {}
+
+    private static final List<Choice> KINDS = List.of(new Choice("subscription", "Subscription"),
+        new Choice("payment_plan", "Payment plan"), new Choice("one_time", "One-time price"));
+    private static final List<Choice> INTERVALS = List.of(new Choice("day", "days"), new Choice("week", "weeks"),
+        new Choice("month", "months"), new Choice("year", "years"));
+
+    private final Products products;
+    private final SubscriptionGroups groups;
+    private final FormSubmissions submissions;
+
+    CatalogPages(Products products, SubscriptionGroups groups, FormSubmissions submissions) {
+        this.products = products;
+        this.groups = groups;
+        this.submissions = submissions;
+    }
+
+    /** One product as the list shows it: its options' prices, one per line. */
+    record Row(Product product, List<String> prices, String group) {}
+
+    @GetMapping(CATALOG)
+    String list(Caller.Staff staff, @RequestParam(required = false) String cursor, Model model) {
+        String accountId = staff.accountId();
+        var page = products.list(accountId, PageRequest.of(ROWS, cursor, "prod"));
+        var groupNames = groupNames(accountId);
+        model.addAttribute("rows", page.data().stream()
+            .map(p -> new Row(p, p.options().stream().map(ProductOption::price).toList(),
+                p.subscriptionGroupId() == null ? null : groupNames.get(p.subscriptionGroupId())))
+            .toList());
+        model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
+        model.addAttribute("groups", allGroups(accountId));
+        model.addAttribute("groupForm", new GroupForm("", null));
+        return "catalog/products";
+    }
+
+    @GetMapping(PRODUCTS + "/new")
+    String newProduct(Caller.Staff staff, Model model) {
+        return form(staff, ProductForm.empty(defaultCurrency(staff.accountId())), model);
+    }
+
+    @PostMapping(PRODUCTS)
+    String create(Caller.Staff staff, @RequestParam MultiValueMap<String, String> params, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
+        var form = ProductForm.of(params);
+        if (params.containsKey("add_option")) {
+            return form(staff, form.withAnotherOption(), model);
+        }
+        String id;
+        try {
+            var input = form.input();
+            id = submissions.once(staff.accountId(), params.getFirst(FormSubmissions.FIELD),
+                PRODUCTS + "?" + params, () -> products.create(staff.accountId(), input).id());
+        } catch (TillException refused) {
+            // A form key that expired or was used for another product is said above the form, as a field is.
+            var refusals = refused.code() == ErrorCode.VALIDATION_FAILED
+                ? refused.errors()
+                : List.of(new FieldError("form", refused.code().name(), refused.getMessage()));
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return form(staff, form.refused(refusals), model);
+        }
+        redirect.addFlashAttribute("flash", "Product created. Sell it at a checkout, or scope automations to it.");
+        return "redirect:" + PRODUCTS + "/" + id;
+    }
+
+    @GetMapping(PRODUCTS + "/{id}")
+    String product(Caller.Staff staff, @PathVariable String id, Model model) {
+        var product = products.get(staff.accountId(), id);
+        model.addAttribute("product", product);
+        model.addAttribute("group", product.subscriptionGroupId() == null
+            ? null
+            : groups.get(staff.accountId(), product.subscriptionGroupId()));
+        return "catalog/product";
+    }
+
+    /** The add-a-group form on the catalog page, with its refusal. */
+    record GroupForm(String name, String error) {}
+
+    @PostMapping(CATALOG + "/groups")
+    String createGroup(Caller.Staff staff, @RequestParam(defaultValue = "") String name, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
+        try {
+            var group = groups.create(staff.accountId(), name);
+            redirect.addFlashAttribute("flash", "Subscription group \u201c" + group.name() + "\u201d added. Choose it "
+                + "for a product when you create one.");
+            return "redirect:" + CATALOG;
+        } catch (TillException refused) {
+            if (refused.code() != ErrorCode.VALIDATION_FAILED) {
+                throw refused;
+            }
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            list(staff, null, model);
+            model.addAttribute("groupForm", new GroupForm(name, "A group needs a name of at most 200 characters."));
+            return "catalog/products";
+        }
+    }
+
+    private String form(Caller.Staff staff, ProductForm form, Model model) {
+        model.addAttribute("form", form);
+        model.addAttribute("groups", allGroups(staff.accountId()));
+        model.addAttribute("formKey", FormSubmissions.newKey());
+        model.addAttribute("kinds", KINDS);
+        model.addAttribute("intervals", INTERVALS);
+        return "catalog/product_new";
+    }
+
+    private List<SubscriptionGroups.SubscriptionGroup> allGroups(String accountId) {
+        return groups.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, null)).data();
+    }
+
+    private Map<String, String> groupNames(String accountId) {
+        return allGroups(accountId).stream()
+            .collect(Collectors.toMap(SubscriptionGroups.SubscriptionGroup::id,
+                SubscriptionGroups.SubscriptionGroup::name));
+    }
+
+    /** A new product is priced like the last one made, or in US dollars on a fresh account. */
+    private String defaultCurrency(String accountId) {
+        return products.list(accountId, new PageRequest(1, null)).data().stream()
+            .flatMap(p -> p.options().stream())
+            .map(ProductOption::currency)
+            .findFirst()
+            .orElse("usd");
+    }
+}

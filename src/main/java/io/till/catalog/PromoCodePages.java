@@ -1,0 +1,174 @@
+package io.till.catalog;
+
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Promo codes in the dashboard: each with its discount, how often it was redeemed and whether a buyer can still use
+ * it; and a new code, refused by the rules {@code POST /api/v1/promo_codes} uses. A code valid "until" a day works to
+ * the end of that day (UTC).
+ */
+@Controller
+class PromoCodePages {
+
+    private static final String PAGE = CatalogPages.CATALOG + "/promo-codes";
+
+    private final PromoCodes promoCodes;
+    private final Clock clock;
+
+    PromoCodePages(PromoCodes promoCodes, Clock clock) {
+        this.promoCodes = promoCodes;
+        this.clock = clock;
+    }
+
+    /** One code as the list shows it. */
+    record Row(PromoCode promo, String discount, String redeemed, String state) {}
+
+    /** The new-code form as typed, with the refusals beside their fields. */
+    record Form(String code, String type, String value, String currency, String until, String maxRedemptions,
+        Map<String, String> errors) {
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+    }
+
+    @GetMapping(PAGE)
+    String list(Caller.Staff staff, @RequestParam(required = false) String cursor, Model model) {
+        return page(staff, cursor, new Form("", "percent", "", "usd", "", "", Map.of()), model);
+    }
+
+    @PostMapping(PAGE)
+    String create(Caller.Staff staff, @RequestParam(defaultValue = "") String code,
+        @RequestParam(defaultValue = "percent") String type, @RequestParam(defaultValue = "") String value,
+        @RequestParam(defaultValue = "") String currency, @RequestParam(defaultValue = "") String until,
+        @RequestParam(name = "max_redemptions", defaultValue = "") String maxRedemptions, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
+        var form = new Form(code.strip(), type, value, currency.strip().toLowerCase(Locale.ROOT), until,
+            maxRedemptions, Map.of());
+        try {
+            var promo = promoCodes.create(staff.accountId(), input(staff.accountId(), form));
+            redirect.addFlashAttribute("flash", "Promo code " + promo.code() + " created: buyers can use it at every "
+                + "checkout from now on.");
+            return "redirect:" + PAGE;
+        } catch (TillException refused) {
+            if (refused.code() != ErrorCode.VALIDATION_FAILED) {
+                throw refused;
+            }
+            var errors = new HashMap<String, String>();
+            for (FieldError error : refused.errors()) {
+                errors.putIfAbsent(field(error.field()), error.sentence());
+            }
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return page(staff, null, new Form(form.code(), form.type(), form.value(), form.currency(), form.until(),
+                form.maxRedemptions(), Map.copyOf(errors)), model);
+        }
+    }
+
+    private PromoCodes.PromoCodeInput input(String accountId, Form form) {
+        var errors = new FieldErrors();
+        boolean percent = !"amount".equals(form.type());
+        Integer percentOff = null;
+        Long amountOff = null;
+        if (form.value().isBlank()) {
+            errors.add("value", "required", percent ? "give the percent off, 1 to 100" : "give the amount off");
+        } else if (percent) {
+            percentOff = whole(errors, "percent_off", form.value().strip().replaceFirst("%$", ""));
+        } else {
+            try {
+                amountOff = Amounts.parseTyped("amount_off", form.value(), form.currency());
+            } catch (TillException refused) {
+                refused.errors().forEach(e -> errors.add(e.field(), e.code(), e.message()));
+            }
+        }
+        Instant expiresAt = null;
+        if (!form.until().isBlank()) {
+            try {
+                var day = LocalDate.parse(form.until().strip());
+                expiresAt = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                if (!expiresAt.isAfter(clock.instant())) {
+                    errors.add("until", "out_of_range", "must be today or later");
+                }
+            } catch (DateTimeParseException e) {
+                errors.add("until", "invalid_format", "must be a date such as 2026-12-31");
+            }
+        }
+        Integer max = form.maxRedemptions().isBlank()
+            ? null
+            : whole(errors, "max_redemptions",
+                form.maxRedemptions().strip());
+        var input = new PromoCodes.PromoCodeInput(form.code(), percentOff, amountOff, percent ? null : form.currency(),
+            expiresAt, max);
+        // The API's own checks too, so one answer lists every bad field; what did not parse keeps its own words.
+        promoCodes.check(accountId, input, errors);
+        errors.throwIfAny();
+        return input;
+    }
+
+    private String page(Caller.Staff staff, String cursor, Form form, Model model) {
+        var page = promoCodes.list(staff.accountId(), PageRequest.of(50, cursor, "promo"));
+        Instant now = clock.instant();
+        model.addAttribute("rows", page.data().stream().map(p -> row(p, now)).toList());
+        model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
+        model.addAttribute("form", form);
+        return "catalog/promo_codes";
+    }
+
+    private static Row row(PromoCode promo, Instant now) {
+        String discount = promo.percentOff() != null
+            ? promo.percentOff() + "% off"
+            : Amounts.format(promo.amountOff(), promo.currency()) + " off";
+        String redeemed = promo.maxRedemptions() == null
+            ? String.valueOf(promo.timesRedeemed())
+            : promo.timesRedeemed() + " of " + promo.maxRedemptions();
+        String state;
+        if (promo.expiresAt() != null && !promo.expiresAt().isAfter(now)) {
+            state = "expired";
+        } else if (promo.maxRedemptions() != null && promo.timesRedeemed() >= promo.maxRedemptions()) {
+            state = "used up";
+        } else {
+            state = "active";
+        }
+        return new Row(promo, discount, redeemed, state);
+    }
+
+    /** The form's field for an API field: both discounts are typed in {@code value}. */
+    private static String field(String apiField) {
+        return switch (apiField) {
+            case "percent_off", "amount_off" -> "value";
+            default -> apiField;
+        };
+    }
+
+    private static Integer whole(FieldErrors errors, String field, String typed) {
+        try {
+            return Integer.valueOf(typed);
+        } catch (NumberFormatException e) {
+            errors.add(field, "invalid_format", "must be a whole number");
+            return null;
+        }
+    }
+
+}

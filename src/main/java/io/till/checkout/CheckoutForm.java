@@ -1,0 +1,113 @@
+package io.till.checkout;
+
+import io.till.shared.Amounts;
+import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
+import io.till.shared.TillException;
+import io.till.shared.web.FormRows;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * The new-checkout page's form as staff filled it: the product it sells, offer bumps (a name and a price in the
+ * product's currency) and upsells (a name and the option they sell), each a row of repeated parameters read straight
+ * from the request. Rows left empty are dropped. Turned into the API's {@link Checkouts.CheckoutInput}, so the page
+ * refuses what the API refuses, with the refusals keyed by the form's fields.
+ */
+record CheckoutForm(String name, String productId, List<AddonRow> addons, List<UpsellRow> upsells,
+    Map<String, String> errors) {
+
+    static final int MAX_ROWS = 20;
+
+    record AddonRow(String name, String price) {
+        boolean isBlank() {
+            return name.isBlank() && price.isBlank();
+        }
+    }
+
+    record UpsellRow(String name, String optionId) {
+        boolean isBlank() {
+            return name.isBlank() && optionId.isBlank();
+        }
+    }
+
+    static CheckoutForm empty(String productId) {
+        return new CheckoutForm("", productId, List.of(), List.of(), Map.of());
+    }
+
+    static CheckoutForm of(MultiValueMap<String, String> params) {
+        var addons = new ArrayList<AddonRow>();
+        for (int i = 0; i < FormRows.count(params, "addon_name", MAX_ROWS); i++) {
+            var row = new AddonRow(FormRows.at(params, "addon_name", i), FormRows.at(params, "addon_price", i));
+            if (!row.isBlank()) {
+                addons.add(row);
+            }
+        }
+        var upsells = new ArrayList<UpsellRow>();
+        for (int i = 0; i < FormRows.count(params, "upsell_name", MAX_ROWS); i++) {
+            var row = new UpsellRow(FormRows.at(params, "upsell_name", i), FormRows.at(params, "upsell_option", i));
+            if (!row.isBlank()) {
+                upsells.add(row);
+            }
+        }
+        return new CheckoutForm(FormRows.one(params, "name"), FormRows.one(params, "product_id"), List.copyOf(addons),
+            List.copyOf(upsells), Map.of());
+    }
+
+    CheckoutForm withAnotherAddon() {
+        if (addons.size() >= MAX_ROWS) {
+            return this;
+        }
+        var more = new ArrayList<>(addons);
+        more.add(new AddonRow("", ""));
+        return new CheckoutForm(name, productId, List.copyOf(more), upsells, Map.of());
+    }
+
+    CheckoutForm withAnotherUpsell() {
+        if (upsells.size() >= MAX_ROWS) {
+            return this;
+        }
+        var more = new ArrayList<>(upsells);
+        more.add(new UpsellRow("", ""));
+        return new CheckoutForm(name, productId, addons, List.copyOf(more), Map.of());
+    }
+
+    /**
+     * The API body this form asks for; a price that is not one is added to {@code errors} as its row's refusal (and
+     * stays out of the body), before the API's own checks add theirs.
+     */
+    Checkouts.CheckoutInput input(String currency, FieldErrors errors) {
+        var addonInputs = new ArrayList<Checkouts.AddonInput>();
+        for (int i = 0; i < addons.size(); i++) {
+            Long amount = null;
+            try {
+                amount = Amounts.parseTyped("addons[" + i + "].amount", addons.get(i).price(), currency);
+            } catch (TillException refused) {
+                refused.errors().forEach(e -> errors.add(e.field(), e.code(), e.message()));
+            }
+            addonInputs.add(new Checkouts.AddonInput(addons.get(i).name(), amount, currency));
+        }
+        return new Checkouts.CheckoutInput(name, productId.isBlank() ? null : productId, addonInputs,
+            upsells.stream().map(u -> new Checkouts.UpsellInput(u.name(), u.optionId().isBlank()
+                ? null
+                : u.optionId())).toList());
+    }
+
+    CheckoutForm refused(List<FieldError> refusals) {
+        var byField = new HashMap<String, String>();
+        for (var refusal : refusals) {
+            byField.putIfAbsent(refusal.field().replace("].amount", "].price").replace("].option_id", "].option"),
+                refusal.sentence());
+        }
+        return new CheckoutForm(name, productId, addons, upsells, Map.copyOf(byField));
+    }
+
+    /** The refusal of {@code name}, {@code product_id}, or a row's field ({@code addons[0].price}), null when none. */
+    public String error(String field) {
+        return errors.get(field);
+    }
+
+}

@@ -1,0 +1,150 @@
+package io.till.checkout;
+
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.idempotency.FormSubmissions;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
+import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Checkouts in the dashboard's catalog: the list (all, or those selling one product), a checkout's page with its
+ * product, offer bumps and upsell flow and how a site sends a purchase to it, and a new checkout, refused by the rules
+ * {@code POST /api/v1/checkouts} uses.
+ */
+@Controller
+class CheckoutPages {
+
+    private static final String LIST = "/admin/catalog/checkouts";
+    private static final int ROWS = 50;
+
+    private final Checkouts checkouts;
+    private final Products products;
+    private final FormSubmissions submissions;
+
+    CheckoutPages(Checkouts checkouts, Products products, FormSubmissions submissions) {
+        this.checkouts = checkouts;
+        this.products = products;
+        this.submissions = submissions;
+    }
+
+    /** One checkout as the list shows it. */
+    record Row(Checkout checkout, String product) {}
+
+    /** An upsell with the option it sells, as its page shows it. */
+    record UpsellView(Checkout.Upsell upsell, String product, String option, String price) {}
+
+    /** A product option to choose for an upsell. */
+    record OptionChoice(String id, String label) {}
+
+    @GetMapping(LIST)
+    String list(Caller.Staff staff, @RequestParam(required = false) String product,
+        @RequestParam(required = false) String cursor, Model model) {
+        String accountId = staff.accountId();
+        Product only = product == null || product.isBlank() ? null : products.get(accountId, product);
+        var page = checkouts.list(accountId, only == null ? null : only.id(), PageRequest.of(ROWS, cursor, "chk"));
+        var names = new HashMap<String, String>();
+        model.addAttribute("rows", page.data().stream()
+            .map(c -> new Row(c, names.computeIfAbsent(c.productId(), id -> products.find(accountId, id)
+                .map(Product::name)
+                .orElse("Removed product"))))
+            .toList());
+        model.addAttribute("only", only);
+        model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
+        return "checkout/checkouts";
+    }
+
+    @GetMapping(LIST + "/new")
+    String newCheckout(Caller.Staff staff, @RequestParam(required = false) String product, Model model) {
+        return form(staff, CheckoutForm.empty(product == null ? "" : product), model);
+    }
+
+    @PostMapping(LIST)
+    String create(Caller.Staff staff, @RequestParam MultiValueMap<String, String> params, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
+        var form = CheckoutForm.of(params);
+        if (params.containsKey("add_addon")) {
+            return form(staff, form.withAnotherAddon(), model);
+        }
+        if (params.containsKey("add_upsell")) {
+            return form(staff, form.withAnotherUpsell(), model);
+        }
+        String id;
+        try {
+            String currency = products.find(staff.accountId(), form.productId())
+                .flatMap(p -> p.options().stream().findFirst())
+                .map(ProductOption::currency)
+                .orElse("usd");
+            var errors = new FieldErrors();
+            var input = form.input(currency, errors);
+            checkouts.check(staff.accountId(), input, errors);
+            errors.throwIfAny();
+            id = submissions.once(staff.accountId(), params.getFirst(FormSubmissions.FIELD), LIST + "?" + params,
+                () -> checkouts.create(staff.accountId(), input).id());
+        } catch (TillException refused) {
+            var refusals = refused.code() == ErrorCode.VALIDATION_FAILED
+                ? refused.errors()
+                : List.of(new FieldError("form", refused.code().name(), refused.getMessage()));
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return form(staff, form.refused(refusals), model);
+        }
+        redirect.addFlashAttribute("flash", "Checkout created. Send purchases to it from your site, as shown below.");
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    @GetMapping(LIST + "/{id}")
+    String checkout(Caller.Staff staff, @PathVariable String id, Model model) {
+        String accountId = staff.accountId();
+        var checkout = checkouts.get(accountId, id);
+        var upsells = new ArrayList<UpsellView>();
+        for (var upsell : checkout.upsells()) {
+            var option = products.option(accountId, upsell.optionId());
+            upsells.add(new UpsellView(upsell,
+                option.flatMap(o -> products.find(accountId, o.productId())).map(Product::name).orElse(null),
+                option.map(ProductOption::name).orElse("Removed option"),
+                option.map(ProductOption::price).orElse("")));
+        }
+        model.addAttribute("checkout", checkout);
+        model.addAttribute("product", products.find(accountId, checkout.productId()).orElse(null));
+        model.addAttribute("addons", checkout.addons().stream()
+            .map(a -> Map.entry(a, Amounts.format(a.amount(), a.currency())))
+            .toList());
+        model.addAttribute("upsells", upsells);
+        return "checkout/checkout";
+    }
+
+    private String form(Caller.Staff staff, CheckoutForm form, Model model) {
+        var all = products.list(staff.accountId(), new PageRequest(PageRequest.MAX_LIMIT, null)).data();
+        var options = new ArrayList<OptionChoice>();
+        for (var product : all) {
+            for (var option : product.options()) {
+                options.add(new OptionChoice(option.id(), product.name() + " — " + option.name() + " · "
+                    + option.price()));
+            }
+        }
+        model.addAttribute("form", form);
+        model.addAttribute("products", all);
+        model.addAttribute("options", options);
+        model.addAttribute("formKey", FormSubmissions.newKey());
+        return "checkout/checkout_new";
+    }
+}

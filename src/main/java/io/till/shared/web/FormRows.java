@@ -1,0 +1,32 @@
+package io.till.shared.web;
+
+import java.util.List;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * A dashboard form's repeated fields, one value per row ({@code option_name}, {@code option_price}, …), read from all
+ * of the request's parameters. Binding them to a {@code List<String>} parameter instead would split a lone value at
+ * its commas, and "Gold, yearly" would become two rows.
+ */
+public final class FormRows {
+
+    private FormRows() {}
+
+    /** How many rows the form sent, counted by the field every row has. */
+    public static int count(MultiValueMap<String, String> params, String field, int max) {
+        var values = params.get(field);
+        return values == null ? 0 : Math.min(values.size(), max);
+    }
+
+    /** Row {@code index}'s value of {@code field}, empty when the row did not send it. */
+    public static String at(MultiValueMap<String, String> params, String field, int index) {
+        List<String> values = params.get(field);
+        return values != null && index < values.size() && values.get(index) != null ? values.get(index) : "";
+    }
+
+    /** A field the form has once, empty when absent. */
+    public static String one(MultiValueMap<String, String> params, String field) {
+        String value = params.getFirst(field);
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,323 @@
+package io.till.catalog;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The catalog in a real browser: staff make a product with a subscription (with a trial) and a one-time price, a
+ * checkout selling it with an offer bump and an upsell, promo codes and a subscription group, each checked through the
+ * API and by a purchase; bad input is refused field by field with nothing saved; a double submit makes one product;
+ * another account's catalog is not found.
+ */
+@TillIntegrationTest
+class CatalogPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private Page signIn(Shops.Shop shop, int width) {
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
+        page.navigate(api.uri("/admin/catalog").toString());
+        return page;
+    }
+
+    private int products(Shops.Shop shop) {
+        return api.get("/api/v1/products?limit=100", shop.apiKey()).json().get("data").size();
+    }
+
+    @Test
+    void staffCreateAProductWithATrialSubscriptionAndAOneTimePriceThatTheApiSells() {
+        var shop = shops.open();
+        var page = signIn(shop, 1280);
+        assertThat(page.locator("nav[aria-label=Dashboard] a[aria-current=page]")).hasText("Catalog");
+        assertThat(page.locator("table.list tbody tr")).containsText(new String[]{"Membership"});
+        assertThat(page.locator("table.list tbody tr").first()).containsText("$19.00 / month");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New product")).click();
+        page.waitForLoadState();
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Pro plan, yearly");
+        page.locator("#opt-name-0").fill("Monthly, with trial");
+        page.locator("#opt-price-0").fill("29.50");
+        page.locator("#opt-trial-0").fill("7");
+        assertThat(page.locator("#opt-installments-0")).isHidden();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add another option")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#opt-name-0")).hasValue("Monthly, with trial");
+        assertThat(page.locator("#opt-trial-0")).hasValue("7");
+        page.locator("#opt-name-1").fill("Lifetime");
+        page.locator("#opt-kind-1").selectOption("one_time");
+        assertThat(page.locator("#opt-every-1")).isHidden();
+        assertThat(page.locator("#opt-trial-1")).isHidden();
+        page.locator("#opt-price-1").fill("$1,299");
+        Chromium.screenshot(page, "catalog-new-product-1280");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create product")).click();
+        page.waitForLoadState();
+
+        assertThat(page.locator("h1")).hasText("Pro plan, yearly");
+        assertThat(page.locator("p.flash")).containsText("Product created");
+        assertThat(page.locator("table.list")).containsText("$29.50 / month");
+        assertThat(page.locator("table.list")).containsText("7-day free trial");
+        assertThat(page.locator("table.list")).containsText("$1,299.00 once");
+        Chromium.screenshot(page, "catalog-product-1280");
+        String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+        var product = api.get("/api/v1/products/" + id, shop.apiKey()).json();
+        assertThat(product.get("name").asString()).isEqualTo("Pro plan, yearly");
+        var options = product.get("options");
+        assertThat(options.size()).isEqualTo(2);
+        assertThat(options.get(0).get("name").asString()).isEqualTo("Monthly, with trial");
+        assertThat(options.get(0).get("kind").asString()).isEqualTo("subscription");
+        assertThat(options.get(0).get("amount").asLong()).isEqualTo(2950);
+        assertThat(options.get(0).get("interval").asString()).isEqualTo("month");
+        assertThat(options.get(0).get("trial_days").asInt()).isEqualTo(7);
+        assertThat(options.get(1).get("kind").asString()).isEqualTo("one_time");
+        assertThat(options.get(1).get("amount").asLong()).isEqualTo(129900);
+        assertThat(options.get(1).get("trial_days").isNull()).isTrue();
+    }
+
+    @Test
+    void aBadProductIsRefusedBesideItsFieldsAndNothingIsSaved() {
+        var shop = shops.open();
+        int before = products(shop);
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/new").toString());
+        page.locator("#opt-name-0").fill("Three payments");
+        page.locator("#opt-kind-0").selectOption("payment_plan");
+        page.locator("#opt-price-0").fill("twelve");
+        page.locator("#opt-installments-0").fill("1");
+        page.locator("#currency").fill("us");
+        var response = page.waitForResponse(r -> r.url().endsWith("/admin/catalog/products"),
+            () -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create product")).click());
+        page.waitForLoadState();
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(page.locator(".form-error")).containsText("Nothing was saved");
+        assertThat(page.locator("#name-error")).hasText("Is required.");
+        assertThat(page.locator("#currency-error")).containsText("three-letter ISO currency code");
+        assertThat(page.locator("#opt-price-0 ~ .field-error"))
+            .hasText("Must be an amount such as 5.00, with at most 2 decimals.");
+        assertThat(page.locator("#opt-installments-0 ~ .field-error")).hasText("Must be between 2 and 120.");
+        assertThat(page.locator("#opt-name-0")).hasValue("Three payments");
+        assertThat(page.locator("#opt-kind-0")).hasValue("payment_plan");
+        Chromium.screenshot(page, "catalog-new-product-refused-1280");
+        assertThat(products(shop)).isEqualTo(before);
+    }
+
+    @Test
+    void aProductFormSentTwiceMakesOneProduct() {
+        var shop = shops.open();
+        int before = products(shop);
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/new").toString());
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Once only");
+        page.locator("#opt-name-0").fill("Monthly");
+        page.locator("#opt-price-0").fill("10");
+
+        var statuses = page.evaluate("""
+            async () => {
+              const form = document.querySelector('form.cat-form');
+              const send = () => fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form)),
+                redirect: 'manual'}).then(r => r.type === 'opaqueredirect' ? 302 : r.status);
+              return Promise.all([send(), send()]);
+            }""");
+        assertThat(statuses.toString()).isEqualTo("[302, 302]");
+        assertThat(products(shop)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aCheckoutSellsTheProductWithAnOfferBumpAndAnUpsellAndTakesAPurchase() {
+        var shop = shops.open();
+        var bonus = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Bonus pack", "options": [{"name": "Once", "kind": "one_time", "amount": 2900, "currency": "usd"}]}
+            """).json();
+        String membership = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/" + membership).toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sell it at a new checkout")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#product")).hasValue(membership);
+        page.locator("#name").fill("Spring sale");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add an offer bump")).click();
+        page.waitForLoadState();
+        page.locator("#addon-name-0").fill("Workbook");
+        page.locator("#addon-price-0").fill("9");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add an upsell")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#addon-name-0")).hasValue("Workbook");
+        page.locator("#upsell-name-0").fill("Bonus pack");
+        page.locator("#upsell-option-0").selectOption(bonus.get("options").get(0).get("id").asString());
+        Chromium.screenshot(page, "catalog-new-checkout-1280");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create checkout")).click();
+        page.waitForLoadState();
+
+        assertThat(page.locator("h1")).hasText("Spring sale");
+        assertThat(page.locator("section[aria-labelledby=addons-title] table")).containsText("$9.00");
+        assertThat(page.locator("section[aria-labelledby=upsells-title] table")).containsText("Bonus pack — Once");
+        Chromium.screenshot(page, "catalog-checkout-1280");
+        String checkout = page.url().substring(page.url().lastIndexOf('/') + 1);
+        var read = api.get("/api/v1/checkouts/" + checkout, shop.apiKey()).json();
+        String addon = read.get("addons").get(0).get("id").asString();
+        assertThat(read.get("addons").get(0).get("amount").asLong()).isEqualTo(900);
+        assertThat(read.get("upsells").get(0).get("name").asString()).isEqualTo("Bonus pack");
+
+        var order = api.post("/api/v1/checkouts/" + checkout + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "addon_ids": ["%s"]}""".formatted(shop.monthly(), addon));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        assertThat(order.json().get("total").asLong()).isEqualTo(1900 + 900);
+
+        page.navigate(api.uri("/admin/catalog/checkouts?product=" + membership).toString());
+        assertThat(page.locator("#checkouts-title")).hasText("Checkouts selling Membership");
+        assertThat(page.locator("table.list tbody tr")).hasCount(2);
+        page.navigate(api.uri("/admin/catalog/checkouts?product=" + bonus.get("id").asString()).toString());
+        assertThat(page.locator(".none")).containsText("No checkout sells Bonus pack yet.");
+    }
+
+    @Test
+    void aCheckoutWithoutAProductOrWithAFreeOfferBumpIsRefused() {
+        var shop = shops.open();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/checkouts/new").toString());
+        page.locator("#name").fill("Broken");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add an offer bump")).click();
+        page.waitForLoadState();
+        page.locator("#addon-name-0").fill("Free thing");
+        page.locator("#addon-price-0").fill("0");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create checkout")).click();
+        page.waitForLoadState();
+
+        assertThat(page.locator(".form-error")).containsText("Nothing was saved");
+        assertThat(page.locator("#product ~ .field-error")).hasText("Is required.");
+        assertThat(page.locator("#addon-price-0 ~ .field-error")).containsText("Must be positive");
+        assertThat(api.get("/api/v1/checkouts", shop.apiKey()).json().get("data").size()).isEqualTo(1);
+    }
+
+    @Test
+    void promoCodesAreCreatedListedWithTheirUseAndADuplicateIsRefused() {
+        var shop = shops.open();
+        var page = signIn(shop, 1280);
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Promo codes")).click();
+        page.waitForLoadState();
+        assertThat(page.locator(".none")).containsText("No promo codes yet");
+        page.locator("#code").fill("SPRING20");
+        page.locator("#value").fill("20");
+        page.locator("#max").fill("2");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("Promo code SPRING20 created");
+
+        page.locator("#code").fill("FIVE");
+        page.getByLabel("An amount off").check();
+        assertThat(page.locator("#promo-currency")).isVisible();
+        page.locator("#value").fill("5");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
+        page.waitForLoadState();
+
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "spring20"}""".formatted(shop.monthly()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        page.reload();
+        page.waitForLoadState();
+        var spring = page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("SPRING20"));
+        assertThat(spring).containsText("20% off");
+        assertThat(spring).containsText("1 of 2");
+        assertThat(spring.locator(".pill")).hasText("active");
+        assertThat(page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("FIVE")))
+            .containsText("$5.00 off");
+
+        page.locator("#code").fill("spring20");
+        page.locator("#value").fill("150");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#code-error")).hasText("Another promo code has this code.");
+        assertThat(page.locator("#value-error")).hasText("Must be between 1 and 100.");
+        Chromium.screenshot(page, "catalog-promo-codes-1280");
+        assertThat(api.get("/api/v1/promo_codes", shop.apiKey()).json().get("data").size()).isEqualTo(2);
+    }
+
+    @Test
+    void aSubscriptionGroupIsAddedAndChosenForANewProduct() {
+        var shop = shops.open();
+        var page = signIn(shop, 1280);
+        page.locator("#group-name").fill("Memberships");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add group")).click();
+        page.waitForLoadState();
+        assertThat(page.locator(".cat-groups")).containsText("Memberships");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add group")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#group-error")).isVisible();
+
+        page.navigate(api.uri("/admin/catalog/products/new").toString());
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Gold");
+        page.locator("#group").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel(
+            "Memberships"));
+        page.locator("#opt-name-0").fill("Yearly");
+        page.locator("#opt-every-0").fill("12");
+        page.locator("#opt-price-0").fill("190");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create product")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("dl.facts")).containsText("Memberships");
+        assertThat(page.locator("table.list")).containsText("$190.00 / 12 months");
+        String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+        assertThat(api.get("/api/v1/products/" + id, shop.apiKey()).json().get("subscription_group_id").asString())
+            .startsWith("sgrp_");
+    }
+
+    @Test
+    void anotherAccountsCatalogIsNotFoundAndThePagesFitAPhone() {
+        var shop = shops.open();
+        var other = shops.open();
+        String theirProduct = api.get("/api/v1/checkouts/" + other.checkoutId(), other.apiKey()).json()
+            .get("product_id").asString();
+        var page = signIn(shop, 390);
+        for (String path : new String[]{"/admin/catalog/products/" + theirProduct,
+                "/admin/catalog/checkouts/" + other.checkoutId(), "/admin/catalog/checkouts?product=" + theirProduct}) {
+            var response = page.navigate(api.uri(path).toString());
+            assertThat(response.status()).as(path).isEqualTo(404);
+            assertThat(page.locator("main")).not().containsText("Join");
+        }
+        for (String path : new String[]{"/admin/catalog", "/admin/catalog/products/new",
+                "/admin/catalog/checkouts", "/admin/catalog/checkouts/" + shop.checkoutId(),
+                "/admin/catalog/checkouts/new", "/admin/catalog/promo-codes"}) {
+            page.navigate(api.uri(path).toString());
+            assertThat(page.url()).as(path).endsWith(path);
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as(path)
+                .isLessThanOrEqualTo(390);
+            Chromium.screenshot(page, "catalog" + path.replace("/admin/catalog", "").replace('/', '-')
+                .replaceAll("chk_[A-Za-z0-9]+", "checkout") + "-390");
+        }
+    }
+}
