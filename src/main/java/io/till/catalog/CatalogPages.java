@@ -60,7 +60,7 @@ class CatalogPages {
         var page = products.list(accountId, PageRequest.of(ROWS, cursor, "prod"));
         var groupNames = groupNames(accountId);
         model.addAttribute("rows", page.data().stream()
-            .map(p -> new Row(p, p.options().stream().map(ProductOption::price).toList(),
+            .map(p -> new Row(p, p.options().stream().map(CatalogPages::priceWithTerms).toList(),
                 p.subscriptionGroupId() == null ? null : groupNames.get(p.subscriptionGroupId())))
             .toList());
         model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
@@ -147,6 +147,11 @@ class CatalogPages {
         return allGroups(accountId).stream()
             .collect(Collectors.toMap(SubscriptionGroups.SubscriptionGroup::id,
                 SubscriptionGroups.SubscriptionGroup::name));
+    }
+
+    /** {@code $19.00 / month · 14-day free trial}: a price as a list shows it. */
+    private static String priceWithTerms(ProductOption option) {
+        return option.terms().isEmpty() ? option.price() : option.price() + " · " + option.terms();
     }
 
     /** A new product is priced like the last one made, or in US dollars on a fresh account. */
