@@ -198,6 +198,10 @@ class CatalogPagesTest {
         assertThat(order.status()).as(order.text()).isEqualTo(201);
         assertThat(order.json().get("total").asLong()).isEqualTo(1900 + 900);
 
+        assertThat(api.get("/api/v1/checkouts?product_id=" + membership, shop.apiKey()).json().get("data").size())
+            .isEqualTo(2);
+        assertThat(api.get("/api/v1/checkouts?product_id=" + bonus.get("id").asString(), shop.apiKey()).json()
+            .get("data").size()).isZero();
         page.navigate(api.uri("/admin/catalog/checkouts?product=" + membership).toString());
         assertThat(page.locator("#checkouts-title")).hasText("Checkouts selling Membership");
         assertThat(page.locator("table.list tbody tr")).hasCount(2);
