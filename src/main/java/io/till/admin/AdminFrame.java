@@ -39,22 +39,20 @@ class AdminFrame {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("MMM d, yyyy · HH:mm 'UTC'",
         Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    /** The sections of the navigation. */
-    static final List<Section> SECTIONS = List.of(new Section("customers", "Customers"),
-        new Section("catalog", "Catalog"), new Section("automations", "Automations"),
-        new Section("executions", "Executions"),
-        new Section("tasks", "Tasks"), new Section("webhooks", "Webhooks"),
-        new Section("developers", "Developers"), new Section("settings", "Settings"));
+    /** The sections of the navigation; a section's key is the first part of its pages' paths after /admin. */
+    static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", "/admin/customers"),
+        new Section("billing", "Billing", "/admin/orders"), new Section("catalog", "Catalog", "/admin/catalog"),
+        new Section("automations", "Automations", "/admin/automations"),
+        new Section("executions", "Executions", "/admin/executions"), new Section("tasks", "Tasks", "/admin/tasks"),
+        new Section("webhooks", "Webhooks", "/admin/webhooks"),
+        new Section("developers", "Developers", "/admin/developers"),
+        new Section("settings", "Settings", "/admin/settings"));
 
-    /** Record pages reached from a customer (and the payments page) belong to the Customers section. */
-    private static final java.util.Map<String, String> RECORDS = java.util.Map.of("subscriptions", "customers",
-        "payment-plans", "customers", "invoices", "customers", "orders", "customers", "payments", "customers");
+    /** The billing records and their lists belong to the Billing section, wherever they were reached from. */
+    private static final java.util.Map<String, String> RECORDS = java.util.Map.of("subscriptions", "billing",
+        "payment-plans", "billing", "invoices", "billing", "orders", "billing", "payments", "billing");
 
-    record Section(String key, String label) {
-        public String href() {
-            return "/admin/" + key;
-        }
-    }
+    record Section(String key, String label, String href) {}
 
     /**
      * @param clock the sandbox test clock's time, null for a live account

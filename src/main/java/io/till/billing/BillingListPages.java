@@ -1,0 +1,182 @@
+package io.till.billing;
+
+import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The account's billing records across customers, each kind by status (the lists the API gives as
+ * {@code GET /api/v1/orders?status=} and so on): the latest orders and the ones whose payment failed; subscriptions past
+ * due, unpaid, canceling or on a trial; payment plans that went unpaid; invoices still open. Each row leads to the
+ * record and its customer, newest first, 50 at a time.
+ */
+@Controller
+class BillingListPages {
+
+    private static final int ROWS = 50;
+
+    /** The tabs of each list, in a seller's order: all, then what needs attention. */
+    static final List<Tab> ORDER_TABS = List.of(new Tab("", "All"), new Tab("paid", "Paid"),
+        new Tab("failed", "Failed"), new Tab("pending", "Pending"));
+    static final List<Tab> SUBSCRIPTION_TABS = List.of(new Tab("", "All"), new Tab("active", "Active"),
+        new Tab("past_due", "Past due"), new Tab("unpaid", "Unpaid"), new Tab("trialing", "Trialing"),
+        new Tab("canceling", "Canceling"), new Tab("paused", "Paused"), new Tab("canceled", "Canceled"));
+    static final List<Tab> PLAN_TABS = List.of(new Tab("", "All"), new Tab("active", "Active"),
+        new Tab("unpaid", "Unpaid"), new Tab("completed", "Completed"), new Tab("canceled", "Canceled"));
+    static final List<Tab> INVOICE_TABS = List.of(new Tab("", "All"), new Tab("issued", "Open"),
+        new Tab("paid", "Paid"), new Tab("uncollectible", "Uncollectible"), new Tab("void", "Void"));
+
+    private final Orders orders;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
+    private final Customers customers;
+    private final Products products;
+
+    BillingListPages(Orders orders, Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices,
+        Customers customers, Products products) {
+        this.orders = orders;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.invoices = invoices;
+        this.customers = customers;
+        this.products = products;
+    }
+
+    record Tab(String status, String label) {}
+
+    /** Who a row is for: the customer's name (or email alone) and where their record is. */
+    record Who(String id, String name, String email) {}
+
+    record OrderRow(String id, String what, Who customer, String status, String total, Instant createdAt) {}
+
+    record SubscriptionRow(String id, String product, Who customer, String status, String price, Instant nextBill,
+        Instant createdAt) {}
+
+    record PlanRow(String id, String product, Who customer, String status, String installments, String paid,
+        Instant nextBill, Instant createdAt) {}
+
+    record InvoiceRow(String id, String number, Who customer, String status, boolean overdue, String amount,
+        Instant dueAt, Instant createdAt) {}
+
+    @GetMapping("/admin/orders")
+    String orders(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
+        @RequestParam(required = false) String cursor, Model model) {
+        var lookup = new Lookup(staff.accountId());
+        var found = list(model, status, cursor, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
+            (filter, page) -> orders.list(staff.accountId(), filter, page));
+        model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), what(o.items()),
+            lookup.who(o.customerId()), o.status().code(), Amounts.format(o.total(), o.currency()), o.createdAt()))
+            .toList());
+        return "billing/orders";
+    }
+
+    @GetMapping("/admin/subscriptions")
+    String subscriptions(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
+        @RequestParam(required = false) String cursor, Model model) {
+        var lookup = new Lookup(staff.accountId());
+        var found = list(model, status, cursor, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
+            (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
+        model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
+            lookup.product(s.productId()), lookup.who(s.customerId()), s.status(),
+            Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
+            s.isActive() && !"canceling".equals(s.status()) ? s.currentPeriodEnd() : null, s.createdAt()))
+            .toList());
+        return "billing/subscriptions";
+    }
+
+    @GetMapping("/admin/payment-plans")
+    String paymentPlans(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
+        @RequestParam(required = false) String cursor, Model model) {
+        var lookup = new Lookup(staff.accountId());
+        var found = list(model, status, cursor, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
+            (filter, page) -> paymentPlans.list(staff.accountId(), filter, page));
+        model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
+            lookup.who(p.customerId()), p.status(),
+            p.installments() + " × " + Amounts.format(p.installmentAmount(), p.currency()),
+            p.installmentsPaid() + " of " + p.installments(), p.isActive() ? p.nextBillAt() : null, p.createdAt()))
+            .toList());
+        return "billing/payment_plans";
+    }
+
+    @GetMapping("/admin/invoices")
+    String invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
+        @RequestParam(required = false) String cursor, Model model) {
+        var lookup = new Lookup(staff.accountId());
+        var found = list(model, status, cursor, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
+            (filter, page) -> invoices.list(staff.accountId(), filter, page));
+        model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
+            lookup.who(i.customerId()), i.status(), i.overdue() && "issued".equals(i.status()),
+            Amounts.format(i.amountDue(), i.currency()), i.dueAt(), i.createdAt()))
+            .toList());
+        return "billing/invoices";
+    }
+
+    /** Reads the status and cursor as the API would (a status the record never has is a 400 page), and the tabs. */
+    private <T> Page<T> list(Model model, String status, String cursor, String idPrefix, List<String> statuses,
+        List<Tab> tabs, BiFunction<RecordFilter, PageRequest, Page<T>> query) {
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(null, status, null, null, statuses, errors);
+        var page = PageRequest.of(ROWS, cursor, idPrefix, errors);
+        errors.throwIfAny();
+        var found = query.apply(filter, page);
+        String current = filter.status() == null ? "" : filter.status();
+        model.addAttribute("tabs", tabs);
+        model.addAttribute("status", current);
+        model.addAttribute("shown", tabs.stream().filter(tab -> tab.status().equals(current)).findFirst()
+            .map(Tab::label)
+            .orElse(current));
+        model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
+        return found;
+    }
+
+    /** {@code Membership} or {@code Membership + 2 more}: what an order bought, in a cell. */
+    private static String what(List<Order.Item> items) {
+        if (items.isEmpty()) {
+            return "Order";
+        }
+        return items.size() == 1
+            ? items.getFirst().name()
+            : items.getFirst().name() + " + " + (items.size() - 1)
+                + " more";
+    }
+
+    /** Customers and product names, each read once per page. */
+    private final class Lookup {
+        private final String accountId;
+        private final Map<String, Who> people = new HashMap<>();
+        private final Map<String, String> productNames = new HashMap<>();
+
+        Lookup(String accountId) {
+            this.accountId = accountId;
+        }
+
+        Who who(String customerId) {
+            return people.computeIfAbsent(customerId, id -> {
+                Customer customer = customers.get(accountId, id);
+                return new Who(id, customer.name(), customer.email());
+            });
+        }
+
+        String product(String productId) {
+            return productNames.computeIfAbsent(productId, id -> products.find(accountId, id)
+                .map(p -> p.name())
+                .orElse("Removed product"));
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.till.billing;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.StaffBrowser;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The Billing section in a real browser: orders, subscriptions, payment plans and invoices of every customer, each by
+ * status, from a store where one buyer pays, one takes a payment plan, one's trial ends on a card that fails and one's
+ * purchase is declined; each row leads to its record, which stays in the Billing section.
+ */
+@TillIntegrationTest
+class BillingListPagesTest {
+
+    private static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    PasswordEncoder passwords;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private static Page.GetByRoleOptions named(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    @Test
+    void eachKindOfBillingRecordIsListedByStatusAndLeadsToItsRecord() {
+        var shop = shops.open();
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var plan = shops.buy(shop, shop.plan(), "pm_card_visa", "bob@example.com");
+        shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "carol@example.com");
+        var declined = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Dave", "email": "dave@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s"}""".formatted(shop.monthly()));
+        assertThat(declined.status()).as(declined.text()).isEqualTo(402);
+        assertThat(shops.advance(shop, "P15D").status()).isEqualTo(200);
+
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers").toString());
+        page.getByRole(AriaRole.LINK, named("Billing")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("h1")).hasText("Orders");
+        assertThat(page.locator("table.list tbody tr")).hasCount(4);
+        page.locator(".sub-tabs").getByText("Failed").click();
+        page.waitForLoadState();
+        assertThat(page.locator("table.list tbody tr")).hasCount(1);
+        assertThat(page.locator("table.list tbody tr")).containsText("dave@example.com");
+        assertThat(page.locator("table.list tbody tr .pill")).hasText("failed");
+        Chromium.screenshot(page, "billing-orders-failed-1280");
+
+        page.locator("nav[aria-label='Billing records']").getByText("Payment plans").click();
+        page.waitForLoadState();
+        var row = page.locator("table.list tbody tr");
+        assertThat(row).hasCount(1);
+        assertThat(row).containsText("bob@example.com");
+        assertThat(row).containsText("3 × $100.00");
+        assertThat(row).containsText("1 of 3");
+        row.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Membership"))
+            .click();
+        page.waitForLoadState();
+        assertThat(page).hasURL(api.uri("/admin/payment-plans/" + plan.get("payment_plan_id").asString())
+            .toString());
+        assertThat(page.locator("nav[aria-label=Dashboard] a[aria-current=page]")).hasText("Billing");
+
+        page.navigate(api.uri("/admin/invoices").toString());
+        page.locator(".sub-tabs").getByText("Open").click();
+        page.waitForLoadState();
+        assertThat(page.locator("#invoices-title")).hasText("Open");
+        assertThat(page.locator("table.list tbody tr")).hasCount(1);
+        assertThat(page.locator("table.list tbody tr")).containsText("carol@example.com");
+        assertThat(page.locator("table.list tbody tr .pill").first()).hasText("open");
+        Chromium.screenshot(page, "billing-invoices-open-1280");
+
+        page.locator("nav[aria-label='Billing records']").getByText("Subscriptions").click();
+        page.waitForLoadState();
+        page.locator(".sub-tabs").getByText("Past due").click();
+        page.waitForLoadState();
+        assertThat(page.locator("table.list tbody tr")).hasCount(1);
+        assertThat(page.locator("table.list tbody tr")).containsText("carol@example.com");
+
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
+        for (String path : new String[]{"/admin/orders", "/admin/subscriptions", "/admin/payment-plans",
+                "/admin/invoices"}) {
+            phone.navigate(api.uri(path).toString());
+            assertThat(phone.locator("table.list tbody tr").first()).isVisible();
+            assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as(path)
+                .isLessThanOrEqualTo(390);
+            Chromium.screenshot(phone, "billing" + path.replace("/admin/", "-") + "-390");
+        }
+    }
+
+    @Test
+    void aStatusTheRecordNeverHasIsRefusedAndAnEmptyTabSaysWhy() {
+        var shop = shops.open();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+        var response = page.navigate(api.uri("/admin/invoices?status=overdue").toString());
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(page.locator("main")).containsText("status");
+
+        page.navigate(api.uri("/admin/orders?status=failed").toString());
+        assertThat(page.locator(".none")).containsText("No failed orders");
+        page.navigate(api.uri("/admin/payment-plans?status=unpaid").toString());
+        assertThat(page.locator(".none")).containsText("No payment plan is unpaid");
+        page.navigate(api.uri("/admin/invoices").toString());
+        assertThat(page.locator(".none")).containsText("No invoices yet");
+    }
+}
