@@ -1,20 +1,25 @@
 package io.till.catalog;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/v1")
@@ -53,6 +58,21 @@ class CatalogController {
         return products.get(caller.accountId(), id);
     }
 
+    @PatchMapping("/products/{id}")
+    @Operation(summary = "Rename a product or change its description", description = "Only the fields sent change; a "
+        + "null description takes it away. Options and the subscription group cannot change (subscriptions keep what "
+        + "they were bought with): create a new product instead.")
+    Product updateProduct(Caller caller, @PathVariable String id,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = ProductUpdate.class))) @RequestBody JsonNode body) {
+        var errors = new FieldErrors();
+        var change = ProductChange.of(body, errors);
+        errors.throwIfAny();
+        return products.update(caller.accountId(), id, change);
+    }
+
+    /** The body of a product update, for the API document: each field optional. */
+    record ProductUpdate(String name, String description) {}
+
     record GroupInput(String name) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
@@ -83,6 +103,13 @@ class CatalogController {
     ResponseEntity<PromoCode> createPromoCode(Caller caller, @RequestBody PromoCodes.PromoCodeInput body) {
         var promo = promoCodes.create(caller.accountId(), body);
         return ResponseEntity.created(URI.create("/api/v1/promo_codes/" + promo.id())).body(promo);
+    }
+
+    @PostMapping("/promo_codes/{id}/expire")
+    @Operation(summary = "End a promo code now", description = "Buyers can no longer use it from now on; discounts it "
+        + "already gave stay. A code that has already ended keeps its end.")
+    PromoCode expirePromoCode(Caller caller, @PathVariable String id) {
+        return promoCodes.expire(caller.accountId(), id);
     }
 
     @GetMapping("/promo_codes")

@@ -4,6 +4,7 @@ import io.till.idempotency.FormSubmissions;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -106,6 +107,46 @@ class CatalogPages {
             ? null
             : groups.get(staff.accountId(), product.subscriptionGroupId()));
         return "catalog/product";
+    }
+
+    /** The edit form as typed, with the refusals beside their fields. */
+    record EditForm(String name, String description, Map<String, String> errors) {
+
+        public String error(String field) {
+            return errors.get(field);
+        }
+    }
+
+    @GetMapping(PRODUCTS + "/{id}/edit")
+    String edit(Caller.Staff staff, @PathVariable String id, Model model) {
+        var product = products.get(staff.accountId(), id);
+        model.addAttribute("product", product);
+        model.addAttribute("form", new EditForm(product.name(), product.description() == null
+            ? ""
+            : product.description(), Map.of()));
+        return "catalog/product_edit";
+    }
+
+    @PostMapping(PRODUCTS + "/{id}/edit")
+    String save(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
+        @RequestParam(defaultValue = "") String description, Model model, HttpServletResponse response,
+        RedirectAttributes redirect) {
+        var product = products.get(staff.accountId(), id);
+        var errors = new FieldErrors();
+        var change = ProductChange.checked(name, description, errors);
+        try {
+            errors.throwIfAny();
+        } catch (TillException refused) {
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            model.addAttribute("product", product);
+            model.addAttribute("form", new EditForm(name, description, refused.errors().stream()
+                .collect(Collectors.toMap(FieldError::field, FieldError::sentence, (first, second) -> first))));
+            return "catalog/product_edit";
+        }
+        products.update(staff.accountId(), id, change);
+        redirect.addFlashAttribute("flash", "Product saved. Pages and emails use the new name from now on; "
+            + "an order's lines keep the names they were bought under.");
+        return "redirect:" + PRODUCTS + "/" + id;
     }
 
     /** The add-a-group form on the catalog page, with its refusal. */

@@ -83,6 +83,26 @@ public class Products {
         return get(accountId, id);
     }
 
+    /** Renames a product or changes its description; what {@code change} leaves null stays as it is. */
+    Product update(String accountId, String id, ProductChange change) {
+        int updated = db.sql("""
+            UPDATE products
+               SET name = COALESCE(:name, name),
+                   description = CASE WHEN CAST(:description AS text) IS NULL THEN description
+                                      ELSE NULLIF(:description, '') END
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("name", change.name())
+            .param("description", change.description())
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        if (updated == 0) {
+            throw TillException.notFound("product", id);
+        }
+        return get(accountId, id);
+    }
+
     public Product get(String accountId, String id) {
         return find(accountId, id).orElseThrow(() -> TillException.notFound("product", id));
     }

@@ -21,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -85,6 +86,13 @@ class PromoCodePages {
             return page(staff, null, new Form(form.code(), form.type(), form.value(), form.currency(), form.until(),
                 form.maxRedemptions(), Map.copyOf(errors)), model);
         }
+    }
+
+    @PostMapping(PAGE + "/{id}/expire")
+    String expire(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        var promo = promoCodes.expire(staff.accountId(), id);
+        redirect.addFlashAttribute("flash", "Promo code " + promo.code() + " has ended: buyers can no longer use it.");
+        return "redirect:" + PAGE;
     }
 
     private PromoCodes.PromoCodeInput input(String accountId, Form form) {

@@ -85,6 +85,23 @@ public class PromoCodes {
         }
     }
 
+    /**
+     * Ends a promo code now: buyers can no longer use it, and what it already took off stays. A code that has already
+     * ended keeps the moment it ended.
+     */
+    PromoCode expire(String accountId, String id) {
+        var now = Timestamps.of(Timestamps.now(clock));
+        db.sql("""
+            UPDATE promo_codes SET expires_at = :now
+             WHERE account_id = :accountId AND id = :id AND (expires_at IS NULL OR expires_at > :now)
+            """)
+            .param("now", now)
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return find(accountId, id).orElseThrow(() -> TillException.notFound("promo code", id));
+    }
+
     public Optional<PromoCode> find(String accountId, String id) {
         return db.sql("SELECT * FROM promo_codes WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)

@@ -301,6 +301,68 @@ class CatalogPagesTest {
     }
 
     @Test
+    void aProductIsRenamedOnItsPageAndItsPricesCannotChange() {
+        var shop = shops.open();
+        var other = shops.open();
+        String membership = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/" + membership).toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
+        page.waitForLoadState();
+        page.locator("#name").fill("   ");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#name-error")).hasText("Must be a non-empty string.");
+        page.locator("#name").fill("Membership Plus");
+        page.locator("#description").fill("Everything, every month.");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("h1")).hasText("Membership Plus");
+        assertThat(page.locator(".heading")).containsText("Everything, every month.");
+        var read = api.get("/api/v1/products/" + membership, shop.apiKey()).json();
+        assertThat(read.get("name").asString()).isEqualTo("Membership Plus");
+
+        var cleared = api.send("PATCH", "/api/v1/products/" + membership, shop.apiKey(), "{\"description\": null}",
+            java.util.List.of("Content-Type", "application/json"));
+        assertThat(cleared.status()).as(cleared.text()).isEqualTo(200);
+        assertThat(cleared.json().get("description").isNull()).isTrue();
+        assertThat(cleared.json().get("name").asString()).isEqualTo("Membership Plus");
+        var prices = api.send("PATCH", "/api/v1/products/" + membership, shop.apiKey(),
+            "{\"name\": \"Cheaper\", \"options\": []}", java.util.List.of("Content-Type", "application/json"));
+        assertThat(prices.status()).isEqualTo(400);
+        assertThat(prices.json().get("errors").get(0).get("code").asString()).isEqualTo("not_changeable");
+        assertThat(api.get("/api/v1/products/" + membership, shop.apiKey()).json().get("name").asString())
+            .isEqualTo("Membership Plus");
+        assertThat(api.send("PATCH", "/api/v1/products/" + membership, other.apiKey(), "{\"name\": \"Mine\"}",
+            java.util.List.of("Content-Type", "application/json")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aPromoCodeEndedNowIsRefusedAtTheNextPurchase() {
+        var shop = shops.open();
+        assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"LAUNCH\", \"percent_off\": 10}")
+            .status()).isEqualTo(201);
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/promo-codes").toString());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End LAUNCH")).click();
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).containsText("End LAUNCH now?");
+        dialog.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("End it"))
+            .click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("LAUNCH has ended");
+        assertThat(page.locator("table.list tbody tr .pill")).hasText("expired");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End LAUNCH"))).hasCount(0);
+
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "LAUNCH"}""".formatted(shop.monthly()));
+        assertThat(order.status()).as(order.text()).isBetween(400, 499);
+        assertThat(order.text()).contains("promo_code");
+    }
+
+    @Test
     void anotherAccountsCatalogIsNotFoundAndThePagesFitAPhone() {
         var shop = shops.open();
         var other = shops.open();
@@ -308,7 +370,8 @@ class CatalogPagesTest {
             .get("product_id").asString();
         var page = signIn(shop, 390);
         for (String path : new String[]{"/admin/catalog/products/" + theirProduct,
-                "/admin/catalog/checkouts/" + other.checkoutId(), "/admin/catalog/checkouts?product=" + theirProduct}) {
+                "/admin/catalog/checkouts/" + other.checkoutId(), "/admin/catalog/checkouts?product=" + theirProduct,
+                "/admin/catalog/products/" + theirProduct + "/edit"}) {
             var response = page.navigate(api.uri(path).toString());
             assertThat(response.status()).as(path).isEqualTo(404);
             assertThat(page.locator("main")).not().containsText("Join");

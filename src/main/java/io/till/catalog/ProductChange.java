@@ -1,0 +1,71 @@
+package io.till.catalog;
+
+import io.till.shared.FieldErrors;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a product update changes: its {@code name} and {@code description}, each only when sent (null here: unchanged;
+ * an empty description takes it away). Options and the subscription group are not changed: subscriptions keep the price
+ * and group they were bought with, so a change there would make the product say something its buyers were not sold.
+ */
+record ProductChange(String name, String description) {
+
+    private static final List<String> FIELDS = List.of("name", "description");
+
+    static ProductChange of(JsonNode body, FieldErrors errors) {
+        if (body == null || !body.isObject()) {
+            errors.add("body", "invalid_type", "must be a JSON object");
+            return new ProductChange(null, null);
+        }
+        for (String field : body.propertyNames()) {
+            if (field.equals("options") || field.equals("subscription_group_id")) {
+                errors.add(field, "not_changeable", "cannot change once the product exists: subscriptions keep what "
+                    + "they were bought with; create a new product instead");
+            } else if (!FIELDS.contains(field)) {
+                errors.add(field, "unknown_field", "is not a field of a product");
+            }
+        }
+        String name = null;
+        if (body.has("name")) {
+            var value = body.get("name");
+            if (value.isString()) {
+                name = value.asString();
+            } else {
+                errors.add("name", "required", "must be a non-empty string");
+            }
+        }
+        String description = null;
+        if (body.has("description")) {
+            var value = body.get("description");
+            if (value.isNull()) {
+                description = "";
+            } else if (value.isString()) {
+                description = value.asString();
+            } else {
+                errors.add("description", "invalid_type", "must be a string or null");
+            }
+        }
+        return checked(name, description, errors);
+    }
+
+    /**
+     * The change as typed, checked: a name, when given, must say something; a description is bounded, and a blank one
+     * takes it away.
+     */
+    static ProductChange checked(String name, String description, FieldErrors errors) {
+        String newName = null;
+        if (name != null) {
+            if (name.isBlank()) {
+                errors.add("name", "required", "must be a non-empty string");
+            } else if (name.strip().length() > ProductInput.MAX_NAME) {
+                errors.add("name", "too_long", "must be at most " + ProductInput.MAX_NAME + " characters");
+            } else {
+                newName = name.strip();
+            }
+        }
+        String newDescription = description == null ? null : description.strip();
+        errors.checkLength("description", newDescription, ProductInput.MAX_DESCRIPTION);
+        return new ProductChange(newName, newDescription);
+    }
+}
