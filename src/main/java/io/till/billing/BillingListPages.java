@@ -95,7 +95,7 @@ class BillingListPages {
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
             lookup.product(s.productId()), lookup.who(s.customerId()), s.status(),
             Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
-            s.isActive() && !"canceling".equals(s.status()) ? s.currentPeriodEnd() : null, s.createdAt()))
+            s.nextBill(), s.createdAt()))
             .toList());
         return "billing/subscriptions";
     }

@@ -75,7 +75,7 @@ class CustomerRecordPages {
             .filter(s -> allSubscriptions || s.isActive())
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
-                s.isActive() && !"canceling".equals(s.status()) ? s.currentPeriodEnd() : null, s.isActive()))
+                s.nextBill(), s.isActive()))
             .toList();
         List<Holding> plans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan"))
             .data()

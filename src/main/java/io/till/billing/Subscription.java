@@ -41,6 +41,16 @@ public record Subscription(
         return ACTIVE_STATUSES.contains(status);
     }
 
+    /**
+     * When it bills next: the end of its period, while it renews then (not when paused, canceling or ended, nor in the
+     * last period of a fixed term); null otherwise.
+     */
+    public Instant nextBill() {
+        boolean renews = (status.equals("trialing") || status.equals("active") || status.equals("past_due"))
+            && (endsAt == null || currentPeriodEnd.isBefore(endsAt));
+        return renews ? currentPeriodEnd : null;
+    }
+
     /** What staff can do to a subscription, and the statuses each change starts from. */
     public enum Change {
         CANCEL_AT_PERIOD_END("cancel at period end", "trialing", "active", "past_due"),

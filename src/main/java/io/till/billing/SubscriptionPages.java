@@ -52,7 +52,7 @@ class SubscriptionPages {
         model.addAttribute("product", views.product(accountId, subscription.productId(), subscription.optionId()));
         model.addAttribute("price", Amounts.format(subscription.amount(), subscription.currency()) + " every "
             + ProductOption.every(subscription.intervalCount(), subscription.interval()));
-        model.addAttribute("nextBill", billsAgain(subscription) ? subscription.currentPeriodEnd() : null);
+        model.addAttribute("nextBill", subscription.nextBill());
         model.addAttribute("card", views.card(accountId, subscription.cardId()));
         model.addAttribute("cards", views.cardChoices(accountId, subscription.customerId(), subscription.cardId()));
         model.addAttribute("payments", views.payments(accountId, id, null));
@@ -134,12 +134,6 @@ class SubscriptionPages {
 
     private static String page(String id) {
         return "/admin/subscriptions/" + id;
-    }
-
-    /** Whether the subscription renews at the end of its period (not when paused, ending or ended). */
-    private static boolean billsAgain(Subscription s) {
-        return (s.status().equals("trialing") || s.status().equals("active") || s.status().equals("past_due"))
-            && (s.endsAt() == null || s.currentPeriodEnd().isBefore(s.endsAt()));
     }
 
     /** CANCEL_AT_PERIOD_END as CancelAtPeriodEnd, for the template's canCancelAtPeriodEnd. */

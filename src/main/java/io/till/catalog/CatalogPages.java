@@ -8,6 +8,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -59,14 +60,18 @@ class CatalogPages {
     String list(Caller.Staff staff, @RequestParam(required = false) String cursor, Model model) {
         String accountId = staff.accountId();
         var page = products.list(accountId, PageRequest.of(ROWS, cursor, "prod"));
-        var groupNames = groupNames(accountId);
+        var groupNames = new HashMap<String, String>();
         model.addAttribute("rows", page.data().stream()
             .map(p -> new Row(p, p.options().stream().map(CatalogPages::priceWithTerms).toList(),
-                p.subscriptionGroupId() == null ? null : groupNames.get(p.subscriptionGroupId())))
+                p.subscriptionGroupId() == null
+                    ? null
+                    : groupNames.computeIfAbsent(p.subscriptionGroupId(),
+                        id -> groups.get(accountId, id).name())))
             .toList());
         model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("groups", allGroups(accountId));
         model.addAttribute("groupForm", new GroupForm("", null));
+        model.addAttribute("groupFormKey", FormSubmissions.newKey());
         return "catalog/products";
     }
 
@@ -153,20 +158,22 @@ class CatalogPages {
     record GroupForm(String name, String error) {}
 
     @PostMapping(CATALOG + "/groups")
-    String createGroup(Caller.Staff staff, @RequestParam(defaultValue = "") String name, Model model,
+    String createGroup(Caller.Staff staff, @RequestParam(defaultValue = "") String name,
+        @RequestParam(name = FormSubmissions.FIELD, required = false) String formKey, Model model,
         HttpServletResponse response, RedirectAttributes redirect) {
         try {
-            var group = groups.create(staff.accountId(), name);
-            redirect.addFlashAttribute("flash", "Subscription group \u201c" + group.name() + "\u201d added. Choose it "
-                + "for a product when you create one.");
+            // A double click adds one group: the second submit answers with the first one's message.
+            redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, CATALOG + "/groups?"
+                + name,
+                () -> "Subscription group \u201c" + groups.create(staff.accountId(), name).name()
+                    + "\u201d added. Choose it for a product when you create one."));
             return "redirect:" + CATALOG;
         } catch (TillException refused) {
-            if (refused.code() != ErrorCode.VALIDATION_FAILED) {
-                throw refused;
-            }
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             list(staff, null, model);
-            model.addAttribute("groupForm", new GroupForm(name, "A group needs a name of at most 200 characters."));
+            model.addAttribute("groupForm", new GroupForm(name, refused.code() == ErrorCode.VALIDATION_FAILED
+                ? "A group needs a name of at most 200 characters."
+                : refused.getMessage()));
             return "catalog/products";
         }
     }
@@ -182,12 +189,6 @@ class CatalogPages {
 
     private List<SubscriptionGroups.SubscriptionGroup> allGroups(String accountId) {
         return groups.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, null)).data();
-    }
-
-    private Map<String, String> groupNames(String accountId) {
-        return allGroups(accountId).stream()
-            .collect(Collectors.toMap(SubscriptionGroups.SubscriptionGroup::id,
-                SubscriptionGroups.SubscriptionGroup::name));
     }
 
     /** {@code $19.00 / month · 14-day free trial}: a price as a list shows it. */

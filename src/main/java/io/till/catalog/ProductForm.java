@@ -3,7 +3,6 @@ package io.till.catalog;
 import io.till.shared.Amounts;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
-import io.till.shared.TillException;
 import io.till.shared.web.FormRows;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,11 +79,14 @@ record ProductForm(String name, String description, String groupId, String curre
         for (int i = 0; i < options.size(); i++) {
             var row = options.get(i);
             String path = "options[" + i + "]";
-            Long amount = null;
-            try {
-                amount = Amounts.parseTyped(path + ".amount", row.price(), currency);
-            } catch (TillException refused) {
-                refused.errors().forEach(e -> errors.add(e.field(), e.code(), e.message()));
+            // The page's own words first (the first refusal of a field is the one shown): the API's speak of minor
+            // units, which staff do not type here.
+            Long amount = Amounts.parseTyped(errors, path + ".amount", row.price(), currency);
+            if (row.price().isBlank()) {
+                errors.add(path + ".amount", "required", "is required");
+            }
+            if ("payment_plan".equals(row.kind()) && row.installments().isBlank()) {
+                errors.add(path + ".installments", "required", "say how many payments, 2 to 120");
             }
             String kind = row.kind().isBlank() ? null : row.kind();
             // The page hides the fields another kind has (a trial for a payment plan): what is left in them is not
@@ -93,10 +95,10 @@ record ProductForm(String name, String description, String groupId, String curre
             boolean plan = "payment_plan".equals(kind);
             inputs.add(new ProductInput.OptionInput(row.name().strip(), kind, amount, currency,
                 subscription || plan ? blankToNull(row.interval()) : null,
-                subscription || plan ? number(errors, path + ".interval_count", row.every()) : null,
-                subscription ? number(errors, path + ".trial_days", row.trialDays()) : null,
-                plan ? number(errors, path + ".installments", row.installments()) : null,
-                subscription ? number(errors, path + ".cycles", row.cycles()) : null, null));
+                subscription || plan ? FormRows.wholeNumber(errors, path + ".interval_count", row.every()) : null,
+                subscription ? FormRows.wholeNumber(errors, path + ".trial_days", row.trialDays()) : null,
+                plan ? FormRows.wholeNumber(errors, path + ".installments", row.installments()) : null,
+                subscription ? FormRows.wholeNumber(errors, path + ".cycles", row.cycles()) : null, null));
         }
         var input = new ProductInput(name.strip(), description.isBlank() ? null : description.strip(),
             blankToNull(groupId), inputs);
@@ -141,18 +143,6 @@ record ProductForm(String name, String description, String groupId, String curre
             case "interval_count" -> row + ".every";
             case String field -> row + "." + field;
         };
-    }
-
-    private static Integer number(FieldErrors errors, String field, String typed) {
-        if (typed == null || typed.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(typed.strip());
-        } catch (NumberFormatException e) {
-            errors.add(field, "invalid_format", "must be a whole number");
-            return null;
-        }
     }
 
     private static String blankToNull(String value) {

@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.idempotency.FormSubmissions;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
@@ -7,12 +8,13 @@ import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.web.FormRows;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,15 +39,17 @@ class PromoCodePages {
     private static final String PAGE = CatalogPages.CATALOG + "/promo-codes";
 
     private final PromoCodes promoCodes;
+    private final FormSubmissions submissions;
     private final Clock clock;
 
-    PromoCodePages(PromoCodes promoCodes, Clock clock) {
+    PromoCodePages(PromoCodes promoCodes, FormSubmissions submissions, Clock clock) {
         this.promoCodes = promoCodes;
+        this.submissions = submissions;
         this.clock = clock;
     }
 
-    /** One code as the list shows it. */
-    record Row(PromoCode promo, String discount, String redeemed, String state) {}
+    /** One code as the list shows it; {@code lastDay} is the last moment it works (its end, exclusive, less a millisecond). */
+    record Row(PromoCode promo, String discount, String redeemed, String state, Instant lastDay) {}
 
     /** The new-code form as typed, with the refusals beside their fields. */
     record Form(String code, String type, String value, String currency, String until, String maxRedemptions,
@@ -65,21 +69,25 @@ class PromoCodePages {
     String create(Caller.Staff staff, @RequestParam(defaultValue = "") String code,
         @RequestParam(defaultValue = "percent") String type, @RequestParam(defaultValue = "") String value,
         @RequestParam(defaultValue = "") String currency, @RequestParam(defaultValue = "") String until,
-        @RequestParam(name = "max_redemptions", defaultValue = "") String maxRedemptions, Model model,
+        @RequestParam(name = "max_redemptions", defaultValue = "") String maxRedemptions,
+        @RequestParam(name = FormSubmissions.FIELD, required = false) String formKey, Model model,
         HttpServletResponse response, RedirectAttributes redirect) {
         var form = new Form(code.strip(), type, value, currency.strip().toLowerCase(Locale.ROOT), until,
             maxRedemptions, Map.of());
         try {
-            var promo = promoCodes.create(staff.accountId(), input(staff.accountId(), form));
-            redirect.addFlashAttribute("flash", "Promo code " + promo.code() + " created: buyers can use it at every "
-                + "checkout from now on.");
+            var input = input(staff.accountId(), form);
+            // A double click makes one code: the second submit answers with the first one's message.
+            redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey,
+                PAGE + "?" + code + "&" + type + "&" + value + "&" + currency + "&" + until + "&" + maxRedemptions,
+                () -> "Promo code " + promoCodes.create(staff.accountId(), input).code() + " created: buyers can "
+                    + "use it at every checkout from now on."));
             return "redirect:" + PAGE;
         } catch (TillException refused) {
-            if (refused.code() != ErrorCode.VALIDATION_FAILED) {
-                throw refused;
-            }
+            var refusals = refused.code() == ErrorCode.VALIDATION_FAILED
+                ? refused.errors()
+                : List.of(new FieldError("form", refused.code().name(), refused.getMessage()));
             var errors = new HashMap<String, String>();
-            for (FieldError error : refused.errors()) {
+            for (FieldError error : refusals) {
                 errors.putIfAbsent(field(error.field()), error.sentence());
             }
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
@@ -103,29 +111,35 @@ class PromoCodePages {
         if (form.value().isBlank()) {
             errors.add("value", "required", percent ? "give the percent off, 1 to 100" : "give the amount off");
         } else if (percent) {
-            percentOff = whole(errors, "percent_off", form.value().strip().replaceFirst("%$", ""));
+            percentOff = FormRows.wholeNumber(errors, "percent_off", form.value().strip().replaceFirst("%$", ""));
         } else {
-            try {
-                amountOff = Amounts.parseTyped("amount_off", form.value(), form.currency());
-            } catch (TillException refused) {
-                refused.errors().forEach(e -> errors.add(e.field(), e.code(), e.message()));
+            amountOff = Amounts.parseTyped(errors, "amount_off", form.value(), form.currency());
+            // The page's own words first: the API's speak of minor units and field names.
+            if (amountOff != null && amountOff <= 0) {
+                errors.add("amount_off", "out_of_range", "must be more than 0");
+            }
+            if (!form.currency().matches("[a-z]{3}")) {
+                errors.add("currency", "invalid_format", "must be a three-letter currency code such as usd");
             }
         }
         Instant expiresAt = null;
         if (!form.until().isBlank()) {
             try {
                 var day = LocalDate.parse(form.until().strip());
+                if (day.getYear() > 9999) {
+                    throw new DateTimeException("beyond the year 9999");
+                }
                 expiresAt = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
                 if (!expiresAt.isAfter(clock.instant())) {
                     errors.add("until", "out_of_range", "must be today or later");
                 }
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeException e) {
                 errors.add("until", "invalid_format", "must be a date such as 2026-12-31");
             }
         }
         Integer max = form.maxRedemptions().isBlank()
             ? null
-            : whole(errors, "max_redemptions",
+            : FormRows.wholeNumber(errors, "max_redemptions",
                 form.maxRedemptions().strip());
         var input = new PromoCodes.PromoCodeInput(form.code(), percentOff, amountOff, percent ? null : form.currency(),
             expiresAt, max);
@@ -141,6 +155,7 @@ class PromoCodePages {
         model.addAttribute("rows", page.data().stream().map(p -> row(p, now)).toList());
         model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("form", form);
+        model.addAttribute("formKey", FormSubmissions.newKey());
         return "catalog/promo_codes";
     }
 
@@ -159,7 +174,9 @@ class PromoCodePages {
         } else {
             state = "active";
         }
-        return new Row(promo, discount, redeemed, state);
+        return new Row(promo, discount, redeemed, state, promo.expiresAt() == null
+            ? null
+            : promo.expiresAt().minusMillis(1));
     }
 
     /** The form's field for an API field: both discounts are typed in {@code value}. */
@@ -168,15 +185,6 @@ class PromoCodePages {
             case "percent_off", "amount_off" -> "value";
             default -> apiField;
         };
-    }
-
-    private static Integer whole(FieldErrors errors, String field, String typed) {
-        try {
-            return Integer.valueOf(typed);
-        } catch (NumberFormatException e) {
-            errors.add(field, "invalid_format", "must be a whole number");
-            return null;
-        }
     }
 
 }

@@ -42,10 +42,13 @@ public class PromoCodes {
         check(accountId, input, errors);
         errors.throwIfAny();
         String id = Ids.newId("promo");
-        db.sql("""
+        // Two requests for the same new code both pass the check above; the unique index decides, and the loser is
+        // told the code is taken rather than meeting a constraint error.
+        int inserted = db.sql("""
             INSERT INTO promo_codes (id, account_id, code, percent_off, amount_off, currency, expires_at,
                                      max_redemptions, created_at)
             VALUES (:id, :accountId, :code, :percentOff, :amountOff, :currency, :expiresAt, :maxRedemptions, :now)
+            ON CONFLICT DO NOTHING
             """)
             .param("id", id)
             .param("accountId", accountId)
@@ -57,6 +60,9 @@ public class PromoCodes {
             .param("maxRedemptions", input.maxRedemptions())
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
+        if (inserted == 0) {
+            throw TillException.invalid("code", "taken", "another promo code has this code");
+        }
         return findByCode(accountId, input.code()).orElseThrow();
     }
 

@@ -3,7 +3,6 @@ package io.till.checkout;
 import io.till.shared.Amounts;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
-import io.till.shared.TillException;
 import io.till.shared.web.FormRows;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,11 +81,11 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
     Checkouts.CheckoutInput input(String currency, FieldErrors errors) {
         var addonInputs = new ArrayList<Checkouts.AddonInput>();
         for (int i = 0; i < addons.size(); i++) {
-            Long amount = null;
-            try {
-                amount = Amounts.parseTyped("addons[" + i + "].amount", addons.get(i).price(), currency);
-            } catch (TillException refused) {
-                refused.errors().forEach(e -> errors.add(e.field(), e.code(), e.message()));
+            String field = "addons[" + i + "].amount";
+            Long amount = Amounts.parseTyped(errors, field, addons.get(i).price(), currency);
+            // The page's own words first: the API's speak of minor units, which staff do not type here.
+            if (amount == null && addons.get(i).price().isBlank() || amount != null && amount <= 0) {
+                errors.add(field, "out_of_range", "must be more than 0");
             }
             addonInputs.add(new Checkouts.AddonInput(addons.get(i).name(), amount, currency));
         }

@@ -53,9 +53,6 @@ class CheckoutPages {
     /** An upsell with the option it sells, as its page shows it. */
     record UpsellView(Checkout.Upsell upsell, String product, String option, String price) {}
 
-    /** A product option to choose for an upsell. */
-    record OptionChoice(String id, String label) {}
-
     @GetMapping(LIST)
     String list(Caller.Staff staff, @RequestParam(required = false) String product,
         @RequestParam(required = false) String cursor, Model model) {
@@ -133,17 +130,15 @@ class CheckoutPages {
     }
 
     private String form(Caller.Staff staff, CheckoutForm form, Model model) {
-        var all = products.list(staff.accountId(), new PageRequest(PageRequest.MAX_LIMIT, null)).data();
-        var options = new ArrayList<OptionChoice>();
-        for (var product : all) {
-            for (var option : product.options()) {
-                options.add(new OptionChoice(option.id(), product.name() + " — " + option.name() + " · "
-                    + option.price()));
-            }
+        var all = new ArrayList<>(products.list(staff.accountId(), new PageRequest(PageRequest.MAX_LIMIT, null))
+            .data());
+        // The product a seller came from ("Sell it at a new checkout") is offered even when it is not among the newest.
+        if (!form.productId().isBlank() && all.stream().noneMatch(p -> p.id().equals(form.productId()))) {
+            products.find(staff.accountId(), form.productId()).ifPresent(all::add);
         }
         model.addAttribute("form", form);
         model.addAttribute("products", all);
-        model.addAttribute("options", options);
+        model.addAttribute("options", OptionChoice.all(products, staff.accountId()));
         model.addAttribute("formKey", FormSubmissions.newKey());
         return "checkout/checkout_new";
     }

@@ -38,7 +38,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class InternalOrderPages {
 
     /** Enough options for a store's catalogue on one form; the API takes any option id. */
-    private static final int PRODUCTS = 100;
 
     private final Purchases purchases;
     private final Customers customers;
@@ -66,8 +65,6 @@ class InternalOrderPages {
             return value == null || value.isBlank() ? null : value.strip();
         }
     }
-
-    record OptionChoice(String id, String label) {}
 
     record CardChoice(String id, String label) {}
 
@@ -157,20 +154,9 @@ class InternalOrderPages {
         model.addAttribute("choice", choice);
         model.addAttribute("errors", errors);
         model.addAttribute("declined", declined);
-        model.addAttribute("options", optionChoices(staff.accountId()));
+        model.addAttribute("options", OptionChoice.all(products, staff.accountId()));
         model.addAttribute("cards", cardChoices(staff.accountId(), customer.id()));
         return "checkout/new_order";
-    }
-
-    private List<OptionChoice> optionChoices(String accountId) {
-        var choices = new ArrayList<OptionChoice>();
-        for (var product : products.list(accountId, new PageRequest(PRODUCTS, null)).data()) {
-            for (ProductOption option : product.options()) {
-                choices.add(new OptionChoice(option.id(), product.name() + " — " + option.name() + " · "
-                    + option.price()));
-            }
-        }
-        return choices;
     }
 
     private List<CardChoice> cardChoices(String accountId, String customerId) {

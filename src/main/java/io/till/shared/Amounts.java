@@ -5,6 +5,7 @@ import java.text.NumberFormat;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Bounds on amounts (minor units) and counts, so that no sum Till computes or PostgreSQL adds up can overflow a long.
@@ -16,6 +17,10 @@ public final class Amounts {
      * price, and small enough that millions of them still sum within a long.
      */
     public static final long MAX = 1_000_000_000_000L;
+
+    /** Digits grouped by thousands with commas, as in 1,234 or 1,234.50. */
+    private static final Pattern GROUPED = Pattern.compile(
+        "-?\\d{1,3}(,\\d{3})+(\\.\\d*)?");
 
     private Amounts() {}
 
@@ -45,19 +50,46 @@ public final class Amounts {
     /**
      * An amount as staff type it ({@code 5}, {@code 5.5}, {@code 1,234.50}, {@code $19}) in minor units of
      * {@code currency}; null when left blank; {@code invalid_format} naming {@code field} when it is not an amount with
-     * at most the currency's decimals.
+     * at most the currency's decimals. A comma only separates thousands: {@code 19,99} is refused rather than read as
+     * 1,999, since a price cannot change once a product exists.
      */
     public static Long parseTyped(String field, String typed, String currency) {
         if (typed == null || typed.isBlank()) {
             return null;
         }
         int digits = digits(currency);
+        String text = typed.strip().replaceFirst("^\\p{Sc}\\s*", "");
+        if (text.contains(",")) {
+            if (!GROUPED.matcher(text).matches()) {
+                throw TillException.invalid(field, "invalid_format", "must be an amount such as "
+                    + BigDecimal.valueOf(1999, digits).toPlainString() + ": a point for decimals, commas only "
+                    + "between thousands");
+            }
+            text = text.replace(",", "");
+        }
         try {
-            BigDecimal amount = new BigDecimal(typed.strip().replace(",", "").replaceFirst("^\\p{Sc}", ""));
-            return amount.movePointRight(digits).longValueExact();
+            return new BigDecimal(text).movePointRight(digits).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw TillException.invalid(field, "invalid_format", "must be an amount such as "
                 + BigDecimal.valueOf(500, digits).toPlainString() + ", with at most " + digits + " decimals");
+        }
+    }
+
+    /**
+     * {@link #parseTyped(String, String, String)} for a form that lists every refusal at once: a refusal is added to
+     * {@code errors} (and null answered), as is an amount above {@link #MAX}, said in the currency.
+     */
+    public static Long parseTyped(FieldErrors errors, String field, String typed, String currency) {
+        try {
+            Long amount = parseTyped(field, typed, currency);
+            if (amount != null && amount > MAX) {
+                errors.add(field, "amount_too_large", "must be at most " + typed(MAX, currency));
+                return null;
+            }
+            return amount;
+        } catch (TillException refused) {
+            refused.errors().forEach(e -> errors.add(e.field(), e.code(), e.message()));
+            return null;
         }
     }
 

@@ -7,6 +7,8 @@ import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -18,6 +20,10 @@ class CatalogApiTest {
     Api api;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    com.zaxxer.hikari.HikariDataSource dataSource;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     @Test
     void createsAProductWithOptionsShownAsTheSellerChose() {
@@ -37,6 +43,37 @@ class CatalogApiTest {
         assertThat(options.get(2).get("interval_count").asInt()).isEqualTo(1);
         assertThat(api.get("/api/v1/products/" + product.json().get("id").asString(), store.apiKey()).json())
             .isEqualTo(product.json());
+    }
+
+    @Test
+    void aPromoCodeCreatedByAnotherRequestMeanwhileIsTakenNotAServerError() throws Exception {
+        var store = accounts.create();
+        // Another request has written RACE but not committed: this one's check cannot see it, and its insert waits.
+        try (var other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (var insert = other.prepareStatement("""
+                INSERT INTO promo_codes (id, account_id, code, percent_off, created_at)
+                VALUES ('promo_meanwhile', ?, 'RACE', 5, now())
+                """)) {
+                insert.setString(1, store.id());
+                insert.executeUpdate();
+            }
+            var second = Executors.newSingleThreadExecutor().submit(() -> api.post("/api/v1/promo_codes",
+                store.apiKey(), "{\"code\": \"RACE\", \"percent_off\": 10}"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (db.sql("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO promo_codes%'
+                   AND datname = current_database()
+                """).query(Long.class).single() == 0) {
+                assertThat(System.nanoTime()).as("the second insert waits for the first").isLessThan(deadline);
+            }
+            other.commit();
+            var answer = second.get(30, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+            assertThat(answer.json().get("errors").get(0).get("code").asString()).isEqualTo("taken");
+        }
+        assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data").size()).isEqualTo(1);
     }
 
     @Test

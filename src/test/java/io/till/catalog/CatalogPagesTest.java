@@ -132,6 +132,21 @@ class CatalogPagesTest {
         assertThat(page.locator("#opt-kind-0")).hasValue("payment_plan");
         Chromium.screenshot(page, "catalog-new-product-refused-1280");
         assertThat(products(shop)).isEqualTo(before);
+
+        // A decimal comma would read as thousands, and a price cannot change later: it is refused, never guessed.
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Euro plan");
+        page.locator("#currency").fill("eur");
+        page.locator("#opt-kind-0").selectOption("subscription");
+        page.locator("#opt-price-0").fill("19,99");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add another option")).click();
+        page.waitForLoadState();
+        page.locator("#opt-name-1").fill("Yearly");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create product")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#opt-price-0 ~ .field-error")).hasText("Must be an amount such as 19.99: a point for "
+            + "decimals, commas only between thousands.");
+        assertThat(page.locator("#opt-price-1 ~ .field-error")).hasText("Is required.");
+        assertThat(products(shop)).isEqualTo(before);
     }
 
     @Test
@@ -224,7 +239,7 @@ class CatalogPagesTest {
 
         assertThat(page.locator(".form-error")).containsText("Nothing was saved");
         assertThat(page.locator("#product ~ .field-error")).hasText("Is required.");
-        assertThat(page.locator("#addon-price-0 ~ .field-error")).containsText("Must be positive");
+        assertThat(page.locator("#addon-price-0 ~ .field-error")).hasText("Must be more than 0.");
         assertThat(api.get("/api/v1/checkouts", shop.apiKey()).json().get("data").size()).isEqualTo(1);
     }
 
@@ -262,6 +277,20 @@ class CatalogPagesTest {
         assertThat(page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("FIVE")))
             .containsText("$5.00 off");
 
+        var statuses = page.evaluate("""
+            async () => {
+              document.querySelector('#code').value = 'TWICE';
+              document.querySelector('#value').value = '15';
+              const form = document.querySelector('form.cat-form');
+              const send = () => fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form)),
+                redirect: 'manual'}).then(r => r.type === 'opaqueredirect' ? 302 : r.status);
+              return Promise.all([send(), send()]);
+            }""");
+        assertThat(statuses.toString()).isEqualTo("[302, 302]");
+        page.reload();
+        page.waitForLoadState();
+        assertThat(page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("TWICE"))).hasCount(1);
+
         page.locator("#code").fill("spring20");
         page.locator("#value").fill("150");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
@@ -269,7 +298,17 @@ class CatalogPagesTest {
         assertThat(page.locator("#code-error")).hasText("Another promo code has this code.");
         assertThat(page.locator("#value-error")).hasText("Must be between 1 and 100.");
         Chromium.screenshot(page, "catalog-promo-codes-1280");
-        assertThat(api.get("/api/v1/promo_codes", shop.apiKey()).json().get("data").size()).isEqualTo(2);
+        assertThat(api.get("/api/v1/promo_codes", shop.apiKey()).json().get("data").size()).isEqualTo(3);
+
+        page.locator("#code").fill("EUROS");
+        page.getByLabel("An amount off").check();
+        page.locator("#value").fill("0");
+        page.locator("#promo-currency").fill("e");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#value-error")).hasText("Must be more than 0.");
+        assertThat(page.locator("#promo-currency ~ .field-error")).hasText(
+            "Must be a three-letter currency code such as usd.");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.till.shared.web;
 
+import io.till.shared.FieldErrors;
 import java.util.List;
 import org.springframework.util.MultiValueMap;
 
@@ -28,5 +29,18 @@ public final class FormRows {
     public static String one(MultiValueMap<String, String> params, String field) {
         String value = params.getFirst(field);
         return value == null ? "" : value;
+    }
+
+    /** A whole number as typed, null when blank; {@code invalid_format} on {@code field} when it is not one. */
+    public static Integer wholeNumber(FieldErrors errors, String field, String typed) {
+        if (typed == null || typed.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(typed.strip());
+        } catch (NumberFormatException e) {
+            errors.add(field, "invalid_format", "must be a whole number");
+            return null;
+        }
     }
 }

@@ -1,0 +1,64 @@
+package io.till.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Money as staff type it on dashboard forms, read in the currency's own minor units, and refused when ambiguous. */
+class AmountsTypedTest {
+
+    @Test
+    void readsWholeAndDecimalAmountsWithASymbolAndThousandsSeparators() {
+        assertThat(Amounts.parseTyped("amount", "19", "usd")).isEqualTo(1900);
+        assertThat(Amounts.parseTyped("amount", "19.5", "usd")).isEqualTo(1950);
+        assertThat(Amounts.parseTyped("amount", " $19.99 ", "usd")).isEqualTo(1999);
+        assertThat(Amounts.parseTyped("amount", "$ 1,299", "usd")).isEqualTo(129900);
+        assertThat(Amounts.parseTyped("amount", "1,234,567.50", "eur")).isEqualTo(123456750);
+        assertThat(Amounts.parseTyped("amount", "", "usd")).isNull();
+    }
+
+    @Test
+    void usesTheCurrencysOwnDecimals() {
+        assertThat(Amounts.parseTyped("amount", "500", "jpy")).isEqualTo(500);
+        assertThat(Amounts.parseTyped("amount", "1.250", "bhd")).isEqualTo(1250);
+        assertThatThrownBy(() -> Amounts.parseTyped("amount", "5.5", "jpy"))
+            .hasMessageContaining("must be an amount such as 500, with at most 0 decimals");
+        assertThat(Amounts.typed(129900, "usd")).isEqualTo("1299.00");
+        assertThat(Amounts.typed(500, "jpy")).isEqualTo("500");
+    }
+
+    @Test
+    void aCommaThatIsNotBetweenThousandsIsRefusedRatherThanReadAsOne() {
+        assertThatThrownBy(() -> Amounts.parseTyped("price", "19,99", "eur"))
+            .isInstanceOfSatisfying(TillException.class, e -> {
+                assertThat(e.errors()).singleElement().satisfies(error -> {
+                    assertThat(error.field()).isEqualTo("price");
+                    assertThat(error.code()).isEqualTo("invalid_format");
+                    assertThat(error.message()).contains("a point for decimals, commas only between thousands");
+                });
+            });
+        assertThatThrownBy(() -> Amounts.parseTyped("price", "1,2345", "usd")).isInstanceOf(TillException.class);
+        assertThatThrownBy(() -> Amounts.parseTyped("price", "12,34.5", "usd")).isInstanceOf(TillException.class);
+    }
+
+    @Test
+    void whatIsNotAnAmountIsRefusedNeverThrownAsSomethingElse() {
+        for (String typed : new String[]{"twelve", "1e400", "1e-400", "NaN", "1.2.3", "--5", "$"}) {
+            assertThatThrownBy(() -> Amounts.parseTyped("amount", typed, "usd")).as(typed)
+                .isInstanceOf(TillException.class);
+        }
+    }
+
+    @Test
+    void aFormCollectsTheRefusalAndAnAmountAboveTheMaximumInTheCurrency() {
+        var errors = new FieldErrors();
+        assertThat(Amounts.parseTyped(errors, "a", "nope", "usd")).isNull();
+        assertThat(Amounts.parseTyped(errors, "b", "10000000001", "usd")).isNull();
+        assertThat(Amounts.parseTyped(errors, "c", "10000000000", "usd")).isEqualTo(Amounts.MAX);
+        assertThatThrownBy(errors::throwIfAny).isInstanceOfSatisfying(TillException.class, e -> {
+            assertThat(e.errors()).extracting(FieldError::field).containsExactly("a", "b");
+            assertThat(e.errors().get(1).message()).isEqualTo("must be at most 10000000000.00");
+        });
+    }
+}
