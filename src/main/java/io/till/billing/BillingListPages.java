@@ -77,7 +77,7 @@ class BillingListPages {
     @GetMapping("/admin/orders")
     String orders(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(staff.accountId());
+        var lookup = new Lookup(customers, products, staff.accountId());
         var found = list(model, status, cursor, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), what(o.items()),
@@ -89,7 +89,7 @@ class BillingListPages {
     @GetMapping("/admin/subscriptions")
     String subscriptions(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(staff.accountId());
+        var lookup = new Lookup(customers, products, staff.accountId());
         var found = list(model, status, cursor, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
@@ -103,7 +103,7 @@ class BillingListPages {
     @GetMapping("/admin/payment-plans")
     String paymentPlans(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(staff.accountId());
+        var lookup = new Lookup(customers, products, staff.accountId());
         var found = list(model, status, cursor, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
@@ -117,7 +117,7 @@ class BillingListPages {
     @GetMapping("/admin/invoices")
     String invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(staff.accountId());
+        var lookup = new Lookup(customers, products, staff.accountId());
         var found = list(model, status, cursor, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
             (filter, page) -> invoices.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
@@ -157,12 +157,16 @@ class BillingListPages {
     }
 
     /** Customers and product names, each read once per page. */
-    private final class Lookup {
+    private static final class Lookup {
+        private final Customers customers;
+        private final Products products;
         private final String accountId;
         private final Map<String, Who> people = new HashMap<>();
         private final Map<String, String> productNames = new HashMap<>();
 
-        Lookup(String accountId) {
+        Lookup(Customers customers, Products products, String accountId) {
+            this.customers = customers;
+            this.products = products;
             this.accountId = accountId;
         }
 

@@ -46,6 +46,14 @@ class BillingListPagesTest {
         chromium.close();
     }
 
+    private static java.util.List<String> csv(com.microsoft.playwright.Download download) {
+        try {
+            return java.util.List.of(java.nio.file.Files.readString(download.path()).split("\r\n"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Page.GetByRoleOptions named(String name) {
         return new Page.GetByRoleOptions().setName(name).setExact(true);
     }
@@ -61,13 +69,17 @@ class BillingListPagesTest {
              "option_id": "%s"}""".formatted(shop.monthly()));
         assertThat(declined.status()).as(declined.text()).isEqualTo(402);
         assertThat(shops.advance(shop, "P15D").status()).isEqualTo(200);
+        var mallory = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "=HYPERLINK(\\"http://evil.example\\")", "email": "mallory@example.com"},
+             "token": "pm_card_visa", "option_id": "%s"}""".formatted(shop.plan()));
+        assertThat(mallory.status()).as(mallory.text()).isEqualTo(201);
 
         var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
         page.navigate(api.uri("/admin/customers").toString());
         page.getByRole(AriaRole.LINK, named("Billing")).click();
         page.waitForLoadState();
         assertThat(page.locator("h1")).hasText("Orders");
-        assertThat(page.locator("table.list tbody tr")).hasCount(4);
+        assertThat(page.locator("table.list tbody tr")).hasCount(5);
         page.locator(".sub-tabs").getByText("Failed").click();
         page.waitForLoadState();
         assertThat(page.locator("table.list tbody tr")).hasCount(1);
@@ -77,9 +89,8 @@ class BillingListPagesTest {
 
         page.locator("nav[aria-label='Billing records']").getByText("Payment plans").click();
         page.waitForLoadState();
-        var row = page.locator("table.list tbody tr");
-        assertThat(row).hasCount(1);
-        assertThat(row).containsText("bob@example.com");
+        var row = page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("bob@example.com"));
+        assertThat(page.locator("table.list tbody tr")).hasCount(2);
         assertThat(row).containsText("3 × $100.00");
         assertThat(row).containsText("1 of 3");
         row.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Membership"))
@@ -105,6 +116,31 @@ class BillingListPagesTest {
         assertThat(page.locator("table.list tbody tr")).hasCount(1);
         assertThat(page.locator("table.list tbody tr")).containsText("carol@example.com");
 
+        // The list as a file for the seller's accounting: the rows of the tab shown, a customer's name made inert.
+        page.locator("nav[aria-label='Billing records']").getByText("Orders").click();
+        page.waitForLoadState();
+        var all = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, named("Download CSV")).click());
+        assertThat(all.suggestedFilename()).matches("orders-\\d{4}-\\d{2}-\\d{2}\\.csv");
+        var lines = csv(all);
+        assertThat(lines.getFirst()).isEqualTo("\uFEFFid,created_at,status,customer_id,customer_name,customer_email,"
+            + "items,currency,subtotal,discount,total");
+        assertThat(lines).hasSize(6);
+        assertThat(lines)
+            .anySatisfy(line -> assertThat(line).contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\","));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains(",paid,").contains(",ada@example.com,")
+            .endsWith(",usd,19.00,0.00,19.00"));
+        page.locator(".sub-tabs").getByText("Failed").click();
+        page.waitForLoadState();
+        var failed = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, named("Download CSV")).click());
+        assertThat(failed.suggestedFilename()).startsWith("orders-failed-");
+        assertThat(csv(failed)).hasSize(2).last().asString().contains("dave@example.com");
+        page.locator("nav[aria-label='Billing records']").getByText("Invoices").click();
+        page.waitForLoadState();
+        var invoiceLines = csv(page.waitForDownload(() -> page.getByRole(AriaRole.LINK, named("Download CSV"))
+            .click()));
+        assertThat(invoiceLines).anySatisfy(line -> assertThat(line).contains(",issued,").contains(
+            "carol@example.com"));
+
         var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
         for (String path : new String[]{"/admin/orders", "/admin/subscriptions", "/admin/payment-plans",
                 "/admin/invoices"}) {
@@ -123,6 +159,8 @@ class BillingListPagesTest {
         var response = page.navigate(api.uri("/admin/invoices?status=overdue").toString());
         assertThat(response.status()).isEqualTo(400);
         assertThat(page.locator("main")).containsText("status");
+        var export = page.navigate(api.uri("/admin/invoices.csv?status=overdue").toString());
+        assertThat(export.status()).isEqualTo(400);
 
         page.navigate(api.uri("/admin/orders?status=failed").toString());
         assertThat(page.locator(".none")).containsText("No failed orders");

@@ -1,0 +1,181 @@
+package io.till.billing;
+
+import io.till.catalog.Products;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
+import io.till.shared.Amounts;
+import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
+import io.till.shared.web.CsvExport;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The Billing lists as CSV files for a seller's accounting: every order, subscription, payment plan or invoice of the
+ * account, all or in one status (as the list shows), newest first. Read a page at a time, so an export of a large
+ * account holds no connection while it writes, and never holds all rows at once.
+ */
+@Controller
+class BillingExports {
+
+    private static final int PAGE = 100;
+
+    private final Orders orders;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
+    private final Customers customers;
+    private final Products products;
+    private final Clock clock;
+
+    BillingExports(Orders orders, Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices,
+        Customers customers, Products products, Clock clock) {
+        this.orders = orders;
+        this.subscriptions = subscriptions;
+        this.paymentPlans = paymentPlans;
+        this.invoices = invoices;
+        this.customers = customers;
+        this.products = products;
+        this.clock = clock;
+    }
+
+    /** A row source: the next page of records after {@code afterId}. */
+    private interface Source<T> extends BiFunction<RecordFilter, PageRequest, Page<T>> {}
+
+    /** Writes one record's row. */
+    private interface RowWriter<T> {
+        void write(CsvExport csv, T record, Names names) throws IOException;
+    }
+
+    @GetMapping("/admin/orders.csv")
+    void orders(Caller.Staff staff, @RequestParam(defaultValue = "") String status, HttpServletResponse response)
+        throws IOException {
+        export(staff, status, BillingController.ORDERS_STATUSES, "orders", response,
+            (filter, page) -> orders.list(staff.accountId(), filter, page), Order::id,
+            new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "items",
+                    "currency", "subtotal", "discount", "total"},
+            (csv, o, names) -> {
+                var who = names.customer(o.customerId());
+                csv.row(o.id(), o.createdAt(), o.status().code(), o.customerId(), who.name(), who.email(),
+                    o.items().stream().map(Order.Item::name).collect(Collectors.joining("; ")), o.currency(),
+                    Amounts.typed(o.subtotal(), o.currency()), Amounts.typed(o.discount(), o.currency()),
+                    Amounts.typed(o.total(), o.currency()));
+            });
+    }
+
+    @GetMapping("/admin/subscriptions.csv")
+    void subscriptions(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
+        HttpServletResponse response) throws IOException {
+        export(staff, status, BillingController.SUBSCRIPTIONS_STATUSES, "subscriptions", response,
+            (filter, page) -> subscriptions.list(staff.accountId(), filter, page), Subscription::id,
+            new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "product",
+                    "currency", "amount", "interval", "interval_count", "current_period_end", "next_bill", "trial_end",
+                    "ends_at", "canceled_at"},
+            (csv, s, names) -> {
+                var who = names.customer(s.customerId());
+                csv.row(s.id(), s.createdAt(), s.status(), s.customerId(), who.name(), who.email(),
+                    names.product(s.productId()), s.currency(), Amounts.typed(s.amount(), s.currency()), s.interval(),
+                    s.intervalCount(), s.currentPeriodEnd(), s.nextBill(), s.trialEnd(), s.endsAt(), s.canceledAt());
+            });
+    }
+
+    @GetMapping("/admin/payment-plans.csv")
+    void paymentPlans(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
+        HttpServletResponse response) throws IOException {
+        export(staff, status, BillingController.PAYMENT_PLANS_STATUSES, "payment-plans", response,
+            (filter, page) -> paymentPlans.list(staff.accountId(), filter, page), PaymentPlan::id,
+            new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "product",
+                    "currency", "installment_amount", "installments", "installments_paid", "next_bill_at"},
+            (csv, p, names) -> {
+                var who = names.customer(p.customerId());
+                csv.row(p.id(), p.createdAt(), p.status(), p.customerId(), who.name(), who.email(),
+                    names.product(p.productId()), p.currency(), Amounts.typed(p.installmentAmount(), p.currency()),
+                    p.installments(), p.installmentsPaid(), p.isActive() ? p.nextBillAt() : null);
+            });
+    }
+
+    @GetMapping("/admin/invoices.csv")
+    void invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status, HttpServletResponse response)
+        throws IOException {
+        export(staff, status, BillingController.INVOICES_STATUSES, "invoices", response,
+            (filter, page) -> invoices.list(staff.accountId(), filter, page), Invoice::id,
+            new String[]{"id", "number", "created_at", "status", "overdue", "customer_id", "customer_name",
+                    "customer_email", "subscription_id", "payment_plan_id", "currency", "amount_due", "amount_credited",
+                    "due_at", "paid_at"},
+            (csv, i, names) -> {
+                var who = names.customer(i.customerId());
+                csv.row(i.id(), i.sequence(), i.createdAt(), i.status(), i.overdue() && "issued".equals(i.status()),
+                    i.customerId(), who.name(), who.email(), i.subscriptionId(), i.paymentPlanId(), i.currency(),
+                    Amounts.typed(i.amountDue(), i.currency()), Amounts.typed(i.amountCredited(), i.currency()),
+                    i.dueAt(), i.paidAt());
+            });
+    }
+
+    /**
+     * Checks the status as the list does (a status the record never has is refused before anything is written), then
+     * writes every record, a page at a time.
+     */
+    private <T> void export(Caller.Staff staff, String status, List<String> statuses, String kind,
+        HttpServletResponse response, Source<T> source, Function<T, String> idOf,
+        String[] header, RowWriter<T> writer) throws IOException {
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(null, status, null, null, statuses, errors);
+        errors.throwIfAny();
+        String name = kind + (filter.status() == null ? "" : "-" + filter.status()) + "-"
+            + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        var names = new Names(customers, products, staff.accountId());
+        try (var csv = CsvExport.start(response, name, header)) {
+            String after = null;
+            Page<T> page;
+            do {
+                page = source.apply(filter, new PageRequest(PAGE, after));
+                for (T record : page.data()) {
+                    writer.write(csv, record, names);
+                }
+                after = page.data().isEmpty() ? null : idOf.apply(page.data().getLast());
+            } while (page.hasMore() && after != null);
+        }
+    }
+
+    /** Customers and product names, each read once per export. */
+    private static final class Names {
+        private final Customers customers;
+        private final Products products;
+        private final String accountId;
+        private final Map<String, Customer> people = new HashMap<>();
+        private final Map<String, String> productNames = new HashMap<>();
+
+        Names(Customers customers, Products products, String accountId) {
+            this.customers = customers;
+            this.products = products;
+            this.accountId = accountId;
+        }
+
+        Customer customer(String id) {
+            if (people.size() >= 10_000) {
+                // A large account's export would otherwise keep every customer it met; the newest rows come together.
+                people.clear();
+            }
+            return people.computeIfAbsent(id, key -> customers.get(accountId, key));
+        }
+
+        String product(String id) {
+            return productNames.computeIfAbsent(id, key -> products.find(accountId, key).map(p -> p.name())
+                .orElse(null));
+        }
+    }
+}
