@@ -49,9 +49,22 @@ class EventCancels {
     /** A version that cancels on some of the batch's types, with its account. */
     private record Canceling(String accountId, Program program) {}
 
-    /** One event that may end some runs of one version. */
+    /**
+     * One event that may end some runs of one version: those about its customer and, with {@code record}, about the
+     * same record ({@code recordId}, the event's own, null when the event names none).
+     */
     record Candidate(String eventId, String accountId, String customerId, String automationId, int version,
-        String record) {}
+        String record, String recordId) {
+
+        /** Whether this event ends {@code run} of the batch, started by an earlier event of it. */
+        boolean ends(ExecutionQueue.NewExecution run) {
+            return accountId.equals(run.accountId()) && customerId.equals(run.customerId())
+                && automationId.equals(run.automationId()) && version == run.version()
+                && eventId.compareTo(run.triggerKey()) > 0
+                && (record == null || recordId != null && run.trigger() != null
+                    && recordId.equals(run.trigger().path("data").path(record).path("id").asString(null)));
+        }
+    }
 
     /**
      * The (event, version, match) triples a batch's events may end runs by: usually none, found without reading a
@@ -63,18 +76,15 @@ class EventCancels {
     }
 
     /**
-     * Ends the runs the batch's events cancel ({@code candidates}), and the runs the batch started ({@code started},
+     * Ends the runs the batch's events cancel ({@code existing}, from {@link #endedBy}), and the runs the batch started ({@code started},
      * of {@code programs}) that a cancel event recorded after their trigger ends already (matched by another node
      * while this batch decided: both hold the lock of the automation and customer, so one of the two sees the
      * other). Returns the ids of the runs ended at once. Runs held under {@code mine} (the batch's own, just started
      * and not yet run) count as not running: they end at once, and the caller does not run them.
      */
-    Set<String> cancel(List<Candidate> candidates, List<ExecutionQueue.NewExecution> started,
+    Set<String> cancel(Map<String, String> existing, List<ExecutionQueue.NewExecution> started,
         Map<String, Program> programs, Instant now, UUID mine) {
-        var runs = new HashMap<String, String>();
-        if (!candidates.isEmpty()) {
-            runs.putAll(openRuns(candidates));
-        }
+        var runs = new HashMap<String, String>(existing);
         endedAlready(started, programs).forEach((run, event) -> runs.merge(run, event,
             (a, b) -> a.compareTo(b) <= 0 ? a : b));
         if (runs.isEmpty()) {
@@ -216,19 +226,50 @@ class EventCancels {
                 for (var cancelOn : canceling.program().definition().cancelOn()) {
                     if (cancelOn.event().equals(event.type())) {
                         candidates.add(new Candidate(event.eventId(), event.accountId(), event.customerId(),
-                            canceling.program().automationId(), canceling.program().version(), cancelOn.record()));
+                            canceling.program().automationId(), canceling.program().version(), cancelOn.record(),
+                            null));
                     }
                 }
             }
         }
-        return candidates;
+        return withRecordIds(candidates);
+    }
+
+    /** The candidates that match on a record, with the id of the record their event is about. */
+    private List<Candidate> withRecordIds(List<Candidate> candidates) {
+        var matching = candidates.stream().filter(c -> c.record() != null).toList();
+        if (matching.isEmpty()) {
+            return candidates;
+        }
+        var ids = new HashMap<String, String>();
+        db.sql("""
+            SELECT c.event_id, c.record, ev.data -> c.record ->> 'id' AS record_id
+              FROM unnest(CAST(:events AS text[]), CAST(:records AS text[])) AS c(event_id, record)
+              JOIN events ev ON ev.id = c.event_id
+            """)
+            .param("events", matching.stream().map(Candidate::eventId).toArray(String[]::new))
+            .param("records", matching.stream().map(Candidate::record).toArray(String[]::new))
+            .query((rs, row) -> ids.put(rs.getString("event_id") + "/" + rs.getString("record"),
+                rs.getString("record_id")))
+            .list();
+        return candidates.stream()
+            .map(c -> c.record() == null
+                ? c
+                : new Candidate(c.eventId(), c.accountId(), c.customerId(), c.automationId(), c.version(),
+                    c.record(), ids.get(c.eventId() + "/" + c.record())))
+            .toList();
     }
 
     /**
      * The runs that have not ended which the candidates end, each with the first event that ends it. A run started
-     * by something that happened after the event (a later event of the same batch) is not ended by it.
+     * by something that happened after the event (a later event of the same batch) is not ended by it. Read under the
+     * matcher's locks and before the batch starts anything, so that its starts can be decided knowing which open runs
+     * an earlier event of the batch ends.
      */
-    private Map<String, String> openRuns(List<Candidate> candidates) {
+    Map<String, String> endedBy(List<Candidate> candidates) {
+        if (candidates.isEmpty()) {
+            return Map.of();
+        }
         return db.sql("""
             SELECT DISTINCT ON (x.id) x.id, c.event_id
               FROM unnest(CAST(:events AS text[]), CAST(:accounts AS text[]), CAST(:customers AS text[]),

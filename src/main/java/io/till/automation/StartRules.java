@@ -81,8 +81,23 @@ class StartRules {
     /** The starts kept, in their order, and those held back. */
     record Admitted(List<ExecutionQueue.NewExecution> kept, List<Refused> refused) {}
 
-    /** Decides the starts; {@code programs} by automation id. */
-    Admitted admit(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs, Instant now) {
+    /**
+     * What holds a customer's (or record's) one run at a time: a run that has not ended, or one a start of this batch
+     * makes.
+     */
+    private sealed interface Holder {
+        record Open(String runId) implements Holder {}
+
+        record Started(ExecutionQueue.NewExecution run) implements Holder {}
+    }
+
+    /**
+     * Decides the starts, in the batch's order; {@code programs} by automation id. A run that an earlier event of the
+     * batch ends ({@code cancels}: {@code endedBy} for the runs already open, {@link EventCancels.Candidate#ends} for
+     * those the batch starts) no longer holds its customer for the starts after that event: the event ends it first.
+     */
+    Admitted admit(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs, Instant now,
+        List<EventCancels.Candidate> cancels, Map<String, String> endedBy) {
         var ruled = starts.stream()
             .filter(start -> start.customerId() != null && ruled(programs.get(start.automationId())))
             .toList();
@@ -91,12 +106,14 @@ class StartRules {
         }
         var keys = ruled.stream().map(StartRules::key).distinct().toList();
         Map<Key, Long> inPeriod = new HashMap<>();
-        Set<String> open = new HashSet<>();
+        Map<String, List<Holder>> open = new HashMap<>();
         db.sql("""
             SELECT k.account_id, k.automation_id, k.customer_id,
                    count(x.id) FILTER (WHERE x.created_at > k.since) AS runs,
-                   array_agg(coalesce(x.trigger -> 'data' -> k.record ->> 'id', ''))
-                       FILTER (WHERE x.status IN ('pending', 'running', 'waiting')) AS open
+                   array_agg(coalesce(x.trigger -> 'data' -> k.record ->> 'id', '') ORDER BY x.id)
+                       FILTER (WHERE x.status IN ('pending', 'running', 'waiting')) AS open,
+                   array_agg(x.id ORDER BY x.id)
+                       FILTER (WHERE x.status IN ('pending', 'running', 'waiting')) AS open_ids
               FROM unnest(CAST(:accounts AS text[]), CAST(:automations AS text[]), CAST(:customers AS text[]),
                           CAST(:since AS timestamptz[]), CAST(:records AS text[]))
                    AS k(account_id, automation_id, customer_id, since, record)
@@ -116,10 +133,13 @@ class StartRules {
                 var key = new Key(rs.getString("account_id"), rs.getString("automation_id"),
                     rs.getString("customer_id"));
                 inPeriod.put(key, rs.getLong("runs"));
-                var ids = rs.getArray("open");
-                if (ids != null) {
-                    for (Object id : (Object[]) ids.getArray()) {
-                        open.add(concurrencyKey(key, (String) id));
+                var records = rs.getArray("open");
+                if (records != null) {
+                    Object[] recordIds = (Object[]) records.getArray();
+                    Object[] runIds = (Object[]) rs.getArray("open_ids").getArray();
+                    for (int i = 0; i < recordIds.length; i++) {
+                        open.computeIfAbsent(concurrencyKey(key, (String) recordIds[i]), k -> new ArrayList<>())
+                            .add(new Holder.Open((String) runIds[i]));
                     }
                 }
                 return key;
@@ -147,7 +167,8 @@ class StartRules {
                 String id = record == null || start.trigger() == null
                     ? ""
                     : start.trigger().path("data").path(record).path("id").asString("");
-                if (!open.add(concurrencyKey(key, id))) {
+                var holders = open.computeIfAbsent(concurrencyKey(key, id), k -> new ArrayList<>());
+                if (holders.stream().anyMatch(holder -> !endedBefore(holder, start, cancels, endedBy))) {
                     concurrent.increment();
                     refused.add(new Refused(start, "Another of its runs for the same " + (record == null
                         ? "customer"
@@ -155,11 +176,25 @@ class StartRules {
                         + "runs one at a time."));
                     continue;
                 }
+                holders.add(new Holder.Started(start));
             }
             inPeriod.merge(key, 1L, Long::sum);
             kept.add(start);
         }
         return new Admitted(kept, refused);
+    }
+
+    /** Whether an event of the batch before {@code start}'s own ends what {@code holder} holds. */
+    private static boolean endedBefore(Holder holder, ExecutionQueue.NewExecution start,
+        List<EventCancels.Candidate> cancels, Map<String, String> endedBy) {
+        return switch (holder) {
+            case Holder.Open open -> {
+                String event = endedBy.get(open.runId());
+                yield event != null && event.compareTo(start.triggerKey()) < 0;
+            }
+            case Holder.Started started -> cancels.stream()
+                .anyMatch(cancel -> cancel.eventId().compareTo(start.triggerKey()) < 0 && cancel.ends(started.run()));
+        };
     }
 
     private static boolean ruled(Program program) {

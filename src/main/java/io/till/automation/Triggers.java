@@ -89,8 +89,11 @@ class Triggers {
 
         /** Whether deciding needs the event's data: a scope, conditions, or one run per record at a time. */
         boolean readsData() {
+            // A start's trigger data also tells StartRules which record an earlier event of the batch canceled.
             return program.definition().conditions() != null || !scope().isEmpty()
                 || program.definition().concurrencyRecord() != null
+                || program.definition().concurrency() != null
+                    && program.definition().cancelOn().stream().anyMatch(cancel -> cancel.record() != null)
                 || EventType.of(event).map(EventType::isUpcoming).orElse(false);
         }
 
@@ -219,7 +222,9 @@ class Triggers {
         Map<String, Program> programsById = listeners.stream().collect(java.util.stream.Collectors.toMap(
             Listener::automationId, Listener::program, (a, b) -> a));
         rules.lock(starts, programsById, cancelling);
-        var admitted = rules.admit(starts, programsById, now);
+        // The open runs this batch's events end, so that a start after the event that ends one is not refused by it.
+        var endedBy = cancels.endedBy(cancelling);
+        var admitted = rules.admit(starts, programsById, now, cancelling, endedBy);
         starts = admitted.kept();
         admitted.refused().forEach(refused -> traces.skip(refused.start().triggerKey(), refused.start().accountId(),
             refused.start().automationId(), refused.start().version(), refused.reason()));
@@ -228,13 +233,13 @@ class Triggers {
         // of its batch started.
         if (lease == null) {
             executionsStarted.increment(queue.start(starts, now).size());
-            cancels.cancel(cancelling, starts, programsById, now, null);
+            cancels.cancel(endedBy, starts, programsById, now, null);
             waits.arrive(arrivals, now);
             return new Matched(events.size(), List.of());
         }
         var claimed = queue.startClaimed(starts, now, lease);
         executionsStarted.increment(claimed.size());
-        Set<String> ended = cancels.cancel(cancelling, starts, programsById, now, lease.token());
+        Set<String> ended = cancels.cancel(endedBy, starts, programsById, now, lease.token());
         waits.arrive(arrivals, now);
         return new Matched(events.size(), ended.isEmpty()
             ? claimed

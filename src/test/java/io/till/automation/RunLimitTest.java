@@ -127,4 +127,65 @@ class RunLimitTest {
             .forEach(run -> invoices.add(run.get("trigger").get("data").get("invoice").get("id").asString()));
         assertThat(invoices).containsExactlyInAnyOrder("in_1", "in_2");
     }
+
+    private static final String DUNNING = """
+        {"name": "Dunning", "trigger": {"type": "event", "event": "acme.payment_failed"}, "concurrency": "%s",
+         "cancel_on": [{"event": "acme.paid", "match": "%s"}],
+         "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                   {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "reminded"}}]}""";
+
+    private void paid(TestAccounts.TestAccount store, String customer, String invoice) {
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.paid", "customer_id": "%s", "data": {"invoice": {"id": "%s"}}}"""
+            .formatted(customer, invoice));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+    }
+
+    private List<String> invoicesByStatus(TestAccounts.TestAccount store, String automation) {
+        var runs = new ArrayList<String>();
+        api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data")
+            .forEach(run -> runs.add(run.get("trigger").get("data").get("invoice").get("id").asString() + ":"
+                + run.get("status").asString()));
+        return runs;
+    }
+
+    @Test
+    void aRunThatAnEarlierEventOfTheBatchEndsNoLongerHoldsItsCustomer() {
+        var store = accounts.create();
+        String ada = new StoreApi(api, store).customer("Ada");
+        String automation = new StoreApi(api, store).activate(DUNNING.formatted("customer", "customer"));
+        failed(store, ada, "in_1");
+        agenda.runDue();
+
+        // One batch, in this order: a failure while in_1's run is open (one at a time: refused), the payment that ends
+        // that run, then a failure after it (a run of its own), then the payment that ends that one too, and a third.
+        failed(store, ada, "in_2");
+        paid(store, ada, "in_1");
+        failed(store, ada, "in_3");
+        paid(store, ada, "in_3");
+        failed(store, ada, "in_4");
+        agenda.runDue();
+
+        assertThat(invoicesByStatus(store, automation)).containsExactlyInAnyOrder("in_1:canceled", "in_3:canceled",
+            "in_4:waiting");
+    }
+
+    @Test
+    void aRecordsPaymentEndsOnlyThatRecordsRunBeforeANewFailureOfTheSameRecord() {
+        var store = accounts.create();
+        String ada = new StoreApi(api, store).customer("Ada");
+        String automation = new StoreApi(api, store).activate(DUNNING.formatted("invoice", "invoice"));
+        failed(store, ada, "in_1");
+        failed(store, ada, "in_2");
+        agenda.runDue();
+
+        // in_2's payment ends in_2's run only: in_1 fails again while its run is open (refused), in_2 starts again.
+        paid(store, ada, "in_2");
+        failed(store, ada, "in_1");
+        failed(store, ada, "in_2");
+        agenda.runDue();
+
+        assertThat(invoicesByStatus(store, automation)).containsExactlyInAnyOrder("in_1:waiting", "in_2:canceled",
+            "in_2:waiting");
+    }
 }
