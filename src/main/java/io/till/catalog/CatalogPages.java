@@ -25,8 +25,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * The catalog in the dashboard: every product with its prices, a new product with its options (what
  * {@code POST /api/v1/products} takes, refused by the same rules), a product's page with the ids an automation scope or
- * an integration needs, and subscription groups. Products are not edited once made: a subscription keeps the price it
- * was bought at, and a new price is a new option on a new product.
+ * an integration needs, its name and description edited, and subscription groups. A product's options do not change
+ * once it is made: a subscription keeps the price it was bought at, and a new price is a new option on a new product.
  */
 @Controller
 class CatalogPages {
