@@ -158,7 +158,7 @@ public class CardChoices {
         var unpaid = invoices.unpaidFor(accountId, subscription.id(), null);
         return new Billed(Kind.SUBSCRIPTION, subscription.id(), names.product(), names.option(),
             subscription.status(), subscription.amount(), subscription.currency(), subscription.interval(),
-            subscription.intervalCount(), nextBill(subscription), charges.payingCard(accountId,
+            subscription.intervalCount(), subscription.nextBill(), charges.payingCard(accountId,
                 subscription.customerId(), subscription.cardId()),
             owed(unpaid), declineReason(accountId, unpaid));
     }
@@ -173,12 +173,6 @@ public class CardChoices {
     }
 
     /** The next renewal, while the subscription still renews. */
-    private static Instant nextBill(Subscription subscription) {
-        return List.of("trialing", "active", "past_due").contains(subscription.status())
-            ? subscription.currentPeriodEnd()
-            : null;
-    }
-
     private record Names(String product, String option) {}
 
     private Names names(String accountId, String productId, String optionId) {

@@ -58,6 +58,9 @@ class PortalOverview {
         var subscriptions = db.sql("""
             SELECT s.id, p.name AS product, o.name AS option, s.status, s.amount, s.currency, s.interval,
                    s.interval_count, s.current_period_end, c.brand AS card_brand, c.last4 AS card_last4,
+                   -- Subscription.nextBill's rule: renewing, and not in the last period of a fixed term.
+                   s.status IN ('trialing', 'active', 'past_due')
+                       AND (s.ends_at IS NULL OR s.current_period_end < s.ends_at) AS bills_again,
                    (SELECT sum(i.amount_due) FROM invoices i
                      WHERE i.account_id = s.account_id AND i.customer_id = s.customer_id AND i.subscription_id = s.id
                        AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid
@@ -77,7 +80,7 @@ class PortalOverview {
             .query((rs, row) -> {
                 String status = rs.getString("status");
                 String currency = rs.getString("currency");
-                boolean billsAgain = List.of("trialing", "active", "past_due").contains(status);
+                boolean billsAgain = rs.getBoolean("bills_again");
                 return new Billing("subscription", rs.getString("id"), name(rs), status,
                     Amounts.format(rs.getLong("amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),

@@ -47,6 +47,25 @@ class PortalOverviewTest {
     }
 
     @Test
+    void aFixedTermInItsLastPeriodShowsNoNextBill() {
+        var shop = shops.open();
+        var season = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Season", "options": [{"name": "One month", "kind": "subscription", "amount": 900,
+             "currency": "usd", "interval": "month", "cycles": 1}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Season", "product_id": "%s"}""".formatted(season.get("id").asString())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(season.get("options").get(0).get("id").asString()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+
+        String page = signIn(shop, order.json().get("customer_id").asString()).get("/portal/" + shop.accountId()
+            + "/").body();
+
+        assertThat(page).contains("Season · One month").doesNotContain("Next bill");
+    }
+
+    @Test
     void aFailedRenewalShowsItsUnpaidBalanceAndAsksForANewCard() {
         var shop = shops.open();
         String customerId = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "cy@example.com")
