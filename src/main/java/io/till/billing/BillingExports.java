@@ -111,8 +111,14 @@ class BillingExports {
     @GetMapping("/admin/invoices.csv")
     void invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status, HttpServletResponse response)
         throws IOException {
-        export(staff, status, BillingController.INVOICES_STATUSES, "invoices", response,
-            (filter, page) -> invoices.list(staff.accountId(), filter, page), Invoice::id,
+        boolean overdue = BillingListPages.OVERDUE.equals(status);
+        export(staff, overdue ? "" : status, BillingController.INVOICES_STATUSES, overdue
+            ? "invoices-overdue"
+            : "invoices", response,
+            (filter, page) -> overdue
+                ? invoices.listOverdue(staff.accountId(), filter, page)
+                : invoices.list(staff.accountId(), filter, page),
+            Invoice::id,
             new String[]{"id", "number", "created_at", "status", "overdue", "customer_id", "customer_name",
                     "customer_email", "subscription_id", "payment_plan_id", "currency", "amount_due", "amount_credited",
                     "due_at", "paid_at"},

@@ -30,6 +30,9 @@ class BillingListPages {
 
     private static final int ROWS = 50;
 
+    /** The invoices tab of open ones past their due date: not a status of its own, an open invoice marked overdue. */
+    static final String OVERDUE = "overdue";
+
     /** The tabs of each list, in a seller's order: all, then what needs attention. */
     static final List<Tab> ORDER_TABS = List.of(new Tab("", "All"), new Tab("paid", "Paid"),
         new Tab("failed", "Failed"), new Tab("pending", "Pending"));
@@ -39,7 +42,8 @@ class BillingListPages {
     static final List<Tab> PLAN_TABS = List.of(new Tab("", "All"), new Tab("active", "Active"),
         new Tab("unpaid", "Unpaid"), new Tab("completed", "Completed"), new Tab("canceled", "Canceled"));
     static final List<Tab> INVOICE_TABS = List.of(new Tab("", "All"), new Tab("issued", "Open"),
-        new Tab("paid", "Paid"), new Tab("uncollectible", "Uncollectible"), new Tab("void", "Void"));
+        new Tab(OVERDUE, "Overdue"), new Tab("paid", "Paid"), new Tab("uncollectible", "Uncollectible"),
+        new Tab("void", "Void"));
 
     private final Orders orders;
     private final Subscriptions subscriptions;
@@ -118,8 +122,15 @@ class BillingListPages {
     String invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
         var lookup = new Lookup(customers, products, staff.accountId());
-        var found = list(model, status, cursor, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
-            (filter, page) -> invoices.list(staff.accountId(), filter, page));
+        boolean overdue = OVERDUE.equals(status);
+        var found = list(model, overdue ? "" : status, cursor, "inv", BillingController.INVOICES_STATUSES,
+            INVOICE_TABS, (filter, page) -> overdue
+                ? invoices.listOverdue(staff.accountId(), filter, page)
+                : invoices.list(staff.accountId(), filter, page));
+        if (overdue) {
+            model.addAttribute("status", OVERDUE);
+            model.addAttribute("shown", "Overdue");
+        }
         model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
             lookup.who(i.customerId()), i.status(), i.overdue() && "issued".equals(i.status()),
             Amounts.format(i.amountDue(), i.currency()), i.dueAt(), i.createdAt()))

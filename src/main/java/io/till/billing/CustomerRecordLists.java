@@ -18,9 +18,18 @@ final class CustomerRecordLists {
     /** @param table one of the billing tables (a constant of the caller, never user input) */
     static <T> Page<T> newestFirst(JdbcClient db, String table, String accountId, RecordFilter filter,
         PageRequest page, RowMapper<T> rows, Function<T, String> idOf) {
+        return newestFirst(db, table, "true", accountId, filter, page, rows, idOf);
+    }
+
+    /**
+     * The same list, of the rows that also meet {@code condition} (a constant SQL condition of the caller, such as
+     * {@code overdue}, never user input).
+     */
+    static <T> Page<T> newestFirst(JdbcClient db, String table, String condition, String accountId,
+        RecordFilter filter, PageRequest page, RowMapper<T> rows, Function<T, String> idOf) {
         return page.page(db.sql("""
             SELECT * FROM %s
-             WHERE account_id = :accountId
+             WHERE account_id = :accountId AND (%s)
                AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
                AND (CAST(:status AS text) IS NULL OR status = :status)
                AND (CAST(:createdFrom AS timestamptz) IS NULL OR created_at >= :createdFrom)
@@ -28,7 +37,7 @@ final class CustomerRecordLists {
                AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
              ORDER BY id DESC
              LIMIT :limit
-            """.formatted(table))
+            """.formatted(table, condition))
             .param("accountId", accountId)
             .param("customerId", filter.customerId())
             .param("status", filter.status())

@@ -227,4 +227,10 @@ public class Invoices {
     Page<Invoice> list(String accountId, RecordFilter filter, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "invoices", accountId, filter, page, INVOICE, Invoice::id);
     }
+
+    /** The open invoices past their due date (marked overdue by the billing clock), with the same filters. */
+    Page<Invoice> listOverdue(String accountId, RecordFilter filter, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "invoices", "status = 'issued' AND overdue", accountId, filter,
+            page, INVOICE, Invoice::id);
+    }
 }

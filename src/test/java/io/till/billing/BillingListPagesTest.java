@@ -150,16 +150,35 @@ class BillingListPagesTest {
                 .isLessThanOrEqualTo(390);
             Chromium.screenshot(phone, "billing" + path.replace("/admin/", "-") + "-390");
         }
+
+        // Three days past its due date the open invoice is overdue: its own tab, its own file, the API's filter.
+        page.navigate(api.uri("/admin/invoices?status=overdue").toString());
+        assertThat(page.locator(".none")).containsText("No overdue invoices");
+        assertThat(shops.advance(shop, "P3D").status()).isEqualTo(200);
+        page.navigate(api.uri("/admin/invoices").toString());
+        page.locator(".sub-tabs").getByText("Overdue").click();
+        page.waitForLoadState();
+        assertThat(page.locator("#invoices-title")).hasText("Overdue");
+        assertThat(page.locator("table.list tbody tr")).hasCount(1);
+        assertThat(page.locator("table.list tbody tr")).containsText("carol@example.com");
+        assertThat(page.locator("table.list tbody tr .pill.bad")).hasText("overdue");
+        var overdueFile = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, named("Download CSV")).click());
+        assertThat(overdueFile.suggestedFilename()).startsWith("invoices-overdue-");
+        assertThat(csv(overdueFile)).hasSize(2).last().asString().contains("carol@example.com").contains(",true,");
+        var listed = api.get("/api/v1/invoices?overdue=true", shop.apiKey()).json().get("data");
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.get(0).get("overdue").asBoolean()).isTrue();
+        assertThat(api.get("/api/v1/invoices?overdue=maybe", shop.apiKey()).status()).isEqualTo(400);
     }
 
     @Test
     void aStatusTheRecordNeverHasIsRefusedAndAnEmptyTabSaysWhy() {
         var shop = shops.open();
         var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
-        var response = page.navigate(api.uri("/admin/invoices?status=overdue").toString());
+        var response = page.navigate(api.uri("/admin/invoices?status=late").toString());
         assertThat(response.status()).isEqualTo(400);
         assertThat(page.locator("main")).containsText("status");
-        var export = page.navigate(api.uri("/admin/invoices.csv?status=overdue").toString());
+        var export = page.navigate(api.uri("/admin/invoices.csv?status=late").toString());
         assertThat(export.status()).isEqualTo(400);
 
         page.navigate(api.uri("/admin/orders?status=failed").toString());
