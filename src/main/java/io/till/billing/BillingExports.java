@@ -160,14 +160,13 @@ class BillingExports {
     /** Customers and product names, each read once per export. */
     private static final class Names {
         private final Customers customers;
-        private final Products products;
+        private final Products.Names productNames;
         private final String accountId;
         private final Map<String, Customer> people = new HashMap<>();
-        private final Map<String, String> productNames = new HashMap<>();
 
         Names(Customers customers, Products products, String accountId) {
             this.customers = customers;
-            this.products = products;
+            this.productNames = products.names(accountId);
             this.accountId = accountId;
         }
 
@@ -180,8 +179,7 @@ class BillingExports {
         }
 
         String product(String id) {
-            return productNames.computeIfAbsent(id, key -> products.find(accountId, key).map(p -> p.name())
-                .orElse(null));
+            return productNames.of(id);
         }
     }
 }

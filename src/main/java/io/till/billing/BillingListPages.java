@@ -170,14 +170,13 @@ class BillingListPages {
     /** Customers and product names, each read once per page. */
     private static final class Lookup {
         private final Customers customers;
-        private final Products products;
+        private final Products.Names productNames;
         private final String accountId;
         private final Map<String, Who> people = new HashMap<>();
-        private final Map<String, String> productNames = new HashMap<>();
 
         Lookup(Customers customers, Products products, String accountId) {
             this.customers = customers;
-            this.products = products;
+            this.productNames = products.names(accountId);
             this.accountId = accountId;
         }
 
@@ -189,9 +188,7 @@ class BillingListPages {
         }
 
         String product(String productId) {
-            return productNames.computeIfAbsent(productId, id -> products.find(accountId, id)
-                .map(p -> p.name())
-                .orElse("Removed product"));
+            return productNames.of(productId);
         }
     }
 }

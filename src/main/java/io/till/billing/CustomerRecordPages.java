@@ -9,9 +9,7 @@ import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.PageRequest;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -66,7 +64,7 @@ class CustomerRecordPages {
         @RequestParam(name = "runs_before", required = false) String runsBefore, Model model) {
         String accountId = staff.accountId();
         Customer customer = customers.get(accountId, id);
-        var names = new ProductNames(products, accountId);
+        var names = products.names(accountId);
         boolean allSubscriptions = "all".equals(subscriptionsShown);
         boolean allPlans = "all".equals(plansShown);
         List<Holding> subs = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub"))
@@ -111,22 +109,5 @@ class CustomerRecordPages {
         return amounts.isEmpty()
             ? null
             : amounts.stream().map(m -> Amounts.format(m.amount(), m.currency())).collect(Collectors.joining(" · "));
-    }
-
-    /** Product names, each read once per page. */
-    private static final class ProductNames {
-        private final Products products;
-        private final String accountId;
-        private final Map<String, String> names = new HashMap<>();
-
-        ProductNames(Products products, String accountId) {
-            this.products = products;
-            this.accountId = accountId;
-        }
-
-        String of(String productId) {
-            return names.computeIfAbsent(productId,
-                id -> products.find(accountId, id).map(p -> p.name()).orElse("Removed product"));
-        }
     }
 }

@@ -11,8 +11,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -101,6 +103,32 @@ public class Products {
             throw TillException.notFound("product", id);
         }
         return get(accountId, id);
+    }
+
+    /** Product names read once each, for a page or an export that shows many records of one account. */
+    public Names names(String accountId) {
+        return new Names(accountId);
+    }
+
+    /** The names of one account's products, by id; a product that is gone is a "Removed product". */
+    public final class Names {
+        private final String accountId;
+        private final Map<String, String> known = new HashMap<>();
+
+        private Names(String accountId) {
+            this.accountId = accountId;
+        }
+
+        public String of(String productId) {
+            return known.computeIfAbsent(productId, id -> db.sql("""
+                SELECT name FROM products WHERE account_id = :accountId AND id = :id
+                """)
+                .param("accountId", accountId)
+                .param("id", id)
+                .query(String.class)
+                .optional()
+                .orElse("Removed product"));
+        }
     }
 
     public Product get(String accountId, String id) {

@@ -75,12 +75,12 @@ class PromoCodePages {
         var form = new Form(code.strip(), type, value, currency.strip().toLowerCase(Locale.ROOT), until,
             maxRedemptions, Map.of());
         try {
-            var input = input(staff.accountId(), form);
-            // A double click makes one code: the second submit answers with the first one's message.
+            // A double click makes one code: the second submit waits for the first and answers with its message.
+            // The checks run inside, too: outside, the second would find the code the first just made "taken".
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey,
                 PAGE + "?" + code + "&" + type + "&" + value + "&" + currency + "&" + until + "&" + maxRedemptions,
-                () -> "Promo code " + promoCodes.create(staff.accountId(), input).code() + " created: buyers can "
-                    + "use it at every checkout from now on."));
+                () -> "Promo code " + promoCodes.create(staff.accountId(), input(staff.accountId(), form)).code()
+                    + " created: buyers can use it at every checkout from now on."));
             return "redirect:" + PAGE;
         } catch (TillException refused) {
             var refusals = refused.code() == ErrorCode.VALIDATION_FAILED

@@ -13,7 +13,6 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -59,12 +58,8 @@ class CheckoutPages {
         String accountId = staff.accountId();
         Product only = product == null || product.isBlank() ? null : products.get(accountId, product);
         var page = checkouts.list(accountId, only == null ? null : only.id(), PageRequest.of(ROWS, cursor, "chk"));
-        var names = new HashMap<String, String>();
-        model.addAttribute("rows", page.data().stream()
-            .map(c -> new Row(c, names.computeIfAbsent(c.productId(), id -> products.find(accountId, id)
-                .map(Product::name)
-                .orElse("Removed product"))))
-            .toList());
+        var names = products.names(accountId);
+        model.addAttribute("rows", page.data().stream().map(c -> new Row(c, names.of(c.productId()))).toList());
         model.addAttribute("only", only);
         model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
         return "checkout/checkouts";

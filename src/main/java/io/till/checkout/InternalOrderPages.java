@@ -1,6 +1,5 @@
 package io.till.checkout;
 
-import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.customer.Card;
 import io.till.customer.Cards;
@@ -14,7 +13,6 @@ import io.till.shared.FieldError;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
