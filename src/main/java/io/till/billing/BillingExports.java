@@ -32,8 +32,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class BillingExports {
 
-    private static final int PAGE = 100;
-
     private final Orders orders;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
@@ -145,15 +143,7 @@ class BillingExports {
             + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         var names = new Names(customers, products, staff.accountId());
         try (var csv = CsvExport.start(response, name, header)) {
-            String after = null;
-            Page<T> page;
-            do {
-                page = source.apply(filter, new PageRequest(PAGE, after));
-                for (T record : page.data()) {
-                    writer.write(csv, record, names);
-                }
-                after = page.data().isEmpty() ? null : idOf.apply(page.data().getLast());
-            } while (page.hasMore() && after != null);
+            csv.rows(page -> source.apply(filter, page), idOf, (out, record) -> writer.write(out, record, names));
         }
     }
 

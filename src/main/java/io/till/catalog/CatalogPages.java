@@ -93,10 +93,7 @@ class CatalogPages {
             id = submissions.once(staff.accountId(), params.getFirst(FormSubmissions.FIELD),
                 PRODUCTS + "?" + params, () -> products.create(staff.accountId(), input).id());
         } catch (TillException refused) {
-            // A form key that expired or was used for another product is said above the form, as a field is.
-            var refusals = refused.code() == ErrorCode.VALIDATION_FAILED
-                ? refused.errors()
-                : List.of(new FieldError("form", refused.code().name(), refused.getMessage()));
+            var refusals = refused.refusals();
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             return form(staff, form.refused(refusals), model);
         }

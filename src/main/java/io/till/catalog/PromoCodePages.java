@@ -3,7 +3,6 @@ package io.till.catalog;
 import io.till.idempotency.FormSubmissions;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
-import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
@@ -16,7 +15,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -83,9 +81,7 @@ class PromoCodePages {
                     + " created: buyers can use it at every checkout from now on."));
             return "redirect:" + PAGE;
         } catch (TillException refused) {
-            var refusals = refused.code() == ErrorCode.VALIDATION_FAILED
-                ? refused.errors()
-                : List.of(new FieldError("form", refused.code().name(), refused.getMessage()));
+            var refusals = refused.refusals();
             var errors = new HashMap<String, String>();
             for (FieldError error : refusals) {
                 errors.putIfAbsent(field(error.field()), error.sentence());

@@ -6,14 +6,11 @@ import io.till.catalog.Products;
 import io.till.idempotency.FormSubmissions;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
-import io.till.shared.ErrorCode;
-import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -93,9 +90,7 @@ class CheckoutPages {
             id = submissions.once(staff.accountId(), params.getFirst(FormSubmissions.FIELD), LIST + "?" + params,
                 () -> checkouts.create(staff.accountId(), input).id());
         } catch (TillException refused) {
-            var refusals = refused.code() == ErrorCode.VALIDATION_FAILED
-                ? refused.errors()
-                : List.of(new FieldError("form", refused.code().name(), refused.getMessage()));
+            var refusals = refused.refusals();
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             return form(staff, form.refused(refusals), model);
         }

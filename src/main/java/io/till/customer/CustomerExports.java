@@ -1,8 +1,6 @@
 package io.till.customer;
 
 import io.till.shared.Caller;
-import io.till.shared.Page;
-import io.till.shared.PageRequest;
 import io.till.shared.web.CsvExport;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,8 +17,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 @Controller
 class CustomerExports {
 
-    private static final int PAGE = 100;
-
     private final Customers customers;
     private final Clock clock;
 
@@ -33,16 +29,8 @@ class CustomerExports {
     void customers(Caller.Staff staff, HttpServletResponse response) throws IOException {
         try (var csv = CsvExport.start(response, "customers-" + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC),
             "id", "created_at", "name", "email", "phone", "tags", "marketing_consent")) {
-            String after = null;
-            Page<Customer> page;
-            do {
-                page = customers.list(staff.accountId(), null, new PageRequest(PAGE, after));
-                for (var c : page.data()) {
-                    csv.row(c.id(), c.createdAt(), c.name(), c.email(), c.phone(), String.join("; ", c.tags()),
-                        c.marketingConsent());
-                }
-                after = page.data().isEmpty() ? null : page.data().getLast().id();
-            } while (page.hasMore() && after != null);
+            csv.rows(page -> customers.list(staff.accountId(), null, page), Customer::id, (out, c) -> out.row(c.id(),
+                c.createdAt(), c.name(), c.email(), c.phone(), String.join("; ", c.tags()), c.marketingConsent()));
         }
     }
 }

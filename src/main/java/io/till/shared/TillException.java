@@ -39,6 +39,16 @@ public class TillException extends RuntimeException {
         return errors;
     }
 
+    /**
+     * What a dashboard form shows beside its fields: each field's refusal of a validation failure, or any other
+     * refusal (an expired form key, a form sent for something else) as one on {@code form}, above the fields.
+     */
+    public List<FieldError> refusals() {
+        return code == ErrorCode.VALIDATION_FAILED
+            ? errors
+            : List.of(new FieldError("form", code.name(), getMessage()));
+    }
+
     private static String describe(List<FieldError> errors) {
         return errors.size() == 1
             ? "Invalid " + errors.getFirst().field() + ": " + errors.getFirst().message()

@@ -1,5 +1,7 @@
 package io.till.shared.web;
 
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Writer;
@@ -7,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -21,6 +24,8 @@ public final class CsvExport implements AutoCloseable {
     private static final Pattern FORMULA = Pattern.compile("^[=+\\-@\t\r].*", Pattern.DOTALL);
     /** A plain number stays a number, even a negative one. */
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+
+    private static final int PAGE = 100;
 
     private final Writer out;
 
@@ -67,6 +72,28 @@ public final class CsvExport implements AutoCloseable {
             return "\"" + text.replace("\"", "\"\"") + "\"";
         }
         return text;
+    }
+
+    /** Writes one record's row. */
+    public interface RowWriter<T> {
+        void write(CsvExport csv, T record) throws IOException;
+    }
+
+    /**
+     * Writes a row for every record of a list, newest first, reading it {@value #PAGE} at a time: an export of a large
+     * account never holds all of it, nor a connection while it writes.
+     */
+    public <T> void rows(Function<PageRequest, Page<T>> pages, Function<T, String> idOf, RowWriter<T> row)
+        throws IOException {
+        String after = null;
+        Page<T> page;
+        do {
+            page = pages.apply(new PageRequest(PAGE, after));
+            for (T record : page.data()) {
+                row.write(this, record);
+            }
+            after = page.data().isEmpty() ? null : idOf.apply(page.data().getLast());
+        } while (page.hasMore() && after != null);
     }
 
     @Override
