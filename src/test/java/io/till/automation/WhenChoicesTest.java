@@ -28,7 +28,7 @@ class WhenChoicesTest {
     @Test
     void theCalendarOffersEveryDayTheParserTakes() {
         assertThat(WhenChoices.CALENDAR_DAYS).extracting(WhenChoices.Choice::value)
-            .containsExactlyInAnyOrderElementsOf(DefinitionParser.CALENDAR_DAYS);
+            .containsExactlyInAnyOrderElementsOf(TriggerParser.CALENDAR_DAYS);
     }
 
     @Test

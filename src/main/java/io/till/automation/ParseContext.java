@@ -1,0 +1,69 @@
+package io.till.automation;
+
+import io.till.shared.FieldError;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/** What one parse of a definition has found so far: every mistake with its path, and the step ids already used. */
+final class ParseContext {
+
+    static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
+
+    /** Whether a definition is being saved (every check) or a saved version loaded to run (see parseSaved). */
+    final boolean saving;
+    final List<FieldError> errors = new ArrayList<>();
+    final Set<String> stepIds = new HashSet<>();
+    final Set<String> actionIdsSoFar = new HashSet<>();
+    int steps;
+
+    ParseContext(boolean saving) {
+        this.saving = saving;
+    }
+
+    void add(String field, String code, String message) {
+        errors.add(new FieldError(field, code, message));
+    }
+
+    /** An ISO-8601 duration that must be positive; null (and the mistake added) otherwise. */
+    Duration duration(String text, String path) {
+        try {
+            Duration duration = Duration.parse(text);
+            if (duration.isNegative() || duration.isZero()) {
+                add(path, "out_of_range", "must be positive");
+                return null;
+            }
+            return duration;
+        } catch (DateTimeParseException | NullPointerException e) {
+            add(path, "invalid_format", "must be an ISO-8601 duration such as P3D or PT2H");
+            return null;
+        }
+    }
+
+    /** The time_zone of {@code json}, UTC when absent; null (and the mistake added) when unknown. */
+    ZoneId zone(JsonNode json, String path) {
+        String zone = text(json, "time_zone");
+        if (zone == null) {
+            return ZoneId.of("UTC");
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            add(path, "invalid_value", "must be a time zone such as Europe/Paris");
+            return null;
+        }
+    }
+
+    /** The string at {@code field}, or null when it is absent or not a string. */
+    static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value == null || !value.isString() ? null : value.asString();
+    }
+}
