@@ -66,6 +66,7 @@ class Executor {
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
 
     private final ExecutionQueue queue;
+    private final ExecutionResults results;
     private final Programs programs;
     private final ExecutionContexts contexts;
     private final Engine engine;
@@ -81,12 +82,14 @@ class Executor {
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    Executor(ExecutionQueue queue, Programs programs, ExecutionContexts contexts, Engine engine, Actions actions,
+    Executor(ExecutionQueue queue, ExecutionResults results, Programs programs, ExecutionContexts contexts,
+        Engine engine, Actions actions,
         Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets,
         ExecutionWaits waits) {
         this.secrets = secrets;
         this.waits = waits;
         this.queue = queue;
+        this.results = results;
         this.programs = programs;
         this.contexts = contexts;
         this.engine = engine;
@@ -136,7 +139,7 @@ class Executor {
 
     private void stepAside(ExecutionQueue.Claimed execution, Duration lease, BlockingQueue<Ended> ended) {
         threads.submit(() -> {
-            ExecutionQueue.Written result = null;
+            ExecutionResults.Written result = null;
             try {
                 result = step(execution, lease);
             } finally {
@@ -147,7 +150,7 @@ class Executor {
     }
 
     /** One step of the round that has ended; {@code written} is null when it died without a result. */
-    private record Ended(String executionId, ExecutionQueue.Written written) {}
+    private record Ended(String executionId, ExecutionResults.Written written) {}
 
     /**
      * Writes each execution back as soon as its step ends, a few at a time, so that a fast run never waits for a slow
@@ -229,17 +232,17 @@ class Executor {
         }
     }
 
-    private Map<String, String> write(UUID token, List<ExecutionQueue.Written> results, Set<String> goOn) {
-        if (results.isEmpty()) {
+    private Map<String, String> write(UUID token, List<ExecutionResults.Written> round, Set<String> goOn) {
+        if (round.isEmpty()) {
             return Map.of();
         }
-        var accepted = queue.save(token, results, goOn, Timestamps.now(clock));
-        if (accepted.size() < results.size()) {
+        var accepted = results.save(token, round, goOn, Timestamps.now(clock));
+        if (accepted.size() < round.size()) {
             // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
             // these executions now, and what this round did was not written. Said out loud, because it is rare.
-            refused.increment(results.size() - accepted.size());
+            refused.increment(round.size() - accepted.size());
             log.warn("Refused late writes: {} of {} executions were taken over by another node after the lease ran "
-                + "out; nothing of theirs was written", results.size() - accepted.size(), results.size());
+                + "out; nothing of theirs was written", round.size() - accepted.size(), round.size());
         }
         for (String status : accepted.values()) {
             if (status.equals("succeeded")) {
@@ -252,7 +255,7 @@ class Executor {
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */
-    private ExecutionQueue.Written step(ExecutionQueue.Claimed execution, Duration lease) {
+    private ExecutionResults.Written step(ExecutionQueue.Claimed execution, Duration lease) {
         var logs = new ArrayList<StepLog>();
         try {
             Program program = programs.get(execution.automationId(), execution.version());
@@ -297,7 +300,7 @@ class Executor {
             // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
             var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on "
                 + "with this execution; the server log has the details under " + execution.id() + ".");
-            return new ExecutionQueue.Written(execution, "failed", execution.state(), error, null, secrets.masked(
+            return new ExecutionResults.Written(execution, "failed", execution.state(), error, null, secrets.masked(
                 execution.accountId(), logs));
         }
     }
@@ -307,9 +310,9 @@ class Executor {
             || e instanceof RecoverableDataAccessException || DatabaseOutage.explains(e);
     }
 
-    private static ExecutionQueue.Written waitingForDatabase(ExecutionQueue.Claimed execution, RuntimeException e) {
+    private static ExecutionResults.Written waitingForDatabase(ExecutionQueue.Claimed execution, RuntimeException e) {
         log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
-        return new ExecutionQueue.Written(execution, "running", execution.state(), null, null, List.of());
+        return new ExecutionResults.Written(execution, "running", execution.state(), null, null, List.of());
     }
 
     private ActionResult call(ExecutionQueue.Claimed execution, Plan.Act act, Instant now, Duration lease) {
@@ -365,20 +368,20 @@ class Executor {
         return cap.compareTo(most) < 0 ? cap : most;
     }
 
-    private ExecutionQueue.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
+    private ExecutionResults.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
         List<StepLog> logs, boolean leftWait, Instant now) {
         return switch (progress.plan()) {
-            case Plan.Finish finish when finish.succeeded() -> new ExecutionQueue.Written(execution, "succeeded",
+            case Plan.Finish finish when finish.succeeded() -> new ExecutionResults.Written(execution, "succeeded",
                 progress.state(), null, null, logs, null, leftWait);
-            case Plan.Finish finish -> new ExecutionQueue.Written(execution, "failed", progress.state(), json
+            case Plan.Finish finish -> new ExecutionResults.Written(execution, "failed", progress.state(), json
                 .createObjectNode().put("step_id", finish.failedStep()).put("code", finish.errorCode())
                 .put("message", finish.errorMessage()), null, logs, null, leftWait);
-            case Plan.Wait wait -> new ExecutionQueue.Written(execution, "waiting", progress.state(), null,
+            case Plan.Wait wait -> new ExecutionResults.Written(execution, "waiting", progress.state(), null,
                 wait.until(), logs, null, leftWait);
-            case Plan.AwaitEvent await -> new ExecutionQueue.Written(execution, "waiting", progress.state(), null,
-                await.until(), logs, new ExecutionQueue.Await(await.event(), await.record(), await.recordId(), now),
+            case Plan.AwaitEvent await -> new ExecutionResults.Written(execution, "waiting", progress.state(), null,
+                await.until(), logs, new ExecutionResults.Await(await.event(), await.record(), await.recordId(), now),
                 false);
-            case Plan.NeedsContext more -> new ExecutionQueue.Written(execution, "running", progress.state(), null,
+            case Plan.NeedsContext more -> new ExecutionResults.Written(execution, "running", progress.state(), null,
                 null, logs, null, leftWait);
             case Plan.Act act -> throw new IllegalStateException("an action was planned and not called");
         };

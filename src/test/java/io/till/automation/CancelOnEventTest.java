@@ -42,6 +42,9 @@ class CancelOnEventTest {
     Triggers triggers;
     @Autowired
     ExecutionQueue queue;
+
+    @Autowired
+    ExecutionResults results;
     @Autowired
     MutableClock clock;
     @Autowired
@@ -168,7 +171,7 @@ class CancelOnEventTest {
 
         var step = new io.till.automation.engine.StepLog("first", "steps[0]", "", "action", "succeeded", 1, null,
             null, null, Timestamps.now(clock), Timestamps.now(clock), id + ":first");
-        var written = queue.save(node, List.of(new ExecutionQueue.Written(claimed, "running",
+        var written = results.save(node, List.of(new ExecutionResults.Written(claimed, "running",
             ExecutionState.start(), null, null, List.of(step))), java.util.Set.of(id), Timestamps.now(clock));
 
         assertThat(written).containsEntry(id, "canceled");
@@ -235,7 +238,7 @@ class CancelOnEventTest {
         shop.post("acme.cart_recovered", ada, "{}");
         agenda.runDue();
 
-        var written = queue.save(node, List.of(new ExecutionQueue.Written(claimed, "succeeded",
+        var written = results.save(node, List.of(new ExecutionResults.Written(claimed, "succeeded",
             ExecutionState.start(), null, null, List.of())), java.util.Set.of(), Timestamps.now(clock));
 
         assertThat(written).containsEntry(id, "succeeded");

@@ -49,6 +49,9 @@ class EngineResilienceTest {
     Executions executions;
     @Autowired
     ExecutionQueue queue;
+
+    @Autowired
+    ExecutionResults results;
     @Autowired
     JdbcClient db;
     @Autowired
@@ -186,9 +189,9 @@ class EngineResilienceTest {
         var second = queue.claim(rescuer, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
             .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
 
-        var late = queue.save(zombie, List.of(new ExecutionQueue.Written(first, "succeeded",
+        var late = results.save(zombie, List.of(new ExecutionResults.Written(first, "succeeded",
             ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
-        var onTime = queue.save(rescuer, List.of(new ExecutionQueue.Written(second, "running",
+        var onTime = results.save(rescuer, List.of(new ExecutionResults.Written(second, "running",
             ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
 
         assertThat(late).isEmpty();
