@@ -1,10 +1,9 @@
 package io.till.automation;
 
-import java.util.ArrayList;
+import io.till.automation.DefinitionPaths.Segment;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -79,12 +78,12 @@ final class BuilderEdits {
         int hash = name.indexOf('#');
         String path = hash < 0 ? name : name.substring(0, hash);
         String type = hash < 0 ? "text" : name.substring(hash + 1);
-        var segments = Path.parse(path);
+        var segments = DefinitionPaths.parse(path);
         if (value == null || value.isEmpty()) {
-            remove(definition, segments);
+            DefinitionPaths.remove(definition, segments);
             return;
         }
-        put(definition, segments, typed(type, value));
+        DefinitionPaths.put(definition, segments, typed(type, value));
     }
 
     static JsonNode typed(String type, String value) {
@@ -163,13 +162,13 @@ final class BuilderEdits {
         switch (verb) {
             case "step-add" -> {
                 need(parts, 4, op);
-                ArrayNode list = list(definition, Path.parse(parts[1]));
+                ArrayNode list = list(definition, DefinitionPaths.parse(parts[1]));
                 int at = Math.clamp(index(parts[2], op), 0, list.size());
                 list.insert(at, newStep(definition, parts[3], parts.length > 4 ? parts[4] : null));
             }
             case "step-move" -> {
                 need(parts, 3, op);
-                var segments = Path.parse(parts[1]);
+                var segments = DefinitionPaths.parse(parts[1]);
                 ArrayNode list = parentList(definition, segments, op);
                 int from = segments.getLast().index();
                 int to = parts[2].equals("up") ? from - 1 : from + 1;
@@ -180,18 +179,19 @@ final class BuilderEdits {
             }
             case "remove" -> {
                 need(parts, 2, op);
-                remove(definition, Path.parse(parts[1]));
+                DefinitionPaths.remove(definition, DefinitionPaths.parse(parts[1]));
             }
             case "condition-add", "condition-group-add" -> {
                 need(parts, verb.equals("condition-add") ? 2 : 3, op);
                 JsonNode added = verb.equals("condition-add") ? comparison() : group(parts[2], op);
-                groupList(definition, Path.parse(parts[1])).add(added);
+                groupList(definition, DefinitionPaths.parse(parts[1])).add(added);
             }
             case "condition-kind" -> {
                 need(parts, 3, op);
-                var segments = Path.parse(parts[1]);
-                JsonNode group = get(definition, segments).orElseThrow(() -> new Refused("no condition at "
-                    + parts[1]));
+                var segments = DefinitionPaths.parse(parts[1]);
+                JsonNode group = DefinitionPaths.get(definition, segments)
+                    .orElseThrow(() -> new Refused("no condition at "
+                        + parts[1]));
                 String from = group.has("all") ? "all" : "any";
                 String to = parts[2];
                 if (!to.equals("all") && !to.equals("any")) {
@@ -215,7 +215,7 @@ final class BuilderEdits {
                 need(parts, 2, op);
                 WhenEdits.schedule(definition, parts[1]);
             }
-            case "cancel-add" -> list(definition, Path.parse("cancel_on")).add(NODES.objectNode()
+            case "cancel-add" -> list(definition, DefinitionPaths.parse("cancel_on")).add(NODES.objectNode()
                 .put("event", "invoice.paid").put("match", Definition.CancelOn.CUSTOMER));
             default -> throw new Refused("the builder has no operation " + verb);
         }
@@ -288,11 +288,11 @@ final class BuilderEdits {
 
     /** The list a condition added to a group goes into; a missing group becomes all, a lone comparison is wrapped. */
     private static ArrayNode groupList(ObjectNode definition, List<Segment> at) {
-        JsonNode group = get(definition, at).orElse(null);
+        JsonNode group = DefinitionPaths.get(definition, at).orElse(null);
         if (group == null || group.isNull() || !group.isObject()) {
             ObjectNode made = NODES.objectNode();
             made.set("all", NODES.arrayNode());
-            put(definition, at, made);
+            DefinitionPaths.put(definition, at, made);
             return (ArrayNode) made.get("all");
         }
         ObjectNode object = (ObjectNode) group;
@@ -305,17 +305,17 @@ final class BuilderEdits {
         ObjectNode wrapper = NODES.objectNode();
         ArrayNode list = NODES.arrayNode().add(object.deepCopy());
         wrapper.set("all", list);
-        put(definition, at, wrapper);
+        DefinitionPaths.put(definition, at, wrapper);
         return list;
     }
 
     private static ArrayNode list(ObjectNode definition, List<Segment> at) {
-        JsonNode node = get(definition, at).orElse(null);
+        JsonNode node = DefinitionPaths.get(definition, at).orElse(null);
         if (node instanceof ArrayNode list) {
             return list;
         }
         ArrayNode made = NODES.arrayNode();
-        put(definition, at, made);
+        DefinitionPaths.put(definition, at, made);
         return made;
     }
 
@@ -323,91 +323,9 @@ final class BuilderEdits {
         if (at.isEmpty() || at.getLast().index() < 0) {
             throw new Refused(op + " names no step");
         }
-        return get(definition, at.subList(0, at.size() - 1))
+        return DefinitionPaths.get(definition, at.subList(0, at.size() - 1))
             .filter(ArrayNode.class::isInstance).map(ArrayNode.class::cast)
             .orElseThrow(() -> new Refused(op + " names no step"));
-    }
-
-    static Optional<JsonNode> get(JsonNode root, List<Segment> path) {
-        JsonNode node = root;
-        for (Segment segment : path) {
-            node = segment.index() >= 0 ? node.get(segment.index()) : node.get(segment.key());
-            if (node == null) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(node);
-    }
-
-    /** Puts a value at a path, making the objects and lists on the way; an index past the end appends. */
-    static void put(ObjectNode root, List<Segment> path, JsonNode value) {
-        JsonNode node = root;
-        for (int i = 0; i < path.size(); i++) {
-            Segment segment = path.get(i);
-            boolean last = i == path.size() - 1;
-            JsonNode next = last ? value : path.get(i + 1).index() >= 0 ? NODES.arrayNode() : NODES.objectNode();
-            if (segment.index() >= 0) {
-                if (!(node instanceof ArrayNode array)) {
-                    throw new Refused(Path.of(path.subList(0, i + 1)) + " is not in a list");
-                }
-                int at = Math.min(segment.index(), array.size());
-                if (at == array.size()) {
-                    array.add(next);
-                } else if (last) {
-                    array.set(at, next);
-                } else if (!array.get(at).isContainer()) {
-                    throw new Refused(Path.of(path.subList(0, i + 1)) + " holds a value, not an object or a list");
-                }
-                node = array.get(at);
-            } else {
-                if (!(node instanceof ObjectNode object)) {
-                    throw new Refused(Path.of(path.subList(0, i + 1)) + " is not in an object");
-                }
-                JsonNode present = object.get(segment.key());
-                if (last || present == null || present.isNull()) {
-                    object.set(segment.key(), next);
-                } else if (!present.isContainer()) {
-                    throw new Refused(Path.of(path.subList(0, i + 1)) + " holds a value, not an object or a list");
-                }
-                node = object.get(segment.key());
-            }
-        }
-    }
-
-    /**
-     * Removes what is at the path; then an optional list left empty ({@code else}, {@code fallback}) and a condition
-     * group left empty go as well, so that removing the last condition leaves no empty group for the parser to refuse.
-     */
-    static void remove(ObjectNode root, List<Segment> path) {
-        if (path.isEmpty()) {
-            return;
-        }
-        JsonNode parent = get(root, path.subList(0, path.size() - 1)).orElse(null);
-        Segment last = path.getLast();
-        if (parent instanceof ArrayNode array && last.index() >= 0 && last.index() < array.size()) {
-            array.remove(last.index());
-            if (array.isEmpty() && path.size() >= 2) {
-                String holder = path.get(path.size() - 2).key();
-                if (List.of("else", "fallback", "all", "any", "cancel_on").contains(holder)) {
-                    remove(root, path.subList(0, path.size() - 1));
-                }
-            }
-        } else if (parent instanceof ObjectNode object && last.key() != null) {
-            object.remove(last.key());
-            // {"all": []} gone to {}: the group itself goes (the root's conditions, a not's member, a list member);
-            // so does a not without its member, and a scope without its last key.
-            boolean emptied = object.isEmpty() && path.size() >= 2;
-            if (emptied && (List.of("all", "any", "not").contains(last.key())
-                || path.size() == 3 && "trigger".equals(path.get(0).key()) && "scope".equals(path.get(1).key()))) {
-                remove(root, path.subList(0, path.size() - 1));
-            }
-            // A retry whose every setting was cleared is the default retry, a limit whose every setting was cleared
-            // is none: no {} is left behind.
-            String holder = path.size() >= 2 ? path.get(path.size() - 2).key() : null;
-            if (object.isEmpty() && ("retry".equals(holder) || "limit".equals(holder))) {
-                remove(root, path.subList(0, path.size() - 1));
-            }
-        }
     }
 
     private static void need(String[] parts, int count, String op) {
@@ -421,52 +339,6 @@ final class BuilderEdits {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new Refused("the operation " + op + " names no position");
-        }
-    }
-
-    /** One step of a path: a key of an object, or an index into a list (key null). */
-    record Segment(String key, int index) {}
-
-    /** Paths as the parser names them: {@code steps[2].then[0].params.to}, {@code trigger.scope.product}. */
-    static final class Path {
-
-        private Path() {}
-
-        static List<Segment> parse(String path) {
-            var segments = new ArrayList<Segment>();
-            if (path == null || path.isBlank()) {
-                throw new Refused("a field names no path");
-            }
-            for (String part : path.split("\\.", -1)) {
-                int bracket = part.indexOf('[');
-                String key = bracket < 0 ? part : part.substring(0, bracket);
-                if (!key.matches("[a-z_][a-z0-9_]*")) {
-                    throw new Refused(path + " is not a path of a definition");
-                }
-                segments.add(new Segment(key, -1));
-                String rest = bracket < 0 ? "" : part.substring(bracket);
-                while (!rest.isEmpty()) {
-                    int close = rest.indexOf(']');
-                    if (!rest.startsWith("[") || close < 2 || !rest.substring(1, close).matches("[0-9]{1,4}")) {
-                        throw new Refused(path + " is not a path of a definition");
-                    }
-                    segments.add(new Segment(null, Integer.parseInt(rest.substring(1, close))));
-                    rest = rest.substring(close + 1);
-                }
-            }
-            return segments;
-        }
-
-        static String of(List<Segment> segments) {
-            var text = new StringBuilder();
-            for (Segment segment : segments) {
-                if (segment.index() >= 0) {
-                    text.append('[').append(segment.index()).append(']');
-                } else {
-                    text.append(text.isEmpty() ? "" : ".").append(segment.key());
-                }
-            }
-            return text.toString();
         }
     }
 }

@@ -36,7 +36,7 @@ public record BuilderView(JsonNode definition, String text, List<FieldError> pro
             return null;
         }
         try {
-            return BuilderEdits.get(definition, BuilderEdits.Path.parse(path)).orElse(null);
+            return DefinitionPaths.get(definition, DefinitionPaths.parse(path)).orElse(null);
         } catch (BuilderEdits.Refused e) {
             return null;
         }

@@ -174,7 +174,7 @@ public final class StepForms {
             return "the steps";
         }
         String owner = path.substring(0, dot);
-        JsonNode step = BuilderEdits.get(definition, BuilderEdits.Path.parse(owner)).orElse(null);
+        JsonNode step = DefinitionPaths.get(definition, DefinitionPaths.parse(owner)).orElse(null);
         String words = switch (path.substring(dot + 1)) {
             case "then" -> "Then";
             case "else" -> "Otherwise";

@@ -50,7 +50,7 @@ final class WhenEdits {
             if (value != null && !value.isEmpty()) {
                 BuilderEdits.set(definition, path, value);
             } else if (!written.contains(path)) {
-                BuilderEdits.remove(definition, BuilderEdits.Path.parse(path));
+                DefinitionPaths.remove(definition, DefinitionPaths.parse(path));
             }
         });
     }
@@ -66,8 +66,8 @@ final class WhenEdits {
             if (!path.endsWith(".op")) {
                 continue;
             }
-            var at = BuilderEdits.Path.parse(path.substring(0, path.length() - ".op".length()));
-            if (!(BuilderEdits.get(definition, at).orElse(null) instanceof ObjectNode comparison)
+            var at = DefinitionPaths.parse(path.substring(0, path.length() - ".op".length()));
+            if (!(DefinitionPaths.get(definition, at).orElse(null) instanceof ObjectNode comparison)
                 || !comparison.path("op").isString()) {
                 continue;
             }
