@@ -171,6 +171,29 @@ class CatalogPagesTest {
     }
 
     @Test
+    void aFormFieldHoldingTheNulCharacterIsRefusedWithAPageSayingWhichField() {
+        var shop = shops.open();
+        int before = products(shop);
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/new").toString());
+        page.locator("#opt-name-0").fill("Monthly");
+        page.locator("#opt-price-0").fill("10");
+
+        var answer = page.evaluate("""
+            async () => {
+              const form = document.querySelector('form.cat-form');
+              const fields = new URLSearchParams(new FormData(form));
+              fields.set('name', 'Bad\\u0000name');
+              const r = await fetch(form.action, {method: 'POST', body: fields, redirect: 'manual',
+                headers: {'Accept': 'text/html'}});
+              return r.status + ' ' + await r.text();
+            }""").toString();
+
+        assertThat(answer).startsWith("400 ").contains("name").contains("NUL character");
+        assertThat(products(shop)).isEqualTo(before);
+    }
+
+    @Test
     void aCheckoutSellsTheProductWithAnOfferBumpAndAnUpsellAndTakesAPurchase() {
         var shop = shops.open();
         var bonus = api.post("/api/v1/products", shop.apiKey(), """

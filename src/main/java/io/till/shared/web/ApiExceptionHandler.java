@@ -6,6 +6,7 @@ import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -105,6 +107,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             new HttpHeaders());
     }
 
+    private static final Set<Class<?>> WHOLE_NUMBERS = Set.of(int.class, Integer.class, long.class, Long.class,
+        short.class, Short.class);
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
         HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -116,6 +121,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(unknown), "unknown_field",
                 "is not a field of this request"))), headers);
+        }
+        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
+            && WHOLE_NUMBERS.contains(mismatch.getTargetType())) {
+            return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
+                "must be a whole number, not text or a fraction; an amount is in the currency's minor unit (1999 for "
+                    + "19.99)"))),
+                headers);
         }
         if (cause instanceof DatabindException mismatch && !mismatch.getPath().isEmpty()) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",

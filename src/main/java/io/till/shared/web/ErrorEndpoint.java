@@ -23,6 +23,11 @@ import org.springframework.web.bind.annotation.ResponseBody;
 class ErrorEndpoint implements ErrorController {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorEndpoint.class);
+    /**
+     * A request attribute: what Till itself says about a refusal it sent as an error (never the container's message,
+     * which may quote internals).
+     */
+    static final String DETAIL = ErrorEndpoint.class.getName() + ".detail";
 
     @RequestMapping(path = "/error", produces = MediaType.TEXT_HTML_VALUE)
     String page(HttpServletRequest request, HttpServletResponse response, Model model) {
@@ -31,6 +36,7 @@ class ErrorEndpoint implements ErrorController {
         model.addAttribute("status", status(request));
         model.addAttribute("title", code.title());
         model.addAttribute("requestId", RequestIdFilter.current());
+        model.addAttribute("detail", request.getAttribute(DETAIL));
         return "error";
     }
 
@@ -43,7 +49,9 @@ class ErrorEndpoint implements ErrorController {
     }
 
     private static ProblemDetail problem(HttpServletRequest request, ErrorCode code) {
-        var problem = Problems.of(code, code.title() + ".");
+        var problem = Problems.of(code, request.getAttribute(DETAIL) instanceof String detail
+            ? detail
+            : code.title() + ".");
         problem.setStatus(status(request));
         return problem;
     }

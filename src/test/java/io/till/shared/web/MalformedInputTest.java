@@ -77,6 +77,52 @@ class MalformedInputTest {
     }
 
     @Test
+    void refusesAFractionalOrQuotedAmountInsteadOfTruncatingIt() {
+        String key = accounts.create().apiKey();
+
+        var dollars = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 19.99,
+             "currency": "usd"}]}""");
+        var quoted = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": "1999",
+             "currency": "usd"}]}""");
+        var promo = api.post("/api/v1/promo_codes", key, """
+            {"code": "HALF", "amount_off": 4.5, "currency": "usd"}""");
+
+        assertProblem(dollars, 400, "validation_failed");
+        assertThat(dollars.json().get("errors").get(0).get("field").asString()).isEqualTo("options[0].amount");
+        assertThat(dollars.json().get("errors").get(0).get("message").asString()).contains("whole number");
+        assertProblem(quoted, 400, "validation_failed");
+        assertThat(quoted.json().get("errors").get(0).get("field").asString()).isEqualTo("options[0].amount");
+        assertProblem(promo, 400, "validation_failed");
+        assertThat(promo.json().get("errors").get(0).get("field").asString()).isEqualTo("amount_off");
+        assertThat(api.get("/api/v1/products", key).json().get("data")).isEmpty();
+    }
+
+    @Test
+    void refusesWhatCannotBeStoredAsSentInsteadOfStoringSomethingElse() {
+        String key = accounts.create().apiKey();
+        String product = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 100, "currency": "usd"}]}
+            """).json().get("id").asString();
+
+        var infinite = api.post("/api/v1/events", key, "{\"type\": \"acme.x\", \"data\": {\"a\": 1e309}}");
+        var surrogate = api.post("/api/v1/events", key, "{\"type\": \"acme.x\", \"data\": {\"a\": [\"\\ud800\"]}}");
+        var renamed = api.send("PATCH", "/api/v1/products/" + product, key, "{\"name\": \"x\\udfffy\"}",
+            java.util.List.of("Content-Type", "application/json"));
+
+        assertProblem(infinite, 400, "validation_failed");
+        assertThat(infinite.json().get("errors").get(0).get("field").asString()).isEqualTo("data.a");
+        assertProblem(surrogate, 400, "validation_failed");
+        assertThat(surrogate.json().get("errors").get(0).get("field").asString()).isEqualTo("data.a[0]");
+        assertThat(surrogate.json().get("errors").get(0).get("code").asString()).isEqualTo("invalid_character");
+        assertProblem(renamed, 400, "validation_failed");
+        assertThat(renamed.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(api.get("/api/v1/events?type=acme.x", key).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/products/" + product, key).json().get("name").asString()).isEqualTo("Course");
+    }
+
+    @Test
     void refusesNumbersOutsideTheRangeOfAFieldInsteadOfFailingOnThem() {
         String key = accounts.create().apiKey();
 

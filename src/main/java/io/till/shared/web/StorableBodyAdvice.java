@@ -15,11 +15,30 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 import tools.jackson.databind.JsonNode;
 
 /**
- * Refuses a request body holding the NUL character (JSON {@code \u0000}) in any string or key, naming where: PostgreSQL
- * cannot store it in text or JSONB, so it would otherwise fail deep inside a write.
+ * Refuses a request body holding what cannot be stored as sent, naming where: the NUL character (JSON {@code \u0000})
+ * in any string or key, which PostgreSQL refuses in text and JSONB (the write would fail deep inside); a lone UTF-16
+ * surrogate ({@code \ud800}), which the driver would store as "?"; a number too large to be finite ({@code 1e309}),
+ * which would be stored as the text "Infinity". A 201 must mean what was sent is what was stored.
  */
 @ControllerAdvice
-class NulCharacterAdvice extends RequestBodyAdviceAdapter {
+class StorableBodyAdvice extends RequestBodyAdviceAdapter {
+
+    /** What is wrong with a value, and where. */
+    record Unstorable(String path, String code, String message) {
+
+        static Unstorable nul(String path) {
+            return new Unstorable(path, "invalid_character", "must not contain the NUL character (\\u0000)");
+        }
+
+        static Unstorable surrogate(String path) {
+            return new Unstorable(path, "invalid_character", "must not contain a lone UTF-16 surrogate (\\ud800 to "
+                + "\\udfff without its pair): it is not a character");
+        }
+
+        static Unstorable infinite(String path) {
+            return new Unstorable(path, "out_of_range", "must be a finite number");
+        }
+    }
 
     @Override
     public boolean supports(MethodParameter parameter, Type targetType,
@@ -30,18 +49,20 @@ class NulCharacterAdvice extends RequestBodyAdviceAdapter {
     @Override
     public Object afterBodyRead(Object body, HttpInputMessage message, MethodParameter parameter, Type targetType,
         Class<? extends HttpMessageConverter<?>> converterType) {
-        find(body, "").ifPresent(path -> {
-            throw TillException.invalid(path.isEmpty() ? "body" : path, "invalid_character",
-                "must not contain the NUL character (\\u0000)");
+        find(body, "").ifPresent(found -> {
+            throw TillException.invalid(found.path().isEmpty() ? "body" : found.path(), found.code(),
+                found.message());
         });
         return body;
     }
 
-    /** The path of the first value holding a NUL, if any. */
-    static Optional<String> find(Object value, String path) {
+    /** The first value that cannot be stored as sent, if any. */
+    static Optional<Unstorable> find(Object value, String path) {
         return switch (value) {
             case null -> Optional.empty();
-            case String text -> text.indexOf('\0') >= 0 ? Optional.of(path) : Optional.empty();
+            case String text -> inText(text, path);
+            case Double number when !Double.isFinite(number) -> Optional.of(Unstorable.infinite(path));
+            case Float number when !Float.isFinite(number) -> Optional.of(Unstorable.infinite(path));
             case JsonNode node -> inJson(node, path);
             case Record record -> inRecord(record, path);
             case Collection<?> items -> inItems(items, path);
@@ -50,9 +71,27 @@ class NulCharacterAdvice extends RequestBodyAdviceAdapter {
         };
     }
 
-    private static Optional<String> inJson(JsonNode node, String path) {
+    private static Optional<Unstorable> inText(String text, String path) {
+        if (text.indexOf('\0') >= 0) {
+            return Optional.of(Unstorable.nul(path));
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(Unstorable.surrogate(path));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Unstorable> inJson(JsonNode node, String path) {
         if (node.isString()) {
-            return find(node.asString(), path);
+            return inText(node.asString(), path);
+        }
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.asDouble())) {
+            return Optional.of(Unstorable.infinite(path));
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
@@ -64,8 +103,9 @@ class NulCharacterAdvice extends RequestBodyAdviceAdapter {
         }
         if (node.isObject()) {
             for (var entry : node.properties()) {
-                if (entry.getKey().indexOf('\0') >= 0) {
-                    return Optional.of(path);
+                var inKey = inText(entry.getKey(), path);
+                if (inKey.isPresent()) {
+                    return inKey;
                 }
                 var found = inJson(entry.getValue(), join(path, entry.getKey()));
                 if (found.isPresent()) {
@@ -76,7 +116,7 @@ class NulCharacterAdvice extends RequestBodyAdviceAdapter {
         return Optional.empty();
     }
 
-    private static Optional<String> inRecord(Record record, String path) {
+    private static Optional<Unstorable> inRecord(Record record, String path) {
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             var found = find(read(component, record), join(path, JsonNames.snakeCase(component.getName())));
             if (found.isPresent()) {
@@ -86,7 +126,7 @@ class NulCharacterAdvice extends RequestBodyAdviceAdapter {
         return Optional.empty();
     }
 
-    private static Optional<String> inItems(Collection<?> items, String path) {
+    private static Optional<Unstorable> inItems(Collection<?> items, String path) {
         int i = 0;
         for (Object item : items) {
             var found = find(item, path + "[" + i++ + "]");
@@ -97,10 +137,10 @@ class NulCharacterAdvice extends RequestBodyAdviceAdapter {
         return Optional.empty();
     }
 
-    private static Optional<String> inMap(Map<?, ?> map, String path) {
+    private static Optional<Unstorable> inMap(Map<?, ?> map, String path) {
         for (var entry : map.entrySet()) {
-            if (entry.getKey() instanceof String key && key.indexOf('\0') >= 0) {
-                return Optional.of(path);
+            if (entry.getKey() instanceof String key && inText(key, path).isPresent()) {
+                return inText(key, path);
             }
             var found = find(entry.getValue(), join(path, String.valueOf(entry.getKey())));
             if (found.isPresent()) {

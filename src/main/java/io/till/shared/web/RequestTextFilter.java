@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -21,15 +23,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses a query string that no handler could read safely, before anything reads it: a parameter that is not valid
  * percent-encoded UTF-8 (the servlet container would fail on it), or one holding the NUL character (which PostgreSQL
- * refuses in text), or a value without a name; and a path with a malformed percent-escape. Each bad parameter is named in a 400 problem.
+ * refuses in text), or a value without a name; and a path with a malformed percent-escape. Each bad parameter is named
+ * in a 400 problem. A form (a dashboard or portal page) holding the NUL character is refused the same way, with a page
+ * naming the field for a browser.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
-class QueryStringFilter extends OncePerRequestFilter {
+class RequestTextFilter extends OncePerRequestFilter {
 
     private final Problems problems;
 
-    QueryStringFilter(Problems problems) {
+    RequestTextFilter(Problems problems) {
         this.problems = problems;
     }
 
@@ -51,7 +55,31 @@ class QueryStringFilter extends OncePerRequestFilter {
                 return;
             }
         }
+        String nulField = isForm(request) ? fieldWithNul(request) : null;
+        if (nulField != null) {
+            // Only a forged or broken client sends it (a browser's fields cannot hold it): a plain page is enough.
+            request.setAttribute(ErrorEndpoint.DETAIL, "The field " + nulField + " holds the NUL character, which "
+                + "cannot be stored. Nothing was saved: remove it and send the form again.");
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+            return;
+        }
         chain.doFilter(request, response);
+    }
+
+    private static boolean isForm(HttpServletRequest request) {
+        return !"GET".equals(request.getMethod()) && request.getContentType() != null
+            && request.getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** The first form field whose name or value holds the NUL character, shown printable; null when none does. */
+    private static String fieldWithNul(HttpServletRequest request) {
+        for (var field : request.getParameterMap().entrySet()) {
+            boolean inValue = Arrays.stream(field.getValue()).anyMatch(value -> value.indexOf('\0') >= 0);
+            if (inValue || field.getKey().indexOf('\0') >= 0) {
+                return readable(field.getKey());
+            }
+        }
+        return null;
     }
 
     /** Throws a validation failure naming every parameter that is not well-formed text. */

@@ -1,0 +1,25 @@
+package io.till.shared.web;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
+
+/** How Till reads JSON beyond the properties in application.properties. */
+@Configuration(proxyBeanMethods = false)
+class JsonConfiguration {
+
+    /**
+     * A whole-number field (every amount, in the currency's minor unit; counts; days) takes a JSON integer only. By
+     * default Jackson cuts {@code 19.99} down to 19 and reads {@code "1999"} as 1999: a client that sends dollars
+     * would sell at 19 cents, silently. Refused instead, naming the field.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer wholeNumbersOnly() {
+        return builder -> builder.withCoercionConfig(LogicalType.Integer, config -> config
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.String, CoercionAction.Fail));
+    }
+}
