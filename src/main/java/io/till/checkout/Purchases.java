@@ -257,9 +257,8 @@ class Purchases {
 
     private Order recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
         Optional<PaymentGateway.AttachedCard> newCard) {
-        Customer customer = cart.customer().orElseGet(() -> customers.findByEmail(accountId,
-            request.customer().email().strip())
-            .orElseGet(() -> customers.createBuyer(accountId, request.customer().name(), request.customer().email())));
+        Customer customer = cart.customer().orElseGet(() -> customers.buyer(accountId, request.customer().name(),
+            request.customer().email().strip()));
         String cardId = newCard.map(card -> cards.save(accountId, customer.id(), gateway.name(), card).id())
             .orElse(cart.cardId());
         if (cart.promo() != null) {

@@ -58,33 +58,42 @@ public class Customers implements CustomerLookup {
 
     @Transactional
     Customer create(String accountId, CustomerFields fields) {
-        Instant now = Timestamps.now(clock);
-        var customer = new Customer(Ids.newId("cus"), fields.name().orElseThrow(), fields.email().orElseThrow(),
-            fields.phone().flatMap(phone -> phone).orElse(null), fields.tags().orElse(List.of()),
-            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), null, now, now);
+        var customer = newCustomer(fields);
         ensureEmailFree(accountId, customer.email(), customer.id());
         try {
-            db.sql("""
-                INSERT INTO customers (id, account_id, name, email, phone, tags, metadata, marketing_consent,
-                                       created_at, updated_at)
-                VALUES (:id, :accountId, :name, :email, :phone, :tags, CAST(:metadata AS jsonb), :marketingConsent,
-                        :createdAt, :createdAt)
-                """)
-                .param("id", customer.id())
-                .param("accountId", accountId)
-                .param("name", customer.name())
-                .param("email", customer.email())
-                .param("phone", customer.phone())
-                .param("tags", customer.tags().toArray(String[]::new))
-                .param("metadata", json.writeValueAsString(customer.metadata()))
-                .param("marketingConsent", customer.marketingConsent())
-                .param("createdAt", Timestamps.of(now))
-                .update();
+            insert(accountId, customer, "");
         } catch (DuplicateKeyException e) {
             throw emailTaken(customer.email(), "another customer");
         }
         events.record(accountId, EventType.CUSTOMER_CREATED, customer.id(), Map.of("customer", customer));
         return customer;
+    }
+
+    private Customer newCustomer(CustomerFields fields) {
+        Instant now = Timestamps.now(clock);
+        return new Customer(Ids.newId("cus"), fields.name().orElseThrow(), fields.email().orElseThrow(),
+            fields.phone().flatMap(phone -> phone).orElse(null), fields.tags().orElse(List.of()),
+            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), null, now, now);
+    }
+
+    /** Inserts the row; {@code onConflict} may end the statement, and then it answers whether a row went in. */
+    private boolean insert(String accountId, Customer customer, String onConflict) {
+        return db.sql("""
+            INSERT INTO customers (id, account_id, name, email, phone, tags, metadata, marketing_consent,
+                                   created_at, updated_at)
+            VALUES (:id, :accountId, :name, :email, :phone, :tags, CAST(:metadata AS jsonb), :marketingConsent,
+                    :createdAt, :createdAt)
+            """ + onConflict)
+            .param("id", customer.id())
+            .param("accountId", accountId)
+            .param("name", customer.name())
+            .param("email", customer.email())
+            .param("phone", customer.phone())
+            .param("tags", customer.tags().toArray(String[]::new))
+            .param("metadata", json.writeValueAsString(customer.metadata()))
+            .param("marketingConsent", customer.marketingConsent())
+            .param("createdAt", Timestamps.of(customer.createdAt()))
+            .update() == 1;
     }
 
     /**
@@ -191,14 +200,27 @@ public class Customers implements CustomerLookup {
         return find(accountId, id, false);
     }
 
-    /** Creates a buyer met at a checkout; raises {@code customer.created} like any other creation. */
+    /**
+     * The buyer met at a checkout: the customer with this email, or a new one, which raises {@code customer.created}
+     * like any other creation. Two purchases by the same new buyer at once make one customer: the second one's insert
+     * waits for the first's and then finds its row, instead of failing on the taken email.
+     */
     @Transactional
-    public Customer createBuyer(String accountId, String name, String email) {
+    public Customer buyer(String accountId, String name, String email) {
         var errors = new FieldErrors();
         var body = json.createObjectNode().put("name", name).put("email", email);
         var fields = CustomerFields.forCreate(body, errors);
         errors.throwIfAny();
-        return create(accountId, fields);
+        var known = findByEmail(accountId, fields.email().orElseThrow());
+        if (known.isPresent()) {
+            return known.get();
+        }
+        var customer = newCustomer(fields);
+        if (!insert(accountId, customer, "ON CONFLICT (account_id, lower(email)) DO NOTHING")) {
+            return findByEmail(accountId, customer.email()).orElseThrow();
+        }
+        events.record(accountId, EventType.CUSTOMER_CREATED, customer.id(), Map.of("customer", customer));
+        return customer;
     }
 
     /** Reads the customer and locks its row until the transaction ends, so that changes to it queue up. */

@@ -2,6 +2,7 @@ package io.till.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Shops;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,6 +36,10 @@ class ConcurrentRequestsTest {
     Shops shops;
     @Autowired
     SandboxLedger ledger;
+    @Autowired
+    HikariDataSource dataSource;
+    @Autowired
+    JdbcClient db;
 
     @Test
     void sixtyFourConcurrentReadsOfOrdersProductsAndCheckoutsAllAnswer() throws Exception {
@@ -57,6 +63,39 @@ class ConcurrentRequestsTest {
 
         assertThat(responses).extracting(Api.Response::status).containsOnly(201);
         assertThat(ledger.successfulCharges(store.shop().accountId())).isEqualTo(REQUESTS);
+    }
+
+    @Test
+    void aBuyerCreatedByAnotherPurchaseMeanwhileIsThatCustomerNotAConflict() throws Exception {
+        var store = shops.openWithUpsells();
+        // Another purchase by the same new buyer has written the customer but not committed: this one's lookup cannot
+        // see it, and its insert waits on the unique email.
+        try (var other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (var insert = other.prepareStatement("""
+                INSERT INTO customers (id, account_id, name, email, created_at, updated_at)
+                VALUES ('cus_meanwhile', ?, 'Buyer', 'same.buyer@example.com', now(), now())
+                """)) {
+                insert.setString(1, store.shop().accountId());
+                insert.executeUpdate();
+            }
+            var second = Executors.newSingleThreadExecutor().submit(() -> purchase(store, "Same.Buyer@example.com"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (db.sql("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO customers%'
+                   AND datname = current_database()
+                """).query(Long.class).single() == 0) {
+                assertThat(System.nanoTime()).as("the second insert waits for the first").isLessThan(deadline);
+            }
+            other.commit();
+            var answer = second.get(30, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+            assertThat(answer.json().get("customer_id").asString()).isEqualTo("cus_meanwhile");
+        }
+        assertThat(api.get("/api/v1/customers?query=same.buyer", store.shop().apiKey()).json().get("data"))
+            .hasSize(1);
+        assertThat(ledger.successfulCharges(store.shop().accountId())).isEqualTo(1);
     }
 
     @Test
