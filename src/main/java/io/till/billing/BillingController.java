@@ -232,23 +232,27 @@ class BillingController {
     @GetMapping("/invoices")
     @Operation(summary = "List invoices, newest first", description = "Filter by customer_id, by status (issued, paid, void, uncollectible) and by when they were "
         + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day. overdue=true keeps "
-        + "the open invoices past their due date.")
+        + "the open invoices past their due date, overdue=false every other one.")
     Page<Invoice> invoices(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) String status,
         @RequestParam(name = "created_from", required = false) String createdFrom,
         @RequestParam(name = "created_to", required = false) String createdTo,
-        @RequestParam(required = false) String overdue,
+        @RequestParam(required = false) Boolean overdue,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, INVOICES_STATUSES, errors);
         var page = PageRequest.of(limit, cursor, "inv", errors);
-        if (overdue != null && !overdue.equals("true") && !overdue.equals("false")) {
-            errors.add("overdue", "invalid_value", "must be true or false");
+        if (Boolean.TRUE.equals(overdue) && status != null && INVOICES_STATUSES.contains(status)
+            && !"issued".equals(status)) {
+            errors.add("overdue", "never", "an overdue invoice is an open one (issued): no " + status + " invoice is");
         }
         errors.throwIfAny();
-        return "true".equals(overdue)
+        if (overdue == null) {
+            return invoices.list(caller.accountId(), filter, page);
+        }
+        return overdue
             ? invoices.listOverdue(caller.accountId(), filter, page)
-            : invoices.list(caller.accountId(), filter, page);
+            : invoices.listNotOverdue(caller.accountId(), filter, page);
     }
 
     @GetMapping("/invoices/{id}")

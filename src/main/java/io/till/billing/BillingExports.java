@@ -122,7 +122,7 @@ class BillingExports {
                     "due_at", "paid_at"},
             (csv, i, names) -> {
                 var who = names.customer(i.customerId());
-                csv.row(i.id(), i.sequence(), i.createdAt(), i.status(), i.overdue() && "issued".equals(i.status()),
+                csv.row(i.id(), i.sequence(), i.createdAt(), i.status(), i.overdue(),
                     i.customerId(), who.name(), who.email(), i.subscriptionId(), i.paymentPlanId(), i.currency(),
                     Amounts.typed(i.amountDue(), i.currency()), Amounts.typed(i.amountCredited(), i.currency()),
                     i.dueAt(), i.paidAt());

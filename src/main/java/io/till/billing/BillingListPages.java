@@ -132,7 +132,7 @@ class BillingListPages {
             model.addAttribute("shown", "Overdue");
         }
         model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
-            lookup.who(i.customerId()), i.status(), i.overdue() && "issued".equals(i.status()),
+            lookup.who(i.customerId()), i.status(), i.overdue(),
             Amounts.format(i.amountDue(), i.currency()), i.dueAt(), i.createdAt()))
             .toList());
         return "billing/invoices";

@@ -20,7 +20,9 @@ public class Invoices {
         rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getLong("amount_credited"),
         rs.getString("currency"),
         Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
-        Timestamps.read(rs, "due_at"), rs.getBoolean("overdue"), Timestamps.read(rs, "paid_at"),
+        // Overdue is what the invoice is now: an open one past its due date; once paid or voided it is not.
+        Timestamps.read(rs, "due_at"), rs.getBoolean("overdue") && "issued".equals(rs.getString("status")),
+        Timestamps.read(rs, "paid_at"),
         Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
@@ -232,5 +234,11 @@ public class Invoices {
     Page<Invoice> listOverdue(String accountId, RecordFilter filter, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "invoices", "status = 'issued' AND overdue", accountId, filter,
             page, INVOICE, Invoice::id);
+    }
+
+    /** Every invoice but the overdue ones: paid, void, uncollectible, and open ones not yet past due. */
+    Page<Invoice> listNotOverdue(String accountId, RecordFilter filter, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "invoices", "NOT (status = 'issued' AND overdue)", accountId,
+            filter, page, INVOICE, Invoice::id);
     }
 }

@@ -234,6 +234,34 @@ class InvoiceRecoveryTest {
     }
 
     @Test
+    void anOverdueInvoiceOnceSettledIsNoLongerOverdueAndTheFilterWorksBothWays() {
+        var due = pastDue();
+        String key = due.shop().apiKey();
+        shops.advance(due.shop(), "P3D");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
+        assertThat(invoice(due).get("overdue").asBoolean()).isTrue();
+        assertThat(invoiceIds(key, "overdue=true")).containsExactly(due.invoice());
+        assertThat(invoiceIds(key, "overdue=false")).doesNotContain(due.invoice());
+
+        var paid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", key, "{\"payment_method_id\": \""
+            + saveCard(due, "pm_card_visa", false) + "\"}");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+
+        assertThat(invoice(due).get("overdue").asBoolean()).isFalse();
+        assertThat(invoiceIds(key, "overdue=true")).isEmpty();
+        assertThat(invoiceIds(key, "overdue=false")).contains(due.invoice());
+        var never = api.get("/api/v1/invoices?overdue=true&status=paid", key);
+        assertThat(never.status()).isEqualTo(400);
+        assertThat(never.json().get("errors").get(0).get("field").asString()).isEqualTo("overdue");
+    }
+
+    private List<String> invoiceIds(String key, String query) {
+        var ids = new ArrayList<String>();
+        api.get("/api/v1/invoices?" + query, key).json().get("data").forEach(i -> ids.add(i.get("id").asString()));
+        return ids;
+    }
+
+    @Test
     void staffChargeAnInvoiceOnceHoweverOftenTheyClick() throws Exception {
         var due = pastDue();
         String visa = saveCard(due, "pm_card_visa", false);
