@@ -52,8 +52,8 @@ class Credits {
         if (amount == null || amount <= 0) {
             errors.add("amount", "out_of_range", "must be positive, in minor units");
         }
-        if (currency == null || !currency.matches("[a-zA-Z]{3}")) {
-            errors.add("currency", "invalid_format", "must be a three-letter currency code");
+        if (!Amounts.isCurrency(currency)) {
+            errors.add("currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
         }
         errors.checkLength("reason", reason, 500);
         errors.throwIfAny();

@@ -3,13 +3,10 @@ package io.till.catalog;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** The body that creates a product with its options; {@link #validate} lists every bad field. */
 record ProductInput(String name, String description, String subscriptionGroupId, List<OptionInput> options) {
 
-    private static final Pattern CURRENCY = Pattern.compile("[a-z]{3}");
     static final int MAX_NAME = 200;
     static final int MAX_DESCRIPTION = 5_000;
 
@@ -54,7 +51,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
             errors.add(path + ".amount", "out_of_range", "must not be negative");
         }
         Amounts.checkAtMostMax(errors, path + ".amount", option.amount());
-        if (option.currency() == null || !CURRENCY.matcher(option.currency().toLowerCase(Locale.ROOT)).matches()) {
+        if (!Amounts.isCurrency(option.currency())) {
             errors.add(path + ".currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
         }
         ProductOption.Interval interval = errors.parseEnum(path + ".interval", option.interval(),

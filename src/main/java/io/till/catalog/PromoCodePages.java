@@ -114,7 +114,7 @@ class PromoCodePages {
             if (amountOff != null && amountOff <= 0) {
                 errors.add("amount_off", "out_of_range", "must be more than 0");
             }
-            if (!form.currency().matches("[a-z]{3}")) {
+            if (!Amounts.isCurrency(form.currency())) {
                 errors.add("currency", "invalid_format", "must be a three-letter currency code such as usd");
             }
         }

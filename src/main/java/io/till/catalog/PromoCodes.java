@@ -83,8 +83,8 @@ public class PromoCodes {
             errors.add("amount_off", "out_of_range", "must be positive, in minor units");
         }
         Amounts.checkAtMostMax(errors, "amount_off", input.amountOff());
-        if (input.amountOff() != null && (input.currency() == null || !input.currency().matches("[a-zA-Z]{3}"))) {
-            errors.add("currency", "required", "amount_off needs a three-letter currency");
+        if (input.amountOff() != null && !Amounts.isCurrency(input.currency())) {
+            errors.add("currency", "required", "amount_off needs a three-letter ISO currency code such as usd");
         }
         if (input.maxRedemptions() != null && input.maxRedemptions() < 1) {
             errors.add("max_redemptions", "out_of_range", "must be at least 1");

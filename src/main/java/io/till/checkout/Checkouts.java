@@ -110,8 +110,9 @@ public class Checkouts {
                 errors.add("addons[" + i + "].amount", "out_of_range", "must be positive, in minor units");
             }
             Amounts.checkAtMostMax(errors, "addons[" + i + "].amount", addon.amount());
-            if (addon.currency() == null || !addon.currency().matches("[a-zA-Z]{3}")) {
-                errors.add("addons[" + i + "].currency", "invalid_format", "must be a three-letter currency code");
+            if (!Amounts.isCurrency(addon.currency())) {
+                errors.add("addons[" + i + "].currency", "invalid_format",
+                    "must be a three-letter ISO currency code such as usd");
             }
         }
         List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();

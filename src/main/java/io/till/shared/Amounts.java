@@ -93,6 +93,19 @@ public final class Amounts {
         }
     }
 
+    /** Whether {@code code} is an ISO 4217 currency code (usd, EUR, jpy…), in any case. */
+    public static boolean isCurrency(String code) {
+        if (code == null || !code.matches("[a-zA-Z]{3}")) {
+            return false;
+        }
+        try {
+            Currency.getInstance(code.toUpperCase(Locale.ROOT));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The amount as staff type it, {@code 1900, "usd"} as {@code 19.00}: the value a money field starts with. */
     public static String typed(long minor, String currency) {
         return BigDecimal.valueOf(minor, digits(currency)).toPlainString();

@@ -35,6 +35,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -133,11 +135,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
                 "has the wrong type or format"))), headers);
         }
-        String detail = cause instanceof DatabindException
-            ? "The request body has the wrong shape: this endpoint takes a JSON object."
-            : cause instanceof JacksonException json
-                ? "The request body is not valid JSON: " + json.getOriginalMessage()
-                : "The request body is missing or unreadable.";
+        // Jackson's own words for a limit or an overflow name its Java internals: said plainly instead.
+        String detail = switch (cause) {
+            case DatabindException ignored ->
+                "The request body has the wrong shape: this endpoint takes a JSON object.";
+            case StreamConstraintsException ignored ->
+                "The request body is nested too deeply or holds a value too long "
+                    + "to read.";
+            case InputCoercionException ignored -> "The request body holds a number out of the range of its field.";
+            case JacksonException json -> "The request body is not valid JSON: " + json.getOriginalMessage();
+            default -> "The request body is missing or unreadable.";
+        };
         return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, detail), headers);
     }
 

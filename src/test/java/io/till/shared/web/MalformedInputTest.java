@@ -88,6 +88,9 @@ class MalformedInputTest {
              "currency": "usd"}]}""");
         var promo = api.post("/api/v1/promo_codes", key, """
             {"code": "HALF", "amount_off": 4.5, "currency": "usd"}""");
+        var unknownCurrency = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 1999,
+             "currency": "zzz"}]}""");
 
         assertProblem(dollars, 400, "validation_failed");
         assertThat(dollars.json().get("errors").get(0).get("field").asString()).isEqualTo("options[0].amount");
@@ -96,6 +99,9 @@ class MalformedInputTest {
         assertThat(quoted.json().get("errors").get(0).get("field").asString()).isEqualTo("options[0].amount");
         assertProblem(promo, 400, "validation_failed");
         assertThat(promo.json().get("errors").get(0).get("field").asString()).isEqualTo("amount_off");
+        assertProblem(unknownCurrency, 400, "validation_failed");
+        assertThat(unknownCurrency.json().get("errors").get(0).get("field").asString())
+            .isEqualTo("options[0].currency");
         assertThat(api.get("/api/v1/products", key).json().get("data")).isEmpty();
     }
 
@@ -120,6 +126,15 @@ class MalformedInputTest {
         assertThat(renamed.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
         assertThat(api.get("/api/v1/events?type=acme.x", key).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/products/" + product, key).json().get("name").asString()).isEqualTo("Course");
+    }
+
+    @Test
+    void aBodyNestedTooDeeplyIsRefusedInPlainWords() {
+        var response = api.post("/api/v1/events", accounts.create().apiKey(), "{\"type\": \"acme.deep\", \"data\": "
+            + "[".repeat(2000) + "]".repeat(2000) + "}");
+
+        assertProblem(response, 400, "malformed_request");
+        assertThat(response.json().get("detail").asString()).contains("nested too deeply").doesNotContain("Stream");
     }
 
     @Test
