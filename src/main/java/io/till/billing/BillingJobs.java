@@ -195,7 +195,10 @@ public class BillingJobs {
             .single();
     }
 
-    long pending() {
-        return db.sql("SELECT count(*) FROM billing_jobs WHERE done_at IS NULL").query(Long.class).single();
+    long pending(String accountId) {
+        return db.sql("SELECT count(*) FROM billing_jobs WHERE account_id = :accountId AND done_at IS NULL")
+            .param("accountId", accountId)
+            .query(Long.class)
+            .single();
     }
 }

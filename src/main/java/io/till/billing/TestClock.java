@@ -54,6 +54,7 @@ class TestClock {
         this.db = db;
     }
 
+    /** @param pendingJobs the account's own billing jobs not done yet (the clock is shared, its work is not) */
     record State(Instant now, Duration offset, long pendingJobs) {}
 
     record Advanced(Instant from, Instant now, int jobsRun) {}
@@ -62,7 +63,7 @@ class TestClock {
         ensureSandbox(accountId);
         // Like a worker's round: skipped while an advance runs, which does this work itself at each due time.
         workers.round(billingClock::runDue);
-        return new State(clock.instant(), clock.offset(), jobs.pending());
+        return new State(clock.instant(), clock.offset(), jobs.pending(accountId));
     }
 
     /**

@@ -32,7 +32,7 @@ record ProductChange(String name, String description) {
             if (value.isString()) {
                 name = value.asString();
             } else {
-                errors.add("name", "required", "must be a non-empty string");
+                errors.add("name", "invalid_type", "must be a string");
             }
         }
         String description = null;
@@ -57,7 +57,7 @@ record ProductChange(String name, String description) {
         String newName = null;
         if (name != null) {
             if (name.isBlank()) {
-                errors.add("name", "required", "must be a non-empty string");
+                errors.add("name", "required", "must not be blank");
             } else if (name.strip().length() > ProductInput.MAX_NAME) {
                 errors.add("name", "too_long", "must be at most " + ProductInput.MAX_NAME + " characters");
             } else {

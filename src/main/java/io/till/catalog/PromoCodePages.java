@@ -101,7 +101,11 @@ class PromoCodePages {
 
     private PromoCodes.PromoCodeInput input(String accountId, Form form) {
         var errors = new FieldErrors();
-        boolean percent = !"amount".equals(form.type());
+        if (!"percent".equals(form.type()) && !"amount".equals(form.type())) {
+            // Only a forged form sends another: refused rather than read as a percentage.
+            errors.add("value", "invalid_value", "choose a percentage or an amount off");
+        }
+        boolean percent = "percent".equals(form.type());
         Integer percentOff = null;
         Long amountOff = null;
         if (form.value().isBlank()) {

@@ -76,7 +76,7 @@ record CustomerFields(
         }
         JsonNode value = body.get(field);
         if (!value.isString() || value.asString().isBlank()) {
-            errors.add(field, "required", "must be a non-empty string");
+            errors.add(field, "required", value.isString() ? "must not be blank" : "must be a string");
             return Optional.empty();
         }
         String text = value.asString().strip();

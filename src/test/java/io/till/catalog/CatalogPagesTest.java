@@ -375,7 +375,7 @@ class CatalogPagesTest {
         page.locator("#name").fill("   ");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         page.waitForLoadState();
-        assertThat(page.locator("#name-error")).hasText("Must be a non-empty string.");
+        assertThat(page.locator("#name-error")).hasText("Must not be blank.");
         page.locator("#name").fill("Membership Plus");
         page.locator("#description").fill("Everything, every month.");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
