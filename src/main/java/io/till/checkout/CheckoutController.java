@@ -45,7 +45,9 @@ class CheckoutController {
     Page<Checkout> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor,
         @RequestParam(name = "product_id", required = false) String productId) {
-        return checkouts.list(caller.accountId(), productId, PageRequest.of(limit, cursor, "chk"));
+        // Blank filters nothing, as on every other list.
+        return checkouts.list(caller.accountId(), productId == null || productId.isBlank() ? null : productId.strip(),
+            PageRequest.of(limit, cursor, "chk"));
     }
 
     @GetMapping("/{id}")

@@ -240,6 +240,8 @@ class CatalogPagesTest {
             .isEqualTo(2);
         assertThat(api.get("/api/v1/checkouts?product_id=" + bonus.get("id").asString(), shop.apiKey()).json()
             .get("data").size()).isZero();
+        assertThat(api.get("/api/v1/checkouts?product_id=", shop.apiKey()).json().get("data").size())
+            .as("a blank filter filters nothing").isEqualTo(2);
         page.navigate(api.uri("/admin/catalog/checkouts?product=" + membership).toString());
         assertThat(page.locator("#checkouts-title")).hasText("Checkouts selling Membership");
         assertThat(page.locator("table.list tbody tr")).hasCount(2);

@@ -138,6 +138,24 @@ class MalformedInputTest {
     }
 
     @Test
+    void aMistypedFilterIsRefusedInsteadOfListingEverything() {
+        var shop = shops.open();
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+
+        var typo = api.get("/api/v1/orders?customerid=cus_x&limit=5", shop.apiKey());
+        var onAPost = api.post("/api/v1/events?dry_run=true", shop.apiKey(), "{\"type\": \"acme.x\"}");
+
+        assertProblem(typo, 400, "validation_failed");
+        assertThat(typo.json().get("errors")).hasSize(1);
+        assertThat(typo.json().get("errors").get(0).get("field").asString()).isEqualTo("customerid");
+        assertThat(typo.json().get("errors").get(0).get("code").asString()).isEqualTo("unknown_parameter");
+        assertProblem(onAPost, 400, "validation_failed");
+        assertThat(api.get("/api/v1/events?type=acme.x", shop.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/orders?customer_id=cus_x&limit=5&expand=customer", shop.apiKey()).status())
+            .isEqualTo(200);
+    }
+
+    @Test
     void refusesNumbersOutsideTheRangeOfAFieldInsteadOfFailingOnThem() {
         String key = accounts.create().apiKey();
 

@@ -1,0 +1,78 @@
+package io.till.shared.web;
+
+import io.till.shared.FieldErrors;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Refuses a query parameter that the API operation does not take, naming it, as an unknown JSON field is: a mistyped
+ * filter ({@code ?customerid=}) would otherwise be ignored, and a list meant for one customer would list every one.
+ */
+@Configuration(proxyBeanMethods = false)
+class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
+
+    /** Taken by every read (see {@link Expansions}), not declared by each operation. */
+    private static final Set<String> EVERYWHERE = Set.of("expand");
+
+    /** The parameters each operation declares; null for one that takes any (a map of them). */
+    private final Map<Method, Set<String>> declared = new ConcurrentHashMap<>();
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(this).addPathPatterns("/api/v1/**");
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (!(handler instanceof HandlerMethod method) || request.getParameterMap().isEmpty()) {
+            return true;
+        }
+        Set<String> known = declared.computeIfAbsent(method.getMethod(), ignored -> declaredBy(method));
+        if (known.contains("*")) {
+            return true;
+        }
+        var errors = new FieldErrors();
+        for (String name : request.getParameterMap().keySet()) {
+            if (!known.contains(name) && !EVERYWHERE.contains(name)) {
+                errors.add(name, "unknown_parameter", "is not a parameter of this request");
+            }
+        }
+        errors.throwIfAny();
+        return true;
+    }
+
+    private static Set<String> declaredBy(HandlerMethod method) {
+        var names = new HashSet<String>();
+        for (MethodParameter parameter : method.getMethodParameters()) {
+            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+            if (param == null) {
+                continue;
+            }
+            if (Map.class.isAssignableFrom(parameter.getParameterType())
+                || MultiValueMap.class.isAssignableFrom(parameter.getParameterType())) {
+                return Set.of("*");
+            }
+            String name = !param.name().isEmpty() ? param.name() : param.value();
+            if (name.isEmpty()) {
+                parameter.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
+                name = parameter.getParameterName();
+            }
+            names.add(name);
+        }
+        return Set.copyOf(names);
+    }
+}
