@@ -23,11 +23,6 @@ import org.springframework.web.bind.annotation.ResponseBody;
 class ErrorEndpoint implements ErrorController {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorEndpoint.class);
-    /**
-     * A request attribute: what Till itself says about a refusal it sent as an error (never the container's message,
-     * which may quote internals).
-     */
-    static final String DETAIL = ErrorEndpoint.class.getName() + ".detail";
 
     @RequestMapping(path = "/error", produces = MediaType.TEXT_HTML_VALUE)
     String page(HttpServletRequest request, HttpServletResponse response, Model model) {
@@ -36,7 +31,7 @@ class ErrorEndpoint implements ErrorController {
         model.addAttribute("status", status(request));
         model.addAttribute("title", code.title());
         model.addAttribute("requestId", RequestIdFilter.current());
-        model.addAttribute("detail", request.getAttribute(DETAIL));
+        model.addAttribute("detail", request.getAttribute(Problems.ERROR_DETAIL));
         return "error";
     }
 
@@ -49,7 +44,7 @@ class ErrorEndpoint implements ErrorController {
     }
 
     private static ProblemDetail problem(HttpServletRequest request, ErrorCode code) {
-        var problem = Problems.of(code, request.getAttribute(DETAIL) instanceof String detail
+        var problem = Problems.of(code, request.getAttribute(Problems.ERROR_DETAIL) instanceof String detail
             ? detail
             : code.title() + ".");
         problem.setStatus(status(request));

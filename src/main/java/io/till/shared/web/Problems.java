@@ -20,6 +20,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class Problems {
 
+    /**
+     * A request attribute: what Till itself says about a refusal a filter sends as an error, for the error page or
+     * problem to show (never the container's message, which may quote internals).
+     */
+    static final String ERROR_DETAIL = Problems.class.getName() + ".errorDetail";
+
     private final JsonMapper json;
 
     Problems(JsonMapper json) {

@@ -58,7 +58,7 @@ class RequestTextFilter extends OncePerRequestFilter {
         String nulField = isForm(request) ? fieldWithNul(request) : null;
         if (nulField != null) {
             // Only a forged or broken client sends it (a browser's fields cannot hold it): a plain page is enough.
-            request.setAttribute(ErrorEndpoint.DETAIL, "The field " + nulField + " holds the NUL character, which "
+            request.setAttribute(Problems.ERROR_DETAIL, "The field " + nulField + " holds the NUL character, which "
                 + "cannot be stored. Nothing was saved: remove it and send the form again.");
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
