@@ -108,7 +108,7 @@ class StaffMembers {
             """.formatted(by.email(), company, "owner".equals(issued.invite().role()) ? "an owner" : "staff", url);
         String key = "staff_invite:" + issued.invite().id();
         emails.send(accountId, key, Timestamps.now(clock),
-            new Emails.Outgoing(to, null, "Join " + company + " on Till", text, null, null));
+            new Emails.Outgoing(to, null, "Join " + company + " on Till", text, null, null, true));
     }
 
     void revokeInvite(String accountId, String inviteId) {

@@ -34,14 +34,18 @@ public class DevMailbox {
             (ObjectNode) json.readTree(rs.getString("headers")), Timestamps.read(rs, "created_at"));
     }
 
-    /** Keeps a message; {@code kind} is {@code email} or {@code sms}. */
+    /**
+     * Keeps a message; {@code kind} is {@code email} or {@code sms}. One {@code ownersOnly} (a staff invitation) is
+     * read by owners alone.
+     */
     String deliver(String accountId, String kind, String to, String from, String subject, String text, String html,
-        ObjectNode headers) {
+        ObjectNode headers, boolean ownersOnly) {
         String id = Ids.newId("msg");
         db.sql("""
             INSERT INTO dev_messages (id, account_id, kind, to_address, from_address, subject, text_body, html_body,
-                                      headers, created_at)
-            VALUES (:id, :accountId, :kind, :to, :from, :subject, :text, :html, CAST(:headers AS jsonb), :now)
+                                      headers, owners_only, created_at)
+            VALUES (:id, :accountId, :kind, :to, :from, :subject, :text, :html, CAST(:headers AS jsonb), :ownersOnly,
+                    :now)
             """)
             .param("id", id)
             .param("accountId", accountId)
@@ -52,36 +56,47 @@ public class DevMailbox {
             .param("text", text)
             .param("html", html)
             .param("headers", json.writeValueAsString(headers))
+            .param("ownersOnly", ownersOnly)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
         return id;
     }
 
-    /** Newest first. */
-    Page<DevMessage> list(String accountId, PageRequest page) {
+    /** Newest first; {@code owner} false leaves out what only owners read. */
+    Page<DevMessage> list(String accountId, boolean owner, PageRequest page) {
         return page.page(db.sql("""
             SELECT * FROM dev_messages
              WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
+               AND (:owner OR NOT owners_only)
              ORDER BY id DESC
              LIMIT :limit
             """)
             .param("accountId", accountId)
+            .param("owner", owner)
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(rows)
             .list(), DevMessage::id);
     }
 
-    DevMessage get(String accountId, String id) {
-        return db.sql("SELECT * FROM dev_messages WHERE account_id = :accountId AND id = :id")
+    /** The message; {@code owner} false finds none that only owners read. */
+    DevMessage get(String accountId, boolean owner, String id) {
+        return db.sql("""
+            SELECT * FROM dev_messages WHERE account_id = :accountId AND id = :id AND (:owner OR NOT owners_only)
+            """)
             .param("accountId", accountId)
+            .param("owner", owner)
             .param("id", id)
             .query(rows)
             .optional()
             .orElseThrow(() -> TillException.notFound("message", id));
     }
 
-    int clear(String accountId) {
-        return db.sql("DELETE FROM dev_messages WHERE account_id = :accountId").param("accountId", accountId).update();
+    /** Deletes the messages {@code owner} may read: a staff member's clear leaves an owner's invitations. */
+    int clear(String accountId, boolean owner) {
+        return db.sql("DELETE FROM dev_messages WHERE account_id = :accountId AND (:owner OR NOT owners_only)")
+            .param("accountId", accountId)
+            .param("owner", owner)
+            .update();
     }
 }

@@ -62,10 +62,17 @@ public class Emails {
     /**
      * What to send. {@code html} is placed in the branded layout as given (escape what you put in it); with only
      * {@code text}, the HTML part is made from it, and the other way round. {@code replyTo} null means the support
-     * email.
+     * email. {@code forOwnersOnly}: it carries a credential to staff rights (an invitation), so that in the dev mailbox
+     * only an owner may read it.
      */
     public record Outgoing(InternetAddress to, InternetAddress replyTo, String subject, String text, String html,
-        Attachment attachment) {}
+        Attachment attachment, boolean forOwnersOnly) {
+
+        public Outgoing(InternetAddress to, InternetAddress replyTo, String subject, String text, String html,
+            Attachment attachment) {
+            this(to, replyTo, subject, text, html, attachment, false);
+        }
+    }
 
     /** An email ready to go, either way. */
     private record Email(InternetAddress from, InternetAddress to, InternetAddress replyTo, String subject,
@@ -96,7 +103,8 @@ public class Emails {
             send(smtp.get(), email);
         } else {
             output.put("dev_message_id", mailbox.deliver(accountId, "email", email.to().toUnicodeString(), email
-                .from().toUnicodeString(), email.subject(), email.text(), email.html(), headers(email)));
+                .from().toUnicodeString(), email.subject(), email.text(), email.html(), headers(email),
+                outgoing.forOwnersOnly()));
         }
         sends.markSent(accountId, idempotencyKey, output);
         return output;

@@ -16,6 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Dev mailbox")
 class MailboxController {
 
+    /** An API key is an owner's: only owners create them. */
+    private static final boolean OWNER = true;
+
     private final DevMailbox mailbox;
 
     MailboxController(DevMailbox mailbox) {
@@ -27,7 +30,7 @@ class MailboxController {
         + "integration and SMS sent while it has no twilio one; newest first, with headers, text and HTML.")
     Page<DevMessage> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
-        return mailbox.list(caller.accountId(), PageRequest.of(limit, cursor, "msg"));
+        return mailbox.list(caller.accountId(), OWNER, PageRequest.of(limit, cursor, "msg"));
     }
 
     record Cleared(int deleted) {}
@@ -35,6 +38,6 @@ class MailboxController {
     @DeleteMapping
     @Operation(summary = "Empty the dev mailbox")
     Cleared clear(Caller caller) {
-        return new Cleared(mailbox.clear(caller.accountId()));
+        return new Cleared(mailbox.clear(caller.accountId(), OWNER));
     }
 }

@@ -2,6 +2,7 @@ package io.till.message;
 
 import io.till.shared.Caller;
 import io.till.shared.PageRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -39,8 +40,9 @@ class MailboxPages {
     }
 
     @GetMapping(MAILBOX)
-    String list(Caller.Staff staff, @RequestParam(required = false) String cursor, Model model) {
-        var page = mailbox.list(staff.accountId(), PageRequest.of(PAGE_SIZE, cursor, "msg"));
+    String list(Caller.Staff staff, @RequestParam(required = false) String cursor, HttpServletRequest request,
+        Model model) {
+        var page = mailbox.list(staff.accountId(), isOwner(request), PageRequest.of(PAGE_SIZE, cursor, "msg"));
         model.addAttribute("messages", page.data());
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("paged", cursor != null && !cursor.isEmpty());
@@ -48,22 +50,22 @@ class MailboxPages {
     }
 
     @PostMapping(MAILBOX + "/clear")
-    String clear(Caller.Staff staff, RedirectAttributes redirect) {
-        int deleted = mailbox.clear(staff.accountId());
+    String clear(Caller.Staff staff, HttpServletRequest request, RedirectAttributes redirect) {
+        int deleted = mailbox.clear(staff.accountId(), isOwner(request));
         redirect.addFlashAttribute("flash", deleted == 1 ? "1 message deleted." : deleted + " messages deleted.");
         return "redirect:" + MAILBOX;
     }
 
     @GetMapping(MAILBOX + "/{id}")
-    String message(Caller.Staff staff, @PathVariable String id, Model model) {
-        model.addAttribute("message", mailbox.get(staff.accountId(), id));
+    String message(Caller.Staff staff, @PathVariable String id, HttpServletRequest request, Model model) {
+        model.addAttribute("message", mailbox.get(staff.accountId(), isOwner(request), id));
         return "message/message";
     }
 
     @GetMapping(MAILBOX + "/{id}/html")
     @ResponseBody
-    ResponseEntity<String> html(Caller.Staff staff, @PathVariable String id) {
-        var message = mailbox.get(staff.accountId(), id);
+    ResponseEntity<String> html(Caller.Staff staff, @PathVariable String id, HttpServletRequest request) {
+        var message = mailbox.get(staff.accountId(), isOwner(request), id);
         String html = message.html() == null ? "" : message.html();
         // Spring Security leaves a Content-Security-Policy set here alone (it fills in a missing one only). Its
         // X-Frame-Options: DENY stays, but browsers ignore it when frame-ancestors is present (HTML standard), and
@@ -73,5 +75,10 @@ class MailboxPages {
             .header("Content-Security-Policy", EMAIL_POLICY)
             .header(HttpHeaders.CACHE_CONTROL, "no-store")
             .body(html);
+    }
+
+    /** Staff invitations in the mailbox are an owner's to read. */
+    private static boolean isOwner(HttpServletRequest request) {
+        return request.isUserInRole("OWNER");
     }
 }

@@ -95,7 +95,7 @@ public class SendSmsAction implements Action {
             var headers = JsonNodeFactory.instance.objectNode()
                 .put(SendEmailAction.IDEMPOTENCY_HEADER, call.idempotencyKey());
             String from = brandings.get(call.accountId()).senderNameOr(accounts.get(call.accountId()).name());
-            String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers);
+            String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers, false);
             output.put("message_id", id).put("to", to).put("via", "dev_mailbox");
         }
         sends.markSent(call.accountId(), call.idempotencyKey(), output);

@@ -189,6 +189,31 @@ class StaffRolesTest {
             .param("email", stranger.email()).query(Long.class).single()).isEqualTo(1);
     }
 
+    @Test
+    void aStaffMemberCannotReadAnInvitationInTheDevMailboxNorClearIt() {
+        var account = accounts.create();
+        var owner = signedIn(account.id(), "owner");
+        String csrf = RawBrowser.csrf(owner.get("/admin/settings/staff").body());
+        var invited = owner.postForm("/admin/settings/staff/invites",
+            "email=cofounder@example.com&role=owner&_csrf=" + csrf);
+        assertThat(invited.status()).isEqualTo(302);
+        String invitation = db.sql("""
+            SELECT id FROM dev_messages WHERE account_id = :id AND to_address LIKE '%cofounder@example.com%'
+            """).param("id", account.id()).query(String.class).single();
+
+        var staff = signedIn(account.id(), "staff");
+        var list = staff.get("/admin/developers/mailbox");
+        var message = staff.get("/admin/developers/mailbox/" + invitation);
+        var html = staff.get("/admin/developers/mailbox/" + invitation + "/html");
+        staff.postForm("/admin/developers/mailbox/clear", "_csrf=" + RawBrowser.csrf(list.body()));
+
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).doesNotContain("cofounder@example.com");
+        assertThat(message.status()).isEqualTo(404);
+        assertThat(html.status()).isEqualTo(404);
+        assertThat(owner.get("/admin/developers/mailbox/" + invitation).body()).contains("/admin/invites/");
+    }
+
     private RawBrowser signedIn(String accountId, String role) {
         var member = StaffBrowser.of(db, passwords, accountId, role);
         var browser = RawBrowser.fromAnotherAddress(port);
