@@ -19,11 +19,13 @@ class ProfilePages {
     private final StaffMembers members;
     private final StaffSessions sessions;
     private final StaffUsers staffUsers;
+    private final SignInThrottle throttle;
 
-    ProfilePages(StaffMembers members, StaffSessions sessions, StaffUsers staffUsers) {
+    ProfilePages(StaffMembers members, StaffSessions sessions, StaffUsers staffUsers, SignInThrottle throttle) {
         this.members = members;
         this.sessions = sessions;
         this.staffUsers = staffUsers;
+        this.throttle = throttle;
     }
 
     @GetMapping(PROFILE)
@@ -36,11 +38,19 @@ class ProfilePages {
     String changePassword(Caller.Staff staff, HttpServletRequest request,
         @RequestParam(defaultValue = "") String current, @RequestParam(defaultValue = "") String password,
         @RequestParam(defaultValue = "") String confirmation, RedirectAttributes redirect) {
-        try {
-            sessions.keep(request, members.changePassword(staff, current, password, confirmation));
-            redirect.addFlashAttribute("flash", "Password changed. Your other sessions were signed out.");
-        } catch (TillException e) {
-            redirect.addFlashAttribute("error", e.getMessage());
+        // A stolen session must not buy unlimited guesses at the password: these count with the sign-in form's.
+        switch (throttle.admit(staff.email(), request.getRemoteAddr())) {
+            case SignInThrottle.Refused refused -> redirect.addFlashAttribute("error", "Too many wrong passwords. "
+                + "Try again in " + Math.max(1, refused.retryAfter().toMinutes() + 1) + " minutes.");
+            case SignInThrottle.Admitted admitted -> {
+                try {
+                    sessions.keep(request, members.changePassword(staff, current, password, confirmation,
+                        () -> throttle.succeeded(admitted, staff.email())));
+                    redirect.addFlashAttribute("flash", "Password changed. Your other sessions were signed out.");
+                } catch (TillException e) {
+                    redirect.addFlashAttribute("error", e.getMessage());
+                }
+            }
         }
         return "redirect:" + PROFILE;
     }

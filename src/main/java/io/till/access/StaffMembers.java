@@ -165,14 +165,18 @@ class StaffMembers {
         });
     }
 
-    /** Checks the current password; answers the new session epoch (other sessions end). */
-    int changePassword(Caller.Staff staff, String current, String password, String confirmation) {
+    /**
+     * Checks the current password, then {@code proved} runs (the check was no failed guess); answers the new session
+     * epoch (other sessions end).
+     */
+    int changePassword(Caller.Staff staff, String current, String password, String confirmation, Runnable proved) {
         var user = staffUsers.find(staff.staffUserId())
             .filter(found -> found.accountId().equals(staff.accountId()))
             .orElseThrow(() -> new TillException(ErrorCode.NOT_FOUND, "No such staff member."));
         if (current == null || !passwords.matches(current, user.passwordHash())) {
             throw new TillException(ErrorCode.VALIDATION_FAILED, "The current password is not right.");
         }
+        proved.run();
         StaffPasswords.problem(password).ifPresent(problem -> {
             throw new TillException(ErrorCode.VALIDATION_FAILED, problem);
         });

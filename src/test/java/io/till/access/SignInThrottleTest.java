@@ -193,6 +193,30 @@ class SignInThrottleTest {
     }
 
     /** A staff member of a fresh account, so that locking them out locks out nobody else. */
+    @Test
+    void guessingTheCurrentPasswordOnTheProfilePageIsThrottledLikeSigningIn() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 9");
+        assertThat(browser.signIn(email, "right password 9").header("Location")).isEqualTo("/admin");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/profile").body());
+
+        var answers = new ArrayList<String>();
+        for (int i = 0; i < 6; i++) {
+            browser.postForm("/admin/settings/profile/password", "current=guess+" + i
+                + "&password=a+new+long+password&confirmation=a+new+long+password&_csrf=" + csrf);
+            answers.add(browser.get("/admin/settings/profile").body());
+        }
+        browser.postForm("/admin/settings/profile/password",
+            "current=right+password+9&password=a+new+long+password&confirmation=a+new+long+password&_csrf=" + csrf);
+
+        assertThat(answers.subList(0, 5)).allSatisfy(page -> assertThat(page).contains("not right"));
+        assertThat(answers.get(5)).contains("Too many wrong passwords");
+        assertThat(browser.get("/admin/settings/profile").body()).contains("Too many wrong passwords");
+        assertThat(passwords.matches("right password 9", db.sql(
+            "SELECT password_hash FROM staff_users WHERE email = :email").param("email", email).query(String.class)
+            .single())).as("the right password, while throttled, changed nothing").isTrue();
+    }
+
     private String staffMember(String password) {
         String email = "staff-" + UUID.randomUUID() + "@till.test";
         db.sql("""
