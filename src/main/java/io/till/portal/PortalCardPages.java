@@ -7,6 +7,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.util.Optional;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -27,6 +28,8 @@ class PortalCardPages {
     /** How many times (one a second) the page asks again while the billing clock still holds the attempt. */
     static final int POLLS = 20;
 
+    private static final String OWED_BEFORE = PortalCardPages.class.getName() + ".owedBefore:";
+
     private final PortalCards portalCards;
 
     PortalCardPages(PortalCards portalCards) {
@@ -35,8 +38,8 @@ class PortalCardPages {
 
     @GetMapping("/portal/{accountId}/cards")
     String cards(PortalBuyer buyer, @RequestParam(required = false) String chosen,
-        @RequestParam(defaultValue = "0") long was, @RequestParam(required = false) String added,
-        @RequestParam(required = false) String removed, Model model) {
+        @RequestParam(required = false) String added, @RequestParam(required = false) String removed,
+        HttpSession session, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
         if (added != null) {
             wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
@@ -46,23 +49,24 @@ class PortalCardPages {
             portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
                 .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card) + " is removed."));
         }
-        return page(buyer, wallet, chosen, was, 0, model);
+        return page(buyer, wallet, chosen, owedBefore(session, chosen), 0, model);
     }
 
     /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */
     @GetMapping("/portal/{accountId}/cards/outcome")
-    String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(defaultValue = "0") long was,
-        @RequestParam(defaultValue = "1") int poll, Model model) {
+    String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(defaultValue = "1") int poll,
+        HttpSession session, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
         var target = Chosen.parse(chosen).orElseThrow(() -> TillException.notFound("choice", chosen));
         var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
-        model.addAttribute("outcome", outcome(buyer, wallet, billed, was, poll));
+        model.addAttribute("outcome", outcome(buyer, wallet, billed, owedBefore(session, chosen), poll));
         return "portal/cards :: outcome";
     }
 
     @PostMapping("/portal/{accountId}/cards/choose")
     String choose(PortalBuyer buyer, @RequestParam String kind, @RequestParam String id,
-        @RequestParam(name = "card_id", required = false) String cardId, Model model, HttpServletResponse response) {
+        @RequestParam(name = "card_id", required = false) String cardId, HttpSession session, Model model,
+        HttpServletResponse response) {
         var target = new Chosen(PortalCardViews.kind(kind), id);
         var before = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), id);
         if (cardId == null || cardId.isBlank()) {
@@ -73,8 +77,9 @@ class PortalCardPages {
         } catch (TillException e) {
             return refused(buyer, e, model, response);
         }
-        return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "&was=" + before.unpaid()
-            + "#pay-" + id;
+        // What was owed before the choice stays with the buyer's session: an amount in the address could say anything.
+        session.setAttribute(OWED_BEFORE + target, before.unpaid());
+        return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "#pay-" + id;
     }
 
     @PostMapping("/portal/{accountId}/cards/{cardId}/remove")
@@ -179,8 +184,13 @@ class PortalCardPages {
                 : new PortalCardViews.Outcome("info", "Charging " + amount + " to " + card + "… This updates "
                     + "when your bank answers (or reload the page in a moment).",
                     PortalPaths.cards(buyer.accountId()) + "/outcome?chosen=" + new Chosen(billed.kind(), billed
-                        .id()) + "&was=" + was + "&poll=" + (poll + 1));
+                        .id()) + "&poll=" + (poll + 1));
         };
+    }
+
+    /** What the subscription or plan owed when this buyer chose a card for it; 0 when no choice was made here. */
+    private static long owedBefore(HttpSession session, String chosen) {
+        return chosen != null && session.getAttribute(OWED_BEFORE + chosen) instanceof Long owed ? owed : 0;
     }
 
     private String refused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {

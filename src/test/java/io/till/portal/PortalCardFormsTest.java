@@ -126,15 +126,27 @@ class PortalCardFormsTest {
             + "&card_id=" + visa);
         assertThat(chosen.status()).isEqualTo(302);
         assertThat(chosen.header("Location")).isEqualTo(cards(buyer) + "?chosen=subscription:" + buyer.pastDue()
-            + "&was=1900#pay-" + buyer.pastDue());
+            + "#pay-" + buyer.pastDue());
 
-        var outcome = browser
-            .get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&was=1900&poll=2");
+        var outcome = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&poll=2");
 
         assertThat(outcome.status()).isEqualTo(200);
         assertThat(outcome.body().strip()).startsWith("<div class=\"notice outcome success\"")
             .contains("Paid $19.00 with Visa ending in 4242.")
             .doesNotContain("data-poll", "<main");
+    }
+
+    @Test
+    void anAmountInTheAddressIsNeverShownAsPaid() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var forged = browser.get(cards(buyer) + "?chosen=subscription:" + buyer.other() + "&was=99999999");
+        var polled = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.other() + "&was=-5&poll=2");
+
+        assertThat(forged.status()).isEqualTo(200);
+        assertThat(forged.body()).doesNotContain("999,999", "Paid $");
+        assertThat(polled.body()).doesNotContain("Paid", "-$0.05");
     }
 
     @Test
