@@ -26,6 +26,40 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
         return CancelOn.recordOf(concurrency);
     }
 
+    /**
+     * The most steps one run may take. A loop runs its steps once per item, and loops within loops multiply: without a
+     * bound, one event with a long list could start a run of millions of steps, and a log no one could read.
+     */
+    public static final int MAX_STEPS_PER_RUN = 10_000;
+
+    /**
+     * The most steps a run could take through {@code steps}: each step once, a loop's steps once per item up to its
+     * max, a branch's longer lane, an action's fallback. Saturates at {@link Long#MAX_VALUE}.
+     */
+    static long mostSteps(List<Step> steps) {
+        long total = 0;
+        for (Step step : steps == null ? List.<Step>of() : steps) {
+            total = saturated(total, mostSteps(step));
+        }
+        return total;
+    }
+
+    static long mostSteps(Step step) {
+        long inside = switch (step) {
+            case Step.Action action -> mostSteps(action.fallback());
+            case Step.Branch branch -> Math.max(mostSteps(branch.then()), mostSteps(branch.otherwise()));
+            case Step.Loop loop -> mostSteps(loop.steps()) > Long.MAX_VALUE / Math.max(1, loop.max())
+                ? Long.MAX_VALUE
+                : loop.max() * mostSteps(loop.steps());
+            case null, default -> 0;
+        };
+        return saturated(1, inside);
+    }
+
+    private static long saturated(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
+    }
+
     /** At most {@code runs} runs per customer within any {@code per}: the matcher starts no more. */
     public record Limit(int runs, Duration per) {}
 

@@ -51,10 +51,33 @@ public final class DefinitionParser {
             throw TillException.invalid(context.errors);
         }
         Definition definition = read(json, context);
+        if (saving && definition != null && context.errors.isEmpty()) {
+            checkMostSteps(definition.steps(), context);
+        }
         if (!context.errors.isEmpty()) {
             throw TillException.invalid(context.errors);
         }
         return definition;
+    }
+
+    /** Refuses steps that could take more than a run may, naming the top-level step that takes the most. */
+    private static void checkMostSteps(List<Definition.Step> steps, ParseContext context) {
+        long most = Definition.mostSteps(steps);
+        if (most <= Definition.MAX_STEPS_PER_RUN) {
+            return;
+        }
+        int largest = 0;
+        for (int i = 1; i < steps.size(); i++) {
+            if (Definition.mostSteps(steps.get(i)) > Definition.mostSteps(steps.get(largest))) {
+                largest = i;
+            }
+        }
+        context.add("steps[" + largest + "]", "too_many", "a run could take up to " + (most == Long.MAX_VALUE
+            ? "countless"
+            : String.format(Locale.ROOT, "%,d", most)) + " steps here (a loop's steps run once per item, and loops "
+            + "within loops multiply); a run takes at most " + String.format(Locale.ROOT, "%,d",
+                Definition.MAX_STEPS_PER_RUN)
+            + ": lower a loop's max");
     }
 
     private Definition read(JsonNode json, ParseContext context) {

@@ -42,7 +42,7 @@ public class ExecutionQueue {
         this.claimed = (rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
             rs.getString("automation_id"), rs.getInt("version"), json.readTree(rs.getString("trigger")),
             rs.getString("customer_id"), StateJson.read(json.readTree(rs.getString("state"))),
-            rs.getInt("lock_version"));
+            rs.getInt("lock_version"), rs.getInt("log_count"));
     }
 
     /**
@@ -52,9 +52,12 @@ public class ExecutionQueue {
     record NewExecution(String id, String accountId, String automationId, int version, String triggerKey,
         JsonNode trigger, String customerId) {}
 
-    /** An execution claimed for one round, with what the worker needs to run it. */
+    /**
+     * An execution claimed for one round, with what the worker needs to run it; {@code steps} is how many lines its
+     * log holds so far.
+     */
     record Claimed(String id, String accountId, String automationId, int version, JsonNode trigger,
-        String customerId, ExecutionState state, int lockVersion) {}
+        String customerId, ExecutionState state, int lockVersion, int steps) {}
 
     /** A claim: the token a round holds its executions under, and for how long. */
     record Lease(UUID token, Duration length) {}
@@ -97,7 +100,7 @@ public class ExecutionQueue {
                   LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
                          ON true
                 ON CONFLICT (automation_id, trigger_key) DO NOTHING
-                RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version),
+                RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count),
             queued AS (
                 INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
                 SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
@@ -117,7 +120,7 @@ public class ExecutionQueue {
             .param("token", lease == null ? null : lease.token())
             // With a trigger built from the event row, the JSON comes back only for those started now.
             .query(lease == null
-                ? (rs, row) -> new Claimed(rs.getString("id"), null, null, 0, null, null, null, 0)
+                ? (rs, row) -> new Claimed(rs.getString("id"), null, null, 0, null, null, null, 0, 0)
                 : claimed)
             .list());
     }
@@ -169,6 +172,7 @@ public class ExecutionQueue {
                  WHERE q.execution_id = due.execution_id
                 RETURNING q.execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version,
+                   e.log_count,
                    -- Where the next claim's fair share begins: after the last account served by this one's, or from
                    -- the first when this one visited every account with due runs.
                    (SELECT CASE WHEN count(*) < :limit THEN '' ELSE max(account_id) END FROM fair) AS next_after

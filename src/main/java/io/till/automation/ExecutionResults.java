@@ -54,8 +54,8 @@ public class ExecutionResults {
         /** The execution as written, to take its next step in the same round. */
         ExecutionQueue.Claimed next() {
             return new ExecutionQueue.Claimed(claimed.id(), claimed.accountId(), claimed.automationId(),
-                claimed.version(),
-                claimed.trigger(), claimed.customerId(), state, claimed.lockVersion() + 1);
+                claimed.version(), claimed.trigger(), claimed.customerId(), state, claimed.lockVersion() + 1,
+                claimed.steps() + logs.size());
         }
     }
 

@@ -256,6 +256,13 @@ class Executor {
 
     /** Takes one execution as far as one action call, or to a wait or the end. */
     private ExecutionResults.Written step(ExecutionQueue.Claimed execution, Duration lease) {
+        if (execution.steps() >= Definition.MAX_STEPS_PER_RUN) {
+            // Loops within loops over a long list: a version saved before they were bounded at save can get here.
+            return new ExecutionResults.Written(execution, "failed", execution.state(), json.createObjectNode()
+                .put("code", "too_long").put("message", "The run stopped after " + Definition.MAX_STEPS_PER_RUN
+                    + " steps, the most one run may take; lower the max of its loops."),
+                null, List.of());
+        }
         var logs = new ArrayList<StepLog>();
         try {
             Program program = programs.get(execution.automationId(), execution.version());

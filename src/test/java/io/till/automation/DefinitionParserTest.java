@@ -118,6 +118,26 @@ class DefinitionParserTest {
     }
 
     @Test
+    void refusesLoopsWithinLoopsThatCouldTakeMoreStepsThanARunMay() {
+        String inner = "{\"id\": \"tag\", \"type\": \"action\", \"action\": \"create_task\", \"params\": "
+            + "{\"title\": \"t\"}}";
+        String twice = "{\"id\": \"b\", \"type\": \"loop\", \"over\": \"event.data.items\", \"max\": 1000, "
+            + "\"steps\": [" + inner + "]}";
+        String nested = "{\"id\": \"a\", \"type\": \"loop\", \"over\": \"event.data.items\", \"max\": 100, "
+            + "\"steps\": [" + twice + "]}";
+        String trigger = "{\"type\": \"event\", \"event\": \"acme.big\"}";
+
+        var errors = errorsOf("{\"name\": \"big\", \"trigger\": " + trigger + ", \"steps\": [" + nested + "]}");
+        var single = parser.parse(JSON.readTree("{\"name\": \"ok\", \"trigger\": " + trigger + ", \"steps\": ["
+            + twice + "]}"));
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("steps[0]");
+        assertThat(errors).extracting(FieldError::code).containsExactly("too_many");
+        assertThat(errors.getFirst().message()).contains("100,101", "10,000");
+        assertThat(single.steps()).hasSize(1);
+    }
+
+    @Test
     void readsRetryPoliciesAndFallbacks() {
         var definition = parser.parse(JSON.readTree(
             """
