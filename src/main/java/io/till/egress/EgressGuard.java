@@ -64,12 +64,21 @@ public class EgressGuard {
             return Optional.empty();
         }
         String name = unbracketed(host).toLowerCase(Locale.ROOT);
+        // "localhost." is localhost; "fe80::1%lo" (or "%25lo" as a URL writes it) is fe80::1 on an interface.
+        name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        name = name.contains(":") && name.indexOf('%') >= 0 ? name.substring(0, name.indexOf('%')) : name;
+        // 0x7f000001, 017700000001, 0177.0.0.1: the JDK reads these as names or as other addresses, but browsers,
+        // curl and the C library read them as IPv4 (inet_aton): refused for what those read too.
+        var numeric = InetAton.read(name).flatMap(ranges::refusal);
+        if (numeric.isPresent()) {
+            return Optional.of(refusedField(numeric.get()));
+        }
         boolean local = name.isEmpty() || name.equals("localhost") || name.endsWith(".localhost");
         if (!local && !LITERAL.matcher(name).matches()) {
             return Optional.empty();
         }
         try {
-            resolve(host);
+            resolve(name);
             return Optional.empty();
         } catch (RefusedDestination e) {
             return Optional.of(refusedField(e.getMessage()));

@@ -7,8 +7,10 @@ import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import io.till.egress.EgressClient;
+import io.till.egress.EgressGuard;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,8 +35,10 @@ public class SendWebhookAction implements Action {
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
     private final Clock clock;
+    private final EgressGuard guard;
 
-    SendWebhookAction(WebhookEndpoints endpoints, WebhookDeliveries deliveries, Clock clock) {
+    SendWebhookAction(WebhookEndpoints endpoints, WebhookDeliveries deliveries, Clock clock, EgressGuard guard) {
+        this.guard = guard;
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.clock = clock;
@@ -73,6 +77,12 @@ public class SendWebhookAction implements Action {
             }
         } else if (EgressClient.invalidUrl(url) != null) {
             return ActionResult.Failed.permanent("invalid_params", "params.url: " + EgressClient.invalidUrl(url));
+        } else {
+            // A reserved address as written can never be delivered to: the step fails now, not its delivery later.
+            var refusal = guard.savedHostRefusal(URI.create(url).getHost());
+            if (refusal.isPresent()) {
+                return ActionResult.Failed.permanent("destination_refused", "params.url " + refusal.get());
+            }
         }
         String type = params.has("event_type") ? params.get("event_type").asString() : DEFAULT_TYPE;
         if (type.length() > 100 || !TYPE.matcher(type).matches()) {

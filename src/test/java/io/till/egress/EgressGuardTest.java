@@ -65,7 +65,8 @@ class EgressGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "[::ffff:127.0.0.1]", "2130706433", "localhost", "LOCALHOST", "db.localhost",
-            "[::1]", "10.0.0.1", "192.168.1.10"})
+            "[::1]", "10.0.0.1", "192.168.1.10", "0x7f000001", "017700000001", "0177.0.0.1", "127.1", "0x7f.1",
+            "localhost.", "127.0.0.1.", "[fe80::1%lo]", "[fe80::1%25lo]"})
     void aReservedAddressAsWrittenIsRefusedWhenSaved(String host) {
         assertThat(guard("").savedHostRefusal(host)).isPresent();
     }

@@ -120,6 +120,8 @@ class WebhookActionsTest {
             {"endpoint_id": "we_01jdq5aaaaaaaaaaaaaaaaaaaa", "payload": {}}""");
         var tooLarge = perform("send_webhook", store, "k3", """
             {"url": "https://example.com/x", "payload": {"blob": "%s"}}""".formatted(huge));
+        var reserved = perform("send_webhook", store, "k4", """
+            {"url": "http://0x0a000001/hook", "payload": {}}""");
 
         assertThat(neither).isInstanceOfSatisfying(ActionResult.Failed.class,
             f -> assertThat(f.retryable()).isFalse());
@@ -129,6 +131,11 @@ class WebhookActionsTest {
             assertThat(f.code()).isEqualTo("payload_too_large");
             assertThat(f.retryable()).isFalse();
         });
+        assertThat(reserved).as("a step that could never deliver fails, instead of succeeding with a delivery that "
+            + "will be refused").isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+                assertThat(f.code()).isEqualTo("destination_refused");
+                assertThat(f.retryable()).isFalse();
+            });
     }
 
     @Test
