@@ -48,7 +48,8 @@ class MagicLinkPages {
             model.addAttribute("invalidEmail", true);
             return "portal/sign_in";
         }
-        var wait = throttle.admit(limits, address, request.getRemoteAddr());
+        // Counted per store: asking another store's portal for the same email must not lock the buyer out of this one.
+        var wait = throttle.admit(limits, accountId + " " + address, request.getRemoteAddr());
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());

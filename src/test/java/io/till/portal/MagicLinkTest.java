@@ -184,6 +184,18 @@ class MagicLinkTest {
     }
 
     @Test
+    void askingAnotherStoresPortalForTheSameEmailLeavesThisStoresLimitAlone() {
+        var shop = shops.open();
+        var other = shops.open();
+        customer(shop, "fay@example.com");
+        for (int i = 0; i < 6; i++) {
+            ask(PortalClient.fromFreshAddress(port), other, "fay@example.com");
+        }
+
+        assertThat(ask(PortalClient.fromFreshAddress(port), shop, "fay@example.com").status()).isEqualTo(200);
+    }
+
+    @Test
     void aSessionEndsAfterThirtyMinutesWithoutARequest() {
         var shop = shops.open();
         String customerId = customer(shop, "fox@example.com");
