@@ -123,7 +123,7 @@ public class Executions {
      */
     @Transactional
     Execution cancel(String accountId, String id, Instant now) {
-        Execution current = get(accountId, id);
+        get(accountId, id); // an unknown one is not found, before anything is locked
         // The queue row first, then the run, in the order a round's save takes them: the other order could deadlock
         // with a save of the same run (and PostgreSQL would abort one of the two).
         db.sql("SELECT 1 FROM execution_queue WHERE execution_id = :id FOR UPDATE").param("id", id).query()
@@ -139,8 +139,11 @@ public class Executions {
             .param("id", id)
             .update();
         if (changed == 0) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The execution has already ended ("
-                + current.status() + ").");
+            // Read again: what was read before the lock may be a status a concurrent cancel has since ended.
+            String status = get(accountId, id).status();
+            throw new TillException(ErrorCode.INVALID_STATE, status.equals("canceled")
+                ? "The execution was canceled already."
+                : "The execution has already ended (" + status + ").");
         }
         dequeue(id);
         return get(accountId, id);

@@ -195,7 +195,7 @@ class ExecutionPagesTest {
         stale.getByRole(AriaRole.BUTTON, named("Cancel run")).click();
         stale.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
             .setName("Cancel run")).click();
-        assertThat(stale.getByRole(AriaRole.ALERT)).containsText("The execution has already ended (canceled).");
+        assertThat(stale.getByRole(AriaRole.ALERT)).containsText("The execution was canceled already.");
         assertThat(api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("status").asString())
             .isEqualTo("canceled");
     }
