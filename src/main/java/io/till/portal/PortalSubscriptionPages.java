@@ -111,7 +111,10 @@ class PortalSubscriptionPages {
         try {
             actions.cancelForCustomer(buyer.accountId(), buyer.customerId(), id, reason, reasonText);
         } catch (TillException e) {
-            return refused(e, buyer, id, model, response);
+            // A second click (or a second tab) finds it canceling already: it shows what the first one did.
+            if (!isNow(buyer, id, e, "canceling")) {
+                return refused(e, buyer, id, model, response);
+            }
         }
         return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?done=canceled";
     }
@@ -121,7 +124,9 @@ class PortalSubscriptionPages {
         try {
             actions.keepForCustomer(buyer.accountId(), buyer.customerId(), id);
         } catch (TillException e) {
-            return refused(e, buyer, id, model, response);
+            if (!isNow(buyer, id, e, "active")) {
+                return refused(e, buyer, id, model, response);
+            }
         }
         return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?done=kept";
     }
@@ -160,6 +165,12 @@ class PortalSubscriptionPages {
      * A change the subscription's state no longer allows (its period ended meanwhile, it was canceled twice in two
      * tabs) is told on the subscription's own page; anything else (not found) gets the portal's error page.
      */
+    /** Whether a refused change was refused because the subscription is already where the buyer asked it to go. */
+    private boolean isNow(PortalBuyer buyer, String id, TillException e, String status) {
+        return e.code() == ErrorCode.INVALID_STATE && subscriptions.getForCustomer(buyer.accountId(),
+            buyer.customerId(), id).status().equals(status);
+    }
+
     private String refused(TillException e, PortalBuyer buyer, String id, Model model,
         HttpServletResponse response) {
         if (e.code() != ErrorCode.INVALID_STATE) {

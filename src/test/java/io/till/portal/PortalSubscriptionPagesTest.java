@@ -72,6 +72,30 @@ class PortalSubscriptionPagesTest {
     }
 
     @Test
+    void aSecondClickOnCancelOrKeepShowsWhatTheFirstDid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        String cancelToken = PortalClient.csrf(buyer.get(page + "/cancel").body());
+
+        var first = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + cancelToken);
+        var second = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + cancelToken);
+        String keepToken = PortalClient.csrf(buyer.get(page).body());
+        var kept = buyer.postRaw(page + "/keep", "_csrf=" + keepToken);
+        var keptAgain = buyer.postRaw(page + "/keep", "_csrf=" + keepToken);
+
+        assertThat(first.header("Location")).isEqualTo(page + "?done=canceled");
+        assertThat(second.status()).isEqualTo(302);
+        assertThat(second.header("Location")).isEqualTo(page + "?done=canceled");
+        assertThat(kept.header("Location")).isEqualTo(page + "?done=kept");
+        assertThat(keptAgain.status()).isEqualTo(302);
+        assertThat(keptAgain.header("Location")).isEqualTo(page + "?done=kept");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+    }
+
+    @Test
     void aFormStillWorksAfterItsPageLoadedTheSellersStylesheet() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
