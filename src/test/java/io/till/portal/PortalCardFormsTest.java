@@ -150,6 +150,18 @@ class PortalCardFormsTest {
     }
 
     @Test
+    void aBrokenFormLeadsTheBuyerBackToTheirAccountNotToTheDashboard() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var broken = browser.post(cards(buyer) + "/new", cards(buyer) + "/setup", "", "Accept", "text/html");
+
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.body()).contains("Back to your account", "href=\"/portal/" + buyer.account() + "\"")
+            .doesNotContain("dashboard");
+    }
+
+    @Test
     void theCardPagesNeedASignedInBuyer() {
         var buyer = TwoSubscriptions.open(api, shops);
 

@@ -4,6 +4,7 @@ import io.till.shared.ErrorCode;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.ResponseBody;
 class ErrorEndpoint implements ErrorController {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorEndpoint.class);
+    private static final Pattern PORTAL = Pattern.compile("/portal/acct_[a-z0-9]+");
 
     @RequestMapping(path = "/error", produces = MediaType.TEXT_HTML_VALUE)
     String page(HttpServletRequest request, HttpServletResponse response, Model model) {
@@ -32,6 +34,7 @@ class ErrorEndpoint implements ErrorController {
         model.addAttribute("title", code.title());
         model.addAttribute("requestId", RequestIdFilter.current());
         model.addAttribute("detail", request.getAttribute(Problems.ERROR_DETAIL));
+        model.addAttribute("back", back(request));
         return "error";
     }
 
@@ -41,6 +44,12 @@ class ErrorEndpoint implements ErrorController {
         return ResponseEntity.status(status(request))
             .contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .body(problem(request, describe(request)));
+    }
+
+    /** Where the page leads back to: a buyer to their store's portal, staff to the dashboard. */
+    private static String back(HttpServletRequest request) {
+        var matcher = PORTAL.matcher(String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)));
+        return matcher.lookingAt() ? matcher.group() : "/admin";
     }
 
     private static ProblemDetail problem(HttpServletRequest request, ErrorCode code) {
