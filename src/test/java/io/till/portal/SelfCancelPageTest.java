@@ -87,6 +87,28 @@ class SelfCancelPageTest {
         }
     }
 
+    @Test
+    void aLongUnbrokenProductNameWrapsOnAPhoneInsteadOfWideningThePage() {
+        var shop = shops.open();
+        String product = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        String name = "Supercalifragilisticexpialidocious".repeat(5);
+        assertThat(api.send("PATCH", "/api/v1/products/" + product, shop.apiKey(), "{\"name\": \"" + name + "\"}",
+            List.of("Content-Type", "application/json")).status()).isEqualTo(200);
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "long@example.com");
+        var page = signIn(shop, order.get("customer_id").asString(), 390);
+        String home = page.url();
+
+        for (String path : new String[]{"", "subscriptions/" + order.get("subscription_id").asString(),
+                "subscriptions/" + order.get("subscription_id").asString() + "/cancel"}) {
+            page.navigate(home + path);
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as(path)
+                .isLessThanOrEqualTo(390);
+            assertThat(page.locator("main").textContent()).contains(name.substring(0, 40));
+        }
+        Chromium.screenshot(page, "portal-long-name-cancel-390");
+    }
+
     private Page signIn(Shops.Shop shop, String customerId, int width) {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
             .formatted(customerId)).json().get("url").asString();
