@@ -45,8 +45,10 @@ public class Automations {
         this.parser = parser;
         this.json = json;
         this.clock = clock;
+        // An archived automation says so: it starts nothing, whatever version was active when it was archived.
         this.automation = (rs, row) -> new Automation(rs.getString("id"), rs.getString("name"),
-            rs.getInt("latest_version"), rs.getString("status"), rs.getObject("active_version", Integer.class),
+            rs.getInt("latest_version"), rs.getObject("archived_at") != null ? "archived" : rs.getString("status"),
+            rs.getObject("active_version", Integer.class),
             rs.getBoolean("paused"), json.readTree(rs.getString("definition")), Timestamps.read(rs, "created_at"),
             Timestamps.read(rs, "updated_at"), Timestamps.read(rs, "archived_at"));
         this.version = (rs, row) -> new Automation.Version(rs.getInt("version"), rs.getString("status"),

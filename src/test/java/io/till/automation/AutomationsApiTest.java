@@ -227,6 +227,7 @@ class AutomationsApiTest {
 
         assertThat(archived.status()).as(archived.text()).isEqualTo(200);
         assertThat(archived.json().get("archived_at").isNull()).isFalse();
+        assertThat(archived.json().get("status").asString()).isEqualTo("archived");
         var runs = api.get("/api/v1/executions?automation_id=" + id, store.apiKey()).json().get("data");
         assertThat(runs).hasSize(1);
         assertThat(api.get("/api/v1/executions/" + runs.get(0).get("id").asString(), store.apiKey()).status())
