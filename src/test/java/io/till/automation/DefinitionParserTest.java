@@ -211,6 +211,7 @@ class DefinitionParserTest {
         {{$title}}Hi{{/title}}                            | {{$title}}: a template cannot include another template or define blocks
         {{=<% %>=}}<% customer.name.bytes %>              | {{=…=}}: a template cannot change its delimiters
         Hi {{#customer.tags}}                             | the template does not parse: Section missing close tag 'customer.tags' @ line 1
+        Hi {{customer.name, welcome                       | an unclosed {{: each {{ needs its }}, or it is sent as typed
         """)
     void refusesEveryTagThatIsNotADataPathOfTheTrigger(String body, String message) {
         assertThat(errorsOfBody(body)).extracting(e -> e.field() + ": " + e.code() + ": " + e.message())

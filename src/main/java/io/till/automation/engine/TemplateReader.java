@@ -17,6 +17,7 @@ final class TemplateReader {
     static final String WHOLE_CONTEXT = "{{.}} would print the whole context: name a variable such as "
         + "{{customer.first_name}}";
     static final String NO_INCLUDES = "a template cannot include another template or define blocks";
+    static final String UNCLOSED = "an unclosed {{: each {{ needs its }}, or it is sent as typed";
     /**
      * Keys joined by dots. A key never starts with a dash, which keeps out jmustache's {@code -first}, {@code -last}
      * and {@code -index}; {@code this} is refused apart, being jmustache's name for the current value.
@@ -59,7 +60,12 @@ final class TemplateReader {
     private record EveryTag(List<String> paths, List<String> refusals) implements Mustache.Visitor {
 
         @Override
-        public void visitText(String text) {}
+        public void visitText(String text) {
+            // jmustache keeps an unclosed tag as text: the buyer would read "Hi {{customer.name".
+            if (text.contains("{{")) {
+                refusals.add(UNCLOSED);
+            }
+        }
 
         @Override
         public void visitVariable(String name) {
