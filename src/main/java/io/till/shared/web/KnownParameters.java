@@ -4,7 +4,10 @@ import io.till.shared.FieldErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +41,9 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        if (!(handler instanceof HandlerMethod method) || request.getParameterMap().isEmpty()) {
+        // The query string's names only: a form body's fields are the body's (a JSON operation refuses it as 415).
+        String query = request.getQueryString();
+        if (!(handler instanceof HandlerMethod method) || query == null || query.isEmpty()) {
             return true;
         }
         Set<String> known = declared.computeIfAbsent(method.getMethod(), ignored -> declaredBy(method));
@@ -46,8 +51,14 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
             return true;
         }
         var errors = new FieldErrors();
-        for (String name : request.getParameterMap().keySet()) {
-            if (!known.contains(name) && !EVERYWHERE.contains(name)) {
+        var named = new LinkedHashSet<String>();
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            // Well-formed UTF-8 by now: RequestTextFilter refused anything else.
+            named.add(URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8));
+        }
+        for (String name : named) {
+            if (!name.isEmpty() && !known.contains(name) && !EVERYWHERE.contains(name)) {
                 errors.add(name, "unknown_parameter", "is not a parameter of this request");
             }
         }
