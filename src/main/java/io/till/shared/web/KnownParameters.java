@@ -31,7 +31,10 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
     /** Taken by every read (see {@link Expansions}), not declared by each operation. */
     private static final Set<String> EVERYWHERE = Set.of("expand");
 
-    /** The parameters each operation declares; null for one that takes any (a map of them). */
+    /** What an operation that takes a map of parameters declares: any name. */
+    private static final Set<String> ANY = Set.of("*");
+
+    /** The parameters each operation declares. */
     private final Map<Method, Set<String>> declared = new ConcurrentHashMap<>();
 
     @Override
@@ -47,7 +50,7 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
             return true;
         }
         Set<String> known = declared.computeIfAbsent(method.getMethod(), ignored -> declaredBy(method));
-        if (known.contains("*")) {
+        if (known == ANY) {
             return true;
         }
         var errors = new FieldErrors();
@@ -75,7 +78,7 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
             }
             if (Map.class.isAssignableFrom(parameter.getParameterType())
                 || MultiValueMap.class.isAssignableFrom(parameter.getParameterType())) {
-                return Set.of("*");
+                return ANY;
             }
             String name = !param.name().isEmpty() ? param.name() : param.value();
             if (name.isEmpty()) {

@@ -15,10 +15,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 import tools.jackson.databind.JsonNode;
 
 /**
- * Refuses a request body holding what cannot be stored as sent, naming where: the NUL character (JSON {@code \u0000})
- * in any string or key, which PostgreSQL refuses in text and JSONB (the write would fail deep inside); a lone UTF-16
- * surrogate ({@code \ud800}), which the driver would store as "?"; a number too large to be finite ({@code 1e309}),
- * which would be stored as the text "Infinity". A 201 must mean what was sent is what was stored.
+ * Refuses a request body holding what cannot be stored as sent, naming where: the NUL character (U+0000) in any
+ * string or key, which PostgreSQL refuses in text and JSONB (the write would fail deep inside); a lone UTF-16
+ * surrogate (U+D800 to U+DFFF unpaired), which the driver would store as "?"; a number too large to be finite
+ * ({@code 1e309}), which would be stored as the text "Infinity". A 201 must mean what was sent is what was stored.
  */
 @ControllerAdvice
 class StorableBodyAdvice extends RequestBodyAdviceAdapter {
