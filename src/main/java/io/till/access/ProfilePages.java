@@ -40,8 +40,11 @@ class ProfilePages {
         @RequestParam(defaultValue = "") String confirmation, RedirectAttributes redirect) {
         // A stolen session must not buy unlimited guesses at the password: these count with the sign-in form's.
         switch (throttle.admit(staff.email(), request.getRemoteAddr())) {
-            case SignInThrottle.Refused refused -> redirect.addFlashAttribute("error", "Too many wrong passwords. "
-                + "Try again in " + Math.max(1, refused.retryAfter().toMinutes() + 1) + " minutes.");
+            case SignInThrottle.Refused refused -> {
+                long minutes = refused.retryAfter().toMinutes() + 1;
+                redirect.addFlashAttribute("error", "Too many wrong passwords. Try again in " + minutes
+                    + (minutes == 1 ? " minute." : " minutes."));
+            }
             case SignInThrottle.Admitted admitted -> {
                 try {
                     sessions.keep(request, members.changePassword(staff, current, password, confirmation,

@@ -15,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -73,7 +74,14 @@ class RequestTextFilter extends OncePerRequestFilter {
 
     /** The first form field whose name or value holds the NUL character, shown printable; null when none does. */
     private static String fieldWithNul(HttpServletRequest request) {
-        for (var field : request.getParameterMap().entrySet()) {
+        Map<String, String[]> fields;
+        try {
+            fields = request.getParameterMap();
+        } catch (RuntimeException unreadable) {
+            // Too many fields, or not UTF-8: the container says so when the page's handler reads them (a 400).
+            return null;
+        }
+        for (var field : fields.entrySet()) {
             boolean inValue = Arrays.stream(field.getValue()).anyMatch(value -> value.indexOf('\0') >= 0);
             if (inValue || field.getKey().indexOf('\0') >= 0) {
                 return readable(field.getKey());
