@@ -189,7 +189,19 @@ class CatalogPagesTest {
               return r.status + ' ' + await r.text();
             }""").toString();
 
+        var tooMany = page.evaluate("""
+            async () => {
+              const form = document.querySelector('form.cat-form');
+              const fields = new URLSearchParams(new FormData(form));
+              fields.set('name', 'Many fields');
+              for (let i = 0; i < 1100; i++) fields.append('x' + i, 'y');
+              const r = await fetch(form.action, {method: 'POST', body: fields, redirect: 'manual',
+                headers: {'Accept': 'text/html'}});
+              return r.status + ' ' + await r.text();
+            }""").toString();
+
         assertThat(answer).startsWith("400 ").contains("name").contains("NUL character");
+        assertThat(tooMany).startsWith("400 ").contains("could not be read");
         assertThat(products(shop)).isEqualTo(before);
     }
 

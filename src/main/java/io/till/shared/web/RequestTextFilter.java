@@ -56,11 +56,10 @@ class RequestTextFilter extends OncePerRequestFilter {
                 return;
             }
         }
-        String nulField = isForm(request) ? fieldWithNul(request) : null;
-        if (nulField != null) {
-            // Only a forged or broken client sends it (a browser's fields cannot hold it): a plain page is enough.
-            request.setAttribute(Problems.ERROR_DETAIL, "The field " + nulField + " holds the NUL character, which "
-                + "cannot be stored. Nothing was saved: remove it and send the form again.");
+        String formProblem = isForm(request) ? formProblem(request) : null;
+        if (formProblem != null) {
+            // Only a forged or broken client sends such a form (a browser's cannot): a plain page is enough.
+            request.setAttribute(Problems.ERROR_DETAIL, formProblem);
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
@@ -72,19 +71,21 @@ class RequestTextFilter extends OncePerRequestFilter {
             && request.getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    /** The first form field whose name or value holds the NUL character, shown printable; null when none does. */
-    private static String fieldWithNul(HttpServletRequest request) {
+    /** Why the form cannot be taken, said for the page; null when it can. */
+    private static String formProblem(HttpServletRequest request) {
         Map<String, String[]> fields;
         try {
             fields = request.getParameterMap();
         } catch (RuntimeException unreadable) {
-            // Too many fields, or not UTF-8: the container says so when the page's handler reads them (a 400).
-            return null;
+            // The container reads a form once: after this, a handler would see only the fields read before the
+            // failure. Refused here, whole.
+            return "The form could not be read (too many fields, or text that is not UTF-8). Nothing was saved.";
         }
         for (var field : fields.entrySet()) {
             boolean inValue = Arrays.stream(field.getValue()).anyMatch(value -> value.indexOf('\0') >= 0);
             if (inValue || field.getKey().indexOf('\0') >= 0) {
-                return readable(field.getKey());
+                return "The field " + readable(field.getKey()) + " holds the NUL character, which cannot be stored. "
+                    + "Nothing was saved: remove it and send the form again.";
             }
         }
         return null;
