@@ -4,11 +4,17 @@ import io.till.access.BrowserHeaders;
 import io.till.billing.CardChoices;
 import io.till.customer.Card;
 import io.till.shared.ErrorCode;
+import io.till.shared.SecretBox;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,18 +34,19 @@ class PortalCardPages {
     /** How many times (one a second) the page asks again while the billing clock still holds the attempt. */
     static final int POLLS = 20;
 
-    private static final String OWED_BEFORE = PortalCardPages.class.getName() + ".owedBefore:";
-
     private final PortalCards portalCards;
+    /** Signs what was owed before a choice, which the page's address carries to the outcome. */
+    private final SecretKeySpec owedKey;
 
-    PortalCardPages(PortalCards portalCards) {
+    PortalCardPages(PortalCards portalCards, SecretBox secrets) {
         this.portalCards = portalCards;
+        this.owedKey = secrets.derivedKey("portal card outcome");
     }
 
     @GetMapping("/portal/{accountId}/cards")
     String cards(PortalBuyer buyer, @RequestParam(required = false) String chosen,
-        @RequestParam(required = false) String added, @RequestParam(required = false) String removed,
-        HttpSession session, Model model) {
+        @RequestParam(required = false) String was, @RequestParam(required = false) String added,
+        @RequestParam(required = false) String removed, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
         if (added != null) {
             wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
@@ -49,24 +56,23 @@ class PortalCardPages {
             portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
                 .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card) + " is removed."));
         }
-        return page(buyer, wallet, chosen, owedBefore(session, chosen), 0, model);
+        return page(buyer, wallet, chosen, owedBefore(buyer, chosen, was), 0, model);
     }
 
     /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */
     @GetMapping("/portal/{accountId}/cards/outcome")
-    String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(defaultValue = "1") int poll,
-        HttpSession session, Model model) {
+    String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(required = false) String was,
+        @RequestParam(defaultValue = "1") int poll, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
         var target = Chosen.parse(chosen).orElseThrow(() -> TillException.notFound("choice", chosen));
         var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
-        model.addAttribute("outcome", outcome(buyer, wallet, billed, owedBefore(session, chosen), poll));
+        model.addAttribute("outcome", outcome(buyer, wallet, billed, owedBefore(buyer, chosen, was), poll));
         return "portal/cards :: outcome";
     }
 
     @PostMapping("/portal/{accountId}/cards/choose")
     String choose(PortalBuyer buyer, @RequestParam String kind, @RequestParam String id,
-        @RequestParam(name = "card_id", required = false) String cardId, HttpSession session, Model model,
-        HttpServletResponse response) {
+        @RequestParam(name = "card_id", required = false) String cardId, Model model, HttpServletResponse response) {
         var target = new Chosen(PortalCardViews.kind(kind), id);
         var before = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), id);
         if (cardId == null || cardId.isBlank()) {
@@ -77,9 +83,10 @@ class PortalCardPages {
         } catch (TillException e) {
             return refused(buyer, e, model, response);
         }
-        // What was owed before the choice stays with the buyer's session: an amount in the address could say anything.
-        session.setAttribute(OWED_BEFORE + target, before.unpaid());
-        return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "#pay-" + id;
+        // What was owed before the choice rides in the address, signed: an unsigned amount could say anything, and a
+        // server session would not follow the buyer to another node or into a frame on the seller's site.
+        return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "&was="
+            + signedOwed(buyer, target.toString(), before.unpaid()) + "#pay-" + id;
     }
 
     @PostMapping("/portal/{accountId}/cards/{cardId}/remove")
@@ -166,6 +173,7 @@ class PortalCardPages {
             .map(saved -> PortalCardText.name(saved.card()))
             .orElse("the card");
         String name = PortalCardText.name(billed);
+        var chosen = new Chosen(billed.kind(), billed.id());
         String amount = io.till.shared.Amounts.format(was, billed.currency());
         var outcome = was == 0
             ? new CardChoices.Outcome.NothingDue()
@@ -183,14 +191,36 @@ class PortalCardPages {
                     + "to see whether " + amount + " was paid.", null)
                 : new PortalCardViews.Outcome("info", "Charging " + amount + " to " + card + "… This updates "
                     + "when your bank answers (or reload the page in a moment).",
-                    PortalPaths.cards(buyer.accountId()) + "/outcome?chosen=" + new Chosen(billed.kind(), billed
-                        .id()) + "&poll=" + (poll + 1));
+                    PortalPaths.cards(buyer.accountId()) + "/outcome?chosen=" + chosen + "&was="
+                        + signedOwed(buyer, chosen.toString(), was) + "&poll=" + (poll + 1));
         };
     }
 
-    /** What the subscription or plan owed when this buyer chose a card for it; 0 when no choice was made here. */
-    private static long owedBefore(HttpSession session, String chosen) {
-        return chosen != null && session.getAttribute(OWED_BEFORE + chosen) instanceof Long owed ? owed : 0;
+    /** {@code owed} and its signature for this buyer and choice: {@code 1900.<hex>}. */
+    private String signedOwed(PortalBuyer buyer, String chosen, long owed) {
+        return owed + "." + mac(buyer, chosen, owed);
+    }
+
+    /** What the subscription or plan owed when this buyer chose a card for it; 0 unless the address says so, signed. */
+    private long owedBefore(PortalBuyer buyer, String chosen, String was) {
+        if (chosen == null || was == null || !was.matches("[0-9]{1,15}\\.[0-9a-f]{64}")) {
+            return 0;
+        }
+        long owed = Long.parseLong(was.substring(0, was.indexOf('.')));
+        byte[] expected = mac(buyer, chosen, owed).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = was.substring(was.indexOf('.') + 1).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given) ? owed : 0;
+    }
+
+    private String mac(PortalBuyer buyer, String chosen, long owed) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(owedKey);
+            return HexFormat.of().formatHex(mac.doFinal((buyer.accountId() + "/" + buyer.customerId() + "/" + chosen
+                + "/" + owed).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
     }
 
     private String refused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {

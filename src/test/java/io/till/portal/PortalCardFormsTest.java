@@ -125,15 +125,21 @@ class PortalCardFormsTest {
         var chosen = browser.post(cards(buyer), cards(buyer) + "/choose", "kind=subscription&id=" + buyer.pastDue()
             + "&card_id=" + visa);
         assertThat(chosen.status()).isEqualTo(302);
-        assertThat(chosen.header("Location")).isEqualTo(cards(buyer) + "?chosen=subscription:" + buyer.pastDue()
-            + "#pay-" + buyer.pastDue());
+        String location = chosen.header("Location");
+        assertThat(location).startsWith(cards(buyer) + "?chosen=subscription:" + buyer.pastDue() + "&was=1900.")
+            .endsWith("#pay-" + buyer.pastDue());
+        String was = location.substring(location.indexOf("&was=") + 5, location.indexOf('#'));
 
-        var outcome = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&poll=2");
+        var outcome = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&was=" + was
+            + "&poll=2");
+        var tampered = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue() + "&was="
+            + was.replace("1900.", "9900.") + "&poll=2");
 
         assertThat(outcome.status()).isEqualTo(200);
         assertThat(outcome.body().strip()).startsWith("<div class=\"notice outcome success\"")
             .contains("Paid $19.00 with Visa ending in 4242.")
             .doesNotContain("data-poll", "<main");
+        assertThat(tampered.body()).doesNotContain("$99.00", "Paid");
     }
 
     @Test
