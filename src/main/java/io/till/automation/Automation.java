@@ -6,7 +6,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * An automation as the API shows it: its latest version (number, status, definition), which version is active, and
  * whether it is paused (a paused automation starts nothing), and when it was archived (deleted: it starts nothing
- * more, its history stays readable).
+ * more, its history stays readable; its status then reads {@code archived}).
  */
 public record Automation(
     String id,

@@ -27,14 +27,16 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
     }
 
     /**
-     * The most steps one run may take. A loop runs its steps once per item, and loops within loops multiply: without a
-     * bound, one event with a long list could start a run of millions of steps, and a log no one could read.
+     * The most lines one run's log may hold: each step writes one, a delay or a wait two (waiting, then done), an
+     * action one per attempt. A loop runs its steps once per item, and loops within loops multiply: without a bound,
+     * one event with a long list could start a run of millions of steps, and a log no one could read.
      */
     public static final int MAX_STEPS_PER_RUN = 10_000;
 
     /**
-     * The most steps a run could take through {@code steps}: each step once, a loop's steps once per item up to its
-     * max, a branch's longer lane, an action's fallback. Saturates at {@link Long#MAX_VALUE}.
+     * The most log lines a run could write through {@code steps}, counted as {@link #MAX_STEPS_PER_RUN} counts them:
+     * a loop's steps once per item up to its max, a branch's longer lane, every attempt of an action and then its
+     * fallback. Saturates at {@link Long#MAX_VALUE}.
      */
     static long mostSteps(List<Step> steps) {
         long total = 0;
@@ -45,15 +47,17 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
     }
 
     static long mostSteps(Step step) {
-        long inside = switch (step) {
-            case Step.Action action -> mostSteps(action.fallback());
-            case Step.Branch branch -> Math.max(mostSteps(branch.then()), mostSteps(branch.otherwise()));
-            case Step.Loop loop -> mostSteps(loop.steps()) > Long.MAX_VALUE / Math.max(1, loop.max())
+        return switch (step) {
+            case Step.Action action -> saturated(Math.max(1, (action.retry() == null ? Retry.DEFAULT : action.retry())
+                .attempts()), mostSteps(action.fallback()));
+            case Step.Branch branch -> saturated(1, Math.max(mostSteps(branch.then()), mostSteps(branch.otherwise())));
+            case Step.Loop loop -> saturated(1, mostSteps(loop.steps()) > Long.MAX_VALUE / Math.max(1, loop.max())
                 ? Long.MAX_VALUE
-                : loop.max() * mostSteps(loop.steps());
-            case null, default -> 0;
+                : loop.max() * mostSteps(loop.steps()));
+            case Step.Delay ignored -> 2;
+            case Step.WaitForEvent ignored -> 2;
+            case null, default -> 1;
         };
-        return saturated(1, inside);
     }
 
     private static long saturated(long a, long b) {

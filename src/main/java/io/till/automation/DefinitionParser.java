@@ -74,10 +74,9 @@ public final class DefinitionParser {
         }
         context.add("steps[" + largest + "]", "too_many", "a run could take up to " + (most == Long.MAX_VALUE
             ? "countless"
-            : String.format(Locale.ROOT, "%,d", most)) + " steps here (a loop's steps run once per item, and loops "
-            + "within loops multiply); a run takes at most " + String.format(Locale.ROOT, "%,d",
-                Definition.MAX_STEPS_PER_RUN)
-            + ": lower a loop's max");
+            : String.format(Locale.ROOT, "%,d", most)) + " steps here (a loop's steps run once per item, loops "
+            + "within loops multiply, and each attempt of an action and each wait counts); a run takes at most "
+            + String.format(Locale.ROOT, "%,d", Definition.MAX_STEPS_PER_RUN) + ": lower a loop's max");
     }
 
     private Definition read(JsonNode json, ParseContext context) {
@@ -180,8 +179,8 @@ public final class DefinitionParser {
         Definition.Retry retry = Definition.Retry.DEFAULT;
         if (json.has("retry")) {
             JsonNode r = json.get("retry");
-            // asInt(0): a number out of int range (or not a number) is out of range, never an exception.
-            int attempts = r.has("attempts") ? r.get("attempts").asInt(0) : retry.attempts();
+            // 0 for what is not a whole number in int range: out of range, never an exception.
+            int attempts = r.has("attempts") ? context.wholeNumber(r.get("attempts")) : retry.attempts();
             if (attempts < 1 || attempts > 20) {
                 context.add(path + ".retry.attempts", "out_of_range", "must be between 1 and 20");
             }
@@ -251,7 +250,7 @@ public final class DefinitionParser {
     private Definition.Step loop(JsonNode json, String id, String path, ParseContext context, int depth) {
         String over = ParseContext.text(json, "over");
         field(over, path + ".over", context);
-        int max = json.has("max") ? json.get("max").asInt(0) : 0;
+        int max = json.has("max") ? context.wholeNumber(json.get("max")) : 0;
         if (max < 1 || max > MAX_LOOP) {
             context.add(path + ".max", "out_of_range", "a loop needs a bound: max between 1 and " + MAX_LOOP);
         }

@@ -258,6 +258,8 @@ class Executor {
     private ExecutionResults.Written step(ExecutionQueue.Claimed execution, Duration lease) {
         if (execution.steps() >= Definition.MAX_STEPS_PER_RUN) {
             // Loops within loops over a long list: a version saved before they were bounded at save can get here.
+            // Checked as a step begins, so one step that walks far (branches, loop heads) may pass the bound by
+            // its own walk budget, no more.
             return new ExecutionResults.Written(execution, "failed", execution.state(), json.createObjectNode()
                 .put("code", "too_long").put("message", "The run stopped after " + Definition.MAX_STEPS_PER_RUN
                     + " steps, the most one run may take; lower the max of its loops."),

@@ -61,6 +61,17 @@ final class ParseContext {
         }
     }
 
+    /**
+     * A whole number as JSON writes one ({@code 3}, not {@code 2.7} or {@code "3"}), or 0 (out of every range) when it
+     * is not one. A version saved before this was checked loads as it always did.
+     */
+    int wholeNumber(JsonNode node) {
+        if (!saving) {
+            return node.asInt(0);
+        }
+        return node.isInt() ? node.intValue() : 0;
+    }
+
     /** The string at {@code field}, or null when it is absent or not a string. */
     static String text(JsonNode json, String field) {
         JsonNode value = json.get(field);

@@ -53,7 +53,7 @@ final class TriggerParser {
             context.add("limit", "invalid_type", "must be {\"runs\": 1, \"per\": \"P30D\"}");
             return null;
         }
-        int runs = json.has("runs") ? json.get("runs").asInt(0) : 0;
+        int runs = json.has("runs") ? context.wholeNumber(json.get("runs")) : 0;
         if (runs < 1 || runs > MAX_LIMIT_RUNS) {
             context.add("limit.runs", "out_of_range", "how many runs per customer at most: between 1 and "
                 + MAX_LIMIT_RUNS);

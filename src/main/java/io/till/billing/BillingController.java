@@ -244,7 +244,8 @@ class BillingController {
         var page = PageRequest.of(limit, cursor, "inv", errors);
         if (Boolean.TRUE.equals(overdue) && status != null && INVOICES_STATUSES.contains(status)
             && !"issued".equals(status)) {
-            errors.add("overdue", "never", "an overdue invoice is an open one (issued): no " + status + " invoice is");
+            errors.add("overdue", "invalid_combination",
+                "an overdue invoice is an open one (issued): no " + status + " invoice is");
         }
         errors.throwIfAny();
         if (overdue == null) {

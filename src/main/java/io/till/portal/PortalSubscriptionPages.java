@@ -124,7 +124,7 @@ class PortalSubscriptionPages {
         try {
             actions.keepForCustomer(buyer.accountId(), buyer.customerId(), id);
         } catch (TillException e) {
-            if (!isNow(buyer, id, e, "active")) {
+            if (!isNow(buyer, id, e, "active", "trialing", "past_due")) {
                 return refused(e, buyer, id, model, response);
             }
         }
@@ -161,16 +161,16 @@ class PortalSubscriptionPages {
             .orElseThrow(() -> TillException.notFound(kind.replace('_', ' '), id));
     }
 
-    /**
-     * A change the subscription's state no longer allows (its period ended meanwhile, it was canceled twice in two
-     * tabs) is told on the subscription's own page; anything else (not found) gets the portal's error page.
-     */
     /** Whether a refused change was refused because the subscription is already where the buyer asked it to go. */
-    private boolean isNow(PortalBuyer buyer, String id, TillException e, String status) {
-        return e.code() == ErrorCode.INVALID_STATE && subscriptions.getForCustomer(buyer.accountId(),
-            buyer.customerId(), id).status().equals(status);
+    private boolean isNow(PortalBuyer buyer, String id, TillException e, String... statuses) {
+        return e.code() == ErrorCode.INVALID_STATE && List.of(statuses).contains(subscriptions.getForCustomer(
+            buyer.accountId(), buyer.customerId(), id).status());
     }
 
+    /**
+     * A change the subscription's state no longer allows (its period ended meanwhile) is told on the subscription's
+     * own page; anything else (not found) gets the portal's error page.
+     */
     private String refused(TillException e, PortalBuyer buyer, String id, Model model,
         HttpServletResponse response) {
         if (e.code() != ErrorCode.INVALID_STATE) {

@@ -93,14 +93,17 @@ public final class Amounts {
         }
     }
 
-    /** Whether {@code code} is an ISO 4217 currency code (usd, EUR, jpy…), in any case. */
+    /**
+     * Whether {@code code} is an ISO 4217 code of money (usd, EUR, jpy…), in any case: not a fund, a metal or the
+     * testing and "no currency" codes (XAU, XDR, XTS, XXX), which no card is charged in.
+     */
     public static boolean isCurrency(String code) {
         if (code == null || !code.matches("[a-zA-Z]{3}")) {
             return false;
         }
         try {
-            Currency.getInstance(code.toUpperCase(Locale.ROOT));
-            return true;
+            // Those have no minor unit (-1); money does, even if none is used (jpy: 0). XAF and XOF are money.
+            return Currency.getInstance(code.toUpperCase(Locale.ROOT)).getDefaultFractionDigits() >= 0;
         } catch (IllegalArgumentException e) {
             return false;
         }

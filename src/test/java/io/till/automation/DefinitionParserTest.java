@@ -133,8 +133,20 @@ class DefinitionParserTest {
 
         assertThat(errors).extracting(FieldError::field).containsExactly("steps[0]");
         assertThat(errors).extracting(FieldError::code).containsExactly("too_many");
-        assertThat(errors.getFirst().message()).contains("100,101", "10,000");
+        assertThat(errors.getFirst().message()).contains("300,101", "10,000");
         assertThat(single.steps()).hasSize(1);
+    }
+
+    @Test
+    void aCountWrittenAsTextOrAFractionIsRefusedNotRoundedDown() {
+        var errors = errorsOf("""
+            {"name": "n", "trigger": {"type": "event", "event": "acme.big"}, "limit": {"runs": 1.5, "per": "P1D"},
+             "steps": [{"id": "each", "type": "loop", "over": "event.data.items", "max": "10",
+                        "steps": [{"id": "t", "type": "action", "action": "create_task", "params": {"title": "t"},
+                                   "retry": {"attempts": 2.7}}]}]}""");
+
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("limit.runs", "steps[0].max",
+            "steps[0].steps[0].retry.attempts");
     }
 
     @Test

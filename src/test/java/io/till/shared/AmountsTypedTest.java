@@ -3,6 +3,7 @@ package io.till.shared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Money as staff type it on dashboard forms, read in the currency's own minor units, and refused when ambiguous. */
@@ -60,5 +61,12 @@ class AmountsTypedTest {
             assertThat(e.errors()).extracting(FieldError::field).containsExactly("a", "b");
             assertThat(e.errors().get(1).message()).isEqualTo("must be at most 10000000000.00");
         });
+    }
+
+    @Test
+    void aCurrencyIsAnIsoCodeOfMoneyInAnyCase() {
+        assertThat(List.of("usd", "EUR", "jpy", "XAF", "xof")).allMatch(Amounts::isCurrency);
+        assertThat(List.of("zzz", "xau", "XTS", "XXX", "us", "dollars", "")).noneMatch(Amounts::isCurrency);
+        assertThat(Amounts.isCurrency(null)).isFalse();
     }
 }

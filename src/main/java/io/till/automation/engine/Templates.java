@@ -76,8 +76,11 @@ public final class Templates {
     private static JsonNode render(JsonNode node, String name, Map<String, Object> scope, String path) {
         if (node.isString() && node.asString().contains("{{")) {
             var read = TemplateReader.read(name.equals("html") ? HTML : TEXT, node.asString());
-            if (!read.reading().refusals().isEmpty()) {
-                throw new RenderException(path + ": " + read.reading().refusals().getFirst());
+            // An unclosed {{ is refused at save; a version saved before that goes on sending it as typed.
+            var refusals = read.reading().refusals().stream().filter(why -> !why.equals(TemplateReader.UNCLOSED))
+                .toList();
+            if (!refusals.isEmpty()) {
+                throw new RenderException(path + ": " + refusals.getFirst());
             }
             try {
                 return JsonNodeFactory.instance.stringNode(read.template().execute(scope));

@@ -36,6 +36,13 @@ class TemplatesTest {
     }
 
     @Test
+    void aVersionSavedBeforeUnclosedTagsWereRefusedStillSendsItsTextAsTyped() {
+        assertThat(render("""
+            {"subject": "Hi {{customer.first_name}}, see {{the notes"}""")).isEqualTo(json("""
+            {"subject": "Hi Ada, see {{the notes"}"""));
+    }
+
+    @Test
     void leavesValuesWithoutTemplatesAsTheyAre() {
         assertThat(render("""
             {"count": 3, "urgent": true, "none": null, "tags": ["a", 1], "text": "plain {not a template}"}"""))
