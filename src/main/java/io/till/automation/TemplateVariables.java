@@ -5,6 +5,7 @@ import io.till.shared.FieldError;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,6 +36,9 @@ final class TemplateVariables {
         "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
         "credits", "item", "loop", "execution");
 
+    /** {@code {{{name}}}} or {@code {{& name}}}: a value placed as it is, not escaped. */
+    private static final Pattern UNESCAPED = Pattern.compile("\\{\\{(?:\\{|&)\\s*([^}\\s]+)\\s*}}}?");
+
     private TemplateVariables() {}
 
     /** Adds an error for every template problem in {@code node}, at its path. */
@@ -48,6 +52,13 @@ final class TemplateVariables {
                 check(node.get(i), path + "[" + i + "]", actionIdsSoFar, errors);
             }
         } else if (node.isString() && node.asString().contains("{{")) {
+            var unescaped = UNESCAPED.matcher(node.asString());
+            if (path.endsWith(".html") && unescaped.find()) {
+                // What a buyer typed (a name, a note) would become the email's HTML: links, hidden text.
+                errors.add(new FieldError(path, "unescaped_html", unescaped.group() + " places " + unescaped.group(1)
+                    + " into the HTML unescaped, where text a buyer typed could add links or hide words: write {{"
+                    + unescaped.group(1) + "}}, which escapes it"));
+            }
             var reading = Templates.read(node.asString());
             reading.refusals().forEach(refusal -> errors.add(new FieldError(path, "unknown_variable", refusal)));
             reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar))

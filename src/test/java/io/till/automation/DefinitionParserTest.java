@@ -150,6 +150,23 @@ class DefinitionParserTest {
     }
 
     @Test
+    void anHtmlParamMayNotPlaceAValueUnescaped() {
+        var step = JSON.createObjectNode().put("id", "mail").put("type", "action").put("action", "send_email");
+        step.putObject("params").put("html", "<p>New order from {{{customer.name}}} ({{& customer.email}})</p>")
+            .put("text", "From {{{customer.name}}}");
+        var definition = JSON.createObjectNode().put("name", "x");
+        definition.putObject("trigger").put("type", "event").put("event", "payment.failed");
+        definition.putArray("steps").add(step);
+
+        var failure = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
+            () -> parser.parse(definition));
+
+        assertThat(failure.errors()).extracting(FieldError::field, FieldError::code)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("steps[0].params.html", "unescaped_html"));
+        assertThat(failure.errors().getFirst().message()).contains("{{customer.name}}");
+    }
+
+    @Test
     void readsRetryPoliciesAndFallbacks() {
         var definition = parser.parse(JSON.readTree(
             """
