@@ -1,7 +1,6 @@
 package io.till.billing;
 
 import io.till.catalog.Products;
-import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
@@ -14,9 +13,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -56,7 +53,7 @@ class BillingExports {
 
     /** Writes one record's row. */
     private interface RowWriter<T> {
-        void write(CsvExport csv, T record, Names names) throws IOException;
+        void write(CsvExport csv, T record, RecordNames names) throws IOException;
     }
 
     @GetMapping("/admin/orders.csv")
@@ -141,35 +138,9 @@ class BillingExports {
         errors.throwIfAny();
         String name = kind + (filter.status() == null ? "" : "-" + filter.status()) + "-"
             + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        var names = new Names(customers, products, staff.accountId());
+        var names = new RecordNames(customers, products, staff.accountId());
         try (var csv = CsvExport.start(response, name, header)) {
             csv.rows(page -> source.apply(filter, page), idOf, (out, record) -> writer.write(out, record, names));
-        }
-    }
-
-    /** Customers and product names, each read once per export. */
-    private static final class Names {
-        private final Customers customers;
-        private final Products.Names productNames;
-        private final String accountId;
-        private final Map<String, Customer> people = new HashMap<>();
-
-        Names(Customers customers, Products products, String accountId) {
-            this.customers = customers;
-            this.productNames = products.names(accountId);
-            this.accountId = accountId;
-        }
-
-        Customer customer(String id) {
-            if (people.size() >= 10_000) {
-                // A large account's export would otherwise keep every customer it met; the newest rows come together.
-                people.clear();
-            }
-            return people.computeIfAbsent(id, key -> customers.get(accountId, key));
-        }
-
-        String product(String id) {
-            return productNames.of(id);
         }
     }
 }

@@ -10,9 +10,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -81,11 +79,11 @@ class BillingListPages {
     @GetMapping("/admin/orders")
     String orders(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(customers, products, staff.accountId());
+        var lookup = new RecordNames(customers, products, staff.accountId());
         var found = list(model, status, cursor, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), what(o.items()),
-            lookup.who(o.customerId()), o.status().code(), Amounts.format(o.total(), o.currency()), o.createdAt()))
+            who(lookup, o.customerId()), o.status().code(), Amounts.format(o.total(), o.currency()), o.createdAt()))
             .toList());
         return "billing/orders";
     }
@@ -93,11 +91,11 @@ class BillingListPages {
     @GetMapping("/admin/subscriptions")
     String subscriptions(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(customers, products, staff.accountId());
+        var lookup = new RecordNames(customers, products, staff.accountId());
         var found = list(model, status, cursor, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
-            lookup.product(s.productId()), lookup.who(s.customerId()), s.status(),
+            lookup.product(s.productId()), who(lookup, s.customerId()), s.status(),
             Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
             s.nextBill(), s.createdAt()))
             .toList());
@@ -107,11 +105,11 @@ class BillingListPages {
     @GetMapping("/admin/payment-plans")
     String paymentPlans(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(customers, products, staff.accountId());
+        var lookup = new RecordNames(customers, products, staff.accountId());
         var found = list(model, status, cursor, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
-            lookup.who(p.customerId()), p.status(),
+            who(lookup, p.customerId()), p.status(),
             p.installments() + " × " + Amounts.format(p.installmentAmount(), p.currency()),
             p.installmentsPaid() + " of " + p.installments(), p.isActive() ? p.nextBillAt() : null, p.createdAt()))
             .toList());
@@ -121,7 +119,7 @@ class BillingListPages {
     @GetMapping("/admin/invoices")
     String invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(required = false) String cursor, Model model) {
-        var lookup = new Lookup(customers, products, staff.accountId());
+        var lookup = new RecordNames(customers, products, staff.accountId());
         boolean overdue = OVERDUE.equals(status);
         var found = list(model, overdue ? "" : status, cursor, "inv", BillingController.INVOICES_STATUSES,
             INVOICE_TABS, (filter, page) -> overdue
@@ -132,7 +130,7 @@ class BillingListPages {
             model.addAttribute("shown", "Overdue");
         }
         model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
-            lookup.who(i.customerId()), i.status(), i.overdue(),
+            who(lookup, i.customerId()), i.status(), i.overdue(),
             Amounts.format(i.amountDue(), i.currency()), i.dueAt(), i.createdAt()))
             .toList());
         return "billing/invoices";
@@ -156,6 +154,11 @@ class BillingListPages {
         return found;
     }
 
+    private static Who who(RecordNames names, String customerId) {
+        Customer customer = names.customer(customerId);
+        return new Who(customerId, customer.name(), customer.email());
+    }
+
     /** {@code Membership} or {@code Membership + 2 more}: what an order bought, in a cell. */
     private static String what(List<Order.Item> items) {
         if (items.isEmpty()) {
@@ -165,30 +168,5 @@ class BillingListPages {
             ? items.getFirst().name()
             : items.getFirst().name() + " + " + (items.size() - 1)
                 + " more";
-    }
-
-    /** Customers and product names, each read once per page. */
-    private static final class Lookup {
-        private final Customers customers;
-        private final Products.Names productNames;
-        private final String accountId;
-        private final Map<String, Who> people = new HashMap<>();
-
-        Lookup(Customers customers, Products products, String accountId) {
-            this.customers = customers;
-            this.productNames = products.names(accountId);
-            this.accountId = accountId;
-        }
-
-        Who who(String customerId) {
-            return people.computeIfAbsent(customerId, id -> {
-                Customer customer = customers.get(accountId, id);
-                return new Who(id, customer.name(), customer.email());
-            });
-        }
-
-        String product(String productId) {
-            return productNames.of(productId);
-        }
     }
 }
