@@ -6,13 +6,10 @@ import io.till.shared.SecretBox;
 import io.till.shared.Timestamps;
 import io.till.shared.web.PublicAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -94,13 +91,7 @@ public class CardLinks {
     }
 
     private String sign(String accountId, String unsigned) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal((accountId + "/" + unsigned).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        return SecretBox.signature(key, accountId + "/" + unsigned);
     }
 
     /** The nonce's shape: 26 of {@link Ids}' base32 characters. */

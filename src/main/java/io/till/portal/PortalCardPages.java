@@ -9,11 +9,8 @@ import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -213,14 +210,7 @@ class PortalCardPages {
     }
 
     private String mac(PortalBuyer buyer, String chosen, long owed) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(owedKey);
-            return HexFormat.of().formatHex(mac.doFinal((buyer.accountId() + "/" + buyer.customerId() + "/" + chosen
-                + "/" + owed).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        return SecretBox.signature(owedKey, buyer.accountId() + "/" + buyer.customerId() + "/" + chosen + "/" + owed);
     }
 
     private String refused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {

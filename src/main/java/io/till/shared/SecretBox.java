@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -52,6 +53,17 @@ public class SecretBox {
             mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
             return new SecretKeySpec(mac.doFinal(("till derived key: " + purpose).getBytes(StandardCharsets.UTF_8)),
                 "HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    /** The HMAC-SHA256 of {@code text} under a key from {@link #derivedKey}, in lower-case hex. */
+    public static String signature(SecretKeySpec derivedKey, String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(derivedKey);
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
