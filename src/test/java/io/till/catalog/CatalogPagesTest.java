@@ -179,30 +179,26 @@ class CatalogPagesTest {
         page.locator("#opt-name-0").fill("Monthly");
         page.locator("#opt-price-0").fill("10");
 
-        var answer = page.evaluate("""
-            async () => {
-              const form = document.querySelector('form.cat-form');
-              const fields = new URLSearchParams(new FormData(form));
-              fields.set('name', 'Bad\\u0000name');
-              const r = await fetch(form.action, {method: 'POST', body: fields, redirect: 'manual',
-                headers: {'Accept': 'text/html'}});
-              return r.status + ' ' + await r.text();
-            }""").toString();
-
-        var tooMany = page.evaluate("""
-            async () => {
-              const form = document.querySelector('form.cat-form');
-              const fields = new URLSearchParams(new FormData(form));
-              fields.set('name', 'Many fields');
-              for (let i = 0; i < 1100; i++) fields.append('x' + i, 'y');
-              const r = await fetch(form.action, {method: 'POST', body: fields, redirect: 'manual',
-                headers: {'Accept': 'text/html'}});
-              return r.status + ' ' + await r.text();
-            }""").toString();
+        var answer = sendForm(page, "fields.set('name', 'Bad\\u0000name');");
+        var tooMany = sendForm(page, "fields.set('name', 'Many fields');"
+            + " for (let i = 0; i < 1100; i++) fields.append('x' + i, 'y');");
 
         assertThat(answer).startsWith("400 ").contains("name").contains("NUL character");
         assertThat(tooMany).startsWith("400 ").contains("could not be read");
         assertThat(products(shop)).isEqualTo(before);
+    }
+
+    /** Sends the page's product form with its fields changed by {@code change} (script on {@code fields}). */
+    private static String sendForm(Page page, String change) {
+        return page.evaluate("""
+            async () => {
+              const form = document.querySelector('form.cat-form');
+              const fields = new URLSearchParams(new FormData(form));
+              %s
+              const r = await fetch(form.action, {method: 'POST', body: fields, redirect: 'manual',
+                headers: {'Accept': 'text/html'}});
+              return r.status + ' ' + await r.text();
+            }""".formatted(change)).toString();
     }
 
     @Test
