@@ -38,7 +38,11 @@ class CustomEvents {
     /** The most events one batch may carry. */
     static final int MAX_BATCH = 500;
 
-    @Transactional
+    /**
+     * Records one event without a transaction of its own: it is one statement (the event and its inbox rows), atomic
+     * on its own, and a posted event changes nothing else. Measured: a transaction around it cost a round trip and
+     * about a tenth of the database's CPU per event.
+     */
     Event record(String accountId, Posted posted) {
         var errors = new FieldErrors();
         var checked = check(accountId, posted, "", errors);

@@ -47,8 +47,10 @@ public class Events {
         return insert(accountId, type.type(), customerId, json.valueToTree(data));
     }
 
-    /** Records an event posted from outside; its type has been checked not to be a reserved one. */
-    @Transactional(propagation = Propagation.MANDATORY)
+    /**
+     * Records an event posted from outside; its type has been checked not to be a reserved one. One statement, so it
+     * needs no transaction of its own: without one it commits at once, within one it commits with it.
+     */
     Event recordCustom(String accountId, String type, String customerId, JsonNode data) {
         return insert(accountId, type, customerId, data);
     }

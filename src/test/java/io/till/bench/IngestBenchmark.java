@@ -153,9 +153,8 @@ class IngestBenchmark {
     }
 
     private Ingest run(String base, String key, int seconds) throws InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(base + "/api/v1/events")).timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(EVENT)).build();
+        URI uri = URI.create(base);
+        byte[] request = KeepAliveClient.jsonPost(uri.getHost(), uri.getPort(), "/api/v1/events", key, EVENT);
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         var failures = new LongAdder();
         var perClient = new List<?>[CLIENTS];
@@ -166,17 +165,26 @@ class IngestBenchmark {
             var micros = new ArrayList<Long>();
             perClient[c] = micros;
             threads.add(Thread.ofPlatform().name("ingest-client-" + c).start(() -> {
+                KeepAliveClient client = null;
                 while (System.nanoTime() < end) {
                     long sent = System.nanoTime();
                     try {
-                        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        if (client == null) {
+                            client = new KeepAliveClient(uri.getHost(), uri.getPort(), request);
+                        }
+                        int status = client.send();
                         micros.add((System.nanoTime() - sent) / 1_000);
                         statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
-                    } catch (IOException | InterruptedException e) {
+                        if (!client.isOpen()) {
+                            client = closed(client);
+                        }
+                    } catch (IOException e) {
                         failures.increment();
                         log.warn("An event got no answer: {}", e.toString());
+                        client = closed(client);
                     }
                 }
+                closed(client);
             }));
         }
         for (Thread thread : threads) {
@@ -185,6 +193,17 @@ class IngestBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(perClient).flatMap(List::stream).mapToLong(m -> (Long) m).sorted().toArray();
         return new Ingest(all, statuses, failures, elapsed);
+    }
+
+    private static KeepAliveClient closed(KeepAliveClient client) {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // Closing a broken connection.
+            }
+        }
+        return null;
     }
 
     private void awaitReady(Process till, String base) throws InterruptedException {
