@@ -37,6 +37,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -109,6 +110,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             new HttpHeaders());
     }
 
+    /** How Jackson begins the message of a field sent twice in one object (StreamReadFeature.STRICT_DUPLICATE_DETECTION). */
+    private static final String DUPLICATE = "Duplicate Object property";
+
     private static final Set<Class<?>> WHOLE_NUMBERS = Set.of(int.class, Integer.class, long.class, Long.class,
         short.class, Short.class);
 
@@ -143,6 +147,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "The request body is nested too deeply or holds a value too long "
                     + "to read.";
             case InputCoercionException ignored -> "The request body holds a number out of the range of its field.";
+            case StreamReadException twice when twice.getOriginalMessage().startsWith(DUPLICATE) ->
+                "The request body sends the field " + twice.getOriginalMessage().substring(DUPLICATE.length()).strip()
+                    + " twice in one object: send each field once.";
             case JacksonException json -> "The request body is not valid JSON: " + json.getOriginalMessage();
             default -> "The request body is missing or unreadable.";
         };

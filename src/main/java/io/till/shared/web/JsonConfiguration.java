@@ -3,6 +3,7 @@ package io.till.shared.web;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -21,5 +22,15 @@ class JsonConfiguration {
         return builder -> builder.withCoercionConfig(LogicalType.Integer, config -> config
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.String, CoercionAction.Fail));
+    }
+
+    /**
+     * A field sent twice in one object ({@code {"email": "a@…", "email": "b@…"}}) is refused: by default the last one
+     * wins, so what a client's log shows and what Till stored could differ, and two parsers of the same body (a proxy
+     * checking it, Till storing it) could disagree about what it says.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer eachFieldOnce() {
+        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 }

@@ -77,6 +77,22 @@ class MalformedInputTest {
     }
 
     @Test
+    void refusesAFieldSentTwiceInOneObjectInsteadOfKeepingTheLast() {
+        String key = accounts.create().apiKey();
+
+        var twice = api.post("/api/v1/customers", key, """
+            {"email": "first@example.com", "name": "Ann", "email": "second@example.com"}""");
+        var inData = api.post("/api/v1/events", key, """
+            {"type": "acme.signup", "data": {"plan": "pro", "plan": "free"}}""");
+
+        assertProblem(twice, 400, "malformed_request");
+        assertThat(twice.json().get("detail").asString()).contains("email").contains("twice");
+        assertProblem(inData, 400, "malformed_request");
+        assertThat(inData.json().get("detail").asString()).contains("plan");
+        assertThat(api.get("/api/v1/customers?query=example.com", key).json().get("data")).isEmpty();
+    }
+
+    @Test
     void refusesAFractionalOrQuotedAmountInsteadOfTruncatingIt() {
         String key = accounts.create().apiKey();
 
