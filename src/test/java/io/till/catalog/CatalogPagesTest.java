@@ -188,6 +188,29 @@ class CatalogPagesTest {
         assertThat(products(shop)).isEqualTo(before);
     }
 
+    @Test
+    void aFormWithMoreOptionRowsThanThePageOffersIsRefusedNotCutShort() {
+        var shop = shops.open();
+        int before = products(shop);
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/new").toString());
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Many options");
+        page.locator("#opt-name-0").fill("Option 0");
+        page.locator("#opt-price-0").fill("10");
+
+        var answer = sendForm(page, """
+            for (let i = 1; i <= 20; i++) {
+              for (const f of ['option_name', 'option_kind', 'option_price', 'option_interval', 'option_every',
+                  'option_trial_days', 'option_installments', 'option_cycles']) {
+                fields.append(f, f === 'option_name' ? 'Option ' + i : f === 'option_price' ? '10'
+                  : fields.getAll(f)[0]);
+              }
+            }""");
+
+        assertThat(answer).startsWith("400 ").contains("at most 20");
+        assertThat(products(shop)).isEqualTo(before);
+    }
+
     /** Sends the page's product form with its fields changed by {@code change} (script on {@code fields}). */
     private static String sendForm(Page page, String change) {
         return page.evaluate("""

@@ -1,6 +1,7 @@
 package io.till.shared.web;
 
 import io.till.shared.FieldErrors;
+import io.till.shared.TillException;
 import java.util.List;
 import org.springframework.util.MultiValueMap;
 
@@ -13,10 +14,17 @@ public final class FormRows {
 
     private FormRows() {}
 
-    /** How many rows the form sent, counted by the field every row has. */
+    /**
+     * How many rows the form sent, counted by the field every row has. More than {@code max}, which the page never
+     * offers, is refused (400, naming the field) rather than cut short: the rows past it would be lost without a word.
+     */
     public static int count(MultiValueMap<String, String> params, String field, int max) {
         var values = params.get(field);
-        return values == null ? 0 : Math.min(values.size(), max);
+        if (values != null && values.size() > max) {
+            throw TillException.invalid(field, "too_many_rows", "a form takes at most " + max + " rows, not "
+                + values.size());
+        }
+        return values == null ? 0 : values.size();
     }
 
     /** Row {@code index}'s value of {@code field}, empty when the row did not send it. */
