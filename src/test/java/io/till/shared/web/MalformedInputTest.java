@@ -93,6 +93,33 @@ class MalformedInputTest {
     }
 
     @Test
+    void anApiRequestTheServerCannotEvenParseIsAnsweredWithAProblemNotAnHtmlPage() throws IOException {
+        String notUtf8Path = raw("GET /api/v1/customers/%FF HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        String controlByteHeader = raw("GET /api/v1/customers HTTP/1.1\r\nHost: localhost\r\nX-Note: a\u0001b\r\n\r\n");
+        String longUrl = raw("GET /api/v1/customers?query=" + "a".repeat(20_000)
+            + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        String page = raw("GET /admin/%FF HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        for (String answer : java.util.List.of(notUtf8Path, controlByteHeader, longUrl)) {
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase(
+                "Content-Type: application/problem+json").contains("\"code\":\"malformed_request\"")
+                .doesNotContain("<html").doesNotContain("Tomcat");
+        }
+        assertThat(notUtf8Path).contains("address");
+        assertThat(page).startsWith("HTTP/1.1 400").contains("<html").doesNotContain("Tomcat");
+    }
+
+    /** Sends bytes no HTTP client library would send, and reads the whole answer (the server closes after it). */
+    private String raw(String request) throws IOException {
+        try (var socket = new java.net.Socket(api.uri("/").getHost(), api.uri("/").getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void refusesAFractionalOrQuotedAmountInsteadOfTruncatingIt() {
         String key = accounts.create().apiKey();
 
