@@ -51,6 +51,9 @@ public class CardChoices {
 
         /** The attempt is being made elsewhere (the billing clock holds it): ask again in a moment. */
         record Trying() implements Outcome {}
+
+        /** The subscription is paused: what it owes is charged when it resumes, not now. */
+        record Held() implements Outcome {}
     }
 
     private final Subscriptions subscriptions;
@@ -137,6 +140,9 @@ public class CardChoices {
         Billed now = billed(accountId, customerId, kind, id);
         if (now.unpaid() == 0) {
             return new Outcome.Paid(wasDue, now.currency());
+        }
+        if (now.status().equals("paused")) {
+            return new Outcome.Held();
         }
         Instant instant = Timestamps.now(clock);
         for (Invoice invoice : unpaid(accountId, kind, id)) {

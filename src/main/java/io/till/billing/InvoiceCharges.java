@@ -8,6 +8,7 @@ import io.till.event.Events;
 import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
@@ -58,14 +59,25 @@ class InvoiceCharges {
         this.clock = clock;
     }
 
-    /** Makes attempt number {@code attempt} at collecting the invoice, unless it is paid already. */
+    /**
+     * Makes attempt number {@code attempt} at collecting the invoice, unless it is paid already, or its subscription is
+     * paused: nothing is charged while paused, and resuming retries what is owed ({@link SubscriptionActions}).
+     */
     void attempt(String accountId, String invoiceId, int attempt) {
         Invoice invoice = invoices.get(accountId, invoiceId);
-        if (!invoice.status().equals("issued")) {
+        if (!invoice.status().equals("issued") || paused(accountId, invoice)) {
             return;
         }
         charge(accountId, invoice, attempt, cardFor(accountId, invoice));
     }
+
+    /** Whether the invoice belongs to a paused subscription, whose invoices wait for it to resume. */
+    private boolean paused(String accountId, Invoice invoice) {
+        return invoice.subscriptionId() != null
+            && subscriptions.get(accountId, invoice.subscriptionId()).status().equals("paused");
+    }
+
+    private static final String PAUSED = "The subscription is paused: nothing is charged until it resumes.";
 
     /**
      * Staff's "charge now": the invoice's next attempt, with {@code paymentMethodId} (a saved card of its customer) or
@@ -75,6 +87,9 @@ class InvoiceCharges {
      */
     Invoice payNow(String accountId, String invoiceId, String paymentMethodId) {
         Invoice invoice = invoices.get(accountId, invoiceId).requireIssued("pay");
+        if (paused(accountId, invoice)) {
+            throw new TillException(ErrorCode.INVALID_STATE, PAUSED + " Resume it to charge this invoice.");
+        }
         String cardId = paymentMethodId == null
             ? cardFor(accountId, invoice)
             : cards.findSaved(accountId, paymentMethodId)
@@ -153,6 +168,9 @@ class InvoiceCharges {
         if (!invoice.status().equals("issued")) {
             return new Retried("nothing_due", null, "invoice_" + invoice.status(), "The invoice is "
                 + invoice.status() + ".");
+        }
+        if (paused(accountId, invoice)) {
+            return new Retried("held", null, "subscription_paused", PAUSED);
         }
         long toCharge = invoice.amountDue() - invoice.amountCredited();
         if (toCharge == 0) {
@@ -291,7 +309,10 @@ class InvoiceCharges {
                     "subscription", subscription, "payment", payment, "invoice", invoice, "customer", customer));
             }
             events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
-            if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())) {
+            // Back in good standing only when nothing else is owed: paying the newest of two unpaid invoices leaves
+            // the subscription past due for the older one.
+            if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())
+                && invoices.unpaidFor(accountId, subscription.id(), null).isEmpty()) {
                 subscriptions.setStatus(accountId, subscription.id(), "active", now);
                 if (!subscription.currentPeriodEnd().isAfter(now)) {
                     // Its renewal passed while it was unpaid: a new period starts now and renews on its own again.

@@ -157,19 +157,23 @@ public class SubscriptionActions {
 
     /**
      * Renews again: at the end of the current period if it is still running, otherwise a new period starts now and is
-     * charged at once.
+     * charged at once. It resumes as what it would be without the pause (trialing during its trial, past due while an
+     * invoice is unpaid), and what it owes, held while paused, is retried at once.
      */
     @Transactional
     Subscription resume(String accountId, String id) {
         Subscription subscription = lock(accountId, id);
         subscription.require(Subscription.Change.RESUME);
         Instant now = Timestamps.now(clock);
-        subscriptions.setStatus(accountId, id, "active", now);
         if (!subscription.currentPeriodEnd().isAfter(now)) {
             subscriptions.advancePeriod(accountId, id, subscription.currentPeriodStart(), now, now);
         }
+        subscriptions.setStatus(accountId, id, runningStatus(accountId, subscriptions.get(accountId, id)), now);
         jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, id,
             subscriptions.get(accountId, id).currentPeriodEnd());
+        for (Invoice owed : invoices.unpaidFor(accountId, id, null)) {
+            jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, owed.id(), now);
+        }
         var resumed = subscriptions.get(accountId, id);
         events.record(accountId, EventType.SUBSCRIPTION_RESUMED, resumed.customerId(), Map.of("subscription",
             resumed, "customer", customers.get(accountId, resumed.customerId()), "resumed_from", "paused"));

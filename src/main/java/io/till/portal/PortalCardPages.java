@@ -183,6 +183,8 @@ class PortalCardPages {
             case CardChoices.Outcome.Declined declined -> new PortalCardViews.Outcome("warning", "Your bank declined "
                 + card + ": “" + declined.reason() + "” Nothing was charged. Choose another card, or add a new one.",
                 null);
+            case CardChoices.Outcome.Held held -> new PortalCardViews.Outcome("info", "Saved. " + name + " is paused: "
+                + "the " + amount + " it owes is charged to " + card + " when it resumes.", null);
             case CardChoices.Outcome.Trying trying -> poll >= POLLS
                 ? new PortalCardViews.Outcome("info", "Your bank has not answered yet. Reload this page in a minute "
                     + "to see whether " + amount + " was paid.", null)
