@@ -88,6 +88,9 @@ public class BillingActions {
             .param("accountId", accountId)
             .param("id", invoiceId)
             .update();
+        if (status.equals("void")) {
+            invoices.voided(accountId, invoiceId);
+        }
         Invoice closed = invoices.get(accountId, invoiceId);
         if (status.equals("void")) {
             events.record(accountId, EventType.INVOICE_VOIDED, closed.customerId(), Map.of("invoice", closed,

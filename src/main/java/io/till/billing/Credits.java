@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -128,6 +129,22 @@ class Credits {
             reason);
         return entries(accountId, invoice.customerId()).stream().filter(e -> e.id().equals(id)).findFirst()
             .orElseThrow();
+    }
+
+    /**
+     * Gives back the credit applied to an invoice that was voided (by staff, by an automation, or with the
+     * subscription or plan it billed): an entry {@code returned}, and the invoice no longer counts it.
+     */
+    @EventListener
+    void voided(Invoices.Voided voided) {
+        Invoice invoice = voided.invoice();
+        if (invoice.amountCredited() <= 0) {
+            return;
+        }
+        lock(invoice.customerId());
+        insert(voided.accountId(), invoice.customerId(), "returned", invoice.amountCredited(), invoice.currency(),
+            invoice.id(), "credit applied to an invoice that was voided");
+        invoices.addCredit(voided.accountId(), invoice.id(), -invoice.amountCredited());
     }
 
     Balance balance(String accountId, String customerId) {

@@ -8,6 +8,7 @@ import io.till.shared.Timestamps;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -26,9 +27,22 @@ public class Invoices {
         Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
+    private final ApplicationEventPublisher publisher;
 
-    Invoices(JdbcClient db) {
+    Invoices(JdbcClient db, ApplicationEventPublisher publisher) {
         this.db = db;
+        this.publisher = publisher;
+    }
+
+    /**
+     * An invoice became void, inside the transaction that voided it: the credit applied to it goes back to the
+     * customer ({@link Credits}), as nothing was sold for it.
+     */
+    record Voided(String accountId, Invoice invoice) {}
+
+    /** Tells that the issued invoice {@code id} was just made void (see {@link Voided}). */
+    void voided(String accountId, String id) {
+        publisher.publishEvent(new Voided(accountId, get(accountId, id)));
     }
 
     /** What an invoice bills: a subscription period or a plan installment, numbered from 1. */
@@ -127,6 +141,7 @@ public class Invoices {
             .param("paymentPlanId", paymentPlanId)
             .query(String.class)
             .list();
+        ids.forEach(id -> voided(accountId, id));
         return ids.stream().map(id -> get(accountId, id)).toList();
     }
 

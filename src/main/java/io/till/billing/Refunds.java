@@ -61,6 +61,46 @@ class Refunds {
         this.clock = clock;
     }
 
+    /**
+     * What may still go back of the invoice this payment paid, by refund or credit note together: what was paid for it
+     * (by card and by credit) less what went back already. A payment of no invoice (an order's) is not limited by it.
+     * The invoice is locked, as a credit note locks it, so that a refund and a credit note cannot both take the rest.
+     */
+    private long invoiceLeft(String accountId, String paymentId) {
+        return db.sql("""
+            SELECT i.amount_credited
+                   + (SELECT coalesce(sum(p.amount), 0) FROM payments p
+                       WHERE p.account_id = i.account_id AND p.invoice_id = i.id
+                         AND p.status IN ('succeeded', 'refunded', 'disputed'))
+                   - (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
+                       WHERE p.account_id = i.account_id AND p.invoice_id = i.id)
+                   - (SELECT coalesce(sum(c.amount), 0) FROM credit_entries c
+                       WHERE c.account_id = i.account_id AND c.invoice_id = i.id AND c.kind = 'credit_note')
+              FROM invoices i
+             WHERE i.account_id = :accountId
+               AND i.id = (SELECT invoice_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
+               FOR UPDATE OF i
+            """)
+            .param("accountId", accountId)
+            .param("paymentId", paymentId)
+            .query(Long.class)
+            .optional()
+            .orElse(Long.MAX_VALUE);
+    }
+
+    /** What the invoice this payment paid gave back as credit notes (0 for an order's payment). */
+    private long creditNoted(String accountId, String paymentId) {
+        return db.sql("""
+            SELECT coalesce(sum(c.amount), 0) FROM credit_entries c
+              JOIN payments p ON p.account_id = c.account_id AND p.invoice_id = c.invoice_id
+             WHERE p.account_id = :accountId AND p.id = :paymentId AND c.kind = 'credit_note'
+            """)
+            .param("accountId", accountId)
+            .param("paymentId", paymentId)
+            .query(Long.class)
+            .single();
+    }
+
     /** Refunds {@code amount} (everything that is left when null) of a payment. */
     Refund refund(String accountId, String paymentId, Long amount, String reason) {
         Optional<Refund> resumed = resumed(accountId);
@@ -93,15 +133,25 @@ class Refunds {
                 .query((rs, row) -> new Refundable(rs.getString("status"), rs.getLong("remaining"),
                     rs.getString("currency"), rs.getString("customer_id"), rs.getString("gateway_reference")))
                 .single();
-            long remaining = payment.remaining();
             if (!payment.status().equals("succeeded")) {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
                     + "refunded.");
             }
+            long noted = creditNoted(accountId, paymentId);
+            long remaining = Math.min(payment.remaining(), invoiceLeft(accountId, paymentId));
+            if (remaining <= 0) {
+                throw new TillException(ErrorCode.INVALID_STATE, "Nothing is left to refund of this payment: its "
+                    + "invoice went back to the customer in full, " + Amounts.format(noted, payment.currency())
+                    + " of it as a credit note.");
+            }
             long toRefund = amount == null ? remaining : amount;
             if (toRefund > remaining) {
                 throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " ("
-                    + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment");
+                    + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment"
+                    + (noted > 0
+                        ? ", after the " + Amounts.format(noted, payment.currency()) + " its invoice gave "
+                            + "back as a credit note"
+                        : ""));
             }
             String id = Ids.newId("re");
             db.sql("""

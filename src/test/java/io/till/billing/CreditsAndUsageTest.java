@@ -130,4 +130,70 @@ class CreditsAndUsageTest {
         assertThat(tooMuch.status()).isEqualTo(400);
         assertThat(rest.status()).isEqualTo(201);
     }
+
+    @Test
+    void neverRefundsWhatACreditNoteGaveBackAlready() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P32D");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        String payment = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 1500}");
+
+        var tooMuch = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", "
+            + "\"amount\": 401}");
+        var rest = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\"}");
+        var more = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", "
+            + "\"amount\": 1}");
+
+        assertThat(tooMuch.status()).isEqualTo(400);
+        assertThat(tooMuch.json().get("errors").get(0).get("message").asString()).contains("credit note");
+        assertThat(rest.status()).isEqualTo(201);
+        assertThat(rest.json().get("amount").asLong()).isEqualTo(400);
+        assertThat(more.status()).isIn(400, 409);
+    }
+
+    @Test
+    void voidingAnInvoiceGivesBackTheCreditAppliedToIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 500, \"currency\": "
+            + "\"usd\"}");
+        var applied = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), null);
+        assertThat(applied.json().get("amount_credited").asLong()).isEqualTo(500);
+
+        var voided = api.post("/api/v1/invoices/" + invoice + "/void", shop.apiKey(), null);
+
+        assertThat(voided.json().get("status").asString()).isEqualTo("void");
+        assertThat(voided.json().get("amount_credited").asLong()).isZero();
+        var credits = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
+        assertThat(credits.get("balances").get(0).get("amount").asLong()).isEqualTo(500);
+    }
+
+    @Test
+    void cancelingNowGivesBackTheCreditOnTheInvoicesItVoids() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 700, \"currency\": "
+            + "\"usd\"}");
+        api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), null);
+
+        api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel", shop.apiKey(), null);
+
+        assertThat(api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("void");
+        var credits = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
+        assertThat(credits.get("balances").get(0).get("amount").asLong()).isEqualTo(700);
+    }
 }
