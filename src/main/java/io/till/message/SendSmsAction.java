@@ -8,6 +8,7 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.action.OutboundCalls;
 import io.till.egress.ConnectionFailure;
 import io.till.integration.Integrations;
 import io.till.integration.TwilioClient;
@@ -38,11 +39,13 @@ public class SendSmsAction implements Action {
     private final TwilioClient twilio;
     private final DevMailbox mailbox;
     private final MessageSends sends;
+    private final OutboundCalls calls;
     private final Brandings brandings;
     private final Accounts accounts;
 
     SendSmsAction(Integrations integrations, TwilioClient twilio, DevMailbox mailbox, MessageSends sends,
-        Brandings brandings, Accounts accounts) {
+        OutboundCalls calls, Brandings brandings, Accounts accounts) {
+        this.calls = calls;
         this.integrations = integrations;
         this.twilio = twilio;
         this.mailbox = mailbox;
@@ -68,36 +71,65 @@ public class SendSmsAction implements Action {
             return ActionResult.Failed.permanent("invalid_params", "params.text: at most " + MAX_LENGTH
                 + " characters");
         }
+        Optional<TwilioSettings> settings = integrations.twilio(call.accountId());
+        return settings.isPresent() ? viaTwilio(call, settings.get(), to, text) : viaMailbox(call, to, text);
+    }
+
+    /**
+     * Twilio cannot tell a repeated message: the step's key is reserved before the call (as send_slack's), a step run
+     * again after it sent answers what the send got, and one run again after a call whose outcome is unknown (a
+     * timeout after Twilio took the message, a crash) sends again and says the buyer may get it twice.
+     */
+    private ActionResult viaTwilio(ActionCall call, TwilioSettings settings, String to, String text) {
+        var before = calls.reserve(call, "send_sms");
+        if (before instanceof OutboundCalls.Done done) {
+            return new ActionResult.Done(done.output());
+        }
+        TwilioClient.Reply reply;
+        switch (twilio.sendMessage(settings, to, text)) {
+            case TwilioClient.Unanswered(var failure) when failure == ConnectionFailure.BLOCKED -> {
+                calls.refused(call);
+                return ActionResult.Failed.permanent("destination_refused", failure.sentence());
+            }
+            case TwilioClient.Unanswered(var failure) -> {
+                if (NOTHING_SENT.contains(failure)) {
+                    calls.refused(call);
+                }
+                return ActionResult.Failed.retryable("sms_unavailable", "cannot reach Twilio: " + failure
+                    .sentence());
+            }
+            case TwilioClient.Reply answered when !answered.ok() -> {
+                calls.refused(call);
+                return failure(answered);
+            }
+            case TwilioClient.Reply answered -> reply = answered;
+        }
+        String sid = reply.body().path("sid").asString("");
+        ObjectNode output = JsonNodeFactory.instance.objectNode().put("message_id", sid).put("sid", sid).put("to", to)
+            .put("via", "twilio");
+        if (before instanceof OutboundCalls.InDoubt) {
+            output.put("may_have_been_sent_twice", true);
+        }
+        calls.done(call, output);
+        return new ActionResult.Done(output);
+    }
+
+    /** Failures before a request could reach Twilio: the next attempt is not in doubt. */
+    private static final java.util.Set<ConnectionFailure> NOTHING_SENT = java.util.EnumSet.of(
+        ConnectionFailure.UNKNOWN_HOST, ConnectionFailure.REFUSED, ConnectionFailure.TLS_FAILED);
+
+    /** Without Twilio the text lands in the dev mailbox, once per step key as an email does. */
+    private ActionResult viaMailbox(ActionCall call, String to, String text) {
         Optional<JsonNode> sent = sends.reserve(call.accountId(), call.idempotencyKey(), "sms");
         if (sent.isPresent()) {
             return new ActionResult.Done(sent.get());
         }
-        Optional<TwilioSettings> settings = integrations.twilio(call.accountId());
-        ObjectNode output = JsonNodeFactory.instance.objectNode();
-        if (settings.isPresent()) {
-            TwilioClient.Reply reply;
-            switch (twilio.sendMessage(settings.get(), to, text)) {
-                case TwilioClient.Unanswered(var failure) when failure == ConnectionFailure.BLOCKED -> {
-                    return ActionResult.Failed.permanent("destination_refused", failure.sentence());
-                }
-                case TwilioClient.Unanswered(var failure) -> {
-                    return ActionResult.Failed.retryable("sms_unavailable", "cannot reach Twilio: " + failure
-                        .sentence());
-                }
-                case TwilioClient.Reply answered when !answered.ok() -> {
-                    return failure(answered);
-                }
-                case TwilioClient.Reply answered -> reply = answered;
-            }
-            String sid = reply.body().path("sid").asString("");
-            output.put("message_id", sid).put("sid", sid).put("to", to).put("via", "twilio");
-        } else {
-            var headers = JsonNodeFactory.instance.objectNode()
-                .put(SendEmailAction.IDEMPOTENCY_HEADER, call.idempotencyKey());
-            String from = brandings.get(call.accountId()).senderNameOr(accounts.get(call.accountId()).name());
-            String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers, false);
-            output.put("message_id", id).put("to", to).put("via", "dev_mailbox");
-        }
+        var headers = JsonNodeFactory.instance.objectNode()
+            .put(SendEmailAction.IDEMPOTENCY_HEADER, call.idempotencyKey());
+        String from = brandings.get(call.accountId()).senderNameOr(accounts.get(call.accountId()).name());
+        String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers, false);
+        ObjectNode output = JsonNodeFactory.instance.objectNode().put("message_id", id).put("to", to)
+            .put("via", "dev_mailbox");
         sends.markSent(call.accountId(), call.idempotencyKey(), output);
         return new ActionResult.Done(output);
     }

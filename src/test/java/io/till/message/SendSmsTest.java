@@ -54,6 +54,8 @@ class SendSmsTest {
     JdbcClient db;
     @Autowired
     SecretBox secrets;
+    @Autowired
+    io.till.action.OutboundCalls outboundCalls;
 
     @BeforeEach
     void start() {
@@ -109,6 +111,41 @@ class SendSmsTest {
             .withFormParam("To", equalTo("+447700900123"))
             .withFormParam("From", equalTo("+14155550100"))
             .withFormParam("Body", equalTo("Your order shipped")));
+    }
+
+    @Test
+    void aRetryAfterAnAttemptThatNeverLearntItsOutcomeSaysTheSmsMayHaveBeenSentTwice() {
+        var store = connected();
+        twilioAnswers(201, """
+            {"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}""");
+        // An attempt that reserved its key and never heard back (a timeout after Twilio took the message, a crash):
+        // Twilio cannot tell a repeat, so the retry sends, and says the buyer may get the text twice.
+        assertThat(outboundCalls.reserve(call(store, "k-doubt", PARAMS), "send_sms"))
+            .isInstanceOf(io.till.action.OutboundCalls.Nothing.class);
+
+        var retried = sendSms.perform(call(store, "k-doubt", PARAMS));
+        var refusedFirst = sendSms.perform(call(store, "k-clean", PARAMS));
+
+        assertThat(retried).isInstanceOfSatisfying(ActionResult.Done.class,
+            done -> assertThat(done.output().get("may_have_been_sent_twice").asBoolean()).isTrue());
+        assertThat(refusedFirst).isInstanceOfSatisfying(ActionResult.Done.class,
+            done -> assertThat(done.output().has("may_have_been_sent_twice")).isFalse());
+    }
+
+    @Test
+    void aRetryAfterTwilioRefusedIsNotInDoubt() {
+        var store = connected();
+        twilioAnswers(503, "Service Unavailable");
+        var unavailable = sendSms.perform(call(store, "k1", PARAMS));
+        twilio.resetAll();
+        twilioAnswers(201, """
+            {"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}""");
+
+        var sent = sendSms.perform(call(store, "k1", PARAMS));
+
+        assertThat(unavailable).isInstanceOf(ActionResult.Failed.class);
+        assertThat(sent).isInstanceOfSatisfying(ActionResult.Done.class,
+            done -> assertThat(done.output().has("may_have_been_sent_twice")).isFalse());
     }
 
     @Test
