@@ -92,14 +92,18 @@ class CustomEvents {
         if (json.writeValueAsBytes(data).length > MAX_DATA_BYTES) {
             errors.add(prefix + "data", "too_large", "must be at most 64 KiB of JSON");
         }
+        // Automations read {{customer.…}} from it: only Till fills it in, from customer_id, so that a form field
+        // forwarded into data cannot choose who the customer of a run is.
+        if (data.has("customer")) {
+            errors.add(prefix + "data.customer", "reserved", "is filled in by Till from customer_id; name your own "
+                + "field otherwise, like data.contact");
+        }
         String customerId = posted.customerId();
         if (customerId != null) {
             var customer = customers.snapshot(accountId, customerId);
             if (customer.isEmpty()) {
                 errors.add(prefix + "customer_id", "not_found", "no customer with this id");
-            } else if (data.has("customer")) {
-                errors.add(prefix + "data.customer", "reserved", "is filled in by Till from customer_id");
-            } else {
+            } else if (!data.has("customer")) {
                 data.set("customer", json.valueToTree(customer.get()));
             }
         }

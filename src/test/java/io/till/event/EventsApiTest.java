@@ -72,6 +72,23 @@ class EventsApiTest {
     }
 
     @Test
+    void anEventCannotNameItsOwnCustomerInItsDataWithOrWithoutACustomerId() {
+        var store = accounts.create();
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+
+        // Automations read {{customer.…}} from it: a form field forwarded into data must not choose who that is.
+        var spoofed = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.who", "data": {"customer": {"id": "%s", "email": "evil@attacker.test"}}}"""
+            .formatted(customer));
+
+        assertThat(spoofed.status()).isEqualTo(400);
+        assertThat(spoofed.json().get("errors").get(0).get("field").asString()).isEqualTo("data.customer");
+        assertThat(spoofed.json().get("errors").get(0).get("code").asString()).isEqualTo("reserved");
+        assertThat(api.get("/api/v1/events?type=acme.who", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
     void recordsARetriedCustomEventOnceWithAnIdempotencyKey() {
         var store = accounts.create();
         String key = UUID.randomUUID().toString();
