@@ -196,4 +196,26 @@ class CreditsAndUsageTest {
         var credits = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
         assertThat(credits.get("balances").get(0).get("amount").asLong()).isEqualTo(700);
     }
+
+    @Test
+    void applyingCreditThatIsNotThereSaysSoInsteadOfAnsweringOk() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+
+        var none = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 300, \"currency\": "
+            + "\"eur\"}");
+        var otherCurrency = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");
+        var negative = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{\"amount\": -50}");
+
+        assertThat(none.status()).isEqualTo(409);
+        assertThat(none.json().get("detail").asString()).contains("no usd credit");
+        assertThat(otherCurrency.status()).isEqualTo(409);
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().get("errors").get(0).get("field").asString()).isEqualTo("amount");
+    }
 }
