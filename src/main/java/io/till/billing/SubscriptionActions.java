@@ -239,8 +239,10 @@ public class SubscriptionActions {
             if (!nextBillAt.isAfter(now)) {
                 throw TillException.invalid("next_bill_at", "out_of_range", "must be in the future");
             }
-            if (plan.installmentsPaid() >= plan.installments()) {
-                throw new TillException(ErrorCode.INVALID_STATE, "The plan has no installment left to bill.");
+            if (invoices.nextInstallment(accountId, plan) > plan.installments()) {
+                throw TillException.invalid("next_bill_at", "nothing_to_bill", "cannot be set: every installment of "
+                    + "this plan is paid or billed already; an unpaid installment is paid from its invoice, or voided "
+                    + "to be billed again");
             }
             paymentPlans.setNextBill(accountId, id, nextBillAt, now);
             jobs.schedule(accountId, BillingJobs.Kind.PLAN_INSTALLMENT, id, nextBillAt);
