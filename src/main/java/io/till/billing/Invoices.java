@@ -226,6 +226,18 @@ public class Invoices {
             .single();
     }
 
+    /** When the plan's latest billed installment was due, voided or not; empty before the first was billed. */
+    Optional<Instant> lastInstallmentDue(String accountId, String paymentPlanId) {
+        return db.sql("""
+            SELECT max(period_start) AS due FROM invoices
+             WHERE account_id = :accountId AND payment_plan_id = :planId
+            """)
+            .param("accountId", accountId)
+            .param("planId", paymentPlanId)
+            .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "due")))
+            .single();
+    }
+
     /** The invoices of a subscription or plan (give one of the two), newest first: what its record lists. */
     List<Invoice> of(String accountId, String subscriptionId, String paymentPlanId) {
         return db.sql("""

@@ -115,7 +115,8 @@ class PaymentPlanPages {
             actions.updatePlan(staff.accountId(), id, status, null);
             return status.equals("canceled")
                 ? "Payment plan canceled. Its unpaid installments are voided; nothing more is charged."
-                : "Payment plan active again: its installments are billed from the next bill date.";
+                : "Payment plan active again: its next installment is billed on its date, or at once if that "
+                    + "has passed.";
         });
     }
 

@@ -31,6 +31,26 @@ class PlanBilledAgainTest {
     SandboxLedger ledger;
 
     @Test
+    void billsAtOnceAnInstallmentWhoseDatePassedWhileThePlanWasCanceled() {
+        var shop = shops.open();
+        String plan = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com").get("payment_plan_id")
+            .asString();
+        patch(shop, plan, "{\"status\": \"canceled\"}");
+        shops.advance(shop, "P32D");
+
+        var reactivated = patch(shop, plan, "{\"status\": \"active\"}");
+        shops.advance(shop, "PT1M");
+
+        assertThat(reactivated.status()).as(reactivated.text()).isEqualTo(200);
+        var billed = plan(shop, plan);
+        assertThat(billed.get("status").asString()).isEqualTo("active");
+        assertThat(billed.get("installments_paid").asInt()).isEqualTo(2);
+        // The schedule starts again from now, as a resumed subscription's does: no second charge a day later.
+        assertThat(Instant.parse(billed.get("next_bill_at").asString())).isAfter(now(shop).plus(Duration.ofDays(27)));
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
+    }
+
+    @Test
     void billsAnInstallmentVoidedByCancelingAgainSoThePlanCompletesAfterEveryInstallmentIsPaid() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
