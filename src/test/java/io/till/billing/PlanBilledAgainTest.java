@@ -74,6 +74,31 @@ class PlanBilledAgainTest {
     }
 
     @Test
+    void billsTheLastInstallmentAgainOneIntervalLaterWhenStaffVoidIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        shops.advance(shop, "P31D");
+        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P31D");
+        String last = planInvoices(shop, plan).getLast().get("id").asString();
+
+        var voided = api.post("/api/v1/invoices/" + last + "/void", shop.apiKey(), null);
+        var rescheduled = plan(shop, plan);
+        changeCard(shop, plan, visa);
+        shops.advance(shop, "P31D");
+
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+        assertThat(Instant.parse(rescheduled.get("next_bill_at").asString())).isAfter(now(shop).minus(
+            Duration.ofDays(31)));
+        var completed = plan(shop, plan);
+        assertThat(completed.get("status").asString()).isEqualTo("completed");
+        assertThat(completed.get("installments_paid").asInt()).isEqualTo(3);
+        assertThat(installments(shop, plan)).containsExactly("2 paid", "3 void", "3 paid");
+    }
+
+    @Test
     void refusesANextBillDateWhenEveryInstallmentIsPaidOrBilled() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
