@@ -115,6 +115,26 @@ class PlanBilledAgainTest {
         assertThat(plan(shop, plan).get("next_bill_at").isNull()).isTrue();
     }
 
+    @Test
+    void billsTheInstallmentThatFellDueWhileUnpaidOnceTheMissedOneIsPaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P40D");
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
+        shops.advance(shop, "P25D");
+
+        changeCard(shop, plan, visa);
+        shops.advance(shop, "PT1M");
+
+        var completed = plan(shop, plan);
+        assertThat(completed.get("status").asString()).isEqualTo("completed");
+        assertThat(completed.get("installments_paid").asInt()).isEqualTo(3);
+        assertThat(installments(shop, plan)).containsExactly("2 paid", "3 paid");
+    }
+
     private Api.Response patch(Shops.Shop shop, String plan, String body) {
         return api.send("PATCH", "/api/v1/payment_plans/" + plan, shop.apiKey(), body,
             List.of("Content-Type", "application/json"));
