@@ -30,10 +30,13 @@ public class BillingActions {
     private final Events events;
     private final JdbcClient db;
     private final Clock clock;
+    private final PlanInstallments planInstallments;
 
     BillingActions(InvoiceCharges charges, Invoices invoices, Credits credits, SubscriptionActions subscriptionActions,
-        Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock) {
+        Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock,
+        PlanInstallments planInstallments) {
         this.clock = clock;
+        this.planInstallments = planInstallments;
         this.charges = charges;
         this.invoices = invoices;
         this.credits = credits;
@@ -53,7 +56,10 @@ public class BillingActions {
         return new Charge(retried.status(), retried.paymentId(), retried.code(), retried.message());
     }
 
-    /** Voids an issued invoice ({@code invoice.voided}); a void one is left as it is. */
+    /**
+     * Voids an issued invoice ({@code invoice.voided}); a void one is left as it is. A running plan bills a voided
+     * installment again: on its next bill date, or one interval after the voided one when it was the last.
+     */
     @Transactional
     public Invoice voidInvoice(String accountId, String invoiceId) {
         return close(accountId, invoiceId, "void");
@@ -95,6 +101,10 @@ public class BillingActions {
         if (status.equals("void")) {
             events.record(accountId, EventType.INVOICE_VOIDED, closed.customerId(), Map.of("invoice", closed,
                 "customer", customers.get(accountId, closed.customerId())));
+            if (closed.paymentPlanId() != null) {
+                // A voided installment is still owed: a running plan bills it again.
+                planInstallments.resume(accountId, closed.paymentPlanId(), Timestamps.now(clock));
+            }
         }
         return closed;
     }

@@ -55,17 +55,19 @@ public class BillingJobs {
     record Job(String id, String accountId, Kind kind, String subjectId, Instant dueAt, Instant lease) {}
 
     /**
-     * Puts a job on the agenda; scheduling the same one again changes nothing, except that a retry or a renewal already
-     * done at that very instant is armed again: a card change at the moment of a scheduled retry deserves its own
-     * attempt, and a subscription paid up at the moment its skipped renewal was due must still renew. Both decide from
-     * the current state of the invoice or period, so running again can never double a charge.
+     * Puts a job on the agenda; scheduling the same one again changes nothing, except that a retry, a renewal or an
+     * installment already done at that very instant is armed again: a card change at the moment of a scheduled retry
+     * deserves its own attempt, and a subscription paid up (or a plan reactivated) at the moment its skipped renewal
+     * (installment) was due must still bill it. Each decides from the current state of the invoice, period or plan, so
+     * running again can never double a charge.
      */
     public void schedule(String accountId, Kind kind, String subjectId, Instant dueAt) {
         db.sql("""
             INSERT INTO billing_jobs (id, account_id, kind, subject_id, due_at)
             VALUES (:id, :accountId, :kind, :subjectId, :dueAt)
             ON CONFLICT (kind, subject_id, due_at) DO UPDATE SET done_at = NULL, locked_until = NULL
-             WHERE billing_jobs.kind IN ('INVOICE_RETRY', 'SUBSCRIPTION_RENEWAL') AND billing_jobs.done_at IS NOT NULL
+             WHERE billing_jobs.kind IN ('INVOICE_RETRY', 'SUBSCRIPTION_RENEWAL', 'PLAN_INSTALLMENT')
+               AND billing_jobs.done_at IS NOT NULL
             """)
             .param("id", Ids.newId("job"))
             .param("accountId", accountId)

@@ -40,11 +40,13 @@ class InvoiceCharges {
     private final RetrySchedules retrySchedules;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final PlanInstallments planInstallments;
 
     InvoiceCharges(Invoices invoices, Subscriptions subscriptions, PaymentPlans paymentPlans, Payments payments,
         Customers customers, Cards cards, Gateways gateways, Events events, BillingJobs jobs,
-        RetrySchedules retrySchedules,
-        TransactionTemplate transaction, Clock clock) {
+        RetrySchedules retrySchedules, TransactionTemplate transaction, Clock clock,
+        PlanInstallments planInstallments) {
+        this.planInstallments = planInstallments;
         this.invoices = invoices;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -324,8 +326,13 @@ class InvoiceCharges {
                     subscriptions.get(accountId, subscription.id()), "customer", customer));
             }
         } else {
-            paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId());
+            boolean wasUnpaid = paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId()).status()
+                .equals("unpaid");
             PaymentPlan plan = paymentPlans.installmentPaid(accountId, invoice.paymentPlanId(), now);
+            if (wasUnpaid) {
+                // An installment that fell due while it was unpaid billed nothing: it is billed now.
+                planInstallments.resume(accountId, plan.id(), now);
+            }
             if (payment != null) {
                 events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of(
                     "payment_plan", plan, "payment", payment, "invoice", invoice, "customer", customer));

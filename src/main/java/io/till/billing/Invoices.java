@@ -85,7 +85,7 @@ public class Invoices {
         return db.sql("""
             SELECT * FROM invoices
              WHERE account_id = :accountId AND sequence = :sequence
-               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+               AND (subscription_id = :subscriptionId OR (payment_plan_id = :paymentPlanId AND status <> 'void'))
             """)
             .param("accountId", accountId)
             .param("sequence", subject.sequence())
@@ -208,16 +208,48 @@ public class Invoices {
             .optional();
     }
 
-    /** The number of the next invoice of a subscription or plan: the first period or installment is the order's. */
-    int nextSequence(String accountId, String subscriptionId, String paymentPlanId) {
+    /** The number of a subscription's next invoice: its first period is the order's. */
+    int nextSequence(String accountId, String subscriptionId) {
         return db.sql("""
             SELECT coalesce(max(sequence), 1) + 1 FROM invoices
-             WHERE account_id = :accountId AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+             WHERE account_id = :accountId AND subscription_id = :subscriptionId
             """)
             .param("accountId", accountId)
             .param("subscriptionId", subscriptionId)
-            .param("paymentPlanId", paymentPlanId)
             .query(Integer.class)
+            .single();
+    }
+
+    /**
+     * The number of a plan's next installment, or one past its last when every installment is paid or still owed.
+     * Installment 1 was paid with the order; each later one is held by its invoice unless that was voided: a voided
+     * installment is billed again under its number, so that the plan completes once every installment is paid. One
+     * written off as uncollectible keeps its number: staff chose not to collect it.
+     */
+    int nextInstallment(String accountId, PaymentPlan plan) {
+        return db.sql("""
+            SELECT coalesce(min(number), :installments + 1)
+              FROM generate_series(2, :installments) AS number
+             WHERE NOT EXISTS (SELECT 1 FROM invoices
+                                WHERE account_id = :accountId AND payment_plan_id = :planId
+                                  AND sequence = number AND status <> 'void')
+            """)
+            .param("installments", plan.installments())
+            .param("accountId", accountId)
+            .param("planId", plan.id())
+            .query(Integer.class)
+            .single();
+    }
+
+    /** When the plan's latest billed installment was due, voided or not; empty before the first was billed. */
+    Optional<Instant> lastInstallmentDue(String accountId, String paymentPlanId) {
+        return db.sql("""
+            SELECT max(period_start) AS due FROM invoices
+             WHERE account_id = :accountId AND payment_plan_id = :planId
+            """)
+            .param("accountId", accountId)
+            .param("planId", paymentPlanId)
+            .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "due")))
             .single();
     }
 

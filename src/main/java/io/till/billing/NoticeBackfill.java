@@ -62,7 +62,7 @@ public class NoticeBackfill {
                 for (PaymentPlan plan : paymentPlans.announced(accountId)) {
                     if (plan.nextBillAt() != null && plan.nextBillAt().isAfter(now)) {
                         planned.addAll(schedule.installmentNotices(accountId, plan, now, plan.nextBillAt(),
-                            invoices.nextSequence(accountId, null, plan.id()), offset));
+                            invoices.nextInstallment(accountId, plan), offset));
                     }
                 }
             }

@@ -90,8 +90,8 @@ class Notices {
         if (!plan.status().equals("active") || plan.nextBillAt() == null) {
             return;
         }
-        Instant following = BillingSchedule.following(plan, plan.nextBillAt(), invoices.nextSequence(accountId, null,
-            planId));
+        Instant following = BillingSchedule.following(plan, plan.nextBillAt(), invoices.nextInstallment(accountId,
+            plan));
         wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, at, following == null
             ? List.of(plan.nextBillAt())
             : List.of(plan.nextBillAt(), following))

@@ -82,11 +82,13 @@ class PaymentPlanPages {
 
     /**
      * The plan's installments in order. The first is paid with the order; each later one is billed by an invoice of
-     * the same sequence number; those not billed yet fall due one interval apart from the next bill date.
+     * the same sequence number; those not billed yet (or whose invoice was voided, to be billed again) fall due one
+     * interval apart from the next bill date.
      */
     private static List<Installment> installments(PaymentPlan plan, List<RecordViews.InvoiceRow> billed) {
         Map<Integer, RecordViews.InvoiceRow> bySequence = billed.stream()
-            .collect(Collectors.toMap(RecordViews.InvoiceRow::sequence, Function.identity(), (a, b) -> a));
+            .filter(invoice -> !invoice.status().equals("void"))
+            .collect(Collectors.toMap(RecordViews.InvoiceRow::sequence, Function.identity()));
         String amount = Amounts.format(plan.installmentAmount(), plan.currency());
         var rows = new ArrayList<Installment>();
         rows.add(new Installment(1, amount, "paid", plan.createdAt(), null));
@@ -113,7 +115,8 @@ class PaymentPlanPages {
             actions.updatePlan(staff.accountId(), id, status, null);
             return status.equals("canceled")
                 ? "Payment plan canceled. Its unpaid installments are voided; nothing more is charged."
-                : "Payment plan active again: its installments are billed from the next bill date.";
+                : "Payment plan active again: its next installment is billed on its date, or at once if that "
+                    + "has passed.";
         });
     }
 

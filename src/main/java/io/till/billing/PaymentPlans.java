@@ -71,13 +71,18 @@ public class PaymentPlans {
             .single();
     }
 
-    /** Counts a paid installment; the plan completes with the last one. */
+    /**
+     * Counts a paid installment: the plan completes once every installment is paid; an unpaid one is active again,
+     * and a canceled one (an installment in flight when staff canceled) stays canceled.
+     */
     PaymentPlan installmentPaid(String accountId, String id, Instant now) {
         db.sql("""
             UPDATE payment_plans
                SET installments_paid = installments_paid + 1,
-                   status = CASE WHEN installments_paid + 1 = installments THEN 'completed' ELSE 'active' END,
-                   next_bill_at = CASE WHEN installments_paid + 1 = installments THEN NULL ELSE next_bill_at END,
+                   status = CASE WHEN installments_paid + 1 >= installments THEN 'completed'
+                                 WHEN status = 'unpaid' THEN 'active'
+                                 ELSE status END,
+                   next_bill_at = CASE WHEN installments_paid + 1 >= installments THEN NULL ELSE next_bill_at END,
                    updated_at = :now, version = version + 1
              WHERE account_id = :accountId AND id = :id
             """)

@@ -85,7 +85,7 @@ class Renewals {
             Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount());
             Invoice issued = invoices.issue(accountId,
                 new Invoices.Subject(subscription.customerId(), subscriptionId, null,
-                    invoices.nextSequence(accountId, subscriptionId, null), subscription.amount(),
+                    invoices.nextSequence(accountId, subscriptionId), subscription.amount(),
                     subscription.currency(),
                     periodEnd, nextEnd),
                 now, periodEnd);
@@ -109,18 +109,20 @@ class Renewals {
                 return null;
             }
             Instant now = Timestamps.now(clock);
-            // Installment 1 was paid with the order; invoices number the installments after it.
-            int sequence = invoices.nextSequence(accountId, null, planId);
-            if (sequence > plan.installments()) {
+            int number = invoices.nextInstallment(accountId, plan);
+            if (number > plan.installments()) {
+                // Every installment is paid or still owed: nothing is billed until one is voided.
+                paymentPlans.setNextBill(accountId, planId, null, now);
                 return null;
             }
-            Invoice issued = invoices.issue(accountId, new Invoices.Subject(plan.customerId(), null, planId, sequence,
+            Invoice issued = invoices.issue(accountId, new Invoices.Subject(plan.customerId(), null, planId, number,
                 plan.installmentAmount(), plan.currency(), dueAt, null), now, dueAt);
             issued(accountId, issued);
-            if (sequence < plan.installments()) {
+            int following = invoices.nextInstallment(accountId, plan);
+            if (following <= plan.installments()) {
                 Instant next = Periods.after(dueAt, plan.interval(), plan.intervalCount());
                 paymentPlans.setNextBill(accountId, planId, next, now);
-                schedule.nextInstallment(accountId, plan, dueAt, next, sequence + 1);
+                schedule.nextInstallment(accountId, plan, dueAt, next, following);
             } else {
                 paymentPlans.setNextBill(accountId, planId, null, now);
             }

@@ -33,10 +33,13 @@ public class SubscriptionActions {
     private final Events events;
     private final Clock clock;
     private final CardRecovery recovery;
+    private final PlanInstallments planInstallments;
 
     SubscriptionActions(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, BillingJobs jobs,
-        Cards cards, Customers customers, Events events, Clock clock, CardRecovery recovery) {
+        Cards cards, Customers customers, Events events, Clock clock, CardRecovery recovery,
+        PlanInstallments planInstallments) {
         this.recovery = recovery;
+        this.planInstallments = planInstallments;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
@@ -220,7 +223,8 @@ public class SubscriptionActions {
 
     /**
      * Staff's changes to a plan: its status ({@code active} or {@code canceled}; the buyer cannot cancel a plan) and
-     * the date of its next installment.
+     * the date of its next installment. A reactivated plan bills its next installment on its date, or at once when
+     * that passed meanwhile.
      */
     @Transactional
     PaymentPlan updatePlan(String accountId, String id, String status, Instant nextBillAt) {
@@ -237,14 +241,18 @@ public class SubscriptionActions {
             paymentPlans.setStatus(accountId, id, status, now);
             if (status.equals("canceled")) {
                 invoices.voidUnpaid(accountId, null, id);
+            } else {
+                planInstallments.resume(accountId, id, now);
             }
         }
         if (nextBillAt != null) {
             if (!nextBillAt.isAfter(now)) {
                 throw TillException.invalid("next_bill_at", "out_of_range", "must be in the future");
             }
-            if (plan.installmentsPaid() >= plan.installments()) {
-                throw new TillException(ErrorCode.INVALID_STATE, "The plan has no installment left to bill.");
+            if (invoices.nextInstallment(accountId, plan) > plan.installments()) {
+                throw TillException.invalid("next_bill_at", "nothing_to_bill", "cannot be set: every installment of "
+                    + "this plan is paid or billed already; an unpaid installment is paid from its invoice, or voided "
+                    + "to be billed again");
             }
             paymentPlans.setNextBill(accountId, id, nextBillAt, now);
             jobs.schedule(accountId, BillingJobs.Kind.PLAN_INSTALLMENT, id, nextBillAt);

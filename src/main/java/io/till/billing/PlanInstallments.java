@@ -1,0 +1,49 @@
+package io.till.billing;
+
+import java.time.Instant;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts a plan's next installment back on the billing clock's agenda when the plan runs again after its billing stopped:
+ * staff reactivated it, an installment was voided, or the missed installment of an unpaid plan was paid. One rule for
+ * all of them, so that an active plan that still owes an installment always has one coming.
+ */
+@Component
+class PlanInstallments {
+
+    private final PaymentPlans paymentPlans;
+    private final Invoices invoices;
+    private final BillingSchedule schedule;
+
+    PlanInstallments(PaymentPlans paymentPlans, Invoices invoices, BillingSchedule schedule) {
+        this.paymentPlans = paymentPlans;
+        this.invoices = invoices;
+        this.schedule = schedule;
+    }
+
+    /**
+     * Schedules the next installment of an active plan that still has one to bill: on its next bill date, or now when
+     * that has passed (a job that fell due while the plan was canceled or unpaid billed nothing). Like a resumed
+     * subscription's new period, the schedule then runs on from now: the buyer is not charged twice in a row. A plan
+     * whose last billed installment was voided has no next bill date; the installment comes one interval after it.
+     */
+    void resume(String accountId, String planId, Instant now) {
+        PaymentPlan plan = paymentPlans.lockForUpdate(accountId, planId);
+        if (!plan.isActive()) {
+            return;
+        }
+        int number = invoices.nextInstallment(accountId, plan);
+        if (number > plan.installments()) {
+            return;
+        }
+        Instant due = plan.nextBillAt() != null
+            ? plan.nextBillAt()
+            : Periods.after(invoices.lastInstallmentDue(accountId, planId).orElse(plan.createdAt()),
+                plan.interval(), plan.intervalCount());
+        Instant next = due.isAfter(now) ? due : now;
+        if (!next.equals(plan.nextBillAt())) {
+            paymentPlans.setNextBill(accountId, planId, next, now);
+        }
+        schedule.nextInstallment(accountId, plan, now, next, number);
+    }
+}

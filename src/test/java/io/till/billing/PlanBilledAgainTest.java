@@ -1,0 +1,181 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.payment.SandboxLedger;
+import io.till.testing.Api;
+import io.till.testing.ClockDatabase;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A payment plan whose billing stopped (canceled, an installment voided, unpaid) bills its installments again once it
+ * runs again, until every one is paid: it never stays active with nothing on the billing clock's agenda.
+ */
+@TillIntegrationTest
+@ClockDatabase
+class PlanBilledAgainTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    SandboxLedger ledger;
+
+    @Test
+    void billsAtOnceAnInstallmentWhoseDatePassedWhileThePlanWasCanceled() {
+        var shop = shops.open();
+        String plan = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com").get("payment_plan_id")
+            .asString();
+        patch(shop, plan, "{\"status\": \"canceled\"}");
+        shops.advance(shop, "P32D");
+
+        var reactivated = patch(shop, plan, "{\"status\": \"active\"}");
+        shops.advance(shop, "PT1M");
+
+        assertThat(reactivated.status()).as(reactivated.text()).isEqualTo(200);
+        var billed = plan(shop, plan);
+        assertThat(billed.get("status").asString()).isEqualTo("active");
+        assertThat(billed.get("installments_paid").asInt()).isEqualTo(2);
+        // The schedule starts again from now, as a resumed subscription's does: no second charge a day later.
+        assertThat(Instant.parse(billed.get("next_bill_at").asString())).isAfter(now(shop).plus(Duration.ofDays(27)));
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
+    }
+
+    @Test
+    void billsAnInstallmentVoidedByCancelingAgainSoThePlanCompletesAfterEveryInstallmentIsPaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P31D");
+        patch(shop, plan, "{\"status\": \"canceled\"}");
+        patch(shop, plan, "{\"status\": \"active\"}");
+        changeCard(shop, plan, visa);
+
+        shops.advance(shop, "P31D");
+        shops.advance(shop, "P31D");
+
+        var completed = plan(shop, plan);
+        assertThat(completed.get("status").asString()).isEqualTo("completed");
+        assertThat(completed.get("installments_paid").asInt()).isEqualTo(3);
+        assertThat(completed.get("next_bill_at").isNull()).isTrue();
+        assertThat(installments(shop, plan)).containsExactly("2 void", "2 paid", "3 paid");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(3);
+    }
+
+    @Test
+    void billsTheLastInstallmentAgainOneIntervalLaterWhenStaffVoidIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        shops.advance(shop, "P31D");
+        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P31D");
+        String last = planInvoices(shop, plan).getLast().get("id").asString();
+
+        var voided = api.post("/api/v1/invoices/" + last + "/void", shop.apiKey(), null);
+        var rescheduled = plan(shop, plan);
+        changeCard(shop, plan, visa);
+        shops.advance(shop, "P31D");
+
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+        assertThat(Instant.parse(rescheduled.get("next_bill_at").asString())).isAfter(now(shop).minus(
+            Duration.ofDays(31)));
+        var completed = plan(shop, plan);
+        assertThat(completed.get("status").asString()).isEqualTo("completed");
+        assertThat(completed.get("installments_paid").asInt()).isEqualTo(3);
+        assertThat(installments(shop, plan)).containsExactly("2 paid", "3 void", "3 paid");
+    }
+
+    @Test
+    void refusesANextBillDateWhenEveryInstallmentIsPaidOrBilled() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        shops.advance(shop, "P31D");
+        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P31D");
+        String later = now(shop).plus(Duration.ofDays(10)).toString();
+
+        var refused = patch(shop, plan, "{\"next_bill_at\": \"" + later + "\"}");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.text()).contains("next_bill_at");
+        assertThat(plan(shop, plan).get("next_bill_at").isNull()).isTrue();
+    }
+
+    @Test
+    void billsTheInstallmentThatFellDueWhileUnpaidOnceTheMissedOneIsPaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P40D");
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
+        shops.advance(shop, "P25D");
+
+        changeCard(shop, plan, visa);
+        shops.advance(shop, "PT1M");
+
+        var completed = plan(shop, plan);
+        assertThat(completed.get("status").asString()).isEqualTo("completed");
+        assertThat(completed.get("installments_paid").asInt()).isEqualTo(3);
+        assertThat(installments(shop, plan)).containsExactly("2 paid", "3 paid");
+    }
+
+    private Api.Response patch(Shops.Shop shop, String plan, String body) {
+        return api.send("PATCH", "/api/v1/payment_plans/" + plan, shop.apiKey(), body,
+            List.of("Content-Type", "application/json"));
+    }
+
+    private JsonNode plan(Shops.Shop shop, String plan) {
+        return api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json();
+    }
+
+    private String saveCard(Shops.Shop shop, String customer, String token) {
+        var saved = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"" + token + "\"}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        return saved.json().get("id").asString();
+    }
+
+    private void changeCard(Shops.Shop shop, String plan, String card) {
+        var changed = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + card + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+    }
+
+    private Instant now(Shops.Shop shop) {
+        return Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json().get("now").asString());
+    }
+
+    /** The plan's invoices, oldest first. */
+    private List<JsonNode> planInvoices(Shops.Shop shop, String plan) {
+        var found = new ArrayList<JsonNode>();
+        api.get("/api/v1/invoices?limit=100", shop.apiKey()).json().get("data").forEach(invoice -> {
+            if (plan.equals(invoice.get("payment_plan_id").asString(null))) {
+                found.add(invoice);
+            }
+        });
+        return found.reversed();
+    }
+
+    /** The plan's invoices, oldest first, as "installment status". */
+    private List<String> installments(Shops.Shop shop, String plan) {
+        return planInvoices(shop, plan).stream()
+            .map(invoice -> invoice.get("sequence").asInt() + " " + invoice.get("status").asString())
+            .toList();
+    }
+}
