@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -107,6 +108,7 @@ class Upsells {
         }
         Checkout.Upsell upsell = offered(accountId, order, checkout, upsellId);
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
+        requireOrderCurrency(order, upsellId, option);
         Product product = products.get(accountId, option.productId());
         boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
             && option.trialDays() > 0;
@@ -155,8 +157,8 @@ class Upsells {
                 ? null
                 : payments.record(accountId, order.customerId(), order.cardId(),
                     new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key, charged);
-            orders.addUpsell(accountId, orderId, new Order.Item(Ids.newId("item"), "upsell", product.id(),
-                option.id(), null, upsellId, upsell.name(), amount));
+            orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
+                product.id(), option.id(), null, upsellId, upsell.name(), amount));
             var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
                 ? subscriptions.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
                 : null;
@@ -238,6 +240,18 @@ class Upsells {
         if (open == 0) {
             complete(accountId, order, checkout);
         }
+    }
+
+    /**
+     * Refuses, before any charge, an upsell the order cannot book: checkouts refuse such upsells when they are made,
+     * but one saved before they did may still offer one.
+     */
+    private static void requireOrderCurrency(Order order, String upsellId, ProductOption option) {
+        OneCurrency.refusal(option.currency(), "order", List.of(order.currency())).ifPresent(reason -> {
+            throw new TillException(ErrorCode.CURRENCY_MISMATCH, "Upsell " + upsellId + " " + reason
+                + ": Till converts no money, so nothing was charged. Offer this upsell on checkouts of products "
+                + "priced in " + option.currency() + ".");
+        });
     }
 
     private Checkout checkoutOf(String accountId, Order order) {
