@@ -97,7 +97,7 @@ class Upsells {
     }
 
     Order accept(String accountId, String orderId, String upsellId) {
-        Order order = orders.get(accountId, orderId);
+        Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
         // An earlier attempt of this request (same Idempotency-Key) reached the charge under this key: if it was
         // recorded, the answer is the order; if not, the same key asks the gateway again, which charges at most once.
@@ -198,7 +198,7 @@ class Upsells {
     }
 
     Order decline(String accountId, String orderId, String upsellId) {
-        Order order = orders.get(accountId, orderId);
+        Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
         offered(accountId, order, checkout, upsellId);
         return transaction.execute(status -> {
@@ -240,6 +240,16 @@ class Upsells {
         if (open == 0) {
             complete(accountId, order, checkout);
         }
+    }
+
+    /** The order, if its purchase was paid: only a paid purchase offers upsells. */
+    private Order paid(String accountId, String orderId) {
+        Order order = orders.get(accountId, orderId);
+        if (order.status() != Order.Status.PAID) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Order " + orderId + " was not paid (it is "
+                + order.status().code() + "): upsells are offered only after a paid purchase.");
+        }
+        return order;
     }
 
     /**

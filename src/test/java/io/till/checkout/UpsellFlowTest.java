@@ -166,6 +166,26 @@ class UpsellFlowTest {
         assertThat(unchanged.get("items")).hasSize(1);
     }
 
+    @Test
+    void refusesAnUpsellOnAnOrderThatWasNotPaid() {
+        var flow = flow();
+        var checkout = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json();
+        String option = api.get("/api/v1/products/" + checkout.get("product_id").asString(), flow.shop().apiKey())
+            .json().get("options").get(0).get("id").asString();
+        var declined = api.post("/api/v1/checkouts/" + flow.checkoutId() + "/purchases", flow.shop().apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s"}""".formatted(option));
+        assertThat(declined.status()).isEqualTo(402);
+        var order = api.get("/api/v1/orders", flow.shop().apiKey()).json().get("data").get(0);
+
+        var refused = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(refused.json().get("detail").asString()).contains("was not paid");
+        assertThat(ledger.successfulCharges(flow.shop().accountId())).isZero();
+    }
+
     private String yenOption(Flow flow) {
         return api.post("/api/v1/products", flow.shop().apiKey(), """
             {"name": "Yen pack", "options": [{"name": "Once", "kind": "one_time", "amount": 1000, "currency": "jpy"}]}
