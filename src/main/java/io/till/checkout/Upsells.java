@@ -153,10 +153,6 @@ class Upsells {
                 return orders.get(accountId, orderId);
             }
             Instant now = Timestamps.now(clock);
-            Payment payment = charged == null
-                ? null
-                : payments.record(accountId, order.customerId(), order.cardId(),
-                    new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key, charged);
             orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
                 product.id(), option.id(), null, upsellId, upsell.name(), amount));
             var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
@@ -165,6 +161,13 @@ class Upsells {
             var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
                 ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
                 : null;
+            // Linked as a direct purchase links it: its refund is the subscription's or the plan's refund too.
+            var paidFor = new Payments.PaidFor(orderId, subscription == null ? null : subscription.id(),
+                plan == null ? null : plan.id());
+            Payment payment = charged == null
+                ? null
+                : payments.record(accountId, order.customerId(), order.cardId(), paidFor, amount, option.currency(),
+                    gateway.name(), key, charged);
             answer(accountId, orderId, upsellId, "accepted", payment == null ? null : payment.id(), now);
             Order updated = orders.get(accountId, orderId);
             Customer customer = customers.get(accountId, order.customerId());

@@ -167,6 +167,36 @@ class UpsellFlowTest {
     }
 
     @Test
+    void linksTheFirstPaymentOfASubscriptionOrPaymentPlanSoldAsAnUpsell() {
+        var flow = flow();
+        String course = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json()
+            .get("product_id").asString();
+        var checkout = api.post("/api/v1/checkouts", flow.shop().apiKey(), """
+            {"name": "Course", "product_id": "%s", "upsells": [{"name": "Membership", "option_id": "%s"},
+              {"name": "Membership in 3", "option_id": "%s"}]}"""
+            .formatted(course, flow.shop().monthly(), flow.shop().plan())).json();
+        var withPlan = new Flow(flow.shop(), checkout.get("id").asString(), checkout.get("upsells").get(0).get("id")
+            .asString(), checkout.get("upsells").get(1).get("id").asString());
+        var order = buy(withPlan);
+
+        var monthly = api.post(upsell(order, withPlan.bonus(), "accept"), flow.shop().apiKey(), null).json();
+        String monthlyPayment = newestPayment(flow, order);
+        var plan = api.post(upsell(order, withPlan.membership(), "accept"), flow.shop().apiKey(), null).json();
+        String planPayment = newestPayment(flow, order);
+
+        var first = api.get("/api/v1/payments/" + monthlyPayment, flow.shop().apiKey()).json();
+        assertThat(first.get("amount").asLong()).isEqualTo(1900);
+        assertThat(first.get("subscription_id").asString()).isEqualTo(monthly.get("subscription_id").asString());
+        var installment = api.get("/api/v1/payments/" + planPayment, flow.shop().apiKey()).json();
+        assertThat(installment.get("amount").asLong()).isEqualTo(10000);
+        assertThat(installment.get("payment_plan_id").asString()).isEqualTo(plan.get("payment_plan_id").asString());
+        var refund = api.post("/api/v1/refunds", flow.shop().apiKey(), "{\"payment_id\": \"" + monthlyPayment + "\"}");
+        assertThat(refund.status()).as(refund.text()).isEqualTo(201);
+        assertThat(shops.types(flow.shop(), order.get("customer_id").asString()))
+            .contains("subscription.payment_refunded");
+    }
+
+    @Test
     void refusesAnUpsellOnAnOrderThatWasNotPaid() {
         var flow = flow();
         var checkout = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json();
@@ -190,6 +220,12 @@ class UpsellFlowTest {
         return api.post("/api/v1/products", flow.shop().apiKey(), """
             {"name": "Yen pack", "options": [{"name": "Once", "kind": "one_time", "amount": 1000, "currency": "jpy"}]}
             """).json().get("options").get(0).get("id").asString();
+    }
+
+    /** The id of the order's customer's newest payment. */
+    private String newestPayment(Flow flow, JsonNode order) {
+        return api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(), flow.shop().apiKey())
+            .json().get("data").get(0).get("id").asString();
     }
 
     private Flow flow() {
