@@ -167,6 +167,24 @@ class UpsellFlowTest {
     }
 
     @Test
+    void expiresTheUnansweredUpsellsWhenTheFlowCompletes() {
+        var flow = flow();
+        var order = buy(flow);
+
+        shops.advance(flow.shop(), "PT3H");
+        var accepted = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+        var declined = api.post(upsell(order, flow.membership(), "decline"), flow.shop().apiKey(), null);
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(409);
+        assertThat(accepted.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(accepted.json().get("detail").asString()).contains("expired when the checkout flow completed");
+        assertThat(declined.status()).as(declined.text()).isEqualTo(409);
+        assertThat(ledger.charges(flow.shop().accountId())).isEqualTo(1);
+        assertThat(api.get("/api/v1/orders/" + order.get("id").asString(), flow.shop().apiKey()).json().get("items"))
+            .hasSize(1);
+    }
+
+    @Test
     void linksTheFirstPaymentOfASubscriptionOrPaymentPlanSoldAsAnUpsell() {
         var flow = flow();
         String course = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json()
