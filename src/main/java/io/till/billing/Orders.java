@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -99,8 +100,25 @@ public class Orders {
             .update() == 1;
     }
 
-    /** Adds an accepted upsell to a paid order: a line, and its amount in the totals. */
-    public void addUpsell(String accountId, String orderId, Order.Item item) {
+    /**
+     * Adds an accepted upsell to a paid order: a line, and its amount in the totals. Refuses one priced in
+     * {@code currency} other than the order's: its amount would be booked as the wrong money.
+     */
+    public void addUpsell(String accountId, String orderId, String currency, Order.Item item) {
+        int added = db.sql("""
+            UPDATE orders SET subtotal = subtotal + :amount, total = total + :amount, updated_at = :now
+             WHERE account_id = :accountId AND id = :id AND currency = :currency
+            """)
+            .param("amount", item.amount())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .param("currency", currency)
+            .update();
+        if (added == 0) {
+            throw new TillException(ErrorCode.CURRENCY_MISMATCH, "Order " + orderId + " is not in " + currency
+                + ": an upsell priced in " + currency + " cannot be added to it.");
+        }
         int position = db.sql("SELECT count(*) FROM order_items WHERE account_id = :accountId AND order_id = :orderId")
             .param("accountId", accountId)
             .param("orderId", orderId)
@@ -120,15 +138,6 @@ public class Orders {
             .param("upsellId", item.upsellId())
             .param("name", item.name())
             .param("amount", item.amount())
-            .update();
-        db.sql("""
-            UPDATE orders SET subtotal = subtotal + :amount, total = total + :amount, updated_at = :now
-             WHERE account_id = :accountId AND id = :id
-            """)
-            .param("amount", item.amount())
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .param("accountId", accountId)
-            .param("id", orderId)
             .update();
     }
 

@@ -1,5 +1,7 @@
 package io.till.checkout;
 
+import io.till.catalog.Product;
+import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
@@ -13,6 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -94,11 +99,18 @@ public class Checkouts {
             errors.add("name", "required", "is required");
         }
         errors.checkLength("name", input.name(), MAX_NAME);
+        Optional<Product> product = Optional.empty();
         if (input.productId() == null) {
             errors.add("product_id", "required", "is required");
-        } else if (products.find(accountId, input.productId()).isEmpty()) {
-            errors.add("product_id", "not_found", "no product with this id");
+        } else {
+            product = products.find(accountId, input.productId());
+            if (product.isEmpty()) {
+                errors.add("product_id", "not_found", "no product with this id");
+            }
         }
+        // The currencies a purchase of the product can be in: an addon or upsell in another could never be sold.
+        Optional<Set<String>> sold = product.map(p -> p.options().stream().map(ProductOption::currency)
+            .collect(Collectors.toSet()));
         List<AddonInput> addons = input.addons() == null ? List.of() : input.addons();
         for (int i = 0; i < addons.size(); i++) {
             var addon = addons.get(i);
@@ -113,6 +125,10 @@ public class Checkouts {
             if (!Amounts.isCurrency(addon.currency())) {
                 errors.add("addons[" + i + "].currency", "invalid_format",
                     "must be a three-letter ISO currency code such as usd");
+            } else {
+                String field = "addons[" + i + "].currency";
+                sold.flatMap(currencies -> OneCurrency.refusal(addon.currency(), "product", currencies))
+                    .ifPresent(reason -> errors.add(field, "currency_mismatch", reason));
             }
         }
         List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();
@@ -122,8 +138,15 @@ public class Checkouts {
                 errors.add("upsells[" + i + "].name", "required", "is required");
             }
             errors.checkLength("upsells[" + i + "].name", upsell.name(), MAX_NAME);
-            if (upsell.optionId() == null || products.option(accountId, upsell.optionId()).isEmpty()) {
-                errors.add("upsells[" + i + "].option_id", "not_found", "must name an option of one of your products");
+            String field = "upsells[" + i + "].option_id";
+            Optional<ProductOption> option = upsell.optionId() == null
+                ? Optional.empty()
+                : products.option(accountId, upsell.optionId());
+            if (option.isEmpty()) {
+                errors.add(field, "not_found", "must name an option of one of your products");
+            } else {
+                sold.flatMap(currencies -> OneCurrency.refusal(option.get().currency(), "product", currencies))
+                    .ifPresent(reason -> errors.add(field, "currency_mismatch", reason));
             }
         }
     }

@@ -57,7 +57,9 @@ class OrderController {
     @PostMapping("/api/v1/orders/{id}/upsells/{upsellId}/accept")
     @Operation(summary = "Accept a one-click upsell", description = "Charges the order's card at once and adds the "
         + "upsell to the order; raises checkout.upsell_purchased and upsell.purchased, and checkout.flow_completed when "
-        + "every upsell is answered.")
+        + "every upsell is answered. 409 invalid_state once the offer expired (the flow completed) or when the order "
+        + "was not paid; 409 currency_mismatch for an upsell priced in another currency than the order. Nothing is "
+        + "charged then.")
     Order accept(Caller caller, @PathVariable String id, @PathVariable String upsellId) {
         return upsells.accept(caller.accountId(), id, upsellId);
     }

@@ -184,11 +184,15 @@ class Purchases {
                 errors.add("addon_ids[" + i + "]", "not_found", "is not an addon of this checkout");
             } else if (addons.contains(addon.get())) {
                 errors.add("addon_ids[" + i + "]", "duplicate", "is listed twice");
-            } else if (option != null && !addon.get().currency().equals(option.currency())) {
-                errors.add("addon_ids[" + i + "]", "currency_mismatch", "is priced in " + addon.get().currency()
-                    + ", the option in " + option.currency());
             } else {
-                addons.add(addon.get());
+                Optional<String> mismatch = option == null
+                    ? Optional.empty()
+                    : OneCurrency.refusal(addon.get().currency(), "option", List.of(option.currency()));
+                if (mismatch.isPresent()) {
+                    errors.add("addon_ids[" + i + "]", "currency_mismatch", mismatch.get());
+                } else {
+                    addons.add(addon.get());
+                }
             }
         }
         PromoCode promo = null;

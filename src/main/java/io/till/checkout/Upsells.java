@@ -27,6 +27,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,13 +38,42 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * One-click upsells after a purchase. Accepting charges the card of the order at once (key
  * {@code order:<id>:upsell:<id>}, so a double click charges once); declining records the answer. When every upsell is
- * answered, or two hours after the purchase, the checkout flow is complete.
+ * answered, or two hours after the purchase, the checkout flow is complete and the offers left unanswered expire.
  */
 @Component
 class Upsells {
 
     /** How long a buyer has to answer the upsells before the flow counts as complete (the seeds' grace period). */
     static final Duration GRACE = Duration.ofHours(2);
+
+    /** Where an upsell offered on an order stands. */
+    enum Offer {
+        OFFERED,
+        ACCEPTED,
+        DECLINED,
+        EXPIRED;
+
+        static Offer of(String status) {
+            return valueOf(status.toUpperCase(Locale.ROOT));
+        }
+
+        String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Refuses an answer to an offer the buyer can no longer answer. */
+        void requireOpen() {
+            switch (this) {
+                case OFFERED -> {
+                }
+                case EXPIRED -> throw new TillException(ErrorCode.INVALID_STATE, "This offer expired when the "
+                    + "checkout flow completed (two hours after the purchase, or once every other upsell was "
+                    + "answered): it can no longer be accepted or declined, and nothing was charged for it.");
+                case ACCEPTED, DECLINED -> throw new TillException(ErrorCode.INVALID_STATE,
+                    "This upsell was already " + code() + ".");
+            }
+        }
+    }
 
     private final JdbcClient db;
     private final Checkouts checkouts;
@@ -96,17 +127,23 @@ class Upsells {
     }
 
     Order accept(String accountId, String orderId, String upsellId) {
-        Order order = orders.get(accountId, orderId);
+        Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
         // An earlier attempt of this request (same Idempotency-Key) reached the charge under this key: if it was
         // recorded, the answer is the order; if not, the same key asks the gateway again, which charges at most once.
         Optional<String> earlierKey = movements.reachedBefore().filter(key -> key.startsWith("order:" + orderId
             + ":upsell:" + upsellId + ":"));
-        if (earlierKey.isPresent() && status(accountId, orderId, upsellId).equals("accepted")) {
+        Checkout.Upsell upsell = upsellOf(checkout, upsellId);
+        Offer offer = status(accountId, orderId, upsellId);
+        if (earlierKey.isPresent() && offer == Offer.ACCEPTED) {
             return order;
         }
-        Checkout.Upsell upsell = offered(accountId, order, checkout, upsellId);
+        // That earlier attempt was made while the offer stood: it is finished even if the flow completed since.
+        if (earlierKey.isEmpty() || offer != Offer.EXPIRED) {
+            offer.requireOpen();
+        }
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
+        requireOrderCurrency(order, upsellId, option);
         Product product = products.get(accountId, option.productId());
         boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
             && option.trialDays() > 0;
@@ -147,23 +184,32 @@ class Upsells {
         }
         PaymentGateway.ChargeResult charged = result;
         return transaction.execute(status -> {
-            if (!lockOffered(accountId, orderId, upsellId)) {
+            Offer locked = lock(accountId, orderId, upsellId);
+            // A charge made while the flow completed is booked all the same: the buyer accepted while the offer
+            // stood, and money taken is never left off the order.
+            if (locked == Offer.EXPIRED && charged == null) {
+                locked.requireOpen();
+            }
+            if (locked == Offer.ACCEPTED || locked == Offer.DECLINED) {
                 return orders.get(accountId, orderId);
             }
             Instant now = Timestamps.now(clock);
-            Payment payment = charged == null
-                ? null
-                : payments.record(accountId, order.customerId(), order.cardId(),
-                    new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key, charged);
-            orders.addUpsell(accountId, orderId, new Order.Item(Ids.newId("item"), "upsell", product.id(),
-                option.id(), null, upsellId, upsell.name(), amount));
+            orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
+                product.id(), option.id(), null, upsellId, upsell.name(), amount));
             var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
                 ? subscriptions.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
                 : null;
             var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
                 ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
                 : null;
-            answer(accountId, orderId, upsellId, "accepted", payment == null ? null : payment.id(), now);
+            // Linked as a direct purchase links it: its refund is the subscription's or the plan's refund too.
+            var paidFor = new Payments.PaidFor(orderId, subscription == null ? null : subscription.id(),
+                plan == null ? null : plan.id());
+            Payment payment = charged == null
+                ? null
+                : payments.record(accountId, order.customerId(), order.cardId(), paidFor, amount, option.currency(),
+                    gateway.name(), key, charged);
+            answer(accountId, orderId, upsellId, Offer.ACCEPTED, payment == null ? null : payment.id(), now);
             Order updated = orders.get(accountId, orderId);
             Customer customer = customers.get(accountId, order.customerId());
             var data = new LinkedHashMap<String, Object>();
@@ -196,12 +242,17 @@ class Upsells {
     }
 
     Order decline(String accountId, String orderId, String upsellId) {
-        Order order = orders.get(accountId, orderId);
+        Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
-        offered(accountId, order, checkout, upsellId);
+        upsellOf(checkout, upsellId);
+        status(accountId, orderId, upsellId).requireOpen();
         return transaction.execute(status -> {
-            if (lockOffered(accountId, orderId, upsellId)) {
-                answer(accountId, orderId, upsellId, "declined", null, Timestamps.now(clock));
+            Offer locked = lock(accountId, orderId, upsellId);
+            if (locked == Offer.EXPIRED) {
+                locked.requireOpen();
+            }
+            if (locked == Offer.OFFERED) {
+                answer(accountId, orderId, upsellId, Offer.DECLINED, null, Timestamps.now(clock));
                 completeIfAnswered(accountId, order, checkout);
             }
             return orders.get(accountId, orderId);
@@ -215,9 +266,13 @@ class Upsells {
         });
     }
 
-    /** Raises checkout.flow_completed once for the order (inside the caller's transaction). */
+    /**
+     * Raises checkout.flow_completed once for the order, and expires the offers it leaves unanswered (inside the
+     * caller's transaction).
+     */
     void complete(String accountId, Order order, Checkout checkout) {
         if (orders.completeFlow(accountId, order.id())) {
+            expireUnanswered(accountId, order.id());
             var data = new LinkedHashMap<String, Object>();
             data.put("checkout", checkout);
             data.put("order", orders.get(accountId, order.id()));
@@ -240,6 +295,39 @@ class Upsells {
         }
     }
 
+    private void expireUnanswered(String accountId, String orderId) {
+        db.sql("""
+            UPDATE order_upsells SET status = 'expired', answered_at = :now
+             WHERE account_id = :accountId AND order_id = :orderId AND status = 'offered'
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .update();
+    }
+
+    /** The order, if its purchase was paid: only a paid purchase offers upsells. */
+    private Order paid(String accountId, String orderId) {
+        Order order = orders.get(accountId, orderId);
+        if (order.status() != Order.Status.PAID) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Order " + orderId + " was not paid (it is "
+                + order.status().code() + "): upsells are offered only after a paid purchase.");
+        }
+        return order;
+    }
+
+    /**
+     * Refuses, before any charge, an upsell the order cannot book: checkouts refuse such upsells when they are made,
+     * but one saved before they did may still offer one.
+     */
+    private static void requireOrderCurrency(Order order, String upsellId, ProductOption option) {
+        OneCurrency.refusal(option.currency(), "order", List.of(order.currency())).ifPresent(reason -> {
+            throw new TillException(ErrorCode.CURRENCY_MISMATCH, "Upsell " + upsellId + " " + reason
+                + ": Till converts no money, so nothing was charged. Offer this upsell on checkouts of products "
+                + "priced in " + option.currency() + ".");
+        });
+    }
+
     private Checkout checkoutOf(String accountId, Order order) {
         if (order.checkoutId() == null) {
             throw TillException.notFound("upsell of order", order.id());
@@ -247,19 +335,12 @@ class Upsells {
         return checkouts.get(accountId, order.checkoutId());
     }
 
-    /** The upsell, if it was offered on this order and not answered yet. */
-    private Checkout.Upsell offered(String accountId, Order order, Checkout checkout, String upsellId) {
-        var upsell = checkout.upsells().stream().filter(u -> u.id().equals(upsellId)).findFirst()
+    private static Checkout.Upsell upsellOf(Checkout checkout, String upsellId) {
+        return checkout.upsells().stream().filter(u -> u.id().equals(upsellId)).findFirst()
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
-        String status = status(accountId, order.id(), upsellId);
-        if (!status.equals("offered")) {
-            throw new TillException(ErrorCode.INVALID_STATE, "This upsell was already " + status + ".");
-        }
-        return upsell;
     }
 
-    /** offered, accepted or declined. */
-    private String status(String accountId, String orderId, String upsellId) {
+    private Offer status(String accountId, String orderId, String upsellId) {
         return db.sql("""
             SELECT status FROM order_upsells WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
             """)
@@ -268,11 +349,12 @@ class Upsells {
             .param("id", upsellId)
             .query(String.class)
             .optional()
+            .map(Offer::of)
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
     }
 
-    private boolean lockOffered(String accountId, String orderId, String upsellId) {
-        return db.sql("""
+    private Offer lock(String accountId, String orderId, String upsellId) {
+        return Offer.of(db.sql("""
             SELECT status FROM order_upsells
              WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
                FOR UPDATE
@@ -281,17 +363,16 @@ class Upsells {
             .param("orderId", orderId)
             .param("id", upsellId)
             .query(String.class)
-            .single()
-            .equals("offered");
+            .single());
     }
 
-    private void answer(String accountId, String orderId, String upsellId, String status, String paymentId,
+    private void answer(String accountId, String orderId, String upsellId, Offer answer, String paymentId,
         Instant now) {
         db.sql("""
             UPDATE order_upsells SET status = :status, payment_id = :paymentId, answered_at = :now
              WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
             """)
-            .param("status", status)
+            .param("status", answer.code())
             .param("paymentId", paymentId)
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)

@@ -23,6 +23,8 @@ public enum ErrorCode {
     IDEMPOTENCY_REQUEST_IN_PROGRESS(HttpStatus.CONFLICT, "Request with this idempotency key in progress"),
     EMAIL_TAKEN(HttpStatus.CONFLICT, "Email already in use"),
     INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the current state"),
+    /** Till converts no money: a line priced in another currency than its order's is refused, nothing is charged. */
+    CURRENCY_MISMATCH(HttpStatus.CONFLICT, "Currency mismatch"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused with a different request"),

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** One-click upsells after a purchase, and when the checkout flow counts as complete. */
@@ -25,6 +26,8 @@ class UpsellFlowTest {
     SandboxLedger ledger;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
 
     record Flow(Shops.Shop shop, String checkoutId, String bonus, String membership) {}
 
@@ -107,6 +110,140 @@ class UpsellFlowTest {
 
         assertThat(api.post(upsell(order, flow.bonus(), "accept"), stranger.apiKey(), null).status()).isEqualTo(404);
         assertThat(ledger.charges(flow.shop().accountId())).isEqualTo(1);
+    }
+
+    @Test
+    void refusesACheckoutWhoseUpsellOrAddonIsPricedInACurrencyTheProductIsNotSoldIn() {
+        var flow = flow();
+        String course = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json()
+            .get("product_id").asString();
+
+        var refused = api.post("/api/v1/checkouts", flow.shop().apiKey(), """
+            {"name": "Course", "product_id": "%s", "addons": [{"name": "Guide", "amount": 900, "currency": "JPY"}],
+             "upsells": [{"name": "Yen pack", "option_id": "%s"}]}""".formatted(course, yenOption(flow)));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors").toString())
+            .contains("{\"field\":\"addons[0].currency\",\"code\":\"currency_mismatch\","
+                + "\"message\":\"is priced in jpy, the product in usd\"}")
+            .contains("{\"field\":\"upsells[0].option_id\",\"code\":\"currency_mismatch\","
+                + "\"message\":\"is priced in jpy, the product in usd\"}");
+    }
+
+    @Test
+    void acceptsAnUpsellInAnyCurrencyTheProductIsSoldIn() {
+        var flow = flow();
+        var product = api.post("/api/v1/products", flow.shop().apiKey(), """
+            {"name": "Course", "options": [{"name": "USD", "kind": "one_time", "amount": 4900, "currency": "usd"},
+              {"name": "JPY", "kind": "one_time", "amount": 5000, "currency": "jpy"}]}""").json();
+
+        var created = api.post("/api/v1/checkouts", flow.shop().apiKey(), """
+            {"name": "Course", "product_id": "%s", "addons": [{"name": "Guide", "amount": 900, "currency": "jpy"}],
+             "upsells": [{"name": "Yen pack", "option_id": "%s"}]}"""
+            .formatted(product.get("id").asString(), yenOption(flow)));
+
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+    }
+
+    @Test
+    void refusesToChargeAnUpsellPricedInAnotherCurrencyThanTheOrder() {
+        var flow = flow();
+        // A checkout saved before checkouts refused this: its bonus pack now sells a yen option.
+        db.sql("UPDATE checkout_upsells SET option_id = :option WHERE id = :id")
+            .param("option", yenOption(flow))
+            .param("id", flow.bonus())
+            .update();
+        var order = buy(flow);
+
+        var refused = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.json().get("code").asString()).isEqualTo("currency_mismatch");
+        assertThat(refused.json().get("detail").asString()).contains("is priced in jpy, the order in usd");
+        assertThat(ledger.charges(flow.shop().accountId())).isEqualTo(1);
+        var unchanged = api.get("/api/v1/orders/" + order.get("id").asString(), flow.shop().apiKey()).json();
+        assertThat(unchanged.get("total").asLong()).isEqualTo(4900);
+        assertThat(unchanged.get("items")).hasSize(1);
+    }
+
+    @Test
+    void expiresTheUnansweredUpsellsWhenTheFlowCompletes() {
+        var flow = flow();
+        var order = buy(flow);
+
+        shops.advance(flow.shop(), "PT3H");
+        var accepted = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+        var declined = api.post(upsell(order, flow.membership(), "decline"), flow.shop().apiKey(), null);
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(409);
+        assertThat(accepted.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(accepted.json().get("detail").asString()).contains("expired when the checkout flow completed");
+        assertThat(declined.status()).as(declined.text()).isEqualTo(409);
+        assertThat(ledger.charges(flow.shop().accountId())).isEqualTo(1);
+        assertThat(api.get("/api/v1/orders/" + order.get("id").asString(), flow.shop().apiKey()).json().get("items"))
+            .hasSize(1);
+    }
+
+    @Test
+    void linksTheFirstPaymentOfASubscriptionOrPaymentPlanSoldAsAnUpsell() {
+        var flow = flow();
+        String course = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json()
+            .get("product_id").asString();
+        var checkout = api.post("/api/v1/checkouts", flow.shop().apiKey(), """
+            {"name": "Course", "product_id": "%s", "upsells": [{"name": "Membership", "option_id": "%s"},
+              {"name": "Membership in 3", "option_id": "%s"}]}"""
+            .formatted(course, flow.shop().monthly(), flow.shop().plan())).json();
+        var withPlan = new Flow(flow.shop(), checkout.get("id").asString(), checkout.get("upsells").get(0).get("id")
+            .asString(), checkout.get("upsells").get(1).get("id").asString());
+        var order = buy(withPlan);
+
+        var monthly = api.post(upsell(order, withPlan.bonus(), "accept"), flow.shop().apiKey(), null).json();
+        String monthlyPayment = newestPayment(flow, order);
+        var plan = api.post(upsell(order, withPlan.membership(), "accept"), flow.shop().apiKey(), null).json();
+        String planPayment = newestPayment(flow, order);
+
+        var first = api.get("/api/v1/payments/" + monthlyPayment, flow.shop().apiKey()).json();
+        assertThat(first.get("amount").asLong()).isEqualTo(1900);
+        assertThat(first.get("subscription_id").asString()).isEqualTo(monthly.get("subscription_id").asString());
+        var installment = api.get("/api/v1/payments/" + planPayment, flow.shop().apiKey()).json();
+        assertThat(installment.get("amount").asLong()).isEqualTo(10000);
+        assertThat(installment.get("payment_plan_id").asString()).isEqualTo(plan.get("payment_plan_id").asString());
+        var refund = api.post("/api/v1/refunds", flow.shop().apiKey(), "{\"payment_id\": \"" + monthlyPayment + "\"}");
+        assertThat(refund.status()).as(refund.text()).isEqualTo(201);
+        assertThat(shops.types(flow.shop(), order.get("customer_id").asString()))
+            .contains("subscription.payment_refunded");
+    }
+
+    @Test
+    void refusesAnUpsellOnAnOrderThatWasNotPaid() {
+        var flow = flow();
+        var checkout = api.get("/api/v1/checkouts/" + flow.checkoutId(), flow.shop().apiKey()).json();
+        String option = api.get("/api/v1/products/" + checkout.get("product_id").asString(), flow.shop().apiKey())
+            .json().get("options").get(0).get("id").asString();
+        var declined = api.post("/api/v1/checkouts/" + flow.checkoutId() + "/purchases", flow.shop().apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s"}""".formatted(option));
+        assertThat(declined.status()).isEqualTo(402);
+        var order = api.get("/api/v1/orders", flow.shop().apiKey()).json().get("data").get(0);
+
+        var refused = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(refused.json().get("detail").asString()).contains("was not paid");
+        assertThat(ledger.successfulCharges(flow.shop().accountId())).isZero();
+    }
+
+    private String yenOption(Flow flow) {
+        return api.post("/api/v1/products", flow.shop().apiKey(), """
+            {"name": "Yen pack", "options": [{"name": "Once", "kind": "one_time", "amount": 1000, "currency": "jpy"}]}
+            """).json().get("options").get(0).get("id").asString();
+    }
+
+    /** The id of the order's customer's newest payment. */
+    private String newestPayment(Flow flow, JsonNode order) {
+        return api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(), flow.shop().apiKey())
+            .json().get("data").get(0).get("id").asString();
     }
 
     private Flow flow() {
