@@ -152,15 +152,22 @@ public class Executions {
     /** Runs a failed execution again from the step that failed, with that step's attempts counted afresh. */
     @Transactional
     Execution retry(String accountId, String id, Instant now) {
-        Execution current = get(accountId, id);
+        record Locked(String status, String state) {}
+        // Decided under the run's lock: a retry asked twice at once (a double click) retries once, and the second,
+        // reading the run the first has queued, is told so.
+        Locked current = db.sql("""
+            SELECT status, state FROM executions WHERE account_id = :accountId AND id = :id FOR UPDATE
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new Locked(rs.getString("status"), rs.getString("state")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("execution", id));
         if (!current.status().equals("failed")) {
             throw new TillException(ErrorCode.INVALID_STATE, "Only a failed execution can be retried; this one is "
                 + current.status() + ".");
         }
-        String state = db.sql("SELECT state FROM executions WHERE id = :id FOR UPDATE")
-            .param("id", id)
-            .query(String.class)
-            .single();
+        String state = current.state();
         db.sql("""
             UPDATE executions
                SET status = 'pending', state = CAST(:state AS jsonb), error = NULL, finished_at = NULL,
