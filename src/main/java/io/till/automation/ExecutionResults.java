@@ -107,17 +107,18 @@ public class ExecutionResults {
                  WHERE q.lease_token = :token
                    FOR UPDATE OF q),
             written AS (
-                -- A run that an event canceled (cancel_on) while its step ran ends here, with its step's log,
-                -- unless the step ended the run anyway.
+                -- A run canceled (by hand, or by an event it cancels on) while its step ran ends here, with its
+                -- step's log, unless the step ended the run anyway.
                 UPDATE executions e
-                   SET status = CASE WHEN e.canceled_by_event IS NULL OR u.finished_at IS NOT NULL THEN u.status
+                   SET status = CASE WHEN NOT e.cancel_asked OR u.finished_at IS NOT NULL THEN u.status
                                      ELSE 'canceled' END,
                        state = u.state, error = u.error,
-                       wake_at = CASE WHEN e.canceled_by_event IS NULL THEN u.wake_at END,
+                       wake_at = CASE WHEN NOT e.cancel_asked THEN u.wake_at END,
                        log_count = e.log_count + u.logs, lock_version = e.lock_version + 1,
                        canceled_by_event = CASE WHEN u.finished_at IS NULL THEN e.canceled_by_event END,
+                       cancel_asked = false,
                        started_at = coalesce(e.started_at, :now),
-                       finished_at = CASE WHEN e.canceled_by_event IS NULL THEN u.finished_at
+                       finished_at = CASE WHEN NOT e.cancel_asked THEN u.finished_at
                                           ELSE coalesce(u.finished_at, :now) END,
                        updated_at = :now
                   FROM input u
