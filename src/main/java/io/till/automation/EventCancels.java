@@ -147,7 +147,7 @@ class EventCancels {
         int asked = afterStep.isEmpty()
             ? 0
             : db.sql("""
-                UPDATE executions x SET canceled_by_event = c.event_id
+                UPDATE executions x SET canceled_by_event = c.event_id, cancel_asked = true
                   FROM unnest(CAST(:ids AS text[]), CAST(:events AS text[])) AS c(id, event_id)
                  WHERE x.id = c.id AND x.status IN ('pending', 'running', 'waiting') AND x.canceled_by_event IS NULL
                 """)

@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.automation.engine.EventMark;
 import io.till.automation.engine.ExecutionState;
 import io.till.automation.engine.StateJson;
 import io.till.automation.engine.StepLog;
@@ -60,10 +61,10 @@ public class ExecutionResults {
     }
 
     /**
-     * A wait_for_event the run entered at {@code since}: the event it waits for, about its customer and maybe a
-     * record.
+     * A wait_for_event the run entered: the event it waits for, about its customer and maybe a record, happening
+     * {@code after} the mark.
      */
-    record Await(String event, String record, String recordId, Instant since) {}
+    record Await(String event, String record, String recordId, EventMark after) {}
 
     /**
      * Writes results back in one statement: the executions, their step logs, their queue rows (gone, or due again now
@@ -106,17 +107,18 @@ public class ExecutionResults {
                  WHERE q.lease_token = :token
                    FOR UPDATE OF q),
             written AS (
-                -- A run that an event canceled (cancel_on) while its step ran ends here, with its step's log,
-                -- unless the step ended the run anyway.
+                -- A run canceled (by hand, or by an event it cancels on) while its step ran ends here, with its
+                -- step's log, unless the step ended the run anyway.
                 UPDATE executions e
-                   SET status = CASE WHEN e.canceled_by_event IS NULL OR u.finished_at IS NOT NULL THEN u.status
+                   SET status = CASE WHEN NOT e.cancel_asked OR u.finished_at IS NOT NULL THEN u.status
                                      ELSE 'canceled' END,
                        state = u.state, error = u.error,
-                       wake_at = CASE WHEN e.canceled_by_event IS NULL THEN u.wake_at END,
+                       wake_at = CASE WHEN NOT e.cancel_asked THEN u.wake_at END,
                        log_count = e.log_count + u.logs, lock_version = e.lock_version + 1,
                        canceled_by_event = CASE WHEN u.finished_at IS NULL THEN e.canceled_by_event END,
+                       cancel_asked = false,
                        started_at = coalesce(e.started_at, :now),
-                       finished_at = CASE WHEN e.canceled_by_event IS NULL THEN u.finished_at
+                       finished_at = CASE WHEN NOT e.cancel_asked THEN u.finished_at
                                           ELSE coalesce(u.finished_at, :now) END,
                        updated_at = :now
                   FROM input u
@@ -150,19 +152,23 @@ public class ExecutionResults {
                  WHERE q.execution_id = w.id AND w.status = 'running'
                    AND NOT w.id = ANY(CAST(:goOn AS text[]))),
             -- wait_for_event: a wait entered (a new one replaces the last), with the first awaited event recorded
-            -- since the step decided to wait (matched while this was written, it would be missed): the run is then
-            -- due at once instead of at its timeout.
+            -- after its mark (the trigger: it may have happened before the run got here, or be matched while this
+            -- is written): the run is then due at once instead of at its timeout.
             entering AS MATERIALIZED (
                 SELECT w.id, w.account_id, w.customer_id, a.event_type, a.record, a.record_id, a.since,
+                       a.after_event,
                        (SELECT ev.id FROM events ev
                          WHERE ev.account_id = w.account_id AND ev.customer_id = w.customer_id
-                           AND ev.type = a.event_type AND ev.occurred_at >= a.since
+                           AND ev.type = a.event_type
+                           AND (ev.occurred_at > a.since
+                                OR ev.occurred_at = a.since AND ev.id > coalesce(a.after_event, ''))
                            AND (a.record IS NULL OR ev.data -> a.record ->> 'id' = a.record_id)
                          ORDER BY ev.occurred_at, ev.id
                          LIMIT 1) AS event_id
                   FROM unnest(CAST(:awaitIds AS text[]), CAST(:awaitTypes AS text[]), CAST(:awaitRecords AS text[]),
-                              CAST(:awaitRecordIds AS text[]), CAST(:awaitSince AS timestamptz[]))
-                       AS a(id, event_type, record, record_id, since)
+                              CAST(:awaitRecordIds AS text[]), CAST(:awaitSince AS timestamptz[]),
+                              CAST(:awaitAfter AS text[]))
+                       AS a(id, event_type, record, record_id, since, after_event)
                   JOIN written w ON w.id = a.id AND w.status = 'waiting'),
             timers AS (
                 INSERT INTO execution_timers (execution_id, account_id, fire_at)
@@ -172,11 +178,12 @@ public class ExecutionResults {
                 ON CONFLICT (execution_id) DO UPDATE SET fire_at = EXCLUDED.fire_at),
             awaited AS (
                 INSERT INTO execution_waits (execution_id, account_id, customer_id, event_type, record, record_id,
-                                             since, event_id)
-                SELECT id, account_id, customer_id, event_type, record, record_id, since, event_id FROM entering
+                                             since, after_event, event_id)
+                SELECT id, account_id, customer_id, event_type, record, record_id, since, after_event, event_id
+                  FROM entering
                 ON CONFLICT (execution_id) DO UPDATE
                    SET event_type = EXCLUDED.event_type, record = EXCLUDED.record, record_id = EXCLUDED.record_id,
-                       since = EXCLUDED.since, event_id = EXCLUDED.event_id),
+                       since = EXCLUDED.since, after_event = EXCLUDED.after_event, event_id = EXCLUDED.event_id),
             -- A wait left (the event came, or its time), and any wait of a run canceled here or failed: by key, from
             -- the few runs written (a condition on the table itself would scan every waiting run at every save).
             unawaited AS (
@@ -192,7 +199,9 @@ public class ExecutionResults {
             .param("awaitTypes", awaiting.stream().map(w -> w.await().event()).toArray(String[]::new))
             .param("awaitRecords", awaiting.stream().map(w -> w.await().record()).toArray(String[]::new))
             .param("awaitRecordIds", awaiting.stream().map(w -> w.await().recordId()).toArray(String[]::new))
-            .param("awaitSince", awaiting.stream().map(w -> w.await().since().toString()).toArray(String[]::new))
+            .param("awaitSince", awaiting.stream().map(w -> w.await().after().occurredAt().toString())
+                .toArray(String[]::new))
+            .param("awaitAfter", awaiting.stream().map(w -> w.await().after().id()).toArray(String[]::new))
             .param("leftWaits", round.stream().filter(Written::leftWait).map(w -> w.claimed().id())
                 .toArray(String[]::new))
             .param("ids", BatchArrays.strings(round, w -> w.claimed().id()))

@@ -27,8 +27,9 @@ class ExecutionWaits {
     }
 
     /**
-     * Ends the waits these events are the first awaited event of, since each wait began: the run is due at once
-     * (its timer, the timeout, goes); returns how many.
+     * Ends the waits these events are the first awaited event of, after each wait's mark (the run's trigger, or the
+     * event its last wait took; {@code since} and {@code after_event}): the run is due at once (its timer, the
+     * timeout, goes); returns how many.
      */
     int arrive(List<EventCancels.Arrival> events, Instant now) {
         var aboutCustomers = events.stream().filter(e -> e.customerId() != null).toList();
@@ -43,7 +44,7 @@ class ExecutionWaits {
               JOIN execution_waits w ON w.account_id = a.account_id AND w.event_type = a.type
                                     AND w.customer_id = a.customer_id AND w.event_id IS NULL
               JOIN events ev ON ev.id = a.event_id
-             WHERE ev.occurred_at >= w.since
+             WHERE (ev.occurred_at > w.since OR ev.occurred_at = w.since AND ev.id > coalesce(w.after_event, ''))
                AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
              ORDER BY w.execution_id, ev.id
             """)
@@ -76,7 +77,7 @@ class ExecutionWaits {
                   JOIN events ev ON ev.id = a.event_id
                  WHERE w.execution_id = a.execution_id AND w.event_id IS NULL
                    AND w.account_id = ev.account_id AND w.customer_id = ev.customer_id AND w.event_type = ev.type
-                   AND ev.occurred_at >= w.since
+                   AND (ev.occurred_at > w.since OR ev.occurred_at = w.since AND ev.id > coalesce(w.after_event, ''))
                    AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
                 RETURNING w.execution_id),
             untimed AS (
@@ -97,7 +98,7 @@ class ExecutionWaits {
 
     /**
      * The event that ended the run's wait, as a trigger snapshot, if one happened before {@code until} (the wait's
-     * end): the one the matcher noted, or else the first one recorded since the wait began. The second is read for a
+     * end): the one the matcher noted, or else the first one recorded after the wait's mark. The second is read for a
      * run woken at its timeout: an event that committed while its wait was being written (and was matched before
      * the wait could be seen) still counts, so an event that happened is never missed, at worst noticed late.
      */
@@ -107,12 +108,13 @@ class ExecutionWaits {
               FROM execution_waits w
               CROSS JOIN LATERAL (
                   (SELECT e.* FROM events e
-                    WHERE e.id = w.event_id AND e.type = w.event_type AND e.occurred_at >= w.since)
+                    WHERE e.id = w.event_id AND e.type = w.event_type
+                      AND (e.occurred_at > w.since OR e.occurred_at = w.since AND e.id > coalesce(w.after_event, '')))
                   UNION ALL
                   (SELECT e.* FROM events e
                     WHERE w.event_id IS NULL
                       AND e.account_id = w.account_id AND e.customer_id = w.customer_id AND e.type = w.event_type
-                      AND e.occurred_at >= w.since
+                      AND (e.occurred_at > w.since OR e.occurred_at = w.since AND e.id > coalesce(w.after_event, ''))
                       AND (w.record IS NULL OR e.data -> w.record ->> 'id' = w.record_id)
                     ORDER BY e.occurred_at, e.id
                     LIMIT 1)

@@ -118,26 +118,35 @@ public class Executions {
     }
 
     /**
-     * Cancels a run that has not ended. Its queued work and timer go, and its version moves on, so a worker running
-     * its step right now has its result refused.
+     * Cancels a run that has not ended. A run waiting or queued ends at once, its queued work and timer gone. A run
+     * whose step is running on some node ends when that step is written, as cancel_on ends one: the action was
+     * performed, so its log is kept.
      */
     @Transactional
     Execution cancel(String accountId, String id, Instant now) {
         get(accountId, id); // an unknown one is not found, before anything is locked
         // The queue row first, then the run, in the order a round's save takes them: the other order could deadlock
         // with a save of the same run (and PostgreSQL would abort one of the two).
-        db.sql("SELECT 1 FROM execution_queue WHERE execution_id = :id FOR UPDATE").param("id", id).query()
-            .listOfRows();
-        int changed = db.sql("""
-            UPDATE executions
-               SET status = 'canceled', lock_version = lock_version + 1, wake_at = NULL, finished_at = :now,
-                   updated_at = :now
-             WHERE account_id = :accountId AND id = :id AND status IN ('pending', 'running', 'waiting')
+        boolean running = db.sql("""
+            SELECT lease_token IS NOT NULL AND due_at > :now FROM execution_queue WHERE execution_id = :id FOR UPDATE
             """)
             .param("now", Timestamps.of(now))
-            .param("accountId", accountId)
             .param("id", id)
-            .update();
+            .query(Boolean.class)
+            .optional()
+            .orElse(false);
+        int changed = running
+            ? askToCancelAfterStep(accountId, id, now)
+            : db.sql("""
+                UPDATE executions
+                   SET status = 'canceled', lock_version = lock_version + 1, wake_at = NULL, finished_at = :now,
+                       updated_at = :now
+                 WHERE account_id = :accountId AND id = :id AND status IN ('pending', 'running', 'waiting')
+                """)
+                .param("now", Timestamps.of(now))
+                .param("accountId", accountId)
+                .param("id", id)
+                .update();
         if (changed == 0) {
             // Read again: what was read before the lock may be a status a concurrent cancel has since ended.
             String status = get(accountId, id).status();
@@ -145,26 +154,47 @@ public class Executions {
                 ? "The execution was canceled already."
                 : "The execution has already ended (" + status + ").");
         }
-        dequeue(id);
+        if (!running) {
+            dequeue(id);
+        }
         return get(accountId, id);
+    }
+
+    /** Asks the save that writes the running step to end the run; its lease and version stay the worker's. */
+    private int askToCancelAfterStep(String accountId, String id, Instant now) {
+        return db.sql("""
+            UPDATE executions SET cancel_asked = true, updated_at = :now
+             WHERE account_id = :accountId AND id = :id AND status IN ('pending', 'running', 'waiting')
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
     }
 
     /** Runs a failed execution again from the step that failed, with that step's attempts counted afresh. */
     @Transactional
     Execution retry(String accountId, String id, Instant now) {
-        Execution current = get(accountId, id);
+        record Locked(String status, String state) {}
+        // Decided under the run's lock: a retry asked twice at once (a double click) retries once, and the second,
+        // reading the run the first has queued, is told so.
+        Locked current = db.sql("""
+            SELECT status, state FROM executions WHERE account_id = :accountId AND id = :id FOR UPDATE
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new Locked(rs.getString("status"), rs.getString("state")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("execution", id));
         if (!current.status().equals("failed")) {
             throw new TillException(ErrorCode.INVALID_STATE, "Only a failed execution can be retried; this one is "
                 + current.status() + ".");
         }
-        String state = db.sql("SELECT state FROM executions WHERE id = :id FOR UPDATE")
-            .param("id", id)
-            .query(String.class)
-            .single();
+        String state = current.state();
         db.sql("""
             UPDATE executions
                SET status = 'pending', state = CAST(:state AS jsonb), error = NULL, finished_at = NULL,
-                   canceled_by_event = NULL,
+                   canceled_by_event = NULL, cancel_asked = false,
                    lock_version = lock_version + 1, updated_at = :now
              WHERE account_id = :accountId AND id = :id
             """)

@@ -297,7 +297,7 @@ class Executor {
             // keeps its row; one that moved on has left it.
             boolean leftWait = awaiting && !Engine.awaiting(program, progress.state());
             // The logs show secret params masked; only the action's call saw them opened.
-            return written(execution, progress, secrets.masked(execution.accountId(), logs), leftWait, now);
+            return written(execution, progress, secrets.masked(execution.accountId(), logs), leftWait);
         } catch (RuntimeException e) {
             if (isDatabaseHiccup(e)) {
                 // The database hiccuped (a deadlock) or went away (a restart cut the connection, none could be had):
@@ -378,7 +378,7 @@ class Executor {
     }
 
     private ExecutionResults.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,
-        List<StepLog> logs, boolean leftWait, Instant now) {
+        List<StepLog> logs, boolean leftWait) {
         return switch (progress.plan()) {
             case Plan.Finish finish when finish.succeeded() -> new ExecutionResults.Written(execution, "succeeded",
                 progress.state(), null, null, logs, null, leftWait);
@@ -388,7 +388,8 @@ class Executor {
             case Plan.Wait wait -> new ExecutionResults.Written(execution, "waiting", progress.state(), null,
                 wait.until(), logs, null, leftWait);
             case Plan.AwaitEvent await -> new ExecutionResults.Written(execution, "waiting", progress.state(), null,
-                await.until(), logs, new ExecutionResults.Await(await.event(), await.record(), await.recordId(), now),
+                await.until(), logs, new ExecutionResults.Await(await.event(), await.record(), await.recordId(),
+                    await.after()),
                 false);
             case Plan.NeedsContext more -> new ExecutionResults.Written(execution, "running", progress.state(), null,
                 null, logs, null, leftWait);

@@ -186,6 +186,46 @@ class CancelOnEventTest {
     }
 
     @Test
+    void aRunCanceledByHandWhileItsStepRunsEndsWhenThatStepIsWrittenKeepingItsLog() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[]"));
+        agenda.runDue();
+        shop.post("acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        String id = shop.onlyRun(automation, ada).get("id").asString();
+        // A node claims the run and is in the middle of its step (its action performed) when the seller cancels it.
+        UUID node = UUID.randomUUID();
+        var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+
+        var canceled = api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null);
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+
+        var step = new io.till.automation.engine.StepLog("first", "steps[0]", "", "action", "succeeded", 1, null,
+            null, null, Timestamps.now(clock), Timestamps.now(clock), id + ":first");
+        var written = results.save(node, List.of(new ExecutionResults.Written(claimed, "running",
+            ExecutionState.start(), null, null, List.of(step))), java.util.Set.of(id), Timestamps.now(clock));
+
+        // Written, not refused as a late write of a node that lost its lease.
+        assertThat(written).containsEntry(id, "canceled");
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("canceled");
+        assertThat(run.get("canceled_by_event").isNull()).isTrue();
+        assertThat(run.get("started_at").isNull()).isFalse();
+        assertThat(run.get("finished_at").isNull()).isFalse();
+        assertThat(StoreApi.log(run)).containsExactly("first:succeeded");
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
+            .query(Long.class).single()).isZero();
+        clock.advance(Duration.ofMinutes(2));
+        agenda.runDue();
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("canceled");
+        var again = api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null);
+        assertThat(again.status()).isEqualTo(409);
+    }
+
+    @Test
     void aCancelEventAnotherNodeMatchedBeforeTheRunExistedStillEndsIt() {
         var store = accounts.create();
         var shop = new StoreApi(api, store);

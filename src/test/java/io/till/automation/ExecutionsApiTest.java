@@ -2,6 +2,7 @@ package io.till.automation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.till.testing.Api;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
@@ -14,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,6 +37,8 @@ class ExecutionsApiTest {
     JdbcClient db;
     @Autowired
     MutableClock clock;
+    @Autowired
+    HikariDataSource dataSource;
 
     static String fixture(String name) {
         try (var in = ExecutionsApiTest.class.getResourceAsStream("/automations/" + name + ".json")) {
@@ -296,6 +302,53 @@ class ExecutionsApiTest {
             .containsExactly("before", "call", "call", "after");
         var again = api.post("/api/v1/executions/" + failed.get("id").asString() + "/retry", store.apiKey(), null);
         assertThat(again.status()).isEqualTo(409);
+    }
+
+    @Test
+    void retriesAskedAtOnceRetryOnceAndTheOthersAreToldItIsRetriedAlready() throws Exception {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Fail then retry", "trigger": {"type": "manual"},
+             "steps": [{"id": "call", "type": "action", "action": "test.flaky",
+                        "params": {"fail_times": 1, "permanent": true}}]}""");
+        String id = run(store, automation, null).get("id").asString();
+        var answers = new ArrayList<Future<Api.Response>>();
+        // A double click, three times over: every retry has read the run as failed, and waits for its lock.
+        try (var other = dataSource.getConnection(); var clicks = Executors.newVirtualThreadPerTaskExecutor()) {
+            other.setAutoCommit(false);
+            try (var lock = other.prepareStatement("SELECT 1 FROM executions WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, id);
+                lock.executeQuery();
+            }
+            for (int i = 0; i < 3; i++) {
+                answers.add(clicks.submit(() -> api.post("/api/v1/executions/" + id + "/retry", store.apiKey(),
+                    null)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (db.sql("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE wait_event_type = 'Lock' AND query LIKE '%FROM executions%FOR UPDATE%'
+                   AND datname = current_database() AND pid <> pg_backend_pid()
+                """).query(Long.class).single() < 3) {
+                assertThat(System.nanoTime()).as("the retries wait for the run's lock").isLessThan(deadline);
+            }
+            other.commit();
+        }
+
+        var statuses = new ArrayList<Integer>();
+        for (var answer : answers) {
+            var response = answer.get(30, TimeUnit.SECONDS);
+            statuses.add(response.status());
+            if (response.status() == 409) {
+                assertThat(response.json().get("code").asString()).isEqualTo("invalid_state");
+                assertThat(response.json().get("detail").asString()).contains("this one is pending");
+            }
+        }
+        assertThat(statuses).containsExactlyInAnyOrder(200, 409, 409);
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
+            .query(Long.class).single()).isOne();
+        agenda.runDue();
+        assertThat(log(execution(store, id))).containsExactly("call:failed#1", "call:succeeded#1");
     }
 
     @Test

@@ -3,8 +3,10 @@ package io.till.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,8 @@ class WaitForEventTest {
     Triggers triggers;
     @Autowired
     JdbcClient db;
+    @Autowired
+    MutableClock clock;
 
     private long waits(String execution) {
         return db.sql("SELECT count(*) FROM execution_waits WHERE execution_id = :id").param("id", execution)
@@ -144,6 +148,112 @@ class WaitForEventTest {
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
         assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
         assertThat(shop.tags(ada)).containsExactly("paid");
+    }
+
+    /** Waits for acme.done after acme.start, through %s; tags by whether it came. */
+    private static final String START_DONE = """
+        {"name": "Start and done", "trigger": {"type": "event", "event": "acme.start"},
+         "steps": [%s
+                   {"id": "done", "type": "wait_for_event", "event": "acme.done", "match": "customer",
+                    "timeout": "PT3H"},
+                   {"id": "came", "type": "branch",
+                    "if": {"all": [{"field": "steps.done.output.received", "op": "eq", "value": true}]},
+                    "then": [{"id": "yes", "type": "action", "action": "add_tag", "params": {"tag": "done"}}],
+                    "else": [{"id": "no", "type": "action", "action": "add_tag", "params": {"tag": "never_done"}}]}]}""";
+
+    @Test
+    void anEventAfterTheTriggerButBeforeTheRunReachedTheWaitEndsIt() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(START_DONE.formatted(
+            "{\"id\": \"first\", \"type\": \"action\", \"action\": \"add_tag\", \"params\": {\"tag\": \"started\"}},"));
+        shop.post("acme.start", ada, "{}");
+        clock.passRealTime(Duration.ofMillis(4));
+        String done = shop.post("acme.done", ada, "{}");
+        clock.passRealTime(Duration.ofSeconds(1));
+
+        agenda.runDue();
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(StoreApi.log(run)).containsExactly("first:succeeded", "done:waiting", "done:succeeded",
+            "came:succeeded", "yes:succeeded");
+        assertThat(run.get("steps").get(2).get("output").get("event").get("id").asString()).isEqualTo(done);
+    }
+
+    @Test
+    void anEventPostedInTheTriggersBatchAfterItEndsTheWaitOfALaterStep() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(START_DONE.formatted(
+            "{\"id\": \"later\", \"type\": \"delay\", \"duration\": \"PT1H\"},"));
+        var posted = api.post("/api/v1/events/batch", store.apiKey(), """
+            {"events": [{"type": "acme.start", "customer_id": "%1$s"}, {"type": "acme.done", "customer_id": "%1$s"}]}"""
+            .formatted(ada));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        agenda.runDue();
+
+        shop.advance("PT1H1M");
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(StoreApi.log(run)).containsExactly("later:waiting", "later:succeeded", "done:waiting",
+            "done:succeeded", "came:succeeded", "yes:succeeded");
+        assertThat(shop.tags(ada)).containsExactly("done");
+    }
+
+    @Test
+    void anEventBeforeTheTriggerNeverEndsTheWaitEvenAtTheSameInstant() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(START_DONE.formatted(""));
+        // The clock stands still: both happen at the same instant, the done first.
+        shop.post("acme.done", ada, "{}");
+        shop.post("acme.start", ada, "{}");
+        agenda.runDue();
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("waiting");
+
+        shop.advance("PT3H1M");
+
+        assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("succeeded");
+        assertThat(shop.tags(ada)).containsExactly("never_done");
+    }
+
+    @Test
+    void eachWaitOfALoopTakesAnEventNoEarlierWaitOfTheRunTook() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate("""
+            {"name": "Twice", "trigger": {"type": "event", "event": "acme.start"},
+             "steps": [{"id": "each", "type": "loop", "over": "event.data.items", "max": 3,
+                        "steps": [{"id": "done", "type": "wait_for_event", "event": "acme.done", "match": "customer",
+                                   "timeout": "PT1H"}]},
+                       {"id": "last", "type": "action", "action": "add_tag",
+                        "params": {"tag": "looped"}}]}""");
+        shop.post("acme.start", ada, "{\"items\": [1, 2, 3]}");
+        String first = shop.post("acme.done", ada, "{}");
+        agenda.runDue();
+        // The second wait began at the instant the first event happened (the clock stands still), and a timeout
+        // between the two must not let the third take the first's event again.
+        shop.advance("PT1H1M");
+        shop.advance("PT1H1M");
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        var received = new ArrayList<String>();
+        run.get("steps").forEach(s -> {
+            if (s.get("step_id").asString().equals("done") && s.get("status").asString().equals("succeeded")) {
+                received.add(s.get("output").get("received").asBoolean()
+                    ? s.get("output").get("event").get("id").asString()
+                    : "timed out");
+            }
+        });
+        assertThat(received).containsExactly(first, "timed out", "timed out");
+        assertThat(shop.tags(ada)).containsExactly("looped");
     }
 
     @Test

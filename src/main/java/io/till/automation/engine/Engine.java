@@ -113,6 +113,7 @@ public final class Engine {
         final List<StepLog> logs = new ArrayList<>();
         int attempt;
         Instant resumeAt;
+        EventMark taken;
         /** The event a wait_for_event step waited for, when it arrived. */
         JsonNode arrived;
 
@@ -123,12 +124,14 @@ public final class Engine {
             this.outputs = state.outputs().deepCopy();
             this.attempt = state.attempt();
             this.resumeAt = state.resumeAt();
+            this.taken = state.taken();
             this.context = context;
             this.now = now;
         }
 
         Plan.Progress progress(Plan plan) {
-            return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt), plan, List.copyOf(logs));
+            return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt, taken), plan,
+                List.copyOf(logs));
         }
 
         Plan run() {
@@ -283,6 +286,8 @@ public final class Engine {
                     output.set("event", arrived);
                     log(wait.id(), path, "wait_for_event", "succeeded", null, output, null);
                     outputs.set(wait.id(), output);
+                    // The run's next wait (a loop's next turn) looks after this event: none is taken twice.
+                    taken = EventMark.of(arrived, now);
                 } else if (now.isBefore(resumeAt)) {
                     // Woken before its time with nothing arrived: it goes on waiting, as it was registered.
                     return new Plan.Wait(resumeAt);
@@ -321,7 +326,10 @@ public final class Engine {
             }
             log(wait.id(), path, "wait_for_event", "waiting", null, output, null);
             resumeAt = until;
-            return new Plan.AwaitEvent(until, wait.event(), wait.record(), recordId);
+            // What happened after the trigger counts, even before the run got here (an event raised with it, or
+            // posted in its batch); after the last event a wait of this run took, if one did.
+            EventMark after = taken != null ? taken : EventMark.of(context.path("event"), now);
+            return new Plan.AwaitEvent(until, wait.event(), wait.record(), recordId, after);
         }
 
         private String recordId(Step.WaitForEvent wait) {

@@ -16,9 +16,12 @@ public sealed interface Plan {
 
     /**
      * Nothing until an event of type {@code event} about the run's customer arrives (and, with a {@code record}, about
-     * the record whose id is {@code recordId}), or until {@code until} at the latest.
+     * the record whose id is {@code recordId}), or until {@code until} at the latest; an event that happened
+     * {@code after} its mark (the run's trigger, or the event its last wait took) counts, even before the step ran.
      */
-    record AwaitEvent(Instant until, String event, String record, String recordId) implements Plan {}
+    record AwaitEvent(Instant until, String event, String record, String recordId, EventMark after)
+        implements
+            Plan {}
 
     /** The records the context names must be read (fresh) before the engine can go on. */
     record NeedsContext() implements Plan {}

@@ -30,6 +30,10 @@ public final class StateJson {
         if (state.resumeAt() != null) {
             json.put("resume_at", state.resumeAt().toString());
         }
+        if (state.taken() != null) {
+            json.putObject("taken").put("occurred_at", state.taken().occurredAt().toString())
+                .put("id", state.taken().id());
+        }
         return json;
     }
 
@@ -42,8 +46,10 @@ public final class StateJson {
         }
         JsonNode resumeAt = json.get("resume_at");
         JsonNode outputs = json.get("outputs");
+        JsonNode taken = json.path("taken");
         return new ExecutionState(frames, outputs instanceof ObjectNode object ? object : NODES.objectNode(),
             json.path("attempt").asInt(1),
-            resumeAt == null || resumeAt.isNull() ? null : Instant.parse(resumeAt.asString()));
+            resumeAt == null || resumeAt.isNull() ? null : Instant.parse(resumeAt.asString()),
+            taken.isObject() ? EventMark.of(taken, null) : null);
     }
 }

@@ -42,12 +42,51 @@ class EngineWaitForEventTest {
 
         run.next();
 
-        assertThat(run.plan).isEqualTo(new Plan.AwaitEvent(UNTIL, "invoice.paid", "invoice", "inv_1"));
+        assertThat(run.plan)
+            .isEqualTo(new Plan.AwaitEvent(UNTIL, "invoice.paid", "invoice", "inv_1", new EventMark(NOW, null)));
         assertThat(run.state.resumeAt()).isEqualTo(UNTIL);
         assertThat(run.statuses("paid")).containsExactly("waiting");
         assertThat(run.lastLogs.getFirst().output()).isEqualTo(json("""
             {"event": "invoice.paid", "match": "invoice", "until": "2026-11-24T10:00:00Z", "invoice_id": "inv_1"}"""));
         assertThat(Engine.awaiting(run.program, run.state)).isTrue();
+    }
+
+    @Test
+    void waitsForAnEventAfterItsTriggerEvenOneThatHappenedBeforeTheStepRan() {
+        var run = new Run(program(WAIT_THEN_TAG), object("""
+            {"event": {"id": "evt_1", "type": "invoice.overdue", "customer_id": "cus_1",
+                       "occurred_at": "2026-11-20T09:00:00.000004Z", "data": {"invoice": {"id": "inv_1"}}},
+             "customer": {"id": "cus_1"}}"""));
+
+        run.next();
+
+        assertThat(((Plan.AwaitEvent) run.plan).after()).isEqualTo(new EventMark(Instant.parse(
+            "2026-11-20T09:00:00.000004Z"), "evt_1"));
+    }
+
+    @Test
+    void aLaterWaitOfTheRunWaitsForAnEventAfterTheOneTheLastWaitTook() {
+        var run = new Run(program("""
+            [{"id": "each", "type": "loop", "over": "event.data.items", "max": 3,
+              "steps": [{"id": "paid", "type": "wait_for_event", "event": "invoice.paid", "timeout": "P3D"}]}]"""),
+            object("""
+                {"event": {"id": "evt_1", "type": "invoice.overdue", "customer_id": "cus_1",
+                           "occurred_at": "2026-11-20T09:00:00Z", "data": {"items": [1, 2, 3]}},
+                 "customer": {"id": "cus_1"}}"""));
+        run.next();
+        var paid = object("""
+            {"id": "evt_9", "type": "invoice.paid", "customer_id": "cus_1", "occurred_at": "2026-11-21T09:00:00Z",
+             "data": {}}""");
+
+        run.nextWith(paid);
+        var taken = new EventMark(Instant.parse("2026-11-21T09:00:00Z"), "evt_9");
+        assertThat(((Plan.AwaitEvent) run.plan).after()).isEqualTo(taken);
+        // A turn that timed out between keeps the mark: the third turn does not take the first turn's event again.
+        run.now = run.state.resumeAt();
+        run.nextWith(null);
+
+        assertThat(((Plan.AwaitEvent) run.plan).after()).isEqualTo(taken);
+        assertThat(StateJson.read(StateJson.write(run.state)).taken()).isEqualTo(taken);
     }
 
     @Test
