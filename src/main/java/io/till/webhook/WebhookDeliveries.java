@@ -287,6 +287,46 @@ public class WebhookDeliveries {
     }
 
     /**
+     * Holds claimed deliveries whose endpoint was disabled when they were claimed: not attempted, not failed, their
+     * last answer kept. A held delivery waits without a time ({@code next_attempt_at} null) until {@link #release}; one
+     * whose endpoint was enabled again meanwhile is due at once. The endpoint row is read under a share lock, so that
+     * this and an enabling either see each other or wait for each other: no delivery is parked after its release.
+     */
+    @Transactional
+    public void hold(UUID token, List<Claimed> claimed, Instant now) {
+        for (Claimed delivery : claimed) {
+            db.sql("""
+                UPDATE webhook_deliveries d
+                   SET next_attempt_at = CASE WHEN w.status = 'enabled' THEN CAST(:now AS timestamptz) END,
+                       lease_token = NULL
+                  FROM (SELECT status FROM webhook_endpoints
+                         WHERE account_id = :accountId AND id = :endpointId
+                           FOR SHARE) w
+                 WHERE d.account_id = :accountId AND d.id = :id AND d.lease_token = :token
+                """)
+                .param("now", Timestamps.of(now))
+                .param("accountId", delivery.accountId())
+                .param("endpointId", delivery.endpointId())
+                .param("id", delivery.id())
+                .param("token", token)
+                .update();
+        }
+    }
+
+    /** Makes the deliveries held while an endpoint was disabled due now; called in the transaction enabling it. */
+    void release(String accountId, String endpointId, Instant now) {
+        db.sql("""
+            UPDATE webhook_deliveries SET next_attempt_at = :now
+             WHERE account_id = :accountId AND endpoint_id = :endpointId
+               AND status = 'pending' AND next_attempt_at IS NULL
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("endpointId", endpointId)
+            .update();
+    }
+
+    /**
      * Makes a delivery due now again, whatever its status; it keeps its webhook-id. Refused while an attempt is on the
      * wire (claimed under a lease that has not run out): a replay then would send the same message twice at once.
      */
