@@ -2,6 +2,7 @@ package io.till.event;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,11 +74,15 @@ public enum EventType {
     private static final Map<String, EventType> BY_NAME = Arrays.stream(values())
         .collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
 
-    /** First segments that only Till's own events may use; {@code till.} is kept for Till's future use. */
+    /**
+     * First segments that only Till's own events may use. {@code till.} is kept for Till's future use; {@code webhook.}
+     * and {@code automation.} are the types Till sends to webhook endpoints itself ({@code webhook.test},
+     * {@code automation.webhook}), which an endpoint on {@code *} must be able to tell from a custom event.
+     */
     public static final Set<String> RESERVED_PREFIXES = Arrays.stream(values())
         .map(type -> type.type().substring(0, type.type().indexOf('.')))
         .collect(Collectors.collectingAndThen(Collectors.toCollection(java.util.TreeSet::new), prefixes -> {
-            prefixes.add("till");
+            prefixes.addAll(List.of("till", "webhook", "automation"));
             return java.util.Collections.unmodifiableSortedSet(prefixes);
         }));
 

@@ -11,7 +11,7 @@ public final class SecretMasks {
     private SecretMasks() {}
 
     /**
-     * A URL that is itself the credential (a Slack incoming webhook): its scheme, host, first path segment and the
+     * A URL that is itself the credential (a Slack incoming webhook): its scheme, host and port, first path segment and the
      * first letter of the second ({@code https://hooks.slack.com/services/T…/…/****}). Anything that is not an
      * absolute URL is {@link #MASK} alone.
      */
@@ -21,7 +21,11 @@ public final class SecretMasks {
             if (uri.getScheme() == null || uri.getHost() == null) {
                 return MASK;
             }
+            // The port stays (it tells two receivers on one host apart); user info never shows.
             var masked = new StringBuilder(uri.getScheme()).append("://").append(uri.getHost());
+            if (uri.getPort() != -1) {
+                masked.append(':').append(uri.getPort());
+            }
             String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("^/+", "");
             String[] segments = path.isEmpty() ? new String[0] : path.split("/+");
             if (segments.length > 1) {

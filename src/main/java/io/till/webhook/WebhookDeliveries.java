@@ -1,5 +1,6 @@
 package io.till.webhook;
 
+import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -202,70 +204,149 @@ public class WebhookDeliveries {
 
     /**
      * Writes outcomes back in one transaction, only for deliveries still held under {@code token} (one replayed or
-     * deleted meanwhile is left alone); returns the ids written.
+     * taken over meanwhile keeps the outcome it has now); returns the ids written. An attempt is logged either way:
+     * it was made, and every attempt is logged (PRODUCT.md §5).
      */
     @Transactional
     public List<String> save(UUID token, List<Outcome> outcomes, Instant now) {
         var written = new ArrayList<String>();
         for (Outcome outcome : outcomes) {
-            Claimed claimed = outcome.claimed();
-            int updated = db.sql("""
-                UPDATE webhook_deliveries
-                   SET status = :status, next_attempt_at = :next, lease_token = NULL,
-                       attempt_count = attempt_count + :attempted, last_status = :responseStatus, last_error = :error,
-                       updated_at = :now
-                 WHERE id = :id AND lease_token = :token
-                """)
-                .param("status", outcome.status())
-                .param("next", Timestamps.of(outcome.nextAttemptAt()))
-                .param("attempted", outcome.attempt() == null ? 0 : 1)
-                .param("responseStatus", outcome.responseStatus())
-                .param("error", outcome.error())
-                .param("now", Timestamps.of(now))
-                .param("id", claimed.id())
-                .param("token", token)
-                .update();
-            if (updated == 0) {
-                continue;
+            var seq = writeOutcome(token, outcome, now);
+            if (seq.isPresent()) {
+                written.add(outcome.claimed().id());
+            } else if (outcome.attempt() != null) {
+                seq = countLateAttempt(outcome.claimed(), now);
             }
-            written.add(claimed.id());
-            var attempt = outcome.attempt();
-            if (attempt != null) {
-                db.sql("""
-                    INSERT INTO webhook_attempts (delivery_id, account_id, seq, url, request_headers, response_status,
-                                                  response_body, duration_ms, error, attempted_at)
-                    VALUES (:id, :accountId, :seq, :url, CAST(:headers AS jsonb), :status, :body, :duration, :error,
-                            :attemptedAt)
-                    """)
-                    .param("id", claimed.id())
-                    .param("accountId", claimed.accountId())
-                    .param("seq", attempt.attempt())
-                    .param("url", attempt.url())
-                    .param("headers", json.writeValueAsString(attempt.requestHeaders()))
-                    .param("status", attempt.responseStatus())
-                    .param("body", attempt.responseBody())
-                    .param("duration", attempt.durationMs())
-                    .param("error", attempt.error())
-                    .param("attemptedAt", Timestamps.of(attempt.attemptedAt()))
-                    .update();
+            if (outcome.attempt() != null && seq.isPresent()) {
+                logAttempt(outcome.claimed(), outcome.attempt(), seq.get());
             }
         }
         return written;
     }
 
-    /** Makes a delivery due now again, whatever its status; it keeps its webhook-id. */
+    /** The outcome, fenced by the lease token; returns the delivery's attempt count after it, if it was written. */
+    private Optional<Integer> writeOutcome(UUID token, Outcome outcome, Instant now) {
+        return db.sql("""
+            UPDATE webhook_deliveries
+               SET status = :status, next_attempt_at = :next, lease_token = NULL,
+                   attempt_count = attempt_count + :attempted, last_status = :responseStatus, last_error = :error,
+                   updated_at = :now
+             WHERE account_id = :accountId AND id = :id AND lease_token = :token
+            RETURNING attempt_count
+            """)
+            .param("status", outcome.status())
+            .param("next", Timestamps.of(outcome.nextAttemptAt()))
+            .param("attempted", outcome.attempt() == null ? 0 : 1)
+            .param("responseStatus", outcome.responseStatus())
+            .param("error", outcome.error())
+            .param("now", Timestamps.of(now))
+            .param("accountId", outcome.claimed().accountId())
+            .param("id", outcome.claimed().id())
+            .param("token", token)
+            .query(Integer.class)
+            .optional();
+    }
+
+    /**
+     * An attempt whose outcome came too late to write (the lease ran out and the delivery was taken over, or it was
+     * replayed): it still counts, but status and schedule stay as the current holder leaves them. Empty when the
+     * delivery is gone (its endpoint was deleted).
+     */
+    private Optional<Integer> countLateAttempt(Claimed claimed, Instant now) {
+        return db.sql("""
+            UPDATE webhook_deliveries SET attempt_count = attempt_count + 1, updated_at = :now
+             WHERE account_id = :accountId AND id = :id
+            RETURNING attempt_count
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", claimed.accountId())
+            .param("id", claimed.id())
+            .query(Integer.class)
+            .optional();
+    }
+
+    /** Numbered by the delivery's count, so that two senders of one delivery never take the same number. */
+    private void logAttempt(Claimed claimed, WebhookDelivery.Attempt attempt, int seq) {
+        db.sql("""
+            INSERT INTO webhook_attempts (delivery_id, account_id, seq, url, request_headers, response_status,
+                                          response_body, duration_ms, error, attempted_at)
+            VALUES (:id, :accountId, :seq, :url, CAST(:headers AS jsonb), :status, :body, :duration, :error,
+                    :attemptedAt)
+            """)
+            .param("id", claimed.id())
+            .param("accountId", claimed.accountId())
+            .param("seq", seq)
+            .param("url", attempt.url())
+            .param("headers", json.writeValueAsString(attempt.requestHeaders()))
+            .param("status", attempt.responseStatus())
+            .param("body", attempt.responseBody())
+            .param("duration", attempt.durationMs())
+            .param("error", attempt.error())
+            .param("attemptedAt", Timestamps.of(attempt.attemptedAt()))
+            .update();
+    }
+
+    /**
+     * Holds claimed deliveries whose endpoint was disabled when they were claimed: not attempted, not failed, their
+     * last answer kept. A held delivery waits without a time ({@code next_attempt_at} null) until {@link #release}; one
+     * whose endpoint was enabled again meanwhile is due at once. The endpoint row is read under a share lock, so that
+     * this and an enabling either see each other or wait for each other: no delivery is parked after its release.
+     */
+    @Transactional
+    public void hold(UUID token, List<Claimed> claimed, Instant now) {
+        for (Claimed delivery : claimed) {
+            db.sql("""
+                UPDATE webhook_deliveries d
+                   SET next_attempt_at = CASE WHEN w.status = 'enabled' THEN CAST(:now AS timestamptz) END,
+                       lease_token = NULL
+                  FROM (SELECT status FROM webhook_endpoints
+                         WHERE account_id = :accountId AND id = :endpointId
+                           FOR SHARE) w
+                 WHERE d.account_id = :accountId AND d.id = :id AND d.lease_token = :token
+                """)
+                .param("now", Timestamps.of(now))
+                .param("accountId", delivery.accountId())
+                .param("endpointId", delivery.endpointId())
+                .param("id", delivery.id())
+                .param("token", token)
+                .update();
+        }
+    }
+
+    /** Makes the deliveries held while an endpoint was disabled due now; called in the transaction enabling it. */
+    void release(String accountId, String endpointId, Instant now) {
+        db.sql("""
+            UPDATE webhook_deliveries SET next_attempt_at = :now
+             WHERE account_id = :accountId AND endpoint_id = :endpointId
+               AND status = 'pending' AND next_attempt_at IS NULL
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("endpointId", endpointId)
+            .update();
+    }
+
+    /**
+     * Makes a delivery due now again, whatever its status; it keeps its webhook-id. Refused while an attempt is on the
+     * wire (claimed under a lease that has not run out): a replay then would send the same message twice at once.
+     */
     @Transactional
     WebhookDelivery replay(String accountId, String endpointId, String id, Instant now) {
         get(accountId, endpointId, id);
-        db.sql("""
+        int updated = db.sql("""
             UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now, lease_token = NULL,
                    updated_at = :now
              WHERE account_id = :accountId AND id = :id
+               AND (lease_token IS NULL OR next_attempt_at <= :now)
             """)
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        if (updated == 0) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Delivery " + id + ": an attempt is being made now; "
+                + "replay it once that attempt has ended");
+        }
         return get(accountId, endpointId, id);
     }
 

@@ -58,10 +58,15 @@ class WebhookDispatcher {
         if (claimed.isEmpty()) {
             return 0;
         }
-        var outcomes = new ArrayList<WebhookDeliveries.Outcome>(claimed.size());
+        var held = claimed.stream().filter(WebhookDispatcher::endpointDisabled).toList();
+        if (!held.isEmpty()) {
+            deliveries.hold(token, held, Timestamps.now(clock));
+        }
+        var toSend = claimed.stream().filter(delivery -> !endpointDisabled(delivery)).toList();
+        var outcomes = new ArrayList<WebhookDeliveries.Outcome>(toSend.size());
         try (var sending = Executors.newVirtualThreadPerTaskExecutor()) {
             var futures = new ArrayList<Future<WebhookDeliveries.Outcome>>();
-            for (var delivery : claimed) {
+            for (var delivery : toSend) {
                 futures.add(sending.submit(() -> attempt(delivery)));
             }
             for (var future : futures) {
@@ -87,11 +92,16 @@ class WebhookDispatcher {
         return claimed.size();
     }
 
+    /**
+     * A disabled endpoint's deliveries wait for it to be enabled again, rather than fail: disabling is often for a
+     * moment (a receiver being moved), and a 410 may come from a receiver that is back later.
+     */
+    private static boolean endpointDisabled(WebhookDeliveries.Claimed delivery) {
+        return delivery.endpointId() != null && !"enabled".equals(delivery.endpointStatus());
+    }
+
     private WebhookDeliveries.Outcome attempt(WebhookDeliveries.Claimed delivery) {
         Instant now = Timestamps.now(clock);
-        if (delivery.endpointId() != null && !"enabled".equals(delivery.endpointStatus())) {
-            return new WebhookDeliveries.Outcome(delivery, "failed", null, null, "the endpoint is disabled", null);
-        }
         int number = delivery.attemptCount() + 1;
         long timestamp = realTime.instant().getEpochSecond();
         var headers = new LinkedHashMap<String, String>();

@@ -147,7 +147,8 @@ class WebhookEndpointController {
     }
 
     @PostMapping("/{id}/deliveries/{deliveryId}/replay")
-    @Operation(summary = "Replay a delivery", description = "Makes a new attempt due now, with the same webhook-id.")
+    @Operation(summary = "Replay a delivery", description = "Makes a new attempt due now, with the same webhook-id. "
+        + "Refused (409 invalid_state) while an attempt is being made.")
     ResponseEntity<WebhookDelivery> replay(Caller caller, @PathVariable String id, @PathVariable String deliveryId) {
         return ResponseEntity.accepted().body(deliveries.replay(caller.accountId(), id, deliveryId,
             Timestamps.now(clock)));

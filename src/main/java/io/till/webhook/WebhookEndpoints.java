@@ -35,11 +35,13 @@ public class WebhookEndpoints {
     private final JdbcClient db;
     private final SecretBox secrets;
     private final Clock clock;
+    private final WebhookDeliveries deliveries;
 
-    WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock) {
+    WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock, WebhookDeliveries deliveries) {
         this.db = db;
         this.secrets = secrets;
         this.clock = clock;
+        this.deliveries = deliveries;
     }
 
     static List<String> textArray(ResultSet rs, String column) throws SQLException {
@@ -97,9 +99,11 @@ public class WebhookEndpoints {
     /** A change; null fields stay as they are. */
     record Change(String url, List<String> eventTypes, String description, String status) {}
 
+    /** Enabling releases the deliveries held while the endpoint was disabled. */
     @Transactional
     WebhookEndpoint update(String accountId, String id, Change change) {
         get(accountId, id);
+        Instant now = Timestamps.now(clock);
         db.sql("""
             UPDATE webhook_endpoints
                SET url = coalesce(:url, url),
@@ -113,10 +117,13 @@ public class WebhookEndpoints {
             .param("eventTypes", change.eventTypes() == null ? null : change.eventTypes().toArray(String[]::new))
             .param("description", change.description())
             .param("status", change.status())
-            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        if ("enabled".equals(change.status())) {
+            deliveries.release(accountId, id, now);
+        }
         return get(accountId, id);
     }
 
@@ -150,7 +157,7 @@ public class WebhookEndpoints {
         return new Revealed(get(accountId, id), secret);
     }
 
-    /** Disables endpoints whose receivers said they are gone (410). */
+    /** Disables endpoints whose receivers said they are gone (410); their deliveries wait like any disabled one's. */
     void disable(List<String> ids, Instant now) {
         if (ids.isEmpty()) {
             return;

@@ -171,8 +171,8 @@ class WebhookPages {
         endpoints.update(staff.accountId(), id, new WebhookEndpoints.Change(null, null, null,
             enable ? "enabled" : "disabled"));
         redirect.addFlashAttribute("flash", enable
-            ? "Endpoint enabled: it receives new events again."
-            : "Endpoint disabled: it receives no new events until you enable it.");
+            ? "Endpoint enabled: it receives new events again, and the deliveries that waited go on."
+            : "Endpoint disabled: it receives no new events, and its pending deliveries wait until you enable it.");
         return "redirect:" + LIST + "/" + id;
     }
 
@@ -205,7 +205,7 @@ class WebhookPages {
         /** Why an answer was not a delivery (PRODUCT.md §5: only 2xx counts, redirects are not followed). */
         private static String why(int status) {
             if (status == 410) {
-                return "The endpoint said it is gone: Till disabled it.";
+                return "The endpoint said it is gone: Till disabled it. Its other deliveries wait until you enable it.";
             }
             if (status >= 300 && status < 400) {
                 return "Redirects are not followed: point the endpoint at the final URL.";

@@ -33,10 +33,12 @@ class EventCatalogTest {
     }
 
     @Test
-    void reservesTheFirstSegmentOfEveryOwnEventAndTill() {
+    void reservesTheFirstSegmentOfEveryOwnEventTillAndWhatTillSendsToEndpoints() {
         assertThat(EventType.isReserved("payment.failed")).isTrue();
         assertThat(EventType.isReserved("payment_plan.anything")).isTrue();
         assertThat(EventType.isReserved("till.internal")).isTrue();
+        assertThat(EventType.isReserved("webhook.test")).isTrue();
+        assertThat(EventType.isReserved("automation.webhook")).isTrue();
         assertThat(EventType.isReserved("acme.payment")).isFalse();
         assertThat(EventType.isReserved("payments.failed")).isFalse();
     }

@@ -89,6 +89,20 @@ class EventsApiTest {
     }
 
     @Test
+    void refusesTheTypesTillSendsToWebhookEndpointsItself() {
+        var store = accounts.create();
+
+        var test = api.post("/api/v1/events", store.apiKey(), "{\"type\": \"webhook.test\", \"data\": {}}");
+        var step = api.post("/api/v1/events", store.apiKey(), "{\"type\": \"automation.webhook\", \"data\": {}}");
+
+        assertThat(test.status()).as(test.text()).isEqualTo(400);
+        assertThat(test.json().get("errors").get(0).get("code").asString()).isEqualTo("reserved");
+        assertThat(step.status()).as(step.text()).isEqualTo(400);
+        assertThat(step.json().get("errors").get(0).get("code").asString()).isEqualTo("reserved");
+        assertThat(api.get("/api/v1/events", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
     void recordsARetriedCustomEventOnceWithAnIdempotencyKey() {
         var store = accounts.create();
         String key = UUID.randomUUID().toString();

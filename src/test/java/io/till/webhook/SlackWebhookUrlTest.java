@@ -6,6 +6,7 @@ import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,7 +59,8 @@ class SlackWebhookUrlTest {
             var dryRun = api.post("/api/v1/automations/" + id + "/test", store.apiKey(), """
                 {"event": {"type": "test"}}""");
 
-            assertThat(shown).startsWith("http://127.0.0.1/").endsWith("/…/****").doesNotContain(TOKEN);
+            assertThat(shown).startsWith("http://127.0.0.1:" + URI.create(hook).getPort() + "/").endsWith("/…/****")
+                .doesNotContain(TOKEN);
             assertThat(execution.json().get("status").asString()).as(execution.text()).isEqualTo("succeeded");
             assertThat(slack.requests()).hasSize(1);
             assertThat(slack.requests().getFirst().path()).endsWith(TOKEN);

@@ -135,6 +135,68 @@ class WebhooksApiTest {
         }
     }
 
+    void setStatus(TestAccounts.TestAccount store, String endpointId, String status) {
+        var patched = api.send("PATCH", "/api/v1/webhook_endpoints/" + endpointId, store.apiKey(),
+            "{\"status\": \"%s\"}".formatted(status), List.of("Content-Type", "application/json"));
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+    }
+
+    @Test
+    void aDisabledEndpointsRetriesAreHeldAndGoOnceItIsEnabledAgain() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(500))) {
+            String id = createEndpoint(store, receiver.url("/hooks"), "acme.retry").get("id").asString();
+            postEvent(store, "acme.retry");
+            agenda.runDue();
+            String deliveryId = deliveries(store, id).getFirst().get("id").asString();
+
+            setStatus(store, id, "disabled");
+            clock.advance(Duration.ofHours(1));
+            agenda.runDue();
+
+            var held = delivery(store, id, deliveryId);
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(held.get("status").asString()).isEqualTo("pending");
+            assertThat(held.get("attempt_count").asInt()).isEqualTo(1);
+            assertThat(held.get("attempts")).hasSize(1);
+            assertThat(held.get("last_response_status").asInt()).isEqualTo(500);
+            assertThat(held.get("last_error").asString()).isEqualTo("HTTP 500");
+
+            setStatus(store, id, "enabled");
+            agenda.runDue();
+
+            var resumed = delivery(store, id, deliveryId);
+            assertThat(receiver.requests()).hasSize(2);
+            assertThat(resumed.get("status").asString()).isEqualTo("succeeded");
+            assertThat(resumed.get("attempt_count").asInt()).isEqualTo(2);
+            assertThat(resumed.get("last_response_status").asInt()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aRetryNotYetDueWhenItsEndpointIsEnabledAgainKeepsItsSchedule() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(500))) {
+            String id = createEndpoint(store, receiver.url("/hooks"), "acme.retry").get("id").asString();
+            postEvent(store, "acme.retry");
+            agenda.runDue();
+            String deliveryId = deliveries(store, id).getFirst().get("id").asString();
+            Instant due = Instant.parse(delivery(store, id, deliveryId).get("next_attempt_at").asString());
+
+            setStatus(store, id, "disabled");
+            agenda.runDue();
+            setStatus(store, id, "enabled");
+            agenda.runDue();
+
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(delivery(store, id, deliveryId).get("next_attempt_at").asString()).isEqualTo(due.toString());
+            clock.moveTo(due);
+            agenda.runDue();
+            assertThat(receiver.requests()).hasSize(2);
+            assertThat(delivery(store, id, deliveryId).get("status").asString()).isEqualTo("succeeded");
+        }
+    }
+
     @Test
     void aRedirectIsNotFollowedAndCountsAsAFailure() {
         var store = accounts.create();

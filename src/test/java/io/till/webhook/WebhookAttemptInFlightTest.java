@@ -1,0 +1,173 @@
+package io.till.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.till.testing.Api;
+import io.till.testing.MutableClock;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An attempt that is on the wire: a replay does not start a second one beside it, and the attempt is logged however
+ * its outcome ends up (PRODUCT.md §5: every delivery attempt is logged).
+ */
+@TillIntegrationTest
+class WebhookAttemptInFlightTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    WebhookAgenda agenda;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    WebhookSettings settings;
+
+    /** A receiver that holds its first request open until released and answers it {@code firstStatus}; 200 after. */
+    static final class HoldingReceiver implements AutoCloseable {
+
+        final CountDownLatch arrived = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> webhookIds = new CopyOnWriteArrayList<>();
+        private final HttpServer server;
+
+        HoldingReceiver(int firstStatus) {
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.createContext("/held", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                webhookIds.add(exchange.getRequestHeaders().getFirst("webhook-id"));
+                int status = 200;
+                if (webhookIds.size() == 1) {
+                    status = firstStatus;
+                    arrived.countDown();
+                    try {
+                        release.await(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/held";
+        }
+
+        void awaitFirst() throws InterruptedException {
+            assertThat(arrived.await(1, TimeUnit.MINUTES)).as("the first attempt reached the receiver").isTrue();
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            server.stop(0);
+        }
+    }
+
+    String createEndpoint(TestAccounts.TestAccount store, String url) {
+        var created = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "%s", "event_types": ["acme.slow"]}""".formatted(url));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    String postEventAndFindItsDelivery(TestAccounts.TestAccount store, String endpoint) {
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.slow", "data": {}}""");
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        agenda.matchEvents();
+        return deliveries(store, endpoint).getFirst().get("id").asString();
+    }
+
+    List<JsonNode> deliveries(TestAccounts.TestAccount store, String endpoint) {
+        var all = new ArrayList<JsonNode>();
+        api.get("/api/v1/webhook_endpoints/" + endpoint + "/deliveries", store.apiKey()).json().get("data")
+            .forEach(all::add);
+        return all;
+    }
+
+    JsonNode delivery(TestAccounts.TestAccount store, String endpoint, String id) {
+        return api.get("/api/v1/webhook_endpoints/" + endpoint + "/deliveries/" + id, store.apiKey()).json();
+    }
+
+    @Test
+    void aReplayWhileAnAttemptIsInFlightIsRefusedAndChangesNothing() throws Exception {
+        var store = accounts.create();
+        try (var receiver = new HoldingReceiver(200); var sender = Executors.newVirtualThreadPerTaskExecutor()) {
+            String endpoint = createEndpoint(store, receiver.url());
+            String id = postEventAndFindItsDelivery(store, endpoint);
+            var sending = sender.submit(agenda::runDue);
+            receiver.awaitFirst();
+
+            var replay = api.post("/api/v1/webhook_endpoints/" + endpoint + "/deliveries/" + id + "/replay",
+                store.apiKey(), null);
+
+            assertThat(replay.status()).as(replay.text()).isEqualTo(409);
+            assertThat(replay.json().get("code").asString()).isEqualTo("invalid_state");
+            assertThat(replay.json().get("detail").asString()).contains("replay it once that attempt has ended");
+            var during = delivery(store, endpoint, id);
+            assertThat(during.get("status").asString()).isEqualTo("pending");
+            assertThat(during.get("attempt_count").asInt()).isZero();
+
+            receiver.release.countDown();
+            sending.get(1, TimeUnit.MINUTES);
+            agenda.runDue();
+
+            var after = delivery(store, endpoint, id);
+            assertThat(receiver.webhookIds).hasSize(1);
+            assertThat(after.get("status").asString()).isEqualTo("succeeded");
+            assertThat(after.get("attempt_count").asInt()).isEqualTo(1);
+            assertThat(after.get("attempts")).hasSize(1);
+        }
+    }
+
+    @Test
+    void anAttemptWhoseLeaseWasTakenOverIsStillLoggedWithoutChangingTheOutcome() throws Exception {
+        var store = accounts.create();
+        try (var receiver = new HoldingReceiver(500); var sender = Executors.newVirtualThreadPerTaskExecutor()) {
+            String endpoint = createEndpoint(store, receiver.url());
+            String id = postEventAndFindItsDelivery(store, endpoint);
+            var slowRound = sender.submit(agenda::runDue);
+            receiver.awaitFirst();
+
+            // The first sender holds on past its lease: another takes the delivery over and succeeds.
+            clock.advance(settings.lease().plusSeconds(1));
+            agenda.runDue();
+            receiver.release.countDown();
+            slowRound.get(1, TimeUnit.MINUTES);
+
+            var after = delivery(store, endpoint, id);
+            assertThat(receiver.webhookIds).hasSize(2);
+            assertThat(after.get("status").asString()).isEqualTo("succeeded");
+            assertThat(after.get("last_response_status").asInt()).isEqualTo(200);
+            assertThat(after.get("attempt_count").asInt()).isEqualTo(2);
+            assertThat(after.get("attempts")).hasSize(2);
+            assertThat(after.get("attempts").get(0).get("response_status").asInt()).isEqualTo(200);
+            assertThat(after.get("attempts").get(1).get("response_status").asInt()).isEqualTo(500);
+        }
+    }
+}
