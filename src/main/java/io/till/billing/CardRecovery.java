@@ -46,6 +46,17 @@ class CardRecovery {
         retry(change.accountId(), invoices.unpaidOf(change.accountId(), change.customerId()), now);
     }
 
+    /**
+     * A removed card pays nothing any more: the subscriptions and plans it paid are paid with the default from now on
+     * (and say so), and their unpaid invoices are retried with it.
+     */
+    @EventListener
+    void cardRemoved(CardEvents.Removed removed) {
+        Instant now = Timestamps.now(clock);
+        move(removed.accountId(), removed.customerId(), removed.cardId(), removed.defaultCardId(), false, now);
+        retry(removed.accountId(), invoices.unpaidOf(removed.accountId(), removed.customerId()), now);
+    }
+
     /** Schedules an attempt now for each invoice whose paying card is not the one that last failed on it. */
     void retry(String accountId, List<Invoice> unpaid, Instant now) {
         for (Invoice invoice : unpaid) {
@@ -61,17 +72,24 @@ class CardRecovery {
      * default from now on; one given a card of its own, at checkout or by {@code change_card}, keeps it.
      */
     private void followDefault(CardEvents.PaymentCardChanged change, Instant now) {
+        move(change.accountId(), change.customerId(), change.previousDefaultCardId(), change.defaultCardId(), true,
+            now);
+    }
+
+    /** Moves the customer's subscriptions and plans paid with {@code from} (and, if asked, those with no card) to {@code to}. */
+    private void move(String accountId, String customerId, String from, String to, boolean unset, Instant now) {
         for (String table : List.of("subscriptions", "payment_plans")) {
             db.sql("""
                 UPDATE %s SET card_id = :next, updated_at = :now, version = version + 1
                  WHERE account_id = :accountId AND customer_id = :customerId
-                   AND (card_id IS NULL OR card_id = CAST(:previous AS text))
+                   AND ((:unset AND card_id IS NULL) OR card_id = CAST(:previous AS text))
                 """.formatted(table))
-                .param("next", change.defaultCardId())
+                .param("next", to)
                 .param("now", Timestamps.of(now))
-                .param("accountId", change.accountId())
-                .param("customerId", change.customerId())
-                .param("previous", change.previousDefaultCardId())
+                .param("accountId", accountId)
+                .param("customerId", customerId)
+                .param("unset", unset)
+                .param("previous", from)
                 .update();
         }
     }

@@ -18,4 +18,10 @@ public final class CardEvents {
      */
     public record PaymentCardChanged(String accountId, String customerId, String previousDefaultCardId,
         String defaultCardId) {}
+
+    /**
+     * A card was removed from the customer's wallet; {@code defaultCardId} is the default now (null when none is left).
+     * What it paid is paid with that default from now on.
+     */
+    public record Removed(String accountId, String customerId, String cardId, String defaultCardId) {}
 }

@@ -139,7 +139,8 @@ public class Cards {
 
     /**
      * Removes a card from the customer's wallet; it stays on record for the payments made with it. If it was the
-     * default, the most recently saved remaining card takes its place.
+     * default, the most recently saved remaining card takes its place; what it paid is paid with the default from now
+     * on ({@link CardEvents.Removed}).
      */
     public void detach(String accountId, String customerId, String cardId) {
         transaction.executeWithoutResult(status -> {
@@ -164,6 +165,8 @@ public class Cards {
                     .orElse(null);
                 setDefault(accountId, customerId, next);
             }
+            publisher.publishEvent(new CardEvents.Removed(accountId, customerId, cardId, defaultId(
+                customers.get(accountId, customerId))));
         });
     }
 

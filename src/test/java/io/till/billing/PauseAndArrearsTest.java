@@ -107,6 +107,26 @@ class PauseAndArrearsTest {
         assertThat(unpaid(shop, customer)).hasSize(1);
     }
 
+    @Test
+    void aRemovedCardNoLongerShowsAsPayingTheSubscription() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        String first = shops.subscription(shop, subscription).get("card_id").asString();
+        String second = card(shop, customer, "pm_card_mastercard");
+        api.post("/api/v1/subscriptions/" + subscription + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + second + "\"}");
+
+        var removed = api.delete("/api/v1/customers/" + customer + "/payment_methods/" + second, shop.apiKey());
+        shops.advance(shop, "P32D");
+
+        assertThat(removed.status()).isIn(200, 204);
+        assertThat(shops.subscription(shop, subscription).get("card_id").asString()).isEqualTo(first);
+        var renewal = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data").get(0);
+        assertThat(renewal.get("card_id").asString()).isEqualTo(first);
+    }
+
     private String card(Shops.Shop shop, String customer, String token) {
         return api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
             "{\"token\": \"" + token + "\"}").json().get("id").asString();
