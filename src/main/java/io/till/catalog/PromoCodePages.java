@@ -132,6 +132,7 @@ class PromoCodePages {
                 expiresAt = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
                 if (!expiresAt.isAfter(clock.instant())) {
                     errors.add("until", "out_of_range", "must be today or later");
+                    expiresAt = null; // said above in the page's words; the API's check would say it again
                 }
             } catch (DateTimeException e) {
                 errors.add("until", "invalid_format", "must be a date such as 2026-12-31");

@@ -73,6 +73,10 @@ public class PromoCodes {
         } else if (findByCode(accountId, input.code()).isPresent()) {
             errors.add("code", "taken", "another promo code has this code");
         }
+        if (input.expiresAt() != null && !input.expiresAt().isAfter(Timestamps.now(clock))) {
+            errors.add("expires_at", "out_of_range", "must be in the future: a code that has ended already could "
+                + "never be used");
+        }
         if ((input.percentOff() == null) == (input.amountOff() == null)) {
             errors.add("percent_off", "required", "give either percent_off or amount_off");
         }

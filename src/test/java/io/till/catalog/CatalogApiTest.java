@@ -107,6 +107,18 @@ class CatalogApiTest {
         assertThat(taken.json().get("errors").get(0).get("code").asString()).isEqualTo("taken");
     }
 
+    @Test
+    void refusesAPromoCodeThatHasExpiredAlready() {
+        var store = accounts.create();
+
+        var expired = api.post("/api/v1/promo_codes", store.apiKey(), """
+            {"code": "LAST", "percent_off": 10, "expires_at": "2020-01-01T00:00:00Z"}""");
+
+        assertThat(expired.status()).isEqualTo(400);
+        assertThat(expired.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
+        assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data")).isEmpty();
+    }
+
     private static List<String> texts(JsonNode array, String field) {
         var out = new ArrayList<String>();
         array.forEach(node -> out.add(node.get(field).asString()));
