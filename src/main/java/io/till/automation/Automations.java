@@ -314,7 +314,8 @@ public class Automations {
         Automation current = get(accountId, id);
         if (current.archivedAt() != null) {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation is archived: its history can be read, "
-                + "but it changes and runs no more.");
+                + "but it cannot change and starts no new runs (runs already under way finish; cancel one on its "
+                + "execution page).");
         }
         return current;
     }
