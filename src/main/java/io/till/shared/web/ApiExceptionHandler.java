@@ -135,6 +135,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     + "19.99)"))),
                 headers);
         }
+        if (cause instanceof java.time.DateTimeException && bound(e) instanceof DatabindException moment
+            && !moment.getPath().isEmpty()) {
+            return problem(invalid(List.of(new FieldError(JsonNames.path(moment), "invalid_format",
+                "must be a moment with its offset, such as 2030-01-01T00:00:00Z"))), headers);
+        }
         if (cause instanceof DatabindException mismatch && !mismatch.getPath().isEmpty()) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
                 "has the wrong type or format"))), headers);
@@ -225,5 +230,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             .headers(headers)
             .contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .body(problem);
+    }
+
+    /** The binding failure in a body's failure chain (Jackson wraps a date's own parse error in one), if any. */
+    private static DatabindException bound(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DatabindException databind) {
+                return databind;
+            }
+        }
+        return null;
     }
 }

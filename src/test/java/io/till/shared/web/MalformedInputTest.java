@@ -120,6 +120,18 @@ class MalformedInputTest {
     }
 
     @Test
+    void aMomentThatIsNotOneIsRefusedNamingItsField() {
+        String key = accounts.create().apiKey();
+
+        var day = api.post("/api/v1/promo_codes", key, """
+            {"code": "LATER", "percent_off": 10, "expires_at": "2030-01-01"}""");
+
+        assertProblem(day, 400, "validation_failed");
+        assertThat(day.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
+        assertThat(day.json().get("errors").get(0).get("message").asString()).contains("2030-01-01T00:00:00Z");
+    }
+
+    @Test
     void refusesAFractionalOrQuotedAmountInsteadOfTruncatingIt() {
         String key = accounts.create().apiKey();
 
