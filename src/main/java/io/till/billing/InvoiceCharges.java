@@ -28,6 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class InvoiceCharges {
 
+    private static final String PAUSED = "The subscription is paused: nothing is charged until it resumes.";
+
     private final Invoices invoices;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
@@ -78,8 +80,6 @@ class InvoiceCharges {
         return invoice.subscriptionId() != null
             && subscriptions.get(accountId, invoice.subscriptionId()).status().equals("paused");
     }
-
-    private static final String PAUSED = "The subscription is paused: nothing is charged until it resumes.";
 
     /**
      * Staff's "charge now": the invoice's next attempt, with {@code paymentMethodId} (a saved card of its customer) or

@@ -13,7 +13,9 @@ import io.till.egress.ConnectionFailure;
 import io.till.integration.Integrations;
 import io.till.integration.TwilioClient;
 import io.till.integration.TwilioSettings;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +36,10 @@ public class SendSmsAction implements Action {
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final int MAX_LENGTH = 1600;
+
+    /** Failures before a request could reach Twilio: the next attempt is not in doubt. */
+    private static final Set<ConnectionFailure> NOTHING_SENT = EnumSet.of(
+        ConnectionFailure.UNKNOWN_HOST, ConnectionFailure.REFUSED, ConnectionFailure.TLS_FAILED);
 
     private final Integrations integrations;
     private final TwilioClient twilio;
@@ -113,10 +119,6 @@ public class SendSmsAction implements Action {
         calls.done(call, output);
         return new ActionResult.Done(output);
     }
-
-    /** Failures before a request could reach Twilio: the next attempt is not in doubt. */
-    private static final java.util.Set<ConnectionFailure> NOTHING_SENT = java.util.EnumSet.of(
-        ConnectionFailure.UNKNOWN_HOST, ConnectionFailure.REFUSED, ConnectionFailure.TLS_FAILED);
 
     /** Without Twilio the text lands in the dev mailbox, once per step key as an email does. */
     private ActionResult viaMailbox(ActionCall call, String to, String text) {
