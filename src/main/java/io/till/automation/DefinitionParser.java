@@ -176,6 +176,9 @@ public final class DefinitionParser {
                 context.errors.addAll(schema.checkSaved(params, path + ".params"));
             }
         }
+        if (context.saving) {
+            SaveChecks.queuedDelivery(action, json, path, context.errors);
+        }
         Definition.Retry retry = Definition.Retry.DEFAULT;
         if (json.has("retry")) {
             JsonNode r = json.get("retry");

@@ -5,6 +5,7 @@ import io.till.shared.FieldError;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The save-time checks of what can never run: an event Till does not raise under its own prefixes, a scope key the
@@ -27,6 +28,29 @@ final class SaveChecks {
             errors.add(new FieldError(field, "unknown_event", event + " is not an event Till raises"
                 + (near.isEmpty() ? "" : ": " + String.join(", ", near) + " are") + "; a custom event needs a prefix "
                 + "of its own, such as acme."));
+        }
+    }
+
+    /**
+     * {@code send_webhook} is done once its delivery is queued, and the delivery then retries on its own for about
+     * three days: a step retry or fallback could only ever cover a webhook that cannot be queued at all, never a
+     * receiver that fails, which is what anyone who writes one expects (findings B §3).
+     */
+    static void queuedDelivery(String action, JsonNode step, String path, List<FieldError> errors) {
+        if (!"send_webhook".equals(action)) {
+            return;
+        }
+        if (step.hasNonNull("retry")) {
+            errors.add(new FieldError(path + ".retry", "never_runs", "send_webhook is done once its delivery is "
+                + "queued, and the delivery is retried on its own for about three days (5 s up to 24 h apart) until "
+                + "the receiver answers 2xx; each attempt shows at the step's output.delivery_url. Remove retry"));
+        }
+        if (step.hasNonNull("fallback") && !step.get("fallback").isEmpty()) {
+            errors.add(new FieldError(path + ".fallback", "never_runs", "send_webhook is done once its delivery is "
+                + "queued, so a fallback would not run when the receiver fails, and Till raises no event when a "
+                + "delivery gives up. Remove fallback; to act when the receiver does not take it, have the receiver "
+                + "post an event (POST /api/v1/events) and follow this step with a wait_for_event with a timeout and a "
+                + "branch on its output.received"));
         }
     }
 

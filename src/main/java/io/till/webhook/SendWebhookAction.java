@@ -24,7 +24,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * {@code send_webhook}: queues a delivery to one of the account's endpoints (signed with its secret) or to a one-off
  * URL (unsigned, through the same egress guard). The delivery is keyed on the step's idempotency key, and its
  * webhook-id derives from it, so a retried step finds the delivery it made instead of sending twice; the delivery then
- * retries on its own schedule, so the step is done once it is queued.
+ * retries on its own schedule, so the step is done once it is queued; its output links the delivery, where every
+ * attempt and the final outcome can be read ({@code delivery_url}).
  */
 @Component
 public class SendWebhookAction implements Action {
@@ -101,6 +102,7 @@ public class SendWebhookAction implements Action {
             webhookId, type, body, call.idempotencyKey()), now);
         return new ActionResult.Done(JsonNodeFactory.instance.objectNode()
             .put("delivery_id", delivery.id())
+            .put("delivery_url", WebhookDeliveryController.PATH + "/" + delivery.id())
             .put("webhook_id", delivery.webhookId()));
     }
 

@@ -370,6 +370,14 @@ public class WebhookDeliveries {
             .orElseThrow(() -> TillException.notFound("webhook delivery", id));
     }
 
+    /**
+     * Any delivery of the account, with every attempt: also one a {@code send_webhook} step made to a one-off URL, which
+     * belongs to no endpoint.
+     */
+    WebhookDelivery get(String accountId, String id) {
+        return find(accountId, id).withAttempts(attempts(accountId, List.of(id)).getOrDefault(id, List.of()));
+    }
+
     /** A delivery of the endpoint, with every attempt. */
     WebhookDelivery get(String accountId, String endpointId, String id) {
         var found = db.sql(SELECT + " WHERE d.account_id = :accountId AND d.endpoint_id = :endpointId AND d.id = :id")

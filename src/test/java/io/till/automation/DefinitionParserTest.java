@@ -257,6 +257,28 @@ class DefinitionParserTest {
     }
 
     @Test
+    void refusesRetryAndFallbackOnSendWebhookWhoseDeliveryRetriesOnItsOwnButLoadsAVersionSavedWithThem() {
+        var real = new DefinitionParser(ActionCatalogs.real());
+        var saved = JSON.readTree("""
+            {"name": "Fulfil", "trigger": {"type": "manual"},
+             "steps": [{"id": "fulfil", "type": "action", "action": "send_webhook",
+                        "params": {"url": "https://fulfillment.example.com/hooks", "payload": {"a": 1}},
+                        "retry": {"attempts": 8},
+                        "fallback": [{"id": "tell_staff", "type": "action", "action": "create_task",
+                                      "params": {"title": "Fulfil by hand"}}]}]}""");
+
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
+            () -> real.parse(saved));
+
+        assertThat(refused.errors()).extracting(FieldError::field, FieldError::code).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("steps[0].retry", "never_runs"),
+            org.assertj.core.groups.Tuple.tuple("steps[0].fallback", "never_runs"));
+        assertThat(refused.errors().get(0).message()).contains("about three days", "delivery_url");
+        assertThat(refused.errors().get(1).message()).contains("wait_for_event");
+        assertThat(real.parseSaved(saved).steps()).extracting(Definition.Step::id).containsExactly("fulfil");
+    }
+
+    @Test
     void readsASavedVersionWhoseTemplatesTheSaveCheckNowRefuses() {
         var saved = JSON.readTree("""
             {"name": "Old", "trigger": {"type": "manual"},

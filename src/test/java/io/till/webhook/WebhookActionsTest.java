@@ -111,6 +111,45 @@ class WebhookActionsTest {
     }
 
     @Test
+    void aDeliveryToAOneOffUrlIsReadByItsIdFromTheStepOutputWithItsAttemptsAndOnlyByItsAccount() {
+        var store = accounts.create();
+        var other = accounts.create();
+        try (var receiver = new Receiver(new Answer(500))) {
+            var created = api.post("/api/v1/automations", store.apiKey(), """
+                {"name": "Fulfil", "trigger": {"type": "manual"},
+                 "steps": [{"id": "fulfil", "type": "action", "action": "send_webhook",
+                            "params": {"url": "%s", "payload": {"order": "ord_1"}}}]}"""
+                .formatted(receiver.url("/zap")));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String automation = created.json().get("id").asString();
+            assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+                .isEqualTo(200);
+            var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+            automations.runDue();
+            webhooks.runDue();
+
+            var execution = api.get("/api/v1/executions/" + run.json().get("id").asString(), store.apiKey()).json();
+            JsonNode output = execution.get("steps").get(0).get("output");
+            String deliveryId = output.get("delivery_id").asString();
+            assertThat(output.get("delivery_url").asString()).isEqualTo("/api/v1/webhook_deliveries/" + deliveryId);
+            var read = api.get(output.get("delivery_url").asString(), store.apiKey());
+            var elsewhere = api.get(output.get("delivery_url").asString(), other.apiKey());
+
+            assertThat(read.status()).as(read.text()).isEqualTo(200);
+            JsonNode delivery = read.json();
+            assertThat(delivery.get("id").asString()).isEqualTo(deliveryId);
+            assertThat(delivery.get("endpoint_id").isNull()).isTrue();
+            assertThat(delivery.get("url").asString()).isEqualTo(receiver.url("/zap"));
+            assertThat(delivery.get("status").asString()).isEqualTo("pending");
+            assertThat(delivery.get("attempt_count").asInt()).isEqualTo(1);
+            assertThat(delivery.get("attempts")).hasSize(1);
+            assertThat(delivery.get("attempts").get(0).get("response_status").asInt()).isEqualTo(500);
+            assertThat(elsewhere.status()).as("another account's delivery is not found, not forbidden")
+                .isEqualTo(404);
+        }
+    }
+
+    @Test
     void sendWebhookRefusesWhatCannotWork() {
         var store = accounts.create();
         String huge = "x".repeat(300 * 1024);
