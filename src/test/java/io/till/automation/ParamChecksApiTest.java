@@ -138,6 +138,30 @@ class ParamChecksApiTest {
     }
 
     @Test
+    void refusesADelayUntilOrALoopOverWhatTheContextNeverHolds() {
+        var store = accounts.create();
+
+        refused(store, oneStep("""
+            {"id": "wait", "type": "delay", "until": "customer.email"}"""), "steps[0].until", "not_a_time");
+        refused(store, oneStep("""
+            {"id": "each", "type": "loop", "over": "customer.email", "max": 5,
+             "steps": [{"id": "halt", "type": "stop"}]}"""), "steps[0].over", "not_a_list");
+        refused(store, oneStep("""
+            {"id": "wait", "type": "delay", "until": "invoice.status"}"""), "steps[0].until", "not_a_time");
+        for (String step : List.of(
+            """
+                {"id": "wait", "type": "delay", "until": "subscription.current_period_end"}""",
+            """
+                {"id": "wait", "type": "delay", "until": "event.data.remind_at"}""",
+            """
+                {"id": "each", "type": "loop", "over": "customer.tags", "max": 5,
+                 "steps": [{"id": "halt", "type": "stop"}]}""")) {
+            var saved = api.post("/api/v1/automations", store.apiKey(), oneStep(step));
+            assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void dryRunFailsAStepWhoseRenderedParamsTheActionRefuses() {
         var store = accounts.create();
         String ada = customer(store);
