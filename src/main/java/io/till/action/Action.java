@@ -1,5 +1,7 @@
 package io.till.action;
 
+import java.util.Optional;
+
 /**
  * What every action a step can call implements (PRODUCT.md §5). The engine renders the step's params, checks them
  * against {@link #schema()}, and calls {@link #perform} outside any transaction, with an idempotency key that stays the
@@ -13,6 +15,20 @@ public interface Action {
     default String name() {
         return schema().name();
     }
+
+    /**
+     * Why these rendered params can never be performed, or empty: the schema's {@link ActionSchema#rule} by default.
+     * {@link #perform} starts with it and a dry run shows it, so that both fail a step alike.
+     */
+    default Optional<ActionResult.Failed> refusal(ActionCall call) {
+        return schema().refusal(call.params());
+    }
+
+    /**
+     * Refuses what only the account can tell is wrong with params as saved (an endpoint it does not have); a value a
+     * template decides is left to the run ({@link ActionSchema.Values#literal}). Nothing by default.
+     */
+    default void checkSaved(String accountId, ActionSchema.Values params) {}
 
     /** Performs the action; a thrown exception counts as a retryable failure. */
     ActionResult perform(ActionCall call);

@@ -3,6 +3,7 @@ package io.till.action;
 import io.till.shared.FieldError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -15,8 +16,62 @@ import tools.jackson.databind.node.ObjectNode;
  * what a builder UI reads to draw a form.
  *
  * @param open whether params not listed are accepted (for actions whose params are not yet described)
+ * @param rule what the types of the params cannot say, checked once they are well typed
  */
-public record ActionSchema(String name, String description, List<Param> params, boolean open) {
+public record ActionSchema(String name, String description, List<Param> params, boolean open, Rule rule) {
+
+    public ActionSchema(String name, String description, List<Param> params, boolean open) {
+        this(name, description, params, open, Rule.NONE);
+    }
+
+    /**
+     * A check of an action's params that their types cannot say (one plain address, endpoint_id or url), written once:
+     * run on the literal values when a definition is saved, and by the action on the rendered ones before it acts.
+     */
+    @FunctionalInterface
+    public interface Rule {
+        Rule NONE = values -> {
+        };
+
+        void check(Values values);
+    }
+
+    /**
+     * The params a {@link Rule} reads. When saved, a value holding a template is unknown until it renders, so
+     * {@link #literal} answers null for it; every problem is reported at its param's path.
+     */
+    public record Values(JsonNode params, String path, boolean saved, List<FieldError> errors) {
+
+        /** Whether the param is given at all (templated or not): neither absent, null nor blank. */
+        public boolean given(String name) {
+            JsonNode value = params.get(name);
+            return value != null && !value.isNull() && !(value.isString() && value.asString().isBlank());
+        }
+
+        /** The param as text, stripped; null when not given, or when saved and a template decides it. */
+        public String literal(String name) {
+            if (!given(name) || !params.get(name).isValueNode()) {
+                return null;
+            }
+            String text = params.get(name).asString();
+            return saved && text.contains("{{") ? null : text.strip();
+        }
+
+        public void refuse(String name, String code, String message) {
+            errors.add(new FieldError(path + "." + name, code, message));
+        }
+
+        /** The first problem as the failure of the step ({@code params.to: '12345' is not a phone number…}). */
+        public Optional<ActionResult.Failed> failure() {
+            return errors.stream().findFirst().map(error -> ActionResult.Failed.permanent(error.code(), error.field()
+                + ": " + error.message()));
+        }
+    }
+
+    /** The same schema with a rule across its params. */
+    public ActionSchema checking(Rule rule) {
+        return new ActionSchema(name, description, params, open, rule);
+    }
 
     public enum Type {
         STRING,
@@ -60,7 +115,21 @@ public record ActionSchema(String name, String description, List<Param> params, 
      * under {@code path}.
      */
     public List<FieldError> checkSaved(JsonNode params, String path) {
-        return check(params, path, true, null);
+        var errors = check(params, path, true, null);
+        if (errors.isEmpty() && params != null && params.isObject()) {
+            rule.check(new Values(params, path, true, errors));
+        }
+        return errors;
+    }
+
+    /**
+     * What the action's {@link #rule} finds wrong with rendered params, as the failure of its step
+     * ({@code params.to: '12345' is not a phone number…}), or empty.
+     */
+    public Optional<ActionResult.Failed> refusal(JsonNode params) {
+        var values = new Values(params, "params", false, new ArrayList<>());
+        rule.check(values);
+        return values.failure();
     }
 
     /**

@@ -34,12 +34,14 @@ public class Automations {
     private final DefinitionParser parser;
     private final StepSecrets secrets;
     private final NoticeBackfill backfill;
+    private final AccountParams params;
     private final RowMapper<Automation> automation;
     private final RowMapper<Automation.Version> version;
 
     Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser, StepSecrets secrets,
-        NoticeBackfill backfill) {
+        NoticeBackfill backfill, AccountParams params) {
         this.backfill = backfill;
+        this.params = params;
         this.db = db;
         this.secrets = secrets;
         this.parser = parser;
@@ -101,6 +103,7 @@ public class Automations {
     Definition check(String accountId, JsonNode definition) {
         Definition parsed = parser.parse(definition);
         refuseScopesOfOtherAccounts(accountId, parsed.trigger());
+        params.refuseWhatTheAccountLacks(accountId, parsed);
         return parsed;
     }
 

@@ -218,7 +218,9 @@ public final class DefinitionParser {
             return new Definition.Step.Delay(id, duration, null);
         }
         String until = ParseContext.text(json, "until");
-        field(until, path + ".until", context);
+        if (field(until, path + ".until", context) && context.saving) {
+            SaveChecks.delayUntil(until, path + ".until", context.errors);
+        }
         return new Definition.Step.Delay(id, null, until);
     }
 
@@ -252,7 +254,9 @@ public final class DefinitionParser {
 
     private Definition.Step loop(JsonNode json, String id, String path, ParseContext context, int depth) {
         String over = ParseContext.text(json, "over");
-        field(over, path + ".over", context);
+        if (field(over, path + ".over", context) && context.saving) {
+            SaveChecks.loopOver(over, path + ".over", context.errors);
+        }
         int max = json.has("max") ? context.wholeNumber(json.get("max")) : 0;
         if (max < 1 || max > MAX_LOOP) {
             context.add(path + ".max", "out_of_range", "a loop needs a bound: max between 1 and " + MAX_LOOP);

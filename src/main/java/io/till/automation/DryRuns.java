@@ -137,13 +137,7 @@ class DryRuns {
             state = progress.state();
             switch (progress.plan()) {
                 case Plan.Finish finish -> {
-                    JsonNode error = finish.succeeded()
-                        ? null
-                        : json.createObjectNode()
-                            .put("step_id", finish.failedStep()).put("code", finish.errorCode())
-                            .put("message", finish.errorMessage());
-                    return new Result(program.version(), true, finish.succeeded() ? "succeeded" : "failed", error,
-                        event, logs);
+                    return finished(program, finish, event, logs);
                 }
                 case Plan.Wait wait -> now = wait.until();
                 // Nothing arrives in a dry run: the wait is shown ending at its timeout.
@@ -155,11 +149,24 @@ class DryRuns {
                     var after = engine.afterAction(program, "dry_run", state, act, preview, now, now, 0.5);
                     logs.addAll(after.logs());
                     state = after.state();
+                    // A step that failed for good with no fallback ends the run here, as it ends a real one.
+                    if (after.plan() instanceof Plan.Finish finish) {
+                        return finished(program, finish, event, logs);
+                    }
                 }
             }
         }
         return new Result(program.version(), true, "failed", json.createObjectNode().put("code", "too_long")
             .put("message", "the dry run stopped after " + MAX_DECISIONS + " decisions"), event, logs);
+    }
+
+    private Result finished(Program program, Plan.Finish finish, ObjectNode event, List<StepLog> logs) {
+        JsonNode error = finish.succeeded()
+            ? null
+            : json.createObjectNode()
+                .put("step_id", finish.failedStep()).put("code", finish.errorCode())
+                .put("message", finish.errorMessage());
+        return new Result(program.version(), true, finish.succeeded() ? "succeeded" : "failed", error, event, logs);
     }
 
     /**
@@ -193,7 +200,9 @@ class DryRuns {
         }
         var call = new ActionCall(accountId, "dry_run", act.step().id(), act.idempotencyKey(), act.attempt(),
             customerId, act.params(), now);
-        ActionResult result = action.preview(call);
+        // What the run would refuse (a phone number that is none, a disabled endpoint) fails the step here too.
+        ActionResult result = action.refusal(call).<ActionResult>map(refused -> refused)
+            .orElseGet(() -> action.preview(call));
         // A preview that would be retried is shown once: a dry run does not wait for backoffs.
         return result instanceof ActionResult.Failed failed && failed.retryable()
             ? ActionResult.Failed.permanent(failed.code(), failed.message())

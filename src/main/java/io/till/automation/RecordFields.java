@@ -39,6 +39,15 @@ final class RecordFields {
         return FIELDS.get(root);
     }
 
+    /** The Java type of {@code field} of the record read fresh as {@code root}, or null when there is no such field. */
+    static Class<?> type(String root, String field) {
+        var record = FRESH.get(root);
+        return record == null
+            ? null
+            : Arrays.stream(record.getRecordComponents()).filter(component -> snake(component.getName()).equals(
+                field)).map(RecordComponent::getType).findFirst().orElse(null);
+    }
+
     /** The same fields in the order the record declares them, which is the order the API writes them. */
     static List<String> ordered(String root) {
         var record = FRESH.get(root);

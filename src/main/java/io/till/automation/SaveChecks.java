@@ -9,7 +9,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The save-time checks of what can never run: an event Till does not raise under its own prefixes, a scope key the
- * event never carries, a condition field its context can never hold. Save-only ({@link DefinitionParser#parseSaved}
+ * event never carries, a condition field its context can never hold, a delay until what is never a time, a loop over
+ * what is never a list. Save-only ({@link DefinitionParser#parseSaved}
  * skips them), so that a version saved before a check grew stricter still matches its events.
  */
 final class SaveChecks {
@@ -74,6 +75,27 @@ final class SaveChecks {
         if (unknown) {
             errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this "
                 + "automation"));
+        }
+    }
+
+    /**
+     * A delay's until, when the context's types say it is never a time. A field they do not know is left to the run: a
+     * custom event's data may hold an object of a record's name that Till does not read fresh.
+     */
+    static void delayUntil(String field, String path, List<FieldError> errors) {
+        var kind = ValueKind.of(field);
+        if (kind.isPresent() && kind.get() != ValueKind.TIME && kind.get() != ValueKind.NUMBER) {
+            errors.add(new FieldError(path, "not_a_time", field + " is never a time, so the delay could never "
+                + "end on it: give a moment such as subscription.current_period_end or invoice.due_at, or a duration"));
+        }
+    }
+
+    /** A loop's over, when the context's types say it is never a list; as {@link #delayUntil}, else left to the run. */
+    static void loopOver(String field, String path, List<FieldError> errors) {
+        var kind = ValueKind.of(field);
+        if (kind.isPresent() && kind.get() != ValueKind.LIST) {
+            errors.add(new FieldError(path, "not_a_list", field + " is never a list, so the loop would run zero "
+                + "times: give a list such as customer.tags or order.items"));
         }
     }
 

@@ -67,6 +67,11 @@ final class TemplateVariables {
         }
     }
 
+    /** Whether {@code field} of {@code root} is a known field of the customer, the portal or the account. */
+    static boolean isKnownField(String root, String field) {
+        return KNOWN_ROOTS.containsKey(root) && KNOWN_ROOTS.get(root).containsKey(field);
+    }
+
     static String problem(String name, Set<String> actionIdsSoFar) {
         String[] parts = name.split("\\.");
         String root = parts[0];

@@ -28,7 +28,25 @@ public class SendEmailAction implements Action {
         Param.required("subject", Type.STRING, "the subject"),
         Param.optional("text", Type.STRING, "the plain-text body; text or html is required"),
         Param.optional("html", Type.STRING, "the HTML body, placed in the branded layout; text or html is required"),
-        Param.optional("reply_to", Type.STRING, "where replies go; the support email by default"));
+        Param.optional("reply_to", Type.STRING, "where replies go; the support email by default"))
+        .checking(SendEmailAction::check);
+
+    /** A body and plain addresses: checked when saved and again once rendered. */
+    static void check(ActionSchema.Values params) {
+        if (!params.given("text") && !params.given("html")) {
+            params.refuse("text", "invalid_params", "give text or html");
+        }
+        for (String field : java.util.List.of("to", "reply_to")) {
+            String value = params.literal(field);
+            if (value != null) {
+                try {
+                    address(value);
+                } catch (AddressException e) {
+                    params.refuse(field, "invalid_address", e.getMessage());
+                }
+            }
+        }
+    }
 
     static final String IDEMPOTENCY_HEADER = Emails.IDEMPOTENCY_HEADER;
 
@@ -47,16 +65,17 @@ public class SendEmailAction implements Action {
 
     @Override
     public ActionResult perform(ActionCall call) {
-        var params = call.params();
-        if (text(params, "text") == null && text(params, "html") == null) {
-            return ActionResult.Failed.permanent("invalid_params", "params.text: give text or html");
+        var refusal = refusal(call);
+        if (refusal.isPresent()) {
+            return refusal.get();
         }
+        var params = call.params();
         InternetAddress to;
         InternetAddress replyTo;
         try {
-            to = address(params.get("to").asString(), "params.to");
+            to = address(params.get("to").asString());
             String reply = text(params, "reply_to");
-            replyTo = reply == null ? null : address(reply, "params.reply_to");
+            replyTo = reply == null ? null : address(reply);
         } catch (AddressException e) {
             return ActionResult.Failed.permanent("invalid_address", e.getMessage());
         }
@@ -79,16 +98,16 @@ public class SendEmailAction implements Action {
     }
 
     /** One plain address, {@code ada@example.com}; a list or a display name is refused. */
-    private static InternetAddress address(String value, String field) throws AddressException {
+    private static InternetAddress address(String value) throws AddressException {
         String trimmed = value.strip();
         InternetAddress address;
         try {
             address = new InternetAddress(trimmed, true);
         } catch (AddressException e) {
-            throw new AddressException(field + ": '" + trimmed + "' is not an email address");
+            throw new AddressException("'" + trimmed + "' is not an email address");
         }
         if (!trimmed.equals(address.getAddress()) || !trimmed.contains("@")) {
-            throw new AddressException(field + ": '" + trimmed + "' is not one plain email address");
+            throw new AddressException("'" + trimmed + "' is not one plain email address");
         }
         return address;
     }

@@ -32,7 +32,7 @@ public class SendSmsAction implements Action {
     public static final ActionSchema SCHEMA = ActionSchema.of("send_sms",
         "Sends an SMS through the account's Twilio integration (the dev mailbox without one)",
         Param.required("to", Type.STRING, "the recipient's phone number, E.164 (+14155550100)"),
-        Param.required("text", Type.STRING, "the message, at most 1600 characters"));
+        Param.required("text", Type.STRING, "the message, at most 1600 characters")).checking(SendSmsAction::check);
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final int MAX_LENGTH = 1600;
@@ -40,6 +40,18 @@ public class SendSmsAction implements Action {
     /** Failures before a request could reach Twilio: the next attempt is not in doubt. */
     private static final Set<ConnectionFailure> NOTHING_SENT = EnumSet.of(
         ConnectionFailure.UNKNOWN_HOST, ConnectionFailure.REFUSED, ConnectionFailure.TLS_FAILED);
+
+    /** A number Twilio can text and a message it takes: checked when saved and again once rendered. */
+    static void check(ActionSchema.Values params) {
+        String to = params.literal("to");
+        if (to != null && !E164.matcher(to).matches()) {
+            params.refuse("to", "invalid_phone", "'" + to + "' is not a phone number in E.164 form (+14155550100)");
+        }
+        String text = params.literal("text");
+        if (text != null && text.length() > MAX_LENGTH) {
+            params.refuse("text", "invalid_params", "at most " + MAX_LENGTH + " characters");
+        }
+    }
 
     private final Integrations integrations;
     private final TwilioClient twilio;
@@ -67,16 +79,12 @@ public class SendSmsAction implements Action {
 
     @Override
     public ActionResult perform(ActionCall call) {
+        var refusal = refusal(call);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
         String to = call.params().get("to").asString().strip();
         String text = call.params().get("text").asString();
-        if (!E164.matcher(to).matches()) {
-            return ActionResult.Failed.permanent("invalid_phone", "params.to: '" + to
-                + "' is not a phone number in E.164 form (+14155550100)");
-        }
-        if (text.length() > MAX_LENGTH) {
-            return ActionResult.Failed.permanent("invalid_params", "params.text: at most " + MAX_LENGTH
-                + " characters");
-        }
         Optional<TwilioSettings> settings = integrations.twilio(call.accountId());
         return settings.isPresent() ? viaTwilio(call, settings.get(), to, text) : viaMailbox(call, to, text);
     }

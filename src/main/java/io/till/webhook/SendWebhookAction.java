@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -51,7 +53,69 @@ public class SendWebhookAction implements Action {
         Param.optional("endpoint_id", Type.STRING, "the webhook endpoint (we_…); give this or url"),
         Param.optional("url", Type.STRING, "a one-off https URL, sent unsigned; give this or endpoint_id"),
         Param.required("payload", Type.OBJECT, "what to send, as the event's data"),
-        Param.optional("event_type", Type.STRING, "the type the body carries, " + DEFAULT_TYPE + " by default"));
+        Param.optional("event_type", Type.STRING, "the type the body carries, " + DEFAULT_TYPE + " by default"))
+        .checking(SendWebhookAction::check);
+
+    /** One destination, a URL Till can call and a type receivers can route on: checked when saved and once rendered. */
+    static void check(ActionSchema.Values params) {
+        if (params.given("endpoint_id") == params.given("url")) {
+            params.refuse("endpoint_id", "invalid_params", "give exactly one of endpoint_id (a webhook endpoint of "
+                + "this account, signed) and url (a one-off https URL, unsigned)");
+        }
+        String url = params.literal("url");
+        if (url != null && EgressClient.invalidUrl(url) != null) {
+            params.refuse("url", "invalid_params", EgressClient.invalidUrl(url));
+        }
+        String type = params.literal("event_type");
+        if (type != null && (type.length() > 100 || !TYPE.matcher(type).matches())) {
+            params.refuse("event_type", "invalid_params", "'" + type + "' is not a type: lower-case words joined by "
+                + "dots, like acme.order_ready");
+        }
+    }
+
+    @Override
+    public void checkSaved(String accountId, ActionSchema.Values params) {
+        destination(accountId, params, false);
+    }
+
+    /**
+     * The rule, then what the account tells: an endpoint it has (enabled, when the step runs), a URL whose host as
+     * written is not a reserved address.
+     */
+    @Override
+    public Optional<ActionResult.Failed> refusal(ActionCall call) {
+        var values = new ActionSchema.Values(call.params(), "params", false, new ArrayList<>());
+        check(values);
+        if (values.errors().isEmpty()) {
+            destination(call.accountId(), values, true);
+        }
+        return values.failure();
+    }
+
+    private void destination(String accountId, ActionSchema.Values params, boolean running) {
+        String endpointId = params.literal("endpoint_id");
+        String url = params.literal("url");
+        if (endpointId != null) {
+            var endpoint = endpoint(accountId, endpointId);
+            if (endpoint.isEmpty()) {
+                params.refuse("endpoint_id", "not_found", "no webhook endpoint " + endpointId + " in this account");
+            } else if (running && !endpoint.get().enabled()) {
+                params.refuse("endpoint_id", "endpoint_disabled", "webhook endpoint " + endpointId + " is disabled");
+            }
+        } else if (url != null && EgressClient.invalidUrl(url) == null) {
+            // A reserved address as written can never be delivered to: the step fails now, not its delivery later.
+            guard.savedHostRefusal(URI.create(url).getHost())
+                .ifPresent(refused -> params.refuse("url", "destination_refused", refused));
+        }
+    }
+
+    private Optional<WebhookEndpoint> endpoint(String accountId, String endpointId) {
+        try {
+            return Optional.of(endpoints.get(accountId, endpointId));
+        } catch (TillException e) {
+            return Optional.empty();
+        }
+    }
 
     @Override
     public ActionSchema schema() {
@@ -60,36 +124,14 @@ public class SendWebhookAction implements Action {
 
     @Override
     public ActionResult perform(ActionCall call) {
+        var refusal = refusal(call);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
         var params = call.params();
         String endpointId = text(params, "endpoint_id");
         String url = text(params, "url");
-        if ((endpointId == null) == (url == null)) {
-            return ActionResult.Failed.permanent("invalid_params", "params: give either endpoint_id or url");
-        }
-        if (endpointId != null) {
-            try {
-                if (!endpoints.get(call.accountId(), endpointId).enabled()) {
-                    return ActionResult.Failed.permanent("endpoint_disabled", "webhook endpoint " + endpointId
-                        + " is disabled");
-                }
-            } catch (TillException e) {
-                return ActionResult.Failed.permanent("not_found", "params.endpoint_id: no webhook endpoint "
-                    + endpointId);
-            }
-        } else if (EgressClient.invalidUrl(url) != null) {
-            return ActionResult.Failed.permanent("invalid_params", "params.url: " + EgressClient.invalidUrl(url));
-        } else {
-            // A reserved address as written can never be delivered to: the step fails now, not its delivery later.
-            var refusal = guard.savedHostRefusal(URI.create(url).getHost());
-            if (refusal.isPresent()) {
-                return ActionResult.Failed.permanent("destination_refused", "params.url " + refusal.get());
-            }
-        }
         String type = params.has("event_type") ? params.get("event_type").asString() : DEFAULT_TYPE;
-        if (type.length() > 100 || !TYPE.matcher(type).matches()) {
-            return ActionResult.Failed.permanent("invalid_params", "params.event_type: lower-case words joined by "
-                + "dots, like acme.order_ready");
-        }
         String webhookId = webhookId(call.accountId(), call.idempotencyKey());
         var now = Timestamps.now(clock);
         String body = deliveries.envelope(webhookId, type, call.accountId(), call.customerId(), now,

@@ -108,7 +108,8 @@ class AutomationsApiTest {
         assertThat(response.status()).isEqualTo(400);
         var fields = new ArrayList<String>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        assertThat(fields).containsExactlyInAnyOrder("trigger.cron", "steps[0].params.to", "steps[1].max");
+        assertThat(fields).containsExactlyInAnyOrder("trigger.cron", "steps[0].params.to", "steps[0].params.text",
+            "steps[1].max");
         assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
     }
 
