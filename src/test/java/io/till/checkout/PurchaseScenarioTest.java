@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Purchases at a checkout, seen through the API: the records they leave, the charges and the events, in order. */
 @TillIntegrationTest
 class PurchaseScenarioTest {
 
+    @Autowired
+    JdbcClient db;
     @Autowired
     Api api;
     @Autowired
@@ -250,9 +253,14 @@ class PurchaseScenarioTest {
             promoCode.equals("LIMITED")
                 ? ", \"max_redemptions\": 1"
                 : promoCode.equals("OLD")
-                    ? ", \"expires_at\": \"2020-01-01T00:00:00Z\""
+                    ? ", \"expires_at\": \"2999-01-01T00:00:00Z\""
                     : ""));
         assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+        if (promoCode.equals("OLD")) {
+            // A code that has ended since it was made (one cannot be made ended).
+            db.sql("UPDATE promo_codes SET expires_at = '2020-01-01T00:00:00Z' WHERE account_id = :account")
+                .param("account", account.id()).update();
+        }
         return new Store(key, account.id(), checkout.json().get("id").asString(), options.get(0).get("id").asString(),
             options.get(1).get("id").asString(), options.get(2).get("id").asString(),
             options.get(3).get("id").asString(), checkout.json().get("addons").get(0).get("id").asString(), null);
