@@ -98,6 +98,8 @@ final class TenantFixture {
         created("webhook_endpoints", "/api/v1/webhook_endpoints", """
             {"url": "http://127.0.0.1:9/hooks", "event_types": ["acme.unused"]}""");
         created("deliveries", "/api/v1/webhook_endpoints/" + id("webhook_endpoints") + "/test", null);
+        // The same delivery read by its own id (GET /api/v1/webhook_deliveries/{id}).
+        ids.put("webhook_deliveries", id("deliveries"));
         var integration = post("/api/v1/integrations", """
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": 2525, "username": "till", "password": "secret",
              "from_email": "shop@shop.test"}}""");
