@@ -86,8 +86,7 @@ class WebhookDispatcher {
         endpoints.disable(outcomes.stream()
             .filter(o -> o.claimed().endpointId() != null && written.contains(o.claimed().id())
                 && o.responseStatus() != null && o.responseStatus() == 410)
-            .map(o -> o.claimed().endpointId())
-            .distinct()
+            .map(WebhookDeliveries.Outcome::claimed)
             .toList(), now);
         return claimed.size();
     }

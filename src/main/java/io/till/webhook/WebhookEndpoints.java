@@ -158,14 +158,17 @@ public class WebhookEndpoints {
     }
 
     /** Disables endpoints whose receivers said they are gone (410); their deliveries wait like any disabled one's. */
-    void disable(List<String> ids, Instant now) {
-        if (ids.isEmpty()) {
-            return;
+    void disable(List<WebhookDeliveries.Claimed> gone, Instant now) {
+        for (var claimed : gone) {
+            db.sql("""
+                UPDATE webhook_endpoints SET status = 'disabled', updated_at = :now
+                 WHERE account_id = :accountId AND id = :id
+                """)
+                .param("now", Timestamps.of(now))
+                .param("accountId", claimed.accountId())
+                .param("id", claimed.endpointId())
+                .update();
         }
-        db.sql("UPDATE webhook_endpoints SET status = 'disabled', updated_at = :now WHERE id = ANY(:ids)")
-            .param("now", Timestamps.of(now))
-            .param("ids", ids.toArray(String[]::new))
-            .update();
     }
 
     /** The secrets to sign with now: the current one, and the previous one during a rotation's overlap. */
