@@ -62,20 +62,30 @@ class Refunds {
     }
 
     /**
-     * What may still go back of the invoice this payment paid, by refund or credit note together: what was paid for it
-     * (by card and by credit) less what went back already. A payment of no invoice (an order's) is not limited by it.
-     * The invoice is locked, as a credit note locks it, so that a refund and a credit note cannot both take the rest.
+     * What may still go back of the invoice this payment paid, by refund or credit note together (what was paid for it
+     * by card and by credit, less what went back already), and what of it went back as credit notes. A payment of no
+     * invoice (an order's) is not limited by it. The invoice is locked, as a credit note locks it, so that a refund and
+     * a credit note cannot both take the rest.
      */
-    private long invoiceLeft(String accountId, String paymentId) {
+    private record InvoiceShare(long left, long noted) {
+
+        static final InvoiceShare NONE = new InvoiceShare(Long.MAX_VALUE, 0);
+    }
+
+    private InvoiceShare invoiceShare(String accountId, String paymentId) {
         return db.sql("""
+            WITH noted AS (
+                SELECT coalesce(sum(c.amount), 0) AS amount FROM credit_entries c
+                  JOIN payments p ON p.account_id = c.account_id AND p.invoice_id = c.invoice_id
+                 WHERE p.account_id = :accountId AND p.id = :paymentId AND c.kind = 'credit_note')
             SELECT i.amount_credited
                    + (SELECT coalesce(sum(p.amount), 0) FROM payments p
                        WHERE p.account_id = i.account_id AND p.invoice_id = i.id
                          AND p.status IN ('succeeded', 'refunded', 'disputed'))
                    - (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
                        WHERE p.account_id = i.account_id AND p.invoice_id = i.id)
-                   - (SELECT coalesce(sum(c.amount), 0) FROM credit_entries c
-                       WHERE c.account_id = i.account_id AND c.invoice_id = i.id AND c.kind = 'credit_note')
+                   - (SELECT amount FROM noted) AS left_over,
+                   (SELECT amount FROM noted) AS noted
               FROM invoices i
              WHERE i.account_id = :accountId
                AND i.id = (SELECT invoice_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
@@ -83,22 +93,9 @@ class Refunds {
             """)
             .param("accountId", accountId)
             .param("paymentId", paymentId)
-            .query(Long.class)
+            .query((rs, row) -> new InvoiceShare(rs.getLong("left_over"), rs.getLong("noted")))
             .optional()
-            .orElse(Long.MAX_VALUE);
-    }
-
-    /** What the invoice this payment paid gave back as credit notes (0 for an order's payment). */
-    private long creditNoted(String accountId, String paymentId) {
-        return db.sql("""
-            SELECT coalesce(sum(c.amount), 0) FROM credit_entries c
-              JOIN payments p ON p.account_id = c.account_id AND p.invoice_id = c.invoice_id
-             WHERE p.account_id = :accountId AND p.id = :paymentId AND c.kind = 'credit_note'
-            """)
-            .param("accountId", accountId)
-            .param("paymentId", paymentId)
-            .query(Long.class)
-            .single();
+            .orElse(InvoiceShare.NONE);
     }
 
     /** Refunds {@code amount} (everything that is left when null) of a payment. */
@@ -137,8 +134,9 @@ class Refunds {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
                     + "refunded.");
             }
-            long noted = creditNoted(accountId, paymentId);
-            long remaining = Math.min(payment.remaining(), invoiceLeft(accountId, paymentId));
+            var share = invoiceShare(accountId, paymentId);
+            long noted = share.noted();
+            long remaining = Math.min(payment.remaining(), share.left());
             if (remaining <= 0) {
                 throw new TillException(ErrorCode.INVALID_STATE, "Nothing is left to refund of this payment: its "
                     + "invoice went back to the customer in full, " + Amounts.format(noted, payment.currency())

@@ -10,6 +10,7 @@ import io.till.testing.TillIntegrationTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 @TillIntegrationTest
 @ClockDatabase
@@ -66,11 +67,10 @@ class CreditsAndUsageTest {
     @Test
     void paysAnUnpaidInvoiceWithCreditAtItsNextAttempt() {
         var shop = shops.open();
-        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
-        String customer = order.get("customer_id").asString();
-        shops.advance(shop, "P14DT1M");
-        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
-            .get("id").asString();
+        var renewal = unpaidRenewal(shop);
+        var order = renewal.order();
+        String customer = renewal.customer();
+        String invoice = renewal.invoice();
         api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 5000, \"currency\": "
             + "\"usd\"}");
 
@@ -159,11 +159,9 @@ class CreditsAndUsageTest {
     @Test
     void voidingAnInvoiceGivesBackTheCreditAppliedToIt() {
         var shop = shops.open();
-        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
-        String customer = order.get("customer_id").asString();
-        shops.advance(shop, "P14DT1M");
-        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
-            .get("id").asString();
+        var renewal = unpaidRenewal(shop);
+        String customer = renewal.customer();
+        String invoice = renewal.invoice();
         api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 500, \"currency\": "
             + "\"usd\"}");
         var applied = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), null);
@@ -180,11 +178,10 @@ class CreditsAndUsageTest {
     @Test
     void cancelingNowGivesBackTheCreditOnTheInvoicesItVoids() {
         var shop = shops.open();
-        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
-        String customer = order.get("customer_id").asString();
-        shops.advance(shop, "P14DT1M");
-        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
-            .get("id").asString();
+        var renewal = unpaidRenewal(shop);
+        var order = renewal.order();
+        String customer = renewal.customer();
+        String invoice = renewal.invoice();
         api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 700, \"currency\": "
             + "\"usd\"}");
         api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), null);
@@ -200,11 +197,9 @@ class CreditsAndUsageTest {
     @Test
     void applyingCreditThatIsNotThereSaysSoInsteadOfAnsweringOk() {
         var shop = shops.open();
-        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
-        String customer = order.get("customer_id").asString();
-        shops.advance(shop, "P14DT1M");
-        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
-            .get("id").asString();
+        var renewal = unpaidRenewal(shop);
+        String customer = renewal.customer();
+        String invoice = renewal.invoice();
 
         var none = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");
         api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 300, \"currency\": "
@@ -217,5 +212,17 @@ class CreditsAndUsageTest {
         assertThat(otherCurrency.status()).isEqualTo(409);
         assertThat(negative.status()).isEqualTo(400);
         assertThat(negative.json().get("errors").get(0).get("field").asString()).isEqualTo("amount");
+    }
+
+    /** A trial whose first renewal failed: its customer and the renewal's invoice, issued and unpaid. */
+    private record Renewal(JsonNode order, String customer, String invoice) {}
+
+    private Renewal unpaidRenewal(Shops.Shop shop) {
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        return new Renewal(order, customer, invoice);
     }
 }

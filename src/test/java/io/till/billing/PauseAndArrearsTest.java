@@ -39,7 +39,7 @@ class PauseAndArrearsTest {
 
         api.post("/api/v1/subscriptions/" + subscription + "/pause", shop.apiKey(), null);
         shops.advance(shop, "P10D");
-        String visa = card(shop, customer, "pm_card_visa");
+        String visa = shops.saveCard(shop, customer, "pm_card_visa");
         var changed = api.post("/api/v1/subscriptions/" + subscription + "/change_card", shop.apiKey(),
             "{\"payment_method_id\": \"" + visa + "\"}");
         var payNow = api.post("/api/v1/invoices/" + unpaid(shop, customer).get(0).get("id").asString() + "/pay",
@@ -83,8 +83,8 @@ class PauseAndArrearsTest {
         String customer = api
             .post("/api/v1/customers", shop.apiKey(), "{\"name\": \"Ada\", \"email\": \"ada@example.com\"}").json()
             .get("id").asString();
-        String visa = card(shop, customer, "pm_card_visa");
-        String failing = card(shop, customer, "pm_card_chargeCustomerFail");
+        String visa = shops.saveCard(shop, customer, "pm_card_visa");
+        String failing = shops.saveCard(shop, customer, "pm_card_chargeCustomerFail");
         String subscription = api.post("/api/v1/subscriptions", shop.apiKey(), """
             {"customer_id": "%s", "option_id": "%s", "payment_method_id": "%s"}""".formatted(customer, daily, visa))
             .json().get("id").asString();
@@ -114,7 +114,7 @@ class PauseAndArrearsTest {
         String customer = order.get("customer_id").asString();
         String subscription = order.get("subscription_id").asString();
         String first = shops.subscription(shop, subscription).get("card_id").asString();
-        String second = card(shop, customer, "pm_card_mastercard");
+        String second = shops.saveCard(shop, customer, "pm_card_mastercard");
         api.post("/api/v1/subscriptions/" + subscription + "/change_card", shop.apiKey(),
             "{\"payment_method_id\": \"" + second + "\"}");
 
@@ -125,11 +125,6 @@ class PauseAndArrearsTest {
         assertThat(shops.subscription(shop, subscription).get("card_id").asString()).isEqualTo(first);
         var renewal = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data").get(0);
         assertThat(renewal.get("card_id").asString()).isEqualTo(first);
-    }
-
-    private String card(Shops.Shop shop, String customer, String token) {
-        return api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
-            "{\"token\": \"" + token + "\"}").json().get("id").asString();
     }
 
     private java.util.List<JsonNode> unpaid(Shops.Shop shop, String customer) {

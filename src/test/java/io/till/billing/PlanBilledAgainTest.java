@@ -56,7 +56,7 @@ class PlanBilledAgainTest {
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
         String plan = order.get("payment_plan_id").asString();
         String visa = plan(shop, plan).get("card_id").asString();
-        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        changeCard(shop, plan, shops.saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
         shops.advance(shop, "P31D");
         patch(shop, plan, "{\"status\": \"canceled\"}");
         patch(shop, plan, "{\"status\": \"active\"}");
@@ -80,7 +80,7 @@ class PlanBilledAgainTest {
         String plan = order.get("payment_plan_id").asString();
         String visa = plan(shop, plan).get("card_id").asString();
         shops.advance(shop, "P31D");
-        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        changeCard(shop, plan, shops.saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
         shops.advance(shop, "P31D");
         String last = planInvoices(shop, plan).getLast().get("id").asString();
 
@@ -104,7 +104,7 @@ class PlanBilledAgainTest {
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
         String plan = order.get("payment_plan_id").asString();
         shops.advance(shop, "P31D");
-        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        changeCard(shop, plan, shops.saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
         shops.advance(shop, "P31D");
         String later = now(shop).plus(Duration.ofDays(10)).toString();
 
@@ -121,7 +121,7 @@ class PlanBilledAgainTest {
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
         String plan = order.get("payment_plan_id").asString();
         String visa = plan(shop, plan).get("card_id").asString();
-        changeCard(shop, plan, saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        changeCard(shop, plan, shops.saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
         shops.advance(shop, "P40D");
         assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
         shops.advance(shop, "P25D");
@@ -142,13 +142,6 @@ class PlanBilledAgainTest {
 
     private JsonNode plan(Shops.Shop shop, String plan) {
         return api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json();
-    }
-
-    private String saveCard(Shops.Shop shop, String customer, String token) {
-        var saved = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
-            "{\"token\": \"" + token + "\"}");
-        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
-        return saved.json().get("id").asString();
     }
 
     private void changeCard(Shops.Shop shop, String plan, String card) {

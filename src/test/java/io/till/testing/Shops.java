@@ -72,6 +72,14 @@ public class Shops {
         return response.json();
     }
 
+    /** Saves a sandbox card for the customer; returns its id. */
+    public String saveCard(Shop shop, String customerId, String token) {
+        var saved = api.post("/api/v1/customers/" + customerId + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"" + token + "\"}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        return saved.json().get("id").asString();
+    }
+
     public Api.Response advance(Shop shop, String by) {
         return api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"by\": \"" + by + "\"}");
     }
