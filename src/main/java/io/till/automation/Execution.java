@@ -13,6 +13,9 @@ import tools.jackson.databind.JsonNode;
  * @param wakeAt while waiting, when it goes on
  * @param canceledByEvent the event that ended it, one its automation cancels on (cancel_on); while its step still
  *     runs, the run ends when that step does
+ * @param steps read alone, the first lines of its log
+ * @param stepsHasMore read alone, whether more lines follow them ({@code GET /api/v1/executions/{id}/steps} pages
+ *     the whole log)
  */
 public record Execution(
     String id,
@@ -28,7 +31,8 @@ public record Execution(
     Instant startedAt,
     Instant finishedAt,
     Instant updatedAt,
-    @JsonInclude(JsonInclude.Include.NON_NULL) List<Step> steps) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<Step> steps,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean stepsHasMore) {
 
     /** One line of the log: an attempt of an action, or a branch, delay, loop or stop. */
     public record Step(
@@ -47,9 +51,8 @@ public record Execution(
         Instant finishedAt,
         long durationMs) {}
 
-    Execution withSteps(List<Step> log) {
+    Execution withSteps(List<Step> log, boolean more) {
         return new Execution(id, automationId, version, status, trigger, customerId, error, canceledByEvent, wakeAt,
-            createdAt,
-            startedAt, finishedAt, updatedAt, log);
+            createdAt, startedAt, finishedAt, updatedAt, log, more);
     }
 }

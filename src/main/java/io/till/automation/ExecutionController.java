@@ -54,9 +54,21 @@ class ExecutionController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Read an execution with its step-by-step log")
+    @Operation(summary = "Read an execution with its step-by-step log", description = "With the first 1,000 lines of "
+        + "its log; when steps_has_more is true, GET /api/v1/executions/{id}/steps pages through all of them.")
     Execution get(Caller caller, @PathVariable String id) {
         return executions.read(caller.accountId(), id);
+    }
+
+    @GetMapping("/{id}/steps")
+    @Operation(summary = "Page through an execution's step-by-step log", description = "Oldest first, up to 100 lines "
+        + "a page; a run may log up to 10,000.")
+    Page<Execution.Step> steps(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, Executions::isLineNumber, errors);
+        errors.throwIfAny();
+        return executions.log(caller.accountId(), id, page);
     }
 
     @PostMapping("/{id}/retry")

@@ -38,6 +38,8 @@ class ExecutionPages {
         "canceled");
     private static final Set<String> UNFINISHED = Set.of("pending", "running", "waiting");
     private static final int ROWS = 50;
+    /** How many lines of a run's log its page shows at once, the newest first loaded; earlier ones on demand. */
+    static final int LINES = 200;
 
     private final Executions executions;
     private final Automations automations;
@@ -106,11 +108,32 @@ class ExecutionPages {
         model.addAttribute("customer", run.customerId() == null ? null : nameOf(accountId, run.customerId()));
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
-        model.addAttribute("steps", Timeline.of(run.steps()));
-        model.addAttribute("waitingFor", run.status().equals("waiting") ? Timeline.waitingFor(run.steps()) : null);
+        var tail = executions.tail(accountId, id, null, LINES);
+        model.addAttribute("steps", Timeline.of(tail.lines()));
+        model.addAttribute("earlier", earlier(tail));
+        model.addAttribute("waitingFor", run.status().equals("waiting") ? Timeline.waitingFor(tail.lines()) : null);
         model.addAttribute("canRetry", run.status().equals("failed"));
         model.addAttribute("canCancel", UNFINISHED.contains(run.status()));
         return "automation/execution";
+    }
+
+    /** The lines before line {@code before} of a run's log, for its page's "show earlier steps". */
+    @GetMapping(LIST + "/{id}/steps")
+    String earlierSteps(Caller.Staff staff, @PathVariable String id, @RequestParam String before, Model model) {
+        if (!Executions.isLineNumber(before)) {
+            throw new TillException(ErrorCode.VALIDATION_FAILED, "before must be a line number of this run's log.");
+        }
+        executions.get(staff.accountId(), id);
+        var tail = executions.tail(staff.accountId(), id, Integer.parseInt(before), LINES);
+        model.addAttribute("run", Map.of("id", id));
+        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following()));
+        model.addAttribute("earlier", earlier(tail));
+        return "automation/execution :: lines";
+    }
+
+    /** The first line shown, when earlier lines are left to show. */
+    private static Integer earlier(Executions.Tail tail) {
+        return tail.earlier() ? tail.lines().getFirst().seq() : null;
     }
 
     @PostMapping(LIST + "/{id}/retry")

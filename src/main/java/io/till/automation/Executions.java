@@ -27,6 +27,7 @@ public class Executions {
     private final JdbcClient db;
     private final JsonMapper json;
     private final RowMapper<Execution> execution;
+    private final RowMapper<Execution.Step> step;
 
     Executions(JdbcClient db, JsonMapper json) {
         this.db = db;
@@ -36,7 +37,16 @@ public class Executions {
             rs.getString("customer_id"), readNullable(rs.getString("error")), rs.getString("canceled_by_event"),
             Timestamps.read(rs, "wake_at"),
             Timestamps.read(rs, "created_at"), Timestamps.read(rs, "started_at"), Timestamps.read(rs, "finished_at"),
-            Timestamps.read(rs, "updated_at"), null);
+            Timestamps.read(rs, "updated_at"), null, null);
+        this.step = (rs, row) -> {
+            Instant started = Timestamps.read(rs, "started_at");
+            Instant finished = Timestamps.read(rs, "finished_at");
+            return new Execution.Step(rs.getInt("seq"), rs.getString("step_id"), rs.getString("path"),
+                rs.getString("iteration"), rs.getString("kind"), rs.getString("status"), rs.getInt("attempt"),
+                readNullable(rs.getString("input")), readNullable(rs.getString("output")),
+                readNullable(rs.getString("error")), rs.getString("idempotency_key"), started, finished,
+                Duration.between(started, finished).toMillis());
+        };
     }
 
     public Execution get(String accountId, String id) {
@@ -48,25 +58,78 @@ public class Executions {
             .orElseThrow(() -> TillException.notFound("execution", id));
     }
 
-    /** The execution with its whole log. */
+    /** How many lines of its log an execution read alone carries; {@link #log} pages through the rest. */
+    static final int INLINE_STEPS = 1_000;
+
+    /**
+     * The execution with the first {@link #INLINE_STEPS} lines of its log; {@code steps_has_more} says whether more
+     * follow. A run may log up to {@link Definition#MAX_STEPS_PER_RUN} lines, too many for one answer.
+     */
     Execution read(String accountId, String id) {
         Execution found = get(accountId, id);
-        var log = db.sql("""
-            SELECT * FROM execution_steps WHERE account_id = :accountId AND execution_id = :id ORDER BY seq
+        var lines = lines(accountId, id, -1, INLINE_STEPS + 1);
+        boolean more = lines.size() > INLINE_STEPS;
+        return found.withSteps(more ? lines.subList(0, INLINE_STEPS) : lines, more);
+    }
+
+    /** A page of an execution's log, oldest first; the cursor is the last line's number. */
+    Page<Execution.Step> log(String accountId, String id, PageRequest page) {
+        get(accountId, id);
+        int after = page.afterId() == null ? -1 : Integer.parseInt(page.afterId());
+        return page.page(lines(accountId, id, after, page.fetchSize()), step -> Integer.toString(step.seq()));
+    }
+
+    /** Whether a text is a cursor key of {@link #log}: a line number. */
+    static boolean isLineNumber(String text) {
+        return text.matches("[0-9]{1,9}");
+    }
+
+    /**
+     * The last {@code count} lines before line {@code before} (all of the end when null), oldest first, and the line
+     * that follows them, which tells whether the last of them was tried again.
+     */
+    record Tail(List<Execution.Step> lines, boolean earlier, Execution.Step following) {}
+
+    Tail tail(String accountId, String id, Integer before, int count) {
+        var newest = db.sql("""
+            SELECT * FROM execution_steps
+             WHERE account_id = :accountId AND execution_id = :id
+               AND (CAST(:before AS integer) IS NULL OR seq <= :before)
+             ORDER BY seq DESC
+             LIMIT :limit
             """)
             .param("accountId", accountId)
             .param("id", id)
-            .query((rs, row) -> {
-                Instant started = Timestamps.read(rs, "started_at");
-                Instant finished = Timestamps.read(rs, "finished_at");
-                return new Execution.Step(rs.getInt("seq"), rs.getString("step_id"), rs.getString("path"),
-                    rs.getString("iteration"), rs.getString("kind"), rs.getString("status"), rs.getInt("attempt"),
-                    readNullable(rs.getString("input")), readNullable(rs.getString("output")),
-                    readNullable(rs.getString("error")), rs.getString("idempotency_key"), started, finished,
-                    Duration.between(started, finished).toMillis());
-            })
+            .param("before", before)
+            .param("limit", count + 2)
+            .query(step)
             .list();
-        return found.withSteps(log);
+        var lines = new java.util.ArrayList<>(newest);
+        java.util.Collections.reverse(lines);
+        Execution.Step following = null;
+        if (before != null && !lines.isEmpty() && lines.getLast().seq() == before) {
+            following = lines.removeLast();
+        }
+        boolean earlier = lines.size() > count;
+        while (lines.size() > count) {
+            lines.removeFirst();
+        }
+        return new Tail(List.copyOf(lines), earlier, following);
+    }
+
+    private List<Execution.Step> lines(String accountId, String id, int after, int limit) {
+        return db.sql("""
+            SELECT * FROM execution_steps
+             WHERE account_id = :accountId AND execution_id = :id AND seq > :after
+             ORDER BY seq
+             LIMIT :limit
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .param("after", after)
+            .param("limit", limit)
+            .query(step)
+            .list();
     }
 
     /** Which executions a list asks for; null fields do not filter ({@code from} inclusive, {@code to} exclusive). */

@@ -15,13 +15,25 @@ final class Timeline {
     private Timeline() {}
 
     static List<Entry> of(List<Execution.Step> steps) {
+        return of(steps, null);
+    }
+
+    /**
+     * The entries of some lines of a log; {@code following} is the line after the last of them, if any, as a retry of
+     * the last one may follow it.
+     */
+    static List<Entry> of(List<Execution.Step> steps, Execution.Step following) {
+        var later = new java.util.ArrayList<>(steps);
+        if (following != null) {
+            later.add(following);
+        }
         return java.util.stream.IntStream.range(0, steps.size())
             .mapToObj(i -> {
                 var s = steps.get(i);
-                boolean retried = s.status().equals("failed") && steps.subList(i + 1, steps.size()).stream()
-                    .anyMatch(later -> later.stepId().equals(s.stepId())
-                        && java.util.Objects.equals(later.iteration(), s.iteration())
-                        && later.attempt() > s.attempt());
+                boolean retried = s.status().equals("failed") && later.subList(i + 1, later.size()).stream()
+                    .anyMatch(next -> next.stepId().equals(s.stepId())
+                        && java.util.Objects.equals(next.iteration(), s.iteration())
+                        && next.attempt() > s.attempt());
                 return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), s.attempt(), s.iteration(),
                     shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried, s.startedAt(),
                     // Only an action's attempt takes time of its own; a branch, delay or stop is a decision.

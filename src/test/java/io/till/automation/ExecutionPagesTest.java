@@ -171,6 +171,40 @@ class ExecutionPagesTest {
     }
 
     @Test
+    void aLongRunShowsItsLatestStepsAndLoadsEarlierOnesOnDemand() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Every row", "trigger": {"type": "manual"},
+             "steps": [{"id": "each", "type": "loop", "over": "event.data.rows", "max": 150, "steps": [
+               {"id": "check", "type": "branch", "if": {"field": "loop.index", "op": "gt", "value": 0},
+                "then": [{"id": "later_row", "type": "action", "action": "test.record"}],
+                "else": [{"id": "first_row", "type": "action", "action": "test.record"}]}]}]}""");
+        String rows = java.util.stream.IntStream.range(0, 150).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
+            "{\"data\": {\"rows\": " + rows + "}}");
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        String execution = started.json().get("id").asString();
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        open(page, "/admin/executions/" + execution);
+        var lines = page.locator("ol.timeline > li:not(.earlier)");
+        assertThat(lines).hasCount(ExecutionPages.LINES);
+        assertThat(lines.last()).containsText("later_row");
+        assertThat(page.locator("main")).not().containsText("first_row");
+
+        int logged = db.sql("SELECT count(*) FROM execution_steps WHERE execution_id = :id").param("id", execution)
+            .query(Integer.class).single();
+        assertThat(logged).isBetween(301, 400);
+        page.getByRole(AriaRole.BUTTON, named("Show earlier steps")).click();
+        assertThat(lines).hasCount(logged);
+        assertThat(page.locator("main")).containsText("first_row");
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Show earlier steps"))).hasCount(0);
+        Chromium.screenshot(page, "execution-long-1280");
+    }
+
+    @Test
     void aWaitingRunSaysUntilWhenAndIsCanceledAfterConfirmingWhileALateCancelIsRefused() {
         var store = accounts.create();
         String automation = activate(store, """

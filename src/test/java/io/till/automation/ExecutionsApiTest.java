@@ -499,4 +499,63 @@ class ExecutionsApiTest {
             .contains("till_automation_executions_finished_total").contains("till_automation_events_matched_total")
             .contains("till_automation_queue_depth").contains("till_automation_timers_backlog");
     }
+
+    @Test
+    void aLongRunReadsItsFirstThousandLinesAndPagesThroughTheWholeLog() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Every row", "trigger": {"type": "manual"},
+             "steps": [{"id": "each", "type": "loop", "over": "event.data.rows", "max": 700, "steps": [
+               {"id": "check", "type": "branch", "if": {"field": "loop.index", "op": "gt", "value": 0},
+                "then": [{"id": "note", "type": "action", "action": "test.record"}],
+                "else": [{"id": "first", "type": "action", "action": "test.record"}]}]}]}""");
+        String rows = java.util.stream.IntStream.range(0, 700).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
+            "{\"data\": {\"rows\": " + rows + "}}");
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        String id = started.json().get("id").asString();
+        agenda.runDue();
+
+        var run = api.get("/api/v1/executions/" + id, store.apiKey()).json();
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps")).hasSize(1_000);
+        assertThat(run.get("steps_has_more").asBoolean()).isTrue();
+
+        var seqs = new ArrayList<Integer>();
+        String cursor = null;
+        do {
+            var page = api.get("/api/v1/executions/" + id + "/steps?limit=100"
+                + (cursor == null ? "" : "&cursor=" + cursor), store.apiKey());
+            assertThat(page.status()).as(page.text()).isEqualTo(200);
+            page.json().get("data").forEach(line -> seqs.add(line.get("seq").asInt()));
+            cursor = page.json().get("has_more").asBoolean() ? page.json().get("next_cursor").asString() : null;
+        } while (cursor != null);
+        int lines = db.sql("SELECT count(*) FROM execution_steps WHERE execution_id = :id").param("id", id)
+            .query(Integer.class).single();
+        assertThat(lines).isGreaterThan(1_400);
+        assertThat(seqs).hasSize(lines).isSorted().doesNotHaveDuplicates();
+        assertThat(seqs.subList(0, 1_000)).isEqualTo(java.util.stream.StreamSupport.stream(run.get("steps")
+            .spliterator(), false).map(line -> line.get("seq").asInt()).toList());
+
+        var other = accounts.create();
+        assertThat(api.get("/api/v1/executions/" + id + "/steps", other.apiKey()).status()).isEqualTo(404);
+        var badCursor = api.get("/api/v1/executions/" + id + "/steps?cursor=bm9wZQ", store.apiKey());
+        assertThat(badCursor.status()).isEqualTo(400);
+        assertThat(badCursor.text()).contains("cursor");
+    }
+
+    @Test
+    void aShortRunSaysNoMoreLinesFollow() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Tag", "trigger": {"type": "manual"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}""");
+        String customer = customer(store, "Ada", "ada@example.com");
+        var run = run(store, automation, "{\"customer_id\": \"" + customer + "\"}");
+        assertThat(run.get("steps")).hasSize(1);
+        assertThat(run.get("steps_has_more").asBoolean()).isFalse();
+        var list = api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data");
+        assertThat(list.get(0).has("steps_has_more")).isFalse();
+    }
 }
