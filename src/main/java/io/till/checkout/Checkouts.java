@@ -37,6 +37,11 @@ public class Checkouts {
 
     /** Checkout, addon and upsell names travel in purchase events: bounded like product names. */
     private static final int MAX_NAME = 200;
+    /**
+     * At most this many addons, and as many upsells, on one checkout (Stripe allows 20 line items): each addon bought
+     * is an event that carries the order, so the cost of a purchase grows with the square of its addons.
+     */
+    static final int MAX_OFFERS = 20;
 
     record CheckoutInput(String name, String productId, List<AddonInput> addons, List<UpsellInput> upsells) {}
 
@@ -112,6 +117,10 @@ public class Checkouts {
         Optional<Set<String>> sold = product.map(p -> p.options().stream().map(ProductOption::currency)
             .collect(Collectors.toSet()));
         List<AddonInput> addons = input.addons() == null ? List.of() : input.addons();
+        if (addons.size() > MAX_OFFERS) {
+            errors.add("addons", "too_many", "must hold at most " + MAX_OFFERS + " addons");
+            addons = List.of();
+        }
         for (int i = 0; i < addons.size(); i++) {
             var addon = addons.get(i);
             if (addon.name() == null || addon.name().isBlank()) {
@@ -132,6 +141,10 @@ public class Checkouts {
             }
         }
         List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();
+        if (upsells.size() > MAX_OFFERS) {
+            errors.add("upsells", "too_many", "must hold at most " + MAX_OFFERS + " upsells");
+            upsells = List.of();
+        }
         for (int i = 0; i < upsells.size(); i++) {
             var upsell = upsells.get(i);
             if (upsell.name() == null || upsell.name().isBlank()) {

@@ -177,6 +177,10 @@ class Purchases {
         }
         var addons = new ArrayList<Checkout.Addon>();
         List<String> addonIds = request.addonIds() == null ? List.of() : request.addonIds();
+        if (addonIds.size() > Checkouts.MAX_OFFERS) {
+            errors.add("addon_ids", "too_many", "must hold at most " + Checkouts.MAX_OFFERS + " addons");
+            addonIds = List.of();
+        }
         for (int i = 0; i < addonIds.size(); i++) {
             String id = addonIds.get(i);
             var addon = checkout.addons().stream().filter(a -> a.id().equals(id)).findFirst();
