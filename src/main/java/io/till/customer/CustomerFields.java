@@ -158,7 +158,12 @@ record CustomerFields(
             JsonNode item = entry.getValue();
             if (key.isBlank() || key.length() > 40) {
                 errors.add("metadata." + key, "invalid_key", "keys must be 1 to 40 characters");
-            } else if (!(item.isString() || item.isNumber() || item.isBoolean()) || item.asString().length() > 500) {
+            } else if (item.isNumber() && !item.isIntegralNumber()) {
+                // Parsed as a double, 19.90 would be stored as "19.9" and 1e20 as "1.0E20": not what was sent.
+                errors.add("metadata." + key, "invalid_type",
+                    "a number with a fraction or an exponent must be sent as a string (\"19.90\") to be kept exactly");
+            } else if (!(item.isString() || item.isIntegralNumber() || item.isBoolean())
+                || item.asString().length() > 500) {
                 errors.add("metadata." + key, "invalid", "must be a string of at most 500 characters");
             } else {
                 metadata.put(key, item.asString());

@@ -209,4 +209,24 @@ class CustomersApiTest {
         events.forEach(node -> out.add(node.get("type").asString()));
         return out;
     }
+
+    @Test
+    void metadataKeepsWhatWasSentExactlyOrRefusesIt() {
+        var store = accounts.create();
+        var refused = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "M", "email": "m@example.com", "metadata": {"price": 19.90, "order_ref": 1e20}}""");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors").findValuesAsString("field"))
+            .containsExactlyInAnyOrder("metadata.price", "metadata.order_ref");
+        assertThat(refused.text()).contains("as a string");
+
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "M", "email": "m@example.com",
+             "metadata": {"price": "19.90", "count": 123456789012345678901234567890, "vip": true}}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        var metadata = created.json().get("metadata");
+        assertThat(metadata.get("price").asString()).isEqualTo("19.90");
+        assertThat(metadata.get("count").asString()).isEqualTo("123456789012345678901234567890");
+        assertThat(metadata.get("vip").asString()).isEqualTo("true");
+    }
 }

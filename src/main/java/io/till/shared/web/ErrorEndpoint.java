@@ -57,6 +57,14 @@ class ErrorEndpoint implements ErrorController {
             ? detail
             : code.title() + ".");
         problem.setStatus(status(request));
+        // Forwarded here, the request's own path would read /error: name the one the client asked for.
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String asked) {
+            try {
+                problem.setInstance(java.net.URI.create(asked));
+            } catch (IllegalArgumentException e) {
+                // A path that is no URI keeps Spring's default instance.
+            }
+        }
         return problem;
     }
 

@@ -26,6 +26,7 @@ class ApiErrorsTest {
         var response = api.get("/api/v1/no_such_thing", accounts.create().apiKey());
 
         assertProblem(response, 404, "route_not_found");
+        assertThat(response.json().get("instance").asString()).isEqualTo("/api/v1/no_such_thing");
     }
 
     @Test
@@ -35,6 +36,7 @@ class ApiErrorsTest {
 
         assertProblem(response, 405, "method_not_allowed");
         assertThat(response.header("Allow")).contains("GET");
+        assertThat(response.json().get("instance").asString()).isEqualTo("/api/v1/account");
     }
 
     @Test
@@ -43,6 +45,19 @@ class ApiErrorsTest {
             List.of("Content-Type", "application/x-www-form-urlencoded"));
 
         assertProblem(response, 415, "unsupported_media_type");
+    }
+
+    @Test
+    void answersAJsonBodySentAsAnotherTypeWithUnsupportedMediaType() {
+        String key = accounts.create().apiKey();
+        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded",
+            "application/octet-stream")) {
+            var response = api.send("POST", "/api/v1/customers", key, """
+                {"name": "Ada", "email": "ada@example.com"}""", List.of("Content-Type", type));
+
+            assertProblem(response, 415, "unsupported_media_type");
+        }
+        assertThat(api.get("/api/v1/customers", key).json().get("data")).isEmpty();
     }
 
     @Test
