@@ -72,6 +72,30 @@ class PortalSubscriptionPagesTest {
     }
 
     @Test
+    void cancelingAPastDueSubscriptionSaysItsUnpaidInvoiceIsStillCollected() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P14DT1H");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("past_due");
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var details = buyer.get(page);
+        var confirm = buyer.get(page + "/cancel");
+        var canceled = buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        var canceling = buyer.get(canceled.header("Location"));
+
+        for (var response : List.of(details, confirm, canceling)) {
+            assertThat(text(response.body()))
+                .contains("$19.00 is still due for the current period; we'll keep trying your card for it.")
+                .doesNotContain("won't be charged again");
+        }
+        assertThat(text(canceling.body())).contains("Your subscription is canceled");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
+
+    @Test
     void aSecondClickOnCancelOrKeepShowsWhatTheFirstDid() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
@@ -230,6 +254,12 @@ class PortalSubscriptionPagesTest {
         var buyer = new PortalClient(port);
         assertThat(buyer.get(url).status()).isEqualTo(302);
         return buyer;
+    }
+
+    /** The page's words as a buyer reads them: tags dropped, entities and spaces as the browser shows them. */
+    static String text(String html) {
+        return html.replaceAll("<[^>]+>", "").replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+            .replaceAll("\\s+", " ");
     }
 
     private static String encode(String text) {
