@@ -96,6 +96,45 @@ class PortalSubscriptionPagesTest {
     }
 
     @Test
+    void aConfirmationInTheAddressIsShownOnlyWhenTheSubscriptionIsReallyThere() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var forgedCancel = buyer.get(page + "?done=canceled");
+        buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        var forgedKeep = buyer.get(page + "?done=kept");
+
+        assertThat(text(forgedCancel.body())).doesNotContain("Your subscription is canceled");
+        assertThat(text(forgedKeep.body())).doesNotContain("Glad you're staying");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
+
+    @Test
+    void cancelingASubscriptionTheSellerAlreadyEndsDoesNotSayTheBuyerCanceledIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        String token = PortalClient.csrf(buyer.get(page + "/cancel").body());
+        var staff = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+            "{\"at_period_end\": true, \"reason\": \"Contract ended\"}");
+        assertThat(staff.status()).as(staff.text()).isEqualTo(200);
+
+        var answer = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + token);
+        var shown = answer.status() == 302 ? buyer.get(answer.header("Location")) : answer;
+
+        assertThat(text(shown.body())).doesNotContain("Your subscription is canceled", "You canceled")
+            .contains("This subscription won't renew");
+        var stored = shops.subscription(shop, subscription);
+        assertThat(stored.get("canceled_by").asString()).isNotEqualTo("customer");
+        assertThat(stored.get("cancel_reason").asString()).isEqualTo("Contract ended");
+    }
+
+    @Test
     void aSecondClickOnCancelOrKeepShowsWhatTheFirstDid() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
