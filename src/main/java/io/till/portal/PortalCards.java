@@ -113,9 +113,11 @@ public class PortalCards {
         return choices.billed(accountId, customerId, kind, id);
     }
 
-    /** A card of this customer that was removed (or is still saved), for saying which one was removed. */
+    /** A card of this customer that was removed (never one still saved), for saying which one was removed. */
     public Optional<Card> removedCard(String accountId, String customerId, String cardId) {
-        return cards.findOnRecord(accountId, cardId).filter(card -> card.customerId().equals(customerId));
+        return cards.findOnRecord(accountId, cardId)
+            .filter(card -> card.customerId().equals(customerId))
+            .filter(card -> cards.findSaved(accountId, cardId).isEmpty());
     }
 
     /**

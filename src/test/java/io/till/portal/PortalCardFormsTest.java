@@ -40,6 +40,41 @@ class PortalCardFormsTest {
         return "/portal/" + buyer.account() + "/cards";
     }
 
+    private static final String[] BROWSER = {"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"};
+
+    @Test
+    void aConfirmationInTheAddressIsShownOnlyWhenTheRecordsSaySo() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var notRemoved = browser.get(cards(buyer) + "?removed=" + buyer.otherCard());
+        var notChosen = browser.get(cards(buyer) + "?chosen=subscription:" + buyer.other());
+        var unsignedOutcome = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue(),
+            BROWSER);
+
+        assertThat(PortalSubscriptionPagesTest.text(notRemoved.body())).doesNotContain("is removed");
+        assertThat(PortalSubscriptionPagesTest.text(notChosen.body())).doesNotContain("Saved.", "from now on");
+        assertThat(PortalSubscriptionPagesTest.text(unsignedOutcome.body())).doesNotContain("Saved.",
+            "from now on", "is paid up");
+    }
+
+    @Test
+    void removingACardTwiceShowsItRemovedBothTimes() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String spare = shops.saveCard(buyer.shop(), buyer.customer(), "pm_card_amex");
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer)).body());
+
+        var first = browser.postRaw(cards(buyer) + "/" + spare + "/remove", "_csrf=" + token);
+        var second = browser.postRaw(cards(buyer) + "/" + spare + "/remove", "_csrf=" + token);
+
+        assertThat(first.status()).isEqualTo(302);
+        assertThat(second.status()).isEqualTo(302);
+        assertThat(second.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(PortalSubscriptionPagesTest.text(browser.get(second.header("Location")).body()))
+            .contains("is removed");
+    }
+
     @Test
     void aChoiceSentWithoutItsCsrfTokenChangesNothing() {
         var buyer = TwoSubscriptions.open(api, shops);
