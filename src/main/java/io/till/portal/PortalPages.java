@@ -2,6 +2,7 @@ package io.till.portal;
 
 import io.till.account.Branding;
 import io.till.account.Brandings;
+import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.CacheControl;
@@ -66,6 +67,15 @@ class PortalPages {
         model.addAttribute("payments", overview.payments(buyer));
         model.addAttribute("refunds", overview.refunds(buyer));
         return "portal/overview";
+    }
+
+    /**
+     * Any other address under a store's portal (a link cut short, a guess such as {@code /orders}): the portal's own
+     * not-found page, as for an id that is not the buyer's. Every page of the portal has a more specific mapping.
+     */
+    @RequestMapping("/portal/{accountId:acct_[a-z0-9]+}/**")
+    String unknown(HttpServletRequest request) {
+        throw TillException.notFound("page", request.getRequestURI());
     }
 
     /** A form sent without its CSRF token, or with a stale one (PortalSecurity forwards here with a 403). */

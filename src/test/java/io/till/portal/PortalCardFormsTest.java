@@ -76,6 +76,47 @@ class PortalCardFormsTest {
     }
 
     @Test
+    void aMissingOrMalformedParameterIsThePortalsOwnBadRequestPage() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer)).body());
+        String chosen = "subscription:" + buyer.pastDue();
+
+        var answers = java.util.Map.of(
+            "outcome without chosen", browser.get(cards(buyer) + "/outcome", BROWSER),
+            "poll=abc", browser.get(cards(buyer) + "/outcome?chosen=" + chosen + "&poll=abc", BROWSER),
+            "choose without kind", browser.postRaw(cards(buyer) + "/choose", "id=" + buyer.other() + "&card_id="
+                + buyer.otherCard() + "&_csrf=" + token, BROWSER),
+            "choose without id", browser.postRaw(cards(buyer) + "/choose", "kind=subscription&card_id="
+                + buyer.otherCard() + "&_csrf=" + token, BROWSER),
+            "choose kind=foo", browser.postRaw(cards(buyer) + "/choose", "kind=foo&id=" + buyer.other()
+                + "&card_id=" + buyer.otherCard() + "&_csrf=" + token, BROWSER),
+            "setup without setup_intent", browser.postRaw(cards(buyer) + "/setup", "_csrf=" + token, BROWSER));
+
+        answers.forEach((asked, answer) -> {
+            assertThat(answer.status()).as(asked).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).as(asked).startsWith("text/html");
+            assertThat(answer.body()).as(asked).contains("That did not work", "Test store");
+        });
+        assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
+    }
+
+    @Test
+    void anUnknownPortalAddressIsThePortalsOwnNotFoundPage() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String portal = "/portal/" + buyer.account();
+
+        for (String path : java.util.List.of(portal + "/orders", portal + "/payments", portal + "/subscriptions/",
+            portal + "/cards/nothing_here")) {
+            var answer = browser.get(path, BROWSER);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat(answer.header("Content-Type")).as(path).startsWith("text/html");
+            assertThat(answer.body()).as(path).contains("We could not find that", "Test store");
+        }
+    }
+
+    @Test
     void aChoiceSentWithoutItsCsrfTokenChangesNothing() {
         var buyer = TwoSubscriptions.open(api, shops);
         var browser = signedIn(buyer);
