@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /** The portal's own pages: the sign-in page, opening a seller's portal session, signing out, and the overview. */
@@ -50,6 +51,15 @@ class PortalPages {
         return signIns.signInOrExpired(request, response,
             opened.map(link -> new PortalBuyer(accountId, link.customerId(), PortalBuyer.Access.FULL)),
             opened.map(PortalLinks.Opened::returnUrl).orElse(null));
+    }
+
+    /**
+     * A HEAD of the session URL (a link previewer, a mail scanner) answers without using the link up: Spring would
+     * otherwise serve it with {@link #openSession}, and the buyer's own click would then find the link spent.
+     */
+    @RequestMapping(path = "/portal/{accountId}/session/{token}", method = RequestMethod.HEAD)
+    ResponseEntity<Void> peekSession() {
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).build();
     }
 
     @PostMapping("/portal/{accountId}/sign_out")
