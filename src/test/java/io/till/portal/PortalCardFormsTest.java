@@ -76,6 +76,28 @@ class PortalCardFormsTest {
     }
 
     @Test
+    void theSameCardAddedTwiceAtOnceIsSavedOnce() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer) + "/new").body());
+        String form = "test_number=4242424242424242&_csrf=" + token;
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> browser.postRaw(cards(buyer) + "/new",
+            form));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> browser.postRaw(cards(buyer) + "/new",
+            form));
+        var third = browser.postRaw(cards(buyer) + "/new", form);
+
+        assertThat(first.join().status()).isEqualTo(302);
+        assertThat(second.join().header("Location")).isEqualTo(first.join().header("Location"));
+        assertThat(third.header("Location")).isEqualTo(first.join().header("Location"));
+        assertThat(db.sql("SELECT count(*) FROM cards WHERE customer_id = ? AND detached_at IS NULL")
+            .param(buyer.customer())
+            .query(Long.class)
+            .single()).isEqualTo(3);
+    }
+
+    @Test
     void aMissingOrMalformedParameterIsThePortalsOwnBadRequestPage() {
         var buyer = TwoSubscriptions.open(api, shops);
         var browser = signedIn(buyer);
