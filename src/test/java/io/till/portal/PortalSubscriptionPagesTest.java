@@ -135,6 +135,33 @@ class PortalSubscriptionPagesTest {
     }
 
     @Test
+    void aCardChangeIsOfferedOnlyForWhatACardStillPays() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        var plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()));
+        assertThat(plan.status()).as(plan.text()).isEqualTo(201);
+        String planId = plan.json().get("payment_plan_id").asString();
+        shops.advance(shop, "P70D");
+        assertThat(api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), "{}").status())
+            .isEqualTo(200);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceled");
+        assertThat(api.get("/api/v1/payment_plans/" + planId, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("completed");
+        var buyer = signIn(shop, customer);
+        String base = "/portal/" + shop.accountId();
+
+        for (String path : List.of(base + "/?show=all", base + "/subscriptions/" + subscription,
+            base + "/payment_plans/" + planId)) {
+            var page = buyer.get(path);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            assertThat(text(page.body())).as(path).doesNotContain("Change card", "Update card to pay");
+        }
+    }
+
+    @Test
     void aSecondClickOnCancelOrKeepShowsWhatTheFirstDid() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
