@@ -136,8 +136,14 @@ final class ReceiptPdf {
             cell(paid, minus(receipt, refund.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.NO_BORDER);
         }
-        if (!receipt.refunds().isEmpty()) {
-            total(paid, "Net paid", receipt.money(receipt.amountPaid() - receipt.amountRefunded()), true);
+        for (var note : receipt.creditNotes()) {
+            cell(paid, "Credit note on " + Receipts.day(note.date()) + ", credited to your balance",
+                font(11, Font.NORMAL, INK), Element.ALIGN_LEFT, Rectangle.NO_BORDER);
+            cell(paid, minus(receipt, note.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+                Rectangle.NO_BORDER);
+        }
+        if (receipt.anythingBack()) {
+            total(paid, "Net paid", receipt.money(receipt.netPaid()), true);
         }
         if (!receipt.charges().isEmpty()) {
             document.add(paid);
