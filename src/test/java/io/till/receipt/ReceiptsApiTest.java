@@ -144,6 +144,22 @@ class ReceiptsApiTest {
     }
 
     @Test
+    void aPdfReceiptPrintsLatinExtendedGreekAndCyrillicNames() throws Exception {
+        var shop = shops.open();
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Kávéház Ωμέγα"}""", List.of("Content-Type", "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+        var purchase = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Łukasz Ωμέγα Чай", "email": "lukasz@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(shop.monthly()));
+        assertThat(purchase.status()).as(purchase.text()).isEqualTo(201);
+
+        var pdf = download("/api/v1/orders/" + purchase.json().get("id").asString() + "/receipt.pdf", shop.apiKey());
+
+        assertThat(ReceiptPdfs.text(pdf.body())).contains("Łukasz Ωμέγα Чай", "Kávéház Ωμέγα", "$19.00");
+    }
+
+    @Test
     void aPaymentsReceiptListsTheCreditNotesIssuedOnItsInvoiceAndTheNetAmount() throws Exception {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "noted@example.com");
