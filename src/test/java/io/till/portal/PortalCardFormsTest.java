@@ -261,8 +261,8 @@ class PortalCardFormsTest {
         var broken = browser.post(cards(buyer) + "/new", cards(buyer) + "/setup", "", "Accept", "text/html");
 
         assertThat(broken.status()).isEqualTo(400);
-        assertThat(broken.body()).contains("Back to your account", "href=\"/portal/" + buyer.account() + "\"")
-            .doesNotContain("dashboard");
+        assertThat(broken.body()).contains("That did not work", "Go to your overview",
+            "href=\"/portal/" + buyer.account() + "/\"").doesNotContain("dashboard");
     }
 
     @Test
