@@ -33,9 +33,6 @@ class PortalSubscriptionPages {
     /** The choice in the reason list that asks for the free text instead. */
     static final String OTHER = "other";
 
-    /** The statuses in which a subscription renews at the end of its period. */
-    private static final List<String> RENEWING = List.of("trialing", "active", "past_due");
-
     private final PortalOverview overview;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
@@ -59,6 +56,9 @@ class PortalSubscriptionPages {
      */
     record Choices(boolean cancel, boolean keep, boolean sellerCanceled, boolean selfCancel) {
 
+        /** The statuses in which a subscription renews at the end of its period. */
+        static final List<String> RENEWING = List.of("trialing", "active", "past_due");
+
         static Choices of(Subscription subscription, boolean selfCancel, Instant now) {
             boolean renews = RENEWING.contains(subscription.status());
             boolean canceling = subscription.status().equals("canceling")
@@ -80,7 +80,7 @@ class PortalSubscriptionPages {
         show(buyer, subscription, model);
         boolean happened = switch (done == null ? "" : done) {
             case "canceled" -> canceledByBuyer(subscription);
-            case "kept" -> RENEWING.contains(subscription.status());
+            case "kept" -> Choices.RENEWING.contains(subscription.status());
             default -> false;
         };
         if (happened) {
