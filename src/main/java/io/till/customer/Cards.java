@@ -59,22 +59,51 @@ public class Cards {
     }
 
     /**
+     * Saves a card for the customer as {@link #attach} does, unless this very card is saved for them already: then
+     * that one is the answer, and nothing changes. A buyer's double click on "Add card" saves one card. The card is
+     * known by what the gateway tells of it (brand, last 4 digits, expiry): a buyer with two cards alike in all of
+     * those, on one gateway, is rarer than a double click, and could not tell them apart on the page anyway.
+     */
+    public Card attachOnce(String accountId, String customerId, PaymentGateway.CardToken token) {
+        customers.get(accountId, customerId);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        return add(accountId, customerId, gateway.name(), gateway.attach(token), false, true);
+    }
+
+    /**
      * Saves a card the customer confirmed with the gateway itself (a Stripe SetupIntent), as {@link #attach} does: the
      * same card saved again (a confirmation sent twice) is answered with the first one.
      */
     public Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
         boolean makeDefault) {
+        return add(accountId, customerId, gateway, attached, makeDefault, false);
+    }
+
+    /** @param alike whether a saved card alike (brand, last 4, expiry) counts as the same card, not only its reference */
+    private Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
+        boolean makeDefault, boolean alike) {
         return transaction.execute(status -> {
+            // The customer's lock orders two saves of one card: the second finds the first's.
             Customer customer = customers.lockForUpdate(accountId, customerId);
             var earlier = db.sql("""
                 SELECT id FROM cards
                  WHERE account_id = :accountId AND customer_id = :customerId AND gateway = :gateway
-                   AND gateway_reference = :reference AND detached_at IS NULL
+                   AND detached_at IS NULL
+                   AND (gateway_reference = :reference
+                        OR :alike AND brand = :brand AND last4 = :last4 AND exp_month = :expMonth
+                           AND exp_year = :expYear)
+                 ORDER BY id
+                 LIMIT 1
                 """)
                 .param("accountId", accountId)
                 .param("customerId", customerId)
                 .param("gateway", gateway)
                 .param("reference", attached.reference())
+                .param("alike", alike)
+                .param("brand", attached.brand())
+                .param("last4", attached.last4())
+                .param("expMonth", attached.expMonth())
+                .param("expYear", attached.expYear())
                 .query(String.class)
                 .optional();
             if (earlier.isPresent()) {

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -53,7 +54,9 @@ class PortalCardPages {
             portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
                 .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card) + " is removed."));
         }
-        return page(buyer, wallet, chosen, owedBefore(buyer, chosen, was), 0, model);
+        // The outcome of a choice is told only for the choice the signed address names: anyone can write a link.
+        var owed = owedBefore(buyer, chosen, was);
+        return page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, model);
     }
 
     /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */
@@ -61,9 +64,10 @@ class PortalCardPages {
     String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(required = false) String was,
         @RequestParam(defaultValue = "1") int poll, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
-        var target = Chosen.parse(chosen).orElseThrow(() -> TillException.notFound("choice", chosen));
+        var target = Chosen.parse(chosen).orElseThrow(PortalCardPages::notOurs);
+        long owed = owedBefore(buyer, chosen, was).orElseThrow(PortalCardPages::notOurs);
         var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
-        model.addAttribute("outcome", outcome(buyer, wallet, billed, owedBefore(buyer, chosen, was), poll));
+        model.addAttribute("outcome", outcome(buyer, wallet, billed, owed, poll));
         return "portal/cards :: outcome";
     }
 
@@ -91,7 +95,11 @@ class PortalCardPages {
         try {
             portalCards.remove(buyer.accountId(), buyer.customerId(), cardId);
         } catch (TillException e) {
-            return refused(buyer, e, model, response);
+            // A second click (or a second tab) finds the card removed by the first: it shows what the first one did.
+            if (e.code() != ErrorCode.NOT_FOUND
+                || portalCards.removedCard(buyer.accountId(), buyer.customerId(), cardId).isEmpty()) {
+                return refused(buyer, e, model, response);
+            }
         }
         return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?removed=" + cardId;
     }
@@ -200,15 +208,24 @@ class PortalCardPages {
         return owed + "." + mac(buyer, chosen, owed);
     }
 
-    /** What the subscription or plan owed when this buyer chose a card for it; 0 unless the address says so, signed. */
-    private long owedBefore(PortalBuyer buyer, String chosen, String was) {
+    /**
+     * What the subscription or plan owed when this buyer chose a card for it, as the address says it, signed; empty
+     * when the address carries no choice, or one the portal did not sign (this buyer made no such choice).
+     */
+    private OptionalLong owedBefore(PortalBuyer buyer, String chosen, String was) {
         if (chosen == null || was == null || !was.matches("[0-9]{1,15}\\.[0-9a-f]{64}")) {
-            return 0;
+            return OptionalLong.empty();
         }
         long owed = Long.parseLong(was.substring(0, was.indexOf('.')));
         byte[] expected = mac(buyer, chosen, owed).getBytes(StandardCharsets.US_ASCII);
         byte[] given = was.substring(was.indexOf('.') + 1).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, given) ? owed : 0;
+        return MessageDigest.isEqual(expected, given) ? OptionalLong.of(owed) : OptionalLong.empty();
+    }
+
+    /** An outcome asked for with an address the portal did not make. */
+    private static TillException notOurs() {
+        return new TillException(ErrorCode.VALIDATION_FAILED, "This address is not one we made. Go to your cards to "
+            + "see where each payment stands.");
     }
 
     private String mac(PortalBuyer buyer, String chosen, long owed) {

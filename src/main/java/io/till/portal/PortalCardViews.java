@@ -98,7 +98,9 @@ final class PortalCardViews {
         return switch (kind == null ? "" : kind) {
             case "subscription" -> CardChoices.Kind.SUBSCRIPTION;
             case "payment_plan" -> CardChoices.Kind.PAYMENT_PLAN;
-            default -> throw io.till.shared.TillException.notFound("subscription or payment plan", kind);
+            // Not an id that may be someone else's: a form the portal never made.
+            default -> throw new io.till.shared.TillException(io.till.shared.ErrorCode.VALIDATION_FAILED,
+                "This form is not one we made. Go back to your cards and choose again.");
         };
     }
 

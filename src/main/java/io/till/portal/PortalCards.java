@@ -67,7 +67,8 @@ public class PortalCards {
 
     /**
      * Saves the sandbox test card with this documented number (see {@link SandboxTestCards}); the number itself is
-     * neither stored nor logged. It pays nothing until the buyer chooses it for something.
+     * neither stored nor logged. It pays nothing until the buyer chooses it for something. A card alike one already
+     * saved is that one.
      */
     public Card addTestCard(String accountId, String customerId, String number) {
         if (!takesTestCards(accountId)) {
@@ -76,7 +77,8 @@ public class PortalCards {
         String token = SandboxTestCards.tokenFor(number)
             .orElseThrow(() -> TillException.invalid("number", "unknown_test_card",
                 "is not one of the sandbox's test card numbers; pick one from the list"));
-        return cards.attach(accountId, customerId, new PaymentGateway.CardToken(token, null, null), false);
+        // Sent twice (a double click), it is saved once and both answers name the same card.
+        return cards.attachOnce(accountId, customerId, new PaymentGateway.CardToken(token, null, null));
     }
 
     /** How the buyer confirms a real card in the browser, where the account has a way (live, with Stripe.js). */
@@ -113,9 +115,11 @@ public class PortalCards {
         return choices.billed(accountId, customerId, kind, id);
     }
 
-    /** A card of this customer that was removed (or is still saved), for saying which one was removed. */
+    /** A card of this customer that was removed (never one still saved), for saying which one was removed. */
     public Optional<Card> removedCard(String accountId, String customerId, String cardId) {
-        return cards.findOnRecord(accountId, cardId).filter(card -> card.customerId().equals(customerId));
+        return cards.findOnRecord(accountId, cardId)
+            .filter(card -> card.customerId().equals(customerId))
+            .filter(card -> cards.findSaved(accountId, cardId).isEmpty());
     }
 
     /**

@@ -7,9 +7,11 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.ServletRequestBindingException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -68,6 +70,16 @@ class PortalFrame {
             session.isPresent(),
             session.map(s -> s.buyer().access() == PortalBuyer.Access.FULL).orElse(false),
             session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath());
+    }
+
+    /**
+     * A page's address or a form sent without what it needs, or with a value of the wrong kind (a link cut short, a
+     * form the portal never made): the portal's own page, not the API's problem details.
+     */
+    @ExceptionHandler({ServletRequestBindingException.class, TypeMismatchException.class})
+    String unreadable(Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return failed(new TillException(ErrorCode.VALIDATION_FAILED, "This address or form is missing something we "
+            + "need. Go back and try again."), request, response, model);
     }
 
     @ExceptionHandler(TillException.class)

@@ -42,6 +42,14 @@ class PortalOverview {
             return "subscription".equals(kind);
         }
 
+        /**
+         * Whether a card can be chosen for it on the cards page (CardChoices.billed): a subscription until it is
+         * canceled, a plan until it is completed or canceled.
+         */
+        public boolean takesCard() {
+            return isSubscription() ? !"canceled".equals(status) : List.of("active", "unpaid").contains(status);
+        }
+
         public String href(String accountId) {
             return "/portal/" + accountId + (isSubscription() ? "/subscriptions/" : "/payment_plans/") + id;
         }

@@ -2,6 +2,7 @@ package io.till.portal;
 
 import io.till.account.Branding;
 import io.till.account.Brandings;
+import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.CacheControl;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /** The portal's own pages: the sign-in page, opening a seller's portal session, signing out, and the overview. */
@@ -51,6 +53,15 @@ class PortalPages {
             opened.map(PortalLinks.Opened::returnUrl).orElse(null));
     }
 
+    /**
+     * A HEAD of the session URL (a link previewer, a mail scanner) answers without using the link up: Spring would
+     * otherwise serve it with {@link #openSession}, and the buyer's own click would then find the link spent.
+     */
+    @RequestMapping(path = "/portal/{accountId}/session/{token}", method = RequestMethod.HEAD)
+    ResponseEntity<Void> peekSession() {
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).build();
+    }
+
     @PostMapping("/portal/{accountId}/sign_out")
     String signOut(@PathVariable String accountId, HttpServletRequest request, HttpServletResponse response) {
         signIns.signOut(request, response);
@@ -66,6 +77,15 @@ class PortalPages {
         model.addAttribute("payments", overview.payments(buyer));
         model.addAttribute("refunds", overview.refunds(buyer));
         return "portal/overview";
+    }
+
+    /**
+     * Any other address under a store's portal (a link cut short, a guess such as {@code /orders}): the portal's own
+     * not-found page, as for an id that is not the buyer's. Every page of the portal has a more specific mapping.
+     */
+    @RequestMapping("/portal/{accountId:acct_[a-z0-9]+}/**")
+    String unknown(HttpServletRequest request) {
+        throw TillException.notFound("page", request.getRequestURI());
     }
 
     /** A form sent without its CSRF token, or with a stale one (PortalSecurity forwards here with a 403). */

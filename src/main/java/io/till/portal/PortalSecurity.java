@@ -24,9 +24,9 @@ import org.springframework.security.web.csrf.CsrfException;
 /**
  * The customer portal's door, between the API's and the dashboard's (see io.till.access.SecurityConfiguration). The
  * buyer is known only by the portal cookie ({@link PortalSessionFilter}); the servlet session the staff use is
- * neither read nor created here, so a staff sign-in opens no portal page. Sign-in pages are open; the card page takes
- * any session; everything else takes a full one, so a card-update link's session reaches the card page and nothing
- * else. Forms carry a CSRF token checked against a cookie of its own ({@link PortalCsrfTokens}), since there is no
+ * neither read nor created here, so a staff sign-in opens no portal page. Sign-in pages are open; the card page, adding
+ * a card and choosing one take any session; everything else (removing a card too) takes a full one, so a card-update
+ * link's session reaches those and nothing else. Forms carry a CSRF token checked against a cookie of its own ({@link PortalCsrfTokens}), since there is no
  * server session to keep it in before sign-in.
  */
 @Configuration(proxyBeanMethods = false)
@@ -42,7 +42,11 @@ class PortalSecurity {
                     "/portal/*/card_link/*", "/portal/*/sign_out", "/portal/*/refused", "/portal/*/brand.css",
                     "/portal/*/logo", "/portal/*/icon")
                 .permitAll()
-                .requestMatchers("/portal/*/cards", "/portal/*/cards/**").hasRole("PORTAL")
+                // A card-update link's session adds a card and chooses it (README, issue 11); removing one, like
+                // everything else, takes a full session.
+                .requestMatchers("/portal/*/cards", "/portal/*/cards/new", "/portal/*/cards/setup",
+                    "/portal/*/cards/choose", "/portal/*/cards/outcome")
+                .hasRole("PORTAL")
                 .anyRequest().hasRole(PortalAuthentication.FULL))
             .addFilterBefore(new PortalSessionFilter(sessions, cookie), AnonymousAuthenticationFilter.class)
             .securityContext(

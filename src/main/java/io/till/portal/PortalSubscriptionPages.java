@@ -56,8 +56,11 @@ class PortalSubscriptionPages {
      */
     record Choices(boolean cancel, boolean keep, boolean sellerCanceled, boolean selfCancel) {
 
+        /** The statuses in which a subscription renews at the end of its period. */
+        static final List<String> RENEWING = List.of("trialing", "active", "past_due");
+
         static Choices of(Subscription subscription, boolean selfCancel, Instant now) {
-            boolean renews = List.of("trialing", "active", "past_due").contains(subscription.status());
+            boolean renews = RENEWING.contains(subscription.status());
             boolean canceling = subscription.status().equals("canceling")
                 && subscription.currentPeriodEnd().isAfter(now);
             boolean byBuyer = "customer".equals(subscription.canceledBy());
@@ -65,16 +68,30 @@ class PortalSubscriptionPages {
         }
     }
 
-    /** {@code done} says what the buyer just did (canceled, kept), after the redirect that follows their POST. */
+    /**
+     * {@code done} says what the buyer just did (canceled, kept), after the redirect that follows their POST. Anyone
+     * can write it into a link, so it is shown only when the subscription is where it says: canceled by this buyer,
+     * or renewing again.
+     */
     @GetMapping("/portal/{accountId}/subscriptions/{id}")
     String subscription(PortalBuyer buyer, @PathVariable String id, @RequestParam(required = false) String done,
         Model model) {
         Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
         show(buyer, subscription, model);
-        if ("canceled".equals(done) || "kept".equals(done)) {
+        boolean happened = switch (done == null ? "" : done) {
+            case "canceled" -> canceledByBuyer(subscription);
+            case "kept" -> Choices.RENEWING.contains(subscription.status());
+            default -> false;
+        };
+        if (happened) {
             model.addAttribute("done", done);
         }
         return "portal/subscription";
+    }
+
+    private static boolean canceledByBuyer(Subscription subscription) {
+        return List.of("canceling", "canceled").contains(subscription.status())
+            && "customer".equals(subscription.canceledBy());
     }
 
     @GetMapping("/portal/{accountId}/subscriptions/{id}/cancel")
@@ -111,9 +128,13 @@ class PortalSubscriptionPages {
         try {
             actions.cancelForCustomer(buyer.accountId(), buyer.customerId(), id, reason, reasonText);
         } catch (TillException e) {
-            // A second click (or a second tab) finds it canceling already: it shows what the first one did.
+            // A second click (or a second tab) finds it canceling already: it shows what the first one did. One the
+            // seller set to end is shown as it is, never as the buyer's own cancellation.
             if (!isNow(buyer, id, e, "canceling")) {
                 return refused(e, buyer, id, model, response);
+            }
+            if (!canceledByBuyer(subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id))) {
+                return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id;
             }
         }
         return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?done=canceled";

@@ -13,6 +13,7 @@ import java.util.List;
  * @param date when the order was placed or the payment taken
  * @param discount what a promo code took off, zero when none
  * @param total what was charged for the lines
+ * @param creditNotes what the seller credited back on the invoice paid (to spend on later invoices), oldest first
  * @param footer the seller's footer text (portal settings), or null
  */
 public record Receipt(
@@ -28,6 +29,7 @@ public record Receipt(
     long total,
     List<Charge> charges,
     List<Refund> refunds,
+    List<CreditNote> creditNotes,
     String footer) {
 
     public enum Kind {
@@ -63,12 +65,29 @@ public record Receipt(
     /** Money given back. */
     public record Refund(String refundId, String paymentId, Instant date, long amount) {}
 
+    /** Part of what was paid, credited back to the buyer's balance rather than their card. */
+    public record CreditNote(String id, Instant date, long amount) {}
+
     public long amountPaid() {
         return charges.stream().mapToLong(Charge::amount).sum();
     }
 
     public long amountRefunded() {
         return refunds.stream().mapToLong(Refund::amount).sum();
+    }
+
+    public long amountCreditNoted() {
+        return creditNotes.stream().mapToLong(CreditNote::amount).sum();
+    }
+
+    /** What was paid, less what went back by refund or credit note. */
+    public long netPaid() {
+        return amountPaid() - amountRefunded() - amountCreditNoted();
+    }
+
+    /** Whether anything went back, so that the net amount is worth a line. */
+    public boolean anythingBack() {
+        return !refunds.isEmpty() || !creditNotes.isEmpty();
     }
 
     /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */

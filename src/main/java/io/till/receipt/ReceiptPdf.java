@@ -22,8 +22,9 @@ import java.io.IOException;
 /**
  * A receipt as an A4 PDF whose text can be selected, searched and extracted. The header draws the seller's logo as
  * Till keeps it (io.till.account.BrandImages: fetched once, checked, in memory) above the company name in the brand
- * colour; without one, or one OpenPDF cannot draw (WebP), the name stands alone. The standard Helvetica font covers
- * Windows-1252 (Western European) text; other characters are left out.
+ * colour; without one, or one OpenPDF cannot draw (WebP), the name stands alone. Text is set in Liberation Sans,
+ * embedded as a subset of the characters used (Latin with its extensions, Greek, Cyrillic: buyers' and sellers' names
+ * as they wrote them); a character it lacks (Chinese, Japanese, Korean) prints as '?', while the HTML receipt shows it.
  */
 final class ReceiptPdf {
 
@@ -136,8 +137,14 @@ final class ReceiptPdf {
             cell(paid, minus(receipt, refund.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.NO_BORDER);
         }
-        if (!receipt.refunds().isEmpty()) {
-            total(paid, "Net paid", receipt.money(receipt.amountPaid() - receipt.amountRefunded()), true);
+        for (var note : receipt.creditNotes()) {
+            cell(paid, "Credit note on " + Receipts.day(note.date()) + ", credited to your balance",
+                font(11, Font.NORMAL, INK), Element.ALIGN_LEFT, Rectangle.NO_BORDER);
+            cell(paid, minus(receipt, note.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+                Rectangle.NO_BORDER);
+        }
+        if (receipt.anythingBack()) {
+            total(paid, "Net paid", receipt.money(receipt.netPaid()), true);
         }
         if (!receipt.charges().isEmpty()) {
             document.add(paid);
@@ -187,32 +194,46 @@ final class ReceiptPdf {
         return amount < 0 ? minus(receipt, -amount) : receipt.money(amount);
     }
 
-    /** A hyphen, not the minus sign of the HTML receipt: Helvetica's Windows-1252 has none. */
+    /** A hyphen, as PDF receipts have always printed it (and text copied from them reads); the HTML shows "−". */
     private static String minus(Receipt receipt, long amount) {
         return "-" + receipt.money(amount);
     }
 
     private static Font font(float size, int style, Color color) {
-        try {
-            return new Font(BaseFont.createFont(BaseFont.HELVETICA, BaseFont.CP1252, BaseFont.NOT_EMBEDDED), size,
-                style, color);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Helvetica is built into OpenPDF", e);
-        }
+        // The bold face itself, not a regular one OpenPDF would thicken with strokes.
+        return new Font(style == Font.BOLD ? Fonts.BOLD : Fonts.REGULAR, size, Font.NORMAL, color);
     }
 
-    /** The text as Helvetica can print it: the characters Windows-1252 lacks become '?'. */
+    /** The text as the font can print it: a character it has no glyph for becomes '?', never a blank box. */
     private static String text(String value) {
         if (value == null) {
             return "";
         }
-        var encoder = java.nio.charset.Charset.forName("windows-1252").newEncoder();
         var out = new StringBuilder(value.length());
         value.codePoints().forEach(c -> {
-            String one = new String(Character.toChars(c));
-            out.append(c == '\n' || encoder.canEncode(one) ? one : "?");
+            boolean printable = c == '\n' || Fonts.REGULAR.charExists(c) && Fonts.BOLD.charExists(c);
+            out.append(printable ? new String(Character.toChars(c)) : "?");
         });
         return out.toString();
+    }
+
+    /** Liberation Sans from openpdf-fonts-extra, read once; each PDF embeds the glyphs it uses (Identity-H). */
+    private static final class Fonts {
+
+        static final BaseFont REGULAR = load("LiberationSans-Regular.ttf");
+        static final BaseFont BOLD = load("LiberationSans-Bold.ttf");
+
+        private static BaseFont load(String file) {
+            try (var in = ReceiptPdf.class.getResourceAsStream("/liberation/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException(file + " is missing: openpdf-fonts-extra is not on the class path");
+                }
+                return BaseFont.createFont(file, BaseFont.IDENTITY_H, BaseFont.EMBEDDED, true, in.readAllBytes(),
+                    null);
+            } catch (IOException e) {
+                throw new IllegalStateException(file + " could not be read", e);
+            }
+        }
     }
 
     private static Color color(String hex) {

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The billing rows a receipt is made of, read in one place: payments (with the invoice and the product they paid for),
- * refunds and cards. Every query filters by account, and by customer when one is given (a buyer's view).
+ * refunds, credit notes and cards. Every query filters by account, and by customer when one is given (a buyer's view).
  */
 @Repository
 class ReceiptRecords {
@@ -72,6 +72,30 @@ class ReceiptRecords {
             .param("orderId", orderId)
             .query((rs, row) -> new Receipt.Charge(rs.getString("id"), Timestamps.read(rs, "created_at"),
                 rs.getLong("amount"), rs.getString("brand"), rs.getString("last4")))
+            .list();
+    }
+
+    /**
+     * The credit notes issued on the invoices these payments paid, oldest first. A credit note is on an invoice, not a
+     * payment; failed attempts at the invoice have no receipt, so the one that paid it shows them.
+     */
+    List<Receipt.CreditNote> creditNotes(String accountId, List<String> paymentIds) {
+        if (paymentIds.isEmpty()) {
+            return List.of();
+        }
+        return db.sql("""
+            SELECT c.id, c.created_at, c.amount
+              FROM credit_entries c
+             WHERE c.account_id = :accountId AND c.kind = 'credit_note'
+               AND c.invoice_id IN (SELECT p.invoice_id FROM payments p
+                                     WHERE p.account_id = :accountId AND p.id = ANY (:paymentIds)
+                                       AND p.status <> 'failed')
+             ORDER BY c.created_at, c.id
+            """)
+            .param("accountId", accountId)
+            .param("paymentIds", paymentIds.toArray(String[]::new))
+            .query((rs, row) -> new Receipt.CreditNote(rs.getString("id"), Timestamps.read(rs, "created_at"),
+                rs.getLong("amount")))
             .list();
     }
 

@@ -35,6 +35,10 @@ final class ReceiptText {
             text.append("Refunded ").append(receipt.money(refund.amount())).append(" on ")
                 .append(Receipts.day(refund.date())).append('\n');
         }
+        for (var note : receipt.creditNotes()) {
+            text.append("Credit note ").append(receipt.minus(note.amount())).append(" on ")
+                .append(Receipts.day(note.date())).append(", credited to your balance\n");
+        }
         if (receipt.buyer().billingAddress() != null) {
             text.append("\nBilled to\n");
             receipt.buyer().billingAddress().lines().forEach(line -> text.append(line).append('\n'));

@@ -85,11 +85,12 @@ public class Receipts {
         }
         var lines = order.items().stream().map(item -> new Receipt.Line(item.name(), null, item.amount())).toList();
         var charges = records.chargesOfOrder(accountId, orderId);
-        var refunds = records.refunds(accountId, charges.stream().map(Receipt.Charge::paymentId).toList());
+        var paymentIds = charges.stream().map(Receipt.Charge::paymentId).toList();
         return new OrderDetails(order.status().code(), new Receipt(Receipt.Kind.ORDER, order.id(), order.createdAt(),
             seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(), lines,
             order.subtotal(),
-            order.discount(), order.total(), charges, refunds, footer(accountId)));
+            order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
+            records.creditNotes(accountId, paymentIds), footer(accountId)));
     }
 
     /** The receipt of one of this customer's payments; null {@code customerId} means any customer of the account. */
@@ -108,7 +109,8 @@ public class Receipts {
             buyer(accountId, payment.customerId(), billingAddress(accountId, payment)), payment.currency(), lines,
             subtotal,
             Math.max(0, subtotal - payment.amount()), payment.amount(), List.of(charge),
-            records.refunds(accountId, List.of(payment.id())), footer(accountId));
+            records.refunds(accountId, List.of(payment.id())), records.creditNotes(accountId, List.of(payment.id())),
+            footer(accountId));
     }
 
     /**

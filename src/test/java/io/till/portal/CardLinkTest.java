@@ -32,6 +32,9 @@ class CardLinkTest {
     CardLinks cardLinks;
 
     @Autowired
+    PortalCards portalCards;
+
+    @Autowired
     MutableClock clock;
 
     private String customer(Shops.Shop shop, String email) {
@@ -64,6 +67,26 @@ class CardLinkTest {
             assertThat(refused.header("Location")).isEqualTo(portal + "?cards_only");
         }
         assertThat(browser.get(portal + "?cards_only").body()).contains("only lets you update your card");
+    }
+
+    @Test
+    void aCardLinkSessionCannotRemoveACard() {
+        var shop = shops.open();
+        String customer = customer(shop, "eli@example.com");
+        String spare = shops.saveCard(shop, customer, "pm_card_mastercard");
+        String link = path(cardLinks.url(shop.accountId(), customer));
+        String portal = "/portal/" + shop.accountId();
+        var browser = new PortalClient(port);
+        assertThat(browser.post(link, link, "").status()).isEqualTo(302);
+
+        var page = browser.get(portal + "/cards");
+        var removed = browser.post(portal + "/cards", portal + "/cards/" + spare + "/remove", "");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).doesNotContain("/remove");
+        assertThat(removed.status()).isEqualTo(302);
+        assertThat(removed.header("Location")).isEqualTo(portal + "?cards_only");
+        assertThat(portalCards.wallet(shop.accountId(), customer).card(spare)).isPresent();
     }
 
     @Test

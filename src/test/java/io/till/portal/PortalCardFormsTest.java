@@ -40,6 +40,104 @@ class PortalCardFormsTest {
         return "/portal/" + buyer.account() + "/cards";
     }
 
+    private static final String[] BROWSER = {"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"};
+
+    @Test
+    void aConfirmationInTheAddressIsShownOnlyWhenTheRecordsSaySo() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+
+        var notRemoved = browser.get(cards(buyer) + "?removed=" + buyer.otherCard());
+        var notChosen = browser.get(cards(buyer) + "?chosen=subscription:" + buyer.other());
+        var unsignedOutcome = browser.get(cards(buyer) + "/outcome?chosen=subscription:" + buyer.pastDue(),
+            BROWSER);
+
+        assertThat(PortalSubscriptionPagesTest.text(notRemoved.body())).doesNotContain("is removed");
+        assertThat(PortalSubscriptionPagesTest.text(notChosen.body())).doesNotContain("Saved.", "from now on");
+        assertThat(PortalSubscriptionPagesTest.text(unsignedOutcome.body())).doesNotContain("Saved.",
+            "from now on", "is paid up");
+    }
+
+    @Test
+    void removingACardTwiceShowsItRemovedBothTimes() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String spare = shops.saveCard(buyer.shop(), buyer.customer(), "pm_card_amex");
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer)).body());
+
+        var first = browser.postRaw(cards(buyer) + "/" + spare + "/remove", "_csrf=" + token);
+        var second = browser.postRaw(cards(buyer) + "/" + spare + "/remove", "_csrf=" + token);
+
+        assertThat(first.status()).isEqualTo(302);
+        assertThat(second.status()).isEqualTo(302);
+        assertThat(second.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(PortalSubscriptionPagesTest.text(browser.get(second.header("Location")).body()))
+            .contains("is removed");
+    }
+
+    @Test
+    void theSameCardAddedTwiceAtOnceIsSavedOnce() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer) + "/new").body());
+        String form = "test_number=4242424242424242&_csrf=" + token;
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> browser.postRaw(cards(buyer) + "/new",
+            form));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> browser.postRaw(cards(buyer) + "/new",
+            form));
+        var third = browser.postRaw(cards(buyer) + "/new", form);
+
+        assertThat(first.join().status()).isEqualTo(302);
+        assertThat(second.join().header("Location")).isEqualTo(first.join().header("Location"));
+        assertThat(third.header("Location")).isEqualTo(first.join().header("Location"));
+        assertThat(db.sql("SELECT count(*) FROM cards WHERE customer_id = ? AND detached_at IS NULL")
+            .param(buyer.customer())
+            .query(Long.class)
+            .single()).isEqualTo(3);
+    }
+
+    @Test
+    void aMissingOrMalformedParameterIsThePortalsOwnBadRequestPage() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer)).body());
+        String chosen = "subscription:" + buyer.pastDue();
+
+        var answers = java.util.Map.of(
+            "outcome without chosen", browser.get(cards(buyer) + "/outcome", BROWSER),
+            "poll=abc", browser.get(cards(buyer) + "/outcome?chosen=" + chosen + "&poll=abc", BROWSER),
+            "choose without kind", browser.postRaw(cards(buyer) + "/choose", "id=" + buyer.other() + "&card_id="
+                + buyer.otherCard() + "&_csrf=" + token, BROWSER),
+            "choose without id", browser.postRaw(cards(buyer) + "/choose", "kind=subscription&card_id="
+                + buyer.otherCard() + "&_csrf=" + token, BROWSER),
+            "choose kind=foo", browser.postRaw(cards(buyer) + "/choose", "kind=foo&id=" + buyer.other()
+                + "&card_id=" + buyer.otherCard() + "&_csrf=" + token, BROWSER),
+            "setup without setup_intent", browser.postRaw(cards(buyer) + "/setup", "_csrf=" + token, BROWSER));
+
+        answers.forEach((asked, answer) -> {
+            assertThat(answer.status()).as(asked).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).as(asked).startsWith("text/html");
+            assertThat(answer.body()).as(asked).contains("That did not work", "Test store");
+        });
+        assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
+    }
+
+    @Test
+    void anUnknownPortalAddressIsThePortalsOwnNotFoundPage() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String portal = "/portal/" + buyer.account();
+
+        for (String path : java.util.List.of(portal + "/orders", portal + "/payments", portal + "/subscriptions/",
+            portal + "/cards/nothing_here")) {
+            var answer = browser.get(path, BROWSER);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat(answer.header("Content-Type")).as(path).startsWith("text/html");
+            assertThat(answer.body()).as(path).contains("We could not find that", "Test store");
+        }
+    }
+
     @Test
     void aChoiceSentWithoutItsCsrfTokenChangesNothing() {
         var buyer = TwoSubscriptions.open(api, shops);
@@ -163,8 +261,8 @@ class PortalCardFormsTest {
         var broken = browser.post(cards(buyer) + "/new", cards(buyer) + "/setup", "", "Accept", "text/html");
 
         assertThat(broken.status()).isEqualTo(400);
-        assertThat(broken.body()).contains("Back to your account", "href=\"/portal/" + buyer.account() + "\"")
-            .doesNotContain("dashboard");
+        assertThat(broken.body()).contains("That did not work", "Go to your overview",
+            "href=\"/portal/" + buyer.account() + "/\"").doesNotContain("dashboard");
     }
 
     @Test

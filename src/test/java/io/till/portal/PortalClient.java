@@ -62,6 +62,10 @@ final class PortalClient {
         return send(HttpRequest.newBuilder(uri(pathOrUrl)).GET(), headers);
     }
 
+    Response head(String pathOrUrl, String... headers) {
+        return send(HttpRequest.newBuilder(uri(pathOrUrl)).HEAD(), headers);
+    }
+
     /** Posts {@code form} (already encoded) as is: no CSRF field added. */
     Response postRaw(String path, String form, String... headers) {
         return send(HttpRequest.newBuilder(uri(path))

@@ -28,6 +28,8 @@ class PortalReceiptPagesTest {
     Shops shops;
     @Autowired
     Environment environment;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     @BeforeAll
     static void launch() {
@@ -132,5 +134,29 @@ class PortalReceiptPagesTest {
 
         assertThat(answer.status()).isEqualTo(302);
         assertThat(answer.header("Location")).endsWith("/portal/" + shop.accountId());
+    }
+
+    @Test
+    void aRenewalsReceiptPageListsTheCreditNotesOfItsInvoice() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "noted@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P32D");
+        var renewal = db.sql("""
+            SELECT id, invoice_id FROM payments
+             WHERE account_id = ? AND customer_id = ? AND id <> ? AND invoice_id IS NOT NULL""")
+            .params(shop.accountId(), customer, order.get("payment_id").asString())
+            .query((rs, row) -> List.of(rs.getString("id"), rs.getString("invoice_id")))
+            .single();
+        var note = api.post("/api/v1/invoices/" + renewal.get(1) + "/credit_note", shop.apiKey(),
+            "{\"amount\": 300}");
+        assertThat(note.status()).as(note.text()).isEqualTo(201);
+
+        var page = signedIn(shop, customer).get("/portal/" + shop.accountId() + "/payments/" + renewal.get(0)
+            + "/receipt");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(PortalSubscriptionPagesTest.text(page.body())).contains("Credit note", "−$3.00", "Net paid",
+            "$16.00");
     }
 }

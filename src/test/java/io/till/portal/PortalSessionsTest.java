@@ -95,4 +95,23 @@ class PortalSessionsTest {
         assertThat(overview.status()).isEqualTo(302);
         assertThat(overview.header("Location")).isEqualTo("/portal/" + shop.accountId());
     }
+
+    @Test
+    void aLinkPreviewsHeadRequestLeavesTheSessionLinkForTheBuyer() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com")
+            .get("customer_id")
+            .asString();
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(customerId)).json().get("url").asString();
+
+        var preview = new PortalClient(port).head(url);
+        var opened = new PortalClient(port).get(url);
+
+        assertThat(preview.status()).isIn(200, 405);
+        assertThat(preview.headers().allValues("Set-Cookie")).noneSatisfy(cookie -> assertThat(cookie)
+            .startsWith("till_portal="));
+        assertThat(opened.status()).isEqualTo(302);
+        assertThat(opened.header("Location")).isEqualTo("/portal/" + shop.accountId() + "/");
+    }
 }

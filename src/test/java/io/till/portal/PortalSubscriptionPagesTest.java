@@ -72,6 +72,96 @@ class PortalSubscriptionPagesTest {
     }
 
     @Test
+    void cancelingAPastDueSubscriptionSaysItsUnpaidInvoiceIsStillCollected() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P14DT1H");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("past_due");
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var details = buyer.get(page);
+        var confirm = buyer.get(page + "/cancel");
+        var canceled = buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        var canceling = buyer.get(canceled.header("Location"));
+
+        for (var response : List.of(details, confirm, canceling)) {
+            assertThat(text(response.body()))
+                .contains("$19.00 is still due for the current period; we'll keep trying your card for it.")
+                .doesNotContain("won't be charged again");
+        }
+        assertThat(text(canceling.body())).contains("Your subscription is canceled");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
+
+    @Test
+    void aConfirmationInTheAddressIsShownOnlyWhenTheSubscriptionIsReallyThere() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+
+        var forgedCancel = buyer.get(page + "?done=canceled");
+        buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        var forgedKeep = buyer.get(page + "?done=kept");
+
+        assertThat(text(forgedCancel.body())).doesNotContain("Your subscription is canceled");
+        assertThat(text(forgedKeep.body())).doesNotContain("Glad you're staying");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
+
+    @Test
+    void cancelingASubscriptionTheSellerAlreadyEndsDoesNotSayTheBuyerCanceledIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        String token = PortalClient.csrf(buyer.get(page + "/cancel").body());
+        var staff = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+            "{\"at_period_end\": true, \"reason\": \"Contract ended\"}");
+        assertThat(staff.status()).as(staff.text()).isEqualTo(200);
+
+        var answer = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + token);
+        var shown = answer.status() == 302 ? buyer.get(answer.header("Location")) : answer;
+
+        assertThat(text(shown.body())).doesNotContain("Your subscription is canceled", "You canceled")
+            .contains("This subscription won't renew");
+        var stored = shops.subscription(shop, subscription);
+        assertThat(stored.get("canceled_by").asString()).isNotEqualTo("customer");
+        assertThat(stored.get("cancel_reason").asString()).isEqualTo("Contract ended");
+    }
+
+    @Test
+    void aCardChangeIsOfferedOnlyForWhatACardStillPays() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        var plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()));
+        assertThat(plan.status()).as(plan.text()).isEqualTo(201);
+        String planId = plan.json().get("payment_plan_id").asString();
+        shops.advance(shop, "P70D");
+        assertThat(api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), "{}").status())
+            .isEqualTo(200);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceled");
+        assertThat(api.get("/api/v1/payment_plans/" + planId, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("completed");
+        var buyer = signIn(shop, customer);
+        String base = "/portal/" + shop.accountId();
+
+        for (String path : List.of(base + "/?show=all", base + "/subscriptions/" + subscription,
+            base + "/payment_plans/" + planId)) {
+            var page = buyer.get(path);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            assertThat(text(page.body())).as(path).doesNotContain("Change card", "Update card to pay");
+        }
+    }
+
+    @Test
     void aSecondClickOnCancelOrKeepShowsWhatTheFirstDid() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
@@ -230,6 +320,12 @@ class PortalSubscriptionPagesTest {
         var buyer = new PortalClient(port);
         assertThat(buyer.get(url).status()).isEqualTo(302);
         return buyer;
+    }
+
+    /** The page's words as a buyer reads them: tags dropped, entities and spaces as the browser shows them. */
+    static String text(String html) {
+        return html.replaceAll("<[^>]+>", "").replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+            .replaceAll("\\s+", " ");
     }
 
     private static String encode(String text) {

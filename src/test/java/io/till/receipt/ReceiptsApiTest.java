@@ -25,6 +25,8 @@ class ReceiptsApiTest {
     Shops shops;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     HttpResponse<byte[]> download(String path, String apiKey) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(api.uri(path)).header("Authorization", "Bearer " + apiKey).build(),
@@ -139,5 +141,42 @@ class ReceiptsApiTest {
         assertThat(paths.get("/api/v1/orders/{id}/receipt.pdf").get("get").get("responses").get("200").get("content")
             .has("application/pdf")).isTrue();
         assertThat(paths.get("/api/v1/payments/{id}/receipt.pdf")).isNotNull();
+    }
+
+    @Test
+    void aPdfReceiptPrintsLatinExtendedGreekAndCyrillicNames() throws Exception {
+        var shop = shops.open();
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Kávéház Ωμέγα"}""", List.of("Content-Type", "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+        var purchase = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Łukasz Ωμέγα Чай", "email": "lukasz@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(shop.monthly()));
+        assertThat(purchase.status()).as(purchase.text()).isEqualTo(201);
+
+        var pdf = download("/api/v1/orders/" + purchase.json().get("id").asString() + "/receipt.pdf", shop.apiKey());
+
+        assertThat(ReceiptPdfs.text(pdf.body())).contains("Łukasz Ωμέγα Чай", "Kávéház Ωμέγα", "$19.00");
+    }
+
+    @Test
+    void aPaymentsReceiptListsTheCreditNotesIssuedOnItsInvoiceAndTheNetAmount() throws Exception {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "noted@example.com");
+        shops.advance(shop, "P32D");
+        var renewal = db.sql("""
+            SELECT id, invoice_id FROM payments
+             WHERE account_id = ? AND customer_id = ? AND id <> ? AND invoice_id IS NOT NULL""")
+            .params(shop.accountId(), order.get("customer_id").asString(), order.get("payment_id").asString())
+            .query((rs, row) -> List.of(rs.getString("id"), rs.getString("invoice_id")))
+            .single();
+        var note = api.post("/api/v1/invoices/" + renewal.get(1) + "/credit_note", shop.apiKey(),
+            "{\"amount\": 300, \"reason\": \"Studio closed a week\"}");
+        assertThat(note.status()).as(note.text()).isEqualTo(201);
+
+        String text = ReceiptPdfs.text(download("/api/v1/payments/" + renewal.get(0) + "/receipt.pdf",
+            shop.apiKey()).body());
+
+        assertThat(text).contains("Credit note", "-$3.00", "Net paid", "$16.00");
     }
 }
