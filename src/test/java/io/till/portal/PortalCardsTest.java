@@ -86,11 +86,12 @@ class PortalCardsTest {
     @Test
     void aNewCardThatIsDeclinedTooIsToldWithTheProcessorsReason() {
         var buyer = buyer();
-        var insufficient = portalCards.addTestCard(buyer.account(), buyer.customer(), "4000-0000-0000-0341");
+        // Another card that saves fine and then declines (the portal's own form would give back the one alike it).
+        String insufficient = shops.saveCard(buyer.shop(), buyer.customer(), "pm_card_chargeCustomerFail");
         long chargesBefore = ledger.charges(buyer.account());
 
         var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(),
-            insufficient.id());
+            insufficient);
 
         assertThat(outcome).isEqualTo(new Outcome.Declined("Your card was declined."));
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
