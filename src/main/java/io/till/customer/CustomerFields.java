@@ -93,7 +93,15 @@ record CustomerFields(
             errors.add("email", "invalid_email", "must be an email address like ada@example.com");
             return Optional.empty();
         }
-        return email;
+        return email.map(CustomerFields::canonicalEmail);
+    }
+
+    /**
+     * An email as Till keeps and compares it: in Unicode's composed form (NFC), so that "zoë" typed as one character
+     * and as "e" plus a combining diaeresis is one address, as it reads the same.
+     */
+    static String canonicalEmail(String email) {
+        return java.text.Normalizer.normalize(email, java.text.Normalizer.Form.NFC);
     }
 
     private static Optional<Optional<String>> phone(JsonNode body, FieldErrors errors) {

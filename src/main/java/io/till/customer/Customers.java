@@ -191,7 +191,7 @@ public class Customers implements CustomerLookup {
     public Optional<Customer> findByEmail(String accountId, String email) {
         return db.sql(SELECT + " WHERE c.account_id = :accountId AND lower(c.email) = lower(:email)")
             .param("accountId", accountId)
-            .param("email", email)
+            .param("email", email == null ? null : CustomerFields.canonicalEmail(email))
             .query(this::customer)
             .optional();
     }

@@ -229,4 +229,18 @@ class CustomersApiTest {
         assertThat(metadata.get("count").asString()).isEqualTo("123456789012345678901234567890");
         assertThat(metadata.get("vip").asString()).isEqualTo("true");
     }
+
+    @Test
+    void anEmailTypedInDecomposedUnicodeIsTheSameAddressAsItsComposedForm() {
+        var store = accounts.create();
+        var composed = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Zoe", "email": "zo\u00eb@ex\u00e4mple.com"}""");
+        assertThat(composed.status()).as(composed.text()).isEqualTo(201);
+
+        var decomposed = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Zoe again", "email": "zoe\u0308@exa\u0308mple.com"}""");
+
+        assertThat(decomposed.status()).as(decomposed.text()).isEqualTo(409);
+        assertThat(decomposed.json().get("code").asString()).isEqualTo("email_taken");
+    }
 }
