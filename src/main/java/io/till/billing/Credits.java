@@ -8,6 +8,8 @@ import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
@@ -162,15 +164,29 @@ class Credits {
         return new Balance(balances, entries(accountId, customerId));
     }
 
+    /** The latest entries, as the balance shows them; {@link #entries(String, String, PageRequest)} pages all. */
     private List<Entry> entries(String accountId, String customerId) {
+        return entries(accountId, customerId, null, 100);
+    }
+
+    /** Every entry of the customer's credit, newest first, a page at a time. */
+    Page<Entry> entries(String accountId, String customerId, PageRequest page) {
+        customers.get(accountId, customerId);
+        return page.page(entries(accountId, customerId, page.afterId(), page.fetchSize()), Entry::id);
+    }
+
+    private List<Entry> entries(String accountId, String customerId, String afterId, int limit) {
         return db.sql("""
             SELECT * FROM credit_entries
              WHERE account_id = :accountId AND customer_id = :customerId
+               AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
              ORDER BY id DESC
-             LIMIT 100
+             LIMIT :limit
             """)
             .param("accountId", accountId)
             .param("customerId", customerId)
+            .param("afterId", afterId)
+            .param("limit", limit)
             .query((rs, row) -> new Entry(rs.getString("id"), rs.getString("kind"), rs.getLong("amount"),
                 rs.getString("currency"), rs.getString("invoice_id"), rs.getString("reason"),
                 Timestamps.read(rs, "created_at")))

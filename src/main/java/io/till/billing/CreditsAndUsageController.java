@@ -5,6 +5,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -46,9 +48,17 @@ class CreditsAndUsageController {
     }
 
     @GetMapping("/customers/{id}/credits")
-    @Operation(summary = "A customer's credit balance per currency, with its latest entries")
+    @Operation(summary = "A customer's credit balance per currency, with its latest entries", description = "The "
+        + "latest 100 entries; GET /api/v1/customers/{id}/credits/entries pages through all of them.")
     Credits.Balance balance(Caller caller, @PathVariable String id) {
         return credits.balance(caller.accountId(), id);
+    }
+
+    @GetMapping("/customers/{id}/credits/entries")
+    @Operation(summary = "Every entry of a customer's credit, newest first")
+    Page<Credits.Entry> entries(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer limit,
+        @RequestParam(required = false) String cursor) {
+        return credits.entries(caller.accountId(), id, PageRequest.of(limit, cursor, "ce"));
     }
 
     record Apply(Long amount) {}

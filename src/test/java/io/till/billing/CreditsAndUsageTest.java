@@ -24,6 +24,32 @@ class CreditsAndUsageTest {
     SandboxLedger ledger;
 
     @Test
+    void everyCreditEntryCanBeReadPageByPageBeyondTheLatestHundred() {
+        var shop = shops.open();
+        String customer = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("customer_id")
+            .asString();
+        for (int i = 1; i <= 105; i++) {
+            var granted = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(),
+                "{\"amount\": " + i + ", \"currency\": \"usd\"}");
+            assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+        }
+
+        assertThat(api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json().get("entries"))
+            .hasSize(100);
+        var amounts = new java.util.ArrayList<Long>();
+        String cursor = null;
+        do {
+            var page = api.get("/api/v1/customers/" + customer + "/credits/entries?limit=40"
+                + (cursor == null ? "" : "&cursor=" + cursor), shop.apiKey());
+            assertThat(page.status()).as(page.text()).isEqualTo(200);
+            page.json().get("data").forEach(entry -> amounts.add(entry.get("amount").asLong()));
+            cursor = page.json().get("has_more").asBoolean() ? page.json().get("next_cursor").asString() : null;
+        } while (cursor != null);
+        assertThat(amounts).hasSize(105).startsWith(105L, 104L).endsWith(2L, 1L);
+        assertThat(api.get("/api/v1/customers/cus_nope/credits/entries", shop.apiKey()).status()).isEqualTo(404);
+    }
+
+    @Test
     void spendsCreditOnRenewalsBeforeChargingTheCard() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
