@@ -144,6 +144,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
                 "has the wrong type or format"))), headers);
         }
+        if (cause instanceof InputCoercionException overflow) {
+            String field = !overflow.getPath().isEmpty()
+                ? JsonNames.path(overflow)
+                : overflow.processor() != null ? JsonNames.path(overflow.processor().streamReadContext()) : "body";
+            if (!field.equals("body")) {
+                return problem(invalid(List.of(new FieldError(field, "out_of_range",
+                    "is a number out of the range of this field"))), headers);
+            }
+        }
         // Jackson's own words for a limit or an overflow name its Java internals: said plainly instead.
         String detail = switch (cause) {
             case DatabindException ignored ->

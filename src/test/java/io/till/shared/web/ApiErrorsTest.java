@@ -61,6 +61,23 @@ class ApiErrorsTest {
     }
 
     @Test
+    void namesTheFieldOfANumberTooLargeForIt() {
+        String key = accounts.create().apiKey();
+
+        var flat = api.post("/api/v1/promo_codes", key, """
+            {"code": "HUGE", "percent_off": 99999999999999999999}""");
+        var nested = api.post("/api/v1/checkouts", key, """
+            {"name": "N", "product_id": "prod_x", "addons": [{"name": "A", "amount": 1, "currency": "usd"},
+             {"name": "B", "amount": 99999999999999999999, "currency": "usd"}]}""");
+
+        assertProblem(flat, 400, "validation_failed");
+        assertThat(flat.json().get("errors").get(0).get("field").asString()).isEqualTo("percent_off");
+        assertThat(flat.json().get("errors").get(0).get("code").asString()).isEqualTo("out_of_range");
+        assertProblem(nested, 400, "validation_failed");
+        assertThat(nested.json().get("errors").get(0).get("field").asString()).isEqualTo("addons[1].amount");
+    }
+
+    @Test
     void answersBrokenJsonWithMalformedRequest() {
         var response = api.post("/api/v1/api_keys", accounts.create().apiKey(), "{\"name\": ");
 
