@@ -113,6 +113,8 @@ final class BuilderEdits {
             }
             case "json" -> json(value);
             case "text" -> NODES.stringNode(value);
+            // "5 days" is kept as P5D; anything else as typed, for the parser to say what is wrong with it.
+            case "duration" -> NODES.stringNode(DurationWords.iso(value).orElse(value.strip()));
             default -> throw new Refused("a field cannot be read as " + type);
         };
     }

@@ -56,6 +56,12 @@ public record BuilderView(JsonNode definition, String text, List<FieldError> pro
         return node.isValueNode() ? node.asString() : node.toString();
     }
 
+    /** A duration at a path in words, as the builder shows it ("5 days" for P5D). */
+    public String duration(String path) {
+        String value = value(path);
+        return value.isEmpty() ? value : DurationWords.words(value);
+    }
+
     /** The value at a path as JSON text for a textarea: pretty when it is an object or a list, as typed when text. */
     public String json(String path) {
         JsonNode node = node(path);

@@ -63,15 +63,15 @@ class AutomationBuilderPagesTest {
         page.waitForLoadState();
 
         Chromium.screenshot(page, "builder-open-1280");
-        var wait = page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first();
-        assertThat(wait).hasValue("P3D");
+        var wait = page.getByLabel("Wait for (5 days, 2 hours, 1 day 12 hours)").first();
+        assertThat(wait).hasValue("3 days");
         wait.fill("P3X");
         assertThat(page.locator(".bld-step:has(#f-steps-1-duration) .bld-problem").first())
             .containsText("must be an ISO-8601 duration");
         assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
         Chromium.screenshot(page, "builder-error-1280");
 
-        page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first().fill("P5D");
+        page.getByLabel("Wait for (5 days, 2 hours, 1 day 12 hours)").first().fill("5 days");
         assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"P5D\"");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
 
@@ -111,13 +111,13 @@ class AutomationBuilderPagesTest {
         assertThat(page.locator(".bld-unreadable")).containsText("line 2");
         page.locator("#builder-json").fill("{\"name\": \"Short\", \"trigger\": {\"type\": \"manual\"}, \"steps\": "
             + "[{\"id\": \"pause\", \"type\": \"delay\", \"duration\": \"PT2H\"}]}");
-        assertThat(page.locator("#f-steps-0-duration")).hasValue("PT2H");
+        assertThat(page.locator("#f-steps-0-duration")).hasValue("2 hours");
         assertThat(page.locator("#f-name")).hasValue("Short");
 
         // Archived meanwhile (in another tab): the save is refused with the reason, and the edits stay on the page.
         api.delete("/api/v1/automations/" + id, store.apiKey());
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
         assertThat(page.locator(".bld-refused")).containsText("Not saved: The automation is archived");
-        assertThat(page.locator("#f-steps-0-duration")).hasValue("PT2H");
+        assertThat(page.locator("#f-steps-0-duration")).hasValue("2 hours");
     }
 }

@@ -114,7 +114,11 @@ class BuilderStepsPagesTest {
         page.locator("#f-steps-3-if-all-0-op").selectOption("exists");
         assertThat(page.locator("#builder-json")).containsText("\"op\" : \"exists\"");
         add(page, "branch: Otherwise", "Wait");
-        assertThat(page.locator("#f-steps-3-else-0-duration")).hasValue("P1D");
+        assertThat(page.locator("#f-steps-3-else-0-duration")).hasValue("1 day");
+        // A wait is typed in words and kept as ISO-8601.
+        page.locator("#f-steps-3-else-0-duration").fill("2 days 12 hours");
+        page.locator("#f-steps-3-else-0-duration").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"P2DT12H\"");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
         Chromium.screenshot(page, "builder-steps-1280");
 
@@ -128,7 +132,7 @@ class BuilderStepsPagesTest {
         ((ArrayNode) expected.get("steps")).add(JSON.readTree("""
             {"id": "branch", "type": "branch", "if": {"all": [{"field": "customer.email", "op": "exists"}]},
              "then": [{"id": "stop", "type": "stop"}],
-             "else": [{"id": "delay", "type": "delay", "duration": "P1D"}]}"""));
+             "else": [{"id": "delay", "type": "delay", "duration": "P2DT12H"}]}"""));
         assertThat(saved(opened)).isEqualTo(expected);
 
         var phone = StaffBrowser.of(db, passwords, opened.store().id()).signIn(api, chromium.page(390));
