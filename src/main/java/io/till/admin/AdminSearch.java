@@ -14,7 +14,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Controller
 class AdminSearch {
 
-    private static final Pattern ID = Pattern.compile("(cus|sub|inv|ord|pay|plan|exe|evt|aut|we)_[0-9A-Za-z]+");
+    private static final Pattern ID = Pattern
+        .compile("(cus|sub|inv|ord|pay|plan|exe|evt|aut|we|prod|chk)_[0-9A-Za-z]+");
 
     /** The record page of each id prefix (the page URLs of issue 12's conventions). */
     private static final Map<String, String> PAGES = Map.ofEntries(Map.entry("cus", "/admin/customers/"),
@@ -22,7 +23,8 @@ class AdminSearch {
         Map.entry("ord", "/admin/orders/"), Map.entry("pay", "/admin/payments/"),
         Map.entry("plan", "/admin/payment-plans/"), Map.entry("evt", "/admin/developers/events/"),
         Map.entry("exe", "/admin/executions/"), Map.entry("aut", "/admin/automations/"),
-        Map.entry("we", "/admin/webhooks/"));
+        Map.entry("we", "/admin/webhooks/"), Map.entry("prod", "/admin/catalog/products/"),
+        Map.entry("chk", "/admin/catalog/checkouts/"));
 
     @GetMapping("/admin/search")
     String search(@RequestParam(name = "q", defaultValue = "") String query) {

@@ -90,6 +90,13 @@ class AdminFramePageTest {
 
         page.navigate(api.uri("/admin/search?q=" + eventId).toString());
         assertThat(page).hasURL(api.uri("/admin/developers/events/" + eventId).toString());
+
+        page.navigate(api.uri("/admin/search?q=" + shop.checkoutId()).toString());
+        assertThat(page).hasURL(api.uri("/admin/catalog/checkouts/" + shop.checkoutId()).toString());
+        String productId = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        page.navigate(api.uri("/admin/search?q=" + productId).toString());
+        assertThat(page).hasURL(api.uri("/admin/catalog/products/" + productId).toString());
     }
 
     @Test
