@@ -239,7 +239,9 @@ class Purchases {
         } else if (request.token() == null) {
             var defaultCard = customer.map(Customer::defaultCard);
             if (defaultCard.isEmpty()) {
-                errors.add("payment_method_id", "required", "give a token, or a saved card of the customer");
+                errors.add("payment_method_id", "required", checkout == null
+                    ? "the customer has no card on file: save one for them first, then give its id"
+                    : "give a token, or a saved card of the customer");
             } else {
                 cardId = defaultCard.get().id();
             }

@@ -52,6 +52,9 @@ class InternalOrderTest {
 
         assertThat(noCard.status()).isEqualTo(400);
         assertThat(fields(noCard)).containsExactly("payment_method_id");
+        // An internal order takes no token: the answer says what it does take.
+        assertThat(noCard.json().get("errors").get(0).get("message").asString()).doesNotContain("token")
+            .contains("no card on file");
         assertThat(fields(unknownOption)).contains("option_id");
         assertThat(ledger.charges(shop.accountId())).isZero();
     }
