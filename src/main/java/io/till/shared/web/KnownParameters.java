@@ -31,11 +31,14 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
     /** Taken by every read (see {@link Expansions}), not declared by each operation. */
     private static final Set<String> EVERYWHERE = Set.of("expand");
 
+    /** The parameters an operation declares, and those of them that take several values. */
+    private record Declared(Set<String> names, Set<String> lists) {}
+
     /** What an operation that takes a map of parameters declares: any name. */
-    private static final Set<String> ANY = Set.of("*");
+    private static final Declared ANY = new Declared(Set.of("*"), Set.of("*"));
 
     /** The parameters each operation declares. */
-    private final Map<Method, Set<String>> declared = new ConcurrentHashMap<>();
+    private final Map<Method, Declared> declared = new ConcurrentHashMap<>();
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
@@ -49,28 +52,36 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
         if (!(handler instanceof HandlerMethod method) || query == null || query.isEmpty()) {
             return true;
         }
-        Set<String> known = declared.computeIfAbsent(method.getMethod(), ignored -> declaredBy(method));
+        Declared known = declared.computeIfAbsent(method.getMethod(), ignored -> declaredBy(method));
         if (known == ANY) {
             return true;
         }
         var errors = new FieldErrors();
         var named = new LinkedHashSet<String>();
+        var twice = new LinkedHashSet<String>();
         for (String pair : query.split("&")) {
             int equals = pair.indexOf('=');
             // Well-formed UTF-8 by now: RequestTextFilter refused anything else.
-            named.add(URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8));
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            if (!named.add(name)) {
+                twice.add(name);
+            }
         }
         for (String name : named) {
-            if (!name.isEmpty() && !known.contains(name) && !EVERYWHERE.contains(name)) {
+            if (!name.isEmpty() && !known.names().contains(name) && !EVERYWHERE.contains(name)) {
                 errors.add(name, "unknown_parameter", "is not a parameter of this request");
+            } else if (twice.contains(name) && known.names().contains(name) && !known.lists().contains(name)) {
+                // ?limit=1&limit=3 would otherwise answer for one of them, silently.
+                errors.add(name, "given_twice", "takes one value: give it once");
             }
         }
         errors.throwIfAny();
         return true;
     }
 
-    private static Set<String> declaredBy(HandlerMethod method) {
+    private static Declared declaredBy(HandlerMethod method) {
         var names = new HashSet<String>();
+        var lists = new HashSet<String>();
         for (MethodParameter parameter : method.getMethodParameters()) {
             RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
             if (param == null) {
@@ -86,7 +97,11 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
                 name = parameter.getParameterName();
             }
             names.add(name);
+            if (parameter.getParameterType().isArray()
+                || java.util.Collection.class.isAssignableFrom(parameter.getParameterType())) {
+                lists.add(name);
+            }
         }
-        return Set.copyOf(names);
+        return new Declared(Set.copyOf(names), Set.copyOf(lists));
     }
 }

@@ -211,6 +211,19 @@ class MalformedInputTest {
     }
 
     @Test
+    void aFilterGivenTwiceIsRefusedInsteadOfAnsweringForOneOfThem() {
+        var shop = shops.open();
+
+        var twice = api.get("/api/v1/orders?limit=1&limit=3", shop.apiKey());
+
+        assertProblem(twice, 400, "validation_failed");
+        assertThat(twice.json().get("errors").get(0).get("field").asString()).isEqualTo("limit");
+        assertThat(twice.json().get("errors").get(0).get("code").asString()).isEqualTo("given_twice");
+        assertThat(api.get("/api/v1/orders?limit=1&expand=customer&expand=customer", shop.apiKey()).status())
+            .isEqualTo(200);
+    }
+
+    @Test
     void refusesNumbersOutsideTheRangeOfAFieldInsteadOfFailingOnThem() {
         String key = accounts.create().apiKey();
 
