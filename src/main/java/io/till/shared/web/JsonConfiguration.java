@@ -21,7 +21,12 @@ class JsonConfiguration {
     JsonMapperBuilderCustomizer wholeNumbersOnly() {
         return builder -> builder.withCoercionConfig(LogicalType.Integer, config -> config
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.String, CoercionAction.Fail));
+            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            // And a text field takes text: {"name": 123} is a mistake, not the name "123".
+            .withCoercionConfig(LogicalType.Textual, config -> config
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 
     /**

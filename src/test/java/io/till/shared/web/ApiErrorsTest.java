@@ -61,6 +61,22 @@ class ApiErrorsTest {
     }
 
     @Test
+    void aNumberOrABooleanSentForTextIsRefusedNamingTheField() {
+        String key = accounts.create().apiKey();
+
+        var number = api.post("/api/v1/api_keys", key, "{\"name\": 123}");
+        var bool = api.post("/api/v1/events", key, "{\"type\": true}");
+        var tooLong = api.post("/api/v1/api_keys", key, "{\"name\": \"" + "k".repeat(101) + "\"}");
+
+        assertProblem(number, 400, "validation_failed");
+        assertThat(number.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertProblem(bool, 400, "validation_failed");
+        assertThat(bool.json().get("errors").get(0).get("field").asString()).isEqualTo("type");
+        assertProblem(tooLong, 400, "validation_failed");
+        assertThat(tooLong.json().get("errors").get(0).get("code").asString()).isEqualTo("too_long");
+    }
+
+    @Test
     void namesTheFieldOfANumberTooLargeForIt() {
         String key = accounts.create().apiKey();
 
