@@ -9,6 +9,7 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Connecting a service, as the API and the dashboard do it: every check first, then the config stored. */
@@ -33,6 +34,9 @@ class IntegrationChanges {
             errors.add("type", typeCode == null ? "required" : "invalid_value", "must be one of "
                 + List.of(IntegrationType.values()).stream().map(IntegrationType::code).toList());
         } else {
+            if (config != null && config.isObject()) {
+                config = withStoredSecrets(accountId, type, (ObjectNode) config.deepCopy(), errors);
+            }
             type.check(config, errors);
             checkDestinations(config, errors);
         }
@@ -54,7 +58,9 @@ class IntegrationChanges {
             String value = values.getOrDefault(field.name(), "").strip();
             switch (field.kind()) {
                 case SECRET -> {
-                    if (!value.isEmpty()) {
+                    if (value.isEmpty()) {
+                        config.remove(field.name()); // left out: save keeps the stored one
+                    } else {
                         config.put(field.name(), value);
                     }
                 }
@@ -79,6 +85,53 @@ class IntegrationChanges {
             }
         }
         return save(accountId, type.code(), config);
+    }
+
+    /**
+     * A config read back answers its secrets masked, and clients post it back with one field changed: so a secret left
+     * out of the type's fields, or sent as a mask (the stored one's, or any value of the mask's form, at any depth),
+     * keeps the stored secret. A mask is never stored: with no secret stored at its place it is refused. {@code null}
+     * removes a secret.
+     */
+    private ObjectNode withStoredSecrets(String accountId, IntegrationType type, ObjectNode config,
+        FieldErrors errors) {
+        ObjectNode stored = integrations.opened(accountId, type).orElse(null);
+        if (stored != null) {
+            for (var field : type.fields()) {
+                if (field.kind() == IntegrationType.Kind.SECRET && !config.has(field.name())
+                    && stored.hasNonNull(field.name())) {
+                    config.set(field.name(), stored.get(field.name()));
+                }
+            }
+        }
+        restoreMasked(config, stored, "config", errors);
+        return config;
+    }
+
+    private static void restoreMasked(JsonNode node, JsonNode stored, String path, FieldErrors errors) {
+        if (node instanceof ObjectNode object) {
+            for (String name : List.copyOf(object.propertyNames())) {
+                JsonNode value = object.get(name);
+                JsonNode before = stored != null && stored.isObject() ? stored.get(name) : null;
+                String at = path + "." + name;
+                if (IntegrationType.isSecretField(name) && value.isString() && Integrations.isMask(value
+                    .asString())) {
+                    if (before != null && before.isString()) {
+                        object.set(name, before);
+                    } else {
+                        errors.add(at, "invalid_value", "is a masked secret, as a read answers it, and none is "
+                            + "stored here to keep: send the secret itself");
+                    }
+                } else {
+                    restoreMasked(value, before, at, errors);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode before = stored != null && stored.isArray() ? stored.get(i) : null;
+                restoreMasked(array.get(i), before, path + "[" + i + "]", errors);
+            }
+        }
     }
 
     /**

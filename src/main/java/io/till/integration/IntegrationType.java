@@ -26,6 +26,11 @@ public enum IntegrationType {
     static final Set<String> SECRET_FIELDS = Set.of("password", "auth_token", "api_key", "access_token", "token",
         "secret", "webhook_url");
 
+    /** Whether a config field of this name holds a secret, wherever it appears. */
+    static boolean isSecretField(String name) {
+        return SECRET_FIELDS.contains(name);
+    }
+
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
@@ -105,8 +110,14 @@ public enum IntegrationType {
             return;
         }
         for (String field : config.propertyNames()) {
-            if (SECRET_FIELDS.contains(field) && !config.get(field).isNull() && !config.get(field).isString()) {
+            if (isSecretField(field) && !config.get(field).isNull() && !config.get(field).isString()) {
                 errors.add("config." + field, "invalid_type", "must be a string");
+            }
+        }
+        for (var field : fields()) {
+            if (field.kind() == Kind.SECRET && field.required() && !hasText(config, field.name())) {
+                errors.add("config." + field.name(), "required", "is required: the " + label() + " "
+                    + field.label().toLowerCase(Locale.ROOT));
             }
         }
         switch (this) {
@@ -139,9 +150,6 @@ public enum IntegrationType {
                     .matches()) {
                     errors.add("config.account_sid", hasText(config, "account_sid") ? "invalid_value" : "required",
                         "must be the account SID: AC followed by 32 hexadecimal digits");
-                }
-                if (!hasText(config, "auth_token")) {
-                    errors.add("config.auth_token", "required", "is required: the account's auth token");
                 }
                 if (!hasText(config, "from_number") || !E164.matcher(config.get("from_number").asString())
                     .matches()) {

@@ -136,13 +136,21 @@ public class Integrations {
         return secret.length() >= 12 ? MASK + secret.substring(secret.length() - 4) : MASK;
     }
 
+    /**
+     * Whether {@code value} is what {@link #mask} answers for some secret rather than a secret: {@code "••••"} with at
+     * most four characters after it, or a masked URL ({@code https://hooks.slack.com/services/T…/…/****}).
+     */
+    static boolean isMask(String value) {
+        return value.startsWith(MASK) && value.length() <= MASK.length() + 4 || value.equals(SecretMasks.url(value));
+    }
+
     /** Replaces every string under a secret field name, at any depth, by {@code change} of it; changes in place. */
     private static ObjectNode transformSecrets(ObjectNode config, UnaryOperator<String> change) {
         for (String field : List.copyOf(config.propertyNames())) {
             JsonNode value = config.get(field);
             if (value.isObject()) {
                 transformSecrets((ObjectNode) value, change);
-            } else if (IntegrationType.SECRET_FIELDS.contains(field) && value.isString()) {
+            } else if (IntegrationType.isSecretField(field) && value.isString()) {
                 config.put(field, change.apply(value.asString()));
             }
         }
