@@ -20,16 +20,12 @@ public enum IntegrationType {
     KEAP;
 
     /**
-     * Config fields that hold a secret, wherever they appear: stored sealed and shown masked. A Slack incoming webhook's
-     * URL is one: whoever has it can post.
+     * How the names of config fields that hold a secret end, once lower-cased and stripped of separators: such a field
+     * is stored sealed and shown masked wherever it appears ({@code refresh_token}, {@code clientSecret},
+     * {@code X-API-KEY}, {@code db_password}). A Slack incoming webhook's URL is one: whoever has it can post.
      */
-    static final Set<String> SECRET_FIELDS = Set.of("password", "auth_token", "api_key", "access_token", "token",
-        "secret", "webhook_url");
-
-    /** Whether a config field of this name holds a secret, wherever it appears. */
-    static boolean isSecretField(String name) {
-        return SECRET_FIELDS.contains(name);
-    }
+    private static final List<String> SECRET_NAME_ENDINGS = List.of("password", "passwd", "passphrase", "secret",
+        "token", "apikey", "privatekey", "secretkey", "signingkey", "accesskey", "webhookurl");
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
@@ -109,11 +105,7 @@ public enum IntegrationType {
             errors.add("config", "invalid_type", "must be an object");
             return;
         }
-        for (String field : config.propertyNames()) {
-            if (isSecretField(field) && !config.get(field).isNull() && !config.get(field).isString()) {
-                errors.add("config." + field, "invalid_type", "must be a string");
-            }
-        }
+        checkSecretsAreStrings(config, "config", errors);
         for (var field : fields()) {
             if (field.kind() == Kind.SECRET && field.required() && !hasText(config, field.name())) {
                 errors.add("config." + field.name(), "required", "is required: the " + label() + " "
@@ -166,6 +158,30 @@ public enum IntegrationType {
                 if (config.size() > 20) {
                     errors.add("config", "too_many_fields", "holds at most 20 fields");
                 }
+            }
+        }
+    }
+
+    /** Whether a config field of this name holds a secret, wherever it appears ({@link #SECRET_NAME_ENDINGS}). */
+    static boolean isSecretField(String name) {
+        String normalized = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return SECRET_NAME_ENDINGS.stream().anyMatch(normalized::endsWith);
+    }
+
+    /** A secret is sealed as a string: one of another type, in an object or an array at any depth, is refused. */
+    private static void checkSecretsAreStrings(JsonNode node, String path, FieldErrors errors) {
+        if (node.isObject()) {
+            for (String name : node.propertyNames()) {
+                JsonNode value = node.get(name);
+                if (isSecretField(name) && !value.isNull() && !value.isString()) {
+                    errors.add(path + "." + name, "invalid_type", "must be a string: it is stored as a secret");
+                } else {
+                    checkSecretsAreStrings(value, path + "." + name, errors);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkSecretsAreStrings(node.get(i), path + "[" + i + "]", errors);
             }
         }
     }

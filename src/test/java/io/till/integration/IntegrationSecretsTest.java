@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,6 +38,8 @@ class IntegrationSecretsTest {
     TestAccounts accounts;
     @Autowired
     Integrations integrations;
+    @Autowired
+    JdbcClient db;
 
     @BeforeEach
     void start() {
@@ -122,6 +125,86 @@ class IntegrationSecretsTest {
         assertThat(saved.status()).as(saved.text()).isEqualTo(200);
         assertThat(opened(store.id(), IntegrationType.SLACK).get("webhook_url").asString()).isEqualTo(url);
         assertThat(saved.json().get("config")).isEqualTo(config);
+    }
+
+    @Test
+    void aSecretInsideAnArrayIsStoredSealedAndAnsweredMasked() {
+        var store = accounts.create();
+
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "slack", "config": {"webhook_url": "https://hooks.slack.com/services/T000/B000/X",
+             "list": [{"token": "arraytokensecret123"}, "plain"]}}""");
+
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        assertThat(saved.json().get("config").get("list").get(0).get("token").asString()).isEqualTo("••••t123");
+        assertThat(saved.json().get("config").get("list").get(1).asString()).isEqualTo("plain");
+        assertThat(rawConfig(store.id())).doesNotContain("arraytokensecret123");
+        assertThat(opened(store.id(), IntegrationType.SLACK).get("list").get(0).get("token").asString())
+            .isEqualTo("arraytokensecret123");
+    }
+
+    @Test
+    void fieldsNamedAsSecretsInAnyCaseOrSeparatorsAreSealedAndMasked() {
+        var store = accounts.create();
+        var names = java.util.List.of("refresh_token", "client_secret", "access_token", "apiKey", "api-key",
+            "private_key", "password", "X-API-KEY", "Client.Secret", "db_password");
+        var oauth = JSON.createObjectNode();
+        for (int i = 0; i < names.size(); i++) {
+            oauth.put(names.get(i), "pasted-secret-value-" + i + "-abcd");
+        }
+        oauth.put("client_id", "client-id-in-clear-1");
+
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "keap", "config": {"access_token": "keap-token-0123456789", "oauth": %s}}"""
+            .formatted(JSON.writeValueAsString(oauth)));
+
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        for (String name : names) {
+            assertThat(saved.json().get("config").get("oauth").get(name).asString()).as(name).isEqualTo("••••abcd");
+        }
+        assertThat(saved.json().get("config").get("oauth").get("client_id").asString())
+            .isEqualTo("client-id-in-clear-1");
+        assertThat(saved.text()).doesNotContain("pasted-secret-value");
+        assertThat(rawConfig(store.id())).doesNotContain("pasted-secret-value").contains("client-id-in-clear-1");
+    }
+
+    @Test
+    void aNestedSecretThatIsNotAStringIsRefusedNamingItsPath() {
+        var store = accounts.create();
+
+        var refused = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "hubspot", "config": {"access_token": "pat-na1-0123456789abcdef",
+             "oauth": {"refresh_token": 42}, "list": [{"apiKey": {"nested": "x"}}]}}""");
+
+        assertThat(IntegrationsApiTest.fields(refused)).containsExactlyInAnyOrder("config.oauth.refresh_token",
+            "config.list[0].apiKey");
+    }
+
+    @Test
+    void aSecretStoredInClearBeforeItsNameCountedAsSecretIsStillReadAndAnsweredMasked() {
+        var store = accounts.create();
+        db.sql("""
+            INSERT INTO integrations (account_id, type, config, created_at, updated_at)
+            VALUES (:id, 'keap', CAST(:config AS jsonb), now(), now())
+            """)
+            .param("id", store.id())
+            .param("config", """
+                {"access_token": "keap-token-in-clear-0123", "refresh_token": "refresh-in-clear-4567"}""")
+            .update();
+
+        var read = api.get("/api/v1/integrations/keap", store.apiKey());
+
+        assertThat(read.status()).as(read.text()).isEqualTo(200);
+        assertThat(read.json().get("config").get("refresh_token").asString()).isEqualTo("••••4567");
+        assertThat(opened(store.id(), IntegrationType.KEAP).get("refresh_token").asString())
+            .isEqualTo("refresh-in-clear-4567");
+    }
+
+    private String rawConfig(String accountId) {
+        return db.sql("SELECT config::text FROM integrations WHERE account_id = :id")
+            .param("id", accountId)
+            .query(String.class)
+            .single();
     }
 
     private ObjectNode opened(String accountId, IntegrationType type) {
