@@ -1,9 +1,8 @@
 package io.till.integration;
 
+import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
 import io.till.shared.FieldErrors;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -38,7 +37,7 @@ class IntegrationChanges {
                 config = withStoredSecrets(accountId, type, (ObjectNode) config.deepCopy(), errors);
             }
             type.check(config, errors);
-            checkDestinations(config, errors);
+            checkDestinations(type, config, errors);
         }
         if (type == null && (config == null || !config.isObject())) {
             errors.add("config", "invalid_type", "must be an object");
@@ -135,26 +134,34 @@ class IntegrationChanges {
     }
 
     /**
-     * Refuses a host that is a reserved address already as written (an IP literal, {@code localhost}), naming the
-     * field; a host name is checked each time Till connects, since what it resolves to can change.
+     * Refuses a host that is a reserved address already as written (an IP literal in any form the C library reads,
+     * {@code localhost}), naming the field, and a URL that is not an http or https URL naming a host; a host name is
+     * checked each time Till connects, since what it resolves to can change.
      */
-    private void checkDestinations(JsonNode config, FieldErrors errors) {
+    private void checkDestinations(IntegrationType type, JsonNode config, FieldErrors errors) {
         if (config == null || !config.isObject()) {
             return;
         }
         if (IntegrationType.hasText(config, "host")) {
             refuseReserved(config.get("host").asString(), "config.host", errors);
         }
-        if (IntegrationType.hasText(config, "base_url")) {
-            try {
-                String host = new URI(config.get("base_url").asString().strip()).getHost();
-                if (host != null) {
-                    refuseReserved(host, "config.base_url", errors);
-                }
-            } catch (URISyntaxException e) {
-                // Not a URL: the type's own check says so.
+        type.urlField().ifPresent(field -> {
+            JsonNode value = config.get(field);
+            if (value == null || value.isNull() || value.isString() && value.asString().isBlank()) {
+                return; // a required one missing is the type's check to name
             }
-        }
+            String url = value.isString() ? value.asString().strip() : null;
+            // What the guard refuses is said first: http://127.2/ is no URL to java.net.URI, but curl calls 127.0.0.2.
+            var refusal = guard.savedUrlRefusal(url);
+            String invalid = EgressClient.invalidUrl(url);
+            if (refusal.isPresent()) {
+                errors.add("config." + field, "destination_refused", refusal.get());
+            } else if (invalid != null) {
+                errors.add("config." + field, "invalid_url", invalid.equals("is required")
+                    ? "must be an http or https URL"
+                    : invalid);
+            }
+        });
     }
 
     private void refuseReserved(String host, String field, FieldErrors errors) {

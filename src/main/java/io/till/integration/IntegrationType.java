@@ -1,7 +1,6 @@
 package io.till.integration;
 
 import io.till.shared.FieldErrors;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -148,15 +147,15 @@ public enum IntegrationType {
                     errors.add("config.from_number", hasText(config, "from_number") ? "invalid_phone" : "required",
                         "must be the sending phone number in E.164 form (+14155550100)");
                 }
-                JsonNode baseUrl = config.get("base_url");
-                if (baseUrl != null && !baseUrl.isNull() && !(baseUrl.isString() && isWebUrl(baseUrl.asString()))) {
-                    errors.add("config.base_url", "invalid_url", "must be an http or https URL");
-                }
             }
             // Stored for the CRM and Slack actions, which check what they need when they use it.
             case SLACK, ACTIVECAMPAIGN, HUBSPOT, KEAP -> {
                 if (config.size() > 20) {
                     errors.add("config", "too_many_fields", "holds at most 20 fields");
+                }
+                if (this == ACTIVECAMPAIGN && !config.hasNonNull("base_url")) {
+                    errors.add("config.base_url", "required", "is required: the account's API URL, "
+                        + "https://<account>.api-us1.com");
                 }
             }
         }
@@ -212,12 +211,15 @@ public enum IntegrationType {
         return hasText(config, field) ? config.get(field).asString() : null;
     }
 
-    private static boolean isWebUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (Exception e) {
-            return false;
-        }
+    /**
+     * The config field that holds the URL Till calls, checked as a URL and against the egress guard when saved (see
+     * {@code IntegrationChanges}); SMTP's {@code host} is no URL.
+     */
+    Optional<String> urlField() {
+        return switch (this) {
+            case SMTP -> Optional.empty();
+            case SLACK -> Optional.of("webhook_url");
+            case TWILIO, ACTIVECAMPAIGN, HUBSPOT, KEAP -> Optional.of("base_url");
+        };
     }
 }
