@@ -150,7 +150,13 @@ class IntegrationChanges {
             if (value == null || value.isNull() || value.isString() && value.asString().isBlank()) {
                 return; // a required one missing is the type's check to name
             }
-            String url = value.isString() ? value.asString().strip() : null;
+            if (!value.isString()) {
+                if (!IntegrationType.isSecretField(field)) { // a secret's type is named by the type's check
+                    errors.add("config." + field, "invalid_url", "must be an http or https URL");
+                }
+                return;
+            }
+            String url = value.asString().strip();
             // What the guard refuses is said first: http://127.2/ is no URL to java.net.URI, but curl calls 127.0.0.2.
             var refusal = guard.savedUrlRefusal(url);
             String invalid = EgressClient.invalidUrl(url);

@@ -106,7 +106,10 @@ public enum IntegrationType {
         }
         checkSecretsAreStrings(config, "config", errors);
         for (var field : fields()) {
-            if (field.kind() == Kind.SECRET && field.required() && !hasText(config, field.name())) {
+            // One that is not a string is named as that, above.
+            boolean missing = !config.hasNonNull(field.name()) || !hasText(config, field.name()) && config.get(field
+                .name()).isString();
+            if (field.kind() == Kind.SECRET && field.required() && missing) {
                 errors.add("config." + field.name(), "required", "is required: the " + label() + " "
                     + field.label().toLowerCase(Locale.ROOT));
             }

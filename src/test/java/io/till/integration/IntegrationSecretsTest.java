@@ -176,8 +176,12 @@ class IntegrationSecretsTest {
             {"type": "hubspot", "config": {"access_token": "pat-na1-0123456789abcdef",
              "oauth": {"refresh_token": 42}, "list": [{"apiKey": {"nested": "x"}}]}}""");
 
+        var slack = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "slack", "config": {"webhook_url": 42}}""");
+
         assertThat(IntegrationsApiTest.fields(refused)).containsExactlyInAnyOrder("config.oauth.refresh_token",
             "config.list[0].apiKey");
+        assertThat(IntegrationsApiTest.fields(slack)).containsExactly("config.webhook_url");
     }
 
     @Test
