@@ -90,6 +90,10 @@ public class PromoCodes {
         if (input.amountOff() != null && !Amounts.isCurrency(input.currency())) {
             errors.add("currency", "required", "amount_off needs a three-letter ISO currency code such as usd");
         }
+        if (input.amountOff() == null && input.currency() != null) {
+            // A percentage is off any currency's price; a currency beside it would read as a restriction it is not.
+            errors.add("currency", "not_allowed", "give a currency only with amount_off");
+        }
         if (input.maxRedemptions() != null && input.maxRedemptions() < 1) {
             errors.add("max_redemptions", "out_of_range", "must be at least 1");
         }

@@ -35,10 +35,11 @@ public class CrmActions {
     public static final ActionSchema SYNC_CONTACT = ActionSchema.of("crm.sync_contact",
         "Creates or updates the customer as a CRM contact, matched by email", CRM, CUSTOMER);
     public static final ActionSchema ADD_TAG = ActionSchema.of("crm.add_tag",
-        "Tags the customer's CRM contact (HubSpot: checks the value in the tag property)", CRM, TAG, CUSTOMER);
+        "Tags the customer's CRM contact (HubSpot: checks the value in the tag property)", CRM, TAG, CUSTOMER)
+        .checking(CrmActions::checkTag);
     public static final ActionSchema REMOVE_TAG = ActionSchema.of("crm.remove_tag",
         "Takes a tag off the customer's CRM contact (HubSpot: unchecks the value in the tag property)", CRM, TAG,
-        CUSTOMER);
+        CUSTOMER).checking(CrmActions::checkTag);
     public static final ActionSchema START_AUTOMATION = ActionSchema.of("crm.start_automation",
         "Enrols the customer's CRM contact in an ActiveCampaign automation, a HubSpot workflow or a Keap sequence", CRM,
         Param.required("automation_id", Type.STRING, "ActiveCampaign automation id, HubSpot workflow id, or Keap "
@@ -102,6 +103,18 @@ public class CrmActions {
         });
     }
 
+    /**
+     * HubSpot stores a multiple-checkbox property's values as one string joined by ";", so a tag holding one would be
+     * set as several values and could never be removed as the tag it was: refused when saved if literal, else when run.
+     */
+    static void checkTag(ActionSchema.Values params) {
+        String tag = params.literal("tag");
+        if (tag != null && tag.contains(";") && CrmType.HUBSPOT.code().equals(params.literal("crm"))) {
+            params.refuse("tag", "invalid_params", "a HubSpot tag cannot contain ';': HubSpot separates the values "
+                + "of the tag property with it");
+        }
+    }
+
     private static String tag(ActionCall call) {
         return call.params().get("tag").asString().strip();
     }
@@ -117,6 +130,10 @@ public class CrmActions {
             if (crm.isEmpty()) {
                 return ActionResult.Failed.permanent("invalid_params", "params.crm: must be one of " + List.of(CrmType
                     .codes()));
+            }
+            var refusal = schema.refusal(params);
+            if (refusal.isPresent()) {
+                return refusal.get();
             }
             String customerId = params.hasNonNull("customer_id")
                 ? params.get("customer_id").asString()

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Which addresses a user-supplied URL may reach. Loopback, private, link-local (cloud metadata lives at
  * 169.254.169.254), carrier-grade NAT, multicast, unique-local and unspecified addresses are refused, in IPv4, IPv6
- * and IPv4-mapped IPv6 form, unless a range of the allow list holds them.
+ * and IPv4-mapped IPv6 form (and 6to4 addresses embedding one), unless a range of the allow list holds them.
  */
 final class AddressRanges {
 
@@ -66,6 +66,8 @@ final class AddressRanges {
         Range.parse("fc00::/7", "private"), Range.parse("fe80::/10", "link-local"), Range.parse("ff00::/8", "reserved"),
         Range.parse("64:ff9b::/96", "reserved"));
 
+    private static final Range SIX_TO_FOUR = Range.parse("2002::/16", "reserved");
+
     private final List<Range> allowed;
 
     private AddressRanges(List<Range> allowed) {
@@ -110,7 +112,27 @@ final class AddressRanges {
                 return Optional.empty();
             }
         }
-        return REFUSED.stream().filter(range -> range.contains(bytes)).findFirst();
+        return REFUSED.stream()
+            .filter(range -> range.contains(bytes))
+            .findFirst()
+            .or(() -> refused6to4(bytes));
+    }
+
+    /**
+     * A 6to4 address ({@code 2002:AABB:CCDD::/48}, RFC 3056) reaches the IPv4 address {@code AA.BB.CC.DD} through a
+     * relay, so one that embeds a refused IPv4 address is refused with it ({@code 2002:7f00:1::} is 127.0.0.1). The
+     * allow list's IPv4 ranges do not cover it: the address is allowed only when a range lists it as IPv6.
+     */
+    private static Optional<Range> refused6to4(byte[] bytes) {
+        if (bytes.length != 16 || bytes[0] != 0x20 || bytes[1] != 0x02) {
+            return Optional.empty();
+        }
+        byte[] embedded = {bytes[2], bytes[3], bytes[4], bytes[5]};
+        return REFUSED.stream()
+            .filter(range -> range.contains(embedded))
+            .findFirst()
+            .map(range -> new Range(SIX_TO_FOUR.network(), SIX_TO_FOUR.prefix(), SIX_TO_FOUR.name() + " (6to4 for "
+                + range.name() + ")", range.kind()));
     }
 
     /** The address as the range that holds it is written: an IPv4-mapped IPv6 address as its IPv4 form. */

@@ -24,6 +24,9 @@ public class EgressGuard {
     /** What the JDK reads as an IP address without asking DNS: dotted or bare decimal IPv4, or IPv6. */
     private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.%]*");
 
+    /** A URL's scheme and authority: the authority ends at the first slash, question mark or hash. */
+    private static final Pattern AUTHORITY = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://([^/?#]*)");
+
     private final AddressRanges ranges;
     private final SocketFactory sockets;
 
@@ -85,6 +88,33 @@ public class EgressGuard {
         } catch (UnknownHostException e) {
             return local ? Optional.of(refusedField(host + " is a local name")) : Optional.empty();
         }
+    }
+
+    /**
+     * Why a URL can be refused when it is saved: {@link #savedHostRefusal} of its host as written, also where
+     * {@link java.net.URI} reads no host at all ({@code http://127.1/}, {@code http://0x7f.1/}, which browsers and curl
+     * read as 127.0.0.1). Empty when the URL names no host; whether it is a valid URL is
+     * {@link EgressClient#invalidUrl}'s to say.
+     */
+    public Optional<String> savedUrlRefusal(String url) {
+        return writtenHost(url).flatMap(this::savedHostRefusal);
+    }
+
+    /** The host of {@code scheme://[user@]host[:port]/…} as written, brackets kept around an IPv6 address. */
+    static Optional<String> writtenHost(String url) {
+        var matcher = url == null ? null : AUTHORITY.matcher(url.strip());
+        if (matcher == null || !matcher.lookingAt()) {
+            return Optional.empty();
+        }
+        String authority = matcher.group(1);
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        String host = hostAndPort.startsWith("[")
+            ? hostAndPort.substring(0, hostAndPort.indexOf(']') < 0
+                ? hostAndPort.length()
+                : hostAndPort.indexOf(']')
+                    + 1)
+            : hostAndPort.replaceFirst(":.*$", "");
+        return host.isBlank() ? Optional.empty() : Optional.of(host);
     }
 
     private static String refusedField(String reason) {

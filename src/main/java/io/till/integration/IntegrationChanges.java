@@ -1,14 +1,14 @@
 package io.till.integration;
 
+import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
 import io.till.shared.FieldErrors;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Connecting a service, as the API and the dashboard do it: every check first, then the config stored. */
@@ -33,8 +33,11 @@ class IntegrationChanges {
             errors.add("type", typeCode == null ? "required" : "invalid_value", "must be one of "
                 + List.of(IntegrationType.values()).stream().map(IntegrationType::code).toList());
         } else {
+            if (config != null && config.isObject()) {
+                config = withStoredSecrets(accountId, type, (ObjectNode) config.deepCopy(), errors);
+            }
             type.check(config, errors);
-            checkDestinations(config, errors);
+            checkDestinations(type, config, errors);
         }
         if (type == null && (config == null || !config.isObject())) {
             errors.add("config", "invalid_type", "must be an object");
@@ -54,7 +57,9 @@ class IntegrationChanges {
             String value = values.getOrDefault(field.name(), "").strip();
             switch (field.kind()) {
                 case SECRET -> {
-                    if (!value.isEmpty()) {
+                    if (value.isEmpty()) {
+                        config.remove(field.name()); // left out: save keeps the stored one
+                    } else {
                         config.put(field.name(), value);
                     }
                 }
@@ -82,26 +87,87 @@ class IntegrationChanges {
     }
 
     /**
-     * Refuses a host that is a reserved address already as written (an IP literal, {@code localhost}), naming the
-     * field; a host name is checked each time Till connects, since what it resolves to can change.
+     * A config read back answers its secrets masked, and clients post it back with one field changed: so a secret left
+     * out of the type's fields, or sent as a mask (the stored one's, or any value of the mask's form, at any depth),
+     * keeps the stored secret. A mask is never stored: with no secret stored at its place it is refused. {@code null}
+     * removes a secret.
      */
-    private void checkDestinations(JsonNode config, FieldErrors errors) {
+    private ObjectNode withStoredSecrets(String accountId, IntegrationType type, ObjectNode config,
+        FieldErrors errors) {
+        ObjectNode stored = integrations.opened(accountId, type).orElse(null);
+        if (stored != null) {
+            for (var field : type.fields()) {
+                if (field.kind() == IntegrationType.Kind.SECRET && !config.has(field.name())
+                    && stored.hasNonNull(field.name())) {
+                    config.set(field.name(), stored.get(field.name()));
+                }
+            }
+        }
+        restoreMasked(config, stored, "config", errors);
+        return config;
+    }
+
+    private static void restoreMasked(JsonNode node, JsonNode stored, String path, FieldErrors errors) {
+        if (node instanceof ObjectNode object) {
+            for (String name : List.copyOf(object.propertyNames())) {
+                JsonNode value = object.get(name);
+                JsonNode before = stored != null && stored.isObject() ? stored.get(name) : null;
+                String at = path + "." + name;
+                if (IntegrationType.isSecretField(name) && value.isString() && Integrations.isMask(value
+                    .asString())) {
+                    if (before != null && before.isString()) {
+                        object.set(name, before);
+                    } else {
+                        errors.add(at, "invalid_value", "is a masked secret, as a read answers it, and none is "
+                            + "stored here to keep: send the secret itself");
+                    }
+                } else {
+                    restoreMasked(value, before, at, errors);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode before = stored != null && stored.isArray() ? stored.get(i) : null;
+                restoreMasked(array.get(i), before, path + "[" + i + "]", errors);
+            }
+        }
+    }
+
+    /**
+     * Refuses a host that is a reserved address already as written (an IP literal in any form the C library reads,
+     * {@code localhost}), naming the field, and a URL that is not an http or https URL naming a host; a host name is
+     * checked each time Till connects, since what it resolves to can change.
+     */
+    private void checkDestinations(IntegrationType type, JsonNode config, FieldErrors errors) {
         if (config == null || !config.isObject()) {
             return;
         }
         if (IntegrationType.hasText(config, "host")) {
             refuseReserved(config.get("host").asString(), "config.host", errors);
         }
-        if (IntegrationType.hasText(config, "base_url")) {
-            try {
-                String host = new URI(config.get("base_url").asString().strip()).getHost();
-                if (host != null) {
-                    refuseReserved(host, "config.base_url", errors);
-                }
-            } catch (URISyntaxException e) {
-                // Not a URL: the type's own check says so.
+        type.urlField().ifPresent(field -> {
+            JsonNode value = config.get(field);
+            if (value == null || value.isNull() || value.isString() && value.asString().isBlank()) {
+                return; // a required one missing is the type's check to name
             }
-        }
+            if (!value.isString()) {
+                if (!IntegrationType.isSecretField(field)) { // a secret's type is named by the type's check
+                    errors.add("config." + field, "invalid_url", "must be an http or https URL");
+                }
+                return;
+            }
+            String url = value.asString().strip();
+            // What the guard refuses is said first: http://127.2/ is no URL to java.net.URI, but curl calls 127.0.0.2.
+            var refusal = guard.savedUrlRefusal(url);
+            String invalid = EgressClient.invalidUrl(url);
+            if (refusal.isPresent()) {
+                errors.add("config." + field, "destination_refused", refusal.get());
+            } else if (invalid != null) {
+                errors.add("config." + field, "invalid_url", invalid.equals("is required")
+                    ? "must be an http or https URL"
+                    : invalid);
+            }
+        });
     }
 
     private void refuseReserved(String host, String field, FieldErrors errors) {

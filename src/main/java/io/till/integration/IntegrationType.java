@@ -1,7 +1,6 @@
 package io.till.integration;
 
 import io.till.shared.FieldErrors;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,11 +19,12 @@ public enum IntegrationType {
     KEAP;
 
     /**
-     * Config fields that hold a secret, wherever they appear: stored sealed and shown masked. A Slack incoming webhook's
-     * URL is one: whoever has it can post.
+     * How the names of config fields that hold a secret end, once lower-cased and stripped of separators: such a field
+     * is stored sealed and shown masked wherever it appears ({@code refresh_token}, {@code clientSecret},
+     * {@code X-API-KEY}, {@code db_password}). A Slack incoming webhook's URL is one: whoever has it can post.
      */
-    static final Set<String> SECRET_FIELDS = Set.of("password", "auth_token", "api_key", "access_token", "token",
-        "secret", "webhook_url");
+    private static final List<String> SECRET_NAME_ENDINGS = List.of("password", "passwd", "passphrase", "secret",
+        "token", "apikey", "privatekey", "secretkey", "signingkey", "accesskey", "webhookurl");
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
@@ -104,9 +104,14 @@ public enum IntegrationType {
             errors.add("config", "invalid_type", "must be an object");
             return;
         }
-        for (String field : config.propertyNames()) {
-            if (SECRET_FIELDS.contains(field) && !config.get(field).isNull() && !config.get(field).isString()) {
-                errors.add("config." + field, "invalid_type", "must be a string");
+        checkSecretsAreStrings(config, "config", errors);
+        for (var field : fields()) {
+            // One that is not a string is named as that, above.
+            boolean missing = !config.hasNonNull(field.name()) || !hasText(config, field.name()) && config.get(field
+                .name()).isString();
+            if (field.kind() == Kind.SECRET && field.required() && missing) {
+                errors.add("config." + field.name(), "required", "is required: the " + label() + " "
+                    + field.label().toLowerCase(Locale.ROOT));
             }
         }
         switch (this) {
@@ -140,17 +145,10 @@ public enum IntegrationType {
                     errors.add("config.account_sid", hasText(config, "account_sid") ? "invalid_value" : "required",
                         "must be the account SID: AC followed by 32 hexadecimal digits");
                 }
-                if (!hasText(config, "auth_token")) {
-                    errors.add("config.auth_token", "required", "is required: the account's auth token");
-                }
                 if (!hasText(config, "from_number") || !E164.matcher(config.get("from_number").asString())
                     .matches()) {
                     errors.add("config.from_number", hasText(config, "from_number") ? "invalid_phone" : "required",
                         "must be the sending phone number in E.164 form (+14155550100)");
-                }
-                JsonNode baseUrl = config.get("base_url");
-                if (baseUrl != null && !baseUrl.isNull() && !(baseUrl.isString() && isWebUrl(baseUrl.asString()))) {
-                    errors.add("config.base_url", "invalid_url", "must be an http or https URL");
                 }
             }
             // Stored for the CRM and Slack actions, which check what they need when they use it.
@@ -158,6 +156,34 @@ public enum IntegrationType {
                 if (config.size() > 20) {
                     errors.add("config", "too_many_fields", "holds at most 20 fields");
                 }
+                if (this == ACTIVECAMPAIGN && !config.hasNonNull("base_url")) {
+                    errors.add("config.base_url", "required", "is required: the account's API URL, "
+                        + "https://<account>.api-us1.com");
+                }
+            }
+        }
+    }
+
+    /** Whether a config field of this name holds a secret, wherever it appears ({@link #SECRET_NAME_ENDINGS}). */
+    static boolean isSecretField(String name) {
+        String normalized = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return SECRET_NAME_ENDINGS.stream().anyMatch(normalized::endsWith);
+    }
+
+    /** A secret is sealed as a string: one of another type, in an object or an array at any depth, is refused. */
+    private static void checkSecretsAreStrings(JsonNode node, String path, FieldErrors errors) {
+        if (node.isObject()) {
+            for (String name : node.propertyNames()) {
+                JsonNode value = node.get(name);
+                if (isSecretField(name) && !value.isNull() && !value.isString()) {
+                    errors.add(path + "." + name, "invalid_type", "must be a string: it is stored as a secret");
+                } else {
+                    checkSecretsAreStrings(value, path + "." + name, errors);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkSecretsAreStrings(node.get(i), path + "[" + i + "]", errors);
             }
         }
     }
@@ -188,12 +214,15 @@ public enum IntegrationType {
         return hasText(config, field) ? config.get(field).asString() : null;
     }
 
-    private static boolean isWebUrl(String value) {
-        try {
-            URI uri = new URI(value);
-            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (Exception e) {
-            return false;
-        }
+    /**
+     * The config field that holds the URL Till calls, checked as a URL and against the egress guard when saved (see
+     * {@code IntegrationChanges}); SMTP's {@code host} is no URL.
+     */
+    Optional<String> urlField() {
+        return switch (this) {
+            case SMTP -> Optional.empty();
+            case SLACK -> Optional.of("webhook_url");
+            case TWILIO, ACTIVECAMPAIGN, HUBSPOT, KEAP -> Optional.of("base_url");
+        };
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -118,7 +119,9 @@ public class Integrations {
 
     private ObjectNode opened(String accountId, IntegrationType type, ObjectNode sealed) {
         String context = context(accountId, type);
-        return transformSecrets(sealed, secret -> secrets.open(secret, context));
+        // A value stored in clear was stored before its name, or its place in an array, counted as a secret; it is
+        // read as it is, and sealed when the config is next saved.
+        return transformSecrets(sealed, secret -> SecretBox.isSealed(secret) ? secrets.open(secret, context) : secret);
     }
 
     private static String context(String accountId, IntegrationType type) {
@@ -136,16 +139,35 @@ public class Integrations {
         return secret.length() >= 12 ? MASK + secret.substring(secret.length() - 4) : MASK;
     }
 
-    /** Replaces every string under a secret field name, at any depth, by {@code change} of it; changes in place. */
+    /**
+     * Whether {@code value} is what {@link #mask} answers for some secret rather than a secret: {@code "••••"} with at
+     * most four characters after it, or a masked URL ({@code https://hooks.slack.com/services/T…/…/****}).
+     */
+    static boolean isMask(String value) {
+        return value.startsWith(MASK) && value.length() <= MASK.length() + 4 || value.equals(SecretMasks.url(value));
+    }
+
+    /**
+     * Replaces every string under a secret field name, at any depth of objects and arrays, by {@code change} of it;
+     * changes in place.
+     */
     private static ObjectNode transformSecrets(ObjectNode config, UnaryOperator<String> change) {
-        for (String field : List.copyOf(config.propertyNames())) {
-            JsonNode value = config.get(field);
-            if (value.isObject()) {
-                transformSecrets((ObjectNode) value, change);
-            } else if (IntegrationType.SECRET_FIELDS.contains(field) && value.isString()) {
-                config.put(field, change.apply(value.asString()));
-            }
-        }
+        transform(config, change);
         return config;
+    }
+
+    private static void transform(JsonNode node, UnaryOperator<String> change) {
+        if (node instanceof ObjectNode object) {
+            for (String field : List.copyOf(object.propertyNames())) {
+                JsonNode value = object.get(field);
+                if (IntegrationType.isSecretField(field) && value.isString()) {
+                    object.put(field, change.apply(value.asString()));
+                } else {
+                    transform(value, change);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(item -> transform(item, change));
+        }
     }
 }

@@ -88,6 +88,11 @@ public class SecretBox {
         }
     }
 
+    /** Whether {@code value} has the form {@link #seal} gives, as opposed to a value stored in clear. */
+    public static boolean isSealed(String value) {
+        return value != null && value.startsWith(PREFIX);
+    }
+
     /** Opens what {@link #seal} sealed with the same context; fails if the value or the context was changed. */
     public String open(String sealed, String context) {
         if (sealed == null || !sealed.startsWith(PREFIX)) {

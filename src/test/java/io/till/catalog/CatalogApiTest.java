@@ -108,6 +108,21 @@ class CatalogApiTest {
     }
 
     @Test
+    void refusesACurrencyOnAPercentOffPromoCodeNamingTheCurrency() {
+        var store = accounts.create();
+
+        for (String currency : List.of("usd", "zzz", "")) {
+            var refused = api.post("/api/v1/promo_codes", store.apiKey(), """
+                {"code": "PCTCUR", "percent_off": 10, "currency": "%s"}""".formatted(currency));
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(texts(refused.json().get("errors"), "field")).containsExactly("currency");
+            assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("only with amount_off");
+        }
+        assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    @Test
     void refusesAPromoCodeThatHasExpiredAlready() {
         var store = accounts.create();
 

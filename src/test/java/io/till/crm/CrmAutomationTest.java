@@ -134,4 +134,28 @@ class CrmAutomationTest extends CrmContract {
         assertThat(fields).containsExactly("steps[0].params.crm:invalid_value");
         assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
     }
+
+    @Test
+    void aLiteralHubSpotTagContainingASemicolonIsRefusedWhenTheAutomationIsSaved() {
+        String definition = """
+            {"name": "Tag in HubSpot", "trigger": {"type": "manual"},
+             "steps": [{"id": "tag", "type": "action", "action": "crm.%s", "params": {"crm": "%s", "tag": "%s"}}]}""";
+
+        var add = api.post("/api/v1/automations", store.apiKey(), definition.formatted("add_tag", "hubspot",
+            "vip;gold"));
+        var remove = api.post("/api/v1/automations", store.apiKey(), definition.formatted("remove_tag", "hubspot",
+            "vip;gold"));
+        var otherCrm = api.post("/api/v1/automations", store.apiKey(), definition.formatted("add_tag",
+            "activecampaign", "vip;gold"));
+        var templated = api.post("/api/v1/automations", store.apiKey(), definition.formatted("add_tag", "hubspot",
+            "{{customer.metadata.tag}}"));
+
+        for (var refused : List.of(add, remove)) {
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("steps[0].params.tag");
+            assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("';'");
+        }
+        assertThat(otherCrm.status()).as(otherCrm.text()).isEqualTo(201);
+        assertThat(templated.status()).as(templated.text()).isEqualTo(201);
+    }
 }

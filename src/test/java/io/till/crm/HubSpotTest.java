@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.action.ActionResult;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -173,5 +174,25 @@ class HubSpotTest extends CrmContract {
 
         assertThat(result).isEqualTo(ActionResult.Failed.permanent("crm_rejected", "HubSpot answered 400: Property "
             + "values were not valid: customer was not one of the allowed options"));
+    }
+
+    @Test
+    void aTagContainingASemicolonIsRefusedForGoodWithoutCallingHubSpot() {
+        connectHubSpot("");
+        contactHasTags("till_tags", "\"vip\"");
+
+        var added = perform("crm.add_tag", """
+            {"crm": "hubspot", "tag": "vip;gold"}""");
+        var removed = perform("crm.remove_tag", """
+            {"crm": "hubspot", "tag": "vip;gold"}""");
+
+        for (var result : List.of(added, removed)) {
+            assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+                assertThat(failed.code()).isEqualTo("invalid_params");
+                assertThat(failed.message()).startsWith("params.tag: ").contains("';'");
+                assertThat(failed.retryable()).isFalse();
+            });
+        }
+        assertThat(vendor.getAllServeEvents()).isEmpty();
     }
 }

@@ -30,6 +30,19 @@ class AddressRangesTest {
         assertThat(AddressRanges.allowing("").refusal(ip(literal))).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"2002:7f00:1::", "2002:7f00:0001:0:0:0:0:1", "2002:a9fe:a9fe::", "2002:0a00:0001::",
+            "2002:c0a8:0101::5"})
+    void refuses6to4AddressesThatEmbedAReservedIpv4Address(String literal) throws UnknownHostException {
+        assertThat(AddressRanges.allowing("127.0.0.1/32").refusal(ip(literal))).hasValueSatisfying(
+            message -> assertThat(message).contains("2002::/16"));
+    }
+
+    @Test
+    void accepts6to4AddressesThatEmbedAPublicIpv4Address() throws UnknownHostException {
+        assertThat(AddressRanges.allowing("").refusal(ip("2002:0808:0808::1"))).isEmpty();
+    }
+
     @Test
     void anAllowedRangeIsReachableAndItsNeighboursAreNot() throws UnknownHostException {
         var ranges = AddressRanges.allowing(" 127.0.0.1/32 , 10.20.0.0/16");

@@ -66,9 +66,23 @@ class EgressGuardTest {
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "[::ffff:127.0.0.1]", "2130706433", "localhost", "LOCALHOST", "db.localhost",
             "[::1]", "10.0.0.1", "192.168.1.10", "0x7f000001", "017700000001", "0177.0.0.1", "127.1", "0x7f.1",
-            "localhost.", "127.0.0.1.", "[fe80::1%lo]", "[fe80::1%25lo]"})
+            "localhost.", "127.0.0.1.", "[fe80::1%lo]", "[fe80::1%25lo]", "[2002:7f00:1::]"})
     void aReservedAddressAsWrittenIsRefusedWhenSaved(String host) {
         assertThat(guard("").savedHostRefusal(host)).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.1:8384/", "http://0x7f.1/", "https://user@127.1/x", "http://[2002:7f00:1::]/",
+            "http://127.0.0.2:9/x", "http://2130706433/"})
+    void aUrlWhoseHostIsAReservedAddressAsWrittenIsRefusedWhenSavedEvenWhereUriReadsNoHost(String url) {
+        assertThat(guard("").savedUrlRefusal(url)).isPresent();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://hooks.slack.com/services/T/B/X", "http://8.8.8.8:8080/", "not a url", "",
+            "javascript:alert(1)"})
+    void aUrlAimedAtAPublicAddressOrANameOrNoHostAtAllIsLeftToTheOtherChecks(String url) {
+        assertThat(guard("").savedUrlRefusal(url)).isEmpty();
     }
 
     @ParameterizedTest

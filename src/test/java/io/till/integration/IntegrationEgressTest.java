@@ -61,7 +61,7 @@ class IntegrationEgressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "127.0.0.2", "10.0.0.5", "169.254.169.254", "[::1]", "[::ffff:10.0.0.1]",
-            "167772161", "localhost.localhost"})
+            "167772161", "localhost.localhost", "[2002:7f00:1::]"})
     void savingAnIntegrationAimedAtAReservedAddressIsRefusedNamingTheField(String host) {
         var store = accounts.create();
 
@@ -73,6 +73,51 @@ class IntegrationEgressTest {
         assertThat(smtp.json().get("errors").get(0).get("code").asString()).isEqualTo("destination_refused");
         assertThat(twilio.status()).as(twilio.text()).isEqualTo(400);
         assertThat(twilio.json().get("errors").get(0).get("field").asString()).isEqualTo("config.base_url");
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.2:9/x", "http://127.2:8384/", "http://0x7f.2/", "http://[2002:7f00:1::]/"})
+    void aSlackWebhookUrlAimedAtAReservedAddressIsRefusedWhenSaved(String url) {
+        var store = accounts.create();
+
+        var slack = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "slack", "config": {"webhook_url": "%s"}}""".formatted(url));
+
+        assertThat(IntegrationsApiTest.fields(slack)).containsExactly("config.webhook_url");
+        assertThat(slack.json().get("errors").get(0).get("code").asString()).isEqualTo("destination_refused");
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not a url", "ftp://hooks.slack.com/x", "http://127.1:8384/", "http://0x7f.1/"})
+    void aSlackWebhookUrlThatIsNotAnHttpUrlWithAHostIsRefusedWhenSaved(String url) {
+        var store = accounts.create();
+
+        var slack = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "slack", "config": {"webhook_url": "%s"}}""".formatted(url));
+
+        assertThat(IntegrationsApiTest.fields(slack)).containsExactly("config.webhook_url");
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"javascript:alert(1)", "file:///etc/passwd", "http://127.1:8384/", "http://0x7f.1/",
+            "http://127.0.0.2:8080", "not a url", "https://"})
+    void aCrmBaseUrlThatIsNotAnHttpUrlToAPublicHostIsRefusedWhenSaved(String url) {
+        var store = accounts.create();
+
+        var activecampaign = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "activecampaign", "config": {"base_url": "%s", "api_key": "ac-key-0123456789"}}"""
+            .formatted(url));
+        var hubspot = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "hubspot", "config": {"base_url": "%s", "access_token": "pat-0123456789"}}""".formatted(url));
+        var keap = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "keap", "config": {"base_url": "%s", "access_token": "keap-0123456789"}}""".formatted(url));
+
+        for (var response : java.util.List.of(activecampaign, hubspot, keap)) {
+            assertThat(IntegrationsApiTest.fields(response)).containsExactly("config.base_url");
+        }
         assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
     }
 

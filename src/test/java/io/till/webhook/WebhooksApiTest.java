@@ -338,6 +338,18 @@ class WebhooksApiTest {
     }
 
     @Test
+    void anEndpointAtA6to4AddressEmbeddingALoopbackAddressIsRefusedWhenSaved() {
+        var store = accounts.create();
+
+        var refused = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "http://[2002:7f00:1::]/hooks", "event_types": ["acme.signup"]}""");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("url");
+        assertThat(refused.json().get("errors").get(0).get("code").asString()).isEqualTo("destination_refused");
+    }
+
+    @Test
     void refusesBadEndpointsAndHidesOtherAccountsEndpoints() {
         var store = accounts.create();
         var other = accounts.create();
