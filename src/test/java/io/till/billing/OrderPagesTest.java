@@ -171,6 +171,35 @@ class OrderPagesTest {
     }
 
     @Test
+    void theRefundDialogNamesExactlyWhatTheServerReadsAndNoFigureForWhatIsNotAnAmount() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 1280);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var amount = page.getByLabel("Amount (USD)");
+        var confirm = page.getByRole(AriaRole.DIALOG);
+
+        for (String typed : new String[]{"2e1", "-5", "5,5", "\uFF11\uFF10", ".5"}) {
+            amount.fill(typed);
+            page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+            assertThat(confirm).isHidden();
+            assertThat((String) amount.evaluate("input => input.validationMessage")).as(typed)
+                .contains("not an amount");
+        }
+        Chromium.screenshot(page, "order-refund-not-an-amount-1280");
+
+        amount.fill(" $1,0.5");
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        assertThat(confirm).isHidden();
+        amount.fill(" $10.5 ");
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        assertThat(confirm).containsText("Refund $10.50 to Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+        assertThat(page.locator(".flash")).containsText("Refunded $10.50");
+        assertThat(refunds(shop)).isEqualTo(1);
+    }
+
+    @Test
     void aRefundTheGatewayDeclinesIsShownNextToTheFormAndGivesNothingBack() {
         var shop = shops.open();
         var order = buy(shop);
