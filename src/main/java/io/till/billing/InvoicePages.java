@@ -105,6 +105,7 @@ class InvoicePages {
                 e.currency()), e.reason()))
             .toList());
         model.addAttribute("credit", available > 0 ? Amounts.format(available, currency) : null);
+        model.addAttribute("refunds", views.invoiceRefunds(accountId, id));
         model.addAttribute("card", views.card(accountId, cardId));
         model.addAttribute("cards", views.cardChoices(accountId, invoice.customerId(), null));
         model.addAttribute("open", invoice.status().equals("issued"));
@@ -124,7 +125,7 @@ class InvoicePages {
 
     private Attempt attempt(String accountId, int number, Payment p) {
         return new Attempt(number, p.createdAt(), Amounts.format(p.amount(), p.currency()),
-            views.card(accountId, p.cardId()), p.status(), RecordViews.row(p).failure());
+            views.card(accountId, p.cardId()), p.status(), RecordViews.failure(p));
     }
 
     @PostMapping("/pay")

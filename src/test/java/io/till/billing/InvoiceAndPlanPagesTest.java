@@ -124,6 +124,35 @@ class InvoiceAndPlanPagesTest {
     }
 
     @Test
+    void afterACreditNoteTheRefundFormOffersWhatTheServerAllowsAndTheInvoiceListsItsRefunds() {
+        var due = pastDue();
+        var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        var paid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(),
+            "{\"payment_method_id\": \"%s\"}".formatted(saved.json().get("id").asString()));
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        var noted = api.post("/api/v1/invoices/" + due.invoice() + "/credit_note", due.shop().apiKey(),
+            "{\"amount\": 500, \"reason\": \"Late\"}");
+        assertThat(noted.status()).as(noted.text()).isIn(200, 201);
+
+        var page = open(due.shop(), "/admin/subscriptions/" + due.subscription(), 1280);
+        var payment = page.locator("#payments tbody tr").filter(new Locator.FilterOptions().setHasText("succeeded"));
+        payment.locator("summary").click();
+        var amount = payment.getByLabel("Amount to refund (at most $14.00)");
+        assertThat(amount).hasValue("14.00");
+        amount.fill("3");
+        payment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+        confirm(page, "Refund");
+        assertThat(page.locator(".flash")).containsText("Refunded $3.00");
+
+        page.navigate(api.uri("/admin/invoices/" + due.invoice()).toString());
+        var refunds = page.locator("#refunds tbody tr");
+        assertThat(refunds).hasCount(1);
+        assertThat(refunds).containsText("$3.00");
+        Chromium.screenshot(page, "dashboard-invoice-refunds-1280");
+    }
+
+    @Test
     void staffVoidAnOpenInvoiceAndAStalePayNowIsRefusedNamingItsStatus() {
         var due = pastDue();
         var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
