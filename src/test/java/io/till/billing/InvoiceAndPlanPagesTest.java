@@ -194,6 +194,30 @@ class InvoiceAndPlanPagesTest {
     }
 
     @Test
+    void movingTheNextBillTakesTheDayInTheStaffMembersTimeZoneAndKeepsTheTimeOfDay() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        var zone = java.time.ZoneId.of("America/Los_Angeles");
+        var before = java.time.Instant.parse(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json()
+            .get("next_bill_at").asString()).atZone(zone);
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280, zone.getId()));
+        page.navigate(api.uri("/admin/payment-plans/" + plan).toString());
+
+        var picker = page.getByLabel("Next bill date");
+        assertThat(picker).hasValue(before.toLocalDate().toString());
+        var day = before.toLocalDate().plusDays(10);
+        picker.fill(day.toString());
+        button(page, "Move next bill").click();
+
+        assertThat(page.locator(".flash")).containsText("The next installment is billed on");
+        assertThat(page.getByLabel("Next bill date")).hasValue(day.toString());
+        var after = java.time.Instant.parse(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json()
+            .get("next_bill_at").asString());
+        assertThat(after).isEqualTo(java.time.ZonedDateTime.of(day, before.toLocalTime(), zone).toInstant());
+    }
+
+    @Test
     void aPaymentPlanShowsItsInstallmentsAndStaffCancelIt() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
