@@ -134,20 +134,21 @@ class PaymentPlanPages {
     String nextBill(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "next_bill") String day,
         @RequestParam(defaultValue = "") String zone,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
-        return forms.act(staff, key, page(id) + "/next-bill?" + day + "&" + zone, page(id), redirect, () -> {
-            ZoneId where = zoneOrUtc(zone);
-            LocalDate picked;
-            try {
-                picked = LocalDate.parse(day);
-            } catch (DateTimeParseException e) {
-                throw TillException.invalid("next_bill_at", "invalid_format", "must be a date such as 2027-01-31");
-            }
-            Instant current = paymentPlans.get(staff.accountId(), id).nextBillAt();
-            LocalTime time = current == null ? LocalTime.MIDNIGHT : current.atZone(where).toLocalTime();
-            ZonedDateTime at = ZonedDateTime.of(picked, time, where);
-            actions.updatePlan(staff.accountId(), id, null, at.toInstant());
-            return "The next installment is billed on " + NEXT_BILL.format(at) + " (" + where.getId() + ").";
-        });
+        return forms.act(staff, key, page(id) + "/next-bill?" + day + "&" + zone, page(id), redirect,
+            Map.of("form", "next_bill", "next_bill", day), () -> {
+                ZoneId where = zoneOrUtc(zone);
+                LocalDate picked;
+                try {
+                    picked = LocalDate.parse(day);
+                } catch (DateTimeParseException e) {
+                    throw TillException.invalid("next_bill_at", "invalid_format", "must be a date such as 2027-01-31");
+                }
+                Instant current = paymentPlans.get(staff.accountId(), id).nextBillAt();
+                LocalTime time = current == null ? LocalTime.MIDNIGHT : current.atZone(where).toLocalTime();
+                ZonedDateTime at = ZonedDateTime.of(picked, time, where);
+                actions.updatePlan(staff.accountId(), id, null, at.toInstant());
+                return "The next installment is billed on " + NEXT_BILL.format(at) + " (" + where.getId() + ").";
+            });
     }
 
     private static final DateTimeFormatter NEXT_BILL = DateTimeFormatter.ofPattern("MMM d, yyyy 'at' HH:mm",

@@ -153,6 +153,26 @@ class InvoiceAndPlanPagesTest {
     }
 
     @Test
+    void aRefusedCreditNoteKeepsTheAmountAndReasonTyped() {
+        var due = pastDue();
+        var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        var paid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(),
+            "{\"payment_method_id\": \"%s\"}".formatted(saved.json().get("id").asString()));
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+
+        page.getByLabel("Credit note amount").fill("500");
+        page.getByLabel("Reason (optional)").fill("Sorry for the outage");
+        button(page, "Issue credit note").click();
+        confirm(page, "Issue credit note");
+
+        assertThat(page.locator("main [role=alert]")).containsText("Nothing changed.");
+        assertThat(page.getByLabel("Credit note amount")).hasValue("500");
+        assertThat(page.getByLabel("Reason (optional)")).hasValue("Sorry for the outage");
+    }
+
+    @Test
     void staffVoidAnOpenInvoiceAndAStalePayNowIsRefusedNamingItsStatus() {
         var due = pastDue();
         var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);

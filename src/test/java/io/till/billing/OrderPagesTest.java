@@ -148,13 +148,14 @@ class OrderPagesTest {
     }
 
     @Test
-    void refundingMoreThanIsLeftIsRefusedNextToTheFormAndChangesNothing() {
+    void refundingMoreThanIsLeftIsRefusedNextToTheFormKeepingWhatWasTypedAndChangesNothing() {
         var shop = shops.open();
         var order = buy(shop);
         var page = signedIn(shop, 390);
         page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
 
         page.getByLabel("Amount (USD)").fill("25");
+        page.getByLabel("Reason (optional)").fill("Broken on arrival");
         page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
         var confirm = page.getByRole(AriaRole.DIALOG);
         assertThat(confirm).containsText("Refund $25.00 to Ada Lovelace?");
@@ -163,6 +164,9 @@ class OrderPagesTest {
         var refused = page.locator("#refund [role=alert]");
         assertThat(refused).containsText("Nothing changed.");
         assertThat(refused).containsText("is more than the 1900 ($19.00) left to refund of this payment");
+        // What was typed stays: not the full amount left, which one more click would refund.
+        assertThat(page.getByLabel("Amount (USD)")).hasValue("25");
+        assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
         assertThat(page.locator("#refunds")).containsText("No refunds.");
         assertThat(refunds(shop)).isZero();
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
