@@ -72,17 +72,39 @@ class StaffInvites {
         return new Issued(invite, token);
     }
 
-    /** The account's invitations not accepted yet (pending, expired or revoked within the validity), newest first. */
+    /**
+     * The account's invitations neither accepted nor revoked (nor replaced), newest first: pending ones, and those that
+     * expired within the last validity, so that an owner sees whom to invite again.
+     */
     List<Invite> open(String accountId) {
         return db.sql("SELECT " + COLUMNS + """
              FROM staff_invites
-            WHERE account_id = :accountId AND used_at IS NULL AND created_at > :since
+            WHERE account_id = :accountId AND used_at IS NULL AND revoked_at IS NULL AND created_at > :since
             ORDER BY created_at DESC, id
             """)
             .param("accountId", accountId)
             .param("since", Timestamps.of(Timestamps.now(clock).minus(VALIDITY.multipliedBy(2))))
             .query(StaffInvites::read)
             .list();
+    }
+
+    /**
+     * Revokes the account's still-usable invitations for {@code email} (in any case) but {@code keptId} (null: all of
+     * them): an email has at most one live link, so that an older one cannot let someone in after they joined and
+     * were removed, or with a role an owner has since changed their mind about.
+     */
+    void revokeOthersFor(String accountId, String email, String keptId) {
+        db.sql(
+            """
+                UPDATE staff_invites SET revoked_at = :now
+                 WHERE account_id = :accountId AND lower(email) = lower(:email) AND id IS DISTINCT FROM CAST(:keptId AS text)
+                   AND used_at IS NULL AND revoked_at IS NULL
+                """)
+            .param("accountId", accountId)
+            .param("email", email)
+            .param("keptId", keptId)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
     }
 
     /** Whether a still-usable invitation was revoked by this call. */

@@ -64,7 +64,10 @@ class StaffMembers {
         return staffUsers.list(accountId, false);
     }
 
-    /** Makes an invitation and emails its link; nothing is left behind when the email cannot be sent. */
+    /**
+     * Makes an invitation and emails its link; nothing is left behind when the email cannot be sent. Once it is sent,
+     * it replaces the older invitations still pending for that email.
+     */
     StaffInvites.Invite invite(Caller.Staff by, String email, String role) {
         String address = email == null ? "" : email.strip();
         InternetAddress to;
@@ -89,6 +92,7 @@ class StaffMembers {
             throw new TillException(ErrorCode.SERVICE_UNAVAILABLE, "The invitation email to " + address
                 + " could not be sent, so no invitation was made. Check the email (SMTP) integration and try again.");
         }
+        invites.revokeOthersFor(by.accountId(), address, issued.invite().id());
         return issued.invite();
     }
 
@@ -120,7 +124,8 @@ class StaffMembers {
 
     /**
      * Accepts the invitation behind {@code token} with the password chosen: uses the link up and creates the staff
-     * member in one transaction, so a refused password or a taken email leaves the link usable.
+     * member in one transaction, so a refused password or a taken email leaves the link usable. The other links for
+     * that email stop working.
      */
     StaffUsers.StaffUser accept(String token, String password, String confirmation) {
         StaffPasswords.problem(password).ifPresent(problem -> {
@@ -134,6 +139,7 @@ class StaffMembers {
             var invite = invites.consume(token)
                 .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE, "This invitation link was used, "
                     + "revoked or has expired. Ask an owner of the account for a new one."));
+            invites.revokeOthersFor(invite.accountId(), invite.email(), invite.id());
             return staffUsers.create(invite.accountId(), invite.email(), hash, invite.role());
         });
     }
@@ -153,6 +159,7 @@ class StaffMembers {
         });
     }
 
+    /** Removes a member, and the invitations still pending for their email: none of them lets them back in. */
     StaffUsers.StaffUser remove(String accountId, String staffUserId) {
         return transactions.execute(status -> {
             var member = lockedMember(accountId, staffUserId);
@@ -161,6 +168,7 @@ class StaffMembers {
                     + "and cannot be removed: make someone else an owner first.");
             }
             staffUsers.remove(accountId, staffUserId);
+            invites.revokeOthersFor(accountId, member.email(), null);
             return member;
         });
     }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,11 +76,29 @@ class ExecutionPages {
         }
         Instant start = day(from, "from", errors);
         Instant end = day(to, "to", errors);
-        if (start != null && end != null && !end.isAfter(start)) {
+        // Both days are inclusive: from=D&to=D is the whole of day D, as the reports' per-day links ask.
+        if (start != null && end != null && end.isBefore(start)) {
             errors.add("to", "out_of_range", "must be on or after the first day");
         }
-        errors.throwIfAny();
         var names = AutomationNames.of(automations, accountId);
+        model.addAttribute("automations", names);
+        model.addAttribute("statuses", STATUSES);
+        model.addAttribute("filters", Map.of("automation", orEmpty(automationId), "status", orEmpty(wanted),
+            "customer", orEmpty(customerId), "from", orEmpty(from), "to", orEmpty(to)));
+        model.addAttribute("filtered", wanted != null || blankToNull(automationId) != null
+            || blankToNull(customerId) != null || start != null || end != null);
+        try {
+            errors.throwIfAny();
+        } catch (TillException refused) {
+            // Told beside the filters, which keep what was typed, rather than on an error page.
+            var byField = new LinkedHashMap<String, String>();
+            refused.errors().forEach(e -> byField.putIfAbsent(e.field(), e.message()));
+            model.addAttribute("errors", byField);
+            model.addAttribute("rows", List.of());
+            model.addAttribute("next", null);
+            return "automation/executions";
+        }
+        model.addAttribute("errors", Map.of());
         var people = new java.util.HashMap<String, String>();
         var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
             blankToNull(customerId), start, end == null ? null : end.plusSeconds(86_400)), page);
@@ -89,12 +108,6 @@ class ExecutionPages {
                 triggerWords(e.trigger()), e.createdAt(), e.finishedAt()))
             .toList());
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
-        model.addAttribute("automations", names);
-        model.addAttribute("statuses", STATUSES);
-        model.addAttribute("filters", Map.of("automation", orEmpty(automationId), "status", orEmpty(wanted),
-            "customer", orEmpty(customerId), "from", orEmpty(from), "to", orEmpty(to)));
-        model.addAttribute("filtered", wanted != null || blankToNull(automationId) != null
-            || blankToNull(customerId) != null || start != null || end != null);
         return "automation/executions";
     }
 

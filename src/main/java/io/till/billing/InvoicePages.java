@@ -5,6 +5,7 @@ import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -105,6 +106,7 @@ class InvoicePages {
                 e.currency()), e.reason()))
             .toList());
         model.addAttribute("credit", available > 0 ? Amounts.format(available, currency) : null);
+        model.addAttribute("refunds", views.invoiceRefunds(accountId, id));
         model.addAttribute("card", views.card(accountId, cardId));
         model.addAttribute("cards", views.cardChoices(accountId, invoice.customerId(), null));
         model.addAttribute("open", invoice.status().equals("issued"));
@@ -124,7 +126,7 @@ class InvoicePages {
 
     private Attempt attempt(String accountId, int number, Payment p) {
         return new Attempt(number, p.createdAt(), Amounts.format(p.amount(), p.currency()),
-            views.card(accountId, p.cardId()), p.status(), RecordViews.row(p).failure());
+            views.card(accountId, p.cardId()), p.status(), RecordViews.failure(p));
     }
 
     @PostMapping("/pay")
@@ -171,12 +173,13 @@ class InvoicePages {
         RedirectAttributes redirect) {
         String accountId = staff.accountId();
         Invoice invoice = invoices.get(accountId, id);
-        return forms.act(staff, key, page(id) + "/credit-note?" + amount + "&" + reason, page(id), redirect, () -> {
-            var entry = credits.creditNote(accountId, id, RecordForms.minorUnits(amount, invoice.currency()),
-                reason.isBlank() ? null : reason.strip());
-            return "Credit note of " + Amounts.format(entry.amount(), entry.currency()) + " issued: "
-                + customers.get(accountId, invoice.customerId()).name() + " can spend it on later invoices.";
-        });
+        return forms.act(staff, key, page(id) + "/credit-note?" + amount + "&" + reason, page(id), redirect,
+            Map.of("form", "credit_note", "amount", amount, "reason", reason), () -> {
+                var entry = credits.creditNote(accountId, id, RecordForms.minorUnits(amount, invoice.currency()),
+                    reason.isBlank() ? null : reason.strip());
+                return "Credit note of " + Amounts.format(entry.amount(), entry.currency()) + " issued: "
+                    + customers.get(accountId, invoice.customerId()).name() + " can spend it on later invoices.";
+            });
     }
 
     private static String page(String id) {

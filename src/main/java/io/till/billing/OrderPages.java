@@ -125,7 +125,7 @@ class OrderPages {
     }
 
     private PaymentRow paymentRow(String accountId, Payment p, String customerName) {
-        long left = p.amount() - p.amountRefunded();
+        long left = refunds.refundable(accountId, p);
         String card = p.cardId() == null
             ? null
             : cards.findOnRecord(accountId, p.cardId()).map(OrderPages::label).orElse(null);
@@ -133,7 +133,7 @@ class OrderPages {
         String leftText = Amounts.format(left, p.currency());
         return new PaymentRow(p.id(), p.createdAt(), Amounts.format(p.amount(), p.currency()),
             p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), card,
-            failure, p.status().equals("succeeded") && left > 0, leftText, RecordForms.typed(left, p.currency()),
+            failure, left > 0, leftText, RecordForms.typed(left, p.currency()),
             p.currency(), confirm(leftText, customerName));
     }
 

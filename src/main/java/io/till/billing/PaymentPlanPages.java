@@ -4,12 +4,18 @@ import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.TillException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -121,19 +127,39 @@ class PaymentPlanPages {
     }
 
     @PostMapping("/next-bill")
+    /**
+     * Moves the next bill to a day the staff member picks, in their own time zone ({@code zone}, which the page's
+     * script sends; UTC without it), at the time of day the plan bills now, so that only the day changes.
+     */
     String nextBill(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "next_bill") String day,
+        @RequestParam(defaultValue = "") String zone,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
-        return forms.act(staff, key, page(id) + "/next-bill?" + day, page(id), redirect, () -> {
-            Instant at;
-            try {
-                // A day the staff member picks; billed at the start of it, in UTC like every billing date.
-                at = LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException e) {
-                throw TillException.invalid("next_bill_at", "invalid_format", "must be a date such as 2027-01-31");
-            }
-            actions.updatePlan(staff.accountId(), id, null, at);
-            return "The next installment is billed on " + day + " (UTC).";
-        });
+        return forms.act(staff, key, page(id) + "/next-bill?" + day + "&" + zone, page(id), redirect,
+            Map.of("form", "next_bill", "next_bill", day), () -> {
+                ZoneId where = zoneOrUtc(zone);
+                LocalDate picked;
+                try {
+                    picked = LocalDate.parse(day);
+                } catch (DateTimeParseException e) {
+                    throw TillException.invalid("next_bill_at", "invalid_format", "must be a date such as 2027-01-31");
+                }
+                Instant current = paymentPlans.get(staff.accountId(), id).nextBillAt();
+                LocalTime time = current == null ? LocalTime.MIDNIGHT : current.atZone(where).toLocalTime();
+                ZonedDateTime at = ZonedDateTime.of(picked, time, where);
+                actions.updatePlan(staff.accountId(), id, null, at.toInstant());
+                return "The next installment is billed on " + NEXT_BILL.format(at) + " (" + where.getId() + ").";
+            });
+    }
+
+    private static final DateTimeFormatter NEXT_BILL = DateTimeFormatter.ofPattern("MMM d, yyyy 'at' HH:mm",
+        Locale.ENGLISH);
+
+    private static ZoneId zoneOrUtc(String zone) {
+        try {
+            return zone.isBlank() ? ZoneOffset.UTC : ZoneId.of(zone.strip());
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     @PostMapping("/card")

@@ -5,6 +5,7 @@ import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -37,6 +38,16 @@ class RecordForms {
      */
     String act(Caller.Staff staff, String formKey, String request, String page, RedirectAttributes redirect,
         Supplier<String> action) {
+        return act(staff, formKey, request, page, redirect, Map.of(), action);
+    }
+
+    /**
+     * {@link #act} for a form whose fields staff type: on a refusal, {@code typed} (field name to value, with
+     * {@code form} naming the form) goes back to the page as {@code typed}, so that the form shows what was typed
+     * rather than its starting values (a refund's starting amount is all that is left).
+     */
+    String act(Caller.Staff staff, String formKey, String request, String page, RedirectAttributes redirect,
+        Map<String, String> typed, Supplier<String> action) {
         try {
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, request, action));
         } catch (TillException e) {
@@ -44,6 +55,7 @@ class RecordForms {
                 throw e;
             }
             redirect.addFlashAttribute("refused", e.getMessage());
+            redirect.addFlashAttribute("typed", typed);
             // A decline is kept as a failed attempt: something did happen, only not the payment.
             redirect.addFlashAttribute("refusedTitle", e.code() == ErrorCode.CARD_DECLINED
                 ? "The charge failed."
@@ -56,7 +68,7 @@ class RecordForms {
     String refund(Caller.Staff staff, String page, Payment payment, String amount, String reason, String formKey,
         RedirectAttributes redirect) {
         return act(staff, formKey, page + "/refund?" + payment.id() + "&" + amount + "&" + reason, page, redirect,
-            () -> {
+            Map.of("form", "refund", "payment_id", payment.id(), "amount", amount, "reason", reason), () -> {
                 var refund = refunds.refund(staff.accountId(), payment.id(), minorUnits(amount, payment.currency()),
                     reason.isBlank() ? null : reason.strip());
                 return "Refunded " + Amounts.format(refund.amount(), refund.currency()) + " of " + payment.id() + ".";

@@ -63,12 +63,20 @@ class RecordViews {
     }
 
     List<PaymentRow> payments(String accountId, String subscriptionId, String paymentPlanId) {
-        return payments.of(accountId, subscriptionId, paymentPlanId).stream().map(RecordViews::row).toList();
+        return payments.of(accountId, subscriptionId, paymentPlanId).stream().map(p -> row(accountId, p)).toList();
     }
 
     List<RefundRow> refunds(String accountId, String subscriptionId, String paymentPlanId) {
-        return refunds.of(accountId, subscriptionId, paymentPlanId)
-            .stream()
+        return refundRows(refunds.of(accountId, subscriptionId, paymentPlanId));
+    }
+
+    /** The refunds of an invoice's payments. */
+    List<RefundRow> invoiceRefunds(String accountId, String invoiceId) {
+        return refundRows(refunds.ofInvoice(accountId, invoiceId));
+    }
+
+    private static List<RefundRow> refundRows(List<Refund> list) {
+        return list.stream()
             .map(r -> new RefundRow(r.id(), r.paymentId(), r.createdAt(), Amounts.format(r.amount(), r.currency()),
                 r.status(), r.reason()))
             .toList();
@@ -82,13 +90,17 @@ class RecordViews {
             .toList();
     }
 
-    static PaymentRow row(Payment p) {
-        long left = p.amount() - p.amountRefunded();
-        String failure = p.failureMessage() != null ? p.failureMessage() : p.failureCode();
+    /** A payment with what may still be refunded of it: the figure the refund enforces, credit notes counted. */
+    PaymentRow row(String accountId, Payment p) {
+        long left = refunds.refundable(accountId, p);
         return new PaymentRow(p.id(), p.createdAt(), Amounts.format(p.amount(), p.currency()),
-            p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), failure,
-            p.status().equals("succeeded") && left > 0, Amounts.format(left, p.currency()),
-            RecordForms.typed(left, p.currency()));
+            p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), failure(p),
+            left > 0, Amounts.format(left, p.currency()), RecordForms.typed(left, p.currency()));
+    }
+
+    /** Why a payment failed, in the gateway's words when it gave some. */
+    static String failure(Payment p) {
+        return p.failureMessage() != null ? p.failureMessage() : p.failureCode();
     }
 
     static String label(Card card) {

@@ -72,7 +72,7 @@ class Refunds {
         static final InvoiceShare NONE = new InvoiceShare(Long.MAX_VALUE, 0);
     }
 
-    private InvoiceShare invoiceShare(String accountId, String paymentId) {
+    private InvoiceShare invoiceShare(String accountId, String paymentId, boolean lock) {
         return db.sql("""
             WITH noted AS (
                 SELECT coalesce(sum(c.amount), 0) AS amount FROM credit_entries c
@@ -89,13 +89,25 @@ class Refunds {
               FROM invoices i
              WHERE i.account_id = :accountId
                AND i.id = (SELECT invoice_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
-               FOR UPDATE OF i
-            """)
+            """ + (lock ? " FOR UPDATE OF i" : ""))
             .param("accountId", accountId)
             .param("paymentId", paymentId)
             .query((rs, row) -> new InvoiceShare(rs.getLong("left_over"), rs.getLong("noted")))
             .optional()
             .orElse(InvoiceShare.NONE);
+    }
+
+    /**
+     * What {@link #refund} would give back of {@code payment} at most, as of now: what is left of it, less what its
+     * invoice already gave back as credit notes. Zero for a payment that did not succeed. For the dashboard's forms;
+     * the refund itself checks again under locks.
+     */
+    long refundable(String accountId, Payment payment) {
+        if (!payment.status().equals("succeeded")) {
+            return 0;
+        }
+        long left = payment.amount() - payment.amountRefunded();
+        return Math.max(0, Math.min(left, invoiceShare(accountId, payment.id(), false).left()));
     }
 
     /** Refunds {@code amount} (everything that is left when null) of a payment. */
@@ -134,7 +146,7 @@ class Refunds {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
                     + "refunded.");
             }
-            var share = invoiceShare(accountId, paymentId);
+            var share = invoiceShare(accountId, paymentId, true);
             long noted = share.noted();
             long remaining = Math.min(payment.remaining(), share.left());
             if (remaining <= 0) {
@@ -309,6 +321,20 @@ class Refunds {
             .param("accountId", accountId)
             .param("subscriptionId", subscriptionId)
             .param("paymentPlanId", paymentPlanId)
+            .query(REFUND)
+            .list();
+    }
+
+    /** The refunds of the payments of one invoice, newest first. */
+    java.util.List<Refund> ofInvoice(String accountId, String invoiceId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId AND p.invoice_id = :invoiceId
+             ORDER BY r.created_at DESC, r.id DESC
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
             .query(REFUND)
             .list();
     }

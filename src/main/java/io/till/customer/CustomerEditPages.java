@@ -3,8 +3,9 @@ package io.till.customer;
 import io.till.shared.Caller;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,11 +38,18 @@ class CustomerEditPages {
         this.customers = customers;
     }
 
-    /** What the form holds, as typed. */
-    record Form(String name, String email, String phone, String tags) {
+    /**
+     * What the form holds, as typed: tags one per line (a tag may hold a comma, as in "Smith, John"), and the tags the
+     * form was first shown with, so that a save that did not touch them leaves them as they are now.
+     */
+    record Form(String name, String email, String phone, String tags, List<String> tagsShown) {
         static Form of(Customer customer) {
             return new Form(customer.name(), customer.email(), customer.phone() == null ? "" : customer.phone(),
-                String.join(", ", customer.tags()));
+                String.join("\n", customer.tags()), customer.tags());
+        }
+
+        List<String> typedTags() {
+            return tags.lines().map(String::strip).filter(t -> !t.isEmpty()).toList();
         }
     }
 
@@ -58,10 +67,11 @@ class CustomerEditPages {
     String save(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
         @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String phone,
         @RequestParam(defaultValue = "") String tags,
+        @RequestParam(name = "tags_shown", defaultValue = "") String tagsShown,
         @RequestParam(name = "confirmed_email", defaultValue = "") String confirmedEmail, Model model,
         RedirectAttributes redirect) {
         Customer before = customers.get(staff.accountId(), id);
-        var typed = new Form(name, email, phone, tags);
+        var typed = new Form(name, email, phone, tags, shown(tagsShown));
         boolean emailChanges = !email.strip().equalsIgnoreCase(before.email());
         if (emailChanges && !email.strip().equals(confirmedEmail)) {
             return form(model, before, typed, Map.of(), true);
@@ -85,13 +95,38 @@ class CustomerEditPages {
         boolean confirmEmail) {
         model.addAttribute("customer", customer);
         model.addAttribute("form", form);
+        // The tags the form was first shown with, as JSON in a hidden field, for the next post of the form.
+        model.addAttribute("tagsShown", JSON.writeValueAsString(form.tagsShown()));
         model.addAttribute("errors", errors);
         model.addAttribute("confirmEmail", confirmEmail);
         model.addAttribute("emailWarning", EMAIL_WARNING);
         return "customer/edit";
     }
 
-    /** The API's JSON body for the form: an empty phone clears it, tags are separated by commas. */
+    /** The tags the form was first shown with; null when the field is missing or not a list of strings. */
+    private static List<String> shown(String json) {
+        try {
+            var node = JSON.readTree(json);
+            if (!node.isArray()) {
+                return null;
+            }
+            var tags = new ArrayList<String>();
+            for (var tag : node) {
+                if (!tag.isString()) {
+                    return null;
+                }
+                tags.add(tag.asString());
+            }
+            return tags;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The API's JSON body for the form: an empty phone clears it; tags, one per line, are sent only when they differ
+     * from those the form was shown with, so that a save of the phone never rewrites the tags.
+     */
     private static ObjectNode body(Form form) {
         var body = JSON.createObjectNode();
         body.put("name", form.name());
@@ -101,8 +136,10 @@ class CustomerEditPages {
         } else {
             body.put("phone", form.phone());
         }
-        var tags = body.putArray("tags");
-        Arrays.stream(form.tags().split(",")).map(String::strip).filter(t -> !t.isEmpty()).forEach(tags::add);
+        List<String> typedTags = form.typedTags();
+        if (!typedTags.equals(form.tagsShown())) {
+            typedTags.forEach(body.putArray("tags")::add);
+        }
         return body;
     }
 

@@ -18,9 +18,16 @@ public final class Amounts {
      */
     public static final long MAX = 1_000_000_000_000L;
 
-    /** Digits grouped by thousands with commas, as in 1,234 or 1,234.50. */
-    private static final Pattern GROUPED = Pattern.compile(
-        "-?\\d{1,3}(,\\d{3})+(\\.\\d*)?");
+    /**
+     * What an amount typed by staff may be once a leading currency symbol is dropped: ASCII digits, grouped by
+     * thousands with commas or not, and a point with decimals. No sign, exponent or other script's digits, so that
+     * what the dashboard's confirm dialogs show (admin/assets/orders.js reads the same grammar) is what is charged or
+     * refunded.
+     */
+    private static final Pattern PLAIN = Pattern.compile("(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\\.[0-9]+)?");
+
+    /** A leading currency symbol and the spaces after it, as in $19 or € 5. */
+    private static final Pattern SYMBOL = Pattern.compile("^\\p{Sc}[ \\t\\n\\x0B\\f\\r]*");
 
     private Amounts() {}
 
@@ -51,28 +58,32 @@ public final class Amounts {
      * An amount as staff type it ({@code 5}, {@code 5.5}, {@code 1,234.50}, {@code $19}) in minor units of
      * {@code currency}; null when left blank; {@code invalid_format} naming {@code field} when it is not an amount with
      * at most the currency's decimals. A comma only separates thousands: {@code 19,99} is refused rather than read as
-     * 1,999, since a price cannot change once a product exists.
+     * 1,999, since a price cannot change once a product exists; {@code 2e1}, {@code -5} and full-width digits are
+     * refused rather than read as 20, 5 or 10.
      */
     public static Long parseTyped(String field, String typed, String currency) {
         if (typed == null || typed.isBlank()) {
             return null;
         }
         int digits = digits(currency);
-        String text = typed.strip().replaceFirst("^\\p{Sc}\\s*", "");
-        if (text.contains(",")) {
-            if (!GROUPED.matcher(text).matches()) {
-                throw TillException.invalid(field, "invalid_format", "must be an amount such as "
-                    + BigDecimal.valueOf(1999, digits).toPlainString() + ": a point for decimals, commas only "
-                    + "between thousands");
-            }
-            text = text.replace(",", "");
+        // trim, not strip: the dashboard's script drops the same characters (code points up to a space).
+        String text = SYMBOL.matcher(typed.trim()).replaceFirst("");
+        if (!PLAIN.matcher(text).matches()) {
+            throw TillException.invalid(field, "invalid_format", text.contains(",") && !text.contains("-")
+                ? "must be an amount such as " + BigDecimal.valueOf(1999, digits).toPlainString()
+                    + ": a point for decimals, commas only between thousands"
+                : "must be an amount such as " + BigDecimal.valueOf(500, digits).toPlainString()
+                    + ": digits, and a point for decimals");
         }
-        try {
-            return new BigDecimal(text).movePointRight(digits).longValueExact();
-        } catch (NumberFormatException | ArithmeticException e) {
+        BigDecimal minor = new BigDecimal(text.replace(",", "")).movePointRight(digits);
+        if (minor.stripTrailingZeros().scale() > 0) {
             throw TillException.invalid(field, "invalid_format", "must be an amount such as "
                 + BigDecimal.valueOf(500, digits).toPlainString() + ", with at most " + digits + " decimals");
         }
+        if (minor.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw tooLarge(field, "must be at most " + typed(MAX, currency));
+        }
+        return minor.longValueExact();
     }
 
     /**

@@ -86,3 +86,27 @@ document.addEventListener("keydown", function (event) {
     localize(event.target);
   });
 })();
+
+// Days picked for a moment (a plan's next bill) are the staff member's own: a date field with
+// data-local-day="<UTC instant>" starts at that moment's local date, and a hidden data-local-zone field sends the
+// browser's time zone, in which the server reads the day picked. Without JavaScript both stay in UTC.
+(function () {
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  document.querySelectorAll("input[data-local-zone]").forEach(function (input) {
+    input.value = zone || "";
+  });
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+  document.querySelectorAll("input[type=date][data-local-day]").forEach(function (input) {
+    var at = new Date(input.getAttribute("data-local-day"));
+    if (!isNaN(at)) {
+      input.value = at.getFullYear() + "-" + pad(at.getMonth() + 1) + "-" + pad(at.getDate());
+    }
+  });
+})();

@@ -1,6 +1,33 @@
 // The order page's refund form: its confirm dialog names the amount being typed ("Refund $9.50 to Ada Lovelace?"),
-// so that admin.js asks about what will really be given back. Without JavaScript the form submits at once.
+// so that admin.js asks about what will really be given back. The amount is read by the server's own grammar
+// (io.till.shared.Amounts.parseTyped): a leading currency symbol, ASCII digits grouped by thousands or not, a point
+// and at most the currency's decimals. Anything else ("2e1", "-5", "5,5", full-width digits) is "not an amount": the
+// field is marked invalid, so the form does not submit and no dialog names a figure. Without JavaScript the form
+// submits at once and the server refuses what it cannot read.
 (function () {
+  var PLAIN = /^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.([0-9]+))?$/;
+  var SYMBOL = /^\p{Sc}[ \t\n\v\f\r]*/u;
+  // Java's String.trim: every code point up to a space, at both ends.
+  var TRIM = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
+
+  // Minor units as a string of digits ("2000" for 20 with two decimals), or null when the server would refuse it.
+  function minorUnits(typed, decimals) {
+    var text = typed.replace(TRIM, "").replace(SYMBOL, "");
+    var match = PLAIN.exec(text);
+    if (!match) {
+      return null;
+    }
+    var parts = text.replace(/,/g, "").split(".");
+    var fraction = (parts[1] || "").replace(/0+$/, "");
+    if (fraction.length > decimals) {
+      return null;
+    }
+    while (fraction.length < decimals) {
+      fraction += "0";
+    }
+    return (parts[0] + fraction).replace(/^0+(?=[0-9])/, "");
+  }
+
   document.querySelectorAll("form.refund-form").forEach(function (form) {
     var input = form.querySelector("[data-refund-amount]");
     var customer = form.getAttribute("data-customer");
@@ -11,12 +38,25 @@
     } catch (e) {
       return;
     }
+    var decimals = money.resolvedOptions().maximumFractionDigits;
     function update() {
-      var amount = Number(input.value.replace(/[^0-9.]/g, ""));
-      if (!input.value.trim() || isNaN(amount)) {
+      if (!input.value.trim()) {
+        input.setCustomValidity("");
         return;
       }
-      form.setAttribute("data-confirm", "Refund " + money.format(amount) + " to " + customer
+      var minor = minorUnits(input.value, decimals);
+      if (minor === null) {
+        input.setCustomValidity("This is not an amount: type digits and a point for decimals, such as "
+          + (decimals > 0 ? "9." + "50".padEnd(decimals, "0").slice(0, decimals) : "950") + ".");
+        form.setAttribute("data-confirm", "What is typed is not an amount; nothing will be refunded.");
+        return;
+      }
+      input.setCustomValidity("");
+      var whole = minor.length > decimals ? minor.slice(0, minor.length - decimals) : "0";
+      var fraction = decimals > 0 ? minor.padStart(decimals, "0").slice(-decimals) : "";
+      // Intl formats a decimal string exactly (no float rounding) in current browsers.
+      var shown = money.format(fraction ? whole + "." + fraction : whole);
+      form.setAttribute("data-confirm", "Refund " + shown + " to " + customer
         + "? The money goes back to their card; this cannot be undone.");
     }
     input.addEventListener("input", update);

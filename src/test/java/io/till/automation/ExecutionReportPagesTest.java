@@ -127,6 +127,35 @@ class ExecutionReportPagesTest {
     }
 
     @Test
+    void aDaysLinkInTheRunsTableListsThatDaysRunsAndAFilterMistakeIsToldBesideTheFilters() {
+        var store = accounts.create();
+        String good = activate(store.apiKey(), """
+            {"name": "Always works", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        String first = run(store.apiKey(), good);
+        String second = run(store.apiKey(), good);
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/executions/reports").toString());
+
+        page.locator("#runs-table").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Always works"))
+            .click();
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Executions"))).isVisible();
+        assertThat(page.locator("main table.list tbody tr")).hasCount(2);
+        assertThat(page.locator("main")).containsText(first);
+        assertThat(page.locator("main")).containsText(second);
+
+        page.getByLabel("From (UTC)").fill("2026-12-02");
+        page.getByLabel("To (UTC)").fill("2026-12-01");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click();
+        assertThat(page.locator("#f-to-error")).hasText("To must be on or after the first day.");
+        assertThat(page.getByLabel("To (UTC)")).hasAttribute("aria-invalid", "true");
+        assertThat(page.getByLabel("From (UTC)")).hasValue("2026-12-02");
+        assertThat(page.getByLabel("Automation", new Page.GetByLabelOptions().setExact(true))).hasValue(good);
+        Chromium.screenshot(page, "executions-filter-refused-1280");
+    }
+
+    @Test
     void recoveredRevenueCountsTheInvoicePaidAfterItsFailureNextToTheOneStillUnpaid() {
         var shop = shops.open();
         activate(shop.apiKey(), """

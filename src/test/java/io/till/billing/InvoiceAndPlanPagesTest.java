@@ -124,6 +124,55 @@ class InvoiceAndPlanPagesTest {
     }
 
     @Test
+    void afterACreditNoteTheRefundFormOffersWhatTheServerAllowsAndTheInvoiceListsItsRefunds() {
+        var due = pastDue();
+        var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        var paid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(),
+            "{\"payment_method_id\": \"%s\"}".formatted(saved.json().get("id").asString()));
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        var noted = api.post("/api/v1/invoices/" + due.invoice() + "/credit_note", due.shop().apiKey(),
+            "{\"amount\": 500, \"reason\": \"Late\"}");
+        assertThat(noted.status()).as(noted.text()).isIn(200, 201);
+
+        var page = open(due.shop(), "/admin/subscriptions/" + due.subscription(), 1280);
+        var payment = page.locator("#payments tbody tr").filter(new Locator.FilterOptions().setHasText("succeeded"));
+        payment.locator("summary").click();
+        var amount = payment.getByLabel("Amount to refund (at most $14.00)");
+        assertThat(amount).hasValue("14.00");
+        amount.fill("3");
+        payment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+        confirm(page, "Refund");
+        assertThat(page.locator(".flash")).containsText("Refunded $3.00");
+
+        page.navigate(api.uri("/admin/invoices/" + due.invoice()).toString());
+        var refunds = page.locator("#refunds tbody tr");
+        assertThat(refunds).hasCount(1);
+        assertThat(refunds).containsText("$3.00");
+        Chromium.screenshot(page, "dashboard-invoice-refunds-1280");
+    }
+
+    @Test
+    void aRefusedCreditNoteKeepsTheAmountAndReasonTyped() {
+        var due = pastDue();
+        var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        var paid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(),
+            "{\"payment_method_id\": \"%s\"}".formatted(saved.json().get("id").asString()));
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+
+        page.getByLabel("Credit note amount").fill("500");
+        page.getByLabel("Reason (optional)").fill("Sorry for the outage");
+        button(page, "Issue credit note").click();
+        confirm(page, "Issue credit note");
+
+        assertThat(page.locator("main [role=alert]")).containsText("Nothing changed.");
+        assertThat(page.getByLabel("Credit note amount")).hasValue("500");
+        assertThat(page.getByLabel("Reason (optional)")).hasValue("Sorry for the outage");
+    }
+
+    @Test
     void staffVoidAnOpenInvoiceAndAStalePayNowIsRefusedNamingItsStatus() {
         var due = pastDue();
         var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
@@ -162,6 +211,30 @@ class InvoiceAndPlanPagesTest {
         assertThat(button(page, "Pay now ($14.00)")).isVisible();
         assertThat(invoice(due).get("amount_credited").asLong()).isEqualTo(500);
         assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
+    }
+
+    @Test
+    void movingTheNextBillTakesTheDayInTheStaffMembersTimeZoneAndKeepsTheTimeOfDay() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        var zone = java.time.ZoneId.of("America/Los_Angeles");
+        var before = java.time.Instant.parse(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json()
+            .get("next_bill_at").asString()).atZone(zone);
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280, zone.getId()));
+        page.navigate(api.uri("/admin/payment-plans/" + plan).toString());
+
+        var picker = page.getByLabel("Next bill date");
+        assertThat(picker).hasValue(before.toLocalDate().toString());
+        var day = before.toLocalDate().plusDays(10);
+        picker.fill(day.toString());
+        button(page, "Move next bill").click();
+
+        assertThat(page.locator(".flash")).containsText("The next installment is billed on");
+        assertThat(page.getByLabel("Next bill date")).hasValue(day.toString());
+        var after = java.time.Instant.parse(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json()
+            .get("next_bill_at").asString());
+        assertThat(after).isEqualTo(java.time.ZonedDateTime.of(day, before.toLocalTime(), zone).toInstant());
     }
 
     @Test

@@ -148,13 +148,14 @@ class OrderPagesTest {
     }
 
     @Test
-    void refundingMoreThanIsLeftIsRefusedNextToTheFormAndChangesNothing() {
+    void refundingMoreThanIsLeftIsRefusedNextToTheFormKeepingWhatWasTypedAndChangesNothing() {
         var shop = shops.open();
         var order = buy(shop);
         var page = signedIn(shop, 390);
         page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
 
         page.getByLabel("Amount (USD)").fill("25");
+        page.getByLabel("Reason (optional)").fill("Broken on arrival");
         page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
         var confirm = page.getByRole(AriaRole.DIALOG);
         assertThat(confirm).containsText("Refund $25.00 to Ada Lovelace?");
@@ -163,11 +164,43 @@ class OrderPagesTest {
         var refused = page.locator("#refund [role=alert]");
         assertThat(refused).containsText("Nothing changed.");
         assertThat(refused).containsText("is more than the 1900 ($19.00) left to refund of this payment");
+        // What was typed stays: not the full amount left, which one more click would refund.
+        assertThat(page.getByLabel("Amount (USD)")).hasValue("25");
+        assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
         assertThat(page.locator("#refunds")).containsText("No refunds.");
         assertThat(refunds(shop)).isZero();
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(page, "order-refund-refused-390");
+    }
+
+    @Test
+    void theRefundDialogNamesExactlyWhatTheServerReadsAndNoFigureForWhatIsNotAnAmount() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 1280);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var amount = page.getByLabel("Amount (USD)");
+        var confirm = page.getByRole(AriaRole.DIALOG);
+
+        for (String typed : new String[]{"2e1", "-5", "5,5", "\uFF11\uFF10", ".5"}) {
+            amount.fill(typed);
+            page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+            assertThat(confirm).isHidden();
+            assertThat((String) amount.evaluate("input => input.validationMessage")).as(typed)
+                .contains("not an amount");
+        }
+        Chromium.screenshot(page, "order-refund-not-an-amount-1280");
+
+        amount.fill(" $1,0.5");
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        assertThat(confirm).isHidden();
+        amount.fill(" $10.5 ");
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        assertThat(confirm).containsText("Refund $10.50 to Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+        assertThat(page.locator(".flash")).containsText("Refunded $10.50");
+        assertThat(refunds(shop)).isEqualTo(1);
     }
 
     @Test

@@ -126,7 +126,7 @@ class CatalogPagesTest {
         assertThat(page.locator("#name-error")).hasText("Is required.");
         assertThat(page.locator("#currency-error")).containsText("three-letter ISO currency code");
         assertThat(page.locator("#opt-price-0 ~ .field-error"))
-            .hasText("Must be an amount such as 5.00, with at most 2 decimals.");
+            .hasText("Must be an amount such as 5.00: digits, and a point for decimals.");
         assertThat(page.locator("#opt-installments-0 ~ .field-error")).hasText("Must be between 2 and 120.");
         assertThat(page.locator("#opt-name-0")).hasValue("Three payments");
         assertThat(page.locator("#opt-kind-0")).hasValue("payment_plan");

@@ -11,6 +11,7 @@ import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class CustomerEditPagesTest {
 
         page.getByRole(AriaRole.LINK, named("Edit customer")).click();
         page.getByLabel("Name").fill("Ada Lovelace");
-        page.getByLabel("Tags (separated by commas)").fill("vip, newsletter");
+        page.getByLabel("Tags (one per line)").fill("vip\nnewsletter");
         page.getByRole(AriaRole.BUTTON, named("Save")).click();
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
             .hasText("Customer saved.");
@@ -93,6 +94,49 @@ class CustomerEditPagesTest {
         assertThat(saved.get("email").asString()).isEqualTo("ada@lovelace.example");
         assertThat(saved.get("tags").toString()).isEqualTo("[\"vip\",\"newsletter\"]");
         assertThat(page.locator("#timeline")).containsText("customer.updated");
+    }
+
+    @Test
+    void editingOnlyThePhoneLeavesTheTagsAsTheyAreEvenOneWithACommaOrOneAddedMeanwhile() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/customers", account.apiKey(), """
+            {"name": "John Smith", "email": "john@smith.example", "tags": ["Smith, John", "vip"]}""");
+        String john = created.json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + john + "/edit").toString());
+        // Another staff member tags John while this form is open: a save that did not touch the tags keeps theirs.
+        var tagged = api.send("PATCH", "/api/v1/customers/" + john, account.apiKey(), """
+            {"tags": ["Smith, John", "vip", "wholesale"]}""", List.of("Content-Type", "application/json"));
+        assertThat(tagged.status()).as(tagged.text()).isEqualTo(200);
+
+        page.getByLabel("Phone (optional, international format)").fill("+14155550123");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .hasText("Customer saved.");
+        var saved = api.get("/api/v1/customers/" + john, account.apiKey()).json();
+        assertThat(saved.get("phone").asString()).isEqualTo("+14155550123");
+        assertThat(saved.get("tags").toString()).isEqualTo("[\"Smith, John\",\"vip\",\"wholesale\"]");
+    }
+
+    @Test
+    void aTagWithACommaSurvivesAnEditOfTheTags() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/customers", account.apiKey(), """
+            {"name": "John Smith", "email": "john@smith.example", "tags": ["Smith, John"]}""");
+        String john = created.json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + john + "/edit").toString());
+        var tags = page.getByLabel("Tags (one per line)");
+        assertThat(tags).hasValue("Smith, John");
+
+        tags.fill("Smith, John\nvip\n");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .hasText("Customer saved.");
+        assertThat(api.get("/api/v1/customers/" + john, account.apiKey()).json().get("tags").toString())
+            .isEqualTo("[\"Smith, John\",\"vip\"]");
     }
 
     @Test

@@ -52,6 +52,18 @@ class AmountsTypedTest {
     }
 
     @Test
+    void onlyPlainDecimalsInAsciiDigitsAreAmountsNeverExponentsSignsOrOtherScriptsDigits() {
+        for (String typed : new String[]{"2e1", "2E1", "-5", "+5", "5,5", "\uFF11\uFF10", "\u0661\u0660", ".5", "5.",
+                "0x10", "1_000", "5 5", "$-5"}) {
+            assertThatThrownBy(() -> Amounts.parseTyped("amount", typed, "usd")).as(typed)
+                .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.errors()).singleElement()
+                    .satisfies(error -> assertThat(error.message()).startsWith("must be an amount such as")));
+        }
+        assertThat(Amounts.parseTyped("amount", "\t$20 ", "usd")).isEqualTo(2000);
+        assertThat(Amounts.parseTyped("amount", "0.5", "usd")).isEqualTo(50);
+    }
+
+    @Test
     void aFormCollectsTheRefusalAndAnAmountAboveTheMaximumInTheCurrency() {
         var errors = new FieldErrors();
         assertThat(Amounts.parseTyped(errors, "a", "nope", "usd")).isNull();

@@ -65,6 +65,16 @@ public final class Chromium implements AutoCloseable {
         return context.newPage();
     }
 
+    /** A new page as {@link #page(int)}, in a browser whose clock shows {@code timezoneId} (America/Los_Angeles). */
+    public Page page(int width, String timezoneId) {
+        var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, 844)
+            .setTimezoneId(timezoneId));
+        context.setDefaultTimeout(15_000);
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
+        contexts.add(context);
+        return context.newPage();
+    }
+
     /** Saves the whole page as {@code target/screenshots/<name>.png} and answers the file. */
     public static Path screenshot(Page page, String name) {
         Path file = SCREENSHOTS.resolve(name + ".png");

@@ -1,0 +1,106 @@
+package io.till.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.till.shared.Caller;
+import io.till.shared.TillException;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * An email has at most one live invitation per account: a new one replaces the older, accepting one revokes the
+ * others, and removing a member revokes what was still pending for their email, so no old link lets them back in.
+ */
+@TillIntegrationTest
+class StaffInviteRevocationTest {
+
+    private static final String PASSWORD = "a long enough password";
+
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    StaffInvites invites;
+    @Autowired
+    StaffMembers members;
+    @Autowired
+    JdbcClient db;
+
+    @Test
+    void aRemovedMemberCannotRejoinThroughAnOlderUnusedInvitation() {
+        String accountId = accounts.create().id();
+        String email = email();
+        var first = invites.issue(accountId, email, "staff", "usr_test");
+        var second = invites.issue(accountId, email, "owner", "usr_test");
+        var member = members.accept(first.token(), PASSWORD, PASSWORD);
+
+        members.remove(accountId, member.id());
+
+        assertThatThrownBy(() -> members.accept(second.token(), PASSWORD, PASSWORD))
+            .isInstanceOf(TillException.class)
+            .hasMessageContaining("This invitation link was used, revoked or has expired");
+        assertThat(staffRows(email)).isZero();
+    }
+
+    @Test
+    void acceptingAnInvitationRevokesTheOtherInvitationsForThatEmail() {
+        String accountId = accounts.create().id();
+        String email = email();
+        var first = invites.issue(accountId, email, "staff", "usr_test");
+        var second = invites.issue(accountId, email, "owner", "usr_test");
+
+        members.accept(first.token(), PASSWORD, PASSWORD);
+
+        assertThat(revokedAt(second.invite().id())).isTrue();
+        assertThat(invites.open(accountId)).isEmpty();
+    }
+
+    @Test
+    void removingAMemberRevokesTheInvitationsStillPendingForTheirEmail() {
+        String accountId = accounts.create().id();
+        String email = email();
+        var member = members.accept(invites.issue(accountId, email, "staff", "usr_test").token(), PASSWORD, PASSWORD);
+        var stray = invites.issue(accountId, email, "owner", "usr_test");
+
+        members.remove(accountId, member.id());
+
+        assertThat(revokedAt(stray.invite().id())).isTrue();
+        assertThat(invites.usable(stray.token())).isEmpty();
+    }
+
+    @Test
+    void aNewInvitationReplacesTheOlderPendingOneForTheSameEmailAndOnlyItIsListed() {
+        var account = accounts.create();
+        var owner = new Caller.Staff(account.id(), "usr_test", "owner@example.com");
+        String email = email();
+
+        var older = members.invite(owner, email, "owner");
+        var newer = members.invite(owner, email.toUpperCase(), "staff");
+
+        assertThat(revokedAt(older.id())).isTrue();
+        assertThat(revokedAt(newer.id())).isFalse();
+        assertThat(invites.open(account.id())).extracting(StaffInvites.Invite::id).containsExactly(newer.id());
+    }
+
+    private static String email() {
+        return "staff1-" + UUID.randomUUID() + "@example.com";
+    }
+
+    private boolean revokedAt(String inviteId) {
+        return db.sql("SELECT revoked_at IS NOT NULL FROM staff_invites WHERE id = :id")
+            .param("id", inviteId)
+            .query(Boolean.class)
+            .single();
+    }
+
+    private long staffRows(String email) {
+        return db.sql("SELECT count(*) FROM staff_users WHERE lower(email) = lower(:email)")
+            .param("email", email)
+            .query(Long.class)
+            .single();
+    }
+}
