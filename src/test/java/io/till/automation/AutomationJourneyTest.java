@@ -93,13 +93,13 @@ class AutomationJourneyTest {
      * Changes the first wait of the open automation in the builder's form, sees the JSON follow, and saves a new
      * draft.
      */
-    private static void changeTheFirstWait(Page page, String from, String to) {
+    private static void changeTheFirstWait(Page page, String from, String to, String kept) {
         page.getByRole(AriaRole.LINK, named("Builder")).click();
         page.waitForLoadState(LoadState.LOAD);
-        var wait = page.getByLabel("Wait for (ISO-8601: P3D is 3 days, PT2H two hours)").first();
+        var wait = page.getByLabel("Wait for (5 days, 2 hours, 1 day 12 hours)").first();
         assertThat(wait).hasValue(from);
         wait.fill(to);
-        assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"" + to + "\"");
+        assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"" + kept + "\"");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
         assertThat(page.locator("p.flash")).containsText("Saved as version 2");
@@ -121,7 +121,7 @@ class AutomationJourneyTest {
         assertThat(page.locator("p.flash")).containsText("Draft created from the Payment Dunning template");
         String automation = page.url().substring(page.url().lastIndexOf('/') + 1);
 
-        changeTheFirstWait(page, "P3D", "P5D");
+        changeTheFirstWait(page, "3 days", "5 days", "P5D");
         assertThat(page.locator(".aut-steps")).containsText("Wait 5 days");
 
         // Test the new draft on Ada's real failed payment: nothing is sent, no run is recorded.
