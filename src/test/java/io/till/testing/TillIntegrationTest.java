@@ -4,12 +4,14 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
 /**
  * The whole application on a random port, on an embedded PostgreSQL of its own (one per test run: every test class with
- * this annotation shares the context). Tests isolate themselves by creating their own accounts.
+ * this annotation shares the context). Tests isolate themselves by creating their own accounts; when a class ends, the
+ * work it left due later is dropped ({@link LeftoverWork}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -27,6 +29,7 @@ import org.springframework.context.annotation.Import;
         // test.stuck blocks until its test releases it: its cap stops it first (ActionTimeoutTest).
         "till.automation.action-timeouts[test.stuck]=50ms",
         "till.webhooks.workers-enabled=false", "till.egress.allow=127.0.0.1/32"})
+@ExtendWith(LeftoverWork.class)
 @Import({TestApplicationConfiguration.class, ConnectionNestingGuard.class, Api.class, TestAccounts.class,
         TestEndpoints.class, Shops.class,
         TestActions.class})
