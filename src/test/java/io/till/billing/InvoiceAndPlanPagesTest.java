@@ -110,6 +110,11 @@ class InvoiceAndPlanPagesTest {
         assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
         assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
         Chromium.screenshot(page, "dashboard-invoice-paid-1280");
+        page.getByLabel("Credit note amount").fill("25");
+        button(page, "Issue credit note").click();
+        confirm(page, "Issue credit note");
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("at most the $19.00 of this invoice not yet credited");
+        assertThat(page.getByRole(AriaRole.ALERT)).not().containsText("1900");
         page.getByLabel("Credit note amount").fill("5");
         page.getByLabel("Reason (optional)").fill("Late");
         button(page, "Issue credit note").click();
