@@ -170,6 +170,8 @@ class OrderPagesTest {
         assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
         assertThat(page.locator("#refunds")).containsText("No refunds.");
         assertThat(refunds(shop)).isZero();
+        // Measured once the page after the redirect has its stylesheets: under load the alert can show before.
+        page.waitForLoadState();
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(page, "order-refund-refused-390");
