@@ -90,7 +90,10 @@ class SecurityConfiguration {
             .addFilterBefore(throttleFilter, UsernamePasswordAuthenticationFilter.class)
             .addFilterBefore(new StaffSessionFilter(sessions, LOGIN_PAGE), AuthorizationFilter.class)
             .formLogin(
-                form -> form.loginPage(LOGIN_PAGE).successHandler(throttleFilter.onSuccess(stamped)).permitAll())
+                form -> form.loginPage(LOGIN_PAGE)
+                    .successHandler(throttleFilter.onSuccess(stamped))
+                    .failureHandler(new SignInFailureHandler(LOGIN_PAGE))
+                    .permitAll())
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(endedOr(toLoginPage))
                 .accessDeniedHandler(new ForbiddenHandler()))
             .headers(BrowserHeaders.framedBy(BrowserHeaders.NO_FRAMING))

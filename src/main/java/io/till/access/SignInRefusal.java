@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What the sign-in page needs to know when it is shown for an attempt the throttle refused (how long to wait), or
- * after a session ended (why).
+ * What the sign-in page needs to know when it is shown for an attempt the throttle refused (how long to wait, and the
+ * email typed, shown again), or after a session ended (why).
  */
 public final class SignInRefusal {
 
@@ -17,6 +17,11 @@ public final class SignInRefusal {
     /** The wait, when this request is a refused sign-in attempt. */
     public static Optional<Duration> retryAfter(ServletRequest request) {
         return request.getAttribute(ATTRIBUTE) instanceof Duration wait ? Optional.of(wait) : Optional.empty();
+    }
+
+    /** The email typed, when this request is a sign-in attempt the throttle refused; never the password. */
+    public static Optional<String> email(ServletRequest request) {
+        return retryAfter(request).flatMap(wait -> SignInFailureHandler.typedEmail(request));
     }
 
     static void mark(ServletRequest request, Duration retryAfter) {

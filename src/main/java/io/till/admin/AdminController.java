@@ -40,6 +40,8 @@ class AdminController {
             model.addAttribute("retryAfterMinutes", Math.max(1, (wait.toSeconds() + 59) / 60));
             model.addAttribute("retryAt", UNTIL.format(realTime.instant().plus(wait).plusSeconds(59)));
         });
+        // A failed attempt's email comes as a flash attribute (SignInFailureHandler); a refused one's from the request.
+        SignInRefusal.email(request).ifPresent(email -> model.addAttribute("email", email));
         staffSessions.endedMessage(ended).ifPresent(message -> model.addAttribute("endedMessage", message));
         return "admin/login";
     }

@@ -127,6 +127,10 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
         model.addAttribute("status", e.code().status().value());
         model.addAttribute("notFound", e.code() == ErrorCode.NOT_FOUND);
         model.addAttribute("message", e.code() == ErrorCode.NOT_FOUND ? null : e.getMessage());
+        // Several refusals at once: each named, as the API's errors list does ("2 fields are invalid" names none).
+        model.addAttribute("refusals", e.errors().size() < 2
+            ? List.of()
+            : e.errors().stream().map(error -> "Invalid " + error.field() + ": " + error.message()).toList());
         model.addAttribute("requestId", RequestIdFilter.current());
         return "admin/problem";
     }

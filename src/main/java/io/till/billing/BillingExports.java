@@ -8,6 +8,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.web.CsvExport;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
@@ -19,11 +20,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The Billing lists as CSV files for a seller's accounting: every order, subscription, payment plan or invoice of the
- * account, all or in one status (as the list shows), newest first. Read a page at a time, so an export of a large
+ * account, all or in one status and creation window (as the list shows), newest first. Read a page at a time, so an export of a large
  * account holds no connection while it writes, and never holds all rows at once.
  */
 @Controller
@@ -57,9 +57,8 @@ class BillingExports {
     }
 
     @GetMapping("/admin/orders.csv")
-    void orders(Caller.Staff staff, @RequestParam(defaultValue = "") String status, HttpServletResponse response)
-        throws IOException {
-        export(staff, status, BillingController.ORDERS_STATUSES, "orders", response,
+    void orders(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        export(staff, request, false, BillingController.ORDERS_STATUSES, "orders", response,
             (filter, page) -> orders.list(staff.accountId(), filter, page), Order::id,
             new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "items",
                     "currency", "subtotal", "discount", "total"},
@@ -73,9 +72,9 @@ class BillingExports {
     }
 
     @GetMapping("/admin/subscriptions.csv")
-    void subscriptions(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
-        HttpServletResponse response) throws IOException {
-        export(staff, status, BillingController.SUBSCRIPTIONS_STATUSES, "subscriptions", response,
+    void subscriptions(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        export(staff, request, false, BillingController.SUBSCRIPTIONS_STATUSES, "subscriptions", response,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page), Subscription::id,
             new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "product",
                     "currency", "amount", "interval", "interval_count", "current_period_end", "next_bill", "trial_end",
@@ -89,9 +88,9 @@ class BillingExports {
     }
 
     @GetMapping("/admin/payment-plans.csv")
-    void paymentPlans(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
-        HttpServletResponse response) throws IOException {
-        export(staff, status, BillingController.PAYMENT_PLANS_STATUSES, "payment-plans", response,
+    void paymentPlans(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        export(staff, request, false, BillingController.PAYMENT_PLANS_STATUSES, "payment-plans", response,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page), PaymentPlan::id,
             new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "product",
                     "currency", "installment_amount", "installments", "installments_paid", "next_bill_at"},
@@ -104,10 +103,9 @@ class BillingExports {
     }
 
     @GetMapping("/admin/invoices.csv")
-    void invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status, HttpServletResponse response)
-        throws IOException {
-        boolean overdue = BillingListPages.OVERDUE.equals(status);
-        export(staff, overdue ? "" : status, BillingController.INVOICES_STATUSES, overdue
+    void invoices(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean overdue = BillingListPages.OVERDUE.equals(request.getParameter("status"));
+        export(staff, request, overdue, BillingController.INVOICES_STATUSES, overdue
             ? "invoices-overdue"
             : "invoices", response,
             (filter, page) -> overdue
@@ -127,14 +125,17 @@ class BillingExports {
     }
 
     /**
-     * Checks the status as the list does (a status the record never has is refused before anything is written), then
-     * writes every record, a page at a time.
+     * Checks the filters as the list does (ListQuery, RecordFilter: a bad one is refused naming it before anything is
+     * written), then writes every record they let through, a page at a time. The invoices' overdue tab
+     * ({@code overdueTab}) is no status of its own.
      */
-    private <T> void export(Caller.Staff staff, String status, List<String> statuses, String kind,
-        HttpServletResponse response, Source<T> source, Function<T, String> idOf,
-        String[] header, RowWriter<T> writer) throws IOException {
+    private <T> void export(Caller.Staff staff, HttpServletRequest request, boolean overdueTab, List<String> statuses,
+        String kind, HttpServletResponse response, Source<T> source, Function<T, String> idOf, String[] header,
+        RowWriter<T> writer) throws IOException {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(null, status, null, null, statuses, errors);
+        var asked = ListQuery.ofExport(request.getParameterMap(), errors);
+        var filter = RecordFilter.of(null, overdueTab ? "" : asked.status(), asked.createdFrom(), asked.createdTo(),
+            statuses, errors);
         errors.throwIfAny();
         String name = kind + (filter.status() == null ? "" : "-" + filter.status()) + "-"
             + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);

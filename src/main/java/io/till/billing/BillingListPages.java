@@ -9,13 +9,13 @@ import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The account's billing records across customers, each kind by status (the lists the API gives as
@@ -77,10 +77,9 @@ class BillingListPages {
         Instant dueAt, Instant createdAt) {}
 
     @GetMapping("/admin/orders")
-    String orders(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
-        @RequestParam(required = false) String cursor, Model model) {
+    String orders(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(model, status, cursor, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
+        var found = list(model, request, false, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), what(o.items()),
             who(lookup, o.customerId()), o.status().code(), Amounts.format(o.total(), o.currency()), o.createdAt()))
@@ -89,10 +88,9 @@ class BillingListPages {
     }
 
     @GetMapping("/admin/subscriptions")
-    String subscriptions(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
-        @RequestParam(required = false) String cursor, Model model) {
+    String subscriptions(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(model, status, cursor, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
+        var found = list(model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
             lookup.product(s.productId()), who(lookup, s.customerId()), s.status(),
@@ -103,10 +101,9 @@ class BillingListPages {
     }
 
     @GetMapping("/admin/payment-plans")
-    String paymentPlans(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
-        @RequestParam(required = false) String cursor, Model model) {
+    String paymentPlans(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(model, status, cursor, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
+        var found = list(model, request, false, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
             who(lookup, p.customerId()), p.status(),
@@ -117,12 +114,11 @@ class BillingListPages {
     }
 
     @GetMapping("/admin/invoices")
-    String invoices(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
-        @RequestParam(required = false) String cursor, Model model) {
+    String invoices(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        boolean overdue = OVERDUE.equals(status);
-        var found = list(model, overdue ? "" : status, cursor, "inv", BillingController.INVOICES_STATUSES,
-            INVOICE_TABS, (filter, page) -> overdue
+        boolean overdue = OVERDUE.equals(request.getParameter("status"));
+        var found = list(model, request, overdue, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
+            (filter, page) -> overdue
                 ? invoices.listOverdue(staff.accountId(), filter, page)
                 : invoices.list(staff.accountId(), filter, page));
         if (overdue) {
@@ -136,15 +132,22 @@ class BillingListPages {
         return "billing/invoices";
     }
 
-    /** Reads the status and cursor as the API would (a status the record never has is a 400 page), and the tabs. */
-    private <T> Page<T> list(Model model, String status, String cursor, String idPrefix, List<String> statuses,
-        List<Tab> tabs, BiFunction<RecordFilter, PageRequest, Page<T>> query) {
+    /**
+     * Reads the filters and cursor as the API would (a status the record never has, a day that is not one, or a
+     * parameter the list does not take is a 400 page naming it; the export reads them alike), and the tabs. The
+     * invoices' overdue tab ({@code overdueTab}) is no status of its own: it lists open invoices past due.
+     */
+    private <T> Page<T> list(Model model, HttpServletRequest request, boolean overdueTab, String idPrefix,
+        List<String> statuses, List<Tab> tabs, BiFunction<RecordFilter, PageRequest, Page<T>> query) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(null, status, null, null, statuses, errors);
-        var page = PageRequest.of(ROWS, cursor, idPrefix, errors);
+        var asked = ListQuery.ofPage(request.getParameterMap(), errors);
+        var filter = RecordFilter.of(null, overdueTab ? "" : asked.status(), asked.createdFrom(), asked.createdTo(),
+            statuses, errors);
+        var page = PageRequest.of(ROWS, asked.cursor(), idPrefix, errors);
         errors.throwIfAny();
         var found = query.apply(filter, page);
         String current = filter.status() == null ? "" : filter.status();
+        model.addAttribute("query", asked);
         model.addAttribute("tabs", tabs);
         model.addAttribute("status", current);
         model.addAttribute("shown", tabs.stream().filter(tab -> tab.status().equals(current)).findFirst()

@@ -123,8 +123,9 @@ class Credits {
             .single();
         long left = invoice.amountDue() - noted - refunded;
         if (amount == null || amount <= 0 || amount > left) {
-            throw TillException.invalid("amount", "out_of_range", "must be between 1 and the " + left + " ("
-                + Amounts.format(left, invoice.currency()) + ") of this invoice not yet credited");
+            // In money, never in minor units: staff read this beside the form where they typed dollars.
+            throw TillException.invalid("amount", "out_of_range", "must be more than 0 and at most the "
+                + Amounts.format(left, invoice.currency()) + " of this invoice not yet credited");
         }
         lock(invoice.customerId());
         String id = insert(accountId, invoice.customerId(), "credit_note", amount, invoice.currency(), invoiceId,

@@ -53,8 +53,11 @@ class InvoicePages {
     /** A line of the invoice: what it bills, or credit that paid part of it. */
     record Line(String description, String amount) {}
 
-    /** One attempt at collecting the invoice and the card's answer. */
-    record Attempt(int number, Instant at, String amount, String card, String status, String reason) {}
+    /**
+     * One attempt at collecting the invoice: a charge tried on a card, by the retry schedule (or staff's pay now) or by
+     * an automation, said in {@code madeBy}; and the card's answer.
+     */
+    record Attempt(int number, Instant at, String amount, String card, String madeBy, String status, String reason) {}
 
     /** A credit entry tied to this invoice: credit spent on it, or a credit note given back from it. */
     record CreditLine(Instant at, String kind, String amount, String reason) {}
@@ -83,7 +86,8 @@ class InvoicePages {
         if (invoice.amountCredited() > 0) {
             lines.add(new Line("Credit applied", "−" + Amounts.format(invoice.amountCredited(), currency)));
         }
-        var attempts = payments.forInvoice(accountId, id);
+        var tried = payments.forInvoice(accountId, id);
+        var attempts = tried.stream().map(Payments.Tried::payment).toList();
         var balance = credits.balance(accountId, invoice.customerId());
         long available = balance.balances()
             .stream()
@@ -96,9 +100,13 @@ class InvoicePages {
         model.addAttribute("amountDue", Amounts.format(invoice.amountDue(), currency));
         model.addAttribute("toCharge", Amounts.format(invoice.amountDue() - invoice.amountCredited(), currency));
         model.addAttribute("amountPaid", Amounts.format(paid(invoice, attempts), currency));
-        model.addAttribute("attempts", java.util.stream.IntStream.range(0, attempts.size())
-            .mapToObj(i -> attempt(accountId, i + 1, attempts.get(i)))
+        // An attempt is a charge tried, whoever made it: the count is the rows listed, never the schedule's own
+        // attempt_count, which leaves out an automation's retries (they do not move the schedule).
+        model.addAttribute("attempts", java.util.stream.IntStream.range(0, tried.size())
+            .mapToObj(i -> attempt(accountId, i + 1, tried.get(i)))
             .toList());
+        long byAutomations = tried.stream().filter(t -> InvoiceCharges.retriedByAutomation(t.key())).count();
+        model.addAttribute("byAutomations", byAutomations == 0 ? null : byAutomations);
         model.addAttribute("creditLines", balance.entries()
             .stream()
             .filter(e -> id.equals(e.invoiceId()))
@@ -124,9 +132,19 @@ class InvoicePages {
         return invoice.status().equals("paid") ? cash + invoice.amountCredited() : cash;
     }
 
-    private Attempt attempt(String accountId, int number, Payment p) {
+    private Attempt attempt(String accountId, int number, Payments.Tried tried) {
+        Payment p = tried.payment();
         return new Attempt(number, p.createdAt(), Amounts.format(p.amount(), p.currency()),
-            views.card(accountId, p.cardId()), p.status(), RecordViews.failure(p));
+            views.cardName(accountId, p.cardId()), madeBy(tried.key()), p.status(), RecordViews.failure(p));
+    }
+
+    /** What made a charge, in words: "Billing, attempt 2" (the retry schedule's, or pay now) or "Automation retry". */
+    private static String madeBy(String key) {
+        var attempt = InvoiceCharges.attemptOf(key);
+        if (attempt.isPresent()) {
+            return "Billing, attempt " + attempt.getAsInt();
+        }
+        return InvoiceCharges.retriedByAutomation(key) ? "Automation retry" : null;
     }
 
     @PostMapping("/pay")

@@ -128,7 +128,7 @@ class OrderPages {
         long left = refunds.refundable(accountId, p);
         String card = p.cardId() == null
             ? null
-            : cards.findOnRecord(accountId, p.cardId()).map(OrderPages::label).orElse(null);
+            : cards.findOnRecord(accountId, p.cardId()).map(Card::name).orElse(null);
         String failure = p.failureMessage() != null ? p.failureMessage() : p.failureCode();
         String leftText = Amounts.format(left, p.currency());
         return new PaymentRow(p.id(), p.createdAt(), Amounts.format(p.amount(), p.currency()),
@@ -141,9 +141,5 @@ class OrderPages {
     static String confirm(String amount, String customerName) {
         return "Refund " + amount + " to " + customerName + "? The money goes back to their card; this cannot be "
             + "undone.";
-    }
-
-    private static String label(Card card) {
-        return card.brand() + " •••• " + card.last4();
     }
 }

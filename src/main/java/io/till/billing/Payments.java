@@ -126,8 +126,17 @@ public class Payments {
             .list();
     }
 
-    /** Every attempt at collecting an invoice, oldest first. */
-    java.util.List<Payment> forInvoice(String accountId, String invoiceId) {
+    /**
+     * A charge tried on a card for an invoice, with the gateway key it was made under: the key says what made it (see
+     * {@link InvoiceCharges#attemptOf}).
+     */
+    record Tried(Payment payment, String key) {}
+
+    /**
+     * Every charge tried for an invoice, oldest first: each attempt of its retry schedule or staff's pay now, and each
+     * retry an automation made, which does not count in the invoice's {@code attempt_count}.
+     */
+    java.util.List<Tried> forInvoice(String accountId, String invoiceId) {
         return db.sql("""
             SELECT * FROM payments
              WHERE account_id = :accountId AND invoice_id = :invoiceId
@@ -135,8 +144,33 @@ public class Payments {
             """)
             .param("accountId", accountId)
             .param("invoiceId", invoiceId)
-            .query(PAYMENT)
+            .query((rs, row) -> new Tried(PAYMENT.mapRow(rs, row), rs.getString("idempotency_key")))
             .list();
+    }
+
+    /**
+     * How many charges were tried for each of {@code invoiceIds} (invoices of {@code customerId}), as
+     * {@link #forInvoice} lists them; an invoice absent from the answer had none.
+     */
+    java.util.Map<String, Integer> countsForInvoices(String accountId, String customerId,
+        java.util.List<String> invoiceIds) {
+        var counts = new java.util.HashMap<String, Integer>();
+        if (invoiceIds.isEmpty()) {
+            return counts;
+        }
+        // By customer first: payments are indexed by (account, customer), not by invoice.
+        db.sql("""
+            SELECT invoice_id, count(*) AS tried FROM payments
+             WHERE account_id = :accountId AND customer_id = :customerId AND invoice_id = ANY(:invoiceIds)
+             GROUP BY invoice_id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("invoiceIds", invoiceIds.toArray(String[]::new))
+            .query(rs -> {
+                counts.put(rs.getString("invoice_id"), rs.getInt("tried"));
+            });
+        return counts;
     }
 
     public Payment get(String accountId, String id) {

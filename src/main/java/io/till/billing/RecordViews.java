@@ -48,9 +48,14 @@ class RecordViews {
         return products.option(accountId, optionId).map(o -> product + " · " + o.name()).orElse(product);
     }
 
-    /** The card that pays, as "visa •••• 4242 · 12/2030", removed or not; null when none was chosen. */
+    /** The card that pays, as "Visa ending in 4242 · expires 12/2030", removed or not; null when none was chosen. */
     String card(String accountId, String cardId) {
         return cardId == null ? null : cards.findOnRecord(accountId, cardId).map(RecordViews::label).orElse(null);
+    }
+
+    /** A card that was charged, as its holder reads it: "Visa ending in 4242", removed or not; null when unknown. */
+    String cardName(String accountId, String cardId) {
+        return cardId == null ? null : cards.findOnRecord(accountId, cardId).map(Card::name).orElse(null);
     }
 
     /** The customer's saved cards, the one that pays marked. */
@@ -82,11 +87,17 @@ class RecordViews {
             .toList();
     }
 
+    /** The invoices, each with as many attempts as its page lists: every charge tried for it. */
     List<InvoiceRow> invoices(String accountId, String subscriptionId, String paymentPlanId) {
-        return invoices.of(accountId, subscriptionId, paymentPlanId)
-            .stream()
+        var billed = invoices.of(accountId, subscriptionId, paymentPlanId);
+        var tried = billed.isEmpty()
+            ? java.util.Map.<String, Integer>of()
+            : payments.countsForInvoices(accountId, billed.getFirst().customerId(), billed.stream()
+                .map(Invoice::id)
+                .toList());
+        return billed.stream()
             .map(i -> new InvoiceRow(i.id(), i.sequence(), i.status(), Amounts.format(i.amountDue(), i.currency()),
-                i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), i.attemptCount()))
+                i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), tried.getOrDefault(i.id(), 0)))
             .toList();
     }
 
@@ -104,6 +115,6 @@ class RecordViews {
     }
 
     static String label(Card card) {
-        return card.brand() + " •••• " + card.last4() + " · " + card.expMonth() + "/" + card.expYear();
+        return card.name() + " · expires " + card.expMonth() + "/" + card.expYear();
     }
 }

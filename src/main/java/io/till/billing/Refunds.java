@@ -156,8 +156,9 @@ class Refunds {
             }
             long toRefund = amount == null ? remaining : amount;
             if (toRefund > remaining) {
-                throw TillException.invalid("amount", "out_of_range", "is more than the " + remaining + " ("
-                    + Amounts.format(remaining, payment.currency()) + ") left to refund of this payment"
+                // In money, never in minor units: staff read this beside the form where they typed dollars.
+                throw TillException.invalid("amount", "out_of_range", "is more than the "
+                    + Amounts.format(remaining, payment.currency()) + " left to refund of this payment"
                     + (noted > 0
                         ? ", after the " + Amounts.format(noted, payment.currency()) + " its invoice gave "
                             + "back as a credit note"

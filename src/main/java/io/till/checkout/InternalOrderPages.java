@@ -166,10 +166,7 @@ class InternalOrderPages {
     }
 
     private static String label(Card card) {
-        String brand = card.brand().isEmpty()
-            ? "Card"
-            : Character.toUpperCase(card.brand().charAt(0)) + card.brand().substring(1);
-        return brand + " •••• " + card.last4() + " · expires " + card.expMonth() + "/" + card.expYear()
+        return card.name() + " · expires " + card.expMonth() + "/" + card.expYear()
             + (card.isDefault() ? " (default)" : "");
     }
 }

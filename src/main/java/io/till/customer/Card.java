@@ -1,6 +1,7 @@
 package io.till.customer;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /** A saved card as the API and events show it: never its number, only brand, last 4 digits and expiry. */
 public record Card(
@@ -13,6 +14,39 @@ public record Card(
     boolean isDefault,
     Instant createdAt) {
 
+    /** The card as its holder reads it: "Visa ending in 4242". */
+    public String name() {
+        return name(brand, last4);
+    }
+
     /** The short form a customer record shows for its default card. */
-    public record Summary(String id, String brand, String last4, int expMonth, int expYear) {}
+    public record Summary(String id, String brand, String last4, int expMonth, int expYear) {
+
+        /** As {@link Card#name()}. */
+        public String name() {
+            return Card.name(brand, last4);
+        }
+    }
+
+    /** A card's brand as its holder reads it on the card: "Visa", "American Express"; "Card" when unknown. */
+    public static String brandName(String brand) {
+        if (brand == null || brand.isBlank()) {
+            return "Card";
+        }
+        return switch (brand.toLowerCase(Locale.ROOT)) {
+            case "visa" -> "Visa";
+            case "mastercard" -> "Mastercard";
+            case "amex", "american_express" -> "American Express";
+            case "discover" -> "Discover";
+            case "diners", "diners_club" -> "Diners Club";
+            case "jcb" -> "JCB";
+            case "unionpay" -> "UnionPay";
+            default -> brand.substring(0, 1).toUpperCase(Locale.ROOT) + brand.substring(1);
+        };
+    }
+
+    /** "Visa ending in 4242": the words the portal, receipts and the dashboard all use for a card. */
+    public static String name(String brand, String last4) {
+        return brandName(brand) + " ending in " + last4;
+    }
 }

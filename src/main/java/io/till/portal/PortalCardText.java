@@ -2,7 +2,6 @@ package io.till.portal;
 
 import io.till.billing.CardChoices;
 import io.till.customer.Card;
-import java.util.Locale;
 
 /** How the portal names cards and what they pay, in sentences and labels. */
 public final class PortalCardText {
@@ -11,7 +10,7 @@ public final class PortalCardText {
 
     /** "Visa ending in 4242". */
     public static String name(Card card) {
-        return brand(card.brand()) + " ending in " + card.last4();
+        return card.name();
     }
 
     /** "Membership · Monthly", as the overview names it. */
@@ -22,16 +21,6 @@ public final class PortalCardText {
     }
 
     public static String brand(String brand) {
-        return switch (brand == null ? "" : brand.toLowerCase(Locale.ROOT)) {
-            case "visa" -> "Visa";
-            case "mastercard" -> "Mastercard";
-            case "amex" -> "American Express";
-            case "discover" -> "Discover";
-            case "jcb" -> "JCB";
-            case "diners" -> "Diners Club";
-            case "unionpay" -> "UnionPay";
-            case "" -> "Card";
-            default -> brand.substring(0, 1).toUpperCase(Locale.ROOT) + brand.substring(1);
-        };
+        return Card.brandName(brand);
     }
 }

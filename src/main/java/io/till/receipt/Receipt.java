@@ -1,5 +1,6 @@
 package io.till.receipt;
 
+import io.till.customer.Card;
 import io.till.shared.Amounts;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +59,7 @@ public record Receipt(
 
         /** {@code Visa •••• 4242}, or null when the card is unknown. */
         public String card() {
-            return cardLast4 == null ? null : Receipt.brandName(cardBrand) + " •••• " + cardLast4;
+            return cardLast4 == null ? null : Card.brandName(cardBrand) + " •••• " + cardLast4;
         }
     }
 
@@ -108,21 +109,5 @@ public record Receipt(
     /** The title a buyer reads: "Receipt for order ord_…" or "Receipt for payment pay_…". */
     public String title() {
         return "Receipt for " + (kind == Kind.ORDER ? "order " : "payment ") + number;
-    }
-
-    static String brandName(String brand) {
-        if (brand == null || brand.isBlank()) {
-            return "Card";
-        }
-        return switch (brand.toLowerCase(java.util.Locale.ROOT)) {
-            case "visa" -> "Visa";
-            case "mastercard" -> "Mastercard";
-            case "amex", "american_express" -> "American Express";
-            case "discover" -> "Discover";
-            case "diners", "diners_club" -> "Diners Club";
-            case "jcb" -> "JCB";
-            case "unionpay" -> "UnionPay";
-            default -> Character.toUpperCase(brand.charAt(0)) + brand.substring(1);
-        };
     }
 }

@@ -98,6 +98,26 @@ class StaffSignInPageTest {
         member.signIn(api, page);
     }
 
+    @Test
+    void aWrongPasswordKeepsTheEmailTypedAndAsksForThePasswordAgain() {
+        var member = StaffBrowser.of(db, passwords, accounts.create().id());
+        var page = chromium.page(390);
+
+        signIn(page, member.email(), "not the password");
+
+        assertThat(page.getByRole(AriaRole.ALERT)).hasText("Sign-in failed. That email and password do not match.");
+        assertThat(page.getByLabel("Email")).hasValue(member.email());
+        assertThat(page.getByLabel("Password")).hasValue("");
+        assertThat(page.getByLabel("Password")).isFocused();
+        Chromium.screenshot(page, "staff-sign-in-failed-390");
+        page.setViewportSize(1280, 800);
+        Chromium.screenshot(page, "staff-sign-in-failed-1280");
+
+        page.getByLabel("Password").fill(member.password());
+        page.getByRole(AriaRole.BUTTON, named("Sign in")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Customers"))).isVisible();
+    }
+
     private void signIn(Page page, String email, String password) {
         page.navigate(api.uri("/admin/login").toString());
         page.getByLabel("Email").fill(email);

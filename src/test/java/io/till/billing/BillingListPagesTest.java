@@ -171,6 +171,66 @@ class BillingListPagesTest {
         assertThat(api.get("/api/v1/invoices?overdue=maybe", shop.apiKey()).status()).isEqualTo(400);
     }
 
+    /**
+     * The lists and their CSV exports take the same filters as the API's lists (status, created_from, created_to),
+     * refuse a bad one alike with a 400 naming it, and refuse a parameter they do not take rather than ignore it: an
+     * export asked for one month and given every order would go to the seller's accounting unnoticed.
+     */
+    @Test
+    void aListAndItsExportTakeTheSameFiltersAndRefuseABadOneNamingIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String day = order.get("created_at").asString().substring(0, 10);
+        String nextDay = java.time.LocalDate.parse(day).plusDays(1).toString();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+
+        for (String path : java.util.List.of("/admin/orders", "/admin/orders.csv", "/admin/invoices.csv")) {
+            var badDay = page.request().get(api.uri(path + "?created_from=yesterday").toString());
+            assertThat(badDay.status()).as(path).isEqualTo(400);
+            assertThat(badDay.text()).as(path).contains("Invalid created_from: must be a moment such as");
+            var backwards = page.request().get(api.uri(path + "?created_from=" + nextDay + "&created_to=" + day)
+                .toString());
+            assertThat(backwards.status()).as(path).isEqualTo(400);
+            assertThat(backwards.text()).as(path).contains("Invalid created_to: must be after created_from");
+            var unknown = page.request().get(api.uri(path + "?status=paid&from=" + day).toString());
+            assertThat(unknown.status()).as(path).isEqualTo(400);
+            assertThat(unknown.text()).as(path).contains("Invalid from: is not a filter of this list");
+            var twice = page.request().get(api.uri(path + "?status=paid&status=paid").toString());
+            assertThat(twice.status()).as(path).isEqualTo(400);
+            assertThat(twice.text()).as(path).contains("Invalid status: takes one value");
+            var both = page.request().get(api.uri(path + "?created_to=someday&status=late").toString());
+            assertThat(both.status()).as(path).isEqualTo(400);
+            assertThat(both.text()).as(path).contains("Invalid status: must be one of")
+                .contains("Invalid created_to: must be a moment such as");
+        }
+        assertThat(page.request().get(api.uri("/admin/orders.csv?cursor=ord_x").toString()).status())
+            .as("an export is every record: it takes no cursor").isEqualTo(400);
+
+        var before = page.request().get(api.uri("/admin/orders.csv?created_to=" + day).toString());
+        var since = page.request().get(api.uri("/admin/orders.csv?status=paid&created_from=" + day).toString());
+        assertThat(before.status()).isEqualTo(200);
+        assertThat(before.text().split("\r\n")).hasSize(1);
+        assertThat(since.text().split("\r\n")).hasSize(2);
+        assertThat(since.text()).contains("ada@example.com");
+
+        page.navigate(api.uri("/admin/orders?created_to=" + day).toString());
+        assertThat(page.locator(".list-window")).containsText("before " + day);
+        assertThat(page.locator("table.list tbody tr")).hasCount(0);
+        page.locator(".sub-tabs").getByText("Paid").click();
+        page.waitForLoadState();
+        assertThat(page).hasURL(api.uri("/admin/orders?status=paid&created_to=" + day).toString());
+        assertThat(page.locator(".list-csv")).hasAttribute("href", "/admin/orders.csv?status=paid&created_to=" + day);
+        Chromium.screenshot(page, "billing-orders-window-1280");
+        page.getByRole(AriaRole.LINK, named("All dates")).click();
+        page.waitForLoadState();
+        assertThat(page).hasURL(api.uri("/admin/orders?status=paid").toString());
+        assertThat(page.locator("table.list tbody tr")).hasCount(1);
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/orders?created_from=" + day + "&created_to=" + nextDay).toString());
+        assertThat(phone.locator("table.list tbody tr")).hasCount(1);
+        Chromium.screenshot(phone, "billing-orders-window-390");
+    }
+
     @Test
     void aStatusTheRecordNeverHasIsRefusedAndAnEmptyTabSaysWhy() {
         var shop = shops.open();

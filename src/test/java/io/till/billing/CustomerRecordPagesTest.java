@@ -102,7 +102,7 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#subscriptions")).containsText("$19.00 / month");
         assertThat(page.locator("#subscriptions")).containsText(store.subscription());
         assertThat(page.locator("#orders")).containsText("$19.00");
-        assertThat(page.getByText("•••• 4242").first()).isVisible();
+        assertThat(page.getByText("Visa ending in 4242").first()).isVisible();
         Chromium.screenshot(page, "dashboard-customer-record-1280");
 
         var phone = signedIn(store, 390);

@@ -36,6 +36,8 @@ class InvoiceAndPlanPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    BillingActions billingActions;
 
     @BeforeAll
     static void launch() {
@@ -110,6 +112,11 @@ class InvoiceAndPlanPagesTest {
         assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
         assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
         Chromium.screenshot(page, "dashboard-invoice-paid-1280");
+        page.getByLabel("Credit note amount").fill("25");
+        button(page, "Issue credit note").click();
+        confirm(page, "Issue credit note");
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("at most the $19.00 of this invoice not yet credited");
+        assertThat(page.getByRole(AriaRole.ALERT)).not().containsText("1900");
         page.getByLabel("Credit note amount").fill("5");
         page.getByLabel("Reason (optional)").fill("Late");
         button(page, "Issue credit note").click();
@@ -121,6 +128,37 @@ class InvoiceAndPlanPagesTest {
         var phone = open(due.shop(), "/admin/invoices/" + due.invoice(), 390);
         Chromium.screenshot(phone, "dashboard-invoice-paid-390");
         noSidewaysScroll(phone);
+    }
+
+    /**
+     * Every charge tried on a card for the invoice is an attempt: the billing schedule's (or pay now's) and an
+     * automation's retry, which does not move the schedule. The count says as many as the rows listed, on the invoice
+     * and on its subscription, and each row says who made it and with which card, as the buyer reads a card.
+     */
+    @Test
+    void theAttemptsCountedAreTheChargesListedEachSayingWhoMadeItAndWithWhichCard() {
+        var due = pastDue();
+        var retried = billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry",
+            "exe_test");
+        assertThat(retried.status()).isEqualTo("declined");
+
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+
+        var rows = page.locator("#attempts tbody tr");
+        assertThat(rows).hasCount(2);
+        assertThat(page.locator(".stat").filter(new Locator.FilterOptions().setHasText("Charge attempts"))
+            .locator("dd")).hasText("2");
+        assertThat(rows.first()).containsText("Billing, attempt 1");
+        assertThat(rows.first()).containsText("Visa ending in 0341");
+        assertThat(rows.last()).containsText("Automation retry");
+        assertThat(rows.last()).containsText("Visa ending in 0341");
+        assertThat(page.locator("#attempts")).not().containsText("••••");
+        Chromium.screenshot(page, "dashboard-invoice-attempts-1280");
+        var phone = open(due.shop(), "/admin/invoices/" + due.invoice(), 390);
+        Chromium.screenshot(phone, "dashboard-invoice-attempts-390");
+        noSidewaysScroll(phone);
+        phone.navigate(api.uri("/admin/subscriptions/" + due.subscription()).toString());
+        assertThat(phone.locator("#invoices [data-label=Attempts]")).hasText("2");
     }
 
     @Test

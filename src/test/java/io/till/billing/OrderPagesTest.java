@@ -91,7 +91,7 @@ class OrderPagesTest {
             assertThat(main).containsText("$19.00");
             assertThat(page.locator(".billing-address")).containsText("12 St James's Square");
             assertThat(page.locator(".billing-address")).containsText("United Kingdom");
-            assertThat(page.locator("#payments")).containsText("visa •••• 4242");
+            assertThat(page.locator("#payments")).containsText("Visa ending in 4242");
             assertThat(page.locator("#payments")).containsText("succeeded");
             assertThat(page.getByRole(AriaRole.LINK, named(order.get("subscription_id").asString())))
                 .hasAttribute("href", "/admin/subscriptions/" + order.get("subscription_id").asString());
@@ -163,12 +163,15 @@ class OrderPagesTest {
 
         var refused = page.locator("#refund [role=alert]");
         assertThat(refused).containsText("Nothing changed.");
-        assertThat(refused).containsText("is more than the 1900 ($19.00) left to refund of this payment");
+        assertThat(refused).containsText("is more than the $19.00 left to refund of this payment");
+        assertThat(refused).not().containsText("1900");
         // What was typed stays: not the full amount left, which one more click would refund.
         assertThat(page.getByLabel("Amount (USD)")).hasValue("25");
         assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
         assertThat(page.locator("#refunds")).containsText("No refunds.");
         assertThat(refunds(shop)).isZero();
+        // Measured once the page after the redirect has its stylesheets: under load the alert can show before.
+        page.waitForLoadState();
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(page, "order-refund-refused-390");

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
 import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
@@ -101,7 +103,7 @@ class SubscriptionPagesTest {
         var page = open(ada, 1280);
         assertThat(page.locator("main")).containsText("Membership · Monthly");
         assertThat(page.locator("main")).containsText("$19.00 every month");
-        assertThat(page.locator("main")).containsText("visa •••• 4242");
+        assertThat(page.locator("main")).containsText("Visa ending in 4242 · expires");
         Chromium.screenshot(page, "dashboard-subscription-1280");
 
         var form = page.locator("#cancel-at-period-end");
@@ -147,6 +149,40 @@ class SubscriptionPagesTest {
         assertThat(status(ada)).isEqualTo("active");
     }
 
+    /**
+     * A trial whose card was declined at its end and at every retry: it never became active, and ended unpaid. Pausing
+     * it is not offered, and a pause sent anyway is refused naming its status.
+     */
+    @Test
+    void aSubscriptionThatNeverActivatedOffersNoPauseAndAPauseSentAnywayIsRefusedNamingItsStatus() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        var never = new Member(shop, order.get("customer_id").asString(), order.get("subscription_id").asString(),
+            null);
+        shops.advance(shop, "P20D");
+        assertThat(status(never)).isEqualTo("unpaid");
+        var page = open(never, 390);
+
+        assertThat(button(page, "Pause")).hasCount(0);
+        assertThat(button(page, "Resume")).hasCount(0);
+        assertThat(button(page, "Cancel at period end")).hasCount(0);
+        assertThat(page.locator("#cancel-now")).isVisible();
+        Chromium.screenshot(page, "dashboard-subscription-unpaid-390");
+        var form = page.locator("#cancel-now");
+        var sent = page.request().post(api.uri("/admin/subscriptions/" + never.subscription() + "/pause").toString(),
+            RequestOptions.create().setForm(FormData.create()
+                .set("_csrf", form.locator("input[name=_csrf]").inputValue())
+                .set("form_key", form.locator("input[name=form_key]").inputValue())).setMaxRedirects(0));
+        page.reload();
+
+        assertThat(sent.status()).isEqualTo(302);
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Cannot pause a subscription that is unpaid.");
+        assertThat(status(never)).isEqualTo("unpaid");
+        var api = this.api.post("/api/v1/subscriptions/" + never.subscription() + "/pause", shop.apiKey(), null);
+        assertThat(api.status()).isEqualTo(409);
+        assertThat(api.json().get("detail").asString()).isEqualTo("Cannot pause a subscription that is unpaid.");
+    }
+
     @Test
     void staffKeepACancelingSubscriptionThenCancelItNow() {
         var ada = member(shops.open(), "ada@example.com");
@@ -179,8 +215,8 @@ class SubscriptionPagesTest {
         page.getByLabel("Pay with").selectOption(mastercard);
         button(page, "Change card").click();
 
-        assertThat(page.locator(".flash")).containsText("mastercard •••• 4444");
-        assertThat(page.locator("#card")).containsText("mastercard •••• 4444");
+        assertThat(page.locator(".flash")).containsText("Mastercard ending in 4444");
+        assertThat(page.locator("#card")).containsText("Mastercard ending in 4444");
         assertThat(shops.subscription(ada.shop(), ada.subscription()).get("card_id").asString())
             .isEqualTo(mastercard);
     }
@@ -217,7 +253,7 @@ class SubscriptionPagesTest {
             .setExact(true)).click();
         confirm(page, "Refund");
 
-        assertThat(page.getByRole(AriaRole.ALERT)).containsText("is more than the 1900 ($19.00) left to refund");
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("is more than the $19.00 left to refund");
         assertThat(api.get("/api/v1/payments/" + ada.payment(), ada.shop().apiKey()).json().get("amount_refunded")
             .asLong()).isZero();
         Chromium.screenshot(page, "dashboard-subscription-refund-refused-390");

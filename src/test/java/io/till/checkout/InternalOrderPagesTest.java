@@ -90,7 +90,7 @@ class InternalOrderPagesTest {
         assertThat(page.locator("#orders")).containsText("No orders yet.");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New order")).first().click();
-        assertThat(page.getByLabel("Card on file")).containsText("Visa •••• 4242");
+        assertThat(page.getByLabel("Card on file")).containsText("Visa ending in 4242 · expires");
         assertThat(page.locator(".sandbox-banner")).containsText("Test clock");
         Chromium.screenshot(page, "dashboard-new-order-1280");
         chooseMonthly(page);
@@ -108,7 +108,7 @@ class InternalOrderPagesTest {
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
         var confirm = page.getByRole(AriaRole.DIALOG);
-        assertThat(confirm).containsText("Charge $19.00 to Visa •••• 4242");
+        assertThat(confirm).containsText("Charge $19.00 to Visa ending in 4242");
         assertThat(confirm).containsText("for Ada Lovelace?");
         confirm.getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
 
