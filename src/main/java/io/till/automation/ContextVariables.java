@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -67,24 +68,34 @@ public final class ContextVariables {
         Map.entry("customer.created", List.of()), Map.entry("customer.updated", List.of()),
         Map.entry("customer.marketing_consent_changed", List.of()),
         Map.entry("credits.depleted", List.of("credits", "invoice")),
-        Map.entry("usage.threshold_exceeded", List.of("usage", "subscription")));
+        Map.entry("usage.threshold_exceeded", List.of("usage", "subscription")),
+        Map.entry("webhook_endpoint.delivery_exhausted", List.of("webhook_endpoint", "webhook_delivery")));
+
+    /** Till's events about no customer: their runs have none, nor a card to update. */
+    private static final Set<String> ABOUT_NO_CUSTOMER = Set.of("webhook_endpoint.delivery_exhausted");
 
     /**
      * The fields of the objects an event carries that the context does not read fresh (those of
      * {@link RecordFields#FRESH} come from their records), as the API writes them.
      */
-    static final Map<String, List<String>> CARRIED_FIELDS = Map.of(
-        "checkout", List.of("id", "name", "product_id", "addons", "upsells", "created_at"),
-        "product", List.of("id", "name", "description", "subscription_group_id", "options", "created_at"),
-        "option", List.of("id", "name", "kind", "amount", "currency", "interval", "interval_count", "trial_days",
-            "cycles", "installments", "product_id"),
-        "upsell", List.of("id", "name", "option_id"),
-        "addon", List.of("id", "name", "amount", "currency"),
-        "promo_code", List.of("id", "code", "amount_off", "percent_off", "currency", "times_redeemed",
-            "max_redemptions", "expires_at", "created_at"),
-        "refund", List.of("id", "amount", "currency", "reason", "status", "payment_id", "customer_id", "created_at"),
-        "credits", List.of("amount", "currency"),
-        "usage", List.of("meter", "total", "threshold", "thresholds", "period_start"));
+    static final Map<String, List<String>> CARRIED_FIELDS = Map.ofEntries(
+        Map.entry("checkout", List.of("id", "name", "product_id", "addons", "upsells", "created_at")),
+        Map.entry("product", List.of("id", "name", "description", "subscription_group_id", "options", "created_at")),
+        Map.entry("option", List.of("id", "name", "kind", "amount", "currency", "interval", "interval_count",
+            "trial_days", "cycles", "installments", "product_id")),
+        Map.entry("upsell", List.of("id", "name", "option_id")),
+        Map.entry("addon", List.of("id", "name", "amount", "currency")),
+        Map.entry("promo_code", List.of("id", "code", "amount_off", "percent_off", "currency", "times_redeemed",
+            "max_redemptions", "expires_at", "created_at")),
+        Map.entry("refund", List.of("id", "amount", "currency", "reason", "status", "payment_id", "customer_id",
+            "created_at")),
+        Map.entry("credits", List.of("amount", "currency")),
+        Map.entry("usage", List.of("meter", "total", "threshold", "thresholds", "period_start")),
+        Map.entry("webhook_endpoint", List.of("id", "url", "description", "event_types", "status", "failing_since",
+            "created_at", "updated_at")),
+        Map.entry("webhook_delivery", List.of("id", "event_type", "status", "attempt_count", "last_response_status",
+            "last_error", "url", "endpoint_id", "event_id", "webhook_id", "next_attempt_at", "created_at",
+            "updated_at")));
 
     /** Values (not objects) some events carry in their data, read as {@code event.data.<name>}. */
     private static final Map<String, List<String>> CARRIED_VALUES = Map.of(
@@ -108,7 +119,7 @@ public final class ContextVariables {
     /** Words a field name does not say by itself. */
     private static final Map<String, String> WORDS = Map.ofEntries(Map.entry("id", "ID"),
         Map.entry("last4", "Last 4 digits"), Map.entry("exp_month", "Expiry month"),
-        Map.entry("exp_year", "Expiry year"), Map.entry("url", "Portal link"),
+        Map.entry("exp_year", "Expiry year"), Map.entry("portal.url", "Portal link"), Map.entry("url", "URL"),
         Map.entry("card_update_url", "Card update link (single use)"), Map.entry("mode", "Mode (live or sandbox)"),
         Map.entry("data", "Data sent with it"), Map.entry("data.scheduled_at", "When it was due"),
         Map.entry("amount_off", "Amount off"), Map.entry("percent_off", "Percent off"));
@@ -128,7 +139,9 @@ public final class ContextVariables {
                 List<String> carried = CARRIED.get(event);
                 carried = carried != null ? carried : List.of();
                 carried.forEach(root -> groups.add(group(root, fieldsOf(root))));
-                groups.add(customer());
+                if (!ABOUT_NO_CUSTOMER.contains(event)) {
+                    groups.add(customer());
+                }
                 var envelope = new ArrayList<>(List.of("type", "id", "occurred_at", "customer_id"));
                 CARRIED_VALUES.getOrDefault(event, List.of()).forEach(value -> envelope.add("data." + value));
                 if (EventType.of(event).isEmpty()) {
@@ -147,8 +160,10 @@ public final class ContextVariables {
             }
         }
         if (!type.isEmpty()) {
-            // Without a customer there is no card to update, so a schedule offers the portal's sign-in link only.
-            groups.add(group("portal", type.equals("schedule") ? List.of("url") : List.of("url", "card_update_url")));
+            // Without a customer there is no card to update, so a run about nobody offers the portal's sign-in link
+            // only.
+            boolean nobody = type.equals("schedule") || ABOUT_NO_CUSTOMER.contains(trigger.path("event").asString(""));
+            groups.add(group("portal", nobody ? List.of("url") : List.of("url", "card_update_url")));
         }
         groups.add(group("account", List.of("name", "id", "mode")));
         return groups;
@@ -181,7 +196,9 @@ public final class ContextVariables {
 
     private static Group group(String root, List<String> fields) {
         String label = GROUPS.getOrDefault(root, sentence(root));
-        return new Group(label, fields.stream().map(field -> new Variable(root + "." + field, label(field))).toList());
+        return new Group(label, fields.stream()
+            .map(field -> new Variable(root + "." + field, WORDS.getOrDefault(root + "." + field, label(field))))
+            .toList());
     }
 
     /** {@code amount_due_formatted} → "Amount due (formatted)", {@code stats.order_count} → "Stats: order count". */

@@ -34,7 +34,7 @@ final class TemplateVariables {
     /** The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. */
     private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
         "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
-        "credits", "item", "loop", "execution");
+        "credits", "webhook_endpoint", "webhook_delivery", "item", "loop", "execution");
 
     /** {@code {{{name}}}} or {@code {{& name}}}: a value placed as it is, not escaped. */
     private static final Pattern UNESCAPED = Pattern.compile("\\{\\{(?:\\{|&)\\s*([^}\\s]+)\\s*}}}?");

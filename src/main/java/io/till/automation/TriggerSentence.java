@@ -52,7 +52,8 @@ final class TriggerSentence {
         Map.entry("customer.created", "a customer is created"), Map.entry("customer.updated", "a customer is updated"),
         Map.entry("customer.marketing_consent_changed", "a customer's marketing consent changes"),
         Map.entry("credits.depleted", "a credit balance runs out"),
-        Map.entry("usage.threshold_exceeded", "usage passes a threshold"));
+        Map.entry("usage.threshold_exceeded", "usage passes a threshold"),
+        Map.entry("webhook_endpoint.delivery_exhausted", "a webhook endpoint starts failing (a delivery gives up)"));
 
     /** What an upcoming event announces, for "3 days before a subscription renews". */
     private static final Map<String, String> AHEAD = Map.of("subscription.renewal_upcoming", "a subscription renews",

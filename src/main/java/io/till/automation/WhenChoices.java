@@ -73,6 +73,7 @@ public final class WhenChoices {
         groups.put("Customers", List.of("customer.created", "customer.updated",
             "customer.marketing_consent_changed"));
         groups.put("Credits and usage", List.of("credits.depleted", "usage.threshold_exceeded"));
+        groups.put("Webhooks", List.of("webhook_endpoint.delivery_exhausted"));
         return java.util.Collections.unmodifiableMap(groups);
     }
 

@@ -34,7 +34,7 @@ class BillingController {
 
     static final List<String> PAYMENTS_STATUSES = List.of("succeeded", "failed", "refunded", "disputed");
 
-    static final List<String> ORDERS_STATUSES = List.of("pending", "paid", "failed");
+    static final List<String> ORDERS_STATUSES = List.of("pending", "paid", "failed", "refunded");
 
     private final Orders orders;
     private final Payments payments;
@@ -56,7 +56,8 @@ class BillingController {
     }
 
     @GetMapping("/orders")
-    @Operation(summary = "List orders, newest first", description = "Filter by customer_id, by status (pending, paid, failed) and by when they were "
+    @Operation(summary = "List orders, newest first", description = "Filter by customer_id, by status (pending, paid, failed, refunded: "
+        + "all of its money went back; a partly refunded order is paid, with amount_refunded) and by when they were "
         + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Order> orders(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) String status,

@@ -33,7 +33,7 @@ class BillingListPages {
 
     /** The tabs of each list, in a seller's order: all, then what needs attention. */
     static final List<Tab> ORDER_TABS = List.of(new Tab("", "All"), new Tab("paid", "Paid"),
-        new Tab("failed", "Failed"), new Tab("pending", "Pending"));
+        new Tab("failed", "Failed"), new Tab("pending", "Pending"), new Tab("refunded", "Refunded"));
     static final List<Tab> SUBSCRIPTION_TABS = List.of(new Tab("", "All"), new Tab("active", "Active"),
         new Tab("past_due", "Past due"), new Tab("unpaid", "Unpaid"), new Tab("trialing", "Trialing"),
         new Tab("canceling", "Canceling"), new Tab("paused", "Paused"), new Tab("canceled", "Canceled"));

@@ -19,7 +19,8 @@ class BillingStats implements CustomerStats.Source {
         record Counts(long orders, int subscriptions, int plans, int missed) {}
         var counts = db.sql("""
             SELECT (SELECT count(*) FROM orders
-                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paid') AS orders,
+                     WHERE account_id = :accountId AND customer_id = :customerId
+                       AND status IN ('paid', 'refunded')) AS orders,
                    (SELECT count(*) FROM subscriptions
                      WHERE account_id = :accountId AND customer_id = :customerId
                        AND status IN (:active)) AS subscriptions,

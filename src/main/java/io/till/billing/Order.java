@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What one purchase bought, for how much; {@code status} says whether its payment went through. {@code billingAddress}
- * is the buyer's, when they gave one.
+ * What one purchase bought, for how much; {@code status} says whether its payment went through, and whether all of it
+ * went back since; {@code amountRefunded} is how much of it went back (a partly refunded order is still paid).
+ * {@code billingAddress} is the buyer's, when they gave one.
  */
 public record Order(
     String id,
@@ -18,6 +19,7 @@ public record Order(
     long subtotal,
     long discount,
     long total,
+    long amountRefunded,
     String promoCodeId,
     String cardId,
     List<Item> items,
@@ -27,14 +29,25 @@ public record Order(
     BillingAddress billingAddress,
     Instant createdAt) {
 
+    /**
+     * Where the order's money stands: {@code pending} until its charge is settled, then {@code paid} or
+     * {@code failed}; a paid order is {@code refunded} once every payment of it that took money went back in full
+     * (as each of those payments is then {@code refunded}), and paid again if a refund that did it fails.
+     */
     public enum Status {
         PENDING,
         PAID,
-        FAILED;
+        FAILED,
+        REFUNDED;
 
         @JsonValue
         public String code() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the order was paid, whatever went back since: it has a receipt, and its purchase took place. */
+        public boolean tookMoney() {
+            return this == PAID || this == REFUNDED;
         }
     }
 

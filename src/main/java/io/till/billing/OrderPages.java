@@ -88,6 +88,7 @@ class OrderPages {
         model.addAttribute("discount", order.discount() == 0 ? null : "−" + Amounts.format(order.discount(), currency));
         model.addAttribute("total", Amounts.format(order.total(), currency));
         model.addAttribute("refunded", refunded == 0 ? null : Amounts.format(refunded, currency));
+        model.addAttribute("statusText", statusText(order));
         model.addAttribute("promoCode", order.promoCodeId() == null
             ? null
             : promoCodes.find(accountId, order.promoCodeId()).map(PromoCode::code).orElse(order.promoCodeId()));
@@ -135,6 +136,20 @@ class OrderPages {
             p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), card,
             failure, left > 0, leftText, RecordForms.typed(left, p.currency()),
             p.currency(), confirm(leftText, customerName));
+    }
+
+    /** Where the order's money stands, in words: a partly refunded order is paid, and says how much went back. */
+    static String statusText(Order order) {
+        String total = Amounts.format(order.total(), order.currency());
+        return switch (order.status()) {
+            case PENDING -> "Waiting for the payment";
+            case FAILED -> "Payment failed";
+            case REFUNDED -> "Refunded in full: " + total;
+            case PAID -> order.amountRefunded() == 0
+                ? "Paid"
+                : "Paid. Partly refunded: " + Amounts.format(order.amountRefunded(), order.currency()) + " of "
+                    + total;
+        };
     }
 
     /** The refund dialog's question, naming the amount and whose card gets it back. */

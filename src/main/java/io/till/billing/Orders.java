@@ -88,6 +88,44 @@ public class Orders {
         return get(accountId, orderId);
     }
 
+    /**
+     * Brings the status of the order a payment paid in line with its payments, in the transaction that moved a
+     * refund of that payment: {@code refunded} once every payment of the order that took money went back in full,
+     * else {@code paid}. Only a paid or refunded order moves; a payment of no order (a renewal's) changes nothing.
+     */
+    void followRefunds(String accountId, String paymentId) {
+        // The order row is locked first, in a statement of its own: the update's look at the payments then sees the
+        // refund of another payment of the order that committed meanwhile, rather than a snapshot taken before it.
+        var orderId = db.sql("""
+            SELECT o.id FROM orders o
+             WHERE o.account_id = :accountId
+               AND o.id = (SELECT order_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
+               AND o.status IN ('paid', 'refunded')
+               FOR UPDATE
+            """)
+            .param("accountId", accountId)
+            .param("paymentId", paymentId)
+            .query(String.class)
+            .optional();
+        orderId.ifPresent(id -> db.sql("""
+            UPDATE orders o
+               SET status = CASE
+                       WHEN EXISTS (SELECT 1 FROM payments p
+                                     WHERE p.account_id = o.account_id AND p.order_id = o.id
+                                       AND p.status = 'refunded')
+                        AND NOT EXISTS (SELECT 1 FROM payments p
+                                         WHERE p.account_id = o.account_id AND p.order_id = o.id
+                                           AND p.status IN ('succeeded', 'disputed'))
+                       THEN 'refunded' ELSE 'paid' END,
+                   updated_at = :now
+             WHERE o.account_id = :accountId AND o.id = :id
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update());
+    }
+
     /** Marks the order's checkout flow complete; true only for the call that did it, so the event is raised once. */
     public boolean completeFlow(String accountId, String orderId) {
         return db.sql("""
@@ -152,7 +190,9 @@ public class Orders {
                    (SELECT s.id FROM subscriptions s
                      WHERE s.account_id = o.account_id AND s.order_id = o.id LIMIT 1) AS subscription_id,
                    (SELECT pp.id FROM payment_plans pp
-                     WHERE pp.account_id = o.account_id AND pp.order_id = o.id LIMIT 1) AS payment_plan_id
+                     WHERE pp.account_id = o.account_id AND pp.order_id = o.id LIMIT 1) AS payment_plan_id,
+                   (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
+                     WHERE p.account_id = o.account_id AND p.order_id = o.id) AS amount_refunded
               FROM orders o
              WHERE o.account_id = :accountId AND o.id = :id
             """)
@@ -160,7 +200,8 @@ public class Orders {
             .param("id", id)
             .query((rs, row) -> new Order(rs.getString("id"), rs.getString("customer_id"), rs.getString("checkout_id"),
                 Order.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("currency"),
-                rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getString("promo_code_id"),
+                rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getLong("amount_refunded"),
+                rs.getString("promo_code_id"),
                 rs.getString("card_id"), items, rs.getString("payment_id"),
                 rs.getString("subscription_id"), rs.getString("payment_plan_id"), address(rs),
                 Timestamps.read(rs, "created_at")))

@@ -44,11 +44,13 @@ class Refunds {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final MoneyMovements movements;
+    private final Orders orders;
 
     Refunds(JdbcClient db, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Gateways gateways,
         Accounts accounts, Customers customers, Events events, TransactionTemplate transaction, Clock clock,
-        MoneyMovements movements) {
+        MoneyMovements movements, Orders orders) {
         this.movements = movements;
+        this.orders = orders;
         this.db = db;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -188,6 +190,7 @@ class Refunds {
                 .param("accountId", accountId)
                 .param("id", paymentId)
                 .update();
+            orders.followRefunds(accountId, paymentId);
             movements.reaching("refund:" + id);
             return new Reserved(get(accountId, id), payment.chargeReference());
         });
@@ -251,6 +254,7 @@ class Refunds {
             .param("accountId", accountId)
             .param("id", refund.paymentId())
             .update();
+        orders.followRefunds(accountId, refund.paymentId());
     }
 
     private Refund succeed(String accountId, Refund pending, String reference) {

@@ -281,7 +281,8 @@ class Purchases {
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
         var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
             Order.Status.PENDING,
-            option.currency(), subtotal, discount, subtotal - discount, cart.promo() == null ? null : cart.promo().id(),
+            option.currency(), subtotal, discount, subtotal - discount, 0,
+            cart.promo() == null ? null : cart.promo().id(),
             cardId, items, null, null, null, cart.billingAddress(), Timestamps.now(clock));
         orders.insertPending(accountId, order);
         return order;

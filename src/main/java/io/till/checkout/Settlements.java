@@ -113,7 +113,7 @@ class Settlements {
         String orderId = chargeKey.get().substring("order:".length());
         settle(accountId, orderId);
         Order order = orders.get(accountId, orderId);
-        if (order.status() == Order.Status.PAID) {
+        if (order.status().tookMoney()) {
             return Optional.of(order);
         }
         Optional<Payment> declined = payments.findByKey(accountId, chargeKey.get());

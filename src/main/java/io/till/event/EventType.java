@@ -66,7 +66,9 @@ public enum EventType {
     CUSTOMER_MARKETING_CONSENT_CHANGED("customer.marketing_consent_changed"),
     // credits and usage
     CREDITS_DEPLETED("credits.depleted"),
-    USAGE_THRESHOLD_EXCEEDED("usage.threshold_exceeded");
+    USAGE_THRESHOLD_EXCEEDED("usage.threshold_exceeded"),
+    // webhooks: an endpoint's first delivery to give up after every retry (see webhook.WebhookDeliveries)
+    WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED("webhook_endpoint.delivery_exhausted");
 
     /** Every type's name, in the catalog's order (the dashboard offers them to choose from). */
     public static final java.util.List<String> NAMES = Arrays.stream(values()).map(EventType::type).toList();

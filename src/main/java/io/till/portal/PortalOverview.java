@@ -55,7 +55,8 @@ class PortalOverview {
         }
     }
 
-    record OrderLine(String id, Instant createdAt, String status, String total, String summary) {}
+    /** An order; {@code refunded} is what went back of a paid one, null when nothing did. */
+    record OrderLine(String id, Instant createdAt, String status, String total, String summary, String refunded) {}
 
     record PaymentLine(String id, Instant createdAt, String status, String amount, String refunded, CardLabel card,
         String failure) {}
@@ -133,7 +134,9 @@ class PortalOverview {
         return db.sql("""
             SELECT o.id, o.created_at, o.status, o.total, o.currency,
                    (SELECT string_agg(i.name, ', ' ORDER BY i.position) FROM order_items i
-                     WHERE i.account_id = o.account_id AND i.order_id = o.id) AS summary
+                     WHERE i.account_id = o.account_id AND i.order_id = o.id) AS summary,
+                   (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
+                     WHERE p.account_id = o.account_id AND p.order_id = o.id) AS refunded
               FROM orders o
              WHERE o.account_id = :accountId AND o.customer_id = :customerId
              ORDER BY o.created_at DESC, o.id DESC
@@ -143,7 +146,9 @@ class PortalOverview {
             .param("customerId", buyer.customerId())
             .query((rs, row) -> new OrderLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
                 rs.getString("status"), Amounts.format(rs.getLong("total"), rs.getString("currency")),
-                rs.getString("summary")))
+                rs.getString("summary"), rs.getLong("refunded") == 0 || !"paid".equals(rs.getString("status"))
+                    ? null
+                    : Amounts.format(rs.getLong("refunded"), rs.getString("currency"))))
             .list();
     }
 

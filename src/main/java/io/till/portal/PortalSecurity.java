@@ -14,7 +14,6 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
@@ -57,7 +56,8 @@ class PortalSecurity {
             // of the page without its token in a real browser.
             .csrf(csrf -> csrf.csrfTokenRepository(new PortalCsrfTokens(cookie))
                 .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy()))
-            .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(PortalSecurity::toSignIn)
+            .exceptionHandling(exceptions -> exceptions
+                .authenticationEntryPoint((request, response, e) -> toSignIn(request, response, cookie))
                 .accessDeniedHandler(PortalSecurity::denied))
             .headers(BrowserHeaders.framedBy(framing::frameAncestors))
             .requestCache(AbstractHttpConfigurer::disable)
@@ -67,12 +67,21 @@ class PortalSecurity {
             .build();
     }
 
-    /** Not signed in (or signed in at another account): the account's sign-in page. */
-    private static void toSignIn(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+    /**
+     * Not signed in (or signed in at another account): the account's sign-in page. A buyer whose session ended (the
+     * cookie is still there, its session is not) is told so there, once: the stale cookie goes with that answer, and
+     * what they asked for, a page or a form, did nothing.
+     */
+    private static void toSignIn(HttpServletRequest request, HttpServletResponse response, PortalCookie cookie)
         throws IOException {
         var accountId = PortalPaths.accountId(request);
         if (accountId.isEmpty()) {
             response.sendError(HttpStatus.NOT_FOUND.value());
+            return;
+        }
+        if (request.getAttribute(PortalSessionFilter.ENDED) != null) {
+            cookie.clear(request, response);
+            response.sendRedirect(PortalPaths.signIn(accountId.get()) + "?expired");
             return;
         }
         response.sendRedirect(PortalPaths.signIn(accountId.get()));

@@ -72,8 +72,9 @@ public class Receipts {
     /** An order as its buyer sees it, paid or not; {@code receipt} holds its lines, payments and refunds. */
     public record OrderDetails(String status, Receipt receipt) {
 
+        /** Whether it was paid, refunded since or not: its receipt shows what went back. */
         public boolean paid() {
-            return status.equals(Order.Status.PAID.code());
+            return status.equals(Order.Status.PAID.code()) || status.equals(Order.Status.REFUNDED.code());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.till.webhook;
 
+import io.till.event.EventType;
+import io.till.event.Events;
 import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -34,11 +36,13 @@ public class WebhookDeliveries {
 
     private final JdbcClient db;
     private final JsonMapper json;
+    private final Events events;
     private final RowMapper<WebhookDelivery> delivery;
 
-    WebhookDeliveries(JdbcClient db, JsonMapper json) {
+    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events) {
         this.db = db;
         this.json = json;
+        this.events = events;
         this.delivery = (rs, row) -> new WebhookDelivery(rs.getString("id"), rs.getString("endpoint_id"),
             rs.getString("destination"), rs.getString("webhook_id"), rs.getString("event_id"),
             rs.getString("event_type"), rs.getString("status"), rs.getInt("attempt_count"),
@@ -112,7 +116,10 @@ public class WebhookDeliveries {
               LEFT JOIN webhook_endpoints w
                      ON w.account_id = e.account_id AND w.status = 'enabled'
                     AND (e.type = ANY(w.event_types) OR '*' = ANY(w.event_types))
+                    -- An endpoint is never sent the news that its own deliveries give up: it would fail that too.
+                    AND NOT (e.type = :exhausted AND e.data -> 'webhook_endpoint' ->> 'id' = w.id)
             """)
+            .param("exhausted", EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED.type())
             .param("limit", limit)
             .query((rs, row) -> new Match(rs.getString("event_id"), rs.getString("account_id"), rs.getString("type"),
                 rs.getString("customer_id"), Timestamps.read(rs, "occurred_at"), rs.getString("data"),
@@ -214,6 +221,7 @@ public class WebhookDeliveries {
             var seq = writeOutcome(token, outcome, now);
             if (seq.isPresent()) {
                 written.add(outcome.claimed().id());
+                followEndpoint(outcome, now);
             } else if (outcome.attempt() != null) {
                 seq = countLateAttempt(outcome.claimed(), now);
             }
@@ -222,6 +230,49 @@ public class WebhookDeliveries {
             }
         }
         return written;
+    }
+
+    /**
+     * What a delivery's end says of its endpoint. One that got through ends the endpoint's failing. The first to give up
+     * after every retry while the endpoint was not failing marks it failing and raises
+     * {@code webhook_endpoint.delivery_exhausted} with the endpoint and the delivery; later ones raise nothing until one
+     * gets through again, so a receiver down for days makes one event, and endpoints failing on every event that tell
+     * each other of it stop there. (The endpoint itself is never sent the event: see {@link #matchEvents}.) A
+     * {@code send_webhook} step's delivery to a one-off URL has no endpoint: its step output links it instead.
+     */
+    private void followEndpoint(Outcome outcome, Instant now) {
+        var claimed = outcome.claimed();
+        if (claimed.endpointId() == null) {
+            return;
+        }
+        switch (outcome.status()) {
+            case "succeeded" -> db.sql("""
+                UPDATE webhook_endpoints SET failing_since = NULL
+                 WHERE account_id = :accountId AND id = :id AND failing_since IS NOT NULL
+                """)
+                .param("accountId", claimed.accountId())
+                .param("id", claimed.endpointId())
+                .update();
+            case "exhausted" -> db.sql("""
+                UPDATE webhook_endpoints SET failing_since = :now
+                 WHERE account_id = :accountId AND id = :id AND failing_since IS NULL
+                RETURNING *
+                """)
+                .param("now", Timestamps.of(now))
+                .param("accountId", claimed.accountId())
+                .param("id", claimed.endpointId())
+                .query(WebhookEndpoints.ENDPOINT)
+                .optional()
+                .ifPresent(endpoint -> {
+                    var data = new LinkedHashMap<String, Object>();
+                    data.put("webhook_endpoint", endpoint);
+                    data.put("webhook_delivery", find(claimed.accountId(), claimed.id()));
+                    events.record(claimed.accountId(), EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED, null, data);
+                });
+            default -> {
+                // Still pending, or failed at once (a 410, a refused address): the endpoint is not failing for it.
+            }
+        }
     }
 
     /** The outcome, fenced by the lease token; returns the delivery's attempt count after it, if it was written. */

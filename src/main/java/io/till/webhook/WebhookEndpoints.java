@@ -28,9 +28,10 @@ public class WebhookEndpoints {
     /** How long the previous secret keeps signing after a rotation, so receivers can switch without losing events. */
     static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
 
-    private static final RowMapper<WebhookEndpoint> ENDPOINT = (rs, row) -> new WebhookEndpoint(rs.getString("id"),
+    /** An endpoint from a row of webhook_endpoints (any query that selects all its columns). */
+    static final RowMapper<WebhookEndpoint> ENDPOINT = (rs, row) -> new WebhookEndpoint(rs.getString("id"),
         rs.getString("url"), textArray(rs, "event_types"), rs.getString("description"), rs.getString("status"),
-        Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"));
+        Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"), Timestamps.read(rs, "failing_since"));
 
     private final JdbcClient db;
     private final SecretBox secrets;

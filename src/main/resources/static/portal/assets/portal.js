@@ -11,6 +11,43 @@
     }
   });
 
+  // A form goes once: a second click while the first is on its way (a double click on "Cancel", "Keep", "Save and
+  // pay") would send it again. The server takes a repeat in its stride, which is how the page works without this
+  // script; here the buyer is spared the second round trip and sees the first is under way. The buttons are disabled
+  // only after the browser has read the form, so that the clicked one's own value (a test card's number) still goes.
+  // A form another script sends itself (Stripe's card form) has cancelled the event and is left alone.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.method !== 'post') {
+      return;
+    }
+    if (form.hasAttribute('data-sent')) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute('data-sent', '');
+    var clicked = event.submitter || form.querySelector('button[type=submit], button:not([type])');
+    if (clicked) {
+      clicked.setAttribute('aria-busy', 'true');
+    }
+    window.setTimeout(function () {
+      form.querySelectorAll('button').forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+  // Back on a page the browser kept as it was left (the back button): its forms can be sent again.
+  window.addEventListener('pageshow', function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    document.querySelectorAll('form[data-sent]').forEach(function (form) {
+      form.removeAttribute('data-sent');
+      form.querySelectorAll('button').forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute('aria-busy');
+      });
+    });
+  });
+
   var framed = window.parent !== window;
   if (!framed) {
     return;

@@ -229,6 +229,34 @@ class OrderPagesTest {
     }
 
     @Test
+    void anOrderSaysInWordsHowMuchWasRefundedAndThatItWasRefundedInFull() {
+        var shop = shops.open();
+        var order = buy(shop);
+        String id = order.get("id").asString();
+        String payment = order.get("payment_id").asString();
+        api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", \"amount\": 500}");
+        var page = signedIn(shop, 1280);
+        page.navigate(api.uri("/admin/orders/" + id).toString());
+
+        assertThat(page.locator(".order-heading .pill")).hasText("paid");
+        assertThat(page.locator("[aria-labelledby=about-title] dl.facts"))
+            .containsText("Partly refunded: $5.00 of $19.00");
+
+        api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\"}");
+        for (int width : new int[]{1280, 390}) {
+            page = signedIn(shop, width);
+            page.navigate(api.uri("/admin/orders/" + id).toString());
+
+            assertThat(page.locator(".order-heading .pill")).hasText("refunded");
+            assertThat(page.locator("[aria-labelledby=about-title] dl.facts")).containsText("Refunded in full: $19.00");
+            assertThat(page.getByRole(AriaRole.LINK, named("Receipt (PDF)"))).isVisible();
+            Chromium.screenshot(page, "order-refunded-in-full-" + width);
+        }
+        page.navigate(api.uri("/admin/orders?status=refunded").toString());
+        assertThat(page.locator("main a[href='/admin/orders/" + id + "']")).hasCount(1);
+    }
+
+    @Test
     void anotherAccountsOrderAndPaymentAreAFriendlyNotFound() {
         var shop = shops.open();
         var other = shops.open();

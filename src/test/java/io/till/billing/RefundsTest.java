@@ -72,6 +72,49 @@ class RefundsTest {
     }
 
     @Test
+    void anOrderSaysHowMuchWentBackAndIsRefundedOnceAllOfItDid() {
+        var shop = shops.open();
+        var bought = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String order = bought.get("id").asString();
+        String payment = bought.get("payment_id").asString();
+
+        refund(shop.apiKey(), payment, 4000);
+        var partly = api.get("/api/v1/orders/" + order, shop.apiKey()).json();
+        assertThat(refund(shop.apiKey(), payment, null).status()).isEqualTo(201);
+        var refunded = api.get("/api/v1/orders/" + order, shop.apiKey()).json();
+
+        assertThat(partly.get("status").asString()).isEqualTo("paid");
+        assertThat(partly.get("amount_refunded").asLong()).isEqualTo(4000);
+        assertThat(refunded.get("status").asString()).isEqualTo("refunded");
+        assertThat(refunded.get("amount_refunded").asLong()).isEqualTo(refunded.get("total").asLong());
+        assertThat(orderIds(shop, "refunded")).containsExactly(order);
+        assertThat(orderIds(shop, "paid")).isEmpty();
+    }
+
+    @Test
+    void aRefundTheGatewayDeclinesLeavesTheOrderPaidWithNothingRefunded() {
+        var shop = shops.open();
+        var bought = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.REFUND_DECLINED,
+            "The payment gateway declined the refund (charge_disputed); nothing was given back."));
+
+        var declined = refund(shop.apiKey(), bought.get("payment_id").asString(), null);
+
+        assertThat(declined.status()).isNotEqualTo(201);
+        var order = api.get("/api/v1/orders/" + bought.get("id").asString(), shop.apiKey()).json();
+        assertThat(order.get("status").asString()).isEqualTo("paid");
+        assertThat(order.get("amount_refunded").asLong()).isZero();
+    }
+
+    private java.util.List<String> orderIds(Shops.Shop shop, String status) {
+        var listed = api.get("/api/v1/orders?status=" + status, shop.apiKey());
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        var ids = new ArrayList<String>();
+        listed.json().get("data").forEach(o -> ids.add(o.get("id").asString()));
+        return ids;
+    }
+
+    @Test
     void givesBackAtMostThePaymentWhenRefundsRace() throws Exception {
         var shop = shops.open();
         String payment = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("payment_id")

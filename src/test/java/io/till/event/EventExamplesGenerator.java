@@ -87,6 +87,14 @@ class EventExamplesGenerator {
             "{\"token\": \"pm_card_chargeCustomerFail\"}");
         api.post("/api/v1/payment_plans/" + failingPlan.get("payment_plan_id").asString() + "/change_card", key,
             "{\"payment_method_id\": \"" + fail + "\"}");
+        // A webhook endpoint whose receiver is down for good: its delivery gives up after three days of retries.
+        var down = new io.till.webhook.Receiver(
+            java.util.stream.Stream.generate(() -> new io.till.webhook.Receiver.Answer(503)).limit(20)
+                .toArray(io.till.webhook.Receiver.Answer[]::new));
+        api.post("/api/v1/webhook_endpoints", key, """
+            {"url": "%s", "event_types": ["acme.example"], "description": "Fulfilment"}""".formatted(down.url(
+            "/hooks")));
+        api.post("/api/v1/events", key, "{\"type\": \"acme.example\", \"data\": {}}");
         shops.advance(shop, "P20D");
         api.post("/api/v1/subscriptions/" + voided.get("subscription_id").asString() + "/cancel", key, null);
         String graceId = grace.get("customer_id").asString();
@@ -94,6 +102,7 @@ class EventExamplesGenerator {
             "{\"token\": \"pm_card_visa\", \"make_default\": true}");
         api.delete("/api/v1/customers/" + graceId + "/payment_methods/" + grace.get("card_id").asString(), key);
         shops.advance(shop, "P100D");
+        down.close();
 
         Path dir = Path.of("docs/events");
         Files.createDirectories(dir);

@@ -47,6 +47,29 @@ class PortalOverviewTest {
     }
 
     @Test
+    void anOrderWhoseMoneyWentBackSaysRefundedAndOnePartlyRefundedSaysHowMuch() {
+        var shop = shops.open();
+        var first = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = first.get("customer_id").asString();
+        var second = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
+            .json();
+        api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + first.get("payment_id").asString()
+            + "\"}");
+        api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + second.get("payment_id").asString()
+            + "\", \"amount\": 1000}");
+        var browser = signIn(shop, customer);
+
+        String overview = browser.get("/portal/" + shop.accountId() + "/").body();
+        String refunded = browser.get("/portal/" + shop.accountId() + "/orders/" + first.get("id").asString()).body();
+        String partly = browser.get("/portal/" + shop.accountId() + "/orders/" + second.get("id").asString()).body();
+
+        assertThat(overview).contains("status-refunded\">refunded<", "$10.00 refunded");
+        assertThat(refunded).contains("status-refunded\">refunded<", "Refunded in full", "View receipt");
+        assertThat(partly).contains("status-paid\">paid<", "$10.00 of $100.00 refunded", "View receipt");
+    }
+
+    @Test
     void aFixedTermInItsLastPeriodShowsNoNextBill() {
         var shop = shops.open();
         var season = api.post("/api/v1/products", shop.apiKey(), """

@@ -114,4 +114,78 @@ class PortalSessionsTest {
         assertThat(opened.status()).isEqualTo(302);
         assertThat(opened.header("Location")).isEqualTo("/portal/" + shop.accountId() + "/");
     }
+
+    @Test
+    void aBuyerIdleLongerThanTheSessionLastsIsToldItExpiredOnceWithTheFormForANewLink() {
+        var shop = shops.open();
+        var browser = signedIn(shop, shops.buy(shop, shop.monthly(), "pm_card_visa", "idle@example.com"));
+        String overview = "/portal/" + shop.accountId() + "/";
+        assertThat(browser.get(overview).status()).isEqualTo(200);
+
+        clock.passRealTime(Duration.ofMinutes(31));
+        var ended = browser.get(overview);
+        var signIn = browser.get(ended.header("Location"));
+        var afterwards = browser.get(overview);
+
+        assertThat(ended.status()).isEqualTo(302);
+        assertThat(ended.header("Location")).isEqualTo("/portal/" + shop.accountId() + "?expired");
+        assertThat(signIn.status()).isEqualTo(200);
+        assertThat(signIn.body()).contains("Your session has expired", "we can email you a new sign-in link",
+            "name=\"email\"", "Email me a sign-in link");
+        assertThat(afterwards.header("Location")).as("said once: the stale cookie is gone")
+            .isEqualTo("/portal/" + shop.accountId());
+    }
+
+    @Test
+    void aFormSentAfterTheSessionExpiredChangesNothingAndSaysTheSessionExpired() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "late@example.com");
+        var browser = signedIn(shop, order);
+        String cancel = "/portal/" + shop.accountId() + "/subscriptions/" + order.get("subscription_id").asString()
+            + "/cancel";
+        String token = PortalClient.csrf(browser.get(cancel).body());
+
+        clock.passRealTime(Duration.ofMinutes(31));
+        var sent = browser.postRaw(cancel, "reason=&reason_text=&_csrf=" + token);
+
+        assertThat(sent.status()).isEqualTo(302);
+        assertThat(sent.header("Location")).isEqualTo("/portal/" + shop.accountId() + "?expired");
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+
+    @Test
+    void aBuyerSignedInAtAnotherStoreIsSentToSignInWithoutBeingToldTheirSessionExpired() {
+        var shop = shops.open();
+        var other = shops.open();
+        var browser = signedIn(shop, shops.buy(shop, shop.monthly(), "pm_card_visa", "two@example.com"));
+
+        var elsewhere = browser.get("/portal/" + other.accountId() + "/");
+
+        assertThat(elsewhere.status()).isEqualTo(302);
+        assertThat(elsewhere.header("Location")).isEqualTo("/portal/" + other.accountId());
+        assertThat(browser.get("/portal/" + shop.accountId() + "/").status()).as("still signed in at their store")
+            .isEqualTo(200);
+    }
+
+    @Test
+    void aSignedOutBuyerIsToldTheySignedOutNotThatTheirSessionExpired() {
+        var shop = shops.open();
+        var browser = signedIn(shop, shops.buy(shop, shop.monthly(), "pm_card_visa", "out@example.com"));
+        String overview = "/portal/" + shop.accountId() + "/";
+
+        var out = browser.post(overview, "/portal/" + shop.accountId() + "/sign_out", "");
+        var later = browser.get(overview);
+
+        assertThat(out.header("Location")).isEqualTo("/portal/" + shop.accountId() + "?signed_out");
+        assertThat(later.header("Location")).isEqualTo("/portal/" + shop.accountId());
+    }
+
+    private PortalClient signedIn(Shops.Shop shop, tools.jackson.databind.JsonNode order) {
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(order.get("customer_id").asString())).json().get("url").asString();
+        var browser = new PortalClient(port);
+        assertThat(browser.get(url).status()).isEqualTo(302);
+        return browser;
+    }
 }

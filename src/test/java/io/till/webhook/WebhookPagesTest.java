@@ -14,6 +14,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.MutableClock;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -45,6 +46,8 @@ class WebhookPagesTest {
     PasswordEncoder passwords;
     @Autowired
     WebhookAgenda agenda;
+    @Autowired
+    MutableClock clock;
 
     @BeforeAll
     static void launch() {
@@ -174,6 +177,49 @@ class WebhookPagesTest {
         Chromium.screenshot(phone, "dashboard-webhooks-390");
         page.navigate(api.uri("/admin/webhooks").toString());
         Chromium.screenshot(page, "dashboard-webhooks-1280");
+    }
+
+    @Test
+    void aDeliveryThatGaveUpSaysAfterHowManyAttemptsAndItsEndpointShowsFailingInTheList() {
+        var account = accounts.create();
+        peerAnswers(500, "down for maintenance");
+        var created = api.post("/api/v1/webhook_endpoints", account.apiKey(), """
+            {"url": "http://127.0.0.1:%d/hooks", "event_types": ["acme.signup"]}""".formatted(peer.port()));
+        String id = created.json().get("id").asString();
+        api.post("/api/v1/events", account.apiKey(), "{\"type\": \"acme.signup\", \"data\": {}}");
+        agenda.runDue();
+        // To each next retry of this account's delivery (other tests' retries may fall due in between).
+        for (int step = 0; step < 20 && !gaveUp(account, id); step++) {
+            db.sql("""
+                SELECT next_attempt_at FROM webhook_deliveries WHERE account_id = :accountId AND status = 'pending'
+                """).param("accountId", account.id()).query(java.sql.Timestamp.class).optional()
+                .map(java.sql.Timestamp::toInstant)
+                .filter(due -> due.isAfter(clock.instant()))
+                .ifPresent(clock::moveTo);
+            agenda.runDue();
+        }
+        assertThat(gaveUp(account, id)).isTrue();
+
+        for (int width : new int[]{1280, 390}) {
+            var page = signedIn(account, width);
+            page.navigate(api.uri("/admin/webhooks").toString());
+            assertThat(page.locator("main tbody tr").first()).containsText("failing");
+            Chromium.screenshot(page, "dashboard-webhooks-failing-" + width);
+
+            page.navigate(api.uri("/admin/webhooks/" + id).toString());
+            var delivery = page.locator("li.delivery").first();
+            assertThat(delivery.locator(".delivery-head .pill")).hasText("exhausted");
+            assertThat(delivery.locator(".delivery-head .pill")).hasClass(java.util.regex.Pattern.compile("\\bbad\\b"));
+            assertThat(delivery.locator(".delivery-head")).containsText("gave up after 10 attempts");
+            assertThat(delivery.locator("tr.attempt")).hasCount(10);
+            assertThat(page.locator(".facts")).containsText("Failing since");
+            Chromium.screenshot(page, "dashboard-webhook-gave-up-" + width);
+        }
+    }
+
+    private boolean gaveUp(TestAccounts.TestAccount account, String endpointId) {
+        var listed = api.get("/api/v1/webhook_endpoints/" + endpointId + "/deliveries", account.apiKey()).json();
+        return listed.get("data").get(0).get("status").asString().equals("exhausted");
     }
 
     @Test

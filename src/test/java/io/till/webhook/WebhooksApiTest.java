@@ -116,6 +116,110 @@ class WebhooksApiTest {
         }
     }
 
+    /** Answers enough for every attempt of {@code deliveries} deliveries to fail with {@code status}. */
+    static Answer[] failing(int deliveries, int status) {
+        var answers = new Answer[deliveries * (RetryPolicy.SCHEDULE.size() + 1)];
+        java.util.Arrays.fill(answers, new Answer(status));
+        return answers;
+    }
+
+    /**
+     * Runs the agenda, moving the clock to the store's own next retry each time (other tests' retries may fall due in
+     * between), until {@code done} holds.
+     */
+    void retryUntil(TestAccounts.TestAccount store, BooleanSupplier done) {
+        agenda.runDue();
+        for (int step = 0; step < 100 && !done.getAsBoolean(); step++) {
+            var next = db.sql("""
+                SELECT min(next_attempt_at) FROM webhook_deliveries WHERE account_id = :accountId AND status = 'pending'
+                """).param("accountId", store.id()).query(java.sql.Timestamp.class).optional();
+            assertThat(next).as("a retry of the store is still due").isPresent();
+            if (next.get().toInstant().isAfter(clock.instant())) {
+                clock.moveTo(next.get().toInstant());
+            }
+            agenda.runDue();
+        }
+        assertThat(done.getAsBoolean()).as("delivered as expected").isTrue();
+    }
+
+    List<JsonNode> exhaustionEvents(TestAccounts.TestAccount store) {
+        var events = new java.util.ArrayList<JsonNode>();
+        api.get("/api/v1/events?type=webhook_endpoint.delivery_exhausted", store.apiKey()).json().get("data")
+            .forEach(events::add);
+        return events;
+    }
+
+    @Test
+    void aDeliveryThatGivesUpMarksItsEndpointFailingAndRaisesOneEventWhichThatEndpointNeverGets() {
+        var store = accounts.create();
+        try (var broken = new Receiver(failing(2, 500)); var watcher = new Receiver()) {
+            String id = createEndpoint(store, broken.url("/hooks"), "*").get("id").asString();
+            createEndpoint(store, watcher.url("/watch"), "webhook_endpoint.delivery_exhausted");
+
+            postEvent(store, "acme.signup");
+            retryUntil(store, () -> deliveries(store, id).getFirst().get("status").asString().equals("exhausted"));
+            agenda.runDue();
+
+            var gaveUp = delivery(store, id, deliveries(store, id).getFirst().get("id").asString());
+            assertThat(gaveUp.get("attempt_count").asInt()).isEqualTo(RetryPolicy.SCHEDULE.size() + 1);
+            assertThat(gaveUp.get("next_attempt_at").isNull()).isTrue();
+            var endpoint = api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json();
+            assertThat(endpoint.get("failing_since").asString()).isNotBlank();
+            var events = exhaustionEvents(store);
+            assertThat(events).hasSize(1);
+            var data = events.getFirst().get("data");
+            assertThat(data.get("webhook_endpoint").get("id").asString()).isEqualTo(id);
+            assertThat(data.get("webhook_endpoint").has("secret")).isFalse();
+            assertThat(data.get("webhook_delivery").get("id").asString()).isEqualTo(gaveUp.get("id").asString());
+            assertThat(data.get("webhook_delivery").get("status").asString()).isEqualTo("exhausted");
+            assertThat(data.get("webhook_delivery").get("attempt_count").asInt()).isEqualTo(10);
+            assertThat(watcher.requests()).hasSize(1);
+            assertThat(watcher.requests().getFirst().body())
+                .contains("\"type\":\"webhook_endpoint.delivery_exhausted\"");
+            assertThat(deliveries(store, id)).as("the failing endpoint is not sent its own failure")
+                .extracting(d -> d.get("event_type").asString()).containsExactly("acme.signup");
+
+            // While it keeps failing, another delivery that gives up raises nothing more.
+            postEvent(store, "acme.signup");
+            retryUntil(store, () -> deliveries(store, id).getFirst().get("status").asString().equals("exhausted"));
+            agenda.runDue();
+            assertThat(exhaustionEvents(store)).hasSize(1);
+
+            // Once a delivery gets through again, the endpoint is no longer failing.
+            var replayed = api.post("/api/v1/webhook_endpoints/" + id + "/deliveries/" + gaveUp.get("id").asString()
+                + "/replay", store.apiKey(), null);
+            assertThat(replayed.status()).as(replayed.text()).isEqualTo(202);
+            agenda.runDue();
+            assertThat(api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json().get("failing_since").isNull())
+                .isTrue();
+        }
+    }
+
+    @Test
+    void twoFailingEndpointsOnEveryEventTellEachOtherOnceAndTheFailuresEndThere() {
+        var store = accounts.create();
+        try (var first = new Receiver(failing(3, 503)); var second = new Receiver(failing(3, 500))) {
+            String a = createEndpoint(store, first.url("/a"), "*").get("id").asString();
+            String b = createEndpoint(store, second.url("/b"), "*").get("id").asString();
+
+            postEvent(store, "acme.signup");
+            retryUntil(store, () -> deliveries(store, a).size() == 2 && deliveries(store, b).size() == 2
+                && java.util.stream.Stream.concat(deliveries(store, a).stream(), deliveries(store, b).stream())
+                    .allMatch(d -> d.get("status").asString().equals("exhausted")));
+            agenda.runDue();
+
+            var events = exhaustionEvents(store);
+            assertThat(events).extracting(e -> e.get("data").get("webhook_endpoint").get("id").asString())
+                .containsExactlyInAnyOrder(a, b);
+            assertThat(deliveries(store, a)).extracting(d -> d.get("event_type").asString())
+                .containsExactlyInAnyOrder("acme.signup", "webhook_endpoint.delivery_exhausted");
+            assertThat(db.sql("""
+                SELECT count(*) FROM webhook_deliveries WHERE account_id = :accountId AND status = 'pending'
+                """).param("accountId", store.id()).query(Integer.class).single()).as("nothing more to send")
+                .isZero();
+        }
+    }
+
     @Test
     void aReceiverAnswering410DisablesItsEndpoint() {
         var store = accounts.create();
