@@ -90,11 +90,7 @@ class RecordViews {
     /** The invoices, each with as many attempts as its page lists: every charge tried for it. */
     List<InvoiceRow> invoices(String accountId, String subscriptionId, String paymentPlanId) {
         var billed = invoices.of(accountId, subscriptionId, paymentPlanId);
-        var tried = billed.isEmpty()
-            ? java.util.Map.<String, Integer>of()
-            : payments.countsForInvoices(accountId, billed.getFirst().customerId(), billed.stream()
-                .map(Invoice::id)
-                .toList());
+        var tried = payments.countsForInvoices(accountId, billed.stream().map(Invoice::id).toList());
         return billed.stream()
             .map(i -> new InvoiceRow(i.id(), i.sequence(), i.status(), Amounts.format(i.amountDue(), i.currency()),
                 i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), tried.getOrDefault(i.id(), 0)))
