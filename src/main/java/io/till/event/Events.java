@@ -1,5 +1,8 @@
 package io.till.event;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.till.shared.GroupCommit;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -7,13 +10,17 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,9 +37,22 @@ public class Events {
     private final RowMapper<Event> eventRow;
     private final EventSignal signal;
     private final ApplicationEventPublisher publisher;
+    private final GroupCommit<Event> ingest;
 
-    Events(JdbcClient db, JsonMapper json, Clock clock, EventSignal signal, ApplicationEventPublisher publisher) {
+    /** The most single events one shared insert writes. */
+    private static final int MAX_SHARED_INSERT = 256;
+
+    Events(JdbcClient db, JsonMapper json, Clock clock, EventSignal signal, ApplicationEventPublisher publisher,
+        MeterRegistry meters, @Value("${till.events.ingest-writers:2}") int ingestWriters) {
         this.db = db;
+        var shared = DistributionSummary.builder("till.events.ingest.shared")
+            .description("Single events posted through the API written by one shared insert")
+            .register(meters);
+        // A constraint one row breaks fails only that row's request; a lost connection fails the batch's.
+        this.ingest = new GroupCommit<>(ingestWriters, MAX_SHARED_INSERT, batch -> {
+            insert(batch);
+            shared.record(batch.size());
+        }, DataIntegrityViolationException.class::isInstance);
         this.publisher = publisher;
         this.signal = signal;
         this.json = json;
@@ -44,25 +64,71 @@ public class Events {
     /** Records one of Till's own events; {@code data} maps names to the objects the event is about. */
     @Transactional(propagation = Propagation.MANDATORY)
     public Event record(String accountId, EventType type, String customerId, Map<String, ?> data) {
-        return insert(accountId, type.type(), customerId, json.valueToTree(data));
+        var event = newEvent(accountId, type.type(), customerId, json.valueToTree(data));
+        insert(List.of(event));
+        heard(List.of(event));
+        return event;
     }
 
     /**
-     * Records an event posted from outside; its type has been checked not to be a reserved one. One statement, so it
-     * needs no transaction of its own: without one it commits at once, within one it commits with it.
+     * Records an event posted from outside; its type has been checked not to be a reserved one. Within a transaction it
+     * commits with it. Without one (a single event posted through the API) it is written beside the events that other
+     * requests post at the same moment, one statement and one commit for all of them, and returns once committed.
+     * Measured with pgbench on the durable embedded database: this statement commits one event at 0.54x the rate of a
+     * one-row insert, eight per statement at 1.2x; in bench/ingest, sharing cut PostgreSQL's CPU per posted event from
+     * 0.67 ms to 0.46 ms.
      */
-    Event recordCustom(String accountId, String type, String customerId, JsonNode data) {
-        return insert(accountId, type, customerId, data);
+    Event recordCustom(String accountId, Custom posted) {
+        return recordCustom(accountId, List.of(posted)).getFirst();
     }
 
-    private Event insert(String accountId, String type, String customerId, JsonNode data) {
-        var event = new Event(Ids.newId("evt"), type, accountId, customerId, Timestamps.now(clock), data);
-        // The inbox rows are what the automation engine and the webhook feed consume: same transaction, so each
-        // matches the event exactly once.
+    /** Records posted events in one statement, within the caller's transaction if there is one; see above. */
+    List<Event> recordCustom(String accountId, List<Custom> posted) {
+        var recorded = posted.stream().map(p -> newEvent(accountId, p.type(), p.customerId(), p.data())).toList();
+        if (recorded.size() == 1 && !TransactionSynchronizationManager.isActualTransactionActive()) {
+            ingest.commit(recorded.getFirst());
+        } else {
+            insert(recorded);
+        }
+        heard(recorded);
+        return recorded;
+    }
+
+    /** An event posted from outside, checked. */
+    record Custom(String type, String customerId, JsonNode data) {}
+
+    private Event newEvent(String accountId, String type, String customerId, JsonNode data) {
+        return new Event(Ids.newId("evt"), type, accountId, customerId, Timestamps.now(clock), data);
+    }
+
+    /** Tells the automation engine and in-process listeners of events just inserted (in the caller's transaction). */
+    private void heard(List<Event> recorded) {
+        signal.afterCommit();
+        // In-process listeners hear the event inside the same transaction, so whatever they record for it (a receipt
+        // email to send, say) commits or rolls back with the change itself. They must not do slow I/O here.
+        recorded.forEach(publisher::publishEvent);
+    }
+
+    private void insert(List<Event> recorded) {
+        var rows = json.createArrayNode();
+        for (Event event : recorded) {
+            rows.addObject()
+                .put("id", event.id())
+                .put("account_id", event.accountId())
+                .put("type", event.type())
+                .put("customer_id", event.customerId())
+                .put("occurred_at", event.occurredAt().toString())
+                .set("data", event.data());
+        }
+        // The inbox rows are what the automation engine and the webhook feed consume: same statement, so each matches
+        // the event exactly once.
         db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
-                VALUES (:id, :accountId, :type, :customerId, :occurredAt, CAST(:data AS jsonb))
+                SELECT id, account_id, type, customer_id, occurred_at, data
+                  FROM jsonb_to_recordset(CAST(:rows AS jsonb))
+                       AS posted (id text, account_id text, type text, customer_id text, occurred_at timestamptz,
+                                  data jsonb)
                 RETURNING id, account_id, type, customer_id, data),
             for_webhooks AS (
                 INSERT INTO webhook_inbox (event_id, account_id) SELECT id, account_id FROM recorded)
@@ -71,18 +137,8 @@ public class Events {
                    data -> 'caused_by' ->> 'execution_id'
               FROM recorded
             """)
-            .param("id", event.id())
-            .param("accountId", accountId)
-            .param("type", type)
-            .param("customerId", customerId)
-            .param("occurredAt", Timestamps.of(event.occurredAt()))
-            .param("data", json.writeValueAsString(data))
+            .param("rows", json.writeValueAsString(rows))
             .update();
-        signal.afterCommit();
-        // In-process listeners hear the event inside the same transaction, so whatever they record for it (a receipt
-        // email to send, say) commits or rolls back with the change itself. They must not do slow I/O here.
-        publisher.publishEvent(event);
-        return event;
     }
 
     public Event get(String accountId, String id) {

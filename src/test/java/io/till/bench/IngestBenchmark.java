@@ -57,6 +57,8 @@ class IngestBenchmark {
     private static final int WARM_UP_SECONDS = Integer.getInteger("ingest.warm-up", 20);
     /** Where the Till process records a flight recording of the measured run, if set ({@code -Dingest.jfr=…}). */
     private static final String JFR = System.getProperty("ingest.jfr", "");
+    /** Extra arguments for the measured Till, to compare settings ({@code -Dingest.till-args="--a=b --c=d"}). */
+    private static final String TILL_ARGUMENTS = System.getProperty("ingest.till-args", "");
     private static final String EVENT = "{\"type\": \"acme.ingest\", \"data\": {\"page\": \"/pricing\", \"n\": 1}}";
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
@@ -88,7 +90,11 @@ class IngestBenchmark {
             // during the measured run. Read only the measured run's samples (its start is in the report).
             flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile");
         }
-        Process till = ChildTills.start(dataSource, masterKey, flags, List.of("--server.port=" + port));
+        var arguments = new ArrayList<>(List.of("--server.port=" + port));
+        if (!TILL_ARGUMENTS.isBlank()) {
+            arguments.addAll(List.of(TILL_ARGUMENTS.strip().split("\\s+")));
+        }
+        Process till = ChildTills.start(dataSource, masterKey, flags, arguments);
         try {
             Path childLog = Path.of("target", "ingest-till.log");
             Thread.ofVirtual().start(() -> {
@@ -102,9 +108,12 @@ class IngestBenchmark {
             double warmUp = warmUp(base, key, till.pid());
             var cpu = new CpuShares(till.pid(), postmaster());
             String measuredFrom = java.time.LocalTime.now().toString();
+            double[] sharedBefore = sharedInserts(base);
             var ingest = run(base, key, SECONDS);
+            double[] sharedAfter = sharedInserts(base);
             report(durability, pgbench, ingest, cpu.since(), cpu.busiestThreads(),
-                "%.0f s of warm-up; measured from %s".formatted(warmUp, measuredFrom));
+                "%.0f s of warm-up; measured from %s".formatted(warmUp, measuredFrom),
+                (sharedAfter[1] - sharedBefore[1]) / Math.max(1, sharedAfter[0] - sharedBefore[0]));
             assertThat(ingest.statuses.keySet()).as("statuses of the measured requests").containsOnly(201);
             assertThat(ingest.failures.sum()).as("requests without an answer").isZero();
         } finally {
@@ -324,8 +333,22 @@ class IngestBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
+    /** Till's count of shared inserts and the events they wrote, from its Prometheus metrics. */
+    private double[] sharedInserts(String base) throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        return new double[]{metric(metrics, "till_events_ingest_shared_count"),
+                metric(metrics, "till_events_ingest_shared_sum")};
+    }
+
+    private static double metric(String metrics, String name) {
+        Matcher value = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(metrics);
+        assertThat(value.find()).as(name + " in Till's metrics").isTrue();
+        return Double.parseDouble(value.group(2));
+    }
+
     private void report(String durability, double pgbench, Ingest ingest, double[] cpu, String threads,
-        String warmUp) {
+        String warmUp, double perSharedInsert) {
         var lines = new ArrayList<String>();
         lines.add("Ingest benchmark (command: %s): %d clients, %d s each, embedded PostgreSQL 17 with fsync %s"
             .formatted(COMMAND, CLIENTS, SECONDS, durability));
@@ -336,6 +359,8 @@ class IngestBenchmark {
                     ingest.ms(
                         1.0)));
         lines.add("  ratio Till / pgbench: %.2f".formatted(ingest.perSecond() / pgbench));
+        lines.add("  events per shared insert (requests arriving together share one statement and commit): %.1f"
+            .formatted(perSharedInsert));
         double events = Math.max(1, ingest.sortedMicros().length);
         lines
             .add("  CPU during the ingest run: Till %.1f s (%.2f ms per event), PostgreSQL %.1f s (%.2f ms per event), "

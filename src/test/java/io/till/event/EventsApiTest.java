@@ -2,14 +2,19 @@ package io.till.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 @TillIntegrationTest
@@ -19,6 +24,10 @@ class EventsApiTest {
     Api api;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    AutomationAgenda agenda;
 
     @Test
     void recordsACustomEventInTheEnvelope() {
@@ -198,5 +207,52 @@ class EventsApiTest {
         api.get("/api/v1/events", store.apiKey()).json().get("data").forEach(e -> types.add(e.get("type")
             .asString()));
         assertThat(types).containsExactly("acme.two", "acme.one");
+    }
+
+    @Test
+    void singleEventsPostedAtTheSameMomentAreEachRecordedOnceAndEachStartsItsRun() throws Exception {
+        var store = accounts.create();
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        String automation = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Record", "trigger": {"type": "event", "event": "acme.concurrent"},
+             "steps": [{"id": "only", "type": "action", "action": "test.record"}]}""").json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        int count = 48;
+
+        var answers = new ConcurrentHashMap<Integer, JsonNode>();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            var start = new CountDownLatch(1);
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                clients.submit(() -> {
+                    start.await();
+                    var posted = api.post("/api/v1/events", store.apiKey(), """
+                        {"type": "acme.concurrent", %s"data": {"n": %d}}""".formatted(
+                        n % 2 == 0 ? "\"customer_id\": \"" + customer + "\", " : "", n));
+                    assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+                    answers.put(n, posted.json());
+                    return null;
+                });
+            }
+            start.countDown();
+        }
+
+        assertThat(answers).hasSize(count);
+        answers.forEach((n, event) -> {
+            var stored = api.get("/api/v1/events/" + event.get("id").asString(), store.apiKey()).json();
+            assertThat(stored).as("event %d as stored", n).isEqualTo(event);
+            assertThat(stored.get("data").get("n").asInt()).isEqualTo(n);
+            assertThat(stored.get("customer_id").isNull()).as("event %d has no customer", n).isEqualTo(n % 2 == 1);
+        });
+        assertThat(db.sql("SELECT count(*) FROM events WHERE account_id = :id AND type = 'acme.concurrent'")
+            .param("id", store.id())
+            .query(Long.class).single()).isEqualTo(count);
+        agenda.runDue();
+        var started = db.sql("SELECT trigger_key FROM executions WHERE automation_id = :id")
+            .param("id", automation).query(String.class).list();
+        assertThat(started).as("one run per event").containsExactlyInAnyOrderElementsOf(
+            answers.values().stream().map(e -> e.get("id").asString()).toList());
     }
 }
