@@ -103,7 +103,7 @@ public class BillingClock implements Agenda {
             case SUBSCRIPTION_RENEWAL -> renewals.renewSubscription(account, job.subjectId(), job.dueAt());
             case PLAN_INSTALLMENT -> renewals.chargeInstallment(account, job.subjectId(), job.dueAt());
             case INVOICE_RETRY -> charges.attempt(account, job.subjectId(),
-                invoices.get(account, job.subjectId()).attemptCount() + 1);
+                invoices.scheduleAttempts(account, job.subjectId()) + 1);
             case INVOICE_OVERDUE -> notices.overdue(account, job.subjectId());
             case SUBSCRIPTION_RENEWAL_UPCOMING -> notices.renewalUpcoming(account, job.subjectId(), job.dueAt());
             case SUBSCRIPTION_TRIAL_ENDING -> notices.trialEnding(account, job.subjectId(), job.dueAt());

@@ -1,10 +1,14 @@
 package io.till.billing;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.Instant;
 
-/** The bill for one subscription period or one payment-plan installment, charged automatically. */
+/**
+ * The bill for one subscription period or one payment-plan installment, charged automatically. {@code attemptCount} is
+ * every charge tried on a card for it, whoever made it: the number the dashboard's invoice page counts and lists.
+ */
 public record Invoice(
     String id,
     String customerId,
@@ -17,7 +21,10 @@ public record Invoice(
     String currency,
     Instant periodStart,
     Instant periodEnd,
-    int attemptCount,
+    @Schema(description = "How many charges were tried for this invoice, failed ones included, whoever made them: "
+        + "each attempt of its retry schedule, staff's pay now, and each retry_payment of an automation (which leaves "
+        + "the schedule as it is). One per payment of the invoice: the number the dashboard shows as its charge "
+        + "attempts. 0 before the first, and when credit paid all of it.", example = "2") int attemptCount,
     Instant dueAt,
     boolean overdue,
     Instant paidAt,

@@ -103,7 +103,7 @@ class InvoiceCharges {
                 .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
                     "is not a saved card of this invoice's customer"))
                 .id();
-        var payment = charge(accountId, invoice, invoice.attemptCount() + 1, cardId);
+        var payment = charge(accountId, invoice, invoices.scheduleAttempts(accountId, invoiceId) + 1, cardId);
         if (payment.isPresent() && payment.get().status().equals("failed")) {
             String code = payment.get().failureCode() == null ? "card_declined" : payment.get().failureCode();
             String message = payment.get().failureMessage() == null
@@ -121,8 +121,7 @@ class InvoiceCharges {
     void settleIfCovered(String accountId, String invoiceId) {
         Invoice invoice = invoices.get(accountId, invoiceId);
         if (invoice.status().equals("issued") && invoice.amountDue() == invoice.amountCredited()) {
-            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId,
-                invoice.attemptCount()));
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId));
         }
     }
 
@@ -134,7 +133,7 @@ class InvoiceCharges {
         long toCharge = invoice.amountDue() - invoice.amountCredited();
         if (toCharge == 0) {
             // Paid in full by credits: nothing to charge.
-            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoice.id(), attempt));
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoice.id()));
             return Optional.empty();
         }
         String key = attemptKey(invoice.id(), attempt);
@@ -201,8 +200,7 @@ class InvoiceCharges {
         }
         long toCharge = invoice.amountDue() - invoice.amountCredited();
         if (toCharge == 0) {
-            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId,
-                invoice.attemptCount()));
+            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId));
             return new Retried("paid", null, null, null);
         }
         String cardId = cardFor(accountId, invoice);
@@ -238,12 +236,13 @@ class InvoiceCharges {
         Customer customer = customers.get(accountId, invoice.customerId());
         Instant now = Timestamps.now(clock);
         if (paid) {
-            invoices.recordAttempt(accountId, invoiceId, invoice.attemptCount(), now);
+            invoices.markPaid(accountId, invoiceId, now);
             succeeded(accountId, invoices.get(accountId, invoiceId), payment, customer, now);
         } else {
             var data = new java.util.LinkedHashMap<String, Object>();
             data.put("payment", payment);
-            data.put("invoice", invoice);
+            // As the retry left it: its attempt_count counts this charge.
+            data.put("invoice", invoices.get(accountId, invoiceId));
             data.put("customer", customer);
             data.put("caused_by", Map.of("execution_id", executionId));
             events.record(accountId, EventType.PAYMENT_FAILED, customer.id(), data);
@@ -305,13 +304,13 @@ class InvoiceCharges {
         }
     }
 
-    private void settleWithoutCharge(String accountId, String invoiceId, int attempt) {
+    private void settleWithoutCharge(String accountId, String invoiceId) {
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
         if (!invoice.status().equals("issued")) {
             return;
         }
         Instant now = Timestamps.now(clock);
-        invoices.recordAttempt(accountId, invoiceId, attempt, now);
+        invoices.markPaid(accountId, invoiceId, now);
         succeeded(accountId, invoices.get(accountId, invoiceId), null, customers.get(accountId,
             invoice.customerId()), now);
     }

@@ -100,8 +100,8 @@ class InvoicePages {
         model.addAttribute("amountDue", Amounts.format(invoice.amountDue(), currency));
         model.addAttribute("toCharge", Amounts.format(invoice.amountDue() - invoice.amountCredited(), currency));
         model.addAttribute("amountPaid", Amounts.format(paid(invoice, attempts), currency));
-        // An attempt is a charge tried, whoever made it: the count is the rows listed, never the schedule's own
-        // attempt_count, which leaves out an automation's retries (they do not move the schedule).
+        // An attempt is a charge tried, whoever made it: the rows listed, as many as the invoice's attempt_count, the
+        // number the API shows (the schedule's own count leaves out an automation's retries, which do not move it).
         model.addAttribute("attempts", java.util.stream.IntStream.range(0, tried.size())
             .mapToObj(i -> attempt(accountId, i + 1, tried.get(i)))
             .toList());

@@ -113,10 +113,14 @@ public class Invoices {
             .orElseThrow(() -> TillException.notFound("invoice", id));
     }
 
+    /**
+     * Records attempt {@code attempt} of the invoice's retry schedule (staff's pay now is one too) and, when it took
+     * the money, the invoice paid at {@code paidAt}.
+     */
     void recordAttempt(String accountId, String id, int attempt, Instant paidAt) {
         db.sql("""
             UPDATE invoices
-               SET attempt_count = greatest(attempt_count, :attempt),
+               SET schedule_attempts = greatest(schedule_attempts, :attempt),
                    status = CASE WHEN CAST(:paidAt AS timestamptz) IS NULL THEN status ELSE 'paid' END,
                    paid_at = CAST(:paidAt AS timestamptz)
              WHERE account_id = :accountId AND id = :id
@@ -126,6 +130,28 @@ public class Invoices {
             .param("accountId", accountId)
             .param("id", id)
             .update();
+    }
+
+    /** Marks the invoice paid by what its retry schedule did not do: an automation's retry, or credit covering it. */
+    void markPaid(String accountId, String id, Instant paidAt) {
+        db.sql("UPDATE invoices SET status = 'paid', paid_at = :paidAt WHERE account_id = :accountId AND id = :id")
+            .param("paidAt", Timestamps.of(paidAt))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    /**
+     * How many attempts the invoice's retry schedule has made (staff's pay now among them): its next attempt is the
+     * one after. Not {@link Invoice#attemptCount()}, which counts an automation's retries too.
+     */
+    int scheduleAttempts(String accountId, String id) {
+        return db.sql("SELECT schedule_attempts FROM invoices WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Integer.class)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("invoice", id));
     }
 
     /** Voids the unpaid invoices of a subscription or plan that ended; returns them as they are now. */
@@ -197,7 +223,7 @@ public class Invoices {
         return db.sql("""
             SELECT * FROM invoices
              WHERE account_id = :accountId AND period_start = :periodStart AND status = 'issued'
-               AND attempt_count = 0
+               AND schedule_attempts = 0
                AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
             """)
             .param("accountId", accountId)

@@ -102,11 +102,24 @@ public class Payments {
             .optional();
     }
 
+    /**
+     * Makes the payment one of the invoice's charges, and the invoice's {@code attempt_count} the number of them: every
+     * charge tried for it is counted from its payments, here, in the transaction that adds one.
+     */
     void linkInvoice(String accountId, String paymentId, String invoiceId) {
         db.sql("UPDATE payments SET invoice_id = :invoiceId WHERE account_id = :accountId AND id = :id")
             .param("invoiceId", invoiceId)
             .param("accountId", accountId)
             .param("id", paymentId)
+            .update();
+        db.sql("""
+            UPDATE invoices i
+               SET attempt_count = (SELECT count(*) FROM payments p
+                                     WHERE p.account_id = i.account_id AND p.invoice_id = i.id)
+             WHERE i.account_id = :accountId AND i.id = :invoiceId
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
             .update();
     }
 
@@ -134,7 +147,7 @@ public class Payments {
 
     /**
      * Every charge tried for an invoice, oldest first: each attempt of its retry schedule or staff's pay now, and each
-     * retry an automation made, which does not count in the invoice's {@code attempt_count}.
+     * retry an automation made. The invoice's {@code attempt_count} is how many there are.
      */
     java.util.List<Tried> forInvoice(String accountId, String invoiceId) {
         return db.sql("""
@@ -146,28 +159,6 @@ public class Payments {
             .param("invoiceId", invoiceId)
             .query((rs, row) -> new Tried(PAYMENT.mapRow(rs, row), rs.getString("idempotency_key")))
             .list();
-    }
-
-    /**
-     * How many charges were tried for each of {@code invoiceIds}, as {@link #forInvoice} lists them; an invoice absent
-     * from the answer had none.
-     */
-    java.util.Map<String, Integer> countsForInvoices(String accountId, java.util.List<String> invoiceIds) {
-        var counts = new java.util.HashMap<String, Integer>();
-        if (invoiceIds.isEmpty()) {
-            return counts;
-        }
-        db.sql("""
-            SELECT invoice_id, count(*) AS tried FROM payments
-             WHERE account_id = :accountId AND invoice_id = ANY(:invoiceIds)
-             GROUP BY invoice_id
-            """)
-            .param("accountId", accountId)
-            .param("invoiceIds", invoiceIds.toArray(String[]::new))
-            .query(rs -> {
-                counts.put(rs.getString("invoice_id"), rs.getInt("tried"));
-            });
-        return counts;
     }
 
     public Payment get(String accountId, String id) {

@@ -87,13 +87,12 @@ class RecordViews {
             .toList();
     }
 
-    /** The invoices, each with as many attempts as its page lists: every charge tried for it. */
+    /** The invoices, each with its attempt_count: every charge tried for it, as its page lists them. */
     List<InvoiceRow> invoices(String accountId, String subscriptionId, String paymentPlanId) {
-        var billed = invoices.of(accountId, subscriptionId, paymentPlanId);
-        var tried = payments.countsForInvoices(accountId, billed.stream().map(Invoice::id).toList());
-        return billed.stream()
+        return invoices.of(accountId, subscriptionId, paymentPlanId)
+            .stream()
             .map(i -> new InvoiceRow(i.id(), i.sequence(), i.status(), Amounts.format(i.amountDue(), i.currency()),
-                i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), tried.getOrDefault(i.id(), 0)))
+                i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), i.attemptCount()))
             .toList();
     }
 

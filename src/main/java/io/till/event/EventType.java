@@ -67,7 +67,7 @@ public enum EventType {
     // credits and usage
     CREDITS_DEPLETED("credits.depleted"),
     USAGE_THRESHOLD_EXCEEDED("usage.threshold_exceeded"),
-    // webhooks: an endpoint's first delivery to give up after every retry (see webhook.WebhookDeliveries)
+    // webhooks: an endpoint's first delivery to give up, after every retry or at once (see webhook.WebhookDeliveries)
     WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED("webhook_endpoint.delivery_exhausted");
 
     /** Every type's name, in the catalog's order (the dashboard offers them to choose from). */

@@ -207,7 +207,18 @@ public class WebhookDeliveries {
 
     /** What one attempt (or the decision not to make one) did to a claimed delivery. */
     record Outcome(Claimed claimed, String status, Instant nextAttemptAt, Integer responseStatus, String error,
-        WebhookDelivery.Attempt attempt) {}
+        WebhookDelivery.Attempt attempt) {
+
+        /** Whether the delivery ended without getting through: after every retry, or at once without any. */
+        boolean gaveUp() {
+            return status.equals("exhausted") || status.equals("failed");
+        }
+
+        /** Whether the receiver said it is gone for good (410): its endpoint is disabled. */
+        boolean gone() {
+            return responseStatus != null && responseStatus == 410;
+        }
+    }
 
     /**
      * Writes outcomes back in one transaction, only for deliveries still held under {@code token} (one replayed or
@@ -233,46 +244,61 @@ public class WebhookDeliveries {
     }
 
     /**
-     * What a delivery's end says of its endpoint. One that got through ends the endpoint's failing. The first to give up
-     * after every retry while the endpoint was not failing marks it failing and raises
-     * {@code webhook_endpoint.delivery_exhausted} with the endpoint and the delivery; later ones raise nothing until one
-     * gets through again, so a receiver down for days makes one event, and endpoints failing on every event that tell
-     * each other of it stop there. (The endpoint itself is never sent the event: see {@link #matchEvents}.) A
-     * {@code send_webhook} step's delivery to a one-off URL has no endpoint: its step output links it instead.
+     * What a delivery's end says of its endpoint. One that got through ends the endpoint's failing. One that gave up
+     * (after every retry, or at once: the address refused, a 410, a payload too large to send) while the endpoint was
+     * not failing marks it failing and raises {@code webhook_endpoint.delivery_exhausted} with the endpoint and the
+     * delivery; later ones raise nothing until one gets through again, so a receiver down for days makes one event,
+     * and endpoints failing on every event that tell each other of it stop there. (The endpoint itself is never sent
+     * the event: see {@link #matchEvents}.) A 410 also disables the endpoint, first, so that the event shows it
+     * disabled. A {@code send_webhook} step's delivery to a one-off URL has no endpoint: its step output links it
+     * instead.
      */
     private void followEndpoint(Outcome outcome, Instant now) {
         var claimed = outcome.claimed();
         if (claimed.endpointId() == null) {
             return;
         }
-        switch (outcome.status()) {
-            case "succeeded" -> db.sql("""
+        if (outcome.status().equals("succeeded")) {
+            db.sql("""
                 UPDATE webhook_endpoints SET failing_since = NULL
                  WHERE account_id = :accountId AND id = :id AND failing_since IS NOT NULL
                 """)
                 .param("accountId", claimed.accountId())
                 .param("id", claimed.endpointId())
                 .update();
-            case "exhausted" -> db.sql("""
-                UPDATE webhook_endpoints SET failing_since = :now
-                 WHERE account_id = :accountId AND id = :id AND failing_since IS NULL
-                RETURNING *
+            return;
+        }
+        if (outcome.gone()) {
+            // Their deliveries then wait like any disabled endpoint's (WebhookDispatcher holds them).
+            db.sql("""
+                UPDATE webhook_endpoints SET status = 'disabled', updated_at = :now
+                 WHERE account_id = :accountId AND id = :id
                 """)
                 .param("now", Timestamps.of(now))
                 .param("accountId", claimed.accountId())
                 .param("id", claimed.endpointId())
-                .query(WebhookEndpoints.ENDPOINT)
-                .optional()
-                .ifPresent(endpoint -> {
-                    var data = new LinkedHashMap<String, Object>();
-                    data.put("webhook_endpoint", endpoint);
-                    data.put("webhook_delivery", find(claimed.accountId(), claimed.id()));
-                    events.record(claimed.accountId(), EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED, null, data);
-                });
-            default -> {
-                // Still pending, or failed at once (a 410, a refused address): the endpoint is not failing for it.
-            }
+                .update();
         }
+        if (!outcome.gaveUp()) {
+            // Still pending: it will be tried again.
+            return;
+        }
+        db.sql("""
+            UPDATE webhook_endpoints SET failing_since = :now
+             WHERE account_id = :accountId AND id = :id AND failing_since IS NULL
+            RETURNING *
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", claimed.accountId())
+            .param("id", claimed.endpointId())
+            .query(WebhookEndpoints.ENDPOINT)
+            .optional()
+            .ifPresent(endpoint -> {
+                var data = new LinkedHashMap<String, Object>();
+                data.put("webhook_endpoint", endpoint);
+                data.put("webhook_delivery", find(claimed.accountId(), claimed.id()));
+                events.record(claimed.accountId(), EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED, null, data);
+            });
     }
 
     /** The outcome, fenced by the lease token; returns the delivery's attempt count after it, if it was written. */

@@ -81,13 +81,7 @@ class WebhookDispatcher {
                 }
             }
         }
-        Instant now = Timestamps.now(clock);
-        var written = deliveries.save(token, outcomes, now);
-        endpoints.disable(outcomes.stream()
-            .filter(o -> o.claimed().endpointId() != null && written.contains(o.claimed().id())
-                && o.responseStatus() != null && o.responseStatus() == 410)
-            .map(WebhookDeliveries.Outcome::claimed)
-            .toList(), now);
+        deliveries.save(token, outcomes, Timestamps.now(clock));
         return claimed.size();
     }
 

@@ -158,20 +158,6 @@ public class WebhookEndpoints {
         return new Revealed(get(accountId, id), secret);
     }
 
-    /** Disables endpoints whose receivers said they are gone (410); their deliveries wait like any disabled one's. */
-    void disable(List<WebhookDeliveries.Claimed> gone, Instant now) {
-        for (var claimed : gone) {
-            db.sql("""
-                UPDATE webhook_endpoints SET status = 'disabled', updated_at = :now
-                 WHERE account_id = :accountId AND id = :id
-                """)
-                .param("now", Timestamps.of(now))
-                .param("accountId", claimed.accountId())
-                .param("id", claimed.endpointId())
-                .update();
-        }
-    }
-
     /** The secrets to sign with now: the current one, and the previous one during a rotation's overlap. */
     List<String> signingSecrets(String endpointId, String sealed, String previousSealed, Instant previousExpiresAt,
         Instant now) {

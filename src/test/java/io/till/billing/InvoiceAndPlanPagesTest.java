@@ -148,6 +148,7 @@ class InvoiceAndPlanPagesTest {
         assertThat(rows).hasCount(2);
         assertThat(page.locator(".stat").filter(new Locator.FilterOptions().setHasText("Charge attempts"))
             .locator("dd")).hasText("2");
+        assertThat(invoice(due).get("attempt_count").asInt()).as("the API counts as staff do").isEqualTo(2);
         assertThat(rows.first()).containsText("Billing, attempt 1");
         assertThat(rows.first()).containsText("Visa ending in 0341");
         assertThat(rows.last()).containsText("Automation retry");

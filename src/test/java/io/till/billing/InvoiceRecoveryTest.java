@@ -35,6 +35,10 @@ class InvoiceRecoveryTest {
     SandboxLedger ledger;
     @Autowired
     AutomationAgenda automations;
+    @Autowired
+    BillingActions billingActions;
+    @Autowired
+    Payments paymentRecords;
 
     /** A trial bought with a card that accepts no charge, its first renewal declined: the subscription past due. */
     private record PastDue(Shops.Shop shop, String customer, String subscription, String failingCard,
@@ -306,6 +310,36 @@ class InvoiceRecoveryTest {
         assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
         assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(attemptsBefore + 1);
         assertThat(payments(due)).filteredOn(p -> p.get("status").asString().equals("failed")).hasSize(2);
+    }
+
+    /**
+     * {@code attempt_count} is every charge tried on a card for the invoice, whoever made it: the number the dashboard
+     * counts and lists. An automation's retry is one (the buyer's bank saw it), yet the retry schedule numbers its own
+     * attempts as before: staff's pay now after it is the schedule's attempt 2, and the invoice's third charge.
+     */
+    @Test
+    void anAutomationsRetryCountsInTheInvoicesAttemptsWithoutMovingItsRetrySchedule() {
+        var due = pastDue();
+        assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(1);
+
+        var retried = billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry",
+            "exe_test");
+
+        assertThat(retried.status()).isEqualTo("declined");
+        assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(2);
+        var failed = shops.events(due.shop(), due.customer()).stream()
+            .filter(e -> e.get("type").asString().equals("payment.failed"))
+            .toList();
+        assertThat(failed.getLast().get("data").get("invoice").get("attempt_count").asInt())
+            .as("the retry's payment.failed carries the invoice as the retry left it").isEqualTo(2);
+
+        var declined = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), "{}");
+
+        assertThat(declined.status()).as(declined.text()).isEqualTo(402);
+        assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(3);
+        var tried = paymentRecords.forInvoice(due.shop().accountId(), due.invoice());
+        assertThat(tried).hasSize(3);
+        assertThat(tried).extracting(t -> InvoiceCharges.attemptOf(t.key()).orElse(0)).containsExactly(1, 0, 2);
     }
 
     @Test

@@ -106,6 +106,39 @@ class RefundsTest {
         assertThat(order.get("amount_refunded").asLong()).isZero();
     }
 
+    /**
+     * Only refunds give an order's money back. A credit note is written on a paid invoice, and invoices bill the
+     * periods and installments after the one the order paid (PRODUCT.md §2): a renewal credited back in full leaves the
+     * order that started the subscription paid with nothing refunded, and its own payment refundable in full.
+     */
+    @Test
+    void aCreditNoteOnARenewalGivesNothingOfTheOrderBackSoOnlyItsRefundMakesItRefunded() {
+        var shop = shops.open();
+        var bought = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String order = bought.get("id").asString();
+        shops.advance(shop, "P32D");
+        var renewal = api.get("/api/v1/invoices?customer_id=" + bought.get("customer_id").asString(), shop.apiKey())
+            .json().get("data").get(0);
+        assertThat(renewal.get("status").asString()).isEqualTo("paid");
+
+        var note = api.post("/api/v1/invoices/" + renewal.get("id").asString() + "/credit_note", shop.apiKey(),
+            "{\"amount\": " + renewal.get("amount_due").asLong() + "}");
+
+        assertThat(note.status()).as(note.text()).isEqualTo(201);
+        var noted = api.get("/api/v1/orders/" + order, shop.apiKey()).json();
+        assertThat(noted.get("status").asString()).isEqualTo("paid");
+        assertThat(noted.get("amount_refunded").asLong()).isZero();
+        assertThat(orderIds(shop, "refunded")).isEmpty();
+
+        var refund = refund(shop.apiKey(), bought.get("payment_id").asString(), null);
+
+        assertThat(refund.status()).as(refund.text()).isEqualTo(201);
+        assertThat(refund.json().get("amount").asLong()).isEqualTo(noted.get("total").asLong());
+        var refunded = api.get("/api/v1/orders/" + order, shop.apiKey()).json();
+        assertThat(refunded.get("status").asString()).isEqualTo("refunded");
+        assertThat(orderIds(shop, "refunded")).containsExactly(order);
+    }
+
     private java.util.List<String> orderIds(Shops.Shop shop, String status) {
         var listed = api.get("/api/v1/orders?status=" + status, shop.apiKey());
         assertThat(listed.status()).as(listed.text()).isEqualTo(200);

@@ -220,12 +220,56 @@ class WebhooksApiTest {
         }
     }
 
+    /**
+     * A delivery that fails at once, without the retry schedule (here the egress guard refuses the address the
+     * endpoint's host now resolves to), gives up as one that fails every retry does: the endpoint is failing and one
+     * event says so, to everyone but that endpoint, once per outage.
+     */
     @Test
-    void aReceiverAnswering410DisablesItsEndpoint() {
+    void aDeliveryRefusedAtOnceMarksItsEndpointFailingAndRaisesOneEventAsOneThatGivesUpAfterRetriesDoes() {
         var store = accounts.create();
-        try (var receiver = new Receiver(new Answer(410))) {
+        try (var watcher = new Receiver()) {
+            String id = createEndpoint(store, "http://127.0.0.1:9/hooks", "*").get("id").asString();
+            createEndpoint(store, watcher.url("/watch"), "webhook_endpoint.delivery_exhausted");
+            // As a name that resolves to a private address by the time of delivery would be.
+            db.sql("UPDATE webhook_endpoints SET url = 'http://10.0.0.1/hooks' WHERE id = :id").param("id", id)
+                .update();
+
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+
+            var refused = deliveries(store, id).getFirst();
+            assertThat(refused.get("status").asString()).isEqualTo("failed");
+            assertThat(refused.get("attempt_count").asInt()).isEqualTo(1);
+            var endpoint = api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json();
+            assertThat(endpoint.get("failing_since").asString()).isNotBlank();
+            var events = exhaustionEvents(store);
+            assertThat(events).hasSize(1);
+            var data = events.getFirst().get("data");
+            assertThat(data.get("webhook_endpoint").get("id").asString()).isEqualTo(id);
+            assertThat(data.get("webhook_delivery").get("id").asString()).isEqualTo(refused.get("id").asString());
+            assertThat(data.get("webhook_delivery").get("status").asString()).isEqualTo("failed");
+            assertThat(watcher.requests()).hasSize(1);
+            assertThat(deliveries(store, id)).as("the failing endpoint is not sent its own failure")
+                .extracting(d -> d.get("event_type").asString()).containsExactly("acme.signup");
+
+            // While it keeps failing, another delivery refused raises nothing more.
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+            assertThat(deliveries(store, id)).extracting(d -> d.get("status").asString())
+                .containsExactly("failed", "failed");
+            assertThat(exhaustionEvents(store)).hasSize(1);
+            assertThat(watcher.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aReceiverAnswering410DisablesItsEndpointWhichIsThenFailingWithOneEventToTellIt() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(410)); var watcher = new Receiver()) {
             var endpoint = createEndpoint(store, receiver.url("/gone"), "*");
             String id = endpoint.get("id").asString();
+            createEndpoint(store, watcher.url("/watch"), "webhook_endpoint.delivery_exhausted");
 
             postEvent(store, "acme.signup");
             agenda.runDue();
@@ -233,9 +277,13 @@ class WebhooksApiTest {
             agenda.runDue();
 
             assertThat(receiver.requests()).hasSize(1);
-            assertThat(api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json().get("status").asString())
-                .isEqualTo("disabled");
-            assertThat(deliveries(store, id).getFirst().get("status").asString()).isEqualTo("failed");
+            var gone = api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json();
+            assertThat(gone.get("status").asString()).isEqualTo("disabled");
+            assertThat(gone.get("failing_since").asString()).isNotBlank();
+            assertThat(deliveries(store, id)).extracting(d -> d.get("status").asString()).containsExactly("failed");
+            assertThat(exhaustionEvents(store)).extracting(e -> e.get("data").get("webhook_endpoint").get("id")
+                .asString()).containsExactly(id);
+            assertThat(watcher.requests()).hasSize(1);
         }
     }
 

@@ -44,6 +44,16 @@ class OpenApiContractTest {
         return operations;
     }
 
+    /** An integrating developer reads what an invoice's attempt_count counts: the charges staff see listed. */
+    @Test
+    void theInvoicesAttemptCountSaysItCountsEveryChargeTriedAsTheDashboardDoes() {
+        var attemptCount = document().get("components").get("schemas").get("Invoice").get("properties")
+            .get("attempt_count");
+
+        assertThat(attemptCount.get("description").asString()).contains("retry_payment of an automation")
+            .contains("the number the dashboard shows");
+    }
+
     @Test
     void everyOperationTheApiServesIsDocumented() {
         var served = new TreeSet<String>();
