@@ -121,7 +121,8 @@ public class Events {
                 .set("data", event.data());
         }
         // The inbox rows are what the automation engine and the webhook feed consume: same statement, so each matches
-        // the event exactly once.
+        // the event exactly once. An endpoint is sent the events recorded while it is enabled and subscribed to their
+        // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do.
         db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
@@ -131,7 +132,11 @@ public class Events {
                                   data jsonb)
                 RETURNING id, account_id, type, customer_id, data),
             for_webhooks AS (
-                INSERT INTO webhook_inbox (event_id, account_id) SELECT id, account_id FROM recorded)
+                INSERT INTO webhook_inbox (event_id, account_id)
+                SELECT r.id, r.account_id FROM recorded r
+                 WHERE EXISTS (SELECT 1 FROM webhook_endpoints w
+                                WHERE w.account_id = r.account_id AND w.status = 'enabled'
+                                  AND (r.type = ANY(w.event_types) OR '*' = ANY(w.event_types))))
             INSERT INTO event_inbox (event_id, account_id, type, customer_id, skip_automations, caused_by)
             SELECT id, account_id, type, customer_id, coalesce(data ->> 'skip_automations' = 'true', false),
                    data -> 'caused_by' ->> 'execution_id'
