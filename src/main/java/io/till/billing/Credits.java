@@ -96,6 +96,28 @@ class Credits {
         return amount;
     }
 
+    /**
+     * {@link #applyTo} when staff or a developer asks for it: an amount that is not more than 0 is refused as such,
+     * and when nothing could be applied the refusal says why, in the same words on the invoice page and in the API,
+     * rather than answering as if something had been.
+     */
+    @Transactional
+    long applyAsked(String accountId, String invoiceId, Long amount) {
+        if (amount != null && amount <= 0) {
+            throw TillException.invalid("amount", "out_of_range", "must be more than 0; without one, as much credit as "
+                + "the invoice takes is applied");
+        }
+        long applied = applyTo(accountId, invoiceId, amount);
+        if (applied == 0) {
+            Invoice invoice = invoices.get(accountId, invoiceId);
+            throw new TillException(ErrorCode.INVALID_STATE, invoice.amountCredited() >= invoice.amountDue()
+                ? "Credit covers this invoice already."
+                : "No credit was applied: the customer has no " + invoice.currency().toUpperCase(Locale.ROOT)
+                    + " credit.");
+        }
+        return applied;
+    }
+
     /** Credits the customer for part of a paid invoice, to be spent on later ones; never more than was paid. */
     @Transactional
     Entry creditNote(String accountId, String invoiceId, Long amount, String reason) {

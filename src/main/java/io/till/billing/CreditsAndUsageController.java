@@ -4,10 +4,8 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
-import io.till.shared.ErrorCode;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
-import io.till.shared.TillException;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -68,16 +66,8 @@ class CreditsAndUsageController {
         + "can. An invoice covered in full is paid at once (invoice.paid, its subscription or plan back in good "
         + "standing); a partial application lowers what the next attempt charges.")
     Invoice apply(Caller caller, @PathVariable String id, @RequestBody(required = false) Apply body) {
-        Invoice invoice = invoices.get(caller.accountId(), id);
-        Long amount = body == null ? null : body.amount();
-        if (amount != null && amount <= 0) {
-            throw TillException.invalid("amount", "out_of_range", "must be positive, in minor units");
-        }
-        if (credits.applyTo(caller.accountId(), id, amount) == 0) {
-            throw new TillException(ErrorCode.INVALID_STATE, invoice.amountDue() == invoice.amountCredited()
-                ? "Credit covers this invoice already."
-                : "Nothing was applied: the customer has no " + invoice.currency() + " credit.");
-        }
+        invoices.get(caller.accountId(), id);
+        credits.applyAsked(caller.accountId(), id, body == null ? null : body.amount());
         charges.settleIfCovered(caller.accountId(), id);
         return invoices.get(caller.accountId(), id);
     }

@@ -173,13 +173,9 @@ class InvoicePages {
         String accountId = staff.accountId();
         Invoice invoice = invoices.get(accountId, id);
         return forms.act(staff, key, page(id) + "/credits?" + amount, page(id), redirect, () -> {
-            long applied = credits.applyTo(accountId, id, RecordForms.minorUnits(amount, invoice.currency()));
+            long applied = credits.applyAsked(accountId, id, RecordForms.minorUnits(amount, invoice.currency()));
             charges.settleIfCovered(accountId, id);
             var now = invoices.get(accountId, id);
-            if (applied == 0) {
-                return "No credit was applied: the customer has none in " + invoice.currency().toUpperCase(
-                    java.util.Locale.ROOT) + ".";
-            }
             return "Applied " + Amounts.format(applied, now.currency()) + " of credit."
                 + (now.status().equals("paid") ? " It covered the invoice, which is paid." : "");
         });

@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.till.shared.FieldErrors;
+import io.till.shared.web.ListParameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,9 +12,8 @@ import java.util.Set;
 /**
  * What a Billing list page or its CSV export was asked for in its address: the filters the API's lists take (
  * {@code status}, {@code created_from}, {@code created_to}, checked by {@link RecordFilter}) and, for a page, its
- * {@code cursor}. A parameter they do not take, or one given twice, is refused naming it: a mistyped filter would
- * otherwise list, or export to the seller's accounting, every record. The list's links keep the window; they are
- * public methods, as the templates' expressions call no other.
+ * {@code cursor}. A parameter they do not take, or one given twice, is refused naming it ({@link ListParameters}). The
+ * list's links keep the window; they are public methods, as the templates' expressions call no other.
  *
  * @param status as given, blank when absent
  * @param createdFrom as given, null when absent
@@ -26,7 +26,7 @@ record ListQuery(String status, String createdFrom, String createdTo, String cur
     private static final String FROM = "created_from";
     private static final String TO = "created_to";
     private static final String CURSOR = "cursor";
-    private static final Set<String> FILTERS = Set.of(STATUS, FROM, TO);
+    private static final List<String> FILTERS = List.of(STATUS, FROM, TO);
 
     /** A list page's address: the filters and a cursor. */
     static ListQuery ofPage(Map<String, String[]> parameters, FieldErrors errors) {
@@ -39,21 +39,10 @@ record ListQuery(String status, String createdFrom, String createdTo, String cur
     }
 
     private static ListQuery read(Map<String, String[]> parameters, boolean paged, FieldErrors errors) {
-        parameters.forEach((name, values) -> {
-            if (!FILTERS.contains(name) && !(paged && CURSOR.equals(name))) {
-                errors.add(name, "unknown_parameter", "is not a filter of this list: it takes status, created_from "
-                    + "and created_to");
-            } else if (values.length > 1) {
-                errors.add(name, "given_twice", "takes one value: give it once");
-            }
-        });
-        return new ListQuery(first(parameters, STATUS, ""), first(parameters, FROM, null),
-            first(parameters, TO, null), paged ? first(parameters, CURSOR, null) : null);
-    }
-
-    private static String first(Map<String, String[]> parameters, String name, String absent) {
-        String[] values = parameters.get(name);
-        return values == null || values.length == 0 ? absent : values[0];
+        var given = ListParameters.check(parameters, FILTERS, paged ? Set.of(CURSOR) : Set.of(), errors);
+        return new ListQuery(given.value(STATUS, ""), given.value(FROM, null), given.value(TO, null), paged
+            ? given.value(CURSOR, null)
+            : null);
     }
 
     /** The start of the creation window as given, for the page to show; null when it has none. */

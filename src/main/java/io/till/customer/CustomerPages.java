@@ -20,6 +20,10 @@ class CustomerPages {
 
     /** One screen of results; a longer list means the needle should be longer. */
     private static final int RESULTS = 20;
+    /** The search's parameter, the one filter of the list and of its export ({@link CustomerExports}). */
+    static final String QUERY = "q";
+    /** The longest needle searched for, as the search field allows. */
+    static final int LONGEST = 200;
 
     private final Customers customers;
 
@@ -28,13 +32,13 @@ class CustomerPages {
     }
 
     @GetMapping("/admin/customers")
-    String search(Caller.Staff staff, @RequestParam(name = "q", defaultValue = "") String query,
+    String search(Caller.Staff staff, @RequestParam(name = QUERY, defaultValue = "") String query,
         @RequestHeader(name = "HX-Request", required = false) String htmx, HttpServletResponse response, Model model) {
         // The same address answers a whole page or only the results: a browser cache must keep the two apart.
         response.addHeader(HttpHeaders.VARY, "HX-Request");
         String needle = query.strip();
-        if (needle.length() > 200) {
-            needle = needle.substring(0, 200);
+        if (needle.length() > LONGEST) {
+            needle = needle.substring(0, LONGEST);
         }
         var found = customers.list(staff.accountId(), needle.isEmpty() ? null : needle,
             PageRequest.of(RESULTS, null, "cus"));

@@ -10,15 +10,29 @@
     }
     window.setTimeout(function () {
       fetch(url, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (response) {
+          if (response.redirected) {
+            // The portal sent the question elsewhere: a session that ended goes to the sign-in page, which says so
+            // (?expired). The buyer belongs there; that page inside this one would be a page in a page.
+            window.location.assign(response.url);
+            return null;
+          }
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
         .then(function (html) {
+          if (html === null) {
+            return;
+          }
           var holder = document.createElement('div');
           holder.innerHTML = html.trim();
           var next = holder.firstElementChild;
-          if (next) {
-            element.replaceWith(next);
-            poll(next);
+          if (!next || !next.classList.contains('outcome')) {
+            // Not the outcome asked for, whatever answered instead: the whole page tells the truth.
+            window.location.reload();
+            return;
           }
+          element.replaceWith(next);
+          poll(next);
         })
         .catch(function () { /* Leave the last answer; a reload tells the truth. */ });
     }, 1000);

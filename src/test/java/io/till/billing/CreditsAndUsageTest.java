@@ -235,10 +235,27 @@ class CreditsAndUsageTest {
         var negative = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{\"amount\": -50}");
 
         assertThat(none.status()).isEqualTo(409);
-        assertThat(none.json().get("detail").asString()).contains("no usd credit");
+        assertThat(none.json().get("detail").asString()).isEqualTo("No credit was applied: the customer has no USD "
+            + "credit.");
         assertThat(otherCurrency.status()).isEqualTo(409);
         assertThat(negative.status()).isEqualTo(400);
         assertThat(negative.json().get("errors").get(0).get("field").asString()).isEqualTo("amount");
+    }
+
+    @Test
+    void anAmountOfZeroIsRefusedAsAnAmountWhileTheCustomerHasCredit() {
+        var shop = shops.open();
+        var renewal = unpaidRenewal(shop);
+        api.post("/api/v1/customers/" + renewal.customer() + "/credits", shop.apiKey(), "{\"amount\": 300, "
+            + "\"currency\": \"usd\"}");
+
+        var zero = api.post("/api/v1/invoices/" + renewal.invoice() + "/apply_credits", shop.apiKey(),
+            "{\"amount\": 0}");
+
+        assertThat(zero.status()).isEqualTo(400);
+        assertThat(zero.json().get("detail").asString()).startsWith("Invalid amount: must be more than 0");
+        assertThat(api.get("/api/v1/invoices/" + renewal.invoice(), shop.apiKey()).json().get("amount_credited")
+            .asLong()).isZero();
     }
 
     /** A trial whose first renewal failed: its customer and the renewal's invoice, issued and unpaid. */

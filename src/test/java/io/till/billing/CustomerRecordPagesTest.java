@@ -87,12 +87,12 @@ class CustomerRecordPagesTest {
             new Locator.PressSequentiallyOptions().setDelay(30));
         var results = page.locator("#results");
         assertThat(results).containsText("Customers matching “lov”");
-        assertThat(results.locator("a")).hasCount(1);
+        assertThat(results.locator("[data-results] a")).hasCount(1);
         assertThat(results).containsText("ada@analytical.example");
         Chromium.screenshot(page, "dashboard-customers-search-1280");
 
         page.keyboard().press("ArrowDown");
-        assertThat(results.locator("a").first()).isFocused();
+        assertThat(results.locator("[data-results] a").first()).isFocused();
         page.keyboard().press("Enter");
 
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ada Lovelace"))).isVisible();

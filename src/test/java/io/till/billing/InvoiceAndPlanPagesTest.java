@@ -252,6 +252,42 @@ class InvoiceAndPlanPagesTest {
         assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
     }
 
+    /**
+     * Nothing applied is said for what it is: an amount of 0 is refused as an amount, while the customer's credit is
+     * there; credit spent meanwhile (from another tab, or the API) is said to be gone, in the API's words.
+     */
+    @Test
+    void applyingNoAmountOrCreditThatIsGoneSaysWhichInsteadOfThatTheCustomerHasNone() {
+        var due = pastDue();
+        api.post("/api/v1/customers/" + due.customer() + "/credits", due.shop().apiKey(),
+            "{\"amount\": 500, \"currency\": \"usd\"}");
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        var stale = open(due.shop(), "/admin/invoices/" + due.invoice(), 390);
+
+        page.getByLabel("Amount (blank: as much as it covers)").fill("0");
+        button(page, "Apply credits").click();
+        confirm(page, "Apply credits");
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Invalid amount: must be more than 0");
+        assertThat(page.locator("main")).not().containsText("has no USD credit");
+        assertThat(page.locator("#apply-credits")).containsText("Credit available: $5.00");
+        assertThat(invoice(due).get("amount_credited").asLong()).isZero();
+        Chromium.screenshot(page, "dashboard-invoice-credits-zero-1280");
+
+        var spent = api.post("/api/v1/invoices/" + due.invoice() + "/apply_credits", due.shop().apiKey(), "{}");
+        assertThat(spent.json().get("amount_credited").asLong()).isEqualTo(500);
+        button(stale, "Apply credits").click();
+        confirm(stale, "Apply credits");
+
+        assertThat(stale.getByRole(AriaRole.ALERT)).containsText("No credit was applied: the customer has no USD "
+            + "credit.");
+        Chromium.screenshot(stale, "dashboard-invoice-credits-gone-390");
+        var again = api.post("/api/v1/invoices/" + due.invoice() + "/apply_credits", due.shop().apiKey(), "{}");
+        assertThat(again.json().get("detail").asString()).isEqualTo("No credit was applied: the customer has no "
+            + "USD credit.");
+        assertThat(invoice(due).get("amount_credited").asLong()).isEqualTo(500);
+    }
+
     @Test
     void movingTheNextBillTakesTheDayInTheStaffMembersTimeZoneAndKeepsTheTimeOfDay() {
         var shop = shops.open();

@@ -1,5 +1,6 @@
 package io.till.customer;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
@@ -18,7 +19,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-/** Every customer of the account, and only of it, as a CSV file a mailing tool imports, from the customers page. */
+/**
+ * Every customer of the account, and only of it, as a CSV file a mailing tool imports, from the customers page; or,
+ * from a search, the customers it finds.
+ */
 @TillIntegrationTest
 class CustomerExportTest {
 
@@ -67,5 +71,48 @@ class CustomerExportTest {
         assertThat(lines.get(1)).contains(",Grace,grace@example.com,,,false");
         assertThat(lines.get(2)).contains(",\"Lovelace, Ada\",ada@example.com,,vip; beta,true");
         assertThat(String.join("\n", lines)).doesNotContain("eve@example.com");
+    }
+
+    /**
+     * The export takes the list's search ({@code q}) and refuses what the list does not take, naming it: an export
+     * asked for one search and given every customer would go to the mailing tool unnoticed.
+     */
+    @Test
+    void aSearchExportsTheCustomersItFindsAndAParameterTheListDoesNotTakeIsRefusedNamingIt() throws Exception {
+        var store = accounts.create();
+        for (String body : List.of("{\"name\": \"Ada Lovelace\", \"email\": \"ada@example.com\"}",
+            "{\"name\": \"Adam Smith\", \"email\": \"adam@example.com\"}",
+            "{\"name\": \"Grace Hopper\", \"email\": \"grace@example.com\"}")) {
+            assertThat(api.post("/api/v1/customers", store.apiKey(), body).status()).isEqualTo(201);
+        }
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/customers").toString());
+
+        page.getByLabel("Name or email").fill("ADA");
+        assertThat(page.locator("#results h2")).hasText("Customers matching \u201cADA\u201d");
+        Chromium.screenshot(page, "customers-search-export-1280");
+        var download = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions()
+            .setName("Download every match as CSV")).click());
+
+        assertThat(download.suggestedFilename()).matches("customers-matching-\\d{4}-\\d{2}-\\d{2}\\.csv");
+        var lines = List.of(Files.readString(download.path()).split("\r\n"));
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).contains(",Adam Smith,adam@example.com,");
+        assertThat(lines.get(2)).contains(",Ada Lovelace,ada@example.com,");
+
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
+        phone.navigate(api.uri("/admin/customers?q=grace").toString());
+        assertThat(phone.locator("#results a[download]")).hasAttribute("href", "/admin/customers.csv?q=grace");
+        Chromium.screenshot(phone, "customers-search-export-390");
+
+        var unknown = page.request().get(api.uri("/admin/customers.csv?query=ada").toString());
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.text()).contains("Invalid query: is not a filter of this list: it takes q");
+        var twice = page.request().get(api.uri("/admin/customers.csv?q=ada&q=grace").toString());
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.text()).contains("Invalid q: takes one value");
+        var tooLong = page.request().get(api.uri("/admin/customers.csv?q=" + "a".repeat(201)).toString());
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.text()).contains("Invalid q: must be at most 200 characters");
     }
 }

@@ -2,22 +2,28 @@ package io.till.portal;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import io.till.billing.BillingJobs;
+import io.till.shared.Timestamps;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
 import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A buyer who comes back to an open portal tab after the session ended, in a real Chromium: the next click lands on
- * the sign-in page, which says the session expired, and asking for a new link from there works.
+ * the sign-in page, which says the session expired, and asking for a new link from there works. A tab left waiting
+ * for the bank's answer goes there too, rather than showing the sign-in page inside the cards page.
  */
 @TillIntegrationTest
 class PortalSessionExpiredPageTest {
@@ -30,6 +36,10 @@ class PortalSessionExpiredPageTest {
     Shops shops;
     @Autowired
     MutableClock clock;
+    @Autowired
+    BillingJobs jobs;
+    @Autowired
+    JdbcClient db;
 
     @BeforeAll
     static void launch() {
@@ -65,5 +75,52 @@ class PortalSessionExpiredPageTest {
             assertThat(page.getByRole(AriaRole.STATUS)).containsText("Check your email.");
             assertThat(page.getByText("Your session has expired")).hasCount(0);
         }
+    }
+
+    @Test
+    void aCardsPageWaitingForTheBankWhenTheSessionEndsTakesTheBuyerToSignInInsteadOfShowingItInside() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String visa = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}").json().get("id").asString();
+        for (int width : new int[]{390, 1280}) {
+            holdTheRetryOfTheUnpaidInvoice(buyer);
+            String url = api.post("/api/v1/portal_sessions", buyer.shop().apiKey(), "{\"customer_id\": \"%s\"}"
+                .formatted(buyer.customer())).json().get("url").asString();
+            var page = chromium.page(width);
+            page.navigate(url);
+            page.navigate(api.uri("/portal/" + buyer.account() + "/cards").toString());
+            var pastDue = page.locator("#pay-" + buyer.pastDue());
+            pastDue.getByLabel("Paid with").selectOption(visa);
+            pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+            assertThat(pastDue.getByRole(AriaRole.STATUS)).containsText("Charging $19.00 to Visa ending in 4242");
+            Chromium.screenshot(page, "portal-cards-charging-" + width);
+
+            clock.passRealTime(Duration.ofMinutes(31));
+
+            assertThat(page).hasURL(Pattern.compile("/portal/" + buyer.account() + "\\?expired$"));
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Your session has expired.");
+            assertThat(page.locator("#pay-" + buyer.pastDue())).hasCount(0);
+            Chromium.screenshot(page, "portal-cards-charging-expired-" + width);
+        }
+    }
+
+    /**
+     * The bank's answer stays pending: the retry that choosing a card puts on the agenda now is held by another node
+     * (as if its clock had claimed it), so the cards page keeps asking.
+     */
+    private void holdTheRetryOfTheUnpaidInvoice(TwoSubscriptions buyer) {
+        String invoice = null;
+        for (var listed : api.get("/api/v1/invoices?status=issued&customer_id=" + buyer.customer(), buyer.shop()
+            .apiKey()).json().get("data")) {
+            if (listed.get("subscription_id").asString().equals(buyer.pastDue())) {
+                invoice = listed.get("id").asString();
+            }
+        }
+        var now = Timestamps.now(clock);
+        jobs.schedule(buyer.account(), BillingJobs.Kind.INVOICE_RETRY, invoice, now);
+        db.sql("UPDATE billing_jobs SET locked_until = :until WHERE kind = 'INVOICE_RETRY' AND subject_id = :invoice")
+            .param("until", Timestamps.of(now.plus(Duration.ofDays(1))))
+            .param("invoice", invoice)
+            .update();
     }
 }
