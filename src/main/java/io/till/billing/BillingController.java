@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
@@ -79,8 +80,11 @@ class BillingController {
 
     @GetMapping("/payments")
     @Operation(summary = "List payments, newest first", description = "Filter by customer_id, by status (succeeded, failed, refunded, disputed) and by when they were "
-        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
+        + "created: created_from (inclusive) and created_to (exclusive), each a moment or a day. invoice_id (inv_…) "
+        + "keeps the charges tried for one invoice: as many as its attempt_count; another account's invoice finds "
+        + "none.")
     Page<Payment> payments(Caller caller, @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(name = "invoice_id", required = false) String invoiceId,
         @RequestParam(required = false) String status,
         @RequestParam(name = "created_from", required = false) String createdFrom,
         @RequestParam(name = "created_to", required = false) String createdTo,
@@ -88,8 +92,12 @@ class BillingController {
         var errors = new FieldErrors();
         var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, PAYMENTS_STATUSES, errors);
         var page = PageRequest.of(limit, cursor, "pay", errors);
+        String invoice = invoiceId == null || invoiceId.isBlank() ? null : invoiceId.strip();
+        if (invoice != null && !Ids.isId(invoice, "inv")) {
+            errors.add("invoice_id", "invalid", "must be an invoice id (inv_…)");
+        }
         errors.throwIfAny();
-        return payments.list(caller.accountId(), filter, page);
+        return payments.list(caller.accountId(), filter, invoice, page);
     }
 
     @GetMapping("/payments/{id}")

@@ -3,6 +3,7 @@ package io.till.billing;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.Timestamps;
+import java.util.Map;
 import java.util.function.Function;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,6 +28,15 @@ final class CustomerRecordLists {
      */
     static <T> Page<T> newestFirst(JdbcClient db, String table, String condition, String accountId,
         RecordFilter filter, PageRequest page, RowMapper<T> rows, Function<T, String> idOf) {
+        return newestFirst(db, table, condition, Map.of(), accountId, filter, page, rows, idOf);
+    }
+
+    /**
+     * The same list, of the rows that meet {@code condition} with its named parameters bound from
+     * {@code conditionParams}: a filter of one table only, such as a payment's {@code invoice_id}.
+     */
+    static <T> Page<T> newestFirst(JdbcClient db, String table, String condition, Map<String, ?> conditionParams,
+        String accountId, RecordFilter filter, PageRequest page, RowMapper<T> rows, Function<T, String> idOf) {
         return page.page(db.sql("""
             SELECT * FROM %s
              WHERE account_id = :accountId AND (%s)
@@ -45,6 +55,7 @@ final class CustomerRecordLists {
             .param("createdTo", Timestamps.of(filter.to()))
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
+            .params(conditionParams)
             .query(rows)
             .list(), idOf);
     }

@@ -7,6 +7,7 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.util.Map;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -16,7 +17,8 @@ public class Payments {
 
     private static final RowMapper<Payment> PAYMENT = (rs, row) -> new Payment(rs.getString("id"),
         rs.getString("customer_id"), rs.getString("order_id"), rs.getString("subscription_id"),
-        rs.getString("payment_plan_id"), rs.getString("card_id"), rs.getLong("amount"), rs.getLong("amount_refunded"),
+        rs.getString("payment_plan_id"), rs.getString("invoice_id"), rs.getString("card_id"), rs.getLong("amount"),
+        rs.getLong("amount_refunded"),
         rs.getString("currency"), rs.getString("status"), rs.getString("failure_code"),
         rs.getString("failure_message"), rs.getObject("hard_decline", Boolean.class),
         Timestamps.read(rs, "created_at"));
@@ -176,6 +178,15 @@ public class Payments {
 
     Page<Payment> list(String accountId, RecordFilter filter, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "payments", accountId, filter, page, PAYMENT, Payment::id);
+    }
+
+    /** The list, of one invoice's charges only when {@code invoiceId} is not null (another account's finds none). */
+    Page<Payment> list(String accountId, RecordFilter filter, String invoiceId, PageRequest page) {
+        if (invoiceId == null) {
+            return list(accountId, filter, page);
+        }
+        return CustomerRecordLists.newestFirst(db, "payments", "invoice_id = :invoiceId", Map.of("invoiceId",
+            invoiceId), accountId, filter, page, PAYMENT, Payment::id);
     }
 
     /** Every charge attempt toward an order (its first payment, then one per upsell taken), oldest first. */

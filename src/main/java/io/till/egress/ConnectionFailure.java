@@ -4,8 +4,11 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 
@@ -36,20 +39,43 @@ public enum ConnectionFailure {
     }
 
     /**
-     * The kind of a failure, from the innermost cause in its chain that says (libraries wrap the guard's refusal or a
-     * timeout in a generic "cannot connect"); {@link #PROTOCOL} when none is a network failure: the peer answered, but
-     * not as it should have.
+     * The kind of a failure: {@link #BLOCKED} when the guard's refusal is anywhere in its chain (a refused destination
+     * is never worth trying again, whatever it is wrapped in or wraps), else the innermost cause that says (libraries
+     * wrap a timeout in a generic "cannot connect"); {@link #PROTOCOL} when none is a network failure: the peer
+     * answered, but not as it should have.
      */
     public static ConnectionFailure of(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (refusal(failure).isPresent()) {
+            return BLOCKED;
+        }
         ConnectionFailure found = PROTOCOL;
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+        for (Throwable t : chain(failure)) {
             ConnectionFailure kind = kindOf(t);
             if (kind != null) {
                 found = kind;
             }
         }
         return found;
+    }
+
+    /** The egress guard's refusal, wherever it sits in the failure's chain of causes. */
+    public static Optional<RefusedDestination> refusal(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (t instanceof RefusedDestination refused) {
+                return Optional.of(refused);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The failure and its causes, outermost first; a cause met again ends it. */
+    private static List<Throwable> chain(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        var chain = new ArrayList<Throwable>();
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 
     private static ConnectionFailure kindOf(Throwable t) {

@@ -3,6 +3,7 @@ package io.till.egress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -186,19 +187,34 @@ public class EgressClient implements DisposableBean {
             }
             return new Download(new Outcome.Answered(response.getCode(), answered, "", millisSince(started)), read,
                 truncated);
-        } catch (RefusedDestination e) {
-            return failed(new Outcome.Refused(e.getMessage(), millisSince(started)));
-        } catch (InterruptedIOException e) {
-            return failed(new Outcome.Unreachable("timed out: " + e.getMessage(), true, millisSince(started),
-                ConnectionFailure.TIMED_OUT));
-        } catch (UnknownHostException e) {
-            return failed(new Outcome.Unreachable("unknown host: " + e.getMessage(), false, millisSince(started),
-                ConnectionFailure.UNKNOWN_HOST));
         } catch (IOException e) {
-            // The kind's fixed sentence: an exception's class name is Till's business, not the reader's.
-            ConnectionFailure kind = ConnectionFailure.of(e);
-            return failed(new Outcome.Unreachable(kind.sentence(), false, millisSince(started), kind));
+            return failed(failure(e, millisSince(started)));
+        } catch (UncheckedIOException e) {
+            return failed(failure(e.getCause(), millisSince(started)));
         }
+    }
+
+    /**
+     * How a call that threw ended. The guard's refusal wherever it sits in the chain, whatever wraps it (a resolver or
+     * a library in between may): every caller gives up on a refused destination at once, and would retry an
+     * unreachable one for days.
+     */
+    private static Outcome failure(IOException e, long durationMs) {
+        var refusal = ConnectionFailure.refusal(e);
+        if (refusal.isPresent()) {
+            return new Outcome.Refused(refusal.get().getMessage(), durationMs);
+        }
+        return switch (e) {
+            case InterruptedIOException timedOut -> new Outcome.Unreachable("timed out: " + e.getMessage(), true,
+                durationMs, ConnectionFailure.TIMED_OUT);
+            case UnknownHostException unknown -> new Outcome.Unreachable("unknown host: " + e.getMessage(), false,
+                durationMs, ConnectionFailure.UNKNOWN_HOST);
+            default -> {
+                // The kind's fixed sentence: an exception's class name is Till's business, not the reader's.
+                ConnectionFailure kind = ConnectionFailure.of(e);
+                yield new Outcome.Unreachable(kind.sentence(), false, durationMs, kind);
+            }
+        };
     }
 
     private static Download failed(Outcome outcome) {

@@ -48,8 +48,12 @@ final class SmtpFailures {
                     .getInvalidAddresses()));
             }
         }
-        ConnectionFailure network = causes(failure).stream().map(ConnectionFailure::of)
-            .filter(kind -> kind != ConnectionFailure.PROTOCOL).findFirst().orElse(ConnectionFailure.PROTOCOL);
+        // A refusal of any failed message is the answer: the guard refuses the host, never worth trying again.
+        var kinds = causes(failure).stream().map(ConnectionFailure::of).toList();
+        ConnectionFailure network = kinds.contains(ConnectionFailure.BLOCKED)
+            ? ConnectionFailure.BLOCKED
+            : kinds.stream().filter(kind -> kind != ConnectionFailure.PROTOCOL).findFirst().orElse(
+                ConnectionFailure.PROTOCOL);
         return switch (network) {
             case BLOCKED -> ActionResult.Failed.permanent("destination_refused", ConnectionFailure.BLOCKED.sentence());
             case PROTOCOL -> ActionResult.Failed.retryable("smtp_error", "the SMTP server did not answer as "

@@ -90,6 +90,42 @@ class BillingListFiltersTest {
         assertThat(moment.text()).contains("created_from");
     }
 
+    /**
+     * An integrating developer lists the charges an invoice's attempt_count counts: each payment names the invoice it
+     * was for (a purchase's names none), and the payments list filters by it, within the caller's account only.
+     */
+    @Test
+    void paymentsNameTheirInvoiceAndFilterByItWithinTheAccount() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P32D");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data").get(0).get("id").asString();
+        var purchase = api.get("/api/v1/payments/" + order.get("payment_id").asString(), shop.apiKey()).json();
+
+        var charges = api.get("/api/v1/payments?invoice_id=" + invoice, shop.apiKey()).json().get("data");
+
+        assertThat(purchase.has("invoice_id")).isTrue();
+        assertThat(purchase.get("invoice_id").isNull()).as("a purchase's payment is for no invoice").isTrue();
+        assertThat(charges).hasSize(api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("attempt_count")
+            .asInt()).hasSize(1);
+        assertThat(charges.get(0).get("invoice_id").asString()).isEqualTo(invoice);
+        assertThat(api.get("/api/v1/payments/" + charges.get(0).get("id").asString(), shop.apiKey()).json().get(
+            "invoice_id").asString()).isEqualTo(invoice);
+        assertThat(ids(shops.open(), "/api/v1/payments?invoice_id=" + invoice)).as("another account's invoice")
+            .isEmpty();
+    }
+
+    @Test
+    void aMalformedInvoiceIdIsRefusedNamingTheField() {
+        var shop = shops.open();
+
+        var malformed = api.get("/api/v1/payments?invoice_id=pay_01", shop.apiKey());
+
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.text()).contains("\"invoice_id\"", "must be an invoice id");
+    }
+
     @Test
     void theStatusesOfferedAreTheOnesEachTableAllows() {
         var offered = Map.of("subscriptions", BillingController.SUBSCRIPTIONS_STATUSES, "payment_plans",

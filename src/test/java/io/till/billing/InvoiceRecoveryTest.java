@@ -342,6 +342,30 @@ class InvoiceRecoveryTest {
         assertThat(tried).extracting(t -> InvoiceCharges.attemptOf(t.key()).orElse(0)).containsExactly(1, 0, 2);
     }
 
+    /** The payments listed by invoice are the charges its attempt_count counts, an automation's retry among them. */
+    @Test
+    void theInvoicesPaymentsAreTheChargesItsAttemptCountCounts() {
+        var due = pastDue();
+        billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry", "exe_test");
+
+        var listed = api.get("/api/v1/payments?invoice_id=" + due.invoice(), due.shop().apiKey());
+
+        assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+        var charges = new ArrayList<String>();
+        listed.json().get("data").forEach(p -> {
+            assertThat(p.get("invoice_id").asString()).isEqualTo(due.invoice());
+            charges.add(p.get("id").asString());
+        });
+        assertThat(charges).hasSize(invoice(due).get("attempt_count").asInt()).hasSize(2);
+        assertThat(charges).containsExactlyElementsOf(paymentRecords.forInvoice(due.shop().accountId(), due.invoice())
+            .stream().map(t -> t.payment().id()).toList().reversed());
+        var failed = shops.events(due.shop(), due.customer()).stream()
+            .filter(e -> e.get("type").asString().equals("payment.failed"))
+            .toList();
+        assertThat(failed).isNotEmpty().allSatisfy(e -> assertThat(e.get("data").get("payment").get("invoice_id")
+            .asString()).as("the event's payment as the API shows it").isEqualTo(due.invoice()));
+    }
+
     @Test
     void refusesACardOfAnotherCustomer() {
         var due = pastDue();

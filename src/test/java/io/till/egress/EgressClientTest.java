@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.till.egress.EgressClient.Outcome;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -202,6 +205,50 @@ class EgressClientTest {
         assertThat(refused.outcome()).isInstanceOf(Outcome.Refused.class);
         assertThat(refused.body()).isEmpty();
         assertThat(hits).hasValue(1);
+    }
+
+    /** A guard whose refusal reaches the HTTP client wrapped in another failure, as a resolver in between may pass it. */
+    static EgressClient refusingWrapped(java.util.function.Function<RefusedDestination, RuntimeException> unchecked,
+        java.util.function.Function<RefusedDestination, UnknownHostException> checked) {
+        var settings = new EgressSettings("", Duration.ofSeconds(2));
+        return new EgressClient(new EgressGuard(settings) {
+            @Override
+            public List<InetAddress> resolve(String host) throws UnknownHostException {
+                try {
+                    return super.resolve(host);
+                } catch (RefusedDestination refused) {
+                    if (unchecked != null) {
+                        throw unchecked.apply(refused);
+                    }
+                    throw checked.apply(refused);
+                }
+            }
+        }, settings);
+    }
+
+    /**
+     * The guard's refusal is the outcome wherever it sits in the failure's chain: a delivery or an action that gets it
+     * wrapped as an unknown host or an I/O failure would otherwise be retried for days as if the network were down.
+     */
+    @Test
+    void aRefusalThatReachesTheClientWrappedIsStillRefused() {
+        var asUnknownHost = refusingWrapped(null, refused -> {
+            var wrapper = new UnknownHostException("cannot resolve");
+            wrapper.initCause(refused);
+            return wrapper;
+        });
+        var asUnchecked = refusingWrapped(refused -> new UncheckedIOException(new IOException("cannot connect",
+            refused)), null);
+
+        var unknown = asUnknownHost.post(local("/ok"), Map.of(), new byte[0], "application/json");
+        var unchecked = asUnchecked.send("GET", local("/ok"), Map.of(), null, null);
+        var downloaded = asUnknownHost.download(local("/ok"), 1024, Duration.ofSeconds(2));
+
+        assertThat(unknown).isInstanceOfSatisfying(Outcome.Refused.class, refused -> assertThat(refused.reason())
+            .contains("127.0.0.1"));
+        assertThat(unchecked).isInstanceOf(Outcome.Refused.class);
+        assertThat(downloaded.outcome()).isInstanceOf(Outcome.Refused.class);
+        assertThat(hits).hasValue(0);
     }
 
     @Test

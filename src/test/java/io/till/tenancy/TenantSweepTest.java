@@ -85,7 +85,7 @@ class TenantSweepTest {
     /** Query parameters that filter a list by an object, and the collection that object lives in. */
     private static final Map<String, String> QUERY_IDS = Map.of("customer_id", "customers", "automation_id",
         "automations", "subscription_id", "subscriptions", "product_id", "products", "checkout_id", "checkouts",
-        "order_id", "orders", "payment_id", "payments", "execution_id", "executions");
+        "order_id", "orders", "payment_id", "payments", "execution_id", "executions", "invoice_id", "invoices");
 
     @Autowired
     Api api;

@@ -54,6 +54,21 @@ class OpenApiContractTest {
             .contains("the number the dashboard shows");
     }
 
+    /** An integrating developer finds which invoice a payment was for, and how to list an invoice's charges. */
+    @Test
+    void thePaymentSaysWhichInvoiceItWasForAndTheListFiltersByIt() {
+        var document = document();
+        var invoiceId = document.get("components").get("schemas").get("Payment").get("properties").get("invoice_id");
+        var list = document.get("paths").get("/api/v1/payments").get("get");
+        var parameters = new TreeSet<String>();
+        list.get("parameters").forEach(parameter -> parameters.add(parameter.get("name").asString()));
+
+        assertThat(invoiceId).as("Payment.invoice_id").isNotNull();
+        assertThat(invoiceId.get("description").asString()).contains("attempt_count").contains("null");
+        assertThat(parameters).contains("invoice_id");
+        assertThat(list.get("description").asString()).contains("invoice_id");
+    }
+
     @Test
     void everyOperationTheApiServesIsDocumented() {
         var served = new TreeSet<String>();
