@@ -2,6 +2,7 @@ package io.till.event;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
@@ -23,33 +24,72 @@ public class EventSignal {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition recorded = lock.newCondition();
     private long generation;
+    private long webhookGeneration;
 
-    /** Fires after the current transaction commits; once per transaction, however many events it records. */
-    void afterCommit() {
+    /**
+     * Fires after the current transaction commits; once per transaction, however many events it records. With
+     * {@code forWebhooks} (some event left a row for the webhook feed), the feed's signal fires too.
+     */
+    void afterCommit(boolean forWebhooks) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            fire();
+            fire(forWebhooks);
             return;
         }
-        if (TransactionSynchronizationManager.hasResource(this)) {
+        if (TransactionSynchronizationManager.getResource(this) instanceof AtomicBoolean webhooks) {
+            webhooks.compareAndSet(false, forWebhooks);
             return;
         }
-        TransactionSynchronizationManager.bindResource(this, Boolean.TRUE);
+        var webhooks = new AtomicBoolean(forWebhooks);
+        TransactionSynchronizationManager.bindResource(this, webhooks);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(EventSignal.this);
                 if (status == STATUS_COMMITTED) {
-                    fire();
+                    fire(webhooks.get());
                 }
             }
         });
     }
 
     public void fire() {
+        fire(false);
+    }
+
+    private void fire(boolean forWebhooks) {
         lock.lock();
         try {
             generation++;
+            if (forWebhooks) {
+                webhookGeneration++;
+            }
             recorded.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The number of commits so far that left rows for the webhook feed, to pass to {@link #awaitWebhookRowsAfter}: the
+     * feed's matcher waits for these only, not for every event (most shops have no endpoint to send them to).
+     */
+    public long webhookGeneration() {
+        lock.lock();
+        try {
+            return webhookGeneration;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until events newer than {@code seen} left rows for the webhook feed, or the timeout passes. */
+    public void awaitWebhookRowsAfter(long seen, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = timeout.toNanos();
+            while (webhookGeneration == seen && nanos > 0) {
+                nanos = recorded.awaitNanos(nanos);
+            }
         } finally {
             lock.unlock();
         }

@@ -50,7 +50,8 @@ public class Events {
             .register(meters);
         // A constraint one row breaks fails only that row's request; a lost connection fails the batch's.
         this.ingest = new GroupCommit<>(ingestWriters, MAX_SHARED_INSERT, batch -> {
-            insert(batch);
+            // Committed: the matchers hear of the whole batch at once.
+            signal.afterCommit(insert(batch));
             shared.record(batch.size());
         }, DataIntegrityViolationException.class::isInstance);
         this.publisher = publisher;
@@ -65,8 +66,8 @@ public class Events {
     @Transactional(propagation = Propagation.MANDATORY)
     public Event record(String accountId, EventType type, String customerId, Map<String, ?> data) {
         var event = newEvent(accountId, type.type(), customerId, json.valueToTree(data));
-        insert(List.of(event));
-        heard(List.of(event));
+        signal.afterCommit(insert(List.of(event)));
+        listenersHear(List.of(event));
         return event;
     }
 
@@ -88,9 +89,9 @@ public class Events {
         if (recorded.size() == 1 && !TransactionSynchronizationManager.isActualTransactionActive()) {
             ingest.commit(recorded.getFirst());
         } else {
-            insert(recorded);
+            signal.afterCommit(insert(recorded));
         }
-        heard(recorded);
+        listenersHear(recorded);
         return recorded;
     }
 
@@ -101,15 +102,15 @@ public class Events {
         return new Event(Ids.newId("evt"), type, accountId, customerId, Timestamps.now(clock), data);
     }
 
-    /** Tells the automation engine and in-process listeners of events just inserted (in the caller's transaction). */
-    private void heard(List<Event> recorded) {
-        signal.afterCommit();
+    /** Tells in-process listeners of events just inserted (in the caller's transaction, if any). */
+    private void listenersHear(List<Event> recorded) {
         // In-process listeners hear the event inside the same transaction, so whatever they record for it (a receipt
         // email to send, say) commits or rolls back with the change itself. They must not do slow I/O here.
         recorded.forEach(publisher::publishEvent);
     }
 
-    private void insert(List<Event> recorded) {
+    /** Inserts the events and their inbox rows; answers whether any left a row for the webhook feed. */
+    private boolean insert(List<Event> recorded) {
         var rows = json.createArrayNode();
         for (Event event : recorded) {
             rows.addObject()
@@ -123,7 +124,7 @@ public class Events {
         // The inbox rows are what the automation engine and the webhook feed consume: same statement, so each matches
         // the event exactly once. An endpoint is sent the events recorded while it is enabled and subscribed to their
         // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do.
-        db.sql("""
+        return db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
                 SELECT id, account_id, type, customer_id, occurred_at, data
@@ -136,14 +137,18 @@ public class Events {
                 SELECT r.id, r.account_id FROM recorded r
                  WHERE EXISTS (SELECT 1 FROM webhook_endpoints w
                                 WHERE w.account_id = r.account_id AND w.status = 'enabled'
-                                  AND (r.type = ANY(w.event_types) OR '*' = ANY(w.event_types))))
-            INSERT INTO event_inbox (event_id, account_id, type, customer_id, skip_automations, caused_by)
-            SELECT id, account_id, type, customer_id, coalesce(data ->> 'skip_automations' = 'true', false),
-                   data -> 'caused_by' ->> 'execution_id'
-              FROM recorded
+                                  AND (r.type = ANY(w.event_types) OR '*' = ANY(w.event_types)))
+                RETURNING event_id),
+            for_automations AS (
+                INSERT INTO event_inbox (event_id, account_id, type, customer_id, skip_automations, caused_by)
+                SELECT id, account_id, type, customer_id, coalesce(data ->> 'skip_automations' = 'true', false),
+                       data -> 'caused_by' ->> 'execution_id'
+                  FROM recorded)
+            SELECT count(*) FROM for_webhooks
             """)
             .param("rows", json.writeValueAsString(rows))
-            .update();
+            .query(Long.class)
+            .single() > 0;
     }
 
     public Event get(String accountId, String id) {

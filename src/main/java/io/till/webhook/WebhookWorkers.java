@@ -43,7 +43,7 @@ class WebhookWorkers implements SmartLifecycle {
 
     /** Also follows the sandbox clock, at most once per poll, so that the senders need not ask each round. */
     private void matchEvents() throws InterruptedException {
-        long seen = events.generation();
+        long seen = events.webhookGeneration();
         int matched = testClock.round(() -> {
             testClock.catchUp();
             return agenda.matchEvents();
@@ -52,7 +52,7 @@ class WebhookWorkers implements SmartLifecycle {
             work.fire();
             events.gatherAfter(matched);
         } else {
-            events.awaitAfter(seen, settings.pollInterval());
+            events.awaitWebhookRowsAfter(seen, settings.pollInterval());
         }
     }
 
