@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -84,15 +85,7 @@ public class EventSignal {
 
     /** Waits until events newer than {@code seen} left rows for the webhook feed, or the timeout passes. */
     public void awaitWebhookRowsAfter(long seen, Duration timeout) throws InterruptedException {
-        lock.lock();
-        try {
-            long nanos = timeout.toNanos();
-            while (webhookGeneration == seen && nanos > 0) {
-                nanos = recorded.awaitNanos(nanos);
-            }
-        } finally {
-            lock.unlock();
-        }
+        await(() -> webhookGeneration != seen, timeout);
     }
 
     /** The number of signals so far, to pass to {@link #awaitAfter}. */
@@ -119,10 +112,15 @@ public class EventSignal {
 
     /** Waits until a signal newer than {@code seen} fires, or the timeout passes. */
     public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+        await(() -> generation != seen, timeout);
+    }
+
+    /** Waits, under the lock, until {@code fired} holds or the timeout passes. */
+    private void await(BooleanSupplier fired, Duration timeout) throws InterruptedException {
         lock.lock();
         try {
             long nanos = timeout.toNanos();
-            while (generation == seen && nanos > 0) {
+            while (!fired.getAsBoolean() && nanos > 0) {
                 nanos = recorded.awaitNanos(nanos);
             }
         } finally {

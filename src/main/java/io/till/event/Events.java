@@ -49,7 +49,8 @@ public class Events {
             .description("Single events posted through the API written by one shared insert")
             .register(meters);
         // A constraint one row breaks fails only that row's request; a lost connection fails the batch's.
-        this.ingest = new GroupCommit<>(ingestWriters, MAX_SHARED_INSERT, batch -> {
+        // With no writers (till.events.ingest-writers=0), each request writes its own event.
+        this.ingest = ingestWriters < 1 ? null : new GroupCommit<>(ingestWriters, MAX_SHARED_INSERT, batch -> {
             // Committed: the matchers hear of the whole batch at once.
             signal.afterCommit(insert(batch));
             shared.record(batch.size());
@@ -86,7 +87,7 @@ public class Events {
     /** Records posted events in one statement, within the caller's transaction if there is one; see above. */
     List<Event> recordCustom(String accountId, List<Custom> posted) {
         var recorded = posted.stream().map(p -> newEvent(accountId, p.type(), p.customerId(), p.data())).toList();
-        if (recorded.size() == 1 && !TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (ingest != null && recorded.size() == 1 && !TransactionSynchronizationManager.isActualTransactionActive()) {
             ingest.commit(recorded.getFirst());
         } else {
             signal.afterCommit(insert(recorded));
