@@ -92,6 +92,10 @@ class InvoiceCharges {
      * first's result.
      */
     Invoice payNow(String accountId, String invoiceId, String paymentMethodId) {
+        // The attempt is read before the invoice: a click that finds the invoice still issued then makes the attempt
+        // another click may be making, with the same key. Read after it, a count already raised by a click that has
+        // paid the invoice meanwhile would make a new attempt, with a new key: a second charge.
+        int attempt = invoices.scheduleAttempts(accountId, invoiceId) + 1;
         Invoice invoice = invoices.get(accountId, invoiceId).requireIssued("pay");
         if (paused(accountId, invoice)) {
             throw new TillException(ErrorCode.INVALID_STATE, PAUSED + " Resume it to charge this invoice.");
@@ -103,7 +107,7 @@ class InvoiceCharges {
                 .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
                     "is not a saved card of this invoice's customer"))
                 .id();
-        var payment = charge(accountId, invoice, invoices.scheduleAttempts(accountId, invoiceId) + 1, cardId);
+        var payment = charge(accountId, invoice, attempt, cardId);
         if (payment.isPresent() && payment.get().status().equals("failed")) {
             String code = payment.get().failureCode() == null ? "card_declined" : payment.get().failureCode();
             String message = payment.get().failureMessage() == null
