@@ -45,12 +45,12 @@ public enum ConnectionFailure {
      * answered, but not as it should have.
      */
     public static ConnectionFailure of(Throwable failure) {
-        if (refusal(failure).isPresent()) {
-            return BLOCKED;
-        }
         ConnectionFailure found = PROTOCOL;
         for (Throwable t : chain(failure)) {
             ConnectionFailure kind = kindOf(t);
+            if (kind == BLOCKED) {
+                return BLOCKED;
+            }
             if (kind != null) {
                 found = kind;
             }

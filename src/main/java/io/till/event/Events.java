@@ -124,7 +124,8 @@ public class Events {
         }
         // The inbox rows are what the automation engine and the webhook feed consume: same statement, so each matches
         // the event exactly once. An endpoint is sent the events recorded while it is enabled and subscribed to their
-        // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do.
+        // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do. The
+        // feed checks the endpoints again when it matches (WebhookDeliveries.matchEvents): one may be disabled since.
         return db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
