@@ -2,7 +2,6 @@ package io.till.event;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -11,8 +10,9 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Wakes whoever waits for new events (the automation engine's matcher) as soon as a transaction that recorded some
- * commits, so that reacting to an event does not wait for the next poll. Other nodes still find the events by polling.
+ * Wakes whoever waits for new events (the automation engine's matcher, the webhook feed's) as soon as a transaction that
+ * recorded some for them commits, so that reacting to an event does not wait for the next poll. Other nodes still find
+ * the events by polling.
  */
 @Component
 public class EventSignal {
@@ -28,40 +28,66 @@ public class EventSignal {
     private long webhookGeneration;
 
     /**
-     * Fires after the current transaction commits; once per transaction, however many events it records. With
-     * {@code forWebhooks} (some event left a row for the webhook feed), the feed's signal fires too.
+     * Which feeds a statement that recorded events left rows for: the automation engine's matcher (events of a type
+     * some automation of the account reacts to) and the webhook feed (events an enabled endpoint is subscribed to).
      */
-    void afterCommit(boolean forWebhooks) {
+    public record Fed(boolean automations, boolean webhooks) {
+
+        Fed and(Fed other) {
+            return new Fed(automations || other.automations, webhooks || other.webhooks);
+        }
+    }
+
+    /** What the events of the transaction in progress fed so far (one transaction, one thread). */
+    private static final class Pending {
+        private Fed fed;
+
+        Pending(Fed fed) {
+            this.fed = fed;
+        }
+    }
+
+    /**
+     * Fires after the current transaction commits, once per transaction however many events it records, for the feeds
+     * that any of them left rows for; for none, it fires nothing: a shop's page views wake no one.
+     */
+    void afterCommit(Fed fed) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            fire(forWebhooks);
+            fire(fed);
             return;
         }
-        if (TransactionSynchronizationManager.getResource(this) instanceof AtomicBoolean webhooks) {
-            webhooks.compareAndSet(false, forWebhooks);
+        if (TransactionSynchronizationManager.getResource(this) instanceof Pending pending) {
+            pending.fed = pending.fed.and(fed);
             return;
         }
-        var webhooks = new AtomicBoolean(forWebhooks);
-        TransactionSynchronizationManager.bindResource(this, webhooks);
+        var pending = new Pending(fed);
+        TransactionSynchronizationManager.bindResource(this, pending);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(EventSignal.this);
                 if (status == STATUS_COMMITTED) {
-                    fire(webhooks.get());
+                    fire(pending.fed);
                 }
             }
         });
     }
 
+    /** Wakes whoever waits on {@link #awaitAfter}. */
     public void fire() {
-        fire(false);
+        fire(new Fed(true, false));
     }
 
-    private void fire(boolean forWebhooks) {
+    private void fire(Fed fed) {
+        if (!fed.automations() && !fed.webhooks()) {
+            return;
+        }
         lock.lock();
         try {
-            generation++;
-            if (forWebhooks) {
+            if (fed.automations()) {
+                generation++;
+            }
+            if (fed.webhooks()) {
                 webhookGeneration++;
             }
             recorded.signalAll();
@@ -88,7 +114,10 @@ public class EventSignal {
         await(() -> webhookGeneration != seen, timeout);
     }
 
-    /** The number of signals so far, to pass to {@link #awaitAfter}. */
+    /**
+     * The number of signals so far (commits that left rows for the matcher, and {@link #fire()}s), to pass to
+     * {@link #awaitAfter}.
+     */
     public long generation() {
         lock.lock();
         try {

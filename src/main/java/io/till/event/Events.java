@@ -110,8 +110,8 @@ public class Events {
         recorded.forEach(publisher::publishEvent);
     }
 
-    /** Inserts the events and their inbox rows; answers whether any left a row for the webhook feed. */
-    private boolean insert(List<Event> recorded) {
+    /** Inserts the events and their inbox rows; answers which feeds they left rows for. */
+    private EventSignal.Fed insert(List<Event> recorded) {
         var rows = json.createArrayNode();
         for (Event event : recorded) {
             rows.addObject()
@@ -126,6 +126,8 @@ public class Events {
         // the event exactly once. An endpoint is sent the events recorded while it is enabled and subscribed to their
         // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do. The
         // feed checks the endpoints again when it matches (WebhookDeliveries.matchEvents): one may be disabled since.
+        // Likewise the matcher is handed only the events of a type some automation of the account reacts to, in any
+        // version (automation_event_types): to the others no automation can start, end or wake a run.
         return db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)
@@ -143,14 +145,18 @@ public class Events {
                 RETURNING event_id),
             for_automations AS (
                 INSERT INTO event_inbox (event_id, account_id, type, customer_id, skip_automations, caused_by)
-                SELECT id, account_id, type, customer_id, coalesce(data ->> 'skip_automations' = 'true', false),
-                       data -> 'caused_by' ->> 'execution_id'
-                  FROM recorded)
-            SELECT count(*) FROM for_webhooks
+                SELECT r.id, r.account_id, r.type, r.customer_id,
+                       coalesce(r.data ->> 'skip_automations' = 'true', false), r.data -> 'caused_by' ->> 'execution_id'
+                  FROM recorded r
+                 WHERE EXISTS (SELECT 1 FROM automation_event_types t
+                                WHERE t.account_id = r.account_id AND t.event_type = r.type)
+                RETURNING event_id)
+            SELECT EXISTS (SELECT 1 FROM for_automations) AS automations,
+                   EXISTS (SELECT 1 FROM for_webhooks) AS webhooks
             """)
             .param("rows", json.writeValueAsString(rows))
-            .query(Long.class)
-            .single() > 0;
+            .query((rs, row) -> new EventSignal.Fed(rs.getBoolean("automations"), rs.getBoolean("webhooks")))
+            .single();
     }
 
     public Event get(String accountId, String id) {

@@ -11,32 +11,42 @@ class EventSignalTest {
 
     private final EventSignal signal = new EventSignal();
 
+    private static final EventSignal.Fed NEITHER = new EventSignal.Fed(false, false);
+    private static final EventSignal.Fed MATCHER = new EventSignal.Fed(true, false);
+    private static final EventSignal.Fed WEBHOOKS = new EventSignal.Fed(false, true);
+
     @Test
-    void eventsWithoutRowsForTheWebhookFeedWakeTheMatcherButNotTheFeed() {
+    void eachFeedIsWokenOnlyByEventsThatLeftItRows() {
         long events = signal.generation();
         long webhooks = signal.webhookGeneration();
 
-        signal.afterCommit(false);
+        signal.afterCommit(MATCHER);
 
         assertThat(signal.generation()).isEqualTo(events + 1);
         assertThat(signal.webhookGeneration()).isEqualTo(webhooks);
 
-        signal.afterCommit(true);
+        signal.afterCommit(WEBHOOKS);
 
-        assertThat(signal.generation()).isEqualTo(events + 2);
+        assertThat(signal.generation()).isEqualTo(events + 1);
+        assertThat(signal.webhookGeneration()).isEqualTo(webhooks + 1);
+
+        signal.afterCommit(NEITHER);
+
+        assertThat(signal.generation()).isEqualTo(events + 1);
         assertThat(signal.webhookGeneration()).isEqualTo(webhooks + 1);
     }
 
     @Test
-    void aTransactionFiresOnceAfterItCommitsForTheFeedIfAnyOfItsEventsLeftARow() {
+    void aTransactionFiresOnceAfterItCommitsForEachFeedThatAnyOfItsEventsLeftARow() {
         long events = signal.generation();
         long webhooks = signal.webhookGeneration();
         List<TransactionSynchronization> synchronizations;
         TransactionSynchronizationManager.initSynchronization();
         try {
-            signal.afterCommit(false);
-            signal.afterCommit(true);
-            signal.afterCommit(false);
+            signal.afterCommit(NEITHER);
+            signal.afterCommit(WEBHOOKS);
+            signal.afterCommit(MATCHER);
+            signal.afterCommit(NEITHER);
             assertThat(signal.generation()).as("nothing before the commit").isEqualTo(events);
             synchronizations = TransactionSynchronizationManager.getSynchronizations();
         } finally {
@@ -55,7 +65,7 @@ class EventSignalTest {
         List<TransactionSynchronization> synchronizations;
         TransactionSynchronizationManager.initSynchronization();
         try {
-            signal.afterCommit(true);
+            signal.afterCommit(new EventSignal.Fed(true, true));
             synchronizations = TransactionSynchronizationManager.getSynchronizations();
         } finally {
             TransactionSynchronizationManager.clearSynchronization();
