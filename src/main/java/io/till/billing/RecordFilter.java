@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
 import io.till.shared.TimeRange;
 import java.time.Instant;
 import java.util.List;
@@ -19,8 +20,8 @@ record RecordFilter(String customerId, String status, Instant from, Instant to) 
     }
 
     /**
-     * Reads a list's query parameters; a status the record never has and a window that is not one are added to
-     * {@code errors} (the status with the values it can take).
+     * Reads a list's query parameters; a customer id that is not one, a status the record never has and a window that
+     * is not one are added to {@code errors} (the status with the values it can take).
      */
     static RecordFilter of(String customerId, String status, String createdFrom, String createdTo,
         List<String> statuses, FieldErrors errors) {
@@ -28,8 +29,12 @@ record RecordFilter(String customerId, String status, Instant from, Instant to) 
         if (wanted != null && !statuses.contains(wanted)) {
             errors.add("status", "invalid_value", "must be one of " + String.join(", ", statuses));
         }
+        String customer = customerId == null || customerId.isBlank() ? null : customerId.strip();
+        if (customer != null && !Ids.isId(customer, "cus")) {
+            // Not a customer's id at all (a name, an email): an empty list would say the customer has no records.
+            errors.add("customer_id", "invalid", "must be a customer id (cus_…)");
+        }
         var window = TimeRange.of(createdFrom, createdTo, errors);
-        return new RecordFilter(customerId == null || customerId.isBlank() ? null : customerId, wanted, window.from(),
-            window.to());
+        return new RecordFilter(customer, wanted, window.from(), window.to());
     }
 }

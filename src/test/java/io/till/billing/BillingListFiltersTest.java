@@ -127,6 +127,20 @@ class BillingListFiltersTest {
     }
 
     @Test
+    void aCustomerIdThatIsNotOneIsRefusedByEveryListRatherThanAnsweredWithNoRecords() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+
+        for (String list : java.util.List.of("orders", "payments", "subscriptions", "payment_plans", "invoices")) {
+            var byEmail = api.get("/api/v1/" + list + "?customer_id=ada@example.com", shop.apiKey());
+            assertThat(byEmail.status()).as(list).isEqualTo(400);
+            assertThat(byEmail.text()).as(list).contains("\"customer_id\"", "must be a customer id (cus_");
+        }
+        assertThat(ids(shop, "/api/v1/orders?customer_id=" + order.get("customer_id").asString()))
+            .containsExactly(order.get("id").asString());
+    }
+
+    @Test
     void theStatusesOfferedAreTheOnesEachTableAllows() {
         var offered = Map.of("subscriptions", BillingController.SUBSCRIPTIONS_STATUSES, "payment_plans",
             BillingController.PAYMENT_PLANS_STATUSES, "invoices", BillingController.INVOICES_STATUSES, "payments",
