@@ -34,10 +34,12 @@ public class BillingClock implements Agenda {
     private final TillClock clock;
     private final TestClockSync testClock;
     private final CheckoutFlows flows;
+    private final Refunds refunds;
 
     BillingClock(BillingJobs jobs, Renewals renewals, InvoiceCharges charges, Invoices invoices, Notices notices,
-        TillClock clock, TestClockSync testClock, CheckoutFlows flows) {
+        TillClock clock, TestClockSync testClock, CheckoutFlows flows, Refunds refunds) {
         this.flows = flows;
+        this.refunds = refunds;
         this.jobs = jobs;
         this.renewals = renewals;
         this.charges = charges;
@@ -113,6 +115,7 @@ public class BillingClock implements Agenda {
             case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED, job.dueAt());
             case CHECKOUT_FLOW_GRACE -> flows.graceOver(account, job.subjectId());
             case ORDER_SETTLEMENT -> flows.settlePending(account, job.subjectId());
+            case REFUND_SETTLEMENT -> refunds.settlePending(account, job.subjectId());
         }
     }
 

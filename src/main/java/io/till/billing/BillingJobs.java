@@ -40,7 +40,9 @@ public class BillingJobs {
         /** Two hours after a purchase with upsells: its flow is complete, answered or not. */
         CHECKOUT_FLOW_GRACE,
         /** Ten minutes after a purchase: if it is still pending (its answer from the gateway was lost), settle it. */
-        ORDER_SETTLEMENT;
+        ORDER_SETTLEMENT,
+        /** Ten minutes after a refund was asked: if it is still pending (its answer was lost), settle it. */
+        REFUND_SETTLEMENT;
 
         /**
          * Jobs that may bring money in run before the notices due at the same moment: a retry that succeeds makes the

@@ -45,10 +45,18 @@ class Refunds {
     private final Clock clock;
     private final MoneyMovements movements;
     private final Orders orders;
+    private final BillingJobs jobs;
+
+    /**
+     * How long after a refund is asked the billing clock settles it if it is still pending (its answer from the
+     * gateway was lost, or the node died asking): far longer than the gateway is given to answer.
+     */
+    static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Refunds(JdbcClient db, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Gateways gateways,
         Accounts accounts, Customers customers, Events events, TransactionTemplate transaction, Clock clock,
-        MoneyMovements movements, Orders orders) {
+        MoneyMovements movements, Orders orders, BillingJobs jobs) {
+        this.jobs = jobs;
         this.movements = movements;
         this.orders = orders;
         this.db = db;
@@ -167,6 +175,7 @@ class Refunds {
                         : ""));
             }
             String id = Ids.newId("re");
+            var now = Timestamps.now(clock);
             db.sql("""
                 INSERT INTO refunds (id, account_id, payment_id, customer_id, amount, currency, status, reason,
                                      created_at)
@@ -179,8 +188,10 @@ class Refunds {
                 .param("amount", toRefund)
                 .param("currency", payment.currency())
                 .param("reason", reason)
-                .param("now", Timestamps.of(Timestamps.now(clock)))
+                .param("now", Timestamps.of(now))
                 .update();
+            // Should the gateway's answer never come, the billing clock asks the gateway what became of it.
+            jobs.schedule(accountId, BillingJobs.Kind.REFUND_SETTLEMENT, id, now.plus(SETTLEMENT_DELAY));
             db.sql("""
                 UPDATE payments SET amount_refunded = amount_refunded + :amount,
                        status = CASE WHEN amount_refunded + :amount = amount THEN 'refunded' ELSE status END
@@ -231,7 +242,8 @@ class Refunds {
                 transaction.executeWithoutResult(status -> fail(accountId, pending));
             }
             // Unreachable gateway: the refund may have happened. It stays pending with its amount reserved, so that
-            // a retry cannot give the money back twice; staff settle it from the gateway's dashboard.
+            // a retry cannot give the money back twice, until a retry with the same Idempotency-Key finishes it or
+            // the billing clock settles it from the gateway's word (settlePending).
             throw e;
         } catch (RuntimeException e) {
             transaction.executeWithoutResult(status -> fail(accountId, pending));
@@ -240,11 +252,41 @@ class Refunds {
         return transaction.execute(status -> succeed(accountId, pending, reference));
     }
 
+    /**
+     * Settles a refund still pending when its settlement falls due: the gateway's answer never came (it was
+     * unreachable, or this node died asking). The gateway is asked for a refund made with the refund's key: if it made
+     * one, the refund succeeded (with its events, as if the answer had come); if not, nothing was given back and the
+     * refund failed, its amount free to refund again. An unreachable gateway fails the job, which the billing clock
+     * tries again later.
+     */
+    void settlePending(String accountId, String refundId) {
+        Refund refund = get(accountId, refundId);
+        if (!refund.status().equals("pending")) {
+            return;
+        }
+        String chargeReference = db.sql("SELECT gateway_reference FROM payments WHERE account_id = :accountId AND "
+            + "id = :id")
+            .param("accountId", accountId)
+            .param("id", refund.paymentId())
+            .query(String.class)
+            .single();
+        Optional<String> made = gateways.forAccount(accountId).findRefund(accountId, "refund:" + refund.id(),
+            chargeReference);
+        transaction.executeWithoutResult(status -> made.ifPresentOrElse(reference -> succeed(accountId, refund,
+            reference), () -> fail(accountId, refund)));
+    }
+
+    /** Fails a pending refund and frees its amount; a refund settled meanwhile (by a retry, say) is left as it is. */
     private void fail(String accountId, Refund refund) {
-        db.sql("UPDATE refunds SET status = 'failed' WHERE account_id = :accountId AND id = :id")
+        int failed = db.sql("""
+            UPDATE refunds SET status = 'failed' WHERE account_id = :accountId AND id = :id AND status = 'pending'
+            """)
             .param("accountId", accountId)
             .param("id", refund.id())
             .update();
+        if (failed == 0) {
+            return;
+        }
         db.sql("""
             UPDATE payments SET amount_refunded = amount_refunded - :amount,
                    status = CASE WHEN status = 'refunded' THEN 'succeeded' ELSE status END
@@ -257,16 +299,20 @@ class Refunds {
         orders.followRefunds(accountId, refund.paymentId());
     }
 
+    /** Marks a pending refund succeeded, with its events; a refund settled meanwhile is answered as it is. */
     private Refund succeed(String accountId, Refund pending, String reference) {
-        db.sql("""
+        int succeeded = db.sql("""
             UPDATE refunds SET status = 'succeeded', gateway_reference = :reference
-             WHERE account_id = :accountId AND id = :id
+             WHERE account_id = :accountId AND id = :id AND status = 'pending'
             """)
             .param("reference", reference)
             .param("accountId", accountId)
             .param("id", pending.id())
             .update();
         Refund refund = get(accountId, pending.id());
+        if (succeeded == 0) {
+            return refund;
+        }
         Payment payment = payments.get(accountId, refund.paymentId());
         var data = new LinkedHashMap<String, Object>();
         data.put("payment", payment);

@@ -24,6 +24,13 @@ public interface PaymentGateway {
     /** Gives back part or all of a successful charge; returns the gateway's reference of the refund. */
     String refund(RefundRequest request);
 
+    /**
+     * The gateway's reference of the refund of {@code chargeReference} made with this idempotency key, if one was made
+     * and gave the money back (or is on its way): how Till settles a refund whose answer from the gateway never
+     * arrived.
+     */
+    java.util.Optional<String> findRefund(String accountId, String idempotencyKey, String chargeReference);
+
     /** A card as the gateway describes it; {@code reference} is how the gateway finds it again. */
     record AttachedCard(String brand, String last4, int expMonth, int expYear, String reference) {}
 

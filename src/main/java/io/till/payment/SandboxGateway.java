@@ -83,6 +83,19 @@ class SandboxGateway implements PaymentGateway {
     }
 
     @Override
+    public java.util.Optional<String> findRefund(String accountId, String idempotencyKey, String chargeReference) {
+        return db.sql("""
+            SELECT id FROM sandbox_refunds
+             WHERE account_id = :accountId AND idempotency_key = :key AND charge_id = :chargeId
+            """)
+            .param("accountId", accountId)
+            .param("key", idempotencyKey)
+            .param("chargeId", chargeReference)
+            .query(String.class)
+            .optional();
+    }
+
+    @Override
     public String refund(RefundRequest request) {
         return ownTransaction.execute(status -> {
             var charged = db.sql("""

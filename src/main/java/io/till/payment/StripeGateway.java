@@ -187,8 +187,10 @@ class StripeGateway implements PaymentGateway, CardSetups {
 
     @Override
     public String refund(RefundRequest request) {
+        // The key in the metadata too: Stripe forgets an idempotency key after a day, and findRefund looks for it.
         var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
-            Long.toString(request.amount())), request.idempotencyKey());
+            Long.toString(request.amount()), "metadata[till_key]", request.idempotencyKey()),
+            request.idempotencyKey());
         if (response.status() >= 400 && response.status() < 500 && response.status() != 429) {
             // Stripe looked at the refund and said no (already refunded, disputed, too old): nothing was given back,
             // so the refund fails rather than stays pending. Its code says why; its message may name Stripe's ids.
@@ -204,6 +206,38 @@ class StripeGateway implements PaymentGateway, CardSetups {
             throw unexpected("refund", response);
         }
         return response.body().get("id").asString();
+    }
+
+    /**
+     * Stripe's refunds of the payment intent, read in full (a payment is refunded a few times at most, so one page of
+     * 100 holds them; a later page is read if not), for one whose metadata carries the key and which did not fail.
+     */
+    @Override
+    public java.util.Optional<String> findRefund(String accountId, String idempotencyKey, String chargeReference) {
+        String after = null;
+        do {
+            Answer answer = get("/v1/refunds?limit=100&payment_intent=" + URLEncoder.encode(chargeReference,
+                StandardCharsets.UTF_8)
+                + (after == null
+                    ? ""
+                    : "&starting_after=" + URLEncoder.encode(after,
+                        StandardCharsets.UTF_8)));
+            if (answer.status() != 200) {
+                throw unexpected("list refunds", answer);
+            }
+            var data = answer.body().path("data");
+            for (JsonNode refund : data) {
+                String status = text(refund, "status");
+                if (idempotencyKey.equals(refund.path("metadata").path("till_key").asString(null))
+                    && !"failed".equals(status) && !"canceled".equals(status)) {
+                    return java.util.Optional.of(refund.get("id").asString());
+                }
+            }
+            after = answer.body().path("has_more").asBoolean(false) && !data.isEmpty()
+                ? data.get(data.size() - 1).get("id").asString()
+                : null;
+        } while (after != null);
+        return java.util.Optional.empty();
     }
 
     private record Answer(int status, JsonNode body) {}

@@ -235,6 +235,79 @@ class RefundsTest {
             .isEqualTo(1000);
     }
 
+    @Test
+    void aRefundWhoseAnswerWasLostIsSettledByTheBillingClockFromWhatTheGatewayDid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.GATEWAY_UNAVAILABLE,
+            "The payment gateway did not answer."));
+
+        var lost = refund(shop.apiKey(), payment, 1000);
+
+        assertThat(lost.status()).isEqualTo(502);
+        assertThat(refundStatuses(shop.accountId(), payment)).containsExactly("pending");
+        shops.advance(shop, "PT11M");
+
+        assertThat(refundStatuses(shop.accountId(), payment)).containsExactly("succeeded");
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1000);
+        assertThat(api.get("/api/v1/payments/" + payment, shop.apiKey()).json().get("amount_refunded").asLong())
+            .isEqualTo(1000);
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .containsExactly("payment.refunded", "payment_plan.payment_refunded");
+        shops.advance(shop, "P1D");
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .as("settled once").containsOnlyOnce("payment.refunded");
+    }
+
+    @Test
+    void aRefundThatNeverReachedTheGatewayFailsAtSettlementAndItsAmountCanBeRefundedAgain() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+        faults.beforeNextRefund(shop.accountId(), new TillException(ErrorCode.GATEWAY_UNAVAILABLE,
+            "The payment gateway did not answer."));
+
+        assertThat(refund(shop.apiKey(), payment, null).status()).isEqualTo(502);
+        assertThat(api.get("/api/v1/payments/" + payment, shop.apiKey()).json().get("status").asString())
+            .as("reserved while nobody knows").isEqualTo("refunded");
+        shops.advance(shop, "PT11M");
+
+        assertThat(refundStatuses(shop.accountId(), payment)).containsExactly("failed");
+        var freed = api.get("/api/v1/payments/" + payment, shop.apiKey()).json();
+        assertThat(freed.get("status").asString()).isEqualTo("succeeded");
+        assertThat(freed.get("amount_refunded").asLong()).isZero();
+        assertThat(sandboxRefunds(shop.accountId())).isZero();
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString())).isEmpty();
+
+        var again = refund(shop.apiKey(), payment, null);
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1900);
+    }
+
+    @Test
+    void aRefundAnsweredInTimeIsLeftAloneBySettlement() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+        assertThat(refund(shop.apiKey(), payment, 500).status()).isEqualTo(201);
+
+        shops.advance(shop, "PT11M");
+
+        assertThat(refundStatuses(shop.accountId(), payment)).containsExactly("succeeded");
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .containsExactly("payment.refunded", "subscription.payment_refunded");
+    }
+
+    private java.util.List<String> refundStatuses(String accountId, String payment) {
+        return db.sql("SELECT status FROM refunds WHERE account_id = :accountId AND payment_id = :payment "
+            + "ORDER BY created_at, id")
+            .param("accountId", accountId)
+            .param("payment", payment)
+            .query(String.class)
+            .list();
+    }
+
     private long sandboxRefunds(String accountId) {
         return db.sql("SELECT coalesce(sum(amount), 0) FROM sandbox_refunds WHERE account_id = :accountId")
             .param("accountId", accountId)

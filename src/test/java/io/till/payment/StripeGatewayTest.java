@@ -121,10 +121,38 @@ class StripeGatewayTest {
     }
 
     @Test
+    void findsARefundByTheKeyTillPutInItsMetadataAmongThePaymentsRefundsNotOneThatFailed() {
+        stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/refunds"))
+            .withQueryParam("payment_intent", equalTo("pi_1"))
+            .withQueryParam("starting_after", com.github.tomakehurst.wiremock.client.WireMock.absent())
+            .willReturn(json(200, """
+                {"object": "list", "has_more": true, "data": [
+                  {"id": "re_9", "object": "refund", "status": "succeeded", "metadata": {"till_key": "refund:re_a"}},
+                  {"id": "re_8", "object": "refund", "status": "failed", "metadata": {"till_key": "refund:re_b"}}]}
+                """)));
+        stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/refunds"))
+            .withQueryParam("payment_intent", equalTo("pi_1"))
+            .withQueryParam("starting_after", equalTo("re_8"))
+            .willReturn(json(200, """
+                {"object": "list", "has_more": false, "data": [
+                  {"id": "re_7", "object": "refund", "status": "pending", "metadata": {"till_key": "refund:re_c"}}]}
+                """)));
+
+        assertThat(gateway.findRefund("acct_1", "refund:re_a", "pi_1")).contains("re_9");
+        assertThat(gateway.findRefund("acct_1", "refund:re_b", "pi_1")).as("failed: nothing went back").isEmpty();
+        assertThat(gateway.findRefund("acct_1", "refund:re_c", "pi_1")).as("on its way").contains("re_7");
+        assertThat(gateway.findRefund("acct_1", "refund:re_d", "pi_1")).isEmpty();
+    }
+
+    @Test
     void refundsAPaymentIntent() {
         stripe.stubFor(post(urlEqualTo("/v1/refunds"))
             .withRequestBody(containing("payment_intent=pi_1"))
             .withRequestBody(containing("amount=700"))
+            // The key, which Stripe forgets after a day, is kept in the metadata for findRefund.
+            .withRequestBody(containing("metadata%5Btill_key%5D=refund%3Are_till"))
             .willReturn(json(200, "{\"id\": \"re_1\", \"object\": \"refund\", \"status\": \"succeeded\"}")));
 
         assertThat(gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1", 700, "usd")))

@@ -47,6 +47,11 @@ public class GatewayFaults implements BeanPostProcessor {
         armed.put(accountId, new Armed("refund", failure));
     }
 
+    /** The account's next refund is not made: {@code failure} is thrown instead, as if the request never arrived. */
+    public void beforeNextRefund(String accountId, RuntimeException failure) {
+        armed.put(accountId, new Armed("refund first", failure));
+    }
+
     @Override
     public Object postProcessAfterInitialization(Object bean, String name) {
         if (!(armable || hangAfterChargeKeyPrefix != null)
@@ -56,6 +61,10 @@ public class GatewayFaults implements BeanPostProcessor {
         var proxy = new ProxyFactory(bean);
         proxy.setProxyTargetClass(true);
         proxy.addAdvice((MethodInterceptor) invocation -> {
+            if (invocation.getArguments().length == 1
+                && invocation.getArguments()[0] instanceof PaymentGateway.RefundRequest refund) {
+                failIfArmed("refund first", refund.accountId());
+            }
             Object result = invocation.proceed();
             Object argument = invocation.getArguments().length == 1 ? invocation.getArguments()[0] : null;
             if (argument instanceof PaymentGateway.ChargeRequest charge) {
