@@ -172,13 +172,14 @@ class InvoicePages {
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
         String accountId = staff.accountId();
         Invoice invoice = invoices.get(accountId, id);
-        return forms.act(staff, key, page(id) + "/credits?" + amount, page(id), redirect, () -> {
-            long applied = credits.applyAsked(accountId, id, RecordForms.minorUnits(amount, invoice.currency()));
-            charges.settleIfCovered(accountId, id);
-            var now = invoices.get(accountId, id);
-            return "Applied " + Amounts.format(applied, now.currency()) + " of credit."
-                + (now.status().equals("paid") ? " It covered the invoice, which is paid." : "");
-        });
+        return forms.act(staff, key, page(id) + "/credits?" + amount, page(id), redirect,
+            Map.of("form", "apply_credits", "amount", amount), () -> {
+                long applied = credits.applyAsked(accountId, id, RecordForms.minorUnits(amount, invoice.currency()));
+                charges.settleIfCovered(accountId, id);
+                var now = invoices.get(accountId, id);
+                return "Applied " + Amounts.format(applied, now.currency()) + " of credit."
+                    + (now.status().equals("paid") ? " It covered the invoice, which is paid." : "");
+            });
     }
 
     @PostMapping("/credit-note")

@@ -22,16 +22,19 @@ final class RetryPolicy {
 
     private RetryPolicy() {}
 
-    /** The delivery's next state; {@code nextAttemptAt} is set only while it stays pending. */
-    record Next(String status, Instant nextAttemptAt, boolean disableEndpoint) {}
+    /**
+     * The delivery's next state; {@code nextAttemptAt} is set only while it stays pending. (What a 410 does to the
+     * endpoint is {@link WebhookDeliveries.Outcome#gone}'s to say.)
+     */
+    record Next(String status, Instant nextAttemptAt) {}
 
     /** After an answer with {@code status}; {@code attempts} counts this attempt; {@code random} is in [0, 1). */
     static Next afterAnswer(int status, String retryAfter, int attempts, Instant now, double random) {
         if (status >= 200 && status < 300) {
-            return new Next("succeeded", null, false);
+            return new Next("succeeded", null);
         }
         if (status == 410) {
-            return new Next("failed", null, true);
+            return new Next("failed", null);
         }
         Duration asked = status == 429 || status == 503 ? retryAfter(retryAfter, now) : null;
         return retry(attempts, now, random, asked);
@@ -44,14 +47,14 @@ final class RetryPolicy {
 
     private static Next retry(int attempts, Instant now, double random, Duration asked) {
         if (attempts > SCHEDULE.size()) {
-            return new Next("exhausted", null, false);
+            return new Next("exhausted", null);
         }
         Duration base = SCHEDULE.get(attempts - 1);
         Instant next = now.plusMillis(Math.round(base.toMillis() * (0.9 + 0.2 * random)));
         if (asked != null && now.plus(asked).isAfter(next)) {
             next = now.plus(asked);
         }
-        return new Next("pending", next, false);
+        return new Next("pending", next);
     }
 
     static Duration retryAfter(String header, Instant now) {

@@ -269,6 +269,8 @@ class InvoiceAndPlanPagesTest {
         confirm(page, "Apply credits");
 
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Invalid amount: must be more than 0");
+        // What was typed stays, to be corrected.
+        assertThat(page.getByLabel("Amount (blank: as much as it covers)")).hasValue("0");
         assertThat(page.locator("main")).not().containsText("has no USD credit");
         assertThat(page.locator("#apply-credits")).containsText("Credit available: $5.00");
         assertThat(invoice(due).get("amount_credited").asLong()).isZero();

@@ -18,11 +18,11 @@ class RetryPolicyTest {
     }
 
     @Test
-    void a410FailsTheDeliveryAndDisablesTheEndpoint() {
+    void a410FailsTheDeliveryAtOnceWithNoRetry() {
         var next = RetryPolicy.afterAnswer(410, null, 1, NOW, 0.5);
 
         assertThat(next.status()).isEqualTo("failed");
-        assertThat(next.disableEndpoint()).isTrue();
+        assertThat(next.nextAttemptAt()).isNull();
     }
 
     @Test
