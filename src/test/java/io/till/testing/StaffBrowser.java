@@ -13,13 +13,6 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /** A staff member of a test's own account, signed in to the dashboard in a browser page. */
 public record StaffBrowser(String email, String password) {
 
-    private static final String PASSWORD = "a long staff password";
-    /**
-     * The password's hash, made once per test run: each member has the same password, and a bcrypt hash costs a tenth
-     * of a second of CPU that a hundred page tests would otherwise spend on it. Signing in still checks it.
-     */
-    private static volatile String passwordHash;
-
     /** An owner of the account. */
     public static StaffBrowser of(JdbcClient db, PasswordEncoder passwords, String accountId) {
         return of(db, passwords, accountId, "owner");
@@ -27,10 +20,7 @@ public record StaffBrowser(String email, String password) {
 
     /** A member of the account's staff with {@code role}, {@code owner} or {@code staff}. */
     public static StaffBrowser of(JdbcClient db, PasswordEncoder passwords, String accountId, String role) {
-        var staff = new StaffBrowser("staff-" + UUID.randomUUID() + "@till.test", PASSWORD);
-        if (passwordHash == null) {
-            passwordHash = passwords.encode(PASSWORD);
-        }
+        var staff = new StaffBrowser("staff-" + UUID.randomUUID() + "@till.test", "a long staff password");
         // Written as first start writes the owner, quicker than an invitation's email round trip.
         db.sql("""
             INSERT INTO staff_users (id, account_id, email, password_hash, role, created_at)
@@ -40,7 +30,7 @@ public record StaffBrowser(String email, String password) {
             .param("id", "usr_" + UUID.randomUUID().toString().replace("-", ""))
             .param("accountId", accountId)
             .param("email", staff.email())
-            .param("hash", passwordHash)
+            .param("hash", passwords.encode(staff.password()))
             .param("now", java.sql.Timestamp.from(Instant.parse("2026-01-01T00:00:00Z")))
             .update();
         return staff;
