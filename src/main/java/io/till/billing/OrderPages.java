@@ -88,7 +88,10 @@ class OrderPages {
         model.addAttribute("discount", order.discount() == 0 ? null : "−" + Amounts.format(order.discount(), currency));
         model.addAttribute("total", Amounts.format(order.total(), currency));
         model.addAttribute("refunded", refunded == 0 ? null : Amounts.format(refunded, currency));
-        model.addAttribute("statusText", statusText(order));
+        model.addAttribute("statusText", statusText(order, orderRefunds.stream()
+            .filter(r -> r.status().equals("pending"))
+            .mapToLong(Refund::amount)
+            .sum()));
         model.addAttribute("promoCode", order.promoCodeId() == null
             ? null
             : promoCodes.find(accountId, order.promoCodeId()).map(PromoCode::code).orElse(order.promoCodeId()));
@@ -139,9 +142,13 @@ class OrderPages {
     }
 
     /** Where the order's money stands, in words: a partly refunded order is paid, and says how much went back. */
-    static String statusText(Order order) {
+    /**
+     * The order's status in words; {@code refundPending} is how much of what it says went back is still waiting for
+     * the gateway's answer (counted as refunded, so that it cannot be refunded twice, until the answer comes).
+     */
+    static String statusText(Order order, long refundPending) {
         String total = Amounts.format(order.total(), order.currency());
-        return switch (order.status()) {
+        String status = switch (order.status()) {
             case PENDING -> "Waiting for the payment";
             case FAILED -> "Payment failed";
             case REFUNDED -> "Refunded in full: " + total;
@@ -150,6 +157,10 @@ class OrderPages {
                 : "Paid. Partly refunded: " + Amounts.format(order.amountRefunded(), order.currency()) + " of "
                     + total;
         };
+        return refundPending == 0
+            ? status
+            : status + " (" + Amounts.format(refundPending, order.currency()) + " of it waiting for the gateway's "
+                + "answer)";
     }
 
     /** The refund dialog's question, naming the amount and whose card gets it back. */

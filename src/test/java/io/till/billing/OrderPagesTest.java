@@ -229,6 +229,33 @@ class OrderPagesTest {
     }
 
     @Test
+    void aRefundWhoseAnswerWasLostShowsPendingUntilTheBillingClockSettlesIt() {
+        var shop = shops.open();
+        var order = buy(shop);
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.GATEWAY_UNAVAILABLE,
+            "The payment gateway did not answer."));
+        var lost = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + order.get("payment_id")
+            .asString() + "\", \"amount\": 500}");
+        assertThat(lost.status()).isEqualTo(502);
+        var page = signedIn(shop, 390);
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+
+        var row = page.locator("#refunds tbody tr");
+        assertThat(page.locator("[aria-labelledby=about-title] dl.facts"))
+            .containsText("Partly refunded: $5.00 of $19.00 ($5.00 of it waiting for the gateway's answer)");
+        assertThat(row).containsText("pending");
+        assertThat(row).containsText("The gateway has not answered; within 10 minutes of the refund Till asks it what "
+            + "it did.");
+        Chromium.screenshot(page, "order-refund-pending-390");
+
+        shops.advance(shop, "PT11M");
+        page.reload();
+        assertThat(row).containsText("succeeded");
+        assertThat(row).not().containsText("has not answered");
+        assertThat(page.locator("[aria-labelledby=about-title] dl.facts")).not().containsText("waiting");
+    }
+
+    @Test
     void anOrderSaysInWordsHowMuchWasRefundedAndThatItWasRefundedInFull() {
         var shop = shops.open();
         var order = buy(shop);
