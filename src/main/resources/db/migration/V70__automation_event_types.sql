@@ -8,14 +8,33 @@ CREATE TABLE automation_event_types (
     PRIMARY KEY (account_id, event_type)
 );
 
--- The versions kept so far: every string named "event" anywhere in a definition (a trigger's, a cancel_on entry's,
--- a step's at any depth; an action parameter so named at worst adds a type that costs an inbox row), and cancel_on's
--- plain strings.
+-- A version's types: every string named "event" anywhere in its definition (a trigger's, a cancel_on entry's, a
+-- step's at any depth; an action parameter so named at worst adds a type that costs an inbox row), and cancel_on's
+-- plain strings. Kept by the database as each version is inserted, in its transaction, whichever code inserts it (a
+-- node of an older release during a rolling upgrade, too), so that no event of them recorded once the version exists
+-- slips past the matcher.
+CREATE FUNCTION automation_version_event_types(definition jsonb, cancel_on jsonb) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT e #>> '{}' FROM jsonb_path_query(definition, '$.**.event ? (@.type() == "string")') e
+    UNION
+    SELECT c #>> '{}' FROM jsonb_array_elements(cancel_on) c WHERE jsonb_typeof(c) = 'string'
+$$;
+
+CREATE FUNCTION automation_versions_keep_event_types() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO automation_event_types (account_id, event_type)
+    SELECT NEW.account_id, t FROM automation_version_event_types(NEW.definition, NEW.cancel_on) t
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER automation_versions_event_types AFTER INSERT ON automation_versions
+    FOR EACH ROW EXECUTE FUNCTION automation_versions_keep_event_types();
+
+-- The versions kept so far.
 INSERT INTO automation_event_types (account_id, event_type)
-SELECT DISTINCT v.account_id, t.type
+SELECT DISTINCT v.account_id, t
   FROM automation_versions v
- CROSS JOIN LATERAL (
-       SELECT e #>> '{}' AS type FROM jsonb_path_query(v.definition, '$.**.event ? (@.type() == "string")') e
-       UNION
-       SELECT c #>> '{}' FROM jsonb_array_elements(v.cancel_on) c WHERE jsonb_typeof(c) = 'string') t
+ CROSS JOIN LATERAL automation_version_event_types(v.definition, v.cancel_on) t
 ON CONFLICT DO NOTHING;

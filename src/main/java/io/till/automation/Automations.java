@@ -71,7 +71,7 @@ public class Automations {
             .param("name", parsed.name())
             .param("now", Timestamps.of(now))
             .update();
-        insertVersion(accountId, id, 1, parsed, secrets.sealed(accountId, definition, null), now);
+        insertVersion(accountId, id, 1, secrets.sealed(accountId, definition, null), now);
         return get(accountId, id);
     }
 
@@ -82,8 +82,7 @@ public class Automations {
         Automation current = lock(accountId, id);
         int next = current.version() + 1;
         Instant now = Timestamps.now(clock);
-        insertVersion(accountId, id, next, parsed, secrets.sealed(accountId, definition, current.definition()),
-            now);
+        insertVersion(accountId, id, next, secrets.sealed(accountId, definition, current.definition()), now);
         db.sql("""
             UPDATE automations SET latest_version = :next, name = :name, updated_at = :now
              WHERE account_id = :accountId AND id = :id
@@ -349,18 +348,11 @@ public class Automations {
         return get(accountId, id);
     }
 
-    private void insertVersion(String accountId, String id, int number, Definition parsed, JsonNode definition,
-        Instant now) {
-        // The event types it reacts to, from now on recorded with an inbox row for the matcher (Events#insert): in
-        // the same transaction, so that no event of them recorded once the version exists slips past the matcher.
-        db.sql("""
-            INSERT INTO automation_event_types (account_id, event_type)
-            SELECT :accountId, unnest(CAST(:types AS text[]))
-            ON CONFLICT DO NOTHING
-            """)
-            .param("accountId", accountId)
-            .param("types", parsed.eventTypes().toArray(String[]::new))
-            .update();
+    /**
+     * Inserts a version; the database keeps the event types it reacts to (automation_event_types, by a trigger of
+     * V70), which the events of those types need to reach the matcher (Events#insert).
+     */
+    private void insertVersion(String accountId, String id, int number, JsonNode definition, Instant now) {
         db.sql("""
             INSERT INTO automation_versions (account_id, automation_id, version, status, definition, created_at)
             VALUES (:accountId, :id, :version, 'draft', CAST(:definition AS jsonb), :now)

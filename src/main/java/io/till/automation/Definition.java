@@ -27,38 +27,6 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
     }
 
     /**
-     * The types of event this definition reacts to: its trigger's, those that end its runs ({@code cancel_on}), and
-     * those its {@code wait_for_event} steps wait for, at any depth. An event of any other type is nothing to it.
-     */
-    public java.util.Set<String> eventTypes() {
-        var types = new java.util.TreeSet<String>();
-        if (trigger instanceof Trigger.OnEvent onEvent) {
-            types.add(onEvent.event());
-        }
-        (cancelOn == null ? List.<CancelOn>of() : cancelOn).forEach(cancel -> types.add(cancel.event()));
-        awaited(steps, types);
-        return types;
-    }
-
-    private static void awaited(List<Step> steps, java.util.Set<String> types) {
-        for (Step step : steps == null ? List.<Step>of() : steps) {
-            switch (step) {
-                case Step.WaitForEvent wait -> types.add(wait.event());
-                case Step.Action action -> awaited(action.fallback(), types);
-                case Step.Branch branch -> {
-                    awaited(branch.then(), types);
-                    awaited(branch.otherwise(), types);
-                }
-                case Step.Loop loop -> awaited(loop.steps(), types);
-                case Step.Delay ignored -> {
-                }
-                case Step.Stop ignored -> {
-                }
-            }
-        }
-    }
-
-    /**
      * The most lines one run's log may hold: each step writes one, a delay or a wait two (waiting, then done), an
      * action one per attempt. A loop runs its steps once per item, and loops within loops multiply: without a bound,
      * one event with a long list could start a run of millions of steps, and a log no one could read.

@@ -15,6 +15,7 @@ import io.till.shared.Ids;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
@@ -178,8 +179,8 @@ class Refunds {
             var now = Timestamps.now(clock);
             db.sql("""
                 INSERT INTO refunds (id, account_id, payment_id, customer_id, amount, currency, status, reason,
-                                     created_at)
-                VALUES (:id, :accountId, :paymentId, :customerId, :amount, :currency, 'pending', :reason, :now)
+                                     created_at, asked_at)
+                VALUES (:id, :accountId, :paymentId, :customerId, :amount, :currency, 'pending', :reason, :now, :now)
                 """)
                 .param("id", id)
                 .param("accountId", accountId)
@@ -221,71 +222,119 @@ class Refunds {
         Refund earlier = get(accountId, refundKey.get().substring("refund:".length()));
         return switch (earlier.status()) {
             case "succeeded" -> Optional.of(earlier);
-            case "pending" -> Optional.of(complete(accountId, earlier, db.sql("""
-                SELECT gateway_reference FROM payments WHERE account_id = :accountId AND id = :id
-                """)
-                .param("accountId", accountId)
-                .param("id", earlier.paymentId())
-                .query(String.class)
-                .single(), gateways.forAccount(accountId)));
+            case "pending" -> askAgain(accountId, earlier);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Finishes a pending refund for a retry of its request: from the gateway's word if it made the refund already (read
+     * before write: a key the gateway forgot, as Stripe does after a day, must not make a second one), else by asking
+     * again under the refund's key, noted first ({@code asked_at}) so that its settlement waits for this ask.
+     */
+    private Optional<Refund> askAgain(String accountId, Refund pending) {
+        String chargeReference = chargeReference(accountId, pending);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        Optional<String> made = gateway.findRefund(accountId, key(pending), chargeReference);
+        if (made.isPresent()) {
+            return Optional.of(transaction.execute(status -> succeed(accountId, pending, made.get())));
+        }
+        int noted = db.sql("""
+            UPDATE refunds SET asked_at = :now WHERE account_id = :accountId AND id = :id AND status = 'pending'
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", pending.id())
+            .update();
+        if (noted == 0) {
+            // Settled meanwhile: succeeded is the answer; failed gave nothing back, and the refund runs anew.
+            Refund settled = get(accountId, pending.id());
+            return settled.status().equals("succeeded") ? Optional.of(settled) : Optional.empty();
+        }
+        return Optional.of(complete(accountId, pending, chargeReference, gateway));
     }
 
     private Refund complete(String accountId, Refund pending, String chargeReference, PaymentGateway gateway) {
         String reference;
         try {
-            reference = gateway.refund(new PaymentGateway.RefundRequest(accountId, "refund:" + pending.id(),
-                chargeReference, pending.amount(), pending.currency()));
+            reference = gateway.refund(new PaymentGateway.RefundRequest(accountId, key(pending), chargeReference,
+                pending.amount(), pending.currency()));
         } catch (TillException e) {
-            if (e.code() != ErrorCode.GATEWAY_UNAVAILABLE) {
-                transaction.executeWithoutResult(status -> fail(accountId, pending));
+            if (e.code() == ErrorCode.REFUND_DECLINED) {
+                // The gateway looked at it and said no: nothing was given back.
+                transaction.executeWithoutResult(status -> fail(accountId, pending, null));
             }
-            // Unreachable gateway: the refund may have happened. It stays pending with its amount reserved, so that
-            // a retry cannot give the money back twice, until a retry with the same Idempotency-Key finishes it or
-            // the billing clock settles it from the gateway's word (settlePending).
-            throw e;
-        } catch (RuntimeException e) {
-            transaction.executeWithoutResult(status -> fail(accountId, pending));
             throw e;
         }
+        // Any other failure (no answer, an answer that is not one, a fault here) leaves it unknown whether the money
+        // went back: the refund stays pending with its amount reserved, so that nothing is given back twice, until a
+        // retry with the same Idempotency-Key finishes it or the billing clock settles it (settlePending).
         return transaction.execute(status -> succeed(accountId, pending, reference));
+    }
+
+    /** The gateway's idempotency key of a refund, which the gateway also keeps with it (findRefund). */
+    private static String key(Refund refund) {
+        return "refund:" + refund.id();
+    }
+
+    private String chargeReference(String accountId, Refund refund) {
+        return db.sql("SELECT gateway_reference FROM payments WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", refund.paymentId())
+            .query(String.class)
+            .single();
     }
 
     /**
      * Settles a refund still pending when its settlement falls due: the gateway's answer never came (it was
-     * unreachable, or this node died asking). The gateway is asked for a refund made with the refund's key: if it made
-     * one, the refund succeeded (with its events, as if the answer had come); if not, nothing was given back and the
-     * refund failed, its amount free to refund again. An unreachable gateway fails the job, which the billing clock
-     * tries again later.
+     * unreachable, or the node died asking). Once the last ask is {@link #SETTLEMENT_DELAY} old (a retry may have
+     * asked again since the refund was made: the settlement then waits for that ask), the gateway is asked for a
+     * refund made with the refund's key: if it made one, the refund succeeded (with its events, as if the answer had
+     * come); if not, nothing was given back and the refund failed, its amount free to refund again, unless a retry
+     * asked again meanwhile. An unreachable gateway fails the job, which the billing clock tries again later.
      */
     void settlePending(String accountId, String refundId) {
         Refund refund = get(accountId, refundId);
         if (!refund.status().equals("pending")) {
             return;
         }
-        String chargeReference = db.sql("SELECT gateway_reference FROM payments WHERE account_id = :accountId AND "
-            + "id = :id")
+        Instant asked = db.sql("SELECT asked_at FROM refunds WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
-            .param("id", refund.paymentId())
-            .query(String.class)
+            .param("id", refundId)
+            .query((rs, row) -> Timestamps.read(rs, "asked_at"))
             .single();
-        Optional<String> made = gateways.forAccount(accountId).findRefund(accountId, "refund:" + refund.id(),
-            chargeReference);
-        transaction.executeWithoutResult(status -> made.ifPresentOrElse(reference -> succeed(accountId, refund,
-            reference), () -> fail(accountId, refund)));
+        Instant now = Timestamps.now(clock);
+        if (asked.plus(SETTLEMENT_DELAY).isAfter(now)) {
+            jobs.schedule(accountId, BillingJobs.Kind.REFUND_SETTLEMENT, refundId, asked.plus(SETTLEMENT_DELAY));
+            return;
+        }
+        Optional<String> made = gateways.forAccount(accountId).findRefund(accountId, key(refund),
+            chargeReference(accountId, refund));
+        boolean settled = Boolean.TRUE.equals(transaction.execute(status -> made.isPresent()
+            ? succeed(accountId, refund, made.get()) != null
+            : fail(accountId, refund, asked)));
+        if (!settled) {
+            // A retry asked again between the look and now: settle once that ask is as old.
+            jobs.schedule(accountId, BillingJobs.Kind.REFUND_SETTLEMENT, refundId, now.plus(SETTLEMENT_DELAY));
+        }
     }
 
-    /** Fails a pending refund and frees its amount; a refund settled meanwhile (by a retry, say) is left as it is. */
-    private void fail(String accountId, Refund refund) {
+    /**
+     * Fails a pending refund and frees its amount; answers whether it did. A refund settled meanwhile (by a retry, say)
+     * is left as it is, and so, with {@code askedAt}, is one asked for again since then.
+     */
+    private boolean fail(String accountId, Refund refund, Instant askedAt) {
         int failed = db.sql("""
-            UPDATE refunds SET status = 'failed' WHERE account_id = :accountId AND id = :id AND status = 'pending'
+            UPDATE refunds SET status = 'failed'
+             WHERE account_id = :accountId AND id = :id AND status = 'pending'
+               AND (CAST(:askedAt AS timestamptz) IS NULL OR asked_at = :askedAt)
             """)
             .param("accountId", accountId)
             .param("id", refund.id())
+            .param("askedAt", Timestamps.of(askedAt))
             .update();
         if (failed == 0) {
-            return;
+            return false;
         }
         db.sql("""
             UPDATE payments SET amount_refunded = amount_refunded - :amount,
@@ -297,6 +346,7 @@ class Refunds {
             .param("id", refund.paymentId())
             .update();
         orders.followRefunds(accountId, refund.paymentId());
+        return true;
     }
 
     /** Marks a pending refund succeeded, with its events; a refund settled meanwhile is answered as it is. */

@@ -127,7 +127,8 @@ public class Events {
         // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do. The
         // feed checks the endpoints again when it matches (WebhookDeliveries.matchEvents): one may be disabled since.
         // Likewise the matcher is handed only the events of a type some automation of the account reacts to, in any
-        // version (automation_event_types): to the others no automation can start, end or wake a run.
+        // version (automation_event_types, kept by the database as versions are inserted): to the others no
+        // automation can start, end or wake a run.
         return db.sql("""
             WITH recorded AS (
                 INSERT INTO events (id, account_id, type, customer_id, occurred_at, data)

@@ -191,10 +191,12 @@ class StripeGateway implements PaymentGateway, CardSetups {
         var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
             Long.toString(request.amount()), "metadata[till_key]", request.idempotencyKey()),
             request.idempotencyKey());
-        if (response.status() >= 400 && response.status() < 500 && response.status() != 429) {
+        var error = response.body().get("error");
+        if (response.status() >= 400 && response.status() < 500 && response.status() != 429
+            && response.status() != 409 && !"idempotency_error".equals(text(error, "type"))) {
             // Stripe looked at the refund and said no (already refunded, disputed, too old): nothing was given back,
             // so the refund fails rather than stays pending. Its code says why; its message may name Stripe's ids.
-            var error = response.body().get("error");
+            // (A 409 or an idempotency error says the key is in use or was used otherwise: nothing about the money.)
             String code = text(error, "code");
             if (code != null && !code.matches("[a-z0-9_]{1,64}")) {
                 code = null;
@@ -271,7 +273,13 @@ class StripeGateway implements PaymentGateway, CardSetups {
     private Answer send(HttpRequest request) {
         try {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), json.readTree(response.body()));
+            try {
+                return new Answer(response.statusCode(), json.readTree(response.body()));
+            } catch (tools.jackson.core.JacksonException notJson) {
+                // A proxy's error page, say: not Stripe's word on anything.
+                throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe's answer (HTTP "
+                    + response.statusCode() + ") was not JSON.");
+            }
         } catch (IOException e) {
             throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: " + e.getMessage());
         } catch (InterruptedException e) {

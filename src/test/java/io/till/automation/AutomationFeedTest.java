@@ -62,6 +62,26 @@ class AutomationFeedTest {
     }
 
     @Test
+    void aVersionInsertedByOtherCodeThanTodaysStillHasItsEventsMatched() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String automation = shop.activate(REMINDER.formatted("[]"));
+        // As a node of an older release would write it during a rolling upgrade: the database keeps the types.
+        db.sql("""
+            INSERT INTO automation_versions (account_id, automation_id, version, status, definition, created_at)
+            SELECT account_id, automation_id, 2, 'draft',
+                   jsonb_set(definition, '{cancel_on}', '["acme.order_shipped", {"event": "acme.left"}]'), now()
+              FROM automation_versions WHERE automation_id = :id AND version = 1
+            """)
+            .param("id", automation)
+            .update();
+
+        assertThat(db.sql("SELECT event_type FROM automation_event_types WHERE account_id = :id ORDER BY 1")
+            .param("id", store.id()).query(String.class).list())
+            .containsExactly("acme.cart_abandoned", "acme.coupon_used", "acme.left", "acme.order_shipped");
+    }
+
+    @Test
     void aRunOfAnOlderVersionStillEndsOnTheEventThatVersionNamed() {
         var store = accounts.create();
         var shop = new StoreApi(api, store);

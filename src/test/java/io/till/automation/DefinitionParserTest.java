@@ -49,29 +49,6 @@ class DefinitionParserTest {
     }
 
     @Test
-    void aDefinitionReactsToItsTriggerItsCancelOnAndTheEventsItsStepsWaitForAtAnyDepth() {
-        var definition = parser.parse(JSON.readTree(
-            """
-                {"name": "x", "trigger": {"type": "event", "event": "acme.signup"},
-                 "cancel_on": ["acme.left", {"event": "acme.refunded", "match": "customer"}],
-                 "steps": [
-                   {"id": "each", "type": "loop", "over": "event.data.items", "max": 3, "steps": [
-                     {"id": "check", "type": "branch", "if": {"field": "customer.email", "op": "exists"},
-                      "then": [{"id": "halt", "type": "stop"}], "else": [{"id": "paid", "type": "wait_for_event", "event": "acme.paid",
-                                            "timeout": "P1D"}]}]},
-                   {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"},
-                    "retry": {"attempts": 1}, "fallback": [{"id": "late", "type": "wait_for_event",
-                                                             "event": "acme.late", "timeout": "PT1H"}]}]}
-                """));
-
-        assertThat(definition.eventTypes()).containsExactly("acme.late", "acme.left", "acme.paid", "acme.refunded",
-            "acme.signup");
-        assertThat(parser.parse(JSON.readTree("""
-            {"name": "x", "trigger": {"type": "manual"}, "steps": [{"id": "a", "type": "stop"}]}
-            """)).eventTypes()).isEmpty();
-    }
-
-    @Test
     void namesTheExactPathOfAnUnknownVariable() {
         var errors = errorsOf("""
             {"name": "x", "trigger": {"type": "manual"}, "steps": [

@@ -286,6 +286,46 @@ class RefundsTest {
     }
 
     @Test
+    void aFaultAfterTheGatewayWasAskedLeavesTheRefundPendingForSettlementNotFailed() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+        faults.afterNextRefund(shop.accountId(), new IllegalStateException("the answer could not be read"));
+
+        assertThat(refund(shop.apiKey(), payment, null).status()).isEqualTo(500);
+        assertThat(refundStatuses(shop.accountId(), payment)).containsExactly("pending");
+        shops.advance(shop, "PT11M");
+
+        assertThat(refundStatuses(shop.accountId(), payment)).containsExactly("succeeded");
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1900);
+    }
+
+    @Test
+    void aRetryThatAsksTheGatewayAgainPutsOffTheSettlementUntilThatAskIsAsOld() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = order.get("payment_id").asString();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"payment_id\": \"" + payment + "\", \"amount\": 1000}";
+        var unanswered = new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "The payment gateway did not answer.");
+        faults.beforeNextRefund(shop.accountId(), unanswered);
+        assertThat(api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", key).status()).isEqualTo(502);
+        shops.advance(shop, "PT9M");
+
+        faults.beforeNextRefund(shop.accountId(), unanswered);
+        assertThat(api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", key).status()).isEqualTo(502);
+        shops.advance(shop, "PT2M");
+
+        assertThat(refundStatuses(shop.accountId(), payment)).as("the first settlement waits for the retry's ask")
+            .containsExactly("pending");
+        shops.advance(shop, "PT9M");
+        assertThat(refundStatuses(shop.accountId(), payment)).as("neither ask reached the gateway")
+            .containsExactly("failed");
+        assertThat(api.get("/api/v1/payments/" + payment, shop.apiKey()).json().get("amount_refunded").asLong())
+            .isZero();
+    }
+
+    @Test
     void aRefundAnsweredInTimeIsLeftAloneBySettlement() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");

@@ -174,6 +174,27 @@ class StripeGatewayTest {
     }
 
     @Test
+    void anAnswerThatSaysNothingAboutTheMoneyIsNotADecline() {
+        stripe.stubFor(post(urlEqualTo("/v1/refunds")).withRequestBody(containing("amount=701")).willReturn(json(409,
+            """
+                {"error": {"type": "idempotency_error", "message": "There is currently another in-progress request."}}""")));
+        stripe.stubFor(post(urlEqualTo("/v1/refunds")).withRequestBody(containing("amount=702")).willReturn(json(400,
+            """
+                {"error": {"type": "idempotency_error", "message": "Keys for idempotent requests can only be used with the
+                 same parameters they were first used with."}}""")));
+        stripe.stubFor(post(urlEqualTo("/v1/refunds")).withRequestBody(containing("amount=703")).willReturn(aResponse()
+            .withStatus(502).withHeader("Content-Type", "text/html").withBody("<html><h1>Bad gateway</h1></html>")));
+
+        for (long amount : new long[]{701, 702, 703}) {
+            assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till",
+                "pi_1", amount, "usd")))
+                .as("HTTP answer to the refund of " + amount)
+                .isInstanceOfSatisfying(TillException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
+        }
+    }
+
+    @Test
     void aRefundStripeCannotTakeNowIsStillAGatewayProblem() {
         stripe.stubFor(post(urlEqualTo("/v1/refunds")).willReturn(json(429, """
             {"error": {"type": "rate_limit_error", "message": "Too many requests."}}""")));
