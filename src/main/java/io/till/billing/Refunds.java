@@ -314,7 +314,8 @@ class Refunds {
             ? succeed(accountId, refund, made.get()) != null
             : fail(accountId, refund, asked)));
         if (!settled) {
-            // A retry asked again between the look and now: settle once that ask is as old.
+            // A retry asked again between the look and now (or settled it: the next look sees that): settle once
+            // that ask is as old.
             jobs.schedule(accountId, BillingJobs.Kind.REFUND_SETTLEMENT, refundId, now.plus(SETTLEMENT_DELAY));
         }
     }
