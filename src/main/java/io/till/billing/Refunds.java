@@ -310,9 +310,13 @@ class Refunds {
         }
         Optional<String> made = gateways.forAccount(accountId).findRefund(accountId, key(refund),
             chargeReference(accountId, refund));
-        boolean settled = Boolean.TRUE.equals(transaction.execute(status -> made.isPresent()
-            ? succeed(accountId, refund, made.get()) != null
-            : fail(accountId, refund, asked)));
+        boolean settled = Boolean.TRUE.equals(transaction.execute(status -> {
+            if (made.isEmpty()) {
+                return fail(accountId, refund, asked);
+            }
+            succeed(accountId, refund, made.get());
+            return true;
+        }));
         if (!settled) {
             // A retry asked again between the look and now (or settled it: the next look sees that): settle once
             // that ask is as old.
