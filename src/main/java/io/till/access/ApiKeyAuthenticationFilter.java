@@ -21,6 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
+    static final String BEARER = "Bearer ";
+
     private final ApiKeys apiKeys;
     private final ProblemEntryPoint entryPoint;
 
@@ -37,12 +39,12 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             entryPoint.reject(response, ErrorCode.API_KEY_INVALID,
                 "Send the API key as 'Authorization: Bearer <api key>'.");
             return;
         }
-        switch (apiKeys.authenticate(header.substring(7).strip())) {
+        switch (apiKeys.authenticate(presentedKey(header))) {
             case ApiKeys.Authentication.Accepted accepted -> {
                 var context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(new ApiKeyAuthentication(accepted.caller()));
@@ -52,6 +54,11 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             case ApiKeys.Authentication.Rejected rejected ->
                 entryPoint.reject(response, rejected.code(), rejected.detail());
         }
+    }
+
+    /** The key in an {@code Authorization} header that starts with {@link #BEARER}. */
+    static String presentedKey(String header) {
+        return header.substring(BEARER.length()).strip();
     }
 
     /** An authenticated API caller; the key itself is not kept in memory longer than the check. */

@@ -1,11 +1,21 @@
 package io.till.access;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.function.Function;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.HstsHeaderWriter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.header.writers.XContentTypeOptionsHeaderWriter;
+import org.springframework.security.web.header.writers.XXssProtectionHeaderWriter;
+import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter;
+import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter.XFrameOptionsMode;
 
 /**
  * The headers every answer carries, page or JSON: run only Till's own scripts and styles (the templates have no
@@ -23,7 +33,26 @@ public final class BrowserHeaders {
      */
     public static final String STRIPE_JS = BrowserHeaders.class.getName() + ".stripeJs";
 
+    /**
+     * The API's headers, as writers: the API's security chain writes these and nothing else, and so does the one API
+     * handler that answers ahead of it ({@link ApiKeyGate}). Spring Security's defaults (no caching, no type guessing,
+     * no XSS auditor, HSTS over HTTPS) and the policy of {@link #framedBy(String)} with no framing.
+     */
+    static final List<HeaderWriter> API = List.of(new XContentTypeOptionsHeaderWriter(),
+        new XXssProtectionHeaderWriter(), new CacheControlHeadersWriter(), new HstsHeaderWriter(),
+        new XFrameOptionsHeaderWriter(XFrameOptionsMode.DENY),
+        new ContentSecurityPolicyHeaderWriter(policy(NO_FRAMING)),
+        new ReferrerPolicyHeaderWriter(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN));
+
     private BrowserHeaders() {}
+
+    /** The API's headers ({@link #API}). */
+    static Customizer<HeadersConfigurer<HttpSecurity>> api() {
+        return headers -> {
+            headers.defaultsDisabled();
+            API.forEach(headers::addHeaderWriter);
+        };
+    }
 
     /** @param frameAncestors a CSP source list: {@code 'none'}, or origins such as {@code https://shop.example} */
     public static Customizer<HeadersConfigurer<HttpSecurity>> framedBy(String frameAncestors) {

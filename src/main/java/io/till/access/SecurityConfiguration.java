@@ -50,7 +50,7 @@ class SecurityConfiguration {
                 AnonymousAuthenticationFilter.class)
             .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(entryPoint))
             .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .headers(BrowserHeaders.framedBy(BrowserHeaders.NO_FRAMING))
+            .headers(BrowserHeaders.api())
             .csrf(AbstractHttpConfigurer::disable)
             .httpBasic(AbstractHttpConfigurer::disable)
             .formLogin(AbstractHttpConfigurer::disable)

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.FieldErrors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -48,6 +49,16 @@ class CustomEvents {
         var checked = check(accountId, posted, "", errors);
         errors.throwIfAny();
         return events.recordCustom(accountId, checked);
+    }
+
+    /**
+     * Records the event if it is valid, as {@link #record} does; empty, with nothing recorded, when it is not (for a
+     * caller that then lets {@link #record} name the problems).
+     */
+    Optional<Event> recordIfValid(String accountId, Posted posted) {
+        var errors = new FieldErrors();
+        var checked = check(accountId, posted, "", errors);
+        return errors.any() ? Optional.empty() : Optional.of(events.recordCustom(accountId, checked));
     }
 
     /**

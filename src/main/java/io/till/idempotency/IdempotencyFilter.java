@@ -2,6 +2,7 @@ package io.till.idempotency;
 
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
+import io.till.shared.web.CachedBodyRequest;
 import io.till.shared.web.Problems;
 import io.till.shared.web.SecretFields;
 import jakarta.servlet.FilterChain;

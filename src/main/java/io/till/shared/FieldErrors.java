@@ -41,6 +41,11 @@ public final class FieldErrors {
         }
     }
 
+    /** Whether any error was collected. */
+    public boolean any() {
+        return !errors.isEmpty();
+    }
+
     /** Throws a validation failure listing every collected error, if there is any. */
     public void throwIfAny() {
         if (!errors.isEmpty()) {

@@ -49,7 +49,10 @@ public final class GroupCommit<T> {
         queue.add(mine);
         boolean interrupted = false;
         while (!mine.done) {
-            if (turns.tryAcquire()) {
+            // Once another writer has taken the item into its batch, a free turn has nothing for this caller to do:
+            // it sleeps until that batch ends (taking turns to find nothing would keep a core busy meanwhile, and on
+            // virtual threads, which are not preempted, could hold every carrier from the writer it waits for).
+            if (!mine.taken && turns.tryAcquire()) {
                 try {
                     writeWaiting();
                 } finally {
@@ -79,6 +82,7 @@ public final class GroupCommit<T> {
     private void writeWaiting() {
         var batch = new ArrayList<Waiting<T>>();
         for (Waiting<T> next; batch.size() < maxBatch && (next = queue.poll()) != null;) {
+            next.taken = true;
             batch.add(next);
         }
         if (batch.isEmpty()) {
@@ -123,6 +127,8 @@ public final class GroupCommit<T> {
         private final T item;
         private final Thread thread;
         private RuntimeException failure;
+        /** In a batch being written: its caller has only to wait for it. */
+        private volatile boolean taken;
         private volatile boolean done;
 
         Waiting(T item, Thread thread) {

@@ -202,6 +202,70 @@ class GroupCommitTest {
         };
     }
 
+    /**
+     * A caller whose item another writer took into its batch waits for that batch, asleep: were it to take the free
+     * writer's turn over and over to find nothing left to write, it would keep a core busy for the whole batch, and,
+     * on virtual threads (which are not preempted), two such callers could hold both carrier threads of a two-core
+     * machine while the writer of their batch waits for one to finish: no event written again, ever (measured with
+     * four writers in bench/ingest).
+     */
+    @Test
+    void aCallerWhoseItemIsInAnotherWritersBatchSleepsUntilItIsWritten() throws Exception {
+        var release = List.of(new CountDownLatch(1), new CountDownLatch(1), new CountDownLatch(1));
+        var commit = new GroupCommit<String>(2, 100, batch -> {
+            int index = batches.size();
+            batches.add(batch);
+            if (index < release.size()) {
+                awaitUninterruptibly(release.get(index));
+            }
+        }, e -> false);
+        var x = platformCaller(commit, "x");
+        awaitBatches(1);
+        var y = platformCaller(commit, "y");
+        awaitBatches(2);
+        var a = platformCaller(commit, "a");
+        awaitWaiting(commit, 1);
+        var b = platformCaller(commit, "b");
+        awaitWaiting(commit, 2);
+        // x's writer ends and wakes a, who takes both a and b into the third batch; then y's writer ends too, and a
+        // writer's turn is free while b's item is being written.
+        release.get(0).countDown();
+        awaitBatches(3);
+        assertThat(batches.get(2)).containsExactly("a", "b");
+        release.get(1).countDown();
+        x.join();
+        y.join();
+        // b looks again (as it does every 50 ms, or when woken for no reason, which parking allows).
+        java.util.concurrent.locks.LockSupport.unpark(b);
+
+        int running = 0;
+        int samples = 20_000;
+        for (int i = 0; i < samples; i++) {
+            if (b.getState() == Thread.State.RUNNABLE) {
+                running++;
+            }
+        }
+        release.get(2).countDown();
+        a.join();
+        b.join();
+
+        assertThat(running).as("samples of %d in which b was running while its batch was written", samples)
+            .isLessThan(samples / 10);
+        assertThat(batches).hasSize(3);
+    }
+
+    private static Thread platformCaller(GroupCommit<String> commit, String item) {
+        return Thread.ofPlatform().name("caller-" + item).start(() -> commit.commit(item));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Future<?> commitAsync(GroupCommit<String> commit, String item) {
         return callers.submit(() -> commit.commit(item));
     }

@@ -24,10 +24,10 @@ import tools.jackson.databind.JsonNode;
  * ({@code 1e309}), which would be stored as the text "Infinity". A 201 must mean what was sent is what was stored.
  */
 @ControllerAdvice
-class StorableBodyAdvice extends RequestBodyAdviceAdapter {
+public class StorableBodyAdvice extends RequestBodyAdviceAdapter {
 
     /** What is wrong with a value, and where. */
-    record Unstorable(String path, String code, String message) {
+    public record Unstorable(String path, String code, String message) {
 
         static Unstorable nul(String path) {
             return new Unstorable(path, "invalid_character", "must not contain the NUL character (\\u0000)");
@@ -60,7 +60,7 @@ class StorableBodyAdvice extends RequestBodyAdviceAdapter {
     }
 
     /** The first value that cannot be stored as sent, if any. */
-    static Optional<Unstorable> find(Object value, String path) {
+    public static Optional<Unstorable> find(Object value, String path) {
         return switch (value) {
             case null -> Optional.empty();
             case String text -> inText(text, path);

@@ -1,4 +1,4 @@
-package io.till.idempotency;
+package io.till.shared.web;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -11,8 +11,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
-/** A request whose body was read up front (to fingerprint it) and can still be read by the handler. */
-final class CachedBodyRequest extends HttpServletRequestWrapper {
+/**
+ * A request whose body was read up front (to fingerprint it, or to try it on a shortcut) and can still be read by the
+ * handler.
+ */
+public final class CachedBodyRequest extends HttpServletRequestWrapper {
 
     private final byte[] body;
 
@@ -22,12 +25,12 @@ final class CachedBodyRequest extends HttpServletRequestWrapper {
     }
 
     /** Reads the body, or returns null when it is longer than {@code maxBytes}. */
-    static CachedBodyRequest read(HttpServletRequest request, int maxBytes) throws IOException {
+    public static CachedBodyRequest read(HttpServletRequest request, int maxBytes) throws IOException {
         byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
         return body.length > maxBytes ? null : new CachedBodyRequest(request, body);
     }
 
-    byte[] body() {
+    public byte[] body() {
         return body;
     }
 
