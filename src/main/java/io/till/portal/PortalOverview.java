@@ -132,12 +132,19 @@ class PortalOverview {
 
     List<OrderLine> orders(PortalBuyer buyer) {
         return db.sql("""
-            SELECT o.id, o.created_at, o.status, o.total, o.currency,
+            SELECT o.id, o.created_at, o.total, o.currency,
                    (SELECT string_agg(i.name, ', ' ORDER BY i.position) FROM order_items i
                      WHERE i.account_id = o.account_id AND i.order_id = o.id) AS summary,
-                   (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
-                     WHERE p.account_id = o.account_id AND p.order_id = o.id) AS refunded
+                   -- What went back; a refund the gateway has not confirmed has not (Receipts.OrderDetails).
+                   coalesce(refunds.succeeded, 0) AS refunded,
+                   CASE WHEN o.status = 'refunded' AND refunds.pending > 0 THEN 'paid' ELSE o.status END AS status
               FROM orders o
+              LEFT JOIN LATERAL (
+                  SELECT sum(r.amount) FILTER (WHERE r.status = 'succeeded') AS succeeded,
+                         sum(r.amount) FILTER (WHERE r.status = 'pending') AS pending
+                    FROM payments p
+                    JOIN refunds r ON r.account_id = p.account_id AND r.payment_id = p.id
+                   WHERE p.account_id = o.account_id AND p.order_id = o.id) refunds ON true
              WHERE o.account_id = :accountId AND o.customer_id = :customerId
              ORDER BY o.created_at DESC, o.id DESC
              LIMIT 50
@@ -159,7 +166,13 @@ class PortalOverview {
     /** The buyer's payments, newest first: of one subscription, or of one plan, when its id is given. */
     List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId) {
         return db.sql("""
-            SELECT pa.id, pa.created_at, pa.status, pa.amount, pa.amount_refunded, pa.currency, pa.failure_message,
+            SELECT pa.id, pa.created_at, pa.amount, pa.currency, pa.failure_message,
+                   (SELECT coalesce(sum(r.amount), 0) FROM refunds r
+                     WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'succeeded')
+                     AS amount_refunded,
+                   CASE WHEN pa.status = 'refunded' AND EXISTS (SELECT 1 FROM refunds r
+                          WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'pending')
+                        THEN 'succeeded' ELSE pa.status END AS status,
                    c.brand AS card_brand, c.last4 AS card_last4
               FROM payments pa
               LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id AND c.id = pa.card_id

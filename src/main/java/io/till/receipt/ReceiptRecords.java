@@ -99,6 +99,22 @@ class ReceiptRecords {
             .list();
     }
 
+    /** What the gateway was asked to give back of these payments and has not confirmed yet (or refused). */
+    long pendingRefunds(String accountId, List<String> paymentIds) {
+        if (paymentIds.isEmpty()) {
+            return 0;
+        }
+        return db.sql("""
+            SELECT coalesce(sum(amount), 0)
+              FROM refunds
+             WHERE account_id = :accountId AND payment_id = ANY (:paymentIds) AND status = 'pending'
+            """)
+            .param("accountId", accountId)
+            .param("paymentIds", paymentIds.toArray(String[]::new))
+            .query(Long.class)
+            .single();
+    }
+
     /** The refunds that went through for these payments, oldest first. */
     List<Receipt.Refund> refunds(String accountId, List<String> paymentIds) {
         if (paymentIds.isEmpty()) {

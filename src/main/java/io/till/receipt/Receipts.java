@@ -69,12 +69,23 @@ public class Receipts {
         return details.receipt();
     }
 
-    /** An order as its buyer sees it, paid or not; {@code receipt} holds its lines, payments and refunds. */
-    public record OrderDetails(String status, Receipt receipt) {
+    /**
+     * An order as its buyer sees it, paid or not; {@code receipt} holds its lines, payments and the refunds that went
+     * through, {@code refundPending} what the gateway was asked to give back and has not confirmed yet.
+     */
+    public record OrderDetails(String status, Receipt receipt, long refundPending) {
 
         /** Whether it was paid, refunded since or not: its receipt shows what went back. */
         public boolean paid() {
             return status.equals(Order.Status.PAID.code()) || status.equals(Order.Status.REFUNDED.code());
+        }
+
+        /**
+         * The status a buyer is shown: an order whose last refund the gateway has not confirmed is still paid (the
+         * money has not gone back yet); the page says the refund is on its way.
+         */
+        public String shownStatus() {
+            return refundPending > 0 && status.equals(Order.Status.REFUNDED.code()) ? Order.Status.PAID.code() : status;
         }
     }
 
@@ -91,7 +102,9 @@ public class Receipts {
             seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(), lines,
             order.subtotal(),
             order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
-            records.creditNotes(accountId, paymentIds), footer(accountId)));
+            records.creditNotes(accountId, paymentIds), footer(accountId)),
+            records.pendingRefunds(accountId,
+                paymentIds));
     }
 
     /** The receipt of one of this customer's payments; null {@code customerId} means any customer of the account. */

@@ -3,6 +3,7 @@ package io.till.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.GatewayFaults;
 import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
@@ -26,6 +27,9 @@ class PortalOverviewTest {
 
     @Autowired
     MutableClock clock;
+
+    @Autowired
+    GatewayFaults faults;
 
     private PortalClient signIn(Shops.Shop shop, String customerId) {
         var browser = new PortalClient(port);
@@ -67,6 +71,46 @@ class PortalOverviewTest {
         assertThat(overview).contains("status-refunded\">refunded<", "$10.00 refunded");
         assertThat(refunded).contains("status-refunded\">refunded<", "Refunded in full", "View receipt");
         assertThat(partly).contains("status-paid\">paid<", "$10.00 of $100.00 refunded", "View receipt");
+    }
+
+    /**
+     * A refund the gateway was asked for but has not confirmed (its answer was lost; the billing clock settles it ten
+     * minutes later) is not money back yet: the buyer is told it is on its way, not that it went back.
+     */
+    @Test
+    void aRefundTheGatewayHasNotConfirmedIsOnItsWayNotRefunded() {
+        var shop = shops.open();
+        var first = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = first.get("customer_id").asString();
+        var second = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
+            .json();
+        for (var refund : java.util.List.of("{\"payment_id\": \"" + first.get("payment_id").asString() + "\"}",
+            "{\"payment_id\": \"" + second.get("payment_id").asString() + "\", \"amount\": 1000}")) {
+            faults.afterNextRefund(shop.accountId(), new IllegalStateException("the answer was lost"));
+            assertThat(api.post("/api/v1/refunds", shop.apiKey(), refund).status()).isEqualTo(500);
+        }
+        var browser = signIn(shop, customer);
+        String overviewPath = "/portal/" + shop.accountId() + "/";
+        String fullPath = "/portal/" + shop.accountId() + "/orders/" + first.get("id").asString();
+        String partlyPath = "/portal/" + shop.accountId() + "/orders/" + second.get("id").asString();
+
+        String overview = browser.get(overviewPath).body();
+        String full = browser.get(fullPath).body();
+        String partly = browser.get(partlyPath).body();
+
+        assertThat(overview).doesNotContain("$10.00 refunded", "$19.00 refunded");
+        assertThat(full).doesNotContain("Refunded in full", "status-refunded")
+            .contains("$19.00 is being refunded to your card");
+        assertThat(partly).doesNotContain("$10.00 of $100.00 refunded")
+            .contains("$10.00 is being refunded to your card");
+
+        shops.advance(shop, "PT11M");
+
+        assertThat(browser.get(overviewPath).body()).contains("$10.00 refunded");
+        assertThat(browser.get(fullPath).body()).contains("Refunded in full").doesNotContain("being refunded");
+        assertThat(browser.get(partlyPath).body()).contains("$10.00 of $100.00 refunded")
+            .doesNotContain("being refunded");
     }
 
     @Test
