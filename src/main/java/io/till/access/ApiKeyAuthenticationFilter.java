@@ -22,6 +22,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     static final String BEARER = "Bearer ";
+    /**
+     * A request attribute: the verdict on this request's key, when {@link ApiKeyGate} already reached one before
+     * handing the request on.
+     */
+    static final String VERDICT = ApiKeyAuthenticationFilter.class.getName() + ".verdict";
 
     private final ApiKeys apiKeys;
     private final ProblemEntryPoint entryPoint;
@@ -44,7 +49,10 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 "Send the API key as 'Authorization: Bearer <api key>'.");
             return;
         }
-        switch (apiKeys.authenticate(presentedKey(header))) {
+        var verdict = request.getAttribute(VERDICT) instanceof ApiKeys.Authentication reached
+            ? reached
+            : apiKeys.authenticate(presentedKey(header));
+        switch (verdict) {
             case ApiKeys.Authentication.Accepted accepted -> {
                 var context = SecurityContextHolder.createEmptyContext();
                 context.setAuthentication(new ApiKeyAuthentication(accepted.caller()));

@@ -30,7 +30,10 @@ class ApiKeyGate implements ApiGate {
             ApiKeyAuthenticationFilter.BEARER.length())) {
             return Optional.empty();
         }
-        return switch (apiKeys.authenticate(ApiKeyAuthenticationFilter.presentedKey(header))) {
+        var verdict = apiKeys.authenticate(ApiKeyAuthenticationFilter.presentedKey(header));
+        // A request handed on to the API chain is not looked up twice (an unknown key is never cached).
+        request.setAttribute(ApiKeyAuthenticationFilter.VERDICT, verdict);
+        return switch (verdict) {
             case ApiKeys.Authentication.Accepted accepted -> Optional.of(accepted.caller());
             case ApiKeys.Authentication.Rejected ignored -> Optional.empty();
         };

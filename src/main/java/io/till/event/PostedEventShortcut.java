@@ -1,20 +1,29 @@
 package io.till.event;
 
+import io.till.shared.DatabaseOutage;
+import io.till.shared.TillException;
 import io.till.shared.web.ApiGate;
 import io.till.shared.web.CachedBodyRequest;
+import io.till.shared.web.Problems;
 import io.till.shared.web.StorableBodyAdvice;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Locale;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import tools.jackson.core.JacksonException;
@@ -39,14 +48,18 @@ class PostedEventShortcut extends OncePerRequestFilter {
     /** The largest body taken here: an event's data is at most 64 KiB of JSON, the rest of it is short. */
     private static final int MAX_BODY_BYTES = 66 * 1024;
 
+    private static final Logger log = LoggerFactory.getLogger(PostedEventShortcut.class);
+
     private final ApiGate gate;
     private final CustomEvents customEvents;
     private final JsonMapper json;
+    private final Problems problems;
 
-    PostedEventShortcut(ApiGate gate, CustomEvents customEvents, JsonMapper json) {
+    PostedEventShortcut(ApiGate gate, CustomEvents customEvents, JsonMapper json, Problems problems) {
         this.gate = gate;
         this.customEvents = customEvents;
         this.json = json;
+        this.problems = problems;
     }
 
     /** Registers the shortcut after Till's own request filters (admission, request id, limits, timing). */
@@ -55,8 +68,9 @@ class PostedEventShortcut extends OncePerRequestFilter {
 
         @Bean
         FilterRegistrationBean<PostedEventShortcut> postedEventShortcut(ApiGate gate, CustomEvents customEvents,
-            JsonMapper json) {
-            var registration = new FilterRegistrationBean<>(new PostedEventShortcut(gate, customEvents, json));
+            JsonMapper json, Problems problems) {
+            var registration = new FilterRegistrationBean<>(new PostedEventShortcut(gate, customEvents, json,
+                problems));
             registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
             registration.addUrlPatterns(PATH);
             return registration;
@@ -75,31 +89,51 @@ class PostedEventShortcut extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
-        var caller = gate.caller(request);
-        if (caller.isEmpty()) {
-            chain.doFilter(request, response);
-            return;
-        }
-        long length = request.getContentLengthLong();
-        // Never null: the container hands no more than Content-Length bytes. Fewer, if the client stopped sending.
-        var read = CachedBodyRequest.read(request, (int) length);
-        var event = read.body().length == length
-            ? posted(read.body())
-                .flatMap(posted -> customEvents.recordIfValid(caller.get().accountId(), posted))
-            : Optional.<Event>empty();
-        if (event.isEmpty()) {
-            chain.doFilter(read, response);
-            return;
-        }
+        // As the regular way would: timed under its route, with the API's headers, whatever the answer. A request
+        // handed on gets both again, the same.
         ServerHttpObservationFilter.findObservationContext(request)
             .ifPresent(observation -> observation.setPathPattern(PATH));
+        gate.writeHeaders(request, response);
+        CachedBodyRequest read = null;
+        Optional<Event> event = Optional.empty();
+        try {
+            var caller = gate.caller(request);
+            if (caller.isPresent()) {
+                long length = request.getContentLengthLong();
+                // Never null: the container hands no more than Content-Length bytes; fewer if the client stopped.
+                read = CachedBodyRequest.read(request, (int) length);
+                if (read.body().length == length) {
+                    event = posted(read.body())
+                        .flatMap(posted -> customEvents.recordIfValid(caller.get().accountId(), posted));
+                }
+            }
+        } catch (TillException refusal) {
+            answer(response, Problems.of(refusal.code(), refusal.getMessage(), refusal.errors()));
+            return;
+        } catch (RuntimeException e) {
+            if (DatabaseOutage.explains(e)) {
+                throw e; // DatabaseOutageFilter answers 503 with Retry-After, as for any request.
+            }
+            log.error("Request failed unexpectedly", e);
+            answer(response, Problems.unexpected());
+            return;
+        }
+        if (event.isEmpty()) {
+            chain.doFilter(read == null ? request : read, response);
+            return;
+        }
         byte[] answer = json.writeValueAsBytes(event.get());
         response.setStatus(HttpServletResponse.SC_CREATED);
-        gate.writeHeaders(request, response);
         response.setHeader(HttpHeaders.LOCATION, PATH + "/" + event.get().id());
         response.setContentType("application/json");
         response.setContentLength(answer.length);
         response.getOutputStream().write(answer);
+    }
+
+    /** A failure answered as the API's exception handler answers it. */
+    private void answer(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        problem.setInstance(URI.create(PATH));
+        problems.write(response, problem);
     }
 
     /** The posted event, if the body is one that the regular way would read and accept as storable. */
@@ -116,12 +150,19 @@ class PostedEventShortcut extends OncePerRequestFilter {
         return Optional.of(posted);
     }
 
+    /** JSON, said as the regular way reads it; a type it could not parse goes there, to be refused. */
     private static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }
-        String type = contentType.toLowerCase(Locale.ROOT).replace(" ", "");
-        return type.equals("application/json") || type.equals("application/json;charset=utf-8");
+        MediaType type;
+        try {
+            type = MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+        return MediaType.APPLICATION_JSON.equalsTypeAndSubtype(type) && (type.getParameters().isEmpty()
+            || type.getParameters().size() == 1 && StandardCharsets.UTF_8.equals(type.getCharset()));
     }
 
     /** An Accept the regular way answers with JSON for certain: none, anything, or JSON. */

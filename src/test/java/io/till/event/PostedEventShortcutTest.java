@@ -1,10 +1,12 @@
 package io.till.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.till.account.ApiKeys;
 import io.till.shared.web.ApiGate;
+import io.till.shared.web.Problems;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -12,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -52,6 +56,8 @@ class PostedEventShortcutTest {
     ApiKeys apiKeys;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    Problems problems;
 
     @Test
     void answersAPlainPostedEventExactlyAsTheRegularWayDoes() {
@@ -118,6 +124,10 @@ class PostedEventShortcutTest {
             "https://shop.example")));
         others.put("another content type", post(store.apiKey(), EVENT, request -> request.setContentType(
             "text/plain")));
+        others.put("a content type the regular way cannot read", post(store.apiKey(), EVENT, request -> request
+            .setContentType("application/json; charset=ut f-8")));
+        others.put("JSON in another charset", post(store.apiKey(), EVENT, request -> request.setContentType(
+            "application/json; charset=ISO-8859-1")));
         others.put("another answer type", post(store.apiKey(), EVENT, request -> request.addHeader("Accept",
             "text/html")));
         others.put("no key", post(null, EVENT, request -> {
@@ -162,6 +172,41 @@ class PostedEventShortcutTest {
     }
 
     @Test
+    void aFailureWhileRecordingIsAnsweredAsTheApiAnswersOne() throws Exception {
+        var store = accounts.create();
+        var chain = new MockFilterChain();
+        var response = new MockHttpServletResponse();
+
+        shortcut(failing(new IllegalStateException("the writer broke"))).doFilter(post(store.apiKey(), EVENT,
+            request -> {
+            }), response, chain);
+
+        assertThat(chain.getRequest()).isNull();
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        var problem = json.readTree(response.getContentAsByteArray());
+        assertThat(problem.get("code").asString()).isEqualTo("internal_error");
+        assertThat(problem.get("detail").asString()).contains("Quote request_id");
+        assertThat(problem.get("instance").asString()).isEqualTo("/api/v1/events");
+        assertThat(response.getHeader("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(response.getHeader("Content-Security-Policy")).contains("frame-ancestors 'none'");
+    }
+
+    @Test
+    void aDatabaseOutageIsLeftToTheOutageAnswerWithTheApiHeaders() {
+        var store = accounts.create();
+        var outage = new CannotGetJdbcConnectionException("no connection",
+            new java.sql.SQLTransientConnectionException("refused", "08001"));
+        var response = new MockHttpServletResponse();
+
+        assertThatThrownBy(() -> shortcut(failing(outage)).doFilter(post(store.apiKey(), EVENT, request -> {
+        }),
+            response, new MockFilterChain())).isSameAs(outage);
+        assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.getHeader("Cache-Control")).contains("no-store");
+    }
+
+    @Test
     void keysTheRegularWayRefusesAreRefusedWithTheReason() {
         var revoked = accounts.create();
         apiKeys.revoke(revoked.id(), revoked.apiKeyId());
@@ -178,7 +223,21 @@ class PostedEventShortcutTest {
     }
 
     private PostedEventShortcut shortcut() {
-        return new PostedEventShortcut(gate, customEvents, json);
+        return shortcut(customEvents);
+    }
+
+    private PostedEventShortcut shortcut(CustomEvents recording) {
+        return new PostedEventShortcut(gate, recording, json, problems);
+    }
+
+    /** Events that fail to record with {@code failure}. */
+    private CustomEvents failing(RuntimeException failure) {
+        return new CustomEvents(null, null, json) {
+            @Override
+            Optional<Event> recordIfValid(String accountId, Posted posted) {
+                throw failure;
+            }
+        };
     }
 
     private static MockHttpServletRequest post(String apiKey, String body, Consumer<MockHttpServletRequest> changed) {

@@ -75,8 +75,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return problem(Problems.databaseUnavailable(), headers);
         }
         log.error("Request failed unexpectedly", e);
-        return problem(Problems.of(ErrorCode.INTERNAL_ERROR,
-            "Till could not complete the request. Quote request_id when reporting it."), new HttpHeaders());
+        return problem(Problems.unexpected(), new HttpHeaders());
     }
 
     @Override

@@ -57,6 +57,11 @@ public class Problems {
             + DatabaseOutage.RETRY_AFTER_SECONDS + " seconds.");
     }
 
+    /** The answer to a failure nobody foresaw; the log holds it under the request's id. */
+    public static ProblemDetail unexpected() {
+        return of(ErrorCode.INTERNAL_ERROR, "Till could not complete the request. Quote request_id when reporting it.");
+    }
+
     /** Writes a problem straight to the response, for code that runs outside Spring MVC (filters). */
     public void write(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
         write(response, of(code, detail));
@@ -67,7 +72,8 @@ public class Problems {
         write(response, of(refusal.code(), refusal.getMessage(), refusal.errors()));
     }
 
-    void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+    /** Writes a problem straight to the response, for code that runs outside Spring MVC (filters). */
+    public void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
         response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);
