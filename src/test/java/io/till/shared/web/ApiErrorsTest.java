@@ -47,6 +47,34 @@ class ApiErrorsTest {
         assertProblem(response, 415, "unsupported_media_type");
     }
 
+    /**
+     * A change asked for with an Accept header that takes no JSON is refused before anything is done: the answer to a
+     * change is always JSON, and refusing it only once the change was made (as content negotiation would) tells the
+     * client it failed when it did not, and a retry does it twice.
+     */
+    @Test
+    void aChangeWhoseAnswerTheClientWouldNotAcceptIsRefusedBeforeItIsMade() {
+        String key = accounts.create().apiKey();
+        for (String accept : List.of("text/html", "application/xml, text/plain;q=0.5", "image/*", "not a type",
+            "application/json;q=0, text/html")) {
+            var event = api.post("/api/v1/events", key, "{\"type\": \"acme.signup\"}", "Accept", accept);
+            var customer = api.post("/api/v1/customers", key, """
+                {"name": "Ada", "email": "ada@example.com"}""", "Accept", accept);
+
+            assertProblem(event, 406, "not_acceptable");
+            assertProblem(customer, 406, "not_acceptable");
+            assertThat(event.json().get("detail").asString()).contains("application/json", "Nothing was done");
+        }
+        assertThat(api.get("/api/v1/events", key).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/customers", key).json().get("data")).isEmpty();
+
+        for (String accept : List.of("application/json", "*/*", "application/*", "text/html, application/json;q=0.1",
+            "application/problem+json, application/json")) {
+            assertThat(api.post("/api/v1/events", key, "{\"type\": \"acme.signup\"}", "Accept", accept).status())
+                .as(accept).isEqualTo(201);
+        }
+    }
+
     @Test
     void answersAJsonBodySentAsAnotherTypeWithUnsupportedMediaType() {
         String key = accounts.create().apiKey();
