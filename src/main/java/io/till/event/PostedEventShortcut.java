@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers the plainest {@code POST /api/v1/events} (one valid event, a valid API key, no Idempotency-Key) ahead of
- * Spring Security and Spring MVC, which cost about two thirds of such a request's CPU for nothing it needs: a system
+ * Spring Security and Spring MVC, which cost about half of such a request's CPU for nothing it needs: a system
  * that reports each of its events as it happens posts more of these than anything else. The answer is the one
  * {@link EventController#post} gives, with the headers the API's security chain writes ({@link ApiGate}); the request
  * is timed as any other ({@code http_server_requests}, uri {@code /api/v1/events}).
