@@ -8,9 +8,11 @@ import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import tools.jackson.databind.JsonNode;
 
 /** What the overview shows a buyer: their own subscriptions, plans, orders and payments, and what they owe. */
 @TillIntegrationTest
@@ -38,6 +40,13 @@ class PortalOverviewTest {
         return browser;
     }
 
+    /** The same buyer's second order: the payment plan ($100.00), paid by card. */
+    private JsonNode buyPlanToo(Shops.Shop shop, String customer) {
+        return api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
+            .json();
+    }
+
     @Test
     void aBuyerSeesOnlyTheirOwnBilling() {
         var shop = shops.open();
@@ -55,9 +64,7 @@ class PortalOverviewTest {
         var shop = shops.open();
         var first = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
         String customer = first.get("customer_id").asString();
-        var second = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
-            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
-            .json();
+        var second = buyPlanToo(shop, customer);
         api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + first.get("payment_id").asString()
             + "\"}");
         api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + second.get("payment_id").asString()
@@ -82,10 +89,8 @@ class PortalOverviewTest {
         var shop = shops.open();
         var first = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
         String customer = first.get("customer_id").asString();
-        var second = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
-            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
-            .json();
-        for (var refund : java.util.List.of("{\"payment_id\": \"" + first.get("payment_id").asString() + "\"}",
+        var second = buyPlanToo(shop, customer);
+        for (var refund : List.of("{\"payment_id\": \"" + first.get("payment_id").asString() + "\"}",
             "{\"payment_id\": \"" + second.get("payment_id").asString() + "\", \"amount\": 1000}")) {
             faults.afterNextRefund(shop.accountId(), new IllegalStateException("the answer was lost"));
             assertThat(api.post("/api/v1/refunds", shop.apiKey(), refund).status()).isEqualTo(500);
