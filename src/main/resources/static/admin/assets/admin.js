@@ -32,36 +32,6 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// Confirm before anything that moves money or cannot be undone: a form with data-confirm="Refund $5.00?" (and
-// optionally data-confirm-button="Refund") opens the page's <dialog id="confirm"> instead of submitting; its confirm
-// button submits the form for real. Without JavaScript the form submits at once, as a plain form does.
-(function () {
-  var dialog = document.getElementById("confirm");
-  if (!dialog || typeof dialog.showModal !== "function") {
-    return;
-  }
-  var pending = null;
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm") || form === pending) {
-      return;
-    }
-    event.preventDefault();
-    pending = form;
-    dialog.querySelector("[data-confirm-message]").textContent = form.getAttribute("data-confirm");
-    dialog.querySelector("[data-confirm-yes]").textContent = form.getAttribute("data-confirm-button") || "Confirm";
-    dialog.showModal();
-  }, true);
-  dialog.addEventListener("close", function () {
-    var form = pending;
-    if (form && dialog.returnValue === "yes") {
-      // requestSubmit runs validation and htmx's handlers; the form is let through this time.
-      form.requestSubmit();
-    }
-    pending = null;
-  });
-})();
-
 // Moments are written in UTC (<time datetime="…Z" data-local>); show them in the staff member's own time zone, with
 // the UTC time on hover. data-local="date" shows the day only.
 (function () {

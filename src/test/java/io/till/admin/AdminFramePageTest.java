@@ -100,6 +100,32 @@ class AdminFramePageTest {
     }
 
     @Test
+    void aFormThatAsksFirstAsksEvenWhenClickedBeforeThePagesOtherScriptsHaveLoaded() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        // admin.js (deferred) is held back, as a slow network would: before, the guard lived there and a fast click
+        // on a just-loaded page submitted at once.
+        var held = new java.util.ArrayList<com.microsoft.playwright.Route>();
+        page.route("**/admin/assets/admin.js", held::add);
+        page.navigate(api.uri("/admin/customers").toString(),
+            new Page.NavigateOptions().setWaitUntil(com.microsoft.playwright.options.WaitUntilState.COMMIT));
+        String clockBefore = page.locator(".sandbox-banner time").textContent();
+
+        page.locator(".sandbox-banner").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Advance"))
+            .click();
+
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Advance the test clock?");
+        assertThat(held).as("admin.js was still held back when the question was asked").hasSize(1);
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
+        assertThat(confirm).isHidden();
+        held.forEach(com.microsoft.playwright.Route::resume);
+        page.unrouteAll();
+        page.reload();
+        assertThat(page.locator(".sandbox-banner time")).hasText(clockBefore);
+    }
+
+    @Test
     void everySectionOpensAndApiKeysLiveUnderDevelopersWithAFlashOnCreation() {
         var account = accounts.create();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));

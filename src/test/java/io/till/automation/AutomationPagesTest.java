@@ -61,8 +61,7 @@ class AutomationPagesTest {
     }
 
     /**
-     * Clicks a button whose form asks first; waits for the page's load event, since admin.js (deferred) opens the
-     * dialog and a click before it runs would submit at once.
+     * Clicks a button whose form asks first and answers the question.
      */
     private static void clickAndConfirm(Page page, String name, String question, String button) {
         page.waitForLoadState(LoadState.LOAD);

@@ -1,0 +1,48 @@
+// Confirm before anything that moves money or cannot be undone: a form with data-confirm="Refund $5.00?" (and
+// optionally data-confirm-button="Refund") opens the page's <dialog id="confirm"> instead of submitting; its confirm
+// button submits the form for real. Without JavaScript the form submits at once, as a plain form does.
+//
+// This script is loaded from <head> without "defer", so the guard is in place before any button can be clicked: a
+// deferred script runs only once it has been fetched, and a fast click on a just-loaded page went through unasked.
+(function () {
+  var pending = null;
+  var bound = null;
+  function onClose(dialog) {
+    var form = pending;
+    if (form && dialog.returnValue === "yes") {
+      // requestSubmit runs validation and htmx's handlers; the form is let through this time.
+      form.requestSubmit();
+    }
+    pending = null;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm") || form === pending) {
+      return;
+    }
+    var message = form.getAttribute("data-confirm");
+    var dialog = document.getElementById("confirm");
+    event.preventDefault();
+    if (!dialog || typeof dialog.showModal !== "function") {
+      // The page's dialog is not parsed yet (or the browser has none): the browser's own question still asks first.
+      if (window.confirm(message)) {
+        pending = form;
+        form.requestSubmit();
+        pending = null;
+      }
+      return;
+    }
+    if (bound !== dialog) {
+      bound = dialog;
+      dialog.addEventListener("close", function () {
+        onClose(dialog);
+      });
+    }
+    pending = form;
+    // Escape closes the dialog without a value: a "yes" left from an earlier question must not count.
+    dialog.returnValue = "";
+    dialog.querySelector("[data-confirm-message]").textContent = message;
+    dialog.querySelector("[data-confirm-yes]").textContent = form.getAttribute("data-confirm-button") || "Confirm";
+    dialog.showModal();
+  }, true);
+})();
