@@ -10,9 +10,9 @@ import org.springframework.stereotype.Component;
 @Order(2)
 class DeliveriesOfEvent implements EventEffects {
 
-    private final WebhookDeliveries deliveries;
+    private final DeliveryHistory deliveries;
 
-    DeliveriesOfEvent(WebhookDeliveries deliveries) {
+    DeliveriesOfEvent(DeliveryHistory deliveries) {
         this.deliveries = deliveries;
     }
 

@@ -4,8 +4,6 @@ import io.till.event.EventType;
 import io.till.event.Events;
 import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
-import io.till.shared.Page;
-import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Duration;
@@ -13,47 +11,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Deliveries, their attempts, and the event feed that creates them. Workers claim due deliveries in batches under a
+ * The delivery queue and the event feed that fills it (what was delivered is read from {@link DeliveryHistory}). Workers claim due deliveries in batches under a
  * lease token and write the outcome back under the same token; no transaction is open while a request is in flight.
  */
 @Repository
 public class WebhookDeliveries {
 
-    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
-    };
-
     private final JdbcClient db;
     private final JsonMapper json;
     private final Events events;
-    private final RowMapper<WebhookDelivery> delivery;
+    private final DeliveryHistory history;
 
-    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events) {
+    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events, DeliveryHistory history) {
         this.db = db;
         this.json = json;
         this.events = events;
-        this.delivery = (rs, row) -> new WebhookDelivery(rs.getString("id"), rs.getString("endpoint_id"),
-            rs.getString("destination"), rs.getString("webhook_id"), rs.getString("event_id"),
-            rs.getString("event_type"), rs.getString("status"), rs.getInt("attempt_count"),
-            Timestamps.read(rs, "next_attempt_at"), rs.getObject("last_status", Integer.class),
-            rs.getString("last_error"), Timestamps.read(rs, "created_at"), Timestamps.read(rs, "updated_at"), null);
+        this.history = history;
     }
-
-    private static final String SELECT = """
-        SELECT d.*, coalesce(w.url, d.url) AS destination
-          FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id
-        """;
 
     /** A delivery to enqueue: to an endpoint, or to a one-off {@code url} (unsigned). */
     record NewDelivery(String accountId, String endpointId, String url, String webhookId, String eventType,
@@ -88,7 +71,7 @@ public class WebhookDeliveries {
                 .param("key", next.idempotencyKey())
                 .query(String.class)
                 .single());
-        return find(next.accountId(), id);
+        return history.find(next.accountId(), id);
     }
 
     /** Queues a {@code webhook.test} event to this endpoint only, as "send a test event" does. */
@@ -296,7 +279,7 @@ public class WebhookDeliveries {
             .ifPresent(endpoint -> {
                 var data = new LinkedHashMap<String, Object>();
                 data.put("webhook_endpoint", endpoint);
-                data.put("webhook_delivery", find(claimed.accountId(), claimed.id()));
+                data.put("webhook_delivery", history.find(claimed.accountId(), claimed.id()));
                 events.record(claimed.accountId(), EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED, null, data);
             });
     }
@@ -409,7 +392,7 @@ public class WebhookDeliveries {
      */
     @Transactional
     WebhookDelivery replay(String accountId, String endpointId, String id, Instant now) {
-        get(accountId, endpointId, id);
+        history.get(accountId, endpointId, id);
         int updated = db.sql("""
             UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now, lease_token = NULL,
                    updated_at = :now
@@ -424,99 +407,17 @@ public class WebhookDeliveries {
             throw new TillException(ErrorCode.INVALID_STATE, "Delivery " + id + ": an attempt is being made now; "
                 + "replay it once that attempt has ended");
         }
-        return get(accountId, endpointId, id);
+        return history.get(accountId, endpointId, id);
     }
 
     /** When the earliest pending delivery falls due, if any. */
-    java.util.Optional<Instant> nextDue() {
+    Optional<Instant> nextDue() {
         return db.sql("SELECT min(next_attempt_at) AS next FROM webhook_deliveries WHERE status = 'pending'")
-            .query((rs, row) -> java.util.Optional.ofNullable(Timestamps.read(rs, "next")))
+            .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
             .single();
     }
 
     boolean eventsWaiting() {
         return db.sql("SELECT EXISTS (SELECT 1 FROM webhook_inbox)").query(Boolean.class).single();
-    }
-
-    WebhookDelivery find(String accountId, String id) {
-        return db.sql(SELECT + " WHERE d.account_id = :accountId AND d.id = :id")
-            .param("accountId", accountId)
-            .param("id", id)
-            .query(delivery)
-            .optional()
-            .orElseThrow(() -> TillException.notFound("webhook delivery", id));
-    }
-
-    /**
-     * Any delivery of the account, with every attempt: also one a {@code send_webhook} step made to a one-off URL, which
-     * belongs to no endpoint.
-     */
-    WebhookDelivery get(String accountId, String id) {
-        return find(accountId, id).withAttempts(attempts(accountId, List.of(id)).getOrDefault(id, List.of()));
-    }
-
-    /** A delivery of the endpoint, with every attempt. */
-    WebhookDelivery get(String accountId, String endpointId, String id) {
-        var found = db.sql(SELECT + " WHERE d.account_id = :accountId AND d.endpoint_id = :endpointId AND d.id = :id")
-            .param("accountId", accountId)
-            .param("endpointId", endpointId)
-            .param("id", id)
-            .query(delivery)
-            .optional()
-            .orElseThrow(() -> TillException.notFound("webhook delivery", id));
-        return found.withAttempts(attempts(accountId, List.of(id)).getOrDefault(id, List.of()));
-    }
-
-    /** The attempts of these deliveries of the account, each delivery's in the order they were made. */
-    Map<String, List<WebhookDelivery.Attempt>> attempts(String accountId, List<String> deliveryIds) {
-        var byDelivery = new LinkedHashMap<String, List<WebhookDelivery.Attempt>>();
-        db.sql("""
-            SELECT * FROM webhook_attempts
-             WHERE account_id = :accountId AND delivery_id = ANY(:ids)
-             ORDER BY delivery_id, seq
-            """)
-            .param("accountId", accountId)
-            .param("ids", deliveryIds.toArray(String[]::new))
-            .query((rs, row) -> {
-                var attempt = new WebhookDelivery.Attempt(rs.getInt("seq"), rs.getString("url"),
-                    json.readValue(rs.getString("request_headers"), HEADERS),
-                    rs.getObject("response_status", Integer.class), rs.getString("response_body"),
-                    rs.getLong("duration_ms"), rs.getString("error"), Timestamps.read(rs, "attempted_at"));
-                byDelivery.computeIfAbsent(rs.getString("delivery_id"), id -> new ArrayList<>()).add(attempt);
-                return attempt;
-            })
-            .list();
-        return byDelivery;
-    }
-
-    /** The deliveries an event caused, to any endpoint of the account, newest first. */
-    public List<WebhookDelivery> ofEvent(String accountId, String eventId) {
-        // Per endpoint of the account, so each lookup is one probe of the (endpoint_id, event_id) index.
-        return db.sql("""
-            SELECT d.*, w.url AS destination
-              FROM webhook_endpoints w JOIN webhook_deliveries d ON d.endpoint_id = w.id AND d.event_id = :eventId
-             WHERE w.account_id = :accountId AND d.account_id = :accountId
-             ORDER BY d.id DESC
-             LIMIT 100
-            """)
-            .param("accountId", accountId)
-            .param("eventId", eventId)
-            .query(delivery)
-            .list();
-    }
-
-    Page<WebhookDelivery> list(String accountId, String endpointId, PageRequest page) {
-        return page.page(db.sql(SELECT + """
-             WHERE d.account_id = :accountId AND d.endpoint_id = :endpointId
-               AND (CAST(:afterId AS text) IS NULL OR d.id < :afterId)
-             ORDER BY d.id DESC
-             LIMIT :limit
-            """)
-            .param("accountId", accountId)
-            .param("endpointId", endpointId)
-            .param("afterId", page.afterId())
-            .param("limit", page.fetchSize())
-            .query(delivery)
-            .list(), WebhookDelivery::id);
     }
 }

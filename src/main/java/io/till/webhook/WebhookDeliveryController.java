@@ -19,9 +19,9 @@ class WebhookDeliveryController {
 
     static final String PATH = "/api/v1/webhook_deliveries";
 
-    private final WebhookDeliveries deliveries;
+    private final DeliveryHistory deliveries;
 
-    WebhookDeliveryController(WebhookDeliveries deliveries) {
+    WebhookDeliveryController(DeliveryHistory deliveries) {
         this.deliveries = deliveries;
     }
 

@@ -32,13 +32,15 @@ class WebhookEndpointController {
 
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
+    private final DeliveryHistory history;
     private final Clock clock;
     private final EndpointChecks checks;
 
-    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, Clock clock,
-        EndpointChecks checks) {
+    WebhookEndpointController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, DeliveryHistory history,
+        Clock clock, EndpointChecks checks) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
+        this.history = history;
         this.clock = clock;
         this.checks = checks;
     }
@@ -137,13 +139,13 @@ class WebhookEndpointController {
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var page = PageRequest.of(limit, cursor, "whd");
         endpoints.get(caller.accountId(), id);
-        return deliveries.list(caller.accountId(), id, page);
+        return history.list(caller.accountId(), id, page);
     }
 
     @GetMapping("/{id}/deliveries/{deliveryId}")
     @Operation(summary = "Read a delivery with its attempts")
     WebhookDelivery delivery(Caller caller, @PathVariable String id, @PathVariable String deliveryId) {
-        return deliveries.get(caller.accountId(), id, deliveryId);
+        return history.get(caller.accountId(), id, deliveryId);
     }
 
     @PostMapping("/{id}/deliveries/{deliveryId}/replay")

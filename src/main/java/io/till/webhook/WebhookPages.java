@@ -37,12 +37,15 @@ class WebhookPages {
 
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
+    private final DeliveryHistory history;
     private final EndpointChecks checks;
     private final Clock clock;
 
-    WebhookPages(WebhookEndpoints endpoints, WebhookDeliveries deliveries, EndpointChecks checks, Clock clock) {
+    WebhookPages(WebhookEndpoints endpoints, WebhookDeliveries deliveries, DeliveryHistory history,
+        EndpointChecks checks, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
+        this.history = history;
         this.checks = checks;
         this.clock = clock;
     }
@@ -242,8 +245,8 @@ class WebhookPages {
     }
 
     private String endpointPage(Caller.Staff staff, WebhookEndpoint endpoint, Form form, String cursor, Model model) {
-        var page = deliveries.list(staff.accountId(), endpoint.id(), PageRequest.of(DELIVERIES_SHOWN, cursor, "whd"));
-        var attempts = deliveries.attempts(staff.accountId(), page.data().stream().map(WebhookDelivery::id).toList());
+        var page = history.list(staff.accountId(), endpoint.id(), PageRequest.of(DELIVERIES_SHOWN, cursor, "whd"));
+        var attempts = history.attempts(staff.accountId(), page.data().stream().map(WebhookDelivery::id).toList());
         var rows = new ArrayList<DeliveryRow>();
         for (var delivery : page.data()) {
             rows.add(new DeliveryRow(delivery, attempts.getOrDefault(delivery.id(), List.of())

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
@@ -64,6 +65,8 @@ class BrandingPagesTest {
         Chromium.screenshot(page, "settings-index-1280");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(Pattern.compile("^Branding"))).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Branding"))).isVisible();
+        // The previews follow the form through htmx, a deferred script: it runs by the page's load event.
+        page.waitForLoadState(LoadState.LOAD);
 
         var email = page.frameLocator("iframe[title='Preview of an email']");
         var portal = page.frameLocator("iframe[title='Preview of the customer portal header']");

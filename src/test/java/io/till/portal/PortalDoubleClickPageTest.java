@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
@@ -80,6 +81,8 @@ class PortalDoubleClickPageTest {
             assertThat(busySeen(page)).as("busy while the cancel was on its way").containsExactly(
                 "Cancel subscription (disabled)");
             assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+            // The click only waited for the new page to commit; portal.js (deferred) guards its forms by "load".
+            page.waitForLoadState(LoadState.LOAD);
 
             var keep = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Keep my subscription"));
             shootBusy(page, keep, "portal-double-click-keep-busy-" + width);
@@ -111,6 +114,7 @@ class PortalDoubleClickPageTest {
 
         assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("Visa ending in 4242 is saved");
         assertThat(posts).containsExactly("/cards/new");
+        page.waitForLoadState(LoadState.LOAD);
         var pastDue = page.locator("#pay-" + buyer.pastDue());
         String visa = page.locator("#card-" + buyer.pastDue() + " option", new Page.LocatorOptions().setHasText(
             "4242")).getAttribute("value");

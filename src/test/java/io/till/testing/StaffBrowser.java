@@ -43,6 +43,8 @@ public record StaffBrowser(String email, String password) {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Customers").setExact(true)))
             .isVisible();
+        // The click only waited for the next page to commit; its deferred scripts (htmx, admin.js) run by "load".
+        page.waitForLoadState(LoadState.LOAD);
         return page;
     }
 }
