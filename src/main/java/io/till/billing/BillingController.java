@@ -44,10 +44,12 @@ class BillingController {
     private final Invoices invoices;
     private final SubscriptionActions actions;
     private final Refunds refunds;
+    private final Disputes disputes;
 
     BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Invoices invoices, SubscriptionActions actions, Refunds refunds) {
+        Invoices invoices, SubscriptionActions actions, Refunds refunds, Disputes disputes) {
         this.refunds = refunds;
+        this.disputes = disputes;
         this.invoices = invoices;
         this.actions = actions;
         this.orders = orders;
@@ -235,7 +237,7 @@ class BillingController {
     @Operation(summary = "Simulate a dispute (sandbox)", description = "The payment becomes disputed; raises "
         + "payment.disputed.")
     Payment dispute(Caller caller, @PathVariable String id) {
-        return refunds.dispute(caller.accountId(), id);
+        return disputes.dispute(caller.accountId(), id);
     }
 
     @GetMapping("/invoices")

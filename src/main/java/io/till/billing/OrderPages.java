@@ -31,16 +31,19 @@ class OrderPages {
     private final Orders orders;
     private final Payments payments;
     private final Refunds refunds;
+    private final RefundHistory history;
     private final Customers customers;
     private final Cards cards;
     private final PromoCodes promoCodes;
     private final RecordForms forms;
 
-    OrderPages(Orders orders, Payments payments, Refunds refunds, Customers customers, Cards cards,
+    OrderPages(Orders orders, Payments payments, Refunds refunds, RefundHistory history, Customers customers,
+        Cards cards,
         PromoCodes promoCodes, RecordForms forms) {
         this.orders = orders;
         this.payments = payments;
         this.refunds = refunds;
+        this.history = history;
         this.customers = customers;
         this.cards = cards;
         this.promoCodes = promoCodes;
@@ -69,7 +72,7 @@ class OrderPages {
             .stream()
             .map(p -> paymentRow(accountId, p, customer.name()))
             .toList();
-        List<Refund> orderRefunds = refunds.ofOrder(accountId, id);
+        List<Refund> orderRefunds = history.ofOrder(accountId, id);
         List<RefundRow> refundRows = orderRefunds.stream()
             .map(r -> new RefundRow(r.id(), r.paymentId(), r.createdAt(), Amounts.format(r.amount(), r.currency()),
                 r.status(), r.reason()))

@@ -22,13 +22,16 @@ class RecordViews {
     private final Cards cards;
     private final Payments payments;
     private final Refunds refunds;
+    private final RefundHistory history;
     private final Invoices invoices;
 
-    RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, Invoices invoices) {
+    RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, RefundHistory history,
+        Invoices invoices) {
         this.products = products;
         this.cards = cards;
         this.payments = payments;
         this.refunds = refunds;
+        this.history = history;
         this.invoices = invoices;
     }
 
@@ -72,12 +75,12 @@ class RecordViews {
     }
 
     List<RefundRow> refunds(String accountId, String subscriptionId, String paymentPlanId) {
-        return refundRows(refunds.of(accountId, subscriptionId, paymentPlanId));
+        return refundRows(history.of(accountId, subscriptionId, paymentPlanId));
     }
 
     /** The refunds of an invoice's payments. */
     List<RefundRow> invoiceRefunds(String accountId, String invoiceId) {
-        return refundRows(refunds.ofInvoice(accountId, invoiceId));
+        return refundRows(history.ofInvoice(accountId, invoiceId));
     }
 
     private static List<RefundRow> refundRows(List<Refund> list) {

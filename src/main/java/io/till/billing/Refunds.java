@@ -1,7 +1,5 @@
 package io.till.billing;
 
-import io.till.account.Accounts;
-import io.till.account.Mode;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
@@ -24,13 +22,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Refunds and (sandbox) disputes. A refund reserves its amount on the payment before the gateway is asked, so that
+ * Refunds (the lists of a record's refunds are {@link RefundHistory}'s). A refund reserves its amount on the payment before the gateway is asked, so that
  * concurrent refunds can never give back more than was paid, and settles after.
  */
 @Component
 class Refunds {
 
-    private static final RowMapper<Refund> REFUND = (rs, row) -> new Refund(rs.getString("id"),
+    static final RowMapper<Refund> REFUND = (rs, row) -> new Refund(rs.getString("id"),
         rs.getString("payment_id"), rs.getString("customer_id"), rs.getLong("amount"), rs.getString("currency"),
         rs.getString("status"), rs.getString("reason"), Timestamps.read(rs, "created_at"));
 
@@ -39,7 +37,6 @@ class Refunds {
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
     private final Gateways gateways;
-    private final Accounts accounts;
     private final Customers customers;
     private final Events events;
     private final TransactionTemplate transaction;
@@ -55,7 +52,7 @@ class Refunds {
     static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Refunds(JdbcClient db, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Gateways gateways,
-        Accounts accounts, Customers customers, Events events, TransactionTemplate transaction, Clock clock,
+        Customers customers, Events events, TransactionTemplate transaction, Clock clock,
         MoneyMovements movements, Orders orders, BillingJobs jobs) {
         this.jobs = jobs;
         this.movements = movements;
@@ -65,7 +62,6 @@ class Refunds {
         this.paymentPlans = paymentPlans;
         this.payments = payments;
         this.gateways = gateways;
-        this.accounts = accounts;
         this.customers = customers;
         this.events = events;
         this.transaction = transaction;
@@ -385,66 +381,6 @@ class Refunds {
         return refund;
     }
 
-    /** Sandbox only: the buyer's bank disputes the payment (a chargeback). */
-    Payment dispute(String accountId, String paymentId) {
-        if (accounts.get(accountId).mode() == Mode.LIVE) {
-            throw new TillException(ErrorCode.LIVE_MODE, "Disputes come from the card network in live mode; only the "
-                + "sandbox can simulate one.");
-        }
-        return transaction.execute(status -> {
-            db.sql("SELECT id FROM payments WHERE account_id = :accountId AND id = :id FOR UPDATE")
-                .param("accountId", accountId)
-                .param("id", paymentId)
-                .query(String.class)
-                .optional()
-                .orElseThrow(() -> TillException.notFound("payment", paymentId));
-            Payment payment = payments.get(accountId, paymentId);
-            if (!payment.status().equals("succeeded")) {
-                throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
-                    + "disputed.");
-            }
-            db.sql(
-                "UPDATE payments SET status = 'disputed' WHERE account_id = :accountId AND id = :id AND status = 'succeeded'")
-                .param("accountId", accountId)
-                .param("id", paymentId)
-                .update();
-            Payment disputed = payments.get(accountId, paymentId);
-            events.record(accountId, EventType.PAYMENT_DISPUTED, disputed.customerId(), java.util.Map.of("payment",
-                disputed, "customer", customers.get(accountId, disputed.customerId())));
-            return disputed;
-        });
-    }
-
-    /** The refunds of a subscription's or plan's payments (give one of the two), newest first. */
-    java.util.List<Refund> of(String accountId, String subscriptionId, String paymentPlanId) {
-        return db.sql("""
-            SELECT r.* FROM refunds r
-              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
-             WHERE r.account_id = :accountId
-               AND (p.subscription_id = :subscriptionId OR p.payment_plan_id = :paymentPlanId)
-             ORDER BY r.created_at DESC, r.id DESC
-            """)
-            .param("accountId", accountId)
-            .param("subscriptionId", subscriptionId)
-            .param("paymentPlanId", paymentPlanId)
-            .query(REFUND)
-            .list();
-    }
-
-    /** The refunds of the payments of one invoice, newest first. */
-    java.util.List<Refund> ofInvoice(String accountId, String invoiceId) {
-        return db.sql("""
-            SELECT r.* FROM refunds r
-              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
-             WHERE r.account_id = :accountId AND p.invoice_id = :invoiceId
-             ORDER BY r.created_at DESC, r.id DESC
-            """)
-            .param("accountId", accountId)
-            .param("invoiceId", invoiceId)
-            .query(REFUND)
-            .list();
-    }
-
     Refund get(String accountId, String id) {
         return db.sql("SELECT * FROM refunds WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
@@ -458,19 +394,5 @@ class Refunds {
         var copy = new LinkedHashMap<>(data);
         copy.put(key, value);
         return copy;
-    }
-
-    /** The refunds of an order's payments, oldest first, failed ones included (they say nothing was given back). */
-    java.util.List<Refund> ofOrder(String accountId, String orderId) {
-        return db.sql("""
-            SELECT r.* FROM refunds r
-              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
-             WHERE r.account_id = :accountId AND p.order_id = :orderId
-             ORDER BY r.created_at, r.id
-            """)
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .query(REFUND)
-            .list();
     }
 }

@@ -1,0 +1,60 @@
+package io.till.billing;
+
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The refunds of a billing record's payments, as its page lists them. */
+@Component
+class RefundHistory {
+
+    private final JdbcClient db;
+
+    RefundHistory(JdbcClient db) {
+        this.db = db;
+    }
+
+    /** The refunds of a subscription's or plan's payments (give one of the two), newest first. */
+    List<Refund> of(String accountId, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId
+               AND (p.subscription_id = :subscriptionId OR p.payment_plan_id = :paymentPlanId)
+             ORDER BY r.created_at DESC, r.id DESC
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(Refunds.REFUND)
+            .list();
+    }
+
+    /** The refunds of the payments of one invoice, newest first. */
+    List<Refund> ofInvoice(String accountId, String invoiceId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId AND p.invoice_id = :invoiceId
+             ORDER BY r.created_at DESC, r.id DESC
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
+            .query(Refunds.REFUND)
+            .list();
+    }
+
+    /** The refunds of an order's payments, oldest first, failed ones included (they say nothing was given back). */
+    List<Refund> ofOrder(String accountId, String orderId) {
+        return db.sql("""
+            SELECT r.* FROM refunds r
+              JOIN payments p ON p.account_id = r.account_id AND p.id = r.payment_id
+             WHERE r.account_id = :accountId AND p.order_id = :orderId
+             ORDER BY r.created_at, r.id
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .query(Refunds.REFUND)
+            .list();
+    }
+}
