@@ -21,16 +21,19 @@ public class AutomationAgenda implements Agenda {
     static final int TIMER_BATCH = 1000;
 
     private final Triggers triggers;
+    private final DirectStarts starts;
     private final ExecutionQueue queue;
     private final Executor executor;
     private final TillClock clock;
     private final JdbcClient db;
     private final TestClockSync testClock;
 
-    AutomationAgenda(Triggers triggers, ExecutionQueue queue, Executor executor, TillClock clock, JdbcClient db,
+    AutomationAgenda(Triggers triggers, DirectStarts starts, ExecutionQueue queue, Executor executor, TillClock clock,
+        JdbcClient db,
         TestClockSync testClock) {
         this.testClock = testClock;
         this.triggers = triggers;
+        this.starts = starts;
         this.queue = queue;
         this.executor = executor;
         this.clock = clock;
@@ -54,7 +57,7 @@ public class AutomationAgenda implements Agenda {
         int total = 0;
         while (true) {
             int done = triggers.matchEvents(EVENT_BATCH)
-                + triggers.fireSchedules(TIMER_BATCH)
+                + starts.fireSchedules(TIMER_BATCH)
                 + queue.promoteTimers(Timestamps.now(clock), TIMER_BATCH)
                 + executor.runRound();
             total += done;

@@ -29,20 +29,20 @@ import tools.jackson.databind.JsonNode;
 class AutomationController {
 
     private final Automations automations;
-    private final Triggers triggers;
+    private final DirectStarts starts;
     private final DryRuns dryRuns;
     private final Backtests backtests;
     private final java.time.Clock clock;
     /** Every definition leaves with its secret params masked. */
     private final StepSecrets secrets;
 
-    AutomationController(Automations automations, Triggers triggers, DryRuns dryRuns, StepSecrets secrets,
+    AutomationController(Automations automations, DirectStarts starts, DryRuns dryRuns, StepSecrets secrets,
         Backtests backtests, java.time.Clock clock) {
         this.backtests = backtests;
         this.clock = clock;
         this.secrets = secrets;
         this.automations = automations;
-        this.triggers = triggers;
+        this.starts = starts;
         this.dryRuns = dryRuns;
     }
 
@@ -154,7 +154,7 @@ class AutomationController {
         if (body != null && body.data() != null && !body.data().isNull() && !body.data().isObject()) {
             throw TillException.invalid("data", "invalid_type", "must be an object");
         }
-        var execution = triggers.runManually(caller.accountId(), id, body == null ? null : body.customerId(),
+        var execution = starts.runManually(caller.accountId(), id, body == null ? null : body.customerId(),
             body == null ? null : body.data());
         return ResponseEntity.created(URI.create("/api/v1/executions/" + execution.id())).body(execution);
     }

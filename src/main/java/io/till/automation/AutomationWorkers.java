@@ -36,6 +36,7 @@ class AutomationWorkers implements SmartLifecycle {
 
     private final TestClockSync testClock;
     private final Triggers triggers;
+    private final DirectStarts starts;
     private final ExecutionQueue queue;
     private final Executor executor;
     private final EventSignal events;
@@ -54,10 +55,12 @@ class AutomationWorkers implements SmartLifecycle {
     /** When the timer loop next counts the backlog (System.nanoTime). */
     private long backlogDue = System.nanoTime();
 
-    AutomationWorkers(TestClockSync testClock, Triggers triggers, ExecutionQueue queue, Executor executor,
+    AutomationWorkers(TestClockSync testClock, Triggers triggers, DirectStarts starts, ExecutionQueue queue,
+        Executor executor,
         EventSignal events, AutomationSettings settings, Clock clock, MeterRegistry meters) {
         this.testClock = testClock;
         this.triggers = triggers;
+        this.starts = starts;
         this.queue = queue;
         this.executor = executor;
         this.events = events;
@@ -166,7 +169,7 @@ class AutomationWorkers implements SmartLifecycle {
         int moved = testClock.round(() -> {
             testClock.catchUp();
             return queue.promoteTimers(Timestamps.now(clock), AutomationAgenda.TIMER_BATCH)
-                + triggers.fireSchedules(AutomationAgenda.TIMER_BATCH);
+                + starts.fireSchedules(AutomationAgenda.TIMER_BATCH);
         });
         if (moved > 0) {
             work.fire();

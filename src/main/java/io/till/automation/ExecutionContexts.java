@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.account.Accounts;
+import io.till.automation.engine.Conditions;
 import io.till.automation.engine.Program;
 import io.till.billing.Invoices;
 import io.till.billing.Orders;
@@ -68,6 +69,12 @@ class ExecutionContexts {
                 .orElseThrow(() -> TillException.notFound("payment method", id)));
         this.publicAddress = publicAddress;
         this.cardLinks = cardLinks;
+    }
+
+    /** Whether the automation's conditions, if it has any, hold for a start by {@code trigger}. */
+    boolean conditionsHold(Program program, String accountId, String customerId, JsonNode trigger) {
+        var conditions = program.definition().conditions();
+        return conditions == null || Conditions.test(conditions, load(program, accountId, customerId, trigger));
     }
 
     /** The context for one step of an execution about {@code customerId}, started by {@code trigger}. */

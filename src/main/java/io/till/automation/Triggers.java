@@ -2,14 +2,9 @@ package io.till.automation;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.till.automation.engine.Conditions;
 import io.till.automation.engine.Program;
-import io.till.automation.engine.Schedules;
 import io.till.billing.UpcomingNotices;
-import io.till.customer.Customers;
 import io.till.event.EventType;
-import io.till.shared.ErrorCode;
-import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Starts executions: for events (taken from the inbox in batches and matched to the active, unpaused automations by
- * type, scope and conditions), for schedules that fell due, and by hand. An execution is keyed by automation and
+ * Starts executions for events, taken from the inbox in batches and matched to the active, unpaused automations by
+ * type, scope and conditions (schedules and runs by hand start through {@link DirectStarts}). An execution is keyed by automation and
  * trigger, so an event delivered twice or a schedule fired by two nodes starts it once.
  */
 @Component
@@ -38,10 +33,8 @@ class Triggers {
     private final JsonMapper json;
     private final Clock clock;
     private final Programs programs;
-    private final Executions executions;
     private final ExecutionQueue queue;
     private final ExecutionContexts contexts;
-    private final Customers customers;
     private final EventScopes scopes;
     private final EventCancels cancels;
     private final ExecutionWaits waits;
@@ -55,30 +48,27 @@ class Triggers {
     /** The account after which the next batch's fair share of events begins. */
     private final AtomicReference<String> fairFrom = new AtomicReference<>("");
 
-    Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
+    Triggers(JdbcClient db, JsonMapper json, Clock clock, Programs programs,
         ExecutionQueue queue,
-        ExecutionContexts contexts, Customers customers, EventScopes scopes, EventCancels cancels,
+        ExecutionContexts contexts, EventScopes scopes, EventCancels cancels,
         ExecutionWaits waits, StartRules rules, MatchTraces matchTraces, UpcomingNotices notices,
         MeterRegistry meters) {
-        this.notices = notices;
         this.db = db;
         this.json = json;
         this.clock = clock;
         this.programs = programs;
-        this.executions = executions;
         this.queue = queue;
         this.contexts = contexts;
-        this.customers = customers;
         this.scopes = scopes;
         this.cancels = cancels;
         this.waits = waits;
         this.rules = rules;
         this.matchTraces = matchTraces;
+        this.notices = notices;
         this.eventsMatched = Counter.builder("till.automation.events.matched")
             .description("Events that started at least one execution").register(meters);
         this.executionsStarted = Counter.builder("till.automation.executions.started")
             .description("Executions started").register(meters);
-
     }
 
     /** An event taken from the inbox, with the two marks that keep automations away from it. */
@@ -333,105 +323,5 @@ class Triggers {
                     rs.getBoolean("paused"));
             })
             .list();
-    }
-
-    private boolean conditionsHold(Program program, String accountId, String customerId, JsonNode trigger) {
-        var conditions = program.definition().conditions();
-        return conditions == null
-            || Conditions.test(conditions, contexts.load(program, accountId, customerId, trigger));
-    }
-
-    /**
-     * Fires the schedules that fell due. After downtime a schedule fires once, for the time it fell due, and then
-     * next after now, rather than once per missed time.
-     */
-    @Transactional
-    public int fireSchedules(int limit) {
-        Instant now = Timestamps.now(clock);
-        record Due(String automationId, String accountId, int version, Instant anchor, Instant dueAt, boolean paused,
-            String definition) {}
-        var due = db.sql("""
-            SELECT s.automation_id, s.account_id, s.version, s.anchor, s.next_fire_at, a.paused, v.definition
-              FROM automation_schedules s
-              JOIN automations a ON a.id = s.automation_id
-              JOIN automation_versions v ON v.automation_id = s.automation_id AND v.version = s.version
-             WHERE s.next_fire_at <= :now
-             ORDER BY s.next_fire_at
-             LIMIT :limit
-               FOR UPDATE OF s SKIP LOCKED
-            """)
-            .param("now", Timestamps.of(now))
-            .param("limit", limit)
-            .query((rs, row) -> new Due(rs.getString("automation_id"), rs.getString("account_id"),
-                rs.getInt("version"), Timestamps.read(rs, "anchor"), Timestamps.read(rs, "next_fire_at"),
-                rs.getBoolean("paused"), rs.getString("definition")))
-            .list();
-        var starts = new ArrayList<ExecutionQueue.NewExecution>();
-        for (Due schedule : due) {
-            Program program = programs.of(schedule.automationId(), schedule.version(),
-                json.readTree(schedule.definition()));
-            var trigger = (Definition.Trigger.OnSchedule) program.definition().trigger();
-            db.sql("UPDATE automation_schedules SET next_fire_at = :next WHERE automation_id = :id")
-                .param("next", Timestamps.of(Schedules.next(trigger.schedule(), schedule.anchor(), now)))
-                .param("id", schedule.automationId())
-                .update();
-            if (schedule.paused()) {
-                continue;
-            }
-            ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "schedule").putNull("customer_id")
-                .put("occurred_at", now.toString());
-            snapshot.putObject("data").put("scheduled_at", schedule.dueAt().toString());
-            if (conditionsHold(program, schedule.accountId(), null, snapshot)) {
-                starts.add(new ExecutionQueue.NewExecution(Executions.newId(), schedule.accountId(),
-                    schedule.automationId(), schedule.version(), "schedule:" + schedule.dueAt(), snapshot, null));
-            }
-        }
-        executionsStarted.increment(queue.start(starts, now).size());
-        return due.size();
-    }
-
-    /** Starts the active version by hand, optionally for a customer and with data; conditions still apply. */
-    @Transactional
-    public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
-        record Active(Integer version, boolean paused, boolean archived, String definition) {}
-        var active = db.sql("""
-            SELECT a.active_version, a.paused, a.archived_at IS NOT NULL AS archived, v.definition
-              FROM automations a
-              LEFT JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.active_version
-             WHERE a.account_id = :accountId AND a.id = :id
-            """)
-            .param("accountId", accountId)
-            .param("id", automationId)
-            .query((rs, row) -> new Active(rs.getObject("active_version", Integer.class), rs.getBoolean("paused"),
-                rs.getBoolean("archived"), rs.getString("definition")))
-            .optional()
-            .orElseThrow(() -> TillException.notFound("automation", automationId));
-        if (active.archived()) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The automation is archived: it runs no more.");
-        }
-        if (active.version() == null) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The automation has no active version: activate one "
-                + "first.");
-        }
-        if (active.paused()) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The automation is paused: resume it first.");
-        }
-        if (customerId != null && customers.find(accountId, customerId).isEmpty()) {
-            throw TillException.invalid("customer_id", "not_found", "no customer " + customerId + " in this account");
-        }
-        Program program = programs.of(automationId, active.version(), json.readTree(active.definition()));
-        Instant now = Timestamps.now(clock);
-        String id = Executions.newId();
-        ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "manual").put("customer_id",
-            customerId).put("occurred_at", now.toString());
-        snapshot.set("data", data == null || data.isNull() ? json.createObjectNode() : data);
-        if (!conditionsHold(program, accountId, customerId, snapshot)) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The automation's conditions do not hold for this "
-                + "run, so it was not started.");
-        }
-        queue.start(List.of(new ExecutionQueue.NewExecution(id, accountId, automationId, program.version(),
-            "manual:" + id, snapshot, customerId)), now);
-        executionsStarted.increment();
-        return executions.get(accountId, id);
     }
 }
