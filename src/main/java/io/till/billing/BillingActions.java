@@ -52,7 +52,7 @@ public class BillingActions {
 
     /** Charges an issued invoice now with {@code key} as the gateway's idempotency key: at most one charge per key. */
     public Charge retryPayment(String accountId, String invoiceId, String key, String executionId) {
-        var retried = charges.retryNow(accountId, invoiceId, InvoiceCharges.retryKey(key), executionId);
+        var retried = charges.retryNow(accountId, invoiceId, ChargeKeys.retry(key), executionId);
         return new Charge(retried.status(), retried.paymentId(), retried.code(), retried.message());
     }
 

@@ -17,8 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,8 +28,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class InvoiceCharges {
 
-    private static final String AUTOMATION = "automation:";
-    private static final Pattern ATTEMPT = Pattern.compile("invoice:[^:]+:attempt:([0-9]{1,9})");
     private static final String PAUSED = "The subscription is paused: nothing is charged until it resumes.";
 
     private final Invoices invoices;
@@ -140,7 +136,7 @@ class InvoiceCharges {
             transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoice.id()));
             return Optional.empty();
         }
-        String key = attemptKey(invoice.id(), attempt);
+        String key = ChargeKeys.attempt(invoice.id(), attempt);
         PaymentGateway gateway = gateways.forAccount(accountId);
         PaymentGateway.ChargeResult result;
         var reference = cardId == null
@@ -157,27 +153,6 @@ class InvoiceCharges {
             key,
             result));
         return payments.findByKey(accountId, key);
-    }
-
-    /** The gateway key of the invoice's attempt {@code attempt}: the retry schedule's, or staff's pay now. */
-    static String attemptKey(String invoiceId, int attempt) {
-        return "invoice:" + invoiceId + ":attempt:" + attempt;
-    }
-
-    /** The gateway key of an automation step's retry ({@code stepKey}, the step's own key). */
-    static String retryKey(String stepKey) {
-        return AUTOMATION + stepKey;
-    }
-
-    /** Which attempt of the retry schedule (or pay now) a charge made under {@code key} was; empty for any other. */
-    static OptionalInt attemptOf(String key) {
-        var matcher = ATTEMPT.matcher(key == null ? "" : key);
-        return matcher.matches() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
-    }
-
-    /** Whether a charge made under {@code key} was an automation's retry. */
-    static boolean retriedByAutomation(String key) {
-        return key != null && key.startsWith(AUTOMATION);
     }
 
     /** How a retry asked for by an automation ended. */

@@ -105,7 +105,7 @@ class InvoicePages {
         model.addAttribute("attempts", java.util.stream.IntStream.range(0, tried.size())
             .mapToObj(i -> attempt(accountId, i + 1, tried.get(i)))
             .toList());
-        long byAutomations = tried.stream().filter(t -> InvoiceCharges.retriedByAutomation(t.key())).count();
+        long byAutomations = tried.stream().filter(t -> ChargeKeys.retriedByAutomation(t.key())).count();
         model.addAttribute("byAutomations", byAutomations == 0 ? null : byAutomations);
         model.addAttribute("creditLines", balance.entries()
             .stream()
@@ -140,11 +140,11 @@ class InvoicePages {
 
     /** What made a charge, in words: "Billing, attempt 2" (the retry schedule's, or pay now) or "Automation retry". */
     private static String madeBy(String key) {
-        var attempt = InvoiceCharges.attemptOf(key);
+        var attempt = ChargeKeys.attemptOf(key);
         if (attempt.isPresent()) {
             return "Billing, attempt " + attempt.getAsInt();
         }
-        return InvoiceCharges.retriedByAutomation(key) ? "Automation retry" : null;
+        return ChargeKeys.retriedByAutomation(key) ? "Automation retry" : null;
     }
 
     @PostMapping("/pay")

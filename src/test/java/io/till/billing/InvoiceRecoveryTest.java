@@ -339,7 +339,7 @@ class InvoiceRecoveryTest {
         assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(3);
         var tried = paymentRecords.forInvoice(due.shop().accountId(), due.invoice());
         assertThat(tried).hasSize(3);
-        assertThat(tried).extracting(t -> InvoiceCharges.attemptOf(t.key()).orElse(0)).containsExactly(1, 0, 2);
+        assertThat(tried).extracting(t -> ChargeKeys.attemptOf(t.key()).orElse(0)).containsExactly(1, 0, 2);
     }
 
     /** The payments listed by invoice are the charges its attempt_count counts, an automation's retry among them. */
