@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.receipt.ReceiptPdfs;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.GatewayFaults;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ class PortalReceiptPagesTest {
     Environment environment;
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient db;
+    @Autowired
+    GatewayFaults faults;
 
     @BeforeAll
     static void launch() {
@@ -93,6 +96,29 @@ class PortalReceiptPagesTest {
             assertThat(download.suggestedFilename()).isEqualTo("receipt-" + orderId + ".pdf");
             assertThat(text).contains("Lumen Yoga", orderId, "Membership", "$19.00", "4242", "Refunded on", "-$5.00",
                 "Namaste!");
+        }
+    }
+
+    @Test
+    void aRefundOnItsWayIsShownAsOnItsWayOnThePhoneAndOnTheLaptop() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        faults.afterNextRefund(shop.accountId(), new IllegalStateException("the answer was lost"));
+        assertThat(api.post("/api/v1/refunds", shop.apiKey(), """
+            {"payment_id": "%s", "amount": 500}""".formatted(order.get("payment_id").asString())).status())
+            .isEqualTo(500);
+
+        for (int width : new int[]{390, 1280}) {
+            var page = chromium.page(width);
+            page.navigate(sessionUrl(shop, order.get("customer_id").asString()));
+            page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + order.get("id").asString()).toString());
+
+            assertThat(page.locator("main").textContent()).contains("$5.00 is being refunded to your card")
+                .doesNotContain("−$5.00");
+            assertThat(page.locator(".status").first().textContent().trim()).isEqualTo("paid");
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+            Chromium.screenshot(page, "portal-order-refund-pending-" + width);
         }
     }
 
