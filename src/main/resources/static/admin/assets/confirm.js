@@ -22,16 +22,15 @@
     }
     var message = form.getAttribute("data-confirm");
     var dialog = document.getElementById("confirm");
-    event.preventDefault();
     if (!dialog || typeof dialog.showModal !== "function") {
-      // The page's dialog is not parsed yet (or the browser has none): the browser's own question still asks first.
-      if (window.confirm(message)) {
-        pending = form;
-        form.requestSubmit();
-        pending = null;
+      // The page's dialog is not parsed yet (or the browser has none): the browser's own question still asks first,
+      // and a yes lets this very submission go on (a form cannot be submitted again while its submit event runs).
+      if (!window.confirm(message)) {
+        event.preventDefault();
       }
       return;
     }
+    event.preventDefault();
     if (bound !== dialog) {
       bound = dialog;
       dialog.addEventListener("close", function () {

@@ -126,6 +126,36 @@ class AdminFramePageTest {
     }
 
     @Test
+    void withoutThePagesDialogTheBrowsersOwnQuestionAsksFirst() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        String clockBefore = page.locator(".sandbox-banner time").textContent();
+        // As if the click came before the end of the page (where the dialog is) was parsed.
+        page.evaluate("document.getElementById('confirm').remove()");
+        var asked = new java.util.ArrayList<String>();
+        var advance = page.locator(".sandbox-banner").getByRole(AriaRole.BUTTON,
+            new Locator.GetByRoleOptions().setName("Advance"));
+
+        page.onceDialog(dialog -> {
+            asked.add(dialog.message());
+            dialog.dismiss();
+        });
+        advance.click();
+        page.reload();
+        assertThat(asked).singleElement().asString().startsWith("Advance the test clock?");
+        assertThat(page.locator(".sandbox-banner time")).hasText(clockBefore);
+
+        page.evaluate("document.getElementById('confirm').remove()");
+        page.onceDialog(dialog -> {
+            asked.add(dialog.message());
+            dialog.accept();
+        });
+        page.waitForNavigation(advance::click);
+        assertThat(asked).hasSize(2);
+        assertThat(page.locator(".sandbox-banner time")).not().hasText(clockBefore);
+    }
+
+    @Test
     void everySectionOpensAndApiKeysLiveUnderDevelopersWithAFlashOnCreation() {
         var account = accounts.create();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
