@@ -23,8 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starts executions for events, taken from the inbox in batches and matched to the active, unpaused automations by
- * type, scope and conditions (schedules and runs by hand start through {@link DirectStarts}). An execution is keyed by automation and
- * trigger, so an event delivered twice or a schedule fired by two nodes starts it once.
+ * type, scope and conditions (schedules and runs by hand start through {@link DirectStarts}). An execution is keyed by
+ * automation and trigger, so an event delivered twice starts it once.
  */
 @Component
 class Triggers {

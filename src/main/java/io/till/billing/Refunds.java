@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Refunds (the lists of a record's refunds are {@link RefundHistory}'s). A refund reserves its amount on the payment before the gateway is asked, so that
- * concurrent refunds can never give back more than was paid, and settles after.
+ * Refunds (the lists of a record's refunds are {@link RefundHistory}'s). A refund reserves its amount on the payment
+ * before the gateway is asked, so that concurrent refunds can never give back more than was paid, and settles after.
  */
 @Component
 class Refunds {
