@@ -37,13 +37,16 @@ public class SendWebhookAction implements Action {
 
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
+    private final WebhookFeed feed;
     private final Clock clock;
     private final EgressGuard guard;
 
-    SendWebhookAction(WebhookEndpoints endpoints, WebhookDeliveries deliveries, Clock clock, EgressGuard guard) {
+    SendWebhookAction(WebhookEndpoints endpoints, WebhookDeliveries deliveries, WebhookFeed feed, Clock clock,
+        EgressGuard guard) {
         this.guard = guard;
         this.endpoints = endpoints;
         this.deliveries = deliveries;
+        this.feed = feed;
         this.clock = clock;
     }
 
@@ -134,7 +137,7 @@ public class SendWebhookAction implements Action {
         String type = params.has("event_type") ? params.get("event_type").asString() : DEFAULT_TYPE;
         String webhookId = webhookId(call.accountId(), call.idempotencyKey());
         var now = Timestamps.now(clock);
-        String body = deliveries.envelope(webhookId, type, call.accountId(), call.customerId(), now,
+        String body = feed.envelope(webhookId, type, call.accountId(), call.customerId(), now,
             params.get("payload"));
         if (body.getBytes(StandardCharsets.UTF_8).length > WebhookDispatcher.MAX_PAYLOAD) {
             return ActionResult.Failed.permanent("payload_too_large", "params.payload: the webhook body must be at "

@@ -18,13 +18,15 @@ public class WebhookAgenda implements Agenda {
     static final int EVENT_BATCH = 500;
 
     private final WebhookDeliveries deliveries;
+    private final WebhookFeed feed;
     private final WebhookDispatcher dispatcher;
     private final TillClock clock;
     private final TestClockSync testClock;
 
-    WebhookAgenda(WebhookDeliveries deliveries, WebhookDispatcher dispatcher, TillClock clock,
+    WebhookAgenda(WebhookDeliveries deliveries, WebhookFeed feed, WebhookDispatcher dispatcher, TillClock clock,
         TestClockSync testClock) {
         this.deliveries = deliveries;
+        this.feed = feed;
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.testClock = testClock;
@@ -32,7 +34,7 @@ public class WebhookAgenda implements Agenda {
 
     @Override
     public Optional<Instant> nextDue() {
-        if (deliveries.eventsWaiting()) {
+        if (feed.eventsWaiting()) {
             return Optional.of(clock.instant());
         }
         return deliveries.nextDue();
@@ -53,7 +55,7 @@ public class WebhookAgenda implements Agenda {
     }
 
     int matchEvents() {
-        return deliveries.matchEvents(EVENT_BATCH, Timestamps.now(clock));
+        return feed.matchEvents(EVENT_BATCH, Timestamps.now(clock));
     }
 
     int sendDue() {

@@ -17,11 +17,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The delivery queue and the event feed that fills it (what was delivered is read from {@link DeliveryHistory}). Workers claim due deliveries in batches under a
- * lease token and write the outcome back under the same token; no transaction is open while a request is in flight.
+ * The delivery queue, filled by {@link WebhookFeed} and by the send_webhook action (what was delivered is read from
+ * {@link DeliveryHistory}). Workers claim due deliveries in batches under a lease token and write the outcome back under
+ * the same token; no transaction is open while a request is in flight.
  */
 @Repository
 public class WebhookDeliveries {
@@ -30,12 +30,14 @@ public class WebhookDeliveries {
     private final JsonMapper json;
     private final Events events;
     private final DeliveryHistory history;
+    private final WebhookFeed feed;
 
-    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events, DeliveryHistory history) {
+    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events, DeliveryHistory history, WebhookFeed feed) {
         this.db = db;
         this.json = json;
         this.events = events;
         this.history = history;
+        this.feed = feed;
     }
 
     /** A delivery to enqueue: to an endpoint, or to a one-off {@code url} (unsigned). */
@@ -79,80 +81,7 @@ public class WebhookDeliveries {
         String webhookId = Ids.newId("msg");
         var data = json.createObjectNode().put("endpoint_id", endpoint.id());
         return enqueue(new NewDelivery(accountId, endpoint.id(), null, webhookId, "webhook.test",
-            envelope(webhookId, "webhook.test", accountId, null, now, data), null), now);
-    }
-
-    /**
-     * Turns up to {@code limit} recorded events into deliveries, one per enabled endpoint of the event's account that
-     * subscribes to its type, and removes them from the inbox in the same transaction: each event is fanned out once.
-     * Returns how many events were taken.
-     */
-    @Transactional
-    public int matchEvents(int limit, Instant now) {
-        record Match(String eventId, String accountId, String type, String customerId, Instant occurredAt,
-            String data, String endpointId) {}
-        var matches = db.sql("""
-            SELECT i.event_id, e.account_id, e.type, e.customer_id, e.occurred_at, CAST(e.data AS text) AS data,
-                   w.id AS endpoint_id
-              FROM (SELECT event_id FROM webhook_inbox ORDER BY event_id LIMIT :limit FOR UPDATE SKIP LOCKED) i
-              JOIN events e ON e.id = i.event_id
-              LEFT JOIN webhook_endpoints w
-                     ON w.account_id = e.account_id AND w.status = 'enabled'
-                    AND (e.type = ANY(w.event_types) OR '*' = ANY(w.event_types))
-                    -- An endpoint is never sent the news that its own deliveries give up: it would fail that too.
-                    AND NOT (e.type = :exhausted AND e.data -> 'webhook_endpoint' ->> 'id' = w.id)
-            """)
-            .param("exhausted", EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED.type())
-            .param("limit", limit)
-            .query((rs, row) -> new Match(rs.getString("event_id"), rs.getString("account_id"), rs.getString("type"),
-                rs.getString("customer_id"), Timestamps.read(rs, "occurred_at"), rs.getString("data"),
-                rs.getString("endpoint_id")))
-            .list();
-        if (matches.isEmpty()) {
-            return 0;
-        }
-        var events = matches.stream().map(Match::eventId).distinct().toArray(String[]::new);
-        var deliveries = matches.stream().filter(m -> m.endpointId() != null).toList();
-        if (!deliveries.isEmpty()) {
-            var payloads = new LinkedHashMap<String, String>();
-            for (Match m : deliveries) {
-                payloads.computeIfAbsent(m.eventId(), id -> envelope(id, m.type(), m.accountId(), m.customerId(),
-                    m.occurredAt(), json.readTree(m.data())));
-            }
-            db.sql("""
-                INSERT INTO webhook_deliveries (id, account_id, endpoint_id, webhook_id, event_id, event_type, payload,
-                                                status, next_attempt_at, created_at, updated_at)
-                SELECT u.id, u.account_id, u.endpoint_id, u.event_id, u.event_id, u.event_type, u.payload, 'pending',
-                       :now, :now, :now
-                  FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:endpoints AS text[]),
-                              CAST(:events AS text[]), CAST(:types AS text[]), CAST(:payloads AS text[]))
-                       AS u(id, account_id, endpoint_id, event_id, event_type, payload)
-                ON CONFLICT (endpoint_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
-                """)
-                .param("ids", deliveries.stream().map(m -> Ids.newId("whd")).toArray(String[]::new))
-                .param("accounts", deliveries.stream().map(Match::accountId).toArray(String[]::new))
-                .param("endpoints", deliveries.stream().map(Match::endpointId).toArray(String[]::new))
-                .param("events", deliveries.stream().map(Match::eventId).toArray(String[]::new))
-                .param("types", deliveries.stream().map(Match::type).toArray(String[]::new))
-                .param("payloads", deliveries.stream().map(m -> payloads.get(m.eventId())).toArray(String[]::new))
-                .param("now", Timestamps.of(now))
-                .update();
-        }
-        db.sql("DELETE FROM webhook_inbox WHERE event_id = ANY(:ids)").param("ids", events).update();
-        return events.length;
-    }
-
-    /** The body every webhook carries: the event in its envelope. */
-    String envelope(String id, String type, String accountId, String customerId, Instant occurredAt,
-        tools.jackson.databind.JsonNode data) {
-        ObjectNode body = json.createObjectNode();
-        body.put("id", id);
-        body.put("type", type);
-        body.put("account_id", accountId);
-        body.put("customer_id", customerId);
-        body.put("occurred_at", occurredAt.toString());
-        body.set("data", data);
-        return json.writeValueAsString(body);
+            feed.envelope(webhookId, "webhook.test", accountId, null, now, data), null), now);
     }
 
     /** A delivery claimed for one attempt, with what sending it takes. */
@@ -415,9 +344,5 @@ public class WebhookDeliveries {
         return db.sql("SELECT min(next_attempt_at) AS next FROM webhook_deliveries WHERE status = 'pending'")
             .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
             .single();
-    }
-
-    boolean eventsWaiting() {
-        return db.sql("SELECT EXISTS (SELECT 1 FROM webhook_inbox)").query(Boolean.class).single();
     }
 }
