@@ -110,12 +110,12 @@ class SubscriptionPagesTest {
         form.getByLabel("Skip automations").check();
         form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel at period end")).click();
         confirm(page, "Cancel at period end");
+        assertThat(page.locator(".flash")).containsText("without running automations");
         // The control: the same cancellation without skip_automations does start the automation.
         api.post("/api/v1/subscriptions/" + grace.subscription() + "/cancel", shop.apiKey(),
             "{\"at_period_end\": true}");
         agenda.runDue();
 
-        assertThat(page.locator(".flash")).containsText("without running automations");
         assertThat(page.locator("h1 .pill")).hasText("canceling");
         assertThat(status(ada)).isEqualTo("canceling");
         assertThat(api.get("/api/v1/executions?customer_id=" + ada.customer(), shop.apiKey()).json().get("data"))

@@ -171,7 +171,10 @@ class PortalLogoTest {
 
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.text()).contains("<span>Lumen Yoga</span>").doesNotContain(base + "/logo");
-        assertThat(firstMs).as("the first page waits for the fetch's 3 s timeout at most").isLessThan(5_000);
+        // Waiting for the two one after the other would take 6.5 s, and for the slow answer 8 s; what is left is time
+        // for a busy machine to make the page.
+        assertThat(firstMs).as("the first page waits for the two fetches' 3 s timeout side by side")
+            .isLessThan(6_400);
         host.verify(1, getRequestedFor(urlEqualTo(logo)));
         host.verify(1, getRequestedFor(urlEqualTo(icon)));
 

@@ -129,6 +129,7 @@ class WebhookPagesTest {
         // The peer breaks: the attempt says how, in Till's words, and never echoes what the peer answered.
         peerAnswers(500, "java.lang.IllegalStateException at com.peer.internal.Handler");
         page.getByRole(AriaRole.BUTTON, named("Send test event")).click();
+        assertThat(page.locator(".flash")).containsText("Test event queued");
         deliverAndReload(page);
         var failing = page.locator("li.delivery").first();
         assertThat(failing.locator(".delivery-head .pill")).hasText("pending");

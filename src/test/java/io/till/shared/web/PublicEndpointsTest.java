@@ -29,7 +29,13 @@ class PublicEndpointsTest {
     void exposesPrometheusMetrics() {
         api.get("/api/v1/account", null);
 
+        // A request is timed once its answer is sent: the first scrape may come before it.
         var metrics = api.get("/actuator/prometheus", null);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!metrics.text().contains("http_server_requests_seconds_count") && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            metrics = api.get("/actuator/prometheus", null);
+        }
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text()).contains("http_server_requests_seconds_count").contains("hikaricp_connections");
