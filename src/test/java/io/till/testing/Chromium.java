@@ -89,7 +89,12 @@ public final class Chromium implements AutoCloseable {
         playwright.close();
     }
 
-    /** {@code $CHROMIUM}, else Debian's {@code chromium} on the PATH. */
+    /**
+     * {@code $CHROMIUM}; else Debian's headless build of Chromium ({@code chromium-headless-shell}, the same Blink
+     * without the desktop browser around it, which is also what Playwright runs headless by default): it starts in a
+     * quarter of the time and used half the CPU over the page tests, on a two-core machine where they are most of
+     * {@code ./mvnw verify}; else Debian's {@code chromium}.
+     */
     private static Path executable() {
         String configured = System.getenv("CHROMIUM");
         if (configured != null && !configured.isBlank()) {
@@ -99,13 +104,21 @@ public final class Chromium implements AutoCloseable {
             }
             return Path.of(configured);
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "chromium");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
+        // Debian's /usr/bin/chromium-headless-shell is a script that does not exec: the binary itself, so that closing
+        // the browser ends it.
+        Path headlessShell = Path.of("/usr/lib/chromium/chromium-headless-shell");
+        if (Files.isExecutable(headlessShell)) {
+            return headlessShell;
+        }
+        for (String name : List.of("chromium-headless-shell", "chromium")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
             }
         }
         throw new IllegalStateException("Page tests need Chromium and found none on the PATH: run "
-            + "'apt-get install chromium' (Debian/Ubuntu), or set CHROMIUM to a Chromium executable.");
+            + "'apt-get install chromium-headless-shell' (Debian/Ubuntu), or set CHROMIUM to a Chromium executable.");
     }
 }
