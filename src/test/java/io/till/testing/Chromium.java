@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The system's Chromium driven by Playwright, for page tests: one per test class ({@code @BeforeAll} /
- * {@code @AfterAll}), a fresh browser context (cookies of its own) per {@link #page(int)}. Playwright never downloads a
- * browser here; without Debian's {@code chromium} the test fails at once and says how to install it.
+ * The system's Chromium driven by Playwright, for page tests: one browser per test class ({@code @BeforeAll} /
+ * {@code @AfterAll}), a fresh browser context (cookies of its own) per {@link #page(int)}. The Playwright driver that
+ * speaks to the browsers (a Node.js process, about 0.6 s to start here, against 0.1 s for a browser) is started once
+ * for the test JVM and ended with it. Playwright never downloads a browser here; without Debian's Chromium the test
+ * fails at once and says how to install it.
  */
 public final class Chromium implements AutoCloseable {
 
@@ -22,12 +24,13 @@ public final class Chromium implements AutoCloseable {
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    private final Playwright playwright;
+    /** The driver shared by the test classes of this JVM, which run one after the other; null until the first. */
+    private static Playwright driver;
+
     private final Browser browser;
     private final List<BrowserContext> contexts = new ArrayList<>();
 
-    private Chromium(Playwright playwright, Browser browser) {
-        this.playwright = playwright;
+    private Chromium(Browser browser) {
         this.browser = browser;
     }
 
@@ -40,19 +43,48 @@ public final class Chromium implements AutoCloseable {
         Path executable = executable();
         var args = new ArrayList<>(ARGS);
         args.addAll(moreArgs);
-        var playwright = Playwright
-            .create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        try {
-            var browser = playwright.chromium()
-                .launch(new BrowserType.LaunchOptions().setExecutablePath(executable)
-                    .setArgs(args)
-                    .setHeadless(true)
-                    .setTimeout(60_000));
-            return new Chromium(playwright, browser);
-        } catch (RuntimeException e) {
-            playwright.close();
-            throw e;
+        var options = new BrowserType.LaunchOptions().setExecutablePath(executable)
+            .setArgs(args)
+            .setHeadless(true)
+            .setTimeout(60_000);
+        synchronized (Chromium.class) {
+            try {
+                return new Chromium(driver().chromium().launch(options));
+            } catch (RuntimeException first) {
+                if (driver == null) {
+                    throw first;
+                }
+                // A driver that a test class before this one left broken is not this class's failure: start a new one.
+                try {
+                    driver.close();
+                } catch (RuntimeException ignored) {
+                    // Broken already.
+                }
+                driver = null;
+                try {
+                    return new Chromium(driver().chromium().launch(options));
+                } catch (RuntimeException again) {
+                    again.addSuppressed(first);
+                    throw again;
+                }
+            }
         }
+    }
+
+    private static Playwright driver() {
+        if (driver == null) {
+            var started = Playwright
+                .create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (RuntimeException ignored) {
+                    // Closed already, or the JVM is ending it anyway.
+                }
+            }, "playwright-driver-close"));
+            driver = started;
+        }
+        return driver;
     }
 
     /** A new page {@code width} CSS pixels wide (390: a phone; 1280: a laptop), in a browser context of its own. */
@@ -86,7 +118,6 @@ public final class Chromium implements AutoCloseable {
     public void close() {
         contexts.forEach(BrowserContext::close);
         browser.close();
-        playwright.close();
     }
 
     /**
@@ -100,7 +131,7 @@ public final class Chromium implements AutoCloseable {
         if (configured != null && !configured.isBlank()) {
             if (!Files.isExecutable(Path.of(configured))) {
                 throw new IllegalStateException("CHROMIUM=" + configured + " is not an executable: point it at a "
-                    + "Chromium, or unset it and run 'apt-get install chromium' (Debian/Ubuntu).");
+                    + "Chromium, or unset it and run 'apt-get install chromium-headless-shell' (Debian/Ubuntu).");
             }
             return Path.of(configured);
         }
