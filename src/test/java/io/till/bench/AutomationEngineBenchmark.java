@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -75,6 +76,8 @@ class AutomationEngineBenchmark {
     private static final int FIVE_STEP_EXECUTIONS = 5_000;
     /** Untimed rounds of the same workload before each timed one, at most, while the JIT compiles. */
     private static final int WARM_ROUNDS_MOST = 8;
+    /** Rounds of section (j), which measures the three engines alternately; {@code -Dbench.alternating-rounds=…}. */
+    private static final int ALTERNATING_ROUNDS = Integer.getInteger("bench.alternating-rounds", 3);
     private static final int LATENCY_RATE = 1_000;
     private static final int LATENCY_SECONDS = 20;
     private static final int MAX_IN_FLIGHT = 64;
@@ -204,7 +207,7 @@ class AutomationEngineBenchmark {
             environment.getProperty("till.automation.batch-size", "500 (default)"), workers.isRunning());
 
         // -Dbench.sections=b (through -DargLine) runs only some sections, for quicker experiments.
-        String sections = System.getProperty("bench.sections", "abchidfg");
+        String sections = System.getProperty("bench.sections", "abchidfgj");
         var store = accounts.create();
         if (sections.contains("a")) {
             ingest(store);
@@ -233,6 +236,9 @@ class AutomationEngineBenchmark {
         }
         if (sections.contains("g")) {
             graphileWorker();
+        }
+        if (sections.contains("j")) {
+            alternating(store, workers);
         }
 
         sampling = false;
@@ -564,8 +570,24 @@ class AutomationEngineBenchmark {
     // (f) ---------------------------------------------------------------------------------------------------------
 
     private void dbScheduler() throws Exception {
+        dbSchedulerTable();
+        var run = dbSchedulerRun("", true);
+        double rate = run.perSecond();
+        dbSchedulerRate = rate;
+        line("(f) db-scheduler 16.12.0, same %,d one-time no-op tasks due now on the same database and pool: "
+            + "%.2f s = %,.0f tasks/s (threads %d, pollingInterval 100 ms, pollUsingLockAndFetch(0.5, 3.0); "
+            + "from commit of the bulk insert to the table empty; after %d untimed rounds of the same)%s",
+            ONE_STEP_EXECUTIONS, run.seconds(), rate, DB_SCHEDULER_THREADS, run.warmRounds(),
+            run.finished() ? "" : " — TIMED OUT");
+        if (tillOneStep > 0) {
+            line("(f) ratio Till 1-step executions/s / db-scheduler tasks/s: %.2f (target >= 2)", tillOneStep / rate);
+        }
+    }
+
+    /** db-scheduler's table, as its documentation creates it for PostgreSQL. */
+    private void dbSchedulerTable() {
         db.sql("""
-            CREATE TABLE scheduled_tasks (
+            CREATE TABLE IF NOT EXISTS scheduled_tasks (
                 task_name text NOT NULL,
                 task_instance text NOT NULL,
                 task_data bytea,
@@ -580,39 +602,37 @@ class AutomationEngineBenchmark {
                 priority SMALLINT,
                 PRIMARY KEY (task_name, task_instance))
             """).update();
-        db.sql("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)").update();
-        db.sql("CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat)").update();
-        db.sql("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)")
-            .update();
-        var done = new LongAdder();
-        var task = Tasks.oneTime("bench-noop").execute((instance, executionContext) -> done.increment());
-        int threads = 10;
+        db.sql("CREATE INDEX IF NOT EXISTS execution_time_idx ON scheduled_tasks (execution_time)").update();
+        db.sql("CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON scheduled_tasks (last_heartbeat)").update();
+        db.sql("CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON scheduled_tasks (priority DESC, "
+            + "execution_time ASC)").update();
+    }
+
+    private static final int DB_SCHEDULER_THREADS = 10;
+
+    /** One timed run of db-scheduler's no-op tasks, after untimed ones while the JIT compiles if {@code warm}. */
+    private record Timed(double seconds, double perSecond, int warmRounds, boolean finished) {}
+
+    private Timed dbSchedulerRun(String prefix, boolean warm) {
+        var task = Tasks.oneTime("bench-noop").execute((instance, executionContext) -> {
+        });
         var scheduler = Scheduler.create(dataSource, task)
-            .threads(threads)
+            .threads(DB_SCHEDULER_THREADS)
             .pollingInterval(Duration.ofMillis(100))
             .pollUsingLockAndFetch(0.5, 3.0)
             .build();
         scheduler.start();
         try {
             var rounds = new AtomicInteger();
-            var warm = untilCompiled(() -> {
-                scheduleNow("warm" + rounds.incrementAndGet() + "_", ONE_STEP_EXECUTIONS);
+            int warmRounds = !warm ? 0 : untilCompiled(() -> {
+                scheduleNow(prefix + "warm" + rounds.incrementAndGet() + "_", ONE_STEP_EXECUTIONS);
                 waitUntil(this::noTasksLeft, 300);
-            });
-            scheduleNow("run", ONE_STEP_EXECUTIONS);
+            }).rounds();
+            scheduleNow(prefix + "run", ONE_STEP_EXECUTIONS);
             long start = System.nanoTime();
             boolean finished = waitUntil(this::noTasksLeft, 300);
             double elapsed = seconds(start);
-            double rate = ONE_STEP_EXECUTIONS / elapsed;
-            dbSchedulerRate = rate;
-            line("(f) db-scheduler 16.12.0, same %,d one-time no-op tasks due now on the same database and pool: "
-                + "%.2f s = %,.0f tasks/s (threads %d, pollingInterval 100 ms, pollUsingLockAndFetch(0.5, 3.0); "
-                + "from commit of the bulk insert to the table empty; after %d untimed rounds of the same)%s",
-                ONE_STEP_EXECUTIONS, elapsed, rate, threads, warm.rounds(), finished ? "" : " — TIMED OUT");
-            if (tillOneStep > 0) {
-                line("(f) ratio Till 1-step executions/s / db-scheduler tasks/s: %.2f (target >= 2)", tillOneStep
-                    / rate);
-            }
+            return new Timed(elapsed, ONE_STEP_EXECUTIONS / elapsed, warmRounds, finished);
         } finally {
             scheduler.stop();
         }
@@ -782,6 +802,68 @@ class AutomationEngineBenchmark {
                 dbSchedulerRate / result.get()
                     .jobsPerSecond());
         }
+    }
+
+    // (j) ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The three engines' no-op rates again, in alternating rounds, each round in another order: here the disk's commit
+     * latency and the machine's speed drift within minutes, so rates measured minutes apart, as (b), (f) and (g) are,
+     * compare the moments as much as the engines. Till and db-scheduler are warm by now; Graphile Worker, a new Node
+     * process each round, warms again first.
+     */
+    private void alternating(TestAccounts.TestAccount store, SmartLifecycle workers) throws Exception {
+        dbSchedulerTable();
+        var ratiosDbScheduler = new ArrayList<Double>();
+        var ratiosGraphile = new ArrayList<Double>();
+        for (int round = 1; round <= ALTERNATING_ROUNDS; round++) {
+            double[] rates = new double[3];
+            int r = round;
+            List<Callable<Double>> engines = List.of(() -> {
+                workers.start();
+                try {
+                    return tillOneStepRun(store, r);
+                } finally {
+                    workers.stop();
+                }
+            }, () -> dbSchedulerRun("alt" + r + "_", false).perSecond(),
+                () -> GraphileWorkerPeer.run(dataSource, ONE_STEP_EXECUTIONS, WARM_ROUNDS_MOST)
+                    .map(GraphileWorkerPeer.Result::jobsPerSecond)
+                    .orElse(0.0));
+            var order = new ArrayList<String>();
+            for (int i = 0; i < engines.size(); i++) {
+                int engine = (i + round - 1) % engines.size();
+                rates[engine] = engines.get(engine).call();
+                order.add(List.of("Till", "db-scheduler", "Graphile Worker").get(engine));
+            }
+            ratiosDbScheduler.add(rates[0] / rates[1]);
+            String graphile = "not run";
+            if (rates[2] > 0) {
+                ratiosGraphile.add(rates[0] / rates[2]);
+                graphile = "%,.0f jobs/s (ratio %.2f)".formatted(rates[2], rates[0] / rates[2]);
+            }
+            line("(j) round %d (%s): Till 1-step %,.0f executions/s; db-scheduler %,.0f tasks/s (ratio %.2f); Graphile "
+                + "Worker %s", round, String.join(", ", order), rates[0], rates[1], rates[0] / rates[1], graphile);
+        }
+        line("(j) median ratio over %d alternating rounds: Till / db-scheduler %.2f (target >= 2); Till / Graphile "
+            + "Worker %s (target >= 0.5)", ALTERNATING_ROUNDS, median(ratiosDbScheduler),
+            ratiosGraphile.isEmpty() ? "not run" : "%.2f".formatted(median(ratiosGraphile)));
+    }
+
+    /** Till's 1-step no-op runs, measured as (b) measures them, for events of a type of the round's own. */
+    private double tillOneStepRun(TestAccounts.TestAccount store, int round) {
+        String event = "acme.bench_alternating_" + round;
+        String id = automation(store, event, 1);
+        insertEvents(store, event, "alt" + round + "_", ONE_STEP_EXECUTIONS);
+        long start = System.nanoTime();
+        waitUntil(() -> count(store, id, "succeeded") >= ONE_STEP_EXECUTIONS, 300);
+        return count(store, id, "succeeded") / seconds(start);
+    }
+
+    private static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static String nodeVersion() throws Exception {
