@@ -16,6 +16,9 @@ final class ApiKeyFormat {
     private static final Pattern SHAPE = Pattern
         .compile("till_(sandbox|live)_([A-Za-z0-9]{1,32})_([A-Za-z0-9]{32,128})");
 
+    /** Never used itself, only copied (a digest holds state). */
+    private static final MessageDigest SHA_256 = sha256();
+
     /** The public parts of a well-formed key. */
     record Parsed(Mode mode, String prefix) {}
 
@@ -43,8 +46,17 @@ final class ApiKeyFormat {
      * checks one.
      */
     static byte[] hash(String key) {
+        // A copy of a ready digest: looking one up by name costs more than hashing a key.
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return ((MessageDigest) SHA_256.clone()).digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be copied", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

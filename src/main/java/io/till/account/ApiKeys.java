@@ -106,17 +106,21 @@ public class ApiKeys {
     }
 
     public Authentication authenticate(String presented) {
-        var parsed = ApiKeyFormat.parse(presented);
-        if (parsed.isEmpty()) {
-            return new Authentication.Rejected(ErrorCode.API_KEY_INVALID,
-                "The API key is malformed. Keys look like till_sandbox_<id>_<secret>.");
+        if (presented == null) {
+            return malformed();
         }
         byte[] hash = ApiKeyFormat.hash(presented);
         String cacheKey = HexFormat.of().formatHex(hash);
         Instant now = Timestamps.now(clock);
         Cached cached = accepted.get(cacheKey);
+        // Only keys the database accepted are remembered, well-formed all: a hit needs no other check (checking the
+        // shape first took 2 % of a posted event's CPU in bench/ingest).
         if (cached != null && now.isBefore(cached.until())) {
             return new Authentication.Accepted(cached.caller());
+        }
+        var parsed = ApiKeyFormat.parse(presented);
+        if (parsed.isEmpty()) {
+            return malformed();
         }
         long revokedBefore = revocations.get();
         record Stored(String id, String accountId, byte[] hash, Instant lastUsedAt, Instant revokedAt) {}
@@ -148,6 +152,11 @@ public class ApiKeys {
         var caller = new Caller.ApiKey(key.accountId(), key.id());
         remember(cacheKey, new Cached(caller, now.plus(cacheTime)), revokedBefore);
         return new Authentication.Accepted(caller);
+    }
+
+    private static Authentication malformed() {
+        return new Authentication.Rejected(ErrorCode.API_KEY_INVALID,
+            "The API key is malformed. Keys look like till_sandbox_<id>_<secret>.");
     }
 
     private void remember(String cacheKey, Cached entry, long revokedBefore) {

@@ -91,7 +91,7 @@ class IngestBenchmark {
             flags.add("-XX:FlightRecorderOptions:stackdepth=256");
             // From the start: a recording started later instruments its event classes then, which the JIT compiles
             // during the measured run. Read only the measured run's samples (its start is in the report).
-            flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile");
+            flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile,jdk.ExecutionSample#period=2ms");
         }
         var arguments = new ArrayList<>(List.of("--server.port=" + port));
         if (!TILL_ARGUMENTS.isBlank()) {
