@@ -90,7 +90,9 @@ class IngestBenchmark {
         if (!JFR.isBlank()) {
             flags.add("-XX:FlightRecorderOptions:stackdepth=256");
             // From the start: a recording started later instruments its event classes then, which the JIT compiles
-            // during the measured run. Read only the measured run's samples (its start is in the report).
+            // during the measured run. Read only the measured run's samples (its start is in the report). A sample
+            // every
+            // 2 ms of a thread's run (the profile settings take 10-20 ms): the cost of a request is spread thin.
             flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile,jdk.ExecutionSample#period=2ms");
         }
         var arguments = new ArrayList<>(List.of("--server.port=" + port));
