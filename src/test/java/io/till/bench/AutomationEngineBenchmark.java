@@ -77,7 +77,7 @@ class AutomationEngineBenchmark {
     /** Untimed rounds of the same workload before each timed one, at most, while the JIT compiles. */
     private static final int WARM_ROUNDS_MOST = 8;
     /** Rounds of section (j), which measures the three engines alternately; {@code -Dbench.alternating-rounds=…}. */
-    private static final int ALTERNATING_ROUNDS = Integer.getInteger("bench.alternating-rounds", 3);
+    private static final int ALTERNATING_ROUNDS = Math.max(1, Integer.getInteger("bench.alternating-rounds", 3));
     private static final int LATENCY_RATE = 1_000;
     private static final int LATENCY_SECONDS = 20;
     private static final int MAX_IN_FLIGHT = 64;
@@ -228,9 +228,6 @@ class AutomationEngineBenchmark {
             flood();
         }
         workers.stop();
-        if (sections.contains("d")) {
-            claims(store);
-        }
         if (sections.contains("f")) {
             dbScheduler();
         }
@@ -238,7 +235,11 @@ class AutomationEngineBenchmark {
             graphileWorker();
         }
         if (sections.contains("j")) {
-            alternating(store, workers);
+            alternating(store, workers, sections.contains("b"), sections.contains("f"));
+        }
+        // Last: it leaves due executions and a million timers behind, which the workers would then run beside (j)'s.
+        if (sections.contains("d")) {
+            claims(store);
         }
 
         sampling = false;
@@ -809,55 +810,85 @@ class AutomationEngineBenchmark {
     /**
      * The three engines' no-op rates again, in alternating rounds, each round in another order: here the disk's commit
      * latency and the machine's speed drift within minutes, so rates measured minutes apart, as (b), (f) and (g) are,
-     * compare the moments as much as the engines. Till and db-scheduler are warm by now; Graphile Worker, a new Node
-     * process each round, warms again first.
+     * compare the moments as much as the engines. Till and db-scheduler are warmed first unless (b) and (f) ran before;
+     * Graphile Worker, a new Node process each round, warms again each round.
      */
-    private void alternating(TestAccounts.TestAccount store, SmartLifecycle workers) throws Exception {
+    private void alternating(TestAccounts.TestAccount store, SmartLifecycle workers, boolean tillWarm,
+        boolean dbSchedulerWarm) throws Exception {
         dbSchedulerTable();
+        if (!tillWarm) {
+            workers.start();
+            try {
+                warmUp(store, 1, ONE_STEP_EXECUTIONS);
+            } finally {
+                workers.stop();
+            }
+        }
         var ratiosDbScheduler = new ArrayList<Double>();
         var ratiosGraphile = new ArrayList<Double>();
         for (int round = 1; round <= ALTERNATING_ROUNDS; round++) {
-            double[] rates = new double[3];
+            var rates = new Rate[3];
             int r = round;
-            List<Callable<Double>> engines = List.of(() -> {
+            List<Callable<Rate>> engines = List.of(() -> {
                 workers.start();
                 try {
                     return tillOneStepRun(store, r);
                 } finally {
                     workers.stop();
                 }
-            }, () -> dbSchedulerRun("alt" + r + "_", false).perSecond(),
-                () -> GraphileWorkerPeer.run(dataSource, ONE_STEP_EXECUTIONS, WARM_ROUNDS_MOST)
-                    .map(GraphileWorkerPeer.Result::jobsPerSecond)
-                    .orElse(0.0));
+            }, () -> {
+                var run = dbSchedulerRun("alt" + r + "_", r == 1 && !dbSchedulerWarm);
+                if (!run.finished()) {
+                    db.sql("DELETE FROM scheduled_tasks").update(); // not to hold up the next round
+                }
+                return new Rate(run.perSecond(), run.finished(), null);
+            }, () -> {
+                try {
+                    return GraphileWorkerPeer.run(dataSource, ONE_STEP_EXECUTIONS, WARM_ROUNDS_MOST)
+                        .map(result -> new Rate(result.jobsPerSecond(), true, null))
+                        .orElse(new Rate(0, true, "not run (bench/automation-engine installs it)"));
+                } catch (IllegalStateException e) {
+                    return new Rate(0, true, "failed: " + e.getMessage());
+                }
+            });
             var order = new ArrayList<String>();
             for (int i = 0; i < engines.size(); i++) {
                 int engine = (i + round - 1) % engines.size();
                 rates[engine] = engines.get(engine).call();
                 order.add(List.of("Till", "db-scheduler", "Graphile Worker").get(engine));
             }
-            ratiosDbScheduler.add(rates[0] / rates[1]);
-            String graphile = "not run";
-            if (rates[2] > 0) {
-                ratiosGraphile.add(rates[0] / rates[2]);
-                graphile = "%,.0f jobs/s (ratio %.2f)".formatted(rates[2], rates[0] / rates[2]);
+            ratiosDbScheduler.add(rates[0].perSecond() / rates[1].perSecond());
+            String graphile = rates[2].missing();
+            if (graphile == null) {
+                ratiosGraphile.add(rates[0].perSecond() / rates[2].perSecond());
+                graphile = "%,.0f jobs/s (ratio %.2f)".formatted(rates[2].perSecond(),
+                    rates[0].perSecond() / rates[2].perSecond());
             }
-            line("(j) round %d (%s): Till 1-step %,.0f executions/s; db-scheduler %,.0f tasks/s (ratio %.2f); Graphile "
-                + "Worker %s", round, String.join(", ", order), rates[0], rates[1], rates[0] / rates[1], graphile);
+            line("(j) round %d (%s): Till 1-step %,.0f executions/s%s; db-scheduler %,.0f tasks/s%s (ratio %.2f); "
+                + "Graphile Worker %s", round, String.join(", ", order), rates[0].perSecond(), rates[0].timedOut(),
+                rates[1].perSecond(), rates[1].timedOut(), rates[0].perSecond() / rates[1].perSecond(), graphile);
         }
         line("(j) median ratio over %d alternating rounds: Till / db-scheduler %.2f (target >= 2); Till / Graphile "
             + "Worker %s (target >= 0.5)", ALTERNATING_ROUNDS, median(ratiosDbScheduler),
             ratiosGraphile.isEmpty() ? "not run" : "%.2f".formatted(median(ratiosGraphile)));
     }
 
+    /** An engine's rate in one round of (j); {@code missing} says why there is none. */
+    private record Rate(double perSecond, boolean finished, String missing) {
+
+        String timedOut() {
+            return finished ? "" : " — TIMED OUT";
+        }
+    }
+
     /** Till's 1-step no-op runs, measured as (b) measures them, for events of a type of the round's own. */
-    private double tillOneStepRun(TestAccounts.TestAccount store, int round) {
+    private Rate tillOneStepRun(TestAccounts.TestAccount store, int round) {
         String event = "acme.bench_alternating_" + round;
         String id = automation(store, event, 1);
         insertEvents(store, event, "alt" + round + "_", ONE_STEP_EXECUTIONS);
         long start = System.nanoTime();
-        waitUntil(() -> count(store, id, "succeeded") >= ONE_STEP_EXECUTIONS, 300);
-        return count(store, id, "succeeded") / seconds(start);
+        boolean finished = waitUntil(() -> count(store, id, "succeeded") >= ONE_STEP_EXECUTIONS, 300);
+        return new Rate(count(store, id, "succeeded") / seconds(start), finished, null);
     }
 
     private static double median(List<Double> values) {

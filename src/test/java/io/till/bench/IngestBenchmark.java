@@ -56,7 +56,7 @@ class IngestBenchmark {
     /** Seconds each measurement runs in all; {@code -Dingest.seconds=…} changes it. */
     private static final int SECONDS = Integer.getInteger("ingest.seconds", 20);
     /** Rounds of pgbench then Till the seconds are split into; {@code -Dingest.rounds=…} changes it. */
-    private static final int ROUNDS = Integer.getInteger("ingest.rounds", 4);
+    private static final int ROUNDS = Math.max(1, Integer.getInteger("ingest.rounds", 4));
     /** Seconds of ingest before the measured ones, so that Till's code runs compiled. */
     private static final int WARM_UP_SECONDS = Integer.getInteger("ingest.warm-up", 20);
     /** Where the Till process records a flight recording of the measured run, if set ({@code -Dingest.jfr=…}). */
@@ -392,8 +392,10 @@ class IngestBenchmark {
         }
         var lines = new ArrayList<String>();
         lines.add(
-            "Ingest benchmark (command: %s): %d clients, %d s each in %d alternating rounds, embedded PostgreSQL 17 "
-                .formatted(COMMAND, CLIENTS, SECONDS, rounds.size()) + "with fsync %s".formatted(durability));
+            "Ingest benchmark (command: %s): %d clients, %.0f s each in %d alternating rounds, embedded PostgreSQL "
+                .formatted(COMMAND, CLIENTS, ingest.seconds(), rounds.size())
+                + "17 with fsync %s".formatted(
+                    durability));
         lines.add("  pgbench, one-row INSERT + COMMIT per transaction: %,.0f transactions/s".formatted(pgbench));
         lines.add(
             "  Till, POST /api/v1/events, one event per request: %,.0f events/s (%,d events), p50 %s, p99 %s, max %s"

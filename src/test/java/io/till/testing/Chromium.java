@@ -51,7 +51,7 @@ public final class Chromium implements AutoCloseable {
             try {
                 return new Chromium(driver().chromium().launch(options));
             } catch (RuntimeException first) {
-                if (driver == null) {
+                if (driver == null || !driverGone(first)) {
                     throw first;
                 }
                 // A driver that a test class before this one left broken is not this class's failure: start a new one.
@@ -69,6 +69,12 @@ public final class Chromium implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether launching failed because the driver is no longer there (Playwright's words for it). */
+    private static boolean driverGone(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Playwright connection closed") || message.contains("pipe closed");
     }
 
     private static Playwright driver() {
