@@ -90,9 +90,8 @@ class IngestBenchmark {
         if (!JFR.isBlank()) {
             flags.add("-XX:FlightRecorderOptions:stackdepth=256");
             // From the start: a recording started later instruments its event classes then, which the JIT compiles
-            // during the measured run. Read only the measured run's samples (its start is in the report). A sample
-            // every
-            // 2 ms of a thread's run (the profile settings take 10-20 ms): the cost of a request is spread thin.
+            // during the measured run. Read only the measured run's samples (its start is in the report). It samples
+            // a running thread every 2 ms (the profile settings: 10-20 ms), as a request's cost is spread thin.
             flags.add("-XX:StartFlightRecording=filename=" + JFR + ",settings=profile,jdk.ExecutionSample#period=2ms");
         }
         var arguments = new ArrayList<>(List.of("--server.port=" + port));
@@ -120,7 +119,7 @@ class IngestBenchmark {
                 double[] sharedBefore = sharedInserts(base);
                 var ingest = run(base, key, roundSeconds);
                 double[] sharedAfter = sharedInserts(base);
-                rounds.add(new Round(pgbench, ingest, cpu.since(), cpu.busiestThreadSeconds(),
+                rounds.add(new Round(pgbench, ingest, cpu.since(), cpu.secondsByThreadKind(),
                     sharedAfter[0] - sharedBefore[0], sharedAfter[1] - sharedBefore[1]));
             }
             var ingest = Ingest.of(rounds.stream().map(Round::ingest).toList());
@@ -308,7 +307,7 @@ class IngestBenchmark {
         }
 
         /** Till's CPU seconds by kind of thread since this was made. */
-        Map<String, Double> busiestThreadSeconds() {
+        Map<String, Double> secondsByThreadKind() {
             Map<String, Double> used = new java.util.HashMap<>();
             threads().forEach((kind, seconds) -> used.put(kind, seconds - threadsBefore.getOrDefault(kind, 0.0)));
             return used;
@@ -391,11 +390,8 @@ class IngestBenchmark {
             sharedEvents += round.sharedEvents();
         }
         var lines = new ArrayList<String>();
-        lines.add(
-            "Ingest benchmark (command: %s): %d clients, %.0f s each in %d alternating rounds, embedded PostgreSQL "
-                .formatted(COMMAND, CLIENTS, ingest.seconds(), rounds.size())
-                + "17 with fsync %s".formatted(
-                    durability));
+        lines.add("Ingest benchmark (command: %s): %d clients, %.0f s each in %d alternating rounds, ".formatted(
+            COMMAND, CLIENTS, ingest.seconds(), rounds.size()) + "embedded PostgreSQL 17 with fsync " + durability);
         lines.add("  pgbench, one-row INSERT + COMMIT per transaction: %,.0f transactions/s".formatted(pgbench));
         lines.add(
             "  Till, POST /api/v1/events, one event per request: %,.0f events/s (%,d events), p50 %s, p99 %s, max %s"
