@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
+import io.till.testing.Await;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TestActions;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -128,10 +128,6 @@ class SlowNeighbourTest {
     }
 
     private static void awaitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition reached within 60 s").isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
+        Await.until("condition reached", Duration.ofSeconds(60), Duration.ofMillis(20), condition);
     }
 }

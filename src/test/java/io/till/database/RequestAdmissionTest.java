@@ -2,11 +2,10 @@ package io.till.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -95,10 +94,6 @@ class RequestAdmissionTest {
 
     /** Bounded polling: a condition another thread brings about, failing after 10 s rather than hanging. */
     static void awaitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition reached within 10 s").isLessThan(deadline);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        Await.until("condition reached", condition);
     }
 }

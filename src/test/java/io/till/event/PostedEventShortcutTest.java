@@ -8,16 +8,17 @@ import io.till.account.ApiKeys;
 import io.till.shared.web.ApiGate;
 import io.till.shared.web.Problems;
 import io.till.testing.Api;
+import io.till.testing.Await;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -88,11 +89,7 @@ class PostedEventShortcutTest {
         assertThat(api.post("/api/v1/events", store.apiKey(), EVENT).status()).isEqualTo(201);
 
         // The observation stops once the answer is on its way, so the client may read it a moment before it counts.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (timed() < before + 1) {
-            assertThat(System.nanoTime()).as("timed under its route").isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        Await.until("timed under its route", Duration.ofSeconds(10), Duration.ofMillis(1), () -> timed() >= before + 1);
     }
 
     @Test

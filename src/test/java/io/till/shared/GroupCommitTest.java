@@ -282,10 +282,7 @@ class GroupCommitTest {
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-        }
+        io.till.testing.Await.until("waiting for " + what, java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofNanos(100_000), condition);
     }
 }

@@ -3,6 +3,7 @@ package io.till.shared.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.Await;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
@@ -30,12 +31,9 @@ class PublicEndpointsTest {
         api.get("/api/v1/account", null);
 
         // A request is timed once its answer is sent: the first scrape may come before it.
+        Await.until("the request timed", () -> api.get("/actuator/prometheus", null).text()
+            .contains("http_server_requests_seconds_count"));
         var metrics = api.get("/actuator/prometheus", null);
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!metrics.text().contains("http_server_requests_seconds_count") && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-            metrics = api.get("/actuator/prometheus", null);
-        }
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text()).contains("http_server_requests_seconds_count").contains("hikaricp_connections");
