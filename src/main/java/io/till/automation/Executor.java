@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +82,8 @@ class Executor {
     private final Counter failed;
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** Each action kind's step latency timer, found once rather than looked up by its tags at every step. */
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
 
     Executor(ExecutionQueue queue, ExecutionResults results, Programs programs, ExecutionContexts contexts,
         Engine engine, Actions actions,
@@ -287,8 +290,7 @@ class Executor {
                 Instant started = Timestamps.now(clock);
                 ActionResult result = call(execution, act, started, lease);
                 Instant ended = Timestamps.now(clock);
-                Timer.builder("till.automation.step.latency").tag("action", act.step().action())
-                    .register(meters).record(Duration.between(started, ended));
+                latency(act.step().action()).record(Duration.between(started, ended));
                 progress = engine.afterAction(program, execution.id(), progress.state(), act, result, started, ended,
                     ThreadLocalRandom.current().nextDouble());
                 logs.addAll(progress.logs());
@@ -365,6 +367,11 @@ class Executor {
             return ActionResult.Failed.retryable("action_interrupted", "Till stopped while the action "
                 + action.name() + " ran; it is tried again per the step's retry policy.");
         }
+    }
+
+    private Timer latency(String action) {
+        return latencies.computeIfAbsent(action, kind -> Timer.builder("till.automation.step.latency")
+            .tag("action", kind).register(meters));
     }
 
     /**
