@@ -115,12 +115,16 @@ class IngestBenchmark {
             int roundSeconds = Math.max(1, SECONDS / ROUNDS);
             for (int r = 0; r < ROUNDS; r++) {
                 double pgbench = pgbench(roundSeconds);
-                var cpu = new CpuShares(till.pid(), postmaster());
                 double[] sharedBefore = sharedInserts(base);
+                // The CPU of the requests alone, not of the reads of Till's metrics around them (a Prometheus scrape,
+                // about 1 % of a round's CPU).
+                var cpu = new CpuShares(till.pid(), postmaster());
                 var ingest = run(base, key, roundSeconds);
+                double[] used = cpu.since();
+                var threads = cpu.secondsByThreadKind();
                 double[] sharedAfter = sharedInserts(base);
-                rounds.add(new Round(pgbench, ingest, cpu.since(), cpu.secondsByThreadKind(),
-                    sharedAfter[0] - sharedBefore[0], sharedAfter[1] - sharedBefore[1]));
+                rounds.add(new Round(pgbench, ingest, used, threads, sharedAfter[0] - sharedBefore[0],
+                    sharedAfter[1] - sharedBefore[1]));
             }
             var ingest = Ingest.of(rounds.stream().map(Round::ingest).toList());
             report(durability, rounds, ingest, "%.0f s of warm-up; measured from %s".formatted(warmUp, measuredFrom));

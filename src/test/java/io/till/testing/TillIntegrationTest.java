@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Import;
 /**
  * The whole application on a random port, on an embedded PostgreSQL of its own (one per test run: every test class with
  * this annotation shares the context). Tests isolate themselves by creating their own accounts; when a class ends, the
- * work it left due later is dropped ({@link LeftoverWork}).
+ * work it left due later is dropped ({@link LeftoverWork}); the databases earlier runs left behind are deleted as the
+ * first class begins ({@link LeftoverDatabases}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,7 +30,7 @@ import org.springframework.context.annotation.Import;
         // test.stuck blocks until its test releases it: its cap stops it first (ActionTimeoutTest).
         "till.automation.action-timeouts[test.stuck]=50ms",
         "till.webhooks.workers-enabled=false", "till.egress.allow=127.0.0.1/32"})
-@ExtendWith(LeftoverWork.class)
+@ExtendWith({LeftoverDatabases.class, LeftoverWork.class})
 @Import({TestApplicationConfiguration.class, ConnectionNestingGuard.class, Api.class, TestAccounts.class,
         TestEndpoints.class, Shops.class,
         TestActions.class})
