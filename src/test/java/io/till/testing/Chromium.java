@@ -121,9 +121,9 @@ public final class Chromium implements AutoCloseable {
     /**
      * Saves the whole page as {@code target/screenshots/<name>.png} and answers the file. Through Chromium's own
      * {@code Page.captureScreenshot} with {@code optimizeForSpeed}, which encodes the PNG with fast compression: the
-     * same full-page picture as Playwright's {@code screenshot(fullPage)}, larger files, and about 0.5 s less a picture
-     * here (two page test classes with 17 pictures: 65-68 s against 75-76 s, 64-65 s with none), which over the suite's
-     * 230 or so pictures was a tenth of {@code ./mvnw verify}.
+     * same full-page picture as Playwright's {@code screenshot(fullPage)}, in larger files, and about 0.15 s less a
+     * picture here (four page test classes with 38 pictures, alternated with the former way twice: 92 and 95 s against
+     * 103 and 96 s), half a minute over the suite's 228.
      */
     public static Path screenshot(Page page, String name) {
         Path file = SCREENSHOTS.resolve(name + ".png");
