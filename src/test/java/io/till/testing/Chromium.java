@@ -123,7 +123,7 @@ public final class Chromium implements AutoCloseable {
      * {@code Page.captureScreenshot} with {@code optimizeForSpeed}, which encodes the PNG with fast compression: the
      * same full-page picture as Playwright's {@code screenshot(fullPage)}, in larger files, and about 0.15 s less a
      * picture here (four page test classes with 38 pictures, alternated with the former way twice: 92 and 95 s against
-     * 103 and 96 s), half a minute over the suite's 228.
+     * 103 and 96 s); the suite takes 228.
      */
     public static Path screenshot(Page page, String name) {
         Path file = SCREENSHOTS.resolve(name + ".png");
