@@ -2,11 +2,6 @@ package io.till.automation;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.till.action.Action;
-import io.till.action.ActionCall;
-import io.till.action.ActionResult;
-import io.till.action.Actions;
 import io.till.automation.engine.Engine;
 import io.till.automation.engine.Plan;
 import io.till.automation.engine.Program;
@@ -25,15 +20,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -71,22 +62,19 @@ class Executor {
     private final Programs programs;
     private final ExecutionContexts contexts;
     private final Engine engine;
-    private final Actions actions;
+    private final ActionCalls actionCalls;
     private final Clock clock;
     private final JsonMapper json;
     private final AutomationSettings settings;
-    private final MeterRegistry meters;
     private final StepSecrets secrets;
     private final ExecutionWaits waits;
     private final Counter succeeded;
     private final Counter failed;
     private final Counter refused;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    /** Each action kind's step latency timer, found once rather than looked up by its tags at every step. */
-    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
 
     Executor(ExecutionQueue queue, ExecutionResults results, Programs programs, ExecutionContexts contexts,
-        Engine engine, Actions actions,
+        Engine engine, ActionCalls actionCalls,
         Clock clock, JsonMapper json, AutomationSettings settings, MeterRegistry meters, StepSecrets secrets,
         ExecutionWaits waits) {
         this.secrets = secrets;
@@ -96,11 +84,10 @@ class Executor {
         this.programs = programs;
         this.contexts = contexts;
         this.engine = engine;
-        this.actions = actions;
+        this.actionCalls = actionCalls;
         this.clock = clock;
         this.json = json;
         this.settings = settings;
-        this.meters = meters;
         this.succeeded = Counter.builder("till.automation.executions.finished").tag("status", "succeeded")
             .description("Executions that ended").register(meters);
         this.failed = Counter.builder("till.automation.executions.finished").tag("status", "failed")
@@ -287,12 +274,9 @@ class Executor {
             }
 
             if (progress.plan() instanceof Plan.Act act) {
-                Instant started = Timestamps.now(clock);
-                ActionResult result = call(execution, act, started, lease);
-                Instant ended = Timestamps.now(clock);
-                latency(act.step().action()).record(Duration.between(started, ended));
-                progress = engine.afterAction(program, execution.id(), progress.state(), act, result, started, ended,
-                    ThreadLocalRandom.current().nextDouble());
+                var performed = actionCalls.perform(execution, act, lease);
+                progress = engine.afterAction(program, execution.id(), progress.state(), act, performed.result(),
+                    performed.started(), performed.ended(), ThreadLocalRandom.current().nextDouble());
                 logs.addAll(progress.logs());
             }
             // A run still at a wait (woken early with nothing arrived, or at a new wait, which replaces the row)
@@ -324,64 +308,6 @@ class Executor {
     private static ExecutionResults.Written waitingForDatabase(ExecutionQueue.Claimed execution, RuntimeException e) {
         log.warn("Execution {} waits for the database: {}", execution.id(), e.toString());
         return new ExecutionResults.Written(execution, "running", execution.state(), null, null, List.of());
-    }
-
-    private ActionResult call(ExecutionQueue.Claimed execution, Plan.Act act, Instant now, Duration lease) {
-        Action action = actions.find(act.step().action()).orElse(null);
-        if (action == null) {
-            return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
-                + act.step().action());
-        }
-        var call = new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
-            act.attempt(), execution.customerId(), secrets.opened(execution.accountId(), act.params()), now);
-        // The action runs on a thread of its own, so that its step ends at the cap whatever the action does: a step
-        // that outlived its lease would be taken over by another node, and its action performed twice.
-        Duration cap = cap(action.name(), lease);
-        Future<ActionResult> performing = threads.submit(() -> action.perform(call));
-        try {
-            ActionResult result = performing.get(cap.toNanos(), TimeUnit.NANOSECONDS);
-            return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;
-        } catch (TimeoutException e) {
-            performing.cancel(true);
-            log.warn("Action {} of execution {} (step {}, attempt {}) was stopped at its cap of {} "
-                + "(till.automation.action-timeouts[{}], or till.automation.action-timeout); it counts as a "
-                + "retryable timeout", action.name(), execution.id(), act.step().id(), act.attempt(), cap,
-                action.name());
-            return ActionResult.Failed.retryable("action_timeout", "the action " + action.name() + " did not end "
-                + "within " + (cap.toMillis() % 1000 == 0 ? cap.toSeconds() + " s" : cap.toMillis() + " ms")
-                + " and was stopped; it is tried again per the step's retry "
-                + "policy, with the same idempotency key.");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            // An action that throws instead of answering is a bug or an outage inside Till: tried again, and what
-            // went wrong stays in Till's log (the seller sees where to look, never a Java class or an internal
-            // message).
-            log.warn("Action {} of execution {} failed", act.step().action(), execution.id(), e.getCause());
-            return ActionResult.Failed.retryable("action_error", "the action " + act.step().action() + " failed "
-                + "inside Till; the server log has the details under " + execution.id() + ".");
-        } catch (InterruptedException e) {
-            performing.cancel(true);
-            Thread.currentThread().interrupt();
-            return ActionResult.Failed.retryable("action_interrupted", "Till stopped while the action "
-                + action.name() + " ran; it is tried again per the step's retry policy.");
-        }
-    }
-
-    private Timer latency(String action) {
-        return latencies.computeIfAbsent(action, kind -> Timer.builder("till.automation.step.latency")
-            .tag("action", kind).register(meters));
-    }
-
-    /**
-     * How long an action of this kind may run in a round held for {@code lease}: its configured cap, and never more
-     * than three quarters of a lease shorter than the configured one (a round run by hand with a short lease).
-     */
-    private Duration cap(String kind, Duration lease) {
-        Duration cap = settings.actionTimeout(kind);
-        Duration most = lease.minus(lease.dividedBy(4));
-        return cap.compareTo(most) < 0 ? cap : most;
     }
 
     private ExecutionResults.Written written(ExecutionQueue.Claimed execution, Plan.Progress progress,

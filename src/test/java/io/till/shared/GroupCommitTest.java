@@ -3,6 +3,8 @@ package io.till.shared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.till.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -282,7 +284,6 @@ class GroupCommitTest {
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
-        io.till.testing.Await.until("waiting for " + what, java.time.Duration.ofSeconds(10),
-            java.time.Duration.ofNanos(100_000), condition);
+        Await.until("waiting for " + what, Duration.ofSeconds(10), Duration.ofNanos(100_000), condition);
     }
 }
