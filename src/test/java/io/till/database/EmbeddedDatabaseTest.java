@@ -70,12 +70,13 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void theEmbeddedDatabaseFlushesEveryAcknowledgedWriteToDisk() {
+    void theEmbeddedDatabaseFlushesEveryAcknowledgedWriteToDiskAndVacuumsTheQueuesEveryFewSeconds() {
         try (var till = start(dataDir)) {
             var db = JdbcClient.create(till.getBean(DataSource.class));
             for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
                 assertThat(db.sql("SHOW " + setting).query(String.class).single()).as(setting).isEqualTo("on");
             }
+            assertThat(db.sql("SHOW autovacuum_naptime").query(String.class).single()).isEqualTo("5s");
         }
     }
 
