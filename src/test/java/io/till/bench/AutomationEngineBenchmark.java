@@ -664,24 +664,17 @@ class AutomationEngineBenchmark {
              GROUP BY x.id, ev.occurred_at""", accountId, automationId, eventPrefix);
     }
 
-    /** The same for event -> the run started by the matcher (its created_at, the matcher's round's clock). */
-    private double[] matchedPercentiles(String accountId, String automationId, String eventPrefix) {
+    /**
+     * The same for event -> a moment of the run itself: {@code created_at} (started by the matcher, on its round's
+     * clock) or {@code finished_at} (the run's end).
+     */
+    private double[] runPercentiles(String column, String accountId, String automationId, String eventPrefix) {
         return percentiles("""
-            SELECT extract(epoch FROM x.created_at - ev.occurred_at) * 1000 AS ms
+            SELECT extract(epoch FROM x.%s - ev.occurred_at) * 1000 AS ms
               FROM executions x
               JOIN events ev ON ev.id = x.trigger_key
-             WHERE x.account_id = :a AND x.automation_id = :id AND x.trigger_key LIKE :prefix || '%'""",
-            accountId, automationId, eventPrefix);
-    }
-
-    /** The same for event -> the run's end. */
-    private double[] runPercentiles(String accountId, String automationId, String eventPrefix) {
-        return percentiles("""
-            SELECT extract(epoch FROM x.finished_at - ev.occurred_at) * 1000 AS ms
-              FROM executions x
-              JOIN events ev ON ev.id = x.trigger_key
-             WHERE x.account_id = :a AND x.automation_id = :id AND x.trigger_key LIKE :prefix || '%'""",
-            accountId, automationId, eventPrefix);
+             WHERE x.account_id = :a AND x.automation_id = :id AND x.trigger_key LIKE :prefix || '%%'""".formatted(
+            column), accountId, automationId, eventPrefix);
     }
 
     private double[] percentiles(String sample, String accountId, String automationId, String eventPrefix) {
@@ -733,7 +726,7 @@ class AutomationEngineBenchmark {
             .update();
         eventSignal.fire();
         waitUntil(() -> succeeded(store, fast, "evt_" + prefix) >= 300, 120);
-        var figures = runPercentiles(store.id(), fast, "evt_" + prefix);
+        var figures = runPercentiles("finished_at", store.id(), fast, "evt_" + prefix);
         if (withSlow) {
             waitUntil(() -> succeeded(store, slow, "evt_" + prefix) >= 1, 120);
         }
@@ -784,7 +777,7 @@ class AutomationEngineBenchmark {
         }
         waitUntil(() -> count(quiet, b, "succeeded") >= 1, 60);
         var quietFigures = firstStepPercentiles(quiet.id(), b, "");
-        var quietMatched = matchedPercentiles(quiet.id(), b, "");
+        var quietMatched = runPercentiles("created_at", quiet.id(), b, "");
         line("(i) flood: account A's %,d events (one INSERT, %.1f s) drained in %.1f s = %,.0f executions/s; account "
             + "B's %d single events posted meanwhile, event -> first step p50 %.1f ms, p99 %.1f ms, max %.1f ms "
             + "(target p99 < 1 s); of which event -> matched (run created) p50 %.1f ms, p99 %.1f ms", FLOOD,
