@@ -146,9 +146,9 @@ public class ExecutionQueue {
                   FROM accounts a
                  WHERE a.account_id IS NOT NULL),
             fair AS MATERIALIZED (
-                SELECT f.execution_id, a.account_id
+                SELECT f.execution_id, f.ctid AS place, a.account_id
                   FROM accounts a
-                 CROSS JOIN LATERAL (SELECT q.execution_id FROM execution_queue q
+                 CROSS JOIN LATERAL (SELECT q.execution_id, q.ctid FROM execution_queue q
                                       WHERE q.account_id = a.account_id AND q.due_at <= :now
                                       ORDER BY q.due_at
                                       LIMIT :share
@@ -158,19 +158,21 @@ public class ExecutionQueue {
             -- As many as a whole claim (a limit the planner knows walks the due_at index and stops), then cut to
             -- what the fair share left room for.
             earliest AS MATERIALIZED (
-                SELECT execution_id, due_at FROM execution_queue
+                SELECT execution_id, ctid AS place, due_at FROM execution_queue
                  WHERE due_at <= :now AND execution_id NOT IN (SELECT execution_id FROM fair)
                  ORDER BY due_at
                  LIMIT :limit
                    FOR UPDATE SKIP LOCKED),
+            -- The rows picked, by their place (ctid, valid while this statement holds their locks): the queue's
+            -- statistics are always wrong (it fills and empties within seconds), and joined by key the planner may
+            -- scan the queue once for each row picked.
             claimed AS (
-                UPDATE execution_queue q SET due_at = :leaseEnd, lease_token = :token
-                  FROM (SELECT execution_id FROM fair
-                        UNION ALL
-                        (SELECT execution_id FROM earliest ORDER BY due_at
-                          LIMIT (SELECT :limit - count(*) FROM fair))) due
-                 WHERE q.execution_id = due.execution_id
-                RETURNING q.execution_id)
+                UPDATE execution_queue SET due_at = :leaseEnd, lease_token = :token
+                 WHERE ctid = ANY(ARRAY(SELECT place FROM fair
+                                        UNION ALL
+                                        (SELECT place FROM earliest ORDER BY due_at
+                                          LIMIT (SELECT :limit - count(*) FROM fair))))
+                RETURNING execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version,
                    e.log_count,
                    -- Where the next claim's fair share begins: after the last account served by this one's, or from

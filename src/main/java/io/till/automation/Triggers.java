@@ -75,6 +75,9 @@ class Triggers {
     private record Inbound(String id, String accountId, String type, String customerId, boolean skipAutomations,
         String causedByExecution) {}
 
+    /** An event picked for its account's fair share, and where its inbox row is. */
+    private record Picked(String eventId, String place, String accountId) {}
+
     private record Listener(String automationId, String accountId, String event, Program program, boolean paused) {
 
         /** Whether deciding needs the event's data: a scope, conditions, or one run per record at a time. */
@@ -129,9 +132,9 @@ class Triggers {
                          WHERE i.account_id > a.account_id ORDER BY i.account_id LIMIT 1)
                   FROM accounts a
                  WHERE a.account_id IS NOT NULL)
-            SELECT f.event_id, a.account_id
+            SELECT f.event_id, CAST(f.ctid AS text) AS place, a.account_id
               FROM accounts a
-             CROSS JOIN LATERAL (SELECT i.event_id FROM event_inbox i
+             CROSS JOIN LATERAL (SELECT i.event_id, i.ctid FROM event_inbox i
                                   WHERE i.account_id = a.account_id
                                   ORDER BY i.event_id
                                   LIMIT :share
@@ -142,26 +145,31 @@ class Triggers {
             .param("limit", limit)
             .param("share", Math.max(1, limit / FAIR_SHARE))
             .param("after", after)
-            .query((rs, row) -> Map.entry(rs.getString("event_id"), rs.getString("account_id")))
+            .query((rs, row) -> new Picked(rs.getString("event_id"), rs.getString("place"),
+                rs.getString("account_id")))
             .list();
         // The next batch's fair share begins after the last account served by this one, or from the first when this
         // one visited every waiting account.
         fairFrom.compareAndSet(after, fair.size() < limit
             ? ""
-            : fair.stream().map(Map.Entry::getValue).max(String::compareTo).orElse(""));
+            : fair.stream().map(Picked::accountId).max(String::compareTo).orElse(""));
+        // The rows picked are deleted by their place (ctid, valid while this transaction holds their locks): the
+        // inbox's
+        // statistics are always wrong (it fills and empties within seconds), and joined by key the planner may scan
+        // the inbox once for each event picked.
         var events = db.sql("""
             WITH oldest AS MATERIALIZED (
-                SELECT event_id FROM event_inbox
+                SELECT ctid AS place FROM event_inbox
                  WHERE event_id <> ALL(CAST(:fair AS text[]))
                  ORDER BY event_id
                  LIMIT :rest
                    FOR UPDATE SKIP LOCKED)
-            DELETE FROM event_inbox i
-             USING (SELECT unnest(CAST(:fair AS text[])) AS event_id UNION ALL SELECT event_id FROM oldest) picked
-             WHERE i.event_id = picked.event_id
-            RETURNING i.event_id AS id, i.account_id, i.type, i.customer_id, i.skip_automations, i.caused_by
+            DELETE FROM event_inbox
+             WHERE ctid = ANY(ARRAY(SELECT unnest(CAST(:places AS tid[])) UNION ALL SELECT place FROM oldest))
+            RETURNING event_id AS id, account_id, type, customer_id, skip_automations, caused_by
             """)
-            .param("fair", fair.stream().map(Map.Entry::getKey).toArray(String[]::new))
+            .param("fair", fair.stream().map(Picked::eventId).toArray(String[]::new))
+            .param("places", fair.stream().map(Picked::place).toArray(String[]::new))
             .param("rest", limit - fair.size())
             .query((rs, row) -> new Inbound(rs.getString("id"), rs.getString("account_id"), rs.getString("type"),
                 rs.getString("customer_id"), rs.getBoolean("skip_automations"), rs.getString("caused_by")))

@@ -377,11 +377,13 @@ class AutomationEngineBenchmark {
             String id = automation(store, event, steps);
             PROFILE.clear();
             long compiling = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            var walBefore = wal();
             long insertStart = System.nanoTime();
             insertEvents(store, event, "e2e" + steps + "s", total);
             long start = System.nanoTime();
             boolean done = waitUntil(() -> count(store, id, "succeeded") >= total, 300);
             double elapsed = seconds(start);
+            var walAfter = wal();
             long succeeded = count(store, id, "succeeded");
             if (steps == 1) {
                 tillOneStep = succeeded / elapsed;
@@ -393,9 +395,27 @@ class AutomationEngineBenchmark {
             line("    time spent per phase (summed over the loops): %s; JIT compiling meanwhile %,d ms",
                 profile(elapsed),
                 ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiling);
+            line("    WAL per execution (with the events' insert): %,.0f bytes in %.1f records, %.2f full-page images; "
+                + "%d checkpoints meanwhile", (walAfter.bytes() - walBefore.bytes()) / (double) total,
+                (walAfter.records() - walBefore.records()) / (double) total,
+                (walAfter.pageImages() - walBefore.pageImages()) / (double) total,
+                walAfter.checkpoints() - walBefore.checkpoints());
             line("    after %d untimed rounds of the same while the JIT compiled; the first, on a cold JVM, ran at "
                 + "%,.0f executions/s", warm.rounds(), total / warm.firstSeconds());
         }
+    }
+
+    /** What the server has written to its write-ahead log so far, and how many checkpoints it has made. */
+    private record Wal(long bytes, long records, long pageImages, long checkpoints) {}
+
+    private Wal wal() {
+        return db.sql("""
+            SELECT w.wal_bytes, w.wal_records, w.wal_fpi, c.num_timed + c.num_requested AS checkpoints
+              FROM pg_stat_wal w, pg_stat_checkpointer c
+            """)
+            .query((rs, row) -> new Wal(rs.getLong("wal_bytes"), rs.getLong("wal_records"), rs.getLong("wal_fpi"),
+                rs.getLong("checkpoints")))
+            .single();
     }
 
     /** Runs Till's workload of {@code steps}-step runs untimed until the JIT has compiled its hot path. */
