@@ -93,12 +93,11 @@ class EventCancels {
         String[] ids = runs.keySet().stream().sorted().toArray(String[]::new);
         // Locks in the order the engine takes them: a timer a node is moving into the queue right now first, then the
         // queue rows (a round's save holds its runs' queue rows before it writes them), then the runs.
-        // By key (a join), never "= ANY": with statistics taken while a table was small, that may scan all of it.
+        // One lookup by key per run (LATERAL), in the order of the sorted ids: as "= ANY", or joined, the planner,
+        // with statistics taken while a table was small, may scan all of it, or scan it once for each id.
         db.sql("""
             SELECT t.execution_id FROM unnest(CAST(:ids AS text[])) AS i(id)
-              JOIN execution_timers t ON t.execution_id = i.id
-             ORDER BY t.execution_id
-               FOR UPDATE OF t
+             CROSS JOIN LATERAL (SELECT execution_id FROM execution_timers WHERE execution_id = i.id FOR UPDATE) t
             """)
             .param("ids", ids)
             .query(String.class)
@@ -110,9 +109,8 @@ class EventCancels {
             SELECT q.execution_id,
                    q.lease_token IS NOT NULL AND q.due_at > :now AND q.lease_token IS DISTINCT FROM :mine AS running
               FROM unnest(CAST(:ids AS text[])) AS i(id)
-              JOIN execution_queue q ON q.execution_id = i.id
-             ORDER BY q.execution_id
-               FOR UPDATE OF q
+             CROSS JOIN LATERAL (SELECT execution_id, lease_token, due_at FROM execution_queue
+                                  WHERE execution_id = i.id FOR UPDATE) q
             """)
             .param("ids", ids)
             .param("now", Timestamps.of(now))

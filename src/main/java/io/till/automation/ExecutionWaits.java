@@ -63,9 +63,7 @@ class ExecutionWaits {
         // the waits, each noted only if it is still the wait the event matched (a save may have replaced it).
         db.sql("""
             SELECT t.execution_id FROM unnest(CAST(:ids AS text[])) AS i(id)
-              JOIN execution_timers t ON t.execution_id = i.id
-             ORDER BY t.execution_id
-               FOR UPDATE OF t
+             CROSS JOIN LATERAL (SELECT execution_id FROM execution_timers WHERE execution_id = i.id FOR UPDATE) t
             """)
             .param("ids", ids)
             .query(String.class)
