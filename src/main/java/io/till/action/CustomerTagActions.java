@@ -31,6 +31,12 @@ class CustomerTagActions {
                 Param.required("tag", Type.STRING, "the tag, at most 50 characters"));
         }
 
+        /** Rows of Till's database only (the customer, its event; the task). */
+        @Override
+        public boolean transactional() {
+            return true;
+        }
+
         @Override
         public ActionResult perform(ActionCall call) {
             if (call.customerId() == null) {

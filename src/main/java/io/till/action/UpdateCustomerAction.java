@@ -26,6 +26,12 @@ class UpdateCustomerAction implements Action {
             Param.optional("marketing_consent", Type.BOOLEAN, "whether the customer agreed to marketing"));
     }
 
+    /** Rows of Till's database only (the customer, its event; the task). */
+    @Override
+    public boolean transactional() {
+        return true;
+    }
+
     @Override
     public ActionResult perform(ActionCall call) {
         if (call.customerId() == null) {

@@ -62,14 +62,40 @@ class ActionCalls {
     /** What an action answered, and when it began and ended. */
     record Performed(ActionResult result, Instant started, Instant ended) {}
 
+    /** Whether the action of this name performs in its caller's transaction ({@link Action#transactional()}). */
+    boolean transactional(String name) {
+        return actions.find(name).map(Action::transactional).orElse(false);
+    }
+
+    /**
+     * Performs a {@linkplain #transactional transactional} action on this thread, in the caller's transaction: with no
+     * cap (it waits on nothing outside the database), and what it throws is thrown, for the caller to undo the whole
+     * transaction. Timed as {@link #perform} times.
+     */
+    Performed performHere(ExecutionQueue.Claimed execution, Plan.Act act) {
+        Action action = actions.find(act.step().action()).filter(Action::transactional).orElseThrow(
+            () -> new IllegalArgumentException(act.step().action() + " does not perform in a transaction"));
+        Instant started = Timestamps.now(clock);
+        ActionResult result = action.perform(call(execution, act, started));
+        Instant ended = Timestamps.now(clock);
+        latency(action.name()).record(Duration.between(started, ended));
+        return new Performed(result == null
+            ? ActionResult.Failed.permanent("no_result", "the action returned nothing")
+            : result, started, ended);
+    }
+
+    private ActionCall call(ExecutionQueue.Claimed execution, Plan.Act act, Instant now) {
+        return new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
+            act.attempt(), execution.customerId(), secrets.opened(execution.accountId(), act.params()), now);
+    }
+
     private ActionResult call(ExecutionQueue.Claimed execution, Plan.Act act, Instant now, Duration lease) {
         Action action = actions.find(act.step().action()).orElse(null);
         if (action == null) {
             return ActionResult.Failed.permanent("action_unavailable", "this Till has no action "
                 + act.step().action());
         }
-        var call = new ActionCall(execution.accountId(), execution.id(), act.step().id(), act.idempotencyKey(),
-            act.attempt(), execution.customerId(), secrets.opened(execution.accountId(), act.params()), now);
+        var call = call(execution, act, now);
         // The action runs on a thread of its own, so that its step ends at the cap whatever the action does: a step
         // that outlived its lease would be taken over by another node, and its action performed twice.
         Duration cap = cap(action.name(), lease);

@@ -56,7 +56,7 @@ public class AutomationAgenda implements Agenda {
         testClock.catchUp();
         int total = 0;
         while (true) {
-            int done = triggers.matchEvents(EVENT_BATCH)
+            int done = StepsAtStart.orWithout(atStart -> triggers.matchEvents(EVENT_BATCH, null, atStart)).events()
                 + starts.fireSchedules(TIMER_BATCH)
                 + queue.promoteTimers(Timestamps.now(clock), TIMER_BATCH)
                 + executor.runRound();

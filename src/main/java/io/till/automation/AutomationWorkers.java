@@ -102,7 +102,7 @@ class AutomationWorkers implements SmartLifecycle {
                     return triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
                 }
                 var lease = new ExecutionQueue.Lease(UUID.randomUUID(), settings.lease());
-                var batch = triggers.matchEvents(room, lease);
+                var batch = StepsAtStart.orWithout(atStart -> triggers.matchEvents(room, lease, atStart));
                 int started = Math.min(batch.claimed().size(), room);
                 if (started > 0) {
                     handedOff.set(started);

@@ -2,12 +2,16 @@ package io.till.automation;
 
 import io.till.automation.engine.ExecutionState;
 import io.till.automation.engine.StateJson;
+import io.till.automation.engine.StepLog;
 import io.till.shared.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.jdbc.core.RowMapper;
@@ -50,7 +54,35 @@ public class ExecutionQueue {
      * {@code trigger} means the key is an event id and the snapshot is built from that event's row.
      */
     record NewExecution(String id, String accountId, String automationId, int version, String triggerKey,
-        JsonNode trigger, String customerId) {}
+        JsonNode trigger, String customerId, Head head) {
+
+        NewExecution(String id, String accountId, String automationId, int version, String triggerKey,
+            JsonNode trigger, String customerId) {
+            this(id, accountId, automationId, version, triggerKey, trigger, customerId, null);
+        }
+
+        NewExecution with(JsonNode snapshot) {
+            return new NewExecution(id, accountId, automationId, version, triggerKey, snapshot, customerId, head);
+        }
+
+        NewExecution with(Head taken) {
+            return new NewExecution(id, accountId, automationId, version, triggerKey, trigger, customerId, taken);
+        }
+    }
+
+    /**
+     * How far a run got in the transaction that starts it ({@link StepsAtStart}): {@code running} (it goes on, from
+     * {@code state}), {@code succeeded} or {@code failed} (it ended there), with the lines of its log so far.
+     */
+    record Head(String status, ExecutionState state, List<StepLog> logs, JsonNode error) {
+
+        boolean ended() {
+            return !status.equals("running");
+        }
+    }
+
+    /** What a start wrote: the ids of the executions inserted, and of those the ones that go on (claimed, if leased). */
+    record Started(Set<String> inserted, List<Claimed> goingOn) {}
 
     /**
      * An execution claimed for one round, with what the worker needs to run it; {@code steps} is how many lines its
@@ -64,49 +96,74 @@ public class ExecutionQueue {
 
     /** Inserts the executions not started before and queues them, due now; returns the ids of those inserted. */
     public List<String> start(List<NewExecution> batch, Instant now) {
-        return insert(batch, now, null).stream().map(Claimed::id).toList();
+        return List.copyOf(insert(batch, now, null).inserted());
     }
 
     /**
-     * Inserts the executions not started before, already claimed under {@code lease}: the node that starts them runs
-     * their first step at once, without queueing and claiming them first; if it dies, their queue rows come due when
-     * the lease ends, as any claim's do.
+     * Inserts the executions not started before; those that go on are queued already claimed under {@code lease}: the
+     * node that starts them runs their next step at once, without queueing and claiming them first; if it dies, their
+     * queue rows come due when the lease ends, as any claim's do. Without a lease they are queued due now.
      */
-    List<Claimed> startClaimed(List<NewExecution> batch, Instant now, Lease lease) {
+    Started startClaimed(List<NewExecution> batch, Instant now, Lease lease) {
         return insert(batch, now, lease);
     }
 
-    private List<Claimed> insert(List<NewExecution> batch, Instant now, Lease lease) {
+    /**
+     * One statement: the executions (as they start, or as far as their {@link Head} took them, with its log lines),
+     * and a queue row for each that goes on; one that ended in its head leaves no queue row at all.
+     */
+    private Started insert(List<NewExecution> batch, Instant now, Lease lease) {
         if (batch.isEmpty()) {
-            return List.of();
+            return new Started(Set.of(), List.of());
         }
-        return arrays.planned(() -> db.sql("""
+        var logs = new ArrayList<ExecutionResults.Logged>();
+        for (NewExecution start : batch) {
+            if (start.head() != null) {
+                logs.addAll(ExecutionResults.Logged.of(start.id(), start.head().logs()));
+            }
+        }
+        var inserted = new HashSet<String>();
+        var goingOn = arrays.planned(() -> ExecutionResults.bindLogs(db.sql("""
             WITH input AS (
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
                                      CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
-                                     CAST(:customers AS text[]))
-                       AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id)),
+                                     CAST(:customers AS text[]), CAST(:statuses AS text[]), CAST(:states AS jsonb[]),
+                                     CAST(:logCounts AS int[]), CAST(:errors AS jsonb[]))
+                       AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id, status, state,
+                            log_count, error)),
             inserted AS (
                 INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
-                                        customer_id, state, created_at, updated_at)
-                SELECT i.id, i.account_id, i.automation_id, i.version, 'pending', i.trigger_key,
+                                        customer_id, state, log_count, error, created_at, started_at, finished_at,
+                                        updated_at)
+                SELECT i.id, i.account_id, i.automation_id, i.version, i.status, i.trigger_key,
                        coalesce(i.trigger, jsonb_build_object(
                            'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
                            'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                            'data', e.data)),
-                       i.customer_id, CAST(:state AS jsonb), :now, :now
+                       i.customer_id, coalesce(i.state, CAST(:state AS jsonb)), i.log_count, i.error, :now,
+                       CASE WHEN i.log_count > 0 THEN :now END,
+                       CASE WHEN i.status IN ('succeeded', 'failed') THEN :now END, :now
                   FROM input i
                   -- One lookup by key per execution (LIMIT keeps it a lookup: joined, the planner may hash all events).
                   LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
                          ON true
                 ON CONFLICT (automation_id, trigger_key) DO NOTHING
-                RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count),
+                RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count,
+                          status),
             queued AS (
                 INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
                 SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
-                  FROM inserted)
-            SELECT * FROM inserted
-            """)
+                  FROM inserted
+                 WHERE status IN ('pending', 'running')),
+            logged AS (
+                INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
+                                             attempt, input, output, error, idempotency_key, started_at, finished_at)
+                SELECT ins.id, ins.account_id, l.nth, l.step_id, l.path, l.iteration, l.kind, l.status, l.attempt,
+                       l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
+                  FROM %s
+                  JOIN inserted ins ON ins.id = l.execution_id)
+            SELECT *, status IN ('pending', 'running') AS goes_on FROM inserted
+            """.formatted(ExecutionResults.LOGS)), logs, arrays)
             .param("ids", BatchArrays.strings(batch, NewExecution::id))
             .param("accounts", BatchArrays.strings(batch, NewExecution::accountId))
             .param("automations", BatchArrays.strings(batch, NewExecution::automationId))
@@ -114,15 +171,27 @@ public class ExecutionQueue {
             .param("keys", BatchArrays.strings(batch, NewExecution::triggerKey))
             .param("triggers", BatchArrays.strings(batch, e -> arrays.write(e.trigger())))
             .param("customers", BatchArrays.strings(batch, NewExecution::customerId))
+            .param("statuses", BatchArrays.strings(batch, e -> e.head() == null ? "pending" : e.head().status()))
+            .param("states", BatchArrays.strings(batch, e -> e.head() == null
+                ? null
+                : json.writeValueAsString(StateJson.write(e.head().state()))))
+            .param("logCounts", batch.stream().map(e -> e.head() == null ? 0 : e.head().logs().size())
+                .toArray(Integer[]::new))
+            .param("errors", BatchArrays.strings(batch, e -> e.head() == null ? null : arrays.write(e.head().error())))
             .param("state", json.writeValueAsString(StateJson.write(ExecutionState.start())))
             .param("now", Timestamps.of(now))
             .param("leaseEnd", lease == null ? null : Timestamps.of(now.plus(lease.length())))
             .param("token", lease == null ? null : lease.token())
-            // With a trigger built from the event row, the JSON comes back only for those started now.
-            .query(lease == null
-                ? (rs, row) -> new Claimed(rs.getString("id"), null, null, 0, null, null, null, 0, 0)
-                : claimed)
-            .list());
+            // With a trigger built from the event row, the JSON comes back only for those that go on, when leased.
+            .query((rs, row) -> {
+                inserted.add(rs.getString("id"));
+                return lease != null && rs.getBoolean("goes_on") ? claimed.mapRow(rs, row) : null;
+            })
+            .list()
+            .stream()
+            .filter(java.util.Objects::nonNull)
+            .toList());
+        return new Started(inserted, goingOn);
     }
 
     /**

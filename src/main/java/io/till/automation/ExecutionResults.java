@@ -87,11 +87,9 @@ public class ExecutionResults {
         var awaiting = round.stream().filter(w -> w.await() != null).toList();
         var logs = new ArrayList<Logged>();
         for (Written w : round) {
-            for (int i = 0; i < w.logs().size(); i++) {
-                logs.add(new Logged(w.claimed().id(), i + 1, w.logs().get(i)));
-            }
+            logs.addAll(Logged.of(w.claimed().id(), w.logs()));
         }
-        return arrays.planned(() -> db.sql("""
+        return arrays.planned(() -> bindLogs(db.sql("""
             WITH input AS (
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:versions AS int[]), CAST(:statuses AS text[]),
                                      CAST(:states AS jsonb[]), CAST(:errors AS jsonb[]), CAST(:wakes AS timestamptz[]),
@@ -134,13 +132,7 @@ public class ExecutionResults {
                                              attempt, input, output, error, idempotency_key, started_at, finished_at)
                 SELECT w.id, w.account_id, w.first_seq + l.nth, l.step_id, l.path, l.iteration, l.kind, l.status,
                        l.attempt, l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
-                  FROM unnest(CAST(:logIds AS text[]), CAST(:nths AS int[]), CAST(:stepIds AS text[]),
-                              CAST(:paths AS text[]), CAST(:iterations AS text[]), CAST(:kinds AS text[]),
-                              CAST(:logStatuses AS text[]), CAST(:attempts AS int[]), CAST(:inputs AS jsonb[]),
-                              CAST(:outputs AS jsonb[]), CAST(:logErrors AS jsonb[]), CAST(:keys AS text[]),
-                              CAST(:started AS timestamptz[]), CAST(:ended AS timestamptz[]))
-                       AS l(execution_id, nth, step_id, path, iteration, kind, status, attempt, input, output, error,
-                            idempotency_key, started_at, finished_at)
+                  FROM %s
                   JOIN written w ON w.id = l.execution_id),
             dequeued AS (
                 -- Gone from the queue: those that wait or ended, and those refused (canceled meanwhile). NOT IN
@@ -194,7 +186,7 @@ public class ExecutionResults {
                          WHERE id = ANY(CAST(:leftWaits AS text[])) OR status IN ('canceled', 'failed')) g
                  WHERE x.execution_id = g.id)
             SELECT id, status FROM written
-            """)
+            """.formatted(LOGS)), logs, arrays)
             .param("token", token)
             .param("goOn", goOn.toArray(String[]::new))
             .param("awaitIds", awaiting.stream().map(w -> w.claimed().id()).toArray(String[]::new))
@@ -215,6 +207,38 @@ public class ExecutionResults {
             .param("logs", round.stream().map(w -> w.logs().size()).toArray(Integer[]::new))
             .param("finished", BatchArrays.strings(round, w -> w.finished() ? now.toString() : null))
             .param("now", Timestamps.of(now))
+            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("status")))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    /** The {@code nth} line a round (or a run's start) adds to an execution's log. */
+    record Logged(String executionId, int nth, StepLog log) {
+
+        static List<Logged> of(String executionId, List<StepLog> logs) {
+            var lines = new ArrayList<Logged>(logs.size());
+            for (int i = 0; i < logs.size(); i++) {
+                lines.add(new Logged(executionId, i + 1, logs.get(i)));
+            }
+            return lines;
+        }
+    }
+
+    /** The log lines bound by {@link #bindLogs}, as rows {@code l}: their execution, {@code nth} line, and columns. */
+    static final String LOGS = """
+        unnest(CAST(:logIds AS text[]), CAST(:nths AS int[]), CAST(:stepIds AS text[]),
+                              CAST(:paths AS text[]), CAST(:iterations AS text[]), CAST(:kinds AS text[]),
+                              CAST(:logStatuses AS text[]), CAST(:attempts AS int[]), CAST(:inputs AS jsonb[]),
+                              CAST(:outputs AS jsonb[]), CAST(:logErrors AS jsonb[]), CAST(:logKeys AS text[]),
+                              CAST(:started AS timestamptz[]), CAST(:ended AS timestamptz[]))
+                       AS l(execution_id, nth, step_id, path, iteration, kind, status, attempt, input, output, error,
+                            idempotency_key, started_at, finished_at)""";
+
+    /** Binds the columns of {@link #LOGS}. */
+    static JdbcClient.StatementSpec bindLogs(JdbcClient.StatementSpec statement, List<Logged> logs,
+        BatchArrays arrays) {
+        return statement
             .param("logIds", BatchArrays.strings(logs, Logged::executionId))
             .param("nths", logs.stream().map(Logged::nth).toArray(Integer[]::new))
             .param("stepIds", BatchArrays.strings(logs, l -> l.log().stepId()))
@@ -226,15 +250,8 @@ public class ExecutionResults {
             .param("inputs", BatchArrays.strings(logs, l -> arrays.write(l.log().input())))
             .param("outputs", BatchArrays.strings(logs, l -> arrays.write(l.log().output())))
             .param("logErrors", BatchArrays.strings(logs, l -> arrays.write(l.log().error())))
-            .param("keys", BatchArrays.strings(logs, l -> l.log().idempotencyKey()))
+            .param("logKeys", BatchArrays.strings(logs, l -> l.log().idempotencyKey()))
             .param("started", BatchArrays.strings(logs, l -> l.log().startedAt().toString()))
-            .param("ended", BatchArrays.strings(logs, l -> l.log().finishedAt().toString()))
-            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("status")))
-            .list()
-            .stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            .param("ended", BatchArrays.strings(logs, l -> l.log().finishedAt().toString()));
     }
-
-    /** The {@code nth} line a round adds to an execution's log. */
-    private record Logged(String executionId, int nth, StepLog log) {}
 }

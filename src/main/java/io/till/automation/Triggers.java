@@ -43,6 +43,7 @@ class Triggers {
     private final StartRules rules;
     private final MatchTraces matchTraces;
     private final UpcomingNotices notices;
+    private final StepsAtStart stepsAtStart;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
     private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
@@ -52,7 +53,8 @@ class Triggers {
         ExecutionQueue queue,
         ExecutionContexts contexts, EventScopes scopes, EventCancels cancels,
         ExecutionWaits waits, StartRules rules, MatchTraces matchTraces, UpcomingNotices notices,
-        MeterRegistry meters) {
+        StepsAtStart stepsAtStart, MeterRegistry meters) {
+        this.stepsAtStart = stepsAtStart;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -106,7 +108,7 @@ class Triggers {
      */
     @Transactional
     public int matchEvents(int limit) {
-        return matchEvents(limit, null).events();
+        return matchEvents(limit, null, false).events();
     }
 
     /** What a batch of matching did: how many events it took, and the executions it started claimed, if any. */
@@ -114,10 +116,12 @@ class Triggers {
 
     /**
      * Matches as {@link #matchEvents(int)} does; with a {@code lease}, the executions it starts are claimed under it
-     * for the caller to run their first step at once, instead of queueing them for a worker to claim.
+     * for the caller to run their next step at once, instead of queueing them for a worker to claim. With
+     * {@code stepsAtStart}, a run whose first steps are transactional actions takes them in this transaction
+     * ({@link StepsAtStart}); should one throw, the whole batch is undone, and the caller matches it again without.
      */
     @Transactional
-    Matched matchEvents(int limit, ExecutionQueue.Lease lease) {
+    Matched matchEvents(int limit, ExecutionQueue.Lease lease, boolean stepsAtStart) {
         // Fair across accounts: a few of each waiting account's oldest events first (the accounts visited from the one
         // after the last batch's), then the oldest of all; one account's flood of events never holds back another
         // account's single one, and still drains in full batches. Two statements, so that the oldest are taken (and
@@ -229,19 +233,40 @@ class Triggers {
         matchTraces.keep(traces);
         // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
         // of its batch started.
-        if (lease == null) {
-            executionsStarted.increment(queue.start(starts, now).size());
-            cancels.cancel(endedBy, starts, programsById, now, null);
-            waits.arrive(arrivals, now);
-            return new Matched(events.size(), List.of());
+        if (stepsAtStart) {
+            starts = this.stepsAtStart.take(withSnapshots(starts, programsById), programsById, now);
         }
-        var claimed = queue.startClaimed(starts, now, lease);
-        executionsStarted.increment(claimed.size());
-        Set<String> ended = cancels.cancel(endedBy, starts, programsById, now, lease.token());
+        var started = queue.startClaimed(starts, now, lease);
+        for (var start : starts) {
+            if (start.head() != null && !started.inserted().contains(start.id())) {
+                // Started before (its event delivered twice): the steps taken for it here must not count twice.
+                throw new IllegalStateException("A run took steps at its start for " + start.triggerKey()
+                    + ", which had started " + start.automationId() + " before; the batch is matched again without");
+            }
+        }
+        this.stepsAtStart.ended(starts);
+        executionsStarted.increment(started.inserted().size());
+        Set<String> ended = cancels.cancel(endedBy, starts, programsById, now, lease == null ? null : lease.token());
         waits.arrive(arrivals, now);
+        var claimed = started.goingOn();
         return new Matched(events.size(), ended.isEmpty()
             ? claimed
             : claimed.stream().filter(run -> !ended.contains(run.id())).toList());
+    }
+
+    /** The starts, with the trigger snapshot read for each that may take steps at its start and has none yet. */
+    private List<ExecutionQueue.NewExecution> withSnapshots(List<ExecutionQueue.NewExecution> starts,
+        Map<String, Program> programs) {
+        var missing = starts.stream()
+            .filter(s -> s.trigger() == null && stepsAtStart.startsHere(programs.get(s.automationId())))
+            .map(ExecutionQueue.NewExecution::triggerKey).distinct().toList();
+        if (missing.isEmpty()) {
+            return starts;
+        }
+        var read = snapshots(missing);
+        return starts.stream().map(s -> s.trigger() == null && read.containsKey(s.triggerKey())
+            ? s.with(read.get(s.triggerKey()))
+            : s).toList();
     }
 
     /** Why this listener starts nothing for the event, in the order matching decides; null when it starts. */

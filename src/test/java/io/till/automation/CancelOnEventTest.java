@@ -139,7 +139,7 @@ class CancelOnEventTest {
         shop.post("acme.cart_recovered", ada, "{}");
 
         var lease = new ExecutionQueue.Lease(UUID.randomUUID(), Duration.ofMinutes(1));
-        var matched = triggers.matchEvents(AutomationAgenda.EVENT_BATCH, lease);
+        var matched = triggers.matchEvents(AutomationAgenda.EVENT_BATCH, lease, true);
 
         assertThat(matched.events()).isEqualTo(2);
         assertThat(matched.claimed()).isEmpty();

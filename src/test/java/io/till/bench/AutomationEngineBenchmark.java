@@ -86,18 +86,40 @@ class AutomationEngineBenchmark {
     private static final Duration CLAIM_MEASURE = Duration.ofSeconds(4);
     private static final int FLOOD = 100_000;
 
-    /** A no-op in-process action, known to this benchmark's application context only. */
+    /** No-op in-process actions, known to this benchmark's application context only. */
     @TestConfiguration(proxyBeanMethods = false)
     static class BenchConfiguration {
 
+        /**
+         * Does nothing, as Graphile Worker's and db-scheduler's no-op jobs do; transactional, as Till's record actions
+         * (add_tag, create_task, …) are: a run of it takes its steps in the transaction that matches its event.
+         */
         @Bean
         Action benchNoop() {
+            return noop("bench.noop", true);
+        }
+
+        /**
+         * Does nothing, performed as an action that calls out is (send_email, send_webhook, …): after the match has
+         * committed, on a thread of its own, its result written back by a second statement.
+         */
+        @Bean
+        Action benchCall() {
+            return noop("bench.call", false);
+        }
+
+        private static Action noop(String name, boolean transactional) {
             return new Action() {
-                private final ActionSchema schema = ActionSchema.of("bench.noop", "Does nothing (benchmark only)");
+                private final ActionSchema schema = ActionSchema.of(name, "Does nothing (benchmark only)");
 
                 @Override
                 public ActionSchema schema() {
                     return schema;
+                }
+
+                @Override
+                public boolean transactional() {
+                    return transactional;
                 }
 
                 @Override
@@ -370,39 +392,51 @@ class AutomationEngineBenchmark {
     }
 
     private void endToEnd(TestAccounts.TestAccount store) throws Exception {
-        for (int steps : new int[]{1, 5}) {
-            int total = steps == 1 ? ONE_STEP_EXECUTIONS : FIVE_STEP_EXECUTIONS;
-            Warm warm = warmUp(store, steps, total);
-            String event = "acme.bench_" + steps + "step";
-            String id = automation(store, event, steps);
-            PROFILE.clear();
-            long compiling = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-            var walBefore = wal();
-            long insertStart = System.nanoTime();
-            insertEvents(store, event, "e2e" + steps + "s", total);
-            long start = System.nanoTime();
-            boolean done = waitUntil(() -> count(store, id, "succeeded") >= total, 300);
-            double elapsed = seconds(start);
-            var walAfter = wal();
-            long succeeded = count(store, id, "succeeded");
-            if (steps == 1) {
-                tillOneStep = succeeded / elapsed;
+        for (var action : List.of("bench.noop", "bench.call")) {
+            for (int steps : new int[]{1, 5}) {
+                endToEnd(store, steps, action);
             }
-            line("(b) %d-step automation: %,d executions in %.2f s = %,.0f executions/s, %,.0f steps/s "
-                + "(from commit of the bulk event insert to the last execution succeeded, polled every 50 ms; "
-                + "insert took %.2f s, not counted)%s", steps, succeeded, elapsed, succeeded / elapsed,
-                succeeded * steps / elapsed, (start - insertStart) / 1e9, done ? "" : " — TIMED OUT");
-            line("    time spent per phase (summed over the loops): %s; JIT compiling meanwhile %,d ms",
-                profile(elapsed),
-                ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiling);
-            line("    WAL per execution (with the events' insert): %,.0f bytes in %.1f records, %.2f full-page images; "
-                + "%d checkpoints meanwhile", (walAfter.bytes() - walBefore.bytes()) / (double) total,
-                (walAfter.records() - walBefore.records()) / (double) total,
-                (walAfter.pageImages() - walBefore.pageImages()) / (double) total,
-                walAfter.checkpoints() - walBefore.checkpoints());
-            line("    after %d untimed rounds of the same while the JIT compiled; the first, on a cold JVM, ran at "
-                + "%,.0f executions/s", warm.rounds(), total / warm.firstSeconds());
         }
+    }
+
+    private void endToEnd(TestAccounts.TestAccount store, int steps, String action) throws Exception {
+        int total = steps == 1 ? ONE_STEP_EXECUTIONS : FIVE_STEP_EXECUTIONS;
+        Warm warm = warmUp(store, steps, total, action);
+        String event = "acme.bench_" + steps + "step_" + action.replace('.', '_');
+        String id = automation(store, event, steps, action);
+        PROFILE.clear();
+        long compiling = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        var walBefore = wal();
+        long insertStart = System.nanoTime();
+        insertEvents(store, event, "e2e" + steps + "s" + action.replace('.', '_'), total);
+        long start = System.nanoTime();
+        boolean done = waitUntil(() -> count(store, id, "succeeded") >= total, 300);
+        double elapsed = seconds(start);
+        var walAfter = wal();
+        long succeeded = count(store, id, "succeeded");
+        if (steps == 1 && action.equals("bench.noop")) {
+            tillOneStep = succeeded / elapsed;
+        } else if (steps == 1) {
+            tillOneStepCalling = succeeded / elapsed;
+        }
+        line("(b) %d-step automation, %s: %,d executions in %.2f s = %,.0f executions/s, %,.0f steps/s "
+            + "(from commit of the bulk event insert to the last execution succeeded, polled every 50 ms; "
+            + "insert took %.2f s, not counted)%s", steps,
+            action.equals("bench.noop")
+                ? "no-op steps taken in the match's transaction (as record actions are)"
+                : "no-op steps performed as actions that call out are",
+            succeeded, elapsed, succeeded / elapsed,
+            succeeded * steps / elapsed, (start - insertStart) / 1e9, done ? "" : " — TIMED OUT");
+        line("    time spent per phase (summed over the loops): %s; JIT compiling meanwhile %,d ms",
+            profile(elapsed),
+            ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compiling);
+        line("    WAL per execution (with the events' insert): %,.0f bytes in %.1f records, %.2f full-page images; "
+            + "%d checkpoints meanwhile", (walAfter.bytes() - walBefore.bytes()) / (double) total,
+            (walAfter.records() - walBefore.records()) / (double) total,
+            (walAfter.pageImages() - walBefore.pageImages()) / (double) total,
+            walAfter.checkpoints() - walBefore.checkpoints());
+        line("    after %d untimed rounds of the same while the JIT compiled; the first, on a cold JVM, ran at "
+            + "%,.0f executions/s", warm.rounds(), total / warm.firstSeconds());
     }
 
     /** What the server has written to its write-ahead log so far, and how many checkpoints it has made. */
@@ -419,13 +453,13 @@ class AutomationEngineBenchmark {
     }
 
     /** Runs Till's workload of {@code steps}-step runs untimed until the JIT has compiled its hot path. */
-    private Warm warmUp(TestAccounts.TestAccount store, int steps, int total) {
-        String event = "acme.bench_warm_" + steps + "step";
-        String warm = automation(store, event, steps);
+    private Warm warmUp(TestAccounts.TestAccount store, int steps, int total, String action) {
+        String event = "acme.bench_warm_" + steps + "step_" + action.replace('.', '_');
+        String warm = automation(store, event, steps, action);
         var rounds = new AtomicInteger();
         return untilCompiled(() -> {
             int round = rounds.incrementAndGet();
-            insertEvents(store, event, "warm" + steps + "s" + round + "_", total);
+            insertEvents(store, event, "warm" + steps + "s" + action.replace('.', '_') + round + "_", total);
             waitUntil(() -> count(store, warm, "succeeded") >= (long) round * total, 300);
         });
     }
@@ -601,7 +635,8 @@ class AutomationEngineBenchmark {
             ONE_STEP_EXECUTIONS, run.seconds(), rate, DB_SCHEDULER_THREADS, run.warmRounds(),
             run.finished() ? "" : " — TIMED OUT");
         if (tillOneStep > 0) {
-            line("(f) ratio Till 1-step executions/s / db-scheduler tasks/s: %.2f (target >= 2)", tillOneStep / rate);
+            line("(f) ratio Till 1-step executions/s / db-scheduler tasks/s: %.2f (target >= 2); with steps performed "
+                + "as calls out: %.2f", tillOneStep / rate, tillOneStepCalling / rate);
         }
     }
 
@@ -825,8 +860,9 @@ class AutomationEngineBenchmark {
             + "performance page; same database; from commit of one add_jobs to the table empty; after %d untimed rounds "
             + "of the same)", result.get().line(), nodeVersion(), WARM_ROUNDS_MOST);
         if (tillOneStep > 0) {
-            line("(g) ratio Till 1-step executions/s / Graphile Worker jobs/s: %.2f (target >= 0.5); db-scheduler / "
-                + "Graphile Worker: %.2f", tillOneStep / result.get().jobsPerSecond(),
+            line("(g) ratio Till 1-step executions/s / Graphile Worker jobs/s: %.2f (target >= 0.5); with steps "
+                + "performed as calls out: %.2f; db-scheduler / Graphile Worker: %.2f",
+                tillOneStep / result.get().jobsPerSecond(), tillOneStepCalling / result.get().jobsPerSecond(),
                 dbSchedulerRate / result.get()
                     .jobsPerSecond());
         }
@@ -846,7 +882,7 @@ class AutomationEngineBenchmark {
         if (!tillWarm) {
             workers.start();
             try {
-                warmUp(store, 1, ONE_STEP_EXECUTIONS);
+                warmUp(store, 1, ONE_STEP_EXECUTIONS, "bench.noop");
             } finally {
                 workers.stop();
             }
@@ -934,6 +970,7 @@ class AutomationEngineBenchmark {
     // ------------------------------------------------------------------------------------------------------------
 
     private double tillOneStep;
+    private double tillOneStepCalling;
     private double dbSchedulerRate;
 
     private void line(String format, Object... args) {

@@ -22,7 +22,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * Actions that exist only in tests. Each call is written to {@code test_action_calls} (with the node that made it),
  * so a test sees every call, its attempt and its idempotency key, even those made by another Till process.
  * <ul>
- * <li>{@code test.record} succeeds;
+ * <li>{@code test.record} succeeds; {@code test.in_transaction} too, inside the caller's transaction (or throws, with
+ * {@code fail});
  * <li>{@code test.flaky} fails its first {@code fail_times} attempts (retryably, unless {@code permanent});
  * <li>{@code test.hang} never returns on a node started with {@code -Dtill.test.hang=true} (it prints
  * {@code HANG <key>} first), and succeeds elsewhere;
@@ -142,6 +143,35 @@ public class TestActions {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
+            }
+        };
+    }
+
+    /**
+     * {@code test.in_transaction}: transactional (its call is a row of the caller's transaction, so it takes steps at
+     * a run's start); with {@code fail}, it throws after writing that row.
+     */
+    @Bean
+    Action testInTransaction(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.in_transaction", "records its call in the caller's transaction",
+                    Param.optional("fail", Type.BOOLEAN, "throw after recording"));
+            }
+
+            @Override
+            public boolean transactional() {
+                return true;
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.in_transaction", call);
+                if (call.params().path("fail").asBoolean(false)) {
+                    throw new IllegalStateException("a constraint this action broke");
                 }
                 return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
             }
