@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -189,7 +190,7 @@ public class ExecutionQueue {
             })
             .list()
             .stream()
-            .filter(java.util.Objects::nonNull)
+            .filter(Objects::nonNull)
             .toList());
         return new Started(inserted, goingOn);
     }
@@ -321,7 +322,7 @@ public class ExecutionQueue {
             """)
             .query((rs, row) -> Timestamps.read(rs, "least"))
             .optional()
-            .filter(java.util.Objects::nonNull);
+            .filter(Objects::nonNull);
     }
 
     /** Work due now, and runs waiting on timers: the gauges of the engine's backlog. */

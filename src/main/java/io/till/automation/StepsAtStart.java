@@ -65,7 +65,7 @@ class StepsAtStart {
      */
     boolean startsHere(Program program) {
         var definition = program.definition();
-        return definition.cancelOn().isEmpty()
+        return definition.cancelOn().isEmpty() && !definition.steps().isEmpty()
             && definition.steps().getFirst() instanceof Definition.Step.Action first
             && actionCalls.transactional(first.action())
             && program.blocks().values().stream().flatMap(List::stream)

@@ -117,11 +117,11 @@ class Triggers {
     /**
      * Matches as {@link #matchEvents(int)} does; with a {@code lease}, the executions it starts are claimed under it
      * for the caller to run their next step at once, instead of queueing them for a worker to claim. With
-     * {@code stepsAtStart}, a run whose first steps are transactional actions takes them in this transaction
+     * {@code takeSteps}, a run whose first steps are transactional actions takes them in this transaction
      * ({@link StepsAtStart}); should one throw, the whole batch is undone, and the caller matches it again without.
      */
     @Transactional
-    Matched matchEvents(int limit, ExecutionQueue.Lease lease, boolean stepsAtStart) {
+    Matched matchEvents(int limit, ExecutionQueue.Lease lease, boolean takeSteps) {
         // Fair across accounts: a few of each waiting account's oldest events first (the accounts visited from the one
         // after the last batch's), then the oldest of all; one account's flood of events never holds back another
         // account's single one, and still drains in full batches. Two statements, so that the oldest are taken (and
@@ -158,9 +158,8 @@ class Triggers {
             ? ""
             : fair.stream().map(Picked::accountId).max(String::compareTo).orElse(""));
         // The rows picked are deleted by their place (ctid, valid while this transaction holds their locks): the
-        // inbox's
-        // statistics are always wrong (it fills and empties within seconds), and joined by key the planner may scan
-        // the inbox once for each event picked.
+        // inbox's statistics are always wrong (it fills and empties within seconds), and joined by key the planner
+        // may scan the inbox once for each event picked.
         var events = db.sql("""
             WITH oldest AS MATERIALIZED (
                 SELECT ctid AS place FROM event_inbox
@@ -233,8 +232,8 @@ class Triggers {
         matchTraces.keep(traces);
         // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
         // of its batch started.
-        if (stepsAtStart) {
-            starts = this.stepsAtStart.take(withSnapshots(starts, programsById), programsById, now);
+        if (takeSteps) {
+            starts = stepsAtStart.take(withSnapshots(starts, programsById), programsById, now);
         }
         var started = queue.startClaimed(starts, now, lease);
         for (var start : starts) {
@@ -244,7 +243,7 @@ class Triggers {
                     + ", which had started " + start.automationId() + " before; the batch is matched again without");
             }
         }
-        this.stepsAtStart.ended(starts);
+        stepsAtStart.ended(starts);
         executionsStarted.increment(started.inserted().size());
         Set<String> ended = cancels.cancel(endedBy, starts, programsById, now, lease == null ? null : lease.token());
         waits.arrive(arrivals, now);
@@ -258,7 +257,8 @@ class Triggers {
     private List<ExecutionQueue.NewExecution> withSnapshots(List<ExecutionQueue.NewExecution> starts,
         Map<String, Program> programs) {
         var missing = starts.stream()
-            .filter(s -> s.trigger() == null && stepsAtStart.startsHere(programs.get(s.automationId())))
+            .filter(s -> s.trigger() == null && programs.containsKey(s.automationId())
+                && stepsAtStart.startsHere(programs.get(s.automationId())))
             .map(ExecutionQueue.NewExecution::triggerKey).distinct().toList();
         if (missing.isEmpty()) {
             return starts;
