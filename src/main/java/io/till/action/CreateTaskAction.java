@@ -34,7 +34,7 @@ class CreateTaskAction implements Action {
             Param.optional("due_in", Type.STRING, "when it is due from now, an ISO-8601 duration such as P2D"));
     }
 
-    /** Rows of Till's database only (the customer, its event; the task). */
+    /** Rows of Till's database only: the task. */
     @Override
     public boolean transactional() {
         return true;

@@ -31,7 +31,7 @@ class CustomerTagActions {
                 Param.required("tag", Type.STRING, "the tag, at most 50 characters"));
         }
 
-        /** Rows of Till's database only (the customer, its event; the task). */
+        /** Rows of Till's database only: the customer and the event its change raises. */
         @Override
         public boolean transactional() {
             return true;

@@ -26,7 +26,7 @@ class UpdateCustomerAction implements Action {
             Param.optional("marketing_consent", Type.BOOLEAN, "whether the customer agreed to marketing"));
     }
 
-    /** Rows of Till's database only (the customer, its event; the task). */
+    /** Rows of Till's database only: the customer and the event its change raises. */
     @Override
     public boolean transactional() {
         return true;
