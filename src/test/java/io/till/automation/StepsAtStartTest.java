@@ -138,6 +138,30 @@ class StepsAtStartTest {
     }
 
     @Test
+    void aRecordActionRefusedAtStartFailsItsRunOnceAndHoldsBackNoOtherRun() {
+        agenda.runDue();
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        // Customers.update refuses the email inside a transactional service: the batch's transaction can then only
+        // roll back, and is matched again the ordinary way.
+        String refused = shop.activate(
+            """
+                {"name": "Bad email", "trigger": {"type": "event", "event": "acme.signed_up"},
+                 "steps": [{"id": "set", "type": "action", "action": "update_customer", "params": {"email": "not-an-email"}}]}""");
+        String welcome = shop.activate(RECORDS.formatted(""));
+        shop.post("acme.signed_up", ada, "{}");
+
+        agenda.runDue();
+
+        var failed = shop.onlyRun(refused, ada);
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(StoreApi.log(failed)).containsExactly("set:failed");
+        assertThat(StoreApi.log(shop.onlyRun(welcome, ada))).containsExactly("tag:succeeded", "task:succeeded");
+        assertThat(count("SELECT count(*) FROM tasks WHERE account_id = :a", store.id())).isEqualTo(1);
+    }
+
+    @Test
     void anEventMatchedASecondTimeTakesNoStepTwice() {
         agenda.runDue();
         var store = accounts.create();
