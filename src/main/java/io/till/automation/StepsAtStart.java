@@ -93,8 +93,9 @@ class StepsAtStart {
 
     /**
      * Matches a batch through {@code match}, its runs taking their transactional first steps in the batch's
-     * transaction; should one of those throw (a bug, a constraint the action broke), the whole batch was undone, and
-     * is matched again without them, its runs then taking every step in the workers' rounds, as any run does.
+     * transaction; should one of those throw (a bug, a constraint the action broke), or be refused inside a
+     * transactional service (which leaves the transaction able only to roll back), the whole batch was undone, and is
+     * matched again without them, its runs then taking every step in the workers' rounds, as any run does.
      */
     static <T> T orWithout(Function<Boolean, T> match) {
         try {
