@@ -88,12 +88,16 @@ class Executor {
         this.clock = clock;
         this.json = json;
         this.settings = settings;
-        this.succeeded = Counter.builder("till.automation.executions.finished").tag("status", "succeeded")
-            .description("Executions that ended").register(meters);
-        this.failed = Counter.builder("till.automation.executions.finished").tag("status", "failed")
-            .description("Executions that ended").register(meters);
+        this.succeeded = finished(meters, "succeeded");
+        this.failed = finished(meters, "failed");
         this.refused = Counter.builder("till.automation.writes.refused")
             .description("Round results dropped because another node had taken the execution over").register(meters);
+    }
+
+    /** The counter of executions that ended with {@code status}, wherever their last step was taken. */
+    static Counter finished(MeterRegistry meters, String status) {
+        return Counter.builder("till.automation.executions.finished").tag("status", status)
+            .description("Executions that ended").register(meters);
     }
 
     /** Claims and runs one round; returns how many executions it claimed. */

@@ -52,11 +52,8 @@ class StepsAtStart {
         this.actionCalls = actionCalls;
         this.secrets = secrets;
         this.json = json;
-        // The meters the Executor counts its ended runs with.
-        this.succeeded = Counter.builder("till.automation.executions.finished").tag("status", "succeeded")
-            .description("Executions that ended").register(meters);
-        this.failed = Counter.builder("till.automation.executions.finished").tag("status", "failed")
-            .description("Executions that ended").register(meters);
+        this.succeeded = Executor.finished(meters, "succeeded");
+        this.failed = Executor.finished(meters, "failed");
     }
 
     /**
@@ -73,17 +70,17 @@ class StepsAtStart {
     }
 
     /**
-     * Takes each start of {@code starts} whose automation {@linkplain #startsHere starts here} (its trigger snapshot
-     * read already) as far as its transactional steps go, in the caller's transaction; answers the starts, each with
-     * the {@link ExecutionQueue.Head} it reached, if it took a step. What an action throws is thrown: the caller's
-     * transaction, and every step taken in it, is then undone.
+     * Takes each start of {@code starts} whose automation is one of {@code startingHere} (those that
+     * {@linkplain #startsHere start here}; its trigger snapshot read already) as far as its transactional steps go, in
+     * the caller's transaction; answers the starts, each with the {@link ExecutionQueue.Head} it reached, if it took a
+     * step. What an action throws is thrown: the caller's transaction, and every step taken in it, is then undone.
      */
-    List<ExecutionQueue.NewExecution> take(List<ExecutionQueue.NewExecution> starts, Map<String, Program> programs,
-        Instant now) {
+    List<ExecutionQueue.NewExecution> take(List<ExecutionQueue.NewExecution> starts,
+        Map<String, Program> startingHere, Instant now) {
         var taken = new ArrayList<ExecutionQueue.NewExecution>(starts.size());
         for (var start : starts) {
-            Program program = programs.get(start.automationId());
-            ExecutionQueue.Head head = start.trigger() != null && program != null && startsHere(program)
+            Program program = startingHere.get(start.automationId());
+            ExecutionQueue.Head head = start.trigger() != null && program != null
                 ? head(start, program, now)
                 : null;
             taken.add(head == null ? start : start.with(head));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -220,7 +221,7 @@ class Triggers {
         var arrivals = events.stream().filter(e -> !e.skipAutomations()).map(e -> new EventCancels.Arrival(e.id(),
             e.accountId(), e.type(), e.customerId())).toList();
         var cancelling = cancels.candidates(arrivals);
-        Map<String, Program> programsById = listeners.stream().collect(java.util.stream.Collectors.toMap(
+        Map<String, Program> programsById = listeners.stream().collect(Collectors.toMap(
             Listener::automationId, Listener::program, (a, b) -> a));
         rules.lock(starts, programsById, cancelling);
         // The open runs this batch's events end, so that a start after the event that ends one is not refused by it.
@@ -233,7 +234,11 @@ class Triggers {
         // The batch's starts first, then its cancels, then the waits it ends: an event ends the runs an earlier event
         // of its batch started.
         if (takeSteps) {
-            starts = stepsAtStart.take(withSnapshots(starts, programsById), programsById, now);
+            // Which automations' runs may take steps here, decided once per batch, not once per run.
+            Map<String, Program> startingHere = programsById.entrySet().stream()
+                .filter(entry -> stepsAtStart.startsHere(entry.getValue()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            starts = stepsAtStart.take(withSnapshots(starts, startingHere), startingHere, now);
         }
         var started = queue.startClaimed(starts, now, lease);
         for (var start : starts) {
@@ -253,12 +258,14 @@ class Triggers {
             : claimed.stream().filter(run -> !ended.contains(run.id())).toList());
     }
 
-    /** The starts, with the trigger snapshot read for each that may take steps at its start and has none yet. */
+    /**
+     * The starts, with the trigger snapshot read for each that may take steps at its start (its automation one of
+     * {@code startingHere}) and has none yet.
+     */
     private List<ExecutionQueue.NewExecution> withSnapshots(List<ExecutionQueue.NewExecution> starts,
-        Map<String, Program> programs) {
+        Map<String, Program> startingHere) {
         var missing = starts.stream()
-            .filter(s -> s.trigger() == null && programs.containsKey(s.automationId())
-                && stepsAtStart.startsHere(programs.get(s.automationId())))
+            .filter(s -> s.trigger() == null && startingHere.containsKey(s.automationId()))
             .map(ExecutionQueue.NewExecution::triggerKey).distinct().toList();
         if (missing.isEmpty()) {
             return starts;
