@@ -8,6 +8,7 @@ import io.till.testing.TestActions;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -159,6 +160,31 @@ class StepsAtStartTest {
         assertThat(StoreApi.log(failed)).containsExactly("set:failed");
         assertThat(StoreApi.log(shop.onlyRun(welcome, ada))).containsExactly("tag:succeeded", "task:succeeded");
         assertThat(count("SELECT count(*) FROM tasks WHERE account_id = :a", store.id())).isEqualTo(1);
+    }
+
+    @Test
+    void theRunsOfABatchTakeTheirStepsInTheOrderOfTheirCustomersSoThatTwoBatchesNeverWaitForEachOtherInACircle() {
+        agenda.runDue();
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        var customers = Stream.of(shop.customer("Ada"), shop.customer("Grace"), shop.customer("Hedy")).sorted()
+            .toList();
+        shop.activate("""
+            {"name": "Write", "trigger": {"type": "event", "event": "acme.signed_up"},
+             "steps": [{"id": "write", "type": "action", "action": "test.in_transaction"}]}""");
+        // The events arrive in the opposite order of their customers' ids, as another node's batch may hold them.
+        customers.reversed().forEach(customer -> shop.post("acme.signed_up", customer, "{}"));
+
+        triggers.matchEvents(500, lease, true);
+
+        // Every batch locks the customers it writes in one order: two never each hold a row the other waits for.
+        var writtenFor = TestActions.calls(db, store.id()).stream()
+            .map(call -> db.sql("SELECT customer_id FROM executions WHERE id = :id")
+                .param("id", call.idempotencyKey().substring(0, call.idempotencyKey().indexOf(':')))
+                .query(String.class)
+                .single())
+            .toList();
+        assertThat(writtenFor).containsExactlyElementsOf(customers);
     }
 
     @Test
