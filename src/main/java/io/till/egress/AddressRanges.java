@@ -2,15 +2,25 @@ package io.till.egress;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Which addresses a user-supplied URL may reach. Loopback, private, link-local (cloud metadata lives at
  * 169.254.169.254), carrier-grade NAT, multicast, unique-local and unspecified addresses are refused, in IPv4, IPv6
- * and IPv4-mapped IPv6 form (and 6to4 addresses embedding one), unless a range of the allow list holds them.
+ * and IPv4-mapped IPv6 form (and 6to4 addresses embedding one), as are the documentation and other special-purpose
+ * ranges, and every address of this machine's own interfaces, even a public one (it reaches Till's own ports and
+ * whatever else listens here), unless a range of the allow list holds them.
  */
 final class AddressRanges {
 
@@ -60,22 +70,43 @@ final class AddressRanges {
         Range.parse("0.0.0.0/8", "reserved"), Range.parse("10.0.0.0/8", "private"),
         Range.parse("100.64.0.0/10", "reserved"), Range.parse("127.0.0.0/8", "reserved"),
         Range.parse("169.254.0.0/16", "link-local"), Range.parse("172.16.0.0/12", "private"),
-        Range.parse("192.0.0.0/24", "reserved"), Range.parse("192.168.0.0/16", "private"),
-        Range.parse("198.18.0.0/15", "reserved"), Range.parse("224.0.0.0/4", "reserved"),
+        Range.parse("192.0.0.0/24", "reserved"), Range.parse("192.0.2.0/24", "reserved"),
+        Range.parse("192.88.99.0/24", "reserved"), Range.parse("192.168.0.0/16", "private"),
+        Range.parse("198.18.0.0/15", "reserved"), Range.parse("198.51.100.0/24", "reserved"),
+        Range.parse("203.0.113.0/24", "reserved"), Range.parse("224.0.0.0/4", "reserved"),
         Range.parse("240.0.0.0/4", "reserved"), Range.parse("::/128", "reserved"), Range.parse("::1/128", "reserved"),
+        Range.parse("100::/64", "reserved"), Range.parse("2001::/23", "reserved"),
+        Range.parse("2001:db8::/32", "reserved"), Range.parse("3fff::/20", "reserved"),
         Range.parse("fc00::/7", "private"), Range.parse("fe80::/10", "link-local"), Range.parse("ff00::/8", "reserved"),
         Range.parse("64:ff9b::/96", "reserved"));
 
+    /** How long the list of this machine's own addresses is used before it is read again. */
+    private static final long OWN_ADDRESSES_FOR_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private static final Range SIX_TO_FOUR = Range.parse("2002::/16", "reserved");
 
-    private final List<Range> allowed;
+    /** What an address of this machine's own interfaces is refused as (its sentence says so in words). */
+    private static final Range OWN = new Range(new byte[0], 0, "this machine", "own");
 
-    private AddressRanges(List<Range> allowed) {
+    private final List<Range> allowed;
+    private final Supplier<Collection<InetAddress>> ownAddresses;
+    /** This machine's addresses as last read, normalized, and when (System.nanoTime); null until first needed. */
+    private volatile OwnAddresses own;
+
+    private record OwnAddresses(Set<ByteBuffer> addresses, long readAt) {}
+
+    private AddressRanges(List<Range> allowed, Supplier<Collection<InetAddress>> ownAddresses) {
         this.allowed = List.copyOf(allowed);
+        this.ownAddresses = ownAddresses;
     }
 
     /** Reads the allow list, comma-separated CIDRs; fails on a malformed one rather than guess. */
     static AddressRanges allowing(String allowList) {
+        return allowing(allowList, AddressRanges::interfaceAddresses);
+    }
+
+    /** As {@link #allowing(String)}, this machine's own addresses being what {@code ownAddresses} says. */
+    static AddressRanges allowing(String allowList, Supplier<Collection<InetAddress>> ownAddresses) {
         var ranges = new ArrayList<Range>();
         if (allowList != null) {
             for (String part : allowList.split(",")) {
@@ -84,7 +115,16 @@ final class AddressRanges {
                 }
             }
         }
-        return new AddressRanges(ranges);
+        return new AddressRanges(ranges, ownAddresses);
+    }
+
+    /** The addresses of this machine's network interfaces, up or not; none if the system will not say. */
+    static Collection<InetAddress> interfaceAddresses() {
+        try {
+            return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses).toList();
+        } catch (SocketException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -92,8 +132,9 @@ final class AddressRanges {
      * range 127.0.0.0/8"), or empty when it may.
      */
     Optional<String> refusal(InetAddress address) {
-        return refusedRange(address).map(range -> written(address) + " is in the " + range.kind() + " range "
-            + range.name());
+        return refusedRange(address).map(range -> range == OWN
+            ? written(address) + " is an address of this machine"
+            : written(address) + " is in the " + range.kind() + " range " + range.name());
     }
 
     /**
@@ -101,8 +142,10 @@ final class AddressRanges {
      * resolves to 10.0.0.5, which is in the private range 10.0.0.0/8"), or empty when it may.
      */
     Optional<String> refusal(String host, InetAddress address) {
-        return refusedRange(address).map(range -> host + " resolves to " + written(address) + ", which is in the "
-            + range.kind() + " range " + range.name());
+        return refusedRange(address).map(range -> range == OWN
+            ? host + " resolves to " + written(address) + ", an address of this machine"
+            : host + " resolves to " + written(address) + ", which is in the " + range.kind() + " range "
+                + range.name());
     }
 
     private Optional<Range> refusedRange(InetAddress address) {
@@ -115,7 +158,23 @@ final class AddressRanges {
         return REFUSED.stream()
             .filter(range -> range.contains(bytes))
             .findFirst()
-            .or(() -> refused6to4(bytes));
+            .or(() -> refused6to4(bytes))
+            .or(() -> own().contains(ByteBuffer.wrap(bytes)) ? Optional.of(OWN) : Optional.empty());
+    }
+
+    /** This machine's addresses, read again when the last reading is older than {@link #OWN_ADDRESSES_FOR_NANOS}. */
+    private Set<ByteBuffer> own() {
+        var last = own;
+        long now = System.nanoTime();
+        if (last == null || now - last.readAt() > OWN_ADDRESSES_FOR_NANOS) {
+            var addresses = new HashSet<ByteBuffer>();
+            for (InetAddress address : ownAddresses.get()) {
+                addresses.add(ByteBuffer.wrap(normalized(address)));
+            }
+            last = new OwnAddresses(Set.copyOf(addresses), now);
+            own = last;
+        }
+        return last.addresses();
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +19,11 @@ class AddressRangesTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "127.8.9.10", "10.1.2.3", "172.31.255.255", "192.168.0.1", "169.254.169.254",
             "100.127.255.254", "0.0.0.0", "239.1.1.1", "255.255.255.255", "::1", "::", "fe80::abcd", "fd12:3456::1",
-            "ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::127.0.0.1"})
+            "ff02::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1", "::127.0.0.1",
+            // The documentation ranges (a host's own interface may sit in one, as on the machine this was found on),
+            // the old 6to4 relays, and IPv6's documentation, discard and protocol-assignment (Teredo) ranges.
+            "192.0.2.2", "198.51.100.7", "203.0.113.9", "192.88.99.1", "2001:db8::1", "3fff::1", "100::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2"})
     void refusesReservedAddresses(String literal) throws UnknownHostException {
         assertThat(AddressRanges.allowing("").refusal(ip(literal))).isPresent();
     }
@@ -72,6 +77,31 @@ class AddressRangesTest {
         assertThat(AddressRanges.allowing("").refusal("shop.internal", resolved))
             .contains("shop.internal resolves to 10.0.0.5, which is in the private range 10.0.0.0/8");
         assertThat(AddressRanges.allowing("10.0.0.0/24").refusal("shop.internal", resolved)).isEmpty();
+    }
+
+    @Test
+    void refusesAnAddressOfThisMachineEvenAPublicOneUnlessTheAllowListHoldsIt() throws UnknownHostException {
+        // As if this machine's interface had the public address 8.8.4.4: connecting to it reaches Till's own ports.
+        var own = ip("8.8.4.4");
+
+        assertThat(AddressRanges.allowing("", () -> List.of(own)).refusal(own))
+            .contains("8.8.4.4 is an address of this machine");
+        assertThat(AddressRanges.allowing("", () -> List.of(own)).refusal("shop.example", own))
+            .contains("shop.example resolves to 8.8.4.4, an address of this machine");
+        assertThat(AddressRanges.allowing("", () -> List.of(own)).refusal(ip("8.8.8.8"))).isEmpty();
+        assertThat(AddressRanges.allowing("8.8.4.4/32", () -> List.of(own)).refusal(own)).isEmpty();
+    }
+
+    @Test
+    void theMachinesOwnInterfacesAreReadFromTheSystem() throws Exception {
+        var own = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+            .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+            .filter(a -> !a.isLoopbackAddress())
+            .toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(own.isEmpty(), "this machine has an address besides loopback");
+
+        assertThat(AddressRanges.interfaceAddresses()).containsAll(own);
+        assertThat(own).allSatisfy(address -> assertThat(AddressRanges.allowing("").refusal(address)).isPresent());
     }
 
     @Test
