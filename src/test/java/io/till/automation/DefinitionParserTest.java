@@ -92,6 +92,27 @@ class DefinitionParserTest {
         }
     }
 
+    /**
+     * A period past any date Till can write (found by a probe: it made the builder page and activation answer 500)
+     * and a cron expression that names no day that exists are refused beside their field, as is a retry's wait that
+     * long.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"type\": \"schedule\", \"every\": \"P999999999999D\"}|[]|trigger.every: must be between one minute and ten years",
+            "{\"type\": \"schedule\", \"every\": \"PT9223372036854775807S\"}|[]|trigger.every: must be between one minute and ten years",
+            "{\"type\": \"schedule\", \"every\": \"P3651D\"}|[]|trigger.every: must be between one minute and ten years",
+            "{\"type\": \"schedule\", \"cron\": \"0 9 30 2 *\"}|[]|trigger.cron: never comes: no day matches it (such as 30 February)",
+            "{\"type\": \"manual\"}|{\"attempts\": 3, \"backoff\": \"P999999999999D\"}|steps[0].retry.backoff: must be at most ten years",
+            "{\"type\": \"manual\"}|{\"attempts\": 3, \"cap\": \"PT9223372036854775807S\"}|steps[0].retry.cap: must be at most ten years"})
+    void refusesAScheduleOrARetryThatCouldNeverComeRoundAtItsField(String trigger, String retry, String error) {
+        String retryJson = retry.equals("[]") ? "" : ", \"retry\": " + retry;
+        var errors = errorsOf("{\"name\": \"s\", \"trigger\": " + trigger + ", \"steps\": [{\"id\": \"tag\", "
+            + "\"type\": \"action\", \"action\": \"add_tag\", \"params\": {\"tag\": \"t\"}" + retryJson + "}]}");
+
+        assertThat(errors).extracting(e -> e.field() + ": " + e.message()).containsExactly(error);
+    }
+
     @Test
     void refusesStepsNestedTooDeep() {
         String nested = "{\"id\": \"leaf\", \"type\": \"stop\"}";
