@@ -8,6 +8,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -248,6 +249,9 @@ public class SubscriptionActions {
         if (nextBillAt != null) {
             if (!nextBillAt.isAfter(now)) {
                 throw TillException.invalid("next_bill_at", "out_of_range", "must be in the future");
+            }
+            if (nextBillAt.isAfter(now.plus(Duration.ofDays(3650)))) {
+                throw TillException.invalid("next_bill_at", "out_of_range", "must be at most ten years ahead");
             }
             if (invoices.nextInstallment(accountId, plan) > plan.installments()) {
                 throw TillException.invalid("next_bill_at", "nothing_to_bill", "cannot be set: every installment of "
