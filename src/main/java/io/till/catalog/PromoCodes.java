@@ -76,6 +76,9 @@ public class PromoCodes {
         if (input.expiresAt() != null && !input.expiresAt().isAfter(Timestamps.now(clock))) {
             errors.add("expires_at", "out_of_range", "must be in the future: a code that has ended already could "
                 + "never be used");
+        } else if (input.expiresAt() != null && input.expiresAt().isAfter(Timestamps.now(clock).plus(java.time.Duration
+            .ofDays(3650)))) {
+            errors.add("expires_at", "out_of_range", "must be at most ten years ahead");
         }
         if ((input.percentOff() == null) == (input.amountOff() == null)) {
             errors.add("percent_off", "required", "give either percent_off or amount_off");

@@ -128,9 +128,15 @@ class CatalogApiTest {
 
         var expired = api.post("/api/v1/promo_codes", store.apiKey(), """
             {"code": "LAST", "percent_off": 10, "expires_at": "2020-01-01T00:00:00Z"}""");
+        // A moment past what PostgreSQL stores was a 500.
+        var far = api.post("/api/v1/promo_codes", store.apiKey(), """
+            {"code": "FAR", "percent_off": 10, "expires_at": "+999999999-12-31T00:00:00Z"}""");
 
         assertThat(expired.status()).isEqualTo(400);
         assertThat(expired.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
+        assertThat(far.status()).as(far.text()).isEqualTo(400);
+        assertThat(far.json().get("errors").get(0).get("message").asString()).isEqualTo("must be at most ten years "
+            + "ahead");
         assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data")).isEmpty();
     }
 
