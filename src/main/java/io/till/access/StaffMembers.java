@@ -80,8 +80,10 @@ class StaffMembers {
             throw new TillException(ErrorCode.VALIDATION_FAILED, "Enter an email address, such as ada@example.com.");
         }
         checkRole(role);
-        if (staffUsers.findByEmail(address).isPresent()) {
-            throw new TillException(ErrorCode.EMAIL_TAKEN, address + " already signs in to Till.");
+        // Someone who signs in to another account is invited as anyone is, so that the answer never tells whether an
+        // email signs in to Till elsewhere; their link then says it does, to them.
+        if (staffUsers.findByEmail(address).filter(user -> user.accountId().equals(by.accountId())).isPresent()) {
+            throw new TillException(ErrorCode.EMAIL_TAKEN, address + " is already on your staff.");
         }
         var issued = invites.issue(by.accountId(), address, role, by.staffUserId());
         try {
