@@ -46,8 +46,8 @@ final class EmailLayout {
             <body style="margin:0;padding:0;background:#f4f4f5;font-family:Arial,Helvetica,sans-serif">
             <table role="presentation" width="100%%" cellpadding="0" cellspacing="0" style="background:#f4f4f5">
             <tr><td align="center" style="padding:24px 12px">
-            <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;\
-            background:#ffffff;border-radius:6px;overflow:hidden">
+            <table role="presentation" width="100%%" cellpadding="0" cellspacing="0" style="max-width:600px;\
+            width:100%%;background:#ffffff;border-radius:6px;overflow:hidden">
             <tr><td style="background:%s;padding:16px 24px">%s</td></tr>
             <tr><td style="padding:24px;color:#1f2937;font-size:15px;line-height:1.5">%s</td></tr>
             <tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px">%s%s</td></tr>

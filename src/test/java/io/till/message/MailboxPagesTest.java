@@ -145,6 +145,11 @@ class MailboxPagesTest {
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "dashboard-mailbox-email-390");
+        // The email itself, as a phone's mail app shows it, the whole width of the screen: it shrinks to fit.
+        phone.navigate(api.uri(src).toString());
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("the email on a phone")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "email-alone-390");
         elsewhere.verify(0, anyRequestedFor(anyUrl()));
 
         page.navigate(api.uri("/admin/developers/mailbox").toString());
