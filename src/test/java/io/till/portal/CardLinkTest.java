@@ -97,8 +97,12 @@ class CardLinkTest {
         assertThat(first.post(link, link, "").status()).isEqualTo(302);
 
         var second = new PortalClient(port);
-        assertThat(second.get(link).status()).isEqualTo(410);
+        var again = second.get(link);
+        assertThat(again.status()).isEqualTo(410);
         assertThat(second.post("/portal/" + shop.accountId(), link, "").status()).isEqualTo(410);
+        // Said so of any link, used or out of time, and never called a sign-in link (a probe found it did both).
+        assertThat(again.body()).contains("This link no longer works", "works once", "Email me a new link")
+            .doesNotContain("expired", "Sign-in links");
     }
 
     @Test

@@ -111,7 +111,7 @@ class MagicLinkTest {
 
         var again = PortalClient.fromFreshAddress(port).post("/portal/" + shop.accountId(), path, "");
         assertThat(again.status()).isEqualTo(410);
-        assertThat(again.body()).contains("This link has expired", "Request a new link");
+        assertThat(again.body()).contains("This link no longer works", "Email me a new link");
     }
 
     @Test
