@@ -207,4 +207,20 @@ class AdminFramePageTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(phone.locator("main")).containsText(missing.headerValue("X-Request-Id"));
     }
+    /** A probe found Executions, Tasks, Webhooks, Developers and Settings off a phone's screen, with nothing to say so. */
+    @Test
+    void onAPhoneEverySectionOfTheNavigationIsInSightWithoutScrollingSideways() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        var sections = page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Dashboard"))
+            .getByRole(AriaRole.LINK);
+
+        assertThat(sections.count()).isGreaterThanOrEqualTo(9);
+        for (var section : sections.all()) {
+            var box = section.boundingBox();
+            assertThat(box.x).as(section.textContent()).isGreaterThanOrEqualTo(0);
+            assertThat(box.x + box.width).as(section.textContent()).isLessThanOrEqualTo(390);
+        }
+        Chromium.screenshot(page, "dashboard-nav-390");
+    }
 }
