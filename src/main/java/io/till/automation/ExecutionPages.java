@@ -122,7 +122,7 @@ class ExecutionPages {
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
         var tail = executions.tail(accountId, id, null, LINES);
-        model.addAttribute("steps", Timeline.of(tail.lines()));
+        model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status()));
         model.addAttribute("earlier", earlier(tail));
         model.addAttribute("waitingFor", run.status().equals("waiting") ? Timeline.waitingFor(tail.lines()) : null);
         model.addAttribute("canRetry", run.status().equals("failed"));
@@ -139,7 +139,7 @@ class ExecutionPages {
         executions.get(staff.accountId(), id);
         var tail = executions.tail(staff.accountId(), id, Integer.parseInt(before), LINES);
         model.addAttribute("run", Map.of("id", id));
-        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following()));
+        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following(), null));
         model.addAttribute("earlier", earlier(tail));
         return "automation/execution :: lines";
     }

@@ -7,22 +7,27 @@ import tools.jackson.databind.JsonNode;
 /** A run's log as the steps of its page: what each got and gave, how long it took, and how it failed, in words. */
 final class Timeline {
 
-    /** One line of the timeline; {@code input} and {@code output} are indented JSON, null when empty. */
-                                                                                                         /** {@code retried}: a failed attempt that a later attempt of the same step followed. */
-    record Entry(int seq, String stepId, String kind, String status, int attempt, String iteration, String input,
-        String output, StepErrors.Words error, boolean retried, Instant startedAt, String duration, String note) {}
+    /**
+     * One line of the timeline; {@code input} and {@code output} are indented JSON, null when empty. {@code outcome}
+     * is the word of its badge: its status, except for a charge the bank declined ("declined": the step did its work,
+     * the money did not come), a wait a later line shows over ("waited") and a wait its run ended with ("canceled").
+     * {@code retried}: a failed attempt that a later attempt of the same step followed.
+     */
+    record Entry(int seq, String stepId, String kind, String status, String outcome, int attempt, String iteration,
+        String input, String output, StepErrors.Words error, boolean retried, Instant startedAt, String duration,
+        String note) {}
 
     private Timeline() {}
 
     static List<Entry> of(List<Execution.Step> steps) {
-        return of(steps, null);
+        return of(steps, null, null);
     }
 
     /**
      * The entries of some lines of a log; {@code following} is the line after the last of them, if any, as a retry of
-     * the last one may follow it.
+     * the last one may follow it; {@code runStatus} is the run's, when these are its last lines (null otherwise).
      */
-    static List<Entry> of(List<Execution.Step> steps, Execution.Step following) {
+    static List<Entry> of(List<Execution.Step> steps, Execution.Step following, String runStatus) {
         var later = new java.util.ArrayList<>(steps);
         if (following != null) {
             later.add(following);
@@ -34,8 +39,12 @@ final class Timeline {
                     .anyMatch(next -> next.stepId().equals(s.stepId())
                         && java.util.Objects.equals(next.iteration(), s.iteration())
                         && next.attempt() > s.attempt());
-                return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), s.attempt(), s.iteration(),
-                    shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried, s.startedAt(),
+                boolean over = later.subList(i + 1, later.size()).stream()
+                    .anyMatch(next -> next.stepId().equals(s.stepId())
+                        && java.util.Objects.equals(next.iteration(), s.iteration()));
+                return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), outcome(s, over, runStatus), s.attempt(),
+                    s.iteration(), shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried,
+                    s.startedAt(),
                     // Only an action's attempt takes time of its own; a branch, delay or stop is a decision.
                     s.kind().equals("action") ? duration(s.durationMs()) : null, note(s));
             })
@@ -59,7 +68,32 @@ final class Timeline {
         return "The delay of step \u201c" + last.stepId() + "\u201d to end";
     }
 
+    private static String outcome(Execution.Step step, boolean over, String runStatus) {
+        if (declined(step)) {
+            return "declined";
+        }
+        if (step.status().equals("waiting")) {
+            if (over) {
+                return "waited";
+            }
+            if ("canceled".equals(runStatus)) {
+                return "canceled";
+            }
+        }
+        return step.status();
+    }
+
+    /** An action that charged (retry_payment) and whose charge the bank declined: it succeeded, the payment did not. */
+    private static boolean declined(Execution.Step step) {
+        return step.kind().equals("action") && step.status().equals("succeeded") && step.output() != null
+            && step.output().path("status").asString("").equals("declined");
+    }
+
     private static String note(Execution.Step step) {
+        if (declined(step)) {
+            String code = step.output().path("failure_code").asString("");
+            return "The card was declined" + (code.isEmpty() ? "" : " (" + code + ")") + "; nothing was charged";
+        }
         if (step.kind().equals("delay") && step.status().equals("waiting")) {
             return "Waiting begins";
         }
