@@ -153,6 +153,9 @@ class AutomationPagesTest {
         assertThat(page.locator("#json-problems")).containsText("No problems: this definition can be saved.");
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
         assertThat(page.locator("p.flash")).containsText("Saved as version 2, a draft.");
+        // Nothing is active yet: nothing to pause, and the head says the latest is a draft.
+        assertThat(page.locator(".aut-actions button", new Page.LocatorOptions().setHasText("Pause"))).hasCount(0);
+        assertThat(page.locator(".aut-status")).containsText("Latest version 2 (draft)");
         assertThat(page.locator(".aut-steps")).containsText("Wait 5 days");
         assertThat(page.locator(".aut-steps"))
             .containsText("When a payment fails for a subscription in Pro plans");
@@ -160,7 +163,9 @@ class AutomationPagesTest {
         // Activate: the dashboard asks first and says what happens to runs under way.
         clickAndConfirm(page, "Activate version 2", "Activate version 2?", "Activate");
         assertThat(page.locator("p.flash")).containsText("Version 2 is active");
-        assertThat(page.locator(".aut-status")).containsText("active");
+        // Said once: the latest version is the active one.
+        assertThat(page.locator(".aut-status")).hasText(java.util.regex.Pattern.compile(
+            "^\\s*active\\s+Version 2 is active\\s*$"));
 
         // The list: the trigger in words, the status, the active version; runs of the last 7 days counted.
         String manual = api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM).json().get("id").asString();
