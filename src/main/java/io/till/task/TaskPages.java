@@ -1,6 +1,7 @@
 package io.till.task;
 
 import io.till.account.StaffUsers;
+import io.till.customer.Customers;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -28,8 +29,10 @@ class TaskPages {
 
     private final Tasks tasks;
     private final StaffUsers staffUsers;
+    private final Customers customers;
 
-    TaskPages(Tasks tasks, StaffUsers staffUsers) {
+    TaskPages(Tasks tasks, StaffUsers staffUsers, Customers customers) {
+        this.customers = customers;
         this.tasks = tasks;
         this.staffUsers = staffUsers;
     }
@@ -46,6 +49,13 @@ class TaskPages {
         errors.throwIfAny();
         var found = tasks.list(staff.accountId(), new Tasks.Filter(done ? "done" : "open", null), page);
         model.addAttribute("tasks", found.data());
+        // Each task's customer by name, as staff know them (a removed one says so).
+        var names = new java.util.HashMap<String, String>();
+        found.data().stream().map(Task::customerId).filter(java.util.Objects::nonNull).distinct()
+            .forEach(id -> names.put(id, customers.find(staff.accountId(), id)
+                .map(c -> c.name() != null && !c.name().isBlank() ? c.name() : c.email())
+                .orElse("Removed customer")));
+        model.addAttribute("customerNames", names);
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
         model.addAttribute("done", done);
         model.addAttribute("staff", emails(staff.accountId()));
