@@ -40,7 +40,10 @@ class CustomerRecordPages {
     private final CustomerTimeline timeline;
 
     CustomerRecordPages(Customers customers, CustomerStats.Source stats, Subscriptions subscriptions,
-        PaymentPlans paymentPlans, Orders orders, Credits credits, Products products, CustomerTimeline timeline) {
+        PaymentPlans paymentPlans, Orders orders, Credits credits, Products products, CustomerTimeline timeline,
+        CardChoices cardChoices, io.till.customer.Cards cards) {
+        this.cardChoices = cardChoices;
+        this.cards = cards;
         this.customers = customers;
         this.stats = stats;
         this.subscriptions = subscriptions;
@@ -50,6 +53,12 @@ class CustomerRecordPages {
         this.products = products;
         this.timeline = timeline;
     }
+
+    private final CardChoices cardChoices;
+    private final io.till.customer.Cards cards;
+
+    /** A saved card other than the default that pays some of the customer's subscriptions and plans (the portal's choice). */
+    record PayingCard(String card, String pays) {}
 
     /** A subscription or plan as one row of the record: what was bought, its state and what it costs. */
     record Holding(String id, String name, String status, String price, Instant next, boolean active) {}
@@ -96,6 +105,7 @@ class CustomerRecordPages {
         model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));
         model.addAttribute("credits", money(credits.balance(accountId, id).balances()));
         model.addAttribute("subscriptions", subs);
+        model.addAttribute("payingCards", payingCards(accountId, customer));
         model.addAttribute("allSubscriptions", allSubscriptions);
         model.addAttribute("plans", plans);
         model.addAttribute("allPlans", allPlans);
@@ -103,6 +113,26 @@ class CustomerRecordPages {
         model.addAttribute("timeline", timeline.page(accountId, id, eventsBefore, runsBefore));
         model.addAttribute("timelineOlder", eventsBefore != null || runsBefore != null);
         return "billing/customer";
+    }
+
+    /**
+     * The cards other than the default that pay something, each with what it pays: a buyer who added a card in the
+     * portal for one subscription (seed 003) pays it with that card, while the default stays as it was.
+     */
+    private List<PayingCard> payingCards(String accountId, io.till.customer.Customer customer) {
+        String defaultCard = customer.defaultCard() == null ? null : customer.defaultCard().id();
+        var byCard = new java.util.LinkedHashMap<String, List<String>>();
+        for (var billed : cardChoices.billed(accountId, customer.id())) {
+            if (billed.cardId() != null && !billed.cardId().equals(defaultCard)) {
+                byCard.computeIfAbsent(billed.cardId(), id -> new java.util.ArrayList<>())
+                    .add(billed.productName() + (billed.optionName() == null ? "" : " · " + billed.optionName()));
+            }
+        }
+        var paying = new java.util.ArrayList<PayingCard>();
+        byCard.forEach((cardId, pays) -> cards.findSaved(accountId, cardId)
+            .ifPresent(card -> paying.add(new PayingCard(card.name() + " · expires " + card.expMonth() + "/"
+                + card.expYear(), String.join(", ", pays)))));
+        return paying;
     }
 
     private static String money(List<CustomerStats.Money> amounts) {

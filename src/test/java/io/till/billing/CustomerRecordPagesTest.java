@@ -35,6 +35,8 @@ class CustomerRecordPagesTest {
     @Autowired
     Api api;
     @Autowired
+    CardChoices cardChoices;
+    @Autowired
     Shops shops;
     @Autowired
     JdbcClient db;
@@ -114,6 +116,31 @@ class CustomerRecordPagesTest {
         phone.navigate(api.uri("/admin/customers?q=hopper").toString());
         assertThat(phone.locator("#results")).containsText("Grace Hopper");
         Chromium.screenshot(phone, "dashboard-customers-search-390");
+    }
+
+    /**
+     * A buyer who chose another card for one subscription in the portal (seed 003) pays it with that card while the
+     * default stays: the record says both, not only the default (a newcomer's walk found it showing only the card that
+     * had just failed).
+     */
+    @Test
+    void aCardTheBuyerChoseForOneSubscriptionIsShownBesideTheDefaultWithWhatItPays() {
+        var store = store();
+        var added = api.post("/api/v1/customers/" + store.ada() + "/payment_methods", store.shop().apiKey(), """
+            {"token": "pm_card_mastercard"}""");
+        assertThat(added.status()).as(added.text()).isEqualTo(201);
+        cardChoices.choose(store.shop().accountId(), store.ada(), CardChoices.Kind.SUBSCRIPTION, store.subscription(),
+            added.json().get("id").asString());
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+
+        var facts = page.locator("#info + .facts, section:has(#info) .facts");
+        assertThat(facts).containsText("Visa ending in 4242");
+        assertThat(facts).containsText("Also pays");
+        assertThat(facts).containsText("Mastercard ending in 4444");
+        assertThat(facts).containsText("pays Membership");
+        Chromium.screenshot(page, "dashboard-customer-two-cards-1280");
     }
 
     @Test
