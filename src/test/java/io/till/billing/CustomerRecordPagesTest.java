@@ -100,6 +100,8 @@ class CustomerRecordPagesTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Ada Lovelace"))).isVisible();
         assertThat(page).hasURL(api.uri("/admin/customers/" + store.ada()).toString());
         assertThat(page.locator(".stats")).containsText("Active subscriptions");
+        // Counted as paid (or refunded since): a failed order is listed below, but is not one of these.
+        assertThat(page.locator(".stats")).containsText("Paid orders");
         assertThat(page.locator("#subscriptions")).containsText("Membership");
         assertThat(page.locator("#subscriptions")).containsText("$19.00 / month");
         assertThat(page.locator("#subscriptions")).containsText(store.subscription());
@@ -170,6 +172,8 @@ class CustomerRecordPagesTest {
         var subscriptions = page.locator("#subscriptions");
         assertThat(subscriptions).containsText("No active subscriptions.");
         assertThat(page.locator(".stats")).containsText("Active subscriptions");
+        // Counted as paid (or refunded since): a failed order is listed below, but is not one of these.
+        assertThat(page.locator(".stats")).containsText("Paid orders");
 
         subscriptions.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("All"))
             .click();
