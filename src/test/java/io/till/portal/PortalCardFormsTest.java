@@ -58,6 +58,27 @@ class PortalCardFormsTest {
             "from now on", "is paid up");
     }
 
+    /**
+     * "Save and pay" with the card that just failed on the payment makes no charge (the bank would only decline it
+     * again); the buyer is told that, not that their bank declined it just now (a newcomer's walk found the page
+     * claiming a decline that never happened).
+     */
+    @Test
+    void savingAndPayingWithTheCardThatJustFailedSaysSoAndChargesNothing() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer)).body());
+
+        var answer = browser.postRaw(cards(buyer) + "/choose", "_csrf=" + token + "&kind=subscription&id="
+            + buyer.pastDue() + "&card_id=" + buyer.failingCard());
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(PortalSubscriptionPagesTest.text(answer.body()))
+            .contains("is the card this payment just failed on")
+            .contains("Choose another card, or add a new one")
+            .doesNotContain("Your bank declined");
+    }
+
     @Test
     void removingACardTwiceShowsItRemovedBothTimes() {
         var buyer = TwoSubscriptions.open(api, shops);

@@ -117,8 +117,10 @@ class PortalCardsPageTest {
             .isFocused();
         page.keyboard().press("Enter");
 
-        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
-            "Your bank declined Visa ending in 0341: “Your card was declined.” Nothing was charged.");
+        // The very card that just failed is not tried again, and the page says so rather than a new decline.
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Visa ending in 0341 is the card this payment just "
+            + "failed on (“Your card was declined.”), so it was not charged again. Choose another card, or add a new "
+            + "one.");
         Chromium.screenshot(page, "portal-cards-1280-declined");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Remove Mastercard ending in 4444"))).hasCount(0);
