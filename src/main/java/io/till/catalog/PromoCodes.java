@@ -66,6 +66,9 @@ public class PromoCodes {
         return findByCode(accountId, input.code()).orElseThrow();
     }
 
+    /** The latest end a promo code may have. */
+    private static final java.time.Instant LAST_MOMENT = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
     /** Adds every refusal of {@code input} to {@code errors}: the page shows them with its own, the API throws them. */
     void check(String accountId, PromoCodeInput input, FieldErrors errors) {
         if (input.code() == null || !CODE.matcher(input.code()).matches()) {
@@ -76,9 +79,9 @@ public class PromoCodes {
         if (input.expiresAt() != null && !input.expiresAt().isAfter(Timestamps.now(clock))) {
             errors.add("expires_at", "out_of_range", "must be in the future: a code that has ended already could "
                 + "never be used");
-        } else if (input.expiresAt() != null && input.expiresAt().isAfter(Timestamps.now(clock).plus(java.time.Duration
-            .ofDays(3650)))) {
-            errors.add("expires_at", "out_of_range", "must be at most ten years ahead");
+        } else if (input.expiresAt() != null && input.expiresAt().isAfter(LAST_MOMENT)) {
+            // A far end (2999) is a seller's "never"; past the four-digit years it is no date anyone means.
+            errors.add("expires_at", "out_of_range", "must be before the year 10000");
         }
         if ((input.percentOff() == null) == (input.amountOff() == null)) {
             errors.add("percent_off", "required", "give either percent_off or amount_off");

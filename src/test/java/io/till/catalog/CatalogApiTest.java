@@ -135,8 +135,8 @@ class CatalogApiTest {
         assertThat(expired.status()).isEqualTo(400);
         assertThat(expired.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
         assertThat(far.status()).as(far.text()).isEqualTo(400);
-        assertThat(far.json().get("errors").get(0).get("message").asString()).isEqualTo("must be at most ten years "
-            + "ahead");
+        assertThat(far.json().get("errors").get(0).get("message").asString()).isEqualTo("must be before the year "
+            + "10000");
         assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data")).isEmpty();
     }
 
