@@ -38,6 +38,8 @@ class CustomerRecordPages {
     private final Credits credits;
     private final Products products;
     private final CustomerTimeline timeline;
+    private final CardChoices cardChoices;
+    private final io.till.customer.Cards cards;
 
     CustomerRecordPages(Customers customers, CustomerStats.Source stats, Subscriptions subscriptions,
         PaymentPlans paymentPlans, Orders orders, Credits credits, Products products, CustomerTimeline timeline,
@@ -54,10 +56,7 @@ class CustomerRecordPages {
         this.timeline = timeline;
     }
 
-    private final CardChoices cardChoices;
-    private final io.till.customer.Cards cards;
-
-    /** A saved card other than the default that pays some of the customer's subscriptions and plans (the portal's choice). */
+    /** A saved card, not the default, that pays some subscriptions and plans (the buyer chose it in the portal). */
     record PayingCard(String card, String pays) {}
 
     /** A subscription or plan as one row of the record: what was bought, its state and what it costs. */

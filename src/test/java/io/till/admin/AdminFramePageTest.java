@@ -207,7 +207,7 @@ class AdminFramePageTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(phone.locator("main")).containsText(missing.headerValue("X-Request-Id"));
     }
-    /** A probe found Executions, Tasks, Webhooks, Developers and Settings off a phone's screen, with nothing to say so. */
+    /** A probe found Executions, Tasks, Webhooks, Developers and Settings off a phone's screen, unannounced. */
     @Test
     void onAPhoneEverySectionOfTheNavigationIsInSightWithoutScrollingSideways() {
         var account = accounts.create();

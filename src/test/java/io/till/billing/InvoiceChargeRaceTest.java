@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * One invoice is charged by one caller at a time. A newcomer's walk through payment dunning found the template's
- * retry (3 days after the failure) and the retry schedule's second attempt (also 3 days after it) charging the same card
+ * retry (3 days after the failure) and the retry schedule's second attempt (3 days after it too) charging one card
  * within a second; had the card worked by then, both charges would have gone through, and the second one paid for
  * nothing. Now a charge that finds another of the same invoice at the gateway waits its turn.
  */
