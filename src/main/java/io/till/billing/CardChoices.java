@@ -153,6 +153,19 @@ public class CardChoices {
         return new Outcome.Declined(now.declineReason() == null ? "The card was declined." : now.declineReason());
     }
 
+    /**
+     * Whether the last attempt at every unpaid invoice of this subscription or plan failed with {@code cardId}:
+     * choosing that card again retries none of them (a new card, or one that has not failed on them, is tried at once).
+     */
+    public boolean justFailedWith(String accountId, String customerId, Kind kind, String id, String cardId) {
+        billed(accountId, customerId, kind, id);
+        var unpaid = unpaid(accountId, kind, id);
+        return !unpaid.isEmpty() && unpaid.stream()
+            .allMatch(invoice -> payments.latestFor(accountId, invoice.id())
+                .filter(payment -> payment.status().equals("failed") && cardId.equals(payment.cardId()))
+                .isPresent());
+    }
+
     private List<Invoice> unpaid(String accountId, Kind kind, String id) {
         return kind == Kind.SUBSCRIPTION
             ? invoices.unpaidFor(accountId, id, null)

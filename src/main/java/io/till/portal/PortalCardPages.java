@@ -79,12 +79,13 @@ class PortalCardPages {
         if (cardId == null || cardId.isBlank()) {
             return refused(buyer, "Choose a card first.", HttpServletResponse.SC_BAD_REQUEST, model, response);
         }
-        if (cardId.equals(before.cardId()) && before.unpaid() > 0 && before.declineReason() != null) {
+        if (portalCards.justFailedWith(buyer.accountId(), buyer.customerId(), target.kind(), id, cardId)) {
             // The bank just declined this card for this payment: it is not tried again, and nothing else changes.
             var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
             String card = wallet.card(cardId).map(saved -> PortalCardText.name(saved.card())).orElse("This card");
-            return refused(buyer, card + " is the card this payment just failed on (“" + before.declineReason()
-                + "”), so it was not charged again. Choose another card, or add a new one.", 422, model, response);
+            String reason = before.declineReason() == null ? "" : " (“" + before.declineReason() + "”)";
+            return refused(buyer, card + " is the card this payment just failed on" + reason + ", so it was not "
+                + "charged again. Choose another card, or add a new one.", 422, model, response);
         }
         try {
             portalCards.choose(buyer.accountId(), buyer.customerId(), target.kind(), id, cardId);

@@ -115,6 +115,12 @@ public class PortalCards {
         return choices.billed(accountId, customerId, kind, id);
     }
 
+    /** See {@link CardChoices#justFailedWith}. */
+    public boolean justFailedWith(String accountId, String customerId, CardChoices.Kind kind, String id,
+        String cardId) {
+        return choices.justFailedWith(accountId, customerId, kind, id, cardId);
+    }
+
     /** A card of this customer that was removed (never one still saved), for saying which one was removed. */
     public Optional<Card> removedCard(String accountId, String customerId, String cardId) {
         return cards.findOnRecord(accountId, cardId)
