@@ -39,34 +39,15 @@ class BillingActionBeans {
         return value == null || value.isNull() ? null : value.asString();
     }
 
-    /**
-     * {@code retry_payment}: one charge per step. Should another charge of the invoice be at the gateway (its retry
-     * schedule's, staff's pay now), the step fails retryably and tries again after its backoff, when that one has
-     * ended, and the invoice may be paid by then.
-     */
     @Bean
     Action retryPayment(BillingActions billing) {
-        var schema = ActionSchema.of("retry_payment", "Charges an unpaid invoice now, once per step", INVOICE);
-        return new Action() {
-            @Override
-            public ActionSchema schema() {
-                return schema;
-            }
-
-            @Override
-            public ActionResult perform(ActionCall call) {
-                return RecordFailures.guard(() -> {
-                    var charge = billing.retryPayment(call.accountId(), text(call, "invoice_id"),
-                        call.idempotencyKey(), call.executionId());
-                    if (charge.status().equals("in_progress")) {
-                        return ActionResult.Failed.retryable(charge.code(), charge.message());
-                    }
-                    return new ActionResult.Done(NODES.objectNode().put("status", charge.status())
-                        .put("payment_id", charge.paymentId()).put("failure_code", charge.code())
-                        .put("failure_message", charge.message()));
-                });
-            }
-        };
+        return new BillingAction(ActionSchema.of("retry_payment", "Charges an unpaid invoice now, once per step",
+            INVOICE), call -> {
+                var charge = billing.retryPayment(call.accountId(), text(call, "invoice_id"), call.idempotencyKey(),
+                    call.executionId());
+                return NODES.objectNode().put("status", charge.status()).put("payment_id", charge.paymentId())
+                    .put("failure_code", charge.code()).put("failure_message", charge.message());
+            });
     }
 
     @Bean

@@ -47,11 +47,7 @@ public class BillingActions {
         this.db = db;
     }
 
-    /**
-     * How a charge ended: {@code paid}, {@code declined} (with the gateway's code), {@code nothing_due}, {@code held}
-     * (a paused subscription's), or {@code in_progress}: another charge of the invoice was at the gateway, and this
-     * one made none.
-     */
+    /** How a charge ended: {@code paid}, {@code declined} (with the gateway's code) or {@code nothing_due}. */
     public record Charge(String status, String paymentId, String code, String message) {}
 
     /** Charges an issued invoice now with {@code key} as the gateway's idempotency key: at most one charge per key. */

@@ -91,14 +91,8 @@ public class BillingClock implements Agenda {
                     // Not the job's fault: its lease runs out and it is claimed again once the database is back.
                     throw e;
                 }
-                if (InvoiceCharges.IN_PROGRESS.equals(e.getMessage())) {
-                    // Not a failure: another charge of the invoice is at the gateway, and this attempt waits its turn.
-                    log.info("Billing job {} ({} of {}) waits for another charge of the invoice to end", job.id(),
-                        job.kind(), job.subjectId());
-                } else {
-                    log.error("Billing job {} ({} of {}) failed; it will be tried again", job.id(), job.kind(),
-                        job.subjectId(), e);
-                }
+                log.error("Billing job {} ({} of {}) failed; it will be tried again", job.id(), job.kind(),
+                    job.subjectId(), e);
                 jobs.fail(job, e.toString(), Timestamps.now(clock));
             }
         }

@@ -114,37 +114,6 @@ public class Invoices {
     }
 
     /**
-     * Takes the invoice for the charge with gateway key {@code key} until {@code until}: answers whether it may go to
-     * the gateway, which it may unless another key's charge holds the invoice and its hold has not run out. The same
-     * key may always go on (a charge resumed after a crash, whose gateway answers a repeat with the first outcome).
-     */
-    boolean claimCharge(String accountId, String id, String key, Instant now, Instant until) {
-        return db.sql("""
-            UPDATE invoices SET charging_key = :key, charging_until = :until
-             WHERE account_id = :accountId AND id = :id
-               AND (charging_key IS NULL OR charging_key = :key OR charging_until <= :now)
-            """)
-            .param("key", key)
-            .param("until", Timestamps.of(until))
-            .param("now", Timestamps.of(now))
-            .param("accountId", accountId)
-            .param("id", id)
-            .update() == 1;
-    }
-
-    /** Lets the invoice go once the charge with {@code key} is recorded, or found not to be needed. */
-    void releaseCharge(String accountId, String id, String key) {
-        db.sql("""
-            UPDATE invoices SET charging_key = NULL, charging_until = NULL
-             WHERE account_id = :accountId AND id = :id AND charging_key = :key
-            """)
-            .param("key", key)
-            .param("accountId", accountId)
-            .param("id", id)
-            .update();
-    }
-
-    /**
      * Records attempt {@code attempt} of the invoice's retry schedule (staff's pay now is one too) and, when it took
      * the money, the invoice paid at {@code paidAt}.
      */
