@@ -24,4 +24,12 @@ public sealed interface ActionResult {
             return new Failed(code, message, false, null);
         }
     }
+
+    /**
+     * It did nothing yet, and cannot now without doing something twice (another charge of the same invoice is at the
+     * gateway): it is called again, with the same key, after {@code after} (jittered up to twice that), and the wait
+     * spends none of the step's attempts. Whatever makes it wait must end by itself (a claim that runs out), so that
+     * the step never waits for good.
+     */
+    record Deferred(String code, String message, Duration after) implements ActionResult {}
 }

@@ -60,6 +60,10 @@ final class Timeline {
         if (last.kind().equals("action") && last.status().equals("failed")) {
             return "Attempt " + (last.attempt() + 1) + " of step \u201c" + last.stepId() + "\u201d";
         }
+        if (last.kind().equals("action") && last.status().equals("waiting")) {
+            return "Step \u201c" + last.stepId() + "\u201d to be taken again: " + last.output().path("reason")
+                .asString("what it waits for has not ended");
+        }
         if (last.kind().equals("wait_for_event") && last.output() != null) {
             return "Event " + last.output().path("event").asString("") + " about this run's "
                 + last.output().path("match").asString("customer").replace('_', ' ') + " (step \u201c"
@@ -96,6 +100,9 @@ final class Timeline {
         }
         if (step.kind().equals("delay") && step.status().equals("waiting")) {
             return "Waiting begins";
+        }
+        if (step.kind().equals("action") && step.status().equals("waiting") && step.output() != null) {
+            return step.output().path("reason").asString(null);
         }
         if (step.kind().equals("wait_for_event") && step.output() != null) {
             if (step.status().equals("waiting")) {

@@ -7,6 +7,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,8 +48,15 @@ public class BillingActions {
         this.db = db;
     }
 
-    /** How a charge ended: {@code paid}, {@code declined} (with the gateway's code) or {@code nothing_due}. */
+    /**
+     * How a charge ended: {@code paid}, {@code declined} (with the gateway's code), {@code nothing_due}, {@code held}
+     * (a paused subscription's), or {@code in_progress}: another charge of the invoice was at the gateway, and this
+     * one made none.
+     */
     public record Charge(String status, String paymentId, String code, String message) {}
+
+    /** How soon a charge that found another of its invoice at the gateway asks again: a gateway answers in seconds. */
+    public static final Duration IN_PROGRESS_ASK_AGAIN = Duration.ofSeconds(2);
 
     /** Charges an issued invoice now with {@code key} as the gateway's idempotency key: at most one charge per key. */
     public Charge retryPayment(String accountId, String invoiceId, String key, String executionId) {

@@ -86,6 +86,11 @@ public class BillingClock implements Agenda {
                 run(job);
                 jobs.complete(job, Timestamps.now(clock));
                 done++;
+            } catch (ChargeInProgress e) {
+                // Not a failure: another charge of the invoice is at the gateway, and this attempt waits its turn.
+                log.info("Billing job {} ({} of {}) waits for another charge of the invoice to end", job.id(),
+                    job.kind(), job.subjectId());
+                jobs.later(job, Timestamps.now(clock).plus(BillingActions.IN_PROGRESS_ASK_AGAIN));
             } catch (RuntimeException e) {
                 if (DatabaseOutage.explains(e)) {
                     // Not the job's fault: its lease runs out and it is claimed again once the database is back.

@@ -187,6 +187,21 @@ public class BillingJobs {
     }
 
     /**
+     * Leaves a job that could not be done yet, through no fault of its own (another charge of its invoice was at the
+     * gateway), to be claimed again at {@code at}: the claim it made does not count as an attempt.
+     */
+    void later(Job job, Instant at) {
+        db.sql("""
+            UPDATE billing_jobs SET locked_until = :at, attempts = attempts - 1
+             WHERE id = :id AND locked_until = :lease
+            """)
+            .param("at", Timestamps.of(at))
+            .param("id", job.id())
+            .param("lease", Timestamps.of(job.lease()))
+            .update();
+    }
+
+    /**
      * When the next job can be claimed, across all accounts: a job that failed waits out its backoff (it is leased
      * until then), so the sandbox test clock retries it at that time rather than waiting on it.
      */

@@ -129,14 +129,40 @@ class InvoiceCharges {
      * Charges what is left of the invoice (or settles it when credit covers it all) as attempt {@code attempt}, with
      * the key {@code invoice:<id>:attempt:<n>}; answers the payment recorded for that attempt, if a charge was made.
      */
-    private Optional<Payment> charge(String accountId, Invoice invoice, int attempt, String cardId) {
-        long toCharge = invoice.amountDue() - invoice.amountCredited();
-        if (toCharge == 0) {
-            // Paid in full by credits: nothing to charge.
-            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoice.id()));
-            return Optional.empty();
+    private Optional<Payment> charge(String accountId, Invoice stale, int attempt, String cardId) {
+        String key = ChargeKeys.attempt(stale.id(), attempt);
+        Instant now = Timestamps.now(clock);
+        if (!invoices.claimCharge(accountId, stale.id(), key, now, now.plus(CHARGE_HOLD))) {
+            throw new ChargeInProgress();
         }
-        String key = ChargeKeys.attempt(invoice.id(), attempt);
+        boolean atGateway = false;
+        try {
+            // Read again now that no other charge can be under way: one that just ended may have paid it.
+            Invoice invoice = invoices.get(accountId, stale.id());
+            if (!invoice.status().equals("issued")) {
+                return payments.findByKey(accountId, key);
+            }
+            long toCharge = invoice.amountDue() - invoice.amountCredited();
+            if (toCharge == 0) {
+                // Paid in full by credits: nothing to charge.
+                transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoice.id()));
+                return Optional.empty();
+            }
+            atGateway = true;
+            return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge);
+        } finally {
+            if (!atGateway) {
+                invoices.releaseCharge(accountId, stale.id(), key);
+            }
+        }
+    }
+
+    /**
+     * The gateway's part of {@link #charge}, the invoice claimed for {@code key}: the claim is let go with the record
+     * of the outcome, and kept (until it runs out) should the gateway or the record fail, the outcome then unknown.
+     */
+    private Optional<Payment> chargeClaimed(String accountId, Invoice invoice, int attempt, String cardId,
+        String key, long toCharge) {
         PaymentGateway gateway = gateways.forAccount(accountId);
         PaymentGateway.ChargeResult result;
         var reference = cardId == null
@@ -149,11 +175,18 @@ class InvoiceCharges {
             result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
                 toCharge, invoice.currency(), "Invoice " + invoice.id()));
         }
-        transaction.executeWithoutResult(status -> record(accountId, invoice.id(), attempt, cardId, toCharge, gateway,
-            key,
-            result));
+        transaction.executeWithoutResult(status -> {
+            record(accountId, invoice.id(), attempt, cardId, toCharge, gateway, key, result);
+            invoices.releaseCharge(accountId, invoice.id(), key);
+        });
         return payments.findByKey(accountId, key);
     }
+
+    /** How long a charge holds its invoice against other charges: past the gateway's timeouts, then let go. */
+    static final Duration CHARGE_HOLD = Duration.ofMinutes(5);
+
+    static final String IN_PROGRESS = "Another charge of this invoice is at the gateway; this step is taken again "
+        + "once it has ended.";
 
     /** How a retry asked for by an automation ended. */
     record Retried(String status, String paymentId, String code, String message) {}
@@ -169,31 +202,51 @@ class InvoiceCharges {
         if (earlier.isPresent()) {
             return retried(earlier.get());
         }
-        Invoice invoice = invoices.get(accountId, invoiceId);
-        if (!invoice.status().equals("issued")) {
-            return new Retried("nothing_due", null, "invoice_" + invoice.status(), "The invoice is "
-                + invoice.status() + ".");
+        invoices.get(accountId, invoiceId);
+        Instant now = Timestamps.now(clock);
+        if (!invoices.claimCharge(accountId, invoiceId, key, now, now.plus(CHARGE_HOLD))) {
+            return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
         }
-        if (paused(accountId, invoice)) {
-            return new Retried("held", null, "subscription_paused", PAUSED);
+        boolean atGateway = false;
+        try {
+            // Read now that no other charge can be under way: one that just ended may have paid it.
+            Invoice invoice = invoices.get(accountId, invoiceId);
+            if (!invoice.status().equals("issued")) {
+                return new Retried("nothing_due", null, "invoice_" + invoice.status(), "The invoice is "
+                    + invoice.status() + ".");
+            }
+            if (paused(accountId, invoice)) {
+                return new Retried("held", null, "subscription_paused", PAUSED);
+            }
+            long toCharge = invoice.amountDue() - invoice.amountCredited();
+            if (toCharge == 0) {
+                transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId));
+                return new Retried("paid", null, null, null);
+            }
+            String cardId = cardFor(accountId, invoice);
+            var reference = cardId == null
+                ? Optional.<String>empty()
+                : cards.gatewayReference(accountId, invoice.customerId(), cardId);
+            if (reference.isEmpty()) {
+                return new Retried("declined", null, "no_card", "The customer has no card to charge.");
+            }
+            PaymentGateway gateway = gateways.forAccount(accountId);
+            // From here the outcome may be unknown (the gateway or the record failing): the claim then runs out by
+            // itself, and only this key may charge meanwhile.
+            atGateway = true;
+            var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), toCharge,
+                invoice.currency(), "Invoice " + invoice.id()));
+            return transaction.execute(status -> {
+                var recorded = recordRetry(accountId, invoiceId, cardId, toCharge, gateway, key, result,
+                    executionId);
+                invoices.releaseCharge(accountId, invoiceId, key);
+                return recorded;
+            });
+        } finally {
+            if (!atGateway) {
+                invoices.releaseCharge(accountId, invoiceId, key);
+            }
         }
-        long toCharge = invoice.amountDue() - invoice.amountCredited();
-        if (toCharge == 0) {
-            transaction.executeWithoutResult(status -> settleWithoutCharge(accountId, invoiceId));
-            return new Retried("paid", null, null, null);
-        }
-        String cardId = cardFor(accountId, invoice);
-        var reference = cardId == null
-            ? Optional.<String>empty()
-            : cards.gatewayReference(accountId, invoice.customerId(), cardId);
-        if (reference.isEmpty()) {
-            return new Retried("declined", null, "no_card", "The customer has no card to charge.");
-        }
-        PaymentGateway gateway = gateways.forAccount(accountId);
-        var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), toCharge,
-            invoice.currency(), "Invoice " + invoice.id()));
-        return transaction.execute(status -> recordRetry(accountId, invoiceId, cardId, toCharge, gateway, key,
-            result, executionId));
     }
 
     private Retried recordRetry(String accountId, String invoiceId, String cardId, long charged,

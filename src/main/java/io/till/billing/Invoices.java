@@ -114,6 +114,41 @@ public class Invoices {
     }
 
     /**
+     * Takes the invoice for the charge with gateway key {@code key} until {@code until}: answers whether it may go to
+     * the gateway, which it may unless another key's charge holds the invoice, its outcome not recorded yet, and its
+     * hold has not run out. The same key may always go on (a charge resumed after a crash, whose gateway answers a
+     * repeat with the first outcome); a hold whose charge is recorded is over, even if its holder never let it go (a
+     * node stopped past its lease, whose step another node took over and recorded, then resumed and was cut off).
+     */
+    boolean claimCharge(String accountId, String id, String key, Instant now, Instant until) {
+        return db.sql("""
+            UPDATE invoices i SET charging_key = :key, charging_until = :until
+             WHERE i.account_id = :accountId AND i.id = :id
+               AND (i.charging_key IS NULL OR i.charging_key = :key OR i.charging_until <= :now
+                    OR EXISTS (SELECT 1 FROM payments p
+                                WHERE p.account_id = i.account_id AND p.idempotency_key = i.charging_key))
+            """)
+            .param("key", key)
+            .param("until", Timestamps.of(until))
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update() == 1;
+    }
+
+    /** Lets the invoice go once the charge with {@code key} is recorded, or found not to be needed. */
+    void releaseCharge(String accountId, String id, String key) {
+        db.sql("""
+            UPDATE invoices SET charging_key = NULL, charging_until = NULL
+             WHERE account_id = :accountId AND id = :id AND charging_key = :key
+            """)
+            .param("key", key)
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+    }
+
+    /**
      * Records attempt {@code attempt} of the invoice's retry schedule (staff's pay now is one too) and, when it took
      * the money, the invoice paid at {@code paidAt}.
      */

@@ -20,6 +20,21 @@ public class GatewayFaults implements BeanPostProcessor {
     private record Armed(String method, RuntimeException failure) {}
 
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+    /** A charge held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to let it in. */
+    public record Hold(java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch released) {
+
+        public void awaitEntered() throws InterruptedException {
+            if (!entered.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("no charge reached the gateway");
+            }
+        }
+
+        public void release() {
+            released.countDown();
+        }
+    }
     private final String hangAfterChargeKeyPrefix = System.getProperty("till.test.hang-after-charge-key");
     private final boolean armable;
 
@@ -40,6 +55,13 @@ public class GatewayFaults implements BeanPostProcessor {
     /** The account's next charge is made, then {@code failure} is thrown instead of its result. */
     public void afterNextCharge(String accountId, RuntimeException failure) {
         armed.put(accountId, new Armed("charge", failure));
+    }
+
+    /** The account's next charge waits before the gateway until the test releases it (at most 30 s). */
+    public Hold holdNextCharge(String accountId) {
+        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        holds.put(accountId, hold);
+        return hold;
     }
 
     /** The account's next refund is made, then {@code failure} is thrown instead of its reference. */
@@ -64,6 +86,14 @@ public class GatewayFaults implements BeanPostProcessor {
             if (invocation.getArguments().length == 1
                 && invocation.getArguments()[0] instanceof PaymentGateway.RefundRequest refund) {
                 failIfArmed("refund first", refund.accountId());
+            }
+            if (invocation.getArguments().length == 1
+                && invocation.getArguments()[0] instanceof PaymentGateway.ChargeRequest charge) {
+                var hold = holds.remove(charge.accountId());
+                if (hold != null) {
+                    hold.entered().countDown();
+                    hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
             }
             Object result = invocation.proceed();
             Object argument = invocation.getArguments().length == 1 ? invocation.getArguments()[0] : null;

@@ -90,6 +90,14 @@ public final class Engine {
                 }
                 yield walk.exhausted(act.step(), act.path(), failed.code(), failed.message());
             }
+            case ActionResult.Deferred deferred -> {
+                // Not an attempt: the step is taken again, as the same attempt, once what it waits for has ended.
+                walk.resumeAt = now.plus(deferred.after()).plusMillis((long) (deferred.after().toMillis() * jitter));
+                walk.log(act, "waiting", act.params(), NODES.objectNode().put("until", walk.resumeAt.toString())
+                    .put("reason", deferred.message()), null, startedAt);
+                walk.attempt = act.attempt();
+                yield new Plan.Wait(walk.resumeAt);
+            }
         };
         return walk.progress(plan);
     }

@@ -70,6 +70,36 @@ class EngineFailuresTest {
     }
 
     @Test
+    void anActionThatIsDeferredIsTakenAgainWithTheSameKeyWithoutSpendingAnAttempt() {
+        var run = new Run(withoutFallback(), CONTEXT);
+        var busy = new ActionResult.Deferred("charge_in_progress", "Another charge is at the gateway.",
+            Duration.ofSeconds(2));
+        // Deferred more often than the step has attempts: a wait is not a failure, and the run never fails of it.
+        for (int i = 0; i < 5; i++) {
+            run.deferred(run.nextAct(), busy, 0.5);
+            // 2 s, and half of 2 s more for the jitter.
+            assertThat(run.plan).isEqualTo(new Plan.Wait(run.now.plusSeconds(3)));
+            assertThat(run.state.attempt()).isEqualTo(1);
+            assertThat(run.lastLogs).singleElement().satisfies(log -> {
+                assertThat(log.status()).isEqualTo("waiting");
+                assertThat(log.attempt()).isEqualTo(1);
+                assertThat(log.output().get("reason").asString()).isEqualTo("Another charge is at the gateway.");
+                assertThat(log.output().get("until").asString()).isEqualTo(run.now.plusSeconds(3).toString());
+            });
+            assertThat(run.next()).as("nothing is taken before its time")
+                .isEqualTo(new Plan.Wait(run.now.plusSeconds(3)));
+            run.now = run.state.resumeAt();
+        }
+
+        var act = run.nextAct();
+        assertThat(act.step().id()).isEqualTo("charge");
+        assertThat(act.idempotencyKey()).isEqualTo("exe_1:charge");
+        assertThat(act.attempt()).isEqualTo(1);
+        run.failed(act, TIMEOUT, 0.0);
+        assertThat(run.state.attempt()).as("a failure after the waits is the first").isEqualTo(2);
+    }
+
+    @Test
     void waitsTheBackoffOfTheAttemptThatFailed() {
         var run = new Run(withFallback(), CONTEXT);
         run.failed(run.nextAct(), TIMEOUT, 0.0);

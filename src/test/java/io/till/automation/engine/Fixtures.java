@@ -84,6 +84,10 @@ final class Fixtures {
             return absorb(engine.afterAction(program, EXECUTION, state, act, failure, now, now, jitter));
         }
 
+        Plan deferred(Plan.Act act, ActionResult.Deferred deferral, double jitter) {
+            return absorb(engine.afterAction(program, EXECUTION, state, act, deferral, now, now, jitter));
+        }
+
         /** Goes on to the end, calling every action with {@code {}} as output and sleeping through every wait. */
         List<Plan.Act> toTheEnd() {
             var acts = new ArrayList<Plan.Act>();

@@ -1,0 +1,172 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.GatewayFaults;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One invoice is charged by one caller at a time. A newcomer's walk through payment dunning found the template's
+ * retry (3 days after the failure) and the retry schedule's second attempt (3 days after it too) charging one card
+ * within a second; had the card worked by then, both charges would have gone through, and the second one paid for
+ * nothing. Now a charge that finds another of the same invoice at the gateway waits its turn.
+ */
+@TillIntegrationTest
+class InvoiceChargeRaceTest {
+
+    @Autowired
+    Shops shops;
+    @Autowired
+    BillingActions billing;
+    @Autowired
+    InvoiceCharges charges;
+    @Autowired
+    GatewayFaults faults;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    BillingJobs jobs;
+    @Autowired
+    BillingClock billingClock;
+    @Autowired
+    java.time.Clock clock;
+
+    private String failedInvoice(Shops.Shop shop) {
+        shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        shops.advance(shop, "P14DT12H");
+        return db.sql("SELECT id FROM invoices WHERE account_id = :a AND status = 'issued'")
+            .param("a", shop.accountId())
+            .query(String.class)
+            .single();
+    }
+
+    private long gatewayCharges(Shops.Shop shop, String invoice) {
+        return db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :a AND description = :d")
+            .param("a", shop.accountId())
+            .param("d", "Invoice " + invoice)
+            .query(Long.class)
+            .single();
+    }
+
+    @Test
+    void anAutomationsRetryWhileAnotherChargeOfTheInvoiceIsAtTheGatewayWaitsItsTurnAndChargesNothing()
+        throws Exception {
+        var shop = shops.open();
+        String invoice = failedInvoice(shop);
+        long before = gatewayCharges(shop, invoice);
+        var hold = faults.holdNextCharge(shop.accountId());
+
+        var first = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, "race-a",
+            "exe_race"));
+        hold.awaitEntered();
+        var second = billing.retryPayment(shop.accountId(), invoice, "race-b", "exe_race");
+        hold.release();
+
+        assertThat(second.status()).isEqualTo("in_progress");
+        assertThat(first.get(30, TimeUnit.SECONDS).status()).isEqualTo("declined");
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(1);
+        // Its turn come, the retry charges as it always did.
+        assertThat(billing.retryPayment(shop.accountId(), invoice, "race-b", "exe_race").status())
+            .isEqualTo("declined");
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(2);
+    }
+
+    @Test
+    void aScheduledAttemptWhileAnAutomationsChargeIsAtTheGatewayIsRefusedForItsJobToTryAgain() throws Exception {
+        var shop = shops.open();
+        String invoice = failedInvoice(shop);
+        long before = gatewayCharges(shop, invoice);
+        int attempts = db.sql("SELECT attempt_count FROM invoices WHERE id = :id").param("id", invoice)
+            .query(Integer.class).single();
+        var hold = faults.holdNextCharge(shop.accountId());
+
+        var retry = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, "race-c",
+            "exe_race"));
+        hold.awaitEntered();
+        Throwable scheduled = org.assertj.core.api.Assertions.catchThrowable(() -> charges.attempt(shop.accountId(),
+            invoice, 2));
+        hold.release();
+
+        assertThat(retry.get(30, TimeUnit.SECONDS).status()).isEqualTo("declined");
+        assertThat(scheduled).hasMessageContaining("Another charge of this invoice is in progress");
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(1);
+        assertThat(db.sql("SELECT attempt_count FROM invoices WHERE id = :id").param("id", invoice)
+            .query(Integer.class).single()).isEqualTo(attempts + 1);
+    }
+
+    @Test
+    void aScheduledAttemptThatFindsAnotherChargeAtTheGatewayIsTakenAgainInSecondsAndCountsNoFailure()
+        throws Exception {
+        var shop = shops.open();
+        String invoice = failedInvoice(shop);
+        long before = gatewayCharges(shop, invoice);
+        var hold = faults.holdNextCharge(shop.accountId());
+        var retry = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, "race-d",
+            "exe_race"));
+        hold.awaitEntered();
+        var now = io.till.shared.Timestamps.now(clock);
+        jobs.schedule(shop.accountId(), BillingJobs.Kind.INVOICE_RETRY, invoice, now);
+
+        int done = billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice);
+        hold.release();
+
+        assertThat(retry.get(30, TimeUnit.SECONDS).status()).isEqualTo("declined");
+        assertThat(done).isZero();
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(1);
+        var job = db.sql("""
+            SELECT attempts, last_error, locked_until FROM billing_jobs
+             WHERE kind = 'INVOICE_RETRY' AND subject_id = :id AND due_at = :due""")
+            .param("id", invoice)
+            .param("due", io.till.shared.Timestamps.of(now))
+            .query((rs, row) -> new Object[]{rs.getInt(1), rs.getString(2), io.till.shared.Timestamps.read(rs,
+                "locked_until")})
+            .single();
+        assertThat(job[0]).as("a wait is no attempt").isEqualTo(0);
+        assertThat(job[1]).as("nor a failure").isNull();
+        assertThat((java.time.Instant) job[2]).isBetween(now.plusSeconds(2), now.plusSeconds(12));
+
+        // Its time come, the attempt charges as it always did.
+        shops.advance(shop, "PT15S");
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(2);
+    }
+
+    private void holdFor(String invoice, String key) {
+        db.sql("UPDATE invoices SET charging_key = :key, charging_until = :until WHERE id = :id")
+            .param("key", key)
+            .param("until", io.till.shared.Timestamps.of(io.till.shared.Timestamps.now(clock).plusSeconds(300)))
+            .param("id", invoice)
+            .update();
+    }
+
+    @Test
+    void aHoldWhoseChargeIsRecordedIsOverThoughItsHolderNeverLetItGo() {
+        var shop = shops.open();
+        String invoice = failedInvoice(shop);
+        assertThat(billing.retryPayment(shop.accountId(), invoice, "race-e", "exe_race").status())
+            .isEqualTo("declined");
+        long before = gatewayCharges(shop, invoice);
+
+        // A node stopped past its lease took the invoice again for the same step after another node had charged and
+        // recorded it, and was cut off before it let it go.
+        holdFor(invoice, ChargeKeys.retry("race-e"));
+        assertThat(billing.retryPayment(shop.accountId(), invoice, "race-f", "exe_race").status())
+            .isEqualTo("declined");
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(1);
+
+        // A charge whose outcome nobody has recorded holds the invoice until it runs out, or its own key goes on.
+        holdFor(invoice, ChargeKeys.retry("race-g"));
+        assertThat(billing.retryPayment(shop.accountId(), invoice, "race-h", "exe_race").status())
+            .isEqualTo("in_progress");
+        assertThat(billing.retryPayment(shop.accountId(), invoice, "race-g", "exe_race").status())
+            .isEqualTo("declined");
+        assertThat(billing.retryPayment(shop.accountId(), invoice, "race-h", "exe_race").status())
+            .isEqualTo("declined");
+        assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(3);
+    }
+}
