@@ -43,13 +43,15 @@ class ExecutionPages {
     static final int LINES = 200;
 
     private final Executions executions;
+    private final Programs programs;
     private final Automations automations;
     private final EventRuns eventRuns;
     private final Customers customers;
     private final Clock clock;
 
     ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
-        Clock clock) {
+        Programs programs, Clock clock) {
+        this.programs = programs;
         this.executions = executions;
         this.automations = automations;
         this.eventRuns = eventRuns;
@@ -122,7 +124,8 @@ class ExecutionPages {
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
         var tail = executions.tail(accountId, id, null, LINES);
-        model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status()));
+        model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status(), titles(run.automationId(), run
+            .version())));
         model.addAttribute("earlier", earlier(tail));
         model.addAttribute("waitingFor", run.status().equals("waiting") ? Timeline.waitingFor(tail.lines()) : null);
         model.addAttribute("canRetry", run.status().equals("failed"));
@@ -136,12 +139,24 @@ class ExecutionPages {
         if (!Executions.isLineNumber(before)) {
             throw new TillException(ErrorCode.VALIDATION_FAILED, "before must be a line number of this run's log.");
         }
-        executions.get(staff.accountId(), id);
+        Execution run = executions.get(staff.accountId(), id);
         var tail = executions.tail(staff.accountId(), id, Integer.parseInt(before), LINES);
         model.addAttribute("run", Map.of("id", id));
-        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following(), null));
+        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following(), null, titles(run.automationId(), run
+            .version())));
         model.addAttribute("earlier", earlier(tail));
         return "automation/execution :: lines";
+    }
+
+    /** What each action step of the version does, by step id: "Post to Slack", as the builder names it. */
+    private Map<String, String> titles(String automationId, int version) {
+        var titles = new java.util.HashMap<String, String>();
+        programs.get(automationId, version).blocks().values().forEach(block -> block.forEach(step -> {
+            if (step instanceof Definition.Step.Action action) {
+                titles.put(action.id(), StepFlow.words(action.action()));
+            }
+        }));
+        return titles;
     }
 
     /** The first line shown, when earlier lines are left to show. */

@@ -2,6 +2,7 @@ package io.till.automation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** A run's log as the steps of its page: what each got and gave, how long it took, and how it failed, in words. */
@@ -13,21 +14,27 @@ final class Timeline {
      * the money did not come), a wait a later line shows over ("waited") and a wait its run ended with ("canceled").
      * {@code retried}: a failed attempt that a later attempt of the same step followed.
      */
-    record Entry(int seq, String stepId, String kind, String status, String outcome, int attempt, String iteration,
-        String input, String output, StepErrors.Words error, boolean retried, Instant startedAt, String duration,
-        String note) {}
+    record Entry(int seq, String stepId, String title, String kind, String status, String outcome, int attempt,
+        String iteration, String input, String output, StepErrors.Words error, boolean retried, Instant startedAt,
+        String duration, String note) {}
 
     private Timeline() {}
 
     static List<Entry> of(List<Execution.Step> steps) {
-        return of(steps, null, null);
+        return of(steps, null, null, Map.of());
+    }
+
+    static List<Entry> of(List<Execution.Step> steps, Execution.Step following, String runStatus) {
+        return of(steps, following, runStatus, Map.of());
     }
 
     /**
      * The entries of some lines of a log; {@code following} is the line after the last of them, if any, as a retry of
-     * the last one may follow it; {@code runStatus} is the run's, when these are its last lines (null otherwise).
+     * the last one may follow it; {@code runStatus} is the run's, when these are its last lines (null otherwise);
+     * {@code titles} says what each step is, by its id ("Post to Slack"), where the step's kind alone would not.
      */
-    static List<Entry> of(List<Execution.Step> steps, Execution.Step following, String runStatus) {
+    static List<Entry> of(List<Execution.Step> steps, Execution.Step following, String runStatus,
+        Map<String, String> titles) {
         var later = new java.util.ArrayList<>(steps);
         if (following != null) {
             later.add(following);
@@ -42,13 +49,27 @@ final class Timeline {
                 boolean over = later.subList(i + 1, later.size()).stream()
                     .anyMatch(next -> next.stepId().equals(s.stepId())
                         && java.util.Objects.equals(next.iteration(), s.iteration()));
-                return new Entry(s.seq(), s.stepId(), s.kind(), s.status(), outcome(s, over, runStatus), s.attempt(),
+                return new Entry(s.seq(), s.stepId(), titles.getOrDefault(s.stepId(), kindWords(s.kind())), s.kind(),
+                    s.status(), outcome(s, over, runStatus), s.attempt(),
                     s.iteration(), shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried,
                     s.startedAt(),
                     // Only an action's attempt takes time of its own; a branch, delay or stop is a decision.
                     s.kind().equals("action") ? duration(s.durationMs()) : null, note(s));
             })
             .toList();
+    }
+
+    /** A step's kind in words, for a step whose definition has nothing more to say. */
+    static String kindWords(String kind) {
+        return switch (kind) {
+            case "action" -> "Action";
+            case "delay" -> "Wait";
+            case "branch" -> "If";
+            case "loop" -> "For each";
+            case "stop" -> "Stop";
+            case "wait_for_event" -> "Wait for an event";
+            default -> kind;
+        };
     }
 
     /** What a waiting run waits for: a delay step, or the next attempt of a step that failed and is retried. */

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -158,12 +159,22 @@ public class CardChoices {
      * choosing that card again retries none of them (a new card, or one that has not failed on them, is tried at once).
      */
     public boolean justFailedWith(String accountId, String customerId, Kind kind, String id, String cardId) {
+        return justFailedAt(accountId, customerId, kind, id, cardId).isPresent();
+    }
+
+    /** As {@link #justFailedWith}, answering when the latest of those failed attempts was made. */
+    public Optional<Instant> justFailedAt(String accountId, String customerId, Kind kind, String id,
+        String cardId) {
         billed(accountId, customerId, kind, id);
         var unpaid = unpaid(accountId, kind, id);
-        return !unpaid.isEmpty() && unpaid.stream()
-            .allMatch(invoice -> payments.latestFor(accountId, invoice.id())
-                .filter(payment -> payment.status().equals("failed") && cardId.equals(payment.cardId()))
-                .isPresent());
+        var failed = unpaid.stream()
+            .map(invoice -> payments.latestFor(accountId, invoice.id())
+                .filter(payment -> payment.status().equals("failed") && cardId.equals(payment.cardId())))
+            .toList();
+        if (failed.isEmpty() || failed.stream().anyMatch(Optional::isEmpty)) {
+            return Optional.empty();
+        }
+        return failed.stream().map(payment -> payment.get().createdAt()).max(java.util.Comparator.naturalOrder());
     }
 
     private List<Invoice> unpaid(String accountId, Kind kind, String id) {

@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.event.EventWords;
 import io.till.event.Events;
 import io.till.shared.Ids;
 import io.till.shared.PageRequest;
@@ -26,8 +27,12 @@ class CustomerTimeline {
         this.runs = runs;
     }
 
-    /** One line: an event ({@code evt_}) or an automation run ({@code exe_}), linking to its page. */
-    record Entry(String id, boolean run, String what, String status, Instant at) {
+    /**
+     * One line: an event ({@code evt_}) or an automation run ({@code exe_}), linking to its page. {@code what} is the
+     * event in words or the automation's name, {@code about} what the event was about (null for a run, or when its
+     * data tells nothing), {@code type} the event's type (null for a run).
+     */
+    record Entry(String id, boolean run, String what, String about, String type, String status, Instant at) {
         public String href() {
             return run ? "/admin/executions/" + id : "/admin/developers/events/" + id;
         }
@@ -46,11 +51,12 @@ class CustomerTimeline {
         List<Entry> eventEntries = events.ofCustomer(accountId, customerId, new PageRequest(PAGE + 1, fromEvent))
             .data()
             .stream()
-            .map(e -> new Entry(e.id(), false, e.type(), null, e.occurredAt()))
+            .map(e -> new Entry(e.id(), false, EventWords.of(e.type()), EventWords.about(e.type(), e.data()), e
+                .type(), null, e.occurredAt()))
             .toList();
         List<Entry> runEntries = runs.newestFirst(accountId, customerId, fromRun, PAGE)
             .stream()
-            .map(r -> new Entry(r.id(), true, r.automationName(), r.status(), r.createdAt()))
+            .map(r -> new Entry(r.id(), true, r.automationName(), null, null, r.status(), r.createdAt()))
             .toList();
         List<Entry> merged = merge(eventEntries, runEntries);
         List<Entry> shown = merged.subList(0, Math.min(PAGE, merged.size()));

@@ -174,9 +174,30 @@ class PortalCardPages {
             .map(billed -> PortalCardViews.billed(billed, target
                 .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
                 .map(t -> outcome(buyer, wallet, billed, was, poll))
-                .orElse(null)))
+                .orElse(null), suggested(buyer, wallet, billed)))
             .toList());
         return "portal/cards";
+    }
+
+    /**
+     * The card to offer for an unpaid subscription or plan whose own card the last payment failed with: the newest
+     * card saved since that payment failed (a buyer who added one to pay it finds it chosen); none otherwise, as a
+     * card saved before was there to choose already.
+     */
+    private String suggested(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed) {
+        if (billed.unpaid() == 0 || billed.cardId() == null) {
+            return null;
+        }
+        return portalCards.justFailedAt(buyer.accountId(), buyer.customerId(), billed.kind(), billed.id(),
+            billed.cardId())
+            .flatMap(failedAt -> wallet.cards()
+                .stream()
+                .map(PortalCards.SavedCard::card)
+                .filter(card -> card.createdAt().isAfter(failedAt))
+                .max(java.util.Comparator.comparing(io.till.customer.Card::createdAt)
+                    .thenComparing(io.till.customer.Card::id)))
+            .map(io.till.customer.Card::id)
+            .orElse(null);
     }
 
     private PortalCardViews.Outcome outcome(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed,

@@ -28,9 +28,16 @@ final class PortalCardViews {
      * A subscription or plan with its "Paid with" choice; {@code unpaid} (formatted) is null when nothing is owed.
      *
      * @param outcome what the last choice of a card for it did, shown beside it; null when none was just made
+     * @param suggestedCardId the card its picker offers instead of its own, which the last payment failed with: the
+     *     newest card saved since; null to offer its own
      */
     record BilledRow(String kind, String id, String name, String status, String price, Instant nextBillAt,
-        String cardId, String unpaid, String declineReason, Outcome outcome) {
+        String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId) {
+
+        /** The card its picker starts at. */
+        public String pickedCardId() {
+            return suggestedCardId == null ? cardId : suggestedCardId;
+        }
 
         public String anchor() {
             return "pay-" + id;
@@ -72,14 +79,14 @@ final class PortalCardViews {
             .toList();
     }
 
-    static BilledRow billed(CardChoices.Billed billed, Outcome outcome) {
+    static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId) {
         return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed), billed.status(),
             Amounts.format(billed.amount(), billed.currency()) + " " + every(billed.interval(), billed
                 .intervalCount()),
             billed.nextBillAt(), billed.cardId(), billed.unpaid() == 0
                 ? null
                 : Amounts.format(billed.unpaid(), billed.currency()),
-            billed.declineReason(), outcome);
+            billed.declineReason(), outcome, suggestedCardId);
     }
 
     static List<TestCardRow> testCards() {

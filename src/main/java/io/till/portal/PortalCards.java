@@ -115,6 +115,12 @@ public class PortalCards {
         return choices.billed(accountId, customerId, kind, id);
     }
 
+    /** See {@link CardChoices#justFailedAt}. */
+    public Optional<java.time.Instant> justFailedAt(String accountId, String customerId, CardChoices.Kind kind,
+        String id, String cardId) {
+        return choices.justFailedAt(accountId, customerId, kind, id, cardId);
+    }
+
     /** See {@link CardChoices#justFailedWith}. */
     public boolean justFailedWith(String accountId, String customerId, CardChoices.Kind kind, String id,
         String cardId) {

@@ -4,6 +4,22 @@
 (function () {
   var colours = { ok: "#0e6245", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
 
+  // The top of the value axis: the highest figure rounded up to 1, 2, 2.5 or 5 of its power of ten, so that the top
+  // label stands at or above the tallest bar or point (19 dollars reach to 20, not past the last label at 15).
+  function niceCeiling(max) {
+    if (!(max > 1)) {
+      return 1;
+    }
+    var power = Math.pow(10, Math.floor(Math.log10(max)));
+    var steps = [1, 2, 2.5, 5, 10];
+    for (var i = 0; i < steps.length; i++) {
+      if (steps[i] * power >= max) {
+        return steps[i] * power;
+      }
+    }
+    return 10 * power;
+  }
+
   function draw(figure) {
     var chart = JSON.parse(figure.getAttribute("data-chart"));
     var data = [chart.x];
@@ -29,7 +45,7 @@
       height: width < 500 ? 200 : 260,
       series: series,
       axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
-      scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, niceCeiling(max)]; } } },
       legend: { live: false }
     }, data, figure);
     figure.querySelector("canvas").setAttribute("aria-hidden", "true");

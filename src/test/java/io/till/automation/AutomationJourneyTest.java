@@ -159,8 +159,12 @@ class AutomationJourneyTest {
         runRow.getByRole(AriaRole.LINK).first().click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Payment Dunning · run"))).isVisible();
         var steps = page.locator("ol.timeline > li .step-name strong");
-        assertThat(steps).hasText(new String[]{"gentle", "wait", "wait", "still_unpaid", "retry", "retry_failed",
-                "urgent", "wait_more", "wait_more", "final_check", "final_notice", "task"});
+        // Each step says what it does, as the builder names it, beside its id.
+        assertThat(steps).hasText(new String[]{"Send email", "Wait", "Wait", "If", "Retry payment", "If",
+                "Send email", "Wait", "Wait", "If", "Send email", "Create task"});
+        assertThat(page.locator("ol.timeline > li .step-name .muted")).hasText(new String[]{"· gentle · attempt 1",
+                "· wait", "· wait", "· still_unpaid", "· retry · attempt 1", "· retry_failed", "· urgent · attempt 1",
+                "· wait_more", "· wait_more", "· final_check", "· final_notice · attempt 1", "· task · attempt 1"});
         assertThat(page.locator("ol.timeline")).containsText("Took the “then” path");
         Chromium.screenshot(page, "journey-run-1280");
 

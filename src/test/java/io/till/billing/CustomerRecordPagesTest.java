@@ -196,7 +196,11 @@ class CustomerRecordPagesTest {
             "/admin/subscriptions/" + store.subscription());
         assertThat(page.locator("#orders table a").first()).hasAttribute("href", "/admin/orders/" + order);
         var timeline = page.locator("#timeline li");
+        // Events in words, with what they were about, and their type for whoever looks for it.
+        assertThat(page.locator("#timeline")).containsText("Subscription started");
         assertThat(page.locator("#timeline")).containsText("subscription.started");
+        assertThat(page.locator("#timeline li", new Page.LocatorOptions().setHasText("Payment succeeded")))
+            .containsText("$19.00");
         int before = timeline.count();
         String newest = api.get("/api/v1/events?customer_id=" + store.ada(), key).json().get("data").get(0).get("id")
             .asString();

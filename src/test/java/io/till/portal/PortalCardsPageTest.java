@@ -76,7 +76,11 @@ class PortalCardsPageTest {
         var pastDue = item(page, buyer.pastDue());
         String visa = page.locator("#card-" + buyer.pastDue() + " option", new Page.LocatorOptions().setHasText(
             "4242")).getAttribute("value");
-        pastDue.getByLabel("Paid with").selectOption(visa);
+        // The last payment failed on the card it pays with: the card just added is the one its picker offers.
+        assertThat(pastDue.getByLabel("Paid with")).hasValue(visa);
+        assertThat(pastDue).containsText("Your newest card is chosen, as the last payment failed on the card this "
+            + "pays with.");
+        assertThat(item(page, buyer.other()).getByLabel("Paid with")).hasValue(buyer.otherCard());
         pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
 
         assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
