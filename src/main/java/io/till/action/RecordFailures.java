@@ -1,5 +1,6 @@
 package io.till.action;
 
+import io.till.billing.BillingActions;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.util.function.Supplier;
@@ -16,7 +17,8 @@ final class RecordFailures {
 
     /**
      * Runs a change; a validation error, a missing record or a state that forbids it cannot get better by trying
-     * again, so they fail for good. Anything else (the database away, a deadlock) propagates and is retried.
+     * again, so they fail for good. A charge of its invoice at the gateway makes the step wait its turn
+     * ({@link ActionResult.Deferred}). Anything else (the database away, a deadlock) propagates and is retried.
      */
     static ActionResult guard(Supplier<ActionResult> change) {
         try {
@@ -24,6 +26,10 @@ final class RecordFailures {
         } catch (TillException e) {
             if (e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
                 throw e;
+            }
+            if (e.code() == ErrorCode.CHARGE_IN_PROGRESS) {
+                return new ActionResult.Deferred(e.code().code(), e.getMessage(),
+                    BillingActions.IN_PROGRESS_ASK_AGAIN);
             }
             String detail = e.errors().isEmpty()
                 ? e.getMessage()

@@ -88,6 +88,7 @@ public class BillingActions {
             throw new TillException(ErrorCode.INVALID_STATE, "Only an issued invoice can become " + status
                 + "; this one is " + invoice.status() + ".");
         }
+        invoices.requireNoChargeInFlight(accountId, invoiceId);
         db.sql("UPDATE invoices SET status = :status WHERE account_id = :accountId AND id = :id")
             .param("status", status)
             .param("accountId", accountId)

@@ -4,12 +4,17 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 
 /**
- * Another charge of the invoice is at the gateway, so this one made none: staff's pay now answers 409, and a scheduled
- * attempt is taken again shortly ({@link BillingClock}), without counting as a failure.
+ * A charge of the invoice is at the gateway, so what was asked was not done: another charge (staff's pay now answers
+ * 409; a scheduled attempt is taken again shortly by the {@link BillingClock}, without counting as a failure), or a
+ * change to what the invoice owes (credit applied, the invoice voided, its subscription canceled).
  */
 final class ChargeInProgress extends TillException {
 
     ChargeInProgress() {
-        super(ErrorCode.INVALID_STATE, "Another charge of this invoice is in progress; try again once it has ended.");
+        this("Another charge of this invoice is in progress; try again once it has ended.");
+    }
+
+    ChargeInProgress(String detail) {
+        super(ErrorCode.CHARGE_IN_PROGRESS, detail);
     }
 }

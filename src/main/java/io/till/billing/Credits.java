@@ -78,6 +78,7 @@ class Credits {
             throw new TillException(ErrorCode.INVALID_STATE, "Credits apply to issued invoices; this one is "
                 + invoice.status() + ".");
         }
+        invoices.requireNoChargeInFlight(accountId, invoiceId);
         lock(invoice.customerId());
         long available = balanceIn(accountId, invoice.customerId(), invoice.currency());
         long open = invoice.amountDue() - invoice.amountCredited();

@@ -40,7 +40,7 @@ class Disputes {
                 + "sandbox can simulate one.");
         }
         return transaction.execute(status -> {
-            db.sql("SELECT id FROM payments WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            db.sql("SELECT id FROM payments WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
                 .param("accountId", accountId)
                 .param("id", paymentId)
                 .query(String.class)

@@ -5,6 +5,7 @@ import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,10 +29,41 @@ public class Invoices {
 
     private final JdbcClient db;
     private final ApplicationEventPublisher publisher;
+    private final Clock clock;
 
-    Invoices(JdbcClient db, ApplicationEventPublisher publisher) {
+    Invoices(JdbcClient db, ApplicationEventPublisher publisher, Clock clock) {
         this.db = db;
         this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /**
+     * A charge of the invoice holds it, and its outcome is not recorded yet: the claim of {@link #claimCharge}, alive
+     * and not over (see there). In SQL over the invoices row {@code i}, with {@code :now}.
+     */
+    private static final String CHARGE_IN_FLIGHT = """
+        (i.charging_key IS NOT NULL AND i.charging_until > :now
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.account_id = i.account_id
+                                                     AND p.idempotency_key = i.charging_key))""";
+
+    /**
+     * Refuses to change what an invoice owes while a charge of it is at the gateway, the invoice locked by the
+     * caller's transaction: that charge asked for the amount as it was, and whatever changed meanwhile (credit
+     * applied, the invoice voided) would be on top of the money it takes. Once it has ended, the change may be made.
+     */
+    void requireNoChargeInFlight(String accountId, String id) {
+        boolean inFlight = db.sql("SELECT " + CHARGE_IN_FLIGHT + " FROM invoices i WHERE i.account_id = :accountId"
+            + " AND i.id = :id")
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Boolean.class)
+            .optional()
+            .orElse(false);
+        if (inFlight) {
+            throw new ChargeInProgress("A charge of this invoice is at the gateway; try again in a moment, once it has "
+                + "ended.");
+        }
     }
 
     /**
@@ -105,7 +137,7 @@ public class Invoices {
     }
 
     Invoice lockForUpdate(String accountId, String id) {
-        return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id = :id FOR UPDATE")
+        return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
             .param("accountId", accountId)
             .param("id", id)
             .query(INVOICE)
@@ -189,8 +221,30 @@ public class Invoices {
             .orElseThrow(() -> TillException.notFound("invoice", id));
     }
 
-    /** Voids the unpaid invoices of a subscription or plan that ended; returns them as they are now. */
+    /**
+     * Voids the unpaid invoices of a subscription or plan that ended; returns them as they are now. Refused while one
+     * of them is being charged ({@link #requireNoChargeInFlight}): the money could come in for a void invoice.
+     */
     List<Invoice> voidUnpaid(String accountId, String subscriptionId, String paymentPlanId) {
+        var charging = db.sql("""
+            SELECT i.id FROM invoices i
+             WHERE i.account_id = :accountId AND i.status = 'issued'
+               AND (i.subscription_id = :subscriptionId OR i.payment_plan_id = :paymentPlanId)
+               AND """ + CHARGE_IN_FLIGHT + """
+
+             ORDER BY i.id
+               FOR NO KEY UPDATE OF i
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(String.class)
+            .list();
+        if (!charging.isEmpty()) {
+            throw new ChargeInProgress("A payment of this " + (subscriptionId != null ? "subscription" : "payment plan")
+                + " is at the gateway; try again in a moment, once it has ended.");
+        }
         var ids = db.sql("""
             UPDATE invoices SET status = 'void'
              WHERE account_id = :accountId AND status = 'issued'

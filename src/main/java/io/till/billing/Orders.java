@@ -101,7 +101,7 @@ public class Orders {
              WHERE o.account_id = :accountId
                AND o.id = (SELECT order_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
                AND o.status IN ('paid', 'refunded')
-               FOR UPDATE
+               FOR NO KEY UPDATE
             """)
             .param("accountId", accountId)
             .param("paymentId", paymentId)

@@ -64,7 +64,7 @@ public class PaymentPlans {
     }
 
     PaymentPlan lockForUpdate(String accountId, String id) {
-        return db.sql("SELECT * FROM payment_plans WHERE account_id = :accountId AND id = :id FOR UPDATE")
+        return db.sql("SELECT * FROM payment_plans WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
             .param("accountId", accountId)
             .param("id", id)
             .query(PLAN)

@@ -80,6 +80,21 @@ class Refunds {
     }
 
     private InvoiceShare invoiceShare(String accountId, String paymentId, boolean lock) {
+        if (lock) {
+            // Locked by a statement of its own: the sums below must be read after the lock is held (a statement that
+            // waits for a row lock still reads what its snapshot saw before, and a credit note committed meanwhile
+            // would not count).
+            db.sql("""
+                SELECT i.id FROM invoices i
+                 WHERE i.account_id = :accountId
+                   AND i.id = (SELECT invoice_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
+                   FOR NO KEY UPDATE
+                """)
+                .param("accountId", accountId)
+                .param("paymentId", paymentId)
+                .query(String.class)
+                .optional();
+        }
         return db.sql("""
             WITH noted AS (
                 SELECT coalesce(sum(c.amount), 0) AS amount FROM credit_entries c
@@ -96,7 +111,7 @@ class Refunds {
               FROM invoices i
              WHERE i.account_id = :accountId
                AND i.id = (SELECT invoice_id FROM payments WHERE account_id = :accountId AND id = :paymentId)
-            """ + (lock ? " FOR UPDATE OF i" : ""))
+            """)
             .param("accountId", accountId)
             .param("paymentId", paymentId)
             .query((rs, row) -> new InvoiceShare(rs.getLong("left_over"), rs.getLong("noted")))
@@ -142,7 +157,7 @@ class Refunds {
                 SELECT status, amount - amount_refunded AS remaining, currency, customer_id, gateway_reference
                   FROM payments
                  WHERE account_id = :accountId AND id = :id
-                   FOR UPDATE
+                   FOR NO KEY UPDATE
                 """)
                 .param("accountId", accountId)
                 .param("id", paymentId)

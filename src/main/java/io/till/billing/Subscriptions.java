@@ -85,7 +85,7 @@ public class Subscriptions {
     }
 
     Subscription lockForUpdate(String accountId, String id) {
-        return db.sql("SELECT * FROM subscriptions WHERE account_id = :accountId AND id = :id FOR UPDATE")
+        return db.sql("SELECT * FROM subscriptions WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
             .param("accountId", accountId)
             .param("id", id)
             .query(SUBSCRIPTION)

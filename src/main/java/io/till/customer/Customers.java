@@ -239,7 +239,8 @@ public class Customers implements CustomerLookup {
 
     private Optional<Customer> find(String accountId, String id, boolean forUpdate) {
         return db
-            .sql(SELECT + " WHERE c.account_id = :accountId AND c.id = :id" + (forUpdate ? " FOR UPDATE OF c" : ""))
+            .sql(SELECT + " WHERE c.account_id = :accountId AND c.id = :id"
+                + (forUpdate ? " FOR NO KEY UPDATE OF c" : ""))
             .param("accountId", accountId)
             .param("id", id)
             .query(this::customer)

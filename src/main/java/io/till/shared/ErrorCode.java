@@ -23,6 +23,11 @@ public enum ErrorCode {
     IDEMPOTENCY_REQUEST_IN_PROGRESS(HttpStatus.CONFLICT, "Request with this idempotency key in progress"),
     EMAIL_TAKEN(HttpStatus.CONFLICT, "Email already in use"),
     INVALID_STATE(HttpStatus.CONFLICT, "Not possible in the current state"),
+    /**
+     * A charge of the invoice is at the gateway: another charge, or a change to what the invoice owes (credit, void,
+     * cancel), waits until it has ended, moments later. Nothing was done; send it again then.
+     */
+    CHARGE_IN_PROGRESS(HttpStatus.CONFLICT, "A charge is in progress"),
     /** Till converts no money: a line priced in another currency than its order's is refused, nothing is charged. */
     CURRENCY_MISMATCH(HttpStatus.CONFLICT, "Currency mismatch"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),

@@ -1,5 +1,6 @@
 package io.till.shared.web;
 
+import io.till.shared.ConcurrentChange;
 import io.till.shared.DatabaseOutage;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
@@ -73,6 +74,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             var headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
             return problem(Problems.databaseUnavailable(), headers);
+        }
+        if (ConcurrentChange.explains(e)) {
+            log.warn("Request stopped by a concurrent change of the same records; the client is told to send it again:"
+                + " {}", e.toString());
+            var headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(ConcurrentChange.RETRY_AFTER_SECONDS));
+            return problem(Problems.concurrentChange(), headers);
         }
         log.error("Request failed unexpectedly", e);
         return problem(Problems.unexpected(), new HttpHeaders());

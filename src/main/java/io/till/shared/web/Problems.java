@@ -57,6 +57,12 @@ public class Problems {
             + DatabaseOutage.RETRY_AFTER_SECONDS + " seconds.");
     }
 
+    /** The answer when another request changed the same records at the same moment: sending it again goes through. */
+    static ProblemDetail concurrentChange() {
+        return of(ErrorCode.BUSY, "Another request changed the same records at the same moment, and this one was "
+            + "stopped. Send it again (with the same Idempotency-Key, if it had one): nothing is done twice.");
+    }
+
     /** The answer to a failure nobody foresaw; the log holds it under the request's id. */
     public static ProblemDetail unexpected() {
         return of(ErrorCode.INTERNAL_ERROR, "Till could not complete the request. Quote request_id when reporting it.");

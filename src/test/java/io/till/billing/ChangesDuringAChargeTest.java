@@ -1,0 +1,122 @@
+package io.till.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.GatewayFaults;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What an invoice owes does not change under a charge at the gateway. A probe of pay now beside other requests found
+ * credit applied while the card was being charged the amount read before it (a $20 invoice collected $34: $14 credit
+ * and $20 card), and a subscription canceled, its invoice voided, while pay now took the money for it: a payment on a
+ * void invoice that no event told anyone about. Each of these now waits for the charge, answering 409
+ * {@code charge_in_progress}, and goes through once it has ended.
+ */
+@TillIntegrationTest
+class ChangesDuringAChargeTest {
+
+    @Autowired
+    Shops shops;
+    @Autowired
+    Api api;
+    @Autowired
+    GatewayFaults faults;
+    @Autowired
+    JdbcClient db;
+
+    /** A subscription whose first invoice failed, and a working card its customer has saved since. */
+    private record Unpaid(Shops.Shop shop, String customer, String subscription, String invoice, String visa) {}
+
+    private Unpaid unpaid() {
+        var shop = shops.open();
+        JsonNode order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        shops.advance(shop, "P14DT12H");
+        String customer = order.get("customer_id").asString();
+        String invoice = db.sql("SELECT id FROM invoices WHERE account_id = :a AND status = 'issued'")
+            .param("a", shop.accountId())
+            .query(String.class)
+            .single();
+        var card = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        return new Unpaid(shop, customer, order.get("subscription_id").asString(), invoice, card.json().get("id")
+            .asString());
+    }
+
+    /** Pay now with the visa, held at the gateway's door until the test lets it in. */
+    private CompletableFuture<Api.Response> payNowHeld(Unpaid unpaid, GatewayFaults.Hold hold)
+        throws InterruptedException {
+        var paying = CompletableFuture.supplyAsync(() -> api.post("/api/v1/invoices/" + unpaid.invoice() + "/pay",
+            unpaid.shop().apiKey(), "{\"payment_method_id\": \"" + unpaid.visa() + "\"}"));
+        hold.awaitEntered();
+        return paying;
+    }
+
+    private long collected(Unpaid unpaid) {
+        return db.sql("""
+            SELECT amount_credited + (SELECT coalesce(sum(amount), 0) FROM payments
+                                       WHERE invoice_id = i.id AND status = 'succeeded')
+              FROM invoices i WHERE id = :id""")
+            .param("id", unpaid.invoice())
+            .query(Long.class)
+            .single();
+    }
+
+    private static void refusedWhileCharging(Api.Response response) {
+        assertThat(response.status()).as(response.text()).isEqualTo(409);
+        assertThat(response.json().get("code").asString()).isEqualTo("charge_in_progress");
+    }
+
+    @Test
+    void creditAppliedWhileTheCardIsChargedIsRefusedAndTheInvoiceCollectsWhatItOwesOnce() throws Exception {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        assertThat(api.post("/api/v1/customers/" + unpaid.customer() + "/credits", key,
+            "{\"amount\": 1500, \"currency\": \"usd\"}").status()).isEqualTo(201);
+        var hold = faults.holdNextCharge(unpaid.shop().accountId());
+        var paying = payNowHeld(unpaid, hold);
+
+        var applied = api.post("/api/v1/invoices/" + unpaid.invoice() + "/apply_credits", key, "{\"amount\": 700}");
+        hold.release();
+
+        refusedWhileCharging(applied);
+        assertThat(paying.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        var invoice = api.get("/api/v1/invoices/" + unpaid.invoice(), key).json();
+        assertThat(invoice.get("status").asString()).isEqualTo("paid");
+        assertThat(collected(unpaid)).isEqualTo(invoice.get("amount_due").asLong());
+        assertThat(api.get("/api/v1/customers/" + unpaid.customer() + "/credits", key).json().toString())
+            .contains("1500");
+    }
+
+    @Test
+    void aSubscriptionCanceledWhileItsInvoiceIsChargedWaitsAndNoMoneyComesInForAVoidInvoice() throws Exception {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        var hold = faults.holdNextCharge(unpaid.shop().accountId());
+        var paying = payNowHeld(unpaid, hold);
+
+        var canceled = api.post("/api/v1/subscriptions/" + unpaid.subscription() + "/cancel", key, "{}");
+        var voided = api.post("/api/v1/invoices/" + unpaid.invoice() + "/void", key, null);
+        hold.release();
+
+        refusedWhileCharging(canceled);
+        refusedWhileCharging(voided);
+        assertThat(paying.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/invoices/" + unpaid.invoice(), key).json().get("status").asString())
+            .isEqualTo("paid");
+        // Once the charge has ended, the cancel goes through: there is nothing left to void.
+        var again = api.post("/api/v1/subscriptions/" + unpaid.subscription() + "/cancel", key, "{}");
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.json().get("status").asString()).isEqualTo("canceled");
+        assertThat(api.get("/api/v1/invoices/" + unpaid.invoice(), key).json().get("status").asString())
+            .isEqualTo("paid");
+    }
+}
