@@ -40,10 +40,12 @@ class CustomerRecordPages {
     private final CustomerTimeline timeline;
     private final CardChoices cardChoices;
     private final io.till.customer.Cards cards;
+    private final Invoices invoices;
 
     CustomerRecordPages(Customers customers, CustomerStats.Source stats, Subscriptions subscriptions,
         PaymentPlans paymentPlans, Orders orders, Credits credits, Products products, CustomerTimeline timeline,
-        CardChoices cardChoices, io.till.customer.Cards cards) {
+        CardChoices cardChoices, io.till.customer.Cards cards, Invoices invoices) {
+        this.invoices = invoices;
         this.cardChoices = cardChoices;
         this.cards = cards;
         this.customers = customers;
@@ -64,6 +66,9 @@ class CustomerRecordPages {
 
     record OrderRow(String id, Instant createdAt, String status, String total, String summary) {}
 
+    /** An invoice of the customer still waiting for its money: what it bills, what is owed, since when. */
+    record UnpaidRow(String id, String bills, String owed, Instant dueAt, int attempts, boolean overdue) {}
+
     @GetMapping("/admin/customers/{id}")
     String record(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "subscriptions", defaultValue = "active") String subscriptionsShown,
@@ -78,7 +83,8 @@ class CustomerRecordPages {
         List<Holding> subs = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub"))
             .data()
             .stream()
-            .filter(s -> allSubscriptions || s.isActive())
+            // An unpaid subscription has ended its retries but still owes: it shows with the active ones.
+            .filter(s -> allSubscriptions || s.isActive() || s.status().equals("unpaid"))
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))
@@ -86,7 +92,7 @@ class CustomerRecordPages {
         List<Holding> plans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan"))
             .data()
             .stream()
-            .filter(p -> allPlans || p.isActive())
+            .filter(p -> allPlans || p.isActive() || p.status().equals("unpaid"))
             .map(p -> new Holding(p.id(), names.of(p.productId()), p.status(),
                 p.installmentsPaid() + " of " + p.installments() + " × "
                     + Amounts.format(p.installmentAmount(), p.currency()),
@@ -98,7 +104,20 @@ class CustomerRecordPages {
             .map(o -> new OrderRow(o.id(), o.createdAt(), o.status().code(), Amounts.format(o.total(), o.currency()),
                 o.items().stream().map(Order.Item::name).collect(Collectors.joining(", "))))
             .toList();
+        var billedNames = new java.util.HashMap<String, String>();
+        subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data()
+            .forEach(sub -> billedNames.put(sub.id(), names.of(sub.productId())));
+        paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data()
+            .forEach(plan -> billedNames.put(plan.id(), names.of(plan.productId()) + " · installment"));
+        List<UnpaidRow> unpaid = invoices.unpaidOf(accountId, id)
+            .stream()
+            .map(i -> new UnpaidRow(i.id(), billedNames.getOrDefault(i.subscriptionId() != null
+                ? i.subscriptionId()
+                : i.paymentPlanId(), "Invoice"), Amounts.format(i.amountDue() - i.amountCredited(), i.currency()),
+                i.dueAt(), i.attemptCount(), i.overdue()))
+            .toList();
         var customerStats = stats.of(accountId, id);
+        model.addAttribute("unpaid", unpaid);
         model.addAttribute("customer", customer);
         model.addAttribute("stats", customerStats);
         model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));

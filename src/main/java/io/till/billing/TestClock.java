@@ -92,7 +92,8 @@ class TestClock {
             try {
                 target = Instant.parse(to);
                 if (!target.isAfter(now)) {
-                    errors.add("to", "out_of_range", "must be after the clock's time, " + now);
+                    errors.add("to", "out_of_range", "must be after the clock's time, " + now.truncatedTo(
+                        java.time.temporal.ChronoUnit.SECONDS));
                 } else if (Duration.between(now, target).compareTo(MAX_ADVANCE) > 0) {
                     errors.add("to", "out_of_range", "is more than " + MAX_ADVANCE.toDays() + " days ahead");
                 }

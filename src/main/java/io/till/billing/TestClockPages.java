@@ -46,7 +46,7 @@ class TestClockPages {
             redirect.addFlashAttribute("flash", "Test clock advanced to " + SHOWN.format(advanced.now()) + ". "
                 + ran(advanced.jobsRun()));
         } catch (TillException e) {
-            redirect.addFlashAttribute("flash", "The test clock did not move: " + reason(e));
+            redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(e));
         }
         return "redirect:" + DashboardReturn.to(referer);
     }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.crypto.spec.SecretKeySpec;
@@ -56,7 +57,14 @@ class PortalCardPages {
         }
         // The outcome of a choice is told only for the choice the signed address names: anyone can write a link.
         var owed = owedBefore(buyer, chosen, was);
-        return page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, model);
+        String view = page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, model);
+        if (added != null && model.getAttribute("billed") instanceof List<?> rows && rows.stream()
+            .anyMatch(row -> row instanceof PortalCardViews.BilledRow billed && added.equals(billed
+                .suggestedCardId()))) {
+            wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
+                + " is saved, and chosen below for what is unpaid: press “Save and pay” to pay with it."));
+        }
+        return view;
     }
 
     /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */

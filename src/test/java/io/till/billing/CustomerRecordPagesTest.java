@@ -146,6 +146,39 @@ class CustomerRecordPagesTest {
     }
 
     @Test
+    void whatACustomerOwesComesFirstAndASubscriptionOutOfRetriesStaysInSight() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "carol@example.com");
+        String carol = order.get("customer_id").asString();
+        // The trial ends, its first invoice fails, and every retry of the schedule fails too: the subscription is
+        // unpaid.
+        shops.advance(shop, "P30D");
+        assertThat(api.get("/api/v1/subscriptions/" + order.get("subscription_id").asString(), shop.apiKey()).json()
+            .get("status").asString()).isEqualTo("unpaid");
+        var store = new Store(shop, carol, order.get("subscription_id").asString());
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + carol).toString());
+
+        var unpaid = page.locator("#unpaid");
+        assertThat(unpaid.getByRole(AriaRole.HEADING)).hasText("Unpaid invoices");
+        assertThat(unpaid.locator("tbody tr")).hasCount(1);
+        assertThat(unpaid.locator("tbody tr")).containsText("Membership");
+        assertThat(unpaid.locator("tbody tr")).containsText("$19.00");
+        assertThat(page.locator("#subscriptions tbody tr")).containsText("unpaid");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("behind")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("#unpaid$"));
+        unpaid.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Membership")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/admin/invoices/inv_"));
+        page.goBack();
+        Chromium.screenshot(page, "dashboard-customer-unpaid-1280");
+        var phone = signedIn(store, 390);
+        phone.navigate(api.uri("/admin/customers/" + carol).toString());
+        assertThat(phone.locator("#unpaid tbody tr")).containsText("$19.00");
+        Chromium.screenshot(phone, "dashboard-customer-unpaid-390");
+    }
+
+    @Test
     void aCustomerOfAnotherAccountIsAFriendlyNotFoundPage() {
         var store = store();
         var other = store();

@@ -105,8 +105,11 @@ class TestClockPagesTest {
         page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
             .setName("Advance clock")).click();
 
-        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("did not move")))
-            .containsText("must be after the clock's time");
+        // Said as a refusal, not as news, with the clock's time as people read it.
+        var refusal = page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("did not move"));
+        assertThat(refusal).containsText("must be after the clock's time");
+        assertThat(refusal).hasClass(java.util.regex.Pattern.compile("refused"));
+        org.assertj.core.api.Assertions.assertThat(refusal.textContent()).doesNotMatch(".*:\\d\\d\\.\\d+Z.*");
         assertThat(api.get("/api/v1/test_clock", shop.apiKey()).json().get("offset").asString()).isEqualTo(offset);
     }
 }

@@ -71,7 +71,7 @@ class PortalCardsPageTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
 
         assertThat(page.getByRole(AriaRole.STATUS).first()).containsText(
-            "Visa ending in 4242 is saved. Choose it below");
+            "Visa ending in 4242 is saved, and chosen below for what is unpaid: press “Save and pay” to pay with it.");
         long chargesBefore = ledger.charges(buyer.account());
         var pastDue = item(page, buyer.pastDue());
         String visa = page.locator("#card-" + buyer.pastDue() + " option", new Page.LocatorOptions().setHasText(
