@@ -2,6 +2,8 @@ package io.till.automation;
 
 import io.till.customer.Customer;
 import io.till.customer.Customers;
+import io.till.event.EventWords;
+import io.till.event.Events;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -44,14 +46,16 @@ class ExecutionPages {
 
     private final Executions executions;
     private final Programs programs;
+    private final Events events;
     private final Automations automations;
     private final EventRuns eventRuns;
     private final Customers customers;
     private final Clock clock;
 
     ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
-        Programs programs, Clock clock) {
+        Programs programs, Events events, Clock clock) {
         this.programs = programs;
+        this.events = events;
         this.executions = executions;
         this.automations = automations;
         this.eventRuns = eventRuns;
@@ -123,6 +127,10 @@ class ExecutionPages {
         model.addAttribute("customer", run.customerId() == null ? null : nameOf(accountId, run.customerId()));
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
+        model.addAttribute("canceledBy", run.canceledByEvent() == null
+            ? null
+            : cancelingEvent(accountId, run
+                .canceledByEvent()));
         var tail = executions.tail(accountId, id, null, LINES);
         model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status(), titles(run.automationId(), run
             .version())));
@@ -146,6 +154,17 @@ class ExecutionPages {
             .version())));
         model.addAttribute("earlier", earlier(tail));
         return "automation/execution :: lines";
+    }
+
+    /** The event that ended a run, in words with its type: "Invoice paid (invoice.paid)". */
+    private String cancelingEvent(String accountId, String eventId) {
+        try {
+            String type = events.get(accountId, eventId).type();
+            String words = EventWords.of(type);
+            return words.equals(type) ? type : words + " (" + type + ")";
+        } catch (TillException gone) {
+            return "An event";
+        }
     }
 
     /** What each action step of the version does, by step id: "Post to Slack", as the builder names it. */

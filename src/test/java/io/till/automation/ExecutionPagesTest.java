@@ -103,6 +103,34 @@ class ExecutionPagesTest {
     }
 
     @Test
+    void aRunEndedByAnEventItStopsOnSaysWhichInWords() {
+        var store = accounts.create();
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        activate(store, """
+            {"name": "Nudge", "trigger": {"type": "event", "event": "acme.cart_abandoned"},
+             "cancel_on": ["acme.order_placed"],
+             "steps": [{"id": "later", "type": "delay", "duration": "P1D"},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "nudged"}}]}""");
+        assertThat(api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.cart_abandoned", "customer_id": "%s", "data": {}}""".formatted(customer)).status())
+            .isEqualTo(201);
+        agenda.runDue();
+        assertThat(api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.order_placed", "customer_id": "%s", "data": {}}""".formatted(customer)).status())
+            .isEqualTo(201);
+        agenda.runDue();
+        String execution = api.get("/api/v1/executions?customer_id=" + customer, store.apiKey()).json().get("data")
+            .get(0).get("id").asString();
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        open(page, "/admin/executions/" + execution);
+        assertThat(page.locator(".canceled-by")).containsText("acme.order_placed, an event this automation stops on");
+        assertThat(page.locator("main")).containsText("Ended by");
+        Chromium.screenshot(page, "execution-ended-by-event-1280");
+    }
+
+    @Test
     void aFailedWebhookStepShowsItsErrorAndAttemptsAndRetryingFromItCompletesTheRun() {
         var store = accounts.create();
         slack.stubFor(post(urlEqualTo("/services/T/B/X")).willReturn(aResponse().withStatus(503)
