@@ -139,8 +139,12 @@ class InvoiceCharges {
         try {
             // Read again now that no other charge can be under way: one that just ended may have paid it.
             Invoice invoice = invoices.get(accountId, stale.id());
-            if (!invoice.status().equals("issued")) {
-                return payments.findByKey(accountId, key);
+            var made = payments.findByKey(accountId, key);
+            if (!invoice.status().equals("issued") || made.isPresent()) {
+                // Paid meanwhile, or this very attempt was made (a second click that read the attempt count before
+                // the first one's record): its outcome is the answer, and the gateway is not asked again, perhaps for
+                // another amount under the same key.
+                return made;
             }
             long toCharge = invoice.amountDue() - invoice.amountCredited();
             if (toCharge == 0) {

@@ -31,6 +31,8 @@ class ChangesDuringAChargeTest {
     GatewayFaults faults;
     @Autowired
     JdbcClient db;
+    @Autowired
+    InvoiceCharges charges;
 
     /** A subscription whose first invoice failed, and a working card its customer has saved since. */
     private record Unpaid(Shops.Shop shop, String customer, String subscription, String invoice, String visa) {}
@@ -118,5 +120,27 @@ class ChangesDuringAChargeTest {
         assertThat(again.json().get("status").asString()).isEqualTo("canceled");
         assertThat(api.get("/api/v1/invoices/" + unpaid.invoice(), key).json().get("status").asString())
             .isEqualTo("paid");
+    }
+
+    @Test
+    void aSecondClickThatReadTheAttemptBeforeTheFirstWasRecordedAnswersItsOutcomeThoughCreditChangedTheAmount() {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        int attempt = db.sql("SELECT attempt_count FROM invoices WHERE id = :id").param("id", unpaid.invoice())
+            .query(Integer.class).single() + 1;
+        long before = db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :a").param("a", unpaid.shop()
+            .accountId()).query(Long.class).single();
+        // The first click: declined with the card that fails.
+        charges.attempt(unpaid.shop().accountId(), unpaid.invoice(), attempt);
+        assertThat(api.post("/api/v1/customers/" + unpaid.customer() + "/credits", key,
+            "{\"amount\": 500, \"currency\": \"usd\"}").status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/invoices/" + unpaid.invoice() + "/apply_credits", key, "{}").status())
+            .isEqualTo(200);
+
+        // The second click made the same attempt, now for less: it is the first one's, not a new charge.
+        charges.attempt(unpaid.shop().accountId(), unpaid.invoice(), attempt);
+
+        assertThat(db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :a").param("a", unpaid.shop()
+            .accountId()).query(Long.class).single()).isEqualTo(before + 1);
     }
 }
