@@ -49,9 +49,11 @@ class BillingListPages {
     private final Invoices invoices;
     private final Customers customers;
     private final Products products;
+    private final BillingSettings settings;
 
     BillingListPages(Orders orders, Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices,
-        Customers customers, Products products) {
+        Customers customers, Products products, BillingSettings settings) {
+        this.settings = settings;
         this.orders = orders;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -61,6 +63,19 @@ class BillingListPages {
     }
 
     record Tab(String status, String label) {}
+
+    /** How long after its due date an unpaid invoice turns overdue, in words: "3 days", "12 hours", "at once". */
+    static String overdueAfter(java.time.Duration after) {
+        if (after.isZero() || after.isNegative()) {
+            return "at once";
+        }
+        if (after.toHours() % 24 == 0) {
+            long days = after.toDays();
+            return days == 1 ? "1 day" : days + " days";
+        }
+        long hours = Math.max(1, after.toHours());
+        return hours == 1 ? "1 hour" : hours + " hours";
+    }
 
     /** Who a row is for: the customer's name (or email alone) and where their record is. */
     record Who(String id, String name, String email) {}
@@ -125,6 +140,7 @@ class BillingListPages {
             model.addAttribute("status", OVERDUE);
             model.addAttribute("shown", "Overdue");
         }
+        model.addAttribute("overdueAfter", overdueAfter(settings.invoiceOverdueAfter()));
         model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
             who(lookup, i.customerId()), i.status(), i.overdue(),
             Amounts.format(i.amountDue(), i.currency()), i.dueAt(), i.createdAt()))

@@ -107,7 +107,13 @@ class BillingListPagesTest {
         assertThat(page.locator("table.list tbody tr")).hasCount(1);
         assertThat(page.locator("table.list tbody tr")).containsText("carol@example.com");
         assertThat(page.locator("table.list tbody tr .pill").first()).hasText("open");
+        // When an open invoice turns overdue, as this Till is set (TILL_BILLING_INVOICE_OVERDUE_AFTER, 3 days).
+        assertThat(page.locator(".heading")).containsText("it turns overdue 3 days after its due date");
         Chromium.screenshot(page, "billing-invoices-open-1280");
+        // The invoice's own page calls it open too.
+        page.locator("table.list tbody tr a").first().click();
+        assertThat(page.locator("h1 .pill").first()).hasText("open");
+        page.goBack();
 
         page.locator("nav[aria-label='Billing records']").getByText("Subscriptions").click();
         page.waitForLoadState();
