@@ -35,11 +35,13 @@ class PortalPages {
     }
 
     @GetMapping("/portal/{accountId}")
-    String signInPage(@PathVariable String accountId) {
+    String signInPage(@PathVariable String accountId, org.springframework.ui.Model model) {
         var session = PortalBuyerResolver.session();
         if (session.isPresent() && session.get().buyer().access() == PortalBuyer.Access.FULL) {
             return "redirect:" + PortalPaths.overview(accountId);
         }
+        // A buyer in through a card link sees why this page asks for an email although they are signed in.
+        model.addAttribute("cardsOnly", session.isPresent());
         return "portal/sign_in";
     }
 

@@ -67,6 +67,9 @@ class CardLinkTest {
             assertThat(refused.header("Location")).isEqualTo(portal + "?cards_only");
         }
         assertThat(browser.get(portal + "?cards_only").body()).contains("only lets you update your card");
+        // The store's name in the portal's header leads here too: the page says why it asks for an email.
+        assertThat(browser.get(portal).body()).contains("only lets you update your card");
+        assertThat(new PortalClient(port).get(portal).body()).doesNotContain("only lets you update your card");
     }
 
     @Test
