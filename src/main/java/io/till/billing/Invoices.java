@@ -52,18 +52,21 @@ public class Invoices {
      * applied, the invoice voided) would be on top of the money it takes. Once it has ended, the change may be made.
      */
     void requireNoChargeInFlight(String accountId, String id) {
-        boolean inFlight = db.sql("SELECT " + CHARGE_IN_FLIGHT + " FROM invoices i WHERE i.account_id = :accountId"
-            + " AND i.id = :id")
+        if (chargeInFlight(accountId, id)) {
+            throw new ChargeInProgress("A charge of this invoice is at the gateway; try again in a moment, once it has "
+                + "ended.");
+        }
+    }
+
+    /** Whether a charge of the invoice is at the gateway, as of this statement (after the caller's lock). */
+    private boolean chargeInFlight(String accountId, String id) {
+        return db.sql("SELECT " + CHARGE_IN_FLIGHT + " FROM invoices i WHERE i.account_id = :accountId AND i.id = :id")
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("id", id)
             .query(Boolean.class)
             .optional()
             .orElse(false);
-        if (inFlight) {
-            throw new ChargeInProgress("A charge of this invoice is at the gateway; try again in a moment, once it has "
-                + "ended.");
-        }
     }
 
     /**
@@ -226,24 +229,26 @@ public class Invoices {
      * of them is being charged ({@link #requireNoChargeInFlight}): the money could come in for a void invoice.
      */
     List<Invoice> voidUnpaid(String accountId, String subscriptionId, String paymentPlanId) {
-        var charging = db.sql("""
-            SELECT i.id FROM invoices i
-             WHERE i.account_id = :accountId AND i.status = 'issued'
-               AND (i.subscription_id = :subscriptionId OR i.payment_plan_id = :paymentPlanId)
-               AND """ + CHARGE_IN_FLIGHT + """
-
-             ORDER BY i.id
-               FOR NO KEY UPDATE OF i
+        // Locked first, in id order, and then asked about by statements of their own: a charge that claims one of
+        // them from now on waits for this transaction, and then finds it void; one that claimed it before is seen.
+        var unpaid = db.sql("""
+            SELECT id FROM invoices
+             WHERE account_id = :accountId AND status = 'issued'
+               AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
+             ORDER BY id
+               FOR NO KEY UPDATE
             """)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("subscriptionId", subscriptionId)
             .param("paymentPlanId", paymentPlanId)
             .query(String.class)
             .list();
-        if (!charging.isEmpty()) {
-            throw new ChargeInProgress("A payment of this " + (subscriptionId != null ? "subscription" : "payment plan")
-                + " is at the gateway; try again in a moment, once it has ended.");
+        for (String id : unpaid) {
+            if (chargeInFlight(accountId, id)) {
+                throw new ChargeInProgress("A payment of this " + (subscriptionId != null
+                    ? "subscription"
+                    : "payment plan") + " is at the gateway; try again in a moment, once it has ended.");
+            }
         }
         var ids = db.sql("""
             UPDATE invoices SET status = 'void'
