@@ -80,18 +80,16 @@ class CustomerRecordPages {
         var names = products.names(accountId);
         boolean allSubscriptions = "all".equals(subscriptionsShown);
         boolean allPlans = "all".equals(plansShown);
-        List<Holding> subs = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub"))
-            .data()
-            .stream()
+        var theirSubscriptions = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data();
+        var theirPlans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data();
+        List<Holding> subs = theirSubscriptions.stream()
             // An unpaid subscription has ended its retries but still owes: it shows with the active ones.
             .filter(s -> allSubscriptions || s.isActive() || s.status().equals("unpaid"))
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))
             .toList();
-        List<Holding> plans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan"))
-            .data()
-            .stream()
+        List<Holding> plans = theirPlans.stream()
             .filter(p -> allPlans || p.isActive() || p.status().equals("unpaid"))
             .map(p -> new Holding(p.id(), names.of(p.productId()), p.status(),
                 p.installmentsPaid() + " of " + p.installments() + " × "
@@ -105,10 +103,8 @@ class CustomerRecordPages {
                 o.items().stream().map(Order.Item::name).collect(Collectors.joining(", "))))
             .toList();
         var billedNames = new java.util.HashMap<String, String>();
-        subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data()
-            .forEach(sub -> billedNames.put(sub.id(), names.of(sub.productId())));
-        paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data()
-            .forEach(plan -> billedNames.put(plan.id(), names.of(plan.productId()) + " · installment"));
+        theirSubscriptions.forEach(sub -> billedNames.put(sub.id(), names.of(sub.productId())));
+        theirPlans.forEach(plan -> billedNames.put(plan.id(), names.of(plan.productId()) + " · installment"));
         List<UnpaidRow> unpaid = invoices.unpaidOf(accountId, id)
             .stream()
             .map(i -> new UnpaidRow(i.id(), billedNames.getOrDefault(i.subscriptionId() != null
