@@ -4,6 +4,8 @@ import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import io.till.billing.BillingActions;
 import io.till.customer.CustomerStats;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
 import java.util.List;
 import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
@@ -42,32 +44,20 @@ class BillingActionBeans {
     /**
      * {@code retry_payment}: one charge per step. Should another charge of the invoice be at the gateway (its retry
      * schedule's, staff's pay now, another run's), the step charges nothing and is taken again shortly, without
-     * spending an attempt, when that one has ended and the invoice may be paid.
+     * spending an attempt ({@link RecordFailures#guard}), when that one has ended and the invoice may be paid.
      */
     @Bean
     Action retryPayment(BillingActions billing) {
-        var schema = ActionSchema.of("retry_payment", "Charges an unpaid invoice now, once per step", INVOICE);
-        return new Action() {
-            @Override
-            public ActionSchema schema() {
-                return schema;
-            }
-
-            @Override
-            public ActionResult perform(ActionCall call) {
-                return RecordFailures.guard(() -> {
-                    var charge = billing.retryPayment(call.accountId(), text(call, "invoice_id"),
-                        call.idempotencyKey(), call.executionId());
-                    if (charge.status().equals("in_progress")) {
-                        return new ActionResult.Deferred(charge.code(), charge.message(),
-                            BillingActions.IN_PROGRESS_ASK_AGAIN);
-                    }
-                    return new ActionResult.Done(NODES.objectNode().put("status", charge.status())
-                        .put("payment_id", charge.paymentId()).put("failure_code", charge.code())
-                        .put("failure_message", charge.message()));
-                });
-            }
-        };
+        return new BillingAction(ActionSchema.of("retry_payment", "Charges an unpaid invoice now, once per step",
+            INVOICE), call -> {
+                var charge = billing.retryPayment(call.accountId(), text(call, "invoice_id"), call.idempotencyKey(),
+                    call.executionId());
+                if (charge.status().equals("in_progress")) {
+                    throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, charge.message());
+                }
+                return NODES.objectNode().put("status", charge.status()).put("payment_id", charge.paymentId())
+                    .put("failure_code", charge.code()).put("failure_message", charge.message());
+            });
     }
 
     @Bean

@@ -159,10 +159,7 @@ public class Invoices {
         return db.sql("""
             UPDATE invoices i SET charging_key = :key, charging_until = :until
              WHERE i.account_id = :accountId AND i.id = :id
-               AND (i.charging_key IS NULL OR i.charging_key = :key OR i.charging_until <= :now
-                    OR EXISTS (SELECT 1 FROM payments p
-                                WHERE p.account_id = i.account_id AND p.idempotency_key = i.charging_key))
-            """)
+               AND (i.charging_key = :key OR NOT""" + CHARGE_IN_FLIGHT + ")")
             .param("key", key)
             .param("until", Timestamps.of(until))
             .param("now", Timestamps.of(now))

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.crypto.spec.SecretKeySpec;
@@ -57,14 +56,7 @@ class PortalCardPages {
         }
         // The outcome of a choice is told only for the choice the signed address names: anyone can write a link.
         var owed = owedBefore(buyer, chosen, was);
-        String view = page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, model);
-        if (added != null && model.getAttribute("billed") instanceof List<?> rows && rows.stream()
-            .anyMatch(row -> row instanceof PortalCardViews.BilledRow billed && added.equals(billed
-                .suggestedCardId()))) {
-            wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
-                + " is saved, and chosen below for what is unpaid: press “Save and pay” to pay with it."));
-        }
-        return view;
+        return page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, added, model);
     }
 
     /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */
@@ -172,18 +164,24 @@ class PortalCardPages {
         return "portal/add_card";
     }
 
+    /** The cards page; {@code added} is a card just saved, which the notice says is chosen where it is offered. */
     private String page(PortalBuyer buyer, PortalCards.Wallet wallet, String chosen, long was, int poll,
-        Model model) {
+        String added, Model model) {
         var target = Optional.ofNullable(chosen).flatMap(Chosen::parse);
         model.addAttribute("cards", PortalCardViews.cards(wallet));
         model.addAttribute("options", PortalCardViews.options(wallet));
-        model.addAttribute("billed", wallet.billed()
+        var rows = wallet.billed()
             .stream()
             .map(billed -> PortalCardViews.billed(billed, target
                 .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
                 .map(t -> outcome(buyer, wallet, billed, was, poll))
                 .orElse(null), suggested(buyer, wallet, billed)))
-            .toList());
+            .toList();
+        model.addAttribute("billed", rows);
+        if (added != null && rows.stream().anyMatch(row -> added.equals(row.suggestedCardId()))) {
+            wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
+                + " is saved, and chosen below for what is unpaid: press “Save and pay” to pay with it."));
+        }
         return "portal/cards";
     }
 
@@ -280,7 +278,7 @@ class PortalCardPages {
         HttpServletResponse response) {
         response.setStatus(status);
         model.addAttribute("error", sentence);
-        return page(buyer, portalCards.wallet(buyer.accountId(), buyer.customerId()), null, 0, 0, model);
+        return page(buyer, portalCards.wallet(buyer.accountId(), buyer.customerId()), null, 0, 0, null, model);
     }
 
     /** A refusal in the buyer's words: never a field name, an error code or a processor's raw answer. */

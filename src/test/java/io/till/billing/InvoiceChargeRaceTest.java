@@ -54,6 +54,15 @@ class InvoiceChargeRaceTest {
             .single();
     }
 
+    /** An automation's retry with {@code key}, held at the gateway's door until {@code hold} is released. */
+    private CompletableFuture<BillingActions.Charge> heldRetry(Shops.Shop shop, String invoice, String key,
+        GatewayFaults.Hold hold) throws InterruptedException {
+        var retry = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, key,
+            "exe_race"));
+        hold.awaitEntered();
+        return retry;
+    }
+
     @Test
     void anAutomationsRetryWhileAnotherChargeOfTheInvoiceIsAtTheGatewayWaitsItsTurnAndChargesNothing()
         throws Exception {
@@ -62,9 +71,7 @@ class InvoiceChargeRaceTest {
         long before = gatewayCharges(shop, invoice);
         var hold = faults.holdNextCharge(shop.accountId());
 
-        var first = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, "race-a",
-            "exe_race"));
-        hold.awaitEntered();
+        var first = heldRetry(shop, invoice, "race-a", hold);
         var second = billing.retryPayment(shop.accountId(), invoice, "race-b", "exe_race");
         hold.release();
 
@@ -86,9 +93,7 @@ class InvoiceChargeRaceTest {
             .query(Integer.class).single();
         var hold = faults.holdNextCharge(shop.accountId());
 
-        var retry = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, "race-c",
-            "exe_race"));
-        hold.awaitEntered();
+        var retry = heldRetry(shop, invoice, "race-c", hold);
         Throwable scheduled = org.assertj.core.api.Assertions.catchThrowable(() -> charges.attempt(shop.accountId(),
             invoice, 2));
         hold.release();
@@ -107,9 +112,7 @@ class InvoiceChargeRaceTest {
         String invoice = failedInvoice(shop);
         long before = gatewayCharges(shop, invoice);
         var hold = faults.holdNextCharge(shop.accountId());
-        var retry = CompletableFuture.supplyAsync(() -> billing.retryPayment(shop.accountId(), invoice, "race-d",
-            "exe_race"));
-        hold.awaitEntered();
+        var retry = heldRetry(shop, invoice, "race-d", hold);
         var now = io.till.shared.Timestamps.now(clock);
         jobs.schedule(shop.accountId(), BillingJobs.Kind.INVOICE_RETRY, invoice, now);
 
