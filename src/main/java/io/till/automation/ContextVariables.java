@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The variables a trigger's context really holds (PRODUCT.md §4, {@link ExecutionContexts}), grouped for the builder's
  * field and {@code {{…}}} pickers: the customer, the portal links and the account; the event envelope; and the records
- * the event carries in its data (docs/events/*.json, a test keeps the two equal), with the {@code _formatted} twin the
+ * the event carries in its data ({@link EventType#carries}; docs/events/*.json, a test keeps them agreeing), those
+ * carried only sometimes saying so, with the {@code _formatted} twin the
  * context adds beside each amount and each moment. Every path offered passes the save check, so a picker never
  * proposes what a save would refuse.
  */
@@ -22,54 +23,6 @@ public final class ContextVariables {
 
     /** A path into the context ({@code invoice.amount_due_formatted}) and how a seller reads it. */
     public record Variable(String path, String label) {}
-
-    /**
-     * The objects each of Till's events carries under {@code data}, besides the customer, the event's own subject
-     * first (docs/events/&lt;type&gt;.json).
-     */
-    static final Map<String, List<String>> CARRIED = Map.ofEntries(
-        Map.entry("checkout.purchased", List.of("order", "checkout", "product", "option")),
-        Map.entry("checkout.upsell_purchased", List.of("upsell", "order", "checkout", "product", "option")),
-        Map.entry("checkout.flow_completed", List.of("order", "checkout")),
-        Map.entry("upsell.purchased", List.of("upsell", "order", "checkout", "product", "option")),
-        Map.entry("addon.purchased", List.of("addon", "order", "checkout")),
-        Map.entry("option.selected", List.of("option", "product", "order", "checkout")),
-        Map.entry("promo_code.applied", List.of("promo_code", "order", "checkout")),
-        Map.entry("product.purchased", List.of("product", "option", "order")),
-        Map.entry("order.created", List.of("order")),
-        Map.entry("payment.succeeded", List.of("payment", "invoice")),
-        Map.entry("payment.failed", List.of("payment", "invoice")),
-        Map.entry("payment.refunded", List.of("payment", "refund")),
-        Map.entry("payment.disputed", List.of("payment")),
-        Map.entry("subscription.payment_succeeded", List.of("subscription", "payment", "invoice")),
-        Map.entry("subscription.payment_failed", List.of("subscription", "payment", "invoice")),
-        Map.entry("subscription.payment_refunded", List.of("subscription", "payment", "refund")),
-        Map.entry("payment_plan.payment_succeeded", List.of("payment_plan", "payment", "invoice")),
-        Map.entry("payment_plan.payment_failed", List.of("payment_plan", "payment", "invoice")),
-        Map.entry("payment_plan.payment_refunded", List.of("payment_plan", "payment", "refund")),
-        Map.entry("card.expiring", List.of("card")), Map.entry("card.expired", List.of("card")),
-        Map.entry("card.updated", List.of("card")),
-        Map.entry("subscription.started", List.of("subscription")),
-        Map.entry("subscription.activated", List.of("subscription")),
-        Map.entry("subscription.renewal_upcoming", List.of("subscription")),
-        Map.entry("subscription.trial_ending", List.of("subscription")),
-        Map.entry("subscription.ending_soon", List.of("subscription")),
-        Map.entry("subscription.past_due", List.of("subscription", "invoice")),
-        Map.entry("subscription.unpaid", List.of("subscription", "invoice")),
-        Map.entry("subscription.canceling", List.of("subscription")),
-        Map.entry("subscription.canceled", List.of("subscription")),
-        Map.entry("subscription.paused", List.of("subscription")),
-        Map.entry("subscription.resumed", List.of("subscription")),
-        Map.entry("payment_plan.payment_upcoming", List.of("payment_plan")),
-        Map.entry("payment_plan.completed", List.of("payment_plan")),
-        Map.entry("payment_plan.unpaid", List.of("payment_plan", "invoice")),
-        Map.entry("invoice.issued", List.of("invoice")), Map.entry("invoice.paid", List.of("invoice", "payment")),
-        Map.entry("invoice.overdue", List.of("invoice")), Map.entry("invoice.voided", List.of("invoice")),
-        Map.entry("customer.created", List.of()), Map.entry("customer.updated", List.of()),
-        Map.entry("customer.marketing_consent_changed", List.of()),
-        Map.entry("credits.depleted", List.of("credits", "invoice")),
-        Map.entry("usage.threshold_exceeded", List.of("usage", "subscription")),
-        Map.entry("webhook_endpoint.delivery_exhausted", List.of("webhook_endpoint", "webhook_delivery")));
 
     /** Till's events about no customer: their runs have none, nor a card to update. */
     private static final Set<String> ABOUT_NO_CUSTOMER = Set.of("webhook_endpoint.delivery_exhausted");
@@ -99,8 +52,9 @@ public final class ContextVariables {
 
     /** Values (not objects) some events carry in their data, read as {@code event.data.<name>}. */
     private static final Map<String, List<String>> CARRIED_VALUES = Map.of(
-        "subscription.renewal_upcoming", List.of("days_before"), "subscription.trial_ending", List.of("days_before"),
-        "subscription.ending_soon", List.of("days_before"), "payment_plan.payment_upcoming", List.of("days_before"),
+        "subscription.renewal_upcoming", List.of("days_before", "renews_at"),
+        "subscription.trial_ending", List.of("days_before"), "subscription.ending_soon", List.of("days_before"),
+        "payment_plan.payment_upcoming", List.of("days_before", "due_at"),
         "card.expiring", List.of("days_before"),
         "customer.marketing_consent_changed", List.of("marketing_consent"),
         "subscription.resumed", List.of("resumed_from"),
@@ -136,9 +90,12 @@ public final class ContextVariables {
         switch (type) {
             case "event" -> {
                 String event = trigger.path("event").asString("");
-                List<String> carried = CARRIED.get(event);
-                carried = carried != null ? carried : List.of();
-                carried.forEach(root -> groups.add(group(root, fieldsOf(root))));
+                EventType.of(event).ifPresent(raised -> raised.carries().stream()
+                    // previous_attributes and caused_by are offered as the event's data, if at all.
+                    .filter(root -> !fieldsOf(root).isEmpty())
+                    .forEach(root -> groups.add(raised.carriesSometimes(root)
+                        ? group(root, fieldsOf(root), " (when the event has one)")
+                        : group(root, fieldsOf(root)))));
                 if (!ABOUT_NO_CUSTOMER.contains(event)) {
                     groups.add(customer());
                 }
@@ -195,7 +152,11 @@ public final class ContextVariables {
     }
 
     private static Group group(String root, List<String> fields) {
-        String label = GROUPS.getOrDefault(root, sentence(root));
+        return group(root, fields, "");
+    }
+
+    private static Group group(String root, List<String> fields, String when) {
+        String label = GROUPS.getOrDefault(root, sentence(root)) + when;
         return new Group(label, fields.stream()
             .map(field -> new Variable(root + "." + field, WORDS.getOrDefault(root + "." + field, label(field))))
             .toList());

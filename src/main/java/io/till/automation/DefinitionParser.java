@@ -89,6 +89,7 @@ public final class DefinitionParser {
             context.add("name", "required", "is required, at most 200 characters");
         }
         Definition.Trigger trigger = TriggerParser.trigger(json.get("trigger"), context);
+        context.carried = CarriedObjects.of(trigger);
         Definition.Condition conditions = json.has("conditions") && !json.get("conditions").isNull()
             ? condition(json.get("conditions"), "conditions", context, 0)
             : null;
@@ -170,7 +171,8 @@ public final class DefinitionParser {
             context.add(path + ".params", "invalid_type", "must be an object");
         } else {
             if (params != null && context.saving) {
-                TemplateVariables.check(params, path + ".params", context.actionIdsSoFar, context.errors);
+                TemplateVariables.check(params, path + ".params", context.actionIdsSoFar, context.carried,
+                    context.errors);
             }
             if (schema != null) {
                 context.errors.addAll(schema.checkSaved(params, path + ".params"));
@@ -225,7 +227,7 @@ public final class DefinitionParser {
         }
         String until = ParseContext.text(json, "until");
         if (field(until, path + ".until", context) && context.saving) {
-            SaveChecks.delayUntil(until, path + ".until", context.errors);
+            SaveChecks.delayUntil(until, path + ".until", context.carried, context.errors);
         }
         return new Definition.Step.Delay(id, null, until);
     }
@@ -261,7 +263,7 @@ public final class DefinitionParser {
     private Definition.Step loop(JsonNode json, String id, String path, ParseContext context, int depth) {
         String over = ParseContext.text(json, "over");
         if (field(over, path + ".over", context) && context.saving) {
-            SaveChecks.loopOver(over, path + ".over", context.errors);
+            SaveChecks.loopOver(over, path + ".over", context.carried, context.errors);
         }
         int max = json.has("max") ? context.wholeNumber(json.get("max")) : 0;
         if (max < 1 || max > MAX_LOOP) {
@@ -301,7 +303,8 @@ public final class DefinitionParser {
         }
         String field = ParseContext.text(json, "field");
         if (field(field, path + ".field", context) && context.saving) {
-            SaveChecks.conditionField(field, path + ".field", context.actionIdsSoFar, context.errors);
+            SaveChecks.conditionField(field, path + ".field", context.actionIdsSoFar, context.carried,
+                context.errors);
         }
         String opName = ParseContext.text(json, "op");
         Definition.Operator op = null;

@@ -23,6 +23,8 @@ final class ParseContext {
     final Set<String> stepIds = new HashSet<>();
     final Set<String> actionIdsSoFar = new HashSet<>();
     int steps;
+    /** What runs of the trigger read so far carry, null when that is open (see {@link CarriedObjects#of}). */
+    CarriedObjects carried;
 
     ParseContext(boolean saving) {
         this.saving = saving;

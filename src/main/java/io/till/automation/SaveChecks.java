@@ -63,15 +63,22 @@ final class SaveChecks {
         }
     }
 
-    static void conditionField(String field, String path, Set<String> actionIdsSoFar, List<FieldError> errors) {
+    static void conditionField(String field, String path, Set<String> actionIdsSoFar, CarriedObjects carried,
+        List<FieldError> errors) {
         if (field == null) {
+            return;
+        }
+        String absent = CarriedObjects.absent(carried, field);
+        if (absent != null) {
+            errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this automation: "
+                + absent));
             return;
         }
         String[] parts = field.split("\\.");
         Set<String> known = RecordFields.of(parts[0]);
         boolean unknown = known != null
             ? parts.length > 1 && !known.contains(parts[1]) && !isFormattedTwin(parts[1], known)
-            : TemplateVariables.problem(field, actionIdsSoFar) != null;
+            : TemplateVariables.problem(field, actionIdsSoFar, carried) != null;
         if (unknown) {
             errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this "
                 + "automation"));
@@ -82,7 +89,13 @@ final class SaveChecks {
      * A delay's until, when the context's types say it is never a time. A field they do not know is left to the run: a
      * custom event's data may hold an object of a record's name that Till does not read fresh.
      */
-    static void delayUntil(String field, String path, List<FieldError> errors) {
+    static void delayUntil(String field, String path, CarriedObjects carried, List<FieldError> errors) {
+        String absent = CarriedObjects.absent(carried, field);
+        if (absent != null) {
+            errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this automation, so "
+                + "the delay could never end on it: " + absent));
+            return;
+        }
         var kind = ValueKind.of(field);
         if (kind.isPresent() && kind.get() != ValueKind.TIME && kind.get() != ValueKind.NUMBER) {
             errors.add(new FieldError(path, "not_a_time", field + " is never a time, so the delay could never "
@@ -91,7 +104,13 @@ final class SaveChecks {
     }
 
     /** A loop's over, when the context's types say it is never a list; as {@link #delayUntil}, else left to the run. */
-    static void loopOver(String field, String path, List<FieldError> errors) {
+    static void loopOver(String field, String path, CarriedObjects carried, List<FieldError> errors) {
+        String absent = CarriedObjects.absent(carried, field);
+        if (absent != null) {
+            errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this automation, so "
+                + "the loop would run zero times: " + absent));
+            return;
+        }
         var kind = ValueKind.of(field);
         if (kind.isPresent() && kind.get() != ValueKind.LIST) {
             errors.add(new FieldError(path, "not_a_list", field + " is never a list, so the loop would run zero "

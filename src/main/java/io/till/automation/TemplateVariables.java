@@ -42,14 +42,15 @@ final class TemplateVariables {
     private TemplateVariables() {}
 
     /** Adds an error for every template problem in {@code node}, at its path. */
-    static void check(JsonNode node, String path, Set<String> actionIdsSoFar, List<FieldError> errors) {
+    static void check(JsonNode node, String path, Set<String> actionIdsSoFar, CarriedObjects carried,
+        List<FieldError> errors) {
         if (node.isObject()) {
             for (var entry : node.properties()) {
-                check(entry.getValue(), path + "." + entry.getKey(), actionIdsSoFar, errors);
+                check(entry.getValue(), path + "." + entry.getKey(), actionIdsSoFar, carried, errors);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                check(node.get(i), path + "[" + i + "]", actionIdsSoFar, errors);
+                check(node.get(i), path + "[" + i + "]", actionIdsSoFar, carried, errors);
             }
         } else if (node.isString() && node.asString().contains("{{")) {
             var unescaped = UNESCAPED.matcher(node.asString());
@@ -61,7 +62,7 @@ final class TemplateVariables {
             }
             var reading = Templates.read(node.asString());
             reading.refusals().forEach(refusal -> errors.add(new FieldError(path, "unknown_variable", refusal)));
-            reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar))
+            reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar, carried))
                 .filter(problem -> problem != null)
                 .forEach(problem -> errors.add(new FieldError(path, "unknown_variable", problem)));
         }
@@ -72,10 +73,14 @@ final class TemplateVariables {
         return KNOWN_ROOTS.containsKey(root) && KNOWN_ROOTS.get(root).containsKey(field);
     }
 
-    static String problem(String name, Set<String> actionIdsSoFar) {
+    static String problem(String name, Set<String> actionIdsSoFar, CarriedObjects carried) {
         String[] parts = name.split("\\.");
         String root = parts[0];
         String notOfThisTrigger = "{{" + name + "}} is not a variable of this trigger";
+        String absent = CarriedObjects.absent(carried, name);
+        if (absent != null) {
+            return notOfThisTrigger + ": " + absent;
+        }
         if (root.equals("steps")) {
             if (parts.length < 3 || !parts[2].equals("output")) {
                 return notOfThisTrigger + ": write steps.<step id>.output…";

@@ -138,7 +138,18 @@ public class CardChoices {
      * @param wasDue what it owed before, shown with {@link Outcome.Paid}
      */
     public Outcome outcome(String accountId, String customerId, Kind kind, String id, long wasDue) {
-        Billed now = billed(accountId, customerId, kind, id);
+        // Not only what is still billed: paying a plan's last installment completes it, paying a canceling
+        // subscription's last invoice may end it.
+        Billed now = switch (kind) {
+            case SUBSCRIPTION -> Optional.of(subscriptions.get(accountId, id))
+                .filter(subscription -> subscription.customerId().equals(customerId))
+                .map(subscription -> billed(accountId, subscription))
+                .orElseThrow(() -> TillException.notFound("subscription", id));
+            case PAYMENT_PLAN -> Optional.of(paymentPlans.get(accountId, id))
+                .filter(plan -> plan.customerId().equals(customerId))
+                .map(plan -> billed(accountId, plan))
+                .orElseThrow(() -> TillException.notFound("payment plan", id));
+        };
         if (now.unpaid() == 0) {
             return new Outcome.Paid(wasDue, now.currency());
         }

@@ -45,6 +45,8 @@ class Upsells {
 
     /** How long a buyer has to answer the upsells before the flow counts as complete (the seeds' grace period). */
     static final Duration GRACE = Duration.ofHours(2);
+    /** How long an accept's charge holds its offer at most: a crashed node's hold runs out. */
+    private static final Duration CHARGE_HOLD = Duration.ofMinutes(5);
 
     /** Where an upsell offered on an order stands. */
     enum Offer {
@@ -163,6 +165,9 @@ class Upsells {
         String key = earlierKey.orElse("order:" + orderId + ":upsell:" + upsellId + ":attempt:" + (failed + 1));
         PaymentGateway.ChargeResult result = null;
         if (amount > 0) {
+            if (earlierKey.isEmpty()) {
+                claimCharge(accountId, orderId, upsellId, key);
+            }
             movements.reaching(key);
             String reference = cards.gatewayReference(accountId, order.customerId(), order.cardId())
                 .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE, "The card of this order was removed."));
@@ -171,6 +176,7 @@ class Upsells {
         }
         if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> {
+                releaseCharge(accountId, orderId, upsellId, key);
                 if (payments.findByKey(accountId, key).isEmpty()) {
                     Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
                         new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key,
@@ -184,14 +190,15 @@ class Upsells {
         }
         PaymentGateway.ChargeResult charged = result;
         return transaction.execute(status -> {
-            Offer locked = lock(accountId, orderId, upsellId);
-            // A charge made while the flow completed is booked all the same: the buyer accepted while the offer
-            // stood, and money taken is never left off the order.
-            if (locked == Offer.EXPIRED && charged == null) {
-                locked.requireOpen();
-            }
-            if (locked == Offer.ACCEPTED || locked == Offer.DECLINED) {
+            Offer locked = lock(accountId, orderId, upsellId).offer();
+            if (locked == Offer.ACCEPTED) {
                 return orders.get(accountId, orderId);
+            }
+            // A charge made while the flow completed is booked all the same: the buyer accepted while the offer
+            // stood, and money taken is never left off the order. So is one whose hold ran out (a node crashed at the
+            // gateway) before a decline came: the retry of that accept books what the gateway took.
+            if (locked != Offer.OFFERED && charged == null) {
+                locked.requireOpen();
             }
             Instant now = Timestamps.now(clock);
             orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
@@ -247,9 +254,14 @@ class Upsells {
         upsellOf(checkout, upsellId);
         status(accountId, orderId, upsellId).requireOpen();
         return transaction.execute(status -> {
-            Offer locked = lock(accountId, orderId, upsellId);
+            Locked offer = lock(accountId, orderId, upsellId);
+            Offer locked = offer.offer();
             if (locked == Offer.EXPIRED) {
                 locked.requireOpen();
+            }
+            if (locked == Offer.OFFERED && offer.charging()) {
+                throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "Upsell " + upsellId + " is being accepted: "
+                    + "its charge is at the gateway. Nothing was declined; try again in a moment.");
             }
             if (locked == Offer.OFFERED) {
                 answer(accountId, orderId, upsellId, Offer.DECLINED, null, Timestamps.now(clock));
@@ -353,23 +365,67 @@ class Upsells {
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
     }
 
-    private Offer lock(String accountId, String orderId, String upsellId) {
-        return Offer.of(db.sql("""
-            SELECT status FROM order_upsells
+    /** An offer's answer so far, and whether an accept's charge holds it (see {@link #claimCharge}). */
+    private record Locked(Offer offer, boolean charging) {}
+
+    private Locked lock(String accountId, String orderId, String upsellId) {
+        return db.sql("""
+            SELECT status, charging_until > :now AS charging FROM order_upsells
              WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
                FOR UPDATE
+            """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .query((rs, row) -> new Locked(Offer.of(rs.getString("status")), rs.getBoolean("charging")))
+            .single();
+    }
+
+    /**
+     * Holds the open offer for the accept about to charge under {@code key} (the same key may always go on, as a
+     * double click does): a decline meanwhile is refused rather than left to win over money taken. Refuses an offer
+     * answered since, or held by another attempt.
+     */
+    private void claimCharge(String accountId, String orderId, String upsellId, String key) {
+        Instant now = Timestamps.now(clock);
+        int claimed = db.sql("""
+            UPDATE order_upsells SET charging_key = :key, charging_until = :until
+             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND status = 'offered'
+               AND (charging_key IS NULL OR charging_key = :key OR charging_until <= :now)
+            """)
+            .param("key", key)
+            .param("until", Timestamps.of(now.plus(CHARGE_HOLD)))
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .update();
+        if (claimed == 0) {
+            status(accountId, orderId, upsellId).requireOpen();
+            throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "Upsell " + upsellId + " is being accepted: its "
+                + "charge is at the gateway. Try again in a moment.");
+        }
+    }
+
+    /** Lets the offer go after its charge was declined: it may be accepted again, or declined. */
+    private void releaseCharge(String accountId, String orderId, String upsellId, String key) {
+        db.sql("""
+            UPDATE order_upsells SET charging_key = NULL, charging_until = NULL
+             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
             """)
             .param("accountId", accountId)
             .param("orderId", orderId)
             .param("id", upsellId)
-            .query(String.class)
-            .single());
+            .param("key", key)
+            .update();
     }
 
     private void answer(String accountId, String orderId, String upsellId, Offer answer, String paymentId,
         Instant now) {
         db.sql("""
-            UPDATE order_upsells SET status = :status, payment_id = :paymentId, answered_at = :now
+            UPDATE order_upsells SET status = :status, payment_id = :paymentId, answered_at = :now,
+                   charging_key = NULL, charging_until = NULL
              WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
             """)
             .param("status", answer.code())

@@ -109,7 +109,7 @@ class AutomationsApiTest {
         var fields = new ArrayList<String>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
         assertThat(fields).containsExactlyInAnyOrder("trigger.cron", "steps[0].params.to", "steps[0].params.text",
-            "steps[1].max");
+            "steps[1].over", "steps[1].max");
         assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
     }
 

@@ -77,7 +77,8 @@ class DefinitionParserTest {
             """);
 
         assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("name", "trigger.time_zone",
-            "trigger.cron", "conditions.op", "steps[0].action", "steps[1].id", "steps[1].duration", "steps[2].max",
+            "trigger.cron", "conditions.field", "conditions.op", "steps[0].action", "steps[1].id", "steps[1].duration",
+            "steps[2].over", "steps[2].max",
             "steps[3].params.tag", "steps[5].id", "steps[5].type");
     }
 

@@ -181,7 +181,10 @@ class TriggerScopesApiTest {
         assertThat(never.status()).as(never.text()).isEqualTo(400);
         assertThat(errors(never)).containsExactly(
             "trigger.scope.upsell_id: customer.created is never about an upsell, so this scope could never match",
-            "conditions.all[0].field: invoice.amount_duee is never in the context of this automation",
+            "conditions.all[0].field: invoice.amount_duee is never in the context of this automation: "
+                + "customer.created carries only the customer",
+            "conditions.all[1].field: invoice.amount_due_formatted is never in the context of this automation: "
+                + "customer.created carries only the customer",
             "conditions.all[2].field: customer.emial is never in the context of this automation");
     }
 

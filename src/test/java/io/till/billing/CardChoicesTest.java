@@ -66,4 +66,29 @@ class CardChoicesTest {
         shops.advance(shop, "PT1M");
         assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
     }
+
+    /** The charge that pays a plan's last installment completes the plan: the buyer is told it is paid. */
+    @Test
+    void choosingACardThatPaysAPlansLastInstallmentAnswersPaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String visa = api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("card_id").asString();
+        shops.advance(shop, "P31D");
+        String failing = shops.saveCard(shop, customer, "pm_card_chargeCustomerFail");
+        var changed = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + failing + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "P31D");
+        long owed = invoices.unpaidFor(shop.accountId(), null, plan).getFirst().amountDue();
+        long chargesBefore = ledger.charges(shop.accountId());
+
+        var outcome = choices.choose(shop.accountId(), customer, CardChoices.Kind.PAYMENT_PLAN, plan, visa);
+
+        assertThat(outcome).isEqualTo(new CardChoices.Outcome.Paid(owed, "usd"));
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("completed");
+    }
 }

@@ -28,6 +28,8 @@ class UpsellFlowTest {
     TestAccounts accounts;
     @Autowired
     JdbcClient db;
+    @Autowired
+    io.till.testing.GatewayFaults faults;
 
     record Flow(Shops.Shop shop, String checkoutId, String bonus, String membership) {}
 
@@ -53,6 +55,50 @@ class UpsellFlowTest {
             "payment.succeeded",
             "checkout.flow_completed");
         assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(2);
+    }
+
+    /**
+     * A probe sent accept and decline at once: the decline answered while the accept's charge was at the gateway, and
+     * the charge was then left off the order (money taken, nothing recorded). Now the decline waits for that charge.
+     */
+    @Test
+    void aDeclineSentWhileTheAcceptsChargeIsAtTheGatewayIsRefusedAndTheChargeIsBooked() throws Exception {
+        var flow = flow();
+        var order = buy(flow);
+        var hold = faults.holdNextCharge(flow.shop().accountId());
+
+        var accepting = CompletableFuture.supplyAsync(() -> api.post(upsell(order, flow.bonus(), "accept"),
+            flow.shop().apiKey(), null));
+        hold.awaitEntered();
+        var declined = api.post(upsell(order, flow.bonus(), "decline"), flow.shop().apiKey(), null);
+        hold.release();
+        var accepted = accepting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(declined.status()).as(declined.text()).isEqualTo(409);
+        assertThat(declined.json().get("code").asString()).isEqualTo("charge_in_progress");
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+        assertThat(accepted.json().get("total").asLong()).isEqualTo(4900 + 2900);
+        assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(2);
+        var again = api.post(upsell(order, flow.bonus(), "decline"), flow.shop().apiKey(), null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("code").asString()).isNotEqualTo("charge_in_progress");
+    }
+
+    @Test
+    void anUpsellWhoseChargeWasDeclinedCanStillBeDeclined() {
+        var flow = flow();
+        var order = buy(flow);
+        // The order's card fails from now on (as if the buyer's bank started refusing it).
+        db.sql("UPDATE cards SET gateway_reference = replace(gateway_reference, 'pm_card_visa', "
+            + "'pm_card_chargeCustomerFail') WHERE account_id = :a")
+            .param("a", flow.shop().accountId())
+            .update();
+
+        var failed = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+        var declined = api.post(upsell(order, flow.bonus(), "decline"), flow.shop().apiKey(), null);
+
+        assertThat(failed.status()).as(failed.text()).isEqualTo(402);
+        assertThat(declined.status()).as(declined.text()).isEqualTo(200);
     }
 
     @Test

@@ -23,6 +23,35 @@ class EventCatalogTest {
             .containsExactlyInAnyOrderElementsOf(Arrays.stream(EventType.values()).map(EventType::type).toList());
     }
 
+    /**
+     * The objects each row says the event carries are the ones it declares (what automations may refer to), and those
+     * it carries only sometimes say when: "invoice (when it was for an invoice)".
+     */
+    @Test
+    void documentsTheObjectsEachEventCarriesAndWhenOnlySometimes() throws IOException {
+        var rows = Pattern.compile("^\\| `([a-z_.]+)` \\| .* \\| (.*) \\| yes \\|$", Pattern.MULTILINE)
+            .matcher(Files.readString(Path.of("docs/EVENTS.md"))).results().toList();
+        assertThat(rows).hasSize(EventType.values().length);
+        for (var row : rows) {
+            EventType type = EventType.of(row.group(1)).orElseThrow();
+            var named = new java.util.ArrayList<String>();
+            for (String item : row.group(2).replaceAll("\\([^)]*\\)", "").split(",")) {
+                named.add(item.strip());
+            }
+            for (String object : type.carries()) {
+                assertThat(named).as(type.type()).contains(object);
+                boolean saysWhen = Pattern.compile("(^|, )" + object + " \\(when ").matcher(row.group(2)).find();
+                assertThat(saysWhen).as(type.type() + " says when it carries " + object)
+                    .isEqualTo(type.carriesSometimes(object));
+            }
+            // Beside its objects, a row names the customer and the values the event carries (days_before, due_at).
+            named.removeAll(type.carries());
+            named.removeAll(java.util.List.of("customer", "days_before", "renews_at", "due_at", "resumed_from",
+                "marketing_consent"));
+            assertThat(named).as(type.type() + " names what it does not declare").isEmpty();
+        }
+    }
+
     @Test
     void keepsARealExampleOfEveryEvent() throws IOException {
         for (EventType type : EventType.values()) {
