@@ -101,11 +101,9 @@ class Refunds {
                   JOIN payments p ON p.account_id = c.account_id AND p.invoice_id = c.invoice_id
                  WHERE p.account_id = :accountId AND p.id = :paymentId AND c.kind = 'credit_note')
             SELECT i.amount_credited
-                   + (SELECT coalesce(sum(p.amount), 0) FROM payments p
+                   + (SELECT coalesce(sum(p.amount - p.amount_refunded), 0) FROM payments p
                        WHERE p.account_id = i.account_id AND p.invoice_id = i.id
-                         AND p.status IN ('succeeded', 'refunded', 'disputed'))
-                   - (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
-                       WHERE p.account_id = i.account_id AND p.invoice_id = i.id)
+                         AND p.status IN ('succeeded', 'refunded'))
                    - (SELECT amount FROM noted) AS left_over,
                    (SELECT amount FROM noted) AS noted
               FROM invoices i

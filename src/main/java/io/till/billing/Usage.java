@@ -109,6 +109,8 @@ class Usage {
         }
         errors.throwIfAny();
         subscriptions.get(accountId, subscriptionId);
+        // One replacement of a meter's thresholds at a time: two at once both deleted, then both inserted (a 500).
+        subscriptions.lockForUpdate(accountId, subscriptionId);
         db.sql(
             "DELETE FROM usage_thresholds WHERE account_id = :accountId AND subscription_id = :id AND meter = :meter")
             .param("accountId", accountId)

@@ -42,7 +42,7 @@ record ProductInput(String name, String description, String subscriptionGroupId,
         }
         errors.checkLength(path + ".name", option.name(), MAX_NAME);
         ProductOption.Kind kind = errors.parseEnum(path + ".kind", option.kind(), ProductOption.Kind.class);
-        if (option.kind() == null) {
+        if (option.kind() == null || option.kind().isEmpty()) {
             errors.add(path + ".kind", "required", "must be one_time, subscription or payment_plan");
         }
         if (option.amount() == null) {

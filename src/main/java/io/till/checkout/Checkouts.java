@@ -123,6 +123,10 @@ public class Checkouts {
         }
         for (int i = 0; i < addons.size(); i++) {
             var addon = addons.get(i);
+            if (addon == null) {
+                errors.add("addons[" + i + "]", "required", "must be an addon: {\"name\", \"amount\", \"currency\"}");
+                continue;
+            }
             if (addon.name() == null || addon.name().isBlank()) {
                 errors.add("addons[" + i + "].name", "required", "is required");
             }
@@ -147,6 +151,10 @@ public class Checkouts {
         }
         for (int i = 0; i < upsells.size(); i++) {
             var upsell = upsells.get(i);
+            if (upsell == null) {
+                errors.add("upsells[" + i + "]", "required", "must be an upsell: {\"name\", \"option_id\"}");
+                continue;
+            }
             if (upsell.name() == null || upsell.name().isBlank()) {
                 errors.add("upsells[" + i + "].name", "required", "is required");
             }

@@ -28,9 +28,14 @@ public record TimeRange(Instant from, Instant to) {
         }
         String value = text.strip();
         try {
-            return value.length() == 10
+            Instant moment = value.length() == 10
                 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : OffsetDateTime.parse(value).toInstant();
+            if (!Timestamps.storable(moment)) {
+                errors.add(field, "out_of_range", "must be between the years 1 and 9999");
+                return null;
+            }
+            return moment;
         } catch (DateTimeParseException e) {
             errors.add(field, "invalid_format", "must be a moment such as 2026-11-30T09:00:00Z or a day such as "
                 + "2026-11-30");

@@ -269,4 +269,50 @@ class CreditsAndUsageTest {
             .get("id").asString();
         return new Renewal(order, customer, invoice);
     }
+
+    /** A probe sent 20 identical PUTs at once: 16 answered 500 (both deleted, then both inserted). */
+    @Test
+    void replacingAMetersThresholdsManyTimesAtOnceAnswersEachAndKeepsOneSet() throws Exception {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String path = "/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/usage_thresholds";
+
+        var puts = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Api.Response>>();
+        for (int i = 0; i < 12; i++) {
+            puts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> api.send("PUT", path, shop.apiKey(),
+                "{\"meter\": \"api_calls\", \"thresholds\": [100, 500]}", List.of("Content-Type",
+                    "application/json"))));
+        }
+
+        for (var put : puts) {
+            var answered = put.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answered.status()).as(answered.text()).isEqualTo(200);
+        }
+        var usage = api.get("/api/v1/subscriptions/" + order.get("subscription_id").asString()
+            + "/usage?meter=api_calls", shop.apiKey()).json();
+        assertThat(usage.get("thresholds")).extracting(node -> node.asLong()).containsExactly(100L, 500L);
+    }
+
+    /** A probe refunded part of a payment, the buyer charged the rest back, and a credit note still gave more. */
+    @Test
+    void aDisputedPaymentLeavesNothingOfItToCreditOrRefund() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P32D");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        String payment = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        var refunded = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", "
+            + "\"amount\": 900}");
+        var disputed = api.post("/api/v1/payments/" + payment + "/dispute", shop.apiKey(), "{}");
+
+        var credit = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 1}");
+
+        assertThat(refunded.status()).as(refunded.text()).isEqualTo(201);
+        assertThat(disputed.status()).as(disputed.text()).isEqualTo(200);
+        assertThat(credit.status()).as(credit.text()).isEqualTo(400);
+        assertThat(credit.json().get("errors").get(0).get("message").asString()).contains("$0.00");
+    }
 }

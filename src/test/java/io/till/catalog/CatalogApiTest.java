@@ -135,8 +135,8 @@ class CatalogApiTest {
         assertThat(expired.status()).isEqualTo(400);
         assertThat(expired.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
         assertThat(far.status()).as(far.text()).isEqualTo(400);
-        assertThat(far.json().get("errors").get(0).get("message").asString()).isEqualTo("must be before the year "
-            + "10000");
+        assertThat(far.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
+        assertThat(far.json().get("errors").get(0).get("message").asString()).contains("in the years 1 to 9999");
         assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data")).isEmpty();
     }
 
@@ -144,5 +144,28 @@ class CatalogApiTest {
         var out = new ArrayList<String>();
         array.forEach(node -> out.add(node.get(field).asString()));
         return out;
+    }
+
+    /** A probe's empty option kind and null offers answered 500. */
+    @Test
+    void refusesAnEmptyOptionKindAndANullOfferNamingThem() {
+        var store = accounts.create();
+
+        var noKind = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Course", "options": [{"name": "Once", "kind": "", "amount": 100, "currency": "usd"}]}""");
+        String product = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 100, "currency": "usd"}]}""")
+            .json().get("id").asString();
+        var nullAddon = api.post("/api/v1/checkouts", store.apiKey(), """
+            {"name": "Buy", "product_id": "%s", "addons": [null]}""".formatted(product));
+        var nullUpsell = api.post("/api/v1/checkouts", store.apiKey(), """
+            {"name": "Buy", "product_id": "%s", "upsells": [null]}""".formatted(product));
+
+        assertThat(noKind.status()).as(noKind.text()).isEqualTo(400);
+        assertThat(noKind.json().get("errors").get(0).get("field").asString()).isEqualTo("options[0].kind");
+        assertThat(nullAddon.status()).as(nullAddon.text()).isEqualTo(400);
+        assertThat(nullAddon.json().get("errors").get(0).get("field").asString()).isEqualTo("addons[0]");
+        assertThat(nullUpsell.status()).as(nullUpsell.text()).isEqualTo(400);
+        assertThat(nullUpsell.json().get("errors").get(0).get("field").asString()).isEqualTo("upsells[0]");
     }
 }

@@ -51,4 +51,36 @@ class TasksApiTest {
         assertThat(api.get("/api/v1/tasks", other.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/tasks?status=later", store.apiKey()).status()).isEqualTo(400);
     }
+
+    /** A probe's due_at 1e300 was stored as 1970, -1 as 1969, and the year 294277 answered 500. */
+    @Test
+    void takesADueMomentAsTextInTheYearsOneTo9999Only() {
+        var store = accounts.create();
+
+        var due = api.post("/api/v1/tasks", store.apiKey(), """
+            {"title": "Call", "due_at": "2030-01-01T09:00:00+02:00"}""");
+
+        assertThat(due.status()).as(due.text()).isEqualTo(201);
+        assertThat(due.json().get("due_at").asString()).isEqualTo("2030-01-01T07:00:00Z");
+        for (String wrong : java.util.List.of("1e300", "-1", "1.5", "9007199254740993", "\"+294277-01-01T00:00:00Z\"",
+            "\"-290000-01-01T00:00:00Z\"", "\"tomorrow\"")) {
+            var refused = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \"Call\", \"due_at\": " + wrong
+                + "}");
+            assertThat(refused.status()).as(wrong + " " + refused.text()).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("due_at");
+        }
+        assertThat(api.get("/api/v1/tasks", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void refusesAListFilterBeyondTheYear9999NamingIt() {
+        var store = accounts.create();
+
+        var events = api.get("/api/v1/events?created_from=%2B294277-01-01", store.apiKey());
+        var orders = api.get("/api/v1/orders?created_to=%2B294277-01-01T00:00:00Z", store.apiKey());
+
+        assertThat(orders.status()).as(orders.text()).isEqualTo(400);
+        assertThat(orders.json().get("errors").get(0).get("field").asString()).isEqualTo("created_to");
+        assertThat(events.status()).as(events.text()).isEqualTo(400);
+    }
 }

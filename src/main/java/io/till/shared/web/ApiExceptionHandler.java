@@ -145,7 +145,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof java.time.DateTimeException && bound(e) instanceof DatabindException moment
             && !moment.getPath().isEmpty()) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(moment), "invalid_format",
-                "must be a moment with its offset, such as 2030-01-01T00:00:00Z"))), headers);
+                "must be a moment with its offset, in the years 1 to 9999, such as 2030-01-01T00:00:00Z"))), headers);
         }
         if (cause instanceof DatabindException mismatch && !mismatch.getPath().isEmpty()) {
             return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",

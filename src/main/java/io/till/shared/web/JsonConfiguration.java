@@ -1,11 +1,20 @@
 package io.till.shared.web;
 
+import io.till.shared.Timestamps;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.deser.std.StdDeserializer;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
 /** How Till reads JSON beyond the properties in application.properties. */
@@ -37,5 +46,28 @@ class JsonConfiguration {
     @Bean
     JsonMapperBuilderCustomizer eachFieldOnce() {
         return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /**
+     * A moment ({@code due_at}, {@code next_bill_at}) is RFC 3339 text with its offset, in the years 1 to 9999. By
+     * default Jackson also reads a number as seconds since 1970 ({@code 1e300} became 1970, {@code -1} 1969) and takes
+     * years PostgreSQL then refuses (a 500); both are refused instead, naming the field.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer momentsAsText() {
+        var moments = new SimpleModule("moments").addDeserializer(Instant.class, new StdDeserializer<>(Instant.class) {
+            @Override
+            public Instant deserialize(JsonParser parser, DeserializationContext context) {
+                if (parser.currentToken() != JsonToken.VALUE_STRING) {
+                    throw new DateTimeException("a moment is text, not " + parser.currentToken());
+                }
+                Instant moment = OffsetDateTime.parse(parser.getString().strip()).toInstant();
+                if (!Timestamps.storable(moment)) {
+                    throw new DateTimeException("beyond the years 1 to 9999");
+                }
+                return moment;
+            }
+        });
+        return builder -> builder.addModule(moments);
     }
 }
