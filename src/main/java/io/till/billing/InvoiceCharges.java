@@ -111,7 +111,12 @@ class InvoiceCharges {
                 : payment.get().failureMessage();
             throw new CardDeclinedException("payment_method_id", code, message);
         }
-        return invoices.get(accountId, invoiceId);
+        Invoice after = invoices.get(accountId, invoiceId);
+        if (payment.isEmpty() && !after.status().equals("paid")) {
+            // Voided while this click waited for another charge to end: nothing was charged, and 200 would say paid.
+            after.requireIssued("pay");
+        }
+        return after;
     }
 
     /**
@@ -176,8 +181,16 @@ class InvoiceCharges {
             result = new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to charge.",
                 true);
         } else {
-            result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
-                toCharge, invoice.currency(), "Invoice " + invoice.id()));
+            try {
+                result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
+                    toCharge, invoice.currency(), "Invoice " + invoice.id()));
+            } catch (PaymentGateway.KeyUsedForAnotherCharge otherCard) {
+                // Two clicks of pay now with different cards make the same attempt: the one that reached the gateway
+                // first is the attempt, and records it; this one charged nothing.
+                return payments.findByKey(accountId, key).or(() -> {
+                    throw new ChargeInProgress();
+                });
+            }
         }
         transaction.executeWithoutResult(status -> {
             record(accountId, invoice.id(), attempt, cardId, toCharge, gateway, key, result);

@@ -47,6 +47,17 @@ public interface PaymentGateway {
     record RefundRequest(String accountId, String idempotencyKey, String chargeReference, long amount,
         String currency) {}
 
+    /**
+     * The key names a charge already made, or under way, for another card or amount, as a processor's idempotency
+     * error says: nothing was charged by this request.
+     */
+    final class KeyUsedForAnotherCharge extends RuntimeException {
+
+        public KeyUsedForAnotherCharge(String idempotencyKey) {
+            super("Idempotency key " + idempotencyKey + " was used for a different charge");
+        }
+    }
+
     sealed interface ChargeResult {
         String reference();
 

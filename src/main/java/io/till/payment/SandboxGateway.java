@@ -213,8 +213,7 @@ class SandboxGateway implements PaymentGateway {
         if (!stored.card().equals(request.cardReference()) || stored.amount() != request.amount()
             || !Objects.equals(stored.currency(), request.currency())) {
             // Like a processor's idempotency error: a key names one charge, never two different ones.
-            throw new IllegalStateException("Idempotency key " + request.idempotencyKey()
-                + " was used for a different charge");
+            throw new KeyUsedForAnotherCharge(request.idempotencyKey());
         }
         return stored.outcome().equals("succeeded")
             ? new ChargeResult.Succeeded(stored.id())

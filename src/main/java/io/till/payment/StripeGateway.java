@@ -102,6 +102,11 @@ class StripeGateway implements PaymentGateway, CardSetups {
             String code = declineCode(error);
             return new ChargeResult.Declined(intent, code, text(error, "message"), HARD_DECLINES.contains(code));
         }
+        if (response.status() == 400 && response.body() != null
+            && "idempotency_error".equals(text(response.body().path("error"), "type"))) {
+            // The key was used with other parameters (another card): this request charged nothing.
+            throw new KeyUsedForAnotherCharge(request.idempotencyKey());
+        }
         throw unexpected("charge", response);
     }
 

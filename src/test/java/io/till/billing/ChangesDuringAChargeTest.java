@@ -143,4 +143,33 @@ class ChangesDuringAChargeTest {
         assertThat(db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :a").param("a", unpaid.shop()
             .accountId()).query(Long.class).single()).isEqualTo(before + 1);
     }
+
+    /**
+     * A probe clicked pay now with two cards at once: both made the same attempt, with one gateway key, and the gateway
+     * refused the second card under that key; the click answered 500. Now it answers with the attempt that was made.
+     */
+    @Test
+    void payNowClickedWithTwoCardsAtOnceChargesOnceAndAnswersBoth() throws Exception {
+        var unpaid = unpaid();
+        var mastercard = api.post("/api/v1/customers/" + unpaid.customer() + "/payment_methods", unpaid.shop()
+            .apiKey(), "{\"token\": \"pm_card_mastercard\"}").json().get("id").asString();
+        var hold = faults.holdNextCharge(unpaid.shop().accountId());
+
+        var first = payNowHeld(unpaid, hold);
+        var second = api.post("/api/v1/invoices/" + unpaid.invoice() + "/pay", unpaid.shop().apiKey(),
+            "{\"payment_method_id\": \"" + mastercard + "\"}");
+        hold.release();
+        var firstAnswer = first.get(30, TimeUnit.SECONDS);
+
+        assertThat(second.status()).as(second.text()).isEqualTo(200);
+        assertThat(firstAnswer.status()).as(firstAnswer.text()).isEqualTo(200);
+        assertThat(firstAnswer.json().get("status").asString()).isEqualTo("paid");
+        assertThat(collected(unpaid)).isEqualTo(1900);
+        assertThat(db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :a AND outcome = 'succeeded' "
+            + "AND description = :d")
+            .param("a", unpaid.shop().accountId())
+            .param("d", "Invoice " + unpaid.invoice())
+            .query(Long.class)
+            .single()).isEqualTo(1);
+    }
 }
