@@ -91,6 +91,7 @@ public class Emails {
         if (sent.isPresent()) {
             return sent.get();
         }
+        boolean inDoubt = sends.inDoubt(accountId, idempotencyKey);
         Branding branding = brandings.get(accountId);
         Optional<SmtpSettings> smtp = integrations.smtp(accountId);
         Email email = compose(accountId, idempotencyKey, now, branding, outgoing,
@@ -100,7 +101,20 @@ public class Emails {
             .put("to", email.to().getAddress())
             .put("via", smtp.isPresent() ? "smtp" : "dev_mailbox");
         if (smtp.isPresent()) {
-            send(smtp.get(), email);
+            if (inDoubt) {
+                // An earlier attempt handed it over and lost the answer: the server may have delivered it. The same
+                // Message-ID lets mail clients fold a second copy away.
+                output.put("may_have_been_sent_twice", true);
+            }
+            sends.handingOver(accountId, idempotencyKey);
+            try {
+                send(smtp.get(), email);
+            } catch (MessagingException | org.springframework.mail.MailException failure) {
+                if (SmtpFailures.nothingDelivered(failure)) {
+                    sends.notDelivered(accountId, idempotencyKey);
+                }
+                throw failure;
+            }
         } else {
             output.put("dev_message_id", mailbox.deliver(accountId, "email", email.to().toUnicodeString(), email
                 .from().toUnicodeString(), email.subject(), email.text(), email.html(), headers(email),

@@ -27,6 +27,43 @@ class MessageSends {
         this.json = json;
     }
 
+    /**
+     * Whether an earlier attempt under the key handed its message over and never learnt the outcome (see
+     * {@link #handingOver}): sending again may deliver it twice.
+     */
+    boolean inDoubt(String accountId, String key) {
+        return db.sql("""
+            SELECT attempted FROM message_sends
+             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sending'
+            """)
+            .param("accountId", accountId)
+            .param("key", key)
+            .query(Boolean.class)
+            .optional()
+            .orElse(false);
+    }
+
+    /** Marks the message as being handed to the server: from now until {@link #markSent}, its outcome is unknown. */
+    void handingOver(String accountId, String key) {
+        attempted(accountId, key, true);
+    }
+
+    /** The server refused the message before taking it (a reply code, a refused connection): nothing was delivered. */
+    void notDelivered(String accountId, String key) {
+        attempted(accountId, key, false);
+    }
+
+    private void attempted(String accountId, String key, boolean attempted) {
+        db.sql("""
+            UPDATE message_sends SET attempted = :attempted
+             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sending'
+            """)
+            .param("attempted", attempted)
+            .param("accountId", accountId)
+            .param("key", key)
+            .update();
+    }
+
     /** Reserves the key; answers the output recorded when a message was already sent under it. */
     Optional<JsonNode> reserve(String accountId, String key, String kind) {
         db.sql("""

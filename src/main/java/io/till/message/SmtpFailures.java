@@ -65,9 +65,38 @@ final class SmtpFailures {
 
     /** 5xx is the server's final word; 4xx (and anything odd) means later may work. */
     private static ActionResult.Failed byReply(int code, String permanentCode, String message) {
+        if (code < 0) {
+            // No reply at all: the connection closed after the message was handed over, which it may have taken.
+            return ActionResult.Failed.retryable("smtp_no_answer", "the SMTP server closed the connection before "
+                + "saying whether it took the message; it is sent again, and may arrive twice");
+        }
         return code >= 500 && code < 600
             ? ActionResult.Failed.permanent(permanentCode, message)
             : ActionResult.Failed.retryable("smtp_deferred", message);
+    }
+
+    /**
+     * Whether the failure shows the server did not take the message: it refused with a reply code (an address, the
+     * message, the credentials) or no connection was made. A connection lost without a reply after the message was
+     * handed over is not such a failure: the server may have delivered it.
+     */
+    static boolean nothingDelivered(Exception failure) {
+        for (Throwable t : causes(failure)) {
+            if (t instanceof MailAuthenticationException || t instanceof AuthenticationFailedException
+                || t instanceof AddressException) {
+                return true;
+            }
+            if (t instanceof SMTPAddressFailedException refused && refused.getReturnCode() > 0) {
+                return true;
+            }
+            if (t instanceof SMTPSendFailedException rejected && rejected.getReturnCode() > 0) {
+                return true;
+            }
+        }
+        return causes(failure).stream().map(ConnectionFailure::of)
+            .anyMatch(kind -> kind == ConnectionFailure.BLOCKED || kind == ConnectionFailure.UNKNOWN_HOST
+                || kind == ConnectionFailure.REFUSED
+                || kind == ConnectionFailure.TLS_FAILED || kind == ConnectionFailure.AUTH_FAILED);
     }
 
     /** The failure, its causes, and those of every message Spring reports failed, outermost first. */

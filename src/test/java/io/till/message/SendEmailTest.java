@@ -300,4 +300,118 @@ class SendEmailTest {
             assertThat(listener.accept()).as("a connection reached the listener").isNull();
         }
     }
+
+    /**
+     * A minimal SMTP server on a loopback port: for each connection in turn, it takes the message and then answers the
+     * end of its data with {@code endings[i]}, or closes the connection without a word when that is null.
+     */
+    private static final class EndingsServer implements AutoCloseable {
+
+        final ServerSocket socket = new ServerSocket(0);
+        final java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
+        final Thread thread;
+
+        EndingsServer(String... endings) throws IOException {
+            thread = Thread.ofVirtual().start(() -> {
+                for (String ending : endings) {
+                    try (var client = socket.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII));
+                        var out = new java.io.PrintWriter(client.getOutputStream(), true,
+                            java.nio.charset.StandardCharsets.US_ASCII);
+                        out.print("220 fake ESMTP\r\n");
+                        out.flush();
+                        for (String line = in.readLine(); line != null; line = in.readLine()) {
+                            String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line;
+                            if (verb.equals("EHLO") || verb.equals("HELO")) {
+                                out.print("250 fake\r\n");
+                            } else if (verb.equals("DATA")) {
+                                out.print("354 go on\r\n");
+                                out.flush();
+                                for (String data = in.readLine(); data != null && !data.equals("."); data = in
+                                    .readLine()) {
+                                    // the message itself
+                                }
+                                messages.incrementAndGet();
+                                if (ending == null) {
+                                    break;
+                                }
+                                out.print(ending + "\r\n");
+                            } else if (verb.equals("QUIT")) {
+                                out.print("221 bye\r\n");
+                                out.flush();
+                                break;
+                            } else {
+                                out.print("250 ok\r\n");
+                            }
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    void connectSmtpWithoutLogin(TestAccounts.TestAccount store, int port) {
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "from_email": "shop@shop.test"}}"""
+            .formatted(port));
+        assertThat(saved.status()).as(saved.text()).isIn(200, 201);
+    }
+
+    /**
+     * A probe's SMTP server took the message and dropped the connection before answering: the step said the server
+     * "refused the message (reply -1)", and its retry sent it again without a word. Now the failure says the outcome
+     * is unknown, and the retry's output says the email may have arrived twice.
+     */
+    @Test
+    void aRetryAfterTheServerTookTheMessageWithoutAnsweringSaysItMayHaveBeenSentTwice() throws IOException {
+        var store = accounts.create();
+        try (var server = new EndingsServer(null, "250 queued")) {
+            connectSmtpWithoutLogin(store, server.port());
+            String params = """
+                {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}""";
+
+            var first = sendEmail.perform(call(store, "k1", params));
+            var retry = sendEmail.perform(call(store, "k1", params));
+
+            assertThat(first).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+                assertThat(failed.code()).isEqualTo("smtp_no_answer");
+                assertThat(failed.retryable()).isTrue();
+                assertThat(failed.message()).doesNotContain("refused");
+            });
+            assertThat(retry).isInstanceOfSatisfying(ActionResult.Done.class, done -> assertThat(done.output().path(
+                "may_have_been_sent_twice").asBoolean()).isTrue());
+            assertThat(server.messages.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRetryAfterTheServerSaidTryLaterIsAPlainSend() throws IOException {
+        var store = accounts.create();
+        try (var server = new EndingsServer("451 try later", "250 queued")) {
+            connectSmtpWithoutLogin(store, server.port());
+            String params = """
+                {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}""";
+
+            var first = sendEmail.perform(call(store, "k1", params));
+            var retry = sendEmail.perform(call(store, "k1", params));
+
+            assertThat(first).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> assertThat(failed.code())
+                .isEqualTo("smtp_deferred"));
+            assertThat(retry).isInstanceOfSatisfying(ActionResult.Done.class, done -> assertThat(done.output().has(
+                "may_have_been_sent_twice")).isFalse());
+        }
+    }
 }
