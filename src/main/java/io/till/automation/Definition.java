@@ -34,6 +34,12 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
     public static final int MAX_STEPS_PER_RUN = 10_000;
 
     /**
+     * The longest period a schedule, a delay, a wait or a retry's backoff may name, and the furthest ahead a delay
+     * {@code until} a time of the context waits: any longer could pass the dates Till stores.
+     */
+    public static final Duration TEN_YEARS = Duration.ofDays(3650);
+
+    /**
      * The most log lines a run could write through {@code steps}, counted as {@link #MAX_STEPS_PER_RUN} counts them:
      * a loop's steps once per item up to its max, a branch's longer lane, every attempt of an action and then its
      * fallback. Saturates at {@link Long#MAX_VALUE}.

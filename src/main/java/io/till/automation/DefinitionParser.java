@@ -195,10 +195,10 @@ public final class DefinitionParser {
             Duration cap = r.has("cap")
                 ? context.duration(ParseContext.text(r, "cap"), path + ".retry.cap")
                 : retry.cap();
-            if (r.has("backoff") && backoff != null && backoff.compareTo(TriggerParser.TEN_YEARS) > 0) {
+            if (r.has("backoff") && backoff != null && backoff.compareTo(Definition.TEN_YEARS) > 0) {
                 context.add(path + ".retry.backoff", "out_of_range", "must be at most ten years");
             }
-            if (r.has("cap") && cap != null && cap.compareTo(TriggerParser.TEN_YEARS) > 0) {
+            if (r.has("cap") && cap != null && cap.compareTo(Definition.TEN_YEARS) > 0) {
                 context.add(path + ".retry.cap", "out_of_range", "must be at most ten years");
             }
             retry = new Definition.Retry(attempts, backoff, cap);
@@ -220,7 +220,7 @@ public final class DefinitionParser {
         }
         if (hasDuration) {
             Duration duration = context.duration(ParseContext.text(json, "duration"), path + ".duration");
-            if (duration != null && duration.compareTo(TriggerParser.TEN_YEARS) > 0) {
+            if (duration != null && duration.compareTo(Definition.TEN_YEARS) > 0) {
                 context.add(path + ".duration", "out_of_range", "must be at most ten years");
             }
             return new Definition.Step.Delay(id, duration, null);
@@ -249,7 +249,7 @@ public final class DefinitionParser {
             context.add(path + ".timeout", "required", "how long to wait at most, such as P3D");
         } else {
             timeout = context.duration(ParseContext.text(json, "timeout"), path + ".timeout");
-            if (timeout != null && timeout.compareTo(TriggerParser.TEN_YEARS) > 0) {
+            if (timeout != null && timeout.compareTo(Definition.TEN_YEARS) > 0) {
                 context.add(path + ".timeout", "out_of_range", "must be at most ten years");
             }
         }

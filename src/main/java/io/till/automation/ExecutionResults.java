@@ -7,11 +7,15 @@ import io.till.automation.engine.StepLog;
 import io.till.shared.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 public class ExecutionResults {
+
+    private static final Logger log = LoggerFactory.getLogger(ExecutionResults.class);
 
     private final JdbcClient db;
     private final JsonMapper json;
@@ -52,6 +58,17 @@ public class ExecutionResults {
             return status.equals("succeeded") || status.equals("failed");
         }
 
+        /**
+         * The execution failed where it was claimed, in place of a result PostgreSQL refused to store: its state as
+         * it was, no new log lines (the refused value may be in them), and where the server log tells why.
+         */
+        Written refused(JsonMapper json) {
+            var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not "
+                + "record what this execution's step did, so it stopped here; the server log has the details under "
+                + claimed.id() + ".");
+            return new Written(claimed, "failed", claimed.state(), error, null, List.of(), null, false);
+        }
+
         /** The execution as written, to take its next step in the same round. */
         ExecutionQueue.Claimed next() {
             return new ExecutionQueue.Claimed(claimed.id(), claimed.accountId(), claimed.automationId(),
@@ -69,7 +86,8 @@ public class ExecutionResults {
     /**
      * Writes results back in one statement: the executions, their step logs, their queue rows (gone, or due again now
      * for one that goes on) and their timers. Only executions still held under {@code token} and unchanged since they
-     * were claimed are written (a canceled one, or one whose lease another node took, is not); returns their ids.
+     * were claimed are written (a canceled one, or one whose lease another node took, is not); returns their ids. A
+     * result PostgreSQL refuses to store fails its own execution, and the others are written without it.
      */
     public Set<String> save(UUID token, List<Written> round, Instant now) {
         return save(token, round, Set.of(), now).keySet();
@@ -84,6 +102,27 @@ public class ExecutionResults {
         if (round.isEmpty()) {
             return Map.of();
         }
+        try {
+            return write(token, round, goOn, now);
+        } catch (DataIntegrityViolationException refused) {
+            // A value PostgreSQL refuses (a time past the year 9999, a step output it cannot store) is one result's
+            // fault: written alone, each of the others is kept, and that one fails instead of holding its batch, the
+            // round and the test clock back at every attempt, for good.
+            if (round.size() > 1) {
+                var written = new HashMap<String, String>();
+                for (Written result : round) {
+                    written.putAll(save(token, List.of(result), goOn, now));
+                }
+                return written;
+            }
+            Written unwritable = round.getFirst();
+            log.error("Execution {} fails: PostgreSQL refused what its step left to write", unwritable.claimed().id(),
+                refused);
+            return write(token, List.of(unwritable.refused(json)), Set.of(), now);
+        }
+    }
+
+    private Map<String, String> write(UUID token, List<Written> round, Set<String> goOn, Instant now) {
         var awaiting = round.stream().filter(w -> w.await() != null).toList();
         var logs = new ArrayList<Logged>();
         for (Written w : round) {

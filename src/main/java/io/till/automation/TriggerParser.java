@@ -25,8 +25,6 @@ final class TriggerParser {
     static final int MAX_LIMIT_RUNS = 1000;
     /** The most days ahead an upcoming trigger may ask for: a year. */
     static final int MAX_DAYS_BEFORE = 366;
-    /** The longest period a schedule, a wait or a retry's backoff may name: any longer could pass Till's dates. */
-    static final Duration TEN_YEARS = Duration.ofDays(3650);
     /** Where a cron expression is asked for its next time when read: one that has none after it never comes. */
     private static final java.time.ZonedDateTime NEVER_BEFORE = java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0,
         java.time.ZoneOffset.UTC);
@@ -68,7 +66,7 @@ final class TriggerParser {
             context.add("limit.per", "required", "the period the runs are counted in, such as P30D");
         } else {
             per = context.duration(ParseContext.text(json, "per"), "limit.per");
-            if (per != null && (per.compareTo(Duration.ofMinutes(1)) < 0 || per.compareTo(TEN_YEARS) > 0)) {
+            if (per != null && (per.compareTo(Duration.ofMinutes(1)) < 0 || per.compareTo(Definition.TEN_YEARS) > 0)) {
                 context.add("limit.per", "out_of_range", "must be between one minute and ten years");
             }
         }
@@ -191,7 +189,8 @@ final class TriggerParser {
         ZoneId zone = context.zone(json, "trigger.time_zone");
         if (json.has("every")) {
             Duration every = context.duration(ParseContext.text(json, "every"), "trigger.every");
-            if (every != null && (every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(TEN_YEARS) > 0)) {
+            if (every != null
+                && (every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(Definition.TEN_YEARS) > 0)) {
                 context.add("trigger.every", "out_of_range", "must be between one minute and ten years");
             }
             return new Definition.Schedule.Every(every);

@@ -98,7 +98,7 @@ public final class WhenChoices {
             ZoneId zone = ZoneId.of(trigger.path("time_zone").asString("UTC"));
             if (trigger.has("every")) {
                 Duration every = Duration.parse(trigger.get("every").asString());
-                return every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(TriggerParser.TEN_YEARS) > 0
+                return every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(Definition.TEN_YEARS) > 0
                     ? Optional.empty()
                     : Optional.of(new Definition.Schedule.Every(every));
             }

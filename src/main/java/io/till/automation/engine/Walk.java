@@ -1,6 +1,7 @@
 package io.till.automation.engine;
 
 import io.till.action.ActionSchema;
+import io.till.automation.Definition;
 import io.till.automation.Definition.Step;
 import io.till.shared.FieldError;
 import java.time.Instant;
@@ -178,10 +179,19 @@ final class Walk {
             }
             JsonNode value = Paths.get(scope(), delay.until());
             until = time(value);
+            String refused = null;
             if (until == null) {
-                String message = delay.until() + " is " + (value == null || value.isNull()
+                refused = value == null || value.isNull()
                     ? "missing"
-                    : "not a time: " + value);
+                    : "not a time: " + value + " (a delay waits until an ISO-8601 time such as 2026-11-24T09:00:00Z, "
+                        + "or seconds or milliseconds since the epoch)";
+            } else if (until.isAfter(now.plus(Definition.TEN_YEARS))) {
+                // As a delay's duration is held to ten years at save; further on lie dates Till cannot store (a wake
+                // past the year 9999 made PostgreSQL refuse the round's whole write, again and again).
+                refused = asRead(value, until) + ", more than ten years ahead; a delay waits ten years at most";
+            }
+            if (refused != null) {
+                String message = delay.until() + " is " + refused;
                 log(delay.id(), path, "delay", "failed", null, null, error("invalid_time", message));
                 return new Plan.Finish(false, delay.id(), "invalid_time", message);
             }
@@ -329,19 +339,40 @@ final class Walk {
         return NODES.objectNode().put("code", code).put("message", message);
     }
 
-    /** A time from the context: an ISO-8601 instant or epoch seconds; null for anything else. */
+    /**
+     * A time from the context: an ISO-8601 instant, or a whole number since the epoch, in seconds or in milliseconds
+     * ({@link #isMillis}); null for anything else.
+     */
     private static Instant time(JsonNode value) {
         if (value == null) {
             return null;
         }
         if (value.isIntegralNumber()) {
-            try {
-                return Instant.ofEpochSecond(value.longValue());
-            } catch (java.time.DateTimeException e) {
+            if (!value.canConvertToLong()) {
                 return null;
             }
+            long number = value.longValue();
+            return isMillis(number) ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
         }
         return value.isString() ? Conditions.instant(value.asString()) : null;
+    }
+
+    /** A time as the context holds it, and for a number, the time it was read as. */
+    private static String asRead(JsonNode value, Instant time) {
+        if (!value.isNumber()) {
+            return value.toString();
+        }
+        return value + " (" + time + ", read as " + (isMillis(value.longValue()) ? "milliseconds" : "seconds")
+            + " since the epoch)";
+    }
+
+    /**
+     * Whether a number since the epoch counts milliseconds (JavaScript's {@code Date.now()}, Java's
+     * {@code currentTimeMillis()}) rather than seconds (Unix time, Stripe's): from 12 digits on, which as seconds would
+     * be past the year 5000 and as milliseconds is any time since 1973.
+     */
+    private static boolean isMillis(long sinceEpoch) {
+        return sinceEpoch >= 100_000_000_000L || sinceEpoch <= -100_000_000_000L;
     }
 
     /** Describes schema problems the way a step error shows them. */

@@ -253,6 +253,73 @@ class EngineStepsTest {
     }
 
     @Test
+    void waitsUntilATimeOfTheContextWrittenAsEpochMillisecondsAsJavaScriptCountsThem() {
+        // Date.now() in a shop's script: 1795510800000 read as seconds would be the year 58867.
+        var run = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
+            {"event": {"at": 1795510800000}}"""));
+
+        assertThat(run.next()).isEqualTo(new Plan.Wait(Instant.ofEpochSecond(1795510800)));
+    }
+
+    @Test
+    void waitsUntilATimeTenYearsAheadTheLongestADelayWaits() {
+        Instant tenYears = NOW.plus(Definition.TEN_YEARS);
+        var run = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
+            {"event": {"at": "%s"}}""".formatted(tenYears)));
+
+        assertThat(run.next()).isEqualTo(new Plan.Wait(tenYears));
+    }
+
+    @Test
+    void failsWithInvalidTimeWhenTheTimeIsMoreThanTenYearsAhead() {
+        Instant beyond = NOW.plus(Definition.TEN_YEARS).plusSeconds(1);
+        var run = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.at"}, %s]""".formatted(NOTIFY)), object("""
+            {"event": {"at": "%s"}}""".formatted(beyond)));
+
+        assertThat(run.next()).isEqualTo(new Plan.Finish(false, "until_due", "invalid_time",
+            "event.at is \"2036-11-18T10:00:01Z\", more than ten years ahead; a delay waits ten years at most"));
+        assertThat(run.state.resumeAt()).isNull();
+        assertThat(run.lastLogs).singleElement().satisfies(log -> {
+            assertThat(log.status()).isEqualTo("failed");
+            assertThat(log.error().get("code").asString()).isEqualTo("invalid_time");
+        });
+    }
+
+    @Test
+    void failsWithInvalidTimeWhenANumberIsMoreThanTenYearsAheadAsSecondsOrAsMilliseconds() {
+        // As milliseconds the year 59389, as seconds the year 57 million: what Till could never store as a wake time.
+        var millis = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.data.trial_ends"}]"""), object("""
+            {"event": {"data": {"trial_ends": 1812000000000000}}}"""));
+        // 99999999999 seconds: the year 5138.
+        var seconds = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
+            {"event": {"at": 99999999999}}"""));
+
+        assertThat(millis.next()).isEqualTo(new Plan.Finish(false, "until_due", "invalid_time",
+            "event.data.trial_ends is 1812000000000000 (+59389-12-29T05:20:00Z, read as milliseconds since the "
+                + "epoch), more than ten years ahead; a delay waits ten years at most"));
+        assertThat(seconds.next()).isEqualTo(new Plan.Finish(false, "until_due", "invalid_time",
+            "event.at is 99999999999 (5138-11-16T09:46:39Z, read as seconds since the epoch), more than ten years "
+                + "ahead; a delay waits ten years at most"));
+    }
+
+    @Test
+    void failsWithInvalidTimeWhenANumberIsBeyondWhatAnyClockCounts() {
+        var run = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
+            {"event": {"at": 123456789012345678901234567890}}"""));
+
+        assertThat(run.next()).isInstanceOfSatisfying(Plan.Finish.class, finish -> {
+            assertThat(finish.errorCode()).isEqualTo("invalid_time");
+            assertThat(finish.errorMessage()).startsWith("event.at is not a time: 123456789012345678901234567890");
+        });
+    }
+
+    @Test
     void readsAnIsoTimeWithAnOffset() {
         var run = new Run(program("""
             [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
@@ -305,7 +372,8 @@ class EngineStepsTest {
             {"event": {"at": "next tuesday"}}"""));
 
         assertThat(run.next()).isEqualTo(new Plan.Finish(false, "until_due", "invalid_time",
-            "event.at is not a time: \"next tuesday\""));
+            "event.at is not a time: \"next tuesday\" (a delay waits until an ISO-8601 time such as "
+                + "2026-11-24T09:00:00Z, or seconds or milliseconds since the epoch)"));
     }
 
     @Test
