@@ -17,6 +17,7 @@ import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
+import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -120,12 +121,12 @@ class Purchases {
 
     private Order complete(String accountId, Cart cart, PurchaseRequest request) {
         PaymentGateway gateway = gateways.forAccount(accountId);
-        Order pending = begin(accountId, cart, request, gateway);
-        String cardReference = cards.gatewayReference(accountId, pending.customerId(), pending.cardId()).orElseThrow();
+        Begun begun = begin(accountId, cart, request, gateway);
+        Order pending = begun.order();
         String chargeKey = "order:" + pending.id();
         Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
             ? Optional.empty()
-            : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, cardReference,
+            : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, begun.cardReference(),
                 pending.total(), pending.currency(), cart.product().name() + " (" + pending.id() + ")")));
 
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
@@ -137,23 +138,27 @@ class Purchases {
             charge));
     }
 
+    /** A pending order, and how the gateway finds the card it is charged to (read as the order was written). */
+    record Begun(Order order, String cardReference) {}
+
     /** Step 1: the customer, the card and the pending order, with the timer that settles it if step 3 never comes. */
-    Order begin(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway) {
+    Begun begin(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway) {
         var newCard = Optional.ofNullable(request.token())
             .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
         return transaction.execute(status -> {
-            Order pending = recordPending(accountId, cart, request, gateway, newCard);
+            Begun begun = recordPending(accountId, cart, request, gateway, newCard);
+            Order pending = begun.order();
             movements.reaching("order:" + pending.id());
             jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, pending.id(),
                 pending.createdAt().plus(SETTLEMENT_DELAY));
-            return pending;
+            return begun;
         });
     }
 
     /** The pending order of a purchase at a checkout, as a purchase cut off after step 1 leaves it (for tests). */
     Order beginAtCheckout(String accountId, String checkoutId, PurchaseRequest request) {
         return begin(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request,
-            gateways.forAccount(accountId));
+            gateways.forAccount(accountId)).order();
     }
 
     private Cart check(String accountId, Checkout checkout, PurchaseRequest request) {
@@ -265,7 +270,7 @@ class Purchases {
         return items;
     }
 
-    private Order recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
+    private Begun recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
         Optional<PaymentGateway.AttachedCard> newCard) {
         Customer customer = cart.customer().orElseGet(() -> customers.buyer(accountId, request.customer().name(),
             request.customer().email().strip()));
@@ -284,8 +289,14 @@ class Purchases {
             option.currency(), subtotal, discount, subtotal - discount, 0,
             cart.promo() == null ? null : cart.promo().id(),
             cardId, items, null, null, null, cart.billingAddress(), Timestamps.now(clock));
+        // The card was checked before this transaction; removed since, the purchase is refused here and everything it
+        // wrote is undone. Held from here, a removal waits for the order, and then what it starts follows the default
+        // (Settlements.recordPaid).
+        String cardReference = cards.holdSaved(accountId, customer.id(), cardId)
+            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", "card " + cardId
+                + " was removed while the order was placed; nothing was charged"));
         orders.insertPending(accountId, order);
-        return order;
+        return new Begun(order, cardReference);
     }
 
 }

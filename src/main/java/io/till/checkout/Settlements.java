@@ -10,6 +10,7 @@ import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.catalog.PromoCode;
 import io.till.catalog.PromoCodes;
+import io.till.customer.Cards;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.event.EventType;
@@ -39,6 +40,7 @@ class Settlements {
     private final Products products;
     private final PromoCodes promoCodes;
     private final Customers customers;
+    private final Cards cards;
     private final Gateways gateways;
     private final Orders orders;
     private final Payments payments;
@@ -50,13 +52,14 @@ class Settlements {
     private final Upsells upsells;
     private final MoneyMovements movements;
 
-    Settlements(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Gateways gateways,
-        Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans, Events events,
-        TransactionTemplate transaction, Clock clock, Upsells upsells, MoneyMovements movements) {
+    Settlements(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
+        Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
+        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, MoneyMovements movements) {
         this.checkouts = checkouts;
         this.products = products;
         this.promoCodes = promoCodes;
         this.customers = customers;
+        this.cards = cards;
         this.gateways = gateways;
         this.orders = orders;
         this.payments = payments;
@@ -168,18 +171,23 @@ class Settlements {
     Order recordPaid(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         Optional<PaymentGateway.ChargeResult> charge) {
         Instant now = Timestamps.now(clock);
+        ProductOption option = cart.option();
+        boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION
+            || option.kind() == ProductOption.Kind.PAYMENT_PLAN;
+        // The card may have been removed while it was charged: the charge is this order's all the same, but what the
+        // order starts is paid with the default from now on, as whatever else the removed card paid.
+        String payingCard = starts ? cards.payingFor(accountId, pending.customerId(), pending.cardId()) : null;
         orders.settle(accountId, pending.id(), Order.Status.PAID);
         Payment payment = charge.map(result -> payments.record(accountId, pending.customerId(), pending.cardId(),
             new Payments.PaidFor(pending.id(), null, null), pending.total(), pending.currency(), gateway.name(),
             chargeKey, result)).orElse(null);
-        ProductOption option = cart.option();
         var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
-            ? subscriptions.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
-                pending.cardId(), now)
+            ? subscriptions.start(accountId, pending.customerId(), pending.id(), cart.product(), option, payingCard,
+                now)
             : null;
         var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
-            ? paymentPlans.start(accountId, pending.customerId(), pending.id(), cart.product(), option,
-                pending.cardId(), now)
+            ? paymentPlans.start(accountId, pending.customerId(), pending.id(), cart.product(), option, payingCard,
+                now)
             : null;
         if (payment != null && (subscription != null || plan != null)) {
             payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),

@@ -148,6 +148,38 @@ public class Cards {
             .optional();
     }
 
+    /**
+     * How the gateway finds a saved card of this customer, as {@link #gatewayReference}, and the card kept saved until
+     * the caller's transaction ends: a removal waits for it, and one that came first is seen (empty). A purchase writes
+     * its pending order under it, so that no order is left naming a card removed before it was written.
+     */
+    public java.util.Optional<String> holdSaved(String accountId, String customerId, String cardId) {
+        return db.sql("""
+            SELECT gateway_reference FROM cards
+             WHERE account_id = :accountId AND customer_id = :customerId AND id = :id AND detached_at IS NULL
+               FOR SHARE
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", cardId)
+            .query(String.class)
+            .optional();
+    }
+
+    /**
+     * The card that pays from now on for what a payment with {@code cardId} starts (a subscription, a plan): that
+     * card while it is saved; once it was removed, the customer's default, as {@link #detach} moves whatever else the
+     * removed card paid (null when no card is left). Locks the customer as a removal does, so a removal either came
+     * first and is seen here, or waits for the caller's transaction and then moves what it started.
+     */
+    public String payingFor(String accountId, String customerId, String cardId) {
+        Customer customer = customers.lockForUpdate(accountId, customerId);
+        if (cardId == null || gatewayReference(accountId, customerId, cardId).isPresent()) {
+            return cardId;
+        }
+        return defaultId(customer);
+    }
+
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
     Card makeDefault(String accountId, String customerId, String cardId) {
         return transaction.execute(status -> {

@@ -102,7 +102,7 @@ public class Customers implements CustomerLookup {
      */
     @Transactional
     public Customer update(String accountId, String id, CustomerFields fields) {
-        Customer before = find(accountId, id, true).orElseThrow(() -> TillException.notFound("customer", id));
+        Customer before = lockForUpdate(accountId, id);
         var after = new Customer(id, fields.name().orElse(before.name()), fields.email().orElse(before.email()),
             fields.phone().isPresent() ? fields.phone().get().orElse(null) : before.phone(),
             fields.tags().orElse(before.tags()), fields.metadata().orElse(before.metadata()),
@@ -197,7 +197,11 @@ public class Customers implements CustomerLookup {
     }
 
     public Optional<Customer> find(String accountId, String id) {
-        return find(accountId, id, false);
+        return db.sql(SELECT + " WHERE c.account_id = :accountId AND c.id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(this::customer)
+            .optional();
     }
 
     /**
@@ -223,28 +227,29 @@ public class Customers implements CustomerLookup {
         return customer;
     }
 
-    /** Reads the customer and locks its row until the transaction ends, so that changes to it queue up. */
+    /**
+     * Locks the customer's row until the transaction ends, so that changes to it queue up, and then reads the customer
+     * as the change before it left them. Two statements on purpose: a statement that locks a row it joins reads that
+     * row again once the lock is granted, but not the joined default card, which it sees as it was before the wait (a
+     * default changed meanwhile, by a change queued ahead, would be missed).
+     */
     Customer lockForUpdate(String accountId, String id) {
-        return find(accountId, id, true).orElseThrow(() -> TillException.notFound("customer", id));
+        db.sql("SELECT id FROM customers WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("customer", id));
+        return get(accountId, id);
     }
 
     public Customer get(String accountId, String id) {
-        return find(accountId, id, false).orElseThrow(() -> TillException.notFound("customer", id));
+        return find(accountId, id).orElseThrow(() -> TillException.notFound("customer", id));
     }
 
     @Override
     public Optional<Object> snapshot(String accountId, String customerId) {
-        return find(accountId, customerId, false).map(Object.class::cast);
-    }
-
-    private Optional<Customer> find(String accountId, String id, boolean forUpdate) {
-        return db
-            .sql(SELECT + " WHERE c.account_id = :accountId AND c.id = :id"
-                + (forUpdate ? " FOR NO KEY UPDATE OF c" : ""))
-            .param("accountId", accountId)
-            .param("id", id)
-            .query(this::customer)
-            .optional();
+        return find(accountId, customerId).map(Object.class::cast);
     }
 
     /**
