@@ -122,7 +122,7 @@ final class SaveChecks {
      * {@code amount_due_formatted}, {@code current_period_end_formatted}: the context adds one beside each amount and
      * each moment ({@link ExecutionContexts}).
      */
-    private static boolean isFormattedTwin(String name, Set<String> known) {
+    static boolean isFormattedTwin(String name, Set<String> known) {
         String field = name.endsWith("_formatted") ? name.substring(0, name.length() - "_formatted".length()) : "";
         return known.contains(field) && (ExecutionContexts.MONEY.contains(field) || RecordFields.MOMENTS.contains(
             field));

@@ -89,6 +89,12 @@ final class TemplateVariables {
                 ? null
                 : notOfThisTrigger + ": no action step " + parts[1] + " runs before this one";
         }
+        Set<String> recordFields = RecordFields.of(root);
+        if (recordFields != null && parts.length > 1 && !recordFields.contains(parts[1])
+            && !SaveChecks.isFormattedTwin(parts[1], recordFields)) {
+            // A record read fresh has the API's fields: {{order.amount_formatted}} would render nothing.
+            return notOfThisTrigger + ": " + root + " has no field " + parts[1];
+        }
         if (OPEN_ROOTS.contains(root)) {
             return null;
         }

@@ -100,4 +100,13 @@ class CarriedObjectsTest {
 
         assertThatCode(() -> parser.parseSaved(saved)).doesNotThrowAnyException();
     }
+
+    @Test
+    void aFieldARecordDoesNotHaveIsRefusedInATemplate() {
+        var errors = errorsOf(emailing("{\"type\": \"event\", \"event\": \"upsell.purchased\"}",
+            "{{order.amount_formatted}} {{order.total_formatted}}"));
+
+        assertThat(errors).extracting(FieldError::message).containsExactly("{{order.amount_formatted}} is not a "
+            + "variable of this trigger: order has no field amount_formatted");
+    }
 }

@@ -256,7 +256,7 @@ class DefinitionParserTest {
         {{#customer.tags}}{{-index}}{{/customer.tags}}    | {{-index}} is not a variable of this trigger
         {{#customer.name}}{{length}}{{/customer.name}}    | {{length}} is not a variable of this trigger
         {{.}}                                             | {{.}} would print the whole context: name a variable such as {{customer.first_name}}
-        {{^invoice.paid}}{{.}}{{/invoice.paid}}           | {{.}} would print the whole context: name a variable such as {{customer.first_name}}
+        {{^invoice.paid_at}}{{.}}{{/invoice.paid_at}}     | {{.}} would print the whole context: name a variable such as {{customer.first_name}}
         {{> footer}}                                      | {{>footer}}: a template cannot include another template or define blocks
         {{<layout}}{{/layout}}                            | {{<layout}}: a template cannot include another template or define blocks
         {{$title}}Hi{{/title}}                            | {{$title}}: a template cannot include another template or define blocks
