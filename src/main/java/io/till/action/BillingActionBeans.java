@@ -28,11 +28,23 @@ class BillingActionBeans {
         "the subscription, e.g. {{subscription.id}}");
 
     /** An action whose work is a function of the call; Till's errors become permanent failures. */
-    private record BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work) implements Action {
+    private record BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work,
+        Function<ActionCall, ObjectNode> dryRun) implements Action {
+
+        BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work) {
+            this(schema, work, null);
+        }
 
         @Override
         public ActionResult perform(ActionCall call) {
             return RecordFailures.guard(() -> new ActionResult.Done(work.apply(call)));
+        }
+
+        @Override
+        public ActionResult preview(ActionCall call) {
+            return dryRun == null
+                ? Action.super.preview(call)
+                : new ActionResult.Done(dryRun.apply(call).put("dry_run", true));
         }
     }
 
@@ -57,7 +69,12 @@ class BillingActionBeans {
                 }
                 return NODES.objectNode().put("status", charge.status()).put("payment_id", charge.paymentId())
                     .put("failure_code", charge.code()).put("failure_message", charge.message());
-            });
+            },
+            // A dry run charges nothing. Shown declined, so that what a flow does when the card fails again (most
+            // of a dunning sequence) can be followed; were it paid, the invoice's payment would end the run.
+            call -> NODES.objectNode().put("invoice_id", text(call, "invoice_id")).put("status", "declined")
+                .putNull("payment_id").put("failure_code", "dry_run").put("failure_message", "A dry run charges "
+                    + "nothing: the retry is shown declined, to follow what the automation does then."));
     }
 
     @Bean

@@ -125,7 +125,7 @@ class Backtests {
         if (conditions == null) {
             return null;
         }
-        var context = contexts.load(program, accountId, event.path("customer_id").asString(null), event);
+        var context = contexts.preview(program, accountId, event.path("customer_id").asString(null), event);
         return Conditions.test(conditions, context)
             ? null
             : "the conditions do not hold: " + String.join("; ", ConditionReasons.unmet(conditions, context));

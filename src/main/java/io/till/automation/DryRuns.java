@@ -121,7 +121,7 @@ class DryRuns {
             return new Result(program.version(), false, "not_started", json.createObjectNode()
                 .put("code", "not_started").put("message", "would not start: " + notStarted), event, List.of());
         }
-        ObjectNode context = contexts.load(program, accountId, customerId, event);
+        ObjectNode context = contexts.preview(program, accountId, customerId, event);
         var conditions = program.definition().conditions();
         if (conditions != null && !Conditions.test(conditions, context)) {
             return new Result(program.version(), false, "skipped", json.createObjectNode()

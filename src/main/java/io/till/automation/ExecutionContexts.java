@@ -77,8 +77,24 @@ class ExecutionContexts {
         return conditions == null || Conditions.test(conditions, load(program, accountId, customerId, trigger));
     }
 
+    /** What a preview shows in place of a card update link's token: no link opens with it. */
+    static final String PREVIEW_CARD_LINK = "made-when-the-email-is-sent";
+
     /** The context for one step of an execution about {@code customerId}, started by {@code trigger}. */
     ObjectNode load(Program program, String accountId, String customerId, JsonNode trigger) {
+        return load(program, accountId, customerId, trigger, false);
+    }
+
+    /**
+     * The context a dry run, a backtest or an explanation reads: as {@link #load}, but its card update link is a
+     * stand-in that opens nothing, so that what staff see in a test is never a working key to a buyer's cards.
+     */
+    ObjectNode preview(Program program, String accountId, String customerId, JsonNode trigger) {
+        return load(program, accountId, customerId, trigger, true);
+    }
+
+    private ObjectNode load(Program program, String accountId, String customerId, JsonNode trigger,
+        boolean preview) {
         ObjectNode context = json.createObjectNode();
         context.set("event", trigger);
         JsonNode data = trigger.path("data");
@@ -119,8 +135,10 @@ class ExecutionContexts {
         if (program.uses("portal")) {
             String portal = publicAddress.baseUrl() + "/portal/" + accountId;
             // Without a customer there is no card to update: the sign-in page is the best link there is.
-            context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url",
-                customerId == null ? portal : cardLinks.url(accountId, customerId)));
+            String cardLink = customerId == null
+                ? portal
+                : preview ? portal + "/card_link/" + PREVIEW_CARD_LINK : cardLinks.url(accountId, customerId);
+            context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url", cardLink));
         }
         addFormattedTwins(context);
         return context;

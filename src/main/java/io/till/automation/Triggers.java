@@ -307,7 +307,7 @@ class Triggers {
         if (conditions == null) {
             return null;
         }
-        var unmet = ConditionReasons.unmet(conditions, contexts.load(listener.program(), event.accountId(),
+        var unmet = ConditionReasons.unmet(conditions, contexts.preview(listener.program(), event.accountId(),
             event.customerId(), snapshot));
         return unmet.isEmpty() ? null : "Its conditions did not hold: " + String.join("; ", unmet) + ".";
     }
