@@ -82,7 +82,8 @@ class BillingSchedule {
      */
     static List<Instant> renewals(Subscription subscription) {
         Instant end = subscription.currentPeriodEnd();
-        Instant next = Periods.after(end, subscription.interval(), subscription.intervalCount());
+        Instant next = Periods.after(end, subscription.interval(), subscription.intervalCount(),
+            subscription.periodAnchor());
         var renewals = new ArrayList<Instant>();
         boolean trial = subscription.trialEnd() != null && subscription.trialEnd().equals(end);
         if (!trial && renews(subscription, end)) {
@@ -136,7 +137,9 @@ class BillingSchedule {
 
     /** When the installment after the one due {@code next} (number {@code number}) is due, or null when none is. */
     static Instant following(PaymentPlan plan, Instant next, int number) {
-        return number < plan.installments() ? Periods.after(next, plan.interval(), plan.intervalCount()) : null;
+        return number < plan.installments()
+            ? Periods.after(next, plan.interval(), plan.intervalCount(), plan.createdAt())
+            : null;
     }
 
     @EventListener

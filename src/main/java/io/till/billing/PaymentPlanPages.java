@@ -108,7 +108,7 @@ class PaymentPlanPages {
                 rows.add(new Installment(number, amount, "paid", null, null));
             } else {
                 rows.add(new Installment(number, amount, plan.isActive() ? "upcoming" : "not billed", due, null));
-                due = due == null ? null : Periods.after(due, plan.interval(), plan.intervalCount());
+                due = due == null ? null : Periods.after(due, plan.interval(), plan.intervalCount(), plan.createdAt());
             }
         }
         return rows;

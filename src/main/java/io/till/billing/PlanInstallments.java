@@ -39,7 +39,7 @@ class PlanInstallments {
         Instant due = plan.nextBillAt() != null
             ? plan.nextBillAt()
             : Periods.after(invoices.lastInstallmentDue(accountId, planId).orElse(plan.createdAt()),
-                plan.interval(), plan.intervalCount());
+                plan.interval(), plan.intervalCount(), plan.createdAt());
         Instant next = due.isAfter(now) ? due : now;
         if (!next.equals(plan.nextBillAt())) {
             paymentPlans.setNextBill(accountId, planId, next, now);

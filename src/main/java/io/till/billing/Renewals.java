@@ -82,7 +82,8 @@ class Renewals {
                     customers.get(accountId, subscription.customerId())));
                 return null;
             }
-            Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount());
+            Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount(),
+                subscription.periodAnchor());
             Invoice issued = invoices.issue(accountId,
                 new Invoices.Subject(subscription.customerId(), subscriptionId, null,
                     invoices.nextSequence(accountId, subscriptionId), subscription.amount(),
@@ -120,7 +121,7 @@ class Renewals {
             issued(accountId, issued);
             int following = invoices.nextInstallment(accountId, plan);
             if (following <= plan.installments()) {
-                Instant next = Periods.after(dueAt, plan.interval(), plan.intervalCount());
+                Instant next = Periods.after(dueAt, plan.interval(), plan.intervalCount(), plan.createdAt());
                 paymentPlans.setNextBill(accountId, planId, next, now);
                 schedule.nextInstallment(accountId, plan, dueAt, next, following);
             } else {

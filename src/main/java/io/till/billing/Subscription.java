@@ -34,6 +34,11 @@ public record Subscription(
     String canceledBy,
     Instant cancelRequestedAt) {
 
+    /** When its paid periods began, whose day of the month they keep: the end of the trial, else its start. */
+    Instant periodAnchor() {
+        return trialEnd != null ? trialEnd : createdAt;
+    }
+
     /** The statuses a customer record counts and lists as active: still billing, or paid up to a cancellation. */
     public static final List<String> ACTIVE_STATUSES = List.of("trialing", "active", "past_due", "canceling");
 

@@ -49,7 +49,7 @@ public class Subscriptions {
         if (option.cycles() != null) {
             endsAt = trial ? periodEnd : now;
             for (int i = 0; i < option.cycles(); i++) {
-                endsAt = Periods.after(endsAt, interval, option.intervalCount());
+                endsAt = Periods.after(endsAt, interval, option.intervalCount(), trial ? periodEnd : now);
             }
         }
         String id = Ids.newId("sub");
