@@ -5,6 +5,8 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
@@ -24,16 +26,31 @@ public final class Schedules {
                 long periods = elapsed < 0 ? 0 : elapsed / interval + 1;
                 yield anchor.plusMillis(periods * interval);
             }
-            case Schedule.Cron cron -> {
-                ZonedDateTime next = CronExpression.parse("0 " + cron.expression())
-                    .next(after.atZone(cron.zone()));
-                if (next == null) {
-                    throw new IllegalStateException("cron " + cron.expression() + " never fires");
-                }
-                yield next.toInstant();
-            }
+            case Schedule.Cron cron -> cron(cron, after);
             case Schedule.Calendar calendar -> calendar(calendar, after);
         };
+    }
+
+    /**
+     * The expression is read on the wall clock of its zone, then placed in time as a calendar schedule's time is: a
+     * time the clocks skip (02:30 the night they go forward) fires at the same moment past the gap, 03:30, rather than
+     * not at all that day; a time they repeat (02:30 the night they go back) fires once, at the first.
+     */
+    private static Instant cron(Schedule.Cron cron, Instant after) {
+        CronExpression expression = CronExpression.parse("0 " + cron.expression());
+        LocalDateTime wall = after.atZone(cron.zone()).toLocalDateTime();
+        for (int i = 0; i < 3; i++) {
+            ZonedDateTime next = expression.next(wall.atZone(ZoneOffset.UTC));
+            if (next == null) {
+                throw new IllegalStateException("cron " + cron.expression() + " never fires");
+            }
+            wall = next.toLocalDateTime();
+            Instant at = ZonedDateTime.ofLocal(wall, cron.zone(), null).toInstant();
+            if (at.isAfter(after)) {
+                return at;
+            }
+        }
+        throw new IllegalStateException("cron " + cron.expression() + " fires nowhere after " + after);
     }
 
     private static Instant calendar(Schedule.Calendar calendar, Instant after) {

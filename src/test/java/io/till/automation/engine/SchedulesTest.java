@@ -76,11 +76,26 @@ class SchedulesTest {
         assertThat(next(nineDaily, "2026-10-24T07:00:00Z")).isEqualTo("2026-10-25T08:00:00Z");
     }
 
+    /**
+     * A daily 02:30 in Paris did not run at all on the day clocks go forward (a probe's report went missing); it runs
+     * past the gap, at 03:30 CEST, as a calendar schedule's time does.
+     */
     @Test
-    void skipsACronTimeThatDoesNotExistOnTheDayClocksGoForward() {
+    void firesACronTimeTheClocksSkipJustPastTheGap() {
         var halfPastTwo = new Schedule.Cron("30 2 * * *", PARIS);
 
-        assertThat(next(halfPastTwo, "2026-03-28T12:00:00Z")).isEqualTo("2026-03-30T00:30:00Z");
+        assertThat(next(halfPastTwo, "2026-03-28T12:00:00Z")).isEqualTo("2026-03-29T01:30:00Z");
+        assertThat(next(halfPastTwo, "2026-03-29T01:30:00Z")).isEqualTo("2026-03-30T00:30:00Z");
+    }
+
+    @Test
+    void firesACronTimeTheClocksRepeatOnce() {
+        var halfPastTwo = new Schedule.Cron("30 2 * * *", PARIS);
+
+        // 25 October 2026: 02:30 CEST (00:30Z) and, an hour later, 02:30 CET (01:30Z); the first only.
+        assertThat(next(halfPastTwo, "2026-10-24T12:00:00Z")).isEqualTo("2026-10-25T00:30:00Z");
+        assertThat(next(halfPastTwo, "2026-10-25T00:30:00Z")).isEqualTo("2026-10-26T01:30:00Z");
+        assertThat(next(halfPastTwo, "2026-10-25T01:00:00Z")).isEqualTo("2026-10-26T01:30:00Z");
     }
 
     @Test
