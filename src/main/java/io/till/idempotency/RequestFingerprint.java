@@ -17,6 +17,8 @@ final class RequestFingerprint {
 
     private static final JsonMapper CANONICAL = JsonMapper.builder()
         .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+        // Two bodies that differ in the twentieth decimal are two requests (a double would make them one).
+        .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .build();
 
     private RequestFingerprint() {}

@@ -255,4 +255,21 @@ class EventsApiTest {
         assertThat(started).as("one run per event").containsExactlyInAnyOrderElementsOf(
             answers.values().stream().map(e -> e.get("id").asString()).toList());
     }
+
+    /** A probe's 1.0000000000000000000000001 was stored as 1.0, and the answer to the post differed from a read. */
+    @Test
+    void keepsTheNumbersOfAnEventsDataAsSent() {
+        var store = accounts.create();
+
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.measured", "data": {"n": 1.0000000000000000000000001, "big": 9007199254740993.0,
+             "huge": 1.2345678901234568E29, "count": 9007199254740993}}""");
+        var read = api.get("/api/v1/events/" + posted.json().get("id").asString(), store.apiKey());
+
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        for (var answer : java.util.List.of(posted, read)) {
+            assertThat(answer.text()).contains("\"n\":1.0000000000000000000000001", "\"big\":9007199254740993.0",
+                "\"huge\":123456789012345680000000000000", "\"count\":9007199254740993");
+        }
+    }
 }

@@ -10,7 +10,9 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.deser.std.StdDeserializer;
@@ -69,5 +71,17 @@ class JsonConfiguration {
             }
         });
         return builder -> builder.addModule(moments);
+    }
+
+    /**
+     * A number with a fraction is kept as sent: by default Jackson reads it as a double, so a custom event's
+     * {@code 1.0000000000000000000000001} was stored as {@code 1.0} and {@code 9007199254740993.0} as {@code …992}, and
+     * the answer to the post differed from a later read ({@code 1.2345678901234568E29} against PostgreSQL's plain
+     * digits). Read as a decimal and written as plain digits, it is what PostgreSQL stores and gives back.
+     */
+    @Bean
+    JsonMapperBuilderCustomizer exactDecimals() {
+        return builder -> builder.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN);
     }
 }
