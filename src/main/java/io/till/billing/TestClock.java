@@ -115,6 +115,15 @@ class TestClock {
         return workers.whileWorkersWait(() -> advanceAlone(target));
     }
 
+    /**
+     * Moves the clock {@code by} a duration or {@code to} a time ({@link #target}), read from where the clock is once
+     * any advance under way has ended: three advances of three days at once move it nine days, in turn (they moved it
+     * three, read all from the same start).
+     */
+    synchronized Advanced advance(String accountId, String by, String to) {
+        return advanceTo(accountId, target(accountId, by, to));
+    }
+
     private Advanced advanceAlone(Instant target) {
         Instant from = clock.instant();
         int run = runAllDue();

@@ -39,10 +39,9 @@ class TestClockPages {
         @RequestParam(defaultValue = "") String to, @RequestHeader(name = "Referer", required = false) String referer,
         RedirectAttributes redirect) {
         try {
-            Instant target = to.isBlank()
-                ? testClock.target(staff.accountId(), by.isBlank() ? null : by, null)
-                : testClock.target(staff.accountId(), null, to.strip() + "T00:00:00Z");
-            var advanced = testClock.advanceTo(staff.accountId(), target);
+            var advanced = to.isBlank()
+                ? testClock.advance(staff.accountId(), by.isBlank() ? null : by, null)
+                : testClock.advance(staff.accountId(), null, to.strip() + "T00:00:00Z");
             redirect.addFlashAttribute("flash", "Test clock advanced to " + SHOWN.format(advanced.now()) + ". "
                 + ran(advanced.jobsRun()));
         } catch (TillException e) {

@@ -32,4 +32,27 @@ class TestClockApiTest {
         assertThat(others.get("pending_jobs").asLong()).isZero();
         assertThat(others.get("now").asString()).isEqualTo(own.get("now").asString());
     }
+
+    /** A probe sent three advances of three days and two of 25 hours at once: the clock moved three days in all. */
+    @Test
+    void advancesSentAtOnceAreEachApplied() throws Exception {
+        var store = accounts.create();
+        var before = java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey()).json().get("now")
+            .asString());
+
+        var advances = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Api.Response>>();
+        for (String by : java.util.List.of("P3D", "P3D", "P3D", "PT25H", "PT25H")) {
+            advances.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> api.post(
+                "/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"" + by + "\"}")));
+        }
+        for (var advance : advances) {
+            var answered = advance.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answered.status()).as(answered.text()).isEqualTo(200);
+        }
+
+        var after = java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey()).json().get("now")
+            .asString());
+        assertThat(java.time.Duration.between(before, after)).isGreaterThanOrEqualTo(java.time.Duration.ofHours(
+            9 * 24 + 50));
+    }
 }
