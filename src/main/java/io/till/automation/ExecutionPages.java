@@ -223,14 +223,15 @@ class ExecutionPages {
         return customers.find(accountId, customerId).map(Customer::name).orElse("Removed customer");
     }
 
-    /** How a run began, in words: "payment.failed", "by hand", "on schedule". */
+    /** How a run began, in words: "Payment failed (payment.failed)", "Run by hand", "On schedule". */
     static String triggerWords(JsonNode trigger) {
         String type = trigger == null ? "" : trigger.path("type").asString("");
         return switch (type) {
             case "manual" -> "Run by hand";
             case "schedule" -> "On schedule";
             case "" -> "Unknown";
-            default -> type;
+            // A custom event has no words of its own: its type is what its sender named it.
+            default -> EventWords.of(type).equals(type) ? type : EventWords.of(type) + " (" + type + ")";
         };
     }
 
