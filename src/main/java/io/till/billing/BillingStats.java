@@ -16,7 +16,7 @@ class BillingStats implements CustomerStats.Source {
 
     @Override
     public CustomerStats of(String accountId, String customerId) {
-        record Counts(long orders, int subscriptions, int plans, int missed) {}
+        record Counts(long orders, int subscriptions, int plans, int missed, int paused) {}
         var counts = db.sql("""
             SELECT (SELECT count(*) FROM orders
                      WHERE account_id = :accountId AND customer_id = :customerId
@@ -30,13 +30,15 @@ class BillingStats implements CustomerStats.Source {
                      WHERE account_id = :accountId AND customer_id = :customerId
                        AND status IN ('past_due', 'unpaid'))
                  + (SELECT count(*) FROM payment_plans
-                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'unpaid') AS missed
+                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'unpaid') AS missed,
+                   (SELECT count(*) FROM subscriptions
+                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paused') AS paused
             """)
             .param("accountId", accountId)
             .param("customerId", customerId)
             .param("active", Subscription.ACTIVE_STATUSES)
             .query((rs, row) -> new Counts(rs.getLong("orders"), rs.getInt("subscriptions"), rs.getInt("plans"),
-                rs.getInt("missed")))
+                rs.getInt("missed"), rs.getInt("paused")))
             .single();
         var lifetimeValue = db.sql("""
             SELECT currency, sum(amount - amount_refunded) AS amount FROM payments
@@ -50,6 +52,6 @@ class BillingStats implements CustomerStats.Source {
             .query((rs, row) -> new CustomerStats.Money(rs.getLong("amount"), rs.getString("currency")))
             .list();
         return new CustomerStats(counts.orders(), lifetimeValue, counts.subscriptions(), counts.plans(),
-            counts.missed());
+            counts.missed(), counts.paused());
     }
 }

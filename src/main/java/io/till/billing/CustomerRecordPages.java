@@ -83,8 +83,8 @@ class CustomerRecordPages {
         var theirSubscriptions = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data();
         var theirPlans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data();
         List<Holding> subs = theirSubscriptions.stream()
-            // An unpaid subscription has ended its retries but still owes: it shows with the active ones.
-            .filter(s -> allSubscriptions || s.isActive() || s.status().equals("unpaid"))
+            // Only a canceled one is over: a paused one resumes, an unpaid one has ended its retries but still owes.
+            .filter(s -> allSubscriptions || s.isCurrent())
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))

@@ -216,6 +216,37 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
     }
 
+    /**
+     * A paused subscription is not over: it stays in the default list, marked paused, and the stats say it beside the
+     * active count (a probe found the list saying "No active subscriptions… see ended ones" and the stat 0).
+     */
+    @Test
+    void aPausedSubscriptionStaysInTheDefaultListMarkedPausedAndIsCountedBesideTheActiveOnes() {
+        var store = store();
+        var paused = api.post("/api/v1/subscriptions/" + store.subscription() + "/pause", store.shop().apiKey(), null);
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+
+        var subscriptions = page.locator("#subscriptions");
+        assertThat(subscriptions.locator("[aria-current=true]")).hasText("Active");
+        assertThat(subscriptions).not().containsText("No active subscriptions");
+        assertThat(subscriptions.locator("tbody tr")).hasCount(1);
+        assertThat(subscriptions.locator("tbody tr")).containsText(store.subscription());
+        assertThat(subscriptions.locator("tbody tr .pill")).hasText("paused");
+        var stat = page.locator(".stat", new Page.LocatorOptions().setHasText("Active subscriptions"));
+        assertThat(stat.locator("dd")).containsText("0");
+        assertThat(stat.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("1 paused"))).isVisible();
+        Chromium.screenshot(page, "dashboard-customer-paused-1280");
+        var phone = signedIn(store, 390);
+        phone.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        assertThat(phone.locator("#subscriptions tbody tr .pill")).hasText("paused");
+        Chromium.screenshot(phone, "dashboard-customer-paused-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+    }
+
     @Test
     void eachRowLinksToItsRecordAndTheTimelineGrowsWithEventsAndAutomationRuns() throws IOException {
         var store = store();

@@ -35,6 +35,23 @@ class CustomerStatsTest {
         assertThat(stats.get("active_subscriptions").asInt()).isEqualTo(1);
         assertThat(stats.get("active_payment_plans").asInt()).isEqualTo(1);
         assertThat(stats.get("missed_payments").asInt()).isZero();
+        assertThat(stats.get("paused_subscriptions").asInt()).isZero();
+    }
+
+    @Test
+    void countsAPausedSubscriptionAsPausedNotActive() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var paused = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/pause",
+            shop.apiKey(), null);
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+
+        var stats = api.get("/api/v1/customers/" + order.get("customer_id").asString(), shop.apiKey()).json()
+            .get("stats");
+
+        assertThat(stats.get("active_subscriptions").asInt()).isZero();
+        assertThat(stats.get("paused_subscriptions").asInt()).isEqualTo(1);
+        assertThat(stats.get("missed_payments").asInt()).isZero();
     }
 
     @Test
