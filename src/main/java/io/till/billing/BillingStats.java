@@ -14,6 +14,12 @@ class BillingStats implements CustomerStats.Source {
         this.db = db;
     }
 
+    /**
+     * Missed payments are read from what the record lists as unpaid invoices, not from statuses: a plan stays
+     * {@code active} while a failed installment is retried, and a paused subscription keeps its arrears. Each
+     * subscription or plan counts once, however many of its invoices wait; an invoice not yet charged (issued a moment
+     * before its charge) is owed but not missed.
+     */
     @Override
     public CustomerStats of(String accountId, String customerId) {
         record Counts(long orders, int subscriptions, int plans, int missed, int paused) {}
@@ -26,11 +32,9 @@ class BillingStats implements CustomerStats.Source {
                        AND status IN (:active)) AS subscriptions,
                    (SELECT count(*) FROM payment_plans
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'active') AS plans,
-                   (SELECT count(*) FROM subscriptions
-                     WHERE account_id = :accountId AND customer_id = :customerId
-                       AND status IN ('past_due', 'unpaid'))
-                 + (SELECT count(*) FROM payment_plans
-                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'unpaid') AS missed,
+                   (SELECT count(DISTINCT coalesce(subscription_id, payment_plan_id)) FROM invoices
+                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'issued'
+                       AND attempt_count > 0) AS missed,
                    (SELECT count(*) FROM subscriptions
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paused') AS paused
             """)

@@ -178,6 +178,35 @@ class CustomerRecordPagesTest {
         Chromium.screenshot(phone, "dashboard-customer-unpaid-390");
     }
 
+    /**
+     * A plan's failed installment, retried while the plan stays active, is a missed payment on the record as it is an
+     * unpaid invoice there (a probe found "Missed payments 0" above the unpaid installment).
+     */
+    @Test
+    void aPlanWhoseInstallmentFailedIsBehindAndTheBehindLinkLeadsToItsUnpaidInstallment() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "dora@example.com");
+        String dora = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String failing = shops.saveCard(shop, dora, "pm_card_chargeCustomerFail");
+        var changed = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + failing + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "P32D");
+        var store = new Store(shop, dora, null);
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + dora).toString());
+
+        assertThat(page.locator("#plans tbody tr .pill")).hasText("active");
+        assertThat(page.locator("#unpaid tbody tr")).hasCount(1);
+        assertThat(page.locator("#unpaid tbody tr")).containsText("installment");
+        var missed = page.locator(".stat", new Page.LocatorOptions().setHasText("Missed payments"));
+        assertThat(missed.locator("dd")).containsText("1");
+        missed.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("behind")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("#unpaid$"));
+    }
+
     @Test
     void aCustomerOfAnotherAccountIsAFriendlyNotFoundPage() {
         var store = store();
