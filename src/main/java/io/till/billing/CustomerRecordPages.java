@@ -118,6 +118,12 @@ class CustomerRecordPages {
         model.addAttribute("stats", customerStats);
         model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));
         model.addAttribute("credits", money(credits.balance(accountId, id).balances()));
+        // "Add credit" starts in the currency the customer buys in: their newest order's, else their subscriptions'.
+        model.addAttribute("creditCurrency", orders.list(accountId, id, PageRequest.of(1, null, "ord")).data().stream()
+            .map(Order::currency)
+            .findFirst()
+            .orElse(theirSubscriptions.stream().map(Subscription::currency).findFirst().orElse("usd")));
+        model.addAttribute("formKey", RecordForms.newKey());
         model.addAttribute("subscriptions", subs);
         model.addAttribute("payingCards", payingCards(accountId, customer));
         model.addAttribute("allSubscriptions", allSubscriptions);
