@@ -32,19 +32,24 @@ class AutomationEditorPages {
     private final AutomationPictures pictures;
     private final StepSecrets secrets;
     private final DefinitionText texts;
+    private final ManualRunForm runForm;
 
     AutomationEditorPages(Automations automations, AutomationPictures pictures, StepSecrets secrets,
-        DefinitionText texts) {
+        DefinitionText texts, ManualRunForm runForm) {
+        this.runForm = runForm;
         this.automations = automations;
         this.pictures = pictures;
         this.secrets = secrets;
         this.texts = texts;
     }
 
+    /** The steps, and for an automation started by hand the "Run now" panel with its customer picker. */
     @GetMapping(PAGE)
-    String steps(Caller.Staff staff, @PathVariable String id, Model model) {
+    String steps(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) String customer,
+        @RequestParam(name = "q", defaultValue = "") String query, Model model) {
         var automation = shown(staff, id, model, "steps");
         model.addAttribute("flow", pictures.flow(staff.accountId(), automation.definition()));
+        runForm.offer(staff.accountId(), automation, customer, query, null, model);
         return "automation/automation";
     }
 

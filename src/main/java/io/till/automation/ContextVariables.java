@@ -63,7 +63,8 @@ public final class ContextVariables {
 
     private static final List<String> CUSTOMER = List.of("first_name", "last_name", "name", "email", "phone", "tags",
         "marketing_consent", "id", "created_at", "updated_at", "stats.order_count", "stats.active_subscriptions",
-        "stats.active_payment_plans", "stats.missed_payments", "default_card.brand", "default_card.last4",
+        "stats.paused_subscriptions", "stats.active_payment_plans", "stats.missed_payments", "default_card.brand",
+        "default_card.last4",
         "default_card.exp_month", "default_card.exp_year");
 
     private static final Map<String, String> GROUPS = Map.ofEntries(Map.entry("customer", "Customer"),

@@ -83,8 +83,8 @@ class CustomerRecordPages {
         var theirSubscriptions = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data();
         var theirPlans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data();
         List<Holding> subs = theirSubscriptions.stream()
-            // An unpaid subscription has ended its retries but still owes: it shows with the active ones.
-            .filter(s -> allSubscriptions || s.isActive() || s.status().equals("unpaid"))
+            // Only a canceled one is over: a paused one resumes, an unpaid one has ended its retries but still owes.
+            .filter(s -> allSubscriptions || s.isCurrent())
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))
@@ -118,6 +118,12 @@ class CustomerRecordPages {
         model.addAttribute("stats", customerStats);
         model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));
         model.addAttribute("credits", money(credits.balance(accountId, id).balances()));
+        // "Add credit" starts in the currency the customer buys in: their newest order's, else their subscriptions'.
+        model.addAttribute("creditCurrency", orders.list(accountId, id, PageRequest.of(1, null, "ord")).data().stream()
+            .map(Order::currency)
+            .findFirst()
+            .orElse(theirSubscriptions.stream().map(Subscription::currency).findFirst().orElse("usd")));
+        model.addAttribute("formKey", RecordForms.newKey());
         model.addAttribute("subscriptions", subs);
         model.addAttribute("payingCards", payingCards(accountId, customer));
         model.addAttribute("allSubscriptions", allSubscriptions);

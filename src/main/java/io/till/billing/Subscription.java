@@ -39,11 +39,22 @@ public record Subscription(
         return trialEnd != null ? trialEnd : createdAt;
     }
 
-    /** The statuses a customer record counts and lists as active: still billing, or paid up to a cancellation. */
+    /**
+     * The statuses a customer's stats count as active: billing now, or paid up to a cancellation. Not a paused one,
+     * which bills nothing until it resumes (the win-back template reads {@code active_subscriptions} as "came back").
+     */
     public static final List<String> ACTIVE_STATUSES = List.of("trialing", "active", "past_due", "canceling");
 
     public boolean isActive() {
         return ACTIVE_STATUSES.contains(status);
+    }
+
+    /**
+     * Not ended: active, paused (it resumes) or unpaid (out of retries, still owing). A customer record lists these
+     * unless staff ask for all; only a canceled subscription is over.
+     */
+    public boolean isCurrent() {
+        return !status.equals("canceled");
     }
 
     /**

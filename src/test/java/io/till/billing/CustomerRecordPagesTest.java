@@ -178,6 +178,114 @@ class CustomerRecordPagesTest {
         Chromium.screenshot(phone, "dashboard-customer-unpaid-390");
     }
 
+    /**
+     * A plan's failed installment, retried while the plan stays active, is a missed payment on the record as it is an
+     * unpaid invoice there (a probe found "Missed payments 0" above the unpaid installment).
+     */
+    @Test
+    void aPlanWhoseInstallmentFailedIsBehindAndTheBehindLinkLeadsToItsUnpaidInstallment() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "dora@example.com");
+        String dora = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String failing = shops.saveCard(shop, dora, "pm_card_chargeCustomerFail");
+        var changed = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + failing + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "P32D");
+        var store = new Store(shop, dora, null);
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + dora).toString());
+
+        assertThat(page.locator("#plans tbody tr .pill")).hasText("active");
+        assertThat(page.locator("#unpaid tbody tr")).hasCount(1);
+        assertThat(page.locator("#unpaid tbody tr")).containsText("installment");
+        var missed = page.locator(".stat", new Page.LocatorOptions().setHasText("Missed payments"));
+        assertThat(missed.locator("dd")).containsText("1");
+        missed.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("behind")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("#unpaid$"));
+    }
+
+    /** Submits the "Add credit" form and answers its confirm dialog. */
+    private static void addCredit(Page page) {
+        page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
+            .click();
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).containsText("the credit you entered");
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit").setExact(true))
+            .click();
+    }
+
+    /**
+     * Staff grant credit from the record, typed as money, through the API's grant (a probe found only "Credits: No
+     * credits" and no way to add any but the API); any staff member may, as any API key may.
+     */
+    @Test
+    void staffAddCreditTypedAsMoneyAndTheRecordShowsTheBalance() {
+        var store = store();
+        var page = StaffBrowser.of(db, passwords, store.shop().accountId(), "staff").signIn(api,
+            chromium.page(1280));
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var facts = page.locator("section:has(#info) .facts");
+        assertThat(facts).containsText("No credits");
+
+        page.locator("#add-credit summary").click();
+        assertThat(page.getByLabel("Currency")).hasValue("usd");
+        assertThat(page.locator("#add-credit input[name=_csrf]")).hasCount(1);
+        page.getByLabel("Amount").fill("12.50");
+        page.getByLabel("Reason (optional)").fill("Late delivery");
+        addCredit(page);
+
+        assertThat(page.locator(".flash")).containsText("Granted $12.50 of credit to Ada Lovelace");
+        assertThat(facts).containsText("$12.50");
+        var balance = api.get("/api/v1/customers/" + store.ada() + "/credits", store.shop().apiKey()).json();
+        assertThat(balance.get("balances").get(0).get("amount").asLong()).isEqualTo(1250);
+        assertThat(balance.get("balances").get(0).get("currency").asString()).isEqualTo("usd");
+        assertThat(balance.get("entries").get(0).get("reason").asString()).isEqualTo("Late delivery");
+        Chromium.screenshot(page, "dashboard-customer-credit-added-1280");
+    }
+
+    @Test
+    void aBadAmountOrCurrencyIsSaidBesideItsFieldKeepingWhatWasTypedAndGrantsNothing() {
+        var store = store();
+        var page = signedIn(store, 390);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+
+        page.locator("#add-credit summary").click();
+        page.getByLabel("Amount").fill("12,5");
+        page.getByLabel("Currency").fill("zz");
+        page.getByLabel("Reason (optional)").fill("Goodwill");
+        addCredit(page);
+
+        var form = page.locator("#add-credit");
+        assertThat(form).hasJSProperty("open", true);
+        assertThat(form.locator("#credit-amount-error")).containsText("Must be an amount such as");
+        assertThat(form.locator("#credit-currency-error")).containsText("three-letter currency code");
+        assertThat(page.getByLabel("Amount")).hasValue("12,5");
+        assertThat(page.getByLabel("Currency")).hasValue("zz");
+        assertThat(page.getByLabel("Reason (optional)")).hasValue("Goodwill");
+        assertThat(page.getByLabel("Amount")).hasAttribute("aria-invalid", "true");
+        Chromium.screenshot(page, "dashboard-customer-credit-refused-390");
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+
+        page.getByLabel("Amount").fill("0");
+        page.getByLabel("Currency").fill("usd");
+        addCredit(page);
+        assertThat(form.locator("#credit-amount-error")).containsText("Must be more than zero");
+        assertThat(form.locator("#credit-currency-error")).hasCount(0);
+
+        page.getByLabel("Amount").fill("");
+        page.getByLabel("Amount").evaluate("input => input.required = false");
+        addCredit(page);
+        assertThat(form.locator("#credit-amount-error")).containsText("Enter an amount");
+
+        assertThat(api.get("/api/v1/customers/" + store.ada() + "/credits", store.shop().apiKey()).json()
+            .get("balances")).isEmpty();
+        assertThat(page.locator("section:has(#info) .facts")).containsText("No credits");
+    }
+
     @Test
     void aCustomerOfAnotherAccountIsAFriendlyNotFoundPage() {
         var store = store();
@@ -214,6 +322,37 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#subscriptions")).containsText(store.subscription());
         assertThat(page.locator("#subscriptions")).containsText("canceled");
         assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
+    }
+
+    /**
+     * A paused subscription is not over: it stays in the default list, marked paused, and the stats say it beside the
+     * active count (a probe found the list saying "No active subscriptions… see ended ones" and the stat 0).
+     */
+    @Test
+    void aPausedSubscriptionStaysInTheDefaultListMarkedPausedAndIsCountedBesideTheActiveOnes() {
+        var store = store();
+        var paused = api.post("/api/v1/subscriptions/" + store.subscription() + "/pause", store.shop().apiKey(), null);
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+
+        var subscriptions = page.locator("#subscriptions");
+        assertThat(subscriptions.locator("[aria-current=true]")).hasText("Active");
+        assertThat(subscriptions).not().containsText("No active subscriptions");
+        assertThat(subscriptions.locator("tbody tr")).hasCount(1);
+        assertThat(subscriptions.locator("tbody tr")).containsText(store.subscription());
+        assertThat(subscriptions.locator("tbody tr .pill")).hasText("paused");
+        var stat = page.locator(".stat", new Page.LocatorOptions().setHasText("Active subscriptions"));
+        assertThat(stat.locator("dd")).containsText("0");
+        assertThat(stat.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("1 paused"))).isVisible();
+        Chromium.screenshot(page, "dashboard-customer-paused-1280");
+        var phone = signedIn(store, 390);
+        phone.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        assertThat(phone.locator("#subscriptions tbody tr .pill")).hasText("paused");
+        Chromium.screenshot(phone, "dashboard-customer-paused-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
     }
 
     @Test

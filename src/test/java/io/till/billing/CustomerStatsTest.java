@@ -35,6 +35,23 @@ class CustomerStatsTest {
         assertThat(stats.get("active_subscriptions").asInt()).isEqualTo(1);
         assertThat(stats.get("active_payment_plans").asInt()).isEqualTo(1);
         assertThat(stats.get("missed_payments").asInt()).isZero();
+        assertThat(stats.get("paused_subscriptions").asInt()).isZero();
+    }
+
+    @Test
+    void countsAPausedSubscriptionAsPausedNotActive() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var paused = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/pause",
+            shop.apiKey(), null);
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+
+        var stats = api.get("/api/v1/customers/" + order.get("customer_id").asString(), shop.apiKey()).json()
+            .get("stats");
+
+        assertThat(stats.get("active_subscriptions").asInt()).isZero();
+        assertThat(stats.get("paused_subscriptions").asInt()).isEqualTo(1);
+        assertThat(stats.get("missed_payments").asInt()).isZero();
     }
 
     @Test
@@ -49,5 +66,32 @@ class CustomerStatsTest {
         assertThat(stats.get("missed_payments").asInt()).isEqualTo(1);
         assertThat(stats.get("order_count").asLong()).isEqualTo(1);
         assertThat(stats.get("lifetime_value")).isEmpty();
+    }
+
+    /**
+     * A plan whose installment failed is behind while its retries run (it stays active until they are spent), as a
+     * subscription is while past due: the count agrees with the customer's unpaid invoices (a probe found 0 here).
+     */
+    @Test
+    void countsAPlanWhoseInstallmentFailedAndIsBeingRetriedAsMissed() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String failing = shops.saveCard(shop, customer, "pm_card_chargeCustomerFail");
+        var changed = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + failing + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+
+        shops.advance(shop, "P32D");
+
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("active");
+        var unpaid = api.get("/api/v1/invoices?status=issued&customer_id=" + customer, shop.apiKey()).json()
+            .get("data");
+        assertThat(unpaid).hasSize(1);
+        var stats = api.get("/api/v1/customers/" + customer, shop.apiKey()).json().get("stats");
+        assertThat(stats.get("missed_payments").asInt()).isEqualTo(1);
+        assertThat(stats.get("active_payment_plans").asInt()).isEqualTo(1);
     }
 }
