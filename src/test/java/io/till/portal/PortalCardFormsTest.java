@@ -150,7 +150,7 @@ class PortalCardFormsTest {
         var browser = signedIn(buyer);
         String portal = "/portal/" + buyer.account();
 
-        for (String path : java.util.List.of(portal + "/orders", portal + "/payments", portal + "/subscriptions/",
+        for (String path : java.util.List.of(portal + "/invoices", portal + "/receipts", portal + "/subscriptions/",
             portal + "/cards/nothing_here")) {
             var answer = browser.get(path, BROWSER);
             assertThat(answer.status()).as(path).isEqualTo(404);
