@@ -207,6 +207,24 @@ class PortalOverviewTest {
     }
 
     @Test
+    void aFailedPaymentIsARowWithItsReasonNotALinkToNothing() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "cy@example.com")
+            .get("customer_id")
+            .asString();
+        shops.advance(shop, "P14DT1H");
+        var browser = signIn(shop, customerId);
+
+        for (String path : List.of("/", "/payments")) {
+            String page = browser.get("/portal/" + shop.accountId() + path).body();
+
+            assertThat(page).as(path).contains("Your card was declined.", "status-failed");
+            assertThat(java.util.regex.Pattern.compile("<a(?![^>]*href=\"[^\"]+\")[^>]*>").matcher(page).results()
+                .map(java.util.regex.MatchResult::group)).as(path + ": links to nowhere").isEmpty();
+        }
+    }
+
+    @Test
     void canceledSubscriptionsShowUnderAllOnly() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "dee@example.com");
