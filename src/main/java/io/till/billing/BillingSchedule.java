@@ -1,11 +1,10 @@
 package io.till.billing;
 
+import io.till.customer.Card;
 import io.till.customer.CardEvents;
 import io.till.event.EventType;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.event.EventListener;
@@ -144,18 +143,13 @@ class BillingSchedule {
 
     @EventListener
     void cardSaved(CardEvents.Saved card) {
-        Instant expires = expiry(card.expMonth(), card.expYear());
+        Instant expires = Card.expiry(card.expMonth(), card.expYear());
         Instant now = clock.instant();
         cardNotices(card.accountId(), card.cardId(), expires, now, null)
             .forEach(notice -> schedule(card.accountId(), notice));
         if (expires.isAfter(now)) {
             jobs.schedule(card.accountId(), BillingJobs.Kind.CARD_EXPIRED, card.cardId(), expires);
         }
-    }
-
-    /** The moment a card stops working: when its expiry month ends. */
-    static Instant expiry(int month, int year) {
-        return YearMonth.of(year, month).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** The announcements of a card's expiry, each still to come. */

@@ -3,6 +3,8 @@ package io.till.billing;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
+import io.till.customer.Cards;
+import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
@@ -66,11 +68,12 @@ public class CardChoices {
     private final BillingJobs jobs;
     private final BillingClock billingClock;
     private final Products products;
+    private final Cards cards;
     private final Clock clock;
 
     CardChoices(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, Payments payments,
         InvoiceCharges charges, SubscriptionActions actions, BillingJobs jobs, BillingClock billingClock,
-        Products products, Clock clock) {
+        Products products, Cards cards, Clock clock) {
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
@@ -80,6 +83,7 @@ public class CardChoices {
         this.jobs = jobs;
         this.billingClock = billingClock;
         this.products = products;
+        this.cards = cards;
         this.clock = clock;
     }
 
@@ -115,10 +119,18 @@ public class CardChoices {
 
     /**
      * Makes {@code cardId} (a saved card of the customer) pay this one subscription or plan ({@code card.updated});
-     * its unpaid invoices are then retried with it at once, unless it is the card that just failed on them.
+     * its unpaid invoices are then retried with it at once, unless it is the card that just failed on them. An expired
+     * card is refused: every charge on it would be declined, and the buyer would learn it only at the next bill.
      */
     public Outcome choose(String accountId, String customerId, Kind kind, String id, String cardId) {
         Billed before = billed(accountId, customerId, kind, id);
+        var expired = cards.findSaved(accountId, cardId)
+            .filter(card -> card.customerId().equals(customerId))
+            .filter(card -> card.expiredAt(Timestamps.now(clock)));
+        if (expired.isPresent()) {
+            throw new TillException(ErrorCode.INVALID_STATE, expired.get().name() + " expired "
+                + expired.get().expiry() + ", so it cannot pay anything. Choose another card, or add a new one.");
+        }
         switch (kind) {
             case SUBSCRIPTION -> actions.changeCard(accountId, id, cardId);
             case PAYMENT_PLAN -> actions.changePlanCard(accountId, id, cardId);

@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.customer.Card;
 import io.till.customer.Cards;
 import io.till.event.EventType;
 import java.time.Clock;
@@ -69,7 +70,7 @@ public class NoticeBackfill {
             case CARD_EXPIRING -> {
                 var month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
                 for (var card : cards.savedExpiringFrom(accountId, month.getYear(), month.getMonthValue())) {
-                    planned.addAll(schedule.cardNotices(accountId, card.id(), BillingSchedule.expiry(
+                    planned.addAll(schedule.cardNotices(accountId, card.id(), Card.expiry(
                         card.expMonth(), card.expYear()), now, offset));
                 }
             }

@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.customer.Card;
 import io.till.customer.Cards;
 import io.till.customer.Customers;
 import io.till.event.EventType;
@@ -119,7 +120,7 @@ class Notices {
                     customers.get(accountId, card.customerId())));
                 return;
             }
-            wanted(accountId, type, at, List.of(BillingSchedule.expiry(card.expMonth(), card.expYear())))
+            wanted(accountId, type, at, List.of(Card.expiry(card.expMonth(), card.expYear())))
                 .ifPresent(expires -> events.record(accountId, type, card.customerId(), Map.of("card", card,
                     "customer", customers.get(accountId, card.customerId()), "days_before", daysBefore(at,
                         expires))));

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 public class UpcomingNotices {
 
     /** card.expiring is announced this long before the card's expiry month ends. */
-    static final Duration CARD_EXPIRY_NOTICE = Duration.ofDays(60);
+    public static final Duration CARD_EXPIRY_NOTICE = Duration.ofDays(60);
 
     /** The advisory lock of an account's notices is keyed by this and the account id. */
     private static final String LOCK = "till.upcoming-notices:";

@@ -1,6 +1,8 @@
 package io.till.customer;
 
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Locale;
 
 /** A saved card as the API and events show it: never its number, only brand, last 4 digits and expiry. */
@@ -17,6 +19,26 @@ public record Card(
     /** The card as its holder reads it: "Visa ending in 4242". */
     public String name() {
         return name(brand, last4);
+    }
+
+    /** The moment the card stops working: when its expiry month ends. */
+    public Instant expiresAt() {
+        return expiry(expMonth, expYear);
+    }
+
+    /** Whether the card no longer works at {@code now}: a charge on it would only be declined. */
+    public boolean expiredAt(Instant now) {
+        return !now.isBefore(expiresAt());
+    }
+
+    /** The expiry as printed on the card, with the full year: "01/2025". */
+    public String expiry() {
+        return "%02d/%d".formatted(expMonth, expYear);
+    }
+
+    /** The moment a card expiring in {@code month}/{@code year} stops working: the end of that month (UTC). */
+    public static Instant expiry(int month, int year) {
+        return YearMonth.of(year, month).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** The short form a customer record shows for its default card. */

@@ -6,10 +6,13 @@ import io.till.customer.Card;
 import io.till.shared.ErrorCode;
 import io.till.shared.SecretBox;
 import io.till.shared.TillException;
+import io.till.shared.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.crypto.spec.SecretKeySpec;
@@ -33,11 +36,13 @@ class PortalCardPages {
     static final int POLLS = 20;
 
     private final PortalCards portalCards;
+    private final Clock clock;
     /** Signs what was owed before a choice, which the page's address carries to the outcome. */
     private final SecretKeySpec owedKey;
 
-    PortalCardPages(PortalCards portalCards, SecretBox secrets) {
+    PortalCardPages(PortalCards portalCards, SecretBox secrets, Clock clock) {
         this.portalCards = portalCards;
+        this.clock = clock;
         this.owedKey = secrets.derivedKey("portal card outcome");
     }
 
@@ -168,14 +173,17 @@ class PortalCardPages {
     private String page(PortalBuyer buyer, PortalCards.Wallet wallet, String chosen, long was, int poll,
         String added, Model model) {
         var target = Optional.ofNullable(chosen).flatMap(Chosen::parse);
-        model.addAttribute("cards", PortalCardViews.cards(wallet));
-        model.addAttribute("options", PortalCardViews.options(wallet));
+        Instant now = Timestamps.now(clock);
+        model.addAttribute("cards", PortalCardViews.cards(wallet, now));
+        model.addAttribute("options", PortalCardViews.options(wallet, now));
         var rows = wallet.billed()
             .stream()
             .map(billed -> PortalCardViews.billed(billed, target
                 .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
                 .map(t -> outcome(buyer, wallet, billed, was, poll))
-                .orElse(null), suggested(buyer, wallet, billed)))
+                .orElse(null), suggested(buyer, wallet, billed, now),
+                PortalCardViews.expiredCard(wallet, billed
+                    .cardId(), now)))
             .toList();
         model.addAttribute("billed", rows);
         if (added != null && rows.stream().anyMatch(row -> added.equals(row.suggestedCardId()))) {
@@ -190,7 +198,7 @@ class PortalCardPages {
      * card saved since that payment failed (a buyer who added one to pay it finds it chosen); none otherwise, as a
      * card saved before was there to choose already.
      */
-    private String suggested(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed) {
+    private String suggested(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed, Instant now) {
         if (billed.unpaid() == 0 || billed.cardId() == null) {
             return null;
         }
@@ -199,7 +207,7 @@ class PortalCardPages {
             .flatMap(failedAt -> wallet.cards()
                 .stream()
                 .map(PortalCards.SavedCard::card)
-                .filter(card -> card.createdAt().isAfter(failedAt))
+                .filter(card -> card.createdAt().isAfter(failedAt) && !card.expiredAt(now))
                 .max(java.util.Comparator.comparing(io.till.customer.Card::createdAt)
                     .thenComparing(io.till.customer.Card::id)))
             .map(io.till.customer.Card::id)

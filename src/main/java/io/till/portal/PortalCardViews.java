@@ -1,6 +1,7 @@
 package io.till.portal;
 
 import io.till.billing.CardChoices;
+import io.till.billing.UpcomingNotices;
 import io.till.customer.Card;
 import io.till.payment.SandboxTestCards;
 import io.till.shared.Amounts;
@@ -13,11 +14,46 @@ final class PortalCardViews {
 
     private PortalCardViews() {}
 
-    /** A saved card; {@code pays} names what it pays, empty when it pays nothing (then it can be removed). */
-    record CardRow(String id, String brand, String last4, String label, String expires, List<String> pays) {
+    /** How near a card is to its expiry, as the cards page marks it. */
+    enum Expiry {
+        VALID,
+        /** Expires within the notice of {@code card.expiring} (UpcomingNotices): time to add a new one. */
+        SOON,
+        /** No longer works: it is offered for nothing, and choosing it is refused (CardChoices.choose). */
+        EXPIRED;
+
+        static Expiry of(Card card, Instant now) {
+            if (card.expiredAt(now)) {
+                return EXPIRED;
+            }
+            return card.expiresAt().minus(UpcomingNotices.CARD_EXPIRY_NOTICE).isAfter(now) ? VALID : SOON;
+        }
+    }
+
+    /**
+     * A saved card; {@code pays} names what it pays, empty when it pays nothing (then it can be removed).
+     *
+     * @param expires as printed on the card, "01/2025"
+     */
+    record CardRow(String id, String brand, String last4, String label, String expires, Expiry expiry,
+        List<String> pays) {
 
         public boolean removable() {
             return pays.isEmpty();
+        }
+
+        /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031". */
+        public String expiryText() {
+            return switch (expiry) {
+                case EXPIRED -> "Expired " + expires;
+                case SOON -> "Expires soon: " + expires;
+                case VALID -> "Expires " + expires;
+            };
+        }
+
+        /** The class of the mark: {@code expired}, {@code soon} or {@code valid}. */
+        public String expiryTone() {
+            return expiry.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -30,9 +66,12 @@ final class PortalCardViews {
      * @param outcome what the last choice of a card for it did, shown beside it; null when none was just made
      * @param suggestedCardId the card its picker offers instead of its own, which the last payment failed with: the
      *     newest card saved since; null to offer its own
+     * @param expiredCard its own card when that expired ("Visa •••• 4242 · expired 01/2025"), which its picker shows
+     *     but does not offer; null when its card has not
      */
     record BilledRow(String kind, String id, String name, String status, String price, Instant nextBillAt,
-        String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId) {
+        String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId,
+        String expiredCard) {
 
         /** The card its picker starts at. */
         public String pickedCardId() {
@@ -59,34 +98,54 @@ final class PortalCardViews {
     /** A sandbox test card, with its number grouped as printed on a card. */
     record TestCardRow(String number, String grouped, String label, String behaviour) {}
 
-    static List<CardRow> cards(PortalCards.Wallet wallet) {
+    static List<CardRow> cards(PortalCards.Wallet wallet, Instant now) {
         return wallet.cards()
             .stream()
             .map(saved -> new CardRow(saved.card().id(), PortalCardText.brand(saved.card().brand()),
-                saved.card().last4(), PortalCardText.name(saved.card()), expires(saved.card()), saved.pays()
+                saved.card().last4(), PortalCardText.name(saved.card()), saved.card().expiry(), Expiry.of(saved
+                    .card(), now),
+                saved.pays()
                     .stream()
                     .map(PortalCardText::name)
                     .toList()))
             .toList();
     }
 
-    static List<CardOption> options(PortalCards.Wallet wallet) {
+    /** The cards a "Paid with" list offers: every saved card that has not expired. */
+    static List<CardOption> options(PortalCards.Wallet wallet, Instant now) {
         return wallet.cards()
             .stream()
-            .map(saved -> new CardOption(saved.card().id(), PortalCardText.brand(saved.card().brand()) + " •••• "
-                + saved.card().last4() + " · exp " + "%02d/%02d".formatted(saved.card().expMonth(), saved.card()
-                    .expYear() % 100)))
+            .map(PortalCards.SavedCard::card)
+            .filter(card -> !card.expiredAt(now))
+            .map(card -> new CardOption(card.id(), optionLabel(card, "exp")))
             .toList();
     }
 
-    static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId) {
+    /** The label of a card that expired, as its subscription's picker shows it; null for a card still valid. */
+    static String expiredCard(PortalCards.Wallet wallet, String cardId, Instant now) {
+        return cardId == null
+            ? null
+            : wallet.card(cardId)
+                .map(PortalCards.SavedCard::card)
+                .filter(card -> card.expiredAt(now))
+                .map(card -> optionLabel(card, "expired"))
+                .orElse(null);
+    }
+
+    /** "Visa •••• 4242 · exp 12/31". */
+    private static String optionLabel(Card card, String expiry) {
+        return PortalCardText.brand(card.brand()) + " •••• " + card.last4() + " · " + expiry + " "
+            + "%02d/%02d".formatted(card.expMonth(), card.expYear() % 100);
+    }
+
+    static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId, String expiredCard) {
         return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed), billed.status(),
             Amounts.format(billed.amount(), billed.currency()) + " " + every(billed.interval(), billed
                 .intervalCount()),
             billed.nextBillAt(), billed.cardId(), billed.unpaid() == 0
                 ? null
                 : Amounts.format(billed.unpaid(), billed.currency()),
-            billed.declineReason(), outcome, suggestedCardId);
+            billed.declineReason(), outcome, suggestedCardId, expiredCard);
     }
 
     static List<TestCardRow> testCards() {
@@ -109,10 +168,6 @@ final class PortalCardViews {
             default -> throw new io.till.shared.TillException(io.till.shared.ErrorCode.VALIDATION_FAILED,
                 "This form is not one we made. Go back to your cards and choose again.");
         };
-    }
-
-    static String expires(Card card) {
-        return "%02d/%d".formatted(card.expMonth(), card.expYear());
     }
 
     /** "every month", "every 3 months". */

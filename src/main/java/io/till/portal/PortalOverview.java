@@ -130,7 +130,8 @@ class PortalOverview {
         return java.util.stream.Stream.concat(subscriptions.stream(), plans.stream()).toList();
     }
 
-    List<OrderLine> orders(PortalBuyer buyer) {
+    /** The buyer's orders, newest first: {@code limit} of them after the first {@code offset}. */
+    List<OrderLine> orders(PortalBuyer buyer, int limit, int offset) {
         return db.sql("""
             SELECT o.id, o.created_at, o.total, o.currency,
                    (SELECT string_agg(i.name, ', ' ORDER BY i.position) FROM order_items i
@@ -147,10 +148,12 @@ class PortalOverview {
                    WHERE p.account_id = o.account_id AND p.order_id = o.id) refunds ON true
              WHERE o.account_id = :accountId AND o.customer_id = :customerId
              ORDER BY o.created_at DESC, o.id DESC
-             LIMIT 50
+             LIMIT :limit OFFSET :offset
             """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
+            .param("limit", limit)
+            .param("offset", offset)
             .query((rs, row) -> new OrderLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
                 rs.getString("status"), Amounts.format(rs.getLong("total"), rs.getString("currency")),
                 rs.getString("summary"), rs.getLong("refunded") == 0 || !"paid".equals(rs.getString("status"))
@@ -159,12 +162,19 @@ class PortalOverview {
             .list();
     }
 
-    List<PaymentLine> payments(PortalBuyer buyer) {
-        return payments(buyer, null, null);
+    /** The buyer's payments, newest first: {@code limit} of them after the first {@code offset}. */
+    List<PaymentLine> payments(PortalBuyer buyer, int limit, int offset) {
+        return payments(buyer, null, null, limit, offset);
+    }
+
+    /** The newest 50 payments of one subscription, or of one plan. */
+    List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId) {
+        return payments(buyer, subscriptionId, paymentPlanId, 50, 0);
     }
 
     /** The buyer's payments, newest first: of one subscription, or of one plan, when its id is given. */
-    List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId) {
+    private List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId, int limit,
+        int offset) {
         return db.sql("""
             SELECT pa.id, pa.created_at, pa.amount, pa.currency, pa.failure_message,
                    (SELECT coalesce(sum(r.amount), 0) FROM refunds r
@@ -180,12 +190,14 @@ class PortalOverview {
                AND (CAST(:subscriptionId AS text) IS NULL OR pa.subscription_id = :subscriptionId)
                AND (CAST(:paymentPlanId AS text) IS NULL OR pa.payment_plan_id = :paymentPlanId)
              ORDER BY pa.created_at DESC, pa.id DESC
-             LIMIT 50
+             LIMIT :limit OFFSET :offset
             """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .param("subscriptionId", subscriptionId)
             .param("paymentPlanId", paymentPlanId)
+            .param("limit", limit)
+            .param("offset", offset)
             .query((rs, row) -> {
                 String currency = rs.getString("currency");
                 long refunded = rs.getLong("amount_refunded");
@@ -197,20 +209,41 @@ class PortalOverview {
             .list();
     }
 
-    List<RefundLine> refunds(PortalBuyer buyer) {
+    /** The buyer's refunds, newest first: {@code limit} of them after the first {@code offset}. */
+    List<RefundLine> refunds(PortalBuyer buyer, int limit, int offset) {
         return db.sql("""
             SELECT id, created_at, status, amount, currency, payment_id
               FROM refunds
              WHERE account_id = :accountId AND customer_id = :customerId
              ORDER BY created_at DESC, id DESC
-             LIMIT 50
+             LIMIT :limit OFFSET :offset
             """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
+            .param("limit", limit)
+            .param("offset", offset)
             .query((rs, row) -> new RefundLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
                 rs.getString("status"), Amounts.format(rs.getLong("amount"), rs.getString("currency")),
                 rs.getString("payment_id")))
             .list();
+    }
+
+    /** How many orders, payments and refunds the buyer has in all, for "See all" and the pages of each list. */
+    record Counts(int orders, int payments, int refunds) {}
+
+    Counts counts(PortalBuyer buyer) {
+        return db.sql("""
+            SELECT (SELECT count(*) FROM orders
+                     WHERE account_id = :accountId AND customer_id = :customerId) AS orders,
+                   (SELECT count(*) FROM payments
+                     WHERE account_id = :accountId AND customer_id = :customerId) AS payments,
+                   (SELECT count(*) FROM refunds
+                     WHERE account_id = :accountId AND customer_id = :customerId) AS refunds
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .query((rs, row) -> new Counts(rs.getInt("orders"), rs.getInt("payments"), rs.getInt("refunds")))
+            .single();
     }
 
     private static String name(ResultSet rs) throws SQLException {

@@ -22,6 +22,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class PortalPages {
 
+    /** Orders, payments and refunds the overview shows of each. */
+    static final int NEWEST = 5;
+
     private final PortalLinks links;
     private final PortalSignIns signIns;
     private final PortalOverview overview;
@@ -75,9 +78,11 @@ class PortalPages {
         boolean all = "all".equals(show);
         model.addAttribute("all", all);
         model.addAttribute("billing", overview.billing(buyer, all));
-        model.addAttribute("orders", overview.orders(buyer));
-        model.addAttribute("payments", overview.payments(buyer));
-        model.addAttribute("refunds", overview.refunds(buyer));
+        // The newest few of each, so the page stays short; "See all" opens the whole list (PortalHistoryPages).
+        model.addAttribute("orders", overview.orders(buyer, NEWEST, 0));
+        model.addAttribute("payments", overview.payments(buyer, NEWEST, 0));
+        model.addAttribute("refunds", overview.refunds(buyer, NEWEST, 0));
+        model.addAttribute("counts", overview.counts(buyer));
         return "portal/overview";
     }
 

@@ -75,6 +75,12 @@ public class Receipts {
      */
     public record OrderDetails(String status, Receipt receipt, long refundPending) {
 
+        /** What was bought, as the buyer's lists name the order: its items, "Course — Once, Bonus pack — Once". */
+        public String name() {
+            var names = receipt.lines().stream().map(Receipt.Line::description).toList();
+            return names.isEmpty() ? "Order" : String.join(", ", names);
+        }
+
         /** Whether it was paid, refunded since or not: its receipt shows what went back. */
         public boolean paid() {
             return status.equals(Order.Status.PAID.code()) || status.equals(Order.Status.REFUNDED.code());

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
 import io.till.testing.ClockDatabase;
+import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,6 +30,8 @@ class PortalCardFormsTest {
     Shops shops;
     @Autowired
     JdbcClient db;
+    @Autowired
+    MutableClock clock;
 
     private PortalClient signedIn(TwoSubscriptions buyer) {
         var session = api.post("/api/v1/portal_sessions", buyer.shop().apiKey(),
@@ -144,13 +149,60 @@ class PortalCardFormsTest {
         assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
     }
 
+    /** Saves a Visa ending in 4242 that expires at the end of {@code month}/{@code year}; returns its id. */
+    private String visaExpiring(TwoSubscriptions buyer, int month, int year) {
+        var saved = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(), """
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(month, year));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        return saved.json().get("id").asString();
+    }
+
+    @Test
+    void anExpiredCardIsMarkedAndOfferedForNothingAndChoosingItAnywayIsRefused() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var soon = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(20);
+        String expired = visaExpiring(buyer, 1, 2025);
+        String expiring = visaExpiring(buyer, soon.getMonthValue(), soon.getYear());
+        var browser = signedIn(buyer);
+
+        String page = browser.get(cards(buyer)).body();
+        var refused = browser.postRaw(cards(buyer) + "/choose", "_csrf=" + PortalClient.csrf(page)
+            + "&kind=subscription&id=" + buyer.other() + "&card_id=" + expired);
+
+        assertThat(PortalSubscriptionPagesTest.text(page)).contains("Expired 01/2025", "Expires soon: %02d/%d"
+            .formatted(soon.getMonthValue(), soon.getYear()));
+        assertThat(page).doesNotContain("<option value=\"" + expired + "\"").contains("<option value=\"" + expiring
+            + "\"");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(PortalSubscriptionPagesTest.text(refused.body())).contains(
+            "Visa ending in 4242 expired 01/2025, so it cannot pay anything. Choose another card, or add a new one.");
+        assertThat(buyer.cardOf(shops, buyer.other())).isEqualTo(buyer.otherCard());
+    }
+
+    @Test
+    void aSubscriptionWhoseCardExpiredSaysSoAndItsPickerOffersOnlyCardsThatWork() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String expired = visaExpiring(buyer, 1, 2025);
+        var changed = api.post("/api/v1/subscriptions/" + buyer.other() + "/change_card", buyer.shop().apiKey(),
+            "{\"payment_method_id\": \"" + expired + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        var browser = signedIn(buyer);
+
+        String page = browser.get(cards(buyer)).body();
+
+        assertThat(PortalSubscriptionPagesTest.text(page)).contains("Visa •••• 4242 · expired 01/25",
+            "The card paying this has expired. Choose another card, or add a new one.");
+        assertThat(page).contains("<option value=\"\" disabled selected>Visa •••• 4242 · expired 01/25</option>")
+            .doesNotContain("<option value=\"" + expired + "\"");
+    }
+
     @Test
     void anUnknownPortalAddressIsThePortalsOwnNotFoundPage() {
         var buyer = TwoSubscriptions.open(api, shops);
         var browser = signedIn(buyer);
         String portal = "/portal/" + buyer.account();
 
-        for (String path : java.util.List.of(portal + "/orders", portal + "/payments", portal + "/subscriptions/",
+        for (String path : java.util.List.of(portal + "/invoices", portal + "/receipts", portal + "/subscriptions/",
             portal + "/cards/nothing_here")) {
             var answer = browser.get(path, BROWSER);
             assertThat(answer.status()).as(path).isEqualTo(404);

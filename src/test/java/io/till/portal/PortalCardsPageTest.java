@@ -9,8 +9,11 @@ import com.microsoft.playwright.options.AriaRole;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,8 @@ class PortalCardsPageTest {
     Shops shops;
     @Autowired
     SandboxLedger ledger;
+    @Autowired
+    MutableClock clock;
 
     @BeforeAll
     static void launch() {
@@ -98,6 +103,37 @@ class PortalCardsPageTest {
             .isLessThanOrEqualTo(360);
         narrowest.navigate(api.uri("/portal/" + buyer.account() + "/cards/new").toString());
         assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
+    }
+
+    @Test
+    void expiredAndExpiringCardsAreMarkedAndAnExpiredOneIsNoChoice() {
+        // Bought without moving the clock: the other tests here find the year where they left it.
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        var soon = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(20);
+        for (var expiry : new int[][]{{1, 2025}, {soon.getMonthValue(), soon.getYear()}}) {
+            var saved = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), """
+                {"token": "pm_card_mastercard", "exp_month": %d, "exp_year": %d}""".formatted(expiry[0], expiry[1]));
+            assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        }
+        String soonShort = "%02d/%02d".formatted(soon.getMonthValue(), soon.getYear() % 100);
+
+        for (int width : new int[]{390, 1280}) {
+            var page = chromium.page(width);
+            page.navigate(api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"" + customer
+                + "\"}").json().get("url").asString());
+            page.navigate(api.uri("/portal/" + shop.accountId() + "/cards").toString());
+            var saved = page.locator(".saved-cards");
+            assertThat(saved.locator(".card-expiry.expired")).hasText("Expired 01/2025");
+            assertThat(saved.locator(".card-expiry.soon")).hasText("Expires soon: %02d/%d".formatted(soon
+                .getMonthValue(), soon.getYear()));
+            var picker = item(page, order.get("subscription_id").asString()).getByLabel("Paid with");
+            assertThat(picker.locator("option", new Locator.LocatorOptions().setHasText("01/25"))).hasCount(0);
+            assertThat(picker.locator("option", new Locator.LocatorOptions().setHasText(soonShort))).hasCount(1);
+            page.locator("#saved-title").scrollIntoViewIfNeeded();
+            Chromium.screenshot(page, "portal-cards-expiry-" + width);
+        }
     }
 
     @Test

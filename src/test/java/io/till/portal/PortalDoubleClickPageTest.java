@@ -75,7 +75,7 @@ class PortalDoubleClickPageTest {
             doubleClickWhileSending(page, page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
                 .setName("Cancel subscription")), "**/cancel");
 
-            assertThat(page.locator(".notice.success")).containsText("Your subscription is canceled");
+            assertThat(page.locator(".notice.success")).containsText("Your subscription is canceling");
             assertThat(posts).as("posts of the cancel form").containsExactly("/subscriptions/" + subscription
                 + "/cancel");
             assertThat(busySeen(page)).as("busy while the cancel was on its way").containsExactly(

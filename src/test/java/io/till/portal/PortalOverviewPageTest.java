@@ -1,5 +1,6 @@
 package io.till.portal;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
@@ -69,6 +70,40 @@ class PortalOverviewPageTest {
             assertThat(page.locator(".back a").textContent()).contains("Back to Lumen Yoga");
             assertThat(page.locator("footer").textContent()).contains("help@lumen.example");
             Chromium.screenshot(page, "portal-overview-" + width);
+        }
+    }
+
+    @Test
+    void aBuyerWithManyPaymentsFollowsSeeAllToTheOldestAndItsReceipt() {
+        var shop = shops.open();
+        var orders = Ebooks.buy(api, shop, "ada@example.com", 23);
+        String oldest = orders.getFirst().get("payment_id").asString();
+
+        for (int width : new int[]{390, 1280}) {
+            var page = chromium.page(width);
+            page.navigate(api.post("/api/v1/portal_sessions", shop.apiKey(), """
+                {"customer_id": "%s"}""".formatted(orders.getFirst().get("customer_id").asString()))
+                .json()
+                .get("url")
+                .asString());
+            assertThat(page.locator("#payments .rows li")).hasCount(PortalPages.NEWEST);
+            Chromium.screenshot(page, "portal-overview-many-" + width);
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("See all 23 payments")).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Payments"))).isVisible();
+            assertThat(page.locator(".rows li")).hasCount(PortalHistoryPages.PAGE_SIZE);
+            assertThat(page.locator(".pager")).containsText("Page 1 of 2");
+            Chromium.screenshot(page, "portal-payments-" + width);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older →")).click();
+            assertThat(page.locator(".rows li")).hasCount(3);
+            assertThat(page.locator(".section-head")).containsText("21–23 of 23");
+            Chromium.screenshot(page, "portal-payments-page-2-" + width);
+
+            page.locator("a[href$='/payments/" + oldest + "/receipt']").click();
+            assertThat(page.locator("body")).containsText("$9.00");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Orders").setExact(true)).click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Orders"))).isVisible();
+            assertThat(page.locator(".tabs a[aria-current=page]")).hasText("Orders");
         }
     }
 

@@ -118,6 +118,62 @@ class PortalOverviewTest {
             .doesNotContain("being refunded");
     }
 
+    private static long receiptLinks(String page) {
+        return java.util.regex.Pattern.compile("href=\"/portal/acct_[a-z0-9]+/payments/[a-z0-9_]+/receipt\"")
+            .matcher(page)
+            .results()
+            .count();
+    }
+
+    @Test
+    void theOverviewShowsTheNewestPaymentsAndOrdersAndEveryOneIsAPageAwayHoweverMany() {
+        var shop = shops.open();
+        var orders = Ebooks.buy(api, shop, "ada@example.com", 23);
+        shops.buy(shop, shop.monthly(), "pm_card_mastercard", "bob@example.com");
+        var browser = signIn(shop, orders.getFirst().get("customer_id").asString());
+        String portal = "/portal/" + shop.accountId();
+        String oldest = portal + "/payments/" + orders.getFirst().get("payment_id").asString() + "/receipt";
+        String newest = portal + "/payments/" + orders.getLast().get("payment_id").asString() + "/receipt";
+
+        String overview = browser.get(portal + "/").body();
+        var first = browser.get(portal + "/payments");
+        var second = browser.get(portal + "/payments?page=2");
+        var orderPages = List.of(browser.get(portal + "/orders"), browser.get(portal + "/orders?page=2"));
+
+        assertThat(receiptLinks(overview)).isEqualTo(PortalPages.NEWEST);
+        assertThat(overview).contains(newest, "See all 23 payments", "href=\"" + portal + "/payments\"",
+            "See all 23 orders", "href=\"" + portal + "/orders\"").doesNotContain(oldest);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(receiptLinks(first.body())).isEqualTo(PortalHistoryPages.PAGE_SIZE);
+        assertThat(first.body()).contains(newest, "1–20 of 23", "Page 1 of 2", "href=\"" + portal
+            + "/payments?page=2\"").doesNotContain(oldest, "4444");
+        assertThat(receiptLinks(second.body())).isEqualTo(3);
+        assertThat(second.body()).contains(oldest, "21–23 of 23", "Page 2 of 2", "href=\"" + portal
+            + "/payments?page=1\"").doesNotContain(newest);
+        assertThat(browser.get(oldest).status()).isEqualTo(200);
+        assertThat(orderPages.getFirst().body()).contains(orders.getLast().get("id").asString())
+            .doesNotContain(orders.getFirst().get("id").asString());
+        assertThat(orderPages.getLast().body()).contains(orders.getFirst().get("id").asString());
+        assertThat(browser.get(portal + "/payments?page=3").status()).as("past the last page").isEqualTo(404);
+        assertThat(browser.get(portal + "/payments?page=0").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aBuyerWithFewPaymentsSeesThemAllOnTheOverviewAndNoSeeAll() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var browser = signIn(shop, order.get("customer_id").asString());
+        String portal = "/portal/" + shop.accountId();
+
+        String overview = browser.get(portal + "/").body();
+        String payments = browser.get(portal + "/payments").body();
+
+        assertThat(overview).doesNotContain("See all");
+        assertThat(receiptLinks(payments)).isOne();
+        assertThat(payments).doesNotContain("Page 1 of", "Older");
+        assertThat(browser.get(portal + "/refunds").body()).contains("No refunds yet.");
+    }
+
     @Test
     void aFixedTermInItsLastPeriodShowsNoNextBill() {
         var shop = shops.open();
@@ -148,6 +204,24 @@ class PortalOverviewTest {
         String page = signIn(shop, customerId).get("/portal/" + shop.accountId() + "/").body();
 
         assertThat(page).contains("past due", "Unpaid", "$19.00", "Update card to pay", "0341");
+    }
+
+    @Test
+    void aFailedPaymentIsARowWithItsReasonNotALinkToNothing() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "cy@example.com")
+            .get("customer_id")
+            .asString();
+        shops.advance(shop, "P14DT1H");
+        var browser = signIn(shop, customerId);
+
+        for (String path : List.of("/", "/payments")) {
+            String page = browser.get("/portal/" + shop.accountId() + path).body();
+
+            assertThat(page).as(path).contains("Your card was declined.", "status-failed");
+            assertThat(java.util.regex.Pattern.compile("<a(?![^>]*href=\"[^\"]+\")[^>]*>").matcher(page).results()
+                .map(java.util.regex.MatchResult::group)).as(path + ": links to nowhere").isEmpty();
+        }
     }
 
     @Test

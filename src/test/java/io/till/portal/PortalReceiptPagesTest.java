@@ -78,9 +78,13 @@ class PortalReceiptPagesTest {
             page.navigate(sessionUrl(shop, order.get("customer_id").asString()));
             page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + orderId).toString());
 
-            assertThat(page.locator("h1").textContent()).isEqualTo("Order");
-            assertThat(page.locator("main").textContent()).contains(orderId, "Membership", "$19.00", "ada@example.com",
-                "Visa •••• 4242", "−$5.00");
+            // What the buyer bought, when and for how much; the id only as a small reference for a support email.
+            assertThat(page.locator("h1").textContent()).isEqualTo("Membership — Monthly");
+            assertThat(page.title()).isEqualTo("Membership — Monthly · Lumen Yoga");
+            assertThat(page.locator(".section-head .ref").textContent()).matches(
+                "\\s*[A-Z][a-z]{2} \\d{1,2}, \\d{4} · \\$19\\.00\\s*");
+            assertThat(page.locator(".order-ref").textContent()).contains("Order reference", orderId);
+            assertThat(page.locator("main").textContent()).contains("ada@example.com", "Visa •••• 4242", "−$5.00");
             Chromium.screenshot(page, "portal-order-" + width);
 
             page.getByText("View receipt").click();

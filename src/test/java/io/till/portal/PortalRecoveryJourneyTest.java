@@ -135,7 +135,7 @@ class PortalRecoveryJourneyTest {
         page.getByText("Cancel subscription").click();
         page.getByLabel("I don't use it enough").check();
         page.locator("button.danger").click();
-        assertThat(page.locator(".detail-head .status")).hasText("ends soon");
+        assertThat(page.locator(".detail-head .status")).hasText("canceling");
         var canceling = shops.subscription(shop, subscription);
         assertThat(canceling.get("status").asString()).isEqualTo("canceling");
         assertThat(canceling.get("cancel_reason").asString()).isEqualTo("I don't use it enough");

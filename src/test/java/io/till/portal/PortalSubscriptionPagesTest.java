@@ -48,7 +48,7 @@ class PortalSubscriptionPagesTest {
         assertThat(confirm.body()).contains("It costs too much", "use it enough", "Something else",
             "name=\"reason_text\"", "maxlength=\"500\"");
         assertThat(canceled.header("Location")).isEqualTo(page + "?done=canceled");
-        assertThat(canceling.body()).contains("Your subscription is canceled", "Ends on", "Keep my subscription")
+        assertThat(canceling.body()).contains("Your subscription is canceling", "Ends on", "Keep my subscription")
             .doesNotContain("Next bill");
         var stored = shops.subscription(shop, subscription);
         assertThat(stored.get("status").asString()).isEqualTo("canceling");
@@ -71,6 +71,32 @@ class PortalSubscriptionPagesTest {
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
     }
 
+    /** Seed 003: canceling "change[s] the status of the subscription from Active to Canceling", on every page alike. */
+    @Test
+    void aSubscriptionTheBuyerCanceledIsCancelingOnEveryPageUntilItsPeriodEndsThenCanceled() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String portal = "/portal/" + shop.accountId();
+        String page = portal + "/subscriptions/" + subscription;
+
+        var canceled = buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        var canceling = buyer.get(canceled.header("Location")).body();
+        String overview = buyer.get(portal + "/").body();
+        String cards = buyer.get(portal + "/cards").body();
+
+        for (String shown : List.of(canceling, overview, cards)) {
+            assertThat(shown).contains("status-canceling\">canceling<").doesNotContain("ends soon");
+        }
+        assertThat(text(canceling)).contains("Your subscription is canceling.", "Ends on", "Keep my subscription")
+            .doesNotContain("is canceled");
+
+        shops.advance(shop, "P32D");
+
+        assertThat(buyer.get(page).body()).contains("status-canceled\">canceled<");
+    }
+
     @Test
     void cancelingAPastDueSubscriptionSaysItsUnpaidInvoiceIsStillCollected() {
         var shop = shops.open();
@@ -91,7 +117,7 @@ class PortalSubscriptionPagesTest {
                 .contains("$19.00 is still due for the current period; we'll keep trying your card for it.")
                 .doesNotContain("won't be charged again");
         }
-        assertThat(text(canceling.body())).contains("Your subscription is canceled");
+        assertThat(text(canceling.body())).contains("Your subscription is canceling");
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
     }
 
@@ -107,7 +133,7 @@ class PortalSubscriptionPagesTest {
         buyer.post(page + "/cancel", page + "/cancel", "reason=other");
         var forgedKeep = buyer.get(page + "?done=kept");
 
-        assertThat(text(forgedCancel.body())).doesNotContain("Your subscription is canceled");
+        assertThat(text(forgedCancel.body())).doesNotContain("Your subscription is cancel");
         assertThat(text(forgedKeep.body())).doesNotContain("Glad you're staying");
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
     }
@@ -127,7 +153,7 @@ class PortalSubscriptionPagesTest {
         var answer = buyer.postRaw(page + "/cancel", "reason=other&_csrf=" + token);
         var shown = answer.status() == 302 ? buyer.get(answer.header("Location")) : answer;
 
-        assertThat(text(shown.body())).doesNotContain("Your subscription is canceled", "You canceled")
+        assertThat(text(shown.body())).doesNotContain("Your subscription is cancel", "You canceled")
             .contains("This subscription won't renew");
         var stored = shops.subscription(shop, subscription);
         assertThat(stored.get("canceled_by").asString()).isNotEqualTo("customer");

@@ -56,9 +56,9 @@ class SelfCancelPageTest {
             Chromium.screenshot(page, "portal-subscription-cancel-" + width);
             page.locator("button.danger").click();
 
-            assertThat(page.locator(".notice.success").textContent()).contains("Your subscription is canceled");
+            assertThat(page.locator(".notice.success").textContent()).contains("Your subscription is canceling");
             assertThat(page.locator(".ending h2").textContent()).startsWith("Ends on");
-            assertThat(page.locator(".detail-head .status").textContent()).isEqualTo("ends soon");
+            assertThat(page.locator(".detail-head .status").textContent()).isEqualTo("canceling");
             Chromium.screenshot(page, "portal-subscription-canceling-" + width);
             var stored = shops.subscription(shop, subscription);
             assertThat(stored.get("cancel_reason").asString()).isEqualTo("It costs too much");
