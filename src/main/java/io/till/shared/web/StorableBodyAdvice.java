@@ -39,7 +39,8 @@ public class StorableBodyAdvice extends RequestBodyAdviceAdapter {
         }
 
         static Unstorable infinite(String path) {
-            return new Unstorable(path, "out_of_range", "must be a finite number");
+            return new Unstorable(path, "out_of_range", "must be a finite number, within what a double holds "
+                + "(about 1e-308 to 1e308)");
         }
     }
 
@@ -89,11 +90,24 @@ public class StorableBodyAdvice extends RequestBodyAdviceAdapter {
         return Optional.empty();
     }
 
+    /**
+     * A number with a fraction is kept as sent (a decimal), within what a double holds: beyond it, the JavaScript and
+     * most JSON readers an event or webhook goes to would read Infinity or 0, and PostgreSQL refuses the far ends.
+     */
+    private static boolean withinDouble(JsonNode node) {
+        if (!node.isBigDecimal()) {
+            return Double.isFinite(node.asDouble());
+        }
+        var decimal = node.decimalValue();
+        double approximately = decimal.doubleValue();
+        return Double.isFinite(approximately) && (approximately != 0 || decimal.signum() == 0);
+    }
+
     private static Optional<Unstorable> inJson(JsonNode node, String path) {
         if (node.isString()) {
             return inText(node.asString(), path);
         }
-        if (node.isFloatingPointNumber() && !Double.isFinite(node.asDouble())) {
+        if (node.isFloatingPointNumber() && !withinDouble(node)) {
             return Optional.of(Unstorable.infinite(path));
         }
         if (node.isArray()) {

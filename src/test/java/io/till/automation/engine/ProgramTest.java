@@ -17,7 +17,7 @@ class ProgramTest {
              "conditions": {"field": "subscription.status", "op": "eq", "value": "active"},
              "steps": [
                {"id": "mail", "type": "action", "action": "send_email",
-                "params": {"to": "{{customer.email}}", "body": {"lines": ["{{{ invoice.number }}}"]}},
+                "params": {"to": "{{customer.email}}", "body": {"lines": ["{{{ invoice.id }}}"]}},
                 "fallback": [{"id": "rescue", "type": "stop"}]},
                {"id": "check", "type": "branch", "if": {"not": {"field": "payment.status", "op": "exists"}},
                 "then": [{"id": "wait", "type": "delay", "until": "order.ship_at"}],
