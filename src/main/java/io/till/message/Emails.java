@@ -87,11 +87,10 @@ public class Emails {
      */
     public JsonNode send(String accountId, String idempotencyKey, Instant now, Outgoing outgoing)
         throws MessagingException, UnsupportedEncodingException {
-        Optional<JsonNode> sent = sends.reserve(accountId, idempotencyKey, "email");
-        if (sent.isPresent()) {
-            return sent.get();
+        var reserved = sends.reserve(accountId, idempotencyKey, "email");
+        if (reserved.sent().isPresent()) {
+            return reserved.sent().get();
         }
-        boolean inDoubt = sends.inDoubt(accountId, idempotencyKey);
         Branding branding = brandings.get(accountId);
         Optional<SmtpSettings> smtp = integrations.smtp(accountId);
         Email email = compose(accountId, idempotencyKey, now, branding, outgoing,
@@ -101,7 +100,7 @@ public class Emails {
             .put("to", email.to().getAddress())
             .put("via", smtp.isPresent() ? "smtp" : "dev_mailbox");
         if (smtp.isPresent()) {
-            if (inDoubt) {
+            if (reserved.inDoubt()) {
                 // An earlier attempt handed it over and lost the answer: the server may have delivered it. The same
                 // Message-ID lets mail clients fold a second copy away.
                 output.put("may_have_been_sent_twice", true);

@@ -27,22 +27,6 @@ class MessageSends {
         this.json = json;
     }
 
-    /**
-     * Whether an earlier attempt under the key handed its message over and never learnt the outcome (see
-     * {@link #handingOver}): sending again may deliver it twice.
-     */
-    boolean inDoubt(String accountId, String key) {
-        return db.sql("""
-            SELECT attempted FROM message_sends
-             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sending'
-            """)
-            .param("accountId", accountId)
-            .param("key", key)
-            .query(Boolean.class)
-            .optional()
-            .orElse(false);
-    }
-
     /** Marks the message as being handed to the server: from now until {@link #markSent}, its outcome is unknown. */
     void handingOver(String accountId, String key) {
         attempted(accountId, key, true);
@@ -64,8 +48,15 @@ class MessageSends {
             .update();
     }
 
-    /** Reserves the key; answers the output recorded when a message was already sent under it. */
-    Optional<JsonNode> reserve(String accountId, String key, String kind) {
+    /**
+     * A reserved key: the output recorded when a message was already sent under it, and whether an earlier attempt
+     * handed its message over and never learnt the outcome ({@link #handingOver}), so that sending again may deliver
+     * it twice.
+     */
+    record Reserved(Optional<JsonNode> sent, boolean inDoubt) {}
+
+    /** Reserves the key, and answers what earlier attempts under it left. */
+    Reserved reserve(String accountId, String key, String kind) {
         db.sql("""
             INSERT INTO message_sends (account_id, idempotency_key, kind, status, created_at, updated_at)
             VALUES (:accountId, :key, :kind, 'sending', :now, :now)
@@ -77,14 +68,15 @@ class MessageSends {
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
         return db.sql("""
-            SELECT output FROM message_sends
-             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sent'
+            SELECT status, output, attempted FROM message_sends
+             WHERE account_id = :accountId AND idempotency_key = :key
             """)
             .param("accountId", accountId)
             .param("key", key)
-            .query(String.class)
-            .optional()
-            .map(json::readTree);
+            .query((rs, row) -> rs.getString("status").equals("sent")
+                ? new Reserved(Optional.of(json.readTree(rs.getString("output"))), false)
+                : new Reserved(Optional.empty(), rs.getBoolean("attempted")))
+            .single();
     }
 
     void markSent(String accountId, String key, JsonNode output) {

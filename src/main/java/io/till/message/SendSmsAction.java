@@ -130,7 +130,7 @@ public class SendSmsAction implements Action {
 
     /** Without Twilio the text lands in the dev mailbox, once per step key as an email does. */
     private ActionResult viaMailbox(ActionCall call, String to, String text) {
-        Optional<JsonNode> sent = sends.reserve(call.accountId(), call.idempotencyKey(), "sms");
+        Optional<JsonNode> sent = sends.reserve(call.accountId(), call.idempotencyKey(), "sms").sent();
         if (sent.isPresent()) {
             return new ActionResult.Done(sent.get());
         }
