@@ -77,7 +77,8 @@ public final class ContextVariables {
         Map.entry("exp_year", "Expiry year"), Map.entry("portal.url", "Portal link"), Map.entry("url", "URL"),
         Map.entry("card_update_url", "Card update link (single use)"), Map.entry("mode", "Mode (live or sandbox)"),
         Map.entry("data", "Data sent with it"), Map.entry("data.scheduled_at", "When it was due"),
-        Map.entry("amount_off", "Amount off"), Map.entry("percent_off", "Percent off"));
+        Map.entry("amount_off", "Amount off"), Map.entry("percent_off", "Percent off"),
+        Map.entry("card.in_use", "Pays a subscription or plan"));
 
     private ContextVariables() {}
 

@@ -5,7 +5,11 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Locale;
 
-/** A saved card as the API and events show it: never its number, only brand, last 4 digits and expiry. */
+/**
+ * A saved card as the API and events show it: never its number, only brand, last 4 digits and expiry. {@code inUse}:
+ * it pays a subscription or payment plan that is not over (its own card, or the default for those without one), so
+ * its expiry would interrupt something; a spare card's would not.
+ */
 public record Card(
     String id,
     String customerId,
@@ -14,6 +18,7 @@ public record Card(
     int expMonth,
     int expYear,
     boolean isDefault,
+    boolean inUse,
     Instant createdAt) {
 
     /** The card as its holder reads it: "Visa ending in 4242". */

@@ -25,12 +25,27 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class Cards {
 
+    /**
+     * Whether subscription or plan {@code s} is paid with card {@code d} (of customer {@code c}): it is its own card,
+     * or it has none of its own and {@code d} is the default (as {@code InvoiceCharges.cardFor} picks the card).
+     */
+    private static final String PAID_BY_THIS_CARD = """
+        (s.card_id = d.id OR (c.default_card_id = d.id AND NOT EXISTS (
+          SELECT 1 FROM cards own WHERE own.id = s.card_id AND own.detached_at IS NULL)))""";
+
     private static final String SELECT = """
         SELECT d.id, d.customer_id, d.brand, d.last4, d.exp_month, d.exp_year, d.created_at,
-               (c.default_card_id = d.id AND d.detached_at IS NULL) AS is_default
+               (c.default_card_id = d.id AND d.detached_at IS NULL) AS is_default,
+               d.detached_at IS NULL AND (
+                 EXISTS (SELECT 1 FROM subscriptions s
+                          WHERE s.account_id = d.account_id AND s.customer_id = d.customer_id
+                            AND s.status <> 'canceled' AND %1$s)
+                 OR EXISTS (SELECT 1 FROM payment_plans s
+                             WHERE s.account_id = d.account_id AND s.customer_id = d.customer_id
+                               AND s.status IN ('active', 'unpaid') AND %1$s)) AS in_use
           FROM cards d
           JOIN customers c ON c.id = d.customer_id
-        """;
+        """.formatted(PAID_BY_THIS_CARD);
 
     private final JdbcClient db;
     private final Customers customers;
@@ -334,6 +349,6 @@ public class Cards {
     private static Card card(ResultSet rs, int row) throws SQLException {
         return new Card(rs.getString("id"), rs.getString("customer_id"), rs.getString("brand"), rs.getString("last4"),
             rs.getInt("exp_month"), rs.getInt("exp_year"), rs.getBoolean("is_default"),
-            Timestamps.read(rs, "created_at"));
+            rs.getBoolean("in_use"), Timestamps.read(rs, "created_at"));
     }
 }

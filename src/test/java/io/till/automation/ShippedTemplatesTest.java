@@ -127,14 +127,29 @@ class ShippedTemplatesTest {
     }
 
     @Test
-    void cardExpiringRemindsOnlyTheCustomerWhoseExpiringCardIsStillTheDefault() {
+    void cardExpiringAsksOnlyAboutCardsThatPaySomethingAndRemindsWhileTheyStillDo() {
         var shop = shops.open();
         activate(shop, "card_expiring_followup");
         var today = Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json().get("now").asString());
         var expiry = YearMonth.from(today.atZone(ZoneOffset.UTC)).plusMonths(3);
-        customerWithCard(shop, "kept@example.com", expiry);
-        String replaced = customerWithCard(shop, "replaced@example.com", expiry);
-        String removed = customerWithCard(shop, "removed@example.com", expiry);
+        var later = expiry.plusYears(2);
+        subscribe(shop, customerWithCard(shop, "kept@example.com", expiry));
+        String replaced = subscribe(shop, customerWithCard(shop, "replaced@example.com", expiry));
+        String removed = subscribe(shop, customerWithCard(shop, "removed@example.com", expiry));
+        // Nothing to pay: the expiring card interrupts nothing.
+        customerWithCard(shop, "nothing@example.com", expiry);
+        // A spare card expires; the default one pays the subscription.
+        String spare = customerWithCard(shop, "spare@example.com", later);
+        subscribe(shop, spare);
+        saveCard(shop, spare, expiry, false);
+        // The subscription pays with a card of its own, not the default: it is that card's expiry that matters.
+        String own = customerWithCard(shop, "own@example.com", later);
+        String ownCard = saveCard(shop, own, expiry, false);
+        var bought = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "payment_method_id": "%s", "option_id": "%s"}""".formatted(own, ownCard,
+            shop.monthly()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+
         // card.expiring comes 60 days before the end of the expiry month.
         Instant notice = expiry.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration
             .ofDays(60));
@@ -142,7 +157,7 @@ class ShippedTemplatesTest {
         String ask = " | Your card ending in 4242 expires soon | Hi Ada, please add a new card so nothing is "
             + "interrupted: <card url>";
         assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask,
-            "removed@example.com" + ask);
+            "removed@example.com" + ask, "own@example.com" + ask);
 
         var newer = api.post("/api/v1/customers/" + replaced + "/payment_methods", shop.apiKey(), """
             {"token": "pm_card_mastercard", "make_default": true}""");
@@ -156,10 +171,11 @@ class ShippedTemplatesTest {
             .status()).isIn(200, 204);
         shops.advance(shop, "P14DT1H");
 
+        String reminder = " | Reminder: your card expires soon | Hi Ada, your card ending in 4242 still needs "
+            + "replacing: <card url>";
         assertThat(mails()).containsExactlyInAnyOrder("kept@example.com" + ask, "replaced@example.com" + ask,
-            "removed@example.com" + ask,
-            "kept@example.com | Reminder: your card expires soon | Hi Ada, your card ending in 4242 still needs "
-                + "replacing: <card url>");
+            "removed@example.com" + ask, "own@example.com" + ask, "kept@example.com" + reminder,
+            "own@example.com" + reminder);
     }
 
     @Test
@@ -234,10 +250,26 @@ class ShippedTemplatesTest {
             {"name": "Ada Lovelace", "email": "%s"}""".formatted(email));
         assertThat(customer.status()).as(customer.text()).isEqualTo(201);
         String id = customer.json().get("id").asString();
-        var card = api.post("/api/v1/customers/" + id + "/payment_methods", shop.apiKey(), """
-            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d, "make_default": true}"""
-            .formatted(expiry.getMonthValue(), expiry.getYear()));
-        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        saveCard(shop, id, expiry, true);
         return id;
+    }
+
+    private String saveCard(Shops.Shop shop, String customer, YearMonth expiry, boolean makeDefault) {
+        var card = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d, "make_default": %b}"""
+            .formatted(expiry.getMonthValue(), expiry.getYear(), makeDefault));
+        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        return card.json().get("id").asString();
+    }
+
+    /** A monthly subscription paid with the customer's default card. */
+    private String subscribe(Shops.Shop shop, String customer) {
+        String card = api.get("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey()).json().get("data")
+            .get(0).get("id").asString();
+        var bought = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "payment_method_id": "%s", "option_id": "%s"}""".formatted(customer, card,
+            shop.monthly()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        return customer;
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class PortalCardViewsTest {
 
     private static Card expiring(int month, int year) {
-        return new Card("card_1", "cus_1", "visa", "4242", month, year, true, Instant.parse("2024-01-01T00:00:00Z"));
+        return new Card("card_1", "cus_1", "visa", "4242", month, year, true, true,
+            Instant.parse("2024-01-01T00:00:00Z"));
     }
 
     @Test
