@@ -49,8 +49,8 @@ class StaffSignInPageTest {
     @Test
     void signingOutEverywhereEndsTheSessionInAnotherBrowser() {
         var member = StaffBrowser.of(db, passwords, accounts.create().id());
-        var laptop = member.signIn(api, chromium.page(1280));
-        var phone = member.signIn(api, chromium.page(390));
+        var laptop = member.signInWithTheForm(api, chromium.page(1280));
+        var phone = member.signInWithTheForm(api, chromium.page(390));
 
         phone.navigate(api.uri("/admin/settings/profile").toString());
         Chromium.screenshot(phone, "staff-profile-390");

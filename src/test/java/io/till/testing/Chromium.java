@@ -113,10 +113,15 @@ public final class Chromium implements AutoCloseable {
         return context.newPage();
     }
 
-    /** Saves the whole page as {@code target/screenshots/<name>.png} and answers the file. */
+    /**
+     * Saves the whole page as {@code target/screenshots/<name>.png} and answers the file. The text caret is left as it
+     * is: hiding it (Playwright's default) restyles the page first, which doubled each screenshot's time (300 ms
+     * against 160 ms here, over 250 screenshots a run).
+     */
     public static Path screenshot(Page page, String name) {
         Path file = SCREENSHOTS.resolve(name + ".png");
-        page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+        page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true).setCaret(
+            com.microsoft.playwright.options.ScreenshotCaret.INITIAL));
         return file;
     }
 

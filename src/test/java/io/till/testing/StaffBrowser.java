@@ -4,14 +4,20 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.LoadState;
+import com.microsoft.playwright.options.RequestOptions;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /** A staff member of a test's own account, signed in to the dashboard in a browser page. */
 public record StaffBrowser(String email, String password) {
+
+    private static final Pattern CSRF_TOKEN = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     /** An owner of the account. */
     public static StaffBrowser of(JdbcClient db, PasswordEncoder passwords, String accountId) {
@@ -36,7 +42,33 @@ public record StaffBrowser(String email, String password) {
         return staff;
     }
 
+    /**
+     * Signs in as the sign-in form does, without typing into it: the form's CSRF token, then its POST, sent through the
+     * page's own cookies (Playwright's request context shares them), then the dashboard's first page. Twice as quick as
+     * typing (0.4 s against 0.9 s here, on most of the page tests); {@link #signInWithTheForm} and
+     * StaffSignInPageTest drive the form itself.
+     */
     public Page signIn(Api api, Page page) {
+        var form = page.request().get(api.uri("/admin/login").toString());
+        Matcher token = CSRF_TOKEN.matcher(form.text());
+        if (!token.find()) {
+            throw new AssertionError("The sign-in page (" + form.status() + ") has no CSRF token: " + form.text());
+        }
+        var signedIn = page.request().post(api.uri("/admin/login").toString(), RequestOptions.create().setForm(
+            FormData.create().set("_csrf", token.group(1)).set("username", email).set("password", password))
+            .setMaxRedirects(0));
+        if (signedIn.status() != 302 || !"/admin".equals(signedIn.headers().get("location"))) {
+            throw new AssertionError("Signing in answered " + signedIn.status() + " " + signedIn.headers().get(
+                "location"));
+        }
+        page.navigate(api.uri("/admin").toString());
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Customers").setExact(true)))
+            .isVisible();
+        return page;
+    }
+
+    /** Signs in by typing into the sign-in form and pressing its button, as staff do. */
+    public Page signInWithTheForm(Api api, Page page) {
         page.navigate(api.uri("/admin/login").toString());
         page.getByLabel("Email").fill(email);
         page.getByLabel("Password").fill(password);
