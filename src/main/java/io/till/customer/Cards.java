@@ -128,11 +128,12 @@ public class Cards {
             if (makeDefault || customer.defaultCard() == null) {
                 setDefault(accountId, customerId, id);
             }
-            Card card = get(accountId, customerId, id);
             Customer updated = customers.get(accountId, customerId);
-            events.record(accountId, EventType.CARD_UPDATED, customerId, Map.of("card", card, "customer", updated));
+            // What follows the default moves first, so the card read after it says what it pays (in_use).
             publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
                 defaultId(updated)));
+            Card card = get(accountId, customerId, id);
+            events.record(accountId, EventType.CARD_UPDATED, customerId, Map.of("card", card, "customer", updated));
             return card;
         });
     }
@@ -204,11 +205,12 @@ public class Cards {
                 return card;
             }
             setDefault(accountId, customerId, cardId);
+            // What follows the default moves first, so the card read after it says what it pays (in_use).
+            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
+                cardId));
             Card updated = get(accountId, customerId, cardId);
             events.record(accountId, EventType.CARD_UPDATED, customerId,
                 Map.of("card", updated, "customer", customers.get(accountId, customerId)));
-            publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
-                cardId));
             return updated;
         });
     }

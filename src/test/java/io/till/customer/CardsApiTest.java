@@ -3,6 +3,7 @@ package io.till.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ class CardsApiTest {
     TestAccounts accounts;
     @Autowired
     JdbcClient db;
+    @Autowired
+    Shops shops;
 
     @Test
     void savesTheFirstCardAsDefaultAndShowsItsLast4OnTheCustomer() {
@@ -42,6 +45,36 @@ class CardsApiTest {
             .get("data");
         assertThat(events).hasSize(1);
         assertThat(events.get(0).get("data").get("card")).isEqualTo(card);
+    }
+
+    @Test
+    void aCardIsInUseWhileItPaysASubscriptionThatIsNotOver() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        String first = api.get(cards(customer), shop.apiKey()).json().get("data").get(0).get("id").asString();
+        String spare = shops.saveCard(shop, customer, "pm_card_mastercard");
+
+        assertThat(inUse(shop.apiKey(), customer)).containsExactlyInAnyOrder(first + "=true", spare + "=false");
+
+        // The subscription follows the default card.
+        var made = api.post(cards(customer) + "/" + spare + "/make_default", shop.apiKey(), null);
+        assertThat(made.status()).as(made.text()).isEqualTo(200);
+        assertThat(made.json().get("in_use").asBoolean()).isTrue();
+        assertThat(inUse(shop.apiKey(), customer)).containsExactlyInAnyOrder(first + "=false", spare + "=true");
+
+        var canceled = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(), "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        assertThat(inUse(shop.apiKey(), customer)).containsExactlyInAnyOrder(first
+            + "=false", spare + "=false");
+    }
+
+    private List<String> inUse(String apiKey, String customer) {
+        var found = new ArrayList<String>();
+        api.get(cards(customer), apiKey).json().get("data").forEach(card -> found.add(card.get("id").asString() + "="
+            + card.get("in_use").asBoolean()));
+        return found;
     }
 
     @Test
