@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.customer.Card;
 import io.till.customer.Cards;
 import io.till.customer.Customers;
 import io.till.event.EventType;
@@ -192,11 +193,8 @@ public class SubscriptionActions {
     Subscription changeCard(String accountId, String id, String cardId) {
         Subscription subscription = lock(accountId, id);
         subscription.require(Subscription.Change.CHANGE_CARD);
-        var card = cards.findSaved(accountId, cardId)
-            .filter(saved -> saved.customerId().equals(subscription.customerId()))
-            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
-                "is not a saved card of this subscription's customer"));
         Instant now = Timestamps.now(clock);
+        var card = payingCard(accountId, subscription.customerId(), cardId, "this subscription's customer", now);
         subscriptions.setCard(accountId, id, cardId, now);
         events.record(accountId, EventType.CARD_UPDATED, subscription.customerId(), Map.of("card", card,
             "subscription", subscriptions.get(accountId, id), "customer",
@@ -205,16 +203,30 @@ public class SubscriptionActions {
         return subscriptions.get(accountId, id);
     }
 
+    /**
+     * The saved card of {@code customerId} that is to pay from now on ({@code payment_method_id}). An expired card is
+     * refused, as the portal refuses it (CardChoices.choose): every charge on it would be declined, and the seller
+     * would learn it only at the next bill.
+     */
+    private Card payingCard(String accountId, String customerId, String cardId, String whose, Instant now) {
+        var card = cards.findSaved(accountId, cardId)
+            .filter(saved -> saved.customerId().equals(customerId))
+            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", "is not a saved card of "
+                + whose));
+        if (card.expiredAt(now)) {
+            throw TillException.invalid("payment_method_id", "expired", "is " + card.name() + ", which expired "
+                + card.expiry() + ": choose a card that has not expired");
+        }
+        return card;
+    }
+
     /** Chooses which saved card pays this plan; its unpaid installments are retried at once with it. */
     @Transactional
     PaymentPlan changePlanCard(String accountId, String id, String cardId) {
         paymentPlans.get(accountId, id);
         PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
-        var card = cards.findSaved(accountId, cardId)
-            .filter(saved -> saved.customerId().equals(plan.customerId()))
-            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
-                "is not a saved card of this plan's customer"));
         Instant now = Timestamps.now(clock);
+        var card = payingCard(accountId, plan.customerId(), cardId, "this plan's customer", now);
         paymentPlans.setCard(accountId, id, cardId, now);
         events.record(accountId, EventType.CARD_UPDATED, plan.customerId(), Map.of("card", card, "payment_plan",
             paymentPlans.get(accountId, id), "customer", customers.get(accountId, plan.customerId())));

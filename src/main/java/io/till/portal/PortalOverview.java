@@ -167,13 +167,11 @@ class PortalOverview {
         return payments(buyer, null, null, limit, offset);
     }
 
-    /** The newest 50 payments of one subscription, or of one plan. */
-    List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId) {
-        return payments(buyer, subscriptionId, paymentPlanId, 50, 0);
-    }
-
-    /** The buyer's payments, newest first: of one subscription, or of one plan, when its id is given. */
-    private List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId, int limit,
+    /**
+     * The buyer's payments, newest first: of one subscription, or of one plan, when its id is given; {@code limit} of
+     * them after the first {@code offset}.
+     */
+    List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId, int limit,
         int offset) {
         return db.sql("""
             SELECT pa.id, pa.created_at, pa.amount, pa.currency, pa.failure_message,
@@ -243,6 +241,22 @@ class PortalOverview {
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .query((rs, row) -> new Counts(rs.getInt("orders"), rs.getInt("payments"), rs.getInt("refunds")))
+            .single();
+    }
+
+    /** How many payments one subscription, or one plan, of the buyer has in all, for the pages of its payments. */
+    int paymentCount(PortalBuyer buyer, String subscriptionId, String paymentPlanId) {
+        return db.sql("""
+            SELECT count(*) FROM payments
+             WHERE account_id = :accountId AND customer_id = :customerId
+               AND (CAST(:subscriptionId AS text) IS NULL OR subscription_id = :subscriptionId)
+               AND (CAST(:paymentPlanId AS text) IS NULL OR payment_plan_id = :paymentPlanId)
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .param("subscriptionId", subscriptionId)
+            .param("paymentPlanId", paymentPlanId)
+            .query(Integer.class)
             .single();
     }
 

@@ -75,9 +75,9 @@ class PortalSubscriptionPages {
      */
     @GetMapping("/portal/{accountId}/subscriptions/{id}")
     String subscription(PortalBuyer buyer, @PathVariable String id, @RequestParam(required = false) String done,
-        Model model) {
+        @RequestParam(defaultValue = "1") int page, Model model) {
         Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
-        show(buyer, subscription, model);
+        show(buyer, subscription, page, model);
         boolean happened = switch (done == null ? "" : done) {
             case "canceled" -> canceledByBuyer(subscription);
             case "kept" -> Choices.RENEWING.contains(subscription.status());
@@ -153,7 +153,8 @@ class PortalSubscriptionPages {
     }
 
     @GetMapping("/portal/{accountId}/payment_plans/{id}")
-    String paymentPlan(PortalBuyer buyer, @PathVariable String id, Model model) {
+    String paymentPlan(PortalBuyer buyer, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
+        Model model) {
         var plan = paymentPlans.getForCustomer(buyer.accountId(), buyer.customerId(), id);
         model.addAttribute("plan", plan);
         int left = plan.installments() - plan.installmentsPaid();
@@ -161,18 +162,34 @@ class PortalSubscriptionPages {
             model.addAttribute("left", Amounts.format(plan.installmentAmount() * left, plan.currency()));
         }
         model.addAttribute("billing", summary(buyer, "payment_plan", id));
-        model.addAttribute("payments", overview.payments(buyer, null, id));
+        payments(buyer, null, id, page, model);
         return "portal/payment_plan";
     }
 
     private Choices show(PortalBuyer buyer, Subscription subscription, Model model) {
+        return show(buyer, subscription, 1, model);
+    }
+
+    /** The subscription's page with page {@code page} of its payments. */
+    private Choices show(PortalBuyer buyer, Subscription subscription, int page, Model model) {
         var choices = Choices.of(subscription, settings.get(buyer.accountId()).selfCancel(),
             Timestamps.now(clock));
         model.addAttribute("subscription", subscription);
         model.addAttribute("billing", summary(buyer, "subscription", subscription.id()));
-        model.addAttribute("payments", overview.payments(buyer, subscription.id(), null));
+        payments(buyer, subscription.id(), null, page, model);
         model.addAttribute("choices", choices);
         return choices;
+    }
+
+    /**
+     * Its payments a page at a time, as the payments list pages them (PortalHistoryPages): a subscription that has run
+     * for years has more than one page should hold.
+     */
+    private void payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId, int page, Model model) {
+        var paging = PortalHistoryPages.Paging.of(page, overview.paymentCount(buyer, subscriptionId, paymentPlanId));
+        model.addAttribute("payments", overview.payments(buyer, subscriptionId, paymentPlanId, paging.size(), paging
+            .offset()));
+        model.addAttribute("paging", paging);
     }
 
     private PortalOverview.Billing summary(PortalBuyer buyer, String kind, String id) {

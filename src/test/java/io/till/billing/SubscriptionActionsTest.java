@@ -101,6 +101,41 @@ class SubscriptionActionsTest {
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(1);
     }
 
+    /**
+     * An expired card would only be declined at the next bill: change_card refuses it, naming the field, and changes
+     * nothing (no card, no card.updated), for a subscription and a plan alike, as the portal's choice does.
+     */
+    @Test
+    void changeCardRefusesAnExpiredCardAndChangesNothing() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        var plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
+            .json();
+        var saved = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_mastercard\", \"exp_month\": 1, \"exp_year\": 2025}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        String expired = saved.json().get("id").asString();
+        int events = shops.events(shop, customer).size();
+
+        for (String path : List.of("/api/v1/subscriptions/" + order.get("subscription_id").asString(),
+            "/api/v1/payment_plans/" + plan.get("payment_plan_id").asString())) {
+            var before = api.get(path, shop.apiKey()).json().get("card_id");
+            var refused = api.post(path + "/change_card", shop.apiKey(), "{\"payment_method_id\": \"" + expired
+                + "\"}");
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.json().get("code").asString()).isEqualTo("validation_failed");
+            var error = refused.json().get("errors").get(0);
+            assertThat(error.get("field").asString()).isEqualTo("payment_method_id");
+            assertThat(error.get("code").asString()).isEqualTo("expired");
+            assertThat(error.get("message").asString()).contains("Mastercard ending in 4444", "expired 01/2025");
+            assertThat(api.get(path, shop.apiKey()).json().get("card_id")).isEqualTo(before);
+        }
+        assertThat(shops.events(shop, customer)).hasSize(events);
+    }
+
     @Test
     void stopsAPlanCanceledByStaffAndMovesItsNextBillDate() {
         var shop = shops.open();

@@ -182,10 +182,11 @@ class PortalCardFormsTest {
     @Test
     void aSubscriptionWhoseCardExpiredSaysSoAndItsPickerOffersOnlyCardsThatWork() {
         var buyer = TwoSubscriptions.open(api, shops);
-        String expired = visaExpiring(buyer, 1, 2025);
+        String expired = visaExpiring(buyer, 12, 2031);
         var changed = api.post("/api/v1/subscriptions/" + buyer.other() + "/change_card", buyer.shop().apiKey(),
             "{\"payment_method_id\": \"" + expired + "\"}");
         assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        ExpiredCards.expire(db, expired);
         var browser = signedIn(buyer);
 
         String page = browser.get(cards(buyer)).body();

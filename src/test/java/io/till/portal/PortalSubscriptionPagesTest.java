@@ -340,6 +340,60 @@ class PortalSubscriptionPagesTest {
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
     }
 
+    /**
+     * A daily subscription and a daily plan, each with more payments than one page holds: every payment is on one of
+     * their pages, 20 to a page, newest first, as on the payments list (were: the newest 50, the rest out of reach).
+     */
+    @Test
+    void aLongRunningSubscriptionOrPlanPagesThroughEveryOneOfItsPayments() {
+        var shop = shops.open();
+        var daily = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Daily", "options": [
+              {"name": "News", "kind": "subscription", "amount": 100, "currency": "usd", "interval": "day"},
+              {"name": "Course", "kind": "payment_plan", "amount": 6000, "currency": "usd", "interval": "day",
+               "installments": 60}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Daily", "product_id": "%s"}""".formatted(daily.get("id").asString())).json();
+        var purchases = "/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases";
+        var order = api.post(purchases, shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(daily.get("options").get(0).get("id").asString())).json();
+        String customer = order.get("customer_id").asString();
+        var plan = api.post(purchases, shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, daily.get(
+            "options").get(1).get("id").asString())).json();
+        assertThat(shops.advance(shop, "P56DT1H").status()).isEqualTo(200);
+        var buyer = signIn(shop, customer);
+        String portal = "/portal/" + shop.accountId();
+
+        for (String page : List.of(portal + "/subscriptions/" + order.get("subscription_id").asString(),
+            portal + "/payment_plans/" + plan.get("payment_plan_id").asString())) {
+            var first = buyer.get(page);
+            var links = new java.util.LinkedHashSet<>(receiptLinks(first.body()));
+            assertThat(links).as(page).hasSize(20);
+            assertThat(text(first.body())).as(page).contains("1–20 of 57", "Page 1 of 3", "Older")
+                .doesNotContain("Newer");
+            for (int number = 2; number <= 3; number++) {
+                var next = buyer.get(page + "?page=" + number);
+                assertThat(next.status()).isEqualTo(200);
+                assertThat(text(next.body())).as(page).contains("Page " + number + " of 3", "Newer");
+                links.addAll(receiptLinks(next.body()));
+            }
+            assertThat(links).as("every payment, each once").hasSize(57)
+                .contains(portal + "/payments/" + (page.contains("/subscriptions/") ? order : plan).get("payment_id")
+                    .asString() + "/receipt");
+            assertThat(buyer.get(page + "?page=4").status()).as("past the last page").isEqualTo(404);
+        }
+    }
+
+    private static List<String> receiptLinks(String html) {
+        return java.util.regex.Pattern.compile("href=\"(/portal/acct_[a-z0-9]+/payments/[a-z0-9_]+/receipt)\"")
+            .matcher(html)
+            .results()
+            .map(match -> match.group(1))
+            .toList();
+    }
+
     private PortalClient signIn(Shops.Shop shop, String customerId) {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
             .formatted(customerId)).json().get("url").asString();
