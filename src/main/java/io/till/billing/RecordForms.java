@@ -21,10 +21,12 @@ class RecordForms {
 
     private final FormSubmissions submissions;
     private final Refunds refunds;
+    private final RecordViews views;
 
-    RecordForms(FormSubmissions submissions, Refunds refunds) {
+    RecordForms(FormSubmissions submissions, Refunds refunds, RecordViews views) {
         this.submissions = submissions;
         this.refunds = refunds;
+        this.views = views;
     }
 
     /** A fresh key for one form of a page being rendered. */
@@ -71,7 +73,10 @@ class RecordForms {
             Map.of("form", "refund", "payment_id", payment.id(), "amount", amount, "reason", reason), () -> {
                 var refund = refunds.refund(staff.accountId(), payment.id(), minorUnits(amount, payment.currency()),
                     reason.isBlank() ? null : reason.strip());
-                return "Refunded " + Amounts.format(refund.amount(), refund.currency()) + " of " + payment.id() + ".";
+                String card = views.cardName(staff.accountId(), payment.cardId());
+                return "Refunded " + Amounts.format(refund.amount(), refund.currency()) + " of the "
+                    + Amounts.format(payment.amount(), payment.currency()) + " payment"
+                    + (card == null ? "." : " by " + card + ": it goes back to that card.");
             });
     }
 

@@ -1,6 +1,7 @@
 package io.till.customer;
 
 import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ class CustomerEditPages {
             if (e.errors().isEmpty()) {
                 throw e;
             }
+            model.addAttribute("emailOwner", e.code() == ErrorCode.EMAIL_TAKEN
+                ? customers.findByEmail(staff.accountId(), email.strip()).orElse(null)
+                : null);
             return form(model, before, typed, byField(e), false);
         }
         redirect.addFlashAttribute("flash", emailChanges

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -250,6 +251,21 @@ public class Customers implements CustomerLookup {
     @Override
     public Optional<Object> snapshot(String accountId, String customerId) {
         return find(accountId, customerId).map(Object.class::cast);
+    }
+
+    @Override
+    public Map<String, String> names(String accountId, Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Map.of();
+        }
+        var names = new HashMap<String, String>();
+        db.sql("SELECT id, name FROM customers WHERE account_id = :accountId AND id = ANY(:ids)")
+            .param("accountId", accountId)
+            .param("ids", customerIds.stream().distinct().toArray(String[]::new))
+            .query(rs -> {
+                names.put(rs.getString("id"), rs.getString("name"));
+            });
+        return names;
     }
 
     /**

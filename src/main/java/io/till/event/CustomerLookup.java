@@ -1,5 +1,7 @@
 package io.till.event;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /** How the event log finds the customer a custom event names, without knowing the customer feature. */
@@ -7,4 +9,7 @@ public interface CustomerLookup {
 
     /** The customer as events show it, if the account has one with this id. */
     Optional<Object> snapshot(String accountId, String customerId);
+
+    /** The names of the account's customers among {@code customerIds}, by id; an id not found is left out. */
+    Map<String, String> names(String accountId, Collection<String> customerIds);
 }

@@ -29,11 +29,13 @@ class EventPages {
     private final Events events;
     private final List<EventEffects> effects;
     private final JsonMapper json;
+    private final CustomerLookup customers;
 
-    EventPages(Events events, List<EventEffects> effects, JsonMapper json) {
+    EventPages(Events events, List<EventEffects> effects, JsonMapper json, CustomerLookup customers) {
         this.events = events;
         this.effects = effects;
         this.json = json;
+        this.customers = customers;
     }
 
     /** The filters as typed, with a message for each one that could not be read. */
@@ -65,6 +67,7 @@ class EventPages {
                 blankToNull(filters.customer()), null, since, until), PageRequest.of(PAGE_SIZE, cursor, "evt"))
             : new Page<>(List.of(), false, null);
         model.addAttribute("events", page.data());
+        model.addAttribute("customerNames", customerNames(staff, page.data()));
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("paged", cursor != null && !cursor.isEmpty());
         model.addAttribute("filters", filters);
@@ -79,12 +82,21 @@ class EventPages {
     String event(Caller.Staff staff, @PathVariable String id, Model model) {
         Event event = events.get(staff.accountId(), id);
         model.addAttribute("event", event);
+        model.addAttribute("customerNames", customerNames(staff, List.of(event)));
         // Shown as text (escaped by the template): the data came from outside and may hold anything.
         model.addAttribute("json", json.writerWithDefaultPrettyPrinter().writeValueAsString(event));
         model.addAttribute("sections", effects.stream()
             .map(e -> new EffectSection(e.heading(), e.none(), e.of(staff.accountId(), event.id())))
             .toList());
         return "event/event";
+    }
+
+    /** The names of the events' customers, by id: staff read "Grace Hopper", not her id. */
+    private Map<String, String> customerNames(Caller.Staff staff, List<Event> shown) {
+        return customers.names(staff.accountId(), shown.stream()
+            .map(Event::customerId)
+            .filter(id -> id != null)
+            .toList());
     }
 
     /** A day typed as 2026-11-30, read as the start of that day in UTC; blank is no filter. */

@@ -127,7 +127,8 @@ class OrderPagesTest {
         Chromium.screenshot(page, "order-refund-confirm-1280");
         confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
 
-        assertThat(page.locator(".flash")).containsText("Refunded $9.50");
+        assertThat(page.locator(".flash")).containsText("Refunded $9.50 of the $19.00 payment by Visa ending in 4242");
+        assertThat(page.locator("#refund")).not().containsText("pay_");
         var row = page.locator("#refunds tbody tr");
         assertThat(row).hasCount(1);
         assertThat(row).containsText("$9.50");

@@ -226,14 +226,16 @@ class SubscriptionPagesTest {
         var ada = member(shops.open(), "ada@example.com");
         var page = open(ada, 1280);
 
-        page.getByLabel("Refund " + ada.payment()).click();
+        page.getByLabel("Refund the $19.00 payment of").click();
         page.getByLabel("Amount to refund (at most $19.00)").fill("5.00");
         page.getByLabel("Reason (optional)").fill("Late delivery");
         page.locator("#payments").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")
             .setExact(true)).click();
         confirm(page, "Refund");
 
-        assertThat(page.locator(".flash")).containsText("Refunded $5.00 of " + ada.payment());
+        assertThat(page.locator(".flash"))
+            .hasText("Refunded $5.00 of the $19.00 payment by Visa ending in 4242: it goes "
+                + "back to that card.");
         assertThat(page.locator("#refunds")).containsText("Late delivery");
         assertThat(page.locator("#payments")).containsText("$5.00 refunded");
         var payment = api.get("/api/v1/payments/" + ada.payment(), ada.shop().apiKey()).json();
@@ -247,7 +249,7 @@ class SubscriptionPagesTest {
         var ada = member(shops.open(), "ada@example.com");
         var page = open(ada, 390);
 
-        page.getByLabel("Refund " + ada.payment()).click();
+        page.getByLabel("Refund the $19.00 payment of").click();
         page.getByLabel("Amount to refund (at most $19.00)").fill("25");
         page.locator("#payments").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")
             .setExact(true)).click();

@@ -113,7 +113,7 @@ class InternalOrderPagesTest {
         confirm.getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
 
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("placed")))
-            .containsText("$19.00 charged");
+            .hasText("Order placed: $19.00 charged to the card on file.");
         assertThat(page).hasURL(api.uri("/admin/customers/" + buyer.customerId() + "#orders").toString());
         String orderId = orders(buyer).getFirst().get("id").asString();
         assertThat(page.locator("#orders")).containsText(orderId);

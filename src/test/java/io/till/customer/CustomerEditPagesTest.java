@@ -143,7 +143,7 @@ class CustomerEditPagesTest {
     void aRefusedFieldIsExplainedNextToItAndNothingTypedIsLost() {
         var account = accounts.create();
         String ada = customer(account, "Ada Lovelace", "ada@analytical.example");
-        customer(account, "Grace Hopper", "grace@cobol.example");
+        String grace = customer(account, "Grace Hopper", "grace@cobol.example");
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
         page.navigate(api.uri("/admin/customers/" + ada + "/edit").toString());
         Chromium.screenshot(page, "dashboard-customer-edit-390");
@@ -164,7 +164,10 @@ class CustomerEditPagesTest {
         page.getByLabel("Email").fill("GRACE@cobol.example");
         page.getByRole(AriaRole.BUTTON, named("Save")).click();
         page.getByRole(AriaRole.BUTTON, named("Save with the new email")).click();
-        assertThat(page.locator("#email-error")).containsText("Email belongs to");
+        assertThat(page.locator("#email-error")).hasText("Email already belongs to Grace Hopper.");
+        assertThat(page.locator("#email-error").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            "Grace Hopper"))).hasAttribute("href", "/admin/customers/" + grace);
+        Chromium.screenshot(page, "dashboard-customer-edit-email-taken-390");
         assertThat(page.getByLabel("Name")).hasValue("Ada King");
         assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("name").asString())
             .isEqualTo("Ada Lovelace");

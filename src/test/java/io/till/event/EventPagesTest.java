@@ -112,6 +112,10 @@ class EventPagesTest {
         // customer.created, acme.signup, acme.upgrade and the customer.updated of the automation's tag.
         assertThat(page.locator("table.list tbody tr")).hasCount(4);
         assertThat(page.locator("table.list")).containsText("acme.upgrade");
+        // The customer by name, linked to their record; never her id.
+        assertThat(page.locator("table.list").getByRole(AriaRole.LINK,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Grace Hopper"))).hasCount(3);
+        assertThat(page.locator("table.list td[data-label=Customer]").first()).not().containsText("cus_");
         Chromium.screenshot(page, "dashboard-events-1280");
 
         page.getByLabel("Type").fill("acme.signup");
@@ -120,6 +124,9 @@ class EventPagesTest {
         page.getByRole(AriaRole.LINK, named("acme.signup")).click();
 
         assertThat(page.getByRole(AriaRole.HEADING, named("acme.signup"))).isVisible();
+        assertThat(page.locator(".heading").getByRole(AriaRole.LINK,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Grace Hopper")))
+            .hasAttribute("href", "/admin/customers/" + customer);
         assertThat(page.locator("pre.json")).containsText("\"note\" : \"<script>alert(1)</script>\"");
         assertThat(page.locator("pre.json")).containsText("\"id\" : \"" + signup + "\"");
         assertThat(page.locator("pre.json script")).hasCount(0);
