@@ -165,14 +165,19 @@ class Upsells {
         String key = earlierKey.orElse("order:" + orderId + ":upsell:" + upsellId + ":attempt:" + (failed + 1));
         PaymentGateway.ChargeResult result = null;
         if (amount > 0) {
-            if (earlierKey.isEmpty()) {
-                claimCharge(accountId, orderId, upsellId, key);
+            // A retry whose card was removed since its first attempt: what that attempt charged is booked, and a
+            // removed card is never charged anew.
+            Optional<PaymentGateway.ChargeResult> made = earlierKey.isPresent()
+                && cards.gatewayReference(accountId, order.customerId(), order.cardId()).isEmpty()
+                    ? gateway.findCharge(accountId, key)
+                    : Optional.empty();
+            if (made.isPresent()) {
+                result = made.get();
+            } else {
+                String reference = claimCharge(accountId, order, upsellId, key, earlierKey.isPresent());
+                result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference, amount,
+                    option.currency(), upsell.name() + " (" + orderId + ")"));
             }
-            movements.reaching(key);
-            String reference = cards.gatewayReference(accountId, order.customerId(), order.cardId())
-                .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE, "The card of this order was removed."));
-            result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference, amount,
-                option.currency(), upsell.name() + " (" + orderId + ")"));
         }
         if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> {
@@ -201,13 +206,18 @@ class Upsells {
                 locked.requireOpen();
             }
             Instant now = Timestamps.now(clock);
+            boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION
+                || option.kind() == ProductOption.Kind.PAYMENT_PLAN;
+            // The card may have been removed while it was charged: the charge is booked all the same, but what the
+            // upsell starts is paid with the default from now on, as whatever else the removed card paid.
+            String payingCard = starts ? cards.payingFor(accountId, order.customerId(), order.cardId()) : null;
             orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
                 product.id(), option.id(), null, upsellId, upsell.name(), amount));
             var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
-                ? subscriptions.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
+                ? subscriptions.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
                 : null;
             var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
-                ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, order.cardId(), now)
+                ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
                 : null;
             // Linked as a direct purchase links it: its refund is the subscription's or the plan's refund too.
             var paidFor = new Payments.PaidFor(orderId, subscription == null ? null : subscription.id(),
@@ -385,27 +395,43 @@ class Upsells {
     /**
      * Holds the open offer for the accept about to charge under {@code key} (the same key may always go on, as a
      * double click does): a decline meanwhile is refused rather than left to win over money taken. Refuses an offer
-     * answered since, or held by another attempt.
+     * answered since, or held by another attempt; and, holding nothing, an order whose card was removed (held saved
+     * while the claim is written, as a purchase holds it: a removal after it is charged all the same, and what the
+     * accept starts follows the default). Answers how the gateway finds the card.
+     *
+     * @param resumed whether an earlier attempt of this request claimed the offer under {@code key} already (its
+     *     charge is finished even if the flow completed since)
      */
-    private void claimCharge(String accountId, String orderId, String upsellId, String key) {
+    private String claimCharge(String accountId, Order order, String upsellId, String key, boolean resumed) {
         Instant now = Timestamps.now(clock);
-        int claimed = db.sql("""
-            UPDATE order_upsells SET charging_key = :key, charging_until = :until
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND status = 'offered'
-               AND (charging_key IS NULL OR charging_key = :key OR charging_until <= :now)
-            """)
-            .param("key", key)
-            .param("until", Timestamps.of(now.plus(CHARGE_HOLD)))
-            .param("now", Timestamps.of(now))
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .param("id", upsellId)
-            .update();
-        if (claimed == 0) {
-            status(accountId, orderId, upsellId).requireOpen();
-            throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "Upsell " + upsellId + " is being accepted: its "
-                + "charge is at the gateway. Try again in a moment.");
-        }
+        return transaction.execute(status -> {
+            int claimed = resumed
+                ? 1
+                : db.sql("""
+                    UPDATE order_upsells SET charging_key = :key, charging_until = :until
+                     WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND status = 'offered'
+                       AND (charging_key IS NULL OR charging_key = :key OR charging_until <= :now)
+                    """)
+                    .param("key", key)
+                    .param("until", Timestamps.of(now.plus(CHARGE_HOLD)))
+                    .param("now", Timestamps.of(now))
+                    .param("accountId", accountId)
+                    .param("orderId", order.id())
+                    .param("id", upsellId)
+                    .update();
+            if (claimed == 0) {
+                status(accountId, order.id(), upsellId).requireOpen();
+                throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "Upsell " + upsellId + " is being accepted: "
+                    + "its charge is at the gateway. Try again in a moment.");
+            }
+            String reference = cards.holdSaved(accountId, order.customerId(), order.cardId())
+                .orElseThrow(() -> new TillException(ErrorCode.INVALID_STATE, "Card " + order.cardId() + ", which "
+                    + "paid order " + order.id() + ", was removed: its upsells charge the order's card, so nothing "
+                    + "was charged and upsell " + upsellId + " is still open. Buy it as a new order with another "
+                    + "card, or decline it."));
+            movements.reaching(key);
+            return reference;
+        });
     }
 
     /** Lets the offer go after its charge was declined: it may be accepted again, or declined. */
