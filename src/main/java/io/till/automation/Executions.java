@@ -235,7 +235,10 @@ public class Executions {
             .update();
     }
 
-    /** Runs a failed execution again from the step that failed, with that step's attempts counted afresh. */
+    /**
+     * Runs a failed execution again from the step that failed, with that step's attempts counted afresh by its retry
+     * policy; its log numbers them after those it already shows.
+     */
     @Transactional
     Execution retry(String accountId, String id, Instant now) {
         record Locked(String status, String state) {}
@@ -254,6 +257,20 @@ public class Executions {
                 + current.status() + ".");
         }
         String state = current.state();
+        // The run failed at the step its last line logs, when that line is a failed action: its attempts so far.
+        int attemptsMade = db
+            .sql(
+                """
+                    SELECT s.attempt FROM execution_steps s JOIN executions e ON e.account_id = s.account_id AND e.id = s.execution_id
+                     WHERE s.account_id = :accountId AND s.execution_id = :id AND s.kind = 'action' AND s.status = 'failed'
+                       AND s.step_id = e.error ->> 'step_id'
+                       AND s.seq = (SELECT max(seq) FROM execution_steps WHERE account_id = :accountId AND execution_id = :id)
+                    """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Integer.class)
+            .optional()
+            .orElse(0);
         db.sql("""
             UPDATE executions
                SET status = 'pending', state = CAST(:state AS jsonb), error = NULL, finished_at = NULL,
@@ -261,7 +278,8 @@ public class Executions {
                    lock_version = lock_version + 1, updated_at = :now
              WHERE account_id = :accountId AND id = :id
             """)
-            .param("state", json.writeValueAsString(StateJson.write(StateJson.read(json.readTree(state)).retried())))
+            .param("state",
+                json.writeValueAsString(StateJson.write(StateJson.read(json.readTree(state)).retried(attemptsMade))))
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)

@@ -13,4 +13,10 @@ public record Task(
     String status,
     String executionId,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt) {
+
+    /** Still open after its due time: staff see it marked overdue. */
+    public boolean overdueAt(Instant now) {
+        return status.equals("open") && dueAt != null && dueAt.isBefore(now);
+    }
+}

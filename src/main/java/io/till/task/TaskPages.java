@@ -7,6 +7,8 @@ import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Controller;
@@ -30,11 +32,13 @@ class TaskPages {
     private final Tasks tasks;
     private final StaffUsers staffUsers;
     private final Customers customers;
+    private final Clock clock;
 
-    TaskPages(Tasks tasks, StaffUsers staffUsers, Customers customers) {
+    TaskPages(Tasks tasks, StaffUsers staffUsers, Customers customers, Clock clock) {
         this.customers = customers;
         this.tasks = tasks;
         this.staffUsers = staffUsers;
+        this.clock = clock;
     }
 
     @GetMapping(INBOX)
@@ -58,6 +62,7 @@ class TaskPages {
         model.addAttribute("customerNames", names);
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
         model.addAttribute("done", done);
+        model.addAttribute("now", Timestamps.now(clock));
         model.addAttribute("staff", emails(staff.accountId()));
         return "task/tasks";
     }

@@ -184,8 +184,10 @@ class ExecutionPagesTest {
         page.reload();
         assertThat(page.locator("#run-facts + .pill, header:has(#run-facts) .pill")).hasText("succeeded");
         assertThat(steps).hasCount(3);
-        assertThat(steps.nth(2)).containsText("attempt 1");
+        // The step's third attempt, after the two its retry policy made: not a second "attempt 1".
+        assertThat(steps.nth(2)).containsText("attempt 3");
         assertThat(steps.nth(2)).containsText("succeeded");
+        assertThat(steps.nth(1)).containsText("tried again");
         assertThat(page.getByRole(AriaRole.BUTTON, named("Retry from the failed step"))).hasCount(0);
         Chromium.screenshot(page, "execution-retried-1280");
 

@@ -159,6 +159,25 @@ class CustomersApiTest {
     }
 
     @Test
+    void findsCustomersWithOrWithoutAccentsAndWithStraightOrCurlyApostrophes() {
+        var store = accounts.create();
+        var other = accounts.create();
+        createCustomer(store.apiKey(), "Zoë Kravitz", "zk@film.example");
+        createCustomer(store.apiKey(), "Siobhán O’Brien", "siobhan@dublin.example");
+        createCustomer(store.apiKey(), "Pat O'Brien", "pat@cork.example");
+        createCustomer(store.apiKey(), "Ana Lopez", "ana@lopez.example");
+        createCustomer(other.apiKey(), "Zoë Other", "zoe@other.example");
+
+        assertThat(names(search(store.apiKey(), "Zoe"))).containsExactly("Zoë Kravitz");
+        assertThat(names(search(store.apiKey(), "ZOË"))).containsExactly("Zoë Kravitz");
+        assertThat(names(search(store.apiKey(), "siobhan"))).containsExactly("Siobhán O’Brien");
+        assertThat(names(search(store.apiKey(), "O'Brien"))).containsExactly("Pat O'Brien", "Siobhán O’Brien");
+        assertThat(names(search(store.apiKey(), "o’brien"))).containsExactly("Pat O'Brien", "Siobhán O’Brien");
+        assertThat(names(search(store.apiKey(), "'b"))).containsExactly("Pat O'Brien", "Siobhán O’Brien");
+        assertThat(names(search(other.apiKey(), "zoe"))).containsExactly("Zoë Other");
+    }
+
+    @Test
     void hidesAnotherAccountsCustomers() {
         var alice = accounts.create();
         var bob = accounts.create();

@@ -12,12 +12,15 @@ import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.JsonNode;
 
 /** The tasks inbox in a real browser: a task made by a create_task step is assigned to a staff member and completed. */
 @TillIntegrationTest
@@ -122,5 +125,49 @@ class TaskPagesTest {
         phone.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
             .setName("Mark done")).click();
         assertThat(phone.getByRole(AriaRole.ALERT)).hasText("The task is already done.");
+    }
+
+    @Test
+    void anOpenTaskPastItsDueTimeIsMarkedOverdueAndOneStillDueOrDoneIsNot() {
+        var store = accounts.create();
+        Instant now = Instant.parse(advance(store, "PT1S").get("now").asString());
+        String late = task(store, "Call Ada about the overdue invoice", now.plus(Duration.ofDays(1)));
+        task(store, "Send Grace the new plan", now.plus(Duration.ofDays(3)));
+        String finished = task(store, "Thank Alan", now.plus(Duration.ofDays(1)));
+        assertThat(api.post("/api/v1/tasks/" + finished + "/complete", store.apiKey(), null).status()).isEqualTo(200);
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        page.navigate(api.uri("/admin/tasks").toString());
+        assertThat(page.locator(".pill", new Page.LocatorOptions().setHasText("overdue"))).hasCount(0);
+
+        advance(store, "P2D");
+
+        for (int width : new int[]{1280, 390}) {
+            var shown = width == 1280
+                ? page
+                : StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(
+                    width));
+            shown.navigate(api.uri("/admin/tasks").toString());
+            assertThat(shown.locator("#" + late + " td[data-label=Due] .pill.bad")).hasText("overdue");
+            assertThat(shown.locator(".pill", new Page.LocatorOptions().setHasText("overdue"))).hasCount(1);
+            assertThat((Integer) shown.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+            Chromium.screenshot(shown, "tasks-overdue-" + width);
+        }
+        page.getByRole(AriaRole.LINK, named("Done")).click();
+        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Thank Alan"))).not().containsText(
+            "overdue");
+    }
+
+    private JsonNode advance(TestAccounts.TestAccount store, String by) {
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"" + by + "\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        return advanced.json();
+    }
+
+    private String task(TestAccounts.TestAccount store, String title, Instant due) {
+        var created = api.post("/api/v1/tasks", store.apiKey(), """
+            {"title": "%s", "due_at": "%s"}""".formatted(title, due));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("id").asString();
     }
 }

@@ -69,7 +69,7 @@ public final class Engine {
             case ActionResult.Done done -> {
                 walk.log(act, "succeeded", act.params(), done.output(), null, startedAt);
                 walk.outputs.set(act.step().id(), done.output() == null ? NODES.nullNode() : done.output());
-                walk.attempt = 1;
+                walk.firstAttempt();
                 walk.advance();
                 yield walk.run();
             }

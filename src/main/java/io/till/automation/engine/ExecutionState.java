@@ -8,13 +8,20 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Everything an execution needs to go on from where it stopped, saved as JSON after every step: the stack of frames
  * (outermost first), the outputs of the actions run so far, the attempt of the current action, while it waits (a
- * delay, or the backoff before a retry) when it may go on, and the last event a wait_for_event step of the run took
- * (null before any), after which its next wait looks.
+ * delay, or the backoff before a retry) when it may go on, the last event a wait_for_event step of the run took
+ * (null before any), after which its next wait looks, and how many attempts the current action made before staff
+ * retried the run: its retry policy counts attempts afresh from {@code attempt} 1, while its log goes on numbering
+ * them ({@code attemptsBefore} + {@code attempt}), so that the log never says "attempt 1" twice.
  */
-public record ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt, EventMark taken) {
+public record ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt, EventMark taken,
+    int attemptsBefore) {
 
     public ExecutionState {
         frames = List.copyOf(frames);
+    }
+
+    public ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt, EventMark taken) {
+        this(frames, outputs, attempt, resumeAt, taken, 0);
     }
 
     public ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt) {
@@ -25,8 +32,11 @@ public record ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt
         return new ExecutionState(List.of(Frame.root()), JsonNodeFactory.instance.objectNode(), 1, null);
     }
 
-    /** The state from which a failed execution is tried again: the same step, from its first attempt. */
-    public ExecutionState retried() {
-        return new ExecutionState(frames, outputs, 1, null, taken);
+    /**
+     * The state from which a failed execution is tried again: the same step, from its first attempt as its retry
+     * policy counts, after the {@code attemptsMade} its log already shows.
+     */
+    public ExecutionState retried(int attemptsMade) {
+        return new ExecutionState(frames, outputs, 1, null, taken, attemptsMade);
     }
 }

@@ -27,6 +27,9 @@ public final class StateJson {
         json.set("frames", frames);
         json.set("outputs", state.outputs().deepCopy());
         json.put("attempt", state.attempt());
+        if (state.attemptsBefore() > 0) {
+            json.put("attempts_before", state.attemptsBefore());
+        }
         if (state.resumeAt() != null) {
             json.put("resume_at", state.resumeAt().toString());
         }
@@ -50,6 +53,6 @@ public final class StateJson {
         return new ExecutionState(frames, outputs instanceof ObjectNode object ? object : NODES.objectNode(),
             json.path("attempt").asInt(1),
             resumeAt == null || resumeAt.isNull() ? null : Instant.parse(resumeAt.asString()),
-            taken.isObject() ? EventMark.of(taken, null) : null);
+            taken.isObject() ? EventMark.of(taken, null) : null, json.path("attempts_before").asInt(0));
     }
 }

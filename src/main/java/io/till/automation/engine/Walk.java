@@ -29,6 +29,8 @@ final class Walk {
     final Instant now;
     final List<StepLog> logs = new ArrayList<>();
     int attempt;
+    /** See {@link ExecutionState#attemptsBefore}: 0 once the step is left. */
+    int attemptsBefore;
     Instant resumeAt;
     EventMark taken;
     /** The event a wait_for_event step waited for, when it arrived. */
@@ -42,6 +44,7 @@ final class Walk {
         this.frames = new ArrayList<>(state.frames());
         this.outputs = state.outputs().deepCopy();
         this.attempt = state.attempt();
+        this.attemptsBefore = state.attemptsBefore();
         this.resumeAt = state.resumeAt();
         this.taken = state.taken();
         this.context = context;
@@ -49,7 +52,7 @@ final class Walk {
     }
 
     Plan.Progress progress(Plan plan) {
-        return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt, taken), plan,
+        return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt, taken, attemptsBefore), plan,
             List.copyOf(logs));
     }
 
@@ -131,7 +134,7 @@ final class Walk {
 
     /** The action failed for good: its fallback runs if it has one, else the execution fails at this step. */
     Plan exhausted(Step.Action action, String path, String code, String message) {
-        attempt = 1;
+        firstAttempt();
         resumeAt = null;
         // What went wrong is the step's output, so a fallback can say it ({{steps.charge.output.error}}).
         outputs.set(action.id(), NODES.objectNode().put("error", message).put("code", code));
@@ -299,6 +302,12 @@ final class Walk {
         frames.set(frames.size() - 1, frames.getLast().next());
     }
 
+    /** The next step starts at its first attempt, numbered from 1 in the log. */
+    void firstAttempt() {
+        attempt = 1;
+        attemptsBefore = 0;
+    }
+
     String iteration() {
         return frames.stream().filter(f -> f.items() != null).map(f -> String.valueOf(f.iteration()))
             .collect(Collectors.joining("."));
@@ -325,13 +334,15 @@ final class Walk {
     }
 
     void log(Plan.Act act, String status, JsonNode input, JsonNode output, JsonNode error, Instant startedAt) {
-        logs.add(new StepLog(act.step().id(), act.path(), act.iteration(), "action", status, act.attempt(), input,
+        logs.add(new StepLog(act.step().id(), act.path(), act.iteration(), "action", status,
+            attemptsBefore + act.attempt(), input,
             output, error, startedAt, now, act.idempotencyKey()));
     }
 
     void log(String stepId, String path, String kind, String status, JsonNode input, JsonNode output,
         JsonNode error) {
-        logs.add(new StepLog(stepId, path, iteration(), kind, status, attempt, input, output, error, now, now,
+        logs.add(new StepLog(stepId, path, iteration(), kind, status, attemptsBefore + attempt, input, output, error,
+            now, now,
             null));
     }
 

@@ -296,7 +296,7 @@ class EngineFailuresTest {
         var failed = run.nextAct();
         run.failed(failed, BOUNCED, 0.5);
 
-        run.state = run.state.retried();
+        run.state = run.state.retried(1);
         var again = run.nextAct();
 
         assertThat(again.step().id()).isEqualTo("charge");
@@ -305,11 +305,37 @@ class EngineFailuresTest {
     }
 
     @Test
-    void retriedStateForgetsTheAttemptAndTheWait() {
+    void logsARetriedStepsAttemptsAfterThoseItMadeBeforeAndTheNextStepsFromOne() {
+        var run = new Run(program("[" + CHARGE.formatted("") + ", {\"id\": \"mail\", \"type\": \"action\", "
+            + "\"action\": \"send_email\", \"params\": {}}]"), CONTEXT);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            run.failed(run.nextAct(), TIMEOUT, 0.5);
+            if (run.state.resumeAt() != null) {
+                run.now = run.state.resumeAt();
+            }
+        }
+        assertThat(run.plan).isInstanceOf(Plan.Finish.class);
+
+        run.state = run.state.retried(3);
+        var fourth = run.nextAct();
+        assertThat(fourth.attempt()).as("the retry policy counts afresh").isEqualTo(1);
+        assertThat(run.failed(fourth, TIMEOUT, 0.5)).as("two more attempts are left").isInstanceOf(Plan.Wait.class);
+        run.now = run.state.resumeAt();
+        run.done(run.nextAct(), "{}");
+        run.done(run.nextAct(), "{}");
+
+        assertThat(run.logs).extracting(l -> l.stepId() + "#" + l.attempt())
+            .containsExactly("charge#1", "charge#2", "charge#3", "charge#4", "charge#5", "mail#1");
+        assertThat(run.state.attemptsBefore()).isZero();
+    }
+
+    @Test
+    void retriedStateForgetsTheAttemptAndTheWaitAndKeepsTheAttemptsMade() {
         var state = new ExecutionState(java.util.List.of(new Frame("steps", 2, 0, null)), object("""
             {"a": 1}"""), 3, NOW);
 
-        assertThat(state.retried()).isEqualTo(new ExecutionState(state.frames(), state.outputs(), 1, null));
+        assertThat(state.retried(3)).isEqualTo(new ExecutionState(state.frames(), state.outputs(), 1, null, null,
+            3));
     }
 
     // Actions that cannot be called

@@ -42,6 +42,14 @@ class StateJsonTest {
     }
 
     @Test
+    void keepsTheAttemptsARetriedStepMadeBefore() {
+        var retried = WAITING_IN_A_LOOP.retried(3);
+
+        assertThat(StateJson.write(retried).get("attempts_before").asInt()).isEqualTo(3);
+        assertThat(StateJson.read(json(StateJson.write(retried).toString()))).isEqualTo(retried);
+    }
+
+    @Test
     void roundTripsTheStartingState() {
         var written = StateJson.write(ExecutionState.start());
 
