@@ -76,7 +76,11 @@ class CardRecovery {
             now);
     }
 
-    /** Moves the customer's subscriptions and plans paid with {@code from} (and, if asked, those with no card) to {@code to}. */
+    /**
+     * Moves the customer's subscriptions and plans paid with {@code from} (and, if asked, those with no card) to
+     * {@code to}; and what their pending orders will start, so that a purchase charged meanwhile starts it where it
+     * would be had the change come after it.
+     */
     private void move(String accountId, String customerId, String from, String to, boolean unset, Instant now) {
         for (String table : List.of("subscriptions", "payment_plans")) {
             db.sql("""
@@ -92,6 +96,16 @@ class CardRecovery {
                 .param("previous", from)
                 .update();
         }
+        db.sql("""
+            UPDATE orders SET recurring_card_id = :next
+             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'pending'
+               AND recurring_card_id = CAST(:previous AS text)
+            """)
+            .param("next", to)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("previous", from)
+            .update();
     }
 
     private String lastCardTried(String accountId, String invoiceId) {

@@ -30,11 +30,12 @@ public class Orders {
     public void insertPending(String accountId, Order order) {
         var insert = db.sql("""
             INSERT INTO orders (id, account_id, customer_id, checkout_id, status, currency, subtotal, discount, total,
-                                promo_code_id, card_id, billing_name, billing_line1, billing_line2, billing_city,
-                                billing_postal_code, billing_region, billing_country, created_at, updated_at)
+                                promo_code_id, card_id, recurring_card_id, billing_name, billing_line1, billing_line2,
+                                billing_city, billing_postal_code, billing_region, billing_country, created_at,
+                                updated_at)
             VALUES (:id, :accountId, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount, :total,
-                    :promoCodeId, :cardId, :name, :line1, :line2, :city, :postalCode, :region, :country, :createdAt,
-                    :createdAt)
+                    :promoCodeId, :cardId, :cardId, :name, :line1, :line2, :city, :postalCode, :region, :country,
+                    :createdAt, :createdAt)
             """)
             .param("id", order.id())
             .param("accountId", accountId)
@@ -69,6 +70,20 @@ public class Orders {
                 .param("amount", item.amount())
                 .update();
         }
+    }
+
+    /**
+     * The card that pays what a pending order starts: the order's card, or the one a change of the customer's default
+     * or a removal moved it to while the order was pending ({@code CardRecovery}), as it moved their subscriptions.
+     * Read it with the customer locked ({@code Cards.holdDefault}), so that no such change is under way.
+     */
+    public String recurringCard(String accountId, String orderId) {
+        return db.sql("SELECT recurring_card_id FROM orders WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .query(String.class)
+            .optional()
+            .orElse(null);
     }
 
     /** Records whether a pending order's payment went through; an order is settled once. */

@@ -272,29 +272,39 @@ class Purchases {
 
     private Begun recordPending(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway,
         Optional<PaymentGateway.AttachedCard> newCard) {
+        if (cart.promo() != null) {
+            // Reserved before the charge, so that a code at its limit cannot be used twice by two buyers at once.
+            // First of the locks this transaction takes (then the customer's, then the card's), as every purchase
+            // takes them: two purchases of one customer with one code never wait for each other in a circle.
+            promoCodes.redeem(accountId, cart.promo());
+        }
         Customer customer = cart.customer().orElseGet(() -> customers.buyer(accountId, request.customer().name(),
             request.customer().email().strip()));
         String cardId = newCard.map(card -> cards.save(accountId, customer.id(), gateway.name(), card).id())
             .orElse(cart.cardId());
-        if (cart.promo() != null) {
-            // Reserved before the charge, so that a code at its limit cannot be used twice by two buyers at once.
-            promoCodes.redeem(accountId, cart.promo());
-        }
         var items = items(cart);
         ProductOption option = cart.option();
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
+        // A purchase that names no card pays with the default as it is when the order is written, read with the
+        // customer locked: a change of the default then either came first, or waits and moves what the order starts
+        // (CardRecovery), as if it came after the purchase.
+        boolean byDefault = newCard.isEmpty() && request.paymentMethodId() == null;
+        String paying = byDefault ? cards.holdDefault(accountId, customer.id()) : cardId;
         var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
             Order.Status.PENDING,
             option.currency(), subtotal, discount, subtotal - discount, 0,
             cart.promo() == null ? null : cart.promo().id(),
-            cardId, items, null, null, null, cart.billingAddress(), Timestamps.now(clock));
+            paying, items, null, null, null, cart.billingAddress(), Timestamps.now(clock));
         // The card was checked before this transaction; removed since, the purchase is refused here and everything it
         // wrote is undone. Held from here, a removal waits for the order, and then what it starts follows the default
         // (Settlements.recordPaid).
-        String cardReference = cards.holdSaved(accountId, customer.id(), cardId)
-            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", "card " + cardId
-                + " was removed while the order was placed; nothing was charged"));
+        String cardReference = (paying == null
+            ? Optional.<String>empty()
+            : cards.holdSaved(accountId, customer.id(), paying))
+            .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", (byDefault
+                ? "the customer's default card " + cardId
+                : "card " + cardId) + " was removed while the order was placed; nothing was charged"));
         orders.insertPending(accountId, order);
         return new Begun(order, cardReference);
     }

@@ -196,6 +196,14 @@ public class Cards {
         return defaultId(customer);
     }
 
+    /**
+     * The customer's default card (null when they have none), the customer locked until the caller's transaction ends,
+     * as a change of their cards locks them: a change of the default either came first and is seen here, or waits.
+     */
+    public String holdDefault(String accountId, String customerId) {
+        return defaultId(customers.lockForUpdate(accountId, customerId));
+    }
+
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
     Card makeDefault(String accountId, String customerId, String cardId) {
         return transaction.execute(status -> {
