@@ -33,7 +33,12 @@ public record Card(
 
     /** Whether the card no longer works at {@code now}: a charge on it would only be declined. */
     public boolean expiredAt(Instant now) {
-        return !now.isBefore(expiresAt());
+        return expiredAt(expMonth, expYear, now);
+    }
+
+    /** Whether a card expiring in {@code month}/{@code year} no longer works at {@code now}. */
+    public static boolean expiredAt(int month, int year, Instant now) {
+        return !now.isBefore(expiry(month, year));
     }
 
     /** The expiry as printed on the card, with the full year: "01/2025". */

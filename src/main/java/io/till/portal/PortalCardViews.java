@@ -23,10 +23,29 @@ final class PortalCardViews {
         EXPIRED;
 
         static Expiry of(Card card, Instant now) {
-            if (card.expiredAt(now)) {
+            return of(card.expMonth(), card.expYear(), now);
+        }
+
+        /** Of a card expiring in {@code month}/{@code year}. */
+        static Expiry of(int month, int year, Instant now) {
+            if (Card.expiredAt(month, year, now)) {
                 return EXPIRED;
             }
-            return card.expiresAt().minus(UpcomingNotices.CARD_EXPIRY_NOTICE).isAfter(now) ? VALID : SOON;
+            return Card.expiry(month, year).minus(UpcomingNotices.CARD_EXPIRY_NOTICE).isAfter(now) ? VALID : SOON;
+        }
+
+        /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031", of a card that expires {@code expires}. */
+        String text(String expires) {
+            return switch (this) {
+                case EXPIRED -> "Expired " + expires;
+                case SOON -> "Expires soon: " + expires;
+                case VALID -> "Expires " + expires;
+            };
+        }
+
+        /** The class of the mark: {@code expired}, {@code soon} or {@code valid}. */
+        String tone() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -44,16 +63,12 @@ final class PortalCardViews {
 
         /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031". */
         public String expiryText() {
-            return switch (expiry) {
-                case EXPIRED -> "Expired " + expires;
-                case SOON -> "Expires soon: " + expires;
-                case VALID -> "Expires " + expires;
-            };
+            return expiry.text(expires);
         }
 
         /** The class of the mark: {@code expired}, {@code soon} or {@code valid}. */
         public String expiryTone() {
-            return expiry.name().toLowerCase(Locale.ROOT);
+            return expiry.tone();
         }
     }
 

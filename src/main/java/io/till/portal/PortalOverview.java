@@ -4,6 +4,7 @@ import io.till.shared.Amounts;
 import io.till.shared.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,17 +18,48 @@ import org.springframework.stereotype.Repository;
 class PortalOverview {
 
     private final JdbcClient db;
+    private final Clock clock;
 
-    PortalOverview(JdbcClient db) {
+    PortalOverview(JdbcClient db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
-    /** A card as the buyer knows it. */
-    record CardLabel(String brand, String last4) {
+    /**
+     * A card as the buyer knows it; {@code expiry} (with {@code expires}, "01/2025") says how near it is to its expiry
+     * for the card paying a subscription or plan, and is null for the card a payment was made with.
+     */
+    record CardLabel(String brand, String last4, String expires, PortalCardViews.Expiry expiry) {
+
         static CardLabel read(ResultSet rs) throws SQLException {
             return rs.getString("card_last4") == null
                 ? null
-                : new CardLabel(rs.getString("card_brand"), rs.getString("card_last4"));
+                : new CardLabel(rs.getString("card_brand"), rs.getString("card_last4"), null, null);
+        }
+
+        /** The card paying a subscription or plan, marked as the cards page marks it (PortalCardViews.Expiry). */
+        static CardLabel paying(ResultSet rs, Instant now) throws SQLException {
+            if (rs.getString("card_last4") == null) {
+                return null;
+            }
+            int month = rs.getInt("card_exp_month");
+            int year = rs.getInt("card_exp_year");
+            return new CardLabel(rs.getString("card_brand"), rs.getString("card_last4"), "%02d/%d".formatted(month,
+                year), PortalCardViews.Expiry.of(month, year, now));
+        }
+
+        /** Whether it no longer works: it pays nothing until the buyer chooses another card. */
+        public boolean expired() {
+            return expiry == PortalCardViews.Expiry.EXPIRED;
+        }
+
+        /** "Expired 01/2025" or "Expires soon: 01/2027"; null for a card far from its expiry, which needs no mark. */
+        public String expiryText() {
+            return expiry == null || expiry == PortalCardViews.Expiry.VALID ? null : expiry.text(expires);
+        }
+
+        public String expiryTone() {
+            return expiry == null ? null : expiry.tone();
         }
     }
 
@@ -36,7 +68,7 @@ class PortalOverview {
      * null when nothing is owed.
      */
     record Billing(String kind, String id, String name, String status, String amount, String every,
-        Instant nextBillAt, CardLabel card, String unpaid, String progress) {
+        Instant nextBillAt, CardLabel card, String unpaid, String progress, Term term) {
 
         public boolean isSubscription() {
             return "subscription".equals(kind);
@@ -53,6 +85,28 @@ class PortalOverview {
         public String href(String accountId) {
             return "/portal/" + accountId + (isSubscription() ? "/subscriptions/" : "/payment_plans/") + id;
         }
+
+        /** Where the buyer chooses the card that pays it: its row on the cards page. */
+        public String cardsHref(String accountId) {
+            return "/portal/" + accountId + "/cards#pay-" + id;
+        }
+
+        /** Whether its card expired while it still takes one: the buyer has to choose another card for it. */
+        public boolean needsCard() {
+            return takesCard() && card != null && card.expired();
+        }
+    }
+
+    /**
+     * The term of a fixed-term subscription: it ends on its own after {@code payments} payments, at {@code endsAt};
+     * {@code paid} of them are made.
+     */
+    record Term(int payments, int paid, Instant endsAt) {
+
+        /** "Ends after 12 payments · 3 paid". */
+        public String text() {
+            return "Ends after " + payments + (payments == 1 ? " payment" : " payments") + " · " + paid + " paid";
+        }
     }
 
     /** An order; {@code refunded} is what went back of a paid one, null when nothing did. */
@@ -64,9 +118,16 @@ class PortalOverview {
     record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId) {}
 
     List<Billing> billing(PortalBuyer buyer, boolean all) {
+        Instant now = Timestamps.now(clock);
         var subscriptions = db.sql("""
             SELECT s.id, p.name AS product, o.name AS option, s.status, s.amount, s.currency, s.interval,
                    s.interval_count, s.current_period_end, c.brand AS card_brand, c.last4 AS card_last4,
+                   c.exp_month AS card_exp_month, c.exp_year AS card_exp_year, o.cycles, s.ends_at,
+                   -- A fixed term counts the payments that went through, refunded since or not.
+                   (SELECT count(*) FROM payments pa
+                     WHERE pa.account_id = s.account_id AND pa.customer_id = s.customer_id
+                       AND pa.subscription_id = s.id AND pa.status IN ('succeeded', 'refunded', 'disputed'))
+                     AS payments_made,
                    -- Subscription.nextBill's rule: renewing, and not in the last period of a fixed term.
                    s.status IN ('trialing', 'active', 'past_due')
                        AND (s.ends_at IS NULL OR s.current_period_end < s.ends_at) AS bills_again,
@@ -90,17 +151,22 @@ class PortalOverview {
                 String status = rs.getString("status");
                 String currency = rs.getString("currency");
                 boolean billsAgain = rs.getBoolean("bills_again");
+                int cycles = rs.getInt("cycles");
+                Term term = rs.wasNull() || rs.getTimestamp("ends_at") == null
+                    ? null
+                    : new Term(cycles, rs.getInt("payments_made"), Timestamps.read(rs, "ends_at"));
                 return new Billing("subscription", rs.getString("id"), name(rs), status,
                     Amounts.format(rs.getLong("amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
-                    billsAgain ? Timestamps.read(rs, "current_period_end") : null, CardLabel.read(rs),
-                    unpaid(rs, currency), null);
+                    billsAgain ? Timestamps.read(rs, "current_period_end") : null, CardLabel.paying(rs, now),
+                    unpaid(rs, currency), null, term);
             })
             .list();
         var plans = db.sql("""
             SELECT pp.id, p.name AS product, o.name AS option, pp.status, pp.installment_amount, pp.currency,
                    pp.interval, pp.interval_count, pp.next_bill_at, pp.installments, pp.installments_paid,
-                   c.brand AS card_brand, c.last4 AS card_last4,
+                   c.brand AS card_brand, c.last4 AS card_last4, c.exp_month AS card_exp_month,
+                   c.exp_year AS card_exp_year,
                    (SELECT sum(i.amount_due) FROM invoices i
                      WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
                        AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid
@@ -123,8 +189,8 @@ class PortalOverview {
                     Amounts.format(rs.getLong("installment_amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
-                    CardLabel.read(rs), unpaid(rs, currency),
-                    rs.getInt("installments_paid") + " of " + rs.getInt("installments") + " paid");
+                    CardLabel.paying(rs, now), unpaid(rs, currency),
+                    rs.getInt("installments_paid") + " of " + rs.getInt("installments") + " paid", null);
             })
             .list();
         return java.util.stream.Stream.concat(subscriptions.stream(), plans.stream()).toList();

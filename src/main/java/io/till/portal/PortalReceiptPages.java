@@ -81,6 +81,13 @@ class PortalReceiptPages {
         @RequestParam(required = false) String region, @RequestParam(required = false) String country, Model model,
         HttpServletResponse response) {
         var given = new BillingAddress(name, line1, line2, city, postalCode, region, country);
+        if (!receipts.orderDetails(buyer.accountId(), buyer.customerId(), id).billed()) {
+            // The page offers no address for it; a form sent anyway (an old tab) is told why, and nothing is saved.
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("addressError", "This order's payment did not go through, so nothing is billed "
+                + "and it needs no billing address.");
+            return order(buyer, id, null, model);
+        }
         try {
             orders.changeBillingAddress(buyer.accountId(), buyer.customerId(), id, given);
         } catch (TillException e) {

@@ -86,6 +86,11 @@ public class Receipts {
             return status.equals(Order.Status.PAID.code()) || status.equals(Order.Status.REFUNDED.code());
         }
 
+        /** Whether anything was billed for it: a failed order charged nothing, so it has no one to bill. */
+        public boolean billed() {
+            return !status.equals(Order.Status.FAILED.code());
+        }
+
         /**
          * The status a buyer is shown: an order whose last refund the gateway has not confirmed is still paid (the
          * money has not gone back yet); the page says the refund is on its way.

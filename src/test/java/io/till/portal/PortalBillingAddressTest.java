@@ -56,6 +56,45 @@ class PortalBillingAddressTest {
         return page;
     }
 
+    /**
+     * A declined purchase leaves a failed order: nothing was billed, so its page offers no billing address (nor a
+     * receipt), says the payment did not go through, and an address sent for it anyway is refused.
+     */
+    @Test
+    void aFailedOrderOffersNoBillingAddressAndRefusesOne() {
+        var shop = shops.open();
+        var declined = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Grace Hopper", "email": "grace@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s"}""".formatted(shop.monthly()));
+        assertThat(declined.status()).as(declined.text()).isEqualTo(402);
+        var order = api.get("/api/v1/orders", shop.apiKey()).json().get("data").get(0);
+        assertThat(order.get("status").asString()).isEqualTo("failed");
+        Page page = null;
+
+        for (int width : new int[]{390, 1280}) {
+            page = orderPage(shop, order, width);
+
+            assertThat(page.locator(".section-head .status")).hasText("failed");
+            assertThat(page.locator("main")).containsText("Your payment for this order did not go through, so "
+                + "nothing was charged.");
+            assertThat(page.getByText("billing address")).hasCount(0);
+            assertThat(page.locator("#billed-title")).hasCount(0);
+            assertThat(page.getByText("View receipt")).hasCount(0);
+            Chromium.screenshot(page, "portal-order-failed-" + width);
+        }
+        String csrf = page.locator("input[name=_csrf]").first().inputValue();
+        var refused = page.request().post(api.uri("/portal/" + shop.accountId() + "/orders/" + order.get("id")
+            .asString() + "/billing-address").toString(), RequestOptions.create()
+                .setForm(FormData.create().set("_csrf", csrf).set("line1", "1 Navy Way").set("city", "Arlington")
+                    .set("postal_code", "22202").set("country", "US"))
+                .setMaxRedirects(0));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.text()).contains("This order&#39;s payment did not go through, so nothing is billed");
+        assertThat(api.get("/api/v1/orders/" + order.get("id").asString(), shop.apiKey()).json()
+            .get("billing_address").isNull()).isTrue();
+    }
+
     @Test
     void theBuyerSeesTheAddressTheyGaveAndCorrectsItForTheReceipts() {
         var shop = shops.open();

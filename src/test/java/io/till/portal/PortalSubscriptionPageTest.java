@@ -1,0 +1,120 @@
+package io.till.portal;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.till.testing.Api;
+import io.till.testing.Chromium;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** What the overview and a subscription's page tell of it in a real Chromium: its term, its card, its payments. */
+@TillIntegrationTest
+class PortalSubscriptionPageTest {
+
+    static Chromium chromium;
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+
+    @BeforeAll
+    static void launch() {
+        chromium = Chromium.launch();
+    }
+
+    @AfterAll
+    static void close() {
+        chromium.close();
+    }
+
+    private Page signedIn(Shops.Shop shop, String customerId, int width) {
+        var page = chromium.page(width);
+        page.navigate(api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}".formatted(
+            customerId)).json().get("url").asString());
+        return page;
+    }
+
+    /**
+     * A subscription that ends after 30 daily payments, 23 of them paid: the overview and its page say how many and
+     * when it ends, and its page shows its payments 20 at a time.
+     */
+    @Test
+    void aFixedTermSubscriptionSaysHowManyPaymentsItEndsAfterAndWhen() {
+        var shop = shops.open();
+        var season = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Daily yoga", "options": [{"name": "30 days", "kind": "subscription", "amount": 300,
+             "currency": "usd", "interval": "day", "cycles": 30}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Yoga", "product_id": "%s"}""".formatted(season.get("id").asString())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(season.get("options").get(0).get("id").asString())).json();
+        shops.advance(shop, "P22DT1H");
+        String endsAt = shops.subscription(shop, order.get("subscription_id").asString()).get("ends_at").asString();
+        String endDay = java.time.format.DateTimeFormatter.ofPattern("MMM d, uuuu", java.util.Locale.US)
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.parse(endsAt));
+
+        for (int width : new int[]{390, 1280}) {
+            var page = signedIn(shop, order.get("customer_id").asString(), width);
+
+            assertThat(page.locator(".item")).containsText("Ends after 30 payments · 23 paid");
+            Chromium.screenshot(page, "portal-overview-fixed-term-" + width);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).click();
+            assertThat(page.locator(".facts")).containsText("Ends after 30 payments · 23 paid");
+            assertThat(page.locator(".facts")).containsText("Ends on");
+            assertThat(page.locator(".facts")).containsText(endDay);
+            assertThat(page.locator(".count")).hasText("1–20 of 23");
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+            Chromium.screenshot(page, "portal-subscription-fixed-term-" + width);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older →")).click();
+            assertThat(page.locator(".count")).hasText("21–23 of 23");
+            assertThat(page.locator(".pager")).containsText("Page 2 of 2");
+            Chromium.screenshot(page, "portal-subscription-payments-page-2-" + width);
+        }
+    }
+
+    /**
+     * A card that expired while it paid a subscription is marked on the overview and on the subscription's page as on
+     * the cards page, with the way to choose another one for it.
+     */
+    @Test
+    void anExpiredCardPayingASubscriptionIsMarkedWithAWayToChangeIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        ExpiredCards.expire(db, order.get("card_id").asString());
+
+        for (int width : new int[]{390, 1280}) {
+            var page = signedIn(shop, order.get("customer_id").asString(), width);
+
+            var item = page.locator(".item");
+            assertThat(item.locator(".card-expiry")).hasText("Expired 01/2025");
+            assertThat(item.locator(".card-expiry")).hasClass(java.util.regex.Pattern.compile("expired"));
+            var change = item.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Change card"));
+            assertThat(change).hasAttribute("href", "/portal/" + shop.accountId() + "/cards#pay-" + subscription);
+            Chromium.screenshot(page, "portal-overview-expired-card-" + width);
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).click();
+            assertThat(page.locator(".facts .card-expiry")).hasText("Expired 01/2025");
+            assertThat(page.locator(".facts")).containsText("This card has expired");
+            Chromium.screenshot(page, "portal-subscription-expired-card-" + width);
+            page.locator(".item-actions").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+                "Change card")).click();
+            assertThat(page.locator("#pay-" + subscription)).containsText("The card paying this has expired.");
+        }
+    }
+}
