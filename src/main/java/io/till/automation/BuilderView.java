@@ -11,6 +11,17 @@ import tools.jackson.databind.JsonNode;
  */
 public record BuilderView(JsonNode definition, String text, List<FieldError> problems, String refused) {
 
+    /** What the builder says of a duration it could not read: staff type "3 days" there, never P3D. */
+    static final String NOT_A_DURATION = "must be a duration such as 3 days, 2 hours or 30 minutes";
+
+    public BuilderView {
+        problems = problems.stream()
+            .map(p -> p.message().equals(ParseContext.NOT_A_DURATION)
+                ? new FieldError(p.field(), p.code(), NOT_A_DURATION)
+                : p)
+            .toList();
+    }
+
     static BuilderView unreadable(String text, List<FieldError> problems) {
         return new BuilderView(null, text, problems, null);
     }

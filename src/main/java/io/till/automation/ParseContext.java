@@ -34,6 +34,9 @@ final class ParseContext {
         errors.add(new FieldError(field, code, message));
     }
 
+    /** What a duration that is not ISO-8601 is told: the API's and the JSON tab's words (the builder says its own). */
+    static final String NOT_A_DURATION = "must be an ISO-8601 duration such as P3D or PT2H";
+
     /** An ISO-8601 duration that must be positive; null (and the mistake added) otherwise. */
     Duration duration(String text, String path) {
         try {
@@ -44,7 +47,7 @@ final class ParseContext {
             }
             return duration;
         } catch (DateTimeParseException | NullPointerException e) {
-            add(path, "invalid_format", "must be an ISO-8601 duration such as P3D or PT2H");
+            add(path, "invalid_format", NOT_A_DURATION);
             return null;
         }
     }

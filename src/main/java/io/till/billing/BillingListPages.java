@@ -80,7 +80,8 @@ class BillingListPages {
     /** Who a row is for: the customer's name (or email alone) and where their record is. */
     record Who(String id, String name, String email) {}
 
-    record OrderRow(String id, String what, Who customer, String status, String total, Instant createdAt) {}
+    record OrderRow(String id, String what, Who customer, String status, String total, String refunded,
+        Instant createdAt) {}
 
     record SubscriptionRow(String id, String product, Who customer, String status, String price, Instant nextBill,
         Instant createdAt) {}
@@ -97,7 +98,8 @@ class BillingListPages {
         var found = list(model, request, false, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), what(o.items()),
-            who(lookup, o.customerId()), o.status().code(), Amounts.format(o.total(), o.currency()), o.createdAt()))
+            who(lookup, o.customerId()), RecordViews.listedStatus(o), Amounts.format(o.total(), o.currency()),
+            RecordViews.partlyRefundedText(o), o.createdAt()))
             .toList());
         return "billing/orders";
     }

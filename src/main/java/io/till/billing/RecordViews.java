@@ -107,6 +107,26 @@ class RecordViews {
             left > 0, Amounts.format(left, p.currency()), RecordForms.typed(left, p.currency()));
     }
 
+    /**
+     * An order's status as a list shows it: a paid order some of whose money went back is {@code partly_refunded}, as
+     * its page says ("Paid. Partly refunded: $5.00 of $19.00"); the API's status stays {@code paid}.
+     */
+    static String listedStatus(Order order) {
+        return partlyRefunded(order) ? "partly_refunded" : order.status().code();
+    }
+
+    /** How much of a partly refunded order went back, "$5.00 of $19.00 refunded"; null for any other order. */
+    static String partlyRefundedText(Order order) {
+        return partlyRefunded(order)
+            ? Amounts.format(order.amountRefunded(), order.currency()) + " of "
+                + Amounts.format(order.total(), order.currency()) + " refunded"
+            : null;
+    }
+
+    private static boolean partlyRefunded(Order order) {
+        return order.status() == Order.Status.PAID && order.amountRefunded() > 0;
+    }
+
     /** Why a payment failed, in the gateway's words when it gave some. */
     static String failure(Payment p) {
         return p.failureMessage() != null ? p.failureMessage() : p.failureCode();

@@ -207,6 +207,35 @@ class AdminFramePageTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(phone.locator("main")).containsText(missing.headerValue("X-Request-Id"));
     }
+    @Test
+    void aLongApiKeyNameWrapsOnAPhoneInTheListTheFlashAndTheRevokeQuestion() {
+        var account = accounts.create();
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        String name = "zapier-production-orders-to-the-warehouse-and-back-office-sync-" + "x".repeat(36);
+        phone.navigate(api.uri("/admin/developers/api-keys").toString());
+        phone.getByLabel("New key name").fill(name);
+        phone.getByRole(AriaRole.BUTTON, named("Create API key")).click();
+
+        assertThat(phone.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("created")))
+            .hasText("API key “" + name + "” created.");
+        assertThat(phone.locator("td[data-label=Name]", new Page.LocatorOptions().setHasText(name))).isVisible();
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "dashboard-api-keys-long-name-390");
+        phone.getByRole(AriaRole.BUTTON, named("Revoke " + name)).click();
+        var confirm = phone.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText(name);
+        assertThat((Boolean) phone.evaluate("(() => { const d = document.querySelector('dialog[open]');"
+            + " return d.scrollWidth <= d.clientWidth; })()")).as("the question fits its dialog").isTrue();
+        Chromium.screenshot(phone, "dashboard-api-keys-long-name-confirm-390");
+
+        var desk = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        desk.navigate(api.uri("/admin/developers/api-keys").toString());
+        assertThat((Integer) desk.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(1280);
+        Chromium.screenshot(desk, "dashboard-api-keys-long-name-1280");
+    }
+
     /** A probe found Executions, Tasks, Webhooks, Developers and Settings off a phone's screen, unannounced. */
     @Test
     void onAPhoneEverySectionOfTheNavigationIsInSightWithoutScrollingSideways() {

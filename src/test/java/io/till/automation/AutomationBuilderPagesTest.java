@@ -67,7 +67,8 @@ class AutomationBuilderPagesTest {
         assertThat(wait).hasValue("3 days");
         wait.fill("P3X");
         assertThat(page.locator(".bld-step:has(#f-steps-1-duration) .bld-problem").first())
-            .containsText("must be an ISO-8601 duration");
+            .hasText("must be a duration such as 3 days, 2 hours or 30 minutes");
+        assertThat(page.locator(".bld-save")).not().containsText("ISO-8601");
         assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
         Chromium.screenshot(page, "builder-error-1280");
 

@@ -88,8 +88,9 @@ class BuilderCancelOnPagesTest {
 
         // How often: once a quarter per customer.
         page.locator("#f-limit-runs").fill("1");
-        page.locator("#f-limit-per").fill("P90D");
-        assertThat(page.locator("#f-limit-per")).hasValue("P90D");
+        page.locator("#f-limit-per").fill("90 days");
+        assertThat(page.locator("#builder-json")).containsText("\"per\" : \"P90D\"");
+        assertThat(page.locator("#f-limit-per")).hasValue("90 days");
         page.locator("#f-concurrency").selectOption(new SelectOption().setLabel("One at a time per invoice"));
         assertThat(page.locator("#f-concurrency")).hasValue("invoice");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");

@@ -3,6 +3,7 @@ package io.till.automation;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.SelectOption;
@@ -11,6 +12,7 @@ import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,23 @@ class BuilderStepsPagesTest {
         page.locator("#f-steps-0-retry-attempts").pressSequentially("5");
         page.locator("#f-steps-0-retry-attempts").press("Tab");
         assertThat(page.locator("#builder-json")).containsText("\"attempts\" : 5");
+        // Pauses are typed and shown in words, kept as ISO-8601; what is not a duration is said so in words too.
+        var firstPause = page.getByLabel("First pause (30 seconds, 5 minutes)").first();
+        firstPause.fill("soon");
+        firstPause.press("Tab");
+        assertThat(page.locator(".bld-step:has(#f-steps-0-id) .bld-fails .bld-problem").first())
+            .hasText("must be a duration such as 3 days, 2 hours or 30 minutes");
+        page.locator("#f-steps-0-retry-backoff").fill("2 minutes");
+        page.locator("#f-steps-0-retry-backoff").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"backoff\" : \"PT2M\"");
+        page.getByLabel("Longest pause (1 hour, 2 days)").first().fill("2h");
+        page.locator("#f-steps-0-retry-cap").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"cap\" : \"PT2H\"");
+        assertThat(page.locator("#f-steps-0-retry-cap")).hasValue("2 hours");
+        assertThat(page.locator("#f-steps-0-retry-backoff")).hasValue("2 minutes");
+        page.locator(".bld-step:has(#f-steps-0-id) > .bld-card > .bld-fails > .bld-retry").screenshot(
+            new Locator.ScreenshotOptions().setPath(Path.of("target",
+                "screenshots", "builder-retry-in-words-1280.png")));
         add(page, "gentle: If it still fails", "Create task");
         assertThat(page.locator("#f-steps-0-fallback-0-params-title")).isVisible();
         assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
@@ -125,7 +144,7 @@ class BuilderStepsPagesTest {
         var expected = (ObjectNode) opened.before().deepCopy();
         var gentle = (ObjectNode) expected.at("/steps/0");
         ((ObjectNode) gentle.get("params")).put("subject", "{{customer.first_name}}, your payment did not go through");
-        gentle.set("retry", JSON.readTree("{\"attempts\": 5}"));
+        gentle.set("retry", JSON.readTree("{\"attempts\": 5, \"backoff\": \"PT2M\", \"cap\": \"PT2H\"}"));
         gentle.set("fallback", JSON.readTree("""
             [{"id": "create_task", "type": "action", "action": "create_task",
               "params": {"title": "Call {{customer.name}}"}}]"""));
@@ -139,6 +158,10 @@ class BuilderStepsPagesTest {
         phone.navigate(api.uri("/admin/automations/" + opened.id() + "/builder").toString());
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-steps-390");
+        assertThat(phone.locator("#f-steps-0-retry-cap")).hasValue("2 hours");
+        phone.locator(".bld-step:has(#f-steps-0-id) > .bld-card > .bld-fails > .bld-retry").screenshot(
+            new Locator.ScreenshotOptions().setPath(Path.of("target",
+                "screenshots", "builder-retry-in-words-390.png")));
     }
 
     @Test

@@ -88,6 +88,12 @@ class BuilderTriggerPagesTest {
         assertThat(page.locator("#f-trigger-scope-addon_id")).hasCount(0);
 
         page.getByRole(AriaRole.BUTTON, named("On a schedule")).click();
+        // Every so often, typed and shown in words, kept as ISO-8601.
+        page.getByRole(AriaRole.BUTTON, named("Every…")).click();
+        page.getByLabel("Every (1 hour, 1 day, 1 week)").fill("2 days");
+        page.getByLabel("Every (1 hour, 1 day, 1 week)").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"every\" : \"P2D\"");
+        assertThat(page.getByLabel("Every (1 hour, 1 day, 1 week)")).hasValue("2 days");
         page.getByRole(AriaRole.BUTTON, named("On a day")).click();
         assertThat(page.locator("#f-trigger-calendar")).hasValue("first_day_of_month");
         page.locator("#f-trigger-time_zone").fill("Europe/Paris");

@@ -183,6 +183,32 @@ class BillingListPagesTest {
      * export asked for one month and given every order would go to the seller's accounting unnoticed.
      */
     @Test
+    void aPartlyRefundedOrderIsListedAsPartlyRefundedWithHowMuchWentBack() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var refunded = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + order.get("payment_id")
+            .asString() + "\", \"amount\": 500}");
+        assertThat(refunded.status()).as(refunded.text()).isEqualTo(201);
+
+        for (int width : new int[]{1280, 390}) {
+            var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
+            page.navigate(api.uri("/admin/orders").toString());
+            var row = page.locator("table.list tbody tr");
+            assertThat(row.locator(".pill")).hasText("partly refunded");
+            assertThat(row.locator("td[data-label=Total]")).containsText("$5.00 of $19.00 refunded");
+            Chromium.screenshot(page, "billing-orders-partly-refunded-" + width);
+
+            page.navigate(api.uri("/admin/customers/" + order.get("customer_id").asString()).toString());
+            var onRecord = page.locator("#orders tbody tr");
+            assertThat(onRecord.locator(".pill")).hasText("partly refunded");
+            assertThat(onRecord.locator("td[data-label=Total]")).containsText("$5.00 of $19.00 refunded");
+            Chromium.screenshot(page, "customer-record-partly-refunded-" + width);
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+        }
+    }
+
+    @Test
     void aListAndItsExportTakeTheSameFiltersAndRefuseABadOneNamingIt() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
