@@ -44,8 +44,14 @@ class BillingStats implements CustomerStats.Source {
             .query((rs, row) -> new Counts(rs.getLong("orders"), rs.getInt("subscriptions"), rs.getInt("plans"),
                 rs.getInt("missed"), rs.getInt("paused")))
             .single();
-        var lifetimeValue = db.sql("""
-            SELECT currency, sum(amount - amount_refunded) AS amount FROM payments
+        // A disputed payment is the bank's to give back or keep: like a refund, it is not the seller's money (as
+        // Credits counts it taken back), so it is summed apart, never into the lifetime value.
+        record Sum(String currency, long kept, long disputed) {}
+        var sums = db.sql("""
+            SELECT currency,
+                   sum(amount - amount_refunded) FILTER (WHERE status IN ('succeeded', 'refunded')) AS kept,
+                   sum(amount - amount_refunded) FILTER (WHERE status = 'disputed') AS disputed
+              FROM payments
              WHERE account_id = :accountId AND customer_id = :customerId
                AND status IN ('succeeded', 'refunded', 'disputed')
              GROUP BY currency
@@ -53,9 +59,17 @@ class BillingStats implements CustomerStats.Source {
             """)
             .param("accountId", accountId)
             .param("customerId", customerId)
-            .query((rs, row) -> new CustomerStats.Money(rs.getLong("amount"), rs.getString("currency")))
+            .query((rs, row) -> new Sum(rs.getString("currency"), rs.getLong("kept"), rs.getLong("disputed")))
             .list();
+        var lifetimeValue = sums.stream()
+            .filter(sum -> sum.kept() != 0 || sum.disputed() == 0)
+            .map(sum -> new CustomerStats.Money(sum.kept(), sum.currency()))
+            .toList();
+        var disputed = sums.stream()
+            .filter(sum -> sum.disputed() != 0)
+            .map(sum -> new CustomerStats.Money(sum.disputed(), sum.currency()))
+            .toList();
         return new CustomerStats(counts.orders(), lifetimeValue, counts.subscriptions(), counts.plans(),
-            counts.missed(), counts.paused());
+            counts.missed(), counts.paused(), disputed);
     }
 }

@@ -118,6 +118,7 @@ class CustomerRecordPages {
         model.addAttribute("customer", customer);
         model.addAttribute("stats", customerStats);
         model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));
+        model.addAttribute("disputed", money(customerStats.disputed()));
         model.addAttribute("credits", money(credits.balance(accountId, id).balances()));
         // "Add credit" starts in the currency the customer buys in: their newest order's, else their subscriptions'.
         model.addAttribute("creditCurrency", orders.list(accountId, id, PageRequest.of(1, null, "ord")).data().stream()

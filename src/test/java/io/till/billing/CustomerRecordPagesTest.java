@@ -324,6 +324,22 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
     }
 
+    @Test
+    void aDisputedPaymentIsLeftOutOfTheLifetimeValueAndShownBesideIt() {
+        var store = store();
+        String payment = api.get("/api/v1/payments?customer_id=" + store.ada(), store.shop().apiKey()).json()
+            .get("data").get(0).get("id").asString();
+        var disputed = api.post("/api/v1/payments/" + payment + "/dispute", store.shop().apiKey(), null);
+        assertThat(disputed.status()).as(disputed.text()).isEqualTo(200);
+
+        var page = signedIn(store, 1280);
+        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+
+        var stat = page.locator(".stat", new Page.LocatorOptions().setHasText("Lifetime value"));
+        assertThat(stat.locator("dd")).containsText("—");
+        assertThat(stat.locator(".pill")).hasText("$19.00 disputed");
+    }
+
     /**
      * A paused subscription is not over: it stays in the default list, marked paused, and the stats say it beside the
      * active count (a probe found the list saying "No active subscriptions… see ended ones" and the stat 0).

@@ -32,10 +32,35 @@ class CustomerStatsTest {
         assertThat(stats.get("lifetime_value")).hasSize(1);
         assertThat(stats.get("lifetime_value").get(0).get("amount").asLong()).isEqualTo(1900 + 10000 - 500);
         assertThat(stats.get("lifetime_value").get(0).get("currency").asString()).isEqualTo("usd");
+        assertThat(stats.get("disputed")).isEmpty();
         assertThat(stats.get("active_subscriptions").asInt()).isEqualTo(1);
         assertThat(stats.get("active_payment_plans").asInt()).isEqualTo(1);
         assertThat(stats.get("missed_payments").asInt()).isZero();
         assertThat(stats.get("paused_subscriptions").asInt()).isZero();
+    }
+
+    /**
+     * A disputed payment is money the bank took back, for now at least: like a refund it is out of the lifetime value
+     * (which counted it as earned), and it is shown apart, as what is at risk.
+     */
+    @Test
+    void leavesADisputedPaymentOutOfTheLifetimeValueAndShowsItApart() {
+        var shop = shops.open();
+        var monthly = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var plan = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        var disputed = api.post("/api/v1/payments/" + plan.get("payment_id").asString() + "/dispute", shop.apiKey(),
+            null);
+        assertThat(disputed.status()).as(disputed.text()).isEqualTo(200);
+
+        var stats = api.get("/api/v1/customers/" + monthly.get("customer_id").asString(), shop.apiKey()).json()
+            .get("stats");
+
+        assertThat(stats.get("lifetime_value")).hasSize(1);
+        assertThat(stats.get("lifetime_value").get(0).get("amount").asLong()).isEqualTo(1900);
+        assertThat(stats.get("disputed")).hasSize(1);
+        assertThat(stats.get("disputed").get(0).get("amount").asLong()).isEqualTo(10000);
+        assertThat(stats.get("disputed").get(0).get("currency").asString()).isEqualTo("usd");
+        assertThat(stats.get("order_count").asLong()).isEqualTo(2);
     }
 
     @Test
