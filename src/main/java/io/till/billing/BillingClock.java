@@ -121,6 +121,7 @@ public class BillingClock implements Agenda {
             case CHECKOUT_FLOW_GRACE -> flows.graceOver(account, job.subjectId());
             case ORDER_SETTLEMENT -> flows.settlePending(account, job.subjectId());
             case REFUND_SETTLEMENT -> refunds.settlePending(account, job.subjectId());
+            case UPSELL_SETTLEMENT -> flows.settleUpsellCharge(account, job.subjectId());
         }
     }
 

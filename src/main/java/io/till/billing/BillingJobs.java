@@ -42,7 +42,12 @@ public class BillingJobs {
         /** Ten minutes after a purchase: if it is still pending (its answer from the gateway was lost), settle it. */
         ORDER_SETTLEMENT,
         /** Ten minutes after a refund was asked: if it is still pending (its answer was lost), settle it. */
-        REFUND_SETTLEMENT;
+        REFUND_SETTLEMENT,
+        /**
+         * Ten minutes after an upsell's accept claimed its charge (named by the charge's key): if the offer is still
+         * held by it (the accept was cut off and never retried), settle it from the gateway's word.
+         */
+        UPSELL_SETTLEMENT;
 
         /**
          * Jobs that may bring money in run before the notices due at the same moment: a retry that succeeds makes the
@@ -50,7 +55,7 @@ public class BillingJobs {
          */
         boolean collectsMoney() {
             return this == SUBSCRIPTION_RENEWAL || this == PLAN_INSTALLMENT || this == INVOICE_RETRY
-                || this == ORDER_SETTLEMENT;
+                || this == ORDER_SETTLEMENT || this == UPSELL_SETTLEMENT;
         }
     }
 

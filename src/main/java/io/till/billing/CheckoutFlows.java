@@ -13,4 +13,11 @@ public interface CheckoutFlows {
      * recording; settle it from what the gateway says happened under the order's charge key.
      */
     void settlePending(String accountId, String orderId);
+
+    /**
+     * Ten minutes after an upsell's accept claimed its charge under {@code chargeKey}: if the offer is still held by
+     * it, the accept was cut off between the gateway and its booking, and nobody retried; book what the gateway says
+     * happened under the key, or let the offer go.
+     */
+    void settleUpsellCharge(String accountId, String chargeKey);
 }

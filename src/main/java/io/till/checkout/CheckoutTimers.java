@@ -24,4 +24,9 @@ class CheckoutTimers implements CheckoutFlows {
     public void settlePending(String accountId, String orderId) {
         settlements.settle(accountId, orderId);
     }
+
+    @Override
+    public void settleUpsellCharge(String accountId, String chargeKey) {
+        upsells.settle(accountId, chargeKey);
+    }
 }

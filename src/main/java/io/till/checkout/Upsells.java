@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,6 +49,10 @@ class Upsells {
     static final Duration GRACE = Duration.ofHours(2);
     /** How long an accept's charge holds its offer at most: a crashed node's hold runs out. */
     private static final Duration CHARGE_HOLD = Duration.ofMinutes(5);
+    /** When a claimed charge nobody booked is settled from the gateway's word: once its hold has run out. */
+    private static final Duration SETTLE_AFTER = Duration.ofMinutes(10);
+    /** The gateway key of an accept's charge: {@code order:<order>:upsell:<upsell>:attempt:<n>}. */
+    private static final Pattern CHARGE_KEY = Pattern.compile("order:([^:]+):upsell:([^:]+):attempt:\\d+");
 
     /** Where an upsell offered on an order stands. */
     enum Offer {
@@ -180,81 +186,153 @@ class Upsells {
             }
         }
         if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
-            transaction.executeWithoutResult(status -> {
-                releaseCharge(accountId, orderId, upsellId, key);
-                if (payments.findByKey(accountId, key).isEmpty()) {
-                    Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
-                        new Payments.PaidFor(orderId, null, null), amount, option.currency(), gateway.name(), key,
-                        declined);
-                    events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment,
-                        "order", order, "customer", customers.get(accountId, order.customerId())));
-                }
-            });
+            transaction.executeWithoutResult(status -> bookDeclined(accountId, order, upsellId, option, amount,
+                gateway.name(), key, declined));
             throw new CardDeclinedException("payment_method", declined.code(), declined.message()
                 + " The upsell was not bought; it can be accepted again with another card on the order.");
         }
         PaymentGateway.ChargeResult charged = result;
-        return transaction.execute(status -> {
-            Offer locked = lock(accountId, orderId, upsellId).offer();
-            if (locked == Offer.ACCEPTED) {
-                return orders.get(accountId, orderId);
-            }
-            // A charge made while the flow completed is booked all the same: the buyer accepted while the offer
-            // stood, and money taken is never left off the order. So is one whose hold ran out (a node crashed at the
-            // gateway) before a decline came: the retry of that accept books what the gateway took.
-            if (locked != Offer.OFFERED && charged == null) {
-                locked.requireOpen();
-            }
-            Instant now = Timestamps.now(clock);
-            boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION
-                || option.kind() == ProductOption.Kind.PAYMENT_PLAN;
-            // The card may have been removed while it was charged: the charge is booked all the same, but what the
-            // upsell starts is paid with the default from now on, as whatever else the removed card paid.
-            String payingCard = starts ? cards.payingFor(accountId, order.customerId(), order.cardId()) : null;
-            orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
-                product.id(), option.id(), null, upsellId, upsell.name(), amount));
-            var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
-                ? subscriptions.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
-                : null;
-            var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
-                ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
-                : null;
-            // Linked as a direct purchase links it: its refund is the subscription's or the plan's refund too.
-            var paidFor = new Payments.PaidFor(orderId, subscription == null ? null : subscription.id(),
-                plan == null ? null : plan.id());
-            Payment payment = charged == null
-                ? null
-                : payments.record(accountId, order.customerId(), order.cardId(), paidFor, amount, option.currency(),
-                    gateway.name(), key, charged);
-            answer(accountId, orderId, upsellId, Offer.ACCEPTED, payment == null ? null : payment.id(), now);
-            Order updated = orders.get(accountId, orderId);
-            Customer customer = customers.get(accountId, order.customerId());
-            var data = new LinkedHashMap<String, Object>();
-            data.put("checkout", checkout);
-            data.put("upsell", upsell);
-            data.put("order", updated);
-            data.put("customer", customer);
-            data.put("option", option);
-            data.put("product", product);
-            events.record(accountId, EventType.CHECKOUT_UPSELL_PURCHASED, customer.id(), data);
-            events.record(accountId, EventType.UPSELL_PURCHASED, customer.id(), data);
-            // A product bought as an upsell is bought all the same: automations on its purchase must hear of it.
-            events.record(accountId, EventType.PRODUCT_PURCHASED, customer.id(), Map.of("product", product, "option",
-                option, "order", updated, "customer", customer));
-            if (payment != null) {
-                events.record(accountId, EventType.PAYMENT_SUCCEEDED, customer.id(), Map.of("payment", payment,
-                    "order", updated, "customer", customer));
-            }
-            if (plan != null && payment != null) {
-                events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customer.id(), Map.of(
-                    "payment_plan", plan, "payment", payment, "customer", customer));
-            }
-            if (subscription != null) {
-                events.record(accountId, EventType.SUBSCRIPTION_STARTED, customer.id(), Map.of("subscription",
-                    subscription, "customer", customer));
-            }
-            completeIfAnswered(accountId, updated, checkout);
+        return transaction.execute(status -> book(accountId, order, checkout, upsell, option, product, amount,
+            gateway.name(), key, charged));
+    }
+
+    /**
+     * Books an accepted upsell on its order (inside the caller's transaction): the item, what it starts, the payment
+     * {@code charged} under {@code key} (null when nothing was due), the events. Once only: an offer accepted already is
+     * left as it is.
+     */
+    private Order book(String accountId, Order order, Checkout checkout, Checkout.Upsell upsell,
+        ProductOption option, Product product, long amount, String gatewayName, String key,
+        PaymentGateway.ChargeResult charged) {
+        String orderId = order.id();
+        String upsellId = upsell.id();
+        Offer locked = lock(accountId, orderId, upsellId).offer();
+        if (locked == Offer.ACCEPTED) {
             return orders.get(accountId, orderId);
+        }
+        // A charge made while the flow completed is booked all the same: the buyer accepted while the offer
+        // stood, and money taken is never left off the order. So is one whose hold ran out (a node crashed at the
+        // gateway) before a decline came: the retry of that accept books what the gateway took.
+        if (locked != Offer.OFFERED && charged == null) {
+            locked.requireOpen();
+        }
+        Instant now = Timestamps.now(clock);
+        boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION
+            || option.kind() == ProductOption.Kind.PAYMENT_PLAN;
+        // The card may have been removed while it was charged: the charge is booked all the same, but what the
+        // upsell starts is paid with the default from now on, as whatever else the removed card paid.
+        String payingCard = starts ? cards.payingFor(accountId, order.customerId(), order.cardId()) : null;
+        orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
+            product.id(), option.id(), null, upsellId, upsell.name(), amount));
+        var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
+            ? subscriptions.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
+            : null;
+        var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
+            ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
+            : null;
+        // Linked as a direct purchase links it: its refund is the subscription's or the plan's refund too.
+        var paidFor = new Payments.PaidFor(orderId, subscription == null ? null : subscription.id(),
+            plan == null ? null : plan.id());
+        Payment payment = charged == null
+            ? null
+            : payments.record(accountId, order.customerId(), order.cardId(), paidFor, amount, option.currency(),
+                gatewayName, key, charged);
+        answer(accountId, orderId, upsellId, Offer.ACCEPTED, payment == null ? null : payment.id(), now);
+        Order updated = orders.get(accountId, orderId);
+        Customer customer = customers.get(accountId, order.customerId());
+        var data = new LinkedHashMap<String, Object>();
+        data.put("checkout", checkout);
+        data.put("upsell", upsell);
+        data.put("order", updated);
+        data.put("customer", customer);
+        data.put("option", option);
+        data.put("product", product);
+        events.record(accountId, EventType.CHECKOUT_UPSELL_PURCHASED, customer.id(), data);
+        events.record(accountId, EventType.UPSELL_PURCHASED, customer.id(), data);
+        // A product bought as an upsell is bought all the same: automations on its purchase must hear of it.
+        events.record(accountId, EventType.PRODUCT_PURCHASED, customer.id(), Map.of("product", product, "option",
+            option, "order", updated, "customer", customer));
+        if (payment != null) {
+            events.record(accountId, EventType.PAYMENT_SUCCEEDED, customer.id(), Map.of("payment", payment,
+                "order", updated, "customer", customer));
+        }
+        if (plan != null && payment != null) {
+            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customer.id(), Map.of(
+                "payment_plan", plan, "payment", payment, "customer", customer));
+        }
+        if (subscription != null) {
+            events.record(accountId, EventType.SUBSCRIPTION_STARTED, customer.id(), Map.of("subscription",
+                subscription, "customer", customer));
+        }
+        completeIfAnswered(accountId, updated, checkout);
+        return orders.get(accountId, orderId);
+    }
+
+    /** Books a declined charge of an accept (inside the caller's transaction) and lets the offer go. */
+    private void bookDeclined(String accountId, Order order, String upsellId, ProductOption option, long amount,
+        String gatewayName, String key, PaymentGateway.ChargeResult.Declined declined) {
+        releaseCharge(accountId, order.id(), upsellId, key);
+        if (payments.findByKey(accountId, key).isEmpty()) {
+            Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
+                new Payments.PaidFor(order.id(), null, null), amount, option.currency(), gatewayName, key, declined);
+            events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment,
+                "order", order, "customer", customers.get(accountId, order.customerId())));
+        }
+    }
+
+    /**
+     * The billing clock's {@code UPSELL_SETTLEMENT}, ten minutes after an accept claimed its charge under
+     * {@code key}: if the offer is still held by that charge, the accept was cut off between the gateway and its
+     * booking (a node died), and nobody retried it. What the gateway says happened under the key is booked: the upsell
+     * bought, or its decline; a charge that never reached the gateway lets the offer go. Money taken is never left off
+     * the order for want of a retry.
+     */
+    void settle(String accountId, String key) {
+        Matcher parts = CHARGE_KEY.matcher(key);
+        if (!parts.matches()) {
+            return;
+        }
+        String orderId = parts.group(1);
+        String upsellId = parts.group(2);
+        if (payments.findByKey(accountId, key).isPresent()) {
+            // Booked: by the accept, or by its retry.
+            return;
+        }
+        Optional<Instant> heldUntil = db.sql("""
+            SELECT charging_until FROM order_upsells
+             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .param("key", key)
+            .query((rs, row) -> Timestamps.read(rs, "charging_until"))
+            .optional();
+        Instant now = Timestamps.now(clock);
+        if (heldUntil.isPresent() && heldUntil.get().isAfter(now)) {
+            // A double click of the same accept claimed it again: its request may still be at the gateway.
+            jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, heldUntil.get().plus(CHARGE_HOLD));
+            return;
+        }
+        // Asked even when the offer was answered since (a decline once the hold ran out, the flow's end): money the
+        // gateway took is booked all the same.
+        Order order = orders.get(accountId, orderId);
+        Checkout checkout = checkoutOf(accountId, order);
+        Checkout.Upsell upsell = upsellOf(checkout, upsellId);
+        ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
+        Product product = products.get(accountId, option.productId());
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        Optional<PaymentGateway.ChargeResult> made = gateway.findCharge(accountId, key);
+        transaction.executeWithoutResult(status -> {
+            if (made.isEmpty()) {
+                // The charge never reached the gateway: nothing to book, and the offer is free again.
+                releaseCharge(accountId, orderId, upsellId, key);
+            } else if (made.get() instanceof PaymentGateway.ChargeResult.Declined declined) {
+                bookDeclined(accountId, order, upsellId, option, option.amount(), gateway.name(), key, declined);
+            } else {
+                book(accountId, order, checkout, upsell, option, product, option.amount(), gateway.name(), key,
+                    made.get());
+            }
         });
     }
 
@@ -430,6 +508,10 @@ class Upsells {
                     + "was charged and upsell " + upsellId + " is still open. Buy it as a new order with another "
                     + "card, or decline it."));
             movements.reaching(key);
+            if (!resumed) {
+                // Should this request be cut off between the gateway and its booking, and never retried.
+                jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, now.plus(SETTLE_AFTER));
+            }
             return reference;
         });
     }

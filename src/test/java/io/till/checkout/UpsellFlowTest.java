@@ -2,11 +2,13 @@ package io.till.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.billing.BillingJobs;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,8 @@ class UpsellFlowTest {
     JdbcClient db;
     @Autowired
     io.till.testing.GatewayFaults faults;
+    @Autowired
+    BillingJobs jobs;
 
     record Flow(Shops.Shop shop, String checkoutId, String bonus, String membership) {}
 
@@ -55,6 +59,75 @@ class UpsellFlowTest {
             "payment.succeeded",
             "checkout.flow_completed");
         assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(2);
+    }
+
+    /**
+     * An accept cut off after its charge (the node died at the gateway's answer) whose buyer never retried: the money
+     * was taken and nothing booked it. The billing clock now settles it from the gateway's word ten minutes on.
+     */
+    @Test
+    void anAcceptCutOffAfterItsChargeIsBookedByTheBillingClockWithoutARetry() {
+        var flow = flow();
+        var order = buy(flow);
+        String customer = order.get("customer_id").asString();
+        faults.afterNextCharge(flow.shop().accountId(), new IllegalStateException("connection reset after the charge"));
+
+        var cutOff = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+        assertThat(cutOff.status()).as(cutOff.text()).isEqualTo(500);
+        assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(2);
+        assertThat(orderOf(flow, order).get("items")).hasSize(1);
+
+        assertThat(shops.advance(flow.shop(), "PT11M").status()).isEqualTo(200);
+
+        var settled = orderOf(flow, order);
+        assertThat(settled.get("items")).hasSize(2);
+        assertThat(settled.get("total").asLong()).isEqualTo(4900 + 2900);
+        assertThat(shops.types(flow.shop(), customer)).contains("upsell.purchased");
+        assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(2);
+        // Booked once: a late retry of the accept finds it bought.
+        var again = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+        assertThat(again.status()).as(again.text()).isEqualTo(409);
+        assertThat(api.get("/api/v1/payments?customer_id=" + customer, flow.shop().apiKey()).json().get("data"))
+            .hasSize(2);
+    }
+
+    /** An accept cut off before its charge reached the gateway: the clock lets the offer go, nothing charged. */
+    @Test
+    void anAcceptCutOffBeforeItsChargeLeavesTheOfferOpenOnceItsHoldIsSettled() {
+        var flow = flow();
+        var order = buy(flow);
+        // What a node that died between claiming the offer and asking the gateway leaves behind.
+        String key = "order:" + order.get("id").asString() + ":upsell:" + flow.bonus() + ":attempt:1";
+        Instant now = Instant.parse(api.get("/api/v1/test_clock", flow.shop().apiKey()).json().get("now")
+            .asString());
+        db.sql("""
+            UPDATE order_upsells SET charging_key = :key, charging_until = :until
+             WHERE order_id = :orderId AND upsell_id = :upsellId
+            """)
+            .param("key", key)
+            .param("until", java.sql.Timestamp.from(now.plus(java.time.Duration.ofMinutes(5))))
+            .param("orderId", order.get("id").asString())
+            .param("upsellId", flow.bonus())
+            .update();
+        jobs.schedule(flow.shop().accountId(), BillingJobs.Kind.UPSELL_SETTLEMENT, key, now.plus(java.time.Duration
+            .ofMinutes(10)));
+        var held = api.post(upsell(order, flow.bonus(), "decline"), flow.shop().apiKey(), null);
+        assertThat(held.status()).as(held.text()).isEqualTo(409);
+
+        assertThat(shops.advance(flow.shop(), "PT11M").status()).isEqualTo(200);
+
+        assertThat(ledger.successfulCharges(flow.shop().accountId())).isEqualTo(1);
+        assertThat(db.sql("SELECT charging_key FROM order_upsells WHERE order_id = :orderId AND upsell_id = :id")
+            .param("orderId", order.get("id").asString())
+            .param("id", flow.bonus())
+            .query(String.class)
+            .optional()).isEmpty();
+        var declined = api.post(upsell(order, flow.bonus(), "decline"), flow.shop().apiKey(), null);
+        assertThat(declined.status()).as(declined.text()).isEqualTo(200);
+    }
+
+    private JsonNode orderOf(Flow flow, JsonNode order) {
+        return api.get("/api/v1/orders/" + order.get("id").asString(), flow.shop().apiKey()).json();
     }
 
     /**
