@@ -258,14 +258,15 @@ public class Executions {
         }
         String state = current.state();
         // The run failed at the step its last line logs, when that line is a failed action: its attempts so far.
-        int attemptsMade = db
-            .sql(
-                """
-                    SELECT s.attempt FROM execution_steps s JOIN executions e ON e.account_id = s.account_id AND e.id = s.execution_id
-                     WHERE s.account_id = :accountId AND s.execution_id = :id AND s.kind = 'action' AND s.status = 'failed'
-                       AND s.step_id = e.error ->> 'step_id'
-                       AND s.seq = (SELECT max(seq) FROM execution_steps WHERE account_id = :accountId AND execution_id = :id)
-                    """)
+        int attemptsMade = db.sql("""
+            SELECT s.attempt
+              FROM execution_steps s
+              JOIN executions e ON e.account_id = s.account_id AND e.id = s.execution_id
+             WHERE s.account_id = :accountId AND s.execution_id = :id
+               AND s.kind = 'action' AND s.status = 'failed' AND s.step_id = e.error ->> 'step_id'
+               AND s.seq = (SELECT max(seq) FROM execution_steps
+                             WHERE account_id = :accountId AND execution_id = :id)
+            """)
             .param("accountId", accountId)
             .param("id", id)
             .query(Integer.class)

@@ -335,8 +335,7 @@ final class Walk {
 
     void log(Plan.Act act, String status, JsonNode input, JsonNode output, JsonNode error, Instant startedAt) {
         logs.add(new StepLog(act.step().id(), act.path(), act.iteration(), "action", status,
-            attemptsBefore + act.attempt(), input,
-            output, error, startedAt, now, act.idempotencyKey()));
+            attemptsBefore + act.attempt(), input, output, error, startedAt, now, act.idempotencyKey()));
     }
 
     void log(String stepId, String path, String kind, String status, JsonNode input, JsonNode output,
