@@ -55,10 +55,15 @@ final class PortalCardViews {
      * @param expires as printed on the card, "01/2025"
      */
     record CardRow(String id, String brand, String last4, String label, String expires, Expiry expiry,
-        List<String> pays) {
+        List<String> pays, String added) {
 
         public boolean removable() {
             return pays.isEmpty();
+        }
+
+        /** "Visa ending in 4242", and when a card alike is saved too, ", added Mar 3, 2026": which one goes. */
+        public String removeLabel() {
+            return "Remove " + label + (added == null ? "" : ", " + added);
         }
 
         /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031". */
@@ -122,8 +127,30 @@ final class PortalCardViews {
                 saved.pays()
                     .stream()
                     .map(PortalCardText::name)
-                    .toList()))
+                    .toList(),
+                added(wallet, saved.card())))
             .toList();
+    }
+
+    /**
+     * "added Mar 3, 2026" for a card that another saved card looks just like (brand, last 4, expiry: a card reissued
+     * with its number, saved twice), so that the buyer knows which one they choose or remove; null for a card that
+     * needs nothing more. Two alike added the same day are told apart by the minute.
+     */
+    static String added(PortalCards.Wallet wallet, Card card) {
+        var alike = wallet.cards()
+            .stream()
+            .map(PortalCards.SavedCard::card)
+            .filter(other -> !other.id().equals(card.id()) && other.brand().equals(card.brand())
+                && other.last4().equals(card.last4()) && other.expMonth() == card.expMonth()
+                && other.expYear() == card.expYear())
+            .toList();
+        if (alike.isEmpty()) {
+            return null;
+        }
+        boolean sameDay = alike.stream()
+            .anyMatch(other -> PortalTime.day(other.createdAt()).equals(PortalTime.day(card.createdAt())));
+        return "added " + (sameDay ? PortalTime.minute(card.createdAt()) : PortalTime.day(card.createdAt()));
     }
 
     /** The cards a "Paid with" list offers: every saved card that has not expired. */
@@ -132,7 +159,7 @@ final class PortalCardViews {
             .stream()
             .map(PortalCards.SavedCard::card)
             .filter(card -> !card.expiredAt(now))
-            .map(card -> new CardOption(card.id(), optionLabel(card, "exp")))
+            .map(card -> new CardOption(card.id(), optionLabel(card, "exp", added(wallet, card))))
             .toList();
     }
 
@@ -149,8 +176,16 @@ final class PortalCardViews {
 
     /** "Visa •••• 4242 · exp 12/31". */
     private static String optionLabel(Card card, String expiry) {
-        return PortalCardText.brand(card.brand()) + " •••• " + card.last4() + " · " + expiry + " "
-            + "%02d/%02d".formatted(card.expMonth(), card.expYear() % 100);
+        return optionLabel(card, expiry, null);
+    }
+
+    /**
+     * "Visa •••• 4242 · added Mar 3, 2026 · exp 12/31": what tells it from a card alike comes first, where a phone's
+     * closed list still shows it.
+     */
+    private static String optionLabel(Card card, String expiry, String added) {
+        return PortalCardText.brand(card.brand()) + " •••• " + card.last4() + (added == null ? "" : " · " + added)
+            + " · " + expiry + " " + "%02d/%02d".formatted(card.expMonth(), card.expYear() % 100);
     }
 
     static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId, String expiredCard) {

@@ -24,10 +24,20 @@ class PortalTime {
     }
 
     public String date(Instant at) {
-        return at == null ? null : DATE.format(at);
+        return day(at);
     }
 
     public String utc(Instant at) {
+        return minute(at);
+    }
+
+    /** "Mar 3, 2026", for text the page cannot mark up (an option of a list): in UTC, not rewritten by portal.js. */
+    static String day(Instant at) {
+        return at == null ? null : DATE.format(at);
+    }
+
+    /** "Mar 3, 2026, 14:05 UTC". */
+    static String minute(Instant at) {
         return at == null ? null : UTC.format(at);
     }
 }

@@ -106,8 +106,18 @@ public record Receipt(
         return "−" + money(amount);
     }
 
-    /** The title a buyer reads: "Receipt for order ord_…" or "Receipt for payment pay_…". */
+    /**
+     * The title a buyer reads, by what they can quote to support: "Receipt for your order of Nov 29, 2026" or "Receipt
+     * for your payment of $19.00 on Nov 29, 2026". The id is only the {@link #reference()}.
+     */
     public String title() {
-        return "Receipt for " + (kind == Kind.ORDER ? "order " : "payment ") + number;
+        return kind == Kind.ORDER
+            ? "Receipt for your order of " + day(date)
+            : "Receipt for your payment of " + money(total) + " on " + day(date);
+    }
+
+    /** "Payment reference pay_…": the id the seller looks it up by, at the receipt's foot. */
+    public String reference() {
+        return (kind == Kind.ORDER ? "Order reference " : "Payment reference ") + number;
     }
 }

@@ -89,14 +89,16 @@ final class ReceiptPdf {
         var facts = new PdfPTable(new float[]{1, 2});
         facts.setWidthPercentage(100);
         facts.setSpacingBefore(8);
-        fact(facts, receipt.kind() == Receipt.Kind.ORDER ? "Order number" : "Payment number", receipt.number());
         fact(facts, "Date", Receipts.day(receipt.date()));
+        fact(facts, "Amount", receipt.money(receipt.total()));
         var buyer = new StringBuilder(text(receipt.buyer().name()));
         buyer.append('\n').append(receipt.buyer().email());
         if (receipt.buyer().billingAddress() != null) {
             receipt.buyer().billingAddress().lines().forEach(line -> buyer.append('\n').append(text(line)));
         }
         fact(facts, "Billed to", buyer.toString());
+        // The id, for the seller to look the receipt up by; the buyer quotes the date and amount above.
+        fact(facts, "Reference", receipt.number());
         document.add(facts);
 
         var lines = new PdfPTable(new float[]{4, 1});

@@ -10,6 +10,8 @@ final class ReceiptText {
         text.append(receipt.title()).append('\n');
         text.append(receipt.kind() == Receipt.Kind.ORDER ? "Placed on " : "Paid on ")
             .append(Receipts.day(receipt.date()))
+            .append('\n')
+            .append(receipt.reference())
             .append("\n\n");
         for (var line : receipt.lines()) {
             text.append(line.description());

@@ -61,6 +61,54 @@ class PortalCardsPageTest {
         return page.locator("#pay-" + id);
     }
 
+    /**
+     * Two saved cards alike in brand, last 4 and expiry (a card reissued with its number, saved again) are told apart
+     * by the day each was added, in the saved cards, in each "Paid with" list and in the name of each Remove button.
+     */
+    @Test
+    void twoCardsAlikeAreToldApartByTheDayEachWasAdded() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var first = saveVisa(buyer);
+        shops.advance(buyer.shop(), "P3D");
+        var second = saveVisa(buyer);
+        String older = first.get("id").asString();
+        String newer = second.get("id").asString();
+        String olderDay = day(java.time.Instant.parse(first.get("created_at").asString()));
+        String newerDay = day(java.time.Instant.parse(second.get("created_at").asString()));
+        assertThat(olderDay).isNotEqualTo(newerDay);
+
+        for (int width : new int[]{390, 1280}) {
+            var page = signedIn(buyer, width);
+
+            var saved = page.locator(".saved-cards .row");
+            assertThat(saved.filter(new Locator.FilterOptions().setHasText("added " + olderDay))).hasCount(1);
+            assertThat(saved.filter(new Locator.FilterOptions().setHasText("added " + newerDay))).hasCount(1);
+            assertThat(saved.filter(new Locator.FilterOptions().setHasText("Mastercard"))).not().containsText(
+                "added");
+            var picker = item(page, buyer.other()).locator("select");
+            assertThat(picker.locator("option[value=\"" + older + "\"]")).containsText("added " + olderDay);
+            assertThat(picker.locator("option[value=\"" + newer + "\"]")).containsText("added " + newerDay);
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+                "Remove Visa ending in 4242, added " + olderDay).setExact(true))).hasCount(1);
+            assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+                "Remove Visa ending in 4242, added " + newerDay).setExact(true))).hasCount(1);
+            Chromium.screenshot(page, "portal-cards-alike-" + width);
+        }
+    }
+
+    private tools.jackson.databind.JsonNode saveVisa(TwoSubscriptions buyer) {
+        var saved = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        return saved.json();
+    }
+
+    private static String day(java.time.Instant at) {
+        return java.time.format.DateTimeFormatter.ofPattern("MMM d, uuuu", java.util.Locale.US)
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(at);
+    }
+
     @Test
     void aBuyerAddsACardChoosesItForThePastDueSubscriptionAndSeesItPaidWhileTheOtherKeepsItsCard() {
         var buyer = TwoSubscriptions.open(api, shops);

@@ -58,6 +58,40 @@ class PortalReceiptPagesTest {
         return client;
     }
 
+    /**
+     * A payment's receipt is named by what a buyer can read out to support, its date and amount, not by its raw id;
+     * the id stays, as the reference the seller looks it up by, at the receipt's foot and in its PDF.
+     */
+    @Test
+    void aPaymentReceiptIsNamedByItsDateAndAmountWithItsReferenceAtTheFoot() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String paymentId = order.get("payment_id").asString();
+        String receipt = "/portal/" + shop.accountId() + "/payments/" + paymentId + "/receipt";
+        String day = java.time.format.DateTimeFormatter.ofPattern("MMM d, uuuu", java.util.Locale.US)
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.parse(order.get("created_at").asString()));
+
+        for (int width : new int[]{390, 1280}) {
+            var page = chromium.page(width);
+            page.navigate(sessionUrl(shop, order.get("customer_id").asString()));
+            page.navigate(api.uri(receipt).toString());
+
+            assertThat(page.title()).startsWith("Receipt for your payment of $19.00 on " + day).doesNotContain("pay_");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator(".receipt-head"))
+                .not()
+                .containsText("pay_");
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator(".receipt-ref"))
+                .hasText("Payment reference " + paymentId);
+            Chromium.screenshot(page, "portal-payment-receipt-" + width);
+            if (width == 1280) {
+                var pdf = page.request().get(api.uri(receipt + ".pdf").toString());
+                assertThat(io.till.receipt.ReceiptPdfs.text(pdf.body())).contains("Reference", paymentId)
+                    .doesNotContain("Payment number");
+            }
+        }
+    }
+
     @Test
     void aBuyerOpensAnOrderReadsItsReceiptAndDownloadsThePdf() throws Exception {
         var shop = shops.open();
