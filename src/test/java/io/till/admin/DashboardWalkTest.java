@@ -16,6 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,9 +103,22 @@ class DashboardWalkTest {
         List<String> tooWide = new ArrayList<>();
         var queue = new ArrayDeque<>(List.of("/admin/customers", "/admin/customers/" + customer));
         Set<String> seen = new LinkedHashSet<>(queue);
+        // The owner's walk renders every page and checks it; a member of staff's reads the same pages' links through
+        // the same session without rendering them (a quarter of the time), for the links it is offered.
+        boolean rendered = role.equals("owner");
         while (!queue.isEmpty()) {
             assertThat(seen).as("a walk of the dashboard ends").hasSizeLessThan(MOST_PAGES);
             String path = queue.removeFirst();
+            if (!rendered) {
+                var read = page.request().get(api.uri(path).toString());
+                statuses.put(path, read.status());
+                for (String next : paths(linksIn(read.text(), api.uri(path)))) {
+                    if (seen.add(next)) {
+                        queue.addLast(next);
+                    }
+                }
+                continue;
+            }
             var response = page.navigate(api.uri(path).toString());
             statuses.put(path, response == null ? -1 : response.status());
             @SuppressWarnings("unchecked")
@@ -140,6 +155,27 @@ class DashboardWalkTest {
     private List<String> links(Page page) {
         @SuppressWarnings("unchecked")
         var hrefs = (List<String>) page.evaluate("() => Array.from(document.querySelectorAll('a[href]'), a => a.href)");
+        return paths(hrefs);
+    }
+
+    private static final Pattern LINK = Pattern.compile("<a\\s[^>]*href=\"([^\"]*)\"");
+
+    /** The links of a page's HTML, made absolute against its address as a browser would. */
+    private static List<String> linksIn(String html, URI base) {
+        List<String> hrefs = new ArrayList<>();
+        Matcher link = LINK.matcher(html);
+        while (link.find()) {
+            String href = link.group(1).replace("&amp;", "&");
+            if (!href.isEmpty() && !href.startsWith("#") && !href.startsWith("mailto:")
+                && !href.startsWith("javascript:")) {
+                hrefs.add(base.resolve(href).toString());
+            }
+        }
+        return hrefs;
+    }
+
+    /** Of these absolute links, the dashboard pages, as paths with their query. */
+    private List<String> paths(List<String> hrefs) {
         String origin = api.uri("/").toString();
         List<String> paths = new ArrayList<>();
         for (String href : hrefs) {
