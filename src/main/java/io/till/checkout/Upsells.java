@@ -198,8 +198,8 @@ class Upsells {
 
     /**
      * Books an accepted upsell on its order (inside the caller's transaction): the item, what it starts, the payment
-     * {@code charged} under {@code key} (null when nothing was due), the events. Once only: an offer accepted already is
-     * left as it is.
+     * {@code charged} under {@code key} (null when nothing was due), the events. Once only: an offer accepted already
+     * is left as it is.
      */
     private Order book(String accountId, Order order, Checkout checkout, Checkout.Upsell upsell,
         ProductOption option, Product product, long amount, String gatewayName, String key,

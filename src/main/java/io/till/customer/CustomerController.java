@@ -79,7 +79,8 @@ class CustomerController {
 
     @GetMapping("/{id}")
     @Operation(summary = "Read a customer", description = "With stats: paid orders, lifetime value per currency "
-        + "(payments less refunds and disputed payments), what is disputed (charged back) per currency, active subscriptions and payment plans, and how many are behind on a payment.")
+        + "(payments less refunds and disputed payments), what is disputed (charged back) per currency, active "
+        + "subscriptions and payment plans, and how many are behind on a payment.")
     CustomerRecord get(Caller caller, @PathVariable String id) {
         return new CustomerRecord(customers.get(caller.accountId(), id), stats.of(caller.accountId(), id));
     }
