@@ -112,11 +112,7 @@ class DashboardWalkTest {
             if (!rendered) {
                 var read = page.request().get(api.uri(path).toString());
                 statuses.put(path, read.status());
-                for (String next : paths(linksIn(read.text(), api.uri(path)))) {
-                    if (seen.add(next)) {
-                        queue.addLast(next);
-                    }
-                }
+                paths(linksIn(read.text(), api.uri(path))).stream().filter(seen::add).forEach(queue::addLast);
                 continue;
             }
             var response = page.navigate(api.uri(path).toString());
@@ -126,11 +122,7 @@ class DashboardWalkTest {
             if (!names.isEmpty()) {
                 unnamed.put(path, names);
             }
-            for (String next : links(page)) {
-                if (seen.add(next)) {
-                    queue.addLast(next);
-                }
-            }
+            links(page).stream().filter(seen::add).forEach(queue::addLast);
             // The same page narrowed to a phone's width: the stylesheet's media queries lay it out again, as they
             // would on a phone, without a second request.
             page.setViewportSize(390, 844);
