@@ -146,8 +146,7 @@ class StaffInvitePageTest {
         assertThat(db.sql("SELECT count(*) FROM staff_users WHERE lower(email) = lower(:email)")
             .param("email", colleague).query(Long.class).single()).isZero();
         // The owner sees the invitation expired.
-        var later = ownerMember.signIn(api, chromium.page(1280));
-        later.navigate(api.uri("/admin/settings/staff").toString());
+        var later = ownerMember.signIn(api, chromium.page(1280), "/admin/settings/staff");
         assertThat(later.locator("main")).containsText("expired");
     }
 

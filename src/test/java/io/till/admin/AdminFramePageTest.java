@@ -198,8 +198,7 @@ class AdminFramePageTest {
         var signInPage = chromium.page(390);
         signInPage.navigate(api.uri("/admin/login").toString());
         Chromium.screenshot(signInPage, "dashboard-sign-in-390");
-        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, signInPage);
-        phone.navigate(api.uri("/admin/developers/api-keys").toString());
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, signInPage, "/admin/developers/api-keys");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "dashboard-api-keys-390");
@@ -230,8 +229,8 @@ class AdminFramePageTest {
             + " return d.scrollWidth <= d.clientWidth; })()")).as("the question fits its dialog").isTrue();
         Chromium.screenshot(phone, "dashboard-api-keys-long-name-confirm-390");
 
-        var desk = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        desk.navigate(api.uri("/admin/developers/api-keys").toString());
+        var desk = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/developers/api-keys");
         assertThat((Integer) desk.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(1280);
         Chromium.screenshot(desk, "dashboard-api-keys-long-name-1280");

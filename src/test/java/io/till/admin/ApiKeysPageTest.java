@@ -48,8 +48,8 @@ class ApiKeysPageTest {
     }
 
     private Page createKey(Page browser, String name) {
-        var page = StaffBrowser.of(db, passwords, accounts.create().id()).signIn(api, browser);
-        page.navigate(api.uri("/admin/developers/api-keys").toString());
+        var page = StaffBrowser.of(db, passwords, accounts.create().id()).signIn(api, browser,
+            "/admin/developers/api-keys");
         page.getByLabel("New key name").fill(name);
         page.getByRole(AriaRole.BUTTON, named("Create API key")).click();
         assertThat(page.locator("#created-key")).containsText("till_sandbox_");

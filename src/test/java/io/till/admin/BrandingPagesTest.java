@@ -95,8 +95,8 @@ class BrandingPagesTest {
     @Test
     void aBadFieldIsNamedNextToItsInputAndNothingIsSaved() {
         var account = accounts.create();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        page.navigate(api.uri("/admin/settings/branding").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/settings/branding");
         page.getByLabel("Company name").fill("Babbage Engines");
         page.getByLabel("Brand colour").fill("teal");
         page.getByLabel("Support email").fill("not an address");
@@ -128,8 +128,8 @@ class BrandingPagesTest {
                 .withHeader("Content-Type", "image/png")
                 .withBody(out.toByteArray())));
             var account = accounts.create();
-            var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-            page.navigate(api.uri("/admin/settings/branding").toString());
+            var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+                "/admin/settings/branding");
             page.getByLabel("Logo URL").fill(host.baseUrl() + "/logo.png");
 
             var portal = page.frameLocator("iframe[title='Preview of the customer portal header']");

@@ -52,8 +52,8 @@ class PortalSettingsPagesTest {
         api.send("PUT", "/api/v1/portal_settings", account.apiKey(),
             "{\"receipt_emails\": {\"initial_order\": true}, \"footer\": \"VAT GB123\"}",
             java.util.List.of("Content-Type", "application/json"));
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/settings/portal").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/portal");
         assertThat(page.getByLabel("Buyers may cancel their own subscriptions")).isChecked();
         assertThat(page.locator("#embed-snippet")).containsText("/portal/" + account.id() + "\"");
 
@@ -87,8 +87,8 @@ class PortalSettingsPagesTest {
     @Test
     void receiptEmailsAreSwitchedOnTheNotificationsPage() {
         var account = accounts.create();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        page.navigate(api.uri("/admin/settings/notifications").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/settings/notifications");
         assertThat(page.getByLabel("Each subscription renewal")).not().isChecked();
         page.getByLabel("Each subscription renewal").check();
         page.getByLabel("Receipt footer").fill("Thank you! VAT GB123");

@@ -55,8 +55,8 @@ class AutomationBuilderPagesTest {
         var store = accounts.create();
         String id = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json()
             .get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id).toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id);
         page.getByRole(AriaRole.LINK, named("Builder")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Steps"))).isVisible();
         // htmx is deferred: the builder reacts to typing once the page has loaded.
@@ -93,8 +93,8 @@ class AutomationBuilderPagesTest {
         assertThat(saved.at("/definition/steps/1/duration").asString()).isEqualTo("P5D");
         assertThat(saved.at("/definition/steps").size()).isEqualTo(3);
 
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + id + "/builder");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-390");
     }
@@ -104,8 +104,8 @@ class AutomationBuilderPagesTest {
         var store = accounts.create();
         String id = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json()
             .get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
         page.waitForLoadState();
 
         page.locator("#builder-json").fill("{\"name\": \"Short\", \"trigger\": {\"type\": \"manual\"},\n \"steps\": [");

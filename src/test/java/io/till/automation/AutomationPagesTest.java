@@ -237,8 +237,7 @@ class AutomationPagesTest {
         assertThat(row(page, "Call the team")).hasCount(0);
 
         // A phone: every page fits 390 px.
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/automations").toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390), "/admin/automations");
         fitsAPhone(phone, "automations-list-390");
         phone.navigate(api.uri("/admin/automations/templates").toString());
         fitsAPhone(phone, "automations-templates-390");

@@ -85,8 +85,8 @@ class AutomationRunNowPagesTest {
         String ada = customer(store, "Ada Lovelace", "ada@analytical.example");
         customer(store, "Grace Hopper", "grace@cobol.example");
         // Not an owner: running an automation is staff's work, as any API key may run one.
-        var page = StaffBrowser.of(db, passwords, store.id(), "staff").signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + automation).toString());
+        var page = StaffBrowser.of(db, passwords, store.id(), "staff").signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation);
 
         var run = page.locator("#run");
         assertThat(run.getByRole(AriaRole.HEADING)).hasText("Run now");
@@ -114,8 +114,8 @@ class AutomationRunNowPagesTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Call the customer · run")))
             .isVisible();
 
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/automations/" + automation + "?customer=" + ada).toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + automation + "?customer=" + ada);
         assertThat(phone.locator("#run .aut-test-chosen")).containsText("Ada Lovelace");
         phone.locator("#run").scrollIntoViewIfNeeded();
         Chromium.screenshot(phone, "automation-run-now-390");
@@ -134,8 +134,8 @@ class AutomationRunNowPagesTest {
             true);
         String ada = customer(store, "Ada Lovelace", "ada@analytical.example");
         String stranger = customer(other, "Someone Else", "else@example.com");
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + automation + "?customer=" + ada).toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation + "?customer=" + ada);
         var data = page.getByLabel("Data (optional JSON object");
         var runNow = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace"));
 

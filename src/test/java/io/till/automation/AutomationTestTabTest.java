@@ -96,8 +96,8 @@ class AutomationTestTabTest {
             .status()).isEqualTo(200);
         int mailBefore = count("dev_messages", shop.accountId());
 
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + automation).toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation);
         page.getByRole(AriaRole.LINK, named("Test")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("1. Who to test on"))).isVisible();
 
@@ -178,8 +178,8 @@ class AutomationTestTabTest {
                                "payload": {"total": "{{event.data.total}}", "who": "{{customer.email}}"}}},
                    {"id": "done", "type": "stop"}]}""");
 
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation + "/test");
         page.locator("#test-customers").getByRole(AriaRole.LINK).filter(new Locator.FilterOptions().setHasText(
             "grace@example.com")).click();
         // No order yet: the page says so and the sample starts from her record.
@@ -252,8 +252,8 @@ class AutomationTestTabTest {
              "conditions": {"all": [{"field": "event.data.plan", "op": "eq", "value": "pro"}]},
              "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "pro"}}]}""");
 
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + automation + "/test").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation + "/test");
         assertThat(page.locator("#backtest")).containsText("Every acme.signup event of the last");
         page.getByLabel("Every acme.signup event of the last").selectOption("7");
         page.getByRole(AriaRole.BUTTON, named("Backtest")).click();

@@ -61,8 +61,8 @@ class BuilderCancelOnPagesTest {
              "steps": [{"id": "wait", "type": "delay", "duration": "P3D"},
                        {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "late"}}]}""")
             .json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
         page.waitForLoadState();
         assertThat(page.locator(".bldw-cancel")).hasCount(0);
 
@@ -112,8 +112,8 @@ class BuilderCancelOnPagesTest {
             "A run stops when invoice.paid (same invoice) or acme.refunded happens to its customer");
         Chromium.screenshot(page, "automation-flow-limits-1280");
 
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + id + "/builder");
         assertThat(phone.locator("#f-cancel_on-1-event-custom")).hasValue("acme.refunded");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         phone.locator(".bldw-cancel").first().scrollIntoViewIfNeeded();
@@ -127,8 +127,8 @@ class BuilderCancelOnPagesTest {
             {"name": "Dunning", "trigger": {"type": "event", "event": "payment.failed"},
              "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "late"}}]}""")
             .json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
         page.waitForLoadState();
 
         page.getByLabel("Step to add to the steps").last().selectOption(new SelectOption().setLabel(

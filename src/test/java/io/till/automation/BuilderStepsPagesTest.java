@@ -63,8 +63,8 @@ class BuilderStepsPagesTest {
         var store = accounts.create();
         var created = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json();
         String id = created.get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(width));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(width),
+            "/admin/automations/" + id + "/builder");
         // htmx and builder.js are deferred: the builder reacts to typing once the page has loaded.
         page.waitForLoadState();
         return new Opened(page, store, id, created.get("definition"));
@@ -154,8 +154,8 @@ class BuilderStepsPagesTest {
              "else": [{"id": "delay", "type": "delay", "duration": "P2DT12H"}]}"""));
         assertThat(saved(opened)).isEqualTo(expected);
 
-        var phone = StaffBrowser.of(db, passwords, opened.store().id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/automations/" + opened.id() + "/builder").toString());
+        var phone = StaffBrowser.of(db, passwords, opened.store().id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + opened.id() + "/builder");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-steps-390");
         assertThat(phone.locator("#f-steps-0-retry-cap")).hasValue("2 hours");

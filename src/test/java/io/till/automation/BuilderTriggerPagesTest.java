@@ -74,8 +74,8 @@ class BuilderTriggerPagesTest {
             {"name": "Save a failing Pro subscription", "trigger": {"type": "manual"},
              "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "at-risk"}}]}""")
             .json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
         assertThat(page.locator(".bldw-trigger")).containsText("Runs only when started by hand");
 
         page.getByRole(AriaRole.BUTTON, named("An event happens")).click();
@@ -156,8 +156,8 @@ class BuilderTriggerPagesTest {
                         "then": [{"id": "stop", "type": "stop"}]}]}"""
             .formatted(group)));
 
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + id + "/builder");
         assertThat(phone.locator("#f-conditions-any-1-value")).hasValue("card_declined, expired_card");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-when-390");
@@ -171,8 +171,8 @@ class BuilderTriggerPagesTest {
              "conditions": {"all": [{"field": "customer.email", "op": "exists"}]},
              "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "new"}}]}""")
             .json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
 
         assertThat(page.locator("#f-trigger-event option:checked")).hasText("A custom event…");
         assertThat(page.locator("#f-trigger-event-custom")).hasValue("acme.signup");
@@ -213,8 +213,8 @@ class BuilderTriggerPagesTest {
             {"name": "Renewal reminder", "trigger": {"type": "event", "event": "subscription.renewal_upcoming"},
              "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "renewing"}}]}""")
             .json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/automations/" + id + "/builder").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
         page.waitForLoadState();
 
         assertThat(page.locator(".bldw-trigger .bldw-sentence")).hasText("When a subscription is about to renew");

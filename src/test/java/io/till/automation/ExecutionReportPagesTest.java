@@ -118,8 +118,8 @@ class ExecutionReportPagesTest {
         assertThat(rows.first()).containsText("Always works");
         assertThat(page.locator("#runs-chart canvas")).hasCount(1);
 
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/executions/reports").toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/executions/reports");
         assertThat(phone.locator("#runs-chart canvas")).hasCount(1);
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
@@ -134,8 +134,8 @@ class ExecutionReportPagesTest {
              "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
         String first = run(store.apiKey(), good);
         String second = run(store.apiKey(), good);
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/executions/reports").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/executions/reports");
 
         page.locator("#runs-table").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Always works"))
             .click();

@@ -74,8 +74,8 @@ class BillingListPagesTest {
              "token": "pm_card_visa", "option_id": "%s"}""".formatted(shop.plan()));
         assertThat(mallory.status()).as(mallory.text()).isEqualTo(201);
 
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers").toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers");
         page.getByRole(AriaRole.LINK, named("Billing")).click();
         page.waitForLoadState();
         assertThat(page.locator("h1")).hasText("Orders");
@@ -191,8 +191,8 @@ class BillingListPagesTest {
         assertThat(refunded.status()).as(refunded.text()).isEqualTo(201);
 
         for (int width : new int[]{1280, 390}) {
-            var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
-            page.navigate(api.uri("/admin/orders").toString());
+            var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width),
+                "/admin/orders");
             var row = page.locator("table.list tbody tr");
             assertThat(row.locator(".pill")).hasText("partly refunded");
             assertThat(row.locator("td[data-label=Total]")).containsText("$5.00 of $19.00 refunded");
@@ -257,8 +257,8 @@ class BillingListPagesTest {
         page.waitForLoadState();
         assertThat(page).hasURL(api.uri("/admin/orders?status=paid").toString());
         assertThat(page.locator("table.list tbody tr")).hasCount(1);
-        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/orders?created_from=" + day + "&created_to=" + nextDay).toString());
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390),
+            "/admin/orders?created_from=" + day + "&created_to=" + nextDay);
         assertThat(phone.locator("table.list tbody tr")).hasCount(1);
         Chromium.screenshot(phone, "billing-orders-window-390");
     }

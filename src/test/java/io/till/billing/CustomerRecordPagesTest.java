@@ -79,6 +79,10 @@ class CustomerRecordPagesTest {
         return StaffBrowser.of(db, passwords, store.shop().accountId()).signIn(api, chromium.page(width));
     }
 
+    private Page signedIn(Store store, int width, String path) {
+        return StaffBrowser.of(db, passwords, store.shop().accountId()).signIn(api, chromium.page(width), path);
+    }
+
     @Test
     void staffFindACustomerByTypingOpenTheRecordFromTheKeyboardAndSeeTheirSubscription() {
         var store = store();
@@ -109,8 +113,7 @@ class CustomerRecordPagesTest {
         assertThat(page.getByText("Visa ending in 4242").first()).isVisible();
         Chromium.screenshot(page, "dashboard-customer-record-1280");
 
-        var phone = signedIn(store, 390);
-        phone.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var phone = signedIn(store, 390, "/admin/customers/" + store.ada());
         assertThat(phone.locator("#subscriptions")).containsText("Membership");
         Chromium.screenshot(phone, "dashboard-customer-record-390");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
@@ -134,8 +137,7 @@ class CustomerRecordPagesTest {
         cardChoices.choose(store.shop().accountId(), store.ada(), CardChoices.Kind.SUBSCRIPTION, store.subscription(),
             added.json().get("id").asString());
 
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
 
         var facts = page.locator("#info + .facts, section:has(#info) .facts");
         assertThat(facts).containsText("Visa ending in 4242");
@@ -157,8 +159,7 @@ class CustomerRecordPagesTest {
             .get("status").asString()).isEqualTo("unpaid");
         var store = new Store(shop, carol, order.get("subscription_id").asString());
 
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + carol).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + carol);
 
         var unpaid = page.locator("#unpaid");
         assertThat(unpaid.getByRole(AriaRole.HEADING)).hasText("Unpaid invoices");
@@ -172,8 +173,7 @@ class CustomerRecordPagesTest {
         assertThat(page).hasURL(java.util.regex.Pattern.compile("/admin/invoices/inv_"));
         page.goBack();
         Chromium.screenshot(page, "dashboard-customer-unpaid-1280");
-        var phone = signedIn(store, 390);
-        phone.navigate(api.uri("/admin/customers/" + carol).toString());
+        var phone = signedIn(store, 390, "/admin/customers/" + carol);
         assertThat(phone.locator("#unpaid tbody tr")).containsText("$19.00");
         Chromium.screenshot(phone, "dashboard-customer-unpaid-390");
     }
@@ -195,8 +195,7 @@ class CustomerRecordPagesTest {
         shops.advance(shop, "P32D");
         var store = new Store(shop, dora, null);
 
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + dora).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + dora);
 
         assertThat(page.locator("#plans tbody tr .pill")).hasText("active");
         assertThat(page.locator("#unpaid tbody tr")).hasCount(1);
@@ -225,8 +224,7 @@ class CustomerRecordPagesTest {
     void staffAddCreditTypedAsMoneyAndTheRecordShowsTheBalance() {
         var store = store();
         var page = StaffBrowser.of(db, passwords, store.shop().accountId(), "staff").signIn(api,
-            chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+            chromium.page(1280), "/admin/customers/" + store.ada());
         var facts = page.locator("section:has(#info) .facts");
         assertThat(facts).containsText("No credits");
 
@@ -249,8 +247,7 @@ class CustomerRecordPagesTest {
     @Test
     void aBadAmountOrCurrencyIsSaidBesideItsFieldKeepingWhatWasTypedAndGrantsNothing() {
         var store = store();
-        var page = signedIn(store, 390);
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var page = signedIn(store, 390, "/admin/customers/" + store.ada());
 
         page.locator("#add-credit summary").click();
         page.getByLabel("Amount").fill("12,5");
@@ -308,8 +305,7 @@ class CustomerRecordPagesTest {
         var canceled = api.post("/api/v1/subscriptions/" + store.subscription() + "/cancel", store.shop().apiKey(),
             "{}");
         assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
         var subscriptions = page.locator("#subscriptions");
         assertThat(subscriptions).containsText("No active subscriptions.");
         assertThat(page.locator(".stats")).containsText("Active subscriptions");
@@ -332,8 +328,7 @@ class CustomerRecordPagesTest {
         var disputed = api.post("/api/v1/payments/" + payment + "/dispute", store.shop().apiKey(), null);
         assertThat(disputed.status()).as(disputed.text()).isEqualTo(200);
 
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
 
         var stat = page.locator(".stat", new Page.LocatorOptions().setHasText("Lifetime value"));
         assertThat(stat.locator("dd")).containsText("—");
@@ -350,8 +345,7 @@ class CustomerRecordPagesTest {
         var paused = api.post("/api/v1/subscriptions/" + store.subscription() + "/pause", store.shop().apiKey(), null);
         assertThat(paused.status()).as(paused.text()).isEqualTo(200);
 
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
 
         var subscriptions = page.locator("#subscriptions");
         assertThat(subscriptions.locator("[aria-current=true]")).hasText("Active");
@@ -363,8 +357,7 @@ class CustomerRecordPagesTest {
         assertThat(stat.locator("dd")).containsText("0");
         assertThat(stat.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("1 paused"))).isVisible();
         Chromium.screenshot(page, "dashboard-customer-paused-1280");
-        var phone = signedIn(store, 390);
-        phone.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var phone = signedIn(store, 390, "/admin/customers/" + store.ada());
         assertThat(phone.locator("#subscriptions tbody tr .pill")).hasText("paused");
         Chromium.screenshot(phone, "dashboard-customer-paused-390");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
@@ -377,8 +370,7 @@ class CustomerRecordPagesTest {
         String key = store.shop().apiKey();
         String order = api.get("/api/v1/orders?customer_id=" + store.ada(), key).json().get("data").get(0).get("id")
             .asString();
-        var page = signedIn(store, 1280);
-        page.navigate(api.uri("/admin/customers/" + store.ada()).toString());
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
 
         assertThat(page.locator("#subscriptions table a").first()).hasAttribute("href",
             "/admin/subscriptions/" + store.subscription());

@@ -65,8 +65,7 @@ class InvoiceAndPlanPagesTest {
     }
 
     private Page open(Shops.Shop shop, String path, int width) {
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
-        page.navigate(api.uri(path).toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width), path);
         return page;
     }
 
@@ -298,8 +297,8 @@ class InvoiceAndPlanPagesTest {
         var zone = java.time.ZoneId.of("America/Los_Angeles");
         var before = java.time.Instant.parse(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json()
             .get("next_bill_at").asString()).atZone(zone);
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280, zone.getId()));
-        page.navigate(api.uri("/admin/payment-plans/" + plan).toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280, zone.getId()),
+            "/admin/payment-plans/" + plan);
 
         var picker = page.getByLabel("Next bill date");
         assertThat(picker).hasValue(before.toLocalDate().toString());

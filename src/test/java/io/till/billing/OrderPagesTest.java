@@ -68,6 +68,10 @@ class OrderPagesTest {
         return StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
     }
 
+    private Page signedIn(Shops.Shop shop, int width, String path) {
+        return StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width), path);
+    }
+
     private int refunds(Shops.Shop shop) {
         return db.sql("SELECT count(*) FROM refunds WHERE account_id = :accountId")
             .param("accountId", shop.accountId())
@@ -82,8 +86,7 @@ class OrderPagesTest {
         String id = order.get("id").asString();
 
         for (int width : new int[]{1280, 390}) {
-            var page = signedIn(shop, width);
-            page.navigate(api.uri("/admin/orders/" + id).toString());
+            var page = signedIn(shop, width, "/admin/orders/" + id);
 
             assertThat(page.getByRole(AriaRole.HEADING, named("Order " + id))).isVisible();
             var main = page.locator("main");
@@ -113,8 +116,7 @@ class OrderPagesTest {
     void staffRefundHalfAnOrderAfterConfirmingAndASecondSubmitOfTheSameFormRefundsNothingMore() {
         var shop = shops.open();
         var order = buy(shop);
-        var page = signedIn(shop, 1280);
-        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var page = signedIn(shop, 1280, "/admin/orders/" + order.get("id").asString());
         var form = page.locator("form.refund-form");
         String formKey = form.locator("input[name=form_key]").inputValue();
         String csrf = form.locator("input[name=_csrf]").inputValue();
@@ -152,8 +154,7 @@ class OrderPagesTest {
     void refundingMoreThanIsLeftIsRefusedNextToTheFormKeepingWhatWasTypedAndChangesNothing() {
         var shop = shops.open();
         var order = buy(shop);
-        var page = signedIn(shop, 390);
-        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var page = signedIn(shop, 390, "/admin/orders/" + order.get("id").asString());
 
         page.getByLabel("Amount (USD)").fill("25");
         page.getByLabel("Reason (optional)").fill("Broken on arrival");
@@ -182,8 +183,7 @@ class OrderPagesTest {
     void theRefundDialogNamesExactlyWhatTheServerReadsAndNoFigureForWhatIsNotAnAmount() {
         var shop = shops.open();
         var order = buy(shop);
-        var page = signedIn(shop, 1280);
-        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var page = signedIn(shop, 1280, "/admin/orders/" + order.get("id").asString());
         var amount = page.getByLabel("Amount (USD)");
         var confirm = page.getByRole(AriaRole.DIALOG);
 
@@ -211,8 +211,7 @@ class OrderPagesTest {
     void aRefundTheGatewayDeclinesIsShownNextToTheFormAndGivesNothingBack() {
         var shop = shops.open();
         var order = buy(shop);
-        var page = signedIn(shop, 1280);
-        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var page = signedIn(shop, 1280, "/admin/orders/" + order.get("id").asString());
         faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.REFUND_DECLINED,
             "The payment gateway declined the refund (charge_disputed); nothing was given back."));
 
@@ -238,8 +237,7 @@ class OrderPagesTest {
         var lost = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + order.get("payment_id")
             .asString() + "\", \"amount\": 500}");
         assertThat(lost.status()).isEqualTo(502);
-        var page = signedIn(shop, 390);
-        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        var page = signedIn(shop, 390, "/admin/orders/" + order.get("id").asString());
 
         var row = page.locator("#refunds tbody tr");
         assertThat(page.locator("[aria-labelledby=about-title] dl.facts"))
@@ -263,8 +261,7 @@ class OrderPagesTest {
         String id = order.get("id").asString();
         String payment = order.get("payment_id").asString();
         api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", \"amount\": 500}");
-        var page = signedIn(shop, 1280);
-        page.navigate(api.uri("/admin/orders/" + id).toString());
+        var page = signedIn(shop, 1280, "/admin/orders/" + id);
 
         assertThat(page.locator(".order-heading .pill")).hasText("paid");
         assertThat(page.locator("[aria-labelledby=about-title] dl.facts"))
@@ -272,8 +269,7 @@ class OrderPagesTest {
 
         api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\"}");
         for (int width : new int[]{1280, 390}) {
-            page = signedIn(shop, width);
-            page.navigate(api.uri("/admin/orders/" + id).toString());
+            page = signedIn(shop, width, "/admin/orders/" + id);
 
             assertThat(page.locator(".order-heading .pill")).hasText("refunded");
             assertThat(page.locator("[aria-labelledby=about-title] dl.facts")).containsText("Refunded in full: $19.00");

@@ -94,8 +94,8 @@ class RetryScheduleTest {
     @Test
     void theSettingsPageEditsTheScheduleInDaysAndNamesABadRetry() {
         var account = accounts.create();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/settings/retries").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/retries");
         var subscriptions = page.getByLabel("Subscriptions: retry after (days)");
         assertThat(subscriptions).hasValue("1, 3, 5");
 
@@ -108,8 +108,8 @@ class RetryScheduleTest {
         assertThat(schedule.get("payment_plan_retries").toString()).isEqualTo("[\"P1D\",\"P2D\"]");
         Chromium.screenshot(page, "settings-retries-1280");
 
-        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/settings/retries").toString());
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/settings/retries");
         phone.getByLabel("Subscriptions: retry after (days)").fill("3, 2");
         phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save retry schedules")).click();
         assertThat(phone.locator("#subscriptionRetries-error"))

@@ -64,8 +64,8 @@ class SubscriptionPagesTest {
     }
 
     private Page open(Member member, int width) {
-        var page = StaffBrowser.of(db, passwords, member.shop().accountId()).signIn(api, chromium.page(width));
-        page.navigate(api.uri("/admin/subscriptions/" + member.subscription()).toString());
+        var page = StaffBrowser.of(db, passwords, member.shop().accountId()).signIn(api, chromium.page(width),
+            "/admin/subscriptions/" + member.subscription());
         return page;
     }
 
@@ -305,8 +305,8 @@ class SubscriptionPagesTest {
         var grace = member(shop, "grace@example.com");
         assertThat(api.post("/api/v1/subscriptions/" + grace.subscription() + "/cancel", shop.apiKey(), "{}")
             .status()).isEqualTo(200);
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers").toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("every subscription by status")).click();
         assertThat(page.locator("h1")).hasText("Subscriptions");
@@ -326,8 +326,8 @@ class SubscriptionPagesTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Membership")).click();
         assertThat(page).hasURL(java.util.regex.Pattern.compile("/admin/subscriptions/" + ada.subscription() + "$"));
 
-        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/subscriptions").toString());
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390),
+            "/admin/subscriptions");
         assertThat(phone.locator("table.list tbody tr")).hasCount(2);
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "subscriptions-390");

@@ -58,8 +58,8 @@ class TestClockPagesTest {
         var subscription = shops.subscription(shop, order.get("subscription_id").asString());
         Instant renewal = Instant.parse(subscription.get("current_period_end").asString());
         String dayAfter = renewal.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).toString();
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + customer).toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + customer);
         var banner = page.locator(".sandbox-banner");
         String before = banner.locator("time").textContent();
         Chromium.screenshot(page, "dashboard-test-clock-1280");

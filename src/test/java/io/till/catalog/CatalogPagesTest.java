@@ -48,8 +48,7 @@ class CatalogPagesTest {
     }
 
     private Page signIn(Shops.Shop shop, int width) {
-        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width));
-        page.navigate(api.uri("/admin/catalog").toString());
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(width), "/admin/catalog");
         return page;
     }
 

@@ -85,8 +85,8 @@ class InternalOrderPagesTest {
     @Test
     void staffPlaceAnInternalOrderFromTheRecordAndTheSameFormSubmittedTwiceMakesOneOrder() {
         var buyer = buyerWithCard("pm_card_visa");
-        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + buyer.customerId()).toString());
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId());
         assertThat(page.locator("#orders")).containsText("No orders yet.");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New order")).first().click();
@@ -128,8 +128,8 @@ class InternalOrderPagesTest {
         assertThat(orders(buyer)).as("one order for two submits").hasSize(1);
         assertThat(orders(buyer).getFirst().get("status").asString()).isEqualTo("paid");
 
-        var phone = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+        var phone = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
         Chromium.screenshot(phone, "dashboard-new-order-390");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
@@ -141,8 +141,8 @@ class InternalOrderPagesTest {
     @Test
     void aDeclinedCardShowsTheBanksReasonOnTheFormAndNothingIsCharged() {
         var buyer = buyerWithCard("pm_card_chargeCustomerFail");
-        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
 
         // An unknown promo code: the service's refusal stands next to the field, and the choices stay as they were.
         page.getByLabel("Promo code").fill("NOPE");

@@ -62,8 +62,8 @@ class CustomerEditPagesTest {
     void staffRenameACustomerAndChangeTheEmailOnlyAfterSeeingTheConnectedSystemsWarning() {
         var account = accounts.create();
         String ada = customer(account, "Ada Byron", "ada@analytical.example");
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + ada).toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + ada);
 
         page.getByRole(AriaRole.LINK, named("Edit customer")).click();
         page.getByLabel("Name").fill("Ada Lovelace");
@@ -102,8 +102,8 @@ class CustomerEditPagesTest {
         var created = api.post("/api/v1/customers", account.apiKey(), """
             {"name": "John Smith", "email": "john@smith.example", "tags": ["Smith, John", "vip"]}""");
         String john = created.json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + john + "/edit").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + john + "/edit");
         // Another staff member tags John while this form is open: a save that did not touch the tags keeps theirs.
         var tagged = api.send("PATCH", "/api/v1/customers/" + john, account.apiKey(), """
             {"tags": ["Smith, John", "vip", "wholesale"]}""", List.of("Content-Type", "application/json"));
@@ -125,8 +125,8 @@ class CustomerEditPagesTest {
         var created = api.post("/api/v1/customers", account.apiKey(), """
             {"name": "John Smith", "email": "john@smith.example", "tags": ["Smith, John"]}""");
         String john = created.json().get("id").asString();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers/" + john + "/edit").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + john + "/edit");
         var tags = page.getByLabel("Tags (one per line)");
         assertThat(tags).hasValue("Smith, John");
 
@@ -144,8 +144,8 @@ class CustomerEditPagesTest {
         var account = accounts.create();
         String ada = customer(account, "Ada Lovelace", "ada@analytical.example");
         String grace = customer(account, "Grace Hopper", "grace@cobol.example");
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        page.navigate(api.uri("/admin/customers/" + ada + "/edit").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/customers/" + ada + "/edit");
         Chromium.screenshot(page, "dashboard-customer-edit-390");
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);

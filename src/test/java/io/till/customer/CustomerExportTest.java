@@ -59,8 +59,7 @@ class CustomerExportTest {
         assertThat(api.post("/api/v1/customers", other.apiKey(), """
             {"name": "Eve", "email": "eve@example.com"}""").status()).isEqualTo(201);
 
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/customers");
         var download = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions()
             .setName("download every customer as CSV")).click());
 
@@ -85,8 +84,7 @@ class CustomerExportTest {
             "{\"name\": \"Grace Hopper\", \"email\": \"grace@example.com\"}")) {
             assertThat(api.post("/api/v1/customers", store.apiKey(), body).status()).isEqualTo(201);
         }
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/customers").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/customers");
 
         page.getByLabel("Name or email").fill("ADA");
         assertThat(page.locator("#results h2")).hasText("Customers matching \u201cADA\u201d");
@@ -100,8 +98,8 @@ class CustomerExportTest {
         assertThat(lines.get(1)).contains(",Adam Smith,adam@example.com,");
         assertThat(lines.get(2)).contains(",Ada Lovelace,ada@example.com,");
 
-        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/customers?q=grace").toString());
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/customers?q=grace");
         assertThat(phone.locator("#results a[download]")).hasAttribute("href", "/admin/customers.csv?q=grace");
         Chromium.screenshot(phone, "customers-search-export-390");
 

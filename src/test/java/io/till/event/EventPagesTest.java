@@ -148,8 +148,8 @@ class EventPagesTest {
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("main")).containsText("No event matches these filters.");
 
-        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/developers/events").toString());
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/developers/events");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "dashboard-events-390");

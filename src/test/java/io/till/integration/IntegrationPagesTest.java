@@ -73,8 +73,7 @@ class IntegrationPagesTest {
     @Test
     void anEditLeavingTheSecretBlankKeepsItAndTestConnectionShowsTheOutcome() {
         var account = accounts.create();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/settings").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280), "/admin/settings");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(java.util.regex.Pattern.compile(
             "^Integrations"))).click();
         page.getByRole(AriaRole.LINK, named("Connect Twilio (SMS)")).click();
@@ -132,8 +131,8 @@ class IntegrationPagesTest {
     @Test
     void aBadFieldIsNamedNextToItsInputAndATypedSecretIsNotSentBack() {
         var account = accounts.create();
-        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        page.navigate(api.uri("/admin/settings/integrations/smtp").toString());
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/settings/integrations/smtp");
         page.getByLabel("Host").fill("smtp.shop.test");
         page.getByLabel("Port").fill("70000");
         page.getByLabel("User name (optional)").fill("till");

@@ -135,8 +135,8 @@ class MailboxPagesTest {
         assertThat(page.locator("pre.message-text")).hasText("Your order shipped, Ada");
         assertThat(page.locator("iframe")).hasCount(0);
 
-        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/developers/mailbox").toString());
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/developers/mailbox");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "dashboard-mailbox-390");

@@ -100,8 +100,7 @@ class TaskPagesTest {
             .hasText("Task assigned to " + colleague.email() + ".");
         assertThat(page.getByLabel("Assignee of Call Ada about the failed payment")).hasValue(colleague.email());
 
-        var phone = staff.signIn(api, chromium.page(390));
-        phone.navigate(api.uri("/admin/tasks").toString());
+        var phone = staff.signIn(api, chromium.page(390), "/admin/tasks");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "tasks-open-390");
@@ -135,8 +134,7 @@ class TaskPagesTest {
         task(store, "Send Grace the new plan", now.plus(Duration.ofDays(3)));
         String finished = task(store, "Thank Alan", now.plus(Duration.ofDays(1)));
         assertThat(api.post("/api/v1/tasks/" + finished + "/complete", store.apiKey(), null).status()).isEqualTo(200);
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
-        page.navigate(api.uri("/admin/tasks").toString());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/tasks");
         assertThat(page.locator(".pill", new Page.LocatorOptions().setHasText("overdue"))).hasCount(0);
 
         advance(store, "P2D");
@@ -144,8 +142,7 @@ class TaskPagesTest {
         for (int width : new int[]{1280, 390}) {
             var shown = width == 1280
                 ? page
-                : StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(
-                    width));
+                : StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(width));
             shown.navigate(api.uri("/admin/tasks").toString());
             assertThat(shown.locator("#" + late + " td[data-label=Due] .pill.bad")).hasText("overdue");
             assertThat(shown.locator(".pill", new Page.LocatorOptions().setHasText("overdue"))).hasCount(1);

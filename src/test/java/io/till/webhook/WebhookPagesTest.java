@@ -86,6 +86,10 @@ class WebhookPagesTest {
         return StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(width));
     }
 
+    private Page signedIn(TestAccounts.TestAccount account, int width, String path) {
+        return StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(width), path);
+    }
+
     /** Runs the webhook agenda (the tests' workers are off) and shows the page as it now stands. */
     private void deliverAndReload(Page page) {
         agenda.runDue();
@@ -202,8 +206,7 @@ class WebhookPagesTest {
         assertThat(gaveUp(account, id)).isTrue();
 
         for (int width : new int[]{1280, 390}) {
-            var page = signedIn(account, width);
-            page.navigate(api.uri("/admin/webhooks").toString());
+            var page = signedIn(account, width, "/admin/webhooks");
             assertThat(page.locator("main tbody tr").first()).containsText("failing");
             Chromium.screenshot(page, "dashboard-webhooks-failing-" + width);
 
@@ -226,8 +229,7 @@ class WebhookPagesTest {
     @Test
     void aUrlTheEgressGuardRefusesIsExplainedNextToItsFieldAndNothingIsAdded() {
         var account = accounts.create();
-        var page = signedIn(account, 1280);
-        page.navigate(api.uri("/admin/webhooks").toString());
+        var page = signedIn(account, 1280, "/admin/webhooks");
         page.getByLabel("Endpoint URL").fill("http://10.0.0.7/hooks");
         page.getByRole(AriaRole.BUTTON, named("Add endpoint")).click();
 
@@ -247,8 +249,7 @@ class WebhookPagesTest {
             {"url": "http://127.0.0.1:%d/hooks", "event_types": ["payment.failed"]}""".formatted(peer.port()));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        var page = signedIn(account, 1280);
-        page.navigate(api.uri("/admin/webhooks/" + id).toString());
+        var page = signedIn(account, 1280, "/admin/webhooks/" + id);
 
         page.getByLabel("Endpoint URL").fill("http://169.254.169.254/latest");
         page.getByRole(AriaRole.BUTTON, named("Save endpoint")).click();
