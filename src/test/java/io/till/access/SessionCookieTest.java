@@ -67,9 +67,10 @@ class SessionCookieTest {
     @Test
     void behindATrustedHttpsProxyTheCookieIsHostPrefixedAndSecure() throws Exception {
         int childPort = freePort();
-        Process child = ChildTills.start(dataSource, masterKey, List.of(), List.of("--server.port=" + childPort,
-            "--till.bootstrap.public-url=https://till.example", "--server.forward-headers-strategy=native",
-            "--till.automation.workers-enabled=false", "--till.webhooks.workers-enabled=false"));
+        Process child = ChildTills.start(dataSource, masterKey, ChildTills.quickStart(),
+            List.of("--server.port=" + childPort,
+                "--till.bootstrap.public-url=https://till.example", "--server.forward-headers-strategy=native",
+                "--till.automation.workers-enabled=false", "--till.webhooks.workers-enabled=false"));
         try {
             var output = drain(child);
             awaitReady(childPort, child, output);

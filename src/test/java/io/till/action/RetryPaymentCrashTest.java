@@ -56,7 +56,8 @@ class RetryPaymentCrashTest {
             {"data": {"invoice_id": "%s"}}""".formatted(invoice)).json().get("id").asString();
         ChildTills.shareClock(db, clock);
 
-        Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge=true"),
+        Process child = ChildTills.start(dataSource, masterKey,
+            ChildTills.quickStart("-Dtill.test.hang-after-charge=true"),
             List.of("--till.automation.lease=PT5S"));
         try {
             var charged = ChildTills.awaitLines(child, "CHARGED ", 1);

@@ -279,7 +279,7 @@ class EngineResilienceTest {
 
         // A lease (and with it the actions' cap, half of it) far longer than the child lives: however slow the
         // machine, its hung steps are still running when it is killed.
-        Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang=true",
+        Process child = ChildTills.start(dataSource, masterKey, ChildTills.quickStart("-Dtill.test.hang=true",
             "-Dtill.test.node=child"), List.of("--till.automation.lease=PT2M", "--till.automation.batch-size=50"));
         try {
             var hung = ChildTills.awaitLines(child, "HANG ", ids.size());

@@ -80,9 +80,9 @@ final class ChaosNodes implements AutoCloseable {
     void start(Node node, List<String> jvmFlags) throws IOException {
         var nodeArgs = new ArrayList<>(args);
         nodeArgs.add("--server.port=" + node.port);
-        var flags = new ArrayList<>(jvmFlags);
         // Nodes are started six times or more per run on a small machine: start fast rather than peak fast.
-        flags.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dtill.test.node=node-" + node.index));
+        var flags = new ArrayList<>(ChildTills.quickStart("-Dtill.test.node=node-" + node.index));
+        flags.addAll(jvmFlags);
         node.process = ChildTills.start(database.jdbcUrl(), "postgres", masterKey, flags, nodeArgs, node.log);
     }
 

@@ -69,7 +69,8 @@ class PurchaseCrashTest {
             port = socket.getLocalPort();
         }
 
-        Process child = ChildTills.start(dataSource, masterKey, List.of("-Dtill.test.hang-after-charge-key=order:"),
+        Process child = ChildTills.start(dataSource, masterKey,
+            ChildTills.quickStart("-Dtill.test.hang-after-charge-key=order:"),
             // Every purchase stays in flight on the node until it dies, each holding one of the node's request slots
             // (as many as its request pool has connections): enough slots for all of them.
             List.of("--server.port=" + port, "--till.database.pool-size=" + (PURCHASES + 2)));

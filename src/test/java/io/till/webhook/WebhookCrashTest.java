@@ -96,8 +96,9 @@ class WebhookCrashTest {
                 .param("offset", Math.max(0, ahead))
                 .update();
 
-            child = ChildTills.start(dataSource, masterKey, List.of(), List.of("--till.webhooks.lease=PT5S",
-                "--till.webhooks.poll-interval=100ms", "--till.egress.allow=127.0.0.1/32"));
+            child = ChildTills.start(dataSource, masterKey, ChildTills.quickStart(),
+                List.of("--till.webhooks.lease=PT5S",
+                    "--till.webhooks.poll-interval=100ms", "--till.egress.allow=127.0.0.1/32"));
             var output = child.getInputStream();
             Thread.ofVirtual().start(() -> {
                 try {
