@@ -3,6 +3,7 @@ package io.till.automation;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -72,17 +73,22 @@ final class DurationWords {
         if (duration.isNegative() || duration.isZero() || duration.getNano() != 0) {
             return iso;
         }
-        var words = new ArrayList<String>();
-        add(words, duration.toDays(), "day");
-        add(words, duration.toHoursPart(), "hour");
-        add(words, duration.toMinutesPart(), "minute");
-        add(words, duration.toSecondsPart(), "second");
-        return String.join(" ", words);
+        return String.join(" ", parts(duration));
     }
 
-    private static void add(ArrayList<String> words, long n, String unit) {
+    /** A duration's parts in words, days first: "1 day", "2 hours"; none for less than a second. */
+    static List<String> parts(Duration duration) {
+        var parts = new ArrayList<String>();
+        add(parts, duration.toDays(), "day");
+        add(parts, duration.toHoursPart(), "hour");
+        add(parts, duration.toMinutesPart(), "minute");
+        add(parts, duration.toSecondsPart(), "second");
+        return parts;
+    }
+
+    private static void add(List<String> parts, long n, String unit) {
         if (n > 0) {
-            words.add(n + " " + unit + (n == 1 ? "" : "s"));
+            parts.add(n + " " + unit + (n == 1 ? "" : "s"));
         }
     }
 }

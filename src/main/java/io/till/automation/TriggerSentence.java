@@ -3,7 +3,6 @@ package io.till.automation;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,23 +126,13 @@ final class TriggerSentence {
         if (duration == null) {
             return "?";
         }
-        var parts = new ArrayList<String>();
-        unit(parts, duration.toDays(), "day");
-        unit(parts, duration.toHoursPart(), "hour");
-        unit(parts, duration.toMinutesPart(), "minute");
-        unit(parts, duration.toSecondsPart(), "second");
+        var parts = DurationWords.parts(duration);
         if (parts.isEmpty()) {
             return "a moment";
         }
         return parts.size() == 1
             ? parts.getFirst()
             : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.getLast();
-    }
-
-    private static void unit(List<String> parts, long amount, String unit) {
-        if (amount > 0) {
-            parts.add(amount + " " + unit + (amount == 1 ? "" : "s"));
-        }
     }
 
     private static String capitalized(String word) {

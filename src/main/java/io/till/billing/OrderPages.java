@@ -2,8 +2,6 @@ package io.till.billing;
 
 import io.till.catalog.PromoCode;
 import io.till.catalog.PromoCodes;
-import io.till.customer.Card;
-import io.till.customer.Cards;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
@@ -33,19 +31,18 @@ class OrderPages {
     private final Refunds refunds;
     private final RefundHistory history;
     private final Customers customers;
-    private final Cards cards;
+    private final RecordViews views;
     private final PromoCodes promoCodes;
     private final RecordForms forms;
 
     OrderPages(Orders orders, Payments payments, Refunds refunds, RefundHistory history, Customers customers,
-        Cards cards,
-        PromoCodes promoCodes, RecordForms forms) {
+        RecordViews views, PromoCodes promoCodes, RecordForms forms) {
         this.orders = orders;
         this.payments = payments;
         this.refunds = refunds;
         this.history = history;
         this.customers = customers;
-        this.cards = cards;
+        this.views = views;
         this.promoCodes = promoCodes;
         this.forms = forms;
     }
@@ -133,10 +130,8 @@ class OrderPages {
 
     private PaymentRow paymentRow(String accountId, Payment p, String customerName) {
         long left = refunds.refundable(accountId, p);
-        String card = p.cardId() == null
-            ? null
-            : cards.findOnRecord(accountId, p.cardId()).map(Card::name).orElse(null);
-        String failure = p.failureMessage() != null ? p.failureMessage() : p.failureCode();
+        String card = views.cardName(accountId, p.cardId());
+        String failure = RecordViews.failure(p);
         String leftText = Amounts.format(left, p.currency());
         return new PaymentRow(p.id(), p.createdAt(), Amounts.format(p.amount(), p.currency()),
             p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), card,
@@ -144,10 +139,10 @@ class OrderPages {
             p.currency(), confirm(leftText, customerName));
     }
 
-    /** Where the order's money stands, in words: a partly refunded order is paid, and says how much went back. */
     /**
-     * The order's status in words; {@code refundPending} is how much of what it says went back is still waiting for
-     * the gateway's answer (counted as refunded, so that it cannot be refunded twice, until the answer comes).
+     * Where the order's money stands, in words (a partly refunded order is paid, and says how much went back);
+     * {@code refundPending} is how much of what it says went back is still waiting for the gateway's answer (counted
+     * as refunded, so that it cannot be refunded twice, until the answer comes).
      */
     static String statusText(Order order, long refundPending) {
         String total = Amounts.format(order.total(), order.currency());

@@ -5,6 +5,8 @@ import io.till.customer.Card;
 import io.till.customer.Cards;
 import io.till.shared.Amounts;
 import io.till.shared.PageRequest;
+import io.till.shared.Timestamps;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,18 +26,26 @@ class RecordViews {
     private final Refunds refunds;
     private final RefundHistory history;
     private final Invoices invoices;
+    private final Clock clock;
 
     RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, RefundHistory history,
-        Invoices invoices) {
+        Invoices invoices, Clock clock) {
         this.products = products;
         this.cards = cards;
         this.payments = payments;
         this.refunds = refunds;
         this.history = history;
         this.invoices = invoices;
+        this.clock = clock;
     }
 
-    record CardChoice(String id, String label, boolean current) {}
+    /** A card to choose in a record's form; {@code expired} ones are shown, not offered. */
+    record CardChoice(String id, String label, boolean current, boolean expired) {
+
+        public boolean offered() {
+            return current || !expired;
+        }
+    }
 
     record PaymentRow(String id, Instant createdAt, String amount, String refunded, String status, String failure,
         boolean refundable, String left, String leftTyped) {}
@@ -61,12 +71,20 @@ class RecordViews {
         return cardId == null ? null : cards.findOnRecord(accountId, cardId).map(Card::name).orElse(null);
     }
 
-    /** The customer's saved cards, the one that pays marked. */
+    /**
+     * The customer's saved cards, the one that pays marked. An expired card says so and cannot be chosen (changing to
+     * it is refused, and a charge on it would be declined), unless it is the one that pays now, which shows as chosen.
+     */
     List<CardChoice> cardChoices(String accountId, String customerId, String currentCardId) {
+        Instant now = Timestamps.now(clock);
         return cards.list(accountId, customerId, PageRequest.of(CARDS, null, "card"))
             .data()
             .stream()
-            .map(card -> new CardChoice(card.id(), label(card), card.id().equals(currentCardId)))
+            .map(card -> {
+                boolean expired = card.expiredAt(now);
+                return new CardChoice(card.id(), expired ? card.name() + " · expired " + card.expiry() : label(card),
+                    card.id().equals(currentCardId), expired);
+            })
             .toList();
     }
 

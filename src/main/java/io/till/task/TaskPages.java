@@ -9,7 +9,9 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -53,12 +55,11 @@ class TaskPages {
         errors.throwIfAny();
         var found = tasks.list(staff.accountId(), new Tasks.Filter(done ? "done" : "open", null), page);
         model.addAttribute("tasks", found.data());
-        // Each task's customer by name, as staff know them (a removed one says so).
-        var names = new java.util.HashMap<String, String>();
-        found.data().stream().map(Task::customerId).filter(java.util.Objects::nonNull).distinct()
-            .forEach(id -> names.put(id, customers.find(staff.accountId(), id)
-                .map(c -> c.name() != null && !c.name().isBlank() ? c.name() : c.email())
-                .orElse("Removed customer")));
+        // Each task's customer as staff know them, in one query for the page (a removed one says so).
+        var ids = found.data().stream().map(Task::customerId).filter(Objects::nonNull).distinct().toList();
+        var known = customers.names(staff.accountId(), ids);
+        var names = new HashMap<String, String>();
+        ids.forEach(id -> names.put(id, known.getOrDefault(id, "Removed customer")));
         model.addAttribute("customerNames", names);
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
         model.addAttribute("done", done);

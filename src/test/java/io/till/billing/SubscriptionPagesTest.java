@@ -221,6 +221,27 @@ class SubscriptionPagesTest {
             .isEqualTo(mastercard);
     }
 
+    /**
+     * A saved card that has expired is listed on the subscription as expired and cannot be chosen to pay it (changing
+     * to it would be refused); the card that pays stays chosen.
+     */
+    @Test
+    void anExpiredCardIsShownButCannotBeChosen() {
+        var ada = member(shops.open(), "ada@example.com");
+        var saved = api.post("/api/v1/customers/" + ada.customer() + "/payment_methods", ada.shop().apiKey(),
+            "{\"token\": \"pm_card_mastercard\"}");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        String mastercard = saved.json().get("id").asString();
+        io.till.portal.ExpiredCards.expire(db, mastercard);
+        var page = open(ada, 1280);
+
+        var expired = page.locator("#card-id option[value='" + mastercard + "']");
+        assertThat(expired).hasText("Mastercard ending in 4444 · expired 01/2025");
+        assertThat(expired).isDisabled();
+        assertThat(page.locator("#card-id option:checked")).containsText("Visa ending in 4242");
+        assertThat(page.locator("#card-id option:checked")).isEnabled();
+    }
+
     @Test
     void staffRefundPartOfASubscriptionPayment() {
         var ada = member(shops.open(), "ada@example.com");

@@ -8,19 +8,33 @@ import com.code_intelligence.jazzer.junit.Lifecycle;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Jazzer fuzz tests of the API's JSON bodies and query strings, sent over real HTTP to the running application: whatever
- * the bytes, Till answers below 500, and refusals of a body are problem details. Without {@code JAZZER_FUZZ} (as in
- * {@code ./mvnw verify}) each test replays its checked-in inputs from {@code ApiFuzzTestInputs/<test>/}; {@code fuzz/run}
- * fuzzes for real. Inputs may name the fixture's objects as {@code {{checkout}}}, {@code {{option}}},
+ * the bytes, Till answers below 500, and refusals of a body are problem details. {@code fuzz/run} fuzzes for real
+ * ({@code JAZZER_FUZZ=1}); without it (as in {@code ./mvnw verify}) {@link #replaysTheCheckedInInputs} sends each test's
+ * checked-in inputs from {@code ApiFuzzTestInputs/<test>/}, and an empty one, through the same test, as Jazzer's own
+ * replay does but without its agent, whose start (a scan of every class on the class path) took 20 of the 30 s. Inputs may name the fixture's objects as {@code {{checkout}}}, {@code {{option}}},
  * {@code {{product}}}, {@code {{automation}}}, {@code {{customer}}}, {@code {{subscription}}}, {@code {{order}}} and {@code {{payment}}}.
  */
 @TillIntegrationTest
@@ -38,53 +52,63 @@ class ApiFuzzTest {
     record Fixture(RawHttp http, String apiKey, Map<String, String> ids) {}
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void automationDefinitions(byte[] body) {
         assertRefusedCleanly(post("/api/v1/automations", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void automationRuns(byte[] body) {
         assertRefusedCleanly(post("/api/v1/automations/{{automation}}/test", body));
         assertRefusedCleanly(post("/api/v1/automations/{{automation}}/run", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void events(byte[] body) {
         assertRefusedCleanly(post("/api/v1/events", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void eventBatches(byte[] body) {
         assertRefusedCleanly(post("/api/v1/events/batch", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void purchases(byte[] body) {
         assertRefusedCleanly(post("/api/v1/checkouts/{{checkout}}/purchases", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void integrations(byte[] body) {
         assertRefusedCleanly(post("/api/v1/integrations", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void customers(byte[] body) {
         assertRefusedCleanly(post("/api/v1/customers", body));
         assertRefusedCleanly(send("PATCH", "/api/v1/customers/{{customer}}", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void products(byte[] body) {
         assertRefusedCleanly(post("/api/v1/products", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void checkouts(byte[] body) {
         assertRefusedCleanly(post("/api/v1/checkouts", body));
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void billing(byte[] body) {
         assertRefusedCleanly(post("/api/v1/customers/{{customer}}/credits", body));
         assertRefusedCleanly(post("/api/v1/refunds", body));
@@ -93,6 +117,7 @@ class ApiFuzzTest {
     }
 
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void portalSettings(byte[] body) {
         assertRefusedCleanly(send("PUT", "/api/v1/portal_settings", body));
         assertRefusedCleanly(send("PUT", "/api/v1/account/branding", body));
@@ -100,10 +125,51 @@ class ApiFuzzTest {
 
     /** The input is a request target ({@code /api/v1/customers?query=…}); GET it. */
     @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
     void queryStrings(byte[] target) {
         var answer = fixture().http().send("GET", requestTarget(target), fixture().apiKey(), null);
 
         assertThat(answer.status()).as("GET %s answered %s", printable(target), answer.body()).isLessThan(500);
+    }
+
+    /** One checked-in input of one fuzz test ({@code ""}: the empty input), sent through that test. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("checkedInInputs")
+    void replaysTheCheckedInInputs(String test, String input) throws Throwable {
+        byte[] bytes = input.isEmpty() ? new byte[0] : Files.readAllBytes(inputs().resolve(test).resolve(input));
+        try {
+            ApiFuzzTest.class.getDeclaredMethod(test, byte[].class).invoke(this, (Object) bytes);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    static Stream<Arguments> checkedInInputs() throws IOException {
+        var all = new ArrayList<Arguments>();
+        var tests = Arrays.stream(ApiFuzzTest.class.getDeclaredMethods())
+            .filter(method -> method.isAnnotationPresent(FuzzTest.class))
+            .map(Method::getName)
+            .sorted()
+            .toList();
+        for (String test : tests) {
+            all.add(Arguments.of(test, ""));
+            Path dir = inputs().resolve(test);
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    files.map(file -> file.getFileName().toString()).sorted().forEach(name -> all.add(Arguments.of(
+                        test, name)));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    private static Path inputs() {
+        try {
+            return Path.of(ApiFuzzTest.class.getResource("ApiFuzzTestInputs").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private RawHttp.Answer post(String path, byte[] body) {
@@ -160,7 +226,10 @@ class ApiFuzzTest {
     private synchronized Fixture fixture() {
         // Jazzer's SSRF detector reports every connection it was not told about (and forgets between runs): the
         // test's own requests and Till's to its database go to this machine; anything else Till opens is a finding.
-        BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));
+        // Only when fuzzing: the detector is Jazzer's agent's, which a replay runs without.
+        if (System.getenv("JAZZER_FUZZ") != null) {
+            BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));
+        }
         if (fixture == null) {
             var shop = shops.open();
             var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "fuzz@example.com");
