@@ -259,11 +259,7 @@ public class Customers implements CustomerLookup {
             return Map.of();
         }
         var names = new HashMap<String, String>();
-        db.sql("""
-            SELECT id, coalesce(nullif(btrim(name), ''), email) AS name
-              FROM customers
-             WHERE account_id = :accountId AND id = ANY(:ids)
-            """)
+        db.sql("SELECT id, name FROM customers WHERE account_id = :accountId AND id = ANY(:ids)")
             .param("accountId", accountId)
             .param("ids", customerIds.stream().distinct().toArray(String[]::new))
             .query(rs -> {

@@ -10,9 +10,6 @@ public interface CustomerLookup {
     /** The customer as events show it, if the account has one with this id. */
     Optional<Object> snapshot(String accountId, String customerId);
 
-    /**
-     * The account's customers among {@code customerIds} as staff know them, by id: the name, or the email of one
-     * without a name; an id not found is left out.
-     */
+    /** The names of the account's customers among {@code customerIds}, by id; an id not found is left out. */
     Map<String, String> names(String accountId, Collection<String> customerIds);
 }

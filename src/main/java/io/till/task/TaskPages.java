@@ -55,7 +55,7 @@ class TaskPages {
         errors.throwIfAny();
         var found = tasks.list(staff.accountId(), new Tasks.Filter(done ? "done" : "open", null), page);
         model.addAttribute("tasks", found.data());
-        // Each task's customer as staff know them, in one query for the page (a removed one says so).
+        // Each task's customer by name, in one query for the page (a removed one says so).
         var ids = found.data().stream().map(Task::customerId).filter(Objects::nonNull).distinct().toList();
         var known = customers.names(staff.accountId(), ids);
         var names = new HashMap<String, String>();

@@ -155,32 +155,6 @@ class TaskPagesTest {
             "overdue");
     }
 
-    /** The inbox names each task's customer as staff know them: by name, or by email when the customer has none. */
-    @Test
-    void eachTasksCustomerIsShownByNameOrByEmailWhenTheyHaveNoName() {
-        var store = accounts.create();
-        String ada = customer(store, "{\"name\": \"Ada Lovelace\", \"email\": \"ada@example.com\"}");
-        String nameless = customer(store, "{\"email\": \"nameless@example.com\"}");
-        for (String[] task : new String[][]{{"Call Ada", ada}, {"Write to the nameless", nameless}}) {
-            var created = api.post("/api/v1/tasks", store.apiKey(), """
-                {"title": "%s", "customer_id": "%s"}""".formatted(task[0], task[1]));
-            assertThat(created.status()).as(created.text()).isEqualTo(201);
-        }
-
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/tasks");
-
-        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Call Ada")).locator(
-            "td[data-label=Customer]")).hasText("Ada Lovelace");
-        assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Write to the nameless")).locator(
-            "td[data-label=Customer]")).hasText("nameless@example.com");
-    }
-
-    private String customer(TestAccounts.TestAccount store, String body) {
-        var created = api.post("/api/v1/customers", store.apiKey(), body);
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        return created.json().get("id").asString();
-    }
-
     private JsonNode advance(TestAccounts.TestAccount store, String by) {
         var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"" + by + "\"}");
         assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
