@@ -58,7 +58,7 @@ public record StaffBrowser(String email, String password) {
 
     /**
      * Signs in as {@link #signIn(Api, Page)} does and opens {@code path} straight away, without the dashboard's first
-     * page on the way: about half a second less for each of the hundreds of page tests that sign in to open one page.
+     * page on the way (0.2 to 0.7 s here, for each of the page tests that sign in to open one page).
      */
     public Page signIn(Api api, Page page, String path) {
         signInQuietly(api, page);
