@@ -3,6 +3,7 @@ package io.till.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.shared.TillException;
+import io.till.testing.LockWaits;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.concurrent.CompletableFuture;
@@ -35,13 +36,7 @@ class RefundBesideCreditNoteTest {
 
     /** Whether a session waits for a lock on an invoice, as another sees it now. */
     private boolean someoneWaitsForTheInvoice() {
-        // In a transaction, pg_stat_activity shows what it showed first unless told to look again.
-        db.sql("SELECT pg_stat_clear_snapshot()").query().singleValue();
-        return db.sql("""
-            SELECT count(*) > 0 FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%invoices%'""")
-            .query(Boolean.class)
-            .single();
+        return LockWaits.in(db, "invoices") > 0;
     }
 
     @Test

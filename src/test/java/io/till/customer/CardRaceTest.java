@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
 import io.till.testing.Await;
+import io.till.testing.LockWaits;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
@@ -106,13 +107,7 @@ class CardRaceTest {
 
     /** How many sessions wait for a lock in a statement about customers, as seen now. */
     private long waitingForTheCustomer() {
-        // In a transaction, pg_stat_activity shows what it showed first unless told to look again.
-        db.sql("SELECT pg_stat_clear_snapshot()").query().singleValue();
-        return db.sql("""
-            SELECT count(*) FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM customers%'""")
-            .query(Long.class)
-            .single();
+        return LockWaits.in(db, "FROM customers");
     }
 
     private String customer(Shops.Shop shop) {

@@ -6,6 +6,7 @@ import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Await;
 import io.till.testing.GatewayFaults;
+import io.till.testing.LockWaits;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.concurrent.CompletableFuture;
@@ -154,14 +155,7 @@ class DefaultCardRaceTest {
 
     /** Whether a session waits for a lock in a statement about {@code table}, as seen now. */
     private boolean waitingFor(String table) {
-        // In a transaction, pg_stat_activity shows what it showed first unless told to look again.
-        db.sql("SELECT pg_stat_clear_snapshot()").query().singleValue();
-        return db.sql("""
-            SELECT count(*) > 0 FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE :pattern""")
-            .param("pattern", "%" + table + "%")
-            .query(Boolean.class)
-            .single();
+        return LockWaits.in(db, table) > 0;
     }
 
     private String customer(Shops.Shop shop) {
