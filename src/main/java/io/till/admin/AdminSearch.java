@@ -1,5 +1,7 @@
 package io.till.admin;
 
+import io.till.billing.Orders;
+import io.till.shared.Caller;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Controller;
@@ -8,11 +10,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The search box of every dashboard page: a pasted id goes straight to its record, anything else searches customers
- * by name or email.
+ * The search box of every dashboard page: a pasted id goes straight to its record, an order's number ({@code #1042}
+ * or {@code 1042}, as the buyer quotes it from a receipt) to that order, anything else searches customers by name or
+ * email.
  */
 @Controller
 class AdminSearch {
+
+    /** {@code #1042}, {@code 1042} or {@code order #1042}; at most 18 digits, so that it is a number. */
+    private static final Pattern ORDER_NUMBER = Pattern.compile("(?i)(?:order\\s*)?#?\\s*([0-9]{1,18})");
 
     private static final Pattern ID = Pattern
         .compile("(cus|sub|inv|ord|pay|plan|exe|evt|aut|we|prod|chk)_[0-9A-Za-z]+");
@@ -26,12 +32,26 @@ class AdminSearch {
         Map.entry("we", "/admin/webhooks/"), Map.entry("prod", "/admin/catalog/products/"),
         Map.entry("chk", "/admin/catalog/checkouts/"));
 
+    private final Orders orders;
+
+    AdminSearch(Orders orders) {
+        this.orders = orders;
+    }
+
     @GetMapping("/admin/search")
-    String search(@RequestParam(name = "q", defaultValue = "") String query) {
+    String search(Caller.Staff staff, @RequestParam(name = "q", defaultValue = "") String query) {
         String needle = query.strip();
         if (ID.matcher(needle).matches()) {
             // An id of no record (or of another account's) lands on its page's friendly "not found".
             return "redirect:" + PAGES.get(needle.substring(0, needle.indexOf('_'))) + needle;
+        }
+        var number = ORDER_NUMBER.matcher(needle);
+        if (number.matches()) {
+            // A number of no order searches customers for it, as anything else does (it may be part of an email).
+            var order = orders.idOfNumber(staff.accountId(), Long.parseLong(number.group(1)));
+            if (order.isPresent()) {
+                return "redirect:/admin/orders/" + order.get();
+            }
         }
         return needle.isEmpty()
             ? "redirect:/admin/customers"

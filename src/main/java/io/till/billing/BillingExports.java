@@ -60,11 +60,11 @@ class BillingExports {
     void orders(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response) throws IOException {
         export(staff, request, false, BillingController.ORDERS_STATUSES, "orders", response,
             (filter, page) -> orders.list(staff.accountId(), filter, page), Order::id,
-            new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "items",
-                    "currency", "subtotal", "discount", "total"},
+            new String[]{"id", "number", "created_at", "status", "customer_id", "customer_name", "customer_email",
+                    "items", "currency", "subtotal", "discount", "total"},
             (csv, o, names) -> {
                 var who = names.customer(o.customerId());
-                csv.row(o.id(), o.createdAt(), o.status().code(), o.customerId(), who.name(), who.email(),
+                csv.row(o.id(), o.number(), o.createdAt(), o.status().code(), o.customerId(), who.name(), who.email(),
                     o.items().stream().map(Order.Item::name).collect(Collectors.joining("; ")), o.currency(),
                     Amounts.typed(o.subtotal(), o.currency()), Amounts.typed(o.discount(), o.currency()),
                     Amounts.typed(o.total(), o.currency()));

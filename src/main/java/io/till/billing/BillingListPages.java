@@ -80,7 +80,7 @@ class BillingListPages {
     /** Who a row is for: the customer's name (or email alone) and where their record is. */
     record Who(String id, String name, String email) {}
 
-    record OrderRow(String id, String what, Who customer, String status, String total, String refunded,
+    record OrderRow(String id, long number, String what, Who customer, String status, String total, String refunded,
         Instant createdAt) {}
 
     record SubscriptionRow(String id, String product, Who customer, String status, String price, Instant nextBill,
@@ -97,7 +97,7 @@ class BillingListPages {
         var lookup = new RecordNames(customers, products, staff.accountId());
         var found = list(model, request, false, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
-        model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), what(o.items()),
+        model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), o.number(), what(o.items()),
             who(lookup, o.customerId()), RecordViews.listedStatus(o), Amounts.format(o.total(), o.currency()),
             RecordViews.partlyRefundedText(o), o.createdAt()))
             .toList());

@@ -64,7 +64,8 @@ class CustomerRecordPages {
     /** A subscription or plan as one row of the record: what was bought, its state and what it costs. */
     record Holding(String id, String name, String status, String price, Instant next, boolean active) {}
 
-    record OrderRow(String id, Instant createdAt, String status, String total, String refunded, String summary) {}
+    record OrderRow(String id, long number, Instant createdAt, String status, String total, String refunded,
+        String summary) {}
 
     /** An invoice of the customer still waiting for its money: what it bills, what is owed, since when. */
     record UnpaidRow(String id, String bills, String owed, Instant dueAt, int attempts, boolean overdue) {}
@@ -99,8 +100,10 @@ class CustomerRecordPages {
         List<OrderRow> orderRows = orders.list(accountId, id, PageRequest.of(ROWS, null, "ord"))
             .data()
             .stream()
-            .map(o -> new OrderRow(o.id(), o.createdAt(), RecordViews.listedStatus(o), Amounts.format(o.total(), o
-                .currency()), RecordViews.partlyRefundedText(o),
+            .map(o -> new OrderRow(o.id(), o.number(), o.createdAt(), RecordViews.listedStatus(o),
+                Amounts.format(o.total(), o
+                    .currency()),
+                RecordViews.partlyRefundedText(o),
                 o.items().stream().map(Order.Item::name).collect(Collectors.joining(", "))))
             .toList();
         var billedNames = new java.util.HashMap<String, String>();

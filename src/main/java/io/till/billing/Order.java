@@ -8,10 +8,12 @@ import java.util.Locale;
 /**
  * What one purchase bought, for how much; {@code status} says whether its payment went through, and whether all of it
  * went back since; {@code amountRefunded} is how much of it went back (a partly refunded order is still paid).
- * {@code billingAddress} is the buyer's, when they gave one.
+ * {@code billingAddress} is the buyer's, when they gave one. {@code number} is the short one buyers and staff read
+ * (1, 2, 3 … per account, see {@link Orders#insertPending}); {@code id} is the key.
  */
 public record Order(
     String id,
+    long number,
     String customerId,
     String checkoutId,
     Status status,
@@ -49,6 +51,12 @@ public record Order(
         public boolean tookMoney() {
             return this == PAID || this == REFUNDED;
         }
+    }
+
+    /** The order as written, with the number it was given. */
+    Order numbered(long given) {
+        return new Order(id, given, customerId, checkoutId, status, currency, subtotal, discount, total, amountRefunded,
+            promoCodeId, cardId, items, paymentId, subscriptionId, paymentPlanId, billingAddress, createdAt);
     }
 
     /** One line of the order: the chosen option, an addon, or an upsell taken later. */

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,18 +27,35 @@ public class Orders {
         this.clock = clock;
     }
 
-    /** Writes an order before its card is charged; {@link #settle} records the outcome. */
-    public void insertPending(String accountId, Order order) {
+    /**
+     * Writes an order before its card is charged, with the account's next order number; {@link #settle} records the
+     * outcome. The number is counted in a row of the account's own that stays locked until the caller's transaction
+     * ends: take it as the last lock of that transaction (what is written after it are rows of this order's own), so
+     * that purchases of one account wait for each other only for the rest of that transaction and never in a circle.
+     * Undone, the transaction gives its number back: numbers have no gaps.
+     *
+     * @return the order as written, with its number
+     */
+    public Order insertPending(String accountId, Order order) {
+        long number = db.sql("""
+            INSERT INTO order_numbers AS n (account_id, last_number) VALUES (:accountId, 1)
+            ON CONFLICT (account_id) DO UPDATE SET last_number = n.last_number + 1
+            RETURNING last_number
+            """)
+            .param("accountId", accountId)
+            .query(Long.class)
+            .single();
         var insert = db.sql("""
-            INSERT INTO orders (id, account_id, customer_id, checkout_id, status, currency, subtotal, discount, total,
-                                promo_code_id, card_id, recurring_card_id, billing_name, billing_line1, billing_line2,
-                                billing_city, billing_postal_code, billing_region, billing_country, created_at,
-                                updated_at)
-            VALUES (:id, :accountId, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount, :total,
-                    :promoCodeId, :cardId, :cardId, :name, :line1, :line2, :city, :postalCode, :region, :country,
-                    :createdAt, :createdAt)
+            INSERT INTO orders (id, account_id, number, customer_id, checkout_id, status, currency, subtotal, discount,
+                                total, promo_code_id, card_id, recurring_card_id, billing_name, billing_line1,
+                                billing_line2, billing_city, billing_postal_code, billing_region, billing_country,
+                                created_at, updated_at)
+            VALUES (:id, :accountId, :number, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount,
+                    :total, :promoCodeId, :cardId, :cardId, :name, :line1, :line2, :city, :postalCode, :region,
+                    :country, :createdAt, :createdAt)
             """)
             .param("id", order.id())
+            .param("number", number)
             .param("accountId", accountId)
             .param("customerId", order.customerId())
             .param("checkoutId", order.checkoutId())
@@ -70,6 +88,7 @@ public class Orders {
                 .param("amount", item.amount())
                 .update();
         }
+        return order.numbered(number);
     }
 
     /**
@@ -194,6 +213,15 @@ public class Orders {
             .update();
     }
 
+    /** The id of the account's order with this number, as buyers quote it ({@code #1042}). */
+    public Optional<String> idOfNumber(String accountId, long number) {
+        return db.sql("SELECT id FROM orders WHERE account_id = :accountId AND number = :number")
+            .param("accountId", accountId)
+            .param("number", number)
+            .query(String.class)
+            .optional();
+    }
+
     public Order get(String accountId, String id) {
         // Read before the order row, never inside its row mapper: a mapper runs while its query holds a connection, so
         // a query there takes a second one, and requests holding one each while waiting for another exhaust the pool.
@@ -213,7 +241,8 @@ public class Orders {
             """)
             .param("accountId", accountId)
             .param("id", id)
-            .query((rs, row) -> new Order(rs.getString("id"), rs.getString("customer_id"), rs.getString("checkout_id"),
+            .query((rs, row) -> new Order(rs.getString("id"), rs.getLong("number"), rs.getString("customer_id"),
+                rs.getString("checkout_id"),
                 Order.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("currency"),
                 rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getLong("amount_refunded"),
                 rs.getString("promo_code_id"),

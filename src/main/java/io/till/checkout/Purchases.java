@@ -291,7 +291,8 @@ class Purchases {
         // (CardRecovery), as if it came after the purchase.
         boolean byDefault = newCard.isEmpty() && request.paymentMethodId() == null;
         String paying = byDefault ? cards.holdDefault(accountId, customer.id()) : cardId;
-        var order = new Order(Ids.newId("ord"), customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
+        // Numbered as it is written (0 until then), the last lock this transaction takes.
+        var order = new Order(Ids.newId("ord"), 0, customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
             Order.Status.PENDING,
             option.currency(), subtotal, discount, subtotal - discount, 0,
             cart.promo() == null ? null : cart.promo().id(),
@@ -305,8 +306,7 @@ class Purchases {
             .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", (byDefault
                 ? "the customer's default card " + cardId
                 : "card " + cardId) + " was removed while the order was placed; nothing was charged"));
-        orders.insertPending(accountId, order);
-        return new Begun(order, cardReference);
+        return new Begun(orders.insertPending(accountId, order), cardReference);
     }
 
 }

@@ -110,7 +110,8 @@ class PortalOverview {
     }
 
     /** An order; {@code refunded} is what went back of a paid one, null when nothing did. */
-    record OrderLine(String id, Instant createdAt, String status, String total, String summary, String refunded) {}
+    record OrderLine(String id, long number, Instant createdAt, String status, String total, String summary,
+        String refunded) {}
 
     record PaymentLine(String id, Instant createdAt, String status, String amount, String refunded, CardLabel card,
         String failure) {}
@@ -199,7 +200,7 @@ class PortalOverview {
     /** The buyer's orders, newest first: {@code limit} of them after the first {@code offset}. */
     List<OrderLine> orders(PortalBuyer buyer, int limit, int offset) {
         return db.sql("""
-            SELECT o.id, o.created_at, o.total, o.currency,
+            SELECT o.id, o.number, o.created_at, o.total, o.currency,
                    (SELECT string_agg(i.name, ', ' ORDER BY i.position) FROM order_items i
                      WHERE i.account_id = o.account_id AND i.order_id = o.id) AS summary,
                    -- What went back; a refund the gateway has not confirmed has not (Receipts.OrderDetails).
@@ -220,11 +221,12 @@ class PortalOverview {
             .param("customerId", buyer.customerId())
             .param("limit", limit)
             .param("offset", offset)
-            .query((rs, row) -> new OrderLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
-                rs.getString("status"), Amounts.format(rs.getLong("total"), rs.getString("currency")),
-                rs.getString("summary"), rs.getLong("refunded") == 0 || !"paid".equals(rs.getString("status"))
-                    ? null
-                    : Amounts.format(rs.getLong("refunded"), rs.getString("currency"))))
+            .query(
+                (rs, row) -> new OrderLine(rs.getString("id"), rs.getLong("number"), Timestamps.read(rs, "created_at"),
+                    rs.getString("status"), Amounts.format(rs.getLong("total"), rs.getString("currency")),
+                    rs.getString("summary"), rs.getLong("refunded") == 0 || !"paid".equals(rs.getString("status"))
+                        ? null
+                        : Amounts.format(rs.getLong("refunded"), rs.getString("currency"))))
             .list();
     }
 

@@ -10,7 +10,9 @@ import java.util.List;
  * one payment (what it paid for and its refunds). Amounts are minor units of {@link #currency()}; Till charges no tax,
  * so the totals are tax-free.
  *
- * @param number the order's or the payment's id
+ * @param id the order's or the payment's id, which the receipt's links name
+ * @param orderNumber the number buyers and staff read of the order (1042, shown #1042): the receipt's own, the one a payment paid
+ *     toward, or the one that started the subscription or plan it paid; null when there is none
  * @param date when the order was placed or the payment taken
  * @param discount what a promo code took off, zero when none
  * @param total what was charged for the lines
@@ -19,7 +21,8 @@ import java.util.List;
  */
 public record Receipt(
     Kind kind,
-    String number,
+    String id,
+    Long orderNumber,
     Instant date,
     Seller seller,
     Buyer buyer,
@@ -107,17 +110,28 @@ public record Receipt(
     }
 
     /**
-     * The title a buyer reads, by what they can quote to support: "Receipt for your order of Nov 29, 2026" or "Receipt
-     * for your payment of $19.00 on Nov 29, 2026". The id is only the {@link #reference()}.
+     * The title a buyer reads, by what they can quote to support: "Receipt for your order #1042 of Nov 29, 2026" or
+     * "Receipt for your payment of $19.00 on Nov 29, 2026". A payment's id is only in its {@link #reference()}.
      */
     public String title() {
         return kind == Kind.ORDER
-            ? "Receipt for your order of " + day(date)
+            ? "Receipt for your order #" + orderNumber + " of " + day(date)
             : "Receipt for your payment of " + money(total) + " on " + day(date);
     }
 
-    /** "Payment reference pay_…": the id the seller looks it up by, at the receipt's foot. */
+    /**
+     * What the buyer quotes and the seller searches for, at the receipt's foot: "Order #1042", or "Payment
+     * reference pay_… (order #1042)".
+     */
     public String reference() {
-        return (kind == Kind.ORDER ? "Order reference " : "Payment reference ") + number;
+        if (kind == Kind.ORDER) {
+            return "Order #" + orderNumber;
+        }
+        return "Payment reference " + id + (orderNumber == null ? "" : " (order #" + orderNumber + ")");
+    }
+
+    /** {@code receipt-1042.pdf} for an order, {@code receipt-pay_….pdf} for a payment. */
+    public String fileName() {
+        return "receipt-" + (kind == Kind.ORDER ? String.valueOf(orderNumber) : id) + ".pdf";
     }
 }

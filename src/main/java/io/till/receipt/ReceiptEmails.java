@@ -106,7 +106,7 @@ class ReceiptEmails {
             String html = templates.process("receipt/email", java.util.Set.of("body"), context);
             var outgoing = new Emails.Outgoing(new InternetAddress(receipt.buyer().email(), true), null,
                 "Your receipt from " + receipt.seller().companyName(), ReceiptText.render(receipt), html,
-                new Emails.Attachment("receipt-" + receipt.number() + ".pdf", "application/pdf",
+                new Emails.Attachment(receipt.fileName(), "application/pdf",
                     receipts.pdf(receipt)));
             emails.send(accountId, KEY_PREFIX + paymentId, clock.instant(), outgoing);
         } catch (Exception e) {

@@ -89,6 +89,9 @@ final class ReceiptPdf {
         var facts = new PdfPTable(new float[]{1, 2});
         facts.setWidthPercentage(100);
         facts.setSpacingBefore(8);
+        if (receipt.orderNumber() != null) {
+            fact(facts, "Order", "#" + receipt.orderNumber());
+        }
         fact(facts, "Date", Receipts.day(receipt.date()));
         fact(facts, "Amount", receipt.money(receipt.total()));
         var buyer = new StringBuilder(text(receipt.buyer().name()));
@@ -97,8 +100,10 @@ final class ReceiptPdf {
             receipt.buyer().billingAddress().lines().forEach(line -> buyer.append('\n').append(text(line)));
         }
         fact(facts, "Billed to", buyer.toString());
-        // The id, for the seller to look the receipt up by; the buyer quotes the date and amount above.
-        fact(facts, "Reference", receipt.number());
+        // A payment's id, for the seller to look it up by; an order's number above is searched for as it is.
+        if (receipt.kind() == Receipt.Kind.PAYMENT) {
+            fact(facts, "Reference", receipt.id());
+        }
         document.add(facts);
 
         var lines = new PdfPTable(new float[]{4, 1});

@@ -22,12 +22,12 @@ class ReceiptRecords {
 
     /**
      * A payment and what it paid for: an order, or an invoice of a subscription or payment plan ({@code originOrderId}
-     * is the order that started it).
+     * is the order that started it); {@code orderNumber} is the number of the one or the other, null when neither.
      */
     record PaymentRow(String id, String customerId, String orderId, String status, long amount, String currency,
         String cardBrand, String cardLast4, Instant createdAt, String productName, String optionName,
         boolean subscription, Instant periodStart, Instant periodEnd, long amountDue, long amountCredited,
-        String originOrderId) {}
+        String originOrderId, Long orderNumber) {}
 
     Optional<PaymentRow> payment(String accountId, String customerId, String paymentId) {
         return db.sql("""
@@ -36,7 +36,7 @@ class ReceiptRecords {
                    p.subscription_id IS NOT NULL AS subscription,
                    i.period_start, i.period_end, coalesce(i.amount_due, 0) AS amount_due,
                    coalesce(i.amount_credited, 0) AS amount_credited,
-                   coalesce(s.order_id, pl.order_id) AS origin_order_id
+                   coalesce(s.order_id, pl.order_id) AS origin_order_id, n.number AS order_number
               FROM payments p
               LEFT JOIN cards d ON d.account_id = p.account_id AND d.id = p.card_id
               LEFT JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id
@@ -44,6 +44,7 @@ class ReceiptRecords {
               LEFT JOIN payment_plans pl ON pl.account_id = p.account_id AND pl.id = p.payment_plan_id
               LEFT JOIN products pr ON pr.account_id = p.account_id AND pr.id = coalesce(s.product_id, pl.product_id)
               LEFT JOIN product_options o ON o.account_id = p.account_id AND o.id = coalesce(s.option_id, pl.option_id)
+              LEFT JOIN orders n ON n.account_id = p.account_id AND n.id = coalesce(p.order_id, s.order_id, pl.order_id)
              WHERE p.account_id = :accountId AND p.id = :id
                AND (CAST(:customerId AS text) IS NULL OR p.customer_id = :customerId)
             """)
@@ -55,7 +56,8 @@ class ReceiptRecords {
                 rs.getString("brand"), rs.getString("last4"), Timestamps.read(rs, "created_at"),
                 rs.getString("product_name"), rs.getString("option_name"), rs.getBoolean("subscription"),
                 Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getLong("amount_due"),
-                rs.getLong("amount_credited"), rs.getString("origin_order_id")))
+                rs.getLong("amount_credited"), rs.getString("origin_order_id"),
+                rs.getObject("order_number", Long.class)))
             .optional();
     }
 

@@ -109,11 +109,13 @@ public class Receipts {
         var lines = order.items().stream().map(item -> new Receipt.Line(item.name(), null, item.amount())).toList();
         var charges = records.chargesOfOrder(accountId, orderId);
         var paymentIds = charges.stream().map(Receipt.Charge::paymentId).toList();
-        return new OrderDetails(order.status().code(), new Receipt(Receipt.Kind.ORDER, order.id(), order.createdAt(),
-            seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(), lines,
-            order.subtotal(),
-            order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
-            records.creditNotes(accountId, paymentIds), footer(accountId)),
+        return new OrderDetails(order.status().code(),
+            new Receipt(Receipt.Kind.ORDER, order.id(), order.number(), order.createdAt(),
+                seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(),
+                lines,
+                order.subtotal(),
+                order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
+                records.creditNotes(accountId, paymentIds), footer(accountId)),
             records.pendingRefunds(accountId,
                 paymentIds));
     }
@@ -130,7 +132,8 @@ public class Receipts {
         long subtotal = lines.stream().mapToLong(Receipt.Line::amount).sum();
         var charge = new Receipt.Charge(payment.id(), payment.createdAt(), payment.amount(), payment.cardBrand(),
             payment.cardLast4());
-        return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.createdAt(), seller(accountId),
+        return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.orderNumber(), payment.createdAt(),
+            seller(accountId),
             buyer(accountId, payment.customerId(), billingAddress(accountId, payment)), payment.currency(), lines,
             subtotal,
             Math.max(0, subtotal - payment.amount()), payment.amount(), List.of(charge),
@@ -178,12 +181,12 @@ public class Receipts {
         return lines;
     }
 
-    /** The receipt as a PDF answer, shown in the browser and saved as {@code receipt-<number>.pdf}. */
+    /** The receipt as a PDF answer, shown in the browser and saved as {@link Receipt#fileName()}. */
     public ResponseEntity<byte[]> pdfResponse(Receipt receipt) {
         return ResponseEntity.ok()
             .contentType(MediaType.APPLICATION_PDF)
             .header(HttpHeaders.CONTENT_DISPOSITION,
-                ContentDisposition.inline().filename("receipt-" + receipt.number() + ".pdf").build().toString())
+                ContentDisposition.inline().filename(receipt.fileName()).build().toString())
             .body(pdf(receipt));
     }
 

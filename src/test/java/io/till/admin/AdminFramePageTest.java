@@ -12,6 +12,7 @@ import io.till.testing.Shops;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,16 @@ class AdminFramePageTest {
 
         page.navigate(api.uri("/admin/search?q=" + eventId).toString());
         assertThat(page).hasURL(api.uri("/admin/developers/events/" + eventId).toString());
+
+        // The number a buyer quotes from their receipt, as they may write it.
+        for (String quoted : List.of("#1", "1", "Order #1", "order 1")) {
+            page.getByLabel("Search customers, or paste an id").fill(quoted);
+            page.getByLabel("Search customers, or paste an id").press("Enter");
+            assertThat(page).hasURL(api.uri("/admin/orders/" + orderId).toString());
+            assertThat(page.getByRole(AriaRole.HEADING, named("Order #1"))).isVisible();
+        }
+        page.navigate(api.uri("/admin/search?q=%2342").toString());
+        assertThat(page).hasURL(api.uri("/admin/customers?q=%2342").toString());
 
         page.navigate(api.uri("/admin/search?q=" + shop.checkoutId()).toString());
         assertThat(page).hasURL(api.uri("/admin/catalog/checkouts/" + shop.checkoutId()).toString());

@@ -128,8 +128,9 @@ class BillingListPagesTest {
         var all = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, named("Download CSV")).click());
         assertThat(all.suggestedFilename()).matches("orders-\\d{4}-\\d{2}-\\d{2}\\.csv");
         var lines = csv(all);
-        assertThat(lines.getFirst()).isEqualTo("\uFEFFid,created_at,status,customer_id,customer_name,customer_email,"
-            + "items,currency,subtotal,discount,total");
+        assertThat(lines.getFirst())
+            .isEqualTo("\uFEFFid,number,created_at,status,customer_id,customer_name,customer_email,"
+                + "items,currency,subtotal,discount,total");
         assertThat(lines).hasSize(6);
         assertThat(lines)
             .anySatisfy(line -> assertThat(line).contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\","));

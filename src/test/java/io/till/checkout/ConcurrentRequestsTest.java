@@ -63,6 +63,9 @@ class ConcurrentRequestsTest {
 
         assertThat(responses).extracting(Api.Response::status).containsOnly(201);
         assertThat(ledger.successfulCharges(store.shop().accountId())).isEqualTo(REQUESTS);
+        // Each took the account's next order number, none twice and none skipped.
+        assertThat(responses).extracting(response -> response.json().get("number").asLong())
+            .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(1, REQUESTS).boxed().toList());
     }
 
     @Test

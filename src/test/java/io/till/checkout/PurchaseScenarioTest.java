@@ -166,6 +166,39 @@ class PurchaseScenarioTest {
     }
 
     @Test
+    void numbersEachAccountsOrdersFromOneAFailedOneKeepingItsNumberAndARetryGettingNone() {
+        var store = store("NONE5");
+        var other = store("NONE6");
+        String body = """
+            {"customer": {"name": "Ada", "email": "%s"}, "token": "%s", "option_id": "%s"}""";
+        String key = UUID.randomUUID().toString();
+
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            body.formatted("ada@example.com", "pm_card_visa", store.oneTime()), "Idempotency-Key", key);
+        var retried = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            body.formatted("ada@example.com", "pm_card_visa", store.oneTime()), "Idempotency-Key", key);
+        var declined = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            body.formatted("bo@example.com", "pm_card_chargeCustomerFail", store.oneTime()));
+        var refused = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            body.formatted("cy@example.com", "pm_card_visa", "opt_none"));
+        var third = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            body.formatted("cy@example.com", "pm_card_visa", store.oneTime()));
+        var elsewhere = api.post("/api/v1/checkouts/" + other.checkoutId() + "/purchases", other.apiKey(),
+            body.formatted("ada@example.com", "pm_card_visa", other.oneTime()));
+
+        assertThat(List.of(first.status(), retried.status(), declined.status(), refused.status(), third.status(),
+            elsewhere.status())).containsExactly(201, 201, 402, 400, 201, 201);
+        assertThat(first.json().get("number").asLong()).isEqualTo(1);
+        assertThat(retried.json().get("number").asLong()).isEqualTo(1);
+        var orders = api.get("/api/v1/orders", store.apiKey()).json().get("data");
+        assertThat(orders).extracting(o -> o.get("number").asLong() + " " + o.get("status").asString())
+            .containsExactly("3 paid", "2 failed", "1 paid");
+        assertThat(elsewhere.json().get("number").asLong()).isEqualTo(1);
+        String thirdId = third.json().get("id").asString();
+        assertThat(api.get("/api/v1/orders/" + thirdId, store.apiKey()).json().get("number").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void chargesOnceForARetriedPurchaseWithOneIdempotencyKey() {
         var store = store("NONE4");
         String body = """

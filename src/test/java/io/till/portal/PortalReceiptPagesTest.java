@@ -82,11 +82,11 @@ class PortalReceiptPagesTest {
                 .not()
                 .containsText("pay_");
             com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator(".receipt-ref"))
-                .hasText("Payment reference " + paymentId);
+                .hasText("Payment reference " + paymentId + " (order #1)");
             Chromium.screenshot(page, "portal-payment-receipt-" + width);
             if (width == 1280) {
                 var pdf = page.request().get(api.uri(receipt + ".pdf").toString());
-                assertThat(io.till.receipt.ReceiptPdfs.text(pdf.body())).contains("Reference", paymentId)
+                assertThat(io.till.receipt.ReceiptPdfs.text(pdf.body())).contains("Reference", paymentId, "#1")
                     .doesNotContain("Payment number");
             }
         }
@@ -112,27 +112,34 @@ class PortalReceiptPagesTest {
             page.navigate(sessionUrl(shop, order.get("customer_id").asString()));
             page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + orderId).toString());
 
-            // What the buyer bought, when and for how much; the id only as a small reference for a support email.
+            // What the buyer bought, when and for how much, and the number to quote to support; never the raw id.
             assertThat(page.locator("h1").textContent()).isEqualTo("Membership — Monthly");
             assertThat(page.title()).isEqualTo("Membership — Monthly · Lumen Yoga");
             assertThat(page.locator(".section-head .ref").textContent()).matches(
-                "\\s*[A-Z][a-z]{2} \\d{1,2}, \\d{4} · \\$19\\.00\\s*");
-            assertThat(page.locator(".order-ref").textContent()).contains("Order reference", orderId);
+                "\\s*Order #1 · [A-Z][a-z]{2} \\d{1,2}, \\d{4} · \\$19\\.00\\s*");
+            assertThat(page.locator(".order-ref").textContent()).contains("Quote order #1 to", "Lumen Yoga");
+            assertThat(page.locator("main").textContent()).doesNotContain(orderId);
             assertThat(page.locator("main").textContent()).contains("ada@example.com", "Visa •••• 4242", "−$5.00");
             Chromium.screenshot(page, "portal-order-" + width);
 
             page.getByText("View receipt").click();
             assertThat(page.locator("h1").textContent()).isEqualTo("Receipt");
             assertThat(page.locator(".receipt").textContent()).contains("Lumen Yoga", "$19.00", "Visa •••• 4242",
-                "Refunded on", "$14.00", "Namaste!", "help@lumen.example");
+                "Refunded on", "$14.00", "Namaste!", "help@lumen.example")
+                .doesNotContain(orderId);
+            com.microsoft.playwright.assertions.PlaywrightAssertions
+                .assertThat(page.getByText("#1", new com.microsoft.playwright.Page.GetByTextOptions().setExact(true)))
+                .isVisible();
+            assertThat(page.title()).startsWith("Receipt for your order #1 of ");
             Chromium.screenshot(page, "portal-receipt-" + width);
 
             var download = page.waitForDownload(() -> page.getByText("Download PDF").click());
             // Kept beside the screenshots, to be looked at as the buyer would.
             download.saveAs(Path.of("target", "screenshots", "portal-receipt-" + width + ".pdf"));
             String text = ReceiptPdfs.text(Files.readAllBytes(download.path()));
-            assertThat(download.suggestedFilename()).isEqualTo("receipt-" + orderId + ".pdf");
-            assertThat(text).contains("Lumen Yoga", orderId, "Membership", "$19.00", "4242", "Refunded on", "-$5.00",
+            assertThat(download.suggestedFilename()).isEqualTo("receipt-1.pdf");
+            assertThat(text).contains("Lumen Yoga", "Order", "#1", "Membership", "$19.00", "4242", "Refunded on",
+                "-$5.00",
                 "Namaste!");
         }
     }
