@@ -72,7 +72,7 @@ class AutomationRunPages {
             }
             String started = submissions.once(staff.accountId(), formKey, PAGE.replace("{id}", id) + "/run?"
                 + customer + "&" + data, () -> starts.runManually(staff.accountId(), id, customerId, parsed).id());
-            redirect.addFlashAttribute("flash", "Started a run by hand: it goes on in the background.");
+            // Said beside the button pressed (the page opens at #run), with a link to the run.
             redirect.addFlashAttribute("startedRun", started);
             return "redirect:" + AutomationPages.LIST + "/" + id + (customerId == null
                 ? ""

@@ -101,7 +101,7 @@ class AutomationRunNowPagesTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace")).click();
 
         var started = page.locator("#run .aut-run-started");
-        assertThat(started).containsText("Started exe_");
+        assertThat(started).containsText("Started a run for Ada Lovelace. Follow its steps →");
         var runs = runs(store, automation);
         assertThat(runs).hasSize(1);
         String execution = runs.get(0).get("id").asString();
