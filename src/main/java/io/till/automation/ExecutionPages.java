@@ -80,6 +80,14 @@ class ExecutionPages {
         if (wanted != null && !STATUSES.contains(wanted)) {
             errors.add("status", "invalid_value", "choose one of the statuses listed");
         }
+        // An email (staff know their customers by it) is looked up; anything else is taken as an id.
+        String customer = blankToNull(customerId);
+        if (customer != null && customer.contains("@")) {
+            customer = customers.findByEmail(accountId, customer.strip()).map(Customer::id).orElse(null);
+            if (customer == null) {
+                errors.add("customer", "not_found", "email matches no customer");
+            }
+        }
         Instant start = day(from, "from", errors);
         Instant end = day(to, "to", errors);
         // Both days are inclusive: from=D&to=D is the whole of day D, as the reports' per-day links ask.
@@ -107,7 +115,7 @@ class ExecutionPages {
         model.addAttribute("errors", Map.of());
         var people = new java.util.HashMap<String, String>();
         var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
-            blankToNull(customerId), start, end == null ? null : end.plusSeconds(86_400)), page);
+            customer == null ? null : customer.strip(), start, end == null ? null : end.plusSeconds(86_400)), page);
         model.addAttribute("rows", found.data().stream()
             .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(), e.customerId(),
                 e.customerId() == null ? null : people.computeIfAbsent(e.customerId(), c -> nameOf(accountId, c)),

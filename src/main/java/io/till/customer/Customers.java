@@ -197,6 +197,11 @@ public class Customers implements CustomerLookup {
             .optional();
     }
 
+    @Override
+    public Optional<String> idOfEmail(String accountId, String email) {
+        return findByEmail(accountId, email).map(Customer::id);
+    }
+
     public Optional<Customer> find(String accountId, String id) {
         return db.sql(SELECT + " WHERE c.account_id = :accountId AND c.id = :id")
             .param("accountId", accountId)

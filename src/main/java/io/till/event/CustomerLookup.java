@@ -10,6 +10,9 @@ public interface CustomerLookup {
     /** The customer as events show it, if the account has one with this id. */
     Optional<Object> snapshot(String accountId, String customerId);
 
+    /** The id of the account's customer with this email, in any case. */
+    Optional<String> idOfEmail(String accountId, String email);
+
     /** The names of the account's customers among {@code customerIds}, by id; an id not found is left out. */
     Map<String, String> names(String accountId, Collection<String> customerIds);
 }

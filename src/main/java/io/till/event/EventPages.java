@@ -61,10 +61,11 @@ class EventPages {
             // "To Nov 30" includes the whole of Nov 30.
             until = until.plusSeconds(86_400);
         }
+        String customerId = customerId(staff, customer.strip(), errors);
         var filters = new Filters(type.strip(), customer.strip(), from.strip(), to.strip(), Map.copyOf(errors));
         Page<Event> page = errors.isEmpty()
-            ? events.list(staff.accountId(), new Events.Filter(blankToNull(filters.type()),
-                blankToNull(filters.customer()), null, since, until), PageRequest.of(PAGE_SIZE, cursor, "evt"))
+            ? events.list(staff.accountId(), new Events.Filter(blankToNull(filters.type()), customerId, null, since,
+                until), PageRequest.of(PAGE_SIZE, cursor, "evt"))
             : new Page<>(List.of(), false, null);
         model.addAttribute("events", page.data());
         model.addAttribute("customerNames", customerNames(staff, page.data()));
@@ -97,6 +98,21 @@ class EventPages {
             .map(Event::customerId)
             .filter(id -> id != null)
             .toList());
+    }
+
+    /**
+     * The customer typed into the filter: an email (in any case) is looked up, since staff know their customers by it,
+     * anything else is taken as an id; blank is no filter.
+     */
+    private String customerId(Caller.Staff staff, String typed, Map<String, String> errors) {
+        if (!typed.contains("@")) {
+            return blankToNull(typed);
+        }
+        var id = customers.idOfEmail(staff.accountId(), typed);
+        if (id.isEmpty()) {
+            errors.put("customer", "No customer has this email.");
+        }
+        return id.orElse(null);
     }
 
     /** A day typed as 2026-11-30, read as the start of that day in UTC; blank is no filter. */

@@ -306,11 +306,17 @@ class ExecutionPagesTest {
         Chromium.screenshot(page, "execution-for-event-1280");
 
         open(page, "/admin/executions");
-        page.getByLabel("Customer id").fill(ada);
+        page.getByLabel("Customer (email or id)").fill(ada);
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("main table tbody tr")).hasCount(1);
         assertThat(page.locator("main table tbody tr")).containsText("Ada Lovelace");
-        page.getByLabel("Customer id").fill("cus_01kdoesnotexist0000000000");
+        page.getByLabel("Customer (email or id)").fill(" ADA@example.com ");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("main table tbody tr")).hasCount(1);
+        page.getByLabel("Customer (email or id)").fill("grace@example.com");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("#f-customer-error")).hasText("Customer email matches no customer.");
+        page.getByLabel("Customer (email or id)").fill("cus_01kdoesnotexist0000000000");
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("main")).containsText("No runs match these filters.");
     }

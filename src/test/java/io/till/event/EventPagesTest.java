@@ -139,10 +139,19 @@ class EventPagesTest {
         assertThat(sent.locator(".pill")).hasText("succeeded");
         Chromium.screenshot(page, "dashboard-event-1280");
 
-        // The customer's events; and none from a day still to come.
-        page.navigate(api.uri("/admin/developers/events?customer=" + customer).toString());
+        // The customer's events, found by her email as staff know her (or by her id); and none from a day still to
+        // come.
+        page.navigate(api.uri("/admin/developers/events").toString());
+        page.getByLabel("Customer (email or id)").fill("Grace@Navy.example");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("table.list tbody tr")).hasCount(3);
         assertThat(page.locator("table.list")).not().containsText("acme.upgrade");
+        page.getByLabel("Customer (email or id)").fill("nobody@navy.example");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("#filter-customer + .error")).hasText("No customer has this email.");
+        assertThat(page.getByLabel("Customer (email or id)")).hasValue("nobody@navy.example");
+        page.navigate(api.uri("/admin/developers/events?customer=" + customer).toString());
+        assertThat(page.locator("table.list tbody tr")).hasCount(3);
         String tomorrow = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1).toString();
         page.getByLabel("From (UTC day)").fill(tomorrow);
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
