@@ -177,7 +177,8 @@ class PurchaseTemplatesTest {
     private static List<String> told(Receiver receiver) {
         return receiver.requests().stream().map(request -> {
             JsonNode body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(request.body());
-            return body.get("data").get("order_id").asString() + " " + body.get("data").get("email").asString();
+            return body.get("data").get("order_id").asString() + " #" + body.get("data").get("order_number").asString()
+                + " " + body.get("data").get("email").asString();
         }).toList();
     }
 
@@ -198,14 +199,14 @@ class PurchaseTemplatesTest {
             accept(upsells, answered, upsells.bonus(), "accept");
             accept(upsells, answered, upsells.membership(), "decline");
             advance(shop, "PT1M");
-            assertThat(told(receiver)).containsExactly(answered.get("id").asString() + " ada@example.com");
+            assertThat(told(receiver)).containsExactly(answered.get("id").asString() + " #1 ada@example.com");
 
             // Grace never answers: the flow completes 2 hours after the purchase.
             advance(shop, "PT1H57M");
             assertThat(told(receiver)).hasSize(1);
             advance(shop, "PT2M");
-            assertThat(told(receiver)).containsExactly(answered.get("id").asString() + " ada@example.com",
-                waiting.get("id").asString() + " grace@example.com");
+            assertThat(told(receiver)).containsExactly(answered.get("id").asString() + " #1 ada@example.com",
+                waiting.get("id").asString() + " #2 grace@example.com");
             assertThat(told(receiver)).noneMatch(line -> line.contains(elsewhere.get("id").asString()));
             crm.verify(2, postRequestedFor(urlEqualTo("/api/3/contactTags")));
             crm.verify(1, postRequestedFor(urlEqualTo("/api/3/contact/sync")).withRequestBody(matchingJsonPath(
@@ -228,7 +229,7 @@ class PurchaseTemplatesTest {
 
             advance(shop, "P1D");
 
-            assertThat(told(receiver)).containsExactly(order.get("id").asString() + " ada@example.com");
+            assertThat(told(receiver)).containsExactly(order.get("id").asString() + " #1 ada@example.com");
             var tasks = api.get("/api/v1/tasks?status=open", shop.apiKey()).json().get("data");
             assertThat(tasks).hasSize(1);
             assertThat(tasks.get(0).get("title").asString()).startsWith("Tag ada@example.com as customer in "
