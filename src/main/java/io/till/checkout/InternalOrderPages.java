@@ -112,7 +112,7 @@ class InternalOrderPages {
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, "/admin/customers/" + id
                 + "/orders?" + optionId + "&" + paymentMethodId + "&" + promoCode, () -> {
                     var order = purchases.internalOrder(staff.accountId(), choice.request(id));
-                    return "Order placed: " + Amounts.format(order.total(), order.currency())
+                    return "Order #" + order.number() + " placed: " + Amounts.format(order.total(), order.currency())
                         + " charged to the card on file.";
                 }));
             return "redirect:/admin/customers/" + id + "#orders";

@@ -113,10 +113,14 @@ class InternalOrderPagesTest {
         confirm.getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
 
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("placed")))
-            .hasText("Order placed: $19.00 charged to the card on file.");
+            .hasText(
+                java.util.regex.Pattern.compile("^Order #\\d+ placed: \\$19\\.00 charged to the card on file\\.$"));
         assertThat(page).hasURL(api.uri("/admin/customers/" + buyer.customerId() + "#orders").toString());
         String orderId = orders(buyer).getFirst().get("id").asString();
-        assertThat(page.locator("#orders")).containsText(orderId);
+        long number = orders(buyer).getFirst().get("number").asLong();
+        assertThat(page.locator(".flash")).containsText("Order #" + number + " placed");
+        assertThat(page.locator("#orders a[href='/admin/orders/" + orderId + "']").first()).isVisible();
+        assertThat(page.locator("#orders")).containsText("#" + number);
         assertThat(page.locator("#subscriptions")).containsText("$19.00 / month");
         assertThat(page.locator("#timeline")).containsText("order.created");
 
