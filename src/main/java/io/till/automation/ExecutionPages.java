@@ -81,9 +81,9 @@ class ExecutionPages {
             errors.add("status", "invalid_value", "choose one of the statuses listed");
         }
         // An email (staff know their customers by it) is looked up; anything else is taken as an id.
-        String customer = blankToNull(customerId);
+        String customer = blankToNull(customerId) == null ? null : customerId.strip();
         if (customer != null && customer.contains("@")) {
-            customer = customers.findByEmail(accountId, customer.strip()).map(Customer::id).orElse(null);
+            customer = customers.findByEmail(accountId, customer).map(Customer::id).orElse(null);
             if (customer == null) {
                 errors.add("customer", "not_found", "email matches no customer");
             }
@@ -115,7 +115,7 @@ class ExecutionPages {
         model.addAttribute("errors", Map.of());
         var people = new java.util.HashMap<String, String>();
         var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
-            customer == null ? null : customer.strip(), start, end == null ? null : end.plusSeconds(86_400)), page);
+            customer, start, end == null ? null : end.plusSeconds(86_400)), page);
         model.addAttribute("rows", found.data().stream()
             .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(), e.customerId(),
                 e.customerId() == null ? null : people.computeIfAbsent(e.customerId(), c -> nameOf(accountId, c)),

@@ -101,9 +101,7 @@ class CustomerRecordPages {
             .data()
             .stream()
             .map(o -> new OrderRow(o.id(), o.number(), o.createdAt(), RecordViews.listedStatus(o),
-                Amounts.format(o.total(), o
-                    .currency()),
-                RecordViews.partlyRefundedText(o),
+                Amounts.format(o.total(), o.currency()), RecordViews.partlyRefundedText(o),
                 o.items().stream().map(Order.Item::name).collect(Collectors.joining(", "))))
             .toList();
         var billedNames = new java.util.HashMap<String, String>();
