@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.billing.BillingJobs;
 import io.till.billing.CheckoutFlows;
 import org.springframework.stereotype.Component;
 
@@ -9,10 +10,12 @@ class CheckoutTimers implements CheckoutFlows {
 
     private final Upsells upsells;
     private final Settlements settlements;
+    private final BillingJobs jobs;
 
-    CheckoutTimers(Upsells upsells, Settlements settlements) {
+    CheckoutTimers(Upsells upsells, Settlements settlements, BillingJobs jobs) {
         this.upsells = upsells;
         this.settlements = settlements;
+        this.jobs = jobs;
     }
 
     @Override
@@ -22,7 +25,9 @@ class CheckoutTimers implements CheckoutFlows {
 
     @Override
     public void settlePending(String accountId, String orderId) {
-        settlements.settle(accountId, orderId);
+        // Left pending while the gateway may not yet find its charge: asked again once it can.
+        settlements.settle(accountId, orderId)
+            .ifPresent(again -> jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, orderId, again));
     }
 
     @Override

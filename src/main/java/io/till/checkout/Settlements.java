@@ -19,6 +19,8 @@ import io.till.idempotency.MoneyMovements;
 import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
@@ -74,12 +76,15 @@ class Settlements {
 
     /**
      * Settles an order a purchase left pending: the gateway says whether the charge under the order's key was made.
-     * None at all, ten minutes on, means it never reached the gateway: the order failed.
+     * None at all means it never reached the gateway: the order failed. A gateway that may not yet find a charge just
+     * made (Stripe's search) is not taken at its word until that lag is over: the order stays pending.
+     *
+     * @return when to ask again, if the order was left pending so
      */
-    void settle(String accountId, String orderId) {
+    Optional<Instant> settle(String accountId, String orderId) {
         Order order = orders.get(accountId, orderId);
         if (order.status() != Order.Status.PENDING) {
-            return;
+            return Optional.empty();
         }
         Cart cart = cartOf(accountId, order);
         PaymentGateway gateway = gateways.forAccount(accountId);
@@ -87,6 +92,10 @@ class Settlements {
         Optional<PaymentGateway.ChargeResult> charge = order.total() == 0
             ? Optional.empty()
             : gateway.findCharge(accountId, chargeKey);
+        Instant trusted = order.createdAt().plus(gateway.findChargeLag(accountId));
+        if (order.total() > 0 && charge.isEmpty() && trusted.isAfter(Timestamps.now(clock))) {
+            return Optional.of(trusted);
+        }
         if (order.total() > 0 && charge.isEmpty()) {
             transaction.executeWithoutResult(status -> {
                 orders.settle(accountId, orderId, Order.Status.FAILED);
@@ -101,12 +110,14 @@ class Settlements {
             transaction.executeWithoutResult(status -> recordPaid(accountId, cart, order, gateway, chargeKey,
                 charge));
         }
+        return Optional.empty();
     }
 
     /**
      * The order an earlier attempt of this request (same Idempotency-Key) left behind, settled from the gateway's word:
      * paid, or declined (thrown as the first attempt answered). Empty when there is none, or when its charge never
-     * reached the gateway (the order failed, nothing was charged): then the purchase runs anew.
+     * reached the gateway (the order failed, nothing was charged): then the purchase runs anew. Refused (409, to be
+     * sent again) while the gateway may not yet find a charge that was made.
      */
     Optional<Order> resumed(String accountId) {
         Optional<String> chargeKey = movements.reachedBefore().filter(key -> key.startsWith("order:"));
@@ -118,6 +129,12 @@ class Settlements {
         Order order = orders.get(accountId, orderId);
         if (order.status().tookMoney()) {
             return Optional.of(order);
+        }
+        if (order.status() == Order.Status.PENDING) {
+            // Its charge may have been made and not be found yet: running the purchase anew could charge twice.
+            throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "The payment of order #" + order.number() + " ("
+                + orderId + ") is still being confirmed with the card network; nothing more was charged. Send this "
+                + "request again in a minute with the same Idempotency-Key to get its outcome.");
         }
         Optional<Payment> declined = payments.findByKey(accountId, chargeKey.get());
         if (declined.isPresent()) {

@@ -21,6 +21,14 @@ public interface PaymentGateway {
      */
     java.util.Optional<ChargeResult> findCharge(String accountId, String idempotencyKey);
 
+    /**
+     * How long after a charge {@link #findCharge} may still not find it: a charge younger than this that it does not
+     * find may have been made all the same. None for a gateway that finds what it was just asked.
+     */
+    default java.time.Duration findChargeLag(String accountId) {
+        return java.time.Duration.ZERO;
+    }
+
     /** Gives back part or all of a successful charge; returns the gateway's reference of the refund. */
     String refund(RefundRequest request);
 

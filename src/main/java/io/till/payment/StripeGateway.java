@@ -110,6 +110,18 @@ class StripeGateway implements PaymentGateway, CardSetups {
         throw unexpected("charge", response);
     }
 
+    /**
+     * Stripe's search is not read-after-write: "under normal operating conditions, data is searchable in under 1
+     * minute" (its search API's documentation). Twice that, so that a charge made just before an answer was lost is not
+     * taken for one never made.
+     */
+    static final java.time.Duration SEARCH_LAG = java.time.Duration.ofMinutes(2);
+
+    @Override
+    public java.time.Duration findChargeLag(String accountId) {
+        return SEARCH_LAG;
+    }
+
     /** Finds the PaymentIntent by the key Till put in its metadata (Stripe's search API). */
     @Override
     public java.util.Optional<ChargeResult> findCharge(String accountId, String idempotencyKey) {

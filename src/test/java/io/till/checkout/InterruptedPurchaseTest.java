@@ -61,6 +61,43 @@ class InterruptedPurchaseTest {
         assertThat(replayed.json().get("id")).isEqualTo(retried.json().get("id"));
     }
 
+    /**
+     * Stripe's search finds a charge only some seconds after it was made: a retry that came sooner is told to come
+     * again, and is never taken for a purchase that charged nothing (which would run anew under a new order's key and
+     * charge the card twice).
+     */
+    @Test
+    void aRetryBeforeTheGatewayCanFindTheChargeIsToldToComeAgainAndChargesNothing() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        faults.afterNextCharge(shop.accountId(), new IllegalStateException("connection reset after the charge"));
+        faults.searchLags(shop.accountId(), java.time.Duration.ofMinutes(2));
+        try {
+            var failed = purchase(shop, "pm_card_visa", key);
+            var tooSoon = purchase(shop, "pm_card_visa", key);
+
+            assertThat(failed.status()).isEqualTo(500);
+            assertThat(tooSoon.status()).as(tooSoon.text()).isEqualTo(409);
+            assertThat(tooSoon.json().get("code").asString()).isEqualTo("charge_in_progress");
+            assertThat(tooSoon.json().get("detail").asString()).contains("Send this request again in a minute");
+            assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+            assertThat(db.sql("SELECT status FROM orders WHERE account_id = :accountId")
+                .param("accountId", shop.accountId())
+                .query(String.class)
+                .list()).containsExactly("pending");
+
+            faults.searchCatchesUp(shop.accountId());
+            var retried = purchase(shop, "pm_card_visa", key);
+
+            assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+            assertThat(retried.json().get("status").asString()).isEqualTo("paid");
+            assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+            assertThat(orders(shop, retried.json().get("customer_id").asString())).hasSize(1);
+        } finally {
+            faults.searchCatchesUp(shop.accountId());
+        }
+    }
+
     @Test
     void aDeclineWhoseAnswerWasLostIsAnsweredAsDeclinedWithoutChargingAgain() {
         var shop = shops.open();

@@ -7,6 +7,7 @@ import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
+import io.till.testing.GatewayFaults;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.List;
@@ -29,6 +30,8 @@ class PendingOrderSettlementTest {
     Cards cards;
     @Autowired
     SandboxLedger ledger;
+    @Autowired
+    GatewayFaults faults;
 
     @Test
     void recordsAPurchaseWhoseChargeWentThroughBeforeTheNodeDied() {
@@ -49,6 +52,34 @@ class PendingOrderSettlementTest {
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
         assertThat(shops.types(shop, pending.customerId())).contains("checkout.purchased", "order.created",
             "payment.succeeded", "subscription.started");
+    }
+
+    @Test
+    void asksAgainLaterWhileTheGatewayMayNotYetFindTheCharge() {
+        var shop = shops.open();
+        var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_visa", shop.monthly(), List.of(),
+            null, null));
+        String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
+            .orElseThrow();
+        gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
+            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+        // A gateway whose search may miss a charge for 15 minutes: at the timer's 10, missing it proves nothing.
+        faults.searchLags(shop.accountId(), java.time.Duration.ofMinutes(15));
+        try {
+            shops.advance(shop, "PT11M");
+            assertThat(api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json().get("status").asString())
+                .isEqualTo("pending");
+
+            faults.searchCatchesUp(shop.accountId());
+            shops.advance(shop, "PT5M");
+        } finally {
+            faults.searchCatchesUp(shop.accountId());
+        }
+
+        assertThat(api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json().get("status").asString())
+            .isEqualTo("paid");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
     }
 
     @Test

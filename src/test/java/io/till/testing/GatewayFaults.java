@@ -21,6 +21,7 @@ public class GatewayFaults implements BeanPostProcessor {
 
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
 
     /** A charge held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to let it in. */
     public record Hold(java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch released) {
@@ -64,6 +65,18 @@ public class GatewayFaults implements BeanPostProcessor {
         return hold;
     }
 
+    /**
+     * Until {@link #searchCatchesUp}, the account's gateway finds no charge, as Stripe's search does not for one made
+     * seconds ago, and says that it may not find one younger than {@code lag}.
+     */
+    public void searchLags(String accountId, java.time.Duration lag) {
+        searchLags.put(accountId, lag);
+    }
+
+    public void searchCatchesUp(String accountId) {
+        searchLags.remove(accountId);
+    }
+
     /** The account's next refund is made, then {@code failure} is thrown instead of its reference. */
     public void afterNextRefund(String accountId, RuntimeException failure) {
         armed.put(accountId, new Armed("refund", failure));
@@ -83,6 +96,20 @@ public class GatewayFaults implements BeanPostProcessor {
         var proxy = new ProxyFactory(bean);
         proxy.setProxyTargetClass(true);
         proxy.addAdvice((MethodInterceptor) invocation -> {
+            Object[] arguments = invocation.getArguments();
+            if (arguments.length > 0 && arguments[0] instanceof String accountId
+                && searchLags.containsKey(accountId)) {
+                switch (invocation.getMethod().getName()) {
+                    case "findCharge" -> {
+                        return java.util.Optional.empty();
+                    }
+                    case "findChargeLag" -> {
+                        return searchLags.get(accountId);
+                    }
+                    default -> {
+                    }
+                }
+            }
             if (invocation.getArguments().length == 1
                 && invocation.getArguments()[0] instanceof PaymentGateway.RefundRequest refund) {
                 failIfArmed("refund first", refund.accountId());
