@@ -127,7 +127,8 @@ class Purchases {
         Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
             ? Optional.empty()
             : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, begun.cardReference(),
-                pending.total(), pending.currency(), cart.product().name() + " (" + pending.id() + ")")));
+                pending.total(), pending.currency(),
+                cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
 
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> settlements.recordDeclined(accountId, cart, pending, gateway,

@@ -182,7 +182,7 @@ class Upsells {
             } else {
                 String reference = claimCharge(accountId, order, upsellId, key, earlierKey.isPresent());
                 result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference, amount,
-                    option.currency(), upsell.name() + " (" + orderId + ")"));
+                    option.currency(), upsell.name() + " (order #" + order.number() + ", " + orderId + ")"));
             }
         }
         if (result instanceof PaymentGateway.ChargeResult.Declined declined) {

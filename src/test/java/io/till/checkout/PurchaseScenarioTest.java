@@ -196,6 +196,11 @@ class PurchaseScenarioTest {
         assertThat(elsewhere.json().get("number").asLong()).isEqualTo(1);
         String thirdId = third.json().get("id").asString();
         assertThat(api.get("/api/v1/orders/" + thirdId, store.apiKey()).json().get("number").asLong()).isEqualTo(3);
+        // What the seller reads in the gateway's own dashboard, to find the order in Till.
+        assertThat(db.sql("SELECT description FROM sandbox_charges WHERE idempotency_key = :key")
+            .param("key", "order:" + thirdId)
+            .query(String.class)
+            .single()).isEqualTo("Course (order #3, " + thirdId + ")");
     }
 
     @Test
