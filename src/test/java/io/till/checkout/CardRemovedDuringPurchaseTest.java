@@ -42,7 +42,7 @@ class CardRemovedDuringPurchaseTest {
     @Test
     void aCardRemovedAfterThePurchaseWasCheckedIsRefusedAndLeavesNoOrderNorPromoUse() throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         String visa = shops.saveCard(shop, customer, "pm_card_visa");
         assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), """
             {"code": "HELD", "percent_off": 10}""").status()).isEqualTo(201);
@@ -58,7 +58,7 @@ class CardRemovedDuringPurchaseTest {
                 {"customer_id": "%s", "option_id": "%s", "promo_code": "HELD"}"""
                 .formatted(customer, shop.monthly())));
             Await.until("the purchase waits for the promo code", () -> waitingFor("promo_codes"));
-            var removal = CompletableFuture.supplyAsync(() -> api.delete(cards(customer) + "/" + visa,
+            var removal = CompletableFuture.supplyAsync(() -> api.delete(Shops.cards(customer) + "/" + visa,
                 shop.apiKey()));
             assertThat(removal).as("the card is removed while the purchase waits")
                 .succeedsWithin(10, TimeUnit.SECONDS).extracting(Api.Response::status).isEqualTo(204);
@@ -80,7 +80,7 @@ class CardRemovedDuringPurchaseTest {
     void aCardRemovedWhileItsChargeIsAtTheGatewayIsChargedOnceAndItsSubscriptionIsPaidByTheDefault()
         throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         String visa = shops.saveCard(shop, customer, "pm_card_visa");
         String amex = shops.saveCard(shop, customer, "pm_card_amex");
         var hold = faults.holdNextCharge(shop.accountId());
@@ -89,7 +89,7 @@ class CardRemovedDuringPurchaseTest {
             {"customer_id": "%s", "option_id": "%s", "payment_method_id": "%s"}"""
             .formatted(customer, shop.monthly(), amex)));
         hold.awaitEntered();
-        assertThat(api.delete(cards(customer) + "/" + amex, shop.apiKey()).status()).isEqualTo(204);
+        assertThat(api.delete(Shops.cards(customer) + "/" + amex, shop.apiKey()).status()).isEqualTo(204);
         hold.release();
 
         var subscription = subscribing.get(30, TimeUnit.SECONDS);
@@ -113,16 +113,5 @@ class CardRemovedDuringPurchaseTest {
         var orders = new java.util.ArrayList<JsonNode>();
         api.get("/api/v1/orders?customer_id=" + customerId, shop.apiKey()).json().get("data").forEach(orders::add);
         return orders;
-    }
-
-    private String customer(Shops.Shop shop) {
-        var response = api.post("/api/v1/customers", shop.apiKey(), """
-            {"name": "Ada Lovelace", "email": "ada@example.com"}""");
-        assertThat(response.status()).as(response.text()).isEqualTo(201);
-        return response.json().get("id").asString();
-    }
-
-    private static String cards(String customerId) {
-        return "/api/v1/customers/" + customerId + "/payment_methods";
     }
 }

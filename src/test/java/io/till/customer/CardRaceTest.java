@@ -37,18 +37,18 @@ class CardRaceTest {
     @Test
     void aCardRemovedWhileItIsMadeTheDefaultIsNeverTheDefault() throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         String visa = shops.saveCard(shop, customer, "pm_card_visa");
         String amex = shops.saveCard(shop, customer, "pm_card_amex");
 
         var answers = queuedBehindTheCustomer(customer, List.of(
-            () -> api.post(cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null),
-            () -> api.delete(cards(customer) + "/" + amex, shop.apiKey())));
+            () -> api.post(Shops.cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null),
+            () -> api.delete(Shops.cards(customer) + "/" + amex, shop.apiKey())));
 
         assertThat(answers).extracting(Api.Response::status).containsExactly(200, 204);
         var read = api.get("/api/v1/customers/" + customer, shop.apiKey()).json();
         assertThat(read.get("default_card").get("id").asString()).isEqualTo(visa);
-        var saved = api.get(cards(customer), shop.apiKey()).json().get("data");
+        var saved = api.get(Shops.cards(customer), shop.apiKey()).json().get("data");
         assertThat(saved).hasSize(1);
         assertThat(saved.get(0).get("id").asString()).isEqualTo(visa);
         assertThat(saved.get(0).get("is_default").asBoolean()).isTrue();
@@ -62,7 +62,7 @@ class CardRaceTest {
     @Test
     void twoDefaultChangesAtOnceLeaveTheSubscriptionOnTheFinalDefault() throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         shops.saveCard(shop, customer, "pm_card_visa");
         String amex = shops.saveCard(shop, customer, "pm_card_amex");
         String mastercard = shops.saveCard(shop, customer, "pm_card_mastercard");
@@ -71,8 +71,8 @@ class CardRaceTest {
         assertThat(subscription.status()).as(subscription.text()).isEqualTo(201);
 
         var answers = queuedBehindTheCustomer(customer, List.of(
-            () -> api.post(cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null),
-            () -> api.post(cards(customer) + "/" + mastercard + "/make_default", shop.apiKey(), null)));
+            () -> api.post(Shops.cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null),
+            () -> api.post(Shops.cards(customer) + "/" + mastercard + "/make_default", shop.apiKey(), null)));
 
         assertThat(answers).extracting(Api.Response::status).containsExactly(200, 200);
         assertThat(api.get("/api/v1/customers/" + customer, shop.apiKey()).json().get("default_card").get("id")
@@ -108,16 +108,5 @@ class CardRaceTest {
     /** How many sessions wait for a lock in a statement about customers, as seen now. */
     private long waitingForTheCustomer() {
         return LockWaits.in(db, "FROM customers");
-    }
-
-    private String customer(Shops.Shop shop) {
-        var response = api.post("/api/v1/customers", shop.apiKey(), """
-            {"name": "Ada Lovelace", "email": "ada@example.com"}""");
-        assertThat(response.status()).as(response.text()).isEqualTo(201);
-        return response.json().get("id").asString();
-    }
-
-    private static String cards(String customerId) {
-        return "/api/v1/customers/" + customerId + "/payment_methods";
     }
 }

@@ -42,7 +42,7 @@ class DefaultCardRaceTest {
     @Test
     void aDefaultChangedWhileAPurchaseChargesTheOldDefaultMovesWhatThePurchaseStarts() throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         String visa = shops.saveCard(shop, customer, "pm_card_visa");
         String amex = shops.saveCard(shop, customer, "pm_card_amex");
         var hold = faults.holdNextCharge(shop.accountId());
@@ -50,7 +50,7 @@ class DefaultCardRaceTest {
         var subscribing = CompletableFuture.supplyAsync(() -> api.post("/api/v1/subscriptions", shop.apiKey(), """
             {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, shop.monthly())));
         hold.awaitEntered();
-        var madeDefault = api.post(cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null);
+        var madeDefault = api.post(Shops.cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null);
         hold.release();
 
         assertThat(madeDefault.status()).as(madeDefault.text()).isEqualTo(200);
@@ -67,7 +67,7 @@ class DefaultCardRaceTest {
     @Test
     void aDefaultChangedAfterAPurchaseReadItChargesTheNewDefault() throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         shops.saveCard(shop, customer, "pm_card_visa");
         String amex = shops.saveCard(shop, customer, "pm_card_amex");
         assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), """
@@ -84,7 +84,7 @@ class DefaultCardRaceTest {
                 {"customer_id": "%s", "option_id": "%s", "promo_code": "HELD"}"""
                 .formatted(customer, shop.monthly())));
             Await.until("the purchase waits for the promo code", () -> waitingFor("promo_codes"));
-            var madeDefault = CompletableFuture.supplyAsync(() -> api.post(cards(customer) + "/" + amex
+            var madeDefault = CompletableFuture.supplyAsync(() -> api.post(Shops.cards(customer) + "/" + amex
                 + "/make_default", shop.apiKey(), null));
             assertThat(madeDefault).as("the default changes while the purchase waits")
                 .succeedsWithin(10, TimeUnit.SECONDS).extracting(Api.Response::status).isEqualTo(200);
@@ -106,7 +106,7 @@ class DefaultCardRaceTest {
     @Test
     void aDefaultChangedWhileARenewalChargesTheOldDefaultLeavesTheSubscriptionOnTheNewOne() throws Exception {
         var shop = shops.open();
-        String customer = customer(shop);
+        String customer = shops.customer(shop);
         String visa = shops.saveCard(shop, customer, "pm_card_visa");
         String amex = shops.saveCard(shop, customer, "pm_card_amex");
         var bought = api.post("/api/v1/subscriptions", shop.apiKey(), """
@@ -117,7 +117,7 @@ class DefaultCardRaceTest {
 
         var renewing = CompletableFuture.supplyAsync(() -> shops.advance(shop, "P32D"));
         hold.awaitEntered();
-        var madeDefault = api.post(cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null);
+        var madeDefault = api.post(Shops.cards(customer) + "/" + amex + "/make_default", shop.apiKey(), null);
         hold.release();
 
         assertThat(madeDefault.status()).as(madeDefault.text()).isEqualTo(200);
@@ -156,16 +156,5 @@ class DefaultCardRaceTest {
     /** Whether a session waits for a lock in a statement about {@code table}, as seen now. */
     private boolean waitingFor(String table) {
         return LockWaits.in(db, table) > 0;
-    }
-
-    private String customer(Shops.Shop shop) {
-        var response = api.post("/api/v1/customers", shop.apiKey(), """
-            {"name": "Ada Lovelace", "email": "ada@example.com"}""");
-        assertThat(response.status()).as(response.text()).isEqualTo(201);
-        return response.json().get("id").asString();
-    }
-
-    private static String cards(String customerId) {
-        return "/api/v1/customers/" + customerId + "/payment_methods";
     }
 }

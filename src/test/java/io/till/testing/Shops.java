@@ -72,6 +72,19 @@ public class Shops {
         return response.json();
     }
 
+    /** Creates Ada Lovelace, a customer with no card yet; returns her id. */
+    public String customer(Shop shop) {
+        var response = api.post("/api/v1/customers", shop.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""");
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json().get("id").asString();
+    }
+
+    /** The API path of the customer's saved cards. */
+    public static String cards(String customerId) {
+        return "/api/v1/customers/" + customerId + "/payment_methods";
+    }
+
     /** Saves a sandbox card for the customer; returns its id. */
     public String saveCard(Shop shop, String customerId, String token) {
         var saved = api.post("/api/v1/customers/" + customerId + "/payment_methods", shop.apiKey(),
