@@ -11,8 +11,8 @@ import java.util.List;
  * so the totals are tax-free.
  *
  * @param id the order's or the payment's id, which the receipt's links name
- * @param orderNumber the number buyers and staff read of the order (1042, shown #1042): the receipt's own, the one a payment paid
- *     toward, or the one that started the subscription or plan it paid; null when there is none
+ * @param orderNumber the number buyers and staff read of the order (1042, shown #1042): the receipt's own, the one a
+ *     payment paid toward, or the one that started the subscription or plan it paid; null when there is none
  * @param date when the order was placed or the payment taken
  * @param discount what a promo code took off, zero when none
  * @param total what was charged for the lines

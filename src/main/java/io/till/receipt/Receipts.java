@@ -109,15 +109,11 @@ public class Receipts {
         var lines = order.items().stream().map(item -> new Receipt.Line(item.name(), null, item.amount())).toList();
         var charges = records.chargesOfOrder(accountId, orderId);
         var paymentIds = charges.stream().map(Receipt.Charge::paymentId).toList();
-        return new OrderDetails(order.status().code(),
-            new Receipt(Receipt.Kind.ORDER, order.id(), order.number(), order.createdAt(),
-                seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(),
-                lines,
-                order.subtotal(),
-                order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
-                records.creditNotes(accountId, paymentIds), footer(accountId)),
-            records.pendingRefunds(accountId,
-                paymentIds));
+        var receipt = new Receipt(Receipt.Kind.ORDER, order.id(), order.number(), order.createdAt(),
+            seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(), lines,
+            order.subtotal(), order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
+            records.creditNotes(accountId, paymentIds), footer(accountId));
+        return new OrderDetails(order.status().code(), receipt, records.pendingRefunds(accountId, paymentIds));
     }
 
     /** The receipt of one of this customer's payments; null {@code customerId} means any customer of the account. */
@@ -133,10 +129,9 @@ public class Receipts {
         var charge = new Receipt.Charge(payment.id(), payment.createdAt(), payment.amount(), payment.cardBrand(),
             payment.cardLast4());
         return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.orderNumber(), payment.createdAt(),
-            seller(accountId),
-            buyer(accountId, payment.customerId(), billingAddress(accountId, payment)), payment.currency(), lines,
-            subtotal,
-            Math.max(0, subtotal - payment.amount()), payment.amount(), List.of(charge),
+            seller(accountId), buyer(accountId, payment.customerId(), billingAddress(accountId, payment)),
+            payment.currency(), lines, subtotal, Math.max(0, subtotal - payment.amount()), payment.amount(),
+            List.of(charge),
             records.refunds(accountId, List.of(payment.id())), records.creditNotes(accountId, List.of(payment.id())),
             footer(accountId));
     }
