@@ -113,8 +113,9 @@ class PortalOverview {
     record OrderLine(String id, long number, Instant createdAt, String status, String total, String summary,
         String refunded) {}
 
+    /** {@code orderNumber}: the order the payment paid, null for a renewal or an installment. */
     record PaymentLine(String id, Instant createdAt, String status, String amount, String refunded, CardLabel card,
-        String failure) {}
+        String failure, Long orderNumber) {}
 
     record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId) {}
 
@@ -249,9 +250,10 @@ class PortalOverview {
                    CASE WHEN pa.status = 'refunded' AND EXISTS (SELECT 1 FROM refunds r
                           WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'pending')
                         THEN 'succeeded' ELSE pa.status END AS status,
-                   c.brand AS card_brand, c.last4 AS card_last4
+                   c.brand AS card_brand, c.last4 AS card_last4, o.number AS order_number
               FROM payments pa
               LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id AND c.id = pa.card_id
+              LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
              WHERE pa.account_id = :accountId AND pa.customer_id = :customerId
                AND (CAST(:subscriptionId AS text) IS NULL OR pa.subscription_id = :subscriptionId)
                AND (CAST(:paymentPlanId AS text) IS NULL OR pa.payment_plan_id = :paymentPlanId)
@@ -270,7 +272,7 @@ class PortalOverview {
                 return new PaymentLine(rs.getString("id"), Timestamps.read(rs, "created_at"), rs.getString("status"),
                     Amounts.format(rs.getLong("amount"), currency),
                     refunded > 0 ? Amounts.format(refunded, currency) : null, CardLabel.read(rs),
-                    rs.getString("failure_message"));
+                    rs.getString("failure_message"), rs.getObject("order_number", Long.class));
             })
             .list();
     }

@@ -87,6 +87,9 @@ class PortalOverviewPageTest {
                 .get("url")
                 .asString());
             assertThat(page.locator("#payments .rows li")).hasCount(PortalPages.NEWEST);
+            // Alike but for their order's number, which ties each payment to its order above.
+            assertThat(page.locator("#payments .rows li").first()).containsText("Visa •••• 4242 · Order #23");
+            assertThat(page.locator("#orders .rows li").first()).containsText("Order #23");
             Chromium.screenshot(page, "portal-overview-many-" + width);
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("See all 23 payments")).click();
@@ -96,6 +99,7 @@ class PortalOverviewPageTest {
             Chromium.screenshot(page, "portal-payments-" + width);
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older →")).click();
             assertThat(page.locator(".rows li")).hasCount(3);
+            assertThat(page.locator(".rows li").last()).containsText("Order #1");
             assertThat(page.locator(".section-head")).containsText("21–23 of 23");
             Chromium.screenshot(page, "portal-payments-page-2-" + width);
 
