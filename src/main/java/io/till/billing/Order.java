@@ -9,11 +9,13 @@ import java.util.Locale;
  * What one purchase bought, for how much; {@code status} says whether its payment went through, and whether all of it
  * went back since; {@code amountRefunded} is how much of it went back (a partly refunded order is still paid).
  * {@code billingAddress} is the buyer's, when they gave one. {@code number} is the short one buyers and staff read
- * (1, 2, 3 … per account, see {@link Orders#insertPending}); {@code id} is the key.
+ * (1, 2, 3 … per account, see {@link Orders#insertPending}); {@code id} is the key. {@code customerOrderNumber} is
+ * which of the customer's paid orders it is (1 for their first), fixed when it is paid: null until then.
  */
 public record Order(
     String id,
     long number,
+    Integer customerOrderNumber,
     String customerId,
     String checkoutId,
     Status status,
@@ -55,7 +57,8 @@ public record Order(
 
     /** The order as written, with the number it was given. */
     Order numbered(long given) {
-        return new Order(id, given, customerId, checkoutId, status, currency, subtotal, discount, total, amountRefunded,
+        return new Order(id, given, customerOrderNumber, customerId, checkoutId, status, currency, subtotal, discount,
+            total, amountRefunded,
             promoCodeId, cardId, items, paymentId, subscriptionId, paymentPlanId, billingAddress, createdAt);
     }
 

@@ -105,10 +105,19 @@ public class Orders {
             .orElse(null);
     }
 
-    /** Records whether a pending order's payment went through; an order is settled once. */
+    /**
+     * Records whether a pending order's payment went through; an order is settled once. A paid order takes its place
+     * among the customer's paid orders ({@link Order#customerOrderNumber}): call it with the customer locked
+     * ({@code Cards.holdDefault}), so that two orders of theirs paid at once are counted one after the other.
+     */
     public Order settle(String accountId, String orderId, Order.Status status) {
         int updated = db.sql("""
-            UPDATE orders SET status = :status, updated_at = :now
+            UPDATE orders o
+               SET status = :status, updated_at = :now,
+                   customer_order_number = CASE WHEN :status = 'paid' THEN
+                       (SELECT count(*) + 1 FROM orders earlier
+                         WHERE earlier.account_id = o.account_id AND earlier.customer_id = o.customer_id
+                           AND earlier.status IN ('paid', 'refunded')) END
              WHERE account_id = :accountId AND id = :id AND status = 'pending'
             """)
             .param("status", status.code())
@@ -241,7 +250,8 @@ public class Orders {
             """)
             .param("accountId", accountId)
             .param("id", id)
-            .query((rs, row) -> new Order(rs.getString("id"), rs.getLong("number"), rs.getString("customer_id"),
+            .query((rs, row) -> new Order(rs.getString("id"), rs.getLong("number"),
+                rs.getObject("customer_order_number", Integer.class), rs.getString("customer_id"),
                 rs.getString("checkout_id"),
                 Order.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("currency"),
                 rs.getLong("subtotal"), rs.getLong("discount"), rs.getLong("total"), rs.getLong("amount_refunded"),

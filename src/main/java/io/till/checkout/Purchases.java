@@ -293,7 +293,8 @@ class Purchases {
         boolean byDefault = newCard.isEmpty() && request.paymentMethodId() == null;
         String paying = byDefault ? cards.holdDefault(accountId, customer.id()) : cardId;
         // Numbered as it is written (0 until then), the last lock this transaction takes.
-        var order = new Order(Ids.newId("ord"), 0, customer.id(), cart.checkout() == null ? null : cart.checkout().id(),
+        var order = new Order(Ids.newId("ord"), 0, null, customer.id(),
+            cart.checkout() == null ? null : cart.checkout().id(),
             Order.Status.PENDING,
             option.currency(), subtotal, discount, subtotal - discount, 0,
             cart.promo() == null ? null : cart.promo().id(),

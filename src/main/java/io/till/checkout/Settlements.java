@@ -191,16 +191,15 @@ class Settlements {
         ProductOption option = cart.option();
         boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION
             || option.kind() == ProductOption.Kind.PAYMENT_PLAN;
-        // The card may have been removed, or the default changed, while it was charged: the charge is this order's all
-        // the same, but what the order starts is paid with the card a change after it would have left it on: the
-        // order's recurring card, moved with the customer's subscriptions while the order was pending. Read with the
-        // customer locked, so that no change is half done.
-        String payingCard = null;
-        if (starts) {
-            cards.holdDefault(accountId, pending.customerId());
-            payingCard = cards.payingFor(accountId, pending.customerId(), orders.recurringCard(accountId,
-                pending.id()));
-        }
+        // The customer is locked from here: their paid orders are counted one after the other (the order's place among
+        // them, which "a new buyer" reads), and no change of their cards is half done. The card may have been removed,
+        // or the default changed, while it was charged: the charge is this order's all the same, but what the order
+        // starts is paid with the card a change after it would have left it on: the order's recurring card, moved with
+        // the customer's subscriptions while the order was pending.
+        cards.holdDefault(accountId, pending.customerId());
+        String payingCard = starts
+            ? cards.payingFor(accountId, pending.customerId(), orders.recurringCard(accountId, pending.id()))
+            : null;
         orders.settle(accountId, pending.id(), Order.Status.PAID);
         Payment payment = charge.map(result -> payments.record(accountId, pending.customerId(), pending.cardId(),
             new Payments.PaidFor(pending.id(), null, null), pending.total(), pending.currency(), gateway.name(),

@@ -138,6 +138,24 @@ class PurchaseTemplatesTest {
             "trial@example.com" + TIPS, "ada@example.com" + CHECK_IN, "trial@example.com" + CHECK_IN);
     }
 
+    @Test
+    void welcomeSeriesWelcomesABuyerWhoBoughtTwiceBeforeItsFirstRunOnceForTheirFirstOrder() {
+        var shop = shops.open();
+        Inbox.connect(api, shop, mail);
+        activate(shop, fromTemplate(shop, "welcome_series"));
+        // Both purchases are in before the engine looks at either (a quick second order, an engine behind a flood):
+        // the first is still the buyer's first order, whatever the customer's count says by then.
+        var first = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var second = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        advance(shop, "PT1M");
+
+        assertThat(Inbox.lines(mail)).containsExactly("ada@example.com" + WELCOME);
+        assertThat(api.get("/api/v1/orders/" + first.get("id").asString(), shop.apiKey()).json().get(
+            "customer_order_number").asLong()).isEqualTo(1);
+        assertThat(api.get("/api/v1/orders/" + second.get("id").asString(), shop.apiKey()).json().get(
+            "customer_order_number").asLong()).isEqualTo(2);
+    }
+
     /** The template as a seller saves it: scoped to one checkout, its webhook pointed at their fulfillment system. */
     private String fulfillment(Shops.Shop shop, String checkoutId, String url) {
         var saved = api.post("/api/v1/integrations", shop.apiKey(), """

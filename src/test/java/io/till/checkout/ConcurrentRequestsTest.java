@@ -69,6 +69,20 @@ class ConcurrentRequestsTest {
     }
 
     @Test
+    void sixtyFourConcurrentPurchasesOfOneBuyerEachTakeTheirOwnPlaceAmongTheirOrders() throws Exception {
+        var store = shops.openWithUpsells();
+        buy(store, "regular@example.com");
+
+        var responses = all(i -> () -> purchase(store, "regular@example.com"));
+
+        assertThat(responses).extracting(Api.Response::status).containsOnly(201);
+        // Their first order stays their first; the others are their 2nd to 65th, none twice (what "a new buyer" reads).
+        assertThat(responses).extracting(response -> response.json().get("customer_order_number").asLong())
+            .containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.rangeClosed(2, REQUESTS + 1).boxed()
+                .toList());
+    }
+
+    @Test
     void aBuyerCreatedByAnotherPurchaseMeanwhileIsThatCustomerNotAConflict() throws Exception {
         var store = shops.openWithUpsells();
         // Another purchase by the same new buyer has written the customer but not committed: this one's lookup cannot
