@@ -78,7 +78,8 @@ public final class ContextVariables {
         Map.entry("card_update_url", "Card update link (single use)"), Map.entry("mode", "Mode (live or sandbox)"),
         Map.entry("data", "Data sent with it"), Map.entry("data.scheduled_at", "When it was due"),
         Map.entry("amount_off", "Amount off"), Map.entry("percent_off", "Percent off"),
-        Map.entry("card.in_use", "Pays a subscription or plan"));
+        Map.entry("card.in_use", "Pays a subscription or plan"),
+        Map.entry("order.customer_order_number", "Which of the customer's orders (1 = their first)"));
 
     private ContextVariables() {}
 

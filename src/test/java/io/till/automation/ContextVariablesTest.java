@@ -43,6 +43,17 @@ class ContextVariablesTest {
     }
 
     @Test
+    void aPurchaseOffersWhichOfTheCustomersOrdersItIsInWordsASellerReads() {
+        var groups = ContextVariables.of(trigger("{\"type\": \"event\", \"event\": \"checkout.purchased\"}"));
+
+        assertThat(groups).filteredOn(group -> group.label().equals("Order")).singleElement()
+            .extracting(ContextVariables.Group::variables).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories
+                .list(ContextVariables.Variable.class))
+            .contains(new ContextVariables.Variable("order.customer_order_number",
+                "Which of the customer's orders (1 = their first)"));
+    }
+
+    @Test
     void aManualTriggerOffersTheCustomerAndItsDataButNoRecord() {
         var paths = ContextVariables.paths(trigger("{\"type\": \"manual\"}"));
 
