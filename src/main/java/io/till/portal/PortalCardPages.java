@@ -178,12 +178,16 @@ class PortalCardPages {
         model.addAttribute("options", PortalCardViews.options(wallet, now));
         var rows = wallet.billed()
             .stream()
-            .map(billed -> PortalCardViews.billed(billed, target
-                .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
-                .map(t -> outcome(buyer, wallet, billed, was, poll))
-                .orElse(null), suggested(buyer, wallet, billed, now),
-                PortalCardViews.expiredCard(wallet, billed
-                    .cardId(), now)))
+            .map(billed -> {
+                var failedAt = justFailedAt(buyer, billed);
+                return PortalCardViews.billed(billed, target
+                    .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
+                    .map(t -> outcome(buyer, wallet, billed, was, poll))
+                    .orElse(null), suggested(wallet, failedAt, now),
+                    failedAt.map(at -> billed.cardId()).orElse(
+                        null),
+                    PortalCardViews.expiredCard(wallet, billed.cardId(), now));
+            })
             .toList();
         model.addAttribute("billed", rows);
         if (added != null && rows.stream().anyMatch(row -> added.equals(row.suggestedCardId()))) {
@@ -194,22 +198,30 @@ class PortalCardPages {
     }
 
     /**
-     * The card to offer for an unpaid subscription or plan whose own card the last payment failed with: the newest
-     * card saved since that payment failed (a buyer who added one to pay it finds it chosen); none otherwise, as a
-     * card saved before was there to choose already.
+     * When the last payment of an unpaid subscription or plan failed with its own card: choosing that card again
+     * would charge nothing (CardChoices), so its picker does not offer it. Empty when nothing is owed, or when it
+     * failed otherwise.
      */
-    private String suggested(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed, Instant now) {
+    private Optional<Instant> justFailedAt(PortalBuyer buyer, CardChoices.Billed billed) {
         if (billed.unpaid() == 0 || billed.cardId() == null) {
-            return null;
+            return Optional.empty();
         }
         return portalCards.justFailedAt(buyer.accountId(), buyer.customerId(), billed.kind(), billed.id(),
-            billed.cardId())
-            .flatMap(failedAt -> wallet.cards()
-                .stream()
-                .map(PortalCards.SavedCard::card)
-                .filter(card -> card.createdAt().isAfter(failedAt) && !card.expiredAt(now))
-                .max(java.util.Comparator.comparing(io.till.customer.Card::createdAt)
-                    .thenComparing(io.till.customer.Card::id)))
+            billed.cardId());
+    }
+
+    /**
+     * The card to offer for an unpaid subscription or plan whose own card the last payment failed with (at
+     * {@code failedAt}): the newest card saved since (a buyer who added one to pay it finds it chosen); none otherwise,
+     * and then its picker asks the buyer to choose, as a card saved before is one they may not mean to charge.
+     */
+    private static String suggested(PortalCards.Wallet wallet, Optional<Instant> failedAt, Instant now) {
+        return failedAt.flatMap(at -> wallet.cards()
+            .stream()
+            .map(PortalCards.SavedCard::card)
+            .filter(card -> card.createdAt().isAfter(at) && !card.expiredAt(now))
+            .max(java.util.Comparator.comparing(io.till.customer.Card::createdAt)
+                .thenComparing(io.till.customer.Card::id)))
             .map(io.till.customer.Card::id)
             .orElse(null);
     }

@@ -86,16 +86,23 @@ final class PortalCardViews {
      * @param outcome what the last choice of a card for it did, shown beside it; null when none was just made
      * @param suggestedCardId the card its picker offers instead of its own, which the last payment failed with: the
      *     newest card saved since; null to offer its own
+     * @param declinedCardId its own card when the last payment failed with it, which its picker shows but does not
+     *     offer (choosing it again would charge nothing); null otherwise
      * @param expiredCard its own card when that expired ("Visa •••• 4242 · expired 01/2025"), which its picker shows
      *     but does not offer; null when its card has not
      */
     record BilledRow(String kind, String id, String name, String status, String price, Instant nextBillAt,
         String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId,
-        String expiredCard) {
+        String declinedCardId, String expiredCard) {
 
-        /** The card its picker starts at. */
+        /** The card its picker starts at: null when the buyer is to choose one (its own cannot be). */
         public String pickedCardId() {
-            return suggestedCardId == null ? cardId : suggestedCardId;
+            return suggestedCardId != null ? suggestedCardId : declinedCardId != null ? null : cardId;
+        }
+
+        /** Whether its picker starts at "Choose another card": its own card just failed, and none was added since. */
+        public boolean choiceNeeded() {
+            return declinedCardId != null && suggestedCardId == null && expiredCard == null;
         }
 
         public String anchor() {
@@ -188,14 +195,15 @@ final class PortalCardViews {
             + " · " + expiry + " " + "%02d/%02d".formatted(card.expMonth(), card.expYear() % 100);
     }
 
-    static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId, String expiredCard) {
+    static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId,
+        String declinedCardId, String expiredCard) {
         return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed), billed.status(),
             Amounts.format(billed.amount(), billed.currency()) + " " + every(billed.interval(), billed
                 .intervalCount()),
             billed.nextBillAt(), billed.cardId(), billed.unpaid() == 0
                 ? null
                 : Amounts.format(billed.unpaid(), billed.currency()),
-            billed.declineReason(), outcome, suggestedCardId, expiredCard);
+            billed.declineReason(), outcome, suggestedCardId, declinedCardId, expiredCard);
     }
 
     static List<TestCardRow> testCards() {
