@@ -161,6 +161,25 @@ class AutomationPages {
     }
 
     /**
+     * What "Start from scratch" makes: a draft started by hand, with one email to the customer as a first step to
+     * change (a definition has at least one step), so that the builder opens on something that already reads.
+     */
+    static final String BLANK = """
+        {"name": "New automation", "trigger": {"type": "manual"},
+         "steps": [{"id": "email", "type": "action", "action": "send_email",
+                    "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.first_name}}",
+                               "text": "Write your message here."}}]}""";
+
+    @PostMapping(LIST + "/new")
+    String startFromScratch(Caller.Staff staff, RedirectAttributes redirect) {
+        var created = automations.create(staff.accountId(), tools.jackson.databind.json.JsonMapper.shared().readTree(
+            BLANK));
+        redirect.addFlashAttribute("flash", "Draft created. Choose what starts it, then add its steps; nothing runs "
+            + "until you activate it.");
+        return "redirect:" + LIST + "/" + created.id() + "/builder";
+    }
+
+    /**
      * Runs a state change; a refusal (already paused, archived) comes back as the service's message on the page, and
      * a missing automation as the friendly not-found page.
      */

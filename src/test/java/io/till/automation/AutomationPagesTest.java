@@ -253,6 +253,30 @@ class AutomationPagesTest {
     }
 
     @Test
+    void aSellerStartsFromScratchAndLandsInTheBuilderOfADraftStartedByHand() {
+        var store = accounts.create();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/automations");
+
+        page.getByRole(AriaRole.BUTTON, named("Start from scratch")).click();
+
+        assertThat(page.locator("p.flash")).containsText("Draft created. Choose what starts it, then add its steps");
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/admin/automations/aut_[0-9a-z]+/builder$"));
+        assertThat(page.locator(".bldw-trigger")).containsText("Runs only when started by hand");
+        var automations = api.get("/api/v1/automations", store.apiKey()).json().get("data");
+        assertThat(automations).hasSize(1);
+        assertThat(automations.get(0).get("status").asString()).isEqualTo("draft");
+        assertThat(automations.get(0).get("name").asString()).isEqualTo("New automation");
+        Chromium.screenshot(page, "automation-from-scratch-1280");
+
+        // The gallery offers the same, for a seller who looked at the templates first.
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/templates");
+        phone.getByRole(AriaRole.BUTTON, named("Start from scratch")).click();
+        assertThat(phone.locator(".bldw-trigger")).containsText("Runs only when started by hand");
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).hasSize(2);
+    }
+
+    @Test
     void anotherAccountsAutomationIsAFriendlyNotFound() {
         var mine = accounts.create();
         var theirs = accounts.create();
