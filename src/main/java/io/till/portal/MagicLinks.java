@@ -72,11 +72,11 @@ class MagicLinks {
         String text = """
             Hello,
 
-            Here is your link to sign in to your account at %s. It works once, within 15 minutes:
+            Here is your link to sign in to your account at %s It works once, within 15 minutes:
             %s
 
             If you did not ask for it, ignore this email: nobody can sign in without the link.
-            """.formatted(company, url);
+            """.formatted(PortalFrame.endingASentence(company), url);
         // The link's hash names the send, so that it goes once whatever happens.
         String key = "portal_sign_in:" + HexFormat.of().formatHex(PortalTokens.hash(issued.token()), 0, 16);
         emails.send(accountId, key, Timestamps.now(clock), new Emails.Outgoing(

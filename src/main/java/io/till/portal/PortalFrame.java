@@ -41,9 +41,19 @@ class PortalFrame {
      * @param logoUrl Till's copy of the seller's logo, null when there is none to show (then the name stands alone)
      * @param iconUrl Till's copy of the seller's icon, the tab's icon, or null
      */
+    /** A name that closes a sentence, with one period: "Sunny Soap Co." as it is, "Sunny Soap" + ".". */
+    static String endingASentence(String name) {
+        return name.endsWith(".") ? name : name + ".";
+    }
+
     record Frame(String accountId, String company, String supportEmail, String logoUrl, String iconUrl,
         boolean signedIn,
         boolean fullAccess, String backTo, String path) {
+
+        /** The company's name closing a sentence: "Sunny Soap Co." stays as it is, "Sunny Soap" gets its period. */
+        public String companyEndingASentence() {
+            return endingASentence(company);
+        }
 
         public boolean at(String section) {
             String base = "/portal/" + accountId + "/";

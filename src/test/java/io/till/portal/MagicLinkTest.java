@@ -91,6 +91,24 @@ class MagicLinkTest {
     }
 
     @Test
+    void aStoreWhoseNameEndsWithAPeriodIsNamedWithOnePeriodAtTheEndOfASentence() {
+        var shop = shops.open();
+        customer(shop, "known@example.com");
+        var branded = api.send("PUT", "/api/v1/account/branding", shop.apiKey(),
+            "{\"company_name\": \"Sunny Soap Co.\"}",
+            java.util.List.of("Content-Type", "application/json"));
+        assertThat(branded.status()).as(branded.text()).isEqualTo(200);
+        var browser = PortalClient.fromFreshAddress(port);
+
+        String page = browser.get("/portal/" + shop.accountId()).body();
+        ask(browser, shop, "known@example.com");
+
+        assertThat(page).contains("Sunny Soap Co.").doesNotContain("Co..");
+        String text = awaitMail(shop).get("text").asString();
+        assertThat(text).contains("your account at Sunny Soap Co. It works once").doesNotContain("Co..");
+    }
+
+    @Test
     void theLinkShowsAConfirmButtonAndOnlyItsPostSignsInOnce() {
         var shop = shops.open();
         customer(shop, "ada@example.com");
