@@ -7,6 +7,7 @@ import io.till.billing.BillingAddress;
 import io.till.billing.Order;
 import io.till.billing.Orders;
 import io.till.customer.Customers;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.ZoneOffset;
@@ -63,8 +64,11 @@ public class Receipts {
     public Receipt forOrder(String accountId, String customerId, String orderId) {
         var details = orderDetails(accountId, customerId, orderId);
         if (!details.paid()) {
-            throw new TillException(ErrorCode.INVALID_STATE, "Order " + orderId + " is " + details.status()
-                + ": only a paid order has a receipt.");
+            // Said as a buyer reads it, by the order's number: the portal shows this message as it is.
+            throw new TillException(ErrorCode.INVALID_STATE, "Order #" + details.receipt().orderNumber() + (details
+                .status().equals(Order.Status.PENDING.code())
+                    ? " is not paid yet, so it has no receipt yet."
+                    : " was not paid: its payment did not go through, so it has no receipt."));
         }
         return details.receipt();
     }
@@ -121,8 +125,9 @@ public class Receipts {
         var payment = records.payment(accountId, customerId, paymentId)
             .orElseThrow(() -> TillException.notFound("payment", paymentId));
         if (payment.status().equals("failed")) {
-            throw new TillException(ErrorCode.INVALID_STATE, "Payment " + paymentId + " failed: only a payment that "
-                + "took money has a receipt.");
+            throw new TillException(ErrorCode.INVALID_STATE, "This payment of " + Amounts.format(payment.amount(),
+                payment.currency()) + " on " + day(payment.createdAt()) + " did not go through, so it has no "
+                + "receipt.");
         }
         var lines = payment.orderId() != null ? orderPaymentLines(accountId, payment) : invoiceLines(payment);
         long subtotal = lines.stream().mapToLong(Receipt.Line::amount).sum();

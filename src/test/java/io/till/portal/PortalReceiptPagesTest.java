@@ -195,6 +195,38 @@ class PortalReceiptPagesTest {
     }
 
     @Test
+    void aDeclinedOrderAndItsPaymentSayTheyHaveNoReceiptInWordsNotIds() {
+        var shop = shops.open();
+        var declined = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Buyer", "email": "me@example.com"}, "token": "pm_card_chargeCustomerFail",
+             "option_id": "%s"}""".formatted(shop.monthly()));
+        assertThat(declined.status()).as(declined.text()).isEqualTo(402);
+        String customer = api.get("/api/v1/customers?query=me@example.com", shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        var order = api.get("/api/v1/orders?customer_id=" + customer, shop.apiKey()).json().get("data").get(0);
+        assertThat(order.get("status").asString()).isEqualTo("failed");
+        var payment = api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data").get(0);
+        var client = signedIn(shop, order.get("customer_id").asString());
+        String base = "/portal/" + shop.accountId();
+
+        var orderReceipt = client.get(base + "/orders/" + order.get("id").asString() + "/receipt");
+        var paymentReceipt = client.get(base + "/payments/" + payment.get("id").asString() + "/receipt");
+
+        assertThat(lead(orderReceipt.body())).isEqualTo("Order #" + order.get("number").asLong()
+            + " was not paid: its payment did not go through, so it has no receipt.");
+        assertThat(lead(paymentReceipt.body())).startsWith("This payment of $19.00 on ").endsWith(
+            " did not go through, so it has no receipt.").doesNotContain("pay_");
+    }
+
+    /** What the page says, in its lead paragraph. */
+    private static String lead(String html) {
+        var matcher = java.util.regex.Pattern.compile("<p class=\"lead\">([^<]*)</p>").matcher(html);
+        assertThat(matcher.find()).as(html).isTrue();
+        return matcher.group(1);
+    }
+
+    @Test
     void withoutASignInTheReceiptSendsToTheSignInPage() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "me@example.com");
