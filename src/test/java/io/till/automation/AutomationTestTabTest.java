@@ -118,6 +118,8 @@ class AutomationTestTabTest {
         var result = page.locator("#test-result");
         assertThat(result).containsText("Version 2 would run to the end. Nothing was sent and no run was "
             + "recorded.");
+        // The page opens at the answer, below the form and the backtest, not at its top.
+        assertThat(page.getByRole(AriaRole.HEADING, named("What would happen"))).isInViewport();
         assertThat(step(page, "When a payment fails")).containsText("Starts on payment.failed");
         var gentle = step(page, "Send email");
         assertThat(gentle).containsText("Would send this email");
