@@ -50,6 +50,15 @@ class RecordForms {
      */
     String act(Caller.Staff staff, String formKey, String request, String page, RedirectAttributes redirect,
         Map<String, String> typed, Supplier<String> action) {
+        return act(staff, formKey, request, page, "", redirect, typed, action);
+    }
+
+    /**
+     * {@link #act} whose refusal opens the page at {@code refusedAt} ({@code #refund}), where the page says it beside
+     * the form, rather than at its top: on a phone the order page's refund form is screens down.
+     */
+    private String act(Caller.Staff staff, String formKey, String request, String page, String refusedAt,
+        RedirectAttributes redirect, Map<String, String> typed, Supplier<String> action) {
         try {
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, request, action));
         } catch (TillException e) {
@@ -62,6 +71,7 @@ class RecordForms {
             redirect.addFlashAttribute("refusedTitle", e.code() == ErrorCode.CARD_DECLINED
                 ? "The charge failed."
                 : "Nothing changed.");
+            return "redirect:" + page + refusedAt;
         }
         return "redirect:" + page;
     }
@@ -69,8 +79,8 @@ class RecordForms {
     /** Refunds the amount typed (all that is left when blank) of a payment shown on {@code page}. */
     String refund(Caller.Staff staff, String page, Payment payment, String amount, String reason, String formKey,
         RedirectAttributes redirect) {
-        return act(staff, formKey, page + "/refund?" + payment.id() + "&" + amount + "&" + reason, page, redirect,
-            Map.of("form", "refund", "payment_id", payment.id(), "amount", amount, "reason", reason), () -> {
+        return act(staff, formKey, page + "/refund?" + payment.id() + "&" + amount + "&" + reason, page, "#refund",
+            redirect, Map.of("form", "refund", "payment_id", payment.id(), "amount", amount, "reason", reason), () -> {
                 var refund = refunds.refund(staff.accountId(), payment.id(), minorUnits(amount, payment.currency()),
                     reason.isBlank() ? null : reason.strip());
                 String card = views.cardName(staff.accountId(), payment.cardId());

@@ -168,6 +168,8 @@ class OrderPagesTest {
         assertThat(refused).containsText("Nothing changed.");
         assertThat(refused).containsText("is more than the $19.00 left to refund of this payment");
         assertThat(refused).not().containsText("1900");
+        // The page opens where it says so, beside the form, screens below the top on a phone.
+        assertThat(refused).isInViewport();
         // What was typed stays: not the full amount left, which one more click would refund.
         assertThat(page.getByLabel("Amount (USD)")).hasValue("25");
         assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
