@@ -68,11 +68,14 @@ public record BillingAddress(
 
     /** Every country an address may name, by English name. */
     public static List<Country> countries() {
-        return COUNTRIES.stream()
-            .map(code -> new Country(code, new BillingAddress(null, null, null, null, null, null, code).countryName()))
-            .sorted(java.util.Comparator.comparing(Country::name))
-            .toList();
+        return SORTED_COUNTRIES;
     }
+
+    /** By name as a reader looks for it: Åland Islands among the A's, Türkiye before Tuvalu (a collator, not code order). */
+    private static final List<Country> SORTED_COUNTRIES = COUNTRIES.stream()
+        .map(code -> new Country(code, new BillingAddress(null, null, null, null, null, null, code).countryName()))
+        .sorted(java.util.Comparator.comparing(Country::name, java.text.Collator.getInstance(Locale.ENGLISH)))
+        .toList();
 
     /** The address as printed, line by line: name, street lines, "city, region postal code", the country's name. */
     public List<String> lines() {

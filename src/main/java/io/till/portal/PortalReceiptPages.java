@@ -95,8 +95,9 @@ class PortalReceiptPages {
                 throw e;
             }
             var errors = new LinkedHashMap<String, String>();
-            e.errors().forEach(error -> errors.putIfAbsent(error.field().replace("billing_address.", ""),
-                sentence(error.message())));
+            // As a buyer reads them: the country is picked from a list, so its code's format is no news to them.
+            e.errors().forEach(error -> errors.putIfAbsent(error.field().replace("billing_address.", ""), error
+                .field().endsWith(".country") ? "Choose a country." : sentence(error.message())));
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             addressForm(model, given, errors);
             return order(buyer, id, null, model);
