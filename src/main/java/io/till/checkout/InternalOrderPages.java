@@ -64,7 +64,7 @@ class InternalOrderPages {
         }
     }
 
-    record CardChoice(String id, String label) {}
+    record CardChoice(String id, String label, boolean isDefault) {}
 
     /** The review: what is charged to which card, and the order's key. */
     record Review(String item, String subtotal, String discount, String total, String card, String key) {}
@@ -148,12 +148,19 @@ class InternalOrderPages {
 
     private String form(Caller.Staff staff, Customer customer, Choice choice, Map<String, String> errors,
         String declined, Model model) {
+        var cardsOnFile = cardChoices(staff.accountId(), customer.id());
+        // Nothing chosen yet: the customer's default card, as a purchase without a card is charged to it (not the
+        // list's first, which a browser would pick, and then charge another card than the one marked default).
+        var chosen = choice.paymentMethodId().isBlank()
+            ? new Choice(choice.optionId(), cardsOnFile.stream().filter(CardChoice::isDefault).findFirst().map(
+                CardChoice::id).orElse(""), choice.promoCode())
+            : choice;
         model.addAttribute("customer", customer);
-        model.addAttribute("choice", choice);
+        model.addAttribute("choice", chosen);
         model.addAttribute("errors", errors);
         model.addAttribute("declined", declined);
         model.addAttribute("options", OptionChoice.all(products, staff.accountId()));
-        model.addAttribute("cards", cardChoices(staff.accountId(), customer.id()));
+        model.addAttribute("cards", cardsOnFile);
         return "checkout/new_order";
     }
 
@@ -161,7 +168,7 @@ class InternalOrderPages {
         return cards.list(accountId, customerId, new PageRequest(PageRequest.MAX_LIMIT, null))
             .data()
             .stream()
-            .map(card -> new CardChoice(card.id(), label(card)))
+            .map(card -> new CardChoice(card.id(), label(card), card.isDefault()))
             .toList();
     }
 

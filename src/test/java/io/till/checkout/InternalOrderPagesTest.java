@@ -143,6 +143,21 @@ class InternalOrderPagesTest {
     }
 
     @Test
+    void theFormStartsAtTheCustomersDefaultCardWhereverTheListHasIt() {
+        var buyer = buyerWithCard("pm_card_visa");
+        String visa = api.get("/api/v1/customers/" + buyer.customerId(), buyer.shop().apiKey()).json().get(
+            "default_card").get("id").asString();
+        var other = api.post("/api/v1/customers/" + buyer.customerId() + "/payment_methods", buyer.shop().apiKey(),
+            "{\"token\": \"pm_card_mastercard\"}");
+        assertThat(other.status()).as(other.text()).isEqualTo(201);
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+
+        assertThat(page.getByLabel("Card on file")).hasValue(visa);
+        assertThat(page.getByLabel("Card on file").locator("option:checked")).containsText("(default)");
+    }
+
+    @Test
     void aDeclinedCardShowsTheBanksReasonOnTheFormAndNothingIsCharged() {
         var buyer = buyerWithCard("pm_card_chargeCustomerFail");
         var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
