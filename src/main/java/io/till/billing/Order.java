@@ -58,8 +58,8 @@ public record Order(
     /** The order as written, with the number it was given. */
     Order numbered(long given) {
         return new Order(id, given, customerOrderNumber, customerId, checkoutId, status, currency, subtotal, discount,
-            total, amountRefunded,
-            promoCodeId, cardId, items, paymentId, subscriptionId, paymentPlanId, billingAddress, createdAt);
+            total, amountRefunded, promoCodeId, cardId, items, paymentId, subscriptionId, paymentPlanId, billingAddress,
+            createdAt);
     }
 
     /** One line of the order: the chosen option, an addon, or an upsell taken later. */

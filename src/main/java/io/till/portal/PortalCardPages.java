@@ -180,12 +180,11 @@ class PortalCardPages {
             .stream()
             .map(billed -> {
                 var failedAt = justFailedAt(buyer, billed);
-                return PortalCardViews.billed(billed, target
-                    .filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
+                var outcome = target.filter(t -> t.kind() == billed.kind() && t.id().equals(billed.id()))
                     .map(t -> outcome(buyer, wallet, billed, was, poll))
-                    .orElse(null), suggested(wallet, failedAt, now),
-                    failedAt.map(at -> billed.cardId()).orElse(
-                        null),
+                    .orElse(null);
+                String declined = failedAt.isPresent() ? billed.cardId() : null;
+                return PortalCardViews.billed(billed, outcome, suggested(wallet, failedAt, now), declined,
                     PortalCardViews.expiredCard(wallet, billed.cardId(), now));
             })
             .toList();
