@@ -129,6 +129,24 @@ class IntegrationPagesTest {
     }
 
     @Test
+    void slackOffersNoConnectionTestButSaysWhyInsteadOfFailingOne() {
+        var account = accounts.create();
+        var saved = api.post("/api/v1/integrations", account.apiKey(),
+            """
+                {"type": "slack", "config": {"webhook_url": "https://hooks.slack.com/services/T0123ABC/B0456DEF/abc123"}}""");
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/integrations");
+
+        var slack = page.locator("#integration-slack");
+        assertThat(slack).containsText("connected");
+        assertThat(slack.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+            "Test connection to Slack"))).hasCount(0);
+        assertThat(slack).containsText("Slack cannot be checked without posting to its channel");
+        assertThat(slack.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Edit Slack"))).hasCount(1);
+    }
+
+    @Test
     void aBadFieldIsNamedNextToItsInputAndATypedSecretIsNotSentBack() {
         var account = accounts.create();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
