@@ -329,7 +329,12 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator(".stats")).containsText("$200.00");
         assertThat(page.locator("#payments")).containsText("$100.00");
         Chromium.screenshot(page, "dashboard-payment-plan-1280");
+        // A card with a long name in the "Pay with" list still fits a phone.
+        var mastercard = api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/payment_methods",
+            shop.apiKey(), "{\"token\": \"pm_card_mastercard\"}");
+        assertThat(mastercard.status()).as(mastercard.text()).isEqualTo(201);
         var phone = open(shop, "/admin/payment-plans/" + plan, 390);
+        assertThat(phone.getByLabel("Pay with")).containsText("Mastercard ending in 4444");
         Chromium.screenshot(phone, "dashboard-payment-plan-390");
         noSidewaysScroll(phone);
 
