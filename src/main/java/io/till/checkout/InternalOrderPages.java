@@ -1,5 +1,7 @@
 package io.till.checkout;
 
+import io.till.billing.BillingAddress;
+import io.till.billing.BillingAddressForm;
 import io.till.catalog.Products;
 import io.till.customer.Card;
 import io.till.customer.Cards;
@@ -19,11 +21,13 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.BindParam;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * "New order" on a customer record (seed 004: charge a card on file for an existing customer by creating an internal
@@ -52,11 +56,33 @@ class InternalOrderPages {
         this.products = products;
     }
 
-    /** What the form holds, as chosen or typed. */
-    record Choice(String optionId, String paymentMethodId, String promoCode) {
+    /** What the form holds, as chosen or typed; {@code address} as typed, all blank when none was given. */
+    record Choice(String optionId, String paymentMethodId, String promoCode, BillingAddress address) {
         PurchaseRequest request(String customerId) {
             return new PurchaseRequest(customerId, null, blankToNull(paymentMethodId), null, blankToNull(optionId),
-                List.of(), blankToNull(promoCode), null);
+                List.of(), blankToNull(promoCode), address);
+        }
+
+        Choice withCard(String cardId) {
+            return new Choice(optionId, cardId, promoCode, address);
+        }
+
+        /** The form's query, to come back to it as chosen ("Change" on the review). */
+        String query() {
+            var query = UriComponentsBuilder.newInstance().queryParam("option_id", optionId)
+                .queryParam("payment_method_id", paymentMethodId).queryParam("promo_code", promoCode);
+            addressParams().forEach(query::queryParam);
+            return query.encode().build().toUriString();
+        }
+
+        /** The address's fields by form name, in the form's order; blank ones left out. */
+        Map<String, String> addressParams() {
+            var params = new LinkedHashMap<String, String>();
+            BillingAddressForm.of(address, Map.of()).fields().forEach(field -> params.put(field.name(), field
+                .value()));
+            params.put("country", address == null ? null : address.country());
+            params.values().removeIf(value -> value == null || value.isBlank());
+            return params;
         }
 
         private static String blankToNull(String value) {
@@ -67,19 +93,20 @@ class InternalOrderPages {
     record CardChoice(String id, String label, boolean isDefault) {}
 
     /** The review: what is charged to which card, and the order's key. */
-    record Review(String item, String subtotal, String discount, String total, String card, String key) {}
+    record Review(String item, String subtotal, String discount, String total, String card, List<String> billedTo,
+        String key) {}
 
     @GetMapping("/admin/customers/{id}/orders/new")
     String form(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "option_id", defaultValue = "") String optionId,
         @RequestParam(name = "payment_method_id", defaultValue = "") String paymentMethodId,
         @RequestParam(name = "promo_code", defaultValue = "") String promoCode,
-        @RequestParam(name = "review", defaultValue = "false") boolean review, Model model,
+        @RequestParam(name = "review", defaultValue = "false") boolean review, AddressParams address, Model model,
         HttpServletResponse response) {
         Customer customer = customers.get(staff.accountId(), id);
-        var choice = new Choice(optionId, paymentMethodId, promoCode);
+        var choice = new Choice(optionId, paymentMethodId, promoCode, address.given());
         if (!review) {
-            return form(staff, customer, choice, Map.of(), null, model);
+            return form(staff, customer, choice, Map.of(), Map.of(), null, model);
         }
         try {
             var quote = purchases.quoteInternalOrder(staff.accountId(), choice.request(id));
@@ -87,11 +114,15 @@ class InternalOrderPages {
             String card = cardsOnFile.stream().filter(c -> c.id().equals(quote.cardId())).findFirst()
                 .map(CardChoice::label).orElse("the card on file");
             model.addAttribute("customer", customer);
-            model.addAttribute("choice", new Choice(optionId, quote.cardId(), promoCode));
+            var reviewed = choice.withCard(quote.cardId());
+            model.addAttribute("choice", reviewed);
+            model.addAttribute("addressHidden", reviewed.addressParams());
+            model.addAttribute("changeQuery", reviewed.query());
             model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
                 Amounts.format(quote.subtotal(), quote.currency()),
                 quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
-                Amounts.format(quote.total(), quote.currency()), card, FormSubmissions.newKey()));
+                Amounts.format(quote.total(), quote.currency()), card,
+                quote.billingAddress() == null ? List.of() : quote.billingAddress().lines(), FormSubmissions.newKey()));
             return "checkout/new_order_review";
         } catch (TillException e) {
             return refused(staff, customer, choice, e, null, model, response);
@@ -103,14 +134,14 @@ class InternalOrderPages {
         @RequestParam(name = "option_id", defaultValue = "") String optionId,
         @RequestParam(name = "payment_method_id", defaultValue = "") String paymentMethodId,
         @RequestParam(name = "promo_code", defaultValue = "") String promoCode,
-        @RequestParam(name = FormSubmissions.FIELD, defaultValue = "") String formKey, Model model,
-        HttpServletResponse response, RedirectAttributes redirect) {
+        @RequestParam(name = FormSubmissions.FIELD, defaultValue = "") String formKey, AddressParams address,
+        Model model, HttpServletResponse response, RedirectAttributes redirect) {
         Customer customer = customers.get(staff.accountId(), id);
-        var choice = new Choice(optionId, paymentMethodId, promoCode);
+        var choice = new Choice(optionId, paymentMethodId, promoCode, address.given());
         try {
             // A second submit of the same review (a double click, a reload) answers the first one's message.
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, "/admin/customers/" + id
-                + "/orders?" + optionId + "&" + paymentMethodId + "&" + promoCode, () -> {
+                + "/orders" + choice.query(), () -> {
                     var order = purchases.internalOrder(staff.accountId(), choice.request(id));
                     return "Order #" + order.number() + " placed: " + Amounts.format(order.total(), order.currency())
                         + " charged to the card on file.";
@@ -138,30 +169,42 @@ class InternalOrderPages {
             ? HttpStatus.PAYMENT_REQUIRED.value()
             : HttpStatus.UNPROCESSABLE_CONTENT.value());
         var errors = new LinkedHashMap<String, String>();
+        var addressErrors = summary == null ? BillingAddressForm.errors(e) : Map.<String, String>of();
         if (summary == null) {
             for (FieldError error : e.errors()) {
-                errors.putIfAbsent(error.field(), error.message());
+                if (!error.field().startsWith("billing_address.")) {
+                    errors.putIfAbsent(error.field(), error.message());
+                }
             }
         }
-        return form(staff, customer, choice, errors, summary, model);
+        return form(staff, customer, choice, errors, addressErrors, summary, model);
     }
 
     private String form(Caller.Staff staff, Customer customer, Choice choice, Map<String, String> errors,
-        String declined, Model model) {
+        Map<String, String> addressErrors, String declined, Model model) {
         var cardsOnFile = cardChoices(staff.accountId(), customer.id());
         // Nothing chosen yet: the customer's default card, as a purchase without a card is charged to it (not the
         // list's first, which a browser would pick, and then charge another card than the one marked default).
         var chosen = choice.paymentMethodId().isBlank()
-            ? new Choice(choice.optionId(), cardsOnFile.stream().filter(CardChoice::isDefault).findFirst().map(
-                CardChoice::id).orElse(""), choice.promoCode())
+            ? choice.withCard(cardsOnFile.stream().filter(CardChoice::isDefault).findFirst().map(CardChoice::id)
+                .orElse(""))
             : choice;
         model.addAttribute("customer", customer);
         model.addAttribute("choice", chosen);
         model.addAttribute("errors", errors);
+        model.addAttribute("addressForm", BillingAddressForm.of(choice.address(), addressErrors));
         model.addAttribute("declined", declined);
         model.addAttribute("options", OptionChoice.all(products, staff.accountId()));
         model.addAttribute("cards", cardsOnFile);
         return "checkout/new_order";
+    }
+
+    /** The billing address's fields as the form sends them, each optional. */
+    record AddressParams(String name, String line1, String line2, String city,
+        @BindParam("postal_code") String postalCode, String region, String country) {
+        BillingAddress given() {
+            return new BillingAddress(name, line1, line2, city, postalCode, region, country);
+        }
     }
 
     private List<CardChoice> cardChoices(String accountId, String customerId) {

@@ -89,7 +89,7 @@ class Purchases {
 
     /** What an internal order would charge, checked as placing it checks it, without placing it. */
     record Quote(String productName, String optionName, String currency, long subtotal, long discount, long total,
-        String cardId) {}
+        String cardId, BillingAddress billingAddress) {}
 
     /** The dashboard's review step before an internal order: the same checks and the same sums as placing it. */
     Quote quoteInternalOrder(String accountId, PurchaseRequest request) {
@@ -99,7 +99,7 @@ class Purchases {
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
         return new Quote(cart.product().name(), cart.option().name(), cart.option().currency(), subtotal, discount,
-            subtotal - discount, cart.cardId());
+            subtotal - discount, cart.cardId(), cart.billingAddress());
     }
 
     private static void checkInternal(PurchaseRequest request) {

@@ -1,15 +1,13 @@
 package io.till.portal;
 
 import io.till.billing.BillingAddress;
+import io.till.billing.BillingAddressForm;
 import io.till.billing.Orders;
 import io.till.receipt.Receipt;
 import io.till.receipt.Receipts;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -41,32 +39,15 @@ class PortalReceiptPages {
         model.addAttribute("order", details);
         model.addAttribute("r", details.receipt());
         model.addAttribute("addressSaved", "saved".equals(address));
-        if (!model.containsAttribute("addressFields")) {
+        if (!model.containsAttribute("addressForm")) {
             addressForm(model, orders.get(buyer.accountId(), id).billingAddress(), Map.of());
         }
         return "portal/order";
     }
 
-    /** One text field of the address form, with what the buyer typed and what is wrong with it. */
-    record AddressField(String name, String label, String autocomplete, int max, String value, String error) {}
-
     private static void addressForm(Model model, BillingAddress address, Map<String, String> errors) {
-        var a = address == null ? new BillingAddress(null, null, null, null, null, null, null) : address;
         model.addAttribute("address", address);
-        model.addAttribute("addressRefused", !errors.isEmpty());
-        model.addAttribute("addressFields", List.of(
-            new AddressField("name", "Name or company", "organization", 200, a.name(), errors.get("name")),
-            new AddressField("line1", "Address line 1", "address-line1", 200, a.line1(), errors.get("line1")),
-            new AddressField("line2", "Address line 2 (optional)", "address-line2", 200, a.line2(),
-                errors.get("line2")),
-            new AddressField("city", "City", "address-level2", 100, a.city(), errors.get("city")),
-            new AddressField("postal_code", "Postal code", "postal-code", 20, a.postalCode(),
-                errors.get("postal_code")),
-            new AddressField("region", "State, province or region (optional)", "address-level1", 100, a.region(),
-                errors.get("region"))));
-        model.addAttribute("country", a.country() == null ? null : a.country().strip().toUpperCase(Locale.ROOT));
-        model.addAttribute("countryError", errors.get("country"));
-        model.addAttribute("countries", BillingAddress.countries());
+        model.addAttribute("addressForm", BillingAddressForm.of(address, errors));
     }
 
     /**
@@ -94,20 +75,12 @@ class PortalReceiptPages {
             if (e.code() != ErrorCode.VALIDATION_FAILED) {
                 throw e;
             }
-            var errors = new LinkedHashMap<String, String>();
-            // As a buyer reads them: the country is picked from a list, so its code's format is no news to them.
-            e.errors().forEach(error -> errors.putIfAbsent(error.field().replace("billing_address.", ""), error
-                .field().endsWith(".country") ? "Choose a country." : sentence(error.message())));
+            var errors = BillingAddressForm.errors(e);
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             addressForm(model, given, errors);
             return order(buyer, id, null, model);
         }
         return "redirect:/portal/" + buyer.accountId() + "/orders/" + id + "?address=saved#billed-title";
-    }
-
-    /** "must be at most 200 characters" as "Must be at most 200 characters." */
-    private static String sentence(String message) {
-        return Character.toUpperCase(message.charAt(0)) + message.substring(1) + ".";
     }
 
     @GetMapping("/portal/{accountId}/orders/{id}/receipt")

@@ -95,6 +95,7 @@ class OrderPagesTest {
             assertThat(main).containsText("$19.00");
             assertThat(page.locator(".billing-address")).containsText("12 St James's Square");
             assertThat(page.locator(".billing-address")).containsText("United Kingdom");
+            assertThat(main).containsText("By the customer at checkout");
             assertThat(page.locator("#payments")).containsText("Visa ending in 4242");
             assertThat(page.locator("#payments")).containsText("succeeded");
             assertThat(page.getByRole(AriaRole.LINK, named(order.get("subscription_id").asString())))

@@ -183,6 +183,53 @@ class InternalOrderPagesTest {
         assertThat(orders(buyer)).noneMatch(order -> order.get("status").asString().equals("paid"));
     }
 
+    @Test
+    void staffGiveTheOrderABillingAddressWhichTheReviewShowsAndTheOrderKeeps() {
+        var buyer = buyerWithCard("pm_card_visa");
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+        assertThat(page.locator("details.address-fields")).hasJSProperty("open", false);
+
+        page.getByText("Billing address (optional)").click();
+        page.getByLabel("Name or company").fill("Analytical Engines Ltd");
+        page.getByLabel("Address line 1").fill("Unter den Linden 1");
+        page.getByLabel("City", new Page.GetByLabelOptions().setExact(true)).fill("Berlin");
+        page.getByLabel("Postal code").fill("10117");
+        // No country: refused by the same check as the API's, beside the field, with what was typed kept.
+        chooseMonthly(page);
+        assertThat(page.locator("#address-country-error")).hasText("Choose a country.");
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing was charged: correct the fields");
+        assertThat(page.locator("details.address-fields")).hasJSProperty("open", true);
+        assertThat(page.getByLabel("City", new Page.GetByLabelOptions().setExact(true))).hasValue("Berlin");
+        assertThat(page.getByLabel("Product option")).hasValue(shopMonthly(buyer));
+        Chromium.screenshot(page, "dashboard-new-order-address-refused-390");
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+
+        page.getByLabel("Country").selectOption("DE");
+        chooseMonthly(page);
+        assertThat(page.locator("address.billing-address")).containsText("Analytical Engines Ltd");
+        assertThat(page.locator("address.billing-address")).containsText("Berlin, 10117");
+        assertThat(page.locator("address.billing-address")).containsText("Germany");
+
+        // "Change" comes back to the form as filled in.
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Change")).click();
+        assertThat(page.getByLabel("Address line 1")).hasValue("Unter den Linden 1");
+        assertThat(page.getByLabel("Country")).hasValue("DE");
+        chooseMonthly(page);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+        assertThat(page.locator(".flash")).containsText("placed");
+
+        var order = orders(buyer).getFirst();
+        assertThat(order.get("billing_address").get("line1").asString()).isEqualTo("Unter den Linden 1");
+        assertThat(order.get("billing_address").get("postal_code").asString()).isEqualTo("10117");
+        assertThat(order.get("billing_address").get("country").asString()).isEqualTo("DE");
+        assertThat(order.get("billing_address").get("line2").isNull()).isTrue();
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        assertThat(page.locator("address.billing-address")).containsText("Unter den Linden 1");
+        assertThat(page.locator("main")).containsText("As an internal order");
+    }
+
     private static String shopMonthly(Buyer buyer) {
         return buyer.shop().monthly();
     }
