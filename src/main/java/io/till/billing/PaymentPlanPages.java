@@ -165,10 +165,9 @@ class PaymentPlanPages {
     @PostMapping("/card")
     String changeCard(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "card_id") String cardId,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
-        return forms.act(staff, key, page(id) + "/card?" + cardId, page(id), redirect, () -> {
-            var changed = actions.changePlanCard(staff.accountId(), id, cardId);
-            return "The plan is paid with " + views.card(staff.accountId(), changed.cardId()) + " from now on.";
-        });
+        var plan = paymentPlans.get(staff.accountId(), id);
+        return forms.changeCard(staff, CardChoices.Kind.PAYMENT_PLAN, id, plan.customerId(), cardId, key, page(id),
+            redirect);
     }
 
     @PostMapping("/refund")

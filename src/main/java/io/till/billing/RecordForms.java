@@ -6,6 +6,7 @@ import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -22,11 +23,16 @@ class RecordForms {
     private final FormSubmissions submissions;
     private final Refunds refunds;
     private final RecordViews views;
+    private final CardChoices cardChoices;
+    private final SubscriptionActions actions;
 
-    RecordForms(FormSubmissions submissions, Refunds refunds, RecordViews views) {
+    RecordForms(FormSubmissions submissions, Refunds refunds, RecordViews views, CardChoices cardChoices,
+        SubscriptionActions actions) {
         this.submissions = submissions;
         this.refunds = refunds;
         this.views = views;
+        this.cardChoices = cardChoices;
+        this.actions = actions;
     }
 
     /** A fresh key for one form of a page being rendered. */
@@ -88,6 +94,57 @@ class RecordForms {
                     + Amounts.format(payment.amount(), payment.currency()) + " payment"
                     + (card == null ? "." : " by " + card + ": it goes back to that card.");
             });
+    }
+
+    /**
+     * Makes {@code cardId} pay the subscription or plan shown on {@code page}, as the buyer's portal does ({@link
+     * CardChoices#choose}): what it owes is charged to the card at once, and the message says how that went, paid,
+     * declined (in the bank's words) or still under way, so that staff who pressed "Change card and charge" know.
+     */
+    String changeCard(Caller.Staff staff, CardChoices.Kind kind, String id, String customerId, String cardId,
+        String formKey, String page, RedirectAttributes redirect) {
+        String what = kind == CardChoices.Kind.SUBSCRIPTION ? "The subscription" : "The plan";
+        return act(staff, formKey, page + "/card?" + cardId, page, redirect, () -> {
+            String accountId = staff.accountId();
+            var before = stillBilled(accountId, customerId, kind, id);
+            if (before.isEmpty()) {
+                // Canceled or finished: the service says which status forbids the change (or makes it, for a plan).
+                String changed = kind == CardChoices.Kind.SUBSCRIPTION
+                    ? actions.changeCard(accountId, id, cardId).cardId()
+                    : actions.changePlanCard(accountId, id, cardId).cardId();
+                return what + " is paid with " + views.card(accountId, changed) + " from now on.";
+            }
+            boolean justFailed = before.get().unpaid() > 0 && cardChoices.justFailedWith(accountId, customerId, kind,
+                id, cardId);
+            var outcome = cardChoices.choose(accountId, customerId, kind, id, cardId);
+            String card = views.card(accountId, cardId);
+            String owed = Amounts.format(before.get().unpaid(), before.get().currency());
+            String changed = what + " is paid with " + card + " from now on";
+            if (justFailed) {
+                return changed + ". It was not charged again: the last attempt at the " + owed + " owed failed on "
+                    + "this card" + (before.get().declineReason() == null
+                        ? "."
+                        : " (“" + before.get().declineReason()
+                            + "”).");
+            }
+            return switch (outcome) {
+                case CardChoices.Outcome.NothingDue nothing -> changed + ".";
+                case CardChoices.Outcome.Paid paid -> changed + ", and the " + owed + " it owed is paid with it.";
+                case CardChoices.Outcome.Declined declined -> changed + ". The bank declined it for the " + owed
+                    + " owed: “" + declined.reason() + "” It stays unpaid, and its retries go on with this card.";
+                case CardChoices.Outcome.Held held -> changed + ". It is paused: the " + owed + " it owes is charged "
+                    + "to this card when it resumes.";
+                case CardChoices.Outcome.Trying trying -> changed + ". The " + owed + " it owes is being charged to "
+                    + "it: reload in a moment to see how that went.";
+            };
+        });
+    }
+
+    private Optional<CardChoices.Billed> stillBilled(String accountId, String customerId, CardChoices.Kind kind,
+        String id) {
+        return cardChoices.billed(accountId, customerId).stream()
+            .filter(billed -> billed.kind() == kind && billed.id().equals(id))
+            .findFirst();
     }
 
     /** An amount typed by staff, in minor units of {@code currency}; see {@link Amounts#parseTyped}. */

@@ -113,10 +113,9 @@ class SubscriptionPages {
     @PostMapping("/card")
     String changeCard(Caller.Staff staff, @PathVariable String id, @RequestParam(name = "card_id") String cardId,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
-        return forms.act(staff, key, page(id) + "/card?" + cardId, page(id), redirect, () -> {
-            var changed = actions.changeCard(staff.accountId(), id, cardId);
-            return "The subscription is paid with " + views.card(staff.accountId(), changed.cardId()) + " from now on.";
-        });
+        var subscription = subscriptions.get(staff.accountId(), id);
+        return forms.changeCard(staff, CardChoices.Kind.SUBSCRIPTION, id, subscription.customerId(), cardId, key,
+            page(id), redirect);
     }
 
     @PostMapping("/refund")

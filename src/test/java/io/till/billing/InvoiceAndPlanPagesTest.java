@@ -130,6 +130,38 @@ class InvoiceAndPlanPagesTest {
     }
 
     /**
+     * "Change card and charge" on a past-due subscription charges what it owes to the card chosen, and the message
+     * says how that went: declined in the bank's words (the invoice still open), then paid with a card that works.
+     */
+    @Test
+    void changingThePastDueSubscriptionsCardSaysWhetherWhatItOwedWasPaid() {
+        var due = pastDue();
+        var failing = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_chargeCustomerFail\"}");
+        assertThat(failing.status()).as(failing.text()).isEqualTo(201);
+        var page = open(due.shop(), "/admin/subscriptions/" + due.subscription(), 1280);
+
+        page.getByLabel("Pay with").selectOption(failing.json().get("id").asString());
+        button(page, "Change card").click();
+        confirm(page, "Change card and charge");
+        assertThat(page.locator(".flash")).containsText("from now on. The bank declined it for the $19.00 owed:");
+        assertThat(page.locator(".flash")).containsText("It stays unpaid");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
+
+        var visa = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        assertThat(visa.status()).as(visa.text()).isEqualTo(201);
+        page.reload();
+        page.getByLabel("Pay with").selectOption(visa.json().get("id").asString());
+        button(page, "Change card").click();
+        confirm(page, "Change card and charge");
+        assertThat(page.locator(".flash")).containsText("Visa ending in 4242");
+        assertThat(page.locator(".flash")).containsText("and the $19.00 it owed is paid with it.");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+    }
+
+    /**
      * Every charge tried on a card for the invoice is an attempt: the billing schedule's (or pay now's) and an
      * automation's retry, which does not move the schedule. The count says as many as the rows listed, on the invoice
      * and on its subscription, and each row says who made it and with which card, as the buyer reads a card.
