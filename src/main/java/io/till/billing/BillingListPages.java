@@ -110,7 +110,7 @@ class BillingListPages {
         var found = list(model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
-            lookup.product(s.productId()), who(lookup, s.customerId()), s.status(),
+            lookup.product(s.productId()), who(lookup, s.customerId()), s.shownStatus(),
             Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
             s.nextBill(), s.createdAt()))
             .toList());

@@ -86,7 +86,7 @@ class CustomerRecordPages {
         List<Holding> subs = theirSubscriptions.stream()
             // Only a canceled one is over: a paused one resumes, an unpaid one has ended its retries but still owes.
             .filter(s -> allSubscriptions || s.isCurrent())
-            .map(s -> new Holding(s.id(), names.of(s.productId()), s.status(),
+            .map(s -> new Holding(s.id(), names.of(s.productId()), s.shownStatus(),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))
             .toList();

@@ -50,6 +50,22 @@ public record Subscription(
     }
 
     /**
+     * The status as buyers and staff read it: {@code completed} for a fixed-term subscription that ended on its own
+     * after its last period (stored as {@code canceled}, with no one who canceled it), else {@link #status}. Only for
+     * showing: every rule reads {@link #status}.
+     */
+    public String shownStatus() {
+        return shownStatus(status, canceledBy, currentPeriodEnd, endsAt);
+    }
+
+    /** {@link #shownStatus()} from the columns it reads, for a query that lists subscriptions without the record. */
+    public static String shownStatus(String status, String canceledBy, Instant currentPeriodEnd, Instant endsAt) {
+        boolean termRanOut = status.equals("canceled") && canceledBy == null && endsAt != null
+            && currentPeriodEnd != null && !currentPeriodEnd.isBefore(endsAt);
+        return termRanOut ? "completed" : status;
+    }
+
+    /**
      * Not ended: active, paused (it resumes) or unpaid (out of retries, still owing). A customer record lists these
      * unless staff ask for all; only a canceled subscription is over.
      */

@@ -1,5 +1,6 @@
 package io.till.portal;
 
+import io.till.billing.Subscription;
 import io.till.shared.Amounts;
 import io.till.shared.Timestamps;
 import java.sql.ResultSet;
@@ -67,8 +68,8 @@ class PortalOverview {
      * A subscription or payment plan. {@code nextBillAt} is null when nothing more will be charged; {@code unpaid} is
      * null when nothing is owed.
      */
-    record Billing(String kind, String id, String name, String status, String amount, String every,
-        Instant nextBillAt, CardLabel card, String unpaid, String progress, Term term) {
+    record Billing(String kind, String id, String name, String status, String shownStatus, String amount,
+        String every, Instant nextBillAt, CardLabel card, String unpaid, String progress, Term term) {
 
         public boolean isSubscription() {
             return "subscription".equals(kind);
@@ -125,6 +126,7 @@ class PortalOverview {
             SELECT s.id, p.name AS product, o.name AS option, s.status, s.amount, s.currency, s.interval,
                    s.interval_count, s.current_period_end, c.brand AS card_brand, c.last4 AS card_last4,
                    c.exp_month AS card_exp_month, c.exp_year AS card_exp_year, o.cycles, s.ends_at,
+                   s.canceled_by,
                    -- A fixed term counts the payments that went through, refunded since or not.
                    (SELECT count(*) FROM payments pa
                      WHERE pa.account_id = s.account_id AND pa.customer_id = s.customer_id
@@ -158,6 +160,8 @@ class PortalOverview {
                     ? null
                     : new Term(cycles, rs.getInt("payments_made"), Timestamps.read(rs, "ends_at"));
                 return new Billing("subscription", rs.getString("id"), name(rs), status,
+                    Subscription.shownStatus(status, rs.getString("canceled_by"),
+                        Timestamps.read(rs, "current_period_end"), Timestamps.read(rs, "ends_at")),
                     Amounts.format(rs.getLong("amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
                     billsAgain ? Timestamps.read(rs, "current_period_end") : null, CardLabel.paying(rs, now),
@@ -188,7 +192,7 @@ class PortalOverview {
             .query((rs, row) -> {
                 String currency = rs.getString("currency");
                 return new Billing("payment_plan", rs.getString("id"), name(rs), rs.getString("status"),
-                    Amounts.format(rs.getLong("installment_amount"), currency),
+                    rs.getString("status"), Amounts.format(rs.getLong("installment_amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
                     CardLabel.paying(rs, now), unpaid(rs, currency),

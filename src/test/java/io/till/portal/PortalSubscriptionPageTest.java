@@ -88,6 +88,43 @@ class PortalSubscriptionPageTest {
     }
 
     /**
+     * A fixed-term subscription that billed its last period ends on its own: the buyer and staff read "completed",
+     * not "canceled", which would say someone stopped it.
+     */
+    @Test
+    void aFixedTermSubscriptionThatRanItsTermReadsCompletedNotCanceled() {
+        var shop = shops.open();
+        var season = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Three lessons", "options": [{"name": "3 days", "kind": "subscription", "amount": 300,
+             "currency": "usd", "interval": "day", "cycles": 3}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Lessons", "product_id": "%s"}""".formatted(season.get("id").asString())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(season.get("options").get(0).get("id").asString())).json();
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P3DT1H");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceled");
+
+        var page = signedIn(shop, order.get("customer_id").asString(), 390);
+        page.navigate(page.url().replaceAll("\\?.*$", "") + "?show=all");
+        assertThat(page.locator(".item .status")).hasText("completed");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).click();
+        assertThat(page.locator(".detail-head .status")).hasText("completed");
+        assertThat(page.locator(".facts")).containsText("all 3 payments made");
+        Chromium.screenshot(page, "portal-subscription-completed-390");
+
+        // One canceled by its buyer still reads canceled.
+        var other = shops.buy(shop, shop.monthly(), "pm_card_visa", "bob@example.com");
+        var canceled = api.post("/api/v1/subscriptions/" + other.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), "{\"at_period_end\": false}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        var bob = signedIn(shop, other.get("customer_id").asString(), 390);
+        bob.navigate(bob.url().replaceAll("\\?.*$", "") + "?show=all");
+        assertThat(bob.locator(".item .status")).hasText("canceled");
+    }
+
+    /**
      * A card that expired while it paid a subscription is marked on the overview and on the subscription's page as on
      * the cards page, with the way to choose another one for it.
      */
