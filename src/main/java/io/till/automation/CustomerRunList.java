@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.billing.CustomerRuns;
+import io.till.event.Events;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.util.HashMap;
@@ -14,10 +15,12 @@ class CustomerRunList implements CustomerRuns {
 
     private final Executions executions;
     private final Automations automations;
+    private final Events events;
 
-    CustomerRunList(Executions executions, Automations automations) {
+    CustomerRunList(Executions executions, Automations automations, Events events) {
         this.executions = executions;
         this.automations = automations;
+        this.events = events;
     }
 
     @Override
@@ -26,10 +29,11 @@ class CustomerRunList implements CustomerRuns {
         var runs = executions.list(accountId, new Executions.Filter(null, null, customerId),
             new PageRequest(limit + 1, beforeId));
         Map<String, String> names = new HashMap<>();
+        var stoppers = new StoppingEvents(events, accountId);
         return runs.data()
             .stream()
             .map(e -> new Run(e.id(), names.computeIfAbsent(e.automationId(), id -> name(accountId, id)), e.status(),
-                e.createdAt()))
+                stoppers.of(e), e.createdAt()))
             .toList();
     }
 

@@ -64,8 +64,9 @@ class ExecutionPages {
     }
 
     /** A run as one row of the list. */
-    record Row(String id, String automationId, String automation, String status, String customerId,
-        String customer, String trigger, Instant createdAt, Instant finishedAt) {}
+                                        /** {@code endedBy}: the event that stopped a canceled run ("Invoice paid"), null for any other run. */
+    record Row(String id, String automationId, String automation, String status, String endedBy,
+        String customerId, String customer, String trigger, Instant createdAt, Instant finishedAt) {}
 
     @GetMapping(LIST)
     String list(Caller.Staff staff, @RequestParam(name = "automation", required = false) String automationId,
@@ -114,10 +115,13 @@ class ExecutionPages {
         }
         model.addAttribute("errors", Map.of());
         var people = new java.util.HashMap<String, String>();
+        var stoppers = new StoppingEvents(events, accountId);
         var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
             customer, start, end == null ? null : end.plusSeconds(86_400)), page);
         model.addAttribute("rows", found.data().stream()
-            .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(), e.customerId(),
+            .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(),
+                stoppers.of(e),
+                e.customerId(),
                 e.customerId() == null ? null : people.computeIfAbsent(e.customerId(), c -> nameOf(accountId, c)),
                 triggerWords(e.trigger()), e.createdAt(), e.finishedAt()))
             .toList());

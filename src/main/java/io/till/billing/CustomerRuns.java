@@ -9,8 +9,11 @@ import java.util.List;
  */
 public interface CustomerRuns {
 
-    /** One run: which automation, how it stands, when it started. */
-    record Run(String id, String automationName, String status, Instant createdAt) {}
+    /**
+     * One run: which automation, how it stands, when it started; {@code endedBy} says what stopped a canceled run
+     * ("by Invoice paid"), null for any other.
+     */
+    record Run(String id, String automationName, String status, String endedBy, Instant createdAt) {}
 
     /** Up to {@code limit + 1} runs with ids below {@code beforeId} (all when null): the extra one says more follow. */
     List<Run> newestFirst(String accountId, String customerId, String beforeId, int limit);

@@ -32,7 +32,8 @@ class CustomerTimeline {
      * event in words or the automation's name, {@code about} what the event was about (null for a run, or when its
      * data tells nothing), {@code type} the event's type (null for a run).
      */
-    record Entry(String id, boolean run, String what, String about, String type, String status, Instant at) {
+    record Entry(String id, boolean run, String what, String about, String type, String status, String endedBy,
+        Instant at) {
         public String href() {
             return run ? "/admin/executions/" + id : "/admin/developers/events/" + id;
         }
@@ -52,11 +53,12 @@ class CustomerTimeline {
             .data()
             .stream()
             .map(e -> new Entry(e.id(), false, EventWords.of(e.type()), EventWords.about(e.type(), e.data()), e
-                .type(), null, e.occurredAt()))
+                .type(), null, null, e.occurredAt()))
             .toList();
         List<Entry> runEntries = runs.newestFirst(accountId, customerId, fromRun, PAGE)
             .stream()
-            .map(r -> new Entry(r.id(), true, r.automationName(), null, null, r.status(), r.createdAt()))
+            .map(r -> new Entry(r.id(), true, r.automationName(), null, null, r.status(), r.endedBy(), r
+                .createdAt()))
             .toList();
         List<Entry> merged = merge(eventEntries, runEntries);
         List<Entry> shown = merged.subList(0, Math.min(PAGE, merged.size()));

@@ -128,6 +128,15 @@ class ExecutionPagesTest {
         assertThat(page.locator(".canceled-by")).containsText("acme.order_placed, an event this automation stops on");
         assertThat(page.locator("main")).containsText("Ended by");
         Chromium.screenshot(page, "execution-ended-by-event-1280");
+
+        // The list says why it was canceled, not only that it was.
+        open(page, "/admin/executions");
+        var row = page.locator("tr").filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText(execution));
+        assertThat(row.locator(".ended-by")).hasText("by acme.order_placed");
+        // And so does the customer's timeline.
+        open(page, "/admin/customers/" + customer);
+        assertThat(page.locator("#timeline li").filter(new com.microsoft.playwright.Locator.FilterOptions()
+            .setHasText("Automation: Nudge"))).containsText("canceled by acme.order_placed");
     }
 
     @Test
