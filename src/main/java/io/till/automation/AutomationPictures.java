@@ -44,11 +44,12 @@ class AutomationPictures {
     /** The chips of a definition's flow; empty when it cannot be read. */
     List<StepFlow.Chip> flow(String accountId, JsonNode definition) {
         return read(definition).map(parsed -> StepFlow.of(parsed, sentence(parsed, names(accountId, List.of(parsed
-            .trigger()))))).orElse(List.of());
+            .trigger()))), ContextVariables.fieldWords(definition.path("trigger")))).orElse(List.of());
     }
 
     /** A definition as drawn for a template, whose triggers name no object of any account. */
     List<StepFlow.Chip> flow(JsonNode definition) {
-        return read(definition).map(parsed -> StepFlow.of(parsed, sentence(parsed, Map.of()))).orElse(List.of());
+        return read(definition).map(parsed -> StepFlow.of(parsed, sentence(parsed, Map.of()), ContextVariables
+            .fieldWords(definition.path("trigger")))).orElse(List.of());
     }
 }

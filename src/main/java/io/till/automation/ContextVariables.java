@@ -24,6 +24,9 @@ public final class ContextVariables {
     /** A path into the context ({@code invoice.amount_due_formatted}) and how a seller reads it. */
     public record Variable(String path, String label) {}
 
+    /** How a group the event carries only sometimes is labelled in the picker, after the record's name. */
+    private static final String SOMETIMES = " (when the event has one)";
+
     /** Till's events about no customer: their runs have none, nor a card to update. */
     private static final Set<String> ABOUT_NO_CUSTOMER = Set.of("webhook_endpoint.delivery_exhausted");
 
@@ -97,7 +100,7 @@ public final class ContextVariables {
                     // previous_attributes and caused_by are offered as the event's data, if at all.
                     .filter(root -> !fieldsOf(root).isEmpty())
                     .forEach(root -> groups.add(raised.carriesSometimes(root)
-                        ? group(root, fieldsOf(root), " (when the event has one)")
+                        ? group(root, fieldsOf(root), SOMETIMES)
                         : group(root, fieldsOf(root)))));
                 if (!ABOUT_NO_CUSTOMER.contains(event)) {
                     groups.add(customer());
@@ -128,6 +131,39 @@ public final class ContextVariables {
         groups.add(group("account", List.of("name", "id", "mode")));
         return groups;
     }
+
+    /** How a seller reads each path offered for this trigger: "Invoice · Amount due", as the builder's picker. */
+    static Map<String, String> labels(JsonNode trigger) {
+        var labels = new java.util.LinkedHashMap<String, String>();
+        // In a sentence the record is named without the picker's "(when the event has one)".
+        of(trigger).forEach(group -> group.variables().forEach(variable -> labels.putIfAbsent(variable.path(), group
+            .label().replace(SOMETIMES, "") + " · " + variable.label())));
+        return labels;
+    }
+
+    /**
+     * A condition's field in words for this trigger ({@link #labels}); a path into the event's data that names a
+     * record the context also holds ({@code event.data.invoice.attempt_count}) reads as that record's field; any other
+     * path (a custom event's data, a step's output) stays as written.
+     */
+    static java.util.function.UnaryOperator<String> fieldWords(JsonNode trigger) {
+        var labels = labels(trigger);
+        return path -> {
+            String words = labels.get(path);
+            if (words == null && path.startsWith("event.data.")) {
+                words = labels.get(path.substring("event.data.".length()));
+            }
+            var output = STEP_OUTPUT.matcher(path);
+            if (words == null && output.matches()) {
+                words = "Step “" + output.group(1) + "” · " + label(output.group(2));
+            }
+            return words == null ? path : words;
+        };
+    }
+
+    /** A step's output, {@code steps.<id>.output.<field>}. */
+    private static final java.util.regex.Pattern STEP_OUTPUT = java.util.regex.Pattern.compile(
+        "steps\\.([^.]+)\\.output\\.(.+)");
 
     /** Every path offered for this trigger, in picker order. */
     static List<String> paths(JsonNode trigger) {

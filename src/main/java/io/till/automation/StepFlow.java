@@ -1,9 +1,11 @@
 package io.till.automation;
 
+import io.till.event.EventWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
@@ -52,10 +54,15 @@ final class StepFlow {
 
     /** The whole flow: the trigger (in words), the conditions if any, then the steps. */
     static List<Chip> of(Definition definition, String triggerSentence) {
+        return of(definition, triggerSentence, UnaryOperator.identity());
+    }
+
+    /** {@link #of}, each condition's field in {@code fieldWords} ("Invoice · Attempt count" for a path). */
+    static List<Chip> of(Definition definition, String triggerSentence, UnaryOperator<String> fieldWords) {
         var chips = new ArrayList<Chip>();
         chips.add(new Chip("trigger", null, triggerSentence, null, List.of()));
         if (definition.conditions() != null) {
-            chips.add(new Chip("conditions", null, "Only if " + sentence(definition.conditions()), null,
+            chips.add(new Chip("conditions", null, "Only if " + sentence(definition.conditions(), fieldWords), null,
                 List.of()));
         }
         var often = new ArrayList<String>();
@@ -73,37 +80,41 @@ final class StepFlow {
         }
         if (definition.cancelOn() != null && !definition.cancelOn().isEmpty()) {
             chips.add(new Chip("cancel", null, "A run stops when " + definition.cancelOn().stream()
-                .map(c -> c.event() + (c.record() == null ? "" : " (same " + c.record().replace('_', ' ') + ")"))
+                .map(c -> EventWords.of(c.event()) + (c.record() == null
+                    ? ""
+                    : " (same " + c.record().replace('_',
+                        ' ') + ")"))
                 .collect(java.util.stream.Collectors.joining(" or ")) + " happens to its customer", null,
                 List.of()));
         }
-        chips.addAll(steps(definition.steps()));
+        chips.addAll(steps(definition.steps(), fieldWords));
         return chips;
     }
 
-    private static List<Chip> steps(List<Definition.Step> steps) {
-        return steps.stream().map(StepFlow::step).toList();
+    private static List<Chip> steps(List<Definition.Step> steps, UnaryOperator<String> fieldWords) {
+        return steps.stream().map(step -> step(step, fieldWords)).toList();
     }
 
-    private static Chip step(Definition.Step step) {
+    private static Chip step(Definition.Step step, UnaryOperator<String> fieldWords) {
         return switch (step) {
             case Definition.Step.Action action -> new Chip("action", action.id(), words(action.action()),
                 detail(action), action.fallback().isEmpty()
                     ? List.of()
-                    : List.of(new Lane("If it still fails", steps(action.fallback()))));
+                    : List.of(new Lane("If it still fails", steps(action.fallback(), fieldWords))));
             case Definition.Step.Branch branch -> {
                 var lanes = new ArrayList<Lane>();
-                lanes.add(new Lane("Then", steps(branch.then())));
+                lanes.add(new Lane("Then", steps(branch.then(), fieldWords)));
                 if (!branch.otherwise().isEmpty()) {
-                    lanes.add(new Lane("Otherwise", steps(branch.otherwise())));
+                    lanes.add(new Lane("Otherwise", steps(branch.otherwise(), fieldWords)));
                 }
-                yield new Chip("branch", branch.id(), "If " + sentence(branch.condition()), null, lanes);
+                yield new Chip("branch", branch.id(), "If " + sentence(branch.condition(), fieldWords), null, lanes);
             }
             case Definition.Step.Delay delay -> new Chip("delay", delay.id(), delay.duration() != null
                 ? "Wait " + TriggerSentence.duration(delay.duration())
                 : "Wait until " + delay.until(), null, List.of());
             case Definition.Step.Loop loop -> new Chip("loop", loop.id(), "For each of " + loop.over()
-                + " (at most " + loop.max() + ")", null, List.of(new Lane("Each time", steps(loop.steps()))));
+                + " (at most " + loop.max() + ")", null,
+                List.of(new Lane("Each time", steps(loop.steps(), fieldWords))));
             case Definition.Step.Stop stop -> new Chip("stop", stop.id(), "Stop", null, List.of());
             case Definition.Step.WaitForEvent wait -> new Chip("waitforevent", wait.id(), waitWords(wait.event(),
                 wait.match(), wait.timeout()), null, List.of());
@@ -150,25 +161,35 @@ final class StepFlow {
 
     /** A condition in words, without the brackets that only nesting needs. */
     static String sentence(Definition.Condition condition) {
-        String words = condition(condition);
+        return sentence(condition, UnaryOperator.identity());
+    }
+
+    /** {@link #sentence(Definition.Condition)}, each field in {@code fieldWords}. */
+    static String sentence(Definition.Condition condition, UnaryOperator<String> fieldWords) {
+        String words = condition(condition, fieldWords);
         boolean bracketed = (condition instanceof Definition.Condition.All all && all.conditions().size() > 1)
             || (condition instanceof Definition.Condition.Any any && any.conditions().size() > 1);
         return bracketed ? words.substring(1, words.length() - 1) : words;
     }
 
-    private static String condition(Definition.Condition condition) {
+    private static String condition(Definition.Condition condition, UnaryOperator<String> fieldWords) {
         return switch (condition) {
             case null -> "?";
-            case Definition.Condition.All all -> group(all.conditions(), " and ");
-            case Definition.Condition.Any any -> group(any.conditions(), " or ");
-            case Definition.Condition.Not not -> "not (" + condition(not.condition()) + ")";
-            case Definition.Condition.Compare compare -> compare.field() + " " + operator(compare.op())
+            case Definition.Condition.All all -> group(all.conditions(), " and ", fieldWords);
+            case Definition.Condition.Any any -> group(any.conditions(), " or ", fieldWords);
+            case Definition.Condition.Not not -> "not (" + condition(not.condition(), fieldWords) + ")";
+            case Definition.Condition.Compare compare -> (compare.field() == null
+                ? "?"
+                : fieldWords.apply(compare
+                    .field()))
+                + " " + operator(compare.op())
                 + (compare.value() == null ? "" : " " + value(compare.value()));
         };
     }
 
-    private static String group(List<Definition.Condition> conditions, String joiner) {
-        String joined = conditions.stream().map(StepFlow::condition).collect(Collectors.joining(joiner));
+    private static String group(List<Definition.Condition> conditions, String joiner,
+        UnaryOperator<String> fieldWords) {
+        String joined = conditions.stream().map(c -> condition(c, fieldWords)).collect(Collectors.joining(joiner));
         return conditions.size() > 1 ? "(" + joined + ")" : joined;
     }
 

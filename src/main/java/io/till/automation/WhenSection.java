@@ -49,10 +49,7 @@ class WhenSection implements BuilderSection {
         JsonNode trigger = definition.path("trigger");
         var variables = ContextVariables.of(trigger);
         model.addAttribute("variables", variables);
-        var labels = new LinkedHashMap<String, String>();
-        variables.forEach(group -> group.variables().forEach(variable -> labels.put(variable.path(), group.label()
-            + " · " + variable.label())));
-        model.addAttribute("variableLabels", labels);
+        model.addAttribute("variableLabels", ContextVariables.labels(trigger));
         model.addAttribute("operators", OPERATORS);
         model.addAttribute("operatorWords", OPERATORS.stream().collect(java.util.stream.Collectors.toMap(
             WhenChoices.Choice::value, WhenChoices.Choice::label)));

@@ -116,9 +116,9 @@ class AutomationPagesTest {
         assertThat(page.locator("p.flash")).containsText("Draft created from the Payment Dunning template");
         var steps = page.locator(".aut-steps");
         assertThat(steps).containsText("When a payment fails");
-        assertThat(steps).containsText("Only if event.data.invoice.attempt_count is 1");
+        assertThat(steps).containsText("Only if Invoice · Attempt count is 1");
         assertThat(steps).containsText("Wait 3 days");
-        assertThat(steps).containsText("If invoice.status is “issued”");
+        assertThat(steps).containsText("If Invoice · Status is “issued”");
         assertThat(steps).containsText("Retry payment");
         assertThat(steps).containsText("Wait 7 days");
         assertThat(steps.locator(".aut-action")).hasCount(5);

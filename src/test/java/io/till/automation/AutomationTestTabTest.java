@@ -130,14 +130,14 @@ class AutomationTestTabTest {
         // Not a working link into the buyer's cards: a test shows where the link goes, made when an email is sent.
         assertThat(gentle.locator(".aut-outcome-text")).containsText("/card_link/made-when-the-email-is-sent");
         assertThat(step(page, "Wait 3 days")).containsText("Would wait until");
-        var branch = step(page, "If invoice.status is “issued”");
+        var branch = step(page, "If Invoice · Status is “issued”");
         assertThat(branch.locator(":scope > .aut-chip")).containsText("The condition holds: takes “Then”");
         assertThat(branch.locator(".aut-lane-label").first()).containsText("Then (taken)");
         assertThat(step(page, "Retry payment")).containsText("Would run now");
         // The retry charges nothing and is shown declined: the rest of the sequence (a probe found it hidden) is
         // drawn as a failing card would take it.
         assertThat(step(page, "Retry payment")).containsText("shown declined");
-        assertThat(step(page, "If steps.retry.output.status is “declined”").locator(":scope > .aut-chip"))
+        assertThat(step(page, "If Step “retry” · Status is “declined”").locator(":scope > .aut-chip"))
             .containsText("The condition holds");
         assertThat(step(page, "Wait 7 days")).containsText("Would wait until");
         assertThat(step(page, "Create task")).containsText("Would run");

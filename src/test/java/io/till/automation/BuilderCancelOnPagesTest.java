@@ -109,7 +109,7 @@ class BuilderCancelOnPagesTest {
         assertThat(page.locator(".aut-flow > li").nth(1)).containsText(
             "At most 1 run per customer every 90 days; one at a time per invoice");
         assertThat(page.locator(".aut-flow > li").nth(2)).containsText(
-            "A run stops when invoice.paid (same invoice) or acme.refunded happens to its customer");
+            "A run stops when Invoice paid (same invoice) or acme.refunded happens to its customer");
         Chromium.screenshot(page, "automation-flow-limits-1280");
 
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),

@@ -68,4 +68,26 @@ class StepFlowTest {
         assertThat(branch.lanes().get(1).steps().getFirst().title()).isEqualTo("Wait until "
             + "subscription.current_period_end");
     }
+
+    /**
+     * The automation's pictures name a condition's field as the builder's picker does, for the trigger's context: a
+     * seller reads "Invoice · Attempt count", not a path; a step's output
+     * names its step; a path the context does not offer stays as written.
+     */
+    @Test
+    void conditionsReadTheirFieldsInTheWordsOfTheTriggersContext() {
+        var trigger = JSON.readTree("""
+            {"type": "event", "event": "payment.failed"}""");
+        var definition = new Definition("Dunning", new Definition.Trigger.OnEvent("payment.failed", Map.of()),
+            new Definition.Condition.All(List.of(compare("event.data.invoice.attempt_count", Definition.Operator.EQ,
+                "1"), compare("customer.stats.order_count", Definition.Operator.GTE, "2"))),
+            List.of(new Definition.Step.Branch("check", compare("steps.retry.output.status", Definition.Operator.EQ,
+                "\"declined\""), List.of(), List.of())));
+
+        var chips = StepFlow.of(definition, "When a payment fails", ContextVariables.fieldWords(trigger));
+
+        assertThat(chips.get(1).title()).isEqualTo("Only if Invoice · Attempt count is 1 and Customer · Stats: order "
+            + "count is at least 2");
+        assertThat(chips.get(2).title()).isEqualTo("If Step “retry” · Status is “declined”");
+    }
 }
