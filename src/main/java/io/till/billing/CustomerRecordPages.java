@@ -131,6 +131,10 @@ class CustomerRecordPages {
         model.addAttribute("payingCards", payingCards(accountId, customer));
         model.addAttribute("allSubscriptions", allSubscriptions);
         model.addAttribute("plans", plans);
+        // Out of retries but still owing: not active, yet listed under "Active", so the stat says why.
+        model.addAttribute("unpaidSubscriptions", theirSubscriptions.stream().filter(s -> s.status().equals("unpaid"))
+            .count());
+        model.addAttribute("unpaidPlans", theirPlans.stream().filter(p -> p.status().equals("unpaid")).count());
         model.addAttribute("allPlans", allPlans);
         model.addAttribute("orders", orderRows);
         model.addAttribute("timeline", timeline.page(accountId, id, eventsBefore, runsBefore));

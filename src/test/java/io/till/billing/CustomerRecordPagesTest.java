@@ -167,6 +167,9 @@ class CustomerRecordPagesTest {
         assertThat(unpaid.locator("tbody tr")).containsText("Membership");
         assertThat(unpaid.locator("tbody tr")).containsText("$19.00");
         assertThat(page.locator("#subscriptions tbody tr")).containsText("unpaid");
+        // Not active, yet listed under "Active": the stat says why it shows there.
+        var stat = page.locator(".stat").filter(new Locator.FilterOptions().setHasText("Active subscriptions"));
+        assertThat(stat.locator("dd")).hasText("0 1 unpaid");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("behind")).click();
         assertThat(page).hasURL(java.util.regex.Pattern.compile("#unpaid$"));
         unpaid.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Membership")).click();
