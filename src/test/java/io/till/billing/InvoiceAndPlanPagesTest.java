@@ -345,6 +345,25 @@ class InvoiceAndPlanPagesTest {
         assertThat(after).isEqualTo(java.time.ZonedDateTime.of(day, before.toLocalTime(), zone).toInstant());
     }
 
+    /** An installment is billed for a day, not a period: its invoice says "For Mar 3, 2027", not "Mar 3, 2027 –". */
+    @Test
+    void anInstallmentsInvoiceNamesItsDayNotAnOpenPeriod() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P32D");
+        var invoices = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data");
+        assertThat(invoices.size()).isGreaterThan(0);
+        var page = open(shop, "/admin/invoices/" + invoices.get(0).get("id").asString(), 1280);
+
+        var facts = page.locator(".facts").first();
+        assertThat(facts.locator("dt").filter(new Locator.FilterOptions().setHasText("For"))).hasCount(1);
+        assertThat(facts).not().containsText("–");
+        var plan = open(shop, "/admin/payment-plans/" + order.get("payment_plan_id").asString(), 1280);
+        assertThat(plan.locator("#invoices td[data-label=Period]")).not().hasCount(0);
+        assertThat(plan.locator("#invoices td[data-label=Period]").first()).not().containsText("–");
+    }
+
     @Test
     void aPaymentPlanShowsItsInstallmentsAndStaffCancelIt() {
         var shop = shops.open();
