@@ -65,11 +65,12 @@ class PortalOverview {
     }
 
     /**
-     * A subscription or payment plan. {@code nextBillAt} is null when nothing more will be charged; {@code unpaid} is
+     * A subscription or payment plan. {@code nextBillAt} is null when nothing more will be charged; {@code endsOn} is
+     * when a canceling subscription (or one in the last period of its term) ends, null otherwise; {@code unpaid} is
      * null when nothing is owed.
      */
     record Billing(String kind, String id, String name, String status, String shownStatus, String amount,
-        String every, Instant nextBillAt, CardLabel card, String unpaid, String progress, Term term) {
+        String every, Instant nextBillAt, Instant endsOn, CardLabel card, String unpaid, String progress, Term term) {
 
         public boolean isSubscription() {
             return "subscription".equals(kind);
@@ -120,6 +121,18 @@ class PortalOverview {
 
     record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId) {}
 
+    /**
+     * When a subscription that will not bill again ends: a canceling one at the end of its period, one in the last
+     * period of its term then too (a fixed term ends where its last period does).
+     */
+    private static Instant endsOn(String status, boolean billsAgain, Instant periodEnd, Term term) {
+        boolean running = List.of("trialing", "active", "past_due").contains(status);
+        if (status.equals("canceling") || (running && !billsAgain && term != null)) {
+            return periodEnd;
+        }
+        return null;
+    }
+
     List<Billing> billing(PortalBuyer buyer, boolean all) {
         Instant now = Timestamps.now(clock);
         var subscriptions = db.sql("""
@@ -164,7 +177,9 @@ class PortalOverview {
                         Timestamps.read(rs, "current_period_end"), Timestamps.read(rs, "ends_at")),
                     Amounts.format(rs.getLong("amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
-                    billsAgain ? Timestamps.read(rs, "current_period_end") : null, CardLabel.paying(rs, now),
+                    billsAgain ? Timestamps.read(rs, "current_period_end") : null,
+                    endsOn(status, billsAgain, Timestamps.read(rs, "current_period_end"), term),
+                    CardLabel.paying(rs, now),
                     unpaid(rs, currency), null, term);
             })
             .list();
@@ -195,6 +210,7 @@ class PortalOverview {
                     rs.getString("status"), Amounts.format(rs.getLong("installment_amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
+                    null,
                     CardLabel.paying(rs, now), unpaid(rs, currency),
                     rs.getInt("installments_paid") + " of " + rs.getInt("installments") + " paid", null);
             })

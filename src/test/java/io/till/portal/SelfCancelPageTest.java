@@ -63,6 +63,12 @@ class SelfCancelPageTest {
             var stored = shops.subscription(shop, subscription);
             assertThat(stored.get("cancel_reason").asString()).isEqualTo("It costs too much");
             assertThat(stored.get("cancel_reason_text").asString()).isEqualTo("Back in spring, promise.");
+            // The overview says when it ends too, where it used to show no date at all.
+            page.getByText("← Your subscriptions").click();
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator(".item .facts").first())
+                .containsText("Ends on");
+            page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+                new Page.GetByRoleOptions().setName("Details")).first().click();
 
             page.getByText("Keep my subscription").click();
 
