@@ -316,8 +316,11 @@ class PortalOverview {
             .list();
     }
 
-    /** How many orders, payments and refunds the buyer has in all, for "See all" and the pages of each list. */
-    record Counts(int orders, int payments, int refunds) {}
+    /**
+     * How many orders, payments and refunds the buyer has in all, for "See all" and the pages of each list; and how
+     * many subscriptions and plans they ever had (none: a one-time buyer, whose page starts at their orders).
+     */
+    record Counts(int orders, int payments, int refunds, int billing) {}
 
     Counts counts(PortalBuyer buyer) {
         return db.sql("""
@@ -326,11 +329,16 @@ class PortalOverview {
                    (SELECT count(*) FROM payments
                      WHERE account_id = :accountId AND customer_id = :customerId) AS payments,
                    (SELECT count(*) FROM refunds
-                     WHERE account_id = :accountId AND customer_id = :customerId) AS refunds
+                     WHERE account_id = :accountId AND customer_id = :customerId) AS refunds,
+                   (SELECT count(*) FROM subscriptions
+                     WHERE account_id = :accountId AND customer_id = :customerId)
+                   + (SELECT count(*) FROM payment_plans
+                       WHERE account_id = :accountId AND customer_id = :customerId) AS billing
             """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
-            .query((rs, row) -> new Counts(rs.getInt("orders"), rs.getInt("payments"), rs.getInt("refunds")))
+            .query((rs, row) -> new Counts(rs.getInt("orders"), rs.getInt("payments"), rs.getInt("refunds"), rs
+                .getInt("billing")))
             .single();
     }
 

@@ -87,6 +87,9 @@ class PortalOverviewPageTest {
                 .get("url")
                 .asString());
             assertThat(page.locator("#payments .rows li")).hasCount(PortalPages.NEWEST);
+            // A buyer of one-time products only starts at their orders, not at "no active subscriptions".
+            assertThat(page.locator("h1")).hasText("Your orders");
+            assertThat(page.locator("main")).not().containsText("no active subscriptions");
             // Alike but for their order's number, which ties each payment to its order above.
             assertThat(page.locator("#payments .rows li").first()).containsText("Visa •••• 4242 · Order #23");
             assertThat(page.locator("#orders .rows li").first()).containsText("Order #23");
