@@ -129,6 +129,8 @@ class PortalSettingsPages {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("snippet", EmbedSnippet.of(publicAddress.baseUrl(), staff.accountId()));
+        // Where buyers sign in by email: the link a seller puts in their site's footer or account menu.
+        model.addAttribute("portalLink", publicAddress.baseUrl() + "/portal/" + staff.accountId());
         return "settings/portal";
     }
 

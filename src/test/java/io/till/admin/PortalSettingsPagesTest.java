@@ -56,6 +56,13 @@ class PortalSettingsPagesTest {
             "/admin/settings/portal");
         assertThat(page.getByLabel("Buyers may cancel their own subscriptions")).isChecked();
         assertThat(page.locator("#embed-snippet")).containsText("/portal/" + account.id() + "\"");
+        // The plain link to put on the seller's site, copied with one click.
+        assertThat(page.locator("#portal-link")).hasText(api.uri("/portal/" + account.id()).toString());
+        page.context().grantPermissions(java.util.List.of("clipboard-read", "clipboard-write"));
+        page.getByRole(AriaRole.BUTTON, named("Copy the portal link")).click();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Copy the portal link"))).hasText("Copied");
+        assertThat((String) page.evaluate("navigator.clipboard.readText()"))
+            .isEqualTo(api.uri("/portal/" + account.id()).toString());
 
         page.getByLabel("Buyers may cancel their own subscriptions").uncheck();
         page.getByLabel("Cancel reasons").fill("Too expensive\n\nMoving abroad\n");
