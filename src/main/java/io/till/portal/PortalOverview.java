@@ -115,9 +115,12 @@ class PortalOverview {
     record OrderLine(String id, long number, Instant createdAt, String status, String total, String summary,
         String refunded) {}
 
-    /** {@code orderNumber}: the order the payment paid, null for a renewal or an installment. */
+    /**
+     * {@code orderNumber}: the order the payment paid, null for a renewal or an installment; {@code paidFor} what a
+     * renewal or an installment paid ("Membership renewal", "Course · installment 2 of 3"), null for an order's.
+     */
     record PaymentLine(String id, Instant createdAt, String status, String amount, String refunded, CardLabel card,
-        String failure, Long orderNumber) {}
+        String failure, Long orderNumber, String paidFor) {}
 
     record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId) {}
 
@@ -270,10 +273,18 @@ class PortalOverview {
                    CASE WHEN pa.status = 'refunded' AND EXISTS (SELECT 1 FROM refunds r
                           WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'pending')
                         THEN 'succeeded' ELSE pa.status END AS status,
-                   c.brand AS card_brand, c.last4 AS card_last4, o.number AS order_number
+                   c.brand AS card_brand, c.last4 AS card_last4, o.number AS order_number,
+                   CASE WHEN o.id IS NOT NULL THEN NULL
+                        WHEN pp.id IS NOT NULL
+                        THEN p.name || ' · installment ' || i.sequence || ' of ' || pp.installments
+                        WHEN s.id IS NOT NULL THEN p.name || ' renewal' END AS paid_for
               FROM payments pa
               LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id AND c.id = pa.card_id
               LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
+              LEFT JOIN invoices i ON i.account_id = pa.account_id AND i.id = pa.invoice_id
+              LEFT JOIN subscriptions s ON s.account_id = pa.account_id AND s.id = i.subscription_id
+              LEFT JOIN payment_plans pp ON pp.account_id = pa.account_id AND pp.id = i.payment_plan_id
+              LEFT JOIN products p ON p.account_id = pa.account_id AND p.id = coalesce(s.product_id, pp.product_id)
              WHERE pa.account_id = :accountId AND pa.customer_id = :customerId
                AND (CAST(:subscriptionId AS text) IS NULL OR pa.subscription_id = :subscriptionId)
                AND (CAST(:paymentPlanId AS text) IS NULL OR pa.payment_plan_id = :paymentPlanId)
@@ -292,7 +303,8 @@ class PortalOverview {
                 return new PaymentLine(rs.getString("id"), Timestamps.read(rs, "created_at"), rs.getString("status"),
                     Amounts.format(rs.getLong("amount"), currency),
                     refunded > 0 ? Amounts.format(refunded, currency) : null, CardLabel.read(rs),
-                    rs.getString("failure_message"), rs.getObject("order_number", Long.class));
+                    rs.getString("failure_message"), rs.getObject("order_number", Long.class),
+                    rs.getString("paid_for"));
             })
             .list();
     }

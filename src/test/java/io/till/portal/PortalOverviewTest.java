@@ -59,6 +59,22 @@ class PortalOverviewTest {
             .doesNotContain("3 payments", bob.get("id").asString(), "4444", "bob@example.com");
     }
 
+    /** A renewal's or an installment's payment says what it paid, where an order's says its order number. */
+    @Test
+    void eachPaymentSaysWhatItPaid() {
+        var shop = shops.open();
+        var plan = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        var monthly = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        assertThat(monthly.get("customer_id").asString()).isEqualTo(plan.get("customer_id").asString());
+        shops.advance(shop, "P31DT1H");
+
+        String payments = signIn(shop, plan.get("customer_id").asString()).get("/portal/" + shop.accountId()
+            + "/payments").body();
+
+        assertThat(payments).contains("Membership · installment 2 of 3", "Membership renewal", "Order #1",
+            "Order #2");
+    }
+
     @Test
     void anOrderWhoseMoneyWentBackSaysRefundedAndOnePartlyRefundedSaysHowMuch() {
         var shop = shops.open();

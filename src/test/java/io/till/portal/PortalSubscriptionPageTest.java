@@ -112,6 +112,9 @@ class PortalSubscriptionPageTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).click();
         assertThat(page.locator(".detail-head .status")).hasText("completed");
         assertThat(page.locator(".facts")).containsText("all 3 payments made");
+        // Each payment says what it paid: the order that started it, then its renewals.
+        assertThat(page.locator(".rows li").first()).containsText("Visa •••• 4242 · Three lessons renewal");
+        assertThat(page.locator(".rows li").last()).containsText("Visa •••• 4242 · Order #1");
         Chromium.screenshot(page, "portal-subscription-completed-390");
 
         // One canceled by its buyer still reads canceled.
