@@ -3,6 +3,9 @@
 // chart, so without JavaScript, or to a screen reader, nothing is lost.
 (function () {
   var colours = { ok: "#0e6245", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
+  // Lines that meet (two kinds of run with the same count on a day) stay both visible: all but the succeeded line
+  // are dashed, so the one under shows through the gaps.
+  var dashes = { bad: [6, 4], warn: [2, 3], off: [2, 3] };
 
   // The top of the value axis: the highest figure rounded up to 1, 2, 2.5 or 5 of its power of ten, so that the top
   // label stands at or above the tallest bar or point (19 dollars reach to 20, not past the last label at 15).
@@ -32,7 +35,7 @@
       series.push(bars
         ? { label: s.label, stroke: colour, fill: colour, width: 1,
             paths: uPlot.paths.bars({ size: [0.3, 40], align: i === 0 ? -1 : 1 }), points: { show: false } }
-        : { label: s.label, stroke: colour, width: 2, points: { show: true, size: 5 } });
+        : { label: s.label, stroke: colour, width: 2, dash: dashes[s.kind], points: { show: true, size: 5 } });
     });
     // Counts of runs have no halves.
     var whole = chart.unit === "runs" ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {};
@@ -46,9 +49,13 @@
       series: series,
       axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
       scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, niceCeiling(max)]; } } },
-      legend: { live: false }
+      legend: { live: false },
+      // Each x is a day (or week) of the report, which counts in UTC as the table under the chart does: labelled in
+      // the browser's zone, midnight UTC would read as the day before west of Greenwich.
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); }
     }, data, figure);
     figure.querySelector("canvas").setAttribute("aria-hidden", "true");
+    figure.plot = plot;
     window.addEventListener("resize", function () {
       plot.setSize({ width: Math.max(260, figure.clientWidth - 16), height: plot.height });
     });

@@ -118,6 +118,20 @@ class ExecutionReportPagesTest {
         assertThat(rows.first()).containsText("Always works");
         assertThat(page.locator("#runs-chart canvas")).hasCount(1);
 
+        // The chart's days are the table's (UTC) wherever the browser is: west of Greenwich, midnight UTC is the
+        // evening before, and the axis labelled each day as the one before.
+        var utc = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280, "UTC"),
+            "/admin/executions/reports");
+        var west = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280, "America/Los_Angeles"),
+            "/admin/executions/reports");
+        // Each day's label and where it stands: the ticks' labels and their instants (at midnight UTC, where the day's
+        // point is drawn).
+        String labels = "(() => { const axis = document.querySelector('#runs-chart').plot.axes[0];"
+            + " return axis._values.map((v, i) => v + ' @ ' + axis._splits[i]).join(' | '); })()";
+        assertThat(utc.locator("#runs-chart canvas")).hasCount(1);
+        assertThat(west.locator("#runs-chart canvas")).hasCount(1);
+        assertThat((String) west.evaluate(labels)).isNotBlank().isEqualTo((String) utc.evaluate(labels));
+
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
             "/admin/executions/reports");
         assertThat(phone.locator("#runs-chart canvas")).hasCount(1);
