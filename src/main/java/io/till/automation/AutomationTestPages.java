@@ -100,8 +100,13 @@ class AutomationTestPages {
         int window = BACKTEST_DAYS.stream().filter(d -> d.toString().equals(days)).findFirst().orElse(30);
         model.addAttribute("backtestDays", window);
         if (form.definition() != null && form.definition().trigger() instanceof Definition.Trigger.OnEvent) {
-            model.addAttribute("backtest", backtests.run(staff.accountId(), id, form.version(),
-                clock.instant().minus(java.time.Duration.ofDays(window)), null, Backtests.DEFAULT_EVENTS));
+            var result = backtests.run(staff.accountId(), id, form.version(), clock.instant().minus(java.time.Duration
+                .ofDays(window)), null, Backtests.DEFAULT_EVENTS);
+            model.addAttribute("backtest", result);
+            // Who each event was about, by name as staff know them (one query for the page, not one per row).
+            model.addAttribute("customerNames", customers.names(staff.accountId(), result.events().stream()
+                .map(Backtests.Decision::customerId).filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toSet())));
         }
         return "automation/test";
     }

@@ -244,9 +244,13 @@ class AutomationTestTabTest {
     @Test
     void aBacktestShowsWhichPastEventsWouldHaveStartedARunAndWhyTheOthersWouldNot() {
         var store = accounts.create();
+        String grace = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Grace Hopper", "email": "grace@example.com"}""").json().get("id").asString();
         for (String plan : new String[]{"pro", "basic", "pro"}) {
+            // The pro signups are Grace's, the basic one about nobody.
+            String about = plan.equals("pro") ? ", \"customer_id\": \"" + grace + "\"" : "";
             var posted = api.post("/api/v1/events", store.apiKey(), """
-                {"type": "acme.signup", "data": {"plan": "%s"}}""".formatted(plan));
+                {"type": "acme.signup", "data": {"plan": "%s"}%s}""".formatted(plan, about));
             assertThat(posted.status()).as(posted.text()).isEqualTo(201);
         }
         String automation = create(store.apiKey(), """
@@ -267,6 +271,9 @@ class AutomationTestTabTest {
         assertThat(page.locator("#backtest tbody tr").nth(1)).containsText("No: the conditions do not hold");
         assertThat(page.locator("#backtest tbody tr").nth(1)).containsText("basic");
         assertThat(page.locator("#backtest tbody tr").first()).containsText("Yes");
+        // Who an event was about, by name, linking to their record.
+        assertThat(page.locator("#backtest tbody tr").first().locator("td[data-label=Customer]")).hasText(
+            "Grace Hopper");
         assertThat(page.getByLabel("Every acme.signup event of the last")).hasValue("7");
         Chromium.screenshot(page, "automation-backtest-1280");
         assertThat(count("executions", store.id())).isZero();
