@@ -45,7 +45,7 @@ class TestClockPages {
             redirect.addFlashAttribute("flash", "Test clock advanced to " + SHOWN.format(advanced.now()) + ". "
                 + ran(advanced.jobsRun()));
         } catch (TillException e) {
-            redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(e));
+            redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(staff, e));
         }
         return "redirect:" + DashboardReturn.to(referer);
     }
@@ -58,11 +58,17 @@ class TestClockPages {
         };
     }
 
-    private static String reason(TillException e) {
+    private String reason(Caller.Staff staff, TillException e) {
         if (e.errors().isEmpty()) {
             return e.getMessage();
         }
         var first = e.errors().getFirst();
+        if ("to".equals(first.field()) && first.code().equals("out_of_range") && first.message().startsWith(
+            "must be after")) {
+            // The API's words name the clock's time as an ISO instant; staff read it as the banner shows it.
+            return "the date must be after the clock's time, " + SHOWN.format(testClock.state(staff.accountId())
+                .now()) + ": the clock only moves forward.";
+        }
         return ("to".equals(first.field()) ? "the date " : "the step ") + first.message() + ".";
     }
 }
