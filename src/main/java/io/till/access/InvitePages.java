@@ -1,6 +1,5 @@
 package io.till.access;
 
-import io.till.account.Accounts;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,13 +23,11 @@ class InvitePages {
     private final StaffInvites invites;
     private final StaffMembers members;
     private final StaffSessions sessions;
-    private final Accounts accounts;
 
-    InvitePages(StaffInvites invites, StaffMembers members, StaffSessions sessions, Accounts accounts) {
+    InvitePages(StaffInvites invites, StaffMembers members, StaffSessions sessions) {
         this.invites = invites;
         this.members = members;
         this.sessions = sessions;
-        this.accounts = accounts;
     }
 
     @GetMapping(INVITES + "{token}")
@@ -59,7 +56,7 @@ class InvitePages {
             return "access/invite_gone";
         }
         model.addAttribute("invite", invite.get());
-        model.addAttribute("accountName", accounts.get(invite.get().accountId()).name());
+        model.addAttribute("accountName", members.storeName(invite.get().accountId()));
         model.addAttribute("token", token);
         return "access/invite";
     }

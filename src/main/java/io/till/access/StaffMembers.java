@@ -101,7 +101,7 @@ class StaffMembers {
     private void send(Caller.Staff by, StaffInvites.Issued issued, InternetAddress to)
         throws MessagingException, UnsupportedEncodingException {
         String accountId = by.accountId();
-        String company = brandings.get(accountId).companyNameOr(accounts.get(accountId).name());
+        String company = storeName(accountId);
         String url = publicAddress.baseUrl() + "/admin/invites/" + issued.token();
         String text = """
             Hello,
@@ -115,6 +115,11 @@ class StaffMembers {
         String key = "staff_invite:" + issued.invite().id();
         emails.send(accountId, key, Timestamps.now(clock),
             new Emails.Outgoing(to, null, "Join " + company + " on Till", text, null, null, true));
+    }
+
+    /** The store's name as its invitations say it, in the email and on the page: the branding's, else the account's. */
+    String storeName(String accountId) {
+        return brandings.get(accountId).companyNameOr(accounts.get(accountId).name());
     }
 
     void revokeInvite(String accountId, String inviteId) {
