@@ -57,6 +57,13 @@ class AutomationBuilderPagesTest {
             .get("id").asString();
         var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
             "/admin/automations/" + id);
+        // What the browser refuses (a style the page's policy does not allow, a script error) shows in its console.
+        var consoleErrors = new java.util.ArrayList<String>();
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                consoleErrors.add(message.text());
+            }
+        });
         page.getByRole(AriaRole.LINK, named("Builder")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Steps"))).isVisible();
         // htmx is deferred: the builder reacts to typing once the page has loaded.
@@ -88,6 +95,7 @@ class AutomationBuilderPagesTest {
 
         page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
         assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        org.assertj.core.api.Assertions.assertThat(consoleErrors).as("the browser's console").isEmpty();
         var saved = api.get("/api/v1/automations/" + id, store.apiKey()).json();
         assertThat(saved.get("version").asInt()).isEqualTo(2);
         assertThat(saved.at("/definition/steps/1/duration").asString()).isEqualTo("P5D");
