@@ -129,7 +129,7 @@ class AdminFramePageTest {
         var confirm = page.getByRole(AriaRole.DIALOG);
         assertThat(confirm).containsText("Advance the test clock?");
         assertThat(held).as("admin.js was still held back when the question was asked").hasSize(1);
-        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Go back")).click();
         assertThat(confirm).isHidden();
         held.forEach(com.microsoft.playwright.Route::resume);
         page.unrouteAll();
@@ -194,7 +194,7 @@ class AdminFramePageTest {
         var confirm = page.getByRole(AriaRole.DIALOG);
         assertThat(confirm).containsText("Revoke “Zapier”?");
         Chromium.screenshot(page, "dashboard-confirm-1280");
-        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Go back")).click();
         assertThat(confirm).isHidden();
         assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Zapier"))).containsText("active");
         revoke.click();
