@@ -233,17 +233,20 @@ class AutomationTestPages {
     }
 
     /**
-     * The sample the data box starts with: the picked customer's newest real event of the trigger's type, else their
-     * record as the event would carry it, else an empty object to fill in.
+     * The sample the data box starts with: the picked customer's newest real event of the trigger's type, else a
+     * made-up one of that type ({@link SampleEvents}) with their record as the event would carry it, else an empty
+     * object to fill in (a custom event's data is the sender's own).
      */
     private String sample(Form form) {
         if (!form.raw().isEmpty()) {
             return form.raw().getFirst().data().toPrettyString();
         }
+        // A made-up event of the trigger's type, so that the test takes the path a typical one would.
+        var data = SampleEvents.data(form.eventType() == null ? "" : form.eventType(), clock.instant());
         if (form.customer() != null) {
-            return json.createObjectNode().set("customer", json.valueToTree(form.customer())).toPrettyString();
+            data.set("customer", json.valueToTree(form.customer()));
         }
-        return "{\n}";
+        return data.isEmpty() ? "{\n}" : data.toPrettyString();
     }
 
     /** An event's money and reason in a few words, from the objects it carries. */

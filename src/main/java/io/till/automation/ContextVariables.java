@@ -28,7 +28,7 @@ public final class ContextVariables {
     private static final String SOMETIMES = " (when the event has one)";
 
     /** Till's events about no customer: their runs have none, nor a card to update. */
-    private static final Set<String> ABOUT_NO_CUSTOMER = Set.of("webhook_endpoint.delivery_exhausted");
+    static final Set<String> ABOUT_NO_CUSTOMER = Set.of("webhook_endpoint.delivery_exhausted");
 
     /**
      * The fields of the objects an event carries that the context does not read fresh (those of
@@ -54,7 +54,7 @@ public final class ContextVariables {
             "updated_at")));
 
     /** Values (not objects) some events carry in their data, read as {@code event.data.<name>}. */
-    private static final Map<String, List<String>> CARRIED_VALUES = Map.of(
+    static final Map<String, List<String>> CARRIED_VALUES = Map.of(
         "subscription.renewal_upcoming", List.of("days_before", "renews_at"),
         "subscription.trial_ending", List.of("days_before"), "subscription.ending_soon", List.of("days_before"),
         "payment_plan.payment_upcoming", List.of("days_before", "due_at"),

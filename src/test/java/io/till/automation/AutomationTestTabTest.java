@@ -280,6 +280,31 @@ class AutomationTestTabTest {
         fitsAPhone(page, "automation-backtest-390");
     }
 
+    /**
+     * With no customer and no real event, the sample is a made-up failed payment (its invoice in its first attempt),
+     * so testing the dunning template takes the path a first failure takes instead of stopping at its condition.
+     */
+    @Test
+    void theSampleForAFailedPaymentIsAFirstFailureThatTheDunningTemplateActsOn() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), "{\"template\": \"payment_dunning\"}");
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation + "/test");
+
+        var data = page.getByLabel("Sample data (the event's data, JSON)");
+        assertThat(data).hasValue(java.util.regex.Pattern.compile("\"attempt_count\" : 1"));
+        assertThat(data).hasValue(java.util.regex.Pattern.compile("\"failure_message\" : \"Your card was declined.\""));
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+
+        assertThat(page.locator("#test-result")).isVisible();
+        Chromium.screenshot(page, "automation-test-sample-dunning-1280");
+        assertThat(page.locator("#test-result")).not().containsText("Its conditions do not hold");
+        assertThat(step(page, "Only if Invoice · Attempt count is 1")).containsText("Met");
+        assertThat(step(page, "If Invoice · Status is “issued”").locator(":scope > .aut-chip")).containsText(
+            "The condition holds");
+        assertThat(count("executions", store.id())).isZero();
+    }
+
     @Test
     void theApisDryRunSaysWhichConditionDoesNotHoldAndWithWhatValue() {
         var store = accounts.create();
