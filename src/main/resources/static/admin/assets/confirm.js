@@ -1,6 +1,8 @@
 // Confirm before anything that moves money or cannot be undone: a form with data-confirm="Refund $5.00?" (and
 // optionally data-confirm-button="Refund") opens the page's <dialog id="confirm"> instead of submitting; its confirm
-// button submits the form for real. Without JavaScript the form submits at once, as a plain form does.
+// button submits the form for real. Without JavaScript the form submits at once, as a plain form does. A message may
+// name what is chosen in one of the form's lists: data-confirm-choice="pay-card" puts the chosen option's words in
+// place of {choice} ("Charge $19.00 to {choice} now?").
 //
 // This script is loaded from <head> without "defer", so the guard is in place before any button can be clicked: a
 // deferred script runs only once it has been fetched, and a fast click on a just-loaded page went through unasked.
@@ -21,6 +23,11 @@
       return;
     }
     var message = form.getAttribute("data-confirm");
+    var choice = form.getAttribute("data-confirm-choice") && document.getElementById(form.getAttribute(
+      "data-confirm-choice"));
+    if (choice && choice.selectedOptions && choice.selectedOptions.length > 0) {
+      message = message.replace("{choice}", choice.selectedOptions[0].textContent.trim());
+    }
     var dialog = document.getElementById("confirm");
     if (!dialog || typeof dialog.showModal !== "function") {
       // The page's dialog is not parsed yet (or the browser has none): the browser's own question still asks first,

@@ -101,6 +101,8 @@ class InvoiceAndPlanPagesTest {
 
         page.getByLabel("Card to charge").selectOption(saved.json().get("id").asString());
         button(page, "Pay now ($19.00)").click();
+        // The question names the card chosen, not only "the customer's card".
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Charge $19.00 to Visa ending in 4242 · expires");
         confirm(page, "Charge now");
 
         assertThat(page.locator(".flash")).containsText("Paid: $19.00 charged.");
@@ -154,6 +156,7 @@ class InvoiceAndPlanPagesTest {
         page.reload();
         page.getByLabel("Pay with").selectOption(visa.json().get("id").asString());
         button(page, "Change card").click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Pay this subscription with Visa ending in 4242");
         confirm(page, "Change card and charge");
         assertThat(page.locator(".flash")).containsText("Visa ending in 4242");
         assertThat(page.locator(".flash")).containsText("and the $19.00 it owed is paid with it.");
