@@ -132,6 +132,8 @@ class AutomationEditorPages {
             model.addAttribute("to", right.version());
             model.addAttribute("diff", LineDiff.folded(rows, DIFF_CONTEXT));
             model.addAttribute("differs", LineDiff.changed(rows));
+            model.addAttribute("changes", VersionChanges.of(left.definition(), right.definition(), pictures.flow(
+                staff.accountId(), left.definition()), pictures.flow(staff.accountId(), right.definition())));
         }
         return "automation/versions";
     }

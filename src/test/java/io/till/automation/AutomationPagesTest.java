@@ -215,6 +215,9 @@ class AutomationPagesTest {
         assertThat(changed).hasCount(1);
         assertThat(changed.locator(".aut-left")).containsText("We couldn't process your payment");
         assertThat(changed.locator(".aut-right")).containsText("Your payment did not go through");
+        // And in words, above the JSON: which step changed, by its id and what it does.
+        assertThat(page.locator(".aut-changes li")).hasCount(1);
+        assertThat(page.locator(".aut-changes li")).hasText("Changed step “gentle” (Send email)");
         assertThat(row(page, "v2").locator("[data-label=Status]")).hasText("active");
         Chromium.screenshot(page, "automation-versions-1280");
 
@@ -249,6 +252,8 @@ class AutomationPagesTest {
         fitsAPhone(phone, "automation-json-390");
         phone.navigate(api.uri("/admin/automations/" + id + "/versions?from=1&to=3").toString());
         assertThat(phone.getByRole(AriaRole.HEADING, named("Version 1 and version 3 side by side"))).isVisible();
+        assertThat(phone.locator(".aut-changes")).containsText("Trigger: When a payment fails → When a payment "
+            + "fails for a subscription in Pro plans");
         fitsAPhone(phone, "automation-versions-390");
     }
 
