@@ -94,6 +94,26 @@ class PortalCardsPageTest {
                 "Remove Visa ending in 4242, added " + newerDay).setExact(true))).hasCount(1);
             Chromium.screenshot(page, "portal-cards-alike-" + width);
         }
+
+        // Removing one asks first, naming which: Cancel keeps it, OK removes it.
+        var page = signedIn(buyer, 390);
+        var remove = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Remove Visa ending in 4242, added " + olderDay).setExact(true));
+        var asked = new java.util.ArrayList<String>();
+        page.onceDialog(dialog -> {
+            asked.add(dialog.message());
+            dialog.dismiss();
+        });
+        remove.click();
+        assertThat(remove).isEnabled();
+        org.assertj.core.api.Assertions.assertThat(asked).containsExactly("Remove Visa ending in 4242, added "
+            + olderDay + "? You can add it again later.");
+        assertThat(page.locator(".saved-cards .row").filter(new Locator.FilterOptions().setHasText("added "
+            + olderDay))).hasCount(1);
+        page.onceDialog(dialog -> dialog.accept());
+        remove.click();
+        assertThat(page.locator(".saved-cards .row").filter(new Locator.FilterOptions().setHasText("added "
+            + olderDay))).hasCount(0);
     }
 
     private tools.jackson.databind.JsonNode saveVisa(TwoSubscriptions buyer) {
