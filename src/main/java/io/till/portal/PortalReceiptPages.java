@@ -105,6 +105,7 @@ class PortalReceiptPages {
 
     private static String receipt(Receipt receipt, Model model) {
         model.addAttribute("r", receipt);
+        model.addAttribute("supportInDocument", true);
         return "portal/receipt";
     }
 }

@@ -131,6 +131,9 @@ class PortalReceiptPagesTest {
                 .assertThat(page.getByText("#1", new com.microsoft.playwright.Page.GetByTextOptions().setExact(true)))
                 .isVisible();
             assertThat(page.title()).startsWith("Receipt for your order #1 of ");
+            // The receipt says where to write; the page around it does not say it again.
+            com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.getByText("Questions? Write to"))
+                .hasCount(1);
             Chromium.screenshot(page, "portal-receipt-" + width);
 
             var download = page.waitForDownload(() -> page.getByText("Download PDF").click());
