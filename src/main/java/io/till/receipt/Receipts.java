@@ -161,7 +161,7 @@ public class Receipts {
             var upsell = upsells.get(index - 1);
             return List.of(new Receipt.Line(upsell.name(), null, upsell.amount()));
         }
-        return List.of(new Receipt.Line("Payment toward order " + order.id(), null, payment.amount()));
+        return List.of(new Receipt.Line("Payment toward order #" + order.number(), null, payment.amount()));
     }
 
     /** What a renewal or an installment paid for: the product and option, the period, and any credit applied. */
