@@ -33,6 +33,9 @@ class PortalOverviewTest {
     @Autowired
     GatewayFaults faults;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
+
     private PortalClient signIn(Shops.Shop shop, String customerId) {
         var browser = new PortalClient(port);
         browser.get(api.post("/api/v1/portal_sessions", shop.apiKey(), """
@@ -73,6 +76,28 @@ class PortalOverviewTest {
 
         assertThat(payments).contains("Membership · installment 2 of 3", "Membership renewal", "Order #1",
             "Order #2");
+    }
+
+    /** A renewal the buyer's credit paid in full took no card payment, and is listed all the same, as paid by credit. */
+    @Test
+    void aRenewalPaidWithCreditIsListedAmongThePayments() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        var credit = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), """
+            {"amount": 5000, "currency": "usd", "reason": "Goodwill"}""");
+        assertThat(credit.status()).as(credit.text()).isEqualTo(201);
+        shops.advance(shop, "P31DT1H");
+        assertThat(db.sql("SELECT count(*) FROM payments WHERE account_id = ? AND customer_id = ?")
+            .params(shop.accountId(), customer).query(Integer.class).single()).as("no card payment for the renewal")
+            .isEqualTo(1);
+        var browser = signIn(shop, customer);
+
+        String payments = browser.get("/portal/" + shop.accountId() + "/payments").body();
+        String overview = browser.get("/portal/" + shop.accountId() + "/").body();
+
+        assertThat(payments).contains("Membership renewal", "paid with credit", "$19.00", "Order #1");
+        assertThat(overview).contains("paid with credit");
     }
 
     @Test
