@@ -15,9 +15,12 @@ import io.till.shared.FieldError;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -27,7 +30,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * "New order" on a customer record (seed 004: charge a card on file for an existing customer by creating an internal
@@ -69,10 +71,19 @@ class InternalOrderPages {
 
         /** The form's query, to come back to it as chosen ("Change" on the review). */
         String query() {
-            var query = UriComponentsBuilder.newInstance().queryParam("option_id", optionId)
-                .queryParam("payment_method_id", paymentMethodId).queryParam("promo_code", promoCode);
-            addressParams().forEach(query::queryParam);
-            return query.encode().build().toUriString();
+            var params = new LinkedHashMap<String, String>();
+            params.put("option_id", optionId);
+            params.put("payment_method_id", paymentMethodId);
+            params.put("promo_code", promoCode);
+            params.putAll(addressParams());
+            // Encoded as a form encodes it: "Smith & Co" or "Flat 2+3" in a line must come back as typed.
+            return "?" + params.entrySet().stream()
+                .map(param -> param.getKey() + "=" + URLEncoder.encode(param.getValue() == null
+                    ? ""
+                    : param
+                        .getValue(),
+                    StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
         }
 
         /** The address's fields by form name, in the form's order; blank ones left out. */

@@ -191,7 +191,7 @@ class InternalOrderPagesTest {
         assertThat(page.locator("details.address-fields")).hasJSProperty("open", false);
 
         page.getByText("Billing address (optional)").click();
-        page.getByLabel("Name or company").fill("Analytical Engines Ltd");
+        page.getByLabel("Name or company").fill("Babbage & Lovelace+Co");
         page.getByLabel("Address line 1").fill("Unter den Linden 1");
         page.getByLabel("City", new Page.GetByLabelOptions().setExact(true)).fill("Berlin");
         page.getByLabel("Postal code").fill("10117");
@@ -207,13 +207,14 @@ class InternalOrderPagesTest {
 
         page.getByLabel("Country").selectOption("DE");
         chooseMonthly(page);
-        assertThat(page.locator("address.billing-address")).containsText("Analytical Engines Ltd");
+        assertThat(page.locator("address.billing-address")).containsText("Babbage & Lovelace+Co");
         assertThat(page.locator("address.billing-address")).containsText("Berlin, 10117");
         assertThat(page.locator("address.billing-address")).containsText("Germany");
 
         // "Change" comes back to the form as filled in.
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Change")).click();
         assertThat(page.getByLabel("Address line 1")).hasValue("Unter den Linden 1");
+        assertThat(page.getByLabel("Name or company")).hasValue("Babbage & Lovelace+Co");
         assertThat(page.getByLabel("Country")).hasValue("DE");
         chooseMonthly(page);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
@@ -223,6 +224,7 @@ class InternalOrderPagesTest {
         var order = orders(buyer).getFirst();
         assertThat(order.get("billing_address").get("line1").asString()).isEqualTo("Unter den Linden 1");
         assertThat(order.get("billing_address").get("postal_code").asString()).isEqualTo("10117");
+        assertThat(order.get("billing_address").get("name").asString()).isEqualTo("Babbage & Lovelace+Co");
         assertThat(order.get("billing_address").get("country").asString()).isEqualTo("DE");
         assertThat(order.get("billing_address").get("line2").isNull()).isTrue();
         page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
