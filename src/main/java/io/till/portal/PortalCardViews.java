@@ -191,8 +191,18 @@ final class PortalCardViews {
      * closed list still shows it.
      */
     private static String optionLabel(Card card, String expiry, String added) {
-        return PortalCardText.brand(card.brand()) + " •••• " + card.last4() + (added == null ? "" : " · " + added)
+        return shortBrand(PortalCardText.brand(card.brand())) + " •••• " + card.last4()
+            + (added == null ? "" : " · " + added)
             + " · " + expiry + " " + "%02d/%02d".formatted(card.expMonth(), card.expYear() % 100);
+    }
+
+    /** The brand as a closed list on a phone has room for it: "Amex", as the card itself says. */
+    private static String shortBrand(String brand) {
+        return switch (brand) {
+            case "American Express" -> "Amex";
+            case "Diners Club" -> "Diners";
+            default -> brand;
+        };
     }
 
     static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId,

@@ -114,6 +114,14 @@ class PortalCardsPageTest {
         remove.click();
         assertThat(page.locator(".saved-cards .row").filter(new Locator.FilterOptions().setHasText("added "
             + olderDay))).hasCount(0);
+
+        // A phone's closed list has room for "Amex", as the card itself says, where "American Express" was cut.
+        var amex = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(),
+            "{\"token\": \"pm_card_amex\"}");
+        org.assertj.core.api.Assertions.assertThat(amex.status()).as(amex.text()).isEqualTo(201);
+        page.reload();
+        assertThat(item(page, buyer.other()).locator("select option[value=\"" + amex.json().get("id").asString()
+            + "\"]")).hasText(java.util.regex.Pattern.compile("^Amex •••• 8431 · exp \\d\\d/\\d\\d$"));
     }
 
     private tools.jackson.databind.JsonNode saveVisa(TwoSubscriptions buyer) {
