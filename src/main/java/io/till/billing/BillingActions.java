@@ -151,8 +151,8 @@ public class BillingActions {
             || (atPeriodEnd && subscription.status().equals("canceling"))) {
             return subscription;
         }
-        return subscriptionActions.cancel(accountId, subscriptionId, atPeriodEnd, false, Cancellation.byStaff(null,
-            null));
+        return subscriptionActions.cancel(accountId, subscriptionId, atPeriodEnd, false, new Cancellation(null, null,
+            Cancellation.By.STAFF, "an automation"));
     }
 
     /** Pauses a subscription; a paused one is left so. */

@@ -157,8 +157,8 @@ class BillingController {
         boolean atPeriodEnd = body != null && Boolean.TRUE.equals(body.atPeriodEnd());
         boolean skip = body != null && Boolean.TRUE.equals(body.skipAutomations());
         var cancellation = body == null
-            ? Cancellation.byStaff(null, null)
-            : Cancellation.byStaff(body.reason(), body.reasonText());
+            ? Cancellation.byStaff(null, null, caller)
+            : Cancellation.byStaff(body.reason(), body.reasonText(), caller);
         return actions.cancel(caller.accountId(), id, atPeriodEnd, skip, cancellation);
     }
 

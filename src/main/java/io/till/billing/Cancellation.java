@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.shared.Caller;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.util.ArrayList;
@@ -7,9 +8,10 @@ import java.util.List;
 
 /**
  * Why a subscription is canceled and who asked: an optional reason (in the portal one of the seller's listed reasons, or
- * {@code other}), optional free text, and whether the buyer or staff canceled. Blank text counts as none.
+ * {@code other}), optional free text, and whether the buyer or staff canceled; for staff, {@code who} names them (their
+ * email, or "the API" for a key), null for the buyer. Blank text counts as none.
  */
-public record Cancellation(String reason, String text, By by) {
+public record Cancellation(String reason, String text, By by, String who) {
 
     public static final int MAX_REASON = 200;
     public static final int MAX_TEXT = 500;
@@ -55,7 +57,10 @@ public record Cancellation(String reason, String text, By by) {
         return errors;
     }
 
-    static Cancellation byStaff(String reason, String text) {
-        return new Cancellation(reason, text, By.STAFF);
+    /** A cancellation by the seller's side: {@code caller} a staff member (named by email) or an API key. */
+    static Cancellation byStaff(String reason, String text, Caller caller) {
+        return new Cancellation(reason, text, By.STAFF, caller instanceof Caller.Staff staff
+            ? staff.email()
+            : "the API");
     }
 }

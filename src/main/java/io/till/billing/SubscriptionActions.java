@@ -74,6 +74,7 @@ public class SubscriptionActions {
             if (!subscription.status().equals("canceling")) {
                 // Canceling now what was canceling at period end keeps the reason the first request gave.
                 subscriptions.setCancellation(accountId, id, cancellation, now);
+                subscriptions.setCancelSkipsAutomations(accountId, id, skipAutomations);
             }
             for (Invoice voided : invoices.voidUnpaid(accountId, id, null)) {
                 events.record(accountId, EventType.INVOICE_VOIDED, voided.customerId(), Map.of("invoice", voided,
@@ -93,7 +94,8 @@ public class SubscriptionActions {
     public Subscription cancelForCustomer(String accountId, String customerId, String id, String reason,
         String text) {
         subscriptions.getForCustomer(accountId, customerId, id);
-        return cancel(accountId, id, true, false, new Cancellation(reason, text, Cancellation.By.CUSTOMER));
+        return cancel(accountId, id, true, false, new Cancellation(reason, text, Cancellation.By.CUSTOMER,
+            null));
     }
 
     /**

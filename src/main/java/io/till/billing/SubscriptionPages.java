@@ -54,6 +54,10 @@ class SubscriptionPages {
             + ProductOption.every(subscription.intervalCount(), subscription.interval()));
         model.addAttribute("nextBill", subscription.nextBill());
         model.addAttribute("card", views.card(accountId, subscription.cardId()));
+        model.addAttribute("cancelNote", subscription.canceledBy() == null
+            ? null
+            : subscriptions.cancelNote(accountId,
+                id));
         model.addAttribute("cards", views.cardChoices(accountId, subscription.customerId(), subscription.cardId()));
         model.addAttribute("payments", views.payments(accountId, id, null));
         model.addAttribute("refunds", views.refunds(accountId, id, null));
@@ -76,7 +80,7 @@ class SubscriptionPages {
         return forms.act(staff, key, page(id) + "/cancel?" + when + "&" + skip + "&" + reason, page(id), redirect,
             () -> {
                 var canceled = actions.cancel(staff.accountId(), id, atPeriodEnd, skip,
-                    Cancellation.byStaff(null, reason));
+                    Cancellation.byStaff(null, reason, staff));
                 return (atPeriodEnd ? "Canceling at the end of the period" : "Canceled")
                     + (skip ? ", without running automations." : ".")
                     + (canceled.status().equals("canceling") ? " Choose “Keep” to take it back before then." : "");

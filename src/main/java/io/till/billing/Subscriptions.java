@@ -118,12 +118,13 @@ public class Subscriptions {
     void setCancellation(String accountId, String id, Cancellation cancellation, Instant now) {
         db.sql("""
             UPDATE subscriptions SET cancel_reason = :reason, cancel_reason_text = :text, canceled_by = :by,
-                   cancel_requested_at = :now
+                   canceled_by_who = :who, cancel_requested_at = :now
              WHERE account_id = :accountId AND id = :id
             """)
             .param("reason", cancellation.reason())
             .param("text", cancellation.text())
             .param("by", cancellation.by().code())
+            .param("who", cancellation.who())
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)
@@ -134,12 +135,27 @@ public class Subscriptions {
     void clearCancellation(String accountId, String id) {
         db.sql("""
             UPDATE subscriptions SET cancel_reason = NULL, cancel_reason_text = NULL, canceled_by = NULL,
-                   cancel_requested_at = NULL, cancel_skip_automations = false
+                   canceled_by_who = NULL, cancel_requested_at = NULL, cancel_skip_automations = false
              WHERE account_id = :accountId AND id = :id
             """)
             .param("accountId", accountId)
             .param("id", id)
             .update();
+    }
+
+    /** Who on the seller's side canceled it and whether automations were skipped, for its staff record. */
+    record CancelNote(String who, boolean skippedAutomations) {}
+
+    CancelNote cancelNote(String accountId, String id) {
+        return db.sql("""
+            SELECT canceled_by_who, cancel_skip_automations FROM subscriptions
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new CancelNote(rs.getString("canceled_by_who"), rs.getBoolean(
+                "cancel_skip_automations")))
+            .single();
     }
 
     boolean cancelSkipsAutomations(String accountId, String id) {

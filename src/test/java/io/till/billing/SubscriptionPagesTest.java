@@ -124,6 +124,14 @@ class SubscriptionPagesTest {
             .hasSize(1);
         assertThat(button(page, "Keep subscription")).isVisible();
         assertThat(button(page, "Pause")).hasCount(0);
+        // The record says who canceled it and that automations were skipped; the API's cancel names the API.
+        var canceledBy = page.locator("dt:text-is('Canceled by') + dd");
+        assertThat(canceledBy)
+            .containsText(java.util.regex.Pattern.compile("Staff \\(staff-[0-9a-f-]+@till\\.test\\)"));
+        assertThat(canceledBy.locator(".pill")).hasText("automations skipped");
+        var graces = open(grace, 1280);
+        assertThat(graces.locator("dt:text-is('Canceled by') + dd")).containsText("Staff (the API)");
+        assertThat(graces.locator("dt:text-is('Canceled by') + dd .pill")).hasCount(0);
         Chromium.screenshot(page, "dashboard-subscription-canceling-1280");
         var phone = open(ada, 390);
         assertThat(phone.locator("h1 .pill")).hasText("canceling");
