@@ -11,8 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The data of a made-up event of one type, for the Test tab when there is no real event to test on: every object the
- * event carries, with each field the API writes, filled with plausible values (a $19.00 invoice in its first attempt,
- * a declined Visa payment, a subscription past due). An automation tested on it takes the path a typical event would
+ * event carries, with each field the API writes, filled with plausible values for that event (for payment.failed a
+ * $19.00 invoice in its first attempt, still open, a declined Visa payment, a subscription past due; for invoice.paid
+ * the invoice paid; for card.expired a card that ran out last month). An automation tested on it takes the path a typical event would
  * take (the dunning template sends its first email) instead of stopping at a condition on a field an empty sample
  * lacks; and a made-up customer to send to. Ids end in {@code _sample}: no record has them, so the run reads these
  * values, not the store's.
@@ -28,9 +29,10 @@ final class SampleEvents {
         Map.entry("option", "opt"), Map.entry("checkout", "chk"), Map.entry("refund", "re"),
         Map.entry("promo_code", "promo"), Map.entry("addon", "addon"), Map.entry("upsell", "ups"));
 
-    /** A status each record has in the event a seller most often tests on. */
-    private static final Map<String, String> STATUSES = Map.of("invoice", "issued", "payment", "failed",
-        "subscription", "past_due", "order", "paid", "payment_plan", "active", "refund", "succeeded");
+    /** The events of a payment that did not go through: their payment failed, their invoice is still open. */
+    private static final java.util.Set<String> FAILURES = java.util.Set.of("payment.failed",
+        "subscription.payment_failed", "payment_plan.payment_failed", "subscription.past_due", "subscription.unpaid",
+        "payment_plan.unpaid", "invoice.overdue", "credits.depleted");
 
     private SampleEvents() {}
 
@@ -41,6 +43,7 @@ final class SampleEvents {
         if (raised.isEmpty()) {
             return data;
         }
+        boolean optionalTaken = false;
         for (String root : raised.get().carries()) {
             List<String> fields = RecordFields.FRESH.containsKey(root)
                 ? RecordFields.ordered(root)
@@ -48,9 +51,17 @@ final class SampleEvents {
             if (fields.isEmpty()) {
                 continue;
             }
+            // Objects carried only sometimes are one path or another (a payment's invoice, or its order): the
+            // sample takes the first, as one real event would carry one.
+            if (raised.get().carriesSometimes(root)) {
+                if (optionalTaken) {
+                    continue;
+                }
+                optionalTaken = true;
+            }
             ObjectNode object = data.putObject(root);
             for (String field : fields) {
-                put(object, root, field, now);
+                put(object, type, root, field, now);
                 // What it points at among the objects the event carries, and its customer, by their sample ids.
                 String pointsAt = field.endsWith("_id") ? field.substring(0, field.length() - 3) : null;
                 if (pointsAt != null && (pointsAt.equals("customer") || raised.get().carries().contains(pointsAt))) {
@@ -71,17 +82,48 @@ final class SampleEvents {
         }
         for (String value : ContextVariables.CARRIED_VALUES.getOrDefault(type, List.of())) {
             if (!value.contains(".")) {
-                put(data, "event", value, now);
+                put(data, type, "event", value, now);
             }
         }
         return data;
     }
 
-    private static void put(ObjectNode object, String root, String field, Instant now) {
-        Class<?> type = RecordFields.type(root, field);
+    /** The status {@code root} has in an event of {@code type}: a failed payment's invoice is open, a paid one paid. */
+    static String status(String type, String root) {
+        boolean failed = FAILURES.contains(type);
+        return switch (root) {
+            case "payment" -> type.endsWith("refunded")
+                ? "refunded"
+                : type.equals("payment.disputed") ? "disputed" : failed ? "failed" : "succeeded";
+            case "invoice" -> type.equals("invoice.voided")
+                ? "void"
+                : failed || type.equals("invoice.issued") ? "issued" : "paid";
+            case "subscription" -> switch (type) {
+                case "subscription.canceling" -> "canceling";
+                case "subscription.canceled" -> "canceled";
+                case "subscription.paused" -> "paused";
+                case "subscription.trial_ending" -> "trialing";
+                case "subscription.unpaid" -> "unpaid";
+                default -> failed ? "past_due" : "active";
+            };
+            case "payment_plan" -> switch (type) {
+                case "payment_plan.completed" -> "completed";
+                case "payment_plan.unpaid" -> "unpaid";
+                default -> "active";
+            };
+            case "order" -> "paid";
+            case "refund" -> "succeeded";
+            default -> "active";
+        };
+    }
+
+    private static void put(ObjectNode object, String type, String root, String field, Instant now) {
+        Class<?> javaType = RecordFields.type(root, field);
+        String status = status(type, root);
+        var today = now.atZone(ZoneOffset.UTC);
         switch (field) {
             case "id" -> object.put(field, PREFIXES.getOrDefault(root, root) + "_sample");
-            case "status" -> object.put(field, STATUSES.getOrDefault(root, "active"));
+            case "status" -> object.put(field, status);
             case "currency" -> object.put(field, "usd");
             case "amount", "amount_due", "total", "subtotal", "installment_amount" -> object.put(field, 1900);
             case "attempt_count", "number", "customer_order_number", "sequence", "interval_count",
@@ -92,10 +134,20 @@ final class SampleEvents {
             case "name" -> object.put(field, root.equals("option") ? "Monthly" : "Membership");
             case "brand" -> object.put(field, "visa");
             case "last4" -> object.put(field, "4242");
-            case "exp_month" -> object.put(field, 12);
-            case "exp_year" -> object.put(field, now.atZone(ZoneOffset.UTC).getYear() + 2);
-            case "failure_code" -> object.put(field, "card_declined");
-            case "failure_message" -> object.put(field, "Your card was declined.");
+            // An expiring card runs out at the end of this month, an expired one did last month.
+            case "exp_month" -> object.put(field, switch (type) {
+                case "card.expiring" -> today.getMonthValue();
+                case "card.expired" -> today.minusMonths(1).getMonthValue();
+                default -> 12;
+            });
+            case "exp_year" -> object.put(field, switch (type) {
+                case "card.expiring" -> today.getYear();
+                case "card.expired" -> today.minusMonths(1).getYear();
+                default -> today.getYear() + 2;
+            });
+            case "failure_code" -> object.put(field, status.equals("failed") ? "card_declined" : null);
+            case "failure_message" -> object.put(field, status.equals("failed") ? "Your card was declined." : null);
+            case "paid_at" -> object.put(field, status.equals("paid") ? now.toString() : null);
             case "days_before" -> object.put(field, 7);
             case "marketing_consent" -> object.put(field, true);
             case "resumed_from" -> object.put(field, "paused");
@@ -104,15 +156,16 @@ final class SampleEvents {
             // An invoice was due when its payment failed; a plan's installment announced ahead is due in a week.
             case "due_at" -> object.put(field, (root.equals("event") ? now.plus(Duration.ofDays(7)) : now).toString());
             default -> {
-                if (type == Instant.class || field.endsWith("_at")) {
+                if (javaType == Instant.class || field.endsWith("_at")) {
                     object.put(field, field.equals("created_at") || field.equals("current_period_start")
                         ? now.minus(Duration.ofDays(23)).toString()
                         : null);
-                } else if (type == long.class || type == int.class || type == Long.class || type == Integer.class) {
+                } else if (javaType == long.class || javaType == int.class || javaType == Long.class
+                    || javaType == Integer.class) {
                     object.put(field, 0);
-                } else if (type == boolean.class || type == Boolean.class) {
+                } else if (javaType == boolean.class || javaType == Boolean.class) {
                     object.put(field, false);
-                } else if (type != null && List.class.isAssignableFrom(type)) {
+                } else if (javaType != null && List.class.isAssignableFrom(javaType)) {
                     object.putArray(field);
                 } else {
                     object.putNull(field);

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class VersionChanges {
 
     /** The fields of a step that hold other steps, compared as steps of their own. */
-    private static final Set<String> NESTED = Set.of("then", "otherwise", "steps", "fallback");
+    private static final Set<String> NESTED = Set.of("then", "else", "steps", "fallback");
 
     private VersionChanges() {}
 

@@ -109,8 +109,10 @@ class BillingListPages {
         var lookup = new RecordNames(customers, products, staff.accountId());
         var found = list(model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
+        var endedOwing = subscriptions.withVoidedInvoices(staff.accountId(), found.data().stream()
+            .map(Subscription::id).toList());
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
-            lookup.product(s.productId()), who(lookup, s.customerId()), s.shownStatus(),
+            lookup.product(s.productId()), who(lookup, s.customerId()), s.shownStatus(endedOwing.contains(s.id())),
             Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
             s.nextBill(), s.createdAt()))
             .toList());

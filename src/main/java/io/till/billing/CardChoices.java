@@ -135,13 +135,21 @@ public class CardChoices {
             case SUBSCRIPTION -> actions.changeCard(accountId, id, cardId);
             case PAYMENT_PLAN -> actions.changePlanCard(accountId, id, cardId);
         }
-        if (before.unpaid() == 0) {
+        return chargeOwed(accountId, customerId, kind, id, before.unpaid());
+    }
+
+    /**
+     * Once a card was chosen for this subscription or plan (its retries scheduled now, unless it is the card that just
+     * failed): runs those retries here and says where what it owed ({@code wasDue}) stands.
+     */
+    public Outcome chargeOwed(String accountId, String customerId, Kind kind, String id, long wasDue) {
+        if (wasDue == 0) {
             return new Outcome.NothingDue();
         }
         for (Invoice invoice : unpaid(accountId, kind, id)) {
             billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice.id());
         }
-        return outcome(accountId, customerId, kind, id, before.unpaid());
+        return outcome(accountId, customerId, kind, id, wasDue);
     }
 
     /**

@@ -83,10 +83,12 @@ class CustomerRecordPages {
         boolean allPlans = "all".equals(plansShown);
         var theirSubscriptions = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data();
         var theirPlans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data();
+        var endedOwing = subscriptions.withVoidedInvoices(accountId, theirSubscriptions.stream()
+            .map(Subscription::id).toList());
         List<Holding> subs = theirSubscriptions.stream()
             // Only a canceled one is over: a paused one resumes, an unpaid one has ended its retries but still owes.
             .filter(s -> allSubscriptions || s.isCurrent())
-            .map(s -> new Holding(s.id(), names.of(s.productId()), s.shownStatus(),
+            .map(s -> new Holding(s.id(), names.of(s.productId()), s.shownStatus(endedOwing.contains(s.id())),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))
             .toList();

@@ -107,31 +107,29 @@ class RecordForms {
         return act(staff, formKey, page + "/card?" + cardId, page, redirect, () -> {
             String accountId = staff.accountId();
             var before = stillBilled(accountId, customerId, kind, id);
+            boolean justFailed = before.isPresent() && before.get().unpaid() > 0 && cardChoices.justFailedWith(
+                accountId, customerId, kind, id, cardId);
+            // The service checks the card (saved, the customer's, not expired) and says which status forbids a
+            // change; it schedules the retries of what is owed, none when this card is the one that just failed.
+            String chosen = kind == CardChoices.Kind.SUBSCRIPTION
+                ? actions.changeCard(accountId, id, cardId).cardId()
+                : actions.changePlanCard(accountId, id, cardId).cardId();
+            String changed = what + " is paid with " + views.card(accountId, chosen) + " from now on";
             if (before.isEmpty()) {
-                // Canceled or finished: the service says which status forbids the change (or makes it, for a plan).
-                String changed = kind == CardChoices.Kind.SUBSCRIPTION
-                    ? actions.changeCard(accountId, id, cardId).cardId()
-                    : actions.changePlanCard(accountId, id, cardId).cardId();
-                return what + " is paid with " + views.card(accountId, changed) + " from now on.";
+                return changed + ".";
             }
-            boolean justFailed = before.get().unpaid() > 0 && cardChoices.justFailedWith(accountId, customerId, kind,
-                id, cardId);
-            var outcome = cardChoices.choose(accountId, customerId, kind, id, cardId);
-            String card = views.card(accountId, cardId);
             String owed = Amounts.format(before.get().unpaid(), before.get().currency());
-            String changed = what + " is paid with " + card + " from now on";
             if (justFailed) {
                 return changed + ". It was not charged again: the last attempt at the " + owed + " owed failed on "
                     + "this card" + (before.get().declineReason() == null
                         ? "."
-                        : " (“" + before.get().declineReason()
-                            + "”).");
+                        : " (“" + before.get().declineReason() + "”).");
             }
-            return switch (outcome) {
+            return switch (cardChoices.chargeOwed(accountId, customerId, kind, id, before.get().unpaid())) {
                 case CardChoices.Outcome.NothingDue nothing -> changed + ".";
                 case CardChoices.Outcome.Paid paid -> changed + ", and the " + owed + " it owed is paid with it.";
                 case CardChoices.Outcome.Declined declined -> changed + ". The bank declined it for the " + owed
-                    + " owed: “" + declined.reason() + "” It stays unpaid, and its retries go on with this card.";
+                    + " owed (“" + declined.reason() + "”): it stays unpaid, and its retries go on with this card.";
                 case CardChoices.Outcome.Held held -> changed + ". It is paused: the " + owed + " it owes is charged "
                     + "to this card when it resumes.";
                 case CardChoices.Outcome.Trying trying -> changed + ". The " + owed + " it owes is being charged to "

@@ -51,18 +51,20 @@ public record Subscription(
 
     /**
      * The status as buyers and staff read it: {@code completed} for a fixed-term subscription that ended on its own
-     * after its last period (stored as {@code canceled}, with no one who canceled it), else {@link #status}. Only for
-     * showing: every rule reads {@link #status}.
+     * after its last period, paid up (stored as {@code canceled}, with no one who canceled it), else {@link #status}.
+     * One whose term ran out while it still owed ({@code endedOwing}: its unpaid invoice was voided as it ended) reads
+     * {@code canceled}. Only for showing: every rule reads {@link #status}.
      */
-    public String shownStatus() {
-        return shownStatus(status, canceledBy, currentPeriodEnd, endsAt);
+    public String shownStatus(boolean endedOwing) {
+        return shownStatus(status, canceledBy, currentPeriodEnd, endsAt, endedOwing);
     }
 
-    /** {@link #shownStatus()} from the columns it reads, for a query that lists subscriptions without the record. */
-    public static String shownStatus(String status, String canceledBy, Instant currentPeriodEnd, Instant endsAt) {
+    /** {@link #shownStatus(boolean)} from the columns it reads, for a query that lists subscriptions. */
+    public static String shownStatus(String status, String canceledBy, Instant currentPeriodEnd, Instant endsAt,
+        boolean endedOwing) {
         boolean termRanOut = status.equals("canceled") && canceledBy == null && endsAt != null
             && currentPeriodEnd != null && !currentPeriodEnd.isBefore(endsAt);
-        return termRanOut ? "completed" : status;
+        return termRanOut && !endedOwing ? "completed" : status;
     }
 
     /**

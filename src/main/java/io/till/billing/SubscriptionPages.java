@@ -54,6 +54,8 @@ class SubscriptionPages {
             + ProductOption.every(subscription.intervalCount(), subscription.interval()));
         model.addAttribute("nextBill", subscription.nextBill());
         model.addAttribute("card", views.card(accountId, subscription.cardId()));
+        model.addAttribute("shownStatus", subscription.shownStatus(!subscriptions.withVoidedInvoices(accountId,
+            java.util.List.of(id)).isEmpty()));
         model.addAttribute("cancelNote", subscription.canceledBy() == null
             ? null
             : subscriptions.cancelNote(accountId,

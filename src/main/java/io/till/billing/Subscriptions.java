@@ -143,6 +143,24 @@ public class Subscriptions {
             .update();
     }
 
+    /**
+     * Which of these subscriptions have a voided invoice: one whose fixed term ran out while it owed (its unpaid
+     * invoice voided as it ended) did not complete ({@link Subscription#shownStatus(boolean)}).
+     */
+    public java.util.Set<String> withVoidedInvoices(String accountId, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(db.sql("""
+            SELECT DISTINCT subscription_id FROM invoices
+             WHERE account_id = :accountId AND subscription_id = ANY(:ids) AND status = 'void'
+            """)
+            .param("accountId", accountId)
+            .param("ids", ids.toArray(String[]::new))
+            .query(String.class)
+            .list());
+    }
+
     /** Who on the seller's side canceled it and whether automations were skipped, for its staff record. */
     record CancelNote(String who, boolean skippedAutomations) {}
 

@@ -143,6 +143,8 @@ class PortalOverview {
                    s.interval_count, s.current_period_end, c.brand AS card_brand, c.last4 AS card_last4,
                    c.exp_month AS card_exp_month, c.exp_year AS card_exp_year, o.cycles, s.ends_at,
                    s.canceled_by,
+                   EXISTS (SELECT 1 FROM invoices v WHERE v.account_id = s.account_id AND v.subscription_id = s.id
+                             AND v.status = 'void') AS ended_owing,
                    -- A fixed term counts the payments that went through, refunded since or not.
                    (SELECT count(*) FROM payments pa
                      WHERE pa.account_id = s.account_id AND pa.customer_id = s.customer_id
@@ -177,7 +179,8 @@ class PortalOverview {
                     : new Term(cycles, rs.getInt("payments_made"), Timestamps.read(rs, "ends_at"));
                 return new Billing("subscription", rs.getString("id"), name(rs), status,
                     Subscription.shownStatus(status, rs.getString("canceled_by"),
-                        Timestamps.read(rs, "current_period_end"), Timestamps.read(rs, "ends_at")),
+                        Timestamps.read(rs, "current_period_end"), Timestamps.read(rs, "ends_at"),
+                        rs.getBoolean("ended_owing")),
                     Amounts.format(rs.getLong("amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
                     billsAgain ? Timestamps.read(rs, "current_period_end") : null,

@@ -25,9 +25,9 @@
     var message = form.getAttribute("data-confirm");
     var choice = form.getAttribute("data-confirm-choice") && document.getElementById(form.getAttribute(
       "data-confirm-choice"));
-    if (choice && choice.selectedOptions && choice.selectedOptions.length > 0) {
-      message = message.replace("{choice}", choice.selectedOptions[0].textContent.trim());
-    }
+    message = message.replace("{choice}", choice && choice.selectedOptions && choice.selectedOptions.length > 0
+      ? choice.selectedOptions[0].textContent.trim()
+      : "the card chosen");
     var dialog = document.getElementById("confirm");
     if (!dialog || typeof dialog.showModal !== "function") {
       // The page's dialog is not parsed yet (or the browser has none): the browser's own question still asks first,

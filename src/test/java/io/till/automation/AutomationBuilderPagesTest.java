@@ -55,15 +55,17 @@ class AutomationBuilderPagesTest {
         var store = accounts.create();
         String id = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}").json()
             .get("id").asString();
-        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
-            "/admin/automations/" + id);
-        // What the browser refuses (a style the page's policy does not allow, a script error) shows in its console.
+        // What the browser refuses (a style the page's policy does not allow) shows in its console, a script's
+        // uncaught error as a page error: both are listened to from the first page on.
+        var browserPage = chromium.page(1280);
         var consoleErrors = new java.util.ArrayList<String>();
-        page.onConsoleMessage(message -> {
+        browserPage.onConsoleMessage(message -> {
             if (message.type().equals("error")) {
                 consoleErrors.add(message.text());
             }
         });
+        browserPage.onPageError(consoleErrors::add);
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, browserPage, "/admin/automations/" + id);
         page.getByRole(AriaRole.LINK, named("Builder")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Steps"))).isVisible();
         // htmx is deferred: the builder reacts to typing once the page has loaded.

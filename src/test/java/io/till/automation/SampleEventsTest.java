@@ -21,6 +21,28 @@ class SampleEventsTest {
         assertThat(data.at("/payment/customer_id").asString()).isEqualTo("cus_sample");
         assertThat(data.at("/customer/email").asString()).isEqualTo("ada@example.com");
         assertThat(data.at("/customer/stats/order_count").asInt()).isEqualTo(1);
+        // A failed payment is a renewal's or an order's, not both at once.
+        assertThat(data.has("order")).isFalse();
+    }
+
+    @Test
+    void eachEventsSampleIsInTheStateThatEventLeavesItsRecordsIn() {
+        var paid = SampleEvents.data("invoice.paid", NOW);
+        assertThat(paid.at("/invoice/status").asString()).isEqualTo("paid");
+        assertThat(paid.at("/invoice/paid_at").asString()).isEqualTo("2026-12-03T09:00:00Z");
+        assertThat(paid.at("/payment/status").asString()).isEqualTo("succeeded");
+        assertThat(paid.at("/payment/failure_message").isNull()).isTrue();
+
+        assertThat(SampleEvents.data("subscription.canceled", NOW).at("/subscription/status").asString())
+            .isEqualTo("canceled");
+        assertThat(SampleEvents.data("payment_plan.completed", NOW).at("/payment_plan/status").asString())
+            .isEqualTo("completed");
+        var expired = SampleEvents.data("card.expired", NOW);
+        assertThat(expired.at("/card/exp_year").asInt() * 100 + expired.at("/card/exp_month").asInt())
+            .isEqualTo(202611);
+        var expiring = SampleEvents.data("card.expiring", NOW);
+        assertThat(expiring.at("/card/exp_year").asInt() * 100 + expiring.at("/card/exp_month").asInt())
+            .isEqualTo(202612);
     }
 
     @Test

@@ -146,8 +146,8 @@ class InvoiceAndPlanPagesTest {
         page.getByLabel("Pay with").selectOption(failing.json().get("id").asString());
         button(page, "Change card").click();
         confirm(page, "Change card and charge");
-        assertThat(page.locator(".flash")).containsText("from now on. The bank declined it for the $19.00 owed:");
-        assertThat(page.locator(".flash")).containsText("It stays unpaid");
+        assertThat(page.locator(".flash")).containsText("from now on. The bank declined it for the $19.00 owed (“");
+        assertThat(page.locator(".flash")).containsText("”): it stays unpaid");
         assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
 
         var visa = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),

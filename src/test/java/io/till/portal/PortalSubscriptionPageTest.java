@@ -111,11 +111,20 @@ class PortalSubscriptionPageTest {
         assertThat(page.locator(".item .status")).hasText("completed");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).click();
         assertThat(page.locator(".detail-head .status")).hasText("completed");
-        assertThat(page.locator(".facts")).containsText("all 3 payments made");
+        assertThat(page.locator(".facts")).containsText("3 of 3 payments made");
         // Each payment says what it paid: the order that started it, then its renewals.
         assertThat(page.locator(".rows li").first()).containsText("Visa •••• 4242 · Three lessons renewal");
         assertThat(page.locator(".rows li").last()).containsText("Visa •••• 4242 · Order #1");
         Chromium.screenshot(page, "portal-subscription-completed-390");
+        // A term that ran out while it still owed (its unpaid invoice voided as it ended) did not complete.
+        db.sql("""
+            UPDATE invoices SET status = 'void'
+             WHERE account_id = ? AND subscription_id = ? AND sequence = (SELECT max(sequence) FROM invoices
+                   WHERE account_id = ? AND subscription_id = ?)""")
+            .params(shop.accountId(), subscription, shop.accountId(), subscription)
+            .update();
+        page.reload();
+        assertThat(page.locator(".detail-head .status")).hasText("canceled");
 
         // One canceled by its buyer still reads canceled.
         var other = shops.buy(shop, shop.monthly(), "pm_card_visa", "bob@example.com");

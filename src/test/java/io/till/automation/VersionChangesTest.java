@@ -1,0 +1,38 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class VersionChangesTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static JsonNode definition(String elseWait) {
+        return JSON.readTree("""
+            {"name": "Check", "trigger": {"type": "manual"},
+             "steps": [{"id": "check", "type": "branch",
+                        "if": {"field": "event.data.plan", "op": "eq", "value": "vip"},
+                        "then": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "vip"}}],
+                        "else": [{"id": "later", "type": "delay", "duration": "%s"}]}]}""".formatted(elseWait));
+    }
+
+    @Test
+    void aStepChangedInABranchsOtherwiseLaneIsNamedNotItsBranch() {
+        var changes = VersionChanges.of(definition("P1D"), definition("P2D"), List.of(), List.of());
+
+        assertThat(changes).containsExactly("Changed step “later”");
+    }
+
+    @Test
+    void aStepAddedAndOneRemovedAreEachNamed() {
+        var before = definition("P1D");
+        var after = JSON.readTree(before.toString().replace("\"later\"", "\"soon\""));
+
+        assertThat(VersionChanges.of(before, after, List.of(), List.of())).containsExactly("Added step “soon”",
+            "Removed step “later”");
+    }
+}
