@@ -130,7 +130,7 @@ class SubscriptionPagesTest {
             .containsText(java.util.regex.Pattern.compile("Staff \\(staff-[0-9a-f-]+@till\\.test\\)"));
         assertThat(canceledBy.locator(".pill")).hasText("automations skipped");
         var graces = open(grace, 1280);
-        assertThat(graces.locator("dt:text-is('Canceled by') + dd")).containsText("Staff (the API)");
+        assertThat(graces.locator("dt:text-is('Canceled by') + dd")).containsText("The API ·");
         assertThat(graces.locator("dt:text-is('Canceled by') + dd .pill")).hasCount(0);
         Chromium.screenshot(page, "dashboard-subscription-canceling-1280");
         var phone = open(ada, 390);
