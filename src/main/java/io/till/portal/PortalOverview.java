@@ -269,51 +269,44 @@ class PortalOverview {
     List<PaymentLine> payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId, int limit,
         int offset) {
         return db.sql("""
-            SELECT * FROM (
-              SELECT pa.id, pa.created_at, pa.amount, pa.currency, pa.failure_message,
-                     (SELECT coalesce(sum(r.amount), 0) FROM refunds r
-                       WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'succeeded')
-                       AS amount_refunded,
-                     CASE WHEN pa.status = 'refunded' AND EXISTS (SELECT 1 FROM refunds r
-                            WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'pending')
-                          THEN 'succeeded' ELSE pa.status END AS status,
-                     c.brand AS card_brand, c.last4 AS card_last4, o.number AS order_number,
-                     CASE WHEN o.id IS NOT NULL THEN NULL
-                          WHEN pp.id IS NOT NULL
-                          THEN p.name || ' · installment ' || i.sequence || ' of ' || pp.installments
-                          WHEN s.id IS NOT NULL THEN p.name || ' renewal' END AS paid_for
-                FROM payments pa
-                LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id
-                                 AND c.id = pa.card_id
-                LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
-                LEFT JOIN invoices i ON i.account_id = pa.account_id AND i.id = pa.invoice_id
-                LEFT JOIN subscriptions s ON s.account_id = pa.account_id AND s.id = i.subscription_id
-                LEFT JOIN payment_plans pp ON pp.account_id = pa.account_id AND pp.id = i.payment_plan_id
-                LEFT JOIN products p ON p.account_id = pa.account_id AND p.id = coalesce(s.product_id, pp.product_id)
-               WHERE pa.account_id = :accountId AND pa.customer_id = :customerId
-                 AND (CAST(:subscriptionId AS text) IS NULL OR pa.subscription_id = :subscriptionId)
-                 AND (CAST(:paymentPlanId AS text) IS NULL OR pa.payment_plan_id = :paymentPlanId)
-              UNION ALL
-              -- A renewal or an installment the buyer's credit paid in full took no card payment: without these
-              -- rows it would be missing from what they paid.
-              SELECT i.id, i.paid_at, i.amount_credited, i.currency, NULL, 0, 'credit', NULL, NULL, NULL,
-                     CASE WHEN pp.id IS NOT NULL
-                          THEN p.name || ' · installment ' || i.sequence || ' of ' || pp.installments
-                          ELSE p.name || ' renewal' END
-                FROM invoices i
-                LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
-                LEFT JOIN payment_plans pp ON pp.account_id = i.account_id AND pp.id = i.payment_plan_id
-                LEFT JOIN products p ON p.account_id = i.account_id AND p.id = coalesce(s.product_id, pp.product_id)
-               WHERE i.account_id = :accountId AND i.customer_id = :customerId
-                 AND i.status = 'paid' AND i.paid_at IS NOT NULL AND i.amount_credited > 0
-                 AND NOT EXISTS (SELECT 1 FROM payments x
-                                  WHERE x.account_id = i.account_id AND x.invoice_id = i.id AND x.status <> 'failed')
-                 AND (CAST(:subscriptionId AS text) IS NULL OR i.subscription_id = :subscriptionId)
-                 AND (CAST(:paymentPlanId AS text) IS NULL OR i.payment_plan_id = :paymentPlanId)
-            ) paid
-             ORDER BY created_at DESC, id DESC
+            SELECT paid.*,
+                   CASE WHEN paid.order_number IS NOT NULL THEN NULL
+                        WHEN pp.id IS NOT NULL
+                        THEN p.name || ' · installment ' || i.sequence || ' of ' || pp.installments
+                        WHEN s.id IS NOT NULL THEN p.name || ' renewal' END AS paid_for
+              FROM (
+                SELECT pa.id, pa.created_at, pa.amount, pa.currency, pa.failure_message,
+                       (SELECT coalesce(sum(r.amount), 0) FROM refunds r
+                         WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'succeeded')
+                         AS amount_refunded,
+                       CASE WHEN pa.status = 'refunded' AND EXISTS (SELECT 1 FROM refunds r
+                              WHERE r.account_id = pa.account_id AND r.payment_id = pa.id AND r.status = 'pending')
+                            THEN 'succeeded' ELSE pa.status END AS status,
+                       c.brand AS card_brand, c.last4 AS card_last4, o.number AS order_number, pa.invoice_id
+                  FROM payments pa
+                  LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id
+                                   AND c.id = pa.card_id
+                  LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
+                 WHERE pa.account_id = :accountId AND pa.customer_id = :customerId
+                   AND (CAST(:subscriptionId AS text) IS NULL OR pa.subscription_id = :subscriptionId)
+                   AND (CAST(:paymentPlanId AS text) IS NULL OR pa.payment_plan_id = :paymentPlanId)
+                UNION ALL
+                -- A renewal or an installment the buyer's credit paid in full took no card payment: without these
+                -- rows it would be missing from what they paid.
+                SELECT i.id, i.paid_at, i.amount_credited, i.currency, NULL, 0, 'credit', NULL, NULL, NULL, i.id
+                  FROM invoices i
+                 WHERE %s
+                   AND (CAST(:subscriptionId AS text) IS NULL OR i.subscription_id = :subscriptionId)
+                   AND (CAST(:paymentPlanId AS text) IS NULL OR i.payment_plan_id = :paymentPlanId)
+              ) paid
+              -- What a renewal's or an installment's payment paid for, from its invoice.
+              LEFT JOIN invoices i ON i.account_id = :accountId AND i.id = paid.invoice_id
+              LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
+              LEFT JOIN payment_plans pp ON pp.account_id = i.account_id AND pp.id = i.payment_plan_id
+              LEFT JOIN products p ON p.account_id = i.account_id AND p.id = coalesce(s.product_id, pp.product_id)
+             ORDER BY paid.created_at DESC, paid.id DESC
              LIMIT :limit OFFSET :offset
-            """)
+            """.formatted(PAID_BY_CREDIT))
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .param("subscriptionId", subscriptionId)
@@ -332,14 +325,12 @@ class PortalOverview {
             .list();
     }
 
-    /** The invoices the buyer's credit paid in full, which {@link #payments} lists beside the card payments. */
+    /** The buyer's invoices their credit paid in full (no card payment), which {@link #payments} lists too. */
     private static final String PAID_BY_CREDIT = """
-        SELECT count(*) FROM invoices i
-         WHERE i.account_id = :accountId AND i.customer_id = :customerId
+        i.account_id = :accountId AND i.customer_id = :customerId
            AND i.status = 'paid' AND i.paid_at IS NOT NULL AND i.amount_credited > 0
            AND NOT EXISTS (SELECT 1 FROM payments x
-                            WHERE x.account_id = i.account_id AND x.invoice_id = i.id AND x.status <> 'failed')
-        """;
+                            WHERE x.account_id = i.account_id AND x.invoice_id = i.id AND x.status <> 'failed')""";
 
     /** The buyer's refunds, newest first: {@code limit} of them after the first {@code offset}. */
     List<RefundLine> refunds(PortalBuyer buyer, int limit, int offset) {
@@ -372,7 +363,7 @@ class PortalOverview {
                      WHERE account_id = :accountId AND customer_id = :customerId) AS orders,
                    (SELECT count(*) FROM payments
                      WHERE account_id = :accountId AND customer_id = :customerId)
-                   + (%s) AS payments,
+                   + (SELECT count(*) FROM invoices i WHERE %s) AS payments,
                    (SELECT count(*) FROM refunds
                      WHERE account_id = :accountId AND customer_id = :customerId) AS refunds,
                    (SELECT count(*) FROM subscriptions
@@ -394,7 +385,8 @@ class PortalOverview {
                      WHERE account_id = :accountId AND customer_id = :customerId
                        AND (CAST(:subscriptionId AS text) IS NULL OR subscription_id = :subscriptionId)
                        AND (CAST(:paymentPlanId AS text) IS NULL OR payment_plan_id = :paymentPlanId))
-                 + (%s
+                 + (SELECT count(*) FROM invoices i
+                     WHERE %s
                      AND (CAST(:subscriptionId AS text) IS NULL OR i.subscription_id = :subscriptionId)
                      AND (CAST(:paymentPlanId AS text) IS NULL OR i.payment_plan_id = :paymentPlanId))
             """.formatted(PAID_BY_CREDIT))
