@@ -2,6 +2,8 @@ package io.till.account;
 
 import io.till.shared.FieldErrors;
 import java.net.URI;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
@@ -10,14 +12,16 @@ import java.util.regex.Pattern;
  *
  * @param brandColor {@code #RRGGBB}
  * @param iconUrl a square mark for where the logo does not fit (the portal's tab icon, small headers)
+ * @param timeZone the store's time zone ({@code Europe/Berlin}), in which emails and receipts write their days; null
+ *     means UTC. Billing periods do not depend on it.
  */
 public record Branding(String senderName, String supportEmail, String companyName, String logoUrl, String brandColor,
-    String iconUrl) {
+    String iconUrl, String timeZone) {
 
     /** The customer portal's colour for an account that chose none. */
     public static final String PORTAL_COLOR = "#3b5bdb";
 
-    public static final Branding NONE = new Branding(null, null, null, null, null, null);
+    public static final Branding NONE = new Branding(null, null, null, null, null, null, null);
 
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
     // Deliberately plain: one @, no spaces or angle brackets; the mail server has the last word.
@@ -35,6 +39,23 @@ public record Branding(String senderName, String supportEmail, String companyNam
         if (brandColor != null && !COLOR.matcher(brandColor).matches()) {
             errors.add(path + "brand_color", "invalid_color", "must be a color as #RRGGBB");
         }
+        if (timeZone != null && !isTimeZone(timeZone)) {
+            errors.add(path + "time_zone", "invalid_time_zone",
+                "must be a time zone by its name, such as America/New_York, Europe/Berlin or UTC");
+        }
+    }
+
+    /** Where the account's emails and receipts write their days: the chosen time zone, else UTC. */
+    public ZoneId zone() {
+        return timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
+    }
+
+    /**
+     * A time zone by its region name ({@code Europe/Berlin}) or {@code UTC}; fixed offsets ({@code +02:00}) are
+     * refused, since they would be wrong for half of the year wherever clocks change.
+     */
+    public static boolean isTimeZone(String name) {
+        return name.equals("UTC") || ZoneId.getAvailableZoneIds().contains(name) && name.contains("/");
     }
 
     /** The name shown in From: the sender name, else the company name, else {@code fallback} (the account's name). */

@@ -13,7 +13,10 @@ import io.till.shared.web.FormErrors;
 import io.till.shared.web.PublicAddress;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.CacheControl;
@@ -43,6 +46,8 @@ class BrandingPages {
 
     static final String PATH = "/admin/settings/branding";
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+    /** As emails write a day ({@code {{subscription.current_period_end_formatted}}}). */
+    private static final DateTimeFormatter PREVIEW_DAY = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.US);
     /**
      * For the frames: Till's pages only. The browser chain still sends {@code X-Frame-Options: DENY} (its writer
      * overwrites any other value), which browsers ignore when the CSP names frame-ancestors, as here.
@@ -54,9 +59,11 @@ class BrandingPages {
     private final BrandingChanges changes;
     private final BrandImages images;
     private final PublicAddress publicAddress;
+    private final Clock clock;
 
     BrandingPages(Accounts accounts, Brandings brandings, BrandingChanges changes, BrandImages images,
-        PublicAddress publicAddress) {
+        PublicAddress publicAddress, Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.brandings = brandings;
         this.changes = changes;
@@ -66,16 +73,16 @@ class BrandingPages {
 
     /** The form as typed: a blank field is a field left unset (the API's null). */
     record BrandingForm(String companyName, String senderName, String supportEmail, String logoUrl, String iconUrl,
-        String brandColor) {
+        String brandColor, String timeZone) {
 
         static BrandingForm of(Branding b) {
             return new BrandingForm(b.companyName(), b.senderName(), b.supportEmail(), b.logoUrl(), b.iconUrl(),
-                b.brandColor());
+                b.brandColor(), b.timeZone());
         }
 
         Branding branding() {
             return new Branding(blankToNull(senderName), blankToNull(supportEmail), blankToNull(companyName),
-                blankToNull(logoUrl), blankToNull(brandColor), blankToNull(iconUrl));
+                blankToNull(logoUrl), blankToNull(brandColor), blankToNull(iconUrl), blankToNull(timeZone));
         }
 
         private static String blankToNull(String value) {
@@ -121,16 +128,17 @@ class BrandingPages {
         String company = draft.companyNameOr(accounts.get(staff.accountId()).name());
         // The sent email links the seller's own logo; the preview shows Till's copy, as CSP allows images from Till.
         var framed = new Branding(draft.senderName(), draft.supportEmail(), draft.companyName(),
-            draft.logoUrl() == null ? null : imageSrc(draft.logoUrl()), draft.brandColor(), draft.iconUrl());
+            draft.logoUrl() == null ? null : imageSrc(draft.logoUrl()), draft.brandColor(), draft.iconUrl(),
+            draft.timeZone());
         String portal = publicAddress.baseUrl() + "/portal/" + staff.accountId();
         String text = """
             Hi Ada,
 
             Thank you for your order. Your subscription to the Monthly Box is active: your card ending in 4242 was \
-            charged $29.00, and the next box ships on the 1st.
+            charged $29.00 on %s, and the next box ships on the 1st.
 
             Manage your subscription or update your card at %s
-            """.formatted(portal);
+            """.formatted(PREVIEW_DAY.format(clock.instant().atZone(draft.zone())), portal);
         return ResponseEntity.ok()
             .contentType(MediaType.TEXT_HTML)
             .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
@@ -184,6 +192,7 @@ class BrandingPages {
         model.addAttribute("errors", errors);
         model.addAttribute("accountName", accounts.get(staff.accountId()).name());
         model.addAttribute("preview", preview(staff, form));
+        model.addAttribute("zones", TimeZoneChoices.groups(clock.instant(), form.timeZone()));
         return "settings/branding";
     }
 
@@ -195,6 +204,7 @@ class BrandingPages {
         param(query, "supportEmail", draft.supportEmail());
         param(query, "logoUrl", draft.logoUrl());
         param(query, "brandColor", draft.brandColor());
+        param(query, "timeZone", draft.timeZone());
         return new Preview(draft.companyNameOr(accounts.get(staff.accountId()).name()), draft.brandColor(),
             PATH + "/preview/email?" + query, PATH + "/preview/portal?" + query);
     }
@@ -206,7 +216,7 @@ class BrandingPages {
             ? null
             : b.supportEmail(), clip(b.companyName(), 200), wholeUrl(b.logoUrl()),
             b.brandColor() != null && COLOR.matcher(b.brandColor()).matches() ? b.brandColor() : null,
-            wholeUrl(b.iconUrl()));
+            wholeUrl(b.iconUrl()), b.timeZone() != null && Branding.isTimeZone(b.timeZone()) ? b.timeZone() : null);
     }
 
     private static String imageSrc(String url) {

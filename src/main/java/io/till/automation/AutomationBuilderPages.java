@@ -76,7 +76,7 @@ class AutomationBuilderPages {
             if (!op.equals("json")) {
                 JsonNode before = edited.deepCopy();
                 BuilderEdits.apply(edited, fields(request), op.equals("save") ? null : chosen(op, request));
-                sections.forEach(section -> section.tidy(before, edited));
+                sections.forEach(section -> section.tidy(staff.accountId(), before, edited));
             }
         } catch (TillException e) {
             // Only the JSON panel's text can be malformed: it comes back as typed, with where it breaks.

@@ -18,5 +18,5 @@ interface BuilderSection {
      * Tidies what one round of form edits made of the definition, knowing what it was before ({@code before}): the
      * params of a step whose action was changed, say. Nothing by default.
      */
-    default void tidy(JsonNode before, ObjectNode edited) {}
+    default void tidy(String accountId, JsonNode before, ObjectNode edited) {}
 }

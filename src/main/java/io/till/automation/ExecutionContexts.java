@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.account.Accounts;
+import io.till.account.Brandings;
 import io.till.automation.engine.Conditions;
 import io.till.automation.engine.Program;
 import io.till.billing.Invoices;
@@ -16,7 +17,7 @@ import io.till.shared.Amounts;
 import io.till.shared.TillException;
 import io.till.shared.web.PublicAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,23 +45,25 @@ class ExecutionContexts {
     static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_refunded", "amount_credited",
         "total", "subtotal", "discount", "balance", "amount_paid", "remaining");
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.US).withZone(
-        ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.US);
 
     private final JsonMapper json;
     private final Accounts accounts;
+    private final Brandings brandings;
     private final Customers customers;
     private final CustomerStats.Source stats;
     private final Map<String, BiFunction<String, String, Object>> fresh;
     private final PublicAddress publicAddress;
     private final CardLinks cardLinks;
 
-    ExecutionContexts(JsonMapper json, Accounts accounts, Customers customers, CustomerStats.Source stats,
+    ExecutionContexts(JsonMapper json, Accounts accounts, Brandings brandings, Customers customers,
+        CustomerStats.Source stats,
         Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
         PublicAddress publicAddress, CardLinks cardLinks) {
         this.json = json;
         this.accounts = accounts;
+        this.brandings = brandings;
         this.customers = customers;
         this.stats = stats;
         // The roots of RecordFields.FRESH.
@@ -140,15 +144,23 @@ class ExecutionContexts {
                 : preview ? portal + "/card_link/" + PREVIEW_CARD_LINK : cardLinks.url(accountId, customerId);
             context.set("portal", json.createObjectNode().put("url", portal).put("card_update_url", cardLink));
         }
-        addFormattedTwins(context);
+        // The store's time zone is read only when the context has a moment to write.
+        var zone = new java.util.concurrent.atomic.AtomicReference<ZoneId>();
+        addFormattedTwins(context, () -> {
+            if (zone.get() == null) {
+                zone.set(brandings.get(accountId).zone());
+            }
+            return zone.get();
+        });
         return context;
     }
 
     /**
      * Adds {@code <field>_formatted} next to each amount of an object that has a currency ({@code $100.00}), and next
-     * to each moment of a record ({@code January 30, 2027}), so that a message reads as a buyer writes.
+     * to each moment of a record ({@code January 30, 2027}, the day in the store's time zone), so that a message
+     * reads as a buyer writes.
      */
-    static void addFormattedTwins(JsonNode node) {
+    static void addFormattedTwins(JsonNode node, Supplier<ZoneId> zone) {
         if (node instanceof ObjectNode object) {
             JsonNode currency = object.get("currency");
             if (currency != null && currency.isString()) {
@@ -162,23 +174,24 @@ class ExecutionContexts {
             for (String field : RecordFields.MOMENTS) {
                 JsonNode moment = object.get(field);
                 if (moment != null && moment.isString() && !object.has(field + "_formatted")) {
-                    day(moment.asString()).ifPresent(day -> object.put(field + "_formatted", day));
+                    day(moment.asString(), zone).ifPresent(day -> object.put(field + "_formatted", day));
                 }
             }
             for (JsonNode child : object) {
-                addFormattedTwins(child);
+                addFormattedTwins(child, zone);
             }
         } else if (node != null && node.isArray()) {
             for (JsonNode child : node) {
-                addFormattedTwins(child);
+                addFormattedTwins(child, zone);
             }
         }
     }
 
-    /** The day of a moment as a buyer reads it, in UTC (an account has no time zone of its own yet). */
-    static Optional<String> day(String moment) {
+    /** The day of a moment as a buyer reads it, in the store's time zone. */
+    static Optional<String> day(String moment, Supplier<ZoneId> zone) {
         try {
-            return Optional.of(DAY.format(Instant.parse(moment)));
+            Instant at = Instant.parse(moment);
+            return Optional.of(DAY.format(at.atZone(zone.get())));
         } catch (DateTimeParseException notAMoment) {
             return Optional.empty();
         }

@@ -39,7 +39,7 @@ class StepsSection implements BuilderSection {
      * whose params are not described keeps them all. Steps are matched by id, so a move in the same round is no change.
      */
     @Override
-    public void tidy(JsonNode before, ObjectNode edited) {
+    public void tidy(String accountId, JsonNode before, ObjectNode edited) {
         Map<String, String> was = new HashMap<>();
         eachStep(before.get("steps"), step -> {
             if (step.get("id") != null && step.get("action") != null) {

@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.account.Brandings;
 import io.till.billing.UpcomingNotices;
 import io.till.event.EventType;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The builder's trigger and conditions: the variables the trigger's context holds ({@code variables}, for the field
@@ -37,11 +39,30 @@ class WhenSection implements BuilderSection {
     private final ScopeNames scopeNames;
     private final Clock clock;
     private final UpcomingNotices notices;
+    private final Brandings brandings;
 
-    WhenSection(ScopeNames scopeNames, Clock clock, UpcomingNotices notices) {
+    WhenSection(ScopeNames scopeNames, Clock clock, UpcomingNotices notices, Brandings brandings) {
         this.scopeNames = scopeNames;
         this.clock = clock;
         this.notices = notices;
+        this.brandings = brandings;
+    }
+
+    /**
+     * A trigger just switched to a schedule starts in the store's time zone (Settings › Branding) rather than UTC, so
+     * that "every Monday at 9:00" means the seller's Monday morning.
+     */
+    @Override
+    public void tidy(String accountId, JsonNode before, ObjectNode edited) {
+        boolean wasSchedule = before.path("trigger").path("type").asString("").equals("schedule");
+        if (!wasSchedule && edited.path("trigger") instanceof ObjectNode trigger
+            && trigger.path("type").asString("").equals("schedule")
+            && trigger.path("time_zone").asString("").equals("UTC")) {
+            var branding = brandings.get(accountId);
+            if (branding.timeZone() != null) {
+                trigger.put("time_zone", branding.timeZone());
+            }
+        }
     }
 
     @Override

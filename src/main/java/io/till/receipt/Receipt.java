@@ -3,6 +3,7 @@ package io.till.receipt;
 import io.till.customer.Card;
 import io.till.shared.Amounts;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ public record Receipt(
      * the seller's own URL, which Till fetches (io.till.account.BrandImages), never a browser.
      */
     public record Seller(String accountId, String companyName, String supportEmail, String logoUrl,
-        String brandColor) {}
+        String brandColor, ZoneId zone) {}
 
     /** Who bought; {@code billingAddress} is the order's, null when the buyer gave none. */
     public record Buyer(String name, String email, BillingAddress billingAddress) {}
@@ -94,9 +95,9 @@ public record Receipt(
         return !refunds.isEmpty() || !creditNotes.isEmpty();
     }
 
-    /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */
+    /** {@code Nov 29, 2026}: the day in the store's time zone (Settings › Branding; UTC when unset). */
     public String day(Instant instant) {
-        return Receipts.day(instant);
+        return Receipts.day(instant, seller.zone());
     }
 
     /** {@code amount} formatted in this receipt's currency, {@code $29.00}. */

@@ -92,7 +92,7 @@ final class ReceiptPdf {
         if (receipt.orderNumber() != null) {
             fact(facts, "Order", "#" + receipt.orderNumber());
         }
-        fact(facts, "Date", Receipts.day(receipt.date()));
+        fact(facts, "Date", receipt.day(receipt.date()));
         fact(facts, "Amount", receipt.money(receipt.total()));
         var buyer = new StringBuilder(text(receipt.buyer().name()));
         buyer.append('\n').append(receipt.buyer().email());
@@ -133,19 +133,19 @@ final class ReceiptPdf {
         paid.setSpacingBefore(20);
         for (var charge : receipt.charges()) {
             String card = charge.card() == null ? "" : " with " + charge.card();
-            cell(paid, "Paid on " + Receipts.day(charge.date()) + card, font(11, Font.NORMAL, INK),
+            cell(paid, "Paid on " + receipt.day(charge.date()) + card, font(11, Font.NORMAL, INK),
                 Element.ALIGN_LEFT, Rectangle.NO_BORDER);
             cell(paid, receipt.money(charge.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.NO_BORDER);
         }
         for (var refund : receipt.refunds()) {
-            cell(paid, "Refunded on " + Receipts.day(refund.date()), font(11, Font.NORMAL, INK), Element.ALIGN_LEFT,
+            cell(paid, "Refunded on " + receipt.day(refund.date()), font(11, Font.NORMAL, INK), Element.ALIGN_LEFT,
                 Rectangle.NO_BORDER);
             cell(paid, minus(receipt, refund.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.NO_BORDER);
         }
         for (var note : receipt.creditNotes()) {
-            cell(paid, "Credit note on " + Receipts.day(note.date()) + ", credited to your balance",
+            cell(paid, "Credit note on " + receipt.day(note.date()) + ", credited to your balance",
                 font(11, Font.NORMAL, INK), Element.ALIGN_LEFT, Rectangle.NO_BORDER);
             cell(paid, minus(receipt, note.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.NO_BORDER);

@@ -9,7 +9,7 @@ final class ReceiptText {
         var text = new StringBuilder();
         text.append(receipt.title()).append('\n');
         text.append(receipt.kind() == Receipt.Kind.ORDER ? "Placed on " : "Paid on ")
-            .append(Receipts.day(receipt.date()))
+            .append(receipt.day(receipt.date()))
             .append('\n')
             .append(receipt.reference())
             .append("\n\n");
@@ -31,15 +31,15 @@ final class ReceiptText {
             if (charge.card() != null) {
                 text.append(" with ").append(charge.card());
             }
-            text.append(" on ").append(Receipts.day(charge.date())).append('\n');
+            text.append(" on ").append(receipt.day(charge.date())).append('\n');
         }
         for (var refund : receipt.refunds()) {
             text.append("Refunded ").append(receipt.money(refund.amount())).append(" on ")
-                .append(Receipts.day(refund.date())).append('\n');
+                .append(receipt.day(refund.date())).append('\n');
         }
         for (var note : receipt.creditNotes()) {
             text.append("Credit note ").append(receipt.minus(note.amount())).append(" on ")
-                .append(Receipts.day(note.date())).append(", credited to your balance\n");
+                .append(receipt.day(note.date())).append(", credited to your balance\n");
         }
         if (receipt.buyer().billingAddress() != null) {
             text.append("\nBilled to\n");

@@ -10,7 +10,8 @@ import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
-import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class Receipts {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US)
-        .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US);
 
     private final Orders orders;
     private final Customers customers;
@@ -126,15 +126,19 @@ public class Receipts {
             .orElseThrow(() -> TillException.notFound("payment", paymentId));
         if (payment.status().equals("failed")) {
             throw new TillException(ErrorCode.INVALID_STATE, "This payment of " + Amounts.format(payment.amount(),
-                payment.currency()) + " on " + day(payment.createdAt()) + " did not go through, so it has no "
+                payment.currency()) + " on " + day(payment.createdAt(), brandings.get(accountId).zone())
+                + " did not go through, so it has no "
                 + "receipt.");
         }
-        var lines = payment.orderId() != null ? orderPaymentLines(accountId, payment) : invoiceLines(payment);
+        var seller = seller(accountId);
+        var lines = payment.orderId() != null
+            ? orderPaymentLines(accountId, payment)
+            : invoiceLines(payment, seller.zone());
         long subtotal = lines.stream().mapToLong(Receipt.Line::amount).sum();
         var charge = new Receipt.Charge(payment.id(), payment.createdAt(), payment.amount(), payment.cardBrand(),
             payment.cardLast4());
-        return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.orderNumber(), payment.createdAt(),
-            seller(accountId), buyer(accountId, payment.customerId(), billingAddress(accountId, payment)),
+        return new Receipt(Receipt.Kind.PAYMENT, payment.id(), payment.orderNumber(), payment.createdAt(), seller,
+            buyer(accountId, payment.customerId(), billingAddress(accountId, payment)),
             payment.currency(), lines, subtotal, Math.max(0, subtotal - payment.amount()), payment.amount(),
             List.of(charge),
             records.refunds(accountId, List.of(payment.id())), records.creditNotes(accountId, List.of(payment.id())),
@@ -165,12 +169,12 @@ public class Receipts {
     }
 
     /** What a renewal or an installment paid for: the product and option, the period, and any credit applied. */
-    private static List<Receipt.Line> invoiceLines(ReceiptRecords.PaymentRow payment) {
+    private static List<Receipt.Line> invoiceLines(ReceiptRecords.PaymentRow payment, ZoneId zone) {
         String name = payment.productName() == null
             ? "Payment"
             : payment.productName() + (payment.optionName() == null ? "" : " — " + payment.optionName());
         String detail = payment.periodStart() != null && payment.periodEnd() != null
-            ? DAY.format(payment.periodStart()) + " – " + DAY.format(payment.periodEnd())
+            ? day(payment.periodStart(), zone) + " – " + day(payment.periodEnd(), zone)
             : payment.subscription() ? "Subscription renewal" : "Payment plan installment";
         var lines = new ArrayList<Receipt.Line>();
         long due = payment.amountDue() > 0 ? payment.amountDue() : payment.amount();
@@ -200,7 +204,7 @@ public class Receipts {
         var branding = brandings.get(accountId);
         return new Receipt.Seller(accountId, branding.companyNameOr(accounts.get(accountId).name()),
             branding.supportEmail(),
-            branding.logoUrl(), branding.brandColor());
+            branding.logoUrl(), branding.brandColor(), branding.zone());
     }
 
     private Receipt.Buyer buyer(String accountId, String customerId, BillingAddress address) {
@@ -219,8 +223,8 @@ public class Receipts {
         return preferences.footer(accountId);
     }
 
-    /** {@code Nov 29, 2026}: receipts show the day in UTC, the instant Till recorded. */
-    static String day(java.time.Instant instant) {
-        return DAY.format(instant);
+    /** {@code Nov 29, 2026}: the day {@code instant} fell on in {@code zone}, the store's. */
+    static String day(Instant instant, ZoneId zone) {
+        return DAY.format(instant.atZone(zone));
     }
 }

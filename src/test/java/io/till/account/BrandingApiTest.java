@@ -31,14 +31,16 @@ class BrandingApiTest {
         var saved = put(store, """
             {"sender_name": "Ada", "support_email": "help@shop.test", "company_name": "Ada's Shop",
              "logo_url": "https://cdn.shop.test/logo.png", "brand_color": "#FF6600",
-             "icon_url": "https://cdn.shop.test/icon.png"}""");
+             "icon_url": "https://cdn.shop.test/icon.png", "time_zone": "America/New_York"}""");
         var cleared = put(store, """
             {"company_name": "Ada's Shop"}""");
 
         assertThat(saved.status()).as(saved.text()).isEqualTo(200);
         assertThat(saved.json().get("brand_color").asString()).isEqualTo("#FF6600");
         assertThat(saved.json().get("icon_url").asString()).isEqualTo("https://cdn.shop.test/icon.png");
+        assertThat(saved.json().get("time_zone").asString()).isEqualTo("America/New_York");
         assertThat(cleared.json().get("icon_url").isNull()).isTrue();
+        assertThat(cleared.json().get("time_zone").isNull()).isTrue();
         assertThat(cleared.json().get("sender_name").isNull()).isTrue();
         assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("company_name").asString())
             .isEqualTo("Ada's Shop");
@@ -51,14 +53,33 @@ class BrandingApiTest {
 
         var response = put(store, """
             {"sender_name": "Ada\\nBcc: x@y.z", "support_email": "help", "company_name": "",
-             "logo_url": "javascript:alert(1)", "brand_color": "orange", "icon_url": "data:image/png;base64,AA=="}""");
+             "logo_url": "javascript:alert(1)", "brand_color": "orange", "icon_url": "data:image/png;base64,AA==",
+             "time_zone": "+02:00"}""");
 
         assertThat(response.status()).isEqualTo(400);
         var fields = new ArrayList<String>();
         response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
         assertThat(fields).containsExactlyInAnyOrder("sender_name", "support_email", "company_name", "logo_url",
-            "brand_color", "icon_url");
+            "brand_color", "icon_url", "time_zone");
         assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("brand_color").isNull()).isTrue();
+    }
+
+    @Test
+    void aTimeZoneIsNamedByItsRegionNotByAnAbbreviationOrAnOffset() {
+        var store = accounts.create();
+
+        var abbreviation = put(store, """
+            {"time_zone": "EST"}""");
+        var unknown = put(store, """
+            {"time_zone": "Mars/Olympus_Mons"}""");
+        var named = put(store, """
+            {"time_zone": "Asia/Kolkata"}""");
+
+        assertThat(abbreviation.status()).isEqualTo(400);
+        assertThat(abbreviation.text()).contains("such as America/New_York");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(named.status()).as(named.text()).isEqualTo(200);
+        assertThat(named.json().get("time_zone").asString()).isEqualTo("Asia/Kolkata");
     }
 
     @Test

@@ -41,6 +41,8 @@ class BrandingPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    java.time.Clock clock;
 
     @BeforeAll
     static void launch() {
@@ -83,13 +85,21 @@ class BrandingPagesTest {
         assertThat(api.get("/api/v1/account/branding", account.apiKey()).json().get("company_name").isNull())
             .isTrue();
         Chromium.screenshot(page, "settings-branding-preview-1280");
+        // The store's time zone: the email preview writes today's day in it.
+        page.getByLabel("Time zone").selectOption("Pacific/Kiritimati");
+        assertThat(page.getByLabel("Time zone").locator("option:checked")).hasText("Kiritimati · UTC+14:00");
+        assertThat(email.locator("body")).containsText("charged $29.00 on " + java.time.format.DateTimeFormatter
+            .ofPattern("MMMM d, uuuu", java.util.Locale.US)
+            .format(clock.instant().atZone(java.time.ZoneId.of("Pacific/Kiritimati"))));
 
         page.getByRole(AriaRole.BUTTON, named("Save branding")).click();
         assertThat(page.locator(".flash")).containsText("Branding saved.");
         var saved = api.get("/api/v1/account/branding", account.apiKey()).json();
         assertThat(saved.get("company_name").asString()).isEqualTo("Lovelace Tea Co");
         assertThat(saved.get("brand_color").asString()).isEqualTo("#0f766e");
+        assertThat(saved.get("time_zone").asString()).isEqualTo("Pacific/Kiritimati");
         assertThat(page.getByLabel("Company name")).hasValue("Lovelace Tea Co");
+        assertThat(page.getByLabel("Time zone")).hasValue("Pacific/Kiritimati");
     }
 
     @Test

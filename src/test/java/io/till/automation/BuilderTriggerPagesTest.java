@@ -87,7 +87,11 @@ class BuilderTriggerPagesTest {
         // A subscription payment is never about an addon or a checkout: no picker for them.
         assertThat(page.locator("#f-trigger-scope-addon_id")).hasCount(0);
 
+        assertThat(api.send("PUT", "/api/v1/account/branding", store.apiKey(), "{\"time_zone\": \"America/New_York\"}",
+            java.util.List.of("Content-Type", "application/json")).status()).isEqualTo(200);
         page.getByRole(AriaRole.BUTTON, named("On a schedule")).click();
+        // A new schedule starts in the store's time zone.
+        assertThat(page.locator("#f-trigger-time_zone")).hasValue("America/New_York");
         // Every so often, typed and shown in words, kept as ISO-8601.
         page.getByRole(AriaRole.BUTTON, named("Every…")).click();
         page.getByLabel("Every (1 hour, 1 day, 1 week)").fill("2 days");

@@ -2,6 +2,8 @@ package io.till.automation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,7 +19,7 @@ class FormattedTwinsTest {
              "amount": 1900, "currency": "usd"},
              "invoice": {"due_at": "2027-02-01T00:00:00Z", "paid_at": null}}""");
 
-        ExecutionContexts.addFormattedTwins(context);
+        ExecutionContexts.addFormattedTwins(context, () -> ZoneOffset.UTC);
 
         assertThat(context.get("subscription").get("current_period_end_formatted").asString()).isEqualTo(
             "January 30, 2027");
@@ -28,11 +30,22 @@ class FormattedTwinsTest {
     }
 
     @Test
+    void writesTheDayInTheStoresTimeZone() {
+        var context = (ObjectNode) json.readTree("""
+            {"invoice": {"due_at": "2027-02-01T03:00:00Z", "created_at": "2027-01-31T23:30:00Z"}}""");
+
+        ExecutionContexts.addFormattedTwins(context, () -> ZoneId.of("America/New_York"));
+
+        assertThat(context.get("invoice").get("due_at_formatted").asString()).isEqualTo("January 31, 2027");
+        assertThat(context.get("invoice").get("created_at_formatted").asString()).isEqualTo("January 31, 2027");
+    }
+
+    @Test
     void leavesAFieldNamedLikeAMomentThatHoldsNoMomentAsItIs() {
         var context = (ObjectNode) json.readTree("""
             {"event": {"data": {"note": {"created_at": "yesterday"}}}}""");
 
-        ExecutionContexts.addFormattedTwins(context);
+        ExecutionContexts.addFormattedTwins(context, () -> ZoneOffset.UTC);
 
         assertThat(context.get("event").get("data").get("note").has("created_at_formatted")).isFalse();
     }

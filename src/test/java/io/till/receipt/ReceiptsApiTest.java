@@ -119,6 +119,30 @@ class ReceiptsApiTest {
     }
 
     @Test
+    void aReceiptWritesItsDaysInTheStoresTimeZone() throws Exception {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        var placed = java.time.Instant.parse(api.get("/api/v1/orders/" + order.get("id").asString(), shop.apiKey())
+            .json().get("created_at").asString());
+        // A zone whose day is not UTC's at the moment of the order: 14 hours ahead from 10:00 UTC on, 11 behind before.
+        var zone = java.time.ZoneId.of(placed.atZone(java.time.ZoneOffset.UTC).getHour() >= 10
+            ? "Pacific/Kiritimati"
+            : "Pacific/Pago_Pago");
+        var day = java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy", java.util.Locale.US);
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"time_zone": "%s"}""".formatted(zone.getId()), List.of("Content-Type", "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+
+        String text = ReceiptPdfs.text(download("/api/v1/orders/" + order.get("id").asString() + "/receipt.pdf",
+            shop.apiKey()).body());
+
+        assertThat(placed.atZone(zone).toLocalDate()).isNotEqualTo(placed.atZone(java.time.ZoneOffset.UTC)
+            .toLocalDate());
+        assertThat(text).contains("Paid on " + day.format(placed.atZone(zone)))
+            .doesNotContain(day.format(placed.atZone(java.time.ZoneOffset.UTC)));
+    }
+
+    @Test
     void anotherAccountsOrderOrPaymentIsNotFound() throws Exception {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "private@example.com");
