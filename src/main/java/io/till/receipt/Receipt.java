@@ -5,6 +5,7 @@ import io.till.shared.Amounts;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a buyer is shown as proof of paying: for an order (its lines, every payment toward it and every refund) or for
@@ -19,6 +20,8 @@ import java.util.List;
  * @param total what was charged for the lines
  * @param creditNotes what the seller credited back on the invoice paid (to spend on later invoices), oldest first
  * @param footer the seller's footer text (portal settings), or null
+ * @param startedByOrder whether {@code orderNumber} is the order that started the subscription or payment plan this
+ *     payment renewed or paid an installment of, rather than the order it paid
  */
 public record Receipt(
     Kind kind,
@@ -35,7 +38,8 @@ public record Receipt(
     List<Charge> charges,
     List<Refund> refunds,
     List<CreditNote> creditNotes,
-    String footer) {
+    String footer,
+    boolean startedByOrder) {
 
     public enum Kind {
         ORDER,
@@ -128,7 +132,17 @@ public record Receipt(
         if (kind == Kind.ORDER) {
             return "Order #" + orderNumber;
         }
-        return "Payment reference " + id + (orderNumber == null ? "" : " (order #" + orderNumber + ")");
+        return "Payment reference " + id + (orderNumber == null
+            ? ""
+            : " (" + orderLabel().toLowerCase(Locale.ROOT) + " #" + orderNumber + ")");
+    }
+
+    /**
+     * What {@link #orderNumber()} is to this receipt, as its facts name it: "Order", or "Started with order" for a
+     * renewal or an installment, so that a buyer does not read a renewal as the first order paid again.
+     */
+    public String orderLabel() {
+        return startedByOrder ? "Started with order" : "Order";
     }
 
     /** {@code receipt-1042.pdf} for an order, {@code receipt-pay_….pdf} for a payment. */

@@ -90,7 +90,7 @@ final class ReceiptPdf {
         facts.setWidthPercentage(100);
         facts.setSpacingBefore(8);
         if (receipt.orderNumber() != null) {
-            fact(facts, "Order", "#" + receipt.orderNumber());
+            fact(facts, receipt.orderLabel(), "#" + receipt.orderNumber());
         }
         fact(facts, "Date", receipt.day(receipt.date()));
         fact(facts, "Amount", receipt.money(receipt.total()));

@@ -116,7 +116,7 @@ public class Receipts {
         var receipt = new Receipt(Receipt.Kind.ORDER, order.id(), order.number(), order.createdAt(),
             seller(accountId), buyer(accountId, order.customerId(), order.billingAddress()), order.currency(), lines,
             order.subtotal(), order.discount(), order.total(), charges, records.refunds(accountId, paymentIds),
-            records.creditNotes(accountId, paymentIds), footer(accountId));
+            records.creditNotes(accountId, paymentIds), footer(accountId), false);
         return new OrderDetails(order.status().code(), receipt, records.pendingRefunds(accountId, paymentIds));
     }
 
@@ -142,7 +142,7 @@ public class Receipts {
             payment.currency(), lines, subtotal, Math.max(0, subtotal - payment.amount()), payment.amount(),
             List.of(charge),
             records.refunds(accountId, List.of(payment.id())), records.creditNotes(accountId, List.of(payment.id())),
-            footer(accountId));
+            footer(accountId), payment.orderId() == null && payment.orderNumber() != null);
     }
 
     /**

@@ -264,5 +264,8 @@ class PortalReceiptPagesTest {
         assertThat(page.status()).isEqualTo(200);
         assertThat(PortalSubscriptionPagesTest.text(page.body())).contains("Credit note", "−$3.00", "Net paid",
             "$16.00");
+        // The order that started the membership is named as where it began, not as what this payment paid.
+        assertThat(PortalSubscriptionPagesTest.text(page.body())).contains("Started with order#1",
+            "(started with order #1)");
     }
 }

@@ -87,6 +87,8 @@ class ReceiptsApiTest {
         assertThat(pdf.statusCode()).isEqualTo(200);
         String text = ReceiptPdfs.text(pdf.body());
         assertThat(text).contains("Payment receipt", renewal, "Membership", "Monthly", "$19.00", "4242");
+        // The order that started the membership is named as such, not as if the renewal paid it again.
+        assertThat(text).contains("Started with order#1");
         // No branding saved: the account's name stands for the company.
         assertThat(text).doesNotContain("Questions?");
     }
