@@ -3,7 +3,6 @@ package io.till.account;
 import io.till.shared.FieldErrors;
 import java.net.URI;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
@@ -45,9 +44,12 @@ public record Branding(String senderName, String supportEmail, String companyNam
         }
     }
 
-    /** Where the account's emails and receipts write their days: the chosen time zone, else UTC. */
+    /**
+     * Where the account's emails, receipts and dashboard write their days: the chosen time zone, else UTC (by that
+     * name, which PostgreSQL's {@code AT TIME ZONE} reads too).
+     */
     public ZoneId zone() {
-        return timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
+        return ZoneId.of(timeZone == null ? "UTC" : timeZone);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.till.account;
 
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.ZoneId;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -28,6 +29,14 @@ public class Brandings {
                 rs.getString("icon_url"), rs.getString("time_zone")))
             .optional()
             .orElse(Branding.NONE);
+    }
+
+    /**
+     * The store's time zone ({@link Branding#zone()}): the days of its emails and receipts, and of the dashboard's
+     * reports and date filters.
+     */
+    public ZoneId zone(String accountId) {
+        return get(accountId).zone();
     }
 
     /** Replaces the branding as a whole; the caller has checked it. */

@@ -1,7 +1,9 @@
 package io.till.admin;
 
 import io.till.account.Accounts;
+import io.till.account.Brandings;
 import io.till.account.Mode;
+import io.till.account.StoreTime;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
@@ -9,10 +11,8 @@ import io.till.shared.web.RequestIdFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.ZoneId;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -41,9 +41,6 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Order(Ordered.LOWEST_PRECEDENCE)
 class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("MMM d, yyyy · HH:mm 'UTC'",
-        Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
     /** The sections of the navigation; a section's key is the first part of its pages' paths after /admin. */
     static final List<Section> SECTIONS = List.of(new Section("customers", "Customers", "/admin/customers"),
         new Section("billing", "Billing", "/admin/orders"), new Section("catalog", "Catalog", "/admin/catalog"),
@@ -60,13 +57,15 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
     record Section(String key, String label, String href) {}
 
     /**
-     * @param clock the sandbox test clock's time, null for a live account
+     * @param clock the sandbox test clock's time in the store's zone, null for a live account
      * @param section the navigation key of the page shown
      * @param role the signed-in staff member's role, {@code owner} or {@code staff}: pages hide what only an owner may
      *     do when {@link #owner()} is false (SecurityConfiguration refuses it anyway)
+     * @param zone the store's time zone as labels name it ("UTC", "America/New York"): the days of the reports and
+     *     of the date filters are its days
      */
     record Frame(String accountName, String mode, boolean sandbox, String clock, String staffEmail, String section,
-        List<Section> sections, String role) {
+        List<Section> sections, String role, String zone) {
 
         public boolean at(String key) {
             return key.equals(section);
@@ -78,10 +77,12 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
     }
 
     private final Accounts accounts;
+    private final Brandings brandings;
     private final Clock clock;
 
-    AdminFrame(Accounts accounts, Clock clock) {
+    AdminFrame(Accounts accounts, Brandings brandings, Clock clock) {
         this.accounts = accounts;
+        this.brandings = brandings;
         this.clock = clock;
     }
 
@@ -112,11 +113,13 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
         boolean sandbox = account.mode() == Mode.SANDBOX;
         String[] parts = path.split("/");
         String section = parts.length > 2 ? RECORDS.getOrDefault(parts[2], parts[2]) : "customers";
-        return new Frame(account.name(), account.mode().code(), sandbox, sandbox ? CLOCK.format(clock.instant()) : null,
-            staff.email(), section, SECTIONS,
+        ZoneId zone = brandings.zone(staff.accountId());
+        return new Frame(account.name(), account.mode().code(), sandbox,
+            sandbox ? StoreTime.minute(clock.instant(), zone) : null, staff.email(), section, SECTIONS,
             authentication.getAuthorities().stream().anyMatch(a -> "ROLE_OWNER".equals(a.getAuthority()))
                 ? "owner"
-                : "staff");
+                : "staff",
+            StoreTime.label(zone));
     }
 
     @ExceptionHandler(TillException.class)

@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.account.Brandings;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.event.EventWords;
@@ -13,7 +14,7 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +51,12 @@ class ExecutionPages {
     private final Automations automations;
     private final EventRuns eventRuns;
     private final Customers customers;
+    private final Brandings brandings;
     private final Clock clock;
 
     ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
-        Programs programs, Events events, Clock clock) {
+        Programs programs, Events events, Brandings brandings, Clock clock) {
+        this.brandings = brandings;
         this.programs = programs;
         this.events = events;
         this.executions = executions;
@@ -63,8 +66,11 @@ class ExecutionPages {
         this.clock = clock;
     }
 
-    /** A run as one row of the list. */
-                                        /** {@code endedBy}: the event that stopped a canceled run ("Invoice paid"), null for any other run. */
+    /**
+     * A run as one row of the list.
+     *
+     * @param endedBy the event that stopped a canceled run ("Invoice paid"), null for any other run
+     */
     record Row(String id, String automationId, String automation, String status, String endedBy,
         String customerId, String customer, String trigger, Instant createdAt, Instant finishedAt) {}
 
@@ -89,12 +95,16 @@ class ExecutionPages {
                 errors.add("customer", "not_found", "email matches no customer");
             }
         }
-        Instant start = day(from, "from", errors);
-        Instant end = day(to, "to", errors);
-        // Both days are inclusive: from=D&to=D is the whole of day D, as the reports' per-day links ask.
-        if (start != null && end != null && end.isBefore(start)) {
+        // Both days are inclusive and the store's: from=D&to=D is the whole of day D where the store is, as the
+        // reports' per-day links ask.
+        ZoneId zone = brandings.zone(accountId);
+        LocalDate first = day(from, "from", errors);
+        LocalDate last = day(to, "to", errors);
+        if (first != null && last != null && last.isBefore(first)) {
             errors.add("to", "out_of_range", "must be on or after the first day");
         }
+        Instant start = first == null ? null : first.atStartOfDay(zone).toInstant();
+        Instant end = last == null ? null : last.plusDays(1).atStartOfDay(zone).toInstant();
         var names = AutomationNames.of(automations, accountId);
         model.addAttribute("automations", names);
         model.addAttribute("statuses", STATUSES);
@@ -117,7 +127,7 @@ class ExecutionPages {
         var people = new java.util.HashMap<String, String>();
         var stoppers = new StoppingEvents(events, accountId);
         var found = executions.list(accountId, new Executions.Filter(blankToNull(automationId), wanted,
-            customer, start, end == null ? null : end.plusSeconds(86_400)), page);
+            customer, start, end), page);
         model.addAttribute("rows", found.data().stream()
             .map(e -> new Row(e.id(), e.automationId(), names.get(e.automationId()), e.status(),
                 stoppers.of(e),
@@ -247,12 +257,12 @@ class ExecutionPages {
         };
     }
 
-    private static Instant day(String text, String field, FieldErrors errors) {
+    private static LocalDate day(String text, String field, FieldErrors errors) {
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
-            return LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(text.strip());
         } catch (DateTimeParseException e) {
             errors.add(field, "invalid_format", "must be a date such as 2026-11-30");
             return null;

@@ -1,12 +1,14 @@
 package io.till.automation;
 
+import io.till.account.Brandings;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,12 +38,15 @@ class ExecutionReportPages {
 
     private final ExecutionReports reports;
     private final Automations automations;
+    private final Brandings brandings;
     private final JsonMapper json;
     private final Clock clock;
 
-    ExecutionReportPages(ExecutionReports reports, Automations automations, JsonMapper json, Clock clock) {
+    ExecutionReportPages(ExecutionReports reports, Automations automations, Brandings brandings, JsonMapper json,
+        Clock clock) {
         this.reports = reports;
         this.automations = automations;
+        this.brandings = brandings;
         this.json = json;
         this.clock = clock;
     }
@@ -58,28 +63,29 @@ class ExecutionReportPages {
         if (chosen != null) {
             automations.get(accountId, chosen);
         }
-        LocalDate today = LocalDate.ofInstant(Timestamps.now(clock), ZoneOffset.UTC);
+        // Days are the store's: a seller in New York counts an evening's runs on that evening's day.
+        ZoneId zone = brandings.zone(accountId);
+        LocalDate today = LocalDate.ofInstant(Timestamps.now(clock), zone);
         LocalDate firstDay = today.minusDays(DAYS - 1);
-        var days = reports.runsPerDay(accountId, chosen, ExecutionReports.startOf(firstDay),
-            ExecutionReports.startOf(today.plusDays(1)));
+        Instant end = ExecutionReports.startOf(today.plusDays(1), zone);
+        var days = reports.runsPerDay(accountId, chosen, zone, ExecutionReports.startOf(firstDay, zone), end);
         LocalDate firstWeek = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(WEEKS - 1);
-        var weeks = reports.recovery(accountId, ExecutionReports.startOf(firstWeek),
-            ExecutionReports.startOf(today.plusDays(1)));
+        var weeks = reports.recovery(accountId, zone, ExecutionReports.startOf(firstWeek, zone), end);
         model.addAttribute("automations", AutomationNames.of(automations, accountId));
         model.addAttribute("chosen", chosen == null ? "" : chosen);
         model.addAttribute("days", days);
-        model.addAttribute("runsChart", runsChart(days, firstDay));
+        model.addAttribute("runsChart", runsChart(days, firstDay, zone));
         model.addAttribute("weeks", weeks.stream()
             .map(w -> new WeekRow(w.week(), w.failed(), w.recovered(), Amounts.format(w.recoveredAmount(),
                 w.currency()), w.rate(), w.unpaid(), Amounts.format(w.unpaidAmount(), w.currency())))
             .toList());
-        model.addAttribute("recoveryChart", weeks.isEmpty() ? null : recoveryChart(weeks, firstWeek));
+        model.addAttribute("recoveryChart", weeks.isEmpty() ? null : recoveryChart(weeks, firstWeek, zone));
         model.addAttribute("recoveryDays", ExecutionReports.RECOVERY_DAYS);
         return "automation/reports";
     }
 
     /** Runs per day over the whole window, days without runs as zeros, summed over the automations shown. */
-    private String runsChart(List<ExecutionReports.DayCount> rows, LocalDate firstDay) {
+    private String runsChart(List<ExecutionReports.DayCount> rows, LocalDate firstDay, ZoneId zone) {
         Map<LocalDate, long[]> byDay = new LinkedHashMap<>();
         for (int i = 0; i < DAYS; i++) {
             byDay.put(firstDay.plusDays(i), new long[4]);
@@ -93,9 +99,10 @@ class ExecutionReportPages {
                 sums[3] += row.open();
             }
         }
-        ObjectNode chart = json.createObjectNode().put("title", "Runs per day").put("unit", "runs");
+        ObjectNode chart = json.createObjectNode().put("title", "Runs per day").put("unit", "runs")
+            .put("zone", zone.getId());
         var x = chart.putArray("x");
-        byDay.keySet().forEach(day -> x.add(ExecutionReports.startOf(day).getEpochSecond()));
+        byDay.keySet().forEach(day -> x.add(ExecutionReports.startOf(day, zone).getEpochSecond()));
         String[] labels = {"Succeeded", "Failed", "Canceled", "In progress"};
         String[] kinds = {"ok", "bad", "off", "warn"};
         var series = chart.putArray("series");
@@ -110,7 +117,7 @@ class ExecutionReportPages {
     }
 
     /** Recovered and still unpaid amounts per week in the currency that failed most (the table has every one). */
-    private String recoveryChart(List<ExecutionReports.WeekRecovery> weeks, LocalDate firstWeek) {
+    private String recoveryChart(List<ExecutionReports.WeekRecovery> weeks, LocalDate firstWeek, ZoneId zone) {
         String currency = weeks.stream()
             .collect(Collectors.groupingBy(ExecutionReports.WeekRecovery::currency,
                 Collectors.summingLong(ExecutionReports.WeekRecovery::failed)))
@@ -123,13 +130,13 @@ class ExecutionReportPages {
         double unit = Math.pow(10,
             Math.max(0, Currency.getInstance(currency.toUpperCase()).getDefaultFractionDigits()));
         ObjectNode chart = json.createObjectNode().put("title", "Recovered revenue by week").put("style", "bars")
-            .put("unit", currency.toUpperCase());
+            .put("unit", currency.toUpperCase()).put("zone", zone.getId());
         var x = chart.putArray("x");
         var recovered = new ArrayList<Double>();
         var unpaid = new ArrayList<Double>();
         for (int i = 0; i < WEEKS; i++) {
             LocalDate week = firstWeek.plusWeeks(i);
-            x.add(ExecutionReports.startOf(week).getEpochSecond());
+            x.add(ExecutionReports.startOf(week, zone).getEpochSecond());
             var found = weeks.stream().filter(w -> w.week().equals(week) && w.currency().equals(currency)).findFirst();
             recovered.add(found.map(w -> w.recoveredAmount() / unit).orElse(0.0));
             unpaid.add(found.map(w -> w.unpaidAmount() / unit).orElse(0.0));

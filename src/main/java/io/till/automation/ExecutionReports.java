@@ -3,7 +3,7 @@ package io.till.automation;
 import io.till.shared.Timestamps;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -28,7 +28,10 @@ class ExecutionReports {
         this.db = db;
     }
 
-    /** Runs of one automation started on one day (UTC), by outcome; {@code open} still pending, running or waiting. */
+    /**
+     * Runs of one automation started on one day (in the store's time zone), by outcome; {@code open} still pending,
+     * running or waiting.
+     */
     record DayCount(LocalDate day, String automationId, String automation, long succeeded, long failed,
         long canceled, long open) {
 
@@ -37,9 +40,9 @@ class ExecutionReports {
         }
     }
 
-    List<DayCount> runsPerDay(String accountId, String automationId, Instant from, Instant to) {
+    List<DayCount> runsPerDay(String accountId, String automationId, ZoneId zone, Instant from, Instant to) {
         return db.sql("""
-            SELECT (e.created_at AT TIME ZONE 'UTC')::date AS day, e.automation_id, a.name,
+            SELECT (e.created_at AT TIME ZONE :zone)::date AS day, e.automation_id, a.name,
                    count(*) FILTER (WHERE e.status = 'succeeded') AS succeeded,
                    count(*) FILTER (WHERE e.status = 'failed') AS failed,
                    count(*) FILTER (WHERE e.status = 'canceled') AS canceled,
@@ -54,6 +57,7 @@ class ExecutionReports {
             """)
             .param("accountId", accountId)
             .param("automationId", automationId)
+            .param("zone", zone.getId())
             .param("from", Timestamps.of(from))
             .param("to", Timestamps.of(to))
             .query((rs, row) -> new DayCount(rs.getObject("day", LocalDate.class), rs.getString("automation_id"),
@@ -63,8 +67,9 @@ class ExecutionReports {
     }
 
     /**
-     * Invoices whose failed payment started a failed-payment automation, by the week (Monday, UTC) of their first
-     * such run: how many and how much were paid within {@link #RECOVERY_DAYS} days of it, and how much is still unpaid.
+     * Invoices whose failed payment started a failed-payment automation, by the week (from Monday, in the store's time
+     * zone) of their first such run: how many and how much were paid within {@link #RECOVERY_DAYS} days of it, and how
+     * much is still unpaid.
      * An invoice counts once, however many runs it started. Amounts are what the card had to pay (credits applied
      * are not revenue recovered).
      */
@@ -77,7 +82,7 @@ class ExecutionReports {
         }
     }
 
-    List<WeekRecovery> recovery(String accountId, Instant from, Instant to) {
+    List<WeekRecovery> recovery(String accountId, ZoneId zone, Instant from, Instant to) {
         return db.sql("""
             WITH failures AS (
                 SELECT DISTINCT ON (i.id) i.id, i.currency, i.status, i.paid_at,
@@ -92,7 +97,7 @@ class ExecutionReports {
             judged AS (
                 SELECT *, status = 'paid' AND paid_at <= failed_at + make_interval(days => :days) AS recovered
                   FROM failures)
-            SELECT date_trunc('week', failed_at AT TIME ZONE 'UTC')::date AS week, currency,
+            SELECT date_trunc('week', failed_at AT TIME ZONE :zone)::date AS week, currency,
                    count(*) AS failed,
                    count(*) FILTER (WHERE recovered) AS recovered,
                    coalesce(sum(amount) FILTER (WHERE recovered), 0) AS recovered_amount,
@@ -105,6 +110,7 @@ class ExecutionReports {
             .param("accountId", accountId)
             .param("types", PAYMENT_FAILED.toArray(String[]::new))
             .param("days", RECOVERY_DAYS)
+            .param("zone", zone.getId())
             .param("from", Timestamps.of(from))
             .param("to", Timestamps.of(to))
             .query((rs, row) -> new WeekRecovery(rs.getObject("week", LocalDate.class), rs.getString("currency"),
@@ -113,7 +119,7 @@ class ExecutionReports {
             .list();
     }
 
-    static Instant startOf(LocalDate day) {
-        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    static Instant startOf(LocalDate day, ZoneId zone) {
+        return day.atStartOfDay(zone).toInstant();
     }
 }

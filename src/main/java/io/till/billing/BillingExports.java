@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.account.Brandings;
 import io.till.catalog.Products;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
@@ -13,7 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -35,10 +36,12 @@ class BillingExports {
     private final Invoices invoices;
     private final Customers customers;
     private final Products products;
+    private final Brandings brandings;
     private final Clock clock;
 
     BillingExports(Orders orders, Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices,
-        Customers customers, Products products, Clock clock) {
+        Customers customers, Products products, Brandings brandings, Clock clock) {
+        this.brandings = brandings;
         this.orders = orders;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -134,11 +137,13 @@ class BillingExports {
         RowWriter<T> writer) throws IOException {
         var errors = new FieldErrors();
         var asked = ListQuery.ofExport(request.getParameterMap(), errors);
+        // The days of the window, and of the file's name, are the store's, as on the list it was asked from.
+        ZoneId zone = brandings.zone(staff.accountId());
         var filter = RecordFilter.of(null, overdueTab ? "" : asked.status(), asked.createdFrom(), asked.createdTo(),
-            statuses, errors);
+            zone, statuses, errors);
         errors.throwIfAny();
         String name = kind + (filter.status() == null ? "" : "-" + filter.status()) + "-"
-            + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            + LocalDate.ofInstant(clock.instant(), zone);
         var names = new RecordNames(customers, products, staff.accountId());
         try (var csv = CsvExport.start(response, name, header)) {
             csv.rows(page -> source.apply(filter, page), idOf, (out, record) -> writer.write(out, record, names));

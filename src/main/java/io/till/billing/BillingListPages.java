@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.till.account.Brandings;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.customer.Customer;
@@ -50,10 +51,12 @@ class BillingListPages {
     private final Customers customers;
     private final Products products;
     private final BillingSettings settings;
+    private final Brandings brandings;
 
     BillingListPages(Orders orders, Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices,
-        Customers customers, Products products, BillingSettings settings) {
+        Customers customers, Products products, BillingSettings settings, Brandings brandings) {
         this.settings = settings;
+        this.brandings = brandings;
         this.orders = orders;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -95,7 +98,7 @@ class BillingListPages {
     @GetMapping("/admin/orders")
     String orders(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(model, request, false, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
+        var found = list(staff, model, request, false, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), o.number(), what(o.items()),
             who(lookup, o.customerId()), RecordViews.listedStatus(o), Amounts.format(o.total(), o.currency()),
@@ -107,7 +110,8 @@ class BillingListPages {
     @GetMapping("/admin/subscriptions")
     String subscriptions(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES, SUBSCRIPTION_TABS,
+        var found = list(staff, model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES,
+            SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
         var endedOwing = subscriptions.withVoidedInvoices(staff.accountId(), found.data().stream()
             .map(Subscription::id).toList());
@@ -122,7 +126,7 @@ class BillingListPages {
     @GetMapping("/admin/payment-plans")
     String paymentPlans(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(model, request, false, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
+        var found = list(staff, model, request, false, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
             who(lookup, p.customerId()), p.status(),
@@ -136,7 +140,7 @@ class BillingListPages {
     String invoices(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
         boolean overdue = OVERDUE.equals(request.getParameter("status"));
-        var found = list(model, request, overdue, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
+        var found = list(staff, model, request, overdue, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
             (filter, page) -> overdue
                 ? invoices.listOverdue(staff.accountId(), filter, page)
                 : invoices.list(staff.accountId(), filter, page));
@@ -157,12 +161,14 @@ class BillingListPages {
      * parameter the list does not take is a 400 page naming it; the export reads them alike), and the tabs. The
      * invoices' overdue tab ({@code overdueTab}) is no status of its own: it lists open invoices past due.
      */
-    private <T> Page<T> list(Model model, HttpServletRequest request, boolean overdueTab, String idPrefix,
-        List<String> statuses, List<Tab> tabs, BiFunction<RecordFilter, PageRequest, Page<T>> query) {
+    private <T> Page<T> list(Caller.Staff staff, Model model, HttpServletRequest request, boolean overdueTab,
+        String idPrefix, List<String> statuses, List<Tab> tabs,
+        BiFunction<RecordFilter, PageRequest, Page<T>> query) {
         var errors = new FieldErrors();
         var asked = ListQuery.ofPage(request.getParameterMap(), errors);
+        // A day typed in the window is the store's, as the page says beside it.
         var filter = RecordFilter.of(null, overdueTab ? "" : asked.status(), asked.createdFrom(), asked.createdTo(),
-            statuses, errors);
+            brandings.zone(staff.accountId()), statuses, errors);
         var page = PageRequest.of(ROWS, asked.cursor(), idPrefix, errors);
         errors.throwIfAny();
         var found = query.apply(filter, page);

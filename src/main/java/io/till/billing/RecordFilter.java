@@ -4,6 +4,8 @@ import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.TimeRange;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -20,10 +22,17 @@ record RecordFilter(String customerId, String status, Instant from, Instant to) 
     }
 
     /**
-     * Reads a list's query parameters; a customer id that is not one, a status the record never has and a window that
-     * is not one are added to {@code errors} (the status with the values it can take).
+     * Reads a list's query parameters as the API takes them (a day starts at midnight UTC); a customer id that is not
+     * one, a status the record never has and a window that is not one are added to {@code errors} (the status with the
+     * values it can take).
      */
     static RecordFilter of(String customerId, String status, String createdFrom, String createdTo,
+        List<String> statuses, FieldErrors errors) {
+        return of(customerId, status, createdFrom, createdTo, ZoneOffset.UTC, statuses, errors);
+    }
+
+    /** As {@link #of(String, String, String, String, List, FieldErrors)}, a day starting at midnight in {@code zone}. */
+    static RecordFilter of(String customerId, String status, String createdFrom, String createdTo, ZoneId zone,
         List<String> statuses, FieldErrors errors) {
         String wanted = status == null || status.isBlank() ? null : status.strip();
         if (wanted != null && !statuses.contains(wanted)) {
@@ -34,7 +43,7 @@ record RecordFilter(String customerId, String status, Instant from, Instant to) 
             // Not a customer's id at all (a name, an email): an empty list would say the customer has no records.
             errors.add("customer_id", "invalid", "must be a customer id (cus_…)");
         }
-        var window = TimeRange.of(createdFrom, createdTo, errors);
+        var window = TimeRange.of(createdFrom, createdTo, zone, errors);
         return new RecordFilter(customer, wanted, window.from(), window.to());
     }
 }

@@ -1,12 +1,13 @@
 package io.till.billing;
 
+import io.till.account.Brandings;
+import io.till.account.StoreTime;
 import io.till.shared.Caller;
 import io.till.shared.TillException;
 import io.till.shared.web.DashboardReturn;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -21,31 +22,32 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class TestClockPages {
 
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("MMM d, yyyy · HH:mm 'UTC'",
-        Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
     private final TestClock testClock;
+    private final Brandings brandings;
 
-    TestClockPages(TestClock testClock) {
+    TestClockPages(TestClock testClock, Brandings brandings) {
         this.testClock = testClock;
+        this.brandings = brandings;
     }
 
     /**
      * @param by an ISO-8601 duration (the banner offers an hour, a day, a week, 30 days)
-     * @param to a day (yyyy-MM-dd) to move to, at midnight UTC; when given it wins over {@code by}
+     * @param to a day (yyyy-MM-dd) to move to, at its midnight in the store's time zone (as the banner shows the
+     *     clock); when given it wins over {@code by}
      */
     @PostMapping("/admin/test-clock/advance")
     String advance(Caller.Staff staff, @RequestParam(defaultValue = "") String by,
         @RequestParam(defaultValue = "") String to, @RequestHeader(name = "Referer", required = false) String referer,
         RedirectAttributes redirect) {
+        ZoneId zone = brandings.zone(staff.accountId());
         try {
             var advanced = to.isBlank()
                 ? testClock.advance(staff.accountId(), by.isBlank() ? null : by, null)
-                : testClock.advance(staff.accountId(), null, to.strip() + "T00:00:00Z");
-            redirect.addFlashAttribute("flash", "Test clock advanced to " + SHOWN.format(advanced.now()) + ". "
-                + ran(advanced.jobsRun()));
+                : testClock.advance(staff.accountId(), null, midnight(to.strip(), zone));
+            redirect.addFlashAttribute("flash", "Test clock advanced to " + StoreTime.minute(advanced.now(), zone)
+                + ". " + ran(advanced.jobsRun()));
         } catch (TillException e) {
-            redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(staff, e));
+            redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(staff, zone, e));
         }
         return "redirect:" + DashboardReturn.to(referer);
     }
@@ -58,7 +60,19 @@ class TestClockPages {
         };
     }
 
-    private String reason(Caller.Staff staff, TillException e) {
+    /**
+     * The moment the API takes for the start of {@code day} in {@code zone}; a day that is not one is passed on as
+     * typed, for the API's refusal to name it.
+     */
+    private static String midnight(String day, ZoneId zone) {
+        try {
+            return LocalDate.parse(day).atStartOfDay(zone).toInstant().toString();
+        } catch (DateTimeParseException e) {
+            return day;
+        }
+    }
+
+    private String reason(Caller.Staff staff, ZoneId zone, TillException e) {
         if (e.errors().isEmpty()) {
             return e.getMessage();
         }
@@ -66,8 +80,8 @@ class TestClockPages {
         if ("to".equals(first.field()) && first.code().equals("out_of_range") && first.message().startsWith(
             "must be after")) {
             // The API's words name the clock's time as an ISO instant; staff read it as the banner shows it.
-            return "the date must be after the clock's time, " + SHOWN.format(testClock.state(staff.accountId())
-                .now()) + ": the clock only moves forward.";
+            return "the date must be after the clock's time, " + StoreTime.minute(testClock.state(
+                staff.accountId()).now(), zone) + ": the clock only moves forward.";
         }
         return ("to".equals(first.field()) ? "the date " : "the step ") + first.message() + ".";
     }

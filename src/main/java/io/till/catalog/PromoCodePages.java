@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.account.Brandings;
 import io.till.idempotency.FormSubmissions;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
@@ -13,7 +14,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +29,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * Promo codes in the dashboard: each with its discount, how often it was redeemed and whether a buyer can still use
  * it; and a new code, refused by the rules {@code POST /api/v1/promo_codes} uses. A code valid "until" a day works to
- * the end of that day (UTC).
+ * the end of that day in the store's time zone.
  */
 @Controller
 class PromoCodePages {
@@ -38,9 +38,11 @@ class PromoCodePages {
 
     private final PromoCodes promoCodes;
     private final FormSubmissions submissions;
+    private final Brandings brandings;
     private final Clock clock;
 
-    PromoCodePages(PromoCodes promoCodes, FormSubmissions submissions, Clock clock) {
+    PromoCodePages(PromoCodes promoCodes, FormSubmissions submissions, Brandings brandings, Clock clock) {
+        this.brandings = brandings;
         this.promoCodes = promoCodes;
         this.submissions = submissions;
         this.clock = clock;
@@ -129,7 +131,8 @@ class PromoCodePages {
                 if (day.getYear() > 9999) {
                     throw new DateTimeException("beyond the year 9999");
                 }
-                expiresAt = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                // The end of that day where the store is, as the field's hint says.
+                expiresAt = day.plusDays(1).atStartOfDay(brandings.zone(accountId)).toInstant();
                 if (!expiresAt.isAfter(clock.instant())) {
                     errors.add("until", "out_of_range", "must be today or later");
                     expiresAt = null; // said above in the page's words; the API's check would say it again

@@ -1,11 +1,12 @@
 package io.till.event;
 
+import io.till.account.Brandings;
 import io.till.shared.Caller;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
@@ -30,12 +31,15 @@ class EventPages {
     private final List<EventEffects> effects;
     private final JsonMapper json;
     private final CustomerLookup customers;
+    private final Brandings brandings;
 
-    EventPages(Events events, List<EventEffects> effects, JsonMapper json, CustomerLookup customers) {
+    EventPages(Events events, List<EventEffects> effects, JsonMapper json, CustomerLookup customers,
+        Brandings brandings) {
         this.events = events;
         this.effects = effects;
         this.json = json;
         this.customers = customers;
+        this.brandings = brandings;
     }
 
     /** The filters as typed, with a message for each one that could not be read. */
@@ -55,12 +59,12 @@ class EventPages {
         @RequestParam(defaultValue = "") String customer, @RequestParam(defaultValue = "") String from,
         @RequestParam(defaultValue = "") String to, @RequestParam(required = false) String cursor, Model model) {
         var errors = new HashMap<String, String>();
-        Instant since = day(from.strip(), "from", errors);
-        Instant until = day(to.strip(), "to", errors);
-        if (until != null) {
-            // "To Nov 30" includes the whole of Nov 30.
-            until = until.plusSeconds(86_400);
-        }
+        // Days are the store's; "To Nov 30" includes the whole of Nov 30.
+        ZoneId zone = brandings.zone(staff.accountId());
+        LocalDate first = day(from.strip(), "from", errors);
+        LocalDate last = day(to.strip(), "to", errors);
+        Instant since = first == null ? null : first.atStartOfDay(zone).toInstant();
+        Instant until = last == null ? null : last.plusDays(1).atStartOfDay(zone).toInstant();
         String customerId = customerId(staff, customer.strip(), errors);
         var filters = new Filters(type.strip(), customer.strip(), from.strip(), to.strip(), Map.copyOf(errors));
         Page<Event> page = errors.isEmpty()
@@ -115,13 +119,13 @@ class EventPages {
         return id.orElse(null);
     }
 
-    /** A day typed as 2026-11-30, read as the start of that day in UTC; blank is no filter. */
-    private static Instant day(String value, String field, Map<String, String> errors) {
+    /** A day typed as 2026-11-30; blank is no filter. */
+    private static LocalDate day(String value, String field, Map<String, String> errors) {
         if (value.isEmpty()) {
             return null;
         }
         try {
-            return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             errors.put(field, "Enter a day as YYYY-MM-DD.");
             return null;

@@ -50,9 +50,9 @@
       axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
       scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, niceCeiling(max)]; } } },
       legend: { live: false },
-      // Each x is a day (or week) of the report, which counts in UTC as the table under the chart does: labelled in
-      // the browser's zone, midnight UTC would read as the day before west of Greenwich.
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); }
+      // Each x is the start of a day (or week) of the report, which counts in the store's time zone as the table
+      // under the chart does: labelled in the browser's zone, a store's midnight would read as another day elsewhere.
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), chart.zone || "Etc/UTC"); }
     }, data, figure);
     figure.querySelector("canvas").setAttribute("aria-hidden", "true");
     figure.plot = plot;

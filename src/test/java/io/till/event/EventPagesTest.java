@@ -153,7 +153,7 @@ class EventPagesTest {
         page.navigate(api.uri("/admin/developers/events?customer=" + customer).toString());
         assertThat(page.locator("table.list tbody tr")).hasCount(3);
         String tomorrow = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1).toString();
-        page.getByLabel("From (UTC day)").fill(tomorrow);
+        page.getByLabel("From (UTC)").fill(tomorrow);
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("main")).containsText("No event matches these filters.");
 
