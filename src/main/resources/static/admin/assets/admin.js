@@ -79,4 +79,24 @@ document.addEventListener("keydown", function (event) {
       input.value = at.getFullYear() + "-" + pad(at.getMonth() + 1) + "-" + pad(at.getDate());
     }
   });
+  // The store's time zone (Settings › Branding), while none is chosen or it is UTC: a button offers the browser's,
+  // when the list has it. Choosing it counts as typing (the preview follows); nothing is saved until Save.
+  document.querySelectorAll("button[data-zone-suggest]").forEach(function (button) {
+    var select = document.getElementById(button.getAttribute("data-zone-suggest"));
+    var option = select && zone && zone !== "UTC"
+      ? Array.prototype.find.call(select.options, function (o) { return o.value === zone; })
+      : null;
+    if (!option || (select.value !== "" && select.value !== "UTC")) {
+      return;
+    }
+    button.textContent = "Use " + option.textContent.trim() + " (your browser’s time zone)";
+    button.parentElement.hidden = false;
+    button.addEventListener("click", function () {
+      select.value = zone;
+      select.dispatchEvent(new Event("input", { bubbles: true }));
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      button.parentElement.hidden = true;
+      select.focus();
+    });
+  });
 })();

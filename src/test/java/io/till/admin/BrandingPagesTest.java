@@ -103,6 +103,34 @@ class BrandingPagesTest {
     }
 
     @Test
+    void theBrowsersTimeZoneIsOfferedWhileNoneIsChosenAndIsSavedOnlyBySave() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390, "America/Los_Angeles"),
+            "/admin/settings/branding");
+        page.waitForLoadState(LoadState.LOAD);
+        var offer = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(Pattern.compile(
+            "^Use Los Angeles · UTC−0[78]:00 \\(your browser’s time zone\\)$")));
+        assertThat(offer).isVisible();
+        Chromium.screenshot(page, "settings-branding-zone-offer-390");
+
+        offer.click();
+        assertThat(page.getByLabel("Time zone")).hasValue("America/Los_Angeles");
+        assertThat(offer).isHidden();
+        assertThat(api.get("/api/v1/account/branding", account.apiKey()).json().get("time_zone").isNull()).isTrue();
+        page.getByRole(AriaRole.BUTTON, named("Save branding")).click();
+        assertThat(page.locator(".flash")).containsText("Branding saved.");
+        assertThat(api.get("/api/v1/account/branding", account.apiKey()).json().get("time_zone").asString())
+            .isEqualTo("America/Los_Angeles");
+
+        // Once a zone is chosen, it is not second-guessed, even from a browser elsewhere.
+        var elsewhere = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280, "Asia/Tokyo"),
+            "/admin/settings/branding");
+        elsewhere.waitForLoadState(LoadState.LOAD);
+        assertThat(elsewhere.getByLabel("Time zone")).hasValue("America/Los_Angeles");
+        assertThat(elsewhere.locator(".zone-suggest")).isHidden();
+    }
+
+    @Test
     void aBadFieldIsNamedNextToItsInputAndNothingIsSaved() {
         var account = accounts.create();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
