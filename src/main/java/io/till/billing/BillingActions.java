@@ -89,8 +89,12 @@ public class BillingActions {
                 + "; this one is " + invoice.status() + ".");
         }
         invoices.requireNoChargeInFlight(accountId, invoiceId);
-        db.sql("UPDATE invoices SET status = :status WHERE account_id = :accountId AND id = :id")
+        db.sql("""
+            UPDATE invoices SET status = :status, voided_at = CAST(:voidedAt AS timestamptz)
+             WHERE account_id = :accountId AND id = :id
+            """)
             .param("status", status)
+            .param("voidedAt", status.equals("void") ? Timestamps.of(Timestamps.now(clock)) : null)
             .param("accountId", accountId)
             .param("id", invoiceId)
             .update();

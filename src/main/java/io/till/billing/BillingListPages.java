@@ -113,7 +113,7 @@ class BillingListPages {
         var found = list(staff, model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES,
             SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
-        var endedOwing = subscriptions.withVoidedInvoices(staff.accountId(), found.data().stream()
+        var endedOwing = subscriptions.endedOwing(staff.accountId(), found.data().stream()
             .map(Subscription::id).toList());
         model.addAttribute("rows", found.data().stream().map(s -> new SubscriptionRow(s.id(),
             lookup.product(s.productId()), who(lookup, s.customerId()), s.shownStatus(endedOwing.contains(s.id())),

@@ -83,7 +83,7 @@ class CustomerRecordPages {
         boolean allPlans = "all".equals(plansShown);
         var theirSubscriptions = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data();
         var theirPlans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data();
-        var endedOwing = subscriptions.withVoidedInvoices(accountId, theirSubscriptions.stream()
+        var endedOwing = subscriptions.endedOwing(accountId, theirSubscriptions.stream()
             .map(Subscription::id).toList());
         List<Holding> subs = theirSubscriptions.stream()
             // Only a canceled one is over: a paused one resumes, an unpaid one has ended its retries but still owes.

@@ -28,6 +28,8 @@ public record Invoice(
     Instant dueAt,
     boolean overdue,
     Instant paidAt,
+    @Schema(description = "When the invoice was made void: written off by staff or the API, or as its subscription "
+        + "or payment plan ended still owing it. Null unless void.") Instant voidedAt,
     Instant createdAt) {
 
     /** This invoice, if it still waits for its money; otherwise refuses to {@code action} it, naming its status. */

@@ -24,7 +24,7 @@ public class Invoices {
         Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
         // Overdue is what the invoice is now: an open one past its due date; once paid or voided it is not.
         Timestamps.read(rs, "due_at"), rs.getBoolean("overdue") && "issued".equals(rs.getString("status")),
-        Timestamps.read(rs, "paid_at"),
+        Timestamps.read(rs, "paid_at"), Timestamps.read(rs, "voided_at"),
         Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
@@ -248,11 +248,12 @@ public class Invoices {
             }
         }
         var ids = db.sql("""
-            UPDATE invoices SET status = 'void'
+            UPDATE invoices SET status = 'void', voided_at = :now
              WHERE account_id = :accountId AND status = 'issued'
                AND (subscription_id = :subscriptionId OR payment_plan_id = :paymentPlanId)
             RETURNING id
             """)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("subscriptionId", subscriptionId)
             .param("paymentPlanId", paymentPlanId)

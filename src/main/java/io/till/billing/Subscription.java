@@ -50,10 +50,17 @@ public record Subscription(
     }
 
     /**
+     * The SQL condition, on a void invoice {@code i} of subscription {@code s}, of an invoice voided as the subscription
+     * ended, still owing it (or at a time not known), rather than written off along the way: what {@code endedOwing}
+     * of {@link #shownStatus(boolean)} asks.
+     */
+    public static final String ENDED_OWING = "(i.voided_at IS NULL OR i.voided_at >= s.canceled_at)";
+
+    /**
      * The status as buyers and staff read it: {@code completed} for a fixed-term subscription that ended on its own
      * after its last period, paid up (stored as {@code canceled}, with no one who canceled it), else {@link #status}.
      * One whose term ran out while it still owed ({@code endedOwing}: its unpaid invoice was voided as it ended) reads
-     * {@code canceled}. Only for showing: every rule reads {@link #status}.
+     * {@code canceled}; a bill written off earlier by staff does not make it so. Only for showing: every rule reads {@link #status}.
      */
     public String shownStatus(boolean endedOwing) {
         return shownStatus(status, canceledBy, currentPeriodEnd, endsAt, endedOwing);

@@ -54,7 +54,7 @@ class SubscriptionPages {
             + ProductOption.every(subscription.intervalCount(), subscription.interval()));
         model.addAttribute("nextBill", subscription.nextBill());
         model.addAttribute("card", views.card(accountId, subscription.cardId()));
-        model.addAttribute("shownStatus", subscription.shownStatus(!subscriptions.withVoidedInvoices(accountId,
+        model.addAttribute("shownStatus", subscription.shownStatus(!subscriptions.endedOwing(accountId,
             java.util.List.of(id)).isEmpty()));
         model.addAttribute("cancelNote", subscription.canceledBy() == null
             ? null

@@ -144,17 +144,20 @@ public class Subscriptions {
     }
 
     /**
-     * Which of these subscriptions have a voided invoice: one whose fixed term ran out while it owed (its unpaid
-     * invoice voided as it ended) did not complete ({@link Subscription#shownStatus(boolean)}).
+     * Which of these subscriptions ended owing: an invoice of theirs was voided as they ended (its unpaid invoice when a
+     * fixed term ran out), so that a term run out did not complete ({@link Subscription#shownStatus(boolean)}). A bill
+     * written off along the way by staff or the API does not count.
      */
-    public java.util.Set<String> withVoidedInvoices(String accountId, java.util.Collection<String> ids) {
+    public java.util.Set<String> endedOwing(String accountId, java.util.Collection<String> ids) {
         if (ids.isEmpty()) {
             return java.util.Set.of();
         }
         return java.util.Set.copyOf(db.sql("""
-            SELECT DISTINCT subscription_id FROM invoices
-             WHERE account_id = :accountId AND subscription_id = ANY(:ids) AND status = 'void'
-            """)
+            SELECT DISTINCT i.subscription_id
+              FROM invoices i
+              JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
+             WHERE i.account_id = :accountId AND i.subscription_id = ANY(:ids) AND i.status = 'void' AND %s
+            """.formatted(Subscription.ENDED_OWING))
             .param("accountId", accountId)
             .param("ids", ids.toArray(String[]::new))
             .query(String.class)

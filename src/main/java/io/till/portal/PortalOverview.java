@@ -143,8 +143,8 @@ class PortalOverview {
                    s.interval_count, s.current_period_end, c.brand AS card_brand, c.last4 AS card_last4,
                    c.exp_month AS card_exp_month, c.exp_year AS card_exp_year, o.cycles, s.ends_at,
                    s.canceled_by,
-                   EXISTS (SELECT 1 FROM invoices v WHERE v.account_id = s.account_id AND v.subscription_id = s.id
-                             AND v.status = 'void') AS ended_owing,
+                   EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = s.account_id AND i.subscription_id = s.id
+                             AND i.status = 'void' AND %s) AS ended_owing,
                    -- A fixed term counts the payments that went through, refunded since or not.
                    (SELECT count(*) FROM payments pa
                      WHERE pa.account_id = s.account_id AND pa.customer_id = s.customer_id
@@ -165,7 +165,7 @@ class PortalOverview {
              WHERE s.account_id = :accountId AND s.customer_id = :customerId
                AND (:all OR s.status <> 'canceled')
              ORDER BY s.created_at DESC, s.id DESC
-            """)
+            """.formatted(Subscription.ENDED_OWING))
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .param("all", all)

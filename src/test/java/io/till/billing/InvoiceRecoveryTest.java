@@ -381,6 +381,8 @@ class InvoiceRecoveryTest {
     @Test
     void staffVoidAnUnpaidInvoiceButNotAPaidOne() {
         var due = pastDue();
+        var before = java.time.Instant.parse(api.get("/api/v1/test_clock", due.shop().apiKey()).json().get("now")
+            .asString());
 
         var voided = api.post("/api/v1/invoices/" + due.invoice() + "/void", due.shop().apiKey(), null);
         var payVoid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), null);
@@ -392,6 +394,12 @@ class InvoiceRecoveryTest {
 
         assertThat(voided.status()).as(voided.text()).isEqualTo(200);
         assertThat(voided.json().get("status").asString()).isEqualTo("void");
+        // When it was written off, by the account's clock; an invoice never voided has no such time.
+        assertThat(java.time.Instant.parse(voided.json().get("voided_at").asString()))
+            .isAfterOrEqualTo(before.truncatedTo(java.time.temporal.ChronoUnit.MICROS))
+            .isBefore(before.plus(java.time.Duration.ofMinutes(5)));
+        assertThat(api.get("/api/v1/invoices/" + paidInvoice, due.shop().apiKey()).json().get("voided_at").isNull())
+            .isTrue();
         assertThat(shops.types(due.shop(), due.customer())).contains("invoice.voided");
         assertThat(payVoid.status()).isEqualTo(409);
         assertThat(voidPaid.status()).isEqualTo(409);

@@ -116,10 +116,20 @@ class PortalSubscriptionPageTest {
         assertThat(page.locator(".rows li").first()).containsText("Visa •••• 4242 · Three lessons renewal");
         assertThat(page.locator(".rows li").last()).containsText("Visa •••• 4242 · Order #1");
         Chromium.screenshot(page, "portal-subscription-completed-390");
+        // A bill written off along the way (staff voided it before the term ran out) leaves the term completed.
+        db.sql("""
+            UPDATE invoices SET status = 'void', voided_at = created_at
+             WHERE account_id = ? AND subscription_id = ? AND sequence = 2""")
+            .params(shop.accountId(), subscription)
+            .update();
+        page.reload();
+        assertThat(page.locator(".detail-head .status")).hasText("completed");
         // A term that ran out while it still owed (its unpaid invoice voided as it ended) did not complete.
         db.sql("""
-            UPDATE invoices SET status = 'void'
-             WHERE account_id = ? AND subscription_id = ? AND sequence = (SELECT max(sequence) FROM invoices
+            UPDATE invoices i SET status = 'void', voided_at = s.canceled_at
+              FROM subscriptions s
+             WHERE s.account_id = i.account_id AND s.id = i.subscription_id
+               AND i.account_id = ? AND i.subscription_id = ? AND i.sequence = (SELECT max(sequence) FROM invoices
                    WHERE account_id = ? AND subscription_id = ?)""")
             .params(shop.accountId(), subscription, shop.accountId(), subscription)
             .update();
