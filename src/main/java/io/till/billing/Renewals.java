@@ -32,11 +32,13 @@ class Renewals {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Credits credits;
+    private final UnpaidVoids unpaidVoids;
 
     Renewals(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, InvoiceCharges charges,
         BillingSchedule schedule, BillingJobs jobs, BillingSettings settings, Customers customers, Events events,
-        TransactionTemplate transaction, Clock clock, Credits credits) {
+        TransactionTemplate transaction, Clock clock, Credits credits, UnpaidVoids unpaidVoids) {
         this.credits = credits;
+        this.unpaidVoids = unpaidVoids;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
@@ -56,7 +58,7 @@ class Renewals {
             Instant now = Timestamps.now(clock);
             if (subscription.status().equals("canceling") && subscription.currentPeriodEnd().equals(periodEnd)) {
                 subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
-                invoices.voidUnpaid(accountId, subscriptionId, null);
+                unpaidVoids.voidUnpaid(accountId, subscriptionId, null);
                 var data = new LinkedHashMap<String, Object>();
                 data.put("subscription", subscriptions.get(accountId, subscriptionId));
                 data.put("customer", customers.get(accountId, subscription.customerId()));
@@ -76,7 +78,7 @@ class Renewals {
             if (subscription.endsAt() != null && !periodEnd.isBefore(subscription.endsAt())) {
                 // A fixed-term subscription has billed all its cycles: it ends instead of renewing.
                 subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
-                invoices.voidUnpaid(accountId, subscriptionId, null);
+                unpaidVoids.voidUnpaid(accountId, subscriptionId, null);
                 events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
                     "subscription", subscriptions.get(accountId, subscriptionId), "customer",
                     customers.get(accountId, subscription.customerId())));

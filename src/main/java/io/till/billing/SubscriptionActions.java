@@ -36,11 +36,13 @@ public class SubscriptionActions {
     private final Clock clock;
     private final CardRecovery recovery;
     private final PlanInstallments planInstallments;
+    private final UnpaidVoids unpaidVoids;
 
     SubscriptionActions(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, BillingJobs jobs,
         Cards cards, Customers customers, Events events, Clock clock, CardRecovery recovery,
-        PlanInstallments planInstallments) {
+        PlanInstallments planInstallments, UnpaidVoids unpaidVoids) {
         this.recovery = recovery;
+        this.unpaidVoids = unpaidVoids;
         this.planInstallments = planInstallments;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -76,10 +78,7 @@ public class SubscriptionActions {
                 subscriptions.setCancellation(accountId, id, cancellation, now);
                 subscriptions.setCancelSkipsAutomations(accountId, id, skipAutomations);
             }
-            for (Invoice voided : invoices.voidUnpaid(accountId, id, null)) {
-                events.record(accountId, EventType.INVOICE_VOIDED, voided.customerId(), Map.of("invoice", voided,
-                    "customer", customers.get(accountId, voided.customerId())));
-            }
+            unpaidVoids.voidUnpaid(accountId, id, null);
             record(accountId, EventType.SUBSCRIPTION_CANCELED, subscriptions.get(accountId, id), skipAutomations);
         }
         return subscriptions.get(accountId, id);
@@ -255,7 +254,7 @@ public class SubscriptionActions {
             }
             paymentPlans.setStatus(accountId, id, status, now);
             if (status.equals("canceled")) {
-                invoices.voidUnpaid(accountId, null, id);
+                unpaidVoids.voidUnpaid(accountId, null, id);
             } else {
                 planInstallments.resume(accountId, id, now);
             }

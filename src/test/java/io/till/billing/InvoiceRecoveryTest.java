@@ -378,6 +378,32 @@ class InvoiceRecoveryTest {
         assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("payment_method_id");
     }
 
+    /**
+     * An invoice still unpaid when its subscription ends (canceled at period end) is voided then, and the event log
+     * says so as it does for a void by staff or by cancel now: an automation on invoice.voided hears of every one.
+     */
+    @Test
+    void anInvoiceVoidedAsItsSubscriptionEndsRaisesInvoiceVoided() {
+        var due = pastDue();
+        var canceling = api.post("/api/v1/subscriptions/" + due.subscription() + "/cancel", due.shop().apiKey(),
+            "{\"at_period_end\": true}");
+        assertThat(canceling.status()).as(canceling.text()).isEqualTo(200);
+        String periodEnd = shops.subscription(due.shop(), due.subscription()).get("current_period_end").asString();
+
+        shops.advance(due.shop(), "P32D");
+
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString())
+            .isEqualTo("canceled");
+        var invoice = api.get("/api/v1/invoices/" + due.invoice(), due.shop().apiKey()).json();
+        assertThat(invoice.get("status").asString()).isEqualTo("void");
+        assertThat(java.time.Instant.parse(invoice.get("voided_at").asString()))
+            .isAfterOrEqualTo(java.time.Instant.parse(periodEnd));
+        assertThat(count(due, "invoice.voided")).isEqualTo(1);
+        var types = shops.types(due.shop(), due.customer());
+        assertThat(types.indexOf("invoice.voided")).as("before the cancellation it came with")
+            .isLessThan(types.lastIndexOf("subscription.canceled"));
+    }
+
     @Test
     void staffVoidAnUnpaidInvoiceButNotAPaidOne() {
         var due = pastDue();
