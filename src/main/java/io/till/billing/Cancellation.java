@@ -59,8 +59,6 @@ public record Cancellation(String reason, String text, By by, String who) {
 
     /** A cancellation by the seller's side: {@code caller} a staff member (named by email) or an API key. */
     static Cancellation byStaff(String reason, String text, Caller caller) {
-        return new Cancellation(reason, text, By.STAFF, caller instanceof Caller.Staff staff
-            ? staff.email()
-            : "the API");
+        return new Cancellation(reason, text, By.STAFF, caller.who());
     }
 }

@@ -72,7 +72,7 @@ class InvoiceCharges {
         if (!invoice.status().equals("issued") || paused(accountId, invoice)) {
             return;
         }
-        charge(accountId, invoice, attempt, cardFor(accountId, invoice));
+        charge(accountId, invoice, attempt, cardFor(accountId, invoice), null);
     }
 
     /** Whether the invoice belongs to a paused subscription, whose invoices wait for it to resume. */
@@ -85,9 +85,9 @@ class InvoiceCharges {
      * Staff's "charge now": the invoice's next attempt, with {@code paymentMethodId} (a saved card of its customer) or
      * the card that pays it. It counts as an attempt of the dunning schedule, and its gateway key is that attempt's, so
      * a double click charges once: both clicks make the same attempt, and the gateway answers the second with the
-     * first's result.
+     * first's result. {@code by} is who asked (a staff member's email, or "the API"), kept with the payment.
      */
-    Invoice payNow(String accountId, String invoiceId, String paymentMethodId) {
+    Invoice payNow(String accountId, String invoiceId, String paymentMethodId, String by) {
         // The attempt is read before the invoice: a click that finds the invoice still issued then makes the attempt
         // another click may be making, with the same key. Read after it, a count already raised by a click that has
         // paid the invoice meanwhile would make a new attempt, with a new key: a second charge.
@@ -103,7 +103,7 @@ class InvoiceCharges {
                 .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
                     "is not a saved card of this invoice's customer"))
                 .id();
-        var payment = charge(accountId, invoice, attempt, cardId);
+        var payment = charge(accountId, invoice, attempt, cardId, by);
         if (payment.isPresent() && payment.get().status().equals("failed")) {
             String code = payment.get().failureCode() == null ? "card_declined" : payment.get().failureCode();
             String message = payment.get().failureMessage() == null
@@ -133,8 +133,9 @@ class InvoiceCharges {
     /**
      * Charges what is left of the invoice (or settles it when credit covers it all) as attempt {@code attempt}, with
      * the key {@code invoice:<id>:attempt:<n>}; answers the payment recorded for that attempt, if a charge was made.
+     * {@code by} is who asked for it on demand, null for the billing schedule.
      */
-    private Optional<Payment> charge(String accountId, Invoice stale, int attempt, String cardId) {
+    private Optional<Payment> charge(String accountId, Invoice stale, int attempt, String cardId, String by) {
         String key = ChargeKeys.attempt(stale.id(), attempt);
         Instant now = Timestamps.now(clock);
         if (!invoices.claimCharge(accountId, stale.id(), key, now, now.plus(CHARGE_HOLD))) {
@@ -158,7 +159,7 @@ class InvoiceCharges {
                 return Optional.empty();
             }
             atGateway = true;
-            return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge);
+            return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge, by);
         } finally {
             if (!atGateway) {
                 invoices.releaseCharge(accountId, stale.id(), key);
@@ -171,7 +172,7 @@ class InvoiceCharges {
      * of the outcome, and kept (until it runs out) should the gateway or the record fail, the outcome then unknown.
      */
     private Optional<Payment> chargeClaimed(String accountId, Invoice invoice, int attempt, String cardId,
-        String key, long toCharge) {
+        String key, long toCharge, String by) {
         PaymentGateway gateway = gateways.forAccount(accountId);
         PaymentGateway.ChargeResult result;
         var reference = cardId == null
@@ -193,7 +194,7 @@ class InvoiceCharges {
             }
         }
         transaction.executeWithoutResult(status -> {
-            record(accountId, invoice.id(), attempt, cardId, toCharge, gateway, key, result);
+            record(accountId, invoice.id(), attempt, cardId, toCharge, gateway, key, result, by);
             invoices.releaseCharge(accountId, invoice.id(), key);
         });
         return payments.findByKey(accountId, key);
@@ -326,7 +327,7 @@ class InvoiceCharges {
     }
 
     private void record(String accountId, String invoiceId, int attempt, String cardId, long charged,
-        PaymentGateway gateway, String key, PaymentGateway.ChargeResult result) {
+        PaymentGateway gateway, String key, PaymentGateway.ChargeResult result, String by) {
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
         if (payments.findByKey(accountId, key).isPresent()) {
             return;
@@ -338,6 +339,9 @@ class InvoiceCharges {
             invoice.subscriptionId(), invoice.paymentPlanId()), charged, invoice.currency(), gateway.name(), key,
             result);
         payments.linkInvoice(accountId, payment.id(), invoiceId);
+        if (by != null) {
+            payments.chargedBy(accountId, payment.id(), by);
+        }
         if (!invoice.status().equals("issued")) {
             return;
         }

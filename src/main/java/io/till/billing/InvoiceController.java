@@ -31,7 +31,7 @@ class InvoiceController {
         + "the charge's key is that attempt's: a double click charges once. A decline answers 402 card_declined and "
         + "keeps the failed payment; a paid or void invoice answers 409 invalid_state.")
     Invoice pay(Caller caller, @PathVariable String id, @RequestBody(required = false) Pay body) {
-        return charges.payNow(caller.accountId(), id, body == null ? null : body.paymentMethodId());
+        return charges.payNow(caller.accountId(), id, body == null ? null : body.paymentMethodId(), caller.who());
     }
 
     @PostMapping("/void")

@@ -135,11 +135,18 @@ class InvoicePages {
     private Attempt attempt(String accountId, int number, Payments.Tried tried) {
         Payment p = tried.payment();
         return new Attempt(number, p.createdAt(), Amounts.format(p.amount(), p.currency()),
-            views.cardName(accountId, p.cardId()), madeBy(tried.key()), p.status(), RecordViews.failure(p));
+            views.cardName(accountId, p.cardId()), madeBy(tried), p.status(), RecordViews.failure(p));
     }
 
-    /** What made a charge, in words: "Billing, attempt 2" (the retry schedule's, or pay now) or "Automation retry". */
-    private static String madeBy(String key) {
+    /**
+     * What made a charge, in words: "Pay now by ada@example.com" (or "by the API"), "Billing, attempt 2" (the retry
+     * schedule's, or a pay now whose asker was not kept) or "Automation retry".
+     */
+    private static String madeBy(Payments.Tried tried) {
+        if (tried.chargedBy() != null) {
+            return "Pay now by " + tried.chargedBy();
+        }
+        String key = tried.key();
         var attempt = ChargeKeys.attemptOf(key);
         if (attempt.isPresent()) {
             return "Billing, attempt " + attempt.getAsInt();
@@ -152,7 +159,7 @@ class InvoicePages {
         @RequestParam(name = "card_id", defaultValue = "") String cardId,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
         return forms.act(staff, key, page(id) + "/pay?" + cardId, page(id), redirect, () -> {
-            var paid = charges.payNow(staff.accountId(), id, cardId.isBlank() ? null : cardId);
+            var paid = charges.payNow(staff.accountId(), id, cardId.isBlank() ? null : cardId, staff.who());
             return "Paid: " + Amounts.format(paid.amountDue() - paid.amountCredited(), paid.currency())
                 + " charged.";
         });

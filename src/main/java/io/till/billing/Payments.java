@@ -108,6 +108,15 @@ public class Payments {
      * Makes the payment one of the invoice's charges, and the invoice's {@code attempt_count} the number of them: every
      * charge tried for it is counted from its payments, here, in the transaction that adds one.
      */
+    /** Keeps who asked for the charge on demand ({@code charged_by}): a staff member's email, or "the API". */
+    void chargedBy(String accountId, String paymentId, String by) {
+        db.sql("UPDATE payments SET charged_by = :by WHERE account_id = :accountId AND id = :id")
+            .param("by", by)
+            .param("accountId", accountId)
+            .param("id", paymentId)
+            .update();
+    }
+
     void linkInvoice(String accountId, String paymentId, String invoiceId) {
         db.sql("UPDATE payments SET invoice_id = :invoiceId WHERE account_id = :accountId AND id = :id")
             .param("invoiceId", invoiceId)
@@ -143,9 +152,9 @@ public class Payments {
 
     /**
      * A charge tried on a card for an invoice, with the gateway key it was made under: the key says what made it (see
-     * {@link InvoiceCharges#attemptOf}).
+     * {@link ChargeKeys}), and {@code chargedBy} who asked for it on demand (pay now), null for the schedule.
      */
-    record Tried(Payment payment, String key) {}
+    record Tried(Payment payment, String key, String chargedBy) {}
 
     /**
      * Every charge tried for an invoice, oldest first: each attempt of its retry schedule or staff's pay now, and each
@@ -159,7 +168,8 @@ public class Payments {
             """)
             .param("accountId", accountId)
             .param("invoiceId", invoiceId)
-            .query((rs, row) -> new Tried(PAYMENT.mapRow(rs, row), rs.getString("idempotency_key")))
+            .query((rs, row) -> new Tried(PAYMENT.mapRow(rs, row), rs.getString("idempotency_key"),
+                rs.getString("charged_by")))
             .list();
     }
 

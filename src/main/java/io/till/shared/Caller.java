@@ -8,6 +8,11 @@ public sealed interface Caller permits Caller.ApiKey, Caller.Staff {
 
     String accountId();
 
+    /** Who this is, as a record of who did something names them: a staff member's email, or "the API" for a key. */
+    default String who() {
+        return this instanceof Staff staff ? staff.email() : "the API";
+    }
+
     /** A program holding one of the account's API keys. */
     record ApiKey(String accountId, String apiKeyId) implements Caller {}
 

@@ -94,7 +94,8 @@ class InvoiceAndPlanPagesTest {
         var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
             "{\"token\": \"pm_card_visa\"}");
         assertThat(saved.status()).as(saved.text()).isEqualTo(201);
-        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        var staff = StaffBrowser.of(db, passwords, due.shop().accountId());
+        var page = staff.signIn(api, chromium.page(1280), "/admin/invoices/" + due.invoice());
         assertThat(page.locator("#attempts")).containsText("failed");
         assertThat(page.locator("main")).containsText(due.subscription());
         Chromium.screenshot(page, "dashboard-invoice-past-due-1280");
@@ -110,6 +111,9 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator("#attempts tbody tr")).hasCount(2);
         assertThat(page.locator("#attempts tbody tr").first()).containsText("failed");
         assertThat(page.locator("#attempts tbody tr").last()).containsText("succeeded");
+        // Who charged it on demand: the staff member, not "the billing schedule".
+        assertThat(page.locator("#attempts tbody tr").last()).containsText("Pay now by " + staff.email());
+        assertThat(page.locator("#attempts tbody tr").first()).containsText("Billing, attempt 1");
         assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
         assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
         Chromium.screenshot(page, "dashboard-invoice-paid-1280");
@@ -219,6 +223,7 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator(".flash")).containsText("Refunded $3.00");
 
         page.navigate(api.uri("/admin/invoices/" + due.invoice()).toString());
+        assertThat(page.locator("#attempts tbody tr").last()).containsText("Pay now by the API");
         var refunds = page.locator("#refunds tbody tr");
         assertThat(refunds).hasCount(1);
         assertThat(refunds).containsText("$3.00");
