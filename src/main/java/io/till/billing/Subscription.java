@@ -1,5 +1,6 @@
 package io.till.billing;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.Instant;
@@ -7,8 +8,8 @@ import java.util.List;
 
 /**
  * A customer's subscription to a product option, renewed every interval through its card; a fixed-term one ends on its
- * own at {@code ends_at}. The {@code cancel_*} fields and {@code canceled_by} say why and by whom it was canceled
- * (null when it was not, or when the buyer kept it after all).
+ * own at {@code ends_at}. The {@code cancel_*} fields, {@code canceled_by} and {@code canceled_by_who} say why and by
+ * whom it was canceled (null when it was not, or when the buyer kept it after all).
  */
 public record Subscription(
     String id,
@@ -32,6 +33,8 @@ public record Subscription(
     String cancelReason,
     String cancelReasonText,
     String canceledBy,
+    @Schema(description = "Who on the seller's side canceled it: the staff member's email, or \"the API\" for an API "
+        + "key; null when the buyer did, or it was not canceled.", example = "ada@example.com") String canceledByWho,
     Instant cancelRequestedAt) {
 
     /** When its paid periods began, whose day of the month they keep: the end of the trial, else its start. */

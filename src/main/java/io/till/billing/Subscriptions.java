@@ -23,7 +23,7 @@ public class Subscriptions {
         Timestamps.read(rs, "current_period_start"), Timestamps.read(rs, "current_period_end"),
         Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "ends_at"), Timestamps.read(rs, "canceled_at"),
         Timestamps.read(rs, "created_at"), rs.getString("cancel_reason"), rs.getString("cancel_reason_text"),
-        rs.getString("canceled_by"), Timestamps.read(rs, "cancel_requested_at"));
+        rs.getString("canceled_by"), rs.getString("canceled_by_who"), Timestamps.read(rs, "cancel_requested_at"));
 
     private final JdbcClient db;
     private final BillingSchedule schedule;

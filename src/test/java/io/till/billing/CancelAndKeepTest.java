@@ -39,6 +39,8 @@ class CancelAndKeepTest {
         assertThat(canceling.json().get("cancel_reason").asString()).isEqualTo("Too expensive");
         assertThat(canceling.json().get("cancel_reason_text").asString()).isEqualTo("Found a cheaper plan.");
         assertThat(canceling.json().get("canceled_by").asString()).isEqualTo("staff");
+        // Which of the seller's side: an API key, said as such (a staff member would be named by email).
+        assertThat(canceling.json().get("canceled_by_who").asString()).isEqualTo("the API");
         assertThat(canceling.json().get("cancel_requested_at").isNull()).isFalse();
         var ended = shops.subscription(shop, subscription);
         assertThat(ended.get("status").asString()).isEqualTo("canceled");
@@ -53,6 +55,7 @@ class CancelAndKeepTest {
             assertThat(data.get("cancel_reason").asString()).isEqualTo("Too expensive");
             assertThat(data.get("cancel_reason_text").asString()).isEqualTo("Found a cheaper plan.");
             assertThat(data.get("canceled_by").asString()).isEqualTo("staff");
+            assertThat(data.get("canceled_by_who").asString()).isEqualTo("the API");
         });
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
     }
@@ -73,6 +76,7 @@ class CancelAndKeepTest {
         assertThat(kept.json().get("status").asString()).isEqualTo("active");
         assertThat(kept.json().get("cancel_reason").isNull()).isTrue();
         assertThat(kept.json().get("canceled_by").isNull()).isTrue();
+        assertThat(kept.json().get("canceled_by_who").isNull()).isTrue();
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
         var resumed = shops.events(shop, order.get("customer_id").asString()).stream()

@@ -55,6 +55,7 @@ class PortalSubscriptionPagesTest {
         assertThat(stored.get("cancel_reason").asString()).isEqualTo("It costs too much");
         assertThat(stored.get("cancel_reason_text").asString()).isEqualTo("Back in spring.");
         assertThat(stored.get("canceled_by").asString()).isEqualTo("customer");
+        assertThat(stored.get("canceled_by_who").isNull()).as("a buyer is not named").isTrue();
         var event = shops.events(shop, order.get("customer_id").asString()).getLast();
         assertThat(event.get("type").asString()).isEqualTo("subscription.canceling");
         assertThat(event.get("data").get("subscription").get("cancel_reason").asString())
