@@ -262,11 +262,15 @@ class ExecutionPages {
             return null;
         }
         try {
-            return LocalDate.parse(text.strip());
+            var day = LocalDate.parse(text.strip());
+            if (day.getYear() >= 1 && day.getYear() <= 9999) {
+                return day;
+            }
         } catch (DateTimeParseException e) {
-            errors.add(field, "invalid_format", "must be a date such as 2026-11-30");
-            return null;
+            // said below
         }
+        errors.add(field, "invalid_format", "must be a date such as 2026-11-30");
+        return null;
     }
 
     private static String blankToNull(String text) {

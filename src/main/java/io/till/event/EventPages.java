@@ -125,11 +125,15 @@ class EventPages {
             return null;
         }
         try {
-            return LocalDate.parse(value);
+            var day = LocalDate.parse(value);
+            if (day.getYear() >= 1 && day.getYear() <= 9999) {
+                return day;
+            }
         } catch (DateTimeParseException e) {
-            errors.put(field, "Enter a day as YYYY-MM-DD.");
-            return null;
+            // said below
         }
+        errors.put(field, "Enter a day as YYYY-MM-DD.");
+        return null;
     }
 
     private static String blankToNull(String value) {

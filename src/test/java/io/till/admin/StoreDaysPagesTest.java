@@ -188,4 +188,18 @@ class StoreDaysPagesTest {
         assertThat(Instant.parse(saved.get("expires_at").asString()))
             .isEqualTo(lastDay.plusDays(1).atStartOfDay(zone).toInstant());
     }
+
+    @Test
+    void aDayBeyondTheCalendarIsRefusedBesideTheFilterRatherThanFailingThePage() {
+        var store = accounts.create();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+
+        var runs = page.navigate(api.uri("/admin/executions?to=%2B999999999-12-31").toString());
+        assertThat(runs.status()).isEqualTo(200);
+        assertThat(page.locator("#f-to-error")).hasText("To must be a date such as 2026-11-30.");
+
+        var events = page.navigate(api.uri("/admin/developers/events?to=%2B999999999-12-31").toString());
+        assertThat(events.status()).isEqualTo(200);
+        assertThat(page.locator("main")).containsText("Enter a day as YYYY-MM-DD.");
+    }
 }
