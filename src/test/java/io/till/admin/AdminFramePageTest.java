@@ -77,6 +77,27 @@ class AdminFramePageTest {
         assertThat(page.getByRole(AriaRole.HEADING, named("We couldn't find that"))).isVisible();
     }
 
+    /** "Since" a customer's first day is that day where the staff member reads it, not in UTC. */
+    @Test
+    void aCustomersSinceDayIsTheDayInTheReadersOwnZone() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"Dorothy Vaughan\", \"email\": \"dv@nasa.example\"}");
+        var at = java.time.Instant.parse(created.json().get("created_at").asString());
+        var zone = java.time.ZoneId.of(at.atZone(java.time.ZoneOffset.UTC).getHour() >= 10
+            ? "Pacific/Kiritimati"
+            : "Pacific/Pago_Pago");
+        var day = java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy", java.util.Locale.US);
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280, zone.getId()),
+            "/admin/customers?q=vaughan");
+
+        var result = page.locator("#results").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            java.util.regex.Pattern.compile("Dorothy Vaughan")));
+        assertThat(result).containsText("Since " + day.format(at.atZone(zone)));
+        org.assertj.core.api.Assertions.assertThat(day.format(at.atZone(zone)))
+            .isNotEqualTo(day.format(at.atZone(java.time.ZoneOffset.UTC)));
+    }
+
     @Test
     void aPastedIdOfAnOrderOrAnEventLandsOnItsPage() {
         var shop = shops.open();
