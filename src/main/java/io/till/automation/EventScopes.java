@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.customer.Cards;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,22 +81,20 @@ class EventScopes {
 
         /**
          * What a card pays, of this kind: the live subscriptions and plans with this card, and those without a card
-         * of their own when it is the customer's default.
+         * of their own on file when it is the customer's default ({@link Cards#paidBy}, the rule billing charges by).
          */
         private List<String> paidBy(String cardId, ScopeKey key) {
             String column = key == ScopeKey.SUBSCRIPTION_GROUP ? "subscription_group_id" : key.key;
             String plans = key == ScopeKey.SUBSCRIPTION_GROUP ? "" : """
                 UNION
-                SELECT p.%s FROM payment_plans p JOIN customers c ON c.id = p.customer_id
-                 WHERE p.account_id = :accountId AND p.status IN ('active', 'unpaid')
-                   AND (p.card_id = :card OR (p.card_id IS NULL AND c.default_card_id = :card))
-                """.formatted(column);
+                SELECT s.%s FROM payment_plans s JOIN customers c ON c.id = s.customer_id
+                 WHERE s.account_id = :accountId AND s.status IN ('active', 'unpaid') AND %s
+                """.formatted(column, Cards.paidBy(":card"));
             // The column names come from the scope key, never from the event.
             return db.sql("""
                 SELECT s.%s FROM subscriptions s JOIN customers c ON c.id = s.customer_id
-                 WHERE s.account_id = :accountId AND s.status <> 'canceled'
-                   AND (s.card_id = :card OR (s.card_id IS NULL AND c.default_card_id = :card))
-                """.formatted(column) + plans)
+                 WHERE s.account_id = :accountId AND s.status <> 'canceled' AND %s
+                """.formatted(column, Cards.paidBy(":card")) + plans)
                 .param("accountId", accountId)
                 .param("card", cardId)
                 .query(String.class)

@@ -26,12 +26,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Cards {
 
     /**
-     * Whether subscription or plan {@code s} is paid with card {@code d} (of customer {@code c}): it is its own card,
-     * or it has none of its own and {@code d} is the default (as {@code InvoiceCharges.cardFor} picks the card).
+     * In SQL, whether subscription or plan {@code s} (of customer {@code c}) is paid with the card {@code card} (an
+     * SQL expression: a column or a parameter): it is its own card, or it has none of its own on file (none, or one
+     * removed) and {@code card} is the default, as {@code InvoiceCharges.cardFor} picks the card. The one rule for
+     * every reader: a card's "in use", and the scope of a card's events.
      */
-    private static final String PAID_BY_THIS_CARD = """
-        (s.card_id = d.id OR (c.default_card_id = d.id AND NOT EXISTS (
-          SELECT 1 FROM cards own WHERE own.id = s.card_id AND own.detached_at IS NULL)))""";
+    public static String paidBy(String card) {
+        return """
+            (s.card_id = %1$s OR (c.default_card_id = %1$s AND NOT EXISTS (
+              SELECT 1 FROM cards own WHERE own.id = s.card_id AND own.detached_at IS NULL)))""".formatted(card);
+    }
 
     private static final String SELECT = """
         SELECT d.id, d.customer_id, d.brand, d.last4, d.exp_month, d.exp_year, d.created_at,
@@ -45,7 +49,7 @@ public class Cards {
                                AND s.status IN ('active', 'unpaid') AND %1$s)) AS in_use
           FROM cards d
           JOIN customers c ON c.id = d.customer_id
-        """.formatted(PAID_BY_THIS_CARD);
+        """.formatted(paidBy("d.id"));
 
     private final JdbcClient db;
     private final Customers customers;
