@@ -10,6 +10,7 @@ import io.till.billing.Subscriptions;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
+import io.till.checkout.UpsellOffers.Offer;
 import io.till.customer.Cards;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -54,35 +54,6 @@ class Upsells {
     /** The gateway key of an accept's charge: {@code order:<order>:upsell:<upsell>:attempt:<n>}. */
     private static final Pattern CHARGE_KEY = Pattern.compile("order:([^:]+):upsell:([^:]+):attempt:\\d+");
 
-    /** Where an upsell offered on an order stands. */
-    enum Offer {
-        OFFERED,
-        ACCEPTED,
-        DECLINED,
-        EXPIRED;
-
-        static Offer of(String status) {
-            return valueOf(status.toUpperCase(Locale.ROOT));
-        }
-
-        String code() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** Refuses an answer to an offer the buyer can no longer answer. */
-        void requireOpen() {
-            switch (this) {
-                case OFFERED -> {
-                }
-                case EXPIRED -> throw new TillException(ErrorCode.INVALID_STATE, "This offer expired when the "
-                    + "checkout flow completed (two hours after the purchase, or once every other upsell was "
-                    + "answered): it can no longer be accepted or declined, and nothing was charged for it.");
-                case ACCEPTED, DECLINED -> throw new TillException(ErrorCode.INVALID_STATE,
-                    "This upsell was already " + code() + ".");
-            }
-        }
-    }
-
     private final JdbcClient db;
     private final Checkouts checkouts;
     private final Products products;
@@ -98,11 +69,14 @@ class Upsells {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final MoneyMovements movements;
+    private final UpsellOffers offers;
 
     Upsells(JdbcClient db, Checkouts checkouts, Products products, Orders orders, Payments payments,
         Subscriptions subscriptions, PaymentPlans paymentPlans, Customers customers, Cards cards, Gateways gateways,
-        Events events, BillingJobs jobs, TransactionTemplate transaction, Clock clock, MoneyMovements movements) {
+        Events events, BillingJobs jobs, TransactionTemplate transaction, Clock clock, MoneyMovements movements,
+        UpsellOffers offers) {
         this.movements = movements;
+        this.offers = offers;
         this.db = db;
         this.checkouts = checkouts;
         this.products = products;
@@ -121,16 +95,7 @@ class Upsells {
 
     /** Offers the checkout's upsells on a paid order and starts the grace timer (inside the purchase's transaction). */
     void offer(String accountId, Order order, Checkout checkout, Instant now) {
-        for (var upsell : checkout.upsells()) {
-            db.sql("""
-                INSERT INTO order_upsells (account_id, order_id, upsell_id, status)
-                VALUES (:accountId, :orderId, :upsellId, 'offered')
-                """)
-                .param("accountId", accountId)
-                .param("orderId", order.id())
-                .param("upsellId", upsell.id())
-                .update();
-        }
+        offers.offer(accountId, order.id(), checkout.upsells().stream().map(Checkout.Upsell::id).toList());
         jobs.schedule(accountId, BillingJobs.Kind.CHECKOUT_FLOW_GRACE, order.id(), now.plus(GRACE));
     }
 
@@ -142,7 +107,7 @@ class Upsells {
         Optional<String> earlierKey = movements.reachedBefore().filter(key -> key.startsWith("order:" + orderId
             + ":upsell:" + upsellId + ":"));
         Checkout.Upsell upsell = upsellOf(checkout, upsellId);
-        Offer offer = status(accountId, orderId, upsellId);
+        Offer offer = offers.status(accountId, orderId, upsellId);
         if (earlierKey.isPresent() && offer == Offer.ACCEPTED) {
             return order;
         }
@@ -206,7 +171,7 @@ class Upsells {
         PaymentGateway.ChargeResult charged) {
         String orderId = order.id();
         String upsellId = upsell.id();
-        Offer locked = lock(accountId, orderId, upsellId).offer();
+        Offer locked = offers.lock(accountId, orderId, upsellId).offer();
         if (locked == Offer.ACCEPTED) {
             return orders.get(accountId, orderId);
         }
@@ -237,7 +202,8 @@ class Upsells {
             ? null
             : payments.record(accountId, order.customerId(), order.cardId(), paidFor, amount, option.currency(),
                 gatewayName, key, charged);
-        answer(accountId, orderId, upsellId, Offer.ACCEPTED, payment == null ? null : payment.id(), now);
+        offers.answer(accountId, orderId, upsellId, Offer.ACCEPTED, payment == null ? null : payment.id(),
+            now);
         Order updated = orders.get(accountId, orderId);
         Customer customer = customers.get(accountId, order.customerId());
         var data = new LinkedHashMap<String, Object>();
@@ -271,7 +237,7 @@ class Upsells {
     /** Books a declined charge of an accept (inside the caller's transaction) and lets the offer go. */
     private void bookDeclined(String accountId, Order order, String upsellId, ProductOption option, long amount,
         String gatewayName, String key, PaymentGateway.ChargeResult.Declined declined) {
-        releaseCharge(accountId, order.id(), upsellId, key);
+        offers.release(accountId, order.id(), upsellId, key);
         if (payments.findByKey(accountId, key).isEmpty()) {
             Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
                 new Payments.PaidFor(order.id(), null, null), amount, option.currency(), gatewayName, key, declined);
@@ -298,16 +264,7 @@ class Upsells {
             // Booked: by the accept, or by its retry.
             return;
         }
-        Optional<Instant> heldUntil = db.sql("""
-            SELECT charging_until FROM order_upsells
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
-            """)
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .param("id", upsellId)
-            .param("key", key)
-            .query((rs, row) -> Timestamps.read(rs, "charging_until"))
-            .optional();
+        Optional<Instant> heldUntil = offers.heldUntil(accountId, orderId, upsellId, key);
         Instant now = Timestamps.now(clock);
         if (heldUntil.isPresent() && heldUntil.get().isAfter(now)) {
             // A double click of the same accept claimed it again: its request may still be at the gateway.
@@ -326,7 +283,7 @@ class Upsells {
         transaction.executeWithoutResult(status -> {
             if (made.isEmpty()) {
                 // The charge never reached the gateway: nothing to book, and the offer is free again.
-                releaseCharge(accountId, orderId, upsellId, key);
+                offers.release(accountId, orderId, upsellId, key);
             } else if (made.get() instanceof PaymentGateway.ChargeResult.Declined declined) {
                 bookDeclined(accountId, order, upsellId, option, option.amount(), gateway.name(), key, declined);
             } else {
@@ -340,9 +297,9 @@ class Upsells {
         Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
         upsellOf(checkout, upsellId);
-        status(accountId, orderId, upsellId).requireOpen();
+        offers.status(accountId, orderId, upsellId).requireOpen();
         return transaction.execute(status -> {
-            Locked offer = lock(accountId, orderId, upsellId);
+            UpsellOffers.Locked offer = offers.lock(accountId, orderId, upsellId);
             Offer locked = offer.offer();
             if (locked == Offer.EXPIRED) {
                 locked.requireOpen();
@@ -352,7 +309,7 @@ class Upsells {
                     + "its charge is at the gateway. Nothing was declined; try again in a moment.");
             }
             if (locked == Offer.OFFERED) {
-                answer(accountId, orderId, upsellId, Offer.DECLINED, null, Timestamps.now(clock));
+                offers.answer(accountId, orderId, upsellId, Offer.DECLINED, null, Timestamps.now(clock));
                 completeIfAnswered(accountId, order, checkout);
             }
             return orders.get(accountId, orderId);
@@ -372,7 +329,7 @@ class Upsells {
      */
     void complete(String accountId, Order order, Checkout checkout) {
         if (orders.completeFlow(accountId, order.id())) {
-            expireUnanswered(accountId, order.id());
+            offers.expireUnanswered(accountId, order.id());
             var data = new LinkedHashMap<String, Object>();
             data.put("checkout", checkout);
             data.put("order", orders.get(accountId, order.id()));
@@ -382,28 +339,9 @@ class Upsells {
     }
 
     private void completeIfAnswered(String accountId, Order order, Checkout checkout) {
-        long open = db.sql("""
-            SELECT count(*) FROM order_upsells
-             WHERE account_id = :accountId AND order_id = :orderId AND status = 'offered'
-            """)
-            .param("accountId", accountId)
-            .param("orderId", order.id())
-            .query(Long.class)
-            .single();
-        if (open == 0) {
+        if (offers.unanswered(accountId, order.id()) == 0) {
             complete(accountId, order, checkout);
         }
-    }
-
-    private void expireUnanswered(String accountId, String orderId) {
-        db.sql("""
-            UPDATE order_upsells SET status = 'expired', answered_at = :now
-             WHERE account_id = :accountId AND order_id = :orderId AND status = 'offered'
-            """)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .update();
     }
 
     /** The order, if its purchase was paid: only a paid purchase offers upsells. */
@@ -440,36 +378,6 @@ class Upsells {
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
     }
 
-    private Offer status(String accountId, String orderId, String upsellId) {
-        return db.sql("""
-            SELECT status FROM order_upsells WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
-            """)
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .param("id", upsellId)
-            .query(String.class)
-            .optional()
-            .map(Offer::of)
-            .orElseThrow(() -> TillException.notFound("upsell", upsellId));
-    }
-
-    /** An offer's answer so far, and whether an accept's charge holds it (see {@link #claimCharge}). */
-    private record Locked(Offer offer, boolean charging) {}
-
-    private Locked lock(String accountId, String orderId, String upsellId) {
-        return db.sql("""
-            SELECT status, charging_until > :now AS charging FROM order_upsells
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
-               FOR UPDATE
-            """)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .param("id", upsellId)
-            .query((rs, row) -> new Locked(Offer.of(rs.getString("status")), rs.getBoolean("charging")))
-            .single();
-    }
-
     /**
      * Holds the open offer for the accept about to charge under {@code key} (the same key may always go on, as a
      * double click does): a decline meanwhile is refused rather than left to win over money taken. Refuses an offer
@@ -483,22 +391,10 @@ class Upsells {
     private String claimCharge(String accountId, Order order, String upsellId, String key, boolean resumed) {
         Instant now = Timestamps.now(clock);
         return transaction.execute(status -> {
-            int claimed = resumed
-                ? 1
-                : db.sql("""
-                    UPDATE order_upsells SET charging_key = :key, charging_until = :until
-                     WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND status = 'offered'
-                       AND (charging_key IS NULL OR charging_key = :key OR charging_until <= :now)
-                    """)
-                    .param("key", key)
-                    .param("until", Timestamps.of(now.plus(CHARGE_HOLD)))
-                    .param("now", Timestamps.of(now))
-                    .param("accountId", accountId)
-                    .param("orderId", order.id())
-                    .param("id", upsellId)
-                    .update();
-            if (claimed == 0) {
-                status(accountId, order.id(), upsellId).requireOpen();
+            boolean claimed = resumed
+                || offers.claim(accountId, order.id(), upsellId, key, now.plus(CHARGE_HOLD), now);
+            if (!claimed) {
+                offers.status(accountId, order.id(), upsellId).requireOpen();
                 throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "Upsell " + upsellId + " is being accepted: "
                     + "its charge is at the gateway. Try again in a moment.");
             }
@@ -516,32 +412,4 @@ class Upsells {
         });
     }
 
-    /** Lets the offer go after its charge was declined: it may be accepted again, or declined. */
-    private void releaseCharge(String accountId, String orderId, String upsellId, String key) {
-        db.sql("""
-            UPDATE order_upsells SET charging_key = NULL, charging_until = NULL
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
-            """)
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .param("id", upsellId)
-            .param("key", key)
-            .update();
-    }
-
-    private void answer(String accountId, String orderId, String upsellId, Offer answer, String paymentId,
-        Instant now) {
-        db.sql("""
-            UPDATE order_upsells SET status = :status, payment_id = :paymentId, answered_at = :now,
-                   charging_key = NULL, charging_until = NULL
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
-            """)
-            .param("status", answer.code())
-            .param("paymentId", paymentId)
-            .param("now", Timestamps.of(now))
-            .param("accountId", accountId)
-            .param("orderId", orderId)
-            .param("id", upsellId)
-            .update();
-    }
 }
