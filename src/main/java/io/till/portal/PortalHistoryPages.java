@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * All of a buyer's orders, payments and refunds, a page at a time, newest first: the overview shows only the newest
  * few, and seed 003 promises receipts "for any and all payments". Each list is read with the signed-in buyer's account
- * and customer (PortalOverview), so no address reaches anyone else's.
+ * and customer (PortalHistory), so no address reaches anyone else's.
  */
 @Controller
 class PortalHistoryPages {
@@ -17,10 +17,10 @@ class PortalHistoryPages {
     /** Rows on a page of a list. */
     static final int PAGE_SIZE = 20;
 
-    private final PortalOverview overview;
+    private final PortalHistory history;
 
-    PortalHistoryPages(PortalOverview overview) {
-        this.overview = overview;
+    PortalHistoryPages(PortalHistory history) {
+        this.history = history;
     }
 
     /**
@@ -66,22 +66,22 @@ class PortalHistoryPages {
 
     @GetMapping("/portal/{accountId}/orders")
     String orders(PortalBuyer buyer, @RequestParam(defaultValue = "1") int page, Model model) {
-        var paging = Paging.of(page, overview.counts(buyer).orders());
-        model.addAttribute("rows", overview.orders(buyer, paging.size(), paging.offset()));
+        var paging = Paging.of(page, history.counts(buyer).orders());
+        model.addAttribute("rows", history.orders(buyer, paging.size(), paging.offset()));
         return list("orders", "Orders", paging, model);
     }
 
     @GetMapping("/portal/{accountId}/payments")
     String payments(PortalBuyer buyer, @RequestParam(defaultValue = "1") int page, Model model) {
-        var paging = Paging.of(page, overview.counts(buyer).payments());
-        model.addAttribute("rows", overview.payments(buyer, paging.size(), paging.offset()));
+        var paging = Paging.of(page, history.counts(buyer).payments());
+        model.addAttribute("rows", history.payments(buyer, paging.size(), paging.offset()));
         return list("payments", "Payments", paging, model);
     }
 
     @GetMapping("/portal/{accountId}/refunds")
     String refunds(PortalBuyer buyer, @RequestParam(defaultValue = "1") int page, Model model) {
-        var paging = Paging.of(page, overview.counts(buyer).refunds());
-        model.addAttribute("rows", overview.refunds(buyer, paging.size(), paging.offset()));
+        var paging = Paging.of(page, history.counts(buyer).refunds());
+        model.addAttribute("rows", history.refunds(buyer, paging.size(), paging.offset()));
         return list("refunds", "Refunds", paging, model);
     }
 

@@ -28,9 +28,12 @@ class PortalPages {
     private final PortalLinks links;
     private final PortalSignIns signIns;
     private final PortalOverview overview;
+    private final PortalHistory history;
     private final Brandings brandings;
 
-    PortalPages(PortalLinks links, PortalSignIns signIns, PortalOverview overview, Brandings brandings) {
+    PortalPages(PortalLinks links, PortalSignIns signIns, PortalOverview overview, PortalHistory history,
+        Brandings brandings) {
+        this.history = history;
         this.links = links;
         this.signIns = signIns;
         this.overview = overview;
@@ -79,10 +82,10 @@ class PortalPages {
         model.addAttribute("all", all);
         model.addAttribute("billing", overview.billing(buyer, all));
         // The newest few of each, so the page stays short; "See all" opens the whole list (PortalHistoryPages).
-        model.addAttribute("orders", overview.orders(buyer, NEWEST, 0));
-        model.addAttribute("payments", overview.payments(buyer, NEWEST, 0));
-        model.addAttribute("refunds", overview.refunds(buyer, NEWEST, 0));
-        model.addAttribute("counts", overview.counts(buyer));
+        model.addAttribute("orders", history.orders(buyer, NEWEST, 0));
+        model.addAttribute("payments", history.payments(buyer, NEWEST, 0));
+        model.addAttribute("refunds", history.refunds(buyer, NEWEST, 0));
+        model.addAttribute("counts", history.counts(buyer));
         return "portal/overview";
     }
 

@@ -34,15 +34,17 @@ class PortalSubscriptionPages {
     static final String OTHER = "other";
 
     private final PortalOverview overview;
+    private final PortalHistory history;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
     private final SubscriptionActions actions;
     private final PortalSettingsStore settings;
     private final Clock clock;
 
-    PortalSubscriptionPages(PortalOverview overview, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        SubscriptionActions actions, PortalSettingsStore settings, Clock clock) {
+    PortalSubscriptionPages(PortalOverview overview, PortalHistory history, Subscriptions subscriptions,
+        PaymentPlans paymentPlans, SubscriptionActions actions, PortalSettingsStore settings, Clock clock) {
         this.overview = overview;
+        this.history = history;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.actions = actions;
@@ -186,8 +188,8 @@ class PortalSubscriptionPages {
      * for years has more than one page should hold.
      */
     private void payments(PortalBuyer buyer, String subscriptionId, String paymentPlanId, int page, Model model) {
-        var paging = PortalHistoryPages.Paging.of(page, overview.paymentCount(buyer, subscriptionId, paymentPlanId));
-        model.addAttribute("payments", overview.payments(buyer, subscriptionId, paymentPlanId, paging.size(), paging
+        var paging = PortalHistoryPages.Paging.of(page, history.paymentCount(buyer, subscriptionId, paymentPlanId));
+        model.addAttribute("payments", history.payments(buyer, subscriptionId, paymentPlanId, paging.size(), paging
             .offset()));
         model.addAttribute("paging", paging);
     }
