@@ -78,6 +78,25 @@ class PortalLinks {
             .single() > 0;
     }
 
+    /**
+     * Where a link of the seller's app said to go back to, even once it is used or expired (until it is cleared a day
+     * later): the page that says it no longer works offers the way back, where the app can open a new session.
+     */
+    Optional<String> returnUrl(Kind kind, String accountId, String token) {
+        if (!PortalTokens.isWellFormed(token)) {
+            return Optional.empty();
+        }
+        return db.sql("""
+            SELECT return_url FROM portal_links
+             WHERE token_hash = :hash AND account_id = :accountId AND kind = :kind AND return_url IS NOT NULL
+            """)
+            .param("hash", PortalTokens.hash(token))
+            .param("accountId", accountId)
+            .param("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+            .query(String.class)
+            .optional();
+    }
+
     /** Uses the link up; empty when it is unknown, of another account or kind, already used or expired. */
     Optional<Opened> consume(Kind kind, String accountId, String token) {
         if (!PortalTokens.isWellFormed(token)) {

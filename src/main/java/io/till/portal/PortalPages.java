@@ -41,7 +41,7 @@ class PortalPages {
     }
 
     @GetMapping("/portal/{accountId}")
-    String signInPage(@PathVariable String accountId, org.springframework.ui.Model model) {
+    String signInPage(@PathVariable String accountId, Model model) {
         var session = PortalBuyerResolver.session();
         if (session.isPresent() && session.get().buyer().access() == PortalBuyer.Access.FULL) {
             return "redirect:" + PortalPaths.overview(accountId);
@@ -54,8 +54,12 @@ class PortalPages {
     /** The URL answered by {@code POST /api/v1/portal_sessions}: opening it signs in at once. */
     @GetMapping("/portal/{accountId}/session/{token}")
     String openSession(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
-        HttpServletResponse response) {
+        HttpServletResponse response, Model model) {
         var opened = links.consume(PortalLinks.Kind.API, accountId, token);
+        if (opened.isEmpty()) {
+            // Back in the seller's app, the buyer opens their account again and the app makes a new link.
+            model.addAttribute("returnUrl", links.returnUrl(PortalLinks.Kind.API, accountId, token).orElse(null));
+        }
         return signIns.signInOrExpired(request, response,
             opened.map(link -> new PortalBuyer(accountId, link.customerId(), PortalBuyer.Access.FULL)),
             opened.map(PortalLinks.Opened::returnUrl).orElse(null));

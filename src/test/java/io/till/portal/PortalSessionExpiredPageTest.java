@@ -78,6 +78,27 @@ class PortalSessionExpiredPageTest {
     }
 
     @Test
+    void aBuyerOpeningASpentLinkOfTheSellersAppGoesBackToTheAppToOpenTheirAccountAgain() {
+        var shop = shops.open();
+        String customer = shops.buy(shop, shop.monthly(), "pm_card_visa", "twice@example.com")
+            .get("customer_id").asString();
+        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s", "return_url": "%s"}""".formatted(customer, api.uri("/app/account")))
+            .json().get("url").asString();
+        chromium.page(1280).navigate(url);
+        for (int width : new int[]{390, 1280}) {
+            var page = chromium.page(width);
+            page.navigate(url);
+
+            assertThat(page.getByRole(AriaRole.HEADING)).hasText("This link no longer works");
+            var back = page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to Test store")
+                .setExact(true));
+            assertThat(back).hasAttribute("href", api.uri("/app/account").toString());
+            Chromium.screenshot(page, "portal-session-spent-" + width);
+        }
+    }
+
+    @Test
     void aCardsPageWaitingForTheBankWhenTheSessionEndsTakesTheBuyerToSignInInsteadOfShowingItInside() {
         var buyer = TwoSubscriptions.open(api, shops);
         String visa = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(),

@@ -59,6 +59,45 @@ class PortalSessionsTest {
     }
 
     @Test
+    void aSpentSessionLinkLeadsBackToTheSellersAppWhereANewOneIsMade() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com")
+            .get("customer_id")
+            .asString();
+        String withReturn = api
+            .post("/api/v1/portal_sessions", shop.apiKey(),
+                """
+                    {"customer_id": "%s", "return_url": "https://shop.example/account?tab=billing&x=1"}"""
+                    .formatted(customerId))
+            .json().get("url").asString();
+        String without = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString();
+        assertThat(new PortalClient(port).get(withReturn).status()).isEqualTo(302);
+        assertThat(new PortalClient(port).get(without).status()).isEqualTo(302);
+
+        var used = new PortalClient(port).get(withReturn);
+        assertThat(used.status()).isEqualTo(410);
+        assertThat(used.body()).contains("This link no longer works", "Back to Test store",
+            "href=\"https://shop.example/account?tab=billing&amp;x=1\"", "Email me a link");
+
+        clock.passRealTime(Duration.ofMinutes(20));
+        var expiredUnused = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s", "return_url": "https://shop.example/later"}""".formatted(customerId));
+        clock.passRealTime(Duration.ofMinutes(16));
+        var late = new PortalClient(port).get(expiredUnused.json().get("url").asString());
+        assertThat(late.status()).isEqualTo(410);
+        assertThat(late.body()).contains("https://shop.example/later");
+
+        var noReturn = new PortalClient(port).get(without);
+        assertThat(noReturn.status()).isEqualTo(410);
+        assertThat(noReturn.body()).contains("Email me a new link").doesNotContain("Back to Test store");
+        String foreignToken = withReturn.replace("/portal/" + shop.accountId() + "/", "/portal/" + shops.open()
+            .accountId() + "/");
+        assertThat(new PortalClient(port).get(foreignToken).body()).as("another store's portal knows nothing of it")
+            .doesNotContain("shop.example");
+    }
+
+    @Test
     void aCustomerOfAnotherAccountGetsNoPortalSession() {
         var shop = shops.open();
         var other = shops.open();
