@@ -140,7 +140,7 @@ final class PortalCardViews {
     }
 
     /**
-     * "added Mar 3, 2026" for a card that another saved card looks just like (brand, last 4, expiry: a card reissued
+     * "added Mar 3, 2026" (in the store's time zone: an option's text is not rewritten in the browser's) for a card that another saved card looks just like (brand, last 4, expiry: a card reissued
      * with its number, saved twice), so that the buyer knows which one they choose or remove; null for a card that
      * needs nothing more. Two alike added the same day are told apart by the minute.
      */
@@ -156,8 +156,11 @@ final class PortalCardViews {
             return null;
         }
         boolean sameDay = alike.stream()
-            .anyMatch(other -> PortalTime.day(other.createdAt()).equals(PortalTime.day(card.createdAt())));
-        return "added " + (sameDay ? PortalTime.minute(card.createdAt()) : PortalTime.day(card.createdAt()));
+            .anyMatch(other -> PortalTime.day(other.createdAt(), wallet.zone())
+                .equals(PortalTime.day(card.createdAt(), wallet.zone())));
+        return "added " + (sameDay
+            ? PortalTime.minute(card.createdAt(), wallet.zone())
+            : PortalTime.day(card.createdAt(), wallet.zone()));
     }
 
     /** The cards a "Paid with" list offers: every saved card that has not expired. */

@@ -1,6 +1,7 @@
 package io.till.portal;
 
 import io.till.account.Accounts;
+import io.till.account.Brandings;
 import io.till.account.Mode;
 import io.till.billing.CardChoices;
 import io.till.customer.Card;
@@ -12,6 +13,7 @@ import io.till.payment.SandboxTestCards;
 import io.till.shared.ErrorCode;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -29,8 +31,11 @@ public class PortalCards {
     /** A saved card and the subscriptions and plans it pays now. */
     public record SavedCard(Card card, List<CardChoices.Billed> pays) {}
 
-    /** What the cards page shows: the saved cards (newest first), and what the customer is billed for. */
-    public record Wallet(List<SavedCard> cards, List<CardChoices.Billed> billed) {
+    /**
+     * What the cards page shows: the saved cards (newest first), and what the customer is billed for; {@code zone} is
+     * the store's, in which a card's "added" day is written.
+     */
+    public record Wallet(List<SavedCard> cards, List<CardChoices.Billed> billed, ZoneId zone) {
 
         public Optional<SavedCard> card(String id) {
             return cards.stream().filter(saved -> saved.card().id().equals(id)).findFirst();
@@ -41,8 +46,10 @@ public class PortalCards {
     private final CardChoices choices;
     private final Gateways gateways;
     private final Accounts accounts;
+    private final Brandings brandings;
 
-    PortalCards(Cards cards, CardChoices choices, Gateways gateways, Accounts accounts) {
+    PortalCards(Cards cards, CardChoices choices, Gateways gateways, Accounts accounts, Brandings brandings) {
+        this.brandings = brandings;
         this.cards = cards;
         this.choices = choices;
         this.gateways = gateways;
@@ -57,7 +64,7 @@ public class PortalCards {
                 .filter(item -> card.id().equals(item.cardId()))
                 .toList()))
             .toList();
-        return new Wallet(withWhatTheyPay, billed);
+        return new Wallet(withWhatTheyPay, billed, brandings.zone(accountId));
     }
 
     /** Whether the account takes test cards (sandbox) rather than real ones. */

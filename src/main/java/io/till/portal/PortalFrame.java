@@ -7,6 +7,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.ZoneId;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -35,20 +36,20 @@ class PortalFrame {
         this.images = images;
     }
 
-    /**
-     * @param signedIn whether a session is on (then {@code fullAccess} tells whether it reaches more than the cards)
-     * @param backTo the seller's page the session came from, shown as "Back to {company}"
-     * @param logoUrl Till's copy of the seller's logo, null when there is none to show (then the name stands alone)
-     * @param iconUrl Till's copy of the seller's icon, the tab's icon, or null
-     */
     /** A name that closes a sentence, with one period: "Sunny Soap Co." as it is, "Sunny Soap" + ".". */
     static String endingASentence(String name) {
         return name.endsWith(".") ? name : name + ".";
     }
 
+    /**
+     * @param logoUrl Till's copy of the seller's logo, null when there is none to show (then the name stands alone)
+     * @param iconUrl Till's copy of the seller's icon, the tab's icon, or null
+     * @param signedIn whether a session is on (then {@code fullAccess} tells whether it reaches more than the cards)
+     * @param backTo the seller's page the session came from, shown as "Back to {company}"
+     * @param zone the store's time zone, in which a page writes its days until portal.js writes them in the browser's
+     */
     record Frame(String accountId, String company, String supportEmail, String logoUrl, String iconUrl,
-        boolean signedIn,
-        boolean fullAccess, String backTo, String path) {
+        boolean signedIn, boolean fullAccess, String backTo, String path, ZoneId zone) {
 
         /** The company's name closing a sentence: "Sunny Soap Co." stays as it is, "Sunny Soap" gets its period. */
         public String companyEndingASentence() {
@@ -79,7 +80,7 @@ class PortalFrame {
             shown.icon().isPresent() ? "/portal/" + account.id() + "/icon" : null,
             session.isPresent(),
             session.map(s -> s.buyer().access() == PortalBuyer.Access.FULL).orElse(false),
-            session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath());
+            session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath(), branding.zone());
     }
 
     /**

@@ -2,7 +2,7 @@
 (function () {
   'use strict';
 
-  // Dates come written in UTC (<time datetime="…Z" title="… UTC">); show them in the buyer's own time zone.
+  // Dates come written in the store's time zone (<time datetime="…Z" title="… UTC">); show them in the buyer's own.
   var dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   document.querySelectorAll('time[datetime]').forEach(function (time) {
     var at = new Date(time.getAttribute('datetime'));

@@ -62,6 +62,32 @@ class PortalOverviewTest {
             .doesNotContain("3 payments", bob.get("id").asString(), "4444", "bob@example.com");
     }
 
+    /** Read without JavaScript (which rewrites them in the browser's zone), days are the store's; hover keeps UTC. */
+    @Test
+    void withoutJavaScriptDaysAreWrittenInTheStoresTimeZoneWithTheUtcInstantOnHover() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "zoned@example.com");
+        var subscription = api.get("/api/v1/subscriptions?customer_id=" + order.get("customer_id").asString(),
+            shop.apiKey()).json().get("data").get(0);
+        var nextBill = java.time.Instant.parse(subscription.get("current_period_end").asString());
+        // A zone whose day is not UTC's at that moment: 14 hours ahead from 10:00 UTC on, 11 behind before.
+        var zone = java.time.ZoneId.of(nextBill.atZone(java.time.ZoneOffset.UTC).getHour() >= 10
+            ? "Pacific/Kiritimati"
+            : "Pacific/Pago_Pago");
+        var day = java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy", java.util.Locale.US);
+        assertThat(api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"time_zone": "%s"}""".formatted(zone.getId()), List.of("Content-Type", "application/json")).status())
+            .isEqualTo(200);
+
+        String page = signIn(shop, order.get("customer_id").asString()).get("/portal/" + shop.accountId() + "/")
+            .body();
+
+        assertThat(page).contains(">" + day.format(nextBill.atZone(zone)) + "</time>",
+            "title=\"" + java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy, HH:mm 'UTC'", java.util.Locale.US)
+                .format(nextBill.atZone(java.time.ZoneOffset.UTC)) + "\"")
+            .doesNotContain(">" + day.format(nextBill.atZone(java.time.ZoneOffset.UTC)) + "</time>");
+    }
+
     /** A renewal's or an installment's payment says what it paid, where an order's says its order number. */
     @Test
     void eachPaymentSaysWhatItPaid() {
