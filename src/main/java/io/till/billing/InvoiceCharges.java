@@ -14,7 +14,6 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -22,8 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Collects an invoice: charges the card of its subscription or plan (the customer's default card otherwise) outside
- * any transaction, with the key {@code invoice:<id>:attempt:<n>}, then records the outcome and its events. Running an
- * attempt again (after a crash, on another node) charges nothing new: the gateway answers with the first result.
+ * any transaction, with the key {@code invoice:<id>:attempt:<n>}, then records the payment, and what follows from it
+ * ({@link InvoiceOutcomes}). Running an attempt again (after a crash, on another node) charges nothing new: the
+ * gateway answers with the first result.
  */
 @Component
 class InvoiceCharges {
@@ -38,17 +38,13 @@ class InvoiceCharges {
     private final Cards cards;
     private final Gateways gateways;
     private final Events events;
-    private final BillingJobs jobs;
-    private final RetrySchedules retrySchedules;
+    private final InvoiceOutcomes outcomes;
     private final TransactionTemplate transaction;
     private final Clock clock;
-    private final PlanInstallments planInstallments;
 
     InvoiceCharges(Invoices invoices, Subscriptions subscriptions, PaymentPlans paymentPlans, Payments payments,
-        Customers customers, Cards cards, Gateways gateways, Events events, BillingJobs jobs,
-        RetrySchedules retrySchedules, TransactionTemplate transaction, Clock clock,
-        PlanInstallments planInstallments) {
-        this.planInstallments = planInstallments;
+        Customers customers, Cards cards, Gateways gateways, Events events, InvoiceOutcomes outcomes,
+        TransactionTemplate transaction, Clock clock) {
         this.invoices = invoices;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -57,8 +53,7 @@ class InvoiceCharges {
         this.cards = cards;
         this.gateways = gateways;
         this.events = events;
-        this.jobs = jobs;
-        this.retrySchedules = retrySchedules;
+        this.outcomes = outcomes;
         this.transaction = transaction;
         this.clock = clock;
     }
@@ -287,7 +282,7 @@ class InvoiceCharges {
         Instant now = Timestamps.now(clock);
         if (paid) {
             invoices.markPaid(accountId, invoiceId, now);
-            succeeded(accountId, invoices.get(accountId, invoiceId), payment, customer, now);
+            outcomes.paid(accountId, invoices.get(accountId, invoiceId), payment, customer, now);
         } else {
             var data = new java.util.LinkedHashMap<String, Object>();
             data.put("payment", payment);
@@ -351,9 +346,9 @@ class InvoiceCharges {
         invoice = invoices.get(accountId, invoiceId);
         Customer customer = customers.get(accountId, invoice.customerId());
         if (paid) {
-            succeeded(accountId, invoice, payment, customer, now);
+            outcomes.paid(accountId, invoice, payment, customer, now);
         } else {
-            failed(accountId, invoice, payment, customer, attempt, now);
+            outcomes.failed(accountId, invoice, payment, customer, attempt, now);
         }
     }
 
@@ -364,98 +359,7 @@ class InvoiceCharges {
         }
         Instant now = Timestamps.now(clock);
         invoices.markPaid(accountId, invoiceId, now);
-        succeeded(accountId, invoices.get(accountId, invoiceId), null, customers.get(accountId,
+        outcomes.paid(accountId, invoices.get(accountId, invoiceId), null, customers.get(accountId,
             invoice.customerId()), now);
-    }
-
-    /** The events of a paid invoice; {@code payment} is null when credits paid it all. */
-    private void succeeded(String accountId, Invoice invoice, Payment payment, Customer customer, Instant now) {
-        String customerId = customer.id();
-        var paid = new java.util.LinkedHashMap<String, Object>();
-        paid.put("invoice", invoice);
-        if (payment != null) {
-            paid.put("payment", payment);
-        }
-        paid.put("customer", customer);
-        if (payment != null) {
-            events.record(accountId, EventType.PAYMENT_SUCCEEDED, customerId, Map.of("payment", payment, "invoice",
-                invoice, "customer", customer));
-        }
-        if (invoice.subscriptionId() != null) {
-            Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());
-            if (payment != null) {
-                events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_SUCCEEDED, customerId, Map.of(
-                    "subscription", subscription, "payment", payment, "invoice", invoice, "customer", customer));
-            }
-            events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
-            // Back in good standing only when nothing else is owed: paying the newest of two unpaid invoices leaves
-            // the subscription past due for the older one.
-            if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())
-                && invoices.unpaidFor(accountId, subscription.id(), null).isEmpty()) {
-                subscriptions.setStatus(accountId, subscription.id(), "active", now);
-                if (!subscription.currentPeriodEnd().isAfter(now)) {
-                    // Its renewal passed while it was unpaid: a new period starts now and renews on its own again.
-                    subscriptions.advancePeriod(accountId, subscription.id(), subscription.currentPeriodStart(), now,
-                        now);
-                    jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now);
-                }
-                events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customerId, Map.of("subscription",
-                    subscriptions.get(accountId, subscription.id()), "customer", customer));
-            }
-        } else {
-            boolean wasUnpaid = paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId()).status()
-                .equals("unpaid");
-            PaymentPlan plan = paymentPlans.installmentPaid(accountId, invoice.paymentPlanId(), now);
-            if (wasUnpaid) {
-                // An installment that fell due while it was unpaid billed nothing: it is billed now.
-                planInstallments.resume(accountId, plan.id(), now);
-            }
-            if (payment != null) {
-                events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_SUCCEEDED, customerId, Map.of(
-                    "payment_plan", plan, "payment", payment, "invoice", invoice, "customer", customer));
-            }
-            events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
-            if (plan.status().equals("completed")) {
-                events.record(accountId, EventType.PAYMENT_PLAN_COMPLETED, customerId, Map.of("payment_plan", plan,
-                    "customer", customer));
-            }
-        }
-    }
-
-    private void failed(String accountId, Invoice invoice, Payment payment, Customer customer, int attempt,
-        Instant now) {
-        String customerId = customer.id();
-        events.record(accountId, EventType.PAYMENT_FAILED, customerId, Map.of("payment", payment, "invoice", invoice,
-            "customer", customer));
-        boolean forSubscription = invoice.subscriptionId() != null;
-        List<Duration> retries = retrySchedules.get(accountId).of(forSubscription);
-        boolean exhausted = attempt > retries.size();
-        if (!exhausted) {
-            jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(),
-                invoice.dueAt().plus(retries.get(attempt - 1)));
-        }
-        if (forSubscription) {
-            Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());
-            events.record(accountId, EventType.SUBSCRIPTION_PAYMENT_FAILED, customerId, Map.of("subscription",
-                subscription, "payment", payment, "invoice", invoice, "customer", customer));
-            if (exhausted && List.of("active", "trialing", "past_due").contains(subscription.status())) {
-                subscriptions.setStatus(accountId, subscription.id(), "unpaid", now);
-                events.record(accountId, EventType.SUBSCRIPTION_UNPAID, customerId, Map.of("subscription",
-                    subscriptions.get(accountId, subscription.id()), "invoice", invoice, "customer", customer));
-            } else if (List.of("active", "trialing").contains(subscription.status())) {
-                subscriptions.setStatus(accountId, subscription.id(), "past_due", now);
-                events.record(accountId, EventType.SUBSCRIPTION_PAST_DUE, customerId, Map.of("subscription",
-                    subscriptions.get(accountId, subscription.id()), "invoice", invoice, "customer", customer));
-            }
-        } else {
-            PaymentPlan plan = paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId());
-            events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_FAILED, customerId, Map.of("payment_plan", plan,
-                "payment", payment, "invoice", invoice, "customer", customer));
-            if (exhausted && !plan.status().equals("unpaid")) {
-                paymentPlans.setStatus(accountId, plan.id(), "unpaid", now);
-                events.record(accountId, EventType.PAYMENT_PLAN_UNPAID, customerId, Map.of("payment_plan",
-                    paymentPlans.get(accountId, plan.id()), "invoice", invoice, "customer", customer));
-            }
-        }
     }
 }
