@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -56,6 +59,9 @@ class Executor {
     private static final int STEPS_PER_ROUND = 50;
     /** How often a round with steps still running looks whether their lease is due for renewal. */
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
+    /** How long a write that found no connection waits before it tries again, at first and at most. */
+    private static final Duration FIRST_WRITE_PAUSE = Duration.ofMillis(50);
+    private static final Duration LAST_WRITE_PAUSE = Duration.ofSeconds(1);
 
     private final ExecutionQueue queue;
     private final ExecutionResults results;
@@ -181,7 +187,7 @@ class Executor {
                     .filter(w -> w.continuesNow() && !w.logs().isEmpty()
                         && taken.getOrDefault(w.claimed().id(), 1) < STEPS_PER_ROUND)
                     .map(w -> w.claimed().id()).collect(Collectors.toSet());
-            Map<String, String> accepted = write(token, results, goOn);
+            Map<String, String> accepted = write(token, results, goOn, lease);
             int continued = 0;
             for (var result : results) {
                 String id = result.claimed().id();
@@ -196,8 +202,14 @@ class Executor {
             written.accept(batch.size() - continued);
             Instant now = Timestamps.now(clock);
             if (!held.isEmpty() && !now.isBefore(renewed.plus(renewEvery))) {
-                queue.renewLeases(token, held, now.plus(lease));
-                renewed = now;
+                try {
+                    queue.renewLeases(token, held, now.plus(lease));
+                    renewed = now;
+                } catch (CannotGetJdbcConnectionException noConnection) {
+                    // Tried again at the next check, while two thirds of the lease are still left.
+                    log.warn("No connection to renew the lease of {} executions; trying again: {}", held.size(),
+                        noConnection.getMessage());
+                }
             }
         }
         if (interrupted) {
@@ -226,11 +238,12 @@ class Executor {
         }
     }
 
-    private Map<String, String> write(UUID token, List<ExecutionResults.Written> round, Set<String> goOn) {
+    private Map<String, String> write(UUID token, List<ExecutionResults.Written> round, Set<String> goOn,
+        Duration lease) {
         if (round.isEmpty()) {
             return Map.of();
         }
-        var accepted = results.save(token, round, goOn, Timestamps.now(clock));
+        var accepted = saveOnceConnected(token, round, goOn, lease);
         if (accepted.size() < round.size()) {
             // This node was too slow (paused, or cut off from the database) and its lease ran out: another node owns
             // these executions now, and what this round did was not written. Said out loud, because it is rare.
@@ -246,6 +259,35 @@ class Executor {
             }
         }
         return accepted;
+    }
+
+    /**
+     * Saves a round's results; when no connection can be had (every one busy past the pool's timeout, or the database
+     * restarting), nothing was written, so the same write is tried again, for as long as a lease: what the steps did
+     * (a message sent, a CRM updated) is kept rather than left to another node to do again once the lease runs out.
+     * A write that comes after another node took the executions over is refused as any late write is; and past a
+     * lease the round gives up, the executions come back with their leases, and their steps run again with the same
+     * keys.
+     */
+    private Map<String, String> saveOnceConnected(UUID token, List<ExecutionResults.Written> round,
+        Set<String> goOn, Duration lease) {
+        long giveUp = System.nanoTime() + lease.toNanos();
+        Duration pause = FIRST_WRITE_PAUSE;
+        while (true) {
+            try {
+                return results.save(token, round, goOn, Timestamps.now(clock));
+            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException noConnection) {
+                if (System.nanoTime() + pause.toNanos() - giveUp > 0) {
+                    throw noConnection;
+                }
+                log.warn("No connection to write back {} executions; trying again in {} ms: {}", round.size(),
+                    pause.toMillis(), noConnection.getMessage());
+                LockSupport.parkNanos(pause.toNanos());
+                pause = pause.multipliedBy(2).compareTo(LAST_WRITE_PAUSE) > 0
+                    ? LAST_WRITE_PAUSE
+                    : pause.multipliedBy(2);
+            }
+        }
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */

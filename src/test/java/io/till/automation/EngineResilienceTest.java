@@ -8,6 +8,7 @@ import io.till.automation.engine.ExecutionState;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
 import io.till.testing.ChildTills;
+import io.till.testing.ConnectionNestingGuard;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TestActions;
@@ -222,6 +223,30 @@ class EngineResilienceTest {
         assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
         assertThat(db.sql("SELECT step_id FROM execution_steps WHERE execution_id = :id ORDER BY seq")
             .param("id", id).query(String.class).list()).containsExactly("first", "middle", "last");
+    }
+
+    @Test
+    void aRoundThatFindsNoConnectionToWriteItsResultsWithTriesAgainWhileItsLeaseHolds() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.dry_pool"));
+        String id = startRuns(store, automation, 1).getFirst();
+
+        // The round takes the three steps one after the other; its thread finds no connection twice as "middle" ends
+        // (a pool run dry, a database restarting), when it is to write that step.
+        TestActions.dryPoolAfterStep(Thread.currentThread());
+        try {
+            executor.runRound();
+        } finally {
+            ConnectionNestingGuard.refuseConnections(Thread.currentThread(), 0);
+        }
+
+        assertThat(db.sql("SELECT step_id FROM execution_steps WHERE execution_id = :id ORDER BY seq")
+            .param("id", id).query(String.class).list()).as("what the step did is written, not left to be done again")
+            .containsExactly("first", "middle", "last");
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+        assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::action)
+            .containsExactly("test.record", "test.dry_pool", "test.record");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
 import io.till.testing.Await;
+import io.till.testing.ConnectionNestingGuard;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TestActions;
@@ -125,6 +126,36 @@ class SlowNeighbourTest {
         assertThat(TestActions.calls(db, store.id())).filteredOn(c -> c.action().equals("test.block")).hasSize(1);
         assertThat(meters.counter("till.automation.writes.refused").count()).as("no write refused")
             .isEqualTo(refusedBefore);
+    }
+
+    @Test
+    void aLeaseRenewalThatFindsNoConnectionIsTriedAgainAndTheSlowStepStillWritesItsResult() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String slow = run(store, activate(store, "test.block"));
+        TestActions.hold(store.id());
+        var nodeThread = new java.util.concurrent.atomic.AtomicReference<Thread>();
+        try (var node = Executors.newSingleThreadExecutor(task -> {
+            var thread = new Thread(task, "slow-neighbour-node");
+            nodeThread.set(thread);
+            return thread;
+        })) {
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+            awaitUntil(() -> TestActions.calls(db, store.id()).size() == 1);
+
+            // The node's next ask for a connection, the lease's renewal, finds none; the one after it finds one.
+            ConnectionNestingGuard.refuseConnections(nodeThread.get(), 1);
+            Instant before = leaseEnd(slow);
+            clock.advance(LEASE.dividedBy(2));
+            awaitUntil(() -> leaseEnd(slow).isAfter(before));
+
+            TestActions.release(store.id());
+            assertThat(round.get(1, TimeUnit.MINUTES)).isEqualTo(1);
+        } finally {
+            TestActions.release(store.id());
+            ConnectionNestingGuard.refuseConnections(nodeThread.get(), 0);
+        }
+        assertThat(status(slow)).isEqualTo("succeeded");
     }
 
     private static void awaitUntil(BooleanSupplier condition) {

@@ -4,9 +4,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLTransientConnectionException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.slf4j.Logger;
@@ -30,6 +33,30 @@ public class ConnectionNestingGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionNestingGuard.class);
     private static final ThreadLocal<Set<Connection>> HELD = ThreadLocal
         .withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
+    private static final Map<Thread, Integer> REFUSALS = new ConcurrentHashMap<>();
+
+    /**
+     * Makes the next {@code count} asks of {@code thread} for a connection fail as Hikari's do when its pool stays dry
+     * past the connection timeout (every connection busy, or the database unreachable): nothing is done with them.
+     * A count of 0 takes back what is left.
+     */
+    public static void refuseConnections(Thread thread, int count) {
+        if (count > 0) {
+            REFUSALS.put(thread, count);
+        } else {
+            REFUSALS.remove(thread);
+        }
+    }
+
+    /** Whether this ask of the current thread is one to refuse; counts it. */
+    private static boolean refusing() {
+        var refused = new boolean[1];
+        REFUSALS.computeIfPresent(Thread.currentThread(), (thread, left) -> {
+            refused[0] = true;
+            return left > 1 ? left - 1 : null;
+        });
+        return refused[0];
+    }
 
     @Bean
     static Guard connectionNestingGuardPostProcessor() {
@@ -62,6 +89,10 @@ public class ConnectionNestingGuard {
             proxy.addAdvice((MethodInterceptor) invocation -> {
                 if (!invocation.getMethod().getName().equals("getConnection")) {
                     return invocation.proceed();
+                }
+                if (refusing()) {
+                    throw new SQLTransientConnectionException("till-workers - Connection is not available, request "
+                        + "timed out after 30000ms (refused by the test)");
                 }
                 Set<Connection> held = HELD.get();
                 if (armed && !held.isEmpty()) {

@@ -256,6 +256,34 @@ public class TestActions {
         };
     }
 
+    private static volatile Thread roundThread;
+
+    /** Makes {@code test.dry_pool} refuse {@code thread} its next two connections once it is performed. */
+    public static void dryPoolAfterStep(Thread thread) {
+        roundThread = thread;
+    }
+
+    @Bean
+    Action testDryPool(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.dry_pool", "leaves its round without a connection for a moment");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.dry_pool", call);
+                Thread round = roundThread;
+                if (round != null) {
+                    roundThread = null;
+                    ConnectionNestingGuard.refuseConnections(round, 2);
+                }
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
+            }
+        };
+    }
+
     @Bean
     Action testHang(CallLog log) {
         return new Action() {
