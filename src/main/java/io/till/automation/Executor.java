@@ -206,7 +206,7 @@ class Executor {
                     queue.renewLeases(token, held, now.plus(lease));
                     renewed = now;
                 } catch (CannotGetJdbcConnectionException noConnection) {
-                    // Tried again at the next check, while two thirds of the lease are still left.
+                    // Tried again at the next check, a tenth of a second on: a third of a lease is renewed early.
                     log.warn("No connection to renew the lease of {} executions; trying again: {}", held.size(),
                         noConnection.getMessage());
                 }
@@ -277,7 +277,8 @@ class Executor {
             try {
                 return results.save(token, round, goOn, Timestamps.now(clock));
             } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException noConnection) {
-                if (System.nanoTime() + pause.toNanos() - giveUp > 0) {
+                // Nor while the node stops: a stopping node's pause would end at once, and the lease brings them back.
+                if (System.nanoTime() + pause.toNanos() - giveUp > 0 || Thread.currentThread().isInterrupted()) {
                     throw noConnection;
                 }
                 log.warn("No connection to write back {} executions; trying again in {} ms: {}", round.size(),
