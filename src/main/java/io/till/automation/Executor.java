@@ -206,7 +206,7 @@ class Executor {
                     queue.renewLeases(token, held, now.plus(lease));
                     renewed = now;
                 } catch (CannotGetJdbcConnectionException noConnection) {
-                    // Tried again at the next check, a tenth of a second on: a third of a lease is renewed early.
+                    // Tried again at the next check, a tenth of a second on; renewals start with two thirds left.
                     log.warn("No connection to renew the lease of {} executions; trying again: {}", held.size(),
                         noConnection.getMessage());
                 }
@@ -277,7 +277,7 @@ class Executor {
             try {
                 return results.save(token, round, goOn, Timestamps.now(clock));
             } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException noConnection) {
-                // Nor while the node stops: a stopping node's pause would end at once, and the lease brings them back.
+                // An interrupted thread's pause would end at once: it gives up, and the lease brings them back.
                 if (System.nanoTime() + pause.toNanos() - giveUp > 0 || Thread.currentThread().isInterrupted()) {
                     throw noConnection;
                 }
