@@ -8,6 +8,7 @@ import io.till.automation.engine.Program;
 import io.till.automation.engine.StepLog;
 import io.till.shared.DatabaseOutage;
 import io.till.shared.Timestamps;
+import io.till.shared.WriteBack;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -35,7 +35,6 @@ import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -59,9 +58,6 @@ class Executor {
     private static final int STEPS_PER_ROUND = 50;
     /** How often a round with steps still running looks whether their lease is due for renewal. */
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
-    /** How long a write that found no connection waits before it tries again, at first and at most. */
-    private static final Duration FIRST_WRITE_PAUSE = Duration.ofMillis(50);
-    private static final Duration LAST_WRITE_PAUSE = Duration.ofSeconds(1);
 
     private final ExecutionQueue queue;
     private final ExecutionResults results;
@@ -261,34 +257,11 @@ class Executor {
         return accepted;
     }
 
-    /**
-     * Saves a round's results; when no connection can be had (every one busy past the pool's timeout, or the database
-     * restarting), nothing was written, so the same write is tried again, for as long as a lease: what the steps did
-     * (a message sent, a CRM updated) is kept rather than left to another node to do again once the lease runs out.
-     * A write that comes after another node took the executions over is refused as any late write is; and past a
-     * lease the round gives up, the executions come back with their leases, and their steps run again with the same
-     * keys.
-     */
+    /** Saves a round's results, trying again while no connection can be had ({@link WriteBack}). */
     private Map<String, String> saveOnceConnected(UUID token, List<ExecutionResults.Written> round,
         Set<String> goOn, Duration lease) {
-        long giveUp = System.nanoTime() + lease.toNanos();
-        Duration pause = FIRST_WRITE_PAUSE;
-        while (true) {
-            try {
-                return results.save(token, round, goOn, Timestamps.now(clock));
-            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException noConnection) {
-                // An interrupted thread's pause would end at once: it gives up, and the lease brings them back.
-                if (System.nanoTime() + pause.toNanos() - giveUp > 0 || Thread.currentThread().isInterrupted()) {
-                    throw noConnection;
-                }
-                log.warn("No connection to write back {} executions; trying again in {} ms: {}", round.size(),
-                    pause.toMillis(), noConnection.getMessage());
-                LockSupport.parkNanos(pause.toNanos());
-                pause = pause.multipliedBy(2).compareTo(LAST_WRITE_PAUSE) > 0
-                    ? LAST_WRITE_PAUSE
-                    : pause.multipliedBy(2);
-            }
-        }
+        return WriteBack.onceConnected(lease, round.size() + " executions",
+            () -> results.save(token, round, goOn, Timestamps.now(clock)));
     }
 
     /** Takes one execution as far as one action call, or to a wait or the end. */

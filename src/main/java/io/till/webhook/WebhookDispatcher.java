@@ -6,6 +6,7 @@ import io.till.egress.EgressClient.Outcome.Refused;
 import io.till.egress.EgressClient.Outcome.Unreachable;
 import io.till.shared.RealTime;
 import io.till.shared.Timestamps;
+import io.till.shared.WriteBack;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,7 +82,11 @@ class WebhookDispatcher {
                 }
             }
         }
-        deliveries.save(token, outcomes, Timestamps.now(clock));
+        // What the receivers answered is kept even when the pool is dry for a moment: a delivery left to its lease
+        // would
+        // be sent again (with the same webhook-id, but still twice).
+        WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
+            () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
         return claimed.size();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.till.testing.Api;
+import io.till.testing.ConnectionNestingGuard;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -48,6 +49,12 @@ class WebhookAttemptInFlightTest {
         private final HttpServer server;
 
         HoldingReceiver(int firstStatus) {
+            this(firstStatus, () -> {
+            });
+        }
+
+        /** {@code onFirst} runs as the first request arrives, before it is answered. */
+        HoldingReceiver(int firstStatus, Runnable onFirst) {
             try {
                 server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             } catch (IOException e) {
@@ -60,6 +67,7 @@ class WebhookAttemptInFlightTest {
                 int status = 200;
                 if (webhookIds.size() == 1) {
                     status = firstStatus;
+                    onFirst.run();
                     arrived.countDown();
                     try {
                         release.await(2, TimeUnit.MINUTES);
@@ -168,6 +176,32 @@ class WebhookAttemptInFlightTest {
             assertThat(after.get("attempts")).hasSize(2);
             assertThat(after.get("attempts").get(0).get("response_status").asInt()).isEqualTo(200);
             assertThat(after.get("attempts").get(1).get("response_status").asInt()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void anAnswerWhoseWriteFindsNoConnectionForAMomentIsWrittenOnceOneIsFreeAndNotSentAgain() throws Exception {
+        var store = accounts.create();
+        Thread round = Thread.currentThread();
+        // As the receiver answers, the round's thread finds the pool dry twice (every connection busy, or the database
+        // restarting) when it comes to write what the receiver said.
+        try (var receiver = new HoldingReceiver(200, () -> ConnectionNestingGuard.refuseConnections(round, 2))) {
+            receiver.release.countDown();
+            String endpoint = createEndpoint(store, receiver.url());
+            String id = postEventAndFindItsDelivery(store, endpoint);
+
+            try {
+                agenda.sendDue();
+            } finally {
+                ConnectionNestingGuard.refuseConnections(round, 0);
+            }
+            clock.advance(settings.lease().plusSeconds(1));
+            agenda.runDue();
+
+            var after = delivery(store, endpoint, id);
+            assertThat(receiver.webhookIds).as("sent once, not again when the lease ran out").hasSize(1);
+            assertThat(after.get("status").asString()).isEqualTo("succeeded");
+            assertThat(after.get("attempt_count").asInt()).isEqualTo(1);
         }
     }
 }

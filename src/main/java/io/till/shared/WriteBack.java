@@ -1,0 +1,49 @@
+package io.till.shared;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * The write that records what a worker's round did outside the database (a message sent, a webhook delivered): when
+ * no connection can be had (every one busy past the pool's timeout, or the database restarting), nothing was written,
+ * so the same write is tried again, with growing pauses, for as long as the round's lease holds. What was done is then
+ * kept rather than left to be done again once the lease runs out. Past the lease, or on an interrupted thread, it gives
+ * up: the work comes back with its lease and is done again under the same keys.
+ */
+public final class WriteBack {
+
+    private static final Logger log = LoggerFactory.getLogger(WriteBack.class);
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+    private static final Duration LAST_PAUSE = Duration.ofSeconds(1);
+
+    private WriteBack() {}
+
+    /**
+     * Runs {@code write}, trying it again while it finds no connection, for at most {@code lease}.
+     *
+     * @param what what is written, for the log ("12 executions")
+     */
+    public static <T> T onceConnected(Duration lease, String what, Supplier<T> write) {
+        long giveUp = System.nanoTime() + lease.toNanos();
+        Duration pause = FIRST_PAUSE;
+        while (true) {
+            try {
+                return write.get();
+            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException noConnection) {
+                // An interrupted thread's pause would end at once: it gives up, and the lease brings the work back.
+                if (System.nanoTime() + pause.toNanos() - giveUp > 0 || Thread.currentThread().isInterrupted()) {
+                    throw noConnection;
+                }
+                log.warn("No connection to write back {}; trying again in {} ms: {}", what, pause.toMillis(),
+                    noConnection.getMessage());
+                LockSupport.parkNanos(pause.toNanos());
+                pause = pause.multipliedBy(2).compareTo(LAST_PAUSE) > 0 ? LAST_PAUSE : pause.multipliedBy(2);
+            }
+        }
+    }
+}
