@@ -1,11 +1,17 @@
 package io.till.checkout;
 
+import io.till.account.Accounts;
+import io.till.account.Mode;
+import io.till.billing.Orders;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
+import io.till.customer.Customers;
 import io.till.idempotency.FormSubmissions;
+import io.till.payment.CardDeclinedException;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
@@ -36,11 +42,20 @@ class CheckoutPages {
     private final Checkouts checkouts;
     private final Products products;
     private final FormSubmissions submissions;
+    private final Accounts accounts;
+    private final Purchases purchases;
+    private final Orders orders;
+    private final Customers customers;
 
-    CheckoutPages(Checkouts checkouts, Products products, FormSubmissions submissions) {
+    CheckoutPages(Checkouts checkouts, Products products, FormSubmissions submissions, Accounts accounts,
+        Purchases purchases, Orders orders, Customers customers) {
         this.checkouts = checkouts;
         this.products = products;
         this.submissions = submissions;
+        this.accounts = accounts;
+        this.purchases = purchases;
+        this.orders = orders;
+        this.customers = customers;
     }
 
     /** One checkout as the list shows it. */
@@ -100,6 +115,48 @@ class CheckoutPages {
 
     @GetMapping(LIST + "/{id}")
     String checkout(Caller.Staff staff, @PathVariable String id, Model model) {
+        return checkout(staff, id, null, model);
+    }
+
+    /**
+     * "Try a test purchase" (sandbox accounts only): buys at the checkout as a buyer would, with a test card, through
+     * the purchase {@code POST /api/v1/checkouts/{id}/purchases} makes; the form's one-time key stands for the
+     * Idempotency-Key, so a double click buys once. Then the buyer's record, where the subscription it started and the
+     * events it raised show.
+     */
+    @PostMapping(LIST + "/{id}/test-purchases")
+    String testPurchase(Caller.Staff staff, @PathVariable String id,
+        @RequestParam MultiValueMap<String, String> params, Model model, HttpServletResponse response,
+        RedirectAttributes redirect) {
+        String accountId = staff.accountId();
+        if (accounts.get(accountId).mode() != Mode.SANDBOX) {
+            throw new TillException(ErrorCode.LIVE_MODE, "Test purchases are made in sandbox mode only: a live "
+                + "checkout's purchases come from your site, with real cards.");
+        }
+        checkouts.get(accountId, id);
+        var form = TestPurchaseForm.of(params);
+        String orderId;
+        try {
+            orderId = submissions.once(accountId, params.getFirst(FormSubmissions.FIELD), LIST + "/" + id
+                + "/test-purchases?" + form.asked(), () -> purchases.purchase(accountId, id, form.request()).id());
+        } catch (CardDeclinedException declined) {
+            response.setStatus(HttpStatus.PAYMENT_REQUIRED.value());
+            return checkout(staff, id, form.refused(declined, true), model);
+        } catch (TillException refused) {
+            if (refused.errors().isEmpty()) {
+                throw refused;
+            }
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return checkout(staff, id, form.refused(refused, false), model);
+        }
+        var order = orders.get(accountId, orderId);
+        redirect.addFlashAttribute("flash", "Test purchase: order #" + order.number() + " for " + customers.get(
+            accountId, order.customerId()).name() + ", " + Amounts.format(order.total(), order.currency())
+            + " charged to the test card. What it started is below; its emails are in the dev mailbox.");
+        return "redirect:/admin/customers/" + order.customerId();
+    }
+
+    private String checkout(Caller.Staff staff, String id, TestPurchaseForm tried, Model model) {
         String accountId = staff.accountId();
         var checkout = checkouts.get(accountId, id);
         var upsells = new ArrayList<UpsellView>();
@@ -116,6 +173,13 @@ class CheckoutPages {
             .map(a -> Map.entry(a, Amounts.format(a.amount(), a.currency())))
             .toList());
         model.addAttribute("upsells", upsells);
+        if (accounts.get(accountId).mode() == Mode.SANDBOX) {
+            Product product = (Product) model.getAttribute("product");
+            model.addAttribute("test", tried == null ? TestPurchaseForm.empty(product) : tried);
+            model.addAttribute("testOptions", TestPurchaseForm.options(product));
+            model.addAttribute("testCards", TestPurchaseForm.cards());
+            model.addAttribute("formKey", FormSubmissions.newKey());
+        }
         return "checkout/checkout";
     }
 
