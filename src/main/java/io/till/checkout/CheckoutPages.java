@@ -150,9 +150,12 @@ class CheckoutPages {
             return checkout(staff, id, form.refused(refused, false), model);
         }
         var order = orders.get(accountId, orderId);
+        String charged = order.total() == 0
+            ? "nothing charged now"
+            : Amounts.format(order.total(), order.currency()) + " charged to the test card";
         redirect.addFlashAttribute("flash", "Test purchase: order #" + order.number() + " for " + customers.get(
-            accountId, order.customerId()).name() + ", " + Amounts.format(order.total(), order.currency())
-            + " charged to the test card. What it started is below; its emails are in the dev mailbox.");
+            accountId, order.customerId()).name() + ", " + charged + ". What it started is below; its emails are in "
+            + "the dev mailbox.");
         return "redirect:/admin/customers/" + order.customerId();
     }
 
