@@ -170,14 +170,14 @@ class CheckoutPages {
                 option.map(ProductOption::name).orElse("Removed option"),
                 option.map(ProductOption::price).orElse("")));
         }
+        Product product = products.find(accountId, checkout.productId()).orElse(null);
         model.addAttribute("checkout", checkout);
-        model.addAttribute("product", products.find(accountId, checkout.productId()).orElse(null));
+        model.addAttribute("product", product);
         model.addAttribute("addons", checkout.addons().stream()
             .map(a -> Map.entry(a, Amounts.format(a.amount(), a.currency())))
             .toList());
         model.addAttribute("upsells", upsells);
         if (accounts.get(accountId).mode() == Mode.SANDBOX) {
-            Product product = (Product) model.getAttribute("product");
             model.addAttribute("test", tried == null ? TestPurchaseForm.empty(product) : tried);
             model.addAttribute("testOptions", TestPurchaseForm.options(product));
             model.addAttribute("testCards", TestPurchaseForm.cards());

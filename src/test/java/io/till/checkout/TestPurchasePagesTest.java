@@ -159,19 +159,22 @@ class TestPurchasePagesTest {
         var page = checkoutPage(shop, 1280);
         String csrf = page.locator("form.cat-try input[name=_csrf]").inputValue();
         String key = page.locator("form.cat-try input[name=form_key]").inputValue();
+        // Live only for this check: a lasting live account would switch the shared test clock off for other tests.
         db.sql("UPDATE accounts SET mode = 'live' WHERE id = :id").param("id", shop.accountId()).update();
+        try {
+            page.reload();
+            assertThat(page.locator("h1")).hasText("Join");
+            assertThat(page.locator("main")).not().containsText("Try a test purchase");
+            var sent = page.request().post(api.uri("/admin/catalog/checkouts/" + shop.checkoutId()
+                + "/test-purchases").toString(), RequestOptions.create().setMaxRedirects(0).setForm(FormData.create()
+                    .set("_csrf", csrf).set("form_key", key).set("name", "Ada").set("email", "ada@analytical.example")
+                    .set("option_id", shop.monthly()).set("card", "pm_card_visa")));
 
-        page.reload();
-        assertThat(page.locator("h1")).hasText("Join");
-        assertThat(page.locator("main")).not().containsText("Try a test purchase");
-        var sent = page.request().post(api.uri("/admin/catalog/checkouts/" + shop.checkoutId() + "/test-purchases")
-            .toString(),
-            RequestOptions.create().setMaxRedirects(0).setForm(FormData.create().set("_csrf", csrf)
-                .set("form_key", key).set("name", "Ada").set("email", "ada@analytical.example")
-                .set("option_id", shop.monthly()).set("card", "pm_card_visa")));
-
-        assertThat(sent.status()).isEqualTo(403);
-        assertThat(sent.text()).contains("sandbox mode only");
+            assertThat(sent.status()).isEqualTo(403);
+            assertThat(sent.text()).contains("sandbox mode only");
+        } finally {
+            db.sql("UPDATE accounts SET mode = 'sandbox' WHERE id = :id").param("id", shop.accountId()).update();
+        }
         assertThat(orders(shop)).isEmpty();
     }
 }
