@@ -154,8 +154,7 @@ class CheckoutPages {
             ? "nothing charged now"
             : Amounts.format(order.total(), order.currency()) + " charged to the test card";
         redirect.addFlashAttribute("flash", "Test purchase: order #" + order.number() + " for " + customers.get(
-            accountId, order.customerId()).name() + ", " + charged + ". What it started is below; its emails are in "
-            + "the dev mailbox.");
+            accountId, order.customerId()).name() + ", " + charged + ". What it started is below.");
         return "redirect:/admin/customers/" + order.customerId();
     }
 

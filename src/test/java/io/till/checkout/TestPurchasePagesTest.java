@@ -92,7 +92,7 @@ class TestPurchasePagesTest {
         buy(page);
 
         assertThat(page.locator(".flash")).hasText(Pattern.compile(
-            "^Test purchase: order #\\d+ for Grace Hopper, \\$19\\.00 charged to the test card\\. .*dev mailbox\\.$"));
+            "^Test purchase: order #\\d+ for Grace Hopper, \\$19\\.00 charged to the test card\\. What it started is below\\.$"));
         var bought = orders(shop);
         assertThat(bought).hasSize(1);
         String customer = bought.getFirst().get("customer_id").asString();
@@ -115,6 +115,23 @@ class TestPurchasePagesTest {
         Chromium.screenshot(phone, "dashboard-test-purchase-390");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
+    }
+
+    @Test
+    void aFreeTrialBoughtWithACardThatWillFailSaysNothingWasChargedNowAndStartsTheTrial() {
+        var shop = shops.open();
+        var page = checkoutPage(shop, 1280);
+        page.getByLabel("Buyer's name").fill("Ada Lovelace");
+        page.getByLabel("Buyer's email").fill("ada@analytical.example");
+        page.getByLabel("Option", new Page.GetByLabelOptions().setExact(true)).selectOption(shop.trial());
+        page.getByLabel("Test card").selectOption("pm_card_chargeCustomerFail");
+
+        buy(page);
+
+        assertThat(page.locator(".flash")).hasText(Pattern.compile(
+            "^Test purchase: order #\\d+ for Ada Lovelace, nothing charged now\\. What it started is below\\.$"));
+        assertThat(page.locator("#subscriptions")).containsText("trialing");
+        assertThat(page.locator("main")).containsText("Visa ending in 0341");
     }
 
     @Test
