@@ -160,6 +160,21 @@ public class BillingJobs {
             .single();
     }
 
+    /** When the next job of this kind for this subject is due, if one is on the agenda and not done. */
+    Optional<Instant> nextDue(String accountId, Kind kind, String subjectId) {
+        return db.sql("""
+            SELECT due_at FROM billing_jobs
+             WHERE account_id = :accountId AND kind = :kind AND subject_id = :subjectId AND done_at IS NULL
+             ORDER BY due_at
+             LIMIT 1
+            """)
+            .param("accountId", accountId)
+            .param("kind", kind.name())
+            .param("subjectId", subjectId)
+            .query((rs, row) -> Timestamps.read(rs, "due_at"))
+            .optional();
+    }
+
     /** Marks the job done, unless its lease was lost to another node meanwhile. */
     boolean complete(Job job, Instant now) {
         return db.sql("""

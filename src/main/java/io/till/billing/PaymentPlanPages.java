@@ -82,6 +82,7 @@ class PaymentPlanPages {
         model.addAttribute("canReactivate", plan.canBecome("active"));
         model.addAttribute("canChangeCard", plan.status().equals("active") || plan.status().equals("unpaid"));
         model.addAttribute("canMoveNextBill", plan.nextBillAt() != null && plan.isActive());
+        model.addAttribute("owing", views.owing(accountId, null, id));
         model.addAttribute("formKey", RecordForms.newKey());
         return "billing/payment_plan";
     }

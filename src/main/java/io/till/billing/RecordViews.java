@@ -26,10 +26,12 @@ class RecordViews {
     private final Refunds refunds;
     private final RefundHistory history;
     private final Invoices invoices;
+    private final BillingJobs jobs;
     private final Clock clock;
 
     RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, RefundHistory history,
-        Invoices invoices, Clock clock) {
+        Invoices invoices, BillingJobs jobs, Clock clock) {
+        this.jobs = jobs;
         this.products = products;
         this.cards = cards;
         this.payments = payments;
@@ -54,6 +56,14 @@ class RecordViews {
 
     record InvoiceRow(String id, int sequence, String status, String amount, Instant periodStart, Instant periodEnd,
         Instant dueAt, Instant paidAt, int attempts) {}
+
+    /**
+     * An invoice still waiting for its money, as the top of its record says it: what is owed, how many charges were
+     * tried, what the bank said to the last, and when the retry schedule tries next (null when none is on the agenda:
+     * the schedule is spent, or it waits for a new card).
+     */
+    record Owing(String invoiceId, String owed, Instant dueAt, boolean overdue, int attempts, String lastDecline,
+        Instant nextRetry) {}
 
     /** The product bought and its option, as "Membership · Monthly"; a product removed since says so. */
     String product(String accountId, String productId, String optionId) {
@@ -105,6 +115,28 @@ class RecordViews {
         return list.stream()
             .map(r -> new RefundRow(r.id(), r.paymentId(), r.createdAt(), Amounts.format(r.amount(), r.currency()),
                 r.status(), r.reason()))
+            .toList();
+    }
+
+    /** The unpaid invoices of a subscription or a payment plan, oldest first. */
+    List<Owing> owing(String accountId, String subscriptionId, String paymentPlanId) {
+        var open = invoices.of(accountId, subscriptionId, paymentPlanId).stream()
+            .filter(invoice -> invoice.status().equals("issued"))
+            .sorted(java.util.Comparator.comparing(Invoice::periodStart))
+            .toList();
+        if (open.isEmpty()) {
+            return List.of();
+        }
+        var charges = payments.of(accountId, subscriptionId, paymentPlanId);
+        return open.stream()
+            .map(invoice -> new Owing(invoice.id(), Amounts.format(invoice.amountDue() - invoice.amountCredited(),
+                invoice.currency()), invoice.dueAt(), invoice.overdue(), invoice.attemptCount(),
+                charges.stream()
+                    .filter(p -> invoice.id().equals(p.invoiceId()) && p.status().equals("failed"))
+                    .max(java.util.Comparator.comparing(Payment::createdAt))
+                    .map(RecordViews::failure)
+                    .orElse(null),
+                jobs.nextDue(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id()).orElse(null)))
             .toList();
     }
 

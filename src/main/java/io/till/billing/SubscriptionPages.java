@@ -69,6 +69,7 @@ class SubscriptionPages {
         for (var change : Subscription.Change.values()) {
             model.addAttribute("can" + camel(change), subscription.allows(change));
         }
+        model.addAttribute("owing", views.owing(accountId, id, null));
         model.addAttribute("formKey", RecordForms.newKey());
         return "billing/subscription";
     }

@@ -230,6 +230,43 @@ class SubscriptionPagesTest {
     }
 
     /**
+     * A past-due subscription says at its top what it owes, what the bank said and when the retry schedule tries
+     * next, and that only an automation tells the customer; once a working card is chosen and pays, that is gone.
+     */
+    @Test
+    void aPastDueSubscriptionSaysWhatItOwesWhyAndWhenItIsTriedAgainUntilACardPaysIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        var ada = new Member(shop, order.get("customer_id").asString(), order.get("subscription_id").asString(),
+            null);
+        assertThat(shops.advance(shop, "P15D").status()).isEqualTo(200);
+        assertThat(status(ada)).isEqualTo("past_due");
+        var page = open(ada, 1280);
+
+        var owing = page.locator("#owing");
+        assertThat(owing).containsText("$19.00 owed since");
+        assertThat(owing).containsText(
+            java.util.regex.Pattern.compile("\\d charges? tried, the last declined: Your card was declined\\."));
+        assertThat(owing).containsText("The retry schedule charges it again on");
+        assertThat(owing).containsText("only through an automation");
+        assertThat(owing.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            "Pay now, void or credit the invoice"))).hasAttribute("href", java.util.regex.Pattern.compile(
+                "/admin/invoices/inv_"));
+        Chromium.screenshot(page, "dashboard-subscription-owing-1280");
+
+        String visa = api.post("/api/v1/customers/" + ada.customer() + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_visa\"}").json().get("id").asString();
+        page.reload();
+        page.getByLabel("Pay with").selectOption(visa);
+        button(page, "Change card").click();
+        confirm(page, "Change card and charge");
+
+        assertThat(page.locator(".flash")).containsText("Visa ending in 4242");
+        assertThat(page.locator("#owing")).hasCount(0);
+        assertThat(status(ada)).isEqualTo("active");
+    }
+
+    /**
      * A saved card that has expired is listed on the subscription as expired and cannot be chosen to pay it (changing
      * to it would be refused); the card that pays stays chosen.
      */
