@@ -3,6 +3,9 @@ package io.till.message;
 import io.till.shared.Caller;
 import io.till.shared.PageRequest;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +34,13 @@ class MailboxPages {
      * and embedded images still show, which is what a branded email needs. Only the dashboard may frame it.
      */
     static final String EMAIL_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-        + "sandbox; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+        + "sandbox allow-popups allow-popups-to-escape-sandbox; base-uri 'none'; form-action 'none'; "
+        + "frame-ancestors 'self'";
+
+    /** Where a {@code <base target>} goes in an email's HTML: right after its head's (or its document's) opening tag. */
+    private static final Pattern HEAD_OR_HTML = Pattern.compile("<head(\\s[^>]*)?>|<html(\\s[^>]*)?>",
+        Pattern.CASE_INSENSITIVE);
+    private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]+");
 
     private final DevMailbox mailbox;
 
@@ -58,7 +67,9 @@ class MailboxPages {
 
     @GetMapping(MAILBOX + "/{id}")
     String message(Caller.Staff staff, @PathVariable String id, HttpServletRequest request, Model model) {
-        model.addAttribute("message", mailbox.get(staff.accountId(), isOwner(request), id));
+        var message = mailbox.get(staff.accountId(), isOwner(request), id);
+        model.addAttribute("message", message);
+        model.addAttribute("textParts", linked(message.text()));
         return "message/message";
     }
 
@@ -74,7 +85,48 @@ class MailboxPages {
             .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
             .header("Content-Security-Policy", EMAIL_POLICY)
             .header(HttpHeaders.CACHE_CONTROL, "no-store")
-            .body(html);
+            .body(inNewTabs(html));
+    }
+
+    /**
+     * The email with its links opening in a new tab, as a mail client opens them: inside the preview's frame, a link
+     * to the portal (which no other page may frame) or to any other site would show a broken page. The link is
+     * followed as any link is, with no script of the email running.
+     */
+    static String inNewTabs(String html) {
+        if (html.isEmpty()) {
+            return html;
+        }
+        var opening = HEAD_OR_HTML.matcher(html);
+        int at = opening.find() ? opening.end() : 0;
+        return html.substring(0, at) + "<base target=\"_blank\">" + html.substring(at);
+    }
+
+    /** A piece of a message's text: a web address, linked, or the text around it. */
+    record TextPart(String text, String href) {}
+
+    /** The text with each web address in it linked, so that a link in a text email or an SMS can be opened. */
+    static List<TextPart> linked(String text) {
+        var parts = new ArrayList<TextPart>();
+        if (text == null) {
+            return parts;
+        }
+        var url = URL.matcher(text);
+        int from = 0;
+        while (url.find()) {
+            String address = url.group();
+            // A sentence's full stop or comma after an address is not part of it.
+            int end = url.end();
+            while (address.length() > 8 && ".,;:!?)".indexOf(address.charAt(address.length() - 1)) >= 0) {
+                address = address.substring(0, address.length() - 1);
+                end--;
+            }
+            parts.add(new TextPart(text.substring(from, url.start()), null));
+            parts.add(new TextPart(address, address));
+            from = end;
+        }
+        parts.add(new TextPart(text.substring(from), null));
+        return parts;
     }
 
     /** Staff invitations in the mailbox are an owner's to read. */

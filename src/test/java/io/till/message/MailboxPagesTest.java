@@ -161,6 +161,44 @@ class MailboxPagesTest {
         assertThat(page.locator("main")).containsText("No messages yet.");
     }
 
+    /**
+     * A link in an email opens in a new tab, as from a mail client, not inside the preview's frame, where a page that
+     * may not be framed (the portal) would show broken; a web address in the text version is a link too.
+     */
+    @Test
+    void aLinkInAnEmailOpensItsPageInANewTabAndTheTextVersionsAddressIsALink() {
+        var account = accounts.create();
+        String customer = created(api.post("/api/v1/customers", account.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}"""));
+        String portal = api.uri("/portal/" + account.id()).toString();
+        String automation = created(api.post("/api/v1/automations", account.apiKey(), """
+            {"name": "Portal link", "trigger": {"type": "manual"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                        "params": {"to": "{{customer.email}}", "subject": "Your account",
+                                   "html": "<p><a id='go' href='%s'>Open your account</a></p>",
+                                   "text": "Open your account: %s."}}]}""".formatted(portal, portal)));
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", account.apiKey(), null).status())
+            .isEqualTo(200);
+        created(api.post("/api/v1/automations/" + automation + "/run", account.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer)));
+        agenda.runDue();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/developers/mailbox");
+        page.getByRole(AriaRole.LINK, named("Your account")).click();
+
+        var opened = page.waitForPopup(() -> page.frameLocator("iframe.message-frame").locator("#go").click());
+
+        opened.waitForLoadState();
+        assertThat(opened).hasURL(portal);
+        assertThat(opened.locator("h1")).isVisible();
+        assertThat(page).hasTitle("Message · Till");
+        var linked = page.locator("pre.message-text a");
+        assertThat(linked).hasText(portal);
+        assertThat(linked).hasAttribute("href", portal);
+        assertThat(page.locator("pre.message-text")).containsText("Open your account: " + portal + ".");
+        opened.close();
+    }
+
     @Test
     void anotherAccountsMessageIsNotFound() {
         var other = accounts.create();
