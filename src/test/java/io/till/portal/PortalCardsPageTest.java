@@ -143,7 +143,8 @@ class PortalCardsPageTest {
         var buyer = TwoSubscriptions.open(api, shops);
         var page = signedIn(buyer, 390);
         assertThat(item(page, buyer.pastDue())).containsText("$19.00 unpaid");
-        assertThat(item(page, buyer.pastDue())).containsText("The last payment was declined: Your card was declined.");
+        assertThat(item(page, buyer.pastDue())).containsText(
+            "The last payment did not go through. Your bank said: “Your card was declined.”");
         Chromium.screenshot(page, "portal-cards-390-past-due");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("+ Add a card")).click();
