@@ -8,6 +8,7 @@ import io.till.shared.PageRequest;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -31,13 +32,13 @@ class RecordViews {
 
     RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, RefundHistory history,
         Invoices invoices, BillingJobs jobs, Clock clock) {
-        this.jobs = jobs;
         this.products = products;
         this.cards = cards;
         this.payments = payments;
         this.refunds = refunds;
         this.history = history;
         this.invoices = invoices;
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -122,7 +123,7 @@ class RecordViews {
     List<Owing> owing(String accountId, String subscriptionId, String paymentPlanId) {
         var open = invoices.of(accountId, subscriptionId, paymentPlanId).stream()
             .filter(invoice -> invoice.status().equals("issued"))
-            .sorted(java.util.Comparator.comparing(Invoice::periodStart))
+            .sorted(Comparator.comparing(Invoice::periodStart))
             .toList();
         if (open.isEmpty()) {
             return List.of();
@@ -133,7 +134,7 @@ class RecordViews {
                 invoice.currency()), invoice.dueAt(), invoice.overdue(), invoice.attemptCount(),
                 charges.stream()
                     .filter(p -> invoice.id().equals(p.invoiceId()) && p.status().equals("failed"))
-                    .max(java.util.Comparator.comparing(Payment::createdAt))
+                    .max(Comparator.comparing(Payment::createdAt))
                     .map(RecordViews::failure)
                     .orElse(null),
                 jobs.nextDue(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id()).orElse(null)))

@@ -284,4 +284,28 @@ class AdminFramePageTest {
         }
         Chromium.screenshot(page, "dashboard-nav-390");
     }
+
+    /** The sandbox banner takes fewer lines on a phone: the badge beside the store's name says sandbox already. */
+    @Test
+    void onAPhoneTheSandboxBannerKeepsTheClockAndItsControlAndLeavesTheExplanationToWiderScreens() {
+        var account = accounts.create();
+        var phone = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        var desk = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+
+        assertThat(phone.locator(".sandbox-banner .sandbox-note")).isHidden();
+        assertThat(phone.locator(".sandbox-banner time")).isVisible();
+        assertThat(phone.locator(".sandbox-banner").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Advance"))).isVisible();
+        assertThat(desk.locator(".sandbox-banner .sandbox-note")).isVisible();
+        assertThat(desk.locator(".sandbox-banner")).containsText("test data, no real money moves");
+    }
+
+    @Test
+    void theDashboardsIconIsServedToBrowsersWithoutASession() {
+        var icon = api.get("/favicon.ico", null);
+
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).contains(
+            "icon"));
+    }
 }
