@@ -114,6 +114,17 @@ class AutomationRunNowPagesTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Call the customer · run")))
             .isVisible();
 
+        // Its runs are a tab away on the automation's page, and a click away on the list.
+        page.navigate(api.uri("/admin/automations/" + automation).toString());
+        page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Automation"))
+            .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Runs")).click();
+        assertThat(page).hasURL(Pattern.compile("/admin/executions\\?automation=" + automation + "$"));
+        assertThat(page.locator("main table a[href='/admin/executions/" + execution + "']")).isVisible();
+        page.navigate(api.uri("/admin/automations").toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("1 run of Call the customer in 7 days: "
+            + "see them")).click();
+        assertThat(page).hasURL(Pattern.compile("/admin/executions\\?automation=" + automation + "$"));
+
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
             "/admin/automations/" + automation + "?customer=" + ada);
         assertThat(phone.locator("#run .aut-test-chosen")).containsText("Ada Lovelace");
