@@ -10,6 +10,8 @@ import io.till.shared.TillClock;
 import io.till.shared.TillException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
@@ -77,16 +79,14 @@ class TestClock {
         if ((by == null) == (to == null)) {
             errors.add("by", "required", "give either by (an ISO-8601 duration such as P3D) or to (a time)");
         } else if (by != null) {
-            try {
-                Duration step = Duration.parse(by);
-                if (step.isNegative() || step.isZero() || step.compareTo(MAX_ADVANCE) > 0) {
-                    errors.add("by", "out_of_range", "must be positive and at most " + MAX_ADVANCE.toDays()
-                        + " days; the clock only moves forward");
-                } else {
-                    target = now.plus(step);
-                }
-            } catch (DateTimeParseException e) {
-                errors.add("by", "invalid_format", "must be an ISO-8601 duration such as P3D or PT2H");
+            Instant stepped = stepped(now, by);
+            if (stepped == null) {
+                errors.add("by", "invalid_format", "must be an ISO-8601 duration such as P3D, PT2H or P1M");
+            } else if (!stepped.isAfter(now) || Duration.between(now, stepped).compareTo(MAX_ADVANCE) > 0) {
+                errors.add("by", "out_of_range", "must be positive and at most " + MAX_ADVANCE.toDays()
+                    + " days; the clock only moves forward");
+            } else {
+                target = stepped;
             }
         } else {
             try {
@@ -103,6 +103,23 @@ class TestClock {
         }
         errors.throwIfAny();
         return target;
+    }
+
+    /**
+     * {@code now} moved by {@code by}: a duration of days and hours ({@code P3D}, {@code PT2H}), or of calendar months
+     * and years ({@code P1M}, counted in UTC as billing counts a monthly period, so that "a month" reaches a monthly
+     * renewal: from Dec 4, Jan 4, where 30 days end on Jan 3); null when it is neither.
+     */
+    private static Instant stepped(Instant now, String by) {
+        try {
+            return now.plus(Duration.parse(by));
+        } catch (DateTimeParseException notADuration) {
+            try {
+                return now.atZone(ZoneOffset.UTC).plus(Period.parse(by)).toInstant();
+            } catch (DateTimeParseException notAPeriod) {
+                return null;
+            }
+        }
     }
 
     /**

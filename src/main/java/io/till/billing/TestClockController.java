@@ -31,7 +31,7 @@ class TestClockController {
     record Advance(String by, String to) {}
 
     @PostMapping("/advance")
-    @Operation(summary = "Move the sandbox clock forward", description = "{\"by\": \"P3D\"} or {\"to\": \"2027-01-01T00:00:00Z\"}. Everything that falls due on the way "
+    @Operation(summary = "Move the sandbox clock forward", description = "{\"by\": \"P3D\"} (days and hours, or calendar months: P1M) or {\"to\": \"2027-01-01T00:00:00Z\"}. Everything that falls due on the way "
         + "(renewals, installments, retries, notices) runs at its own time and in order before the answer.")
     TestClock.Advanced advance(Caller caller, @RequestBody Advance body) {
         return testClock.advance(caller.accountId(), body.by(), body.to());

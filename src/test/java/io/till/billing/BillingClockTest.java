@@ -192,6 +192,24 @@ class BillingClockTest {
         }
     }
 
+    /** 30 days from the 4th of December end on January 3rd; a month reaches the monthly renewal of January 4th. */
+    @Test
+    void advancingByAMonthReachesTheMonthlyRenewalWhereThirtyDaysMayFallShort() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        String renewsAt = shops.subscription(shop, subscription).get("current_period_end").asString();
+
+        assertThat(shops.advance(shop, "P1M").status()).isEqualTo(200);
+
+        var renewed = shops.subscription(shop, subscription);
+        assertThat(renewed.get("current_period_start").asString()).isEqualTo(renewsAt);
+        assertThat(api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"by\": \"P1X\"}").json().get("errors")
+            .get(0).get("code").asString()).isEqualTo("invalid_format");
+        assertThat(api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"by\": \"P-1M\"}").json().get("errors")
+            .get(0).get("code").asString()).isEqualTo("out_of_range");
+    }
+
     @Test
     void keepsRenewingASubscriptionWhoseArrearsWerePaid() {
         var shop = shops.open();
