@@ -141,6 +141,9 @@ class CheckoutPages {
                 + "/test-purchases?" + form.asked(), () -> purchases.purchase(accountId, id, form.request()).id());
         } catch (CardDeclinedException declined) {
             response.setStatus(HttpStatus.PAYMENT_REQUIRED.value());
+            // A declined purchase keeps its customer and failed order (as the API's does): the form links them.
+            customers.findByEmail(accountId, form.email().strip())
+                .ifPresent(buyer -> model.addAttribute("declinedBuyer", buyer));
             return checkout(staff, id, form.refused(declined, true), model);
         } catch (TillException refused) {
             if (refused.errors().isEmpty()) {

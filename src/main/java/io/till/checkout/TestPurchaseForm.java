@@ -49,8 +49,10 @@ record TestPurchaseForm(String name, String email, String optionId, String token
     /** The form again with the purchase's refusal: by field, or as the card network's word on the card. */
     TestPurchaseForm refused(TillException refusal, boolean declined) {
         if (declined) {
-            return new TestPurchaseForm(name, email, optionId, token, addonIds, promoCode, Map.of(),
-                refusal.errors().isEmpty() ? refusal.getMessage() : refusal.errors().getFirst().message());
+            // The failed order is linked through its customer's record on the form; its id in words adds nothing.
+            String said = (refusal.errors().isEmpty() ? refusal.getMessage() : refusal.errors().getFirst().message())
+                .replaceFirst(" Order ord_\\w+ was not paid\\.$", "");
+            return new TestPurchaseForm(name, email, optionId, token, addonIds, promoCode, Map.of(), said);
         }
         var byField = new LinkedHashMap<String, String>();
         for (FieldError error : refusal.errors()) {

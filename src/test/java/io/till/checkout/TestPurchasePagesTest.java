@@ -144,13 +144,32 @@ class TestPurchasePagesTest {
 
         buy(page);
 
-        assertThat(page.getByRole(AriaRole.ALERT)).hasText(
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText(
             "The bank declined the test card: Your card has insufficient funds. Nothing was charged.");
         assertThat(page.getByLabel("Buyer's email")).hasValue("ada@analytical.example");
         assertThat(page.getByLabel("Test card")).hasValue("pm_card_chargeDeclinedInsufficientFunds");
         assertThat(page.getByLabel("Test card")).hasAttribute("aria-invalid", "true");
         assertThat(orders(shop).stream().filter(o -> o.get("status").asString().equals("paid"))).isEmpty();
         Chromium.screenshot(page, "dashboard-test-purchase-declined-1280");
+    }
+
+    @Test
+    void aPurchaseDeclinedByACardThatFailsEveryChargeLinksTheFailedOrdersRecordAndSaysItStartsNoDunning() {
+        var shop = shops.open();
+        var page = checkoutPage(shop, 1280);
+        page.getByLabel("Buyer's name").fill("Grace Hopper");
+        page.getByLabel("Buyer's email").fill("grace@navy.example");
+        page.getByLabel("Test card").selectOption("pm_card_chargeCustomerFail");
+
+        buy(page);
+
+        var alert = page.getByRole(AriaRole.ALERT);
+        assertThat(alert).containsText("The bank declined the test card: Your card was declined. Nothing was charged.");
+        assertThat(alert).not().containsText("ord_");
+        assertThat(alert).containsText("starts no dunning");
+        alert.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName(
+            "Grace Hopper’s record")).click();
+        assertThat(page.locator("#orders")).containsText("failed");
     }
 
     @Test
