@@ -21,7 +21,7 @@ class StaticAssetCachingTest {
     /** The files a page loads: {@code <link href>} and {@code <script src>} of Till's own. */
     private static final Pattern ASSET = Pattern.compile("<(?:link[^>]*href|script[^>]*src)=\"(/[^\"]+)\"");
     /** A name with the MD5 of its content before the extension, as Spring's content version strategy writes it. */
-    private static final Pattern CONTENT_NAMED = Pattern.compile(".*-[0-9a-f]{32}\\.(css|js)$");
+    private static final Pattern CONTENT_NAMED = Pattern.compile(".*-[0-9a-f]{32}\\.(css|js|ico)$");
 
     @Value("${local.server.port}")
     int port;
