@@ -2,6 +2,7 @@ package io.till.checkout;
 
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
+import io.till.customer.Card;
 import io.till.payment.SandboxTestCards;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
@@ -74,7 +75,7 @@ record TestPurchaseForm(String name, String email, String optionId, String token
     /** Every sandbox test card, labelled with its brand, last four digits and what it does. */
     static List<CardChoice> cards() {
         return SandboxTestCards.all().stream()
-            .map(card -> new CardChoice(card.token(), capitalized(card.brand()) + " ending " + card.last4() + " — "
+            .map(card -> new CardChoice(card.token(), Card.brandName(card.brand()) + " ending " + card.last4() + " — "
                 + card.behaviour()))
             .toList();
     }
@@ -86,12 +87,6 @@ record TestPurchaseForm(String name, String email, String optionId, String token
             : product.options().stream()
                 .map((ProductOption option) -> new OptionChoice(option.id(), option.name() + " · " + option.price()))
                 .toList();
-    }
-
-    private static String capitalized(String brand) {
-        return brand.equals("amex")
-            ? "American Express"
-            : Character.toUpperCase(brand.charAt(0)) + brand.substring(1);
     }
 
     private static String value(MultiValueMap<String, String> params, String name) {
