@@ -46,18 +46,18 @@ class ExecutionPages {
     static final int LINES = 200;
 
     private final Executions executions;
-    private final Programs programs;
     private final Events events;
     private final Automations automations;
     private final EventRuns eventRuns;
     private final Customers customers;
     private final Brandings brandings;
+    private final AutomationPictures pictures;
     private final Clock clock;
 
     ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
-        Programs programs, Events events, Brandings brandings, Clock clock) {
+        Events events, Brandings brandings, AutomationPictures pictures, Clock clock) {
         this.brandings = brandings;
-        this.programs = programs;
+        this.pictures = pictures;
         this.events = events;
         this.executions = executions;
         this.automations = automations;
@@ -154,10 +154,12 @@ class ExecutionPages {
             : cancelingEvent(accountId, run
                 .canceledByEvent()));
         var tail = executions.tail(accountId, id, null, LINES);
-        model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status(), titles(run.automationId(), run
-            .version())));
+        var titles = titles(accountId, run.automationId(), run.version());
+        model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status(), titles));
         model.addAttribute("earlier", earlier(tail));
-        model.addAttribute("waitingFor", run.status().equals("waiting") ? Timeline.waitingFor(tail.lines()) : null);
+        model.addAttribute("waitingFor", run.status().equals("waiting")
+            ? Timeline.waitingFor(tail.lines(), titles)
+            : null);
         model.addAttribute("canRetry", run.status().equals("failed"));
         model.addAttribute("canCancel", UNFINISHED.contains(run.status()));
         return "automation/execution";
@@ -172,8 +174,8 @@ class ExecutionPages {
         Execution run = executions.get(staff.accountId(), id);
         var tail = executions.tail(staff.accountId(), id, Integer.parseInt(before), LINES);
         model.addAttribute("run", Map.of("id", id));
-        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following(), null, titles(run.automationId(), run
-            .version())));
+        model.addAttribute("steps", Timeline.of(tail.lines(), tail.following(), null, titles(staff.accountId(), run
+            .automationId(), run.version())));
         model.addAttribute("earlier", earlier(tail));
         return "automation/execution :: lines";
     }
@@ -189,15 +191,24 @@ class ExecutionPages {
         }
     }
 
-    /** What each action step of the version does, by step id: "Post to Slack", as the builder names it. */
-    private Map<String, String> titles(String automationId, int version) {
+    /**
+     * What each step of the version does, by step id, as the automation's page draws it: "Send email", "Wait 3 days",
+     * "If Invoice · Status is “issued” (open)".
+     */
+    private Map<String, String> titles(String accountId, String automationId, int version) {
         var titles = new java.util.HashMap<String, String>();
-        programs.get(automationId, version).blocks().values().forEach(block -> block.forEach(step -> {
-            if (step instanceof Definition.Step.Action action) {
-                titles.put(action.id(), StepFlow.words(action.action()));
-            }
-        }));
+        collect(pictures.flow(accountId, automations.versionToTest(accountId, automationId, version).definition()),
+            titles);
         return titles;
+    }
+
+    private static void collect(List<StepFlow.Chip> chips, Map<String, String> titles) {
+        for (var chip : chips) {
+            if (chip.id() != null) {
+                titles.put(chip.id(), chip.title());
+            }
+            chip.lanes().forEach(lane -> collect(lane.steps(), titles));
+        }
     }
 
     /** The first line shown, when earlier lines are left to show. */

@@ -183,7 +183,10 @@ final class StepFlow {
                 : fieldWords.apply(compare
                     .field()))
                 + " " + operator(compare.op())
-                + (compare.value() == null ? "" : " " + value(compare.value()));
+                + (compare.value() == null
+                    ? ""
+                    : " " + value(compare.value()) + statusWords(compare.field(),
+                        compare.value()));
         };
     }
 
@@ -210,6 +213,15 @@ final class StepFlow {
             case EXISTS -> "is present";
             case NOT_EXISTS -> "is absent";
         };
+    }
+
+    /**
+     * What the billing pages call a status the API names otherwise: an invoice the API calls issued is "open" (not
+     * yet paid, void or uncollectible) on every page, so a condition on it says so beside the value it compares.
+     */
+    private static String statusWords(String field, JsonNode value) {
+        boolean invoiceStatus = field != null && (field.equals("invoice.status") || field.endsWith(".invoice.status"));
+        return invoiceStatus && value.isString() && value.asString().equals("issued") ? " (open)" : "";
     }
 
     private static String value(JsonNode value) {

@@ -34,6 +34,10 @@ final class TestedFlow {
         static Outcome of(String tone, String headline) {
             return new Outcome(tone, null, headline, List.of(), null, null, null, null);
         }
+
+        Outcome withItem(String item) {
+            return new Outcome(tone, item, headline, facts, text, html, json, until);
+        }
     }
 
     /** The params an action's outcome lists as facts, in this order; the rest go in its JSON. */
@@ -224,6 +228,14 @@ final class TestedFlow {
             case "send_slack" -> "Would post this to Slack";
             default -> "Would run now (not performed in a test)";
         };
+        return described("ok", headline, shown).withItem(item);
+    }
+
+    /**
+     * An action's params (and what it answered) as an outcome: the {@link #FACTS} that are there as facts, a message's
+     * text and HTML bodies, and the rest (or a webhook's payload) as JSON. Shared with a run's timeline.
+     */
+    static Outcome described(String tone, String headline, JsonNode shown) {
         var facts = new ArrayList<Fact>();
         String json = null;
         if (shown != null && shown.isObject()) {
@@ -249,7 +261,7 @@ final class TestedFlow {
         }
         String text = shown == null ? null : shown.path("text").asString(null);
         String html = shown == null ? null : shown.path("html").asString(null);
-        return new Outcome("ok", item, headline, facts, text, html, json, null);
+        return new Outcome(tone, null, headline, facts, text, html, json, null);
     }
 
     private static String factLabel(String name) {

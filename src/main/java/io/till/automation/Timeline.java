@@ -1,8 +1,10 @@
 package io.till.automation;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /** A run's log as the steps of its page: what each got and gave, how long it took, and how it failed, in words. */
@@ -12,11 +14,14 @@ final class Timeline {
      * One line of the timeline; {@code input} and {@code output} are indented JSON, null when empty. {@code outcome}
      * is the word of its badge: its status, except for a charge the bank declined ("declined": the step did its work,
      * the money did not come), a wait a later line shows over ("waited") and a wait its run ended with ("canceled").
-     * {@code retried}: a failed attempt that a later attempt of the same step followed.
+     * {@code retried}: a failed attempt that a later attempt of the same step followed. A wait that is over is one
+     * entry from {@code startedAt} to {@code endedAt} (null for any other). {@code message} is what an action that
+     * succeeded sent or did, as the Test tab shows it (an email's recipient, subject and body), null when it has
+     * nothing to show; {@code mailboxId} the dev mailbox's copy of an email, if it went there.
      */
     record Entry(int seq, String stepId, String title, String kind, String status, String outcome, int attempt,
         String iteration, String input, String output, StepErrors.Words error, boolean retried, Instant startedAt,
-        String duration, String note) {}
+        Instant endedAt, String duration, String note, TestedFlow.Outcome message, String mailboxId) {}
 
     private Timeline() {}
 
@@ -35,28 +40,71 @@ final class Timeline {
      */
     static List<Entry> of(List<Execution.Step> steps, Execution.Step following, String runStatus,
         Map<String, String> titles) {
-        var later = new java.util.ArrayList<>(steps);
+        var later = new ArrayList<>(steps);
         if (following != null) {
             later.add(following);
         }
-        return java.util.stream.IntStream.range(0, steps.size())
-            .mapToObj(i -> {
-                var s = steps.get(i);
-                boolean retried = s.status().equals("failed") && later.subList(i + 1, later.size()).stream()
-                    .anyMatch(next -> next.stepId().equals(s.stepId())
-                        && java.util.Objects.equals(next.iteration(), s.iteration())
-                        && next.attempt() > s.attempt());
-                boolean over = later.subList(i + 1, later.size()).stream()
-                    .anyMatch(next -> next.stepId().equals(s.stepId())
-                        && java.util.Objects.equals(next.iteration(), s.iteration()));
-                return new Entry(s.seq(), s.stepId(), titles.getOrDefault(s.stepId(), kindWords(s.kind())), s.kind(),
-                    s.status(), outcome(s, over, runStatus), s.attempt(),
-                    s.iteration(), shown(s.input()), shown(s.output()), StepErrors.of(s.error()), retried,
-                    s.startedAt(),
-                    // Only an action's attempt takes time of its own; a branch, delay or stop is a decision.
-                    s.kind().equals("action") ? duration(s.durationMs()) : null, note(s));
-            })
-            .toList();
+        var entries = new ArrayList<Entry>();
+        for (int i = 0; i < steps.size(); i++) {
+            var s = steps.get(i);
+            var after = later.subList(i + 1, later.size());
+            boolean retried = s.status().equals("failed") && after.stream()
+                .anyMatch(next -> sameStep(next, s) && next.attempt() > s.attempt());
+            boolean over = after.stream().anyMatch(next -> sameStep(next, s));
+            if (over && waits(s) && steps.subList(i + 1, steps.size()).stream().anyMatch(next -> sameStep(next, s))) {
+                // Shown once, on the line that ended it.
+                continue;
+            }
+            Execution.Step begun = waits(s) && !s.status().equals("waiting")
+                ? steps.subList(0, i).reversed().stream()
+                    .filter(earlier -> sameStep(earlier, s) && earlier.status().equals("waiting"))
+                    .findFirst().orElse(null)
+                : null;
+            String duration = begun != null
+                ? duration(java.time.Duration.between(begun.startedAt(), s.startedAt()).toMillis())
+                // Only an action's attempt takes time of its own; a branch or stop is a decision.
+                : s.kind().equals("action") ? duration(s.durationMs()) : null;
+            entries.add(new Entry(s.seq(), s.stepId(), titles.getOrDefault(s.stepId(), kindWords(s.kind())), s.kind(),
+                s.status(), outcome(s, over, runStatus), s.attempt(), s.iteration(), shown(s.input()),
+                shown(s.output()), StepErrors.of(s.error()), retried, begun == null ? s.startedAt() : begun.startedAt(),
+                begun == null ? null : s.startedAt(), duration, note(s), message(s), mailboxId(s)));
+        }
+        return entries;
+    }
+
+    private static boolean sameStep(Execution.Step a, Execution.Step b) {
+        return a.stepId().equals(b.stepId()) && Objects.equals(a.iteration(), b.iteration());
+    }
+
+    /** A step whose log has a line when its waiting begins and another when it ends. */
+    private static boolean waits(Execution.Step step) {
+        return step.kind().equals("delay") || step.kind().equals("wait_for_event");
+    }
+
+    /** What an action that succeeded sent or did, from what it was given and what it answered. */
+    private static TestedFlow.Outcome message(Execution.Step step) {
+        if (!step.kind().equals("action") || !step.status().equals("succeeded") || declined(step)
+            || step.input() == null || !step.input().isObject()) {
+            return null;
+        }
+        var shown = step.input().deepCopy();
+        if (step.output() != null && step.output().isObject()) {
+            ((tools.jackson.databind.node.ObjectNode) shown).setAll((tools.jackson.databind.node.ObjectNode) step
+                .output().deepCopy());
+        }
+        var said = TestedFlow.described("ok", null, shown);
+        boolean sent = said.text() != null || said.html() != null;
+        if (said.facts().isEmpty() && !sent) {
+            return null;
+        }
+        String headline = !sent ? null : shown.has("subject") ? "Sent this email" : "Sent this message";
+        return new TestedFlow.Outcome(said.tone(), null, headline, said.facts(), said.text(), said.html(), null, null);
+    }
+
+    private static String mailboxId(Execution.Step step) {
+        return step.kind().equals("action") && step.output() != null
+            ? step.output().path("dev_message_id").asString(null)
+            : null;
     }
 
     /** A step's kind in words, for a step whose definition has nothing more to say. */
@@ -74,6 +122,11 @@ final class Timeline {
 
     /** What a waiting run waits for: a delay step, or the next attempt of a step that failed and is retried. */
     static String waitingFor(List<Execution.Step> steps) {
+        return waitingFor(steps, Map.of());
+    }
+
+    /** {@link #waitingFor(List)}, a delay named as its automation's page draws it ({@code titles}, by step id). */
+    static String waitingFor(List<Execution.Step> steps, Map<String, String> titles) {
         if (steps.isEmpty()) {
             return "Waiting";
         }
@@ -90,7 +143,10 @@ final class Timeline {
                 + last.output().path("match").asString("customer").replace('_', ' ') + " (step \u201c"
                 + last.stepId() + "\u201d), or its time to end";
         }
-        return "The delay of step \u201c" + last.stepId() + "\u201d to end";
+        String title = titles.get(last.stepId());
+        return title == null
+            ? "The delay of step \u201c" + last.stepId() + "\u201d to end"
+            : "\u201c" + title + "\u201d to end (step " + last.stepId() + ")";
     }
 
     private static String outcome(Execution.Step step, boolean over, String runStatus) {

@@ -159,13 +159,20 @@ class AutomationJourneyTest {
         runRow.getByRole(AriaRole.LINK).first().click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Payment Dunning · run"))).isVisible();
         var steps = page.locator("ol.timeline > li .step-name strong");
-        // Each step says what it does, as the builder names it, beside its id.
-        assertThat(steps).hasText(new String[]{"Send email", "Wait", "Wait", "If", "Retry payment", "If",
-                "Send email", "Wait", "Wait", "If", "Send email", "Create task"});
+        // Each step says what it does as the automation's page draws it, beside its id; a wait is one line.
+        assertThat(steps).hasText(new String[]{"Send email", "Wait 5 days", "If Invoice · Status is “issued” (open)",
+                "Retry payment", "If Step “retry” · Status is “declined”", "Send email", "Wait 7 days",
+                "If Invoice · Status is “issued” (open)", "Send email", "Create task"});
         assertThat(page.locator("ol.timeline > li .step-name .muted")).hasText(new String[]{"· gentle · attempt 1",
-                "· wait", "· wait", "· still_unpaid", "· retry · attempt 1", "· retry_failed", "· urgent · attempt 1",
-                "· wait_more", "· wait_more", "· final_check", "· final_notice · attempt 1", "· task · attempt 1"});
+                "· wait", "· still_unpaid", "· retry · attempt 1", "· retry_failed", "· urgent · attempt 1",
+                "· wait_more", "· final_check", "· final_notice · attempt 1", "· task · attempt 1"});
         assertThat(page.locator("ol.timeline")).containsText("Took the “then” path");
+        // An email reads as the buyer got it, and opens in the dev mailbox.
+        var gentle = page.locator("ol.timeline > li").first();
+        assertThat(gentle.locator(".aut-outcome-facts")).containsText("grace@example.com");
+        assertThat(gentle.locator(".aut-outcome-facts")).containsText("We couldn't process your payment");
+        assertThat(gentle.locator(".aut-outcome-text")).containsText("/portal/");
+        assertThat(gentle.getByText("Open it in the dev mailbox")).isVisible();
         Chromium.screenshot(page, "journey-run-1280");
 
         // A run that fails at a webhook is retried from that step once the peer is back.

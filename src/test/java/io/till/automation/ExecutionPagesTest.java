@@ -254,7 +254,7 @@ class ExecutionPagesTest {
 
         var staff = StaffBrowser.of(db, passwords, store.id());
         var page = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/" + execution);
-        assertThat(page.locator("main")).containsText("The delay of step “wait” to end, until");
+        assertThat(page.locator("main")).containsText("“Wait 1 day” to end (step wait), until");
         var stale = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/" + execution);
         Chromium.screenshot(page, "execution-waiting-1280");
 

@@ -35,13 +35,58 @@ class TimelineTest {
     }
 
     @Test
-    void aWaitThatIsOverSaysWaitedAndOneEndedWithItsRunSaysCanceled() {
-        var steps = List.of(line(1, "wait", "delay", "waiting", null), line(2, "wait", "delay", "succeeded", null),
-            line(3, "wait_more", "delay", "waiting", null));
+    void aWaitThatIsOverIsOneLineFromItsStartToItsEndAndOneEndedWithItsRunSaysCanceled() {
+        var begun = new Execution.Step(1, "wait", "wait", null, "delay", "waiting", 1, null,
+            JSON.readTree("{\"until\": \"2026-12-05T10:00:00Z\"}"), null, null, AT, AT, 0);
+        var ended = new Execution.Step(2, "wait", "wait", null, "delay", "succeeded", 1, null,
+            JSON.readTree("{\"waited_until\": \"2026-12-05T10:00:00Z\"}"), null, null, AT.plusSeconds(3 * 86_400),
+            AT.plusSeconds(3 * 86_400), 0);
+        var steps = List.of(begun, ended, line(3, "wait_more", "delay", "waiting", null));
+        var titles = java.util.Map.of("wait", "Wait 3 days", "wait_more", "Wait 7 days");
 
-        assertThat(Timeline.of(steps, null, "canceled")).extracting(Timeline.Entry::outcome)
-            .containsExactly("waited", "succeeded", "canceled");
-        assertThat(Timeline.of(steps, null, "waiting")).extracting(Timeline.Entry::outcome)
-            .containsExactly("waited", "succeeded", "waiting");
+        var entries = Timeline.of(steps, null, "canceled", titles);
+        assertThat(entries).extracting(Timeline.Entry::title).containsExactly("Wait 3 days", "Wait 7 days");
+        assertThat(entries).extracting(Timeline.Entry::outcome).containsExactly("succeeded", "canceled");
+        assertThat(entries.getFirst().startedAt()).isEqualTo(AT);
+        assertThat(entries.getFirst().endedAt()).isEqualTo(AT.plusSeconds(3 * 86_400));
+        assertThat(entries.getFirst().duration()).isEqualTo("3 days");
+        assertThat(Timeline.of(steps, null, "waiting", titles)).extracting(Timeline.Entry::outcome)
+            .containsExactly("succeeded", "waiting");
+    }
+
+    @Test
+    void aWaitWhoseEndIsOnTheNextPageSaysWaited() {
+        var entries = Timeline.of(List.of(line(1, "wait", "delay", "waiting", null)),
+            line(2, "wait", "delay", "succeeded", null), null);
+
+        assertThat(entries).extracting(Timeline.Entry::outcome).containsExactly("waited");
+    }
+
+    @Test
+    void aSentEmailShowsToSubjectAndBodyAsMessageAndLinksTheDevMailbox() {
+        var sent = new Execution.Step(1, "gentle", "gentle", null, "action", "succeeded", 1, JSON.readTree("""
+            {"to": "ada@example.com", "subject": "We couldn't process your payment", "text": "Hi Ada"}"""),
+            JSON.readTree("""
+                {"to": "ada@example.com", "via": "dev_mailbox", "message_id": "<m@till.invalid>",
+                 "dev_message_id": "msg_1"}"""), null, null, AT, AT, 12);
+
+        var entry = Timeline.of(List.of(sent), null, "succeeded", java.util.Map.of("gentle", "Send email"))
+            .getFirst();
+
+        assertThat(entry.message().headline()).isEqualTo("Sent this email");
+        assertThat(entry.message().facts()).extracting(TestedFlow.Fact::label, TestedFlow.Fact::value)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("To", "ada@example.com"),
+                org.assertj.core.groups.Tuple.tuple("Subject", "We couldn't process your payment"),
+                org.assertj.core.groups.Tuple.tuple("Sent through", "the dev mailbox"));
+        assertThat(entry.message().text()).isEqualTo("Hi Ada");
+        assertThat(entry.mailboxId()).isEqualTo("msg_1");
+    }
+
+    @Test
+    void aStepThatDidNotSucceedShowsNoMessage() {
+        var failed = new Execution.Step(1, "gentle", "gentle", null, "action", "failed", 1, JSON.readTree("""
+            {"to": "ada@example.com", "subject": "Hello", "text": "Hi"}"""), null, null, null, AT, AT, 12);
+
+        assertThat(Timeline.of(List.of(failed)).getFirst().message()).isNull();
     }
 }
