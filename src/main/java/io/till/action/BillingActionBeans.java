@@ -56,7 +56,8 @@ class BillingActionBeans {
     /**
      * {@code retry_payment}: one charge per step. Should another charge of the invoice be at the gateway (its retry
      * schedule's, staff's pay now, another run's), the step charges nothing and is taken again shortly, without
-     * spending an attempt ({@link RecordFailures#guard}), when that one has ended and the invoice may be paid.
+     * spending an attempt ({@link RecordFailures#guard}), when that one has ended and the invoice may be paid. Moments
+     * after the schedule's attempt declined the same card, its decline is the answer and nothing is charged.
      */
     @Bean
     Action retryPayment(BillingActions billing) {
@@ -67,8 +68,10 @@ class BillingActionBeans {
                 if (charge.status().equals("in_progress")) {
                     throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, charge.message());
                 }
-                return NODES.objectNode().put("status", charge.status()).put("payment_id", charge.paymentId())
-                    .put("failure_code", charge.code()).put("failure_message", charge.message());
+                var output = NODES.objectNode().put("status", charge.status()).put("payment_id", charge
+                    .paymentId()).put("failure_code", charge.code()).put("failure_message", charge.message());
+                // The schedule's attempt of moments ago is the answer: said, so that the log explains the payment.
+                return charge.bySchedule() ? output.put("declined_just_before", "retry_schedule") : output;
             },
             // A dry run charges nothing. Shown declined, so that what a flow does when the card fails again (most
             // of a dunning sequence) can be followed; were it paid, the invoice's payment would end the run.

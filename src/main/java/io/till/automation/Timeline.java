@@ -173,7 +173,11 @@ final class Timeline {
     private static String note(Execution.Step step) {
         if (declined(step)) {
             String code = step.output().path("failure_code").asString("");
-            return "The card was declined" + (code.isEmpty() ? "" : " (" + code + ")") + "; nothing was charged";
+            String why = code.isEmpty() ? "" : " (" + code + ")";
+            return step.output().has("declined_just_before")
+                ? "The retry schedule had just tried the card, and the bank declined it" + why + ": not charged "
+                    + "again so soon"
+                : "The card was declined" + why + "; nothing was charged";
         }
         if (step.kind().equals("delay") && step.status().equals("waiting")) {
             return "Waiting begins";

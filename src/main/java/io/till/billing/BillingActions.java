@@ -51,9 +51,10 @@ public class BillingActions {
     /**
      * How a charge ended: {@code paid}, {@code declined} (with the gateway's code), {@code nothing_due}, {@code held}
      * (a paused subscription's), or {@code in_progress}: another charge of the invoice was at the gateway, and this
-     * one made none.
+     * one made none. {@code bySchedule}: the retry schedule had just tried the same card and been declined, and its
+     * payment is the answer; nothing was charged again so soon.
      */
-    public record Charge(String status, String paymentId, String code, String message) {}
+    public record Charge(String status, String paymentId, String code, String message, boolean bySchedule) {}
 
     /** How soon a charge that found another of its invoice at the gateway asks again: a gateway answers in seconds. */
     public static final Duration IN_PROGRESS_ASK_AGAIN = Duration.ofSeconds(2);
@@ -61,7 +62,8 @@ public class BillingActions {
     /** Charges an issued invoice now with {@code key} as the gateway's idempotency key: at most one charge per key. */
     public Charge retryPayment(String accountId, String invoiceId, String key, String executionId) {
         var retried = charges.retryNow(accountId, invoiceId, ChargeKeys.retry(key), executionId);
-        return new Charge(retried.status(), retried.paymentId(), retried.code(), retried.message());
+        return new Charge(retried.status(), retried.paymentId(), retried.code(), retried.message(),
+            retried.bySchedule());
     }
 
     /**

@@ -201,14 +201,23 @@ class InvoiceCharges {
     static final String IN_PROGRESS = "Another charge of this invoice is at the gateway; this step is taken again "
         + "once it has ended.";
 
-    /** How a retry asked for by an automation ended. */
-    record Retried(String status, String paymentId, String code, String message) {}
+    /**
+     * How a retry asked for by an automation ended; {@code bySchedule}: the retry schedule's attempt had just been
+     * declined on the same card, and is the answer ({@link #JUST_TRIED}).
+     */
+    record Retried(String status, String paymentId, String code, String message, boolean bySchedule) {
+
+        Retried(String status, String paymentId, String code, String message) {
+            this(status, paymentId, code, message, false);
+        }
+    }
 
     /**
      * Charges the invoice now, on behalf of an automation step, with the gateway key {@code key}: a step run twice,
      * or resumed after a crash, charges at most once. It stands beside the billing retry schedule without moving it:
      * a decline is recorded (with {@code payment.failed}, marked as caused by the execution so that it does not start
-     * the same automation again) but neither counts as a scheduled attempt nor exhausts the invoice.
+     * the same automation again) but neither counts as a scheduled attempt nor exhausts the invoice. Moments after the
+     * schedule's declined attempt on the same card it charges nothing and answers that decline ({@link #JUST_TRIED}).
      */
     Retried retryNow(String accountId, String invoiceId, String key, String executionId) {
         var earlier = payments.findByKey(accountId, key);
@@ -243,6 +252,11 @@ class InvoiceCharges {
             if (reference.isEmpty()) {
                 return new Retried("declined", null, "no_card", "The customer has no card to charge.");
             }
+            var justDeclined = justDeclinedBySchedule(accountId, invoiceId, cardId, now);
+            if (justDeclined.isPresent()) {
+                var payment = justDeclined.get();
+                return new Retried("declined", payment.id(), payment.failureCode(), payment.failureMessage(), true);
+            }
             PaymentGateway gateway = gateways.forAccount(accountId);
             // From here the outcome may be unknown (the gateway or the record failing): the claim then runs out by
             // itself, and only this key may charge meanwhile.
@@ -260,6 +274,30 @@ class InvoiceCharges {
                 invoices.releaseCharge(accountId, invoiceId, key);
             }
         }
+    }
+
+    /**
+     * How soon after the retry schedule's declined attempt an automation's retry of the same card answers that decline
+     * rather than charging again. The Payment Dunning template retries 3 days after a failure, the moment the default
+     * schedule makes its second attempt: a bank that has just declined a card declines it again, and card networks
+     * count such back-to-back retries against the seller.
+     */
+    static final Duration JUST_TRIED = Duration.ofMinutes(10);
+
+    /**
+     * The invoice's latest charge, when it is the retry schedule's attempt (not staff's pay now, not another
+     * automation's retry), was declined on {@code cardId}, and was made less than {@link #JUST_TRIED} ago.
+     */
+    private Optional<Payment> justDeclinedBySchedule(String accountId, String invoiceId, String cardId, Instant now) {
+        var tried = payments.forInvoice(accountId, invoiceId);
+        if (tried.isEmpty()) {
+            return Optional.empty();
+        }
+        var last = tried.getLast();
+        boolean bySchedule = ChargeKeys.attemptOf(last.key()).isPresent() && last.chargedBy() == null;
+        Payment payment = last.payment();
+        return bySchedule && payment.status().equals("failed") && cardId.equals(payment.cardId())
+            && payment.createdAt().isAfter(now.minus(JUST_TRIED)) ? Optional.of(payment) : Optional.empty();
     }
 
     private Retried recordRetry(String accountId, String invoiceId, String cardId, long charged,

@@ -52,12 +52,23 @@ class BillingActionsTest {
             .single();
     }
 
+    private static JsonNode step(JsonNode run, String id) {
+        for (JsonNode line : run.get("steps")) {
+            if (line.get("step_id").asString().equals(id)) {
+                return line;
+            }
+        }
+        throw new AssertionError("no step " + id + " in " + run);
+    }
+
+    /** An hour after the failure: moments after it, the schedule's decline is the answer and nothing is charged. */
     @Test
     void retriesAFailedPaymentOncePerStepWithoutStartingItself() {
         var shop = shops.open();
         String automation = activate(shop, """
             {"name": "Retry", "trigger": {"type": "event", "event": "payment.failed"},
-             "steps": [{"id": "retry", "type": "action", "action": "retry_payment",
+             "steps": [{"id": "later", "type": "delay", "duration": "PT1H"},
+                       {"id": "retry", "type": "action", "action": "retry_payment",
                         "params": {"invoice_id": "{{invoice.id}}"}},
                        {"id": "declined", "type": "branch",
                         "if": {"field": "steps.retry.output.status", "op": "eq", "value": "declined"},
@@ -72,14 +83,15 @@ class BillingActionsTest {
         assertThat(runs).hasSize(1);
         JsonNode run = runs.getFirst();
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
-        JsonNode output = run.get("steps").get(0).get("output");
+        JsonNode retry = step(run, "retry");
+        JsonNode output = retry.get("output");
         assertThat(output.get("status").asString()).isEqualTo("declined");
         assertThat(automationCharges(shop)).isEqualTo(1);
         var tags = api.get("/api/v1/customers/" + customer, shop.apiKey()).json().get("tags");
         assertThat(tags.toString()).contains("retry_declined");
 
         String invoice = run.get("trigger").get("data").get("invoice").get("id").asString();
-        String key = run.get("steps").get(0).get("idempotency_key").asString();
+        String key = retry.get("idempotency_key").asString();
         var again = billing.retryPayment(shop.accountId(), invoice, key, run.get("id").asString());
         assertThat(again.paymentId()).isEqualTo(output.get("payment_id").asString());
         assertThat(automationCharges(shop)).isEqualTo(1);

@@ -176,6 +176,7 @@ class InvoiceAndPlanPagesTest {
     @Test
     void theAttemptsCountedAreTheChargesListedEachSayingWhoMadeItAndWithWhichCard() {
         var due = pastDue();
+        shops.advance(due.shop(), "PT15M");
         var retried = billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry",
             "exe_test");
         assertThat(retried.status()).isEqualTo("declined");

@@ -321,6 +321,7 @@ class InvoiceRecoveryTest {
     void anAutomationsRetryCountsInTheInvoicesAttemptsWithoutMovingItsRetrySchedule() {
         var due = pastDue();
         assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(1);
+        shops.advance(due.shop(), "PT15M");
 
         var retried = billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry",
             "exe_test");
@@ -342,10 +343,44 @@ class InvoiceRecoveryTest {
         assertThat(tried).extracting(t -> ChargeKeys.attemptOf(t.key()).orElse(0)).containsExactly(1, 0, 2);
     }
 
+    /**
+     * The Payment Dunning template retries 3 days after the failure, in the same minute as the default retry
+     * schedule's second attempt: a newcomer's walk-through found two declined charges on the card half a second apart.
+     * An automation's retry that comes within {@link InvoiceCharges#JUST_TRIED} of the schedule's declined attempt on
+     * the same card answers that decline and charges nothing; later, or on another card, it charges.
+     */
+    @Test
+    void anAutomationsRetryMomentsAfterTheScheduleDeclinedTheSameCardChargesNothingAndAnswersThatDecline() {
+        var due = pastDue();
+        var scheduled = paymentRecords.forInvoice(due.shop().accountId(), due.invoice()).getLast().payment();
+        long charges = ledger.charges(due.shop().accountId());
+
+        var retried = billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry",
+            "exe_test");
+
+        assertThat(retried.status()).isEqualTo("declined");
+        assertThat(retried.paymentId()).isEqualTo(scheduled.id());
+        assertThat(retried.bySchedule()).isTrue();
+        assertThat(retried.code()).isEqualTo(scheduled.failureCode());
+        assertThat(ledger.charges(due.shop().accountId())).isEqualTo(charges);
+        assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(1);
+        assertThat(billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry", "exe_test")
+            .paymentId()).as("the step taken again answers the same").isEqualTo(scheduled.id());
+
+        shops.advance(due.shop(), "PT15M");
+        var later = billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:later", "exe_test");
+
+        assertThat(later.status()).isEqualTo("declined");
+        assertThat(later.paymentId()).isNotEqualTo(scheduled.id());
+        assertThat(later.bySchedule()).isFalse();
+        assertThat(ledger.charges(due.shop().accountId())).isEqualTo(charges + 1);
+    }
+
     /** The payments listed by invoice are the charges its attempt_count counts, an automation's retry among them. */
     @Test
     void theInvoicesPaymentsAreTheChargesItsAttemptCountCounts() {
         var due = pastDue();
+        shops.advance(due.shop(), "PT15M");
         billingActions.retryPayment(due.shop().accountId(), due.invoice(), "exe_test:retry", "exe_test");
 
         var listed = api.get("/api/v1/payments?invoice_id=" + due.invoice(), due.shop().apiKey());
