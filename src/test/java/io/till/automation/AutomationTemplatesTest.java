@@ -38,4 +38,23 @@ class AutomationTemplatesTest {
         assertThat(definition.steps().get(1)).isEqualTo(new Definition.Step.Delay("wait",
             java.time.Duration.ofDays(3), null));
     }
+
+    /** The gallery is read by sellers who have never seen a context path: every condition reads in words. */
+    @Test
+    void drawsEveryTemplatesConditionsInWordsWithoutARawPath() {
+        for (var template : AutomationTemplates.all()) {
+            var chips = StepFlow.of(parser.parse(template.definition()), "When", ContextVariables.fieldWords(template
+                .definition().path("trigger")));
+            var titles = new java.util.ArrayList<String>();
+            collect(chips, titles);
+            assertThat(titles).as(template.key()).noneMatch(title -> title.matches(".*\\b[a-z_]+\\.[a-z_.]+\\b.*"));
+        }
+    }
+
+    private static void collect(java.util.List<StepFlow.Chip> chips, java.util.List<String> titles) {
+        for (var chip : chips) {
+            titles.add(chip.title());
+            chip.lanes().forEach(lane -> collect(lane.steps(), titles));
+        }
+    }
 }
