@@ -116,7 +116,10 @@ class InvoicePages {
         model.addAttribute("credit", available > 0 ? Amounts.format(available, currency) : null);
         model.addAttribute("refunds", views.invoiceRefunds(accountId, id));
         model.addAttribute("card", views.card(accountId, cardId));
-        model.addAttribute("cards", views.cardChoices(accountId, invoice.customerId(), null));
+        // The card that pays it is the first choice, "(pays it)": the others are the customer's other cards.
+        model.addAttribute("cards", views.cardChoices(accountId, invoice.customerId(), null).stream()
+            .filter(choice -> !choice.id().equals(cardId))
+            .toList());
         model.addAttribute("open", invoice.status().equals("issued"));
         model.addAttribute("paid", invoice.status().equals("paid"));
         model.addAttribute("formKey", RecordForms.newKey());

@@ -99,6 +99,10 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator("#attempts")).containsText("failed");
         assertThat(page.locator("main")).containsText(due.subscription());
         Chromium.screenshot(page, "dashboard-invoice-past-due-1280");
+        // The card that pays it is offered once, first; then the customer's other card.
+        assertThat(page.locator("#pay-card option")).hasCount(2);
+        assertThat(page.locator("#pay-card option").first()).containsText("(pays it)");
+        assertThat(page.locator("#pay-card option").nth(1)).containsText("ending in 4242");
 
         page.getByLabel("Card to charge").selectOption(saved.json().get("id").asString());
         button(page, "Pay now ($19.00)").click();
