@@ -92,15 +92,24 @@ class PortalCardPages {
             return refused(buyer, card + " is the card this payment just failed on" + reason + ", so it was not "
                 + "charged again. Choose another card, or add a new one.", 422, model, response);
         }
+        return chosen(buyer, target, before, cardId, model, response);
+    }
+
+    /**
+     * Makes {@code cardId} pay {@code target} (which owed {@code before}), charging what it owes, and shows the
+     * outcome beside it: the end of a choice, and of a card added to pay something.
+     */
+    private String chosen(PortalBuyer buyer, Chosen target, CardChoices.Billed before, String cardId, Model model,
+        HttpServletResponse response) {
         try {
-            portalCards.choose(buyer.accountId(), buyer.customerId(), target.kind(), id, cardId);
+            portalCards.choose(buyer.accountId(), buyer.customerId(), target.kind(), target.id(), cardId);
         } catch (TillException e) {
             return refused(buyer, e, model, response);
         }
         // What was owed before the choice rides in the address, signed: an unsigned amount could say anything, and a
         // server session would not follow the buyer to another node or into a frame on the seller's site.
         return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "&was="
-            + signedOwed(buyer, target.toString(), before.unpaid()) + "#pay-" + id;
+            + signedOwed(buyer, target.toString(), before.unpaid()) + "#pay-" + target.id();
     }
 
     @PostMapping("/portal/{accountId}/cards/{cardId}/remove")
@@ -117,49 +126,96 @@ class PortalCardPages {
         return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?removed=" + cardId;
     }
 
+    /**
+     * The add-card page; {@code for} ({@code kind:id}) is an unpaid subscription or plan of the buyer's that the new
+     * card is to pay at once ("Save card and pay $19.00"): one step from a failed payment to paid, where choosing the
+     * card after saving it would be a second. Anything else in {@code for} is ignored: the card is then only saved.
+     */
     @GetMapping("/portal/{accountId}/cards/new")
-    String addPage(PortalBuyer buyer, Model model, HttpServletRequest request) {
-        return addPage(buyer, model, null, request);
+    String addPage(PortalBuyer buyer, @RequestParam(name = "for", required = false) String forWhat, Model model,
+        HttpServletRequest request) {
+        return addPage(buyer, model, null, paying(buyer, forWhat), request);
     }
 
     /** A sandbox test card, typed in ({@code number}) or picked from the list ({@code test_number}). */
     @PostMapping("/portal/{accountId}/cards/new")
     String addTestCard(PortalBuyer buyer, @RequestParam(required = false) String number,
-        @RequestParam(name = "test_number", required = false) String testNumber, Model model,
-        HttpServletRequest request, HttpServletResponse response) {
+        @RequestParam(name = "test_number", required = false) String testNumber,
+        @RequestParam(name = "for", required = false) String forWhat, Model model, HttpServletRequest request,
+        HttpServletResponse response) {
+        var paying = paying(buyer, forWhat);
         try {
             Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), testNumber != null
                 ? testNumber
                 : number);
-            return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
+            return added(buyer, card, paying, model, response);
         } catch (TillException e) {
-            return addRefused(buyer, e, model, request, response);
+            return addRefused(buyer, e, paying, model, request, response);
         }
     }
 
     /** A card the buyer confirmed with Stripe.js: the page sends the SetupIntent's id, the card is read from Stripe. */
     @PostMapping("/portal/{accountId}/cards/setup")
-    String finishSetup(PortalBuyer buyer, @RequestParam(name = "setup_intent") String setupIntent, Model model,
-        HttpServletRequest request, HttpServletResponse response) {
+    String finishSetup(PortalBuyer buyer, @RequestParam(name = "setup_intent") String setupIntent,
+        @RequestParam(name = "for", required = false) String forWhat, Model model, HttpServletRequest request,
+        HttpServletResponse response) {
+        var paying = paying(buyer, forWhat);
         try {
             Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent);
-            return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
+            return added(buyer, card, paying, model, response);
         } catch (TillException e) {
-            return addRefused(buyer, e, model, request, response);
+            return addRefused(buyer, e, paying, model, request, response);
         }
     }
 
-    private String addRefused(PortalBuyer buyer, TillException e, Model model, HttpServletRequest request,
-        HttpServletResponse response) {
+    /**
+     * What a new card is to pay, from the add-card page's {@code for}: the buyer's own subscription or plan, while it
+     * owes something.
+     *
+     * @param target {@code kind:id}, as the page carries it
+     * @param name "Membership · Monthly"
+     * @param unpaid what it owes, formatted: "$19.00"
+     */
+    record Paying(Chosen chosen, CardChoices.Billed billed, String target, String name, String unpaid) {}
+
+    private Paying paying(PortalBuyer buyer, String forWhat) {
+        var chosen = forWhat == null ? Optional.<Chosen>empty() : Chosen.parse(forWhat);
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        try {
+            var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), chosen.get().kind(), chosen.get()
+                .id());
+            return billed.unpaid() == 0
+                ? null
+                : new Paying(chosen.get(), billed, chosen.get().toString(), PortalCardText.name(billed),
+                    io.till.shared.Amounts.format(billed.unpaid(), billed.currency()));
+        } catch (TillException notTheirs) {
+            // Another buyer's, or none: the card is only saved.
+            return null;
+        }
+    }
+
+    /** A card saved: it pays what the page was opened for, if anything, else the list says it is saved. */
+    private String added(PortalBuyer buyer, Card card, Paying paying, Model model, HttpServletResponse response) {
+        if (paying == null) {
+            return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
+        }
+        return chosen(buyer, paying.chosen(), paying.billed(), card.id(), model, response);
+    }
+
+    private String addRefused(PortalBuyer buyer, TillException e, Paying paying, Model model,
+        HttpServletRequest request, HttpServletResponse response) {
         if (e.code() == ErrorCode.NOT_FOUND) {
             throw e;
         }
         response.setStatus(e.code().status().value());
-        return addPage(buyer, model, sentence(e), request);
+        return addPage(buyer, model, sentence(e), paying, request);
     }
 
-    private String addPage(PortalBuyer buyer, Model model, String error, HttpServletRequest request) {
+    private String addPage(PortalBuyer buyer, Model model, String error, Paying paying, HttpServletRequest request) {
         model.addAttribute("error", error);
+        model.addAttribute("paying", paying);
         if (portalCards.takesTestCards(buyer.accountId())) {
             model.addAttribute("testCards", PortalCardViews.testCards());
         } else if (portalCards.cardSetups(buyer.accountId()).isPresent()) {

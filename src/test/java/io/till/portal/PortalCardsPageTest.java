@@ -183,6 +183,54 @@ class PortalCardsPageTest {
         assertThat((Integer) narrowest.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
     }
 
+    /**
+     * From the unpaid box to paid in one step: a walk-through found a buyer had to save a card, come back, then press
+     * "Save and pay". A card declined when saved keeps the page's purpose; one that saves but is declined says so.
+     */
+    @Test
+    void aBuyerPaysWhatIsUnpaidWithANewCardInOneStep() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var page = signedIn(buyer, 390);
+        long chargesBefore = ledger.charges(buyer.account());
+
+        item(page, buyer.pastDue()).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            "Pay $19.00 with a new card")).click();
+        assertThat(page.locator("main")).containsText("Your new card pays the $19.00 Membership · Trial owes");
+        page.getByLabel("Card number").fill("4000 0000 0000 0002");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Your bank declined this card");
+        Chromium.screenshot(page, "portal-cards-390-pay-new-declined");
+
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
+
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
+            "Paid $19.00 with Visa ending in 4242. Membership · Trial is paid up.");
+        assertThat(item(page, buyer.pastDue()).locator(".status")).hasText("active");
+        assertThat(item(page, buyer.other()).getByLabel("Paid with")).hasValue(buyer.otherCard());
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+        Chromium.screenshot(page, "portal-cards-390-paid-new");
+    }
+
+    @Test
+    void aNewCardForSomethingThatIsNotTheBuyersIsOnlySaved() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var other = TwoSubscriptions.open(api, shops);
+        var page = signedIn(buyer, 1280);
+        long chargesBefore = ledger.charges(other.account());
+
+        page.navigate(api.uri("/portal/" + buyer.account() + "/cards/new?for=subscription:" + other.pastDue())
+            .toString());
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card").setExact(true)))
+            .isVisible();
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card").setExact(true)).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("Visa ending in 4242 is saved");
+        assertThat(ledger.charges(other.account())).isEqualTo(chargesBefore);
+        assertThat(shops.subscription(other.shop(), other.pastDue()).get("status").asString()).isEqualTo("past_due");
+    }
+
     @Test
     void expiredAndExpiringCardsAreMarkedAndAnExpiredOneIsNoChoice() {
         // Bought without moving the clock: the other tests here find the year where they left it.
