@@ -16,7 +16,6 @@ import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
 import io.till.idempotency.MoneyMovements;
-import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.ErrorCode;
@@ -144,9 +143,8 @@ class Settlements {
     }
 
     /** The answer to a purchase whose card was declined. */
-    static CardDeclinedException notPaid(String orderId, String declineCode, String message) {
-        return new CardDeclinedException("payment_method", declineCode, message + " Order " + orderId
-            + " was not paid.");
+    static OrderNotPaidException notPaid(String orderId, String declineCode, String message) {
+        return new OrderNotPaidException(orderId, declineCode, message);
     }
 
     /** The cart of an order, read back from what the order recorded. */

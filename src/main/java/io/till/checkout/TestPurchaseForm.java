@@ -51,8 +51,9 @@ record TestPurchaseForm(String name, String email, String optionId, String token
     TestPurchaseForm refused(TillException refusal, boolean declined) {
         if (declined) {
             // The failed order is linked through its customer's record on the form; its id in words adds nothing.
-            String said = (refusal.errors().isEmpty() ? refusal.getMessage() : refusal.errors().getFirst().message())
-                .replaceFirst(" Order ord_\\w+ was not paid\\.$", "");
+            String said = refusal instanceof OrderNotPaidException notPaid
+                ? notPaid.bankSaid()
+                : refusal.errors().isEmpty() ? refusal.getMessage() : refusal.errors().getFirst().message();
             return new TestPurchaseForm(name, email, optionId, token, addonIds, promoCode, Map.of(), said);
         }
         var byField = new LinkedHashMap<String, String>();
