@@ -23,6 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class BillingActions {
 
     private final InvoiceCharges charges;
+    private final AutomationRetries retries;
     private final Invoices invoices;
     private final Credits credits;
     private final SubscriptionActions subscriptionActions;
@@ -33,12 +34,14 @@ public class BillingActions {
     private final Clock clock;
     private final PlanInstallments planInstallments;
 
-    BillingActions(InvoiceCharges charges, Invoices invoices, Credits credits, SubscriptionActions subscriptionActions,
+    BillingActions(InvoiceCharges charges, AutomationRetries retries, Invoices invoices, Credits credits,
+        SubscriptionActions subscriptionActions,
         Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock,
         PlanInstallments planInstallments) {
         this.clock = clock;
         this.planInstallments = planInstallments;
         this.charges = charges;
+        this.retries = retries;
         this.invoices = invoices;
         this.credits = credits;
         this.subscriptionActions = subscriptionActions;
@@ -61,7 +64,7 @@ public class BillingActions {
 
     /** Charges an issued invoice now with {@code key} as the gateway's idempotency key: at most one charge per key. */
     public Charge retryPayment(String accountId, String invoiceId, String key, String executionId) {
-        var retried = charges.retryNow(accountId, invoiceId, ChargeKeys.retry(key), executionId);
+        var retried = retries.retryNow(accountId, invoiceId, ChargeKeys.retry(key), executionId);
         return new Charge(retried.status(), retried.paymentId(), retried.code(), retried.message(),
             retried.bySchedule());
     }

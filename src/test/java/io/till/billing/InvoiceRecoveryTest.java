@@ -346,7 +346,7 @@ class InvoiceRecoveryTest {
     /**
      * The Payment Dunning template retries 3 days after the failure, in the same minute as the default retry
      * schedule's second attempt: a newcomer's walk-through found two declined charges on the card half a second apart.
-     * An automation's retry that comes within {@link InvoiceCharges#JUST_TRIED} of the schedule's declined attempt on
+     * An automation's retry that comes within {@link AutomationRetries#JUST_TRIED} of the schedule's declined attempt on
      * the same card answers that decline and charges nothing; later, or on another card, it charges.
      */
     @Test
