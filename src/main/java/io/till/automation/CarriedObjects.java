@@ -25,7 +25,7 @@ record CarriedObjects(String trigger, List<String> objects, boolean customer) {
     static CarriedObjects of(Definition.Trigger trigger) {
         return switch (trigger) {
             case Definition.Trigger.OnEvent on -> EventType.of(on.event())
-                .map(type -> new CarriedObjects(type.type(), type.carries(),
+                .map(type -> new CarriedObjects(type.type(), ContextRoots.of(type),
                     type != EventType.WEBHOOK_ENDPOINT_DELIVERY_EXHAUSTED))
                 .orElse(null);
             case Definition.Trigger.OnSchedule schedule -> new CarriedObjects(null, List.of(), false);

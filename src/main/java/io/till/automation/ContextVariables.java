@@ -96,7 +96,7 @@ public final class ContextVariables {
         switch (type) {
             case "event" -> {
                 String event = trigger.path("event").asString("");
-                EventType.of(event).ifPresent(raised -> raised.carries().stream()
+                EventType.of(event).ifPresent(raised -> ContextRoots.of(raised).stream()
                     // previous_attributes and caused_by are offered as the event's data, if at all.
                     .filter(root -> !fieldsOf(root).isEmpty())
                     .forEach(root -> groups.add(raised.carriesSometimes(root)

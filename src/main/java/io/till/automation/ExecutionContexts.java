@@ -9,6 +9,7 @@ import io.till.billing.Orders;
 import io.till.billing.PaymentPlans;
 import io.till.billing.Payments;
 import io.till.billing.Subscriptions;
+import io.till.catalog.Products;
 import io.till.customer.Cards;
 import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -55,12 +57,16 @@ class ExecutionContexts {
     private final Map<String, BiFunction<String, String, Object>> fresh;
     private final PublicAddress publicAddress;
     private final CardLinks cardLinks;
+    private final Subscriptions subscriptions;
+    private final PaymentPlans plans;
+    private final Orders orders;
+    private final Products products;
 
     ExecutionContexts(JsonMapper json, Accounts accounts, Brandings brandings, Customers customers,
         CustomerStats.Source stats,
         Cards cards, Invoices invoices,
         Subscriptions subscriptions, Payments payments, Orders orders, PaymentPlans plans,
-        PublicAddress publicAddress, CardLinks cardLinks) {
+        PublicAddress publicAddress, CardLinks cardLinks, Products products) {
         this.json = json;
         this.accounts = accounts;
         this.brandings = brandings;
@@ -73,6 +79,10 @@ class ExecutionContexts {
                 .orElseThrow(() -> TillException.notFound("payment method", id)));
         this.publicAddress = publicAddress;
         this.cardLinks = cardLinks;
+        this.subscriptions = subscriptions;
+        this.plans = plans;
+        this.orders = orders;
+        this.products = products;
     }
 
     /** Whether the automation's conditions, if it has any, hold for a start by {@code trigger}. */
@@ -119,6 +129,16 @@ class ExecutionContexts {
                 }
             }
         });
+        if ((program.uses("product") || program.uses("option")) && !context.has("product")) {
+            productOf(accountId, context).ifPresent(bought -> {
+                products.find(accountId, bought.productId())
+                    .ifPresent(product -> context.set("product", json.valueToTree(product)));
+                if (bought.optionId() != null) {
+                    products.option(accountId, bought.optionId())
+                        .ifPresent(option -> context.set("option", json.valueToTree(option)));
+                }
+            });
+        }
         if (customerId != null && program.uses("customer")) {
             customers.find(accountId, customerId).ifPresent(customer -> {
                 ObjectNode node = json.valueToTree(customer);
@@ -153,6 +173,58 @@ class ExecutionContexts {
             return zone.get();
         });
         return context;
+    }
+
+    /** A product and the option of it that was bought. */
+    private record Bought(String productId, String optionId) {}
+
+    /**
+     * What the run's subject is for (ContextRoots): its subscription's or plan's product and option, an invoice's or
+     * payment's through its subscription, plan or order, an order's through the option it sold.
+     */
+    private Optional<Bought> productOf(String accountId, ObjectNode context) {
+        for (String root : List.of("subscription", "payment_plan")) {
+            JsonNode record = context.path(root);
+            if (record.hasNonNull("product_id")) {
+                return Optional.of(new Bought(record.get("product_id").asString(), record.path("option_id")
+                    .asString(null)));
+            }
+        }
+        JsonNode order = context.path("order");
+        if (order.isObject()) {
+            return sold(order);
+        }
+        for (String root : List.of("invoice", "payment")) {
+            JsonNode record = context.path(root);
+            try {
+                if (record.hasNonNull("subscription_id")) {
+                    var subscription = subscriptions.get(accountId, record.get("subscription_id").asString());
+                    return Optional.of(new Bought(subscription.productId(), subscription.optionId()));
+                }
+                if (record.hasNonNull("payment_plan_id")) {
+                    var plan = plans.get(accountId, record.get("payment_plan_id").asString());
+                    return Optional.of(new Bought(plan.productId(), plan.optionId()));
+                }
+                if (record.hasNonNull("order_id")) {
+                    return sold(json.valueToTree(orders.get(accountId, record.get("order_id").asString())));
+                }
+            } catch (TillException gone) {
+                // Removed since (deleted test data): the run goes on without a product.
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The product and option an order sold (its option line), if any. */
+    private static Optional<Bought> sold(JsonNode order) {
+        for (JsonNode item : order.path("items")) {
+            if (item.path("kind").asString("").equals("option") && item.hasNonNull("product_id")) {
+                return Optional.of(new Bought(item.get("product_id").asString(), item.path("option_id").asString(
+                    null)));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

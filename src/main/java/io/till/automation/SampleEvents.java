@@ -44,7 +44,7 @@ final class SampleEvents {
             return data;
         }
         boolean optionalTaken = false;
-        for (String root : raised.get().carries()) {
+        for (String root : ContextRoots.of(raised.get())) {
             List<String> fields = RecordFields.FRESH.containsKey(root)
                 ? RecordFields.ordered(root)
                 : ContextVariables.CARRIED_FIELDS.getOrDefault(root, List.of());
@@ -64,7 +64,8 @@ final class SampleEvents {
                 put(object, type, root, field, now);
                 // What it points at among the objects the event carries, and its customer, by their sample ids.
                 String pointsAt = field.endsWith("_id") ? field.substring(0, field.length() - 3) : null;
-                if (pointsAt != null && (pointsAt.equals("customer") || raised.get().carries().contains(pointsAt))) {
+                if (pointsAt != null
+                    && (pointsAt.equals("customer") || ContextRoots.of(raised.get()).contains(pointsAt))) {
                     object.put(field, PREFIXES.getOrDefault(pointsAt, pointsAt.equals("customer") ? "cus" : pointsAt)
                         + "_sample");
                 }

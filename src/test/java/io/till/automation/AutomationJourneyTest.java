@@ -133,7 +133,7 @@ class AutomationJourneyTest {
         page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
         var tested = page.locator("#test-result");
         assertThat(tested).containsText("Version 2 would run to the end.");
-        assertThat(tested).containsText("Hi Buyer, your payment of $19.00 did not go through.");
+        assertThat(tested).containsText("Hi Buyer, your payment of $19.00 for Membership did not go through.");
         assertThat(tested).containsText("Wait 5 days");
         Chromium.screenshot(page, "journey-test-1280");
         assertThat(db.sql("SELECT count(*) FROM executions WHERE account_id = :a").param("a", shop.accountId())

@@ -124,8 +124,8 @@ class AutomationTestTabTest {
         var gentle = step(page, "Send email");
         assertThat(gentle).containsText("Would send this email");
         assertThat(gentle).containsText("Your payment did not go through");
-        assertThat(gentle.locator(".aut-outcome-text")).containsText("Hi Buyer, your payment of $19.00 did not go "
-            + "through.");
+        assertThat(gentle.locator(".aut-outcome-text")).containsText("Hi Buyer, your payment of $19.00 for Membership "
+            + "did not go through.");
         assertThat(gentle).containsText("ada@example.com");
         // Not a working link into the buyer's cards: a test shows where the link goes, made when an email is sent.
         assertThat(gentle.locator(".aut-outcome-text")).containsText("/card_link/made-when-the-email-is-sent");

@@ -39,7 +39,7 @@ class CarriedObjectsTest {
 
         assertThat(errors).extracting(e -> e.field() + ": " + e.message()).containsExactly(
             "steps[0].params.body: {{invoice.id}} is not a variable of this trigger: card.updated carries card, "
-                + "subscription, payment_plan and customer");
+                + "subscription, payment_plan, product, option and customer");
     }
 
     @Test
@@ -52,6 +52,18 @@ class CarriedObjectsTest {
             "{{subscription.status}} {{payment_plan.status}}"))).isEmpty();
         assertThat(errorsOf(emailing("{\"type\": \"event\", \"event\": \"checkout.purchased\"}",
             "{{payment.amount_formatted}}"))).isEmpty();
+    }
+
+    /** A dunning email says what was not paid: the product its subscription, plan or order is for. */
+    @Test
+    void theProductOfABillingSubjectMayBeUsedWhereTheEventCarriesNone() {
+        assertThat(errorsOf(emailing("{\"type\": \"event\", \"event\": \"payment.failed\"}",
+            "{{product.name}} ({{option.name}})"))).isEmpty();
+        assertThat(errorsOf(emailing("{\"type\": \"event\", \"event\": \"invoice.overdue\"}",
+            "{{product.name}}"))).isEmpty();
+        assertThat(errorsOf(emailing("{\"type\": \"event\", \"event\": \"customer.created\"}",
+            "{{product.name}}"))).extracting(FieldError::message).containsExactly(
+                "{{product.name}} is not a variable of this trigger: customer.created carries only the customer");
     }
 
     @Test
@@ -67,7 +79,7 @@ class CarriedObjectsTest {
         assertThat(errors).extracting(FieldError::field).containsExactly("conditions.field", "steps[0].until",
             "steps[1].over");
         assertThat(errors).allSatisfy(error -> assertThat(error.message()).endsWith(
-            "subscription.canceled carries subscription and customer"));
+            "subscription.canceled carries subscription, product, option and customer"));
     }
 
     @Test

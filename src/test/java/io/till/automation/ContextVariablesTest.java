@@ -30,11 +30,13 @@ class ContextVariablesTest {
 
         assertThat(groups).extracting(ContextVariables.Group::label)
             .containsExactly("Payment", "Invoice (when the event has one)", "Order (when the event has one)",
-                "Customer", "The event", "Customer portal", "Your account");
+                "Product", "Option", "Customer", "The event", "Customer portal", "Your account");
         assertThat(groups.get(1).variables()).contains(
             new ContextVariables.Variable("invoice.amount_due_formatted", "Amount due (formatted)"),
             new ContextVariables.Variable("invoice.due_at_formatted", "Due at (formatted)"));
-        assertThat(groups.get(3).variables()).contains(
+        // What was not paid: the product its invoice's subscription or plan (or its order) is for.
+        assertThat(groups.get(3).variables()).contains(new ContextVariables.Variable("product.name", "Name"));
+        assertThat(groups.get(5).variables()).contains(
             new ContextVariables.Variable("customer.first_name", "First name"),
             new ContextVariables.Variable("customer.stats.missed_payments", "Stats: missed payments"));
         assertThat(ContextVariables.paths(trigger("{\"type\": \"event\", \"event\": \"payment.failed\"}")))

@@ -83,7 +83,9 @@ class PaymentDunningTest {
         assertThat(subjects()).containsExactly("We couldn't process your payment");
         MimeMessage gentle = mail.getReceivedMessages()[0];
         String body = GreenMailUtil.getBody(gentle);
-        assertThat(body).contains("Hi Buyer").contains("$19.00").contains("/portal/" + shop.accountId() + "/card");
+        // It says what was not paid: the subscription's product, read for a payment.failed that carries none.
+        assertThat(body).contains("Hi Buyer, your payment of $19.00 for Membership did not go through.")
+            .contains("/portal/" + shop.accountId() + "/card");
         assertThat(gentle.getAllRecipients()[0].toString()).isEqualTo("ada@example.com");
 
         shops.advance(shop, "P3D");
@@ -96,7 +98,7 @@ class PaymentDunningTest {
         // The notice promises only what billing does: its retries are over (the subscription is unpaid, not ended),
         // and a new card is charged at once.
         assertThat(GreenMailUtil.getBody(mail.getReceivedMessages()[2])).contains("Hi Buyer, we still could not "
-            + "collect $19.00 and will not try your card again. Update your card here and we will charge it at once: ")
+            + "collect $19.00 for Membership and will not try your card again. Update your card here and we will charge it at once: ")
             .doesNotContain("about to end");
         assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
             .isEqualTo("unpaid");
