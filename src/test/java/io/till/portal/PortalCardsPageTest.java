@@ -195,7 +195,8 @@ class PortalCardsPageTest {
 
         item(page, buyer.pastDue()).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
             "Pay $19.00 with a new card")).click();
-        assertThat(page.locator("main")).containsText("Your new card pays the $19.00 Membership · Trial owes");
+        assertThat(page.locator("main"))
+            .containsText("Once saved, your new card pays the $19.00 owed for Membership · Trial");
         page.getByLabel("Card number").fill("4000 0000 0000 0002");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Your bank declined this card");
@@ -210,6 +211,38 @@ class PortalCardsPageTest {
         assertThat(item(page, buyer.other()).getByLabel("Paid with")).hasValue(buyer.otherCard());
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
         Chromium.screenshot(page, "portal-cards-390-paid-new");
+    }
+
+    /**
+     * A buyer whose only card is the one that just failed has no card to choose: a walk-through found a "Save and pay"
+     * button that could only answer "Please select an item in the list". The way to pay is a new card.
+     */
+    @Test
+    void aBuyerWhoseOnlyCardJustFailedIsOfferedANewCardNotADeadChoice() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "lin@example.com");
+        shops.advance(shop, "P14DT1M");
+        String subscription = order.get("subscription_id").asString();
+        var session = api.post("/api/v1/portal_sessions", shop.apiKey(),
+            "{\"customer_id\": \"" + order.get("customer_id").asString() + "\"}");
+        var page = chromium.page(390);
+        page.navigate(session.json().get("url").asString());
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/cards").toString());
+
+        var pastDue = item(page, subscription);
+        assertThat(pastDue.getByLabel("Paid with")).hasCount(0);
+        assertThat(pastDue.getByRole(AriaRole.BUTTON)).hasCount(0);
+        assertThat(pastDue.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            "Pay $19.00 with a new card"))).hasCount(1);
+        Chromium.screenshot(page, "portal-cards-390-only-card-failed");
+
+        pastDue.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Pay $19.00 with a new card")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Save Visa •••• 4242 and pay $19.00: Every charge succeeds.")).click();
+
+        assertThat(item(page, subscription).getByRole(AriaRole.STATUS)).containsText("Paid $19.00 with Visa ending "
+            + "in 4242.");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
     }
 
     @Test
