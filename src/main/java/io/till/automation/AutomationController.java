@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
@@ -35,9 +36,11 @@ class AutomationController {
     private final java.time.Clock clock;
     /** Every definition leaves with its secret params masked. */
     private final StepSecrets secrets;
+    private final EventStarts eventStarts;
 
     AutomationController(Automations automations, DirectStarts starts, DryRuns dryRuns, StepSecrets secrets,
-        Backtests backtests, java.time.Clock clock) {
+        Backtests backtests, EventStarts eventStarts, java.time.Clock clock) {
+        this.eventStarts = eventStarts;
         this.backtests = backtests;
         this.clock = clock;
         this.secrets = secrets;
@@ -144,13 +147,27 @@ class AutomationController {
             .body(secrets.masked(caller.accountId(), chosen.definition()));
     }
 
-    record Run(String customerId, JsonNode data) {}
+    record Run(String customerId, JsonNode data,
+        @Schema(description = "Start it for this past event instead (one that came before it was activated, changed "
+            + "or resumed), as the matcher would have: its trigger, scope, conditions and limits apply, and an event "
+            + "starts an automation at most once (200 answers the run it had). Leave out customer_id and data.", example = "evt_01jdq5yq3m6b8w0c4s2e7r9t1v") String eventId) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/automations/{id}/run")
     @Operation(summary = "Run the active version by hand", description = "Optionally for a customer and with data "
-        + "(the trigger's data). The conditions still apply. Answers the new execution.")
+        + "(the trigger's data), or for a past event (event_id). The conditions still apply. Answers the new "
+        + "execution.")
     ResponseEntity<Execution> run(Caller caller, @PathVariable String id, @RequestBody(required = false) Run body) {
+        if (body != null && body.eventId() != null) {
+            if (body.customerId() != null || (body.data() != null && !body.data().isNull())) {
+                throw TillException.invalid("event_id", "invalid_combination", "starts a run for that event, whose "
+                    + "customer and data it carries: leave out customer_id and data");
+            }
+            var started = eventStarts.start(caller.accountId(), id, body.eventId());
+            return started.now()
+                ? ResponseEntity.created(URI.create("/api/v1/executions/" + started.run().id())).body(started.run())
+                : ResponseEntity.ok(started.run());
+        }
         if (body != null && body.data() != null && !body.data().isNull() && !body.data().isObject()) {
             throw TillException.invalid("data", "invalid_type", "must be an object");
         }

@@ -42,7 +42,8 @@ class EventRuns {
 
     record Started(String executionId, String automationId, String automation, String status) {}
 
-    record NotStarted(String automationId, String automation, String reason) {}
+    /** {@code canStart}: it would start on the event now (it came before the automation listened). */
+    record NotStarted(String automationId, String automation, String reason, boolean canStart) {}
 
     record Explained(Summary event, List<Started> started, List<NotStarted> others) {}
 
@@ -60,14 +61,20 @@ class EventRuns {
             .data()
             .stream()
             .filter(a -> !ran.contains(a.id()))
-            .map(a -> new NotStarted(a.id(), a.name(), traced.containsKey(a.id())
-                ? traced.get(a.id())
-                : whyNot(accountId, a, event)))
+            .map(a -> {
+                if (traced.containsKey(a.id())) {
+                    return new NotStarted(a.id(), a.name(), traced.get(a.id()), false);
+                }
+                String why = whyNot(accountId, a, event);
+                return new NotStarted(a.id(), a.name(), why, why.startsWith(WOULD_START));
+            })
             .toList();
         var summary = new Summary(eventId, event.path("type").asString(""), event.path("customer_id").asString(null),
             Instant.parse(event.path("occurred_at").asString()));
         return new Explained(summary, started, others);
     }
+
+    private static final String WOULD_START = "It would start on this event now";
 
     private String whyNot(String accountId, Automation automation, ObjectNode event) {
         if (automation.activeVersion() == null) {
@@ -94,9 +101,9 @@ class EventRuns {
                 .replaceFirst("^would not start: ", ""));
             case "skipped" -> "Its conditions do not hold for this event.";
             default -> program.definition().limit() == null
-                ? "It would start on this event now: it was activated, changed or resumed after the event came, "
+                ? WOULD_START + ": it was activated, changed or resumed after the event came, "
                     + "or the event was raised by one of its own steps."
-                : "It would start on this event now, unless its limit was reached (at most "
+                : WOULD_START + ", unless its limit was reached (at most "
                     + program.definition().limit().runs() + " run" + (program.definition().limit().runs() == 1
                         ? ""
                         : "s")

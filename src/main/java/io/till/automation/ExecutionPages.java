@@ -52,12 +52,14 @@ class ExecutionPages {
     private final Customers customers;
     private final Brandings brandings;
     private final AutomationPictures pictures;
+    private final EventStarts eventStarts;
     private final Clock clock;
 
     ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
-        Events events, Brandings brandings, AutomationPictures pictures, Clock clock) {
+        Events events, Brandings brandings, AutomationPictures pictures, EventStarts eventStarts, Clock clock) {
         this.brandings = brandings;
         this.pictures = pictures;
+        this.eventStarts = eventStarts;
         this.events = events;
         this.executions = executions;
         this.automations = automations;
@@ -235,6 +237,26 @@ class ExecutionPages {
         model.addAttribute("started", explained.started());
         model.addAttribute("others", explained.others());
         return "automation/event_runs";
+    }
+
+    /**
+     * Starts an automation's run for an event that came before it listened; refused (with why, on the event's page)
+     * where the matcher would refuse it. A second click finds the run the first one started.
+     */
+    @PostMapping(LIST + "/for-event/{eventId}/start")
+    String startForEvent(Caller.Staff staff, @PathVariable String eventId, @RequestParam String automation,
+        RedirectAttributes redirect) {
+        try {
+            Execution run = eventStarts.start(staff.accountId(), automation, eventId).run();
+            redirect.addFlashAttribute("flash", "Started for this event. Its steps run as for any run.");
+            return "redirect:" + LIST + "/" + run.id();
+        } catch (TillException e) {
+            if (e.code() != ErrorCode.INVALID_STATE) {
+                throw e;
+            }
+            redirect.addFlashAttribute("refused", e.getMessage());
+            return "redirect:" + LIST + "/for-event/" + eventId;
+        }
     }
 
     /** A refused change (the run ended meanwhile) comes back to the run's page with the reason; nothing changed. */

@@ -330,6 +330,71 @@ class ExecutionPagesTest {
         assertThat(page.locator("main")).containsText("No runs match these filters.");
     }
 
+    /**
+     * A seller who tested a new automation on a real event, then activated it, found no run for that event: the event's
+     * page starts it, once however often clicked, and refuses what the matcher would refuse.
+     */
+    @Test
+    void anAutomationActivatedAfterAnEventIsStartedForItFromTheEventsPageOnce() {
+        var store = accounts.create();
+        String ada = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""").json().get("id").asString();
+        String event = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "customer_id": "%s", "data": {"plan": "basic"}}""".formatted(ada)).json()
+            .get("id").asString();
+        agenda.runDue();
+        String greet = activate(store, """
+            {"name": "Greet sign-ups", "trigger": {"type": "event", "event": "acme.signup"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        activate(store, """
+            {"name": "VIP welcome", "trigger": {"type": "event", "event": "acme.signup"},
+             "conditions": {"all": [{"field": "event.data.plan", "op": "eq", "value": "vip"}]},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+
+        var staff = StaffBrowser.of(db, passwords, store.id());
+        var page = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/for-event/" + event);
+        var others = page.locator("section:has(#others-title)");
+        assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("VIP welcome"))
+            .getByRole(AriaRole.BUTTON)).hasCount(0);
+        var stale = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/for-event/" + event);
+        Chromium.screenshot(page, "execution-for-event-start-1280");
+        page.getByRole(AriaRole.BUTTON, named("Start Greet sign-ups for this event")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Start it")).click();
+
+        assertThat(page.getByRole(AriaRole.HEADING, named("Greet sign-ups · run"))).isVisible();
+        assertThat(page.locator("p.flash")).containsText("Started for this event.");
+        assertThat(page.locator("main")).containsText(event);
+        String run = page.url().substring(page.url().lastIndexOf('/') + 1);
+        agenda.runDue();
+        assertThat(api.get("/api/v1/executions/" + run, store.apiKey()).json().get("status").asString())
+            .isEqualTo("succeeded");
+
+        // A second click, from a page opened before the first: the same run, not another.
+        stale.getByRole(AriaRole.BUTTON, named("Start Greet sign-ups for this event")).click();
+        stale.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Start it")).click();
+        assertThat(stale).hasURL(java.util.regex.Pattern.compile(".*/admin/executions/" + run + "$"));
+        assertThat(api.get("/api/v1/executions?automation_id=" + greet, store.apiKey()).json().get("data"))
+            .hasSize(1);
+
+        // Asked for one whose conditions do not hold (a crafted request): refused, with why, and nothing starts.
+        String vip = api.get("/api/v1/automations", store.apiKey()).json().get("data").valueStream()
+            .filter(a -> a.get("name").asString().equals("VIP welcome")).findFirst().orElseThrow().get("id")
+            .asString();
+        var refused = page.request().post(api.uri("/admin/executions/for-event/" + event + "/start").toString(),
+            com.microsoft.playwright.options.RequestOptions.create().setForm(com.microsoft.playwright.options.FormData
+                .create().set("automation", vip).set("_csrf", csrf(page, "/admin/executions/for-event/" + event))));
+        assertThat(refused.url()).endsWith("/admin/executions/for-event/" + event);
+        assertThat(refused.text()).contains("Its conditions do not hold for this event, so it was not started.");
+        assertThat(api.get("/api/v1/executions?automation_id=" + vip, store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    private String csrf(Page page, String path) {
+        open(page, path);
+        return page.locator("input[name=_csrf]").first().getAttribute("value");
+    }
+
     @Test
     void anotherAccountsRunIsNotFound() {
         var store = accounts.create();

@@ -1,0 +1,151 @@
+package io.till.automation;
+
+import io.till.automation.engine.Program;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Starts a run of an automation for an event that came before it listened (activated, changed or resumed after the
+ * event), on staff's word: "Start it for this event" on the event's page. A seller who tested a new dunning automation
+ * on a real failed payment, then activated it, can have it take care of that payment too. What the matcher would
+ * refuse is refused here as well (its trigger, scope, conditions, limit, one at a time, an event staff asked to pass
+ * quietly, one its own steps raised), and an event starts an automation at most once: the matcher's key, (automation,
+ * event), keeps a second start from happening, whoever asks.
+ */
+@Component
+class EventStarts {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Automations automations;
+    private final Programs programs;
+    private final DryRuns dryRuns;
+    private final StartRules rules;
+    private final ExecutionQueue queue;
+    private final Executions executions;
+    private final TransactionTemplate transaction;
+
+    EventStarts(JdbcClient db, JsonMapper json, Clock clock, Automations automations, Programs programs,
+        DryRuns dryRuns, StartRules rules, ExecutionQueue queue, Executions executions,
+        TransactionTemplate transaction) {
+        this.db = db;
+        this.json = json;
+        this.clock = clock;
+        this.automations = automations;
+        this.programs = programs;
+        this.dryRuns = dryRuns;
+        this.rules = rules;
+        this.queue = queue;
+        this.executions = executions;
+        this.transaction = transaction;
+    }
+
+    /** An event as the matcher reads it: its snapshot, and what keeps automations from it. */
+    private record Stored(ObjectNode snapshot, String customerId, boolean skipAutomations, String causedBy) {}
+
+    /** A run for an event; {@code now}: started by this call, not one the event had. */
+    record Started(Execution run, boolean now) {}
+
+    /** The run of {@code automationId} for {@code eventId}: the one it had, or one started now. */
+    Started start(String accountId, String automationId, String eventId) {
+        Automation automation = automations.get(accountId, automationId);
+        if (automation.archivedAt() != null) {
+            throw refused("The automation is archived: it runs no more.");
+        }
+        if (automation.activeVersion() == null) {
+            throw refused("The automation has no active version: activate one first.");
+        }
+        if (automation.paused()) {
+            throw refused("The automation is paused: resume it first.");
+        }
+        var program = programs.get(automationId, automation.activeVersion());
+        if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent)) {
+            throw refused("The automation does not start on events.");
+        }
+        Stored event = stored(accountId, eventId);
+        var had = ranFor(accountId, automationId, eventId);
+        if (had.isPresent()) {
+            return new Started(had.get(), false);
+        }
+        if (event.skipAutomations()) {
+            throw refused("Staff asked for this event to pass quietly (skip_automations): it starts no automation.");
+        }
+        if (event.causedBy() != null && automationId.equals(automationOf(event.causedBy()))) {
+            throw refused("One of this automation's own steps raised this event: an automation never starts again "
+                + "from its own event.");
+        }
+        var tried = dryRuns.run(accountId, program, event.snapshot());
+        if (tried.status().equals("not_started")) {
+            throw refused("It does not start on this event: " + tried.error().path("message").asString("")
+                .replaceFirst("^would not start: ", "") + ".");
+        }
+        if (tried.status().equals("skipped")) {
+            throw refused("Its conditions do not hold for this event, so it was not started.");
+        }
+        Instant now = Timestamps.now(clock);
+        var start = new ExecutionQueue.NewExecution(Executions.newId(), accountId, automationId, program.version(),
+            eventId, event.snapshot(), event.customerId());
+        Map<String, Program> byId = Map.of(automationId, program);
+        List<String> inserted = transaction.execute(status -> {
+            rules.lock(List.of(start), byId, List.of());
+            var admitted = rules.admit(List.of(start), byId, now, List.of(), Map.of());
+            if (!admitted.refused().isEmpty()) {
+                throw refused(admitted.refused().getFirst().reason());
+            }
+            return queue.start(admitted.kept(), now);
+        });
+        // Started now, or by another click a moment before: the one run for this event either way.
+        return new Started(ranFor(accountId, automationId, eventId).orElseThrow(), inserted.contains(start.id()));
+    }
+
+    private Optional<Execution> ranFor(String accountId, String automationId, String eventId) {
+        return executions.startedBy(accountId, eventId).stream()
+            .filter(run -> run.automationId().equals(automationId))
+            .findFirst();
+    }
+
+    private Stored stored(String accountId, String eventId) {
+        return db.sql("""
+            SELECT id, type, customer_id, occurred_at, data,
+                   coalesce(data ->> 'skip_automations' = 'true', false) AS skip_automations,
+                   data -> 'caused_by' ->> 'execution_id' AS caused_by
+              FROM events WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", eventId)
+            .query((rs, row) -> {
+                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
+                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
+                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
+                snapshot.set("data", json.readTree(rs.getString("data")));
+                return new Stored(snapshot, rs.getString("customer_id"), rs.getBoolean("skip_automations"),
+                    rs.getString("caused_by"));
+            })
+            .optional()
+            .orElseThrow(() -> TillException.notFound("event", eventId));
+    }
+
+    private String automationOf(String execution) {
+        return db.sql("SELECT automation_id FROM executions WHERE id = :id")
+            .param("id", execution)
+            .query(String.class)
+            .optional()
+            .orElse(null);
+    }
+
+    private static TillException refused(String why) {
+        return new TillException(ErrorCode.INVALID_STATE, why);
+    }
+}
