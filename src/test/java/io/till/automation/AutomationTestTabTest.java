@@ -153,6 +153,11 @@ class AutomationTestTabTest {
 
         assertThat(count("dev_messages", shop.accountId())).as("nothing sent").isEqualTo(mailBefore);
         assertThat(count("executions", shop.accountId())).as("no run recorded").isZero();
+
+        // The payment failed before the automation was active: the event's page starts it for that payment.
+        result.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("the event's page")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, named("Automations for an event"))).isVisible();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Start Payment Dunning for this event"))).isVisible();
     }
 
     @Test
