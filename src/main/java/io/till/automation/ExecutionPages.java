@@ -53,10 +53,13 @@ class ExecutionPages {
     private final Brandings brandings;
     private final AutomationPictures pictures;
     private final EventStarts eventStarts;
+    private final io.till.billing.Invoices invoices;
     private final Clock clock;
 
     ExecutionPages(Executions executions, Automations automations, EventRuns eventRuns, Customers customers,
-        Events events, Brandings brandings, AutomationPictures pictures, EventStarts eventStarts, Clock clock) {
+        Events events, Brandings brandings, AutomationPictures pictures, EventStarts eventStarts,
+        io.till.billing.Invoices invoices, Clock clock) {
+        this.invoices = invoices;
         this.brandings = brandings;
         this.pictures = pictures;
         this.eventStarts = eventStarts;
@@ -151,6 +154,7 @@ class ExecutionPages {
         model.addAttribute("customer", run.customerId() == null ? null : nameOf(accountId, run.customerId()));
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
+        model.addAttribute("invoice", invoiceNow(accountId, run.trigger()));
         model.addAttribute("canceledBy", run.canceledByEvent() == null
             ? null
             : cancelingEvent(accountId, run
@@ -210,6 +214,29 @@ class ExecutionPages {
                 titles.put(chip.id(), chip.title());
             }
             chip.lanes().forEach(lane -> collect(lane.steps(), titles));
+        }
+    }
+
+    /**
+     * The invoice a run is about, as it stands now: whether a dunning run's "succeeded" recovered the money.
+     *
+     * @param standing "still unpaid", "paid on Dec 20, 2026", "void", "uncollectible"
+     */
+    record InvoiceNow(String id, String amount, String standing, Instant paidAt, boolean open) {}
+
+    private InvoiceNow invoiceNow(String accountId, JsonNode trigger) {
+        String id = trigger == null ? null : trigger.path("data").path("invoice").path("id").asString(null);
+        if (id == null) {
+            return null;
+        }
+        try {
+            var invoice = invoices.get(accountId, id);
+            boolean open = invoice.status().equals("issued");
+            return new InvoiceNow(id, io.till.shared.Amounts.format(invoice.amountDue(), invoice.currency()), open
+                ? "still unpaid"
+                : invoice.status().equals("paid") ? "paid" : invoice.status(), invoice.paidAt(), open);
+        } catch (TillException gone) {
+            return null;
         }
     }
 

@@ -167,6 +167,8 @@ class AutomationJourneyTest {
                 "· wait", "· still_unpaid", "· retry · attempt 1", "· retry_failed", "· urgent · attempt 1",
                 "· wait_more", "· final_check", "· final_notice · attempt 1", "· task · attempt 1"});
         assertThat(page.locator("ol.timeline")).containsText("Took the “then” path");
+        // The run succeeded, and says the money did not come: the invoice it is about, as it stands now.
+        assertThat(page.locator(".run-invoice")).containsText("$19.00 · still unpaid");
         // An email reads as the buyer got it, and opens in the dev mailbox.
         var gentle = page.locator("ol.timeline > li").first();
         assertThat(gentle.locator(".aut-outcome-facts")).containsText("grace@example.com");

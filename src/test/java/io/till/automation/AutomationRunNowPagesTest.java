@@ -119,7 +119,7 @@ class AutomationRunNowPagesTest {
         page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Automation"))
             .getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Runs")).click();
         assertThat(page).hasURL(Pattern.compile("/admin/executions\\?automation=" + automation + "$"));
-        assertThat(page.locator("main table a[href='/admin/executions/" + execution + "']")).isVisible();
+        assertThat(page.locator("main table a[href='/admin/executions/" + execution + "']").first()).isVisible();
         page.navigate(api.uri("/admin/automations").toString());
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("1 run of Call the customer in 7 days: "
             + "see them")).click();

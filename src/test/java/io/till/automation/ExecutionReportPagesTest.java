@@ -207,5 +207,14 @@ class ExecutionReportPagesTest {
         assertThat(cells(weeks.first()).subList(1, 6)).containsExactly("2", "1", "$19.00", "50 %", "$19.00 (1)");
         Chromium.screenshot(page, "execution-recovery-1280");
         assertThat(problems).as("no script error and nothing the CSP refused").isEmpty();
+
+        // Each run says whether its invoice was recovered: "succeeded" is the run's, not the money's.
+        var runs = api.get("/api/v1/executions", shop.apiKey()).json().get("data");
+        for (var run : runs) {
+            boolean ada = run.get("customer_id").asString().equals(recovered.get("customer_id").asString());
+            page.navigate(api.uri("/admin/executions/" + run.get("id").asString()).toString());
+            assertThat(page.locator(".run-invoice")).containsText(ada ? "$19.00 · paid on" : "$19.00 · still unpaid");
+        }
+        assertThat(runs).as("one run per failure: Ada once, Grace each time").hasSize(4);
     }
 }
