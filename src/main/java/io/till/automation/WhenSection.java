@@ -65,12 +65,24 @@ class WhenSection implements BuilderSection {
         }
     }
 
+    /**
+     * A condition's field in words under its row, as the automation's page draws it: the picker's label, an event
+     * data path that names a record's field ("event.data.invoice.attempt_count" → "Invoice · Attempt count") or a
+     * step's output; any other path as written.
+     */
+    record FieldWords(java.util.function.UnaryOperator<String> words) {
+
+        public String of(String path) {
+            return words.apply(path);
+        }
+    }
+
     @Override
     public void offer(String accountId, JsonNode definition, Model model) {
         JsonNode trigger = definition.path("trigger");
         var variables = ContextVariables.of(trigger);
         model.addAttribute("variables", variables);
-        model.addAttribute("variableLabels", ContextVariables.labels(trigger));
+        model.addAttribute("fieldWords", new FieldWords(ContextVariables.fieldWords(trigger)));
         model.addAttribute("operators", OPERATORS);
         model.addAttribute("operatorWords", OPERATORS.stream().collect(java.util.stream.Collectors.toMap(
             WhenChoices.Choice::value, WhenChoices.Choice::label)));

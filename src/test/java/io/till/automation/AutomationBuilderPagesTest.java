@@ -83,6 +83,8 @@ class AutomationBuilderPagesTest {
 
         page.getByLabel("Wait for (5 days, 2 hours, 1 day 12 hours)").first().fill("5 days");
         assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"P5D\"");
+        // The template's condition reads the event's own invoice (its attempt at the time): in words, as its page says.
+        assertThat(page.locator(".bldw-compare .bldw-sentence").first()).hasText("Invoice · Attempt count is 1");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
 
         // A step added at the end, moved up above the branch, then deleted again.
