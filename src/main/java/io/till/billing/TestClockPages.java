@@ -2,6 +2,8 @@ package io.till.billing;
 
 import io.till.account.Brandings;
 import io.till.account.StoreTime;
+import io.till.event.EventWords;
+import io.till.event.Events;
 import io.till.shared.Caller;
 import io.till.shared.TillException;
 import io.till.shared.web.DashboardReturn;
@@ -24,9 +26,11 @@ class TestClockPages {
 
     private final TestClock testClock;
     private final Brandings brandings;
+    private final Events events;
 
-    TestClockPages(TestClock testClock, Brandings brandings) {
+    TestClockPages(TestClock testClock, Brandings brandings, Events events) {
         this.testClock = testClock;
+        this.events = events;
         this.brandings = brandings;
     }
 
@@ -45,11 +49,30 @@ class TestClockPages {
                 ? testClock.advance(staff.accountId(), by.isBlank() ? null : by, null)
                 : testClock.advance(staff.accountId(), null, midnight(to.strip(), zone));
             redirect.addFlashAttribute("flash", "Test clock advanced to " + StoreTime.minute(advanced.now(), zone)
-                + ". " + ran(advanced.jobsRun()));
+                + ". " + happened(staff.accountId(), advanced));
         } catch (TillException e) {
             redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(staff, zone, e));
         }
         return "redirect:" + DashboardReturn.to(referer);
+    }
+
+    /** The most event types the flash names; the rest are counted. */
+    private static final int NAMED = 6;
+
+    /**
+     * What moving the clock set off, in the seller's words: the events raised on the way ("On the way: Payment failed
+     * ×2, Invoice overdue"), else how much due work ran.
+     */
+    private String happened(String accountId, TestClock.Advanced advanced) {
+        var counts = events.countsBetween(accountId, advanced.from(), advanced.now());
+        if (counts.isEmpty()) {
+            return ran(advanced.jobsRun());
+        }
+        var named = counts.entrySet().stream().limit(NAMED)
+            .map(e -> EventWords.of(e.getKey()) + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
+            .collect(java.util.stream.Collectors.joining(", "));
+        int more = counts.size() - NAMED;
+        return "On the way: " + named + (more > 0 ? " and " + more + " more kinds of event" : "") + ".";
     }
 
     private static String ran(int jobs) {

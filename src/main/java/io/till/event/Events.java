@@ -208,6 +208,26 @@ public class Events {
     }
 
     /**
+     * How many events of each type the account had that occurred after {@code from} up to {@code to} (inclusive), in
+     * the order each type first occurred: what a move of the test clock set off.
+     */
+    public java.util.LinkedHashMap<String, Long> countsBetween(String accountId, Instant from, Instant to) {
+        var counts = new java.util.LinkedHashMap<String, Long>();
+        db.sql("""
+            SELECT type, count(*) AS n FROM events
+             WHERE account_id = :accountId AND occurred_at > :from AND occurred_at <= :to
+             GROUP BY type
+             ORDER BY min(occurred_at), type
+            """)
+            .param("accountId", accountId)
+            .param("from", Timestamps.of(from))
+            .param("to", Timestamps.of(to))
+            .query((rs, row) -> counts.put(rs.getString("type"), rs.getLong("n")))
+            .list();
+        return counts;
+    }
+
+    /**
      * Which events a list asks for; null fields do not filter.
      *
      * @param from the earliest moment of occurrence, inclusive

@@ -72,7 +72,10 @@ class TestClockPagesTest {
 
         // Moving a month runs every renewal due in the database on the way: give it time.
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
-            .containsText("due work ran on the way", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+            .containsText("On the way: ", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        // What it set off, in words: the renewal's invoice was paid.
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
+            .containsText("Invoice paid");
         assertThat(page).hasURL(api.uri("/admin/customers/" + customer).toString());
         assertThat(banner.locator("time")).not().hasText(before);
         var invoices = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data");
