@@ -221,6 +221,14 @@ final class TestedFlow {
     /** What an action would do, from the params it was given after rendering (the preview's output). */
     private static Outcome action(String action, String item, StepLog log) {
         JsonNode shown = log.output() != null && log.output().isObject() ? log.output() : log.input();
+        if (shown != null && shown.path("failure_code").asString("").equals("dry_run")) {
+            // A retried charge in a test: said in words rather than as the JSON the run reads.
+            var facts = shown.hasNonNull("invoice_id")
+                ? List.of(new Fact("Invoice", shown.get("invoice_id").asString()))
+                : List.<Fact>of();
+            return new Outcome("warn", item, "Would charge the invoice now; shown declined, as a test charges nothing, "
+                + "to follow what the automation does when the card fails again", facts, null, null, null, null);
+        }
         String headline = switch (action == null ? "" : action) {
             case "send_email" -> "Would send this email";
             case "send_sms" -> "Would send this text message";

@@ -133,7 +133,7 @@ class AutomationTestTabTest {
         var branch = step(page, "If Invoice · Status is “issued”");
         assertThat(branch.locator(":scope > .aut-chip")).containsText("The condition holds: takes “Then”");
         assertThat(branch.locator(".aut-lane-label").first()).containsText("Then (taken)");
-        assertThat(step(page, "Retry payment")).containsText("Would run now");
+        assertThat(step(page, "Retry payment")).containsText("Would charge the invoice now");
         // The retry charges nothing and is shown declined: the rest of the sequence (a probe found it hidden) is
         // drawn as a failing card would take it.
         assertThat(step(page, "Retry payment")).containsText("shown declined");
