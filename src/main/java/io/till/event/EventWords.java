@@ -100,9 +100,14 @@ public final class EventWords {
         if (type.startsWith("card.")) {
             String brand = text(data.path("card").path("brand"));
             String last4 = text(data.path("card").path("last4"));
-            return brand == null || last4 == null
+            String card = brand == null || last4 == null
                 ? null
                 : brand.substring(0, 1).toUpperCase(Locale.ROOT) + brand.substring(1) + " ending in " + last4;
+            // A card saved, and the same card then chosen for a subscription, are two events: told apart.
+            String pays = data.path("subscription").isObject()
+                ? "now pays a subscription"
+                : data.path("payment_plan").isObject() ? "now pays a payment plan" : null;
+            return type.equals("card.updated") ? join(card, pays) : card;
         }
         return null;
     }

@@ -36,4 +36,16 @@ class EventWordsTest {
         assertThat(EventWords.about("acme.signup", JSON.readTree("{\"plan\": \"pro\"}"))).isNull();
         assertThat(EventWords.about("order.created", JSON.readTree("{\"order\": {\"total\": \"x\"}}"))).isNull();
     }
+
+    @Test
+    void aCardSavedAndTheSameCardChosenForASubscriptionAreToldApart() {
+        var saved = JSON.readTree("""
+            {"card": {"brand": "visa", "last4": "4242"}, "customer": {"id": "cus_1"}}""");
+        var chosen = JSON.readTree("""
+            {"card": {"brand": "visa", "last4": "4242"}, "subscription": {"id": "sub_1"}}""");
+
+        assertThat(EventWords.about("card.updated", saved)).isEqualTo("Visa ending in 4242");
+        assertThat(EventWords.about("card.updated", chosen)).isEqualTo("Visa ending in 4242 · now pays a subscription");
+        assertThat(EventWords.about("card.expiring", chosen)).isEqualTo("Visa ending in 4242");
+    }
 }
