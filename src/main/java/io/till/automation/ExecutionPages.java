@@ -151,7 +151,8 @@ class ExecutionPages {
         model.addAttribute("run", run);
         model.addAttribute("automation", automations.get(accountId, run.automationId()));
         model.addAttribute("trigger", triggerWords(run.trigger()));
-        model.addAttribute("customer", run.customerId() == null ? null : nameOf(accountId, run.customerId()));
+        String customer = run.customerId() == null ? null : nameOf(accountId, run.customerId());
+        model.addAttribute("customer", customer);
         model.addAttribute("eventId", run.trigger().path("id").asString(null));
         model.addAttribute("error", StepErrors.of(run.error()));
         model.addAttribute("invoice", invoiceNow(accountId, run.trigger()));
@@ -161,7 +162,8 @@ class ExecutionPages {
                 .canceledByEvent()));
         var tail = executions.tail(accountId, id, null, LINES);
         var titles = titles(accountId, run.automationId(), run.version());
-        model.addAttribute("steps", Timeline.of(tail.lines(), null, run.status(), titles));
+        model.addAttribute("steps", Timeline.naming(Timeline.of(tail.lines(), null, run.status(), titles), run
+            .customerId(), customer));
         model.addAttribute("earlier", earlier(tail));
         model.addAttribute("waitingFor", run.status().equals("waiting")
             ? Timeline.waitingFor(tail.lines(), titles)

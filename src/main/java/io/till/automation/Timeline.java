@@ -72,6 +72,33 @@ final class Timeline {
         return entries;
     }
 
+    /**
+     * The entries with the run's customer named where a step's message gives only their id (a task "about"
+     * {@code cus_…}): staff know customers by name.
+     */
+    static List<Entry> naming(List<Entry> entries, String customerId, String name) {
+        if (customerId == null || name == null) {
+            return entries;
+        }
+        return entries.stream().map(entry -> {
+            var message = entry.message();
+            if (message == null || message.facts().stream().noneMatch(fact -> fact.value().equals(customerId))) {
+                return entry;
+            }
+            var facts = message.facts().stream()
+                .map(fact -> fact.value().equals(customerId) ? new TestedFlow.Fact(fact.label(), name) : fact)
+                .toList();
+            return new Entry(entry.seq(), entry.stepId(), entry.title(), entry.kind(), entry.status(), entry.outcome(),
+                entry.attempt(), entry.iteration(), entry.input(), entry.output(), entry.error(), entry.retried(),
+                entry.startedAt(), entry.endedAt(), entry.duration(), entry.note(), new TestedFlow.Outcome(message
+                    .tone(), message.item(), message.headline(), facts, message.text(), message.html(),
+                    message
+                        .json(),
+                    message.until()),
+                entry.mailboxId());
+        }).toList();
+    }
+
     private static boolean sameStep(Execution.Step a, Execution.Step b) {
         return a.stepId().equals(b.stepId()) && Objects.equals(a.iteration(), b.iteration());
     }

@@ -175,6 +175,10 @@ class AutomationJourneyTest {
         assertThat(gentle.locator(".aut-outcome-facts")).containsText("We couldn't process your payment");
         assertThat(gentle.locator(".aut-outcome-text")).containsText("/portal/");
         assertThat(gentle.getByText("Open it in the dev mailbox")).isVisible();
+        // The task it made is about Grace, named as staff know her, not by her id.
+        var task = page.locator("ol.timeline > li").last().locator(".aut-outcome-facts");
+        assertThat(task).containsText("Buyer");
+        assertThat(task).not().containsText("cus_");
         Chromium.screenshot(page, "journey-run-1280");
 
         // A run that fails at a webhook is retried from that step once the peer is back.

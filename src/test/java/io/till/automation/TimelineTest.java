@@ -89,4 +89,17 @@ class TimelineTest {
 
         assertThat(Timeline.of(List.of(failed)).getFirst().message()).isNull();
     }
+
+    @Test
+    void aTaskAboutTheRunsCustomerNamesThemRatherThanTheirId() {
+        var task = new Execution.Step(1, "task", "task", null, "action", "succeeded", 1, JSON.readTree("""
+            {"title": "Call Ada", "customer_id": "cus_1"}"""), JSON.readTree("""
+            {"task_id": "task_1"}"""), null, null, AT, AT, 3);
+
+        var entry = Timeline.naming(Timeline.of(List.of(task)), "cus_1", "Ada Lovelace").getFirst();
+
+        assertThat(entry.message().facts()).extracting(TestedFlow.Fact::label, TestedFlow.Fact::value)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("Title", "Call Ada"),
+                org.assertj.core.groups.Tuple.tuple("Customer", "Ada Lovelace"));
+    }
 }
