@@ -2,6 +2,7 @@ package io.till.action;
 
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.billing.Invoices;
 import io.till.customer.Customers;
 import io.till.task.Tasks;
 import java.time.Duration;
@@ -18,10 +19,12 @@ class CreateTaskAction implements Action {
 
     private final Tasks tasks;
     private final Customers customers;
+    private final Invoices invoices;
 
-    CreateTaskAction(Tasks tasks, Customers customers) {
+    CreateTaskAction(Tasks tasks, Customers customers, Invoices invoices) {
         this.tasks = tasks;
         this.customers = customers;
+        this.invoices = invoices;
     }
 
     @Override
@@ -31,6 +34,8 @@ class CreateTaskAction implements Action {
             Param.optional("notes", Type.STRING, "details"),
             Param.optional("assignee", Type.STRING, "who should do it (an email)"),
             Param.optional("customer_id", Type.STRING, "the customer it is about; the execution's by default"),
+            Param.optional("invoice_id", Type.STRING, "the invoice it is about; the tasks inbox says whether it is "
+                + "paid since"),
             Param.optional("due_in", Type.STRING, "when it is due from now, an ISO-8601 duration such as P2D"));
     }
 
@@ -59,8 +64,12 @@ class CreateTaskAction implements Action {
         if (customerId != null && !customers.find(call.accountId(), customerId).isPresent()) {
             return ActionResult.Failed.permanent("not_found", "params.customer_id: no customer " + customerId);
         }
+        String invoiceId = text(params, "invoice_id");
+        if (invoiceId != null && invoices.find(call.accountId(), invoiceId).isEmpty()) {
+            return ActionResult.Failed.permanent("not_found", "params.invoice_id: no invoice " + invoiceId);
+        }
         var task = tasks.create(call.accountId(), new Tasks.NewTask(title, text(params, "notes"), customerId,
-            text(params, "assignee"), dueIn == null ? null : call.now().plus(dueIn), call.executionId(),
+            invoiceId, text(params, "assignee"), dueIn == null ? null : call.now().plus(dueIn), call.executionId(),
             call.idempotencyKey()));
         return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("task_id", task.id()));
     }

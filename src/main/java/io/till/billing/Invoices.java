@@ -131,12 +131,15 @@ public class Invoices {
     }
 
     public Invoice get(String accountId, String id) {
+        return find(accountId, id).orElseThrow(() -> TillException.notFound("invoice", id));
+    }
+
+    public Optional<Invoice> find(String accountId, String id) {
         return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
             .param("id", id)
             .query(INVOICE)
-            .optional()
-            .orElseThrow(() -> TillException.notFound("invoice", id));
+            .optional();
     }
 
     Invoice lockForUpdate(String accountId, String id) {

@@ -1,5 +1,6 @@
 package io.till.task;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /** An internal to-do for the seller's staff ("call this customer about the failed payment"). */
@@ -8,6 +9,8 @@ public record Task(
     String title,
     String notes,
     String customerId,
+    @Schema(description = "The invoice it is about, if any (a dunning automation's task): the tasks inbox says "
+        + "whether it has been paid since.", example = "inv_01jdq5yq3m6b8w0c4s2e7r9t1v") String invoiceId,
     String assignee,
     Instant dueAt,
     String status,

@@ -3,6 +3,7 @@ package io.till.task;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.billing.Invoices;
 import io.till.customer.Customers;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
@@ -27,10 +28,12 @@ class TaskController {
 
     private final Tasks tasks;
     private final Customers customers;
+    private final Invoices invoices;
 
-    TaskController(Tasks tasks, Customers customers) {
+    TaskController(Tasks tasks, Customers customers, Invoices invoices) {
         this.tasks = tasks;
         this.customers = customers;
+        this.invoices = invoices;
     }
 
     @GetMapping
@@ -53,7 +56,8 @@ class TaskController {
         return tasks.get(caller.accountId(), id);
     }
 
-    record TaskInput(String title, String notes, String customerId, String assignee, Instant dueAt) {}
+    record TaskInput(String title, String notes, String customerId, String invoiceId, String assignee,
+        Instant dueAt) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
@@ -66,9 +70,12 @@ class TaskController {
         if (body.customerId() != null && customers.find(caller.accountId(), body.customerId()).isEmpty()) {
             errors.add("customer_id", "not_found", "no customer " + body.customerId() + " in this account");
         }
+        if (body.invoiceId() != null && invoices.find(caller.accountId(), body.invoiceId()).isEmpty()) {
+            errors.add("invoice_id", "not_found", "no invoice " + body.invoiceId() + " in this account");
+        }
         errors.throwIfAny();
         var task = tasks.create(caller.accountId(), new Tasks.NewTask(body.title().strip(), body.notes(),
-            body.customerId(), body.assignee(), body.dueAt(), null, null));
+            body.customerId(), body.invoiceId(), body.assignee(), body.dueAt(), null, null));
         return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).body(task);
     }
 

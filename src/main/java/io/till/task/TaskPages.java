@@ -1,7 +1,9 @@
 package io.till.task;
 
 import io.till.account.StaffUsers;
+import io.till.billing.Invoices;
 import io.till.customer.Customers;
+import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -9,8 +11,10 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Controller;
@@ -34,10 +38,12 @@ class TaskPages {
     private final Tasks tasks;
     private final StaffUsers staffUsers;
     private final Customers customers;
+    private final Invoices invoices;
     private final Clock clock;
 
-    TaskPages(Tasks tasks, StaffUsers staffUsers, Customers customers, Clock clock) {
+    TaskPages(Tasks tasks, StaffUsers staffUsers, Customers customers, Invoices invoices, Clock clock) {
         this.customers = customers;
+        this.invoices = invoices;
         this.tasks = tasks;
         this.staffUsers = staffUsers;
         this.clock = clock;
@@ -61,11 +67,33 @@ class TaskPages {
         var names = new HashMap<String, String>();
         ids.forEach(id -> names.put(id, known.getOrDefault(id, "Removed customer")));
         model.addAttribute("customerNames", names);
+        model.addAttribute("invoices", standings(staff.accountId(), found.data()));
         model.addAttribute("next", found.hasMore() ? found.nextCursor() : null);
         model.addAttribute("done", done);
         model.addAttribute("now", Timestamps.now(clock));
         model.addAttribute("staff", emails(staff.accountId()));
         return "task/tasks";
+    }
+
+    /**
+     * The invoice a task is about, as it stands now: a task to call about an unpaid invoice that has been paid since
+     * may be done already.
+     */
+    record InvoiceStanding(String id, String amount, boolean paid, String status, Instant paidAt) {}
+
+    private Map<String, InvoiceStanding> standings(String accountId, List<Task> shown) {
+        var standings = new HashMap<String, InvoiceStanding>();
+        for (Task task : shown) {
+            if (task.invoiceId() != null) {
+                invoices.find(accountId, task.invoiceId()).ifPresent(invoice -> standings.put(task.id(),
+                    new InvoiceStanding(invoice.id(), Amounts.format(invoice.amountDue(), invoice.currency()),
+                        invoice.status().equals("paid"), invoice.status().equals("issued")
+                            ? "still unpaid"
+                            : invoice.status(),
+                        invoice.paidAt())));
+            }
+        }
+        return standings;
     }
 
     @PostMapping(INBOX + "/{id}/assign")

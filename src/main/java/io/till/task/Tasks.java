@@ -18,7 +18,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class Tasks {
 
     private static final RowMapper<Task> TASK = (rs, row) -> new Task(rs.getString("id"), rs.getString("title"),
-        rs.getString("notes"), rs.getString("customer_id"), rs.getString("assignee"), Timestamps.read(rs, "due_at"),
+        rs.getString("notes"), rs.getString("customer_id"), rs.getString("invoice_id"), rs.getString("assignee"),
+        Timestamps.read(rs, "due_at"),
         rs.getString("status"), rs.getString("execution_id"), Timestamps.read(rs, "created_at"),
         Timestamps.read(rs, "updated_at"));
 
@@ -31,18 +32,18 @@ public class Tasks {
     }
 
     /** What a new task says; everything but the title may be null. */
-    public record NewTask(String title, String notes, String customerId, String assignee, Instant dueAt,
-        String executionId, String idempotencyKey) {}
+    public record NewTask(String title, String notes, String customerId, String invoiceId, String assignee,
+        Instant dueAt, String executionId, String idempotencyKey) {}
 
     /** Creates the task, or returns the one already created with the same idempotency key. */
     @Transactional
     public Task create(String accountId, NewTask task) {
         Instant now = Timestamps.now(clock);
         String id = db.sql("""
-            INSERT INTO tasks (id, account_id, title, notes, customer_id, assignee, due_at, status, execution_id,
-                               idempotency_key, created_at, updated_at)
-            VALUES (:id, :accountId, :title, :notes, :customerId, :assignee, :dueAt, 'open', :executionId,
-                    :idempotencyKey, :now, :now)
+            INSERT INTO tasks (id, account_id, title, notes, customer_id, invoice_id, assignee, due_at, status,
+                               execution_id, idempotency_key, created_at, updated_at)
+            VALUES (:id, :accountId, :title, :notes, :customerId, :invoiceId, :assignee, :dueAt, 'open',
+                    :executionId, :idempotencyKey, :now, :now)
             ON CONFLICT (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
             """)
@@ -51,6 +52,7 @@ public class Tasks {
             .param("title", task.title())
             .param("notes", task.notes())
             .param("customerId", task.customerId())
+            .param("invoiceId", task.invoiceId())
             .param("assignee", task.assignee())
             .param("dueAt", task.dueAt() == null ? null : Timestamps.of(task.dueAt()))
             .param("executionId", task.executionId())

@@ -38,6 +38,8 @@ class TaskPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    io.till.testing.Shops shops;
 
     @BeforeAll
     static void launch() {
@@ -166,5 +168,45 @@ class TaskPagesTest {
             {"title": "%s", "due_at": "%s"}""".formatted(title, due));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         return created.json().get("id").asString();
+    }
+
+    /**
+     * A walk-through found "Call Eli about an unpaid invoice" still open after Eli paid: a task about an invoice says
+     * where the invoice stands, so that staff do not call a customer who has paid since.
+     */
+    @Test
+    void aTaskAboutAnInvoiceSaysWhetherItHasBeenPaidSince() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "eli@example.com");
+        shops.advance(shop, "P14DT1H");
+        String customer = order.get("customer_id").asString();
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        var task = api.post("/api/v1/tasks", shop.apiKey(), """
+            {"title": "Call Eli about an unpaid invoice", "customer_id": "%s", "invoice_id": "%s"}"""
+            .formatted(customer, invoice));
+        assertThat(task.status()).as(task.text()).isEqualTo(201);
+        assertThat(task.json().get("invoice_id").asString()).isEqualTo(invoice);
+        var unknown = api.post("/api/v1/tasks", shop.apiKey(), """
+            {"title": "Call", "invoice_id": "inv_01kdoesnotexist0000000000"}""");
+        assertThat(unknown.status()).as(unknown.text()).isEqualTo(400);
+        assertThat(unknown.text()).contains("invoice_id");
+
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280), "/admin/tasks");
+        var row = page.locator("tbody tr", new Page.LocatorOptions().setHasText("Call Eli"));
+        assertThat(row.locator(".task-invoice")).containsText("Invoice $19.00 · still unpaid");
+
+        var card = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_visa"}""");
+        assertThat(card.status()).as(card.text()).isEqualTo(201);
+        var paid = api.post("/api/v1/invoices/" + invoice + "/pay", shop.apiKey(), """
+            {"payment_method_id": "%s"}""".formatted(card.json().get("id").asString()));
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        assertThat(api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("paid");
+        page.reload();
+        assertThat(row.locator(".task-invoice")).containsText("Invoice $19.00 · paid on");
+        assertThat(row.locator(".task-invoice")).containsText("this may be done already");
+        Chromium.screenshot(page, "tasks-invoice-paid-1280");
     }
 }
