@@ -169,6 +169,7 @@ class AutomationJourneyTest {
         assertThat(page.locator("ol.timeline")).containsText("Took the “then” path");
         // The run succeeded, and says the money did not come: the invoice it is about, as it stands now.
         assertThat(page.locator(".run-invoice")).containsText("$19.00 · still unpaid");
+        assertThat(page.locator("header:has(#run-facts) .pill")).hasText(new String[]{"succeeded", "invoice unpaid"});
         // An email reads as the buyer got it, and opens in the dev mailbox.
         var gentle = page.locator("ol.timeline > li").first();
         assertThat(gentle.locator(".aut-outcome-facts")).containsText("grace@example.com");

@@ -214,6 +214,9 @@ class ExecutionReportPagesTest {
             boolean ada = run.get("customer_id").asString().equals(recovered.get("customer_id").asString());
             page.navigate(api.uri("/admin/executions/" + run.get("id").asString()).toString());
             assertThat(page.locator(".run-invoice")).containsText(ada ? "$19.00 · paid on" : "$19.00 · still unpaid");
+            assertThat(page.locator("header:has(#run-facts) .pill").nth(1)).hasText(ada
+                ? "invoice paid"
+                : "invoice unpaid");
         }
         assertThat(runs).as("one run per failure: Ada once, Grace each time").hasSize(4);
     }
