@@ -38,7 +38,8 @@ class EventRuns {
         this.json = json;
     }
 
-    record Summary(String id, String type, String customerId, Instant occurredAt) {}
+    /** The event; {@code words} its type as people say it ("Payment failed"), {@code about} its gist ("$19.00 · …"). */
+    record Summary(String id, String type, String customerId, Instant occurredAt, String words, String about) {}
 
     record Started(String executionId, String automationId, String automation, String status) {}
 
@@ -69,8 +70,10 @@ class EventRuns {
                 return new NotStarted(a.id(), a.name(), why, why.startsWith(WOULD_START));
             })
             .toList();
-        var summary = new Summary(eventId, event.path("type").asString(""), event.path("customer_id").asString(null),
-            Instant.parse(event.path("occurred_at").asString()));
+        String type = event.path("type").asString("");
+        var summary = new Summary(eventId, type, event.path("customer_id").asString(null),
+            Instant.parse(event.path("occurred_at").asString()), io.till.event.EventWords.of(type),
+            io.till.event.EventWords.about(type, event.path("data")));
         return new Explained(summary, started, others);
     }
 

@@ -263,6 +263,9 @@ class ExecutionPages {
     String forEvent(Caller.Staff staff, @PathVariable String eventId, Model model) {
         var explained = eventRuns.explain(staff.accountId(), eventId);
         model.addAttribute("event", explained.event());
+        model.addAttribute("customer", explained.event().customerId() == null
+            ? null
+            : nameOf(staff.accountId(), explained.event().customerId()));
         model.addAttribute("started", explained.started());
         model.addAttribute("others", explained.others());
         return "automation/event_runs";

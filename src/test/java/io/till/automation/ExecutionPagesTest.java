@@ -353,6 +353,8 @@ class ExecutionPagesTest {
 
         var staff = StaffBrowser.of(db, passwords, store.id());
         var page = open(staff.signIn(api, chromium.page(1280)), "/admin/executions/for-event/" + event);
+        // Whose event it was, by name, not only by id.
+        assertThat(page.locator(".heading")).containsText("acme.signup · Ada Lovelace");
         var others = page.locator("section:has(#others-title)");
         assertThat(others.locator("tr", new Locator.LocatorOptions().setHasText("VIP welcome"))
             .getByRole(AriaRole.BUTTON)).hasCount(0);
