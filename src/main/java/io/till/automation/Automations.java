@@ -13,6 +13,7 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -301,9 +302,21 @@ public class Automations {
             : automation.activeVersion() != null
                 ? automation.activeVersion()
                 : automation.version();
-        return versions(accountId, id).stream().filter(v -> v.version() == number).findFirst()
-            .orElseThrow(() -> TillException.invalid("version", "not_found", "this automation has no version "
-                + number));
+        return version(accountId, id, number).orElseThrow(() -> TillException.invalid("version", "not_found",
+            "this automation has no version " + number));
+    }
+
+    /** One version of an automation (of this account), read alone. */
+    Optional<Automation.Version> version(String accountId, String id, int number) {
+        return db.sql("""
+            SELECT version, status, definition, created_at FROM automation_versions
+             WHERE account_id = :accountId AND automation_id = :id AND version = :version
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .param("version", number)
+            .query(version)
+            .optional();
     }
 
     /** Locks an automation to change it; an archived one is history and changes no more. */

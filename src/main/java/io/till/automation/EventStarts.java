@@ -52,7 +52,10 @@ class EventStarts {
         this.transaction = transaction;
     }
 
-    /** An event as the matcher reads it: its snapshot, and what keeps automations from it. */
+    /**
+     * An event as the matcher reads it: its snapshot, and what keeps automations from it; {@code causedBy} is the
+     * automation whose step raised it, if one did.
+     */
     private record Stored(ObjectNode snapshot, String customerId, boolean skipAutomations, String causedBy) {}
 
     /** A run for an event; {@code now}: started by this call, not one the event had. */
@@ -82,7 +85,7 @@ class EventStarts {
         if (event.skipAutomations()) {
             throw refused("Staff asked for this event to pass quietly (skip_automations): it starts no automation.");
         }
-        if (event.causedBy() != null && automationId.equals(automationOf(event.causedBy()))) {
+        if (automationId.equals(event.causedBy())) {
             throw refused("One of this automation's own steps raised this event: an automation never starts again "
                 + "from its own event.");
         }
@@ -118,31 +121,19 @@ class EventStarts {
 
     private Stored stored(String accountId, String eventId) {
         return db.sql("""
-            SELECT id, type, customer_id, occurred_at, data,
-                   coalesce(data ->> 'skip_automations' = 'true', false) AS skip_automations,
-                   data -> 'caused_by' ->> 'execution_id' AS caused_by
-              FROM events WHERE account_id = :accountId AND id = :id
+            SELECT e.id, e.type, e.customer_id, e.occurred_at, e.data,
+                   coalesce(e.data ->> 'skip_automations' = 'true', false) AS skip_automations,
+                   x.automation_id AS caused_by
+              FROM events e
+              LEFT JOIN executions x ON x.id = e.data -> 'caused_by' ->> 'execution_id'
+             WHERE e.account_id = :accountId AND e.id = :id
             """)
             .param("accountId", accountId)
             .param("id", eventId)
-            .query((rs, row) -> {
-                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
-                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
-                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
-                snapshot.set("data", json.readTree(rs.getString("data")));
-                return new Stored(snapshot, rs.getString("customer_id"), rs.getBoolean("skip_automations"),
-                    rs.getString("caused_by"));
-            })
+            .query((rs, row) -> new Stored(Triggers.snapshot(json, rs), rs.getString("customer_id"),
+                rs.getBoolean("skip_automations"), rs.getString("caused_by")))
             .optional()
             .orElseThrow(() -> TillException.notFound("event", eventId));
-    }
-
-    private String automationOf(String execution) {
-        return db.sql("SELECT automation_id FROM executions WHERE id = :id")
-            .param("id", execution)
-            .query(String.class)
-            .optional()
-            .orElse(null);
     }
 
     private static TillException refused(String why) {

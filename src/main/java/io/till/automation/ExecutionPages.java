@@ -205,8 +205,8 @@ class ExecutionPages {
      */
     private Map<String, String> titles(String accountId, String automationId, int version) {
         var titles = new java.util.HashMap<String, String>();
-        collect(pictures.flow(accountId, automations.versionToTest(accountId, automationId, version).definition()),
-            titles);
+        automations.version(accountId, automationId, version)
+            .ifPresent(read -> collect(pictures.flow(accountId, read.definition()), titles));
         return titles;
     }
 

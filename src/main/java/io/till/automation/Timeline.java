@@ -21,7 +21,14 @@ final class Timeline {
      */
     record Entry(int seq, String stepId, String title, String kind, String status, String outcome, int attempt,
         String iteration, String input, String output, StepErrors.Words error, boolean retried, Instant startedAt,
-        Instant endedAt, String duration, String note, TestedFlow.Outcome message, String mailboxId) {}
+        Instant endedAt, String duration, String note, TestedFlow.Outcome message, String mailboxId) {
+
+        /** This entry with {@code said} as what it sent. */
+        Entry with(TestedFlow.Outcome said) {
+            return new Entry(seq, stepId, title, kind, status, outcome, attempt, iteration, input, output, error,
+                retried, startedAt, endedAt, duration, note, said, mailboxId);
+        }
+    }
 
     private Timeline() {}
 
@@ -88,14 +95,8 @@ final class Timeline {
             var facts = message.facts().stream()
                 .map(fact -> fact.value().equals(customerId) ? new TestedFlow.Fact(fact.label(), name) : fact)
                 .toList();
-            return new Entry(entry.seq(), entry.stepId(), entry.title(), entry.kind(), entry.status(), entry.outcome(),
-                entry.attempt(), entry.iteration(), entry.input(), entry.output(), entry.error(), entry.retried(),
-                entry.startedAt(), entry.endedAt(), entry.duration(), entry.note(), new TestedFlow.Outcome(message
-                    .tone(), message.item(), message.headline(), facts, message.text(), message.html(),
-                    message
-                        .json(),
-                    message.until()),
-                entry.mailboxId());
+            return entry.with(new TestedFlow.Outcome(message.tone(), message.item(), message.headline(), facts,
+                message.text(), message.html(), message.json(), message.until()));
         }).toList();
     }
 

@@ -324,15 +324,21 @@ class Triggers {
         var snapshots = new HashMap<String, ObjectNode>();
         db.sql("SELECT id, type, customer_id, occurred_at, data FROM events WHERE id = ANY(:ids)")
             .param("ids", ids.toArray(String[]::new))
-            .query((rs, row) -> {
-                ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
-                    .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
-                    .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
-                snapshot.set("data", json.readTree(rs.getString("data")));
-                return snapshots.put(rs.getString("id"), snapshot);
-            })
+            .query((rs, row) -> snapshots.put(rs.getString("id"), snapshot(json, rs)))
             .list();
         return snapshots;
+    }
+
+    /**
+     * An event's row ({@code id, type, customer_id, occurred_at, data}) as the trigger snapshot executions keep: the
+     * one shape whoever starts a run from an event (the matcher, {@link EventStarts}) writes.
+     */
+    static ObjectNode snapshot(JsonMapper json, java.sql.ResultSet rs) throws java.sql.SQLException {
+        ObjectNode snapshot = json.createObjectNode().put("id", rs.getString("id"))
+            .put("type", rs.getString("type")).put("customer_id", rs.getString("customer_id"))
+            .put("occurred_at", Timestamps.read(rs, "occurred_at").toString());
+        snapshot.set("data", json.readTree(rs.getString("data")));
+        return snapshot;
     }
 
     /** The automation of an execution whose action raised an event. */
