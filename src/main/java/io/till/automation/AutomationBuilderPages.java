@@ -112,10 +112,7 @@ class AutomationBuilderPages {
 
     private String saved(Caller.Staff staff, String id, ObjectNode definition, boolean htmx,
         HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect) {
-        var saved = automations.update(staff.accountId(), id, definition);
-        String flash = "Saved as version " + saved.version() + ", a draft. " + (saved.activeVersion() == null
-            ? "Activate it to start running."
-            : "Version " + saved.activeVersion() + " keeps running until you activate this one.");
+        String flash = AutomationPages.savedFlash(automations.save(staff.accountId(), id, definition));
         String to = AutomationPages.LIST + "/" + id + "/builder";
         if (htmx) {
             // htmx would follow a redirect inside its swap; a whole-page load shows the flash and the new version.

@@ -131,7 +131,7 @@ class AutomationController {
     @PostMapping("/automations/{id}/versions/{version}/restore")
     @Operation(summary = "Restore an old version", description = "Its definition becomes the newest draft.")
     Automation restore(Caller caller, @PathVariable String id, @PathVariable int version) {
-        return secrets.masked(caller.accountId(), automations.restore(caller.accountId(), id, version));
+        return secrets.masked(caller.accountId(), automations.restore(caller.accountId(), id, version).automation());
     }
 
     @GetMapping("/automations/{id}/export")

@@ -76,11 +76,8 @@ class AutomationEditorPages {
         Model model, HttpServletResponse response, RedirectAttributes redirect) {
         List<FieldError> problems;
         try {
-            var saved = automations.update(staff.accountId(), id, texts.read(definition));
-            redirect.addFlashAttribute("flash", "Saved as version " + saved.version() + ", a draft. "
-                + (saved.activeVersion() == null
-                    ? "Activate it to start running."
-                    : "Version " + saved.activeVersion() + " keeps running until you activate this one."));
+            var saved = automations.save(staff.accountId(), id, texts.read(definition));
+            redirect.addFlashAttribute("flash", AutomationPages.savedFlash(saved));
             return "redirect:" + AutomationPages.LIST + "/" + id;
         } catch (TillException e) {
             if (e.code() == io.till.shared.ErrorCode.NOT_FOUND) {
@@ -143,8 +140,11 @@ class AutomationEditorPages {
         RedirectAttributes redirect) {
         AutomationPages.refusedOrDone(redirect, () -> {
             var restored = automations.restore(staff.accountId(), id, version);
-            redirect.addFlashAttribute("flash", "Version " + version + " restored as version " + restored.version()
-                + ", a draft. Nothing changes for running automations until you activate it.");
+            redirect.addFlashAttribute("flash", restored.changed()
+                ? "Version " + version + " restored as version " + restored.automation().version()
+                    + ", a draft. Nothing changes for running automations until you activate it."
+                : "Version " + restored.automation().version() + ", the newest, is the same as version " + version
+                    + " already: nothing to restore.");
         });
         return "redirect:" + AutomationPages.LIST + "/" + id + "/versions";
     }

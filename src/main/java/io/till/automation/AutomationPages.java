@@ -179,10 +179,6 @@ class AutomationPages {
         return "redirect:" + LIST + "/" + created.id() + "/builder";
     }
 
-    /**
-     * Runs a state change; a refusal (already paused, archived) comes back as the service's message on the page, and
-     * a missing automation as the friendly not-found page.
-     */
     /** What every page of one automation shows in its head: the automation (masked), its state, the open tab. */
     static void head(Model model, Automation masked, String tab) {
         model.addAttribute("automation", masked);
@@ -190,6 +186,24 @@ class AutomationPages {
         model.addAttribute("tab", tab);
     }
 
+    /** The flash after Save: the new draft and what keeps running, or that nothing changed. */
+    static String savedFlash(Automations.Saved saved) {
+        var automation = saved.automation();
+        if (!saved.changed()) {
+            return "Nothing changed: version " + automation.version() + " is already this"
+                + (Integer.valueOf(automation.version()).equals(automation.activeVersion())
+                    ? ", and it is the one running."
+                    : ".");
+        }
+        return "Saved as version " + automation.version() + ", a draft. " + (automation.activeVersion() == null
+            ? "Activate it to start running."
+            : "Version " + automation.activeVersion() + " keeps running until you activate this one.");
+    }
+
+    /**
+     * Runs a state change; a refusal (already paused, archived) comes back as the service's message on the page, and
+     * a missing automation as the friendly not-found page.
+     */
     static void refusedOrDone(RedirectAttributes redirect, Runnable change) {
         try {
             change.run();

@@ -12,6 +12,7 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
@@ -28,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 public class Automations {
+
+    /** Nodes alike, numbers by value: a form posts 1 where the stored definition reads back 1 of another width. */
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> a.equals(b)
+        || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
 
     private final JdbcClient db;
     private final JsonMapper json;
@@ -76,14 +81,29 @@ public class Automations {
         return get(accountId, id);
     }
 
-    /** Saves a changed definition as a new draft version; the active version, if any, keeps running. */
+    /**
+     * Saves a changed definition as a new draft version; the active version, if any, keeps running. A definition the
+     * same as the newest version's (a second press of Save, a restore of the newest) is that version still.
+     */
     @Transactional
     Automation update(String accountId, String id, JsonNode definition) {
+        return save(accountId, id, definition).automation();
+    }
+
+    /** What a save left: the automation, and whether it made a new version. */
+    record Saved(Automation automation, boolean changed) {}
+
+    @Transactional
+    Saved save(String accountId, String id, JsonNode definition) {
         Definition parsed = check(accountId, definition);
         Automation current = lock(accountId, id);
+        JsonNode sealed = secrets.sealed(accountId, definition, current.definition());
+        if (sealed.equals(NUMBERS_BY_VALUE, current.definition())) {
+            return new Saved(current, false);
+        }
         int next = current.version() + 1;
         Instant now = Timestamps.now(clock);
-        insertVersion(accountId, id, next, secrets.sealed(accountId, definition, current.definition()), now);
+        insertVersion(accountId, id, next, sealed, now);
         db.sql("""
             UPDATE automations SET latest_version = :next, name = :name, updated_at = :now
              WHERE account_id = :accountId AND id = :id
@@ -94,7 +114,7 @@ public class Automations {
             .param("accountId", accountId)
             .param("id", id)
             .update();
-        return get(accountId, id);
+        return new Saved(get(accountId, id), true);
     }
 
     /**
@@ -226,10 +246,10 @@ public class Automations {
 
     /** Makes an old version's definition the newest draft, to edit or activate again. */
     @Transactional
-    Automation restore(String accountId, String id, int versionNumber) {
+    Saved restore(String accountId, String id, int versionNumber) {
         var old = versions(accountId, id).stream().filter(v -> v.version() == versionNumber).findFirst()
             .orElseThrow(() -> TillException.notFound("automation version", id + "/" + versionNumber));
-        return update(accountId, id, old.definition());
+        return save(accountId, id, old.definition());
     }
 
     public Automation get(String accountId, String id) {

@@ -104,6 +104,9 @@ class AutomationBuilderPagesTest {
         assertThat(saved.get("version").asInt()).isEqualTo(2);
         assertThat(saved.at("/definition/steps/1/duration").asString()).isEqualTo("P5D");
         assertThat(saved.at("/definition/steps").size()).isEqualTo(3);
+        // Saving again without an edit keeps version 2: no copy of it in the history.
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Nothing changed: version 2 is already this.");
 
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
             "/admin/automations/" + id + "/builder");

@@ -69,6 +69,29 @@ class AutomationsApiTest {
     }
 
     @Test
+    void savingTheSameDefinitionAgainKeepsTheVersionItIs() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
+        api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+        var json = List.of("Content-Type", "application/json");
+
+        var again = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), TAG_NEW_SIGNUPS, json);
+        var reordered = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(),
+            TAG_NEW_SIGNUPS.replace("{\"name\": \"Tag new signups\",\n", "{").replace("\"steps\": [",
+                "\"name\": \"Tag new signups\", \"steps\": ["),
+            json);
+        var restored = api.post("/api/v1/automations/" + id + "/versions/1/restore", store.apiKey(), null);
+        var versions = api.get("/api/v1/automations/" + id + "/versions", store.apiKey()).json().get("data");
+
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.json().get("version").asInt()).isEqualTo(1);
+        assertThat(again.json().get("status").asString()).isEqualTo("active");
+        assertThat(reordered.json().get("version").asInt()).as(reordered.text()).isEqualTo(1);
+        assertThat(restored.json().get("version").asInt()).isEqualTo(1);
+        assertThat(versions).hasSize(1);
+    }
+
+    @Test
     void pausesAndResumes() {
         var store = accounts.create();
         String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
@@ -192,8 +215,8 @@ class AutomationsApiTest {
         var store = accounts.create();
         String id = api.post("/api/v1/automations", store.apiKey(), TAG_NEW_SIGNUPS).json().get("id").asString();
         for (int i = 0; i < 2; i++) {
-            api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), TAG_NEW_SIGNUPS, List.of("Content-Type",
-                "application/json"));
+            api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), TAG_NEW_SIGNUPS.replace("Tag new signups",
+                "Tag new signups " + i), List.of("Content-Type", "application/json"));
         }
 
         var first = api.get("/api/v1/automations/" + id + "/versions?limit=2", store.apiKey()).json();
