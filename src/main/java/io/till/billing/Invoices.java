@@ -7,8 +7,12 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -140,6 +144,20 @@ public class Invoices {
             .param("id", id)
             .query(INVOICE)
             .optional();
+    }
+
+    /** The account's invoices among {@code ids}, by id (one query for a page of records that name invoices). */
+    public Map<String, Invoice> find(String accountId, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id IN (:ids)")
+            .param("accountId", accountId)
+            .param("ids", Set.copyOf(ids))
+            .query(INVOICE)
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Invoice::id, invoice -> invoice));
     }
 
     Invoice lockForUpdate(String accountId, String id) {

@@ -82,15 +82,17 @@ class TaskPages {
     record InvoiceStanding(String id, String amount, boolean paid, String status, Instant paidAt) {}
 
     private Map<String, InvoiceStanding> standings(String accountId, List<Task> shown) {
+        var found = invoices.find(accountId, shown.stream().map(Task::invoiceId).filter(Objects::nonNull).toList());
         var standings = new HashMap<String, InvoiceStanding>();
         for (Task task : shown) {
-            if (task.invoiceId() != null) {
-                invoices.find(accountId, task.invoiceId()).ifPresent(invoice -> standings.put(task.id(),
-                    new InvoiceStanding(invoice.id(), Amounts.format(invoice.amountDue(), invoice.currency()),
-                        invoice.status().equals("paid"), invoice.status().equals("issued")
-                            ? "still unpaid"
-                            : invoice.status(),
-                        invoice.paidAt())));
+            var invoice = task.invoiceId() == null ? null : found.get(task.invoiceId());
+            if (invoice != null) {
+                standings.put(task.id(), new InvoiceStanding(invoice.id(), Amounts.format(invoice.amountDue(),
+                    invoice.currency()), invoice.status().equals("paid"),
+                    invoice.status().equals("issued")
+                        ? "still unpaid"
+                        : invoice.status(),
+                    invoice.paidAt()));
             }
         }
         return standings;
