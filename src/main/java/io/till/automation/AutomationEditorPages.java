@@ -99,13 +99,14 @@ class AutomationEditorPages {
 
     @PostMapping(PAGE + "/activate")
     String activate(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) Integer version,
-        @RequestParam(defaultValue = "") String back, RedirectAttributes redirect) {
+        @RequestParam(defaultValue = "") String back, @RequestParam(required = false) String customer,
+        RedirectAttributes redirect) {
         AutomationPages.refusedOrDone(redirect, () -> {
             var activated = automations.activate(staff.accountId(), id, version);
             redirect.addFlashAttribute("flash", "Version " + activated.activeVersion() + " is active: new runs use "
                 + "it. Runs already under way keep the version they started with.");
         });
-        return "redirect:" + AutomationPages.LIST + "/" + id + ("versions".equals(back) ? "/versions" : "");
+        return "redirect:" + AutomationPages.tab(id, back, customer);
     }
 
     @GetMapping(PAGE + "/versions")

@@ -112,24 +112,42 @@ class AutomationPages {
 
     @PostMapping(LIST + "/{id}/pause")
     String pause(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String back,
-        RedirectAttributes redirect) {
-        return paused(staff, id, true, back, redirect);
+        @RequestParam(required = false) String customer, RedirectAttributes redirect) {
+        return paused(staff, id, true, back, customer, redirect);
     }
 
     @PostMapping(LIST + "/{id}/resume")
     String resume(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String back,
-        RedirectAttributes redirect) {
-        return paused(staff, id, false, back, redirect);
+        @RequestParam(required = false) String customer, RedirectAttributes redirect) {
+        return paused(staff, id, false, back, customer, redirect);
     }
 
-    private String paused(Caller.Staff staff, String id, boolean pause, String back, RedirectAttributes redirect) {
+    private String paused(Caller.Staff staff, String id, boolean pause, String back, String customer,
+        RedirectAttributes redirect) {
         refusedOrDone(redirect, () -> {
             var automation = automations.setPaused(staff.accountId(), id, pause);
             redirect.addFlashAttribute("flash", "\u201c" + automation.name() + "\u201d " + (pause
                 ? "is paused: it starts no new run until you resume it. Runs already under way go on."
                 : "is running again."));
         });
-        return "redirect:" + ("page".equals(back) ? LIST + "/" + id : LIST);
+        return "redirect:" + ("list".equals(back) || back.isEmpty() ? LIST : tab(id, back, customer));
+    }
+
+    private static final Set<String> TABS = Set.of("builder", "json", "versions", "test");
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z]{2,8}_[0-9a-z]{1,40}");
+
+    /**
+     * The tab a change pressed in an automation's header comes back to ({@code back}, as the header sends it): its
+     * Steps tab unless another is named, and the Test tab with the customer it was testing on.
+     */
+    static String tab(String id, String back, String customer) {
+        String page = LIST + "/" + id;
+        if (!TABS.contains(back)) {
+            return page;
+        }
+        return page + "/" + back + ("test".equals(back) && customer != null && ID.matcher(customer).matches()
+            ? "?customer=" + customer
+            : "");
     }
 
     @PostMapping(LIST + "/{id}/archive")

@@ -154,6 +154,16 @@ class AutomationTestTabTest {
         assertThat(count("dev_messages", shop.accountId())).as("nothing sent").isEqualTo(mailBefore);
         assertThat(count("executions", shop.accountId())).as("no run recorded").isZero();
 
+        // Activating the draft from the header comes back to the Test tab, still testing on the same customer.
+        page.getByRole(AriaRole.BUTTON, named("Activate version 2")).click();
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Activate").setExact(true)).click();
+        assertThat(page.locator("p.flash")).containsText("Version 2 is active");
+        assertThat(page.getByRole(AriaRole.HEADING, named("1. Who to test on"))).isVisible();
+        assertThat(page.locator(".aut-test-chosen")).containsText("Testing on Buyer");
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+        assertThat(result).containsText("Version 2 would run to the end.");
+
         // The payment failed before the automation was active: the event's page starts it for that payment.
         result.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("the event's page")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Automations for an event"))).isVisible();
