@@ -52,7 +52,7 @@ class OrderPages {
 
     /**
      * A charge attempt: {@code left} is what can still be given back (typed, the refund field's starting value), and
-     * {@code confirm} the refund dialog's question for that amount, which orders.js rewrites as staff change it.
+     * {@code confirm} the refund dialog's question for that amount, which refunds.js rewrites as staff change it.
      */
     record PaymentRow(String id, Instant createdAt, String amount, String refunded, String status, String card,
         String failure, boolean refundable, String left, String leftTyped, String currency, String confirm) {}

@@ -4,7 +4,9 @@ import io.till.idempotency.FormSubmissions;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
+import io.till.shared.FieldError;
 import io.till.shared.TillException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -82,12 +84,12 @@ class RecordForms {
         return "redirect:" + page;
     }
 
-    /** Refunds the amount typed (all that is left when blank) of a payment shown on {@code page}. */
+    /** Refunds the amount typed of a payment shown on {@code page}. */
     String refund(Caller.Staff staff, String page, Payment payment, String amount, String reason, String formKey,
         RedirectAttributes redirect) {
         return act(staff, formKey, page + "/refund?" + payment.id() + "&" + amount + "&" + reason, page, "#refund",
             redirect, Map.of("form", "refund", "payment_id", payment.id(), "amount", amount, "reason", reason), () -> {
-                var refund = refunds.refund(staff.accountId(), payment.id(), minorUnits(amount, payment.currency()),
+                var refund = refunds.refund(staff.accountId(), payment.id(), refundAmount(amount, payment.currency()),
                     reason.isBlank() ? null : reason.strip());
                 String card = views.cardName(staff.accountId(), payment.cardId());
                 return "Refunded " + Amounts.format(refund.amount(), refund.currency()) + " of the "
@@ -146,6 +148,25 @@ class RecordForms {
     }
 
     /** An amount typed by staff, in minor units of {@code currency}; see {@link Amounts#parseTyped}. */
+    /**
+     * The amount typed in a refund form: required there (the API's refund without an amount gives back all that is
+     * left, a form left blank must not), and more than nothing.
+     */
+    private static long refundAmount(String typed, String currency) {
+        Long minor = minorUnits(typed, currency);
+        if (minor == null) {
+            throw new TillException(ErrorCode.VALIDATION_FAILED, "Type the amount to refund.", List.of(new FieldError(
+                "amount", "required", "is required")));
+        }
+        if (minor <= 0) {
+            throw new TillException(ErrorCode.VALIDATION_FAILED, "The amount to refund must be more than "
+                + Amounts.format(0, currency) + ".",
+                List.of(new FieldError("amount", "out_of_range",
+                    "must be positive")));
+        }
+        return minor;
+    }
+
     static Long minorUnits(String typed, String currency) {
         return Amounts.parseTyped("amount", typed, currency);
     }

@@ -51,7 +51,7 @@ class RecordViews {
     }
 
     record PaymentRow(String id, Instant createdAt, String amount, String refunded, String status, String failure,
-        boolean refundable, String left, String leftTyped) {}
+        boolean refundable, String left, String leftTyped, String currency) {}
 
     record RefundRow(String id, String paymentId, Instant createdAt, String amount, String status, String reason) {}
 
@@ -155,7 +155,7 @@ class RecordViews {
         long left = refunds.refundable(accountId, p);
         return new PaymentRow(p.id(), p.createdAt(), Amounts.format(p.amount(), p.currency()),
             p.amountRefunded() == 0 ? null : Amounts.format(p.amountRefunded(), p.currency()), p.status(), failure(p),
-            left > 0, Amounts.format(left, p.currency()), RecordForms.typed(left, p.currency()));
+            left > 0, Amounts.format(left, p.currency()), RecordForms.typed(left, p.currency()), p.currency());
     }
 
     /**

@@ -21,7 +21,7 @@ public final class Amounts {
     /**
      * What an amount typed by staff may be once a leading currency symbol is dropped: ASCII digits, grouped by
      * thousands with commas or not, and a point with decimals. No sign, exponent or other script's digits, so that
-     * what the dashboard's confirm dialogs show (admin/assets/orders.js reads the same grammar) is what is charged or
+     * what the dashboard's confirm dialogs show (admin/assets/refunds.js reads the same grammar) is what is charged or
      * refunded.
      */
     private static final Pattern PLAIN = Pattern.compile("(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\\.[0-9]+)?");

@@ -156,24 +156,50 @@ class OrderPagesTest {
     void refundingMoreThanIsLeftIsRefusedNextToTheFormKeepingWhatWasTypedAndChangesNothing() {
         var shop = shops.open();
         var order = buy(shop);
-        var page = signedIn(shop, 390, "/admin/orders/" + order.get("id").asString());
-
-        page.getByLabel("Amount (USD)").fill("25");
-        page.getByLabel("Reason (optional)").fill("Broken on arrival");
-        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        String id = order.get("id").asString();
+        var page = signedIn(shop, 390, "/admin/orders/" + id);
+        var amount = page.getByLabel("Amount (USD)");
         var confirm = page.getByRole(AriaRole.DIALOG);
-        assertThat(confirm).containsText("Refund $25.00 to Ada Lovelace?");
-        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
 
-        var refused = page.locator("#refund [role=alert]");
-        assertThat(refused).containsText("Nothing changed.");
-        assertThat(refused).containsText("is more than the $19.00 left to refund of this payment");
-        assertThat(refused).not().containsText("1900");
-        // The page opens where it says so, beside the form, screens below the top on a phone.
-        assertThat(refused).isInViewport();
-        // What was typed stays: not the full amount left, which one more click would refund.
-        assertThat(page.getByLabel("Amount (USD)")).hasValue("25");
-        assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
+        // The browser says it beside the field, and no dialog asks to refund what cannot be: more than is left, a
+        // field emptied (a probe's blank refunded all of it), nothing.
+        var refusedInTheBrowser = java.util.Map.of("25", "At most $19.00 of this payment can be refunded; $25.00 is "
+            + "more.", "   ", "Type the amount to refund.", "0.00", "must be more than $0.00");
+        refusedInTheBrowser.forEach((typed, said) -> {
+            amount.fill(typed);
+            page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+            assertThat(confirm).isHidden();
+            assertThat((String) amount.evaluate("input => input.validationMessage")).as(typed).contains(said);
+        });
+
+        // The server refuses the same when a form reaches it as typed (no script, an old page): beside the form,
+        // keeping what was typed, refunding nothing.
+        var form = page.locator("form.refund-form");
+        var refusedByTheServer = java.util.Map.of("25", "is more than the $19.00 left to refund of this payment",
+            " ", "Type the amount to refund.", "0", "The amount to refund must be more than $0.00.");
+        refusedByTheServer.forEach((typed, said) -> {
+            var sent = page.request().post(api.uri("/admin/orders/" + id + "/refund").toString(), RequestOptions
+                .create().setForm(FormData.create().set("_csrf", form.locator("input[name=_csrf]").inputValue())
+                    .set("form_key", form.locator("input[name=form_key]").inputValue())
+                    .set("payment_id", order.get("payment_id").asString()).set("amount", typed)
+                    .set("reason", "Broken on arrival"))
+                .setMaxRedirects(0));
+            assertThat(sent.status()).isEqualTo(302);
+            String location = sent.headers().get("location");
+            // From elsewhere: the same page with only its #refund added would not load again.
+            page.navigate("about:blank");
+            page.navigate(location.startsWith("http") ? location : api.uri(location).toString());
+            var refused = page.locator("#refund [role=alert]");
+            assertThat(refused).containsText("Nothing changed.");
+            assertThat(refused).containsText(said);
+            assertThat(refused).not().containsText("1900");
+            assertThat(refused).not().containsText("minor units");
+            // The page opens where it says so, beside the form, screens below the top on a phone.
+            assertThat(refused).isInViewport();
+            // What was typed stays: not the full amount left, which one more click would refund.
+            assertThat(amount).hasValue(typed);
+            assertThat(page.getByLabel("Reason (optional)")).hasValue("Broken on arrival");
+        });
         assertThat(page.locator("#refunds")).containsText("No refunds.");
         assertThat(refunds(shop)).isZero();
         // Measured once the page after the redirect has its stylesheets: under load the alert can show before.
