@@ -2,7 +2,7 @@
 // optionally data-confirm-button="Refund") opens the page's <dialog id="confirm"> instead of submitting; its confirm
 // button submits the form for real. Without JavaScript the form submits at once, as a plain form does. A message may
 // name what is chosen in one of the form's lists: data-confirm-choice="pay-card" puts the chosen option's words in
-// place of {choice} ("Charge $19.00 to {choice} now?").
+// place of {choice} ("Charge $19.00 to {choice} now?"), and one the amount typed in place of {amount} (see typedAmount).
 //
 // This script is loaded from <head> without "defer", so the guard is in place before any button can be clicked: a
 // deferred script runs only once it has been fetched, and a fast click on a just-loaded page went through unasked.
@@ -17,6 +17,25 @@
     }
     pending = null;
   }
+  // The amount typed in the form's field named by data-confirm-amount, as money in the currency that
+  // data-confirm-currency names (a field's id, or a currency code): "$12.50". Typed otherwise, the words "the amount
+  // typed", and the server says what it cannot read.
+  function typedAmount(form) {
+    var field = document.getElementById(form.getAttribute("data-confirm-amount") || "");
+    var named = form.getAttribute("data-confirm-currency") || "";
+    var currencyField = document.getElementById(named);
+    var currency = (currencyField ? currencyField.value : named).trim().toUpperCase();
+    var typed = field ? field.value.trim().replace(/^\p{Sc}\s*/u, "").replace(/,/g, "") : "";
+    if (!/^[0-9]{1,15}(\.[0-9]{1,3})?$/.test(typed) || !/^[A-Z]{3}$/.test(currency)) {
+      return "the amount typed";
+    }
+    try {
+      // A decimal string is formatted exactly (no float rounding) in current browsers.
+      return new Intl.NumberFormat("en-US", { style: "currency", currency: currency }).format(typed);
+    } catch (e) {
+      return typed + " " + currency;
+    }
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm") || form === pending) {
@@ -28,6 +47,7 @@
     message = message.replace("{choice}", choice && choice.selectedOptions && choice.selectedOptions.length > 0
       ? choice.selectedOptions[0].textContent.trim()
       : "the card chosen");
+    message = message.replace("{amount}", typedAmount(form));
     var dialog = document.getElementById("confirm");
     if (!dialog || typeof dialog.showModal !== "function") {
       // The page's dialog is not parsed yet (or the browser has none): the browser's own question still asks first,

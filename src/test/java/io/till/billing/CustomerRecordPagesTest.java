@@ -209,12 +209,12 @@ class CustomerRecordPagesTest {
         assertThat(page).hasURL(java.util.regex.Pattern.compile("#unpaid$"));
     }
 
-    /** Submits the "Add credit" form and answers its confirm dialog. */
-    private static void addCredit(Page page) {
+    /** Submits the "Add credit" form and answers its confirm dialog, which names {@code amount} (as typed, in money). */
+    private static void addCredit(Page page, String amount) {
         page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
             .click();
         var dialog = page.getByRole(AriaRole.DIALOG);
-        assertThat(dialog).containsText("the credit you entered");
+        assertThat(dialog).containsText("Grant Ada Lovelace " + amount + " of credit?");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit").setExact(true))
             .click();
     }
@@ -236,7 +236,7 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#add-credit input[name=_csrf]")).hasCount(1);
         page.getByLabel("Amount").fill("12.50");
         page.getByLabel("Reason (optional)").fill("Late delivery");
-        addCredit(page);
+        addCredit(page, "$12.50");
 
         assertThat(page.locator(".flash")).containsText("Granted $12.50 of credit to Ada Lovelace");
         assertThat(facts).containsText("$12.50");
@@ -256,7 +256,7 @@ class CustomerRecordPagesTest {
         page.getByLabel("Amount").fill("12,5");
         page.getByLabel("Currency").fill("zz");
         page.getByLabel("Reason (optional)").fill("Goodwill");
-        addCredit(page);
+        addCredit(page, "the amount typed");
 
         var form = page.locator("#add-credit");
         assertThat(form).hasJSProperty("open", true);
@@ -272,13 +272,13 @@ class CustomerRecordPagesTest {
 
         page.getByLabel("Amount").fill("0");
         page.getByLabel("Currency").fill("usd");
-        addCredit(page);
+        addCredit(page, "$0.00");
         assertThat(form.locator("#credit-amount-error")).containsText("Must be more than zero");
         assertThat(form.locator("#credit-currency-error")).hasCount(0);
 
         page.getByLabel("Amount").fill("");
         page.getByLabel("Amount").evaluate("input => input.required = false");
-        addCredit(page);
+        addCredit(page, "the amount typed");
         assertThat(form.locator("#credit-amount-error")).containsText("Enter an amount");
 
         assertThat(api.get("/api/v1/customers/" + store.ada() + "/credits", store.shop().apiKey()).json()

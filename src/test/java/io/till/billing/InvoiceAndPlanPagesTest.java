@@ -129,6 +129,7 @@ class InvoiceAndPlanPagesTest {
         page.getByLabel("Credit note amount").fill("5");
         page.getByLabel("Reason (optional)").fill("Late");
         button(page, "Issue credit note").click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText(" $5.00? They can spend it");
         confirm(page, "Issue credit note");
         assertThat(page.locator(".flash")).containsText("Credit note of $5.00 issued");
         assertThat(page.locator("#credits")).containsText("credit note");
