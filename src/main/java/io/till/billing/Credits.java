@@ -62,9 +62,33 @@ class Credits {
         errors.throwIfAny();
         // Bounded, so that a customer's balance (a sum of grants) always fits in a long.
         Amounts.requireAtMostMax("amount", amount);
+        refuseCurrencyNeverBilled(accountId, customerId, currency.toLowerCase(Locale.ROOT));
         lock(customerId);
         insert(accountId, customerId, "grant", amount, currency.toLowerCase(Locale.ROOT), null, reason);
         return balance(accountId, customerId);
+    }
+
+    /**
+     * Credit is spent on invoices in its own currency: a grant in a currency none of the customer's subscriptions and
+     * plans bills in would never be spent (a probe granted €10.00 to a customer billed in dollars). A customer billed
+     * in nothing yet may be granted credit in any currency.
+     */
+    private void refuseCurrencyNeverBilled(String accountId, String customerId, String currency) {
+        var billed = db.sql("""
+            SELECT currency FROM subscriptions WHERE account_id = :accountId AND customer_id = :customerId
+             UNION
+            SELECT currency FROM payment_plans WHERE account_id = :accountId AND customer_id = :customerId
+             ORDER BY 1
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(String.class)
+            .list();
+        if (!billed.isEmpty() && !billed.contains(currency)) {
+            throw TillException.invalid("currency", "currency_not_billed", "is not a currency this customer is "
+                + "billed in, so the credit could never be spent: their subscriptions and plans bill in "
+                + String.join(", ", billed.stream().map(code -> code.toUpperCase(Locale.ROOT)).toList()));
+        }
     }
 
     /**

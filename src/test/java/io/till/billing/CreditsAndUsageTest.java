@@ -229,8 +229,14 @@ class CreditsAndUsageTest {
         String invoice = renewal.invoice();
 
         var none = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");
-        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 300, \"currency\": "
-            + "\"eur\"}");
+        // Credit in a currency the customer is never billed in could never be spent: refused, naming theirs.
+        var euros = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 300, "
+            + "\"currency\": \"eur\"}");
+        assertThat(euros.status()).as(euros.text()).isEqualTo(400);
+        assertThat(euros.json().at("/errors/0/field").asString()).isEqualTo("currency");
+        assertThat(euros.json().at("/errors/0/message").asString()).endsWith("bill in USD");
+        assertThat(api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json().toString())
+            .doesNotContain("eur");
         var otherCurrency = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");
         var negative = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{\"amount\": -50}");
 
