@@ -90,6 +90,21 @@ public class Payments {
             .optional();
     }
 
+    /** The latest charge on each of the customer's cards that was ever charged, by card id. */
+    public java.util.Map<String, Payment> latestByCard(String accountId, String customerId) {
+        return db.sql("""
+            SELECT DISTINCT ON (card_id) * FROM payments
+             WHERE account_id = :accountId AND customer_id = :customerId AND card_id IS NOT NULL
+             ORDER BY card_id, created_at DESC, id DESC
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(PAYMENT)
+            .list()
+            .stream()
+            .collect(java.util.stream.Collectors.toMap(Payment::cardId, payment -> payment));
+    }
+
     /** The last attempt at collecting the invoice, if any was made. */
     java.util.Optional<Payment> latestFor(String accountId, String invoiceId) {
         return db.sql("""

@@ -2,6 +2,7 @@ package io.till.checkout;
 
 import io.till.billing.BillingAddress;
 import io.till.billing.BillingAddressForm;
+import io.till.billing.Payments;
 import io.till.catalog.Products;
 import io.till.customer.Card;
 import io.till.customer.Cards;
@@ -17,8 +18,11 @@ import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
@@ -48,9 +52,11 @@ class InternalOrderPages {
     private final Cards cards;
     private final Products products;
     private final FormSubmissions submissions;
+    private final Payments payments;
 
     InternalOrderPages(Purchases purchases, Customers customers, Cards cards, Products products,
-        FormSubmissions submissions) {
+        FormSubmissions submissions, Payments payments) {
+        this.payments = payments;
         this.submissions = submissions;
         this.purchases = purchases;
         this.customers = customers;
@@ -101,7 +107,8 @@ class InternalOrderPages {
         }
     }
 
-    record CardChoice(String id, String label, boolean isDefault) {}
+    /** A card on file to charge; {@code declined} is set when its latest charge failed: "declined Dec 3, 2026". */
+    record CardChoice(String id, String name, String label, boolean isDefault, String declined) {}
 
     /** The review: what is charged to which card, and the order's key. */
     record Review(String item, String subtotal, String discount, String total, String card, List<String> billedTo,
@@ -154,10 +161,18 @@ class InternalOrderPages {
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, "/admin/customers/" + id
                 + "/orders" + choice.query(), () -> {
                     var order = purchases.internalOrder(staff.accountId(), choice.request(id));
+                    String card = order.cardId() == null
+                        ? "the card on file"
+                        : cards.findOnRecord(staff.accountId(), order.cardId()).map(Card::name)
+                            .orElse("the card on file");
                     return "Order #" + order.number() + " placed: " + Amounts.format(order.total(), order.currency())
-                        + " charged to the card on file.";
+                        + " charged to " + card + ".";
                 }));
             return "redirect:/admin/customers/" + id + "#orders";
+        } catch (OrderNotPaidException e) {
+            return refused(staff, customer, choice, e, "The bank declined the card: " + e.bankSaid() + " Nothing "
+                + "was charged (order #" + e.orderNumber() + " stays on the record as failed); choose another card or "
+                + "ask the customer to update theirs.", model, response);
         } catch (CardDeclinedException e) {
             return refused(staff, customer, choice, e, "The bank declined the card: " + e.errors().getFirst()
                 .message() + " Nothing was charged; choose another card or ask the customer to update theirs.", model,
@@ -195,11 +210,19 @@ class InternalOrderPages {
         Map<String, String> addressErrors, String declined, Model model) {
         var cardsOnFile = cardChoices(staff.accountId(), customer.id());
         // Nothing chosen yet: the customer's default card, as a purchase without a card is charged to it (not the
-        // list's first, which a browser would pick, and then charge another card than the one marked default).
+        // list's first, which a browser would pick, and then charge another card than the one marked default);
+        // unless its latest charge was declined and another card's was not: a probe's staff charged the default
+        // that had just declined three times, twice more.
+        var preferred = cardsOnFile.stream().filter(CardChoice::isDefault).findFirst();
+        var instead = preferred.filter(card -> card.declined() != null)
+            .flatMap(declinedDefault -> cardsOnFile.stream().filter(card -> card.declined() == null).findFirst());
         var chosen = choice.paymentMethodId().isBlank()
-            ? choice.withCard(cardsOnFile.stream().filter(CardChoice::isDefault).findFirst().map(CardChoice::id)
-                .orElse(""))
+            ? choice.withCard(instead.or(() -> preferred).map(CardChoice::id).orElse(""))
             : choice;
+        if (choice.paymentMethodId().isBlank() && instead.isPresent()) {
+            model.addAttribute("passedOver", preferred.get().name() + ", the default card, was " + preferred.get()
+                .declined() + ": " + instead.get().name() + " is chosen instead.");
+        }
         model.addAttribute("customer", customer);
         model.addAttribute("choice", chosen);
         model.addAttribute("errors", errors);
@@ -218,16 +241,25 @@ class InternalOrderPages {
         }
     }
 
+    /** The customer's cards, newest first, each with whether its latest charge was declined. */
     private List<CardChoice> cardChoices(String accountId, String customerId) {
+        var latest = payments.latestByCard(accountId, customerId);
         return cards.list(accountId, customerId, new PageRequest(PageRequest.MAX_LIMIT, null))
             .data()
             .stream()
-            .map(card -> new CardChoice(card.id(), label(card), card.isDefault()))
+            .map(card -> {
+                var last = latest.get(card.id());
+                String declined = last != null && last.status().equals("failed")
+                    ? "declined on " + DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US).withZone(ZoneOffset.UTC)
+                        .format(last.createdAt())
+                    : null;
+                return new CardChoice(card.id(), card.name(), label(card, declined), card.isDefault(), declined);
+            })
             .toList();
     }
 
-    private static String label(Card card) {
+    private static String label(Card card, String declined) {
         return card.name() + " · expires " + card.expMonth() + "/" + card.expYear()
-            + (card.isDefault() ? " (default)" : "");
+            + (card.isDefault() ? " (default)" : "") + (declined == null ? "" : " · " + declined);
     }
 }

@@ -133,7 +133,7 @@ class Purchases {
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> settlements.recordDeclined(accountId, cart, pending, gateway,
                 chargeKey, declined));
-            throw Settlements.notPaid(pending.id(), declined.code(), declined.message());
+            throw Settlements.notPaid(pending, declined.code(), declined.message());
         }
         return transaction.execute(status -> settlements.recordPaid(accountId, cart, pending, gateway, chargeKey,
             charge));

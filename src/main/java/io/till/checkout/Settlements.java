@@ -137,14 +137,14 @@ class Settlements {
         }
         Optional<Payment> declined = payments.findByKey(accountId, chargeKey.get());
         if (declined.isPresent()) {
-            throw notPaid(orderId, declined.get().failureCode(), declined.get().failureMessage());
+            throw notPaid(order, declined.get().failureCode(), declined.get().failureMessage());
         }
         return Optional.empty();
     }
 
     /** The answer to a purchase whose card was declined. */
-    static OrderNotPaidException notPaid(String orderId, String declineCode, String message) {
-        return new OrderNotPaidException(orderId, declineCode, message);
+    static OrderNotPaidException notPaid(Order order, String declineCode, String message) {
+        return new OrderNotPaidException(order.id(), order.number(), declineCode, message);
     }
 
     /** The cart of an order, read back from what the order recorded. */

@@ -104,27 +104,7 @@ public class Cards {
         return transaction.execute(status -> {
             // The customer's lock orders two saves of one card: the second finds the first's.
             Customer customer = customers.lockForUpdate(accountId, customerId);
-            var earlier = db.sql("""
-                SELECT id FROM cards
-                 WHERE account_id = :accountId AND customer_id = :customerId AND gateway = :gateway
-                   AND detached_at IS NULL
-                   AND (gateway_reference = :reference
-                        OR :alike AND brand = :brand AND last4 = :last4 AND exp_month = :expMonth
-                           AND exp_year = :expYear)
-                 ORDER BY id
-                 LIMIT 1
-                """)
-                .param("accountId", accountId)
-                .param("customerId", customerId)
-                .param("gateway", gateway)
-                .param("reference", attached.reference())
-                .param("alike", alike)
-                .param("brand", attached.brand())
-                .param("last4", attached.last4())
-                .param("expMonth", attached.expMonth())
-                .param("expYear", attached.expYear())
-                .query(String.class)
-                .optional();
+            var earlier = saved(accountId, customerId, gateway, attached, alike);
             if (earlier.isPresent()) {
                 return get(accountId, customerId, earlier.get());
             }
@@ -143,11 +123,46 @@ public class Cards {
     }
 
     /**
+     * The customer's saved card that {@code attached} is: the same gateway reference, or ({@code alike}) the same
+     * brand, last 4 digits and expiry, which is all a buyer (or staff) can tell two cards apart by.
+     */
+    private java.util.Optional<String> saved(String accountId, String customerId, String gateway,
+        PaymentGateway.AttachedCard attached, boolean alike) {
+        return db.sql("""
+            SELECT id FROM cards
+             WHERE account_id = :accountId AND customer_id = :customerId AND gateway = :gateway
+               AND detached_at IS NULL
+               AND (gateway_reference = :reference
+                    OR :alike AND brand = :brand AND last4 = :last4 AND exp_month = :expMonth
+                       AND exp_year = :expYear)
+             ORDER BY id
+             LIMIT 1
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("gateway", gateway)
+            .param("reference", attached.reference())
+            .param("alike", alike)
+            .param("brand", attached.brand())
+            .param("last4", attached.last4())
+            .param("expMonth", attached.expMonth())
+            .param("expYear", attached.expYear())
+            .query(String.class)
+            .optional();
+    }
+
+    /**
      * Saves a card the gateway already accepted, as part of a purchase: it becomes the default if the customer has
-     * none. No {@code card.updated}: that event is for a customer changing the card they pay with.
+     * none. A card alike to one saved already (a buyer trying again after a decline, with the same card) is that one:
+     * two entries that read the same ("Visa ending in 0341 · 12/2031") could not be told apart on any page. No
+     * {@code card.updated}: that event is for a customer changing the card they pay with.
      */
     public Card save(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached) {
         Customer customer = customers.lockForUpdate(accountId, customerId);
+        var earlier = saved(accountId, customerId, gateway, attached, true);
+        if (earlier.isPresent()) {
+            return get(accountId, customerId, earlier.get());
+        }
         String id = insert(accountId, customerId, gateway, attached);
         if (customer.defaultCard() == null) {
             setDefault(accountId, customerId, id);

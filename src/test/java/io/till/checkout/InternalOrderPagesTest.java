@@ -114,7 +114,7 @@ class InternalOrderPagesTest {
 
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("placed")))
             .hasText(
-                java.util.regex.Pattern.compile("^Order #\\d+ placed: \\$19\\.00 charged to the card on file\\.$"));
+                java.util.regex.Pattern.compile("^Order #\\d+ placed: \\$19\\.00 charged to Visa ending in 4242\\.$"));
         assertThat(page).hasURL(api.uri("/admin/customers/" + buyer.customerId() + "#orders").toString());
         String orderId = orders(buyer).getFirst().get("id").asString();
         long number = orders(buyer).getFirst().get("number").asLong();
@@ -177,10 +177,30 @@ class InternalOrderPagesTest {
 
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("The bank declined the card:");
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing was charged");
+        // The failed order by its number, as the record lists it, not by its id.
+        long failed = orders(buyer).getFirst().get("number").asLong();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("(order #" + failed + " stays on the record as "
+            + "failed)");
+        assertThat(page.getByRole(AriaRole.ALERT)).not().containsText("ord_");
         assertThat(page.locator(".side")).containsText("Customers");
         assertThat(page.getByLabel("Product option")).hasValue(shopMonthly(buyer));
         Chromium.screenshot(page, "dashboard-new-order-declined-1280");
         assertThat(orders(buyer)).noneMatch(order -> order.get("status").asString().equals("paid"));
+
+        // A new card saved since (the customer's own, from the portal): the form starts at it, and says why it is not
+        // the default, which has just declined.
+        var mastercard = api.post("/api/v1/customers/" + buyer.customerId() + "/payment_methods", buyer.shop()
+            .apiKey(), "{\"token\": \"pm_card_mastercard\"}");
+        assertThat(mastercard.status()).as(mastercard.text()).isEqualTo(201);
+        page.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+        assertThat(page.getByLabel("Card on file")).hasValue(mastercard.json().get("id").asString());
+        assertThat(page.getByLabel("Card on file").locator("option", new Locator.LocatorOptions().setHasText(
+            "(default)")))
+            .containsText(java.util.regex.Pattern.compile("\\(default\\) · declined on \\w+ \\d+, \\d{4}$"));
+        assertThat(page.locator("#card-passed-over"))
+            .containsText("Visa ending in 0341, the default card, was declined on ");
+        assertThat(page.locator("#card-passed-over")).containsText(": Mastercard ending in 4444 is chosen instead.");
+        Chromium.screenshot(page, "dashboard-new-order-default-declined-1280");
     }
 
     @Test

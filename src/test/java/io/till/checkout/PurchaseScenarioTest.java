@@ -113,6 +113,33 @@ class PurchaseScenarioTest {
     }
 
     @Test
+    void aBuyerTryingAgainWithTheSameCardAfterADeclineKeepsOneSavedCard() {
+        var store = store("LIMITED");
+        String purchase = """
+            {"customer": {"name": "Zoë", "email": "zoe@example.com"}, "token": "%s", "option_id": "%s"}""";
+
+        var declined = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_chargeCustomerFail", store.monthly()));
+        var again = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_chargeCustomerFail", store.monthly()));
+        var otherCard = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_visa", store.monthly()));
+
+        assertThat(declined.status()).isEqualTo(402);
+        assertThat(again.status()).isEqualTo(402);
+        assertThat(otherCard.status()).as(otherCard.text()).isEqualTo(201);
+        String customerId = otherCard.json().get("customer_id").asString();
+        var cards = api.get("/api/v1/customers/" + customerId + "/payment_methods", store.apiKey()).json()
+            .get("data");
+        var saved = new java.util.ArrayList<String>();
+        cards.forEach(card -> saved.add(card.get("last4").asString() + (card.get("is_default").asBoolean()
+            ? " (default)"
+            : "")));
+        // The declined card once, not once per try; the card that paid is saved beside it.
+        assertThat(saved).containsExactlyInAnyOrder("0341 (default)", "4242");
+    }
+
+    @Test
     void startsATrialWithoutCharging() {
         var store = store("NONE1");
 
