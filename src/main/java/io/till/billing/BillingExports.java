@@ -115,12 +115,12 @@ class BillingExports {
                 ? invoices.listOverdue(staff.accountId(), filter, page)
                 : invoices.list(staff.accountId(), filter, page),
             Invoice::id,
-            new String[]{"id", "number", "created_at", "status", "overdue", "customer_id", "customer_name",
+            new String[]{"id", "number", "sequence", "created_at", "status", "overdue", "customer_id", "customer_name",
                     "customer_email", "subscription_id", "payment_plan_id", "currency", "amount_due", "amount_credited",
                     "due_at", "paid_at"},
             (csv, i, names) -> {
                 var who = names.customer(i.customerId());
-                csv.row(i.id(), i.sequence(), i.createdAt(), i.status(), i.overdue(),
+                csv.row(i.id(), i.number(), i.sequence(), i.createdAt(), i.status(), i.overdue(),
                     i.customerId(), who.name(), who.email(), i.subscriptionId(), i.paymentPlanId(), i.currency(),
                     Amounts.typed(i.amountDue(), i.currency()), Amounts.typed(i.amountCredited(), i.currency()),
                     i.dueAt(), i.paidAt());

@@ -149,7 +149,7 @@ class BillingListPages {
             model.addAttribute("shown", "Overdue");
         }
         model.addAttribute("overdueAfter", overdueAfter(settings.invoiceOverdueAfter()));
-        model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.sequence(),
+        model.addAttribute("rows", found.data().stream().map(i -> new InvoiceRow(i.id(), "#" + i.number(),
             who(lookup, i.customerId()), i.status(), i.overdue(),
             Amounts.format(i.amountDue(), i.currency()), i.dueAt(), i.createdAt()))
             .toList());

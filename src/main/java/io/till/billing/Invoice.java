@@ -11,10 +11,13 @@ import java.time.Instant;
  */
 public record Invoice(
     String id,
+    @Schema(description = "The invoice's number, counted per account from 1 in the order invoices are issued: what "
+        + "staff and buyers read (\"Invoice #12\"). sequence is its place in its subscription or plan.", example = "12") long number,
     String customerId,
     String subscriptionId,
     String paymentPlanId,
-    int sequence,
+    @Schema(description = "Its place in its subscription (the billing period, counted from 1 with a trial's) or payment "
+        + "plan (the installment).", example = "2") int sequence,
     String status,
     long amountDue,
     long amountCredited,

@@ -22,7 +22,8 @@ import org.springframework.stereotype.Repository;
 public class Invoices {
 
     private static final RowMapper<Invoice> INVOICE = (rs, row) -> new Invoice(rs.getString("id"),
-        rs.getString("customer_id"), rs.getString("subscription_id"), rs.getString("payment_plan_id"),
+        rs.getLong("number"), rs.getString("customer_id"), rs.getString("subscription_id"),
+        rs.getString("payment_plan_id"),
         rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getLong("amount_credited"),
         rs.getString("currency"),
         Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
@@ -98,13 +99,25 @@ public class Invoices {
             return existing.get();
         }
         String id = Ids.newId("inv");
+        // The account's next number: its row stays locked until this renewal commits (a renewal undone gives the
+        // number back). Taken after the subscription's or plan's lock and before the customer's (credits), as every
+        // renewal takes them.
+        long number = db.sql("""
+            INSERT INTO invoice_numbers AS n (account_id, last_number) VALUES (:accountId, 1)
+            ON CONFLICT (account_id) DO UPDATE SET last_number = n.last_number + 1
+            RETURNING last_number
+            """)
+            .param("accountId", accountId)
+            .query(Long.class)
+            .single();
         db.sql("""
-            INSERT INTO invoices (id, account_id, customer_id, subscription_id, payment_plan_id, sequence, status,
-                                  amount_due, currency, period_start, period_end, due_at, created_at)
-            VALUES (:id, :accountId, :customerId, :subscriptionId, :paymentPlanId, :sequence, 'issued', :amount,
-                    :currency, :periodStart, :periodEnd, :dueAt, :now)
+            INSERT INTO invoices (id, account_id, number, customer_id, subscription_id, payment_plan_id, sequence,
+                                  status, amount_due, currency, period_start, period_end, due_at, created_at)
+            VALUES (:id, :accountId, :number, :customerId, :subscriptionId, :paymentPlanId, :sequence, 'issued',
+                    :amount, :currency, :periodStart, :periodEnd, :dueAt, :now)
             """)
             .param("id", id)
+            .param("number", number)
             .param("accountId", accountId)
             .param("customerId", subject.customerId())
             .param("subscriptionId", subject.subscriptionId())
@@ -367,11 +380,11 @@ public class Invoices {
      */
     int nextInstallment(String accountId, PaymentPlan plan) {
         return db.sql("""
-            SELECT coalesce(min(number), :installments + 1)
-              FROM generate_series(2, :installments) AS number
+            SELECT coalesce(min(installment), :installments + 1)
+              FROM generate_series(2, :installments) AS installment
              WHERE NOT EXISTS (SELECT 1 FROM invoices
                                 WHERE account_id = :accountId AND payment_plan_id = :planId
-                                  AND sequence = number AND status <> 'void')
+                                  AND sequence = installment AND status <> 'void')
             """)
             .param("installments", plan.installments())
             .param("accountId", accountId)

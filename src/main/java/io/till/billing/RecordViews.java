@@ -55,7 +55,8 @@ class RecordViews {
 
     record RefundRow(String id, String paymentId, Instant createdAt, String amount, String status, String reason) {}
 
-    record InvoiceRow(String id, int sequence, String status, String amount, Instant periodStart, Instant periodEnd,
+    record InvoiceRow(String id, long number, int sequence, String status, String amount, Instant periodStart,
+        Instant periodEnd,
         Instant dueAt, Instant paidAt, int attempts) {}
 
     /**
@@ -145,7 +146,8 @@ class RecordViews {
     List<InvoiceRow> invoices(String accountId, String subscriptionId, String paymentPlanId) {
         return invoices.of(accountId, subscriptionId, paymentPlanId)
             .stream()
-            .map(i -> new InvoiceRow(i.id(), i.sequence(), i.status(), Amounts.format(i.amountDue(), i.currency()),
+            .map(i -> new InvoiceRow(i.id(), i.number(), i.sequence(), i.status(),
+                Amounts.format(i.amountDue(), i.currency()),
                 i.periodStart(), i.periodEnd(), i.dueAt(), i.paidAt(), i.attemptCount()))
             .toList();
     }

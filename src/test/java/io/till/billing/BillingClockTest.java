@@ -77,6 +77,30 @@ class BillingClockTest {
     }
 
     @Test
+    void numbersInvoicesPerAccountInTheOrderTheyAreIssuedWhateverTheirSubscription() {
+        var shop = shops.open();
+        var other = shops.open();
+        var ada = shops.buy(shop, shop.trial(), "pm_card_visa", "ada@example.com");
+        var zoe = shops.buy(shop, shop.trial(), "pm_card_visa", "zoe@example.com");
+        var elsewhere = shops.buy(other, other.trial(), "pm_card_visa", "eli@example.com");
+
+        shops.advance(shop, "P15D");
+
+        // Both customers' first bills after their trial are period 2 of their subscription: once both were
+        // "Invoice 2". Numbered per account, they are two invoices of the shop, and the other shop counts its own.
+        var numbers = new ArrayList<String>();
+        for (var order : List.of(ada, zoe, elsewhere)) {
+            String key = order == elsewhere ? other.apiKey() : shop.apiKey();
+            api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), key).json().get("data")
+                .forEach(invoice -> numbers.add(invoice.get("sequence").asInt() + ":" + invoice.get("number")
+                    .asLong()));
+        }
+        assertThat(numbers).hasSize(3);
+        assertThat(numbers.subList(0, 2)).containsExactlyInAnyOrder("2:1", "2:2");
+        assertThat(numbers.get(2)).isEqualTo("2:1");
+    }
+
+    @Test
     void dunsAFailingRenewalThroughItsRetriesToUnpaid() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");

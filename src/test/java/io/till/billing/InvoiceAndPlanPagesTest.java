@@ -96,6 +96,8 @@ class InvoiceAndPlanPagesTest {
         assertThat(saved.status()).as(saved.text()).isEqualTo(201);
         var staff = StaffBrowser.of(db, passwords, due.shop().accountId());
         var page = staff.signIn(api, chromium.page(1280), "/admin/invoices/" + due.invoice());
+        // Its number in the account, not its place in the subscription (period 2, after the trial).
+        assertThat(page.locator("h1")).containsText("Invoice #" + invoice(due).get("number").asLong());
         assertThat(page.locator("#attempts")).containsText("failed");
         assertThat(page.locator("main")).containsText(due.subscription());
         Chromium.screenshot(page, "dashboard-invoice-past-due-1280");
