@@ -113,8 +113,10 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
         boolean sandbox = account.mode() == Mode.SANDBOX;
         String[] parts = path.split("/");
         String section = parts.length > 2 ? RECORDS.getOrDefault(parts[2], parts[2]) : "customers";
-        ZoneId zone = brandings.zone(staff.accountId());
-        return new Frame(account.name(), account.mode().code(), sandbox,
+        var branding = brandings.get(staff.accountId());
+        ZoneId zone = branding.zone();
+        // The store as Settings › Branding names it, as its receipts and portal do; the account's name until then.
+        return new Frame(branding.companyNameOr(account.name()), account.mode().code(), sandbox,
             sandbox ? StoreTime.minute(clock.instant(), zone) : null, staff.email(), section, SECTIONS,
             authentication.getAuthorities().stream().anyMatch(a -> "ROLE_OWNER".equals(a.getAuthority()))
                 ? "owner"

@@ -64,17 +64,22 @@ class DefinitionText {
         }
     }
 
+    /** Where the parser's words for its authors begin: "(for Array starting at [Source: REDACTED …])" and the like. */
+    private static final List<String> INTERNALS = List.of(" (for ", " (start marker", " at [Source", "[Source:");
+
     /**
      * The parser's complaint without what only its authors need: "Unexpected close marker '}': expected ']'" stays,
-     * the "(for Array starting at [Source: REDACTED …])" after it goes.
+     * the "(for Array starting at [Source: REDACTED …])" or "(start marker at [Source: …; byte offset: #UNKNOWN])"
+     * after it goes (a probe found the latter on the JSON tab).
      */
-    private static String complaint(String message) {
+    static String complaint(String message) {
         if (message == null) {
             return "it could not be read";
         }
         String text = message.split("\n", 2)[0];
-        int internals = text.indexOf(" (for ");
-        return (internals > 0 ? text.substring(0, internals) : text).strip();
+        int cut = INTERNALS.stream().mapToInt(text::indexOf).filter(at -> at > 0).min().orElse(text.length());
+        String said = text.substring(0, cut).strip();
+        return said.isEmpty() ? "it could not be read" : said;
     }
 
     /**

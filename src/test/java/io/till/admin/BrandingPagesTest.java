@@ -100,6 +100,8 @@ class BrandingPagesTest {
         assertThat(saved.get("time_zone").asString()).isEqualTo("Pacific/Kiritimati");
         assertThat(page.getByLabel("Company name")).hasValue("Lovelace Tea Co");
         assertThat(page.getByLabel("Time zone")).hasValue("Pacific/Kiritimati");
+        // The dashboard names the store as its receipts and portal now do.
+        assertThat(page.locator(".account-name")).hasText("Lovelace Tea Co");
     }
 
     @Test
