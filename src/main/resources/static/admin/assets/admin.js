@@ -32,11 +32,12 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// Moments are written in UTC (<time datetime="…Z" data-local>); show them in the staff member's own time zone, with
-// the UTC time on hover. data-local="date" shows the day only.
+// Moments are written in UTC (<time datetime="…Z" data-local>); show them in the staff member's own time zone, named
+// ("Dec 4, 2026, 04:04 AM EST": the sandbox banner's test clock, in the store's zone, names its zone too), with the
+// UTC time on hover. data-local="date" shows the day only.
 (function () {
   var withTime = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric",
-    hour: "2-digit", minute: "2-digit" });
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   var dayOnly = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
   function localize(root) {
     root.querySelectorAll("time[datetime][data-local]").forEach(function (time) {

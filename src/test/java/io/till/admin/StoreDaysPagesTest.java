@@ -140,6 +140,21 @@ class StoreDaysPagesTest {
     }
 
     @Test
+    void momentsOnAPageReadInTheStaffMembersZoneAndNameIt() {
+        var shop = shops.open();
+        setZone(shop.apiKey(), ZoneId.of("America/New_York"));
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280,
+            "America/Los_Angeles"), "/admin/orders/" + order.get("id").asString());
+
+        // Beside the banner's test clock in the store's zone ("… EST"), a moment says which zone it is read in.
+        var moment = page.locator("time[data-local]:not([data-local=date])").first();
+        assertThat(moment).hasText(java.util.regex.Pattern.compile("P[SD]T$"));
+        assertThat(moment).hasAttribute("title", java.util.regex.Pattern.compile("UTC$"));
+        assertThat(page.locator(".sandbox-banner time")).hasText(java.util.regex.Pattern.compile("E[SD]T$"));
+    }
+
+    @Test
     void theTestClockIsShownAndMovedToADayInTheStoresTime() {
         var shop = shops.open();
         ZoneId zone = ZoneId.of("America/New_York");
