@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.till.shared.Caller;
+import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import io.till.shared.web.FormErrors;
 import jakarta.servlet.http.HttpServletResponse;
@@ -50,10 +51,20 @@ class RetrySchedulePages {
         } catch (TillException e) {
             response.setStatus(e.code().status().value());
             return page(new RetryForm(subscriptionRetries, paymentPlanRetries),
-                FormErrors.ofLists(e, retry -> "Retry " + retry + " "), model);
+                FormErrors.ofLists(inDays(e), retry -> "Retry " + retry + " "), model);
         }
         redirect.addFlashAttribute("flash", "Retry schedules saved. They apply to payments that fail from now on.");
         return "redirect:" + PATH;
+    }
+
+    /** The API's refusal in the words of this form, where retries are typed as days ("1, 3, 5"). */
+    private static TillException inDays(TillException refused) {
+        return new TillException(refused.code(), refused.getMessage(), refused.errors().stream()
+            .map(error -> error.code().equals("invalid_duration")
+                ? new FieldError(error.field(), error.code(), "must be a number of days from 1 to 60, such as 3 (or "
+                    + "a duration such as PT12H, from 1 hour)")
+                : error)
+            .toList());
     }
 
     private static String page(RetryForm form, Map<String, String> errors, Model model) {

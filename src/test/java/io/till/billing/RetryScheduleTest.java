@@ -115,6 +115,14 @@ class RetryScheduleTest {
         assertThat(phone.locator("#subscriptionRetries-error"))
             .hasText("Retry 2 must be later than the retry before it");
         assertThat(phone.getByLabel("Subscriptions: retry after (days)")).hasValue("3, 2");
+        // Typed as days, refused in days: not in the API's ISO-8601.
+        phone.getByLabel("Subscriptions: retry after (days)").fill("1, 3 days, 90");
+        phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save retry schedules")).click();
+        assertThat(phone.locator("#subscriptionRetries-error")).containsText("Retry 3 must be a number of days from 1 "
+            + "to 60, such as 3");
+        assertThat(phone.locator("#subscriptionRetries-error")).not().containsText("ISO-8601");
+        phone.getByLabel("Subscriptions: retry after (days)").fill("3, 2");
+        phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save retry schedules")).click();
         assertThat(api.get("/api/v1/retry_schedule", account.apiKey()).json().get("subscription_retries")
             .toString()).isEqualTo("[\"P2D\",\"P4D\",\"P7D\",\"P14D\"]");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
