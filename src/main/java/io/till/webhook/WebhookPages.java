@@ -233,7 +233,12 @@ class WebhookPages {
             errors.throwIfAny();
             return List.of();
         } catch (TillException refused) {
-            return refused.errors();
+            // In the form's words: it offers "All events" as a box, where the API takes "*".
+            return refused.errors().stream()
+                .map(error -> error.field().equals("event_types") && error.code().equals("required")
+                    ? new FieldError(error.field(), error.code(), "tick at least one event, or All events")
+                    : error)
+                .toList();
         }
     }
 

@@ -236,7 +236,7 @@ class WebhookPagesTest {
         assertThat(page.locator("#url-error")).containsText("reserved address");
         assertThat(page.getByLabel("Endpoint URL")).hasAttribute("aria-invalid", "true");
         assertThat(page.getByLabel("Endpoint URL")).hasValue("http://10.0.0.7/hooks");
-        assertThat(page.locator("#types-error")).containsText("Name at least one event type");
+        assertThat(page.locator("#types-error")).containsText("Tick at least one event, or All events");
         assertThat(page.locator("main")).containsText("No endpoints yet.");
         Chromium.screenshot(page, "dashboard-webhook-refused-1280");
         assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data")).isEmpty();
