@@ -87,6 +87,11 @@ class CatalogPages {
         if (params.containsKey("add_option")) {
             return form(staff, form.withAnotherOption(), model);
         }
+        String remove = params.getFirst("remove_option");
+        if (remove != null) {
+            return form(staff, remove.matches("[0-9]{1,2}") ? form.withoutOption(Integer.parseInt(remove)) : form,
+                model);
+        }
         String id;
         try {
             var input = form.input();

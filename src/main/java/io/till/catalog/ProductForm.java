@@ -69,6 +69,16 @@ record ProductForm(String name, String description, String groupId, String curre
         return new ProductForm(name, description, groupId, currency, List.copyOf(more), Map.of());
     }
 
+    /** The form without its option row {@code index} (from 0), as typed otherwise; the last row stays. */
+    ProductForm withoutOption(int index) {
+        if (options.size() <= 1 || index < 0 || index >= options.size()) {
+            return this;
+        }
+        var fewer = new ArrayList<>(options);
+        fewer.remove(index);
+        return new ProductForm(name, description, groupId, currency, List.copyOf(fewer), Map.of());
+    }
+
     /**
      * The API body this form asks for, or every refusal at once: a price or number that is not one, and whatever
      * the API refuses.

@@ -80,8 +80,18 @@ class CatalogPagesTest {
         assertThat(page.locator("#opt-every-1")).isHidden();
         assertThat(page.locator("#opt-trial-1")).isHidden();
         page.locator("#opt-price-1").fill("$1,299");
+        // A row added by mistake is removed again, keeping what the others hold.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add another option")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#opt-name-2")).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove option 3")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#opt-name-2")).hasCount(0);
+        assertThat(page.locator("#opt-name-1")).hasValue("Lifetime");
+        assertThat(page.locator("#opt-price-1")).hasValue("$1,299");
         Chromium.screenshot(page, "catalog-new-product-1280");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create product")).click();
+        // Enter in a field creates the product (the form's first button is Create, not a row's Remove).
+        page.locator("#opt-name-0").press("Enter");
         page.waitForLoadState();
 
         assertThat(page.locator("h1")).hasText("Pro plan, yearly");
