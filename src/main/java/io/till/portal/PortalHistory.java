@@ -84,6 +84,9 @@ class PortalHistory {
                    CASE WHEN paid.order_number IS NOT NULL THEN NULL
                         WHEN pp.id IS NOT NULL
                         THEN p.name || ' · installment ' || i.sequence || ' of ' || pp.installments
+                        -- The first bill after a free trial is the first payment, not a renewal.
+                        WHEN s.id IS NOT NULL AND s.trial_end IS NOT NULL AND i.period_start = s.trial_end
+                        THEN p.name || ' · first payment after the free trial'
                         WHEN s.id IS NOT NULL THEN p.name || ' renewal' END AS paid_for
               FROM (
                 SELECT pa.id, pa.created_at, pa.amount, pa.currency, pa.failure_message,

@@ -104,6 +104,20 @@ class PortalOverviewTest {
             "Order #2");
     }
 
+    /** The first bill after a free trial is the buyer's first payment for it, not a renewal. */
+    @Test
+    void theFirstPaymentAfterAFreeTrialIsNotCalledARenewal() {
+        var shop = shops.open();
+        var trial = shops.buy(shop, shop.trial(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P15D");
+
+        String payments = signIn(shop, trial.get("customer_id").asString()).get("/portal/" + shop.accountId()
+            + "/payments").body();
+
+        assertThat(payments).contains("Membership · first payment after the free trial").doesNotContain(
+            "Membership renewal");
+    }
+
     /** A renewal the buyer's credit paid in full took no card payment, and is listed all the same, as paid by credit. */
     @Test
     void aRenewalPaidWithCreditIsListedAmongThePayments() {
