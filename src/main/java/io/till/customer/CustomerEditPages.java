@@ -43,14 +43,42 @@ class CustomerEditPages {
      * What the form holds, as typed: tags one per line (a tag may hold a comma, as in "Smith, John"), and the tags the
      * form was first shown with, so that a save that did not touch them leaves them as they are now.
      */
-    record Form(String name, String email, String phone, String tags, List<String> tagsShown) {
+    record Form(String name, String email, String phone, String tags, List<String> tagsShown,
+        boolean marketingConsent, boolean consentShown, String fields, Map<String, String> fieldsShown) {
         static Form of(Customer customer) {
             return new Form(customer.name(), customer.email(), customer.phone() == null ? "" : customer.phone(),
-                String.join("\n", customer.tags()), customer.tags());
+                String.join("\n", customer.tags()), customer.tags(), customer.marketingConsent(),
+                customer.marketingConsent(), customer.metadata().entrySet().stream()
+                    .map(field -> field.getKey() + ": " + field.getValue())
+                    .collect(java.util.stream.Collectors.joining("\n")),
+                customer.metadata());
         }
 
         List<String> typedTags() {
             return tags.lines().map(String::strip).filter(t -> !t.isEmpty()).toList();
+        }
+
+        /**
+         * The custom fields as typed, one "name: value" per line (the value may hold colons); a line without a name
+         * and a colon is a mistake of its line, numbered from 1.
+         */
+        Map<String, String> typedFields(Map<String, String> errors) {
+            var typed = new java.util.LinkedHashMap<String, String>();
+            var lines = fields.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty()) {
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                if (colon < 1) {
+                    errors.putIfAbsent("metadata", "line " + (i + 1) + " must read “name: value”, such as “plan: "
+                        + "gold”");
+                } else {
+                    typed.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                }
+            }
+            return typed;
         }
     }
 
@@ -69,17 +97,27 @@ class CustomerEditPages {
         @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String phone,
         @RequestParam(defaultValue = "") String tags,
         @RequestParam(name = "tags_shown", defaultValue = "") String tagsShown,
+        @RequestParam(name = "marketing_consent", defaultValue = "false") boolean marketingConsent,
+        @RequestParam(name = "consent_shown", defaultValue = "false") boolean consentShown,
+        @RequestParam(defaultValue = "") String fields,
+        @RequestParam(name = "fields_shown", defaultValue = "") String fieldsShown,
         @RequestParam(name = "confirmed_email", defaultValue = "") String confirmedEmail, Model model,
         RedirectAttributes redirect) {
         Customer before = customers.get(staff.accountId(), id);
-        var typed = new Form(name, email, phone, tags, shown(tagsShown));
+        var typed = new Form(name, email, phone, tags, shown(tagsShown), marketingConsent, consentShown, fields,
+            shownFields(fieldsShown));
+        var typos = new LinkedHashMap<String, String>();
+        var typedFields = typed.typedFields(typos);
+        if (!typos.isEmpty()) {
+            return form(model, before, typed, typos, false);
+        }
         boolean emailChanges = !email.strip().equalsIgnoreCase(before.email());
         if (emailChanges && !email.strip().equals(confirmedEmail)) {
             return form(model, before, typed, Map.of(), true);
         }
         Customer after;
         try {
-            after = customers.update(staff.accountId(), id, body(typed));
+            after = customers.update(staff.accountId(), id, body(typed, typedFields));
         } catch (TillException e) {
             if (e.errors().isEmpty()) {
                 throw e;
@@ -99,8 +137,9 @@ class CustomerEditPages {
         boolean confirmEmail) {
         model.addAttribute("customer", customer);
         model.addAttribute("form", form);
-        // The tags the form was first shown with, as JSON in a hidden field, for the next post of the form.
+        // The tags and fields the form was first shown with, as JSON in hidden fields, for the next post of the form.
         model.addAttribute("tagsShown", JSON.writeValueAsString(form.tagsShown()));
+        model.addAttribute("fieldsShown", JSON.writeValueAsString(form.fieldsShown()));
         model.addAttribute("errors", errors);
         model.addAttribute("confirmEmail", confirmEmail);
         model.addAttribute("emailWarning", EMAIL_WARNING);
@@ -127,11 +166,32 @@ class CustomerEditPages {
         }
     }
 
+    /** The custom fields the form was first shown with; null when the field is missing or not an object of strings. */
+    private static Map<String, String> shownFields(String json) {
+        try {
+            var node = JSON.readTree(json);
+            if (!node.isObject()) {
+                return null;
+            }
+            var fields = new LinkedHashMap<String, String>();
+            for (var field : node.properties()) {
+                if (!field.getValue().isString()) {
+                    return null;
+                }
+                fields.put(field.getKey(), field.getValue().asString());
+            }
+            return fields;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
     /**
-     * The API's JSON body for the form: an empty phone clears it; tags, one per line, are sent only when they differ
-     * from those the form was shown with, so that a save of the phone never rewrites the tags.
+     * The API's JSON body for the form: an empty phone clears it; tags, one per line, marketing consent and the
+     * custom fields are sent only when they differ from those the form was shown with, so that a save of the phone
+     * never rewrites what an automation or the API changed meanwhile.
      */
-    private static ObjectNode body(Form form) {
+    private static ObjectNode body(Form form, Map<String, String> typedFields) {
         var body = JSON.createObjectNode();
         body.put("name", form.name());
         body.put("email", form.email().strip());
@@ -144,6 +204,13 @@ class CustomerEditPages {
         if (!typedTags.equals(form.tagsShown())) {
             typedTags.forEach(body.putArray("tags")::add);
         }
+        if (form.marketingConsent() != form.consentShown()) {
+            body.put("marketing_consent", form.marketingConsent());
+        }
+        if (!typedFields.equals(form.fieldsShown())) {
+            var metadata = body.putObject("metadata");
+            typedFields.forEach(metadata::put);
+        }
         return body;
     }
 
@@ -151,8 +218,11 @@ class CustomerEditPages {
     private static Map<String, String> byField(TillException e) {
         var errors = new LinkedHashMap<String, String>();
         for (FieldError error : e.errors()) {
-            String field = error.field().replaceAll("\\[.*$", "");
-            errors.putIfAbsent(field, error.message());
+            // tags[3] is the tags field, metadata.plan the custom fields (the field named in the message).
+            String field = error.field().replaceAll("[\\[.].*$", "");
+            errors.putIfAbsent(field, error.field().startsWith("metadata.")
+                ? "“" + error.field().substring("metadata.".length()) + "”: " + error.message()
+                : error.message());
         }
         return errors;
     }

@@ -120,6 +120,42 @@ class CustomerEditPagesTest {
     }
 
     @Test
+    void staffRecordMarketingConsentAndCustomFieldsAndABadLineIsRefusedBesideTheField() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/customers", account.apiKey(), """
+            {"name": "Grace Hopper", "email": "grace@navy.example", "metadata": {"crm_id": "42"}}""");
+        String grace = created.json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/customers/" + grace + "/edit");
+        var fields = page.getByLabel("Custom fields (one per line, such as “plan: gold”)");
+        assertThat(fields).hasValue("crm_id: 42");
+
+        fields.fill("crm_id: 42\nno colon here");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.locator("#fields-error")).hasText("Custom fields: line 2 must read “name: value”, such as "
+            + "“plan: gold”");
+        assertThat(fields).hasValue("crm_id: 42\nno colon here");
+        fields.fill("crm_id: 42\n" + "k".repeat(41) + ": x");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.locator("#fields-error")).containsText("“" + "k".repeat(41) + "”: keys must be 1 to 40");
+        Chromium.screenshot(page, "dashboard-customer-edit-fields-error-390");
+        assertThat(api.get("/api/v1/customers/" + grace, account.apiKey()).json().get("metadata").toString())
+            .as("nothing saved").isEqualTo("{\"crm_id\":\"42\"}");
+
+        fields.fill("crm_id: 42\nplan: gold: annual");
+        page.getByLabel("Consents to marketing (newsletters, offers)").check();
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .hasText("Customer saved.");
+        var saved = api.get("/api/v1/customers/" + grace, account.apiKey()).json();
+        assertThat(saved.get("marketing_consent").asBoolean()).isTrue();
+        assertThat(saved.get("metadata").size()).isEqualTo(2);
+        assertThat(saved.at("/metadata/crm_id").asString()).isEqualTo("42");
+        assertThat(saved.at("/metadata/plan").asString()).isEqualTo("gold: annual");
+        assertThat(page.locator("#timeline")).containsText("customer.marketing_consent_changed");
+    }
+
+    @Test
     void aTagWithACommaSurvivesAnEditOfTheTags() {
         var account = accounts.create();
         var created = api.post("/api/v1/customers", account.apiKey(), """
