@@ -144,10 +144,13 @@ class PortalCardPages {
         @RequestParam(name = "for", required = false) String forWhat, Model model, HttpServletRequest request,
         HttpServletResponse response) {
         var paying = paying(buyer, forWhat);
+        String typed = testNumber != null ? testNumber : number;
+        if (typed == null || typed.isBlank()) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            return addPage(buyer, model, "Type a card number, or pick a test card from the list.", paying, request);
+        }
         try {
-            Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), testNumber != null
-                ? testNumber
-                : number);
+            Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), typed);
             return added(buyer, card, paying, model, response);
         } catch (TillException e) {
             return addRefused(buyer, e, paying, model, request, response);

@@ -201,6 +201,13 @@ class PortalCardsPageTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Your bank declined this card");
         Chromium.screenshot(page, "portal-cards-390-pay-new-declined");
+        // Nothing typed: asked for a number, not told it is no test card; reloaded, the page still pays $19.00.
+        page.getByLabel("Card number").fill("");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).hasText("Type a card number, or pick a test card from the list.");
+        page.navigate(page.url());
+        assertThat(page.locator("main"))
+            .containsText("Once saved, your new card pays the $19.00 owed for Membership · Trial");
 
         page.getByLabel("Card number").fill("4242 4242 4242 4242");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
