@@ -125,7 +125,7 @@ class CustomerEditPages {
             model.addAttribute("emailOwner", e.code() == ErrorCode.EMAIL_TAKEN
                 ? customers.findByEmail(staff.accountId(), email.strip()).orElse(null)
                 : null);
-            return form(model, before, typed, byField(e), false);
+            return form(model, before, typed, byField(e, typed.typedTags()), false);
         }
         redirect.addFlashAttribute("flash", emailChanges
             ? "Customer saved. The email is now " + after.email() + ". " + EMAIL_WARNING
@@ -214,15 +214,25 @@ class CustomerEditPages {
         return body;
     }
 
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("tags\\[([0-9]{1,4})]");
+
+    /** A tag as a message names it: a long one cut to its start. */
+    private static String abbreviated(String tag) {
+        return tag.length() <= 30 ? tag : tag.substring(0, 30) + "…";
+    }
+
     /** The first message for each field of the form ({@code tags[3]} is the tags field). */
-    private static Map<String, String> byField(TillException e) {
+    private static Map<String, String> byField(TillException e, List<String> tags) {
         var errors = new LinkedHashMap<String, String>();
         for (FieldError error : e.errors()) {
             // tags[3] is the tags field, metadata.plan the custom fields (the field named in the message).
             String field = error.field().replaceAll("[\\[.].*$", "");
+            var tag = TAG.matcher(error.field());
             errors.putIfAbsent(field, error.field().startsWith("metadata.")
                 ? "“" + error.field().substring("metadata.".length()) + "”: " + error.message()
-                : error.message());
+                : tag.matches() && Integer.parseInt(tag.group(1)) < tags.size()
+                    ? "“" + abbreviated(tags.get(Integer.parseInt(tag.group(1)))) + "”: " + error.message()
+                    : error.message());
         }
         return errors;
     }

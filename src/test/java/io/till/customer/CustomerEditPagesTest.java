@@ -196,6 +196,12 @@ class CustomerEditPagesTest {
         assertThat(page.getByLabel("Phone (optional, international format)")).hasValue("12");
         Chromium.screenshot(page, "dashboard-customer-edit-error-390");
 
+        // Which tag is refused, among several: named by its start.
+        page.getByLabel("Tags (one per line)").fill("vip\n" + "x".repeat(120));
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.locator("#tags-error")).containsText("Tags “" + "x".repeat(30) + "…”: must be");
+        page.getByLabel("Tags (one per line)").fill("vip");
+
         page.getByLabel("Phone (optional, international format)").fill("+14155550123");
         page.getByLabel("Email").fill("GRACE@cobol.example");
         page.getByRole(AriaRole.BUTTON, named("Save")).click();
