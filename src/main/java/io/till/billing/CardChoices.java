@@ -36,9 +36,10 @@ public class CardChoices {
      * @param unpaid what its unpaid invoices still owe, in minor units of {@code currency}
      * @param declineReason why the last attempt at an unpaid invoice failed, as the processor said; null if none did
      */
+       /** @param endsAt when a canceling subscription ends (its period's end); null for one that goes on, and plans */
     public record Billed(Kind kind, String id, String productName, String optionName, String status, long amount,
         String currency, String interval, int intervalCount, Instant nextBillAt, String cardId, long unpaid,
-        String declineReason) {}
+        String declineReason, Instant endsAt) {}
 
     /** What choosing a card did to the unpaid balance of the subscription or plan. */
     public sealed interface Outcome {
@@ -221,7 +222,9 @@ public class CardChoices {
             subscription.status(), subscription.amount(), subscription.currency(), subscription.interval(),
             subscription.intervalCount(), subscription.nextBill(), charges.payingCard(accountId,
                 subscription.customerId(), subscription.cardId()),
-            owed(unpaid), declineReason(accountId, unpaid));
+            owed(unpaid), declineReason(accountId, unpaid), subscription.status().equals("canceling")
+                ? subscription.currentPeriodEnd()
+                : null);
     }
 
     private Billed billed(String accountId, PaymentPlan plan) {
@@ -230,7 +233,7 @@ public class CardChoices {
         return new Billed(Kind.PAYMENT_PLAN, plan.id(), names.product(), names.option(), plan.status(),
             plan.installmentAmount(), plan.currency(), plan.interval(), plan.intervalCount(), plan.nextBillAt(),
             charges.payingCard(accountId, plan.customerId(), plan.cardId()), owed(unpaid),
-            declineReason(accountId, unpaid));
+            declineReason(accountId, unpaid), null);
     }
 
     /** The next renewal, while the subscription still renews. */

@@ -83,6 +83,7 @@ final class PortalCardViews {
     /**
      * A subscription or plan with its "Paid with" choice; {@code unpaid} (formatted) is null when nothing is owed.
      *
+     * @param endsAt when a canceling subscription ends, said beside its status; null otherwise
      * @param outcome what the last choice of a card for it did, shown beside it; null when none was just made
      * @param suggestedCardId the card its picker offers instead of its own, which the last payment failed with: the
      *     newest card saved since; null to offer its own
@@ -92,7 +93,7 @@ final class PortalCardViews {
      *     but does not offer; null when its card has not
      */
     record BilledRow(String kind, String id, String name, String status, String price, Instant nextBillAt,
-        String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId,
+        Instant endsAt, String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId,
         String declinedCardId, String expiredCard) {
 
         /** The card its picker starts at: null when the buyer is to choose one (its own cannot be). */
@@ -213,7 +214,7 @@ final class PortalCardViews {
         return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed), billed.status(),
             Amounts.format(billed.amount(), billed.currency()) + " " + every(billed.interval(), billed
                 .intervalCount()),
-            billed.nextBillAt(), billed.cardId(), billed.unpaid() == 0
+            billed.nextBillAt(), billed.endsAt(), billed.cardId(), billed.unpaid() == 0
                 ? null
                 : Amounts.format(billed.unpaid(), billed.currency()),
             billed.declineReason(), outcome, suggestedCardId, declinedCardId, expiredCard);

@@ -188,6 +188,20 @@ class PortalCardsPageTest {
      * "Save and pay". A card declined when saved keeps the page's purpose; one that saves but is declined says so.
      */
     @Test
+    void aCancelingSubscriptionSaysWhenItEnds() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var canceled = api.post("/api/v1/subscriptions/" + buyer.other() + "/cancel", buyer.shop().apiKey(),
+            "{\"at_period_end\": true}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        String ends = day(java.time.Instant.parse(canceled.json().get("current_period_end").asString()));
+
+        var page = signedIn(buyer, 390);
+
+        assertThat(item(page, buyer.other()).locator(".status")).hasText("canceling");
+        assertThat(item(page, buyer.other()).locator(".price")).containsText("ends " + ends);
+    }
+
+    @Test
     void aBuyerPaysWhatIsUnpaidWithANewCardInOneStep() {
         var buyer = TwoSubscriptions.open(api, shops);
         var page = signedIn(buyer, 390);
