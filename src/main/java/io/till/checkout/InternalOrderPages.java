@@ -15,6 +15,7 @@ import io.till.shared.Caller;
 import io.till.shared.FieldError;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,7 @@ class InternalOrderPages {
     record Review(String item, String subtotal, String discount, String total, String card, List<String> billedTo,
         String key) {}
 
+    /** The form: empty, or as chosen when its address carries a choice (an old link). */
     @GetMapping("/admin/customers/{id}/orders/new")
     String form(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "option_id", defaultValue = "") String optionId,
@@ -121,8 +123,27 @@ class InternalOrderPages {
         @RequestParam(name = "promo_code", defaultValue = "") String promoCode,
         @RequestParam(name = "review", defaultValue = "false") boolean review, AddressParams address, Model model,
         HttpServletResponse response) {
+        return shown(staff, id, new Choice(optionId, paymentMethodId, promoCode, address.given()), review, model,
+            response);
+    }
+
+    /**
+     * The review, and "Change" back to the form as chosen: posted, so that a billing address never sits in an
+     * address bar, a browser's history or a server's access log.
+     */
+    @PostMapping({"/admin/customers/{id}/orders/review", "/admin/customers/{id}/orders/new"})
+    String posted(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "option_id", defaultValue = "") String optionId,
+        @RequestParam(name = "payment_method_id", defaultValue = "") String paymentMethodId,
+        @RequestParam(name = "promo_code", defaultValue = "") String promoCode, AddressParams address,
+        HttpServletRequest request, Model model, HttpServletResponse response) {
+        return shown(staff, id, new Choice(optionId, paymentMethodId, promoCode, address.given()),
+            request.getServletPath().endsWith("/review"), model, response);
+    }
+
+    private String shown(Caller.Staff staff, String id, Choice choice, boolean review, Model model,
+        HttpServletResponse response) {
         Customer customer = customers.get(staff.accountId(), id);
-        var choice = new Choice(optionId, paymentMethodId, promoCode, address.given());
         if (!review) {
             return form(staff, customer, choice, Map.of(), Map.of(), null, model);
         }
@@ -135,7 +156,6 @@ class InternalOrderPages {
             var reviewed = choice.withCard(quote.cardId());
             model.addAttribute("choice", reviewed);
             model.addAttribute("addressHidden", reviewed.addressParams());
-            model.addAttribute("changeQuery", reviewed.query());
             model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
                 Amounts.format(quote.subtotal(), quote.currency()),
                 quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),

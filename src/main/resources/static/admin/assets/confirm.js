@@ -1,8 +1,9 @@
 // Confirm before anything that moves money or cannot be undone: a form with data-confirm="Refund $5.00?" (and
 // optionally data-confirm-button="Refund") opens the page's <dialog id="confirm"> instead of submitting; its confirm
-// button submits the form for real. Without JavaScript the form submits at once, as a plain form does. A message may
-// name what is chosen in one of the form's lists: data-confirm-choice="pay-card" puts the chosen option's words in
-// place of {choice} ("Charge $19.00 to {choice} now?"), and one the amount typed in place of {amount} (see typedAmount).
+// button submits the form for real; a button of the form marked data-skip-confirm submits it unasked. Without
+// JavaScript the form submits at once, as a plain form does. A message may name what is chosen in one of the form's
+// lists: data-confirm-choice="pay-card" puts the chosen option's words in place of {choice} ("Charge $19.00 to
+// {choice} now?"), and one the amount typed in place of {amount} (see typedAmount).
 //
 // This script is loaded from <head> without "defer", so the guard is in place before any button can be clicked: a
 // deferred script runs only once it has been fetched, and a fast click on a just-loaded page went through unasked.
@@ -39,6 +40,10 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm") || form === pending) {
+      return;
+    }
+    // A button that changes nothing (a review's "Change", back to its form) needs no question.
+    if (event.submitter && event.submitter.hasAttribute("data-skip-confirm")) {
       return;
     }
     var message = form.getAttribute("data-confirm");

@@ -230,9 +230,13 @@ class InternalOrderPagesTest {
         assertThat(page.locator("address.billing-address")).containsText("Babbage & Lovelace+Co");
         assertThat(page.locator("address.billing-address")).containsText("Berlin, 10117");
         assertThat(page.locator("address.billing-address")).containsText("Germany");
+        // The address was posted: it is in no address bar, nor in the browser's history.
+        assertThat(page.url()).doesNotContain("Linden").doesNotContain("10117");
 
-        // "Change" comes back to the form as filled in.
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Change")).click();
+        // "Change" comes back to the form as filled in, unasked (it charges nothing).
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Change")).click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).isHidden();
+        assertThat(page.url()).doesNotContain("Linden");
         assertThat(page.getByLabel("Address line 1")).hasValue("Unter den Linden 1");
         assertThat(page.getByLabel("Name or company")).hasValue("Babbage & Lovelace+Co");
         assertThat(page.getByLabel("Country")).hasValue("DE");
