@@ -144,7 +144,9 @@ class AutomationRetries {
             return Optional.empty();
         }
         var last = tried.getLast();
-        boolean bySchedule = ChargeKeys.attemptOf(last.key()).isPresent() && last.chargedBy() == null;
+        // The schedule's attempts, and those a card change brought on: not staff's pay now.
+        boolean bySchedule = ChargeKeys.attemptOf(last.key()).isPresent() && (last.chargedBy() == null
+            || ChargedBy.afterCardChange(last.chargedBy()));
         Payment payment = last.payment();
         return bySchedule && payment.status().equals("failed") && cardId.equals(payment.cardId())
             && payment.createdAt().isAfter(now.minus(JUST_TRIED)) ? Optional.of(payment) : Optional.empty();

@@ -73,17 +73,29 @@ public class BillingClock implements Agenda {
      * many were done: 0 when there were none, or another node (or a test clock advance) holds them.
      */
     int runDueNow(BillingJobs.Kind kind, String subjectId) {
+        return runDueNow(kind, subjectId, null);
+    }
+
+    /**
+     * As {@link #runDueNow(BillingJobs.Kind, String)}, saying why it runs now: {@code chargedBy} (see {@link
+     * ChargedBy}) is kept with a charge it makes, for the invoice's page to say who made it; null for the schedule.
+     */
+    int runDueNow(BillingJobs.Kind kind, String subjectId, String chargedBy) {
         return testClock.round(() -> {
             testClock.catchUp();
-            return runClaimed(jobs.claimDueFor(kind, subjectId, Timestamps.now(clock)));
+            return runClaimed(jobs.claimDueFor(kind, subjectId, Timestamps.now(clock)), chargedBy);
         });
     }
 
     private int runClaimed(java.util.List<BillingJobs.Job> batch) {
+        return runClaimed(batch, null);
+    }
+
+    private int runClaimed(java.util.List<BillingJobs.Job> batch, String chargedBy) {
         int done = 0;
         for (var job : batch) {
             try {
-                run(job);
+                run(job, chargedBy);
                 jobs.complete(job, Timestamps.now(clock));
                 done++;
             } catch (ChargeInProgress e) {
@@ -104,13 +116,13 @@ public class BillingClock implements Agenda {
         return done;
     }
 
-    private void run(BillingJobs.Job job) {
+    private void run(BillingJobs.Job job, String chargedBy) {
         String account = job.accountId();
         switch (job.kind()) {
             case SUBSCRIPTION_RENEWAL -> renewals.renewSubscription(account, job.subjectId(), job.dueAt());
             case PLAN_INSTALLMENT -> renewals.chargeInstallment(account, job.subjectId(), job.dueAt());
             case INVOICE_RETRY -> charges.attempt(account, job.subjectId(),
-                invoices.scheduleAttempts(account, job.subjectId()) + 1);
+                invoices.scheduleAttempts(account, job.subjectId()) + 1, chargedBy);
             case INVOICE_OVERDUE -> notices.overdue(account, job.subjectId());
             case SUBSCRIPTION_RENEWAL_UPCOMING -> notices.renewalUpcoming(account, job.subjectId(), job.dueAt());
             case SUBSCRIPTION_TRIAL_ENDING -> notices.trialEnding(account, job.subjectId(), job.dueAt());

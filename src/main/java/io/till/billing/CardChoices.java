@@ -123,7 +123,7 @@ public class CardChoices {
      * its unpaid invoices are then retried with it at once, unless it is the card that just failed on them. An expired
      * card is refused: every charge on it would be declined, and the buyer would learn it only at the next bill.
      */
-    public Outcome choose(String accountId, String customerId, Kind kind, String id, String cardId) {
+    public Outcome choose(String accountId, String customerId, Kind kind, String id, String cardId, String by) {
         Billed before = billed(accountId, customerId, kind, id);
         var expired = cards.findSaved(accountId, cardId)
             .filter(card -> card.customerId().equals(customerId))
@@ -136,19 +136,20 @@ public class CardChoices {
             case SUBSCRIPTION -> actions.changeCard(accountId, id, cardId);
             case PAYMENT_PLAN -> actions.changePlanCard(accountId, id, cardId);
         }
-        return chargeOwed(accountId, customerId, kind, id, before.unpaid());
+        return chargeOwed(accountId, customerId, kind, id, before.unpaid(), by);
     }
 
     /**
      * Once a card was chosen for this subscription or plan (its retries scheduled now, unless it is the card that just
-     * failed): runs those retries here and says where what it owed ({@code wasDue}) stands.
+     * failed): runs those retries here and says where what it owed ({@code wasDue}) stands. {@code by} is who chose
+     * the card ("the customer, in the portal", a staff member's email), which the invoice's page says of the charge.
      */
-    public Outcome chargeOwed(String accountId, String customerId, Kind kind, String id, long wasDue) {
+    public Outcome chargeOwed(String accountId, String customerId, Kind kind, String id, long wasDue, String by) {
         if (wasDue == 0) {
             return new Outcome.NothingDue();
         }
         for (Invoice invoice : unpaid(accountId, kind, id)) {
-            billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice.id());
+            billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice.id(), ChargedBy.cardChange(by));
         }
         return outcome(accountId, customerId, kind, id, wasDue);
     }

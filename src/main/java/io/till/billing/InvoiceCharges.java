@@ -58,11 +58,16 @@ class InvoiceCharges {
      * paused: nothing is charged while paused, and resuming retries what is owed ({@link SubscriptionActions}).
      */
     void attempt(String accountId, String invoiceId, int attempt) {
+        attempt(accountId, invoiceId, attempt, null);
+    }
+
+    /** As {@link #attempt(String, String, int)}; {@code chargedBy} (see {@link ChargedBy}) is kept with the charge. */
+    void attempt(String accountId, String invoiceId, int attempt, String chargedBy) {
         Invoice invoice = invoices.get(accountId, invoiceId);
         if (!invoice.status().equals("issued") || paused(accountId, invoice)) {
             return;
         }
-        charge(accountId, invoice, attempt, cardFor(accountId, invoice), null);
+        charge(accountId, invoice, attempt, cardFor(accountId, invoice), chargedBy);
     }
 
     /** Whether the invoice belongs to a paused subscription, whose invoices wait for it to resume. */

@@ -147,7 +147,7 @@ class InvoicePages {
      */
     private static String madeBy(Payments.Tried tried) {
         if (tried.chargedBy() != null) {
-            return "Pay now by " + tried.chargedBy();
+            return ChargedBy.words(tried.chargedBy());
         }
         String key = tried.key();
         var attempt = ChargeKeys.attemptOf(key);

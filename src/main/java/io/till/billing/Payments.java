@@ -123,7 +123,7 @@ public class Payments {
      * Makes the payment one of the invoice's charges, and the invoice's {@code attempt_count} the number of them: every
      * charge tried for it is counted from its payments, here, in the transaction that adds one.
      */
-    /** Keeps who asked for the charge on demand ({@code charged_by}): a staff member's email, or "the API". */
+    /** Keeps who asked for the charge off its schedule ({@code charged_by}, see {@link ChargedBy}). */
     void chargedBy(String accountId, String paymentId, String by) {
         db.sql("UPDATE payments SET charged_by = :by WHERE account_id = :accountId AND id = :id")
             .param("by", by)

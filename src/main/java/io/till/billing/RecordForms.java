@@ -127,7 +127,8 @@ class RecordForms {
                         ? "."
                         : " (“" + before.get().declineReason() + "”).");
             }
-            return switch (cardChoices.chargeOwed(accountId, customerId, kind, id, before.get().unpaid())) {
+            return switch (cardChoices.chargeOwed(accountId, customerId, kind, id, before.get().unpaid(),
+                staff.who())) {
                 case CardChoices.Outcome.NothingDue nothing -> changed + ".";
                 case CardChoices.Outcome.Paid paid -> changed + ", and the " + owed + " it owed is paid with it.";
                 case CardChoices.Outcome.Declined declined -> changed + ". The bank declined it for the " + owed

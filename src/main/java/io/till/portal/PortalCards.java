@@ -4,6 +4,7 @@ import io.till.account.Accounts;
 import io.till.account.Brandings;
 import io.till.account.Mode;
 import io.till.billing.CardChoices;
+import io.till.billing.ChargedBy;
 import io.till.customer.Card;
 import io.till.customer.Cards;
 import io.till.payment.CardSetups;
@@ -110,7 +111,7 @@ public class PortalCards {
     public CardChoices.Outcome choose(String accountId, String customerId, CardChoices.Kind kind, String id,
         String cardId) {
         cards.get(accountId, customerId, cardId);
-        return choices.choose(accountId, customerId, kind, id, cardId);
+        return choices.choose(accountId, customerId, kind, id, cardId, ChargedBy.PORTAL);
     }
 
     public CardChoices.Outcome outcome(String accountId, String customerId, CardChoices.Kind kind, String id,

@@ -52,7 +52,8 @@ class CardChoicesTest {
         var held = jobs.claimDueFor(BillingJobs.Kind.INVOICE_RETRY, invoice, now);
         assertThat(held).hasSize(1);
 
-        var outcome = choices.choose(shop.accountId(), customer, CardChoices.Kind.SUBSCRIPTION, subscription, visa);
+        var outcome = choices.choose(shop.accountId(), customer, CardChoices.Kind.SUBSCRIPTION, subscription, visa,
+            ChargedBy.PORTAL);
 
         assertThat(outcome).isEqualTo(new CardChoices.Outcome.Trying());
         assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore);
@@ -84,7 +85,8 @@ class CardChoicesTest {
         long owed = invoices.unpaidFor(shop.accountId(), null, plan).getFirst().amountDue();
         long chargesBefore = ledger.charges(shop.accountId());
 
-        var outcome = choices.choose(shop.accountId(), customer, CardChoices.Kind.PAYMENT_PLAN, plan, visa);
+        var outcome = choices.choose(shop.accountId(), customer, CardChoices.Kind.PAYMENT_PLAN, plan, visa,
+            ChargedBy.PORTAL);
 
         assertThat(outcome).isEqualTo(new CardChoices.Outcome.Paid(owed, "usd"));
         assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);

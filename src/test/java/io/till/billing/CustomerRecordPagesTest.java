@@ -135,7 +135,7 @@ class CustomerRecordPagesTest {
             {"token": "pm_card_mastercard"}""");
         assertThat(added.status()).as(added.text()).isEqualTo(201);
         cardChoices.choose(store.shop().accountId(), store.ada(), CardChoices.Kind.SUBSCRIPTION, store.subscription(),
-            added.json().get("id").asString());
+            added.json().get("id").asString(), ChargedBy.PORTAL);
 
         var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
 

@@ -173,6 +173,15 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator(".flash")).containsText("and the $19.00 it owed is paid with it.");
         assertThat(invoice(due).get("status").asString()).isEqualTo("paid");
         assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+
+        // The invoice says what made the charges: each card change, by whom, not "Billing, attempt 3".
+        page.navigate(api.uri("/admin/invoices/" + due.invoice()).toString());
+        var attempts = page.locator("#attempts tbody tr");
+        assertThat(attempts).hasCount(3);
+        assertThat(attempts.nth(0)).containsText("Billing, attempt 1");
+        assertThat(attempts.nth(1)).containsText("After a card change by staff-");
+        assertThat(attempts.nth(2)).containsText("After a card change by staff-");
+        assertThat(attempts.nth(2)).containsText("Visa ending in 4242");
     }
 
     /**
