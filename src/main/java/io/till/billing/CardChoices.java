@@ -35,8 +35,8 @@ public class CardChoices {
      * @param cardId the card that pays it now (its own, else the customer's default; null when there is none)
      * @param unpaid what its unpaid invoices still owe, in minor units of {@code currency}
      * @param declineReason why the last attempt at an unpaid invoice failed, as the processor said; null if none did
+     * @param endsAt when a canceling subscription ends (its period's end); null for one that goes on, and for plans
      */
-       /** @param endsAt when a canceling subscription ends (its period's end); null for one that goes on, and plans */
     public record Billed(Kind kind, String id, String productName, String optionName, String status, long amount,
         String currency, String interval, int intervalCount, Instant nextBillAt, String cardId, long unpaid,
         String declineReason, Instant endsAt) {}
