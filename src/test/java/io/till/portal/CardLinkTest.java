@@ -87,6 +87,8 @@ class CardLinkTest {
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).doesNotContain("/remove");
+        // It says why there is no Remove, and where to go for one.
+        assertThat(page.body()).contains("To remove a card,", "sign in with your email</a>");
         assertThat(removed.status()).isEqualTo(302);
         assertThat(removed.header("Location")).isEqualTo(portal + "?cards_only");
         assertThat(portalCards.wallet(shop.accountId(), customer).card(spare)).isPresent();
