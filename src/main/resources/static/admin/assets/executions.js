@@ -43,16 +43,27 @@
     var step = chart.x.length > 1 ? chart.x[1] - chart.x[0] : 86400;
     var padded = function (u, min, max) { return [min - step / 2, max + step / 2]; };
     var width = Math.max(260, figure.clientWidth - 16);
+    var zoned = function (ts) { return uPlot.tzDate(new Date(ts * 1000), chart.zone || "Etc/UTC"); };
+    // Bars are labelled at their own week (or day), not at ticks uPlot would space on its own between them; as many
+    // labels as fit, every second or third one when the chart is narrow.
+    var day = uPlot.fmtDate("{M}/{D}");
+    var xAxis = bars
+      ? { splits: function (u) {
+            var every = Math.max(1, Math.ceil(chart.x.length * 44 / u.width));
+            return chart.x.filter(function (x, i) { return i % every === 0; });
+          },
+          values: function (u, splits) { return splits.map(function (ts) { return day(zoned(ts)); }); } }
+      : {};
     var plot = new uPlot({
       width: width,
       height: width < 500 ? 200 : 260,
       series: series,
-      axes: [{}, Object.assign({ label: chart.unit, size: 60 }, whole)],
+      axes: [xAxis, Object.assign({ label: chart.unit, size: 60 }, whole)],
       scales: { x: bars ? { time: true, range: padded } : { time: true }, y: { range: function (u, min, max) { return [0, niceCeiling(max)]; } } },
       legend: { live: false },
       // Each x is the start of a day (or week) of the report, which counts in the store's time zone as the table
       // under the chart does: labelled in the browser's zone, a store's midnight would read as another day elsewhere.
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), chart.zone || "Etc/UTC"); }
+      tzDate: zoned
     }, data, figure);
     figure.querySelector("canvas").setAttribute("aria-hidden", "true");
     figure.plot = plot;
