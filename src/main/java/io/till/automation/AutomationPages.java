@@ -2,6 +2,7 @@ package io.till.automation;
 
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
+import io.till.shared.Ids;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.time.Clock;
@@ -33,6 +34,8 @@ class AutomationPages {
     private static final int MOST_SHOWN = 500;
     private static final Set<String> STATUSES = Set.of("active", "paused", "draft");
     private static final Set<String> TRIGGERS = Set.of("event", "schedule", "manual");
+    /** The tabs of an automation's page a change pressed in its header may come back to; else its Steps tab. */
+    private static final Set<String> TABS = Set.of("builder", "json", "versions", "test");
 
     /** As PRODUCT.md §4 lists them, the most asked-for first; a template added later comes after these. */
     private static final List<String> GALLERY_ORDER = List.of("payment_dunning", "welcome_series",
@@ -133,9 +136,6 @@ class AutomationPages {
         return "redirect:" + ("list".equals(back) || back.isEmpty() ? LIST : tab(id, back, customer));
     }
 
-    private static final Set<String> TABS = Set.of("builder", "json", "versions", "test");
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z]{2,8}_[0-9a-z]{1,40}");
-
     /**
      * The tab a change pressed in an automation's header comes back to ({@code back}, as the header sends it): its
      * Steps tab unless another is named, and the Test tab with the customer it was testing on.
@@ -145,7 +145,7 @@ class AutomationPages {
         if (!TABS.contains(back)) {
             return page;
         }
-        return page + "/" + back + ("test".equals(back) && customer != null && ID.matcher(customer).matches()
+        return page + "/" + back + ("test".equals(back) && Ids.isId(customer, "cus")
             ? "?customer=" + customer
             : "");
     }

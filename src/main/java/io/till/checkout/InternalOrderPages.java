@@ -46,7 +46,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class InternalOrderPages {
 
-    /** Enough options for a store's catalogue on one form; the API takes any option id. */
+    /** The day a card's latest charge was declined, as its label in the card picker says it. */
+    private static final DateTimeFormatter DECLINED_DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US)
+        .withZone(ZoneOffset.UTC);
 
     private final Purchases purchases;
     private final Customers customers;
@@ -270,8 +272,7 @@ class InternalOrderPages {
             .map(card -> {
                 var last = latest.get(card.id());
                 String declined = last != null && last.status().equals("failed")
-                    ? "declined on " + DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US).withZone(ZoneOffset.UTC)
-                        .format(last.createdAt())
+                    ? "declined on " + DECLINED_DAY.format(last.createdAt())
                     : null;
                 return new CardChoice(card.id(), card.name(), label(card, declined), card.isDefault(), declined);
             })
