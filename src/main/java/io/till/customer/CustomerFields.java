@@ -3,7 +3,6 @@ package io.till.customer;
 import io.till.shared.FieldErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +131,7 @@ record CustomerFields(
             errors.add("tags", "invalid_type", "must be a list of strings");
             return Optional.empty();
         }
-        var tags = new LinkedHashSet<String>();
+        var tags = new ArrayList<String>();
         for (int i = 0; i < value.size(); i++) {
             JsonNode tag = value.get(i);
             if (!tag.isString() || tag.asString().isBlank() || tag.asString().strip().length() > MAX_TAG_LENGTH) {
@@ -142,10 +141,11 @@ record CustomerFields(
                 tags.add(tag.asString().strip());
             }
         }
-        if (tags.size() > MAX_TAGS) {
+        var distinct = Tags.change(tags, List.of(), List.of());
+        if (distinct.size() > MAX_TAGS) {
             errors.add("tags", "too_many", "must hold at most " + MAX_TAGS + " tags");
         }
-        return Optional.of(new ArrayList<>(tags));
+        return Optional.of(distinct);
     }
 
     private static Optional<Map<String, String>> metadata(JsonNode body, FieldErrors errors) {

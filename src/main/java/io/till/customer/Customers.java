@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -159,10 +158,8 @@ public class Customers implements CustomerLookup {
     @Transactional
     public Customer changeTags(String accountId, String id, Collection<String> add, Collection<String> remove) {
         Customer current = lockForUpdate(accountId, id);
-        var tags = new LinkedHashSet<>(current.tags());
-        tags.addAll(add);
-        tags.removeAll(remove);
-        if (tags.equals(new LinkedHashSet<>(current.tags()))) {
+        var tags = Tags.change(current.tags(), add, remove);
+        if (tags.equals(current.tags())) {
             return current;
         }
         var body = json.createObjectNode();

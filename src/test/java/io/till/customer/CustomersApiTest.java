@@ -17,6 +17,8 @@ class CustomersApiTest {
     @Autowired
     Api api;
     @Autowired
+    Customers customers;
+    @Autowired
     TestAccounts accounts;
 
     @Test
@@ -261,5 +263,21 @@ class CustomersApiTest {
 
         assertThat(decomposed.status()).as(decomposed.text()).isEqualTo(409);
         assertThat(decomposed.json().get("code").asString()).isEqualTo("email_taken");
+    }
+
+    @Test
+    void aTagIsOneTagWhateverItsCaseAndKeepsTheSpellingFirstGiven() {
+        var store = accounts.create();
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "T", "email": "t@example.com", "tags": ["VIP", "vip", "Beta", "beta "]}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(texts(created.json().get("tags"))).containsExactly("VIP", "Beta");
+        String id = created.json().get("id").asString();
+
+        var added = customers.changeTags(store.id(), id, List.of("vip", "new"), List.of());
+        assertThat(added.tags()).containsExactly("VIP", "Beta", "new");
+
+        var removed = customers.changeTags(store.id(), id, List.of(), List.of("BETA"));
+        assertThat(removed.tags()).containsExactly("VIP", "new");
     }
 }
