@@ -151,6 +151,15 @@ public class Invoices {
         return find(accountId, id).orElseThrow(() -> TillException.notFound("invoice", id));
     }
 
+    /** The invoice of this account's number, as "Invoice #12" shows it. */
+    public Optional<String> idOfNumber(String accountId, long number) {
+        return db.sql("SELECT id FROM invoices WHERE account_id = :accountId AND number = :number")
+            .param("accountId", accountId)
+            .param("number", number)
+            .query(String.class)
+            .optional();
+    }
+
     public Optional<Invoice> find(String accountId, String id) {
         return db.sql("SELECT * FROM invoices WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)

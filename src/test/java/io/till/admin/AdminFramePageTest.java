@@ -120,6 +120,28 @@ class AdminFramePageTest {
             assertThat(page).hasURL(api.uri("/admin/orders/" + orderId).toString());
             assertThat(page.getByRole(AriaRole.HEADING, named("Order #1"))).isVisible();
         }
+        // Invoice #1 is the subscription's first invoice: its number, said as an invoice's, opens it; a bare number
+        // opens
+        // the order, the receipt the buyer holds, and says where the invoice is.
+        shops.advance(shop, "P32D");
+        String invoiceId = null;
+        for (var payment : api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(),
+            shop.apiKey()).json().get("data")) {
+            if (payment.hasNonNull("invoice_id")) {
+                invoiceId = payment.get("invoice_id").asString();
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(invoiceId).as("the renewal's invoice").isNotNull();
+        page.navigate(api.uri("/admin/search?q=%231").toString());
+        assertThat(page.locator(".flash")).containsText("Invoice #1 has this number too.");
+        Chromium.screenshot(page, "dashboard-search-number-1280");
+        page.getByRole(AriaRole.LINK, named("Open invoice #1")).click();
+        assertThat(page).hasURL(api.uri("/admin/invoices/" + invoiceId).toString());
+        for (String quoted : List.of("Invoice #1", "inv 1")) {
+            page.getByLabel("Search customers, or paste an id").fill(quoted);
+            page.getByLabel("Search customers, or paste an id").press("Enter");
+            assertThat(page).hasURL(api.uri("/admin/invoices/" + invoiceId).toString());
+        }
         page.navigate(api.uri("/admin/search?q=%2342").toString());
         assertThat(page).hasURL(api.uri("/admin/customers?q=%2342").toString());
 
