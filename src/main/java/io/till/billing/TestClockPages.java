@@ -10,6 +10,8 @@ import io.till.shared.web.DashboardReturn;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -19,7 +21,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * The "Advance" control of the dashboard's sandbox banner: moves the test clock as {@code POST /api/v1/test_clock/advance}
  * does (the same {@link TestClock}, so everything due on the way runs in order), then goes back to the page it was
- * used on with a flash saying where the clock stands and how much work ran.
+ * used on with a flash saying where the clock stands, what happened on the way and which automations ran.
  */
 @Controller
 class TestClockPages {
@@ -27,11 +29,13 @@ class TestClockPages {
     private final TestClock testClock;
     private final Brandings brandings;
     private final Events events;
+    private final RunsOnTheWay runs;
 
-    TestClockPages(TestClock testClock, Brandings brandings, Events events) {
+    TestClockPages(TestClock testClock, Brandings brandings, Events events, RunsOnTheWay runs) {
         this.testClock = testClock;
         this.events = events;
         this.brandings = brandings;
+        this.runs = runs;
     }
 
     /**
@@ -48,8 +52,13 @@ class TestClockPages {
             var advanced = to.isBlank()
                 ? testClock.advance(staff.accountId(), by.isBlank() ? null : by, null)
                 : testClock.advance(staff.accountId(), null, midnight(to.strip(), zone));
+            var ran = runs.countsBetween(staff.accountId(), advanced.from(), advanced.now());
             redirect.addFlashAttribute("flash", "Test clock advanced to " + StoreTime.minute(advanced.now(), zone)
-                + ". " + happened(staff.accountId(), advanced));
+                + ". " + happened(staff.accountId(), advanced) + automations(ran));
+            if (!ran.isEmpty()) {
+                redirect.addFlashAttribute("flashLink", "/admin/executions");
+                redirect.addFlashAttribute("flashLinkText", "See the runs");
+            }
         } catch (TillException e) {
             redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(staff, zone, e));
         }
@@ -70,9 +79,21 @@ class TestClockPages {
         }
         var named = counts.entrySet().stream().limit(NAMED)
             .map(e -> EventWords.of(e.getKey()) + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
-            .collect(java.util.stream.Collectors.joining(", "));
+            .collect(Collectors.joining(", "));
         int more = counts.size() - NAMED;
         return "On the way: " + named + (more > 0 ? " and " + more + " more kinds of event" : "") + ".";
+    }
+
+    /** The automations that ran on the way, by name ("Automations ran: Payment dunning ×2."), or nothing. */
+    private static String automations(Map<String, Long> ran) {
+        if (ran.isEmpty()) {
+            return "";
+        }
+        var named = ran.entrySet().stream().limit(NAMED)
+            .map(e -> e.getKey() + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
+            .collect(Collectors.joining(", "));
+        int more = ran.size() - NAMED;
+        return " Automations ran: " + named + (more > 0 ? " and " + more + " more" : "") + ".";
     }
 
     private static String ran(int jobs) {

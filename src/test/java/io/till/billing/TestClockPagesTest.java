@@ -58,6 +58,12 @@ class TestClockPagesTest {
         var subscription = shops.subscription(shop, order.get("subscription_id").asString());
         Instant renewal = Instant.parse(subscription.get("current_period_end").asString());
         String dayAfter = renewal.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).toString();
+        String automation = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Thank renewing members", "trigger": {"type": "event", "event": "invoice.paid"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "renewed"}}]}""")
+            .json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
         var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
             "/admin/customers/" + customer);
         var banner = page.locator(".sandbox-banner");
@@ -76,12 +82,18 @@ class TestClockPagesTest {
         // What it set off, in words: the renewal's invoice was paid.
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
             .containsText("Invoice paid");
+        // ... and the automations that ran because of it, by name, with the way to their runs.
+        var flash = page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced"));
+        assertThat(flash).containsText("Automations ran: Thank renewing members.");
         assertThat(page).hasURL(api.uri("/admin/customers/" + customer).toString());
         assertThat(banner.locator("time")).not().hasText(before);
         var invoices = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data");
         assertThat(invoices.size()).as("the renewal invoice").isGreaterThanOrEqualTo(1);
         assertThat(page.locator("#timeline")).containsText("invoice.");
         Chromium.screenshot(page, "dashboard-test-clock-advanced-1280");
+        flash.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("See the runs")).click();
+        assertThat(page).hasURL(api.uri("/admin/executions").toString());
+        assertThat(page.getByRole(AriaRole.MAIN)).containsText("Thank renewing members");
 
         var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
         Chromium.screenshot(phone, "dashboard-test-clock-390");
