@@ -26,13 +26,20 @@
     var named = form.getAttribute("data-confirm-currency") || "";
     var currencyField = document.getElementById(named);
     var currency = (currencyField ? currencyField.value : named).trim().toUpperCase();
-    var typed = field ? field.value.trim().replace(/^\p{Sc}\s*/u, "").replace(/,/g, "") : "";
-    if (!/^[0-9]{1,15}(\.[0-9]{1,3})?$/.test(typed) || !/^[A-Z]{3}$/.test(currency)) {
+    var typed = field ? field.value.trim().replace(/^\p{Sc}\s*/u, "") : "";
+    // The grammar the server reads (Amounts.parseTyped, as refunds.js checks it): digits grouped by thousands or not.
+    var read = /^(?:[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4})(?:\.([0-9]+))?$/.exec(typed);
+    if (!read || !/^[A-Z]{3}$/.test(currency)) {
       return "the amount typed";
     }
     try {
+      var format = new Intl.NumberFormat("en-US", { style: "currency", currency: currency });
+      if (read[1] && read[1].length > format.resolvedOptions().maximumFractionDigits) {
+        // More decimals than the currency has: shown rounded, it would not be what the server is asked (it refuses).
+        return "the amount typed";
+      }
       // A decimal string is formatted exactly (no float rounding) in current browsers.
-      return new Intl.NumberFormat("en-US", { style: "currency", currency: currency }).format(typed);
+      return format.format(typed.replace(/,/g, ""));
     } catch (e) {
       return typed + " " + currency;
     }

@@ -276,6 +276,20 @@ class CustomerRecordPagesTest {
         assertThat(form.locator("#credit-amount-error")).containsText("Must be more than zero");
         assertThat(form.locator("#credit-currency-error")).hasCount(0);
 
+        // The dialog names only an amount the server reads as typed: never "$12.51" for 12.505, nor "$123.00" for
+        // 1,2,3.
+        for (String unread : List.of("12.505", "1,2,3")) {
+            page.getByLabel("Amount").fill(unread);
+            addCredit(page, "the amount typed");
+            assertThat(form.locator("#credit-amount-error")).isVisible();
+        }
+        page.getByLabel("Amount").fill("1,250.5");
+        page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
+            .click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Grant Ada Lovelace $1,250.50 of credit?");
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Go back"))
+            .click();
+
         page.getByLabel("Amount").fill("");
         page.getByLabel("Amount").evaluate("input => input.required = false");
         addCredit(page, "the amount typed");
