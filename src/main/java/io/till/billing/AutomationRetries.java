@@ -25,6 +25,7 @@ class AutomationRetries {
 
     private final InvoiceCharges charges;
     private final Invoices invoices;
+    private final InvoiceChargeHolds holds;
     private final Payments payments;
     private final Customers customers;
     private final Cards cards;
@@ -34,10 +35,12 @@ class AutomationRetries {
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    AutomationRetries(InvoiceCharges charges, Invoices invoices, Payments payments, Customers customers, Cards cards,
+    AutomationRetries(InvoiceCharges charges, Invoices invoices, InvoiceChargeHolds holds, Payments payments,
+        Customers customers, Cards cards,
         Gateways gateways, Events events, InvoiceOutcomes outcomes, TransactionTemplate transaction, Clock clock) {
         this.charges = charges;
         this.invoices = invoices;
+        this.holds = holds;
         this.payments = payments;
         this.customers = customers;
         this.cards = cards;
@@ -76,7 +79,7 @@ class AutomationRetries {
         }
         invoices.get(accountId, invoiceId);
         Instant now = Timestamps.now(clock);
-        if (!invoices.claimCharge(accountId, invoiceId, key, now, now.plus(InvoiceCharges.CHARGE_HOLD))) {
+        if (!holds.claim(accountId, invoiceId, key, now, now.plus(InvoiceCharges.CHARGE_HOLD))) {
             return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
         }
         boolean atGateway = false;
@@ -116,12 +119,12 @@ class AutomationRetries {
             return transaction.execute(status -> {
                 var recorded = recordRetry(accountId, invoiceId, cardId, toCharge, gateway, key, result,
                     executionId);
-                invoices.releaseCharge(accountId, invoiceId, key);
+                holds.release(accountId, invoiceId, key);
                 return recorded;
             });
         } finally {
             if (!atGateway) {
-                invoices.releaseCharge(accountId, invoiceId, key);
+                holds.release(accountId, invoiceId, key);
             }
         }
     }

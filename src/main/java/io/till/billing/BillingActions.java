@@ -25,6 +25,7 @@ public class BillingActions {
     private final InvoiceCharges charges;
     private final AutomationRetries retries;
     private final Invoices invoices;
+    private final InvoiceChargeHolds holds;
     private final Credits credits;
     private final SubscriptionActions subscriptionActions;
     private final Subscriptions subscriptions;
@@ -34,7 +35,8 @@ public class BillingActions {
     private final Clock clock;
     private final PlanInstallments planInstallments;
 
-    BillingActions(InvoiceCharges charges, AutomationRetries retries, Invoices invoices, Credits credits,
+    BillingActions(InvoiceCharges charges, AutomationRetries retries, Invoices invoices, InvoiceChargeHolds holds,
+        Credits credits,
         SubscriptionActions subscriptionActions,
         Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock,
         PlanInstallments planInstallments) {
@@ -43,6 +45,7 @@ public class BillingActions {
         this.charges = charges;
         this.retries = retries;
         this.invoices = invoices;
+        this.holds = holds;
         this.credits = credits;
         this.subscriptionActions = subscriptionActions;
         this.subscriptions = subscriptions;
@@ -93,7 +96,7 @@ public class BillingActions {
             throw new TillException(ErrorCode.INVALID_STATE, "Only an issued invoice can become " + status
                 + "; this one is " + invoice.status() + ".");
         }
-        invoices.requireNoChargeInFlight(accountId, invoiceId);
+        holds.requireNone(accountId, invoiceId);
         db.sql("""
             UPDATE invoices SET status = :status, voided_at = CAST(:voidedAt AS timestamptz)
              WHERE account_id = :accountId AND id = :id

@@ -31,13 +31,16 @@ class Credits {
 
     private final JdbcClient db;
     private final Invoices invoices;
+    private final InvoiceChargeHolds holds;
     private final Customers customers;
     private final Events events;
     private final Clock clock;
 
-    Credits(JdbcClient db, Invoices invoices, Customers customers, Events events, Clock clock) {
+    Credits(JdbcClient db, Invoices invoices, InvoiceChargeHolds holds, Customers customers, Events events,
+        Clock clock) {
         this.db = db;
         this.invoices = invoices;
+        this.holds = holds;
         this.customers = customers;
         this.events = events;
         this.clock = clock;
@@ -102,7 +105,7 @@ class Credits {
             throw new TillException(ErrorCode.INVALID_STATE, "Credits apply to issued invoices; this one is "
                 + invoice.status() + ".");
         }
-        invoices.requireNoChargeInFlight(accountId, invoiceId);
+        holds.requireNone(accountId, invoiceId);
         lock(invoice.customerId());
         long available = balanceIn(accountId, invoice.customerId(), invoice.currency());
         long open = invoice.amountDue() - invoice.amountCredited();

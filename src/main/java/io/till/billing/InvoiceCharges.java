@@ -28,6 +28,7 @@ class InvoiceCharges {
     static final String PAUSED = "The subscription is paused: nothing is charged until it resumes.";
 
     private final Invoices invoices;
+    private final InvoiceChargeHolds holds;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
     private final Payments payments;
@@ -38,10 +39,12 @@ class InvoiceCharges {
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    InvoiceCharges(Invoices invoices, Subscriptions subscriptions, PaymentPlans paymentPlans, Payments payments,
+    InvoiceCharges(Invoices invoices, InvoiceChargeHolds holds, Subscriptions subscriptions, PaymentPlans paymentPlans,
+        Payments payments,
         Customers customers, Cards cards, Gateways gateways, InvoiceOutcomes outcomes,
         TransactionTemplate transaction, Clock clock) {
         this.invoices = invoices;
+        this.holds = holds;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.payments = payments;
@@ -133,7 +136,7 @@ class InvoiceCharges {
     private Optional<Payment> charge(String accountId, Invoice stale, int attempt, String cardId, String by) {
         String key = ChargeKeys.attempt(stale.id(), attempt);
         Instant now = Timestamps.now(clock);
-        if (!invoices.claimCharge(accountId, stale.id(), key, now, now.plus(CHARGE_HOLD))) {
+        if (!holds.claim(accountId, stale.id(), key, now, now.plus(CHARGE_HOLD))) {
             throw new ChargeInProgress();
         }
         boolean atGateway = false;
@@ -157,7 +160,7 @@ class InvoiceCharges {
             return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge, by);
         } finally {
             if (!atGateway) {
-                invoices.releaseCharge(accountId, stale.id(), key);
+                holds.release(accountId, stale.id(), key);
             }
         }
     }
@@ -190,7 +193,7 @@ class InvoiceCharges {
         }
         transaction.executeWithoutResult(status -> {
             record(accountId, invoice.id(), attempt, cardId, toCharge, gateway, key, result, by);
-            invoices.releaseCharge(accountId, invoice.id(), key);
+            holds.release(accountId, invoice.id(), key);
         });
         return payments.findByKey(accountId, key);
     }
