@@ -77,6 +77,7 @@ class CardController {
     @DeleteMapping("/{cardId}")
     @Operation(summary = "Remove a saved card", description = "If it was the default, the newest remaining card "
         + "becomes the default.")
+    @ApiResponse(responseCode = "204", description = "Deleted; no body")
     ResponseEntity<Void> detach(Caller caller, @PathVariable String customerId, @PathVariable String cardId) {
         cards.detach(caller.accountId(), customerId, cardId);
         return ResponseEntity.noContent().build();

@@ -61,6 +61,7 @@ class IntegrationController {
 
     @DeleteMapping("/{type}")
     @Operation(summary = "Disconnect a service, forgetting its credentials")
+    @ApiResponse(responseCode = "204", description = "Deleted; no body")
     ResponseEntity<Void> delete(Caller caller, @PathVariable String type) {
         if (!integrations.delete(caller.accountId(), type(type))) {
             throw TillException.notFound("integration", type);

@@ -112,6 +112,7 @@ class WebhookEndpointController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a webhook endpoint", description = "With its deliveries and their attempts.")
+    @ApiResponse(responseCode = "204", description = "Deleted; no body")
     ResponseEntity<Void> delete(Caller caller, @PathVariable String id) {
         endpoints.delete(caller.accountId(), id);
         return ResponseEntity.noContent().build();

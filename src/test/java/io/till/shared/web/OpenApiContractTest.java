@@ -142,6 +142,28 @@ class OpenApiContractTest {
         assertThat(key.status()).isEqualTo(401);
     }
 
+    /**
+     * A generated client reads a success as JSON only when the document says so: a content type of {@code *}/{@code *} made some generators treat
+     * every answer as a string. A DELETE that answers 204 is documented as 204, with no body to read.
+     */
+    @Test
+    void successesAreDocumentedAsJsonAndDeletesWithTheStatusTheyAnswer() {
+        JsonNode paths = document().get("paths");
+        var notJson = new TreeSet<String>();
+        paths.properties().forEach(path -> path.getValue().properties().forEach(entry -> entry.getValue().get(
+            "responses").properties().stream().filter(status -> status.getKey().startsWith("2")).forEach(
+                status -> status.getValue().path("content").propertyNames().stream().filter(type -> type.equals(
+                    "*/*")).forEach(type -> notJson.add(entry.getKey().toUpperCase() + " " + path.getKey())))));
+        assertThat(notJson).isEmpty();
+
+        for (String deleted : List.of("/api/v1/webhook_endpoints/{id}", "/api/v1/integrations/{type}",
+            "/api/v1/customers/{customerId}/payment_methods/{cardId}")) {
+            JsonNode responses = paths.get(deleted).get("delete").get("responses");
+            assertThat(responses.has("204")).as(deleted).isTrue();
+            assertThat(responses.has("200")).as(deleted).isFalse();
+        }
+    }
+
     @Test
     void theProblemCodesAreTheApisAndEveryReferenceResolves() {
         JsonNode document = document();
