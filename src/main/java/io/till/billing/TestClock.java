@@ -76,8 +76,10 @@ class TestClock {
         var errors = new FieldErrors();
         Instant now = state(accountId).now();
         Instant target = null;
-        if ((by == null) == (to == null)) {
+        if (by == null && to == null) {
             errors.add("by", "required", "give either by (an ISO-8601 duration such as P3D) or to (a time)");
+        } else if (by != null && to != null) {
+            errors.add("by", "not_allowed", "give either by or to, not both");
         } else if (by != null) {
             Instant stepped = stepped(now, by);
             if (stepped == null) {

@@ -83,8 +83,10 @@ public class PromoCodes {
             // A far end (2999) is a seller's "never"; past the four-digit years it is no date anyone means.
             errors.add("expires_at", "out_of_range", "must be before the year 10000");
         }
-        if ((input.percentOff() == null) == (input.amountOff() == null)) {
+        if (input.percentOff() == null && input.amountOff() == null) {
             errors.add("percent_off", "required", "give either percent_off or amount_off");
+        } else if (input.percentOff() != null && input.amountOff() != null) {
+            errors.add("percent_off", "not_allowed", "give either percent_off or amount_off, not both");
         }
         if (input.percentOff() != null && (input.percentOff() < 1 || input.percentOff() > 100)) {
             errors.add("percent_off", "out_of_range", "must be between 1 and 100");

@@ -216,8 +216,10 @@ class Purchases {
             }
         }
         Optional<Customer> customer = Optional.empty();
-        if ((request.customerId() == null) == (request.customer() == null)) {
+        if (request.customerId() == null && request.customer() == null) {
             errors.add("customer_id", "required", "give either customer_id or customer {name, email}");
+        } else if (request.customerId() != null && request.customer() != null) {
+            errors.add("customer_id", "not_allowed", "give either customer_id or customer {name, email}, not both");
         } else if (request.customerId() != null) {
             customer = customers.find(accountId, request.customerId());
             if (customer.isEmpty()) {

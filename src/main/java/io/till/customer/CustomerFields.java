@@ -74,8 +74,12 @@ record CustomerFields(
             return Optional.empty();
         }
         JsonNode value = body.get(field);
-        if (!value.isString() || value.asString().isBlank()) {
-            errors.add(field, "required", value.isString() ? "must not be blank" : "must be a string");
+        if (value.isNull() || value.isString() && value.asString().isBlank()) {
+            errors.add(field, "required", value.isNull() ? "cannot be removed" : "must not be blank");
+            return Optional.empty();
+        }
+        if (!value.isString()) {
+            errors.add(field, "invalid_type", "must be a string");
             return Optional.empty();
         }
         String text = value.asString().strip();
