@@ -12,6 +12,7 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -107,7 +108,8 @@ class InvoiceCharges {
             String message = payment.get().failureMessage() == null
                 ? "The card was declined."
                 : payment.get().failureMessage();
-            throw new CardDeclinedException("payment_method_id", code, message);
+            throw new CardDeclinedException("payment_method_id", code, message, Map.of("invoice_id", invoiceId,
+                "payment_id", payment.get().id()));
         }
         Invoice after = invoices.get(accountId, invoiceId);
         if (payment.isEmpty() && !after.status().equals("paid")) {

@@ -4,6 +4,7 @@ import io.till.billing.BillingAddress;
 import io.till.billing.BillingJobs;
 import io.till.billing.Order;
 import io.till.billing.Orders;
+import io.till.billing.Payment;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
@@ -69,7 +70,7 @@ class Purchases {
     }
 
     Order purchase(String accountId, String checkoutId, PurchaseRequest request) {
-        return settlements.resumed(accountId)
+        return settlements.resumed(accountId, cardField(request))
             .orElseGet(() -> complete(accountId, check(accountId, checkouts.get(accountId,
                 checkoutId), request), request));
     }
@@ -79,12 +80,17 @@ class Purchases {
      * {@code payment_method_id} names another): no checkout, so no checkout, addon or option events.
      */
     Order internalOrder(String accountId, PurchaseRequest request) {
-        Optional<Order> resumed = settlements.resumed(accountId);
+        Optional<Order> resumed = settlements.resumed(accountId, cardField(request));
         if (resumed.isPresent()) {
             return resumed.get();
         }
         checkInternal(request);
         return complete(accountId, check(accountId, null, request), request);
+    }
+
+    /** The request's field that named the card a decline is about: a token sent, or the saved card (named or not). */
+    private static String cardField(PurchaseRequest request) {
+        return request.token() != null ? "token" : "payment_method_id";
     }
 
     /** What an internal order would charge, checked as placing it checks it, without placing it. */
@@ -131,9 +137,9 @@ class Purchases {
                 cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
 
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
-            transaction.executeWithoutResult(status -> settlements.recordDeclined(accountId, cart, pending, gateway,
+            Payment failed = transaction.execute(status -> settlements.recordDeclined(accountId, cart, pending, gateway,
                 chargeKey, declined));
-            throw Settlements.notPaid(pending, declined.code(), declined.message());
+            throw Settlements.notPaid(pending, failed, cardField(request));
         }
         return transaction.execute(status -> settlements.recordPaid(accountId, cart, pending, gateway, chargeKey,
             charge));

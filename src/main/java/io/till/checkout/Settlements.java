@@ -116,9 +116,10 @@ class Settlements {
      * The order an earlier attempt of this request (same Idempotency-Key) left behind, settled from the gateway's word:
      * paid, or declined (thrown as the first attempt answered). Empty when there is none, or when its charge never
      * reached the gateway (the order failed, nothing was charged): then the purchase runs anew. Refused (409, to be
-     * sent again) while the gateway may not yet find a charge that was made.
+     * sent again) while the gateway may not yet find a charge that was made. {@code cardField} is the request's field
+     * that named the card, for a decline's answer.
      */
-    Optional<Order> resumed(String accountId) {
+    Optional<Order> resumed(String accountId, String cardField) {
         Optional<String> chargeKey = movements.reachedBefore().filter(key -> key.startsWith("order:"));
         if (chargeKey.isEmpty()) {
             return Optional.empty();
@@ -137,14 +138,18 @@ class Settlements {
         }
         Optional<Payment> declined = payments.findByKey(accountId, chargeKey.get());
         if (declined.isPresent()) {
-            throw notPaid(order, declined.get().failureCode(), declined.get().failureMessage());
+            throw notPaid(order, declined.get(), cardField);
         }
         return Optional.empty();
     }
 
-    /** The answer to a purchase whose card was declined. */
-    static OrderNotPaidException notPaid(Order order, String declineCode, String message) {
-        return new OrderNotPaidException(order.id(), order.number(), declineCode, message);
+    /**
+     * The answer to a purchase whose card was declined: its failed order and payment, and {@code field}, the request's
+     * field that named the card.
+     */
+    static OrderNotPaidException notPaid(Order order, Payment payment, String field) {
+        return new OrderNotPaidException(order.id(), order.number(), payment.id(), field, payment.failureCode(), payment
+            .failureMessage());
     }
 
     /** The cart of an order, read back from what the order recorded. */
@@ -166,7 +171,7 @@ class Settlements {
     }
 
     /** Step 3 of a declined purchase (inside the caller's transaction): the order failed, the promo is free again. */
-    void recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
+    Payment recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         PaymentGateway.ChargeResult.Declined declined) {
         Order order = orders.settle(accountId, pending.id(), Order.Status.FAILED);
         if (cart.promo() != null) {
@@ -177,6 +182,7 @@ class Settlements {
             declined);
         events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment, "order",
             order, "customer", customers.get(accountId, order.customerId())));
+        return payment;
     }
 
     /**

@@ -153,8 +153,11 @@ class Upsells {
         if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> bookDeclined(accountId, order, upsellId, option, amount,
                 gateway.name(), key, declined));
+            var records = new LinkedHashMap<String, String>();
+            records.put("order_id", orderId);
+            payments.findByKey(accountId, key).ifPresent(payment -> records.put("payment_id", payment.id()));
             throw new CardDeclinedException("payment_method", declined.code(), declined.message()
-                + " The upsell was not bought; it can be accepted again with another card on the order.");
+                + " The upsell was not bought; it can be accepted again with another card on the order.", records);
         }
         PaymentGateway.ChargeResult charged = result;
         return transaction.execute(status -> book(accountId, order, checkout, upsell, option, product, amount,

@@ -1,21 +1,32 @@
 package io.till.shared;
 
 import java.util.List;
+import java.util.Map;
 
 /** A request Till refuses for a reason a client can act on; the web edge turns it into a problem detail. */
 public class TillException extends RuntimeException {
 
     private final ErrorCode code;
     private final List<FieldError> errors;
+    private final Map<String, String> records;
 
     public TillException(ErrorCode code, String detail) {
         this(code, detail, List.of());
     }
 
     public TillException(ErrorCode code, String detail, List<FieldError> errors) {
+        this(code, detail, errors, Map.of());
+    }
+
+    /**
+     * @param records what the refusal left behind or is about, by member name ({@code order_id}, {@code payment_id}),
+     *     answered as members of the problem so that a client need not read them out of the detail
+     */
+    protected TillException(ErrorCode code, String detail, List<FieldError> errors, Map<String, String> records) {
         super(detail);
         this.code = code;
         this.errors = List.copyOf(errors);
+        this.records = Map.copyOf(records);
     }
 
     /** The id does not exist, or belongs to another account: the two are indistinguishable on purpose. */
@@ -37,6 +48,10 @@ public class TillException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    public Map<String, String> records() {
+        return records;
     }
 
     /**

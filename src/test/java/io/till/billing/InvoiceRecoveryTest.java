@@ -310,6 +310,12 @@ class InvoiceRecoveryTest {
         assertThat(invoice(due).get("status").asString()).isEqualTo("issued");
         assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(attemptsBefore + 1);
         assertThat(payments(due)).filteredOn(p -> p.get("status").asString().equals("failed")).hasSize(2);
+        // The failed payment is named by the answer, as the invoice is: the newest of the invoice's payments.
+        assertThat(declined.json().get("invoice_id").asString()).isEqualTo(due.invoice());
+        assertThat(declined.json().get("payment_id").asString()).isEqualTo(payments(due).stream().filter(p -> p.get(
+            "status").asString().equals("failed")).map(p -> p.get("id").asString()).max(String::compareTo)
+            .orElseThrow());
+        assertThat(declined.json().get("decline_code").asString()).isNotBlank();
     }
 
     /**

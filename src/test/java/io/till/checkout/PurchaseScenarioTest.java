@@ -107,6 +107,13 @@ class PurchaseScenarioTest {
         var failed = find(eventsOf(customerId, store), "payment.failed").get("data").get("payment");
         assertThat(failed.get("failure_code").asString()).isEqualTo("card_declined");
         assertThat(failed.get("hard_decline").asBoolean()).isFalse();
+        // What a client needs to act on the decline, as fields, not only in the prose: the failed order and payment,
+        // the processor's code, and the field of the request that named the card.
+        var problem = response.json();
+        assertThat(problem.get("order_id").asString()).isEqualTo(orders.get(0).get("id").asString());
+        assertThat(problem.get("payment_id").asString()).isEqualTo(failed.get("id").asString());
+        assertThat(problem.get("decline_code").asString()).isEqualTo("card_declined");
+        assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("token");
         assertThat(api.get("/api/v1/promo_codes", store.apiKey()).json().get("data").get(0).get("times_redeemed")
             .asInt()).isZero();
         assertThat(ledger.successfulCharges(store.accountId())).isZero();

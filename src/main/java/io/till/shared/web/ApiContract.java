@@ -106,8 +106,9 @@ class ApiContract implements OpenApiCustomizer {
         problem(responses, "401", "The API key is missing, malformed, unknown or revoked (api_key_missing, "
             + "api_key_invalid, api_key_revoked).");
         if (method == PathItem.HttpMethod.POST && CHARGES.matcher(path).matches()) {
-            problem(responses, "402", "card_declined: the card was declined; detail carries the processor's reason, "
-                + "and nothing was charged.");
+            problem(responses, "402", "card_declined: the card was declined and nothing was charged; detail carries "
+                + "the processor's reason, decline_code its code, and the problem names what the decline left: "
+                + "order_id and payment_id (a purchase, an upsell), invoice_id and payment_id (pay now).");
             problem(responses, "502", "gateway_unavailable: the payment processor did not answer; the outcome is "
                 + "settled later and a retry with the same Idempotency-Key answers it.");
         }

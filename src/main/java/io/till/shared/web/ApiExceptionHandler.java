@@ -56,7 +56,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(TillException.class)
     ResponseEntity<Object> handleTill(TillException e) {
-        return problem(Problems.of(e.code(), e.getMessage(), e.errors()), new HttpHeaders());
+        var problem = Problems.of(e.code(), e.getMessage(), e.errors());
+        e.records().forEach(problem::setProperty);
+        return problem(problem, new HttpHeaders());
     }
 
     /** The servlet container could not read the parameters (a form body it cannot decode, too many parameters). */
