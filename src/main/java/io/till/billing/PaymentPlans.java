@@ -68,7 +68,9 @@ public class PaymentPlans {
             .param("accountId", accountId)
             .param("id", id)
             .query(PLAN)
-            .single();
+            .optional()
+            // Another account's id is not found either.
+            .orElseThrow(() -> TillException.notFound("payment plan", id));
     }
 
     /**

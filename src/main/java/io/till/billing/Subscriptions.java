@@ -89,7 +89,9 @@ public class Subscriptions {
             .param("accountId", accountId)
             .param("id", id)
             .query(SUBSCRIPTION)
-            .single();
+            .optional()
+            // Another account's id is not found either.
+            .orElseThrow(() -> TillException.notFound("subscription", id));
     }
 
     void setStatus(String accountId, String id, String status, Instant now) {

@@ -422,5 +422,15 @@ class InvoiceAndPlanPagesTest {
         assertThat(button(page, "Reactivate plan")).isVisible();
         assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
             .isEqualTo("canceled");
+
+        // A plan of no record (or another account's) is the friendly not-found page, not a server error.
+        var form = page.locator("form:has(input[name=form_key])").first();
+        var sent = page.request().post(api.uri("/admin/payment-plans/plan_doesnotexist0000000000/status").toString(),
+            com.microsoft.playwright.options.RequestOptions.create().setForm(com.microsoft.playwright.options.FormData
+                .create()
+                .set("_csrf", form.locator("input[name=_csrf]").inputValue())
+                .set("form_key", form.locator("input[name=form_key]").inputValue())
+                .set("status", "active")).setMaxRedirects(0));
+        assertThat(sent.status()).isEqualTo(404);
     }
 }
