@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -62,8 +63,8 @@ public final class StepForms {
 
     /** A step in words, as its card's title: "Send email", "Wait 3 days", "If … then … otherwise …". */
     public String title(JsonNode step) {
-        String type = text(step, "type");
-        return switch (type == null ? "" : type) {
+        String type = Objects.requireNonNullElse(text(step, "type"), "");
+        return switch (type) {
             case "action" -> StepFlow.words(text(step, "action"));
             case "delay" -> step.has("until")
                 ? "Wait until " + text(step, "until")
