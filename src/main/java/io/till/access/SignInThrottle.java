@@ -5,10 +5,12 @@ import io.till.shared.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +27,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * client address within {@code window}. Whether the email belongs to anyone makes no difference. An attempt counts as
  * a failure from the moment it is admitted until it succeeds, so a burst of concurrent guesses cannot slip past the
  * limit while their passwords are being checked. Real time: moving a sandbox's test clock lifts no lockout.
+ *
+ * <p>A browser that signed in with an email before is known for it ({@link #rememberDevice}, a device cookie): an email
+ * locked by others' failures does not lock it, and its own failures count under the device instead, with the same
+ * limit. Knowing someone's email is then not enough to keep them out.
  */
 @Component
 public class SignInThrottle {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient db;
     private final TransactionTemplate transactions;
@@ -50,8 +58,15 @@ public class SignInThrottle {
 
     sealed interface Verdict {}
 
-    /** Go ahead and check the password; the attempt's rows are already counted as failures. */
-    record Admitted(List<Long> attempts) implements Verdict {}
+    /**
+     * Go ahead and check the password; the attempt's rows are already counted as failures.
+     *
+     * @param device the subject of the known browser the attempt came from ({@code device:<token hash>}), or null
+     */
+    record Admitted(List<Long> attempts, String device) implements Verdict {}
+
+    /** How long a browser stays known after it signed in. */
+    static final Duration KNOWN_FOR = Duration.ofDays(90);
 
     /** Too many failures: try again after {@code retryAfter}, when enough of them have left the window. */
     record Refused(Duration retryAfter) implements Verdict {}
@@ -66,19 +81,28 @@ public class SignInThrottle {
 
     /** Counts a request at {@code limits}' door; answers how long to wait instead when it is over a limit. */
     public Optional<Duration> admit(Limits limits, String email, String address) {
-        return switch (admit(limits.door() + ":", limits.perEmail(), limits.perAddress(), email, address)) {
+        return switch (admit(limits.door() + ":", limits.perEmail(), limits.perAddress(), email, address, null)) {
             case Admitted admitted -> Optional.empty();
             case Refused refused -> Optional.of(refused.retryAfter());
         };
     }
 
     Verdict admit(String email, String address) {
-        return admit("", perEmail, perAddress, email, address);
+        return admit("", perEmail, perAddress, email, address, null);
     }
 
-    private Verdict admit(String door, int perEmail, int perAddress, String email, String address) {
+    /**
+     * An attempt at the dashboard's sign-in form from a browser that may be known for {@code email}: with
+     * {@code deviceToken} (its cookie, or null) of a browser that signed in with this email within
+     * {@link #KNOWN_FOR}, the browser's own failures are counted instead of the email's.
+     */
+    Verdict admit(String email, String address, String deviceToken) {
+        return admit("", perEmail, perAddress, email, address, knownDevice(email, deviceToken));
+    }
+
+    private Verdict admit(String door, int perEmail, int perAddress, String email, String address, String device) {
         var limits = new TreeMap<String, Integer>();
-        limits.put(door + emailSubject(email), perEmail);
+        limits.put(device != null ? device : door + emailSubject(email), perEmail);
         limits.put(door + "address:" + address, perAddress);
         return transactions.execute(status -> {
             Instant now = Timestamps.now(clock);
@@ -111,7 +135,7 @@ public class SignInThrottle {
                     .query(Long.class)
                     .single());
             }
-            return new Admitted(List.copyOf(attempts));
+            return new Admitted(List.copyOf(attempts), device);
         });
     }
 
@@ -120,10 +144,52 @@ public class SignInThrottle {
      * are forgotten. The address keeps its count: one known password must not reset the limit for guessing others.
      */
     void succeeded(Admitted admitted, String email) {
-        db.sql("DELETE FROM sign_in_attempts WHERE id IN (:ids) OR subject = :email")
+        db.sql("DELETE FROM sign_in_attempts WHERE id IN (:ids) OR subject IN (:email, :device)")
             .param("ids", admitted.attempts())
             .param("email", emailSubject(email))
+            .param("device", admitted.device() == null ? "" : admitted.device())
             .update();
+    }
+
+    /**
+     * After a sign-in from a browser not known for {@code email}: makes it known, answering the token its cookie is
+     * to hold (only the token's hash is kept); empty when it was known already.
+     */
+    Optional<String> rememberDevice(Admitted admitted, String email) {
+        if (admitted.device() != null) {
+            return Optional.empty();
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Instant now = Timestamps.now(clock);
+        db.sql("DELETE FROM sign_in_devices WHERE created_at <= :expired")
+            .param("expired", Timestamps.of(now.minus(KNOWN_FOR)))
+            .update();
+        db.sql("INSERT INTO sign_in_devices (token_hash, email_subject, created_at) VALUES (:hash, :email, :now)")
+            .param("hash", sha256(token))
+            .param("email", emailSubject(email))
+            .param("now", Timestamps.of(now))
+            .update();
+        return Optional.of(token);
+    }
+
+    /** The subject of the browser whose cookie holds {@code token}, if it is known for {@code email}; else null. */
+    private String knownDevice(String email, String token) {
+        if (token == null || token.isBlank() || token.length() > 100) {
+            return null;
+        }
+        String hash = sha256(token);
+        boolean known = db.sql("""
+            SELECT EXISTS (SELECT 1 FROM sign_in_devices
+                            WHERE token_hash = :hash AND email_subject = :email AND created_at > :since)
+            """)
+            .param("hash", hash)
+            .param("email", emailSubject(email))
+            .param("since", Timestamps.of(Timestamps.now(clock).minus(KNOWN_FOR)))
+            .query(Boolean.class)
+            .single();
+        return known ? "device:" + hash : null;
     }
 
     /** How long until fewer than {@code limit} failures of the subject are in the window; empty when they already are. */
@@ -145,10 +211,13 @@ public class SignInThrottle {
     }
 
     private static String emailSubject(String email) {
+        return "email:" + sha256(email.strip().toLowerCase(Locale.ROOT));
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return "email:" + HexFormat.of().formatHex(digest);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -2,6 +2,7 @@ package io.till.access;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,6 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class SignInThrottleFilter extends OncePerRequestFilter {
 
     private static final String ADMITTED = SignInThrottleFilter.class.getName() + ".admitted";
+    /** The cookie of a browser that signed in before (see {@link SignInThrottle#rememberDevice}); sent to sign-in only. */
+    static final String DEVICE_COOKIE = "till_device";
 
     private final SignInThrottle throttle;
     private final String loginPage;
@@ -37,7 +41,7 @@ final class SignInThrottleFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
-        switch (throttle.admit(email(request), request.getRemoteAddr())) {
+        switch (throttle.admit(email(request), request.getRemoteAddr(), deviceToken(request))) {
             case SignInThrottle.Admitted admitted -> {
                 request.setAttribute(ADMITTED, admitted);
                 chain.doFilter(request, response);
@@ -58,9 +62,32 @@ final class SignInThrottleFilter extends OncePerRequestFilter {
         return (HttpServletRequest request, HttpServletResponse response, Authentication authentication) -> {
             if (request.getAttribute(ADMITTED) instanceof SignInThrottle.Admitted admitted) {
                 throttle.succeeded(admitted, email(request));
+                throttle.rememberDevice(admitted, email(request)).ifPresent(token -> response.addHeader(
+                    HttpHeaders.SET_COOKIE, ResponseCookie.from(DEVICE_COOKIE, token)
+                        .path(loginPage)
+                        .maxAge(SignInThrottle.KNOWN_FOR)
+                        .httpOnly(true)
+                        .secure(request.isSecure())
+                        .sameSite("Strict")
+                        .build()
+                        .toString()));
             }
             next.onAuthenticationSuccess(request, response, authentication);
         };
+    }
+
+    /** The known-browser cookie's token, if the request carries one. */
+    private static String deviceToken(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        for (Cookie cookie : cookies) {
+            if (DEVICE_COOKIE.equals(cookie.getName())) {
+                return cookie.getValue();
+            }
+        }
+        return null;
     }
 
     private static String email(HttpServletRequest request) {

@@ -92,6 +92,41 @@ class SignInThrottleTest {
         assertThat(refused.body()).contains("Too many sign-in attempts. Try again in 15 minutes, after " + until + ".");
     }
 
+    /**
+     * Someone who knows a staff member's email cannot keep them out with five wrong passwords: the email is locked for
+     * browsers it never signed in from, while the browser the staff member signed in from before (a device cookie, as
+     * OWASP advises against lockout by others) still signs in, its own wrong passwords limited as the email's are.
+     */
+    @Test
+    void aLockedOutEmailStillSignsInFromABrowserThatSignedInWithItBefore() {
+        String email = staffMember("right password 10");
+        var own = browserFromAnotherAddress();
+        assertThat(own.signIn(email, "right password 10").header("Location")).isEqualTo("/admin");
+        assertThat(own.cookie("till_device")).as("the browser is known from now on").isNotBlank();
+
+        var stranger = browserFromAnotherAddress();
+        for (int i = 0; i < 5; i++) {
+            stranger.signIn(email, "wrong password " + i);
+        }
+        assertThat(stranger.signIn(email, "right password 10").status()).isEqualTo(429);
+
+        var again = own.signIn(email, "right password 10");
+        assertThat(again.status()).isEqualTo(302);
+        assertThat(again.header("Location")).isEqualTo("/admin");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(own.signIn(email, "own wrong password " + i).status()).isEqualTo(302);
+        }
+        assertThat(own.signIn(email, "right password 10").status()).as("the known browser guesses no more")
+            .isEqualTo(429);
+        // Known for one email only: another email from that browser is counted as from any stranger.
+        String other = staffMember("right password 11");
+        for (int i = 0; i < 5; i++) {
+            stranger.signIn(other, "wrong password " + i);
+        }
+        assertThat(own.signIn(other, "right password 11").status()).isEqualTo(429);
+    }
+
     @Test
     void movingTheSandboxTestClockLiftsNoLockout() {
         var browser = browserFromAnotherAddress();
