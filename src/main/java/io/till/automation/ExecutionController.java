@@ -47,9 +47,11 @@ class ExecutionController {
         if (status != null && !STATUSES.contains(status)) {
             errors.add("status", "invalid_value", "must be one of " + STATUSES.stream().sorted().toList());
         }
+        String automation = errors.idParam("automation_id", automationId, "aut", "an automation");
+        String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
         var created = TimeRange.of(createdFrom, createdTo, errors);
         errors.throwIfAny();
-        return executions.list(caller.accountId(), new Executions.Filter(automationId, status, customerId, created
+        return executions.list(caller.accountId(), new Executions.Filter(automation, status, customer, created
             .from(), created.to()), page);
     }
 

@@ -37,6 +37,16 @@ final class ParseContext {
     /** What a duration that is not ISO-8601 is told: the API's and the JSON tab's words (the builder says its own). */
     static final String NOT_A_DURATION = "must be an ISO-8601 duration such as P3D or PT2H";
 
+    /** What months, years and weeks are told: they are ISO-8601, but not a fixed length of time. */
+    static final String NOT_CALENDAR = "must be days, hours, minutes or seconds (P30D, PT2H): months and years differ "
+        + "in length, so P1M or P1Y is not a duration here; P1W is P7D";
+
+    /** Whether {@code text} is an ISO-8601 period of weeks, months or years ({@code P1M}, {@code P1Y2M}, {@code P2W}). */
+    private static boolean calendar(String text) {
+        return text != null && text.matches("(?i)P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T.*)?") && text.matches(
+            "(?i)P[^T]*[YMW].*");
+    }
+
     /** An ISO-8601 duration that must be positive; null (and the mistake added) otherwise. */
     Duration duration(String text, String path) {
         try {
@@ -47,7 +57,7 @@ final class ParseContext {
             }
             return duration;
         } catch (DateTimeParseException | NullPointerException e) {
-            add(path, "invalid_format", NOT_A_DURATION);
+            add(path, "invalid_format", calendar(text) ? NOT_CALENDAR : NOT_A_DURATION);
             return null;
         }
     }

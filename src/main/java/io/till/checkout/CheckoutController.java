@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.Order;
 import io.till.shared.Caller;
+import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.net.URI;
@@ -45,9 +46,11 @@ class CheckoutController {
     Page<Checkout> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor,
         @RequestParam(name = "product_id", required = false) String productId) {
-        // Blank filters nothing, as on every other list.
-        return checkouts.list(caller.accountId(), productId == null || productId.isBlank() ? null : productId.strip(),
-            PageRequest.of(limit, cursor, "chk"));
+        var errors = new FieldErrors();
+        var page = PageRequest.of(limit, cursor, "chk", errors);
+        String product = errors.idParam("product_id", productId, "prod", "a product");
+        errors.throwIfAny();
+        return checkouts.list(caller.accountId(), product, page);
     }
 
     @GetMapping("/{id}")

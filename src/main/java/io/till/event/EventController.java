@@ -10,7 +10,9 @@ import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TimeRange;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -48,9 +50,19 @@ class EventController {
         if (after != null && !Ids.isId(after, "evt")) {
             errors.add("after", "invalid", "must be an event id (evt_…)");
         }
+        String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
+        String kind = blankToNull(type);
+        if (kind != null && EventType.isReserved(kind.strip()) && EventType.of(kind.strip()).isEmpty()) {
+            // A mistyped type of Till's own (payment.faild) is refused as webhooks and automations refuse it.
+            String asked = kind.strip();
+            String prefix = (asked.contains(".") ? asked.substring(0, asked.indexOf('.')) : asked) + ".";
+            errors.add("type", "unknown_event", asked + " is not an event Till raises; of its kind there are "
+                + Arrays.stream(EventType.values()).map(EventType::type).filter(t -> t.startsWith(prefix))
+                    .collect(Collectors.joining(", ")));
+        }
         var occurred = TimeRange.of(createdFrom, createdTo, errors);
         errors.throwIfAny();
-        return events.list(caller.accountId(), new Events.Filter(blankToNull(type), blankToNull(customerId), after,
+        return events.list(caller.accountId(), new Events.Filter(kind == null ? null : kind.strip(), customer, after,
             occurred.from(), occurred.to()), page);
     }
 

@@ -32,6 +32,24 @@ public final class FieldErrors {
     }
 
     /**
+     * An optional query parameter naming a record by id ({@code customer_id=cus_…}): stripped, null when absent or
+     * blank (a blank filter filters nothing), and refused when it is no id of that kind, so that a mistyped filter is
+     * never read as one that finds nothing.
+     *
+     * @param what the kind of record in words, with its article: "a customer"
+     */
+    public String idParam(String field, String value, String prefix, String what) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String id = value.strip();
+        if (!Ids.isId(id, prefix)) {
+            add(field, "invalid", "must be " + what + " id (" + prefix + "_…)");
+        }
+        return id;
+    }
+
+    /**
      * Adds a {@code too_long} error when {@code value} has more than {@code max} characters. Free text is bounded so
      * that the events carrying it stay within the webhook payload cap.
      */

@@ -46,8 +46,9 @@ class TaskController {
         if (status != null && !Set.of("open", "done").contains(status)) {
             errors.add("status", "invalid_value", "must be open or done");
         }
+        String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
         errors.throwIfAny();
-        return tasks.list(caller.accountId(), new Tasks.Filter(status, customerId), page);
+        return tasks.list(caller.accountId(), new Tasks.Filter(status, customer), page);
     }
 
     @GetMapping("/{id}")

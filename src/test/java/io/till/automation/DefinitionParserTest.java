@@ -82,6 +82,26 @@ class DefinitionParserTest {
             "steps[3].params.tag", "steps[5].id", "steps[5].type");
     }
 
+    /** P1M is ISO-8601, yet no fixed length of time: refused saying so, not as if it were not a duration at all. */
+    @Test
+    void aDurationOfMonthsOrYearsIsRefusedSayingWhyAndWhatToWriteInstead() {
+        var errors = errorsOf("""
+            {"name": "x", "trigger": {"type": "schedule", "every": "P1Y"}, "steps": [
+              {"id": "wait", "type": "delay", "duration": "P1M"},
+              {"id": "week", "type": "delay", "duration": "P2W"},
+              {"id": "typo", "type": "delay", "duration": "3 days"}]}""");
+
+        assertThat(errors).extracting(FieldError::field, FieldError::code).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("trigger.every", "invalid_format"),
+            org.assertj.core.groups.Tuple.tuple("steps[0].duration", "invalid_format"),
+            org.assertj.core.groups.Tuple.tuple("steps[1].duration", "invalid_format"),
+            org.assertj.core.groups.Tuple.tuple("steps[2].duration", "invalid_format"));
+        assertThat(errors).filteredOn(error -> !error.field().equals("steps[2].duration")).allSatisfy(
+            error -> assertThat(error.message()).contains("months and years differ in length"));
+        assertThat(errors).filteredOn(error -> error.field().equals("steps[2].duration")).extracting(
+            FieldError::message).containsExactly(ParseContext.NOT_A_DURATION);
+    }
+
     @Test
     void acceptsEverySchedule() {
         for (String trigger : List.of("{\"type\": \"schedule\", \"every\": \"PT1H\"}",
