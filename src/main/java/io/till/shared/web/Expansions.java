@@ -155,6 +155,10 @@ class Expansions implements ResponseBodyAdvice<Object>, HandlerInterceptor, WebM
             for (ObjectNode record : records) {
                 JsonNode id = record.path(field);
                 if (!id.isString()) {
+                    if (record.has(field)) {
+                        // An id that names nothing (a subscription's order that made no plan): the key, as null.
+                        record.set(name, json.nullNode());
+                    }
                     continue;
                 }
                 JsonNode expanded = found.computeIfAbsent(id.asString(), key -> byName.get(name).find()

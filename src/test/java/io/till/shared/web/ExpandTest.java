@@ -49,6 +49,19 @@ class ExpandTest {
         assertThat(plain.get("customer_id").asString()).isEqualTo(one.get("customer_id").asString());
     }
 
+    /** A record whose id names nothing carries the expanded key all the same, as null: the document says so. */
+    @Test
+    void anIdThatNamesNothingExpandsToNullRatherThanNoKey() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+
+        JsonNode read = api.get("/api/v1/orders/" + order.get("id").asString() + "?expand=subscription,payment_plan",
+            shop.apiKey()).json();
+
+        assertThat(read.has("payment_plan")).as(read.toString()).isTrue();
+        assertThat(read.get("payment_plan").isNull()).isTrue();
+    }
+
     @Test
     void whatCannotBeExpandedIsRefusedByName() {
         var shop = shops.open();
