@@ -18,7 +18,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.till.shared.ErrorCode;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.stereotype.Component;
@@ -33,9 +37,11 @@ import org.springframework.stereotype.Component;
 class ApiContract implements OpenApiCustomizer {
 
     private final List<String> expandable;
+    private final RecordShapes shapes;
 
-    ApiContract(List<Expandable> expandables) {
+    ApiContract(List<Expandable> expandables, RecordShapes shapes) {
         this.expandable = expandables.stream().map(Expandable::name).sorted().toList();
+        this.shapes = shapes;
     }
 
     static final String PROBLEM = "application/problem+json";
@@ -92,6 +98,92 @@ class ApiContract implements OpenApiCustomizer {
                 });
             }
         });
+        answersAsWritten(openApi, components);
+    }
+
+    /**
+     * The schemas of answers say what every answer holds: each property a record writes is {@code required} (present,
+     * if null), and one that can be null says so ({@code "type": ["string", "null"]}). Schemas also read as request
+     * bodies are left as they are: there a property may be left out.
+     */
+    private void answersAsWritten(OpenAPI openApi, Components components) {
+        var answered = new TreeSet<String>();
+        var asked = new TreeSet<String>();
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                operation.getRequestBody().getContent().values().forEach(media -> reach(components, media
+                    .getSchema(), asked));
+            }
+            if (operation.getResponses() != null) {
+                operation.getResponses().forEach((status, response) -> {
+                    if (status.startsWith("2") && response.getContent() != null) {
+                        response.getContent().values().forEach(media -> reach(components, media.getSchema(),
+                            answered));
+                    }
+                });
+            }
+        }));
+        answered.removeAll(asked);
+        for (String name : answered) {
+            Schema<?> schema = components.getSchemas().get(name);
+            var shape = shapes.of(name);
+            if (schema == null || schema.getProperties() == null || shape.isEmpty()) {
+                continue;
+            }
+            var properties = new LinkedHashMap<String, Schema>(schema.getProperties());
+            schema.setRequired(shape.get().present().stream().filter(properties::containsKey).toList());
+            properties.replaceAll((property, described) -> shape.get().nullable().contains(property)
+                ? orNull(described)
+                : described);
+            schema.setProperties(properties);
+        }
+    }
+
+    /** The component schemas {@code schema} names, and those they name in turn, into {@code names}. */
+    private static void reach(Components components, Schema<?> schema, Set<String> names) {
+        if (schema == null) {
+            return;
+        }
+        if (schema.get$ref() != null) {
+            String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
+            if (names.add(name) && components.getSchemas() != null) {
+                reach(components, components.getSchemas().get(name), names);
+            }
+            return;
+        }
+        if (schema.getProperties() != null) {
+            schema.getProperties().values().forEach(property -> reach(components, property, names));
+        }
+        reach(components, schema.getItems(), names);
+        if (schema.getAdditionalProperties() instanceof Schema<?> values) {
+            reach(components, values, names);
+        }
+        for (var parts : Arrays.asList(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())) {
+            if (parts != null) {
+                parts.forEach(part -> reach(components, part, names));
+            }
+        }
+    }
+
+    /** {@code described}, or null: a reference becomes "any of it or null"; a typed value adds the type "null". */
+    private static Schema orNull(Schema<?> described) {
+        if (described.get$ref() != null) {
+            return new Schema<>().anyOf(List.of(new Schema<>().$ref(described.get$ref()), new Schema<>().types(Set.of(
+                "null")))).description(described.getDescription());
+        }
+        var types = new LinkedHashSet<String>();
+        if (described.getTypes() != null) {
+            types.addAll(described.getTypes());
+        } else if (described.getType() != null) {
+            types.add(described.getType());
+        }
+        if (types.isEmpty()) {
+            // No type: any JSON value, null among them.
+            return described;
+        }
+        types.add("null");
+        described.setTypes(types);
+        return described;
     }
 
     private static void contract(String path, PathItem.HttpMethod method, Operation operation) {

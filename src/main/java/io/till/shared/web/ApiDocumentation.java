@@ -1,15 +1,20 @@
 package io.till.shared.web;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverter;
+import io.swagger.v3.core.converter.ModelConverterContext;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import io.till.shared.Caller;
+import java.util.Iterator;
 import java.util.List;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.beans.factory.annotation.Value;
@@ -56,9 +61,29 @@ class ApiDocumentation {
             .addSecurityItem(new SecurityRequirement().addList("apiKey"));
     }
 
-    /** Springdoc describes bodies with its own Jackson 2 mapper; it must name properties as the API does. */
+    /** The records' shapes the model resolver notes, for {@link ApiContract} to state on answers' schemas. */
     @Bean
-    ModelResolver snakeCaseModelResolver() {
-        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    RecordShapes recordShapes() {
+        return new RecordShapes();
+    }
+
+    /**
+     * Springdoc describes bodies with its own Jackson 2 mapper; it must name properties as the API does. Each record it
+     * describes is noted in {@code shapes}.
+     */
+    @Bean
+    ModelResolver snakeCaseModelResolver(RecordShapes shapes) {
+        return new ModelResolver(Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)) {
+            @Override
+            public Schema resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> next) {
+                Schema resolved = super.resolve(type, context, next);
+                Class<?> raw = type.getType() == null ? null : _mapper.constructType(type.getType()).getRawClass();
+                if (resolved != null && raw != null && raw.isRecord()) {
+                    String ref = resolved.get$ref();
+                    shapes.note(ref != null ? ref.substring(ref.lastIndexOf('/') + 1) : resolved.getName(), raw);
+                }
+                return resolved;
+            }
+        };
     }
 }

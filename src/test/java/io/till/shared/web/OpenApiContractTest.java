@@ -27,6 +27,8 @@ class OpenApiContractTest {
     @Autowired
     Api api;
     @Autowired
+    io.till.testing.Shops shops;
+    @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
@@ -162,6 +164,51 @@ class OpenApiContractTest {
             assertThat(responses.has("204")).as(deleted).isTrue();
             assertThat(responses.has("200")).as(deleted).isFalse();
         }
+    }
+
+    /**
+     * A client generated from the document reads real answers: every property an answer's schema lists as required is
+     * in the answer, and every null in it is allowed by its property's schema (a probe found no property marked as able
+     * to be null, while answers were full of nulls). Request bodies keep their properties optional.
+     */
+    @Test
+    void answersSchemasSayWhatIsAlwaysThereAndWhatMayBeNull() {
+        JsonNode schemas = document().get("components").get("schemas");
+        var shop = shops.open();
+        String customer = shops.customer(shop);
+        var answers = new java.util.LinkedHashMap<String, JsonNode>();
+        answers.put("Customer", api.get("/api/v1/customers/" + customer, shop.apiKey()).json());
+        String product = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        answers.put("Product", api.get("/api/v1/products/" + product, shop.apiKey()).json());
+        answers.put("ProductOption", answers.get("Product").get("options").get(0));
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "nulls@example.com");
+        answers.put("Order", api.get("/api/v1/orders/" + order.get("id").asString(), shop.apiKey()).json());
+        answers.put("Subscription", api.get("/api/v1/subscriptions/" + order.get("subscription_id").asString(), shop
+            .apiKey()).json());
+
+        var wrong = new java.util.ArrayList<String>();
+        answers.forEach((name, answer) -> {
+            JsonNode schema = schemas.get(name);
+            schema.path("required").forEach(required -> {
+                if (!answer.has(required.asString())) {
+                    wrong.add(name + "." + required.asString() + " is required but missing");
+                }
+            });
+            answer.properties().forEach(field -> {
+                JsonNode property = schema.path("properties").path(field.getKey());
+                if (field.getValue().isNull() && !property.isMissingNode() && !property.toString().contains(
+                    "\"null\"")) {
+                    wrong.add(name + "." + field.getKey() + " is null but not nullable: " + property);
+                }
+            });
+        });
+        assertThat(wrong).isEmpty();
+        assertThat(answers.get("Customer").get("phone").isNull()).as("the case is tried").isTrue();
+        assertThat(schemas.get("Customer").get("properties").get("id").get("type").asString()).isEqualTo("string");
+        assertThat(schemas.get("Customer").get("required")).isNotEmpty();
+        assertThat(schemas.get("CustomerInput").has("required")).as("a request body's fields stay optional")
+            .isFalse();
     }
 
     @Test

@@ -1,0 +1,71 @@
+package io.till.shared.web;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a schema alone cannot tell of the records the API answers with: the JSON writes every component, so each is
+ * present in every answer, and one of a reference type may be null (a customer's phone, a product's trial days). The
+ * document's model resolver notes each record's shape by schema name; {@link ApiContract} states it on the schemas of
+ * answers, so that a generated client neither fails on a null nor treats every field as optional.
+ */
+final class RecordShapes {
+
+    /**
+     * @param present the JSON names of the components always written (a {@code NON_NULL} one may be left out)
+     * @param nullable those of them that may be null
+     */
+    record Shape(List<String> present, Set<String> nullable) {}
+
+    private static final PropertyNamingStrategies.NamingBase SNAKE_CASE = (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+
+    /** What every record the API answers with has (it was read from a row), and a list's page of data. */
+    private static final Set<String> NEVER_NULL = Set.of("id", "created_at", "data");
+
+    private final Map<String, Shape> byName = new ConcurrentHashMap<>();
+
+    void note(String schemaName, Class<?> record) {
+        if (!record.isRecord() || schemaName == null) {
+            return;
+        }
+        var present = new ArrayList<String>();
+        var nullable = new LinkedHashSet<String>();
+        for (RecordComponent component : record.getRecordComponents()) {
+            if (component.isAnnotationPresent(JsonIgnore.class) || leftOutWhenNull(component)) {
+                continue;
+            }
+            JsonProperty named = component.getAnnotation(JsonProperty.class);
+            String name = named != null && !named.value().isEmpty()
+                ? named.value()
+                : SNAKE_CASE.translate(component.getName());
+            present.add(name);
+            if (!component.getType().isPrimitive() && !NEVER_NULL.contains(name)) {
+                nullable.add(name);
+            }
+        }
+        byName.put(schemaName, new Shape(List.copyOf(present), Set.copyOf(nullable)));
+    }
+
+    Optional<Shape> of(String schemaName) {
+        return Optional.ofNullable(byName.get(schemaName));
+    }
+
+    private static boolean leftOutWhenNull(RecordComponent component) {
+        JsonInclude include = component.getAnnotation(JsonInclude.class);
+        if (include == null) {
+            include = component.getDeclaringRecord().getAnnotation(JsonInclude.class);
+        }
+        return include != null && include.value() != JsonInclude.Include.ALWAYS
+            && include.value() != JsonInclude.Include.USE_DEFAULTS;
+    }
+}
