@@ -205,8 +205,10 @@ class ApiContract implements OpenApiCustomizer {
                 + "settled later and a retry with the same Idempotency-Key answers it.");
         }
         if (path.contains("{") || operation.getRequestBody() != null) {
-            problem(responses, "404", "not_found: no such record in this account, whether its id is in the path or "
-                + "the body (another account's id is not found either).");
+            problem(responses, "404", "not_found: no record of the path's id in this account (another account's id is "
+                + "not found either), nor of the id a refund's payment_id or a run's event_id names. Another id in the "
+                + "body that names nothing is a 400 validation_failed whose error on that field has the code "
+                + "not_found, beside any other bad field.");
         }
         if (method != PathItem.HttpMethod.GET || STATEFUL_READS.matcher(path).matches()) {
             problem(responses, "409", "invalid_state: the record's status forbids this (detail says which); "
