@@ -220,8 +220,9 @@ class AutomationController {
     }
 
     @GetMapping("/automation_templates")
-    @Operation(summary = "The pre-built automations to start from")
-    List<AutomationTemplates.Template> templates() {
-        return AutomationTemplates.all();
+    @Operation(summary = "The pre-built automations to start from", description = "All of them, in one page, as "
+        + "every list answers.")
+    Page<AutomationTemplates.Template> templates() {
+        return new Page<>(AutomationTemplates.all(), false, null);
     }
 }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
+import io.till.shared.Page;
 import io.till.shared.TillException;
 import java.net.URI;
 import java.util.List;
@@ -48,9 +49,10 @@ class IntegrationController {
     }
 
     @GetMapping
-    @Operation(summary = "List the connected services, secrets masked")
-    List<Integration> list(Caller caller) {
-        return integrations.list(caller.accountId());
+    @Operation(summary = "List the connected services, secrets masked", description = "All of them, in one page, as "
+        + "every list answers.")
+    Page<Integration> list(Caller caller) {
+        return new Page<>(integrations.list(caller.accountId()), false, null);
     }
 
     @GetMapping("/{type}")

@@ -111,7 +111,8 @@ class AutomationsApiTest {
         var dunning = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}");
         var unknown = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"nope\"}");
 
-        assertThat(templates.json()).hasSize(7);
+        assertThat(templates.json().get("data")).hasSize(7);
+        assertThat(templates.json().get("has_more").asBoolean()).isFalse();
         assertThat(dunning.status()).as(dunning.text()).isEqualTo(201);
         assertThat(dunning.json().get("name").asString()).isEqualTo("Payment Dunning");
         assertThat(unknown.status()).isEqualTo(400);

@@ -73,7 +73,7 @@ class IntegrationEgressTest {
         assertThat(smtp.json().get("errors").get(0).get("code").asString()).isEqualTo("destination_refused");
         assertThat(twilio.status()).as(twilio.text()).isEqualTo(400);
         assertThat(twilio.json().get("errors").get(0).get("field").asString()).isEqualTo("config.base_url");
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
     @ParameterizedTest
@@ -86,7 +86,7 @@ class IntegrationEgressTest {
 
         assertThat(IntegrationsApiTest.fields(slack)).containsExactly("config.webhook_url");
         assertThat(slack.json().get("errors").get(0).get("code").asString()).isEqualTo("destination_refused");
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
     @ParameterizedTest
@@ -98,7 +98,7 @@ class IntegrationEgressTest {
             {"type": "slack", "config": {"webhook_url": "%s"}}""".formatted(url));
 
         assertThat(IntegrationsApiTest.fields(slack)).containsExactly("config.webhook_url");
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
     @ParameterizedTest
@@ -118,7 +118,7 @@ class IntegrationEgressTest {
         for (var response : java.util.List.of(activecampaign, hubspot, keap)) {
             assertThat(IntegrationsApiTest.fields(response)).containsExactly("config.base_url");
         }
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
     @Test

@@ -108,7 +108,7 @@ class IntegrationSecretsTest {
         assertThat(IntegrationsApiTest.fields(masked)).containsExactly("config.api_key");
         assertThat(IntegrationsApiTest.fields(leftOut)).containsExactly("config.access_token");
         assertThat(IntegrationsApiTest.fields(maskedUrl)).containsExactly("config.webhook_url");
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
     @Test

@@ -80,7 +80,7 @@ class IntegrationsApiTest {
         assertThat(one.json().get("config").get("password").asString()).isEqualTo("••••81xK");
         assertThat(one.json().get("config").get("host").asString()).isEqualTo("127.0.0.1");
         assertThat(twilioCreated.json().get("config").get("auth_token").asString()).isEqualTo("••••3f9a");
-        assertThat(all.json()).extracting(i -> i.get("type").asString()).containsExactly("smtp", "twilio");
+        assertThat(all.json().get("data")).extracting(i -> i.get("type").asString()).containsExactly("smtp", "twilio");
         for (var response : List.of(created, twilioCreated, one, all)) {
             assertThat(response.text()).doesNotContain(SMTP_PASSWORD).doesNotContain(TOKEN);
         }
@@ -103,7 +103,7 @@ class IntegrationsApiTest {
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).as(second.text()).isEqualTo(200);
         assertThat(second.json().get("config").get("password").asString()).isEqualTo("••••9876");
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).hasSize(1);
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).hasSize(1);
     }
 
     @Test
@@ -123,7 +123,7 @@ class IntegrationsApiTest {
         assertThat(fields(twilioBad)).containsExactlyInAnyOrder("config.account_sid", "config.auth_token",
             "config.from_number", "config.base_url");
         assertThat(fields(unknown)).containsExactlyInAnyOrder("type", "config");
-        assertThat(api.get("/api/v1/integrations", store.apiKey()).json()).isEmpty();
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
     static List<String> fields(Api.Response response) {
