@@ -6,7 +6,9 @@ import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.TillException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -114,9 +116,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
-        String expected = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName().toLowerCase();
-        return problem(invalid(List.of(new FieldError(e.getName(), "invalid_type", "must be a valid " + expected))),
-            new HttpHeaders());
+        return problem(invalid(List.of(new FieldError(e.getName(), "invalid_type", "must be " + expected(e
+            .getRequiredType())))), new HttpHeaders());
+    }
+
+    /** A parameter's type as a client reads it: "a whole number", never a Java type's name. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "a value of another kind";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            return "one of "
+                + Arrays.stream(type.getEnumConstants()).map(c -> c.toString().toLowerCase(Locale.ROOT)).toList();
+        }
+        return "a value of another kind";
     }
 
     /** How Jackson begins the message of a field sent twice in one object (StreamReadFeature.STRICT_DUPLICATE_DETECTION). */

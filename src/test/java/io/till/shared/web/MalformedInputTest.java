@@ -40,6 +40,21 @@ class MalformedInputTest {
         assertThat(notUtf8.json().get("errors").get(0).get("field").asString()).isEqualTo("customer_id");
     }
 
+    /** A number where one is expected is said in a client's words, not as a Java type ("must be a valid int"). */
+    @Test
+    void aParameterOfTheWrongKindIsRefusedInTheClientsWords() {
+        var store = accounts.create();
+        String automation = api.post("/api/v1/automations", store.apiKey(), "{\"template\": \"payment_dunning\"}")
+            .json().get("id").asString();
+
+        var response = api.post("/api/v1/automations/" + automation + "/versions/two/restore", store.apiKey(), null);
+
+        assertProblem(response, 400, "validation_failed");
+        assertThat(response.json().get("errors").get(0).get("code").asString()).isEqualTo("invalid_type");
+        assertThat(response.json().get("errors").get(0).get("message").asString()).isEqualTo(
+            "must be a whole number");
+    }
+
     @Test
     void refusesAQueryParameterValueWithoutAName() {
         var response = api.get("/api/v1/events?type=a.b&=101", accounts.create().apiKey());
