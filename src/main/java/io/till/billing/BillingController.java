@@ -34,6 +34,7 @@ class BillingController {
         "canceled", "paused");
 
     static final List<String> PAYMENTS_STATUSES = List.of("succeeded", "failed", "refunded", "disputed");
+    static final List<String> REFUND_STATUSES = List.of("pending", "succeeded", "failed");
 
     static final List<String> ORDERS_STATUSES = List.of("pending", "paid", "failed", "refunded");
 
@@ -45,10 +46,13 @@ class BillingController {
     private final SubscriptionActions actions;
     private final Refunds refunds;
     private final Disputes disputes;
+    private final RefundHistory refundHistory;
 
     BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Invoices invoices, SubscriptionActions actions, Refunds refunds, Disputes disputes) {
+        Invoices invoices, SubscriptionActions actions, Refunds refunds, Disputes disputes,
+        RefundHistory refundHistory) {
         this.refunds = refunds;
+        this.refundHistory = refundHistory;
         this.disputes = disputes;
         this.invoices = invoices;
         this.actions = actions;
@@ -225,6 +229,24 @@ class BillingController {
         var refund = refunds.refund(caller.accountId(), body.paymentId(), body.amount(), body.reason());
         return org.springframework.http.ResponseEntity.created(java.net.URI.create("/api/v1/refunds/" + refund.id()))
             .body(refund);
+    }
+
+    @GetMapping("/refunds")
+    @Operation(summary = "List refunds, newest first", description = "Filter by payment_id, customer_id, status "
+        + "(pending, succeeded, failed) and when they were asked for: created_from (inclusive) and created_to "
+        + "(exclusive), each a moment or a day.")
+    Page<Refund> refunds(Caller caller, @RequestParam(name = "payment_id", required = false) String paymentId,
+        @RequestParam(name = "customer_id", required = false) String customerId,
+        @RequestParam(required = false) String status,
+        @RequestParam(name = "created_from", required = false) String createdFrom,
+        @RequestParam(name = "created_to", required = false) String createdTo,
+        @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        var errors = new FieldErrors();
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, REFUND_STATUSES, errors);
+        var page = PageRequest.of(limit, cursor, "re", errors);
+        String payment = errors.idParam("payment_id", paymentId, "pay", "a payment");
+        errors.throwIfAny();
+        return refundHistory.list(caller.accountId(), filter, payment, page);
     }
 
     @GetMapping("/refunds/{id}")

@@ -1,6 +1,9 @@
 package io.till.billing;
 
+import io.till.shared.Page;
+import io.till.shared.PageRequest;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -12,6 +15,17 @@ class RefundHistory {
 
     RefundHistory(JdbcClient db) {
         this.db = db;
+    }
+
+    /**
+     * The account's refunds newest first, a page at a time, by customer, status and creation time, and of one payment
+     * only when {@code paymentId} is not null (another account's finds none).
+     */
+    Page<Refund> list(String accountId, RecordFilter filter, String paymentId, PageRequest page) {
+        return paymentId == null
+            ? CustomerRecordLists.newestFirst(db, "refunds", accountId, filter, page, Refunds.REFUND, Refund::id)
+            : CustomerRecordLists.newestFirst(db, "refunds", "payment_id = :paymentId", Map.of("paymentId",
+                paymentId), accountId, filter, page, Refunds.REFUND, Refund::id);
     }
 
     /** The refunds of a subscription's or plan's payments (give one of the two), newest first. */

@@ -51,6 +51,40 @@ class RefundsTest {
         assertThat(sandboxRefunds(shop.accountId())).isEqualTo(1900);
     }
 
+    /** An integrating developer can find every refund, as every other record: a list, newest first, with filters. */
+    @Test
+    void refundsAreListedNewestFirstByPaymentCustomerAndStatus() {
+        var shop = shops.open();
+        var plan = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        var monthly = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        String first = refund(shop.apiKey(), plan.get("payment_id").asString(), 1000).json().get("id").asString();
+        String second = refund(shop.apiKey(), plan.get("payment_id").asString(), 2000).json().get("id").asString();
+        String third = refund(shop.apiKey(), monthly.get("payment_id").asString(), 500).json().get("id").asString();
+
+        assertThat(ids(api.get("/api/v1/refunds", shop.apiKey()))).containsExactly(third, second, first);
+        assertThat(ids(api.get("/api/v1/refunds?payment_id=" + plan.get("payment_id").asString(), shop.apiKey())))
+            .containsExactly(second, first);
+        assertThat(ids(api.get("/api/v1/refunds?customer_id=" + monthly.get("customer_id").asString(), shop
+            .apiKey()))).containsExactly(third);
+        assertThat(ids(api.get("/api/v1/refunds?status=failed", shop.apiKey()))).isEmpty();
+        var page = api.get("/api/v1/refunds?limit=2", shop.apiKey()).json();
+        assertThat(page.get("has_more").asBoolean()).isTrue();
+        assertThat(ids(api.get("/api/v1/refunds?limit=2&cursor=" + page.get("next_cursor").asString(), shop
+            .apiKey()))).containsExactly(first);
+        var refused = api.get("/api/v1/refunds?payment_id=nope&status=gone", shop.apiKey());
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").findValuesAsString("field")).containsExactlyInAnyOrder("payment_id",
+            "status");
+        assertThat(ids(api.get("/api/v1/refunds", accounts.create().apiKey()))).as("another account's").isEmpty();
+    }
+
+    private static java.util.List<String> ids(Api.Response list) {
+        assertThat(list.status()).as(list.text()).isEqualTo(200);
+        var ids = new ArrayList<String>();
+        list.json().get("data").forEach(refund -> ids.add(refund.get("id").asString()));
+        return ids;
+    }
+
     @Test
     void refundsInPartsButNeverMoreThanWasPaid() {
         var shop = shops.open();
