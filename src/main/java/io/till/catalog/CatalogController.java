@@ -9,6 +9,7 @@ import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.TillException;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -103,6 +104,12 @@ class CatalogController {
     ResponseEntity<PromoCode> createPromoCode(Caller caller, @RequestBody PromoCodes.PromoCodeInput body) {
         var promo = promoCodes.create(caller.accountId(), body);
         return ResponseEntity.created(URI.create("/api/v1/promo_codes/" + promo.id())).body(promo);
+    }
+
+    @GetMapping("/promo_codes/{id}")
+    @Operation(summary = "Read a promo code", description = "With how often it was redeemed and when it ends.")
+    PromoCode promoCode(Caller caller, @PathVariable String id) {
+        return promoCodes.find(caller.accountId(), id).orElseThrow(() -> TillException.notFound("promo code", id));
     }
 
     @PostMapping("/promo_codes/{id}/expire")

@@ -211,6 +211,33 @@ class OpenApiContractTest {
             .isFalse();
     }
 
+    /** The Location a create answers with can be read: each collection that creates has a GET of one record. */
+    @Test
+    void everyCollectionThatCreatesCanReadWhatItCreated() throws Exception {
+        JsonNode paths = document().get("paths");
+        // The collections whose creates answer Location /api/v1/<collection>/<id>, from the code itself.
+        var located = new TreeSet<String>();
+        try (var sources = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            for (var source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                var matcher = java.util.regex.Pattern.compile("URI\\.create\\(\"/api/v1/([a-z_]+)/\"").matcher(
+                    java.nio.file.Files.readString(source));
+                while (matcher.find()) {
+                    located.add(matcher.group(1));
+                }
+            }
+        }
+        assertThat(located).hasSizeGreaterThan(10);
+        var unreadable = new TreeSet<String>();
+        for (String collection : located) {
+            boolean readable = paths.propertyNames().stream().anyMatch(path -> path.matches("/api/v1/" + collection
+                + "/\\{[A-Za-z]+}") && paths.get(path).has("get"));
+            if (!readable) {
+                unreadable.add(collection);
+            }
+        }
+        assertThat(unreadable).isEmpty();
+    }
+
     @Test
     void theProblemCodesAreTheApisAndEveryReferenceResolves() {
         JsonNode document = document();
