@@ -90,7 +90,7 @@ class Credits {
         if (!billed.isEmpty() && !billed.contains(currency)) {
             throw TillException.invalid("currency", "currency_not_billed", "is not a currency this customer is "
                 + "billed in, so the credit could never be spent: their subscriptions and plans bill in "
-                + String.join(", ", billed.stream().map(code -> code.toUpperCase(Locale.ROOT)).toList()));
+                + String.join(", ", billed));
         }
     }
 

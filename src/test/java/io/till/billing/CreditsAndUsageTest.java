@@ -234,7 +234,7 @@ class CreditsAndUsageTest {
             + "\"currency\": \"eur\"}");
         assertThat(euros.status()).as(euros.text()).isEqualTo(400);
         assertThat(euros.json().at("/errors/0/field").asString()).isEqualTo("currency");
-        assertThat(euros.json().at("/errors/0/message").asString()).endsWith("bill in USD");
+        assertThat(euros.json().at("/errors/0/message").asString()).endsWith("bill in usd");
         assertThat(api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json().toString())
             .doesNotContain("eur");
         var otherCurrency = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");

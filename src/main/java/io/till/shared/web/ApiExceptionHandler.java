@@ -158,9 +158,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
             && WHOLE_NUMBERS.contains(mismatch.getTargetType())) {
-            return problem(invalid(List.of(new FieldError(JsonNames.path(mismatch), "invalid_type",
-                "must be a whole number, not text or a fraction; an amount is in the currency's minor unit (1999 for "
-                    + "19.99)"))),
+            String field = JsonNames.path(mismatch);
+            // Only an amount is told about minor units: a percent or a count of 12.5 is no amount of cents.
+            return problem(invalid(List.of(new FieldError(field, "invalid_type", "must be a whole number, not text or "
+                + "a fraction" + (field.substring(field.lastIndexOf('.') + 1).contains("amount")
+                    ? "; an amount is in the currency's minor unit (1999 for 19.99)"
+                    : "")))),
                 headers);
         }
         if (cause instanceof java.time.DateTimeException && bound(e) instanceof DatabindException moment

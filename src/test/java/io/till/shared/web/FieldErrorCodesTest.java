@@ -58,6 +58,22 @@ class FieldErrorCodesTest {
         assertThat(code(purchase, "customer_id")).isEqualTo("not_allowed");
     }
 
+    /** A fraction where a whole number goes: only an amount is told about the currency's minor unit. */
+    @Test
+    void aFractionIsToldAboutMinorUnitsOnlyWhereItIsAnAmount() {
+        var shop = shops.open();
+        var percent = api.post("/api/v1/promo_codes", shop.apiKey(), """
+            {"code": "HALF", "percent_off": 12.5}""");
+        var amount = api.post("/api/v1/promo_codes", shop.apiKey(), """
+            {"code": "FIVE", "amount_off": 4.99, "currency": "usd"}""");
+
+        assertThat(code(percent, "percent_off")).isEqualTo("invalid_type");
+        assertThat(percent.json().at("/errors/0/message").asString()).isEqualTo(
+            "must be a whole number, not text or a fraction");
+        assertThat(code(amount, "amount_off")).isEqualTo("invalid_type");
+        assertThat(amount.json().at("/errors/0/message").asString()).contains("minor unit (1999 for 19.99)");
+    }
+
     private static String code(Api.Response response, String field) {
         assertThat(response.status()).as(response.text()).isEqualTo(400);
         for (JsonNode error : response.json().get("errors")) {
