@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
@@ -218,7 +219,8 @@ class BillingController {
         return actions.updatePlan(caller.accountId(), id, body.status(), body.nextBillAt());
     }
 
-    record RefundInput(String paymentId, Long amount, String reason) {}
+    record RefundInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String paymentId, Long amount,
+        String reason) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/refunds")

@@ -55,10 +55,14 @@ class Credits {
     Balance grant(String accountId, String customerId, Long amount, String currency, String reason) {
         customers.get(accountId, customerId);
         var errors = new FieldErrors();
-        if (amount == null || amount <= 0) {
+        if (amount == null) {
+            errors.add("amount", "required", "is required, in minor units (1250 for 12.50)");
+        } else if (amount <= 0) {
             errors.add("amount", "out_of_range", "must be positive, in minor units");
         }
-        if (!Amounts.isCurrency(currency)) {
+        if (currency == null) {
+            errors.add("currency", "required", "is required: a three-letter ISO currency code such as usd");
+        } else if (!Amounts.isCurrency(currency)) {
             errors.add("currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
         }
         errors.checkLength("reason", reason, 500);

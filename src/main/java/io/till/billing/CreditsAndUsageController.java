@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
@@ -34,7 +35,8 @@ class CreditsAndUsageController {
         this.invoices = invoices;
     }
 
-    record Grant(Long amount, String currency, String reason) {}
+    record Grant(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) Long amount,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String currency, String reason) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/customers/{id}/credits")

@@ -74,7 +74,7 @@ class CatalogController {
     /** The body of a product update, for the API document: each field optional. */
     record ProductUpdate(String name, String description) {}
 
-    record GroupInput(String name) {}
+    record GroupInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/subscription_groups")

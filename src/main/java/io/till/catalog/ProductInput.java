@@ -1,16 +1,24 @@
 package io.till.catalog;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import java.util.List;
 
 /** The body that creates a product with its options; {@link #validate} lists every bad field. */
-record ProductInput(String name, String description, String subscriptionGroupId, List<OptionInput> options) {
+record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name, String description,
+    String subscriptionGroupId, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<OptionInput> options) {
 
     static final int MAX_NAME = 200;
     static final int MAX_DESCRIPTION = 5_000;
 
-    record OptionInput(String name, String kind, Long amount, String currency, String interval, Integer intervalCount,
+    record OptionInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"one_time", "subscription",
+                "payment_plan"}) String kind,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "In the currency's minor unit: 1999 for "
+            + "19.99") Long amount,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "usd") String currency,
+        @Schema(allowableValues = {"day", "week", "month", "year"}) String interval, Integer intervalCount,
         Integer trialDays, Integer installments, Integer cycles, String display) {}
 
     void validate(FieldErrors errors) {

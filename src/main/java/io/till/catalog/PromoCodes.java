@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -34,7 +35,9 @@ public class PromoCodes {
         this.clock = clock;
     }
 
-    record PromoCodeInput(String code, Integer percentOff, Long amountOff, String currency, Instant expiresAt,
+    /** percent_off or amount_off (with its currency): one of the two. */
+    record PromoCodeInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code, Integer percentOff,
+        Long amountOff, String currency, Instant expiresAt,
         Integer maxRedemptions) {}
 
     PromoCode create(String accountId, PromoCodeInput input) {

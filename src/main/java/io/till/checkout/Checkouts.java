@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
@@ -43,7 +44,9 @@ public class Checkouts {
      */
     static final int MAX_OFFERS = 20;
 
-    record CheckoutInput(String name, String productId, List<AddonInput> addons, List<UpsellInput> upsells) {}
+    record CheckoutInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String productId, List<AddonInput> addons,
+        List<UpsellInput> upsells) {}
 
     record AddonInput(String name, Long amount, String currency) {}
 

@@ -1,6 +1,7 @@
 package io.till.checkout;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.BillingAddress;
@@ -35,7 +36,8 @@ class OrderController {
         this.subscriptions = subscriptions;
     }
 
-    record NewSubscription(String customerId, String optionId, String paymentMethodId, String promoCode,
+    record NewSubscription(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String customerId,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String optionId, String paymentMethodId, String promoCode,
         BillingAddress billingAddress) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
@@ -70,7 +72,8 @@ class OrderController {
         return upsells.decline(caller.accountId(), id, upsellId);
     }
 
-    record InternalOrder(String customerId, String optionId, String paymentMethodId, String promoCode,
+    record InternalOrder(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String customerId,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String optionId, String paymentMethodId, String promoCode,
         BillingAddress billingAddress) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)

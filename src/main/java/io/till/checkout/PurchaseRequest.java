@@ -1,22 +1,25 @@
 package io.till.checkout;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.billing.BillingAddress;
 import java.util.List;
 
 /**
  * A buyer's purchase at a checkout: who (an existing customer, or a name and email), how they pay (a saved card, a new
  * card token, or else the customer's default card), which option, which addons and which promo code;
- * and, optionally, the buyer's billing address, kept on the order.
+ * and, optionally, the buyer's billing address, kept on the order. customer_id or customer, one of the two; a card is
+ * needed unless the customer has a default one.
  */
 record PurchaseRequest(
     String customerId,
     NewCustomer customer,
     String paymentMethodId,
     String token,
-    String optionId,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String optionId,
     List<String> addonIds,
     String promoCode,
     BillingAddress billingAddress) {
 
-    record NewCustomer(String name, String email) {}
+    record NewCustomer(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String email) {}
 }

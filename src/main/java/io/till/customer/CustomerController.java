@@ -43,6 +43,16 @@ class CustomerController {
     /** The body of a create or update, for the API documentation; the fields are read by {@link CustomerFields}. */
     @Schema(name = "CustomerInput")
     record CustomerInput(
+        @Schema(example = "Ada Lovelace", requiredMode = Schema.RequiredMode.REQUIRED) String name,
+        @Schema(example = "ada@example.com", requiredMode = Schema.RequiredMode.REQUIRED) String email,
+        @Schema(example = "+14155550123", description = "E.164; null clears it") String phone,
+        List<String> tags,
+        Map<String, String> metadata,
+        Boolean marketingConsent) {}
+
+    /** The fields a change may send, each optional (the same as a create's). */
+    @Schema(name = "CustomerChange")
+    record CustomerChange(
         @Schema(example = "Ada Lovelace") String name,
         @Schema(example = "ada@example.com") String email,
         @Schema(example = "+14155550123", description = "E.164; null clears it") String phone,
@@ -90,7 +100,7 @@ class CustomerController {
         + "with previous_attributes, and customer.marketing_consent_changed when consent changes. A changed email is not "
         + "pushed to connected systems (CRMs, mailing tools): update it there too.")
     Customer update(Caller caller, @PathVariable String id,
-        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = CustomerInput.class))) @RequestBody JsonNode body) {
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = CustomerChange.class))) @RequestBody JsonNode body) {
         var errors = new FieldErrors();
         var fields = CustomerFields.forUpdate(body, errors);
         errors.throwIfAny();

@@ -1,6 +1,7 @@
 package io.till.task;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.Invoices;
@@ -57,7 +58,8 @@ class TaskController {
         return tasks.get(caller.accountId(), id);
     }
 
-    record TaskInput(String title, String notes, String customerId, String invoiceId, String assignee,
+    record TaskInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String title, String notes,
+        String customerId, String invoiceId, String assignee,
         Instant dueAt) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)

@@ -1,6 +1,7 @@
 package io.till.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
@@ -56,7 +57,12 @@ class WebhookEndpointController {
         }
     }
 
-    record EndpointInput(String url, List<String> eventTypes, String description, String status) {}
+    record EndpointInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String url,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<String> eventTypes, String description,
+        String status) {}
+
+    /** A change: any of the fields, each optional. */
+    record EndpointChange(String url, List<String> eventTypes, String description, String status) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
@@ -93,7 +99,7 @@ class WebhookEndpointController {
     @PatchMapping("/{id}")
     @Operation(summary = "Change a webhook endpoint", description = "Any of url, event_types, description, status "
         + "(enabled or disabled).")
-    WebhookEndpoint update(Caller caller, @PathVariable String id, @RequestBody EndpointInput body) {
+    WebhookEndpoint update(Caller caller, @PathVariable String id, @RequestBody EndpointChange body) {
         var errors = new FieldErrors();
         if (body.url() != null) {
             checks.url(body.url(), errors);
