@@ -2,6 +2,7 @@ package io.till.automation;
 
 import io.till.action.Actions;
 import io.till.automation.engine.Engine;
+import io.till.shared.web.ParameterValues;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,5 +19,11 @@ class AutomationConfiguration {
     @Bean
     Engine engine(Actions actions) {
         return new Engine(name -> actions.find(name).map(action -> action.schema()).orElse(null));
+    }
+
+    /** The statuses the executions list takes, for the OpenAPI document. */
+    @Bean
+    ParameterValues executionStatuses() {
+        return new ParameterValues("/api/v1/executions", "status", ExecutionController.STATUSES);
     }
 }

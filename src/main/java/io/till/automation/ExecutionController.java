@@ -9,7 +9,7 @@ import io.till.shared.PageRequest;
 import io.till.shared.TimeRange;
 import io.till.shared.Timestamps;
 import java.time.Clock;
-import java.util.Set;
+import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Executions")
 class ExecutionController {
 
-    private static final Set<String> STATUSES = Set.of("pending", "running", "waiting", "succeeded", "failed",
-        "canceled");
+    /** The statuses the list takes (also the document's, {@link AutomationConfiguration#executionStatuses}). */
+    static final List<String> STATUSES = List.of("pending", "running", "waiting", "succeeded", "failed", "canceled");
 
     private final Executions executions;
     private final Clock clock;
@@ -45,7 +45,7 @@ class ExecutionController {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "exe", errors);
         if (status != null && !STATUSES.contains(status)) {
-            errors.add("status", "invalid_value", "must be one of " + STATUSES.stream().sorted().toList());
+            errors.add("status", "invalid_value", "must be one of " + String.join(", ", STATUSES));
         }
         String automation = errors.idParam("automation_id", automationId, "aut", "an automation");
         String customer = errors.idParam("customer_id", customerId, "cus", "a customer");

@@ -12,7 +12,7 @@ import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Set;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,6 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/tasks")
 @Tag(name = "Tasks")
 class TaskController {
+
+    /** The statuses the list takes (also the document's, {@link TaskListValues}). */
+    static final List<String> STATUSES = List.of("open", "done");
 
     private final Tasks tasks;
     private final Customers customers;
@@ -44,8 +47,8 @@ class TaskController {
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "task", errors);
-        if (status != null && !Set.of("open", "done").contains(status)) {
-            errors.add("status", "invalid_value", "must be open or done");
+        if (status != null && !STATUSES.contains(status)) {
+            errors.add("status", "invalid_value", "must be one of " + String.join(", ", STATUSES));
         }
         String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
         errors.throwIfAny();

@@ -38,10 +38,12 @@ class ApiContract implements OpenApiCustomizer {
 
     private final List<String> expandable;
     private final RecordShapes shapes;
+    private final List<ParameterValues> parameterValues;
 
-    ApiContract(List<Expandable> expandables, RecordShapes shapes) {
+    ApiContract(List<Expandable> expandables, RecordShapes shapes, List<ParameterValues> parameterValues) {
         this.expandable = expandables.stream().map(Expandable::name).sorted().toList();
         this.shapes = shapes;
+        this.parameterValues = List.copyOf(parameterValues);
     }
 
     static final String PROBLEM = "application/problem+json";
@@ -99,6 +101,15 @@ class ApiContract implements OpenApiCustomizer {
             }
         });
         answersAsWritten(openApi, components);
+        parameterValues.forEach(declared -> {
+            var item = openApi.getPaths().get(declared.path());
+            if (item != null && item.getGet() != null && item.getGet().getParameters() != null) {
+                item.getGet().getParameters().stream().filter(parameter -> declared.parameter().equals(parameter
+                    .getName())).forEach(parameter -> parameter.setSchema(new StringSchema()._enum(
+                        declared
+                            .values())));
+            }
+        });
     }
 
     /**

@@ -287,6 +287,36 @@ class OpenApiContractTest {
         assertThat(differences).isEmpty();
     }
 
+    /** Each list's status filter lists its values in the document, the very ones the server's refusal names. */
+    @Test
+    void everyStatusFilterListsTheValuesTheServerTakes() {
+        JsonNode paths = document().get("paths");
+        String key = shops.open().apiKey();
+        var differences = new ArrayList<String>();
+        int lists = 0;
+        for (var path : paths.properties()) {
+            JsonNode get = path.getValue().path("get");
+            for (JsonNode parameter : get.path("parameters")) {
+                if (!parameter.path("name").asString("").equals("status") || path.getKey().contains("{")) {
+                    continue;
+                }
+                lists++;
+                var documented = new TreeSet<String>();
+                parameter.path("schema").path("enum").forEach(value -> documented.add(value.asString()));
+                var refused = api.get(path.getKey() + "?status=zzz", key);
+                assertThat(refused.status()).as(path.getKey()).isEqualTo(400);
+                String message = refused.json().at("/errors/0/message").asString();
+                var taken = new TreeSet<>(List.of(message.replaceFirst("^must be one of ", "").replaceAll(
+                    "[\\[\\]]", "").split(",\\s*")));
+                if (!documented.equals(taken)) {
+                    differences.add(path.getKey() + ": documented " + documented + ", taken " + taken);
+                }
+            }
+        }
+        assertThat(lists).isGreaterThanOrEqualTo(9);
+        assertThat(differences).isEmpty();
+    }
+
     @Test
     void theProblemCodesAreTheApisAndEveryReferenceResolves() {
         JsonNode document = document();
