@@ -153,6 +153,7 @@ class AutomationController {
             + "starts an automation at most once (200 answers the run it had). Leave out customer_id and data.", example = "evt_01jdq5yq3m6b8w0c4s2e7r9t1v") String eventId) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "200", description = "With an event_id it had started already: the run it started", useReturnTypeSchema = true)
     @PostMapping("/automations/{id}/run")
     @Operation(summary = "Run the active version by hand", description = "Optionally for a customer and with data "
         + "(the trigger's data), or for a past event (event_id). The conditions still apply. Answers the new "

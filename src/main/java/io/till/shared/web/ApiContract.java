@@ -223,11 +223,19 @@ class ApiContract implements OpenApiCustomizer {
         }
         if (method != PathItem.HttpMethod.GET || STATEFUL_READS.matcher(path).matches()) {
             problem(responses, "409", "invalid_state: the record's status forbids this (detail says which); "
-                + "idempotency_request_in_progress while the first request with this Idempotency-Key runs.");
+                + "idempotency_request_in_progress while the first request with this Idempotency-Key runs"
+                + (path.startsWith("/api/v1/customers") ? "; email_taken: another customer has this email" : "")
+                + (CHARGES.matcher(path).matches() || path.contains("/invoices/") || path.contains("/subscriptions/")
+                    || path.contains("/payment_plans/")
+                        ? "; charge_in_progress: a charge of the same invoice or order is at the gateway, retry in a "
+                            + "moment"
+                        : "")
+                + ".");
         }
         if (method == PathItem.HttpMethod.POST) {
-            problem(responses, "422", "idempotency_key_reused: this Idempotency-Key was used with another request; "
-                + "or the request is valid but cannot be done (refund_declined).");
+            problem(responses, "422", "idempotency_key_reused: this Idempotency-Key was used with another request"
+                + (path.equals("/api/v1/refunds") ? "; refund_declined: the processor refused the refund" : "")
+                + ".");
             boolean declared = operation.getParameters() != null && operation.getParameters().stream()
                 .anyMatch(parameter -> "Idempotency-Key".equalsIgnoreCase(parameter.getName())
                     || "#/components/parameters/IdempotencyKey".equals(parameter.get$ref()));
