@@ -3,6 +3,7 @@ package io.till.automation;
 import io.till.action.Actions;
 import io.till.automation.engine.Engine;
 import io.till.shared.web.ParameterValues;
+import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AutomationSettings.class)
 class AutomationConfiguration {
+
+    /** The statuses the executions list takes. */
+    static final List<String> EXECUTION_STATUSES = List.of("pending", "running", "waiting", "succeeded", "failed",
+        "canceled");
 
     @Bean
     DefinitionParser definitionParser(Actions actions) {
@@ -24,6 +29,6 @@ class AutomationConfiguration {
     /** The statuses the executions list takes, for the OpenAPI document. */
     @Bean
     ParameterValues executionStatuses() {
-        return new ParameterValues("/api/v1/executions", "status", ExecutionController.STATUSES);
+        return new ParameterValues("/api/v1/executions", "status", EXECUTION_STATUSES);
     }
 }

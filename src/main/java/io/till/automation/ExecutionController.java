@@ -22,9 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Executions")
 class ExecutionController {
 
-    /** The statuses the list takes (also the document's, {@link AutomationConfiguration#executionStatuses}). */
-    static final List<String> STATUSES = List.of("pending", "running", "waiting", "succeeded", "failed", "canceled");
-
     private final Executions executions;
     private final Clock clock;
 
@@ -44,8 +41,9 @@ class ExecutionController {
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "exe", errors);
-        if (status != null && !STATUSES.contains(status)) {
-            errors.add("status", "invalid_value", "must be one of " + String.join(", ", STATUSES));
+        if (status != null && !AutomationConfiguration.EXECUTION_STATUSES.contains(status)) {
+            errors.add("status", "invalid_value",
+                "must be one of " + String.join(", ", AutomationConfiguration.EXECUTION_STATUSES));
         }
         String automation = errors.idParam("automation_id", automationId, "aut", "an automation");
         String customer = errors.idParam("customer_id", customerId, "cus", "a customer");

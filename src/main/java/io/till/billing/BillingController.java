@@ -26,19 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Billing records")
 class BillingController {
 
-    // The statuses each list can be filtered by: those its table allows (BillingListFiltersTest compares them).
-    static final List<String> INVOICES_STATUSES = List.of("issued", "paid", "void", "uncollectible");
-
-    static final List<String> PAYMENT_PLANS_STATUSES = List.of("active", "completed", "unpaid", "canceled");
-
-    static final List<String> SUBSCRIPTIONS_STATUSES = List.of("trialing", "active", "past_due", "unpaid", "canceling",
-        "canceled", "paused");
-
-    static final List<String> PAYMENTS_STATUSES = List.of("succeeded", "failed", "refunded", "disputed");
-    static final List<String> REFUND_STATUSES = List.of("pending", "succeeded", "failed");
-
-    static final List<String> ORDERS_STATUSES = List.of("pending", "paid", "failed", "refunded");
-
     private final Orders orders;
     private final Payments payments;
     private final Subscriptions subscriptions;
@@ -73,7 +60,8 @@ class BillingController {
         @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, ORDERS_STATUSES, errors);
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, BillingListValues.ORDERS_STATUSES,
+            errors);
         var page = PageRequest.of(limit, cursor, "ord", errors);
         errors.throwIfAny();
         return orders.list(caller.accountId(), filter, page);
@@ -97,7 +85,8 @@ class BillingController {
         @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, PAYMENTS_STATUSES, errors);
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, BillingListValues.PAYMENTS_STATUSES,
+            errors);
         var page = PageRequest.of(limit, cursor, "pay", errors);
         String invoice = invoiceId == null || invoiceId.isBlank() ? null : invoiceId.strip();
         if (invoice != null && !Ids.isId(invoice, "inv")) {
@@ -123,7 +112,8 @@ class BillingController {
         @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, SUBSCRIPTIONS_STATUSES, errors);
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo,
+            BillingListValues.SUBSCRIPTIONS_STATUSES, errors);
         var page = PageRequest.of(limit, cursor, "sub", errors);
         errors.throwIfAny();
         return subscriptions.list(caller.accountId(), filter, page);
@@ -145,7 +135,8 @@ class BillingController {
         @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, PAYMENT_PLANS_STATUSES, errors);
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo,
+            BillingListValues.PAYMENT_PLANS_STATUSES, errors);
         var page = PageRequest.of(limit, cursor, "plan", errors);
         errors.throwIfAny();
         return paymentPlans.list(caller.accountId(), filter, page);
@@ -244,7 +235,8 @@ class BillingController {
         @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, REFUND_STATUSES, errors);
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, BillingListValues.REFUND_STATUSES,
+            errors);
         var page = PageRequest.of(limit, cursor, "re", errors);
         String payment = errors.idParam("payment_id", paymentId, "pay", "a payment");
         errors.throwIfAny();
@@ -275,9 +267,10 @@ class BillingController {
         @RequestParam(required = false) Boolean overdue,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
-        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, INVOICES_STATUSES, errors);
+        var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, BillingListValues.INVOICES_STATUSES,
+            errors);
         var page = PageRequest.of(limit, cursor, "inv", errors);
-        if (Boolean.TRUE.equals(overdue) && status != null && INVOICES_STATUSES.contains(status)
+        if (Boolean.TRUE.equals(overdue) && status != null && BillingListValues.INVOICES_STATUSES.contains(status)
             && !"issued".equals(status)) {
             errors.add("overdue", "invalid_combination",
                 "an overdue invoice is an open one (issued): no " + status + " invoice is");

@@ -61,7 +61,7 @@ class BillingExports {
 
     @GetMapping("/admin/orders.csv")
     void orders(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        export(staff, request, false, BillingController.ORDERS_STATUSES, "orders", response,
+        export(staff, request, false, BillingListValues.ORDERS_STATUSES, "orders", response,
             (filter, page) -> orders.list(staff.accountId(), filter, page), Order::id,
             new String[]{"id", "number", "created_at", "status", "customer_id", "customer_name", "customer_email",
                     "items", "currency", "subtotal", "discount", "total"},
@@ -77,7 +77,7 @@ class BillingExports {
     @GetMapping("/admin/subscriptions.csv")
     void subscriptions(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response)
         throws IOException {
-        export(staff, request, false, BillingController.SUBSCRIPTIONS_STATUSES, "subscriptions", response,
+        export(staff, request, false, BillingListValues.SUBSCRIPTIONS_STATUSES, "subscriptions", response,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page), Subscription::id,
             new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "product",
                     "currency", "amount", "interval", "interval_count", "current_period_end", "next_bill", "trial_end",
@@ -93,7 +93,7 @@ class BillingExports {
     @GetMapping("/admin/payment-plans.csv")
     void paymentPlans(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response)
         throws IOException {
-        export(staff, request, false, BillingController.PAYMENT_PLANS_STATUSES, "payment-plans", response,
+        export(staff, request, false, BillingListValues.PAYMENT_PLANS_STATUSES, "payment-plans", response,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page), PaymentPlan::id,
             new String[]{"id", "created_at", "status", "customer_id", "customer_name", "customer_email", "product",
                     "currency", "installment_amount", "installments", "installments_paid", "next_bill_at"},
@@ -108,7 +108,7 @@ class BillingExports {
     @GetMapping("/admin/invoices.csv")
     void invoices(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean overdue = BillingListPages.OVERDUE.equals(request.getParameter("status"));
-        export(staff, request, overdue, BillingController.INVOICES_STATUSES, overdue
+        export(staff, request, overdue, BillingListValues.INVOICES_STATUSES, overdue
             ? "invoices-overdue"
             : "invoices", response,
             (filter, page) -> overdue

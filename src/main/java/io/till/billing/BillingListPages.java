@@ -98,7 +98,7 @@ class BillingListPages {
     @GetMapping("/admin/orders")
     String orders(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(staff, model, request, false, "ord", BillingController.ORDERS_STATUSES, ORDER_TABS,
+        var found = list(staff, model, request, false, "ord", BillingListValues.ORDERS_STATUSES, ORDER_TABS,
             (filter, page) -> orders.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(o -> new OrderRow(o.id(), o.number(), what(o.items()),
             who(lookup, o.customerId()), RecordViews.listedStatus(o), Amounts.format(o.total(), o.currency()),
@@ -110,7 +110,7 @@ class BillingListPages {
     @GetMapping("/admin/subscriptions")
     String subscriptions(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(staff, model, request, false, "sub", BillingController.SUBSCRIPTIONS_STATUSES,
+        var found = list(staff, model, request, false, "sub", BillingListValues.SUBSCRIPTIONS_STATUSES,
             SUBSCRIPTION_TABS,
             (filter, page) -> subscriptions.list(staff.accountId(), filter, page));
         var endedOwing = subscriptions.endedOwing(staff.accountId(), found.data().stream()
@@ -126,7 +126,7 @@ class BillingListPages {
     @GetMapping("/admin/payment-plans")
     String paymentPlans(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
-        var found = list(staff, model, request, false, "plan", BillingController.PAYMENT_PLANS_STATUSES, PLAN_TABS,
+        var found = list(staff, model, request, false, "plan", BillingListValues.PAYMENT_PLANS_STATUSES, PLAN_TABS,
             (filter, page) -> paymentPlans.list(staff.accountId(), filter, page));
         model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
             who(lookup, p.customerId()), p.status(),
@@ -140,7 +140,7 @@ class BillingListPages {
     String invoices(Caller.Staff staff, HttpServletRequest request, Model model) {
         var lookup = new RecordNames(customers, products, staff.accountId());
         boolean overdue = OVERDUE.equals(request.getParameter("status"));
-        var found = list(staff, model, request, overdue, "inv", BillingController.INVOICES_STATUSES, INVOICE_TABS,
+        var found = list(staff, model, request, overdue, "inv", BillingListValues.INVOICES_STATUSES, INVOICE_TABS,
             (filter, page) -> overdue
                 ? invoices.listOverdue(staff.accountId(), filter, page)
                 : invoices.list(staff.accountId(), filter, page));

@@ -27,9 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Tasks")
 class TaskController {
 
-    /** The statuses the list takes (also the document's, {@link TaskListValues}). */
-    static final List<String> STATUSES = List.of("open", "done");
-
     private final Tasks tasks;
     private final Customers customers;
     private final Invoices invoices;
@@ -47,8 +44,8 @@ class TaskController {
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "task", errors);
-        if (status != null && !STATUSES.contains(status)) {
-            errors.add("status", "invalid_value", "must be one of " + String.join(", ", STATUSES));
+        if (status != null && !TaskListValues.STATUSES.contains(status)) {
+            errors.add("status", "invalid_value", "must be one of " + String.join(", ", TaskListValues.STATUSES));
         }
         String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
         errors.throwIfAny();

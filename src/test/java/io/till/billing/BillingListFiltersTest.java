@@ -142,9 +142,9 @@ class BillingListFiltersTest {
 
     @Test
     void theStatusesOfferedAreTheOnesEachTableAllows() {
-        var offered = Map.of("subscriptions", BillingController.SUBSCRIPTIONS_STATUSES, "payment_plans",
-            BillingController.PAYMENT_PLANS_STATUSES, "invoices", BillingController.INVOICES_STATUSES, "payments",
-            BillingController.PAYMENTS_STATUSES, "orders", BillingController.ORDERS_STATUSES);
+        var offered = Map.of("subscriptions", BillingListValues.SUBSCRIPTIONS_STATUSES, "payment_plans",
+            BillingListValues.PAYMENT_PLANS_STATUSES, "invoices", BillingListValues.INVOICES_STATUSES, "payments",
+            BillingListValues.PAYMENTS_STATUSES, "orders", BillingListValues.ORDERS_STATUSES);
         offered.forEach((table, statuses) -> {
             String check = db.sql("""
                 SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
