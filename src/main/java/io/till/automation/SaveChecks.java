@@ -2,7 +2,6 @@ package io.till.automation;
 
 import io.till.event.EventType;
 import io.till.shared.FieldError;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -24,8 +23,7 @@ final class SaveChecks {
     static void eventType(String event, String field, List<FieldError> errors) {
         if (event != null && EventType.isReserved(event) && EventType.of(event).isEmpty()) {
             String prefix = event.substring(0, event.indexOf('.') + 1);
-            var near = Arrays.stream(EventType.values()).map(EventType::type).filter(type -> type.startsWith(prefix))
-                .toList();
+            var near = EventType.startingWith(prefix);
             errors.add(new FieldError(field, "unknown_event", event + " is not an event Till raises"
                 + (near.isEmpty() ? "" : ": " + String.join(", ", near) + " are") + "; a custom event needs a prefix "
                 + "of its own, such as acme."));

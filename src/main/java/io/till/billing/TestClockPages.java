@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -77,11 +78,7 @@ class TestClockPages {
         if (counts.isEmpty()) {
             return ran(advanced.jobsRun());
         }
-        var named = counts.entrySet().stream().limit(NAMED)
-            .map(e -> EventWords.of(e.getKey()) + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
-            .collect(Collectors.joining(", "));
-        int more = counts.size() - NAMED;
-        return "On the way: " + named + (more > 0 ? " and " + more + " more kinds of event" : "") + ".";
+        return "On the way: " + listed(counts, EventWords::of, "kinds of event") + ".";
     }
 
     /** The automations that ran on the way, by name ("Automations ran: Payment dunning ×2."), or nothing. */
@@ -89,11 +86,16 @@ class TestClockPages {
         if (ran.isEmpty()) {
             return "";
         }
-        var named = ran.entrySet().stream().limit(NAMED)
-            .map(e -> e.getKey() + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
+        return " Automations ran: " + listed(ran, Function.identity(), "") + ".";
+    }
+
+    /** The first {@link #NAMED} of {@code counts} in words, each with its count past one, then how many more. */
+    private static String listed(Map<String, Long> counts, Function<String, String> words, String moreOf) {
+        var named = counts.entrySet().stream().limit(NAMED)
+            .map(e -> words.apply(e.getKey()) + (e.getValue() > 1 ? " ×" + e.getValue() : ""))
             .collect(Collectors.joining(", "));
-        int more = ran.size() - NAMED;
-        return " Automations ran: " + named + (more > 0 ? " and " + more + " more" : "") + ".";
+        int more = counts.size() - NAMED;
+        return named + (more > 0 ? " and " + more + " more" + (moreOf.isEmpty() ? "" : " " + moreOf) : "");
     }
 
     private static String ran(int jobs) {

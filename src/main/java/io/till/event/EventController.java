@@ -10,9 +10,7 @@ import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TimeRange;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -57,8 +55,7 @@ class EventController {
             String asked = kind.strip();
             String prefix = (asked.contains(".") ? asked.substring(0, asked.indexOf('.')) : asked) + ".";
             errors.add("type", "unknown_event", asked + " is not an event Till raises; of its kind there are "
-                + Arrays.stream(EventType.values()).map(EventType::type).filter(t -> t.startsWith(prefix))
-                    .collect(Collectors.joining(", ")));
+                + String.join(", ", EventType.startingWith(prefix)));
         }
         var occurred = TimeRange.of(createdFrom, createdTo, errors);
         errors.throwIfAny();

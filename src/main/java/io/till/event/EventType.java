@@ -147,6 +147,11 @@ public enum EventType {
             || this == SUBSCRIPTION_ENDING_SOON || this == PAYMENT_PLAN_PAYMENT_UPCOMING || this == CARD_EXPIRING;
     }
 
+    /** Till's own event types that start with {@code prefix} ({@code payment.}), in declaration order. */
+    public static List<String> startingWith(String prefix) {
+        return Arrays.stream(values()).map(EventType::type).filter(type -> type.startsWith(prefix)).toList();
+    }
+
     /** Whether {@code type} starts with a prefix reserved for Till's own events. */
     public static boolean isReserved(String type) {
         int dot = type.indexOf('.');
