@@ -1,6 +1,5 @@
 package io.till.automation;
 
-import io.till.billing.RunsOnTheWay;
 import io.till.shared.Timestamps;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 /** The runs a test clock's advance set off, by automation, for the dashboard's flash. */
 @Component
-class RunsStartedBetween implements RunsOnTheWay {
+public class RunsStartedBetween {
 
     private final JdbcClient db;
 
@@ -17,7 +16,10 @@ class RunsStartedBetween implements RunsOnTheWay {
         this.db = db;
     }
 
-    @Override
+    /**
+     * Runs started after {@code from} up to {@code to} (the clock's time, as runs record it), counted by the name of
+     * their automation, the automation that ran first first.
+     */
     public LinkedHashMap<String, Long> countsBetween(String accountId, Instant from, Instant to) {
         var counts = new LinkedHashMap<String, Long>();
         db.sql("""

@@ -1,7 +1,8 @@
-package io.till.billing;
+package io.till.testclock;
 
 import io.till.account.Brandings;
 import io.till.account.StoreTime;
+import io.till.automation.RunsStartedBetween;
 import io.till.event.EventWords;
 import io.till.event.Events;
 import io.till.shared.Caller;
@@ -30,9 +31,9 @@ class TestClockPages {
     private final TestClock testClock;
     private final Brandings brandings;
     private final Events events;
-    private final RunsOnTheWay runs;
+    private final RunsStartedBetween runs;
 
-    TestClockPages(TestClock testClock, Brandings brandings, Events events, RunsOnTheWay runs) {
+    TestClockPages(TestClock testClock, Brandings brandings, Events events, RunsStartedBetween runs) {
         this.testClock = testClock;
         this.events = events;
         this.brandings = brandings;

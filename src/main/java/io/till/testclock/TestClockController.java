@@ -1,4 +1,4 @@
-package io.till.billing;
+package io.till.testclock;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,4 +1,4 @@
-package io.till.billing;
+package io.till.testclock;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;

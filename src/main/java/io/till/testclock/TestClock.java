@@ -1,7 +1,8 @@
-package io.till.billing;
+package io.till.testclock;
 
 import io.till.account.Accounts;
 import io.till.account.Mode;
+import io.till.billing.BillingClock;
 import io.till.shared.Agenda;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -41,17 +42,15 @@ class TestClock {
     private final TestClockSync workers;
     private final List<Agenda> agendas;
     private final BillingClock billingClock;
-    private final BillingJobs jobs;
     private final Accounts accounts;
     private final JdbcClient db;
 
     TestClock(TillClock clock, TestClockSync workers, List<Agenda> agendas, BillingClock billingClock,
-        BillingJobs jobs, Accounts accounts, JdbcClient db) {
+        Accounts accounts, JdbcClient db) {
         this.clock = clock;
         this.workers = workers;
         this.agendas = agendas;
         this.billingClock = billingClock;
-        this.jobs = jobs;
         this.accounts = accounts;
         this.db = db;
     }
@@ -65,7 +64,7 @@ class TestClock {
         ensureSandbox(accountId);
         // Like a worker's round: skipped while an advance runs, which does this work itself at each due time.
         workers.round(billingClock::runDue);
-        return new State(clock.instant(), clock.offset(), jobs.pending(accountId));
+        return new State(clock.instant(), clock.offset(), billingClock.pending(accountId));
     }
 
     /**
