@@ -4,18 +4,13 @@ import io.till.access.BrowserHeaders;
 import io.till.billing.CardChoices;
 import io.till.customer.Card;
 import io.till.shared.ErrorCode;
-import io.till.shared.SecretBox;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalLong;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,13 +32,12 @@ class PortalCardPages {
 
     private final PortalCards portalCards;
     private final Clock clock;
-    /** Signs what was owed before a choice, which the page's address carries to the outcome. */
-    private final SecretKeySpec owedKey;
+    private final OwedBeforeChoice owedSeal;
 
-    PortalCardPages(PortalCards portalCards, SecretBox secrets, Clock clock) {
+    PortalCardPages(PortalCards portalCards, OwedBeforeChoice owedSeal, Clock clock) {
         this.portalCards = portalCards;
         this.clock = clock;
-        this.owedKey = secrets.derivedKey("portal card outcome");
+        this.owedSeal = owedSeal;
     }
 
     @GetMapping("/portal/{accountId}/cards")
@@ -60,7 +54,7 @@ class PortalCardPages {
                 .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card) + " is removed."));
         }
         // The outcome of a choice is told only for the choice the signed address names: anyone can write a link.
-        var owed = owedBefore(buyer, chosen, was);
+        var owed = owedSeal.read(buyer, chosen, was);
         return page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, added, model);
     }
 
@@ -69,8 +63,8 @@ class PortalCardPages {
     String outcome(PortalBuyer buyer, @RequestParam String chosen, @RequestParam(required = false) String was,
         @RequestParam(defaultValue = "1") int poll, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
-        var target = Chosen.parse(chosen).orElseThrow(PortalCardPages::notOurs);
-        long owed = owedBefore(buyer, chosen, was).orElseThrow(PortalCardPages::notOurs);
+        var target = Chosen.parse(chosen).orElseThrow(OwedBeforeChoice::notOurs);
+        long owed = owedSeal.read(buyer, chosen, was).orElseThrow(OwedBeforeChoice::notOurs);
         var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
         model.addAttribute("outcome", outcome(buyer, wallet, billed, owed, poll));
         return "portal/cards :: outcome";
@@ -109,7 +103,7 @@ class PortalCardPages {
         // What was owed before the choice rides in the address, signed: an unsigned amount could say anything, and a
         // server session would not follow the buyer to another node or into a frame on the seller's site.
         return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "&was="
-            + signedOwed(buyer, target.toString(), before.unpaid()) + "#pay-" + target.id();
+            + owedSeal.sign(buyer, target.toString(), before.unpaid()) + "#pay-" + target.id();
     }
 
     @PostMapping("/portal/{accountId}/cards/{cardId}/remove")
@@ -213,7 +207,7 @@ class PortalCardPages {
             throw e;
         }
         response.setStatus(e.code().status().value());
-        return addPage(buyer, model, sentence(e), paying, request);
+        return addPage(buyer, model, PortalCardText.refusal(e), paying, request);
     }
 
     private String addPage(PortalBuyer buyer, Model model, String error, Paying paying, HttpServletRequest request) {
@@ -312,44 +306,15 @@ class PortalCardPages {
                 : new PortalCardViews.Outcome("info", "Charging " + amount + " to " + card + "… This updates "
                     + "when your bank answers (or reload the page in a moment).",
                     PortalPaths.cards(buyer.accountId()) + "/outcome?chosen=" + chosen + "&was="
-                        + signedOwed(buyer, chosen.toString(), was) + "&poll=" + (poll + 1));
+                        + owedSeal.sign(buyer, chosen.toString(), was) + "&poll=" + (poll + 1));
         };
-    }
-
-    /** {@code owed} and its signature for this buyer and choice: {@code 1900.<hex>}. */
-    private String signedOwed(PortalBuyer buyer, String chosen, long owed) {
-        return owed + "." + mac(buyer, chosen, owed);
-    }
-
-    /**
-     * What the subscription or plan owed when this buyer chose a card for it, as the address says it, signed; empty
-     * when the address carries no choice, or one the portal did not sign (this buyer made no such choice).
-     */
-    private OptionalLong owedBefore(PortalBuyer buyer, String chosen, String was) {
-        if (chosen == null || was == null || !was.matches("[0-9]{1,15}\\.[0-9a-f]{64}")) {
-            return OptionalLong.empty();
-        }
-        long owed = Long.parseLong(was.substring(0, was.indexOf('.')));
-        byte[] expected = mac(buyer, chosen, owed).getBytes(StandardCharsets.US_ASCII);
-        byte[] given = was.substring(was.indexOf('.') + 1).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, given) ? OptionalLong.of(owed) : OptionalLong.empty();
-    }
-
-    /** An outcome asked for with an address the portal did not make. */
-    private static TillException notOurs() {
-        return new TillException(ErrorCode.VALIDATION_FAILED, "This address is not one we made. Go to your cards to "
-            + "see where each payment stands.");
-    }
-
-    private String mac(PortalBuyer buyer, String chosen, long owed) {
-        return SecretBox.signature(owedKey, buyer.accountId() + "/" + buyer.customerId() + "/" + chosen + "/" + owed);
     }
 
     private String refused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {
         if (e.code() == ErrorCode.NOT_FOUND) {
             throw e;
         }
-        return refused(buyer, sentence(e), e.code().status().value(), model, response);
+        return refused(buyer, PortalCardText.refusal(e), e.code().status().value(), model, response);
     }
 
     private String refused(PortalBuyer buyer, String sentence, int status, Model model,
@@ -357,25 +322,6 @@ class PortalCardPages {
         response.setStatus(status);
         model.addAttribute("error", sentence);
         return page(buyer, portalCards.wallet(buyer.accountId(), buyer.customerId()), null, 0, 0, null, model);
-    }
-
-    /** A refusal in the buyer's words: never a field name, an error code or a processor's raw answer. */
-    private static String sentence(TillException e) {
-        var field = e.errors().isEmpty() ? null : e.errors().getFirst();
-        return switch (e.code()) {
-            case CARD_DECLINED -> "Your bank declined this card" + (field == null || field.message() == null
-                ? "."
-                : ": " + field.message());
-            case INVALID_STATE -> e.getMessage();
-            case GATEWAY_UNAVAILABLE, GATEWAY_NOT_CONFIGURED -> "We could not reach the card processor. Nothing was "
-                + "saved or charged; please try again in a minute.";
-            case VALIDATION_FAILED -> field != null && "unknown_test_card".equals(field.code())
-                ? "That is not one of the test card numbers. Type one from the list below, or pick one."
-                : field != null && "not_allowed".equals(field.code())
-                    ? "This store takes real cards only."
-                    : "That did not work. Please check and try again.";
-            default -> "That did not work. Please try again.";
-        };
     }
 
     /** The subscription or plan a card was just chosen for, as the page's address carries it: {@code kind:id}. */

@@ -1,0 +1,54 @@
+package io.till.portal;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.SecretBox;
+import io.till.shared.TillException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.OptionalLong;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a subscription or plan owed when the buyer chose a card for it, signed for that buyer and choice: the cards
+ * page's address carries it to the outcome ("Paid $19.00 with …"), and an address the portal did not sign shows no
+ * outcome, so nobody can make the page claim a payment that was not made.
+ */
+@Component
+class OwedBeforeChoice {
+
+    private final SecretKeySpec owedKey;
+
+    OwedBeforeChoice(SecretBox secrets) {
+        this.owedKey = secrets.derivedKey("portal card outcome");
+    }
+
+    /** {@code owed} and its signature for this buyer and choice: {@code 1900.<hex>}. */
+    String sign(PortalBuyer buyer, String chosen, long owed) {
+        return owed + "." + mac(buyer, chosen, owed);
+    }
+
+    /**
+     * What the subscription or plan owed when this buyer chose a card for it, as the address says it, signed; empty
+     * when the address carries no choice, or one the portal did not sign (this buyer made no such choice).
+     */
+    OptionalLong read(PortalBuyer buyer, String chosen, String was) {
+        if (chosen == null || was == null || !was.matches("[0-9]{1,15}\\.[0-9a-f]{64}")) {
+            return OptionalLong.empty();
+        }
+        long owed = Long.parseLong(was.substring(0, was.indexOf('.')));
+        byte[] expected = mac(buyer, chosen, owed).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = was.substring(was.indexOf('.') + 1).getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given) ? OptionalLong.of(owed) : OptionalLong.empty();
+    }
+
+    /** An outcome asked for with an address the portal did not make. */
+    static TillException notOurs() {
+        return new TillException(ErrorCode.VALIDATION_FAILED, "This address is not one we made. Go to your cards to "
+            + "see where each payment stands.");
+    }
+
+    private String mac(PortalBuyer buyer, String chosen, long owed) {
+        return SecretBox.signature(owedKey, buyer.accountId() + "/" + buyer.customerId() + "/" + chosen + "/" + owed);
+    }
+}
