@@ -54,6 +54,14 @@ public final class Ids {
         return id.toString();
     }
 
+    /**
+     * The part of an id that orders it among ids of any prefix: ids made by one node compare in the order they were
+     * made (real time, then a sequence), whatever their prefix.
+     */
+    public static String made(String id) {
+        return id.substring(id.indexOf('_') + 1);
+    }
+
     /** A random string of base32 characters, 5 bits of entropy each. */
     public static String randomToken(int length) {
         return appendRandom(new StringBuilder(length), length).toString();

@@ -422,6 +422,12 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#timeline")).containsText("acme.signup");
         assertThat(page.locator("#timeline")).containsText("Automation: Tag new signups");
         assertThat(page.locator("#timeline a[href^='/admin/executions/exe_']")).hasCount(1);
+        // The sandbox clock stood still, so the run and the event that started it share a time: the run, which came
+        // after, is above it (newest first), as it would be with real time passing.
+        var lines = timeline.allTextContents();
+        int run = indexOf(lines, "Automation: Tag new signups");
+        int signup = indexOf(lines, "acme.signup");
+        assertThat(run).as(String.join(" | ", lines)).isLessThan(signup);
         assertThat(timeline).not().hasCount(before);
         assertThat(timeline.count()).isGreaterThan(before);
         Chromium.screenshot(page, "dashboard-customer-timeline-1280");
@@ -439,5 +445,14 @@ class CustomerRecordPagesTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older")).click();
         assertThat(page.locator("#timeline")).containsText("customer.created");
         assertThat(page.locator("#timeline")).not().containsText("acme.visit");
+    }
+
+    private static int indexOf(java.util.List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no timeline line says " + text + ": " + lines);
     }
 }

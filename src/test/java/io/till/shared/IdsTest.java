@@ -34,6 +34,13 @@ class IdsTest {
     }
 
     @Test
+    void idsOfDifferentPrefixesCompareInTheOrderTheyWereMade() {
+        var ids = IntStream.range(0, 10_000).mapToObj(i -> Ids.newId(i % 2 == 0 ? "evt" : "exe")).toList();
+
+        assertThat(ids.stream().map(Ids::made).toList()).isSorted();
+    }
+
+    @Test
     void neverRepeatsAnId() {
         var ids = new HashSet<String>();
         IntStream.range(0, 100_000).forEach(i -> ids.add(Ids.newId("x")));
