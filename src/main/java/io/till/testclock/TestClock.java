@@ -9,6 +9,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.TestClockSync;
 import io.till.shared.TillClock;
 import io.till.shared.TillException;
+import io.till.shared.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
@@ -64,7 +65,7 @@ class TestClock {
         ensureSandbox(accountId);
         // Like a worker's round: skipped while an advance runs, which does this work itself at each due time.
         workers.round(billingClock::runDue);
-        return new State(clock.instant(), clock.offset(), billingClock.pending(accountId));
+        return new State(Timestamps.now(clock), clock.offset(), billingClock.pending(accountId));
     }
 
     /**
@@ -143,7 +144,7 @@ class TestClock {
     }
 
     private Advanced advanceAlone(Instant target) {
-        Instant from = clock.instant();
+        Instant from = Timestamps.now(clock);
         int run = runAllDue();
         while (true) {
             var next = nextDue();
@@ -168,7 +169,7 @@ class TestClock {
         }
         move(target);
         run += runAllDue();
-        return new Advanced(from, clock.instant(), run);
+        return new Advanced(from, Timestamps.now(clock), run);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.till.testclock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -18,6 +19,8 @@ class TestClockApiTest {
     Shops shops;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    MutableClock clock;
 
     @Test
     void theClockIsSharedButEachAccountSeesOnlyItsOwnPendingBillingWork() {
@@ -54,5 +57,24 @@ class TestClockApiTest {
             .asString());
         assertThat(java.time.Duration.between(before, after)).isGreaterThanOrEqualTo(java.time.Duration.ofHours(
             9 * 24 + 50));
+    }
+
+    /** Times are written as every record's are, to the microsecond PostgreSQL keeps, never with nine digits. */
+    @Test
+    void theClockAnswersItsTimeToTheMicrosecondAsRecordsCarryIt() {
+        var store = accounts.create();
+        clock.advance(java.time.Duration.ofNanos(123_456_789));
+        try {
+            var read = api.get("/api/v1/test_clock", store.apiKey()).json();
+            var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"PT1H\"}").json();
+
+            for (String time : java.util.List.of(read.get("now").asString(), advanced.get("from").asString(), advanced
+                .get("now").asString())) {
+                assertThat(time).matches(".*T[0-9:]{8}(\\.[0-9]{1,6})?Z");
+            }
+        } finally {
+            // Back on a whole second, as the other tests sharing this clock expect it.
+            clock.advance(java.time.Duration.ofNanos(1_000_000_000 - clock.instant().getNano()));
+        }
     }
 }
