@@ -7,6 +7,7 @@ import io.till.action.ActionCall;
 import io.till.action.ActionResult;
 import io.till.action.Actions;
 import io.till.automation.engine.Plan;
+import io.till.event.EventCause;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +77,8 @@ class ActionCalls {
         Action action = actions.find(act.step().action()).filter(Action::transactional).orElseThrow(
             () -> new IllegalArgumentException(act.step().action() + " does not perform in a transaction"));
         Instant started = Timestamps.now(clock);
-        ActionResult result = action.perform(call(execution, act, started));
+        var call = call(execution, act, started);
+        ActionResult result = EventCause.during(execution.id(), () -> action.perform(call));
         Instant ended = Timestamps.now(clock);
         latency(action.name()).record(Duration.between(started, ended));
         return new Performed(result == null
@@ -99,7 +101,8 @@ class ActionCalls {
         // The action runs on a thread of its own, so that its step ends at the cap whatever the action does: a step
         // that outlived its lease would be taken over by another node, and its action performed twice.
         Duration cap = cap(action.name(), lease);
-        Future<ActionResult> performing = threads.submit(() -> action.perform(call));
+        Future<ActionResult> performing = threads.submit(() -> EventCause.during(execution.id(),
+            () -> action.perform(call)));
         try {
             ActionResult result = performing.get(cap.toNanos(), TimeUnit.NANOSECONDS);
             return result == null ? ActionResult.Failed.permanent("no_result", "the action returned nothing") : result;

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,11 +37,11 @@ class Backtests {
     private final DryRuns dryRuns;
     private final ExecutionContexts contexts;
     private final JsonMapper json;
-    private final JdbcClient db;
+    private final CauseChains causes;
 
     Backtests(Automations automations, Programs programs, Events events, DryRuns dryRuns, ExecutionContexts contexts,
-        JsonMapper json, JdbcClient db) {
-        this.db = db;
+        JsonMapper json, CauseChains causes) {
+        this.causes = causes;
         this.automations = automations;
         this.programs = programs;
         this.events = events;
@@ -106,16 +105,12 @@ class Backtests {
         if (data.path("skip_automations").asBoolean(false)) {
             return "staff asked for this change to pass quietly (skip_automations)";
         }
-        String causedBy = data.path("caused_by").path("execution_id").asString(null);
-        if (causedBy != null && program.automationId().equals(db.sql("""
-            SELECT automation_id FROM executions WHERE account_id = :accountId AND id = :id
-            """)
-            .param("accountId", accountId)
-            .param("id", causedBy)
-            .query(String.class)
-            .optional()
-            .orElse(null))) {
-            return "one of its own steps raised this event: an automation never starts again from its own event";
+        var ownChain = CauseChains.refusal(program.automationId(), causes.behind(accountId, data.path("caused_by")
+            .path("execution_id").asString(null)));
+        if (ownChain.isPresent()) {
+            // In the backtest's words: a reason after a dash, lower case, no full stop.
+            String reason = ownChain.get();
+            return Character.toLowerCase(reason.charAt(0)) + reason.substring(1, reason.length() - 1);
         }
         String notStarted = dryRuns.whyNotStarted(accountId, program, event);
         if (notStarted != null) {
@@ -165,7 +160,7 @@ class Backtests {
         if (reason.startsWith("staff asked")) {
             return "skip_automations";
         }
-        if (reason.startsWith("one of its own steps")) {
+        if (reason.startsWith("one of its own steps") || reason.startsWith("its own run set off")) {
             return "its own event";
         }
         return reason;

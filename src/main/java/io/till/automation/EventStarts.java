@@ -36,10 +36,12 @@ class EventStarts {
     private final ExecutionQueue queue;
     private final Executions executions;
     private final TransactionTemplate transaction;
+    private final CauseChains causes;
 
     EventStarts(JdbcClient db, JsonMapper json, Clock clock, Automations automations, Programs programs,
         DryRuns dryRuns, StartRules rules, ExecutionQueue queue, Executions executions,
-        TransactionTemplate transaction) {
+        TransactionTemplate transaction, CauseChains causes) {
+        this.causes = causes;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -54,7 +56,7 @@ class EventStarts {
 
     /**
      * An event as the matcher reads it: its snapshot, and what keeps automations from it; {@code causedBy} is the
-     * automation whose step raised it, if one did.
+     * run whose step raised it, if one did.
      */
     private record Stored(ObjectNode snapshot, String customerId, boolean skipAutomations, String causedBy) {}
 
@@ -85,9 +87,9 @@ class EventStarts {
         if (event.skipAutomations()) {
             throw refused("Staff asked for this event to pass quietly (skip_automations): it starts no automation.");
         }
-        if (automationId.equals(event.causedBy())) {
-            throw refused("One of this automation's own steps raised this event: an automation never starts again "
-                + "from its own event.");
+        var ownChain = CauseChains.refusal(automationId, causes.behind(accountId, event.causedBy()));
+        if (ownChain.isPresent()) {
+            throw refused(ownChain.get());
         }
         var tried = dryRuns.run(accountId, program, event.snapshot());
         if (tried.status().equals("not_started")) {
@@ -123,9 +125,8 @@ class EventStarts {
         return db.sql("""
             SELECT e.id, e.type, e.customer_id, e.occurred_at, e.data,
                    coalesce(e.data ->> 'skip_automations' = 'true', false) AS skip_automations,
-                   x.automation_id AS caused_by
+                   e.data -> 'caused_by' ->> 'execution_id' AS caused_by
               FROM events e
-              LEFT JOIN executions x ON x.id = e.data -> 'caused_by' ->> 'execution_id'
              WHERE e.account_id = :accountId AND e.id = :id
             """)
             .param("accountId", accountId)

@@ -45,6 +45,7 @@ class Triggers {
     private final MatchTraces matchTraces;
     private final UpcomingNotices notices;
     private final StepsAtStart stepsAtStart;
+    private final CauseChains causes;
     /** How many parts of a batch each waiting account gets first, at most: 500 → 10 events per account. */
     private static final int FAIR_SHARE = 50;
     /** The account after which the next batch's fair share of events begins. */
@@ -54,8 +55,9 @@ class Triggers {
         ExecutionQueue queue,
         ExecutionContexts contexts, EventScopes scopes, EventCancels cancels,
         ExecutionWaits waits, StartRules rules, MatchTraces matchTraces, UpcomingNotices notices,
-        StepsAtStart stepsAtStart, MeterRegistry meters) {
+        StepsAtStart stepsAtStart, CauseChains causes, MeterRegistry meters) {
         this.stepsAtStart = stepsAtStart;
+        this.causes = causes;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -195,7 +197,7 @@ class Triggers {
         for (Inbound event : events) {
             ObjectNode snapshot = snapshots.get(event.id());
             JsonNode data = snapshot == null ? null : snapshot.path("data");
-            String causedBy = event.causedByExecution() == null ? null : automationOf(event.causedByExecution());
+            List<CauseChains.Link> causedBy = causes.behind(event.accountId(), event.causedByExecution());
             boolean matched = false;
             for (Listener listener : listeners) {
                 if (!listens(listener, event)) {
@@ -277,7 +279,8 @@ class Triggers {
     }
 
     /** Why this listener starts nothing for the event, in the order matching decides; null when it starts. */
-    private String skipped(Listener listener, Inbound event, String causedBy, Map<String, EventScopes.Reader> readers,
+    private String skipped(Listener listener, Inbound event, List<CauseChains.Link> causedBy,
+        Map<String, EventScopes.Reader> readers,
         JsonNode data, ObjectNode snapshot) {
         if (event.skipAutomations()) {
             // Staff asked for this change to pass quietly (a cancellation with skip_automations).
@@ -286,9 +289,9 @@ class Triggers {
         if (listener.paused()) {
             return "It was paused: a paused automation starts nothing.";
         }
-        if (listener.automationId().equals(causedBy)) {
-            // An automation's own action raised it (a retry it made failed): never start that automation again from it.
-            return "One of its own steps raised this event: an automation never starts again from its own event.";
+        var ownChain = CauseChains.refusal(listener.automationId(), causedBy);
+        if (ownChain.isPresent()) {
+            return ownChain.get();
         }
         if (!listener.readsData()) {
             return null;
@@ -342,14 +345,6 @@ class Triggers {
     }
 
     /** The automation of an execution whose action raised an event. */
-    private String automationOf(String execution) {
-        return db.sql("SELECT automation_id FROM executions WHERE id = :id")
-            .param("id", execution)
-            .query(String.class)
-            .optional()
-            .orElse(null);
-    }
-
     private List<Listener> listeners(List<Inbound> events) {
         return db.sql("""
             SELECT a.id, a.account_id, a.active_version, a.paused, v.definition

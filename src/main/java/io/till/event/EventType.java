@@ -93,6 +93,12 @@ public enum EventType {
             return java.util.Collections.unmodifiableSortedSet(prefixes);
         }));
 
+    /**
+     * What any event raised by an automation's step carries besides its declared objects: {@code {"execution_id":
+     * …}}, the run that raised it ({@link EventCause}).
+     */
+    public static final String CAUSED_BY = "caused_by";
+
     private final String type;
     private final List<String> carries;
     private final List<String> sometimes;
@@ -126,7 +132,7 @@ public enum EventType {
      */
     public List<String> undeclared(Set<String> objects) {
         var wrong = new java.util.ArrayList<String>();
-        objects.stream().filter(name -> !name.equals("customer") && !carries.contains(name))
+        objects.stream().filter(name -> !name.equals("customer") && !name.equals(CAUSED_BY) && !carries.contains(name))
             .forEach(name -> wrong.add(type + " carries " + name + ", which it does not declare"));
         carries.stream().filter(name -> !sometimes.contains(name) && !objects.contains(name))
             .forEach(name -> wrong.add(type + " always carries " + name + ", but this one does not"));

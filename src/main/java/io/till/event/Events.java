@@ -24,6 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The event log. {@link #record} must run inside the transaction of the change it reports: that is what makes the table
@@ -68,6 +69,10 @@ public class Events {
     @Transactional(propagation = Propagation.MANDATORY)
     public Event record(String accountId, EventType type, String customerId, Map<String, ?> data) {
         JsonNode tree = json.valueToTree(data);
+        String cause = EventCause.execution();
+        if (cause != null && tree instanceof ObjectNode object && !object.has("caused_by")) {
+            object.putObject("caused_by").put("execution_id", cause);
+        }
         // What an event carries is what automations may refer to when they are saved; the tests, run with assertions
         // on, hold every event they raise to its type's declaration (a production run is not stopped by a gap).
         assert type.undeclared(objectsOf(tree)).isEmpty() : type.undeclared(objectsOf(tree));
