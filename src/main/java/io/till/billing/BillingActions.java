@@ -34,12 +34,14 @@ public class BillingActions {
     private final JdbcClient db;
     private final Clock clock;
     private final PlanInstallments planInstallments;
+    private final InvoiceOutcomes outcomes;
 
     BillingActions(InvoiceCharges charges, AutomationRetries retries, Invoices invoices, InvoiceChargeHolds holds,
         Credits credits,
         SubscriptionActions subscriptionActions,
         Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock,
-        PlanInstallments planInstallments) {
+        PlanInstallments planInstallments, InvoiceOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.clock = clock;
         this.planInstallments = planInstallments;
         this.charges = charges;
@@ -119,13 +121,19 @@ public class BillingActions {
             invoices.voided(accountId, invoiceId);
         }
         Invoice closed = invoices.get(accountId, invoiceId);
+        var customer = customers.get(accountId, closed.customerId());
         if (status.equals("void")) {
             events.record(accountId, EventType.INVOICE_VOIDED, closed.customerId(), Map.of("invoice", closed,
-                "customer", customers.get(accountId, closed.customerId())));
+                "customer", customer));
             if (closed.paymentPlanId() != null) {
                 // A voided installment is still owed: a running plan bills it again.
                 planInstallments.resume(accountId, closed.paymentPlanId(), Timestamps.now(clock));
             }
+        }
+        if (closed.subscriptionId() != null) {
+            // Nothing of it is owed any more: past due or unpaid for it alone would describe nothing.
+            outcomes.settled(accountId, subscriptions.lockForUpdate(accountId, closed.subscriptionId()), customer,
+                Timestamps.now(clock));
         }
         return closed;
     }

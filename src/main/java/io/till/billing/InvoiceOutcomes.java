@@ -61,18 +61,7 @@ class InvoiceOutcomes {
             events.record(accountId, EventType.INVOICE_PAID, customerId, paid);
             // Back in good standing only when nothing else is owed: paying the newest of two unpaid invoices leaves
             // the subscription past due for the older one.
-            if (List.of("trialing", "past_due", "unpaid").contains(subscription.status())
-                && invoices.unpaidFor(accountId, subscription.id(), null).isEmpty()) {
-                subscriptions.setStatus(accountId, subscription.id(), "active", now);
-                if (!subscription.currentPeriodEnd().isAfter(now)) {
-                    // Its renewal passed while it was unpaid: a new period starts now and renews on its own again.
-                    subscriptions.advancePeriod(accountId, subscription.id(), subscription.currentPeriodStart(), now,
-                        now);
-                    jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now);
-                }
-                events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customerId, Map.of("subscription",
-                    subscriptions.get(accountId, subscription.id()), "customer", customer));
-            }
+            settled(accountId, subscription, customer, now);
         } else {
             boolean wasUnpaid = paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId()).status()
                 .equals("unpaid");
@@ -91,6 +80,26 @@ class InvoiceOutcomes {
                     "customer", customer));
             }
         }
+    }
+
+    /**
+     * A subscription back in good standing once none of its invoices is unpaid: one paid, or the last one owed voided
+     * or written off by staff (then nothing is owed and nothing is retried, so past due or unpaid would describe
+     * nothing). Its renewal passed while it was unpaid: a new period starts now, billed now, and renews on its own
+     * again. Inside the caller's transaction, with the subscription locked.
+     */
+    void settled(String accountId, Subscription subscription, Customer customer, Instant now) {
+        if (!List.of("trialing", "past_due", "unpaid").contains(subscription.status())
+            || !invoices.unpaidFor(accountId, subscription.id(), null).isEmpty()) {
+            return;
+        }
+        subscriptions.setStatus(accountId, subscription.id(), "active", now);
+        if (!subscription.currentPeriodEnd().isAfter(now)) {
+            subscriptions.advancePeriod(accountId, subscription.id(), subscription.currentPeriodStart(), now, now);
+            jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now);
+        }
+        events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customer.id(), Map.of("subscription",
+            subscriptions.get(accountId, subscription.id()), "customer", customer));
     }
 
     /**

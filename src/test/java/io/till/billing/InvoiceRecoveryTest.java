@@ -472,4 +472,36 @@ class InvoiceRecoveryTest {
         assertThat(voidPaid.status()).isEqualTo(409);
         assertThat(voidPaid.json().get("detail").asString()).contains("paid");
     }
+
+    /** Two probes found a subscription left past due (or unpaid) for good once staff voided what it owed. */
+    @Test
+    void voidingTheOnlyUnpaidInvoicePutsItsSubscriptionBackInGoodStanding() {
+        var due = pastDue();
+
+        var voided = api.post("/api/v1/invoices/" + due.invoice() + "/void", due.shop().apiKey(), null);
+
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(shops.types(due.shop(), due.customer())).containsSubsequence("invoice.voided",
+            "subscription.activated");
+    }
+
+    @Test
+    void anUnpaidSubscriptionWhosePeriodEndedStartsANewPeriodWhenWhatItOwedIsWrittenOff() {
+        var due = pastDue();
+        shops.advance(due.shop(), "P40D");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("unpaid");
+        var now = java.time.Instant.parse(api.get("/api/v1/test_clock", due.shop().apiKey()).json().get("now")
+            .asString());
+        saveCard(due, "pm_card_visa", true);
+
+        var written = api.post("/api/v1/invoices/" + due.invoice() + "/void", due.shop().apiKey(), null);
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(written.status()).as(written.text()).isEqualTo(200);
+        var subscription = shops.subscription(due.shop(), due.subscription());
+        assertThat(subscription.get("status").asString()).isEqualTo("active");
+        assertThat(java.time.Instant.parse(subscription.get("current_period_end").asString()))
+            .as("a new period from now").isAfter(now.plus(java.time.Duration.ofDays(27)));
+    }
 }
