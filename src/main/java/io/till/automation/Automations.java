@@ -1,6 +1,5 @@
 package io.till.automation;
 
-import io.till.automation.engine.Schedules;
 import io.till.billing.NoticeBackfill;
 import io.till.event.EventType;
 import io.till.shared.ErrorCode;
@@ -36,6 +35,7 @@ public class Automations {
 
     private final JdbcClient db;
     private final JsonMapper json;
+    private final AutomationSchedules schedules;
     private final Clock clock;
     private final DefinitionParser parser;
     private final StepSecrets secrets;
@@ -45,7 +45,8 @@ public class Automations {
     private final RowMapper<Automation.Version> version;
 
     Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser, StepSecrets secrets,
-        NoticeBackfill backfill, AccountParams params) {
+        NoticeBackfill backfill, AccountParams params, AutomationSchedules schedules) {
+        this.schedules = schedules;
         this.backfill = backfill;
         this.params = params;
         this.db = db;
@@ -188,7 +189,7 @@ public class Automations {
             .param("id", id)
             .update();
         Definition definition = parser.parse(chosen.definition());
-        schedule(accountId, id, chosen.version(), definition, now);
+        schedules.activated(accountId, id, chosen.version(), definition, now);
         announceAhead(accountId, definition);
         return get(accountId, id);
     }
@@ -205,29 +206,6 @@ public class Automations {
         }
     }
 
-    /**
-     * Keeps the row that says when a scheduled automation fires next: set from now when a scheduled version becomes
-     * active, gone when the active version has another trigger.
-     */
-    private void schedule(String accountId, String id, int version, Definition definition, Instant now) {
-        if (definition.trigger() instanceof Definition.Trigger.OnSchedule(var schedule)) {
-            db.sql("""
-                INSERT INTO automation_schedules (automation_id, account_id, version, anchor, next_fire_at)
-                VALUES (:id, :accountId, :version, :now, :next)
-                ON CONFLICT (automation_id) DO UPDATE
-                   SET version = EXCLUDED.version, anchor = EXCLUDED.anchor, next_fire_at = EXCLUDED.next_fire_at
-                """)
-                .param("id", id)
-                .param("accountId", accountId)
-                .param("version", version)
-                .param("now", Timestamps.of(now))
-                .param("next", Timestamps.of(Schedules.next(schedule, now, now)))
-                .update();
-        } else {
-            db.sql("DELETE FROM automation_schedules WHERE automation_id = :id").param("id", id).update();
-        }
-    }
-
     @Transactional
     Automation setPaused(String accountId, String id, boolean paused) {
         Automation current = lock(accountId, id);
@@ -235,12 +213,16 @@ public class Automations {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation is already "
                 + (paused ? "paused." : "running."));
         }
+        Instant now = Timestamps.now(clock);
         db.sql("UPDATE automations SET paused = :paused, updated_at = :now WHERE account_id = :accountId AND id = :id")
             .param("paused", paused)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        if (!paused) {
+            schedules.resumed(accountId, id, now);
+        }
         return get(accountId, id);
     }
 
@@ -374,10 +356,7 @@ public class Automations {
             .param("accountId", accountId)
             .param("id", id)
             .update();
-        db.sql("DELETE FROM automation_schedules WHERE account_id = :accountId AND automation_id = :id")
-            .param("accountId", accountId)
-            .param("id", id)
-            .update();
+        schedules.archived(accountId, id);
         return get(accountId, id);
     }
 

@@ -53,19 +53,20 @@ class DirectStarts {
 
     /**
      * Fires the schedules that fell due. After downtime a schedule fires once, for the time it fell due, and then
-     * next after now, rather than once per missed time.
+     * next after now, rather than once per missed time. A paused automation's schedule waits: resumed, it fires next
+     * after the resume ({@link Automations}), never for a time that passed while it was paused.
      */
     @Transactional
     public int fireSchedules(int limit) {
         Instant now = Timestamps.now(clock);
-        record Due(String automationId, String accountId, int version, Instant anchor, Instant dueAt, boolean paused,
+        record Due(String automationId, String accountId, int version, Instant anchor, Instant dueAt,
             String definition) {}
         var due = db.sql("""
-            SELECT s.automation_id, s.account_id, s.version, s.anchor, s.next_fire_at, a.paused, v.definition
+            SELECT s.automation_id, s.account_id, s.version, s.anchor, s.next_fire_at, v.definition
               FROM automation_schedules s
               JOIN automations a ON a.id = s.automation_id
               JOIN automation_versions v ON v.automation_id = s.automation_id AND v.version = s.version
-             WHERE s.next_fire_at <= :now
+             WHERE s.next_fire_at <= :now AND NOT a.paused
              ORDER BY s.next_fire_at
              LIMIT :limit
                FOR UPDATE OF s SKIP LOCKED
@@ -74,7 +75,7 @@ class DirectStarts {
             .param("limit", limit)
             .query((rs, row) -> new Due(rs.getString("automation_id"), rs.getString("account_id"),
                 rs.getInt("version"), Timestamps.read(rs, "anchor"), Timestamps.read(rs, "next_fire_at"),
-                rs.getBoolean("paused"), rs.getString("definition")))
+                rs.getString("definition")))
             .list();
         var starts = new ArrayList<ExecutionQueue.NewExecution>();
         for (Due schedule : due) {
@@ -85,9 +86,6 @@ class DirectStarts {
                 .param("next", Timestamps.of(Schedules.next(trigger.schedule(), schedule.anchor(), now)))
                 .param("id", schedule.automationId())
                 .update();
-            if (schedule.paused()) {
-                continue;
-            }
             ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "schedule").putNull("customer_id")
                 .put("occurred_at", now.toString());
             snapshot.putObject("data").put("scheduled_at", schedule.dueAt().toString());

@@ -1,0 +1,70 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A paused scheduled automation has no times: the test clock does not stop at each of them (a probe's paused
+ * every-minute schedule made an advance of a month take six minutes), and once resumed it fires from then on, never for
+ * a time that passed while it was paused.
+ */
+@TillIntegrationTest
+class PausedScheduleTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    JdbcClient db;
+
+    @Test
+    void aPausedScheduleHoldsUpNoAdvanceAndResumedFiresOnlyForTimesAfterItsResume() {
+        var store = accounts.create();
+        String key = store.apiKey();
+        var created = api.post("/api/v1/automations", key, """
+            {"name": "Every minute", "trigger": {"type": "schedule", "every": "PT1M"},
+             "steps": [{"id": "done", "type": "stop"}]}""");
+        String id = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", key, null).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/automations/" + id + "/pause", key, null).status()).isEqualTo(200);
+
+        var paused = api.post("/api/v1/test_clock/advance", key, "{\"by\": \"P1D\"}");
+
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+        assertThat(paused.json().get("jobs_run").asInt()).as("no stop at each of its 1,440 times").isLessThan(1440);
+        assertThat(runs(id)).isZero();
+
+        assertThat(api.post("/api/v1/automations/" + id + "/resume", key, null).status()).isEqualTo(200);
+        Instant resumed = Instant.parse(api.get("/api/v1/test_clock", key).json().get("now").asString());
+        api.post("/api/v1/test_clock/advance", key, "{\"by\": \"PT3M\"}");
+
+        var fired = db.sql("SELECT trigger ->> 'data' FROM executions WHERE automation_id = :id")
+            .param("id", id)
+            .query(String.class)
+            .list();
+        assertThat(fired).hasSize(3);
+        assertThat(db.sql("""
+            SELECT min(CAST(trigger -> 'data' ->> 'scheduled_at' AS timestamptz)) FROM executions
+             WHERE automation_id = :id
+            """)
+            .param("id", id)
+            .query(java.sql.Timestamp.class)
+            .single()
+            .toInstant()).as("never a time it was paused at").isAfter(resumed);
+    }
+
+    private long runs(String automation) {
+        return db.sql("SELECT count(*) FROM executions WHERE automation_id = :id")
+            .param("id", automation)
+            .query(Long.class)
+            .single();
+    }
+}
