@@ -170,6 +170,13 @@ class PortalSubscriptionPageTest {
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).click();
             assertThat(page.locator(".facts .card-expiry")).hasText("Expired 01/2025");
             assertThat(page.locator(".facts")).containsText("This card has expired");
+            // A probe saw the note drawn over the next fact at 1280 px (it wrapped into the next column).
+            var note = page.locator(".facts .card-note").boundingBox();
+            var next = page.locator(".facts .paid-with + div").boundingBox();
+            boolean apart = note.x + note.width <= next.x || next.x + next.width <= note.x
+                || note.y + note.height <= next.y || next.y + next.height <= note.y;
+            assertThat(apart).as("the expired card's note and the next fact do not overlap at " + width + " px")
+                .isTrue();
             Chromium.screenshot(page, "portal-subscription-expired-card-" + width);
             page.locator(".item-actions").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
                 "Change card")).click();
