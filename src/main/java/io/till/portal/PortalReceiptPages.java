@@ -6,6 +6,7 @@ import io.till.billing.Orders;
 import io.till.receipt.Receipt;
 import io.till.receipt.Receipts;
 import io.till.shared.ErrorCode;
+import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -39,6 +40,7 @@ class PortalReceiptPages {
         model.addAttribute("order", details);
         model.addAttribute("r", details.receipt());
         model.addAttribute("addressSaved", "saved".equals(address));
+        model.addAttribute("addressRemoved", "removed".equals(address));
         if (!model.containsAttribute("addressForm")) {
             addressForm(model, orders.get(buyer.accountId(), id).billingAddress(), Map.of());
         }
@@ -69,6 +71,13 @@ class PortalReceiptPages {
                 + "and it needs no billing address.");
             return order(buyer, id, null, model);
         }
+        boolean blank = BillingAddress.checked(given, "billing_address", new FieldErrors()) == null;
+        if (blank && orders.get(buyer.accountId(), id).billingAddress() == null) {
+            // Nothing given and nothing to remove: saying "saved" would claim an address that is nowhere.
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            addressForm(model, given, Map.of("country", "Fill in your address, or choose at least your country."));
+            return order(buyer, id, null, model);
+        }
         try {
             orders.changeBillingAddress(buyer.accountId(), buyer.customerId(), id, given);
         } catch (TillException e) {
@@ -80,7 +89,8 @@ class PortalReceiptPages {
             addressForm(model, given, errors);
             return order(buyer, id, null, model);
         }
-        return "redirect:/portal/" + buyer.accountId() + "/orders/" + id + "?address=saved#billed-title";
+        return "redirect:/portal/" + buyer.accountId() + "/orders/" + id + "?address=" + (blank ? "removed" : "saved")
+            + "#billed-title";
     }
 
     @GetMapping("/portal/{accountId}/orders/{id}/receipt")

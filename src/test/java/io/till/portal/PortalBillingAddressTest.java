@@ -163,4 +163,29 @@ class PortalBillingAddressTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save billing address")).click();
         assertThat(page.locator(".buyer")).containsText("Germany");
     }
+
+    /** A probe saved an empty form and was told "Billing address saved." with no address anywhere. */
+    @Test
+    void anEmptyFormSavesNothingAndEmptyingAGivenAddressSaysItIsRemoved() {
+        var shop = shops.open();
+        var bare = buy(shop, "grace@example.com", null);
+        var page = orderPage(shop, bare, 390);
+        page.getByText("Add a billing address").click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save billing address")).click();
+
+        assertThat(page.locator(".notice.success")).hasCount(0);
+        assertThat(page.locator(".address-form")).containsText("choose at least your country");
+
+        var addressed = buy(shop, "ada@example.com", """
+            {"line1": "2 Elm St", "country": "US"}""");
+        var other = orderPage(shop, addressed, 390);
+        other.getByText("Change the billing address").click();
+        other.getByLabel("Address line 1").fill("");
+        other.getByLabel("Country").selectOption("");
+        other.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save billing address")).click();
+
+        assertThat(other.locator(".notice.success")).hasText("Billing address removed. Your receipts show none.");
+        assertThat(api.get("/api/v1/orders/" + addressed.get("id").asString(), shop.apiKey()).json()
+            .get("billing_address").isNull()).isTrue();
+    }
 }
