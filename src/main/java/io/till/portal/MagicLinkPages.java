@@ -66,7 +66,9 @@ class MagicLinkPages {
     String confirm(@PathVariable String accountId, @PathVariable String token, HttpServletResponse response,
         Model model) {
         if (!links.isUsable(PortalLinks.Kind.EMAIL, accountId, token)) {
-            return PortalSignIns.expired(response);
+            return PortalBuyerResolver.signedInTo(accountId)
+                ? "redirect:" + PortalPaths.overview(accountId)
+                : PortalSignIns.expired(response);
         }
         model.addAttribute("token", token);
         return "portal/confirm";
@@ -75,7 +77,11 @@ class MagicLinkPages {
     @PostMapping("/portal/{accountId}/link/{token}")
     String signIn(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
         HttpServletResponse response) {
-        return signIns.signInOrExpired(request, response, links.consume(PortalLinks.Kind.EMAIL, accountId, token)
-            .map(link -> new PortalBuyer(accountId, link.customerId(), PortalBuyer.Access.FULL)), null);
+        var used = links.consume(PortalLinks.Kind.EMAIL, accountId, token);
+        if (used.isEmpty() && PortalBuyerResolver.signedInTo(accountId)) {
+            return "redirect:" + PortalPaths.overview(accountId);
+        }
+        return signIns.signInOrExpired(request, response, used.map(link -> new PortalBuyer(accountId, link
+            .customerId(), PortalBuyer.Access.FULL)), null);
     }
 }

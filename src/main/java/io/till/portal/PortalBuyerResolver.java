@@ -35,6 +35,16 @@ class PortalBuyerResolver implements HandlerMethodArgumentResolver, WebMvcConfig
     }
 
     /** The session of the request, if any: for open pages that look different to a signed-in buyer. */
+    /**
+     * Whether this request's buyer is signed in to the whole portal of {@code accountId}: a sign-in link used already
+     * (Back after signing in, the email opened again) then takes them home rather than saying the link is dead.
+     */
+    static boolean signedInTo(String accountId) {
+        return session().map(PortalSessions.Session::buyer)
+            .filter(buyer -> buyer.accountId().equals(accountId) && buyer.access() == PortalBuyer.Access.FULL)
+            .isPresent();
+    }
+
     static java.util.Optional<PortalSessions.Session> session() {
         return SecurityContextHolder.getContext().getAuthentication() instanceof PortalAuthentication signedIn
             ? java.util.Optional.of(signedIn.session())

@@ -130,6 +130,13 @@ class MagicLinkTest {
         var again = PortalClient.fromFreshAddress(port).post("/portal/" + shop.accountId(), path, "");
         assertThat(again.status()).isEqualTo(410);
         assertThat(again.body()).contains("This link no longer works", "Email me a new link");
+        // The buyer who just signed in with it goes Back, or opens the email again: they are in, not told it is dead.
+        var back = browser.get(link);
+        assertThat(back.status()).isEqualTo(302);
+        assertThat(back.header("Location")).isEqualTo(home);
+        var resent = browser.post(home, path, "");
+        assertThat(resent.status()).isEqualTo(302);
+        assertThat(resent.header("Location")).isEqualTo(home);
     }
 
     @Test
