@@ -62,10 +62,44 @@ final class TemplateVariables {
             }
             var reading = Templates.read(node.asString());
             reading.refusals().forEach(refusal -> errors.add(new FieldError(path, "unknown_variable", refusal)));
+            var problems = new java.util.LinkedHashSet<String>();
             reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar, carried))
                 .filter(problem -> problem != null)
-                .forEach(problem -> errors.add(new FieldError(path, "unknown_variable", problem)));
+                .forEach(problems::add);
+            reading.printed().stream().distinct().map(TemplateVariables::notPrintable)
+                .filter(problem -> problem != null)
+                .forEach(problems::add);
+            problems.forEach(problem -> errors.add(new FieldError(path, "unknown_variable", problem)));
         }
+    }
+
+    /** What prints a group of values instead of a value, with the field to name instead. */
+    private static final Map<String, String> GROUPS = Map.of(
+        "customer.stats", "{{customer.stats.order_count}}",
+        "customer.metadata", "{{customer.metadata.<key>}}",
+        "customer.default_card", "{{customer.default_card.last4}}",
+        "customer.stats.lifetime_value", "{{customer.stats.lifetime_value.0.amount}} (in minor units, one amount per "
+            + "currency) with {{customer.stats.lifetime_value.0.currency}}",
+        "customer.stats.disputed", "{{customer.stats.disputed.0.amount}} with {{customer.stats.disputed.0.currency}}",
+        "event.data", "{{event.data.<field>}}");
+
+    /** The customer's stats a template may name. */
+    private static final Set<String> STATS = Set.of("order_count", "lifetime_value", "active_subscriptions",
+        "active_payment_plans", "missed_payments", "paused_subscriptions", "disputed");
+
+    /**
+     * Why printing {@code name} would put a whole record, or a group of values, into the message (a probe's {@code
+     * {{customer}}} rendered as {@code {id=cus_…, name=…}}); null when it names a value, or one only running can tell.
+     */
+    static String notPrintable(String name) {
+        String[] parts = name.split("\\.");
+        if (parts.length == 1 && (KNOWN_ROOTS.containsKey(name) || (OPEN_ROOTS.contains(name)
+            && !name.equals("item")))) {
+            return "{{" + name + "}} is a whole record: print one of its fields, such as {{" + name + "."
+                + (name.equals("event") ? "type" : "id") + "}}";
+        }
+        String instead = GROUPS.get(name);
+        return instead == null ? null : "{{" + name + "}} is a group of values: print one of them, such as " + instead;
     }
 
     /** Whether {@code field} of {@code root} is a known field of the customer, the portal or the account. */
@@ -104,6 +138,9 @@ final class TemplateVariables {
         }
         if (parts.length == 1) {
             return null;
+        }
+        if (root.equals("customer") && parts.length > 2 && parts[1].equals("stats") && !STATS.contains(parts[2])) {
+            return notOfThisTrigger + ": customer.stats has " + String.join(", ", new java.util.TreeSet<>(STATS));
         }
         Shape shape = fields.get(parts[1]);
         boolean fits = shape != null && switch (shape) {

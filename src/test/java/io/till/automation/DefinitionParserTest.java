@@ -266,6 +266,11 @@ class DefinitionParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
         {{customer.name.bytes}}                           | {{customer.name.bytes}} is not a variable of this trigger
+        {{customer}}                                      | {{customer}} is a whole record: print one of its fields, such as {{customer.id}}
+        {{event}}                                         | {{event}} is a whole record: print one of its fields, such as {{event.type}}
+        {{customer.stats}}                                | {{customer.stats}} is a group of values: print one of them, such as {{customer.stats.order_count}}
+        {{event.data}}                                    | {{event.data}} is a group of values: print one of them, such as {{event.data.<field>}}
+        {{customer.stats.lifetime_value_formatted}}       | {{customer.stats.lifetime_value_formatted}} is not a variable of this trigger: customer.stats has active_payment_plans, active_subscriptions, disputed, lifetime_value, missed_payments, order_count, paused_subscriptions
         {{customer.name.class}}                           | {{customer.name.class}} is not a variable of this trigger
         {{customer.name.length}}                          | {{customer.name.length}} is not a variable of this trigger
         {{customer.tags.size}}                            | {{customer.tags.size}} is not a variable of this trigger

@@ -42,22 +42,29 @@ final class TemplateReader {
             return refused("the template does not parse: " + e.getMessage());
         }
         var paths = new ArrayList<String>();
+        var printed = new ArrayList<String>();
         var refusals = new ArrayList<String>();
-        template.visit(new EveryTag(paths, refusals));
+        template.visit(new EveryTag(paths, printed, refusals));
         template.visit(new TagsReadingTheWholeContext(refusals));
-        return new Read(template, new Templates.Reading(List.copyOf(paths), List.copyOf(refusals)));
+        return new Read(template, new Templates.Reading(List.copyOf(paths), List.copyOf(printed),
+            List.copyOf(refusals)));
     }
 
     private static Read refused(String why) {
-        return new Read(null, new Templates.Reading(List.of(), List.of(why)));
+        return new Read(null, new Templates.Reading(List.of(), List.of(), List.of(why)));
     }
 
     private static boolean isPath(String name) {
         return PATH.matcher(name).matches() && Arrays.stream(name.split("\\.")).noneMatch("this"::equals);
     }
 
-    /** Every tag at any depth: names must be data paths ({@code .} inside a section is the current item). */
-    private record EveryTag(List<String> paths, List<String> refusals) implements Mustache.Visitor {
+    /**
+     * Every tag at any depth: names must be data paths ({@code .} inside a section is the current item); {@code
+     * printed} are the paths of variables, whose values are printed (a section's may be a record or a list it walks).
+     */
+    private record EveryTag(List<String> paths, List<String> printed, List<String> refusals)
+        implements
+            Mustache.Visitor {
 
         @Override
         public void visitText(String text) {
@@ -70,6 +77,9 @@ final class TemplateReader {
         @Override
         public void visitVariable(String name) {
             check("", name);
+            if (isPath(name)) {
+                printed.add(name);
+            }
         }
 
         @Override

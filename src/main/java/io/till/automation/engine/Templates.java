@@ -23,6 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Templates {
 
+    /** Why a record, or a list of them, is not printed. */
+    static final String RECORD = "a record, or a list of them, cannot be printed: name one of its fields, such as "
+        + "{{customer.name}}, or walk a list with {{#…}}…{{/…}}";
+
     private static final Mustache.Compiler TEXT = compiler(false);
     private static final Mustache.Compiler HTML = compiler(true);
     private static final Pattern NULL_ITEM = Pattern.compile("Null context for variable '(.*)' on line (\\d+)");
@@ -40,7 +44,8 @@ public final class Templates {
      * What a template reads, as the renderer parses it: the data paths its tags name (sections included, {@code .}
      * inside a section left out), and why any tag that is not a data path is refused.
      */
-    public record Reading(List<String> paths, List<String> refusals) {}
+       /** The paths a template names, those of them it prints (not sections), and the tags it may not have. */
+    public record Reading(List<String> paths, List<String> printed, List<String> refusals) {}
 
     public static Reading read(String template) {
         return TemplateReader.read(TEXT, template).reading();
@@ -142,6 +147,17 @@ public final class Templates {
             .withFormatter(value -> {
                 if (value instanceof Root) {
                     throw new MustacheException(TemplateReader.WHOLE_CONTEXT);
+                }
+                if (value instanceof Map<?, ?>) {
+                    // A Java map's toString would land in a buyer's email: {id=cus_…, name=…}.
+                    throw new MustacheException(RECORD);
+                }
+                if (value instanceof List<?> list) {
+                    if (list.stream().anyMatch(item -> item instanceof Map<?, ?> || item instanceof List<?>)) {
+                        throw new MustacheException(RECORD);
+                    }
+                    // Tags read as a reader writes them: "vip, new".
+                    return String.join(", ", list.stream().map(String::valueOf).toList());
                 }
                 return String.valueOf(value);
             })

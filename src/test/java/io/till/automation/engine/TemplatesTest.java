@@ -142,6 +142,20 @@ class TemplatesTest {
             .isEqualTo("gold new vip,new,");
     }
 
+    /** A probe's {{customer}} rendered as {id=cus_…, name=…} in an email; a version saved before is refused now. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{{customer}}", "{{customer.metadata}}", "{{event}}"})
+    void refusesToPrintARecordAsJavaWouldWriteIt(String template) {
+        assertThatThrownBy(() -> renderText(template)).isInstanceOf(Templates.RenderException.class)
+            .hasMessageContaining("cannot be printed")
+            .hasMessageNotContaining("gold");
+    }
+
+    @Test
+    void printsAListOfValuesAsAReaderWritesIt() {
+        assertThat(renderText("Tags: {{customer.tags}}").asString()).isEqualTo("Tags: vip, new");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"{{.}}", "{{ . }}", "{{{.}}}", "{{&.}}",
             "{{^event.nothing}}{{.}}{{/event.nothing}}",
