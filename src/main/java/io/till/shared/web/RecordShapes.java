@@ -3,6 +3,7 @@ package io.till.shared.web;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -40,11 +41,21 @@ final class RecordShapes {
         }
         var present = new ArrayList<String>();
         var nullable = new LinkedHashSet<String>();
+        components(record, present, nullable);
+        byName.put(schemaName, new Shape(List.copyOf(present), Set.copyOf(nullable)));
+    }
+
+    private static void components(Class<?> record, List<String> present, Set<String> nullable) {
         for (RecordComponent component : record.getRecordComponents()) {
-            if (component.isAnnotationPresent(JsonIgnore.class) || leftOutWhenNull(component)) {
+            if (annotation(component, JsonIgnore.class) != null || leftOutWhenNull(component)) {
                 continue;
             }
-            JsonProperty named = component.getAnnotation(JsonProperty.class);
+            if (annotation(component, JsonUnwrapped.class) != null && component.getType().isRecord()) {
+                // Its components are written in its place (a customer's fields beside its stats).
+                components(component.getType(), present, nullable);
+                continue;
+            }
+            JsonProperty named = annotation(component, JsonProperty.class);
             String name = named != null && !named.value().isEmpty()
                 ? named.value()
                 : SNAKE_CASE.translate(component.getName());
@@ -53,7 +64,23 @@ final class RecordShapes {
                 nullable.add(name);
             }
         }
-        byName.put(schemaName, new Shape(List.copyOf(present), Set.copyOf(nullable)));
+    }
+
+    /**
+     * A Jackson annotation written on a record component: Jackson's annotations do not target record components, so
+     * Java puts them on the accessor, the field and the constructor's parameter, never where
+     * {@link RecordComponent#getAnnotation} looks.
+     */
+    private static <A extends java.lang.annotation.Annotation> A annotation(RecordComponent component, Class<A> type) {
+        A found = component.getAccessor().getAnnotation(type);
+        if (found == null) {
+            try {
+                found = component.getDeclaringRecord().getDeclaredField(component.getName()).getAnnotation(type);
+            } catch (NoSuchFieldException e) {
+                return null;
+            }
+        }
+        return found;
     }
 
     Optional<Shape> of(String schemaName) {
@@ -61,7 +88,7 @@ final class RecordShapes {
     }
 
     private static boolean leftOutWhenNull(RecordComponent component) {
-        JsonInclude include = component.getAnnotation(JsonInclude.class);
+        JsonInclude include = annotation(component, JsonInclude.class);
         if (include == null) {
             include = component.getDeclaringRecord().getAnnotation(JsonInclude.class);
         }
