@@ -155,6 +155,7 @@ class WebhookEndpointController {
         return history.get(caller.accountId(), id, deliveryId);
     }
 
+    @ApiResponse(responseCode = "202", description = "Accepted: the new attempt is due now", useReturnTypeSchema = true)
     @PostMapping("/{id}/deliveries/{deliveryId}/replay")
     @Operation(summary = "Replay a delivery", description = "Makes a new attempt due now, with the same webhook-id. "
         + "Refused (409 invalid_state) while an attempt is being made.")
