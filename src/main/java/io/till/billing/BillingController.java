@@ -179,7 +179,7 @@ class BillingController {
         return actions.resume(caller.accountId(), id);
     }
 
-    record ChangeCard(String paymentMethodId) {}
+    record ChangeCard(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String paymentMethodId) {}
 
     @PostMapping("/subscriptions/{id}/change_card")
     @Operation(summary = "Choose the saved card that pays a subscription", description = "Raises card.updated; "

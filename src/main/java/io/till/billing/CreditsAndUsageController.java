@@ -86,7 +86,8 @@ class CreditsAndUsageController {
             body.reason()));
     }
 
-    record UsageRecord(String subscriptionId, String meter, Long quantity) {}
+    record UsageRecord(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String subscriptionId, String meter,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Long quantity) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/usage")

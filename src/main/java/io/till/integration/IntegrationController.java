@@ -1,6 +1,7 @@
 package io.till.integration;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
@@ -33,7 +34,7 @@ class IntegrationController {
         this.changes = changes;
     }
 
-    record IntegrationInput(String type, JsonNode config) {}
+    record IntegrationInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String type, JsonNode config) {}
 
     @ApiResponse(responseCode = "200", description = "Updated", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
