@@ -80,6 +80,14 @@ class ApiContract implements OpenApiCustomizer {
             .addProperty("request_id", new StringSchema()
                 .description("Quote it to support; the server's log line for the request carries it too"))
             .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldError")))
+            .addProperty("decline_code", new StringSchema().example("insufficient_funds")
+                .description("card_declined: the processor's code for the decline"))
+            .addProperty("order_id", new StringSchema()
+                .description("card_declined on a purchase or an upsell: the order the decline left"))
+            .addProperty("payment_id", new StringSchema()
+                .description("card_declined: the failed payment the decline left"))
+            .addProperty("invoice_id", new StringSchema()
+                .description("card_declined on paying an invoice: the invoice, still open"))
             .required(List.of("type", "title", "status", "code")));
         components.addParameters("IdempotencyKey", new HeaderParameter().name("Idempotency-Key").required(false)
             .description("Any unique string (1 to 255 printable ASCII characters). The same key with the same request "
@@ -272,11 +280,30 @@ class ApiContract implements OpenApiCustomizer {
         if (names.isEmpty()) {
             return;
         }
+        // What an expansion adds is in the answer only when asked for: optional, and null when its id names nothing.
+        for (String name : names) {
+            if (!schema.getProperties().containsKey(name)) {
+                schema.addProperty(name, new Schema<>().anyOf(List.of(expanded(components, name), new Schema<>()
+                    .types(Set.of("null")))).description("With expand=" + name + ": the record " + name
+                        + "_id names"));
+            }
+        }
         operation.addParametersItem(new Parameter().in("query").name("expand").required(false)
             .description("Records to carry in place of their ids, comma-separated: each of " + String.join(", ",
                 names) + " adds that record beside its _id field (null when it names nothing).")
             .schema(new ArraySchema().items(new StringSchema()._enum(names)))
             .style(Parameter.StyleEnum.FORM).explode(false));
+    }
+
+    /** The schema of the record {@code name} expands to ({@code payment_plan}: PaymentPlan), or any object. */
+    private static Schema<?> expanded(Components components, String name) {
+        var schemaName = new StringBuilder();
+        for (String word : name.split("_")) {
+            schemaName.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return components.getSchemas() != null && components.getSchemas().containsKey(schemaName.toString())
+            ? new Schema<>().$ref("#/components/schemas/" + schemaName)
+            : new ObjectSchema();
     }
 
     private static Schema<?> answered(Components components, Operation operation) {
