@@ -210,6 +210,173 @@ class OpenApiContractTest {
         assertThat(schemas.get("CustomerChange").has("required")).as("a change's fields stay optional").isFalse();
     }
 
+    /**
+     * A client generated from the document reads every real answer: each answer's status is one the document lists
+     * for its operation (a replay answered 202 where only 200 was documented), and its body has every property its
+     * schema requires, declares every property it carries (an expanded customer, a declined purchase's order_id) and
+     * allows every null it holds. Checked on answers of many kinds, read as a client would read them.
+     */
+    @Test
+    void realAnswersAreWhatTheDocumentSays() {
+        JsonNode document = document();
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String customer = shops.customer(shop);
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "answers@example.com");
+        var wrong = new ArrayList<String>();
+
+        conforms(document, "GET", "/api/v1/customers/{id}", api.get("/api/v1/customers/" + customer, key), wrong);
+        conforms(document, "GET", "/api/v1/customers", api.get("/api/v1/customers", key), wrong);
+        // Every name each read can expand, expanded.
+        var reads = new java.util.LinkedHashMap<String, String>();
+        reads.put("/api/v1/orders/{id}", "/api/v1/orders/" + order.get("id").asString());
+        reads.put("/api/v1/orders", "/api/v1/orders");
+        reads.put("/api/v1/subscriptions/{id}", "/api/v1/subscriptions/" + order.get("subscription_id").asString());
+        reads.put("/api/v1/subscriptions", "/api/v1/subscriptions");
+        reads.put("/api/v1/payments", "/api/v1/payments");
+        reads.put("/api/v1/invoices", "/api/v1/invoices");
+        reads.forEach((template, path) -> {
+            var names = new ArrayList<String>();
+            document.at("/paths/" + template.replace("/", "~1") + "/get/parameters").forEach(parameter -> {
+                if (parameter.path("name").asString("").equals("expand")) {
+                    parameter.at("/schema/items/enum").forEach(name -> names.add(name.asString()));
+                }
+            });
+            assertThat(names).as(template + " expands").isNotEmpty();
+            conforms(document, "GET", template, api.get(path + "?expand=" + String.join(",", names), key), wrong);
+        });
+
+        var endpoint = api.post("/api/v1/webhook_endpoints", key, """
+            {"url": "https://hooks.example.com/till", "event_types": ["acme.unused"]}""");
+        conforms(document, "POST", "/api/v1/webhook_endpoints", endpoint, wrong);
+        String endpointPath = "/api/v1/webhook_endpoints/" + endpoint.json().get("id").asString();
+        var delivery = api.post(endpointPath + "/test", key, null);
+        conforms(document, "POST", "/api/v1/webhook_endpoints/{id}/test", delivery, wrong);
+        String deliveryPath = endpointPath + "/deliveries/" + delivery.json().get("id").asString();
+        conforms(document, "GET", "/api/v1/webhook_endpoints/{id}/deliveries", api.get(endpointPath + "/deliveries",
+            key), wrong);
+        conforms(document, "GET", "/api/v1/webhook_endpoints/{id}/deliveries/{deliveryId}", api.get(deliveryPath,
+            key), wrong);
+        conforms(document, "POST", "/api/v1/webhook_endpoints/{id}/deliveries/{deliveryId}/replay", api.post(
+            deliveryPath + "/replay", key, null), wrong);
+
+        var automation = api.post("/api/v1/automations", key, """
+            {"name": "Wait a day", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"}]}""");
+        conforms(document, "POST", "/api/v1/automations", automation, wrong);
+        String automationPath = "/api/v1/automations/" + automation.json().get("id").asString();
+        conforms(document, "POST", "/api/v1/automations/{id}/activate", api.post(automationPath + "/activate", key,
+            null), wrong);
+        var run = api.post(automationPath + "/run", key, "{\"customer_id\": \"" + customer + "\"}");
+        conforms(document, "POST", "/api/v1/automations/{id}/run", run, wrong);
+        conforms(document, "GET", "/api/v1/executions", api.get("/api/v1/executions", key), wrong);
+        conforms(document, "GET", "/api/v1/executions/{id}", api.get("/api/v1/executions/" + run.json().get("id")
+            .asString(), key), wrong);
+
+        var declined = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", key, """
+            {"customer_id": "%s", "token": "pm_card_chargeDeclinedInsufficientFunds", "option_id": "%s"}"""
+            .formatted(customer, shop.monthly()));
+        assertThat(declined.status()).as(declined.text()).isEqualTo(402);
+        assertThat(declined.json().has("decline_code")).as("the case is tried").isTrue();
+        conforms(document, "POST", "/api/v1/checkouts/{id}/purchases", declined, wrong);
+
+        assertThat(wrong).isEmpty();
+    }
+
+    /** Where {@code answer} disagrees with what the document says {@code method template} answers, into wrong. */
+    private static void conforms(JsonNode document, String method, String template, Api.Response answer,
+        List<String> wrong) {
+        String operation = method + " " + template;
+        JsonNode responses = document.at("/paths/" + template.replace("/", "~1") + "/" + method.toLowerCase()
+            + "/responses");
+        assertThat(responses.isObject()).as(operation + " is documented").isTrue();
+        String status = Integer.toString(answer.status());
+        if (!responses.has(status)) {
+            wrong.add(operation + " answered " + status + ", documented " + responses.propertyNames());
+            return;
+        }
+        if (answer.text() == null || answer.text().isBlank()) {
+            return;
+        }
+        JsonNode content = responses.get(status).path("content");
+        JsonNode schema = content.path(answer.status() < 300 ? "application/json" : ApiContract.PROBLEM).path(
+            "schema");
+        if (schema.isMissingNode()) {
+            wrong.add(operation + " " + status + " has no JSON schema");
+            return;
+        }
+        disagreements(document, schema, answer.json(), operation + " " + status, wrong);
+    }
+
+    /**
+     * Where {@code value} disagrees with {@code schema}: a required property missing, a property the schema does not
+     * declare, a null it does not allow.
+     */
+    private static void disagreements(JsonNode document, JsonNode schema, JsonNode value, String at,
+        List<String> wrong) {
+        if (schema.has("$ref")) {
+            disagreements(document, document.at(schema.get("$ref").asString().substring(1)), value, at, wrong);
+            return;
+        }
+        JsonNode alternatives = schema.has("anyOf") ? schema.get("anyOf") : schema.get("oneOf");
+        if (alternatives != null) {
+            List<String> closest = null;
+            for (JsonNode alternative : alternatives) {
+                var found = new ArrayList<String>();
+                disagreements(document, alternative, value, at, found);
+                if (closest == null || found.size() < closest.size()) {
+                    closest = found;
+                }
+            }
+            wrong.addAll(closest);
+            return;
+        }
+        if (value.isNull()) {
+            boolean anyJson = !schema.has("type") && !schema.has("properties") && !schema.has("items");
+            if (!anyJson && !schema.path("type").toString().contains("\"null\"")) {
+                wrong.add(at + " is null, which its schema does not allow: " + schema);
+            }
+            return;
+        }
+        if (value.isObject() && schema.has("properties")) {
+            schema.path("required").forEach(required -> {
+                if (!value.has(required.asString())) {
+                    wrong.add(at + "." + required.asString() + " is required but missing");
+                }
+            });
+            value.properties().forEach(field -> {
+                JsonNode property = schema.get("properties").get(field.getKey());
+                if (property == null) {
+                    if (!schema.has("additionalProperties")) {
+                        wrong.add(at + "." + field.getKey() + " is answered but not declared");
+                    }
+                } else {
+                    disagreements(document, property, field.getValue(), at + "." + field.getKey(), wrong);
+                }
+            });
+        } else if (value.isArray() && schema.has("items")) {
+            for (int i = 0; i < Math.min(value.size(), 3); i++) {
+                disagreements(document, schema.get("items"), value.get(i), at + "[" + i + "]", wrong);
+            }
+        }
+    }
+
+    /**
+     * A generated client names its methods after operationIds: each is unique and says what it does (listOrders,
+     * createCustomer), never springdoc's list_7 for the eighth method named list.
+     */
+    @Test
+    void everyOperationHasAUniqueMeaningfulId() {
+        var ids = new ArrayList<String>();
+        document().get("paths").properties().forEach(path -> path.getValue().properties().forEach(entry -> ids.add(
+            entry.getValue().path("operationId").asString(""))));
+
+        assertThat(ids).hasSizeGreaterThan(100).doesNotHaveDuplicates();
+        assertThat(ids).allMatch(id -> id.matches("[a-z]+[A-Z][A-Za-z]*"), "a verb and what it acts on, camelCase");
+        assertThat(ids).contains("listOrders", "createCustomer", "getCustomer", "updateCustomer",
+            "replayWebhookEndpointDelivery", "cancelSubscription", "deleteWebhookEndpoint");
+    }
+
     /** The Location a create answers with can be read: each collection that creates has a GET of one record. */
     @Test
     void everyCollectionThatCreatesCanReadWhatItCreated() throws Exception {
@@ -251,10 +418,17 @@ class OpenApiContractTest {
             "/api/v1/checkouts/{id}/purchases", "/api/v1/orders", "/api/v1/subscriptions", "/api/v1/tasks",
             "/api/v1/portal_sessions", "/api/v1/customers/{id}/credits",
             "/api/v1/customers/{customerId}/payment_methods",
-            "/api/v1/events");
+            "/api/v1/events", "/api/v1/usage", "/api/v1/integrations",
+            "/api/v1/subscriptions/{id}/change_card", "/api/v1/payment_plans/{id}/change_card");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "required@example.com");
+        String plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
+            .json().get("payment_plan_id").asString();
         var differences = new ArrayList<String>();
         for (String create : creates) {
             String path = create.replace("/checkouts/{id}", "/checkouts/" + shop.checkoutId())
+                .replace("/subscriptions/{id}", "/subscriptions/" + order.get("subscription_id").asString())
+                .replace("/payment_plans/{id}", "/payment_plans/" + plan)
                 .replace("{id}", customer)
                 .replace("{customerId}", customer);
             var answer = api.post(path, shop.apiKey(), "{}");
