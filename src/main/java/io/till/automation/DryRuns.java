@@ -116,7 +116,10 @@ class DryRuns {
     Result run(String accountId, Program program, ObjectNode event) {
         String customerId = event.path("customer_id").asString(null);
         Instant now = Timestamps.now(clock);
-        String notStarted = event.hasNonNull("id") ? whyNotStarted(accountId, program, event) : null;
+        // Sample data is held to the trigger's type only: its scope's records are made up.
+        String notStarted = event.hasNonNull("id")
+            ? whyNotStarted(accountId, program, event)
+            : otherType(program, event);
         if (notStarted != null) {
             return new Result(program.version(), false, "not_started", json.createObjectNode()
                 .put("code", "not_started").put("message", "would not start: " + notStarted), event, List.of());
@@ -173,6 +176,14 @@ class DryRuns {
      * Why a real event would start no run of this program, as matching decides it (type, then scope), or null. A sample
      * event is the tester's own, so it is not held to the trigger.
      */
+    private static String otherType(Program program, ObjectNode event) {
+        String eventType = event.path("type").asString("");
+        return program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger && !eventType.isEmpty()
+            && !trigger.event().equals(eventType)
+                ? "this automation starts on " + trigger.event() + ", not on " + eventType
+                : null;
+    }
+
     String whyNotStarted(String accountId, Program program, ObjectNode event) {
         if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
             return null;

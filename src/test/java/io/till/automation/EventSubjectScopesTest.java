@@ -160,6 +160,13 @@ class EventSubjectScopesTest {
         assertThat(otherType.get("error").get("message").asString()).isEqualTo("would not start: this automation "
             + "starts on addon.purchased, not on option.selected");
         assertThat(own.get("status").asString()).isEqualTo("succeeded");
+
+        // Sample data of another type is no event this automation could start on either.
+        var sample = api.post("/api/v1/automations/" + forA + "/test", store.apiKey(), """
+            {"event": {"type": "acme.other", "data": {}}}""").json();
+        assertThat(sample.get("status").asString()).isEqualTo("not_started");
+        assertThat(sample.get("error").get("message").asString()).isEqualTo("would not start: this automation "
+            + "starts on addon.purchased, not on acme.other");
     }
 
     @Test
