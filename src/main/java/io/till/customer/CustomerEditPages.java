@@ -3,6 +3,7 @@ package io.till.customer;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,18 +107,28 @@ class CustomerEditPages {
         Customer before = customers.get(staff.accountId(), id);
         var typed = new Form(name, email, phone, tags, shown(tagsShown), marketingConsent, consentShown, fields,
             shownFields(fieldsShown));
-        var typos = new LinkedHashMap<String, String>();
-        var typedFields = typed.typedFields(typos);
-        if (!typos.isEmpty()) {
-            return form(model, before, typed, typos, false);
-        }
+        // Every refused field is shown at once, and only a new email that can be saved is offered for confirmation.
+        var errors = new LinkedHashMap<String, String>();
+        var typedFields = typed.typedFields(errors);
+        var body = body(typed, typedFields);
+        refusals(body, typed.typedTags()).forEach(errors::putIfAbsent);
         boolean emailChanges = !email.strip().equalsIgnoreCase(before.email());
+        if (emailChanges && !errors.containsKey("email")) {
+            customers.findByEmail(staff.accountId(), email.strip()).filter(owner -> !owner.id().equals(id))
+                .ifPresent(owner -> {
+                    errors.put("email", "belongs to " + owner.id());
+                    model.addAttribute("emailOwner", owner);
+                });
+        }
+        if (!errors.isEmpty()) {
+            return form(model, before, typed, errors, false);
+        }
         if (emailChanges && !email.strip().equals(confirmedEmail)) {
             return form(model, before, typed, Map.of(), true);
         }
         Customer after;
         try {
-            after = customers.update(staff.accountId(), id, body(typed, typedFields));
+            after = customers.update(staff.accountId(), id, body);
         } catch (TillException e) {
             if (e.errors().isEmpty()) {
                 throw e;
@@ -219,6 +230,18 @@ class CustomerEditPages {
     /** A tag as a message names it: a long one cut to its start. */
     private static String abbreviated(String tag) {
         return tag.length() <= 30 ? tag : tag.substring(0, 30) + "…";
+    }
+
+    /** What the API would refuse in this body, by field of the form, checked by the rules the API checks it with. */
+    private static Map<String, String> refusals(ObjectNode body, List<String> tags) {
+        var errors = new FieldErrors();
+        CustomerFields.forUpdate(body, errors);
+        try {
+            errors.throwIfAny();
+            return Map.of();
+        } catch (TillException e) {
+            return byField(e, tags);
+        }
     }
 
     /** The first message for each field of the form ({@code tags[3]} is the tags field). */

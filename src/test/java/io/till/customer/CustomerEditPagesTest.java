@@ -205,13 +205,52 @@ class CustomerEditPagesTest {
         page.getByLabel("Phone (optional, international format)").fill("+14155550123");
         page.getByLabel("Email").fill("GRACE@cobol.example");
         page.getByRole(AriaRole.BUTTON, named("Save")).click();
-        page.getByRole(AriaRole.BUTTON, named("Save with the new email")).click();
+        // A taken email is refused at once: it is never offered for confirmation.
         assertThat(page.locator("#email-error")).hasText("Email already belongs to Grace Hopper.");
+        assertThat(page.locator("#email-warning")).hasCount(0);
         assertThat(page.locator("#email-error").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
             "Grace Hopper"))).hasAttribute("href", "/admin/customers/" + grace);
         Chromium.screenshot(page, "dashboard-customer-edit-email-taken-390");
         assertThat(page.getByLabel("Name")).hasValue("Ada King");
         assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("name").asString())
             .isEqualTo("Ada Lovelace");
+    }
+
+    @Test
+    void everyRefusedFieldIsExplainedOnTheFirstSubmitAndAnInvalidEmailIsNeverOfferedForConfirmation() {
+        var account = accounts.create();
+        String ada = customer(account, "Ada Lovelace", "ada@analytical.example");
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + ada + "/edit");
+
+        page.getByLabel("Name").fill("");
+        page.getByLabel("Email").fill("not-an-email");
+        page.getByLabel("Phone (optional, international format)").fill("555-1234");
+        page.getByLabel("Tags (one per line)").fill("t".repeat(60));
+        page.getByLabel("Custom fields (one per line, such as “plan: gold”)").fill("plan gold");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+
+        assertThat(page.locator("#name-error")).hasText("Name must not be blank");
+        assertThat(page.locator("#email-error")).containsText("Email must be an email address");
+        assertThat(page.locator("#phone-error")).containsText("Phone must be an international number");
+        assertThat(page.locator("#tags-error")).containsText("must be a non-empty string of at most 50");
+        assertThat(page.locator("#fields-error")).containsText("line 1 must read “name: value”");
+        assertThat(page.locator("#email-warning")).hasCount(0);
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Save"))).isVisible();
+        String refused = (String) page.getByLabel("Name").evaluate("e => getComputedStyle(e).borderTopColor");
+        assertThat(page.getByLabel("Phone (optional, international format)")).hasCSS("border-top-color", refused);
+        Chromium.screenshot(page, "dashboard-customer-edit-all-errors-1280");
+
+        // Once every field is right, the new email is still confirmed before it is saved.
+        page.getByLabel("Name").fill("Ada King");
+        page.getByLabel("Email").fill("ada@king.example");
+        page.getByLabel("Phone (optional, international format)").fill("+14155550123");
+        page.getByLabel("Tags (one per line)").fill("vip");
+        page.getByLabel("Custom fields (one per line, such as “plan: gold”)").fill("plan: gold");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.locator("#email-warning")).containsText("ada@king.example");
+        assertThat(page.locator(".field-error")).hasCount(0);
+        assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("name").asString())
+            .as("nothing saved before the email is confirmed").isEqualTo("Ada Lovelace");
     }
 }
