@@ -147,18 +147,25 @@ public class PromoCodes {
      * Whether the code can be used now for a purchase in {@code currency}; the reason why not, otherwise. The
      * redemption itself is {@link #redeem}, in the purchase's transaction.
      */
-    public Optional<String> refusal(PromoCode promo, String currency) {
+    public Optional<Refusal> refusal(PromoCode promo, String currency) {
         if (promo.expiresAt() != null && !Timestamps.now(clock).isBefore(promo.expiresAt())) {
-            return Optional.of("expired on " + promo.expiresAt());
+            return Optional.of(new Refusal("not_applicable", "expired on " + promo.expiresAt()));
         }
         if (promo.maxRedemptions() != null && promo.timesRedeemed() >= promo.maxRedemptions()) {
-            return Optional.of("has been used up");
+            // The code a purchase that lost the race for the last use gets too (redeem): one limit, one code.
+            return Optional.of(new Refusal(USED_UP, USED_UP_MESSAGE));
         }
         if (promo.currency() != null && !promo.currency().equals(currency)) {
-            return Optional.of("is for " + promo.currency() + " purchases");
+            return Optional.of(new Refusal("not_applicable", "is for " + promo.currency() + " purchases"));
         }
         return Optional.empty();
     }
+
+    /** Why a code does not apply: a field error's code and message. */
+    public record Refusal(String code, String message) {}
+
+    private static final String USED_UP = "used_up";
+    private static final String USED_UP_MESSAGE = "has been used up";
 
     /** Counts one use, refusing it if the limit was reached meanwhile by a concurrent purchase. */
     public void redeem(String accountId, PromoCode promo) {
@@ -171,7 +178,7 @@ public class PromoCodes {
             .param("id", promo.id())
             .update();
         if (updated == 0) {
-            throw TillException.invalid("promo_code", "used_up", "has been used up");
+            throw TillException.invalid("promo_code", USED_UP, USED_UP_MESSAGE);
         }
     }
 

@@ -16,6 +16,7 @@ import io.till.customer.Customers;
 import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.TillException;
@@ -211,6 +212,15 @@ class Purchases {
                 }
             }
         }
+        if (option != null) {
+            // Each price is at most Amounts.MAX, but twenty addons on top are not: one order charges no more than it.
+            long total = option.amount() + addons.stream().mapToLong(Checkout.Addon::amount).sum();
+            if (total > Amounts.MAX) {
+                errors.add(addons.isEmpty() ? "option_id" : "addon_ids", "amount_too_large", "would make the order "
+                    + "total " + Amounts.format(total, option.currency()) + ", more than one order may charge ("
+                    + Amounts.format(Amounts.MAX, option.currency()) + ")");
+            }
+        }
         PromoCode promo = null;
         if (request.promoCode() != null && !request.promoCode().isBlank()) {
             promo = promoCodes.findByCode(accountId, request.promoCode().strip()).orElse(null);
@@ -218,7 +228,7 @@ class Purchases {
                 errors.add("promo_code", "not_found", "is not a promo code of this store");
             } else if (option != null) {
                 promoCodes.refusal(promo, option.currency())
-                    .ifPresent(reason -> errors.add("promo_code", "not_applicable", reason));
+                    .ifPresent(refusal -> errors.add("promo_code", refusal.code(), refusal.message()));
             }
         }
         Optional<Customer> customer = Optional.empty();

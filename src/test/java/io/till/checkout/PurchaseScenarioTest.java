@@ -300,6 +300,33 @@ class PurchaseScenarioTest {
         assertThat(first.json().get("total").asLong()).isEqualTo(4800);
         assertThat(second.status()).isEqualTo(400);
         assertThat(second.json().get("errors").get(0).get("message").asString()).contains("used up");
+        assertThat(second.json().get("errors").get(0).get("code").asString())
+            .as("the code a purchase losing the race for the last use gets too").isEqualTo("used_up");
+    }
+
+    /** A probe bought a 10^12 option with twenty 10^12 addons: one order of 2.1×10^13, past the documented cap. */
+    @Test
+    void refusesAnOrderWhoseAddonsTakeItPastTheLargestAmountBeforeAnyCharge() {
+        var account = accounts.create();
+        String key = account.apiKey();
+        var product = api.post("/api/v1/products", key, """
+            {"name": "Island", "options": [
+              {"name": "Whole", "kind": "one_time", "amount": 1000000000000, "currency": "usd"}]}""");
+        var checkout = api.post("/api/v1/checkouts", key, """
+            {"name": "Island checkout", "product_id": "%s",
+             "addons": [{"name": "Lighthouse", "amount": 1000000000000, "currency": "usd"}]}"""
+            .formatted(product.json().get("id").asString()));
+        assertThat(checkout.status()).as(checkout.text()).isEqualTo(201);
+
+        var bought = api.post("/api/v1/checkouts/" + checkout.json().get("id").asString() + "/purchases", key, """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "addon_ids": ["%s"]}""".formatted(product.json().get("options").get(0).get("id").asString(),
+            checkout.json().get("addons").get(0).get("id").asString()));
+
+        assertThat(bought.status()).as(bought.text()).isEqualTo(400);
+        assertThat(bought.json().get("errors").get(0).get("field").asString()).isEqualTo("addon_ids");
+        assertThat(bought.json().get("errors").get(0).get("code").asString()).isEqualTo("amount_too_large");
+        assertThat(api.get("/api/v1/payments", key).json().get("data")).isEmpty();
     }
 
     private Store store(String promoCode) {
