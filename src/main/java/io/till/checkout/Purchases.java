@@ -112,7 +112,11 @@ class Purchases {
     private static void checkInternal(PurchaseRequest request) {
         var errors = new FieldErrors();
         if (request.customerId() == null) {
-            errors.add("customer_id", "required", "an internal order is for an existing customer");
+            errors.add("customer_id", "required", "is required: the existing customer to charge");
+        }
+        if (request.optionId() == null) {
+            // Listed with the rest: every bad field at once, not the option after the customer is fixed.
+            errors.add("option_id", "required", "is required: the product option to sell");
         }
         if (request.customer() != null) {
             errors.add("customer", "not_allowed", "an internal order is for an existing customer: give customer_id");

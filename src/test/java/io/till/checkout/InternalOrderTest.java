@@ -64,4 +64,19 @@ class InternalOrderTest {
         response.json().get("errors").forEach(error -> out.add(error.get("field").asString()));
         return out;
     }
+
+    /** A probe sent {} and was told of the customer only; the option came after it was fixed. */
+    @Test
+    void anEmptyOrderOrSubscriptionListsEveryMissingField() {
+        var shop = shops.open();
+        for (String path : List.of("/api/v1/orders", "/api/v1/subscriptions")) {
+            var refused = api.post(path, shop.apiKey(), "{}");
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            var fields = new ArrayList<String>();
+            refused.json().get("errors").forEach(error -> fields.add(error.get("field").asString() + " "
+                + error.get("code").asString()));
+            assertThat(fields).as(path).contains("customer_id required", "option_id required");
+        }
+    }
 }
