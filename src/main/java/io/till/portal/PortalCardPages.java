@@ -51,7 +51,12 @@ class PortalCardPages {
         }
         if (removed != null) {
             portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
-                .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card) + " is removed."));
+                .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card)
+                    + (PortalCardViews.sameNumber(wallet, card)
+                        ? ", " + PortalCardViews.Expiry.of(card, Timestamps.now(clock)).text(card.expiry())
+                            .toLowerCase(java.util.Locale.ROOT) + ","
+                        : "")
+                    + " is removed."));
         }
         // The outcome of a choice is told only for the choice the signed address names: anyone can write a link.
         var owed = owedSeal.read(buyer, chosen, was);

@@ -55,15 +55,20 @@ final class PortalCardViews {
      * @param expires as printed on the card, "01/2025"
      */
     record CardRow(String id, String brand, String last4, String label, String expires, Expiry expiry,
-        List<String> pays, String added) {
+        List<String> pays, String added, boolean sameNumber) {
 
         public boolean removable() {
             return pays.isEmpty();
         }
 
-        /** "Visa ending in 4242", and when a card alike is saved too, ", added Mar 3, 2026": which one goes. */
+        /**
+         * "Visa ending in 4242", and when a card alike is saved too, ", added Mar 3, 2026", or when one of the same
+         * number with another expiry is, ", expired 12/2026": which one goes.
+         */
         public String removeLabel() {
-            return "Remove " + label + (added == null ? "" : ", " + added);
+            return "Remove " + label + (added != null
+                ? ", " + added
+                : sameNumber ? ", " + expiry.text(expires).toLowerCase(java.util.Locale.ROOT) : "");
         }
 
         /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031". */
@@ -136,8 +141,17 @@ final class PortalCardViews {
                     .stream()
                     .map(PortalCardText::name)
                     .toList(),
-                added(wallet, saved.card())))
+                added(wallet, saved.card()), sameNumber(wallet, saved.card())))
             .toList();
+    }
+
+    /** Whether another saved card has this one's brand and last 4 (a card renewed with its number, say). */
+    static boolean sameNumber(PortalCards.Wallet wallet, Card card) {
+        return wallet.cards()
+            .stream()
+            .map(PortalCards.SavedCard::card)
+            .anyMatch(other -> !other.id().equals(card.id()) && other.brand().equals(card.brand())
+                && other.last4().equals(card.last4()));
     }
 
     /**

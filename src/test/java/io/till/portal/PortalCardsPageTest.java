@@ -124,6 +124,28 @@ class PortalCardsPageTest {
             + "\"]")).hasText(java.util.regex.Pattern.compile("^Amex •••• 8431 · exp \\d\\d/\\d\\d$"));
     }
 
+    /** A probe removed one of two "Visa ending in 4242" of different expiries, asked and told in the same words. */
+    @Test
+    void twoCardsOfOneNumberAndDifferentExpiriesAreToldApartByTheirExpiry() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        for (int year : new int[]{2040, 2041}) {
+            var saved = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(),
+                "{\"token\": \"pm_card_visa\", \"exp_month\": 12, \"exp_year\": " + year + "}");
+            org.assertj.core.api.Assertions.assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        }
+        var page = signedIn(buyer, 390);
+        var remove = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Remove Visa ending in 4242, expires 12/2040").setExact(true));
+        assertThat(remove).hasCount(1);
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Remove Visa ending in 4242, expires 12/2041").setExact(true))).hasCount(1);
+
+        page.onceDialog(dialog -> dialog.accept());
+        remove.click();
+
+        assertThat(page.locator(".notice")).containsText("Visa ending in 4242, expires 12/2040, is removed.");
+    }
+
     private tools.jackson.databind.JsonNode saveVisa(TwoSubscriptions buyer) {
         var saved = api.post("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.shop().apiKey(),
             // The same expiry both times, whatever year the clock has reached meanwhile: alike cards.
