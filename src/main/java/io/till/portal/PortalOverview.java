@@ -200,8 +200,12 @@ class PortalOverview {
             .param("all", all)
             .query((rs, row) -> {
                 String currency = rs.getString("currency");
-                return new Billing("payment_plan", rs.getString("id"), name(rs), rs.getString("status"),
-                    rs.getString("status"), Amounts.format(rs.getLong("installment_amount"), currency),
+                String status = rs.getString("status");
+                // A plan has no past due state of its own (it is unpaid once its retries are spent), but a buyer
+                // reads a failed installment as a subscription's failed renewal is shown: past due.
+                String shown = "active".equals(status) && rs.getLong("unpaid") > 0 ? "past_due" : status;
+                return new Billing("payment_plan", rs.getString("id"), name(rs), status,
+                    shown, Amounts.format(rs.getLong("installment_amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
                     null,

@@ -296,6 +296,28 @@ class PortalSubscriptionPagesTest {
             .isEqualTo("active");
     }
 
+    /** A probe saw a green "Active" beside a red "Unpaid $200.00" on a plan whose installment had failed. */
+    @Test
+    void aPlanWhoseInstallmentFailedReadsPastDueAsASubscriptionDoes() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String customer = order.get("customer_id").asString();
+        var failing = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_chargeCustomerFail\", \"make_default\": true}");
+        assertThat(failing.status()).as(failing.text()).isEqualTo(201);
+        shops.advance(shop, "P1M");
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("active");
+        var buyer = signIn(shop, customer);
+
+        var details = buyer.get("/portal/" + shop.accountId() + "/payment_plans/" + plan);
+        var overview = buyer.get("/portal/" + shop.accountId() + "/");
+
+        assertThat(details.body()).contains("status-past_due\">past due<");
+        assertThat(overview.body()).contains("status-past_due\">past due<").doesNotContain("status-active");
+    }
+
     @Test
     void anotherCustomersSubscriptionOrPlanIsNotFoundAndStaysAsItWas() {
         var shop = shops.open();
