@@ -66,6 +66,9 @@ class CustomerCreditPages {
         }
     }
 
+    private static final java.util.regex.Pattern NEGATIVE = java.util.regex.Pattern.compile(
+        "\\s*\\p{Sc}?\\s*-\\s*\\p{Sc}?\\s*[0-9][0-9,]*(\\.[0-9]+)?\\s*");
+
     /**
      * The amount typed, in minor units of the currency; every refusal of the form at once, in the form's words (the
      * API's "in minor units" means nothing to someone who typed 12.50).
@@ -75,10 +78,14 @@ class CustomerCreditPages {
         if (!Amounts.isCurrency(currency)) {
             errors.add("currency", "invalid_format", "must be a three-letter currency code such as usd or eur");
         }
-        Long minor = amount.isBlank()
+        // "-5" is no amount to the parser; a grant of it is refused for what it is: not more than zero.
+        boolean negative = NEGATIVE.matcher(amount).matches();
+        Long minor = amount.isBlank() || negative
             ? null
             : Amounts.parseTyped(errors, "amount", amount, Amounts.isCurrency(currency) ? currency : "usd");
-        if (amount.isBlank()) {
+        if (negative) {
+            errors.add("amount", "out_of_range", "must be more than zero");
+        } else if (amount.isBlank()) {
             errors.add("amount", "required", "enter an amount, such as 12.50");
         } else if (minor != null && minor <= 0) {
             errors.add("amount", "out_of_range", "must be more than zero");

@@ -77,11 +77,14 @@ public final class Amounts {
         }
         BigDecimal minor = new BigDecimal(text.replace(",", "")).movePointRight(digits);
         if (minor.stripTrailingZeros().scale() > 0) {
-            throw TillException.invalid(field, "invalid_format", "must be an amount such as "
-                + BigDecimal.valueOf(500, digits).toPlainString() + ", with at most " + digits + " decimals");
+            String code = currency.toUpperCase(Locale.ROOT);
+            throw TillException.invalid(field, "invalid_format", digits == 0
+                ? "must be a whole amount such as 500: " + code + " has no decimals"
+                : "must be an amount such as " + BigDecimal.valueOf(500, digits).toPlainString() + ": " + code
+                    + " has at most " + digits + " decimals");
         }
         if (minor.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw tooLarge(field, "must be at most " + typed(MAX, currency));
+            throw tooLarge(field, "must be at most " + format(MAX, currency));
         }
         return minor.longValueExact();
     }
@@ -94,7 +97,7 @@ public final class Amounts {
         try {
             Long amount = parseTyped(field, typed, currency);
             if (amount != null && amount > MAX) {
-                errors.add(field, "amount_too_large", "must be at most " + typed(MAX, currency));
+                errors.add(field, "amount_too_large", "must be at most " + format(MAX, currency));
                 return null;
             }
             return amount;

@@ -256,7 +256,10 @@ class CustomerRecordPagesTest {
         page.getByLabel("Amount").fill("12,5");
         page.getByLabel("Currency").fill("zz");
         page.getByLabel("Reason (optional)").fill("Goodwill");
-        addCredit(page, "the amount typed");
+        // The browser refuses what cannot be granted before asking; without the script, the server says why.
+        page.locator("#add-credit form").evaluate("form => form.removeAttribute('data-confirm')");
+        page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
+            .click();
 
         var form = page.locator("#add-credit");
         assertThat(form).hasJSProperty("open", true);
@@ -272,36 +275,90 @@ class CustomerRecordPagesTest {
 
         page.getByLabel("Amount").fill("0");
         page.getByLabel("Currency").fill("usd");
-        addCredit(page, "$0.00");
+        page.locator("#add-credit form").evaluate("form => form.removeAttribute('data-confirm')");
+        page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
+            .click();
         assertThat(form.locator("#credit-amount-error")).containsText("Must be more than zero");
         assertThat(form.locator("#credit-currency-error")).hasCount(0);
 
         // The dialog names only an amount the server reads as typed: never "$12.51" for 12.505, nor "$123.00" for
-        // 1,2,3.
+        // 1,2,3 (those are refused before any question).
         // Asked and answered "Go back": nothing is sent, so the next field is filled on this very page.
-        var named = new java.util.LinkedHashMap<String, String>();
-        named.put("12.505", "the amount typed");
-        named.put("1,2,3", "the amount typed");
-        named.put("1,250.5", "$1,250.50");
         var amountField = page.locator("#credit-amount");
-        for (var typed : named.entrySet()) {
-            amountField.fill(typed.getKey());
+        for (String typed : List.of("12.505", "1,2,3")) {
+            amountField.fill(typed);
             page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
                 "Add credit")).click();
-            var dialog = page.getByRole(AriaRole.DIALOG);
-            assertThat(dialog).containsText("Grant Ada Lovelace " + typed.getValue() + " of credit?");
-            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Go back")).click();
-            assertThat(dialog).isHidden();
+            assertThat(page.getByRole(AriaRole.DIALOG)).isHidden();
+            assertThat((String) amountField.evaluate("input => input.validationMessage")).as(typed).isNotEmpty();
         }
+        amountField.fill("1,250.5");
+        page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
+            .click();
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).containsText("Grant Ada Lovelace $1,250.50 of credit?");
+        dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Go back")).click();
+        assertThat(dialog).isHidden();
 
         page.getByLabel("Amount").fill("");
         page.getByLabel("Amount").evaluate("input => input.required = false");
-        addCredit(page, "the amount typed");
+        page.locator("#add-credit form").evaluate("form => form.removeAttribute('data-confirm')");
+        page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add credit"))
+            .click();
         assertThat(form.locator("#credit-amount-error")).containsText("Enter an amount");
 
         assertThat(api.get("/api/v1/customers/" + store.ada() + "/credits", store.shop().apiKey()).json()
             .get("balances")).isEmpty();
         assertThat(page.locator("section:has(#info) .facts")).containsText("No credits");
+    }
+
+    /** The amount field's own refusal, as the browser holds it once a submit was stopped before the dialog. */
+    private static String refusalOf(Locator field) {
+        return (String) field.evaluate("input => input.validationMessage");
+    }
+
+    @Test
+    void anAmountThatCannotBeGrantedIsRefusedBeforeAnyConfirmAndTheServerSaysItInMoney() {
+        var store = store();
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
+        page.locator("#add-credit summary").click();
+        var amount = page.getByLabel("Amount");
+        var button = page.locator("#add-credit").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+            "Add credit"));
+
+        var refused = new java.util.LinkedHashMap<String, String>();
+        refused.put("99999999999999", "Must be at most $10,000,000,000.00");
+        refused.put("-5", "Must be more than zero");
+        refused.put("\uD83D\uDE00", "Must be an amount such as 5.00");
+        refused.put("   ", "Enter an amount");
+        refused.put("0.00", "Must be more than zero");
+        for (var typed : refused.entrySet()) {
+            amount.fill(typed.getKey());
+            button.click();
+            assertThat(page.getByRole(AriaRole.DIALOG)).isHidden();
+            assertThat(refusalOf(amount)).as(typed.getKey()).startsWith(typed.getValue());
+        }
+        page.getByLabel("Currency").fill("jpy");
+        amount.fill("1.5");
+        button.click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).isHidden();
+        assertThat(refusalOf(amount)).startsWith("JPY has no decimals: type a whole amount");
+        Chromium.screenshot(page, "dashboard-customer-credit-refused-in-browser-1280");
+
+        // Without the script, the server refuses the same amounts in the same words, formatted as money.
+        var serverSays = new java.util.LinkedHashMap<String, String>();
+        serverSays.put("1.5", "Must be a whole amount such as 500: JPY has no decimals.");
+        serverSays.put("99999999999999", "Must be at most ¥1,000,000,000,000.");
+        serverSays.put("-5", "Must be more than zero.");
+        for (var typed : serverSays.entrySet()) {
+            page.locator("#add-credit form").evaluate("form => form.removeAttribute('data-confirm')");
+            page.getByLabel("Currency").fill("jpy");
+            amount.fill(typed.getKey());
+            button.click();
+            assertThat(page.locator("#credit-amount-error")).hasText(typed.getValue());
+        }
+        assertThat(api.get("/api/v1/customers/" + store.ada() + "/credits", store.shop().apiKey()).json()
+            .get("balances")).isEmpty();
     }
 
     @Test

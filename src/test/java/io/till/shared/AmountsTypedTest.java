@@ -24,7 +24,9 @@ class AmountsTypedTest {
         assertThat(Amounts.parseTyped("amount", "500", "jpy")).isEqualTo(500);
         assertThat(Amounts.parseTyped("amount", "1.250", "bhd")).isEqualTo(1250);
         assertThatThrownBy(() -> Amounts.parseTyped("amount", "5.5", "jpy"))
-            .hasMessageContaining("must be an amount such as 500, with at most 0 decimals");
+            .hasMessageContaining("must be a whole amount such as 500: JPY has no decimals");
+        assertThatThrownBy(() -> Amounts.parseTyped("amount", "5.555", "usd"))
+            .hasMessageContaining("must be an amount such as 5.00: USD has at most 2 decimals");
         assertThat(Amounts.typed(129900, "usd")).isEqualTo("1299.00");
         assertThat(Amounts.typed(500, "jpy")).isEqualTo("500");
     }
@@ -71,7 +73,7 @@ class AmountsTypedTest {
         assertThat(Amounts.parseTyped(errors, "c", "10000000000", "usd")).isEqualTo(Amounts.MAX);
         assertThatThrownBy(errors::throwIfAny).isInstanceOfSatisfying(TillException.class, e -> {
             assertThat(e.errors()).extracting(FieldError::field).containsExactly("a", "b");
-            assertThat(e.errors().get(1).message()).isEqualTo("must be at most 10000000000.00");
+            assertThat(e.errors().get(1).message()).isEqualTo("must be at most $10,000,000,000.00");
         });
     }
 
