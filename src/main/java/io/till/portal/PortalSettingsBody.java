@@ -39,6 +39,7 @@ public record PortalSettingsBody(
     private static final Pattern ORIGIN = Pattern.compile(
         "(?:https://" + LABEL + "(?:\\." + LABEL + ")*|http://localhost)(?::(\\d{1,5}))?");
 
+    @Schema(name = "ReceiptEmails")
     public record ReceiptEmailsBody(
         @Schema(description = "A receipt for the order that starts it all") Boolean initialOrder,
         @Schema(description = "A receipt for each subscription renewal payment") Boolean subscriptionRenewals,

@@ -98,6 +98,7 @@ class ApiContract implements OpenApiCustomizer {
         if (openApi.getPaths() == null) {
             return;
         }
+        RequestSchemas.split(openApi, components);
         openApi.getPaths().forEach((path, item) -> {
             if (path.startsWith("/api/v1/")) {
                 item.readOperationsMap().forEach((method, operation) -> {
@@ -122,8 +123,8 @@ class ApiContract implements OpenApiCustomizer {
 
     /**
      * The schemas of answers say what every answer holds: each property a record writes is {@code required} (present,
-     * if null), and one that can be null says so ({@code "type": ["string", "null"]}). Schemas also read as request
-     * bodies are left as they are: there a property may be left out.
+     * if null), and one that can be null says so ({@code "type": ["string", "null"]}). Requests have their own schemas
+     * ({@link RequestSchemas}), left as they are: there a property may be left out.
      */
     private void answersAsWritten(OpenAPI openApi, Components components) {
         var answered = new TreeSet<String>();
@@ -159,7 +160,7 @@ class ApiContract implements OpenApiCustomizer {
     }
 
     /** The component schemas {@code schema} names, and those they name in turn, into {@code names}. */
-    private static void reach(Components components, Schema<?> schema, Set<String> names) {
+    static void reach(Components components, Schema<?> schema, Set<String> names) {
         if (schema == null) {
             return;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -60,7 +61,7 @@ final class RecordShapes {
                 ? named.value()
                 : SNAKE_CASE.translate(component.getName());
             present.add(name);
-            if (!component.getType().isPrimitive() && !NEVER_NULL.contains(name)) {
+            if (!component.getType().isPrimitive() && !NEVER_NULL.contains(name) && !requiredOfRequests(component)) {
                 nullable.add(name);
             }
         }
@@ -85,6 +86,13 @@ final class RecordShapes {
 
     Optional<Shape> of(String schemaName) {
         return Optional.ofNullable(byName.get(schemaName));
+    }
+
+    /** What a request must carry (a billing address's country) is there in every answer of what it saved. */
+    private static boolean requiredOfRequests(RecordComponent component) {
+        var schema = annotation(component, Schema.class);
+        return schema != null
+            && schema.requiredMode() == Schema.RequiredMode.REQUIRED;
     }
 
     private static boolean leftOutWhenNull(RecordComponent component) {
