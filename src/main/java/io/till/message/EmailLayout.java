@@ -48,11 +48,12 @@ final class EmailLayout {
             <tr><td align="center" style="padding:24px 12px">
             <table role="presentation" width="100%%" cellpadding="0" cellspacing="0" style="max-width:600px;\
             width:100%%;background:#ffffff;border-radius:6px;overflow:hidden">
-            <tr><td style="background:%s;padding:16px 24px">%s</td></tr>
-            <tr><td style="padding:24px;color:#1f2937;font-size:15px;line-height:1.5">%s</td></tr>
-            <tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px">%s%s</td></tr>
+            <tr><td style="background:%s;padding:16px 24px;word-break:break-word;overflow-wrap:anywhere">%s</td></tr>
+            <tr><td style="padding:24px;color:#1f2937;font-size:15px;line-height:1.5;word-break:break-word;            overflow-wrap:anywhere">%s</td></tr>
+            <tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px;            word-break:break-word;overflow-wrap:anywhere">%s%s</td></tr>
             </table></td></tr></table></body></html>
-            """.formatted(color, header, bodyHtml, company, support);
+            """
+            .formatted(color, header, bodyHtml, company, support);
     }
 
     /** The plain-text part: the text with a short footer. */
