@@ -130,8 +130,10 @@ public class BillingActions {
                 planInstallments.resume(accountId, closed.paymentPlanId(), Timestamps.now(clock));
             }
         }
-        if (closed.subscriptionId() != null) {
-            // Nothing of it is owed any more: past due or unpaid for it alone would describe nothing.
+        if (status.equals("void") && closed.subscriptionId() != null) {
+            // Voided, nothing of it is owed any more: past due or unpaid for it alone would describe nothing. An
+            // invoice written off as uncollectible is still owed (bad debt, as Stripe's dunning settings keep it
+            // apart from the subscription's status): the subscription stays as it is until staff act on it.
             outcomes.settled(accountId, subscriptions.lockForUpdate(accountId, closed.subscriptionId()), customer,
                 Timestamps.now(clock));
         }

@@ -84,8 +84,7 @@ class InvoiceOutcomes {
 
     /**
      * A subscription back in good standing once none of its invoices is unpaid: one paid, or the last one owed voided
-     * or written off by staff (then nothing is owed and nothing is retried, so past due or unpaid would describe
-     * nothing). Its renewal passed while it was unpaid: a new period starts now, billed now, and renews on its own
+     * by staff (then nothing is owed and nothing is retried, so past due or unpaid would describe nothing). Its renewal passed while it was unpaid: a new period starts now, billed now, and renews on its own
      * again. Inside the caller's transaction, with the subscription locked.
      */
     void settled(String accountId, Subscription subscription, Customer customer, Instant now) {
