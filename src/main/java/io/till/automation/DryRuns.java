@@ -188,11 +188,11 @@ class DryRuns {
         if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
             return null;
         }
-        String eventType = event.path("type").asString("");
-        if (!trigger.event().equals(eventType)) {
-            return "this automation starts on " + trigger.event() + ", not on " + eventType;
+        String otherType = otherType(program, event);
+        if (otherType != null) {
+            return otherType;
         }
-        var scope = scopes.reader(accountId).mismatch(trigger.scope(), eventType, event.path("data"));
+        var scope = scopes.reader(accountId).mismatch(trigger.scope(), trigger.event(), event.path("data"));
         if (scope.isPresent()) {
             return scope.get();
         }

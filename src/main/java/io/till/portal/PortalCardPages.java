@@ -53,8 +53,8 @@ class PortalCardPages {
             portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
                 .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card)
                     + (PortalCardViews.sameNumber(wallet, card)
-                        ? ", " + PortalCardViews.Expiry.of(card, Timestamps.now(clock)).text(card.expiry())
-                            .toLowerCase(java.util.Locale.ROOT) + ","
+                        ? ", " + PortalCardViews.Expiry.of(card, Timestamps.now(clock)).inSentence(card.expiry())
+                            + ","
                         : "")
                     + " is removed."));
         }

@@ -43,6 +43,11 @@ final class PortalCardViews {
             };
         }
 
+        /** The same within a sentence: "Visa ending in 4242, expired 12/2026". */
+        String inSentence(String expires) {
+            return text(expires).toLowerCase(java.util.Locale.ROOT);
+        }
+
         /** The class of the mark: {@code expired}, {@code soon} or {@code valid}. */
         String tone() {
             return name().toLowerCase(Locale.ROOT);
@@ -68,7 +73,7 @@ final class PortalCardViews {
         public String removeLabel() {
             return "Remove " + label + (added != null
                 ? ", " + added
-                : sameNumber ? ", " + expiry.text(expires).toLowerCase(java.util.Locale.ROOT) : "");
+                : sameNumber ? ", " + expiry.inSentence(expires) : "");
         }
 
         /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031". */

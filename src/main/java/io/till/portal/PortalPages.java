@@ -43,7 +43,7 @@ class PortalPages {
     @GetMapping("/portal/{accountId}")
     String signInPage(@PathVariable String accountId, Model model) {
         var session = PortalBuyerResolver.session();
-        if (session.isPresent() && session.get().buyer().access() == PortalBuyer.Access.FULL) {
+        if (PortalBuyerResolver.signedInTo(accountId)) {
             return "redirect:" + PortalPaths.overview(accountId);
         }
         // A buyer in through a card link sees why this page asks for an email although they are signed in.
