@@ -17,24 +17,31 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * Sign-in by magic link. Asking for a link answers the same page whether or not the email is a customer's (the link,
  * if any, is sent in the background); asking too often answers 429 with {@code Retry-After}, again the same either
- * way. Opening the link shows a button, because mail scanners fetch links; only its POST signs in.
+ * way. A link asked for answers with a redirect to the page saying so ({@link SentLinkNotice}), so reloading it sends
+ * nothing. Opening the link shows a button, because mail scanners fetch links; only its POST signs in.
  */
 @Controller
 class MagicLinkPages {
+
+    /** What the sign-in form takes for an email address: something, an at sign, something; no spaces. */
+    static final String EMAIL_SHAPE = "[^@\\s]+@[^@\\s]+";
 
     private final MagicLinks magicLinks;
     private final PortalLinks links;
     private final PortalSignIns signIns;
     private final SignInThrottle throttle;
     private final SignInThrottle.Limits limits;
+    private final SentLinkNotice sentNotice;
 
     MagicLinkPages(MagicLinks magicLinks, PortalLinks links, PortalSignIns signIns, SignInThrottle throttle,
+        SentLinkNotice sentNotice,
         @Value("${till.portal.sign-in-links-per-email:5}") int perEmail,
         @Value("${till.portal.sign-in-links-per-address:30}") int perAddress) {
         this.magicLinks = magicLinks;
         this.links = links;
         this.signIns = signIns;
         this.throttle = throttle;
+        this.sentNotice = sentNotice;
         this.limits = new SignInThrottle.Limits("portal", perEmail, perAddress);
     }
 
@@ -43,7 +50,7 @@ class MagicLinkPages {
         HttpServletRequest request, HttpServletResponse response, Model model) {
         String address = email.strip();
         model.addAttribute("email", address);
-        if (address.length() > 254 || !address.matches("[^@\\s]+@[^@\\s]+")) {
+        if (address.length() > 254 || !address.matches(EMAIL_SHAPE)) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             model.addAttribute("invalidEmail", true);
             return "portal/sign_in";
@@ -58,8 +65,7 @@ class MagicLinkPages {
             return "portal/sign_in";
         }
         magicLinks.requested(accountId, address);
-        model.addAttribute("sent", true);
-        return "portal/sign_in";
+        return sentNotice.redirect(accountId, address, request, response);
     }
 
     @GetMapping("/portal/{accountId}/link/{token}")

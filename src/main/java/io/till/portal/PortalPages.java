@@ -30,9 +30,11 @@ class PortalPages {
     private final PortalOverview overview;
     private final PortalHistory history;
     private final Brandings brandings;
+    private final SentLinkNotice sentNotice;
 
     PortalPages(PortalLinks links, PortalSignIns signIns, PortalOverview overview, PortalHistory history,
-        Brandings brandings) {
+        Brandings brandings, SentLinkNotice sentNotice) {
+        this.sentNotice = sentNotice;
         this.history = history;
         this.links = links;
         this.signIns = signIns;
@@ -41,13 +43,18 @@ class PortalPages {
     }
 
     @GetMapping("/portal/{accountId}")
-    String signInPage(@PathVariable String accountId, Model model) {
+    String signInPage(@PathVariable String accountId, @RequestParam(required = false) String sent,
+        HttpServletRequest request, Model model) {
         var session = PortalBuyerResolver.session();
         if (PortalBuyerResolver.signedInTo(accountId)) {
             return "redirect:" + PortalPaths.overview(accountId);
         }
         // A buyer in through a card link sees why this page asks for an email although they are signed in.
         model.addAttribute("cardsOnly", session.isPresent());
+        if (sent != null) {
+            model.addAttribute("sent", true);
+            sentNotice.email(request).ifPresent(email -> model.addAttribute("email", email));
+        }
         return "portal/sign_in";
     }
 

@@ -76,12 +76,15 @@ class MagicLinkTest {
         var browser = PortalClient.fromFreshAddress(port);
 
         var known = ask(browser, shop, "known@example.com");
+        String knownPage = browser.get(known.header("Location")).body();
         var unknown = ask(browser, shop, "nobody@example.com");
+        String unknownPage = browser.get(unknown.header("Location")).body();
 
-        assertThat(known.status()).isEqualTo(200);
+        assertThat(known.status()).isEqualTo(302);
         assertThat(unknown.status()).isEqualTo(known.status());
-        assertThat(comparable(unknown.body(), "nobody@example.com"))
-            .isEqualTo(comparable(known.body(), "known@example.com"))
+        assertThat(unknown.header("Location")).isEqualTo(known.header("Location"));
+        assertThat(comparable(unknownPage, "nobody@example.com"))
+            .isEqualTo(comparable(knownPage, "known@example.com"))
             .contains("Check your email");
         var mail = awaitMail(shop);
         assertThat(mail.get("to").asString()).isEqualTo("known@example.com");
@@ -193,8 +196,8 @@ class MagicLinkTest {
         customer(shop, "eli@example.com");
         var browser = PortalClient.fromFreshAddress(port);
         for (int i = 0; i < 5; i++) {
-            assertThat(ask(browser, shop, "eli@example.com").status()).isEqualTo(200);
-            assertThat(ask(browser, shop, "ghost@example.com").status()).isEqualTo(200);
+            assertThat(ask(browser, shop, "eli@example.com").status()).isEqualTo(302);
+            assertThat(ask(browser, shop, "ghost@example.com").status()).isEqualTo(302);
         }
 
         var known = ask(browser, shop, "eli@example.com");
@@ -217,7 +220,31 @@ class MagicLinkTest {
             ask(PortalClient.fromFreshAddress(port), other, "fay@example.com");
         }
 
-        assertThat(ask(PortalClient.fromFreshAddress(port), shop, "fay@example.com").status()).isEqualTo(200);
+        assertThat(ask(PortalClient.fromFreshAddress(port), shop, "fay@example.com").status()).isEqualTo(302);
+    }
+
+    @Test
+    void reloadingThePageThatSaysALinkWasSentSendsNoOtherEmailAndKeepsTheAddressOutOfTheUrl() {
+        var shop = shops.open();
+        customer(shop, "gil@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+
+        var asked = ask(browser, shop, "gil@example.com");
+        awaitMail(shop);
+        var shown = browser.get(asked.header("Location"));
+        var reloaded = browser.get(asked.header("Location"));
+
+        assertThat(asked.header("Location")).isEqualTo("/portal/" + shop.accountId() + "?sent")
+            .doesNotContain("gil");
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body()).contains("Check your email").contains("<span>gil@example.com</span> belongs");
+        assertThat(reloaded.body()).isEqualTo(shown.body().replace(PortalClient.csrf(shown.body()), PortalClient
+            .csrf(reloaded.body())));
+        assertThat(PortalClient.fromFreshAddress(port).get(asked.header("Location")).body())
+            .as("another browser is told a link went out, naming no address")
+            .contains("<span>the address you entered</span> belongs")
+            .doesNotContain("gil@example.com");
+        assertThat(api.get("/api/v1/dev/mailbox", shop.apiKey()).json().get("data")).hasSize(1);
     }
 
     @Test
