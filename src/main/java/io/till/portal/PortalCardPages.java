@@ -8,6 +8,8 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -301,8 +303,13 @@ class PortalCardPages {
             case CardChoices.Outcome.Paid paid -> new PortalCardViews.Outcome("success", "Paid " + amount + " with "
                 + card + ". " + name + " is paid up.", null);
             case CardChoices.Outcome.Declined declined -> new PortalCardViews.Outcome("warning", "Your bank declined "
-                + card + ": “" + declined.reason() + "” Nothing was charged. Choose another card, or add a new one.",
-                null);
+                + card + ": “" + declined.reason() + "” Nothing was charged." + (anotherCard(wallet, billed)
+                    ? " Choose another card, or pay with a new one."
+                    : ""),
+                null, new PortalCardViews.Link(PortalPaths.cards(buyer.accountId()) + "/new?for="
+                    + URLEncoder.encode(chosen.toString(), StandardCharsets.UTF_8),
+                    "Pay " + amount
+                        + " with a new card"));
             case CardChoices.Outcome.Held held -> new PortalCardViews.Outcome("info", "Saved. " + name + " is paused: "
                 + "the " + amount + " it owes is charged to " + card + " when it resumes.", null);
             case CardChoices.Outcome.Trying trying -> poll >= POLLS
@@ -313,6 +320,13 @@ class PortalCardPages {
                     PortalPaths.cards(buyer.accountId()) + "/outcome?chosen=" + chosen + "&was="
                         + owedSeal.sign(buyer, chosen.toString(), was) + "&poll=" + (poll + 1));
         };
+    }
+
+    /** Whether a saved card other than the one just declined could pay {@code billed} (it is offered to choose). */
+    private boolean anotherCard(PortalCards.Wallet wallet, CardChoices.Billed billed) {
+        return PortalCardViews.options(wallet, Timestamps.now(clock))
+            .stream()
+            .anyMatch(option -> !option.id().equals(billed.cardId()));
     }
 
     private String refused(PortalBuyer buyer, TillException e, Model model, HttpServletResponse response) {

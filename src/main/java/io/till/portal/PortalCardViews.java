@@ -130,8 +130,16 @@ final class PortalCardViews {
      *
      * @param tone {@code success}, {@code warning} or {@code info}
      * @param pollUrl where the page asks again while the attempt is under way; null once it is settled
+     * @param payWithNewCard after a decline, the way out that always remains: a new card paying what is owed
      */
-    record Outcome(String tone, String text, String pollUrl) {}
+    record Outcome(String tone, String text, String pollUrl, Link payWithNewCard) {
+
+        Outcome(String tone, String text, String pollUrl) {
+            this(tone, text, pollUrl, null);
+        }
+    }
+
+    record Link(String href, String text) {}
 
     /** A sandbox test card, with its number grouped as printed on a card. */
     record TestCardRow(String number, String grouped, String label, String behaviour) {}

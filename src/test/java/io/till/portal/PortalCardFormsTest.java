@@ -84,6 +84,29 @@ class PortalCardFormsTest {
             .doesNotContain("Your bank declined");
     }
 
+    /**
+     * A decline at "Save and pay" keeps the way out on the page: the outcome says what the bank said and offers to pay
+     * with a new card (a reviewer found the page telling the buyer to add a new card with no link to do it).
+     */
+    @Test
+    void aDeclineAtSaveAndPayOffersToPayWithANewCard() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String alsoFailing = shops.saveCard(buyer.shop(), buyer.customer(), "pm_card_chargeCustomerFail");
+        var browser = signedIn(buyer);
+        String token = PortalClient.csrf(browser.get(cards(buyer)).body());
+
+        var answer = browser.postRaw(cards(buyer) + "/choose", "_csrf=" + token + "&kind=subscription&id="
+            + buyer.pastDue() + "&card_id=" + alsoFailing);
+        var page = browser.get(answer.header("Location"));
+
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(PortalSubscriptionPagesTest.text(page.body()))
+            .contains("Your bank declined", "Nothing was charged. Choose another card, or pay with a new one.");
+        assertThat(page.body()).containsPattern("<a class=\"button primary pay-new\" href=\"/portal/"
+            + buyer.account() + "/cards/new\\?for=subscription%3A" + buyer.pastDue() + "\">Pay \\$19\\.00 with a new "
+            + "card</a>");
+    }
+
     @Test
     void removingACardTwiceShowsItRemovedBothTimes() {
         var buyer = TwoSubscriptions.open(api, shops);

@@ -385,4 +385,23 @@ class PortalCardsPageTest {
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Remove Mastercard ending in 4444"))).hasCount(0);
     }
+
+    @Test
+    void aDeclineAtSaveAndPayLeadsOnToPayingWithANewCard() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String alsoFailing = shops.saveCard(buyer.shop(), buyer.customer(), "pm_card_chargeCustomerFail");
+        var page = signedIn(buyer, 390);
+        var pastDue = item(page, buyer.pastDue());
+
+        pastDue.getByLabel("Paid with").selectOption(alsoFailing);
+        pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+
+        var outcome = item(page, buyer.pastDue()).locator(".outcome");
+        assertThat(outcome).containsText("Your bank declined Visa ending in 0341: “Your card was declined.” Nothing "
+            + "was charged. Choose another card, or pay with a new one.");
+        outcome.scrollIntoViewIfNeeded();
+        Chromium.screenshot(page, "portal-cards-390-declined-at-save-and-pay");
+        outcome.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Pay $19.00 with a new card")).click();
+        assertThat(page.locator(".owed-lead")).containsText("Once saved, your new card pays the $19.00");
+    }
 }
