@@ -3,6 +3,8 @@ package io.till.portal;
 import io.till.account.Accounts;
 import io.till.account.BrandImages;
 import io.till.account.Brandings;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,8 +31,10 @@ class PortalFrame {
     private final Accounts accounts;
     private final Brandings brandings;
     private final BrandImages images;
+    private final Customers customers;
 
-    PortalFrame(Accounts accounts, Brandings brandings, BrandImages images) {
+    PortalFrame(Accounts accounts, Brandings brandings, BrandImages images, Customers customers) {
+        this.customers = customers;
         this.accounts = accounts;
         this.brandings = brandings;
         this.images = images;
@@ -47,9 +51,11 @@ class PortalFrame {
      * @param signedIn whether a session is on (then {@code fullAccess} tells whether it reaches more than the cards)
      * @param backTo the seller's page the session came from, shown as "Back to {company}"
      * @param zone the store's time zone, in which a page writes its days until portal.js writes them in the browser's
+     * @param signedInAs the signed-in buyer's email, so that a buyer who shops under two addresses knows which one
+     *     this is; null when nobody is signed in
      */
     record Frame(String accountId, String company, String supportEmail, String logoUrl, String iconUrl,
-        boolean signedIn, boolean fullAccess, String backTo, String path, ZoneId zone) {
+        boolean signedIn, boolean fullAccess, String backTo, String path, ZoneId zone, String signedInAs) {
 
         /** The company's name closing a sentence: "Sunny Soap Co." stays as it is, "Sunny Soap" gets its period. */
         public String companyEndingASentence() {
@@ -80,7 +86,10 @@ class PortalFrame {
             shown.icon().isPresent() ? "/portal/" + account.id() + "/icon" : null,
             session.isPresent(),
             session.map(s -> s.buyer().access() == PortalBuyer.Access.FULL).orElse(false),
-            session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath(), branding.zone());
+            session.map(PortalSessions.Session::returnUrl).orElse(null), request.getServletPath(), branding.zone(),
+            session.flatMap(s -> customers.find(account.id(), s.buyer().customerId()))
+                .map(Customer::email)
+                .orElse(null));
     }
 
     /**

@@ -275,6 +275,21 @@ class PortalOverviewTest {
     }
 
     @Test
+    void everySignedInPageSaysWhichEmailTheBuyerIsSignedInAs() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "dee@example.com")
+            .get("customer_id")
+            .asString();
+        var browser = signIn(shop, customerId);
+
+        for (String path : List.of("/", "/cards", "/orders")) {
+            assertThat(browser.get("/portal/" + shop.accountId() + path).body()).as(path)
+                .contains("Signed in as <span class=\"signed-in-as\">dee@example.com</span>");
+        }
+        assertThat(new PortalClient(port).get("/portal/" + shop.accountId()).body()).doesNotContain("Signed in as");
+    }
+
+    @Test
     void aFailedRenewalShowsItsUnpaidBalanceAndAsksForANewCard() {
         var shop = shops.open();
         String customerId = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "cy@example.com")
