@@ -33,7 +33,22 @@ class PortalHistory {
         PortalOverview.CardLabel card,
         String failure, Long orderNumber, String paidFor) {}
 
-    record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId) {}
+    /**
+     * A refund, with what it gave back: the payment's order ({@code orderNumber}) or the subscription's or plan's
+     * product ({@code paidFor}), the card it went back to and the day the payment was made, so that a buyer with
+     * several purchases knows which one it was; its row opens that payment's receipt, which lists its refunds.
+     */
+    record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId,
+        Instant paidAt, Long orderNumber, String paidFor, PortalOverview.CardLabel card) {
+
+        /** "Refund of order #23", "Refund of your Membership payment", or "Refund" when its payment says neither. */
+        public String title() {
+            if (orderNumber != null) {
+                return "Refund of order #" + orderNumber;
+            }
+            return paidFor == null ? "Refund" : "Refund of your " + paidFor + " payment";
+        }
+    }
 
     /** The buyer's orders, newest first: {@code limit} of them after the first {@code offset}. */
     List<OrderLine> orders(PortalBuyer buyer, int limit, int offset) {
@@ -149,10 +164,19 @@ class PortalHistory {
     /** The buyer's refunds, newest first: {@code limit} of them after the first {@code offset}. */
     List<RefundLine> refunds(PortalBuyer buyer, int limit, int offset) {
         return db.sql("""
-            SELECT id, created_at, status, amount, currency, payment_id
-              FROM refunds
-             WHERE account_id = :accountId AND customer_id = :customerId
-             ORDER BY created_at DESC, id DESC
+            SELECT r.id, r.created_at, r.status, r.amount, r.currency, r.payment_id, pa.created_at AS paid_at,
+                   o.number AS order_number, p.name AS paid_for, c.brand AS card_brand, c.last4 AS card_last4
+              FROM refunds r
+              JOIN payments pa ON pa.account_id = r.account_id AND pa.id = r.payment_id
+              LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id
+                               AND c.id = pa.card_id
+              LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
+              LEFT JOIN invoices i ON i.account_id = pa.account_id AND i.id = pa.invoice_id
+              LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
+              LEFT JOIN payment_plans pp ON pp.account_id = i.account_id AND pp.id = i.payment_plan_id
+              LEFT JOIN products p ON p.account_id = i.account_id AND p.id = coalesce(s.product_id, pp.product_id)
+             WHERE r.account_id = :accountId AND r.customer_id = :customerId
+             ORDER BY r.created_at DESC, r.id DESC
              LIMIT :limit OFFSET :offset
             """)
             .param("accountId", buyer.accountId())
@@ -161,7 +185,8 @@ class PortalHistory {
             .param("offset", offset)
             .query((rs, row) -> new RefundLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
                 rs.getString("status"), Amounts.format(rs.getLong("amount"), rs.getString("currency")),
-                rs.getString("payment_id")))
+                rs.getString("payment_id"), Timestamps.read(rs, "paid_at"), rs.getObject("order_number", Long.class),
+                rs.getString("paid_for"), PortalOverview.CardLabel.read(rs)))
             .list();
     }
 

@@ -199,6 +199,37 @@ class PortalOverviewTest {
             .doesNotContain("being refunded");
     }
 
+    @Test
+    void aRefundSaysWhatItGaveBackAndToWhichCardAndOpensThatPaymentsReceipt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        var trial = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.trial()));
+        assertThat(trial.status()).as(trial.text()).isEqualTo(201);
+        var advanced = shops.advance(shop, "P14DT1H");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        String renewal = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        assertThat(renewal).isNotEqualTo(order.get("payment_id").asString());
+        for (String payment : List.of(order.get("payment_id").asString(), renewal)) {
+            var refunded = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment
+                + "\", \"amount\": 500}");
+            assertThat(refunded.status()).as(refunded.text()).isEqualTo(201);
+        }
+        long number = api.get("/api/v1/orders/" + order.get("id").asString(), shop.apiKey()).json().get("number")
+            .asLong();
+
+        String page = signIn(shop, customer).get("/portal/" + shop.accountId() + "/refunds").body();
+
+        assertThat(page).contains("Refund of order #" + number, "Refund of your Membership payment",
+            " · to Visa •••• 4242",
+            "Of the payment of");
+        for (String payment : List.of(order.get("payment_id").asString(), renewal)) {
+            assertThat(page).contains("href=\"/portal/" + shop.accountId() + "/payments/" + payment + "/receipt\"");
+        }
+    }
+
     private static long receiptLinks(String page) {
         return java.util.regex.Pattern.compile("href=\"/portal/acct_[a-z0-9]+/payments/[a-z0-9_]+/receipt\"")
             .matcher(page)
