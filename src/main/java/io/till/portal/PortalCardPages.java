@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.stereotype.Controller;
@@ -32,11 +33,16 @@ class PortalCardPages {
     /** How many times (one a second) the page asks again while the billing clock still holds the attempt. */
     static final int POLLS = 20;
 
+    /** Why the add-card form was refused, handed to the page it redirects to (a {@link PortalNotes} note). */
+    static final String REFUSAL = "till_portal_card_refused";
+
     private final PortalCards portalCards;
     private final Clock clock;
     private final OwedBeforeChoice owedSeal;
+    private final PortalNotes notes;
 
-    PortalCardPages(PortalCards portalCards, OwedBeforeChoice owedSeal, Clock clock) {
+    PortalCardPages(PortalCards portalCards, OwedBeforeChoice owedSeal, Clock clock, PortalNotes notes) {
+        this.notes = notes;
         this.portalCards = portalCards;
         this.clock = clock;
         this.owedSeal = owedSeal;
@@ -134,8 +140,9 @@ class PortalCardPages {
      */
     @GetMapping("/portal/{accountId}/cards/new")
     String addPage(PortalBuyer buyer, @RequestParam(name = "for", required = false) String forWhat, Model model,
-        HttpServletRequest request) {
-        return addPage(buyer, model, null, paying(buyer, forWhat), request);
+        HttpServletRequest request, HttpServletResponse response) {
+        String refusal = notes.take(request, response, REFUSAL, addPath(buyer)).orElse(null);
+        return addPage(buyer, model, refusal, paying(buyer, forWhat), request);
     }
 
     /** A sandbox test card, typed in ({@code number}) or picked from the list ({@code test_number}). */
@@ -147,14 +154,14 @@ class PortalCardPages {
         var paying = paying(buyer, forWhat);
         String typed = testNumber != null ? testNumber : number;
         if (typed == null || typed.isBlank()) {
-            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            return addPage(buyer, model, "Type a card number, or pick a test card from the list.", paying, request);
+            return addRefused(buyer, "Type a card number, or pick a test card from the list.", paying, request,
+                response);
         }
         try {
             Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), typed);
             return added(buyer, card, paying, model, response);
         } catch (TillException e) {
-            return addRefused(buyer, e, paying, model, request, response);
+            return addRefused(buyer, e, paying, request, response);
         }
     }
 
@@ -168,7 +175,7 @@ class PortalCardPages {
             Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent);
             return added(buyer, card, paying, model, response);
         } catch (TillException e) {
-            return addRefused(buyer, e, paying, model, request, response);
+            return addRefused(buyer, e, paying, request, response);
         }
     }
 
@@ -208,13 +215,30 @@ class PortalCardPages {
         return chosen(buyer, paying.chosen(), paying.billed(), card.id(), model, response);
     }
 
-    private String addRefused(PortalBuyer buyer, TillException e, Paying paying, Model model,
-        HttpServletRequest request, HttpServletResponse response) {
+    private String addRefused(PortalBuyer buyer, TillException e, Paying paying, HttpServletRequest request,
+        HttpServletResponse response) {
         if (e.code() == ErrorCode.NOT_FOUND) {
             throw e;
         }
-        response.setStatus(e.code().status().value());
-        return addPage(buyer, model, PortalCardText.refusal(e), paying, request);
+        return addRefused(buyer, PortalCardText.refusal(e), paying, request, response);
+    }
+
+    /**
+     * A refused card (declined, not a test card, no number) answers with a redirect back to the form, which says why
+     * once: the page the buyer goes on from is then a plain page, so Back after paying with another card never offers
+     * to send the refused card again (a reviewer's Back showed "Confirm Form Resubmission", and sending it again said
+     * "declined" of a subscription already paid).
+     */
+    private String addRefused(PortalBuyer buyer, String sentence, Paying paying, HttpServletRequest request,
+        HttpServletResponse response) {
+        notes.keep(request, response, REFUSAL, addPath(buyer), sentence, Duration.ofMinutes(5));
+        return "redirect:" + addPath(buyer) + (paying == null
+            ? ""
+            : "?for=" + URLEncoder.encode(paying.target(), StandardCharsets.UTF_8));
+    }
+
+    private static String addPath(PortalBuyer buyer) {
+        return PortalPaths.cards(buyer.accountId()) + "/new";
     }
 
     private String addPage(PortalBuyer buyer, Model model, String error, Paying paying, HttpServletRequest request) {

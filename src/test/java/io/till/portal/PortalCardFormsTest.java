@@ -281,16 +281,45 @@ class PortalCardFormsTest {
             + "card for it first.");
     }
 
+    /**
+     * A card refused at "Save card and pay" answers with a redirect back to the form, which says why once: going Back
+     * to it later (after paying with another card) is a plain page, never "Confirm Form Resubmission" sending the
+     * refused card again.
+     */
+    @Test
+    void aRefusedCardRedirectsBackToTheFormWhichSaysWhyOnce() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String form = cards(buyer) + "/new?for=subscription:" + buyer.pastDue();
+
+        var refused = browser.post(form, cards(buyer) + "/new?for=subscription:" + buyer.pastDue(),
+            "test_number=4000000000000002");
+        var told = browser.get(refused.header("Location"));
+        var again = browser.get(refused.header("Location"));
+
+        assertThat(refused.status()).isEqualTo(302);
+        assertThat(refused.header("Location")).isEqualTo(cards(buyer) + "/new?for=subscription%3A"
+            + buyer.pastDue());
+        assertThat(told.status()).isEqualTo(200);
+        assertThat(PortalSubscriptionPagesTest.text(told.body())).contains("Your bank declined this card",
+            "Once saved, your new card pays the $19.00");
+        assertThat(PortalSubscriptionPagesTest.text(again.body())).doesNotContain("Your bank declined")
+            .contains("Once saved, your new card pays the $19.00");
+    }
+
     @Test
     void aNumberThatIsNoTestCardIsRefusedInASentenceAndNeitherShownBackNorKept() {
         var buyer = TwoSubscriptions.open(api, shops);
         var browser = signedIn(buyer);
 
         var refused = browser.post(cards(buyer) + "/new", cards(buyer) + "/new", "number=4111+1111+1111+1111");
+        var page = browser.get(refused.header("Location"));
 
-        assertThat(refused.status()).isEqualTo(400);
-        assertThat(refused.body()).contains("That is not one of the test card numbers.")
+        assertThat(refused.status()).isEqualTo(302);
+        assertThat(refused.header("Location")).isEqualTo(cards(buyer) + "/new");
+        assertThat(page.body()).contains("That is not one of the test card numbers.")
             .doesNotContain("4111 1111 1111 1111", "4111111111111111");
+        assertThat(String.join(" ", refused.headers().allValues("Set-Cookie"))).doesNotContain("4111", "MTEx");
         assertThat(db.sql("SELECT count(*) FROM cards WHERE account_id = :a AND last4 = '1111'")
             .param("a", buyer.account())
             .query(Long.class)

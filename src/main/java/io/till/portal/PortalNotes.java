@@ -1,0 +1,70 @@
+package io.till.portal;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+
+/**
+ * A few words a form's answer hands to the page it redirects to (post, redirect, get: so that Back and reload never
+ * send the form again), in a short-lived cookie of that page's path: the address a sign-in link went to, why a card
+ * was refused. Not in the URL, where they would stay in the browser's history and the access logs, and where anyone
+ * could write a link that makes the page say anything. The buyer's own words come back only to the buyer's browser.
+ */
+@Component
+class PortalNotes {
+
+    private final PortalCookie portalCookie;
+
+    PortalNotes(PortalCookie portalCookie) {
+        this.portalCookie = portalCookie;
+    }
+
+    void keep(HttpServletRequest request, HttpServletResponse response, String name, String path, String note,
+        Duration kept) {
+        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(note.getBytes(StandardCharsets.UTF_8));
+        response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, name, value, path).maxAge(kept).build().toString());
+    }
+
+    /** The note, if this browser holds one; {@code null} values and what the portal did not write read as none. */
+    Optional<String> read(HttpServletRequest request, String name) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        for (Cookie candidate : cookies) {
+            if (name.equals(candidate.getName())) {
+                try {
+                    return Optional.of(new String(Base64.getUrlDecoder().decode(candidate.getValue()),
+                        StandardCharsets.UTF_8)).filter(note -> !note.isBlank());
+                } catch (IllegalArgumentException notOurs) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads the note and drops it: shown once, as the answer to the form it came from. */
+    Optional<String> take(HttpServletRequest request, HttpServletResponse response, String name, String path) {
+        var note = read(request, name);
+        if (note.isPresent()) {
+            response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, name, "", path).maxAge(0).build().toString());
+        }
+        return note;
+    }
+
+    private ResponseCookie.ResponseCookieBuilder cookie(HttpServletRequest request, String name, String value,
+        String path) {
+        var cookie = ResponseCookie.from(name, value).path(path).httpOnly(true);
+        return portalCookie.framedOverHttps(request)
+            ? PortalCookie.inFrame(cookie)
+            : cookie.secure(portalCookie.alwaysSecure() || request.isSecure()).sameSite("Lax");
+    }
+}
