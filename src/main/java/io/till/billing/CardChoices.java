@@ -136,6 +136,7 @@ public class CardChoices {
             case SUBSCRIPTION -> actions.changeCard(accountId, id, cardId);
             case PAYMENT_PLAN -> actions.changePlanCard(accountId, id, cardId);
         }
+        cards.adoptIfDefaultIdle(accountId, customerId, cardId);
         return chargeOwed(accountId, customerId, kind, id, before.unpaid(), by);
     }
 

@@ -223,6 +223,24 @@ public class Cards {
         return defaultId(customers.lockForUpdate(accountId, customerId));
     }
 
+    /**
+     * A card just chosen to pay a subscription or plan becomes the customer's default when the default pays nothing any
+     * more (or there is none): a buyer who replaced the card that failed has that card as their card on file, on the
+     * staff's record and in {@code customer.default_card}, not the dead one (a reviewer found every recovered customer
+     * still listed with the declined card). A default that still pays something stays: moving it would move what
+     * follows it, and choosing a card for one subscription never changes another's.
+     */
+    public void adoptIfDefaultIdle(String accountId, String customerId, String cardId) {
+        transaction.executeWithoutResult(status -> {
+            Customer customer = customers.lockForUpdate(accountId, customerId);
+            if (customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
+                || get(accountId, customerId, customer.defaultCard().id()).inUse())) {
+                return;
+            }
+            makeDefault(accountId, customerId, cardId);
+        });
+    }
+
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
     Card makeDefault(String accountId, String customerId, String cardId) {
         return transaction.execute(status -> {

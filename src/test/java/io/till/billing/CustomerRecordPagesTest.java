@@ -125,12 +125,16 @@ class CustomerRecordPagesTest {
 
     /**
      * A buyer who chose another card for one subscription in the portal (seed 003) pays it with that card while the
-     * default stays: the record says both, not only the default (a newcomer's walk found it showing only the card that
-     * had just failed).
+     * default stays, as it still pays her payment plan: the record says both, not only the default (a newcomer's walk
+     * found it showing only the card that had just failed).
      */
     @Test
     void aCardTheBuyerChoseForOneSubscriptionIsShownBesideTheDefaultWithWhatItPays() {
         var store = store();
+        var plan = api.post("/api/v1/checkouts/" + store.shop().checkoutId() + "/purchases", store.shop().apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(store.ada(), store.shop()
+            .plan()));
+        assertThat(plan.status()).as(plan.text()).isEqualTo(201);
         var added = api.post("/api/v1/customers/" + store.ada() + "/payment_methods", store.shop().apiKey(), """
             {"token": "pm_card_mastercard"}""");
         assertThat(added.status()).as(added.text()).isEqualTo(201);

@@ -114,6 +114,41 @@ class PortalCardsTest {
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore);
     }
 
+    private String defaultCard(TwoSubscriptions buyer) {
+        var customer = api.get("/api/v1/customers/" + buyer.customer(), buyer.shop().apiKey()).json();
+        return customer.get("default_card").get("id").asString();
+    }
+
+    @Test
+    void aCardChosenInPlaceOfTheFailedOneBecomesTheCardOnFileOnceTheOldOnePaysNothing() {
+        var buyer = buyer();
+        assertThat(defaultCard(buyer)).isEqualTo(buyer.failingCard());
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+
+        portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(), visa.id());
+
+        assertThat(defaultCard(buyer)).isEqualTo(visa.id());
+        assertThat(cardOf(buyer, buyer.other())).as("the other subscription keeps its own card")
+            .isEqualTo(buyer.otherCard());
+        assertThat(shops.events(buyer.shop(), buyer.customer()))
+            .anySatisfy(event -> {
+                assertThat(event.get("type").asString()).isEqualTo("card.updated");
+                assertThat(event.get("data").get("customer").get("default_card").get("id").asString())
+                    .isEqualTo(visa.id());
+            });
+    }
+
+    @Test
+    void aDefaultCardThatStillPaysSomethingStaysTheDefault() {
+        var buyer = buyer();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+
+        portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.other(), visa.id());
+
+        assertThat(defaultCard(buyer)).as("it still pays the past-due subscription").isEqualTo(buyer.failingCard());
+        assertThat(cardOf(buyer, buyer.pastDue())).isEqualTo(buyer.failingCard());
+    }
+
     @Test
     void choosingACardForASubscriptionThatOwesNothingOnlyChangesItsCard() {
         var buyer = buyer();
