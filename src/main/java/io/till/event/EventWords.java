@@ -97,6 +97,9 @@ public final class EventWords {
         if (type.startsWith("invoice.")) {
             return amount(data.path("invoice"), "amount_due");
         }
+        if (type.equals("subscription.canceling") || type.equals("subscription.canceled")) {
+            return cancellation(data.path("subscription"));
+        }
         if (type.startsWith("card.")) {
             String brand = text(data.path("card").path("brand"));
             String last4 = text(data.path("card").path("last4"));
@@ -110,6 +113,22 @@ public final class EventWords {
             return type.equals("card.updated") ? join(card, pays) : card;
         }
         return null;
+    }
+
+    /**
+     * Who canceled and why, as the subscription keeps it: "by the customer · It costs too much · “Back in spring”".
+     * That is the seller's churn feedback, which the record's timeline shows rather than only the event's JSON.
+     */
+    private static String cancellation(JsonNode subscription) {
+        String by = switch (subscription.path("canceled_by").asString("")) {
+            case "customer" -> "by the customer";
+            case "staff" -> text(subscription.path("canceled_by_who")) == null
+                ? "by staff"
+                : "by " + text(subscription.path("canceled_by_who"));
+            default -> null;
+        };
+        String note = text(subscription.path("cancel_reason_text"));
+        return join(join(by, text(subscription.path("cancel_reason"))), note == null ? null : "“" + note + "”");
     }
 
     private static String amount(JsonNode of, String field) {

@@ -56,6 +56,9 @@ class CancelAndKeepTest {
             assertThat(data.get("cancel_reason_text").asString()).isEqualTo("Found a cheaper plan.");
             assertThat(data.get("canceled_by").asString()).isEqualTo("staff");
             assertThat(data.get("canceled_by_who").asString()).isEqualTo("the API");
+            // The staff's timeline says it in words, from the event as it is.
+            assertThat(io.till.event.EventWords.about(event.get("type").asString(), event.get("data")))
+                .isEqualTo("by the API · Too expensive · “Found a cheaper plan.”");
         });
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
     }

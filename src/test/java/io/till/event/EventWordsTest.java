@@ -48,4 +48,20 @@ class EventWordsTest {
         assertThat(EventWords.about("card.updated", chosen)).isEqualTo("Visa ending in 4242 · now pays a subscription");
         assertThat(EventWords.about("card.expiring", chosen)).isEqualTo("Visa ending in 4242");
     }
+
+    @Test
+    void aCancellationSaysWhoCanceledAndWhy() {
+        var byBuyer = JSON.readTree("""
+            {"subscription": {"canceled_by": "customer", "canceled_by_who": null, "cancel_reason": "It costs too much",
+              "cancel_reason_text": "Back in spring"}}""");
+        var byStaff = JSON.readTree("""
+            {"subscription": {"canceled_by": "staff", "canceled_by_who": "sam@shop.example", "cancel_reason": null,
+              "cancel_reason_text": null}}""");
+        var unsaid = JSON.readTree("{\"subscription\": {}}");
+
+        assertThat(EventWords.about("subscription.canceling", byBuyer))
+            .isEqualTo("by the customer · It costs too much · “Back in spring”");
+        assertThat(EventWords.about("subscription.canceled", byStaff)).isEqualTo("by sam@shop.example");
+        assertThat(EventWords.about("subscription.canceled", unsaid)).isNull();
+    }
 }
