@@ -2,7 +2,9 @@ package io.till.admin;
 
 import io.till.billing.Invoices;
 import io.till.billing.Orders;
+import io.till.customer.Customers;
 import io.till.shared.Caller;
+import io.till.shared.PageRequest;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +18,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * The search box of every dashboard page: a pasted id goes straight to its record, a number ({@code #1042} or
  * {@code 1042}, as the buyer quotes it from a receipt or an invoice email) to that order or invoice, anything else
- * searches customers by name or email.
+ * searches customers by name or email, and opens the customer's record when exactly one matches (a redirect, so that
+ * Back returns to the page the search was typed on).
  */
 @Controller
 class AdminSearch {
@@ -41,8 +44,10 @@ class AdminSearch {
 
     private final Orders orders;
     private final Invoices invoices;
+    private final Customers customers;
 
-    AdminSearch(Orders orders, Invoices invoices) {
+    AdminSearch(Orders orders, Invoices invoices, Customers customers) {
+        this.customers = customers;
         this.orders = orders;
         this.invoices = invoices;
     }
@@ -76,8 +81,12 @@ class AdminSearch {
                 return "redirect:/admin/invoices/" + invoice.get();
             }
         }
-        return needle.isEmpty()
-            ? "redirect:/admin/customers"
+        if (needle.isEmpty()) {
+            return "redirect:/admin/customers";
+        }
+        var found = customers.list(staff.accountId(), needle, PageRequest.of(2, null, "cus"));
+        return found.data().size() == 1
+            ? "redirect:/admin/customers/" + found.data().getFirst().id()
             : "redirect:" + UriComponentsBuilder.fromPath("/admin/customers")
                 .queryParam("q", needle)
                 .encode()

@@ -67,9 +67,20 @@ class AdminFramePageTest {
         page.getByLabel("Search customers, or paste an id").press("Enter");
         assertThat(page.getByRole(AriaRole.HEADING, named("Katherine Johnson"))).isVisible();
 
+        // One customer matching opens their record; more are listed.
+        page.getByLabel("Search customers, or paste an id").fill("johnson");
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+        assertThat(page).hasURL(api.uri("/admin/customers/" + id).toString());
+        api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"Lyndon Johnson\", \"email\": \"lbj@example.com\"}");
         page.getByLabel("Search customers, or paste an id").fill("johnson");
         page.getByLabel("Search customers, or paste an id").press("Enter");
         assertThat(page.locator("#results")).containsText("kj@nasa.example");
+        assertThat(page.locator("#results")).containsText("lbj@example.com");
+        // The customers page's own search field does the same.
+        page.getByLabel("Name or email").fill("lyndon");
+        page.getByLabel("Name or email").press("Enter");
+        assertThat(page.getByRole(AriaRole.HEADING, named("Lyndon Johnson"))).isVisible();
 
         page.getByLabel("Search customers, or paste an id").fill("exe_01kdoesnotmatter");
         page.getByLabel("Search customers, or paste an id").press("Enter");
