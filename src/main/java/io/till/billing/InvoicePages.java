@@ -116,6 +116,7 @@ class InvoicePages {
         model.addAttribute("credit", available > 0 ? Amounts.format(available, currency) : null);
         model.addAttribute("refunds", views.invoiceRefunds(accountId, id));
         model.addAttribute("card", views.card(accountId, cardId));
+        model.addAttribute("paidWith", paidWith(accountId, invoice, attempts));
         // The card that pays it is the first choice, "(pays it)": the others are the customer's other cards.
         model.addAttribute("cards", views.cardChoices(accountId, invoice.customerId(), null).stream()
             .filter(choice -> !choice.id().equals(cardId))
@@ -133,6 +134,22 @@ class InvoicePages {
             .mapToLong(Payment::amount)
             .sum();
         return invoice.status().equals("paid") ? cash + invoice.amountCredited() : cash;
+    }
+
+    /**
+     * What paid the invoice, for its summary: the card of the charge that succeeded, which need not be the card that
+     * pays its subscription or plan (a pay now with another card after a decline); its credit when that covered all of
+     * it; null while it is unpaid.
+     */
+    private String paidWith(String accountId, Invoice invoice, List<Payment> attempts) {
+        if (!invoice.status().equals("paid")) {
+            return null;
+        }
+        var succeeded = attempts.stream().filter(p -> p.status().equals("succeeded")).reduce((first, last) -> last);
+        if (succeeded.isPresent()) {
+            return views.card(accountId, succeeded.get().cardId());
+        }
+        return invoice.amountCredited() >= invoice.amountDue() ? "The customer’s credit" : null;
     }
 
     private Attempt attempt(String accountId, int number, Payments.Tried tried) {

@@ -143,6 +143,33 @@ class InvoiceAndPlanPagesTest {
     }
 
     /**
+     * An invoice declined on the subscription's card and then paid with another says, in its summary, the card that
+     * paid it; the declined attempt keeps its own card in the attempts.
+     */
+    @Test
+    void aPaidInvoiceNamesTheCardThatPaidItNotTheOneThatWasDeclined() {
+        var due = pastDue();
+        var visa = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+            "{\"token\": \"pm_card_visa\"}");
+        assertThat(visa.status()).as(visa.text()).isEqualTo(201);
+        var paid = api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(),
+            "{\"payment_method_id\": \"" + visa.json().get("id").asString() + "\"}");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+
+        var summary = page.locator("section[aria-labelledby=about] .facts");
+        assertThat(summary).containsText("Paid with");
+        assertThat(summary).containsText("Visa ending in 4242");
+        assertThat(summary).not().containsText("0341");
+        var rows = page.locator("#attempts tbody tr");
+        assertThat(rows.first()).containsText("failed");
+        assertThat(rows.first()).containsText("Visa ending in 0341");
+        assertThat(rows.last()).containsText("succeeded");
+        assertThat(rows.last()).containsText("Visa ending in 4242");
+    }
+
+    /**
      * "Change card and charge" on a past-due subscription charges what it owes to the card chosen, and the message
      * says how that went: declined in the bank's words (the invoice still open), then paid with a card that works.
      */
