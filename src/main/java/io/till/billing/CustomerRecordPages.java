@@ -41,11 +41,13 @@ class CustomerRecordPages {
     private final CardChoices cardChoices;
     private final io.till.customer.Cards cards;
     private final Invoices invoices;
+    private final java.time.Clock clock;
 
     CustomerRecordPages(Customers customers, CustomerStats.Source stats, Subscriptions subscriptions,
         PaymentPlans paymentPlans, Orders orders, Credits credits, Products products, CustomerTimeline timeline,
-        CardChoices cardChoices, io.till.customer.Cards cards, Invoices invoices) {
+        CardChoices cardChoices, io.till.customer.Cards cards, Invoices invoices, java.time.Clock clock) {
         this.invoices = invoices;
+        this.clock = clock;
         this.cardChoices = cardChoices;
         this.cards = cards;
         this.customers = customers;
@@ -160,9 +162,9 @@ class CustomerRecordPages {
             }
         }
         var paying = new java.util.ArrayList<PayingCard>();
+        var now = io.till.shared.Timestamps.now(clock);
         byCard.forEach((cardId, pays) -> cards.findSaved(accountId, cardId)
-            .ifPresent(card -> paying.add(new PayingCard(card.name() + " · expires " + card.expMonth() + "/"
-                + card.expYear(), String.join(", ", pays)))));
+            .ifPresent(card -> paying.add(new PayingCard(CardExpiry.label(card, now), String.join(", ", pays)))));
         return paying;
     }
 

@@ -75,7 +75,10 @@ class RecordViews {
 
     /** The card that pays, as "Visa ending in 4242 · expires 12/2030", removed or not; null when none was chosen. */
     String card(String accountId, String cardId) {
-        return cardId == null ? null : cards.findOnRecord(accountId, cardId).map(RecordViews::label).orElse(null);
+        Instant now = Timestamps.now(clock);
+        return cardId == null
+            ? null
+            : cards.findOnRecord(accountId, cardId).map(card -> CardExpiry.label(card, now)).orElse(null);
     }
 
     /** A card that was charged, as its holder reads it: "Visa ending in 4242", removed or not; null when unknown. */
@@ -94,8 +97,8 @@ class RecordViews {
             .stream()
             .map(card -> {
                 boolean expired = card.expiredAt(now);
-                return new CardChoice(card.id(), expired ? card.name() + " · expired " + card.expiry() : label(card),
-                    card.id().equals(currentCardId), expired);
+                return new CardChoice(card.id(), CardExpiry.label(card, now), card.id().equals(currentCardId),
+                    expired);
             })
             .toList();
     }
@@ -183,9 +186,5 @@ class RecordViews {
     /** Why a payment failed, in the gateway's words when it gave some. */
     static String failure(Payment p) {
         return p.failureMessage() != null ? p.failureMessage() : p.failureCode();
-    }
-
-    static String label(Card card) {
-        return card.name() + " · expires " + card.expMonth() + "/" + card.expYear();
     }
 }

@@ -2,6 +2,7 @@ package io.till.checkout;
 
 import io.till.billing.BillingAddress;
 import io.till.billing.BillingAddressForm;
+import io.till.billing.CardExpiry;
 import io.till.billing.Payments;
 import io.till.catalog.Products;
 import io.till.customer.Card;
@@ -15,10 +16,13 @@ import io.till.shared.Caller;
 import io.till.shared.FieldError;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -57,9 +61,12 @@ class InternalOrderPages {
     private final FormSubmissions submissions;
     private final Payments payments;
 
+    private final Clock clock;
+
     InternalOrderPages(Purchases purchases, Customers customers, Cards cards, Products products,
-        FormSubmissions submissions, Payments payments) {
+        FormSubmissions submissions, Payments payments, Clock clock) {
         this.payments = payments;
+        this.clock = clock;
         this.submissions = submissions;
         this.purchases = purchases;
         this.customers = customers;
@@ -110,8 +117,12 @@ class InternalOrderPages {
         }
     }
 
-    /** A card on file to charge; {@code declined} is set when its latest charge failed: "declined Dec 3, 2026". */
-    record CardChoice(String id, String name, String label, boolean isDefault, String declined) {}
+    /**
+     * A card on file to charge; {@code expiring} is its name with its expiry ("Visa ending in 4242 · expires
+     * 03/2031"), which tells apart two cards of one number; {@code declined} is set when its latest charge failed:
+     * "declined Dec 3, 2026".
+     */
+    record CardChoice(String id, String name, String expiring, String label, boolean isDefault, String declined) {}
 
     /** The review: what is charged to which card, and the order's key. */
     record Review(String item, String subtotal, String discount, String total, String card, List<String> billedTo,
@@ -242,8 +253,13 @@ class InternalOrderPages {
             ? choice.withCard(instead.or(() -> preferred).map(CardChoice::id).orElse(""))
             : choice;
         if (choice.paymentMethodId().isBlank() && instead.isPresent()) {
-            model.addAttribute("passedOver", preferred.get().name() + ", the default card, was " + preferred.get()
-                .declined() + ": " + instead.get().name() + " is chosen instead.");
+            // Two cards of one number are told apart by their expiry, as in the list.
+            boolean alike = preferred.get().name().equals(instead.get().name());
+            model.addAttribute("passedOver", (alike ? preferred.get().expiring() : preferred.get().name())
+                + ", the default card, was " + preferred.get().declined() + ": " + (alike
+                    ? instead.get().expiring()
+                    : instead.get().name())
+                + " is chosen instead.");
         }
         model.addAttribute("customer", customer);
         model.addAttribute("choice", chosen);
@@ -266,6 +282,7 @@ class InternalOrderPages {
     /** The customer's cards, newest first, each with whether its latest charge was declined. */
     private List<CardChoice> cardChoices(String accountId, String customerId) {
         var latest = payments.latestByCard(accountId, customerId);
+        Instant now = Timestamps.now(clock);
         return cards.list(accountId, customerId, new PageRequest(PageRequest.MAX_LIMIT, null))
             .data()
             .stream()
@@ -274,13 +291,14 @@ class InternalOrderPages {
                 String declined = last != null && last.status().equals("failed")
                     ? "declined on " + DECLINED_DAY.format(last.createdAt())
                     : null;
-                return new CardChoice(card.id(), card.name(), label(card, declined), card.isDefault(), declined);
+                String expiring = CardExpiry.label(card, now);
+                return new CardChoice(card.id(), card.name(), expiring, label(expiring, card.isDefault(), declined),
+                    card.isDefault(), declined);
             })
             .toList();
     }
 
-    private static String label(Card card, String declined) {
-        return card.name() + " · expires " + card.expMonth() + "/" + card.expYear()
-            + (card.isDefault() ? " (default)" : "") + (declined == null ? "" : " · " + declined);
+    private static String label(String expiring, boolean isDefault, String declined) {
+        return expiring + (isDefault ? " (default)" : "") + (declined == null ? "" : " · " + declined);
     }
 }

@@ -2,6 +2,7 @@ package io.till.portal;
 
 import io.till.access.BrowserHeaders;
 import io.till.billing.CardChoices;
+import io.till.billing.CardExpiry;
 import io.till.customer.Card;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
@@ -61,7 +62,7 @@ class PortalCardPages {
             portalCards.removedCard(buyer.accountId(), buyer.customerId(), removed)
                 .ifPresent(card -> model.addAttribute("notice", PortalCardText.name(card)
                     + (PortalCardViews.sameNumber(wallet, card)
-                        ? ", " + PortalCardViews.Expiry.of(card, Timestamps.now(clock)).inSentence(card.expiry())
+                        ? ", " + CardExpiry.of(card, Timestamps.now(clock)).inSentence(card.expiry())
                             + ","
                         : "")
                     + " is removed."));

@@ -1,7 +1,7 @@
 package io.till.portal;
 
 import io.till.billing.CardChoices;
-import io.till.billing.UpcomingNotices;
+import io.till.billing.CardExpiry;
 import io.till.customer.Card;
 import io.till.payment.SandboxTestCards;
 import io.till.shared.Amounts;
@@ -14,52 +14,12 @@ final class PortalCardViews {
 
     private PortalCardViews() {}
 
-    /** How near a card is to its expiry, as the cards page marks it. */
-    enum Expiry {
-        VALID,
-        /** Expires within the notice of {@code card.expiring} (UpcomingNotices): time to add a new one. */
-        SOON,
-        /** No longer works: it is offered for nothing, and choosing it is refused (CardChoices.choose). */
-        EXPIRED;
-
-        static Expiry of(Card card, Instant now) {
-            return of(card.expMonth(), card.expYear(), now);
-        }
-
-        /** Of a card expiring in {@code month}/{@code year}. */
-        static Expiry of(int month, int year, Instant now) {
-            if (Card.expiredAt(month, year, now)) {
-                return EXPIRED;
-            }
-            return Card.expiry(month, year).minus(UpcomingNotices.CARD_EXPIRY_NOTICE).isAfter(now) ? VALID : SOON;
-        }
-
-        /** "Expired 01/2025", "Expires soon: 01/2027", "Expires 12/2031", of a card that expires {@code expires}. */
-        String text(String expires) {
-            return switch (this) {
-                case EXPIRED -> "Expired " + expires;
-                case SOON -> "Expires soon: " + expires;
-                case VALID -> "Expires " + expires;
-            };
-        }
-
-        /** The same within a sentence: "Visa ending in 4242, expired 12/2026". */
-        String inSentence(String expires) {
-            return text(expires).toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** The class of the mark: {@code expired}, {@code soon} or {@code valid}. */
-        String tone() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     /**
      * A saved card; {@code pays} names what it pays, empty when it pays nothing (then it can be removed).
      *
      * @param expires as printed on the card, "01/2025"
      */
-    record CardRow(String id, String brand, String last4, String label, String expires, Expiry expiry,
+    record CardRow(String id, String brand, String last4, String label, String expires, CardExpiry expiry,
         List<String> pays, String added, boolean sameNumber) {
 
         public boolean removable() {
@@ -148,7 +108,7 @@ final class PortalCardViews {
         return wallet.cards()
             .stream()
             .map(saved -> new CardRow(saved.card().id(), PortalCardText.brand(saved.card().brand()),
-                saved.card().last4(), PortalCardText.name(saved.card()), saved.card().expiry(), Expiry.of(saved
+                saved.card().last4(), PortalCardText.name(saved.card()), saved.card().expiry(), CardExpiry.of(saved
                     .card(), now),
                 saved.pays()
                     .stream()

@@ -1,5 +1,6 @@
 package io.till.portal;
 
+import io.till.billing.CardExpiry;
 import io.till.billing.Subscription;
 import io.till.shared.Amounts;
 import io.till.shared.Timestamps;
@@ -31,7 +32,7 @@ class PortalOverview {
      * A card as the buyer knows it; {@code expiry} (with {@code expires}, "01/2025") says how near it is to its expiry
      * for the card paying a subscription or plan, and is null for the card a payment was made with.
      */
-    record CardLabel(String brand, String last4, String expires, PortalCardViews.Expiry expiry) {
+    record CardLabel(String brand, String last4, String expires, CardExpiry expiry) {
 
         static CardLabel read(ResultSet rs) throws SQLException {
             return rs.getString("card_last4") == null
@@ -39,7 +40,7 @@ class PortalOverview {
                 : new CardLabel(rs.getString("card_brand"), rs.getString("card_last4"), null, null);
         }
 
-        /** The card paying a subscription or plan, marked as the cards page marks it (PortalCardViews.Expiry). */
+        /** The card paying a subscription or plan, marked as the cards page marks it (CardExpiry). */
         static CardLabel paying(ResultSet rs, Instant now) throws SQLException {
             if (rs.getString("card_last4") == null) {
                 return null;
@@ -47,17 +48,17 @@ class PortalOverview {
             int month = rs.getInt("card_exp_month");
             int year = rs.getInt("card_exp_year");
             return new CardLabel(rs.getString("card_brand"), rs.getString("card_last4"), "%02d/%d".formatted(month,
-                year), PortalCardViews.Expiry.of(month, year, now));
+                year), CardExpiry.of(month, year, now));
         }
 
         /** Whether it no longer works: it pays nothing until the buyer chooses another card. */
         public boolean expired() {
-            return expiry == PortalCardViews.Expiry.EXPIRED;
+            return expiry == CardExpiry.EXPIRED;
         }
 
         /** "Expired 01/2025" or "Expires soon: 01/2027"; null for a card far from its expiry, which needs no mark. */
         public String expiryText() {
-            return expiry == null || expiry == PortalCardViews.Expiry.VALID ? null : expiry.text(expires);
+            return expiry == null || expiry == CardExpiry.VALID ? null : expiry.text(expires);
         }
 
         public String expiryTone() {

@@ -170,6 +170,37 @@ class InvoiceAndPlanPagesTest {
     }
 
     /**
+     * Two saved cards of one brand and number (a card reissued with a new expiry) are told apart by their expiry in
+     * every staff list that charges a card, as the portal tells them apart: the invoice's "Card to charge", the
+     * subscription's "Pay with" and an internal order's "Card on file".
+     */
+    @Test
+    void twoCardsOfOneNumberAreToldApartByTheirExpiryInEveryStaffCardList() {
+        var due = pastDue();
+        int year = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+        for (int month : new int[]{3, 12}) {
+            var saved = api.post("/api/v1/customers/" + due.customer() + "/payment_methods", due.shop().apiKey(),
+                "{\"token\": \"pm_card_visa\", \"exp_month\": " + month + ", \"exp_year\": " + (year + 20) + "}");
+            assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        }
+        String march = "Visa ending in 4242 · expires 03/" + (year + 20);
+        String december = "Visa ending in 4242 · expires 12/" + (year + 20);
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        for (String list : new String[]{"/admin/invoices/" + due.invoice() + "#pay-card",
+                "/admin/subscriptions/" + due.subscription() + "#card-id",
+                "/admin/customers/" + due.customer() + "/orders/new#card"}) {
+            page.navigate(api.uri(list.substring(0, list.indexOf('#'))).toString());
+            var options = page.locator("select" + list.substring(list.indexOf('#')) + " option").allTextContents()
+                .stream()
+                .map(String::strip)
+                .toList();
+            assertThat(options).as(list).doesNotHaveDuplicates();
+            assertThat(options).as(list).anyMatch(label -> label.startsWith(march));
+            assertThat(options).as(list).anyMatch(label -> label.startsWith(december));
+        }
+    }
+
+    /**
      * "Change card and charge" on a past-due subscription charges what it owes to the card chosen, and the message
      * says how that went: declined in the bank's words (the invoice still open), then paid with a card that works.
      */

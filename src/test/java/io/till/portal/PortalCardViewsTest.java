@@ -2,8 +2,8 @@ package io.till.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.billing.CardExpiry;
 import io.till.customer.Card;
-import io.till.portal.PortalCardViews.Expiry;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +19,8 @@ class PortalCardViewsTest {
     void aCardWorksThroughTheLastMomentOfItsExpiryMonthAndIsExpiredFromTheNextMonthOn() {
         var card = expiring(1, 2025);
 
-        assertThat(Expiry.of(card, Instant.parse("2025-01-31T23:59:59Z"))).isEqualTo(Expiry.SOON);
-        assertThat(Expiry.of(card, Instant.parse("2025-02-01T00:00:00Z"))).isEqualTo(Expiry.EXPIRED);
+        assertThat(CardExpiry.of(card, Instant.parse("2025-01-31T23:59:59Z"))).isEqualTo(CardExpiry.SOON);
+        assertThat(CardExpiry.of(card, Instant.parse("2025-02-01T00:00:00Z"))).isEqualTo(CardExpiry.EXPIRED);
         assertThat(card.expiry()).isEqualTo("01/2025");
     }
 
@@ -28,7 +28,7 @@ class PortalCardViewsTest {
     void aCardExpiresSoonWithinTheNoticeOfCardExpiringAndIsValidBefore() {
         var card = expiring(1, 2027);
 
-        assertThat(Expiry.of(card, Instant.parse("2026-12-03T00:00:01Z"))).isEqualTo(Expiry.SOON);
-        assertThat(Expiry.of(card, Instant.parse("2026-12-02T23:59:59Z"))).isEqualTo(Expiry.VALID);
+        assertThat(CardExpiry.of(card, Instant.parse("2026-12-03T00:00:01Z"))).isEqualTo(CardExpiry.SOON);
+        assertThat(CardExpiry.of(card, Instant.parse("2026-12-02T23:59:59Z"))).isEqualTo(CardExpiry.VALID);
     }
 }
