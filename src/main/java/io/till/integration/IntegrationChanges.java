@@ -135,15 +135,22 @@ class IntegrationChanges {
 
     /**
      * Refuses a host that is a reserved address already as written (an IP literal in any form the C library reads,
-     * {@code localhost}), naming the field, and a URL that is not an http or https URL naming a host; a host name is
-     * checked each time Till connects, since what it resolves to can change.
+     * {@code localhost}), naming the field, a host no server can have ({@link IntegrationType#invalidHost}), and a URL
+     * that is not an http or https URL naming a host; a host name is checked each time Till connects, since what it
+     * resolves to can change.
      */
     private void checkDestinations(IntegrationType type, JsonNode config, FieldErrors errors) {
         if (config == null || !config.isObject()) {
             return;
         }
         if (IntegrationType.hasText(config, "host")) {
-            refuseReserved(config.get("host").asString(), "config.host", errors);
+            // A reserved address is said as that; another host must at least be one a server can have.
+            String host = config.get("host").asString();
+            var refusal = guard.savedHostRefusal(host);
+            refusal.ifPresent(why -> errors.add("config.host", "destination_refused", why));
+            if (refusal.isEmpty()) {
+                IntegrationType.invalidHost(host).ifPresent(why -> errors.add("config.host", "invalid_host", why));
+            }
         }
         type.urlField().ifPresent(field -> {
             JsonNode value = config.get(field);
@@ -168,9 +175,5 @@ class IntegrationChanges {
                     : invalid);
             }
         });
-    }
-
-    private void refuseReserved(String host, String field, FieldErrors errors) {
-        guard.savedHostRefusal(host).ifPresent(refusal -> errors.add(field, "destination_refused", refusal));
     }
 }

@@ -29,6 +29,13 @@ public enum IntegrationType {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    /** A DNS label of a host name (RFC 1123): letters, digits and inner hyphens, 1 to 63 of them. */
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    /** A host name, its last label not all digits (no top-level domain is), with or without the root's dot. */
+    private static final Pattern HOST_NAME = Pattern.compile("(?:" + LABEL + "\\.)*" + LABEL + "\\.?");
+    private static final Pattern IPV4 = Pattern.compile(
+        "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
+    private static final Pattern IPV6 = Pattern.compile("\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]?");
 
     /** How a config field is entered on the dashboard's form. */
     public enum Kind {
@@ -71,6 +78,22 @@ public enum IntegrationType {
             case KEAP -> List.of(new Field("access_token", "Access token", Kind.SECRET, true, null), new Field(
                 "base_url", "API base URL", Kind.URL, false, "Blank for https://api.infusionsoft.com/crm/rest"));
         };
+    }
+
+    /**
+     * The hint of a secret field once one is saved, saying what the form does with it (IntegrationChanges.saveForm):
+     * left empty, the saved one is kept; typed, it is replaced. An optional one cannot be emptied from the form (an
+     * empty field keeps it), only by disconnecting.
+     */
+    public String savedSecretHint(Field field) {
+        String label = field.label();
+        String name = label.length() > 1 && Character.isLowerCase(label.charAt(1))
+            ? Character.toLowerCase(label.charAt(0)) + label.substring(1)
+            : label;
+        return ("aeiou".indexOf(Character.toLowerCase(name.charAt(0))) >= 0 ? "An " : "A ") + name + " is saved. "
+            + "Leave this empty to keep it, or type a new one to replace it." + (field.required()
+                ? ""
+                : " To remove it, disconnect " + label() + " and connect it again.");
     }
 
     /** The name staff know the service by. */
@@ -161,6 +184,34 @@ public enum IntegrationType {
                         + "https://<account>.api-us1.com");
                 }
             }
+        }
+    }
+
+    /**
+     * Why {@code host} can be no server's, said after the field's name; empty for a host name (smtp.example.com) or an
+     * IP address. Checked as written: " smtp.example.com" and "smtp example.com" are no host a resolver looks up.
+     */
+    static Optional<String> invalidHost(String host) {
+        boolean valid = IPV6.matcher(host).matches()
+            ? ipv6(host)
+            : IPV4.matcher(host).matches() || HOST_NAME.matcher(host).matches() && host.length() <= 254
+                && !host.replaceAll("\\.$", "").replaceAll(".*\\.", "").matches("[0-9]+");
+        return valid
+            ? Optional.empty()
+            : Optional.of("must be a host name such as smtp.example.com (letters, digits, hyphens and dots, no "
+                + "spaces) or an IP address");
+    }
+
+    /** Whether {@code host} is an IPv6 address, in brackets or not; a literal is parsed, never looked up. */
+    private static boolean ipv6(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (literal.contains("[") || literal.contains("]")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName("[" + literal + "]") instanceof java.net.Inet6Address;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -89,7 +89,8 @@ class IntegrationPagesTest {
         // Editing shows that a token is stored, never the token or any part of it.
         page.getByRole(AriaRole.LINK, named("Edit Twilio (SMS)")).click();
         assertThat(page.getByLabel("Auth token")).hasValue("");
-        assertThat(page.locator("#auth_token-hint")).hasText("•••• set — leave blank to keep");
+        assertThat(page.locator("#auth_token-hint")).hasText("An auth token is saved. Leave this empty to keep it, "
+            + "or type a new one to replace it.");
         assertThat(page.content()).doesNotContain(TOKEN).doesNotContain("3f9a");
         page.getByLabel("From number").fill("+14155550199");
         page.getByRole(AriaRole.BUTTON, named("Save")).click();
@@ -144,6 +145,43 @@ class IntegrationPagesTest {
             "Test connection to Slack"))).hasCount(0);
         assertThat(slack).containsText("Slack cannot be checked without posting to its channel");
         assertThat(slack.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Edit Slack"))).hasCount(1);
+    }
+
+    /**
+     * A host with a space is refused beside the Host field, by the API's rule; once saved, the password's hint says
+     * what leaving it empty does: the saved one is kept, and removing it takes disconnecting.
+     */
+    @Test
+    void anImpossibleSmtpHostIsRefusedBesideItAndThePasswordHintSaysAnEmptyFieldKeepsTheSavedOne() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
+            "/admin/settings/integrations/smtp");
+        page.getByLabel("Host").fill("smtp example.com");
+        page.getByLabel("Port").fill("587");
+        page.getByLabel("User name (optional)").fill("till");
+        page.getByLabel("Password (optional)").fill("smtp-secret-Zq81xK");
+        page.getByLabel("From email").fill("shop@shop.test");
+        page.getByRole(AriaRole.BUTTON, named("Connect")).click();
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("Nothing was saved");
+        assertThat(page.locator("#host-error")).hasText("must be a host name such as smtp.example.com (letters, "
+            + "digits, hyphens and dots, no spaces) or an IP address");
+        assertThat(page.getByLabel("Host")).hasAttribute("aria-invalid", "true");
+        assertThat(page.getByLabel("Host")).hasValue("smtp example.com");
+        assertThat(api.get("/api/v1/integrations/smtp", account.apiKey()).status()).isEqualTo(404);
+        Chromium.screenshot(page, "settings-integration-host-error-390");
+
+        page.getByLabel("Host").fill("smtp.example.com");
+        page.getByLabel("Password (optional)").fill("smtp-secret-Zq81xK");
+        page.getByRole(AriaRole.BUTTON, named("Connect")).click();
+        assertThat(page.locator(".flash")).hasText("SMTP (email) connected.");
+        page.navigate(api.uri("/admin/settings/integrations/smtp").toString());
+        assertThat(page.locator("#password-hint")).hasText("A password is saved. Leave this empty to keep it, or "
+            + "type a new one to replace it. To remove it, disconnect SMTP (email) and connect it again.");
+        Chromium.screenshot(page, "settings-integration-smtp-edit-390");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(api.get("/api/v1/integrations/smtp", account.apiKey()).json().get("config").get("password")
+            .asString()).isEqualTo("••••81xK");
     }
 
     @Test

@@ -126,6 +126,31 @@ class IntegrationsApiTest {
         assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
+    /** A host no server can have (a space, an empty or over-long label, a leading hyphen) is refused on the field. */
+    @Test
+    void refusesAnSmtpHostThatCannotBeAHostName() {
+        var store = accounts.create();
+        for (String host : List.of("smtp example.com", " smtp.example.com", "smtp..example.com", "-smtp.example.com",
+            "smtp_1.example.com", "smtp.example.com/25", "smtp.example.123", "300.1.2.3", "a".repeat(64) + ".com")) {
+            var refused = api.post("/api/v1/integrations", store.apiKey(), """
+                {"type": "smtp", "config": {"host": "%s", "port": 587, "from_email": "shop@shop.test"}}"""
+                .formatted(host));
+
+            assertThat(fields(refused)).as(host).containsExactly("config.host");
+            assertThat(refused.json().get("errors").get(0).get("code").asString()).as(host)
+                .isEqualTo("invalid_host");
+            assertThat(refused.json().get("errors").get(0).get("message").asString()).as(host)
+                .contains("host name such as smtp.example.com");
+        }
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
+        for (String host : List.of("smtp.example.com", "mail-1.Example.co.uk.", "127.0.0.1")) {
+            var saved = api.post("/api/v1/integrations", store.apiKey(), """
+                {"type": "smtp", "config": {"host": "%s", "port": 587, "from_email": "shop@shop.test"}}"""
+                .formatted(host));
+            assertThat(saved.status()).as(host + ": " + saved.text()).isIn(200, 201);
+        }
+    }
+
     static List<String> fields(Api.Response response) {
         assertThat(response.status()).as(response.text()).isEqualTo(400);
         var fields = new ArrayList<String>();
