@@ -104,6 +104,48 @@ class BrandingPagesTest {
         assertThat(page.locator(".account-name")).hasText("Lovelace Tea Co");
     }
 
+    /**
+     * A long company name, of words or unbroken, wraps inside the portal header's preview at 390 and 1280 px as the
+     * portal's header wraps it: beside the Sign out button, the whole header inside its frame, and past three lines
+     * ending in an ellipsis with the whole name in its title.
+     */
+    @Test
+    void aLongCompanyNameWrapsInThePortalHeadersPreviewAtPhoneAndDesktopWidths() {
+        var account = accounts.create();
+        for (int width : new int[]{390, 1280}) {
+            var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(width),
+                "/admin/settings/branding");
+            page.waitForLoadState(LoadState.LOAD);
+            var portal = page.frameLocator("iframe[title='Preview of the customer portal header']");
+            for (String company : new String[]{"Lovelace & Babbage Analytical Tea, Coffee and Fine Biscuit "
+                + "Company of Greater London", "W".repeat(120)}) {
+                page.getByLabel("Company name").fill(company);
+                var brand = portal.locator(".brand");
+                assertThat(brand).hasText(company);
+                assertThat(brand.locator("span")).hasAttribute("title", company);
+                var sizes = brand.evaluate("""
+                    b => ({brand: b.scrollWidth + ' in ' + b.clientWidth + ', right ' + b.getBoundingClientRect().right,
+                        page: document.documentElement.scrollWidth + ' in ' + document.documentElement.clientWidth,
+                        signOut: document.querySelector('.sign-out button').getBoundingClientRect().left,
+                        header: document.querySelector('header.top').getBoundingClientRect().bottom + ' in '
+                            + innerHeight})""").toString();
+                Chromium.screenshot(page, "settings-branding-long-name-" + (company.contains(" ")
+                    ? "words"
+                    : "unbroken") + "-" + width);
+                assertThat((Boolean) brand.evaluate("""
+                    b => b.scrollWidth <= b.clientWidth
+                        && b.getBoundingClientRect().right <= document.documentElement.clientWidth
+                        && document.documentElement.scrollWidth <= document.documentElement.clientWidth
+                        && b.getBoundingClientRect().right
+                            <= document.querySelector('.sign-out button').getBoundingClientRect().left
+                        && document.querySelector('header.top').getBoundingClientRect().bottom <= innerHeight"""))
+                    .as("%s at %d px: beside Sign out, inside the frame: %s", company.substring(0, 10),
+                        width, sizes)
+                    .isTrue();
+            }
+        }
+    }
+
     @Test
     void theBrowsersTimeZoneIsOfferedWhileNoneIsChosenAndIsSavedOnlyBySave() {
         var account = accounts.create();
