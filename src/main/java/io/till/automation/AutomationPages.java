@@ -5,6 +5,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.web.FormErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The dashboard's automations list (trigger in words, status, runs of the last 7 days, pause/resume, archive) and the
@@ -44,10 +46,13 @@ class AutomationPages {
     private final Automations automations;
     private final AutomationPictures pictures;
     private final RunSummaries runs;
+    private final StepSecrets secrets;
     private final Clock clock;
 
-    AutomationPages(Automations automations, AutomationPictures pictures, RunSummaries runs, Clock clock) {
+    AutomationPages(Automations automations, AutomationPictures pictures, RunSummaries runs, StepSecrets secrets,
+        Clock clock) {
         this.automations = automations;
+        this.secrets = secrets;
         this.pictures = pictures;
         this.runs = runs;
         this.clock = clock;
@@ -150,6 +155,36 @@ class AutomationPages {
             : "");
     }
 
+    /**
+     * Renames the automation and sets its description from its page's header: its latest definition with these two
+     * changed, saved as the API's PUT saves it (a new draft version, checked by the same rule). A refused field comes
+     * back beside it, with what was typed.
+     */
+    @PostMapping(LIST + "/{id}/about")
+    String about(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
+        @RequestParam(defaultValue = "") String description, @RequestParam(defaultValue = "") String back,
+        @RequestParam(required = false) String customer, RedirectAttributes redirect) {
+        var latest = secrets.masked(staff.accountId(), automations.get(staff.accountId(), id));
+        var definition = ((ObjectNode) latest.definition()).deepCopy();
+        definition.put("name", name.strip());
+        if (description.isBlank()) {
+            definition.remove("description");
+        } else {
+            definition.put("description", description.strip());
+        }
+        try {
+            redirect.addFlashAttribute("flash", savedFlash(automations.save(staff.accountId(), id, definition)));
+        } catch (TillException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            redirect.addFlashAttribute("aboutErrors", FormErrors.of(e));
+            redirect.addFlashAttribute("aboutName", name);
+            redirect.addFlashAttribute("aboutDescription", description);
+        }
+        return "redirect:" + tab(id, back, customer);
+    }
+
     @PostMapping(LIST + "/{id}/archive")
     String archive(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
         var automation = automations.archive(staff.accountId(), id);
@@ -202,6 +237,9 @@ class AutomationPages {
         model.addAttribute("automation", masked);
         model.addAttribute("state", State.of(masked));
         model.addAttribute("tab", tab);
+        var description = masked.definition() == null ? null : masked.definition().get("description");
+        model.addAttribute("description", description != null && description.isString() && !description.asString()
+            .isBlank() ? description.asString() : null);
     }
 
     /** The flash after Save: the new draft and what keeps running, or that nothing changed. */

@@ -33,6 +33,9 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
      */
     public static final int MAX_STEPS_PER_RUN = 10_000;
 
+    /** An automation's description ({@code description} beside its name): what it is for, in staff's words. */
+    public static final int MAX_DESCRIPTION = 2_000;
+
     /**
      * The longest period a schedule, a delay, a wait or a retry's backoff may name, and the furthest ahead a delay
      * {@code until} a time of the context waits: any longer could pass the dates Till stores.

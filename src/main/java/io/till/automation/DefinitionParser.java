@@ -88,6 +88,11 @@ public final class DefinitionParser {
         if (name == null || name.isBlank() || name.length() > 200) {
             context.add("name", "required", "is required, at most 200 characters");
         }
+        JsonNode description = json.get("description");
+        if (description != null && !description.isNull() && (!description.isString() || description.asString()
+            .length() > Definition.MAX_DESCRIPTION)) {
+            context.add("description", "invalid_value", "must be text, at most 2,000 characters");
+        }
         Definition.Trigger trigger = TriggerParser.trigger(json.get("trigger"), context);
         context.carried = CarriedObjects.of(trigger);
         Definition.Condition conditions = json.has("conditions") && !json.get("conditions").isNull()

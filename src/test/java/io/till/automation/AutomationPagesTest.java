@@ -281,6 +281,53 @@ class AutomationPagesTest {
         assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).hasSize(2);
     }
 
+    /**
+     * Staff rename an automation and change its description from its page: the header shows the description of its
+     * latest version, a refused name or description is said beside its field with what was typed kept, and a save is
+     * a new draft version, as a PUT of the API makes it.
+     */
+    @Test
+    void staffEditTheNameAndDescriptionFromTheAutomationsPageByTheApisRule() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM.replace("\"name\": \"Call the "
+            + "team\",", "\"name\": \"Call the team\", \"description\": \"Old words.\",")).json().get("id")
+            .asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + id);
+        assertThat(page.locator(".aut-description")).hasText("Old words.");
+
+        page.getByText("Edit name and description").click();
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill(" ");
+        page.getByLabel("Description").fill("d".repeat(2001));
+        page.getByRole(AriaRole.BUTTON, named("Save name and description")).click();
+        assertThat(page.locator("#about-name-error")).hasText("is required, at most 200 characters");
+        assertThat(page.locator("#about-description-error")).hasText("must be text, at most 2,000 characters");
+        assertThat(page.getByLabel("Description")).hasValue("d".repeat(2001));
+        assertThat(page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).hasAttribute(
+            "aria-invalid", "true");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("version").asInt()).isEqualTo(1);
+        fitsAPhone(page, "automation-about-refused-390");
+
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Call the whole team");
+        page.getByLabel("Description").fill("Asks the team to call.");
+        page.getByRole(AriaRole.BUTTON, named("Save name and description")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2, a draft.");
+        assertThat(page.locator("h1")).hasText("Call the whole team");
+        assertThat(page.locator(".aut-description")).hasText("Asks the team to call.");
+        var saved = api.get("/api/v1/automations/" + id, store.apiKey()).json();
+        assertThat(saved.get("name").asString()).isEqualTo("Call the whole team");
+        assertThat(saved.get("definition").get("description").asString()).isEqualTo("Asks the team to call.");
+        assertThat(saved.get("definition").get("steps").get(0).get("id").asString()).isEqualTo("note");
+
+        // The API refuses the same description, by the same rule.
+        var refused = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), CALL_THE_TEAM.replace("\"name\": "
+            + "\"Call the team\",", "\"name\": \"Call the team\", \"description\": 12,"),
+            java.util.List.of("Content-Type",
+                "application/json"));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("description");
+    }
+
     @Test
     void anotherAccountsAutomationIsAFriendlyNotFound() {
         var mine = accounts.create();
