@@ -328,6 +328,21 @@ class AutomationPagesTest {
         assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("description");
     }
 
+    /** Every tab of an automation's page can be reached on a phone: Runs and Reports are not hidden off-screen. */
+    @Test
+    void allOfAnAutomationsTabsAreInViewOnAPhone() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM).json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + id);
+        var tabs = page.getByRole(AriaRole.NAVIGATION, named("Automation"));
+        for (String tab : new String[]{"Steps", "Builder", "JSON", "Versions", "Test", "Runs", "Reports"}) {
+            var link = tabs.getByRole(AriaRole.LINK, button(tab));
+            assertThat(link).isInViewport();
+        }
+        fitsAPhone(page, "automation-tabs-390");
+    }
+
     @Test
     void anotherAccountsAutomationIsAFriendlyNotFound() {
         var mine = accounts.create();
