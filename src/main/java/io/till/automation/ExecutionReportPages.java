@@ -88,23 +88,24 @@ class ExecutionReportPages {
     private String runsChart(List<ExecutionReports.DayCount> rows, LocalDate firstDay, ZoneId zone) {
         Map<LocalDate, long[]> byDay = new LinkedHashMap<>();
         for (int i = 0; i < DAYS; i++) {
-            byDay.put(firstDay.plusDays(i), new long[4]);
+            byDay.put(firstDay.plusDays(i), new long[5]);
         }
         for (var row : rows) {
             long[] sums = byDay.get(row.day());
             if (sums != null) {
                 sums[0] += row.succeeded();
-                sums[1] += row.failed();
-                sums[2] += row.canceled();
-                sums[3] += row.open();
+                sums[1] += row.stopped();
+                sums[2] += row.failed();
+                sums[3] += row.canceled();
+                sums[4] += row.open();
             }
         }
         ObjectNode chart = json.createObjectNode().put("title", "Runs per day").put("unit", "runs")
             .put("zone", zone.getId());
         var x = chart.putArray("x");
         byDay.keySet().forEach(day -> x.add(ExecutionReports.startOf(day, zone).getEpochSecond()));
-        String[] labels = {"Succeeded", "Failed", "Canceled", "In progress"};
-        String[] kinds = {"ok", "bad", "off", "warn"};
+        String[] labels = {"Succeeded", "Stopped by an event", "Failed", "Canceled", "In progress"};
+        String[] kinds = {"ok", "goal", "bad", "off", "warn"};
         var series = chart.putArray("series");
         for (int s = 0; s < labels.length; s++) {
             var one = series.addObject().put("label", labels[s]).put("kind", kinds[s]);

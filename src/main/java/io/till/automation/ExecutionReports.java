@@ -29,14 +29,16 @@ class ExecutionReports {
     }
 
     /**
-     * Runs of one automation started on one day (in the store's time zone), by outcome; {@code open} still pending,
-     * running or waiting.
+     * Runs of one automation started on one day (in the store's time zone), by outcome; {@code stopped} ended by one of
+     * its cancel-on events (the invoice paid while dunning waited: for a recovery automation, the outcome it is for),
+     * apart from {@code canceled} by hand, so that a chart never counts a recovery as a cancellation; {@code open}
+     * still pending, running or waiting.
      */
-    record DayCount(LocalDate day, String automationId, String automation, long succeeded, long failed,
-        long canceled, long open) {
+    record DayCount(LocalDate day, String automationId, String automation, long succeeded, long stopped,
+        long failed, long canceled, long open) {
 
         public long total() {
-            return succeeded + failed + canceled + open;
+            return succeeded + stopped + failed + canceled + open;
         }
     }
 
@@ -44,8 +46,9 @@ class ExecutionReports {
         return db.sql("""
             SELECT (e.created_at AT TIME ZONE :zone)::date AS day, e.automation_id, a.name,
                    count(*) FILTER (WHERE e.status = 'succeeded') AS succeeded,
+                   count(*) FILTER (WHERE e.status = 'canceled' AND e.canceled_by_event IS NOT NULL) AS stopped,
                    count(*) FILTER (WHERE e.status = 'failed') AS failed,
-                   count(*) FILTER (WHERE e.status = 'canceled') AS canceled,
+                   count(*) FILTER (WHERE e.status = 'canceled' AND e.canceled_by_event IS NULL) AS canceled,
                    count(*) FILTER (WHERE e.status IN ('pending', 'running', 'waiting')) AS open
               FROM executions e
               JOIN automations a ON a.id = e.automation_id AND a.account_id = e.account_id
@@ -61,8 +64,8 @@ class ExecutionReports {
             .param("from", Timestamps.of(from))
             .param("to", Timestamps.of(to))
             .query((rs, row) -> new DayCount(rs.getObject("day", LocalDate.class), rs.getString("automation_id"),
-                rs.getString("name"), rs.getLong("succeeded"), rs.getLong("failed"), rs.getLong("canceled"),
-                rs.getLong("open")))
+                rs.getString("name"), rs.getLong("succeeded"), rs.getLong("stopped"), rs.getLong("failed"),
+                rs.getLong("canceled"), rs.getLong("open")))
             .list();
     }
 

@@ -2,10 +2,10 @@
 // kind, values}], "unit"}'> becomes a uPlot chart (from its webjar). The same figures are in the table under each
 // chart, so without JavaScript, or to a screen reader, nothing is lost.
 (function () {
-  var colours = { ok: "#0e6245", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
+  var colours = { ok: "#0e6245", goal: "#1d4ed8", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
   // Lines that meet (two kinds of run with the same count on a day) stay both visible: all but the succeeded line
   // are dashed, so the one under shows through the gaps.
-  var dashes = { bad: [6, 4], warn: [2, 3], off: [2, 3] };
+  var dashes = { goal: [8, 3], bad: [6, 4], warn: [2, 3], off: [2, 3] };
 
   // The top of the value axis: the highest figure rounded up to 1, 2, 2.5 or 5 of its power of ten, so that the top
   // label stands at or above the tallest bar or point (19 dollars reach to 20, not past the last label at 15).

@@ -93,6 +93,20 @@ class ExecutionReportPagesTest {
         String canceled = run(store.apiKey(), slow);
         assertThat(api.post("/api/v1/executions/" + canceled + "/cancel", store.apiKey(), null).status())
             .isEqualTo(200);
+        // A run its cancel-on event ends (the invoice paid while dunning waited) is no cancellation.
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada", "email": "ada@example.com"}""").json().get("id").asString();
+        activate(store.apiKey(), """
+            {"name": "Nudge", "trigger": {"type": "event", "event": "acme.cart_abandoned"},
+             "cancel_on": ["acme.order_placed"],
+             "steps": [{"id": "later", "type": "delay", "duration": "P1D"},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "nudged"}}]}""");
+        for (String type : List.of("acme.cart_abandoned", "acme.order_placed")) {
+            assertThat(api.post("/api/v1/events", store.apiKey(), """
+                {"type": "%s", "customer_id": "%s", "data": {}}""".formatted(type, customer)).status())
+                .isEqualTo(201);
+            agenda.runDue();
+        }
 
         var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Executions").setExact(true)).click();
@@ -101,14 +115,17 @@ class ExecutionReportPagesTest {
         assertThat(page.locator("#runs-chart canvas")).hasCount(1);
         assertThat(page.locator("#runs-chart")).containsText("Succeeded");
         var rows = page.locator("#runs-table tbody tr");
-        assertThat(rows).hasCount(3);
-        // Day, automation, succeeded, failed, canceled, in progress, total.
-        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Always works"))).subList(2, 7))
-            .containsExactly("2", "0", "0", "0", "2");
-        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Never works"))).subList(2, 7))
-            .containsExactly("0", "1", "0", "0", "1");
-        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Takes a week"))).subList(2, 7))
-            .containsExactly("0", "0", "1", "1", "2");
+        assertThat(rows).hasCount(4);
+        // Day, automation, succeeded, stopped by an event, failed, canceled, in progress, total.
+        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Always works"))).subList(2, 8))
+            .containsExactly("2", "0", "0", "0", "0", "2");
+        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Never works"))).subList(2, 8))
+            .containsExactly("0", "0", "1", "0", "0", "1");
+        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Takes a week"))).subList(2, 8))
+            .containsExactly("0", "0", "0", "1", "1", "2");
+        assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Nudge"))).subList(2, 8))
+            .containsExactly("0", "1", "0", "0", "0", "1");
+        assertThat(page.locator("#runs-chart")).containsText("Stopped by an event");
         assertThat(page.locator("main")).containsText("No failed payment started an automation");
         Chromium.screenshot(page, "execution-reports-1280");
 
