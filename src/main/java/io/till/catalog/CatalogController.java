@@ -61,7 +61,7 @@ class CatalogController {
 
     @PatchMapping("/products/{id}")
     @Operation(summary = "Rename a product or change its description", description = "Only the fields sent change; a "
-        + "null description takes it away. Options and the subscription group cannot change (subscriptions keep what "
+        + "null description takes it away, a null name is refused (400, naming it): leave it out to keep it. Options and the subscription group cannot change (subscriptions keep what "
         + "they were bought with): create a new product instead.")
     Product updateProduct(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = ProductUpdate.class))) @RequestBody JsonNode body) {
@@ -72,7 +72,8 @@ class CatalogController {
     }
 
     /** The body of a product update, for the API document: each field optional. */
-    record ProductUpdate(String name, String description) {}
+    record ProductUpdate(@Schema(description = FieldErrors.NULL_REFUSED) String name,
+        @Schema(description = "null or empty takes it away") String description) {}
 
     record GroupInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name) {}
 

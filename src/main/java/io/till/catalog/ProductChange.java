@@ -29,7 +29,9 @@ record ProductChange(String name, String description) {
         String name = null;
         if (body.has("name")) {
             var value = body.get("name");
-            if (value.isString()) {
+            if (value.isNull()) {
+                errors.refuseNull("name");
+            } else if (value.isString()) {
                 name = value.asString();
             } else {
                 errors.add("name", "invalid_type", "must be a string");

@@ -53,12 +53,12 @@ class CustomerController {
     /** The fields a change may send, each optional (the same as a create's). */
     @Schema(name = "CustomerChange")
     record CustomerChange(
-        @Schema(example = "Ada Lovelace") String name,
-        @Schema(example = "ada@example.com") String email,
+        @Schema(example = "Ada Lovelace", description = FieldErrors.NULL_REFUSED) String name,
+        @Schema(example = "ada@example.com", description = FieldErrors.NULL_REFUSED) String email,
         @Schema(example = "+14155550123", description = "E.164; null clears it") String phone,
-        List<String> tags,
-        Map<String, String> metadata,
-        Boolean marketingConsent) {}
+        @Schema(description = "The whole list; null empties it") List<String> tags,
+        @Schema(description = "The whole map; null empties it") Map<String, String> metadata,
+        @Schema(description = FieldErrors.NULL_REFUSED) Boolean marketingConsent) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
@@ -96,7 +96,9 @@ class CustomerController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Update a customer", description = "Only the fields sent change. Raises customer.updated "
+    @Operation(summary = "Update a customer", description = "Only the fields sent change. A null clears phone and "
+        + "empties tags or metadata; for name, email or marketing_consent it is refused (400, naming the field): leave "
+        + "a field out to keep it. Raises customer.updated "
         + "with previous_attributes, and customer.marketing_consent_changed when consent changes. A changed email is not "
         + "pushed to connected systems (CRMs, mailing tools): update it there too.")
     Customer update(Caller caller, @PathVariable String id,

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The editable fields of a customer, read from a JSON body. A field missing from the body is left as it is ({@code
- * Optional.empty()}); for the optional ones, {@code null} clears it. Every bad field is reported, not just the first.
+ * Optional.empty()}); for the optional ones (phone, tags, metadata), {@code null} clears it, and for the others it is
+ * refused ({@link FieldErrors#NULL_REFUSED}). Every bad field is reported, not just the first.
  */
 record CustomerFields(
     Optional<String> name,
@@ -31,7 +32,7 @@ record CustomerFields(
 
     /** Reads the fields for a new customer: name and email are required. */
     static CustomerFields forCreate(JsonNode body, FieldErrors errors) {
-        var fields = read(body, errors);
+        var fields = read(body, errors, false);
         if (fields.name().isEmpty() && !present(body, "name")) {
             errors.add("name", "required", "is required");
         }
@@ -42,40 +43,46 @@ record CustomerFields(
     }
 
     static CustomerFields forUpdate(JsonNode body, FieldErrors errors) {
-        return read(body, errors);
+        return read(body, errors, true);
     }
 
     private static boolean present(JsonNode body, String field) {
         return body != null && body.has(field);
     }
 
-    private static CustomerFields read(JsonNode body, FieldErrors errors) {
+    /** @param change whether the fields change a customer (a null then means "clear"), or make a new one */
+    private static CustomerFields read(JsonNode body, FieldErrors errors, boolean change) {
         if (body == null || body.isNull()) {
             return new CustomerFields(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
         }
         if (!body.isObject()) {
             errors.add("body", "invalid_type", "must be a JSON object");
-            return forUpdate(null, errors);
+            return read(null, errors, change);
         }
         body.propertyNames().stream().filter(field -> !FIELDS.contains(field))
             .forEach(field -> errors.add(field, "unknown_field", "is not a field of a customer"));
         return new CustomerFields(
-            text(body, "name", 200, errors),
-            email(body, errors),
+            text(body, "name", 200, errors, change),
+            email(body, errors, change),
             phone(body, errors),
             tags(body, errors),
             metadata(body, errors),
-            bool(body, "marketing_consent", errors));
+            bool(body, "marketing_consent", errors, change));
     }
 
-    private static Optional<String> text(JsonNode body, String field, int maxLength, FieldErrors errors) {
+    private static Optional<String> text(JsonNode body, String field, int maxLength, FieldErrors errors,
+        boolean change) {
         if (!body.has(field)) {
             return Optional.empty();
         }
         JsonNode value = body.get(field);
+        if (value.isNull() && change) {
+            errors.refuseNull(field);
+            return Optional.empty();
+        }
         if (value.isNull() || value.isString() && value.asString().isBlank()) {
-            errors.add(field, "required", value.isNull() ? "cannot be removed" : "must not be blank");
+            errors.add(field, "required", value.isNull() ? "is required" : "must not be blank");
             return Optional.empty();
         }
         if (!value.isString()) {
@@ -90,8 +97,8 @@ record CustomerFields(
         return Optional.of(text);
     }
 
-    private static Optional<String> email(JsonNode body, FieldErrors errors) {
-        var email = text(body, "email", 254, errors);
+    private static Optional<String> email(JsonNode body, FieldErrors errors, boolean change) {
+        var email = text(body, "email", 254, errors, change);
         if (email.isPresent() && !EMAIL.matcher(email.get()).matches()) {
             errors.add("email", "invalid_email", "must be an email address like ada@example.com");
             return Optional.empty();
@@ -187,8 +194,12 @@ record CustomerFields(
         return Optional.of(metadata);
     }
 
-    private static Optional<Boolean> bool(JsonNode body, String field, FieldErrors errors) {
+    private static Optional<Boolean> bool(JsonNode body, String field, FieldErrors errors, boolean change) {
         if (!body.has(field)) {
+            return Optional.empty();
+        }
+        if (body.get(field).isNull() && change) {
+            errors.refuseNull(field);
             return Optional.empty();
         }
         if (!body.get(field).isBoolean()) {

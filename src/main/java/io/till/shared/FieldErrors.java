@@ -11,8 +11,19 @@ public final class FieldErrors {
 
     private final List<FieldError> errors = new ArrayList<>();
 
+    /**
+     * What a change (a PATCH) answers for a field sent as {@code null} that cannot be cleared: refused, naming it. A
+     * null is never read as "unchanged", which would tell a client that meant to clear the field that it had.
+     */
+    public static final String NULL_REFUSED = "cannot be null; leave it out to keep it";
+
     public void add(String field, String code, String message) {
         errors.add(new FieldError(field, code, message));
+    }
+
+    /** Refuses a null sent for {@code field}, which a change cannot clear ({@link #NULL_REFUSED}). */
+    public void refuseNull(String field) {
+        add(field, "required", NULL_REFUSED);
     }
 
     /** Parses an optional query parameter naming an enum constant in lower case ({@code status=active}). */

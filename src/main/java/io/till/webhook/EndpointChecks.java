@@ -5,9 +5,12 @@ import io.till.egress.EgressGuard;
 import io.till.event.EventType;
 import io.till.shared.FieldErrors;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /** What an endpoint's URL, event types and description must be, for the API and the dashboard alike. */
 @Component
@@ -16,6 +19,7 @@ class EndpointChecks {
     private static final Pattern CUSTOM_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
     private static final int MAX_EVENT_TYPES = 100;
     private static final int MAX_DESCRIPTION = 500;
+    private static final List<String> CHANGEABLE = List.of("url", "event_types", "description", "status");
 
     private final EgressGuard guard;
 
@@ -32,6 +36,72 @@ class EndpointChecks {
         // A literal reserved address is refused now; a host name is checked at every delivery.
         guard.savedHostRefusal(URI.create(url.strip()).getHost())
             .ifPresent(refusal -> errors.add("url", "destination_refused", refusal));
+    }
+
+    /**
+     * A PATCH body read as a change, every bad field named. Only the fields sent change; a null description takes it
+     * away, and a null for any other field is refused ({@link FieldErrors#NULL_REFUSED}), since none of them can be
+     * empty: read as "unchanged", it would tell a client meaning to clear it that it had.
+     */
+    WebhookEndpoints.Change change(JsonNode body, FieldErrors errors) {
+        if (body == null || !body.isObject()) {
+            errors.add("body", "invalid_type", "must be a JSON object");
+            return new WebhookEndpoints.Change(null, null, null, null);
+        }
+        body.propertyNames().stream().filter(field -> !CHANGEABLE.contains(field))
+            .forEach(field -> errors.add(field, "unknown_field", "is not a field of this request"));
+        String url = text(body, "url", errors);
+        if (url != null) {
+            url(url, errors);
+        }
+        List<String> types = null;
+        if (body.has("event_types")) {
+            JsonNode value = body.get("event_types");
+            if (value.isNull()) {
+                errors.refuseNull("event_types");
+            } else if (!value.isArray()) {
+                errors.add("event_types", "invalid_type", "must be a list of event types");
+            } else {
+                types = new ArrayList<>();
+                for (JsonNode type : value) {
+                    types.add(type.isString() ? type.asString() : null);
+                }
+                eventTypes(types, errors);
+            }
+        }
+        String description = null;
+        if (body.has("description")) {
+            JsonNode value = body.get("description");
+            if (value.isNull()) {
+                description = "";
+            } else if (value.isString()) {
+                description = value.asString().strip();
+                description(description, errors);
+            } else {
+                errors.add("description", "invalid_type", "must be a string or null");
+            }
+        }
+        String status = text(body, "status", errors);
+        if (status != null && !Set.of("enabled", "disabled").contains(status)) {
+            errors.add("status", "invalid_value", "must be enabled or disabled");
+        }
+        return new WebhookEndpoints.Change(url == null ? null : url.strip(), types, description, status);
+    }
+
+    /** A text field of a change: null when left out; sent as null or not as text, refused. */
+    private static String text(JsonNode body, String field, FieldErrors errors) {
+        if (!body.has(field)) {
+            return null;
+        }
+        JsonNode value = body.get(field);
+        if (value.isNull()) {
+            errors.refuseNull(field);
+        } else if (!value.isString()) {
+            errors.add(field, "invalid_type", "must be a string");
+        } else {
+            return value.asString();
+        }
+        return null;
     }
 
     /** Till's own event types, custom ones ({@code acme.signup}), or {@code *} for every event. */

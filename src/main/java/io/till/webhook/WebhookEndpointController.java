@@ -1,6 +1,7 @@
 package io.till.webhook;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/v1/webhook_endpoints")
@@ -61,8 +62,11 @@ class WebhookEndpointController {
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<String> eventTypes, String description,
         String status) {}
 
-    /** A change: any of the fields, each optional. */
-    record EndpointChange(String url, List<String> eventTypes, String description, String status) {}
+    /** A change, for the API document: any of the fields, each optional; read by {@link EndpointChecks#change}. */
+    record EndpointChange(@Schema(description = FieldErrors.NULL_REFUSED) String url,
+        @Schema(description = FieldErrors.NULL_REFUSED) List<String> eventTypes,
+        @Schema(description = "null or empty takes it away") String description,
+        @Schema(description = "enabled or disabled; " + FieldErrors.NULL_REFUSED) String status) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping
@@ -98,22 +102,14 @@ class WebhookEndpointController {
 
     @PatchMapping("/{id}")
     @Operation(summary = "Change a webhook endpoint", description = "Any of url, event_types, description, status "
-        + "(enabled or disabled).")
-    WebhookEndpoint update(Caller caller, @PathVariable String id, @RequestBody EndpointChange body) {
+        + "(enabled or disabled); only the fields sent change. A null description takes it away; a null url, "
+        + "event_types or status is refused (400, naming the field): leave a field out to keep it.")
+    WebhookEndpoint update(Caller caller, @PathVariable String id,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = EndpointChange.class))) @RequestBody JsonNode body) {
         var errors = new FieldErrors();
-        if (body.url() != null) {
-            checks.url(body.url(), errors);
-        }
-        if (body.eventTypes() != null) {
-            EndpointChecks.eventTypes(body.eventTypes(), errors);
-        }
-        EndpointChecks.description(body.description(), errors);
-        if (body.status() != null && !Set.of("enabled", "disabled").contains(body.status())) {
-            errors.add("status", "invalid_value", "must be enabled or disabled");
-        }
+        var change = checks.change(body, errors);
         errors.throwIfAny();
-        return endpoints.update(caller.accountId(), id, new WebhookEndpoints.Change(
-            body.url() == null ? null : body.url().strip(), body.eventTypes(), body.description(), body.status()));
+        return endpoints.update(caller.accountId(), id, change);
     }
 
     @DeleteMapping("/{id}")

@@ -97,7 +97,7 @@ public class WebhookEndpoints {
             .list(), WebhookEndpoint::id);
     }
 
-    /** A change; null fields stay as they are. */
+    /** A change; null fields stay as they are, and an empty description takes it away. */
     record Change(String url, List<String> eventTypes, String description, String status) {}
 
     /** Enabling releases the deliveries held while the endpoint was disabled. */
@@ -109,7 +109,8 @@ public class WebhookEndpoints {
             UPDATE webhook_endpoints
                SET url = coalesce(:url, url),
                    event_types = coalesce(CAST(:eventTypes AS text[]), event_types),
-                   description = coalesce(:description, description),
+                   description = CASE WHEN CAST(:description AS text) IS NULL THEN description
+                                      ELSE nullif(CAST(:description AS text), '') END,
                    status = coalesce(:status, status),
                    updated_at = :now
              WHERE account_id = :accountId AND id = :id
