@@ -36,7 +36,9 @@ public class PromoCodes {
     }
 
     /** percent_off or amount_off (with its currency): one of the two. */
-    record PromoCodeInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code, Integer percentOff,
+    record PromoCodeInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String code,
+        @Schema(description = "1 to 100; the discount is rounded half up to the nearest minor unit (15% of 999 is "
+            + "150), as Stripe rounds percent_off") Integer percentOff,
         Long amountOff, String currency, Instant expiresAt,
         Integer maxRedemptions) {}
 

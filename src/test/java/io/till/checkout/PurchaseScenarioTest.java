@@ -66,6 +66,42 @@ class PurchaseScenarioTest {
         assertThat(customer.get("default_card").get("last4").asString()).isEqualTo("4242");
     }
 
+    /**
+     * A seller's 15% off a 9.99 course takes 1.50 (1.4985 rounded half up, as Stripe rounds percent_off), and the
+     * order, the charge and the receipt all say so: it took 1.49, the fraction cut off.
+     */
+    @Test
+    void fifteenPercentOffA999CourseTakes150OffTheOrderTheChargeAndTheReceipt() throws Exception {
+        var account = accounts.create();
+        String key = account.apiKey();
+        var product = api.post("/api/v1/products", key, """
+            {"name": "Short course", "options": [
+              {"name": "Lifetime", "kind": "one_time", "amount": 999, "currency": "usd"}]}""");
+        assertThat(product.status()).as(product.text()).isEqualTo(201);
+        var checkout = api.post("/api/v1/checkouts", key, """
+            {"name": "Short course", "product_id": "%s"}""".formatted(product.json().get("id").asString()));
+        var promo = api.post("/api/v1/promo_codes", key, "{\"code\": \"FIFTEEN\", \"percent_off\": 15}");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+
+        var response = api.post("/api/v1/checkouts/" + checkout.json().get("id").asString() + "/purchases", key, """
+            {"customer": {"name": "Ada Lovelace", "email": "ada@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s", "promo_code": "FIFTEEN"}""".formatted(product.json().get("options").get(0).get("id")
+            .asString()));
+
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        var order = response.json();
+        assertThat(order.get("subtotal").asLong()).isEqualTo(999);
+        assertThat(order.get("discount").asLong()).isEqualTo(150);
+        assertThat(order.get("total").asLong()).isEqualTo(849);
+        var payment = api.get("/api/v1/payments/" + order.get("payment_id").asString(), key).json();
+        assertThat(payment.get("amount").asLong()).isEqualTo(849);
+        var pdf = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(api.uri(
+            "/api/v1/orders/" + order.get("id").asString() + "/receipt.pdf")).header("Authorization", "Bearer " + key)
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(io.till.receipt.ReceiptPdfs.text(pdf.body())).contains("$9.99", "-$1.50", "$8.49");
+    }
+
     @Test
     void carriesWhatScopingNeedsInPurchaseEvents() {
         var store = store("SCOPE10");
