@@ -165,6 +165,52 @@ class BillingActionsTest {
         assertThat(types).containsExactly("invoice.voided");
     }
 
+    /**
+     * Only a voided invoice puts its subscription back in good standing: one written off as uncollectible is still owed
+     * (bad debt, which Stripe's dunning settings also keep apart from the subscription's status), so the subscription
+     * stays past due, while voiding the same kind of invoice of another makes it active again.
+     */
+    @Test
+    void aWrittenOffInvoiceLeavesItsSubscriptionPastDueWhileAVoidedOneReactivatesIt() {
+        var shop = shops.open();
+        var writtenOff = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "written.off@example.com");
+        var voided = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "voided@example.com");
+        shops.advance(shop, "P14DT12H");
+        String writtenOffSubscription = writtenOff.get("subscription_id").asString();
+        String voidedSubscription = voided.get("subscription_id").asString();
+        assertThat(shops.subscription(shop, writtenOffSubscription).get("status").asString()).isEqualTo("past_due");
+        assertThat(shops.subscription(shop, voidedSubscription).get("status").asString()).isEqualTo("past_due");
+        String automation = activate(shop, """
+            {"name": "Write off", "trigger": {"type": "manual"},
+             "steps": [{"id": "write_off", "type": "action", "action": "mark_uncollectible",
+                        "params": {"invoice_id": "{{event.data.invoice_id}}"}}]}""");
+
+        var started = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+            {"data": {"invoice_id": "%s"}}""".formatted(invoiceOf(shop, writtenOff)));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        var voiding = api.post("/api/v1/invoices/" + invoiceOf(shop, voided) + "/void", shop.apiKey(), null);
+
+        JsonNode run = executions(shop, automation).getFirst();
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(api.get("/api/v1/invoices/" + invoiceOf(shop, writtenOff), shop.apiKey()).json().get("status")
+            .asString()).isEqualTo("uncollectible");
+        assertThat(shops.subscription(shop, writtenOffSubscription).get("status").asString()).isEqualTo("past_due");
+        assertThat(voiding.status()).as(voiding.text()).isEqualTo(200);
+        assertThat(shops.subscription(shop, voidedSubscription).get("status").asString()).isEqualTo("active");
+        var activated = new ArrayList<String>();
+        api.get("/api/v1/events?type=subscription.activated", shop.apiKey()).json().get("data")
+            .forEach(event -> activated.add(event.at("/data/subscription/id").asString()));
+        assertThat(activated).containsExactly(voidedSubscription);
+    }
+
+    private String invoiceOf(Shops.Shop shop, JsonNode order) {
+        var invoices = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data");
+        assertThat(invoices).hasSize(1);
+        return invoices.get(0).get("id").asString();
+    }
+
     @Test
     void closingAnUnknownInvoiceFailsForGoodWithoutJavaNames() {
         var shop = shops.open();
