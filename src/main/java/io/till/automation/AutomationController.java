@@ -1,6 +1,8 @@
 package io.till.automation;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -49,19 +51,63 @@ class AutomationController {
         this.dryRuns = dryRuns;
     }
 
+    /**
+     * A definition, for the API document: what {@link DefinitionParser} reads (PRODUCT.md §4), which checks it in full.
+     * Its parts are described in words; their every form is the parser's to name.
+     */
+    @Schema(name = "AutomationDefinition", description = "An automation as its author writes it, or as GET "
+        + "/api/v1/automations/{id}/export answers it")
+    record DefinitionInput(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 200, example = "Payment Dunning") String name,
+        @Schema(description = "What it is for, in words (each template carries one)") String description,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, types = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "What starts a run: {\"type\": \"event\", "
+            + "\"event\": \"payment.failed\"} (with an optional scope), {\"type\": \"schedule\", …} (every, cron or "
+            + "calendar) or {\"type\": \"manual\"}") Object trigger,
+        @Schema(types = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "What must hold for a run to start: {\"all\": […]} or {\"any\": […]} of conditions on "
+            + "the context") Object conditions,
+        @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "At least one "
+            + "step, each with an id and a type: action, branch, delay, wait_for_event, loop or stop"), minItems = 1, schema = @Schema(types = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Object> steps,
+        @ArraySchema(arraySchema = @Schema(description = "Events that end the runs that have not ended"), schema = @Schema(types = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)) List<Object> cancelOn,
+        @Schema(types = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "At most runs runs per customer within per: {\"runs\": 1, \"per\": \"P30D\"}") Object limit,
+        @Schema(description = "One run at a time per customer, or per the record named") String concurrency) {}
+
+    /** A template reference, for the API document: a new automation from a template, as it is. */
+    @Schema(name = "AutomationTemplateReference", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record TemplateReference(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "A template's key, "
+        + "as GET /api/v1/automation_templates lists them; no other field goes beside it (change the automation with "
+        + "PUT once it is made)", example = "payment_dunning") String template) {}
+
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/automations")
     @Operation(summary = "Create an automation", description = "From a definition (trigger, conditions, steps), or "
-        + "from a template: {\"template\": \"payment_dunning\"}. Checked in full: every bad path is listed. The first "
-        + "version is a draft. Also imports an exported definition.")
-    ResponseEntity<Automation> create(Caller caller, @RequestBody JsonNode body) {
+        + "from a template: {\"template\": \"payment_dunning\"}, with no other field. Checked in full: every bad path "
+        + "is listed. The first version is a draft. Also imports an exported definition.")
+    ResponseEntity<Automation> create(Caller caller,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(oneOf = {
+                DefinitionInput.class, TemplateReference.class}))) @RequestBody JsonNode body) {
         JsonNode definition = body;
-        if (body != null && body.isObject() && body.has("template") && body.size() == 1) {
-            definition = AutomationTemplates.named(body.get("template").asString(), "template").definition();
+        if (body != null && body.isObject() && body.has("template")) {
+            definition = fromTemplate(body);
         }
         var automation = automations.create(caller.accountId(), definition);
         return ResponseEntity.created(URI.create("/api/v1/automations/" + automation.id())).body(secrets.masked(
             caller.accountId(), automation));
+    }
+
+    /**
+     * The definition of the template {@code body} names. A field beside {@code template} is refused: read as a
+     * definition, the body was checked for a trigger and steps it never meant to give, and the template went unused.
+     */
+    private static JsonNode fromTemplate(JsonNode body) {
+        var errors = new FieldErrors();
+        body.propertyNames().stream().filter(field -> !field.equals("template")).forEach(field -> errors.add(field,
+            "not_allowed", "goes with a definition, not beside template: create from the template, then change it "
+                + "with PUT"));
+        if (!body.get("template").isString()) {
+            errors.add("template", "invalid_type", "must be a template's key, such as payment_dunning");
+        }
+        errors.throwIfAny();
+        return AutomationTemplates.named(body.get("template").asString(), "template").definition();
     }
 
     @GetMapping("/automations")
@@ -82,7 +128,8 @@ class AutomationController {
     @PutMapping("/automations/{id}")
     @Operation(summary = "Save a new version", description = "The new version is a draft; the active one keeps "
         + "running until another is activated.")
-    Automation update(Caller caller, @PathVariable String id, @RequestBody JsonNode definition) {
+    Automation update(Caller caller, @PathVariable String id,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = DefinitionInput.class))) @RequestBody JsonNode definition) {
         return secrets.masked(caller.accountId(), automations.update(caller.accountId(), id, definition));
     }
 

@@ -118,6 +118,27 @@ class AutomationsApiTest {
         assertThat(unknown.status()).isEqualTo(400);
     }
 
+    /**
+     * The body is a definition or a template reference, as the document's oneOf says: a field beside template is
+     * refused, naming it (it was read as a definition, refused for a trigger and steps it never meant to give).
+     */
+    @Test
+    void refusesAFieldBesideATemplateNamingItAndSavesNothing() {
+        var store = accounts.create();
+
+        var both = api.post("/api/v1/automations", store.apiKey(), """
+            {"template": "payment_dunning", "name": "My dunning"}""");
+        var notText = api.post("/api/v1/automations", store.apiKey(), "{\"template\": 7}");
+
+        assertThat(both.status()).as(both.text()).isEqualTo(400);
+        assertThat(both.json().get("errors")).hasSize(1);
+        assertThat(both.json().at("/errors/0/field").asString()).isEqualTo("name");
+        assertThat(both.json().at("/errors/0/code").asString()).isEqualTo("not_allowed");
+        assertThat(notText.status()).as(notText.text()).isEqualTo(400);
+        assertThat(notText.json().at("/errors/0/field").asString()).isEqualTo("template");
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
+    }
+
     @Test
     void refusesAnInvalidDefinitionNamingEveryPathAndSavesNothing() {
         var store = accounts.create();

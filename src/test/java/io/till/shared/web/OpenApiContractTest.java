@@ -215,6 +215,30 @@ class OpenApiContractTest {
     }
 
     /**
+     * POST /api/v1/automations takes a definition or a template reference, and the document says so with oneOf; a PUT
+     * takes a definition alone.
+     */
+    @Test
+    void anAutomationIsCreatedFromADefinitionOrATemplateReference() {
+        JsonNode document = document();
+        JsonNode create = document
+            .at("/paths/~1api~1v1~1automations/post/requestBody/content/application~1json/schema");
+        JsonNode update = document.at(
+            "/paths/~1api~1v1~1automations~1{id}/put/requestBody/content/application~1json/schema");
+        JsonNode schemas = document.get("components").get("schemas");
+
+        var alternatives = new TreeSet<String>();
+        create.path("oneOf").forEach(alternative -> alternatives.add(alternative.path("$ref").asString()));
+        assertThat(alternatives).containsExactly("#/components/schemas/AutomationDefinition",
+            "#/components/schemas/AutomationTemplateReference");
+        assertThat(update.path("$ref").asString()).isEqualTo("#/components/schemas/AutomationDefinition");
+        assertThat(schemas.at("/AutomationDefinition/required").toString()).contains("\"name\"", "\"trigger\"",
+            "\"steps\"");
+        assertThat(schemas.at("/AutomationTemplateReference/required").toString()).isEqualTo("[\"template\"]");
+        assertThat(schemas.at("/AutomationTemplateReference/additionalProperties").asBoolean(true)).isFalse();
+    }
+
+    /**
      * A client generated from the document reads every real answer: each answer's status is one the document lists
      * for its operation (a replay answered 202 where only 200 was documented), and its body has every property its
      * schema requires, declares every property it carries (an expanded customer, a declined purchase's order_id) and
