@@ -2,6 +2,7 @@ package io.till.portal;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.FieldErrors;
+import io.till.shared.web.AlwaysAnswered;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -16,14 +17,14 @@ import java.util.regex.Pattern;
  */
 @Schema(name = "PortalSettings")
 public record PortalSettingsBody(
-    @Schema(description = "Whether buyers may cancel their own subscriptions (never payment plans); default true") Boolean selfCancel,
+    @AlwaysAnswered @Schema(description = "Whether buyers may cancel their own subscriptions (never payment plans); default true") Boolean selfCancel,
     @Schema(description = "Reasons offered when a buyer cancels, besides free text: at most 10, each at most 100 "
         + "characters on one line") List<String> cancelReasons,
     @Schema(description = "Origins that may frame the portal (CSP frame-ancestors): https://host[:port] or "
         + "http://localhost[:port], no path, no wildcard; empty (the default) means none may", example = "[\"https://shop.example.com\"]") List<String> allowedEmbedOrigins,
     @Schema(description = "How long a {{portal.card_update_url}} link works: an ISO-8601 duration from PT1H to P30D; "
-        + "default P7D", example = "P7D") String cardLinkValidity,
-    @Schema(description = "Which payments get a receipt email; all off by default") ReceiptEmailsBody receiptEmails,
+        + "default P7D", example = "P7D") @AlwaysAnswered String cardLinkValidity,
+    @AlwaysAnswered @Schema(description = "Which payments get a receipt email; all off by default") ReceiptEmailsBody receiptEmails,
     @Schema(description = "Free text under every receipt and receipt email, at most 500 characters") String footer) {
 
     static final int MAX_REASONS = 10;
@@ -41,9 +42,9 @@ public record PortalSettingsBody(
 
     @Schema(name = "ReceiptEmails")
     public record ReceiptEmailsBody(
-        @Schema(description = "A receipt for the order that starts it all") Boolean initialOrder,
-        @Schema(description = "A receipt for each subscription renewal payment") Boolean subscriptionRenewals,
-        @Schema(description = "A receipt for each payment plan installment after the first") Boolean planInstallments) {}
+        @AlwaysAnswered @Schema(description = "A receipt for the order that starts it all") Boolean initialOrder,
+        @AlwaysAnswered @Schema(description = "A receipt for each subscription renewal payment") Boolean subscriptionRenewals,
+        @AlwaysAnswered @Schema(description = "A receipt for each payment plan installment after the first") Boolean planInstallments) {}
 
     public static PortalSettingsBody of(PortalSettings settings) {
         var emails = settings.receiptEmails();

@@ -61,7 +61,7 @@ final class RecordShapes {
                 ? named.value()
                 : SNAKE_CASE.translate(component.getName());
             present.add(name);
-            if (!component.getType().isPrimitive() && !NEVER_NULL.contains(name) && !requiredOfRequests(component)) {
+            if (mayBeNull(component, name)) {
                 nullable.add(name);
             }
         }
@@ -86,6 +86,18 @@ final class RecordShapes {
 
     Optional<Shape> of(String schemaName) {
         return Optional.ofNullable(byName.get(schemaName));
+    }
+
+    /**
+     * Whether an answer may hold null for {@code component}: one of a reference type may, unless it is what every
+     * record has, what a request must carry, a list or a map (an answer writes an empty one: [] or {}, never null), or
+     * marked {@link AlwaysAnswered}.
+     */
+    private static boolean mayBeNull(RecordComponent component, String name) {
+        Class<?> type = component.getType();
+        return !type.isPrimitive() && !NEVER_NULL.contains(name) && !requiredOfRequests(component)
+            && !java.util.Collection.class.isAssignableFrom(type) && !Map.class.isAssignableFrom(type)
+            && component.getAnnotation(AlwaysAnswered.class) == null;
     }
 
     /** What a request must carry (a billing address's country) is there in every answer of what it saved. */

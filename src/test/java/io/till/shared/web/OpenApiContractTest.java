@@ -215,6 +215,44 @@ class OpenApiContractTest {
     }
 
     /**
+     * A generated client checks nulls as the document says: a list or a map in an answer is never null (an empty one is
+     * [] or {}), nor a settings flag that always has a value, so none is marked nullable (a probe found every list and
+     * flag marked so, and a client made every one optional). A flag that may be null says why here.
+     */
+    @Test
+    void listsMapsAndFlagsOfAnswersAreNotMarkedNullableUnlessTheyCanBeNull() {
+        JsonNode schemas = document().get("components").get("schemas");
+        // null until a payment is declined: then true or false.
+        var nullableFlags = Set.of("Payment.hard_decline");
+        var wrong = new TreeSet<String>();
+        int answers = 0;
+        for (var schema : schemas.properties()) {
+            if (!schema.getValue().has("required") || schema.getKey().endsWith(RequestSchemas.SUFFIX)
+                || schema.getKey().equals("Problem")) {
+                continue; // not an answer's schema: a request's properties may be left out or null
+            }
+            answers++;
+            for (var property : schema.getValue().path("properties").properties()) {
+                String types = property.getValue().path("type").toString();
+                String name = schema.getKey() + "." + property.getKey();
+                boolean map = types.contains("\"object\"") && property.getValue().has("additionalProperties");
+                if (types.contains("\"null\"") && (types.contains("\"array\"") || map || types.contains(
+                    "\"boolean\"") && !nullableFlags.contains(name))) {
+                    wrong.add(name + " " + types);
+                }
+            }
+        }
+        assertThat(answers).isGreaterThan(20);
+        assertThat(wrong).isEmpty();
+        for (String flag : List.of("PortalSettings.self_cancel", "ReceiptEmails.initial_order", "Customer.tags",
+            "Order.items", "WebhookEndpoint.event_types", "Customer.metadata")) {
+            String[] at = flag.split("\\.");
+            assertThat(schemas.get(at[0]).get("required").toString()).as(flag).contains("\"" + at[1] + "\"");
+        }
+        assertThat(schemas.at("/Payment/properties/hard_decline/type").toString()).contains("\"null\"");
+    }
+
+    /**
      * POST /api/v1/automations takes a definition or a template reference, and the document says so with oneOf; a PUT
      * takes a definition alone.
      */
