@@ -182,6 +182,9 @@ class CheckoutPages {
         if (accounts.get(accountId).mode() == Mode.SANDBOX) {
             model.addAttribute("test", tried == null ? TestPurchaseForm.empty(product) : tried);
             model.addAttribute("testOptions", TestPurchaseForm.options(product));
+            // How to see a renewal fail depends on it: the failing card can only start a subscription with a trial.
+            model.addAttribute("sellsATrial", product != null && product.options().stream()
+                .anyMatch(option -> option.trialDays() != null && option.trialDays() > 0));
             model.addAttribute("testCards", TestPurchaseForm.cards());
             model.addAttribute("formKey", FormSubmissions.newKey());
         }

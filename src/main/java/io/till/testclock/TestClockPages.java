@@ -71,15 +71,16 @@ class TestClockPages {
     private static final int NAMED = 6;
 
     /**
-     * What moving the clock set off, in the seller's words: the events raised on the way ("On the way: Payment failed
-     * ×2, Invoice overdue"), else how much due work ran.
+     * What moving the clock set off, in the seller's words: the events raised on the way ("On the way, across the
+     * account: Payment failed ×2, Invoice overdue"), else how much due work ran. "Across the account": the flash shows
+     * on the page the clock was moved from, a customer's record too, and the events are every customer's.
      */
     private String happened(String accountId, TestClock.Advanced advanced) {
         var counts = events.countsBetween(accountId, advanced.from(), advanced.now());
         if (counts.isEmpty()) {
             return ran(advanced.jobsRun());
         }
-        return "On the way: " + listed(counts, EventWords::of, "kinds of event") + ".";
+        return "On the way, across the account: " + listed(counts, EventWords::of, "kinds of event") + ".";
     }
 
     /** The automations that ran on the way, by name ("Automations ran: Payment dunning ×2."), or nothing. */

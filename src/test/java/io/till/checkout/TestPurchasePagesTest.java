@@ -134,6 +134,20 @@ class TestPurchasePagesTest {
         assertThat(page.locator("main")).containsText("Visa ending in 0341");
     }
 
+    /** The way to see a renewal fail is told as it is for this checkout: only an option with a trial can show it. */
+    @Test
+    void theHintOnSeeingARenewalFailFitsWhetherTheCheckoutSellsATrial() {
+        var store = shops.openWithUpsells();
+
+        var page = checkoutPage(store.shop(), 1280);
+        assertThat(page.locator("#try-card-hint")).containsText("buy an option with a free trial on the card "
+            + "ending 0341");
+        page.navigate(api.uri("/admin/catalog/checkouts/" + store.checkoutId()).toString());
+
+        assertThat(page.locator("main")).not().containsText("buy an option with a free trial");
+        assertThat(page.locator("#try-card-hint")).containsText("a purchase here with it is declined at once");
+    }
+
     @Test
     void aDecliningTestCardIsAnsweredWithTheBanksWordAndTheFormAsTyped() {
         var shop = shops.open();

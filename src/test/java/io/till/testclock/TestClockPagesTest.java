@@ -78,7 +78,8 @@ class TestClockPagesTest {
 
         // Moving a month runs every renewal due in the database on the way: give it time.
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
-            .containsText("On the way: ", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+            .containsText("On the way, across the account: ",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
         // What it set off, in words: the renewal's invoice was paid.
         assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
             .containsText("Invoice paid");
