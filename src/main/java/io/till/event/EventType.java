@@ -139,8 +139,9 @@ public enum EventType {
         return wrong;
     }
 
+    /** The type of this name; empty for a custom type, and for none (a trigger whose event was left out). */
     public static Optional<EventType> of(String type) {
-        return Optional.ofNullable(BY_NAME.get(type));
+        return type == null ? Optional.empty() : Optional.ofNullable(BY_NAME.get(type));
     }
 
     /**

@@ -139,6 +139,22 @@ class AutomationsApiTest {
         assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
     }
 
+    /** An event trigger without its event type (left out, null, not text) is a 400 naming trigger.event, not a 500. */
+    @Test
+    void refusesAnEventTriggerWithoutAnEventTypeNamingIt() {
+        var store = accounts.create();
+
+        for (String trigger : List.of("{\"type\": \"event\"}", "{\"type\": \"event\", \"event\": null}",
+            "{\"type\": \"event\", \"event\": 5}")) {
+            var refused = api.post("/api/v1/automations", store.apiKey(), """
+                {"name": "x", "trigger": %s, "steps": [{"id": "a", "type": "stop"}]}""".formatted(trigger));
+
+            assertThat(refused.status()).as(trigger + " " + refused.text()).isEqualTo(400);
+            assertThat(refused.json().at("/errors/0/field").asString()).isEqualTo("trigger.event");
+        }
+        assertThat(api.get("/api/v1/automations", store.apiKey()).json().get("data")).isEmpty();
+    }
+
     @Test
     void refusesAnInvalidDefinitionNamingEveryPathAndSavesNothing() {
         var store = accounts.create();
