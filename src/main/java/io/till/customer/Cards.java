@@ -233,8 +233,9 @@ public class Cards {
     public void adoptIfDefaultIdle(String accountId, String customerId, String cardId) {
         transaction.executeWithoutResult(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
+            // A default removed meanwhile (or none) pays nothing.
             if (customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
-                || get(accountId, customerId, customer.defaultCard().id()).inUse())) {
+                || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false))) {
                 return;
             }
             makeDefault(accountId, customerId, cardId);
