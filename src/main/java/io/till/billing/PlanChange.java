@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.till.shared.ChangeFields;
 import io.till.shared.FieldErrors;
 import io.till.shared.Timestamps;
 import java.time.DateTimeException;
@@ -26,22 +27,13 @@ record PlanChange(@Schema(description = "active or canceled; " + FieldErrors.NUL
         }
         body.propertyNames().stream().filter(field -> !FIELDS.contains(field))
             .forEach(field -> errors.add(field, "unknown_field", "is not a field of this request"));
-        String status = null;
+        String status = ChangeFields.text(body, "status", errors);
+        JsonNode next = body.get("next_bill_at");
         Instant nextBillAt = null;
-        for (String field : FIELDS) {
-            JsonNode value = body.get(field);
-            if (value == null) {
-                continue;
-            }
-            if (value.isNull()) {
-                errors.refuseNull(field);
-            } else if (field.equals("next_bill_at")) {
-                nextBillAt = moment(value, errors);
-            } else if (!value.isString()) {
-                errors.add(field, "invalid_type", "must be a string");
-            } else {
-                status = value.asString();
-            }
+        if (next != null && next.isNull()) {
+            errors.refuseNull("next_bill_at");
+        } else if (next != null) {
+            nextBillAt = moment(next, errors);
         }
         return new PlanChange(status, nextBillAt);
     }

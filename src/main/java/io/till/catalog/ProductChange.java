@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.shared.ChangeFields;
 import io.till.shared.FieldErrors;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -26,29 +27,8 @@ record ProductChange(String name, String description) {
                 errors.add(field, "unknown_field", "is not a field of a product");
             }
         }
-        String name = null;
-        if (body.has("name")) {
-            var value = body.get("name");
-            if (value.isNull()) {
-                errors.refuseNull("name");
-            } else if (value.isString()) {
-                name = value.asString();
-            } else {
-                errors.add("name", "invalid_type", "must be a string");
-            }
-        }
-        String description = null;
-        if (body.has("description")) {
-            var value = body.get("description");
-            if (value.isNull()) {
-                description = "";
-            } else if (value.isString()) {
-                description = value.asString();
-            } else {
-                errors.add("description", "invalid_type", "must be a string or null");
-            }
-        }
-        return checked(name, description, errors);
+        return checked(ChangeFields.text(body, "name", errors), ChangeFields.clearable(body, "description", errors),
+            errors);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.till.webhook;
 import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
 import io.till.event.EventType;
+import io.till.shared.ChangeFields;
 import io.till.shared.FieldErrors;
 import java.net.URI;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class EndpointChecks {
         }
         body.propertyNames().stream().filter(field -> !CHANGEABLE.contains(field))
             .forEach(field -> errors.add(field, "unknown_field", "is not a field of this request"));
-        String url = text(body, "url", errors);
+        String url = ChangeFields.text(body, "url", errors);
         if (url != null) {
             url(url, errors);
         }
@@ -69,39 +70,16 @@ class EndpointChecks {
                 eventTypes(types, errors);
             }
         }
-        String description = null;
-        if (body.has("description")) {
-            JsonNode value = body.get("description");
-            if (value.isNull()) {
-                description = "";
-            } else if (value.isString()) {
-                description = value.asString().strip();
-                description(description, errors);
-            } else {
-                errors.add("description", "invalid_type", "must be a string or null");
-            }
+        String description = ChangeFields.clearable(body, "description", errors);
+        if (description != null) {
+            description = description.strip();
+            description(description, errors);
         }
-        String status = text(body, "status", errors);
+        String status = ChangeFields.text(body, "status", errors);
         if (status != null && !Set.of("enabled", "disabled").contains(status)) {
             errors.add("status", "invalid_value", "must be enabled or disabled");
         }
         return new WebhookEndpoints.Change(url == null ? null : url.strip(), types, description, status);
-    }
-
-    /** A text field of a change: null when left out; sent as null or not as text, refused. */
-    private static String text(JsonNode body, String field, FieldErrors errors) {
-        if (!body.has(field)) {
-            return null;
-        }
-        JsonNode value = body.get(field);
-        if (value.isNull()) {
-            errors.refuseNull(field);
-        } else if (!value.isString()) {
-            errors.add(field, "invalid_type", "must be a string");
-        } else {
-            return value.asString();
-        }
-        return null;
     }
 
     /** Till's own event types, custom ones ({@code acme.signup}), or {@code *} for every event. */
