@@ -23,6 +23,16 @@ public final class DefinitionParser {
     /** A definition is a program, not a data store: 256 KiB of JSON holds the largest sensible one many times over. */
     static final int MAX_CHARS = 256 * 1024;
     private static final Pattern STEP_ID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    /** The fields each type of step has, in the order they are told; a step's other fields are refused at save. */
+    private static final Map<String, List<String>> STEP_FIELDS = Map.of(
+        "action", List.of("id", "type", "action", "params", "retry", "fallback"),
+        "branch", List.of("id", "type", "if", "then", "else"),
+        "delay", List.of("id", "type", "duration", "until"),
+        "loop", List.of("id", "type", "over", "max", "steps"),
+        "stop", List.of("id", "type"),
+        "wait_for_event", List.of("id", "type", "event", "match", "timeout"));
+    private static final String ONE_KIND_OF_CONDITION = "a condition is one of all, any, not or field with op and "
+        + "value";
     private final Map<String, ActionSchema> actions;
 
     /** @param actions the actions a step may call, by name */
@@ -84,6 +94,8 @@ public final class DefinitionParser {
             context.add("body", "invalid_type", "must be a JSON object");
             return null;
         }
+        context.onlyFields(json, "", "an automation", List.of("name", "description", "trigger", "conditions", "steps",
+            "cancel_on", "limit", "concurrency"));
         String name = ParseContext.text(json, "name");
         if (name == null || name.isBlank() || name.length() > 200) {
             context.add("name", "required", "is required, at most 200 characters");
@@ -146,6 +158,10 @@ public final class DefinitionParser {
             context.add(path + ".id", "duplicate", "another step is already called " + id);
         }
         String type = ParseContext.text(json, "type");
+        var fields = type == null ? null : STEP_FIELDS.get(type);
+        if (fields != null) {
+            context.onlyFields(json, path, "a" + (type.equals("action") ? "n " : " ") + type + " step", fields);
+        }
         return switch (type == null ? "" : type) {
             case "action" -> action(json, id, path, context, depth);
             case "branch" -> new Definition.Step.Branch(id, json.has("if")
@@ -187,8 +203,12 @@ public final class DefinitionParser {
             SaveChecks.queuedDelivery(action, json, path, context.errors);
         }
         Definition.Retry retry = Definition.Retry.DEFAULT;
-        if (json.has("retry")) {
+        if (json.has("retry") && !json.get("retry").isNull() && !json.get("retry").isObject() && context.saving) {
+            context.add(path + ".retry", "invalid_type", "must be {\"attempts\": 3, \"backoff\": \"PT1M\", "
+                + "\"cap\": \"PT1H\"} (each optional)");
+        } else if (json.has("retry")) {
             JsonNode r = json.get("retry");
+            context.onlyFields(r, path + ".retry", "retry", List.of("attempts", "backoff", "cap"));
             // 0 for what is not a whole number in int range: out of range, never an exception.
             int attempts = r.has("attempts") ? context.wholeNumber(r.get("attempts")) : retry.attempts();
             if (attempts < 1 || attempts > 20) {
@@ -289,6 +309,8 @@ public final class DefinitionParser {
         }
         for (String group : List.of("all", "any")) {
             if (json.has(group)) {
+                context.onlyFields(json, path, List.of(group), ONE_KIND_OF_CONDITION + ": put this one in " + group
+                    + ", or beside it in an all group");
                 JsonNode list = json.get(group);
                 if (!list.isArray() || list.isEmpty()) {
                     context.add(path + "." + group, "invalid_type", "must be a non-empty list of conditions");
@@ -304,8 +326,11 @@ public final class DefinitionParser {
             }
         }
         if (json.has("not")) {
+            context.onlyFields(json, path, List.of("not"), ONE_KIND_OF_CONDITION + ": put this one in not, or beside "
+                + "it in an all group");
             return new Definition.Condition.Not(condition(json.get("not"), path + ".not", context, depth + 1));
         }
+        context.onlyFields(json, path, "a condition", List.of("field", "op", "value"));
         String field = ParseContext.text(json, "field");
         if (field(field, path + ".field", context) && context.saving) {
             SaveChecks.conditionField(field, path + ".field", context.actionIdsSoFar, context.carried,

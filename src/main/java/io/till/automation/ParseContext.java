@@ -34,6 +34,37 @@ final class ParseContext {
         errors.add(new FieldError(field, code, message));
     }
 
+    /**
+     * Refuses, when saving, each field of {@code json} that nothing reads, at its path: a typo ({@code retries} for
+     * {@code retry}, {@code otherwise} for {@code else}) would otherwise be dropped without a word, and the automation
+     * would not do what its definition says. A version stored before this was checked loads as it always did.
+     * {@code known} is in the order the fields are told.
+     */
+    void onlyFields(JsonNode json, String path, String what, List<String> known) {
+        onlyFields(json, path, known, "is not a field of " + what + (known.isEmpty()
+            ? ""
+            : ": its fields are " + listed(known)));
+    }
+
+    /** As {@link #onlyFields(JsonNode, String, String, List)}, each field told {@code message}. */
+    void onlyFields(JsonNode json, String path, List<String> known, String message) {
+        if (!saving || json == null || !json.isObject()) {
+            return;
+        }
+        for (String field : json.propertyNames()) {
+            if (!known.contains(field)) {
+                add(path.isEmpty() ? field : path + "." + field, "unknown_field", message);
+            }
+        }
+    }
+
+    /** {@code a, b and c}. */
+    private static String listed(List<String> words) {
+        return words.size() == 1
+            ? words.getFirst()
+            : String.join(", ", words.subList(0, words.size() - 1)) + " and " + words.getLast();
+    }
+
     /** What a duration that is not ISO-8601 is told: the API's and the JSON tab's words (the builder says its own). */
     static final String NOT_A_DURATION = "must be an ISO-8601 duration such as P3D or PT2H";
 

@@ -31,6 +31,10 @@ final class TriggerParser {
     static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
         "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
+    /** What a schedule's field that is not its own is told. */
+    private static final String ONE_SCHEDULE = "is not a field of this schedule: a schedule is every (with "
+        + "time_zone), cron (with time_zone) or calendar (with at and time_zone), one of them";
+
     private TriggerParser() {}
 
     /** {@code "concurrency": "customer"} (or a record, {@code "invoice"}): one run per key at a time. */
@@ -56,6 +60,7 @@ final class TriggerParser {
             context.add("limit", "invalid_type", "must be {\"runs\": 1, \"per\": \"P30D\"}");
             return null;
         }
+        context.onlyFields(json, "limit", "a limit", List.of("runs", "per"));
         int runs = json.has("runs") ? context.wholeNumber(json.get("runs")) : 0;
         if (runs < 1 || runs > MAX_LIMIT_RUNS) {
             context.add("limit.runs", "out_of_range", "how many runs per customer at most: between 1 and "
@@ -98,6 +103,7 @@ final class TriggerParser {
                 ? ParseContext.text(entry, "match")
                 : Definition.CancelOn.CUSTOMER;
             String eventPath = entry.isString() ? path : path + ".event";
+            context.onlyFields(entry, path, "a cancel_on entry", List.of("event", "match"));
             if (event == null || !ParseContext.EVENT_TYPE.matcher(event).matches()) {
                 context.add(eventPath, "invalid_format", "must be an event type such as invoice.paid");
                 continue;
@@ -127,6 +133,8 @@ final class TriggerParser {
         String type = ParseContext.text(json, "type");
         switch (type == null ? "" : type) {
             case "event" -> {
+                context.onlyFields(json, "trigger", "an event trigger", List.of("type", "event", "scope",
+                    "days_before"));
                 String event = ParseContext.text(json, "event");
                 if (event == null || !ParseContext.EVENT_TYPE.matcher(event).matches()) {
                     context.add("trigger.event", "invalid_format", "must be an event type such as payment.failed");
@@ -153,6 +161,7 @@ final class TriggerParser {
                 return new Definition.Trigger.OnSchedule(schedule(json, context));
             }
             case "manual" -> {
+                context.onlyFields(json, "trigger", "a manual trigger", List.of("type"));
                 return new Definition.Trigger.Manual();
             }
             default -> {
@@ -188,6 +197,7 @@ final class TriggerParser {
     static Definition.Schedule schedule(JsonNode json, ParseContext context) {
         ZoneId zone = context.zone(json, "trigger.time_zone");
         if (json.has("every")) {
+            context.onlyFields(json, "trigger", List.of("type", "every", "time_zone"), ONE_SCHEDULE);
             Duration every = context.duration(ParseContext.text(json, "every"), "trigger.every");
             if (every != null
                 && (every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(Definition.TEN_YEARS) > 0)) {
@@ -196,6 +206,7 @@ final class TriggerParser {
             return new Definition.Schedule.Every(every);
         }
         if (json.has("cron")) {
+            context.onlyFields(json, "trigger", List.of("type", "cron", "time_zone"), ONE_SCHEDULE);
             String cron = ParseContext.text(json, "cron");
             if (cron == null || cron.trim().split("\\s+").length != 5
                 || !CronExpression.isValidExpression("0 " + cron)) {
@@ -207,6 +218,7 @@ final class TriggerParser {
             return new Definition.Schedule.Cron(cron, zone);
         }
         if (json.has("calendar")) {
+            context.onlyFields(json, "trigger", List.of("type", "calendar", "at", "time_zone"), ONE_SCHEDULE);
             String day = ParseContext.text(json, "calendar");
             if (day == null || !CALENDAR_DAYS.contains(day)) {
                 context.add("trigger.calendar", "invalid_value", "must be one of " + CALENDAR_DAYS);

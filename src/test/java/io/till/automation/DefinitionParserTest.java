@@ -361,4 +361,61 @@ class DefinitionParserTest {
             () -> parser.parse(stored));
         assertThat(refused.errors()).extracting(io.till.shared.FieldError::field).contains("trigger.days_before");
     }
+    @Test
+    void aFieldNothingReadsIsRefusedWithItsPathSoATypoCannotBeDroppedSilently() {
+        var errors = errorsOf("""
+            {"name": "Dunning", "descripton": "typo", "trigger": {"type": "event", "event": "payment.failed",
+              "scopes": {"product_id": "prod_1"}},
+             "conditions": {"all": [{"field": "invoice.amount_due", "op": "gt", "value": 0, "vaule": 1}]},
+             "cancel_on": [{"event": "invoice.paid", "match": "invoice", "when": "now"}],
+             "limit": {"runs": 1, "per": "P30D", "every": "P1D"},
+             "steps": [
+               {"id": "mail", "type": "action", "action": "add_tag", "params": {"tag": "x"}, "retries": 3,
+                "retry": {"attempts": 2, "backof": "PT1M"}},
+               {"id": "wait", "type": "delay", "duration": "P1D", "time_zone": "UTC"},
+               {"id": "check", "type": "branch", "if": {"field": "customer.email", "op": "exists"},
+                "then": [{"id": "halt", "type": "stop", "reason": "done"}], "otherwise": []},
+               {"id": "each", "type": "loop", "over": "customer.tags", "max": 3, "limit": 5,
+                "steps": [{"id": "inner", "type": "stop"}]},
+               {"id": "hear", "type": "wait_for_event", "event": "invoice.paid", "timeout": "P3D", "timout": "P1D"}]}
+            """);
+
+        assertThat(errors).extracting(e -> e.field() + ": " + e.code()).containsExactlyInAnyOrder(
+            "descripton: unknown_field", "trigger.scopes: unknown_field",
+            "conditions.all[0].vaule: unknown_field", "cancel_on[0].when: unknown_field",
+            "limit.every: unknown_field", "steps[0].retries: unknown_field", "steps[0].retry.backof: unknown_field",
+            "steps[1].time_zone: unknown_field", "steps[2].then[0].reason: unknown_field",
+            "steps[2].otherwise: unknown_field", "steps[3].limit: unknown_field", "steps[4].timout: unknown_field");
+        assertThat(errors).filteredOn(e -> e.field().equals("steps[0].retries")).extracting(FieldError::message)
+            .containsExactly("is not a field of an action step: its fields are id, type, action, params, retry and "
+                + "fallback");
+    }
+
+    @Test
+    void aScheduleOrConditionGivenTwoWaysIsRefusedRatherThanHalfRead() {
+        var schedule = errorsOf("""
+            {"name": "Twice", "trigger": {"type": "schedule", "every": "P1D", "cron": "0 9 * * *"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}, "retry": 3}]}
+            """);
+        var condition = errorsOf("""
+            {"name": "Twice", "trigger": {"type": "event", "event": "payment.failed"},
+             "conditions": {"all": [{"field": "customer.email", "op": "exists"}], "field": "customer.name",
+               "op": "exists"},
+             "steps": [{"id": "halt", "type": "stop"}]}
+            """);
+
+        assertThat(schedule).extracting(e -> e.field() + ": " + e.code()).containsExactlyInAnyOrder(
+            "trigger.cron: unknown_field", "steps[0].retry: invalid_type");
+        assertThat(condition).extracting(e -> e.field() + ": " + e.code()).containsExactlyInAnyOrder(
+            "conditions.field: unknown_field", "conditions.op: unknown_field");
+    }
+
+    @Test
+    void aVersionStoredWithAFieldNothingReadsStillLoads() {
+        var stored = JSON.readTree("""
+            {"name": "Old", "colour": "blue", "trigger": {"type": "manual", "note": "x"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}, "retries": 3}]}""");
+
+        assertThat(parser.parseSaved(stored).steps()).extracting(Definition.Step::id).containsExactly("tag");
+    }
 }
