@@ -126,6 +126,15 @@ class PortalOverview {
     }
 
     List<Billing> billing(PortalBuyer buyer, boolean all) {
+        return billing(buyer, all, null);
+    }
+
+    /** The subscriptions and payment plans the buyer's order {@code orderId} started, whatever became of them. */
+    List<Billing> startedBy(PortalBuyer buyer, String orderId) {
+        return billing(buyer, true, orderId);
+    }
+
+    private List<Billing> billing(PortalBuyer buyer, boolean all, String orderId) {
         Instant now = Timestamps.now(clock);
         var subscriptions = db.sql("""
             SELECT s.id, p.name AS product, o.name AS option, s.status, s.amount, s.currency, s.interval,
@@ -153,11 +162,13 @@ class PortalOverview {
                                AND c.id = coalesce(s.card_id, cu.default_card_id)
              WHERE s.account_id = :accountId AND s.customer_id = :customerId
                AND (:all OR s.status <> 'canceled')
+               AND (CAST(:orderId AS text) IS NULL OR s.order_id = :orderId)
              ORDER BY s.created_at DESC, s.id DESC
             """.formatted(Subscription.ENDED_OWING))
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .param("all", all)
+            .param("orderId", orderId)
             .query((rs, row) -> {
                 String status = rs.getString("status");
                 String currency = rs.getString("currency");
@@ -194,11 +205,13 @@ class PortalOverview {
                                AND c.id = coalesce(pp.card_id, cu.default_card_id)
              WHERE pp.account_id = :accountId AND pp.customer_id = :customerId
                AND (:all OR pp.status IN ('active', 'unpaid'))
+               AND (CAST(:orderId AS text) IS NULL OR pp.order_id = :orderId)
              ORDER BY pp.created_at DESC, pp.id DESC
             """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .param("all", all)
+            .param("orderId", orderId)
             .query((rs, row) -> {
                 String currency = rs.getString("currency");
                 String status = rs.getString("status");

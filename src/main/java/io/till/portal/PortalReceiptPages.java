@@ -27,10 +27,12 @@ class PortalReceiptPages {
 
     private final Receipts receipts;
     private final Orders orders;
+    private final PortalOverview overview;
 
-    PortalReceiptPages(Receipts receipts, Orders orders) {
+    PortalReceiptPages(Receipts receipts, Orders orders, PortalOverview overview) {
         this.receipts = receipts;
         this.orders = orders;
+        this.overview = overview;
     }
 
     @GetMapping("/portal/{accountId}/orders/{id}")
@@ -39,6 +41,8 @@ class PortalReceiptPages {
         var details = receipts.orderDetails(buyer.accountId(), buyer.customerId(), id);
         model.addAttribute("order", details);
         model.addAttribute("r", details.receipt());
+        // A subscription bought with a free trial is an order of $0.00: what it started says what comes next.
+        model.addAttribute("started", overview.startedBy(buyer, id));
         model.addAttribute("addressSaved", "saved".equals(address));
         model.addAttribute("addressRemoved", "removed".equals(address));
         if (!model.containsAttribute("addressForm")) {

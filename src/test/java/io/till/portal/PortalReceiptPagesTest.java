@@ -147,6 +147,33 @@ class PortalReceiptPagesTest {
         }
     }
 
+    /**
+     * A subscription bought with a free trial is an order of $0.00: its page says what the order started and when the
+     * first payment comes, rather than leaving the buyer with a zero and "no payment".
+     */
+    @Test
+    void anOrderThatStartedAFreeTrialSaysWhenTheFirstPaymentComes() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_visa", "ada@example.com");
+        var page = chromium.page(390);
+        page.navigate(sessionUrl(shop, order.get("customer_id").asString()));
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + order.get("id").asString()).toString());
+
+        var started = page.locator("[aria-labelledby=started-title]");
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(started.locator("h2")).hasText(
+            "What it started");
+        assertThat(started.locator(".row-main").textContent().replaceAll("\\s+", " ")).matches(
+            " ?Membership · Trial Free trial until [A-Z][a-z]{2} \\d{1,2}, \\d{4}, then \\$19\\.00 every "
+                + "month ?");
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator(
+            "[aria-labelledby=order-payments-title] .empty")).hasText(
+                "No payment was taken for this order: the free trial comes first.");
+        Chromium.screenshot(page, "portal-order-trial-390");
+
+        started.locator("a").click();
+        assertThat(page.url()).contains("/subscriptions/");
+    }
+
     @Test
     void aRefundOnItsWayIsShownAsOnItsWayOnThePhoneAndOnTheLaptop() {
         var shop = shops.open();
