@@ -61,14 +61,38 @@ class CatalogController {
 
     @PatchMapping("/products/{id}")
     @Operation(summary = "Rename a product or change its description", description = "Only the fields sent change; a "
-        + "null description takes it away, a null name is refused (400, naming it): leave it out to keep it. Options and the subscription group cannot change (subscriptions keep what "
-        + "they were bought with): create a new product instead.")
+        + "null description takes it away, a null name is refused (400, naming it): leave it out to keep it. Options are "
+        + "added (POST …/options) and retired (POST …/options/{option_id}/retire), never changed, and the subscription "
+        + "group does not change: subscriptions keep what they were bought with.")
     Product updateProduct(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = ProductUpdate.class))) @RequestBody JsonNode body) {
         var errors = new FieldErrors();
         var change = ProductChange.of(body, errors);
         errors.throwIfAny();
         return products.update(caller.accountId(), id, change);
+    }
+
+    @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
+    @PostMapping("/products/{id}/options")
+    @Operation(summary = "Add an option to a product", description = "A new way to buy it (a yearly price beside the "
+        + "monthly one), checked as a product's options are; it is sold at once wherever the product is. What was "
+        + "bought before changes in nothing. Answers the product.")
+    ResponseEntity<Product> addOption(Caller caller, @PathVariable String id,
+        @RequestBody ProductInput.OptionInput body) {
+        var errors = new FieldErrors();
+        ProductInput.validateOption(body, "", errors);
+        errors.throwIfAny();
+        var product = products.addOption(caller.accountId(), id, body);
+        return ResponseEntity.created(URI.create("/api/v1/products/" + product.id())).body(product);
+    }
+
+    @PostMapping("/products/{id}/options/{optionId}/retire")
+    @Operation(summary = "Stop selling an option", description = "Checkouts no longer offer it and an order or upsell "
+        + "naming it is refused (option_id: retired); orders, subscriptions and plans bought with it keep it, and it "
+        + "is listed under retired_options. Again: no change. 409 for the product's last option on sale, and for an "
+        + "option a checkout sells as an upsell.")
+    Product retireOption(Caller caller, @PathVariable String id, @PathVariable String optionId) {
+        return products.retireOption(caller.accountId(), id, optionId);
     }
 
     /** The body of a product update, for the API document: each field optional. */

@@ -21,8 +21,10 @@ record ProductChange(String name, String description) {
         }
         for (String field : body.propertyNames()) {
             if (field.equals("options") || field.equals("subscription_group_id")) {
-                errors.add(field, "not_changeable", "cannot change once the product exists: subscriptions keep what "
-                    + "they were bought with; create a new product instead");
+                errors.add(field, "not_changeable", field.equals("options")
+                    ? "are never changed, as subscriptions keep what they were bought with: add one with POST "
+                        + "/api/v1/products/{id}/options, stop selling one with POST …/options/{option_id}/retire"
+                    : "cannot change once the product exists: subscriptions keep the group they were bought in");
             } else if (!FIELDS.contains(field)) {
                 errors.add(field, "unknown_field", "is not a field of a product");
             }

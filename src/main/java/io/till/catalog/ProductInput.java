@@ -36,64 +36,69 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
             errors.add("options", "too_many", "must hold at most 50 options");
         }
         for (int i = 0; i < options.size(); i++) {
-            validate(options.get(i), "options[" + i + "]", errors);
+            validateOption(options.get(i), "options[" + i + "]", errors);
         }
     }
 
-    private static void validate(OptionInput option, String path, FieldErrors errors) {
+    /** Checks one option, its fields named under {@code path} ({@code options[2]}; empty: at the top, as its own body). */
+    static void validateOption(OptionInput option, String path, FieldErrors errors) {
         if (option == null) {
-            errors.add(path, "required", "must be an option");
+            errors.add(path.isEmpty() ? "body" : path, "required", "must be an option");
             return;
         }
         if (option.name() == null || option.name().isBlank()) {
-            errors.add(path + ".name", "required", "is required");
+            errors.add(at(path, "name"), "required", "is required");
         }
-        errors.checkLength(path + ".name", option.name(), MAX_NAME);
-        ProductOption.Kind kind = errors.parseEnum(path + ".kind", option.kind(), ProductOption.Kind.class);
+        errors.checkLength(at(path, "name"), option.name(), MAX_NAME);
+        ProductOption.Kind kind = errors.parseEnum(at(path, "kind"), option.kind(), ProductOption.Kind.class);
         if (option.kind() == null || option.kind().isEmpty()) {
-            errors.add(path + ".kind", "required", "must be one_time, subscription or payment_plan");
+            errors.add(at(path, "kind"), "required", "must be one_time, subscription or payment_plan");
         }
         if (option.amount() == null) {
-            errors.add(path + ".amount", "required", "is required, in minor units (1999 for 19.99)");
+            errors.add(at(path, "amount"), "required", "is required, in minor units (1999 for 19.99)");
         } else if (option.amount() < 0) {
-            errors.add(path + ".amount", "out_of_range", "must not be negative");
+            errors.add(at(path, "amount"), "out_of_range", "must not be negative");
         }
-        Amounts.checkAtMostMax(errors, path + ".amount", option.amount());
+        Amounts.checkAtMostMax(errors, at(path, "amount"), option.amount());
         if (!Amounts.isCurrency(option.currency())) {
-            errors.add(path + ".currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
+            errors.add(at(path, "currency"), "invalid_format", "must be a three-letter ISO currency code such as usd");
         }
-        ProductOption.Interval interval = errors.parseEnum(path + ".interval", option.interval(),
+        ProductOption.Interval interval = errors.parseEnum(at(path, "interval"), option.interval(),
             ProductOption.Interval.class);
         boolean recurring = kind == ProductOption.Kind.SUBSCRIPTION || kind == ProductOption.Kind.PAYMENT_PLAN;
         if (recurring && option.interval() == null) {
-            errors.add(path + ".interval", "required", "is required for a " + kind.code());
+            errors.add(at(path, "interval"), "required", "is required for a " + kind.code());
         }
         if (kind == ProductOption.Kind.ONE_TIME && (interval != null || option.intervalCount() != null)) {
-            errors.add(path + ".interval", "not_allowed", "a one_time option has no interval");
+            errors.add(at(path, "interval"), "not_allowed", "a one_time option has no interval");
         }
         if (option.intervalCount() != null && (option.intervalCount() < 1 || option.intervalCount() > 365)) {
-            errors.add(path + ".interval_count", "out_of_range", "must be between 1 and 365");
+            errors.add(at(path, "interval_count"), "out_of_range", "must be between 1 and 365");
         }
         if (option.trialDays() != null && kind != ProductOption.Kind.SUBSCRIPTION) {
-            errors.add(path + ".trial_days", "not_allowed", "only a subscription has a trial");
+            errors.add(at(path, "trial_days"), "not_allowed", "only a subscription has a trial");
         } else if (option.trialDays() != null && (option.trialDays() < 0 || option.trialDays() > 730)) {
-            errors.add(path + ".trial_days", "out_of_range", "must be between 0 and 730");
+            errors.add(at(path, "trial_days"), "out_of_range", "must be between 0 and 730");
         }
         if (kind == ProductOption.Kind.PAYMENT_PLAN && option.installments() == null) {
-            errors.add(path + ".installments", "required", "is required for a payment_plan");
+            errors.add(at(path, "installments"), "required", "is required for a payment_plan");
         } else if (option.installments() != null && kind != ProductOption.Kind.PAYMENT_PLAN) {
-            errors.add(path + ".installments", "not_allowed", "only a payment_plan has installments");
+            errors.add(at(path, "installments"), "not_allowed", "only a payment_plan has installments");
         } else if (option.installments() != null && (option.installments() < 2 || option.installments() > 120)) {
-            errors.add(path + ".installments", "out_of_range", "must be between 2 and 120");
+            errors.add(at(path, "installments"), "out_of_range", "must be between 2 and 120");
         }
-        errors.parseEnum(path + ".display", option.display(), ProductOption.Display.class);
+        errors.parseEnum(at(path, "display"), option.display(), ProductOption.Display.class);
         if (option.cycles() != null && kind != ProductOption.Kind.SUBSCRIPTION) {
-            errors.add(path + ".cycles", "not_allowed", "only a subscription has a fixed number of cycles");
+            errors.add(at(path, "cycles"), "not_allowed", "only a subscription has a fixed number of cycles");
         } else if (option.cycles() != null && (option.cycles() < 1 || option.cycles() > 1000)) {
-            errors.add(path + ".cycles", "out_of_range", "must be between 1 and 1000");
+            errors.add(at(path, "cycles"), "out_of_range", "must be between 1 and 1000");
         }
         if (recurring && option.amount() != null && option.amount() == 0) {
-            errors.add(path + ".amount", "out_of_range", "a " + kind.code() + " must cost more than 0");
+            errors.add(at(path, "amount"), "out_of_range", "a " + kind.code() + " must cost more than 0");
         }
+    }
+
+    private static String at(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
     }
 }

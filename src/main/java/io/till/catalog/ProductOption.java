@@ -1,13 +1,17 @@
 package io.till.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.Amounts;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
  * One way to buy a product: {@code one_time}; a {@code subscription} billed every {@code interval_count}
  * {@code interval}s after an optional free trial; or a {@code payment_plan} of {@code installments} payments of
- * {@code amount}, one every {@code interval_count} {@code interval}s.
+ * {@code amount}, one every {@code interval_count} {@code interval}s. A retired option ({@code retired_at}) is sold no
+ * more; what was bought with it keeps it.
  */
 public record ProductOption(
     String id,
@@ -21,7 +25,14 @@ public record ProductOption(
     Integer trialDays,
     Integer installments,
     Integer cycles,
-    Display display) {
+    Display display,
+    @Schema(description = "When it stopped being sold; null while it is on sale") Instant retiredAt) {
+
+    /** Whether it is no longer sold: a checkout, an order or an upsell refuses it; what was bought with it stays. */
+    @JsonIgnore
+    public boolean retired() {
+        return retiredAt != null;
+    }
 
     /**
      * The price as a seller reads it: {@code $99.00 once}, {@code $19.00 / month}, {@code $5.00 / 2 weeks},

@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -54,35 +55,115 @@ public class Products {
             .param("now", Timestamps.of(now))
             .update();
         for (int i = 0; i < input.options().size(); i++) {
-            var option = input.options().get(i);
-            var kind = ProductOption.Kind.valueOf(option.kind().toUpperCase(Locale.ROOT));
-            db.sql("""
-                INSERT INTO product_options (id, account_id, product_id, position, name, kind, amount, currency,
-                                             interval, interval_count, trial_days, installments, cycles, display,
-                                             created_at)
-                VALUES (:id, :accountId, :productId, :position, :name, :kind, :amount, :currency, :interval,
-                        :intervalCount, :trialDays, :installments, :cycles, :display, :now)
-                """)
-                .param("id", Ids.newId("opt"))
-                .param("accountId", accountId)
-                .param("productId", id)
-                .param("position", i)
-                .param("name", option.name().strip())
-                .param("kind", kind.code())
-                .param("amount", option.amount())
-                .param("currency", option.currency().toLowerCase(Locale.ROOT))
-                .param("interval", option.interval() == null ? null : option.interval().toLowerCase(Locale.ROOT))
-                .param("intervalCount", kind == ProductOption.Kind.ONE_TIME
-                    ? null
-                    : option.intervalCount() == null ? 1 : option.intervalCount())
-                .param("trialDays", option.trialDays())
-                .param("installments", option.installments())
-                .param("cycles", option.cycles())
-                .param("display", option.display() == null ? "radio" : option.display().toLowerCase(Locale.ROOT))
-                .param("now", Timestamps.of(now))
-                .update();
+            insertOption(accountId, id, i, input.options().get(i), now);
         }
         return get(accountId, id);
+    }
+
+    /** The most options a product has, on sale and retired together. */
+    static final int MAX_OPTIONS = 50;
+
+    /**
+     * Adds an option to a product, after its others: a new way to buy it (a yearly price beside the monthly one)
+     * changes nothing that was bought before. {@code option} is checked already ({@link ProductInput#validateOption}).
+     */
+    @Transactional
+    Product addOption(String accountId, String productId, ProductInput.OptionInput option) {
+        lock(accountId, productId);
+        int count = db.sql("SELECT count(*) FROM product_options WHERE account_id = :accountId AND product_id = :id")
+            .param("accountId", accountId)
+            .param("id", productId)
+            .query(Integer.class)
+            .single();
+        if (count >= MAX_OPTIONS) {
+            throw TillException.invalid("options", "too_many", "a product has at most " + MAX_OPTIONS + " options, "
+                + "retired ones included: create a new product");
+        }
+        insertOption(accountId, productId, count, option, Timestamps.now(clock));
+        return get(accountId, productId);
+    }
+
+    /**
+     * Stops selling an option of a product: checkouts no longer offer it, and an order or upsell naming it is refused;
+     * what was bought with it (orders, subscriptions, plans) keeps it. Retiring it again changes nothing. Refused for
+     * the product's last option on sale (add another first) and for an option an upsell sells (change the upsell).
+     */
+    @Transactional
+    Product retireOption(String accountId, String productId, String optionId) {
+        lock(accountId, productId);
+        var option = option(accountId, optionId).filter(o -> o.productId().equals(productId))
+            .orElseThrow(() -> TillException.notFound("option", optionId));
+        if (option.retired()) {
+            return get(accountId, productId);
+        }
+        var product = get(accountId, productId);
+        if (product.options().size() == 1) {
+            throw new TillException(ErrorCode.INVALID_STATE, "\u201c" + option.name() + "\u201d is the last option "
+                + product.name() + " is sold under: add another option first");
+        }
+        var upsells = db.sql("""
+            SELECT c.name FROM checkout_upsells u
+              JOIN checkouts c ON c.account_id = u.account_id AND c.id = u.checkout_id
+             WHERE u.account_id = :accountId AND u.option_id = :optionId
+             ORDER BY c.name
+            """)
+            .param("accountId", accountId)
+            .param("optionId", optionId)
+            .query(String.class)
+            .list();
+        if (!upsells.isEmpty()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "\u201c" + option.name() + "\u201d is sold as an upsell "
+                + "at " + (upsells.size() == 1 ? "the checkout " : "the checkouts ") + String.join(", ", upsells
+                    .stream().distinct().map(name -> "\u201c" + name + "\u201d").toList())
+                + ": offer another "
+                + "option there first");
+        }
+        db.sql("UPDATE product_options SET retired_at = :now WHERE account_id = :accountId AND id = :id")
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("accountId", accountId)
+            .param("id", optionId)
+            .update();
+        return get(accountId, productId);
+    }
+
+    /** Holds the product until the transaction ends: its options are added and retired one change at a time. */
+    private void lock(String accountId, String productId) {
+        db.sql("SELECT id FROM products WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            .param("accountId", accountId)
+            .param("id", productId)
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("product", productId));
+    }
+
+    private void insertOption(String accountId, String productId, int position, ProductInput.OptionInput option,
+        Instant now) {
+        var kind = ProductOption.Kind.valueOf(option.kind().toUpperCase(Locale.ROOT));
+        db.sql("""
+            INSERT INTO product_options (id, account_id, product_id, position, name, kind, amount, currency,
+                                         interval, interval_count, trial_days, installments, cycles, display,
+                                         created_at)
+            VALUES (:id, :accountId, :productId, :position, :name, :kind, :amount, :currency, :interval,
+                    :intervalCount, :trialDays, :installments, :cycles, :display, :now)
+            """)
+            .param("id", Ids.newId("opt"))
+            .param("accountId", accountId)
+            .param("productId", productId)
+            .param("position", position)
+            .param("name", option.name().strip())
+            .param("kind", kind.code())
+            .param("amount", option.amount())
+            .param("currency", option.currency().toLowerCase(Locale.ROOT))
+            .param("interval", option.interval() == null ? null : option.interval().toLowerCase(Locale.ROOT))
+            .param("intervalCount", kind == ProductOption.Kind.ONE_TIME
+                ? null
+                : option.intervalCount() == null ? 1 : option.intervalCount())
+            .param("trialDays", option.trialDays())
+            .param("installments", option.installments())
+            .param("cycles", option.cycles())
+            .param("display", option.display() == null ? "radio" : option.display().toLowerCase(Locale.ROOT))
+            .param("now", Timestamps.of(now))
+            .update();
     }
 
     /** Renames a product or changes its description; what {@code change} leaves null stays as it is. */
@@ -146,7 +227,8 @@ public class Products {
             .param("accountId", accountId)
             .param("id", id)
             .query((rs, row) -> new Product(rs.getString("id"), rs.getString("name"), rs.getString("description"),
-                rs.getString("subscription_group_id"), options, Timestamps.read(rs, "created_at")))
+                rs.getString("subscription_group_id"), options.stream().filter(o -> !o.retired()).toList(),
+                options.stream().filter(ProductOption::retired).toList(), Timestamps.read(rs, "created_at")))
             .optional();
     }
 
@@ -204,6 +286,7 @@ public class Products {
             interval == null ? null : ProductOption.Interval.valueOf(interval.toUpperCase(Locale.ROOT)),
             rs.getObject("interval_count", Integer.class), rs.getObject("trial_days", Integer.class),
             rs.getObject("installments", Integer.class), rs.getObject("cycles", Integer.class),
-            ProductOption.Display.valueOf(rs.getString("display").toUpperCase(Locale.ROOT)));
+            ProductOption.Display.valueOf(rs.getString("display").toUpperCase(Locale.ROOT)),
+            Timestamps.read(rs, "retired_at"));
     }
 }

@@ -168,6 +168,8 @@ public class Checkouts {
                 : products.option(accountId, upsell.optionId());
             if (option.isEmpty()) {
                 errors.add(field, "not_found", "must name an option of one of your products");
+            } else if (option.get().retired()) {
+                errors.add(field, "retired", "is no longer sold: choose an option on sale");
             } else {
                 sold.flatMap(currencies -> OneCurrency.refusal(option.get().currency(), "product", currencies))
                     .ifPresent(reason -> errors.add(field, "currency_mismatch", reason));

@@ -181,13 +181,19 @@ class Purchases {
             errors.add("option_id", "required", "is required: one of the product's options");
         } else if (checkout != null) {
             option = product.options().stream().filter(o -> o.id().equals(request.optionId())).findFirst().orElse(null);
-            if (option == null) {
+            if (option == null && product.retiredOptions().stream().anyMatch(o -> o.id().equals(request
+                .optionId()))) {
+                errors.add("option_id", "retired", "is no longer sold: choose one of the product's other options");
+            } else if (option == null) {
                 errors.add("option_id", "not_found", "is not an option of this checkout's product");
             }
         } else {
             option = products.option(accountId, request.optionId()).orElse(null);
             if (option == null) {
                 errors.add("option_id", "not_found", "is not an option of one of your products");
+            } else if (option.retired()) {
+                errors.add("option_id", "retired", "is no longer sold: choose one of the product's other options");
+                option = null;
             } else {
                 product = products.get(accountId, option.productId());
             }

@@ -1,0 +1,122 @@
+package io.till.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TestAccounts;
+import io.till.testing.TillIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A product's options after it exists: one is added (a yearly price beside the monthly one) and sold at once, another
+ * retired and sold no more, while what was bought with it keeps it.
+ */
+@TillIntegrationTest
+class ProductOptionsApiTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    TestAccounts accounts;
+
+    @Test
+    void anAddedOptionIsSoldAtOnceAndARetiredOneIsRefusedWhileWhatWasBoughtWithItStays() {
+        var shop = shops.open();
+        var bought = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String productId = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+
+        var added = api.post("/api/v1/products/" + productId + "/options", shop.apiKey(), """
+            {"name": "Yearly", "kind": "subscription", "amount": 19000, "currency": "usd", "interval": "year"}""");
+        assertThat(added.status()).as(added.text()).isEqualTo(201);
+        assertThat(names(added.json().get("options"))).containsExactly("Monthly", "3 payments", "Trial", "Yearly");
+        String yearly = added.json().get("options").get(3).get("id").asString();
+        assertThat(shops.buy(shop, yearly, "pm_card_visa", "grace@example.com").get("total").asLong())
+            .isEqualTo(19000);
+
+        var retired = api.post("/api/v1/products/" + productId + "/options/" + shop.monthly() + "/retire",
+            shop.apiKey(), null);
+        assertThat(retired.status()).as(retired.text()).isEqualTo(200);
+        assertThat(names(retired.json().get("options"))).containsExactly("3 payments", "Trial", "Yearly");
+        assertThat(names(retired.json().get("retired_options"))).containsExactly("Monthly");
+        assertThat(retired.json().get("retired_options").get(0).get("retired_at").isString()).isTrue();
+        // Again: nothing changes, not even when it was retired.
+        var again = api.post("/api/v1/products/" + productId + "/options/" + shop.monthly() + "/retire",
+            shop.apiKey(), null);
+        assertThat(again.json()).isEqualTo(retired.json());
+
+        // Neither the checkout nor an internal order sells it any more; the buyer who has it keeps it.
+        var atCheckout = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Lin", "email": "lin@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(shop.monthly()));
+        assertThat(atCheckout.status()).as(atCheckout.text()).isEqualTo(400);
+        assertThat(atCheckout.json().get("errors").get(0).get("code").asString()).isEqualTo("retired");
+        var internal = api.post("/api/v1/orders", shop.apiKey(), """
+            {"customer_id": "%s", "option_id": "%s"}""".formatted(bought.get("customer_id").asString(),
+            shop.monthly()));
+        assertThat(internal.status()).as(internal.text()).isEqualTo(400);
+        assertThat(internal.json().get("errors").get(0).get("field").asString()).isEqualTo("option_id");
+        assertThat(internal.json().get("errors").get(0).get("message").asString()).contains("no longer sold");
+        assertThat(shops.subscription(shop, bought.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+
+    @Test
+    void theLastOptionOnSaleAndAnOptionSoldAsAnUpsellAreNotRetired() {
+        var upsells = shops.openWithUpsells();
+        var shop = upsells.shop();
+        var course = api.get("/api/v1/checkouts/" + upsells.checkoutId(), shop.apiKey()).json();
+        String courseProduct = course.get("product_id").asString();
+        String membership = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get(
+            "product_id").asString();
+
+        var last = api.post("/api/v1/products/" + courseProduct + "/options/" + upsells.courseOption() + "/retire",
+            shop.apiKey(), null);
+        assertThat(last.status()).as(last.text()).isEqualTo(409);
+        assertThat(last.json().get("detail").asString()).contains("last option", "add another option first");
+
+        var upsold = api.post("/api/v1/products/" + membership + "/options/" + shop.monthly() + "/retire",
+            shop.apiKey(), null);
+        assertThat(upsold.status()).as(upsold.text()).isEqualTo(409);
+        assertThat(upsold.json().get("detail").asString()).contains("upsell", "\u201cCourse\u201d");
+        assertThat(names(api.get("/api/v1/products/" + membership, shop.apiKey()).json().get("options")))
+            .contains("Monthly");
+    }
+
+    @Test
+    void aBadOptionIsRefusedFieldByFieldAndAnotherAccountsProductIsNotFound() {
+        var shop = shops.open();
+        String productId = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+
+        var bad = api.post("/api/v1/products/" + productId + "/options", shop.apiKey(), """
+            {"name": " ", "kind": "weekly", "amount": -5, "currency": "dollars"}""");
+        assertThat(bad.status()).as(bad.text()).isEqualTo(400);
+        var fields = new ArrayList<String>();
+        bad.json().get("errors").forEach(error -> fields.add(error.get("field").asString()));
+        assertThat(fields).contains("name", "kind", "amount", "currency");
+        assertThat(names(api.get("/api/v1/products/" + productId, shop.apiKey()).json().get("options")))
+            .hasSize(3);
+
+        var stranger = accounts.create();
+        assertThat(api.post("/api/v1/products/" + productId + "/options", stranger.apiKey(), """
+            {"name": "Yearly", "kind": "one_time", "amount": 100, "currency": "usd"}""").status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/products/" + productId + "/options/" + shop.monthly() + "/retire",
+            stranger.apiKey(), null).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/products/" + productId + "/options/opt_unknown/retire", shop.apiKey(), null)
+            .status()).isEqualTo(404);
+    }
+
+    private static List<String> names(JsonNode options) {
+        var names = new ArrayList<String>();
+        options.forEach(option -> names.add(option.get("name").asString()));
+        return names;
+    }
+}
