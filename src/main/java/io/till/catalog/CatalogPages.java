@@ -156,6 +156,77 @@ class CatalogPages {
         return "redirect:" + PRODUCTS + "/" + id;
     }
 
+    @GetMapping(PRODUCTS + "/{id}/options/new")
+    String newOption(Caller.Staff staff, @PathVariable String id, Model model) {
+        var product = products.get(staff.accountId(), id);
+        return optionForm(product, ProductForm.empty(currencyOf(staff.accountId(), product)), model);
+    }
+
+    /**
+     * Adds the option typed on the add-an-option page, checked as the new-product page checks one (in the product's
+     * currency); a double click adds it once.
+     */
+    @PostMapping(PRODUCTS + "/{id}/options")
+    String addOption(Caller.Staff staff, @PathVariable String id, @RequestParam MultiValueMap<String, String> params,
+        Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        var product = products.get(staff.accountId(), id);
+        var typed = ProductForm.of(params);
+        // One row, priced in the product's currency; the product's name stands for the form's, which it has none of.
+        var form = new ProductForm(product.name(), "", "", currencyOf(staff.accountId(), product), List.of(typed
+            .options().getFirst()), Map.of());
+        try {
+            var option = form.input().options().getFirst();
+            String name = submissions.once(staff.accountId(), params.getFirst(FormSubmissions.FIELD), PRODUCTS + "/"
+                + id + "/options?" + params, () -> {
+                    products.addOption(staff.accountId(), id, option);
+                    return option.name();
+                });
+            redirect.addFlashAttribute("flash", "\u201c" + name + "\u201d added. Every checkout that sells "
+                + product.name() + " offers it now.");
+            return "redirect:" + PRODUCTS + "/" + id;
+        } catch (TillException refused) {
+            if (refused.code() == ErrorCode.NOT_FOUND) {
+                throw refused;
+            }
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return optionForm(product, form.refused(refused.refusals()), model);
+        }
+    }
+
+    /** Stops selling an option; what cannot be retired (the last on sale, one an upsell sells) is said on the page. */
+    @PostMapping(PRODUCTS + "/{id}/options/{optionId}/retire")
+    String retireOption(Caller.Staff staff, @PathVariable String id, @PathVariable String optionId,
+        RedirectAttributes redirect) {
+        try {
+            var product = products.retireOption(staff.accountId(), id, optionId);
+            String name = product.retiredOptions().stream().filter(o -> o.id().equals(optionId)).findFirst()
+                .map(ProductOption::name).orElse(optionId);
+            redirect.addFlashAttribute("flash", "\u201c" + name + "\u201d is no longer sold. Whoever bought it keeps "
+                + "it, and its renewals go on.");
+        } catch (TillException refused) {
+            if (refused.code() != ErrorCode.INVALID_STATE) {
+                throw refused;
+            }
+            redirect.addFlashAttribute("flashError", refused.getMessage() + ".");
+        }
+        return "redirect:" + PRODUCTS + "/" + id;
+    }
+
+    private String optionForm(Product product, ProductForm form, Model model) {
+        model.addAttribute("product", product);
+        model.addAttribute("form", form);
+        model.addAttribute("formKey", FormSubmissions.newKey());
+        model.addAttribute("kinds", KINDS);
+        model.addAttribute("intervals", INTERVALS);
+        return "catalog/option_new";
+    }
+
+    /** The currency a product is priced in: its first option's, or the account's usual one. */
+    private String currencyOf(String accountId, Product product) {
+        return product.options().stream().findFirst().map(ProductOption::currency).orElseGet(() -> defaultCurrency(
+            accountId));
+    }
+
     /** The add-a-group form on the catalog page, with its refusal. */
     record GroupForm(String name, String error) {}
 

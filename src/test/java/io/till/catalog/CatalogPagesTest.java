@@ -443,6 +443,58 @@ class CatalogPagesTest {
     }
 
     @Test
+    void staffAddAYearlyOptionToAProductAndStopSellingTheMonthlyOneWhoseBuyerKeepsIt() {
+        var shop = shops.open();
+        var bought = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String membership = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/" + membership).toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Add an option")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("h1")).hasText("Add an option to Membership");
+
+        page.locator("#opt-name-0").fill("Yearly");
+        page.locator("#opt-price-0").fill("a lot");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add option")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#opt-price-0 ~ .field-error")).isVisible();
+        assertThat(page.locator("#opt-name-0")).hasValue("Yearly");
+        page.locator("#opt-price-0").fill("190");
+        page.locator("select[name=option_interval]").selectOption("year");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add option")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("\u201cYearly\u201d added");
+        assertThat(page.locator("[aria-labelledby=options-title] tbody tr").last()).containsText("$190.00 / year");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop selling Monthly")).click();
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).containsText("whoever bought it keeps it");
+        dialog.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName(
+            "Stop selling")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("\u201cMonthly\u201d is no longer sold");
+        assertThat(page.locator("[aria-labelledby=retired-title] tbody tr")).containsText("Monthly");
+        assertThat(page.locator("[aria-labelledby=options-title] tbody")).not().containsText("Monthly");
+        Chromium.screenshot(page, "catalog-product-options-1280");
+
+        var product = api.get("/api/v1/products/" + membership, shop.apiKey()).json();
+        var names = new java.util.ArrayList<String>();
+        product.get("options").forEach(option -> names.add(option.get("name").asString()));
+        assertThat(names).containsExactly("3 payments", "Trial", "Yearly");
+        assertThat(shops.subscription(shop, bought.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+
+        var phone = signIn(shop, 390);
+        phone.navigate(api.uri("/admin/catalog/products/" + membership).toString());
+        assertThat(phone.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop selling Trial")))
+            .isVisible();
+        Chromium.screenshot(phone, "catalog-product-options-390");
+        phone.navigate(api.uri("/admin/catalog/products/" + membership + "/options/new").toString());
+        Chromium.screenshot(phone, "catalog-option-new-390");
+    }
+
+    @Test
     void aPromoCodeEndedNowIsRefusedAtTheNextPurchase() {
         var shop = shops.open();
         assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"LAUNCH\", \"percent_off\": 10}")
