@@ -89,10 +89,17 @@ class CatalogController {
     @PostMapping("/products/{id}/options/{optionId}/retire")
     @Operation(summary = "Stop selling an option", description = "Checkouts no longer offer it and an order or upsell "
         + "naming it is refused (option_id: retired); orders, subscriptions and plans bought with it keep it, and it "
-        + "is listed under retired_options. Again: no change. 409 for the product's last option on sale, and for an "
+        + "is listed under retired_options (POST …/restore sells it again). Again: no change. 409 for the product's last option on sale, and for an "
         + "option a checkout sells as an upsell.")
     Product retireOption(Caller caller, @PathVariable String id, @PathVariable String optionId) {
         return products.retireOption(caller.accountId(), id, optionId);
+    }
+
+    @PostMapping("/products/{id}/options/{optionId}/restore")
+    @Operation(summary = "Sell a retired option again", description = "As it was, under its id: checkouts offer it "
+        + "again. One on sale already stays as it is.")
+    Product restoreOption(Caller caller, @PathVariable String id, @PathVariable String optionId) {
+        return products.restoreOption(caller.accountId(), id, optionId);
     }
 
     /** The body of a product update, for the API document: each field optional. */

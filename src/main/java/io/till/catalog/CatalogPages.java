@@ -212,6 +212,17 @@ class CatalogPages {
         return "redirect:" + PRODUCTS + "/" + id;
     }
 
+    @PostMapping(PRODUCTS + "/{id}/options/{optionId}/restore")
+    String restoreOption(Caller.Staff staff, @PathVariable String id, @PathVariable String optionId,
+        RedirectAttributes redirect) {
+        var product = products.restoreOption(staff.accountId(), id, optionId);
+        String name = product.options().stream().filter(o -> o.id().equals(optionId)).findFirst()
+            .map(ProductOption::name).orElse(optionId);
+        redirect.addFlashAttribute("flash", "\u201c" + name + "\u201d is sold again: every checkout that sells "
+            + product.name() + " offers it.");
+        return "redirect:" + PRODUCTS + "/" + id;
+    }
+
     private String optionForm(Product product, ProductForm form, Model model) {
         model.addAttribute("product", product);
         model.addAttribute("form", form);

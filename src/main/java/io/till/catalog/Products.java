@@ -115,8 +115,7 @@ public class Products {
             throw new TillException(ErrorCode.INVALID_STATE, "\u201c" + option.name() + "\u201d is sold as an upsell "
                 + "at " + (upsells.size() == 1 ? "the checkout " : "the checkouts ") + String.join(", ", upsells
                     .stream().distinct().map(name -> "\u201c" + name + "\u201d").toList())
-                + ": offer another "
-                + "option there first");
+                + ": offer another option there first");
         }
         db.sql("UPDATE product_options SET retired_at = :now WHERE account_id = :accountId AND id = :id")
             .param("now", Timestamps.of(Timestamps.now(clock)))
@@ -126,7 +125,20 @@ public class Products {
         return get(accountId, productId);
     }
 
-    /** Holds the product until the transaction ends: its options are added and retired one change at a time. */
+    /** Sells a retired option again, as it was and under its id; one on sale already stays as it is. */
+    @Transactional
+    Product restoreOption(String accountId, String productId, String optionId) {
+        lock(accountId, productId);
+        option(accountId, optionId).filter(o -> o.productId().equals(productId))
+            .orElseThrow(() -> TillException.notFound("option", optionId));
+        db.sql("UPDATE product_options SET retired_at = NULL WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", optionId)
+            .update();
+        return get(accountId, productId);
+    }
+
+    /** Holds the product until the transaction ends: its options are added, retired and restored one at a time. */
     private void lock(String accountId, String productId) {
         db.sql("SELECT id FROM products WHERE account_id = :accountId AND id = :id FOR UPDATE")
             .param("accountId", accountId)

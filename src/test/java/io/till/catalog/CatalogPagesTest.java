@@ -477,6 +477,16 @@ class CatalogPagesTest {
         assertThat(page.locator("[aria-labelledby=retired-title] tbody tr")).containsText("Monthly");
         assertThat(page.locator("[aria-labelledby=options-title] tbody")).not().containsText("Monthly");
         Chromium.screenshot(page, "catalog-product-options-1280");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sell Monthly again")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("\u201cMonthly\u201d is sold again");
+        assertThat(page.locator("[aria-labelledby=retired-title]")).hasCount(0);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop selling Monthly")).click();
+        page.getByRole(AriaRole.DIALOG)
+            .getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Stop selling"))
+            .click();
+        page.waitForLoadState();
+        assertThat(page.locator("[aria-labelledby=retired-title] tbody tr")).containsText("Monthly");
 
         var product = api.get("/api/v1/products/" + membership, shop.apiKey()).json();
         var names = new java.util.ArrayList<String>();

@@ -66,6 +66,16 @@ class ProductOptionsApiTest {
         assertThat(internal.json().get("errors").get(0).get("message").asString()).contains("no longer sold");
         assertThat(shops.subscription(shop, bought.get("subscription_id").asString()).get("status").asString())
             .isEqualTo("active");
+
+        // Sold again, as it was and under its id, in its place among the others.
+        var restored = api.post("/api/v1/products/" + productId + "/options/" + shop.monthly() + "/restore",
+            shop.apiKey(), null);
+        assertThat(restored.status()).as(restored.text()).isEqualTo(200);
+        assertThat(names(restored.json().get("options"))).containsExactly("Monthly", "3 payments", "Trial", "Yearly");
+        assertThat(restored.json().get("retired_options").isEmpty()).isTrue();
+        assertThat(restored.json().get("options").get(0).get("retired_at").isNull()).isTrue();
+        assertThat(shops.buy(shop, shop.monthly(), "pm_card_visa", "lin@example.com").get("total").asLong())
+            .isEqualTo(1900);
     }
 
     @Test
@@ -112,6 +122,8 @@ class ProductOptionsApiTest {
             stranger.apiKey(), null).status()).isEqualTo(404);
         assertThat(api.post("/api/v1/products/" + productId + "/options/opt_unknown/retire", shop.apiKey(), null)
             .status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/products/" + productId + "/options/" + shop.monthly() + "/restore",
+            stranger.apiKey(), null).status()).isEqualTo(404);
     }
 
     private static List<String> names(JsonNode options) {
