@@ -79,6 +79,8 @@ class CatalogController {
         + "bought before changes in nothing. Answers the product.")
     ResponseEntity<Product> addOption(Caller caller, @PathVariable String id,
         @RequestBody ProductInput.OptionInput body) {
+        // Another account's product (or none) is not found whatever the body holds, as on every operation.
+        products.get(caller.accountId(), id);
         var errors = new FieldErrors();
         ProductInput.validateOption(body, "", errors);
         errors.throwIfAny();
