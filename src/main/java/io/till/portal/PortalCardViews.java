@@ -198,7 +198,11 @@ final class PortalCardViews {
 
     static BilledRow billed(CardChoices.Billed billed, Outcome outcome, String suggestedCardId,
         String declinedCardId, String expiredCard) {
-        return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed), billed.status(),
+        return new BilledRow(kind(billed.kind()), billed.id(), PortalCardText.name(billed),
+            billed.kind() == CardChoices.Kind.PAYMENT_PLAN
+                ? PortalOverview.shownPlanStatus(billed.status(), billed.unpaid())
+                : billed
+                    .status(),
             Amounts.format(billed.amount(), billed.currency()) + " " + every(billed.interval(), billed
                 .intervalCount()),
             billed.nextBillAt(), billed.endsAt(), billed.cardId(), billed.unpaid() == 0

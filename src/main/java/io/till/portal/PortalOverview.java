@@ -215,9 +215,7 @@ class PortalOverview {
             .query((rs, row) -> {
                 String currency = rs.getString("currency");
                 String status = rs.getString("status");
-                // A plan has no past due state of its own (it is unpaid once its retries are spent), but a buyer
-                // reads a failed installment as a subscription's failed renewal is shown: past due.
-                String shown = "active".equals(status) && rs.getLong("unpaid") > 0 ? "past_due" : status;
+                String shown = shownPlanStatus(status, rs.getLong("unpaid"));
                 return new Billing("payment_plan", rs.getString("id"), name(rs), status,
                     shown, Amounts.format(rs.getLong("installment_amount"), currency),
                     every(rs.getString("interval"), rs.getInt("interval_count")),
@@ -228,6 +226,14 @@ class PortalOverview {
             })
             .list();
         return java.util.stream.Stream.concat(subscriptions.stream(), plans.stream()).toList();
+    }
+
+    /**
+     * A plan has no past due state of its own (it is unpaid once its retries are spent), but a buyer reads a failed
+     * installment as a subscription's failed renewal is shown: past due. Every portal page shows a plan so.
+     */
+    static String shownPlanStatus(String status, long unpaid) {
+        return "active".equals(status) && unpaid > 0 ? "past_due" : status;
     }
 
     private static String name(ResultSet rs) throws SQLException {

@@ -67,7 +67,9 @@
   // Embedded in the seller's site: tell the parent page our height, so that its snippet sizes the frame to fit.
   var lastHeight = 0;
   function postHeight() {
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // The root's own box, not its scrollHeight: that is never less than the frame's height, so a frame made tall
+    // by a long page would never shrink again for a short one.
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height !== lastHeight) {
       lastHeight = height;
       window.parent.postMessage({ type: 'till-portal:height', height: height }, '*');

@@ -76,6 +76,12 @@ class PortalEmbeddingPageTest {
         assertThat(portalFrame(page).locator("#framed-notice").isHidden()).as("cookies work on the same site")
             .isTrue();
         Chromium.screenshot(page, "portal-embedded-1280");
+
+        // Made tall by a long page, the frame shrinks again for a short one: the portal tells its content's height,
+        // never the frame's.
+        page.evaluate("document.getElementById('till-portal').style.height = '3000px'");
+        portalFrame(page).evaluate("location.reload()");
+        page.waitForFunction("parseInt(document.getElementById('till-portal').style.height) < 3000");
     }
 
     @Test
