@@ -36,10 +36,14 @@ public class CardChoices {
      * @param unpaid what its unpaid invoices still owe, in minor units of {@code currency}
      * @param declineReason why the last attempt at an unpaid invoice failed, as the processor said; null if none did
      * @param endsAt when a canceling subscription ends (its period's end); null for one that goes on, and for plans
+     * @param dueOnceSettled what is charged right after the unpaid balance is paid, 0 when nothing is: the renewal or
+     *     installment that fell due while it was unpaid, billed at once when it is back in good standing
+     *     (InvoiceOutcomes), so that a buyer paying what is owed is told of the charge that follows
+     * @param dueSince when that renewal or installment fell due; null when nothing follows
      */
     public record Billed(Kind kind, String id, String productName, String optionName, String status, long amount,
         String currency, String interval, int intervalCount, Instant nextBillAt, String cardId, long unpaid,
-        String declineReason, Instant endsAt) {}
+        String declineReason, Instant endsAt, long dueOnceSettled, Instant dueSince) {}
 
     /** What choosing a card did to the unpaid balance of the subscription or plan. */
     public sealed interface Outcome {
@@ -220,22 +224,33 @@ public class CardChoices {
     private Billed billed(String accountId, Subscription subscription) {
         var names = names(accountId, subscription.productId(), subscription.optionId());
         var unpaid = invoices.unpaidFor(accountId, subscription.id(), null);
+        // InvoiceOutcomes.settled: a period that ended while it was owing starts anew, billed at once, once paid.
+        boolean follows = !unpaid.isEmpty() && List.of("past_due", "unpaid").contains(subscription.status())
+            && !subscription.currentPeriodEnd().isAfter(Timestamps.now(clock)) && (subscription.endsAt() == null
+                || subscription.currentPeriodEnd().isBefore(subscription.endsAt()));
         return new Billed(Kind.SUBSCRIPTION, subscription.id(), names.product(), names.option(),
             subscription.status(), subscription.amount(), subscription.currency(), subscription.interval(),
             subscription.intervalCount(), subscription.nextBill(), charges.payingCard(accountId,
                 subscription.customerId(), subscription.cardId()),
             owed(unpaid), declineReason(accountId, unpaid), subscription.status().equals("canceling")
                 ? subscription.currentPeriodEnd()
-                : null);
+                : null,
+            follows ? subscription.amount() : 0, follows ? subscription.currentPeriodEnd() : null);
     }
 
     private Billed billed(String accountId, PaymentPlan plan) {
         var names = names(accountId, plan.productId(), plan.optionId());
         var unpaid = invoices.unpaidFor(accountId, null, plan.id());
+        // InvoiceOutcomes: an installment that fell due while the plan was unpaid is billed once it is paid up.
+        boolean follows = !unpaid.isEmpty() && plan.status().equals("unpaid") && plan.nextBillAt() != null
+            && !plan.nextBillAt().isAfter(Timestamps.now(clock)) && plan.installmentsPaid() + unpaid.size() < plan
+                .installments();
         return new Billed(Kind.PAYMENT_PLAN, plan.id(), names.product(), names.option(), plan.status(),
             plan.installmentAmount(), plan.currency(), plan.interval(), plan.intervalCount(), plan.nextBillAt(),
             charges.payingCard(accountId, plan.customerId(), plan.cardId()), owed(unpaid),
-            declineReason(accountId, unpaid), null);
+            declineReason(accountId, unpaid), null, follows ? plan.installmentAmount() : 0, follows
+                ? plan.nextBillAt()
+                : null);
     }
 
     /** The next renewal, while the subscription still renews. */

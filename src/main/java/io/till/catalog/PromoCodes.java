@@ -145,13 +145,21 @@ public class PromoCodes {
             .optional();
     }
 
+    /** The last moment an ended code could be used, as its refusal says it. */
+    private static final java.time.format.DateTimeFormatter USABLE_UNTIL = java.time.format.DateTimeFormatter
+        .ofPattern("MMM d, uuuu, HH:mm 'UTC'", java.util.Locale.US)
+        .withZone(java.time.ZoneOffset.UTC);
+
     /**
      * Whether the code can be used now for a purchase in {@code currency}; the reason why not, otherwise. The
      * redemption itself is {@link #redeem}, in the purchase's transaction.
      */
     public Optional<Refusal> refusal(PromoCode promo, String currency) {
         if (promo.expiresAt() != null && !Timestamps.now(clock).isBefore(promo.expiresAt())) {
-            return Optional.of(new Refusal("not_applicable", "expired on " + promo.expiresAt()));
+            // Said as the last moment it worked, not as the instant it ended (2027-02-01T00:00:00Z read as a day
+            // after the "valid until Jan 31" the seller set).
+            return Optional.of(new Refusal("not_applicable", "has expired: it could be used until "
+                + USABLE_UNTIL.format(promo.expiresAt().minusMillis(1))));
         }
         if (promo.maxRedemptions() != null && promo.timesRedeemed() >= promo.maxRedemptions()) {
             // The code a purchase that lost the race for the last use gets too (redeem): one limit, one code.

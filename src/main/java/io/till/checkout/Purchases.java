@@ -280,9 +280,23 @@ class Purchases {
                 cardId = defaultCard.get().id();
             }
         }
+        if (promo != null && option != null && !errors.any() && chargedToday(option, addons) == 0) {
+            // A code on a purchase of nothing today (a free trial alone) would be used up and discount nothing: the
+            // first payment after the trial is billed at the full price.
+            errors.add("promo_code", "nothing_to_discount", "this purchase charges nothing today, so the code would "
+                + "be used up and discount nothing (after a free trial the first payment is at the full price): leave "
+                + "the code out");
+        }
         var billingAddress = BillingAddress.checked(request.billingAddress(), "billing_address", errors);
         errors.throwIfAny();
         return new Cart(checkout, product, option, addons, promo, customer, cardId, billingAddress);
+    }
+
+    /** What a purchase of {@code option} (free during a trial) with {@code addons} charges when it is placed. */
+    private static long chargedToday(ProductOption option, List<Checkout.Addon> addons) {
+        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
+            && option.trialDays() > 0;
+        return (trial ? 0 : option.amount()) + addons.stream().mapToLong(Checkout.Addon::amount).sum();
     }
 
     /** The order's lines: the option (free during a trial) and the addons. */

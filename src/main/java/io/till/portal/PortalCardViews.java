@@ -64,7 +64,12 @@ final class PortalCardViews {
      */
     record BilledRow(String kind, String id, String name, String status, String price, Instant nextBillAt,
         Instant endsAt, String cardId, String unpaid, String declineReason, Outcome outcome, String suggestedCardId,
-        String declinedCardId, String expiredCard) {
+        String declinedCardId, String expiredCard, String dueOnceSettled, Instant dueSince) {
+
+        /** "installment" or "renewal": what is charged right after the unpaid balance, when something is. */
+        public String followingCharge() {
+            return "payment_plan".equals(kind) ? "installment" : "renewal";
+        }
 
         /** The card its picker starts at: null when the buyer is to choose one (its own cannot be). */
         public String pickedCardId() {
@@ -208,7 +213,10 @@ final class PortalCardViews {
             billed.nextBillAt(), billed.endsAt(), billed.cardId(), billed.unpaid() == 0
                 ? null
                 : Amounts.format(billed.unpaid(), billed.currency()),
-            billed.declineReason(), outcome, suggestedCardId, declinedCardId, expiredCard);
+            billed.declineReason(), outcome, suggestedCardId, declinedCardId, expiredCard, billed.dueOnceSettled() == 0
+                ? null
+                : Amounts.format(billed.dueOnceSettled(), billed.currency()),
+            billed.dueSince());
     }
 
     static List<TestCardRow> testCards() {

@@ -33,6 +33,8 @@ class PortalCardsTest {
     SandboxLedger ledger;
     @Autowired
     PortalCards portalCards;
+    @Autowired
+    org.springframework.core.env.Environment environment;
 
     private TwoSubscriptions buyer() {
         return TwoSubscriptions.open(api, shops);
@@ -57,6 +59,8 @@ class PortalCardsTest {
         assertThat(pastDue.unpaid()).isEqualTo(1900);
         assertThat(pastDue.status()).isEqualTo("past_due");
         assertThat(pastDue.declineReason()).isEqualTo("Your card was declined.");
+        // Its period goes on: paying what it owes is all that is charged.
+        assertThat(pastDue.dueOnceSettled()).isZero();
         assertThat(PortalCardText.name(pastDue)).isEqualTo("Membership · Trial");
     }
 
@@ -162,6 +166,42 @@ class PortalCardsTest {
         assertThat(cardOf(buyer, buyer.other())).isEqualTo(visa.id());
         assertThat(cardOf(buyer, buyer.pastDue())).isEqualTo(buyer.failingCard());
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore);
+    }
+
+    /**
+     * An unpaid subscription whose period ended meanwhile starts a new one, billed at once, when its balance is paid:
+     * the cards page says so before the buyer pays (a buyer told "pay $19.00" saw $38.00 go), and the charge that
+     * follows is exactly the one it said.
+     */
+    @Test
+    void paidUpAfterItsPeriodEndedASubscriptionIsBilledAgainAtOnceAndTheWalletSaysSoBefore() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String account = shop.accountId();
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        // The trial's 14 days and a month: unpaid, and its renewal due meanwhile.
+        shops.advance(shop, "P45D");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("unpaid");
+
+        var owing = portalCards.wallet(account, customer).billed().getFirst();
+        assertThat(owing.unpaid()).isEqualTo(1900);
+        assertThat(owing.dueOnceSettled()).isEqualTo(1900);
+        assertThat(owing.dueSince()).isNotNull();
+        var session = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer)).json().get("url").asString();
+        var client = new PortalClient(Integer.parseInt(environment.getProperty("local.server.port")));
+        client.get(session);
+        assertThat(client.get("/portal/" + account + "/cards").body().replaceAll("\\s+", " ")).contains(
+            "Once this is paid, the renewal of <strong>$19.00</strong> due since");
+
+        var visa = portalCards.addTestCard(account, customer, "4242424242424242");
+        long before = ledger.successfulCharges(account);
+        assertThat(portalCards.choose(account, customer, Kind.SUBSCRIPTION, subscription, visa.id()))
+            .isEqualTo(new Outcome.Paid(1900, "usd"));
+        shops.advance(shop, "PT1M");
+        assertThat(ledger.successfulCharges(account)).isEqualTo(before + 2);
+        assertThat(portalCards.wallet(account, customer).billed().getFirst().dueOnceSettled()).isZero();
     }
 
     @Test
