@@ -145,8 +145,11 @@ class PromoCodePages {
             ? null
             : FormRows.wholeNumber(errors, "max_redemptions",
                 form.maxRedemptions().strip());
-        var input = new PromoCodes.PromoCodeInput(form.code(), percentOff, amountOff, percent ? null : form.currency(),
-            expiresAt, max);
+        // The currency goes with an amount that parsed: beside one that did not, the API's check would say the
+        // chosen currency is given without an amount off, which the seller did not do.
+        var input = new PromoCodes.PromoCodeInput(form.code(), percentOff, amountOff, percent || amountOff == null
+            ? null
+            : form.currency(), expiresAt, max);
         // The API's own checks too, so one answer lists every bad field; what did not parse keeps its own words.
         promoCodes.check(accountId, input, errors);
         errors.throwIfAny();

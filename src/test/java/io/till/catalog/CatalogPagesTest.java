@@ -325,6 +325,12 @@ class CatalogPagesTest {
         page.locator("#code").fill("FIVE");
         page.getByLabel("An amount off").check();
         assertThat(page.locator("#promo-currency")).isVisible();
+        page.locator("#value").fill("abc");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#value-error")).isVisible();
+        // Only the amount is wrong: the currency chosen beside it is not refused as well.
+        assertThat(page.locator(".field-error")).hasCount(1);
         page.locator("#value").fill("5");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
         page.waitForLoadState();
