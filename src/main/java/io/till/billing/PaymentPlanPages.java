@@ -3,6 +3,7 @@ package io.till.billing;
 import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -142,12 +143,22 @@ class PaymentPlanPages {
                 try {
                     picked = LocalDate.parse(day);
                 } catch (DateTimeParseException e) {
-                    throw TillException.invalid("next_bill_at", "invalid_format", "must be a date such as 2027-01-31");
+                    throw new TillException(ErrorCode.VALIDATION_FAILED, "The next bill must be a date such as "
+                        + "2027-01-31.");
                 }
                 Instant current = paymentPlans.get(staff.accountId(), id).nextBillAt();
                 LocalTime time = current == null ? LocalTime.MIDNIGHT : current.atZone(where).toLocalTime();
                 ZonedDateTime at = ZonedDateTime.of(picked, time, where);
-                actions.updatePlan(staff.accountId(), id, null, at.toInstant());
+                try {
+                    actions.updatePlan(staff.accountId(), id, null, at.toInstant());
+                } catch (TillException e) {
+                    // Said as the page names the field, not by the API's name for it.
+                    if (e.errors().size() == 1 && e.errors().getFirst().field().equals("next_bill_at")) {
+                        throw new TillException(ErrorCode.VALIDATION_FAILED, "The next bill " + e.errors().getFirst()
+                            .message() + ".");
+                    }
+                    throw e;
+                }
                 return "The next installment is billed on " + NEXT_BILL.format(at) + " (" + where.getId() + ").";
             });
     }
