@@ -90,7 +90,12 @@ class PortalSettingsPages {
                 lines(allowedEmbedOrigins), form.validity(), body.receiptEmails(), body.footer()));
         } catch (TillException e) {
             response.setStatus(e.code().status().value());
-            return portalPage(staff, form, FormErrors.ofLists(e, line -> "Line " + line + ": "), model);
+            var errors = new java.util.HashMap<>(FormErrors.ofLists(e, line -> "Line " + line + ": "));
+            // The page asks for a number and a unit, not for the API's ISO-8601 duration.
+            errors.computeIfPresent("card_link_validity", (field, message) -> message.contains("ISO-8601")
+                ? "Must be from 1 hour to 30 days."
+                : message);
+            return portalPage(staff, form, errors, model);
         }
         redirect.addFlashAttribute("flash", "Portal settings saved.");
         return "redirect:" + PORTAL;

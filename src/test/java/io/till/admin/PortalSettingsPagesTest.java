@@ -64,6 +64,11 @@ class PortalSettingsPagesTest {
         assertThat((String) page.evaluate("navigator.clipboard.readText()"))
             .isEqualTo(api.uri("/portal/" + account.id()).toString());
 
+        // Out of range, said in the form's own terms (a number and a unit), not as an ISO-8601 duration.
+        page.getByLabel("Card-update links work for").fill("31");
+        page.getByRole(AriaRole.BUTTON, named("Save portal settings")).click();
+        assertThat(page.locator("#validity-error")).hasText("Must be from 1 hour to 30 days.");
+
         page.getByLabel("Buyers may cancel their own subscriptions").uncheck();
         page.getByLabel("Cancel reasons").fill("Too expensive\n\nMoving abroad\n");
         page.getByLabel("Card-update links work for").fill("36");
