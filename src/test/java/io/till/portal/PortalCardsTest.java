@@ -193,7 +193,7 @@ class PortalCardsTest {
         var client = new PortalClient(Integer.parseInt(environment.getProperty("local.server.port")));
         client.get(session);
         assertThat(client.get("/portal/" + account + "/cards").body().replaceAll("\\s+", " ")).contains(
-            "Once this is paid, the renewal of <strong>$19.00</strong> due since");
+            "Once this is paid, the <span>renewal</span> of <strong>$19.00</strong> due since");
 
         var visa = portalCards.addTestCard(account, customer, "4242424242424242");
         long before = ledger.successfulCharges(account);
