@@ -40,7 +40,7 @@ public class Subscriptions {
     public Subscription start(String accountId, String customerId, String orderId, Product product,
         ProductOption option, String cardId, Instant now) {
         String interval = option.interval().code();
-        boolean trial = option.trialDays() != null && option.trialDays() > 0;
+        boolean trial = option.startsWithTrial();
         Instant periodEnd = trial
             ? now.plus(Duration.ofDays(option.trialDays()))
             : Periods.after(now, interval, option.intervalCount());

@@ -48,10 +48,22 @@ public record ProductOption(
         };
     }
 
+    /** Whether it is a subscription that starts with a free trial. */
+    @JsonIgnore
+    public boolean startsWithTrial() {
+        return kind == Kind.SUBSCRIPTION && trialDays != null && trialDays > 0;
+    }
+
+    /** What buying it charges at once: nothing for a free trial, its amount otherwise. */
+    @JsonIgnore
+    public long chargedAtPurchase() {
+        return startsWithTrial() ? 0 : amount;
+    }
+
     /** What else a buyer should know before choosing it: a free trial, a fixed number of renewals. */
     public String terms() {
         var terms = new java.util.ArrayList<String>();
-        if (trialDays() != null && trialDays() > 0) {
+        if (startsWithTrial()) {
             terms.add(trialDays() + "-day free trial");
         }
         if (cycles() != null) {

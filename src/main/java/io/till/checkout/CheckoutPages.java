@@ -184,7 +184,7 @@ class CheckoutPages {
             model.addAttribute("testOptions", TestPurchaseForm.options(product));
             // How to see a renewal fail depends on it: the failing card can only start a subscription with a trial.
             model.addAttribute("sellsATrial", product != null && product.options().stream()
-                .anyMatch(option -> option.trialDays() != null && option.trialDays() > 0));
+                .anyMatch(ProductOption::startsWithTrial));
             model.addAttribute("testCards", TestPurchaseForm.cards());
             model.addAttribute("formKey", FormSubmissions.newKey());
         }

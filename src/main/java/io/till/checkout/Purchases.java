@@ -294,19 +294,15 @@ class Purchases {
 
     /** What a purchase of {@code option} (free during a trial) with {@code addons} charges when it is placed. */
     private static long chargedToday(ProductOption option, List<Checkout.Addon> addons) {
-        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
-            && option.trialDays() > 0;
-        return (trial ? 0 : option.amount()) + addons.stream().mapToLong(Checkout.Addon::amount).sum();
+        return option.chargedAtPurchase() + addons.stream().mapToLong(Checkout.Addon::amount).sum();
     }
 
     /** The order's lines: the option (free during a trial) and the addons. */
     private static List<Order.Item> items(Cart cart) {
         var items = new ArrayList<Order.Item>();
         ProductOption option = cart.option();
-        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
-            && option.trialDays() > 0;
         items.add(new Order.Item(Ids.newId("item"), "option", cart.product().id(), option.id(), null, null,
-            cart.product().name() + " — " + option.name(), trial ? 0 : option.amount()));
+            cart.product().name() + " — " + option.name(), option.chargedAtPurchase()));
         cart.addons()
             .forEach(addon -> items.add(new Order.Item(Ids.newId("item"), "addon", null, null, addon.id(), null,
                 addon.name(), addon.amount())));

@@ -109,9 +109,7 @@ class Upsells {
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
         requireOrderCurrency(order, upsellId, option);
         Product product = products.get(accountId, option.productId());
-        boolean trial = option.kind() == ProductOption.Kind.SUBSCRIPTION && option.trialDays() != null
-            && option.trialDays() > 0;
-        long amount = trial ? 0 : option.amount();
+        long amount = option.chargedAtPurchase();
         PaymentGateway gateway = gateways.forAccount(accountId);
         // One key per attempt: a double click repeats the attempt (one charge), a retry after a decline is a new one.
         long failed = db.sql("""
