@@ -11,6 +11,10 @@ import org.springframework.stereotype.Component;
 @Component
 class ConnectionTests {
 
+    /** The test's answer when STARTTLS is required and the server does not offer it. */
+    static final String NO_STARTTLS = "The server does not offer STARTTLS, which this connection requires: use the "
+        + "server's TLS port (587 or 465), or turn off Require STARTTLS only for a server on a network you trust.";
+
     private final Integrations integrations;
     private final TwilioClient twilio;
     private final EgressGuard guard;
@@ -54,6 +58,9 @@ class ConnectionTests {
         } catch (AuthenticationFailedException e) {
             return new Outcome(false, ConnectionFailure.AUTH_FAILED.sentence());
         } catch (MessagingException e) {
+            if (SmtpSettings.startTlsMissing(e)) {
+                return new Outcome(false, NO_STARTTLS);
+            }
             return new Outcome(false, ConnectionFailure.of(e).sentence());
         }
     }

@@ -43,6 +43,10 @@ class IntegrationChanges {
             errors.add("config", "invalid_type", "must be an object");
         }
         errors.throwIfAny();
+        if (type == IntegrationType.SMTP && !config.hasNonNull("starttls")) {
+            // Left out, the password and the emails would cross the network in clear: TLS is what is meant.
+            ((ObjectNode) config).put("starttls", true);
+        }
         return integrations.save(accountId, type, (ObjectNode) config);
     }
 

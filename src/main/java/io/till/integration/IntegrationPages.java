@@ -62,8 +62,8 @@ class IntegrationPages {
     @GetMapping(PATH + "/{type}")
     String edit(Caller.Staff staff, @PathVariable String type, Model model) {
         var integrationType = type(type);
-        var values = new HashMap<String, String>();
         var stored = stored(staff, integrationType);
+        var values = new HashMap<String, String>(stored.isEmpty() ? integrationType.newFormValues() : Map.of());
         stored.ifPresent(i -> integrationType.fields().forEach(field -> {
             var value = i.config().get(field.name());
             if (value != null && !value.isNull() && field.kind() != IntegrationType.Kind.SECRET) {

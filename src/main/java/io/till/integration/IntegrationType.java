@@ -3,6 +3,7 @@ package io.till.integration;
 import io.till.shared.FieldErrors;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -51,6 +52,11 @@ public enum IntegrationType {
     /** A config field as the dashboard's form asks for it; {@code name} is its key in the config. */
     public record Field(String name, String label, Kind kind, boolean required, String hint) {}
 
+    /** What a new connection's form starts with: SMTP requires STARTTLS unless told not to, as the API does. */
+    public Map<String, String> newFormValues() {
+        return this == SMTP ? Map.of("starttls", "true") : Map.of();
+    }
+
     /** The fields the dashboard's form offers (the README's table); the API takes the same keys. */
     public List<Field> fields() {
         return switch (this) {
@@ -59,7 +65,9 @@ public enum IntegrationType {
                     new Field("port", "Port", Kind.NUMBER, true, "587 for STARTTLS, 465 for implicit TLS"),
                     new Field("username", "User name", Kind.TEXT, false, null),
                     new Field("password", "Password", Kind.SECRET, false, "Needs a user name"),
-                    new Field("starttls", "Require STARTTLS", Kind.CHECKBOX, false, null),
+                    new Field("starttls", "Require STARTTLS", Kind.CHECKBOX, false,
+                        "Leave on unless the server has no TLS: without it the password and every email cross the "
+                            + "network in clear. Port 465 always uses TLS."),
                     new Field("from_email", "From email", Kind.EMAIL, true, "The address emails are sent from"));
             case TWILIO -> List.of(new Field("account_sid", "Account SID", Kind.TEXT, true, "AC followed by 32 "
                 + "hexadecimal digits"), new Field("auth_token", "Auth token", Kind.SECRET, true, null),

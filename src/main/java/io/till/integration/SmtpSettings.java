@@ -47,6 +47,19 @@ public record SmtpSettings(String host, int port, String username, String passwo
         return sender;
     }
 
+    /**
+     * Whether the failure is this client's refusal to go on in clear: STARTTLS is required and the server does not offer
+     * it. Told by Angus Mail's own words, never the server's.
+     */
+    public static boolean startTlsMissing(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("STARTTLS is required but host does not support")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return "SmtpSettings[" + host + ":" + port + ", username=" + username + "]";

@@ -2,6 +2,7 @@ package io.till.message;
 
 import io.till.action.ActionResult;
 import io.till.egress.ConnectionFailure;
+import io.till.integration.SmtpSettings;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
@@ -26,6 +27,10 @@ final class SmtpFailures {
     private SmtpFailures() {}
 
     static ActionResult.Failed classify(Exception failure) {
+        if (causes(failure).stream().anyMatch(SmtpSettings::startTlsMissing)) {
+            return ActionResult.Failed.permanent("smtp_no_starttls", "the SMTP server does not offer STARTTLS, which "
+                + "the SMTP settings require: nothing was sent");
+        }
         for (Throwable t : causes(failure)) {
             if (t instanceof MailAuthenticationException || t instanceof AuthenticationFailedException) {
                 return ActionResult.Failed.permanent("smtp_auth_failed", "the SMTP server refused the username or "
@@ -81,6 +86,9 @@ final class SmtpFailures {
      * handed over is not such a failure: the server may have delivered it.
      */
     static boolean nothingDelivered(Exception failure) {
+        if (causes(failure).stream().anyMatch(SmtpSettings::startTlsMissing)) {
+            return true;
+        }
         for (Throwable t : causes(failure)) {
             if (t instanceof MailAuthenticationException || t instanceof AuthenticationFailedException
                 || t instanceof AddressException) {

@@ -39,7 +39,8 @@ class PaymentDunningTest {
     private String startDunning(Shops.Shop shop) {
         var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till",
-             "password": "mail-password", "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort()));
+             "password": "mail-password", "starttls": false, "from_email": "shop@shop.test"}}"""
+            .formatted(mail.getSmtp().getPort()));
         assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
         var created = api.post("/api/v1/automations", shop.apiKey(), "{\"template\": \"payment_dunning\"}");
         String id = created.json().get("id").asString();

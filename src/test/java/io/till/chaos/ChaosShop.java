@@ -23,7 +23,7 @@ record ChaosShop(String collect, String dunning, String endpoint, List<String> i
     static ChaosShop open(Api api, String key, int smtpPort, String smtpPassword, String receiverUrl, int invoices) {
         created(api.post("/api/v1/integrations", key, """
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
-             "from_email": "shop@shop.test"}}""".formatted(smtpPort, smtpPassword)));
+             "starttls": false, "from_email": "shop@shop.test"}}""".formatted(smtpPort, smtpPassword)));
         String endpoint = created(api.post("/api/v1/webhook_endpoints", key, """
             {"url": "%s", "event_types": ["chaos.unused"]}""".formatted(receiverUrl))).get("id").asString();
         var product = created(api.post("/api/v1/products", key, """

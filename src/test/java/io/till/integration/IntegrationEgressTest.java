@@ -49,7 +49,7 @@ class IntegrationEgressTest {
     static String smtp(String host, int port) {
         return """
             {"type": "smtp", "config": {"host": "%s", "port": %d, "username": "till", "password": "pass-0000",
-             "from_email": "shop@shop.test"}}""".formatted(host, port);
+             "starttls": false, "from_email": "shop@shop.test"}}""".formatted(host, port);
     }
 
     static String twilio(String baseUrl) {

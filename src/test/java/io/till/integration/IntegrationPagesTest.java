@@ -156,6 +156,9 @@ class IntegrationPagesTest {
         var account = accounts.create();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),
             "/admin/settings/integrations/smtp");
+        assertThat(page.getByLabel("Require STARTTLS")).isChecked();
+        assertThat(page.locator("#starttls-hint")).containsText("without it the password and every email cross the "
+            + "network in clear");
         page.getByLabel("Host").fill("smtp example.com");
         page.getByLabel("Port").fill("587");
         page.getByLabel("User name (optional)").fill("till");
@@ -182,6 +185,14 @@ class IntegrationPagesTest {
         page.getByRole(AriaRole.BUTTON, named("Save")).click();
         assertThat(api.get("/api/v1/integrations/smtp", account.apiKey()).json().get("config").get("password")
             .asString()).isEqualTo("••••81xK");
+        assertThat(api.get("/api/v1/integrations/smtp", account.apiKey()).json().get("config").get("starttls")
+            .asBoolean()).isTrue();
+
+        // smtp.example.com does not resolve here: the test fails, and the status beside it says so too.
+        page.navigate(api.uri("/admin/settings/integrations").toString());
+        page.getByRole(AriaRole.BUTTON, named("Test connection to SMTP (email)")).click();
+        assertThat(page.locator("#integration-smtp .test-result")).containsText("Connection failed");
+        assertThat(page.locator("#integration-smtp .pill")).hasText("not working");
     }
 
     @Test

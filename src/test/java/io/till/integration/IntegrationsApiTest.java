@@ -57,7 +57,7 @@ class IntegrationsApiTest {
     String smtp(String password) {
         return """
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
-             "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort(), password);
+             "starttls": false, "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort(), password);
     }
 
     String twilioConfig() {
@@ -132,9 +132,10 @@ class IntegrationsApiTest {
         var store = accounts.create();
         for (String host : List.of("smtp example.com", " smtp.example.com", "smtp..example.com", "-smtp.example.com",
             "smtp_1.example.com", "smtp.example.com/25", "smtp.example.123", "300.1.2.3", "a".repeat(64) + ".com")) {
-            var refused = api.post("/api/v1/integrations", store.apiKey(), """
-                {"type": "smtp", "config": {"host": "%s", "port": 587, "from_email": "shop@shop.test"}}"""
-                .formatted(host));
+            var refused = api.post("/api/v1/integrations", store.apiKey(),
+                """
+                    {"type": "smtp", "config": {"host": "%s", "port": 587, "starttls": false, "from_email": "shop@shop.test"}}"""
+                    .formatted(host));
 
             assertThat(fields(refused)).as(host).containsExactly("config.host");
             assertThat(refused.json().get("errors").get(0).get("code").asString()).as(host)
@@ -144,9 +145,10 @@ class IntegrationsApiTest {
         }
         assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
         for (String host : List.of("smtp.example.com", "mail-1.Example.co.uk.", "127.0.0.1")) {
-            var saved = api.post("/api/v1/integrations", store.apiKey(), """
-                {"type": "smtp", "config": {"host": "%s", "port": 587, "from_email": "shop@shop.test"}}"""
-                .formatted(host));
+            var saved = api.post("/api/v1/integrations", store.apiKey(),
+                """
+                    {"type": "smtp", "config": {"host": "%s", "port": 587, "starttls": false, "from_email": "shop@shop.test"}}"""
+                    .formatted(host));
             assertThat(saved.status()).as(host + ": " + saved.text()).isIn(200, 201);
         }
     }
@@ -203,6 +205,34 @@ class IntegrationsApiTest {
         assertThat(good.json().get("ok").asBoolean()).as(good.text()).isTrue();
         assertThat(bad.json().get("ok").asBoolean()).as(bad.text()).isFalse();
         assertThat(bad.json().get("message").asString()).isEqualTo("The server refused the credentials.");
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    /**
+     * Left out, STARTTLS is required: a password never crosses the network in clear by omission. A server without it
+     * fails the test in words that say so, and nothing is sent.
+     */
+    @Test
+    void smtpRequiresStartTlsUnlessToldNotToAndATestSaysWhenTheServerLacksIt() {
+        var store = accounts.create();
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
+             "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort(), SMTP_PASSWORD));
+        assertThat(saved.status()).as(saved.text()).isIn(200, 201);
+        assertThat(api.get("/api/v1/integrations/smtp", store.apiKey()).json().get("config").get("starttls")
+            .asBoolean()).isTrue();
+
+        var tested = api.post("/api/v1/integrations/smtp/test", store.apiKey(), null);
+
+        assertThat(tested.json().get("ok").asBoolean()).as(tested.text()).isFalse();
+        assertThat(tested.json().get("message").asString()).isEqualTo("The server does not offer STARTTLS, which "
+            + "this connection requires: use the server's TLS port (587 or 465), or turn off Require STARTTLS only "
+            + "for a server on a network you trust.");
+        api.post("/api/v1/integrations", store.apiKey(), smtp(SMTP_PASSWORD));
+        assertThat(api.get("/api/v1/integrations/smtp", store.apiKey()).json().get("config").get("starttls")
+            .asBoolean()).as("turned off when told").isFalse();
+        assertThat(api.post("/api/v1/integrations/smtp/test", store.apiKey(), null).json().get("ok").asBoolean())
+            .isTrue();
         assertThat(mail.getReceivedMessages()).isEmpty();
     }
 

@@ -86,7 +86,7 @@ class SendEmailTest {
     void connectSmtp(TestAccounts.TestAccount store, int port, String password) {
         var saved = api.post("/api/v1/integrations", store.apiKey(), """
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
-             "from_email": "shop@shop.test"}}""".formatted(port, password));
+             "starttls": false, "from_email": "shop@shop.test"}}""".formatted(port, password));
         assertThat(saved.status()).as(saved.text()).isIn(200, 201);
     }
 
@@ -198,6 +198,25 @@ class SendEmailTest {
         assertThat(away).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
             assertThat(failed.code()).isEqualTo("smtp_unavailable");
             assertThat(failed.retryable()).isTrue();
+        });
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    /** STARTTLS required and a server without it: nothing crosses in clear, and retrying cannot change that. */
+    @Test
+    void aServerWithoutStartTlsFailsForGoodWhenTheSettingsRequireIt() {
+        var store = accounts.create();
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
+             "starttls": true, "from_email": "shop@shop.test"}}""".formatted(mail.getSmtp().getPort(), PASSWORD));
+        assertThat(saved.status()).as(saved.text()).isIn(200, 201);
+
+        var result = sendEmail.perform(call(store, "k1", """
+            {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}"""));
+
+        assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("smtp_no_starttls");
+            assertThat(failed.retryable()).isFalse();
         });
         assertThat(mail.getReceivedMessages()).isEmpty();
     }
@@ -364,9 +383,10 @@ class SendEmailTest {
     }
 
     void connectSmtpWithoutLogin(TestAccounts.TestAccount store, int port) {
-        var saved = api.post("/api/v1/integrations", store.apiKey(), """
-            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "from_email": "shop@shop.test"}}"""
-            .formatted(port));
+        var saved = api.post("/api/v1/integrations", store.apiKey(),
+            """
+                {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "starttls": false, "from_email": "shop@shop.test"}}"""
+                .formatted(port));
         assertThat(saved.status()).as(saved.text()).isIn(200, 201);
     }
 

@@ -27,7 +27,8 @@ public final class Inbox {
     public static void connect(Api api, Shops.Shop shop, GreenMailExtension mail) {
         var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
             {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "%s",
-             "password": "%s", "from_email": "%s"}}""".formatted(mail.getSmtp().getPort(), USER, PASSWORD, FROM));
+             "password": "%s", "starttls": false, "from_email": "%s"}}""".formatted(mail.getSmtp().getPort(), USER,
+            PASSWORD, FROM));
         assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
     }
 
