@@ -157,18 +157,21 @@ public class Cards {
      * two entries that read the same ("Visa ending in 0341 · 12/2031") could not be told apart on any page. No
      * {@code card.updated}: that event is for a customer changing the card they pay with.
      */
-    public Card save(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached) {
+    public Purchased save(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached) {
         Customer customer = customers.lockForUpdate(accountId, customerId);
         var earlier = saved(accountId, customerId, gateway, attached, true);
         if (earlier.isPresent()) {
-            return get(accountId, customerId, earlier.get());
+            return new Purchased(get(accountId, customerId, earlier.get()), false);
         }
         String id = insert(accountId, customerId, gateway, attached);
         if (customer.defaultCard() == null) {
             setDefault(accountId, customerId, id);
         }
-        return get(accountId, customerId, id);
+        return new Purchased(get(accountId, customerId, id), true);
     }
+
+    /** A card a purchase pays with, and whether that purchase saved it ({@code added}) or found it saved already. */
+    public record Purchased(Card card, boolean added) {}
 
     /** How the gateway finds a saved card of this customer, if there is one with this id. */
     public java.util.Optional<String> gatewayReference(String accountId, String customerId, String cardId) {

@@ -105,7 +105,7 @@ class CustomerRecordPagesTest {
         assertThat(page).hasURL(api.uri("/admin/customers/" + store.ada()).toString());
         assertThat(page.locator(".stats")).containsText("Active subscriptions");
         // Counted as paid (or refunded since): a failed order is listed below, but is not one of these.
-        assertThat(page.locator(".stats")).containsText("Paid orders");
+        assertThat(page.locator(".stats")).containsText("Orders placed");
         assertThat(page.locator("#subscriptions")).containsText("Membership");
         assertThat(page.locator("#subscriptions")).containsText("$19.00 / month");
         assertThat(page.locator("#subscriptions")).containsText(store.subscription());
@@ -392,7 +392,7 @@ class CustomerRecordPagesTest {
         assertThat(subscriptions).containsText("No active subscriptions.");
         assertThat(page.locator(".stats")).containsText("Active subscriptions");
         // Counted as paid (or refunded since): a failed order is listed below, but is not one of these.
-        assertThat(page.locator(".stats")).containsText("Paid orders");
+        assertThat(page.locator(".stats")).containsText("Orders placed");
 
         subscriptions.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("All"))
             .click();

@@ -156,7 +156,7 @@ class PurchaseScenarioTest {
     }
 
     @Test
-    void aBuyerTryingAgainWithTheSameCardAfterADeclineKeepsOneSavedCard() {
+    void aCardDeclinedAtThePurchaseThatSavedItIsNotKeptOnFile() {
         var store = store("LIMITED");
         String purchase = """
             {"customer": {"name": "Zoë", "email": "zoe@example.com"}, "token": "%s", "option_id": "%s"}""";
@@ -178,8 +178,35 @@ class PurchaseScenarioTest {
         cards.forEach(card -> saved.add(card.get("last4").asString() + (card.get("is_default").asBoolean()
             ? " (default)"
             : "")));
-        // The declined card once, not once per try; the card that paid is saved beside it.
-        assertThat(saved).containsExactlyInAnyOrder("0341 (default)", "4242");
+        // A card declined at the purchase that saved it is not kept: the card that paid is the one on file.
+        assertThat(saved).containsExactly("4242 (default)");
+    }
+
+    /** A customer whose card works tries another at a second purchase, declined: the working one stays on file. */
+    @Test
+    void aDeclinedNewCardLeavesTheCustomersWorkingCardOnFile() {
+        var store = store("LIMITED");
+        String purchase = """
+            {"customer": {"name": "Zoë", "email": "zoe@example.com"}, "token": "%s", "option_id": "%s"}""";
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_visa", store.monthly()));
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+
+        var declined = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_chargeCustomerFail", store.monthly()));
+
+        assertThat(declined.status()).isEqualTo(402);
+        String customerId = first.json().get("customer_id").asString();
+        var cards = api.get("/api/v1/customers/" + customerId + "/payment_methods", store.apiKey()).json()
+            .get("data");
+        assertThat(cards).hasSize(1);
+        assertThat(cards.get(0).get("last4").asString()).isEqualTo("4242");
+        assertThat(cards.get(0).get("is_default").asBoolean()).isTrue();
+        // The failed payment still names the card it was made with.
+        var payment = api.get("/api/v1/payments/" + declined.json().get("payment_id").asString(), store.apiKey());
+        assertThat(payment.status()).as(payment.text()).isEqualTo(200);
+        assertThat(payment.json().get("card_id").asString()).isNotEqualTo(cards.get(0).get("id").asString())
+            .startsWith("card_");
     }
 
     @Test
