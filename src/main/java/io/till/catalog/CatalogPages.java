@@ -255,9 +255,13 @@ class CatalogPages {
         } catch (TillException refused) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             list(staff, null, model);
-            model.addAttribute("groupForm", new GroupForm(name, refused.code() == ErrorCode.VALIDATION_FAILED
-                ? "A group needs a name of at most 200 characters."
-                : refused.getMessage()));
+            boolean taken = refused.errors().stream().anyMatch(error -> error.code().equals("taken"));
+            model.addAttribute("groupForm", new GroupForm(name, taken
+                ? "You have a group named “" + name.strip() + "” already: choose it for the product, or "
+                    + "give this one another name."
+                : refused.code() == ErrorCode.VALIDATION_FAILED
+                    ? "A group needs a name of at most 200 characters."
+                    : refused.getMessage()));
             return "catalog/products";
         }
     }

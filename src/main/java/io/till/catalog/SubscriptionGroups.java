@@ -11,6 +11,7 @@ import java.time.Instant;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Groups of subscription products, which subscription events can be scoped to. */
 @Repository
@@ -29,12 +30,31 @@ public class SubscriptionGroups {
         this.clock = clock;
     }
 
+    /**
+     * A new group. Its name is the account's only group of that name, whatever the case: automations are scoped to a
+     * group picked by name, and two that read alike could not be told apart there.
+     */
+    @Transactional
     SubscriptionGroup create(String accountId, String name) {
         var errors = new FieldErrors();
         if (name == null || name.isBlank() || name.length() > 200) {
             errors.add("name", "required", "is required, at most 200 characters");
         }
         errors.throwIfAny();
+        db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", "till.subscription-groups:" + accountId)
+            .query((rs, row) -> 1).list();
+        boolean taken = db.sql("""
+            SELECT EXISTS (SELECT 1 FROM subscription_groups
+                            WHERE account_id = :accountId AND lower(name) = lower(:name))
+            """)
+            .param("accountId", accountId)
+            .param("name", name.strip())
+            .query(Boolean.class)
+            .single();
+        if (taken) {
+            throw TillException.invalid("name", "taken", "is the name of a group you have already: choose it for "
+                + "the product, or give this one another name");
+        }
         var group = new SubscriptionGroup(Ids.newId("sgrp"), name.strip(), Timestamps.now(clock));
         db.sql(
             "INSERT INTO subscription_groups (id, account_id, name, created_at) VALUES (:id, :accountId, :name, :at)")

@@ -77,6 +77,21 @@ class CatalogApiTest {
     }
 
     @Test
+    void refusesASubscriptionGroupNamedAsOneThereIsAlreadyInAnyCase() {
+        var store = accounts.create();
+        var first = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}");
+        var again = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \" pro PLANS \"}");
+        var elsewhere = api.post("/api/v1/subscription_groups", accounts.create().apiKey(),
+            "{\"name\": \"Pro plans\"}");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.json().get("errors").get(0).get("code").asString()).isEqualTo("taken");
+        assertThat(elsewhere.status()).as("another account's names are its own").isEqualTo(201);
+        assertThat(api.get("/api/v1/subscription_groups", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
     void listsEveryBadOptionField() {
         var store = accounts.create();
 

@@ -393,6 +393,13 @@ class CatalogPagesTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add group")).click();
         page.waitForLoadState();
         assertThat(page.locator("#group-error")).isVisible();
+        // A second group of the same name, in any case, would read alike in every scope picker.
+        page.locator("#group-name").fill("memberships");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add group")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#group-error")).hasText("You have a group named “memberships” already: "
+            + "choose it for the product, or give this one another name.");
+        assertThat(page.locator(".cat-groups li")).hasCount(1);
 
         page.navigate(api.uri("/admin/catalog/products/new").toString());
         page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Gold");
