@@ -55,10 +55,11 @@ public final class ContextVariables {
 
     /** Values (not objects) some events carry in their data, read as {@code event.data.<name>}. */
     static final Map<String, List<String>> CARRIED_VALUES = Map.of(
-        "subscription.renewal_upcoming", List.of("days_before", "renews_at"),
-        "subscription.trial_ending", List.of("days_before"), "subscription.ending_soon", List.of("days_before"),
+        "subscription.renewal_upcoming", List.of("days_before", "renews_at", "announced_late"),
+        "subscription.trial_ending", List.of("days_before", "announced_late"), "subscription.ending_soon",
+        List.of("days_before"),
         "payment_plan.payment_upcoming", List.of("days_before", "due_at"),
-        "card.expiring", List.of("days_before"),
+        "card.expiring", List.of("days_before", "announced_late"),
         "customer.marketing_consent_changed", List.of("marketing_consent"),
         "subscription.resumed", List.of("resumed_from"),
         "customer.updated", List.of("previous_attributes.email", "previous_attributes.name",

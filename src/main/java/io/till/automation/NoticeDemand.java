@@ -24,7 +24,9 @@ class NoticeDemand implements UpcomingNotices.Demand {
     /**
      * Why an automation on an upcoming event starts nothing from this announcement of it, or null when it starts: it
      * hears only the announcement made its {@code days_before} ahead, or, without one, the account's standard notice (an
-     * announcement without {@code days_before}, raised before Till had them, counts as the standard one).
+     * announcement without {@code days_before}, raised before Till had them, counts as the standard one); or a late one
+     * ({@code announced_late}) made fewer days ahead than its notice, which had passed before there was anything to
+     * announce.
      */
     static String mismatch(Definition.Trigger.OnEvent trigger, JsonNode data, UpcomingNotices notices) {
         var type = EventType.of(trigger.event()).filter(EventType::isUpcoming);
@@ -35,7 +37,9 @@ class NoticeDemand implements UpcomingNotices.Demand {
         int wanted = trigger.daysBefore() == null ? standard : trigger.daysBefore();
         JsonNode days = data == null ? null : data.get("days_before");
         int announced = days != null && days.isIntegralNumber() ? days.asInt() : standard;
-        if (wanted == announced) {
+        // A late one (the notice had passed when the trial began, the card was saved …) stands for every longer one.
+        boolean late = data != null && data.path("announced_late").asBoolean(false);
+        if (wanted == announced || late && wanted > announced) {
             return null;
         }
         return "It runs " + days(wanted) + " before" + (trigger.daysBefore() == null ? " (the standard notice)" : "")

@@ -150,6 +150,7 @@ final class SampleEvents {
             case "failure_message" -> object.put(field, status.equals("failed") ? "Your card was declined." : null);
             case "paid_at" -> object.put(field, status.equals("paid") ? now.toString() : null);
             case "days_before" -> object.put(field, 7);
+            case "announced_late" -> object.put(field, false);
             case "marketing_consent" -> object.put(field, true);
             case "resumed_from" -> object.put(field, "paused");
             case "current_period_end", "next_bill_at", "renews_at" -> object.put(field, now.plus(Duration.ofDays(7))

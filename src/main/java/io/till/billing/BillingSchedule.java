@@ -46,11 +46,16 @@ class BillingSchedule {
         Instant start = subscription.currentPeriodStart();
         Instant end = subscription.currentPeriodEnd();
         var planned = new ArrayList<Notice>();
+        // A notice longer than the first period (a 7-day notice of a 3-day trial's end, of a weekly plan's first
+        // renewal) had passed before it began: it is given late, once, as the period begins. Later periods hear theirs
+        // in the period before; a backfill ({@code only}) adds no late ones.
+        boolean late = only == null && firstPeriod(subscription);
         if (subscription.trialEnd() != null && subscription.trialEnd().equals(end)) {
             for (Duration offset : offsets(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, only)) {
                 Instant at = end.minus(offset);
-                if (at.isAfter(start)) {
-                    planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_TRIAL_ENDING, subscription.id(), at));
+                if (at.isAfter(start) || late && end.isAfter(start)) {
+                    planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_TRIAL_ENDING, subscription.id(), at.isAfter(
+                        start) ? at : start));
                 }
             }
         }
@@ -59,6 +64,8 @@ class BillingSchedule {
                 Instant at = renewal.minus(offset);
                 if (at.isAfter(start) && !at.isAfter(end)) {
                     planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.id(), at));
+                } else if (late && !at.isAfter(start) && renewal.equals(end)) {
+                    planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.id(), start));
                 }
             }
         }
@@ -72,6 +79,11 @@ class BillingSchedule {
             }
         }
         return planned;
+    }
+
+    /** Whether the subscription is in its first period: a notice that had passed when it began was never given. */
+    static boolean firstPeriod(Subscription subscription) {
+        return subscription.currentPeriodStart().equals(subscription.createdAt());
     }
 
     /**
@@ -144,7 +156,7 @@ class BillingSchedule {
     @EventListener
     void cardSaved(CardEvents.Saved card) {
         Instant expires = Card.expiry(card.expMonth(), card.expYear());
-        Instant now = clock.instant();
+        Instant now = card.savedAt();
         cardNotices(card.accountId(), card.cardId(), expires, now, null)
             .forEach(notice -> schedule(card.accountId(), notice));
         if (expires.isAfter(now)) {
@@ -152,13 +164,18 @@ class BillingSchedule {
         }
     }
 
-    /** The announcements of a card's expiry, each still to come. */
+    /**
+     * The announcements of a card's expiry, each still to come. A card saved {@code now} (no {@code only}) that expires
+     * sooner than a notice is announced late, once, as it is saved: no one was told at that notice.
+     */
     List<Notice> cardNotices(String accountId, String cardId, Instant expires, Instant now, Duration only) {
         var planned = new ArrayList<Notice>();
         for (Duration offset : offsets(accountId, EventType.CARD_EXPIRING, only)) {
             Instant at = expires.minus(offset);
             if (at.isAfter(now)) {
                 planned.add(new Notice(BillingJobs.Kind.CARD_EXPIRING, cardId, at));
+            } else if (only == null && expires.isAfter(now)) {
+                planned.add(new Notice(BillingJobs.Kind.CARD_EXPIRING, cardId, now));
             }
         }
         return planned;

@@ -48,10 +48,17 @@ class Notices {
         if (!List.of("active", "past_due", "trialing").contains(subscription.status())) {
             return;
         }
-        wanted(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription))
+        heard(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription),
+            opened(subscription))
             .ifPresent(renewal -> events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING,
                 subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,
-                    subscription.customerId()), "days_before", daysBefore(at, renewal), "renews_at", renewal)));
+                    subscription.customerId()), "days_before", renewal.daysBefore(), "renews_at", renewal.moment(),
+                    LATE, renewal.late())));
+    }
+
+    /** When a subscription's late notices are given: as its first period begins (none later). */
+    private static Instant opened(Subscription subscription) {
+        return BillingSchedule.firstPeriod(subscription) ? subscription.currentPeriodStart() : null;
     }
 
     @Transactional
@@ -67,7 +74,12 @@ class Notices {
     void trialEnding(String accountId, String subscriptionId, Instant at) {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
         if (subscription.status().equals("trialing") && subscription.trialEnd() != null) {
-            announce(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, subscription, subscription.trialEnd(), at);
+            heard(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, at, List.of(subscription.trialEnd()), opened(
+                subscription)).ifPresent(
+                    announced -> events.record(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING,
+                        subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(
+                            accountId, subscription.customerId()), "days_before", announced.daysBefore(), LATE,
+                            announced.late())));
         }
     }
 
@@ -120,10 +132,10 @@ class Notices {
                     customers.get(accountId, card.customerId())));
                 return;
             }
-            wanted(accountId, type, at, List.of(Card.expiry(card.expMonth(), card.expYear())))
+            heard(accountId, type, at, List.of(Card.expiry(card.expMonth(), card.expYear())), card.createdAt())
                 .ifPresent(expires -> events.record(accountId, type, card.customerId(), Map.of("card", card,
-                    "customer", customers.get(accountId, card.customerId()), "days_before", daysBefore(at,
-                        expires))));
+                    "customer", customers.get(accountId, card.customerId()), "days_before", expires.daysBefore(),
+                    LATE, expires.late())));
         });
     }
 
@@ -135,6 +147,36 @@ class Notices {
     private java.util.Optional<Instant> wanted(String accountId, EventType type, Instant at, List<Instant> moments) {
         return moments.stream().filter(moment -> moment.isAfter(at)
             && upcoming.wanted(accountId, type, Duration.between(at, moment))).findFirst();
+    }
+
+    /**
+     * What an announcement made {@code at} tells: the moment it is about, how many days ahead, and whether it is late
+     * ({@code announced_late}): made as its window {@code opened} (a first period began, a card was saved) for every
+     * wanted notice longer than that, which had passed by then. An automation on such a notice hears the late one.
+     */
+    record Heard(Instant moment, int daysBefore, boolean late) {}
+
+    /** The data field that says an announcement is late: {@link Heard#late}. */
+    static final String LATE = "announced_late";
+
+    /**
+     * As {@link #wanted}, and also late ({@link Heard}): made when the window {@code opened} (null: none is given late)
+     * while a wanted notice is longer than what is left.
+     */
+    private java.util.Optional<Heard> heard(String accountId, EventType type, Instant at, List<Instant> moments,
+        Instant opened) {
+        for (Instant moment : moments) {
+            if (!moment.isAfter(at)) {
+                continue;
+            }
+            Duration ahead = Duration.between(at, moment);
+            List<Duration> offsets = upcoming.offsets(accountId, type);
+            boolean late = at.equals(opened) && offsets.stream().anyMatch(offset -> offset.compareTo(ahead) > 0);
+            if (late || offsets.contains(ahead)) {
+                return java.util.Optional.of(new Heard(moment, daysBefore(at, moment), late));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static int daysBefore(Instant at, Instant moment) {

@@ -9,7 +9,8 @@ public final class CardEvents {
     private CardEvents() {}
 
     /** A card was saved; it expires at the end of {@code expMonth}/{@code expYear}. */
-    public record Saved(String accountId, String customerId, String cardId, int expMonth, int expYear) {}
+    public record Saved(String accountId, String customerId, String cardId, int expMonth, int expYear,
+        java.time.Instant savedAt) {}
 
     /**
      * The customer chose a card to pay with (a new one, or another default): unpaid invoices may now be paid. The

@@ -299,6 +299,7 @@ public class Cards {
 
     private String insert(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached) {
         String id = Ids.newId("card");
+        var now = Timestamps.now(clock);
         db.sql("""
             INSERT INTO cards (id, account_id, customer_id, gateway, gateway_reference, brand, last4, exp_month,
                                exp_year, created_at)
@@ -313,10 +314,10 @@ public class Cards {
             .param("last4", attached.last4())
             .param("expMonth", attached.expMonth())
             .param("expYear", attached.expYear())
-            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("now", Timestamps.of(now))
             .update();
         publisher.publishEvent(new CardEvents.Saved(accountId, customerId, id, attached.expMonth(),
-            attached.expYear()));
+            attached.expYear(), now));
         return id;
     }
 

@@ -83,6 +83,66 @@ class DaysBeforeTest {
             "days_before").asInt()).containsExactly(3, 7, 20);
     }
 
+    /**
+     * A 3-day trial and a 7-day standard notice: the notice had passed when the trial began, and it used never to be
+     * made, so a trial-ending reminder never ran for short trials. Now it is made at once, late, and every automation
+     * whose notice was longer starts from it; a shorter notice is still made at its time.
+     */
+    @Test
+    void aNoticeThatHadPassedWhenAShortTrialBeganIsMadeLateAtOnceForEveryLongerNotice() {
+        var shop = shops.open();
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Club", "options": [{"name": "Monthly", "kind": "subscription", "amount": 1900,
+             "currency": "usd", "interval": "month", "trial_days": 3}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Club", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        String standard = automation(shop, "subscription.trial_ending", null);
+        String fourteen = automation(shop, "subscription.trial_ending", 14);
+        String oneDay = automation(shop, "subscription.trial_ending", 1);
+        var bought = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(product.get("options").get(0).get("id").asString()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+
+        shops.advance(shop, "PT1H");
+
+        assertThat(runs(shop, standard)).containsExactly(3);
+        assertThat(runs(shop, fourteen)).containsExactly(3);
+        assertThat(runs(shop, oneDay)).isEmpty();
+        var late = announcements(shop, "subscription.trial_ending").getFirst();
+        assertThat(late.get("data").get("announced_late").asBoolean()).isTrue();
+
+        shops.advance(shop, "P2DT12H");
+
+        assertThat(runs(shop, oneDay)).containsExactly(1);
+        assertThat(runs(shop, standard)).containsExactly(3);
+        assertThat(announcements(shop, "subscription.trial_ending")).extracting(e -> e.get("data").get(
+            "days_before").asInt() + (e.get("data").get("announced_late").asBoolean() ? " late" : ""))
+            .containsExactly("1", "3 late");
+    }
+
+    /** A card saved a month before it expires is announced at once: the 60-day notice had passed. */
+    @Test
+    void aCardSavedInsideItsNoticeIsAnnouncedLateAtOnce() {
+        var shop = shops.open();
+        String expiring = automation(shop, "card.expiring", null);
+        String customer = shops.customer(shop);
+        var now = java.time.YearMonth.from(java.time.Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json()
+            .get("now").asString()).atZone(java.time.ZoneOffset.UTC));
+        var saved = api.post(Shops.cards(customer), shop.apiKey(), """
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(now.plusMonths(1)
+            .getMonthValue(), now.plusMonths(1).getYear()));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+
+        shops.advance(shop, "PT1H");
+
+        var announced = announcements(shop, "card.expiring");
+        assertThat(announced).hasSize(1);
+        assertThat(announced.getFirst().get("data").get("announced_late").asBoolean()).isTrue();
+        assertThat(announced.getFirst().get("data").get("days_before").asInt()).isBetween(28, 61);
+        assertThat(runs(shop, expiring)).hasSize(1);
+    }
+
     @Test
     void theMatchTraceAndATestRunSayWhichAnnouncementAnAutomationWaitsFor() {
         var shop = shops.open();
