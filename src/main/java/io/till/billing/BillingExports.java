@@ -64,13 +64,15 @@ class BillingExports {
         export(staff, request, false, BillingListValues.ORDERS_STATUSES, "orders", response,
             (filter, page) -> orders.list(staff.accountId(), filter, page), Order::id,
             new String[]{"id", "number", "created_at", "status", "customer_id", "customer_name", "customer_email",
-                    "items", "currency", "subtotal", "discount", "total"},
+                    "items", "currency", "subtotal", "discount", "total", "refunded", "net"},
             (csv, o, names) -> {
                 var who = names.customer(o.customerId());
+                // A partly refunded order stays paid: what went back is its own column, and net what the seller kept.
                 csv.row(o.id(), o.number(), o.createdAt(), o.status().code(), o.customerId(), who.name(), who.email(),
                     o.items().stream().map(Order.Item::name).collect(Collectors.joining("; ")), o.currency(),
                     Amounts.typed(o.subtotal(), o.currency()), Amounts.typed(o.discount(), o.currency()),
-                    Amounts.typed(o.total(), o.currency()));
+                    Amounts.typed(o.total(), o.currency()), Amounts.typed(o.amountRefunded(), o.currency()),
+                    Amounts.typed(o.status().tookMoney() ? o.total() - o.amountRefunded() : 0, o.currency()));
             });
     }
 
