@@ -188,7 +188,18 @@ class PortalCardPages {
      * @param name "Membership · Monthly"
      * @param unpaid what it owes, formatted: "$19.00"
      */
-    record Paying(Chosen chosen, CardChoices.Billed billed, String target, String name, String unpaid) {}
+    record Paying(Chosen chosen, CardChoices.Billed billed, String target, String name, String unpaid) {
+
+        /** Paused: the card saved pays what is owed when the subscription resumes, not at once. */
+        public boolean held() {
+            return "paused".equals(billed.status());
+        }
+
+        /** The add buttons' words: "Save card and pay $19.00", or "Save card" while nothing can be charged. */
+        public String saveButton() {
+            return held() ? "Save card" : "Save card and pay " + unpaid;
+        }
+    }
 
     private Paying paying(PortalBuyer buyer, String forWhat) {
         var chosen = forWhat == null ? Optional.<Chosen>empty() : Chosen.parse(forWhat);
@@ -335,7 +346,7 @@ class PortalCardPages {
                     + URLEncoder.encode(chosen.toString(), StandardCharsets.UTF_8),
                     "Pay " + amount
                         + " with a new card"));
-            case CardChoices.Outcome.Held held -> new PortalCardViews.Outcome("info", "Saved. " + name + " is paused: "
+            case CardChoices.Outcome.Held held -> new PortalCardViews.Outcome("success", "Saved. " + name + " is paused: "
                 + "the " + amount + " it owes is charged to " + card + " when it resumes.", null);
             case CardChoices.Outcome.Trying trying -> poll >= POLLS
                 ? new PortalCardViews.Outcome("info", "Your bank has not answered yet. Reload this page in a minute "

@@ -85,6 +85,16 @@ final class PortalCardViews {
             return "pay-" + id;
         }
 
+        /** Paused by the seller: a card chosen now pays what it owes when it resumes, not at once. */
+        public boolean paused() {
+            return "paused".equals(status);
+        }
+
+        /** Whether choosing a card pays what it owes at once. */
+        public boolean payable() {
+            return unpaid != null && !paused();
+        }
+
         public String statusLabel() {
             return status.replace('_', ' ');
         }

@@ -99,6 +99,16 @@ class PortalOverview {
         public boolean needsCard() {
             return takesCard() && card != null && card.expired();
         }
+
+        /** Paused by the seller: nothing is charged, what it owes included, until it resumes. */
+        public boolean paused() {
+            return "paused".equals(status);
+        }
+
+        /** Whether choosing a card pays what it owes at once: it owes something and is not paused. */
+        public boolean payable() {
+            return unpaid != null && !paused();
+        }
     }
 
     /**

@@ -288,6 +288,48 @@ class PortalCardsPageTest {
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
     }
 
+    /**
+     * A probe found a subscription the seller paused still asking its buyer to pay ("Update card to pay", "Save and pay
+     * $19.00") while nothing could be charged. Paused, every page says what it means; a card is only chosen.
+     */
+    @Test
+    void aPausedSubscriptionSaysNothingIsChargedUntilItResumesAndOffersNoPayment() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "lin@example.com");
+        shops.advance(shop, "P14DT1M");
+        String subscription = order.get("subscription_id").asString();
+        assertThat(api.post("/api/v1/subscriptions/" + subscription + "/pause", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        long chargesBefore = ledger.charges(shop.accountId());
+        var session = api.post("/api/v1/portal_sessions", shop.apiKey(),
+            "{\"customer_id\": \"" + order.get("customer_id").asString() + "\"}");
+        var page = chromium.page(390);
+        page.navigate(session.json().get("url").asString());
+
+        assertThat(page.locator("main")).containsText("Paused: nothing is charged while it is paused, and what it "
+            + "owes is charged when it resumes.");
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Update card to pay")))
+            .hasCount(0);
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/subscriptions/" + subscription).toString());
+        assertThat(page.locator("section.paused")).containsText("Nothing is charged while this subscription is "
+            + "paused: the $19.00 it owes is charged when it resumes");
+        Chromium.screenshot(page, "portal-subscription-390-paused");
+
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/cards").toString());
+        var paused = item(page, subscription);
+        assertThat(paused).containsText("This subscription is paused: nothing is charged until it resumes.");
+        paused.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Add a new card for it")).click();
+        assertThat(page.locator("main")).containsText("It is paused: the $19.00 it owes is charged when it resumes, "
+            + "not now.");
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card").setExact(true)).click();
+
+        assertThat(item(page, subscription).getByRole(AriaRole.STATUS)).isVisible();
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore);
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("paused");
+        Chromium.screenshot(page, "portal-cards-390-paused");
+    }
+
     @Test
     void aNewCardForSomethingThatIsNotTheBuyersIsOnlySaved() {
         var buyer = TwoSubscriptions.open(api, shops);
