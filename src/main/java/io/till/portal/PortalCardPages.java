@@ -160,7 +160,7 @@ class PortalCardPages {
         }
         try {
             Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), typed);
-            return added(buyer, card, paying, model, response);
+            return added(buyer, card, paying, model, request, response);
         } catch (TillException e) {
             return addRefused(buyer, e, paying, request, response);
         }
@@ -174,7 +174,7 @@ class PortalCardPages {
         var paying = paying(buyer, forWhat);
         try {
             Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent);
-            return added(buyer, card, paying, model, response);
+            return added(buyer, card, paying, model, request, response);
         } catch (TillException e) {
             return addRefused(buyer, e, paying, request, response);
         }
@@ -220,9 +220,16 @@ class PortalCardPages {
     }
 
     /** A card saved: it pays what the page was opened for, if anything, else the list says it is saved. */
-    private String added(PortalBuyer buyer, Card card, Paying paying, Model model, HttpServletResponse response) {
+    private String added(PortalBuyer buyer, Card card, Paying paying, Model model, HttpServletRequest request,
+        HttpServletResponse response) {
         if (paying == null) {
             return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?added=" + card.id();
+        }
+        if (card.id().equals(paying.billed().cardId()) && justFailedAt(buyer, paying.billed()).isPresent()) {
+            // The card typed is the one saved already, that this payment was just declined on: trying it again would
+            // charge nothing, and "declined … nothing was charged" would tell of a charge never made.
+            return addRefused(buyer, "That is " + PortalCardText.name(card) + ", the card this payment was just "
+                + "declined on. Add a different card to pay " + paying.unpaid() + ".", paying, request, response);
         }
         return chosen(buyer, paying.chosen(), paying.billed(), card.id(), model, response);
     }
@@ -346,8 +353,9 @@ class PortalCardPages {
                     + URLEncoder.encode(chosen.toString(), StandardCharsets.UTF_8),
                     "Pay " + amount
                         + " with a new card"));
-            case CardChoices.Outcome.Held held -> new PortalCardViews.Outcome("success", "Saved. " + name + " is paused: "
-                + "the " + amount + " it owes is charged to " + card + " when it resumes.", null);
+            case CardChoices.Outcome.Held held ->
+                new PortalCardViews.Outcome("success", "Saved. " + name + " is paused: "
+                    + "the " + amount + " it owes is charged to " + card + " when it resumes.", null);
             case CardChoices.Outcome.Trying trying -> poll >= POLLS
                 ? new PortalCardViews.Outcome("info", "Your bank has not answered yet. Reload this page in a minute "
                     + "to see whether " + amount + " was paid.", null)

@@ -280,6 +280,20 @@ class PortalCardsPageTest {
         Chromium.screenshot(page, "portal-cards-390-only-card-failed");
 
         pastDue.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Pay $19.00 with a new card")).click();
+        // A card that declines: charged once, and declined.
+        page.getByLabel("Card number").fill("4000 0000 0000 0341");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
+        assertThat(item(page, subscription).getByRole(AriaRole.STATUS)).containsText("Your bank declined");
+        // Typed again, it is the card saved already, that the payment was just declined on: said so, not "declined …
+        // nothing was charged" of a charge never tried.
+        long charges = ledger.charges(shop.accountId());
+        item(page, subscription).getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            "Pay $19.00 with a new card")).click();
+        page.getByLabel("Card number").fill("4000 0000 0000 0341");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).hasText("That is Visa ending in 0341, the card this payment was "
+            + "just declined on. Add a different card to pay $19.00.");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(charges);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Save Visa •••• 4242 and pay $19.00: Every charge succeeds.")).click();
 
