@@ -52,6 +52,11 @@ public record Subscription(
         return ACTIVE_STATUSES.contains(status);
     }
 
+    /** Whether its current period is its free trial (canceling during the trial, too): nothing was charged for it. */
+    public boolean inTrial() {
+        return trialEnd != null && trialEnd.equals(currentPeriodEnd);
+    }
+
     /**
      * The SQL condition, on a void invoice {@code i} of subscription {@code s}, of an invoice voided as the subscription
      * ended, still owing it (or at a time not known), rather than written off along the way: what {@code endedOwing}

@@ -72,6 +72,25 @@ class PortalSubscriptionPagesTest {
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(2);
     }
 
+    /** Canceled during its free trial, nothing was ever charged: no page says "charged again", or keeping it is free. */
+    @Test
+    void cancelingDuringTheFreeTrialSaysNothingIsChargedAndWhatKeepingItCosts() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_visa", "ada@example.com");
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+
+        var confirm = text(buyer.get(page + "/cancel").body());
+        var canceled = buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        var canceling = text(buyer.get(canceled.header("Location")).body());
+
+        assertThat(confirm).contains("and you won't be charged at all.").doesNotContain("charged again");
+        assertThat(canceling).contains("Your free trial goes on until it ends, and you won't be charged at all.",
+            "You canceled during your free trial.", "Keep it and your first bill of $19.00 comes when the trial "
+                + "ends.")
+            .doesNotContain("charged again");
+    }
+
     /** Seed 003: canceling "change[s] the status of the subscription from Active to Canceling", on every page alike. */
     @Test
     void aSubscriptionTheBuyerCanceledIsCancelingOnEveryPageUntilItsPeriodEndsThenCanceled() {
