@@ -294,9 +294,9 @@ class Purchases {
         if (promo != null && option != null && !errors.any() && chargedToday(option, addons) == 0) {
             // A code on a purchase of nothing today (a free trial alone) would be used up and discount nothing: the
             // first payment after the trial is billed at the full price.
-            errors.add("promo_code", "nothing_to_discount", "this purchase charges nothing today, so the code would "
-                + "be used up and discount nothing (after a free trial the first payment is at the full price): leave "
-                + "the code out");
+            errors.add("promo_code", "nothing_to_discount", "would discount nothing: this purchase charges nothing "
+                + "today, so the code would only be used up (after a free trial the first payment is at the full "
+                + "price); leave the code out");
         }
         var billingAddress = BillingAddress.checked(request.billingAddress(), "billing_address", errors);
         errors.throwIfAny();
