@@ -254,6 +254,23 @@ class SubscriptionPagesTest {
                 "/admin/invoices/inv_"));
         Chromium.screenshot(page, "dashboard-subscription-owing-1280");
 
+        // With no automation to tell her, staff email Ada the card-update link a dunning email would carry.
+        button(page, "Email Buyer a link to add a new card").click();
+        assertThat(page.locator(".flash")).hasText("Emailed ada@example.com a link to add a new card (to the dev "
+            + "mailbox: no SMTP server is connected). It works once, within 7 days.");
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/admin/subscriptions/" + ada.subscription()
+            + "#card$"));
+        var mail = api.get("/api/v1/dev/mailbox", shop.apiKey()).json().get("data").get(0);
+        assertThat(mail.get("to").asString()).isEqualTo("ada@example.com");
+        assertThat(mail.get("subject").asString()).isEqualTo("Update your card for Test store");
+        var link = java.util.regex.Pattern.compile("https?://\\S+/card_link/\\S+").matcher(mail.get("text")
+            .asString());
+        assertThat(link.find()).as(mail.get("text").asString()).isTrue();
+        var buyer = chromium.page(390);
+        buyer.navigate(link.group());
+        assertThat(buyer.locator("main")).containsText("Add a new card");
+        buyer.context().close();
+
         String visa = api.post("/api/v1/customers/" + ada.customer() + "/payment_methods", shop.apiKey(),
             "{\"token\": \"pm_card_visa\"}").json().get("id").asString();
         page.reload();
