@@ -220,6 +220,9 @@ class Settlements {
             payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),
                 plan == null ? null : plan.id());
         }
+        if (payingCard != null) {
+            cards.adoptAtPurchase(accountId, pending.customerId(), payingCard);
+        }
         Order order = orders.get(accountId, pending.id());
         Customer customer = customers.get(accountId, order.customerId());
         String customerId = customer.id();

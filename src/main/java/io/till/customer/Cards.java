@@ -245,6 +245,23 @@ public class Cards {
         });
     }
 
+    /**
+     * At a purchase (the customer locked by the caller), the card chosen to pay what it starts becomes the customer's
+     * default as {@link #adoptIfDefaultIdle} has it: when the default pays nothing any more. A buyer who comes back with
+     * a new card after their subscription on a dead one ended has the new one as their card on file. Nothing follows a
+     * default that pays nothing, so nothing moves; and no {@code card.updated}, which is for a buyer changing cards.
+     */
+    public void adoptAtPurchase(String accountId, String customerId, String cardId) {
+        Customer customer = customers.get(accountId, customerId);
+        if (customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
+            || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false))) {
+            return;
+        }
+        if (findSaved(accountId, cardId).isPresent()) {
+            setDefault(accountId, customerId, cardId);
+        }
+    }
+
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
     Card makeDefault(String accountId, String customerId, String cardId) {
         return transaction.execute(status -> {

@@ -209,6 +209,46 @@ class PurchaseScenarioTest {
             .startsWith("card_");
     }
 
+    /**
+     * A buyer whose subscription on one card ended comes back with another: that one is their card on file (a probe
+     * found the record still naming the old card, which paid nothing any more). While the old one still pays
+     * something, it stays the default.
+     */
+    @Test
+    void aReturningBuyersNewCardIsTheirCardOnFileOnceTheOldOnePaysNothing() {
+        var store = store("LIMITED");
+        String purchase = """
+            {"customer": {"name": "Carol", "email": "carol@example.com"}, "token": "%s", "option_id": "%s"}""";
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_visa", store.monthly()));
+        String customerId = first.json().get("customer_id").asString();
+        var second = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_mastercard", store.monthly()));
+        assertThat(second.status()).as(second.text()).isEqualTo(201);
+        assertThat(defaultLast4(store, customerId)).as("the first card still pays").isEqualTo("4242");
+
+        for (var order : List.of(first, second)) {
+            assertThat(api.post("/api/v1/subscriptions/" + order.json().get("subscription_id").asString()
+                + "/cancel", store.apiKey(), "{\"at_period_end\": false}").status()).isEqualTo(200);
+        }
+        var back = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("pm_card_amex", store.monthly()));
+
+        assertThat(back.status()).as(back.text()).isEqualTo(201);
+        assertThat(defaultLast4(store, customerId)).isNotEqualTo("4242").isNotEqualTo("4444");
+        assertThat(typesOf(customerId, store)).doesNotContain("card.updated");
+    }
+
+    private String defaultLast4(Store store, String customerId) {
+        for (var card : api.get("/api/v1/customers/" + customerId + "/payment_methods", store.apiKey()).json().get(
+            "data")) {
+            if (card.get("is_default").asBoolean()) {
+                return card.get("last4").asString();
+            }
+        }
+        return null;
+    }
+
     @Test
     void startsATrialWithoutCharging() {
         var store = store("NONE1");
