@@ -216,7 +216,9 @@ class Settlements {
             ? paymentPlans.start(accountId, pending.customerId(), pending.id(), cart.product(), option, payingCard,
                 now)
             : null;
-        if (payment != null && (subscription != null || plan != null)) {
+        // The payment is the first of what it starts only when it paid for it: a free trial's order charges only the
+        // offer bumps bought with it, which are not the subscription's (its page would list them as its payments).
+        if (payment != null && (subscription != null || plan != null) && !option.startsWithTrial()) {
             payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),
                 plan == null ? null : plan.id());
         }

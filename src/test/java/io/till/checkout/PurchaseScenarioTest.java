@@ -269,6 +269,21 @@ class PurchaseScenarioTest {
         assertThat(ledger.charges(store.accountId())).isZero();
     }
 
+    /** A trial bought with an offer bump charges the bump: the order's payment, not the subscription's first one. */
+    @Test
+    void aBumpBoughtWithAFreeTrialIsTheOrdersPaymentNotTheSubscriptions() {
+        var store = store("NONE1");
+
+        var order = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "addon_ids": ["%s"]}""".formatted(store.trial(), store.addon())).json();
+
+        assertThat(order.get("total").asLong()).isPositive();
+        var payment = api.get("/api/v1/payments/" + order.get("payment_id").asString(), store.apiKey()).json();
+        assertThat(payment.get("order_id").asString()).isEqualTo(order.get("id").asString());
+        assertThat(payment.get("subscription_id").isNull()).as(payment.toString()).isTrue();
+    }
+
     @Test
     void startsAPaymentPlanWithItsFirstInstallmentPaid() {
         var store = store("NONE2");
