@@ -140,4 +140,25 @@ class PaymentDunningTest {
         assertThat(steps).containsExactly("gentle", "wait");
         assertThat(charges(shop)).containsExactly("declined billing", "succeeded billing");
     }
+
+    /** Canceled in between, its invoice voided: the run ends then, not days later by its "still unpaid" branch. */
+    @Test
+    void endsAsTheInvoiceIsVoidedWhenTheSubscriptionIsCanceledInBetween() {
+        var shop = shops.open();
+        String automation = startDunning(shop);
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "carol@example.com");
+        shops.advance(shop, "P14DT1H");
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+
+        var canceled = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), "{\"at_period_end\": false}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        shops.advance(shop, "PT1H");
+
+        JsonNode run = onlyRun(shop, automation);
+        assertThat(run.get("status").asString()).isEqualTo("canceled");
+        JsonNode voided = api.get("/api/v1/events/" + run.get("canceled_by_event").asString(), shop.apiKey()).json();
+        assertThat(voided.get("type").asString()).isEqualTo("invoice.voided");
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+    }
 }
