@@ -35,10 +35,12 @@ class BillingController {
     private final Refunds refunds;
     private final Disputes disputes;
     private final RefundHistory refundHistory;
+    private final SubscriptionResumes resumes;
 
     BillingController(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
         Invoices invoices, SubscriptionActions actions, Refunds refunds, Disputes disputes,
-        RefundHistory refundHistory) {
+        RefundHistory refundHistory, SubscriptionResumes resumes) {
+        this.resumes = resumes;
         this.refunds = refunds;
         this.refundHistory = refundHistory;
         this.disputes = disputes;
@@ -174,9 +176,9 @@ class BillingController {
 
     @PostMapping("/subscriptions/{id}/resume")
     @Operation(summary = "Resume a paused subscription", description = "If its period ended while paused, a new one "
-        + "starts now and is charged at once.")
+        + "starts now and is charged at once, and what it owes is retried at once: the answer shows the outcome.")
     Subscription resume(Caller caller, @PathVariable String id) {
-        return actions.resume(caller.accountId(), id);
+        return resumes.resume(caller.accountId(), id);
     }
 
     record ChangeCard(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String paymentMethodId) {}

@@ -31,9 +31,11 @@ class SubscriptionPages {
     private final Payments payments;
     private final RecordViews views;
     private final RecordForms forms;
+    private final SubscriptionResumes resumes;
 
     SubscriptionPages(Subscriptions subscriptions, SubscriptionActions actions, Customers customers,
-        Payments payments, RecordViews views, RecordForms forms) {
+        Payments payments, RecordViews views, RecordForms forms, SubscriptionResumes resumes) {
+        this.resumes = resumes;
         this.subscriptions = subscriptions;
         this.actions = actions;
         this.customers = customers;
@@ -103,7 +105,7 @@ class SubscriptionPages {
     String resume(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
         return forms.act(staff, key, page(id) + "/resume", page(id), redirect, () -> {
-            actions.resume(staff.accountId(), id);
+            resumes.resume(staff.accountId(), id);
             return "Resumed. It renews again at the end of its period.";
         });
     }

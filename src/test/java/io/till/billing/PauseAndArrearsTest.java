@@ -28,7 +28,7 @@ class PauseAndArrearsTest {
     SandboxLedger ledger;
 
     @Test
-    void aPausedSubscriptionsArrearsAreNotChargedUntilItResumesPastDue() {
+    void aPausedSubscriptionsArrearsAreNotChargedUntilItResumesThenAtOnce() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
         String customer = order.get("customer_id").asString();
@@ -52,8 +52,10 @@ class PauseAndArrearsTest {
         assertThat(ledger.charges(shop.accountId())).as("charges while paused").isEqualTo(attempts);
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("paused");
 
+        // Resumed, its arrears are charged at once with the card chosen while paused: the answer shows them paid.
         var resumed = api.post("/api/v1/subscriptions/" + subscription + "/resume", shop.apiKey(), null);
-        assertThat(resumed.json().get("status").asString()).isEqualTo("past_due");
+        assertThat(resumed.json().get("status").asString()).isEqualTo("active");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(1);
         shops.advance(shop, "PT1M");
 
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(1);

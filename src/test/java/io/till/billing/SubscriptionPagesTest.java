@@ -158,6 +158,33 @@ class SubscriptionPagesTest {
     }
 
     /**
+     * Paused during its trial and resumed after the trial ended: the page it lands on shows the first bill charged and
+     * the new period (a probe saw the old period and no charge until it reloaded).
+     */
+    @Test
+    void resumedAfterItsTrialEndedThePageShowsTheChargeAndTheNewPeriodAtOnce() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_visa", "bea@example.com");
+        var bea = new Member(shop, order.get("customer_id").asString(), order.get("subscription_id").asString(),
+            null);
+        assertThat(api.post("/api/v1/subscriptions/" + bea.subscription() + "/pause", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        assertThat(shops.advance(shop, "P20D").status()).isEqualTo(200);
+        var page = open(bea, 1280);
+
+        button(page, "Resume").click();
+        confirm(page, "Resume");
+
+        assertThat(page.locator(".flash")).containsText("Resumed");
+        assertThat(page.locator("h1 .pill")).hasText("active");
+        assertThat(page.locator("#payments")).containsText("$19.00");
+        assertThat(page.locator("#payments")).containsText("succeeded");
+        var stored = shops.subscription(shop, bea.subscription());
+        assertThat(java.time.Instant.parse(stored.get("current_period_end").asString())).isAfter(java.time.Instant
+            .parse(stored.get("current_period_start").asString()).plus(java.time.Duration.ofDays(27)));
+    }
+
+    /**
      * A trial whose card was declined at its end and at every retry: it never became active, and ended unpaid. Pausing
      * it is not offered, and a pause sent anyway is refused naming its status.
      */
