@@ -125,8 +125,13 @@ class InternalOrderPages {
     record CardChoice(String id, String name, String expiring, String label, boolean isDefault, String declined) {}
 
     /** The review: what is charged to which card, and the order's key. */
+                                                                          /**
+                                                                           * The review of an internal order. {@code then} is what the option bills after this order ("$19.00 / month · 14-day
+                                                                           * free trial"): null for a one-time price; {@code trial} says nothing is charged now because a free trial comes
+                                                                           * first.
+                                                                           */
     record Review(String item, String subtotal, String discount, String total, String card, List<String> billedTo,
-        String key) {}
+        String key, String then, boolean trial) {}
 
     /** The form: empty, or as chosen when its address carries a choice (an old link). */
     @GetMapping("/admin/customers/{id}/orders/new")
@@ -169,11 +174,16 @@ class InternalOrderPages {
             var reviewed = choice.withCard(quote.cardId());
             model.addAttribute("choice", reviewed);
             model.addAttribute("addressHidden", reviewed.addressParams());
+            var option = products.option(staff.accountId(), reviewed.optionId()).orElse(null);
+            String then = option == null || option.kind() == io.till.catalog.ProductOption.Kind.ONE_TIME
+                ? null
+                : option.terms().isEmpty() ? option.price() : option.price() + " · " + option.terms();
             model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
                 Amounts.format(quote.subtotal(), quote.currency()),
                 quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
                 Amounts.format(quote.total(), quote.currency()), card,
-                quote.billingAddress() == null ? List.of() : quote.billingAddress().lines(), FormSubmissions.newKey()));
+                quote.billingAddress() == null ? List.of() : quote.billingAddress().lines(), FormSubmissions.newKey(),
+                then, option != null && option.startsWithTrial()));
             return "checkout/new_order_review";
         } catch (TillException e) {
             return refused(staff, customer, choice, e, null, model, response);

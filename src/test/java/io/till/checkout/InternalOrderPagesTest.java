@@ -132,6 +132,16 @@ class InternalOrderPagesTest {
         assertThat(orders(buyer)).as("one order for two submits").hasSize(1);
         assertThat(orders(buyer).getFirst().get("status").asString()).isEqualTo("paid");
 
+        // A trial's review says why nothing is charged now and what is billed after it.
+        page.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+        page.getByLabel("Product option").selectOption(buyer.shop().trial());
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Review order")).click();
+        assertThat(page.locator("main")).containsText("$0.00 · the free trial comes first");
+        assertThat(page.locator("main")).containsText("$19.00 / month · 14-day free trial");
+        assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
+            "Place order and start the trial"))).isVisible();
+        Chromium.screenshot(page, "dashboard-new-order-review-trial-1280");
+
         var phone = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390),
             "/admin/customers/" + buyer.customerId() + "/orders/new");
         Chromium.screenshot(phone, "dashboard-new-order-390");
