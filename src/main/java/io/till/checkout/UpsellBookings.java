@@ -80,8 +80,10 @@ class UpsellBookings {
         // The card may have been removed while it was charged: the charge is booked all the same, but what the
         // upsell starts is paid with the default from now on, as whatever else the removed card paid.
         String payingCard = starts ? cards.payingFor(accountId, order.customerId(), order.cardId()) : null;
+        // Named as a purchase of it at a checkout is ("Coaching — Single call"): what was bought, on the order, the
+        // receipt and its email, not the offer's headline ("Add a coaching call"), which stays the upsell's.
         orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
-            product.id(), option.id(), null, upsellId, upsell.name(), amount));
+            product.id(), option.id(), null, upsellId, product.name() + " — " + option.name(), amount));
         var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
             ? subscriptions.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
             : null;

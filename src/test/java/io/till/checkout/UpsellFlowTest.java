@@ -182,6 +182,8 @@ class UpsellFlowTest {
         var accepted = api.post(upsell(order, flow.membership(), "accept"), flow.shop().apiKey(), null).json();
 
         assertThat(accepted.get("subscription_id").isNull()).isFalse();
+        // The order's line says what was bought, product and option, not the offer's headline.
+        assertThat(accepted.get("items").get(1).get("name").asString()).isEqualTo("Membership — Monthly");
         var upsellEvent = shops.events(flow.shop(), order.get("customer_id").asString()).stream()
             .filter(event -> event.get("type").asString().equals("upsell.purchased")).findFirst().orElseThrow();
         assertThat(upsellEvent.get("data").get("upsell").get("id").asString()).isEqualTo(flow.membership());
