@@ -21,7 +21,8 @@ public record BillingAddressForm(List<Field> fields, String country, String coun
     public static BillingAddressForm of(BillingAddress address, Map<String, String> errors) {
         var a = address == null ? new BillingAddress(null, null, null, null, null, null, null) : address;
         return new BillingAddressForm(List.of(
-            new Field("name", "Name or company", "organization", BillingAddress.NAME, a.name(), errors.get("name")),
+            new Field("name", "Name or company (optional)", "organization", BillingAddress.NAME, a.name(),
+                errors.get("name")),
             new Field("line1", "Address line 1", "address-line1", BillingAddress.LINE, a.line1(), errors.get("line1")),
             new Field("line2", "Address line 2 (optional)", "address-line2", BillingAddress.LINE, a.line2(),
                 errors.get("line2")),

@@ -62,8 +62,9 @@ class CatalogController {
     @PatchMapping("/products/{id}")
     @Operation(summary = "Rename a product or change its description", description = "Only the fields sent change; a "
         + "null description takes it away, a null name is refused (400, naming it): leave it out to keep it. Options are "
-        + "added (POST …/options) and retired (POST …/options/{option_id}/retire), never changed, and the subscription "
-        + "group does not change: subscriptions keep what they were bought with.")
+        + "added (POST …/options) and retired (POST …/options/{option_id}/retire), never changed; a product without a "
+        + "subscription group may be put in one, and a group once given does not change: subscriptions keep what they "
+        + "were bought with.")
     Product updateProduct(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = ProductUpdate.class))) @RequestBody JsonNode body) {
         var errors = new FieldErrors();
@@ -106,7 +107,9 @@ class CatalogController {
 
     /** The body of a product update, for the API document: each field optional. */
     record ProductUpdate(@Schema(description = FieldErrors.NULL_REFUSED) String name,
-        @Schema(description = "null or empty takes it away") String description) {}
+        @Schema(description = "null or empty takes it away") String description,
+        @Schema(description = "Puts a product that has no group in one (it must sell a subscription); its "
+            + "subscriptions, in no group until then, join it. Once given, a group never changes.") String subscriptionGroupId) {}
 
     record GroupInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name) {}
 

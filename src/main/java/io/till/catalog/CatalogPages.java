@@ -131,26 +131,46 @@ class CatalogPages {
         model.addAttribute("form", new EditForm(product.name(), product.description() == null
             ? ""
             : product.description(), Map.of()));
+        editGroups(staff, product, model);
         return "catalog/product_edit";
+    }
+
+    /**
+     * The groups a product without one may join (it sells a subscription), or the name of the one it is in: a group
+     * once given never changes.
+     */
+    private void editGroups(Caller.Staff staff, Product product, Model model) {
+        var all = allGroups(staff.accountId());
+        model.addAttribute("groupName", all.stream().filter(g -> g.id().equals(product.subscriptionGroupId()))
+            .map(SubscriptionGroups.SubscriptionGroup::name).findFirst().orElse(null));
+        model.addAttribute("joinableGroups", product.subscriptionGroupId() == null && product.sellsSubscriptions()
+            ? all
+            : List.of());
     }
 
     @PostMapping(PRODUCTS + "/{id}/edit")
     String save(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
-        @RequestParam(defaultValue = "") String description, Model model, HttpServletResponse response,
-        RedirectAttributes redirect) {
+        @RequestParam(defaultValue = "") String description,
+        @RequestParam(name = "subscription_group_id", defaultValue = "") String groupId, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
         var product = products.get(staff.accountId(), id);
         var errors = new FieldErrors();
-        var change = ProductChange.checked(name, description, errors);
+        var checked = ProductChange.checked(name, description, errors);
+        var change = new ProductChange(checked.name(), checked.description(), groupId.isBlank() ? null : groupId);
         try {
             errors.throwIfAny();
+            products.update(staff.accountId(), id, change);
         } catch (TillException refused) {
+            if (refused.errors().isEmpty()) {
+                throw refused;
+            }
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("product", product);
             model.addAttribute("form", new EditForm(name, description, refused.errors().stream()
                 .collect(Collectors.toMap(FieldError::field, FieldError::sentence, (first, second) -> first))));
+            editGroups(staff, product, model);
             return "catalog/product_edit";
         }
-        products.update(staff.accountId(), id, change);
         redirect.addFlashAttribute("flash", "Product saved. Pages and emails use the new name from now on; "
             + "an order's lines keep the names they were bought under.");
         return "redirect:" + PRODUCTS + "/" + id;

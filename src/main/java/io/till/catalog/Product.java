@@ -15,4 +15,12 @@ public record Product(
     String subscriptionGroupId,
     @Schema(description = "The options it is sold under") List<ProductOption> options,
     @Schema(description = "Options it is no longer sold under: what was bought with them keeps them") List<ProductOption> retiredOptions,
-    Instant createdAt) {}
+    Instant createdAt) {
+
+    /** Whether it sells, or sold, a subscription: only such a product belongs in a subscription group. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean sellsSubscriptions() {
+        return java.util.stream.Stream.concat(options.stream(), retiredOptions.stream())
+            .anyMatch(option -> option.kind() == ProductOption.Kind.SUBSCRIPTION);
+    }
+}

@@ -7,30 +7,33 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What a product update changes: its {@code name} and {@code description}, each only when sent (null here: unchanged;
- * an empty description takes it away). Options and the subscription group are not changed: subscriptions keep the price
- * and group they were bought with, so a change there would make the product say something its buyers were not sold.
+ * an empty description takes it away), and its {@code subscriptionGroupId} while it has none. Options never change,
+ * nor a group once given: subscriptions keep the price and group they were bought with, so a change there would make
+ * the product say something its buyers were not sold. A product without a group may be put in one (a seller who made
+ * the group after the product): its subscriptions, in no group until then, join it with it.
  */
-record ProductChange(String name, String description) {
+record ProductChange(String name, String description, String subscriptionGroupId) {
 
-    private static final List<String> FIELDS = List.of("name", "description");
+    private static final List<String> FIELDS = List.of("name", "description", "subscription_group_id");
 
     static ProductChange of(JsonNode body, FieldErrors errors) {
         if (body == null || !body.isObject()) {
             errors.add("body", "invalid_type", "must be a JSON object");
-            return new ProductChange(null, null);
+            return new ProductChange(null, null, null);
         }
         for (String field : body.propertyNames()) {
-            if (field.equals("options") || field.equals("subscription_group_id")) {
-                errors.add(field, "not_changeable", field.equals("options")
-                    ? "are never changed, as subscriptions keep what they were bought with: add one with POST "
-                        + "/api/v1/products/{id}/options, stop selling one with POST …/options/{option_id}/retire"
-                    : "cannot change once the product exists: subscriptions keep the group they were bought in");
+            if (field.equals("options")) {
+                errors.add(field, "not_changeable", "are never changed, as subscriptions keep what they were bought "
+                    + "with: add one with POST /api/v1/products/{id}/options, stop selling one with POST "
+                    + "…/options/{option_id}/retire");
             } else if (!FIELDS.contains(field)) {
                 errors.add(field, "unknown_field", "is not a field of a product");
             }
         }
-        return checked(ChangeFields.text(body, "name", errors), ChangeFields.clearable(body, "description", errors),
-            errors);
+        var change = checked(ChangeFields.text(body, "name", errors), ChangeFields.clearable(body, "description",
+            errors), errors);
+        return new ProductChange(change.name(), change.description(), ChangeFields.text(body,
+            "subscription_group_id", errors));
     }
 
     /**
@@ -50,6 +53,6 @@ record ProductChange(String name, String description) {
         }
         String newDescription = description == null ? null : description.strip();
         errors.checkLength("description", newDescription, ProductInput.MAX_DESCRIPTION);
-        return new ProductChange(newName, newDescription);
+        return new ProductChange(newName, newDescription, null);
     }
 }

@@ -178,8 +178,15 @@ public class Products {
             .update();
     }
 
-    /** Renames a product or changes its description; what {@code change} leaves null stays as it is. */
+    /**
+     * Renames a product, changes its description, or puts it in a subscription group while it has none (its
+     * subscriptions, in no group until then, join it); what {@code change} leaves null stays as it is.
+     */
+    @org.springframework.transaction.annotation.Transactional
     Product update(String accountId, String id, ProductChange change) {
+        if (change.subscriptionGroupId() != null) {
+            joinGroup(accountId, get(accountId, id), change.subscriptionGroupId());
+        }
         int updated = db.sql("""
             UPDATE products
                SET name = COALESCE(:name, name),
@@ -196,6 +203,37 @@ public class Products {
             throw TillException.notFound("product", id);
         }
         return get(accountId, id);
+    }
+
+    private void joinGroup(String accountId, Product product, String groupId) {
+        if (groupId.equals(product.subscriptionGroupId())) {
+            return;
+        }
+        if (product.subscriptionGroupId() != null) {
+            throw TillException.invalid("subscription_group_id", "not_changeable", "cannot change once given: "
+                + "subscriptions keep the group they were bought in");
+        }
+        if (!groupExists(accountId, groupId)) {
+            throw TillException.invalid("subscription_group_id", "not_found", "no subscription group with this id");
+        }
+        if (!product.sellsSubscriptions()) {
+            throw TillException.invalid("subscription_group_id", "not_a_subscription", "gathers subscription "
+                + "products, and this product sells no subscription");
+        }
+        // Its subscriptions were bought in no group: they join it, so that automations scoped to the group hear them.
+        db.sql("""
+            WITH joined AS (
+              UPDATE products SET subscription_group_id = :groupId
+               WHERE account_id = :accountId AND id = :id AND subscription_group_id IS NULL
+              RETURNING id)
+            UPDATE subscriptions SET subscription_group_id = :groupId
+             WHERE account_id = :accountId AND product_id IN (SELECT id FROM joined)
+               AND subscription_group_id IS NULL
+            """)
+            .param("groupId", groupId)
+            .param("accountId", accountId)
+            .param("id", product.id())
+            .update();
     }
 
     /** Product names read once each, for a page or an export that shows many records of one account. */

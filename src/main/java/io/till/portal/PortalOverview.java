@@ -139,6 +139,24 @@ class PortalOverview {
         return billing(buyer, all, null);
     }
 
+    /**
+     * The buyer's credit, per currency, when there is some ("$3.00"): what a credit note or the seller granted them,
+     * less what was spent on invoices. Receipts name it; without this the portal never said where it went.
+     */
+    List<String> credit(PortalBuyer buyer) {
+        return db.sql("""
+            SELECT currency, sum(amount) AS amount FROM credit_entries
+             WHERE account_id = :accountId AND customer_id = :customerId
+             GROUP BY currency
+            HAVING sum(amount) > 0
+             ORDER BY currency
+            """)
+            .param("accountId", buyer.accountId())
+            .param("customerId", buyer.customerId())
+            .query((rs, row) -> io.till.shared.Amounts.format(rs.getLong("amount"), rs.getString("currency")))
+            .list();
+    }
+
     /** The subscriptions and payment plans the buyer's order {@code orderId} started, whatever became of them. */
     List<Billing> startedBy(PortalBuyer buyer, String orderId) {
         return billing(buyer, true, orderId);

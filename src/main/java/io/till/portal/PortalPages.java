@@ -92,6 +92,7 @@ class PortalPages {
         boolean all = "all".equals(show);
         model.addAttribute("all", all);
         model.addAttribute("billing", overview.billing(buyer, all));
+        model.addAttribute("credit", String.join(" and ", overview.credit(buyer)));
         // The newest few of each, so the page stays short; "See all" opens the whole list (PortalHistoryPages).
         model.addAttribute("orders", history.orders(buyer, NEWEST, 0));
         model.addAttribute("payments", history.payments(buyer, NEWEST, 0));

@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.till.testing.ChildTills;
 import io.till.testing.TillIntegrationTest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,14 +65,15 @@ class SessionCookieTest {
 
     @Test
     void behindATrustedHttpsProxyTheCookieIsHostPrefixedAndSecure() throws Exception {
-        int childPort = freePort();
+        // Port 0, read back from its log: a port picked free here could be taken (by an outgoing connection's
+        // ephemeral port) in the half minute the child takes to bind it.
         Process child = ChildTills.start(dataSource, masterKey, ChildTills.quickStart(),
-            List.of("--server.port=" + childPort,
+            List.of("--server.port=0", "--logging.level.org.springframework.boot.tomcat.TomcatWebServer=INFO",
                 "--till.bootstrap.public-url=https://till.example", "--server.forward-headers-strategy=native",
                 "--till.automation.workers-enabled=false", "--till.webhooks.workers-enabled=false"));
         try {
             var output = drain(child);
-            awaitReady(childPort, child, output);
+            int childPort = awaitReady(child, output);
             var browser = new RawBrowser(childPort);
 
             var page = browser.get("/admin/login", "X-Forwarded-Proto", "https");
@@ -100,12 +100,6 @@ class SessionCookieTest {
             .orElseThrow(() -> new AssertionError("no " + name + " cookie among " + response.all("Set-Cookie")));
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static StringBuffer drain(Process child) {
         var output = new StringBuffer();
         Thread.ofVirtual().start(() -> {
@@ -118,16 +112,23 @@ class SessionCookieTest {
         return output;
     }
 
-    /** Polls the child's readiness, for at most two minutes. */
-    private static void awaitReady(int childPort, Process child, StringBuffer output) throws InterruptedException {
+    private static final java.util.regex.Pattern STARTED_ON = java.util.regex.Pattern.compile(
+        "started on port (\\d+)");
+
+    /** Polls the child's readiness, for at most two minutes; answers the port it logged it listens on. */
+    private static int awaitReady(Process child, StringBuffer output) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline && child.isAlive()) {
-            try {
-                if (new RawBrowser(childPort).get("/actuator/health/readiness").status() == 200) {
-                    return;
+            var started = STARTED_ON.matcher(output);
+            if (started.find()) {
+                int childPort = Integer.parseInt(started.group(1));
+                try {
+                    if (new RawBrowser(childPort).get("/actuator/health/readiness").status() == 200) {
+                        return childPort;
+                    }
+                } catch (IllegalStateException notYet) {
+                    // Not ready yet.
                 }
-            } catch (IllegalStateException notYet) {
-                // Not listening yet.
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }

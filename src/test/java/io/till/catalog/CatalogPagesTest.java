@@ -423,6 +423,10 @@ class CatalogPagesTest {
         var other = shops.open();
         String membership = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
             .asString();
+        // A group made after the product: the product joins it on its Edit page, with the subscription sold already.
+        var sold = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String group = api.post("/api/v1/subscription_groups", shop.apiKey(), "{\"name\": \"Memberships\"}").json()
+            .get("id").asString();
         var page = signIn(shop, 1280);
         page.navigate(api.uri("/admin/catalog/products/" + membership).toString());
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
@@ -433,12 +437,27 @@ class CatalogPagesTest {
         assertThat(page.locator("#name-error")).hasText("Must not be blank.");
         page.locator("#name").fill("Membership Plus");
         page.locator("#description").fill("Everything, every month.");
+        page.getByLabel("Subscription group (optional)").selectOption(group);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         page.waitForLoadState();
         assertThat(page.locator("h1")).hasText("Membership Plus");
         assertThat(page.locator(".heading")).containsText("Everything, every month.");
         var read = api.get("/api/v1/products/" + membership, shop.apiKey()).json();
         assertThat(read.get("name").asString()).isEqualTo("Membership Plus");
+        assertThat(api.get("/api/v1/products/" + membership, shop.apiKey()).json().get("subscription_group_id")
+            .asString()).isEqualTo(group);
+        assertThat(shops.subscription(shop, sold.get("subscription_id").asString()).get("subscription_group_id")
+            .asString()).isEqualTo(group);
+        page.navigate(api.uri("/admin/catalog/products/" + membership + "/edit").toString());
+        assertThat(page.locator("main")).containsText("Subscription group: Memberships (it does not change).");
+        assertThat(page.getByLabel("Subscription group (optional)")).hasCount(0);
+        var regrouped = api.send("PATCH", "/api/v1/products/" + membership, shop.apiKey(),
+            "{\"subscription_group_id\": \"" + api.post("/api/v1/subscription_groups", shop.apiKey(),
+                "{\"name\": \"Other\"}").json().get("id").asString() + "\"}",
+            java.util.List.of("Content-Type",
+                "application/json"));
+        assertThat(regrouped.status()).isEqualTo(400);
+        assertThat(regrouped.json().get("errors").get(0).get("code").asString()).isEqualTo("not_changeable");
 
         var cleared = api.send("PATCH", "/api/v1/products/" + membership, shop.apiKey(), "{\"description\": null}",
             java.util.List.of("Content-Type", "application/json"));

@@ -59,7 +59,24 @@ class PortalOverviewTest {
         String page = signIn(shop, ada.get("customer_id").asString()).get("/portal/" + shop.accountId() + "/").body();
 
         assertThat(page).contains("Membership · Monthly", ada.get("id").asString(), "4242")
-            .doesNotContain("3 payments", bob.get("id").asString(), "4444", "bob@example.com");
+            .doesNotContain("3 payments", bob.get("id").asString(), "4444", "bob@example.com")
+            .doesNotContain("of credit");
+    }
+
+    /** Credit granted (or from a credit note) is named where the buyer looks, with what it is for. */
+    @Test
+    void aBuyersCreditIsShownOnTheirOverview() {
+        var shop = shops.open();
+        var ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = ada.get("customer_id").asString();
+        var granted = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), """
+            {"amount": 300, "currency": "usd", "reason": "Sorry for the outage"}""");
+        assertThat(granted.status()).as(granted.text()).isIn(200, 201);
+
+        String page = signIn(shop, customer).get("/portal/" + shop.accountId() + "/").body();
+
+        assertThat(page).contains("<strong>$3.00</strong> of credit. It is used on your next bills before your "
+            + "card is");
     }
 
     /** Read without JavaScript (which rewrites them in the browser's zone), days are the store's; hover keeps UTC. */

@@ -436,6 +436,26 @@ class PortalSubscriptionPagesTest {
             .toList();
     }
 
+    /** A plan whose first installment a promo code paid in full has no card payment yet: its page says where it is. */
+    @Test
+    void aPlanWhoseFirstInstallmentAPromoCodePaidSaysItCameWithTheOrder() {
+        var shop = shops.open();
+        assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"FIRSTFREE\", \"percent_off\": "
+            + "100}").status()).isEqualTo(201);
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "FIRSTFREE"}""".formatted(shop.plan()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        assertThat(order.json().get("total").asLong()).isZero();
+
+        String page = signIn(shop, order.json().get("customer_id").asString()).get("/portal/" + shop.accountId()
+            + "/payment_plans/" + order.json().get("payment_plan_id").asString()).body();
+
+        assertThat(text(page)).contains("No card payments yet: the first installment came with your order.")
+            .doesNotContain("No payments yet.");
+        assertThat(page).contains("/portal/" + shop.accountId() + "/orders/" + order.json().get("id").asString());
+    }
+
     private PortalClient signIn(Shops.Shop shop, String customerId) {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
             .formatted(customerId)).json().get("url").asString();
