@@ -243,10 +243,28 @@ class AutomationTestPages {
         }
         // A made-up event of the trigger's type, so that the test takes the path a typical one would.
         var data = SampleEvents.data(form.eventType() == null ? "" : form.eventType(), clock.instant());
+        if (form.definition() != null && form.definition().trigger() instanceof Definition.Trigger.OnEvent on
+            && on.scope() != null) {
+            // Made up for a scoped trigger, it is about what the trigger is scoped to: else the test could only say
+            // "would not start" of a sample the seller did not write.
+            on.scope().forEach((key, id) -> ScopeKey.of(key).ifPresent(scope -> scope.places(on.event()).stream()
+                .filter(place -> place.via() == ScopeKey.Via.ID).findFirst()
+                .ifPresent(place -> put(data, place.path(), id))));
+        }
         if (form.customer() != null) {
             data.set("customer", json.valueToTree(form.customer()));
         }
         return data.isEmpty() ? "{\n}" : data.toPrettyString();
+    }
+
+    /** Sets {@code value} at a dotted {@code path} of {@code data} ("product.id"), making the objects on the way. */
+    private static void put(ObjectNode data, String path, String value) {
+        String[] parts = path.split("\\.");
+        ObjectNode at = data;
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = at.get(parts[i]) instanceof ObjectNode object ? object : at.putObject(parts[i]);
+        }
+        at.put(parts[parts.length - 1], value);
     }
 
     /** An event's money and reason in a few words, from the objects it carries. */

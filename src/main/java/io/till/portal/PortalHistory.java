@@ -39,7 +39,7 @@ class PortalHistory {
      * several purchases knows which one it was; its row opens that payment's receipt, which lists its refunds.
      */
     record RefundLine(String id, Instant createdAt, String status, String amount, String paymentId,
-        Instant paidAt, Long orderNumber, String paidFor, PortalOverview.CardLabel card) {
+        Instant paidAt, String paidAmount, Long orderNumber, String paidFor, PortalOverview.CardLabel card) {
 
         /** "Refund of order #23", "Refund of your Membership payment", or "Refund" when its payment says neither. */
         public String title() {
@@ -163,29 +163,33 @@ class PortalHistory {
 
     /** The buyer's refunds, newest first: {@code limit} of them after the first {@code offset}. */
     List<RefundLine> refunds(PortalBuyer buyer, int limit, int offset) {
-        return db.sql("""
-            SELECT r.id, r.created_at, r.status, r.amount, r.currency, r.payment_id, pa.created_at AS paid_at,
-                   o.number AS order_number, p.name AS paid_for, c.brand AS card_brand, c.last4 AS card_last4
-              FROM refunds r
-              JOIN payments pa ON pa.account_id = r.account_id AND pa.id = r.payment_id
-              LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id
-                               AND c.id = pa.card_id
-              LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
-              LEFT JOIN invoices i ON i.account_id = pa.account_id AND i.id = pa.invoice_id
-              LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
-              LEFT JOIN payment_plans pp ON pp.account_id = i.account_id AND pp.id = i.payment_plan_id
-              LEFT JOIN products p ON p.account_id = i.account_id AND p.id = coalesce(s.product_id, pp.product_id)
-             WHERE r.account_id = :accountId AND r.customer_id = :customerId
-             ORDER BY r.created_at DESC, r.id DESC
-             LIMIT :limit OFFSET :offset
-            """)
+        return db
+            .sql(
+                """
+                    SELECT r.id, r.created_at, r.status, r.amount, r.currency, r.payment_id, pa.created_at AS paid_at,
+                           pa.amount AS paid_amount, pa.currency AS paid_currency, o.number AS order_number, p.name AS paid_for, c.brand AS card_brand, c.last4 AS card_last4
+                      FROM refunds r
+                      JOIN payments pa ON pa.account_id = r.account_id AND pa.id = r.payment_id
+                      LEFT JOIN cards c ON c.account_id = pa.account_id AND c.customer_id = pa.customer_id
+                                       AND c.id = pa.card_id
+                      LEFT JOIN orders o ON o.account_id = pa.account_id AND o.id = pa.order_id
+                      LEFT JOIN invoices i ON i.account_id = pa.account_id AND i.id = pa.invoice_id
+                      LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
+                      LEFT JOIN payment_plans pp ON pp.account_id = i.account_id AND pp.id = i.payment_plan_id
+                      LEFT JOIN products p ON p.account_id = i.account_id AND p.id = coalesce(s.product_id, pp.product_id)
+                     WHERE r.account_id = :accountId AND r.customer_id = :customerId
+                     ORDER BY r.created_at DESC, r.id DESC
+                     LIMIT :limit OFFSET :offset
+                    """)
             .param("accountId", buyer.accountId())
             .param("customerId", buyer.customerId())
             .param("limit", limit)
             .param("offset", offset)
             .query((rs, row) -> new RefundLine(rs.getString("id"), Timestamps.read(rs, "created_at"),
                 rs.getString("status"), Amounts.format(rs.getLong("amount"), rs.getString("currency")),
-                rs.getString("payment_id"), Timestamps.read(rs, "paid_at"), rs.getObject("order_number", Long.class),
+                rs.getString("payment_id"), Timestamps.read(rs, "paid_at"), Amounts.format(rs.getLong("paid_amount"),
+                    rs.getString("paid_currency")),
+                rs.getObject("order_number", Long.class),
                 rs.getString("paid_for"), PortalOverview.CardLabel.read(rs)))
             .list();
     }

@@ -54,7 +54,24 @@ public record Receipt(
         String brandColor, ZoneId zone) {}
 
     /** Who bought; {@code billingAddress} is the order's, null when the buyer gave none. */
-    public record Buyer(String name, String email, BillingAddress billingAddress) {}
+    public record Buyer(String name, String email, BillingAddress billingAddress) {
+
+        /**
+         * The "Billed to" lines of an email: the buyer's name, then their billing address (without the name again when
+         * the address starts with it), as the PDF prints them; empty without an address.
+         */
+        public List<String> billedTo() {
+            if (billingAddress == null) {
+                return List.of();
+            }
+            var lines = new java.util.ArrayList<String>();
+            if (billingAddress.lines().isEmpty() || !billingAddress.lines().getFirst().equals(name)) {
+                lines.add(name);
+            }
+            lines.addAll(billingAddress.lines());
+            return lines;
+        }
+    }
 
     /** A postal address as printed, line by line. */
     public record BillingAddress(List<String> lines) {}

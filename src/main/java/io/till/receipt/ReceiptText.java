@@ -43,7 +43,7 @@ final class ReceiptText {
         }
         if (receipt.buyer().billingAddress() != null) {
             text.append("\nBilled to\n");
-            receipt.buyer().billingAddress().lines().forEach(line -> text.append(line).append('\n'));
+            receipt.buyer().billedTo().forEach(line -> text.append(line).append('\n'));
         }
         text.append("\nThe receipt is attached as a PDF.\n");
         if (receipt.footer() != null) {

@@ -320,6 +320,30 @@ class AutomationTestTabTest {
         assertThat(count("executions", store.id())).isZero();
     }
 
+    /** Made up for a trigger scoped to one product, the sample is about that product: the test runs, not refuses. */
+    @Test
+    void theSampleForAScopedTriggerIsAboutWhatItIsScopedTo() {
+        var store = accounts.create();
+        String product = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}""")
+            .json().get("id").asString();
+        String automation = create(store.apiKey(), """
+            {"name": "Course buyers", "trigger": {"type": "event", "event": "checkout.purchased",
+             "scope": {"product_id": "%s"}},
+             "steps": [{"id": "note", "type": "action", "action": "create_task", "params": {"title": "Welcome"}}]}"""
+            .formatted(product));
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + automation + "/test");
+
+        assertThat(page.getByLabel("Sample data (the event's data, JSON)")).hasValue(java.util.regex.Pattern.compile(
+            "\"id\" : \"" + product + "\""));
+        page.getByRole(AriaRole.BUTTON, named("Run the test")).click();
+
+        assertThat(page.locator("#test-result")).isVisible();
+        assertThat(page.locator("#test-result")).not().containsText("would not start");
+        assertThat(count("executions", store.id())).isZero();
+    }
+
     @Test
     void theApisDryRunSaysWhichConditionDoesNotHoldAndWithWhatValue() {
         var store = accounts.create();

@@ -241,7 +241,7 @@ class PortalOverviewTest {
 
         assertThat(page).contains("Refund of order #" + number, "Refund of your Membership payment",
             " · to Visa •••• 4242",
-            "Of the payment of");
+            "Of the $19.00 payment of");
         for (String payment : List.of(order.get("payment_id").asString(), renewal)) {
             assertThat(page).contains("href=\"/portal/" + shop.accountId() + "/payments/" + payment + "/receipt\"");
         }
