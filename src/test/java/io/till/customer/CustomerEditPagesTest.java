@@ -153,6 +153,14 @@ class CustomerEditPagesTest {
         assertThat(saved.at("/metadata/crm_id").asString()).isEqualTo("42");
         assertThat(saved.at("/metadata/plan").asString()).isEqualTo("gold: annual");
         assertThat(page.locator("#timeline")).containsText("customer.marketing_consent_changed");
+        // The record shows what was saved: the consent and each custom field, name beside value.
+        var info = page.locator("#info").locator("xpath=ancestor::section");
+        assertThat(info).containsText("Agreed to receive them");
+        assertThat(info.locator("dl.custom-fields")).containsText("plan");
+        assertThat(info.locator("dl.custom-fields")).containsText("gold: annual");
+        Chromium.screenshot(page, "dashboard-customer-custom-fields-390");
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
     }
 
     @Test
