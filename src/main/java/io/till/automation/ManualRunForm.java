@@ -53,7 +53,10 @@ class ManualRunForm {
         Customer customer = customerId == null || customerId.isBlank()
             ? null
             : customers.find(accountId, customerId.strip()).orElse(null);
-        model.addAttribute("run", new Panel(shownVersion, blocked, FormSubmissions.newKey()));
+        // Its steps or conditions read the customer ({{customer.email}}): without one they would fail or be empty.
+        boolean readsCustomer = definition.path("steps").toString().contains("customer.")
+            || definition.path("conditions").toString().contains("customer.");
+        model.addAttribute("run", new Panel(shownVersion, blocked, FormSubmissions.newKey(), readsCustomer));
         model.addAttribute("runCustomer", customer);
         model.addAttribute("runUnknownCustomer", customerId != null && !customerId.isBlank() && customer == null);
         model.addAttribute("runData", data == null || data.isBlank() ? "{\n}" : data);
@@ -72,6 +75,9 @@ class ManualRunForm {
         model.addAttribute("automationId", automationId);
     }
 
-    /** The panel: the version a run starts, what keeps it from starting, and the one-time key of its form. */
-    record Panel(int version, Blocked blocked, String formKey) {}
+    /**
+     * The panel: the version a run starts, what keeps it from starting, the one-time key of its form, and whether its
+     * steps or conditions read the customer, so that a run without one is warned of.
+     */
+    record Panel(int version, Blocked blocked, String formKey, boolean readsCustomer) {}
 }

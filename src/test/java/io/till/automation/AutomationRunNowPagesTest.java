@@ -91,6 +91,7 @@ class AutomationRunNowPagesTest {
         var run = page.locator("#run");
         assertThat(run.getByRole(AriaRole.HEADING)).hasText("Run now");
         assertThat(run.locator("form[method=post] input[name=_csrf]")).hasCount(1);
+        assertThat(run.locator("#run-needs-customer")).hasCount(0);
         run.getByLabel("Pick a customer by name or email (optional)").pressSequentially("lov",
             new Locator.PressSequentiallyOptions().setDelay(30));
         assertThat(run.locator("#run-customers")).containsText("Customers matching “lov”");
@@ -141,7 +142,8 @@ class AutomationRunNowPagesTest {
         String automation = automation(store, """
             {"name": "Only when asked", "trigger": {"type": "manual"},
              "conditions": {"field": "event.data.ok", "op": "eq", "value": true},
-             "steps": [{"id": "note", "type": "action", "action": "create_task", "params": {"title": "Call"}}]}""",
+             "steps": [{"id": "note", "type": "action", "action": "create_task",
+                        "params": {"title": "Call {{customer.name}}"}}]}""",
             true);
         String ada = customer(store, "Ada Lovelace", "ada@analytical.example");
         String stranger = customer(other, "Someone Else", "else@example.com");
@@ -181,6 +183,8 @@ class AutomationRunNowPagesTest {
         assertThat(page.locator("#run")).containsText("That customer is not in this account");
         assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(
             "Run now without a customer"))).isVisible();
+        // Its step reads the customer: a run without one is warned of, beside its button.
+        assertThat(page.locator("#run-needs-customer")).containsText("Its steps read the customer");
     }
 
     @Test
