@@ -34,13 +34,13 @@ public class Subscriptions {
     }
 
     /**
-     * Starts a subscription bought at {@code now}: trialing until the trial ends when the option has one (the first
-     * period is the trial), otherwise active with its first period paid.
+     * Starts a subscription bought at {@code now}: trialing until the trial ends when it starts with the option's trial
+     * ({@code trial}: the option has one and this customer may have it; the first period is the trial), otherwise
+     * active with its first period paid.
      */
     public Subscription start(String accountId, String customerId, String orderId, Product product,
-        ProductOption option, String cardId, Instant now) {
+        ProductOption option, String cardId, boolean trial, Instant now) {
         String interval = option.interval().code();
-        boolean trial = option.startsWithTrial();
         Instant periodEnd = trial
             ? now.plus(Duration.ofDays(option.trialDays()))
             : Periods.after(now, interval, option.intervalCount());

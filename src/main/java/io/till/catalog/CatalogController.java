@@ -109,7 +109,9 @@ class CatalogController {
     record ProductUpdate(@Schema(description = FieldErrors.NULL_REFUSED) String name,
         @Schema(description = "null or empty takes it away") String description,
         @Schema(description = "Puts a product that has no group in one (it must sell a subscription); its "
-            + "subscriptions, in no group until then, join it. Once given, a group never changes.") String subscriptionGroupId) {}
+            + "subscriptions, in no group until then, join it. Once given, a group never changes.") String subscriptionGroupId,
+        @Schema(description = "A customer gets its free trial once: one who had a subscription to it before buys it "
+            + "again without the trial") Boolean oneTrialPerCustomer) {}
 
     record GroupInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name) {}
 

@@ -151,12 +151,14 @@ class CatalogPages {
     @PostMapping(PRODUCTS + "/{id}/edit")
     String save(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
         @RequestParam(defaultValue = "") String description,
-        @RequestParam(name = "subscription_group_id", defaultValue = "") String groupId, Model model,
+        @RequestParam(name = "subscription_group_id", defaultValue = "") String groupId,
+        @RequestParam(name = "one_trial_per_customer", defaultValue = "false") boolean oneTrial, Model model,
         HttpServletResponse response, RedirectAttributes redirect) {
         var product = products.get(staff.accountId(), id);
         var errors = new FieldErrors();
         var checked = ProductChange.checked(name, description, errors);
-        var change = new ProductChange(checked.name(), checked.description(), groupId.isBlank() ? null : groupId);
+        var change = new ProductChange(checked.name(), checked.description(), groupId.isBlank() ? null : groupId,
+            oneTrial);
         try {
             errors.throwIfAny();
             products.update(staff.accountId(), id, change);

@@ -15,6 +15,8 @@ public record Product(
     String subscriptionGroupId,
     @Schema(description = "The options it is sold under") List<ProductOption> options,
     @Schema(description = "Options it is no longer sold under: what was bought with them keeps them") List<ProductOption> retiredOptions,
+    @Schema(description = "Whether a customer gets its free trial once: one who had a subscription to it before, "
+        + "ended or not, buys it again without the trial, charged at once") boolean oneTrialPerCustomer,
     Instant createdAt) {
 
     /** Whether it sells, or sold, a subscription: only such a product belongs in a subscription group. */

@@ -12,14 +12,15 @@ import tools.jackson.databind.JsonNode;
  * the product say something its buyers were not sold. A product without a group may be put in one (a seller who made
  * the group after the product): its subscriptions, in no group until then, join it with it.
  */
-record ProductChange(String name, String description, String subscriptionGroupId) {
+record ProductChange(String name, String description, String subscriptionGroupId, Boolean oneTrialPerCustomer) {
 
-    private static final List<String> FIELDS = List.of("name", "description", "subscription_group_id");
+    private static final List<String> FIELDS = List.of("name", "description", "subscription_group_id",
+        "one_trial_per_customer");
 
     static ProductChange of(JsonNode body, FieldErrors errors) {
         if (body == null || !body.isObject()) {
             errors.add("body", "invalid_type", "must be a JSON object");
-            return new ProductChange(null, null, null);
+            return new ProductChange(null, null, null, null);
         }
         for (String field : body.propertyNames()) {
             if (field.equals("options")) {
@@ -32,8 +33,15 @@ record ProductChange(String name, String description, String subscriptionGroupId
         }
         var change = checked(ChangeFields.text(body, "name", errors), ChangeFields.clearable(body, "description",
             errors), errors);
+        Boolean oneTrial = null;
+        JsonNode once = body.get("one_trial_per_customer");
+        if (once != null && !once.isBoolean()) {
+            errors.add("one_trial_per_customer", "invalid_type", "must be true or false");
+        } else if (once != null) {
+            oneTrial = once.asBoolean();
+        }
         return new ProductChange(change.name(), change.description(), ChangeFields.text(body,
-            "subscription_group_id", errors));
+            "subscription_group_id", errors), oneTrial);
     }
 
     /**
@@ -53,6 +61,6 @@ record ProductChange(String name, String description, String subscriptionGroupId
         }
         String newDescription = description == null ? null : description.strip();
         errors.checkLength("description", newDescription, ProductInput.MAX_DESCRIPTION);
-        return new ProductChange(newName, newDescription, null);
+        return new ProductChange(newName, newDescription, null, null);
     }
 }

@@ -110,8 +110,9 @@ record ProductForm(String name, String description, String groupId, String curre
                 plan ? FormRows.wholeNumber(errors, path + ".installments", row.installments()) : null,
                 subscription ? FormRows.wholeNumber(errors, path + ".cycles", row.cycles()) : null, null));
         }
+        // One trial per customer is set on the product's Edit page (and by the API).
         var input = new ProductInput(name.strip(), description.isBlank() ? null : description.strip(),
-            blankToNull(groupId), inputs);
+            blankToNull(groupId), inputs, null);
         // The API's own checks too, so that one answer lists every bad field; a field that did not parse keeps the
         // words of its own refusal (the first for a field is the one shown).
         input.validate(errors);

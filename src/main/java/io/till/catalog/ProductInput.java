@@ -7,7 +7,8 @@ import java.util.List;
 
 /** The body that creates a product with its options; {@link #validate} lists every bad field. */
 record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String name, String description,
-    String subscriptionGroupId, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<OptionInput> options) {
+    String subscriptionGroupId, @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<OptionInput> options,
+    @Schema(description = "A customer gets its free trial once (default false)") Boolean oneTrialPerCustomer) {
 
     static final int MAX_NAME = 200;
     static final int MAX_DESCRIPTION = 5_000;

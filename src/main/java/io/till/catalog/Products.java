@@ -44,14 +44,16 @@ public class Products {
         String id = Ids.newId("prod");
         Instant now = Timestamps.now(clock);
         db.sql("""
-            INSERT INTO products (id, account_id, name, description, subscription_group_id, created_at)
-            VALUES (:id, :accountId, :name, :description, :groupId, :now)
+            INSERT INTO products (id, account_id, name, description, subscription_group_id, one_trial_per_customer,
+                                  created_at)
+            VALUES (:id, :accountId, :name, :description, :groupId, :oneTrial, :now)
             """)
             .param("id", id)
             .param("accountId", accountId)
             .param("name", input.name().strip())
             .param("description", input.description())
             .param("groupId", input.subscriptionGroupId())
+            .param("oneTrial", Boolean.TRUE.equals(input.oneTrialPerCustomer()))
             .param("now", Timestamps.of(now))
             .update();
         for (int i = 0; i < input.options().size(); i++) {
@@ -190,11 +192,13 @@ public class Products {
         int updated = db.sql("""
             UPDATE products
                SET name = COALESCE(:name, name),
+                   one_trial_per_customer = COALESCE(:oneTrial, one_trial_per_customer),
                    description = CASE WHEN CAST(:description AS text) IS NULL THEN description
                                       ELSE NULLIF(:description, '') END
              WHERE account_id = :accountId AND id = :id
             """)
             .param("name", change.name())
+            .param("oneTrial", change.oneTrialPerCustomer())
             .param("description", change.description())
             .param("accountId", accountId)
             .param("id", id)
@@ -236,6 +240,28 @@ public class Products {
             .update();
     }
 
+    /**
+     * Whether a purchase of {@code option} by {@code customerId} (null: a new customer) starts with the option's free
+     * trial: it has one, and the product gives it more than once or the customer never had a subscription to it.
+     */
+    public boolean startsWithTrial(String accountId, Product product, ProductOption option, String customerId) {
+        if (!option.startsWithTrial()) {
+            return false;
+        }
+        if (!product.oneTrialPerCustomer() || customerId == null) {
+            return true;
+        }
+        return !db.sql("""
+            SELECT EXISTS (SELECT 1 FROM subscriptions
+                            WHERE account_id = :accountId AND customer_id = :customerId AND product_id = :productId)
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("productId", product.id())
+            .query(Boolean.class)
+            .single();
+    }
+
     /** Product names read once each, for a page or an export that shows many records of one account. */
     public Names names(String accountId) {
         return new Names(accountId);
@@ -270,7 +296,7 @@ public class Products {
         // Read first, not inside the row mapper: a query there would need a second connection while this one is held.
         List<ProductOption> options = options(accountId, id);
         return db.sql("""
-            SELECT id, name, description, subscription_group_id, created_at
+            SELECT id, name, description, subscription_group_id, one_trial_per_customer, created_at
               FROM products
              WHERE account_id = :accountId AND id = :id
             """)
@@ -278,7 +304,8 @@ public class Products {
             .param("id", id)
             .query((rs, row) -> new Product(rs.getString("id"), rs.getString("name"), rs.getString("description"),
                 rs.getString("subscription_group_id"), options.stream().filter(o -> !o.retired()).toList(),
-                options.stream().filter(ProductOption::retired).toList(), Timestamps.read(rs, "created_at")))
+                options.stream().filter(ProductOption::retired).toList(), rs.getBoolean("one_trial_per_customer"),
+                Timestamps.read(rs, "created_at")))
             .optional();
     }
 

@@ -183,7 +183,7 @@ class InternalOrderPages {
                 quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
                 Amounts.format(quote.total(), quote.currency()), card,
                 quote.billingAddress() == null ? List.of() : quote.billingAddress().lines(), FormSubmissions.newKey(),
-                then, option != null && option.startsWithTrial()));
+                then, option != null && option.startsWithTrial() && quote.subtotal() == 0));
             return "checkout/new_order_review";
         } catch (TillException e) {
             return refused(staff, customer, choice, e, null, model, response);

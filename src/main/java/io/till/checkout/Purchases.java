@@ -291,7 +291,10 @@ class Purchases {
                 cardId = defaultCard.get().id();
             }
         }
-        if (promo != null && option != null && !errors.any() && chargedToday(option, addons) == 0) {
+        boolean trial = option != null && product != null && products.startsWithTrial(accountId, product, option,
+            customer.map(Customer::id).orElse(null));
+        if (promo != null && option != null && !errors.any()
+            && chargedToday(trial ? 0 : option.amount(), addons) == 0) {
             // A code on a purchase of nothing today (a free trial alone) would be used up and discount nothing: the
             // first payment after the trial is billed at the full price.
             errors.add("promo_code", "nothing_to_discount", "would discount nothing: this purchase charges nothing "
@@ -300,12 +303,12 @@ class Purchases {
         }
         var billingAddress = BillingAddress.checked(request.billingAddress(), "billing_address", errors);
         errors.throwIfAny();
-        return new Cart(checkout, product, option, addons, promo, customer, cardId, billingAddress);
+        return new Cart(checkout, product, option, addons, promo, customer, cardId, billingAddress, trial);
     }
 
-    /** What a purchase of {@code option} (free during a trial) with {@code addons} charges when it is placed. */
-    private static long chargedToday(ProductOption option, List<Checkout.Addon> addons) {
-        return option.chargedAtPurchase() + addons.stream().mapToLong(Checkout.Addon::amount).sum();
+    /** What a purchase whose option charges {@code optionCharged} (nothing during a trial) with {@code addons} charges. */
+    private static long chargedToday(long optionCharged, List<Checkout.Addon> addons) {
+        return optionCharged + addons.stream().mapToLong(Checkout.Addon::amount).sum();
     }
 
     /** The order's lines: the option (free during a trial) and the addons. */
@@ -313,7 +316,7 @@ class Purchases {
         var items = new ArrayList<Order.Item>();
         ProductOption option = cart.option();
         items.add(new Order.Item(Ids.newId("item"), "option", cart.product().id(), option.id(), null, null,
-            cart.product().name() + " — " + option.name(), option.chargedAtPurchase()));
+            cart.product().name() + " — " + option.name(), cart.optionCharged()));
         cart.addons()
             .forEach(addon -> items.add(new Order.Item(Ids.newId("item"), "addon", null, null, addon.id(), null,
                 addon.name(), addon.amount())));

@@ -166,8 +166,10 @@ class Settlements {
         PromoCode promo = order.promoCodeId() == null
             ? null
             : promoCodes.find(accountId, order.promoCodeId()).orElseThrow();
+        // Whether it started with the trial is what the order charged for the option: nothing, for a trial.
         return new Cart(checkout, products.get(accountId, option.productId()), option, addons, promo,
-            customers.find(accountId, order.customerId()), order.cardId(), order.billingAddress());
+            customers.find(accountId, order.customerId()), order.cardId(), order.billingAddress(),
+            option.startsWithTrial() && optionItem.amount() == 0);
     }
 
     /** Step 3 of a declined purchase (inside the caller's transaction): the order failed, the promo is free again. */
@@ -210,6 +212,7 @@ class Settlements {
             chargeKey, result)).orElse(null);
         var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
             ? subscriptions.start(accountId, pending.customerId(), pending.id(), cart.product(), option, payingCard,
+                cart.trial(),
                 now)
             : null;
         var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
@@ -218,7 +221,7 @@ class Settlements {
             : null;
         // The payment is the first of what it starts only when it paid for it: a free trial's order charges only the
         // offer bumps bought with it, which are not the subscription's (its page would list them as its payments).
-        if (payment != null && (subscription != null || plan != null) && !option.startsWithTrial()) {
+        if (payment != null && (subscription != null || plan != null) && !cart.trial()) {
             payment = payments.attachTo(accountId, payment.id(), subscription == null ? null : subscription.id(),
                 plan == null ? null : plan.id());
         }

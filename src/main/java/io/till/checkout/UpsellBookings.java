@@ -85,7 +85,8 @@ class UpsellBookings {
         orders.addUpsell(accountId, orderId, option.currency(), new Order.Item(Ids.newId("item"), "upsell",
             product.id(), option.id(), null, upsellId, product.name() + " — " + option.name(), amount));
         var subscription = option.kind() == ProductOption.Kind.SUBSCRIPTION
-            ? subscriptions.start(accountId, order.customerId(), orderId, product, option, payingCard, now)
+            ? subscriptions.start(accountId, order.customerId(), orderId, product, option, payingCard,
+                option.startsWithTrial() && amount == 0, now)
             : null;
         var plan = option.kind() == ProductOption.Kind.PAYMENT_PLAN
             ? paymentPlans.start(accountId, order.customerId(), orderId, product, option, payingCard, now)

@@ -109,7 +109,8 @@ class Upsells {
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
         requireOrderCurrency(order, upsellId, option);
         Product product = products.get(accountId, option.productId());
-        long amount = option.chargedAtPurchase();
+        // Nothing at once for a free trial this customer may have (one trial per customer, when the product says so).
+        long amount = products.startsWithTrial(accountId, product, option, order.customerId()) ? 0 : option.amount();
         PaymentGateway gateway = gateways.forAccount(accountId);
         // One key per attempt: a double click repeats the attempt (one charge), a retry after a decline is a new one.
         long failed = db.sql("""

@@ -438,6 +438,7 @@ class CatalogPagesTest {
         page.locator("#name").fill("Membership Plus");
         page.locator("#description").fill("Everything, every month.");
         page.getByLabel("Subscription group (optional)").selectOption(group);
+        page.getByLabel("One free trial per customer").check();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         page.waitForLoadState();
         assertThat(page.locator("h1")).hasText("Membership Plus");
@@ -446,6 +447,7 @@ class CatalogPagesTest {
         assertThat(read.get("name").asString()).isEqualTo("Membership Plus");
         assertThat(api.get("/api/v1/products/" + membership, shop.apiKey()).json().get("subscription_group_id")
             .asString()).isEqualTo(group);
+        assertThat(read.get("one_trial_per_customer").asBoolean()).isTrue();
         assertThat(shops.subscription(shop, sold.get("subscription_id").asString()).get("subscription_group_id")
             .asString()).isEqualTo(group);
         page.navigate(api.uri("/admin/catalog/products/" + membership + "/edit").toString());

@@ -269,6 +269,49 @@ class PurchaseScenarioTest {
         assertThat(ledger.charges(store.accountId())).isZero();
     }
 
+    /**
+     * A product that gives its free trial once: a buyer back after their trialed subscription ended buys it without the
+     * trial and is charged at once (a probe got a second trial); a new buyer still gets it, as does a returning one of a
+     * product that does not say so.
+     */
+    @Test
+    void aProductThatGivesItsTrialOnceChargesAReturningBuyerAtOnce() {
+        var store = store("NONE1");
+        String product = api.get("/api/v1/checkouts/" + store.checkoutId(), store.apiKey()).json().get("product_id")
+            .asString();
+        String purchase = """
+            {"customer": {"name": "Carol", "email": "%s"}, "token": "pm_card_visa", "option_id": "%s"}""";
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("carol@example.com", store.trial())).json();
+        assertThat(first.get("total").asLong()).isZero();
+        assertThat(api.post("/api/v1/subscriptions/" + first.get("subscription_id").asString() + "/cancel",
+            store.apiKey(), "{\"at_period_end\": false}").status()).isEqualTo(200);
+        var again = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("carol@example.com", store.trial())).json();
+        assertThat(again.get("total").asLong()).as("a second trial while the product gives many").isZero();
+
+        var once = api.send("PATCH", "/api/v1/products/" + product, store.apiKey(),
+            "{\"one_trial_per_customer\": true}", List.of("Content-Type", "application/json"));
+        assertThat(once.status()).as(once.text()).isEqualTo(200);
+        assertThat(once.json().get("one_trial_per_customer").asBoolean()).isTrue();
+        long charges = ledger.successfulCharges(store.accountId());
+        var third = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("carol@example.com", store.trial()));
+        var newcomer = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("dora@example.com", store.trial())).json();
+
+        assertThat(third.status()).as(third.text()).isEqualTo(201);
+        assertThat(third.json().get("total").asLong()).isEqualTo(1900);
+        var subscription = api.get("/api/v1/subscriptions/" + third.json().get("subscription_id").asString(),
+            store.apiKey()).json();
+        assertThat(subscription.get("status").asString()).isEqualTo("active");
+        assertThat(subscription.get("trial_end").isNull()).isTrue();
+        assertThat(api.get("/api/v1/payments/" + third.json().get("payment_id").asString(), store.apiKey()).json()
+            .get("subscription_id").asString()).isEqualTo(subscription.get("id").asString());
+        assertThat(ledger.successfulCharges(store.accountId())).isEqualTo(charges + 1);
+        assertThat(newcomer.get("total").asLong()).as("a new buyer's trial").isZero();
+    }
+
     /** A trial bought with an offer bump charges the bump: the order's payment, not the subscription's first one. */
     @Test
     void aBumpBoughtWithAFreeTrialIsTheOrdersPaymentNotTheSubscriptions() {
