@@ -42,7 +42,7 @@ class ChaosTest {
     static final boolean RESTART_DATABASE = Boolean.parseBoolean(System.getProperty("till.chaos.restart-database",
         "true"));
 
-    final int events = Integer.getInteger("till.chaos.events", 300);
+    final int events = Integer.getInteger("till.chaos.events", 200);
     final int kills = Integer.getInteger("till.chaos.kills", 2);
     final Random random = new Random(Long.getLong("till.chaos.seed", 20261129L));
 
