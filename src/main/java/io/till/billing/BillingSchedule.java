@@ -50,7 +50,7 @@ class BillingSchedule {
         // renewal) had passed before it began: it is given late, once, as the period begins. Later periods hear theirs
         // in the period before; a backfill ({@code only}) adds no late ones.
         boolean late = only == null && firstPeriod(subscription);
-        if (subscription.trialEnd() != null && subscription.trialEnd().equals(end)) {
+        if (subscription.inTrial()) {
             for (Duration offset : offsets(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, only)) {
                 Instant at = end.minus(offset);
                 if (at.isAfter(start) || late && end.isAfter(start)) {
@@ -96,7 +96,7 @@ class BillingSchedule {
         Instant next = Periods.after(end, subscription.interval(), subscription.intervalCount(),
             subscription.periodAnchor());
         var renewals = new ArrayList<Instant>();
-        boolean trial = subscription.trialEnd() != null && subscription.trialEnd().equals(end);
+        boolean trial = subscription.inTrial();
         if (!trial && renews(subscription, end)) {
             renewals.add(end);
         }

@@ -145,8 +145,7 @@ class Notices {
      * moment moved (a renewed period, a changed trial) or the automation that asked for it is gone.
      */
     private java.util.Optional<Instant> wanted(String accountId, EventType type, Instant at, List<Instant> moments) {
-        return moments.stream().filter(moment -> moment.isAfter(at)
-            && upcoming.wanted(accountId, type, Duration.between(at, moment))).findFirst();
+        return heard(accountId, type, at, moments, null).map(Heard::moment);
     }
 
     /**
@@ -165,12 +164,12 @@ class Notices {
      */
     private java.util.Optional<Heard> heard(String accountId, EventType type, Instant at, List<Instant> moments,
         Instant opened) {
+        List<Duration> offsets = upcoming.offsets(accountId, type);
         for (Instant moment : moments) {
             if (!moment.isAfter(at)) {
                 continue;
             }
             Duration ahead = Duration.between(at, moment);
-            List<Duration> offsets = upcoming.offsets(accountId, type);
             boolean late = at.equals(opened) && offsets.stream().anyMatch(offset -> offset.compareTo(ahead) > 0);
             if (late || offsets.contains(ahead)) {
                 return java.util.Optional.of(new Heard(moment, daysBefore(at, moment), late));

@@ -145,7 +145,7 @@ public class SubscriptionActions {
      * have paid its arrears while it was canceling.
      */
     private String runningStatus(String accountId, Subscription subscription) {
-        if (subscription.trialEnd() != null && subscription.trialEnd().equals(subscription.currentPeriodEnd())) {
+        if (subscription.inTrial()) {
             return "trialing";
         }
         return invoices.unpaidFor(accountId, subscription.id(), null).isEmpty() ? "active" : "past_due";

@@ -101,12 +101,4 @@ public class UpcomingNotices {
         }
         return offsets;
     }
-
-    /**
-     * Whether an announcement {@code ahead} of its moment is still wanted when its time comes: the moment may have moved
-     * (a renewed period, a changed trial) or the automation that asked for it gone since.
-     */
-    boolean wanted(String accountId, EventType type, Duration ahead) {
-        return offsets(accountId, type).contains(ahead);
-    }
 }

@@ -236,9 +236,7 @@ public class Cards {
     public void adoptIfDefaultIdle(String accountId, String customerId, String cardId) {
         transaction.executeWithoutResult(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
-            // A default removed meanwhile (or none) pays nothing.
-            if (customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
-                || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false))) {
+            if (keepsDefault(accountId, customer, cardId)) {
                 return;
             }
             makeDefault(accountId, customerId, cardId);
@@ -252,14 +250,19 @@ public class Cards {
      * default that pays nothing, so nothing moves; and no {@code card.updated}, which is for a buyer changing cards.
      */
     public void adoptAtPurchase(String accountId, String customerId, String cardId) {
-        Customer customer = customers.get(accountId, customerId);
-        if (customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
-            || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false))) {
-            return;
-        }
-        if (findSaved(accountId, cardId).isPresent()) {
+        if (!keepsDefault(accountId, customers.get(accountId, customerId), cardId)
+            && findSaved(accountId, cardId).isPresent()) {
             setDefault(accountId, customerId, cardId);
         }
+    }
+
+    /**
+     * Whether the customer's default stays when {@code cardId} is chosen to pay something: it is that card, or it still
+     * pays something. A default removed meanwhile (or none) pays nothing.
+     */
+    private boolean keepsDefault(String accountId, Customer customer, String cardId) {
+        return customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
+            || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false));
     }
 
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */

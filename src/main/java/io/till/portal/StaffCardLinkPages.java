@@ -29,17 +29,16 @@ class StaffCardLinkPages {
         @RequestParam(name = FormSubmissions.FIELD, required = false) String formKey, RedirectAttributes redirect) {
         // Back to a dashboard page only: never a redirect elsewhere that a crafted form could ask for.
         String to = back.matches("/admin/[A-Za-z0-9_/-]*(#[a-z-]+)?") ? back : "/admin/customers/" + id;
-        var sent = new CardLinkEmails.Sent[1];
         try {
             // A double click sends one email: the second submit answers with the first one's message.
             String message = submissions.once(staff.accountId(), formKey, "/admin/customers/" + id + "/card-link",
                 () -> {
-                    sent[0] = emails.send(staff.accountId(), id);
-                    if (!sent[0].ok()) {
+                    var sent = emails.send(staff.accountId(), id);
+                    if (!sent.ok()) {
                         // Refused, the form key is free again: the staff member may try once SMTP works.
-                        throw new TillException(io.till.shared.ErrorCode.INVALID_STATE, sent[0].message());
+                        throw new TillException(io.till.shared.ErrorCode.INVALID_STATE, sent.message());
                     }
-                    return sent[0].message();
+                    return sent.message();
                 });
             redirect.addFlashAttribute("flash", message);
         } catch (TillException refused) {
