@@ -106,7 +106,7 @@ public class Products {
         var upsells = db.sql("""
             SELECT c.name FROM checkout_upsells u
               JOIN checkouts c ON c.account_id = u.account_id AND c.id = u.checkout_id
-             WHERE u.account_id = :accountId AND u.option_id = :optionId
+             WHERE u.account_id = :accountId AND u.option_id = :optionId AND u.retired_at IS NULL
              ORDER BY c.name
             """)
             .param("accountId", accountId)

@@ -1,6 +1,8 @@
 package io.till.checkout;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.billing.Order;
@@ -9,14 +11,17 @@ import io.till.shared.FieldErrors;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/v1/checkouts")
@@ -58,6 +63,28 @@ class CheckoutController {
     Checkout get(Caller caller, @PathVariable String id) {
         return checkouts.get(caller.accountId(), id);
     }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Change a checkout, or archive it", description = "Only the fields sent change. `name`; "
+        + "`active`: false archives the checkout (purchases sent to it are refused with 409 invalid_state, nothing "
+        + "charged; orders already paid finish their upsell flow), true sells again. `addons` and `upsells` are each "
+        + "the whole list, in order: an entry with the `id` of an offer on sale keeps it (and its id, which "
+        + "automations may be scoped to) with the name and price sent, an entry without an id is a new offer, and an "
+        + "offer left out is retired (orders that bought it keep it). An upsell keeps its option: another option is "
+        + "a new upsell. The product never changes.")
+    Checkout update(Caller caller, @PathVariable String id,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = CheckoutUpdate.class))) @RequestBody JsonNode body) {
+        // Another account's checkout (or none) is not found whatever the body holds, as on every operation.
+        checkouts.get(caller.accountId(), id);
+        var errors = new FieldErrors();
+        var change = CheckoutChange.of(body, errors);
+        errors.throwIfAny();
+        return checkouts.update(caller.accountId(), id, change);
+    }
+
+    /** The body of a checkout update, as the API reference shows it (read field by field by CheckoutChange). */
+    record CheckoutUpdate(String name, Boolean active, List<CheckoutChange.AddonChange> addons,
+        List<CheckoutChange.UpsellChange> upsells) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/{id}/purchases")

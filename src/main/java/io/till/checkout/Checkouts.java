@@ -14,8 +14,10 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -72,33 +74,171 @@ public class Checkouts {
             .param("now", Timestamps.of(now))
             .update();
         for (int i = 0; i < addons.size(); i++) {
-            db.sql("""
-                INSERT INTO checkout_addons (id, account_id, checkout_id, position, name, amount, currency)
-                VALUES (:id, :accountId, :checkoutId, :position, :name, :amount, :currency)
-                """)
-                .param("id", Ids.newId("addon"))
-                .param("accountId", accountId)
-                .param("checkoutId", id)
-                .param("position", i)
-                .param("name", addons.get(i).name().strip())
-                .param("amount", addons.get(i).amount())
-                .param("currency", addons.get(i).currency().toLowerCase(Locale.ROOT))
-                .update();
+            insertAddon(accountId, id, i, addons.get(i));
         }
         for (int i = 0; i < upsells.size(); i++) {
-            db.sql("""
-                INSERT INTO checkout_upsells (id, account_id, checkout_id, position, name, option_id)
-                VALUES (:id, :accountId, :checkoutId, :position, :name, :optionId)
-                """)
-                .param("id", Ids.newId("upsell"))
-                .param("accountId", accountId)
-                .param("checkoutId", id)
-                .param("position", i)
-                .param("name", upsells.get(i).name().strip())
-                .param("optionId", upsells.get(i).optionId())
-                .update();
+            insertUpsell(accountId, id, i, upsells.get(i));
         }
         return get(accountId, id);
+    }
+
+    /**
+     * Applies {@code change} (see {@link CheckoutChange}): refused as a new checkout's offers are, and an offer's
+     * {@code id} must name one on sale here; an upsell keeps the option it was offered with (orders mid-flow answer
+     * what they were shown), so another option is a new upsell. Offers left out are retired.
+     */
+    @Transactional
+    Checkout update(String accountId, String id, CheckoutChange asked) {
+        db.sql("SELECT id FROM checkouts WHERE account_id = :accountId AND id = :id FOR UPDATE")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("checkout", id));
+        Checkout current = get(accountId, id);
+        CheckoutChange change = asked.filledFrom(current);
+        var errors = new FieldErrors();
+        var input = new CheckoutInput(change.name() == null ? current.name() : change.name(), current.productId(),
+            change.addons() == null
+                ? null
+                : change.addons().stream().map(a -> a == null ? null : a.input()).toList(),
+            change.upsells() == null
+                ? null
+                : change.upsells().stream().map(u -> u == null ? null : u.input()).toList());
+        var kept = new HashSet<String>();
+        List<CheckoutChange.AddonChange> addons = change.addons() == null ? List.of() : change.addons();
+        for (int i = 0; i < addons.size(); i++) {
+            String offer = addons.get(i) == null ? null : addons.get(i).id();
+            if (offer != null && current.addons().stream().noneMatch(a -> a.id().equals(offer))) {
+                errors.add("addons[" + i + "].id", "not_found", "is not an offer bump on sale at this checkout "
+                    + "(one taken away does not come back): leave out id to add a new one");
+            } else if (offer != null && !kept.add(offer)) {
+                errors.add("addons[" + i + "].id", "duplicate", "is listed twice");
+            }
+        }
+        List<CheckoutChange.UpsellChange> upsells = change.upsells() == null ? List.of() : change.upsells();
+        for (int i = 0; i < upsells.size(); i++) {
+            var upsell = upsells.get(i);
+            String offer = upsell == null ? null : upsell.id();
+            var was = offer == null
+                ? Optional.<Checkout.Upsell>empty()
+                : current.upsells().stream().filter(u -> u.id().equals(offer)).findFirst();
+            if (offer != null && was.isEmpty()) {
+                errors.add("upsells[" + i + "].id", "not_found", "is not an upsell on sale at this checkout "
+                    + "(one taken away does not come back): leave out id to add a new one");
+            } else if (offer != null && !kept.add(offer)) {
+                errors.add("upsells[" + i + "].id", "duplicate", "is listed twice");
+            } else if (was.isPresent() && upsell.optionId() != null && !was.get().optionId().equals(upsell
+                .optionId())) {
+                errors.add("upsells[" + i + "].option_id", "not_changeable", "stays the option this upsell was "
+                    + "offered with, as orders offered it answer what they were shown: leave out id to offer "
+                    + "another option as a new upsell");
+            }
+        }
+        // Offers the update cannot name are refused alone: the rest of such an entry says nothing yet.
+        errors.throwIfAny();
+        check(accountId, input, errors);
+        errors.throwIfAny();
+        Instant now = Timestamps.now(clock);
+        db.sql("""
+            UPDATE checkouts
+               SET name = :name,
+                   archived_at = CASE WHEN CAST(:active AS boolean) IS NULL THEN archived_at
+                                      WHEN :active THEN NULL
+                                      ELSE coalesce(archived_at, :now) END
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("name", input.name().strip())
+            .param("active", change.active())
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        if (change.addons() != null) {
+            retireOmitted(accountId, id, "checkout_addons", addons.stream().map(CheckoutChange.AddonChange::id)
+                .toList(), now);
+            for (int i = 0; i < addons.size(); i++) {
+                var addon = addons.get(i);
+                if (addon.id() == null) {
+                    insertAddon(accountId, id, i, input.addons().get(i));
+                } else {
+                    db.sql("""
+                        UPDATE checkout_addons SET position = :position, name = :name, amount = :amount,
+                               currency = :currency
+                         WHERE account_id = :accountId AND id = :id
+                        """)
+                        .param("position", i)
+                        .param("name", addon.name().strip())
+                        .param("amount", addon.amount())
+                        .param("currency", addon.currency().toLowerCase(Locale.ROOT))
+                        .param("accountId", accountId)
+                        .param("id", addon.id())
+                        .update();
+                }
+            }
+        }
+        if (change.upsells() != null) {
+            retireOmitted(accountId, id, "checkout_upsells", upsells.stream().map(CheckoutChange.UpsellChange::id)
+                .toList(), now);
+            for (int i = 0; i < upsells.size(); i++) {
+                var upsell = upsells.get(i);
+                if (upsell.id() == null) {
+                    insertUpsell(accountId, id, i, input.upsells().get(i));
+                } else {
+                    db.sql("UPDATE checkout_upsells SET position = :position, name = :name "
+                        + "WHERE account_id = :accountId AND id = :id")
+                        .param("position", i)
+                        .param("name", upsell.name().strip())
+                        .param("accountId", accountId)
+                        .param("id", upsell.id())
+                        .update();
+                }
+            }
+        }
+        return get(accountId, id);
+    }
+
+    /** Retires the offers on sale in {@code table} (addons or upsells) that {@code keptIds} leaves out. */
+    private void retireOmitted(String accountId, String checkoutId, String table, List<String> keptIds,
+        Instant now) {
+        String[] kept = keptIds.stream().filter(Objects::nonNull).toArray(String[]::new);
+        db.sql("UPDATE " + table + " SET retired_at = :now "
+            + "WHERE account_id = :accountId AND checkout_id = :checkoutId AND retired_at IS NULL "
+            + "AND NOT (id = ANY (:kept))")
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .param("kept", kept)
+            .update();
+    }
+
+    private void insertAddon(String accountId, String checkoutId, int position, AddonInput addon) {
+        db.sql("""
+            INSERT INTO checkout_addons (id, account_id, checkout_id, position, name, amount, currency)
+            VALUES (:id, :accountId, :checkoutId, :position, :name, :amount, :currency)
+            """)
+            .param("id", Ids.newId("addon"))
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .param("position", position)
+            .param("name", addon.name().strip())
+            .param("amount", addon.amount())
+            .param("currency", addon.currency().toLowerCase(Locale.ROOT))
+            .update();
+    }
+
+    private void insertUpsell(String accountId, String checkoutId, int position, UpsellInput upsell) {
+        db.sql("""
+            INSERT INTO checkout_upsells (id, account_id, checkout_id, position, name, option_id)
+            VALUES (:id, :accountId, :checkoutId, :position, :name, :optionId)
+            """)
+            .param("id", Ids.newId("upsell"))
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .param("position", position)
+            .param("name", upsell.name().strip())
+            .param("optionId", upsell.optionId())
+            .update();
     }
 
     /** Adds every refusal of {@code input} to {@code errors}: the page shows them with its own, the API throws them. */
@@ -181,12 +321,14 @@ public class Checkouts {
         // Read first, not inside the row mapper: a query there would need a second connection while this one is held.
         List<Checkout.Addon> addons = addons(accountId, id);
         List<Checkout.Upsell> upsells = upsells(accountId, id);
-        return db
-            .sql("SELECT id, name, product_id, created_at FROM checkouts WHERE account_id = :accountId AND id = :id")
+        return db.sql("""
+            SELECT id, name, product_id, archived_at IS NULL AS active, created_at FROM checkouts
+             WHERE account_id = :accountId AND id = :id
+            """)
             .param("accountId", accountId)
             .param("id", id)
             .query((rs, row) -> new Checkout(rs.getString("id"), rs.getString("name"), rs.getString("product_id"),
-                addons, upsells, Timestamps.read(rs, "created_at")))
+                rs.getBoolean("active"), addons, upsells, Timestamps.read(rs, "created_at")))
             .optional()
             .orElseThrow(() -> TillException.notFound("checkout", id));
     }
@@ -214,7 +356,7 @@ public class Checkouts {
     private List<Checkout.Addon> addons(String accountId, String checkoutId) {
         return db.sql("""
             SELECT id, name, amount, currency FROM checkout_addons
-             WHERE account_id = :accountId AND checkout_id = :checkoutId
+             WHERE account_id = :accountId AND checkout_id = :checkoutId AND retired_at IS NULL
              ORDER BY position
             """)
             .param("accountId", accountId)
@@ -227,7 +369,7 @@ public class Checkouts {
     private List<Checkout.Upsell> upsells(String accountId, String checkoutId) {
         return db.sql("""
             SELECT id, name, option_id FROM checkout_upsells
-             WHERE account_id = :accountId AND checkout_id = :checkoutId
+             WHERE account_id = :accountId AND checkout_id = :checkoutId AND retired_at IS NULL
              ORDER BY position
             """)
             .param("accountId", accountId)
@@ -235,5 +377,35 @@ public class Checkouts {
             .query((rs, row) -> new Checkout.Upsell(rs.getString("id"), rs.getString("name"),
                 rs.getString("option_id")))
             .list();
+    }
+    /**
+     * An offer bump of the checkout, on sale or retired since: what an order bought stays what it was, under the name
+     * it has now.
+     */
+    Optional<Checkout.Addon> addonEver(String accountId, String checkoutId, String addonId) {
+        return db.sql("""
+            SELECT id, name, amount, currency FROM checkout_addons
+             WHERE account_id = :accountId AND checkout_id = :checkoutId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .param("id", addonId)
+            .query((rs, row) -> new Checkout.Addon(rs.getString("id"), rs.getString("name"), rs.getLong("amount"),
+                rs.getString("currency")))
+            .optional();
+    }
+
+    /** An upsell of the checkout, on sale or retired since: an order offered it may still answer it. */
+    Optional<Checkout.Upsell> upsellEver(String accountId, String checkoutId, String upsellId) {
+        return db.sql("""
+            SELECT id, name, option_id FROM checkout_upsells
+             WHERE account_id = :accountId AND checkout_id = :checkoutId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("checkoutId", checkoutId)
+            .param("id", upsellId)
+            .query((rs, row) -> new Checkout.Upsell(rs.getString("id"), rs.getString("name"),
+                rs.getString("option_id")))
+            .optional();
     }
 }

@@ -17,6 +17,7 @@ import io.till.idempotency.MoneyMovements;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.Amounts;
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.TillException;
@@ -72,8 +73,20 @@ class Purchases {
 
     Order purchase(String accountId, String checkoutId, PurchaseRequest request) {
         return settlements.resumed(accountId, cardField(request))
-            .orElseGet(() -> complete(accountId, check(accountId, checkouts.get(accountId,
-                checkoutId), request), request));
+            .orElseGet(() -> complete(accountId, check(accountId, selling(accountId, checkoutId), request),
+                request));
+    }
+
+    /** The checkout, refused when archived: nothing is charged at a checkout that no longer sells. */
+    private Checkout selling(String accountId, String checkoutId) {
+        Checkout checkout = checkouts.get(accountId, checkoutId);
+        if (!checkout.active()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Checkout " + checkoutId + " (\u201c" + checkout.name()
+                + "\u201d) no longer sells: it was archived. Nothing was charged. Reactivate it (PATCH "
+                + "/api/v1/checkouts/" + checkoutId + " with \"active\": true), or send the purchase to a checkout "
+                + "that sells.");
+        }
+        return checkout;
     }
 
     /**

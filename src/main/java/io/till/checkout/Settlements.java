@@ -160,7 +160,9 @@ class Settlements {
         ProductOption option = products.option(accountId, optionItem.optionId()).orElseThrow();
         var addons = order.items().stream()
             .filter(item -> item.kind().equals("addon"))
-            .map(item -> checkout.addons().stream().filter(a -> a.id().equals(item.addonId())).findFirst()
+            // Read as the order bought it: the seller may have repriced or retired the offer since.
+            .map(item -> checkouts.addonEver(accountId, checkout.id(), item.addonId())
+                .map(a -> new Checkout.Addon(a.id(), a.name(), item.amount(), a.currency()))
                 .orElseThrow())
             .toList();
         PromoCode promo = order.promoCodeId() == null

@@ -97,7 +97,7 @@ class Upsells {
         // recorded, the answer is the order; if not, the same key asks the gateway again, which charges at most once.
         Optional<String> earlierKey = movements.reachedBefore().filter(key -> key.startsWith("order:" + orderId
             + ":upsell:" + upsellId + ":"));
-        Checkout.Upsell upsell = upsellOf(checkout, upsellId);
+        Checkout.Upsell upsell = upsellOf(accountId, checkout, upsellId);
         Offer offer = offers.status(accountId, orderId, upsellId);
         if (earlierKey.isPresent() && offer == Offer.ACCEPTED) {
             return order;
@@ -183,7 +183,7 @@ class Upsells {
         // gateway took is booked all the same.
         Order order = orders.get(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
-        Checkout.Upsell upsell = upsellOf(checkout, upsellId);
+        Checkout.Upsell upsell = upsellOf(accountId, checkout, upsellId);
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
         Product product = products.get(accountId, option.productId());
         PaymentGateway gateway = gateways.forAccount(accountId);
@@ -205,7 +205,7 @@ class Upsells {
     Order decline(String accountId, String orderId, String upsellId) {
         Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
-        upsellOf(checkout, upsellId);
+        upsellOf(accountId, checkout, upsellId);
         offers.status(accountId, orderId, upsellId).requireOpen();
         return transaction.execute(status -> {
             UpsellOffers.Locked offer = offers.lock(accountId, orderId, upsellId);
@@ -261,8 +261,9 @@ class Upsells {
         return checkouts.get(accountId, order.checkoutId());
     }
 
-    private static Checkout.Upsell upsellOf(Checkout checkout, String upsellId) {
-        return checkout.upsells().stream().filter(u -> u.id().equals(upsellId)).findFirst()
+    /** The upsell, retired or not: an order offered it before the seller took it away may still answer it. */
+    private Checkout.Upsell upsellOf(String accountId, Checkout checkout, String upsellId) {
+        return checkouts.upsellEver(accountId, checkout.id(), upsellId)
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
     }
 

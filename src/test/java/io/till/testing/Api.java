@@ -71,6 +71,10 @@ public class Api {
         return send("POST", path, apiKey, jsonBody, all);
     }
 
+    public Response patch(String path, String apiKey, String jsonBody) {
+        return send("PATCH", path, apiKey, jsonBody, List.of("Content-Type", "application/json"));
+    }
+
     public Response send(String method, String path, String apiKey, String body, List<String> headers) {
         var request = HttpRequest.newBuilder(uri(path))
             .method(method,
