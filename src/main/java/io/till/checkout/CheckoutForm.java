@@ -11,23 +11,24 @@ import java.util.Map;
 import org.springframework.util.MultiValueMap;
 
 /**
- * The new-checkout page's form as staff filled it: the product it sells, offer bumps (a name and a price in the
- * product's currency) and upsells (a name and the option they sell), each a row of repeated parameters read straight
- * from the request. Rows left empty are dropped. Turned into the API's {@link Checkouts.CheckoutInput}, so the page
- * refuses what the API refuses, with the refusals keyed by the form's fields.
+ * The new-checkout and edit-checkout pages' form as staff filled it: the product it sells, offer bumps (a name and a
+ * price in the product's currency) and upsells (a name and the option they sell), each a row of repeated parameters
+ * read straight from the request; on the edit page a row shown for an offer on sale carries its id. Rows left empty are
+ * dropped (an offer on sale emptied is taken away). Turned into the API's {@link Checkouts.CheckoutInput} or
+ * {@link CheckoutChange}, so the page refuses what the API refuses, with the refusals keyed by the form's fields.
  */
 record CheckoutForm(String name, String productId, List<AddonRow> addons, List<UpsellRow> upsells,
     Map<String, String> errors) {
 
     static final int MAX_ROWS = 20;
 
-    record AddonRow(String name, String price) {
+    record AddonRow(String id, String name, String price) {
         boolean isBlank() {
             return name.isBlank() && price.isBlank();
         }
     }
 
-    record UpsellRow(String name, String optionId) {
+    record UpsellRow(String id, String name, String optionId) {
         boolean isBlank() {
             return name.isBlank() && optionId.isBlank();
         }
@@ -37,17 +38,27 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
         return new CheckoutForm("", productId, List.of(), List.of(), Map.of());
     }
 
+    /** The edit page's form for {@code checkout}: its name and the offers on sale, prices as staff type them. */
+    static CheckoutForm of(Checkout checkout) {
+        return new CheckoutForm(checkout.name(), checkout.productId(), checkout.addons().stream()
+            .map(a -> new AddonRow(a.id(), a.name(), Amounts.typed(a.amount(), a.currency())))
+            .toList(), checkout.upsells().stream().map(u -> new UpsellRow(u.id(), u.name(), u.optionId())).toList(),
+            Map.of());
+    }
+
     static CheckoutForm of(MultiValueMap<String, String> params) {
         var addons = new ArrayList<AddonRow>();
         for (int i = 0; i < FormRows.count(params, "addon_name", MAX_ROWS); i++) {
-            var row = new AddonRow(FormRows.at(params, "addon_name", i), FormRows.at(params, "addon_price", i));
+            var row = new AddonRow(FormRows.at(params, "addon_id", i), FormRows.at(params, "addon_name", i),
+                FormRows.at(params, "addon_price", i));
             if (!row.isBlank()) {
                 addons.add(row);
             }
         }
         var upsells = new ArrayList<UpsellRow>();
         for (int i = 0; i < FormRows.count(params, "upsell_name", MAX_ROWS); i++) {
-            var row = new UpsellRow(FormRows.at(params, "upsell_name", i), FormRows.at(params, "upsell_option", i));
+            var row = new UpsellRow(FormRows.at(params, "upsell_id", i), FormRows.at(params, "upsell_name", i),
+                FormRows.at(params, "upsell_option", i));
             if (!row.isBlank()) {
                 upsells.add(row);
             }
@@ -61,7 +72,7 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
             return this;
         }
         var more = new ArrayList<>(addons);
-        more.add(new AddonRow("", ""));
+        more.add(new AddonRow("", "", ""));
         return new CheckoutForm(name, productId, List.copyOf(more), upsells, Map.of());
     }
 
@@ -70,7 +81,7 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
             return this;
         }
         var more = new ArrayList<>(upsells);
-        more.add(new UpsellRow("", ""));
+        more.add(new UpsellRow("", "", ""));
         return new CheckoutForm(name, productId, addons, List.copyOf(more), Map.of());
     }
 
@@ -93,6 +104,35 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
             upsells.stream().map(u -> new Checkouts.UpsellInput(u.name(), u.optionId().isBlank()
                 ? null
                 : u.optionId())).toList());
+    }
+
+    /**
+     * The update this edit form asks of {@code current}: every offer in its rows, in order, each on sale one by its id,
+     * except an upsell whose option staff changed, which becomes a new upsell (an upsell keeps what it was offered
+     * with). A price that is not one is refused as on the new page.
+     */
+    CheckoutChange change(Checkout current, String currency, FieldErrors errors) {
+        var input = input(currency, errors);
+        var addonChanges = new ArrayList<CheckoutChange.AddonChange>();
+        for (int i = 0; i < addons.size(); i++) {
+            var typed = input.addons().get(i);
+            addonChanges.add(new CheckoutChange.AddonChange(sold(addons.get(i).id(), current.addons().stream()
+                .map(Checkout.Addon::id).toList()), typed.name(), typed.amount(), typed.currency()));
+        }
+        var upsellChanges = new ArrayList<CheckoutChange.UpsellChange>();
+        for (int i = 0; i < upsells.size(); i++) {
+            var row = upsells.get(i);
+            boolean same = current.upsells().stream().anyMatch(u -> u.id().equals(row.id()) && u.optionId().equals(row
+                .optionId()));
+            upsellChanges.add(new CheckoutChange.UpsellChange(same ? row.id() : null, row.name(), row.optionId()
+                .isBlank() ? null : row.optionId()));
+        }
+        return new CheckoutChange(name, null, addonChanges, upsellChanges);
+    }
+
+    /** The id a row carried when it names an offer on sale; otherwise (none, or a stale page's) a new offer. */
+    private static String sold(String id, List<String> onSale) {
+        return onSale.contains(id) ? id : null;
     }
 
     CheckoutForm refused(List<FieldError> refusals) {

@@ -94,10 +94,7 @@ class CheckoutPages {
         }
         String id;
         try {
-            String currency = products.find(staff.accountId(), form.productId())
-                .flatMap(p -> p.options().stream().findFirst())
-                .map(ProductOption::currency)
-                .orElse("usd");
+            String currency = currency(staff.accountId(), form.productId());
             var errors = new FieldErrors();
             var input = form.input(currency, errors);
             checkouts.check(staff.accountId(), input, errors);
@@ -116,6 +113,57 @@ class CheckoutPages {
     @GetMapping(LIST + "/{id}")
     String checkout(Caller.Staff staff, @PathVariable String id, Model model) {
         return checkout(staff, id, null, model);
+    }
+
+    @GetMapping(LIST + "/{id}/edit")
+    String edit(Caller.Staff staff, @PathVariable String id, Model model) {
+        var checkout = checkouts.get(staff.accountId(), id);
+        return editForm(staff, checkout, CheckoutForm.of(checkout), model);
+    }
+
+    /**
+     * Saves the edit page: the name and the offers as {@code PATCH /api/v1/checkouts/{id}} changes them, refused by
+     * the same rules; the form's one-time key makes a double click save once (and add a new offer once).
+     */
+    @PostMapping(LIST + "/{id}")
+    String update(Caller.Staff staff, @PathVariable String id, @RequestParam MultiValueMap<String, String> params,
+        Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        String accountId = staff.accountId();
+        var current = checkouts.get(accountId, id);
+        var form = CheckoutForm.of(params);
+        if (params.containsKey("add_addon")) {
+            return editForm(staff, current, form.withAnotherAddon(), model);
+        }
+        if (params.containsKey("add_upsell")) {
+            return editForm(staff, current, form.withAnotherUpsell(), model);
+        }
+        try {
+            var errors = new FieldErrors();
+            var change = form.change(current, currency(accountId, current.productId()), errors);
+            errors.throwIfAny();
+            submissions.once(accountId, params.getFirst(FormSubmissions.FIELD), LIST + "/" + id + "?" + params,
+                () -> checkouts.update(accountId, id, change).id());
+        } catch (TillException refused) {
+            if (refused.errors().isEmpty()) {
+                throw refused;
+            }
+            response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+            return editForm(staff, current, form.refused(refused.refusals()), model);
+        }
+        redirect.addFlashAttribute("flash", "Checkout saved. Orders placed before keep what they bought.");
+        return "redirect:" + LIST + "/" + id;
+    }
+
+    /** Archives the checkout (it sells no more) or, with {@code active=true}, has it sell again. */
+    @PostMapping(LIST + "/{id}/active")
+    String active(Caller.Staff staff, @PathVariable String id, @RequestParam boolean active,
+        RedirectAttributes redirect) {
+        var checkout = checkouts.update(staff.accountId(), id, new CheckoutChange(null, active, null, null));
+        redirect.addFlashAttribute("flash", active
+            ? "“" + checkout.name() + "” sells again: purchases sent to it are taken."
+            : "“" + checkout.name() + "” is archived: purchases sent to it are refused, and nothing is charged. "
+                + "Orders already paid finish their upsells.");
+        return "redirect:" + LIST + "/" + id;
     }
 
     /**
@@ -189,6 +237,23 @@ class CheckoutPages {
             model.addAttribute("formKey", FormSubmissions.newKey());
         }
         return "checkout/checkout";
+    }
+
+    /** The currency a checkout of the product sells in: its offer bumps are priced in it. */
+    private String currency(String accountId, String productId) {
+        return products.find(accountId, productId)
+            .flatMap(p -> p.options().stream().findFirst())
+            .map(ProductOption::currency)
+            .orElse("usd");
+    }
+
+    private String editForm(Caller.Staff staff, Checkout checkout, CheckoutForm form, Model model) {
+        model.addAttribute("checkout", checkout);
+        model.addAttribute("product", products.find(staff.accountId(), checkout.productId()).orElse(null));
+        model.addAttribute("form", form);
+        model.addAttribute("options", OptionChoice.all(products, staff.accountId()));
+        model.addAttribute("formKey", FormSubmissions.newKey());
+        return "checkout/checkout_edit";
     }
 
     private String form(Caller.Staff staff, CheckoutForm form, Model model) {

@@ -287,6 +287,58 @@ class CatalogPagesTest {
         assertThat(page.locator("table.list tbody tr")).hasCount(2);
         page.navigate(api.uri("/admin/catalog/checkouts?product=" + bonus.get("id").asString()).toString());
         assertThat(page.locator(".none")).containsText("No checkout sells Bonus pack yet.");
+
+        // Edited: the bump repriced keeps its id, the upsell emptied is taken away, a new bump added.
+        page.navigate(api.uri("/admin/catalog/checkouts/" + checkout).toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#addon-price-0")).hasValue("9.00");
+        page.locator("#addon-price-0").fill("12");
+        page.locator("#upsell-name-0").fill("");
+        page.locator("#upsell-option-0").selectOption("");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add an offer bump")).click();
+        page.waitForLoadState();
+        page.locator("#addon-name-1").fill("Poster");
+        page.locator("#addon-price-1").fill("0");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("#addon-price-1 ~ .field-error")).isVisible();
+        page.locator("#addon-price-1").fill("5");
+        Chromium.screenshot(page, "catalog-edit-checkout-1280");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("Checkout saved");
+        assertThat(page.locator("section[aria-labelledby=addons-title] table")).containsText("$12.00");
+        assertThat(page.locator("section[aria-labelledby=addons-title] table")).containsText("Poster");
+        assertThat(page.locator("section[aria-labelledby=upsells-title] .none")).isVisible();
+        var edited = api.get("/api/v1/checkouts/" + checkout, shop.apiKey()).json();
+        assertThat(edited.get("addons").get(0).get("id").asString()).isEqualTo(addon);
+        assertThat(edited.get("addons").get(0).get("amount").asLong()).isEqualTo(1200);
+        assertThat(edited.get("addons").get(1).get("amount").asLong()).isEqualTo(500);
+        assertThat(edited.get("upsells")).isEmpty();
+
+        // Archived, it charges no one; sold again, it does.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Archive")).click();
+        var dialog = page.getByRole(AriaRole.DIALOG);
+        assertThat(dialog).containsText("nothing is charged");
+        dialog.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Archive"))
+            .click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("is archived");
+        assertThat(page.locator("#try-title")).hasCount(0);
+        Chromium.screenshot(page, "catalog-checkout-archived-1280");
+        var refused = api.post("/api/v1/checkouts/" + checkout + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Bob", "email": "bob@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(shop.monthly()));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        page.navigate(api.uri("/admin/catalog/checkouts").toString());
+        assertThat(page.locator("table.list tbody tr").filter(new com.microsoft.playwright.Locator.FilterOptions()
+            .setHasText("Spring sale"))).containsText("archived");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Spring sale")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sell again")).click();
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("sells again");
+        assertThat(api.get("/api/v1/checkouts/" + checkout, shop.apiKey()).json().get("active").asBoolean()).isTrue();
     }
 
     @Test
