@@ -623,14 +623,16 @@ class CatalogPagesTest {
         var page = signIn(shop, 390);
         for (String path : new String[]{"/admin/catalog/products/" + theirProduct,
                 "/admin/catalog/checkouts/" + other.checkoutId(), "/admin/catalog/checkouts?product=" + theirProduct,
-                "/admin/catalog/products/" + theirProduct + "/edit"}) {
+                "/admin/catalog/products/" + theirProduct + "/edit", "/admin/catalog/checkouts/" + other.checkoutId()
+                    + "/edit"}) {
             var response = page.navigate(api.uri(path).toString());
             assertThat(response.status()).as(path).isEqualTo(404);
             assertThat(page.locator("main")).not().containsText("Join");
         }
         for (String path : new String[]{"/admin/catalog", "/admin/catalog/products/new",
                 "/admin/catalog/checkouts", "/admin/catalog/checkouts/" + shop.checkoutId(),
-                "/admin/catalog/checkouts/new", "/admin/catalog/promo-codes"}) {
+                "/admin/catalog/checkouts/new", "/admin/catalog/checkouts/" + shop.checkoutId() + "/edit",
+                "/admin/catalog/promo-codes"}) {
             page.navigate(api.uri(path).toString());
             assertThat(page.url()).as(path).endsWith(path);
             assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as(path)
