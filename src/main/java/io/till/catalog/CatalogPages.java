@@ -194,7 +194,7 @@ class CatalogPages {
         var product = products.get(staff.accountId(), id);
         var typed = ProductForm.of(params);
         // One row, priced in the product's currency; the product's name stands for the form's, which it has none of.
-        var form = new ProductForm(product.name(), "", "", currencyOf(staff.accountId(), product), List.of(typed
+        var form = new ProductForm(product.name(), "", "", false, currencyOf(staff.accountId(), product), List.of(typed
             .options().getFirst()), Map.of());
         try {
             var option = form.input().options().getFirst();

@@ -18,8 +18,8 @@ import org.springframework.util.MultiValueMap;
  * the API's {@link ProductInput}, so the page refuses exactly what the API refuses; the refusals come back keyed by the
  * form's own field names.
  */
-record ProductForm(String name, String description, String groupId, String currency, List<OptionRow> options,
-    Map<String, String> errors) {
+record ProductForm(String name, String description, String groupId, boolean oneTrial, String currency,
+    List<OptionRow> options, Map<String, String> errors) {
 
     static final int MAX_ROWS = 20;
 
@@ -37,7 +37,7 @@ record ProductForm(String name, String description, String groupId, String curre
     }
 
     static ProductForm empty(String currency) {
-        return new ProductForm("", "", "", currency, List.of(OptionRow.blank()), Map.of());
+        return new ProductForm("", "", "", false, currency, List.of(OptionRow.blank()), Map.of());
     }
 
     static ProductForm of(MultiValueMap<String, String> params) {
@@ -55,7 +55,8 @@ record ProductForm(String name, String description, String groupId, String curre
             filled.add(rows.isEmpty() ? OptionRow.blank() : rows.getFirst());
         }
         return new ProductForm(FormRows.one(params, "name"), FormRows.one(params, "description"),
-            FormRows.one(params, "subscription_group_id"),
+            FormRows.one(params, "subscription_group_id"), "true".equals(FormRows.one(params,
+                "one_trial_per_customer")),
             FormRows.one(params, "currency").toLowerCase(Locale.ROOT), List.copyOf(filled), Map.of());
     }
 
@@ -66,7 +67,7 @@ record ProductForm(String name, String description, String groupId, String curre
         }
         var more = new ArrayList<>(options);
         more.add(OptionRow.blank());
-        return new ProductForm(name, description, groupId, currency, List.copyOf(more), Map.of());
+        return new ProductForm(name, description, groupId, oneTrial, currency, List.copyOf(more), Map.of());
     }
 
     /** The form without its option row {@code index} (from 0), as typed otherwise; the last row stays. */
@@ -76,7 +77,7 @@ record ProductForm(String name, String description, String groupId, String curre
         }
         var fewer = new ArrayList<>(options);
         fewer.remove(index);
-        return new ProductForm(name, description, groupId, currency, List.copyOf(fewer), Map.of());
+        return new ProductForm(name, description, groupId, oneTrial, currency, List.copyOf(fewer), Map.of());
     }
 
     /**
@@ -110,9 +111,8 @@ record ProductForm(String name, String description, String groupId, String curre
                 plan ? FormRows.wholeNumber(errors, path + ".installments", row.installments()) : null,
                 subscription ? FormRows.wholeNumber(errors, path + ".cycles", row.cycles()) : null, null));
         }
-        // One trial per customer is set on the product's Edit page (and by the API).
         var input = new ProductInput(name.strip(), description.isBlank() ? null : description.strip(),
-            blankToNull(groupId), inputs, null);
+            blankToNull(groupId), inputs, oneTrial);
         // The API's own checks too, so that one answer lists every bad field; a field that did not parse keeps the
         // words of its own refusal (the first for a field is the one shown).
         input.validate(errors);
@@ -126,7 +126,7 @@ record ProductForm(String name, String description, String groupId, String curre
         for (var refusal : refusals) {
             byField.putIfAbsent(formField(refusal.field()), refusal.sentence());
         }
-        return new ProductForm(name, description, groupId, currency, options, Map.copyOf(byField));
+        return new ProductForm(name, description, groupId, oneTrial, currency, options, Map.copyOf(byField));
     }
 
     /** The refusal of a product field ({@code name}) or an option's ({@code 0, "price"}), null when none. */

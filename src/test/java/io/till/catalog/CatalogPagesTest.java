@@ -70,10 +70,12 @@ class CatalogPagesTest {
         page.locator("#opt-name-0").fill("Monthly, with trial");
         page.locator("#opt-price-0").fill("29.50");
         page.locator("#opt-trial-0").fill("7");
+        page.getByLabel("One free trial per customer").check();
         assertThat(page.locator("#opt-installments-0")).isHidden();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add another option")).click();
         page.waitForLoadState();
         assertThat(page.locator("#opt-name-0")).hasValue("Monthly, with trial");
+        assertThat(page.getByLabel("One free trial per customer")).isChecked();
         assertThat(page.locator("#opt-trial-0")).hasValue("7");
         page.locator("#opt-name-1").fill("Lifetime");
         page.locator("#opt-kind-1").selectOption("one_time");
@@ -103,6 +105,7 @@ class CatalogPagesTest {
         String id = page.url().substring(page.url().lastIndexOf('/') + 1);
         var product = api.get("/api/v1/products/" + id, shop.apiKey()).json();
         assertThat(product.get("name").asString()).isEqualTo("Pro plan, yearly");
+        assertThat(product.get("one_trial_per_customer").asBoolean()).isTrue();
         var options = product.get("options");
         assertThat(options.size()).isEqualTo(2);
         assertThat(options.get(0).get("name").asString()).isEqualTo("Monthly, with trial");
