@@ -36,6 +36,23 @@ public class Orders {
      *
      * @return the order as written, with its number
      */
+    /** Marks the pending order's card as saved by its purchase (inside the purchase's transaction). */
+    public void markCardSaved(String accountId, String orderId) {
+        db.sql("UPDATE orders SET saved_card = true WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .update();
+    }
+
+    /** Whether the order's purchase saved the card it charges, rather than paying with one on file. */
+    public boolean savedCard(String accountId, String orderId) {
+        return db.sql("SELECT saved_card FROM orders WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .query(Boolean.class)
+            .single();
+    }
+
     public Order insertPending(String accountId, Order order) {
         long number = db.sql("""
             INSERT INTO order_numbers AS n (account_id, last_number) VALUES (:accountId, 1)

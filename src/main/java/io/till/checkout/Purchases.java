@@ -155,27 +155,16 @@ class Purchases {
                 cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
 
         if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
-            Payment failed = transaction.execute(status -> {
-                Payment payment = settlements.recordDeclined(accountId, cart, pending, gateway, chargeKey, declined);
-                if (begun.cardAdded() != null) {
-                    // Declined at the purchase that saved it, the card is not kept in the customer's wallet: it would
-                    // be their default, shown as the card on file and charged later. It stays on record for the
-                    // failed payment, and the same card tried again is saved anew.
-                    cards.detach(accountId, pending.customerId(), begun.cardAdded());
-                }
-                return payment;
-            });
+            Payment failed = transaction.execute(status -> settlements.recordDeclined(accountId, cart, pending,
+                gateway, chargeKey, declined));
             throw Settlements.notPaid(pending, failed, cardField(request));
         }
         return transaction.execute(status -> settlements.recordPaid(accountId, cart, pending, gateway, chargeKey,
             charge));
     }
 
-    /**
-     * A pending order, how the gateway finds the card it is charged to (read as the order was written), and the card
-     * this purchase saved ({@code cardAdded}; null when it paid with one saved before).
-     */
-    record Begun(Order order, String cardReference, String cardAdded) {}
+    /** A pending order, and how the gateway finds the card it is charged to (read as the order was written). */
+    record Begun(Order order, String cardReference) {}
 
     /** Step 1: the customer, the card and the pending order, with the timer that settles it if step 3 never comes. */
     Begun begin(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway) {
@@ -373,8 +362,11 @@ class Purchases {
             .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", (byDefault
                 ? "the customer's default card " + cardId
                 : "card " + cardId) + " was removed while the order was placed; nothing was charged"));
-        return new Begun(orders.insertPending(accountId, order), cardReference, saved.filter(Cards.Purchased::added)
-            .map(card -> card.card().id()).orElse(null));
+        Order pending = orders.insertPending(accountId, order);
+        if (saved.filter(Cards.Purchased::added).isPresent()) {
+            orders.markCardSaved(accountId, pending.id());
+        }
+        return new Begun(pending, cardReference);
     }
 
 }

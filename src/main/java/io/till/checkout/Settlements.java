@@ -174,7 +174,12 @@ class Settlements {
             option.startsWithTrial() && optionItem.amount() == 0);
     }
 
-    /** Step 3 of a declined purchase (inside the caller's transaction): the order failed, the promo is free again. */
+    /**
+     * Step 3 of a declined purchase (inside the caller's transaction): the order failed, the promo is free again, and
+     * a card the purchase saved leaves the customer's wallet, whether the purchase heard the decline or the clock
+     * settles it after a crash: kept, it would be their default, shown as the card on file and charged later. It stays
+     * on record for the failed payment, and the same card tried again is saved anew.
+     */
     Payment recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         PaymentGateway.ChargeResult.Declined declined) {
         Order order = orders.settle(accountId, pending.id(), Order.Status.FAILED);
@@ -186,6 +191,9 @@ class Settlements {
             declined);
         events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment, "order",
             order, "customer", customers.get(accountId, order.customerId())));
+        if (order.cardId() != null && orders.savedCard(accountId, order.id())) {
+            cards.detach(accountId, order.customerId(), order.cardId());
+        }
         return payment;
     }
 

@@ -54,6 +54,34 @@ class PendingOrderSettlementTest {
             "payment.succeeded", "subscription.started");
     }
 
+    /**
+     * A purchase cut off after its charge was declined, settled later by the clock: as the purchase itself would have,
+     * it takes the card it saved out of the buyer's wallet (it would be their default, charged at renewals), while a
+     * card saved before stays.
+     */
+    @Test
+    void aDeclinedPurchaseSettledAfterTheNodeDiedRemovesTheCardItSaved() {
+        var shop = shops.open();
+        var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_chargeCustomerFail",
+            shop.monthly(), List.of(), null, null));
+        String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
+            .orElseThrow();
+        var declined = gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop
+            .accountId(), "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+        String kept = shops.saveCard(shop, pending.customerId(), "pm_card_visa");
+
+        shops.advance(shop, "PT11M");
+
+        assertThat(declined).isInstanceOf(PaymentGateway.ChargeResult.Declined.class);
+        var order = api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json();
+        assertThat(order.get("status").asString()).isEqualTo("failed");
+        var wallet = api.get(Shops.cards(pending.customerId()), shop.apiKey()).json().get("data");
+        assertThat(wallet.findValuesAsString("id")).containsExactly(kept);
+        assertThat(api.get("/api/v1/customers/" + pending.customerId(), shop.apiKey()).json()
+            .get("default_card").get("id").asString()).isEqualTo(kept);
+    }
+
     @Test
     void asksAgainLaterWhileTheGatewayMayNotYetFindTheCharge() {
         var shop = shops.open();
