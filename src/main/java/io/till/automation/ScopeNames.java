@@ -53,13 +53,19 @@ class ScopeNames {
      */
     List<WhenChoices.Choice> choices(String accountId, ScopeKey kind) {
         String sql = switch (kind) {
-            case CHECKOUT, PRODUCT, SUBSCRIPTION_GROUP -> "SELECT id, name FROM " + kind.table
+            case CHECKOUT -> "SELECT id, name || CASE WHEN archived_at IS NULL THEN '' ELSE ' (archived)' END AS name"
+                + " FROM checkouts WHERE account_id = :accountId ORDER BY archived_at IS NOT NULL, lower(name), id";
+            case PRODUCT, SUBSCRIPTION_GROUP -> "SELECT id, name FROM " + kind.table
                 + " WHERE account_id = :accountId ORDER BY lower(name), id";
             case PROMO_CODE -> "SELECT id, code AS name FROM promo_codes WHERE account_id = :accountId"
                 + " ORDER BY lower(code)";
-            case UPSELL, ADDON -> "SELECT o.id, c.name || ' · ' || o.name AS name FROM " + kind.table + " o"
+            // Offers taken away, and those of archived checkouts, last and marked: an automation may still name them.
+            case UPSELL, ADDON -> "SELECT o.id, c.name || ' · ' || o.name || CASE WHEN o.retired_at IS NOT NULL"
+                + " THEN ' (no longer offered)' WHEN c.archived_at IS NOT NULL THEN ' (archived)' ELSE '' END AS name"
+                + " FROM " + kind.table + " o"
                 + " JOIN checkouts c ON c.id = o.checkout_id AND c.account_id = o.account_id"
-                + " WHERE o.account_id = :accountId ORDER BY lower(c.name), c.id, o.position";
+                + " WHERE o.account_id = :accountId"
+                + " ORDER BY o.retired_at IS NOT NULL OR c.archived_at IS NOT NULL, lower(c.name), c.id, o.position";
             case OPTION -> "SELECT o.id, p.name || ' · ' || o.name AS name FROM product_options o"
                 + " JOIN products p ON p.id = o.product_id AND p.account_id = o.account_id"
                 + " WHERE o.account_id = :accountId ORDER BY lower(p.name), p.id, o.position";
