@@ -136,6 +136,14 @@ class CatalogController {
         return groups.get(caller.accountId(), id);
     }
 
+    @PatchMapping("/subscription_groups/{id}")
+    @Operation(summary = "Rename a subscription group", description = "Unique among the account's groups whatever "
+        + "the case (400 taken). Its products and subscriptions stay in it; automations scoped to it name it by id.")
+    SubscriptionGroups.SubscriptionGroup renameGroup(Caller caller, @PathVariable String id,
+        @RequestBody GroupInput body) {
+        return groups.rename(caller.accountId(), id, body.name());
+    }
+
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/promo_codes")
     @Operation(summary = "Create a promo code", description = "percent_off or amount_off (with currency), optional "

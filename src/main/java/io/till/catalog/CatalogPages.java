@@ -288,6 +288,24 @@ class CatalogPages {
         }
     }
 
+    /** Renames a group from the catalog page; a refusal comes back there, saying why, with nothing changed. */
+    @PostMapping(CATALOG + "/groups/{id}")
+    String renameGroup(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
+        RedirectAttributes redirect) {
+        String before = groups.get(staff.accountId(), id).name();
+        try {
+            var group = groups.rename(staff.accountId(), id, name);
+            redirect.addFlashAttribute("flash", "Subscription group \u201c" + before + "\u201d is now \u201c"
+                + group.name() + "\u201d. Its products, subscriptions and automations keep it.");
+        } catch (TillException refused) {
+            boolean taken = refused.errors().stream().anyMatch(error -> error.code().equals("taken"));
+            redirect.addFlashAttribute("flashError", taken
+                ? "Not renamed: you have a group named \u201c" + name.strip() + "\u201d already."
+                : "Not renamed: a group needs a name of at most 200 characters.");
+        }
+        return "redirect:" + CATALOG;
+    }
+
     private String form(Caller.Staff staff, ProductForm form, Model model) {
         model.addAttribute("form", form);
         model.addAttribute("groups", allGroups(staff.accountId()));

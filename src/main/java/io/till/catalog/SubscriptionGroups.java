@@ -36,25 +36,7 @@ public class SubscriptionGroups {
      */
     @Transactional
     SubscriptionGroup create(String accountId, String name) {
-        var errors = new FieldErrors();
-        if (name == null || name.isBlank() || name.length() > 200) {
-            errors.add("name", "required", "is required, at most 200 characters");
-        }
-        errors.throwIfAny();
-        db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", "till.subscription-groups:" + accountId)
-            .query((rs, row) -> 1).list();
-        boolean taken = db.sql("""
-            SELECT EXISTS (SELECT 1 FROM subscription_groups
-                            WHERE account_id = :accountId AND lower(name) = lower(:name))
-            """)
-            .param("accountId", accountId)
-            .param("name", name.strip())
-            .query(Boolean.class)
-            .single();
-        if (taken) {
-            throw TillException.invalid("name", "taken", "is the name of a group you have already: choose it for "
-                + "the product, or give this one another name");
-        }
+        checkName(accountId, name, null);
         var group = new SubscriptionGroup(Ids.newId("sgrp"), name.strip(), Timestamps.now(clock));
         db.sql(
             "INSERT INTO subscription_groups (id, account_id, name, created_at) VALUES (:id, :accountId, :name, :at)")
@@ -64,6 +46,50 @@ public class SubscriptionGroups {
             .param("at", Timestamps.of(group.createdAt()))
             .update();
         return group;
+    }
+
+    /**
+     * Renames the group, as unique as a new one's name (another letter case of its own name is a rename). Its products
+     * and subscriptions stay in it, and automations scoped to it keep it: they name it by id.
+     */
+    @Transactional
+    SubscriptionGroup rename(String accountId, String id, String name) {
+        get(accountId, id);
+        checkName(accountId, name, id);
+        db.sql("UPDATE subscription_groups SET name = :name WHERE account_id = :accountId AND id = :id")
+            .param("name", name.strip())
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
+    /**
+     * Refuses a name that is blank, too long, or that of another group of the account whatever the case (the lock
+     * makes two at once see each other).
+     */
+    private void checkName(String accountId, String name, String exceptId) {
+        var errors = new FieldErrors();
+        if (name == null || name.isBlank() || name.length() > 200) {
+            errors.add("name", "required", "is required, at most 200 characters");
+        }
+        errors.throwIfAny();
+        db.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", "till.subscription-groups:" + accountId)
+            .query((rs, row) -> 1).list();
+        boolean taken = db.sql("""
+            SELECT EXISTS (SELECT 1 FROM subscription_groups
+                            WHERE account_id = :accountId AND lower(name) = lower(:name)
+                              AND id IS DISTINCT FROM :exceptId)
+            """)
+            .param("accountId", accountId)
+            .param("name", name.strip())
+            .param("exceptId", exceptId)
+            .query(Boolean.class)
+            .single();
+        if (taken) {
+            throw TillException.invalid("name", "taken", "is the name of a group you have already: choose it for "
+                + "the product, or give this one another name");
+        }
     }
 
     SubscriptionGroup get(String accountId, String id) {

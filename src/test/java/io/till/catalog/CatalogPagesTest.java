@@ -468,8 +468,37 @@ class CatalogPagesTest {
         assertThat(page.locator("dl.facts")).containsText("Memberships");
         assertThat(page.locator("table.list")).containsText("$190.00 / 12 months");
         String id = page.url().substring(page.url().lastIndexOf('/') + 1);
+        String group = api.get("/api/v1/products/" + id, shop.apiKey()).json().get("subscription_group_id")
+            .asString();
+        assertThat(group).startsWith("sgrp_");
+
+        // Renamed on the catalog page, it keeps its products; a name another group has is refused, there and by the
+        // API.
+        assertThat(api.post("/api/v1/subscription_groups", shop.apiKey(), "{\"name\": \"Courses\"}").status())
+            .isEqualTo(201);
+        page.navigate(api.uri("/admin/catalog").toString());
+        page.locator(".cat-groups li").filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText(
+            "Memberships")).locator("summary").click();
+        page.getByLabel("New name for Memberships").fill("courses");
+        page.getByLabel("New name for Memberships").press("Enter");
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash.refused")).hasText("Not renamed: you have a group named “courses” already.");
+        page.locator(".cat-groups li").filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText(
+            "Memberships")).locator("summary").click();
+        page.getByLabel("New name for Memberships").fill("Members' club");
+        Chromium.screenshot(page, "catalog-group-rename-1280");
+        page.getByLabel("New name for Memberships").press("Enter");
+        page.waitForLoadState();
+        assertThat(page.locator("p.flash")).containsText("“Memberships” is now “Members' club”");
+        assertThat(page.locator("table.list")).containsText("Members' club");
         assertThat(api.get("/api/v1/products/" + id, shop.apiKey()).json().get("subscription_group_id").asString())
-            .startsWith("sgrp_");
+            .isEqualTo(group);
+        var taken = api.patch("/api/v1/subscription_groups/" + group, shop.apiKey(), "{\"name\": \"COURSES\"}");
+        assertThat(taken.status()).as(taken.text()).isEqualTo(400);
+        assertThat(taken.json().get("errors").get(0).get("code").asString()).isEqualTo("taken");
+        var renamed = api.patch("/api/v1/subscription_groups/" + group, shop.apiKey(), "{\"name\": \"MEMBERS' CLUB\"}");
+        assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+        assertThat(renamed.json().get("name").asString()).isEqualTo("MEMBERS' CLUB");
     }
 
     @Test
