@@ -105,36 +105,9 @@ public class Checkouts {
             change.upsells() == null
                 ? null
                 : change.upsells().stream().map(u -> u == null ? null : u.input()).toList());
-        var kept = new HashSet<String>();
         List<CheckoutChange.AddonChange> addons = change.addons() == null ? List.of() : change.addons();
-        for (int i = 0; i < addons.size(); i++) {
-            String offer = addons.get(i) == null ? null : addons.get(i).id();
-            if (offer != null && current.addons().stream().noneMatch(a -> a.id().equals(offer))) {
-                errors.add("addons[" + i + "].id", "not_found", "is not an offer bump on sale at this checkout "
-                    + "(one taken away does not come back): leave out id to add a new one");
-            } else if (offer != null && !kept.add(offer)) {
-                errors.add("addons[" + i + "].id", "duplicate", "is listed twice");
-            }
-        }
         List<CheckoutChange.UpsellChange> upsells = change.upsells() == null ? List.of() : change.upsells();
-        for (int i = 0; i < upsells.size(); i++) {
-            var upsell = upsells.get(i);
-            String offer = upsell == null ? null : upsell.id();
-            var was = offer == null
-                ? Optional.<Checkout.Upsell>empty()
-                : current.upsells().stream().filter(u -> u.id().equals(offer)).findFirst();
-            if (offer != null && was.isEmpty()) {
-                errors.add("upsells[" + i + "].id", "not_found", "is not an upsell on sale at this checkout "
-                    + "(one taken away does not come back): leave out id to add a new one");
-            } else if (offer != null && !kept.add(offer)) {
-                errors.add("upsells[" + i + "].id", "duplicate", "is listed twice");
-            } else if (was.isPresent() && upsell.optionId() != null && !was.get().optionId().equals(upsell
-                .optionId())) {
-                errors.add("upsells[" + i + "].option_id", "not_changeable", "stays the option this upsell was "
-                    + "offered with, as orders offered it answer what they were shown: leave out id to offer "
-                    + "another option as a new upsell");
-            }
-        }
+        checkOffersNamed(current, addons, upsells, errors);
         // Offers the update cannot name are refused alone: the rest of such an entry says nothing yet.
         errors.throwIfAny();
         check(accountId, input, errors);
@@ -155,47 +128,98 @@ public class Checkouts {
             .param("id", id)
             .update();
         if (change.addons() != null) {
-            retireOmitted(accountId, id, "checkout_addons", addons.stream().map(CheckoutChange.AddonChange::id)
-                .toList(), now);
-            for (int i = 0; i < addons.size(); i++) {
-                var addon = addons.get(i);
-                if (addon.id() == null) {
-                    insertAddon(accountId, id, i, input.addons().get(i));
-                } else {
-                    db.sql("""
-                        UPDATE checkout_addons SET position = :position, name = :name, amount = :amount,
-                               currency = :currency
-                         WHERE account_id = :accountId AND id = :id
-                        """)
-                        .param("position", i)
-                        .param("name", addon.name().strip())
-                        .param("amount", addon.amount())
-                        .param("currency", addon.currency().toLowerCase(Locale.ROOT))
-                        .param("accountId", accountId)
-                        .param("id", addon.id())
-                        .update();
-                }
-            }
+            replaceAddons(accountId, id, addons, input.addons(), now);
         }
         if (change.upsells() != null) {
-            retireOmitted(accountId, id, "checkout_upsells", upsells.stream().map(CheckoutChange.UpsellChange::id)
-                .toList(), now);
-            for (int i = 0; i < upsells.size(); i++) {
-                var upsell = upsells.get(i);
-                if (upsell.id() == null) {
-                    insertUpsell(accountId, id, i, input.upsells().get(i));
-                } else {
-                    db.sql("UPDATE checkout_upsells SET position = :position, name = :name "
-                        + "WHERE account_id = :accountId AND id = :id")
-                        .param("position", i)
-                        .param("name", upsell.name().strip())
-                        .param("accountId", accountId)
-                        .param("id", upsell.id())
-                        .update();
-                }
-            }
+            replaceUpsells(accountId, id, upsells, input.upsells(), now);
         }
         return get(accountId, id);
+    }
+
+    /**
+     * Refuses an offer id that names none on sale at {@code current} (or names one twice), and an upsell kept with
+     * another option than the one it was offered with.
+     */
+    private static void checkOffersNamed(Checkout current, List<CheckoutChange.AddonChange> addons,
+        List<CheckoutChange.UpsellChange> upsells, FieldErrors errors) {
+        var kept = new HashSet<String>();
+        for (int i = 0; i < addons.size(); i++) {
+            String offer = addons.get(i) == null ? null : addons.get(i).id();
+            if (offer != null && current.addons().stream().noneMatch(a -> a.id().equals(offer))) {
+                errors.add("addons[" + i + "].id", "not_found", "is not an offer bump on sale at this checkout "
+                    + "(one taken away does not come back): leave out id to add a new one");
+            } else if (offer != null && !kept.add(offer)) {
+                errors.add("addons[" + i + "].id", "duplicate", "is listed twice");
+            }
+        }
+        for (int i = 0; i < upsells.size(); i++) {
+            var upsell = upsells.get(i);
+            String offer = upsell == null ? null : upsell.id();
+            var was = offer == null
+                ? Optional.<Checkout.Upsell>empty()
+                : current.upsells().stream().filter(u -> u.id().equals(offer)).findFirst();
+            if (offer != null && was.isEmpty()) {
+                errors.add("upsells[" + i + "].id", "not_found", "is not an upsell on sale at this checkout "
+                    + "(one taken away does not come back): leave out id to add a new one");
+            } else if (offer != null && !kept.add(offer)) {
+                errors.add("upsells[" + i + "].id", "duplicate", "is listed twice");
+            } else if (was.isPresent() && upsell.optionId() != null && !was.get().optionId().equals(upsell
+                .optionId())) {
+                errors.add("upsells[" + i + "].option_id", "not_changeable", "stays the option this upsell was "
+                    + "offered with, as orders offered it answer what they were shown: leave out id to offer "
+                    + "another option as a new upsell");
+            }
+        }
+    }
+
+    /**
+     * The checkout's offer bumps become {@code addons}, in order: each kept one (named by id) renamed and repriced as
+     * {@code inputs} says, each new one added, the others retired.
+     */
+    private void replaceAddons(String accountId, String id, List<CheckoutChange.AddonChange> addons,
+        List<AddonInput> inputs, Instant now) {
+        retireOmitted(accountId, id, "checkout_addons", addons.stream().map(CheckoutChange.AddonChange::id)
+            .toList(), now);
+        for (int i = 0; i < addons.size(); i++) {
+            var addon = addons.get(i);
+            if (addon.id() == null) {
+                insertAddon(accountId, id, i, inputs.get(i));
+            } else {
+                db.sql("""
+                    UPDATE checkout_addons SET position = :position, name = :name, amount = :amount,
+                           currency = :currency
+                     WHERE account_id = :accountId AND id = :id
+                    """)
+                    .param("position", i)
+                    .param("name", addon.name().strip())
+                    .param("amount", addon.amount())
+                    .param("currency", addon.currency().toLowerCase(Locale.ROOT))
+                    .param("accountId", accountId)
+                    .param("id", addon.id())
+                    .update();
+            }
+        }
+    }
+
+    /** The checkout's upsells become {@code upsells}, in order, as {@link #replaceAddons} does for offer bumps. */
+    private void replaceUpsells(String accountId, String id, List<CheckoutChange.UpsellChange> upsells,
+        List<UpsellInput> inputs, Instant now) {
+        retireOmitted(accountId, id, "checkout_upsells", upsells.stream().map(CheckoutChange.UpsellChange::id)
+            .toList(), now);
+        for (int i = 0; i < upsells.size(); i++) {
+            var upsell = upsells.get(i);
+            if (upsell.id() == null) {
+                insertUpsell(accountId, id, i, inputs.get(i));
+            } else {
+                db.sql("UPDATE checkout_upsells SET position = :position, name = :name "
+                    + "WHERE account_id = :accountId AND id = :id")
+                    .param("position", i)
+                    .param("name", upsell.name().strip())
+                    .param("accountId", accountId)
+                    .param("id", upsell.id())
+                    .update();
+            }
+        }
     }
 
     /** Retires the offers on sale in {@code table} (addons or upsells) that {@code keptIds} leaves out. */
