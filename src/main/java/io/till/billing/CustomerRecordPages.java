@@ -72,6 +72,15 @@ class CustomerRecordPages {
     /** An invoice of the customer still waiting for its money: what it bills, what is owed, since when. */
     record UnpaidRow(String id, String bills, String owed, Instant dueAt, int attempts, boolean overdue) {}
 
+    /**
+     * An entry of the customer's credit, newest first: granted (by staff, the API or an automation), from a credit
+     * note on an invoice, or spent on one ({@code invoiceId}, shown by {@code invoiceNumber}); the amount signed.
+     */
+    record CreditRow(String what, String amount, String invoiceId, Long invoiceNumber, String reason, Instant at) {}
+
+    /** How many credit entries the record lists; the API pages through all of them. */
+    static final int CREDIT_ROWS = 10;
+
     @GetMapping("/admin/customers/{id}")
     String record(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "subscriptions", defaultValue = "active") String subscriptionsShown,
@@ -124,7 +133,11 @@ class CustomerRecordPages {
         model.addAttribute("stats", customerStats);
         model.addAttribute("lifetimeValue", money(customerStats.lifetimeValue()));
         model.addAttribute("disputed", money(customerStats.disputed()));
-        model.addAttribute("credits", money(credits.balance(accountId, id).balances()));
+        var balance = credits.balance(accountId, id);
+        model.addAttribute("credits", money(balance.balances()));
+        model.addAttribute("creditRows", balance.entries().stream().limit(CREDIT_ROWS).map(e -> creditRow(accountId,
+            e)).toList());
+        model.addAttribute("creditMore", balance.entries().size() > CREDIT_ROWS);
         // "Add credit" starts in the currency the customer buys in: their newest order's, else their subscriptions'.
         model.addAttribute("creditCurrency", orders.list(accountId, id, PageRequest.of(1, null, "ord")).data().stream()
             .map(Order::currency)
@@ -166,6 +179,18 @@ class CustomerRecordPages {
         byCard.forEach((cardId, pays) -> cards.findSaved(accountId, cardId)
             .ifPresent(card -> paying.add(new PayingCard(CardExpiry.label(card, now), String.join(", ", pays)))));
         return paying;
+    }
+
+    private CreditRow creditRow(String accountId, Credits.Entry entry) {
+        String what = switch (entry.kind()) {
+            case "grant" -> "Granted";
+            case "credit_note" -> "Credit note";
+            default -> "Spent on an invoice";
+        };
+        Long number = entry.invoiceId() == null ? null : invoices.get(accountId, entry.invoiceId()).number();
+        String amount = (entry.amount() > 0 ? "+" : "\u2212") + Amounts.format(Math.abs(entry.amount()), entry
+            .currency());
+        return new CreditRow(what, amount, entry.invoiceId(), number, entry.reason(), entry.createdAt());
     }
 
     private static String money(List<CustomerStats.Money> amounts) {

@@ -234,6 +234,8 @@ class CustomerRecordPagesTest {
             chromium.page(1280), "/admin/customers/" + store.ada());
         var facts = page.locator("section:has(#info) .facts");
         assertThat(facts).containsText("No credits");
+        // The facts are a two-column grid: a <dd> without its <dt> would push every fact after it out of line.
+        assertThat(facts.locator("> dd")).hasCount(facts.locator("> dt").count());
 
         page.locator("#add-credit summary").click();
         assertThat(page.getByLabel("Currency")).hasValue("usd");
@@ -248,6 +250,12 @@ class CustomerRecordPagesTest {
         assertThat(balance.get("balances").get(0).get("amount").asLong()).isEqualTo(1250);
         assertThat(balance.get("balances").get(0).get("currency").asString()).isEqualTo("usd");
         assertThat(balance.get("entries").get(0).get("reason").asString()).isEqualTo("Late delivery");
+        // The record lists what made the balance: the grant, with its reason.
+        page.locator(".credit-history summary").click();
+        assertThat(page.locator(".credit-history li")).hasCount(1);
+        assertThat(page.locator(".credit-history li")).containsText("Granted");
+        assertThat(page.locator(".credit-history li")).containsText("+$12.50");
+        assertThat(page.locator(".credit-history li")).containsText("“Late delivery”");
         Chromium.screenshot(page, "dashboard-customer-credit-added-1280");
     }
 
