@@ -41,6 +41,11 @@ public record Receipt(
     String footer,
     boolean startedByOrder) {
 
+    /** The footer cut into text and the web addresses in it, which receipts show as links. */
+    public List<LinkedText.Part> footerParts() {
+        return LinkedText.of(footer);
+    }
+
     public enum Kind {
         ORDER,
         PAYMENT

@@ -157,7 +157,16 @@ final class ReceiptPdf {
             document.add(paid);
         }
         if (receipt.footer() != null) {
-            var footer = new Paragraph(text(receipt.footer()), font(9, Font.NORMAL, MUTED));
+            // Its web addresses are links a reader of the PDF can follow.
+            var footer = new Paragraph();
+            for (var part : receipt.footerParts()) {
+                var chunk = new Chunk(text(part.text()), font(9, part.href() == null ? Font.NORMAL : Font.UNDERLINE,
+                    MUTED));
+                if (part.href() != null) {
+                    chunk.setAnchor(part.href());
+                }
+                footer.add(chunk);
+            }
             footer.setSpacingBefore(28);
             document.add(footer);
         }
@@ -208,7 +217,9 @@ final class ReceiptPdf {
 
     private static Font font(float size, int style, Color color) {
         // The bold face itself, not a regular one OpenPDF would thicken with strokes.
-        return new Font(style == Font.BOLD ? Fonts.BOLD : Fonts.REGULAR, size, Font.NORMAL, color);
+        return new Font(style == Font.BOLD ? Fonts.BOLD : Fonts.REGULAR, size, style == Font.UNDERLINE
+            ? Font.UNDERLINE
+            : Font.NORMAL, color);
     }
 
     /** The text as the font can print it: a character it has no glyph for becomes '?', never a blank box. */

@@ -60,7 +60,7 @@ class ReceiptEmailsTest {
             "application/json"));
         assertThat(branding.status()).as(branding.text()).isEqualTo(200);
         var settings = api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
-            {"receipt_emails": %s, "footer": "Your receipts live at atelier.test/portal"}"""
+            {"receipt_emails": %s, "footer": "Your receipts live at https://atelier.test/portal."}"""
             .formatted(receiptEmailsJson), List.of("Content-Type", "application/json"));
         assertThat(settings.status()).as(settings.text()).isEqualTo(200);
         return shop;
@@ -97,6 +97,23 @@ class ReceiptEmailsTest {
         throw new AssertionError("no attachment");
     }
 
+    static String htmlPart(MimeMessage email) throws Exception {
+        var mixed = (MimeMultipart) email.getContent();
+        var alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
+        return (String) alternative.getBodyPart(1).getContent();
+    }
+
+    static java.util.List<String> pdfLinks(MimeMessage email) throws Exception {
+        var parts = (MimeMultipart) email.getContent();
+        for (int i = 0; i < parts.getCount(); i++) {
+            BodyPart part = parts.getBodyPart(i);
+            if (Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+                return ReceiptPdfs.links(part.getInputStream().readAllBytes());
+            }
+        }
+        throw new AssertionError("no attachment");
+    }
+
     static String textPart(MimeMessage email) throws Exception {
         var mixed = (MimeMultipart) email.getContent();
         var alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
@@ -114,9 +131,13 @@ class ReceiptEmailsTest {
         assertThat(email.getSubject()).isEqualTo("Your receipt from Ada's Atelier");
         assertThat(email.getAllRecipients()[0].toString()).isEqualTo("grace@example.com");
         assertThat(email.getContentType()).startsWith("multipart/mixed");
-        assertThat(textPart(email)).contains("$19.00", "Visa •••• 4242", "Your receipts live at atelier.test/portal");
+        assertThat(textPart(email)).contains("$19.00", "Visa •••• 4242",
+            "Your receipts live at https://atelier.test/portal.");
         assertThat(pdfText(email)).contains("Ada's Atelier", order.get("payment_id").asString(), "Membership",
-            "$19.00", "4242", "Your receipts live at atelier.test/portal");
+            "$19.00", "4242", "Your receipts live at https://atelier.test/portal.");
+        // The footer's address is a link, in the email and in its PDF; the full stop after it is not part of it.
+        assertThat(htmlPart(email)).containsPattern("<a\\s+href=\"https://atelier.test/portal\"[^>]*>https://atelier.test/portal</a>\\.");
+        assertThat(pdfLinks(email)).containsExactly("https://atelier.test/portal");
 
         // Sending again, by hand or by the sweep, finds the key sent and sends nothing. (The server that received the
         // mail counts it before the sender has marked it sent.)

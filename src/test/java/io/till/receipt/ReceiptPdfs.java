@@ -25,6 +25,26 @@ public final class ReceiptPdfs {
         }
     }
 
+    /** The web addresses the PDF's pages link to (URI actions of link annotations), in order. */
+    public static java.util.List<String> links(byte[] pdf) {
+        try (var reader = new PdfReader(pdf)) {
+            var links = new java.util.ArrayList<String>();
+            for (int page = 1; page <= reader.getNumberOfPages(); page++) {
+                var annotations = reader.getPageN(page).getAsArray(PdfName.ANNOTS);
+                for (int i = 0; annotations != null && i < annotations.size(); i++) {
+                    var annotation = (PdfDictionary) PdfReader.getPdfObject(annotations.getPdfObject(i));
+                    var action = annotation.getAsDict(PdfName.A);
+                    if (action != null && action.getAsString(PdfName.URI) != null) {
+                        links.add(action.getAsString(PdfName.URI).toUnicodeString());
+                    }
+                }
+            }
+            return links;
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a readable PDF", e);
+        }
+    }
+
     /** How many images the PDF's pages draw (image XObjects in their resources). */
     public static int images(byte[] pdf) {
         try (var reader = new PdfReader(pdf)) {
