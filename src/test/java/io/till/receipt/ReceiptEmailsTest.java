@@ -136,7 +136,8 @@ class ReceiptEmailsTest {
         assertThat(pdfText(email)).contains("Ada's Atelier", order.get("payment_id").asString(), "Membership",
             "$19.00", "4242", "Your receipts live at https://atelier.test/portal.");
         // The footer's address is a link, in the email and in its PDF; the full stop after it is not part of it.
-        assertThat(htmlPart(email)).containsPattern("<a\\s+href=\"https://atelier.test/portal\"[^>]*>https://atelier.test/portal</a>\\.");
+        assertThat(htmlPart(email))
+            .containsPattern("<a\\s+href=\"https://atelier.test/portal\"[^>]*>https://atelier.test/portal</a>\\.");
         assertThat(pdfLinks(email)).containsExactly("https://atelier.test/portal");
 
         // Sending again, by hand or by the sweep, finds the key sent and sends nothing. (The server that received the
