@@ -47,15 +47,22 @@ class CheckoutController {
 
     @GetMapping
     @Operation(summary = "List checkouts", description = "Newest first; product_id keeps the checkouts that sell "
-        + "that product.")
+        + "that product, active=true those that sell, active=false the archived ones.")
     Page<Checkout> list(Caller caller, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor,
-        @RequestParam(name = "product_id", required = false) String productId) {
+        @RequestParam(name = "product_id", required = false) String productId,
+        @RequestParam(required = false) String active) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "chk", errors);
         String product = errors.idParam("product_id", productId, "prod", "a product");
+        Boolean selling = null;
+        if ("true".equals(active) || "false".equals(active)) {
+            selling = Boolean.valueOf(active);
+        } else if (active != null && !active.isEmpty()) {
+            errors.add("active", "invalid_format", "must be true or false");
+        }
         errors.throwIfAny();
-        return checkouts.list(caller.accountId(), product, page);
+        return checkouts.list(caller.accountId(), product, selling, page);
     }
 
     @GetMapping("/{id}")

@@ -69,7 +69,8 @@ class CheckoutPages {
         @RequestParam(required = false) String cursor, Model model) {
         String accountId = staff.accountId();
         Product only = product == null || product.isBlank() ? null : products.get(accountId, product);
-        var page = checkouts.list(accountId, only == null ? null : only.id(), PageRequest.of(ROWS, cursor, "chk"));
+        var page = checkouts.list(accountId, only == null ? null : only.id(), null, PageRequest.of(ROWS,
+            cursor, "chk"));
         var names = products.names(accountId);
         model.addAttribute("rows", page.data().stream().map(c -> new Row(c, names.of(c.productId()))).toList());
         model.addAttribute("only", only);

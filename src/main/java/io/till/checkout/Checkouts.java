@@ -357,17 +357,22 @@ public class Checkouts {
             .orElseThrow(() -> TillException.notFound("checkout", id));
     }
 
-    /** The account's checkouts, newest first; only those selling {@code productId} when it is given. */
-    Page<Checkout> list(String accountId, String productId, PageRequest page) {
+    /**
+     * The account's checkouts, newest first; only those selling {@code productId} when it is given, and only those
+     * that sell ({@code active} true) or the archived ones (false) when {@code active} is given.
+     */
+    Page<Checkout> list(String accountId, String productId, Boolean active, PageRequest page) {
         var ids = db.sql("""
             SELECT id FROM checkouts
              WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
                AND (CAST(:productId AS text) IS NULL OR product_id = :productId)
+               AND (CAST(:active AS boolean) IS NULL OR (archived_at IS NULL) = :active)
              ORDER BY id DESC
              LIMIT :limit
             """)
             .param("accountId", accountId)
             .param("productId", productId)
+            .param("active", active)
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(String.class)

@@ -105,6 +105,15 @@ class CheckoutChangeTest {
         assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
         assertThat(ledger.successfulCharges(store.shop().accountId())).isEqualTo(2);
 
+        String key = store.shop().apiKey();
+        assertThat(ids(api.get("/api/v1/checkouts?active=false", key).json())).containsExactly(store.checkoutId());
+        assertThat(ids(api.get("/api/v1/checkouts?active=true", key).json())).containsExactly(store.shop()
+            .checkoutId());
+        assertThat(api.get("/api/v1/checkouts", key).json().get("data")).hasSize(2);
+        var badFilter = api.get("/api/v1/checkouts?active=maybe", key);
+        assertThat(badFilter.status()).isEqualTo(400);
+        assertThat(badFilter.json().get("errors").get(0).get("field").asString()).isEqualTo("active");
+
         var again = patch(store, "{\"active\": true}");
         assertThat(again.json().get("active").asBoolean()).isTrue();
         assertThat(purchase(store, "bob@example.com").status()).isEqualTo(201);
@@ -181,6 +190,13 @@ class CheckoutChangeTest {
             ? ""
             : "\"" + addons
                 + "\""));
+    }
+
+    /** The ids of a list's checkouts, in order. */
+    private static List<String> ids(JsonNode page) {
+        var ids = new java.util.ArrayList<String>();
+        page.get("data").forEach(checkout -> ids.add(checkout.get("id").asString()));
+        return ids;
     }
 
     private static List<String> fields(JsonNode problem) {
