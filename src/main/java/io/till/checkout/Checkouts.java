@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -37,6 +38,12 @@ public class Checkouts {
         this.products = products;
         this.clock = clock;
     }
+
+    /** An offer bump or an upsell as its row reads, on sale or retired. */
+    private static final RowMapper<Checkout.Addon> ADDON = (rs, row) -> new Checkout.Addon(rs.getString("id"),
+        rs.getString("name"), rs.getLong("amount"), rs.getString("currency"));
+    private static final RowMapper<Checkout.Upsell> UPSELL = (rs, row) -> new Checkout.Upsell(rs.getString("id"),
+        rs.getString("name"), rs.getString("option_id"));
 
     /** Checkout, addon and upsell names travel in purchase events: bounded like product names. */
     private static final int MAX_NAME = 200;
@@ -390,8 +397,7 @@ public class Checkouts {
             """)
             .param("accountId", accountId)
             .param("checkoutId", checkoutId)
-            .query((rs, row) -> new Checkout.Addon(rs.getString("id"), rs.getString("name"), rs.getLong("amount"),
-                rs.getString("currency")))
+            .query(ADDON)
             .list();
     }
 
@@ -403,8 +409,7 @@ public class Checkouts {
             """)
             .param("accountId", accountId)
             .param("checkoutId", checkoutId)
-            .query((rs, row) -> new Checkout.Upsell(rs.getString("id"), rs.getString("name"),
-                rs.getString("option_id")))
+            .query(UPSELL)
             .list();
     }
     /**
@@ -419,8 +424,7 @@ public class Checkouts {
             .param("accountId", accountId)
             .param("checkoutId", checkoutId)
             .param("id", addonId)
-            .query((rs, row) -> new Checkout.Addon(rs.getString("id"), rs.getString("name"), rs.getLong("amount"),
-                rs.getString("currency")))
+            .query(ADDON)
             .optional();
     }
 
@@ -433,8 +437,7 @@ public class Checkouts {
             .param("accountId", accountId)
             .param("checkoutId", checkoutId)
             .param("id", upsellId)
-            .query((rs, row) -> new Checkout.Upsell(rs.getString("id"), rs.getString("name"),
-                rs.getString("option_id")))
+            .query(UPSELL)
             .optional();
     }
 }
