@@ -85,6 +85,8 @@ class SecurityConfiguration {
                 .hasRole("OWNER")
                 .requestMatchers("/admin/settings/integrations", "/admin/settings/integrations/**").hasRole("OWNER")
                 .requestMatchers(HttpMethod.POST, "/admin/settings/staff", "/admin/settings/staff/**").hasRole("OWNER")
+                // Erasing a customer's personal data cannot be undone.
+                .requestMatchers(HttpMethod.POST, "/admin/customers/*/redact").hasRole("OWNER")
                 .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")
                 .anyRequest().denyAll())
             .addFilterBefore(throttleFilter, UsernamePasswordAuthenticationFilter.class)

@@ -49,6 +49,7 @@ final class TriggerSentence {
         Map.entry("invoice.overdue", "an invoice becomes overdue"), Map.entry("invoice.voided", "an invoice is voided"),
         Map.entry("customer.created", "a customer is created"), Map.entry("customer.updated", "a customer is updated"),
         Map.entry("customer.marketing_consent_changed", "a customer's marketing consent changes"),
+        Map.entry("customer.redacted", "a customer's personal data is erased"),
         Map.entry("credits.depleted", "a credit balance runs out"),
         Map.entry("usage.threshold_exceeded", "usage passes a threshold"),
         Map.entry("webhook_endpoint.delivery_exhausted", "a webhook endpoint starts failing (a delivery gives up)"));

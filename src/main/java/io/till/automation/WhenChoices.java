@@ -71,7 +71,7 @@ public final class WhenChoices {
             "payment_plan.unpaid"));
         groups.put("Invoices", List.of("invoice.issued", "invoice.paid", "invoice.overdue", "invoice.voided"));
         groups.put("Customers", List.of("customer.created", "customer.updated",
-            "customer.marketing_consent_changed"));
+            "customer.marketing_consent_changed", "customer.redacted"));
         groups.put("Credits and usage", List.of("credits.depleted", "usage.threshold_exceeded"));
         groups.put("Webhooks", List.of("webhook_endpoint.delivery_exhausted"));
         return java.util.Collections.unmodifiableMap(groups);

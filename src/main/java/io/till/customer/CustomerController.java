@@ -31,10 +31,12 @@ class CustomerController {
 
     private final Customers customers;
     private final CustomerStats.Source stats;
+    private final CustomerRedactions redactions;
 
-    CustomerController(Customers customers, CustomerStats.Source stats) {
+    CustomerController(Customers customers, CustomerStats.Source stats, CustomerRedactions redactions) {
         this.customers = customers;
         this.stats = stats;
+        this.redactions = redactions;
     }
 
     /** A customer with the figures of their record: orders, lifetime value, what is active, what is behind. */
@@ -107,5 +109,20 @@ class CustomerController {
         var fields = CustomerFields.forUpdate(body, errors);
         errors.throwIfAny();
         return customers.update(caller.accountId(), id, fields);
+    }
+
+    @PostMapping("/{id}/redact")
+    @Operation(summary = "Erase a customer's personal data", description = "For a buyer who asks to be forgotten. "
+        + "Cannot be undone. The customer and their orders, payments, invoices, subscriptions and runs stay, for the "
+        + "books and the history; their name becomes [redacted], their email <id>@redacted.invalid, and their phone, "
+        + "tags, metadata, marketing consent, saved cards, billing addresses (except the country), cancellation words "
+        + "and portal sessions are gone; the same values are replaced by [redacted] in their events, runs (runs not "
+        + "yet ended are canceled), tasks, webhook deliveries and dev mailbox messages. 409 invalid_state, naming each, "
+        + "while a subscription (any status but canceled), an active or unpaid payment plan, an open invoice or a "
+        + "pending order of theirs remains: cancel, void or finish them first. Asked again, answers the redacted "
+        + "customer. Raises customer.redacted, which carries no personal data: systems that keep a copy (Stripe, "
+        + "CRMs, mailing tools) are not changed by Till, and listen to it to erase theirs.")
+    Customer redact(Caller caller, @PathVariable String id) {
+        return redactions.redact(caller.accountId(), id);
     }
 }

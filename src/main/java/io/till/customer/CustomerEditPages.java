@@ -5,6 +5,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,11 @@ class CustomerEditPages {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Customers customers;
+    private final CustomerRedactions redactions;
 
-    CustomerEditPages(Customers customers) {
+    CustomerEditPages(Customers customers, CustomerRedactions redactions) {
         this.customers = customers;
+        this.redactions = redactions;
     }
 
     /**
@@ -84,9 +87,35 @@ class CustomerEditPages {
     }
 
     @GetMapping("/admin/customers/{id}/edit")
-    String edit(Caller.Staff staff, @PathVariable String id, Model model) {
+    String edit(Caller.Staff staff, @PathVariable String id, Model model, HttpServletRequest request) {
         Customer customer = customers.get(staff.accountId(), id);
+        if (customer.redactedAt() != null) {
+            model.addAttribute("customer", customer);
+            return "customer/redacted";
+        }
+        // Erasing cannot be undone, so it is the owner's to do (the security configuration holds the POST to it).
+        model.addAttribute("canErase", request.isUserInRole("OWNER"));
         return form(model, customer, Form.of(customer), Map.of(), false);
+    }
+
+    /**
+     * Erases the customer's personal data, as {@code POST /api/v1/customers/{id}/redact} does; refused, the record
+     * says what still bills them.
+     */
+    @PostMapping("/admin/customers/{id}/redact")
+    String redact(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
+        try {
+            redactions.redact(staff.accountId(), id);
+            redirect.addFlashAttribute("flash", "Personal data erased. The orders, payments and runs stay, without "
+                + "it. Erase the customer in connected systems too (Stripe, CRMs, mailing tools).");
+            return "redirect:/admin/customers/" + id;
+        } catch (TillException e) {
+            if (e.code() != ErrorCode.INVALID_STATE) {
+                throw e;
+            }
+            redirect.addFlashAttribute("flashError", e.getMessage());
+            return "redirect:/admin/customers/" + id + "/edit";
+        }
     }
 
     /**

@@ -38,6 +38,7 @@ public class Customers implements CustomerLookup {
     /** A customer row with its default card, if any. */
     private static final String SELECT = """
         SELECT c.id, c.name, c.email, c.phone, c.tags, c.metadata, c.marketing_consent, c.created_at, c.updated_at,
+               c.redacted_at,
                d.id AS card_id, d.brand AS card_brand, d.last4 AS card_last4, d.exp_month AS card_exp_month,
                d.exp_year AS card_exp_year
           FROM customers c
@@ -73,7 +74,7 @@ public class Customers implements CustomerLookup {
         Instant now = Timestamps.now(clock);
         return new Customer(Ids.newId("cus"), fields.name().orElseThrow(), fields.email().orElseThrow(),
             fields.phone().flatMap(phone -> phone).orElse(null), fields.tags().orElse(List.of()),
-            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), null, now, now);
+            fields.metadata().orElse(Map.of()), fields.marketingConsent().orElse(false), null, now, now, null);
     }
 
     /** Inserts the row; {@code onConflict} may end the statement, and then it answers whether a row went in. */
@@ -103,11 +104,12 @@ public class Customers implements CustomerLookup {
     @Transactional
     public Customer update(String accountId, String id, CustomerFields fields) {
         Customer before = lockForUpdate(accountId, id);
+        refuseIfRedacted(before);
         var after = new Customer(id, fields.name().orElse(before.name()), fields.email().orElse(before.email()),
             fields.phone().isPresent() ? fields.phone().get().orElse(null) : before.phone(),
             fields.tags().orElse(before.tags()), fields.metadata().orElse(before.metadata()),
             fields.marketingConsent().orElse(before.marketingConsent()), before.defaultCard(), before.createdAt(),
-            Timestamps.now(clock));
+            Timestamps.now(clock), null);
         var previous = previousAttributes(before, after);
         if (previous.isEmpty()) {
             return before;
@@ -182,6 +184,14 @@ public class Customers implements CustomerLookup {
         if (!Objects.equals(before, after)) {
             // LinkedHashMap takes the null of a cleared phone; Map.of would not.
             previous.put(field, before);
+        }
+    }
+
+    /** A customer whose personal data was erased takes no new data: erasing it again would be the only way out. */
+    static void refuseIfRedacted(Customer customer) {
+        if (customer.redactedAt() != null) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The personal data of customer " + customer.id()
+                + " was erased on " + customer.redactedAt() + "; an erased customer cannot be changed.");
         }
     }
 
@@ -368,7 +378,7 @@ public class Customers implements CustomerLookup {
             List.of((String[]) tags.getArray()), json.readValue(rs.getString("metadata"), new TypeReference<>() {
             }),
             rs.getBoolean("marketing_consent"), defaultCard(rs), Timestamps.read(rs, "created_at"),
-            Timestamps.read(rs, "updated_at"));
+            Timestamps.read(rs, "updated_at"), Timestamps.read(rs, "redacted_at"));
     }
 
     private static Card.Summary defaultCard(ResultSet rs) throws SQLException {

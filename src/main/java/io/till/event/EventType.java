@@ -69,6 +69,8 @@ public enum EventType {
     CUSTOMER_CREATED("customer.created"),
     CUSTOMER_UPDATED("customer.updated", "previous_attributes"),
     CUSTOMER_MARKETING_CONSENT_CHANGED("customer.marketing_consent_changed"),
+    // the seller erased the customer's personal data: connected systems erase their copies
+    CUSTOMER_REDACTED("customer.redacted"),
     // credits and usage
     CREDITS_DEPLETED("credits.depleted", "credits", "invoice"),
     USAGE_THRESHOLD_EXCEEDED("usage.threshold_exceeded", "usage", "subscription"),

@@ -57,6 +57,7 @@ public final class EventWords {
         Map.entry("customer.created", "Customer created"),
         Map.entry("customer.updated", "Customer details changed"),
         Map.entry("customer.marketing_consent_changed", "Marketing consent changed"),
+        Map.entry("customer.redacted", "Personal data erased"),
         Map.entry("credits.depleted", "Credits used up"),
         Map.entry("usage.threshold_exceeded", "Usage threshold reached"),
         Map.entry("webhook_endpoint.delivery_exhausted", "Webhook deliveries gave up"));

@@ -56,7 +56,8 @@ public class CardLinks {
         return verify(accountId, token).filter(link -> db.sql("""
             INSERT INTO portal_card_link_uses (nonce, account_id, customer_id, used_at)
             SELECT :nonce, :accountId, :customerId, :now
-             WHERE EXISTS (SELECT 1 FROM customers WHERE account_id = :accountId AND id = :customerId)
+             WHERE EXISTS (SELECT 1 FROM customers
+                            WHERE account_id = :accountId AND id = :customerId AND redacted_at IS NULL)
             ON CONFLICT (nonce) DO NOTHING
             """)
             .param("nonce", link.nonce())

@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.customer.Customers;
 import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import io.till.shared.web.PublicAddress;
@@ -56,6 +57,10 @@ class PortalSessionController {
         errors.throwIfAny();
         var customer = customers.find(caller.accountId(), body.customerId().strip())
             .orElseThrow(() -> TillException.notFound("customer", body.customerId()));
+        if (customer.redactedAt() != null) {
+            throw new TillException(ErrorCode.INVALID_STATE, "The personal data of customer " + customer.id()
+                + " was erased; an erased customer has no portal.");
+        }
         var issued = links.issue(PortalLinks.Kind.API, caller.accountId(), customer.id(), body.returnUrl());
         String url = publicAddress.baseUrl() + "/portal/" + caller.accountId() + "/session/" + issued.token();
         return ResponseEntity.status(HttpStatus.CREATED).body(new PortalSession(url, issued.expiresAt()));

@@ -74,6 +74,8 @@ class PortalSessions {
             SELECT id, account_id, customer_id, access, return_url, last_seen_at
               FROM portal_sessions
              WHERE token_hash = :hash AND revoked_at IS NULL AND created_at > :bornAfter AND last_seen_at > :seenAfter
+               AND NOT EXISTS (SELECT 1 FROM customers c
+                                WHERE c.id = portal_sessions.customer_id AND c.redacted_at IS NOT NULL)
             """)
             .param("hash", PortalTokens.hash(token))
             .param("bornAfter", Timestamps.of(now.minus(lifetime)))

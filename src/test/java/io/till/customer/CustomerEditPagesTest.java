@@ -36,6 +36,8 @@ class CustomerEditPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    io.till.testing.Shops shops;
 
     @BeforeAll
     static void launch() {
@@ -56,6 +58,56 @@ class CustomerEditPagesTest {
 
     private static Page.GetByRoleOptions named(String name) {
         return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
+    /**
+     * A buyer asks to be forgotten: the owner erases them from the edit page once nothing bills them any more, after
+     * confirming; staff who are not owners are not offered it, and a post of theirs is refused.
+     */
+    @Test
+    void anOwnerErasesACustomerOnceNothingBillsThemAndStaffCannot() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "forget.me@example.com");
+        String buyer = order.get("customer_id").asString();
+        String edit = "/admin/customers/" + buyer + "/edit";
+        var staff = StaffBrowser.of(db, passwords, shop.accountId(), "staff").signIn(api, chromium.page(1280), edit);
+        assertThat(staff.getByRole(AriaRole.HEADING, named("Erase personal data"))).hasCount(0);
+        Object forged = staff.evaluate("""
+            fetch('/admin/customers/%s/redact', {method: 'POST', redirect: 'manual',
+              body: new URLSearchParams({_csrf: document.querySelector('input[name=_csrf]').value})})
+              .then(answer => answer.status)""".formatted(buyer));
+        assertThat(forged).isEqualTo(403);
+
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280), edit);
+        page.getByRole(AriaRole.BUTTON, named("Erase personal data")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Erase personal data")).click();
+        assertThat(page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("cannot be erased")))
+            .containsText("subscription " + order.get("subscription_id").asString() + " is active");
+        assertThat(page.getByLabel("Email")).hasValue("forget.me@example.com");
+
+        var canceled = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        page.navigate(api.uri(edit).toString());
+        page.getByRole(AriaRole.HEADING, named("Erase personal data")).scrollIntoViewIfNeeded();
+        Chromium.screenshot(page, "customer-erase-1280");
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390), edit);
+        phone.getByRole(AriaRole.HEADING, named("Erase personal data")).scrollIntoViewIfNeeded();
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "customer-erase-390");
+        page.getByRole(AriaRole.BUTTON, named("Erase personal data")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Erase personal data")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("erased")))
+            .containsText("Personal data erased.");
+        assertThat(page.getByRole(AriaRole.HEADING, named("[redacted]"))).isVisible();
+        assertThat(page.locator("main")).containsText("personal data erased");
+        assertThat(page.getByRole(AriaRole.LINK, named("Edit customer"))).hasCount(0);
+        assertThat(page.locator("main")).not().containsText("forget.me@example.com");
+        Chromium.screenshot(page, "customer-erased-1280");
     }
 
     @Test

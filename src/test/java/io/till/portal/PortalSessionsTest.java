@@ -220,6 +220,28 @@ class PortalSessionsTest {
         assertThat(later.header("Location")).isEqualTo("/portal/" + shop.accountId());
     }
 
+    @Test
+    void aBuyerWhosePersonalDataIsErasedIsSignedOutAndNoLinkSignsThemInAgain() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "forget@example.com");
+        var browser = signedIn(shop, order);
+        String unused = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(order.get("customer_id").asString())).json().get("url").asString();
+        String overview = "/portal/" + shop.accountId() + "/";
+        assertThat(browser.get(overview).status()).isEqualTo(200);
+        api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel", shop.apiKey(), "{}");
+
+        var erased = api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/redact", shop.apiKey(),
+            null);
+
+        assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+        var ended = browser.get(overview);
+        assertThat(ended.status()).isEqualTo(302);
+        assertThat(ended.header("Location")).startsWith("/portal/" + shop.accountId());
+        var another = new PortalClient(port);
+        assertThat(another.get(unused).status()).as("a link made before is spent").isNotEqualTo(302);
+    }
+
     private PortalClient signedIn(Shops.Shop shop, tools.jackson.databind.JsonNode order) {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
             .formatted(order.get("customer_id").asString())).json().get("url").asString();

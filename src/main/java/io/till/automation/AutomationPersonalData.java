@@ -1,0 +1,82 @@
+package io.till.automation;
+
+import io.till.shared.ErrorCode;
+import io.till.shared.PersonalData;
+import io.till.shared.RedactedRows;
+import io.till.shared.RedactedRows.Column;
+import io.till.shared.Redaction;
+import io.till.shared.TillException;
+import io.till.shared.Timestamps;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A customer's personal data in their automation runs: what started each run, its state (the context it read), each
+ * step's input, output and error (rendered emails among them), the reasons automations skipped their events, and what
+ * the message and call records of their steps kept. Runs not yet ended are canceled first: a run about a person whose
+ * data is gone has nobody left to email.
+ */
+@Component
+class AutomationPersonalData implements PersonalData {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+    private final Executions executions;
+    private final Clock clock;
+
+    AutomationPersonalData(JdbcClient db, JsonMapper json, Executions executions, Clock clock) {
+        this.db = db;
+        this.json = json;
+        this.executions = executions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void erase(String accountId, String customerId, Redaction redaction) {
+        var live = db.sql("""
+            SELECT id FROM executions
+             WHERE account_id = :accountId AND customer_id = :customerId
+               AND status IN ('pending', 'running', 'waiting')
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(String.class)
+            .list();
+        for (String id : live) {
+            try {
+                executions.cancel(accountId, id, Timestamps.now(clock));
+            } catch (TillException ended) {
+                // It ended between the list and the cancel: there is nothing left to stop, only its log to erase.
+                if (ended.code() != ErrorCode.INVALID_STATE) {
+                    throw ended;
+                }
+            }
+        }
+        var params = Map.of("accountId", accountId, "customerId", customerId);
+        RedactedRows.rewrite(db, json, redaction, "executions", List.of("id"),
+            List.of(Column.json("trigger"), Column.json("state"), Column.json("error")),
+            "account_id = :accountId AND customer_id = :customerId", params);
+        String theirRuns = "SELECT id FROM executions WHERE account_id = :accountId AND customer_id = :customerId";
+        RedactedRows.rewrite(db, json, redaction, "execution_steps", List.of("execution_id", "seq"),
+            List.of(Column.json("input"), Column.json("output"), Column.json("error")),
+            "account_id = :accountId AND execution_id IN (" + theirRuns + ")", params);
+        RedactedRows.rewrite(db, json, redaction, "event_traces", List.of("event_id"),
+            List.of(Column.json("skipped")), """
+                account_id = :accountId
+                AND event_id IN (SELECT id FROM events WHERE account_id = :accountId AND customer_id = :customerId)
+                """, params);
+        // What a step recorded before calling out (an email sent, a CRM called) is keyed by the step's key.
+        String theirStepKeys = "SELECT idempotency_key FROM execution_steps WHERE account_id = :accountId"
+            + " AND idempotency_key IS NOT NULL AND execution_id IN (" + theirRuns + ")";
+        for (String table : List.of("message_sends", "outbound_calls")) {
+            RedactedRows.rewrite(db, json, redaction, table, List.of("account_id", "idempotency_key"),
+                List.of(Column.json("output")), "account_id = :accountId AND idempotency_key IN (" + theirStepKeys
+                    + ")",
+                params);
+        }
+    }
+}

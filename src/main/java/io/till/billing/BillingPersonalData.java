@@ -1,0 +1,92 @@
+package io.till.billing;
+
+import io.till.shared.PersonalData;
+import io.till.shared.Redaction;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * A customer's personal data in the billing records: billing addresses on orders and the words a buyer wrote when
+ * canceling. Amounts, dates and statuses stay, and so does each order's country (the evidence of where tax was due).
+ * Nothing is erased while it still bills: an open subscription, plan, invoice or order keeps its customer whole.
+ */
+@Component
+class BillingPersonalData implements PersonalData {
+
+    private final JdbcClient db;
+
+    BillingPersonalData(JdbcClient db) {
+        this.db = db;
+    }
+
+    @Override
+    public List<String> obstacles(String accountId, String customerId) {
+        return db.sql("""
+            SELECT 'subscription ' || id || ' is ' || status FROM subscriptions
+             WHERE account_id = :accountId AND customer_id = :customerId AND status <> 'canceled'
+            UNION ALL
+            SELECT 'payment plan ' || id || ' is ' || status FROM payment_plans
+             WHERE account_id = :accountId AND customer_id = :customerId AND status IN ('active', 'unpaid')
+            UNION ALL
+            SELECT 'invoice ' || id || ' is open' FROM invoices
+             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'issued'
+            UNION ALL
+            SELECT 'order ' || id || ' is pending' FROM orders
+             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'pending'
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(String.class)
+            .list();
+    }
+
+    @Override
+    public Values values(String accountId, String customerId) {
+        var exact = new HashSet<String>();
+        var names = new HashSet<String>();
+        db.sql("""
+            SELECT billing_name, billing_line1, billing_line2, billing_city, billing_postal_code FROM orders
+             WHERE account_id = :accountId AND customer_id = :customerId
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(rs -> {
+                addIfPresent(names, rs.getString("billing_name"));
+                addIfPresent(exact, rs.getString("billing_line1"));
+                addIfPresent(exact, rs.getString("billing_line2"));
+                addIfPresent(exact, rs.getString("billing_city"));
+                addIfPresent(exact, rs.getString("billing_postal_code"));
+            });
+        return new Values(exact, names);
+    }
+
+    private static void addIfPresent(Set<String> values, String value) {
+        if (value != null) {
+            values.add(value);
+        }
+    }
+
+    @Override
+    public void erase(String accountId, String customerId, Redaction redaction) {
+        db.sql("""
+            UPDATE orders
+               SET billing_name = NULL, billing_line1 = NULL, billing_line2 = NULL, billing_city = NULL,
+                   billing_postal_code = NULL, billing_region = NULL
+             WHERE account_id = :accountId AND customer_id = :customerId
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .update();
+        // What the buyer wrote in their own words is theirs as a whole; the reason they picked from the list stays.
+        db.sql("""
+            UPDATE subscriptions SET cancel_reason_text = NULL
+             WHERE account_id = :accountId AND customer_id = :customerId AND cancel_reason_text IS NOT NULL
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .update();
+    }
+}

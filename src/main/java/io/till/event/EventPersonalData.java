@@ -1,0 +1,61 @@
+package io.till.event;
+
+import io.till.shared.PersonalData;
+import io.till.shared.RedactedRows;
+import io.till.shared.Redaction;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A customer's personal data in the event log: the snapshots their events carry, and the earlier names, emails and
+ * phones {@code customer.updated} kept in {@code previous_attributes} (which rendered emails of their runs may show).
+ */
+@Component
+class EventPersonalData implements PersonalData {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+
+    EventPersonalData(JdbcClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public Values values(String accountId, String customerId) {
+        var exact = new HashSet<String>();
+        var names = new HashSet<String>();
+        db.sql("""
+            SELECT data -> 'previous_attributes' ->> 'email' AS email,
+                   data -> 'previous_attributes' ->> 'phone' AS phone,
+                   data -> 'previous_attributes' ->> 'name' AS name
+              FROM events
+             WHERE account_id = :accountId AND customer_id = :customerId AND type = :updated
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("updated", EventType.CUSTOMER_UPDATED.type())
+            .query(rs -> {
+                for (String column : List.of("email", "phone")) {
+                    if (rs.getString(column) != null) {
+                        exact.add(rs.getString(column));
+                    }
+                }
+                if (rs.getString("name") != null) {
+                    names.add(rs.getString("name"));
+                }
+            });
+        return new Values(exact, names);
+    }
+
+    @Override
+    public void erase(String accountId, String customerId, Redaction redaction) {
+        RedactedRows.rewrite(db, json, redaction, "events", List.of("id"), List.of(RedactedRows.Column.json("data")),
+            "account_id = :accountId AND customer_id = :customerId",
+            Map.of("accountId", accountId, "customerId", customerId));
+    }
+}

@@ -1,0 +1,36 @@
+package io.till.message;
+
+import io.till.shared.PersonalData;
+import io.till.shared.RedactedRows;
+import io.till.shared.RedactedRows.Column;
+import io.till.shared.Redaction;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A customer's personal data in the dev mailbox: the emails and texts sent to any of their addresses or numbers,
+ * kept with their recipient, subject and bodies (what an SMTP server or Twilio delivered is theirs to erase).
+ */
+@Component
+class MessagePersonalData implements PersonalData {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+
+    MessagePersonalData(JdbcClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public void erase(String accountId, String customerId, Redaction redaction) {
+        RedactedRows.rewrite(db, json, redaction, "dev_messages", List.of("id"),
+            List.of(Column.text("to_address"), Column.text("subject"), Column.text("text_body"),
+                Column.text("html_body"), Column.json("headers")),
+            "account_id = :accountId AND lower(to_address) = ANY(:addresses)",
+            Map.of("accountId", accountId, "addresses", redaction.lowerCaseValues().toArray(String[]::new)));
+    }
+}

@@ -1,0 +1,34 @@
+package io.till.shared;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a feature keeps of a customer's personal data, for the erasure a seller owes a buyer who asks (GDPR art. 17):
+ * each feature erases its own tables, inside the one transaction that redacts the customer, so an erasure is whole or
+ * does not happen.
+ */
+public interface PersonalData {
+
+    /**
+     * What must end before the customer can be erased, in words a seller acts on ("subscription sub_… is active"):
+     * Till keeps what it still bills with.
+     */
+    default List<String> obstacles(String accountId, String customerId) {
+        return List.of();
+    }
+
+    /** The customer's values this feature knows of beyond their record (an address on an order, an earlier email). */
+    default Values values(String accountId, String customerId) {
+        return Values.NONE;
+    }
+
+    /** Erases the customer's personal data from this feature's tables. */
+    void erase(String accountId, String customerId, Redaction redaction);
+
+    /** Values to search for as they are, and names to search for word by word too. */
+    record Values(Set<String> exact, Set<String> names) {
+
+        public static final Values NONE = new Values(Set.of(), Set.of());
+    }
+}

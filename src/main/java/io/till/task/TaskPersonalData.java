@@ -1,0 +1,32 @@
+package io.till.task;
+
+import io.till.shared.PersonalData;
+import io.till.shared.RedactedRows;
+import io.till.shared.RedactedRows.Column;
+import io.till.shared.Redaction;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A customer's personal data in staff tasks about them: titles and notes rendered from their record. */
+@Component
+class TaskPersonalData implements PersonalData {
+
+    private final JdbcClient db;
+    private final JsonMapper json;
+
+    TaskPersonalData(JdbcClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public void erase(String accountId, String customerId, Redaction redaction) {
+        RedactedRows.rewrite(db, json, redaction, "tasks", List.of("id"),
+            List.of(Column.text("title"), Column.text("notes")),
+            "account_id = :accountId AND customer_id = :customerId",
+            Map.of("accountId", accountId, "customerId", customerId));
+    }
+}

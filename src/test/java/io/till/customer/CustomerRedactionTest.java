@@ -1,0 +1,276 @@
+package io.till.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.automation.AutomationAgenda;
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import io.till.webhook.WebhookAgenda;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A buyer asks to be forgotten: the seller erases their personal data with one call, and nothing Till keeps still
+ * holds it — not the customer, nor their orders, events, runs, tasks, mails or replayable answers — while the books and
+ * the history stay whole, and other customers keep theirs.
+ */
+@TillIntegrationTest
+class CustomerRedactionTest {
+
+    /**
+     * What is unique to this test's Zelda, in her surname, emails, address, phone and custom field, so that a sweep of
+     * every table finds her values and no other test's.
+     */
+    private final String tag = letters(8);
+    private final String surname = "Quux" + tag;
+    private final String phone = "+1415" + digits(7);
+    private final String postalCode = "OX9 " + letters(3).toUpperCase(java.util.Locale.ROOT);
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    WebhookAgenda webhooks;
+
+    private record Store(Shops.Shop shop, String customer, String subscription, String order, String waitingRun,
+        String neighbour) {}
+
+    /**
+     * Zelda buys a membership with a billing address, changes her email and phone, gets an email and a task from one
+     * automation and waits in another; Zelda Smith, another customer of the store, shares her first name.
+     */
+    private Store zeldaWithHistory() {
+        var shop = shops.open();
+        var endpoint = api.post("/api/v1/webhook_endpoints", shop.apiKey(), """
+            {"url": "https://hooks.example.com/till", "event_types": ["customer.updated", "customer.redacted"]}""");
+        assertThat(endpoint.status()).as(endpoint.text()).isEqualTo(201);
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Zelda %1$s", "email": "zelda.first.%2$s@quux.example"}, "token": "pm_card_visa",
+             "option_id": "%3$s", "billing_address": {"name": "Zelda %1$s", "line1": "17 %1$s Lane", "line2": "Flat 9",
+             "city": "Ox%2$s", "postal_code": "%4$s", "region": "Oxfordshire", "country": "gb"}}"""
+            .formatted(surname, tag, shop.monthly(), postalCode), "Idempotency-Key", "zelda-purchase");
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        String customer = order.json().get("customer_id").asString();
+        var changed = api.patch("/api/v1/customers/" + customer, shop.apiKey(), """
+            {"email": "zelda.%1$s@quux.example", "phone": "%2$s", "tags": ["vip"],
+             "metadata": {"crm_handle": "zq-handle-%1$s"}}""".formatted(tag, phone));
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        String neighbour = api.post("/api/v1/customers", shop.apiKey(), """
+            {"name": "Zelda Smith", "email": "zelda.smith@smith.example"}""").json().get("id").asString();
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.first_name}}",
+                         "text": "Dear {{customer.name}}, we will call {{customer.phone}}."}},
+             {"id": "call", "type": "action", "action": "create_task",
+              "params": {"title": "Call {{customer.name}}", "notes": "Number: {{customer.phone}}"}}]""");
+        String wait = automation(shop, """
+            [{"id": "later", "type": "delay", "duration": "P3D"},
+             {"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Still there, {{customer.first_name}}?",
+                         "text": "Hi"}}]""");
+        for (String who : List.of(customer, neighbour)) {
+            run(shop, mail, who);
+        }
+        String waitingRun = run(shop, wait, customer);
+        agenda.runDue();
+        webhooks.runDue();
+        return new Store(shop, customer, order.json().get("subscription_id").asString(),
+            order.json().get("id").asString(), waitingRun, neighbour);
+    }
+
+    private String automation(Shops.Shop shop, String steps) {
+        var created = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Hello", "trigger": {"type": "manual"}, "steps": %s}""".formatted(steps));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", shop.apiKey(), null).status()).isEqualTo(200);
+        return id;
+    }
+
+    private String run(Shops.Shop shop, String automation, String customer) {
+        var run = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer));
+        assertThat(run.status()).as(run.text()).isEqualTo(201);
+        return run.json().get("id").asString();
+    }
+
+    private Api.Response redact(Store store) {
+        return api.post("/api/v1/customers/" + store.customer() + "/redact", store.shop().apiKey(), null);
+    }
+
+    private void cancel(Store store) {
+        var canceled = api.post("/api/v1/subscriptions/" + store.subscription() + "/cancel", store.shop().apiKey(),
+            "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+    }
+
+    @Test
+    void whileASubscriptionStillBillsTheCustomerIsNotErasedAndTheAnswerNamesIt() {
+        var store = zeldaWithHistory();
+
+        var refused = redact(store);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.json().get("code").asString()).isEqualTo("invalid_state");
+        assertThat(refused.json().get("detail").asString()).contains("subscription " + store.subscription()
+            + " is active");
+        var customer = api.get("/api/v1/customers/" + store.customer(), store.shop().apiKey()).json();
+        assertThat(customer.get("email").asString()).isEqualTo("zelda." + tag + "@quux.example");
+        assertThat(customer.get("redacted_at").isNull()).isTrue();
+    }
+
+    @Test
+    void noTableKeepsAnyOfTheCustomersValuesOnceErased() {
+        var store = zeldaWithHistory();
+        cancel(store);
+        // Before: the values are there to be found, so the sweep below can fail.
+        assertThat(tablesHolding(surname)).contains("customers", "orders", "events", "webhook_deliveries",
+            "execution_steps", "tasks", "dev_messages");
+
+        var redacted = redact(store);
+
+        assertThat(redacted.status()).as(redacted.text()).isEqualTo(200);
+        for (String value : List.of(surname, "zelda." + tag, "zelda.first." + tag, phone.substring(1), "zq-handle-"
+            + tag, "ox" + tag, postalCode)) {
+            assertThat(tablesHolding(value)).as(value).isEmpty();
+            assertThat(answersKeptForReplayHolding(store, value)).as(value).isZero();
+        }
+    }
+
+    @Test
+    void theRecordStaysForTheBooksWithItsPersonalDataReplaced() {
+        var store = zeldaWithHistory();
+        cancel(store);
+
+        var redacted = redact(store).json();
+
+        String key = store.shop().apiKey();
+        assertThat(redacted.get("name").asString()).isEqualTo("[redacted]");
+        assertThat(redacted.get("email").asString()).isEqualTo(store.customer() + "@redacted.invalid");
+        assertThat(redacted.get("phone").isNull()).isTrue();
+        assertThat(redacted.get("tags")).isEmpty();
+        assertThat(redacted.get("metadata")).isEmpty();
+        assertThat(redacted.get("default_card").isNull()).isTrue();
+        assertThat(redacted.get("redacted_at").isNull()).isFalse();
+        var order = api.get("/api/v1/orders/" + store.order(), key).json();
+        assertThat(order.get("status").asString()).isEqualTo("paid");
+        assertThat(order.get("billing_address").get("country").asString()).isEqualTo("GB");
+        assertThat(order.get("billing_address").get("line1").isNull()).isTrue();
+        var record = api.get("/api/v1/customers/" + store.customer(), key).json();
+        assertThat(record.get("stats").get("order_count").asLong()).isEqualTo(1);
+        assertThat(api.get(Shops.cards(store.customer()), key).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/customers?query=" + tag, key).json().get("data")).isEmpty();
+        // The rendered email reads as it was sent, its person gone.
+        var mail = db.sql("""
+            SELECT subject, text_body FROM dev_messages WHERE account_id = :accountId AND to_address = '[redacted]'
+            """)
+            .param("accountId", store.shop().accountId())
+            .query((rs, row) -> rs.getString("subject") + " / " + rs.getString("text_body")).list();
+        assertThat(mail).anySatisfy(text -> assertThat(text).contains("Hello [redacted]")
+            .contains("Dear [redacted], we will call [redacted]."));
+    }
+
+    @Test
+    void itsRunsStillWaitingAreCanceledAndOtherCustomersKeepTheirs() {
+        var store = zeldaWithHistory();
+        cancel(store);
+
+        redact(store);
+
+        String key = store.shop().apiKey();
+        assertThat(api.get("/api/v1/executions/" + store.waitingRun(), key).json().get("status").asString())
+            .isEqualTo("canceled");
+        var neighbour = api.get("/api/v1/customers/" + store.neighbour(), key).json();
+        assertThat(neighbour.get("name").asString()).isEqualTo("Zelda Smith");
+        var neighbourMail = db.sql("""
+            SELECT subject FROM dev_messages WHERE account_id = :accountId AND to_address = 'zelda.smith@smith.example'
+            """)
+            .param("accountId", store.shop().accountId())
+            .query(String.class)
+            .list();
+        assertThat(neighbourMail).containsExactly("Hello Zelda");
+    }
+
+    @Test
+    void erasingTwiceAnswersTheSameAndAnErasedCustomerTakesNoNewData() {
+        var store = zeldaWithHistory();
+        cancel(store);
+        var first = redact(store).json();
+
+        var again = redact(store);
+        var change = api.patch("/api/v1/customers/" + store.customer(), store.shop().apiKey(), """
+            {"name": "Zelda Again"}""");
+        var portal = api.post("/api/v1/portal_sessions", store.shop().apiKey(), """
+            {"customer_id": "%s"}""".formatted(store.customer()));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("redacted_at")).isEqualTo(first.get("redacted_at"));
+        assertThat(change.status()).as(change.text()).isEqualTo(409);
+        assertThat(change.json().get("detail").asString()).contains("erased");
+        assertThat(portal.status()).as(portal.text()).isEqualTo(409);
+        var redactions = shops.events(store.shop(), store.customer()).stream()
+            .filter(event -> event.get("type").asString().equals("customer.redacted")).toList();
+        assertThat(redactions).hasSize(1);
+        assertThat(redactions.getFirst().get("data").get("customer").get("name").asString()).isEqualTo("[redacted]");
+    }
+
+    /** The tables with a row whose text holds the value, in any case. */
+    private List<String> tablesHolding(String value) {
+        var tables = db.sql("""
+            SELECT table_name FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'
+             ORDER BY table_name
+            """).query(String.class).list();
+        var holding = new ArrayList<String>();
+        for (String table : tables) {
+            long rows = db.sql("SELECT count(*) FROM " + table + " t WHERE strpos(lower(t::text), :value) > 0")
+                .param("value", value.toLowerCase(java.util.Locale.ROOT))
+                .query(Long.class)
+                .single();
+            if (rows > 0) {
+                holding.add(table);
+            }
+        }
+        return holding;
+    }
+
+    /** Answers kept for replays (bytes, which a table's text shows in hex) that hold the value. */
+    private long answersKeptForReplayHolding(Store store, String value) {
+        return db.sql("""
+            SELECT count(*) FROM idempotency_keys
+             WHERE account_id = :accountId
+               AND strpos(lower(convert_from(response_body, 'UTF8')), :value) > 0
+            """)
+            .param("accountId", store.shop().accountId())
+            .param("value", value.toLowerCase(java.util.Locale.ROOT))
+            .query(Long.class)
+            .single();
+    }
+
+    private static String letters(int count) {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        var text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+
+    private static String digits(int count) {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        var text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append(random.nextInt(10));
+        }
+        return text.toString();
+    }
+}
