@@ -43,7 +43,7 @@ public class CustomerRedactions {
 
     /**
      * Redacts the customer, once: asked again, it answers the redacted customer. Refused (409, naming each) while a
-     * subscription, payment plan or invoice of theirs is still open. Raises {@code customer.redacted}, whose data
+     * subscription, payment plan, invoice or order of theirs is still open. Raises {@code customer.redacted}, whose data
      * holds no personal data, so that connected systems listening to webhooks can erase their copies too.
      */
     @Transactional
@@ -65,7 +65,11 @@ public class CustomerRedactions {
             exact.add(customer.phone());
         }
         names.add(customer.name());
-        customer.metadata().values().forEach(exact::add);
+        // A custom field may hold an identifier of the person (a CRM contact id), or a flag that is no one's ("true",
+        // "vip"): short values and flags are not searched for, lest they be erased from every sentence of the log.
+        customer.metadata().values().stream()
+            .filter(value -> value.strip().length() >= 4 && !Set.of("true", "false").contains(value.strip()))
+            .forEach(exact::add);
         features.forEach(feature -> {
             var values = feature.values(accountId, customerId);
             exact.addAll(values.exact());
