@@ -109,6 +109,11 @@ public class SendEmailAction implements Action {
         if (!trimmed.equals(address.getAddress()) || !trimmed.contains("@")) {
             throw new AddressException("'" + trimmed + "' is not one plain email address");
         }
+        // RFC 2606 reserves .invalid for names that can never resolve: an erased customer's email is one.
+        if (trimmed.toLowerCase(java.util.Locale.ROOT).endsWith(".invalid")) {
+            throw new AddressException("'" + trimmed + "' can never receive mail (the .invalid domain is reserved; "
+                + "an erased customer's email is at it)");
+        }
         return address;
     }
 

@@ -223,6 +223,29 @@ class CustomerRedactionTest {
         assertThat(redactions.getFirst().get("data").get("customer").get("name").asString()).isEqualTo("[redacted]");
     }
 
+    @Test
+    void aRunForAnErasedCustomerSendsThemNoEmailAndSaysWhy() {
+        var store = zeldaWithHistory();
+        cancel(store);
+        redact(store);
+        String mail = automation(store.shop(), """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Hello", "text": "Hi"}}]""");
+
+        String run = run(store.shop(), mail, store.customer());
+        agenda.runDue();
+
+        var execution = api.get("/api/v1/executions/" + run, store.shop().apiKey()).json();
+        assertThat(execution.get("status").asString()).isEqualTo("failed");
+        assertThat(execution.get("error").toString()).contains("can never receive mail");
+        long sent = db.sql("SELECT count(*) FROM dev_messages WHERE account_id = :accountId AND to_address LIKE "
+            + "'%redacted.invalid'")
+            .param("accountId", store.shop().accountId())
+            .query(Long.class)
+            .single();
+        assertThat(sent).isZero();
+    }
+
     /** The tables with a row whose text holds the value, in any case. */
     private List<String> tablesHolding(String value) {
         var tables = db.sql("""
