@@ -11,6 +11,7 @@ import io.till.shared.Page;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import java.net.URI;
+import java.time.Instant;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -157,6 +158,24 @@ class CatalogController {
     @Operation(summary = "Read a promo code", description = "With how often it was redeemed and when it ends.")
     PromoCode promoCode(Caller caller, @PathVariable String id) {
         return promoCodes.find(caller.accountId(), id).orElseThrow(() -> TillException.notFound("promo code", id));
+    }
+
+    /** The fields an update may send, for the API documentation; read by {@link PromoCodeChange}. */
+    @Schema(name = "PromoCodeChange")
+    record PromoCodeUpdate(
+        @Schema(description = "When it stops working; null: it never ends. A code that had ended works again until "
+            + "a later end") Instant expiresAt,
+        @Schema(description = "How many purchases may use it, at least the times it was used; null: no limit", types = {
+                "integer", "null"}) Integer maxRedemptions) {}
+
+    @PatchMapping("/promo_codes/{id}")
+    @Operation(summary = "Change when a promo code ends or how often it may be used", description = "Only the fields "
+        + "sent change: expires_at (a future moment, or null for no end) and max_redemptions (at least the times it "
+        + "was used, or null for no limit). A code that ended or was used up works again once its new end or limit "
+        + "allows. Its code and discount never change (400 not_changeable): orders keep what it took off them.")
+    PromoCode changePromoCode(Caller caller, @PathVariable String id,
+        @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = PromoCodeUpdate.class))) @RequestBody JsonNode body) {
+        return promoCodes.change(caller.accountId(), id, body);
     }
 
     @PostMapping("/promo_codes/{id}/expire")

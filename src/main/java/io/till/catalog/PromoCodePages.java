@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Promo codes in the dashboard: each with its discount, how often it was redeemed and whether a buyer can still use
@@ -49,7 +50,7 @@ class PromoCodePages {
     }
 
     /** One code as the list shows it; {@code lastDay} is the last moment it works (its end, exclusive, less a millisecond). */
-    record Row(PromoCode promo, String discount, String redeemed, String state, Instant lastDay) {}
+    record Row(PromoCode promo, String discount, String redeemed, String state, Instant lastDay, String untilDay) {}
 
     /** The new-code form as typed, with the refusals beside their fields. */
     record Form(String code, String type, String value, String currency, String until, String maxRedemptions,
@@ -101,6 +102,68 @@ class PromoCodePages {
         return "redirect:" + PAGE;
     }
 
+    /**
+     * Moves a code's last day or its usage limit, as {@code PATCH /api/v1/promo_codes/{id}} does: blank fields take
+     * the end or the limit away; a refusal is said above the list, and nothing changes.
+     */
+    @PostMapping(PAGE + "/{id}/change")
+    String change(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String until,
+        @RequestParam(name = "max_redemptions", defaultValue = "") String maxRedemptions,
+        RedirectAttributes redirect) {
+        var errors = new FieldErrors();
+        var body = JsonNodeFactory.instance.objectNode();
+        if (until.isBlank()) {
+            body.putNull("expires_at");
+        } else {
+            Instant end = endOfDay(staff.accountId(), until, errors);
+            if (end != null) {
+                body.put("expires_at", end.toString());
+            }
+        }
+        if (maxRedemptions.isBlank()) {
+            body.putNull("max_redemptions");
+        } else {
+            Integer max = FormRows.wholeNumber(errors, "max_redemptions", maxRedemptions.strip());
+            if (max != null) {
+                body.put("max_redemptions", max);
+            }
+        }
+        try {
+            errors.throwIfAny();
+            var promo = promoCodes.change(staff.accountId(), id, body);
+            String state = row(promo, clock.instant(), brandings.zone(staff.accountId())).state();
+            redirect.addFlashAttribute("flash", "Promo code " + promo.code() + " changed" + (state.equals("active")
+                ? ": buyers can use it."
+                : "; it is " + state + "."));
+        } catch (TillException refused) {
+            if (refused.refusals().isEmpty()) {
+                throw refused;
+            }
+            // Each refusal named by the field staff typed in, not the API's.
+            redirect.addFlashAttribute("flashError", "Nothing was changed: " + String.join("; ", refused.refusals()
+                .stream().map(error -> switch (error.field()) {
+                    case "expires_at", "until" -> "Valid until ";
+                    case "max_redemptions" -> "Most uses ";
+                    default -> error.field() + " ";
+                } + error.message()).toList()) + ".");
+        }
+        return "redirect:" + PAGE;
+    }
+
+    /** The end of a day typed as 2026-12-31, in the store's time zone: a code valid until then works all that day. */
+    private Instant endOfDay(String accountId, String typed, FieldErrors errors) {
+        try {
+            var day = LocalDate.parse(typed.strip());
+            if (day.getYear() > 9999) {
+                throw new DateTimeException("beyond the year 9999");
+            }
+            return day.plusDays(1).atStartOfDay(brandings.zone(accountId)).toInstant();
+        } catch (DateTimeException e) {
+            errors.add("until", "invalid_format", "must be a date such as 2026-12-31");
+            return null;
+        }
+    }
+
     private PromoCodes.PromoCodeInput input(String accountId, Form form) {
         var errors = new FieldErrors();
         if (!"percent".equals(form.type()) && !"amount".equals(form.type())) {
@@ -126,19 +189,11 @@ class PromoCodePages {
         }
         Instant expiresAt = null;
         if (!form.until().isBlank()) {
-            try {
-                var day = LocalDate.parse(form.until().strip());
-                if (day.getYear() > 9999) {
-                    throw new DateTimeException("beyond the year 9999");
-                }
-                // The end of that day where the store is, as the field's hint says.
-                expiresAt = day.plusDays(1).atStartOfDay(brandings.zone(accountId)).toInstant();
-                if (!expiresAt.isAfter(clock.instant())) {
-                    errors.add("until", "out_of_range", "must be today or later");
-                    expiresAt = null; // said above in the page's words; the API's check would say it again
-                }
-            } catch (DateTimeException e) {
-                errors.add("until", "invalid_format", "must be a date such as 2026-12-31");
+            // The end of that day where the store is, as the field's hint says.
+            expiresAt = endOfDay(accountId, form.until(), errors);
+            if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
+                errors.add("until", "out_of_range", "must be today or later");
+                expiresAt = null; // said above in the page's words; the API's check would say it again
             }
         }
         Integer max = form.maxRedemptions().isBlank()
@@ -159,14 +214,15 @@ class PromoCodePages {
     private String page(Caller.Staff staff, String cursor, Form form, Model model) {
         var page = promoCodes.list(staff.accountId(), PageRequest.of(50, cursor, "promo"));
         Instant now = clock.instant();
-        model.addAttribute("rows", page.data().stream().map(p -> row(p, now)).toList());
+        var zone = brandings.zone(staff.accountId());
+        model.addAttribute("rows", page.data().stream().map(p -> row(p, now, zone)).toList());
         model.addAttribute("next", page.hasMore() ? page.nextCursor() : null);
         model.addAttribute("form", form);
         model.addAttribute("formKey", FormSubmissions.newKey());
         return "catalog/promo_codes";
     }
 
-    private static Row row(PromoCode promo, Instant now) {
+    private static Row row(PromoCode promo, Instant now, java.time.ZoneId zone) {
         String discount = promo.percentOff() != null
             ? promo.percentOff() + "% off"
             : Amounts.format(promo.amountOff(), promo.currency()) + " off";
@@ -181,9 +237,10 @@ class PromoCodePages {
         } else {
             state = "active";
         }
-        return new Row(promo, discount, redeemed, state, promo.expiresAt() == null
-            ? null
-            : promo.expiresAt().minusMillis(1));
+        Instant lastDay = promo.expiresAt() == null ? null : promo.expiresAt().minusMillis(1);
+        return new Row(promo, discount, redeemed, state, lastDay, lastDay == null
+            ? ""
+            : LocalDate.ofInstant(lastDay, zone).toString());
     }
 
     /** The form's field for an API field: both discounts are typed in {@code value}. */

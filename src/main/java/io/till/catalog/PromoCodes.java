@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
 
 /** Promo codes, and their redemption, which counts against the usage limit inside the purchase's transaction. */
 @Repository
@@ -81,13 +82,7 @@ public class PromoCodes {
         } else if (findByCode(accountId, input.code()).isPresent()) {
             errors.add("code", "taken", "another promo code has this code");
         }
-        if (input.expiresAt() != null && !input.expiresAt().isAfter(Timestamps.now(clock))) {
-            errors.add("expires_at", "out_of_range", "must be in the future: a code that has ended already could "
-                + "never be used");
-        } else if (input.expiresAt() != null && input.expiresAt().isAfter(LAST_MOMENT)) {
-            // A far end (2999) is a seller's "never"; past the four-digit years it is no date anyone means.
-            errors.add("expires_at", "out_of_range", "must be before the year 10000");
-        }
+        checkEnd(input.expiresAt(), errors);
         if (input.percentOff() == null && input.amountOff() == null) {
             errors.add("percent_off", "required", "give either percent_off or amount_off");
         } else if (input.percentOff() != null && input.amountOff() != null) {
@@ -110,6 +105,52 @@ public class PromoCodes {
         if (input.maxRedemptions() != null && input.maxRedemptions() < 1) {
             errors.add("max_redemptions", "out_of_range", "must be at least 1");
         }
+    }
+
+    private void checkEnd(Instant expiresAt, FieldErrors errors) {
+        if (expiresAt != null && !expiresAt.isAfter(Timestamps.now(clock))) {
+            errors.add("expires_at", "out_of_range", "must be in the future: a code that has ended already could "
+                + "never be used");
+        } else if (expiresAt != null && expiresAt.isAfter(LAST_MOMENT)) {
+            // A far end (2999) is a seller's "never"; past the four-digit years it is no date anyone means.
+            errors.add("expires_at", "out_of_range", "must be before the year 10000");
+        }
+    }
+
+    /**
+     * Moves a code's end (later, to keep a promotion going; or sooner) or its usage limit, as sent. A code that had
+     * ended or been used up works again once its new end or limit allows. A limit below the uses the code has had is
+     * refused, decided in the update itself so that a purchase redeeming it meanwhile cannot slip past the limit.
+     */
+    PromoCode change(String accountId, String id, JsonNode body) {
+        var current = find(accountId, id).orElseThrow(() -> TillException.notFound("promo code", id));
+        var errors = new FieldErrors();
+        var change = PromoCodeChange.of(body, errors);
+        checkEnd(change.expiresAt(), errors);
+        if (change.maxRedemptions() != null && change.maxRedemptions() < 1) {
+            errors.add("max_redemptions", "out_of_range", "must be at least 1, or null for no limit");
+        }
+        errors.throwIfAny();
+        int changed = db.sql("""
+            UPDATE promo_codes
+               SET expires_at = CASE WHEN :endSent THEN :expiresAt ELSE expires_at END,
+                   max_redemptions = CASE WHEN :limitSent THEN :max ELSE max_redemptions END
+             WHERE account_id = :accountId AND id = :id
+               AND (NOT :limitSent OR CAST(:max AS integer) IS NULL OR times_redeemed <= :max)
+            """)
+            .param("endSent", change.endSent())
+            .param("expiresAt", Timestamps.of(change.expiresAt()))
+            .param("limitSent", change.limitSent())
+            .param("max", change.maxRedemptions())
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        if (changed == 0) {
+            int used = find(accountId, id).map(PromoCode::timesRedeemed).orElse(current.timesRedeemed());
+            throw TillException.invalid("max_redemptions", "out_of_range", "must be at least " + used + ", the times "
+                + "the code has been used");
+        }
+        return find(accountId, id).orElseThrow();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.till.catalog;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
@@ -402,6 +403,19 @@ class CatalogPagesTest {
         assertThat(spring.locator(".pill")).hasText("active");
         assertThat(page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("FIVE")))
             .containsText("$5.00 off");
+        // The promotion goes well: more buyers may use the code; an end already past is refused.
+        spring.getByLabel("Change SPRING20").click();
+        spring.getByLabel("Valid until (blank: no end)").fill("2020-01-01");
+        spring.getByLabel("Save SPRING20").click();
+        assertThat(page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("Nothing was changed")))
+            .containsText("Valid until must be in the future");
+        spring.getByLabel("Change SPRING20").click();
+        spring.getByLabel("Most uses (blank: no limit)").fill("5");
+        Chromium.screenshot(page, "catalog-promo-code-change-1280");
+        spring.getByLabel("Save SPRING20").click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("changed")))
+            .hasText("Promo code SPRING20 changed: buyers can use it.");
+        assertThat(spring).containsText("1 of 5");
 
         var statuses = page.evaluate("""
             async () => {
