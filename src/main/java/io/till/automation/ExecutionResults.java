@@ -173,17 +173,27 @@ public class ExecutionResults {
                        l.attempt, l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
                   FROM %s
                   JOIN written w ON w.id = l.execution_id),
+            -- Refused although this node holds it, and not ended: the claim read the run before another node's last
+            -- write of it committed (one whose lease had run out, writing at that moment). It goes back to the
+            -- queue, to be read afresh by whoever claims it next; deleted, the run would stay running forever.
+            stale AS MATERIALIZED (
+                SELECT e.id FROM executions e JOIN held h ON h.execution_id = e.id
+                 WHERE e.id NOT IN (SELECT id FROM written) AND e.status IN ('pending', 'running', 'waiting')),
             dequeued AS (
-                -- Gone from the queue: those that wait or ended, and those refused (canceled meanwhile). NOT IN
-                -- hashes the runs that go on once (NOT EXISTS scanned them again for every held row: 100 ms for 200).
+                -- Gone from the queue: those that wait or ended, and those refused because they ended meanwhile
+                -- (canceled). NOT IN hashes the runs that go on once (NOT EXISTS scanned them again for every held
+                -- row: 100 ms for 200).
                 DELETE FROM execution_queue
                  WHERE ctid = ANY(ARRAY(SELECT h.place FROM held h
                                          WHERE h.execution_id NOT IN (SELECT w.id FROM written w
-                                                                       WHERE w.status = 'running')))),
+                                                                       WHERE w.status = 'running')
+                                           AND h.execution_id NOT IN (SELECT id FROM stale)))),
             requeued AS (
                 UPDATE execution_queue SET due_at = :now, lease_token = NULL
                  WHERE ctid = ANY(ARRAY(SELECT h.place FROM held h JOIN written w ON w.id = h.execution_id
-                                         WHERE w.status = 'running' AND NOT w.id = ANY(CAST(:goOn AS text[]))))),
+                                         WHERE w.status = 'running' AND NOT w.id = ANY(CAST(:goOn AS text[]))
+                                        UNION ALL
+                                        SELECT h.place FROM held h WHERE h.execution_id IN (SELECT id FROM stale)))),
             -- wait_for_event: a wait entered (a new one replaces the last), with the first awaited event recorded
             -- after its mark (the trigger: it may have happened before the run got here, or be matched while this
             -- is written): the run is then due at once instead of at its timeout.

@@ -201,6 +201,34 @@ class EngineResilienceTest {
         assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
     }
 
+    /**
+     * A claim reads the run as its statement began: the last write of the node it takes over from (frozen past its
+     * lease, thawed at that moment, as the chaos suite once met) may commit in between. The write of what the claim
+     * read is then refused, and the run goes back to the queue to be read afresh; before, its queue row was deleted
+     * as a canceled run's is, and the run stayed "running" with nothing left to run it.
+     */
+    @Test
+    void aRunWhoseClaimReadItBeforeAnotherNodesLastWriteGoesBackToTheQueueWhenItsWriteIsRefused() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+        UUID token = UUID.randomUUID();
+        var claimed = queue.claim(token, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        // The other node's write, which the claim did not see.
+        db.sql("UPDATE executions SET lock_version = lock_version + 1 WHERE id = :id").param("id", id).update();
+
+        var refused = results.save(token, List.of(new ExecutionResults.Written(claimed, "running",
+            ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
+
+        assertThat(refused).isEmpty();
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id AND lease_token IS NULL")
+            .param("id", id).query(Long.class).single()).as("queued again, for anyone to claim").isEqualTo(1);
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "succeeded");
+    }
+
     @Test
     void countsTheLateWritesItRefusesWhenAnotherNodeTookTheExecutionOver() {
         agenda.runDue();
