@@ -2,6 +2,7 @@ package io.till.automation;
 
 import io.till.shared.ErrorCode;
 import io.till.shared.PersonalData;
+import io.till.shared.PersonalRows;
 import io.till.shared.RedactedRows;
 import io.till.shared.RedactedRows.Column;
 import io.till.shared.Redaction;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -33,6 +35,28 @@ class AutomationPersonalData implements PersonalData {
         this.json = json;
         this.executions = executions;
         this.clock = clock;
+    }
+
+    /** Their runs, and what each action step did (an email as it was rendered and sent, say). */
+    @Override
+    public Map<String, JsonNode> export(String accountId, String customerId) {
+        var params = Map.of("accountId", accountId, "customerId", customerId);
+        var records = new java.util.LinkedHashMap<String, JsonNode>();
+        records.put("automation_runs", PersonalRows.of(db, json, """
+            SELECT id, automation_id, version, status, created_at, finished_at FROM executions
+             WHERE account_id = :accountId AND customer_id = :customerId
+            """, params));
+        records.put("automation_actions",
+            PersonalRows.of(db, json,
+                """
+                    SELECT execution_id || ':' || lpad(seq::text, 8, '0') AS id, execution_id, step_id, status, input, output,
+                           finished_at
+                      FROM execution_steps
+                     WHERE account_id = :accountId AND kind = 'action'
+                       AND execution_id IN (SELECT id FROM executions WHERE account_id = :accountId AND customer_id = :customerId)
+                    """,
+                params));
+        return records;
     }
 
     @Override

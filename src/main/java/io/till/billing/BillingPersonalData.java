@@ -1,12 +1,17 @@
 package io.till.billing;
 
 import io.till.shared.PersonalData;
+import io.till.shared.PersonalRows;
 import io.till.shared.Redaction;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A customer's personal data in the billing records: billing addresses on orders and the words a buyer wrote when
@@ -17,9 +22,29 @@ import org.springframework.stereotype.Component;
 class BillingPersonalData implements PersonalData {
 
     private final JdbcClient db;
+    private final JsonMapper json;
 
-    BillingPersonalData(JdbcClient db) {
+    BillingPersonalData(JdbcClient db, JsonMapper json) {
         this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public Map<String, JsonNode> export(String accountId, String customerId) {
+        var params = Map.of("accountId", accountId, "customerId", customerId);
+        var records = new LinkedHashMap<String, JsonNode>();
+        records.put("orders", PersonalRows.of(db, json, """
+            SELECT o.*, (SELECT coalesce(jsonb_agg(to_jsonb(i) - 'account_id' ORDER BY i.position), '[]')
+                           FROM order_items i WHERE i.order_id = o.id) AS items
+              FROM orders o
+             WHERE o.account_id = :accountId AND o.customer_id = :customerId
+            """, params));
+        for (String table : List.of("subscriptions", "payment_plans", "invoices", "payments", "refunds",
+            "credit_entries")) {
+            records.put(table, PersonalRows.of(db, json, "SELECT * FROM " + table
+                + " WHERE account_id = :accountId AND customer_id = :customerId", params));
+        }
+        return records;
     }
 
     @Override

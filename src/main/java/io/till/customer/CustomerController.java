@@ -31,12 +31,12 @@ class CustomerController {
 
     private final Customers customers;
     private final CustomerStats.Source stats;
-    private final CustomerRedactions redactions;
+    private final PersonalDataRequests personalData;
 
-    CustomerController(Customers customers, CustomerStats.Source stats, CustomerRedactions redactions) {
+    CustomerController(Customers customers, CustomerStats.Source stats, PersonalDataRequests personalData) {
         this.customers = customers;
         this.stats = stats;
-        this.redactions = redactions;
+        this.personalData = personalData;
     }
 
     /** A customer with the figures of their record: orders, lifetime value, what is active, what is behind. */
@@ -111,6 +111,16 @@ class CustomerController {
         return customers.update(caller.accountId(), id, fields);
     }
 
+    @GetMapping("/{id}/personal_data")
+    @Operation(summary = "Export a customer's personal data", description = "The copy of their data a buyer may ask "
+        + "for (GDPR art. 15 and 20): the customer and, in records, every list of what Till keeps about them — cards, "
+        + "orders with their items, subscriptions, payment plans, invoices, payments, refunds, credit entries, events, "
+        + "automation runs and the actions they took (emails as rendered and sent), tasks, dev mailbox messages and "
+        + "portal sessions — oldest first. Connected systems (Stripe, CRMs) keep their own.")
+    PersonalDataRequests.Copy copyOfPersonalData(Caller caller, @PathVariable String id) {
+        return personalData.export(caller.accountId(), id);
+    }
+
     @PostMapping("/{id}/redact")
     @Operation(summary = "Erase a customer's personal data", description = "For a buyer who asks to be forgotten. "
         + "Cannot be undone. The customer and their orders, payments, invoices, subscriptions and runs stay, for the "
@@ -123,6 +133,6 @@ class CustomerController {
         + "customer. Raises customer.redacted, which carries no personal data: systems that keep a copy (Stripe, "
         + "CRMs, mailing tools) are not changed by Till, and listen to it to erase theirs.")
     Customer redact(Caller caller, @PathVariable String id) {
-        return redactions.redact(caller.accountId(), id);
+        return personalData.redact(caller.accountId(), id);
     }
 }

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,11 +40,26 @@ class CustomerEditPages {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Customers customers;
-    private final CustomerRedactions redactions;
+    private final PersonalDataRequests personalData;
+    private final JsonMapper apiJson;
 
-    CustomerEditPages(Customers customers, CustomerRedactions redactions) {
+    CustomerEditPages(Customers customers, PersonalDataRequests personalData, JsonMapper apiJson) {
         this.customers = customers;
-        this.redactions = redactions;
+        this.personalData = personalData;
+        this.apiJson = apiJson;
+    }
+
+    /** The buyer's copy of their data, as {@code GET /api/v1/customers/{id}/personal_data} answers it, as a file. */
+    @GetMapping("/admin/customers/{id}/personal-data.json")
+    ResponseEntity<String> downloadPersonalData(Caller.Staff staff, @PathVariable String id) {
+        var copy = personalData.export(staff.accountId(), id);
+        return ResponseEntity.ok()
+            .contentType(MediaType.APPLICATION_JSON)
+            .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                .filename("personal-data-" + id + ".json")
+                .build()
+                .toString())
+            .body(apiJson.writerWithDefaultPrettyPrinter().writeValueAsString(copy));
     }
 
     /**
@@ -105,7 +124,7 @@ class CustomerEditPages {
     @PostMapping("/admin/customers/{id}/redact")
     String redact(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
         try {
-            redactions.redact(staff.accountId(), id);
+            personalData.redact(staff.accountId(), id);
             redirect.addFlashAttribute("flash", "Personal data erased. The orders, payments and runs stay, without "
                 + "it. Erase the customer in connected systems too (Stripe, CRMs, mailing tools).");
             return "redirect:/admin/customers/" + id;

@@ -1,6 +1,7 @@
 package io.till.event;
 
 import io.till.shared.PersonalData;
+import io.till.shared.PersonalRows;
 import io.till.shared.RedactedRows;
 import io.till.shared.Redaction;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,6 +52,13 @@ class EventPersonalData implements PersonalData {
                 }
             });
         return new Values(exact, names);
+    }
+
+    @Override
+    public Map<String, JsonNode> export(String accountId, String customerId) {
+        return Map.of("events", PersonalRows.of(db, json, """
+            SELECT id, type, occurred_at, data FROM events WHERE account_id = :accountId AND customer_id = :customerId
+            """, Map.of("accountId", accountId, "customerId", customerId)));
     }
 
     @Override

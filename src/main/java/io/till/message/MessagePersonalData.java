@@ -1,6 +1,7 @@
 package io.till.message;
 
 import io.till.shared.PersonalData;
+import io.till.shared.PersonalRows;
 import io.till.shared.RedactedRows;
 import io.till.shared.RedactedRows.Column;
 import io.till.shared.Redaction;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +25,21 @@ class MessagePersonalData implements PersonalData {
     MessagePersonalData(JdbcClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
+    }
+
+    /** What the dev mailbox holds for their email or phone (messages sent through SMTP or Twilio are theirs). */
+    @Override
+    public Map<String, JsonNode> export(String accountId, String customerId) {
+        return Map.of("messages",
+            PersonalRows.of(db, json,
+                """
+                    SELECT id, kind, to_address, from_address, subject, text_body, created_at FROM dev_messages
+                     WHERE account_id = :accountId
+                       AND lower(to_address) IN (SELECT lower(email) FROM customers WHERE account_id = :accountId AND id = :customerId
+                                                 UNION ALL
+                                                 SELECT phone FROM customers WHERE account_id = :accountId AND id = :customerId)
+                    """,
+                Map.of("accountId", accountId, "customerId", customerId)));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.till.shared;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What a feature keeps of a customer's personal data, for the erasure a seller owes a buyer who asks (GDPR art. 17):
@@ -25,6 +27,14 @@ public interface PersonalData {
 
     /** Erases the customer's personal data from this feature's tables. */
     void erase(String accountId, String customerId, Redaction redaction);
+
+    /**
+     * What this feature keeps about the customer, for the copy of their data a buyer may ask for: named lists of
+     * records ({@link PersonalRows}), in the order the copy shows them.
+     */
+    default Map<String, JsonNode> export(String accountId, String customerId) {
+        return Map.of();
+    }
 
     /** Values to search for as they are, and names to search for word by word too. */
     record Values(Set<String> exact, Set<String> names) {

@@ -1,6 +1,7 @@
 package io.till.task;
 
 import io.till.shared.PersonalData;
+import io.till.shared.PersonalRows;
 import io.till.shared.RedactedRows;
 import io.till.shared.RedactedRows.Column;
 import io.till.shared.Redaction;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A customer's personal data in staff tasks about them: titles and notes rendered from their record. */
@@ -20,6 +22,14 @@ class TaskPersonalData implements PersonalData {
     TaskPersonalData(JdbcClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
+    }
+
+    @Override
+    public Map<String, JsonNode> export(String accountId, String customerId) {
+        return Map.of("tasks", PersonalRows.of(db, json, """
+            SELECT id, title, notes, status, assignee, due_at, execution_id, created_at, updated_at FROM tasks
+             WHERE account_id = :accountId AND customer_id = :customerId
+            """, Map.of("accountId", accountId, "customerId", customerId)));
     }
 
     @Override

@@ -177,7 +177,7 @@ class DashboardWalkTest {
             URI uri = URI.create(href);
             String path = uri.getRawPath();
             if (!path.startsWith("/admin/") || path.startsWith("/admin/logout") || path.startsWith("/admin/assets/")
-                || path.endsWith(".pdf") || path.endsWith(".csv")) {
+                || path.endsWith(".pdf") || path.endsWith(".csv") || path.endsWith(".json")) {
                 continue;
             }
             paths.add(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());

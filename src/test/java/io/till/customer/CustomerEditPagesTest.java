@@ -77,6 +77,13 @@ class CustomerEditPagesTest {
               body: new URLSearchParams({_csrf: document.querySelector('input[name=_csrf]').value})})
               .then(answer => answer.status)""".formatted(buyer));
         assertThat(forged).isEqualTo(403);
+        // Every member of the staff can hand a buyer the copy of their data.
+        var download = staff.request().get(api.uri(staff.getByRole(AriaRole.LINK, named("Download a copy (JSON)"))
+            .getAttribute("href")).toString());
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.headers().get("content-disposition")).isEqualTo(
+            "attachment; filename=\"personal-data-" + buyer + ".json\"");
+        assertThat(download.text()).contains("\"email\" : \"forget.me@example.com\"", "\"orders\"");
 
         var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280), edit);
         page.getByRole(AriaRole.BUTTON, named("Erase personal data")).click();

@@ -113,6 +113,34 @@ class CustomerRedactionTest {
         assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
     }
 
+    /** A buyer asks what the seller keeps about them: one answer holds it all, and nobody else's. */
+    @Test
+    void theCustomersCopyHoldsWhatTillKeepsAboutThemAndNothingOfAnotherCustomer() {
+        var store = zeldaWithHistory();
+        String key = store.shop().apiKey();
+
+        var copy = api.get("/api/v1/customers/" + store.customer() + "/personal_data", key);
+
+        assertThat(copy.status()).as(copy.text()).isEqualTo(200);
+        var records = copy.json().get("records");
+        assertThat(copy.json().get("customer").get("email").asString()).isEqualTo("zelda." + tag + "@quux.example");
+        assertThat(records.get("orders")).hasSize(1);
+        var order = records.get("orders").get(0);
+        assertThat(order.get("billing_name").asString()).isEqualTo("Zelda " + surname);
+        assertThat(order.get("items").get(0).get("name").asString()).isNotBlank();
+        assertThat(order.has("account_id")).isFalse();
+        for (String list : List.of("subscriptions", "payments", "cards", "tasks", "automation_runs")) {
+            assertThat(records.get(list)).as(list).isNotEmpty();
+        }
+        assertThat(records.get("invoices")).as("listed, if empty: the first payment had none").isNotNull();
+        assertThat(records.get("events").toString()).contains("customer.updated", "zelda.first." + tag);
+        assertThat(records.get("automation_actions").toString()).contains("Dear Zelda " + surname);
+        assertThat(records.get("messages").toString()).contains("Hello Zelda");
+        assertThat(copy.text()).doesNotContain("smith.example").doesNotContain("Zelda Smith");
+        assertThat(api.get("/api/v1/customers/" + store.customer() + "/personal_data", shops.open().apiKey())
+            .status()).isEqualTo(404);
+    }
+
     @Test
     void whileASubscriptionStillBillsTheCustomerIsNotErasedAndTheAnswerNamesIt() {
         var store = zeldaWithHistory();

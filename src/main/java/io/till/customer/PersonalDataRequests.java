@@ -1,44 +1,79 @@
 package io.till.customer;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.event.EventType;
 import io.till.event.Events;
 import io.till.shared.ErrorCode;
 import io.till.shared.PersonalData;
+import io.till.shared.PersonalRows;
 import io.till.shared.Redaction;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Erases a customer's personal data when the seller is asked to (a buyer's right to erasure), as Recurly's redact and
+ * What a buyer may ask of the seller about their personal data: a copy of it ({@link #export}, GDPR art. 15 and 20), or
+ * its erasure ({@link #redact}, art. 17).
+ *
+ * <p>Erasure is done as Recurly's redact and
  * Chargebee's clear-personal-data do: the customer, their orders, payments, invoices and runs stay, for the books and
  * the history, but name, email, phone, tags, metadata, billing addresses and saved cards are gone from the customer,
  * from every event and run that held them, and from the messages and deliveries sent about them. It cannot be undone,
  * and it waits until nothing bills the customer any more.
  */
 @Service
-public class CustomerRedactions {
+public class PersonalDataRequests {
 
     private final JdbcClient db;
+    private final JsonMapper json;
     private final Customers customers;
     private final Events events;
     private final List<PersonalData> features;
     private final Clock clock;
 
-    CustomerRedactions(JdbcClient db, Customers customers, Events events, List<PersonalData> features, Clock clock) {
+    PersonalDataRequests(JdbcClient db, JsonMapper json, Customers customers, Events events,
+        List<PersonalData> features, Clock clock) {
         this.db = db;
+        this.json = json;
         this.customers = customers;
         this.events = events;
         this.features = features;
         this.clock = clock;
+    }
+
+    /**
+     * A buyer's copy of their data (GDPR art. 15 and 20): the customer, their saved cards, and what every feature keeps
+     * about them, each as its records.
+     *
+     * @param records named lists: cards, orders (with their items), subscriptions, payment plans, invoices, payments,
+     *     refunds, credit entries, events, automation runs and the actions they took, tasks, dev mailbox messages,
+     *     portal sessions
+     */
+    @Schema(name = "PersonalDataCopy")
+    public record Copy(Instant exportedAt, Customer customer, Map<String, JsonNode> records) {}
+
+    @Transactional(readOnly = true)
+    public Copy export(String accountId, String customerId) {
+        Customer customer = customers.get(accountId, customerId);
+        var records = new TreeMap<String, JsonNode>();
+        records.put("cards", PersonalRows.of(db, json, """
+            SELECT id, brand, last4, exp_month, exp_year, created_at, detached_at FROM cards
+             WHERE account_id = :accountId AND customer_id = :customerId
+            """, Map.of("accountId", accountId, "customerId", customerId)));
+        features.forEach(feature -> records.putAll(feature.export(accountId, customerId)));
+        return new Copy(Timestamps.now(clock), customer, records);
     }
 
     /**
