@@ -27,14 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
  * What a buyer may ask of the seller about their personal data: a copy of it ({@link #export}, GDPR art. 15 and 20), or
  * its erasure ({@link #redact}, art. 17).
  *
- * <p>Erasure is done as Recurly's redact and
- * Chargebee's clear-personal-data do: the customer, their orders, payments, invoices and runs stay, for the books and
- * the history, but name, email, phone, tags, metadata, billing addresses and saved cards are gone from the customer,
- * from every event and run that held them, and from the messages and deliveries sent about them. It cannot be undone,
- * and it waits until nothing bills the customer any more.
+ * <p>Erasure is done as Recurly's redact and Chargebee's clear-personal-data do: the customer, their orders, payments,
+ * invoices and runs stay, for the books and the history, but name, email, phone, tags, metadata, billing addresses and
+ * saved cards are gone from the customer, from every event and run that held them, and from the messages and
+ * deliveries sent about them. It cannot be undone, and it waits until nothing bills the customer any more.
  */
 @Service
-public class PersonalDataRequests {
+class PersonalDataRequests {
 
     private final JdbcClient db;
     private final JsonMapper json;
