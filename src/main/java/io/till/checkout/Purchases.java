@@ -263,6 +263,9 @@ class Purchases {
             customer = customers.find(accountId, request.customerId());
             if (customer.isEmpty()) {
                 errors.add("customer_id", "not_found", "no customer with this id");
+            } else {
+                // Before any card is attached for them at the gateway; checked again under the customer's lock.
+                Customers.refuseIfRedacted(customer.get(), "charged again: add the buyer as a new customer");
             }
         } else {
             if (request.customer().name() == null || request.customer().name().isBlank()) {
@@ -333,8 +336,9 @@ class Purchases {
             // takes them: two purchases of one customer with one code never wait for each other in a circle.
             promoCodes.redeem(accountId, cart.promo());
         }
-        Customer customer = cart.customer().orElseGet(() -> customers.buyer(accountId, request.customer().name(),
+        Customer known = cart.customer().orElseGet(() -> customers.buyer(accountId, request.customer().name(),
             request.customer().email().strip()));
+        Customer customer = customers.lockForPurchase(accountId, known.id());
         var saved = newCard.map(card -> cards.save(accountId, customer.id(), gateway.name(), card));
         String cardId = saved.map(card -> card.card().id()).orElse(cart.cardId());
         var items = items(cart);

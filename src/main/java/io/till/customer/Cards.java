@@ -104,6 +104,7 @@ public class Cards {
         return transaction.execute(status -> {
             // The customer's lock orders two saves of one card: the second finds the first's.
             Customer customer = customers.lockForUpdate(accountId, customerId);
+            Customers.refuseIfRedacted(customer, "given a card");
             var earlier = saved(accountId, customerId, gateway, attached, alike);
             if (earlier.isPresent()) {
                 return get(accountId, customerId, earlier.get());

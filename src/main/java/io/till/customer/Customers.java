@@ -104,7 +104,7 @@ public class Customers implements CustomerLookup {
     @Transactional
     public Customer update(String accountId, String id, CustomerFields fields) {
         Customer before = lockForUpdate(accountId, id);
-        refuseIfRedacted(before);
+        refuseIfRedacted(before, "changed");
         var after = new Customer(id, fields.name().orElse(before.name()), fields.email().orElse(before.email()),
             fields.phone().isPresent() ? fields.phone().get().orElse(null) : before.phone(),
             fields.tags().orElse(before.tags()), fields.metadata().orElse(before.metadata()),
@@ -187,12 +187,27 @@ public class Customers implements CustomerLookup {
         }
     }
 
-    /** A customer whose personal data was erased takes no new data: erasing it again would be the only way out. */
-    static void refuseIfRedacted(Customer customer) {
+    /**
+     * A customer whose personal data was erased takes no new data: erasing it again would be the only way out.
+     *
+     * @param what what the caller would do to them, as in "an erased customer cannot be …"
+     */
+    public static void refuseIfRedacted(Customer customer, String what) {
         if (customer.redactedAt() != null) {
             throw new TillException(ErrorCode.INVALID_STATE, "The personal data of customer " + customer.id()
-                + " was erased on " + customer.redactedAt() + "; an erased customer cannot be changed.");
+                + " was erased on " + customer.redactedAt() + "; an erased customer cannot be " + what + ".");
         }
+    }
+
+    /**
+     * Locks the customer a purchase is for, as {@link #lockForUpdate} does, and refuses one whose personal data was
+     * erased. Taken before the purchase writes anything of theirs: an erasure either came first and is seen here, or
+     * waits for the purchase's pending order, which it then finds (and refuses to erase while it is open).
+     */
+    public Customer lockForPurchase(String accountId, String id) {
+        Customer customer = lockForUpdate(accountId, id);
+        refuseIfRedacted(customer, "charged again: add the buyer as a new customer");
+        return customer;
     }
 
     /** The account's customer with this email, in any case. */

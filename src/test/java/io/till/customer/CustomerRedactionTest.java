@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
+import io.till.testing.Await;
+import io.till.testing.LockWaits;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import io.till.webhook.WebhookAgenda;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A buyer asks to be forgotten: the seller erases their personal data with one call, and nothing Till keeps still
@@ -40,6 +46,8 @@ class CustomerRedactionTest {
     JdbcClient db;
     @Autowired
     WebhookAgenda webhooks;
+    @Autowired
+    PlatformTransactionManager transactions;
 
     private record Store(Shops.Shop shop, String customer, String subscription, String order, String waitingRun,
         String neighbour) {}
@@ -249,6 +257,74 @@ class CustomerRedactionTest {
             .filter(event -> event.get("type").asString().equals("customer.redacted")).toList();
         assertThat(redactions).hasSize(1);
         assertThat(redactions.getFirst().get("data").get("customer").get("name").asString()).isEqualTo("[redacted]");
+    }
+
+    @Test
+    void anErasedCustomerIsNeitherChargedNorGivenACardAgain() {
+        var store = zeldaWithHistory();
+        cancel(store);
+        redact(store);
+
+        var purchase = api.post("/api/v1/checkouts/" + store.shop().checkoutId() + "/purchases",
+            store.shop().apiKey(), """
+                {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}"""
+                .formatted(store.customer(), store.shop().monthly()));
+        var card = api.post(Shops.cards(store.customer()), store.shop().apiKey(), """
+            {"token": "pm_card_mastercard"}""");
+
+        assertThat(purchase.status()).as(purchase.text()).isEqualTo(409);
+        assertThat(purchase.json().get("detail").asString()).contains("erased", "add the buyer as a new customer");
+        assertThat(card.status()).as(card.text()).isEqualTo(409);
+        var orders = api.get("/api/v1/orders?customer_id=" + store.customer(), store.shop().apiKey()).json();
+        assertThat(orders.get("data")).as("only the order from before the erasure").hasSize(1);
+    }
+
+    /**
+     * A purchase with a saved card, already past its checks when the erasure is asked: the two come one after the
+     * other, never interleaved. A probe found the erasure finishing around a purchase that had read the customer's
+     * card before it: the new order, its billing address and the subscription it started outlived the erasure.
+     */
+    @Test
+    void aPurchaseUnderWayWhenTheErasureIsAskedIsNeverLeftWithTheErasedCustomersData() throws Exception {
+        var store = zeldaWithHistory();
+        cancel(store);
+        String card = shops.saveCard(store.shop(), store.customer(), "pm_card_mastercard");
+        String street = "99 Late" + tag + " Street";
+
+        var both = new TransactionTemplate(transactions).execute(status -> {
+            // The account's order numbers, held: the purchase waits there, the last step before its order is written.
+            db.sql("SELECT last_number FROM order_numbers WHERE account_id = :accountId FOR UPDATE")
+                .param("accountId", store.shop().accountId())
+                .query()
+                .listOfRows();
+            var buying = CompletableFuture.supplyAsync(() -> api.post("/api/v1/checkouts/"
+                + store.shop().checkoutId() + "/purchases", store.shop().apiKey(),
+                """
+                    {"customer_id": "%s", "payment_method_id": "%s", "option_id": "%s",
+                     "billing_address": {"line1": "%s", "city": "Oxford", "country": "GB"}}"""
+                    .formatted(store.customer(), card, store.shop().monthly(), street)));
+            Await.until("the purchase waits for its order number", () -> LockWaits.in(db, "order_numbers") > 0);
+            var erasing = CompletableFuture.supplyAsync(() -> redact(store));
+            Await.until("the erasure waits for the purchase",
+                () -> LockWaits.in(db, "customers") + LockWaits.in(db, "cards") > 0);
+            return List.of(buying, erasing);
+        });
+        var purchase = both.get(0).get(30, TimeUnit.SECONDS);
+        var erasure = both.get(1).get(30, TimeUnit.SECONDS);
+
+        assertThat(purchase.status()).as(purchase.text()).isEqualTo(201);
+        if (erasure.status() == 200) {
+            assertThat(tablesHolding(street)).as("erased after the purchase, with it").isEmpty();
+            assertThat(api.get("/api/v1/subscriptions?customer_id=" + store.customer(), store.shop().apiKey()).json()
+                .get("data").valueStream().map(s -> s.get("status").asString()))
+                .as("nothing still bills an erased customer").containsOnly("canceled");
+        } else {
+            assertThat(erasure.status()).as(erasure.text()).isEqualTo(409);
+            assertThat(erasure.json().get("detail").asString()).contains("cannot be erased while");
+            var customer = api.get("/api/v1/customers/" + store.customer(), store.shop().apiKey()).json();
+            assertThat(customer.get("redacted_at").isNull()).as("refused as a whole").isTrue();
+            assertThat(tablesHolding(street)).contains("orders");
+        }
     }
 
     @Test
