@@ -39,7 +39,7 @@ class AutomationPersonalData implements PersonalData {
 
     /** Their runs, and what each action step did (an email as it was rendered and sent, say). */
     @Override
-    public Map<String, JsonNode> export(String accountId, String customerId) {
+    public Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         var params = Map.of("accountId", accountId, "customerId", customerId);
         var records = new java.util.LinkedHashMap<String, JsonNode>();
         records.put("automation_runs", PersonalRows.of(db, json, """

@@ -2,6 +2,8 @@ package io.till.billing;
 
 import io.till.shared.PersonalData;
 import io.till.shared.PersonalRows;
+import io.till.shared.RedactedRows;
+import io.till.shared.RedactedRows.Column;
 import io.till.shared.Redaction;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A customer's personal data in the billing records: billing addresses on orders and the words a buyer wrote when
- * canceling. Amounts, dates and statuses stay, and so does each order's country (the evidence of where tax was due).
+ * A customer's personal data in the billing records: billing addresses on orders, the words a buyer wrote when
+ * canceling, and the staff's reasons for refunds and credits, which may name them. Amounts, dates and statuses stay, and so does each order's country (the evidence of where tax was due).
  * Nothing is erased while it still bills: an open subscription, plan, invoice or order keeps its customer whole.
  */
 @Component
@@ -30,7 +32,7 @@ class BillingPersonalData implements PersonalData {
     }
 
     @Override
-    public Map<String, JsonNode> export(String accountId, String customerId) {
+    public Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         var params = Map.of("accountId", accountId, "customerId", customerId);
         var records = new LinkedHashMap<String, JsonNode>();
         records.put("orders", PersonalRows.of(db, json, """
@@ -105,6 +107,12 @@ class BillingPersonalData implements PersonalData {
             .param("accountId", accountId)
             .param("customerId", customerId)
             .update();
+        // A refund's or a credit's reason is the staff's note, which may name the buyer ("asked by phone, +1…").
+        for (String table : List.of("refunds", "credit_entries")) {
+            RedactedRows.rewrite(db, json, redaction, table, List.of("id"), List.of(Column.text("reason")),
+                "account_id = :accountId AND customer_id = :customerId AND reason IS NOT NULL",
+                Map.of("accountId", accountId, "customerId", customerId));
+        }
         // What the buyer wrote in their own words is theirs as a whole; the reason they picked from the list stays.
         db.sql("""
             UPDATE subscriptions SET cancel_reason_text = NULL

@@ -71,7 +71,8 @@ class PersonalDataRequests {
             SELECT id, brand, last4, exp_month, exp_year, created_at, detached_at FROM cards
              WHERE account_id = :accountId AND customer_id = :customerId
             """, Map.of("accountId", accountId, "customerId", customerId)));
-        features.forEach(feature -> records.putAll(feature.export(accountId, customerId)));
+        var known = known(accountId, customer);
+        features.forEach(feature -> records.putAll(feature.export(accountId, customerId, known)));
         return new Copy(Timestamps.now(clock), customer, records);
     }
 
@@ -92,24 +93,11 @@ class PersonalDataRequests {
             throw new TillException(ErrorCode.INVALID_STATE, "Customer " + customerId + " cannot be erased while "
                 + String.join("; ", obstacles) + ". Till keeps what it still bills with: end these first.");
         }
-        Set<String> exact = new HashSet<>();
-        Set<String> names = new HashSet<>();
-        exact.add(customer.email());
-        if (customer.phone() != null) {
-            exact.add(customer.phone());
-        }
-        names.add(customer.name());
-        // A custom field may hold an identifier of the person (a CRM contact id), or a flag that is no one's ("true",
-        // "vip"): short values and flags are not searched for, lest they be erased from every sentence of the log.
-        customer.metadata().values().stream()
-            .filter(value -> value.strip().length() >= 4 && !Set.of("true", "false").contains(value.strip()))
-            .forEach(exact::add);
-        features.forEach(feature -> {
-            var values = feature.values(accountId, customerId);
-            exact.addAll(values.exact());
-            names.addAll(values.names());
-        });
-        var redaction = Redaction.of(customerId, Redaction.emailOf(customerId), exact, names);
+        var known = known(accountId, customer);
+        Set<String> sellersWords = new HashSet<>();
+        features.forEach(feature -> sellersWords.addAll(feature.sellersWords(accountId)));
+        var redaction = Redaction.of(customerId, Redaction.emailOf(customerId), known.exact(),
+            known.names(), sellersWords);
         features.forEach(feature -> feature.erase(accountId, customerId, redaction));
         var now = Timestamps.of(Timestamps.now(clock));
         // Saved cards leave the wallet; their rows stay (brand and last 4) for the payments made with them.
@@ -136,5 +124,28 @@ class PersonalDataRequests {
         Customer redacted = customers.get(accountId, customerId);
         events.record(accountId, EventType.CUSTOMER_REDACTED, customerId, Map.of("customer", redacted));
         return redacted;
+    }
+
+    /** The customer's values: their record's, and those every feature knows of (an address on an order, an old email). */
+    private PersonalData.Values known(String accountId, Customer customer) {
+        Set<String> exact = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        exact.add(customer.email());
+        if (customer.phone() != null) {
+            exact.add(customer.phone());
+        }
+        names.add(customer.name());
+        // A custom field may hold an identifier of the person (a CRM contact id, "zq-4411"), or a flag that is no one's
+        // ("true", "vip", "active"): short values and single plain words are not searched for, lest they be erased from
+        // every sentence of the log.
+        customer.metadata().values().stream()
+            .filter(value -> value.strip().length() >= 4 && !value.strip().matches("\\p{L}+"))
+            .forEach(exact::add);
+        features.forEach(feature -> {
+            var values = feature.values(accountId, customer.id());
+            exact.addAll(values.exact());
+            names.addAll(values.names());
+        });
+        return new PersonalData.Values(exact, names);
     }
 }

@@ -55,7 +55,7 @@ class EventPersonalData implements PersonalData {
     }
 
     @Override
-    public Map<String, JsonNode> export(String accountId, String customerId) {
+    public Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         return Map.of("events", PersonalRows.of(db, json, """
             SELECT id, type, occurred_at, data FROM events WHERE account_id = :accountId AND customer_id = :customerId
             """, Map.of("accountId", accountId, "customerId", customerId)));

@@ -6,6 +6,7 @@ import io.till.shared.RedactedRows;
 import io.till.shared.RedactedRows.Column;
 import io.till.shared.Redaction;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -14,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A customer's personal data in the dev mailbox: the emails and texts sent to any of their addresses or numbers,
- * kept with their recipient, subject and bodies (what an SMTP server or Twilio delivered is theirs to erase).
+ * kept with their recipient, subject and bodies, and those that mention them to someone else (what an SMTP server or
+ * Twilio delivered is theirs to erase).
  */
 @Component
 class MessagePersonalData implements PersonalData {
@@ -27,19 +29,14 @@ class MessagePersonalData implements PersonalData {
         this.json = json;
     }
 
-    /** What the dev mailbox holds for their email or phone (messages sent through SMTP or Twilio are theirs). */
+    /** What the dev mailbox holds for any email or phone they had (messages sent through SMTP or Twilio are theirs). */
     @Override
-    public Map<String, JsonNode> export(String accountId, String customerId) {
-        return Map.of("messages",
-            PersonalRows.of(db, json,
-                """
-                    SELECT id, kind, to_address, from_address, subject, text_body, created_at FROM dev_messages
-                     WHERE account_id = :accountId
-                       AND lower(to_address) IN (SELECT lower(email) FROM customers WHERE account_id = :accountId AND id = :customerId
-                                                 UNION ALL
-                                                 SELECT phone FROM customers WHERE account_id = :accountId AND id = :customerId)
-                    """,
-                Map.of("accountId", accountId, "customerId", customerId)));
+    public Map<String, JsonNode> export(String accountId, String customerId, Values known) {
+        return Map.of("messages", PersonalRows.of(db, json, """
+            SELECT id, kind, to_address, from_address, subject, text_body, created_at FROM dev_messages
+             WHERE account_id = :accountId AND lower(to_address) = ANY(:addresses)
+            """, Map.of("accountId", accountId, "addresses",
+            known.exact().stream().map(value -> value.toLowerCase(Locale.ROOT)).toArray(String[]::new))));
     }
 
     @Override
@@ -47,7 +44,12 @@ class MessagePersonalData implements PersonalData {
         RedactedRows.rewrite(db, json, redaction, "dev_messages", List.of("id"),
             List.of(Column.text("to_address"), Column.text("subject"), Column.text("text_body"),
                 Column.text("html_body"), Column.json("headers")),
-            "account_id = :accountId AND lower(to_address) = ANY(:addresses)",
-            Map.of("accountId", accountId, "addresses", redaction.lowerCaseValues().toArray(String[]::new)));
+            // Sent to them, or mentioning them (a notification to staff about a new customer).
+            """
+                account_id = :accountId
+                AND (lower(to_address) = ANY(:addresses)
+                     OR lower(concat_ws(' ', subject, text_body, html_body)) LIKE ANY(:mentions))""",
+            Map.of("accountId", accountId, "addresses", redaction.lowerCaseValues().toArray(String[]::new),
+                "mentions", redaction.likePatterns()));
     }
 }

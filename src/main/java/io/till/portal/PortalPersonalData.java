@@ -26,7 +26,7 @@ class PortalPersonalData implements PersonalData {
 
     /** When they were signed in to the portal (the sessions still kept: those of the last day or so). */
     @Override
-    public Map<String, JsonNode> export(String accountId, String customerId) {
+    public Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         return Map.of("portal_sessions", PersonalRows.of(db, json, """
             SELECT id, access, created_at, last_seen_at, revoked_at FROM portal_sessions
              WHERE account_id = :accountId AND customer_id = :customerId

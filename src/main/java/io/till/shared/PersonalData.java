@@ -25,14 +25,23 @@ public interface PersonalData {
         return Values.NONE;
     }
 
+    /**
+     * Words that are the seller's own (the names in their catalog): a word of a customer's name that is one of them is
+     * erased only within the whole name, so that "Day" of Doris Day leaves the product Day Pass as it is named.
+     */
+    default Set<String> sellersWords(String accountId) {
+        return Set.of();
+    }
+
     /** Erases the customer's personal data from this feature's tables. */
     void erase(String accountId, String customerId, Redaction redaction);
 
     /**
      * What this feature keeps about the customer, for the copy of their data a buyer may ask for: named lists of
-     * records ({@link PersonalRows}), in the order the copy shows them.
+     * records ({@link PersonalRows}), in the order the copy shows them. {@code known} holds the customer's values as
+     * every feature knows them, earlier emails and phones among them (a message sent before an email changed is theirs).
      */
-    default Map<String, JsonNode> export(String accountId, String customerId) {
+    default Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         return Map.of();
     }
 

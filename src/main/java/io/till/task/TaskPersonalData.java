@@ -25,7 +25,7 @@ class TaskPersonalData implements PersonalData {
     }
 
     @Override
-    public Map<String, JsonNode> export(String accountId, String customerId) {
+    public Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         return Map.of("tasks", PersonalRows.of(db, json, """
             SELECT id, title, notes, status, assignee, due_at, execution_id, created_at, updated_at FROM tasks
              WHERE account_id = :accountId AND customer_id = :customerId

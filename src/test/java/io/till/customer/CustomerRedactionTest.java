@@ -327,6 +327,95 @@ class CustomerRedactionTest {
         }
     }
 
+    /**
+     * A probe erased Doris Day and found her subscription's status, its interval and the product's name erased with
+     * her, and what staff wrote about her (a refund's and a credit's reason, a notification to the shop) and her own
+     * words in the cancellation's event kept.
+     */
+    @Test
+    void whatStaffWroteAboutTheBuyerGoesWhileTillsWordsAndTheSellersNamesStay() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String first = "Dóris" + tag;
+        // "Membership" and "Monthly" are the shop's product and option.
+        var bought = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", key, """
+            {"customer": {"name": "%s Membership", "email": "doris.%s@quux.example"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(first, tag, shop.monthly()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        String customer = bought.json().get("customer_id").asString();
+        assertThat(api.patch("/api/v1/customers/" + customer, key, """
+            {"metadata": {"lifecycle": "active", "plan": "paid"}}""").status()).isEqualTo(200);
+        String notify = automation(shop, """
+            [{"id": "tell", "type": "action", "action": "send_email",
+              "params": {"to": "staff@shop.example", "subject": "Lead {{customer.name}}",
+                         "text": "{{customer.email}}", "html": "<p>{{customer.first_name}} bought</p>"}}]""");
+        run(shop, notify, customer);
+        agenda.runDue();
+        var refund = api.post("/api/v1/refunds", key, """
+            {"payment_id": "%s", "amount": 100, "reason": "%s asked by phone"}"""
+            .formatted(bought.json().get("payment_id").asString(), first));
+        assertThat(refund.status()).as(refund.text()).isEqualTo(201);
+        var credit = api.post("/api/v1/customers/" + customer + "/credits", key, """
+            {"amount": 500, "currency": "usd", "reason": "Goodwill for %s"}""".formatted(first));
+        assertThat(credit.status()).as(credit.text()).isEqualTo(201);
+        var canceled = api.post("/api/v1/subscriptions/" + bought.json().get("subscription_id").asString()
+            + "/cancel", key, """
+                {"reason": "too_expensive", "reason_text": "I am %s and I need a break"}""".formatted(first));
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+
+        var erased = api.post("/api/v1/customers/" + customer + "/redact", key, null);
+
+        assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+        assertThat(tablesHolding(first)).isEmpty();
+        String decomposed = java.text.Normalizer.normalize(first, java.text.Normalizer.Form.NFD);
+        assertThat(tablesHolding(decomposed)).isEmpty();
+        var events = shops.events(shop, customer);
+        var subscriptionEvents = events.stream().filter(event -> event.get("data").has("subscription")).toList();
+        assertThat(subscriptionEvents).isNotEmpty().allSatisfy(event -> {
+            var subscription = event.get("data").get("subscription");
+            assertThat(subscription.get("status").asString()).isNotEqualTo("[redacted]");
+            assertThat(subscription.toString()).doesNotContain("I need a break");
+        });
+        assertThat(events.toString()).contains("\"interval\":\"month\"", "Membership — Monthly")
+            .doesNotContain("I need a break");
+        var order = api.get("/api/v1/orders/" + bought.json().get("id").asString(), key).json();
+        assertThat(order.get("items").get(0).get("name").asString()).isEqualTo("Membership — Monthly");
+        assertThat(order.get("status").asString()).isEqualTo("paid");
+        var refunds = api.get("/api/v1/refunds?customer_id=" + customer, key).json().get("data");
+        assertThat(refunds.get(0).get("reason").asString()).isEqualTo("[redacted] asked by phone");
+        var entries = api.get("/api/v1/customers/" + customer + "/credits/entries", key).json().get("data");
+        assertThat(entries.toString()).contains("Goodwill for [redacted]");
+        var mail = db.sql("""
+            SELECT subject || ' / ' || text_body || ' / ' || html_body FROM dev_messages
+             WHERE account_id = :accountId AND to_address = 'staff@shop.example'""")
+            .param("accountId", shop.accountId())
+            .query(String.class)
+            .single();
+        assertThat(mail).startsWith("Lead [redacted] / [redacted]").contains("<p>[redacted] bought</p>")
+            .doesNotContain(first).doesNotContain("doris.");
+    }
+
+    /** The copy of a buyer's data holds the messages sent to an address they had before they changed it. */
+    @Test
+    void theCopyHoldsMessagesSentToAnEarlierAddress() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        var created = api.post("/api/v1/customers", key, """
+            {"name": "Ida %s", "email": "ida.before.%s@quux.example"}""".formatted(surname, tag));
+        String customer = created.json().get("id").asString();
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Welcome {{customer.first_name}}", "text": "Hi"}}]""");
+        run(shop, mail, customer);
+        agenda.runDue();
+        assertThat(api.patch("/api/v1/customers/" + customer, key, """
+            {"email": "ida.after.%s@quux.example"}""".formatted(tag)).status()).isEqualTo(200);
+
+        var copy = api.get("/api/v1/customers/" + customer + "/personal_data", key).json();
+
+        assertThat(copy.get("records").get("messages").toString()).contains("ida.before." + tag, "Welcome Ida");
+    }
+
     @Test
     void aRunForAnErasedCustomerSendsThemNoEmailAndSaysWhy() {
         var store = zeldaWithHistory();
