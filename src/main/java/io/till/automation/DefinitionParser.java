@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.action.ActionSchema;
+import io.till.shared.DottedNames;
 import io.till.shared.TillException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -259,8 +260,9 @@ public final class DefinitionParser {
 
     private Definition.Step waitForEvent(JsonNode json, String id, String path, ParseContext context) {
         String event = ParseContext.text(json, "event");
-        if (event == null || !ParseContext.EVENT_TYPE.matcher(event).matches()) {
-            context.add(path + ".event", "invalid_format", "must be an event type such as invoice.paid");
+        if (event == null || !DottedNames.isEventType(event)) {
+            context.add(path + ".event", "invalid_format", "must be an event type such as invoice.paid, of at most "
+                + DottedNames.MAX_EVENT_TYPE + " characters");
         } else if (context.saving) {
             SaveChecks.eventType(event, path + ".event", context.errors);
         }
@@ -356,9 +358,10 @@ public final class DefinitionParser {
 
     /** Whether {@code field} is a path into the context; adds the error when it is not. */
     private static boolean field(String field, String path, ParseContext context) {
-        boolean ok = field != null && field.matches("[a-z_][a-z0-9_]*(\\.[a-z0-9_]+)*");
+        boolean ok = field != null && DottedNames.isPath(field);
         if (!ok) {
-            context.add(path, "invalid_format", "must be a path into the context such as invoice.amount");
+            context.add(path, "invalid_format", "must be a path into the context such as invoice.amount, of at most "
+                + DottedNames.MAX_PATH + " characters");
         }
         return ok;
     }

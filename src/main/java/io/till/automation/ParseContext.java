@@ -15,8 +15,6 @@ import tools.jackson.databind.JsonNode;
 /** What one parse of a definition has found so far: every mistake with its path, and the step ids already used. */
 final class ParseContext {
 
-    static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
-
     /** Whether a definition is being saved (every check) or a saved version loaded to run (see parseSaved). */
     final boolean saving;
     final List<FieldError> errors = new ArrayList<>();

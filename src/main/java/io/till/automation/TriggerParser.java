@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.event.EventType;
+import io.till.shared.DottedNames;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -104,8 +105,9 @@ final class TriggerParser {
                 : Definition.CancelOn.CUSTOMER;
             String eventPath = entry.isString() ? path : path + ".event";
             context.onlyFields(entry, path, "a cancel_on entry", List.of("event", "match"));
-            if (event == null || !ParseContext.EVENT_TYPE.matcher(event).matches()) {
-                context.add(eventPath, "invalid_format", "must be an event type such as invoice.paid");
+            if (event == null || !DottedNames.isEventType(event)) {
+                context.add(eventPath, "invalid_format", "must be an event type such as invoice.paid, of at most "
+                    + DottedNames.MAX_EVENT_TYPE + " characters");
                 continue;
             }
             if (context.saving) {
@@ -136,8 +138,10 @@ final class TriggerParser {
                 context.onlyFields(json, "trigger", "an event trigger", List.of("type", "event", "scope",
                     "days_before"));
                 String event = ParseContext.text(json, "event");
-                if (event == null || !ParseContext.EVENT_TYPE.matcher(event).matches()) {
-                    context.add("trigger.event", "invalid_format", "must be an event type such as payment.failed");
+                if (event == null || !DottedNames.isEventType(event)) {
+                    context.add("trigger.event", "invalid_format",
+                        "must be an event type such as payment.failed, of at most "
+                            + DottedNames.MAX_EVENT_TYPE + " characters");
                 } else if (context.saving) {
                     SaveChecks.eventType(event, context.errors);
                 }

@@ -1,6 +1,7 @@
 package io.till.event;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.till.shared.DottedNames;
 import io.till.shared.FieldErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class CustomEvents {
 
-    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
     private static final int MAX_TYPE_LENGTH = 100;
     private static final int MAX_DATA_BYTES = 64 * 1024;
 
@@ -85,7 +85,7 @@ class CustomEvents {
         String type = posted.type();
         if (type == null || type.isBlank()) {
             errors.add(prefix + "type", "required", "is required");
-        } else if (type.length() > MAX_TYPE_LENGTH || !TYPE.matcher(type).matches()) {
+        } else if (type.length() > MAX_TYPE_LENGTH || !DottedNames.isEventType(type)) {
             errors.add(prefix + "type", "invalid_format", "must be lower-case words joined by dots, like acme.signup, "
                 + "at most " + MAX_TYPE_LENGTH + " characters");
         } else if (EventType.isReserved(type)) {

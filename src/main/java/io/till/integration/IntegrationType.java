@@ -202,7 +202,7 @@ public enum IntegrationType {
     static Optional<String> invalidHost(String host) {
         boolean valid = IPV6.matcher(host).matches()
             ? ipv6(host)
-            : IPV4.matcher(host).matches() || HOST_NAME.matcher(host).matches() && host.length() <= 254
+            : IPV4.matcher(host).matches() || host.length() <= 254 && HOST_NAME.matcher(host).matches()
                 && !host.replaceAll("\\.$", "").replaceAll(".*\\.", "").matches("[0-9]+");
         return valid
             ? Optional.empty()

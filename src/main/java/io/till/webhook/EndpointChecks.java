@@ -4,6 +4,7 @@ import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
 import io.till.event.EventType;
 import io.till.shared.ChangeFields;
+import io.till.shared.DottedNames;
 import io.till.shared.FieldErrors;
 import java.net.URI;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import tools.jackson.databind.JsonNode;
 @Component
 class EndpointChecks {
 
-    private static final Pattern CUSTOM_TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
     private static final int MAX_EVENT_TYPES = 100;
     private static final int MAX_DESCRIPTION = 500;
     private static final List<String> CHANGEABLE = List.of("url", "event_types", "description", "status");
@@ -95,7 +95,7 @@ class EndpointChecks {
         for (int i = 0; i < types.size(); i++) {
             String type = types.get(i);
             if (type == null || !(type.equals("*") || EventType.of(type).isPresent()
-                || (type.length() <= 100 && CUSTOM_TYPE.matcher(type).matches() && !EventType.isReserved(type)))) {
+                || (type.length() <= 100 && DottedNames.isEventType(type) && !EventType.isReserved(type)))) {
                 errors.add("event_types[" + i + "]", "invalid_value", "must be one of Till's event types (see "
                     + "docs/EVENTS.md), a custom type such as acme.signup, or *");
             }

@@ -8,6 +8,7 @@ import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
+import io.till.shared.DottedNames;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.net.URI;
@@ -33,7 +34,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 public class SendWebhookAction implements Action {
 
     static final String DEFAULT_TYPE = "automation.webhook";
-    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
 
     private final WebhookEndpoints endpoints;
     private final WebhookDeliveries deliveries;
@@ -70,7 +70,7 @@ public class SendWebhookAction implements Action {
             params.refuse("url", "invalid_params", EgressClient.invalidUrl(url));
         }
         String type = params.literal("event_type");
-        if (type != null && (type.length() > 100 || !TYPE.matcher(type).matches())) {
+        if (type != null && (type.length() > 100 || !DottedNames.isEventType(type))) {
             params.refuse("event_type", "invalid_params", "'" + type + "' is not a type: lower-case words joined by "
                 + "dots, like acme.order_ready");
         }

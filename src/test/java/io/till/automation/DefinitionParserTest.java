@@ -225,6 +225,39 @@ class DefinitionParserTest {
         assertThat(((Definition.Trigger.OnEvent) definition.trigger()).scope()).containsEntry("product_id", "prod_1");
     }
 
+    /** A probe's 4 KB dotted paths overflowed the stack: every place a path goes answers a 400 naming it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "trigger", "condition", "loop", "until"})
+    void aPathOfThousandsOfPartsIsRefusedNamingItsField(String where) {
+        String path = "a.".repeat(3000) + "b";
+        String step = "{\"id\": \"s\", \"type\": \"action\", \"action\": \"add_tag\", \"params\": {\"tag\": "
+            + (where.equals("text") ? "\"{{" + path + "}}\"" : "\"x\"") + "}}";
+        String trigger = where.equals("trigger")
+            ? "{\"type\": \"event\", \"event\": \"" + path + "\"}"
+            : "{\"type\": \"manual\"}";
+        String conditions = where.equals("condition")
+            ? ", \"conditions\": {\"field\": \"" + path + "\", \"op\": \"exists\"}"
+            : "";
+        String steps = switch (where) {
+            case "loop" -> "{\"id\": \"l\", \"type\": \"loop\", \"over\": \"" + path + "\", \"max\": 3, "
+                + "\"steps\": [" + step + "]}";
+            case "until" -> "{\"id\": \"d\", \"type\": \"delay\", \"until\": \"{{" + path + "}}\"}, " + step;
+            default -> step;
+        };
+
+        var errors = errorsOf("{\"name\": \"long\", \"trigger\": " + trigger + conditions + ", \"steps\": ["
+            + steps + "]}");
+
+        String field = switch (where) {
+            case "text" -> "steps[0].params.tag";
+            case "trigger" -> "trigger.event";
+            case "condition" -> "conditions.field";
+            case "loop" -> "steps[0].over";
+            default -> "steps[0].until";
+        };
+        assertThat(errors).extracting(FieldError::field).contains(field);
+    }
+
     private List<FieldError> errorsOf(String json) {
         var failure = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
             () -> parser.parse(JSON.readTree(json)));

@@ -20,10 +20,11 @@ final class TemplateReader {
     static final String UNCLOSED = "an unclosed {{: each {{ needs its }}, or it is sent as typed";
     /**
      * Keys joined by dots. A key never starts with a dash, which keeps out jmustache's {@code -first}, {@code -last}
-     * and {@code -index}; {@code this} is refused apart, being jmustache's name for the current value.
+     * and {@code -index}; {@code this} is refused apart, being jmustache's name for the current value. Each key is
+     * matched alone: a pattern repeating a group for each key recurses once per key, and a path of 2,000 keys overflowed
+     * the stack.
      */
-    private static final Pattern PATH = Pattern
-        .compile("[\\p{L}\\p{N}_][\\p{L}\\p{N}_-]*(\\.[\\p{L}\\p{N}_][\\p{L}\\p{N}_-]*)*");
+    private static final Pattern KEY = Pattern.compile("[\\p{L}\\p{N}_][\\p{L}\\p{N}_-]*");
 
     private TemplateReader() {}
 
@@ -55,7 +56,7 @@ final class TemplateReader {
     }
 
     private static boolean isPath(String name) {
-        return PATH.matcher(name).matches() && Arrays.stream(name.split("\\.")).noneMatch("this"::equals);
+        return Arrays.stream(name.split("\\.", -1)).allMatch(key -> KEY.matcher(key).matches() && !key.equals("this"));
     }
 
     /**
