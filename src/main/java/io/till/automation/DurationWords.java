@@ -25,7 +25,8 @@ final class DurationWords {
     /** The ISO-8601 form of what was typed; empty when it is not a duration in words (ISO text is kept as is). */
     static Optional<String> iso(String typed) {
         String text = typed.strip().toLowerCase(Locale.ROOT);
-        if (!WHOLE.matcher(text).matches()) {
+        // Long text is no duration, and the pattern repeating a group would recurse once per part.
+        if (text.length() > 100 || !WHOLE.matcher(text).matches()) {
             return Optional.empty();
         }
         long days = 0;

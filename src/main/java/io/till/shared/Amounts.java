@@ -68,7 +68,8 @@ public final class Amounts {
         int digits = digits(currency);
         // trim, not strip: the dashboard's script drops the same characters (code points up to a space).
         String text = SYMBOL.matcher(typed.trim()).replaceFirst("");
-        if (!PLAIN.matcher(text).matches()) {
+        // Long text is no amount, and a pattern repeating a group would recurse once per group of thousands.
+        if (text.length() > 40 || !PLAIN.matcher(text).matches()) {
             throw TillException.invalid(field, "invalid_format", text.contains(",") && !text.contains("-")
                 ? "must be an amount such as " + BigDecimal.valueOf(1999, digits).toPlainString()
                     + ": a point for decimals, commas only between thousands"

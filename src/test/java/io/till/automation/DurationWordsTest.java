@@ -22,6 +22,7 @@ class DurationWordsTest {
         assertThat(DurationWords.iso("P3D")).isEmpty();
         assertThat(DurationWords.iso("soon")).isEmpty();
         assertThat(DurationWords.iso("5")).isEmpty();
+        assertThat(DurationWords.iso("1 day ".repeat(5000))).as("no stack overflow").isEmpty();
         assertThat(DurationWords.iso("-5 days")).isEmpty();
         assertThat(DurationWords.iso("5 fortnights")).isEmpty();
     }

@@ -19,6 +19,13 @@ class AmountsTypedTest {
         assertThat(Amounts.parseTyped("amount", "", "usd")).isNull();
     }
 
+    /** A repeated group in a pattern recurses per repetition: thousands of them overflowed the stack elsewhere. */
+    @Test
+    void anAmountOfThousandsOfGroupsIsRefusedAsAnAmount() {
+        assertThatThrownBy(() -> Amounts.parseTyped("amount", "1" + ",000".repeat(5000), "usd"))
+            .isInstanceOf(TillException.class).hasMessageContaining("must be an amount such as");
+    }
+
     @Test
     void usesTheCurrencysOwnDecimals() {
         assertThat(Amounts.parseTyped("amount", "500", "jpy")).isEqualTo(500);
