@@ -131,12 +131,14 @@ public class PromoCodes {
             errors.add("max_redemptions", "out_of_range", "must be at least 1, or null for no limit");
         }
         errors.throwIfAny();
-        int changed = db.sql("""
+        // The row as this change left it (RETURNING), not as read again after another change came in.
+        return db.sql("""
             UPDATE promo_codes
                SET expires_at = CASE WHEN :endSent THEN :expiresAt ELSE expires_at END,
                    max_redemptions = CASE WHEN :limitSent THEN :max ELSE max_redemptions END
              WHERE account_id = :accountId AND id = :id
                AND (NOT :limitSent OR CAST(:max AS integer) IS NULL OR times_redeemed <= :max)
+            RETURNING *
             """)
             .param("endSent", change.endSent())
             .param("expiresAt", Timestamps.of(change.expiresAt()))
@@ -144,13 +146,13 @@ public class PromoCodes {
             .param("max", change.maxRedemptions())
             .param("accountId", accountId)
             .param("id", id)
-            .update();
-        if (changed == 0) {
-            int used = find(accountId, id).map(PromoCode::timesRedeemed).orElse(current.timesRedeemed());
-            throw TillException.invalid("max_redemptions", "out_of_range", "must be at least " + used + ", the times "
-                + "the code has been used");
-        }
-        return find(accountId, id).orElseThrow();
+            .query(PROMO)
+            .optional()
+            .orElseThrow(() -> {
+                int used = find(accountId, id).map(PromoCode::timesRedeemed).orElse(current.timesRedeemed());
+                return TillException.invalid("max_redemptions", "out_of_range", "must be at least " + used
+                    + ", the times the code has been used");
+            });
     }
 
     /**
