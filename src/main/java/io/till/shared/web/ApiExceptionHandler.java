@@ -195,7 +195,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case StreamReadException twice when twice.getOriginalMessage().startsWith(DUPLICATE) ->
                 "The request body sends the field " + twice.getOriginalMessage().substring(DUPLICATE.length()).strip()
                     + " twice in one object: send each field once.";
-            case JacksonException json -> "The request body is not valid JSON: " + json.getOriginalMessage();
+            case JacksonException json -> "The request body is not valid JSON: " + plainly(json);
             default -> "The request body is missing or unreadable.";
         };
         return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, detail), headers);
@@ -223,6 +223,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             detail = "Till could not complete the request. Quote request_id when reporting it.";
         }
         return problem(Problems.of(code, detail), headers);
+    }
+
+    /**
+     * Jackson's message without what names its internals ("start marker at [Source: REDACTED
+     * (StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION disabled); byte offset: #UNKNOWN]"), and where the text broke.
+     */
+    static String plainly(JacksonException json) {
+        String message = json.getOriginalMessage() == null ? "unreadable" : json.getOriginalMessage();
+        for (String internals : List.of(" (start marker at", " at [Source", "\n at [Source", "[Source:")) {
+            int at = message.indexOf(internals);
+            if (at >= 0) {
+                message = message.substring(0, at);
+            }
+        }
+        message = message.strip();
+        if (message.endsWith(":")) {
+            message = message.substring(0, message.length() - 1);
+        }
+        var location = json.getLocation();
+        return location != null && location.getLineNr() > 0
+            ? message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"
+            : message;
     }
 
     private static ProblemDetail invalid(List<FieldError> errors) {

@@ -124,8 +124,14 @@ class ApiErrorsTest {
     @Test
     void answersBrokenJsonWithMalformedRequest() {
         var response = api.post("/api/v1/api_keys", accounts.create().apiKey(), "{\"name\": ");
+        var truncated = api.post("/api/v1/api_keys", accounts.create().apiKey(), "{\"name\": \"ci\"");
 
         assertProblem(response, 400, "malformed_request");
+        assertProblem(truncated, 400, "malformed_request");
+        // Said as a reader would: where it broke, never the parser's internals.
+        assertThat(truncated.json().get("detail").asString()).startsWith("The request body is not valid JSON: ")
+            .contains("(line 1, column").doesNotContain("Source").doesNotContain("REDACTED")
+            .doesNotContain("#UNKNOWN").doesNotContain("StreamReadFeature");
     }
 
     @Test
