@@ -123,6 +123,17 @@ public class CardChoices {
     }
 
     /**
+     * The customer's subscription or plan as {@link #billed} has it, whatever its status: one that a choice just paid
+     * off for good (a plan's last instalment) is no longer billed, and its outcome is still to be told.
+     */
+    public Billed billedEver(String accountId, String customerId, Kind kind, String id) {
+        return switch (kind) {
+            case SUBSCRIPTION -> billed(accountId, subscriptions.getForCustomer(accountId, customerId, id));
+            case PAYMENT_PLAN -> billed(accountId, paymentPlans.getForCustomer(accountId, customerId, id));
+        };
+    }
+
+    /**
      * Makes {@code cardId} (a saved card of the customer) pay this one subscription or plan ({@code card.updated});
      * its unpaid invoices are then retried with it at once, unless it is the card that just failed on them. An expired
      * card is refused: every charge on it would be declined, and the buyer would learn it only at the next bill.

@@ -292,11 +292,25 @@ class PortalCardPages {
             })
             .toList();
         model.addAttribute("billed", rows);
+        // What the choice paid off for good (a plan's last instalment) leaves the list: its outcome is told above it.
+        target.filter(t -> wallet.billed().stream().noneMatch(b -> b.kind() == t.kind() && b.id().equals(t.id())))
+            .flatMap(t -> billedOrNone(buyer, t))
+            .ifPresent(billed -> model.addAttribute("outcome", outcome(buyer, wallet, billed, was, poll)));
         if (added != null && rows.stream().anyMatch(row -> added.equals(row.suggestedCardId()))) {
             wallet.card(added).ifPresent(saved -> model.addAttribute("notice", PortalCardText.name(saved.card())
                 + " is saved, and chosen below for what is unpaid: press “Save and pay” to pay with it."));
         }
         return "portal/cards";
+    }
+
+    /** The buyer's subscription or plan, whatever its status; none when it is not theirs. */
+    private Optional<CardChoices.Billed> billedOrNone(PortalBuyer buyer, Chosen chosen) {
+        try {
+            return Optional
+                .of(portalCards.billedEver(buyer.accountId(), buyer.customerId(), chosen.kind(), chosen.id()));
+        } catch (TillException notTheirs) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -344,7 +358,8 @@ class PortalCardPages {
             case CardChoices.Outcome.NothingDue nothing -> new PortalCardViews.Outcome("success", "Saved. " + name
                 + " is paid with " + card + " from now on.", null);
             case CardChoices.Outcome.Paid paid -> new PortalCardViews.Outcome("success", "Paid " + amount + " with "
-                + card + ". " + name + " is paid up.", null);
+                + card + ". " + name + ("completed".equals(billed.status()) ? " is paid in full." : " is paid up."),
+                null);
             case CardChoices.Outcome.Declined declined -> new PortalCardViews.Outcome("warning", "Your bank declined "
                 + card + ": “" + declined.reason() + "” Nothing was charged." + (anotherCard(wallet, billed)
                     ? " Choose another card, or pay with a new one."

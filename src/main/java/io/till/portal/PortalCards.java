@@ -123,6 +123,11 @@ public class PortalCards {
         return choices.billed(accountId, customerId, kind, id);
     }
 
+    /** See {@link CardChoices#billedEver}. */
+    public CardChoices.Billed billedEver(String accountId, String customerId, CardChoices.Kind kind, String id) {
+        return choices.billedEver(accountId, customerId, kind, id);
+    }
+
     /** See {@link CardChoices#justFailedAt}. */
     public Optional<java.time.Instant> justFailedAt(String accountId, String customerId, CardChoices.Kind kind,
         String id, String cardId) {

@@ -303,6 +303,39 @@ class PortalCardsPageTest {
     }
 
     /**
+     * A probe paid a plan's last instalment with a new card and saw no word of it: the outcome was drawn only beside
+     * the plan, which, paid in full, had left the list. It is told at the top of the page.
+     */
+    @Test
+    void payingAPlansLastInstalmentSaysSoThoughThePlanLeavesTheList() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ines@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        shops.advance(shop, "P32D");
+        String failing = shops.saveCard(shop, customer, "pm_card_chargeCustomerFail");
+        var moved = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(), """
+            {"payment_method_id": "%s"}""".formatted(failing));
+        assertThat(moved.status()).as(moved.text()).isEqualTo(200);
+        shops.advance(shop, "P32D");
+        var session = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"" + customer + "\"}");
+        var page = chromium.page(390);
+        page.navigate(session.json().get("url").asString());
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/cards/new?for=payment_plan:" + plan).toString());
+
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(java.util.regex.Pattern.compile(
+            "^Save card and pay"))).click();
+
+        assertThat(page.locator("main > .outcome")).containsText("with Visa ending in 4242. Membership · 3 payments "
+            + "is paid in full.");
+        assertThat(item(page, plan)).hasCount(0);
+        var paid = api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json();
+        assertThat(paid.get("status").asString()).isEqualTo("completed");
+        Chromium.screenshot(page, "portal-cards-390-plan-paid-in-full");
+    }
+
+    /**
      * A probe found a subscription the seller paused still asking its buyer to pay ("Update card to pay", "Save and pay
      * $19.00") while nothing could be charged. Paused, every page says what it means; a card is only chosen.
      */
