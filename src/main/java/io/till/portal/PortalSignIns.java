@@ -21,8 +21,19 @@ class PortalSignIns {
         this.cookie = cookie;
     }
 
-    /** Signs in and answers where to go: the card page for a card-update session, else the overview. */
+    /**
+     * Signs in and answers where to go: the card page for a card-update session, else the overview. A card link
+     * opened by a browser signed in fully as the same customer keeps that session (the link is used up all the same):
+     * trading it for a cards-only one would send the buyer back to sign in for anything but cards.
+     */
     String signIn(HttpServletRequest request, HttpServletResponse response, PortalBuyer buyer, String returnUrl) {
+        var current = cookie.read(request).flatMap(sessions::find);
+        if (buyer.access() == PortalBuyer.Access.CARDS_ONLY && current.map(PortalSessions.Session::buyer)
+            .filter(had -> had.access() == PortalBuyer.Access.FULL && had.accountId().equals(buyer.accountId())
+                && had.customerId().equals(buyer.customerId()))
+            .isPresent()) {
+            return PortalPaths.cards(buyer.accountId());
+        }
         cookie.read(request).ifPresent(sessions::revoke);
         cookie.write(request, response, sessions.open(buyer, returnUrl));
         return buyer.access() == PortalBuyer.Access.CARDS_ONLY

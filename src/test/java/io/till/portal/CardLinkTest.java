@@ -94,6 +94,34 @@ class CardLinkTest {
         assertThat(portalCards.wallet(shop.accountId(), customer).card(spare)).isPresent();
     }
 
+    /**
+     * A buyer signed in fully who opens the card link from an email keeps what they had: a probe found the link's
+     * cards-only session replacing the full one, so the orders page sent them back to sign in.
+     */
+    @Test
+    void aCardLinkOpenedWhileSignedInFullyKeepsTheFullSessionAndUsesTheLinkUp() {
+        var shop = shops.open();
+        String customer = customer(shop, "fay@example.com");
+        String portal = "/portal/" + shop.accountId();
+        var browser = new PortalClient(port);
+        String session = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer)).json().get("url").asString();
+        assertThat(browser.get(path(session)).status()).isEqualTo(302);
+        String link = path(cardLinks.url(shop.accountId(), customer));
+
+        var opened = browser.post(link, link, "");
+
+        assertThat(opened.status()).isEqualTo(302);
+        assertThat(opened.header("Location")).isEqualTo(portal + "/cards");
+        assertThat(browser.get(portal + "/").status()).as("the overview, still signed in fully").isEqualTo(200);
+        assertThat(new PortalClient(port).get(link).status()).as("the link is used up").isEqualTo(410);
+        // Another customer's link is theirs: it signs this browser in as them, for their cards only.
+        String other = customer(shop, "gil@example.com");
+        String theirs = path(cardLinks.url(shop.accountId(), other));
+        assertThat(browser.post(theirs, theirs, "").status()).isEqualTo(302);
+        assertThat(browser.get(portal + "/").header("Location")).isEqualTo(portal + "?cards_only");
+    }
+
     @Test
     void aCardLinkWorksOnce() {
         var shop = shops.open();
