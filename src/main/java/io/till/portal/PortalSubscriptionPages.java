@@ -77,9 +77,16 @@ class PortalSubscriptionPages {
      */
     @GetMapping("/portal/{accountId}/subscriptions/{id}")
     String subscription(PortalBuyer buyer, @PathVariable String id, @RequestParam(required = false) String done,
-        @RequestParam(defaultValue = "1") int page, Model model) {
+        @RequestParam(required = false) String refused, @RequestParam(defaultValue = "1") int page, Model model) {
         Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
-        show(buyer, subscription, page, model);
+        var choices = show(buyer, subscription, page, model);
+        // As done, said only when the subscription is where the sentence says: anyone can write the link.
+        if ("keep".equals(refused) && !choices.keep() && !Choices.RENEWING.contains(subscription.status())) {
+            model.addAttribute("error", "This subscription has ended, so it can no longer be kept.");
+        } else if ("cancel".equals(refused) && !choices.cancel() && !canceledByBuyer(subscription)) {
+            model.addAttribute("error", "This subscription can no longer be canceled here: it is "
+                + subscription.status().replace('_', ' ') + ".");
+        }
         boolean happened = switch (done == null ? "" : done) {
             case "canceled" -> canceledByBuyer(subscription);
             case "kept" -> Choices.RENEWING.contains(subscription.status());
@@ -133,7 +140,7 @@ class PortalSubscriptionPages {
             // A second click (or a second tab) finds it canceling already: it shows what the first one did. One the
             // seller set to end is shown as it is, never as the buyer's own cancellation.
             if (!isNow(buyer, id, e, "canceling")) {
-                return refused(e, buyer, id, model, response);
+                return refused(e, buyer, id, "cancel");
             }
             if (!canceledByBuyer(subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id))) {
                 return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id;
@@ -143,12 +150,12 @@ class PortalSubscriptionPages {
     }
 
     @PostMapping("/portal/{accountId}/subscriptions/{id}/keep")
-    String keep(PortalBuyer buyer, @PathVariable String id, Model model, HttpServletResponse response) {
+    String keep(PortalBuyer buyer, @PathVariable String id) {
         try {
             actions.keepForCustomer(buyer.accountId(), buyer.customerId(), id);
         } catch (TillException e) {
             if (!isNow(buyer, id, e, "active", "trialing", "past_due")) {
-                return refused(e, buyer, id, model, response);
+                return refused(e, buyer, id, "keep");
             }
         }
         return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?done=kept";
@@ -209,17 +216,14 @@ class PortalSubscriptionPages {
 
     /**
      * A change the subscription's state no longer allows (its period ended meanwhile) is told on the subscription's
-     * own page; anything else (not found) gets the portal's error page.
+     * own page, after a redirect, so that a reload sends nothing again; anything else (not found) gets the portal's
+     * error page.
      */
-    private String refused(TillException e, PortalBuyer buyer, String id, Model model,
-        HttpServletResponse response) {
+    private static String refused(TillException e, PortalBuyer buyer, String id, String change) {
         if (e.code() != ErrorCode.INVALID_STATE) {
             throw e;
         }
-        response.setStatus(HttpStatus.CONFLICT.value());
-        show(buyer, subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id), model);
-        model.addAttribute("error", e.getMessage());
-        return "portal/subscription";
+        return "redirect:/portal/" + buyer.accountId() + "/subscriptions/" + id + "?refused=" + change;
     }
 
     /** What is wrong with the reason given, as a sentence for the buyer; null when nothing is. */
