@@ -62,9 +62,19 @@ class PortalFrame {
             return endingASentence(company);
         }
 
+        /**
+         * Whether the page is in the tab of {@code section} ("" the overview, "cards", "orders"): a subscription's and
+         * a plan's pages are reached from the overview, the payments from the orders, and their tab says where the
+         * buyer is ({@code aria-current}).
+         */
         public boolean at(String section) {
             String base = "/portal/" + accountId + "/";
-            return section.isEmpty() ? path.equals(base) : path.startsWith(base + section);
+            return switch (section) {
+                case "" -> path.equals(base) || path.startsWith(base + "subscriptions/")
+                    || path.startsWith(base + "payment_plans/");
+                case "orders" -> path.startsWith(base + "orders") || path.startsWith(base + "payments");
+                default -> path.startsWith(base + section);
+            };
         }
     }
 

@@ -462,6 +462,26 @@ class PortalSubscriptionPagesTest {
         assertThat(page).contains("/portal/" + shop.accountId() + "/orders/" + order.json().get("id").asString());
     }
 
+    /** A probe found no tab marked current on a subscription's, a plan's and the payments' pages. */
+    @Test
+    void everyPageMarksTheTabItIsIn() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "tab@example.com");
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        var plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(order.get("customer_id").asString(), shop.plan())).json().get("payment_plan_id").asString();
+        String portal = "/portal/" + shop.accountId();
+
+        for (var page : java.util.Map.of(portal + "/subscriptions/" + order.get("subscription_id").asString(),
+            "Overview", portal + "/payment_plans/" + plan, "Overview", portal + "/payments", "Orders",
+            portal + "/orders", "Orders", portal + "/cards", "Cards").entrySet()) {
+            String body = buyer.get(page.getKey()).body();
+            assertThat(body).as(page.getKey()).containsOnlyOnce("aria-current=\"page\"")
+                .containsPattern("aria-current=\"page\"[^>]*>" + page.getValue() + "<");
+        }
+    }
+
     private PortalClient signIn(Shops.Shop shop, String customerId) {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
             .formatted(customerId)).json().get("url").asString();
