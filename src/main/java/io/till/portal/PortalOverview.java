@@ -250,10 +250,20 @@ class PortalOverview {
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
                     null,
                     CardLabel.paying(rs, now), unpaid(rs, currency),
-                    rs.getInt("installments_paid") + " of " + rs.getInt("installments") + " paid", null);
+                    progress(status, rs.getInt("installments_paid"), rs.getInt("installments"),
+                        rs.getLong("installment_amount"), currency),
+                    null);
             })
             .list();
         return java.util.stream.Stream.concat(subscriptions.stream(), plans.stream()).toList();
+    }
+
+    /** "2 of 3 paid"; a plan paid off says so, with what it came to: "Paid in full: $300.00 over 3 payments". */
+    static String progress(String status, int paid, int installments, long installmentAmount, String currency) {
+        return "completed".equals(status)
+            ? "Paid in full: " + Amounts.format(installmentAmount * installments, currency) + " over " + installments
+                + (installments == 1 ? " payment" : " payments")
+            : paid + " of " + installments + " paid";
     }
 
     /**

@@ -462,6 +462,24 @@ class PortalSubscriptionPagesTest {
         assertThat(page).contains("/portal/" + shop.accountId() + "/orders/" + order.json().get("id").asString());
     }
 
+    /** A plan paid off read "3 of 3 paid" with no total, and still said it "can't be canceled here". */
+    @Test
+    void aPlanPaidInFullSaysSoWithWhatItCameTo() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "paid@example.com");
+        shops.advance(shop, "P32D");
+        shops.advance(shop, "P32D");
+        String plan = order.get("payment_plan_id").asString();
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("completed");
+        var buyer = signIn(shop, order.get("customer_id").asString());
+
+        String page = text(buyer.get("/portal/" + shop.accountId() + "/payment_plans/" + plan).body());
+
+        assertThat(page).contains("Paid in full: $300.00 over 3 payments").doesNotContain("can't be canceled here")
+            .doesNotContain("3 of 3 paid");
+    }
+
     /** A probe found no tab marked current on a subscription's, a plan's and the payments' pages. */
     @Test
     void everyPageMarksTheTabItIsIn() {
