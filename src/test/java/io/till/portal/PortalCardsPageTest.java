@@ -236,6 +236,11 @@ class PortalCardsPageTest {
         page.getByLabel("Card number").fill("4000 0000 0000 0002");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card and pay $19.00")).click();
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("Your bank declined this card");
+        // The refusal is the field's: announced with it, and the field has the focus to type another number.
+        assertThat(page.getByLabel("Card number")).hasAttribute("aria-invalid", "true");
+        assertThat(page.getByLabel("Card number")).hasAccessibleDescription(java.util.regex.Pattern.compile(
+            "Your bank declined this card"));
+        assertThat(page.getByLabel("Card number")).isFocused();
         Chromium.screenshot(page, "portal-cards-390-pay-new-declined");
         // Nothing typed: asked for a number, not told it is no test card; reloaded, the page still pays $19.00.
         page.getByLabel("Card number").fill("");
