@@ -84,6 +84,15 @@ class PortalReceiptPagesTest {
             com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator(".receipt-ref"))
                 .hasText("Payment reference " + paymentId + " (order #1)");
             Chromium.screenshot(page, "portal-payment-receipt-" + width);
+            if (width == 390) {
+                // One calendar per receipt, wherever it is read: its date as its lines' periods and its PDF have them
+                // (a probe in Pago Pago read "Date Jan 4" above a period starting Jan 5).
+                var far = chromium.page(width, "Pacific/Pago_Pago");
+                far.navigate(sessionUrl(shop, order.get("customer_id").asString()));
+                far.navigate(api.uri(receipt).toString());
+                com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(far.locator(".receipt-facts"))
+                    .containsText("Date" + day + " (UTC)");
+            }
             if (width == 1280) {
                 var pdf = page.request().get(api.uri(receipt + ".pdf").toString());
                 assertThat(io.till.receipt.ReceiptPdfs.text(pdf.body())).contains("Reference", paymentId, "#1")
