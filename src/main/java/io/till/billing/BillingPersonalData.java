@@ -17,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A customer's personal data in the billing records: billing addresses on orders, the words a buyer wrote when
- * canceling, and the staff's reasons for refunds and credits, which may name them. Amounts, dates and statuses stay, and so does each order's country (the evidence of where tax was due).
- * Nothing is erased while it still bills: an open subscription, plan, invoice or order keeps its customer whole.
+ * canceling, and the staff's reasons for refunds and credits, which may name them. Amounts, dates and statuses stay,
+ * and so does each order's country (the evidence of where tax was due). Nothing is erased while it still bills: an
+ * open subscription, plan, invoice or order keeps its customer whole.
  */
 @Component
 class BillingPersonalData implements PersonalData {

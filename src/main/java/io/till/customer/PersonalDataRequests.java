@@ -126,7 +126,7 @@ class PersonalDataRequests {
         return redacted;
     }
 
-    /** The customer's values: their record's, and those every feature knows of (an address on an order, an old email). */
+    /** The customer's values: their record's, and those every feature knows of (an order's address, an old email). */
     private PersonalData.Values known(String accountId, Customer customer) {
         Set<String> exact = new HashSet<>();
         Set<String> names = new HashSet<>();

@@ -39,7 +39,8 @@ public interface PersonalData {
     /**
      * What this feature keeps about the customer, for the copy of their data a buyer may ask for: named lists of
      * records ({@link PersonalRows}), in the order the copy shows them. {@code known} holds the customer's values as
-     * every feature knows them, earlier emails and phones among them (a message sent before an email changed is theirs).
+     * every feature knows them, earlier emails and phones among them (a message sent before an email changed is
+     * theirs).
      */
     default Map<String, JsonNode> export(String accountId, String customerId, Values known) {
         return Map.of();

@@ -48,7 +48,7 @@ public final class Redaction {
     private static final Set<String> KEPT_KEYS = Set.of("id", "object", "type", "status", "interval", "currency",
         "kind", "mode", "country", "brand", "event", "outcome", "action");
 
-    /** Till's own words, which a word of a name is not erased as alone: "renews every day" stays when Doris Day goes. */
+    /** Till's own words, never erased as a word of a name alone: "renews every day" stays when Doris Day goes. */
     private static final Set<String> TILLS_WORDS = Set.of("day", "days", "week", "weeks", "month", "months", "year",
         "years", "daily", "weekly", "monthly", "yearly", "annual", "paid", "active", "unpaid", "canceled", "trial");
 

@@ -21,8 +21,8 @@ final class TemplateReader {
     /**
      * Keys joined by dots. A key never starts with a dash, which keeps out jmustache's {@code -first}, {@code -last}
      * and {@code -index}; {@code this} is refused apart, being jmustache's name for the current value. Each key is
-     * matched alone: a pattern repeating a group for each key recurses once per key, and a path of 2,000 keys overflowed
-     * the stack.
+     * matched alone: a pattern repeating a group for each key recurses once per key, and a path of 2,000 keys
+     * overflowed the stack.
      */
     private static final Pattern KEY = Pattern.compile("[\\p{L}\\p{N}_][\\p{L}\\p{N}_-]*");
 
