@@ -64,7 +64,7 @@ class PortalFrame {
 
         /**
          * Whether the page is in the tab of {@code section} ("" the overview, "cards", "orders"): a subscription's and
-         * a plan's pages are reached from the overview, the payments from the orders, and their tab says where the
+         * a plan's pages are reached from the overview, the payments and refunds from the orders, and their tab says where the
          * buyer is ({@code aria-current}).
          */
         public boolean at(String section) {
@@ -72,7 +72,8 @@ class PortalFrame {
             return switch (section) {
                 case "" -> path.equals(base) || path.startsWith(base + "subscriptions/")
                     || path.startsWith(base + "payment_plans/");
-                case "orders" -> path.startsWith(base + "orders") || path.startsWith(base + "payments");
+                case "orders" -> path.startsWith(base + "orders") || path.startsWith(base + "payments")
+                    || path.startsWith(base + "refunds");
                 default -> path.startsWith(base + section);
             };
         }

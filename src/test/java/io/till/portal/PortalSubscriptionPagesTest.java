@@ -493,7 +493,7 @@ class PortalSubscriptionPagesTest {
 
         for (var page : java.util.Map.of(portal + "/subscriptions/" + order.get("subscription_id").asString(),
             "Overview", portal + "/payment_plans/" + plan, "Overview", portal + "/payments", "Orders",
-            portal + "/orders", "Orders", portal + "/cards", "Cards").entrySet()) {
+            portal + "/refunds", "Orders", portal + "/orders", "Orders", portal + "/cards", "Cards").entrySet()) {
             String body = buyer.get(page.getKey()).body();
             assertThat(body).as(page.getKey()).containsOnlyOnce("aria-current=\"page\"")
                 .containsPattern("aria-current=\"page\"[^>]*>" + page.getValue() + "<");
