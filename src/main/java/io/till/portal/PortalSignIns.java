@@ -27,14 +27,15 @@ class PortalSignIns {
      * trading it for a cards-only one would send the buyer back to sign in for anything but cards.
      */
     String signIn(HttpServletRequest request, HttpServletResponse response, PortalBuyer buyer, String returnUrl) {
-        var current = cookie.read(request).flatMap(sessions::find);
-        if (buyer.access() == PortalBuyer.Access.CARDS_ONLY && current.map(PortalSessions.Session::buyer)
+        var token = cookie.read(request);
+        if (buyer.access() == PortalBuyer.Access.CARDS_ONLY && token.flatMap(sessions::find)
+            .map(PortalSessions.Session::buyer)
             .filter(had -> had.access() == PortalBuyer.Access.FULL && had.accountId().equals(buyer.accountId())
                 && had.customerId().equals(buyer.customerId()))
             .isPresent()) {
             return PortalPaths.cards(buyer.accountId());
         }
-        cookie.read(request).ifPresent(sessions::revoke);
+        token.ifPresent(sessions::revoke);
         cookie.write(request, response, sessions.open(buyer, returnUrl));
         return buyer.access() == PortalBuyer.Access.CARDS_ONLY
             ? PortalPaths.cards(buyer.accountId())

@@ -20,7 +20,7 @@ public final class DottedNames {
      * ({@code [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+}), at most {@value #MAX_EVENT_TYPE} characters.
      */
     public static boolean isEventType(String text) {
-        return text != null && text.length() <= MAX_EVENT_TYPE && parts(text, false, false) >= 2;
+        return text != null && text.length() <= MAX_EVENT_TYPE && parts(text, false) >= 2;
     }
 
     /**
@@ -29,32 +29,34 @@ public final class DottedNames {
      * {@value #MAX_PATH} characters.
      */
     public static boolean isPath(String text) {
-        return text != null && text.length() <= MAX_PATH && parts(text, true, true) >= 1;
+        return text != null && text.length() <= MAX_PATH && parts(text, true) >= 1;
     }
 
-    /** How many parts the text has, or 0 when it is not dotted names of this kind. */
-    private static int parts(String text, boolean underscoreFirst, boolean laterStartAnyway) {
+    /**
+     * How many parts the text has, or 0 when it is not dotted names of this kind. Every part starts with a letter; a
+     * path's first part may start with an underscore, and its later parts with a digit or an underscore too.
+     */
+    private static int parts(String text, boolean path) {
         int parts = 0;
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {
-            if (i < text.length() && text.charAt(i) != '.') {
-                char c = text.charAt(i);
-                boolean first = i == start;
-                boolean letter = c >= 'a' && c <= 'z';
-                boolean other = c >= '0' && c <= '9' || c == '_';
-                boolean allowed = !first || parts > 0 && laterStartAnyway
-                    ? letter || other
-                    : letter || underscoreFirst && c == '_';
-                if (!allowed) {
+            if (i == text.length() || text.charAt(i) == '.') {
+                if (i == start) {
                     return 0;
                 }
+                parts++;
+                start = i + 1;
                 continue;
             }
-            if (i == start) {
+            char c = text.charAt(i);
+            boolean letter = c >= 'a' && c <= 'z';
+            boolean digitOrUnderscore = c >= '0' && c <= '9' || c == '_';
+            boolean allowed = i > start || path && parts > 0
+                ? letter || digitOrUnderscore
+                : letter || path && c == '_';
+            if (!allowed) {
                 return 0;
             }
-            parts++;
-            start = i + 1;
         }
         return parts;
     }
