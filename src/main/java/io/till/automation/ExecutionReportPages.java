@@ -100,7 +100,8 @@ class ExecutionReportPages {
                 sums[4] += row.open();
             }
         }
-        ObjectNode chart = json.createObjectNode().put("title", "Runs per day").put("unit", "runs")
+        ObjectNode chart = json.createObjectNode().put("title", "Runs per day").put("style", "stacked")
+            .put("unit", "runs")
             .put("zone", zone.getId());
         var x = chart.putArray("x");
         byDay.keySet().forEach(day -> x.add(ExecutionReports.startOf(day, zone).getEpochSecond()));

@@ -126,6 +126,10 @@ class ExecutionReportPagesTest {
         assertThat(cells(rows.filter(new Locator.FilterOptions().setHasText("Nudge"))).subList(2, 8))
             .containsExactly("0", "1", "0", "0", "0", "1");
         assertThat(page.locator("#runs-chart")).containsText("Stopped by an event");
+        // One bar for the day, its outcomes stacked: the top of each part is the runs up to it, all six at the top.
+        assertThat(page.evaluate("(() => { const plot = document.querySelector('#runs-chart').plot;"
+            + " return plot.series.slice(1).map((s, i) => s.label + ' ' + plot.data[i + 1].at(-1)).join(', '); })()"))
+            .isEqualTo("In progress 6, Canceled 5, Failed 4, Stopped by an event 3, Succeeded 2");
         assertThat(page.locator("main")).containsText("No failed payment started an automation");
         Chromium.screenshot(page, "execution-reports-1280");
 
