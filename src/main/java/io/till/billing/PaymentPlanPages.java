@@ -67,6 +67,7 @@ class PaymentPlanPages {
         model.addAttribute("plan", plan);
         model.addAttribute("customer", customer);
         model.addAttribute("product", views.product(accountId, plan.productId(), plan.optionId()));
+        model.addAttribute("order", views.order(accountId, plan.orderId()));
         model.addAttribute("installment", Amounts.format(plan.installmentAmount(), plan.currency()));
         model.addAttribute("paid", Amounts.format(plan.installmentAmount() * plan.installmentsPaid(),
             plan.currency()));

@@ -22,6 +22,7 @@ class RecordViews {
     private static final int CARDS = 50;
 
     private final Products products;
+    private final Orders orders;
     private final Cards cards;
     private final Payments payments;
     private final Refunds refunds;
@@ -30,9 +31,10 @@ class RecordViews {
     private final BillingJobs jobs;
     private final Clock clock;
 
-    RecordViews(Products products, Cards cards, Payments payments, Refunds refunds, RefundHistory history,
-        Invoices invoices, BillingJobs jobs, Clock clock) {
+    RecordViews(Products products, Orders orders, Cards cards, Payments payments, Refunds refunds,
+        RefundHistory history, Invoices invoices, BillingJobs jobs, Clock clock) {
         this.products = products;
+        this.orders = orders;
         this.cards = cards;
         this.payments = payments;
         this.refunds = refunds;
@@ -72,6 +74,13 @@ class RecordViews {
         String product = products.find(accountId, productId).map(p -> p.name()).orElse("Removed product");
         return products.option(accountId, optionId).map(o -> product + " · " + o.name()).orElse(product);
     }
+
+    /** The order a subscription or plan was bought with, as its record links to it; null for one started by the API. */
+    OrderLink order(String accountId, String orderId) {
+        return orderId == null ? null : new OrderLink(orderId, orders.get(accountId, orderId).number());
+    }
+
+    record OrderLink(String id, long number) {}
 
     /** The card that pays, as "Visa ending in 4242 · expires 12/2030", removed or not; null when none was chosen. */
     String card(String accountId, String cardId) {

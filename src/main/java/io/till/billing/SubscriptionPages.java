@@ -52,6 +52,7 @@ class SubscriptionPages {
         model.addAttribute("subscription", subscription);
         model.addAttribute("customer", customer);
         model.addAttribute("product", views.product(accountId, subscription.productId(), subscription.optionId()));
+        model.addAttribute("order", views.order(accountId, subscription.orderId()));
         model.addAttribute("price", Amounts.format(subscription.amount(), subscription.currency()) + " every "
             + ProductOption.every(subscription.intervalCount(), subscription.interval()));
         model.addAttribute("nextBill", subscription.nextBill());

@@ -466,6 +466,8 @@ class InvoiceAndPlanPagesTest {
         assertThat(installments.nth(0)).containsText("Paid with the order");
         assertThat(installments.nth(1)).containsText("upcoming");
         assertThat(page.locator(".stats")).containsText("1 of 3");
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Order #" + order.get("number")
+            .asLong()).setExact(true))).hasAttribute("href", "/admin/orders/" + order.get("id").asString());
         assertThat(page.locator(".stats")).containsText("$200.00");
         assertThat(page.locator("#payments")).containsText("$100.00");
         Chromium.screenshot(page, "dashboard-payment-plan-1280");

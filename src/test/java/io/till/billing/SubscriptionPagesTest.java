@@ -140,6 +140,26 @@ class SubscriptionPagesTest {
     }
 
     @Test
+    void theRecordLinksTheOrderItWasBoughtWithAndItsProduct() {
+        var shop = shops.open();
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "first@example.com");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/subscriptions/" + order.get("subscription_id").asString());
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Order #2").setExact(true)).click();
+
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).containsText("#2");
+        assertThat(page).hasURL(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+        page.goBack();
+        page.locator("dl.facts").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName(
+            "Membership · Monthly")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).containsText(
+            "Membership");
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/admin/catalog/products/prod_"));
+    }
+
+    @Test
     void staffPauseThenResumeTheSubscription() {
         var ada = member(shops.open(), "ada@example.com");
         var page = open(ada, 390);
