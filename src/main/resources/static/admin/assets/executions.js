@@ -1,7 +1,7 @@
 // The automation reports' charts: each <figure class="chart" data-chart='{"x": [epoch seconds], "series": [{label,
 // kind, values}], "unit", "style"}'> becomes a uPlot chart (from its webjar): bars side by side ("bars") or one
-// stacked bar per day ("stacked"). The same figures are in the table under each
-// chart, so without JavaScript, or to a screen reader, nothing is lost.
+// stacked bar per day ("stacked"). The same figures are in the table under each chart, so without JavaScript, or to a
+// screen reader, nothing is lost.
 (function () {
   var colours = { ok: "#0e6245", goal: "#1d4ed8", bad: "#a41c4e", warn: "#8a4b00", off: "#5b6478" };
 
@@ -25,8 +25,7 @@
     var chart = JSON.parse(figure.getAttribute("data-chart"));
     var data = [chart.x];
     var series = [{}];
-    var stacked = chart.style === "stacked";
-    if (stacked) {
+    if (chart.style === "stacked") {
       // One bar a day, its outcomes stacked from the first series up: each series is drawn as the running total up to
       // it, the tallest first, so that each shorter one covers the bottom of the one before and shows its own part.
       var totals = chart.x.map(function () { return 0; });
