@@ -79,7 +79,8 @@ class PortalCardPages {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
         var target = Chosen.parse(chosen).orElseThrow(OwedBeforeChoice::notOurs);
         long owed = owedSeal.read(buyer, chosen, was).orElseThrow(OwedBeforeChoice::notOurs);
-        var billed = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
+        // Whatever its status: the payment being waited for may have been a plan's last.
+        var billed = portalCards.billedEver(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
         model.addAttribute("outcome", outcome(buyer, wallet, billed, owed, poll));
         return "portal/cards :: outcome";
     }

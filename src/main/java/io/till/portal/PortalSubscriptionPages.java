@@ -81,7 +81,9 @@ class PortalSubscriptionPages {
         Subscription subscription = subscriptions.getForCustomer(buyer.accountId(), buyer.customerId(), id);
         var choices = show(buyer, subscription, page, model);
         // As done, said only when the subscription is where the sentence says: anyone can write the link.
-        if ("keep".equals(refused) && !choices.keep() && !Choices.RENEWING.contains(subscription.status())) {
+        if ("keep".equals(refused) && choices.sellerCanceled()) {
+            model.addAttribute("error", "This subscription was canceled by the shop, so only they can keep it going.");
+        } else if ("keep".equals(refused) && !choices.keep() && !Choices.RENEWING.contains(subscription.status())) {
             model.addAttribute("error", "This subscription has ended, so it can no longer be kept.");
         } else if ("cancel".equals(refused) && !choices.cancel() && !canceledByBuyer(subscription)) {
             model.addAttribute("error", "This subscription can no longer be canceled here: it is "

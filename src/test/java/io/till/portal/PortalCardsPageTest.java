@@ -338,6 +338,11 @@ class PortalCardsPageTest {
         var paid = api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json();
         assertThat(paid.get("status").asString()).isEqualTo("completed");
         Chromium.screenshot(page, "portal-cards-390-plan-paid-in-full");
+        // While a bank is slow to answer the page asks for the outcome again; a plan paid off must still answer it.
+        var polled = page.request().get(api.uri("/portal/" + shop.accountId() + "/cards/outcome?"
+            + java.net.URI.create(page.url()).getRawQuery() + "&poll=2").toString());
+        assertThat(polled.status()).isEqualTo(200);
+        assertThat(polled.text()).contains("Membership · 3 payments is paid in full.");
     }
 
     /**

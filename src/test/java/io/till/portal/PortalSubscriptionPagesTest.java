@@ -180,6 +180,31 @@ class PortalSubscriptionPagesTest {
         assertThat(stored.get("cancel_reason").asString()).isEqualTo("Contract ended");
     }
 
+    /** A probe saw "This subscription has ended" on a subscription that runs to its period's end, as its seller set. */
+    @Test
+    void keepingASubscriptionTheSellerEndsSaysTheSellerEndsItNotThatItEnded() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String page = "/portal/" + shop.accountId() + "/subscriptions/" + subscription;
+        buyer.post(page + "/cancel", page + "/cancel", "reason=other");
+        String token = PortalClient.csrf(buyer.get(page).body());
+        assertThat(api.post("/api/v1/subscriptions/" + subscription + "/keep", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        var staff = api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
+            "{\"at_period_end\": true}");
+        assertThat(staff.status()).as(staff.text()).isEqualTo(200);
+
+        var kept = buyer.postRaw(page + "/keep", "_csrf=" + token);
+
+        assertThat(kept.header("Location")).isEqualTo(page + "?refused=keep");
+        assertThat(text(buyer.get(kept.header("Location")).body()))
+            .contains("This subscription was canceled by the shop, so only they can keep it going.")
+            .doesNotContain("has ended");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("canceling");
+    }
+
     @Test
     void aCardChangeIsOfferedOnlyForWhatACardStillPays() {
         var shop = shops.open();
