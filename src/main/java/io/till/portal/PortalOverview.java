@@ -224,7 +224,20 @@ class PortalOverview {
                    c.exp_year AS card_exp_year,
                    (SELECT sum(i.amount_due) FROM invoices i
                      WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
-                       AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid
+                       AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid,
+                   -- What the buyer paid: the first installment as the order charged it, with its share of a promo
+                   -- code's discount, and every installment paid since.
+                   coalesce((SELECT oi.amount - CASE WHEN od.subtotal > 0
+                                                     THEN (od.discount * oi.amount + od.subtotal / 2) / od.subtotal
+                                                     ELSE 0 END
+                               FROM orders od
+                               JOIN order_items oi ON oi.account_id = od.account_id AND oi.order_id = od.id
+                              WHERE od.account_id = pp.account_id AND od.id = pp.order_id
+                                AND oi.kind = 'option' AND oi.option_id = pp.option_id
+                              ORDER BY oi.position LIMIT 1), pp.installment_amount)
+                   + coalesce((SELECT sum(i.amount_due) FROM invoices i
+                                WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
+                                  AND i.payment_plan_id = pp.id AND i.status = 'paid'), 0) AS paid
               FROM payment_plans pp
               JOIN products p ON p.account_id = pp.account_id AND p.id = pp.product_id
               JOIN product_options o ON o.account_id = pp.account_id AND o.id = pp.option_id
@@ -250,18 +263,21 @@ class PortalOverview {
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
                     null,
                     CardLabel.paying(rs, now), unpaid(rs, currency),
-                    progress(status, rs.getInt("installments_paid"), rs.getInt("installments"),
-                        rs.getLong("installment_amount"), currency),
+                    progress(status, rs.getInt("installments_paid"), rs.getInt("installments"), rs.getLong("paid"),
+                        currency),
                     null);
             })
             .list();
         return java.util.stream.Stream.concat(subscriptions.stream(), plans.stream()).toList();
     }
 
-    /** "2 of 3 paid"; a plan paid off says so, with what it came to: "Paid in full: $300.00 over 3 payments". */
-    static String progress(String status, int paid, int installments, long installmentAmount, String currency) {
+    /**
+     * "2 of 3 paid"; a plan paid off says so, with what it came to ({@code amountPaid}): "Paid in full: $300.00 over 3
+     * payments".
+     */
+    static String progress(String status, int paid, int installments, long amountPaid, String currency) {
         return "completed".equals(status)
-            ? "Paid in full: " + Amounts.format(installmentAmount * installments, currency) + " over " + installments
+            ? "Paid in full: " + Amounts.format(amountPaid, currency) + " over " + installments
                 + (installments == 1 ? " payment" : " payments")
             : paid + " of " + installments + " paid";
     }

@@ -505,6 +505,28 @@ class PortalSubscriptionPagesTest {
             .doesNotContain("3 of 3 paid");
     }
 
+    /** A reviewer saw a plan whose first installment was half off read "Paid in full: $300.00": it came to $250.00. */
+    @Test
+    void aPlanPaidInFullCountsWhatAPromoCodeTookOffItsFirstInstallment() {
+        var shop = shops.open();
+        assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}")
+            .status()).isEqualTo(201);
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "HALF"}""".formatted(shop.plan()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        shops.advance(shop, "P32D");
+        shops.advance(shop, "P32D");
+        String plan = order.json().get("payment_plan_id").asString();
+        var buyer = signIn(shop, order.json().get("customer_id").asString());
+
+        String page = text(buyer.get("/portal/" + shop.accountId() + "/payment_plans/" + plan).body());
+        String overview = text(buyer.get("/portal/" + shop.accountId() + "/?show=all").body());
+
+        assertThat(page).contains("Paid in full: $250.00 over 3 payments");
+        assertThat(overview).contains("Paid in full: $250.00 over 3 payments");
+    }
+
     /** A probe found no tab marked current on a subscription's, a plan's and the payments' pages. */
     @Test
     void everyPageMarksTheTabItIsIn() {
