@@ -69,11 +69,11 @@ class PaymentPlanPages {
         model.addAttribute("product", views.product(accountId, plan.productId(), plan.optionId()));
         model.addAttribute("order", views.order(accountId, plan.orderId()));
         model.addAttribute("installment", Amounts.format(plan.installmentAmount(), plan.currency()));
-        model.addAttribute("paid", Amounts.format(plan.installmentAmount() * plan.installmentsPaid(),
-            plan.currency()));
+        var paid = paymentPlans.paid(accountId, id);
+        model.addAttribute("paid", Amounts.format(paid.total(), plan.currency()));
         model.addAttribute("remaining", Amounts.format(plan.installmentAmount()
             * (plan.installments() - plan.installmentsPaid()), plan.currency()));
-        model.addAttribute("installments", installments(plan, planInvoices));
+        model.addAttribute("installments", installments(plan, paid.first(), planInvoices));
         model.addAttribute("card", views.card(accountId, plan.cardId()));
         model.addAttribute("cards", views.cardChoices(accountId, plan.customerId(), plan.cardId()));
         model.addAttribute("payments", views.payments(accountId, null, id));
@@ -90,17 +90,18 @@ class PaymentPlanPages {
     }
 
     /**
-     * The plan's installments in order. The first is paid with the order; each later one is billed by an invoice of
+     * The plan's installments in order. The first is paid with the order (less what a promo code took off it); each later one is billed by an invoice of
      * the same sequence number; those not billed yet (or whose invoice was voided, to be billed again) fall due one
      * interval apart from the next bill date.
      */
-    private static List<Installment> installments(PaymentPlan plan, List<RecordViews.InvoiceRow> billed) {
+    private static List<Installment> installments(PaymentPlan plan, long firstPaid,
+        List<RecordViews.InvoiceRow> billed) {
         Map<Integer, RecordViews.InvoiceRow> bySequence = billed.stream()
             .filter(invoice -> !invoice.status().equals("void"))
             .collect(Collectors.toMap(RecordViews.InvoiceRow::sequence, Function.identity()));
         String amount = Amounts.format(plan.installmentAmount(), plan.currency());
         var rows = new ArrayList<Installment>();
-        rows.add(new Installment(1, amount, "paid", plan.createdAt(), null));
+        rows.add(new Installment(1, Amounts.format(firstPaid, plan.currency()), "paid", plan.createdAt(), null));
         Instant due = plan.nextBillAt();
         for (int number = 2; number <= plan.installments(); number++) {
             var invoice = bySequence.get(number);

@@ -22,6 +22,24 @@ public class PaymentPlans {
         rs.getInt("interval_count"),
         Timestamps.read(rs, "next_bill_at"), Timestamps.read(rs, "created_at"));
 
+    /**
+     * What the buyer has paid for the plan {@code pp} (a column of a query over {@code payment_plans pp}): its first
+     * installment as the order charged it, less that line's share of a promo code's discount, and every installment
+     * paid by an invoice since.
+     */
+    public static final String AMOUNT_PAID = """
+        (coalesce((SELECT oi.amount - CASE WHEN od.subtotal > 0
+                                           THEN (od.discount * oi.amount + od.subtotal / 2) / od.subtotal
+                                           ELSE 0 END
+                     FROM orders od
+                     JOIN order_items oi ON oi.account_id = od.account_id AND oi.order_id = od.id
+                    WHERE od.account_id = pp.account_id AND od.id = pp.order_id
+                      AND oi.kind = 'option' AND oi.option_id = pp.option_id
+                    ORDER BY oi.position LIMIT 1), pp.installment_amount)
+         + coalesce((SELECT sum(i.amount_due) FROM invoices i
+                      WHERE i.account_id = pp.account_id AND i.payment_plan_id = pp.id AND i.status = 'paid'), 0))
+        """;
+
     private final JdbcClient db;
     private final BillingSchedule schedule;
 
@@ -61,6 +79,24 @@ public class PaymentPlans {
         // Installment 1 was paid with the order; the next is number 2.
         schedule.nextInstallment(accountId, plan, now, plan.nextBillAt(), 2);
         return plan;
+    }
+
+    /** What the buyer paid for the plan's first installment, and for all of it so far: see {@link #AMOUNT_PAID}. */
+    public record Paid(long first, long total) {}
+
+    public Paid paid(String accountId, String id) {
+        return db.sql("SELECT pp.installment_amount, " + AMOUNT_PAID + """
+             AS total,
+               (SELECT coalesce(sum(i.amount_due), 0) FROM invoices i
+                 WHERE i.account_id = pp.account_id AND i.payment_plan_id = pp.id AND i.status = 'paid') AS later
+              FROM payment_plans pp
+             WHERE pp.account_id = :accountId AND pp.id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new Paid(rs.getLong("total") - rs.getLong("later"), rs.getLong("total")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("payment plan", id));
     }
 
     PaymentPlan lockForUpdate(String accountId, String id) {

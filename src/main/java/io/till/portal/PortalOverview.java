@@ -1,6 +1,7 @@
 package io.till.portal;
 
 import io.till.billing.CardExpiry;
+import io.till.billing.PaymentPlans;
 import io.till.billing.Subscription;
 import io.till.shared.Amounts;
 import io.till.shared.Timestamps;
@@ -225,19 +226,8 @@ class PortalOverview {
                    (SELECT sum(i.amount_due) FROM invoices i
                      WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
                        AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid,
-                   -- What the buyer paid: the first installment as the order charged it, with its share of a promo
-                   -- code's discount, and every installment paid since.
-                   coalesce((SELECT oi.amount - CASE WHEN od.subtotal > 0
-                                                     THEN (od.discount * oi.amount + od.subtotal / 2) / od.subtotal
-                                                     ELSE 0 END
-                               FROM orders od
-                               JOIN order_items oi ON oi.account_id = od.account_id AND oi.order_id = od.id
-                              WHERE od.account_id = pp.account_id AND od.id = pp.order_id
-                                AND oi.kind = 'option' AND oi.option_id = pp.option_id
-                              ORDER BY oi.position LIMIT 1), pp.installment_amount)
-                   + coalesce((SELECT sum(i.amount_due) FROM invoices i
-                                WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
-                                  AND i.payment_plan_id = pp.id AND i.status = 'paid'), 0) AS paid
+                   """ + PaymentPlans.AMOUNT_PAID + """
+                    AS paid
               FROM payment_plans pp
               JOIN products p ON p.account_id = pp.account_id AND p.id = pp.product_id
               JOIN product_options o ON o.account_id = pp.account_id AND o.id = pp.option_id

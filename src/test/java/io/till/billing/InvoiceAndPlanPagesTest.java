@@ -453,6 +453,27 @@ class InvoiceAndPlanPagesTest {
         assertThat(plan.locator("#invoices td[data-label=Period]").first()).not().containsText("–");
     }
 
+    /** A reviewer saw a plan bought half off list its first installment at $100.00 and "Paid so far" $100.00. */
+    @Test
+    void aPlanBoughtWithAPromoCodeShowsWhatItsFirstInstallmentCost() {
+        var shop = shops.open();
+        assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}")
+            .status()).isEqualTo(201);
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "HALF"}""".formatted(shop.plan()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        shops.advance(shop, "P32D");
+
+        var page = open(shop, "/admin/payment-plans/" + order.json().get("payment_plan_id").asString(), 1280);
+
+        var installments = page.locator("#installments tbody tr");
+        assertThat(installments.nth(0)).containsText("$50.00");
+        assertThat(installments.nth(1)).containsText("$100.00");
+        assertThat(page.locator(".stat:has(dt:text-is('Paid so far')) dd")).hasText("$150.00");
+        assertThat(page.locator(".stat:has(dt:text-is('Remaining')) dd")).hasText("$100.00");
+    }
+
     @Test
     void aPaymentPlanShowsItsInstallmentsAndStaffCancelIt() {
         var shop = shops.open();
