@@ -36,8 +36,13 @@ class PortalSessions {
         this.lifetime = lifetime;
     }
 
-    /** A live session: who it is for and where the seller's app wants the buyer back. */
-    record Session(String id, PortalBuyer buyer, String returnUrl) {}
+    /** A live session: who it is for, where the seller's app wants the buyer back, and when it ends at the latest. */
+    record Session(String id, PortalBuyer buyer, String returnUrl, Instant endsBy) {}
+
+    /** Whether the session ends within an idle period from now: a buyer reading a page could be signed out. */
+    boolean endsSoon(Session session) {
+        return session.endsBy().isBefore(Timestamps.now(clock).plus(idle));
+    }
 
     /** Opens a session and answers its token, the cookie's value (nowhere else kept in clear). */
     String open(PortalBuyer buyer, String returnUrl) {
@@ -71,7 +76,7 @@ class PortalSessions {
         }
         Instant now = Timestamps.now(clock);
         var found = db.sql("""
-            SELECT id, account_id, customer_id, access, return_url, last_seen_at
+            SELECT id, account_id, customer_id, access, return_url, created_at, last_seen_at
               FROM portal_sessions
              WHERE token_hash = :hash AND revoked_at IS NULL AND created_at > :bornAfter AND last_seen_at > :seenAfter
                AND NOT EXISTS (SELECT 1 FROM customers c
@@ -82,7 +87,8 @@ class PortalSessions {
             .param("seenAfter", Timestamps.of(now.minus(idle)))
             .query((rs, row) -> new Seen(new Session(rs.getString("id"), new PortalBuyer(rs.getString("account_id"),
                 rs.getString("customer_id"), PortalBuyer.Access.of(rs.getString("access"))),
-                rs.getString("return_url")), Timestamps.read(rs, "last_seen_at")))
+                rs.getString("return_url"), Timestamps.read(rs, "created_at").plus(lifetime)),
+                Timestamps.read(rs, "last_seen_at")))
             .optional();
         found.filter(seen -> seen.at().isBefore(now.minus(TOUCH_EVERY)))
             .ifPresent(seen -> db.sql("UPDATE portal_sessions SET last_seen_at = :now WHERE id = :id")

@@ -24,11 +24,13 @@ class PortalSignIns {
     /**
      * Signs in and answers where to go: the card page for a card-update session, else the overview. A card link
      * opened by a browser signed in fully as the same customer keeps that session (the link is used up all the same):
-     * trading it for a cards-only one would send the buyer back to sign in for anything but cards.
+     * trading it for a cards-only one would send the buyer back to sign in for anything but cards. A session near its
+     * end is traded all the same: kept, it would sign the buyer out minutes later with the link spent.
      */
     String signIn(HttpServletRequest request, HttpServletResponse response, PortalBuyer buyer, String returnUrl) {
         var token = cookie.read(request);
         if (buyer.access() == PortalBuyer.Access.CARDS_ONLY && token.flatMap(sessions::find)
+            .filter(had -> !sessions.endsSoon(had))
             .map(PortalSessions.Session::buyer)
             .filter(had -> had.access() == PortalBuyer.Access.FULL && had.accountId().equals(buyer.accountId())
                 && had.customerId().equals(buyer.customerId()))

@@ -122,6 +122,33 @@ class CardLinkTest {
         assertThat(browser.get(portal + "/").header("Location")).isEqualTo(portal + "?cards_only");
     }
 
+    /**
+     * A reviewer found a card link spent on a full session about to reach its 12-hour limit: the buyer was sent to
+     * sign in minutes later, the link already used. Near its end, the session is traded for the link's own.
+     */
+    @Test
+    void aCardLinkOpenedAsAFullSessionEndsIsNotSpentOnIt() {
+        var shop = shops.open();
+        String customer = customer(shop, "hal@example.com");
+        String portal = "/portal/" + shop.accountId();
+        var browser = new PortalClient(port);
+        String session = api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer)).json().get("url").asString();
+        assertThat(browser.get(path(session)).status()).isEqualTo(302);
+        for (int quarter = 0; quarter < 47; quarter++) {
+            clock.passRealTime(Duration.ofMinutes(15));
+            assertThat(browser.get(portal + "/").status()).as("signed in after %d minutes", 15 * (quarter + 1))
+                .isEqualTo(200);
+        }
+        String link = path(cardLinks.url(shop.accountId(), customer));
+
+        assertThat(browser.post(link, link, "").header("Location")).isEqualTo(portal + "/cards");
+        for (int quarter = 0; quarter < 4; quarter++) {
+            clock.passRealTime(Duration.ofMinutes(15));
+            assertThat(browser.get(portal + "/cards").status()).as("the card page an hour on").isEqualTo(200);
+        }
+    }
+
     @Test
     void aCardLinkWorksOnce() {
         var shop = shops.open();
