@@ -73,7 +73,7 @@ class BillingPersonalData implements PersonalData {
 
     @Override
     public Values values(String accountId, String customerId) {
-        var exact = new HashSet<String>();
+        var places = new HashSet<String>();
         var names = new HashSet<String>();
         db.sql("""
             SELECT billing_name, billing_line1, billing_line2, billing_city, billing_postal_code FROM orders
@@ -83,12 +83,12 @@ class BillingPersonalData implements PersonalData {
             .param("customerId", customerId)
             .query(rs -> {
                 addIfPresent(names, rs.getString("billing_name"));
-                addIfPresent(exact, rs.getString("billing_line1"));
-                addIfPresent(exact, rs.getString("billing_line2"));
-                addIfPresent(exact, rs.getString("billing_city"));
-                addIfPresent(exact, rs.getString("billing_postal_code"));
+                addIfPresent(places, rs.getString("billing_line1"));
+                addIfPresent(places, rs.getString("billing_line2"));
+                addIfPresent(places, rs.getString("billing_city"));
+                addIfPresent(places, rs.getString("billing_postal_code"));
             });
-        return new Values(exact, names);
+        return new Values(Set.of(), names, places);
     }
 
     private static void addIfPresent(Set<String> values, String value) {

@@ -21,9 +21,8 @@ class CatalogPersonalData implements PersonalData {
     }
 
     @Override
-    public Set<String> sellersWords(String accountId) {
-        var words = new HashSet<String>();
-        db.sql("""
+    public Set<String> sellersNames(String accountId) {
+        return new HashSet<>(db.sql("""
             SELECT name FROM products WHERE account_id = :accountId
             UNION SELECT name FROM product_options WHERE account_id = :accountId
             UNION SELECT name FROM subscription_groups WHERE account_id = :accountId
@@ -33,9 +32,7 @@ class CatalogPersonalData implements PersonalData {
             """)
             .param("accountId", accountId)
             .query(String.class)
-            .list()
-            .forEach(name -> words.addAll(Redaction.words(name)));
-        return words;
+            .list());
     }
 
     @Override

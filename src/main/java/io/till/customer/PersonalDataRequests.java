@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,6 +36,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 class PersonalDataRequests {
+
+    /** Values of a custom field that flag a customer rather than name them. */
+    private static final Set<String> FLAG_WORDS = Set.of("true", "false", "none", "null", "active", "inactive",
+        "enabled", "disabled", "pending", "trial", "paid", "free", "premium", "basic", "standard", "gold", "silver",
+        "bronze", "platinum", "lead", "customer", "member", "guest", "admin", "unknown", "other");
 
     private final JdbcClient db;
     private final JsonMapper json;
@@ -93,11 +100,10 @@ class PersonalDataRequests {
             throw new TillException(ErrorCode.INVALID_STATE, "Customer " + customerId + " cannot be erased while "
                 + String.join("; ", obstacles) + ". Till keeps what it still bills with: end these first.");
         }
-        var known = known(accountId, customer);
-        Set<String> sellersWords = new HashSet<>();
-        features.forEach(feature -> sellersWords.addAll(feature.sellersWords(accountId)));
-        var redaction = Redaction.of(customerId, Redaction.emailOf(customerId), known.exact(),
-            known.names(), sellersWords);
+        Set<String> sellersNames = new HashSet<>();
+        features.forEach(feature -> sellersNames.addAll(feature.sellersNames(accountId)));
+        var known = known(accountId, customer, sellersNames);
+        var redaction = Redaction.of(customerId, Redaction.emailOf(customerId), known, sellersNames);
         features.forEach(feature -> feature.erase(accountId, customerId, redaction));
         var now = Timestamps.of(Timestamps.now(clock));
         // Saved cards leave the wallet; their rows stay (brand and last 4) for the payments made with them.
@@ -128,24 +134,34 @@ class PersonalDataRequests {
 
     /** The customer's values: their record's, and those every feature knows of (an order's address, an old email). */
     private PersonalData.Values known(String accountId, Customer customer) {
+        return known(accountId, customer, Set.of());
+    }
+
+    private PersonalData.Values known(String accountId, Customer customer, Set<String> sellersNames) {
         Set<String> exact = new HashSet<>();
         Set<String> names = new HashSet<>();
+        Set<String> places = new HashSet<>();
         exact.add(customer.email());
         if (customer.phone() != null) {
             exact.add(customer.phone());
         }
         names.add(customer.name());
-        // A custom field may hold an identifier of the person (a CRM contact id, "zq-4411"), or a flag that is no one's
-        // ("true", "vip", "active"): short values and single plain words are not searched for, lest they be erased from
-        // every sentence of the log.
+        // A custom field may hold an identifier of the person (a CRM contact id "zq-4411", a username, a maiden name),
+        // or a flag that is no one's ("true", "vip", the seller's plan "Pro"): short values, flag words and the
+        // catalog's names are not searched for, lest they be erased from every sentence of the log.
+        Set<String> sellers = sellersNames.stream().map(name -> name.strip().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toSet());
         customer.metadata().values().stream()
-            .filter(value -> value.strip().length() >= 4 && !value.strip().matches("\\p{L}+"))
+            .map(String::strip)
+            .filter(value -> value.length() >= 4 && !FLAG_WORDS.contains(value.toLowerCase(Locale.ROOT))
+                && !sellers.contains(value.toLowerCase(Locale.ROOT)))
             .forEach(exact::add);
         features.forEach(feature -> {
             var values = feature.values(accountId, customer.id());
             exact.addAll(values.exact());
             names.addAll(values.names());
+            places.addAll(values.places());
         });
-        return new PersonalData.Values(exact, names);
+        return new PersonalData.Values(exact, names, places);
     }
 }

@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A customer's personal data in the dev mailbox: the emails and texts sent to any of their addresses or numbers,
  * kept with their recipient, subject and bodies, and those that mention them to someone else (what an SMTP server or
- * Twilio delivered is theirs to erase).
+ * Twilio delivered is theirs to erase): to the shop in full, to another customer only what identifies them.
  */
 @Component
 class MessagePersonalData implements PersonalData {
@@ -41,15 +41,25 @@ class MessagePersonalData implements PersonalData {
 
     @Override
     public void erase(String accountId, String customerId, Redaction redaction) {
-        RedactedRows.rewrite(db, json, redaction, "dev_messages", List.of("id"),
-            List.of(Column.text("to_address"), Column.text("subject"), Column.text("text_body"),
-                Column.text("html_body"), Column.json("headers")),
-            // Sent to them, or mentioning them (a notification to staff about a new customer).
-            """
-                account_id = :accountId
-                AND (lower(to_address) = ANY(:addresses)
-                     OR lower(concat_ws(' ', subject, text_body, html_body)) LIKE ANY(:mentions))""",
-            Map.of("accountId", accountId, "addresses", redaction.lowerCaseValues().toArray(String[]::new),
-                "mentions", redaction.likePatterns()));
+        var columns = List.of(Column.text("to_address"), Column.text("subject"), Column.text("text_body"),
+            Column.text("html_body"), Column.json("headers"));
+        var params = Map.of("accountId", accountId, "customerId", customerId, "addresses",
+            redaction.lowerCaseValues().toArray(String[]::new), "mentions", redaction.likePatterns());
+        String mentioning = """
+            account_id = :accountId AND NOT lower(to_address) = ANY(:addresses)
+            AND lower(concat_ws(' ', subject, text_body, html_body)) LIKE ANY(:mentions)""";
+        String toAnotherCustomer = """
+            EXISTS (SELECT 1 FROM customers c
+                     WHERE c.account_id = dev_messages.account_id AND c.id <> :customerId
+                       AND (lower(c.email) = lower(dev_messages.to_address) OR c.phone = dev_messages.to_address))""";
+        // Sent to them, or mentioning them to the shop (a notification to staff about a new customer): every value
+        // goes, the words of their name among them.
+        RedactedRows.rewrite(db, json, redaction, "dev_messages", List.of("id"), columns,
+            "(account_id = :accountId AND lower(to_address) = ANY(:addresses)) OR (" + mentioning + " AND NOT "
+                + toAnotherCustomer + ")",
+            params);
+        // Sent to another customer and mentioning them: only what identifies them goes; "Hi Zelda" is the recipient's.
+        RedactedRows.rewrite(db, json, redaction.mentionsOnly(), "dev_messages", List.of("id"), columns,
+            "(" + mentioning + ") AND " + toAnotherCustomer, params);
     }
 }

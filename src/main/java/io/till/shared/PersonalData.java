@@ -26,10 +26,10 @@ public interface PersonalData {
     }
 
     /**
-     * Words that are the seller's own (the names in their catalog): a word of a customer's name that is one of them is
-     * erased only within the whole name, so that "Day" of Doris Day leaves the product Day Pass as it is named.
+     * The names in the seller's catalog: a word of a customer's name that one of them uses stays in it, so that "Day"
+     * of Doris Day leaves the product Day Pass as it is named ({@link Redaction}).
      */
-    default Set<String> sellersWords(String accountId) {
+    default Set<String> sellersNames(String accountId) {
         return Set.of();
     }
 
@@ -46,9 +46,17 @@ public interface PersonalData {
         return Map.of();
     }
 
-    /** Values to search for as they are, and names to search for word by word too. */
-    record Values(Set<String> exact, Set<String> names) {
+    /**
+     * Values to search for as they are ({@code exact}: emails, phones, identifiers, which also find the messages sent
+     * to the person), names to search for word by word too, and {@code places} (address lines, towns, postal codes),
+     * searched for as they are but never enough alone to say that a text is about the person.
+     */
+    record Values(Set<String> exact, Set<String> names, Set<String> places) {
 
-        public static final Values NONE = new Values(Set.of(), Set.of());
+        public static final Values NONE = new Values(Set.of(), Set.of(), Set.of());
+
+        public Values(Set<String> exact, Set<String> names) {
+            this(exact, names, Set.of());
+        }
     }
 }

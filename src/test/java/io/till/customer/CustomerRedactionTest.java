@@ -395,6 +395,88 @@ class CustomerRedactionTest {
             .doesNotContain(first).doesNotContain("doris.");
     }
 
+    /**
+     * A reviewer erased one customer and found another customer's mail rewritten with all her values because it named
+     * the same town: "Hello Zelda" to Zelda Smith lost its name. A row that is not hers is found only by what identifies
+     * her, and loses only that.
+     */
+    @Test
+    void anotherCustomersMailKeepsItsWordsAndLosesOnlyWhatIdentifiesTheErasedCustomer() {
+        var store = zeldaWithHistory();
+        String town = "Ox" + tag;
+        String regards = automation(store.shop(), """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Regards, {{customer.first_name}}",
+                         "text": "Zelda %1$s of %2$s sends her regards."}}]""".formatted(surname, town));
+        String town2 = automation(store.shop(), """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "See you, {{customer.first_name}}",
+                         "text": "Hi {{customer.first_name}}, see you in %s."}}]""".formatted(town));
+        run(store.shop(), regards, store.neighbour());
+        run(store.shop(), town2, store.neighbour());
+        agenda.runDue();
+        cancel(store);
+
+        assertThat(redact(store).status()).isEqualTo(200);
+
+        var mails = db.sql("""
+            SELECT subject || ' / ' || split_part(text_body, E'\n', 1) FROM dev_messages
+             WHERE account_id = :accountId AND to_address = 'zelda.smith@smith.example' ORDER BY subject""")
+            .param("accountId", store.shop().accountId())
+            .query(String.class)
+            .list();
+        assertThat(mails).containsExactly("Hello Zelda / Dear Zelda Smith, we will call .",
+            "Regards, Zelda / [redacted] of [redacted] sends her regards.",
+            "See you, Zelda / Hi Zelda, see you in " + town + ".");
+    }
+
+    /**
+     * A reviewer found three ways a value outlived the erasure: a username in a custom field (plain letters were taken
+     * for a flag), an email a seller posted under an event's {@code user_id} (a key named like an id was kept whatever
+     * it held), and a first name that the seller's catalog also uses ("Hi Fen," stayed because a product is "Fen Pass").
+     */
+    @Test
+    void aUsernameAnEmailUnderAnIdsKeyAndANameTheCatalogUsesGoTooWhileTheCatalogKeepsItsName() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String first = "Fen" + tag;
+        var product = api.post("/api/v1/products", key, """
+            {"name": "%s Pass", "options": [{"name": "Once", "kind": "one_time", "amount": 900, "currency": "usd"}]}"""
+            .formatted(first));
+        assertThat(product.status()).as(product.text()).isEqualTo(201);
+        var created = api.post("/api/v1/customers", key, """
+            {"name": "%s %s", "email": "fen.%s@quux.example",
+             "metadata": {"username": "byron%s", "lifecycle": "active"}}""".formatted(first, surname, tag, tag));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String customer = created.json().get("id").asString();
+        var posted = api.post("/api/v1/events", key, """
+            {"type": "shop.signed_up", "customer_id": "%s", "data": {"user_id": "fen.%s@quux.example"}}"""
+            .formatted(customer, tag));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        assertThat(api.post("/api/v1/customers/" + customer + "/credits", key, """
+            {"amount": 500, "currency": "usd", "reason": "Goodwill for byron%s"}""".formatted(tag)).status())
+            .isEqualTo(201);
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Hi {{customer.first_name}}",
+                         "text": "Your %s Pass is ready."}}]""".formatted(first));
+        run(shop, mail, customer);
+        agenda.runDue();
+        assertThat(tablesHolding("byron" + tag)).isNotEmpty();
+        assertThat(tablesHolding("hi " + first)).isNotEmpty();
+
+        var erased = api.post("/api/v1/customers/" + customer + "/redact", key, null);
+
+        assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+        assertThat(tablesHolding("byron" + tag)).isEmpty();
+        assertThat(tablesHolding("fen." + tag)).isEmpty();
+        assertThat(tablesHolding("hi " + first)).isEmpty();
+        assertThat(tablesHolding("\"" + first + "\"")).as("a run's first_name").isEmpty();
+        assertThat(tablesHolding(first + " pass")).contains("products", "dev_messages");
+        var events = shops.events(shop, customer);
+        assertThat(events.toString()).contains("\"type\":\"shop.signed_up\"", "\"customer_id\":\"" + customer);
+    }
+
     /** The copy of a buyer's data holds the messages sent to an address they had before they changed it. */
     @Test
     void theCopyHoldsMessagesSentToAnEarlierAddress() {

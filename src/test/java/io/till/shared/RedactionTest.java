@@ -3,6 +3,7 @@ package io.till.shared;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,7 +13,9 @@ class RedactionTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Redaction ada = Redaction.of("cus_1", "cus_1@redacted.invalid",
-        List.of("ada@example.com", "+14155550123", "12 St James's Square", "X"), List.of("Ada Lovelace"), List.of());
+        new PersonalData.Values(Set.of("ada@example.com", "+14155550123", "X"), Set.of("Ada Lovelace"),
+            Set.of("12 St James's Square")),
+        List.of());
 
     private static JsonNode json(String text) {
         return JSON.readTree(text);
@@ -69,7 +72,8 @@ class RedactionTest {
 
     @Test
     void nothingToSearchForLeavesTextAsItIs() {
-        var nobody = Redaction.of("cus_1", "cus_1@redacted.invalid", List.of(), List.of(" "), List.of());
+        var nobody = Redaction.of("cus_1", "cus_1@redacted.invalid", new PersonalData.Values(Set.of(), Set.of(" ")),
+            List.of());
 
         assertThat(nobody.text("Ada")).isEqualTo("Ada");
     }
@@ -77,8 +81,9 @@ class RedactionTest {
     /** A probe erased Doris Day and found statuses, intervals and the product Day Pass erased with her. */
     @Test
     void tillsOwnValuesAndTheSellersWordsStayWhateverThePersonIsCalled() {
-        var doris = Redaction.of("cus_1", "cus_1@redacted.invalid", List.of("d@example.com"),
-            List.of("Doris Day", "Paid Active"), List.of("Day", "Pass", "Daily"));
+        var doris = Redaction.of("cus_1", "cus_1@redacted.invalid",
+            new PersonalData.Values(Set.of("d@example.com"), Set.of("Doris Day", "Paid Active")),
+            List.of("Day Pass", "Daily"));
 
         var redacted = doris.json(json("""
             {"subscription": {"id": "sub_1", "status": "active", "interval": "day", "customer_id": "cus_1",
@@ -96,8 +101,8 @@ class RedactionTest {
 
     @Test
     void aValueIsFoundAsTemplatesEscapeItAsUnicodeDecomposesItAndAsALinkEncodesIt() {
-        var sean = Redaction.of("cus_1", "cus_1@redacted.invalid", List.of("Sean.OBrien@Example.com"),
-            List.of("Seán O'Brien"), List.of());
+        var sean = Redaction.of("cus_1", "cus_1@redacted.invalid",
+            new PersonalData.Values(Set.of("Sean.OBrien@Example.com"), Set.of("Seán O'Brien")), List.of());
         String decomposed = java.text.Normalizer.normalize("Seán O'Brien", java.text.Normalizer.Form.NFD);
 
         assertThat(sean.text("<p>Hi Seán O&#39;Brien</p><p>Dear O&#x27;Brien</p>"))
@@ -115,5 +120,50 @@ class RedactionTest {
 
         assertThat(redacted.get("subscription").get("cancel_reason").asString()).isEqualTo("too_expensive");
         assertThat(redacted.get("subscription").get("cancel_reason_text").isNull()).isTrue();
+    }
+
+    /** A reviewer found "Max" kept in a run's first_name and in "Hi Max," because the shop sells a Max Plan. */
+    @Test
+    void aWordOfTheNameThatTheCatalogAlsoUsesGoesEverywhereButFromTheCatalogsNames() {
+        var max = Redaction.of("cus_1", "cus_1@redacted.invalid",
+            new PersonalData.Values(Set.of("max@example.com"), Set.of("Max Power")), List.of("Max Plan", "Max"));
+
+        var redacted = max.json(json("""
+            {"customer": {"id": "cus_1", "email": "max@example.com", "name": "Max Power", "first_name": "Max"},
+             "order": {"items": [{"name": "Max Plan", "product_name": "Max"}]},
+             "mail": {"subject": "Hi Max, your Max Plan renews"}}"""));
+
+        assertThat(redacted.get("customer").get("first_name").asString()).isEqualTo("[redacted]");
+        assertThat(redacted.get("order")).isEqualTo(json("""
+            {"items": [{"name": "Max Plan", "product_name": "Max"}]}"""));
+        assertThat(redacted.get("mail").get("subject").asString()).isEqualTo("Hi [redacted], your Max Plan renews");
+        assertThat(max.text("Dear Max,")).isEqualTo("Dear [redacted],");
+    }
+
+    /** A reviewer found an email a seller posted as data.user_id kept: a key named like an id held no id. */
+    @Test
+    void onlyWhatReadsAsTillsOwnIsKeptUnderKeysForIdsMomentsAndStatuses() {
+        var redacted = ada.json(json("""
+            {"data": {"user_id": "ada@example.com", "customer_id": "cus_1", "signed_up_at": "Ada Lovelace",
+                      "created_at": "2026-01-01T00:00:00Z", "status": "Ada Lovelace", "type": "payment.failed",
+                      "referrer_ids": ["cus_2", "+14155550123"], "invoice_ids": ["inv_Ada"]}}"""));
+
+        assertThat(redacted.get("data")).isEqualTo(json("""
+            {"user_id": "[redacted]", "customer_id": "cus_1", "signed_up_at": "[redacted]",
+             "created_at": "2026-01-01T00:00:00Z", "status": "[redacted]", "type": "payment.failed",
+             "referrer_ids": ["cus_2", "[redacted]"], "invoice_ids": ["inv_Ada"]}"""));
+    }
+
+    /** A reviewer erased one customer and saw another's mail, which named the same town, lose its "Hi Zelda". */
+    @Test
+    void aRowThatOnlyMentionsThePersonIsFoundByWhatIdentifiesThemAndLosesOnlyWholeValues() {
+        assertThat(ada.likePatterns()).contains("%ada@example.com%", "%ada lovelace%", "%+14155550123%")
+            .doesNotContain("%ada%")
+            .noneMatch(pattern -> pattern.contains("james"));
+        assertThat(ada.lowerCaseValues()).containsExactlyInAnyOrder("ada@example.com", "+14155550123");
+
+        assertThat(ada.mentionsOnly().text("Hi Ada, Ada Lovelace of 12 St James's Square (ada@example.com) "
+            + "referred you")).isEqualTo("Hi Ada, [redacted] of [redacted] ([redacted]) referred you");
+        assertThat(ada.text("Hi Ada, 12 St James's Square")).isEqualTo("Hi [redacted], [redacted]");
     }
 }
