@@ -82,7 +82,9 @@ class AutomationRetries {
         if (!holds.claim(accountId, invoiceId, key, now, now.plus(InvoiceCharges.CHARGE_HOLD))) {
             return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
         }
-        boolean atGateway = false;
+        // A step resumed under its key whose first request went to the gateway: its hold stays until that is recorded.
+        var askedBefore = holds.asked(accountId, invoiceId).filter(asked -> asked.key().equals(key));
+        boolean atGateway = askedBefore.isPresent();
         try {
             // Read now that no other charge can be under way: one that just ended may have paid it.
             Invoice invoice = invoices.get(accountId, invoiceId);
@@ -98,15 +100,22 @@ class AutomationRetries {
                 transaction.executeWithoutResult(status -> charges.settleWithoutCharge(accountId, invoiceId));
                 return new Retried("paid", null, null, null);
             }
-            String cardId = charges.cardFor(accountId, invoice);
+            // A step resumed under its key asks exactly what it asked the first time (its answer was lost).
+            String cardId = askedBefore.map(InvoiceChargeHolds.Asked::cardId).orElseGet(() -> charges.cardFor(accountId,
+                invoice));
+            long amount = askedBefore.map(InvoiceChargeHolds.Asked::amount).orElse(toCharge);
             var reference = cardId == null
                 ? Optional.<String>empty()
                 : cards.gatewayReference(accountId, invoice.customerId(), cardId);
+            if (reference.isEmpty() && askedBefore.isPresent()) {
+                // The card it was first asked with is gone: what the gateway did is recorded from its word.
+                return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
+            }
             if (reference.isEmpty()) {
                 return new Retried("declined", null, "no_card", "The customer has no card to charge.");
             }
             var justDeclined = justDeclinedBySchedule(accountId, invoiceId, cardId, now);
-            if (justDeclined.isPresent()) {
+            if (justDeclined.isPresent() && askedBefore.isEmpty()) {
                 var payment = justDeclined.get();
                 return new Retried("declined", payment.id(), payment.failureCode(), payment.failureMessage(), true);
             }
@@ -114,10 +123,11 @@ class AutomationRetries {
             // From here the outcome may be unknown (the gateway or the record failing): the claim then runs out by
             // itself, and only this key may charge meanwhile.
             atGateway = true;
-            var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), toCharge,
+            charges.asking(accountId, invoiceId, key, cardId, amount, null, executionId);
+            var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), amount,
                 invoice.currency(), "Invoice " + invoice.id()));
             return transaction.execute(status -> {
-                var recorded = recordRetry(accountId, invoiceId, cardId, toCharge, gateway, key, result,
+                var recorded = recordRetry(accountId, invoiceId, cardId, amount, gateway, key, result,
                     executionId);
                 holds.release(accountId, invoiceId, key);
                 return recorded;
@@ -153,6 +163,13 @@ class AutomationRetries {
         Payment payment = last.payment();
         return bySchedule && payment.status().equals("failed") && cardId.equals(payment.cardId())
             && payment.createdAt().isAfter(now.minus(JUST_TRIED)) ? Optional.of(payment) : Optional.empty();
+    }
+
+    /** Records the outcome of an automation's retry the gateway made under its key, whose answer was lost. */
+    void recordFound(String accountId, String invoiceId, InvoiceChargeHolds.Asked asked, PaymentGateway gateway,
+        PaymentGateway.ChargeResult result) {
+        recordRetry(accountId, invoiceId, asked.cardId(), asked.amount(), gateway, asked.key(), result,
+            asked.executionId());
     }
 
     private Retried recordRetry(String accountId, String invoiceId, String cardId, long charged,

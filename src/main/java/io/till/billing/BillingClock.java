@@ -35,9 +35,12 @@ public class BillingClock implements Agenda {
     private final TestClockSync testClock;
     private final CheckoutFlows flows;
     private final Refunds refunds;
+    private final InvoiceChargeSettlements settlements;
 
     BillingClock(BillingJobs jobs, Renewals renewals, InvoiceCharges charges, Invoices invoices, Notices notices,
-        TillClock clock, TestClockSync testClock, CheckoutFlows flows, Refunds refunds) {
+        TillClock clock, TestClockSync testClock, CheckoutFlows flows, Refunds refunds,
+        InvoiceChargeSettlements settlements) {
+        this.settlements = settlements;
         this.flows = flows;
         this.refunds = refunds;
         this.jobs = jobs;
@@ -139,6 +142,7 @@ public class BillingClock implements Agenda {
             case ORDER_SETTLEMENT -> flows.settlePending(account, job.subjectId());
             case REFUND_SETTLEMENT -> refunds.settlePending(account, job.subjectId());
             case UPSELL_SETTLEMENT -> flows.settleUpsellCharge(account, job.subjectId());
+            case INVOICE_CHARGE_SETTLEMENT -> settlements.settle(account, job.subjectId());
         }
     }
 

@@ -47,7 +47,12 @@ public class BillingJobs {
          * Ten minutes after an upsell's accept claimed its charge (named by the charge's key): if the offer is still
          * held by it (the accept was cut off and never retried), settle it from the gateway's word.
          */
-        UPSELL_SETTLEMENT;
+        UPSELL_SETTLEMENT,
+        /**
+         * When the hold of an invoice's charge that went to the gateway runs out (named by the invoice): if the charge
+         * is still not recorded (its answer was lost), record it from the gateway's word.
+         */
+        INVOICE_CHARGE_SETTLEMENT;
 
         /**
          * Jobs that may bring money in run before the notices due at the same moment: a retry that succeeds makes the
@@ -55,7 +60,7 @@ public class BillingJobs {
          */
         boolean collectsMoney() {
             return this == SUBSCRIPTION_RENEWAL || this == PLAN_INSTALLMENT || this == INVOICE_RETRY
-                || this == ORDER_SETTLEMENT || this == UPSELL_SETTLEMENT;
+                || this == ORDER_SETTLEMENT || this == UPSELL_SETTLEMENT || this == INVOICE_CHARGE_SETTLEMENT;
         }
     }
 

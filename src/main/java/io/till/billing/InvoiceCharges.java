@@ -20,8 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Collects an invoice: charges the card of its subscription or plan (the customer's default card otherwise) outside
  * any transaction, with the key {@code invoice:<id>:attempt:<n>}, then records the payment, and what follows from it
- * ({@link InvoiceOutcomes}). Running an attempt again (after a crash, on another node) charges nothing new: the
- * gateway answers with the first result.
+ * ({@link InvoiceOutcomes}). Running an attempt again (after a crash, on another node) charges nothing new: it asks
+ * what it asked the first time, and the gateway answers with the first result. A charge whose answer was lost, and
+ * that nobody runs again, is recorded from the gateway's word once its hold runs out ({@link InvoiceChargeSettlements}).
  */
 @Component
 class InvoiceCharges {
@@ -37,12 +38,13 @@ class InvoiceCharges {
     private final Cards cards;
     private final Gateways gateways;
     private final InvoiceOutcomes outcomes;
+    private final BillingJobs jobs;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
     InvoiceCharges(Invoices invoices, InvoiceChargeHolds holds, Subscriptions subscriptions, PaymentPlans paymentPlans,
         Payments payments,
-        Customers customers, Cards cards, Gateways gateways, InvoiceOutcomes outcomes,
+        Customers customers, Cards cards, Gateways gateways, InvoiceOutcomes outcomes, BillingJobs jobs,
         TransactionTemplate transaction, Clock clock) {
         this.invoices = invoices;
         this.holds = holds;
@@ -53,6 +55,7 @@ class InvoiceCharges {
         this.cards = cards;
         this.gateways = gateways;
         this.outcomes = outcomes;
+        this.jobs = jobs;
         this.transaction = transaction;
         this.clock = clock;
     }
@@ -141,7 +144,9 @@ class InvoiceCharges {
         if (!holds.claim(accountId, stale.id(), key, now, now.plus(CHARGE_HOLD))) {
             throw new ChargeInProgress();
         }
-        boolean atGateway = false;
+        // A charge resumed under its key whose first request went to the gateway: its hold stays until that is
+        // recorded.
+        boolean atGateway = holds.asked(accountId, stale.id()).filter(asked -> asked.key().equals(key)).isPresent();
         try {
             // Read again now that no other charge can be under way: one that just ended may have paid it.
             Invoice invoice = invoices.get(accountId, stale.id());
@@ -169,22 +174,32 @@ class InvoiceCharges {
 
     /**
      * The gateway's part of {@link #charge}, the invoice claimed for {@code key}: the claim is let go with the record
-     * of the outcome, and kept (until it runs out) should the gateway or the record fail, the outcome then unknown.
+     * of the outcome, and kept should the gateway or the record fail, the outcome then unknown, until it is recorded
+     * from the gateway's word ({@link InvoiceChargeSettlements}). A charge resumed under its key asks exactly what it
+     * asked the first time.
      */
     private Optional<Payment> chargeClaimed(String accountId, Invoice invoice, int attempt, String cardId,
         String key, long toCharge, String by) {
         PaymentGateway gateway = gateways.forAccount(accountId);
+        var earlier = holds.asked(accountId, invoice.id()).filter(asked -> asked.key().equals(key));
+        String card = earlier.map(InvoiceChargeHolds.Asked::cardId).orElse(cardId);
+        long amount = earlier.map(InvoiceChargeHolds.Asked::amount).orElse(toCharge);
+        String chargedBy = earlier.isPresent() ? earlier.get().by() : by;
         PaymentGateway.ChargeResult result;
-        var reference = cardId == null
+        var reference = card == null
             ? Optional.<String>empty()
-            : cards.gatewayReference(accountId, invoice.customerId(), cardId);
-        if (reference.isEmpty()) {
+            : cards.gatewayReference(accountId, invoice.customerId(), card);
+        if (reference.isEmpty() && earlier.isPresent()) {
+            // The card it was first asked with is gone: what the gateway did with it is recorded from its word.
+            throw new ChargeInProgress();
+        } else if (reference.isEmpty()) {
             result = new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to charge.",
                 true);
         } else {
+            asking(accountId, invoice.id(), key, card, amount, chargedBy, null);
             try {
-                result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(),
-                    toCharge, invoice.currency(), "Invoice " + invoice.id()));
+                result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), amount,
+                    invoice.currency(), "Invoice " + invoice.id()));
             } catch (PaymentGateway.KeyUsedForAnotherCharge otherCard) {
                 // Two clicks of pay now with different cards make the same attempt: the one that reached the gateway
                 // first is the attempt, and records it; this one charged nothing.
@@ -194,10 +209,35 @@ class InvoiceCharges {
             }
         }
         transaction.executeWithoutResult(status -> {
-            record(accountId, invoice.id(), attempt, cardId, toCharge, gateway, key, result, by);
+            record(accountId, invoice.id(), attempt, card, amount, gateway, key, result, chargedBy);
             holds.release(accountId, invoice.id(), key);
         });
         return payments.findByKey(accountId, key);
+    }
+
+    /**
+     * Writes what the charge under {@code key} asks the gateway for, and puts its settlement on the agenda for when
+     * its hold runs out: should its answer be lost, the charge is recorded from the gateway's word then. Refused when
+     * the key no longer holds the invoice.
+     */
+    void asking(String accountId, String invoiceId, String key, String cardId, long amount, String by,
+        String executionId) {
+        Instant now = Timestamps.now(clock);
+        transaction.executeWithoutResult(status -> {
+            var asked = holds.asking(accountId, invoiceId, key, cardId, amount, by, executionId, now)
+                .orElseThrow(ChargeInProgress::new);
+            jobs.schedule(accountId, BillingJobs.Kind.INVOICE_CHARGE_SETTLEMENT, invoiceId, asked.until());
+        });
+    }
+
+    /**
+     * Records the outcome of a charge of the invoice the gateway made under {@code key}, whose answer was lost: as the
+     * attempt its key names, with what it asked for.
+     */
+    void recordFound(String accountId, String invoiceId, InvoiceChargeHolds.Asked asked, PaymentGateway gateway,
+        PaymentGateway.ChargeResult result) {
+        int attempt = ChargeKeys.attemptOf(asked.key()).orElseThrow();
+        record(accountId, invoiceId, attempt, asked.cardId(), asked.amount(), gateway, asked.key(), result, asked.by());
     }
 
     /** How long a charge holds its invoice against other charges: past the gateway's timeouts, then let go. */

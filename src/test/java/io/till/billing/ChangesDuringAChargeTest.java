@@ -33,6 +33,8 @@ class ChangesDuringAChargeTest {
     JdbcClient db;
     @Autowired
     InvoiceCharges charges;
+    @Autowired
+    BillingActions billingActions;
 
     /** A subscription whose first invoice failed, and a working card its customer has saved since. */
     private record Unpaid(Shops.Shop shop, String customer, String subscription, String invoice, String visa) {}
@@ -75,6 +77,67 @@ class ChangesDuringAChargeTest {
     private static void refusedWhileCharging(Api.Response response) {
         assertThat(response.status()).as(response.text()).isEqualTo(409);
         assertThat(response.json().get("code").asString()).isEqualTo("charge_in_progress");
+    }
+
+    private long succeededCharges(Unpaid unpaid) {
+        return db.sql("SELECT count(*) FROM sandbox_charges WHERE account_id = :a AND outcome = 'succeeded'")
+            .param("a", unpaid.shop().accountId())
+            .query(Long.class)
+            .single();
+    }
+
+    /**
+     * A reviewer found a charge whose answer was lost (the node died, or the record failed, after the gateway took the
+     * money) never recorded: the next scheduled attempt, under the same key with the subscription's own card, was
+     * refused by the gateway as another charge and waited for good, the invoice unpaid and locked against void and
+     * credit while the buyer's money sat unbooked. What the gateway did under the key is recorded first.
+     */
+    @Test
+    void aChargeWhoseAnswerWasLostIsRecordedFromTheGatewaysWordAndTheInvoiceIsNotChargedAgain() {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        faults.afterNextCharge(unpaid.shop().accountId(), new IllegalStateException("the answer was lost"));
+        var lost = api.post("/api/v1/invoices/" + unpaid.invoice() + "/pay", key,
+            "{\"payment_method_id\": \"" + unpaid.visa() + "\"}");
+        assertThat(lost.status()).isEqualTo(500);
+        assertThat(succeededCharges(unpaid)).isEqualTo(1);
+        refusedWhileCharging(api.post("/api/v1/invoices/" + unpaid.invoice() + "/void", key, null));
+
+        assertThat(shops.advance(unpaid.shop(), "P1D").status()).isEqualTo(200);
+
+        var invoice = api.get("/api/v1/invoices/" + unpaid.invoice(), key).json();
+        assertThat(invoice.get("status").asString()).isEqualTo("paid");
+        assertThat(succeededCharges(unpaid)).isEqualTo(1);
+        assertThat(collected(unpaid)).isEqualTo(invoice.get("amount_due").asLong());
+        var paid = db.sql("""
+            SELECT card_id || ' ' || idempotency_key FROM payments WHERE invoice_id = :id AND status = 'succeeded'""")
+            .param("id", unpaid.invoice())
+            .query(String.class)
+            .list();
+        assertThat(paid).containsExactly(unpaid.visa() + " invoice:" + unpaid.invoice() + ":attempt:2");
+    }
+
+    /** An automation's retry whose answer was lost holds the invoice as well, until its decline is recorded. */
+    @Test
+    void anAutomationsRetryWhoseAnswerWasLostHoldsTheInvoiceUntilItsOutcomeIsRecorded() {
+        var unpaid = unpaid();
+        String account = unpaid.shop().accountId();
+        faults.afterNextCharge(account, new IllegalStateException("the answer was lost"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> billingActions.retryPayment(account,
+            unpaid.invoice(), "exe_lost:retry", "exe_lost")).hasMessageContaining("the answer was lost");
+
+        var another = billingActions.retryPayment(account, unpaid.invoice(), "exe_other:retry", "exe_other");
+        assertThat(another.status()).isEqualTo("in_progress");
+        assertThat(shops.advance(unpaid.shop(), "PT6M").status()).isEqualTo(200);
+
+        var recorded = db.sql("SELECT status FROM payments WHERE account_id = :a AND idempotency_key = :k")
+            .param("a", account)
+            .param("k", "automation:exe_lost:retry")
+            .query(String.class)
+            .list();
+        assertThat(recorded).containsExactly("failed");
+        var voided = api.post("/api/v1/invoices/" + unpaid.invoice() + "/void", unpaid.shop().apiKey(), null);
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
     }
 
     @Test
