@@ -89,6 +89,19 @@ public class BillingJobs {
             .update();
     }
 
+    /** Takes the jobs of this kind for this subject off the agenda: another job (or staff) did what they were for. */
+    void cancelPending(String accountId, Kind kind, String subjectId, Instant now) {
+        db.sql("""
+            UPDATE billing_jobs SET done_at = :now
+             WHERE account_id = :accountId AND kind = :kind AND subject_id = :subjectId AND done_at IS NULL
+            """)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("kind", kind.name())
+            .param("subjectId", subjectId)
+            .update();
+    }
+
     /** Puts many notices on the agenda in one statement; those already there stay as they are. */
     void scheduleAll(String accountId, List<BillingSchedule.Notice> notices) {
         if (notices.isEmpty()) {

@@ -103,7 +103,10 @@ class InvoiceOutcomes {
 
     /**
      * The events of a declined scheduled attempt: the next attempt on the retry schedule, or, the schedule
-     * exhausted, the subscription or plan unpaid (past due after a first decline).
+     * exhausted, the subscription or plan unpaid (past due after a first decline). The next attempt takes the place
+     * of any still queued (this one was made off the schedule: staff's pay now, a card change, a resume), and comes on
+     * the schedule's day, but never sooner after this one than the schedule spaces them: an attempt made late (after a
+     * pause) does not leave the ones after it due at once, back to back.
      */
     void failed(String accountId, Invoice invoice, Payment payment, Customer customer, int attempt,
         Instant now) {
@@ -113,9 +116,13 @@ class InvoiceOutcomes {
         boolean forSubscription = invoice.subscriptionId() != null;
         List<Duration> retries = retrySchedules.get(accountId).of(forSubscription);
         boolean exhausted = attempt > retries.size();
+        jobs.cancelPending(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(), now);
         if (!exhausted) {
+            Duration spacing = retries.get(attempt - 1).minus(attempt >= 2 ? retries.get(attempt - 2) : Duration.ZERO);
+            Instant onSchedule = invoice.dueAt().plus(retries.get(attempt - 1));
+            Instant spaced = now.plus(spacing);
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(),
-                invoice.dueAt().plus(retries.get(attempt - 1)));
+                onSchedule.isAfter(spaced) ? onSchedule : spaced);
         }
         if (forSubscription) {
             Subscription subscription = subscriptions.lockForUpdate(accountId, invoice.subscriptionId());

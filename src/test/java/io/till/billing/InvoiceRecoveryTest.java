@@ -298,6 +298,55 @@ class InvoiceRecoveryTest {
         assertThat(again.json().get("detail").asString()).contains("paid");
     }
 
+    private long declines(PastDue due) {
+        return payments(due).stream().filter(p -> p.get("status").asString().equals("failed")).count();
+    }
+
+    /**
+     * A reviewer found a declined pay now leaving the schedule's queued retry in place: both ran, the schedule was spent
+     * two days early (unpaid at 3 days, not 5) and a last retry charged an unpaid subscription. Any attempt takes the
+     * place of the one queued, and the next comes on the schedule, never sooner than its spacing after this one.
+     */
+    @Test
+    void aDeclinedPayNowTakesThePlaceOfTheQueuedRetryAndTheScheduleEndsWhenItWould() {
+        var due = pastDue();
+        shops.advance(due.shop(), "PT1H");
+        assertThat(api.post("/api/v1/invoices/" + due.invoice() + "/pay", due.shop().apiKey(), "{}").status())
+            .isEqualTo(402);
+
+        shops.advance(due.shop(), "P3D");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString())
+            .isEqualTo("past_due");
+        assertThat(declines(due)).isEqualTo(3);
+        shops.advance(due.shop(), "P2D");
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString()).isEqualTo("unpaid");
+        shops.advance(due.shop(), "P3D");
+        assertThat(declines(due)).as("the first, pay now, and the schedule's two left").isEqualTo(4);
+    }
+
+    /**
+     * A reviewer resumed a subscription paused for ten days in dunning and saw three declines within seconds, and the
+     * subscription unpaid: each retry was timed from the invoice's due date, all of them past. They keep their spacing.
+     */
+    @Test
+    void retriesAfterAResumeKeepTheirSpacingInsteadOfRunningBackToBack() {
+        var due = pastDue();
+        String key = due.shop().apiKey();
+        shops.advance(due.shop(), "PT12H");
+        assertThat(api.post("/api/v1/subscriptions/" + due.subscription() + "/pause", key, null).status())
+            .isEqualTo(200);
+        shops.advance(due.shop(), "P10D");
+        assertThat(api.post("/api/v1/subscriptions/" + due.subscription() + "/resume", key, null).status())
+            .isEqualTo(200);
+        long afterResume = declines(due);
+
+        shops.advance(due.shop(), "PT1M");
+
+        assertThat(declines(due)).isEqualTo(afterResume);
+        assertThat(shops.subscription(due.shop(), due.subscription()).get("status").asString())
+            .isEqualTo("past_due");
+    }
+
     @Test
     void aDeclinedStaffChargeAnswers402AndKeepsThePayment() {
         var due = pastDue();
