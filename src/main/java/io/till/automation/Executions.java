@@ -188,8 +188,14 @@ public class Executions {
     @Transactional
     Execution cancel(String accountId, String id, Instant now) {
         get(accountId, id); // an unknown one is not found, before anything is locked
-        // The queue row first, then the run, in the order a round's save takes them: the other order could deadlock
-        // with a save of the same run (and PostgreSQL would abort one of the two).
+        // Locks in the order the engine takes them (as EventCancels does): the timer first, so that no node moves it
+        // into the queue once this looked (a queue row left for a canceled run would take its next step); then the
+        // queue row, then the run, in the order a round's save takes them: another order could deadlock with a save
+        // of the same run (and PostgreSQL would abort one of the two).
+        db.sql("SELECT execution_id FROM execution_timers WHERE execution_id = :id FOR UPDATE")
+            .param("id", id)
+            .query(String.class)
+            .optional();
         boolean running = db.sql("""
             SELECT lease_token IS NOT NULL AND due_at > :now FROM execution_queue WHERE execution_id = :id FOR UPDATE
             """)
