@@ -203,8 +203,8 @@ class AutomationController {
     @ApiResponse(responseCode = "200", description = "With an event_id it had started already: the run it started", useReturnTypeSchema = true)
     @PostMapping("/automations/{id}/run")
     @Operation(summary = "Run the active version by hand", description = "Optionally for a customer and with data "
-        + "(the trigger's data), or for a past event (event_id). The conditions still apply. Answers the new "
-        + "execution.")
+        + "(the trigger's data), or for a past event (event_id). The conditions still apply, and for a customer its limit "
+        + "and concurrency (409 with the reason when they hold it back). Answers the new execution.")
     ResponseEntity<Execution> run(Caller caller, @PathVariable String id, @RequestBody(required = false) Run body) {
         if (body != null && body.eventId() != null) {
             if (body.customerId() != null || (body.data() != null && !body.data().isNull())) {

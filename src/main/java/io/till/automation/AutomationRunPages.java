@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * "Run now" on the Steps tab of an automation started by hand: the active version, for the customer picked (or none)
  * and with the data typed, through {@link DirectStarts#runManually} as the API's {@code POST …/run} does, with the same
- * refusals (paused, no active version, conditions that do not hold, a customer of another account). Any signed-in
+ * refusals (paused, no active version, conditions that do not hold, its limit or concurrency for the customer, a
+ * customer of another account). Any signed-in
  * staff member may run one, as any API key may. The form carries a one-time key, so a double click starts one run.
  */
 @Controller

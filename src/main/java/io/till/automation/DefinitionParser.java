@@ -194,6 +194,7 @@ public final class DefinitionParser {
         } else {
             if (params != null && context.saving) {
                 TemplateVariables.check(params, path + ".params", context.actionIdsSoFar, context.carried,
+                    context.loops > 0,
                     context.errors);
             }
             if (schema != null) {
@@ -296,8 +297,13 @@ public final class DefinitionParser {
         if (max < 1 || max > MAX_LOOP) {
             context.add(path + ".max", "out_of_range", "a loop needs a bound: max between 1 and " + MAX_LOOP);
         }
-        return new Definition.Step.Loop(id, over, max, steps(json.get("steps"), path + ".steps", context, depth + 1,
-            false));
+        context.loops++;
+        try {
+            return new Definition.Step.Loop(id, over, max, steps(json.get("steps"), path + ".steps", context,
+                depth + 1, false));
+        } finally {
+            context.loops--;
+        }
     }
 
     private Definition.Condition condition(JsonNode json, String path, ParseContext context, int depth) {
@@ -336,6 +342,7 @@ public final class DefinitionParser {
         String field = ParseContext.text(json, "field");
         if (field(field, path + ".field", context) && context.saving) {
             SaveChecks.conditionField(field, path + ".field", context.actionIdsSoFar, context.carried,
+                context.loops > 0,
                 context.errors);
         }
         String opName = ParseContext.text(json, "op");

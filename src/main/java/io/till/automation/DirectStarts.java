@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,10 +35,12 @@ class DirectStarts {
     private final ExecutionQueue queue;
     private final ExecutionContexts contexts;
     private final Customers customers;
+    private final StartRules rules;
     private final Counter executionsStarted;
 
     DirectStarts(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
-        ExecutionQueue queue, ExecutionContexts contexts, Customers customers, MeterRegistry meters) {
+        ExecutionQueue queue, ExecutionContexts contexts, Customers customers, StartRules rules, MeterRegistry meters) {
+        this.rules = rules;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -98,7 +101,12 @@ class DirectStarts {
         return due.size();
     }
 
-    /** Starts the active version by hand, optionally for a customer and with data; conditions still apply. */
+    /**
+     * Starts the active version by hand, optionally for a customer and with data; conditions still apply, and so do
+     * {@code limit} and {@code concurrency} for a run about a customer: a seller who wrote "at most once a month per
+     * customer" means it whoever starts the run, so a run past them is refused with the rule's reason, as the
+     * matcher's trace gives it. A run about no customer is held by neither (both count per customer).
+     */
     @Transactional
     public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
         record Active(Integer version, boolean paused, boolean archived, String definition) {}
@@ -137,8 +145,17 @@ class DirectStarts {
             throw new TillException(ErrorCode.INVALID_STATE, "The automation's conditions do not hold for this "
                 + "run, so it was not started.");
         }
-        queue.start(List.of(new ExecutionQueue.NewExecution(id, accountId, automationId, program.version(),
-            "manual:" + id, snapshot, customerId)), now);
+        var start = new ExecutionQueue.NewExecution(id, accountId, automationId, program.version(), "manual:" + id,
+            snapshot, customerId);
+        // Under the lock the matcher takes for this automation and customer, so that a run by hand and an event's
+        // start decided at the same moment see each other.
+        var byId = Map.of(automationId, program);
+        rules.lock(List.of(start), byId, List.of());
+        var admitted = rules.admit(List.of(start), byId, now, List.of(), Map.of());
+        if (!admitted.refused().isEmpty()) {
+            throw new TillException(ErrorCode.INVALID_STATE, admitted.refused().getFirst().reason());
+        }
+        queue.start(admitted.kept(), now);
         executionsStarted.increment();
         return executions.get(accountId, id);
     }

@@ -157,10 +157,11 @@ class EventCancels {
     }
 
     /**
-     * Of the runs the batch started, those of automations that cancel on an event that a recorded event, after their
-     * trigger, already ends: each with the first such event.
+     * Of the runs the batch started (inserted, not yet committed), those of automations that cancel on an event that a
+     * recorded event, after their trigger, already ends: each with the first such event. {@link EventStarts} asks it
+     * too, so that a run started by hand for a past event is refused where the matcher's would end at once.
      */
-    private Map<String, String> endedAlready(List<ExecutionQueue.NewExecution> started,
+    Map<String, String> endedAlready(List<ExecutionQueue.NewExecution> started,
         Map<String, Program> programs) {
         record Watch(String runId, String accountId, String customerId, String type, String record) {}
         var watches = new ArrayList<Watch>();

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * event), on staff's word: "Start it for this event" on the event's page. A seller who tested a new dunning automation
  * on a real failed payment, then activated it, can have it take care of that payment too. What the matcher would
  * refuse is refused here as well (its trigger, scope, conditions, limit, one at a time, an event staff asked to pass
- * quietly, one its own steps raised), and an event starts an automation at most once: the matcher's key, (automation,
+ * quietly, one its own steps raised; and a run a later event it cancels on already ends, which the matcher would end
+ * at once: a dunning run for a payment paid since would mail a customer who paid), and an event starts an automation at most once: the matcher's key, (automation,
  * event), keeps a second start from happening, whoever asks.
  */
 @Component
@@ -37,11 +38,13 @@ class EventStarts {
     private final Executions executions;
     private final TransactionTemplate transaction;
     private final CauseChains causes;
+    private final EventCancels cancels;
 
     EventStarts(JdbcClient db, JsonMapper json, Clock clock, Automations automations, Programs programs,
         DryRuns dryRuns, StartRules rules, ExecutionQueue queue, Executions executions,
-        TransactionTemplate transaction, CauseChains causes) {
+        TransactionTemplate transaction, CauseChains causes, EventCancels cancels) {
         this.causes = causes;
+        this.cancels = cancels;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -109,7 +112,15 @@ class EventStarts {
             if (!admitted.refused().isEmpty()) {
                 throw refused(admitted.refused().getFirst().reason());
             }
-            return queue.start(admitted.kept(), now);
+            var written = queue.start(admitted.kept(), now);
+            // Decided on the run inserted, under the lock of its automation and customer, as the matcher decides:
+            // a cancel event matched meanwhile by another node is seen by one of the two. Refused, it rolls back.
+            String endedBy = written.isEmpty() ? null : cancels.endedAlready(List.of(start), byId).get(start.id());
+            if (endedBy != null) {
+                throw refused("A later event already ends its runs: " + type(accountId, endedBy) + " (" + endedBy
+                    + "), which it cancels on, was recorded after this event, so it was not started.");
+            }
+            return written;
         });
         // Started now, or by another click a moment before: the one run for this event either way.
         return new Started(ranFor(accountId, automationId, eventId).orElseThrow(), inserted.contains(start.id()));
@@ -119,6 +130,14 @@ class EventStarts {
         return executions.startedBy(accountId, eventId).stream()
             .filter(run -> run.automationId().equals(automationId))
             .findFirst();
+    }
+
+    private String type(String accountId, String eventId) {
+        return db.sql("SELECT type FROM events WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", eventId)
+            .query(String.class)
+            .single();
     }
 
     private Stored stored(String accountId, String eventId) {

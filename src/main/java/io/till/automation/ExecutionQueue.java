@@ -233,15 +233,26 @@ public class ExecutionQueue {
                  ORDER BY due_at
                  LIMIT :limit
                    FOR UPDATE SKIP LOCKED),
+            picked AS MATERIALIZED (
+                SELECT execution_id, place FROM fair
+                UNION ALL
+                (SELECT execution_id, place FROM earliest ORDER BY due_at
+                  LIMIT (SELECT :limit - count(*) FROM fair))),
+            -- A run that has ended (canceled by hand or by an event while a node moved its fired timer into the
+            -- queue) may leave a queue row behind: it is dropped, never run, or the run would take its next step
+            -- and lose its end. One lookup by key per row picked.
+            ended AS MATERIALIZED (
+                SELECT p.place FROM picked p
+                 CROSS JOIN LATERAL (SELECT status FROM executions WHERE id = p.execution_id) e
+                 WHERE e.status NOT IN ('pending', 'running', 'waiting')),
+            dropped AS (
+                DELETE FROM execution_queue WHERE ctid = ANY(ARRAY(SELECT place FROM ended))),
             -- The rows picked, by their place (ctid, valid while this statement holds their locks): the queue's
             -- statistics are always wrong (it fills and empties within seconds), and joined by key the planner may
             -- scan the queue once for each row picked.
             claimed AS (
                 UPDATE execution_queue SET due_at = :leaseEnd, lease_token = :token
-                 WHERE ctid = ANY(ARRAY(SELECT place FROM fair
-                                        UNION ALL
-                                        (SELECT place FROM earliest ORDER BY due_at
-                                          LIMIT (SELECT :limit - count(*) FROM fair))))
+                 WHERE ctid = ANY(ARRAY(SELECT place FROM picked WHERE place NOT IN (SELECT place FROM ended)))
                 RETURNING execution_id)
             SELECT e.id, e.account_id, e.automation_id, e.version, e.trigger, e.customer_id, e.state, e.lock_version,
                    e.log_count,

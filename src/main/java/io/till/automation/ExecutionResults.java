@@ -163,6 +163,8 @@ public class ExecutionResults {
                        updated_at = :now
                   FROM input u
                  WHERE e.id = u.id AND e.lock_version = u.lock_version
+                   -- Never over a run that has ended: its end stands, whatever a step claimed before it did.
+                   AND e.status IN ('pending', 'running', 'waiting')
                    AND e.id = ANY(ARRAY(SELECT execution_id FROM held))
                 RETURNING e.id, e.account_id, e.customer_id, e.log_count - u.logs AS first_seq, e.status,
                           e.wake_at),

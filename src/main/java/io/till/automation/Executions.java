@@ -26,12 +26,14 @@ public class Executions {
 
     private final JdbcClient db;
     private final JsonMapper json;
+    private final Programs programs;
     private final RowMapper<Execution> execution;
     private final RowMapper<Execution.Step> step;
 
-    Executions(JdbcClient db, JsonMapper json) {
+    Executions(JdbcClient db, JsonMapper json, Programs programs) {
         this.db = db;
         this.json = json;
+        this.programs = programs;
         this.execution = (rs, row) -> new Execution(rs.getString("id"), rs.getString("automation_id"),
             rs.getInt("version"), rs.getString("status"), json.readTree(rs.getString("trigger")),
             rs.getString("customer_id"), readNullable(rs.getString("error")), rs.getString("canceled_by_event"),
@@ -188,8 +190,14 @@ public class Executions {
     @Transactional
     Execution cancel(String accountId, String id, Instant now) {
         get(accountId, id); // an unknown one is not found, before anything is locked
-        // The queue row first, then the run, in the order a round's save takes them: the other order could deadlock
-        // with a save of the same run (and PostgreSQL would abort one of the two).
+        // Locks in the order the engine takes them (as EventCancels does): the timer first, so that no node moves it
+        // into the queue once this looked (a queue row left for a canceled run would take its next step); then the
+        // queue row, then the run, in the order a round's save takes them: another order could deadlock with a save
+        // of the same run (and PostgreSQL would abort one of the two).
+        db.sql("SELECT execution_id FROM execution_timers WHERE execution_id = :id FOR UPDATE")
+            .param("id", id)
+            .query(String.class)
+            .optional();
         boolean running = db.sql("""
             SELECT lease_token IS NOT NULL AND due_at > :now FROM execution_queue WHERE execution_id = :id FOR UPDATE
             """)
@@ -241,15 +249,18 @@ public class Executions {
      */
     @Transactional
     Execution retry(String accountId, String id, Instant now) {
-        record Locked(String status, String state) {}
+        record Locked(String status, String state, String automationId, int version) {}
         // Decided under the run's lock: a retry asked twice at once (a double click) retries once, and the second,
         // reading the run the first has queued, is told so.
         Locked current = db.sql("""
-            SELECT status, state FROM executions WHERE account_id = :accountId AND id = :id FOR UPDATE
+            SELECT status, state, automation_id, version FROM executions
+             WHERE account_id = :accountId AND id = :id
+               FOR UPDATE
             """)
             .param("accountId", accountId)
             .param("id", id)
-            .query((rs, row) -> new Locked(rs.getString("status"), rs.getString("state")))
+            .query((rs, row) -> new Locked(rs.getString("status"), rs.getString("state"),
+                rs.getString("automation_id"), rs.getInt("version")))
             .optional()
             .orElseThrow(() -> TillException.notFound("execution", id));
         if (!current.status().equals("failed")) {
@@ -257,6 +268,7 @@ public class Executions {
                 + current.status() + ".");
         }
         String state = current.state();
+        var program = programs.get(current.automationId(), current.version());
         // The run failed at the step its last line logs, when that line is a failed action: its attempts so far.
         int attemptsMade = db.sql("""
             SELECT s.attempt
@@ -280,7 +292,8 @@ public class Executions {
              WHERE account_id = :accountId AND id = :id
             """)
             .param("state",
-                json.writeValueAsString(StateJson.write(StateJson.read(json.readTree(state)).retried(attemptsMade))))
+                json.writeValueAsString(
+                    StateJson.write(StateJson.read(json.readTree(state)).retried(program, attemptsMade))))
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)

@@ -21,6 +21,8 @@ final class ParseContext {
     final Set<String> stepIds = new HashSet<>();
     final Set<String> actionIdsSoFar = new HashSet<>();
     int steps;
+    /** How many loops the step being read is inside: only a loop's steps have an item ({@code item}, {@code loop}). */
+    int loops;
     /** What runs of the trigger read so far carry, null when that is open (see {@link CarriedObjects#of}). */
     CarriedObjects carried;
 

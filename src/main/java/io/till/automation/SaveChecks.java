@@ -62,7 +62,7 @@ final class SaveChecks {
     }
 
     static void conditionField(String field, String path, Set<String> actionIdsSoFar, CarriedObjects carried,
-        List<FieldError> errors) {
+        boolean inLoop, List<FieldError> errors) {
         if (field == null) {
             return;
         }
@@ -76,7 +76,7 @@ final class SaveChecks {
         Set<String> known = RecordFields.of(parts[0]);
         boolean unknown = known != null
             ? parts.length > 1 && !known.contains(parts[1]) && !isFormattedTwin(parts[1], known)
-            : TemplateVariables.problem(field, actionIdsSoFar, carried) != null;
+            : TemplateVariables.problem(field, actionIdsSoFar, carried, inLoop) != null;
         if (unknown) {
             errors.add(new FieldError(path, "unknown_field", field + " is never in the context of this "
                 + "automation"));

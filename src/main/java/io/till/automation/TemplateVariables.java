@@ -31,26 +31,31 @@ final class TemplateVariables {
             Map.entry("created_at", Shape.VALUE), Map.entry("updated_at", Shape.VALUE)),
         "portal", Map.of("url", Shape.VALUE, "card_update_url", Shape.VALUE),
         "account", Map.of("id", Shape.VALUE, "name", Shape.VALUE, "mode", Shape.VALUE));
-    /** The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. */
+    /**
+     * The objects events carry under data (docs/EVENTS.md), read fresh when a step runs; their fields are open. No
+     * {@code execution}: no context holds one, so a template naming it failed every run it passed the save of.
+     */
     private static final Set<String> OPEN_ROOTS = Set.of("event", "invoice", "subscription", "payment", "order",
         "payment_plan", "card", "checkout", "upsell", "addon", "option", "product", "promo_code", "refund", "usage",
-        "credits", "webhook_endpoint", "webhook_delivery", "item", "loop", "execution");
+        "credits", "webhook_endpoint", "webhook_delivery");
+    /** The current item of the innermost loop and where it stands ({@code Walk.scope}): only inside a loop's steps. */
+    private static final Set<String> LOOP_ROOTS = Set.of("item", "loop");
 
     /** {@code {{{name}}}} or {@code {{& name}}}: a value placed as it is, not escaped. */
     private static final Pattern UNESCAPED = Pattern.compile("\\{\\{(?:\\{|&)\\s*([^}\\s]+)\\s*}}}?");
 
     private TemplateVariables() {}
 
-    /** Adds an error for every template problem in {@code node}, at its path. */
-    static void check(JsonNode node, String path, Set<String> actionIdsSoFar, CarriedObjects carried,
+    /** Adds an error for every template problem in {@code node}, at its path; {@code inLoop}: a loop's step's. */
+    static void check(JsonNode node, String path, Set<String> actionIdsSoFar, CarriedObjects carried, boolean inLoop,
         List<FieldError> errors) {
         if (node.isObject()) {
             for (var entry : node.properties()) {
-                check(entry.getValue(), path + "." + entry.getKey(), actionIdsSoFar, carried, errors);
+                check(entry.getValue(), path + "." + entry.getKey(), actionIdsSoFar, carried, inLoop, errors);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                check(node.get(i), path + "[" + i + "]", actionIdsSoFar, carried, errors);
+                check(node.get(i), path + "[" + i + "]", actionIdsSoFar, carried, inLoop, errors);
             }
         } else if (node.isString() && node.asString().contains("{{")) {
             var unescaped = UNESCAPED.matcher(node.asString());
@@ -63,7 +68,7 @@ final class TemplateVariables {
             var reading = Templates.read(node.asString());
             reading.refusals().forEach(refusal -> errors.add(new FieldError(path, "unknown_variable", refusal)));
             var problems = new java.util.LinkedHashSet<String>();
-            reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar, carried))
+            reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar, carried, inLoop))
                 .filter(problem -> problem != null)
                 .forEach(problems::add);
             reading.printed().stream().distinct().map(TemplateVariables::notPrintable)
@@ -93,8 +98,8 @@ final class TemplateVariables {
      */
     static String notPrintable(String name) {
         String[] parts = name.split("\\.");
-        if (parts.length == 1 && (KNOWN_ROOTS.containsKey(name) || (OPEN_ROOTS.contains(name)
-            && !name.equals("item")))) {
+        if (parts.length == 1 && (KNOWN_ROOTS.containsKey(name) || OPEN_ROOTS.contains(name)
+            || name.equals("loop"))) {
             return "{{" + name + "}} is a whole record: print one of its fields, such as {{" + name + "."
                 + (name.equals("event") ? "type" : "id") + "}}";
         }
@@ -107,10 +112,17 @@ final class TemplateVariables {
         return KNOWN_ROOTS.containsKey(root) && KNOWN_ROOTS.get(root).containsKey(field);
     }
 
-    static String problem(String name, Set<String> actionIdsSoFar, CarriedObjects carried) {
+    /** Why {@code name} is never in the context of the step, null when it may be; {@code inLoop}: a loop's step. */
+    static String problem(String name, Set<String> actionIdsSoFar, CarriedObjects carried, boolean inLoop) {
         String[] parts = name.split("\\.");
         String root = parts[0];
         String notOfThisTrigger = "{{" + name + "}} is not a variable of this trigger";
+        if (LOOP_ROOTS.contains(root)) {
+            return inLoop
+                ? null
+                : "{{" + name + "}} is not a variable here: " + root + " is the current item of a loop, which only "
+                    + "the loop's steps have";
+        }
         String absent = CarriedObjects.absent(carried, name);
         if (absent != null) {
             return notOfThisTrigger + ": " + absent;

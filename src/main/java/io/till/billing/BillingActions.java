@@ -150,11 +150,22 @@ public class BillingActions {
 
     /**
      * Spends credit on an issued invoice, up to {@code limit}; once per key. Credit that covers it all settles it at
-     * once. Answers the amount this key applied.
+     * once. Answers the amount this key applied: when the key applied it before (a step tried again after its node
+     * died), what it applied then, as its entries record it, so that the step's output still says what was spent.
      */
     public long applyCredits(String accountId, String invoiceId, Long limit, String key) {
         long[] applied = {0};
-        credits.once(accountId, key, () -> applied[0] = credits.applyTo(accountId, invoiceId, limit));
+        boolean ran = credits.once(accountId, key, () -> applied[0] = credits.applyTo(accountId, invoiceId, limit));
+        if (!ran) {
+            applied[0] = db.sql("""
+                SELECT coalesce(-sum(amount), 0) FROM credit_entries
+                 WHERE account_id = :accountId AND idempotency_key = :key AND kind = 'applied'
+                """)
+                .param("accountId", accountId)
+                .param("key", key)
+                .query(Long.class)
+                .single();
+        }
         charges.settleIfCovered(accountId, invoiceId);
         return applied[0];
     }

@@ -132,6 +132,27 @@ class BillingActionsTest {
         assertThat(after.get("balances").get(0).get("amount").asLong()).isEqualTo(500);
     }
 
+    /** A step tried again (its node died after the credit was applied) must see what it did, not nothing. */
+    @Test
+    void applyingCreditsAgainUnderTheSameKeyAnswersWhatTheFirstCallApplied() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1M");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), "{\"amount\": 700, \"currency\": "
+            + "\"usd\"}");
+
+        long first = billing.applyCredits(shop.accountId(), invoice, 500L, "exe_test:credit");
+        long again = billing.applyCredits(shop.accountId(), invoice, 500L, "exe_test:credit");
+
+        assertThat(first).isEqualTo(500);
+        assertThat(again).isEqualTo(500);
+        assertThat(api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("amount_credited").asLong())
+            .isEqualTo(500);
+    }
+
     @Test
     void voidsAnUnpaidInvoiceThenRefusesToWriteItOff() {
         var shop = shops.open();

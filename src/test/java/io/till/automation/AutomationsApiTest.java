@@ -209,6 +209,31 @@ class AutomationsApiTest {
     }
 
     @Test
+    void refusesTheLoopsItemOutsideALoopAndAnExecutionNoRunCarries() {
+        var store = accounts.create();
+
+        var response = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Broken", "trigger": {"type": "manual"},
+             "steps": [{"id": "a", "type": "action", "action": "create_task", "params": {"title": "{{item.name}}"}},
+                       {"id": "b", "type": "branch", "if": {"field": "loop.index", "op": "gt", "value": 0},
+                        "then": [{"id": "c", "type": "action", "action": "create_task",
+                                  "params": {"title": "Run {{execution.id}}"}}]},
+                       {"id": "each", "type": "loop", "over": "event.data.items", "max": 10,
+                        "steps": [{"id": "d", "type": "action", "action": "create_task",
+                                   "params": {"title": "{{loop.index}}: {{item.name}}"}}]}]}""");
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        var errors = new ArrayList<String>();
+        response.json().get("errors").forEach(e -> errors.add(e.get("field").asString() + " " + e.get("code")
+            .asString() + ": " + e.get("message").asString()));
+        assertThat(errors).containsExactlyInAnyOrder(
+            "steps[0].params.title unknown_variable: {{item.name}} is not a variable here: item is the current item "
+                + "of a loop, which only the loop's steps have",
+            "steps[1].if.field unknown_field: loop.index is never in the context of this automation",
+            "steps[1].then[0].params.title unknown_variable: {{execution.id}} is not a variable of this trigger");
+    }
+
+    @Test
     void refusesTenThousandNestedStepsAndADefinitionOverItsSizeLimit() {
         var store = accounts.create();
         var nested = new StringBuilder("{\"id\": \"leaf\", \"type\": \"stop\"}");

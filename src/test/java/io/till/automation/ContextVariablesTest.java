@@ -91,8 +91,8 @@ class ContextVariablesTest {
             var carried = CarriedObjects.of(TriggerParser.trigger(trigger, new ParseContext(true)));
             for (String path : ContextVariables.paths(trigger)) {
                 offered++;
-                SaveChecks.conditionField(path, trigger + " " + path, Set.of(), carried, errors);
-                String template = TemplateVariables.problem(path, Set.of(), carried);
+                SaveChecks.conditionField(path, trigger + " " + path, Set.of(), carried, false, errors);
+                String template = TemplateVariables.problem(path, Set.of(), carried, false);
                 if (template != null) {
                     errors.add(new FieldError(trigger + " " + path, "unknown_variable", template));
                 }

@@ -376,6 +376,32 @@ class ExecutionsApiTest {
     }
 
     @Test
+    void aCanceledRunLeftInTheQueueIsDroppedNotRun() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Wait", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                       {"id": "after", "type": "action", "action": "test.record"}]}""");
+        String id = run(store, automation, null).get("id").asString();
+        var canceled = api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null);
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        // What a node moving the run's fired timer into the queue while the cancel ran could leave behind.
+        db.sql("""
+            INSERT INTO execution_queue (execution_id, account_id, due_at)
+            SELECT id, account_id, updated_at FROM executions WHERE id = :id
+            """).param("id", id).update();
+
+        advance(store, "P2D");
+
+        JsonNode after = execution(store, id);
+        assertThat(after.get("status").asString()).isEqualTo("canceled");
+        assertThat(log(after)).containsExactly("wait:waiting");
+        assertThat(TestActions.calls(db, store.id())).isEmpty();
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
+            .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void keepsRunningExecutionsOnTheVersionTheyStartedWith() {
         var store = accounts.create();
         String ada = customer(store, "Ada Lovelace", "ada@example.com");

@@ -55,8 +55,10 @@ class FormattedTwinsTest {
         var errors = new java.util.ArrayList<io.till.shared.FieldError>();
 
         SaveChecks.conditionField("subscription.current_period_end_formatted", "conditions", java.util.Set.of(), null,
+            false,
             errors);
-        SaveChecks.conditionField("subscription.status_formatted", "conditions", java.util.Set.of(), null, errors);
+        SaveChecks.conditionField("subscription.status_formatted", "conditions", java.util.Set.of(), null, false,
+            errors);
 
         assertThat(errors).extracting(io.till.shared.FieldError::field).containsExactly("conditions");
         assertThat(errors.getFirst().message()).contains("subscription.status_formatted");

@@ -161,4 +161,42 @@ class PaymentDunningTest {
         assertThat(voided.get("type").asString()).isEqualTo("invoice.voided");
         assertThat(subjects()).containsExactly("We couldn't process your payment");
     }
+    /**
+     * "Start it for this event" on a payment that failed and was paid since: the run the matcher would have ended at
+     * once (cancel_on invoice.paid) is refused, and the customer who paid gets no dunning mail.
+     */
+    @Test
+    void refusesToStartDunningByHandForAPaymentPaidSince() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "dora@example.com");
+        String customer = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT1H");
+        var card = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_visa", "make_default": true}""");
+        var changed = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/change_card",
+            shop.apiKey(), "{\"payment_method_id\": \"" + card.json().get("id").asString() + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "PT1H");
+        assertThat(shops.types(shop, customer)).contains("payment.failed", "invoice.paid");
+        String failed = shops.events(shop, customer).stream()
+            .filter(event -> event.get("type").asString().equals("payment.failed"))
+            .findFirst().orElseThrow().get("id").asString();
+        var created = api.post("/api/v1/automations", shop.apiKey(), "{\"template\": \"payment_dunning\"}");
+        String automation = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
+
+        var started = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+            {"event_id": "%s"}""".formatted(failed));
+        shops.advance(shop, "PT1H");
+
+        assertThat(started.status()).as(started.text()).isEqualTo(409);
+        assertThat(started.json().get("detail").asString()).contains("invoice.paid", "already ends");
+        assertThat(api.get("/api/v1/executions?automation_id=" + automation, shop.apiKey()).json().get("data"))
+            .isEmpty();
+        assertThat(db.sql("""
+            SELECT count(*) FROM dev_messages
+             WHERE account_id = :accountId AND subject = 'We couldn''t process your payment'
+            """).param("accountId", shop.accountId()).query(Long.class).single()).isZero();
+    }
 }

@@ -188,4 +188,49 @@ class RunLimitTest {
         assertThat(invoicesByStatus(store, automation)).containsExactlyInAnyOrder("in_1:waiting", "in_2:canceled",
             "in_2:waiting");
     }
+    @Test
+    void aRunByHandCountsTowardTheLimitAndIsRefusedPastIt() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String bob = shop.customer("Bob");
+        String automation = shop.activate("""
+            {"name": "Win back", "trigger": {"type": "manual"}, "limit": {"runs": 1, "per": "P30D"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "offered"}}]}""");
+        String forAda = "{\"customer_id\": \"" + ada + "\"}";
+
+        var first = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), forAda);
+        agenda.runDue();
+        var second = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), forAda);
+        var forBob = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
+            "{\"customer_id\": \"" + bob + "\"}");
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(second.status()).as(second.text()).isEqualTo(409);
+        assertThat(second.json().get("detail").asString())
+            .isEqualTo("Its limit was reached: at most 1 run per customer every 30 days.");
+        assertThat(forBob.status()).as(forBob.text()).isEqualTo(201);
+        assertThat(runs(store, automation, ada)).containsExactly("succeeded");
+    }
+
+    @Test
+    void aRunByHandWaitsItsTurnWhileAnotherForTheCustomerHasNotEnded() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate("""
+            {"name": "Onboarding", "trigger": {"type": "manual"}, "concurrency": "customer",
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"},
+                       {"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "onboarded"}}]}""");
+        String forAda = "{\"customer_id\": \"" + ada + "\"}";
+
+        var first = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), forAda);
+        agenda.runDue();
+        var second = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), forAda);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(second.status()).as(second.text()).isEqualTo(409);
+        assertThat(second.json().get("detail").asString()).contains("had not ended: it runs one at a time");
+        assertThat(runs(store, automation, ada)).containsExactly("waiting");
+    }
 }

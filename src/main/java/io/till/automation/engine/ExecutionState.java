@@ -1,5 +1,6 @@
 package io.till.automation.engine;
 
+import io.till.automation.Definition.Step;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -34,9 +35,20 @@ public record ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt
 
     /**
      * The state from which a failed execution is tried again: the same step, from its first attempt as its retry
-     * policy counts, after the {@code attemptsMade} its log already shows.
+     * policy counts, after the {@code attemptsMade} its log already shows. A run that stands at a delay keeps when
+     * that delay ends (a run that failed as its delay ended goes on at once, not after the whole delay again); the
+     * backoff before an action's next attempt is dropped, since staff asked for the attempt now.
      */
-    public ExecutionState retried(int attemptsMade) {
-        return new ExecutionState(frames, outputs, 1, null, taken, attemptsMade);
+    public ExecutionState retried(Program program, int attemptsMade) {
+        return new ExecutionState(frames, outputs, 1, atDelay(program) ? resumeAt : null, taken, attemptsMade);
+    }
+
+    private boolean atDelay(Program program) {
+        if (frames.isEmpty()) {
+            return false;
+        }
+        Frame top = frames.getLast();
+        List<Step> block = program.block(top.block());
+        return top.index() < block.size() && block.get(top.index()) instanceof Step.Delay;
     }
 }

@@ -296,12 +296,40 @@ class EngineFailuresTest {
         var failed = run.nextAct();
         run.failed(failed, BOUNCED, 0.5);
 
-        run.state = run.state.retried(1);
+        run.state = run.state.retried(run.program, 1);
         var again = run.nextAct();
 
         assertThat(again.step().id()).isEqualTo("charge");
         assertThat(again.attempt()).isEqualTo(1);
         assertThat(again.idempotencyKey()).isEqualTo(failed.idempotencyKey());
+    }
+
+    /**
+     * A run that failed as its delay ended (its state as it was claimed, a result PostgreSQL refused to store) is
+     * retried from the end of that delay: the days it waited count.
+     */
+    @Test
+    void aRunRetriedAfterFailingAsItsDelayEndedGoesOnWithoutWaitingAgain() {
+        var run = new Run(program("[{\"id\": \"wait\", \"type\": \"delay\", \"duration\": \"P3D\"}," + AFTER
+            + "]"), CONTEXT);
+        assertThat(run.next()).isEqualTo(new Plan.Wait(NOW.plus(Duration.ofDays(3))));
+        run.now = run.state.resumeAt().plusSeconds(1);
+
+        run.state = run.state.retried(run.program, 0);
+
+        assertThat(run.nextAct().step().id()).isEqualTo("after");
+        assertThat(run.statuses("wait")).containsExactly("waiting", "succeeded");
+    }
+
+    /** A run that failed waiting out an action's backoff is retried at once: staff asked for it now. */
+    @Test
+    void aRunRetriedAfterFailingInAnActionsBackoffTriesTheActionAtOnce() {
+        var run = new Run(withoutFallback(), CONTEXT);
+        assertThat(run.failed(run.nextAct(), TIMEOUT, 0.5)).isInstanceOf(Plan.Wait.class);
+
+        run.state = run.state.retried(run.program, 1);
+
+        assertThat(run.nextAct().step().id()).isEqualTo("charge");
     }
 
     @Test
@@ -316,7 +344,7 @@ class EngineFailuresTest {
         }
         assertThat(run.plan).isInstanceOf(Plan.Finish.class);
 
-        run.state = run.state.retried(3);
+        run.state = run.state.retried(run.program, 3);
         var fourth = run.nextAct();
         assertThat(fourth.attempt()).as("the retry policy counts afresh").isEqualTo(1);
         assertThat(run.failed(fourth, TIMEOUT, 0.5)).as("two more attempts are left").isInstanceOf(Plan.Wait.class);
@@ -330,12 +358,13 @@ class EngineFailuresTest {
     }
 
     @Test
-    void retriedStateForgetsTheAttemptAndTheWaitAndKeepsTheAttemptsMade() {
-        var state = new ExecutionState(java.util.List.of(new Frame("steps", 2, 0, null)), object("""
+    void retriedStateForgetsTheAttemptAndTheActionsBackoffAndKeepsTheAttemptsMade() {
+        var state = new ExecutionState(java.util.List.of(new Frame("steps", 0, 0, null)), object("""
             {"a": 1}"""), 3, NOW);
 
-        assertThat(state.retried(3)).isEqualTo(new ExecutionState(state.frames(), state.outputs(), 1, null, null,
-            3));
+        assertThat(state.retried(withoutFallback(), 3))
+            .isEqualTo(new ExecutionState(state.frames(), state.outputs(), 1, null, null,
+                3));
     }
 
     // Actions that cannot be called

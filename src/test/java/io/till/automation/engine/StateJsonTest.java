@@ -43,7 +43,9 @@ class StateJsonTest {
 
     @Test
     void keepsTheAttemptsARetriedStepMadeBefore() {
-        var retried = WAITING_IN_A_LOOP.retried(3);
+        var program = Fixtures.program("""
+            [{"id": "mail", "type": "action", "action": "send_email", "params": {}}]""");
+        var retried = new ExecutionState(List.of(Frame.root()), object("{}"), 2, NOW).retried(program, 3);
 
         assertThat(StateJson.write(retried).get("attempts_before").asInt()).isEqualTo(3);
         assertThat(StateJson.read(json(StateJson.write(retried).toString()))).isEqualTo(retried);
