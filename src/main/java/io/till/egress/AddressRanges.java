@@ -139,13 +139,21 @@ final class AddressRanges {
 
     /**
      * Why {@code host}, a name that resolved to {@code address}, may not be reached, as a sentence ("shop.internal
-     * resolves to 10.0.0.5, which is in the private range 10.0.0.0/8"), or empty when it may.
+     * resolves to a private address"), or empty when it may. The address itself is not said: the sentence reaches
+     * whoever set the host (a delivery's error), and what Till's resolver answers for internal names is not theirs
+     * to map. {@link #detail} says it, for the server's log.
      */
     Optional<String> refusal(String host, InetAddress address) {
         return refusedRange(address).map(range -> range == OWN
-            ? host + " resolves to " + written(address) + ", an address of this machine"
-            : host + " resolves to " + written(address) + ", which is in the " + range.kind() + " range "
-                + range.name());
+            ? host + " resolves to an address of this machine"
+            : host + " resolves to a " + range.kind() + " address");
+    }
+
+    /** As {@link #refusal(String, InetAddress)}, with the address and its range: for the server's log only. */
+    Optional<String> detail(String host, InetAddress address) {
+        return refusedRange(address).map(range -> host + " resolves to " + written(address) + (range == OWN
+            ? ", an address of this machine"
+            : ", in the " + range.kind() + " range " + range.name()));
     }
 
     private Optional<Range> refusedRange(InetAddress address) {

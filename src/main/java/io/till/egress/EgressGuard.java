@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.net.SocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
@@ -20,6 +22,8 @@ import org.springframework.stereotype.Component;
 @Component
 @EnableConfigurationProperties(EgressSettings.class)
 public class EgressGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(EgressGuard.class);
 
     /** What the JDK reads as an IP address without asking DNS: dotted or bare decimal IPv4, or IPv6. */
     private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.%]*");
@@ -48,8 +52,12 @@ public class EgressGuard {
         InetAddress[] addresses = InetAddress.getAllByName(name);
         for (InetAddress address : addresses) {
             // An address written in any form is named as the address; a name as what it resolved to.
-            var refusal = LITERAL.matcher(name).matches() ? ranges.refusal(address) : ranges.refusal(name, address);
+            boolean literal = LITERAL.matcher(name).matches();
+            var refusal = literal ? ranges.refusal(address) : ranges.refusal(name, address);
             if (refusal.isPresent()) {
+                if (!literal) {
+                    ranges.detail(name, address).ifPresent(detail -> log.info("Refused a connection: {}", detail));
+                }
                 throw new RefusedDestination(refusal.get());
             }
         }

@@ -5,6 +5,7 @@ import io.till.egress.EgressGuard;
 import io.till.shared.FieldErrors;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,12 +95,26 @@ class IntegrationChanges {
      * A config read back answers its secrets masked, and clients post it back with one field changed: so a secret left
      * out of the type's fields, or sent as a mask (the stored one's, or any value of the mask's form, at any depth),
      * keeps the stored secret. A mask is never stored: with no secret stored at its place it is refused. {@code null}
-     * removes a secret.
+     * removes a secret. A stored secret is kept only while it goes where it went when it was given: a config that
+     * changes its host or base URL (or turns TLS off) must send its secrets again, or anyone who may change the config
+     * could have them sent to a server of theirs.
      */
     private ObjectNode withStoredSecrets(String accountId, IntegrationType type, ObjectNode config,
         FieldErrors errors) {
         ObjectNode stored = integrations.opened(accountId, type).orElse(null);
         if (stored != null) {
+            var moved = type.destinationFields().stream()
+                .filter(field -> !Objects.equals(destination(type, config, field), destination(type, stored, field)))
+                .toList();
+            for (var field : type.fields()) {
+                JsonNode given = config.get(field.name());
+                boolean kept = given == null || given.isString() && Integrations.isMask(given.asString());
+                if (field.kind() == IntegrationType.Kind.SECRET && kept && stored.hasNonNull(field.name())
+                    && !moved.isEmpty()) {
+                    errors.add("config." + field.name(), "required", "must be given again to change "
+                        + String.join(", ", moved) + ": a stored secret is only sent where it was sent when given");
+                }
+            }
             for (var field : type.fields()) {
                 if (field.kind() == IntegrationType.Kind.SECRET && !config.has(field.name())
                     && stored.hasNonNull(field.name())) {
@@ -109,6 +124,15 @@ class IntegrationChanges {
         }
         restoreMasked(config, stored, "config", errors);
         return config;
+    }
+
+    /** Where a config sends its secrets, as one field says it: a field left out reads as its default. */
+    private static String destination(IntegrationType type, ObjectNode config, String field) {
+        JsonNode value = config.get(field);
+        if (value == null || value.isNull() || value.isString() && value.asString().isBlank()) {
+            return type.newFormValues().get(field);
+        }
+        return value.asString().strip();
     }
 
     private static void restoreMasked(JsonNode node, JsonNode stored, String path, FieldErrors errors) {

@@ -274,6 +274,18 @@ public enum IntegrationType {
     }
 
     /**
+     * The fields that say where the type's secrets are sent, and how: a stored secret goes only where it went when it
+     * was given ({@code IntegrationChanges}). Slack's webhook URL is itself the secret.
+     */
+    List<String> destinationFields() {
+        return switch (this) {
+            case SMTP -> List.of("host", "port", "starttls");
+            case SLACK -> List.of();
+            case TWILIO, ACTIVECAMPAIGN, HUBSPOT, KEAP -> List.of("base_url");
+        };
+    }
+
+    /**
      * The config field that holds the URL Till calls, checked as a URL and against the egress guard when saved (see
      * {@code IntegrationChanges}); SMTP's {@code host} is no URL.
      */

@@ -10,6 +10,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import io.till.shared.web.PublicAddress;
+import io.till.shared.web.ShownOnce;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,7 +40,8 @@ class PortalSessionController {
 
     @Schema(name = "PortalSession")
     record PortalSession(
-        @Schema(description = "Opening it signs the customer in to the portal; it works once") String url,
+        @Schema(description = "Opening it signs the customer in to the portal; it works once. Shown only in this "
+            + "answer: a replay of the request (same Idempotency-Key) answers null; open a new session instead") @ShownOnce String url,
         Instant expiresAt) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)

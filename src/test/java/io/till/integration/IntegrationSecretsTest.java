@@ -59,13 +59,12 @@ class IntegrationSecretsTest {
     void aConfigPostedBackWithItsMaskedSecretKeepsTheStoredSecret() {
         var store = accounts.create();
         var created = api.post("/api/v1/integrations", store.apiKey(), """
-            {"type": "activecampaign", "config": {"base_url": "https://x.api-us1.com", "api_key": "%s"}}"""
-            .formatted(KEY));
+            {"type": "activecampaign", "config": {"base_url": "%s", "api_key": "%s"}}"""
+            .formatted(crm.baseUrl(), KEY));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         var config = (ObjectNode) api.get("/api/v1/integrations/activecampaign", store.apiKey()).json().get("config");
         assertThat(config.get("api_key").asString()).isEqualTo("••••7890");
 
-        config.put("base_url", crm.baseUrl());
         var saved = api.post("/api/v1/integrations", store.apiKey(), """
             {"type": "activecampaign", "config": %s}""".formatted(JSON.writeValueAsString(config)));
         var tested = api.post("/api/v1/integrations/activecampaign/test", store.apiKey(), null);
@@ -81,8 +80,8 @@ class IntegrationSecretsTest {
     void aSecretLeftOutOfAPostedConfigKeepsTheStoredSecret() {
         var store = accounts.create();
         api.post("/api/v1/integrations", store.apiKey(), """
-            {"type": "activecampaign", "config": {"base_url": "https://x.api-us1.com", "api_key": "%s"}}"""
-            .formatted(KEY));
+            {"type": "activecampaign", "config": {"base_url": "%s", "api_key": "%s"}}"""
+            .formatted(crm.baseUrl(), KEY));
 
         var saved = api.post("/api/v1/integrations", store.apiKey(), """
             {"type": "activecampaign", "config": {"base_url": "%s"}}""".formatted(crm.baseUrl()));
@@ -92,6 +91,63 @@ class IntegrationSecretsTest {
         assertThat(saved.json().get("config").get("api_key").asString()).isEqualTo("••••7890");
         assertThat(tested.json().get("ok").asBoolean()).as(tested.text()).isTrue();
         crm.verify(1, getRequestedFor(urlEqualTo("/api/3/users/me")).withHeader("Api-Token", equalTo(KEY)));
+    }
+
+    /**
+     * A reviewer posted a stored HubSpot config back with only its base URL changed, to a server of theirs, and the
+     * connection test sent it the stored token: masked in every answer, the secret could still be had. A stored secret
+     * goes only where it went when it was given; to send it elsewhere, give it again.
+     */
+    @Test
+    void aStoredSecretIsNotSentToAChangedBaseUrlOrHostUntilItIsGivenAgain() {
+        var store = accounts.create();
+        var elsewhere = new WireMockServer(options().dynamicPort());
+        elsewhere.start();
+        try {
+            assertThat(api.post("/api/v1/integrations", store.apiKey(), """
+                {"type": "activecampaign", "config": {"base_url": "%s", "api_key": "%s"}}"""
+                .formatted(crm.baseUrl(), KEY)).status()).isEqualTo(201);
+            var config = (ObjectNode) api.get("/api/v1/integrations/activecampaign", store.apiKey()).json()
+                .get("config");
+            config.put("base_url", elsewhere.baseUrl());
+
+            var masked = api.post("/api/v1/integrations", store.apiKey(), """
+                {"type": "activecampaign", "config": %s}""".formatted(JSON.writeValueAsString(config)));
+            var leftOut = api.post("/api/v1/integrations", store.apiKey(), """
+                {"type": "activecampaign", "config": {"base_url": "%s"}}""".formatted(elsewhere.baseUrl()));
+            api.post("/api/v1/integrations/activecampaign/test", store.apiKey(), null);
+
+            assertThat(IntegrationsApiTest.fields(masked)).containsExactly("config.api_key");
+            assertThat(masked.text()).contains("must be given again to change base_url");
+            assertThat(IntegrationsApiTest.fields(leftOut)).containsExactly("config.api_key");
+            assertThat(elsewhere.getAllServeEvents()).isEmpty();
+            assertThat(opened(store.id(), IntegrationType.ACTIVECAMPAIGN).get("base_url").asString())
+                .isEqualTo(crm.baseUrl());
+            var given = api.post("/api/v1/integrations", store.apiKey(), """
+                {"type": "activecampaign", "config": {"base_url": "%s", "api_key": "%s"}}"""
+                .formatted(elsewhere.baseUrl(), KEY));
+            assertThat(given.status()).as(given.text()).isEqualTo(200);
+        } finally {
+            elsewhere.stop();
+        }
+
+        assertThat(api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "smtp.example.com", "port": 587, "username": "shop",
+                                        "password": "smtp-secret-1", "from_email": "shop@example.com"}}""")
+            .status()).isEqualTo(201);
+        var otherHost = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "mail.example.net", "port": 587, "username": "shop",
+                                        "from_email": "shop@example.com"}}""");
+        var inClear = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "smtp.example.com", "port": 587, "username": "shop",
+                                        "starttls": false, "from_email": "shop@example.com"}}""");
+        var same = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "smtp.example.com", "port": 587, "username": "shop",
+                                        "from_email": "sales@example.com"}}""");
+        assertThat(IntegrationsApiTest.fields(otherHost)).containsExactly("config.password");
+        assertThat(IntegrationsApiTest.fields(inClear)).containsExactly("config.password");
+        assertThat(same.status()).as(same.text()).isEqualTo(200);
+        assertThat(opened(store.id(), IntegrationType.SMTP).get("password").asString()).isEqualTo("smtp-secret-1");
     }
 
     @Test

@@ -29,6 +29,9 @@ class PortalSessionsTest {
     @Autowired
     MutableClock clock;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
+
     @Test
     void aPortalSessionLinkSignsTheCustomerInOnceAndShowsTheirSubscriptions() {
         var shop = shops.open();
@@ -56,6 +59,33 @@ class PortalSessionsTest {
         assertThat(overview.body()).contains("Membership · Monthly", "$19.00", "Visa", "4242",
             "Back to Test store", "https://shop.example/account");
         assertThat(new PortalClient(port).get(url).status()).as("the link works once").isEqualTo(410);
+    }
+
+    /**
+     * A reviewer found the sign-in link kept in clear for a day by the Idempotency-Key store, beside its hash: anyone
+     * reading the database could sign in as the buyer, and a replay answered the same live link. It is shown once.
+     */
+    @Test
+    void aSessionLinkIsNeitherKeptNorReplayedByTheIdempotencyStore() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "ida@example.com")
+            .get("customer_id")
+            .asString();
+        String body = "{\"customer_id\": \"" + customerId + "\"}";
+
+        var created = api.post("/api/v1/portal_sessions", shop.apiKey(), body, "Idempotency-Key", "session-once");
+        var replayed = api.post("/api/v1/portal_sessions", shop.apiKey(), body, "Idempotency-Key", "session-once");
+
+        assertThat(created.json().get("url").asString()).contains("/session/");
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.json().get("url").isNull()).isTrue();
+        long kept = db.sql("""
+            SELECT count(*) FROM idempotency_keys
+             WHERE account_id = :accountId AND strpos(convert_from(response_body, 'UTF8'), '/session/') > 0""")
+            .param("accountId", shop.accountId())
+            .query(Long.class)
+            .single();
+        assertThat(kept).isZero();
     }
 
     @Test
