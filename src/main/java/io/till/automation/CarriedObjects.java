@@ -46,7 +46,8 @@ record CarriedObjects(String trigger, List<String> objects, boolean customer) {
         return carried.carried();
     }
 
-    private String carried() {
+    /** What these runs carry, as told after a refusal ("card.updated carries card and customer"). */
+    String carried() {
         if (trigger == null) {
             return "a scheduled run is about no customer and carries no record";
         }

@@ -271,6 +271,12 @@ public final class DefinitionParser {
         if (!Definition.CancelOn.isMatch(match)) {
             context.add(path + ".match", "invalid_value", "must be customer or a record the run's trigger is about: "
                 + Definition.CancelOn.RECORDS.stream().sorted().toList());
+        } else if (context.saving) {
+            String matchPath = json.has("match") ? path + ".match" : path;
+            String never = "the wait could never receive an event";
+            if (SaveChecks.matched(match, matchPath, context.carried, never, context.errors)) {
+                SaveChecks.matchedBy(event, match, matchPath, never, context.errors);
+            }
         }
         Duration timeout = null;
         if (!json.has("timeout")) {

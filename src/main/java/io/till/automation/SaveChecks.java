@@ -2,14 +2,17 @@ package io.till.automation;
 
 import io.till.event.EventType;
 import io.till.shared.FieldError;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The save-time checks of what can never run: an event Till does not raise under its own prefixes, a scope key the
- * event never carries, a condition field its context can never hold, a delay until what is never a time, a loop over
- * what is never a list. Save-only ({@link DefinitionParser#parseSaved}
+ * event never carries, a cancel_on, wait or concurrency matched on what the runs or the other event never hold, a
+ * condition field its context can never hold, a delay until what is never a time, a loop over what is never a list.
+ * Save-only ({@link DefinitionParser#parseSaved}
  * skips them), so that a version saved before a check grew stricter still matches its events.
  */
 final class SaveChecks {
@@ -58,6 +61,51 @@ final class SaveChecks {
         if (event != null && kind != null && kind.places(event).isEmpty()) {
             errors.add(new FieldError("trigger.scope." + key, "not_carried", event + " is never about " + kind.noun
                 + ", so this scope could never match"));
+        }
+    }
+
+    /**
+     * A cancel_on, wait_for_event or concurrency that matches on the customer or a record ({@code match}) in runs
+     * that never hold it: a match compares the run's trigger's {@code data.<record>.id} (and its customer) with the
+     * other event's, so it could never match, and the automation would silently not do what it says. Returns whether
+     * the runs may hold it.
+     */
+    static boolean matched(String match, String path, CarriedObjects carried, String never,
+        List<FieldError> errors) {
+        if (carried == null) {
+            return true;
+        }
+        String record = Definition.CancelOn.recordOf(match);
+        String reason = !carried.customer()
+            ? "the runs of this automation are about no customer"
+            : record != null && !carried.objects().contains(record)
+                ? record + " is never in the runs of this automation"
+                : null;
+        if (reason != null) {
+            errors.add(new FieldError(path, "not_carried", reason + ", so " + never + ": " + carried.carried()));
+        }
+        return reason == null;
+    }
+
+    /**
+     * The other side of a match: the event that cancels or is waited for, when it is one of Till's own that never
+     * carries the record (or is about no customer). A custom event carries whatever data it is given.
+     */
+    static void matchedBy(String event, String match, String path, String never, List<FieldError> errors) {
+        var other = event == null ? null : CarriedObjects.of(new Definition.Trigger.OnEvent(event, Map.of()));
+        if (other == null) {
+            return;
+        }
+        String record = Definition.CancelOn.recordOf(match);
+        if (!other.customer()) {
+            errors.add(new FieldError(path, "not_carried", event + " is about no customer, so " + never));
+        } else if (record != null && !other.objects().contains(record)) {
+            var names = new ArrayList<>(List.of(Definition.CancelOn.CUSTOMER));
+            other.objects().stream().filter(Definition.CancelOn.RECORDS::contains).forEach(names::add);
+            errors.add(new FieldError(path, "not_carried", event + " never carries " + record + ", so " + never
+                + ": match " + (names.size() == 1
+                    ? names.getFirst()
+                    : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast())));
         }
     }
 

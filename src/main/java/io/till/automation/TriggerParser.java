@@ -49,6 +49,10 @@ final class TriggerParser {
                 + "one of " + Definition.CancelOn.RECORDS.stream().sorted().toList());
             return null;
         }
+        if (context.saving) {
+            SaveChecks.matched(key, "concurrency", context.carried, "runs could never be one at a time per "
+                + key.replace('_', ' '), context.errors);
+        }
         return key;
     }
 
@@ -121,6 +125,13 @@ final class TriggerParser {
             if (!seen.add(event)) {
                 context.add(eventPath, "duplicate", event + " is listed twice");
                 continue;
+            }
+            if (context.saving) {
+                String matchPath = entry.isObject() && entry.has("match") ? path + ".match" : path;
+                String never = "this cancel_on could never end a run";
+                if (SaveChecks.matched(match, matchPath, context.carried, never, context.errors)) {
+                    SaveChecks.matchedBy(event, match, matchPath, never, context.errors);
+                }
             }
             cancels.add(new Definition.CancelOn(event, match));
         }
