@@ -132,7 +132,8 @@ class IntegrationChanges {
         if (value == null || value.isNull() || value.isString() && value.asString().isBlank()) {
             return type.newFormValues().get(field);
         }
-        return value.asString().strip();
+        // Not a text (an object where a host belongs): compared as written, for the type's check to refuse.
+        return value.isValueNode() ? value.asString().strip() : value.toString();
     }
 
     private static void restoreMasked(JsonNode node, JsonNode stored, String path, FieldErrors errors) {
