@@ -146,7 +146,8 @@ class InvoiceCharges {
         }
         // A charge resumed under its key whose first request went to the gateway: its hold stays until that is
         // recorded.
-        boolean atGateway = holds.asked(accountId, stale.id()).filter(asked -> asked.key().equals(key)).isPresent();
+        var earlier = holds.asked(accountId, stale.id()).filter(asked -> asked.key().equals(key));
+        boolean atGateway = earlier.isPresent();
         try {
             // Read again now that no other charge can be under way: one that just ended may have paid it.
             Invoice invoice = invoices.get(accountId, stale.id());
@@ -164,7 +165,7 @@ class InvoiceCharges {
                 return Optional.empty();
             }
             atGateway = true;
-            return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge, by);
+            return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge, by, earlier);
         } finally {
             if (!atGateway) {
                 holds.release(accountId, stale.id(), key);
@@ -176,12 +177,11 @@ class InvoiceCharges {
      * The gateway's part of {@link #charge}, the invoice claimed for {@code key}: the claim is let go with the record
      * of the outcome, and kept should the gateway or the record fail, the outcome then unknown, until it is recorded
      * from the gateway's word ({@link InvoiceChargeSettlements}). A charge resumed under its key asks exactly what it
-     * asked the first time.
+     * asked the first time ({@code earlier}, read as it claimed the invoice).
      */
     private Optional<Payment> chargeClaimed(String accountId, Invoice invoice, int attempt, String cardId,
-        String key, long toCharge, String by) {
+        String key, long toCharge, String by, Optional<InvoiceChargeHolds.Asked> earlier) {
         PaymentGateway gateway = gateways.forAccount(accountId);
-        var earlier = holds.asked(accountId, invoice.id()).filter(asked -> asked.key().equals(key));
         String card = earlier.map(InvoiceChargeHolds.Asked::cardId).orElse(cardId);
         long amount = earlier.map(InvoiceChargeHolds.Asked::amount).orElse(toCharge);
         String chargedBy = earlier.isPresent() ? earlier.get().by() : by;

@@ -457,15 +457,10 @@ class InvoiceAndPlanPagesTest {
     @Test
     void aPlanBoughtWithAPromoCodeShowsWhatItsFirstInstallmentCost() {
         var shop = shops.open();
-        assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}")
-            .status()).isEqualTo(201);
-        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
-            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
-             "promo_code": "HALF"}""".formatted(shop.plan()));
-        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        var order = shops.buyPlanHalfOff(shop);
         shops.advance(shop, "P32D");
 
-        var page = open(shop, "/admin/payment-plans/" + order.json().get("payment_plan_id").asString(), 1280);
+        var page = open(shop, "/admin/payment-plans/" + order.get("payment_plan_id").asString(), 1280);
 
         var installments = page.locator("#installments tbody tr");
         assertThat(installments.nth(0)).containsText("$50.00");

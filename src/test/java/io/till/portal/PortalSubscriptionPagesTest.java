@@ -509,16 +509,11 @@ class PortalSubscriptionPagesTest {
     @Test
     void aPlanPaidInFullCountsWhatAPromoCodeTookOffItsFirstInstallment() {
         var shop = shops.open();
-        assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}")
-            .status()).isEqualTo(201);
-        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
-            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
-             "promo_code": "HALF"}""".formatted(shop.plan()));
-        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        var order = shops.buyPlanHalfOff(shop);
         shops.advance(shop, "P32D");
         shops.advance(shop, "P32D");
-        String plan = order.json().get("payment_plan_id").asString();
-        var buyer = signIn(shop, order.json().get("customer_id").asString());
+        String plan = order.get("payment_plan_id").asString();
+        var buyer = signIn(shop, order.get("customer_id").asString());
 
         String page = text(buyer.get("/portal/" + shop.accountId() + "/payment_plans/" + plan).body());
         String overview = text(buyer.get("/portal/" + shop.accountId() + "/?show=all").body());

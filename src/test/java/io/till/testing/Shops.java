@@ -72,6 +72,17 @@ public class Shops {
         return response.json();
     }
 
+    /** Buys the payment plan as Ada with a new promo code HALF (50% off its first installment); returns the order. */
+    public JsonNode buyPlanHalfOff(Shop shop) {
+        var promo = api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+        var response = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "HALF"}""".formatted(shop.plan()));
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json();
+    }
+
     /** Creates Ada Lovelace, a customer with no card yet; returns her id. */
     public String customer(Shop shop) {
         var response = api.post("/api/v1/customers", shop.apiKey(), """
