@@ -88,6 +88,17 @@ final class SaveChecks {
     }
 
     /**
+     * A limit counts each customer's runs, so in runs about no customer (a schedule's, or an event's about none) it
+     * would never hold one back.
+     */
+    static void perCustomer(CarriedObjects carried, List<FieldError> errors) {
+        if (carried != null && !carried.customer()) {
+            errors.add(new FieldError("limit", "not_carried", "the runs of this automation are about no customer, so "
+                + "this limit could never hold back a run, for it counts runs per customer: " + carried.carried()));
+        }
+    }
+
+    /**
      * The other side of a match: the event that cancels or is waited for, when it is one of Till's own that never
      * carries the record (or is about no customer). A custom event carries whatever data it is given.
      */

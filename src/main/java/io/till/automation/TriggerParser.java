@@ -80,6 +80,9 @@ final class TriggerParser {
                 context.add("limit.per", "out_of_range", "must be between one minute and ten years");
             }
         }
+        if (context.saving) {
+            SaveChecks.perCustomer(context.carried, context.errors);
+        }
         return new Definition.Limit(runs, per);
     }
 

@@ -109,6 +109,24 @@ class MatchRecordsTest {
     }
 
     @Test
+    void aLimitUnderAScheduleIsRefusedForItCountsRunsPerCustomer() {
+        var errors = errorsOf(automation("{\"type\": \"schedule\", \"every\": \"P1D\"}", STOP,
+            "\"limit\": {\"runs\": 1, \"per\": \"P7D\"}"));
+
+        assertThat(described(errors)).containsExactly("limit (not_carried): the runs of this automation are about no "
+            + "customer, so this limit could never hold back a run, for it counts runs per customer: a scheduled run "
+            + "is about no customer and carries no record");
+    }
+
+    @Test
+    void aLimitOnAnEventAboutNoCustomerIsRefused() {
+        var errors = errorsOf(automation(on("webhook_endpoint.delivery_exhausted"), STOP,
+            "\"limit\": {\"runs\": 1, \"per\": \"P7D\"}"));
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("limit");
+    }
+
+    @Test
     void anEventAboutNoCustomerNeverCancelsARun() {
         var errors = errorsOf(automation(on("customer.created"), STOP,
             "\"cancel_on\": [\"webhook_endpoint.delivery_exhausted\"]"));
