@@ -127,11 +127,13 @@ class DaysBeforeTest {
         var shop = shops.open();
         String expiring = automation(shop, "card.expiring", null);
         String customer = shops.customer(shop);
-        var now = java.time.YearMonth.from(java.time.Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json()
-            .get("now").asString()).atZone(java.time.ZoneOffset.UTC));
+        // Expires at the end of the month 28 days from now: 28 to 59 days ahead, inside the 60-day notice whatever
+        // the day of the month the test clock shows (the end of next month is 61 days after the 1st of December).
+        var month = java.time.YearMonth.from(java.time.Instant.parse(api.get("/api/v1/test_clock", shop.apiKey())
+            .json().get("now").asString()).plus(java.time.Duration.ofDays(28)).atZone(java.time.ZoneOffset.UTC));
         var saved = api.post(Shops.cards(customer), shop.apiKey(), """
-            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(now.plusMonths(1)
-            .getMonthValue(), now.plusMonths(1).getYear()));
+            {"token": "pm_card_visa", "exp_month": %d, "exp_year": %d}""".formatted(month.getMonthValue(),
+            month.getYear()));
         assertThat(saved.status()).as(saved.text()).isEqualTo(201);
 
         shops.advance(shop, "PT1H");
