@@ -16,8 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,11 +29,13 @@ public class Checkouts {
 
     private final JdbcClient db;
     private final Products products;
+    private final CheckoutOffers offers;
     private final Clock clock;
 
-    Checkouts(JdbcClient db, Products products, Clock clock) {
+    Checkouts(JdbcClient db, Products products, CheckoutOffers offers, Clock clock) {
         this.db = db;
         this.products = products;
+        this.offers = offers;
         this.clock = clock;
     }
 
@@ -80,12 +80,7 @@ public class Checkouts {
             .param("productId", input.productId())
             .param("now", Timestamps.of(now))
             .update();
-        for (int i = 0; i < addons.size(); i++) {
-            insertAddon(accountId, id, i, addons.get(i));
-        }
-        for (int i = 0; i < upsells.size(); i++) {
-            insertUpsell(accountId, id, i, upsells.get(i));
-        }
+        offers.add(accountId, id, addons, upsells);
         return get(accountId, id);
     }
 
@@ -135,10 +130,10 @@ public class Checkouts {
             .param("id", id)
             .update();
         if (change.addons() != null) {
-            replaceAddons(accountId, id, addons, input.addons(), now);
+            offers.replaceAddons(accountId, id, addons, input.addons(), now);
         }
         if (change.upsells() != null) {
-            replaceUpsells(accountId, id, upsells, input.upsells(), now);
+            offers.replaceUpsells(accountId, id, upsells, input.upsells(), now);
         }
         return get(accountId, id);
     }
@@ -177,99 +172,6 @@ public class Checkouts {
                     + "another option as a new upsell");
             }
         }
-    }
-
-    /**
-     * The checkout's offer bumps become {@code addons}, in order: each kept one (named by id) renamed and repriced as
-     * {@code inputs} says, each new one added, the others retired.
-     */
-    private void replaceAddons(String accountId, String id, List<CheckoutChange.AddonChange> addons,
-        List<AddonInput> inputs, Instant now) {
-        retireOmitted(accountId, id, "checkout_addons", addons.stream().map(CheckoutChange.AddonChange::id)
-            .toList(), now);
-        for (int i = 0; i < addons.size(); i++) {
-            var addon = addons.get(i);
-            if (addon.id() == null) {
-                insertAddon(accountId, id, i, inputs.get(i));
-            } else {
-                db.sql("""
-                    UPDATE checkout_addons SET position = :position, name = :name, amount = :amount,
-                           currency = :currency
-                     WHERE account_id = :accountId AND id = :id
-                    """)
-                    .param("position", i)
-                    .param("name", addon.name().strip())
-                    .param("amount", addon.amount())
-                    .param("currency", addon.currency().toLowerCase(Locale.ROOT))
-                    .param("accountId", accountId)
-                    .param("id", addon.id())
-                    .update();
-            }
-        }
-    }
-
-    /** The checkout's upsells become {@code upsells}, in order, as {@link #replaceAddons} does for offer bumps. */
-    private void replaceUpsells(String accountId, String id, List<CheckoutChange.UpsellChange> upsells,
-        List<UpsellInput> inputs, Instant now) {
-        retireOmitted(accountId, id, "checkout_upsells", upsells.stream().map(CheckoutChange.UpsellChange::id)
-            .toList(), now);
-        for (int i = 0; i < upsells.size(); i++) {
-            var upsell = upsells.get(i);
-            if (upsell.id() == null) {
-                insertUpsell(accountId, id, i, inputs.get(i));
-            } else {
-                db.sql("UPDATE checkout_upsells SET position = :position, name = :name "
-                    + "WHERE account_id = :accountId AND id = :id")
-                    .param("position", i)
-                    .param("name", upsell.name().strip())
-                    .param("accountId", accountId)
-                    .param("id", upsell.id())
-                    .update();
-            }
-        }
-    }
-
-    /** Retires the offers on sale in {@code table} (addons or upsells) that {@code keptIds} leaves out. */
-    private void retireOmitted(String accountId, String checkoutId, String table, List<String> keptIds,
-        Instant now) {
-        String[] kept = keptIds.stream().filter(Objects::nonNull).toArray(String[]::new);
-        db.sql("UPDATE " + table + " SET retired_at = :now "
-            + "WHERE account_id = :accountId AND checkout_id = :checkoutId AND retired_at IS NULL "
-            + "AND NOT (id = ANY (:kept))")
-            .param("now", Timestamps.of(now))
-            .param("accountId", accountId)
-            .param("checkoutId", checkoutId)
-            .param("kept", kept)
-            .update();
-    }
-
-    private void insertAddon(String accountId, String checkoutId, int position, AddonInput addon) {
-        db.sql("""
-            INSERT INTO checkout_addons (id, account_id, checkout_id, position, name, amount, currency)
-            VALUES (:id, :accountId, :checkoutId, :position, :name, :amount, :currency)
-            """)
-            .param("id", Ids.newId("addon"))
-            .param("accountId", accountId)
-            .param("checkoutId", checkoutId)
-            .param("position", position)
-            .param("name", addon.name().strip())
-            .param("amount", addon.amount())
-            .param("currency", addon.currency().toLowerCase(Locale.ROOT))
-            .update();
-    }
-
-    private void insertUpsell(String accountId, String checkoutId, int position, UpsellInput upsell) {
-        db.sql("""
-            INSERT INTO checkout_upsells (id, account_id, checkout_id, position, name, option_id)
-            VALUES (:id, :accountId, :checkoutId, :position, :name, :optionId)
-            """)
-            .param("id", Ids.newId("upsell"))
-            .param("accountId", accountId)
-            .param("checkoutId", checkoutId)
-            .param("position", position)
-            .param("name", upsell.name().strip())
-            .param("optionId", upsell.optionId())
-            .update();
     }
 
     /** Adds every refusal of {@code input} to {@code errors}: the page shows them with its own, the API throws them. */
