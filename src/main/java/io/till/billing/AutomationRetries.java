@@ -86,7 +86,12 @@ class AutomationRetries {
         var askedBefore = holds.asked(accountId, invoiceId).filter(asked -> asked.key().equals(key));
         boolean atGateway = askedBefore.isPresent();
         try {
-            // Read now that no other charge can be under way: one that just ended may have paid it.
+            // Read now that no other charge can be under way: one that just ended may have paid it, or been this very
+            // step run twice at once, whose outcome is then the answer.
+            var made = payments.findByKey(accountId, key);
+            if (made.isPresent()) {
+                return retried(made.get());
+            }
             Invoice invoice = invoices.get(accountId, invoiceId);
             if (!invoice.status().equals("issued")) {
                 return new Retried("nothing_due", null, "invoice_" + invoice.status(), "The invoice is "
@@ -123,11 +128,18 @@ class AutomationRetries {
             // From here the outcome may be unknown (the gateway or the record failing): the claim then runs out by
             // itself, and only this key may charge meanwhile.
             atGateway = true;
-            charges.asking(accountId, invoiceId, key, cardId, amount, null, executionId);
-            var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), amount,
-                invoice.currency(), "Invoice " + invoice.id()));
+            // The step run twice at once asks what its first run asked.
+            var asked = charges.asking(accountId, invoiceId, key, cardId, amount, null, executionId);
+            var askedReference = asked.cardId().equals(cardId)
+                ? reference
+                : cards.gatewayReference(accountId, invoice.customerId(), asked.cardId());
+            if (askedReference.isEmpty()) {
+                return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
+            }
+            var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, askedReference.get(),
+                asked.amount(), invoice.currency(), "Invoice " + invoice.id()));
             return transaction.execute(status -> {
-                var recorded = recordRetry(accountId, invoiceId, cardId, amount, gateway, key, result,
+                var recorded = recordRetry(accountId, invoiceId, asked.cardId(), asked.amount(), gateway, key, result,
                     executionId);
                 holds.release(accountId, invoiceId, key);
                 return recorded;

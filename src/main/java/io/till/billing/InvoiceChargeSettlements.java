@@ -71,8 +71,16 @@ class InvoiceChargeSettlements {
                     charges.recordFound(accountId, invoiceId, asked, gateway, made.get());
                 }
             }
-            // Recorded now or before, or never charged: the invoice is free for the next charge.
-            holds.release(accountId, invoiceId, asked.key());
+            if (made.isPresent() || recorded) {
+                // Recorded now or before: the invoice is free for the next charge.
+                holds.release(accountId, invoiceId, asked.key());
+            } else if (!holds.releaseUnasked(accountId, invoiceId, asked)) {
+                // Never charged as the gateway looked, but asked again since (a charge resumed under its key): that
+                // request may be at the gateway now, and is settled when its own hold runs out.
+                holds.asked(accountId, invoiceId).filter(again -> again.key().equals(asked.key()))
+                    .ifPresent(again -> jobs.schedule(accountId, BillingJobs.Kind.INVOICE_CHARGE_SETTLEMENT,
+                        invoiceId, again.until()));
+            }
         });
     }
 }

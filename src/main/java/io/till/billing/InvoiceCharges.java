@@ -74,7 +74,7 @@ class InvoiceCharges {
         if (!invoice.status().equals("issued") || paused(accountId, invoice)) {
             return;
         }
-        charge(accountId, invoice, attempt, cardFor(accountId, invoice), chargedBy);
+        charge(accountId, invoice, attempt, cardFor(accountId, invoice), true, chargedBy);
     }
 
     /** Whether the invoice belongs to a paused subscription, whose invoices wait for it to resume. */
@@ -105,7 +105,7 @@ class InvoiceCharges {
                 .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found",
                     "is not a saved card of this invoice's customer"))
                 .id();
-        var payment = charge(accountId, invoice, attempt, cardId, by);
+        var payment = charge(accountId, invoice, attempt, cardId, false, by);
         if (payment.isPresent() && payment.get().status().equals("failed")) {
             String code = payment.get().failureCode() == null ? "card_declined" : payment.get().failureCode();
             String message = payment.get().failureMessage() == null
@@ -136,9 +136,13 @@ class InvoiceCharges {
     /**
      * Charges what is left of the invoice (or settles it when credit covers it all) as attempt {@code attempt}, with
      * the key {@code invoice:<id>:attempt:<n>}; answers the payment recorded for that attempt, if a charge was made.
-     * {@code by} is who asked for it on demand, null for the billing schedule.
+     * {@code by} is who asked for it on demand, null for the billing schedule. With {@code ownCard} (the schedule's
+     * attempts), an attempt under way on another card than {@code cardId} is waited for, and this becomes the next
+     * attempt, on its own card: a card chosen while a charge was at the gateway is tried, never swallowed by that
+     * charge's answer. Without it (pay now), a second click answers the first one's charge, whichever card it chose.
      */
-    private Optional<Payment> charge(String accountId, Invoice stale, int attempt, String cardId, String by) {
+    private Optional<Payment> charge(String accountId, Invoice stale, int attempt, String cardId, boolean ownCard,
+        String by) {
         String key = ChargeKeys.attempt(stale.id(), attempt);
         Instant now = Timestamps.now(clock);
         if (!holds.claim(accountId, stale.id(), key, now, now.plus(CHARGE_HOLD))) {
@@ -165,7 +169,7 @@ class InvoiceCharges {
                 return Optional.empty();
             }
             atGateway = true;
-            return chargeClaimed(accountId, invoice, attempt, cardId, key, toCharge, by, earlier);
+            return chargeClaimed(accountId, invoice, attempt, cardId, ownCard, key, toCharge, by, earlier);
         } finally {
             if (!atGateway) {
                 holds.release(accountId, stale.id(), key);
@@ -176,40 +180,58 @@ class InvoiceCharges {
     /**
      * The gateway's part of {@link #charge}, the invoice claimed for {@code key}: the claim is let go with the record
      * of the outcome, and kept should the gateway or the record fail, the outcome then unknown, until it is recorded
-     * from the gateway's word ({@link InvoiceChargeSettlements}). A charge resumed under its key asks exactly what it
-     * asked the first time ({@code earlier}, read as it claimed the invoice).
+     * from the gateway's word ({@link InvoiceChargeSettlements}). A charge resumed under its key, or a second click of
+     * the same attempt, asks exactly what the key asked the first time ({@code earlier}, read as it claimed the
+     * invoice, or what {@link #asking} answers): one request, whatever card each caller had in mind.
      */
     private Optional<Payment> chargeClaimed(String accountId, Invoice invoice, int attempt, String cardId,
-        String key, long toCharge, String by, Optional<InvoiceChargeHolds.Asked> earlier) {
+        boolean ownCard, String key, long toCharge, String by, Optional<InvoiceChargeHolds.Asked> earlier) {
+        if (ownCard && earlier.isPresent() && !earlier.get().cardId().equals(cardId)) {
+            throw new ChargeInProgress();
+        }
         PaymentGateway gateway = gateways.forAccount(accountId);
-        String card = earlier.map(InvoiceChargeHolds.Asked::cardId).orElse(cardId);
-        long amount = earlier.map(InvoiceChargeHolds.Asked::amount).orElse(toCharge);
-        String chargedBy = earlier.isPresent() ? earlier.get().by() : by;
-        PaymentGateway.ChargeResult result;
-        var reference = card == null
+        String wanted = earlier.map(InvoiceChargeHolds.Asked::cardId).orElse(cardId);
+        var wantedReference = wanted == null
             ? Optional.<String>empty()
-            : cards.gatewayReference(accountId, invoice.customerId(), card);
-        if (reference.isEmpty() && earlier.isPresent()) {
+            : cards.gatewayReference(accountId, invoice.customerId(), wanted);
+        if (wantedReference.isEmpty() && earlier.isPresent()) {
             // The card it was first asked with is gone: what the gateway did with it is recorded from its word.
             throw new ChargeInProgress();
-        } else if (reference.isEmpty()) {
-            result = new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to charge.",
-                true);
-        } else {
-            asking(accountId, invoice.id(), key, card, amount, chargedBy, null);
-            try {
-                result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), amount,
-                    invoice.currency(), "Invoice " + invoice.id()));
-            } catch (PaymentGateway.KeyUsedForAnotherCharge otherCard) {
-                // Two clicks of pay now with different cards make the same attempt: the one that reached the gateway
-                // first is the attempt, and records it; this one charged nothing.
-                return payments.findByKey(accountId, key).or(() -> {
-                    throw new ChargeInProgress();
-                });
-            }
+        }
+        if (wantedReference.isEmpty()) {
+            var declined = new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to "
+                + "charge.", true);
+            transaction.executeWithoutResult(status -> {
+                record(accountId, invoice.id(), attempt, null, toCharge, gateway, key, declined, by);
+                holds.release(accountId, invoice.id(), key);
+            });
+            return payments.findByKey(accountId, key);
+        }
+        var asked = asking(accountId, invoice.id(), key, wanted, earlier.map(InvoiceChargeHolds.Asked::amount)
+            .orElse(toCharge), earlier.isPresent() ? earlier.get().by() : by, null);
+        if (ownCard && !asked.cardId().equals(wanted)) {
+            throw new ChargeInProgress();
+        }
+        var reference = asked.cardId().equals(wanted)
+            ? wantedReference
+            : cards.gatewayReference(accountId, invoice.customerId(), asked.cardId());
+        if (reference.isEmpty()) {
+            throw new ChargeInProgress();
+        }
+        PaymentGateway.ChargeResult result;
+        try {
+            result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), asked.amount(),
+                invoice.currency(), "Invoice " + invoice.id()));
+        } catch (PaymentGateway.KeyUsedForAnotherCharge otherCard) {
+            // Another request under this key that asked otherwise reached the gateway first (one a settlement did
+            // not find there yet): it is the attempt, and records it; this one charged nothing.
+            return payments.findByKey(accountId, key).or(() -> {
+                throw new ChargeInProgress();
+            });
         }
         transaction.executeWithoutResult(status -> {
-            record(accountId, invoice.id(), attempt, card, amount, gateway, key, result, chargedBy);
+            record(accountId, invoice.id(), attempt, asked.cardId(), asked.amount(), gateway, key, result,
+                asked.by());
             holds.release(accountId, invoice.id(), key);
         });
         return payments.findByKey(accountId, key);
@@ -217,16 +239,18 @@ class InvoiceCharges {
 
     /**
      * Writes what the charge under {@code key} asks the gateway for, and puts its settlement on the agenda for when
-     * its hold runs out: should its answer be lost, the charge is recorded from the gateway's word then. Refused when
-     * the key no longer holds the invoice.
+     * its hold runs out: should its answer be lost, the charge is recorded from the gateway's word then. Answers what
+     * to ask (what the key asked first, when it did: see {@link InvoiceChargeHolds#asking}). Refused when the key no
+     * longer holds the invoice, or its claim ran out before it asked.
      */
-    void asking(String accountId, String invoiceId, String key, String cardId, long amount, String by,
-        String executionId) {
+    InvoiceChargeHolds.Asked asking(String accountId, String invoiceId, String key, String cardId, long amount,
+        String by, String executionId) {
         Instant now = Timestamps.now(clock);
-        transaction.executeWithoutResult(status -> {
-            var asked = holds.asking(accountId, invoiceId, key, cardId, amount, by, executionId, now)
-                .orElseThrow(ChargeInProgress::new);
+        return transaction.execute(status -> {
+            var asked = holds.asking(accountId, invoiceId, key, cardId, amount, by, executionId, now,
+                now.plus(CHARGE_HOLD)).orElseThrow(ChargeInProgress::new);
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_CHARGE_SETTLEMENT, invoiceId, asked.until());
+            return asked;
         });
     }
 
@@ -291,6 +315,12 @@ class InvoiceCharges {
             outcomes.paid(accountId, invoice, payment, customer, now);
         } else {
             outcomes.failed(accountId, invoice, payment, customer, attempt, now);
+            // A card chosen while this attempt was at the gateway is not the one it tried: its retry, put off with
+            // the others by the decline, is due now.
+            String paying = cardFor(accountId, invoice);
+            if (paying != null && !paying.equals(cardId)) {
+                jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, invoiceId, now);
+            }
         }
     }
 

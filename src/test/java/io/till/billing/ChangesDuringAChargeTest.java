@@ -35,6 +35,10 @@ class ChangesDuringAChargeTest {
     InvoiceCharges charges;
     @Autowired
     BillingActions billingActions;
+    @Autowired
+    BillingJobs jobs;
+    @Autowired
+    java.time.Clock clock;
 
     /** A subscription whose first invoice failed, and a working card its customer has saved since. */
     private record Unpaid(Shops.Shop shop, String customer, String subscription, String invoice, String visa) {}
@@ -115,6 +119,34 @@ class ChangesDuringAChargeTest {
             .query(String.class)
             .list();
         assertThat(paid).containsExactly(unpaid.visa() + " invoice:" + unpaid.invoice() + ":attempt:2");
+    }
+
+    /**
+     * A reviewer found a lost charge never recorded once the buyer removed the card it took the money from: each run of
+     * the schedule's retry (every few seconds, its card gone) claimed the invoice again for five more minutes, so the
+     * settlement found the hold alive every time it looked, and the money stayed unbooked, the invoice held for good.
+     * A resumed charge now keeps the hold's end, and the settlement looks at the gateway when it comes.
+     */
+    @Test
+    void aLostChargeIsRecordedWhenItsHoldRunsOutThoughItsCardWasRemovedAndRetriesKeepComing() {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        faults.afterNextCharge(unpaid.shop().accountId(), new IllegalStateException("the answer was lost"));
+        assertThat(api.post("/api/v1/invoices/" + unpaid.invoice() + "/pay", key,
+            "{\"payment_method_id\": \"" + unpaid.visa() + "\"}").status()).isEqualTo(500);
+        var removed = api.delete("/api/v1/customers/" + unpaid.customer() + "/payment_methods/" + unpaid.visa(), key);
+        assertThat(removed.status()).as(removed.text()).isEqualTo(204);
+        jobs.schedule(unpaid.shop().accountId(), BillingJobs.Kind.INVOICE_RETRY, unpaid.invoice(),
+            io.till.shared.Timestamps.now(clock));
+
+        for (int minute = 0; minute < 8; minute++) {
+            assertThat(shops.advance(unpaid.shop(), "PT1M").status()).isEqualTo(200);
+        }
+
+        var invoice = api.get("/api/v1/invoices/" + unpaid.invoice(), key).json();
+        assertThat(invoice.get("status").asString()).isEqualTo("paid");
+        assertThat(succeededCharges(unpaid)).isEqualTo(1);
+        assertThat(collected(unpaid)).isEqualTo(invoice.get("amount_due").asLong());
     }
 
     /** An automation's retry whose answer was lost holds the invoice as well, until its decline is recorded. */

@@ -36,6 +36,8 @@ class InvoiceChargeRaceTest {
     BillingClock billingClock;
     @Autowired
     java.time.Clock clock;
+    @Autowired
+    io.till.testing.Api api;
 
     private String failedInvoice(Shops.Shop shop) {
         shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
@@ -137,6 +139,51 @@ class InvoiceChargeRaceTest {
         // Its time come, the attempt charges as it always did.
         shops.advance(shop, "PT15S");
         assertThat(gatewayCharges(shop, invoice) - before).isEqualTo(2);
+    }
+
+    /**
+     * A reviewer found a card chosen while the schedule's attempt was at the gateway never tried: the retry it asked
+     * for made the same attempt, under the same key, and so answered the old card's decline. It now waits for that
+     * attempt to end and makes the next one, on the card chosen.
+     */
+    @Test
+    void aCardChosenWhileTheScheduledAttemptIsAtTheGatewayIsTriedOnceThatAttemptEnds() throws Exception {
+        var shop = shops.open();
+        String invoice = failedInvoice(shop);
+        var row = db.sql("SELECT customer_id, subscription_id, attempt_count FROM invoices WHERE id = :id")
+            .param("id", invoice)
+            .query((rs, n) -> new String[]{rs.getString(1), rs.getString(2), rs.getString(3)})
+            .single();
+        String visa = api.post("/api/v1/customers/" + row[0] + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_visa\"}").json().get("id").asString();
+        var hold = faults.holdNextCharge(shop.accountId());
+        var scheduled = CompletableFuture.runAsync(() -> charges.attempt(shop.accountId(), invoice,
+            Integer.parseInt(row[2]) + 1));
+        hold.awaitEntered();
+
+        var changed = api.post("/api/v1/subscriptions/" + row[1] + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + visa + "\"}");
+        // The retry the change asked for comes due while the attempt is still at the gateway: it waits.
+        int ranWhileHeld = billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice);
+        hold.release();
+        scheduled.get(30, TimeUnit.SECONDS);
+        shops.advance(shop, "PT15S");
+
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        assertThat(ranWhileHeld).isZero();
+        assertThat(db.sql("SELECT status FROM invoices WHERE id = :id").param("id", invoice).query(String.class)
+            .single()).as(
+                db.sql("SELECT string_agg(idempotency_key || ' ' || card_id || ' ' || status, '; ') FROM "
+                    + "payments WHERE invoice_id = :id").param("id", invoice).query(String.class).single() + " / "
+                    + db.sql("SELECT string_agg(kind || ' ' || due_at || ' ' || coalesce(done_at::text, '-') || ' '"
+                        + " || coalesce(last_error, ''), '; ') FROM billing_jobs WHERE subject_id = :id")
+                        .param("id", invoice)
+                        .query(String.class).single())
+            .isEqualTo("paid");
+        assertThat(db.sql("SELECT card_id FROM payments WHERE invoice_id = :id AND status = 'succeeded'")
+            .param("id", invoice)
+            .query(String.class)
+            .list()).containsExactly(visa);
     }
 
     private void holdFor(String invoice, String key) {
