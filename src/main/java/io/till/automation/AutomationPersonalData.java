@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A customer's personal data in their automation runs: what started each run, its state (the context it read), each
  * step's input, output and error (rendered emails among them), the reasons automations skipped their events, and what
  * the message and call records of their steps kept. Runs not yet ended are canceled first: a run about a person whose
- * data is gone has nobody left to email.
+ * data is gone has nobody left to email; one whose step is running ends as that step is written, redacted first.
  */
 @Component
 class AutomationPersonalData implements PersonalData {
@@ -81,6 +81,15 @@ class AutomationPersonalData implements PersonalData {
             }
         }
         var params = Map.of("accountId", accountId, "customerId", customerId);
+        // A run whose step is running now (canceled above, to end when that step is written) would store what the step
+        // made of the customer's data after this erasure: the save that writes it redacts it first.
+        db.sql("""
+            UPDATE executions SET redact_asked = true
+             WHERE account_id = :accountId AND customer_id = :customerId AND cancel_asked
+               AND status IN ('pending', 'running', 'waiting')
+            """)
+            .params(params)
+            .update();
         RedactedRows.rewrite(db, json, redaction, "executions", List.of("id"),
             List.of(Column.json("trigger"), Column.json("state"), Column.json("error")),
             "account_id = :accountId AND customer_id = :customerId", params);

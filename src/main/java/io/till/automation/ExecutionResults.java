@@ -34,11 +34,13 @@ public class ExecutionResults {
     private final JdbcClient db;
     private final JsonMapper json;
     private final BatchArrays arrays;
+    private final ErasedMidStep erasedMidStep;
 
     ExecutionResults(JdbcClient db, JsonMapper json, TransactionTemplate transaction) {
         this.db = db;
         this.json = json;
         this.arrays = new BatchArrays(db, json, transaction);
+        this.erasedMidStep = new ErasedMidStep(db, json);
     }
 
     /** What one round did to one execution, to be written back. */
@@ -87,7 +89,8 @@ public class ExecutionResults {
      * Writes results back in one statement: the executions, their step logs, their queue rows (gone, or due again now
      * for one that goes on) and their timers. Only executions still held under {@code token} and unchanged since they
      * were claimed are written (a canceled one, or one whose lease another node took, is not); returns their ids. A
-     * result PostgreSQL refuses to store fails its own execution, and the others are written without it.
+     * result PostgreSQL refuses to store fails its own execution, and the others are written without it. What the step
+     * of a run whose customer was erased while it ran brings is stored redacted ({@link ErasedMidStep}).
      */
     public Set<String> save(UUID token, List<Written> round, Instant now) {
         return save(token, round, Set.of(), now).keySet();
@@ -128,7 +131,7 @@ public class ExecutionResults {
         for (Written w : round) {
             logs.addAll(Logged.of(w.claimed().id(), w.logs()));
         }
-        return arrays.planned(() -> bindLogs(db.sql("""
+        return arrays.planned(() -> storeRedacted(round, bindLogs(db.sql("""
             WITH input AS (
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:versions AS int[]), CAST(:statuses AS text[]),
                                      CAST(:states AS jsonb[]), CAST(:errors AS jsonb[]), CAST(:wakes AS timestamptz[]),
@@ -152,7 +155,10 @@ public class ExecutionResults {
                 UPDATE executions e
                    SET status = CASE WHEN NOT e.cancel_asked OR u.finished_at IS NOT NULL THEN u.status
                                      ELSE 'canceled' END,
-                       state = u.state, error = u.error,
+                       -- A run whose customer was erased while its step ran keeps what the erasure left until the
+                       -- step's result is stored redacted, below (ErasedMidStep): never as it came.
+                       state = CASE WHEN e.redact_asked THEN e.state ELSE u.state END,
+                       error = CASE WHEN e.redact_asked THEN NULL ELSE u.error END,
                        wake_at = CASE WHEN NOT e.cancel_asked THEN u.wake_at END,
                        log_count = e.log_count + u.logs, lock_version = e.lock_version + 1,
                        canceled_by_event = CASE WHEN u.finished_at IS NULL THEN e.canceled_by_event END,
@@ -167,12 +173,15 @@ public class ExecutionResults {
                    AND e.status IN ('pending', 'running', 'waiting')
                    AND e.id = ANY(ARRAY(SELECT execution_id FROM held))
                 RETURNING e.id, e.account_id, e.customer_id, e.log_count - u.logs AS first_seq, e.status,
-                          e.wake_at),
+                          e.wake_at, e.redact_asked),
             logged AS (
                 INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
                                              attempt, input, output, error, idempotency_key, started_at, finished_at)
                 SELECT w.id, w.account_id, w.first_seq + l.nth, l.step_id, l.path, l.iteration, l.kind, l.status,
-                       l.attempt, l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
+                       l.attempt, CASE WHEN w.redact_asked THEN NULL ELSE l.input END,
+                       CASE WHEN w.redact_asked THEN NULL ELSE l.output END,
+                       CASE WHEN w.redact_asked THEN NULL ELSE l.error END, l.idempotency_key, l.started_at,
+                       l.finished_at
                   FROM %s
                   JOIN written w ON w.id = l.execution_id),
             -- Refused although this node holds it, and not ended: the claim read the run before another node's last
@@ -236,7 +245,7 @@ public class ExecutionResults {
                  USING (SELECT id FROM written
                          WHERE id = ANY(CAST(:leftWaits AS text[])) OR status IN ('canceled', 'failed')) g
                  WHERE x.execution_id = g.id)
-            SELECT id, status FROM written
+            SELECT id, status, first_seq, redact_asked FROM written
             """.formatted(LOGS)), logs, arrays)
             .param("token", token)
             .param("goOn", goOn.toArray(String[]::new))
@@ -258,10 +267,27 @@ public class ExecutionResults {
             .param("logs", round.stream().map(w -> w.logs().size()).toArray(Integer[]::new))
             .param("finished", BatchArrays.strings(round, w -> w.finished() ? now.toString() : null))
             .param("now", Timestamps.of(now))
-            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("status")))
-            .list()
-            .stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            .query((rs, row) -> new Saved(rs.getString("id"), rs.getString("status"), rs.getInt("first_seq"),
+                rs.getBoolean("redact_asked")))
+            .list()));
+    }
+
+    /** A run the save wrote: its status, its log's length before, and whether its customer was erased meanwhile. */
+    private record Saved(String id, String status, int firstSeq, boolean redactAsked) {}
+
+    /**
+     * Stores, redacted, what the steps of runs whose customer was erased while they ran brought ({@link ErasedMidStep}),
+     * in the save's transaction; answers the status each run was written with.
+     */
+    private Map<String, String> storeRedacted(List<Written> round, List<Saved> saved) {
+        for (Saved run : saved) {
+            if (run.redactAsked()) {
+                Written written = round.stream().filter(w -> w.claimed().id().equals(run.id())).findFirst()
+                    .orElseThrow();
+                erasedMidStep.redact(written, run.firstSeq());
+            }
+        }
+        return saved.stream().collect(Collectors.toMap(Saved::id, Saved::status));
     }
 
     /** The {@code nth} line a round (or a run's start) adds to an execution's log. */

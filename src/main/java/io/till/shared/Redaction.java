@@ -170,6 +170,17 @@ public final class Redaction {
     }
 
     /**
+     * The redaction of customer {@code customerId} once Till no longer knows their values: for what reaches Till after
+     * their erasure (the result of a step that was running at that moment). Every text is taken for theirs and goes
+     * whole, but what {@link #keeps} reads as Till's own (ids, moments, statuses); numbers, booleans and the shape of
+     * the JSON stay.
+     */
+    public static Redaction everyText(String customerId) {
+        var whole = new Search(Pattern.compile(".+", Pattern.DOTALL), Set.of());
+        return new Redaction(customerId, emailOf(customerId), whole, whole, whole, Set.of(), Set.of());
+    }
+
+    /**
      * This redaction for rows that only mention the person: their whole values go (emails, phones, full names, address
      * lines), the words of their name stay (they may be another person's, the row's own).
      */

@@ -154,6 +154,23 @@ class RedactionTest {
              "referrer_ids": ["cus_2", "[redacted]"], "invoice_ids": ["inv_Ada"]}"""));
     }
 
+    /** What a step that ran across the erasure brings back: Till no longer knows the person's values. */
+    @Test
+    void onceThePersonsValuesAreGoneEveryTextGoesWholeButWhatReadsAsTillsOwn() {
+        var unknown = Redaction.everyText("cus_1");
+
+        var redacted = unknown.json(json("""
+            {"to": "ada@example.com", "subject": "Hello Ada", "message_id": "msg_9", "status": "sent", "attempts": 2,
+             "sent": true, "sent_at": "2026-01-01T00:00:00Z", "lines": ["Dear Ada", ""],
+             "customer": {"id": "cus_1", "name": "Ada Lovelace", "email": "ada@example.com", "tags": ["vip"]}}"""));
+
+        assertThat(redacted).isEqualTo(json("""
+            {"to": "[redacted]", "subject": "[redacted]", "message_id": "msg_9", "status": "sent", "attempts": 2,
+             "sent": true, "sent_at": "2026-01-01T00:00:00Z", "lines": ["[redacted]", ""],
+             "customer": {"id": "cus_1", "name": "[redacted]", "email": "[redacted]", "tags": []}}"""));
+        assertThat(unknown.text("Hi there")).isEqualTo("[redacted]");
+    }
+
     /** A reviewer erased one customer and saw another's mail, which named the same town, lose its "Hi Zelda". */
     @Test
     void aRowThatOnlyMentionsThePersonIsFoundByWhatIdentifiesThemAndLosesOnlyWholeValues() {

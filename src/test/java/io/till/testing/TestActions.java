@@ -6,6 +6,7 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.action.OutboundCalls;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <li>{@code test.hang} never returns on a node started with {@code -Dtill.test.hang=true} (it prints
  * {@code HANG <key>} first), and succeeds elsewhere;
  * <li>{@code test.block} waits, while a test holds its account's gate ({@link #hold}), until the test releases it;
- * {@code test.stuck} too, and is stopped at its cap ({@code till.automation.action-timeouts.test.stuck}) first;
+ * {@code test.stuck} too, and is stopped at its cap ({@code till.automation.action-timeouts.test.stuck}) first; given
+ * a {@code note}, each records an outbound call under its key (as {@code send_slack} does) and answers the note;
  * <li>{@code test.taken_over}, on its first call, does what another node does when this one's lease has run out: it
  * claims the execution under a token of its own; then it succeeds.
  * </ul>
@@ -116,26 +118,30 @@ public class TestActions {
     }
 
     @Bean
-    Action testBlock(CallLog log) {
-        return blocking("test.block", "waits while its test holds the gate", log);
+    Action testBlock(CallLog log, OutboundCalls outbound) {
+        return blocking("test.block", "waits while its test holds the gate", log, outbound);
     }
 
     /** As {@code test.block}, with a cap of a few milliseconds in the tests' settings. */
     @Bean
-    Action testStuck(CallLog log) {
-        return blocking("test.stuck", "waits while its test holds the gate, beyond its cap", log);
+    Action testStuck(CallLog log, OutboundCalls outbound) {
+        return blocking("test.stuck", "waits while its test holds the gate, beyond its cap", log, outbound);
     }
 
-    private static Action blocking(String name, String description, CallLog log) {
+    private static Action blocking(String name, String description, CallLog log, OutboundCalls outbound) {
         return new Action() {
             @Override
             public ActionSchema schema() {
-                return ActionSchema.of(name, description);
+                return ActionSchema.of(name, description, Param.optional("note", Type.STRING, "anything"));
             }
 
             @Override
             public ActionResult perform(ActionCall call) {
                 log.add(name, call);
+                String note = call.params().path("note").asString(null);
+                if (note != null) {
+                    outbound.reserve(call, name);
+                }
                 var gate = GATES.get(call.accountId());
                 try {
                     if (gate != null && !gate.await(2, TimeUnit.MINUTES)) {
@@ -144,7 +150,12 @@ public class TestActions {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return new ActionResult.Done(JsonNodeFactory.instance.objectNode());
+                var output = JsonNodeFactory.instance.objectNode();
+                if (note != null) {
+                    output.put("note", note);
+                    outbound.done(call, output);
+                }
+                return new ActionResult.Done(output);
             }
         };
     }

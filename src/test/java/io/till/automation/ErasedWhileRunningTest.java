@@ -1,0 +1,153 @@
+package io.till.automation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Await;
+import io.till.testing.TestAccounts;
+import io.till.testing.TestActions;
+import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A customer is erased while a step of their run is running on a worker, which holds no lock and no connection while
+ * the action runs: the step's result, made from their data before the erasure, must not bring it back when it is
+ * written. A probe found their name and email in the run's state, the step's log line and its outbound call after the
+ * erasure had answered that they were gone.
+ */
+@TillIntegrationTest
+class ErasedWhileRunningTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Autowired
+    Api api;
+    @Autowired
+    TestAccounts accounts;
+    @Autowired
+    AutomationAgenda agenda;
+    @Autowired
+    Executor executor;
+    @Autowired
+    Executions executions;
+    @Autowired
+    JdbcClient db;
+    @Autowired
+    JsonMapper json;
+
+    private final String tag = letters(8);
+    private final String surname = "Quux" + tag;
+    private final String email = "zelda." + tag + "@quux.example";
+
+    @Test
+    void aStepRunningAsItsCustomerIsErasedIsWrittenWithoutTheirDataKeptAsDoneAndItsRunEndsCanceled() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, email));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String customer = created.json().get("id").asString();
+        var automation = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Welcome", "trigger": {"type": "manual"},
+             "steps": [{"id": "hello", "type": "action", "action": "test.record",
+                        "params": {"note": "Hello {{customer.first_name}}, welcome"}},
+                       {"id": "slow", "type": "action", "action": "test.block",
+                        "params": {"note": "{{customer.name}} <{{customer.email}}>"}},
+                       {"id": "after", "type": "action", "action": "test.record", "params": {"note": "Bye"}}]}""");
+        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
+        String automationId = automation.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automationId + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        var started = api.post("/api/v1/automations/" + automationId + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        String run = started.json().get("id").asString();
+
+        TestActions.hold(store.id());
+        try (var node = Executors.newSingleThreadExecutor()) {
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+            Await.until("the slow step runs", () -> TestActions.calls(db, store.id()).stream()
+                .anyMatch(call -> call.action().equals("test.block")));
+
+            var erased = api.post("/api/v1/customers/" + customer + "/redact", store.apiKey(), null);
+            assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+            assertThat(tablesHolding(surname)).as("erased, while the step still runs").isEmpty();
+
+            TestActions.release(store.id());
+            assertThat(round.get(1, TimeUnit.MINUTES)).isEqualTo(1);
+        } finally {
+            TestActions.release(store.id());
+        }
+
+        for (String value : List.of(surname, email)) {
+            assertThat(tablesHolding(value)).as(value).isEmpty();
+        }
+        var ended = executions.read(store.id(), run);
+        assertThat(ended.status()).as("the erasure canceled it, to end with the step it ran").isEqualTo("canceled");
+        assertThat(ended.steps()).extracting(Execution.Step::stepId).containsExactly("hello", "slow");
+        // Written before the erasure, which redacted its customer's values as it does everywhere.
+        assertThat(ended.steps().get(0).output().get("note").asString()).isEqualTo("Hello [redacted], welcome");
+        // Written after: it happened, under its key, and nothing it brought of the customer stays.
+        var slow = ended.steps().get(1);
+        assertThat(slow.status()).isEqualTo("succeeded");
+        assertThat(slow.attempt()).isEqualTo(1);
+        assertThat(slow.idempotencyKey()).isEqualTo(run + ":slow");
+        assertThat(slow.input().get("note").asString()).isEqualTo("[redacted]");
+        assertThat(slow.output().get("note").asString()).isEqualTo("[redacted]");
+        var state = json.readTree(db.sql("SELECT state FROM executions WHERE id = :id").param("id", run)
+            .query(String.class).single());
+        assertThat(state.get("outputs").get("hello").get("note").asString()).isEqualTo("Hello [redacted], welcome");
+        assertThat(state.get("outputs").get("slow").get("note").asString()).isEqualTo("[redacted]");
+        assertThat(db.sql("SELECT status || ' ' || output::text FROM outbound_calls WHERE idempotency_key = :key")
+            .param("key", run + ":slow").query(String.class).single()).isEqualTo("done {\"note\": \"[redacted]\"}");
+
+        // Nothing is left to run again: the step is not repeated, and the step after it never runs.
+        agenda.runDue();
+        assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::action)
+            .containsExactly("test.record", "test.block");
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", run)
+            .query(Long.class).single()).isZero();
+        assertThat(db.sql("SELECT redact_asked FROM executions WHERE id = :id").param("id", run)
+            .query(Boolean.class).single()).isFalse();
+    }
+
+    /** The tables with a row whose text holds the value, in any case. */
+    private List<String> tablesHolding(String value) {
+        var tables = db.sql("""
+            SELECT table_name FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'
+             ORDER BY table_name
+            """).query(String.class).list();
+        var holding = new ArrayList<String>();
+        for (String table : tables) {
+            long rows = db.sql("SELECT count(*) FROM " + table + " t WHERE strpos(lower(t::text), :value) > 0")
+                .param("value", value.toLowerCase(Locale.ROOT))
+                .query(Long.class)
+                .single();
+            if (rows > 0) {
+                holding.add(table);
+            }
+        }
+        return holding;
+    }
+
+    private static String letters(int count) {
+        var random = ThreadLocalRandom.current();
+        var text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+}
