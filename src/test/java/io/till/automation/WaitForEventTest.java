@@ -2,17 +2,21 @@ package io.till.automation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.shared.Timestamps;
 import io.till.testing.Api;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * wait_for_event (PRODUCT.md §4): a run waits at the step until an event of the type about its customer (and, with
@@ -43,6 +47,12 @@ class WaitForEventTest {
     JdbcClient db;
     @Autowired
     MutableClock clock;
+    @Autowired
+    ExecutionQueue queue;
+    @Autowired
+    ExecutionResults results;
+    @Autowired
+    JsonMapper json;
 
     private long waits(String execution) {
         return db.sql("SELECT count(*) FROM execution_waits WHERE execution_id = :id").param("id", execution)
@@ -273,6 +283,108 @@ class WaitForEventTest {
         assertThat(shop.runs(automation, ada)).extracting(run -> run.get("trigger").get("data").get("order")
             .get("id").asString() + ":" + run.get("status").asString()).containsExactly("ord_one:waiting",
                 "ord_two:succeeded");
+    }
+
+    /**
+     * Fails the waiting run where it stands, as a step whose result PostgreSQL refused fails it: woken (as an arrival
+     * wakes it), claimed, and written back failed with its state as claimed, at its wait; its wait's row goes.
+     */
+    private void failWhileWaiting(String execution) {
+        agenda.runDue();
+        Instant now = Timestamps.now(clock);
+        db.sql("DELETE FROM execution_timers WHERE execution_id = :id").param("id", execution).update();
+        db.sql("""
+            INSERT INTO execution_queue (execution_id, account_id, due_at)
+            SELECT id, account_id, :now FROM executions WHERE id = :id""")
+            .param("id", execution).param("now", Timestamps.of(now)).update();
+        UUID token = UUID.randomUUID();
+        var claimed = queue.claim(token, 100, now, Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(execution)).findFirst().orElseThrow();
+        results.save(token, List.of(new ExecutionResults.Written(claimed, "waiting", claimed.state(), null, null,
+            List.of()).refused(json)), now);
+        assertThat(waits(execution)).isZero();
+    }
+
+    private void retry(TestAccounts.TestAccount store, JsonNode run) {
+        assertThat(run.get("status").asString()).isEqualTo("failed");
+        var retried = api.post("/api/v1/executions/" + run.get("id").asString() + "/retry", store.apiKey(), null);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(200);
+        agenda.runDue();
+    }
+
+    @Test
+    void aRunRetriedAtItsWaitEndsAtTheDeadlineTheWaitFirstHadNotAFreshTimeoutLater() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        agenda.runDue();
+        JsonNode waiting = shop.onlyRun(automation, ada);
+        String until = waiting.get("steps").get(0).get("output").get("until").asString();
+        shop.advance("P1D");
+        failWhileWaiting(waiting.get("id").asString());
+        shop.advance("P1D");
+
+        retry(store, shop.onlyRun(automation, ada));
+
+        JsonNode again = shop.onlyRun(automation, ada);
+        assertThat(again.get("status").asString()).isEqualTo("waiting");
+        assertThat(Instant.parse(again.get("wake_at").asString())).isEqualTo(Instant.parse(until));
+        assertThat(waits(again.get("id").asString())).isOne();
+        shop.advance("P1DT1H");
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(StoreApi.log(run)).containsExactly("paid:waiting", "paid:waiting", "paid:succeeded",
+            "came:succeeded", "nudge:succeeded");
+        assertThat(run.get("steps").get(2).get("output").get("timed_out_at").asString()).isEqualTo(until);
+        assertThat(shop.tags(ada)).containsExactly("never_paid");
+    }
+
+    @Test
+    void aRunRetriedAtItsWaitTakesTheEventThatCameWhileItStoodFailed() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        agenda.runDue();
+        shop.advance("P1D");
+        failWhileWaiting(shop.onlyRun(automation, ada).get("id").asString());
+        String paid = shop.post("acme.order_paid", ada, "{}");
+        agenda.runDue();
+        shop.advance("P1D");
+
+        retry(store, shop.onlyRun(automation, ada));
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(2).get("output").get("event").get("id").asString()).isEqualTo(paid);
+        assertThat(shop.tags(ada)).containsExactly("paid");
+    }
+
+    @Test
+    void aRunRetriedAfterItsWaitsDeadlineTakesNoEventThatCameAfterThatDeadline() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        agenda.runDue();
+        String until = shop.onlyRun(automation, ada).get("steps").get(0).get("output").get("until").asString();
+        shop.advance("P1D");
+        failWhileWaiting(shop.onlyRun(automation, ada).get("id").asString());
+        shop.advance("P3D");
+        // Too late: the buyer's three days were over.
+        shop.post("acme.order_paid", ada, "{}");
+        agenda.runDue();
+
+        retry(store, shop.onlyRun(automation, ada));
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(2).get("output").get("received").asBoolean()).isFalse();
+        assertThat(run.get("steps").get(2).get("output").get("timed_out_at").asString()).isEqualTo(until);
+        assertThat(shop.tags(ada)).containsExactly("never_paid");
     }
 
     @Test

@@ -37,6 +37,9 @@ public final class StateJson {
             json.putObject("taken").put("occurred_at", state.taken().occurredAt().toString())
                 .put("id", state.taken().id());
         }
+        if (state.waitBegan() != null) {
+            json.put("wait_began", state.waitBegan().toString());
+        }
         return json;
     }
 
@@ -50,9 +53,11 @@ public final class StateJson {
         JsonNode resumeAt = json.get("resume_at");
         JsonNode outputs = json.get("outputs");
         JsonNode taken = json.path("taken");
+        JsonNode waitBegan = json.path("wait_began");
         return new ExecutionState(frames, outputs instanceof ObjectNode object ? object : NODES.objectNode(),
             json.path("attempt").asInt(1),
             resumeAt == null || resumeAt.isNull() ? null : Instant.parse(resumeAt.asString()),
-            taken.isObject() ? EventMark.of(taken, null) : null, json.path("attempts_before").asInt(0));
+            taken.isObject() ? EventMark.of(taken, null) : null, json.path("attempts_before").asInt(0),
+            waitBegan.isString() ? Instant.parse(waitBegan.asString()) : null);
     }
 }

@@ -33,6 +33,8 @@ final class Walk {
     int attemptsBefore;
     Instant resumeAt;
     EventMark taken;
+    /** See {@link ExecutionState#waitBegan}: null once the wait is entered again. */
+    Instant waitBegan;
     /** The event a wait_for_event step waited for, when it arrived. */
     JsonNode arrived;
 
@@ -47,13 +49,14 @@ final class Walk {
         this.attemptsBefore = state.attemptsBefore();
         this.resumeAt = state.resumeAt();
         this.taken = state.taken();
+        this.waitBegan = state.waitBegan();
         this.context = context;
         this.now = now;
     }
 
     Plan.Progress progress(Plan plan) {
-        return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt, taken, attemptsBefore), plan,
-            List.copyOf(logs));
+        return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt, taken, attemptsBefore,
+            waitBegan), plan, List.copyOf(logs));
     }
 
     Plan run() {
@@ -249,7 +252,12 @@ final class Walk {
             log(wait.id(), path, "wait_for_event", "failed", null, null, error("nothing_to_match", message));
             return new Plan.Finish(false, wait.id(), "nothing_to_match", message);
         }
-        Instant until = now.plus(wait.timeout());
+        // A wait entered again (its run retried) keeps the moment it first began: its deadline, and the mark of a
+        // trigger that tells no time, do not move with the time the run stood failed. Past that deadline it is
+        // registered all the same: the executor then takes an event that came within it, and none after.
+        Instant began = waitBegan != null ? waitBegan : now;
+        waitBegan = null;
+        Instant until = began.plus(wait.timeout());
         var output = NODES.objectNode().put("event", wait.event()).put("match", wait.match())
             .put("until", until.toString());
         if (recordId != null) {
@@ -259,7 +267,7 @@ final class Walk {
         resumeAt = until;
         // What happened after the trigger counts, even before the run got here (an event raised with it, or
         // posted in its batch); after the last event a wait of this run took, if one did.
-        EventMark after = taken != null ? taken : EventMark.of(context.path("event"), now);
+        EventMark after = taken != null ? taken : EventMark.of(context.path("event"), began);
         return new Plan.AwaitEvent(until, wait.event(), wait.record(), recordId, after);
     }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The wait_for_event step in the pure engine: what it registers, what an early wake, an arrival and the timeout make of
- * it, and the runs it cannot wait for. (WaitForEventTest runs it end to end on the database.)
+ * The wait_for_event step in the pure engine: what it registers, what an early wake, an arrival, the timeout and a
+ * staff retry make of it, and the runs it cannot wait for. (WaitForEventTest runs it end to end on the database.)
  */
 class EngineWaitForEventTest {
 
@@ -137,6 +137,81 @@ class EngineWaitForEventTest {
         assertThat(((Plan.Act) run.plan).step().id()).isEqualTo("nudge");
         assertThat(run.state.outputs().get("paid")).isEqualTo(json("""
             {"received": false, "timed_out_at": "2026-11-24T10:00:00Z"}"""));
+    }
+
+    // A run that failed standing at its wait (a step's result PostgreSQL refused, an internal error as it woke),
+    // retried by staff: its wait's row went with the failure, so the wait is entered again, with its first deadline.
+
+    @Test
+    void aRunRetriedAtItsWaitWaitsAgainUntilTheDeadlineTheWaitFirstHadNotAFreshTimeout() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        var first = (Plan.AwaitEvent) run.next();
+        run.now = NOW.plus(Duration.ofDays(2));
+
+        run.state = run.state.retried(run.program, 0);
+        run.next();
+
+        assertThat(run.plan).as("the same wait, the same mark, the same deadline").isEqualTo(first);
+        assertThat(run.lastLogs.getFirst().output().get("until").asString()).isEqualTo(UNTIL.toString());
+        assertThat(run.state.resumeAt()).isEqualTo(UNTIL);
+        run.now = UNTIL;
+        run.nextWith(null);
+        assertThat(run.state.outputs().get("paid")).isEqualTo(json("""
+            {"received": false, "timed_out_at": "2026-11-24T10:00:00Z"}"""));
+    }
+
+    @Test
+    void aRunRetriedAfterItsWaitsDeadlineLooksOnceForAnEventOfTheWindowThenEndsAtThatDeadline() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.next();
+        run.now = UNTIL.plus(Duration.ofDays(4));
+
+        run.state = run.state.retried(run.program, 0);
+
+        // Registered although its time has passed, so that an event that came within it is still found.
+        assertThat(run.next()).isEqualTo(new Plan.AwaitEvent(UNTIL, "invoice.paid", "invoice", "inv_1",
+            new EventMark(NOW, null)));
+        run.nextWith(null);
+        assertThat(((Plan.Act) run.plan).step().id()).isEqualTo("nudge");
+        assertThat(run.state.outputs().get("paid").get("timed_out_at").asString()).isEqualTo(UNTIL.toString());
+    }
+
+    @Test
+    void aRunRetriedAtItsWaitTakesTheEventThatCameWhileItStoodFailed() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.next();
+        run.now = NOW.plus(Duration.ofDays(2));
+        run.state = run.state.retried(run.program, 0);
+        run.next();
+
+        run.nextWith(PAID);
+
+        assertThat(((Plan.Act) run.plan).step().id()).isEqualTo("thanks");
+        assertThat(run.statuses("paid")).containsExactly("waiting", "waiting", "succeeded");
+    }
+
+    @Test
+    void aRetriedWaitKeepsItsDeadlineThroughTheSavedState() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.next();
+        run.now = NOW.plus(Duration.ofDays(2));
+        run.state = StateJson.read(StateJson.write(run.state.retried(run.program, 0)));
+        run.context = null;
+
+        assertThat(run.next()).as("the record to wait on is read first").isEqualTo(new Plan.NeedsContext());
+        run.state = StateJson.read(StateJson.write(run.state));
+        run.context = DUNNING;
+
+        assertThat(((Plan.AwaitEvent) run.next()).until()).isEqualTo(UNTIL);
+    }
+
+    @Test
+    void aWaitThatNeverBeganStartsItsTimeoutWhenTheRetriedRunReachesIt() {
+        var run = new Run(program(WAIT_THEN_TAG), DUNNING);
+        run.state = run.state.retried(run.program, 0);
+        run.now = NOW.plus(Duration.ofDays(2));
+
+        assertThat(((Plan.AwaitEvent) run.next()).until()).isEqualTo(UNTIL.plus(Duration.ofDays(2)));
     }
 
     @Test
