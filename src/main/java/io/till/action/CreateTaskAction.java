@@ -7,7 +7,10 @@ import io.till.customer.Customers;
 import io.till.task.Tasks;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
@@ -20,11 +23,13 @@ class CreateTaskAction implements Action {
     private final Tasks tasks;
     private final Customers customers;
     private final Invoices invoices;
+    private final TransactionTemplate transaction;
 
-    CreateTaskAction(Tasks tasks, Customers customers, Invoices invoices) {
+    CreateTaskAction(Tasks tasks, Customers customers, Invoices invoices, TransactionTemplate transaction) {
         this.tasks = tasks;
         this.customers = customers;
         this.invoices = invoices;
+        this.transaction = transaction;
     }
 
     @Override
@@ -68,10 +73,21 @@ class CreateTaskAction implements Action {
         if (invoiceId != null && invoices.find(call.accountId(), invoiceId).isEmpty()) {
             return ActionResult.Failed.permanent("not_found", "params.invoice_id: no invoice " + invoiceId);
         }
-        var task = tasks.create(call.accountId(), new Tasks.NewTask(title, text(params, "notes"), customerId,
-            invoiceId, text(params, "assignee"), dueIn == null ? null : call.now().plus(dueIn), call.executionId(),
-            call.idempotencyKey()));
-        return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("task_id", task.id()));
+        var task = new Tasks.NewTask(title, text(params, "notes"), customerId, invoiceId, text(params, "assignee"),
+            dueIn == null ? null : call.now().plus(dueIn), call.executionId(), call.idempotencyKey());
+        return transaction.execute(status -> {
+            // Its words were rendered from the run's customer (and the one it is about) as they were when the step
+            // began: a task about someone erased meanwhile would bring their data back.
+            for (String about : Stream.of(call.customerId(), customerId).filter(Objects::nonNull).distinct()
+                .toList()) {
+                if (!customers.lockUnerased(call.accountId(), about)) {
+                    return ActionResult.Failed.permanent("customer_erased", "The personal data of customer " + about
+                        + " was erased while this step ran: no task is made from it.");
+                }
+            }
+            return new ActionResult.Done(JsonNodeFactory.instance.objectNode().put("task_id", tasks.create(call
+                .accountId(), task).id()));
+        });
     }
 
     private static String text(tools.jackson.databind.JsonNode params, String field) {

@@ -210,6 +210,15 @@ public class Customers implements CustomerLookup {
         return customer;
     }
 
+    /**
+     * Locks the customer as an erasure does, for a write made from their data as it was read before: answers whether
+     * it is still there (false once erased, and the write must not bring it back). An erasure either came first and is
+     * seen here, or waits for the caller's transaction and then finds what it wrote.
+     */
+    public boolean lockUnerased(String accountId, String id) {
+        return lockForUpdate(accountId, id).redactedAt() == null;
+    }
+
     /** The account's customer with this email, in any case. */
     public Optional<Customer> findByEmail(String accountId, String email) {
         return db.sql(SELECT + " WHERE c.account_id = :accountId AND lower(c.email) = lower(:email)")

@@ -18,7 +18,7 @@ public final class ActionCatalogs {
         var tags = new CustomerTagActions();
         var billing = new BillingActionBeans();
         return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
-            new CreateTaskAction(null, null, null), billing.retryPayment(null), billing.voidInvoice(null),
+            new CreateTaskAction(null, null, null, null), billing.retryPayment(null), billing.voidInvoice(null),
             billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
             billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null),
             schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA), new SendSlackAction(null, null, null),
