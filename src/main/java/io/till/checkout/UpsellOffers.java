@@ -8,12 +8,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
  * The upsells offered on an order ({@code order_upsells}): one row per offer, with its answer and, while an accept's
- * charge is at the gateway, the key and time that hold it. The flow around them is {@link Upsells}'.
+ * charge is at the gateway, the key and time that hold it and what it asked. The flow around them is {@link Upsells}'.
  */
 @Repository
 class UpsellOffers {
@@ -112,44 +113,89 @@ class UpsellOffers {
     }
 
     /**
-     * Holds the open offer for an accept's charge under {@code key} until {@code until}: taken when no other key holds
-     * it, when this key does (a double click), or when the other's hold ran out. Answers whether it was taken.
+     * What the accept's charge holding an offer under {@code key} asked the gateway for ({@code amount}), until when it
+     * holds the offer, and how many requests went out under the key: see {@link #ask}.
      */
-    boolean claim(String accountId, String orderId, String upsellId, String key, Instant until, Instant now) {
+    record Asked(String key, long amount, Instant until, int asks) {}
+
+    private static final RowMapper<Asked> ASKED = (rs, row) -> new Asked(rs.getString("charging_key"),
+        rs.getLong("charging_amount"), Timestamps.read(rs, "charging_until"), rs.getInt("charging_asks"));
+
+    /**
+     * Holds the offer for an accept's charge under {@code key}, whose request goes to the gateway right after, until
+     * {@code until}: taken when no other key holds it, when this key does (a double click, an accept resumed), or when
+     * the other's hold ran out; an offer that expired since only by an accept {@code resumed} under its key. Answers
+     * what to ask: {@code amount}, or what the key asked first (the gateway holds a key to its first amount, and the
+     * charge is booked as made, whatever the accept would ask now). Each request that goes out counts, so that a
+     * settlement that found nothing at the gateway before it went out does not let it go. Empty when not taken.
+     */
+    Optional<Asked> ask(String accountId, String orderId, String upsellId, String key, long amount, boolean resumed,
+        Instant until, Instant now) {
         return db.sql("""
-            UPDATE order_upsells SET charging_key = :key, charging_until = :until
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND status = 'offered'
+            UPDATE order_upsells
+               SET charging_amount = CASE WHEN charging_key = :key THEN coalesce(charging_amount, :amount)
+                                          ELSE :amount END,
+                   charging_asks = CASE WHEN charging_key = :key THEN charging_asks + 1 ELSE 1 END,
+                   charging_key = :key, charging_until = :until
+             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
+               AND (status = 'offered' OR (status = 'expired' AND :resumed))
                AND (charging_key IS NULL OR charging_key = :key OR charging_until <= :now)
+            RETURNING charging_key, charging_amount, charging_until, charging_asks
             """)
             .param("key", key)
+            .param("amount", amount)
+            .param("resumed", resumed)
             .param("until", Timestamps.of(until))
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("orderId", orderId)
             .param("id", upsellId)
-            .update() > 0;
+            .query(ASKED)
+            .optional();
     }
 
-    /** Until when {@code key} holds the offer, if it does. */
-    Optional<Instant> heldUntil(String accountId, String orderId, String upsellId, String key) {
+    /** What the charge under {@code key} asked, if {@code key} holds the offer. */
+    Optional<Asked> asked(String accountId, String orderId, String upsellId, String key) {
         return db.sql("""
-            SELECT charging_until FROM order_upsells
+            SELECT charging_key, charging_amount, charging_until, charging_asks FROM order_upsells
              WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
             """)
             .param("accountId", accountId)
             .param("orderId", orderId)
             .param("id", upsellId)
             .param("key", key)
-            .query((rs, row) -> Timestamps.read(rs, "charging_until"))
+            .query(ASKED)
             .optional();
+    }
+
+    /**
+     * Lets the offer go after a settlement found no charge under {@code asked}'s key at the gateway, unless a request
+     * went out under it since ({@code asked} read before the gateway was): that one may be there now. Answers whether
+     * it was let go.
+     */
+    boolean releaseUnasked(String accountId, String orderId, String upsellId, Asked asked) {
+        return db
+            .sql(
+                """
+                    UPDATE order_upsells SET charging_key = NULL, charging_until = NULL, charging_amount = NULL, charging_asks = 0
+                     WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
+                       AND charging_asks = :asks
+                    """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("id", upsellId)
+            .param("key", asked.key())
+            .param("asks", asked.asks())
+            .update() == 1;
     }
 
     /** Lets the offer go after its charge was declined: it may be accepted again, or declined. */
     void release(String accountId, String orderId, String upsellId, String key) {
-        db.sql("""
-            UPDATE order_upsells SET charging_key = NULL, charging_until = NULL
-             WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
-            """)
+        db.sql(
+            """
+                UPDATE order_upsells SET charging_key = NULL, charging_until = NULL, charging_amount = NULL, charging_asks = 0
+                 WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id AND charging_key = :key
+                """)
             .param("accountId", accountId)
             .param("orderId", orderId)
             .param("id", upsellId)
@@ -161,7 +207,7 @@ class UpsellOffers {
         Instant now) {
         db.sql("""
             UPDATE order_upsells SET status = :status, payment_id = :paymentId, answered_at = :now,
-                   charging_key = NULL, charging_until = NULL
+                   charging_key = NULL, charging_until = NULL, charging_amount = NULL, charging_asks = 0
              WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
             """)
             .param("status", answer.code())

@@ -109,8 +109,6 @@ class Upsells {
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
         requireOrderCurrency(order, upsellId, option);
         Product product = products.get(accountId, option.productId());
-        // Nothing at once for a free trial this customer may have (one trial per customer, when the product says so).
-        long amount = products.startsWithTrial(accountId, product, option, order.customerId()) ? 0 : option.amount();
         PaymentGateway gateway = gateways.forAccount(accountId);
         // One key per attempt: a double click repeats the attempt (one charge), a retry after a decline is a new one.
         long failed = db.sql("""
@@ -124,42 +122,60 @@ class Upsells {
             .query(Long.class)
             .single();
         String key = earlierKey.orElse("order:" + orderId + ":upsell:" + upsellId + ":attempt:" + (failed + 1));
-        PaymentGateway.ChargeResult result = null;
-        if (amount > 0) {
-            // A retry whose card was removed since its first attempt: what that attempt charged is booked, and a
-            // removed card is never charged anew.
-            Optional<PaymentGateway.ChargeResult> made = earlierKey.isPresent()
-                && cards.gatewayReference(accountId, order.customerId(), order.cardId()).isEmpty()
-                    ? gateway.findCharge(accountId, key)
-                    : Optional.empty();
-            if (made.isPresent()) {
-                result = made.get();
-            } else {
-                String reference = claimCharge(accountId, order, upsellId, key, earlierKey.isPresent());
-                result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference, amount,
-                    option.currency(), upsell.name() + " (order #" + order.number() + ", " + orderId + ")"));
-            }
-        }
-        if (result instanceof PaymentGateway.ChargeResult.Declined declined) {
-            transaction.executeWithoutResult(status -> bookings.bookDeclined(accountId, order, upsellId, option, amount,
-                gateway.name(), key, declined));
+        // Nothing at once for a free trial this customer may have (one trial per customer, when the product says so),
+        // unless this attempt asked the gateway for the price already: whether the trial is theirs may have changed
+        // since (the product's rule, their subscriptions), the charge it made has not.
+        long amount = offers.asked(accountId, orderId, upsellId, key).map(UpsellOffers.Asked::amount)
+            .orElseGet(() -> products.startsWithTrial(accountId, product, option, order.customerId())
+                ? 0
+                : option.amount());
+        var charge = amount > 0
+            ? charge(accountId, order, upsell, option, gateway, key, amount, earlierKey.isPresent())
+            : new Charge(0, null);
+        if (charge.result() instanceof PaymentGateway.ChargeResult.Declined declined) {
+            transaction.executeWithoutResult(status -> bookings.bookDeclined(accountId, order, upsellId, option,
+                charge.amount(), gateway.name(), key, declined));
             var records = new LinkedHashMap<String, String>();
             records.put("order_id", orderId);
             payments.findByKey(accountId, key).ifPresent(payment -> records.put("payment_id", payment.id()));
             throw new CardDeclinedException("payment_method", declined.code(), declined.message()
                 + " The upsell was not bought; it can be accepted again with another card on the order.", records);
         }
-        PaymentGateway.ChargeResult charged = result;
-        return transaction.execute(status -> bookings.book(accountId, order, checkout, upsell, option, product, amount,
-            gateway.name(), key, charged));
+        return transaction.execute(status -> bookings.book(accountId, order, checkout, upsell, option, product,
+            charge.amount(), gateway.name(), key, charge.result()));
+    }
+
+    /** What an accept charged ({@code result} null when nothing was due) and the amount to book it with. */
+    private record Charge(long amount, PaymentGateway.ChargeResult result) {}
+
+    /**
+     * Charges the accept's {@code amount} under {@code key}, or what the key asked first (a double click, an accept
+     * resumed: one request, one amount).
+     */
+    private Charge charge(String accountId, Order order, Checkout.Upsell upsell, ProductOption option,
+        PaymentGateway gateway, String key, long amount, boolean resumed) {
+        // A retry whose card was removed since its first attempt: what that attempt charged is booked, and a removed
+        // card is never charged anew.
+        Optional<PaymentGateway.ChargeResult> made = resumed
+            && cards.gatewayReference(accountId, order.customerId(), order.cardId()).isEmpty()
+                ? gateway.findCharge(accountId, key)
+                : Optional.empty();
+        if (made.isPresent()) {
+            return new Charge(amount, made.get());
+        }
+        Claim claim = claimCharge(accountId, order, upsell.id(), key, amount, resumed);
+        return new Charge(claim.amount(), gateway.charge(new PaymentGateway.ChargeRequest(accountId, key,
+            claim.reference(), claim.amount(), option.currency(), upsell.name() + " (order #" + order.number() + ", "
+                + order.id() + ")")));
     }
 
     /**
      * The billing clock's {@code UPSELL_SETTLEMENT}, ten minutes after an accept claimed its charge under
      * {@code key}: if the offer is still held by that charge, the accept was cut off between the gateway and its
      * booking (a node died), and nobody retried it. What the gateway says happened under the key is booked: the upsell
-     * bought, or its decline; a charge that never reached the gateway lets the offer go. Money taken is never left off
-     * the order for want of a retry.
+     * bought, or its decline, with what the charge asked; a charge that never reached the gateway lets the offer go,
+     * unless the accept was resumed since the gateway was asked. Money taken is never left off the order for want of
+     * a retry.
      */
     void settle(String accountId, String key) {
         Matcher parts = CHARGE_KEY.matcher(key);
@@ -172,11 +188,11 @@ class Upsells {
             // Booked: by the accept, or by its retry.
             return;
         }
-        Optional<Instant> heldUntil = offers.heldUntil(accountId, orderId, upsellId, key);
+        Optional<UpsellOffers.Asked> asked = offers.asked(accountId, orderId, upsellId, key);
         Instant now = Timestamps.now(clock);
-        if (heldUntil.isPresent() && heldUntil.get().isAfter(now)) {
+        if (asked.isPresent() && asked.get().until().isAfter(now)) {
             // A double click of the same accept claimed it again: its request may still be at the gateway.
-            jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, heldUntil.get().plus(CHARGE_HOLD));
+            jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, asked.get().until().plus(CHARGE_HOLD));
             return;
         }
         // Asked even when the offer was answered since (a decline once the hold ran out, the flow's end): money the
@@ -186,17 +202,24 @@ class Upsells {
         Checkout.Upsell upsell = upsellOf(accountId, checkout, upsellId);
         ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
         Product product = products.get(accountId, option.productId());
+        // Booked with what the charge asked; once the offer was answered, with its price, as an accept asks nothing
+        // else.
+        long amount = asked.map(UpsellOffers.Asked::amount).orElse(option.amount());
         PaymentGateway gateway = gateways.forAccount(accountId);
         Optional<PaymentGateway.ChargeResult> made = gateway.findCharge(accountId, key);
         transaction.executeWithoutResult(status -> {
             if (made.isEmpty()) {
-                // The charge never reached the gateway: nothing to book, and the offer is free again.
-                offers.release(accountId, orderId, upsellId, key);
+                // The charge never reached the gateway as it looked: nothing to book, and the offer is free again,
+                // unless the accept was resumed since (its request may be at the gateway now), whose hold is settled
+                // when it runs out.
+                if (asked.isPresent() && !offers.releaseUnasked(accountId, orderId, upsellId, asked.get())) {
+                    offers.asked(accountId, orderId, upsellId, key).ifPresent(again -> jobs.schedule(accountId,
+                        BillingJobs.Kind.UPSELL_SETTLEMENT, key, again.until().plus(CHARGE_HOLD)));
+                }
             } else if (made.get() instanceof PaymentGateway.ChargeResult.Declined declined) {
-                bookings.bookDeclined(accountId, order, upsellId, option, option.amount(), gateway.name(), key,
-                    declined);
+                bookings.bookDeclined(accountId, order, upsellId, option, amount, gateway.name(), key, declined);
             } else {
-                bookings.book(accountId, order, checkout, upsell, option, product, option.amount(), gateway.name(), key,
+                bookings.book(accountId, order, checkout, upsell, option, product, amount, gateway.name(), key,
                     made.get());
             }
         });
@@ -267,23 +290,31 @@ class Upsells {
             .orElseThrow(() -> TillException.notFound("upsell", upsellId));
     }
 
+    /** An accept's claim of its offer: how the gateway finds the order's card, and what to ask it for. */
+    private record Claim(String reference, long amount) {}
+
     /**
-     * Holds the open offer for the accept about to charge under {@code key} (the same key may always go on, as a
-     * double click does): a decline meanwhile is refused rather than left to win over money taken. Refuses an offer
-     * answered since, or held by another attempt; and, holding nothing, an order whose card was removed (held saved
-     * while the claim is written, as a purchase holds it: a removal after it is charged all the same, and what the
-     * accept starts follows the default). Answers how the gateway finds the card.
+     * Holds the open offer for the accept about to charge {@code amount} under {@code key} (the same key may always go
+     * on, as a double click or a resumed accept does, and asks what it asked first): a decline meanwhile is refused
+     * rather than left to win over money taken. Each request under the key claims and leaves its settlement, should it
+     * be cut off after the gateway: a resumed one too, since the settlement of the first may have let the offer go.
+     * Refuses an offer answered since, or held by another attempt; and, holding nothing, an order whose card was
+     * removed (held saved while the claim is written, as a purchase holds it: a removal after it is charged all the
+     * same, and what the accept starts follows the default).
      *
      * @param resumed whether an earlier attempt of this request claimed the offer under {@code key} already (its
      *     charge is finished even if the flow completed since)
      */
-    private String claimCharge(String accountId, Order order, String upsellId, String key, boolean resumed) {
+    private Claim claimCharge(String accountId, Order order, String upsellId, String key, long amount,
+        boolean resumed) {
         Instant now = Timestamps.now(clock);
         return transaction.execute(status -> {
-            boolean claimed = resumed
-                || offers.claim(accountId, order.id(), upsellId, key, now.plus(CHARGE_HOLD), now);
-            if (!claimed) {
-                offers.status(accountId, order.id(), upsellId).requireOpen();
+            var asked = offers.ask(accountId, order.id(), upsellId, key, amount, resumed, now.plus(CHARGE_HOLD), now);
+            if (asked.isEmpty()) {
+                var offer = offers.status(accountId, order.id(), upsellId);
+                if (!(resumed && offer == Offer.EXPIRED)) {
+                    offer.requireOpen();
+                }
                 throw new TillException(ErrorCode.CHARGE_IN_PROGRESS, "Upsell " + upsellId + " is being accepted: "
                     + "its charge is at the gateway. Try again in a moment.");
             }
@@ -293,11 +324,9 @@ class Upsells {
                     + "was charged and upsell " + upsellId + " is still open. Buy it as a new order with another "
                     + "card, or decline it."));
             movements.reaching(key);
-            if (!resumed) {
-                // Should this request be cut off between the gateway and its booking, and never retried.
-                jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, now.plus(SETTLE_AFTER));
-            }
-            return reference;
+            // Should this request be cut off between the gateway and its booking, and never retried.
+            jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, now.plus(SETTLE_AFTER));
+            return new Claim(reference, asked.get().amount());
         });
     }
 

@@ -21,6 +21,7 @@ public class GatewayFaults implements BeanPostProcessor {
 
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<String, Hold> findHolds = new ConcurrentHashMap<>();
     private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
 
     /** A charge held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to let it in. */
@@ -56,6 +57,21 @@ public class GatewayFaults implements BeanPostProcessor {
     /** The account's next charge is made, then {@code failure} is thrown instead of its result. */
     public void afterNextCharge(String accountId, RuntimeException failure) {
         armed.put(accountId, new Armed("charge", failure));
+    }
+
+    /** The account's next charge is not made: {@code failure} is thrown instead, as if the request never arrived. */
+    public void beforeNextCharge(String accountId, RuntimeException failure) {
+        armed.put(accountId, new Armed("charge first", failure));
+    }
+
+    /**
+     * The account's next search for a charge looks at the gateway, then waits with its answer until the test releases
+     * it (at most 30 s): what it found is what the gateway held before.
+     */
+    public Hold holdAfterNextFind(String accountId) {
+        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        findHolds.put(accountId, hold);
+        return hold;
     }
 
     /** The account's next charge waits before the gateway until the test releases it (at most 30 s). */
@@ -121,8 +137,17 @@ public class GatewayFaults implements BeanPostProcessor {
                     hold.entered().countDown();
                     hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
                 }
+                failIfArmed("charge first", charge.accountId());
             }
             Object result = invocation.proceed();
+            if (invocation.getMethod().getName().equals("findCharge") && arguments.length > 0
+                && arguments[0] instanceof String accountId) {
+                var hold = findHolds.remove(accountId);
+                if (hold != null) {
+                    hold.entered().countDown();
+                    hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
             Object argument = invocation.getArguments().length == 1 ? invocation.getArguments()[0] : null;
             if (argument instanceof PaymentGateway.ChargeRequest charge) {
                 hangIfAsked(charge.idempotencyKey());
