@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -161,30 +162,56 @@ public class Orders {
         return was;
     }
 
-    /** How many times a pending order's charge went to the gateway, and when it last did (null before the first). */
-    public record ChargeAsks(int count, Instant last) {}
+    /**
+     * How many times a pending order's charge went to the gateway, when it last did (null before the first), and
+     * whether that last request has ended without an answer.
+     */
+    public record ChargeAsks(int count, Instant last, boolean ended) {}
 
     /**
-     * Counts a pending order's charge as about to go to the gateway, and answers whether it may: only while the order
-     * is pending. A request that stalled on its way until the order was settled without it (failed, as the gateway had
+     * Counts a pending order's charge as about to go to the gateway, and answers whether it may (with the number of
+     * this ask): only while the order is pending. A request that stalled on its way until the order was settled without it (failed, as the gateway had
      * no charge of it) must not charge it then: the buyer may have bought again since.
      */
-    public boolean asking(String accountId, String orderId) {
+    public OptionalInt asking(String accountId, String orderId) {
         return db.sql("""
-            UPDATE orders SET charge_asks = charge_asks + 1, charge_asked_at = :now
+            UPDATE orders SET charge_asks = charge_asks + 1, charge_asked_at = :now, charge_ask_ended = false
              WHERE account_id = :accountId AND id = :id AND status = 'pending'
+            RETURNING charge_asks
             """)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("id", orderId)
-            .update() == 1;
+            .query(Integer.class)
+            .optional()
+            .map(OptionalInt::of)
+            .orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Notes that the request of ask number {@code ask} ended without the gateway's answer (it failed the request): none
+     * of it is on its way any more, so the order's settlement need not wait for one.
+     */
+    public void askEnded(String accountId, String orderId, int ask) {
+        db.sql("""
+            UPDATE orders SET charge_ask_ended = true
+             WHERE account_id = :accountId AND id = :id AND status = 'pending' AND charge_asks = :ask
+            """)
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .param("ask", ask)
+            .update();
     }
 
     public ChargeAsks chargeAsks(String accountId, String orderId) {
-        return db.sql("SELECT charge_asks, charge_asked_at FROM orders WHERE account_id = :accountId AND id = :id")
+        return db.sql("""
+            SELECT charge_asks, charge_asked_at, charge_ask_ended FROM orders
+             WHERE account_id = :accountId AND id = :id
+            """)
             .param("accountId", accountId)
             .param("id", orderId)
-            .query((rs, row) -> new ChargeAsks(rs.getInt("charge_asks"), Timestamps.read(rs, "charge_asked_at")))
+            .query((rs, row) -> new ChargeAsks(rs.getInt("charge_asks"), Timestamps.read(rs, "charge_asked_at"),
+                rs.getBoolean("charge_ask_ended")))
             .single();
     }
 

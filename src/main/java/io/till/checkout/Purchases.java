@@ -153,22 +153,32 @@ class Purchases {
     private Order charge(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway, Begun begun) {
         Order pending = begun.order();
         String chargeKey = "order:" + pending.id();
-        if (pending.total() > 0 && !orders.asking(accountId, pending.id())) {
-            return givenUp(accountId, pending);
+        Optional<PaymentGateway.ChargeResult> charge = Optional.empty();
+        if (pending.total() > 0) {
+            int ask = orders.asking(accountId, pending.id()).orElse(0);
+            if (ask == 0) {
+                return givenUp(accountId, pending);
+            }
+            try {
+                charge = Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey,
+                    begun.cardReference(), pending.total(), pending.currency(),
+                    cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
+            } catch (RuntimeException e) {
+                // Failed without an answer: nothing of this request is on its way now, and a retry need not wait
+                // for one before the gateway's silence is trusted.
+                orders.askEnded(accountId, pending.id(), ask);
+                throw e;
+            }
         }
-        Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
-            ? Optional.empty()
-            : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, begun.cardReference(),
-                pending.total(), pending.currency(),
-                cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
+        Optional<PaymentGateway.ChargeResult> answered = charge;
 
-        if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
+        if (answered.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             Payment failed = transaction.execute(status -> settlements.recordDeclined(accountId, cart, pending,
                 gateway, chargeKey, declined));
             throw Settlements.notPaid(pending, failed, cardField(request));
         }
         return transaction.execute(status -> settlements.recordPaid(accountId, cart, pending, gateway, chargeKey,
-            charge));
+            answered));
     }
 
     /**

@@ -128,11 +128,15 @@ class Settlements {
     /**
      * From when the gateway's finding no charge of the order means that none was made: once its search finds a charge
      * made when the order was last asked for (or written, if it never was), and once a request that asked then has
-     * long reached the gateway if it ever will.
+     * long reached the gateway if it ever will (at once, when that request failed without an answer).
      */
     private static Instant silenceTrusted(Order order, Orders.ChargeAsks asks, Duration findChargeLag) {
         if (asks.last() == null) {
             return order.createdAt().plus(findChargeLag);
+        }
+        if (asks.ended()) {
+            // Its request failed without an answer: none is on its way, only the search may lag.
+            return asks.last().plus(findChargeLag);
         }
         return asks.last().plus(findChargeLag.compareTo(Purchases.SETTLEMENT_DELAY) > 0
             ? findChargeLag
