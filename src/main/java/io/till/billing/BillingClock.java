@@ -34,15 +34,15 @@ public class BillingClock implements Agenda {
     private final TillClock clock;
     private final TestClockSync testClock;
     private final CheckoutFlows flows;
-    private final Refunds refunds;
+    private final RefundSettlements refundSettlements;
     private final InvoiceChargeSettlements settlements;
 
     BillingClock(BillingJobs jobs, Renewals renewals, InvoiceCharges charges, Invoices invoices, Notices notices,
-        TillClock clock, TestClockSync testClock, CheckoutFlows flows, Refunds refunds,
+        TillClock clock, TestClockSync testClock, CheckoutFlows flows, RefundSettlements refundSettlements,
         InvoiceChargeSettlements settlements) {
         this.settlements = settlements;
         this.flows = flows;
-        this.refunds = refunds;
+        this.refundSettlements = refundSettlements;
         this.jobs = jobs;
         this.renewals = renewals;
         this.charges = charges;
@@ -140,7 +140,7 @@ public class BillingClock implements Agenda {
             case CARD_EXPIRED -> notices.cardExpiry(account, job.subjectId(), EventType.CARD_EXPIRED, job.dueAt());
             case CHECKOUT_FLOW_GRACE -> flows.graceOver(account, job.subjectId());
             case ORDER_SETTLEMENT -> flows.settlePending(account, job.subjectId());
-            case REFUND_SETTLEMENT -> refunds.settlePending(account, job.subjectId());
+            case REFUND_SETTLEMENT -> refundSettlements.settlePending(account, job.subjectId());
             case UPSELL_SETTLEMENT -> flows.settleUpsellCharge(account, job.subjectId());
             case INVOICE_CHARGE_SETTLEMENT -> settlements.settle(account, job.subjectId());
         }

@@ -2,12 +2,13 @@ package io.till.billing;
 
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.TillException;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** The refunds of a billing record's payments, as its page lists them. */
+/** A refund, and the refunds of a billing record's payments, as its page lists them. */
 @Component
 class RefundHistory {
 
@@ -15,6 +16,15 @@ class RefundHistory {
 
     RefundHistory(JdbcClient db) {
         this.db = db;
+    }
+
+    Refund get(String accountId, String id) {
+        return db.sql("SELECT * FROM refunds WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Refunds.REFUND)
+            .optional()
+            .orElseThrow(() -> TillException.notFound("refund", id));
     }
 
     /**

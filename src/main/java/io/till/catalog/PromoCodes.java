@@ -235,6 +235,22 @@ public class PromoCodes {
         }
     }
 
+    /**
+     * Counts again the use a failed purchase gave back, now that its charge turned out to have been made after all. The
+     * buyer paid the discounted price whatever the count: a code another buyer took to its limit meanwhile stays at its
+     * limit (used once more than it allows), rather than the payment going unrecorded.
+     */
+    public void redeemAgain(String accountId, PromoCode promo) {
+        db.sql("""
+            UPDATE promo_codes SET times_redeemed = times_redeemed + 1
+             WHERE account_id = :accountId AND id = :id
+               AND (max_redemptions IS NULL OR times_redeemed < max_redemptions)
+            """)
+            .param("accountId", accountId)
+            .param("id", promo.id())
+            .update();
+    }
+
     /** Gives back a use reserved for a purchase whose payment then failed. */
     public void release(String accountId, PromoCode promo) {
         db.sql("""

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -145,22 +146,54 @@ class Purchases {
 
     private Order complete(String accountId, Cart cart, PurchaseRequest request) {
         PaymentGateway gateway = gateways.forAccount(accountId);
-        Begun begun = begin(accountId, cart, request, gateway);
+        return charge(accountId, cart, request, gateway, begin(accountId, cart, request, gateway));
+    }
+
+    /** Steps 2 and 3: the charge of a pending order, and its outcome recorded. */
+    private Order charge(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway, Begun begun) {
         Order pending = begun.order();
         String chargeKey = "order:" + pending.id();
-        Optional<PaymentGateway.ChargeResult> charge = pending.total() == 0
-            ? Optional.empty()
-            : Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey, begun.cardReference(),
-                pending.total(), pending.currency(),
-                cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
+        Optional<PaymentGateway.ChargeResult> charge = Optional.empty();
+        if (pending.total() > 0) {
+            int ask = orders.asking(accountId, pending.id()).orElse(0);
+            if (ask == 0) {
+                return givenUp(accountId, pending);
+            }
+            try {
+                charge = Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey,
+                    begun.cardReference(), pending.total(), pending.currency(),
+                    cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
+            } catch (RuntimeException e) {
+                // Failed without an answer: nothing of this request is on its way now, and a retry need not wait
+                // for one before the gateway's silence is trusted.
+                orders.askEnded(accountId, pending.id(), ask);
+                throw e;
+            }
+        }
+        Optional<PaymentGateway.ChargeResult> answered = charge;
 
-        if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
+        if (answered.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             Payment failed = transaction.execute(status -> settlements.recordDeclined(accountId, cart, pending,
                 gateway, chargeKey, declined));
             throw Settlements.notPaid(pending, failed, cardField(request));
         }
         return transaction.execute(status -> settlements.recordPaid(accountId, cart, pending, gateway, chargeKey,
-            charge));
+            answered));
+    }
+
+    /**
+     * The answer to a request that reached its charge only after its order was settled without it: it stalled on the
+     * way (a long pause, a stopped process) past the order's settlement, which found no charge at the gateway and failed
+     * the order, and perhaps past its Idempotency-Key's lease, so that a retry bought anew. It charges nothing.
+     */
+    private Order givenUp(String accountId, Order pending) {
+        Order settled = orders.get(accountId, pending.id());
+        if (settled.status().tookMoney()) {
+            return settled;
+        }
+        throw new TillException(ErrorCode.INVALID_STATE, "Order #" + pending.number() + " (" + pending.id() + ") was "
+            + "given up before its card was charged: this request took too long to reach the card network, and "
+            + "nothing was charged. Send the purchase again to place it anew.");
     }
 
     /** A pending order, and how the gateway finds the card it is charged to (read as the order was written). */
@@ -182,8 +215,17 @@ class Purchases {
 
     /** The pending order of a purchase at a checkout, as a purchase cut off after step 1 leaves it (for tests). */
     Order beginAtCheckout(String accountId, String checkoutId, PurchaseRequest request) {
-        return begin(accountId, check(accountId, checkouts.get(accountId, checkoutId), request), request,
-            gateways.forAccount(accountId)).order();
+        return cutAtCheckout(accountId, checkoutId, request).order();
+    }
+
+    /** A purchase at a checkout cut off after step 1, and what its request does when it goes on (for tests). */
+    record Cut(Order order, Supplier<Order> goesOn) {}
+
+    Cut cutAtCheckout(String accountId, String checkoutId, PurchaseRequest request) {
+        Cart cart = check(accountId, checkouts.get(accountId, checkoutId), request);
+        PaymentGateway gateway = gateways.forAccount(accountId);
+        Begun begun = begin(accountId, cart, request, gateway);
+        return new Cut(begun.order(), () -> charge(accountId, cart, request, gateway, begun));
     }
 
     private Cart check(String accountId, Checkout checkout, PurchaseRequest request) {

@@ -22,6 +22,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,8 +76,11 @@ class Settlements {
 
     /**
      * Settles an order a purchase left pending: the gateway says whether the charge under the order's key was made.
-     * None at all means it never reached the gateway: the order failed. A gateway that may not yet find a charge just
-     * made (Stripe's search) is not taken at its word until that lag is over: the order stays pending.
+     * None at all means it never reached the gateway: the order failed. Silence is not taken at its word while a
+     * request may still be on its way: the order stays pending until its last ask is {@link Purchases#SETTLEMENT_DELAY}
+     * old (far longer than a request takes to reach the gateway), and while a gateway that may not yet find a charge
+     * just made (Stripe's search) may still miss it. A request that asks after the settlement looked keeps the order
+     * pending; one that comes after it was failed asks nothing ({@code Orders.asking}).
      *
      * @return when to ask again, if the order was left pending so
      */
@@ -85,24 +89,33 @@ class Settlements {
         if (order.status() != Order.Status.PENDING) {
             return Optional.empty();
         }
+        // Read before the gateway is: a request that asks after this may be there by the time it answers.
+        Orders.ChargeAsks asks = orders.chargeAsks(accountId, orderId);
         Cart cart = cartOf(accountId, order);
         PaymentGateway gateway = gateways.forAccount(accountId);
         String chargeKey = "order:" + orderId;
         Optional<PaymentGateway.ChargeResult> charge = order.total() == 0
             ? Optional.empty()
             : gateway.findCharge(accountId, chargeKey);
-        Instant trusted = order.createdAt().plus(gateway.findChargeLag(accountId));
-        if (order.total() > 0 && charge.isEmpty() && trusted.isAfter(Timestamps.now(clock))) {
-            return Optional.of(trusted);
-        }
+        Instant now = Timestamps.now(clock);
         if (order.total() > 0 && charge.isEmpty()) {
-            transaction.executeWithoutResult(status -> {
-                orders.settle(accountId, orderId, Order.Status.FAILED);
+            Instant trusted = silenceTrusted(order, asks, gateway.findChargeLag(accountId));
+            if (trusted.isAfter(now)) {
+                return Optional.of(trusted);
+            }
+            boolean failed = Boolean.TRUE.equals(transaction.execute(status -> {
+                if (!orders.failUnasked(accountId, orderId, asks)) {
+                    return false;
+                }
                 if (cart.promo() != null) {
                     promoCodes.release(accountId, cart.promo());
                 }
-            });
-        } else if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
+                return true;
+            }));
+            // Asked again since the look: settled once that ask is as old.
+            return failed ? Optional.empty() : Optional.of(now.plus(Purchases.SETTLEMENT_DELAY));
+        }
+        if (charge.orElse(null) instanceof PaymentGateway.ChargeResult.Declined declined) {
             transaction.executeWithoutResult(status -> recordDeclined(accountId, cart, order, gateway, chargeKey,
                 declined));
         } else {
@@ -110,6 +123,24 @@ class Settlements {
                 charge));
         }
         return Optional.empty();
+    }
+
+    /**
+     * From when the gateway's finding no charge of the order means that none was made: once its search finds a charge
+     * made when the order was last asked for (or written, if it never was), and once a request that asked then has
+     * long reached the gateway if it ever will (at once, when that request failed without an answer).
+     */
+    private static Instant silenceTrusted(Order order, Orders.ChargeAsks asks, Duration findChargeLag) {
+        if (asks.last() == null) {
+            return order.createdAt().plus(findChargeLag);
+        }
+        if (asks.ended()) {
+            // Its request failed without an answer: none is on its way, only the search may lag.
+            return asks.last().plus(findChargeLag);
+        }
+        return asks.last().plus(findChargeLag.compareTo(Purchases.SETTLEMENT_DELAY) > 0
+            ? findChargeLag
+            : Purchases.SETTLEMENT_DELAY);
     }
 
     /**
@@ -182,10 +213,18 @@ class Settlements {
      */
     Payment recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         PaymentGateway.ChargeResult.Declined declined) {
-        Order order = orders.settle(accountId, pending.id(), Order.Status.FAILED);
-        if (cart.promo() != null) {
+        Order.Status was = orders.settle(accountId, pending.id(), Order.Status.FAILED);
+        if (was != Order.Status.PENDING) {
+            // Failed already: by the clock or a retry from the gateway's word (the decline recorded then), or, before
+            // the decline was made, for want of any charge (the promo code's use given back then).
+            Optional<Payment> recorded = payments.findByKey(accountId, chargeKey);
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+        } else if (cart.promo() != null) {
             promoCodes.release(accountId, cart.promo());
         }
+        Order order = orders.get(accountId, pending.id());
         Payment payment = payments.record(accountId, order.customerId(), order.cardId(),
             new Payments.PaidFor(order.id(), null, null), order.total(), order.currency(), gateway.name(), chargeKey,
             declined);
@@ -199,7 +238,10 @@ class Settlements {
 
     /**
      * Step 3 of a paid purchase (inside the caller's transaction): the order, its payment, what it started, and every
-     * event of the purchase in the order automations expect.
+     * event of the purchase in the order automations expect. An order failed meanwhile for want of a charge at the
+     * gateway (its request stalled on the way past its settlement) is paid after all, with all of that: the buyer paid
+     * for this order, and Till's "failed" was only read from the gateway's silence. Should a same-key retry have bought
+     * anew meanwhile, the seller sees two paid orders of one purchase and refunds one, as any double purchase.
      */
     Order recordPaid(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         Optional<PaymentGateway.ChargeResult> charge) {
@@ -216,7 +258,14 @@ class Settlements {
         String payingCard = starts
             ? cards.payingFor(accountId, pending.customerId(), orders.recurringCard(accountId, pending.id()))
             : null;
-        orders.settle(accountId, pending.id(), Order.Status.PAID);
+        Order.Status was = orders.settle(accountId, pending.id(), Order.Status.PAID);
+        if (was.tookMoney()) {
+            // Recorded meanwhile from the gateway's word, by the clock or a retry.
+            return orders.get(accountId, pending.id());
+        }
+        if (was == Order.Status.FAILED && cart.promo() != null) {
+            promoCodes.redeemAgain(accountId, cart.promo());
+        }
         Payment payment = charge.map(result -> payments.record(accountId, pending.customerId(), pending.cardId(),
             new Payments.PaidFor(pending.id(), null, null), pending.total(), pending.currency(), gateway.name(),
             chargeKey, result)).orElse(null);

@@ -98,6 +98,26 @@ class InterruptedPurchaseTest {
         }
     }
 
+    /**
+     * A request whose charge the gateway failed without an answer has nothing left on its way: a retry trusts the
+     * gateway's silence at once (here, whose search never lags) and places the purchase anew, rather than wait the
+     * ten minutes a request that may have stalled on its way is given.
+     */
+    @Test
+    void aRetryAfterTheGatewayFailedTheChargeWithoutAnAnswerIsPlacedAnewAtOnce() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        faults.beforeNextCharge(shop.accountId(), new IllegalStateException("connection refused"));
+
+        var failed = purchase(shop, "pm_card_visa", key);
+        var retried = purchase(shop, "pm_card_visa", key);
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        assertThat(retried.json().get("status").asString()).isEqualTo("paid");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
     @Test
     void aDeclineWhoseAnswerWasLostIsAnsweredAsDeclinedWithoutChargingAgain() {
         var shop = shops.open();

@@ -22,9 +22,13 @@ public class GatewayFaults implements BeanPostProcessor {
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Hold> findHolds = new ConcurrentHashMap<>();
+    private final Map<String, Hold> refundHolds = new ConcurrentHashMap<>();
     private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
 
-    /** A charge held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to let it in. */
+    /**
+     * A charge or refund held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to
+     * let it in.
+     */
     public record Hold(java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch released) {
 
         public void awaitEntered() throws InterruptedException {
@@ -81,6 +85,13 @@ public class GatewayFaults implements BeanPostProcessor {
         return hold;
     }
 
+    /** The account's next refund waits before the gateway until the test releases it (at most 30 s). */
+    public Hold holdNextRefund(String accountId) {
+        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        refundHolds.put(accountId, hold);
+        return hold;
+    }
+
     /**
      * Until {@link #searchCatchesUp}, the account's gateway finds no charge, as Stripe's search does not for one made
      * seconds ago, and says that it may not find one younger than {@code lag}.
@@ -128,6 +139,11 @@ public class GatewayFaults implements BeanPostProcessor {
             }
             if (invocation.getArguments().length == 1
                 && invocation.getArguments()[0] instanceof PaymentGateway.RefundRequest refund) {
+                var hold = refundHolds.remove(refund.accountId());
+                if (hold != null) {
+                    hold.entered().countDown();
+                    hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 failIfArmed("refund first", refund.accountId());
             }
             if (invocation.getArguments().length == 1
