@@ -166,11 +166,13 @@ public class BillingJobs {
     }
 
     /** Whether a job of this kind for this subject is due by {@code now} and not done yet. */
-    boolean isDue(Kind kind, String subjectId, Instant now) {
+    boolean isDue(String accountId, Kind kind, String subjectId, Instant now) {
         return db.sql("""
             SELECT EXISTS (SELECT 1 FROM billing_jobs
-                            WHERE kind = :kind AND subject_id = :subjectId AND done_at IS NULL AND due_at <= :now)
+                            WHERE account_id = :accountId AND kind = :kind AND subject_id = :subjectId
+                              AND done_at IS NULL AND due_at <= :now)
             """)
+            .param("accountId", accountId)
             .param("kind", kind.name())
             .param("subjectId", subjectId)
             .param("now", Timestamps.of(now))

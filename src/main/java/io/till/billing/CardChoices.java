@@ -196,7 +196,7 @@ public class CardChoices {
         }
         Instant instant = Timestamps.now(clock);
         for (Invoice invoice : unpaid(accountId, kind, id)) {
-            if (jobs.isDue(BillingJobs.Kind.INVOICE_RETRY, invoice.id(), instant)) {
+            if (jobs.isDue(accountId, BillingJobs.Kind.INVOICE_RETRY, invoice.id(), instant)) {
                 return new Outcome.Trying();
             }
         }
