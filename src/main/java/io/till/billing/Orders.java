@@ -9,12 +9,10 @@ import io.till.shared.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -160,75 +158,6 @@ public class Orders {
             .param("id", orderId)
             .update();
         return was;
-    }
-
-    /**
-     * How many times a pending order's charge went to the gateway, when it last did (null before the first), and
-     * whether that last request has ended without an answer.
-     */
-    public record ChargeAsks(int count, Instant last, boolean ended) {}
-
-    /**
-     * Counts a pending order's charge as about to go to the gateway, and answers whether it may (with the number of
-     * this ask): only while the order is pending. A request that stalled on its way until the order was settled without it (failed, as the gateway had
-     * no charge of it) must not charge it then: the buyer may have bought again since.
-     */
-    public OptionalInt asking(String accountId, String orderId) {
-        return db.sql("""
-            UPDATE orders SET charge_asks = charge_asks + 1, charge_asked_at = :now, charge_ask_ended = false
-             WHERE account_id = :accountId AND id = :id AND status = 'pending'
-            RETURNING charge_asks
-            """)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .param("accountId", accountId)
-            .param("id", orderId)
-            .query(Integer.class)
-            .optional()
-            .map(OptionalInt::of)
-            .orElse(OptionalInt.empty());
-    }
-
-    /**
-     * Notes that the request of ask number {@code ask} ended without the gateway's answer (it failed the request): none
-     * of it is on its way any more, so the order's settlement need not wait for one.
-     */
-    public void askEnded(String accountId, String orderId, int ask) {
-        db.sql("""
-            UPDATE orders SET charge_ask_ended = true
-             WHERE account_id = :accountId AND id = :id AND status = 'pending' AND charge_asks = :ask
-            """)
-            .param("accountId", accountId)
-            .param("id", orderId)
-            .param("ask", ask)
-            .update();
-    }
-
-    public ChargeAsks chargeAsks(String accountId, String orderId) {
-        return db.sql("""
-            SELECT charge_asks, charge_asked_at, charge_ask_ended FROM orders
-             WHERE account_id = :accountId AND id = :id
-            """)
-            .param("accountId", accountId)
-            .param("id", orderId)
-            .query((rs, row) -> new ChargeAsks(rs.getInt("charge_asks"), Timestamps.read(rs, "charge_asked_at"),
-                rs.getBoolean("charge_ask_ended")))
-            .single();
-    }
-
-    /**
-     * Fails a pending order the gateway has no charge of, unless its charge was asked for again since {@code seen} was
-     * read, before the gateway was: that request may be there now. Answers whether it did.
-     */
-    public boolean failUnasked(String accountId, String orderId, ChargeAsks seen) {
-        return db.sql("""
-            UPDATE orders SET status = 'failed', updated_at = :now
-             WHERE account_id = :accountId AND id = :id AND status = 'pending' AND charge_asks = :asks
-            """)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .param("accountId", accountId)
-            .param("id", orderId)
-            .param("asks", seen.count())
-            .update() == 1;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.till.checkout;
 import io.till.billing.BillingAddress;
 import io.till.billing.BillingJobs;
 import io.till.billing.Order;
+import io.till.billing.OrderChargeAsks;
 import io.till.billing.Orders;
 import io.till.billing.Payment;
 import io.till.catalog.Product;
@@ -46,6 +47,7 @@ class Purchases {
     private final Cards cards;
     private final Gateways gateways;
     private final Orders orders;
+    private final OrderChargeAsks asks;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final BillingJobs jobs;
@@ -56,7 +58,8 @@ class Purchases {
     static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
-        Gateways gateways, Orders orders, TransactionTemplate transaction, Clock clock, BillingJobs jobs,
+        Gateways gateways, Orders orders, OrderChargeAsks asks, TransactionTemplate transaction, Clock clock,
+        BillingJobs jobs,
         MoneyMovements movements, Settlements settlements) {
         this.checkouts = checkouts;
         this.products = products;
@@ -65,6 +68,7 @@ class Purchases {
         this.cards = cards;
         this.gateways = gateways;
         this.orders = orders;
+        this.asks = asks;
         this.transaction = transaction;
         this.clock = clock;
         this.jobs = jobs;
@@ -155,7 +159,7 @@ class Purchases {
         String chargeKey = "order:" + pending.id();
         Optional<PaymentGateway.ChargeResult> charge = Optional.empty();
         if (pending.total() > 0) {
-            int ask = orders.asking(accountId, pending.id()).orElse(0);
+            int ask = asks.asking(accountId, pending.id()).orElse(0);
             if (ask == 0) {
                 return givenUp(accountId, pending);
             }
@@ -166,7 +170,7 @@ class Purchases {
             } catch (RuntimeException e) {
                 // Failed without an answer: nothing of this request is on its way now, and a retry need not wait
                 // for one before the gateway's silence is trusted.
-                orders.askEnded(accountId, pending.id(), ask);
+                asks.askEnded(accountId, pending.id(), ask);
                 throw e;
             }
         }

@@ -1,6 +1,7 @@
 package io.till.checkout;
 
 import io.till.billing.Order;
+import io.till.billing.OrderChargeAsks;
 import io.till.billing.Orders;
 import io.till.billing.Payment;
 import io.till.billing.PaymentPlans;
@@ -45,6 +46,7 @@ class Settlements {
     private final Cards cards;
     private final Gateways gateways;
     private final Orders orders;
+    private final OrderChargeAsks asks;
     private final Payments payments;
     private final Subscriptions subscriptions;
     private final PaymentPlans paymentPlans;
@@ -55,7 +57,8 @@ class Settlements {
     private final MoneyMovements movements;
 
     Settlements(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
-        Gateways gateways, Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
+        Gateways gateways, Orders orders, OrderChargeAsks asks, Payments payments, Subscriptions subscriptions,
+        PaymentPlans paymentPlans,
         Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, MoneyMovements movements) {
         this.checkouts = checkouts;
         this.products = products;
@@ -64,6 +67,7 @@ class Settlements {
         this.cards = cards;
         this.gateways = gateways;
         this.orders = orders;
+        this.asks = asks;
         this.payments = payments;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
@@ -90,7 +94,7 @@ class Settlements {
             return Optional.empty();
         }
         // Read before the gateway is: a request that asks after this may be there by the time it answers.
-        Orders.ChargeAsks asks = orders.chargeAsks(accountId, orderId);
+        OrderChargeAsks.Asks asked = asks.of(accountId, orderId);
         Cart cart = cartOf(accountId, order);
         PaymentGateway gateway = gateways.forAccount(accountId);
         String chargeKey = "order:" + orderId;
@@ -99,12 +103,12 @@ class Settlements {
             : gateway.findCharge(accountId, chargeKey);
         Instant now = Timestamps.now(clock);
         if (order.total() > 0 && charge.isEmpty()) {
-            Instant trusted = silenceTrusted(order, asks, gateway.findChargeLag(accountId));
+            Instant trusted = silenceTrusted(order, asked, gateway.findChargeLag(accountId));
             if (trusted.isAfter(now)) {
                 return Optional.of(trusted);
             }
             boolean failed = Boolean.TRUE.equals(transaction.execute(status -> {
-                if (!orders.failUnasked(accountId, orderId, asks)) {
+                if (!asks.failUnasked(accountId, orderId, asked)) {
                     return false;
                 }
                 if (cart.promo() != null) {
@@ -130,7 +134,7 @@ class Settlements {
      * made when the order was last asked for (or written, if it never was), and once a request that asked then has
      * long reached the gateway if it ever will (at once, when that request failed without an answer).
      */
-    private static Instant silenceTrusted(Order order, Orders.ChargeAsks asks, Duration findChargeLag) {
+    private static Instant silenceTrusted(Order order, OrderChargeAsks.Asks asks, Duration findChargeLag) {
         if (asks.last() == null) {
             return order.createdAt().plus(findChargeLag);
         }
