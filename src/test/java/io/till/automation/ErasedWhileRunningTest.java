@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
 import io.till.testing.Await;
+import io.till.testing.PersonalDataSearch;
 import io.till.testing.TestAccounts;
 import io.till.testing.TestActions;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -122,32 +120,11 @@ class ErasedWhileRunningTest {
             .query(Boolean.class).single()).isFalse();
     }
 
-    /** The tables with a row whose text holds the value, in any case. */
     private List<String> tablesHolding(String value) {
-        var tables = db.sql("""
-            SELECT table_name FROM information_schema.tables
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'
-             ORDER BY table_name
-            """).query(String.class).list();
-        var holding = new ArrayList<String>();
-        for (String table : tables) {
-            long rows = db.sql("SELECT count(*) FROM " + table + " t WHERE strpos(lower(t::text), :value) > 0")
-                .param("value", value.toLowerCase(Locale.ROOT))
-                .query(Long.class)
-                .single();
-            if (rows > 0) {
-                holding.add(table);
-            }
-        }
-        return holding;
+        return PersonalDataSearch.tablesHolding(db, value);
     }
 
     private static String letters(int count) {
-        var random = ThreadLocalRandom.current();
-        var text = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            text.append((char) ('a' + random.nextInt(26)));
-        }
-        return text.toString();
+        return PersonalDataSearch.letters(count);
     }
 }

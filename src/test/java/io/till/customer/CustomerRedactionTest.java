@@ -6,10 +6,10 @@ import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
 import io.till.testing.Await;
 import io.till.testing.LockWaits;
+import io.till.testing.PersonalDataSearch;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import io.till.webhook.WebhookAgenda;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -521,24 +521,8 @@ class CustomerRedactionTest {
         assertThat(sent).isZero();
     }
 
-    /** The tables with a row whose text holds the value, in any case. */
     private List<String> tablesHolding(String value) {
-        var tables = db.sql("""
-            SELECT table_name FROM information_schema.tables
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%'
-             ORDER BY table_name
-            """).query(String.class).list();
-        var holding = new ArrayList<String>();
-        for (String table : tables) {
-            long rows = db.sql("SELECT count(*) FROM " + table + " t WHERE strpos(lower(t::text), :value) > 0")
-                .param("value", value.toLowerCase(java.util.Locale.ROOT))
-                .query(Long.class)
-                .single();
-            if (rows > 0) {
-                holding.add(table);
-            }
-        }
-        return holding;
+        return PersonalDataSearch.tablesHolding(db, value);
     }
 
     /** Answers kept for replays (bytes, which a table's text shows in hex) that hold the value. */
@@ -555,12 +539,7 @@ class CustomerRedactionTest {
     }
 
     private static String letters(int count) {
-        var random = java.util.concurrent.ThreadLocalRandom.current();
-        var text = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            text.append((char) ('a' + random.nextInt(26)));
-        }
-        return text.toString();
+        return PersonalDataSearch.letters(count);
     }
 
     private static String digits(int count) {
