@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A customer's personal data in their automation runs: what started each run, its state (the context it read), each
  * step's input, output and error (rendered emails among them), the reasons automations skipped their events, and what
  * the message and call records of their steps kept. Runs not yet ended are canceled first: a run about a person whose
- * data is gone has nobody left to email; one whose step is running ends as that step is written, redacted first.
+ * data is gone has nobody left to email; one whose step is running ends as that step is written, redacted first. An
+ * event of theirs recorded before the erasure starts no run after it.
  */
 @Component
 class AutomationPersonalData implements PersonalData {
@@ -28,12 +29,14 @@ class AutomationPersonalData implements PersonalData {
     private final JdbcClient db;
     private final JsonMapper json;
     private final Executions executions;
+    private final ExecutionQueue queue;
     private final Clock clock;
 
-    AutomationPersonalData(JdbcClient db, JsonMapper json, Executions executions, Clock clock) {
+    AutomationPersonalData(JdbcClient db, JsonMapper json, Executions executions, ExecutionQueue queue, Clock clock) {
         this.db = db;
         this.json = json;
         this.executions = executions;
+        this.queue = queue;
         this.clock = clock;
     }
 
@@ -61,6 +64,9 @@ class AutomationPersonalData implements PersonalData {
 
     @Override
     public void erase(String accountId, String customerId, Redaction redaction) {
+        // A run a matcher is starting about them now, from their data as it read it, is written before this looks, or
+        // not at all.
+        queue.holdForErasure(accountId, customerId);
         var live = db.sql("""
             SELECT id FROM executions
              WHERE account_id = :accountId AND customer_id = :customerId

@@ -61,7 +61,8 @@ class EventStarts {
      * An event as the matcher reads it: its snapshot, and what keeps automations from it; {@code causedBy} is the
      * run whose step raised it, if one did.
      */
-    private record Stored(ObjectNode snapshot, String customerId, boolean skipAutomations, String causedBy) {}
+    private record Stored(ObjectNode snapshot, String customerId, boolean skipAutomations, String causedBy,
+        boolean erased) {}
 
     /** A run for an event; {@code now}: started by this call, not one the event had. */
     record Started(Execution run, boolean now) {}
@@ -86,6 +87,9 @@ class EventStarts {
         var had = ranFor(accountId, automationId, eventId);
         if (had.isPresent()) {
             return new Started(had.get(), false);
+        }
+        if (event.erased()) {
+            throw erased(event);
         }
         if (event.skipAutomations()) {
             throw refused("Staff asked for this event to pass quietly (skip_automations): it starts no automation.");
@@ -122,8 +126,10 @@ class EventStarts {
             }
             return written;
         });
-        // Started now, or by another click a moment before: the one run for this event either way.
-        return new Started(ranFor(accountId, automationId, eventId).orElseThrow(), inserted.contains(start.id()));
+        // Started now, or by another click a moment before: the one run for this event either way; none when its
+        // customer was erased meanwhile.
+        var run = ranFor(accountId, automationId, eventId).orElseThrow(() -> erased(event));
+        return new Started(run, inserted.contains(start.id()));
     }
 
     private Optional<Execution> ranFor(String accountId, String automationId, String eventId) {
@@ -144,16 +150,21 @@ class EventStarts {
         return db.sql("""
             SELECT e.id, e.type, e.customer_id, e.occurred_at, e.data,
                    coalesce(e.data ->> 'skip_automations' = 'true', false) AS skip_automations,
-                   e.data -> 'caused_by' ->> 'execution_id' AS caused_by
+                   e.data -> 'caused_by' ->> 'execution_id' AS caused_by, e.erased
               FROM events e
              WHERE e.account_id = :accountId AND e.id = :id
             """)
             .param("accountId", accountId)
             .param("id", eventId)
             .query((rs, row) -> new Stored(Triggers.snapshot(json, rs), rs.getString("customer_id"),
-                rs.getBoolean("skip_automations"), rs.getString("caused_by")))
+                rs.getBoolean("skip_automations"), rs.getString("caused_by"), rs.getBoolean("erased")))
             .optional()
             .orElseThrow(() -> TillException.notFound("event", eventId));
+    }
+
+    private static TillException erased(Stored event) {
+        return refused("The personal data of customer " + event.customerId() + " was erased after this event: "
+            + "their runs were canceled, and the events they had start no more.");
     }
 
     private static TillException refused(String why) {

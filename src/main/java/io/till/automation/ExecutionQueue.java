@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -124,75 +125,133 @@ public class ExecutionQueue {
             }
         }
         var inserted = new HashSet<String>();
-        var goingOn = arrays.planned(() -> ExecutionResults.bindLogs(db.sql("""
-            WITH input AS (
-                SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
-                                     CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
-                                     CAST(:customers AS text[]), CAST(:statuses AS text[]), CAST(:states AS jsonb[]),
-                                     CAST(:logCounts AS int[]), CAST(:errors AS jsonb[]))
-                       AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id, status, state,
-                            log_count, error)),
-            inserted AS (
-                INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
-                                        customer_id, state, log_count, error, created_at, started_at, finished_at,
-                                        updated_at)
-                SELECT i.id, i.account_id, i.automation_id, i.version, i.status, i.trigger_key,
-                       coalesce(i.trigger, jsonb_build_object(
-                           'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
-                           'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                           'data', e.data)),
-                       i.customer_id, coalesce(i.state, CAST(:state AS jsonb)), i.log_count, i.error, :now,
-                       CASE WHEN i.log_count > 0 THEN :now END,
-                       CASE WHEN i.status IN ('succeeded', 'failed') THEN :now END, :now
-                  FROM input i
-                  -- One lookup by key per execution (LIMIT keeps it a lookup: joined, the planner may hash all events).
-                  LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
-                         ON true
-                ON CONFLICT (automation_id, trigger_key) DO NOTHING
-                RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count,
-                          status),
-            queued AS (
-                INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
-                SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
-                  FROM inserted
-                 WHERE status IN ('pending', 'running')),
-            logged AS (
-                INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
-                                             attempt, input, output, error, idempotency_key, started_at, finished_at)
-                SELECT ins.id, ins.account_id, l.nth, l.step_id, l.path, l.iteration, l.kind, l.status, l.attempt,
-                       l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
-                  FROM %s
-                  JOIN inserted ins ON ins.id = l.execution_id)
-            SELECT *, status IN ('pending', 'running') AS goes_on FROM inserted
-            """.formatted(ExecutionResults.LOGS)), logs, arrays)
-            .param("ids", BatchArrays.strings(batch, NewExecution::id))
-            .param("accounts", BatchArrays.strings(batch, NewExecution::accountId))
-            .param("automations", BatchArrays.strings(batch, NewExecution::automationId))
-            .param("versions", batch.stream().map(NewExecution::version).toArray(Integer[]::new))
-            .param("keys", BatchArrays.strings(batch, NewExecution::triggerKey))
-            .param("triggers", BatchArrays.strings(batch, e -> arrays.write(e.trigger())))
-            .param("customers", BatchArrays.strings(batch, NewExecution::customerId))
-            .param("statuses", BatchArrays.strings(batch, e -> e.head() == null ? "pending" : e.head().status()))
-            .param("states", BatchArrays.strings(batch, e -> e.head() == null
-                ? null
-                : json.writeValueAsString(StateJson.write(e.head().state()))))
-            .param("logCounts", batch.stream().map(e -> e.head() == null ? 0 : e.head().logs().size())
-                .toArray(Integer[]::new))
-            .param("errors", BatchArrays.strings(batch, e -> e.head() == null ? null : arrays.write(e.head().error())))
-            .param("state", json.writeValueAsString(StateJson.write(ExecutionState.start())))
-            .param("now", Timestamps.of(now))
-            .param("leaseEnd", lease == null ? null : Timestamps.of(now.plus(lease.length())))
-            .param("token", lease == null ? null : lease.token())
-            // With a trigger built from the event row, the JSON comes back only for those that go on, when leased.
-            .query((rs, row) -> {
-                inserted.add(rs.getString("id"));
-                return lease != null && rs.getBoolean("goes_on") ? claimed.mapRow(rs, row) : null;
-            })
-            .list()
-            .stream()
-            .filter(Objects::nonNull)
-            .toList());
+        // In one transaction with the hold, which lasts until it ends (the caller's, when there is one).
+        var goingOn = arrays.planned(() -> {
+            holdAgainstErasure(batch);
+            return ExecutionResults
+                .bindLogs(db.sql(
+                    """
+                        WITH input AS (
+                            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
+                                                 CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
+                                                 CAST(:customers AS text[]), CAST(:statuses AS text[]), CAST(:states AS jsonb[]),
+                                                 CAST(:logCounts AS int[]), CAST(:errors AS jsonb[]))
+                                   AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id, status, state,
+                                        log_count, error)),
+                        inserted AS (
+                            INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
+                                                    customer_id, state, log_count, error, created_at, started_at, finished_at,
+                                                    updated_at)
+                            SELECT i.id, i.account_id, i.automation_id, i.version, i.status, i.trigger_key,
+                                   coalesce(i.trigger, jsonb_build_object(
+                                       'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
+                                       'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                                       'data', e.data)),
+                                   i.customer_id, coalesce(i.state, CAST(:state AS jsonb)), i.log_count, i.error, :now,
+                                   CASE WHEN i.log_count > 0 THEN :now END,
+                                   CASE WHEN i.status IN ('succeeded', 'failed') THEN :now END, :now
+                              FROM input i
+                              -- One lookup by key per execution (LIMIT keeps it a lookup: joined, the planner may hash all events).
+                              LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
+                                     ON true
+                             -- Nothing from an event of a customer erased since it was read; see holdAgainstErasure.
+                             WHERE i.customer_id IS NULL
+                                OR NOT EXISTS (SELECT 1 FROM events x
+                                                WHERE x.account_id = i.account_id AND x.id = i.trigger_key AND x.erased)
+                            ON CONFLICT (automation_id, trigger_key) DO NOTHING
+                            RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count,
+                                      status),
+                        queued AS (
+                            INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
+                            SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
+                              FROM inserted
+                             WHERE status IN ('pending', 'running')),
+                        logged AS (
+                            INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
+                                                         attempt, input, output, error, idempotency_key, started_at, finished_at)
+                            SELECT ins.id, ins.account_id, l.nth, l.step_id, l.path, l.iteration, l.kind, l.status, l.attempt,
+                                   l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
+                              FROM %s
+                              JOIN inserted ins ON ins.id = l.execution_id)
+                        SELECT *, status IN ('pending', 'running') AS goes_on FROM inserted
+                        """
+                        .formatted(ExecutionResults.LOGS)),
+                    logs, arrays)
+                .param("ids", BatchArrays.strings(batch, NewExecution::id))
+                .param("accounts", BatchArrays.strings(batch, NewExecution::accountId))
+                .param("automations", BatchArrays.strings(batch, NewExecution::automationId))
+                .param("versions", batch.stream().map(NewExecution::version).toArray(Integer[]::new))
+                .param("keys", BatchArrays.strings(batch, NewExecution::triggerKey))
+                .param("triggers", BatchArrays.strings(batch, e -> arrays.write(e.trigger())))
+                .param("customers", BatchArrays.strings(batch, NewExecution::customerId))
+                .param("statuses", BatchArrays.strings(batch, e -> e.head() == null ? "pending" : e.head().status()))
+                .param("states", BatchArrays.strings(batch, e -> e.head() == null
+                    ? null
+                    : json.writeValueAsString(StateJson.write(e.head().state()))))
+                .param("logCounts", batch.stream().map(e -> e.head() == null ? 0 : e.head().logs().size())
+                    .toArray(Integer[]::new))
+                .param("errors",
+                    BatchArrays.strings(batch, e -> e.head() == null ? null : arrays.write(e.head().error())))
+                .param("state", json.writeValueAsString(StateJson.write(ExecutionState.start())))
+                .param("now", Timestamps.of(now))
+                .param("leaseEnd", lease == null ? null : Timestamps.of(now.plus(lease.length())))
+                .param("token", lease == null ? null : lease.token())
+                // With a trigger built from the event row, the JSON comes back only for those that go on, when leased.
+                .query((rs, row) -> {
+                    inserted.add(rs.getString("id"));
+                    return lease != null && rs.getBoolean("goes_on") ? claimed.mapRow(rs, row) : null;
+                })
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .toList();
+        });
         return new Started(inserted, goingOn);
+    }
+
+    /**
+     * Holds each customer the batch starts runs about against their erasure until the caller's transaction ends (the
+     * erasure takes the same key alone, {@link #holdForErasure}). The starts were decided from their data as read
+     * before, perhaps before an erasure that has ended since, and an erasure that is under way cannot see runs not yet
+     * written: so either the erasure came first, and the insert after this (a later statement, which sees it) starts
+     * nothing from an event it marked as recorded before it; or it waits for this transaction, and then finds the runs
+     * written here, cancels them and redacts what they hold. A run started by hand about an erased customer starts,
+     * from what staff gave it then.
+     */
+    private void holdAgainstErasure(List<NewExecution> batch) {
+        var people = new java.util.TreeSet<>(Comparator.comparing(Person::accountId)
+            .thenComparing(Person::customerId));
+        batch.stream().filter(start -> start.customerId() != null)
+            .forEach(start -> people.add(new Person(start.accountId(), start.customerId())));
+        if (!people.isEmpty()) {
+            db.sql("""
+                SELECT pg_advisory_xact_lock_shared(hashtextextended('erasure/' || k.account_id || '/' || k.customer_id,
+                                                                     0))
+                  FROM unnest(CAST(:accounts AS text[]), CAST(:customers AS text[]))
+                       WITH ORDINALITY AS k(account_id, customer_id, n)
+                 ORDER BY k.n
+                """)
+                .param("accounts", people.stream().map(Person::accountId).toArray(String[]::new))
+                .param("customers", people.stream().map(Person::customerId).toArray(String[]::new))
+                .query()
+                .listOfRows();
+        }
+    }
+
+    private record Person(String accountId, String customerId) {}
+
+    /**
+     * Takes the customer's erasure key alone until the erasure's transaction ends: runs being started about them from
+     * data read before are written first, or not at all ({@link #holdAgainstErasure}).
+     */
+    void holdForErasure(String accountId, String customerId) {
+        db.sql("""
+            SELECT pg_advisory_xact_lock(hashtextextended('erasure/' || :accountId || '/' || :customerId, 0))
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query()
+            .listOfRows();
     }
 
     /**

@@ -245,9 +245,11 @@ class Triggers {
         var started = queue.startClaimed(starts, now, lease);
         for (var start : starts) {
             if (start.head() != null && !started.inserted().contains(start.id())) {
-                // Started before (its event delivered twice): the steps taken for it here must not count twice.
-                throw new IllegalStateException("A run took steps at its start for " + start.triggerKey()
-                    + ", which had started " + start.automationId() + " before; the batch is matched again without");
+                // Started before (its event delivered twice), or not at all (its customer erased since the batch
+                // read the event): the steps taken for it here must not count.
+                throw new IllegalStateException("A run took steps at its start for " + start.triggerKey() + ", which "
+                    + "had started " + start.automationId() + " before or may not start it now (its customer erased); "
+                    + "the batch is matched again without");
             }
         }
         stepsAtStart.ended(starts);

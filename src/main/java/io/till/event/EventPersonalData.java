@@ -61,8 +61,16 @@ class EventPersonalData implements PersonalData {
             """, Map.of("accountId", accountId, "customerId", customerId)));
     }
 
+    /**
+     * Redacts their events' snapshots, and marks each event as recorded before the erasure: it starts no run after
+     * it, even for an automation that read its snapshot before ({@code ExecutionQueue} refuses that start).
+     */
     @Override
     public void erase(String accountId, String customerId, Redaction redaction) {
+        db.sql("UPDATE events SET erased = true WHERE account_id = :accountId AND customer_id = :customerId")
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .update();
         RedactedRows.rewrite(db, json, redaction, "events", List.of("id"), List.of(RedactedRows.Column.json("data")),
             "account_id = :accountId AND customer_id = :customerId",
             Map.of("accountId", accountId, "customerId", customerId));
