@@ -210,8 +210,12 @@ public class SignInThrottle {
             .map(oldest -> Duration.between(now, oldest.plus(window)));
     }
 
+    /**
+     * The email as the one person it names: trimmed as the sign-in trims it (every character up to the space, control
+     * characters among them) and of any other space, so that no way of writing it counts apart from the others.
+     */
     private static String emailSubject(String email) {
-        return "email:" + sha256(email.strip().toLowerCase(Locale.ROOT));
+        return "email:" + sha256(email.trim().strip().toLowerCase(Locale.ROOT));
     }
 
     private static String sha256(String text) {

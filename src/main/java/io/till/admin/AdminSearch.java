@@ -89,8 +89,9 @@ class AdminSearch {
             ? "redirect:/admin/customers/" + found.data().getFirst().id()
             : "redirect:" + UriComponentsBuilder.fromPath("/admin/customers")
                 .queryParam("q", needle)
-                .encode()
+                // Encoded after it is built, so that braces are searched for, not taken as a template's variables.
                 .build()
+                .encode()
                 .toUriString();
     }
 }

@@ -35,6 +35,8 @@ class MessagePersonalData implements PersonalData {
         return Map.of("messages", PersonalRows.of(db, json, """
             SELECT id, kind, to_address, from_address, subject, text_body, created_at FROM dev_messages
              WHERE account_id = :accountId AND lower(to_address) = ANY(:addresses)
+               -- A staff invitation is nobody's personal data, and its link would make whoever reads it staff.
+               AND NOT owners_only
             """, Map.of("accountId", accountId, "addresses",
             known.exact().stream().map(value -> value.toLowerCase(Locale.ROOT)).toArray(String[]::new))));
     }

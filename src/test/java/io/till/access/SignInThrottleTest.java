@@ -77,6 +77,20 @@ class SignInThrottleTest {
     }
 
     @Test
+    void anEmailWrittenWithControlCharactersAroundItIsTheSameEmailToTheLockout() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 12");
+        for (int i = 0; i < 5; i++) {
+            browser.signIn(email, "wrong password " + i);
+        }
+
+        // The sign-in trims every character up to the space from the ends, control characters among them.
+        for (String variant : List.of("\u0001" + email, email + "\u001b", "\u0002 " + email.toUpperCase() + "\t")) {
+            assertThat(browser.signIn(variant, "right password 12").status()).as(variant).isEqualTo(429);
+        }
+    }
+
+    @Test
     void theLockedOutPageSaysWhenToTryAgain() {
         var browser = browserFromAnotherAddress();
         String email = staffMember("right password 6");

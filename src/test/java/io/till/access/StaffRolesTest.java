@@ -2,6 +2,7 @@ package io.till.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.testing.Api;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -23,6 +24,9 @@ class StaffRolesTest {
 
     @Autowired
     TestAccounts accounts;
+
+    @Autowired
+    Api api;
 
     @Autowired
     JdbcClient db;
@@ -226,6 +230,27 @@ class StaffRolesTest {
         assertThat(message.status()).isEqualTo(404);
         assertThat(html.status()).isEqualTo(404);
         assertThat(owner.get("/admin/developers/mailbox/" + invitation).body()).contains("/admin/invites/");
+    }
+
+    @Test
+    void anInvitationIsNotInTheCopyOfTheDataOfACustomerGivenTheInviteesEmail() {
+        var account = accounts.create();
+        var owner = signedIn(account.id(), "owner");
+        var invited = owner.postForm("/admin/settings/staff/invites",
+            "email=partner@example.com&role=owner&_csrf=" + RawBrowser.csrf(owner.get("/admin/settings/staff").body()));
+        assertThat(invited.status()).isEqualTo(302);
+        var customer = api.post("/api/v1/customers", account.apiKey(), """
+            {"name": "Pat Partner", "email": "partner@example.com"}""");
+        assertThat(customer.status()).as(customer.text()).isEqualTo(201);
+        String id = customer.json().get("id").asString();
+
+        var copy = signedIn(account.id(), "staff").get("/admin/customers/" + id + "/personal-data.json");
+        var apiCopy = api.get("/api/v1/customers/" + id + "/personal_data", account.apiKey());
+
+        assertThat(copy.status()).isEqualTo(200);
+        assertThat(copy.body()).contains("Pat Partner").doesNotContain("/admin/invites/").doesNotContain("Join ");
+        assertThat(apiCopy.status()).as(apiCopy.text()).isEqualTo(200);
+        assertThat(apiCopy.text()).doesNotContain("/admin/invites/");
     }
 
     private RawBrowser signedIn(String accountId, String role) {

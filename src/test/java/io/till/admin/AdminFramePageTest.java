@@ -82,6 +82,11 @@ class AdminFramePageTest {
         page.getByLabel("Name or email").press("Enter");
         assertThat(page.getByRole(AriaRole.HEADING, named("Lyndon Johnson"))).isVisible();
 
+        // Braces, percent signs and ampersands are searched for as they are, listing what matches (nothing here).
+        page.getByLabel("Search customers, or paste an id").fill("johnson {x} 50% & co");
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+        assertThat(page.getByLabel("Name or email")).hasValue("johnson {x} 50% & co");
+
         page.getByLabel("Search customers, or paste an id").fill("exe_01kdoesnotmatter");
         page.getByLabel("Search customers, or paste an id").press("Enter");
         assertThat(page).hasURL(api.uri("/admin/executions/exe_01kdoesnotmatter").toString());
