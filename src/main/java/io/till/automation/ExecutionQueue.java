@@ -299,13 +299,25 @@ public class ExecutionQueue {
                   LIMIT (SELECT :limit - count(*) FROM fair))),
             -- A run that has ended (canceled by hand or by an event while a node moved its fired timer into the
             -- queue) may leave a queue row behind: it is dropped, never run, or the run would take its next step
-            -- and lose its end. One lookup by key per row picked.
+            -- and lose its end. So is one asked to cancel while a node held its step, which that node never wrote
+            -- (it died, or handed the run back): it ends here, as the save of that step would have ended it, instead
+            -- of taking the step again. One lookup by key per row picked.
             ended AS MATERIALIZED (
-                SELECT p.place FROM picked p
-                 CROSS JOIN LATERAL (SELECT status FROM executions WHERE id = p.execution_id) e
-                 WHERE e.status NOT IN ('pending', 'running', 'waiting')),
+                SELECT p.place, p.execution_id, e.status IN ('pending', 'running', 'waiting') AS canceling
+                  FROM picked p
+                 CROSS JOIN LATERAL (SELECT status, cancel_asked FROM executions WHERE id = p.execution_id) e
+                 WHERE e.status NOT IN ('pending', 'running', 'waiting') OR e.cancel_asked),
             dropped AS (
                 DELETE FROM execution_queue WHERE ctid = ANY(ARRAY(SELECT place FROM ended))),
+            canceled AS (
+                UPDATE executions
+                   SET status = 'canceled', cancel_asked = false, redact_asked = false, wake_at = NULL,
+                       lock_version = lock_version + 1, finished_at = :now, updated_at = :now
+                 WHERE id = ANY(ARRAY(SELECT execution_id FROM ended WHERE canceling))
+                   AND status IN ('pending', 'running', 'waiting')),
+            unwaited AS (
+                DELETE FROM execution_waits WHERE execution_id = ANY(ARRAY(SELECT execution_id FROM ended
+                                                                           WHERE canceling))),
             -- The rows picked, by their place (ctid, valid while this statement holds their locks): the queue's
             -- statistics are always wrong (it fills and empties within seconds), and joined by key the planner may
             -- scan the queue once for each row picked.

@@ -202,6 +202,34 @@ class EngineResilienceTest {
     }
 
     /**
+     * A run canceled while a node held its step is only asked to end when that step is written; a node that died
+     * holding it never writes it. The next claim, after the lease, ends it as canceled instead of taking the step:
+     * a "payment failed" email after the invoice was paid, say.
+     */
+    @Test
+    void aRunCanceledWhileADeadNodeHeldItEndsCanceledWhenClaimedAgainWithoutTakingItsStep() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+        queue.claim(UUID.randomUUID(), 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+
+        var canceled = api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null);
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        assertThat(statuses(List.of(id))).as("asked, while its step may be running").containsEntry(id, "pending");
+        clock.advance(Duration.ofMinutes(1));
+        agenda.runDue();
+
+        assertThat(statuses(List.of(id))).containsEntry(id, "canceled");
+        assertThat(TestActions.calls(db, store.id())).isEmpty();
+        assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id = :id").param("id", id)
+            .query(Long.class).single()).isZero();
+        assertThat(db.sql("SELECT cancel_asked FROM executions WHERE id = :id").param("id", id)
+            .query(Boolean.class).single()).isFalse();
+    }
+
+    /**
      * A claim reads the run as its statement began: the last write of the node it takes over from (frozen past its
      * lease, thawed at that moment, as the chaos suite once met) may commit in between. The write of what the claim
      * read is then refused, and the run goes back to the queue to be read afresh; before, its queue row was deleted
