@@ -143,9 +143,11 @@ public class ExecutionResults {
             -- statistics taken while the queue was nearly empty, the planner scanned the queue once for each of the
             -- runs' ids or the ids once for each of its rows (500 x 200 comparisons: 100 ms per save; 450 ms in a
             -- flood of 100,000).
+            -- Locked in the order of their ids, as cancels lock them (sorted in Java: by code unit, as "C" sorts): in
+            -- the order the steps ended, a save and a cancel of two runs of one customer could each wait for the other.
             held AS MATERIALIZED (
                 SELECT q.execution_id, q.ctid AS place
-                  FROM unnest(CAST(:ids AS text[])) AS i(id)
+                  FROM (SELECT id FROM unnest(CAST(:ids AS text[])) AS u(id) ORDER BY id COLLATE "C") AS i
                  CROSS JOIN LATERAL (SELECT execution_id, ctid FROM execution_queue
                                       WHERE execution_id = i.id AND lease_token = :token
                                         FOR UPDATE) q),

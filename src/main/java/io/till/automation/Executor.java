@@ -201,10 +201,11 @@ class Executor {
                 try {
                     queue.renewLeases(token, held, now.plus(lease));
                     renewed = now;
-                } catch (CannotGetJdbcConnectionException noConnection) {
-                    // Tried again at the next check, a tenth of a second on; renewals start with two thirds left.
-                    log.warn("No connection to renew the lease of {} executions; trying again: {}", held.size(),
-                        noConnection.getMessage());
+                } catch (CannotGetJdbcConnectionException | TransientDataAccessException notNow) {
+                    // No connection, or a deadlock lost to a cancel locking the same runs: tried again at the next
+                    // check, a tenth of a second on; renewals start with two thirds of the lease left.
+                    log.warn("Could not renew the lease of {} executions; trying again: {}", held.size(),
+                        notNow.getMessage());
                 }
             }
         }

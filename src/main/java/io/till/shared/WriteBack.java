@@ -5,12 +5,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * The write that records what a worker's round did outside the database (a message sent, a webhook delivered): when
- * no connection can be had (every one busy past the pool's timeout, or the database restarting), nothing was written,
+ * no connection can be had (every one busy past the pool's timeout, or the database restarting), or its transaction
+ * was rolled back for a moment's reason (it lost a deadlock to a cancel locking the same runs), nothing was written,
  * so the same write is tried again, with growing pauses, for as long as the round's lease holds. What was done is then
  * kept rather than left to be done again once the lease runs out. Past the lease, or on an interrupted thread, it gives
  * up: the work comes back with its lease and is done again under the same keys.
@@ -24,7 +26,8 @@ public final class WriteBack {
     private WriteBack() {}
 
     /**
-     * Runs {@code write}, trying it again while it finds no connection, for at most {@code lease}.
+     * Runs {@code write}, trying it again while it finds no connection or is rolled back for a passing reason, for at
+     * most {@code lease}.
      *
      * @param what what is written, for the log ("12 executions")
      */
@@ -34,12 +37,13 @@ public final class WriteBack {
         while (true) {
             try {
                 return write.get();
-            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException noConnection) {
+            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException
+                | TransientDataAccessException noConnection) {
                 // An interrupted thread's pause would end at once: it gives up, and the lease brings the work back.
                 if (System.nanoTime() + pause.toNanos() - giveUp > 0 || Thread.currentThread().isInterrupted()) {
                     throw noConnection;
                 }
-                log.warn("No connection to write back {}; trying again in {} ms: {}", what, pause.toMillis(),
+                log.warn("Could not write back {}; trying again in {} ms: {}", what, pause.toMillis(),
                     noConnection.getMessage());
                 LockSupport.parkNanos(pause.toNanos());
                 pause = pause.multipliedBy(2).compareTo(LAST_PAUSE) > 0 ? LAST_PAUSE : pause.multipliedBy(2);
