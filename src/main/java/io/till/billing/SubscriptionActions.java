@@ -103,7 +103,9 @@ public class SubscriptionActions {
      */
     @Transactional
     public Subscription keepForCustomer(String accountId, String customerId, String id) {
-        Subscription subscription = subscriptions.getForCustomer(accountId, customerId, id);
+        subscriptions.getForCustomer(accountId, customerId, id);
+        // Read under the lock: staff may keep it and cancel it again between a read before and the buyer's keep.
+        Subscription subscription = lock(accountId, id);
         if (subscription.status().equals("canceling")
             && !Cancellation.By.CUSTOMER.code().equals(subscription.canceledBy())) {
             throw new TillException(ErrorCode.INVALID_STATE, "This subscription was canceled by the seller, so only "
@@ -188,7 +190,7 @@ public class SubscriptionActions {
 
     /**
      * Chooses which saved card pays this subscription; its unpaid invoices are retried at once with it, unless it is
-     * the card that just failed on them.
+     * the card that just failed on them. The card that pays it already changes nothing.
      */
     @Transactional
     Subscription changeCard(String accountId, String id, String cardId) {
@@ -196,6 +198,10 @@ public class SubscriptionActions {
         subscription.require(Subscription.Change.CHANGE_CARD);
         Instant now = Timestamps.now(clock);
         var card = payingCard(accountId, subscription.customerId(), cardId, "this subscription's customer", now);
+        if (cardId.equals(subscription.cardId())) {
+            // Already its card: nothing changes, so nothing is said (card.updated starts automations) nor retried.
+            return subscription;
+        }
         subscriptions.setCard(accountId, id, cardId, now);
         events.record(accountId, EventType.CARD_UPDATED, subscription.customerId(), Map.of("card", card,
             "subscription", subscriptions.get(accountId, id), "customer",
@@ -221,13 +227,19 @@ public class SubscriptionActions {
         return card;
     }
 
-    /** Chooses which saved card pays this plan; its unpaid installments are retried at once with it. */
+    /**
+     * Chooses which saved card pays this plan; its unpaid installments are retried at once with it. The card that pays
+     * it already changes nothing.
+     */
     @Transactional
     PaymentPlan changePlanCard(String accountId, String id, String cardId) {
         paymentPlans.get(accountId, id);
         PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
         Instant now = Timestamps.now(clock);
         var card = payingCard(accountId, plan.customerId(), cardId, "this plan's customer", now);
+        if (cardId.equals(plan.cardId())) {
+            return plan;
+        }
         paymentPlans.setCard(accountId, id, cardId, now);
         events.record(accountId, EventType.CARD_UPDATED, plan.customerId(), Map.of("card", card, "payment_plan",
             paymentPlans.get(accountId, id), "customer", customers.get(accountId, plan.customerId())));

@@ -43,7 +43,8 @@ class StaffCardLinkPages {
             redirect.addFlashAttribute("flash", message);
         } catch (TillException refused) {
             if (refused.code() == io.till.shared.ErrorCode.NOT_FOUND) {
-                throw refused;
+                // The customer's page says so in the dashboard's frame (this class's errors would get the portal's).
+                return "redirect:" + (id.matches("[A-Za-z0-9_]+") ? "/admin/customers/" + id : "/admin/customers");
             }
             redirect.addFlashAttribute("flashError", refused.getMessage());
         }

@@ -102,6 +102,39 @@ class SubscriptionActionsTest {
     }
 
     /**
+     * Choosing the card that already pays a subscription or plan changes nothing, so it says nothing: card.updated
+     * starts automations (a thank-you, a CRM sync) for a change that never happened, once per click of a form
+     * submitted twice.
+     */
+    @Test
+    void choosingTheCardThatAlreadyPaysRaisesNoCardUpdated() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        var plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(customer, shop.plan()))
+            .json();
+        String mastercard = shops.saveCard(shop, customer, "pm_card_mastercard");
+        long updatesBefore = shops.types(shop, customer).stream().filter("card.updated"::equals).count();
+
+        for (String path : List.of("/api/v1/subscriptions/" + order.get("subscription_id").asString(),
+            "/api/v1/payment_plans/" + plan.get("payment_plan_id").asString())) {
+            var first = api.post(path + "/change_card", shop.apiKey(), "{\"payment_method_id\": \"" + mastercard
+                + "\"}");
+            assertThat(first.status()).as(first.text()).isEqualTo(200);
+            int events = shops.events(shop, customer).size();
+            var again = api.post(path + "/change_card", shop.apiKey(), "{\"payment_method_id\": \"" + mastercard
+                + "\"}");
+
+            assertThat(again.status()).as(again.text()).isEqualTo(200);
+            assertThat(again.json().get("card_id").asString()).isEqualTo(mastercard);
+            assertThat(shops.events(shop, customer)).as(path).hasSize(events);
+        }
+        assertThat(shops.types(shop, customer).stream().filter("card.updated"::equals).count())
+            .as("one for each change made").isEqualTo(updatesBefore + 2);
+    }
+
+    /**
      * An expired card would only be declined at the next bill: change_card refuses it, naming the field, and changes
      * nothing (no card, no card.updated), for a subscription and a plan alike, as the portal's choice does.
      */
