@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -62,10 +65,16 @@ public class EgressClient implements DisposableBean {
                 Outcome {}
     }
 
+    /** Cuts off calls past their deadline: one daemon thread, which only cancels. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("till-egress-deadlines").factory());
+
     private final CloseableHttpClient http;
     private final RequestConfig defaults;
+    private final Duration deadline;
 
     public EgressClient(EgressGuard guard, EgressSettings settings) {
+        this.deadline = settings.deadline();
         var timeout = Timeout.of(settings.timeout());
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
             .setDnsResolver(new CheckingResolver(guard))
@@ -112,6 +121,9 @@ public class EgressClient implements DisposableBean {
             if (uri.getRawUserInfo() != null) {
                 return "must not carry a user name or password";
             }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                return "must have a port from 1 to 65535";
+            }
             return null;
         } catch (URISyntaxException e) {
             return "is not a valid URL";
@@ -137,7 +149,7 @@ public class EgressClient implements DisposableBean {
         if (body != null) {
             request.setEntity(new ByteArrayEntity(body, ContentType.parse(contentType)));
         }
-        var exchanged = exchange(request, MAX_BODY);
+        var exchanged = exchange(request, MAX_BODY, deadline);
         if (exchanged.outcome() instanceof Outcome.Answered a) {
             return new Outcome.Answered(a.status(), a.headers(), new String(exchanged.body(), StandardCharsets.UTF_8),
                 a.durationMs());
@@ -159,14 +171,30 @@ public class EgressClient implements DisposableBean {
         var time = Timeout.of(timeout);
         request.setConfig(RequestConfig.copy(defaults).setResponseTimeout(time).setConnectionRequestTimeout(time)
             .setConnectTimeout(time).build());
-        return exchange(request, maxBody);
+        return exchange(request, maxBody, timeout.multipliedBy(2));
     }
 
     /** What {@link #download} got: the outcome and, when answered, up to its limit of the body's bytes. */
     public record Download(Outcome outcome, byte[] body, boolean truncated) {}
 
-    private Download exchange(HttpUriRequestBase request, int maxBody) {
+    /** The call, cut off once {@code within} has passed since it began, whatever it was doing then. */
+    private Download exchange(HttpUriRequestBase request, int maxBody, Duration within) {
         long started = System.nanoTime();
+        var cutOff = DEADLINES.schedule(request::cancel, within.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            var exchanged = exchange(request, maxBody, started);
+            if (cutOff.isDone() && !(exchanged.outcome() instanceof Outcome.Refused)) {
+                // Whatever the cut left behind (a failed read, a short body) is no answer.
+                return failed(new Outcome.Unreachable("no whole answer within " + within.toSeconds() + " s", true,
+                    millisSince(started), ConnectionFailure.TIMED_OUT));
+            }
+            return exchanged;
+        } finally {
+            cutOff.cancel(false);
+        }
+    }
+
+    private Download exchange(HttpUriRequestBase request, int maxBody, long started) {
         try (var response = http.executeOpen(null, request, null)) {
             var answered = new LinkedHashMap<String, String>();
             for (Header header : response.getHeaders()) {
@@ -191,6 +219,10 @@ public class EgressClient implements DisposableBean {
             return failed(failure(e, millisSince(started)));
         } catch (UncheckedIOException e) {
             return failed(failure(e.getCause(), millisSince(started)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Refused by the client before anything was sent (a URL it cannot use): never thrown at the caller.
+            return failed(new Outcome.Refused("the URL cannot be called: " + ConnectionFailure.PROTOCOL.sentence(),
+                millisSince(started)));
         }
     }
 

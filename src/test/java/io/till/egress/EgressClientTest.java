@@ -73,6 +73,21 @@ class EgressClientTest {
             }
             exchange.close();
         });
+        server.createContext("/trickle", exchange -> {
+            hits.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                // A byte every 200 ms, each well within the read timeout: 30 bytes take 6 s, unless released.
+                for (int i = 0; i < 30 && !release.await(200, TimeUnit.MILLISECONDS); i++) {
+                    out.write('x');
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // The client hung up: expected.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
@@ -88,7 +103,7 @@ class EgressClientTest {
     }
 
     static EgressClient client(String allow, Duration timeout) {
-        var settings = new EgressSettings(allow, timeout);
+        var settings = new EgressSettings(allow, timeout, Duration.ofSeconds(30));
         return new EgressClient(new EgressGuard(settings), settings);
     }
 
@@ -178,6 +193,24 @@ class EgressClientTest {
         assertThat(outcome.durationMs()).isLessThan(5_000);
     }
 
+    /**
+     * A receiver that trickles its answer, each byte within the read timeout of the last, is cut off at the deadline:
+     * it held a webhook round (and every delivery of other accounts in it) past its lease for as long as it liked.
+     */
+    @Test
+    void cutsOffAReceiverThatTricklesItsAnswerAtTheDeadline() {
+        var settings = new EgressSettings("127.0.0.1/32", Duration.ofSeconds(2), Duration.ofSeconds(1));
+        var client = new EgressClient(new EgressGuard(settings), settings);
+
+        var outcome = client.post(local("/trickle"), Map.of(), new byte[0], "application/json");
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Unreachable.class, unreachable -> {
+            assertThat(unreachable.timedOut()).isTrue();
+            assertThat(unreachable.kind()).isEqualTo(ConnectionFailure.TIMED_OUT);
+        });
+        assertThat(outcome.durationMs()).isLessThan(5_000);
+    }
+
     @Test
     void downloadsTheBytesOfAnAnswerUpToItsLimitAndSaysWhenThereWasMore() {
         var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));
@@ -210,7 +243,7 @@ class EgressClientTest {
     /** A guard whose refusal reaches the HTTP client wrapped in another failure, as a resolver in between may pass it. */
     static EgressClient refusingWrapped(java.util.function.Function<RefusedDestination, RuntimeException> unchecked,
         java.util.function.Function<RefusedDestination, UnknownHostException> checked) {
-        var settings = new EgressSettings("", Duration.ofSeconds(2));
+        var settings = new EgressSettings("", Duration.ofSeconds(2), Duration.ofSeconds(30));
         return new EgressClient(new EgressGuard(settings) {
             @Override
             public List<InetAddress> resolve(String host) throws UnknownHostException {
@@ -257,6 +290,10 @@ class EgressClientTest {
         assertThat(EgressClient.invalidUrl("https:///path")).isNotNull();
         assertThat(EgressClient.invalidUrl("https://user:pw@example.com/")).isNotNull();
         assertThat(EgressClient.invalidUrl("https://example.com/" + "a".repeat(2048))).isNotNull();
+        assertThat(EgressClient.invalidUrl("https://example.com:99999/h")).isEqualTo("must have a port from 1 to "
+            + "65535");
+        assertThat(EgressClient.invalidUrl("https://example.com:0/h")).isNotNull();
+        assertThat(EgressClient.invalidUrl("https://example.com:8443/h")).isNull();
         assertThat(EgressClient.invalidUrl("https://example.com/hooks?x=1")).isNull();
     }
 }

@@ -37,7 +37,7 @@ class EgressGuardTest {
     }
 
     static EgressGuard guard(String allow) {
-        return new EgressGuard(new EgressSettings(allow, Duration.ofSeconds(2)));
+        return new EgressGuard(new EgressSettings(allow, Duration.ofSeconds(2), Duration.ofSeconds(30)));
     }
 
     @ParameterizedTest

@@ -17,8 +17,9 @@ class SmtpFailuresTest {
     /** A refusal of the SMTP host, in whichever of the failed messages it is, is never retried as if transient. */
     @Test
     void aRefusedDestinationAmongTheFailedMessagesIsPermanent() {
-        var refusal = catchThrowable(() -> new EgressGuard(new EgressSettings("", Duration.ofSeconds(1))).resolve(
-            "127.0.0.1"));
+        var refusal = catchThrowable(
+            () -> new EgressGuard(new EgressSettings("", Duration.ofSeconds(1), Duration.ofSeconds(30))).resolve(
+                "127.0.0.1"));
         var failed = new LinkedHashMap<Object, Exception>();
         failed.put("first", new MessagingException("Couldn't connect to host", new SocketTimeoutException(
             "connect timed out")));
