@@ -130,6 +130,10 @@ public class BillingActions {
                 planInstallments.resume(accountId, closed.paymentPlanId(), Timestamps.now(clock));
             }
         }
+        if (status.equals("uncollectible") && closed.paymentPlanId() != null) {
+            // Written off, the installment is never billed again: an active plan owing nothing else may be done.
+            planInstallments.completeIfBilledOut(accountId, closed.paymentPlanId(), Timestamps.now(clock));
+        }
         if (status.equals("void") && closed.subscriptionId() != null) {
             // Voided, nothing of it is owed any more: past due or unpaid for it alone would describe nothing. An
             // invoice written off as uncollectible is still owed (bad debt, as Stripe's dunning settings keep it

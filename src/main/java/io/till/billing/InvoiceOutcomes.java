@@ -65,8 +65,9 @@ class InvoiceOutcomes {
         } else {
             boolean wasUnpaid = paymentPlans.lockForUpdate(accountId, invoice.paymentPlanId()).status()
                 .equals("unpaid");
-            PaymentPlan plan = paymentPlans.installmentPaid(accountId, invoice.paymentPlanId(), now);
-            if (wasUnpaid) {
+            boolean othersOwed = !invoices.unpaidFor(accountId, null, invoice.paymentPlanId()).isEmpty();
+            PaymentPlan plan = paymentPlans.installmentPaid(accountId, invoice.paymentPlanId(), othersOwed, now);
+            if (wasUnpaid && plan.isActive()) {
                 // An installment that fell due while it was unpaid billed nothing: it is billed now.
                 planInstallments.resume(accountId, plan.id(), now);
             }
@@ -78,6 +79,8 @@ class InvoiceOutcomes {
             if (plan.status().equals("completed")) {
                 events.record(accountId, EventType.PAYMENT_PLAN_COMPLETED, customerId, Map.of("payment_plan", plan,
                     "customer", customer));
+            } else {
+                planInstallments.completeIfBilledOut(accountId, plan.id(), now);
             }
         }
     }
@@ -94,7 +97,7 @@ class InvoiceOutcomes {
         }
         subscriptions.setStatus(accountId, subscription.id(), "active", now);
         if (!subscription.currentPeriodEnd().isAfter(now)) {
-            subscriptions.advancePeriod(accountId, subscription.id(), subscription.currentPeriodStart(), now, now);
+            subscriptions.restartPeriods(accountId, subscription, now);
             jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now);
         }
         events.record(accountId, EventType.SUBSCRIPTION_ACTIVATED, customer.id(), Map.of("subscription",

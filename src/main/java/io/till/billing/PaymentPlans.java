@@ -29,7 +29,9 @@ public class PaymentPlans {
      */
     public static final String AMOUNT_PAID = """
         (coalesce((SELECT oi.amount - CASE WHEN od.subtotal > 0
-                                           THEN (od.discount * oi.amount + od.subtotal / 2) / od.subtotal
+                                           -- In numeric: a discount times a price may pass a bigint's range.
+                                           THEN CAST(div(CAST(od.discount AS numeric) * oi.amount + od.subtotal / 2,
+                                                         od.subtotal) AS bigint)
                                            ELSE 0 END
                      FROM orders od
                      JOIN order_items oi ON oi.account_id = od.account_id AND oi.order_id = od.id
@@ -110,25 +112,39 @@ public class PaymentPlans {
     }
 
     /**
-     * Counts a paid installment: the plan completes once every installment is paid; an unpaid one is active again,
-     * and a canceled one (an installment in flight when staff canceled) stays canceled.
+     * Counts a paid installment: the plan completes once every installment is paid; an unpaid one is active again
+     * unless {@code othersOwed} (another installment is still unpaid, as a subscription stays past due for its older
+     * invoice), and a canceled one (an installment in flight when staff canceled) stays canceled.
      */
-    PaymentPlan installmentPaid(String accountId, String id, Instant now) {
+    PaymentPlan installmentPaid(String accountId, String id, boolean othersOwed, Instant now) {
         db.sql("""
             UPDATE payment_plans
                SET installments_paid = installments_paid + 1,
                    status = CASE WHEN installments_paid + 1 >= installments THEN 'completed'
-                                 WHEN status = 'unpaid' THEN 'active'
+                                 WHEN status = 'unpaid' AND NOT :othersOwed THEN 'active'
                                  ELSE status END,
                    next_bill_at = CASE WHEN installments_paid + 1 >= installments THEN NULL ELSE next_bill_at END,
                    updated_at = :now, version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("othersOwed", othersOwed)
+            .param("now", Timestamps.of(now))
+            .param("accountId", accountId)
+            .param("id", id)
+            .update();
+        return get(accountId, id);
+    }
+
+    /** Ends a plan that has nothing left to bill: {@code completed}, with no next bill date. */
+    void complete(String accountId, String id, Instant now) {
+        db.sql("""
+            UPDATE payment_plans SET status = 'completed', next_bill_at = NULL, updated_at = :now, version = version + 1
              WHERE account_id = :accountId AND id = :id
             """)
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", id)
             .update();
-        return get(accountId, id);
     }
 
     void setStatus(String accountId, String id, String status, Instant now) {

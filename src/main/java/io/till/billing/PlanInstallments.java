@@ -1,6 +1,10 @@
 package io.till.billing;
 
+import io.till.customer.Customers;
+import io.till.event.EventType;
+import io.till.event.Events;
 import java.time.Instant;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,11 +18,34 @@ class PlanInstallments {
     private final PaymentPlans paymentPlans;
     private final Invoices invoices;
     private final BillingSchedule schedule;
+    private final Events events;
+    private final Customers customers;
 
-    PlanInstallments(PaymentPlans paymentPlans, Invoices invoices, BillingSchedule schedule) {
+    PlanInstallments(PaymentPlans paymentPlans, Invoices invoices, BillingSchedule schedule, Events events,
+        Customers customers) {
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
         this.schedule = schedule;
+        this.events = events;
+        this.customers = customers;
+    }
+
+    /**
+     * Completes an active plan that has nothing left to bill and owes nothing ({@code payment_plan.completed}): every
+     * installment was paid but one that staff wrote off as uncollectible, which keeps its number and is never billed
+     * again. Without this it stayed active for good, with no next bill date and nothing that could give it one.
+     * Answers whether it completed it.
+     */
+    boolean completeIfBilledOut(String accountId, String planId, Instant now) {
+        PaymentPlan plan = paymentPlans.lockForUpdate(accountId, planId);
+        if (!plan.isActive() || invoices.nextInstallment(accountId, plan) <= plan.installments()
+            || !invoices.unpaidFor(accountId, null, planId).isEmpty()) {
+            return false;
+        }
+        paymentPlans.complete(accountId, planId, now);
+        events.record(accountId, EventType.PAYMENT_PLAN_COMPLETED, plan.customerId(), Map.of("payment_plan",
+            paymentPlans.get(accountId, planId), "customer", customers.get(accountId, plan.customerId())));
+        return true;
     }
 
     /**

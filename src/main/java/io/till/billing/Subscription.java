@@ -43,6 +43,23 @@ public record Subscription(
     }
 
     /**
+     * Where its fixed term ends once its periods start again at {@code restart}, after its period ended while it was
+     * paused (or unpaid): as many renewals after {@code restart} as were left after the period it stopped in, so that a
+     * pause uses up none of the term's payments. Null without a term.
+     */
+    Instant termEndRestartedAt(Instant restart) {
+        if (endsAt == null) {
+            return null;
+        }
+        Instant end = restart;
+        for (Instant renewal = currentPeriodEnd; renewal
+            .isBefore(endsAt); renewal = Periods.after(renewal, interval, intervalCount, periodAnchor())) {
+            end = Periods.after(end, interval, intervalCount, periodAnchor());
+        }
+        return end;
+    }
+
+    /**
      * The statuses a customer's stats count as active: billing now, or paid up to a cancellation. Not a paused one,
      * which bills nothing until it resumes (the win-back template reads {@code active_subscriptions} as "came back").
      */

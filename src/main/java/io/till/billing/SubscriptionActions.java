@@ -37,10 +37,12 @@ public class SubscriptionActions {
     private final CardRecovery recovery;
     private final PlanInstallments planInstallments;
     private final UnpaidVoids unpaidVoids;
+    private final BillingSchedule schedule;
 
     SubscriptionActions(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, BillingJobs jobs,
         Cards cards, Customers customers, Events events, Clock clock, CardRecovery recovery,
-        PlanInstallments planInstallments, UnpaidVoids unpaidVoids) {
+        PlanInstallments planInstallments, UnpaidVoids unpaidVoids, BillingSchedule schedule) {
+        this.schedule = schedule;
         this.recovery = recovery;
         this.unpaidVoids = unpaidVoids;
         this.planInstallments = planInstallments;
@@ -174,7 +176,7 @@ public class SubscriptionActions {
         subscription.require(Subscription.Change.RESUME);
         Instant now = Timestamps.now(clock);
         if (!subscription.currentPeriodEnd().isAfter(now)) {
-            subscriptions.advancePeriod(accountId, id, subscription.currentPeriodStart(), now, now);
+            subscriptions.restartPeriods(accountId, subscription, now);
         }
         subscriptions.setStatus(accountId, id, runningStatus(accountId, subscriptions.get(accountId, id)), now);
         jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, id,
@@ -269,6 +271,8 @@ public class SubscriptionActions {
                 unpaidVoids.voidUnpaid(accountId, null, id);
             } else {
                 planInstallments.resume(accountId, id, now);
+                // Active again with nothing left to bill (its last unpaid installment was written off): completed.
+                planInstallments.completeIfBilledOut(accountId, id, now);
             }
         }
         if (nextBillAt != null) {
@@ -284,7 +288,8 @@ public class SubscriptionActions {
                     + "to be billed again");
             }
             paymentPlans.setNextBill(accountId, id, nextBillAt, now);
-            jobs.schedule(accountId, BillingJobs.Kind.PLAN_INSTALLMENT, id, nextBillAt);
+            // With the reminders ahead of it, at their offsets from the new date (those of the old one say nothing).
+            schedule.nextInstallment(accountId, plan, now, nextBillAt, invoices.nextInstallment(accountId, plan));
         }
         return paymentPlans.get(accountId, id);
     }

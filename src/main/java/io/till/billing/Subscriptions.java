@@ -201,6 +201,23 @@ public class Subscriptions {
             .update();
     }
 
+    /**
+     * Starts its periods again at {@code restart}, billed then (its renewal is due at once), after its period ended
+     * while it was paused or unpaid; a fixed term ends as many renewals later as it had left.
+     */
+    void restartPeriods(String accountId, Subscription subscription, Instant restart) {
+        db.sql("""
+            UPDATE subscriptions SET current_period_end = :restart, ends_at = :endsAt, updated_at = :restart,
+                   version = version + 1
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("restart", Timestamps.of(restart))
+            .param("endsAt", Timestamps.of(subscription.termEndRestartedAt(restart)))
+            .param("accountId", accountId)
+            .param("id", subscription.id())
+            .update();
+    }
+
     void advancePeriod(String accountId, String id, Instant start, Instant end, Instant now) {
         db.sql("""
             UPDATE subscriptions SET current_period_start = :start, current_period_end = :end, updated_at = :now,

@@ -180,7 +180,7 @@ class PortalOverview {
                    -- Subscription.nextBill's rule: renewing, and not in the last period of a fixed term.
                    s.status IN ('trialing', 'active', 'past_due')
                        AND (s.ends_at IS NULL OR s.current_period_end < s.ends_at) AS bills_again,
-                   (SELECT sum(i.amount_due) FROM invoices i
+                   (SELECT sum(i.amount_due - i.amount_credited) FROM invoices i
                      WHERE i.account_id = s.account_id AND i.customer_id = s.customer_id AND i.subscription_id = s.id
                        AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid
               FROM subscriptions s
@@ -223,7 +223,7 @@ class PortalOverview {
                    pp.interval, pp.interval_count, pp.next_bill_at, pp.installments, pp.installments_paid,
                    c.brand AS card_brand, c.last4 AS card_last4, c.exp_month AS card_exp_month,
                    c.exp_year AS card_exp_year,
-                   (SELECT sum(i.amount_due) FROM invoices i
+                   (SELECT sum(i.amount_due - i.amount_credited) FROM invoices i
                      WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
                        AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid,
                    """ + PaymentPlans.AMOUNT_PAID + """

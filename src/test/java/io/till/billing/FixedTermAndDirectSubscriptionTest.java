@@ -45,6 +45,41 @@ class FixedTermAndDirectSubscriptionTest {
         assertThat(types).filteredOn("subscription.renewal_upcoming"::equals).hasSize(2);
     }
 
+    /**
+     * A pause takes none of a fixed term's payments: resumed after its period ended, it bills the rest of its cycles
+     * from then. The term's end stayed where it was, so a subscription of 3 payments paused for two months ended
+     * after 2, shown as completed.
+     */
+    @Test
+    void aFixedTermPausedPastItsPeriodStillBillsAllItsCyclesAfterItResumes() {
+        var shop = shops.open();
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Bootcamp", "options": [{"name": "3 months", "kind": "subscription", "amount": 5000,
+             "currency": "usd", "interval": "month", "cycles": 3}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Bootcamp", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(product.get("options").get(0).get("id").asString())).json();
+        String id = order.get("subscription_id").asString();
+        shops.advance(shop, "P10D");
+        assertThat(api.post("/api/v1/subscriptions/" + id + "/pause", shop.apiKey(), null).status()).isEqualTo(200);
+        shops.advance(shop, "P75D");
+
+        var resumed = api.post("/api/v1/subscriptions/" + id + "/resume", shop.apiKey(), null);
+        assertThat(resumed.status()).as(resumed.text()).isEqualTo(200);
+        shops.advance(shop, "PT1M");
+        assertThat(ledger.successfulCharges(shop.accountId())).as("the second payment, at the resume").isEqualTo(2);
+        assertThat(shops.subscription(shop, id).get("status").asString()).isEqualTo("active");
+        shops.advance(shop, "P35D");
+        assertThat(ledger.successfulCharges(shop.accountId())).as("the third, a month on").isEqualTo(3);
+        assertThat(shops.subscription(shop, id).get("status").asString()).isEqualTo("active");
+        shops.advance(shop, "P35D");
+
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(3);
+        assertThat(shops.subscription(shop, id).get("status").asString()).isEqualTo("canceled");
+    }
+
     @Test
     void refusesCyclesOnOtherKindsOfOption() {
         var shop = shops.open();

@@ -29,6 +29,8 @@ class PlanBilledAgainTest {
     Shops shops;
     @Autowired
     SandboxLedger ledger;
+    @Autowired
+    BillingActions actions;
 
     @Test
     void billsAtOnceAnInstallmentWhoseDatePassedWhileThePlanWasCanceled() {
@@ -133,6 +135,88 @@ class PlanBilledAgainTest {
         assertThat(completed.get("status").asString()).isEqualTo("completed");
         assertThat(completed.get("installments_paid").asInt()).isEqualTo(3);
         assertThat(installments(shop, plan)).containsExactly("2 paid", "3 paid");
+    }
+
+    /**
+     * An installment written off as uncollectible keeps its number and is never billed again: once the rest is paid,
+     * the plan has run its course. It stayed active for good, with no next bill date and nothing to give it one.
+     */
+    @Test
+    void aPlanWhoseUnpaidInstallmentWasWrittenOffCompletesOnceTheOthersArePaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        changeCard(shop, plan, shops.saveCard(shop, customer, "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P40D");
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
+        String second = planInvoices(shop, plan).getLast().get("id").asString();
+
+        actions.markUncollectible(shop.accountId(), second);
+        assertThat(plan(shop, plan).get("status").asString()).as("owed still, until staff act").isEqualTo("unpaid");
+        patch(shop, plan, "{\"status\": \"active\"}");
+        changeCard(shop, plan, visa);
+        shops.advance(shop, "P31D");
+
+        var completed = plan(shop, plan);
+        assertThat(completed.get("status").asString()).isEqualTo("completed");
+        assertThat(completed.get("installments_paid").asInt()).isEqualTo(2);
+        assertThat(completed.get("next_bill_at").isNull()).isTrue();
+        assertThat(installments(shop, plan)).containsExactly("2 uncollectible", "3 paid");
+        assertThat(shops.types(shop, customer).stream().filter("payment_plan.completed"::equals)).hasSize(1);
+    }
+
+    /**
+     * Paying a later installment of an unpaid plan leaves it unpaid while an earlier one is still owed, as a
+     * subscription stays past due for its older invoice: active again, it would bill on as if nothing were owed.
+     */
+    @Test
+    void anUnpaidPlanStaysUnpaidWhenALaterInstallmentIsPaidWhileAnEarlierOneIsOwed() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        changeCard(shop, plan, shops.saveCard(shop, customer, "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P40D");
+        patch(shop, plan, "{\"status\": \"active\"}");
+        shops.advance(shop, "P40D");
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
+        assertThat(installments(shop, plan)).containsExactly("2 issued", "3 issued");
+        String third = planInvoices(shop, plan).getLast().get("id").asString();
+
+        var paid = api.post("/api/v1/invoices/" + third + "/pay", shop.apiKey(), "{\"payment_method_id\": \""
+            + visa + "\"}");
+
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        assertThat(installments(shop, plan)).containsExactly("2 issued", "3 paid");
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
+    }
+
+    /**
+     * Staff moving a plan's next bill date move its reminder too: the one ahead of the old date says nothing (the
+     * installment is no longer that close), so without one ahead of the new date the buyer was charged unannounced.
+     */
+    @Test
+    void aNextBillDateMovedByStaffIsAnnouncedAheadOfTheNewDate() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        Instant moved = now(shop).plus(Duration.ofDays(50));
+
+        var patched = patch(shop, plan, "{\"next_bill_at\": \"" + moved + "\"}");
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+        shops.advance(shop, "P45D");
+
+        var upcoming = shops.events(shop, customer).stream()
+            .filter(event -> event.get("type").asString().equals("payment_plan.payment_upcoming"))
+            .toList();
+        assertThat(upcoming).hasSize(1);
+        assertThat(Instant.parse(upcoming.getFirst().get("occurred_at").asString()))
+            .isEqualTo(moved.minus(Duration.ofDays(7)));
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(1);
     }
 
     private Api.Response patch(Shops.Shop shop, String plan, String body) {

@@ -350,6 +350,29 @@ class PortalOverviewTest {
         assertThat(page).contains("past due", "Unpaid", "$19.00", "Update card to pay", "0341");
     }
 
+    /** Credit already spent on the invoice is not owed: the overview says what the next charge will ask. */
+    @Test
+    void theUnpaidBalanceLeavesOutCreditAppliedToTheInvoice() {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "cy@example.com")
+            .get("customer_id")
+            .asString();
+        shops.advance(shop, "P14DT1H");
+        var granted = api.post("/api/v1/customers/" + customerId + "/credits", shop.apiKey(),
+            "{\"amount\": 500, \"currency\": \"usd\"}");
+        assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+        String invoice = api.get("/api/v1/invoices?customer_id=" + customerId + "&status=issued", shop.apiKey())
+            .json().get("data").get(0).get("id").asString();
+        var applied = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{}");
+        assertThat(applied.status()).as(applied.text()).isEqualTo(200);
+
+        String page = signIn(shop, customerId).get("/portal/" + shop.accountId() + "/").body();
+
+        var owed = java.util.regex.Pattern.compile("<dt>Unpaid</dt>\\s*<dd><strong>([^<]+)</strong>").matcher(page);
+        assertThat(owed.find()).as(page).isTrue();
+        assertThat(owed.group(1)).isEqualTo("$14.00");
+    }
+
     @Test
     void aFailedPaymentIsARowWithItsReasonNotALinkToNothing() {
         var shop = shops.open();
