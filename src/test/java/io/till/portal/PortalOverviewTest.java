@@ -350,6 +350,32 @@ class PortalOverviewTest {
         assertThat(page).contains("past due", "Unpaid", "$19.00", "Update card to pay", "0341");
     }
 
+    /**
+     * What a promo code took off a plan's first installment is figured in numeric: a discount times a price of
+     * hundreds of billions of minor units (a large plan in a currency of small units) passed a bigint, and the buyer's
+     * overview answered 500.
+     */
+    @Test
+    void aLargePlanBoughtWithAPromoCodeShowsWhatWasPaid() {
+        var shop = shops.open();
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Villa", "options": [{"name": "2 payments", "kind": "payment_plan", "amount": 900000000000,
+             "currency": "usd", "interval": "month", "installments": 2}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Villa", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        var promo = api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "HALF"}""".formatted(product.get("options").get(0).get("id").asString()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+
+        var page = signIn(shop, order.json().get("customer_id").asString()).get("/portal/" + shop.accountId() + "/");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("$4,500,000,000.00");
+    }
+
     /** Credit already spent on the invoice is not owed: the overview says what the next charge will ask. */
     @Test
     void theUnpaidBalanceLeavesOutCreditAppliedToTheInvoice() {
