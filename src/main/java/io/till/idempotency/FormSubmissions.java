@@ -22,6 +22,9 @@ public class FormSubmissions {
     /** The hidden field of a form that holds its key. */
     public static final String FIELD = "form_key";
 
+    /** What a form's key is kept under, apart from the API's Idempotency-Keys (which may not begin with it). */
+    static final String NAMESPACE = "form:";
+
     private static final Pattern VALID_KEY = Pattern.compile("[A-Za-z0-9_-]{8,100}");
     /** How long a form's second submit waits for the first to finish, to answer as it did. */
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -49,7 +52,7 @@ public class FormSubmissions {
                 + "try again.");
         }
         // A namespace of their own, so that a form's key can never meet one an API client chose.
-        String key = "form:" + formKey;
+        String key = NAMESPACE + formKey;
         byte[] fingerprint = RequestFingerprint.of("POST", request, new byte[0]);
         var claim = records.claim(accountId, key, fingerprint);
         // A double click: the second submit waits for the first and answers its message, rather than "in progress".

@@ -78,6 +78,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces, such as a UUID.");
             return;
         }
+        if (key.startsWith(FormSubmissions.NAMESPACE)) {
+            problems.write(response, ErrorCode.IDEMPOTENCY_KEY_INVALID,
+                "Idempotency-Key must not begin with \"" + FormSubmissions.NAMESPACE + "\": the dashboard's forms "
+                    + "keep their keys there.");
+            return;
+        }
         var buffered = CachedBodyRequest.read(request, MAX_BODY_BYTES);
         if (buffered == null) {
             problems.write(response, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB.");

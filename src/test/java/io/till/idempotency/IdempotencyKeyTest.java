@@ -232,6 +232,19 @@ class IdempotencyKeyTest {
         assertThat(response.json().get("code").asString()).isEqualTo("idempotency_key_invalid");
     }
 
+    /** The dashboard's forms keep their keys under "form:": an API client cannot take one and hold a form back. */
+    @Test
+    void refusesAKeyInTheDashboardFormsNamespace() {
+        var store = accounts.create();
+
+        var response = api.post("/api/v1/customers", store.apiKey(), "{\"name\": \"Ada\"}", "Idempotency-Key",
+            "form:0f8fad5b-d9cb-469f-a165-70867728950e");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("code").asString()).isEqualTo("idempotency_key_invalid");
+        assertThat(response.json().get("detail").asString()).contains("form:");
+    }
+
     @Test
     void doesNotReplayAcrossUnauthenticatedRequests() {
         var response = api.post("/api/v1/api_keys", null, null, "Idempotency-Key", UUID.randomUUID().toString());
