@@ -53,7 +53,12 @@ public class AutomationAgenda implements Agenda {
             .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
             .single();
         return Stream.of(eventsWaiting ? Optional.of(clock.instant()) : Optional.<Instant>empty(), schedule,
-            queue.nextDue()).flatMap(Optional::stream).min(Instant::compareTo);
+            queue.nextDue(clock.instant())).flatMap(Optional::stream).min(Instant::compareTo);
+    }
+
+    @Override
+    public void clockMoved(Instant from, Instant to) {
+        queue.keepLeases(from, to);
     }
 
     /** Matches, fires, promotes and runs until nothing more is due now; returns how much was done. */

@@ -398,13 +398,36 @@ public class ExecutionQueue {
     }
 
     /** When the earliest queued work or timer falls due. */
-    Optional<Instant> nextDue() {
+    /**
+     * When the earliest queued run or timer is due, runs a node holds under a lease that has not run out at {@code now}
+     * left out: their due time is their lease's end, which a jump of the test clock must not reach ({@link
+     * #keepLeases}).
+     */
+    Optional<Instant> nextDue(Instant now) {
         return db.sql("""
-            SELECT least((SELECT min(due_at) FROM execution_queue), (SELECT min(fire_at) FROM execution_timers))
+            SELECT least((SELECT min(due_at) FROM execution_queue WHERE lease_token IS NULL OR due_at <= :now),
+                         (SELECT min(fire_at) FROM execution_timers))
             """)
+            .param("now", Timestamps.of(now))
             .query((rs, row) -> Timestamps.read(rs, "least"))
             .optional()
             .filter(Objects::nonNull);
+    }
+
+    /**
+     * After the test clock jumped from {@code from} to {@code to}: the runs a node holds under a lease that had not run
+     * out keep the real time left on it (their lease ends as much later), so that no node takes over a step another is
+     * performing because the sandbox's time moved on.
+     */
+    void keepLeases(Instant from, Instant to) {
+        db.sql("""
+            UPDATE execution_queue
+               SET due_at = due_at + (CAST(:to AS timestamptz) - CAST(:from AS timestamptz))
+             WHERE lease_token IS NOT NULL AND due_at > :from
+            """)
+            .param("from", Timestamps.of(from))
+            .param("to", Timestamps.of(to))
+            .update();
     }
 
     /** Work due now, and runs waiting on timers: the gauges of the engine's backlog. */

@@ -215,10 +215,14 @@ class TestClock {
     }
 
     private void move(Instant to) {
+        Instant from = clock.instant();
         Duration offset = clock.moveTo(to);
         db.sql("UPDATE test_clock SET offset_ms = greatest(offset_ms, :offset) WHERE id = 1")
             .param("offset", offset.toMillis())
             .update();
+        if (to.isAfter(from)) {
+            agendas.forEach(agenda -> agenda.clockMoved(from, to));
+        }
     }
 
     private void ensureSandbox(String accountId) {

@@ -37,7 +37,12 @@ public class WebhookAgenda implements Agenda {
         if (feed.eventsWaiting()) {
             return Optional.of(clock.instant());
         }
-        return deliveries.nextDue();
+        return deliveries.nextDue(clock.instant());
+    }
+
+    @Override
+    public void clockMoved(Instant from, Instant to) {
+        deliveries.keepLeases(from, to);
     }
 
     /** Fans out events and sends due deliveries until nothing more is due now; returns how much was done. */

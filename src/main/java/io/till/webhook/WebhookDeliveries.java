@@ -340,9 +340,29 @@ public class WebhookDeliveries {
     }
 
     /** When the earliest pending delivery falls due, if any. */
-    Optional<Instant> nextDue() {
-        return db.sql("SELECT min(next_attempt_at) AS next FROM webhook_deliveries WHERE status = 'pending'")
+    /** When the earliest pending delivery is due, those a node holds under a lease still running at {@code now} aside. */
+    Optional<Instant> nextDue(Instant now) {
+        return db.sql("""
+            SELECT min(next_attempt_at) AS next FROM webhook_deliveries
+             WHERE status = 'pending' AND (lease_token IS NULL OR next_attempt_at <= :now)
+            """)
+            .param("now", Timestamps.of(now))
             .query((rs, row) -> Optional.ofNullable(Timestamps.read(rs, "next")))
             .single();
+    }
+
+    /**
+     * After the test clock jumped from {@code from} to {@code to}: a delivery a node is sending keeps the real time
+     * left on its lease, so that the jump does not send it again from another node while the first is on the wire.
+     */
+    void keepLeases(Instant from, Instant to) {
+        db.sql("""
+            UPDATE webhook_deliveries
+               SET next_attempt_at = next_attempt_at + (CAST(:to AS timestamptz) - CAST(:from AS timestamptz))
+             WHERE lease_token IS NOT NULL AND status = 'pending' AND next_attempt_at > :from
+            """)
+            .param("from", Timestamps.of(from))
+            .param("to", Timestamps.of(to))
+            .update();
     }
 }

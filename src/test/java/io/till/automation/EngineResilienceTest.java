@@ -230,6 +230,35 @@ class EngineResilienceTest {
     }
 
     /**
+     * Another node is performing a run's step under its lease (in Till's time) when the sandbox's test clock jumps a
+     * day: the run stays that node's for the real time left on its lease. The jump reached the lease's end and this
+     * node took the step over and performed it a second time (a Slack post, a CRM call), while the first node's
+     * write was refused.
+     */
+    @Test
+    void aJumpOfTheTestClockLeavesAStepAnotherNodeIsPerformingToThatNode() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+        UUID other = UUID.randomUUID();
+        var held = queue.claim(other, 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P1D\"}");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+
+        assertThat(TestActions.calls(db, store.id())).as("not taken over").isEmpty();
+        var leaseEnd = db.sql("SELECT due_at FROM execution_queue WHERE execution_id = :id AND lease_token = :token")
+            .param("id", id).param("token", other).query(java.sql.Timestamp.class).single().toInstant();
+        assertThat(Duration.between(Timestamps.now(clock), leaseEnd)).as("the real time left on it")
+            .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        var written = results.save(other, List.of(new ExecutionResults.Written(held, "running",
+            ExecutionState.start(), null, null, List.of())), Timestamps.now(clock));
+        assertThat(written).containsExactly(id);
+    }
+
+    /**
      * A claim reads the run as its statement began: the last write of the node it takes over from (frozen past its
      * lease, thawed at that moment, as the chaos suite once met) may commit in between. The write of what the claim
      * read is then refused, and the run goes back to the queue to be read afresh; before, its queue row was deleted
