@@ -28,13 +28,18 @@ public class PaymentPlans {
      * paid by an invoice since.
      */
     public static final String AMOUNT_PAID = """
-        (coalesce((SELECT oi.amount - CASE WHEN od.subtotal > 0
+        (coalesce((SELECT oi.amount - CASE WHEN bought.subtotal > 0
                                            -- In numeric: a discount times a price may pass a bigint's range.
-                                           THEN CAST(div(CAST(od.discount AS numeric) * oi.amount + od.subtotal / 2,
-                                                         od.subtotal) AS bigint)
+                                           THEN CAST(div(CAST(od.discount AS numeric) * oi.amount
+                                                         + bought.subtotal / 2, bought.subtotal) AS bigint)
                                            ELSE 0 END
                      FROM orders od
                      JOIN order_items oi ON oi.account_id = od.account_id AND oi.order_id = od.id
+                     -- What the discount was taken from: the order as placed, before an upsell taken after it added
+                     -- to its subtotal.
+                     CROSS JOIN LATERAL (SELECT CAST(sum(x.amount) AS bigint) AS subtotal FROM order_items x
+                                          WHERE x.account_id = od.account_id AND x.order_id = od.id
+                                            AND x.kind <> 'upsell') bought
                     WHERE od.account_id = pp.account_id AND od.id = pp.order_id
                       AND oi.kind = 'option' AND oi.option_id = pp.option_id
                     ORDER BY oi.position LIMIT 1), pp.installment_amount)

@@ -61,6 +61,18 @@ class ReceiptRecords {
             .optional();
     }
 
+    /**
+     * The gateway key a payment was charged under, which says what it paid for: {@code order:<order>} for the purchase
+     * itself, {@code order:<order>:upsell:<upsell>:attempt:<n>} for an upsell taken after it.
+     */
+    String chargeKey(String accountId, String paymentId) {
+        return db.sql("SELECT idempotency_key FROM payments WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", paymentId)
+            .query(String.class)
+            .single();
+    }
+
     /** The money taken toward an order, oldest first; failed attempts took nothing. */
     List<Receipt.Charge> chargesOfOrder(String accountId, String orderId) {
         return db.sql("""

@@ -29,6 +29,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class Receipts {
 
+    /** The gateway key of an upsell's charge ({@code checkout.Upsells}): the order and the upsell it paid for. */
+    private static final java.util.regex.Pattern UPSELL_CHARGE = java.util.regex.Pattern.compile(
+        "order:([^:]+):upsell:([^:]+):attempt:\\d+");
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US);
 
     private final Orders orders;
@@ -146,24 +150,28 @@ public class Receipts {
     }
 
     /**
-     * What a payment toward an order paid for. The first payment pays the order as placed (its option and addons);
-     * each later one pays for one upsell taken after it, in the order they were taken.
+     * What a payment toward an order paid for, as its charge's key says: the order as placed (its option and addons),
+     * or the one upsell whose acceptance it paid. Not by its place among the order's payments: a purchase that charged
+     * nothing (a free option, a trial, a code that took it all) has no payment, and a free upsell neither.
      */
     private List<Receipt.Line> orderPaymentLines(String accountId, ReceiptRecords.PaymentRow payment) {
         Order order = orders.get(accountId, payment.orderId());
-        var charges = records.chargesOfOrder(accountId, order.id());
-        int index = charges.stream().map(Receipt.Charge::paymentId).toList().indexOf(payment.id());
-        var upsells = order.items().stream().filter(item -> item.kind().equals("upsell")).toList();
-        if (index == 0) {
+        String key = records.chargeKey(accountId, payment.id());
+        if (key.equals("order:" + order.id())) {
             return order.items()
                 .stream()
                 .filter(item -> !item.kind().equals("upsell"))
                 .map(item -> new Receipt.Line(item.name(), null, item.amount()))
                 .toList();
         }
-        if (index > 0 && index - 1 < upsells.size() && upsells.get(index - 1).amount() == payment.amount()) {
-            var upsell = upsells.get(index - 1);
-            return List.of(new Receipt.Line(upsell.name(), null, upsell.amount()));
+        var upsell = UPSELL_CHARGE.matcher(key);
+        if (upsell.matches() && upsell.group(1).equals(order.id())) {
+            var item = order.items().stream()
+                .filter(line -> line.kind().equals("upsell") && upsell.group(2).equals(line.upsellId()))
+                .findFirst();
+            if (item.isPresent()) {
+                return List.of(new Receipt.Line(item.get().name(), null, item.get().amount()));
+            }
         }
         return List.of(new Receipt.Line("Payment toward order #" + order.number(), null, payment.amount()));
     }

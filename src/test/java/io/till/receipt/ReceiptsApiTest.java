@@ -120,6 +120,38 @@ class ReceiptsApiTest {
         assertThat(orderReceipt).contains("Course", "Bonus pack", "$49.00", "$29.00", "$78.00");
     }
 
+    /**
+     * A purchase that charged nothing (a free guide) has no payment: the upsell's payment is the order's first, and
+     * its receipt named the guide at $0.00 with a total of $29.00. A payment says what it paid for by its charge.
+     */
+    @Test
+    void anUpsellTakenAfterAFreePurchaseHasAReceiptThatNamesTheUpsell() throws Exception {
+        var shop = shops.open();
+        var bonus = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Bonus pack", "options": [{"name": "Once", "kind": "one_time", "amount": 2900, "currency": "usd"}]}
+            """).json();
+        var guide = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Free guide", "options": [{"name": "Once", "kind": "one_time", "amount": 0, "currency": "usd"}]}
+            """);
+        assertThat(guide.status()).as(guide.text()).isEqualTo(201);
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Guide", "product_id": "%s", "upsells": [{"name": "Bonus pack", "option_id": "%s"}]}"""
+            .formatted(guide.json().get("id").asString(), bonus.get("options").get(0).get("id").asString())).json();
+        var purchase = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Grace", "email": "free@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(guide.json().get("options").get(0).get("id").asString()));
+        assertThat(purchase.status()).as(purchase.text()).isEqualTo(201);
+        String orderId = purchase.json().get("id").asString();
+        var accepted = api.post("/api/v1/orders/" + orderId + "/upsells/" + checkout.get("upsells").get(0).get("id")
+            .asString() + "/accept", shop.apiKey(), null);
+        assertThat(accepted.status()).as(accepted.text()).isBetween(200, 201);
+
+        String receipt = ReceiptPdfs.text(download("/api/v1/payments/" + accepted.json().get("payment_id").asString()
+            + "/receipt.pdf", shop.apiKey()).body());
+
+        assertThat(receipt).contains("Bonus pack", "$29.00").doesNotContain("Free guide");
+    }
+
     @Test
     void aReceiptWritesItsDaysInTheStoresTimeZone() throws Exception {
         var shop = shops.open();
