@@ -252,6 +252,24 @@ public class Orders {
     }
 
     /** The id of the account's order with this number, as buyers quote it ({@code #1042}). */
+    /**
+     * Whether a pending order of the customer is starting the free trial of {@code productId} (its option charged
+     * nothing): a product that gives one trial per customer gives none to a purchase made meanwhile.
+     */
+    public boolean trialUnderWay(String accountId, String customerId, String productId) {
+        return db.sql("""
+            SELECT EXISTS (SELECT 1 FROM orders o
+                             JOIN order_items oi ON oi.account_id = o.account_id AND oi.order_id = o.id
+                            WHERE o.account_id = :accountId AND o.customer_id = :customerId AND o.status = 'pending'
+                              AND oi.kind = 'option' AND oi.product_id = :productId AND oi.amount = 0)
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("productId", productId)
+            .query(Boolean.class)
+            .single();
+    }
+
     public Optional<String> idOfNumber(String accountId, long number) {
         return db.sql("SELECT id FROM orders WHERE account_id = :accountId AND number = :number")
             .param("accountId", accountId)

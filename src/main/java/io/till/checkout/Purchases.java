@@ -385,6 +385,14 @@ class Purchases {
         Customer known = cart.customer().orElseGet(() -> customers.buyer(accountId, request.customer().name(),
             request.customer().email().strip()));
         Customer customer = customers.lockForPurchase(accountId, known.id());
+        if (cart.trial() && cart.product().oneTrialPerCustomer()
+            && (!products.startsWithTrial(accountId, cart.product(), cart.option(), customer.id())
+                || orders.trialUnderWay(accountId, customer.id(), cart.product().id()))) {
+            // Decided again under the customer's lock: two purchases at once both found no trial of theirs.
+            throw new TillException(ErrorCode.INVALID_STATE, cart.product().name() + " gives one free trial per "
+                + "customer, and another purchase of this customer has just taken it. Nothing was charged; send the "
+                + "purchase again to buy it at the full price.");
+        }
         var saved = newCard.map(card -> cards.save(accountId, customer.id(), gateway.name(), card));
         String cardId = saved.map(card -> card.card().id()).orElse(cart.cardId());
         var items = items(cart);

@@ -27,6 +27,8 @@ class PurchaseScenarioTest {
     TestAccounts accounts;
     @Autowired
     SandboxLedger ledger;
+    @Autowired
+    Purchases purchases;
 
     /** A store selling a course once, monthly, in three payments, or monthly after a trial; with a bump and a code. */
     record Store(String apiKey, String accountId, String checkoutId, String oneTime, String monthly, String plan,
@@ -310,6 +312,36 @@ class PurchaseScenarioTest {
             .get("subscription_id").asString()).isEqualTo(subscription.get("id").asString());
         assertThat(ledger.successfulCharges(store.accountId())).isEqualTo(charges + 1);
         assertThat(newcomer.get("total").asLong()).as("a new buyer's trial").isZero();
+    }
+
+    /**
+     * Two purchases of a product that gives its trial once, made by one customer at the same moment, both found no
+     * trial of theirs before either was written: the one decided second under the customer's lock is refused, not
+     * given a second trial. (The first is held here after writing its pending order.)
+     */
+    @Test
+    void aPurchaseMadeWhileAnotherIsStartingTheCustomersOneTrialIsRefusedWithoutCharging() {
+        var store = store("NONE1");
+        String product = api.get("/api/v1/checkouts/" + store.checkoutId(), store.apiKey()).json().get("product_id")
+            .asString();
+        assertThat(api.send("PATCH", "/api/v1/products/" + product, store.apiKey(),
+            "{\"one_trial_per_customer\": true}", List.of("Content-Type", "application/json")).status())
+            .isEqualTo(200);
+        var first = purchases.beginAtCheckout(store.accountId(), store.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Carol", "carol@example.com"), null, "pm_card_visa", store.trial(),
+            List.of(), null, null));
+        long charges = ledger.charges(store.accountId());
+
+        var second = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Carol", "email": "carol@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(store.trial()));
+
+        assertThat(first.total()).isZero();
+        assertThat(second.status()).as(second.text()).isEqualTo(409);
+        assertThat(second.json().get("detail").asString()).contains("one free trial per customer");
+        assertThat(ledger.charges(store.accountId())).isEqualTo(charges);
+        assertThat(db.sql("SELECT count(*) FROM subscriptions WHERE account_id = :id").param("id", store.accountId())
+            .query(Long.class).single()).isZero();
     }
 
     /** A trial bought with an offer bump charges the bump: the order's payment, not the subscription's first one. */
