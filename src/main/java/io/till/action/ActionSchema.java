@@ -18,10 +18,29 @@ import tools.jackson.databind.node.ObjectNode;
  * @param open whether params not listed are accepted (for actions whose params are not yet described)
  * @param rule what the types of the params cannot say, checked once they are well typed
  */
-public record ActionSchema(String name, String description, List<Param> params, boolean open, Rule rule) {
+public record ActionSchema(String name, String description, List<Param> params, boolean open, Rule rule,
+    Markup markup) {
 
     public ActionSchema(String name, String description, List<Param> params, boolean open) {
-        this(name, description, params, open, Rule.NONE);
+        this(name, description, params, open, Rule.NONE, Markup.PLAIN);
+    }
+
+    /**
+     * What the values a template puts into its params are escaped for (a param named {@code html} is escaped for HTML
+     * whatever this says).
+     */
+    public enum Markup {
+        PLAIN,
+        /**
+         * Slack's message text, where {@code <}, {@code >} and {@code &} make mentions and links: a customer named
+         * {@code <!channel>} pings no channel, and a link in their name is shown as typed.
+         */
+        SLACK
+    }
+
+    /** The same schema, whose params' values from templates are escaped for {@code markup}. */
+    public ActionSchema escapingFor(Markup markup) {
+        return new ActionSchema(name, description, params, open, rule, markup);
     }
 
     /**
@@ -70,7 +89,7 @@ public record ActionSchema(String name, String description, List<Param> params, 
 
     /** The same schema with a rule across its params. */
     public ActionSchema checking(Rule rule) {
-        return new ActionSchema(name, description, params, open, rule);
+        return new ActionSchema(name, description, params, open, rule, markup);
     }
 
     public enum Type {

@@ -37,7 +37,7 @@ class SendSlackAction implements Action {
             Param.required("webhook_url", Type.STRING, "the incoming webhook's URL, https://hooks.slack.com/…; a "
                 + "credential, stored sealed and shown masked").asSecret(),
             Param.optional("text", Type.STRING, "the message; the notification text when blocks are given"),
-            Param.optional("blocks", Type.ARRAY, "Block Kit blocks"));
+            Param.optional("blocks", Type.ARRAY, "Block Kit blocks")).escapingFor(ActionSchema.Markup.SLACK);
     }
 
     @Override

@@ -144,7 +144,7 @@ class BrandingPages {
             .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
                 + "base-uri 'none'; form-action 'none'; " + FRAMED_BY_TILL)
             .cacheControl(CacheControl.noStore())
-            .body(Emails.previewHtml(framed, company, text));
+            .body(Emails.previewHtml(framed, company, text, publicAddress.baseUrl()));
     }
 
     @GetMapping(PATH + "/preview/portal")

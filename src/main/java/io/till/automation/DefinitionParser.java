@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
@@ -165,10 +166,7 @@ public final class DefinitionParser {
         }
         return switch (type == null ? "" : type) {
             case "action" -> action(json, id, path, context, depth);
-            case "branch" -> new Definition.Step.Branch(id, json.has("if")
-                ? condition(json.get("if"), path + ".if", context, 0)
-                : missing(context, path + ".if"), steps(json.get("then"), path + ".then", context, depth + 1, false),
-                steps(json.get("else"), path + ".else", context, depth + 1, true));
+            case "branch" -> branch(json, id, path, context, depth);
             case "delay" -> delay(json, id, path, context);
             case "loop" -> loop(json, id, path, context, depth);
             case "stop" -> new Definition.Step.Stop(id);
@@ -230,12 +228,50 @@ public final class DefinitionParser {
             }
             retry = new Definition.Retry(attempts, backoff, cap);
         }
-        // From here on (its fallback included, which runs when it failed) the step's output can be referred to.
+        // From here on (its fallback included, which runs when it failed) the step's output can be referred to; the
+        // fallback's own steps' only within it, as they run only when the step failed.
         if (id != null) {
             context.actionIdsSoFar.add(id);
         }
+        var beforeFallback = Set.copyOf(context.actionIdsSoFar);
         var fallback = steps(json.get("fallback"), path + ".fallback", context, depth + 1, true);
+        context.actionIdsSoFar.retainAll(beforeFallback);
         return new Definition.Step.Action(id, action, params, retry, fallback);
+    }
+
+    /**
+     * A branch. A step after it may read the output of an action only if the action ran on every path that goes on
+     * past the branch: one of its {@code then} steps read after the branch, or in its {@code else}, would fail the
+     * runs that took the other way ({@code template_error}), so it is refused at save. A path that stops ends there.
+     */
+    private Definition.Step branch(JsonNode json, String id, String path, ParseContext context, int depth) {
+        var condition = json.has("if")
+            ? condition(json.get("if"), path + ".if", context, 0)
+            : missing(context, path + ".if");
+        var before = Set.copyOf(context.actionIdsSoFar);
+        var then = steps(json.get("then"), path + ".then", context, depth + 1, false);
+        var afterThen = Set.copyOf(context.actionIdsSoFar);
+        context.actionIdsSoFar.retainAll(before);
+        var otherwise = steps(json.get("else"), path + ".else", context, depth + 1, true);
+        var afterElse = Set.copyOf(context.actionIdsSoFar);
+        context.actionIdsSoFar.clear();
+        if (stops(then) && !stops(otherwise)) {
+            context.actionIdsSoFar.addAll(afterElse);
+        } else if (stops(otherwise) && !stops(then)) {
+            context.actionIdsSoFar.addAll(afterThen);
+        } else {
+            context.actionIdsSoFar.addAll(afterThen);
+            if (!stops(then)) {
+                context.actionIdsSoFar.retainAll(afterElse);
+            }
+        }
+        return new Definition.Step.Branch(id, condition, then, otherwise);
+    }
+
+    /** Whether every path through {@code steps} stops before their end. */
+    private static boolean stops(List<Definition.Step> steps) {
+        return steps.stream().anyMatch(step -> step instanceof Definition.Step.Stop
+            || step instanceof Definition.Step.Branch branch && stops(branch.then()) && stops(branch.otherwise()));
     }
 
     private Definition.Step delay(JsonNode json, String id, String path, ParseContext context) {
@@ -304,11 +340,14 @@ public final class DefinitionParser {
             context.add(path + ".max", "out_of_range", "a loop needs a bound: max between 1 and " + MAX_LOOP);
         }
         context.loops++;
+        var before = Set.copyOf(context.actionIdsSoFar);
         try {
             return new Definition.Step.Loop(id, over, max, steps(json.get("steps"), path + ".steps", context,
                 depth + 1, false));
         } finally {
             context.loops--;
+            // Over an empty list its steps never run: a step after the loop cannot count on their output.
+            context.actionIdsSoFar.retainAll(before);
         }
     }
 

@@ -44,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class ExecutionContexts {
 
-    static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_refunded", "amount_credited",
+    static final Set<String> MONEY = Set.of("amount", "amount_due", "amount_remaining", "amount_refunded",
+        "amount_credited",
         "total", "subtotal", "discount", "balance", "amount_paid", "remaining");
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.US);

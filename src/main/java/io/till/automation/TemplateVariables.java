@@ -133,7 +133,7 @@ final class TemplateVariables {
             }
             return actionIdsSoFar.contains(parts[1])
                 ? null
-                : notOfThisTrigger + ": no action step " + parts[1] + " runs before this one";
+                : notOfThisTrigger + ": no action step " + parts[1] + " runs before this one on every path to it";
         }
         Set<String> recordFields = RecordFields.of(root);
         if (recordFields != null && parts.length > 1 && !recordFields.contains(parts[1])

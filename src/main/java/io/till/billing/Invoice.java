@@ -21,6 +21,8 @@ public record Invoice(
     String status,
     long amountDue,
     long amountCredited,
+    @Schema(description = "What is still owed: amount_due less the credit applied to it, and 0 once paid. What the "
+        + "next charge asks, and what a dunning email should quote.", example = "1400") long amountRemaining,
     String currency,
     Instant periodStart,
     Instant periodEnd,

@@ -25,6 +25,7 @@ public class Invoices {
         rs.getLong("number"), rs.getString("customer_id"), rs.getString("subscription_id"),
         rs.getString("payment_plan_id"),
         rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getLong("amount_credited"),
+        "paid".equals(rs.getString("status")) ? 0 : rs.getLong("amount_due") - rs.getLong("amount_credited"),
         rs.getString("currency"),
         Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
         // Overdue is what the invoice is now: an open one past its due date; once paid or voided it is not.

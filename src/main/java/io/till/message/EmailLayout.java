@@ -18,13 +18,16 @@ final class EmailLayout {
     private static final Pattern HIDDEN = Pattern.compile("(?is)<(style|script|head)[^>]*>.*?</\\1>");
 
     /**
-     * A link into the customer portal in a text body: the seeded templates end a sentence with
-     * {@code {{portal.card_update_url}}} or {@code {{portal.url}}}. In the HTML part it becomes a button on a line of
-     * its own, as it is the one thing the email asks the buyer to do. Portal tokens never contain a dot, so a
-     * sentence's full stop after the link stays outside it.
+     * A link into this Till's customer portal in a text body (its address {@code baseUrl}): the seeded templates end a
+     * sentence with {@code {{portal.card_update_url}}} or {@code {{portal.url}}}. In the HTML part it becomes a button
+     * on a line of its own, as it is the one thing the email asks the buyer to do. Only this Till's own: a link
+     * elsewhere that has "/portal/" in it (another service's, or one a buyer put in their name) stays a line of text.
+     * Portal tokens never contain a dot, so a sentence's full stop after the link stays outside it.
      */
-    private static final Pattern PORTAL_LINK = Pattern
-        .compile("https?://[^\\s<>\"]+/portal/[a-z0-9_]+(?:/(card_link|link)/[a-z0-9_-]+)?(?=[\\s.,;:!?)]|$)");
+    private static Pattern portalLink(String baseUrl) {
+        return Pattern.compile(Pattern.quote(HtmlUtils.htmlEscape(baseUrl))
+            + "/portal/[a-z0-9_]+(?:/(card_link|link)/[a-z0-9_-]+)?(?=[\\s.,;:!?)]|$)");
+    }
 
     private EmailLayout() {}
 
@@ -73,10 +76,10 @@ final class EmailLayout {
     }
 
     /** HTML for a body given only as text: escaped, line breaks kept, portal links as buttons. */
-    static String textToHtml(String text, Branding branding) {
+    static String textToHtml(String text, Branding branding, String baseUrl) {
         String color = branding.brandColor() == null ? DEFAULT_COLOR : branding.brandColor();
         String html = HtmlUtils.htmlEscape(text.strip()).replace("\r\n", "\n");
-        html = PORTAL_LINK.matcher(html).replaceAll(link -> Matcher.quoteReplacement("\n" + button(link.group(),
+        html = portalLink(baseUrl).matcher(html).replaceAll(link -> Matcher.quoteReplacement("\n" + button(link.group(),
             link.group(1) == null
                 ? "Open your account"
                 : "card_link".equals(link.group(1))

@@ -6,6 +6,7 @@ import io.till.account.Brandings;
 import io.till.egress.EgressGuard;
 import io.till.integration.Integrations;
 import io.till.integration.SmtpSettings;
+import io.till.shared.web.PublicAddress;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -45,9 +46,11 @@ public class Emails {
     private final DevMailbox mailbox;
     private final MessageSends sends;
     private final EgressGuard guard;
+    private final PublicAddress publicAddress;
 
     Emails(Integrations integrations, Brandings brandings, Accounts accounts, DevMailbox mailbox, MessageSends sends,
-        EgressGuard guard) {
+        EgressGuard guard, PublicAddress publicAddress) {
+        this.publicAddress = publicAddress;
         this.integrations = integrations;
         this.brandings = brandings;
         this.accounts = accounts;
@@ -149,8 +152,8 @@ public class Emails {
      * The HTML part an email with this plain {@code text} body gets under {@code branding}, framed exactly as a sent
      * one: the dashboard's branding page previews it while the seller types.
      */
-    public static String previewHtml(Branding branding, String companyName, String text) {
-        return EmailLayout.html(branding, companyName, EmailLayout.textToHtml(text, branding));
+    public static String previewHtml(Branding branding, String companyName, String text, String baseUrl) {
+        return EmailLayout.html(branding, companyName, EmailLayout.textToHtml(text, branding, baseUrl));
     }
 
     private Email compose(String accountId, String key, Instant now, Branding branding, Outgoing outgoing,
@@ -164,7 +167,10 @@ public class Emails {
             replyTo = new InternetAddress(branding.supportEmail());
         }
         String body = outgoing.text() != null ? outgoing.text() : EmailLayout.htmlToText(outgoing.html());
-        String html = outgoing.html() != null ? outgoing.html() : EmailLayout.textToHtml(outgoing.text(), branding);
+        String html = outgoing.html() != null
+            ? outgoing.html()
+            : EmailLayout.textToHtml(outgoing.text(), branding,
+                publicAddress.baseUrl());
         String subject = outgoing.subject().replaceAll("[\\r\\n]+", " ").strip();
         return new Email(from, outgoing.to(), replyTo, subject, EmailLayout.text(branding, company, body),
             EmailLayout.html(branding, company, html), outgoing.attachment(), messageId(accountId, key, fromEmail),

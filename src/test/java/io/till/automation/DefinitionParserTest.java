@@ -208,6 +208,47 @@ class DefinitionParserTest {
         assertThat(failure.errors().getFirst().message()).contains("{{customer.name}}");
     }
 
+    /**
+     * A step may read an action's output only if that action ran on every path to it: one in a branch's then, read
+     * in its else or after the branch, passed the save and failed every run that went the other way.
+     */
+    @Test
+    void aStepOutputIsReadableOnlyWhereTheStepRanOnEveryPathToIt() {
+        var errors = errorsOf("""
+            {"name": "x", "trigger": {"type": "event", "event": "payment.failed"}, "steps": [
+              {"id": "pick", "type": "branch", "if": {"field": "customer.email", "op": "exists"},
+               "then": [{"id": "charge", "type": "action", "action": "add_tag", "params": {"tag": "a"}}],
+               "else": [{"id": "other", "type": "action", "action": "add_tag",
+                         "params": {"tag": "{{steps.charge.output.id}}"}}]},
+              {"id": "after", "type": "action", "action": "add_tag", "params": {"tag": "{{steps.charge.output.id}}"}},
+              {"id": "mail", "type": "action", "action": "add_tag", "params": {"tag": "m"},
+               "fallback": [{"id": "saved", "type": "action", "action": "add_tag", "params": {"tag": "s"}}]},
+              {"id": "each", "type": "loop", "over": "customer.tags", "max": 5,
+               "steps": [{"id": "inner", "type": "action", "action": "add_tag", "params": {"tag": "i"}},
+                         {"id": "uses", "type": "action", "action": "add_tag",
+                          "params": {"tag": "{{steps.inner.output.id}}"}}]},
+              {"id": "last", "type": "action", "action": "add_tag",
+               "params": {"tag": "{{steps.saved.output.id}} {{steps.inner.output.id}} {{steps.mail.output.id}}"}}]}
+            """);
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("steps[0].else[0].params.tag",
+            "steps[1].params.tag", "steps[4].params.tag", "steps[4].params.tag");
+    }
+
+    /** A branch whose other way stops leaves only the way that goes on: its steps' outputs are readable after it. */
+    @Test
+    void aBranchWhoseOtherWayStopsLeavesItsStepsOutputsReadableAfterIt() {
+        var definition = parser.parse(JSON.readTree("""
+            {"name": "x", "trigger": {"type": "event", "event": "payment.failed"}, "steps": [
+              {"id": "pick", "type": "branch", "if": {"field": "customer.email", "op": "exists"},
+               "then": [{"id": "charge", "type": "action", "action": "add_tag", "params": {"tag": "a"}}],
+               "else": [{"id": "done", "type": "stop"}]},
+              {"id": "after", "type": "action", "action": "add_tag", "params": {"tag": "{{steps.charge.output.id}}"}}]}
+            """));
+
+        assertThat(definition.steps()).extracting(Definition.Step::id).containsExactly("pick", "after");
+    }
+
     @Test
     void readsRetryPoliciesAndFallbacks() {
         var definition = parser.parse(JSON.readTree(

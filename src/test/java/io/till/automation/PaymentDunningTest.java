@@ -110,6 +110,23 @@ class PaymentDunningTest {
         assertThat(api.get("/api/v1/tasks?status=open", shop.apiKey()).json().get("data")).hasSize(1);
     }
 
+    /** Credit the renewal spent is not owed: the emails quote what is still unpaid, $14.00 of $19.00. */
+    @Test
+    void quotesWhatIsStillOwedAfterTheCreditTheRenewalSpent() {
+        var shop = shops.open();
+        startDunning(shop);
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        var granted = api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/credits",
+            shop.apiKey(), "{\"amount\": 500, \"currency\": \"usd\"}");
+        assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+
+        shops.advance(shop, "P14DT1H");
+
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+        assertThat(GreenMailUtil.getBody(mail.getReceivedMessages()[0]))
+            .contains("Hi Buyer, your payment of $14.00 for Membership did not go through.");
+    }
+
     @Test
     void endsAsTheInvoiceIsPaidWhenTheCardIsUpdatedInBetween() {
         var shop = shops.open();

@@ -105,13 +105,20 @@ class ShippedTemplatesTest {
         assertThat(recorded.status()).as(recorded.text()).isEqualTo(201);
     }
 
+    /** An offer is marketing: only to a customer who agreed to marketing emails (a probe found it sent to all). */
     @Test
-    void winBackInvitesOnlyTheCustomerWhoDidNotComeBack() {
+    void winBackInvitesOnlyTheCustomerWhoDidNotComeBackAndAgreedToMarketing() {
         var shop = shops.open();
         activate(shop, "win_back");
         var gone = shops.buy(shop, shop.monthly(), "pm_card_visa", "gone@example.com");
         var back = shops.buy(shop, shop.monthly(), "pm_card_visa", "back@example.com");
+        var quiet = shops.buy(shop, shop.monthly(), "pm_card_visa", "quiet@example.com");
         for (var order : List.of(gone, back)) {
+            var consented = api.send("PATCH", "/api/v1/customers/" + order.get("customer_id").asString(),
+                shop.apiKey(), "{\"marketing_consent\": true}", List.of("Content-Type", "application/json"));
+            assertThat(consented.status()).as(consented.text()).isEqualTo(200);
+        }
+        for (var order : List.of(gone, back, quiet)) {
             var canceled = api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
                 shop.apiKey(), "{}");
             assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);

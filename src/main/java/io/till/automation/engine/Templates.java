@@ -1,8 +1,10 @@
 package io.till.automation.engine;
 
+import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
+import io.till.action.ActionSchema;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,8 +29,11 @@ public final class Templates {
     static final String RECORD = "a record, or a list of them, cannot be printed: name one of its fields, such as "
         + "{{customer.name}}, or walk a list with {{#…}}…{{/…}}";
 
-    private static final Mustache.Compiler TEXT = compiler(false);
-    private static final Mustache.Compiler HTML = compiler(true);
+    private static final Mustache.Compiler TEXT = compiler(Escapers.NONE);
+    private static final Mustache.Compiler HTML = compiler(Escapers.HTML);
+    /** Slack's own escaping of message text: these three, and nothing else. */
+    private static final Mustache.Compiler SLACK = compiler(Escapers.simple(new String[][]{{"&", "&amp;"},
+            {"<", "&lt;"}, {">", "&gt;"}}));
     private static final Pattern NULL_ITEM = Pattern.compile("Null context for variable '(.*)' on line (\\d+)");
 
     private Templates() {}
@@ -52,6 +57,11 @@ public final class Templates {
     }
 
     public static ObjectNode render(JsonNode params, JsonNode context) {
+        return render(params, context, ActionSchema.Markup.PLAIN);
+    }
+
+    /** Renders each param, the values templates put into them escaped for {@code markup}. */
+    public static ObjectNode render(JsonNode params, JsonNode context, ActionSchema.Markup markup) {
         if (params == null || params.isNull()) {
             return JsonNodeFactory.instance.objectNode();
         }
@@ -61,7 +71,8 @@ public final class Templates {
             if (scope == null && mentionsTemplate(entry.getValue())) {
                 scope = toJava(context);
             }
-            rendered.set(entry.getKey(), render(entry.getValue(), entry.getKey(), scope, "params." + entry.getKey()));
+            rendered.set(entry.getKey(), render(entry.getValue(), entry.getKey(), scope, "params." + entry.getKey(),
+                markup));
         }
         return rendered;
     }
@@ -78,9 +89,15 @@ public final class Templates {
         return false;
     }
 
-    private static JsonNode render(JsonNode node, String name, Map<String, Object> scope, String path) {
+    private static JsonNode render(JsonNode node, String name, Map<String, Object> scope, String path,
+        ActionSchema.Markup markup) {
         if (node.isString() && node.asString().contains("{{")) {
-            var read = TemplateReader.read(name.equals("html") ? HTML : TEXT, node.asString());
+            var read = TemplateReader.read(name.equals("html")
+                ? HTML
+                : markup == ActionSchema.Markup.SLACK
+                    ? SLACK
+                    : TEXT,
+                node.asString());
             // An unclosed {{ is refused at save; a version saved before that goes on sending it as typed.
             var refusals = read.reading().refusals().stream().filter(why -> !why.equals(TemplateReader.UNCLOSED))
                 .toList();
@@ -102,14 +119,15 @@ public final class Templates {
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
             for (var entry : node.properties()) {
-                copy.set(entry.getKey(), render(entry.getValue(), entry.getKey(), scope, path + "." + entry.getKey()));
+                copy.set(entry.getKey(), render(entry.getValue(), entry.getKey(), scope, path + "." + entry.getKey(),
+                    markup));
             }
             return copy;
         }
         if (node.isArray()) {
             var copy = JsonNodeFactory.instance.arrayNode();
             for (int i = 0; i < node.size(); i++) {
-                copy.add(render(node.get(i), name, scope, path + "[" + i + "]"));
+                copy.add(render(node.get(i), name, scope, path + "[" + i + "]", markup));
             }
             return copy;
         }
@@ -139,9 +157,9 @@ public final class Templates {
     /** The whole context: readable by its keys, never printed. */
     static final class Root extends LinkedHashMap<String, Object> {}
 
-    private static Mustache.Compiler compiler(boolean escapeHtml) {
+    private static Mustache.Compiler compiler(Mustache.Escaper escaper) {
         return Mustache.compiler()
-            .escapeHTML(escapeHtml)
+            .withEscaper(escaper)
             .nullValue("")
             .withCollector(new DataOnly())
             .withFormatter(value -> {

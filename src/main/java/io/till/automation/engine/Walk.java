@@ -114,7 +114,7 @@ final class Walk {
         }
         ObjectNode params;
         try {
-            params = Templates.render(action.params(), scope());
+            params = Templates.render(action.params(), scope(), schema.markup());
         } catch (Templates.RenderException e) {
             logFailure(action, path, "template_error", e.getMessage());
             return exhausted(action, path, "template_error", e.getMessage());

@@ -28,6 +28,28 @@ class TemplatesTest {
         return Templates.render(json(params), CONTEXT);
     }
 
+    /**
+     * Slack reads {@code <…>} and {@code &} in message text as mentions and links: what a template puts into a Slack
+     * message is escaped as Slack asks (a buyer named "<!channel>" pinged the seller's whole channel), while the
+     * seller's own links, typed in the template, stay links. Blocks' texts too; other actions' params are as they are.
+     */
+    @Test
+    void escapesWhatTemplatesPutIntoASlackMessageAsSlackAsks() {
+        var params = json("""
+            {"text": "{{event.comment}} wrote <https://till.example/t|a note>",
+             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "From {{event.comment}}"}}]}""");
+
+        var slack = Templates.render(params, CONTEXT, io.till.action.ActionSchema.Markup.SLACK);
+        var plain = Templates.render(params, CONTEXT, io.till.action.ActionSchema.Markup.PLAIN);
+
+        assertThat(slack.get("text").asString())
+            .isEqualTo("&lt;b&gt;Tom &amp; \"Jerry\"&lt;/b&gt; wrote <https://till.example/t|a note>");
+        assertThat(slack.get("blocks").get(0).get("text").get("text").asString())
+            .isEqualTo("From &lt;b&gt;Tom &amp; \"Jerry\"&lt;/b&gt;");
+        assertThat(plain.get("text").asString())
+            .isEqualTo("<b>Tom & \"Jerry\"</b> wrote <https://till.example/t|a note>");
+    }
+
     @Test
     void rendersVariablesOfTheContext() {
         assertThat(render("""

@@ -1,0 +1,33 @@
+package io.till.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.account.Branding;
+import org.junit.jupiter.api.Test;
+
+/** The HTML part of a text email: a link into this Till's portal is the email's button; nothing else is. */
+class EmailLayoutTest {
+
+    private static final String TILL = "https://till.example";
+
+    @Test
+    void aLinkIntoThisTillsPortalBecomesAButtonNamedForWhatItDoes() {
+        String html = EmailLayout.textToHtml("Update your card here: " + TILL
+            + "/portal/acct_01abc/card_link/tok_9z. Thank you.", Branding.NONE, TILL);
+
+        assertThat(html).contains("<a href=\"" + TILL + "/portal/acct_01abc/card_link/tok_9z\"")
+            .contains(">Update your card</a>").contains(". Thank you.");
+    }
+
+    /**
+     * A buyer's name that holds a link with "/portal/" in it (another site's), or a seller's link to another
+     * service's portal, stays a line of text: it became a branded "Update your card" button to wherever it pointed.
+     */
+    @Test
+    void aLinkElsewhereWithPortalInItsPathStaysText() {
+        String html = EmailLayout.textToHtml("New order from https://evil.example/portal/x/card_link/y and see "
+            + "https://acme.atlassian.net/servicedesk/customer/portal/2", Branding.NONE, TILL);
+
+        assertThat(html).doesNotContain("<a ").contains("https://evil.example/portal/x/card_link/y");
+    }
+}
