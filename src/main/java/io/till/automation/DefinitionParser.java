@@ -202,32 +202,7 @@ public final class DefinitionParser {
         if (context.saving) {
             SaveChecks.queuedDelivery(action, json, path, context.errors);
         }
-        Definition.Retry retry = Definition.Retry.DEFAULT;
-        if (json.has("retry") && !json.get("retry").isNull() && !json.get("retry").isObject() && context.saving) {
-            context.add(path + ".retry", "invalid_type", "must be {\"attempts\": 3, \"backoff\": \"PT1M\", "
-                + "\"cap\": \"PT1H\"} (each optional)");
-        } else if (json.has("retry")) {
-            JsonNode r = json.get("retry");
-            context.onlyFields(r, path + ".retry", "retry", List.of("attempts", "backoff", "cap"));
-            // 0 for what is not a whole number in int range: out of range, never an exception.
-            int attempts = r.has("attempts") ? context.wholeNumber(r.get("attempts")) : retry.attempts();
-            if (attempts < 1 || attempts > 20) {
-                context.add(path + ".retry.attempts", "out_of_range", "must be between 1 and 20");
-            }
-            Duration backoff = r.has("backoff")
-                ? context.duration(ParseContext.text(r, "backoff"), path + ".retry.backoff")
-                : retry.backoff();
-            Duration cap = r.has("cap")
-                ? context.duration(ParseContext.text(r, "cap"), path + ".retry.cap")
-                : retry.cap();
-            if (r.has("backoff") && backoff != null && backoff.compareTo(Definition.TEN_YEARS) > 0) {
-                context.add(path + ".retry.backoff", "out_of_range", "must be at most ten years");
-            }
-            if (r.has("cap") && cap != null && cap.compareTo(Definition.TEN_YEARS) > 0) {
-                context.add(path + ".retry.cap", "out_of_range", "must be at most ten years");
-            }
-            retry = new Definition.Retry(attempts, backoff, cap);
-        }
+        Definition.Retry retry = context.retry(json, path);
         // From here on (its fallback included, which runs when it failed) the step's output can be referred to; the
         // fallback's own steps' only within it, as they run only when the step failed.
         if (id != null) {
@@ -241,8 +216,7 @@ public final class DefinitionParser {
 
     /**
      * A branch. A step after it may read the output of an action only if the action ran on every path that goes on
-     * past the branch: one of its {@code then} steps read after the branch, or in its {@code else}, would fail the
-     * runs that took the other way ({@code template_error}), so it is refused at save. A path that stops ends there.
+     * past the branch ({@link ParseContext#afterBranch}).
      */
     private Definition.Step branch(JsonNode json, String id, String path, ParseContext context, int depth) {
         var condition = json.has("if")
@@ -253,25 +227,8 @@ public final class DefinitionParser {
         var afterThen = Set.copyOf(context.actionIdsSoFar);
         context.actionIdsSoFar.retainAll(before);
         var otherwise = steps(json.get("else"), path + ".else", context, depth + 1, true);
-        var afterElse = Set.copyOf(context.actionIdsSoFar);
-        context.actionIdsSoFar.clear();
-        if (stops(then) && !stops(otherwise)) {
-            context.actionIdsSoFar.addAll(afterElse);
-        } else if (stops(otherwise) && !stops(then)) {
-            context.actionIdsSoFar.addAll(afterThen);
-        } else {
-            context.actionIdsSoFar.addAll(afterThen);
-            if (!stops(then)) {
-                context.actionIdsSoFar.retainAll(afterElse);
-            }
-        }
+        context.afterBranch(then, afterThen, otherwise);
         return new Definition.Step.Branch(id, condition, then, otherwise);
-    }
-
-    /** Whether every path through {@code steps} stops before their end. */
-    private static boolean stops(List<Definition.Step> steps) {
-        return steps.stream().anyMatch(step -> step instanceof Definition.Step.Stop
-            || step instanceof Definition.Step.Branch branch && stops(branch.then()) && stops(branch.otherwise()));
     }
 
     private Definition.Step delay(JsonNode json, String id, String path, ParseContext context) {
@@ -404,6 +361,9 @@ public final class DefinitionParser {
         if (op != null && (op == Definition.Operator.IN || op == Definition.Operator.NOT_IN) && json.has("value")
             && !json.get("value").isArray()) {
             context.add(path + ".value", "invalid_type", "must be a list for " + opName);
+        }
+        if (op != null && field != null && context.saving) {
+            SaveChecks.ordered(field, op, json.get("value"), path, context.errors);
         }
         return new Definition.Condition.Compare(field, op, json.get("value"));
     }

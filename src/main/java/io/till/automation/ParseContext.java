@@ -35,6 +35,31 @@ final class ParseContext {
     }
 
     /**
+     * After a branch, read with {@link #actionIdsSoFar} as it ends its {@code otherwise} way: the actions whose output
+     * a step after it may read are those that ran on every way that goes on past it ({@code afterThen} at the end of
+     * its {@code then} way). One read in the other way, or after the branch, would fail every run that went the way
+     * without it ({@code template_error}), so it is refused at save. A way that stops ends there.
+     */
+    void afterBranch(List<Definition.Step> then, Set<String> afterThen, List<Definition.Step> otherwise) {
+        var afterElse = Set.copyOf(actionIdsSoFar);
+        actionIdsSoFar.clear();
+        if (stops(then) && !stops(otherwise)) {
+            actionIdsSoFar.addAll(afterElse);
+            return;
+        }
+        actionIdsSoFar.addAll(afterThen);
+        if (!stops(then) && !stops(otherwise)) {
+            actionIdsSoFar.retainAll(afterElse);
+        }
+    }
+
+    /** Whether every way through {@code steps} stops before their end. */
+    private static boolean stops(List<Definition.Step> steps) {
+        return steps.stream().anyMatch(step -> step instanceof Definition.Step.Stop
+            || step instanceof Definition.Step.Branch branch && stops(branch.then()) && stops(branch.otherwise()));
+    }
+
+    /**
      * Refuses, when saving, each field of {@code json} that nothing reads, at its path: a typo ({@code retries} for
      * {@code retry}, {@code otherwise} for {@code else}) would otherwise be dropped without a word, and the automation
      * would not do what its definition says. A version stored before this was checked loads as it always did.
@@ -122,5 +147,36 @@ final class ParseContext {
     static String text(JsonNode json, String field) {
         JsonNode value = json.get(field);
         return value == null || !value.isString() ? null : value.asString();
+    }
+
+    /** An action's retry policy: the default when it has none; every bad field reported at its path. */
+    Definition.Retry retry(JsonNode json, String path) {
+        Definition.Retry retry = Definition.Retry.DEFAULT;
+        if (json.has("retry") && !json.get("retry").isNull() && !json.get("retry").isObject() && saving) {
+            add(path + ".retry", "invalid_type", "must be {\"attempts\": 3, \"backoff\": \"PT1M\", "
+                + "\"cap\": \"PT1H\"} (each optional)");
+        } else if (json.has("retry")) {
+            JsonNode r = json.get("retry");
+            onlyFields(r, path + ".retry", "retry", List.of("attempts", "backoff", "cap"));
+            // 0 for what is not a whole number in int range: out of range, never an exception.
+            int attempts = r.has("attempts") ? wholeNumber(r.get("attempts")) : retry.attempts();
+            if (attempts < 1 || attempts > 20) {
+                add(path + ".retry.attempts", "out_of_range", "must be between 1 and 20");
+            }
+            Duration backoff = r.has("backoff")
+                ? duration(ParseContext.text(r, "backoff"), path + ".retry.backoff")
+                : retry.backoff();
+            Duration cap = r.has("cap")
+                ? duration(ParseContext.text(r, "cap"), path + ".retry.cap")
+                : retry.cap();
+            if (r.has("backoff") && backoff != null && backoff.compareTo(Definition.TEN_YEARS) > 0) {
+                add(path + ".retry.backoff", "out_of_range", "must be at most ten years");
+            }
+            if (r.has("cap") && cap != null && cap.compareTo(Definition.TEN_YEARS) > 0) {
+                add(path + ".retry.cap", "out_of_range", "must be at most ten years");
+            }
+            retry = new Definition.Retry(attempts, backoff, cap);
+        }
+        return retry;
     }
 }

@@ -184,4 +184,29 @@ final class SaveChecks {
         return known.contains(field) && (ExecutionContexts.MONEY.contains(field) || RecordFields.MOMENTS.contains(
             field));
     }
+
+    /**
+     * An order comparison ({@code gt}, {@code lt}, …) compares numbers, or times written in ISO-8601; anything else by
+     * its characters, which for what a reader writes is never what was meant: "$100.00" comes before "$50.00", and
+     * "June 1, 2026" after every ISO time. Refused, saying what to compare instead.
+     */
+    static void ordered(String field, Definition.Operator op, JsonNode value, String path, List<FieldError> errors) {
+        if (!List.of(Definition.Operator.GT, Definition.Operator.GTE, Definition.Operator.LT, Definition.Operator.LTE)
+            .contains(op)) {
+            return;
+        }
+        if (field.endsWith("_formatted")) {
+            errors.add(new FieldError(path + ".field", "not_comparable", field + " is text written for a reader, "
+                + "which " + op.name().toLowerCase(java.util.Locale.ROOT) + " would compare letter by letter: compare "
+                + field.substring(0, field.length() - "_formatted".length()) + " (an amount in minor units, a time in "
+                + "ISO-8601) instead"));
+            return;
+        }
+        String last = field.substring(field.lastIndexOf('.') + 1);
+        if (RecordFields.MOMENTS.contains(last) && value != null && value.isString()
+            && io.till.automation.engine.Conditions.instantOf(value.asString()) == null) {
+            errors.add(new FieldError(path + ".value", "invalid_format", "must be a time in ISO-8601, such as "
+                + "2026-07-01T00:00:00Z, to compare with " + field));
+        }
+    }
 }

@@ -249,6 +249,27 @@ class DefinitionParserTest {
         assertThat(definition.steps()).extracting(Definition.Step::id).containsExactly("pick", "after");
     }
 
+    /**
+     * An order comparison of text written for a reader compares it letter by letter: "$100.00" before "$50.00", and
+     * "June 1, 2026" after every ISO time. Refused at save, saying what to compare; numbers and ISO times pass.
+     */
+    @Test
+    void anOrderComparisonOfTextWrittenForAReaderIsRefusedSayingWhatToCompare() {
+        var errors = errorsOf("""
+            {"name": "x", "trigger": {"type": "event", "event": "payment.failed"},
+             "conditions": {"all": [{"field": "invoice.amount_due_formatted", "op": "gt", "value": "$50.00"},
+                                    {"field": "invoice.due_at", "op": "lt", "value": "June 1, 2026"},
+                                    {"field": "invoice.amount_due", "op": "gt", "value": 5000},
+                                    {"field": "invoice.due_at", "op": "lt", "value": "2026-06-01T00:00:00Z"},
+                                    {"field": "invoice.amount_due_formatted", "op": "eq", "value": "$50.00"}]},
+             "steps": [{"id": "t", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}
+            """);
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("conditions.all[0].field",
+            "conditions.all[1].value");
+        assertThat(errors.getFirst().message()).contains("compare invoice.amount_due (an amount in minor units");
+    }
+
     @Test
     void readsRetryPoliciesAndFallbacks() {
         var definition = parser.parse(JSON.readTree(

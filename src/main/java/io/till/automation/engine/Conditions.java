@@ -103,6 +103,11 @@ public final class Conditions {
         return null;
     }
 
+    /** The time an ISO-8601 text names, as an order comparison reads it; null when it names none. */
+    public static Instant instantOf(String text) {
+        return instant(text);
+    }
+
     static Instant instant(String text) {
         if (text.length() < 10 || !Character.isDigit(text.charAt(0))) {
             return null;

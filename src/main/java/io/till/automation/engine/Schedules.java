@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.scheduling.support.CronExpression;
 
@@ -37,6 +39,36 @@ public final class Schedules {
      * not at all that day; a time they repeat (02:30 the night they go back) fires once, at the first.
      */
     private static Instant cron(Schedule.Cron cron, Instant after) {
+        String[] fields = cron.expression().strip().split("\\s+");
+        if (fields.length == 5 && restricted(fields[2]) && restricted(fields[4])) {
+            // As cron reads it: a day of the month and a day of the week, both given, fire on either ("0 9 1 * MON",
+            // the 1st and every Monday); Spring's expressions would fire only on a 1st that is a Monday.
+            String byDay = String.join(" ", fields[0], fields[1], fields[2], fields[3], "*");
+            String byWeekday = String.join(" ", fields[0], fields[1], "*", fields[3], fields[4]);
+            Instant first = null;
+            for (String one : List.of(byDay, byWeekday)) {
+                try {
+                    Instant at = cron(one, cron.zone(), after);
+                    first = first == null || at.isBefore(first) ? at : first;
+                } catch (IllegalStateException never) {
+                    // A 31st of February never comes; the days of the week still do.
+                }
+            }
+            if (first == null) {
+                throw new IllegalStateException("cron " + cron.expression() + " never fires");
+            }
+            return first;
+        }
+        return cron(cron.expression(), cron.zone(), after);
+    }
+
+    /** Whether a day field limits the days (not {@code *}, nor a step over all of them such as {@code *}{@code /2}). */
+    private static boolean restricted(String field) {
+        return !field.startsWith("*") && !field.equals("?");
+    }
+
+    private static Instant cron(String cronExpression, ZoneId zone, Instant after) {
+        var cron = new Schedule.Cron(cronExpression, zone);
         CronExpression expression = CronExpression.parse("0 " + cron.expression());
         LocalDateTime wall = after.atZone(cron.zone()).toLocalDateTime();
         for (int i = 0; i < 3; i++) {

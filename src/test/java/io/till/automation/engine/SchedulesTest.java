@@ -60,6 +60,23 @@ class SchedulesTest {
         assertThat(next(weekdays, "2026-11-20T13:59:00Z")).isEqualTo("2026-11-20T14:00:00Z");
     }
 
+    /**
+     * As cron reads five fields: a day of the month and a day of the week, both given, fire on either. "0 9 1 * MON"
+     * fired only on a 1st that is a Monday (Spring's reading), some months none at all.
+     */
+    @Test
+    void aCronWithADayOfTheMonthAndADayOfTheWeekFiresOnEither() {
+        var firstOrMonday = new Schedule.Cron("0 9 1 * MON", ZoneId.of("UTC"));
+        var neverADayButMondays = new Schedule.Cron("0 9 31 2 MON", ZoneId.of("UTC"));
+
+        // Friday 27 November: Monday 30 comes before December 1 (a Tuesday), which comes before the next Monday.
+        assertThat(next(firstOrMonday, "2026-11-27T12:00:00Z")).isEqualTo("2026-11-30T09:00:00Z");
+        assertThat(next(firstOrMonday, "2026-11-30T12:00:00Z")).isEqualTo("2026-12-01T09:00:00Z");
+        assertThat(next(firstOrMonday, "2026-12-01T12:00:00Z")).isEqualTo("2026-12-07T09:00:00Z");
+        // February 31 never comes; February's Mondays do.
+        assertThat(next(neverADayButMondays, "2027-01-01T00:00:00Z")).isEqualTo("2027-02-01T09:00:00Z");
+    }
+
     @Test
     void keepsTheLocalTimeOfACronAcrossTheSpringDstChangeInParis() {
         var nineDaily = new Schedule.Cron("0 9 * * *", PARIS);
