@@ -103,6 +103,9 @@ class EventExamplesGenerator {
         api.delete("/api/v1/customers/" + graceId + "/payment_methods/" + grace.get("card_id").asString(), key);
         shops.advance(shop, "P100D");
         down.close();
+        // A buyer who asked for their data to be erased: customer.redacted.
+        String erased = post(key, "/api/v1/customers", "{\"name\": \"Erin Example\", \"email\": \"erin@example.com\"}");
+        api.post("/api/v1/customers/" + erased + "/redact", key, null);
 
         Path dir = Path.of("docs/events");
         Files.createDirectories(dir);
