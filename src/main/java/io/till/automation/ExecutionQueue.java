@@ -34,6 +34,56 @@ public class ExecutionQueue {
     /** How many parts of a claim each account with due runs gets first, at most: 500 → 10 runs per account. */
     private static final int FAIR_SHARE = 50;
 
+    /**
+     * The executions of a batch (as they start, or as far as their {@link Head} took them, with its log lines), and a
+     * queue row for each that goes on; one that ended in its head leaves no queue row at all.
+     */
+    private static final String START = """
+        WITH input AS (
+            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
+                                 CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
+                                 CAST(:customers AS text[]), CAST(:statuses AS text[]), CAST(:states AS jsonb[]),
+                                 CAST(:logCounts AS int[]), CAST(:errors AS jsonb[]))
+                   AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id, status, state,
+                        log_count, error)),
+        inserted AS (
+            INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
+                                    customer_id, state, log_count, error, created_at, started_at, finished_at,
+                                    updated_at)
+            SELECT i.id, i.account_id, i.automation_id, i.version, i.status, i.trigger_key,
+                   coalesce(i.trigger, jsonb_build_object(
+                       'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
+                       'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                       'data', e.data)),
+                   i.customer_id, coalesce(i.state, CAST(:state AS jsonb)), i.log_count, i.error, :now,
+                   CASE WHEN i.log_count > 0 THEN :now END,
+                   CASE WHEN i.status IN ('succeeded', 'failed') THEN :now END, :now
+              FROM input i
+              -- One lookup by key per execution (LIMIT keeps it a lookup: joined, the planner may hash all events).
+              LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
+                     ON true
+             -- Nothing from an event of a customer erased since it was read; see holdAgainstErasure.
+             WHERE i.customer_id IS NULL
+                OR NOT EXISTS (SELECT 1 FROM events x
+                                WHERE x.account_id = i.account_id AND x.id = i.trigger_key AND x.erased)
+            ON CONFLICT (automation_id, trigger_key) DO NOTHING
+            RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count,
+                      status),
+        queued AS (
+            INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
+            SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
+              FROM inserted
+             WHERE status IN ('pending', 'running')),
+        logged AS (
+            INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
+                                         attempt, input, output, error, idempotency_key, started_at, finished_at)
+            SELECT ins.id, ins.account_id, l.nth, l.step_id, l.path, l.iteration, l.kind, l.status, l.attempt,
+                   l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
+              FROM %s
+              JOIN inserted ins ON ins.id = l.execution_id)
+        SELECT *, status IN ('pending', 'running') AS goes_on FROM inserted
+        """;
+
     private final JdbcClient db;
     private final JsonMapper json;
     private final BatchArrays arrays;
@@ -129,54 +179,7 @@ public class ExecutionQueue {
         var goingOn = arrays.planned(() -> {
             holdAgainstErasure(batch);
             return ExecutionResults
-                .bindLogs(db.sql(
-                    """
-                        WITH input AS (
-                            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:accounts AS text[]), CAST(:automations AS text[]),
-                                                 CAST(:versions AS int[]), CAST(:keys AS text[]), CAST(:triggers AS jsonb[]),
-                                                 CAST(:customers AS text[]), CAST(:statuses AS text[]), CAST(:states AS jsonb[]),
-                                                 CAST(:logCounts AS int[]), CAST(:errors AS jsonb[]))
-                                   AS u(id, account_id, automation_id, version, trigger_key, trigger, customer_id, status, state,
-                                        log_count, error)),
-                        inserted AS (
-                            INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger,
-                                                    customer_id, state, log_count, error, created_at, started_at, finished_at,
-                                                    updated_at)
-                            SELECT i.id, i.account_id, i.automation_id, i.version, i.status, i.trigger_key,
-                                   coalesce(i.trigger, jsonb_build_object(
-                                       'id', e.id, 'type', e.type, 'customer_id', e.customer_id,
-                                       'occurred_at', to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                                       'data', e.data)),
-                                   i.customer_id, coalesce(i.state, CAST(:state AS jsonb)), i.log_count, i.error, :now,
-                                   CASE WHEN i.log_count > 0 THEN :now END,
-                                   CASE WHEN i.status IN ('succeeded', 'failed') THEN :now END, :now
-                              FROM input i
-                              -- One lookup by key per execution (LIMIT keeps it a lookup: joined, the planner may hash all events).
-                              LEFT JOIN LATERAL (SELECT * FROM events WHERE i.trigger IS NULL AND id = i.trigger_key LIMIT 1) e
-                                     ON true
-                             -- Nothing from an event of a customer erased since it was read; see holdAgainstErasure.
-                             WHERE i.customer_id IS NULL
-                                OR NOT EXISTS (SELECT 1 FROM events x
-                                                WHERE x.account_id = i.account_id AND x.id = i.trigger_key AND x.erased)
-                            ON CONFLICT (automation_id, trigger_key) DO NOTHING
-                            RETURNING id, account_id, automation_id, version, trigger, customer_id, state, lock_version, log_count,
-                                      status),
-                        queued AS (
-                            INSERT INTO execution_queue (execution_id, account_id, due_at, lease_token)
-                            SELECT id, account_id, coalesce(CAST(:leaseEnd AS timestamptz), :now), CAST(:token AS uuid)
-                              FROM inserted
-                             WHERE status IN ('pending', 'running')),
-                        logged AS (
-                            INSERT INTO execution_steps (execution_id, account_id, seq, step_id, path, iteration, kind, status,
-                                                         attempt, input, output, error, idempotency_key, started_at, finished_at)
-                            SELECT ins.id, ins.account_id, l.nth, l.step_id, l.path, l.iteration, l.kind, l.status, l.attempt,
-                                   l.input, l.output, l.error, l.idempotency_key, l.started_at, l.finished_at
-                              FROM %s
-                              JOIN inserted ins ON ins.id = l.execution_id)
-                        SELECT *, status IN ('pending', 'running') AS goes_on FROM inserted
-                        """
-                        .formatted(ExecutionResults.LOGS)),
-                    logs, arrays)
+                .bindLogs(db.sql(START.formatted(ExecutionResults.LOGS)), logs, arrays)
                 .param("ids", BatchArrays.strings(batch, NewExecution::id))
                 .param("accounts", BatchArrays.strings(batch, NewExecution::accountId))
                 .param("automations", BatchArrays.strings(batch, NewExecution::automationId))
