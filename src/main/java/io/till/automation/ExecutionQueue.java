@@ -400,7 +400,6 @@ public class ExecutionQueue {
             .update();
     }
 
-    /** When the earliest queued work or timer falls due. */
     /**
      * When the earliest queued run or timer is due, runs a node holds under a lease that has not run out at {@code now}
      * left out: their due time is their lease's end, which a jump of the test clock must not reach ({@link

@@ -251,7 +251,6 @@ public class Orders {
             .update();
     }
 
-    /** The id of the account's order with this number, as buyers quote it ({@code #1042}). */
     /**
      * Whether a pending order of the customer is starting the free trial of {@code productId} (its option charged
      * nothing): a product that gives one trial per customer gives none to a purchase made meanwhile.
@@ -270,6 +269,7 @@ public class Orders {
             .single();
     }
 
+    /** The id of the account's order with this number, as buyers quote it ({@code #1042}). */
     public Optional<String> idOfNumber(String accountId, long number) {
         return db.sql("SELECT id FROM orders WHERE account_id = :accountId AND number = :number")
             .param("accountId", accountId)

@@ -339,7 +339,6 @@ public class WebhookDeliveries {
         return history.get(accountId, endpointId, id);
     }
 
-    /** When the earliest pending delivery falls due, if any. */
     /** When the earliest pending delivery is due, those a node holds under a lease still running at {@code now} aside. */
     Optional<Instant> nextDue(Instant now) {
         return db.sql("""

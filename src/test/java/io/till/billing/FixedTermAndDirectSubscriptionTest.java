@@ -24,14 +24,7 @@ class FixedTermAndDirectSubscriptionTest {
     @Test
     void endsAFixedTermSubscriptionAfterItsCyclesAndSaysSoAhead() {
         var shop = shops.open();
-        var product = api.post("/api/v1/products", shop.apiKey(), """
-            {"name": "Bootcamp", "options": [{"name": "3 months", "kind": "subscription", "amount": 5000,
-             "currency": "usd", "interval": "month", "cycles": 3}]}""").json();
-        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
-            {"name": "Bootcamp", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
-        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
-            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
-            .formatted(product.get("options").get(0).get("id").asString())).json();
+        var order = buyBootcamp(shop);
         var subscription = shops.subscription(shop, order.get("subscription_id").asString());
         assertThat(subscription.get("ends_at").isNull()).isFalse();
 
@@ -53,14 +46,7 @@ class FixedTermAndDirectSubscriptionTest {
     @Test
     void aFixedTermPausedPastItsPeriodStillBillsAllItsCyclesAfterItResumes() {
         var shop = shops.open();
-        var product = api.post("/api/v1/products", shop.apiKey(), """
-            {"name": "Bootcamp", "options": [{"name": "3 months", "kind": "subscription", "amount": 5000,
-             "currency": "usd", "interval": "month", "cycles": 3}]}""").json();
-        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
-            {"name": "Bootcamp", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
-        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
-            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
-            .formatted(product.get("options").get(0).get("id").asString())).json();
+        var order = buyBootcamp(shop);
         String id = order.get("subscription_id").asString();
         shops.advance(shop, "P10D");
         assertThat(api.post("/api/v1/subscriptions/" + id + "/pause", shop.apiKey(), null).status()).isEqualTo(200);
@@ -78,6 +64,19 @@ class FixedTermAndDirectSubscriptionTest {
 
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(3);
         assertThat(shops.subscription(shop, id).get("status").asString()).isEqualTo("canceled");
+    }
+
+    /** Ada's order of a 3-month fixed-term subscription, on a checkout of its own. */
+    private tools.jackson.databind.JsonNode buyBootcamp(Shops.Shop shop) {
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Bootcamp", "options": [{"name": "3 months", "kind": "subscription", "amount": 5000,
+             "currency": "usd", "interval": "month", "cycles": 3}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Bootcamp", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(product.get("options").get(0).get("id").asString())).json();
+        return order;
     }
 
     @Test
