@@ -206,7 +206,7 @@ final class SaveChecks {
         if (RecordFields.MOMENTS.contains(last) && value != null && value.isString()
             && io.till.automation.engine.Conditions.instantOf(value.asString()) == null) {
             errors.add(new FieldError(path + ".value", "invalid_format", "must be a time in ISO-8601, such as "
-                + "2026-07-01T00:00:00Z, to compare with " + field));
+                + "2026-07-01T00:00:00Z, or a day (2026-07-01, from its start in UTC) to compare with " + field));
         }
     }
 }

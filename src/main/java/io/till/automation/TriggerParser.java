@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.automation.engine.Schedules;
 import io.till.event.EventType;
 import io.till.shared.DottedNames;
 import java.time.Duration;
@@ -27,8 +28,7 @@ final class TriggerParser {
     /** The most days ahead an upcoming trigger may ask for: a year. */
     static final int MAX_DAYS_BEFORE = 366;
     /** Where a cron expression is asked for its next time when read: one that has none after it never comes. */
-    private static final java.time.ZonedDateTime NEVER_BEFORE = java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0,
-        java.time.ZoneOffset.UTC);
+    private static final java.time.Instant NEVER_BEFORE = java.time.Instant.parse("2000-01-01T00:00:00Z");
     static final Set<String> CALENDAR_DAYS = Set.of("first_day_of_month", "last_day_of_month", "monday",
         "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
@@ -230,7 +230,7 @@ final class TriggerParser {
                 || !CronExpression.isValidExpression("0 " + cron)) {
                 context.add("trigger.cron", "invalid_format", "must be a five-field cron expression such as "
                     + "\"0 9 * * MON-FRI\" (minute hour day month weekday)");
-            } else if (CronExpression.parse("0 " + cron).next(NEVER_BEFORE) == null) {
+            } else if (neverFires(cron)) {
                 context.add("trigger.cron", "out_of_range", "never comes: no day matches it (such as 30 February)");
             }
             return new Definition.Schedule.Cron(cron, zone);
@@ -253,5 +253,15 @@ final class TriggerParser {
         }
         context.add("trigger", "required", "a schedule needs every, cron or calendar");
         return null;
+    }
+
+    /** Whether a (valid) cron expression names no time that ever comes, read as the engine reads it. */
+    private static boolean neverFires(String cron) {
+        try {
+            Schedules.next(new Definition.Schedule.Cron(cron, java.time.ZoneOffset.UTC), NEVER_BEFORE, NEVER_BEFORE);
+            return false;
+        } catch (IllegalStateException never) {
+            return true;
+        }
     }
 }

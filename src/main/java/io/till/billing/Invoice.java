@@ -21,7 +21,8 @@ public record Invoice(
     String status,
     long amountDue,
     long amountCredited,
-    @Schema(description = "What is still owed: amount_due less the credit applied to it, and 0 once paid. What the "
+    @Schema(description = "What is still owed: amount_due less the credit applied to it; 0 once paid or void. An invoice "
+        + "written off as uncollectible still owes it. What the "
         + "next charge asks, and what a dunning email should quote.", example = "1400") long amountRemaining,
     String currency,
     Instant periodStart,

@@ -25,13 +25,18 @@ public class Invoices {
         rs.getLong("number"), rs.getString("customer_id"), rs.getString("subscription_id"),
         rs.getString("payment_plan_id"),
         rs.getInt("sequence"), rs.getString("status"), rs.getLong("amount_due"), rs.getLong("amount_credited"),
-        "paid".equals(rs.getString("status")) ? 0 : rs.getLong("amount_due") - rs.getLong("amount_credited"),
+        owes(rs.getString("status")) ? rs.getLong("amount_due") - rs.getLong("amount_credited") : 0,
         rs.getString("currency"),
         Timestamps.read(rs, "period_start"), Timestamps.read(rs, "period_end"), rs.getInt("attempt_count"),
         // Overdue is what the invoice is now: an open one past its due date; once paid or voided it is not.
         Timestamps.read(rs, "due_at"), rs.getBoolean("overdue") && "issued".equals(rs.getString("status")),
         Timestamps.read(rs, "paid_at"), Timestamps.read(rs, "voided_at"),
         Timestamps.read(rs, "created_at"));
+
+    /** Whether an invoice in this status is still owed: open, or written off as uncollectible (bad debt). */
+    private static boolean owes(String status) {
+        return status.equals("issued") || status.equals("uncollectible");
+    }
 
     private final JdbcClient db;
     private final ApplicationEventPublisher publisher;

@@ -106,6 +106,8 @@ class DefinitionParserTest {
     void acceptsEverySchedule() {
         for (String trigger : List.of("{\"type\": \"schedule\", \"every\": \"PT1H\"}",
             "{\"type\": \"schedule\", \"cron\": \"0 9 * * MON-FRI\", \"time_zone\": \"Europe/Paris\"}",
+            // As cron reads it, a day of the month and a day of the week fire on either: every Monday here.
+            "{\"type\": \"schedule\", \"cron\": \"0 9 30 2 MON\"}",
             "{\"type\": \"schedule\", \"calendar\": \"last_day_of_month\", \"at\": \"18:00\"}")) {
             var definition = parser.parse(JSON.readTree("{\"name\": \"s\", \"trigger\": " + trigger
                 + ", \"steps\": [{\"id\": \"s\", \"type\": \"stop\"}]}"));
@@ -251,7 +253,7 @@ class DefinitionParserTest {
 
     /**
      * An order comparison of text written for a reader compares it letter by letter: "$100.00" before "$50.00", and
-     * "June 1, 2026" after every ISO time. Refused at save, saying what to compare; numbers and ISO times pass.
+     * "June 1, 2026" after every ISO time. Refused at save, saying what to compare; numbers, ISO times and ISO days pass.
      */
     @Test
     void anOrderComparisonOfTextWrittenForAReaderIsRefusedSayingWhatToCompare() {
@@ -261,6 +263,7 @@ class DefinitionParserTest {
                                     {"field": "invoice.due_at", "op": "lt", "value": "June 1, 2026"},
                                     {"field": "invoice.amount_due", "op": "gt", "value": 5000},
                                     {"field": "invoice.due_at", "op": "lt", "value": "2026-06-01T00:00:00Z"},
+                                    {"field": "invoice.due_at", "op": "gte", "value": "2026-06-01"},
                                     {"field": "invoice.amount_due_formatted", "op": "eq", "value": "$50.00"}]},
              "steps": [{"id": "t", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}
             """);

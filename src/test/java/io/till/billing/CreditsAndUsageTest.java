@@ -184,7 +184,7 @@ class CreditsAndUsageTest {
     }
 
     @Test
-    void voidingAnInvoiceGivesBackTheCreditAppliedToIt() {
+    void voidingAnInvoiceGivesBackTheCreditAppliedToItAndLeavesNothingOwed() {
         var shop = shops.open();
         var renewal = unpaidRenewal(shop);
         String customer = renewal.customer();
@@ -198,6 +198,7 @@ class CreditsAndUsageTest {
 
         assertThat(voided.json().get("status").asString()).isEqualTo("void");
         assertThat(voided.json().get("amount_credited").asLong()).isZero();
+        assertThat(voided.json().get("amount_remaining").asLong()).as("a void invoice asks for nothing").isZero();
         var credits = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
         assertThat(credits.get("balances").get(0).get("amount").asLong()).isEqualTo(500);
     }

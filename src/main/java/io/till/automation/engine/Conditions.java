@@ -4,6 +4,8 @@ import io.till.automation.Definition.Condition;
 import io.till.automation.Definition.Operator;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -72,7 +74,7 @@ public final class Conditions {
         return a.equals(b);
     }
 
-    /** Numbers by value, times (ISO-8601) by instant, other text by its characters; anything else not at all. */
+    /** Numbers by value, times and days (ISO-8601) by instant ({@link #instantOf}), other text by its characters; anything else not at all. */
     private static int order(JsonNode a, JsonNode b) {
         if (a == null || b == null || a.isNull() || b.isNull()) {
             return NOT_COMPARABLE;
@@ -83,8 +85,8 @@ public final class Conditions {
             return x.compareTo(y);
         }
         if (a.isString() && b.isString()) {
-            Instant s = instant(a.asString());
-            Instant t = instant(b.asString());
+            Instant s = instantOf(a.asString());
+            Instant t = instantOf(b.asString());
             if (s != null && t != null) {
                 return s.compareTo(t);
             }
@@ -103,8 +105,18 @@ public final class Conditions {
         return null;
     }
 
-    /** The time an ISO-8601 text names, as an order comparison reads it; null when it names none. */
+    /**
+     * The time an ISO-8601 text names, as an order comparison reads it: an instant, or a day alone (2026-07-01) as the
+     * start of that day in UTC; null when it names neither.
+     */
     public static Instant instantOf(String text) {
+        if (text.length() == 10 && text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            try {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
         return instant(text);
     }
 

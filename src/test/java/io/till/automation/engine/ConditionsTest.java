@@ -17,12 +17,13 @@ import tools.jackson.databind.JsonNode;
 
 class ConditionsTest {
 
-    private static final JsonNode CONTEXT = json("""
-        {"invoice": {"amount": 100, "total": 100.0, "text_amount": "100", "status": "open", "paid": false,
-                     "due_at": "2026-11-21T10:00:00Z", "lines": [{"sku": "pro"}], "note": null},
-         "customer": {"email": "ada@example.com", "tags": ["vip", "new"], "scores": [1, 2.5],
-                      "metadata": {"plan": "pro"}}}
-        """);
+    private static final JsonNode CONTEXT = json(
+        """
+            {"invoice": {"amount": 100, "total": 100.0, "text_amount": "100", "status": "open", "paid": false,
+                         "due_at": "2026-11-21T10:00:00Z", "sent_at": "2026-11-21T23:30:00-05:00", "lines": [{"sku": "pro"}], "note": null},
+             "customer": {"email": "ada@example.com", "tags": ["vip", "new"], "scores": [1, 2.5],
+                          "metadata": {"plan": "pro"}}}
+            """);
 
     private static Compare compare(String field, Operator op, String value) {
         return new Compare(field, op, value == null ? null : json(value));
@@ -105,6 +106,16 @@ class ConditionsTest {
         assertThat(holds("invoice.due_at", Operator.GTE, "\"2026-11-21T11:00:00+01:00\"")).isTrue();
         assertThat(holds("invoice.due_at", Operator.LTE, "\"2026-11-21T11:00:00+01:00\"")).isTrue();
         assertThat(holds("invoice.due_at", Operator.GT, "\"2026-11-21T11:00:00+01:00\"")).isFalse();
+    }
+
+    /** A day written alone (2026-11-22) is the start of that day in UTC, whatever offset the time it meets has. */
+    @Test
+    void ordersATimeAgainstADayAsTheStartOfThatDayInUtc() {
+        assertThat(holds("invoice.due_at", Operator.GT, "\"2026-11-21\"")).isTrue();
+        assertThat(holds("invoice.due_at", Operator.LT, "\"2026-11-22\"")).isTrue();
+        assertThat(holds("invoice.due_at", Operator.GTE, "\"2026-11-22\"")).isFalse();
+        assertThat(holds("invoice.sent_at", Operator.GTE, "\"2026-11-22\"")).as("04:30 UTC on the 22nd").isTrue();
+        assertThat(holds("invoice.sent_at", Operator.LT, "\"2026-11-22\"")).isFalse();
     }
 
     @Test
