@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The sandbox's time machine. Advancing moves Till's clock forward step by step through every billing job that falls
@@ -45,15 +46,17 @@ class TestClock {
     private final BillingClock billingClock;
     private final Accounts accounts;
     private final JdbcClient db;
+    private final TransactionTemplate transactions;
 
     TestClock(TillClock clock, TestClockSync workers, List<Agenda> agendas, BillingClock billingClock,
-        Accounts accounts, JdbcClient db) {
+        Accounts accounts, JdbcClient db, TransactionTemplate transactions) {
         this.clock = clock;
         this.workers = workers;
         this.agendas = agendas;
         this.billingClock = billingClock;
         this.accounts = accounts;
         this.db = db;
+        this.transactions = transactions;
     }
 
     /** @param pendingJobs the account's own billing jobs not done yet (the clock is shared, its work is not) */
@@ -214,15 +217,21 @@ class TestClock {
         return total;
     }
 
+    /**
+     * Moves this node's clock, then, in one transaction, the leases held under the old time and the time other nodes
+     * read: a node that sees the new time also sees its leases moved, never one without the other.
+     */
     private void move(Instant to) {
         Instant from = clock.instant();
         Duration offset = clock.moveTo(to);
-        db.sql("UPDATE test_clock SET offset_ms = greatest(offset_ms, :offset) WHERE id = 1")
-            .param("offset", offset.toMillis())
-            .update();
-        if (to.isAfter(from)) {
-            agendas.forEach(agenda -> agenda.clockMoved(from, to));
-        }
+        transactions.executeWithoutResult(status -> {
+            if (to.isAfter(from)) {
+                agendas.forEach(agenda -> agenda.clockMoved(from, to));
+            }
+            db.sql("UPDATE test_clock SET offset_ms = greatest(offset_ms, :offset) WHERE id = 1")
+                .param("offset", offset.toMillis())
+                .update();
+        });
     }
 
     private void ensureSandbox(String accountId) {

@@ -259,6 +259,44 @@ class EngineResilienceTest {
     }
 
     /**
+     * A jump of the test clock moves Till's time and the leases held under it at once: another node that reads the
+     * new time also finds its leases moved. The new time was stored before the leases moved, so a node reading it in
+     * between found a step another node was performing past its lease, and took it over.
+     */
+    @Test
+    void otherNodesSeeATestClockJumpOnlyTogetherWithTheLeasesItMoved() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+        queue.claim(UUID.randomUUID(), 100, Timestamps.now(clock), Duration.ofSeconds(30));
+        long before = db.sql("SELECT offset_ms FROM test_clock WHERE id = 1").query(Long.class).single();
+
+        // The other node renews the run's lease; the jump's move of the lease waits for it.
+        try (var renewing = dataSource.getConnection()) {
+            renewing.setAutoCommit(false);
+            renewing.createStatement().execute("SELECT 1 FROM execution_queue WHERE execution_id = '" + id
+                + "' FOR UPDATE");
+            var advance = Executors.newSingleThreadExecutor().submit(() -> api.post("/api/v1/test_clock/advance",
+                store.apiKey(), "{\"by\": \"P1D\"}"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (db.sql("""
+                SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()
+                """).query(Long.class).single() == 0) {
+                assertThat(System.nanoTime()).as("the jump waits for the renewal").isLessThan(deadline);
+            }
+
+            assertThat(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1").query(Long.class).single())
+                .as("the new time is not visible before its leases moved").isEqualTo(before);
+            renewing.commit();
+            var advanced = advance.get(30, TimeUnit.SECONDS);
+            assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        }
+        assertThat(db.sql("SELECT offset_ms FROM test_clock WHERE id = 1").query(Long.class).single())
+            .isGreaterThan(before);
+    }
+
+    /**
      * A claim reads the run as its statement began: the last write of the node it takes over from (frozen past its
      * lease, thawed at that moment, as the chaos suite once met) may commit in between. The write of what the claim
      * read is then refused, and the run goes back to the queue to be read afresh; before, its queue row was deleted
