@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import io.till.account.Brandings;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
@@ -7,7 +8,8 @@ import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.web.FormErrors;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
 class AutomationPages {
 
     static final String LIST = "/admin/automations";
-    static final Duration RECENT = Duration.ofDays(7);
+    /** The days the list's recent figures count: today where the store is, and the 6 before. */
+    static final int RECENT_DAYS = 7;
     /** More automations than any account keeps; the list says so if it is ever reached. */
     private static final int MOST_SHOWN = 500;
     private static final Set<String> STATUSES = Set.of("active", "paused", "draft");
@@ -48,14 +51,16 @@ class AutomationPages {
     private final RunSummaries runs;
     private final StepSecrets secrets;
     private final Clock clock;
+    private final Brandings brandings;
 
     AutomationPages(Automations automations, AutomationPictures pictures, RunSummaries runs, StepSecrets secrets,
-        Clock clock) {
+        Clock clock, Brandings brandings) {
         this.automations = automations;
         this.secrets = secrets;
         this.pictures = pictures;
         this.runs = runs;
         this.clock = clock;
+        this.brandings = brandings;
     }
 
     /** An automation's state as the dashboard shows it: paused wins, then whether a version is active. */
@@ -92,8 +97,12 @@ class AutomationPages {
         var parsed = running.stream().map(d -> pictures.read(d).orElse(null)).toList();
         Map<String, String> names = pictures.names(accountId, parsed.stream().filter(d -> d != null)
             .map(Definition::trigger).toList());
-        var summaries = runs.since(accountId, all.stream().map(Automation::id).toList(), clock.instant().minus(
-            RECENT));
+        // Whole days where the store is, as the executions list the count links to filters them.
+        ZoneId zone = brandings.zone(accountId);
+        LocalDate recentFrom = LocalDate.now(clock.withZone(zone)).minusDays(RECENT_DAYS - 1);
+        var summaries = runs.since(accountId, all.stream().map(Automation::id).toList(), recentFrom.atStartOfDay(
+            zone).toInstant());
+        model.addAttribute("recentFrom", recentFrom.toString());
         var rows = new ArrayList<Row>();
         for (int i = 0; i < all.size(); i++) {
             Automation automation = all.get(i);

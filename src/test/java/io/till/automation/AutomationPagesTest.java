@@ -328,6 +328,28 @@ class AutomationPagesTest {
         assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("description");
     }
 
+    /**
+     * The header's "Activate version 1" activates version 1, even when a newer version was saved (by the API, another
+     * staff member, the builder) after the page was opened: the one that went live was whichever was latest.
+     */
+    @Test
+    void activateMakesActiveTheVersionItsButtonNamesNotOneSavedSince() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM).json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id);
+        var saved = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), CALL_THE_TEAM.replace("\"Call\"",
+            "\"Call now\""), java.util.List.of("Content-Type", "application/json"));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+
+        clickAndConfirm(page, "Activate version 1", "Activate version 1?", "Activate");
+
+        assertThat(page.locator("p.flash")).containsText("Version 1 is active");
+        var automation = api.get("/api/v1/automations/" + id, store.apiKey()).json();
+        assertThat(automation.get("active_version").asInt()).isEqualTo(1);
+        assertThat(automation.get("version").asInt()).isEqualTo(2);
+    }
+
     /** Every tab of an automation's page can be reached on a phone: Runs and Reports are not hidden off-screen. */
     @Test
     void allOfAnAutomationsTabsAreInViewOnAPhone() {

@@ -45,6 +45,8 @@ class AutomationRunNowPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    java.time.Clock clock;
 
     @BeforeAll
     static void launch() {
@@ -74,6 +76,13 @@ class AutomationRunNowPagesTest {
         return created.json().get("id").asString();
     }
 
+    /** Presses Run now and answers its confirm: a run sends emails and may charge cards. */
+    private static void runNow(Page page, String forWhom) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now " + forWhom)).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run it"))
+            .click();
+    }
+
     private JsonNode runs(TestAccounts.TestAccount store, String automation) {
         return api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data");
     }
@@ -100,6 +109,10 @@ class AutomationRunNowPagesTest {
         assertThat(page.locator("#run .aut-test-chosen")).containsText("For Ada Lovelace");
         page.getByLabel("Data (optional JSON object").fill("{\"source\": \"phone call\"}");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace")).click();
+        // A run sends emails and may charge cards: it is asked first, as starting one for an event is.
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Run Call the customer now for Ada Lovelace? Its steps run as for any run");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run it")).click();
 
         var started = page.locator("#run .aut-run-started");
         assertThat(started).containsText("Started a run for Ada Lovelace. Follow its steps →");
@@ -124,7 +137,10 @@ class AutomationRunNowPagesTest {
         page.navigate(api.uri("/admin/automations").toString());
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("1 run of Call the customer in 7 days: "
             + "see them")).click();
-        assertThat(page).hasURL(Pattern.compile("/admin/executions\\?automation=" + automation + "$"));
+        // The runs it counted, of the same 7 days where the store is.
+        assertThat(page).hasURL(Pattern.compile("/admin/executions\\?automation=" + automation + "&from="
+            + java.time.LocalDate.now(clock).minusDays(6) + "$"));
+        assertThat(page.locator("main table a[href='/admin/executions/" + execution + "']").first()).isVisible();
 
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
             "/admin/automations/" + automation + "?customer=" + ada);
@@ -150,10 +166,9 @@ class AutomationRunNowPagesTest {
         var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
             "/admin/automations/" + automation + "?customer=" + ada);
         var data = page.getByLabel("Data (optional JSON object");
-        var runNow = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace"));
 
         data.fill("{\"ok\": ");
-        var refused = page.waitForResponse(r -> r.url().endsWith("/run"), runNow::click);
+        var refused = page.waitForResponse(r -> r.url().endsWith("/run"), () -> runNow(page, "for Ada Lovelace"));
         assertThat(refused.status()).isEqualTo(422);
         assertThat(page.locator("#run-refused")).containsText("Data");
         assertThat(page.locator("#run-refused")).containsText("Is not valid JSON");
@@ -162,18 +177,18 @@ class AutomationRunNowPagesTest {
         Chromium.screenshot(page, "automation-run-now-refused-1280");
 
         page.getByLabel("Data (optional JSON object").fill("[1]");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace")).click();
+        runNow(page, "for Ada Lovelace");
         assertThat(page.locator("#run-refused")).containsText("Must be a JSON object");
 
         page.getByLabel("Data (optional JSON object").fill("{\"ok\": false}");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace")).click();
+        runNow(page, "for Ada Lovelace");
         assertThat(page.locator("#run-refused")).containsText("conditions do not hold");
         assertThat(page.getByLabel("Data (optional JSON object")).hasValue("{\"ok\": false}");
 
         // A customer of another account, sent in place of the one picked, is refused as the API refuses it.
         page.locator("#run input[name=customer]").evaluate("(input, id) => input.value = id", stranger);
         page.getByLabel("Data (optional JSON object").fill("{\"ok\": true}");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now for Ada Lovelace")).click();
+        runNow(page, "for Ada Lovelace");
         assertThat(page.locator("#run-refused")).containsText("Customer");
         assertThat(page.locator("#run-refused")).containsText("in this account");
         assertThat(page.locator("main")).not().containsText("Someone Else");

@@ -102,6 +102,25 @@ class ExecutionPagesTest {
             .isLessThanOrEqualTo(390);
     }
 
+    /** A run canceled before its first step ran is over: its page no longer says it starts in a moment. */
+    @Test
+    void aRunCanceledBeforeItsFirstStepSaysNoStepRanNotThatItStartsSoon() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "By hand", "trigger": {"type": "manual"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "x"}}]}""");
+        String execution = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null).json()
+            .get("id").asString();
+        var canceled = api.post("/api/v1/executions/" + execution + "/cancel", store.apiKey(), null);
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280));
+        open(page, "/admin/executions/" + execution);
+
+        assertThat(page.locator("main")).containsText("No step ran: the run was canceled before its first.");
+        assertThat(page.locator("main")).not().containsText("starts in a moment");
+    }
+
     @Test
     void aRunEndedByAnEventItStopsOnSaysWhichInWords() {
         var store = accounts.create();

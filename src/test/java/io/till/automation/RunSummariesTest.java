@@ -37,12 +37,18 @@ class RunSummariesTest {
     }
 
     private void run(String accountId, String automationId, String status, Instant at) {
+        run(accountId, automationId, status, null, at);
+    }
+
+    private void run(String accountId, String automationId, String status, String canceledByEvent, Instant at) {
         db.sql("""
             INSERT INTO executions (id, account_id, automation_id, version, status, trigger_key, trigger, state,
-                                    created_at, updated_at)
-            VALUES (:id, :accountId, :automationId, 1, :status, :key, '{}'::jsonb, '{}'::jsonb, :at, :at)
+                                    canceled_by_event, created_at, updated_at)
+            VALUES (:id, :accountId, :automationId, 1, :status, :key, '{}'::jsonb, '{}'::jsonb, :canceledBy, :at,
+                    :at)
             """)
             .param("id", Ids.newId("exe"))
+            .param("canceledBy", canceledByEvent)
             .param("accountId", accountId)
             .param("automationId", automationId)
             .param("status", status)
@@ -72,6 +78,27 @@ class RunSummariesTest {
         assertThat(figures.get(idle)).isEqualTo(RunSummaries.Summary.NONE);
         assertThat(figures.get(idle).failureRate()).isNull();
         assertThat(figures.get(old)).isEqualTo(new RunSummaries.Summary(0, 0, 0, NOW.minus(Duration.ofDays(30))));
+    }
+
+    /**
+     * A dunning run stopped by the invoice.paid its cancel_on waits for did what it is for; one staff canceled says
+     * nothing. Counted as failures' base, the first made a dunning automation that recovered 9 invoices of 10 look
+     * 100 % failing.
+     */
+    @Test
+    void aRunStoppedByItsCancelOnEventCountsAsFinishedAndOneStaffCanceledDoesNot() {
+        var store = accounts.create();
+        String dunning = automation(store);
+        for (int i = 0; i < 9; i++) {
+            run(store.id(), dunning, "canceled", "evt_paid" + i, NOW.minus(Duration.ofHours(i + 1)));
+        }
+        run(store.id(), dunning, "failed", NOW.minus(Duration.ofHours(20)));
+        run(store.id(), dunning, "canceled", NOW.minus(Duration.ofHours(21)));
+
+        var figures = summaries.since(store.id(), List.of(dunning), NOW.minus(Duration.ofDays(7)));
+
+        assertThat(figures.get(dunning).finished()).isEqualTo(10);
+        assertThat(figures.get(dunning).failureRate()).isEqualTo("10 %");
     }
 
     @Test
