@@ -104,15 +104,20 @@ class PromoCodePages {
 
     /**
      * Moves a code's last day or its usage limit, as {@code PATCH /api/v1/promo_codes/{id}} does: blank fields take
-     * the end or the limit away; a refusal is said above the list, and nothing changes.
+     * the end or the limit away; a field left as the form showed it changes nothing (an exact end set through the API,
+     * or one staff ended the code at, stays as it is); a refusal is said above the list, and nothing changes.
      */
     @PostMapping(PAGE + "/{id}/change")
     String change(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String until,
         @RequestParam(name = "max_redemptions", defaultValue = "") String maxRedemptions,
+        @RequestParam(name = "until_shown", required = false) String untilShown,
+        @RequestParam(name = "max_redemptions_shown", required = false) String maxRedemptionsShown,
         RedirectAttributes redirect) {
         var errors = new FieldErrors();
         var body = JsonNodeFactory.instance.objectNode();
-        if (until.isBlank()) {
+        if (asShown(until, untilShown)) {
+            // left as it was
+        } else if (until.isBlank()) {
             body.putNull("expires_at");
         } else {
             Instant end = endOfDay(staff.accountId(), until, errors);
@@ -120,13 +125,19 @@ class PromoCodePages {
                 body.put("expires_at", end.toString());
             }
         }
-        if (maxRedemptions.isBlank()) {
+        if (asShown(maxRedemptions, maxRedemptionsShown)) {
+            // left as it was
+        } else if (maxRedemptions.isBlank()) {
             body.putNull("max_redemptions");
         } else {
             Integer max = FormRows.wholeNumber(errors, "max_redemptions", maxRedemptions.strip());
             if (max != null) {
                 body.put("max_redemptions", max);
             }
+        }
+        if (body.isEmpty() && !errors.any()) {
+            redirect.addFlashAttribute("flash", "Nothing was changed: the end and the limit are as they were.");
+            return "redirect:" + PAGE;
         }
         try {
             errors.throwIfAny();
@@ -148,6 +159,11 @@ class PromoCodePages {
                 } + error.message()).toList()) + ".");
         }
         return "redirect:" + PAGE;
+    }
+
+    /** Whether a field came back as the form showed it (a form without what it showed changes every field). */
+    private static boolean asShown(String sent, String shown) {
+        return shown != null && sent.strip().equals(shown.strip());
     }
 
     /** The end of a day typed as 2026-12-31, in the store's time zone: a code valid until then works all that day. */

@@ -220,18 +220,25 @@ public class PromoCodes {
     private static final String USED_UP = "used_up";
     private static final String USED_UP_MESSAGE = "has been used up";
 
-    /** Counts one use, refusing it if the limit was reached meanwhile by a concurrent purchase. */
+    /**
+     * Counts one use, refusing it if the limit was reached, or the code ended (staff pressed "End now", or its end
+     * came), since the purchase checked it: the purchase asked its gateway for the card in between.
+     */
     public void redeem(String accountId, PromoCode promo) {
         int updated = db.sql("""
             UPDATE promo_codes SET times_redeemed = times_redeemed + 1
              WHERE account_id = :accountId AND id = :id
                AND (max_redemptions IS NULL OR times_redeemed < max_redemptions)
+               AND (expires_at IS NULL OR expires_at > :now)
             """)
             .param("accountId", accountId)
             .param("id", promo.id())
+            .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
         if (updated == 0) {
-            throw TillException.invalid("promo_code", USED_UP, USED_UP_MESSAGE);
+            var refusal = find(accountId, promo.id()).flatMap(current -> refusal(current, current.currency()))
+                .orElse(new Refusal(USED_UP, USED_UP_MESSAGE));
+            throw TillException.invalid("promo_code", refusal.code(), refusal.message());
         }
     }
 

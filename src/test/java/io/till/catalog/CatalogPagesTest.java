@@ -11,6 +11,10 @@ import io.till.testing.Chromium;
 import io.till.testing.Shops;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TillIntegrationTest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +41,8 @@ class CatalogPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    Clock clock;
 
     @BeforeAll
     static void launch() {
@@ -362,6 +368,53 @@ class CatalogPagesTest {
         assertThat(page.locator("#product ~ .field-error")).hasText("Is required.");
         assertThat(page.locator("#addon-price-0 ~ .field-error")).hasText("Must be more than 0.");
         assertThat(api.get("/api/v1/checkouts", shop.apiKey()).json().get("data").size()).isEqualTo(1);
+    }
+
+    /**
+     * The Change form sends its end field whether or not staff touched it, filled with the code's last day: saving a
+     * new limit moved an exact end to the next midnight, and brought a code staff had ended back to life until then.
+     * A field left as it was shown changes nothing.
+     */
+    @Test
+    void changingOnlyAPromoCodesLimitLeavesItsEndAsItWasAndAnEndedCodeEnded() {
+        var shop = shops.open();
+        Instant exact = clock.instant().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.HOURS).plusSeconds(
+            12 * 3600 + 17 * 60);
+        var created = api.post("/api/v1/promo_codes", shop.apiKey(), """
+            {"code": "EXACT", "percent_off": 10, "expires_at": "%s"}""".formatted(exact));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String exactPath = "/api/v1/promo_codes/" + created.json().get("id").asString();
+        created = api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"ENDED\", \"percent_off\": 50}");
+        String endedPath = "/api/v1/promo_codes/" + created.json().get("id").asString();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/promo-codes").toString());
+
+        var row = page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("EXACT"));
+        row.getByLabel("Change EXACT").click();
+        row.getByLabel("Most uses (blank: no limit)").fill("5");
+        row.getByLabel("Save EXACT").click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("changed")))
+            .hasText("Promo code EXACT changed: buyers can use it.");
+        var changed = api.get(exactPath, shop.apiKey()).json();
+        assertThat(changed.get("max_redemptions").asInt()).isEqualTo(5);
+        assertThat(Instant.parse(changed.get("expires_at").asString())).isEqualTo(exact);
+
+        var ended = page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("ENDED"));
+        ended.getByLabel("End ENDED").click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("End it"))
+            .click();
+        assertThat(page.locator("p.flash")).containsText("Promo code ENDED has ended");
+        ended.getByLabel("Change ENDED").click();
+        ended.getByLabel("Most uses (blank: no limit)").fill("50");
+        ended.getByLabel("Save ENDED").click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("changed")))
+            .hasText("Promo code ENDED changed; it is expired.");
+        assertThat(ended.locator(".pill")).hasText("expired");
+        assertThat(api.get(endedPath, shop.apiKey()).json().get("max_redemptions").asInt()).isEqualTo(50);
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "ENDED"}""".formatted(shop.monthly()));
+        assertThat(order.status()).as("an ended code stays ended: " + order.text()).isNotEqualTo(201);
     }
 
     @Test

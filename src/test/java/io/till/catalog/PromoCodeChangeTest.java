@@ -1,7 +1,9 @@
 package io.till.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.till.shared.TillException;
 import io.till.testing.Api;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
@@ -22,6 +24,8 @@ class PromoCodeChangeTest {
     Api api;
     @Autowired
     Shops shops;
+    @Autowired
+    PromoCodes promoCodes;
 
     private JsonNode promo(Shops.Shop shop, String body) {
         var created = api.post("/api/v1/promo_codes", shop.apiKey(), body);
@@ -40,6 +44,24 @@ class PromoCodeChangeTest {
         refused.json().get("errors").forEach(error -> fields.add(error.get("field").asString() + " " + error.get(
             "code").asString()));
         return fields;
+    }
+
+    /**
+     * A purchase checks its code, then asks its gateway for the card, then counts the use: a code staff ended in
+     * between is refused when the use is counted, as a code used up in between is.
+     */
+    @Test
+    void aCodeEndedAfterAPurchaseCheckedItIsRefusedWhenItsUseIsCounted() {
+        var shop = shops.open();
+        var created = promo(shop, "{\"code\": \"LATE\", \"percent_off\": 20}");
+        var checked = promoCodes.find(shop.accountId(), created.get("id").asString()).orElseThrow();
+        assertThat(promoCodes.refusal(checked, "usd")).isEmpty();
+        api.post("/api/v1/promo_codes/" + checked.id() + "/expire", shop.apiKey(), null);
+
+        assertThatThrownBy(() -> promoCodes.redeem(shop.accountId(), checked))
+            .isInstanceOfSatisfying(TillException.class, refused -> assertThat(refused.refusals())
+                .extracting(e -> e.field() + " " + e.code()).containsExactly("promo_code not_applicable"));
+        assertThat(promoCodes.find(shop.accountId(), checked.id()).orElseThrow().timesRedeemed()).isZero();
     }
 
     @Test
