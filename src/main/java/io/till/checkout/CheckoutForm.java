@@ -22,7 +22,8 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
 
     static final int MAX_ROWS = 20;
 
-    record AddonRow(String id, String name, String price) {
+    /** @param currency the one its price is in, shown beside it: an offer on sale keeps its own; blank for a new one */
+    record AddonRow(String id, String name, String price, String currency) {
         boolean isBlank() {
             return name.isBlank() && price.isBlank();
         }
@@ -41,7 +42,7 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
     /** The edit page's form for {@code checkout}: its name and the offers on sale, prices as staff type them. */
     static CheckoutForm of(Checkout checkout) {
         return new CheckoutForm(checkout.name(), checkout.productId(), checkout.addons().stream()
-            .map(a -> new AddonRow(a.id(), a.name(), Amounts.typed(a.amount(), a.currency())))
+            .map(a -> new AddonRow(a.id(), a.name(), Amounts.typed(a.amount(), a.currency()), a.currency()))
             .toList(), checkout.upsells().stream().map(u -> new UpsellRow(u.id(), u.name(), u.optionId())).toList(),
             Map.of());
     }
@@ -50,7 +51,7 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
         var addons = new ArrayList<AddonRow>();
         for (int i = 0; i < FormRows.count(params, "addon_name", MAX_ROWS); i++) {
             var row = new AddonRow(FormRows.at(params, "addon_id", i), FormRows.at(params, "addon_name", i),
-                FormRows.at(params, "addon_price", i));
+                FormRows.at(params, "addon_price", i), FormRows.at(params, "addon_currency", i));
             if (!row.isBlank()) {
                 addons.add(row);
             }
@@ -72,7 +73,7 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
             return this;
         }
         var more = new ArrayList<>(addons);
-        more.add(new AddonRow("", "", ""));
+        more.add(new AddonRow("", "", "", ""));
         return new CheckoutForm(name, productId, List.copyOf(more), upsells, Map.of());
     }
 
@@ -90,15 +91,23 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
      * stays out of the body), before the API's own checks add theirs.
      */
     Checkouts.CheckoutInput input(String currency, FieldErrors errors) {
+        return input(List.of(), currency, errors);
+    }
+
+    /** @param onSale the offers on sale: a row of one is priced in its currency, a new row in {@code currency} */
+    private Checkouts.CheckoutInput input(List<Checkout.Addon> onSale, String currency, FieldErrors errors) {
         var addonInputs = new ArrayList<Checkouts.AddonInput>();
         for (int i = 0; i < addons.size(); i++) {
             String field = "addons[" + i + "].amount";
-            Long amount = Amounts.parseTyped(errors, field, addons.get(i).price(), currency);
+            String id = addons.get(i).id();
+            String rowCurrency = onSale.stream().filter(a -> a.id().equals(id)).map(Checkout.Addon::currency)
+                .findFirst().orElse(currency);
+            Long amount = Amounts.parseTyped(errors, field, addons.get(i).price(), rowCurrency);
             // The page's own words first: the API's speak of minor units, which staff do not type here.
             if (amount == null && addons.get(i).price().isBlank() || amount != null && amount <= 0) {
                 errors.add(field, "out_of_range", "must be more than 0");
             }
-            addonInputs.add(new Checkouts.AddonInput(addons.get(i).name(), amount, currency));
+            addonInputs.add(new Checkouts.AddonInput(addons.get(i).name(), amount, rowCurrency));
         }
         return new Checkouts.CheckoutInput(name, productId.isBlank() ? null : productId, addonInputs,
             upsells.stream().map(u -> new Checkouts.UpsellInput(u.name(), u.optionId().isBlank()
@@ -109,10 +118,11 @@ record CheckoutForm(String name, String productId, List<AddonRow> addons, List<U
     /**
      * The update this edit form asks of {@code current}: every offer in its rows, in order, each on sale one by its id,
      * except an upsell whose option staff changed, which becomes a new upsell (an upsell keeps what it was offered
-     * with). A price that is not one is refused as on the new page.
+     * with). An offer on sale keeps its currency (one made through the API may have another than the product's first
+     * option); a new one is priced in {@code currency}. A price that is not one is refused as on the new page.
      */
     CheckoutChange change(Checkout current, String currency, FieldErrors errors) {
-        var input = input(currency, errors);
+        var input = input(current.addons(), currency, errors);
         var addonChanges = new ArrayList<CheckoutChange.AddonChange>();
         for (int i = 0; i < addons.size(); i++) {
             var typed = input.addons().get(i);

@@ -371,6 +371,40 @@ class CatalogPagesTest {
     }
 
     /**
+     * An offer bump made through the API in another currency the product sells keeps its price and currency when staff
+     * save the checkout's edit page: every bump was re-read in the product's first currency, so ¥500 became $500.00.
+     */
+    @Test
+    void savingACheckoutKeepsEachOfferBumpInItsOwnCurrency() {
+        var shop = shops.open();
+        String product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Course", "options": [{"name": "USD", "kind": "one_time", "amount": 4900, "currency": "usd"},
+              {"name": "JPY", "kind": "one_time", "amount": 5000, "currency": "jpy"}]}""").json().get("id")
+            .asString();
+        var created = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Course", "product_id": "%s", "addons": [{"name": "Guide", "amount": 500, "currency": "jpy"},
+              {"name": "Poster", "amount": 900, "currency": "usd"}]}""".formatted(product));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String checkout = created.json().get("id").asString();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/checkouts/" + checkout).toString());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit")).click();
+        page.waitForLoadState();
+        assertThat(page.getByLabel("Price in JPY")).hasValue("500");
+
+        page.locator("#name").fill("Course, renamed");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
+        page.waitForLoadState();
+
+        assertThat(page.locator("p.flash")).containsText("Checkout saved");
+        var addons = api.get("/api/v1/checkouts/" + checkout, shop.apiKey()).json().get("addons");
+        assertThat(addons.get(0).get("amount").asLong()).isEqualTo(500);
+        assertThat(addons.get(0).get("currency").asString()).isEqualTo("jpy");
+        assertThat(addons.get(1).get("amount").asLong()).isEqualTo(900);
+        assertThat(addons.get(1).get("currency").asString()).isEqualTo("usd");
+    }
+
+    /**
      * The Change form sends its end field whether or not staff touched it, filled with the code's last day: saving a
      * new limit moved an exact end to the next midnight, and brought a code staff had ended back to life until then.
      * A field left as it was shown changes nothing.
