@@ -58,8 +58,13 @@ class TaskController {
         return tasks.get(caller.accountId(), id);
     }
 
-    record TaskInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String title, String notes,
-        String customerId, String invoiceId, String assignee,
+    /** The longest notes a task keeps, in characters. */
+    static final int MAX_NOTES = 10_000;
+
+    record TaskInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 500) String title,
+        @Schema(maxLength = MAX_NOTES) String notes,
+        String customerId, String invoiceId,
+        @Schema(description = "The email of whoever should do it.", example = "ops@example.com") String assignee,
         Instant dueAt) {}
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
@@ -69,6 +74,13 @@ class TaskController {
         var errors = new FieldErrors();
         if (body.title() == null || body.title().isBlank() || body.title().length() > 500) {
             errors.add("title", "required", "is required, at most 500 characters");
+        }
+        if (body.notes() != null && body.notes().length() > MAX_NOTES) {
+            errors.add("notes", "too_long", "must be at most 10,000 characters");
+        }
+        if (body.assignee() != null && !Tasks.isAssignee(body.assignee())) {
+            errors.add("assignee", "invalid_format", "must be the email of whoever should do it, such as "
+                + "ops@example.com");
         }
         if (body.customerId() != null && customers.find(caller.accountId(), body.customerId()).isEmpty()) {
             errors.add("customer_id", "not_found", "no customer " + body.customerId() + " in this account");

@@ -68,6 +68,13 @@ public class Tasks {
         return get(accountId, id);
     }
 
+    /** Whether {@code text} can be a task's assignee: an email address, someone to write to. */
+    static boolean isAssignee(String text) {
+        int at = text.indexOf('@');
+        return text.length() <= 254 && at > 0 && at == text.lastIndexOf('@') && at < text.length() - 1
+            && text.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+    }
+
     public Task get(String accountId, String id) {
         return db.sql("SELECT * FROM tasks WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
@@ -102,32 +109,37 @@ public class Tasks {
     /** Gives the task to {@code assignee} (an email), or to nobody when null; a done task stays as it was. */
     @Transactional
     Task assign(String accountId, String id, String assignee) {
-        Task task = get(accountId, id);
-        if (task.status().equals("done")) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The task is already done: it is no longer assigned.");
-        }
-        db.sql("""
-            UPDATE tasks SET assignee = :assignee, updated_at = :now WHERE account_id = :accountId AND id = :id
+        int updated = db.sql("""
+            UPDATE tasks SET assignee = :assignee, updated_at = :now
+             WHERE account_id = :accountId AND id = :id AND status <> 'done'
             """)
             .param("assignee", assignee)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        if (updated == 0) {
+            get(accountId, id);
+            throw new TillException(ErrorCode.INVALID_STATE, "The task is already done: it is no longer assigned.");
+        }
         return get(accountId, id);
     }
 
+    /** Marks the task done, once: of two at the same moment, the second is told it is done already. */
     @Transactional
     Task complete(String accountId, String id) {
-        Task task = get(accountId, id);
-        if (task.status().equals("done")) {
-            throw new TillException(ErrorCode.INVALID_STATE, "The task is already done.");
-        }
-        db.sql("UPDATE tasks SET status = 'done', updated_at = :now WHERE account_id = :accountId AND id = :id")
+        int updated = db.sql("""
+            UPDATE tasks SET status = 'done', updated_at = :now
+             WHERE account_id = :accountId AND id = :id AND status <> 'done'
+            """)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        if (updated == 0) {
+            get(accountId, id);
+            throw new TillException(ErrorCode.INVALID_STATE, "The task is already done.");
+        }
         return get(accountId, id);
     }
 }

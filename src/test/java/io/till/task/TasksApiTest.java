@@ -35,6 +35,51 @@ class TasksApiTest {
         assertThat(api.get("/api/v1/tasks?status=open", store.apiKey()).json().get("data")).isEmpty();
     }
 
+    /** Of 16 completions at once, one does it and the others are told it is done: no check-then-write race. */
+    @Test
+    void completesATaskOnceWhenManyAskAtTheSameMoment() throws Exception {
+        var store = accounts.create();
+        String id = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \"Call Ada\"}").json().get("id")
+            .asString();
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var statuses = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < 16; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return api.post("/api/v1/tasks/" + id + "/complete", store.apiKey(), null).status();
+                }));
+            }
+            start.countDown();
+        }
+        var answers = new java.util.ArrayList<Integer>();
+        for (var status : statuses) {
+            answers.add(status.get());
+        }
+
+        assertThat(answers).filteredOn(status -> status == 200).hasSize(1);
+        assertThat(answers).filteredOn(status -> status == 409).hasSize(15);
+    }
+
+    /** A task's assignee is someone to write to; its notes are notes, not megabytes. */
+    @Test
+    void refusesAnAssigneeThatIsNoEmailAndNotesBeyondTenThousandCharacters() {
+        var store = accounts.create();
+
+        var nobody = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \"Call\", \"assignee\": \"anyone\"}");
+        var essay = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \"Call\", \"notes\": \""
+            + "n".repeat(10_001) + "\"}");
+        var fine = api.post("/api/v1/tasks", store.apiKey(), "{\"title\": \"Call\", \"notes\": \""
+            + "n".repeat(10_000) + "\", \"assignee\": \"ops@example.com\"}");
+
+        assertThat(nobody.status()).isEqualTo(400);
+        assertThat(nobody.json().get("errors").get(0).get("field").asString()).isEqualTo("assignee");
+        assertThat(essay.status()).isEqualTo(400);
+        assertThat(essay.json().get("errors").get(0).get("field").asString()).isEqualTo("notes");
+        assertThat(fine.status()).as(fine.text()).isEqualTo(201);
+        assertThat(api.get("/api/v1/tasks", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
     @Test
     void refusesATaskWithoutATitleAndHidesOtherAccountsTasks() {
         var store = accounts.create();
