@@ -151,10 +151,17 @@ public class EgressClient implements DisposableBean {
         }
         var exchanged = exchange(request, MAX_BODY, deadline);
         if (exchanged.outcome() instanceof Outcome.Answered a) {
-            return new Outcome.Answered(a.status(), a.headers(), new String(exchanged.body(), StandardCharsets.UTF_8),
-                a.durationMs());
+            return new Outcome.Answered(a.status(), a.headers(), text(exchanged.body()), a.durationMs());
         }
         return exchanged.outcome();
+    }
+
+    /**
+     * An answer's body as text that can be kept: a NUL (a binary error page) becomes U+FFFD, as bytes that are not
+     * UTF-8 do, since PostgreSQL's text and jsonb refuse it and the write of a whole batch of outcomes would fail.
+     */
+    static String text(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
     }
 
     /**

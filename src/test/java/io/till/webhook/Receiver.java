@@ -31,7 +31,13 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
-    public record Answer(int status, String... headers) {}
+    /** @param body what it answers; null: "answer " and the status */
+    public record Answer(int status, String body, String[] headers) {
+
+        public Answer(int status, String... headers) {
+            this(status, null, headers);
+        }
+    }
 
     private final HttpServer server;
     // Each receiver answers under a path of its own, so a late retry meant for an earlier test's receiver that happens
@@ -64,7 +70,8 @@ public final class Receiver implements AutoCloseable {
             for (int i = 0; i < answer.headers().length; i += 2) {
                 exchange.getResponseHeaders().add(answer.headers()[i], answer.headers()[i + 1]);
             }
-            byte[] body = ("answer " + answer.status()).getBytes(StandardCharsets.UTF_8);
+            byte[] body = (answer.body() == null ? "answer " + answer.status() : answer.body()).getBytes(
+                StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

@@ -116,6 +116,36 @@ class WebhooksApiTest {
         }
     }
 
+    /**
+     * A receiver answering with a NUL byte (a binary error page) gets its answer kept, the NUL shown as �: PostgreSQL's
+     * text cannot hold one, and the write-back of the whole batch failed, so every delivery in it, of any account, was
+     * sent again each lease and the poisoned one never counted an attempt.
+     */
+    @Test
+    void aReceiverAnsweringANulByteIsLoggedAndTheDeliveriesBesideItAreSentOnce() {
+        var store = accounts.create();
+        var neighbour = accounts.create();
+        try (var binary = new Receiver(new Answer(500, "x\u0000y", new String[0])); var healthy = new Receiver()) {
+            var poisoned = createEndpoint(store, binary.url("/hooks"), "acme.signup");
+            var fine = createEndpoint(neighbour, healthy.url("/hooks"), "acme.signup");
+            postEvent(store, "acme.signup");
+            postEvent(neighbour, "acme.signup");
+
+            agenda.runDue();
+            clock.advance(Duration.ofMinutes(3));
+            agenda.runDue();
+
+            assertThat(healthy.requests()).as("sent once, its outcome saved").hasSize(1);
+            var listed = deliveries(store, poisoned.get("id").asString());
+            var detail = delivery(store, poisoned.get("id").asString(), listed.getFirst().get("id").asString());
+            assertThat(detail.get("attempt_count").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(detail.get("attempts").get(0).get("response_status").asInt()).isEqualTo(500);
+            assertThat(detail.get("attempts").get(0).get("response_body").asString()).isEqualTo("x\uFFFDy");
+            assertThat(deliveries(neighbour, fine.get("id").asString()).getFirst().get("status").asString())
+                .isEqualTo("succeeded");
+        }
+    }
+
     /** Answers enough for every attempt of {@code deliveries} deliveries to fail with {@code status}. */
     static Answer[] failing(int deliveries, int status) {
         var answers = new Answer[deliveries * (RetryPolicy.SCHEDULE.size() + 1)];
