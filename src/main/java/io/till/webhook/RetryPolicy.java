@@ -28,15 +28,20 @@ final class RetryPolicy {
      */
     record Next(String status, Instant nextAttemptAt) {}
 
-    /** After an answer with {@code status}; {@code attempts} counts this attempt; {@code random} is in [0, 1). */
-    static Next afterAnswer(int status, String retryAfter, int attempts, Instant now, double random) {
+    /**
+     * After an answer with {@code status}; {@code attempts} counts this attempt; {@code random} is in [0, 1). A
+     * Retry-After given as a date is the receiver's, read against real time ({@code realNow}); the wait it asks for
+     * then counts from Till's {@code now}, which a sandbox's test clock may have moved ahead.
+     */
+    static Next afterAnswer(int status, String retryAfter, int attempts, Instant now, Instant realNow,
+        double random) {
         if (status >= 200 && status < 300) {
             return new Next("succeeded", null);
         }
         if (status == 410) {
             return new Next("failed", null);
         }
-        Duration asked = status == 429 || status == 503 ? retryAfter(retryAfter, now) : null;
+        Duration asked = status == 429 || status == 503 ? retryAfter(retryAfter, realNow) : null;
         return retry(attempts, now, random, asked);
     }
 

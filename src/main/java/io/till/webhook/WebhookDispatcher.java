@@ -108,7 +108,7 @@ class WebhookDispatcher {
         headers.put("webhook-timestamp", Long.toString(timestamp));
         if (delivery.sealedSecret() != null) {
             var secrets = endpoints.signingSecrets(delivery.endpointId(), delivery.sealedSecret(),
-                delivery.sealedPreviousSecret(), delivery.previousSecretExpiresAt(), now);
+                delivery.sealedPreviousSecret(), delivery.previousSecretExpiresAt(), realTime.instant());
             headers.put("webhook-signature", WebhookSignatures.header(secrets, delivery.webhookId(), timestamp,
                 delivery.payload()));
         }
@@ -128,7 +128,7 @@ class WebhookDispatcher {
         return switch (outcome) {
             case Answered answered -> {
                 var next = RetryPolicy.afterAnswer(answered.status(), answered.headers().get("retry-after"), number,
-                    after, jitter);
+                    after, realTime.instant(), jitter);
                 String error = next.status().equals("succeeded") ? null : "HTTP " + answered.status();
                 yield new WebhookDeliveries.Outcome(delivery, next.status(), next.nextAttemptAt(), answered.status(),
                     error, attempt(number, delivery, headers, answered.status(), answered.body(),

@@ -3,6 +3,7 @@ package io.till.webhook;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
+import io.till.shared.RealTime;
 import io.till.shared.SecretBox;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -36,12 +37,15 @@ public class WebhookEndpoints {
     private final JdbcClient db;
     private final SecretBox secrets;
     private final Clock clock;
+    private final Clock realTime;
     private final WebhookDeliveries deliveries;
 
-    WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock, WebhookDeliveries deliveries) {
+    WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock, @RealTime Clock realTime,
+        WebhookDeliveries deliveries) {
         this.db = db;
         this.secrets = secrets;
         this.clock = clock;
+        this.realTime = realTime;
         this.deliveries = deliveries;
     }
 
@@ -139,7 +143,10 @@ public class WebhookEndpoints {
             .update();
     }
 
-    /** A new secret; the current one becomes the previous and keeps signing for {@link #ROTATION_OVERLAP}. */
+    /**
+     * A new secret; the current one becomes the previous and keeps signing for {@link #ROTATION_OVERLAP} of real time:
+     * the receivers switching over live in it, whatever a sandbox's test clock says.
+     */
     @Transactional
     Revealed rotate(String accountId, String id) {
         get(accountId, id);
@@ -150,7 +157,7 @@ public class WebhookEndpoints {
                SET previous_secret = secret, previous_secret_expires_at = :expires, secret = :secret, updated_at = :now
              WHERE account_id = :accountId AND id = :id
             """)
-            .param("expires", Timestamps.of(now.plus(ROTATION_OVERLAP)))
+            .param("expires", Timestamps.of(realTime.instant().plus(ROTATION_OVERLAP)))
             .param("secret", secrets.seal(secret, context(id)))
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
@@ -159,12 +166,14 @@ public class WebhookEndpoints {
         return new Revealed(get(accountId, id), secret);
     }
 
-    /** The secrets to sign with now: the current one, and the previous one during a rotation's overlap. */
+    /**
+     * The secrets to sign with at {@code realNow}: the current one, and the previous one during a rotation's overlap.
+     */
     List<String> signingSecrets(String endpointId, String sealed, String previousSealed, Instant previousExpiresAt,
-        Instant now) {
+        Instant realNow) {
         var open = new ArrayList<String>();
         open.add(secrets.open(sealed, context(endpointId)));
-        if (previousSealed != null && previousExpiresAt != null && previousExpiresAt.isAfter(now)) {
+        if (previousSealed != null && previousExpiresAt != null && previousExpiresAt.isAfter(realNow)) {
             open.add(secrets.open(previousSealed, context(endpointId)));
         }
         return open;

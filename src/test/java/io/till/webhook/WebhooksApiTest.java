@@ -454,7 +454,7 @@ class WebhooksApiTest {
     }
 
     @Test
-    void rotatingTheSecretSignsWithBothForADayThenWithTheNewOne() {
+    void rotatingTheSecretSignsWithBothForADayOfRealTimeThenWithTheNewOne() {
         var store = accounts.create();
         try (var receiver = new Receiver()) {
             var endpoint = createEndpoint(store, receiver.url("/rotate"), "acme.signup");
@@ -475,11 +475,25 @@ class WebhooksApiTest {
             assertSignedWith(during, old);
             assertThat(during.body()).contains("\"type\":\"webhook.test\"");
 
-            clock.advance(Duration.ofHours(25));
+            // The overlap is the receivers' real time: a jump of the sandbox's clock does not end it.
+            clock.advance(Duration.ofDays(2));
+            api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
+            agenda.runDue();
+            var jumped = receiver.requests().get(1);
+            assertSignedWith(jumped, fresh);
+            assertSignedWith(jumped, old);
+
+            // A day of real time later (moving the tests' real time that far would outrun the verifier's machine clock
+            // in the tests after this one): the overlap is over.
+            db.sql(
+                """
+                    UPDATE webhook_endpoints SET previous_secret_expires_at = previous_secret_expires_at - interval '25 hours'
+                     WHERE id = :id""")
+                .param("id", id).update();
             api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
             agenda.runDue();
 
-            var after = receiver.requests().get(1);
+            var after = receiver.requests().get(2);
             assertSignedWith(after, fresh);
             assertThat(Receiver.signedWith(after, old)).isFalse();
         }
