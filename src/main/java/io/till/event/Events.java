@@ -159,11 +159,13 @@ public class Events {
                                   data jsonb)
                 RETURNING id, account_id, type, customer_id, data),
             for_webhooks AS (
-                INSERT INTO webhook_inbox (event_id, account_id)
-                SELECT r.id, r.account_id FROM recorded r
-                 WHERE EXISTS (SELECT 1 FROM webhook_endpoints w
-                                WHERE w.account_id = r.account_id AND w.status = 'enabled'
-                                  AND (r.type = ANY(w.event_types) OR '*' = ANY(w.event_types)))
+                INSERT INTO webhook_inbox (event_id, account_id, endpoint_ids)
+                SELECT r.id, r.account_id, subscribed.ids
+                  FROM recorded r
+                 CROSS JOIN LATERAL (SELECT array_agg(w.id) AS ids FROM webhook_endpoints w
+                                      WHERE w.account_id = r.account_id AND w.status = 'enabled'
+                                        AND (r.type = ANY(w.event_types) OR '*' = ANY(w.event_types))) subscribed
+                 WHERE subscribed.ids IS NOT NULL
                 RETURNING event_id),
             for_automations AS (
                 INSERT INTO event_inbox (event_id, account_id, type, customer_id, skip_automations, caused_by)

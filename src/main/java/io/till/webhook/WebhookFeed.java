@@ -28,7 +28,7 @@ class WebhookFeed {
 
     /**
      * Turns up to {@code limit} recorded events into deliveries, one per enabled endpoint of the event's account that
-     * subscribes to its type, and removes them from the inbox in the same transaction: each event is fanned out once.
+     * subscribed to its type when it was recorded and still does, and removes them from the inbox in the same transaction: each event is fanned out once.
      * Returns how many events were taken.
      */
     @Transactional
@@ -38,11 +38,14 @@ class WebhookFeed {
         var matches = db.sql("""
             SELECT i.event_id, e.account_id, e.type, e.customer_id, e.occurred_at, CAST(e.data AS text) AS data,
                    w.id AS endpoint_id
-              FROM (SELECT event_id FROM webhook_inbox ORDER BY event_id LIMIT :limit FOR UPDATE SKIP LOCKED) i
+              FROM (SELECT event_id, endpoint_ids FROM webhook_inbox
+                     ORDER BY event_id LIMIT :limit FOR UPDATE SKIP LOCKED) i
               JOIN events e ON e.id = i.event_id
               LEFT JOIN webhook_endpoints w
                      ON w.account_id = e.account_id AND w.status = 'enabled'
                     AND (e.type = ANY(w.event_types) OR '*' = ANY(w.event_types))
+                    -- Only the endpoints there for it when it was recorded (rows from before V99 name none).
+                    AND (i.endpoint_ids IS NULL OR w.id = ANY(i.endpoint_ids))
                     -- An endpoint is never sent the news that its own deliveries give up: it would fail that too.
                     AND NOT (e.type = :exhausted AND e.data -> 'webhook_endpoint' ->> 'id' = w.id)
             """)

@@ -42,6 +42,26 @@ class WebhookFeedTest {
         }
     }
 
+    /**
+     * As above, while another endpoint of the account was there to take the earlier event: the new endpoint is not
+     * sent it (the feed matched events against the endpoints there when it ran, not when the event was recorded).
+     */
+    @Test
+    void aNewEndpointIsNotSentAnEventRecordedBeforeItWhileAnotherEndpointTookIt() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(200), new Answer(200), new Answer(200))) {
+            String first = create(store, receiver.url("/first"), "*");
+            post(store, "acme.before");
+            String second = create(store, receiver.url("/second"), "*");
+            post(store, "acme.after");
+
+            agenda.runDue();
+
+            assertThat(deliveredTypes(store, first)).containsExactlyInAnyOrder("acme.before", "acme.after");
+            assertThat(deliveredTypes(store, second)).containsExactly("acme.after");
+        }
+    }
+
     @Test
     void anEventNoEndpointIsSubscribedToLeavesNothingForTheFeedToMatch() {
         var store = accounts.create();
