@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,29 +63,36 @@ class WebhookDispatcher {
             deliveries.hold(token, held, Timestamps.now(clock));
         }
         var toSend = claimed.stream().filter(delivery -> !endpointDisabled(delivery)).toList();
-        var outcomes = new ArrayList<WebhookDeliveries.Outcome>(toSend.size());
+        var futures = new ArrayList<Future<WebhookDeliveries.Outcome>>(toSend.size());
+        // Closing waits for every attempt. A shutdown's interrupt cuts those still on the wire short (each ends as an
+        // attempt that got no answer) rather than leaving the round: what the receivers answered is written back.
         try (var sending = Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = new ArrayList<Future<WebhookDeliveries.Outcome>>();
             for (var delivery : toSend) {
                 futures.add(sending.submit(() -> attempt(delivery)));
             }
-            for (var future : futures) {
-                try {
-                    outcomes.add(future.get());
-                } catch (ExecutionException e) {
-                    // Left claimed: it comes due again when the lease ends.
-                    log.warn("A webhook attempt failed unexpectedly", e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return claimed.size();
-                }
+        }
+        var outcomes = new ArrayList<WebhookDeliveries.Outcome>(futures.size());
+        for (var future : futures) {
+            if (future.state() == Future.State.SUCCESS) {
+                outcomes.add(future.resultNow());
+            } else {
+                // Left claimed: it comes due again when the lease ends.
+                log.warn("A webhook attempt failed unexpectedly", future.state() == Future.State.FAILED
+                    ? future.exceptionNow()
+                    : null);
             }
         }
-        // What the receivers answered is kept even when the pool is dry for a moment: a delivery left to its lease
-        // would
-        // be sent again (with the same webhook-id, but still twice).
-        WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
-            () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
+        // What the receivers answered is kept even when the pool is dry for a moment, or the node is stopping: a
+        // delivery left to its lease would be sent again (with the same webhook-id, but still twice).
+        boolean stopping = Thread.interrupted();
+        try {
+            WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
+                () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
+        } finally {
+            if (stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return claimed.size();
     }
 

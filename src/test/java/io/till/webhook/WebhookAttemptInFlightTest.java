@@ -122,6 +122,40 @@ class WebhookAttemptInFlightTest {
         return api.get("/api/v1/webhook_endpoints/" + endpoint + "/deliveries/" + id, store.apiKey()).json();
     }
 
+    /**
+     * A node stopping (a deploy) interrupts its round while one receiver still holds its request: what the other
+     * receiver answered is written back, and the held attempt is logged as cut short. The round left without writing
+     * anything, so the answered delivery was sent again after its lease, its attempt never logged.
+     */
+    @Test
+    void aRoundInterruptedByAShutdownWritesBackWhatTheReceiversAnswered() throws Exception {
+        var store = accounts.create();
+        try (var held = new HoldingReceiver(200); var quick = new Receiver()) {
+            String slow = createEndpoint(store, held.url());
+            String fast = createEndpoint(store, quick.url("/quick"));
+            var posted = api.post("/api/v1/events", store.apiKey(), "{\"type\": \"acme.slow\", \"data\": {}}");
+            assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+            agenda.matchEvents();
+            var round = Thread.ofPlatform().start(agenda::sendDue);
+            held.awaitFirst();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (quick.requests().isEmpty()) {
+                assertThat(System.nanoTime()).as("the quick receiver was sent its delivery").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+
+            round.interrupt();
+            round.join(TimeUnit.MINUTES.toMillis(1));
+
+            assertThat(round.isAlive()).isFalse();
+            var answered = deliveries(store, fast).getFirst();
+            assertThat(answered.get("attempt_count").asInt()).as("its attempt written back").isEqualTo(1);
+            var cut = deliveries(store, slow).getFirst();
+            assertThat(cut.get("attempt_count").asInt()).as("logged as cut short").isEqualTo(1);
+            assertThat(cut.get("status").asString()).isEqualTo("pending");
+        }
+    }
+
     @Test
     void aReplayWhileAnAttemptIsInFlightIsRefusedAndChangesNothing() throws Exception {
         var store = accounts.create();
