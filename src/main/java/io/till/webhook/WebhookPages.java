@@ -1,6 +1,7 @@
 package io.till.webhook;
 
 import io.till.event.EventType;
+import io.till.idempotency.FormSubmissions;
 import io.till.shared.Caller;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -40,14 +42,16 @@ class WebhookPages {
     private final DeliveryHistory history;
     private final EndpointChecks checks;
     private final Clock clock;
+    private final FormSubmissions submissions;
 
     WebhookPages(WebhookEndpoints endpoints, WebhookDeliveries deliveries, DeliveryHistory history,
-        EndpointChecks checks, Clock clock) {
+        EndpointChecks checks, Clock clock, FormSubmissions submissions) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.history = history;
         this.checks = checks;
         this.clock = clock;
+        this.submissions = submissions;
     }
 
     /**
@@ -113,7 +117,8 @@ class WebhookPages {
     String create(Caller.Staff staff, @RequestParam(defaultValue = "") String url,
         @RequestParam(name = "eventTypes", required = false) List<String> eventTypes,
         @RequestParam(defaultValue = "") String otherTypes, @RequestParam(defaultValue = "") String description,
-        Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        @RequestParam(name = FormSubmissions.FIELD, required = false) String formKey, Model model,
+        HttpServletResponse response, RedirectAttributes redirect) {
         var form = new Form(url.strip(), eventTypes == null ? List.of() : eventTypes, otherTypes, description.strip(),
             Map.of());
         var refusals = refusals(form);
@@ -121,10 +126,22 @@ class WebhookPages {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             return listPage(staff, form.refused(refusals), model);
         }
-        var revealed = endpoints.create(staff.accountId(), form.url(), form.types(), blankToNull(form.description()));
-        redirect.addFlashAttribute("secret", revealed.secret());
-        redirect.addFlashAttribute("flash", "Endpoint added. It receives the events you chose from now on.");
-        return "redirect:" + LIST + "/" + revealed.endpoint().id();
+        // A second submit of the same form (a double click) adds no second endpoint sent every event again.
+        var revealed = new AtomicReference<WebhookEndpoints.Revealed>();
+        String id = submissions.once(staff.accountId(), formKey, LIST + "?" + form.url() + " " + form.types() + " "
+            + form.description(), () -> {
+                revealed.set(endpoints.create(staff.accountId(), form.url(), form.types(), blankToNull(
+                    form.description())));
+                return revealed.get().endpoint().id();
+            });
+        if (revealed.get() == null) {
+            redirect.addFlashAttribute("flash", "Endpoint added by the form's first submit, which showed its secret "
+                + "once: if it was not copied, rotate the secret.");
+        } else {
+            redirect.addFlashAttribute("secret", revealed.get().secret());
+            redirect.addFlashAttribute("flash", "Endpoint added. It receives the events you chose from now on.");
+        }
+        return "redirect:" + LIST + "/" + id;
     }
 
     @GetMapping(LIST + "/{id}")
@@ -153,10 +170,25 @@ class WebhookPages {
         return "redirect:" + LIST + "/" + id;
     }
 
+    /**
+     * Rotates the secret once per form: a second rotation within the overlap ends the oldest secret at once, so a
+     * double click would have cut off receivers still holding it.
+     */
     @PostMapping(LIST + "/{id}/rotate")
-    String rotate(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
-        redirect.addFlashAttribute("secret", endpoints.rotate(staff.accountId(), id).secret());
-        redirect.addFlashAttribute("flash", "Secret rotated. The old one keeps signing beside it for 24 hours.");
+    String rotate(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = FormSubmissions.FIELD, required = false) String formKey, RedirectAttributes redirect) {
+        var revealed = new AtomicReference<String>();
+        submissions.once(staff.accountId(), formKey, LIST + "/" + id + "/rotate", () -> {
+            revealed.set(endpoints.rotate(staff.accountId(), id).secret());
+            return id;
+        });
+        if (revealed.get() == null) {
+            redirect.addFlashAttribute("flash", "Secret rotated by the form's first submit, which showed the new one "
+                + "once. The old one keeps signing beside it for 24 hours.");
+        } else {
+            redirect.addFlashAttribute("secret", revealed.get());
+            redirect.addFlashAttribute("flash", "Secret rotated. The old one keeps signing beside it for 24 hours.");
+        }
         return "redirect:" + LIST + "/" + id;
     }
 
@@ -245,6 +277,7 @@ class WebhookPages {
     private String listPage(Caller.Staff staff, Form form, Model model) {
         model.addAttribute("endpoints", endpoints.list(staff.accountId(), PageRequest.of(100, null, "we")).data());
         model.addAttribute("form", form);
+        model.addAttribute("formKey", FormSubmissions.newKey());
         model.addAttribute("types", EventType.NAMES);
         return "webhook/endpoints";
     }
@@ -262,6 +295,7 @@ class WebhookPages {
         }
         model.addAttribute("endpoint", endpoint);
         model.addAttribute("form", form);
+        model.addAttribute("formKey", FormSubmissions.newKey());
         model.addAttribute("types", EventType.NAMES);
         model.addAttribute("deliveries", rows);
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);

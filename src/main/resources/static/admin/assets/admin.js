@@ -101,3 +101,31 @@ document.addEventListener("keydown", function (event) {
     });
   });
 })();
+
+// A form posted is not posted again while its answer is on the way: a double click on "Add endpoint", "Rotate secret"
+// or "Save" sent it twice (the server answers a form's second submit as its first where it matters, but the first
+// answer, a secret shown once, would be the one the browser drops). Forms htmx sends, and ones a confirm dialog holds
+// back, are not counted: their submit is prevented before it gets here. Ten seconds on, or back on the page from the
+// browser's history, the form can be sent again.
+(function () {
+  var posting = new WeakSet();
+  window.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") {
+      return;
+    }
+    if (posting.has(form)) {
+      event.preventDefault();
+      return;
+    }
+    posting.add(form);
+    window.setTimeout(function () {
+      posting.delete(form);
+    }, 10000);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      posting = new WeakSet();
+    }
+  });
+})();

@@ -184,6 +184,43 @@ class WebhookPagesTest {
         Chromium.screenshot(page, "dashboard-webhooks-1280");
     }
 
+    /**
+     * "Add endpoint" sent twice (a double click, a resubmitted form) adds one endpoint: two were sent every event.
+     * The browser does not send a form twice while its answer is on the way, and the server answers a second submit of
+     * the same form as the first.
+     */
+    @Test
+    void addingAnEndpointTwiceFromOneFormAddsOne() {
+        var account = accounts.create();
+        var page = signedIn(account, 1280);
+        page.navigate(api.uri("/admin/webhooks").toString());
+        page.getByLabel("Endpoint URL").fill("http://127.0.0.1:" + peer.port() + "/twice");
+        page.getByLabel("payment.failed", new Page.GetByLabelOptions().setExact(true)).check();
+
+        var statuses = page.evaluate("""
+            async () => {
+              const form = document.querySelector('form.dev-form');
+              const send = () => fetch(form.action, {method: 'POST', body: new URLSearchParams(new FormData(form)),
+                redirect: 'manual'}).then(r => r.type === 'opaqueredirect' ? 302 : r.status);
+              return Promise.all([send(), send()]);
+            }""");
+        assertThat(statuses.toString()).isEqualTo("[302, 302]");
+        assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data").size()).isEqualTo(1);
+
+        // In the browser, a second press while the first is on its way is not sent at all.
+        page.navigate(api.uri("/admin/webhooks").toString());
+        page.getByLabel("Endpoint URL").fill("http://127.0.0.1:" + peer.port() + "/again");
+        page.getByLabel("payment.failed", new Page.GetByLabelOptions().setExact(true)).check();
+        page.evaluate("""
+            () => {
+              const button = [...document.querySelectorAll('form.dev-form button[type=submit]')].pop();
+              button.click();
+              button.click();
+            }""");
+        assertThat(page.locator("#endpoint-secret")).isVisible();
+        assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data").size()).isEqualTo(2);
+    }
+
     @Test
     void aDeliveryThatGaveUpSaysAfterHowManyAttemptsAndItsEndpointShowsFailingInTheList() {
         var account = accounts.create();
