@@ -91,6 +91,28 @@ class CatalogApiTest {
         assertThat(api.get("/api/v1/subscription_groups", store.apiKey()).json().get("data")).hasSize(1);
     }
 
+    /** A group gathers subscriptions: a product that sells none is refused one when made, as when changed. */
+    @Test
+    void refusesASubscriptionGroupForANewProductThatSellsNoSubscription() {
+        var store = accounts.create();
+        String group = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}").json()
+            .get("id").asString();
+
+        var oneTime = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Ebook", "subscription_group_id": "%s",
+             "options": [{"name": "Once", "kind": "one_time", "amount": 900, "currency": "usd"}]}""".formatted(group));
+        var subscription = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Club", "subscription_group_id": "%s", "options": [
+              {"name": "Monthly", "kind": "subscription", "amount": 900, "currency": "usd", "interval": "month"}]}"""
+            .formatted(group));
+
+        assertThat(oneTime.status()).isEqualTo(400);
+        assertThat(oneTime.json().get("errors").get(0).get("field").asString()).isEqualTo("subscription_group_id");
+        assertThat(oneTime.json().get("errors").get(0).get("code").asString()).isEqualTo("not_a_subscription");
+        assertThat(subscription.status()).as(subscription.text()).isEqualTo(201);
+        assertThat(api.get("/api/v1/products", store.apiKey()).json().get("data")).hasSize(1);
+    }
+
     @Test
     void listsEveryBadOptionField() {
         var store = accounts.create();
