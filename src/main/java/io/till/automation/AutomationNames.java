@@ -1,6 +1,7 @@
 package io.till.automation;
 
 import io.till.shared.PageRequest;
+import io.till.shared.TillException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,24 @@ final class AutomationNames {
             .data()
             .forEach(a -> names.names.put(a.id(), a.name()));
         return names;
+    }
+
+    /**
+     * These names with the automation a filter chose, even archived (the list leaves those out): the filter's choice
+     * shows as chosen, and pressing Show again keeps it. An id of no automation of the account adds nothing.
+     */
+    AutomationNames including(String automationId) {
+        if (automationId != null && !automationId.isBlank() && !names.containsKey(automationId.strip())) {
+            try {
+                var automation = automations.get(accountId, automationId.strip());
+                names.put(automation.id(), automation.archivedAt() == null
+                    ? automation.name()
+                    : automation.name() + " (archived)");
+            } catch (TillException notFound) {
+                // Nothing to name: the filter says it matches nothing.
+            }
+        }
+        return this;
     }
 
     String get(String automationId) {

@@ -187,11 +187,35 @@ class AutomationPages {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 throw e;
             }
-            redirect.addFlashAttribute("aboutErrors", FormErrors.of(e));
+            redirect.addFlashAttribute("aboutErrors", aboutErrors(FormErrors.of(e)));
             redirect.addFlashAttribute("aboutName", name);
             redirect.addFlashAttribute("aboutDescription", description);
         }
         return "redirect:" + tab(id, back, customer);
+    }
+
+    /**
+     * The header form's errors: its two fields' beside them, and any other path of the definition (a step that names a
+     * webhook endpoint deleted since) said above them, where to fix it: the form shows no field for it, and a save
+     * refused for it said only "correct the fields marked below", with none marked.
+     */
+    private static Map<String, String> aboutErrors(Map<String, String> errors) {
+        var shown = new java.util.LinkedHashMap<String, String>();
+        var elsewhere = new ArrayList<String>();
+        errors.forEach((field, message) -> {
+            if (field.equals("name") || field.equals("description")) {
+                shown.put(field, message);
+            } else if (field.isEmpty()) {
+                elsewhere.add(message);
+            } else {
+                elsewhere.add(field + ": " + message);
+            }
+        });
+        if (!elsewhere.isEmpty()) {
+            shown.put("", "The latest version has a problem elsewhere, to fix in its Builder or JSON tab first: "
+                + String.join("; ", elsewhere) + ".");
+        }
+        return shown;
     }
 
     @PostMapping(LIST + "/{id}/archive")

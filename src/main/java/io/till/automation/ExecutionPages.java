@@ -110,7 +110,7 @@ class ExecutionPages {
         }
         Instant start = first == null ? null : first.atStartOfDay(zone).toInstant();
         Instant end = last == null ? null : last.plusDays(1).atStartOfDay(zone).toInstant();
-        var names = AutomationNames.of(automations, accountId);
+        var names = AutomationNames.of(automations, accountId).including(automationId);
         model.addAttribute("automations", names);
         model.addAttribute("statuses", STATUSES);
         model.addAttribute("filters", Map.of("automation", orEmpty(automationId), "status", orEmpty(wanted),

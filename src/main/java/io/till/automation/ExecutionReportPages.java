@@ -71,7 +71,7 @@ class ExecutionReportPages {
         var days = reports.runsPerDay(accountId, chosen, zone, ExecutionReports.startOf(firstDay, zone), end);
         LocalDate firstWeek = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(WEEKS - 1);
         var weeks = reports.recovery(accountId, zone, ExecutionReports.startOf(firstWeek, zone), end);
-        model.addAttribute("automations", AutomationNames.of(automations, accountId));
+        model.addAttribute("automations", AutomationNames.of(automations, accountId).including(chosen));
         model.addAttribute("chosen", chosen == null ? "" : chosen);
         model.addAttribute("days", days);
         model.addAttribute("runsChart", runsChart(days, firstDay, zone));

@@ -350,6 +350,36 @@ class AutomationPagesTest {
         assertThat(automation.get("version").asInt()).isEqualTo(2);
     }
 
+    /**
+     * A rename refused for another part of the definition (a step's webhook endpoint deleted since) says which part
+     * and where to fix it: it said "correct the fields marked below", with none marked.
+     */
+    @Test
+    void aRenameRefusedForAnotherPartOfTheDefinitionSaysWhichAndWhere() {
+        var store = accounts.create();
+        String endpoint = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+            {"url": "https://hooks.example.com/till", "event_types": ["*"]}""").json().get("id").asString();
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Tell the CRM", "trigger": {"type": "manual"},
+             "steps": [{"id": "hook", "type": "action", "action": "send_webhook",
+                        "params": {"endpoint_id": "%s", "payload": {"ok": true}}}]}""".formatted(endpoint));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        api.send("DELETE", "/api/v1/webhook_endpoints/" + endpoint, store.apiKey(), null, java.util.List.of());
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id);
+
+        page.getByText("Edit name and description").click();
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Tell the whole CRM");
+        page.getByRole(AriaRole.BUTTON, named("Save name and description")).click();
+
+        assertThat(page.locator(".aut-about .form-error")).hasText("Nothing was saved.");
+        assertThat(page.locator(".aut-about")).containsText("The latest version has a problem elsewhere, to fix in its "
+            + "Builder or JSON tab first: steps[0].params.endpoint_id: no webhook endpoint " + endpoint);
+        assertThat(page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).hasValue("Tell the whole CRM");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("version").asInt()).isEqualTo(1);
+    }
+
     /** Every tab of an automation's page can be reached on a phone: Runs and Reports are not hidden off-screen. */
     @Test
     void allOfAnAutomationsTabsAreInViewOnAPhone() {

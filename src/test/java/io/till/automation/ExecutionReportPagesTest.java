@@ -190,6 +190,32 @@ class ExecutionReportPagesTest {
         Chromium.screenshot(page, "executions-filter-refused-1280");
     }
 
+    /**
+     * The reports and the runs of an archived automation (reached from its page's tabs) keep it chosen in their filter:
+     * the filter said "All automations" over its figures, and pressing Show dropped it.
+     */
+    @Test
+    void anArchivedAutomationStaysChosenInTheFiltersOfItsReportsAndRuns() {
+        var store = accounts.create();
+        String old = activate(store.apiKey(), """
+            {"name": "Old flow", "trigger": {"type": "manual"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        run(store.apiKey(), old);
+        var archived = api.send("DELETE", "/api/v1/automations/" + old, store.apiKey(), null, List.of());
+        assertThat(archived.status()).as(archived.text()).isEqualTo(200);
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/executions/reports?automation=" + old);
+
+        assertThat(page.locator("#r-automation")).hasValue(old);
+        assertThat(page.locator("#r-automation option:checked")).hasText("Old flow (archived)");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("automation=" + old));
+
+        page.navigate(api.uri("/admin/executions?automation=" + old).toString());
+        assertThat(page.getByLabel("Automation", new Page.GetByLabelOptions().setExact(true))).hasValue(old);
+        assertThat(page.locator("main table.list tbody tr")).hasCount(1);
+    }
+
     @Test
     void recoveredRevenueCountsTheInvoicePaidAfterItsFailureNextToTheOneStillUnpaid() {
         var shop = shops.open();
