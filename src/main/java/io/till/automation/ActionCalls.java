@@ -118,7 +118,14 @@ class ActionCalls {
                 + "policy, with the same idempotency key.");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Error error) {
-                throw error;
+                // Nothing a retry mends (a stack overflow on a deep answer, a class missing from the build): the step
+                // fails once, to its fallback if it has one. Thrown on, it left the step without a result, so the run
+                // stayed running with nothing logged and the action was performed again at every lease.
+                log.error("Action {} of execution {} (step {}) crashed", act.step().action(), execution.id(),
+                    act.step().id(), error);
+                return ActionResult.Failed.permanent("action_crashed", "the action " + act.step().action()
+                    + " crashed inside Till and is not tried again; the server log has the details under "
+                    + execution.id() + ".");
             }
             // An action that throws instead of answering is a bug or an outage inside Till: tried again, and what
             // went wrong stays in Till's log (the seller sees where to look, never a Java class or an internal

@@ -97,6 +97,33 @@ class ExecutionsApiTest {
             .doesNotContain("IllegalStateException", "10.0.0.7", "jdbc");
     }
 
+    /**
+     * An action that dies of an Error fails its step once: it was left without a result, so the run stayed running
+     * with nothing logged and the action was performed again at every lease, forever.
+     */
+    @Test
+    void anActionThatDiesOfAnErrorFailsItsStepOnceAndIsNotPerformedAgain() {
+        var store = accounts.create();
+        String automation = activate(store, """
+            {"name": "Crash", "trigger": {"type": "manual"},
+             "steps": [{"id": "crash", "type": "action", "action": "test.crash"}]}""");
+
+        String execution = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null).json()
+            .get("id").asString();
+        agenda.runDue();
+        clock.advance(java.time.Duration.ofMinutes(5));
+        agenda.runDue();
+
+        var run = api.get("/api/v1/executions/" + execution, store.apiKey()).json();
+        assertThat(run.get("status").asString()).isEqualTo("failed");
+        var error = run.get("steps").get(0).get("error");
+        assertThat(error.get("code").asString()).isEqualTo("action_crashed");
+        assertThat(error.path("retryable").asBoolean(false)).isFalse();
+        assertThat(error.get("message").asString()).contains(execution).doesNotContain("StackOverflowError");
+        assertThat(io.till.testing.TestActions.calls(db, store.id()))
+            .extracting(io.till.testing.TestActions.Call::action).containsExactly("test.crash");
+    }
+
     @Test
     void runsTheContractExampleAcrossAThreeDayDelay() {
         var store = accounts.create();

@@ -205,6 +205,22 @@ public class TestActions {
     }
 
     @Bean
+    Action testCrash(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.crash", "dies of an Error, as a stack overflow would");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.crash", call);
+                throw new StackOverflowError();
+            }
+        };
+    }
+
+    @Bean
     Action testFlaky(CallLog log) {
         return new Action() {
             @Override
