@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -201,9 +200,10 @@ class Executor {
                 try {
                     queue.renewLeases(token, held, now.plus(lease));
                     renewed = now;
-                } catch (CannotGetJdbcConnectionException | TransientDataAccessException notNow) {
-                    // No connection, or a deadlock lost to a cancel locking the same runs: tried again at the next
-                    // check, a tenth of a second on; renewals start with two thirds of the lease left.
+                } catch (DataAccessResourceFailureException | TransientDataAccessException notNow) {
+                    // No connection (or one lost under it), or a deadlock lost to a cancel locking the same runs: tried
+                    // again at the next check, a tenth of a second on; renewals start with two thirds of the lease
+                    // left.
                     log.warn("Could not renew the lease of {} executions; trying again: {}", held.size(),
                         notNow.getMessage());
                 }

@@ -84,15 +84,8 @@ class WebhookDispatcher {
         }
         // What the receivers answered is kept even when the pool is dry for a moment, or the node is stopping: a
         // delivery left to its lease would be sent again (with the same webhook-id, but still twice).
-        boolean stopping = Thread.interrupted();
-        try {
-            WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
-                () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
-        } finally {
-            if (stopping) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
+            () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
         return claimed.size();
     }
 
