@@ -67,11 +67,16 @@ public final class Schedules {
         return !field.startsWith("*") && !field.equals("?");
     }
 
+    /** More wall times than a cron every minute has in the longest span a zone's clocks ever repeat. */
+    private static final int WALL_TIMES_REPEATED = 3 * 60;
+
     private static Instant cron(String cronExpression, ZoneId zone, Instant after) {
         var cron = new Schedule.Cron(cronExpression, zone);
         CronExpression expression = CronExpression.parse("0 " + cron.expression());
         LocalDateTime wall = after.atZone(cron.zone()).toLocalDateTime();
-        for (int i = 0; i < 3; i++) {
+        // Read in the hour the clocks repeat, the wall times left in it were that hour's first time round, before
+        // after: a cron every minute passes up to 60 of them (120 in a zone that repeats two hours).
+        for (int i = 0; i < WALL_TIMES_REPEATED; i++) {
             ZonedDateTime next = expression.next(wall.atZone(ZoneOffset.UTC));
             if (next == null) {
                 throw new IllegalStateException("cron " + cron.expression() + " never fires");

@@ -115,6 +115,22 @@ class SchedulesTest {
         assertThat(next(halfPastTwo, "2026-10-25T01:00:00Z")).isEqualTo("2026-10-26T01:30:00Z");
     }
 
+    /**
+     * Read late into the hour the clocks repeat (02:05 CET, the second time round), a cron every 15 minutes has fired
+     * that hour's times already, the first time round: its next is 03:00 CET. It threw "fires nowhere after", which
+     * rolled back the firing of every due schedule of every account, every second, until the hour was over.
+     */
+    @Test
+    void aFrequentCronReadInTheRepeatedHourFiresAtTheFirstTimeAfterIt() {
+        var quarterly = new Schedule.Cron("*/15 * * * *", PARIS);
+        var everyMinute = new Schedule.Cron("* * * * *", PARIS);
+
+        assertThat(next(quarterly, "2026-10-25T01:05:00Z")).isEqualTo("2026-10-25T02:00:00Z");
+        assertThat(next(everyMinute, "2026-10-25T01:05:00Z")).isEqualTo("2026-10-25T02:00:00Z");
+        assertThat(next(quarterly, "2026-10-25T00:50:00Z")).as("the first time round, as ever")
+            .isEqualTo("2026-10-25T02:00:00Z");
+    }
+
     @Test
     void firesACronEveryFewMinutes() {
         var quarterly = new Schedule.Cron("*/15 * * * *", UTC);
