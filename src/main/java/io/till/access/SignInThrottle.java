@@ -2,6 +2,8 @@ package io.till.access;
 
 import io.till.shared.RealTime;
 import io.till.shared.Timestamps;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -100,10 +102,29 @@ public class SignInThrottle {
         return admit("", perEmail, perAddress, email, address, knownDevice(email, deviceToken));
     }
 
+    /**
+     * The client an address stands for: an IPv6 one by its /64, which one client holds whole (a home line, a phone)
+     * and could take a new address from for every request; an IPv4 one (written plainly or mapped into IPv6) as is.
+     */
+    static String client(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            // A literal (as the servlet container gives it): read, never looked up.
+            byte[] bytes = InetAddress.getByName(address).getAddress();
+            return bytes.length == 16
+                ? HexFormat.of().formatHex(bytes, 0, 8) + "::/64"
+                : InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException notAnAddress) {
+            return address;
+        }
+    }
+
     private Verdict admit(String door, int perEmail, int perAddress, String email, String address, String device) {
         var limits = new TreeMap<String, Integer>();
         limits.put(device != null ? device : door + emailSubject(email), perEmail);
-        limits.put(door + "address:" + address, perAddress);
+        limits.put(door + "address:" + client(address), perAddress);
         return transactions.execute(status -> {
             Instant now = Timestamps.now(clock);
             Instant since = now.minus(window);

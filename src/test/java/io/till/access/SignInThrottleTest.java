@@ -42,6 +42,9 @@ class SignInThrottleTest {
     JdbcClient db;
 
     @Autowired
+    SignInThrottle throttle;
+
+    @Autowired
     PasswordEncoder passwords;
 
     @Test
@@ -183,6 +186,25 @@ class SignInThrottleTest {
             .as("until the three early failures leave the window").isEqualTo(Duration.ofMinutes(5));
         assertThat(afterTheWait.status()).as("signed in at %s", refusedAt).isEqualTo(302);
         assertThat(afterTheWait.header("Location")).isEqualTo("/admin");
+    }
+
+    /**
+     * An IPv6 client holds a /64 and can take a new address from it for every request: its addresses count as one
+     * (a probe could have a store send a sign-in email to every customer, each from a fresh address).
+     */
+    @Test
+    void theAddressesOfOneIpv6NetworkCountAsOneClient() {
+        var limits = new SignInThrottle.Limits("ipv6-test-" + UUID.randomUUID(), 100, 2);
+        var answers = new ArrayList<Boolean>();
+        for (int i = 1; i <= 3; i++) {
+            answers.add(throttle.admit(limits, "buyer-" + i + "@till.test", "2001:db8:0:1::" + i).isEmpty());
+        }
+
+        assertThat(answers).containsExactly(true, true, false);
+        assertThat(throttle.admit(limits, "buyer-4@till.test", "2001:db8:0:2::1")).as("another network").isEmpty();
+        assertThat(SignInThrottle.client("::ffff:192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(SignInThrottle.client("192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(SignInThrottle.client("2001:db8:0:1:aaaa::9")).isEqualTo("20010db800000001::/64");
     }
 
     @Test
