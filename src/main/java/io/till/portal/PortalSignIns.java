@@ -8,17 +8,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signing a buyer in, whichever link they came by: the session the browser had is revoked and a new token is set,
- * so a cookie planted before sign-in (session fixation) is worth nothing after it.
+ * and the CSRF token is dropped for a new one, so a cookie planted before sign-in (session fixation) is worth nothing
+ * after it.
  */
 @Component
 class PortalSignIns {
 
     private final PortalSessions sessions;
     private final PortalCookie cookie;
+    private final PortalCsrfTokens csrfTokens;
 
     PortalSignIns(PortalSessions sessions, PortalCookie cookie) {
         this.sessions = sessions;
         this.cookie = cookie;
+        this.csrfTokens = new PortalCsrfTokens(cookie);
     }
 
     /**
@@ -39,6 +42,9 @@ class PortalSignIns {
         }
         token.ifPresent(sessions::revoke);
         cookie.write(request, response, sessions.open(buyer, returnUrl));
+        // The CSRF token too: one planted before sign-in (a cookie set over plain http, or by a sibling subdomain)
+        // would let its planter post this buyer's forms. The next page gets a new one.
+        csrfTokens.saveToken(null, request, response);
         return buyer.access() == PortalBuyer.Access.CARDS_ONLY
             ? PortalPaths.cards(buyer.accountId())
             : PortalPaths.overview(buyer.accountId());

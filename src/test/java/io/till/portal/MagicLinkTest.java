@@ -161,6 +161,30 @@ class MagicLinkTest {
             .status()).as("the session before sign-in is over").isEqualTo(302);
     }
 
+    /**
+     * The CSRF token a browser had before signing in is worth nothing after it: one planted before sign-in (over plain
+     * http, or from a sibling subdomain) let its planter post the buyer's forms.
+     */
+    @Test
+    void signingInReplacesTheCsrfToken() {
+        var shop = shops.open();
+        customer(shop, "cal@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        String signInPage = "/portal/" + shop.accountId();
+        String before = PortalClient.csrf(browser.get(signInPage).body());
+        ask(PortalClient.fromFreshAddress(port), shop, "cal@example.com");
+        String path = linkIn(awaitMail(shop)).replaceFirst("http://[^/]+", "");
+
+        var signedIn = browser.postRaw(path, "_csrf=" + before);
+        assertThat(signedIn.status()).isEqualTo(302);
+
+        assertThat(browser.postRaw(signInPage + "/sign_out", "_csrf=" + before).status())
+            .as("the token from before sign-in").isEqualTo(403);
+        String after = PortalClient.csrf(browser.get(signInPage + "/").body());
+        assertThat(after).isNotEqualTo(before);
+        assertThat(browser.postRaw(signInPage + "/sign_out", "_csrf=" + after).status()).isEqualTo(302);
+    }
+
     @Test
     void aLinkOlderThanFifteenMinutesIsRefused() {
         var shop = shops.open();
