@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +35,12 @@ public final class Templates {
     /** Slack's own escaping of message text: these three, and nothing else. */
     private static final Mustache.Compiler SLACK = compiler(Escapers.simple(new String[][]{{"&", "&amp;"},
             {"<", "&lt;"}, {">", "&gt;"}}));
+    /**
+     * The fields of Slack's blocks that Slack reads as they are, not as message text: a URL escaped as text loses its
+     * query string ({@code &amp;lang=en}); an id or a value escaped comes back to the seller's app changed.
+     */
+    private static final Set<String> SLACK_VERBATIM = Set.of("url", "image_url", "value", "action_id", "block_id",
+        "callback_id");
     private static final Pattern NULL_ITEM = Pattern.compile("Null context for variable '(.*)' on line (\\d+)");
 
     private Templates() {}
@@ -94,7 +101,7 @@ public final class Templates {
         if (node.isString() && node.asString().contains("{{")) {
             var read = TemplateReader.read(name.equals("html")
                 ? HTML
-                : markup == ActionSchema.Markup.SLACK
+                : markup == ActionSchema.Markup.SLACK && !SLACK_VERBATIM.contains(name)
                     ? SLACK
                     : TEXT,
                 node.asString());

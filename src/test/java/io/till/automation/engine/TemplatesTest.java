@@ -21,7 +21,7 @@ class TemplatesTest {
         {"customer": {"first_name": "Ada", "name": null, "tags": ["vip", "new"], "consent": true,
                       "metadata": {"plan": "gold"}},
          "invoice": {"amount": 4200, "total": 42.50},
-         "event": {"comment": "<b>Tom & \\"Jerry\\"</b>"}}
+         "event": {"comment": "<b>Tom & \\"Jerry\\"</b>", "link": "https://shop.example/track?order=7&lang=en"}}
         """);
 
     private static JsonNode render(String params) {
@@ -48,6 +48,27 @@ class TemplatesTest {
             .isEqualTo("From &lt;b&gt;Tom &amp; \"Jerry\"&lt;/b&gt;");
         assertThat(plain.get("text").asString())
             .isEqualTo("<b>Tom & \"Jerry\"</b> wrote <https://till.example/t|a note>");
+    }
+
+    /**
+     * A block's URL is a URL, not message text: a link put into a button's url or an image's image_url keeps its
+     * query string (it was escaped to "&amp;lang=en", and the button opened a page that did not know the order).
+     */
+    @Test
+    void leavesTheUrlsOfASlackMessagesBlocksAsTheyAre() {
+        var params = json(
+            """
+                {"blocks": [{"type": "actions", "elements": [{"type": "button", "url": "{{event.link}}",
+                                                              "text": {"type": "plain_text", "text": "{{event.comment}}"}}]},
+                            {"type": "image", "image_url": "{{event.link}}", "alt_text": "Track"}]}""");
+
+        var slack = Templates.render(params, CONTEXT, io.till.action.ActionSchema.Markup.SLACK);
+
+        var button = slack.get("blocks").get(0).get("elements").get(0);
+        assertThat(button.get("url").asString()).isEqualTo("https://shop.example/track?order=7&lang=en");
+        assertThat(button.get("text").get("text").asString()).isEqualTo("&lt;b&gt;Tom &amp; \"Jerry\"&lt;/b&gt;");
+        assertThat(slack.get("blocks").get(1).get("image_url").asString())
+            .isEqualTo("https://shop.example/track?order=7&lang=en");
     }
 
     @Test
