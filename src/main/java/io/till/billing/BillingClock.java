@@ -95,13 +95,20 @@ public class BillingClock implements Agenda {
         });
     }
 
-    private int runClaimed(java.util.List<BillingJobs.Job> batch) {
+    int runClaimed(java.util.List<BillingJobs.Job> batch) {
         return runClaimed(batch, null);
     }
 
     private int runClaimed(java.util.List<BillingJobs.Job> batch, String chargedBy) {
         int done = 0;
-        for (var job : batch) {
+        for (var claimed : batch) {
+            // Each job as it comes to run: a job done meanwhile (its invoice paid, or charged by staff) or taken over
+            // by another node is not run again.
+            var held = jobs.stillHeld(claimed, Timestamps.now(clock));
+            if (held.isEmpty()) {
+                continue;
+            }
+            var job = held.get();
             try {
                 run(job, chargedBy);
                 jobs.complete(job, Timestamps.now(clock));

@@ -195,6 +195,27 @@ public class BillingJobs {
             .optional();
     }
 
+    /**
+     * The job, still this node's and not done, with its lease renewed from {@code now}, as it is about to run; empty
+     * when it was done meanwhile (an invoice paid or charged by staff cancels its pending retries) or another node took
+     * it over (a batch that ran past its lease). A job claimed in a batch waits its turn: it ran all the same, and an
+     * invoice's retry charged again the card its canceled twin had just found declined.
+     */
+    Optional<Job> stillHeld(Job job, Instant now) {
+        Instant lease = now.plus(LEASE);
+        int renewed = db.sql("""
+            UPDATE billing_jobs SET locked_until = :renewed
+             WHERE id = :id AND locked_until = :lease AND done_at IS NULL
+            """)
+            .param("renewed", Timestamps.of(lease))
+            .param("id", job.id())
+            .param("lease", Timestamps.of(job.lease()))
+            .update();
+        return renewed == 1
+            ? Optional.of(new Job(job.id(), job.accountId(), job.kind(), job.subjectId(), job.dueAt(), lease))
+            : Optional.empty();
+    }
+
     /** Marks the job done, unless its lease was lost to another node meanwhile. */
     boolean complete(Job job, Instant now) {
         return db.sql("""

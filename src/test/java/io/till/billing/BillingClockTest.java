@@ -3,6 +3,7 @@ package io.till.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.payment.SandboxLedger;
+import io.till.shared.Timestamps;
 import io.till.testing.Api;
 import io.till.testing.MutableClock;
 import io.till.testing.Shops;
@@ -40,6 +41,8 @@ class BillingClockTest {
     Shops shops;
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient db;
+    @Autowired
+    BillingJobs jobs;
 
     @Test
     void renewsASubscriptionThroughAPaidInvoiceEachPeriod() {
@@ -137,6 +140,46 @@ class BillingClockTest {
             "payment.succeeded", "subscription.payment_succeeded", "invoice.paid", "subscription.activated");
         assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
             .isEqualTo("active");
+    }
+
+    /**
+     * A retry the clock claimed in a batch, and that staff's "charge now" made void before its turn came (a decline
+     * cancels the schedule's pending retry), is not run: it charged the declining card again at once, as attempt
+     * N+2, and moved the dunning schedule two steps. The same held for a batch that ran past its lease, and for the
+     * two retries a card choice could leave.
+     */
+    @Test
+    void aClaimedRetryCanceledBeforeItsTurnIsNotRun() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        shops.advance(shop, "P14DT1H");
+        String invoice = db.sql("""
+            SELECT id FROM invoices WHERE account_id = :account AND subscription_id = :subscription
+               AND status = 'issued'""")
+            .param("account", shop.accountId())
+            .param("subscription", order.get("subscription_id").asString())
+            .query(String.class)
+            .single();
+        java.time.Instant retryDue = db.sql("""
+            SELECT due_at FROM billing_jobs
+             WHERE kind = 'INVOICE_RETRY' AND subject_id = :invoice AND done_at IS NULL""")
+            .param("invoice", invoice)
+            .query(java.sql.Timestamp.class)
+            .single()
+            .toInstant();
+        clock.moveTo(retryDue);
+        var stale = jobs.claimDueFor(BillingJobs.Kind.INVOICE_RETRY, invoice, Timestamps.now(clock));
+        assertThat(stale).hasSize(1);
+
+        var paid = api.post("/api/v1/invoices/" + invoice + "/pay", shop.apiKey(), null);
+        assertThat(paid.status()).as(paid.text()).isNotEqualTo(200);
+        long charges = ledger.charges(shop.accountId());
+        assertThat(db.sql("SELECT done_at IS NOT NULL FROM billing_jobs WHERE id = :id").param("id", stale.getFirst()
+            .id()).query(Boolean.class).single()).as("the decline canceled the pending retry").isTrue();
+
+        billingClock.runClaimed(stale);
+
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(charges);
     }
 
     @Test
