@@ -55,6 +55,12 @@ class Executor {
     private static final Duration WRITE_EVERY = Duration.ofMillis(5);
     /** How many steps one execution takes in one round, at most, before it goes back to the queue. */
     private static final int STEPS_PER_ROUND = 50;
+    /**
+     * How long into its round an execution may still take its next step in the round: quick steps chain (fifty in a
+     * few milliseconds), while a chain of slow ones (a loop of webhooks at their timeout) goes back to the queue, so
+     * that the round ends and the worker claims other accounts' work too, rather than one run holding it for minutes.
+     */
+    static final Duration CHAIN_WINDOW = Duration.ofSeconds(2);
     /** How often a round with steps still running looks whether their lease is due for renewal. */
     private static final Duration RENEWAL_CHECK = Duration.ofMillis(100);
 
@@ -155,6 +161,7 @@ class Executor {
     private void writeBackAsStepsEnd(UUID token, Duration lease, BlockingQueue<Ended> ended, Set<String> held,
         IntConsumer written) {
         Instant renewed = Timestamps.now(clock);
+        Instant chainsUntil = renewed.plus(CHAIN_WINDOW);
         Duration renewEvery = lease.dividedBy(3);
         Map<String, Integer> taken = new HashMap<>();
         boolean interrupted = false;
@@ -175,8 +182,9 @@ class Executor {
             var results = batch.stream().map(Ended::written).filter(Objects::nonNull).toList();
             // An execution that goes on at once (its next step is due now) keeps its lease and takes its next step in
             // this round, once this one is written: it is not queued and claimed again, and a crash still repeats at
-            // most the step that was running. Not while the node stops, nor forever (a long loop of quick steps).
-            Set<String> goOn = interrupted
+            // most the step that was running. Not while the node stops, nor forever (a long loop of quick steps), nor
+            // past the round's first moments (CHAIN_WINDOW: a chain of slow steps).
+            Set<String> goOn = interrupted || !Timestamps.now(clock).isBefore(chainsUntil)
                 ? Set.of()
                 : results.stream()
                     .filter(w -> w.continuesNow() && !w.logs().isEmpty()

@@ -158,6 +158,42 @@ class SlowNeighbourTest {
         assertThat(status(slow)).isEqualTo("succeeded");
     }
 
+    /**
+     * A run whose steps are slow (a loop of webhooks at their timeout) takes its next step in the next round, not in
+     * this one once the round's first moments have passed: the round ends and the worker claims other accounts'
+     * work too. Chained in the round, fifty slow steps held the worker for minutes.
+     */
+    @Test
+    void aRunOfSlowStepsTakesItsNextStepInTheNextRoundSoItsRoundEnds() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Slow chain", "trigger": {"type": "manual"},
+             "steps": [{"id": "first", "type": "action", "action": "test.block"},
+                       {"id": "second", "type": "action", "action": "test.block"}]}""").json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        String id = run(store, automation);
+        TestActions.hold(store.id());
+        try (var node = Executors.newSingleThreadExecutor()) {
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+            awaitUntil(() -> TestActions.calls(db, store.id()).size() == 1);
+            clock.advance(Executor.CHAIN_WINDOW.plusSeconds(1));
+            TestActions.release(store.id());
+
+            round.get(1, TimeUnit.MINUTES);
+
+            assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::stepId)
+                .as("the round ended after the slow step").containsExactly("first");
+        } finally {
+            TestActions.release(store.id());
+        }
+        agenda.runDue();
+        assertThat(status(id)).isEqualTo("succeeded");
+        assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::stepId)
+            .containsExactly("first", "second");
+    }
+
     private static void awaitUntil(BooleanSupplier condition) {
         Await.until("condition reached", Duration.ofSeconds(60), Duration.ofMillis(20), condition);
     }
