@@ -41,8 +41,11 @@ final class TemplateVariables {
     /** The current item of the innermost loop and where it stands ({@code Walk.scope}): only inside a loop's steps. */
     private static final Set<String> LOOP_ROOTS = Set.of("item", "loop");
 
-    /** {@code {{{name}}}} or {@code {{& name}}}: a value placed as it is, not escaped. */
-    private static final Pattern UNESCAPED = Pattern.compile("\\{\\{(?:\\{|&)\\s*([^}\\s]+)\\s*}}}?");
+    /**
+     * {@code {{{name}}}} or {@code {{& name}}}: a value placed as it is, not escaped. jmustache reads a tag without the
+     * spaces around its content, so {@code {{ & name }}} is one too.
+     */
+    private static final Pattern UNESCAPED = Pattern.compile("\\{\\{\\s*(?:\\{|&)\\s*([^}\\s]+)\\s*}?\\s*}}");
 
     private TemplateVariables() {}
 

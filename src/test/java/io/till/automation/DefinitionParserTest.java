@@ -211,6 +211,28 @@ class DefinitionParserTest {
     }
 
     /**
+     * jmustache reads a tag with the space after {{ taken away: {{ & customer.name }} places the value unescaped too.
+     * It passed the save, and a buyer's name could put a link into the seller's email.
+     */
+    @Test
+    void anHtmlParamMayNotPlaceAValueUnescapedWithSpacesInItsTag() {
+        for (String html : java.util.List.of("<p>{{ & customer.name }}</p>", "<p>{{  &customer.name}}</p>")) {
+            var step = JSON.createObjectNode().put("id", "mail").put("type", "action").put("action", "send_email");
+            step.putObject("params").put("html", html).put("text", "Hi");
+            var definition = JSON.createObjectNode().put("name", "x");
+            definition.putObject("trigger").put("type", "event").put("event", "payment.failed");
+            definition.putArray("steps").add(step);
+
+            var failure = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
+                () -> parser.parse(definition));
+
+            assertThat(failure).as(html).isNotNull();
+            assertThat(failure.errors()).extracting(FieldError::field, FieldError::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("steps[0].params.html", "unescaped_html"));
+        }
+    }
+
+    /**
      * A step may read an action's output only if that action ran on every path to it: one in a branch's then, read
      * in its else or after the branch, passed the save and failed every run that went the other way.
      */

@@ -41,6 +41,9 @@ public final class Templates {
      */
     private static final Set<String> SLACK_VERBATIM = Set.of("url", "image_url", "value", "action_id", "block_id",
         "callback_id");
+    /** A tag that places its value as it is: {@code {{{name}}}} or {@code {{& name}}}, spaces anywhere in it. */
+    private static final Pattern UNESCAPED_TAG = Pattern.compile(
+        "\\{\\{\\s*(?:\\{\\s*([^{}]*?)\\s*}|&\\s*([^{}]*?))\\s*}}");
     private static final Pattern NULL_ITEM = Pattern.compile("Null context for variable '(.*)' on line (\\d+)");
 
     private Templates() {}
@@ -99,12 +102,13 @@ public final class Templates {
     private static JsonNode render(JsonNode node, String name, Map<String, Object> scope, String path,
         ActionSchema.Markup markup) {
         if (node.isString() && node.asString().contains("{{")) {
-            var read = TemplateReader.read(name.equals("html")
+            boolean html = name.equals("html");
+            var read = TemplateReader.read(html
                 ? HTML
                 : markup == ActionSchema.Markup.SLACK && !SLACK_VERBATIM.contains(name)
                     ? SLACK
                     : TEXT,
-                node.asString());
+                html ? escapingEveryTag(node.asString()) : node.asString());
             // An unclosed {{ is refused at save; a version saved before that goes on sending it as typed.
             var refusals = read.reading().refusals().stream().filter(why -> !why.equals(TemplateReader.UNCLOSED))
                 .toList();
@@ -139,6 +143,16 @@ public final class Templates {
             return copy;
         }
         return node;
+    }
+
+    /**
+     * An html template with each tag that would place its value unescaped ({@code {{{name}}}}, {@code {{& name}}}, with
+     * spaces or without) written as one that escapes it: what a buyer typed never becomes the email's HTML, whatever a
+     * version saved before the save refused those said.
+     */
+    static String escapingEveryTag(String template) {
+        return UNESCAPED_TAG.matcher(template).replaceAll(tag -> java.util.regex.Matcher.quoteReplacement("{{"
+            + (tag.group(1) != null ? tag.group(1) : tag.group(2)) + "}}"));
     }
 
     private static String describe(MustacheException e) {

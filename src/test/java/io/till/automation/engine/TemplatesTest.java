@@ -122,6 +122,20 @@ class TemplatesTest {
             {"html": "<p>&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;</p>", "text": "<b>Tom & \\"Jerry\\"</b>"}"""));
     }
 
+    /**
+     * An html param escapes every value, however its tag is written: a version saved before the save refused
+     * {{ & name }} (or {{{name}}}) would place a buyer's text into the seller's email as HTML.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{{{event.comment}}}", "{{& event.comment}}", "{{ & event.comment }}",
+            "{{ {event.comment} }}"})
+    void escapesAnHtmlParamsValuesWhateverTheirTagSays(String tag) {
+        var params = JsonNodeFactory.instance.objectNode().put("html", "<p>" + tag + "</p>");
+
+        assertThat(Templates.render(params, CONTEXT).get("html").asString())
+            .isEqualTo("<p>&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;</p>");
+    }
+
     @Test
     void escapesAnHtmlParamNestedInAnObject() {
         assertThat(render("""
