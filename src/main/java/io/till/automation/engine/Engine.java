@@ -19,6 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Engine {
 
+    /** The longest a receiver's Retry-After delays a step's next attempt, as webhooks cap it. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
+
     /** How many steps one decision may walk through without calling an action (nested loops of stops, say). */
     static final int WALK_BUDGET = 10_000;
 
@@ -82,7 +85,11 @@ public final class Engine {
                 if (failed.retryable() && act.attempt() < act.step().retry().attempts()) {
                     Duration wait = Backoff.after(act.step().retry(), act.attempt(), jitter);
                     if (failed.retryAfter() != null && failed.retryAfter().compareTo(wait) > 0) {
-                        wait = failed.retryAfter();
+                        // The receiver's word, up to a day: 999999999 seconds parked the run (and every run of its
+                        // concurrency key after it) for decades.
+                        wait = failed.retryAfter().compareTo(MAX_RETRY_AFTER) > 0
+                            ? MAX_RETRY_AFTER
+                            : failed.retryAfter();
                     }
                     walk.attempt = act.attempt() + 1;
                     walk.resumeAt = now.plus(wait);

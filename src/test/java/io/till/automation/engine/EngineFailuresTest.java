@@ -69,6 +69,20 @@ class EngineFailuresTest {
         });
     }
 
+    /** A receiver's Retry-After longer than the backoff is waited, up to a day: 999999999 s parked runs for decades. */
+    @Test
+    void aRetryAfterLongerThanTheBackoffIsWaitedUpToADay() {
+        var asked = new Run(withFallback(), CONTEXT);
+        asked.failed(asked.nextAct(), new ActionResult.Failed("rate_limited", "429", true, java.time.Duration
+            .ofMinutes(10)), 0.5);
+        var absurd = new Run(withFallback(), CONTEXT);
+        absurd.failed(absurd.nextAct(), new ActionResult.Failed("rate_limited", "429", true, java.time.Duration
+            .ofSeconds(999_999_999)), 0.5);
+
+        assertThat(asked.plan).isEqualTo(new Plan.Wait(NOW.plus(java.time.Duration.ofMinutes(10))));
+        assertThat(absurd.plan).isEqualTo(new Plan.Wait(NOW.plus(Engine.MAX_RETRY_AFTER)));
+    }
+
     @Test
     void anActionThatIsDeferredIsTakenAgainWithTheSameKeyWithoutSpendingAnAttempt() {
         var run = new Run(withoutFallback(), CONTEXT);
