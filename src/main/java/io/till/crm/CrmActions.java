@@ -90,7 +90,7 @@ public class CrmActions {
             try {
                 client.startAutomation(contactId, contact, automation);
             } catch (CrmFailure failure) {
-                if (failure.kind() == null) {
+                if (failure.answeredNo()) {
                     // The CRM answered no: nothing was enrolled, so the next attempt is not in doubt.
                     calls.refused(call);
                 }
@@ -145,6 +145,11 @@ public class CrmActions {
             Optional<Customer> customer = customers.find(call.accountId(), customerId);
             if (customer.isEmpty()) {
                 return ActionResult.Failed.permanent("not_found", "params.customer_id: no customer " + customerId);
+            }
+            if (customer.get().redactedAt() != null) {
+                // What is left of them ([redacted], an .invalid address) would become a contact of its own.
+                return ActionResult.Failed.permanent("customer_erased", "The personal data of customer " + customerId
+                    + " was erased: nothing is sent to the CRM about them.");
             }
             if (customer.get().email() == null || customer.get().email().isBlank()) {
                 return ActionResult.Failed.permanent("no_email", "customer " + customerId + " has no email, which "

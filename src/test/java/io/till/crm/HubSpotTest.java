@@ -65,6 +65,23 @@ class HubSpotTest extends CrmContract {
                                             "lastname": "King Lovelace", "phone": "+442079460958"}}]}""")));
     }
 
+    /** A customer whose personal data was erased is not made a contact again, from what is left of them. */
+    @Test
+    void anErasedCustomerIsNotSentToTheCrm() {
+        connectHubSpot("");
+        var redacted = api.post("/api/v1/customers/" + customerId + "/redact", store.apiKey(), null);
+        assertThat(redacted.status()).as(redacted.text()).isEqualTo(200);
+
+        var result = perform("crm.sync_contact", """
+            {"crm": "hubspot"}""");
+
+        assertThat(result).isInstanceOfSatisfying(io.till.action.ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("customer_erased");
+            assertThat(failed.retryable()).isFalse();
+        });
+        assertThat(vendor.getAllServeEvents()).isEmpty();
+    }
+
     @Test
     void addsATagAsAValueOfTheTagProperty() {
         connectHubSpot("");
