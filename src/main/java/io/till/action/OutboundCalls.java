@@ -77,6 +77,14 @@ public class OutboundCalls {
             .update();
     }
 
+    /**
+     * Whether an answer with {@code status} says the receiver did nothing: a 4xx, or a 503 (not available). A 500, 502
+     * or 504 may come from a gateway in front of it after it acted, so the next attempt is in doubt.
+     */
+    public static boolean nothingDone(int status) {
+        return status < 500 || status == 503;
+    }
+
     /** The receiver refused the call, so nothing happened: the next attempt is not in doubt. */
     public void refused(ActionCall call) {
         db.sql("""

@@ -75,8 +75,11 @@ class SendSlackAction implements Action {
             calls.done(call, output);
             return new ActionResult.Done(output);
         }
-        if (outcome instanceof Answered || outcome instanceof Refused) {
-            // Slack (or the egress guard) said no: nothing was posted, so the next attempt is not in doubt.
+        if (outcome instanceof Answered answered && OutboundCalls.nothingDone(answered.status())
+            || outcome instanceof Refused) {
+            // Slack (or the egress guard) said no: nothing was posted, so the next attempt is not in doubt. Not after
+            // a 500, 502 or 504, which a gateway may answer after Slack posted: the next attempt says it may have
+            // posted twice.
             calls.refused(call);
         }
         return switch (outcome) {

@@ -84,13 +84,13 @@ final class CrmHttp {
         String explained = message(answered.body());
         String message = crm.vendor() + " answered " + status + (explained.isEmpty() ? "" : ": " + explained);
         if (status == 429 || status >= 500) {
-            return new CrmFailure(status == 429 ? "crm_rate_limited" : "crm_unavailable", message, true, RetryAfter
-                .parse(answered.headers().get("retry-after"), clock.instant()));
+            return CrmFailure.answered(status, status == 429 ? "crm_rate_limited" : "crm_unavailable", message, true,
+                RetryAfter.parse(answered.headers().get("retry-after"), clock.instant()));
         }
         if (status == 401 || status == 403) {
-            return CrmFailure.permanent("crm_unauthorized", message);
+            return CrmFailure.answered(status, "crm_unauthorized", message, false, null);
         }
-        return CrmFailure.permanent("crm_rejected", message);
+        return CrmFailure.answered(status, "crm_rejected", message, false, null);
     }
 
     private JsonNode parse(String body) {

@@ -113,7 +113,10 @@ public class SendSmsAction implements Action {
                     .sentence());
             }
             case TwilioClient.Reply answered when !answered.ok() -> {
-                calls.refused(call);
+                if (OutboundCalls.nothingDone(answered.status())) {
+                    // Twilio said no: nothing was sent. A 500, 502 or 504 may come from a gateway after it sent it.
+                    calls.refused(call);
+                }
                 return failure(answered);
             }
             case TwilioClient.Reply answered -> reply = answered;

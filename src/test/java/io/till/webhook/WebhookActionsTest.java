@@ -246,6 +246,28 @@ class WebhookActionsTest {
         }
     }
 
+    /**
+     * A 502 or 504 may come from a gateway in front of Slack after Slack posted: the retry posts, and says the message
+     * may show twice (it said nothing, as after a refusal).
+     */
+    @Test
+    void aRetryAfterAGatewaysAnswerSaysTheSlackMessageMayHaveBeenPostedTwice() {
+        var store = accounts.create();
+        try (var slack = new Receiver(new Answer(502), new Answer(200))) {
+            String params = """
+                {"webhook_url": "%s", "text": "Ada's card was declined"}""".formatted(slack.url("/services/T/B/Z"));
+
+            var gateway = perform("send_slack", store, "gateway", params);
+            var retried = perform("send_slack", store, "gateway", params);
+
+            assertThat(gateway).isInstanceOfSatisfying(ActionResult.Failed.class, f -> assertThat(f.retryable())
+                .isTrue());
+            assertThat(retried).isInstanceOfSatisfying(ActionResult.Done.class,
+                d -> assertThat(d.output().get("may_have_been_sent_twice").asBoolean()).isTrue());
+            assertThat(slack.requests()).hasSize(2);
+        }
+    }
+
     @Test
     void sendSlackRefusesAPrivateDestination() {
         var store = accounts.create();
