@@ -134,6 +134,14 @@ public class Emails {
         sends.reserve(accountId, idempotencyKey, "email");
     }
 
+    /**
+     * Takes the email promised under {@code idempotencyKey} to send it now: false when a sweep ({@link #unsent}) took
+     * it since, less than {@code before} ago, or it was sent. Only the one who took it sends it.
+     */
+    public boolean claim(String accountId, String idempotencyKey, Instant before) {
+        return sends.claimPromised(accountId, idempotencyKey, before);
+    }
+
     /** An email promised under a key and not sent yet. */
     public record Promised(String accountId, String idempotencyKey) {}
 

@@ -91,6 +91,24 @@ class MessageSends {
             .update();
     }
 
+    /**
+     * Takes a promised message to send it now, as the sweep takes one ({@link #claimUnsent}): unless a sweep took it
+     * since it was promised, and less than {@code before} ago. Two senders of one promise (the send after the commit
+     * that promised it, waiting in a long queue, and a sweep that found it old) both sent it.
+     */
+    boolean claimPromised(String accountId, String key, java.time.Instant before) {
+        return db.sql("""
+            UPDATE message_sends SET updated_at = :now
+             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sending'
+               AND (updated_at = created_at OR updated_at < :before)
+            """)
+            .param("accountId", accountId)
+            .param("key", key)
+            .param("before", Timestamps.of(before))
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update() == 1;
+    }
+
     /** A key reserved and not sent. */
     record Unsent(String accountId, String key) {}
 

@@ -76,7 +76,7 @@ class ReceiptEmails {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    sender.execute(() -> send(accountId, paymentId));
+                    sender.execute(() -> sendPromised(accountId, paymentId));
                 }
             });
         }
@@ -96,6 +96,24 @@ class ReceiptEmails {
         for (var promised : emails.unsent(KEY_PREFIX, clock.instant().minus(FORGOTTEN_AFTER), 50)) {
             send(promised.accountId(), promised.idempotencyKey().substring(KEY_PREFIX.length()));
         }
+    }
+
+    /**
+     * Sends the receipt its payment's commit promised, unless the sweep took it meanwhile (the queue of these sends ran
+     * past {@link #FORGOTTEN_AFTER}): one of the two sends it.
+     */
+    void sendPromised(String accountId, String paymentId) {
+        try {
+            if (!emails.claim(accountId, KEY_PREFIX + paymentId, clock.instant().minus(FORGOTTEN_AFTER))) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            // The database is away: left promised, for the sweep.
+            log.warn("Receipt email for payment {} of account {} left to the sweep: {}", paymentId, accountId,
+                e.getClass().getSimpleName());
+            return;
+        }
+        send(accountId, paymentId);
     }
 
     /** Sends the receipt of one payment, once; a failure is logged and left to the sweep. */

@@ -169,6 +169,38 @@ class ReceiptEmailsTest {
         assertThat(keys.get(0)).isNotEqualTo("receipt:" + subscription.get("payment_id").asString());
     }
 
+    /**
+     * The send a payment's commit queued and the sweep never both send one receipt: the sweep took promises whose
+     * queued send had not started yet (a queue of renewals' receipts two minutes long), and both sent them.
+     */
+    @Test
+    void aPromisedReceiptIsSentByTheQueuedSendOrByTheSweepNeverBoth() throws Exception {
+        var shop = shop("{\"plan_installments\": true}");
+        String swept = "pay_swept_" + java.util.UUID.randomUUID();
+        String queued = "pay_queued_" + java.util.UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            emails.promise(shop.accountId(), "receipt:" + swept);
+            emails.promise(shop.accountId(), "receipt:" + queued);
+        });
+        clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusSeconds(1));
+
+        // The sweep takes both promises; the queued send of one comes after and sends nothing.
+        var found = emails.unsent("receipt:", clock.instant().minus(ReceiptEmails.FORGOTTEN_AFTER), 50);
+        assertThat(found).extracting(Emails.Promised::idempotencyKey).contains("receipt:" + swept,
+            "receipt:" + queued);
+        assertThat(emails.claim(shop.accountId(), "receipt:" + queued, clock.instant().minus(
+            ReceiptEmails.FORGOTTEN_AFTER))).as("taken by the sweep").isFalse();
+
+        // A queued send that takes its promise first keeps the sweep away from it.
+        String first = "pay_first_" + java.util.UUID.randomUUID();
+        transaction.executeWithoutResult(status -> emails.promise(shop.accountId(), "receipt:" + first));
+        assertThat(emails.claim(shop.accountId(), "receipt:" + first, clock.instant().minus(
+            ReceiptEmails.FORGOTTEN_AFTER))).isTrue();
+        clock.passRealTime(java.time.Duration.ofMinutes(1));
+        assertThat(emails.unsent("receipt:", clock.instant().minus(ReceiptEmails.FORGOTTEN_AFTER), 50))
+            .extracting(Emails.Promised::idempotencyKey).doesNotContain("receipt:" + first);
+    }
+
     @Test
     void aReceiptPromisedButNeverSentIsSentByTheSweep() throws Exception {
         var shop = shop("{\"plan_installments\": true}");
