@@ -71,11 +71,37 @@ class StripeGateway implements PaymentGateway, CardSetups {
             .asInt(), card.get("exp_year").asInt(), customerId + "/" + attached.body().get("id").asString());
     }
 
+    /** Stripe's zero-decimal currencies (its documentation's list): it reads their amounts in whole units. */
+    private static final Set<String> ZERO_DECIMAL = Set.of("bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
+        "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
+    /** Stripe's three-decimal currencies; every other one it reads in hundredths. */
+    private static final Set<String> THREE_DECIMAL = Set.of("bhd", "jod", "kwd", "omr", "tnd");
+
+    /**
+     * An amount in Till's minor units (ISO 4217's digits) as Stripe reads it: its digits differ for a few currencies.
+     * ISK has none in ISO 4217 and two at Stripe (kr 1,990 is 199000 there; sent as 1990 it was kr 19.90), MGA the
+     * reverse. An amount Stripe cannot take exactly is refused rather than rounded.
+     */
+    static long stripeAmount(long amount, String currency) {
+        String code = currency.toLowerCase(java.util.Locale.ROOT);
+        int stripe = ZERO_DECIMAL.contains(code) ? 0 : THREE_DECIMAL.contains(code) ? 3 : 2;
+        int till = io.till.shared.Amounts.digits(code);
+        if (stripe >= till) {
+            return Math.multiplyExact(amount, java.math.BigInteger.TEN.pow(stripe - till).longValueExact());
+        }
+        long per = java.math.BigInteger.TEN.pow(till - stripe).longValueExact();
+        if (amount % per != 0) {
+            throw new TillException(ErrorCode.VALIDATION_FAILED, "Stripe takes " + code + " in whole units: "
+                + amount + " minor units cannot be charged exactly.");
+        }
+        return amount / per;
+    }
+
     @Override
     public ChargeResult charge(ChargeRequest request) {
         String[] reference = request.cardReference().split("/", 2);
         var params = new LinkedHashMap<String, String>();
-        params.put("amount", Long.toString(request.amount()));
+        params.put("amount", Long.toString(stripeAmount(request.amount(), request.currency())));
         params.put("currency", request.currency());
         params.put("customer", reference[0]);
         params.put("payment_method", reference[1]);
@@ -206,7 +232,8 @@ class StripeGateway implements PaymentGateway, CardSetups {
     public String refund(RefundRequest request) {
         // The key in the metadata too: Stripe forgets an idempotency key after a day, and findRefund looks for it.
         var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
-            Long.toString(request.amount()), "metadata[till_key]", request.idempotencyKey()),
+            Long.toString(stripeAmount(request.amount(), request.currency())), "metadata[till_key]",
+            request.idempotencyKey()),
             request.idempotencyKey());
         var error = response.body().get("error");
         if (response.status() >= 400 && response.status() < 500 && response.status() != 429

@@ -129,7 +129,8 @@ public final class Amounts {
         return BigDecimal.valueOf(minor, digits(currency)).toPlainString();
     }
 
-    private static int digits(String currency) {
+    /** How many digits the minor unit of {@code currency} has (ISO 4217: usd 2, jpy 0, kwd 3): Till's minor units. */
+    public static int digits(String currency) {
         try {
             return Math.max(0, Currency.getInstance(currency.toUpperCase(Locale.ROOT)).getDefaultFractionDigits());
         } catch (IllegalArgumentException | NullPointerException e) {

@@ -76,6 +76,28 @@ class StripeGatewayTest {
             .withRequestBody(containing("metadata%5Btill_key%5D=invoice%3Ainv_1%3Aattempt%3A1")));
     }
 
+    /**
+     * Stripe reads a few currencies with other digits than ISO 4217's, which Till's amounts follow: ISK with two (an
+     * ISK 1,990 subscription was charged kr 19.90), MGA with none. Charges and refunds are sent as Stripe reads them.
+     */
+    @Test
+    void chargesAndRefundsInTheDigitsStripeReadsEachCurrencyIn() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents"))
+            .willReturn(json(200, "{\"id\": \"pi_2\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}")));
+        stripe.stubFor(post(urlEqualTo("/v1/refunds"))
+            .willReturn(json(200, "{\"id\": \"re_2\", \"object\": \"refund\", \"status\": \"succeeded\"}")));
+
+        gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_isk", "cus_1/pm_1", 1990, "isk", null));
+        gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_isk", "pi_2", 500, "isk"));
+
+        stripe.verify(postRequestedFor(urlEqualTo("/v1/payment_intents")).withRequestBody(containing("amount=199000")));
+        stripe.verify(postRequestedFor(urlEqualTo("/v1/refunds")).withRequestBody(containing("amount=50000")));
+        assertThat(StripeGateway.stripeAmount(1999, "usd")).isEqualTo(1999);
+        assertThat(StripeGateway.stripeAmount(500, "jpy")).isEqualTo(500);
+        assertThat(StripeGateway.stripeAmount(1250, "kwd")).isEqualTo(1250);
+        assertThat(StripeGateway.stripeAmount(250000, "mga")).isEqualTo(2500);
+    }
+
     @Test
     void reportsASoftDeclineWithItsDeclineCode() {
         stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(402, """
