@@ -23,7 +23,8 @@ class DeliveryHistory {
 
     private static final String SELECT = """
         SELECT d.*, coalesce(w.url, d.url) AS destination
-          FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id
+          FROM webhook_deliveries d
+          LEFT JOIN webhook_endpoints w ON w.account_id = d.account_id AND w.id = d.endpoint_id
         """;
 
     private static final RowMapper<WebhookDelivery> DELIVERY = (rs, row) -> new WebhookDelivery(rs.getString("id"),

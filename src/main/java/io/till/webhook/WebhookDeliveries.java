@@ -103,7 +103,8 @@ public class WebhookDeliveries {
                 RETURNING d.*)
             SELECT c.id, c.account_id, c.endpoint_id, coalesce(w.url, c.url) AS url, w.status AS endpoint_status,
                    w.secret, w.previous_secret, w.previous_secret_expires_at, c.webhook_id, c.payload, c.attempt_count
-              FROM claimed c LEFT JOIN webhook_endpoints w ON w.id = c.endpoint_id
+              FROM claimed c
+              LEFT JOIN webhook_endpoints w ON w.account_id = c.account_id AND w.id = c.endpoint_id
             """)
             .param("leaseEnd", Timestamps.of(now.plus(lease)))
             .param("token", token)
