@@ -1,5 +1,6 @@
 package io.till.portal;
 
+import io.till.shared.SecretBox;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,14 +22,21 @@ import org.springframework.stereotype.Component;
 class PortalNotes {
 
     private final PortalCookie portalCookie;
+    private final SecretBox secrets;
 
-    PortalNotes(PortalCookie portalCookie) {
+    PortalNotes(PortalCookie portalCookie, SecretBox secrets) {
         this.portalCookie = portalCookie;
+        this.secrets = secrets;
     }
 
+    /**
+     * Keeps the note sealed under Till's master key: only Till can write one (a cookie planted by a sibling subdomain
+     * or over plain http made the add-card page say "call +1… to pay by phone"), and only Till can read it.
+     */
     void keep(HttpServletRequest request, HttpServletResponse response, String name, String path, String note,
         Duration kept) {
-        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(note.getBytes(StandardCharsets.UTF_8));
+        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secrets.seal(note, context(name))
+            .getBytes(StandardCharsets.UTF_8));
         response.addHeader(HttpHeaders.SET_COOKIE, cookie(request, name, value, path).maxAge(kept).build().toString());
     }
 
@@ -41,14 +49,19 @@ class PortalNotes {
         for (Cookie candidate : cookies) {
             if (name.equals(candidate.getName())) {
                 try {
-                    return Optional.of(new String(Base64.getUrlDecoder().decode(candidate.getValue()),
-                        StandardCharsets.UTF_8)).filter(note -> !note.isBlank());
-                } catch (IllegalArgumentException notOurs) {
+                    String sealed = new String(Base64.getUrlDecoder().decode(candidate.getValue()),
+                        StandardCharsets.UTF_8);
+                    return Optional.of(secrets.open(sealed, context(name))).filter(note -> !note.isBlank());
+                } catch (IllegalArgumentException | IllegalStateException notOurs) {
                     return Optional.empty();
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static String context(String name) {
+        return "portal_note:" + name;
     }
 
     /** Reads the note and drops it: shown once, as the answer to the form it came from. */

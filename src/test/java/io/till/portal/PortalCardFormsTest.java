@@ -47,6 +47,23 @@ class PortalCardFormsTest {
 
     private static final String[] BROWSER = {"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"};
 
+    /**
+     * Only Till writes the notes a form hands to the page it redirects to: a refusal cookie planted by someone else (a
+     * sibling subdomain, a network over plain http) is not shown on the add-card page as if Till had said it.
+     */
+    @Test
+    void aRefusalNoteTillDidNotWriteIsNotShown() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String planted = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            "Declined: call +1 555 0100 to pay by phone".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        var page = browser.get(cards(buyer) + "/new", "Cookie", PortalCardPages.REFUSAL + "=" + planted);
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(PortalSubscriptionPagesTest.text(page.body())).doesNotContain("call +1 555 0100");
+    }
+
     @Test
     void aConfirmationInTheAddressIsShownOnlyWhenTheRecordsSaySo() {
         var buyer = TwoSubscriptions.open(api, shops);
