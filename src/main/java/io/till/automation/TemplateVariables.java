@@ -4,8 +4,8 @@ import io.till.automation.engine.Templates;
 import io.till.shared.FieldError;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,12 +41,6 @@ final class TemplateVariables {
     /** The current item of the innermost loop and where it stands ({@code Walk.scope}): only inside a loop's steps. */
     private static final Set<String> LOOP_ROOTS = Set.of("item", "loop");
 
-    /**
-     * {@code {{{name}}}} or {@code {{& name}}}: a value placed as it is, not escaped. jmustache reads a tag without the
-     * spaces around its content, so {@code {{ & name }}} is one too.
-     */
-    private static final Pattern UNESCAPED = Pattern.compile("\\{\\{\\s*(?:\\{|&)\\s*([^}\\s]+)\\s*}?\\s*}}");
-
     private TemplateVariables() {}
 
     /** Adds an error for every template problem in {@code node}, at its path; {@code inLoop}: a loop's step's. */
@@ -61,13 +55,13 @@ final class TemplateVariables {
                 check(node.get(i), path + "[" + i + "]", actionIdsSoFar, carried, inLoop, errors);
             }
         } else if (node.isString() && node.asString().contains("{{")) {
-            var unescaped = UNESCAPED.matcher(node.asString());
-            if (path.endsWith(".html") && unescaped.find()) {
-                // What a buyer typed (a name, a note) would become the email's HTML: links, hidden text.
-                errors.add(new FieldError(path, "unescaped_html", unescaped.group() + " places " + unescaped.group(1)
-                    + " into the HTML unescaped, where text a buyer typed could add links or hide words: write {{"
-                    + unescaped.group(1) + "}}, which escapes it"));
-            }
+            var unescaped = path.endsWith(".html")
+                ? Templates.unescapedTag(node.asString())
+                : Optional.<Templates.UnescapedTag>empty();
+            // What a buyer typed (a name, a note) would become the email's HTML: links, hidden text.
+            unescaped.ifPresent(tag -> errors.add(new FieldError(path, "unescaped_html", tag.tag() + " places "
+                + tag.name() + " into the HTML unescaped, where text a buyer typed could add links or hide words: "
+                + "write {{" + tag.name() + "}}, which escapes it")));
             var reading = Templates.read(node.asString());
             reading.refusals().forEach(refusal -> errors.add(new FieldError(path, "unknown_variable", refusal)));
             var problems = new java.util.LinkedHashSet<String>();

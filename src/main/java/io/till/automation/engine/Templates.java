@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -150,9 +151,22 @@ public final class Templates {
      * spaces or without) written as one that escapes it: what a buyer typed never becomes the email's HTML, whatever a
      * version saved before the save refused those said.
      */
+       /** A tag that places a value unescaped, as written, and the name it places. */
+    public record UnescapedTag(String tag, String name) {}
+
+    /** The first tag of {@code template} that would place its value unescaped ({@link #UNESCAPED_TAG}), if any. */
+    public static Optional<UnescapedTag> unescapedTag(String template) {
+        var tag = UNESCAPED_TAG.matcher(template);
+        return tag.find() ? Optional.of(new UnescapedTag(tag.group(), nameIn(tag))) : Optional.empty();
+    }
+
+    private static String nameIn(java.util.regex.MatchResult tag) {
+        return tag.group(1) != null ? tag.group(1) : tag.group(2);
+    }
+
     static String escapingEveryTag(String template) {
         return UNESCAPED_TAG.matcher(template).replaceAll(tag -> java.util.regex.Matcher.quoteReplacement("{{"
-            + (tag.group(1) != null ? tag.group(1) : tag.group(2)) + "}}"));
+            + nameIn(tag) + "}}"));
     }
 
     private static String describe(MustacheException e) {
