@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.till.event.EventType;
+import io.till.payment.PaymentGateway;
 import io.till.shared.Agenda;
 import io.till.shared.DatabaseOutage;
 import io.till.shared.TestClockSync;
@@ -118,6 +119,11 @@ public class BillingClock implements Agenda {
                 log.info("Billing job {} ({} of {}) waits for another charge of the invoice to end", job.id(),
                     job.kind(), job.subjectId());
                 jobs.later(job, Timestamps.now(clock).plus(BillingActions.IN_PROGRESS_ASK_AGAIN));
+            } catch (PaymentGateway.ChargeProcessing e) {
+                // Not a failure either: the bank has not answered yet. Asked again later, less often as it stays so.
+                log.info("Billing job {} ({} of {}) waits for the bank: {}", job.id(), job.kind(), job.subjectId(),
+                    e.getMessage());
+                jobs.fail(job, e.getMessage(), Timestamps.now(clock));
             } catch (RuntimeException e) {
                 if (DatabaseOutage.explains(e)) {
                     // Not the job's fault: its lease runs out and it is claimed again once the database is back.

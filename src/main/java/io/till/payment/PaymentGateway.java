@@ -66,6 +66,19 @@ public interface PaymentGateway {
         }
     }
 
+    /**
+     * The gateway took the charge but does not know its outcome yet (the bank is still processing it): it is neither
+     * paid nor declined, so nothing may be booked or charged again. Whoever asked settles it later, when
+     * {@link #findCharge} answers the outcome.
+     */
+    final class ChargeProcessing extends io.till.shared.TillException {
+
+        public ChargeProcessing(String reference) {
+            super(io.till.shared.ErrorCode.CHARGE_IN_PROGRESS, "The bank is still processing payment " + reference
+                + ": it is neither paid nor declined yet. Till records its outcome once the bank answers.");
+        }
+    }
+
     sealed interface ChargeResult {
         String reference();
 

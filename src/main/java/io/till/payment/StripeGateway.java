@@ -113,14 +113,7 @@ class StripeGateway implements PaymentGateway, CardSetups {
         }
         var response = post("/v1/payment_intents", params, request.idempotencyKey());
         if (response.status() == 200) {
-            String status = response.body().get("status").asString();
-            String intent = response.body().get("id").asString();
-            return switch (status) {
-                case "succeeded" -> new ChargeResult.Succeeded(intent);
-                case "requires_action", "requires_payment_method" -> new ChargeResult.Declined(intent,
-                    "authentication_required", "The bank asks the buyer to confirm this payment.", false);
-                default -> throw new IllegalStateException("Stripe PaymentIntent " + intent + " is " + status);
-            };
+            return outcome(response.body());
         }
         if (response.status() == 402) {
             var error = response.body().get("error");
@@ -160,16 +153,32 @@ class StripeGateway implements PaymentGateway, CardSetups {
         if (data == null || data.isEmpty()) {
             return java.util.Optional.empty();
         }
-        var intent = data.get(0);
+        return java.util.Optional.of(outcome(data.get(0)));
+    }
+
+    /**
+     * What a PaymentIntent says of its money. One the bank is still processing (or that waits for a step Till never
+     * asks, a confirmation or a capture) is neither paid nor declined: it is asked again later, never booked as a
+     * decline that a retry would charge anew.
+     */
+    private static ChargeResult outcome(JsonNode intent) {
         String id = intent.get("id").asString();
-        if (intent.get("status").asString().equals("succeeded")) {
-            return java.util.Optional.of(new ChargeResult.Succeeded(id));
-        }
-        var error = intent.get("last_payment_error");
-        String code = error == null || error.isNull() ? "card_declined" : declineCode(error);
-        return java.util.Optional.of(new ChargeResult.Declined(id, code, error == null || error.isNull()
-            ? "The payment did not go through."
-            : text(error, "message"), HARD_DECLINES.contains(code)));
+        String status = intent.get("status").asString();
+        return switch (status) {
+            case "succeeded" -> new ChargeResult.Succeeded(id);
+            case "processing", "requires_confirmation", "requires_capture" -> throw new ChargeProcessing(id);
+            case "requires_action" -> new ChargeResult.Declined(id, "authentication_required",
+                "The bank asks the buyer to confirm this payment.", false);
+            default -> {
+                // requires_payment_method (the card failed) or canceled: why, if Stripe says.
+                var error = intent.get("last_payment_error");
+                boolean said = error != null && !error.isNull();
+                String code = said ? declineCode(error) : "card_declined";
+                yield new ChargeResult.Declined(id, code, said
+                    ? text(error, "message")
+                    : "The payment did not go through.", HARD_DECLINES.contains(code));
+            }
+        };
     }
 
     /**

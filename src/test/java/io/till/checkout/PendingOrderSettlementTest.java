@@ -110,6 +110,39 @@ class PendingOrderSettlementTest {
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
     }
 
+    /**
+     * A charge the bank is still processing is neither paid nor failed: the order waits for the bank's answer, however
+     * long past the settlement timer that takes, and is booked once, as what the bank said.
+     */
+    @Test
+    void waitsForTheBankToAnswerAChargeItIsStillProcessing() {
+        var shop = shops.open();
+        var pending = purchases.beginAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_visa", shop.monthly(), List.of(),
+            null, null));
+        String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
+            .orElseThrow();
+        gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
+            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+        faults.bankProcessing(shop.accountId());
+        try {
+            shops.advance(shop, "PT2H");
+            assertThat(api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json().get("status").asString())
+                .isEqualTo("pending");
+            assertThat(shops.types(shop, pending.customerId())).doesNotContain("payment.failed", "order.created");
+
+            faults.bankAnswers(shop.accountId());
+            shops.advance(shop, "PT2H");
+        } finally {
+            faults.bankAnswers(shop.accountId());
+        }
+
+        assertThat(api.get("/api/v1/orders/" + pending.id(), shop.apiKey()).json().get("status").asString())
+            .isEqualTo("paid");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(shops.types(shop, pending.customerId())).containsOnlyOnce("payment.succeeded");
+    }
+
     @Test
     void failsAPurchaseWhoseChargeNeverReachedTheGateway() {
         var shop = shops.open();

@@ -168,6 +168,44 @@ class StripeGatewayTest {
         assertThat(gateway.findRefund("acct_1", "refund:re_d", "pi_1")).isEmpty();
     }
 
+    /**
+     * A PaymentIntent the bank is still processing is neither paid nor declined, whether the charge or a later search
+     * answers it: read as a decline, the next attempt would charge the card again while the first may still succeed.
+     */
+    @Test
+    void aPaymentTheBankIsStillProcessingIsNeitherPaidNorDeclined() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(200, """
+            {"id": "pi_5", "object": "payment_intent", "status": "processing"}""")));
+        stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents/search"))
+            .willReturn(json(200, """
+                {"object": "search_result", "data": [{"id": "pi_5", "object": "payment_intent",
+                 "status": "processing", "last_payment_error": null}], "has_more": false}""")));
+
+        assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_5",
+            "cus_1/pm_1", 500, "usd", null)))
+            .isInstanceOfSatisfying(PaymentGateway.ChargeProcessing.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.CHARGE_IN_PROGRESS));
+        assertThatThrownBy(() -> gateway.findCharge("acct_1", "order:ord_5"))
+            .isInstanceOf(PaymentGateway.ChargeProcessing.class)
+            .hasMessageContaining("pi_5");
+    }
+
+    /** A search that finds a charge which failed says why, as the charge's own answer would have. */
+    @Test
+    void findsAFailedChargeWithTheReasonStripeGave() {
+        stripe.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/v1/payment_intents/search"))
+            .willReturn(json(200, """
+                {"object": "search_result", "data": [{"id": "pi_6", "object": "payment_intent",
+                 "status": "requires_payment_method", "last_payment_error": {"type": "card_error",
+                 "code": "expired_card", "decline_code": "expired_card", "message": "Your card has expired."}}],
+                 "has_more": false}""")));
+
+        assertThat(gateway.findCharge("acct_1", "order:ord_6")).contains(new PaymentGateway.ChargeResult.Declined(
+            "pi_6", "expired_card", "Your card has expired.", true));
+    }
+
     @Test
     void refundsAPaymentIntent() {
         stripe.stubFor(post(urlEqualTo("/v1/refunds"))

@@ -24,6 +24,7 @@ public class GatewayFaults implements BeanPostProcessor {
     private final Map<String, Hold> findHolds = new ConcurrentHashMap<>();
     private final Map<String, Hold> refundHolds = new ConcurrentHashMap<>();
     private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
+    private final java.util.Set<String> processing = ConcurrentHashMap.newKeySet();
 
     /**
      * A charge or refund held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to
@@ -104,6 +105,18 @@ public class GatewayFaults implements BeanPostProcessor {
         searchLags.remove(accountId);
     }
 
+    /**
+     * Until {@link #bankAnswers}, every charge of the account the gateway finds is one its bank is still processing,
+     * neither paid nor declined, as a Stripe PaymentIntent in {@code processing} is.
+     */
+    public void bankProcessing(String accountId) {
+        processing.add(accountId);
+    }
+
+    public void bankAnswers(String accountId) {
+        processing.remove(accountId);
+    }
+
     /** The account's next refund is made, then {@code failure} is thrown instead of its reference. */
     public void afterNextRefund(String accountId, RuntimeException failure) {
         armed.put(accountId, new Armed("refund", failure));
@@ -156,6 +169,12 @@ public class GatewayFaults implements BeanPostProcessor {
                 failIfArmed("charge first", charge.accountId());
             }
             Object result = invocation.proceed();
+            if (invocation.getMethod().getName().equals("findCharge") && arguments.length > 0
+                && arguments[0] instanceof String accountId && processing.contains(accountId)
+                && result instanceof java.util.Optional<?> found
+                && found.orElse(null) instanceof PaymentGateway.ChargeResult charge) {
+                throw new PaymentGateway.ChargeProcessing(charge.reference());
+            }
             if (invocation.getMethod().getName().equals("findCharge") && arguments.length > 0
                 && arguments[0] instanceof String accountId) {
                 var hold = findHolds.remove(accountId);
