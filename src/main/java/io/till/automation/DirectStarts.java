@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.till.automation.engine.Program;
 import io.till.automation.engine.Schedules;
 import io.till.customer.Customers;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -37,10 +38,13 @@ class DirectStarts {
     private final Customers customers;
     private final StartRules rules;
     private final Counter executionsStarted;
+    private final RequestEffects effects;
 
     DirectStarts(JdbcClient db, JsonMapper json, Clock clock, Programs programs, Executions executions,
-        ExecutionQueue queue, ExecutionContexts contexts, Customers customers, StartRules rules, MeterRegistry meters) {
+        ExecutionQueue queue, ExecutionContexts contexts, Customers customers, StartRules rules, MeterRegistry meters,
+        RequestEffects effects) {
         this.rules = rules;
+        this.effects = effects;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -109,6 +113,11 @@ class DirectStarts {
      */
     @Transactional
     public Execution runManually(String accountId, String automationId, String customerId, JsonNode data) {
+        var earlier = effects.recordedBefore("execution");
+        if (earlier.isPresent()) {
+            // Started by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return executions.get(accountId, earlier.get());
+        }
         record Active(Integer version, boolean paused, boolean archived, String definition) {}
         var active = db.sql("""
             SELECT a.active_version, a.paused, a.archived_at IS NOT NULL AS archived, v.definition
@@ -156,6 +165,7 @@ class DirectStarts {
             throw new TillException(ErrorCode.INVALID_STATE, admitted.refused().getFirst().reason());
         }
         queue.start(admitted.kept(), now);
+        effects.recorded("execution", id);
         executionsStarted.increment();
         return executions.get(accountId, id);
     }

@@ -4,6 +4,7 @@ import io.till.customer.CustomerStats;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -34,15 +35,17 @@ class Credits {
     private final InvoiceChargeHolds holds;
     private final Customers customers;
     private final Events events;
+    private final RequestEffects effects;
     private final Clock clock;
 
     Credits(JdbcClient db, Invoices invoices, InvoiceChargeHolds holds, Customers customers, Events events,
-        Clock clock) {
+        RequestEffects effects, Clock clock) {
         this.db = db;
         this.invoices = invoices;
         this.holds = holds;
         this.customers = customers;
         this.events = events;
+        this.effects = effects;
         this.clock = clock;
     }
 
@@ -54,6 +57,10 @@ class Credits {
     @Transactional
     Balance grant(String accountId, String customerId, Long amount, String currency, String reason) {
         customers.get(accountId, customerId);
+        if (effects.recordedBefore("credit").isPresent()) {
+            // Granted by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return balance(accountId, customerId);
+        }
         var errors = new FieldErrors();
         if (amount == null) {
             errors.add("amount", "required", "is required, in minor units (1250 for 12.50)");
@@ -71,7 +78,8 @@ class Credits {
         Amounts.requireAtMostMax("amount", amount);
         refuseCurrencyNeverBilled(accountId, customerId, currency.toLowerCase(Locale.ROOT));
         lock(customerId);
-        insert(accountId, customerId, "grant", amount, currency.toLowerCase(Locale.ROOT), null, reason);
+        effects.recorded("credit", insert(accountId, customerId, "grant", amount, currency.toLowerCase(Locale.ROOT),
+            null, reason));
         return balance(accountId, customerId);
     }
 
@@ -154,6 +162,10 @@ class Credits {
     @Transactional
     Entry creditNote(String accountId, String invoiceId, Long amount, String reason) {
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        var earlier = effects.recordedBefore("credit_note");
+        if (earlier.isPresent()) {
+            return entry(accountId, earlier.get());
+        }
         if (!invoice.status().equals("paid")) {
             throw new TillException(ErrorCode.INVALID_STATE, "Credit notes are for paid invoices; this one is "
                 + invoice.status() + ".");
@@ -185,8 +197,8 @@ class Credits {
         lock(invoice.customerId());
         String id = insert(accountId, invoice.customerId(), "credit_note", amount, invoice.currency(), invoiceId,
             reason);
-        return entries(accountId, invoice.customerId()).stream().filter(e -> e.id().equals(id)).findFirst()
-            .orElseThrow();
+        effects.recorded("credit_note", id);
+        return entry(accountId, id);
     }
 
     /**
@@ -243,10 +255,21 @@ class Credits {
             .param("customerId", customerId)
             .param("afterId", afterId)
             .param("limit", limit)
-            .query((rs, row) -> new Entry(rs.getString("id"), rs.getString("kind"), rs.getLong("amount"),
-                rs.getString("currency"), rs.getString("invoice_id"), rs.getString("reason"),
-                Timestamps.read(rs, "created_at")))
+            .query(Credits::entry)
             .list();
+    }
+
+    private Entry entry(String accountId, String id) {
+        return db.sql("SELECT * FROM credit_entries WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Credits::entry)
+            .single();
+    }
+
+    private static Entry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Entry(rs.getString("id"), rs.getString("kind"), rs.getLong("amount"), rs.getString("currency"),
+            rs.getString("invoice_id"), rs.getString("reason"), Timestamps.read(rs, "created_at"));
     }
 
     private long balanceIn(String accountId, String customerId, String currency) {

@@ -1,6 +1,6 @@
 package io.till.billing;
 
-import io.till.idempotency.MoneyMovements;
+import io.till.idempotency.RequestEffects;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.Amounts;
@@ -34,7 +34,7 @@ class Refunds {
     private final Gateways gateways;
     private final TransactionTemplate transaction;
     private final Clock clock;
-    private final MoneyMovements movements;
+    private final RequestEffects movements;
     private final Orders orders;
     private final BillingJobs jobs;
     private final RefundSettlements settlements;
@@ -48,7 +48,7 @@ class Refunds {
     static final java.time.Duration SETTLEMENT_DELAY = java.time.Duration.ofMinutes(10);
 
     Refunds(JdbcClient db, Payments payments, Gateways gateways, TransactionTemplate transaction, Clock clock,
-        MoneyMovements movements, Orders orders, BillingJobs jobs, RefundSettlements settlements,
+        RequestEffects movements, Orders orders, BillingJobs jobs, RefundSettlements settlements,
         RefundHistory history, InvoiceShares shares) {
         this.db = db;
         this.payments = payments;

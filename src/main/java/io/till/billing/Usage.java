@@ -3,6 +3,7 @@ package io.till.billing;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
@@ -29,13 +30,16 @@ class Usage {
     private final Subscriptions subscriptions;
     private final Customers customers;
     private final Events events;
+    private final RequestEffects effects;
     private final Clock clock;
 
-    Usage(JdbcClient db, Subscriptions subscriptions, Customers customers, Events events, Clock clock) {
+    Usage(JdbcClient db, Subscriptions subscriptions, Customers customers, Events events, RequestEffects effects,
+        Clock clock) {
         this.db = db;
         this.subscriptions = subscriptions;
         this.customers = customers;
         this.events = events;
+        this.effects = effects;
         this.clock = clock;
     }
 
@@ -61,6 +65,10 @@ class Usage {
         String name = meterName(meter, errors);
         errors.throwIfAny();
         subscriptions.get(accountId, subscriptionId);
+        if (effects.recordedBefore("usage").isPresent()) {
+            // Recorded by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return meter(accountId, subscriptionId, name);
+        }
         Subscription subscription = subscriptions.lockForUpdate(accountId, subscriptionId);
         if (List.of("canceled").contains(subscription.status())) {
             throw new TillException(ErrorCode.INVALID_STATE, "A canceled subscription records no usage.");
@@ -68,17 +76,19 @@ class Usage {
         long before = total(accountId, subscription, name);
         // The period's total is a sum in PostgreSQL, read back as a long: it must never outgrow one.
         long after = Amounts.add("quantity", before, quantity);
+        String id = Ids.newId("usage");
         db.sql("""
             INSERT INTO usage_records (id, account_id, subscription_id, meter, quantity, recorded_at)
             VALUES (:id, :accountId, :subscriptionId, :meter, :quantity, :now)
             """)
-            .param("id", Ids.newId("usage"))
+            .param("id", id)
             .param("accountId", accountId)
             .param("subscriptionId", subscriptionId)
             .param("meter", name)
             .param("quantity", quantity)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .update();
+        effects.recorded("usage", id);
         for (long threshold : thresholds(accountId, subscriptionId, name)) {
             if (before < threshold && after >= threshold) {
                 events.record(accountId, EventType.USAGE_THRESHOLD_EXCEEDED, subscription.customerId(), Map.of(

@@ -14,7 +14,7 @@ import io.till.catalog.PromoCodes;
 import io.till.customer.Cards;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
-import io.till.idempotency.MoneyMovements;
+import io.till.idempotency.RequestEffects;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.Amounts;
@@ -51,7 +51,7 @@ class Purchases {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final BillingJobs jobs;
-    private final MoneyMovements movements;
+    private final RequestEffects movements;
     private final Settlements settlements;
 
     /** How long a purchase may take before the billing clock settles it from the gateway's word. */
@@ -60,7 +60,7 @@ class Purchases {
     Purchases(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
         Gateways gateways, Orders orders, OrderChargeAsks asks, TransactionTemplate transaction, Clock clock,
         BillingJobs jobs,
-        MoneyMovements movements, Settlements settlements) {
+        RequestEffects movements, Settlements settlements) {
         this.checkouts = checkouts;
         this.products = products;
         this.promoCodes = promoCodes;

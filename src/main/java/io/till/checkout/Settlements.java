@@ -16,7 +16,7 @@ import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
-import io.till.idempotency.MoneyMovements;
+import io.till.idempotency.RequestEffects;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.ErrorCode;
@@ -54,12 +54,12 @@ class Settlements {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Upsells upsells;
-    private final MoneyMovements movements;
+    private final RequestEffects movements;
 
     Settlements(Checkouts checkouts, Products products, PromoCodes promoCodes, Customers customers, Cards cards,
         Gateways gateways, Orders orders, OrderChargeAsks asks, Payments payments, Subscriptions subscriptions,
         PaymentPlans paymentPlans,
-        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, MoneyMovements movements) {
+        Events events, TransactionTemplate transaction, Clock clock, Upsells upsells, RequestEffects movements) {
         this.checkouts = checkouts;
         this.products = products;
         this.promoCodes = promoCodes;

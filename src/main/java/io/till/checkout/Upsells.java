@@ -9,7 +9,7 @@ import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.checkout.UpsellOffers.Offer;
 import io.till.customer.Cards;
-import io.till.idempotency.MoneyMovements;
+import io.till.idempotency.RequestEffects;
 import io.till.payment.CardDeclinedException;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
@@ -55,12 +55,12 @@ class Upsells {
     private final BillingJobs jobs;
     private final TransactionTemplate transaction;
     private final Clock clock;
-    private final MoneyMovements movements;
+    private final RequestEffects movements;
     private final UpsellOffers offers;
     private final UpsellBookings bookings;
 
     Upsells(JdbcClient db, Checkouts checkouts, Products products, Orders orders, Payments payments, Cards cards,
-        Gateways gateways, BillingJobs jobs, TransactionTemplate transaction, Clock clock, MoneyMovements movements,
+        Gateways gateways, BillingJobs jobs, TransactionTemplate transaction, Clock clock, RequestEffects movements,
         UpsellOffers offers, UpsellBookings bookings) {
         this.bookings = bookings;
         this.movements = movements;

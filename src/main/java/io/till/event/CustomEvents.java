@@ -1,6 +1,7 @@
 package io.till.event;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.DottedNames;
 import io.till.shared.FieldErrors;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,11 +25,16 @@ class CustomEvents {
     private final Events events;
     private final CustomerLookup customers;
     private final JsonMapper json;
+    private final RequestEffects effects;
+    private final TransactionTemplate transaction;
 
-    CustomEvents(Events events, CustomerLookup customers, JsonMapper json) {
+    CustomEvents(Events events, CustomerLookup customers, JsonMapper json, RequestEffects effects,
+        TransactionTemplate transaction) {
         this.events = events;
         this.customers = customers;
         this.json = json;
+        this.effects = effects;
+        this.transaction = transaction;
     }
 
     @Schema(name = "CustomEvent")
@@ -40,15 +47,29 @@ class CustomEvents {
     static final int MAX_BATCH = 500;
 
     /**
-     * Records one event without a transaction of its own: a posted event changes nothing else, and without one it is
-     * written in the same statement and commit as the events other requests post at that moment (see
-     * {@link Events#recordCustom(String, Events.Custom)}).
+     * Records one event. Posted without an Idempotency-Key, it needs no transaction of its own: it changes nothing else,
+     * and without one it is written in the same statement and commit as the events other requests post at that moment
+     * (see {@link Events#recordCustom(String, Events.Custom)}). Posted with one, it commits with its key's mark instead
+     * ({@link RequestEffects}), so that the same request sent again after a crash answers this event.
      */
     Event record(String accountId, Posted posted) {
+        var earlier = effects.recordedBefore("event");
+        if (earlier.isPresent()) {
+            // Recorded by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return events.get(accountId, earlier.get());
+        }
         var errors = new FieldErrors();
         var checked = check(accountId, posted, "", errors);
         errors.throwIfAny();
-        return events.recordCustom(accountId, checked);
+        if (!effects.keyed()) {
+            return events.recordCustom(accountId, checked);
+        }
+        // With its key's mark in the same commit: a retry after a crash answers this event instead of a second one.
+        return transaction.execute(status -> {
+            var event = events.recordCustom(accountId, checked);
+            effects.recorded("event", event.id());
+            return event;
+        });
     }
 
     /**
@@ -67,6 +88,10 @@ class CustomEvents {
      */
     @Transactional
     List<Event> recordAll(String accountId, List<Posted> batch) {
+        var earlier = effects.recordedBefore("events");
+        if (earlier.isPresent()) {
+            return events.get(accountId, List.of(earlier.get().split(",")));
+        }
         var errors = new FieldErrors();
         if (batch == null || batch.isEmpty() || batch.size() > MAX_BATCH) {
             errors.add("events", "invalid_size", "must hold 1 to " + MAX_BATCH + " events");
@@ -78,7 +103,9 @@ class CustomEvents {
                 "events[" + i + "].", errors));
         }
         errors.throwIfAny();
-        return events.recordCustom(accountId, checked);
+        var recorded = events.recordCustom(accountId, checked);
+        effects.recorded("events", String.join(",", recorded.stream().map(Event::id).toList()));
+        return recorded;
     }
 
     private Events.Custom check(String accountId, Posted posted, String prefix, FieldErrors errors) {

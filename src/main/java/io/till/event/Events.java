@@ -196,6 +196,23 @@ public class Events {
             .orElseThrow(() -> TillException.notFound("event", id));
     }
 
+    /** The events with these ids, in their order (one of another account is not found). */
+    List<Event> get(String accountId, List<String> ids) {
+        var found = db.sql("""
+            SELECT id, type, account_id, customer_id, occurred_at, data
+              FROM events
+             WHERE account_id = :accountId AND id = ANY(:ids)
+            """)
+            .param("accountId", accountId)
+            .param("ids", ids.toArray(String[]::new))
+            .query(eventRow)
+            .list()
+            .stream()
+            .collect(java.util.stream.Collectors.toMap(Event::id, event -> event));
+        return ids.stream().map(id -> java.util.Optional.ofNullable(found.get(id))
+            .orElseThrow(() -> TillException.notFound("event", id))).toList();
+    }
+
     /** The customer's events, newest first, below {@code page.afterId()} (the dashboard's customer timeline). */
     public Page<Event> ofCustomer(String accountId, String customerId, PageRequest page) {
         return list(accountId, new Filter(null, customerId, null), page);

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code Idempotency-Key} mechanism for dashboard forms, which cannot send headers: a form that moves money or
  * changes state carries a one-time key, rendered with the page, so that a double click or a resubmitted form does the work once. The same store, the
- * same lease and the same {@link MoneyMovements} as the API's keys: a submission that reached a refund and failed
+ * same lease and the same {@link RequestEffects} as the API's keys: a submission that reached a refund and failed
  * resumes it rather than refunding again. The stored outcome is the message the page showed the first time.
  */
 @Component
@@ -77,7 +77,7 @@ public class FormSubmissions {
     private String run(String accountId, String key, IdempotencyRecords.Claim.Acquired acquired,
         Supplier<String> action) {
         String token = acquired.leaseToken();
-        MoneyMovements.enter(new MoneyMovements.Lease(accountId, key, token, acquired.moneyMovement()));
+        RequestEffects.enter(new RequestEffects.Lease(accountId, key, token, acquired.effect()));
         String message;
         try {
             message = action.get();
@@ -85,7 +85,7 @@ public class FormSubmissions {
             records.release(accountId, key, token);
             throw e;
         } finally {
-            MoneyMovements.leave();
+            RequestEffects.leave();
         }
         records.complete(accountId, key, token, new IdempotencyRecords.StoredResponse(200,
             "text/plain;charset=UTF-8", null, message.getBytes(StandardCharsets.UTF_8)));

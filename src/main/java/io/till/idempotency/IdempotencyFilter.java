@@ -96,7 +96,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
         var claim = records.claim(caller.accountId(), key, fingerprint);
         switch (claim) {
             case IdempotencyRecords.Claim.Acquired acquired -> run(buffered, response, chain,
-                new MoneyMovements.Lease(caller.accountId(), key, acquired.leaseToken(), acquired.moneyMovement()));
+                new RequestEffects.Lease(caller.accountId(), key, acquired.leaseToken(), acquired.effect()));
             case IdempotencyRecords.Claim.Replay replay -> replay(response, replay.response());
             case IdempotencyRecords.Claim.Mismatch ignored -> problems.write(response,
                 ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -112,19 +112,19 @@ class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-        MoneyMovements.Lease lease) throws IOException, ServletException {
+        RequestEffects.Lease lease) throws IOException, ServletException {
         String accountId = lease.accountId();
         String key = lease.key();
         String leaseToken = lease.token();
         var captured = new ContentCachingResponseWrapper(response);
-        MoneyMovements.enter(lease);
+        RequestEffects.enter(lease);
         try {
             chain.doFilter(request, captured);
         } catch (IOException | ServletException | RuntimeException e) {
             records.release(accountId, key, leaseToken);
             throw e;
         } finally {
-            MoneyMovements.leave();
+            RequestEffects.leave();
         }
         int status = captured.getStatus();
         try {
@@ -137,7 +137,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
             }
         } catch (RuntimeException e) {
             // The request did its work; failing to remember it must not hide the answer. The lease runs out and a
-            // retry runs again: one that reached money resumes that movement (MoneyMovements) instead of a new one.
+            // retry runs again: one that reached an effect resumes or answers it (RequestEffects) instead of a new one.
             log.error("Could not store the response for Idempotency-Key {}", key, e);
         }
         captured.copyBodyToResponse();
@@ -164,7 +164,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
      * Whether a response reports what the request did, and so must be replayed rather than redone: a success, or a
      * refusal that came from doing the work (402 declined, 422 rule broken). Validation errors, conflicts and server
      * failures changed nothing; the key is released so that a corrected or later request can use it, unless the request
-     * reached a money movement (see {@link MoneyMovements}).
+     * reached an effect that must not be made twice (see {@link RequestEffects}).
      */
     private static boolean isOutcome(int status) {
         return (status >= 200 && status < 300) || status == 402 || status == 422;

@@ -39,10 +39,10 @@ class IdempotencyRecords {
     sealed interface Claim {
         /**
          * The key is this request's: run it, then {@link #complete} or {@link #release} with the token. A
-         * {@code moneyMovement} says that an earlier attempt of the same request reached it: resume it, never make a
+         * An {@code effect} says that an earlier attempt of the same request reached it: resume it, never make a
          * new one.
          */
-        record Acquired(String leaseToken, String moneyMovement) implements Claim {}
+        record Acquired(String leaseToken, String effect) implements Claim {}
 
         /** The same request ran before: answer with its stored response. */
         record Replay(StoredResponse response) implements Claim {}
@@ -61,7 +61,7 @@ class IdempotencyRecords {
         for (int attempt = 0; attempt < 3; attempt++) {
             Instant now = Timestamps.now(clock);
             String token = Ids.randomToken(26);
-            Optional<Movement> acquired = db.sql("""
+            Optional<Reached> acquired = db.sql("""
                 INSERT INTO idempotency_keys (account_id, idempotency_key, request_fingerprint, state, lease_token,
                                               lease_expires_at, created_at)
                 VALUES (:accountId, :key, :fingerprint, 'in_flight', :token, :leaseExpiresAt, :now)
@@ -74,15 +74,15 @@ class IdempotencyRecords {
                        response_content_type = NULL,
                        response_location = NULL,
                        response_body = NULL,
-                       money_movement = CASE WHEN idempotency_keys.created_at < :expiredBefore THEN NULL
-                                             ELSE idempotency_keys.money_movement END,
+                       effect = CASE WHEN idempotency_keys.created_at < :expiredBefore THEN NULL
+                                             ELSE idempotency_keys.effect END,
                        created_at = excluded.created_at
                  WHERE idempotency_keys.created_at < :expiredBefore
                     OR (idempotency_keys.request_fingerprint = excluded.request_fingerprint
                         AND (idempotency_keys.state = 'interrupted'
                              OR (idempotency_keys.state = 'in_flight'
                                  AND idempotency_keys.lease_expires_at < :now)))
-                RETURNING money_movement
+                RETURNING effect
                 """)
                 .param("accountId", accountId)
                 .param("key", key)
@@ -91,10 +91,10 @@ class IdempotencyRecords {
                 .param("leaseExpiresAt", Timestamps.of(now.plus(LEASE)))
                 .param("now", Timestamps.of(now))
                 .param("expiredBefore", Timestamps.of(now.minus(RETENTION)))
-                .query((rs, row) -> new Movement(rs.getString("money_movement")))
+                .query((rs, row) -> new Reached(rs.getString("effect")))
                 .optional();
             if (acquired.isPresent()) {
-                return new Claim.Acquired(token, acquired.get().key());
+                return new Claim.Acquired(token, acquired.get().effect());
             }
             Optional<Claim> existing = db.sql("""
                 SELECT request_fingerprint, state, response_status, response_content_type, response_location,
@@ -144,14 +144,14 @@ class IdempotencyRecords {
 
     /**
      * Frees the key so that the request can be tried again, e.g. after it failed before doing anything. A request that
-     * reached a money movement keeps its key instead, {@code interrupted}: only the same request may take it over, to
-     * resume that movement.
+     * reached an effect (a money movement, a record written) keeps its key instead, {@code interrupted}: only the same
+     * request may take it over, to resume that movement or answer that record.
      */
     void release(String accountId, String key, String leaseToken) {
         int deleted = db.sql("""
             DELETE FROM idempotency_keys
              WHERE account_id = :accountId AND idempotency_key = :key AND lease_token = :token
-               AND money_movement IS NULL
+               AND effect IS NULL
             """)
             .param("accountId", accountId)
             .param("key", key)
@@ -170,22 +170,22 @@ class IdempotencyRecords {
     }
 
     /**
-     * Ties the key, while this lease holds it, to the money movement its request is about to make (inside the
-     * transaction that prepares it). False when the lease was lost: another attempt took the key over.
+     * Ties the key, while this lease holds it, to the effect its request is about to make (inside the transaction that
+     * prepares or writes it). False when the lease was lost: another attempt took the key over.
      */
-    boolean reach(String accountId, String key, String leaseToken, String movement) {
+    boolean reach(String accountId, String key, String leaseToken, String effect) {
         return db.sql("""
-            UPDATE idempotency_keys SET money_movement = :movement
+            UPDATE idempotency_keys SET effect = :effect
              WHERE account_id = :accountId AND idempotency_key = :key AND lease_token = :token
             """)
-            .param("movement", movement)
+            .param("effect", effect)
             .param("accountId", accountId)
             .param("key", key)
             .param("token", leaseToken)
             .update() == 1;
     }
 
-    private record Movement(String key) {}
+    private record Reached(String effect) {}
 
     /** Deletes keys past their retention; returns how many. */
     int deleteExpired() {

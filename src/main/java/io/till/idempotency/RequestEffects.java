@@ -6,14 +6,15 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Ties an {@code Idempotency-Key} to the money movement its request makes, named by the gateway's key of the charge or
- * refund ({@code order:<id>}, {@code refund:<id>}, …). A request that crashed or failed after reaching it is never run
- * again blindly: the same request coming back is told which movement its earlier attempt reached, and resumes it (the
- * gateway's word says whether the money moved) instead of starting a new one. Outside a request with an
- * Idempotency-Key, nothing is tied and nothing is resumed.
+ * Ties an {@code Idempotency-Key} to the effect its request makes that must never be made twice: a money movement,
+ * named by the gateway's key of the charge or refund ({@code order:<id>}, {@code refund:<id>}, …), or a record it
+ * writes ({@code event:<id>}, {@code credit:<id>}, …). A request that crashed or failed after reaching it is never run
+ * again blindly: the same request coming back is told what its earlier attempt reached, and resumes a movement (the
+ * gateway's word says whether the money moved) or answers the record written, instead of making a new one. Outside a
+ * request with an Idempotency-Key, nothing is tied and nothing is resumed.
  */
 @Component
-public class MoneyMovements {
+public class RequestEffects {
 
     /** The key the current request holds, set by the {@link IdempotencyFilter} around the handler. */
     record Lease(String accountId, String key, String token, String reachedBefore) {}
@@ -22,7 +23,7 @@ public class MoneyMovements {
 
     private final IdempotencyRecords records;
 
-    MoneyMovements(IdempotencyRecords records) {
+    RequestEffects(IdempotencyRecords records) {
         this.records = records;
     }
 
@@ -34,9 +35,24 @@ public class MoneyMovements {
         CURRENT.remove();
     }
 
-    /** The movement an earlier attempt of the current request reached: resume it rather than move money anew. */
+    /** Whether the current request holds an Idempotency-Key, whose effects are then tied to it. */
+    public boolean keyed() {
+        return CURRENT.get() != null;
+    }
+
+    /** The effect an earlier attempt of the current request reached: resume it rather than make it anew. */
     public Optional<String> reachedBefore() {
         return Optional.ofNullable(CURRENT.get()).map(Lease::reachedBefore);
+    }
+
+    /**
+     * What an earlier attempt of the current request recorded as {@code kind} ({@link #recorded}): the id or ids it
+     * wrote, to answer instead of writing them again.
+     */
+    public Optional<String> recordedBefore(String kind) {
+        String prefix = kind + ":";
+        return reachedBefore().filter(effect -> effect.startsWith(prefix)).map(effect -> effect.substring(prefix
+            .length()));
     }
 
     /**
@@ -50,5 +66,14 @@ public class MoneyMovements {
             throw new TillException(ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS, "A retry with this Idempotency-Key "
                 + "took this request over. Retry it in a moment to get its response.");
         }
+    }
+
+    /**
+     * Records that the current request wrote {@code ids} (one, or several joined by commas) as {@code kind}; call it
+     * inside the transaction that writes them, so that they and the mark commit together. Refuses, rolling them back,
+     * when a retry took the key over.
+     */
+    public void recorded(String kind, String ids) {
+        reaching(kind + ":" + ids);
     }
 }

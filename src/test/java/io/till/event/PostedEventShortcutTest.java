@@ -235,7 +235,7 @@ class PostedEventShortcutTest {
 
     /** Events that fail to record with {@code failure}. */
     private CustomEvents failing(RuntimeException failure) {
-        return new CustomEvents(null, null, json) {
+        return new CustomEvents(null, null, json, null, null) {
             @Override
             Optional<Event> recordIfValid(String accountId, Posted posted) {
                 throw failure;

@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /** How an Idempotency-Key remembers the money movement its request reached, and who may resume it. */
 @TillIntegrationTest
-class MoneyMovementsTest {
+class RequestEffectsTest {
 
     private static final byte[] REQUEST = RequestFingerprint.of("POST", "/api/v1/orders", "{}".getBytes());
     private static final byte[] OTHER_REQUEST = RequestFingerprint.of("POST", "/api/v1/orders", "{\"a\":1}"
@@ -24,7 +24,7 @@ class MoneyMovementsTest {
     @Autowired
     IdempotencyRecords records;
     @Autowired
-    MoneyMovements movements;
+    RequestEffects movements;
     @Autowired
     TestAccounts accounts;
     @Autowired
@@ -32,7 +32,7 @@ class MoneyMovementsTest {
 
     @AfterEach
     void leave() {
-        MoneyMovements.leave();
+        RequestEffects.leave();
     }
 
     @Test
@@ -43,11 +43,11 @@ class MoneyMovementsTest {
         clock.passRealTime(IdempotencyRecords.LEASE.plusSeconds(1));
         var retry = (IdempotencyRecords.Claim.Acquired) records.claim(account, key, REQUEST);
 
-        MoneyMovements.enter(new MoneyMovements.Lease(account, key, presumedDead.leaseToken(), null));
+        RequestEffects.enter(new RequestEffects.Lease(account, key, presumedDead.leaseToken(), null));
 
         assertThatThrownBy(() -> movements.reaching("order:ord_1")).isInstanceOfSatisfying(TillException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS));
-        assertThat(retry.moneyMovement()).isNull();
+        assertThat(retry.effect()).isNull();
     }
 
     @Test
@@ -55,16 +55,16 @@ class MoneyMovementsTest {
         String account = accounts.create().id();
         String key = UUID.randomUUID().toString();
         var first = (IdempotencyRecords.Claim.Acquired) records.claim(account, key, REQUEST);
-        MoneyMovements.enter(new MoneyMovements.Lease(account, key, first.leaseToken(), null));
+        RequestEffects.enter(new RequestEffects.Lease(account, key, first.leaseToken(), null));
         movements.reaching("order:ord_1");
-        MoneyMovements.leave();
+        RequestEffects.leave();
 
         records.release(account, key, first.leaseToken());
 
         assertThat(records.claim(account, key, OTHER_REQUEST)).isInstanceOf(IdempotencyRecords.Claim.Mismatch.class);
         var again = records.claim(account, key, REQUEST);
         assertThat(again).isInstanceOfSatisfying(IdempotencyRecords.Claim.Acquired.class,
-            acquired -> assertThat(acquired.moneyMovement()).isEqualTo("order:ord_1"));
+            acquired -> assertThat(acquired.effect()).isEqualTo("order:ord_1"));
         assertThat(records.claim(account, key, REQUEST)).isInstanceOf(IdempotencyRecords.Claim.InFlight.class);
     }
 
@@ -77,7 +77,7 @@ class MoneyMovementsTest {
         records.release(account, key, first.leaseToken());
 
         assertThat(records.claim(account, key, OTHER_REQUEST)).isInstanceOfSatisfying(
-            IdempotencyRecords.Claim.Acquired.class, acquired -> assertThat(acquired.moneyMovement()).isNull());
+            IdempotencyRecords.Claim.Acquired.class, acquired -> assertThat(acquired.effect()).isNull());
     }
 
     @Test

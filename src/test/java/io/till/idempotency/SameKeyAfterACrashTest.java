@@ -1,0 +1,157 @@
+package io.till.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.till.testing.Api;
+import io.till.testing.Shops;
+import io.till.testing.TillIntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A keyed request that wrote its record and then died before its answer was stored (a crash, a lost database
+ * connection) is sent again with the same key once the key's lease runs out: it answers what it wrote the first time,
+ * and writes nothing twice.
+ */
+@TillIntegrationTest
+class SameKeyAfterACrashTest {
+
+    @Autowired
+    Api api;
+    @Autowired
+    Shops shops;
+    @Autowired
+    JdbcClient db;
+
+    @Test
+    void aPostedEventIsRecordedOnce() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"type\": \"acme.signup\", \"data\": {\"plan\": \"pro\"}}";
+        var first = api.post("/api/v1/events", shop.apiKey(), body, "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/events", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(api.get("/api/v1/events?type=acme.signup", shop.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void aBatchOfEventsIsRecordedOnce() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"events\": [{\"type\": \"acme.signup\"}, {\"type\": \"acme.signup\"}]}";
+        var first = api.post("/api/v1/events/batch", shop.apiKey(), body, "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/events/batch", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("data").findValuesAsString("id"))
+            .isEqualTo(first.json().get("data").findValuesAsString("id"));
+        assertThat(api.get("/api/v1/events?type=acme.signup", shop.apiKey()).json().get("data")).hasSize(2);
+    }
+
+    @Test
+    void creditIsGrantedOnce() {
+        var shop = shops.open();
+        String customer = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("customer_id")
+            .asString();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"amount\": 500, \"currency\": \"usd\", \"reason\": \"goodwill\"}";
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), body, "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), body, "Idempotency-Key",
+            key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("balances").get(0).get("amount").asLong()).isEqualTo(500);
+        assertThat(api.get("/api/v1/customers/" + customer + "/credits/entries", shop.apiKey()).json().get("data"))
+            .hasSize(1);
+    }
+
+    @Test
+    void aCreditNoteIsIssuedOnce() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P32D");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(),
+            shop.apiKey()).json().get("data").get(0).get("id").asString();
+        String key = UUID.randomUUID().toString();
+        var first = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 700}",
+            "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 700}",
+            "Idempotency-Key", key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        var entries = api.get("/api/v1/customers/" + order.get("customer_id").asString() + "/credits/entries",
+            shop.apiKey()).json().get("data");
+        assertThat(entries.findValuesAsString("kind")).containsOnlyOnce("credit_note");
+    }
+
+    @Test
+    void usageIsRecordedOnce() {
+        var shop = shops.open();
+        String subscription = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com")
+            .get("subscription_id").asString();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"subscription_id\": \"" + subscription + "\", \"meter\": \"api_calls\", \"quantity\": 60}";
+        api.post("/api/v1/usage", shop.apiKey(), body, "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/usage", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(api.get("/api/v1/subscriptions/" + subscription + "/usage?meter=api_calls", shop.apiKey()).json()
+            .get("total").asLong()).isEqualTo(60);
+    }
+
+    @Test
+    void aRunByHandStartsOnce() {
+        var shop = shops.open();
+        var created = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "By hand", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P1D"}]}""");
+        String automation = created.json().get("id").asString();
+        api.post("/api/v1/automations/" + automation + "/activate", shop.apiKey(), null);
+        String key = UUID.randomUUID().toString();
+        var first = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), "{}", "Idempotency-Key",
+            key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), "{}", "Idempotency-Key",
+            key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(api.get("/api/v1/executions?automation_id=" + automation, shop.apiKey()).json().get("data"))
+            .hasSize(1);
+    }
+
+    /**
+     * The key as a request leaves it that committed its work and died before storing its answer, once its lease ran
+     * out: in flight, answer unknown.
+     */
+    private void diedBeforeAnswering(Shops.Shop shop, String key) {
+        int changed = db.sql("""
+            UPDATE idempotency_keys
+               SET state = 'in_flight', lease_token = 'died', lease_expires_at = created_at - interval '1 second',
+                   response_status = NULL, response_content_type = NULL, response_location = NULL,
+                   response_body = NULL
+             WHERE account_id = :accountId AND idempotency_key = :key AND state = 'completed'
+            """)
+            .param("accountId", shop.accountId())
+            .param("key", key)
+            .update();
+        assertThat(changed).as("the first request's key, completed").isEqualTo(1);
+    }
+}
