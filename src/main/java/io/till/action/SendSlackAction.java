@@ -76,10 +76,10 @@ class SendSlackAction implements Action {
             return new ActionResult.Done(output);
         }
         if (outcome instanceof Answered answered && OutboundCalls.nothingDone(answered.status())
-            || outcome instanceof Refused) {
-            // Slack (or the egress guard) said no: nothing was posted, so the next attempt is not in doubt. Not after
-            // a 500, 502 or 504, which a gateway may answer after Slack posted: the next attempt says it may have
-            // posted twice.
+            || outcome instanceof Refused || outcome instanceof Unreachable unreachable && unreachable.nothingSent()) {
+            // Slack (or the egress guard) said no, or the post never left Till: nothing was posted, so the next
+            // attempt is not in doubt. Not after a 500, 502 or 504, which a gateway may answer after Slack posted, nor
+            // a timeout: the next attempt says it may have posted twice.
             calls.refused(call);
         }
         return switch (outcome) {

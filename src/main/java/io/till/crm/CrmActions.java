@@ -91,7 +91,8 @@ public class CrmActions {
                 client.startAutomation(contactId, contact, automation);
             } catch (CrmFailure failure) {
                 if (failure.answeredNo()) {
-                    // The CRM answered no: nothing was enrolled, so the next attempt is not in doubt.
+                    // The CRM answered no, or the call never reached it: nothing was enrolled, so the next attempt
+                    // is not in doubt.
                     calls.refused(call);
                 }
                 throw failure;

@@ -39,11 +39,14 @@ final class CrmFailure extends RuntimeException {
     }
 
     /**
-     * Whether the CRM answered, and its answer was no: nothing was done. Not a 500, 502 or 504, which a gateway may
-     * answer after the CRM acted ({@link io.till.action.OutboundCalls#nothingDone}), nor a call that got no answer.
+     * Whether nothing was done: the CRM answered no, or the call never reached it. Not a 500, 502 or 504, which a
+     * gateway may answer after the CRM acted ({@link io.till.action.OutboundCalls#nothingDone}), nor a call that timed
+     * out waiting for its answer.
      */
     boolean answeredNo() {
-        return kind == null && (status == null || io.till.action.OutboundCalls.nothingDone(status));
+        return kind == null
+            ? status == null || io.till.action.OutboundCalls.nothingDone(status)
+            : kind.nothingSent();
     }
 
     static CrmFailure permanent(String code, String message) {

@@ -26,7 +26,13 @@ public enum ConnectionFailure {
     TLS_FAILED("The TLS handshake failed: the server's certificate or protocol was not accepted."),
     AUTH_FAILED("The server refused the credentials."),
     PROTOCOL("The server did not answer as expected."),
-    UNREACHABLE("The connection failed.");
+    UNREACHABLE("The connection failed."),
+    BUSY("Till was already making as many calls to this host at once as it makes (10): this one was not sent, and "
+        + "is tried again later.");
+
+    /** The kinds of failure that come before a request leaves Till: whatever it asked was not done. */
+    private static final Set<ConnectionFailure> NOTHING_SENT = java.util.EnumSet.of(BLOCKED, UNKNOWN_HOST, REFUSED,
+        TLS_FAILED, UNREACHABLE, BUSY);
 
     private final String sentence;
 
@@ -36,6 +42,14 @@ public enum ConnectionFailure {
 
     public String sentence() {
         return sentence;
+    }
+
+    /**
+     * Whether the request surely never reached the server: no connection was made (or none given to it), so the next
+     * attempt cannot repeat it. Not a timeout, which may come after the server acted.
+     */
+    public boolean nothingSent() {
+        return NOTHING_SENT.contains(this);
     }
 
     /**
@@ -81,6 +95,7 @@ public enum ConnectionFailure {
     private static ConnectionFailure kindOf(Throwable t) {
         return switch (t) {
             case RefusedDestination refused -> BLOCKED;
+            case org.apache.hc.core5.http.ConnectionRequestTimeoutException busy -> BUSY;
             case UnknownHostException unknown -> UNKNOWN_HOST;
             case ConnectException refused -> REFUSED;
             case NoRouteToHostException unreachable -> UNREACHABLE;

@@ -62,7 +62,13 @@ public class EgressClient implements DisposableBean {
         /** No answer: the host is unknown, the connection failed, or the timeout passed; {@code kind} says which. */
         record Unreachable(String error, boolean timedOut, long durationMs, ConnectionFailure kind)
             implements
-                Outcome {}
+                Outcome {
+
+            /** Whether the request never reached the server ({@link ConnectionFailure#nothingSent}). */
+            public boolean nothingSent() {
+                return kind.nothingSent();
+            }
+        }
     }
 
     /** Cuts off calls past their deadline: one daemon thread, which only cancels. */
@@ -244,6 +250,8 @@ public class EgressClient implements DisposableBean {
             return new Outcome.Refused(refusal.get().getMessage(), durationMs);
         }
         return switch (e) {
+            case org.apache.hc.core5.http.ConnectionRequestTimeoutException busy -> new Outcome.Unreachable(
+                ConnectionFailure.BUSY.sentence(), false, durationMs, ConnectionFailure.BUSY);
             case InterruptedIOException timedOut -> new Outcome.Unreachable("timed out: " + e.getMessage(), true,
                 durationMs, ConnectionFailure.TIMED_OUT);
             case UnknownHostException unknown -> new Outcome.Unreachable("unknown host: " + e.getMessage(), false,

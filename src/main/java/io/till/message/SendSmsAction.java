@@ -13,9 +13,7 @@ import io.till.egress.ConnectionFailure;
 import io.till.integration.Integrations;
 import io.till.integration.TwilioClient;
 import io.till.integration.TwilioSettings;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -38,9 +36,6 @@ public class SendSmsAction implements Action {
     private static final int MAX_LENGTH = 1600;
 
     /** Failures before a request could reach Twilio: the next attempt is not in doubt. */
-    private static final Set<ConnectionFailure> NOTHING_SENT = EnumSet.of(
-        ConnectionFailure.UNKNOWN_HOST, ConnectionFailure.REFUSED, ConnectionFailure.TLS_FAILED);
-
     /** A number Twilio can text and a message it takes: checked when saved and again once rendered. */
     static void check(ActionSchema.Values params) {
         String to = params.literal("to");
@@ -106,7 +101,7 @@ public class SendSmsAction implements Action {
                 return ActionResult.Failed.permanent("destination_refused", failure.sentence());
             }
             case TwilioClient.Unanswered(var failure) -> {
-                if (NOTHING_SENT.contains(failure)) {
+                if (failure.nothingSent()) {
                     calls.refused(call);
                 }
                 return ActionResult.Failed.retryable("sms_unavailable", "cannot reach Twilio: " + failure

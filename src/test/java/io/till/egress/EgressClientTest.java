@@ -211,6 +211,37 @@ class EgressClientTest {
         assertThat(outcome.durationMs()).isLessThan(5_000);
     }
 
+    /**
+     * A call that waited its timeout for one of the host's connections, all ten taken by calls still waiting for their
+     * answers, was never sent: it says so, rather than that the server did not answer (which would make the next
+     * attempt of a Slack post or an SMS say it may have been sent twice).
+     */
+    @Test
+    void aCallThatGotNoConnectionToTheHostSaysNothingWasSent() throws InterruptedException {
+        var client = client("127.0.0.1/32", Duration.ofSeconds(1));
+        var waiting = new java.util.ArrayList<Thread>();
+        for (int i = 0; i < 10; i++) {
+            // Patient: each holds its connection until the test releases it.
+            waiting.add(Thread.ofVirtual().start(() -> client.download(local("/silent"), 1024, Duration.ofSeconds(
+                20))));
+        }
+        io.till.testing.Await.until("ten calls waiting for their answers", () -> hits.get() == 10);
+
+        var outcome = client.post(local("/ok"), Map.of(), new byte[0], "application/json");
+        release.countDown();
+        for (Thread thread : waiting) {
+            thread.join();
+        }
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Unreachable.class, unreachable -> {
+            assertThat(unreachable.kind()).isEqualTo(ConnectionFailure.BUSY);
+            assertThat(unreachable.nothingSent()).isTrue();
+            assertThat(unreachable.timedOut()).isFalse();
+            assertThat(unreachable.error()).isEqualTo(ConnectionFailure.BUSY.sentence());
+        });
+        assertThat(hits).hasValue(10);
+    }
+
     @Test
     void downloadsTheBytesOfAnAnswerUpToItsLimitAndSaysWhenThereWasMore() {
         var allowing = client("127.0.0.1/32", Duration.ofSeconds(5));

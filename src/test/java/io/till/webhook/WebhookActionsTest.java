@@ -268,6 +268,30 @@ class WebhookActionsTest {
         }
     }
 
+    /** A post that never left Till (nothing listened) is not in doubt: the retry posts once, saying nothing more. */
+    @Test
+    void aRetryAfterAPostThatNeverConnectedIsNotInDoubt() throws java.io.IOException {
+        var store = accounts.create();
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        try (var slack = new Receiver(new Answer(200))) {
+            var unreachable = perform("send_slack", store, "never-connected", """
+                {"webhook_url": "http://127.0.0.1:%d/services/T/B/W", "text": "hi"}""".formatted(closed));
+            var retried = perform("send_slack", store, "never-connected", """
+                {"webhook_url": "%s", "text": "hi"}""".formatted(slack.url("/services/T/B/W")));
+
+            assertThat(unreachable).isInstanceOfSatisfying(ActionResult.Failed.class, f -> {
+                assertThat(f.code()).isEqualTo("slack_unreachable");
+                assertThat(f.retryable()).isTrue();
+            });
+            assertThat(retried).isInstanceOfSatisfying(ActionResult.Done.class,
+                d -> assertThat(d.output().has("may_have_been_sent_twice")).isFalse());
+            assertThat(slack.requests()).hasSize(1);
+        }
+    }
+
     @Test
     void sendSlackRefusesAPrivateDestination() {
         var store = accounts.create();
