@@ -35,10 +35,11 @@ public final class ContextVariables {
      * {@link RecordFields#FRESH} come from their records), as the API writes them.
      */
     static final Map<String, List<String>> CARRIED_FIELDS = Map.ofEntries(
-        Map.entry("checkout", List.of("id", "name", "product_id", "addons", "upsells", "created_at")),
-        Map.entry("product", List.of("id", "name", "description", "subscription_group_id", "options", "created_at")),
+        Map.entry("checkout", List.of("id", "name", "product_id", "addons", "upsells", "active", "created_at")),
+        Map.entry("product", List.of("id", "name", "description", "subscription_group_id", "options",
+            "retired_options", "one_trial_per_customer", "created_at")),
         Map.entry("option", List.of("id", "name", "kind", "amount", "currency", "interval", "interval_count",
-            "trial_days", "cycles", "installments", "product_id")),
+            "trial_days", "cycles", "installments", "display", "product_id", "retired_at")),
         Map.entry("upsell", List.of("id", "name", "option_id")),
         Map.entry("addon", List.of("id", "name", "amount", "currency")),
         Map.entry("promo_code", List.of("id", "code", "amount_off", "percent_off", "currency", "times_redeemed",

@@ -21,6 +21,7 @@ public record PaymentPlan(
     Instant createdAt) {
 
     /** Still collecting installments (what a customer record counts as an active plan). */
+    @com.fasterxml.jackson.annotation.JsonIgnore // The status says it; not a field of the API's record.
     public boolean isActive() {
         return "active".equals(status);
     }

@@ -65,6 +65,7 @@ public record Subscription(
      */
     public static final List<String> ACTIVE_STATUSES = List.of("trialing", "active", "past_due", "canceling");
 
+    @com.fasterxml.jackson.annotation.JsonIgnore // The status says it; not a field of the API's record.
     public boolean isActive() {
         return ACTIVE_STATUSES.contains(status);
     }
@@ -103,6 +104,7 @@ public record Subscription(
      * Not ended: active, paused (it resumes) or unpaid (out of retries, still owing). A customer record lists these
      * unless staff ask for all; only a canceled subscription is over.
      */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isCurrent() {
         return !status.equals("canceled");
     }
