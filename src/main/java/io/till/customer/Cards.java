@@ -83,24 +83,32 @@ public class Cards {
      * known by what the gateway tells of it (brand, last 4 digits, expiry): a buyer with two cards alike in all of
      * those, on one gateway, is rarer than a double click, and could not tell them apart on the page anyway.
      */
-    public Card attachOnce(String accountId, String customerId, PaymentGateway.CardToken token) {
+    public Card attachOnce(String accountId, String customerId, PaymentGateway.CardToken token, boolean tell) {
         customers.get(accountId, customerId);
         PaymentGateway gateway = gateways.forAccount(accountId);
-        return add(accountId, customerId, gateway.name(), gateway.attach(token), false, true);
+        return save(accountId, customerId, gateway.name(), gateway.attach(token), false, true, tell);
     }
 
     /**
      * Saves a card the customer confirmed with the gateway itself (a Stripe SetupIntent), as {@link #attach} does: the
      * same card saved again (a confirmation sent twice) is answered with the first one.
+     *
+     * @param tell whether saving it raises {@code card.updated}: not when the caller chooses it at once for what it is
+     *     to pay, whose choice says so (one action of the buyer, one event for the automations it starts)
      */
     public Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
+        boolean makeDefault, boolean tell) {
+        return save(accountId, customerId, gateway, attached, makeDefault, false, tell);
+    }
+
+    private Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
         boolean makeDefault) {
-        return add(accountId, customerId, gateway, attached, makeDefault, false);
+        return save(accountId, customerId, gateway, attached, makeDefault, false, true);
     }
 
     /** @param alike whether a saved card alike (brand, last 4, expiry) counts as the same card, not only its reference */
-    private Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
-        boolean makeDefault, boolean alike) {
+    private Card save(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
+        boolean makeDefault, boolean alike, boolean tell) {
         return transaction.execute(status -> {
             // The customer's lock orders two saves of one card: the second finds the first's.
             Customer customer = customers.lockForUpdate(accountId, customerId);
@@ -118,7 +126,10 @@ public class Cards {
             publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
                 defaultId(updated)));
             Card card = get(accountId, customerId, id);
-            events.record(accountId, EventType.CARD_UPDATED, customerId, Map.of("card", card, "customer", updated));
+            if (tell) {
+                events.record(accountId, EventType.CARD_UPDATED, customerId, Map.of("card", card, "customer",
+                    updated));
+            }
             return card;
         });
     }
@@ -240,7 +251,8 @@ public class Cards {
             if (keepsDefault(accountId, customer, cardId)) {
                 return;
             }
-            makeDefault(accountId, customerId, cardId);
+            // Without a card.updated of its own: the choice that made the card pay something said it.
+            makeDefault(accountId, customerId, cardId, false);
         });
     }
 
@@ -268,6 +280,10 @@ public class Cards {
 
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */
     Card makeDefault(String accountId, String customerId, String cardId) {
+        return makeDefault(accountId, customerId, cardId, true);
+    }
+
+    private Card makeDefault(String accountId, String customerId, String cardId, boolean tell) {
         return transaction.execute(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
             Card card = get(accountId, customerId, cardId);
@@ -279,8 +295,10 @@ public class Cards {
             publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
                 cardId));
             Card updated = get(accountId, customerId, cardId);
-            events.record(accountId, EventType.CARD_UPDATED, customerId,
-                Map.of("card", updated, "customer", customers.get(accountId, customerId)));
+            if (tell) {
+                events.record(accountId, EventType.CARD_UPDATED, customerId,
+                    Map.of("card", updated, "customer", customers.get(accountId, customerId)));
+            }
             return updated;
         });
     }

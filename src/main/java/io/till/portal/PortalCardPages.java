@@ -160,7 +160,8 @@ class PortalCardPages {
                 response);
         }
         try {
-            Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), typed);
+            // Chosen at once for what it is to pay, the choice says card.updated; saved alone, the save does.
+            Card card = portalCards.addTestCard(buyer.accountId(), buyer.customerId(), typed, paying == null);
             return added(buyer, card, paying, model, request, response);
         } catch (TillException e) {
             return addRefused(buyer, e, paying, request, response);
@@ -174,7 +175,7 @@ class PortalCardPages {
         HttpServletResponse response) {
         var paying = paying(buyer, forWhat);
         try {
-            Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent);
+            Card card = portalCards.finishSetup(buyer.accountId(), buyer.customerId(), setupIntent, paying == null);
             return added(buyer, card, paying, model, request, response);
         } catch (TillException e) {
             return addRefused(buyer, e, paying, request, response);

@@ -76,9 +76,10 @@ public class PortalCards {
     /**
      * Saves the sandbox test card with this documented number (see {@link SandboxTestCards}); the number itself is
      * neither stored nor logged. It pays nothing until the buyer chooses it for something. A card alike one already
-     * saved is that one.
+     * saved is that one. {@code tell}: whether saving it raises {@code card.updated} (not when it is chosen at once,
+     * see {@link Cards#add}).
      */
-    public Card addTestCard(String accountId, String customerId, String number) {
+    public Card addTestCard(String accountId, String customerId, String number, boolean tell) {
         if (!takesTestCards(accountId)) {
             throw TillException.invalid("number", "not_allowed", "test cards are only for sandbox stores");
         }
@@ -86,7 +87,7 @@ public class PortalCards {
             .orElseThrow(() -> TillException.invalid("number", "unknown_test_card",
                 "is not one of the sandbox's test card numbers; pick one from the list"));
         // Sent twice (a double click), it is saved once and both answers name the same card.
-        return cards.attachOnce(accountId, customerId, new PaymentGateway.CardToken(token, null, null));
+        return cards.attachOnce(accountId, customerId, new PaymentGateway.CardToken(token, null, null), tell);
     }
 
     /** How the buyer confirms a real card in the browser, where the account has a way (live, with Stripe.js). */
@@ -100,11 +101,11 @@ public class PortalCards {
     }
 
     /** Saves the card of a setup the buyer confirmed with Stripe.js; sending the same setup twice saves it once. */
-    public Card finishSetup(String accountId, String customerId, String setupId) {
+    public Card finishSetup(String accountId, String customerId, String setupId, boolean tell) {
         var setups = setups(accountId);
         cards.list(accountId, customerId, PageRequest.of(1, null, "card"));
         var attached = setups.finish(accountId, customerId, setupId);
-        return cards.add(accountId, customerId, gateways.forAccount(accountId).name(), attached, false);
+        return cards.add(accountId, customerId, gateways.forAccount(accountId).name(), attached, false, tell);
     }
 
     /** Makes the card pay this one subscription or plan; see {@link CardChoices#choose}. */

@@ -67,7 +67,7 @@ class PortalCardsTest {
     @Test
     void aNewCardChosenForThePastDueSubscriptionPaysItAtOnceWithOneChargeAndLeavesTheOtherAlone() {
         var buyer = buyer();
-        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242 4242 4242 4242");
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242 4242 4242 4242", true);
         assertThat(portalCards.wallet(buyer.account(), buyer.customer()).card(visa.id()).orElseThrow().pays())
             .isEmpty();
         long chargesBefore = ledger.charges(buyer.account());
@@ -127,25 +127,47 @@ class PortalCardsTest {
     void aCardChosenInPlaceOfTheFailedOneBecomesTheCardOnFileOnceTheOldOnePaysNothing() {
         var buyer = buyer();
         assertThat(defaultCard(buyer)).isEqualTo(buyer.failingCard());
-        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242", true);
 
         portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(), visa.id());
 
         assertThat(defaultCard(buyer)).isEqualTo(visa.id());
         assertThat(cardOf(buyer, buyer.other())).as("the other subscription keeps its own card")
             .isEqualTo(buyer.otherCard());
-        assertThat(shops.events(buyer.shop(), buyer.customer()))
-            .anySatisfy(event -> {
-                assertThat(event.get("type").asString()).isEqualTo("card.updated");
-                assertThat(event.get("data").get("customer").get("default_card").get("id").asString())
-                    .isEqualTo(visa.id());
-            });
+        // One card.updated for the choice (the card and what it now pays); becoming the card on file says no more.
+        var updates = shops.events(buyer.shop(), buyer.customer()).stream()
+            .filter(event -> event.get("type").asString().equals("card.updated"))
+            .filter(event -> event.get("data").get("card").get("id").asString().equals(visa.id()))
+            .toList();
+        assertThat(updates).hasSize(2);
+        assertThat(updates).filteredOn(event -> event.get("data").has("subscription")).singleElement()
+            .satisfies(event -> assertThat(event.at("/data/subscription/id").asString()).isEqualTo(buyer.pastDue()));
+    }
+
+    /**
+     * "Save card and pay" is one action of the buyer: the card saved, chosen for the subscription that owes, and made
+     * the card on file raise one card.updated between them, so an automation or webhook on it runs once.
+     */
+    @Test
+    void aCardSavedToPayWhatIsOwedRaisesOneCardUpdated() {
+        var buyer = buyer();
+        long before = updates(buyer);
+
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242", false);
+        portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(), visa.id());
+
+        assertThat(defaultCard(buyer)).isEqualTo(visa.id());
+        assertThat(updates(buyer)).isEqualTo(before + 1);
+    }
+
+    private long updates(TwoSubscriptions buyer) {
+        return shops.types(buyer.shop(), buyer.customer()).stream().filter("card.updated"::equals).count();
     }
 
     @Test
     void aDefaultCardThatStillPaysSomethingStaysTheDefault() {
         var buyer = buyer();
-        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242", true);
 
         portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.other(), visa.id());
 
@@ -156,7 +178,7 @@ class PortalCardsTest {
     @Test
     void choosingACardForASubscriptionThatOwesNothingOnlyChangesItsCard() {
         var buyer = buyer();
-        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242", true);
         long chargesBefore = ledger.charges(buyer.account());
 
         var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.other(),
@@ -195,7 +217,7 @@ class PortalCardsTest {
         assertThat(client.get("/portal/" + account + "/cards").body().replaceAll("\\s+", " ")).contains(
             "Once this is paid, the <span>renewal</span> of <strong>$19.00</strong> due since");
 
-        var visa = portalCards.addTestCard(account, customer, "4242424242424242");
+        var visa = portalCards.addTestCard(account, customer, "4242424242424242", true);
         long before = ledger.successfulCharges(account);
         assertThat(portalCards.choose(account, customer, Kind.SUBSCRIPTION, subscription, visa.id()))
             .isEqualTo(new Outcome.Paid(1900, "usd"));
@@ -211,7 +233,7 @@ class PortalCardsTest {
             {"customer_id": "%s", "token": "pm_card_amex", "option_id": "%s"}"""
             .formatted(buyer.customer(), buyer.shop().plan())).json();
         String planId = plan.get("payment_plan_id").asString();
-        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242", true);
 
         var outcome = portalCards.choose(buyer.account(), buyer.customer(), Kind.PAYMENT_PLAN, planId, visa.id());
 
@@ -241,7 +263,7 @@ class PortalCardsTest {
     @Test
     void aCardThatPaysNothingAnyMoreIsRemoved() {
         var buyer = buyer();
-        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242");
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242424242424242", true);
         portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(), visa.id());
 
         portalCards.remove(buyer.account(), buyer.customer(), buyer.failingCard());
@@ -255,10 +277,11 @@ class PortalCardsTest {
     void anUnknownNumberAndACardTheIssuerDeclinesAreRefusedWithoutSavingAnything() {
         var buyer = buyer();
 
-        assertThatThrownBy(() -> portalCards.addTestCard(buyer.account(), buyer.customer(), "4111 1111 1111 1111"))
+        assertThatThrownBy(
+            () -> portalCards.addTestCard(buyer.account(), buyer.customer(), "4111 1111 1111 1111", true))
             .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.errors().getFirst().code())
                 .isEqualTo("unknown_test_card"));
-        assertThatThrownBy(() -> portalCards.addTestCard(buyer.account(), buyer.customer(), "4000000000009995"))
+        assertThatThrownBy(() -> portalCards.addTestCard(buyer.account(), buyer.customer(), "4000000000009995", true))
             .isInstanceOfSatisfying(TillException.class, e -> assertThat(e.code()).isEqualTo(
                 ErrorCode.CARD_DECLINED));
         assertThat(portalCards.wallet(buyer.account(), buyer.customer()).cards()).hasSize(2);
