@@ -38,7 +38,7 @@ class BillingPersonalData implements PersonalData {
         var records = new LinkedHashMap<String, JsonNode>();
         records.put("orders", PersonalRows.of(db, json, """
             SELECT o.*, (SELECT coalesce(jsonb_agg(to_jsonb(i) - 'account_id' ORDER BY i.position), '[]')
-                           FROM order_items i WHERE i.order_id = o.id) AS items
+                           FROM order_items i WHERE i.account_id = o.account_id AND i.order_id = o.id) AS items
               FROM orders o
              WHERE o.account_id = :accountId AND o.customer_id = :customerId
             """, params));

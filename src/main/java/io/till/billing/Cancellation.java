@@ -28,7 +28,7 @@ public record Cancellation(String reason, String text, By by, String who) {
 
     public Cancellation {
         reason = reason == null || reason.isBlank() ? null : reason.strip();
-        text = text == null || text.isBlank() ? null : text.strip();
+        text = text == null || text.isBlank() ? null : lines(text.strip());
         var errors = problems(reason, text);
         if (!errors.isEmpty()) {
             throw TillException.invalid(errors);
@@ -49,12 +49,20 @@ public record Cancellation(String reason, String text, By by, String who) {
             errors.add(new FieldError("reason", "invalid_value", "must be at most " + MAX_REASON
                 + " characters of plain text"));
         }
-        if (text != null && (text.strip().length() > MAX_TEXT
+        if (text != null && (lines(text.strip()).length() > MAX_TEXT
             || text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t'))) {
             errors.add(new FieldError("reason_text", "invalid_value", "must be at most " + MAX_TEXT
                 + " characters of plain text"));
         }
         return errors;
+    }
+
+    /**
+     * Line breaks as one character each: a browser counts a textarea's {@code maxlength} so, and sends each as CRLF, so
+     * that a note it allowed would be refused as too long.
+     */
+    private static String lines(String text) {
+        return text.replace("\r\n", "\n");
     }
 
     /** A cancellation by the seller's side: {@code caller} a staff member (named by email) or an API key. */

@@ -185,6 +185,7 @@ class CustomerRecordPages {
         String what = switch (entry.kind()) {
             case "grant" -> "Granted";
             case "credit_note" -> "Credit note";
+            case "returned" -> "Returned from a voided invoice";
             default -> "Spent on an invoice";
         };
         Long number = entry.invoiceId() == null ? null : invoices.get(accountId, entry.invoiceId()).number();

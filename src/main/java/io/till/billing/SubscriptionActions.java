@@ -237,6 +237,11 @@ public class SubscriptionActions {
     PaymentPlan changePlanCard(String accountId, String id, String cardId) {
         paymentPlans.get(accountId, id);
         PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
+        if (!List.of("active", "unpaid").contains(plan.status())) {
+            // Paid off or ended meanwhile (its last installment paid while a page was open): nothing left to pay.
+            throw new TillException(ErrorCode.INVALID_STATE, "A " + plan.status() + " payment plan has nothing left "
+                + "to pay, so its card cannot be changed.");
+        }
         Instant now = Timestamps.now(clock);
         var card = payingCard(accountId, plan.customerId(), cardId, "this plan's customer", now);
         if (cardId.equals(plan.cardId())) {
@@ -276,6 +281,10 @@ public class SubscriptionActions {
             }
         }
         if (nextBillAt != null) {
+            if ((status != null ? status : plan.status()).equals("canceled")) {
+                throw new TillException(ErrorCode.INVALID_STATE, "A canceled payment plan bills no next installment, "
+                    + "so its date cannot be set: make it active again first.");
+            }
             if (!nextBillAt.isAfter(now)) {
                 throw TillException.invalid("next_bill_at", "out_of_range", "must be in the future");
             }

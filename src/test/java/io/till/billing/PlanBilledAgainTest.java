@@ -117,6 +117,28 @@ class PlanBilledAgainTest {
         assertThat(plan(shop, plan).get("next_bill_at").isNull()).isTrue();
     }
 
+    /** A canceled plan bills nothing: neither its next date nor its card can be set, and each refusal says why. */
+    @Test
+    void aCanceledPlanTakesNoNextBillDateNorCard() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String spare = shops.saveCard(shop, order.get("customer_id").asString(), "pm_card_mastercard");
+        assertThat(patch(shop, plan, "{\"status\": \"canceled\"}").status()).isEqualTo(200);
+        var said = shops.types(shop, order.get("customer_id").asString());
+
+        var dated = patch(shop, plan, "{\"next_bill_at\": \"" + now(shop).plus(Duration.ofDays(10)) + "\"}");
+        var carded = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + spare + "\"}");
+
+        assertThat(dated.status()).as(dated.text()).isEqualTo(409);
+        assertThat(dated.json().get("detail").asString()).contains("canceled");
+        assertThat(carded.status()).as(carded.text()).isEqualTo(409);
+        assertThat(carded.json().get("detail").asString()).contains("canceled");
+        assertThat(plan(shop, plan).get("card_id").asString()).isNotEqualTo(spare);
+        assertThat(shops.types(shop, order.get("customer_id").asString())).isEqualTo(said);
+    }
+
     @Test
     void billsTheInstallmentThatFellDueWhileUnpaidOnceTheMissedOneIsPaid() {
         var shop = shops.open();

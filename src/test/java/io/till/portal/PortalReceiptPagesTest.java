@@ -68,9 +68,16 @@ class PortalReceiptPagesTest {
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
         String paymentId = order.get("payment_id").asString();
         String receipt = "/portal/" + shop.accountId() + "/payments/" + paymentId + "/receipt";
-        String day = java.time.format.DateTimeFormatter.ofPattern("MMM d, uuuu", java.util.Locale.US)
-            .withZone(java.time.ZoneOffset.UTC)
-            .format(java.time.Instant.parse(order.get("created_at").asString()));
+        var placed = java.time.Instant.parse(order.get("created_at").asString());
+        // A store whose day is not UTC's at the moment of the order: 14 hours ahead from 10:00 UTC on, 11 behind.
+        var zone = java.time.ZoneId.of(placed.atZone(java.time.ZoneOffset.UTC).getHour() >= 10
+            ? "Pacific/Kiritimati"
+            : "Pacific/Pago_Pago");
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"time_zone": "%s"}""".formatted(zone.getId()), java.util.List.of("Content-Type", "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+        String day = java.time.format.DateTimeFormatter.ofPattern("MMM d, uuuu", java.util.Locale.US).withZone(zone)
+            .format(placed);
 
         for (int width : new int[]{390, 1280}) {
             var page = chromium.page(width);
@@ -85,13 +92,17 @@ class PortalReceiptPagesTest {
                 .hasText("Payment reference " + paymentId + " (order #1)");
             Chromium.screenshot(page, "portal-payment-receipt-" + width);
             if (width == 390) {
-                // One calendar per receipt, wherever it is read: its date as its lines' periods and its PDF have them
-                // (a probe in Pago Pago read "Date Jan 4" above a period starting Jan 5).
-                var far = chromium.page(width, "Pacific/Pago_Pago");
+                // One calendar per receipt, wherever it is read: its date in the store's zone, as its title, its
+                // lines' periods and its PDF have it (a probe in Pago Pago read "Date Jan 4" above a period starting
+                // Jan 5; then a New York store's receipt dated in UTC read a day after its own "Paid on").
+                var far = chromium.page(width, "Europe/Berlin");
                 far.navigate(sessionUrl(shop, order.get("customer_id").asString()));
                 far.navigate(api.uri(receipt).toString());
                 com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(far.locator(".receipt-facts"))
-                    .containsText("Date" + day + " (UTC)");
+                    .containsText("Date" + day);
+                com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(far.locator(".receipt-facts"))
+                    .not()
+                    .containsText("UTC");
             }
             if (width == 1280) {
                 var pdf = page.request().get(api.uri(receipt + ".pdf").toString());
