@@ -3,6 +3,7 @@ package io.till.billing;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -35,13 +36,15 @@ public class BillingActions {
     private final Clock clock;
     private final PlanInstallments planInstallments;
     private final InvoiceOutcomes outcomes;
+    private final RequestEffects effects;
 
     BillingActions(InvoiceCharges charges, AutomationRetries retries, Invoices invoices, InvoiceChargeHolds holds,
         Credits credits,
         SubscriptionActions subscriptionActions,
         Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock,
-        PlanInstallments planInstallments, InvoiceOutcomes outcomes) {
+        PlanInstallments planInstallments, InvoiceOutcomes outcomes, RequestEffects effects) {
         this.outcomes = outcomes;
+        this.effects = effects;
         this.clock = clock;
         this.planInstallments = planInstallments;
         this.charges = charges;
@@ -172,6 +175,22 @@ public class BillingActions {
         }
         charges.settleIfCovered(accountId, invoiceId);
         return applied[0];
+    }
+
+    /**
+     * Staff's or a developer's "apply credit" ({@link Credits#applyAsked}) and the settlement of an invoice it covers,
+     * in one transaction: an invoice is never left credited in full yet unpaid by a failure between the two. Once per
+     * Idempotency-Key: sent again after a crash or a 5xx, it answers what it applied then and applies nothing more.
+     */
+    @Transactional
+    public long applyAsked(String accountId, String invoiceId, Long amount) {
+        var earlier = effects.recordedBefore("credit_applied");
+        long applied = earlier.map(Long::parseLong).orElseGet(() -> credits.applyAsked(accountId, invoiceId, amount));
+        if (earlier.isEmpty()) {
+            effects.recorded("credit_applied", Long.toString(applied));
+        }
+        charges.settleIfCovered(accountId, invoiceId);
+        return applied;
     }
 
     /** Grants credit to a customer; once per key. Answers the customer's balances. */

@@ -26,10 +26,10 @@ class CreditsAndUsageController {
     private final Credits credits;
     private final Usage usage;
     private final Invoices invoices;
-    private final InvoiceCharges charges;
+    private final BillingActions billing;
 
-    CreditsAndUsageController(Credits credits, Usage usage, Invoices invoices, InvoiceCharges charges) {
-        this.charges = charges;
+    CreditsAndUsageController(Credits credits, Usage usage, Invoices invoices, BillingActions billing) {
+        this.billing = billing;
         this.credits = credits;
         this.usage = usage;
         this.invoices = invoices;
@@ -69,8 +69,7 @@ class CreditsAndUsageController {
         + "standing); a partial application lowers what the next attempt charges.")
     Invoice apply(Caller caller, @PathVariable String id, @RequestBody(required = false) Apply body) {
         invoices.get(caller.accountId(), id);
-        credits.applyAsked(caller.accountId(), id, body == null ? null : body.amount());
-        charges.settleIfCovered(caller.accountId(), id);
+        billing.applyAsked(caller.accountId(), id, body == null ? null : body.amount());
         return invoices.get(caller.accountId(), id);
     }
 

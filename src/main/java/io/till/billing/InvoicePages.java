@@ -201,8 +201,7 @@ class InvoicePages {
         Invoice invoice = invoices.get(accountId, id);
         return forms.act(staff, key, page(id) + "/credits?" + amount, page(id), redirect,
             Map.of("form", "apply_credits", "amount", amount), () -> {
-                long applied = credits.applyAsked(accountId, id, RecordForms.minorUnits(amount, invoice.currency()));
-                charges.settleIfCovered(accountId, id);
+                long applied = actions.applyAsked(accountId, id, RecordForms.minorUnits(amount, invoice.currency()));
                 var now = invoices.get(accountId, id);
                 return "Applied " + Amounts.format(applied, now.currency()) + " of credit."
                     + (now.status().equals("paid") ? " It covered the invoice, which is paid." : "");

@@ -137,6 +137,30 @@ class SameKeyAfterACrashTest {
             .hasSize(1);
     }
 
+    @Test
+    void creditIsAppliedToAnInvoiceOnce() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        shops.advance(shop, "P14DT12H");
+        String customer = order.get("customer_id").asString();
+        String invoice = db.sql("SELECT id FROM invoices WHERE account_id = :a AND status = 'issued'")
+            .param("a", shop.accountId())
+            .query(String.class)
+            .single();
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(),
+            "{\"amount\": 500, \"currency\": \"usd\"}");
+        String key = UUID.randomUUID().toString();
+        api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{\"amount\": 200}",
+            "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), "{\"amount\": 200}",
+            "Idempotency-Key", key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.json().get("amount_credited").asLong()).isEqualTo(200);
+    }
+
     /**
      * The key as a request leaves it that committed its work and died before storing its answer, once its lease ran
      * out: in flight, answer unknown.
