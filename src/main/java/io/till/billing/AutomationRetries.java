@@ -186,7 +186,7 @@ class AutomationRetries {
 
     private Retried recordRetry(String accountId, String invoiceId, String cardId, long charged,
         PaymentGateway gateway, String key, PaymentGateway.ChargeResult result, String executionId) {
-        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        Invoice invoice = invoices.lockWithOwner(accountId, invoiceId);
         var earlier = payments.findByKey(accountId, key);
         if (earlier.isPresent()) {
             return retried(earlier.get());

@@ -93,7 +93,7 @@ public class BillingActions {
     }
 
     private Invoice close(String accountId, String invoiceId, String status) {
-        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        Invoice invoice = invoices.lockWithOwner(accountId, invoiceId);
         if (invoice.status().equals(status)) {
             return invoice;
         }

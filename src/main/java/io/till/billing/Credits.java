@@ -112,7 +112,7 @@ class Credits {
      */
     @Transactional
     long applyTo(String accountId, String invoiceId, Long limit) {
-        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        Invoice invoice = invoices.lockWithOwner(accountId, invoiceId);
         if (!invoice.status().equals("issued")) {
             throw new TillException(ErrorCode.INVALID_STATE, "Credits apply to issued invoices; this one is "
                 + invoice.status() + ".");

@@ -289,7 +289,7 @@ class InvoiceCharges {
 
     private void record(String accountId, String invoiceId, int attempt, String cardId, long charged,
         PaymentGateway gateway, String key, PaymentGateway.ChargeResult result, String by) {
-        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        Invoice invoice = invoices.lockWithOwner(accountId, invoiceId);
         if (payments.findByKey(accountId, key).isPresent()) {
             return;
         }
@@ -325,7 +325,7 @@ class InvoiceCharges {
     }
 
     void settleWithoutCharge(String accountId, String invoiceId) {
-        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
+        Invoice invoice = invoices.lockWithOwner(accountId, invoiceId);
         if (!invoice.status().equals("issued")) {
             return;
         }

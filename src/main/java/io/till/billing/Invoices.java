@@ -168,6 +168,30 @@ public class Invoices {
     }
 
     /**
+     * Locks the invoice after the subscription or payment plan it bills, the order every change of both takes them in
+     * (the owner first: a cancel, a renewal, a plan's change lock it, then its invoices). Recording a charge, voiding
+     * or writing off the invoice, or settling it with credit, at the same moment as a cancel, then waits for it rather
+     * than deadlocking with it (each holding one row the other wants).
+     */
+    Invoice lockWithOwner(String accountId, String id) {
+        Invoice unlocked = get(accountId, id);
+        if (unlocked.subscriptionId() != null) {
+            db.sql("SELECT id FROM subscriptions WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
+                .param("accountId", accountId)
+                .param("id", unlocked.subscriptionId())
+                .query(String.class)
+                .optional();
+        } else if (unlocked.paymentPlanId() != null) {
+            db.sql("SELECT id FROM payment_plans WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
+                .param("accountId", accountId)
+                .param("id", unlocked.paymentPlanId())
+                .query(String.class)
+                .optional();
+        }
+        return lockForUpdate(accountId, id);
+    }
+
+    /**
      * Records attempt {@code attempt} of the invoice's retry schedule (staff's pay now is one too) and, when it took
      * the money, the invoice paid at {@code paidAt}.
      */
