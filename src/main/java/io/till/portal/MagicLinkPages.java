@@ -32,11 +32,13 @@ class MagicLinkPages {
     private final SignInThrottle throttle;
     private final SignInThrottle.Limits limits;
     private final SentLinkNotice sentNotice;
+    private final io.till.customer.Customers customers;
 
     MagicLinkPages(MagicLinks magicLinks, PortalLinks links, PortalSignIns signIns, SignInThrottle throttle,
-        SentLinkNotice sentNotice,
+        SentLinkNotice sentNotice, io.till.customer.Customers customers,
         @Value("${till.portal.sign-in-links-per-email:5}") int perEmail,
         @Value("${till.portal.sign-in-links-per-address:30}") int perAddress) {
+        this.customers = customers;
         this.magicLinks = magicLinks;
         this.links = links;
         this.signIns = signIns;
@@ -75,6 +77,13 @@ class MagicLinkPages {
             return PortalBuyerResolver.signedInTo(accountId)
                 ? "redirect:" + PortalPaths.overview(accountId)
                 : PortalSignIns.expired(response);
+        }
+        var other = links.customerOf(PortalLinks.Kind.EMAIL, accountId, token)
+            .filter(customerId -> PortalPages.signedInAsAnother(accountId, customerId));
+        if (other.isPresent()) {
+            // Signed in as someone else: a link forwarded by another customer must not swap accounts unnoticed.
+            return PortalPages.switchPage(model, "/portal/" + accountId + "/link/" + token, customers.find(accountId,
+                other.get()));
         }
         model.addAttribute("token", token);
         return "portal/confirm";

@@ -97,6 +97,27 @@ class PortalLinks {
             .optional();
     }
 
+    /**
+     * The customer a usable link signs in as, without using it up: to ask first when the browser is signed in as
+     * someone else.
+     */
+    Optional<String> customerOf(Kind kind, String accountId, String token) {
+        if (!PortalTokens.isWellFormed(token)) {
+            return Optional.empty();
+        }
+        return db.sql("""
+            SELECT customer_id FROM portal_links
+             WHERE token_hash = :hash AND account_id = :accountId AND kind = :kind
+               AND used_at IS NULL AND expires_at > :now
+            """)
+            .param("hash", PortalTokens.hash(token))
+            .param("accountId", accountId)
+            .param("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .query(String.class)
+            .optional();
+    }
+
     /** Uses the link up; empty when it is unknown, of another account or kind, already used or expired. */
     Optional<Opened> consume(Kind kind, String accountId, String token) {
         if (!PortalTokens.isWellFormed(token)) {

@@ -2,6 +2,8 @@ package io.till.portal;
 
 import io.till.account.Branding;
 import io.till.account.Brandings;
+import io.till.customer.Customer;
+import io.till.customer.Customers;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,10 +33,12 @@ class PortalPages {
     private final PortalHistory history;
     private final Brandings brandings;
     private final SentLinkNotice sentNotice;
+    private final Customers customers;
 
     PortalPages(PortalLinks links, PortalSignIns signIns, PortalOverview overview, PortalHistory history,
-        Brandings brandings, SentLinkNotice sentNotice) {
+        Brandings brandings, SentLinkNotice sentNotice, Customers customers) {
         this.sentNotice = sentNotice;
+        this.customers = customers;
         this.history = history;
         this.links = links;
         this.signIns = signIns;
@@ -58,9 +62,46 @@ class PortalPages {
         return "portal/sign_in";
     }
 
-    /** The URL answered by {@code POST /api/v1/portal_sessions}: opening it signs in at once. */
+    /**
+     * The URL answered by {@code POST /api/v1/portal_sessions}: opening it signs in at once, unless this browser is
+     * signed in to the store as another customer. Then it asks first, naming both: a link made for someone else's
+     * customer (an attacker's own, sent to a buyer) must not silently swap the account the buyer then adds a card to.
+     */
     @GetMapping("/portal/{accountId}/session/{token}")
     String openSession(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
+        HttpServletResponse response, Model model) {
+        var other = links.customerOf(PortalLinks.Kind.API, accountId, token)
+            .filter(customerId -> signedInAsAnother(accountId, customerId));
+        if (other.isPresent()) {
+            return switchPage(model, "/portal/" + accountId + "/session/" + token, customers.find(accountId, other
+                .get()));
+        }
+        return useSession(accountId, token, request, response, model);
+    }
+
+    /** The page that asks before a link signs this browser in as another customer ({@code to}) of the store. */
+    static String switchPage(Model model, String action, java.util.Optional<Customer> to) {
+        model.addAttribute("switchAction", action);
+        model.addAttribute("switchTo", to.map(Customer::email).orElse(""));
+        return "portal/switch";
+    }
+
+    /** Whether the browser is signed in to the whole portal of the store as another customer than {@code customerId}. */
+    static boolean signedInAsAnother(String accountId, String customerId) {
+        return PortalBuyerResolver.session().map(PortalSessions.Session::buyer)
+            .filter(buyer -> buyer.accountId().equals(accountId) && buyer.access() == PortalBuyer.Access.FULL)
+            .filter(buyer -> !buyer.customerId().equals(customerId))
+            .isPresent();
+    }
+
+    /** "Open this account" on the page {@link #openSession} asks on. */
+    @PostMapping("/portal/{accountId}/session/{token}")
+    String switchSession(@PathVariable String accountId, @PathVariable String token, HttpServletRequest request,
+        HttpServletResponse response, Model model) {
+        return useSession(accountId, token, request, response, model);
+    }
+
+    private String useSession(String accountId, String token, HttpServletRequest request,
         HttpServletResponse response, Model model) {
         var opened = links.consume(PortalLinks.Kind.API, accountId, token);
         if (opened.isEmpty()) {

@@ -142,6 +142,27 @@ class MagicLinkTest {
         assertThat(resent.header("Location")).isEqualTo(home);
     }
 
+    /** A sign-in link of another customer, opened where a buyer is signed in, asks before it switches them. */
+    @Test
+    void aLinkForAnotherCustomerAsksBeforeSwitchingTheSignedInBuyer() {
+        var shop = shops.open();
+        String ada = customer(shop, "ada@example.com");
+        customer(shop, "mallory@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        browser.get(api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(ada)).json().get("url").asString());
+        ask(PortalClient.fromFreshAddress(port), shop, "mallory@example.com");
+        String link = linkIn(awaitMail(shop));
+        String path = link.substring(link.indexOf("/portal/"));
+
+        var asked = browser.get(link);
+
+        assertThat(asked.body()).contains("Switch account?", "ada@example.com", "Continue as mallory@example.com");
+        assertThat(browser.post(path, path, "").status()).isEqualTo(302);
+        assertThat(browser.get("/portal/" + shop.accountId() + "/").body())
+            .contains("Signed in as <span class=\"signed-in-as\">mallory@example.com");
+    }
+
     @Test
     void signingInReplacesTheSessionCookie() {
         var shop = shops.open();

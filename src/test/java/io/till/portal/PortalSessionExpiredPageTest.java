@@ -51,6 +51,32 @@ class PortalSessionExpiredPageTest {
         chromium.close();
     }
 
+    /** The question a session link of another customer asks, as a buyer sees it, and their answer in a click. */
+    @Test
+    void aBuyerSignedInWhoOpensAnotherCustomersLinkChoosesWhichAccountToBeIn() {
+        var shop = shops.open();
+        for (int width : new int[]{390, 1280}) {
+            String ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada" + width + "@example.com")
+                .get("customer_id").asString();
+            String other = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace" + width + "@example.com")
+                .get("customer_id").asString();
+            var page = chromium.page(width);
+            page.navigate(sessionUrl(shop, ada));
+            page.navigate(sessionUrl(shop, other));
+
+            assertThat(page.getByRole(AriaRole.HEADING)).hasText("Switch account?");
+            Chromium.screenshot(page, "portal-switch-account-" + width);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Stay signed in as ada" + width
+                + "@example.com")).click();
+            assertThat(page.locator(".signed-in-as")).hasText("ada" + width + "@example.com");
+        }
+    }
+
+    private String sessionUrl(Shops.Shop shop, String customerId) {
+        return api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}".formatted(customerId))
+            .json().get("url").asString();
+    }
+
     @Test
     void aBuyerBackAfterTheSessionEndedIsToldItExpiredAndAsksForANewLinkRightThere() {
         var shop = shops.open();

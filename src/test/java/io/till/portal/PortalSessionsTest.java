@@ -62,6 +62,43 @@ class PortalSessionsTest {
     }
 
     /**
+     * A session link made for another customer of the store (an attacker's own, sent to a buyer) does not silently
+     * swap the account a signed-in buyer is in, where the next card they add would pay the attacker's subscriptions: it
+     * asks first, naming both, and switches only when the buyer says so.
+     */
+    @Test
+    void aSessionLinkForAnotherCustomerAsksBeforeSwitchingTheSignedInBuyer() {
+        var shop = shops.open();
+        String ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("customer_id").asString();
+        String mallory = shops.buy(shop, shop.monthly(), "pm_card_visa", "mallory@example.com").get("customer_id")
+            .asString();
+        var browser = new PortalClient(port);
+        assertThat(browser.get(sessionUrl(shop, ada)).status()).isEqualTo(302);
+        String overview = "/portal/" + shop.accountId() + "/";
+        String link = sessionUrl(shop, mallory);
+
+        var asked = browser.get(link);
+
+        assertThat(asked.status()).isEqualTo(200);
+        assertThat(asked.body()).contains("Switch account?", "ada@example.com", "Continue as mallory@example.com");
+        assertThat(browser.get(overview).body()).contains("Signed in as <span class=\"signed-in-as\">ada@example.com");
+
+        var switched = browser.post(link, link, "");
+
+        assertThat(switched.status()).isEqualTo(302);
+        assertThat(browser.get(overview).body())
+            .contains("Signed in as <span class=\"signed-in-as\">mallory@example.com");
+        assertThat(browser.get(sessionUrl(shop, mallory)).status()).as("the buyer's own link asks nothing")
+            .isEqualTo(302);
+    }
+
+    private String sessionUrl(Shops.Shop shop, String customerId) {
+        var created = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"" + customerId + "\"}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.json().get("url").asString();
+    }
+
+    /**
      * A reviewer found the sign-in link kept in clear for a day by the Idempotency-Key store, beside its hash: anyone
      * reading the database could sign in as the buyer, and a replay answered the same live link. It is shown once.
      */
