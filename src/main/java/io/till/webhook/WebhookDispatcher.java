@@ -1,5 +1,6 @@
 package io.till.webhook;
 
+import io.till.egress.ConnectionFailure;
 import io.till.egress.EgressClient;
 import io.till.egress.EgressClient.Outcome.Answered;
 import io.till.egress.EgressClient.Outcome.Refused;
@@ -136,6 +137,11 @@ class WebhookDispatcher {
             case Refused refused -> new WebhookDeliveries.Outcome(delivery, "failed", null, null,
                 "refused: " + refused.reason(), attempt(number, delivery, headers, null, null, refused.durationMs(),
                     "refused: " + refused.reason(), now));
+            case Unreachable unreachable when unreachable.kind() == ConnectionFailure.BUSY ->
+                // Never sent: Till had as many calls open to the host as it makes. Not an attempt of the delivery's
+                // ten (a burst to one receiver would use them up unsent), and tried again in moments.
+                new WebhookDeliveries.Outcome(delivery, "pending", after.plusMillis(Math.round(5_000 * (1 + jitter))),
+                    null, unreachable.error(), null);
             case Unreachable unreachable -> {
                 var next = RetryPolicy.afterNoAnswer(number, after, jitter);
                 yield new WebhookDeliveries.Outcome(delivery, next.status(), next.nextAttemptAt(), null,

@@ -39,6 +39,10 @@ class WebhookAttemptInFlightTest {
     MutableClock clock;
     @Autowired
     WebhookSettings settings;
+    @Autowired
+    WebhookDeliveries deliveries;
+    @Autowired
+    WebhookEndpoints endpoints;
 
     /** A receiver that holds its first request open until released and answers it {@code firstStatus}; 200 after. */
     static final class HoldingReceiver implements AutoCloseable {
@@ -153,6 +157,63 @@ class WebhookAttemptInFlightTest {
             var cut = deliveries(store, slow).getFirst();
             assertThat(cut.get("attempt_count").asInt()).as("logged as cut short").isEqualTo(1);
             assertThat(cut.get("status").asString()).isEqualTo("pending");
+        }
+    }
+
+    /**
+     * A delivery that found every connection to its receiver's host taken (ten, by calls still waiting for answers)
+     * was never sent: it is not one of its ten attempts, nothing is logged as the receiver's doing, and it is due again
+     * in moments. Counted, a burst to one slow receiver used up deliveries' attempts, even to "exhausted", unsent.
+     */
+    @Test
+    void aDeliveryThatGotNoConnectionToItsHostIsNotAnAttempt() throws Exception {
+        var store = accounts.create();
+        var busy = new io.till.egress.EgressSettings("127.0.0.1/32", java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(30));
+        var egress = new io.till.egress.EgressClient(new io.till.egress.EgressGuard(busy), busy);
+        var dispatcher = new WebhookDispatcher(deliveries, endpoints, egress, settings, clock, clock.realTime());
+        var release = new CountDownLatch(1);
+        var arrived = new java.util.concurrent.atomic.AtomicInteger();
+        var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        var waiting = new ArrayList<Thread>();
+        try {
+            String endpoint = createEndpoint(store, base + "/hooks");
+            String id = postEventAndFindItsDelivery(store, endpoint);
+            for (int i = 0; i < 10; i++) {
+                // Each holds a connection to the receiver's host until the receiver answers.
+                waiting.add(Thread.ofVirtual().start(() -> egress.download(base + "/slow", 1024, java.time.Duration
+                    .ofMinutes(1))));
+            }
+            io.till.testing.Await.until("ten calls at the receiver", () -> arrived.get() == 10);
+
+            dispatcher.runRound();
+
+            var delivery = delivery(store, endpoint, id);
+            assertThat(delivery.get("status").asString()).isEqualTo("pending");
+            assertThat(delivery.get("attempt_count").asInt()).isZero();
+            assertThat(delivery.get("last_error").asString()).contains("was not sent");
+            assertThat(delivery.path("attempts")).isEmpty();
+            assertThat(arrived).hasValue(10);
+        } finally {
+            release.countDown();
+            for (Thread thread : waiting) {
+                thread.join();
+            }
+            server.stop(0);
+            egress.destroy();
         }
     }
 
