@@ -66,7 +66,8 @@ class IntegrationPages {
         var values = new HashMap<String, String>(stored.isEmpty() ? integrationType.newFormValues() : Map.of());
         stored.ifPresent(i -> integrationType.fields().forEach(field -> {
             var value = i.config().get(field.name());
-            if (value != null && !value.isNull() && field.kind() != IntegrationType.Kind.SECRET) {
+            if (value != null && value.isValueNode() && !value.isNull()
+                && field.kind() != IntegrationType.Kind.SECRET) {
                 values.put(field.name(), value.asString());
             }
         }));
@@ -152,7 +153,8 @@ class IntegrationPages {
             .filter(field -> field.kind() == IntegrationType.Kind.TEXT || field.kind() == IntegrationType.Kind.URL
                 || field.kind() == IntegrationType.Kind.EMAIL || field.kind() == IntegrationType.Kind.NUMBER)
             .map(field -> integration.config().get(field.name()))
-            .filter(value -> value != null && !value.isNull() && !value.asString().isBlank())
+            // One stored before it had to be a single value (a list) is left out rather than failing the page.
+            .filter(value -> value != null && value.isValueNode() && !value.isNull() && !value.asString().isBlank())
             .map(value -> value.asString())
             .collect(Collectors.joining(" · "));
     }

@@ -137,6 +137,13 @@ public enum IntegrationType {
         }
         checkSecretsAreStrings(config, "config", errors);
         for (var field : fields()) {
+            JsonNode value = config.get(field.name());
+            if (value != null && field.kind() != Kind.SECRET && !value.isNull() && !value.isValueNode()) {
+                // A list or an object where the form shows one value: its settings page could not show it.
+                errors.add("config." + field.name(), "invalid_type", "must be " + (field.kind() == Kind.NUMBER
+                    ? "a number"
+                    : "a string"));
+            }
             // One that is not a string is named as that, above.
             boolean missing = !config.hasNonNull(field.name()) || !hasText(config, field.name()) && config.get(field
                 .name()).isString();

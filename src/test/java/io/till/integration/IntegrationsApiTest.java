@@ -126,6 +126,25 @@ class IntegrationsApiTest {
         assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
     }
 
+    /**
+     * A field the settings form shows as one value takes one: a list given for HubSpot's tag_property was stored, and
+     * Settings › Integrations then failed for every staff member.
+     */
+    @Test
+    void refusesAListOrAnObjectWhereAFieldTakesOneValue() {
+        var store = accounts.create();
+
+        var hubspot = api.post("/api/v1/integrations", store.apiKey(),
+            """
+                {"type": "hubspot", "config": {"access_token": "pat-na1-0123456789abcdef", "tag_property": ["till_tags"]}}""");
+        var activecampaign = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "activecampaign", "config": {"base_url": {"url": "https://acme.api-us1.com"}, "api_key": "k"}}""");
+
+        assertThat(fields(hubspot)).containsExactly("config.tag_property");
+        assertThat(fields(activecampaign)).contains("config.base_url");
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
+    }
+
     /** A host no server can have (a space, an empty or over-long label, a leading hyphen) is refused on the field. */
     @Test
     void refusesAnSmtpHostThatCannotBeAHostName() {
