@@ -61,7 +61,9 @@ final class ActiveCampaignClient implements CrmClient {
     @Override
     public String check() {
         JsonNode user = http.get("/api/3/users/me").path("user");
-        return "signed in as " + user.path("email").asString(user.path("username").asString("a user"));
+        return http.vendors()
+            ? "signed in as " + user.path("email").asString(user.path("username").asString("a user"))
+            : "signed in";
     }
 
     @Override

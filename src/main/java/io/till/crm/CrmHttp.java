@@ -28,16 +28,23 @@ final class CrmHttp {
     private final EgressClient egress;
     private final JsonMapper json;
     private final Clock clock;
+    private final boolean vendors;
 
     CrmHttp(CrmType crm, String baseUrl, Map<String, String> auth, EgressClient egress, JsonMapper json,
         Clock clock) {
         this.crm = crm;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
+        this.vendors = crm.ownHost(java.net.URI.create(this.baseUrl).getHost());
         this.headers = new LinkedHashMap<>(auth);
         this.headers.put("Accept", "application/json");
         this.egress = egress;
         this.json = json;
         this.clock = clock;
+    }
+
+    /** Whether the base URL is the vendor's own API, whose words may be repeated ({@link CrmType#ownHost}). */
+    boolean vendors() {
+        return vendors;
     }
 
     JsonNode get(String path) {
@@ -105,17 +112,19 @@ final class CrmHttp {
         }
     }
 
-    /**
-     * The vendor's own explanation: HubSpot and Keap say {@code message}, ActiveCampaign lists {@code errors} with a
-     * {@code title}, Keap's gateway answers a {@code fault}; else nothing.
-     */
+    /** The vendor's own explanation of a refusal, when the base URL is the vendor's; else nothing. */
     private String message(String body) {
-        JsonNode node = parse(body);
+        return vendors ? explanation(parse(body)) : "";
+    }
+
+    /**
+     * The vendor's own explanation in its answer: HubSpot and Keap say {@code message}, ActiveCampaign lists
+     * {@code errors} with a {@code title}, Keap's gateway answers a {@code fault}; else nothing.
+     */
+    static String explanation(JsonNode node) {
         for (String candidate : new String[]{node.path("message").asString(""), node.path("errors").path(0).path(
             "title").asString(""), node.path("errors").path(0).path("message").asString(""), node.path("fault")
-                .path(
-                    "faultstring")
-                .asString("")}) {
+                .path("faultstring").asString("")}) {
             if (!candidate.isBlank()) {
                 return candidate.length() > 200 ? candidate.substring(0, 200) + "…" : candidate;
             }

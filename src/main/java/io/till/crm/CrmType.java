@@ -28,6 +28,20 @@ public enum CrmType {
         return vendor;
     }
 
+    /**
+     * Whether {@code host} is the vendor's own API: only its words are repeated in a run's log or a connection test.
+     * A base URL aimed elsewhere (a proxy, or an internal service where TILL_EGRESS_ALLOW lets Till reach one) has its
+     * answers told by status alone, never by what it said, as every other outbound call's are.
+     */
+    boolean ownHost(String host) {
+        String name = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        return switch (this) {
+            case ACTIVECAMPAIGN -> name.matches("[a-z0-9-]+\\.(api-us[0-9]+\\.com|activehosted\\.com)");
+            case HUBSPOT -> name.equals("api.hubapi.com");
+            case KEAP -> name.equals("api.infusionsoft.com") || name.equals("api.keap.com");
+        };
+    }
+
     IntegrationType integration() {
         return integration;
     }

@@ -37,7 +37,9 @@ final class HubSpotClient implements CrmClient {
         String id = answer.path("results").path(0).path("id").asString("");
         if (id.isBlank()) {
             // A 207 multi-status answer reports the failed inputs under errors.
-            String why = answer.path("errors").path(0).path("message").asString("no contact in the answer");
+            String why = http.vendors()
+                ? answer.path("errors").path(0).path("message").asString("no contact in the answer")
+                : "no contact in the answer";
             throw CrmFailure.permanent("crm_rejected", "HubSpot did not upsert the contact: " + why);
         }
         return id;

@@ -180,7 +180,7 @@ class ActiveCampaignTest extends CrmContract {
             {"crm": "activecampaign"}""");
 
         assertThat(result).isEqualTo(new ActionResult.Failed("crm_rate_limited",
-            "ActiveCampaign answered 429: Too Many Requests", true, Duration.ofSeconds(12)));
+            "ActiveCampaign answered 429", true, Duration.ofSeconds(12)));
     }
 
     @Test
@@ -195,13 +195,13 @@ class ActiveCampaignTest extends CrmContract {
             {"crm": "activecampaign"}""");
 
         assertThat(refused).isEqualTo(ActionResult.Failed.permanent("crm_unauthorized",
-            "ActiveCampaign answered 403: You are not authorized to access this resource"));
+            "ActiveCampaign answered 403"));
         assertThat(down).isEqualTo(new ActionResult.Failed("crm_unavailable",
             "ActiveCampaign answered 503", true, null));
     }
 
     @Test
-    void passesOnActiveCampaignsReasonForARejectedContact() {
+    void tellsARejectedContactByItsStatusFromAHostThatIsNotActiveCampaigns() {
         vendor.stubFor(post(urlEqualTo("/api/3/contact/sync")).willReturn(answer(422, """
             {"errors": [{"title": "Email address is not valid.", "detail": "", "code": "email_invalid",
                          "source": {"pointer": "/data/attributes/email"}}]}""")));
@@ -210,7 +210,7 @@ class ActiveCampaignTest extends CrmContract {
             {"crm": "activecampaign"}""");
 
         assertThat(result).isEqualTo(ActionResult.Failed.permanent("crm_rejected",
-            "ActiveCampaign answered 422: Email address is not valid."));
+            "ActiveCampaign answered 422"));
     }
 
     @Test
@@ -235,7 +235,7 @@ class ActiveCampaignTest extends CrmContract {
 
         assertThat(tested.status()).as(tested.text()).isEqualTo(200);
         assertThat(tested.json().get("ok").asBoolean()).isTrue();
-        assertThat(tested.json().get("message").asString()).isEqualTo("signed in as owner@shop.test");
+        assertThat(tested.json().get("message").asString()).isEqualTo("signed in");
     }
 
     @Test

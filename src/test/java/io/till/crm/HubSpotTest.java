@@ -159,7 +159,7 @@ class HubSpotTest extends CrmContract {
             {"crm": "hubspot"}""");
 
         assertThat(result).isEqualTo(new ActionResult.Failed("crm_rate_limited",
-            "HubSpot answered 429: You have reached your secondly limit.", true, Duration.ofSeconds(1)));
+            "HubSpot answered 429", true, Duration.ofSeconds(1)));
     }
 
     @Test
@@ -173,7 +173,7 @@ class HubSpotTest extends CrmContract {
             {"crm": "hubspot", "tag": "customer"}""");
 
         assertThat(result).isEqualTo(ActionResult.Failed.permanent("crm_unauthorized",
-            "HubSpot answered 401: Authentication credentials not found."));
+            "HubSpot answered 401"));
         vendor.verify(0, patchRequestedFor(urlPathEqualTo("/crm/v3/objects/contacts/151")));
     }
 
@@ -189,8 +189,7 @@ class HubSpotTest extends CrmContract {
         var result = perform("crm.add_tag", """
             {"crm": "hubspot", "tag": "customer"}""");
 
-        assertThat(result).isEqualTo(ActionResult.Failed.permanent("crm_rejected", "HubSpot answered 400: Property "
-            + "values were not valid: customer was not one of the allowed options"));
+        assertThat(result).isEqualTo(ActionResult.Failed.permanent("crm_rejected", "HubSpot answered 400"));
     }
 
     @Test

@@ -132,7 +132,7 @@ class KeapTest extends CrmContract {
             {"crm": "keap"}""");
 
         assertThat(result).isEqualTo(ActionResult.Failed.permanent("crm_unauthorized",
-            "Keap answered 401: Invalid Access Token"));
+            "Keap answered 401"));
     }
 
     @Test
