@@ -239,7 +239,9 @@ class ExecutionContexts {
             if (currency != null && currency.isString()) {
                 for (String field : MONEY) {
                     JsonNode amount = object.get(field);
-                    if (amount != null && amount.isIntegralNumber() && !object.has(field + "_formatted")) {
+                    // One past a long (a custom event's 99999999999999999999999) is no amount: left as it is.
+                    if (amount != null && amount.isIntegralNumber() && amount.canConvertToLong()
+                        && !object.has(field + "_formatted")) {
                         object.put(field + "_formatted", Amounts.format(amount.longValue(), currency.asString()));
                     }
                 }
@@ -266,6 +268,9 @@ class ExecutionContexts {
             Instant at = Instant.parse(moment);
             return Optional.of(DAY.format(at.atZone(zone.get())));
         } catch (DateTimeParseException notAMoment) {
+            return Optional.empty();
+        } catch (java.time.DateTimeException pastEveryCalendar) {
+            // Parsed, but beyond what a date can be written for (the year 1,000,000,000): no day to say.
             return Optional.empty();
         }
     }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,6 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class Triggers {
+
+    private static final Logger log = LoggerFactory.getLogger(Triggers.class);
 
     private final JdbcClient db;
     private final JsonMapper json;
@@ -203,7 +207,7 @@ class Triggers {
                 if (!listens(listener, event)) {
                     continue;
                 }
-                String skipped = skipped(listener, event, causedBy, readers, data, snapshot);
+                String skipped = decided(listener, event, causedBy, readers, data, snapshot);
                 if (skipped != null) {
                     traces.skip(event.id(), event.accountId(), listener.automationId(), listener.program().version(),
                         skipped);
@@ -278,6 +282,26 @@ class Triggers {
         return starts.stream().map(s -> s.trigger() == null && read.containsKey(s.triggerKey())
             ? s.with(read.get(s.triggerKey()))
             : s).toList();
+    }
+
+    /**
+     * {@link #skipped}, for one automation and one event alone: a value it cannot read (a path index past any list, a
+     * number past a long, a moment past any calendar) skips that start, saying so, rather than failing the batch. The
+     * batch undone would come back with the same event, and no account's events would start anything again.
+     */
+    private String decided(Listener listener, Inbound event, List<CauseChains.Link> causedBy,
+        Map<String, EventScopes.Reader> readers, JsonNode data, ObjectNode snapshot) {
+        try {
+            return skipped(listener, event, causedBy, readers, data, snapshot);
+        } catch (org.springframework.dao.DataAccessException e) {
+            // The database's doing, not the event's: the batch is tried again as a whole.
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("Automation {} could not decide whether event {} starts it", listener.automationId(), event.id(),
+                e);
+            return "Could not be decided: a value of the event or its conditions could not be read ("
+                + e.getClass().getSimpleName() + ").";
+        }
     }
 
     /** Why this listener starts nothing for the event, in the order matching decides; null when it starts. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,37 @@ class MatchTracesTest {
     private Map<String, String> whyNot(TestAccounts.TestAccount store, String event) {
         return eventRuns.explain(store.id(), event).others().stream()
             .collect(Collectors.toMap(EventRuns.NotStarted::automation, EventRuns.NotStarted::reason));
+    }
+
+    /**
+     * Values no record of Till's holds but a custom event may (a number past a long beside a currency, a moment past
+     * any calendar) are read like any other: the matcher once failed on them, undoing its whole batch, which came
+     * back with the same event, so that no account's events started anything again.
+     */
+    @Test
+    void anEventWithValuesPastWhatTillsRecordsHoldStartsItsRunAndHoldsBackNoOther() {
+        var store = accounts.create();
+        var other = accounts.create();
+        String refunds = activate(store, "Refunds", """
+            "conditions": {"all": [{"field": "event.data.currency", "op": "eq", "value": "usd"}]},""");
+        String welcome = activate(other, "Welcome", "");
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "data": {"amount": 99999999999999999999999, "currency": "usd",
+             "due_at": "+1000000000-01-01T00:00:00Z"}}""");
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        var welcomed = api.post("/api/v1/events", other.apiKey(), "{\"type\": \"acme.signup\"}");
+
+        agenda.runDue();
+
+        assertThat(startedBy(store, refunds)).containsExactly(posted.json().get("id").asString());
+        assertThat(startedBy(other, welcome)).containsExactly(welcomed.json().get("id").asString());
+    }
+
+    private List<String> startedBy(TestAccounts.TestAccount store, String automation) {
+        var runs = new java.util.ArrayList<String>();
+        api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data")
+            .forEach(run -> runs.add(run.get("trigger").get("id").asString()));
+        return runs;
     }
 
     @Test

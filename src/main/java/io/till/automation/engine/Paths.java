@@ -14,8 +14,9 @@ public final class Paths {
             if (node == null || node.isNull()) {
                 return null;
             }
-            if (node.isArray() && part.chars().allMatch(Character::isDigit)) {
-                node = node.get(Integer.parseInt(part));
+            if (node.isArray() && !part.isEmpty() && part.chars().allMatch(Character::isDigit)) {
+                // An index past any list (10000000000 does not fit an int) is missing, as one past its end is.
+                node = part.length() > 9 ? null : node.get(Integer.parseInt(part));
             } else if (node.isObject()) {
                 node = node.get(part);
             } else {

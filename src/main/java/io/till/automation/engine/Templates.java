@@ -281,7 +281,8 @@ public final class Templates {
             return node.booleanValue();
         }
         if (node.isIntegralNumber()) {
-            return node.longValue();
+            // One past a long (a custom event's 98765432109876543210) is written out whole, as a decimal is.
+            return node.canConvertToLong() ? node.longValue() : node.bigIntegerValue().toString();
         }
         if (node.isNumber()) {
             return node.decimalValue().toPlainString();
