@@ -186,6 +186,8 @@ class EventCancels {
               JOIN executions x ON x.id = c.run_id AND x.account_id = c.account_id
               JOIN events ev ON ev.account_id = c.account_id AND ev.customer_id = c.customer_id AND ev.type = c.type
              WHERE x.status IN ('pending', 'running', 'waiting')
+               -- An event staff let pass quietly cancels nothing, as the matcher has it.
+               AND coalesce(ev.data ->> 'skip_automations', '') <> 'true'
                AND (c.record IS NULL
                     OR ev.data -> c.record ->> 'id' = x.trigger -> 'data' -> c.record ->> 'id')
                AND (ev.occurred_at > CAST(x.trigger ->> 'occurred_at' AS timestamptz)
@@ -278,6 +280,8 @@ class EventCancels {
               JOIN executions x ON x.account_id = c.account_id AND x.customer_id = c.customer_id
                                AND x.automation_id = c.automation_id AND x.version = c.version
              WHERE x.status IN ('pending', 'running', 'waiting')
+               -- An event staff let pass quietly cancels nothing, as the matcher has it.
+               AND coalesce(ev.data ->> 'skip_automations', '') <> 'true'
                AND (c.record IS NULL
                     OR x.trigger -> 'data' -> c.record ->> 'id' = ev.data -> c.record ->> 'id')
                AND (CAST(x.trigger ->> 'occurred_at' AS timestamptz) < ev.occurred_at

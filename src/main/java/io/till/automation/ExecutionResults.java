@@ -219,6 +219,7 @@ public class ExecutionResults {
                            AND (ev.occurred_at > a.since
                                 OR ev.occurred_at = a.since AND ev.id > coalesce(a.after_event, ''))
                            AND (a.record IS NULL OR ev.data -> a.record ->> 'id' = a.record_id)
+                           AND coalesce(ev.data ->> 'skip_automations', '') <> 'true'
                          ORDER BY ev.occurred_at, ev.id
                          LIMIT 1) AS event_id
                   FROM unnest(CAST(:awaitIds AS text[]), CAST(:awaitTypes AS text[]), CAST(:awaitRecords AS text[]),

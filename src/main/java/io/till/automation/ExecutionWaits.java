@@ -114,6 +114,7 @@ class ExecutionWaits {
                       AND e.account_id = w.account_id AND e.customer_id = w.customer_id AND e.type = w.event_type
                       AND (e.occurred_at > w.since OR e.occurred_at = w.since AND e.id > coalesce(w.after_event, ''))
                       AND (w.record IS NULL OR e.data -> w.record ->> 'id' = w.record_id)
+                      AND coalesce(e.data ->> 'skip_automations', '') <> 'true'
                     ORDER BY e.occurred_at, e.id
                     LIMIT 1)
                   LIMIT 1) ev

@@ -30,10 +30,15 @@ public class Executions {
     private final RowMapper<Execution> execution;
     private final RowMapper<Execution.Step> step;
 
-    Executions(JdbcClient db, JsonMapper json, Programs programs) {
+    private final StartRules rules;
+    private final EventCancels cancels;
+
+    Executions(JdbcClient db, JsonMapper json, Programs programs, StartRules rules, EventCancels cancels) {
         this.db = db;
         this.json = json;
         this.programs = programs;
+        this.rules = rules;
+        this.cancels = cancels;
         this.execution = (rs, row) -> new Execution(rs.getString("id"), rs.getString("automation_id"),
             rs.getInt("version"), rs.getString("status"), json.readTree(rs.getString("trigger")),
             rs.getString("customer_id"), readNullable(rs.getString("error")), rs.getString("canceled_by_event"),
@@ -249,6 +254,21 @@ public class Executions {
      */
     @Transactional
     Execution retry(String accountId, String id, Instant now) {
+        // As a start is decided: under the lock the matcher takes for the automation and customer (before the run's
+        // own, in the order it takes them), so that a retry and an event's start or cancel see each other.
+        var run = db.sql("""
+            SELECT id, account_id, automation_id, version, trigger_key, trigger, customer_id FROM executions
+             WHERE account_id = :accountId AND id = :id
+            """)
+            .param("accountId", accountId)
+            .param("id", id)
+            .query((rs, row) -> new ExecutionQueue.NewExecution(rs.getString("id"), rs.getString("account_id"),
+                rs.getString("automation_id"), rs.getInt("version"), rs.getString("trigger_key"),
+                json.readTree(rs.getString("trigger")), rs.getString("customer_id")))
+            .optional()
+            .orElseThrow(() -> TillException.notFound("execution", id));
+        var byId = java.util.Map.of(run.automationId(), programs.get(run.automationId(), run.version()));
+        rules.lock(List.of(run), byId, List.of());
         record Locked(String status, String state, String automationId, int version) {}
         // Decided under the run's lock: a retry asked twice at once (a double click) retries once, and the second,
         // reading the run the first has queued, is told so.
@@ -269,6 +289,10 @@ public class Executions {
         }
         String state = current.state();
         var program = programs.get(current.automationId(), current.version());
+        var held = rules.heldBy(run, program);
+        if (held.isPresent()) {
+            throw new TillException(ErrorCode.INVALID_STATE, "Not retried: " + held.get());
+        }
         // The run failed at the step its last line logs, when that line is a failed action: its attempts so far.
         int attemptsMade = db.sql("""
             SELECT s.attempt
@@ -298,6 +322,13 @@ public class Executions {
             .param("accountId", accountId)
             .param("id", id)
             .update();
+        String endedBy = cancels.endedAlready(List.of(run), byId).get(id);
+        if (endedBy != null) {
+            // An event its cancel_on names came since it failed (the invoice paid meanwhile): going on would mail a
+            // customer who paid. Refused, and everything above undone.
+            throw new TillException(ErrorCode.INVALID_STATE, "Not retried: event " + endedBy + " came since, and "
+                + "the automation's cancel_on ends its runs on it.");
+        }
         db.sql("INSERT INTO execution_queue (execution_id, account_id, due_at) VALUES (:id, :accountId, :now)")
             .param("id", id)
             .param("accountId", accountId)

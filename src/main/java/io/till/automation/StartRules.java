@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -193,6 +194,41 @@ class StartRules {
             case Holder.Started started -> cancels.stream()
                 .anyMatch(cancel -> cancel.eventId().compareTo(start.triggerKey()) < 0 && cancel.ends(started.run()));
         };
+    }
+
+    /**
+     * Why {@code run} (an ended run asked to go on: a retry) may not run now: another run of its automation for the same
+     * customer (or record) has not ended, and it runs one at a time. Empty when nothing holds it. Call it under
+     * {@link #lock}, as a start is decided.
+     */
+    Optional<String> heldBy(ExecutionQueue.NewExecution run, Program program) {
+        if (run.customerId() == null || program.definition().concurrency() == null) {
+            return Optional.empty();
+        }
+        String record = program.definition().concurrencyRecord();
+        String id = record == null || run.trigger() == null
+            ? ""
+            : run.trigger().path("data").path(record).path("id").asString("");
+        return db.sql("""
+            SELECT id FROM executions
+             WHERE account_id = :accountId AND automation_id = :automationId AND customer_id = :customerId
+               AND status IN ('pending', 'running', 'waiting') AND id <> :id
+               AND (CAST(:record AS text) IS NULL
+                    OR coalesce(trigger -> 'data' -> CAST(:record AS text) ->> 'id', '') = :recordId)
+             LIMIT 1
+            """)
+            .param("accountId", run.accountId())
+            .param("automationId", run.automationId())
+            .param("customerId", run.customerId())
+            .param("id", run.id())
+            .param("record", record)
+            .param("recordId", id)
+            .query(String.class)
+            .optional()
+            .map(other -> "Another of its runs for the same " + (record == null
+                ? "customer"
+                : record.replace('_', ' ') + (id.isEmpty() ? "" : " (" + id + ")")) + " has not ended (" + other
+                + "): it runs one at a time.");
     }
 
     private static boolean ruled(Program program) {

@@ -332,6 +332,58 @@ class ExecutionsApiTest {
         assertThat(again.status()).isEqualTo(409);
     }
 
+    /**
+     * A failed run is not retried past an event its automation's cancel_on names that came since (the invoice paid
+     * while the email step failed): it would have been canceled had it still been running, and going on would mail a
+     * customer who paid.
+     */
+    @Test
+    void aRunIsNotRetriedOnceAnEventItsCancelOnNamesCameSince() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, """
+            {"name": "Dunning", "trigger": {"type": "manual"}, "cancel_on": ["acme.paid"],
+             "steps": [{"id": "call", "type": "action", "action": "test.flaky",
+                        "params": {"fail_times": 1, "permanent": true}}]}""");
+        JsonNode failed = run(store, automation, "{\"customer_id\": \"" + ada + "\"}");
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        advance(store, "PT1M");
+        var paid = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.paid", "customer_id": "%s"}""".formatted(ada));
+        agenda.runDue();
+
+        var retried = api.post("/api/v1/executions/" + failed.get("id").asString() + "/retry", store.apiKey(), null);
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(409);
+        assertThat(retried.json().get("detail").asString()).contains(paid.json().get("id").asString(), "cancel_on");
+        assertThat(execution(store, failed.get("id").asString()).get("status").asString()).isEqualTo("failed");
+    }
+
+    /** A retry holds to the automation's one run at a time per customer, as every start does. */
+    @Test
+    void aRunIsNotRetriedWhileAnotherOfItsRunsForTheCustomerGoesOn() {
+        var store = accounts.create();
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+        String automation = activate(store, """
+            {"name": "Dunning", "trigger": {"type": "manual"}, "concurrency": "customer",
+             "steps": [{"id": "call", "type": "action", "action": "test.flaky",
+                        "params": {"fail_times": 1, "permanent": true}},
+                       {"id": "later", "type": "delay", "duration": "P3D"}]}""");
+        JsonNode failed = run(store, automation, "{\"customer_id\": \"" + ada + "\"}");
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        // Another run, failed too, then retried: it goes on, to its wait.
+        String second = run(store, automation, "{\"customer_id\": \"" + ada + "\"}").get("id").asString();
+        assertThat(api.post("/api/v1/executions/" + second + "/retry", store.apiKey(), null).status()).isEqualTo(200);
+        agenda.runDue();
+        assertThat(execution(store, second).get("status").asString()).isEqualTo("waiting");
+
+        var retried = api.post("/api/v1/executions/" + failed.get("id").asString() + "/retry", store.apiKey(), null);
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(409);
+        assertThat(retried.json().get("detail").asString()).contains(second, "one at a time");
+        assertThat(execution(store, failed.get("id").asString()).get("status").asString()).isEqualTo("failed");
+    }
+
     @Test
     void retriesAskedAtOnceRetryOnceAndTheOthersAreToldItIsRetriedAlready() throws Exception {
         var store = accounts.create();

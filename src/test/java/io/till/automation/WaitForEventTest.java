@@ -93,6 +93,29 @@ class WaitForEventTest {
         assertThat(waits(run.get("id").asString())).isZero();
     }
 
+    /**
+     * An event staff let pass quietly (skip_automations) wakes no wait, and the wait that times out does not take it
+     * for the event it waited for: the matcher skipped it, and a run woken at its timeout once counted it as received.
+     */
+    @Test
+    void anEventLetPassQuietlyIsNotTheEventAWaitGets() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        agenda.runDue();
+        shop.advance("PT1H");
+        shop.post("acme.order_paid", ada, "{\"skip_automations\": true}");
+        agenda.runDue();
+
+        shop.advance("P3DT1H");
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("steps").get(1).get("output").get("received").asBoolean()).isFalse();
+        assertThat(shop.tags(ada)).containsExactly("never_paid");
+    }
+
     @Test
     void withoutTheEventTheWaitEndsAtItsTimeout() {
         var store = accounts.create();
