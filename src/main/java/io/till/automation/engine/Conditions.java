@@ -65,8 +65,9 @@ public final class Conditions {
             return x.compareTo(y) == 0;
         }
         if (a.isString() && b.isString()) {
-            Instant s = instant(a.asString());
-            Instant t = instant(b.asString());
+            // A day alone as gte and lte read it (the start of that day in UTC), so that eq and in agree with them.
+            Instant s = instantOf(a.asString());
+            Instant t = instantOf(b.asString());
             if (s != null && t != null) {
                 return s.equals(t);
             }

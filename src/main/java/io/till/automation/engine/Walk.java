@@ -358,12 +358,16 @@ final class Walk {
     }
 
     /**
-     * A time from the context: an ISO-8601 instant, or a whole number since the epoch, in seconds or in milliseconds
-     * ({@link #isMillis}); null for anything else.
+     * A time from the context: an ISO-8601 instant or day (the start of that day in UTC, as conditions read it), or a
+     * whole number since the epoch, in seconds or in milliseconds ({@link #isMillis}), also as text ("1767225600", as
+     * a form field forwards it); null for anything else.
      */
     private static Instant time(JsonNode value) {
         if (value == null) {
             return null;
+        }
+        if (value.isString() && value.asString().matches("[0-9]{1,15}")) {
+            return time(NODES.numberNode(Long.parseLong(value.asString())));
         }
         if (value.isIntegralNumber()) {
             if (!value.canConvertToLong()) {
@@ -372,7 +376,7 @@ final class Walk {
             long number = value.longValue();
             return isMillis(number) ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
         }
-        return value.isString() ? Conditions.instant(value.asString()) : null;
+        return value.isString() ? Conditions.instantOf(value.asString()) : null;
     }
 
     /** A time as the context holds it, and for a number, the time it was read as. */

@@ -118,6 +118,18 @@ class ConditionsTest {
         assertThat(holds("invoice.sent_at", Operator.LT, "\"2026-11-22\"")).isFalse();
     }
 
+    /** eq and in read a day alone as gte and lte do: the start of that day in UTC is that day. */
+    @Test
+    void aDayAloneEqualsTheStartOfThatDayInUtc() {
+        assertThat(holds("invoice.sent_at", Operator.EQ, "\"2026-11-22T04:30:00Z\"")).isTrue();
+        var midnight = json("""
+            {"renew_on": "2026-07-01", "at": "2026-07-01T00:00:00Z"}""");
+        assertThat(Conditions.test(new Compare("renew_on", Operator.EQ, json("\"2026-07-01T00:00:00Z\"")),
+            midnight)).isTrue();
+        assertThat(Conditions.test(new Compare("at", Operator.IN, json("[\"2026-07-01\"]")), midnight)).isTrue();
+        assertThat(Conditions.test(new Compare("at", Operator.EQ, json("\"2026-07-02\"")), midnight)).isFalse();
+    }
+
     @Test
     void ordersOtherTextByItsCharacters() {
         assertThat(holds("invoice.status", Operator.GT, "\"apple\"")).isTrue();

@@ -262,6 +262,20 @@ class EngineStepsTest {
         assertThat(run.next()).isEqualTo(new Plan.Wait(Instant.ofEpochSecond(1795510800)));
     }
 
+    /** A day alone waits to its start in UTC, as conditions read it; a number sent as text is read as a number. */
+    @Test
+    void waitsUntilADayAloneOrAnEpochWrittenAsText() {
+        var day = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.on"}]"""), object("""
+            {"event": {"on": "2026-12-01"}}"""));
+        var text = new Run(program("""
+            [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
+            {"event": {"at": "1795510800"}}"""));
+
+        assertThat(day.next()).isEqualTo(new Plan.Wait(Instant.parse("2026-12-01T00:00:00Z")));
+        assertThat(text.next()).isEqualTo(new Plan.Wait(Instant.ofEpochSecond(1795510800)));
+    }
+
     @Test
     void waitsUntilATimeTenYearsAheadTheLongestADelayWaits() {
         Instant tenYears = NOW.plus(Definition.TEN_YEARS);
