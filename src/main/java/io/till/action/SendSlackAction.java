@@ -7,6 +7,7 @@ import io.till.egress.EgressClient.Outcome.Answered;
 import io.till.egress.EgressClient.Outcome.Refused;
 import io.till.egress.EgressClient.Outcome.Unreachable;
 import io.till.egress.RetryAfter;
+import io.till.shared.RealTime;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -25,10 +26,14 @@ class SendSlackAction implements Action {
     private final JsonMapper json;
     private final OutboundCalls calls;
 
-    SendSlackAction(EgressClient egress, JsonMapper json, OutboundCalls calls) {
+    /** The real time, which Slack's Retry-After date is counted from (not the sandbox's test clock). */
+    private final java.time.Clock realTime;
+
+    SendSlackAction(EgressClient egress, JsonMapper json, OutboundCalls calls, @RealTime java.time.Clock realTime) {
         this.egress = egress;
         this.json = json;
         this.calls = calls;
+        this.realTime = realTime;
     }
 
     @Override
@@ -85,7 +90,7 @@ class SendSlackAction implements Action {
         return switch (outcome) {
             case Answered answered when answered.status() == 429 || answered.status() >= 500 -> new ActionResult.Failed(
                 "slack_unavailable", "Slack answered " + answered.status() + slackError(answered.body()), true,
-                RetryAfter.parse(answered.headers().get("retry-after"), call.now()));
+                RetryAfter.parse(answered.headers().get("retry-after"), realTime.instant()));
             case Answered answered -> ActionResult.Failed.permanent("slack_refused", "Slack answered "
                 + answered.status() + slackError(answered.body()));
             case Refused refused -> ActionResult.Failed.permanent("destination_refused", refused.reason());

@@ -2,6 +2,7 @@ package io.till.crm;
 
 import io.till.egress.EgressClient;
 import io.till.integration.Integrations;
+import io.till.shared.RealTime;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,8 @@ class CrmClients {
     private final JsonMapper json;
     private final Clock clock;
 
-    CrmClients(Integrations integrations, EgressClient egress, JsonMapper json, Clock clock) {
+    /** @param clock the real time, which a vendor's Retry-After date is counted from (not the sandbox's test clock) */
+    CrmClients(Integrations integrations, EgressClient egress, JsonMapper json, @RealTime Clock clock) {
         this.integrations = integrations;
         this.egress = egress;
         this.json = json;

@@ -6,6 +6,7 @@ import io.till.egress.EgressClient.Outcome.Answered;
 import io.till.egress.EgressClient.Outcome.Refused;
 import io.till.egress.EgressClient.Outcome.Unreachable;
 import io.till.egress.RetryAfter;
+import io.till.shared.RealTime;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,7 +32,8 @@ public class TwilioClient {
     private final JsonMapper json;
     private final Clock clock;
 
-    TwilioClient(EgressClient egress, JsonMapper json, Clock clock) {
+    /** @param clock the real time, which Twilio's Retry-After date is counted from (not the sandbox's test clock) */
+    TwilioClient(EgressClient egress, JsonMapper json, @RealTime Clock clock) {
         this.egress = egress;
         this.json = json;
         this.clock = clock;

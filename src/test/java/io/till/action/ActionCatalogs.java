@@ -21,7 +21,8 @@ public final class ActionCatalogs {
             new CreateTaskAction(null, null, null, null), billing.retryPayment(null), billing.voidInvoice(null),
             billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
             billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null),
-            schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA), new SendSlackAction(null, null, null),
+            schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA),
+            new SendSlackAction(null, null, null, null),
             schemaOnly(io.till.webhook.SendWebhookAction.SCHEMA), schemaOnly(CrmActions.SYNC_CONTACT), schemaOnly(
                 CrmActions.ADD_TAG),
             schemaOnly(CrmActions.REMOVE_TAG), schemaOnly(CrmActions.START_AUTOMATION)))

@@ -292,6 +292,27 @@ class WebhookActionsTest {
         }
     }
 
+    /**
+     * Slack's Retry-After date is counted from the real time, as Slack wrote it: from a sandbox's clock moved days
+     * ahead, it lay in the past, and the post was tried again at once.
+     */
+    @Test
+    void aRetryAfterDateIsReadAgainstTheRealTimeWhateverTheSandboxClockSays() {
+        var store = accounts.create();
+        String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.realTime().instant()
+            .plusSeconds(120).atZone(java.time.ZoneOffset.UTC));
+        try (var slack = new Receiver(new Answer(429, "Retry-After", date))) {
+            var call = new ActionCall(store.id(), "exe_test", "step", "limited", 1, null, (ObjectNode) JSON.readTree("""
+                {"webhook_url": "%s", "text": "hi"}""".formatted(slack.url("/services/T/B/R"))), clock.instant().plus(
+                java.time.Duration.ofDays(3)));
+
+            var limited = actions.find("send_slack").orElseThrow().perform(call);
+
+            assertThat(limited).isInstanceOfSatisfying(ActionResult.Failed.class, f -> assertThat(f.retryAfter())
+                .isBetween(java.time.Duration.ofSeconds(110), java.time.Duration.ofSeconds(120)));
+        }
+    }
+
     @Test
     void sendSlackRefusesAPrivateDestination() {
         var store = accounts.create();
