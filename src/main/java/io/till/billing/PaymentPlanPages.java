@@ -94,11 +94,15 @@ class PaymentPlanPages {
      * the same sequence number; those not billed yet (or whose invoice was voided, to be billed again) fall due one
      * interval apart from the next bill date.
      */
-    private static List<Installment> installments(PaymentPlan plan, long firstPaid,
-        List<RecordViews.InvoiceRow> billed) {
+    static List<Installment> installments(PaymentPlan plan, long firstPaid, List<RecordViews.InvoiceRow> billed) {
         Map<Integer, RecordViews.InvoiceRow> bySequence = billed.stream()
             .filter(invoice -> !invoice.status().equals("void"))
             .collect(Collectors.toMap(RecordViews.InvoiceRow::sequence, Function.identity()));
+        // Voided and not billed since: owed again, billed on the next bill date, whatever the count of paid ones says.
+        var voided = billed.stream()
+            .filter(invoice -> invoice.status().equals("void") && !bySequence.containsKey(invoice.sequence()))
+            .map(RecordViews.InvoiceRow::sequence)
+            .collect(Collectors.toSet());
         String amount = Amounts.format(plan.installmentAmount(), plan.currency());
         var rows = new ArrayList<Installment>();
         rows.add(new Installment(1, Amounts.format(firstPaid, plan.currency()), "paid", plan.createdAt(), null));
@@ -108,7 +112,7 @@ class PaymentPlanPages {
             if (invoice != null) {
                 rows.add(new Installment(number, amount, invoice.status(),
                     invoice.paidAt() != null ? invoice.paidAt() : invoice.dueAt(), invoice.id()));
-            } else if (number <= plan.installmentsPaid()) {
+            } else if (number <= plan.installmentsPaid() && !voided.contains(number)) {
                 rows.add(new Installment(number, amount, "paid", null, null));
             } else {
                 rows.add(new Installment(number, amount, plan.isActive() ? "upcoming" : "not billed", due, null));
