@@ -64,6 +64,12 @@
   }
   // In a frame the page is as tall as its content (never the frame's height, which the parent sets from ours).
   document.documentElement.classList.add('framed');
+  // An emailed sign-in link opens in a tab of its own, never in this frame: the buyer is told where to look. (A seller
+  // who wants the frame itself signed in opens a portal session, POST /api/v1/portal_sessions, in it.)
+  var signIn = document.getElementById('framed-sign-in');
+  if (signIn) {
+    signIn.hidden = false;
+  }
   // Embedded in the seller's site: tell the parent page our height, so that its snippet sizes the frame to fit.
   var lastHeight = 0;
   function postHeight() {

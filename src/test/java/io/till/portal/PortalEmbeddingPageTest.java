@@ -75,6 +75,9 @@ class PortalEmbeddingPageTest {
         assertThat(portalFrame(page).locator("h1").textContent()).isEqualTo("Manage your billing");
         assertThat(portalFrame(page).locator("#framed-notice").isHidden()).as("cookies work on the same site")
             .isTrue();
+        assertThat(portalFrame(page).locator("#framed-sign-in").textContent())
+            .isEqualTo("The link we email opens your account in a new tab.");
+        assertThat(portalFrame(page).locator("#framed-sign-in").isVisible()).isTrue();
         Chromium.screenshot(page, "portal-embedded-1280");
 
         // Made tall by a long page, the frame shrinks again for a short one: the portal tells its content's height,
