@@ -150,4 +150,27 @@
       }
     }
   }, true);
+
+  // Edits live in the page until "Save as a new draft": leaving before it (a tab of the header, Activate, a link)
+  // would drop them without a word. An edit sent to redraw the builder marks the page changed, and leaving it then
+  // asks first (the browser's own question); the save itself does not ask.
+  var changed = false;
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var source = event.target;
+    if (source.closest && source.closest('#builder-form, #builder-json-form')) {
+      changed = true;
+    }
+  });
+  document.addEventListener('submit', function (event) {
+    var button = event.submitter;
+    if (button && button.name === 'op' && button.value === 'save') {
+      changed = false;
+    }
+  }, true);
+  window.addEventListener('beforeunload', function (event) {
+    if (changed) {
+      event.preventDefault();
+      event.returnValue = '';
+    }
+  });
 })();

@@ -120,6 +120,37 @@ class BuilderCancelOnPagesTest {
         Chromium.screenshot(phone, "builder-cancel-on-390");
     }
 
+    /**
+     * Edits live in the builder until they are saved: leaving for another tab first asks (the browser's own question),
+     * and staying keeps every edit. Without it, a click on a tab of the header dropped them without a word.
+     */
+    @Test
+    void leavingTheBuilderWithEditsNotSavedAsksFirst() {
+        var store = accounts.create();
+        String id = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Dunning", "trigger": {"type": "event", "event": "payment.failed"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "late"}}]}""")
+            .json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
+        page.waitForLoadState();
+        page.locator("#f-limit-runs").fill("1");
+        page.locator("#f-limit-per").fill("90 days");
+        assertThat(page.locator("#builder-json")).containsText("\"per\" : \"P90D\"");
+        var asked = new java.util.ArrayList<String>();
+        page.onDialog(dialog -> {
+            asked.add(dialog.type());
+            dialog.dismiss();
+        });
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Steps").setExact(true)).click();
+
+        page.waitForCondition(() -> !asked.isEmpty());
+        assertThat(asked).containsExactly("beforeunload");
+        assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/builder$"));
+        assertThat(page.locator("#f-limit-per")).hasValue("90 days");
+    }
+
     @Test
     void aSellerAddsAWaitForThePaidInvoiceOfTheRunAndSeesItOnTheFlow() {
         var store = accounts.create();
