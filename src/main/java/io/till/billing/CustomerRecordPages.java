@@ -145,7 +145,7 @@ class CustomerRecordPages {
             .orElse(theirSubscriptions.stream().map(Subscription::currency).findFirst().orElse("usd")));
         // The largest grant Credits accepts, for the browser to refuse a larger one before asking to confirm it.
         model.addAttribute("creditMax", io.till.shared.Amounts.MAX);
-        model.addAttribute("formKey", RecordForms.newKey());
+        RecordForms.formKey(model);
         model.addAttribute("subscriptions", subs);
         model.addAttribute("payingCards", payingCards(accountId, customer));
         model.addAttribute("allSubscriptions", allSubscriptions);

@@ -123,7 +123,7 @@ class InvoicePages {
             .toList());
         model.addAttribute("open", invoice.status().equals("issued"));
         model.addAttribute("paid", invoice.status().equals("paid"));
-        model.addAttribute("formKey", RecordForms.newKey());
+        RecordForms.formKey(model);
         return "billing/invoice";
     }
 

@@ -98,7 +98,7 @@ class OrderPages {
         model.addAttribute("address", order.billingAddress() == null ? null : order.billingAddress().lines());
         model.addAttribute("payments", paymentRows);
         model.addAttribute("refunds", refundRows);
-        model.addAttribute("formKey", RecordForms.newKey());
+        RecordForms.formKey(model);
         return "billing/order";
     }
 

@@ -85,7 +85,7 @@ class PaymentPlanPages {
         model.addAttribute("canChangeCard", plan.status().equals("active") || plan.status().equals("unpaid"));
         model.addAttribute("canMoveNextBill", plan.nextBillAt() != null && plan.isActive());
         model.addAttribute("owing", views.owing(accountId, null, id));
-        model.addAttribute("formKey", RecordForms.newKey());
+        RecordForms.formKey(model);
         return "billing/payment_plan";
     }
 

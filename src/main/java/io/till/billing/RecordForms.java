@@ -43,6 +43,16 @@ class RecordForms {
     }
 
     /**
+     * The key of the forms of a page being rendered: the one a form was sent with, when its processor did not answer
+     * (sent again, it finishes what it began), else a fresh one.
+     */
+    static void formKey(org.springframework.ui.Model model) {
+        if (!(model.getAttribute("formKey") instanceof String kept) || kept.isBlank()) {
+            model.addAttribute("formKey", newKey());
+        }
+    }
+
+    /**
      * Runs {@code action} once for {@code formKey} and goes back to {@code page} with its message, or with the reason
      * it was refused.
      */
@@ -73,12 +83,21 @@ class RecordForms {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 throw e;
             }
-            redirect.addFlashAttribute("refused", e.getMessage());
+            // No answer from the processor: the money may have moved. The page keeps this form's key, so that sending
+            // the form again finishes this very refund or charge (RequestEffects) rather than making another.
+            boolean inDoubt = e.code() == ErrorCode.GATEWAY_UNAVAILABLE;
+            redirect.addFlashAttribute("refused", inDoubt
+                ? e.getMessage() + " It may have gone through: Till asks the processor and records the outcome within "
+                    + "minutes. Sending this form again finishes it, never twice."
+                : e.getMessage());
             redirect.addFlashAttribute("typed", typed);
             // A decline is kept as a failed attempt: something did happen, only not the payment.
             redirect.addFlashAttribute("refusedTitle", e.code() == ErrorCode.CARD_DECLINED
                 ? "The charge failed."
-                : "Nothing changed.");
+                : inDoubt ? "The payment processor did not answer." : "Nothing changed.");
+            if (inDoubt) {
+                redirect.addFlashAttribute("formKey", formKey);
+            }
             return "redirect:" + page + refusedAt;
         }
         return "redirect:" + page;

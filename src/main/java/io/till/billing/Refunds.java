@@ -120,6 +120,25 @@ class Refunds {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + payment.status() + " payment cannot be "
                     + "refunded.");
             }
+            // A refund of this payment whose processor never answered may have given the money back already: another
+            // now (staff pressing Refund again, a client retrying with a new key) could give it back twice. It is
+            // finished by its own request sent again, or settled by the billing clock within minutes.
+            var waiting = db.sql("""
+                SELECT id, amount FROM refunds
+                 WHERE account_id = :accountId AND payment_id = :paymentId AND status = 'pending'
+                 ORDER BY id
+                 LIMIT 1
+                """)
+                .param("accountId", accountId)
+                .param("paymentId", paymentId)
+                .query((rs, row) -> rs.getString("id") + " of " + Amounts.format(rs.getLong("amount"), payment
+                    .currency()))
+                .optional();
+            if (waiting.isPresent()) {
+                throw new TillException(ErrorCode.INVALID_STATE, "A refund of this payment is waiting for the payment "
+                    + "processor's answer (" + waiting.get() + "): it may have gone back already. Till records its "
+                    + "outcome within " + SETTLEMENT_DELAY.toMinutes() + " minutes; refund more once it is settled.");
+            }
             var share = shares.of(accountId, paymentId, true);
             long noted = share.noted();
             long remaining = Math.min(payment.remaining(), share.left());

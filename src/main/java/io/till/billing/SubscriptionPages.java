@@ -73,7 +73,7 @@ class SubscriptionPages {
             model.addAttribute("can" + camel(change), subscription.allows(change));
         }
         model.addAttribute("owing", views.owing(accountId, id, null));
-        model.addAttribute("formKey", RecordForms.newKey());
+        RecordForms.formKey(model);
         return "billing/subscription";
     }
 

@@ -248,6 +248,33 @@ class RefundsTest {
             + (amount == null ? "" : ", \"amount\": " + amount) + "}");
     }
 
+    /**
+     * While a refund whose answer was lost waits, another refund of the payment (a new key: staff pressing Refund
+     * again on a fresh page, a client that gave up on the first) is refused, naming the one that waits: the first may
+     * have given the money back already, and the second would give it twice. The first's own request finishes it.
+     */
+    @Test
+    void anotherRefundWaitsForOneWhoseAnswerWasLost() {
+        var shop = shops.open();
+        String payment = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com").get("payment_id").asString();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"payment_id\": \"" + payment + "\", \"amount\": 1000}";
+        faults.afterNextRefund(shop.accountId(), new TillException(ErrorCode.GATEWAY_UNAVAILABLE,
+            "The payment gateway did not answer."));
+        var lost = api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", key);
+
+        var again = api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", UUID.randomUUID().toString());
+        var finished = api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", key);
+        var more = api.post("/api/v1/refunds", shop.apiKey(), body, "Idempotency-Key", UUID.randomUUID().toString());
+
+        assertThat(lost.status()).isEqualTo(502);
+        assertThat(again.status()).as(again.text()).isEqualTo(409);
+        assertThat(again.json().get("detail").asString()).contains("waiting for the payment processor's answer");
+        assertThat(finished.status()).as(finished.text()).isEqualTo(201);
+        assertThat(more.status()).as("once settled, more may be refunded").isEqualTo(201);
+        assertThat(sandboxRefunds(shop.accountId())).isEqualTo(2000);
+    }
+
     @Test
     void aRefundWhoseAnswerWasLostIsFinishedOnceWhenRetried() {
         var shop = shops.open();
