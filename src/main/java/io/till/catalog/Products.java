@@ -40,7 +40,7 @@ public class Products {
         if (input.subscriptionGroupId() != null && !groupExists(accountId, input.subscriptionGroupId())) {
             errors.add("subscription_group_id", "not_found", "no subscription group with this id");
         } else if (input.subscriptionGroupId() != null && input.options() != null && input.options().stream()
-            .noneMatch(option -> "subscription".equals(option.kind()))) {
+            .noneMatch(option -> option != null && "subscription".equalsIgnoreCase(option.kind()))) {
             // As a change refuses it (joinGroup): a group gathers subscriptions.
             errors.add("subscription_group_id", "not_a_subscription", "gathers subscription products, and this "
                 + "product sells no subscription");

@@ -217,6 +217,9 @@ class Settlements {
      */
     Payment recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         PaymentGateway.ChargeResult.Declined declined) {
+        // The customer before the order, as recordPaid and a card's removal take them: the card the purchase saved
+        // leaves the wallet below, under the customer's lock.
+        cards.holdDefault(accountId, pending.customerId());
         Order.Status was = orders.settle(accountId, pending.id(), Order.Status.FAILED);
         if (was != Order.Status.PENDING) {
             // Failed already: by the clock or a retry from the gateway's word (the decline recorded then), or, before

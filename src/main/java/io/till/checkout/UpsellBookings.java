@@ -147,8 +147,10 @@ class UpsellBookings {
      * caller's transaction).
      */
     void complete(String accountId, Order order, Checkout checkout) {
+        // The offers before the order, the order an accept's booking and a decline take them in: the grace timer
+        // taking the order first deadlocked with an accept booked at that moment.
+        offers.expireUnanswered(accountId, order.id());
         if (orders.completeFlow(accountId, order.id())) {
-            offers.expireUnanswered(accountId, order.id());
             var data = new LinkedHashMap<String, Object>();
             data.put("checkout", checkout);
             data.put("order", orders.get(accountId, order.id()));

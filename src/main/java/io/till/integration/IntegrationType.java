@@ -168,7 +168,8 @@ public enum IntegrationType {
                 if (starttls != null && !starttls.isNull() && !starttls.isBoolean()) {
                     errors.add("config.starttls", "invalid_type", "must be true or false");
                 }
-                if (!hasText(config, "from_email") || !EMAIL.matcher(config.get("from_email").asString()).matches()) {
+                if (!hasText(config, "from_email") || config.get("from_email").asString().length() > 254
+                    || !EMAIL.matcher(config.get("from_email").asString()).matches()) {
                     errors.add("config.from_email", hasText(config, "from_email") ? "invalid_email" : "required",
                         "must be the email address messages are sent from");
                 }

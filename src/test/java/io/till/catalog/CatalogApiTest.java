@@ -113,6 +113,25 @@ class CatalogApiTest {
         assertThat(api.get("/api/v1/products", store.apiKey()).json().get("data")).hasSize(1);
     }
 
+    /** An option missing from the list is named as such, and a kind in capitals is the kind it names. */
+    @Test
+    void aGroupedProductWithAMissingOptionIsRefusedByNameAndAKindInCapitalsCounts() {
+        var store = accounts.create();
+        String group = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}").json()
+            .get("id").asString();
+
+        var missing = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Pass", "subscription_group_id": "%s", "options": [null]}""".formatted(group));
+        var capitals = api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Club", "subscription_group_id": "%s", "options": [
+              {"name": "Monthly", "kind": "SUBSCRIPTION", "amount": 900, "currency": "usd", "interval": "month"}]}"""
+            .formatted(group));
+
+        assertThat(missing.status()).as(missing.text()).isEqualTo(400);
+        assertThat(missing.json().get("errors").findValuesAsString("field")).contains("options[0]");
+        assertThat(capitals.status()).as(capitals.text()).isEqualTo(201);
+    }
+
     @Test
     void listsEveryBadOptionField() {
         var store = accounts.create();

@@ -34,6 +34,24 @@ class PurchaseScenarioTest {
     record Store(String apiKey, String accountId, String checkoutId, String oneTime, String monthly, String plan,
         String trial, String addon, String upsellCheckoutId) {}
 
+    /**
+     * An email past any address's length is refused as one, at once: read by the address pattern first, a megabyte
+     * of dots took the pattern minutes (its time grows with the text's square), holding one of the request slots.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anEmailPastAnyAddressesLengthIsRefusedAtOnce() {
+        var store = store("SAVE20");
+
+        var response = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada", "email": "a@%s "}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(".".repeat(400_000), store.monthly()));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("customer.email");
+        assertThat(ledger.charges(store.accountId())).isZero();
+    }
+
     @Test
     void recordsAPurchaseWithAddonPromoCodeAndSubscriptionAndItsEventsInOrder() {
         var store = store("SAVE20");
