@@ -63,9 +63,11 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
      *     do when {@link #owner()} is false (SecurityConfiguration refuses it anyway)
      * @param zone the store's time zone as labels name it ("UTC", "America/New York"): the days of the reports and
      *     of the date filters are its days
+     * @param back where a form of the frame (the test clock's Advance) comes back to: this page's own address, or,
+     *     for a page drawn as the answer to a form (a refused one, whose address takes only that form), its section
      */
     record Frame(String accountName, String mode, boolean sandbox, String clock, String staffEmail, String section,
-        List<Section> sections, String role, String zone) {
+        List<Section> sections, String role, String zone, String back) {
 
         public boolean at(String key) {
             return key.equals(section);
@@ -121,7 +123,15 @@ class AdminFrame implements HandlerInterceptor, WebMvcConfigurer {
             authentication.getAuthorities().stream().anyMatch(a -> "ROLE_OWNER".equals(a.getAuthority()))
                 ? "owner"
                 : "staff",
-            StoreTime.label(zone));
+            StoreTime.label(zone), back(request, section));
+    }
+
+    private static String back(HttpServletRequest request, String section) {
+        if ("GET".equals(request.getMethod())) {
+            String query = request.getQueryString();
+            return request.getServletPath() + (query == null ? "" : "?" + query);
+        }
+        return SECTIONS.stream().filter(s -> s.key().equals(section)).map(Section::href).findFirst().orElse("/admin");
     }
 
     @ExceptionHandler(TillException.class)

@@ -123,6 +123,9 @@ class InvoicePages {
             .toList());
         model.addAttribute("open", invoice.status().equals("issued"));
         model.addAttribute("paid", invoice.status().equals("paid"));
+        // A paused subscription's invoice waits for it to resume: charging it is refused, so it is not offered.
+        model.addAttribute("pausedSubscription", invoice.status().equals("issued") && charges.paused(accountId,
+            invoice));
         RecordForms.formKey(model);
         return "billing/invoice";
     }

@@ -83,7 +83,9 @@ class PaymentPlanPages {
         model.addAttribute("canCancel", plan.canBecome("canceled"));
         model.addAttribute("canReactivate", plan.canBecome("active"));
         model.addAttribute("canChangeCard", plan.status().equals("active") || plan.status().equals("unpaid"));
-        model.addAttribute("canMoveNextBill", plan.nextBillAt() != null && plan.isActive());
+        // An unpaid plan keeps its next bill date too (its next installment falls due then), and staff may move it.
+        model.addAttribute("canMoveNextBill", plan.nextBillAt() != null && List.of("active", "unpaid").contains(plan
+            .status()));
         model.addAttribute("owing", views.owing(accountId, null, id));
         RecordForms.formKey(model);
         return "billing/payment_plan";

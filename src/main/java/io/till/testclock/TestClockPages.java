@@ -47,8 +47,8 @@ class TestClockPages {
      */
     @PostMapping("/admin/test-clock/advance")
     String advance(Caller.Staff staff, @RequestParam(defaultValue = "") String by,
-        @RequestParam(defaultValue = "") String to, @RequestHeader(name = "Referer", required = false) String referer,
-        RedirectAttributes redirect) {
+        @RequestParam(defaultValue = "") String to, @RequestParam(defaultValue = "") String back,
+        @RequestHeader(name = "Referer", required = false) String referer, RedirectAttributes redirect) {
         ZoneId zone = brandings.zone(staff.accountId());
         try {
             var advanced = to.isBlank()
@@ -64,7 +64,9 @@ class TestClockPages {
         } catch (TillException e) {
             redirect.addFlashAttribute("flashError", "The test clock did not move: " + reason(staff, zone, e));
         }
-        return "redirect:" + DashboardReturn.to(referer);
+        // Back to the page the banner was on (a page drawn for a refused form names its section instead: its own
+        // address takes only that form's POST).
+        return "redirect:" + DashboardReturn.to(back.isBlank() ? referer : back);
     }
 
     /** The most event types the flash names; the rest are counted. */

@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
@@ -107,6 +108,30 @@ class TestClockPagesTest {
             .setName("Advance clock")).click();
         assertThat(phone.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
             .isVisible();
+    }
+
+    /**
+     * A page drawn as the answer to a refused form has an address that takes only that form: advancing the clock from
+     * its banner comes back to its section, not to a "method not allowed" page that swallowed what the advance said.
+     */
+    @Test
+    void advancingFromAPageDrawnForARefusedFormComesBackToItsSection() {
+        var shop = shops.open();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/catalog");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add group")).click();
+        assertThat(page.locator("#group-error")).containsText("A group needs a name");
+        assertThat(page).hasURL(api.uri("/admin/catalog/groups").toString());
+
+        var banner = page.locator(".sandbox-banner");
+        banner.getByLabel("Advance by").selectOption("PT1H");
+        banner.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Advance")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+            .setName("Advance clock")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("advanced")))
+            .isVisible();
+        assertThat(page).hasURL(api.uri("/admin/catalog").toString());
     }
 
     @Test
