@@ -166,7 +166,7 @@ public class BillingJobs {
     }
 
     /** Whether a job of this kind for this subject is due by {@code now} and not done yet. */
-    boolean isDue(String accountId, Kind kind, String subjectId, Instant now) {
+    public boolean isDue(String accountId, Kind kind, String subjectId, Instant now) {
         return db.sql("""
             SELECT EXISTS (SELECT 1 FROM billing_jobs
                             WHERE account_id = :accountId AND kind = :kind AND subject_id = :subjectId

@@ -98,7 +98,7 @@ class Upsells {
         Optional<String> earlierKey = movements.reachedBefore().filter(key -> key.startsWith("order:" + orderId
             + ":upsell:" + upsellId + ":"));
         Checkout.Upsell upsell = upsellOf(accountId, checkout, upsellId);
-        Offer offer = offers.status(accountId, orderId, upsellId);
+        Offer offer = closedIfPast(accountId, orderId, upsellId, earlierKey.isEmpty());
         if (earlierKey.isPresent() && offer == Offer.ACCEPTED) {
             return order;
         }
@@ -229,7 +229,7 @@ class Upsells {
         Order order = paid(accountId, orderId);
         Checkout checkout = checkoutOf(accountId, order);
         upsellOf(accountId, checkout, upsellId);
-        offers.status(accountId, orderId, upsellId).requireOpen();
+        closedIfPast(accountId, orderId, upsellId, true).requireOpen();
         return transaction.execute(status -> {
             UpsellOffers.Locked offer = offers.lock(accountId, orderId, upsellId);
             Offer locked = offer.offer();
@@ -246,6 +246,22 @@ class Upsells {
             }
             return orders.get(accountId, orderId);
         });
+    }
+
+    /**
+     * The offer's answer as it stands, once its window is over: a window past its end whose timer the billing clock has
+     * not run yet (a backlog of due work, a node restarting) is closed here first, so that an accept after it is
+     * refused as one after the timer would be. {@code asNew}: false for an earlier attempt of the same accept, which
+     * was made while the offer stood and is finished whatever came since.
+     */
+    private Offer closedIfPast(String accountId, String orderId, String upsellId, boolean asNew) {
+        Offer offer = offers.status(accountId, orderId, upsellId);
+        if (asNew && offer == Offer.OFFERED
+            && jobs.isDue(accountId, BillingJobs.Kind.CHECKOUT_FLOW_GRACE, orderId, Timestamps.now(clock))) {
+            graceOver(accountId, orderId);
+            return offers.status(accountId, orderId, upsellId);
+        }
+        return offer;
     }
 
     void graceOver(String accountId, String orderId) {

@@ -23,6 +23,8 @@ class UpsellFlowTest {
     @Autowired
     Api api;
     @Autowired
+    io.till.testing.MutableClock clock;
+    @Autowired
     Shops shops;
     @Autowired
     SandboxLedger ledger;
@@ -285,6 +287,24 @@ class UpsellFlowTest {
         var unchanged = api.get("/api/v1/orders/" + order.get("id").asString(), flow.shop().apiKey()).json();
         assertThat(unchanged.get("total").asLong()).isEqualTo(4900);
         assertThat(unchanged.get("items")).hasSize(1);
+    }
+
+    /**
+     * An offer's two hours end when they end, whether or not the billing clock has run the timer yet (a backlog of due
+     * work, a node restarting): an accept after them is refused as expired, and nothing is charged. It once went
+     * through until the timer ran, minutes or more later.
+     */
+    @Test
+    void anAcceptAfterTheOffersWindowIsRefusedEvenBeforeTheTimerRuns() {
+        var flow = flow();
+        var order = buy(flow);
+        clock.advance(java.time.Duration.ofHours(2).plusMinutes(20));
+
+        var accepted = api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(), null);
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(409);
+        assertThat(accepted.json().get("detail").asString()).contains("expired when the checkout flow completed");
+        assertThat(ledger.charges(flow.shop().accountId())).isEqualTo(1);
     }
 
     @Test
