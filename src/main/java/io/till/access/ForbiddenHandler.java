@@ -13,7 +13,8 @@ import org.springframework.security.web.csrf.CsrfException;
 
 /**
  * Shows a signed-in staff member's refused request (a role rule, an expired CSRF token) as the dashboard's 403 page,
- * {@link ForbiddenPage}. Anyone not signed in gets the container's answer, as before.
+ * {@link ForbiddenPage}. A form sent from a page whose session is gone goes to the sign-in page, which says so; anyone
+ * else not signed in gets the container's answer, as before.
  */
 final class ForbiddenHandler implements AccessDeniedHandler {
 
@@ -27,6 +28,19 @@ final class ForbiddenHandler implements AccessDeniedHandler {
         throws IOException, ServletException {
         var authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || !(authentication.getPrincipal() instanceof StaffSignIn.StaffDetails)) {
+            if (e instanceof CsrfException) {
+                // A form sent from a page whose session is gone (Till restarted, or it ended meanwhile): its token
+                // went with it. The sign-in page, saying the session ended when one came with it, not a bare 403.
+                boolean ended = request.getRequestedSessionId() != null;
+                if (request.getHeader("HX-Request") != null) {
+                    SecurityConfiguration.toSignIn(response, ended);
+                } else {
+                    response.sendRedirect(SecurityConfiguration.LOGIN_PAGE + (ended
+                        ? "?ended=" + StaffSessions.Ending.EXPIRED.parameter()
+                        : ""));
+                }
+                return;
+            }
             plain.handle(request, response, e);
             return;
         }

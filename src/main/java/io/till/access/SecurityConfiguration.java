@@ -37,7 +37,7 @@ import org.springframework.web.filter.RelativeRedirectFilter;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    private static final String LOGIN_PAGE = "/admin/login";
+    static final String LOGIN_PAGE = "/admin/login";
     /** Invitation links (InvitePages), opened by someone not signed in yet. */
     private static final String INVITES = "/admin/invites/**";
 
@@ -111,12 +111,26 @@ class SecurityConfiguration {
      */
     private static AuthenticationEntryPoint endedOr(AuthenticationEntryPoint toLoginPage) {
         return (request, response, e) -> {
-            if (request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid()) {
+            boolean ended = request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
+            if (request.getHeader("HX-Request") != null) {
+                // An htmx request (a search as staff type, the builder's redraw) would follow a redirect and swap the
+                // sign-in page into the fragment: the whole page goes there instead.
+                toSignIn(response, ended);
+                return;
+            }
+            if (ended) {
                 response.sendRedirect(LOGIN_PAGE + "?ended=" + StaffSessions.Ending.EXPIRED.parameter());
                 return;
             }
             toLoginPage.commence(request, response, e);
         };
+    }
+
+    /** The whole page to the sign-in page, saying the session ended when it did; for htmx, by HX-Redirect. */
+    static void toSignIn(jakarta.servlet.http.HttpServletResponse response, boolean ended) throws java.io.IOException {
+        String target = ended ? LOGIN_PAGE + "?ended=" + StaffSessions.Ending.EXPIRED.parameter() : LOGIN_PAGE;
+        response.setHeader("HX-Redirect", target);
+        response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_NO_CONTENT);
     }
 
     /**

@@ -53,6 +53,26 @@ class StaffSessionsTest {
         assertThat(afterwards.header("Location")).isEqualTo("/admin/login");
     }
 
+    /**
+     * A page left open while its session went away (Till restarted, or it ended meanwhile): an htmx request (a search
+     * as staff type) sends the whole page to the sign-in page instead of swapping it into the fragment, and a form
+     * posted from it goes there too, told the session ended, rather than to a bare 403.
+     */
+    @Test
+    void aPageWhoseSessionIsGoneGoesToTheSignInPageWhateverItSends() {
+        var browser = RawBrowser.fromAnotherAddress(port);
+        String gone = "till_session=0123456789ABCDEF0123456789ABCDEF";
+
+        var search = browser.get("/admin/customers/search?q=ada", "Cookie", gone, "HX-Request", "true");
+        var posted = RawBrowser.fromAnotherAddress(port).postForm("/admin/catalog/groups", form("name", "Members",
+            "_csrf", "stale"), "Cookie", gone, "Content-Type", "application/x-www-form-urlencoded");
+
+        assertThat(search.status()).isEqualTo(204);
+        assertThat(search.header("HX-Redirect")).isEqualTo("/admin/login?ended=expired");
+        assertThat(posted.status()).isEqualTo(302);
+        assertThat(posted.header("Location")).isEqualTo("/admin/login?ended=expired");
+    }
+
     @Test
     void aSessionInUseOutlivesTheIdleTimeout() {
         var browser = signedIn(StaffBrowser.of(db, passwords, accounts.create().id()));
