@@ -163,16 +163,12 @@ class StartRules {
             }
             if (program.definition().concurrency() != null) {
                 String record = program.definition().concurrencyRecord();
-                String id = record == null || start.trigger() == null
-                    ? ""
-                    : start.trigger().path("data").path(record).path("id").asString("");
+                String id = recordId(start, record);
                 var holders = open.computeIfAbsent(concurrencyKey(key, id), k -> new ArrayList<>());
                 if (holders.stream().anyMatch(holder -> !endedBefore(holder, start, cancels, endedBy))) {
                     concurrent.increment();
-                    refused.add(new Refused(start, "Another of its runs for the same " + (record == null
-                        ? "customer"
-                        : record.replace('_', ' ') + (id.isEmpty() ? "" : " (" + id + ")")) + " had not ended: it "
-                        + "runs one at a time."));
+                    refused.add(new Refused(start, "Another of its runs for the same " + sameWhat(record, id)
+                        + " had not ended: it runs one at a time."));
                     continue;
                 }
                 holders.add(new Holder.Started(start));
@@ -206,9 +202,7 @@ class StartRules {
             return Optional.empty();
         }
         String record = program.definition().concurrencyRecord();
-        String id = record == null || run.trigger() == null
-            ? ""
-            : run.trigger().path("data").path(record).path("id").asString("");
+        String id = recordId(run, record);
         return db.sql("""
             SELECT id FROM executions
              WHERE account_id = :accountId AND automation_id = :automationId AND customer_id = :customerId
@@ -225,10 +219,20 @@ class StartRules {
             .param("recordId", id)
             .query(String.class)
             .optional()
-            .map(other -> "Another of its runs for the same " + (record == null
-                ? "customer"
-                : record.replace('_', ' ') + (id.isEmpty() ? "" : " (" + id + ")")) + " has not ended (" + other
+            .map(other -> "Another of its runs for the same " + sameWhat(record, id) + " has not ended (" + other
                 + "): it runs one at a time.");
+    }
+
+    /** The id of the record a run is about, as one at a time per that record reads it; empty when none. */
+    private static String recordId(ExecutionQueue.NewExecution run, String record) {
+        return record == null || run.trigger() == null
+            ? ""
+            : run.trigger().path("data").path(record).path("id").asString("");
+    }
+
+    /** What one at a time is counted per, in words: "customer", "invoice (inv_1)". */
+    private static String sameWhat(String record, String id) {
+        return record == null ? "customer" : record.replace('_', ' ') + (id.isEmpty() ? "" : " (" + id + ")");
     }
 
     private static boolean ruled(Program program) {

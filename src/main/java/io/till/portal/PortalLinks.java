@@ -62,20 +62,7 @@ class PortalLinks {
 
     /** Whether the link would still sign in, without using it (the confirm page a mail scanner may fetch). */
     boolean isUsable(Kind kind, String accountId, String token) {
-        if (!PortalTokens.isWellFormed(token)) {
-            return false;
-        }
-        return db.sql("""
-            SELECT count(*) FROM portal_links
-             WHERE token_hash = :hash AND account_id = :accountId AND kind = :kind
-               AND used_at IS NULL AND expires_at > :now
-            """)
-            .param("hash", PortalTokens.hash(token))
-            .param("accountId", accountId)
-            .param("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
-            .param("now", Timestamps.of(Timestamps.now(clock)))
-            .query(Long.class)
-            .single() > 0;
+        return customerOf(kind, accountId, token).isPresent();
     }
 
     /**
