@@ -196,6 +196,7 @@ public class SubscriptionActions {
      */
     @Transactional
     Subscription changeCard(String accountId, String id, String cardId) {
+        cards.holdWallet(accountId, subscriptions.get(accountId, id).customerId());
         Subscription subscription = lock(accountId, id);
         subscription.require(Subscription.Change.CHANGE_CARD);
         Instant now = Timestamps.now(clock);
@@ -235,7 +236,7 @@ public class SubscriptionActions {
      */
     @Transactional
     PaymentPlan changePlanCard(String accountId, String id, String cardId) {
-        paymentPlans.get(accountId, id);
+        cards.holdWallet(accountId, paymentPlans.get(accountId, id).customerId());
         PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
         if (!List.of("active", "unpaid").contains(plan.status())) {
             // Paid off or ended meanwhile (its last installment paid while a page was open): nothing left to pay.

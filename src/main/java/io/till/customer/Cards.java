@@ -304,6 +304,16 @@ public class Cards {
     }
 
     /**
+     * Holds the customer's saved cards until the transaction ends, as a removal, a new default or a new card does: a
+     * card then chosen to pay something is read after any removal of it under way, never before it commits (when the
+     * removal has already moved what the card paid). Taken before the subscription or plan it is for, customer first,
+     * as a purchase and a removal take them.
+     */
+    public void holdWallet(String accountId, String customerId) {
+        customers.lockForUpdate(accountId, customerId);
+    }
+
+    /**
      * Removes a card from the customer's wallet; it stays on record for the payments made with it. If it was the
      * default, the most recently saved remaining card takes its place; what it paid is paid with the default from now
      * on ({@link CardEvents.Removed}).
