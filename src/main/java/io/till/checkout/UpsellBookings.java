@@ -8,6 +8,7 @@ import io.till.billing.Payments;
 import io.till.billing.Subscriptions;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
+import io.till.catalog.Products;
 import io.till.checkout.UpsellOffers.Offer;
 import io.till.customer.Cards;
 import io.till.customer.Customer;
@@ -15,7 +16,9 @@ import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
 import io.till.payment.PaymentGateway;
+import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
+import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,9 +43,10 @@ class UpsellBookings {
     private final Events events;
     private final Clock clock;
     private final UpsellOffers offers;
+    private final Products products;
 
     UpsellBookings(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Customers customers, Cards cards, Events events, Clock clock, UpsellOffers offers) {
+        Customers customers, Cards cards, Events events, Clock clock, UpsellOffers offers, Products products) {
         this.orders = orders;
         this.payments = payments;
         this.subscriptions = subscriptions;
@@ -52,6 +56,7 @@ class UpsellBookings {
         this.events = events;
         this.clock = clock;
         this.offers = offers;
+        this.products = products;
     }
 
     /**
@@ -73,6 +78,9 @@ class UpsellBookings {
         // gateway) before a decline came: the retry of that accept books what the gateway took.
         if (locked != Offer.OFFERED && charged == null) {
             locked.requireOpen();
+        }
+        if (charged == null && option.startsWithTrial() && product.oneTrialPerCustomer()) {
+            requireTrialStillTheirs(accountId, order.customerId(), product, option);
         }
         Instant now = Timestamps.now(clock);
         boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION
@@ -128,6 +136,21 @@ class UpsellBookings {
         }
         completeIfAnswered(accountId, updated, checkout);
         return orders.get(accountId, orderId);
+    }
+
+    /**
+     * The free trial an accept was to start without charging, decided again under the customer's lock, as a purchase
+     * decides it: another accept or purchase of theirs may have taken the product's one trial per customer since it
+     * was first decided. Nothing was charged, and the offer stays open, at the full price from now on.
+     */
+    private void requireTrialStillTheirs(String accountId, String customerId, Product product, ProductOption option) {
+        customers.lockForPurchase(accountId, customerId);
+        if (!products.startsWithTrial(accountId, product, option, customerId)
+            || orders.trialUnderWay(accountId, customerId, product.id())) {
+            throw new TillException(ErrorCode.INVALID_STATE, product.name() + " gives one free trial per customer, "
+                + "and another purchase of this customer has just taken it. Nothing was charged; accept the offer "
+                + "again to buy it at the full price.");
+        }
     }
 
     /** Books a declined charge of an accept (inside the caller's transaction) and lets the offer go. */
