@@ -258,6 +258,19 @@ public class PromoCodes {
             .update();
     }
 
+    /**
+     * Holds the code's row until the transaction ends, as counting a use does: taken before the customer by whatever
+     * then gives a use back or counts it again, as a purchase takes the code before the customer, so that the two
+     * never wait for each other in a circle.
+     */
+    public void hold(String accountId, PromoCode promo) {
+        db.sql("SELECT id FROM promo_codes WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
+            .param("accountId", accountId)
+            .param("id", promo.id())
+            .query(String.class)
+            .optional();
+    }
+
     /** Gives back a use reserved for a purchase whose payment then failed. */
     public void release(String accountId, PromoCode promo) {
         db.sql("""

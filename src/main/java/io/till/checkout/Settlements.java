@@ -217,8 +217,12 @@ class Settlements {
      */
     Payment recordDeclined(String accountId, Cart cart, Order pending, PaymentGateway gateway, String chargeKey,
         PaymentGateway.ChargeResult.Declined declined) {
-        // The customer before the order, as recordPaid and a card's removal take them: the card the purchase saved
-        // leaves the wallet below, under the customer's lock.
+        // The promo code, then the customer, then the order, as a purchase takes them (its use given back below), and
+        // as recordPaid and a card's removal take the customer: the card the purchase saved leaves the wallet below,
+        // under the customer's lock.
+        if (cart.promo() != null) {
+            promoCodes.hold(accountId, cart.promo());
+        }
         cards.holdDefault(accountId, pending.customerId());
         Order.Status was = orders.settle(accountId, pending.id(), Order.Status.FAILED);
         if (was != Order.Status.PENDING) {
@@ -261,6 +265,11 @@ class Settlements {
         // or the default changed, while it was charged: the charge is this order's all the same, but what the order
         // starts is paid with the card a change after it would have left it on: the order's recurring card, moved with
         // the customer's subscriptions while the order was pending.
+        if (cart.promo() != null && orders.get(accountId, pending.id()).status() == Order.Status.FAILED) {
+            // Its use is counted again below: the code before the customer, as a purchase takes them. (Only then: a
+            // paid purchase holding a popular code to the end would queue every other purchase with it.)
+            promoCodes.hold(accountId, cart.promo());
+        }
         cards.holdDefault(accountId, pending.customerId());
         String payingCard = starts
             ? cards.payingFor(accountId, pending.customerId(), orders.recurringCard(accountId, pending.id()))
