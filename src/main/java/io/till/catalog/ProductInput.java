@@ -3,6 +3,8 @@ package io.till.catalog;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** The body that creates a product with its options; {@link #validate} lists every bad field. */
@@ -97,6 +99,59 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         if (recurring && option.amount() != null && option.amount() == 0) {
             errors.add(at(path, "amount"), "out_of_range", "a " + kind.code() + " must cost more than 0");
         }
+        checkTerm(option, path, kind, interval, errors);
+    }
+
+    /** The longest a subscription's or a plan's term may run, trial included: its dates must be storable, and sane. */
+    static final int MAX_TERM_YEARS = 100;
+
+    /**
+     * Refuses a period, or a fixed term (cycles of a subscription, installments of a plan), longer than
+     * {@link #MAX_TERM_YEARS}: its dates would outrun what can be stored, and a purchase of it would be charged before
+     * its subscription failed to be written.
+     */
+    private static void checkTerm(OptionInput option, String path, ProductOption.Kind kind,
+        ProductOption.Interval interval, FieldErrors errors) {
+        if (interval == null || kind == null || kind == ProductOption.Kind.ONE_TIME) {
+            return;
+        }
+        int count = option.intervalCount() == null ? 1 : option.intervalCount();
+        int times = kind == ProductOption.Kind.PAYMENT_PLAN ? orOne(option.installments()) : orOne(option.cycles());
+        var start = LocalDate.of(2000, 1, 1);
+        LocalDate limit = start.plusYears(MAX_TERM_YEARS);
+        if (after(start, interval, count).isAfter(limit)) {
+            errors.add(at(path, "interval_count"), "out_of_range", "makes one period " + years(start, after(start,
+                interval, count)) + " long: a period may be at most " + MAX_TERM_YEARS + " years");
+            return;
+        }
+        LocalDate end = after(start, interval, (long) count * times);
+        if (option.trialDays() != null && option.trialDays() > 0) {
+            end = end.plusDays(option.trialDays());
+        }
+        if (end.isAfter(limit)) {
+            String field = kind == ProductOption.Kind.PAYMENT_PLAN ? "installments" : "cycles";
+            errors.add(at(path, field), "out_of_range", "makes the whole term " + years(start, end) + " long: it may "
+                + "be at most " + MAX_TERM_YEARS + " years");
+        }
+    }
+
+    private static int orOne(Integer times) {
+        return times == null || times < 1 ? 1 : times;
+    }
+
+    private static LocalDate after(LocalDate start, ProductOption.Interval interval, long count) {
+        return switch (interval) {
+            case DAY -> start.plusDays(count);
+            case WEEK -> start.plusWeeks(count);
+            case MONTH -> start.plusMonths(count);
+            case YEAR -> start.plusYears(count);
+        };
+    }
+
+    /** "120 years", "about 101 years": whole years, rounded up. */
+    private static String years(LocalDate start, LocalDate end) {
+        long whole = ChronoUnit.YEARS.between(start, end);
+        return start.plusYears(whole).equals(end) ? whole + " years" : "over " + whole + " years";
     }
 
     private static String at(String path, String field) {

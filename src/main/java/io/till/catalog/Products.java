@@ -173,14 +173,18 @@ public class Products {
             .param("kind", kind.code())
             .param("amount", option.amount())
             .param("currency", option.currency().toLowerCase(Locale.ROOT))
-            .param("interval", option.interval() == null ? null : option.interval().toLowerCase(Locale.ROOT))
+            .param("interval", option.interval() == null
+                ? null
+                : ProductOption.Interval.valueOf(option.interval().toUpperCase(Locale.ROOT)).code())
             .param("intervalCount", kind == ProductOption.Kind.ONE_TIME
                 ? null
                 : option.intervalCount() == null ? 1 : option.intervalCount())
             .param("trialDays", option.trialDays())
             .param("installments", option.installments())
             .param("cycles", option.cycles())
-            .param("display", option.display() == null ? "radio" : option.display().toLowerCase(Locale.ROOT))
+            .param("display", option.display() == null
+                ? "radio"
+                : ProductOption.Display.valueOf(option.display().toUpperCase(Locale.ROOT)).code())
             .param("now", Timestamps.of(now))
             .update();
     }

@@ -32,7 +32,9 @@ public final class FieldErrors {
             return null;
         }
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value)) {
+            // ASCII letters only: Java's case-blind comparison matches "radıo" (a dotless i) to RADIO, and the text
+            // as given then reaches where only the code is known.
+            if (value.chars().allMatch(c -> c < 128) && constant.name().equalsIgnoreCase(value)) {
                 return constant;
             }
         }

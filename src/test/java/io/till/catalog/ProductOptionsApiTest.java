@@ -126,6 +126,48 @@ class ProductOptionsApiTest {
             stranger.apiKey(), null).status()).isEqualTo(404);
     }
 
+    /**
+     * A term longer than any date can hold is refused when the option is made, not when a buyer is charged for it: a
+     * review found 1000 cycles of 365 years accepted, and each purchase of it charged, then unrecorded (its end date
+     * beyond PostgreSQL's last), its buyer answered 500.
+     */
+    @Test
+    void anOptionWhoseTermOutlastsACenturyIsRefusedAndAKindNamedWithLookalikeLettersToo() {
+        var shop = shops.open();
+        String productId = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        String path = "/api/v1/products/" + productId + "/options";
+
+        var endless = api.post(path, shop.apiKey(), """
+            {"name": "Eon", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
+             "interval_count": 365, "cycles": 1000}""");
+        var longPlan = api.post(path, shop.apiKey(), """
+            {"name": "Slow", "kind": "payment_plan", "amount": 1000, "currency": "usd", "interval": "month",
+             "interval_count": 12, "installments": 120}""");
+        var longPeriod = api.post(path, shop.apiKey(), """
+            {"name": "Once a lifetime", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
+             "interval_count": 150}""");
+        var lookalike = api.post(path, shop.apiKey(), """
+            {"name": "Turkish i", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "month",
+             "display": "rad\u0131o"}""");
+        var century = api.post(path, shop.apiKey(), """
+            {"name": "Century", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
+             "cycles": 100}""");
+
+        assertThat(endless.status()).as(endless.text()).isEqualTo(400);
+        assertThat(endless.json().get("errors").get(0).get("field").asString()).isEqualTo("interval_count");
+        assertThat(longPlan.status()).as(longPlan.text()).isEqualTo(400);
+        assertThat(longPlan.json().get("errors").get(0).get("field").asString()).isEqualTo("installments");
+        assertThat(longPlan.json().get("errors").get(0).get("message").asString()).contains("120 years",
+            "at most 100 years");
+        assertThat(longPeriod.status()).as(longPeriod.text()).isEqualTo(400);
+        assertThat(lookalike.status()).as(lookalike.text()).isEqualTo(400);
+        assertThat(lookalike.json().get("errors").get(0).get("field").asString()).isEqualTo("display");
+        assertThat(century.status()).as(century.text()).isEqualTo(201);
+        assertThat(names(api.get("/api/v1/products/" + productId, shop.apiKey()).json().get("options")))
+            .containsExactly("Monthly", "3 payments", "Trial", "Century");
+    }
+
     private static List<String> names(JsonNode options) {
         var names = new ArrayList<String>();
         options.forEach(option -> names.add(option.get("name").asString()));
