@@ -12,10 +12,12 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -162,6 +164,38 @@ class PersonalDataRequests {
             names.addAll(values.names());
             places.addAll(values.places());
         });
+        exact.removeAll(heldByOthers(accountId, customer.id(), exact));
         return new PersonalData.Values(exact, names, places);
+    }
+
+    /**
+     * Which of {@code values} another customer of the account holds now, as their email, their phone or a custom
+     * field's value: an email this customer had before another took it, a household's phone, a campaign's name. They
+     * do not point at this customer: a copy found by them would hold another customer's mail (a sign-in link among
+     * it), and an erasure would rewrite it.
+     */
+    private Set<String> heldByOthers(String accountId, String customerId, Set<String> values) {
+        Map<String, String> byLowerCase = new HashMap<>();
+        values.stream().filter(Objects::nonNull).forEach(value -> byLowerCase.put(value.strip().toLowerCase(
+            Locale.ROOT), value));
+        if (byLowerCase.isEmpty()) {
+            return Set.of();
+        }
+        return db.sql("""
+            SELECT DISTINCT held.value
+              FROM customers c
+             CROSS JOIN LATERAL (SELECT lower(c.email) AS value
+                                 UNION ALL SELECT lower(c.phone)
+                                 UNION ALL SELECT lower(btrim(field.value)) FROM jsonb_each_text(c.metadata) field) held
+             WHERE c.account_id = :accountId AND c.id <> :customerId AND held.value = ANY(:values)
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("values", byLowerCase.keySet().toArray(String[]::new))
+            .query(String.class)
+            .list()
+            .stream()
+            .map(byLowerCase::get)
+            .collect(Collectors.toSet());
     }
 }

@@ -498,6 +498,43 @@ class CustomerRedactionTest {
         assertThat(copy.get("records").get("messages").toString()).contains("ida.before." + tag, "Welcome Ida");
     }
 
+    /**
+     * An address Ida gave up and Bob then took is Bob's: Ida's copy never holds Bob's mail (a sign-in link among it),
+     * and erasing Ida leaves it whole. A review found both, found by Ida's earlier email.
+     */
+    @Test
+    void anAddressAnotherCustomerTookSinceIsTheirsNeitherCopiedNorErasedWithTheFirst() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String taken = "ida.before." + tag + "@quux.example";
+        String ida = api.post("/api/v1/customers", key, """
+            {"name": "Ida %s", "email": "%s"}""".formatted(surname, taken)).json().get("id").asString();
+        assertThat(api.patch("/api/v1/customers/" + ida, key, """
+            {"email": "ida.after.%s@quux.example"}""".formatted(tag)).status()).isEqualTo(200);
+        var bob = api.post("/api/v1/customers", key, """
+            {"name": "Bob Other", "email": "%s", "metadata": {"utm_source": "newsletter"}}""".formatted(taken));
+        assertThat(bob.status()).as(bob.text()).isEqualTo(201);
+        assertThat(api.patch("/api/v1/customers/" + ida, key, """
+            {"metadata": {"utm_source": "newsletter"}}""").status()).isEqualTo(200);
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Welcome {{customer.first_name}}",
+                         "text": "You came from our newsletter."}}]""");
+        run(shop, mail, bob.json().get("id").asString());
+        agenda.runDue();
+
+        var copy = api.get("/api/v1/customers/" + ida + "/personal_data", key).json();
+        assertThat(copy.get("records").get("messages").toString()).doesNotContain("Welcome Bob");
+        assertThat(api.post("/api/v1/customers/" + ida + "/redact", key, null).status()).isEqualTo(200);
+
+        assertThat(db.sql("""
+            SELECT to_address || ' / ' || subject || ' / ' || split_part(text_body, E'\n', 1) FROM dev_messages
+             WHERE account_id = :accountId""")
+            .param("accountId", shop.accountId())
+            .query(String.class)
+            .list()).containsExactly(taken + " / Welcome Bob / You came from our newsletter.");
+    }
+
     @Test
     void aRunForAnErasedCustomerSendsThemNoEmailAndSaysWhy() {
         var store = zeldaWithHistory();
