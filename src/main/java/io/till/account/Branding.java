@@ -1,5 +1,6 @@
 package io.till.account;
 
+import io.till.shared.EmailAddresses;
 import io.till.shared.FieldErrors;
 import java.net.URI;
 import java.time.ZoneId;
@@ -23,14 +24,12 @@ public record Branding(String senderName, String supportEmail, String companyNam
     public static final Branding NONE = new Branding(null, null, null, null, null, null, null);
 
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
-    // Deliberately plain: one @, no spaces or angle brackets; the mail server has the last word.
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
 
     /** Adds every bad field to {@code errors}, each under {@code path}. */
     public void check(FieldErrors errors, String path) {
         text(errors, path + "sender_name", senderName, 100);
         text(errors, path + "company_name", companyName, 200);
-        if (supportEmail != null && (supportEmail.length() > 254 || !EMAIL.matcher(supportEmail).matches())) {
+        if (supportEmail != null && !EmailAddresses.isPlain(supportEmail)) {
             errors.add(path + "support_email", "invalid_email", "must be an email address");
         }
         webUrl(errors, path + "logo_url", logoUrl);

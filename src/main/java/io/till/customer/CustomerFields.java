@@ -1,5 +1,6 @@
 package io.till.customer;
 
+import io.till.shared.EmailAddresses;
 import io.till.shared.FieldErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +26,6 @@ record CustomerFields(
     static final int MAX_TAGS = 50;
     static final int MAX_TAG_LENGTH = 50;
     static final int MAX_METADATA_KEYS = 50;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final List<String> FIELDS = List.of("name", "email", "phone", "tags", "metadata",
         "marketing_consent");
@@ -99,7 +99,7 @@ record CustomerFields(
 
     private static Optional<String> email(JsonNode body, FieldErrors errors, boolean change) {
         var email = text(body, "email", 254, errors, change);
-        if (email.isPresent() && !EMAIL.matcher(email.get()).matches()) {
+        if (email.isPresent() && !EmailAddresses.isPlain(email.get().strip())) {
             errors.add("email", "invalid_email", "must be an email address like ada@example.com");
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.till.integration;
 
+import io.till.shared.EmailAddresses;
 import io.till.shared.FieldErrors;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,6 @@ public enum IntegrationType {
     private static final List<String> SECRET_NAME_ENDINGS = List.of("password", "passwd", "passphrase", "secret",
         "token", "apikey", "privatekey", "secretkey", "signingkey", "accesskey", "webhookurl");
 
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\",;]+@[^@\\s<>\",;]+\\.[^@\\s<>\",;]+");
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     /** A DNS label of a host name (RFC 1123): letters, digits and inner hyphens, 1 to 63 of them. */
@@ -168,8 +168,7 @@ public enum IntegrationType {
                 if (starttls != null && !starttls.isNull() && !starttls.isBoolean()) {
                     errors.add("config.starttls", "invalid_type", "must be true or false");
                 }
-                if (!hasText(config, "from_email") || config.get("from_email").asString().length() > 254
-                    || !EMAIL.matcher(config.get("from_email").asString()).matches()) {
+                if (!hasText(config, "from_email") || !EmailAddresses.isPlain(config.get("from_email").asString())) {
                     errors.add("config.from_email", hasText(config, "from_email") ? "invalid_email" : "required",
                         "must be the email address messages are sent from");
                 }

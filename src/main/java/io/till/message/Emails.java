@@ -6,6 +6,7 @@ import io.till.account.Brandings;
 import io.till.egress.EgressGuard;
 import io.till.integration.Integrations;
 import io.till.integration.SmtpSettings;
+import io.till.shared.EmailAddresses;
 import io.till.shared.web.PublicAddress;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
@@ -171,7 +172,8 @@ public class Emails {
         var from = new InternetAddress(fromEmail, branding.senderNameOr(accountName), "UTF-8");
         from.validate();
         InternetAddress replyTo = outgoing.replyTo();
-        if (replyTo == null && branding.supportEmail() != null) {
+        if (replyTo == null && branding.supportEmail() != null && EmailAddresses.isPlain(branding.supportEmail())) {
+            // One saved before addresses were checked as mail libraries read them is left off, not every email with it.
             replyTo = new InternetAddress(branding.supportEmail());
         }
         String body = outgoing.text() != null ? outgoing.text() : EmailLayout.htmlToText(outgoing.html());
