@@ -16,6 +16,7 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -50,6 +51,10 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
         // The query string's names only: a form body's fields are the body's (a JSON operation refuses it as 415).
         String query = request.getQueryString();
         if (!(handler instanceof HandlerMethod method) || query == null || query.isEmpty()) {
+            return true;
+        }
+        if (!method.getBeanType().isAnnotationPresent(RestController.class)) {
+            // The framework's own (OPTIONS answers what the path allows): it reads no parameter, and is not refused.
             return true;
         }
         Declared known = declared.computeIfAbsent(method.getMethod(), ignored -> declaredBy(method));

@@ -226,6 +226,20 @@ class MalformedInputTest {
             .isEqualTo(200);
     }
 
+    /**
+     * OPTIONS answers what a path allows whatever its query says: a review found {@code OPTIONS /customers?limit=5}
+     * answered 500, the framework's OPTIONS handler declaring no parameter and its refusal reaching no handler.
+     */
+    @Test
+    void anOptionsRequestWithAQueryIsAnsweredWithWhatThePathAllows() {
+        var shop = shops.open();
+
+        var options = api.send("OPTIONS", "/api/v1/customers?limit=5", shop.apiKey(), null, java.util.List.of());
+
+        assertThat(options.status()).as(options.text()).isEqualTo(200);
+        assertThat(options.headers().firstValue("Allow").orElse("")).contains("GET", "POST");
+    }
+
     @Test
     void aFilterGivenTwiceIsRefusedInsteadOfAnsweringForOneOfThem() {
         var shop = shops.open();
