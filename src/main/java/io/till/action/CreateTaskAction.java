@@ -70,8 +70,13 @@ class CreateTaskAction implements Action {
             return ActionResult.Failed.permanent("not_found", "params.customer_id: no customer " + customerId);
         }
         String invoiceId = text(params, "invoice_id");
-        if (invoiceId != null && invoices.find(call.accountId(), invoiceId).isEmpty()) {
+        var invoice = invoiceId == null ? null : invoices.find(call.accountId(), invoiceId);
+        if (invoice != null && invoice.isEmpty()) {
             return ActionResult.Failed.permanent("not_found", "params.invoice_id: no invoice " + invoiceId);
+        }
+        if (invoice != null && customerId != null && !invoice.get().customerId().equals(customerId)) {
+            return ActionResult.Failed.permanent("not_theirs", "params.invoice_id: " + invoiceId + " is an invoice "
+                + "of another customer than " + customerId);
         }
         var task = new Tasks.NewTask(title, text(params, "notes"), customerId, invoiceId, text(params, "assignee"),
             dueIn == null ? null : call.now().plus(dueIn), call.executionId(), call.idempotencyKey());

@@ -9,6 +9,7 @@ import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -233,12 +234,15 @@ public class Subscriptions {
     }
 
     public Subscription get(String accountId, String id) {
+        return find(accountId, id).orElseThrow(() -> TillException.notFound("subscription", id));
+    }
+
+    public Optional<Subscription> find(String accountId, String id) {
         return db.sql("SELECT * FROM subscriptions WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)
             .param("id", id)
             .query(SUBSCRIPTION)
-            .optional()
-            .orElseThrow(() -> TillException.notFound("subscription", id));
+            .optional();
     }
 
     /** The subscription if it is this customer's: a buyer never learns whether another customer's id exists. */

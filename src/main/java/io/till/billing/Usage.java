@@ -63,8 +63,11 @@ class Usage {
             errors.add("quantity", "out_of_range", "must be a positive whole number");
         }
         String name = meterName(meter, errors);
+        if (subscriptionId != null && subscriptions.find(accountId, subscriptionId).isEmpty()) {
+            // An id in a body that names nothing is a bad field, as on every operation (README, Errors).
+            errors.add("subscription_id", "not_found", "is not a subscription of this account");
+        }
         errors.throwIfAny();
-        subscriptions.get(accountId, subscriptionId);
         if (effects.recordedBefore("usage").isPresent()) {
             // Recorded by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
             return meter(accountId, subscriptionId, name);

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import tools.jackson.core.JacksonException;
@@ -37,16 +39,20 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     static final String HEADER = "Idempotency-Key";
     private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-    private static final int MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final IdempotencyRecords records;
     private final Problems problems;
 
-    IdempotencyFilter(IdempotencyRecords records, Problems problems) {
+    /** The body a keyed request may carry: what any request may (till.web.max-request-body), read to fingerprint it. */
+    private final int maxBodyBytes;
+
+    IdempotencyFilter(IdempotencyRecords records, Problems problems,
+        @Value("${till.web.max-request-body:1MB}") DataSize maxBody) {
         this.records = records;
         this.problems = problems;
+        this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxBody.toBytes());
     }
 
     @Override
@@ -84,9 +90,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     + "keep their keys there.");
             return;
         }
-        var buffered = CachedBodyRequest.read(request, MAX_BODY_BYTES);
+        var buffered = CachedBodyRequest.read(request, maxBodyBytes);
         if (buffered == null) {
-            problems.write(response, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than 1 MiB.");
+            problems.write(response, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than "
+                + DataSize.ofBytes(maxBodyBytes).toKilobytes() + " KB, the most Till accepts (TILL_MAX_REQUEST_BODY).");
             return;
         }
         String target = request.getQueryString() == null

@@ -56,9 +56,15 @@ class PortalSessionController {
         if (body.returnUrl() != null && !ReturnUrls.isAcceptable(body.returnUrl())) {
             errors.add("return_url", "invalid_url", "must be an http or https URL of at most 2000 characters");
         }
+        var found = body.customerId() == null || body.customerId().isBlank()
+            ? java.util.Optional.<io.till.customer.Customer>empty()
+            : customers.find(caller.accountId(), body.customerId().strip());
+        if (found.isEmpty() && body.customerId() != null && !body.customerId().isBlank()) {
+            // An id in a body that names nothing is a bad field, as on every operation (README, Errors).
+            errors.add("customer_id", "not_found", "is not a customer of this account");
+        }
         errors.throwIfAny();
-        var customer = customers.find(caller.accountId(), body.customerId().strip())
-            .orElseThrow(() -> TillException.notFound("customer", body.customerId()));
+        var customer = found.orElseThrow();
         if (customer.redactedAt() != null) {
             throw new TillException(ErrorCode.INVALID_STATE, "The personal data of customer " + customer.id()
                 + " was erased; an erased customer has no portal.");

@@ -72,8 +72,10 @@ class TaskController {
     @Operation(summary = "Create a task by hand")
     ResponseEntity<Task> create(Caller caller, @RequestBody TaskInput body) {
         var errors = new FieldErrors();
-        if (body.title() == null || body.title().isBlank() || body.title().length() > 500) {
-            errors.add("title", "required", "is required, at most 500 characters");
+        if (body.title() == null || body.title().isBlank()) {
+            errors.add("title", "required", "is required");
+        } else if (body.title().length() > 500) {
+            errors.add("title", "too_long", "must be at most 500 characters");
         }
         if (body.notes() != null && body.notes().length() > MAX_NOTES) {
             errors.add("notes", "too_long", "must be at most 10,000 characters");
@@ -85,8 +87,13 @@ class TaskController {
         if (body.customerId() != null && customers.find(caller.accountId(), body.customerId()).isEmpty()) {
             errors.add("customer_id", "not_found", "no customer " + body.customerId() + " in this account");
         }
-        if (body.invoiceId() != null && invoices.find(caller.accountId(), body.invoiceId()).isEmpty()) {
+        var invoice = body.invoiceId() == null ? null : invoices.find(caller.accountId(), body.invoiceId());
+        if (invoice != null && invoice.isEmpty()) {
             errors.add("invoice_id", "not_found", "no invoice " + body.invoiceId() + " in this account");
+        } else if (invoice != null && body.customerId() != null && !invoice.get().customerId().equals(body
+            .customerId())) {
+            // Staff would call one customer about another's debt, shown beside their name.
+            errors.add("invoice_id", "not_theirs", "is an invoice of another customer than " + body.customerId());
         }
         errors.throwIfAny();
         var task = tasks.create(caller.accountId(), new Tasks.NewTask(body.title().strip(), body.notes(),

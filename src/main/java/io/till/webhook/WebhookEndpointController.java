@@ -49,12 +49,12 @@ class WebhookEndpointController {
 
     /** An endpoint as shown on creation and rotation: the only answers that carry its secret. */
     record WithSecret(String id, String url, List<String> eventTypes, String description, String status,
-        @ShownOnce String secret, Instant createdAt, Instant updatedAt) {
+        @ShownOnce String secret, Instant createdAt, Instant updatedAt, Instant failingSince) {
 
         static WithSecret of(WebhookEndpoints.Revealed revealed) {
             var e = revealed.endpoint();
             return new WithSecret(e.id(), e.url(), e.eventTypes(), e.description(), e.status(), revealed.secret(),
-                e.createdAt(), e.updatedAt());
+                e.createdAt(), e.updatedAt(), e.failingSince());
         }
     }
 

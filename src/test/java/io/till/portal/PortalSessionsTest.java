@@ -175,7 +175,11 @@ class PortalSessionsTest {
         var refused = api.post("/api/v1/portal_sessions", shop.apiKey(), """
             {"customer_id": "%s"}""".formatted(foreign));
 
-        assertThat(refused.status()).isEqualTo(404);
+        // An id in a body that names nothing in this account is a bad field (README, Errors), as another's is.
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("customer_id");
+        assertThat(refused.json().get("errors").get(0).get("code").asString()).isEqualTo("not_found");
+        assertThat(refused.text()).doesNotContain("bob@example.com");
     }
 
     @Test

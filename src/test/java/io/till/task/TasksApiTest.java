@@ -3,6 +3,7 @@ package io.till.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ class TasksApiTest {
     Api api;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    Shops shops;
 
     @Test
     void createsListsAndCompletesTasks() {
@@ -95,6 +98,39 @@ class TasksApiTest {
         assertThat(api.get("/api/v1/tasks/" + id, other.apiKey()).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/tasks", other.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/tasks?status=later", store.apiKey()).status()).isEqualTo(400);
+    }
+
+    /**
+     * A task about one customer cannot name another's invoice (staff would call Ada about Bob's debt, shown beside her
+     * name); a title too long says so, not that it is missing.
+     */
+    @Test
+    void refusesAnInvoiceOfAnotherCustomerAndSaysATitleIsTooLong() {
+        var shop = shops.open();
+        String ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com").get("customer_id").asString();
+        String bob = shops.buy(shop, shop.monthly(), "pm_card_visa", "bob@example.com").get("customer_id").asString();
+        assertThat(shops.advance(shop, "P32D").status()).as("the renewals make invoices").isEqualTo(200);
+        String bobsInvoice = api.get("/api/v1/invoices?customer_id=" + bob, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+
+        var crossed = api.post("/api/v1/tasks", shop.apiKey(), """
+            {"title": "Call about the invoice", "customer_id": "%s", "invoice_id": "%s"}""".formatted(ada,
+            bobsInvoice));
+        var long_ = api.post("/api/v1/tasks", shop.apiKey(), "{\"title\": \"" + "x".repeat(501) + "\"}");
+        var bobs = api.post("/api/v1/tasks", shop.apiKey(), """
+            {"title": "Call about the invoice", "customer_id": "%s", "invoice_id": "%s"}""".formatted(bob,
+            bobsInvoice));
+
+        assertThat(crossed.status()).as(crossed.text()).isEqualTo(400);
+        assertThat(crossed.json().get("errors").get(0).get("code").asString()).isEqualTo("not_theirs");
+        assertThat(long_.status()).isEqualTo(400);
+        assertThat(long_.json().get("errors").get(0).get("code").asString()).isEqualTo("too_long");
+        assertThat(bobs.status()).as(bobs.text()).isEqualTo(201);
+        // So is any id in a body that names nothing (README, Errors): usage for no such subscription too.
+        var usage = api.post("/api/v1/usage", shop.apiKey(), """
+            {"subscription_id": "sub_doesnotexist", "quantity": 1}""");
+        assertThat(usage.status()).as(usage.text()).isEqualTo(400);
+        assertThat(usage.json().get("errors").get(0).get("code").asString()).isEqualTo("not_found");
     }
 
     /** A probe's due_at 1e300 was stored as 1970, -1 as 1969, and the year 294277 answered 500. */
