@@ -35,7 +35,9 @@ class EventController {
 
     @GetMapping
     @Operation(summary = "List events", description = "Newest first. With after=<event id>, the events after that one, oldest first: poll with the last "
-        + "id you have seen to read the feed in order. created_from (inclusive) and created_to (exclusive), each a moment "
+        + "id you have seen to read the feed in order, every event once. An event is listed there once every "
+        + "change begun before the one that raised it has ended (milliseconds), so that none committed late is "
+        + "passed by. created_from (inclusive) and created_to (exclusive), each a moment "
         + "or a day, narrow by when the events occurred.")
     Page<Event> list(Caller caller, @RequestParam(required = false) String type,
         @RequestParam(name = "customer_id", required = false) String customerId,

@@ -266,11 +266,25 @@ public class Events {
 
     /**
      * Lists events newest first; with {@code afterId}, the events after it oldest first, which is how a poller reads a
-     * feed without missing any.
+     * feed without missing any. "After" is in the order their transactions began (then by id), and only events that
+     * no transaction still running can come before are listed: an event's id is taken when it is recorded, inside the
+     * change that raises it, so a change that took an older id may commit after a younger one was read. A poller past
+     * the younger would never see the older; here it is held back until every earlier transaction has ended.
      */
     Page<Event> list(String accountId, Filter filter, PageRequest page) {
         boolean forward = filter.afterId() != null;
         String from = page.afterId() != null ? page.afterId() : filter.afterId();
+        String window = forward
+            ? """
+                  AND tx < pg_snapshot_xmin(pg_current_snapshot())
+                  AND (tx, id) > (COALESCE((SELECT tx FROM events WHERE account_id = :accountId AND id = :from),
+                                           CAST('0' AS xid8)), :from)
+                ORDER BY tx, id
+                """
+            : """
+                  AND (CAST(:from AS text) IS NULL OR id < :from)
+                ORDER BY id DESC
+                """;
         var events = db.sql("""
             SELECT id, type, account_id, customer_id, occurred_at, data
               FROM events
@@ -279,10 +293,9 @@ public class Events {
                AND (CAST(:customerId AS text) IS NULL OR customer_id = :customerId)
                AND (CAST(:occurredFrom AS timestamptz) IS NULL OR occurred_at >= :occurredFrom)
                AND (CAST(:occurredTo AS timestamptz) IS NULL OR occurred_at < :occurredTo)
-               AND (CAST(:from AS text) IS NULL OR id %s :from)
-             ORDER BY id %s
+            """ + window + """
              LIMIT :limit
-            """.formatted(forward ? ">" : "<", forward ? "ASC" : "DESC"))
+            """)
             .param("accountId", accountId)
             .param("type", filter.type())
             .param("customerId", filter.customerId())
