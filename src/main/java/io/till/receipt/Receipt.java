@@ -111,9 +111,13 @@ public record Receipt(
         return creditNotes.stream().mapToLong(CreditNote::amount).sum();
     }
 
-    /** What was paid, less what went back by refund or credit note. */
+    /**
+     * What was paid, less what went back by refund or credit note; never less than nothing: a credit note may give back
+     * what the buyer's credit paid too (an invoice paid $80 from their balance and $20 by card, then credited back
+     * whole), which the card's charges never held.
+     */
     public long netPaid() {
-        return amountPaid() - amountRefunded() - amountCreditNoted();
+        return Math.max(0, amountPaid() - amountRefunded() - amountCreditNoted());
     }
 
     /** Whether anything went back, so that the net amount is worth a line. */
