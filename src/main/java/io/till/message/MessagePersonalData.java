@@ -63,5 +63,11 @@ class MessagePersonalData implements PersonalData {
         // Sent to another customer and mentioning them: only what identifies them goes; "Hi Zelda" is the recipient's.
         RedactedRows.rewrite(db, json, redaction.mentionsOnly(), "dev_messages", List.of("id"), columns,
             "(" + mentioning + ") AND " + toAnotherCustomer, params);
+        // What a send outside a run kept of itself (a receipt, a sign-in or card link): its recipient. A run's sends
+        // are
+        // the run's (AutomationPersonalData).
+        RedactedRows.rewrite(db, json, redaction, "message_sends", List.of("account_id", "idempotency_key"),
+            List.of(Column.json("output")), "account_id = :accountId AND lower(output ->> 'to') = ANY(:addresses)",
+            params);
     }
 }

@@ -535,6 +535,35 @@ class CustomerRedactionTest {
             .list()).containsExactly(taken + " / Welcome Bob / You came from our newsletter.");
     }
 
+    /**
+     * The record of a receipt's email, kept so that it goes once, names its recipient: a review found it outliving the
+     * erasure, the buyer's address in it for good.
+     */
+    @Test
+    void theRecordOfAReceiptsEmailLosesTheBuyersAddressWithTheErasure() {
+        var shop = shops.open();
+        var settings = api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"receipt_emails": {"initial_order": true}}""", List.of("Content-Type", "application/json"));
+        assertThat(settings.status()).as(settings.text()).isEqualTo(200);
+        String email = "rita." + tag + "@quux.example";
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", email);
+        Await.until("the receipt is emailed", () -> db.sql("""
+            SELECT count(*) FROM message_sends
+             WHERE account_id = :accountId AND idempotency_key LIKE 'receipt:%' AND status = 'sent'""")
+            .param("accountId", shop.accountId())
+            .query(Long.class)
+            .single() == 1);
+        assertThat(tablesHolding("rita." + tag)).contains("message_sends");
+        assertThat(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), null).status()).isEqualTo(200);
+
+        var erased = api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/redact", shop.apiKey(),
+            null);
+
+        assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+        assertThat(tablesHolding("rita." + tag)).isEmpty();
+    }
+
     @Test
     void aRunForAnErasedCustomerSendsThemNoEmailAndSaysWhy() {
         var store = zeldaWithHistory();
