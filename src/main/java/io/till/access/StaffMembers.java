@@ -113,7 +113,7 @@ class StaffMembers {
             If you did not expect this invitation, ignore this email.
             """.formatted(by.email(), company, "owner".equals(issued.invite().role()) ? "an owner" : "staff", url);
         String key = "staff_invite:" + issued.invite().id();
-        emails.send(accountId, key, Timestamps.now(clock),
+        emails.send(accountId, key,
             new Emails.Outgoing(to, null, "Join " + company + " on Till", text, null, null, true));
     }
 

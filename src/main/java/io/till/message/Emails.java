@@ -7,6 +7,7 @@ import io.till.egress.EgressGuard;
 import io.till.integration.Integrations;
 import io.till.integration.SmtpSettings;
 import io.till.shared.EmailAddresses;
+import io.till.shared.RealTime;
 import io.till.shared.web.PublicAddress;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
@@ -21,6 +22,7 @@ import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
@@ -48,10 +50,13 @@ public class Emails {
     private final MessageSends sends;
     private final EgressGuard guard;
     private final PublicAddress publicAddress;
+    /** An email's Date: what mail servers and spam filters read, never a sandbox's advanced clock. */
+    private final Clock realTime;
 
     Emails(Integrations integrations, Brandings brandings, Accounts accounts, DevMailbox mailbox, MessageSends sends,
-        EgressGuard guard, PublicAddress publicAddress) {
+        EgressGuard guard, PublicAddress publicAddress, @RealTime Clock realTime) {
         this.publicAddress = publicAddress;
+        this.realTime = realTime;
         this.integrations = integrations;
         this.brandings = brandings;
         this.accounts = accounts;
@@ -89,7 +94,7 @@ public class Emails {
      * @throws AddressException when the SMTP integration's sender address is not valid
      * @throws MessagingException when the SMTP server refuses or cannot be reached
      */
-    public JsonNode send(String accountId, String idempotencyKey, Instant now, Outgoing outgoing)
+    public JsonNode send(String accountId, String idempotencyKey, Outgoing outgoing)
         throws MessagingException, UnsupportedEncodingException {
         var reserved = sends.reserve(accountId, idempotencyKey, "email");
         if (reserved.sent().isPresent()) {
@@ -97,7 +102,7 @@ public class Emails {
         }
         Branding branding = brandings.get(accountId);
         Optional<SmtpSettings> smtp = integrations.smtp(accountId);
-        Email email = compose(accountId, idempotencyKey, now, branding, outgoing,
+        Email email = compose(accountId, idempotencyKey, branding, outgoing,
             smtp.map(SmtpSettings::fromEmail).orElse(DEV_FROM));
         ObjectNode output = JsonNodeFactory.instance.objectNode()
             .put("message_id", email.messageId())
@@ -165,7 +170,7 @@ public class Emails {
         return EmailLayout.html(branding, companyName, EmailLayout.textToHtml(text, branding, baseUrl));
     }
 
-    private Email compose(String accountId, String key, Instant now, Branding branding, Outgoing outgoing,
+    private Email compose(String accountId, String key, Branding branding, Outgoing outgoing,
         String fromEmail) throws AddressException, UnsupportedEncodingException {
         String accountName = accounts.get(accountId).name();
         String company = branding.companyNameOr(accountName);
@@ -184,7 +189,7 @@ public class Emails {
         String subject = outgoing.subject().replaceAll("[\\r\\n]+", " ").strip();
         return new Email(from, outgoing.to(), replyTo, subject, EmailLayout.text(branding, company, body),
             EmailLayout.html(branding, company, html), outgoing.attachment(), messageId(accountId, key, fromEmail),
-            key, Date.from(now));
+            key, Date.from(realTime.instant()));
     }
 
     private void send(SmtpSettings smtp, Email email) throws MessagingException {

@@ -1,5 +1,6 @@
 package io.till.message;
 
+import io.till.shared.RealTime;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.util.Optional;
@@ -18,10 +19,14 @@ import tools.jackson.databind.json.JsonMapper;
 class MessageSends {
 
     private final JdbcClient db;
+    /**
+     * Real time, not the sandbox's: these rows are bookkeeping of sends (claimed, given up after three days), and an
+     * advanced test clock left promises made before it given up, never sent.
+     */
     private final Clock clock;
     private final JsonMapper json;
 
-    MessageSends(JdbcClient db, Clock clock, JsonMapper json) {
+    MessageSends(JdbcClient db, @RealTime Clock clock, JsonMapper json) {
         this.db = db;
         this.clock = clock;
         this.json = json;

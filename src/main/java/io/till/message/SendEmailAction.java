@@ -82,7 +82,7 @@ public class SendEmailAction implements Action {
         var outgoing = new Emails.Outgoing(to, replyTo, params.get("subject").asString(), text(params, "text"),
             text(params, "html"), null);
         try {
-            return new ActionResult.Done(emails.send(call.accountId(), call.idempotencyKey(), call.now(), outgoing));
+            return new ActionResult.Done(emails.send(call.accountId(), call.idempotencyKey(), outgoing));
         } catch (AddressException | UnsupportedEncodingException e) {
             return ActionResult.Failed.permanent("invalid_address", "the sender address is not valid: " + e
                 .getMessage());

@@ -61,7 +61,7 @@ public class CardLinkEmails {
             to us.
             """.formatted(customer.name(), company, validity, links.url(accountId, customerId));
         try {
-            var sent = emails.send(accountId, "staff_card_link:" + Ids.randomToken(20), Timestamps.now(clock),
+            var sent = emails.send(accountId, "staff_card_link:" + Ids.randomToken(20),
                 new Emails.Outgoing(new InternetAddress(customer.email()), null, "Update your card for " + company,
                     text, null, null));
             boolean devMailbox = "dev_mailbox".equals(sent.path("via").asString(""));

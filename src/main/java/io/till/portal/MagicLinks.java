@@ -79,7 +79,7 @@ class MagicLinks {
             """.formatted(PortalFrame.endingASentence(company), url);
         // The link's hash names the send, so that it goes once whatever happens.
         String key = "portal_sign_in:" + HexFormat.of().formatHex(PortalTokens.hash(issued.token()), 0, 16);
-        emails.send(accountId, key, Timestamps.now(clock), new Emails.Outgoing(
+        emails.send(accountId, key, new Emails.Outgoing(
             new InternetAddress(customer.get().email()), null, "Your sign-in link for " + company, text, null, null));
     }
 

@@ -4,6 +4,7 @@ import io.till.event.Event;
 import io.till.event.EventType;
 import io.till.message.Emails;
 import io.till.receipt.ReceiptPreferences.PaidFor;
+import io.till.shared.RealTime;
 import jakarta.annotation.PreDestroy;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Clock;
@@ -52,7 +53,7 @@ class ReceiptEmails {
         .factory());
 
     ReceiptEmails(ReceiptPreferences preferences, Receipts receipts, Emails emails, ITemplateEngine templates,
-        Clock clock) {
+        @RealTime Clock clock) {
         this.preferences = preferences;
         this.receipts = receipts;
         this.emails = emails;
@@ -126,7 +127,7 @@ class ReceiptEmails {
                 "Your receipt from " + receipt.seller().companyName(), ReceiptText.render(receipt), html,
                 new Emails.Attachment(receipt.fileName(), "application/pdf",
                     receipts.pdf(receipt)));
-            emails.send(accountId, KEY_PREFIX + paymentId, clock.instant(), outgoing);
+            emails.send(accountId, KEY_PREFIX + paymentId, outgoing);
         } catch (Exception e) {
             // Left promised: the sweep tries again after FORGOTTEN_AFTER. The message names no peer's body.
             log.warn("Receipt email for payment {} of account {} not sent yet: {}", paymentId, accountId,
