@@ -4,6 +4,7 @@ import io.till.event.EventType;
 import io.till.event.Events;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
+import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -12,6 +13,7 @@ import io.till.shared.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -72,7 +74,8 @@ public class Cards {
 
     /** Saves a card for the customer; the first card, or one saved with {@code makeDefault}, becomes the default. */
     public Card attach(String accountId, String customerId, PaymentGateway.CardToken token, boolean makeDefault) {
-        customers.get(accountId, customerId);
+        // Refused before the gateway hears of them: it would keep a new copy of an erased customer (a Stripe Customer).
+        Customers.refuseIfRedacted(customers.get(accountId, customerId), "given a card");
         PaymentGateway gateway = gateways.forAccount(accountId);
         return add(accountId, customerId, gateway.name(), gateway.attach(token), makeDefault);
     }
@@ -84,7 +87,7 @@ public class Cards {
      * those, on one gateway, is rarer than a double click, and could not tell them apart on the page anyway.
      */
     public Card attachOnce(String accountId, String customerId, PaymentGateway.CardToken token, boolean tell) {
-        customers.get(accountId, customerId);
+        Customers.refuseIfRedacted(customers.get(accountId, customerId), "given a card");
         PaymentGateway gateway = gateways.forAccount(accountId);
         return save(accountId, customerId, gateway.name(), gateway.attach(token), false, true, tell);
     }
@@ -290,6 +293,11 @@ public class Cards {
             if (customer.defaultCard() != null && customer.defaultCard().id().equals(cardId)) {
                 return card;
             }
+            if (card.expiredAt(Timestamps.now(clock))) {
+                // What follows the default would move to it, and every charge on it be declined (dunning for nothing).
+                throw new TillException(ErrorCode.INVALID_STATE, card.name() + " expired " + card.expiry() + ", so it "
+                    + "cannot be the default card: every charge on it would be declined. Add a new card instead.");
+            }
             setDefault(accountId, customerId, cardId);
             // What follows the default moves first, so the card read after it says what it pays (in_use).
             publisher.publishEvent(new CardEvents.PaymentCardChanged(accountId, customerId, defaultId(customer),
@@ -328,16 +336,22 @@ public class Cards {
                 .param("id", cardId)
                 .update();
             if (customer.defaultCard() != null && customer.defaultCard().id().equals(cardId)) {
+                // The most recently saved card that has not expired: an expired one would be declined at every charge.
+                Instant now = Timestamps.now(clock);
                 String next = db.sql("""
-                    SELECT id FROM cards
+                    SELECT id, exp_month, exp_year FROM cards
                      WHERE account_id = :accountId AND customer_id = :customerId AND detached_at IS NULL
                      ORDER BY id DESC
-                     LIMIT 1
                     """)
                     .param("accountId", accountId)
                     .param("customerId", customerId)
-                    .query(String.class)
-                    .optional()
+                    .query((rs, row) -> Card.expiredAt(rs.getInt("exp_month"), rs.getInt("exp_year"), now)
+                        ? null
+                        : rs.getString("id"))
+                    .list()
+                    .stream()
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst()
                     .orElse(null);
                 setDefault(accountId, customerId, next);
             }

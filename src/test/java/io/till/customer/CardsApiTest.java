@@ -96,6 +96,30 @@ class CardsApiTest {
         assertThat(api.get("/api/v1/events?type=card.updated", store.apiKey()).json().get("data")).hasSize(3);
     }
 
+    /**
+     * An expired card is never made the default, by request or when the default is removed: what follows the default
+     * would move to it, and every charge on it be declined (a review found both, dunning for nothing).
+     */
+    @Test
+    void anExpiredCardIsNeverTheDefault() {
+        var shop = shops.open();
+        String customer = shops.customer(shop);
+        String visa = shops.saveCard(shop, customer, "pm_card_visa");
+        var old = api.post(Shops.cards(customer), shop.apiKey(),
+            "{\"token\": \"pm_card_mastercard\", \"exp_month\": 1, \"exp_year\": 2025}");
+        assertThat(old.status()).as(old.text()).isEqualTo(201);
+        String expired = old.json().get("id").asString();
+
+        var made = api.post(Shops.cards(customer) + "/" + expired + "/make_default", shop.apiKey(), null);
+        assertThat(made.status()).as(made.text()).isEqualTo(409);
+        assertThat(made.json().get("detail").asString()).contains("expired 01/2025", "Add a new card");
+
+        assertThat(api.delete(Shops.cards(customer) + "/" + visa, shop.apiKey()).status()).isEqualTo(204);
+        var read = api.get("/api/v1/customers/" + customer, shop.apiKey()).json();
+        assertThat(read.path("default_card").path("id").asString("")).as("no default rather than an expired one: "
+            + read).isEmpty();
+    }
+
     @Test
     void makesExpiringCardsWithAChosenExpiryInTheSandbox() {
         var store = accounts.create();
