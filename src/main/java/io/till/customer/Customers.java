@@ -324,37 +324,43 @@ public class Customers implements CustomerLookup {
         // once; when that walk yields a full page it is the right page, since no newer match lies beyond it. A rare
         // needle ("4711") is found through the trigram index, materialized first so that the planner cannot turn it
         // back into a walk of the whole account. Needles under three characters have no trigrams; they are common.
-        String pattern = "%" + escapeLike(needle) + "%";
         var found = ids("""
             SELECT id FROM (SELECT id, name, email FROM customers
                              WHERE account_id = :accountId AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
                              ORDER BY id DESC
                              LIMIT %d) recent
-             WHERE customer_search_text(name || ' ' || email) LIKE customer_search_text(:pattern)
+             WHERE customer_search_text(name || ' ' || email) LIKE %s
              ORDER BY id DESC
              LIMIT :limit
-            """.formatted(needle.length() < 3 ? Integer.MAX_VALUE : 2000), accountId, pattern, page);
+            """.formatted(needle.length() < 3 ? Integer.MAX_VALUE : 2000, CONTAINING), accountId, needle, page);
         if (found.size() < page.fetchSize() && needle.length() >= 3) {
             found = ids("""
                 WITH matches AS MATERIALIZED (
                     SELECT id FROM customers
                      WHERE account_id = :accountId
-                       AND customer_search_text(name || ' ' || email) LIKE customer_search_text(:pattern)
+                       AND customer_search_text(name || ' ' || email) LIKE %s
                        AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
                 )
                 SELECT id FROM matches ORDER BY id DESC LIMIT :limit
-                """, accountId, pattern, page);
+                """.formatted(CONTAINING), accountId, needle, page);
         }
         return page.page(fetch(accountId, found), Customer::id);
     }
 
-    private List<String> ids(String sql, String accountId, String pattern, PageRequest page) {
+    /**
+     * The LIKE pattern of any text holding {@code :needle}, folded as the searched text is (accents, case, fullwidth
+     * forms) and only then escaped: folding maps a fullwidth ％ or ＿ to a wildcard, which escaping first let through.
+     */
+    private static final String CONTAINING = """
+        '%' || replace(replace(replace(customer_search_text(:needle), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'""";
+
+    private List<String> ids(String sql, String accountId, String needle, PageRequest page) {
         var statement = db.sql(sql)
             .param("accountId", accountId)
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize());
-        if (pattern != null) {
-            statement = statement.param("pattern", pattern);
+        if (needle != null) {
+            statement = statement.param("needle", needle);
         }
         return statement.query(String.class).list();
     }
@@ -369,10 +375,6 @@ public class Customers implements CustomerLookup {
             .param("ids", ids.toArray(String[]::new))
             .query(this::customer)
             .list();
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /** Checked before writing, because a unique violation would abort the transaction, events and all. */

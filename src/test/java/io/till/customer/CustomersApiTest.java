@@ -165,6 +165,10 @@ class CustomersApiTest {
         assertThat(names(search(store.apiKey(), "navy.mil"))).containsExactly("Grace Hopper");
         assertThat(names(search(store.apiKey(), "a"))).containsExactly("Alan Turing", "Grace Hopper", "Ada Lovelace");
         assertThat(names(search(store.apiKey(), "%"))).isEmpty();
+        // Fullwidth forms, as Japanese keyboards type them, fold to % and _ : still letters looked for, not wildcards.
+        assertThat(names(search(store.apiKey(), "\uff3f"))).isEmpty();
+        assertThat(names(search(store.apiKey(), "a\uff05"))).isEmpty();
+        assertThat(names(search(store.apiKey(), "\uff05\uff05\uff05"))).isEmpty();
     }
 
     @Test
