@@ -319,6 +319,25 @@ public class Products {
     }
 
     /** An option of the account's, whatever its product. */
+    /**
+     * The option as it stands once a change of its product under way has ended, its product held until the caller's
+     * transaction ends: a retirement of it either came first and is seen here, or waits and then finds what the caller
+     * wrote (an upsell that sells it), and refuses. Read so by whatever starts selling an option.
+     */
+    public Optional<ProductOption> optionHeld(String accountId, String optionId) {
+        db.sql("""
+            SELECT p.id FROM products p
+              JOIN product_options o ON o.account_id = p.account_id AND o.product_id = p.id
+             WHERE o.account_id = :accountId AND o.id = :id
+               FOR SHARE OF p
+            """)
+            .param("accountId", accountId)
+            .param("id", optionId)
+            .query(String.class)
+            .optional();
+        return option(accountId, optionId);
+    }
+
     public Optional<ProductOption> option(String accountId, String optionId) {
         return db.sql("SELECT * FROM product_options WHERE account_id = :accountId AND id = :id")
             .param("accountId", accountId)

@@ -236,9 +236,10 @@ public class Checkouts {
             }
             errors.checkLength("upsells[" + i + "].name", upsell.name(), MAX_NAME);
             String field = "upsells[" + i + "].option_id";
+            // Held: an option retired at this moment is either seen retired here, or its retirement sees this upsell.
             Optional<ProductOption> option = upsell.optionId() == null
                 ? Optional.empty()
-                : products.option(accountId, upsell.optionId());
+                : products.optionHeld(accountId, upsell.optionId());
             if (option.isEmpty()) {
                 errors.add(field, "not_found", "must name an option of one of your products");
             } else if (option.get().retired()) {
