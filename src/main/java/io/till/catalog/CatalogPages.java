@@ -89,7 +89,7 @@ class CatalogPages {
         }
         String remove = params.getFirst("remove_option");
         if (remove != null) {
-            return form(staff, remove.matches("[0-9]{1,2}") ? form.withoutOption(Integer.parseInt(remove)) : form,
+            return form(staff, ProductForm.of(params, remove.matches("[0-9]{1,2}") ? Integer.parseInt(remove) : -1),
                 model);
         }
         String id;

@@ -41,6 +41,15 @@ record ProductForm(String name, String description, String groupId, boolean oneT
     }
 
     static ProductForm of(MultiValueMap<String, String> params) {
+        return of(params, -1);
+    }
+
+    /**
+     * The form as posted without its option row {@code removed} (from 0, as the page numbered its rows; -1: none),
+     * taken out before blank rows are: "Remove option 3" removes the third row shown, whatever rows above it were
+     * emptied.
+     */
+    static ProductForm of(MultiValueMap<String, String> params, int removed) {
         var rows = new ArrayList<OptionRow>();
         for (int i = 0; i < FormRows.count(params, "option_name", MAX_ROWS); i++) {
             rows.add(new OptionRow(FormRows.at(params, "option_name", i), FormRows.at(params, "option_kind", i),
@@ -48,6 +57,9 @@ record ProductForm(String name, String description, String groupId, boolean oneT
                 FormRows.at(params, "option_interval", i), FormRows.at(params, "option_every", i),
                 FormRows.at(params, "option_trial_days", i),
                 FormRows.at(params, "option_installments", i), FormRows.at(params, "option_cycles", i)));
+        }
+        if (removed >= 0 && removed < rows.size() && rows.size() > 1) {
+            rows.remove(removed);
         }
         // A row added but never filled is not an option; the first row always stays, to say "name is required".
         var filled = new ArrayList<>(rows.stream().filter(row -> !row.isBlank()).toList());
@@ -68,16 +80,6 @@ record ProductForm(String name, String description, String groupId, boolean oneT
         var more = new ArrayList<>(options);
         more.add(OptionRow.blank());
         return new ProductForm(name, description, groupId, oneTrial, currency, List.copyOf(more), Map.of());
-    }
-
-    /** The form without its option row {@code index} (from 0), as typed otherwise; the last row stays. */
-    ProductForm withoutOption(int index) {
-        if (options.size() <= 1 || index < 0 || index >= options.size()) {
-            return this;
-        }
-        var fewer = new ArrayList<>(options);
-        fewer.remove(index);
-        return new ProductForm(name, description, groupId, oneTrial, currency, List.copyOf(fewer), Map.of());
     }
 
     /**

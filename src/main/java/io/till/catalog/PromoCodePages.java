@@ -50,7 +50,20 @@ class PromoCodePages {
     }
 
     /** One code as the list shows it; {@code lastDay} is the last moment it works (its end, exclusive, less a millisecond). */
-    record Row(PromoCode promo, String discount, String redeemed, String state, Instant lastDay, String untilDay) {}
+    record Row(PromoCode promo, String discount, String redeemed, String state, Instant lastDay, String untilDay) {
+
+        /**
+         * {@code Dec 31, 2026}: the last day it works in the store's time zone, as its Change field and the hint beside
+         * it say, whatever zone the reader's browser is in (the day in UTC, or the browser's, was the next one west of
+         * it).
+         */
+        public String untilText() {
+            return untilDay == null
+                ? null
+                : LocalDate.parse(untilDay).format(java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy",
+                    java.util.Locale.US));
+        }
+    }
 
     /** The new-code form as typed, with the refusals beside their fields. */
     record Form(String code, String type, String value, String currency, String until, String maxRedemptions,

@@ -451,6 +451,31 @@ class CatalogPagesTest {
         assertThat(order.status()).as("an ended code stays ended: " + order.text()).isNotEqualTo(201);
     }
 
+    /**
+     * A code valid through a day of the store's time zone is listed as valid until that day, as its Change field and
+     * its hint say: a review found the list showing the next day to anyone west of UTC's midnight (the day in UTC, or
+     * the browser's).
+     */
+    @Test
+    void aPromoCodesLastDayIsListedInTheStoresTimeZone() {
+        var shop = shops.open();
+        var zone = java.time.ZoneId.of("America/New_York");
+        assertThat(api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"time_zone": "America/New_York"}""", java.util.List.of("Content-Type", "application/json")).status())
+            .isEqualTo(200);
+        var lastDay = java.time.LocalDate.ofInstant(clock.instant(), zone).plusDays(30);
+        var created = api.post("/api/v1/promo_codes", shop.apiKey(), """
+            {"code": "EASTERN", "percent_off": 10, "expires_at": "%s"}""".formatted(lastDay.plusDays(1)
+            .atStartOfDay(zone).toInstant()));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/promo-codes").toString());
+
+        var row = page.locator("table.list tbody tr", new Page.LocatorOptions().setHasText("EASTERN"));
+        assertThat(row.locator("td[data-label='Valid until']"))
+            .hasText(lastDay.format(java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy", java.util.Locale.US)));
+    }
+
     @Test
     void promoCodesAreCreatedListedWithTheirUseAndADuplicateIsRefused() {
         var shop = shops.open();
