@@ -67,18 +67,45 @@ class CustomerEditPages {
      * form was first shown with, so that a save that did not touch them leaves them as they are now.
      */
     record Form(String name, String email, String phone, String tags, List<String> tagsShown,
-        boolean marketingConsent, boolean consentShown, String fields, Map<String, String> fieldsShown) {
+        boolean marketingConsent, boolean consentShown, String fields, Map<String, String> fieldsShown,
+        Shown shown) {
         static Form of(Customer customer) {
-            return new Form(customer.name(), customer.email(), customer.phone() == null ? "" : customer.phone(),
-                String.join("\n", customer.tags()), customer.tags(), customer.marketingConsent(),
-                customer.marketingConsent(), customer.metadata().entrySet().stream()
-                    .map(field -> field.getKey() + ": " + field.getValue())
-                    .collect(java.util.stream.Collectors.joining("\n")),
-                customer.metadata());
+            String phone = customer.phone() == null ? "" : customer.phone();
+            return new Form(customer.name(), customer.email(), phone, tagsText(customer.tags()), customer.tags(),
+                customer.marketingConsent(), customer.marketingConsent(), fieldsText(customer.metadata()),
+                customer.metadata(), new Shown(customer.name(), customer.email(), phone));
         }
 
         List<String> typedTags() {
-            return tags.lines().map(String::strip).filter(t -> !t.isEmpty()).toList();
+            return typedTags(tags);
+        }
+
+        private static List<String> typedTags(String text) {
+            return text.lines().map(String::strip).filter(t -> !t.isEmpty()).toList();
+        }
+
+        private static String tagsText(List<String> tags) {
+            return String.join("\n", tags);
+        }
+
+        private static String fieldsText(Map<String, String> fields) {
+            return fields.entrySet().stream()
+                .map(field -> field.getKey() + ": " + field.getValue())
+                .collect(java.util.stream.Collectors.joining("\n"));
+        }
+
+        /**
+         * Whether the tags typed are those the form was shown, read back as the form reads what it shows: a tag the
+         * API took with a line break in it is shown as two lines, which read back as two tags, and is no change.
+         */
+        boolean tagsUntouched() {
+            return tagsShown != null && typedTags().equals(typedTags(tagsText(tagsShown)));
+        }
+
+        /** As {@link #tagsUntouched}, for the custom fields ("utm:source: google" reads back otherwise, untouched). */
+        boolean fieldsUntouched(Map<String, String> typedFields) {
+            return fieldsShown != null && typedFields.equals(new Form("", "", "", "", null, false, false, fieldsText(
+                fieldsShown), null, null).typedFields(new java.util.HashMap<>()));
         }
 
         /**
@@ -102,6 +129,18 @@ class CustomerEditPages {
                 }
             }
             return typed;
+        }
+    }
+
+    /**
+     * The name, email and phone the form was first shown with: one typed as shown is no change, and is not sent, so
+     * that a save of the name never puts back a phone the API or an automation changed meanwhile. Compared as a
+     * browser sends a text field (without line breaks). Null when the post does not say (a form from before).
+     */
+    record Shown(String name, String email, String phone) {
+
+        static boolean untouched(String typed, String shown) {
+            return shown != null && typed.equals(shown.replaceAll("[\\r\\n]", ""));
         }
     }
 
@@ -150,17 +189,20 @@ class CustomerEditPages {
         @RequestParam(name = "consent_shown", defaultValue = "false") boolean consentShown,
         @RequestParam(defaultValue = "") String fields,
         @RequestParam(name = "fields_shown", defaultValue = "") String fieldsShown,
+        @RequestParam(name = "name_shown", required = false) String nameShown,
+        @RequestParam(name = "email_shown", required = false) String emailShown,
+        @RequestParam(name = "phone_shown", required = false) String phoneShown,
         @RequestParam(name = "confirmed_email", defaultValue = "") String confirmedEmail, Model model,
         RedirectAttributes redirect) {
         Customer before = customers.get(staff.accountId(), id);
         var typed = new Form(name, email, phone, tags, shown(tagsShown), marketingConsent, consentShown, fields,
-            shownFields(fieldsShown));
+            shownFields(fieldsShown), new Shown(nameShown, emailShown, phoneShown));
         // Every refused field is shown at once, and only a new email that can be saved is offered for confirmation.
         var errors = new LinkedHashMap<String, String>();
         var typedFields = typed.typedFields(errors);
         var body = body(typed, typedFields);
         refusals(body, typed.typedTags()).forEach(errors::putIfAbsent);
-        boolean emailChanges = !email.strip().equalsIgnoreCase(before.email());
+        boolean emailChanges = body.has("email") && !email.strip().equalsIgnoreCase(before.email());
         if (emailChanges && !errors.containsKey("email")) {
             customers.findByEmail(staff.accountId(), email.strip()).filter(owner -> !owner.id().equals(id))
                 .ifPresent(owner -> {
@@ -252,21 +294,27 @@ class CustomerEditPages {
      */
     private static ObjectNode body(Form form, Map<String, String> typedFields) {
         var body = JSON.createObjectNode();
-        body.put("name", form.name());
-        body.put("email", form.email().strip());
-        if (form.phone().isBlank()) {
+        Shown shown = form.shown() == null ? new Shown(null, null, null) : form.shown();
+        if (!Shown.untouched(form.name(), shown.name())) {
+            body.put("name", form.name());
+        }
+        if (!Shown.untouched(form.email().strip(), shown.email())) {
+            body.put("email", form.email().strip());
+        }
+        if (Shown.untouched(form.phone(), shown.phone())) {
+            // As shown: left as it is now.
+        } else if (form.phone().isBlank()) {
             body.putNull("phone");
         } else {
             body.put("phone", form.phone());
         }
-        List<String> typedTags = form.typedTags();
-        if (!typedTags.equals(form.tagsShown())) {
-            typedTags.forEach(body.putArray("tags")::add);
+        if (!form.tagsUntouched()) {
+            form.typedTags().forEach(body.putArray("tags")::add);
         }
         if (form.marketingConsent() != form.consentShown()) {
             body.put("marketing_consent", form.marketingConsent());
         }
-        if (!typedFields.equals(form.fieldsShown())) {
+        if (!form.fieldsUntouched(typedFields)) {
             var metadata = body.putObject("metadata");
             typedFields.forEach(metadata::put);
         }

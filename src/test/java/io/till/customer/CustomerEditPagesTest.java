@@ -178,6 +178,41 @@ class CustomerEditPagesTest {
         assertThat(saved.get("tags").toString()).isEqualTo("[\"Smith, John\",\"vip\",\"wholesale\"]");
     }
 
+    /**
+     * A save of the name alone leaves the rest as it is now: the phone an automation changed meanwhile, a tag the API
+     * took with a line break in it, a custom field whose name holds a colon. A review found the form putting back the
+     * phone it was shown, splitting the tag in two and rewriting the field, each said changed by customer.updated.
+     */
+    @Test
+    void savingTheNameAloneLeavesWhatTheFormCannotShowAndWhatChangedMeanwhileAsItIs() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/customers", account.apiKey(), """
+            {"name": "John Smith", "email": "john@smith.example", "phone": "+14155550100",
+             "tags": ["wholesale\\nEU"], "metadata": {"utm:source": "google"}}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String john = created.json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + john + "/edit");
+        var moved = api.send("PATCH", "/api/v1/customers/" + john, account.apiKey(), """
+            {"phone": "+14155550199"}""", List.of("Content-Type", "application/json"));
+        assertThat(moved.status()).as(moved.text()).isEqualTo(200);
+
+        page.getByLabel("Name").fill("John Q. Smith");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .hasText("Customer saved.");
+        var saved = api.get("/api/v1/customers/" + john, account.apiKey()).json();
+        assertThat(saved.get("name").asString()).isEqualTo("John Q. Smith");
+        assertThat(saved.get("phone").asString()).as("the phone changed meanwhile").isEqualTo("+14155550199");
+        assertThat(saved.get("tags").toString()).isEqualTo("[\"wholesale\\nEU\"]");
+        assertThat(saved.get("metadata").toString()).isEqualTo("{\"utm:source\":\"google\"}");
+        var updated = api.get("/api/v1/events?type=customer.updated&customer_id=" + john, account.apiKey()).json()
+            .get("data").get(0);
+        assertThat(updated.get("data").get("previous_attributes").properties()).extracting(java.util.Map.Entry::getKey)
+            .containsExactly("name");
+    }
+
     @Test
     void staffRecordMarketingConsentAndCustomFieldsAndABadLineIsRefusedBesideTheField() {
         var account = accounts.create();
