@@ -117,10 +117,27 @@ class CatalogPages {
     }
 
     /** The edit form as typed, with the refusals beside their fields. */
-    record EditForm(String name, String description, Map<String, String> errors) {
+    /**
+     * The edit form as typed, and what it was first shown with ({@code nameShown}, {@code descriptionShown},
+     * {@code oneTrialShown}: null when unknown): a field left as shown is not sent, so that a save of the name never
+     * puts back a description or a trial rule the API changed meanwhile.
+     */
+    record EditForm(String name, String description, Map<String, String> errors, String nameShown,
+        String descriptionShown, Boolean oneTrialShown) {
 
         public String error(String field) {
             return errors.get(field);
+        }
+
+        /** A text field sent as it was shown: a browser drops a one-line field's line breaks. */
+        static boolean untouchedLine(String typed, String shown) {
+            return shown != null && typed.equals(shown.replaceAll("[\\r\\n]", ""));
+        }
+
+        /** A text area sent as it was shown: a browser sends its line breaks as CRLF, and Till strips its ends. */
+        static boolean untouchedText(String typed, String shown) {
+            return shown != null && typed.replace("\r\n", "\n").strip().equals(shown.replace("\r\n", "\n")
+                .strip());
         }
     }
 
@@ -128,9 +145,9 @@ class CatalogPages {
     String edit(Caller.Staff staff, @PathVariable String id, Model model) {
         var product = products.get(staff.accountId(), id);
         model.addAttribute("product", product);
-        model.addAttribute("form", new EditForm(product.name(), product.description() == null
-            ? ""
-            : product.description(), Map.of()));
+        String description = product.description() == null ? "" : product.description();
+        model.addAttribute("form", new EditForm(product.name(), description, Map.of(), product.name(), description,
+            product.oneTrialPerCustomer()));
         editGroups(staff, product, model);
         return "catalog/product_edit";
     }
@@ -152,13 +169,19 @@ class CatalogPages {
     String save(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String name,
         @RequestParam(defaultValue = "") String description,
         @RequestParam(name = "subscription_group_id", defaultValue = "") String groupId,
-        @RequestParam(name = "one_trial_per_customer", defaultValue = "false") boolean oneTrial, Model model,
+        @RequestParam(name = "one_trial_per_customer", defaultValue = "false") boolean oneTrial,
+        @RequestParam(name = "name_shown", required = false) String nameShown,
+        @RequestParam(name = "description_shown", required = false) String descriptionShown,
+        @RequestParam(name = "one_trial_shown", required = false) Boolean oneTrialShown, Model model,
         HttpServletResponse response, RedirectAttributes redirect) {
         var product = products.get(staff.accountId(), id);
         var errors = new FieldErrors();
-        var checked = ProductChange.checked(name, description, errors);
+        // Only what was changed on the page: a field left as shown keeps what the API or another tab made of it since.
+        var checked = ProductChange.checked(EditForm.untouchedLine(name, nameShown) ? null : name,
+            EditForm.untouchedText(description, descriptionShown) ? null : description, errors);
+        Boolean trialRule = oneTrialShown == null || oneTrialShown == oneTrial ? null : oneTrial;
         var change = new ProductChange(checked.name(), checked.description(), groupId.isBlank() ? null : groupId,
-            oneTrial);
+            trialRule);
         try {
             errors.throwIfAny();
             products.update(staff.accountId(), id, change);
@@ -169,7 +192,8 @@ class CatalogPages {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("product", product);
             model.addAttribute("form", new EditForm(name, description, refused.errors().stream()
-                .collect(Collectors.toMap(FieldError::field, FieldError::sentence, (first, second) -> first))));
+                .collect(Collectors.toMap(FieldError::field, FieldError::sentence, (first, second) -> first)),
+                nameShown, descriptionShown, oneTrialShown));
             editGroups(staff, product, model);
             return "catalog/product_edit";
         }

@@ -627,6 +627,33 @@ class CatalogPagesTest {
         assertThat(renamed.json().get("name").asString()).isEqualTo("MEMBERS' CLUB");
     }
 
+    /**
+     * A save of a product's name leaves what the API changed while the page was open: a review found the form putting
+     * back the description it was shown and turning one trial per customer off again.
+     */
+    @Test
+    void savingAProductsNameLeavesWhatTheApiChangedMeanwhile() {
+        var shop = shops.open();
+        String membership = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog/products/" + membership + "/edit").toString());
+        var changed = api.send("PATCH", "/api/v1/products/" + membership, shop.apiKey(), """
+            {"description": "From the API", "one_trial_per_customer": true}""", java.util.List.of("Content-Type",
+            "application/json"));
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+
+        page.locator("#name").fill("Membership Plus");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        page.waitForLoadState();
+
+        assertThat(page.locator("h1")).hasText("Membership Plus");
+        var read = api.get("/api/v1/products/" + membership, shop.apiKey()).json();
+        assertThat(read.get("name").asString()).isEqualTo("Membership Plus");
+        assertThat(read.get("description").asString()).isEqualTo("From the API");
+        assertThat(read.get("one_trial_per_customer").asBoolean()).isTrue();
+    }
+
     @Test
     void aProductIsRenamedOnItsPageAndItsPricesCannotChange() {
         var shop = shops.open();
