@@ -229,12 +229,52 @@ class AutomationController {
         + "data?}} or {\"event_id\"}. Conditions are evaluated and templates rendered against real records; actions "
         + "are previewed, not performed; delays are skipped. Answers the would-be log.")
     DryRuns.Result test(Caller caller, @PathVariable String id, @RequestBody(required = false) JsonNode body) {
+        checkTestBody(body);
         JsonNode asked = body == null ? null : body.get("version");
         if (asked != null && !asked.isNull() && !(asked.isIntegralNumber() && asked.canConvertToInt())) {
             throw TillException.invalid("version", "invalid_type", "must be a version number");
         }
         Integer version = asked == null || asked.isNull() ? null : asked.intValue();
         return dryRuns.test(caller.accountId(), id, version, body);
+    }
+
+    private static final java.util.Set<String> TEST_FIELDS = java.util.Set.of("version", "event", "event_id");
+    private static final java.util.Set<String> SAMPLE_EVENT_FIELDS = java.util.Set.of("type", "customer_id", "data");
+
+    /**
+     * What a dry run is asked refused as every other body is: a field it does not read (a typo would test the active
+     * version, or no customer, without a word), a sample event and an event_id at once (the sample was dropped), a
+     * sample event without its type (it became "test").
+     */
+    private static void checkTestBody(JsonNode body) {
+        if (body == null || body.isNull()) {
+            return;
+        }
+        var errors = new io.till.shared.FieldErrors();
+        if (!body.isObject()) {
+            errors.add("body", "invalid_type", "must be a JSON object: {\"version\"?, \"event\"} or {\"event_id\"}");
+            errors.throwIfAny();
+        }
+        body.propertyNames().stream().filter(name -> !TEST_FIELDS.contains(name))
+            .forEach(name -> errors.add(name, "unknown_field", "is not a field of this request (version, event, "
+                + "event_id)"));
+        JsonNode event = body.get("event");
+        if (event != null && !event.isNull() && body.hasNonNull("event_id")) {
+            errors.add("event_id", "invalid_combination", "tests that event, whose type, customer and data it "
+                + "carries: leave out event");
+        } else if (event != null && event.isObject()) {
+            event.propertyNames().stream().filter(name -> !SAMPLE_EVENT_FIELDS.contains(name))
+                .forEach(name -> errors.add("event." + name, "unknown_field", "is not a field of a sample event "
+                    + "(type, customer_id, data)"));
+            JsonNode type = event.get("type");
+            if (type == null || type.isNull() || (type.isString() && type.asString().isBlank())) {
+                errors.add("event.type", "required", "is required: the type of event to test, such as "
+                    + "payment.failed");
+            } else if (!type.isString()) {
+                errors.add("event.type", "invalid_type", "must be an event type, such as payment.failed");
+            }
+        }
+        errors.throwIfAny();
     }
 
     @GetMapping("/automations/{id}/backtest")

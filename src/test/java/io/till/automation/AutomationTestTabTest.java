@@ -359,6 +359,34 @@ class AutomationTestTabTest {
             + "wanted event.data.invoice.attempt_count is 1, but event.data.invoice.attempt_count is 3");
     }
 
+    /**
+     * A dry run refuses what it would not read, as every other body is refused: a review found a typo testing the
+     * active version against no customer in silence, a sample beside an event_id dropped, a type left out become "test".
+     */
+    @Test
+    void theApisDryRunRefusesFieldsItDoesNotReadASampleBesideAnEventIdAndASampleWithoutItsType() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), "{\"template\": \"payment_dunning\"}");
+        String path = "/api/v1/automations/" + automation + "/test";
+
+        var typo = api.post(path, store.apiKey(), """
+            {"verison": 1, "event": {"type": "payment.failed", "customerid": "cus_x"}}""");
+        var both = api.post(path, store.apiKey(), """
+            {"event": {"type": "payment.failed"}, "event_id": "evt_01jdq5yq3m6b8w0c4s2e7r9t1v"}""");
+        var untyped = api.post(path, store.apiKey(), "{\"event\": {\"data\": {}}}");
+
+        assertThat(typo.status()).as(typo.text()).isEqualTo(400);
+        assertThat(fields(typo)).containsExactlyInAnyOrder("verison", "event.customerid");
+        assertThat(both.status()).as(both.text()).isEqualTo(400);
+        assertThat(fields(both)).containsExactly("event_id");
+        assertThat(untyped.status()).as(untyped.text()).isEqualTo(400);
+        assertThat(fields(untyped)).containsExactly("event.type");
+    }
+
+    private static java.util.List<String> fields(io.till.testing.Api.Response response) {
+        return response.json().get("errors").valueStream().map(error -> error.get("field").asString()).toList();
+    }
+
     @Test
     void aVersionThatCannotBeReadAsksToBeFixedFirst() {
         var store = accounts.create();
