@@ -54,8 +54,16 @@ class ApiContract implements OpenApiCustomizer {
             + "|customers/\\{customerId}/payment_methods"
             + "|invoices/\\{id}/pay)");
 
-    /** Reads that can answer 409 because of the record's state (a backtest of an automation not started by events). */
-    private static final Pattern STATEFUL_READS = Pattern.compile("/api/v1/automations/\\{id}/backtest");
+    /**
+     * Reads that can answer 409 because of the record's state (a backtest of an automation not started by events, a
+     * receipt of an order or payment that paid nothing).
+     */
+    private static final Pattern STATEFUL_READS = Pattern.compile(
+        "/api/v1/(automations/\\{id}/backtest|orders/\\{id}/receipt\\.pdf|payments/\\{id}/receipt\\.pdf)");
+
+    /** What only a sandbox account may do: a live one is answered 403 live_mode. */
+    private static final Pattern SANDBOX_ONLY = Pattern.compile(
+        "/api/v1/(test_clock|test_clock/advance|payments/\\{id}/dispute)");
 
     @Override
     public void customise(OpenAPI openApi) {
@@ -217,6 +225,14 @@ class ApiContract implements OpenApiCustomizer {
         }
         problem(responses, "401", "The API key is missing, malformed, unknown or revoked (api_key_missing, "
             + "api_key_invalid, api_key_revoked).");
+        if (SANDBOX_ONLY.matcher(path).matches()) {
+            problem(responses, "403", "live_mode: only a sandbox account has this; a live account's money and time are "
+                + "real.");
+        }
+        if (method == PathItem.HttpMethod.POST && path.equals("/api/v1/refunds")) {
+            problem(responses, "502", "gateway_unavailable: the payment processor did not answer; the refund is "
+                + "pending and settled later, and a retry with the same Idempotency-Key answers it.");
+        }
         if (method == PathItem.HttpMethod.POST && CHARGES.matcher(path).matches()) {
             problem(responses, "402", "card_declined: the card was declined and nothing was charged; detail carries "
                 + "the processor's reason, decline_code its code, and the problem names what the decline left: "
