@@ -94,8 +94,14 @@ class ReceiptEmails {
 
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1M")
     void sendForgotten() {
-        for (var promised : emails.unsent(KEY_PREFIX, clock.instant().minus(FORGOTTEN_AFTER), 50)) {
-            send(promised.accountId(), promised.idempotencyKey().substring(KEY_PREFIX.length()));
+        // One taken at a time, right before it is sent: fifty taken at once and sent one after another behind a slow
+        // SMTP server were, past FORGOTTEN_AFTER, taken again by another node's sweep and sent by both.
+        for (int sent = 0; sent < 50; sent++) {
+            var next = emails.unsent(KEY_PREFIX, clock.instant().minus(FORGOTTEN_AFTER), 1);
+            if (next.isEmpty()) {
+                return;
+            }
+            send(next.getFirst().accountId(), next.getFirst().idempotencyKey().substring(KEY_PREFIX.length()));
         }
     }
 

@@ -93,7 +93,7 @@ final class ReceiptPdf {
             fact(facts, receipt.orderLabel(), "#" + receipt.orderNumber());
         }
         fact(facts, "Date", receipt.day(receipt.date()));
-        fact(facts, "Amount", receipt.money(receipt.total()));
+        fact(facts, "Amount", money(receipt, receipt.total()));
         var buyer = new StringBuilder(text(receipt.buyer().name()));
         buyer.append('\n').append(receipt.buyer().email());
         if (receipt.buyer().billingAddress() != null) {
@@ -121,11 +121,11 @@ final class ReceiptPdf {
             cell(lines, signed(receipt, line.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.BOTTOM);
         }
-        total(lines, "Subtotal", receipt.money(receipt.subtotal()), false);
+        total(lines, "Subtotal", money(receipt, receipt.subtotal()), false);
         if (receipt.discount() > 0) {
             total(lines, "Discount", minus(receipt, receipt.discount()), false);
         }
-        total(lines, "Total", receipt.money(receipt.total()), true);
+        total(lines, "Total", money(receipt, receipt.total()), true);
         document.add(lines);
 
         var paid = new PdfPTable(new float[]{4, 1});
@@ -135,7 +135,7 @@ final class ReceiptPdf {
             String card = charge.card() == null ? "" : " with " + charge.card();
             cell(paid, "Paid on " + receipt.day(charge.date()) + card, font(11, Font.NORMAL, INK),
                 Element.ALIGN_LEFT, Rectangle.NO_BORDER);
-            cell(paid, receipt.money(charge.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+            cell(paid, money(receipt, charge.amount()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
                 Rectangle.NO_BORDER);
         }
         for (var refund : receipt.refunds()) {
@@ -151,7 +151,7 @@ final class ReceiptPdf {
                 Rectangle.NO_BORDER);
         }
         if (receipt.anythingBack()) {
-            total(paid, "Net paid", receipt.money(receipt.netPaid()), true);
+            total(paid, "Net paid", money(receipt, receipt.netPaid()), true);
         }
         if (!receipt.charges().isEmpty()) {
             document.add(paid);
@@ -207,12 +207,31 @@ final class ReceiptPdf {
     }
 
     private static String signed(Receipt receipt, long amount) {
-        return amount < 0 ? minus(receipt, -amount) : receipt.money(amount);
+        return amount < 0 ? minus(receipt, -amount) : money(receipt, amount);
     }
 
     /** A hyphen, as PDF receipts have always printed it (and text copied from them reads); the HTML shows "−". */
     private static String minus(Receipt receipt, long amount) {
-        return "-" + receipt.money(amount);
+        return "-" + money(receipt, amount);
+    }
+
+    /**
+     * The amount as the receipt shows it, in characters the fonts print: a currency sign they have no glyph for (the
+     * rupee's ₹) gives way to the currency's code, "INR 1,999.00", rather than an amount in no currency at all (the
+     * font's missing glyph prints nothing).
+     */
+    private static String money(Receipt receipt, long amount) {
+        String shown = receipt.money(amount);
+        if (shown.codePoints().allMatch(ReceiptPdf::prints)) {
+            return shown;
+        }
+        var kept = new StringBuilder();
+        shown.codePoints().filter(ReceiptPdf::prints).forEach(kept::appendCodePoint);
+        return receipt.currency().toUpperCase(java.util.Locale.ROOT) + " " + kept.toString().strip();
+    }
+
+    private static boolean prints(int c) {
+        return Fonts.REGULAR.charExists(c) && Fonts.BOLD.charExists(c);
     }
 
     private static Font font(float size, int style, Color color) {
@@ -229,7 +248,7 @@ final class ReceiptPdf {
         }
         var out = new StringBuilder(value.length());
         value.codePoints().forEach(c -> {
-            boolean printable = c == '\n' || Fonts.REGULAR.charExists(c) && Fonts.BOLD.charExists(c);
+            boolean printable = c == '\n' || prints(c);
             out.append(printable ? new String(Character.toChars(c)) : "?");
         });
         return out.toString();

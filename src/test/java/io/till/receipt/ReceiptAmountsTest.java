@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The "Net paid" line of a payment's receipt: what the card paid, less what went back. */
-class ReceiptNetPaidTest {
+/** The amounts of a payment's receipt: "Net paid", what the card paid less what went back, and how the PDF prints them. */
+class ReceiptAmountsTest {
 
     private static final Instant DAY = Instant.parse("2026-12-01T10:00:00Z");
 
@@ -30,6 +30,24 @@ class ReceiptNetPaidTest {
 
         assertThat(receipt.netPaid()).isEqualTo(1100);
         assertThat(receipt.anythingBack()).isTrue();
+    }
+
+    /**
+     * The rupee's sign is no glyph of the receipt's font: a review found INR receipts printing "1,999.00" in no
+     * currency at all. The PDF says the currency's code instead; an amount whose sign prints stays as it is.
+     */
+    @Test
+    void aPdfAmountWhoseCurrencySignTheFontLacksNamesTheCurrencyByItsCode() throws Exception {
+        var seller = new Receipt.Seller("acct_1", "Chai Studio", null, null, null, java.time.ZoneOffset.UTC);
+        var rupees = new Receipt(Receipt.Kind.PAYMENT, "pay_1", 1042L, DAY, seller, new Receipt.Buyer("Asha",
+            "asha@example.com", null), "inr", List.of(new Receipt.Line("Membership", null, 199900)), 199900, 0,
+            199900, List.of(charge(199900)), List.of(), List.of(), null, false);
+        var dollars = new Receipt(Receipt.Kind.PAYMENT, "pay_1", 1042L, DAY, seller, new Receipt.Buyer("Ada",
+            "ada@example.com", null), "usd", List.of(new Receipt.Line("Membership", null, 1900)), 1900, 0, 1900,
+            List.of(charge(1900)), List.of(), List.of(), null, false);
+
+        assertThat(ReceiptPdfs.text(ReceiptPdf.render(rupees, null))).contains("INR 1,999.00");
+        assertThat(ReceiptPdfs.text(ReceiptPdf.render(dollars, null))).contains("$19.00").doesNotContain("USD");
     }
 
     private static Receipt receipt(List<Receipt.Charge> charges, List<Receipt.Refund> refunds,
