@@ -73,7 +73,12 @@ class KnownParameters implements HandlerInterceptor, WebMvcConfigurer {
             }
         }
         for (String name : named) {
-            if (!name.isEmpty() && !known.names().contains(name) && !EVERYWHERE.contains(name)) {
+            if (!name.isEmpty() && !known.names().contains(name) && EVERYWHERE.contains(name)
+                && !"GET".equals(request.getMethod())) {
+                // Expanded on reads only: on a write it was taken and ignored, the answer without what it asked.
+                errors.add(name, "unknown_parameter", "expands what a read answers (GET); this request answers "
+                    + "without expanding");
+            } else if (!name.isEmpty() && !known.names().contains(name) && !EVERYWHERE.contains(name)) {
                 errors.add(name, "unknown_parameter", "is not a parameter of this request");
             } else if (twice.contains(name) && known.names().contains(name) && !known.lists().contains(name)) {
                 // ?limit=1&limit=3 would otherwise answer for one of them, silently.

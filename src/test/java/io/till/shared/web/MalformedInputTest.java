@@ -220,6 +220,9 @@ class MalformedInputTest {
         assertThat(typo.json().get("errors").get(0).get("field").asString()).isEqualTo("customerid");
         assertThat(typo.json().get("errors").get(0).get("code").asString()).isEqualTo("unknown_parameter");
         assertProblem(onAPost, 400, "validation_failed");
+        var expandedWrite = api.post("/api/v1/events?expand=customer", shop.apiKey(), "{\"type\": \"acme.x\"}");
+        assertProblem(expandedWrite, 400, "validation_failed");
+        assertThat(expandedWrite.json().get("errors").get(0).get("message").asString()).contains("GET");
         assertThat(api.get("/api/v1/events?type=acme.x", shop.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/orders?customer_id=" + io.till.shared.Ids.newId("cus") + "&limit=5&expand=customer",
             shop.apiKey()).status())
