@@ -48,8 +48,11 @@ public class PortalCards {
     private final Gateways gateways;
     private final Accounts accounts;
     private final Brandings brandings;
+    private final OpenCardSetups openSetups;
 
-    PortalCards(Cards cards, CardChoices choices, Gateways gateways, Accounts accounts, Brandings brandings) {
+    PortalCards(Cards cards, CardChoices choices, Gateways gateways, Accounts accounts, Brandings brandings,
+        OpenCardSetups openSetups) {
+        this.openSetups = openSetups;
         this.brandings = brandings;
         this.cards = cards;
         this.choices = choices;
@@ -95,17 +98,24 @@ public class PortalCards {
         return gateways.cardSetups(accountId);
     }
 
+    /** The setup the add-card page hands to Stripe.js: the one open for this buyer already, if any (OpenCardSetups). */
     public CardSetups.Started startSetup(String accountId, String customerId) {
         cards.list(accountId, customerId, PageRequest.of(1, null, "card"));
-        return setups(accountId).start(accountId, customerId);
+        var setups = setups(accountId);
+        return openSetups.openFor(accountId, customerId, () -> setups.start(accountId, customerId));
     }
 
     /** Saves the card of a setup the buyer confirmed with Stripe.js; sending the same setup twice saves it once. */
     public Card finishSetup(String accountId, String customerId, String setupId, boolean tell) {
         var setups = setups(accountId);
         cards.list(accountId, customerId, PageRequest.of(1, null, "card"));
-        var attached = setups.finish(accountId, customerId, setupId);
-        return cards.add(accountId, customerId, gateways.forAccount(accountId).name(), attached, false, tell);
+        try {
+            var attached = setups.finish(accountId, customerId, setupId);
+            return cards.add(accountId, customerId, gateways.forAccount(accountId).name(), attached, false, tell);
+        } finally {
+            // Confirmed, declined or refused: that setup is done with; the page opens a new one next time.
+            openSetups.finished(accountId, customerId);
+        }
     }
 
     /** Makes the card pay this one subscription or plan; see {@link CardChoices#choose}. */
