@@ -8,6 +8,7 @@ import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -339,8 +340,16 @@ class CatalogPages {
         return "catalog/product_new";
     }
 
+    /** Every group of the account, page after page: the 101st is renamed and chosen as the first is. */
     private List<SubscriptionGroups.SubscriptionGroup> allGroups(String accountId) {
-        return groups.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, null)).data();
+        var all = new ArrayList<SubscriptionGroups.SubscriptionGroup>();
+        String after = null;
+        do {
+            var page = groups.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, after));
+            all.addAll(page.data());
+            after = page.hasMore() && !page.data().isEmpty() ? page.data().getLast().id() : null;
+        } while (after != null);
+        return all;
     }
 
     /** {@code $19.00 / month · 14-day free trial}: a price as a list shows it. */

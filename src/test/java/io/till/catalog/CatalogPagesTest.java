@@ -654,6 +654,21 @@ class CatalogPagesTest {
         assertThat(read.get("one_trial_per_customer").asBoolean()).isTrue();
     }
 
+    /** A store with more groups than one page of the API holds: the oldest is listed and offered as the newest is. */
+    @Test
+    void everySubscriptionGroupIsListedBeyondTheFirstHundred() {
+        var shop = shops.open();
+        for (int i = 0; i <= 100; i++) {
+            assertThat(api.post("/api/v1/subscription_groups", shop.apiKey(), "{\"name\": \"Group %03d\"}"
+                .formatted(i)).status()).isEqualTo(201);
+        }
+        var page = signIn(shop, 1280);
+        page.navigate(api.uri("/admin/catalog").toString());
+
+        assertThat(page.locator(".cat-groups")).containsText("Group 000");
+        assertThat(page.locator(".cat-groups")).containsText("Group 100");
+    }
+
     @Test
     void aProductIsRenamedOnItsPageAndItsPricesCannotChange() {
         var shop = shops.open();
