@@ -107,6 +107,18 @@ class StaffInvites {
             .update();
     }
 
+    /** Revokes the account's still-usable invitations that {@code staffUserId} sent. */
+    void revokeSentBy(String accountId, String staffUserId) {
+        db.sql("""
+            UPDATE staff_invites SET revoked_at = :now
+             WHERE account_id = :accountId AND invited_by = :staffUserId AND used_at IS NULL AND revoked_at IS NULL
+            """)
+            .param("accountId", accountId)
+            .param("staffUserId", staffUserId)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .update();
+    }
+
     /** Whether a still-usable invitation was revoked by this call. */
     boolean revoke(String accountId, String id) {
         return db.sql("""
@@ -140,9 +152,14 @@ class StaffInvites {
             return Optional.empty();
         }
         Instant now = Timestamps.now(clock);
+        // Only while whoever sent it is still an owner of the account (held as a removal or a demotion holds them):
+        // an owner removed or demoted must not come back through an invitation of their own.
         return db.sql("""
-            UPDATE staff_invites SET used_at = :now
+            UPDATE staff_invites i SET used_at = :now
              WHERE token_hash = :hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > :now
+               AND EXISTS (SELECT 1 FROM staff_users s
+                            WHERE s.account_id = i.account_id AND s.id = i.invited_by AND s.role = 'owner'
+                              FOR SHARE)
             RETURNING\s""" + COLUMNS)
             .param("hash", LinkTokens.hash(token))
             .param("now", Timestamps.of(now))

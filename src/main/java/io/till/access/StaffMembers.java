@@ -163,10 +163,17 @@ class StaffMembers {
                     + "make someone else an owner first, so that the account keeps one.");
             }
             staffUsers.changeRole(accountId, staffUserId, role);
+            if (member.owner()) {
+                // The invitations they sent as an owner would let whoever they name in, as an owner perhaps.
+                invites.revokeSentBy(accountId, staffUserId);
+            }
         });
     }
 
-    /** Removes a member, and the invitations still pending for their email: none of them lets them back in. */
+    /**
+     * Removes a member, the invitations still pending for their email and those they sent: none of them lets them, or
+     * an address of theirs, back in.
+     */
     StaffUsers.StaffUser remove(String accountId, String staffUserId) {
         return transactions.execute(status -> {
             var member = lockedMember(accountId, staffUserId);
@@ -176,6 +183,7 @@ class StaffMembers {
             }
             staffUsers.remove(accountId, staffUserId);
             invites.revokeOthersFor(accountId, member.email(), null);
+            invites.revokeSentBy(accountId, staffUserId);
             return member;
         });
     }

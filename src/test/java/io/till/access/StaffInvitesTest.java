@@ -29,11 +29,16 @@ class StaffInvitesTest {
 
     @Autowired
     JdbcClient db;
+    @Autowired
+    io.till.account.StaffUsers staffUsers;
 
     @Test
     void twoSubmissionsOfOneInvitationAtOnceMakeOneStaffMember() throws Exception {
         String email = "twice-" + UUID.randomUUID() + "@example.com";
-        var issued = invites.issue(accounts.create().id(), email, "staff", "usr_test");
+        String accountId = accounts.create().id();
+        String owner = staffUsers.create(accountId, "owner-" + UUID.randomUUID() + "@example.com", "{noop}unused",
+            "owner").id();
+        var issued = invites.issue(accountId, email, "staff", owner);
         String path = "/admin/invites/" + issued.token();
         var browsers = new ArrayList<RawBrowser>();
         var forms = new ArrayList<String>();
