@@ -146,7 +146,7 @@ public class Events {
         // The inbox rows are what the automation engine and the webhook feed consume: same statement, so each matches
         // the event exactly once. An endpoint is sent the events recorded while it is enabled and subscribed to their
         // type: an event no endpoint can be sent (most, for a shop without webhooks) leaves the feed nothing to do. The
-        // feed checks the endpoints again when it matches (WebhookDeliveries.matchEvents): one may be disabled since.
+        // feed makes a delivery for each of them (WebhookFeed.matchEvents), held while one is disabled since.
         // Likewise the matcher is handed only the events of a type some automation of the account reacts to, in any
         // version (automation_event_types, kept by the database as versions are inserted): to the others no
         // automation can start, end or wake a run.

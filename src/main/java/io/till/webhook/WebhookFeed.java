@@ -27,8 +27,9 @@ class WebhookFeed {
     }
 
     /**
-     * Turns up to {@code limit} recorded events into deliveries, one per enabled endpoint of the event's account that
-     * subscribed to its type when it was recorded and still does, and removes them from the inbox in the same transaction: each event is fanned out once.
+     * Turns up to {@code limit} recorded events into deliveries, one per endpoint of the event's account that was
+     * enabled and subscribed to its type when it was recorded (a deleted one aside), and removes them from the inbox in
+     * the same transaction: each event is fanned out once.
      * Returns how many events were taken.
      */
     @Transactional
@@ -42,10 +43,13 @@ class WebhookFeed {
                      ORDER BY event_id LIMIT :limit FOR UPDATE SKIP LOCKED) i
               JOIN events e ON e.id = i.event_id
               LEFT JOIN webhook_endpoints w
-                     ON w.account_id = e.account_id AND w.status = 'enabled'
-                    AND (e.type = ANY(w.event_types) OR '*' = ANY(w.event_types))
-                    -- Only the endpoints there for it when it was recorded (rows from before V99 name none).
-                    AND (i.endpoint_ids IS NULL OR w.id = ANY(i.endpoint_ids))
+                     ON w.account_id = e.account_id
+                    -- The endpoints enabled and subscribed to it when it was recorded, whatever they are now: one
+                    -- disabled since holds the delivery until it is enabled again, as it holds its retries. Rows from
+                    -- before V99 name none: those go to the endpoints enabled and subscribed now.
+                    AND (w.id = ANY(i.endpoint_ids)
+                         OR (i.endpoint_ids IS NULL AND w.status = 'enabled'
+                             AND (e.type = ANY(w.event_types) OR '*' = ANY(w.event_types))))
                     -- An endpoint is never sent the news that its own deliveries give up: it would fail that too.
                     AND NOT (e.type = :exhausted AND e.data -> 'webhook_endpoint' ->> 'id' = w.id)
             """)

@@ -355,6 +355,31 @@ class WebhooksApiTest {
         }
     }
 
+    /**
+     * An event recorded while the endpoint was enabled is its to send, even when the endpoint is disabled before the
+     * feed has made the delivery (a 410, an owner pausing it): held, and sent once it is enabled again. A review found
+     * such events dropped from the feed for good, whether kept or lost hanging on how far behind the feed was.
+     */
+    @Test
+    void anEventRecordedWhileEnabledIsHeldAndSentWhenTheEndpointWasDisabledBeforeTheFeedReachedIt() {
+        var store = accounts.create();
+        try (var receiver = new Receiver(new Answer(200))) {
+            String id = createEndpoint(store, receiver.url("/hooks"), "acme.signup").get("id").asString();
+            postEvent(store, "acme.signup");
+            setStatus(store, id, "disabled");
+            agenda.runDue();
+
+            assertThat(receiver.requests()).isEmpty();
+            assertThat(deliveries(store, id)).as("held for the endpoint").hasSize(1);
+
+            setStatus(store, id, "enabled");
+            agenda.runDue();
+
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(deliveries(store, id).getFirst().get("status").asString()).isEqualTo("succeeded");
+        }
+    }
+
     @Test
     void aRetryNotYetDueWhenItsEndpointIsEnabledAgainKeepsItsSchedule() {
         var store = accounts.create();
