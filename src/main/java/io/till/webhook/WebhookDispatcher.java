@@ -10,6 +10,7 @@ import io.till.shared.Timestamps;
 import io.till.shared.WriteBack;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -52,6 +55,9 @@ class WebhookDispatcher {
         this.realTime = realTime;
     }
 
+    /** How long answers wait to be written back together: a few milliseconds, as River's batch completer does. */
+    private static final Duration FLUSH_EVERY = Duration.ofMillis(20);
+
     /** Claims and sends one batch; returns how many deliveries it handled. */
     int runRound() {
         UUID token = UUID.randomUUID();
@@ -64,30 +70,53 @@ class WebhookDispatcher {
             deliveries.hold(token, held, Timestamps.now(clock));
         }
         var toSend = claimed.stream().filter(delivery -> !endpointDisabled(delivery)).toList();
-        var futures = new ArrayList<Future<WebhookDeliveries.Outcome>>(toSend.size());
-        // Closing waits for every attempt. A shutdown's interrupt cuts those still on the wire short (each ends as an
-        // attempt that got no answer) rather than leaving the round: what the receivers answered is written back.
-        try (var sending = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (var delivery : toSend) {
-                futures.add(sending.submit(() -> attempt(delivery)));
-            }
+        // Each answer is written back within moments of coming in, not once the round's slowest receiver has answered:
+        // a node that dies meanwhile leaves to its lease only the attempts still on the wire, never one a receiver
+        // had answered (which would be sent again, with the same webhook-id, but twice).
+        var answered = new LinkedBlockingQueue<WebhookDeliveries.Outcome>();
+        var sending = Executors.newVirtualThreadPerTaskExecutor();
+        var futures = new ArrayList<Future<?>>(toSend.size());
+        for (var delivery : toSend) {
+            futures.add(sending.submit(() -> answered.add(attempt(delivery))));
         }
-        var outcomes = new ArrayList<WebhookDeliveries.Outcome>(futures.size());
+        try {
+            while (futures.stream().anyMatch(future -> !future.isDone())) {
+                var first = answered.poll(FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    writeBack(token, first, answered);
+                }
+            }
+        } catch (InterruptedException stopping) {
+            // A shutdown: the attempts still on the wire are cut short (each ends as an attempt that got no answer),
+            // and what the receivers answered is written back below.
+            Thread.currentThread().interrupt();
+        } finally {
+            sending.close();
+        }
         for (var future : futures) {
-            if (future.state() == Future.State.SUCCESS) {
-                outcomes.add(future.resultNow());
-            } else {
+            if (future.state() == Future.State.FAILED) {
                 // Left claimed: it comes due again when the lease ends.
-                log.warn("A webhook attempt failed unexpectedly", future.state() == Future.State.FAILED
-                    ? future.exceptionNow()
-                    : null);
+                log.warn("A webhook attempt failed unexpectedly", future.exceptionNow());
             }
         }
-        // What the receivers answered is kept even when the pool is dry for a moment, or the node is stopping: a
-        // delivery left to its lease would be sent again (with the same webhook-id, but still twice).
+        var last = answered.poll();
+        if (last != null) {
+            writeBack(token, last, answered);
+        }
+        return claimed.size();
+    }
+
+    /**
+     * Writes back {@code first} and whatever else has been answered since. What the receivers answered is kept even
+     * when the pool is dry for a moment, or the node is stopping.
+     */
+    private void writeBack(UUID token, WebhookDeliveries.Outcome first,
+        LinkedBlockingQueue<WebhookDeliveries.Outcome> answered) {
+        var outcomes = new ArrayList<WebhookDeliveries.Outcome>();
+        outcomes.add(first);
+        answered.drainTo(outcomes);
         WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
             () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
-        return claimed.size();
     }
 
     /**

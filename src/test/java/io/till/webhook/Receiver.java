@@ -46,6 +46,22 @@ public final class Receiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
 
+    /** Held: every request waits for {@link #release} before it is answered (a receiver slow to answer). */
+    private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean holding;
+
+    /** A receiver that answers no request until {@link #release}: one slow to answer. */
+    public static Receiver holding(Answer... answers) {
+        var receiver = new Receiver(answers);
+        receiver.holding = true;
+        return receiver;
+    }
+
+    /** Lets a holding receiver answer what waits, and whatever comes next. */
+    public void release() {
+        held.countDown();
+    }
+
     public Receiver(Answer... answers) {
         script.addAll(Arrays.asList(answers));
         try {
@@ -63,6 +79,13 @@ public final class Receiver implements AutoCloseable {
             }
             requests.add(new Request(exchange.getRequestURI().getPath().substring(prefix.length()), headers,
                 new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            if (holding) {
+                try {
+                    held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Answer answer = script.poll();
             if (answer == null) {
                 answer = new Answer(200);
@@ -111,6 +134,7 @@ public final class Receiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

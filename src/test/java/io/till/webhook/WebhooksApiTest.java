@@ -380,6 +380,31 @@ class WebhooksApiTest {
         }
     }
 
+    /**
+     * A receiver that answers in moments has its delivery written back while another of the round still waits for its
+     * own: a review found every answer kept in memory until the slowest receiver had answered, so that a node dying
+     * meanwhile sent the answered ones again.
+     */
+    @Test
+    void anAnsweredDeliveryIsWrittenBackWhileAnotherOfItsRoundStillWaitsForItsReceiver() throws Exception {
+        var store = accounts.create();
+        try (var slow = Receiver.holding(); var fast = new Receiver(new Answer(200))) {
+            String slowId = createEndpoint(store, slow.url("/hooks"), "acme.signup").get("id").asString();
+            String fastId = createEndpoint(store, fast.url("/hooks"), "acme.signup").get("id").asString();
+            postEvent(store, "acme.signup");
+
+            var round = java.util.concurrent.CompletableFuture.runAsync(agenda::runDue);
+            io.till.testing.Await.until("the fast receiver's answer is written back", () -> deliveries(store, fastId)
+                .stream().anyMatch(delivery -> delivery.get("status").asString().equals("succeeded")));
+
+            assertThat(round).isNotDone();
+            assertThat(deliveries(store, slowId).getFirst().get("status").asString()).isEqualTo("pending");
+            slow.release();
+            round.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(deliveries(store, slowId).getFirst().get("status").asString()).isEqualTo("succeeded");
+        }
+    }
+
     @Test
     void aRetryNotYetDueWhenItsEndpointIsEnabledAgainKeepsItsSchedule() {
         var store = accounts.create();
