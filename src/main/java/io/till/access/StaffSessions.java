@@ -64,6 +64,9 @@ public class StaffSessions {
     void started(HttpServletRequest request, StaffUsers.StaffUser user) {
         Instant now = clock.instant();
         HttpSession session = request.getSession();
+        // Kept by the container past Till's idle timeout, so that Till ends it first and says why (not a bare sign-in
+        // page); a session never signed in to is forgotten sooner (server.servlet.session.timeout).
+        session.setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE, idleTimeout.multipliedBy(2).toSeconds()));
         session.setAttribute(SIGNED_IN_AT, now);
         session.setAttribute(LAST_SEEN_AT, now);
         session.setAttribute(EPOCH, user.sessionEpoch());
