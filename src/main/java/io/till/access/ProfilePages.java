@@ -38,8 +38,9 @@ class ProfilePages {
     String changePassword(Caller.Staff staff, HttpServletRequest request,
         @RequestParam(defaultValue = "") String current, @RequestParam(defaultValue = "") String password,
         @RequestParam(defaultValue = "") String confirmation, RedirectAttributes redirect) {
-        // A stolen session must not buy unlimited guesses at the password: these count with the sign-in form's.
-        switch (throttle.admit(staff.email(), request.getRemoteAddr())) {
+        // A stolen session must not buy unlimited guesses at the password: these are counted for the member (not for
+        // their email, which a stranger can fill with bad sign-ins to keep them from changing it) and the address.
+        switch (throttle.admitSignedIn(staff.staffUserId(), request.getRemoteAddr())) {
             case SignInThrottle.Refused refused -> {
                 long minutes = refused.retryAfter().toMinutes() + 1;
                 redirect.addFlashAttribute("error", "Too many wrong passwords. Try again in " + minutes
@@ -49,6 +50,8 @@ class ProfilePages {
                 try {
                     sessions.keep(request, members.changePassword(staff, current, password, confirmation,
                         () -> throttle.succeeded(admitted, staff.email())));
+                    // Whoever had a copy of this session's cookie has it no longer.
+                    request.changeSessionId();
                     redirect.addFlashAttribute("flash", "Password changed. Your other sessions were signed out.");
                 } catch (TillException e) {
                     redirect.addFlashAttribute("error", e.getMessage());

@@ -94,6 +94,14 @@ public class SignInThrottle {
     }
 
     /**
+     * A guess at a signed-in staff member's current password (the profile page): counted for them and for the address,
+     * apart from the sign-in form's counts, which anyone who knows their email can fill.
+     */
+    Verdict admitSignedIn(String staffUserId, String address) {
+        return admit("profile:", perEmail, perAddress, staffUserId, address, null);
+    }
+
+    /**
      * An attempt at the dashboard's sign-in form from a browser that may be known for {@code email}: with
      * {@code deviceToken} (its cookie, or null) of a browser that signed in with this email within
      * {@link #KNOWN_FOR}, the browser's own failures are counted instead of the email's.

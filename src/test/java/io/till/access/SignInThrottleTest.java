@@ -288,6 +288,28 @@ class SignInThrottleTest {
             .single())).as("the right password, while throttled, changed nothing").isTrue();
     }
 
+    /**
+     * A stranger who knows a staff member's email cannot keep them from changing their password: wrong passwords at
+     * the sign-in form count for the email, those on the profile page for the signed-in member. A review found five
+     * bad sign-ins from anywhere refusing the member's own change, with the right current password, for 15 minutes.
+     */
+    @Test
+    void wrongSignInsForAnEmailDoNotLockItsSignedInMemberOutOfChangingTheirPassword() {
+        var member = browserFromAnotherAddress();
+        String email = staffMember("right password 7");
+        assertThat(member.signIn(email, "right password 7").header("Location")).isEqualTo("/admin");
+        String csrf = RawBrowser.csrf(member.get("/admin/settings/profile").body());
+        assertThat(tryTimes(email, 6)).contains("429");
+
+        member.postForm("/admin/settings/profile/password",
+            "current=right+password+7&password=a+new+long+password&confirmation=a+new+long+password&_csrf=" + csrf);
+
+        assertThat(member.get("/admin/settings/profile").body()).contains("Password changed");
+        assertThat(passwords.matches("a new long password", db.sql(
+            "SELECT password_hash FROM staff_users WHERE email = :email").param("email", email).query(String.class)
+            .single())).isTrue();
+    }
+
     private String staffMember(String password) {
         String email = "staff-" + UUID.randomUUID() + "@till.test";
         db.sql("""
