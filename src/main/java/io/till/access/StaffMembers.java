@@ -6,6 +6,7 @@ import io.till.account.StaffPasswords;
 import io.till.account.StaffUsers;
 import io.till.message.Emails;
 import io.till.shared.Caller;
+import io.till.shared.EmailAddresses;
 import io.till.shared.ErrorCode;
 import io.till.shared.RealTime;
 import io.till.shared.TillException;
@@ -76,7 +77,8 @@ class StaffMembers {
         } catch (AddressException e) {
             throw new TillException(ErrorCode.VALIDATION_FAILED, "Enter an email address, such as ada@example.com.");
         }
-        if (!address.matches("[^@\\s]+@[^@\\s]+")) {
+        if (!EmailAddresses.isPlain(address)) {
+            // "<bob@x.com>" would be mailed to bob@x.com, stored with its brackets, and never sign in.
             throw new TillException(ErrorCode.VALIDATION_FAILED, "Enter an email address, such as ada@example.com.");
         }
         checkRole(role);

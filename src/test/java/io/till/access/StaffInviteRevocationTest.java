@@ -127,6 +127,21 @@ class StaffInviteRevocationTest {
         assertThat(staffRows(link.invite().email())).isZero();
     }
 
+    /**
+     * An address pasted with its brackets ("<bob@example.com>", from a mail client) is refused: it was mailed to
+     * bob@example.com, stored with its brackets, and the member it made could never sign in.
+     */
+    @Test
+    void anAddressInBracketsIsRefusedNotInvited() {
+        var account = accounts.create();
+        var owner = new Caller.Staff(account.id(), owner(account.id()), "owner@example.com");
+
+        assertThatThrownBy(() -> members.invite(owner, "<" + email() + ">", "staff"))
+            .isInstanceOf(TillException.class)
+            .hasMessageContaining("Enter an email address");
+        assertThat(invites.open(account.id())).isEmpty();
+    }
+
     /** A new owner of the account, signed in to nothing: who sends the invitations of these tests. */
     private String owner(String accountId) {
         return staffUsers.create(accountId, "owner-" + UUID.randomUUID() + "@example.com", "{noop}unused", "owner")
