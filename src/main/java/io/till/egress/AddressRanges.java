@@ -78,7 +78,8 @@ final class AddressRanges {
         Range.parse("100::/64", "reserved"), Range.parse("2001::/23", "reserved"),
         Range.parse("2001:db8::/32", "reserved"), Range.parse("3fff::/20", "reserved"),
         Range.parse("fc00::/7", "private"), Range.parse("fe80::/10", "link-local"), Range.parse("ff00::/8", "reserved"),
-        Range.parse("64:ff9b::/96", "reserved"));
+        Range.parse("64:ff9b::/96", "reserved"), Range.parse("64:ff9b:1::/48", "reserved"),
+        Range.parse("::ffff:0:0:0/96", "reserved"));
 
     /** How long the list of this machine's own addresses is used before it is read again. */
     private static final long OWN_ADDRESSES_FOR_NANOS = TimeUnit.SECONDS.toNanos(30);

@@ -275,11 +275,23 @@ class WebhookPages {
     }
 
     private String listPage(Caller.Staff staff, Form form, Model model) {
-        model.addAttribute("endpoints", endpoints.list(staff.accountId(), PageRequest.of(100, null, "we")).data());
+        model.addAttribute("endpoints", allEndpoints(staff.accountId()));
         model.addAttribute("form", form);
         model.addAttribute("formKey", FormSubmissions.newKey());
         model.addAttribute("types", EventType.NAMES);
         return "webhook/endpoints";
+    }
+
+    /** Every endpoint of the account, page after page: the 101st is reached from the list as the first is. */
+    private List<WebhookEndpoint> allEndpoints(String accountId) {
+        var all = new java.util.ArrayList<WebhookEndpoint>();
+        String after = null;
+        do {
+            var page = endpoints.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, after));
+            all.addAll(page.data());
+            after = page.hasMore() && !page.data().isEmpty() ? page.data().getLast().id() : null;
+        } while (after != null);
+        return all;
     }
 
     private String endpointPage(Caller.Staff staff, WebhookEndpoint endpoint, Form form, String cursor, Model model) {

@@ -23,7 +23,10 @@ class AddressRangesTest {
             // The documentation ranges (a host's own interface may sit in one, as on the machine this was found on),
             // the old 6to4 relays, and IPv6's documentation, discard and protocol-assignment (Teredo) ranges.
             "192.0.2.2", "198.51.100.7", "203.0.113.9", "192.88.99.1", "2001:db8::1", "3fff::1", "100::1",
-            "2001:0:4136:e378:8000:63bf:3fff:fdd2"})
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            // NAT64's prefixes, well-known and local-use (RFC 8215), and SIIT's translated form: each reaches the IPv4
+            // address it embeds (here the cloud metadata's) where the network translates it.
+            "64:ff9b::a9fe:a9fe", "64:ff9b:1::a9fe:a9fe", "::ffff:0:a9fe:a9fe"})
     void refusesReservedAddresses(String literal) throws UnknownHostException {
         assertThat(AddressRanges.allowing("").refusal(ip(literal))).isPresent();
     }

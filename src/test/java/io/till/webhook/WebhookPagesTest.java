@@ -221,6 +221,22 @@ class WebhookPagesTest {
         assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data").size()).isEqualTo(2);
     }
 
+    /** An account with more endpoints than one page of the API holds: the oldest is listed as the newest is. */
+    @Test
+    void everyEndpointIsListedBeyondTheFirstHundred() {
+        var account = accounts.create();
+        for (int i = 0; i <= 100; i++) {
+            var created = api.post("/api/v1/webhook_endpoints", account.apiKey(), """
+                {"url": "https://hooks.example.com/n%03d", "event_types": ["payment.failed"]}""".formatted(i));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+        }
+        var page = signedIn(account, 1280);
+        page.navigate(api.uri("/admin/webhooks").toString());
+
+        assertThat(page.locator("main")).containsText("hooks.example.com/n000");
+        assertThat(page.locator("main")).containsText("hooks.example.com/n100");
+    }
+
     @Test
     void aDeliveryThatGaveUpSaysAfterHowManyAttemptsAndItsEndpointShowsFailingInTheList() {
         var account = accounts.create();
