@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -27,14 +28,21 @@ public class Products {
 
     private final JdbcClient db;
     private final Clock clock;
+    private final RequestEffects effects;
 
-    Products(JdbcClient db, Clock clock) {
+    Products(JdbcClient db, Clock clock, RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.clock = clock;
     }
 
     @Transactional
     Product create(String accountId, ProductInput input) {
+        var earlier = effects.recordedBefore("product");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return get(accountId, earlier.get());
+        }
         var errors = new FieldErrors();
         input.validate(errors);
         if (input.subscriptionGroupId() != null && !groupExists(accountId, input.subscriptionGroupId())) {
@@ -64,6 +72,7 @@ public class Products {
         for (int i = 0; i < input.options().size(); i++) {
             insertOption(accountId, id, i, input.options().get(i), now);
         }
+        effects.recorded("product", id);
         return get(accountId, id);
     }
 

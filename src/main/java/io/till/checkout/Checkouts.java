@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -31,8 +32,10 @@ public class Checkouts {
     private final Products products;
     private final CheckoutOffers offers;
     private final Clock clock;
+    private final RequestEffects effects;
 
-    Checkouts(JdbcClient db, Products products, CheckoutOffers offers, Clock clock) {
+    Checkouts(JdbcClient db, Products products, CheckoutOffers offers, Clock clock, RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.products = products;
         this.offers = offers;
@@ -63,6 +66,11 @@ public class Checkouts {
 
     @Transactional
     Checkout create(String accountId, CheckoutInput input) {
+        var earlier = effects.recordedBefore("checkout");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return get(accountId, earlier.get());
+        }
         var errors = new FieldErrors();
         check(accountId, input, errors);
         errors.throwIfAny();
@@ -81,6 +89,7 @@ public class Checkouts {
             .param("now", Timestamps.of(now))
             .update();
         offers.add(accountId, id, addons, upsells);
+        effects.recorded("checkout", id);
         return get(accountId, id);
     }
 

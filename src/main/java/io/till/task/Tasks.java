@@ -1,5 +1,6 @@
 package io.till.task;
 
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -25,10 +26,12 @@ public class Tasks {
 
     private final JdbcClient db;
     private final Clock clock;
+    private final RequestEffects effects;
 
-    Tasks(JdbcClient db, Clock clock) {
+    Tasks(JdbcClient db, Clock clock, RequestEffects effects) {
         this.db = db;
         this.clock = clock;
+        this.effects = effects;
     }
 
     /** What a new task says; everything but the title may be null. */
@@ -38,6 +41,11 @@ public class Tasks {
     /** Creates the task, or returns the one already created with the same idempotency key. */
     @Transactional
     public Task create(String accountId, NewTask task) {
+        var earlier = effects.recordedBefore("task");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return get(accountId, earlier.get());
+        }
         Instant now = Timestamps.now(clock);
         String id = db.sql("""
             INSERT INTO tasks (id, account_id, title, notes, customer_id, invoice_id, assignee, due_at, status,
@@ -65,6 +73,7 @@ public class Tasks {
                 .param("key", task.idempotencyKey())
                 .query(String.class)
                 .single());
+        effects.recorded("task", id);
         return get(accountId, id);
     }
 

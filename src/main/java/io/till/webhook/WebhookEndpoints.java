@@ -1,5 +1,6 @@
 package io.till.webhook;
 
+import io.till.idempotency.RequestEffects;
 import io.till.shared.Ids;
 import io.till.shared.Page;
 import io.till.shared.PageRequest;
@@ -39,9 +40,11 @@ public class WebhookEndpoints {
     private final Clock clock;
     private final Clock realTime;
     private final WebhookDeliveries deliveries;
+    private final RequestEffects effects;
 
     WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock, @RealTime Clock realTime,
-        WebhookDeliveries deliveries) {
+        WebhookDeliveries deliveries, RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.secrets = secrets;
         this.clock = clock;
@@ -59,6 +62,12 @@ public class WebhookEndpoints {
 
     @Transactional
     Revealed create(String accountId, String url, List<String> eventTypes, String description) {
+        var earlier = effects.recordedBefore("webhook_endpoint");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx): that
+            // endpoint, its secret not shown again (never replayed); rotate_secret gives a new one.
+            return new Revealed(get(accountId, earlier.get()), null);
+        }
         String id = Ids.newId("we");
         String secret = WebhookSignatures.newSecret();
         Instant now = Timestamps.now(clock);
@@ -75,6 +84,7 @@ public class WebhookEndpoints {
             .param("secret", secrets.seal(secret, context(id)))
             .param("now", Timestamps.of(now))
             .update();
+        effects.recorded("webhook_endpoint", id);
         return new Revealed(get(accountId, id), secret);
     }
 

@@ -161,6 +161,64 @@ class SameKeyAfterACrashTest {
         assertThat(again.json().get("amount_credited").asLong()).isEqualTo(200);
     }
 
+    @Test
+    void aTaskIsCreatedOnce() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        var first = api.post("/api/v1/tasks", shop.apiKey(), "{\"title\": \"Call Ada\"}", "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/tasks", shop.apiKey(), "{\"title\": \"Call Ada\"}", "Idempotency-Key", key);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(api.get("/api/v1/tasks", shop.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void aProductAndACheckoutAreCreatedOnce() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        String body = """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}""";
+        var product = api.post("/api/v1/products", shop.apiKey(), body, "Idempotency-Key", key);
+        diedBeforeAnswering(shop, key);
+        var productAgain = api.post("/api/v1/products", shop.apiKey(), body, "Idempotency-Key", key);
+        String checkoutKey = UUID.randomUUID().toString();
+        String checkoutBody = "{\"name\": \"Course\", \"product_id\": \"" + product.json().get("id").asString() + "\"}";
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), checkoutBody, "Idempotency-Key", checkoutKey);
+        diedBeforeAnswering(shop, checkoutKey);
+        var checkoutAgain = api.post("/api/v1/checkouts", shop.apiKey(), checkoutBody, "Idempotency-Key",
+            checkoutKey);
+
+        assertThat(productAgain.status()).as(productAgain.text()).isEqualTo(201);
+        assertThat(productAgain.json().get("id").asString()).isEqualTo(product.json().get("id").asString());
+        assertThat(checkoutAgain.status()).as(checkoutAgain.text()).isEqualTo(201);
+        assertThat(checkoutAgain.json().get("id").asString()).isEqualTo(checkout.json().get("id").asString());
+        assertThat(db.sql("SELECT count(*) FROM products WHERE account_id = :a AND name = 'Course'")
+            .param("a", shop.accountId()).query(Long.class).single()).isEqualTo(1);
+        assertThat(db.sql("SELECT count(*) FROM checkouts WHERE account_id = :a AND name = 'Course'")
+            .param("a", shop.accountId()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    /** Two endpoints for one would deliver every event twice; the secret is not shown again (rotate it). */
+    @Test
+    void aWebhookEndpointIsCreatedOnceAndItsSecretNotShownAgain() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"url\": \"https://hooks.example.com/till\", \"event_types\": [\"payment.failed\"]}";
+        var first = api.post("/api/v1/webhook_endpoints", shop.apiKey(), body, "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/webhook_endpoints", shop.apiKey(), body, "Idempotency-Key", key);
+
+        assertThat(first.json().get("secret").asString()).startsWith("whsec_");
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(again.json().get("secret").isNull()).isTrue();
+        assertThat(api.get("/api/v1/webhook_endpoints", shop.apiKey()).json().get("data")).hasSize(1);
+    }
+
     /**
      * The key as a request leaves it that committed its work and died before storing its answer, once its lease ran
      * out: in flight, answer unknown.
