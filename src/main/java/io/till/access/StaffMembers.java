@@ -153,6 +153,35 @@ class StaffMembers {
         });
     }
 
+    /**
+     * {@link #changeRole(String, String, String)} asked by {@code by}, who must still be an owner once the staff are
+     * held: an owner removed or demoted while their own request waited does not finish it.
+     */
+    void changeRole(Caller.Staff by, String staffUserId, String role) {
+        transactions.executeWithoutResult(status -> {
+            requireStillOwner(by);
+            changeRole(by.accountId(), staffUserId, role);
+        });
+    }
+
+    /** {@link #remove(String, String)} asked by {@code by}, who must still be an owner once the staff are held. */
+    StaffUsers.StaffUser remove(Caller.Staff by, String staffUserId) {
+        return transactions.execute(status -> {
+            requireStillOwner(by);
+            return remove(by.accountId(), staffUserId);
+        });
+    }
+
+    /** Holds the account's staff, as a change of one of them does, and refuses a caller no longer an owner. */
+    private void requireStillOwner(Caller.Staff by) {
+        boolean owner = staffUsers.list(by.accountId(), true).stream()
+            .anyMatch(user -> user.id().equals(by.staffUserId()) && user.owner());
+        if (!owner) {
+            throw new TillException(ErrorCode.INVALID_STATE, "You are no longer an owner of this account, so you "
+                + "cannot change its staff.");
+        }
+    }
+
     void changeRole(String accountId, String staffUserId, String role) {
         checkRole(role);
         transactions.executeWithoutResult(status -> {

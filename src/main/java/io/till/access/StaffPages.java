@@ -75,7 +75,7 @@ class StaffPages {
     String changeRole(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String role,
         RedirectAttributes redirect) {
         attempt(redirect, () -> {
-            members.changeRole(staff.accountId(), id, role);
+            members.changeRole(staff, id, role);
             redirect.addFlashAttribute("flash", "Role changed to " + role + ". It applies from their next sign-in.");
         });
         return "redirect:" + STAFF;
@@ -84,7 +84,7 @@ class StaffPages {
     @PostMapping(STAFF + "/{id}/remove")
     String remove(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
         attempt(redirect, () -> {
-            var removed = members.remove(staff.accountId(), id);
+            var removed = members.remove(staff, id);
             redirect.addFlashAttribute("flash", removed.email() + " was removed and signed out.");
         });
         return "redirect:" + STAFF;

@@ -148,7 +148,7 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         };
     }
 
-    /** "120 years", "about 101 years": whole years, rounded up. */
+    /** "120 years", "over 101 years": whole years, and whether there is more. */
     private static String years(LocalDate start, LocalDate end) {
         long whole = ChronoUnit.YEARS.between(start, end);
         return start.plusYears(whole).equals(end) ? whole + " years" : "over " + whole + " years";

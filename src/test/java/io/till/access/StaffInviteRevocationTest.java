@@ -142,6 +142,28 @@ class StaffInviteRevocationTest {
         assertThat(invites.open(account.id())).isEmpty();
     }
 
+    /**
+     * An owner removed or made staff while their own change of the staff waited does not finish it: a review found A
+     * removing B while B removed C, and B's removal of C going through once A's was done.
+     */
+    @Test
+    void anOwnerNoLongerOneCannotChangeTheStaff() {
+        String accountId = accounts.create().id();
+        owner(accountId);
+        String demoted = owner(accountId);
+        String target = owner(accountId);
+        db.sql("UPDATE staff_users SET role = 'staff' WHERE id = :id").param("id", demoted).update();
+        var by = new Caller.Staff(accountId, demoted, "demoted@example.com");
+
+        assertThatThrownBy(() -> members.remove(by, target))
+            .isInstanceOf(TillException.class)
+            .hasMessageContaining("no longer an owner");
+        assertThatThrownBy(() -> members.changeRole(by, target, "staff"))
+            .isInstanceOf(TillException.class);
+        assertThat(db.sql("SELECT role FROM staff_users WHERE id = :id").param("id", target).query(String.class)
+            .single()).isEqualTo("owner");
+    }
+
     /** A new owner of the account, signed in to nothing: who sends the invitations of these tests. */
     private String owner(String accountId) {
         return staffUsers.create(accountId, "owner-" + UUID.randomUUID() + "@example.com", "{noop}unused", "owner")
