@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -80,11 +81,24 @@ class WebhookDispatcher {
             futures.add(sending.submit(() -> answered.add(attempt(delivery))));
         }
         try {
+            int written = 0;
             while (futures.stream().anyMatch(future -> !future.isDone())) {
                 var first = answered.poll(FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    writeBack(token, first, answered);
+                if (first == null) {
+                    continue;
                 }
+                // The answers of the next few milliseconds go with it: one write for a burst, not one per answer.
+                var batch = new ArrayList<WebhookDeliveries.Outcome>(List.of(first));
+                long deadline = System.nanoTime() + FLUSH_EVERY.toNanos();
+                for (long left = FLUSH_EVERY.toNanos(); written + batch.size() < toSend.size()
+                    && left > 0; left = deadline - System.nanoTime()) {
+                    var next = answered.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                written += writeBack(token, batch, answered);
             }
         } catch (InterruptedException stopping) {
             // A shutdown: the attempts still on the wire are cut short (each ends as an attempt that got no answer),
@@ -101,22 +115,21 @@ class WebhookDispatcher {
         }
         var last = answered.poll();
         if (last != null) {
-            writeBack(token, last, answered);
+            writeBack(token, new ArrayList<>(List.of(last)), answered);
         }
         return claimed.size();
     }
 
     /**
-     * Writes back {@code first} and whatever else has been answered since. What the receivers answered is kept even
-     * when the pool is dry for a moment, or the node is stopping.
+     * Writes back {@code outcomes} and whatever else has been answered since; answers how many. What the receivers
+     * answered is kept even when the pool is dry for a moment, or the node is stopping.
      */
-    private void writeBack(UUID token, WebhookDeliveries.Outcome first,
+    private int writeBack(UUID token, List<WebhookDeliveries.Outcome> outcomes,
         LinkedBlockingQueue<WebhookDeliveries.Outcome> answered) {
-        var outcomes = new ArrayList<WebhookDeliveries.Outcome>();
-        outcomes.add(first);
         answered.drainTo(outcomes);
         WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
             () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
+        return outcomes.size();
     }
 
     /**
