@@ -148,6 +148,15 @@ public class Emails {
         return sends.claimPromised(accountId, idempotencyKey, before);
     }
 
+    /**
+     * Settles the email promised under {@code idempotencyKey} without sending it, saying {@code why}: one that can
+     * never be delivered (an erased buyer's address) is not tried again for days.
+     */
+    public void drop(String accountId, String idempotencyKey, String why) {
+        sends.markSent(accountId, idempotencyKey, JsonNodeFactory.instance.objectNode().put("via", "none")
+            .put("skipped", why));
+    }
+
     /** An email promised under a key and not sent yet. */
     public record Promised(String accountId, String idempotencyKey) {}
 

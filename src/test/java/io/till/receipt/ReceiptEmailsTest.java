@@ -120,6 +120,39 @@ class ReceiptEmailsTest {
         return (String) alternative.getBodyPart(0).getContent();
     }
 
+    /**
+     * A receipt promised to a buyer erased before it went out is settled without sending: their address is at the
+     * reserved .invalid domain, which never receives mail, and the sweep tried it for three days.
+     */
+    @Test
+    void aReceiptPromisedToABuyerErasedSinceIsSettledWithoutSending() throws Exception {
+        var shop = shop("{\"initial_order\": true}");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "erased@example.com");
+        String paymentId = order.get("payment_id").asString();
+        awaitSent(shop, "receipt:" + paymentId);
+        assertThat(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), null).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/redact", shop.apiKey(),
+            null).status()).isEqualTo(200);
+        // As if promised again and never sent (a crash before the send): the sweep finds it.
+        db.sql(
+            "UPDATE message_sends SET status = 'sending', output = NULL WHERE account_id = :a AND idempotency_key = :k")
+            .param("a", shop.accountId())
+            .param("k", "receipt:" + paymentId)
+            .update();
+        int before = mail.getReceivedMessages().length;
+
+        receiptEmails.send(shop.accountId(), paymentId);
+
+        assertThat(mail.getReceivedMessages()).hasSize(before);
+        assertThat(db.sql("SELECT status || ' ' || (output ->> 'skipped') FROM message_sends WHERE account_id = :a "
+            + "AND idempotency_key = :k")
+            .param("a", shop.accountId())
+            .param("k", "receipt:" + paymentId)
+            .query(String.class)
+            .single()).isEqualTo("sent the buyer's personal data was erased");
+    }
+
     @Test
     void theInitialOrdersReceiptIsEmailedOnceWithItsPdf() throws Exception {
         var shop = shop("{\"initial_order\": true}");
