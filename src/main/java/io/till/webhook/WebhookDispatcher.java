@@ -80,6 +80,8 @@ class WebhookDispatcher {
         for (var delivery : toSend) {
             futures.add(sending.submit(() -> answered.add(attempt(delivery))));
         }
+        // Gathered for the next write; what a shutdown's interrupt finds here is written back below, with the rest.
+        var gathering = new ArrayList<WebhookDeliveries.Outcome>();
         try {
             int written = 0;
             while (futures.stream().anyMatch(future -> !future.isDone())) {
@@ -88,17 +90,18 @@ class WebhookDispatcher {
                     continue;
                 }
                 // The answers of the next few milliseconds go with it: one write for a burst, not one per answer.
-                var batch = new ArrayList<WebhookDeliveries.Outcome>(List.of(first));
+                gathering.add(first);
                 long deadline = System.nanoTime() + FLUSH_EVERY.toNanos();
-                for (long left = FLUSH_EVERY.toNanos(); written + batch.size() < toSend.size()
+                for (long left = FLUSH_EVERY.toNanos(); written + gathering.size() < toSend.size()
                     && left > 0; left = deadline - System.nanoTime()) {
                     var next = answered.poll(left, TimeUnit.NANOSECONDS);
                     if (next == null) {
                         break;
                     }
-                    batch.add(next);
+                    gathering.add(next);
                 }
-                written += writeBack(token, batch, answered);
+                written += writeBack(token, gathering, answered);
+                gathering = new ArrayList<>();
             }
         } catch (InterruptedException stopping) {
             // A shutdown: the attempts still on the wire are cut short (each ends as an attempt that got no answer),
@@ -113,9 +116,9 @@ class WebhookDispatcher {
                 log.warn("A webhook attempt failed unexpectedly", future.exceptionNow());
             }
         }
-        var last = answered.poll();
-        if (last != null) {
-            writeBack(token, new ArrayList<>(List.of(last)), answered);
+        answered.drainTo(gathering);
+        if (!gathering.isEmpty()) {
+            writeBack(token, gathering, answered);
         }
         return claimed.size();
     }
