@@ -7,8 +7,8 @@ import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.web.AsShown;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,17 +129,6 @@ class CatalogPages {
         public String error(String field) {
             return errors.get(field);
         }
-
-        /** A text field sent as it was shown: a browser drops a one-line field's line breaks. */
-        static boolean untouchedLine(String typed, String shown) {
-            return shown != null && typed.equals(shown.replaceAll("[\\r\\n]", ""));
-        }
-
-        /** A text area sent as it was shown: a browser sends its line breaks as CRLF, and Till strips its ends. */
-        static boolean untouchedText(String typed, String shown) {
-            return shown != null && typed.replace("\r\n", "\n").strip().equals(shown.replace("\r\n", "\n")
-                .strip());
-        }
     }
 
     @GetMapping(PRODUCTS + "/{id}/edit")
@@ -178,8 +167,8 @@ class CatalogPages {
         var product = products.get(staff.accountId(), id);
         var errors = new FieldErrors();
         // Only what was changed on the page: a field left as shown keeps what the API or another tab made of it since.
-        var checked = ProductChange.checked(EditForm.untouchedLine(name, nameShown) ? null : name,
-            EditForm.untouchedText(description, descriptionShown) ? null : description, errors);
+        var checked = ProductChange.checked(AsShown.line(name, nameShown) ? null : name,
+            AsShown.text(description, descriptionShown) ? null : description, errors);
         Boolean trialRule = oneTrialShown == null || oneTrialShown == oneTrial ? null : oneTrial;
         var change = new ProductChange(checked.name(), checked.description(), groupId.isBlank() ? null : groupId,
             trialRule);
@@ -340,16 +329,9 @@ class CatalogPages {
         return "catalog/product_new";
     }
 
-    /** Every group of the account, page after page: the 101st is renamed and chosen as the first is. */
+    /** Every group of the account: the 101st is renamed and chosen as the first is. */
     private List<SubscriptionGroups.SubscriptionGroup> allGroups(String accountId) {
-        var all = new ArrayList<SubscriptionGroups.SubscriptionGroup>();
-        String after = null;
-        do {
-            var page = groups.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, after));
-            all.addAll(page.data());
-            after = page.hasMore() && !page.data().isEmpty() ? page.data().getLast().id() : null;
-        } while (after != null);
-        return all;
+        return PageRequest.all(page -> groups.list(accountId, page), SubscriptionGroups.SubscriptionGroup::id);
     }
 
     /** {@code $19.00 / month · 14-day free trial}: a price as a list shows it. */

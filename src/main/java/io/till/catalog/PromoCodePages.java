@@ -8,6 +8,7 @@ import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
+import io.till.shared.web.AsShown;
 import io.till.shared.web.FormRows;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -128,7 +129,7 @@ class PromoCodePages {
         RedirectAttributes redirect) {
         var errors = new FieldErrors();
         var body = JsonNodeFactory.instance.objectNode();
-        if (asShown(until, untilShown)) {
+        if (AsShown.line(until, untilShown)) {
             // left as it was
         } else if (until.isBlank()) {
             body.putNull("expires_at");
@@ -138,7 +139,7 @@ class PromoCodePages {
                 body.put("expires_at", end.toString());
             }
         }
-        if (asShown(maxRedemptions, maxRedemptionsShown)) {
+        if (AsShown.line(maxRedemptions, maxRedemptionsShown)) {
             // left as it was
         } else if (maxRedemptions.isBlank()) {
             body.putNull("max_redemptions");
@@ -175,10 +176,6 @@ class PromoCodePages {
     }
 
     /** Whether a field came back as the form showed it (a form without what it showed changes every field). */
-    private static boolean asShown(String sent, String shown) {
-        return shown != null && sent.strip().equals(shown.strip());
-    }
-
     /** The end of a day typed as 2026-12-31, in the store's time zone: a code valid until then works all that day. */
     private Instant endOfDay(String accountId, String typed, FieldErrors errors) {
         try {

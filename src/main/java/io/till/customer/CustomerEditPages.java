@@ -5,6 +5,7 @@ import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
+import io.till.shared.web.AsShown;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,14 +136,9 @@ class CustomerEditPages {
     /**
      * The name, email and phone the form was first shown with: one typed as shown is no change, and is not sent, so
      * that a save of the name never puts back a phone the API or an automation changed meanwhile. Compared as a
-     * browser sends a text field (without line breaks). Null when the post does not say (a form from before).
+     * browser sends a text field ({@link AsShown#line}). Null when the post does not say (a form from before).
      */
-    record Shown(String name, String email, String phone) {
-
-        static boolean untouched(String typed, String shown) {
-            return shown != null && typed.equals(shown.replaceAll("[\\r\\n]", ""));
-        }
-    }
+    record Shown(String name, String email, String phone) {}
 
     @GetMapping("/admin/customers/{id}/edit")
     String edit(Caller.Staff staff, @PathVariable String id, Model model, HttpServletRequest request) {
@@ -295,13 +291,13 @@ class CustomerEditPages {
     private static ObjectNode body(Form form, Map<String, String> typedFields) {
         var body = JSON.createObjectNode();
         Shown shown = form.shown() == null ? new Shown(null, null, null) : form.shown();
-        if (!Shown.untouched(form.name(), shown.name())) {
+        if (!AsShown.line(form.name(), shown.name())) {
             body.put("name", form.name());
         }
-        if (!Shown.untouched(form.email().strip(), shown.email())) {
+        if (!AsShown.line(form.email(), shown.email())) {
             body.put("email", form.email().strip());
         }
-        if (Shown.untouched(form.phone(), shown.phone())) {
+        if (AsShown.line(form.phone(), shown.phone())) {
             // As shown: left as it is now.
         } else if (form.phone().isBlank()) {
             body.putNull("phone");

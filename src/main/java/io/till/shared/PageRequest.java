@@ -49,6 +49,22 @@ public record PageRequest(int limit, String afterId) {
         return new PageRequest(size, afterId);
     }
 
+    /**
+     * Every row of a list, page after page ({@code pages} answers one), for a page that shows them all at once (a
+     * store's subscription groups, its webhook endpoints): the 101st row is shown as the first is.
+     */
+    public static <T> List<T> all(Function<PageRequest, Page<T>> pages, Function<T, String> idOf) {
+        var all = new java.util.ArrayList<T>();
+        String after = null;
+        Page<T> page;
+        do {
+            page = pages.apply(new PageRequest(MAX_LIMIT, after));
+            all.addAll(page.data());
+            after = page.data().isEmpty() ? null : idOf.apply(page.data().getLast());
+        } while (page.hasMore() && after != null);
+        return all;
+    }
+
     public int fetchSize() {
         return limit + 1;
     }

@@ -282,16 +282,9 @@ class WebhookPages {
         return "webhook/endpoints";
     }
 
-    /** Every endpoint of the account, page after page: the 101st is reached from the list as the first is. */
+    /** Every endpoint of the account: the 101st is reached from the list as the first is. */
     private List<WebhookEndpoint> allEndpoints(String accountId) {
-        var all = new java.util.ArrayList<WebhookEndpoint>();
-        String after = null;
-        do {
-            var page = endpoints.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, after));
-            all.addAll(page.data());
-            after = page.hasMore() && !page.data().isEmpty() ? page.data().getLast().id() : null;
-        } while (after != null);
-        return all;
+        return PageRequest.all(page -> endpoints.list(accountId, page), WebhookEndpoint::id);
     }
 
     private String endpointPage(Caller.Staff staff, WebhookEndpoint endpoint, Form form, String cursor, Model model) {
