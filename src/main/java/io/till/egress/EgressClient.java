@@ -47,6 +47,11 @@ public class EgressClient implements DisposableBean {
     /** The most of a response body that is read; the rest is dropped unread. */
     public static final int MAX_BODY = 64 * 1024;
     public static final int MAX_URL_LENGTH = 2048;
+    /**
+     * The most calls open to one host (scheme, name and port) at once; more wait for one of them to end, at most the
+     * timeout, and then end {@link ConnectionFailure#BUSY}, unsent.
+     */
+    public static final int MAX_CALLS_PER_HOST = 10;
 
     /** How a call ended. */
     public sealed interface Outcome {
@@ -89,7 +94,7 @@ public class EgressClient implements DisposableBean {
                 .setSocketTimeout(timeout)
                 .build())
             .setMaxConnTotal(200)
-            .setMaxConnPerRoute(10)
+            .setMaxConnPerRoute(MAX_CALLS_PER_HOST)
             .build();
         this.defaults = RequestConfig.custom()
             .setRedirectsEnabled(false)

@@ -84,8 +84,8 @@ public class WebhookDeliveries {
             feed.envelope(webhookId, "webhook.test", accountId, null, now, data), null), now);
     }
 
-    /** A delivery claimed for one attempt, with what sending it takes. */
-    record Claimed(String id, String accountId, String endpointId, String url, String endpointStatus,
+    /** A delivery claimed for one attempt under {@code token}, with what sending it takes. */
+    record Claimed(UUID token, String id, String accountId, String endpointId, String url, String endpointStatus,
         String sealedSecret, String sealedPreviousSecret, Instant previousSecretExpiresAt, String webhookId,
         String payload, int attemptCount) {}
 
@@ -110,7 +110,7 @@ public class WebhookDeliveries {
             .param("token", token)
             .param("now", Timestamps.of(now))
             .param("limit", limit)
-            .query((rs, row) -> new Claimed(rs.getString("id"), rs.getString("account_id"),
+            .query((rs, row) -> new Claimed(token, rs.getString("id"), rs.getString("account_id"),
                 rs.getString("endpoint_id"), rs.getString("url"), rs.getString("endpoint_status"),
                 rs.getString("secret"), rs.getString("previous_secret"),
                 Timestamps.read(rs, "previous_secret_expires_at"), rs.getString("webhook_id"), rs.getString("payload"),
@@ -134,15 +134,15 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Writes outcomes back in one transaction, only for deliveries still held under {@code token} (one replayed or
-     * taken over meanwhile keeps the outcome it has now); returns the ids written. An attempt is logged either way:
+     * Writes outcomes back in one transaction, only for deliveries still held under the token they were claimed with
+     * (one replayed or taken over meanwhile keeps the outcome it has now); returns the ids written. An attempt is logged either way:
      * it was made, and every attempt is logged (PRODUCT.md §5).
      */
     @Transactional
-    public List<String> save(UUID token, List<Outcome> outcomes, Instant now) {
+    public List<String> save(List<Outcome> outcomes, Instant now) {
         var written = new ArrayList<String>();
         for (Outcome outcome : outcomes) {
-            var seq = writeOutcome(token, outcome, now);
+            var seq = writeOutcome(outcome, now);
             if (seq.isPresent()) {
                 written.add(outcome.claimed().id());
                 followEndpoint(outcome, now);
@@ -215,7 +215,7 @@ public class WebhookDeliveries {
     }
 
     /** The outcome, fenced by the lease token; returns the delivery's attempt count after it, if it was written. */
-    private Optional<Integer> writeOutcome(UUID token, Outcome outcome, Instant now) {
+    private Optional<Integer> writeOutcome(Outcome outcome, Instant now) {
         return db.sql("""
             UPDATE webhook_deliveries
                SET status = :status, next_attempt_at = :next, lease_token = NULL,
@@ -232,7 +232,7 @@ public class WebhookDeliveries {
             .param("now", Timestamps.of(now))
             .param("accountId", outcome.claimed().accountId())
             .param("id", outcome.claimed().id())
-            .param("token", token)
+            .param("token", outcome.claimed().token())
             .query(Integer.class)
             .optional();
     }
@@ -283,7 +283,7 @@ public class WebhookDeliveries {
      * this and an enabling either see each other or wait for each other: no delivery is parked after its release.
      */
     @Transactional
-    public void hold(UUID token, List<Claimed> claimed, Instant now) {
+    public void hold(List<Claimed> claimed, Instant now) {
         for (Claimed delivery : claimed) {
             db.sql("""
                 UPDATE webhook_deliveries d
@@ -298,7 +298,7 @@ public class WebhookDeliveries {
                 .param("accountId", delivery.accountId())
                 .param("endpointId", delivery.endpointId())
                 .param("id", delivery.id())
-                .param("token", token)
+                .param("token", delivery.token())
                 .update();
         }
     }

@@ -57,20 +57,19 @@ class WebhookDispatcher {
     }
 
     /** How long answers wait to be written back together: a few milliseconds, as River's batch completer does. */
-    private static final Duration FLUSH_EVERY = Duration.ofMillis(20);
+    static final Duration FLUSH_EVERY = Duration.ofMillis(20);
 
-    /** Claims and sends one batch; returns how many deliveries it handled. */
+    /**
+     * Claims and sends one batch, and returns once every attempt has ended; returns how many deliveries it handled.
+     * What the sandbox test clock and tests run; the background senders ({@link WebhookSender}) do not wait for a
+     * batch's slowest receiver.
+     */
     int runRound() {
-        UUID token = UUID.randomUUID();
-        var claimed = deliveries.claim(token, settings.batchSize(), Timestamps.now(clock), settings.lease());
-        if (claimed.isEmpty()) {
-            return 0;
+        var claim = claim(settings.batchSize());
+        var toSend = claim.toSend();
+        if (toSend.isEmpty()) {
+            return claim.count();
         }
-        var held = claimed.stream().filter(WebhookDispatcher::endpointDisabled).toList();
-        if (!held.isEmpty()) {
-            deliveries.hold(token, held, Timestamps.now(clock));
-        }
-        var toSend = claimed.stream().filter(delivery -> !endpointDisabled(delivery)).toList();
         // Each answer is written back within moments of coming in, not once the round's slowest receiver has answered:
         // a node that dies meanwhile leaves to its lease only the attempts still on the wire, never one a receiver
         // had answered (which would be sent again, with the same webhook-id, but twice).
@@ -100,7 +99,8 @@ class WebhookDispatcher {
                     }
                     gathering.add(next);
                 }
-                written += writeBack(token, gathering, answered);
+                answered.drainTo(gathering);
+                written += writeBack(gathering);
                 gathering = new ArrayList<>();
             }
         } catch (InterruptedException stopping) {
@@ -118,21 +118,47 @@ class WebhookDispatcher {
         }
         answered.drainTo(gathering);
         if (!gathering.isEmpty()) {
-            writeBack(token, gathering, answered);
+            writeBack(gathering);
         }
-        return claimed.size();
+        return claim.count();
+    }
+
+    /** How many deliveries a claim took, and those of them to send now. */
+    record Claim(int count, List<WebhookDeliveries.Claimed> toSend) {}
+
+    /**
+     * Claims up to {@code limit} due deliveries, each under a lease; those of an endpoint disabled meanwhile are held
+     * rather than sent (see {@link #endpointDisabled}).
+     */
+    Claim claim(int limit) {
+        var claimed = deliveries.claim(UUID.randomUUID(), limit, Timestamps.now(clock), settings.lease());
+        var held = claimed.stream().filter(WebhookDispatcher::endpointDisabled).toList();
+        if (held.isEmpty()) {
+            return new Claim(claimed.size(), claimed);
+        }
+        deliveries.hold(held, Timestamps.now(clock));
+        return new Claim(claimed.size(), claimed.stream().filter(delivery -> !endpointDisabled(delivery)).toList());
     }
 
     /**
-     * Writes back {@code outcomes} and whatever else has been answered since; answers how many. What the receivers
-     * answered is kept even when the pool is dry for a moment, or the node is stopping.
+     * Writes back {@code outcomes}; answers how many. What the receivers answered is kept even when the pool is dry for
+     * a moment, or the node is stopping.
      */
-    private int writeBack(UUID token, List<WebhookDeliveries.Outcome> outcomes,
-        LinkedBlockingQueue<WebhookDeliveries.Outcome> answered) {
-        answered.drainTo(outcomes);
+    int writeBack(List<WebhookDeliveries.Outcome> outcomes) {
         WriteBack.onceConnected(settings.lease(), outcomes.size() + " webhook deliveries",
-            () -> deliveries.save(token, outcomes, Timestamps.now(clock)));
+            () -> deliveries.save(outcomes, Timestamps.now(clock)));
         return outcomes.size();
+    }
+
+    /**
+     * A delivery not sent because Till already had as many calls open to its host as it makes: not one of its ten
+     * attempts (a burst to one receiver would use them up unsent), and due again in moments.
+     */
+    WebhookDeliveries.Outcome notSent(WebhookDeliveries.Claimed delivery) {
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        return new WebhookDeliveries.Outcome(delivery, "pending",
+            Timestamps.now(clock).plusMillis(Math.round(5_000 * (1 + jitter))), null,
+            ConnectionFailure.BUSY.sentence(), null);
     }
 
     /**
@@ -143,7 +169,8 @@ class WebhookDispatcher {
         return delivery.endpointId() != null && !"enabled".equals(delivery.endpointStatus());
     }
 
-    private WebhookDeliveries.Outcome attempt(WebhookDeliveries.Claimed delivery) {
+    /** Makes one attempt of {@code delivery}; never throws for anything the receiver does. */
+    WebhookDeliveries.Outcome attempt(WebhookDeliveries.Claimed delivery) {
         Instant now = Timestamps.now(clock);
         int number = delivery.attemptCount() + 1;
         long timestamp = realTime.instant().getEpochSecond();
@@ -182,11 +209,8 @@ class WebhookDispatcher {
             case Refused refused -> new WebhookDeliveries.Outcome(delivery, "failed", null, null,
                 "refused: " + refused.reason(), attempt(number, delivery, headers, null, null, refused.durationMs(),
                     "refused: " + refused.reason(), now));
-            case Unreachable unreachable when unreachable.kind() == ConnectionFailure.BUSY ->
-                // Never sent: Till had as many calls open to the host as it makes. Not an attempt of the delivery's
-                // ten (a burst to one receiver would use them up unsent), and tried again in moments.
-                new WebhookDeliveries.Outcome(delivery, "pending", after.plusMillis(Math.round(5_000 * (1 + jitter))),
-                    null, unreachable.error(), null);
+            // Never sent: Till had as many calls open to the host as it makes (others, not the senders, had them).
+            case Unreachable unreachable when unreachable.kind() == ConnectionFailure.BUSY -> notSent(delivery);
             case Unreachable unreachable -> {
                 var next = RetryPolicy.afterNoAnswer(number, after, jitter);
                 yield new WebhookDeliveries.Outcome(delivery, next.status(), next.nextAttemptAt(), null,

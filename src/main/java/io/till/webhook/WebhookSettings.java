@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How webhooks are delivered on this node ({@code till.webhooks.*}).
  *
  * @param workersEnabled whether this node delivers in the background (tests drive delivery by hand)
- * @param workers how many claim-and-send loops this node runs
- * @param batchSize how many deliveries one claim takes; they are sent concurrently
+ * @param workers how many sender loops this node runs
+ * @param batchSize how many attempts one sender keeps on the wire at once (and one round of {@link WebhookAgenda}
+ *     claims)
  * @param pollInterval how long an idle loop waits before looking for work another node may have created
  * @param lease how long a claim holds a delivery before another node may take it over; longer than a request may take
  */
