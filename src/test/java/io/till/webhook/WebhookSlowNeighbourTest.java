@@ -131,4 +131,26 @@ class WebhookSlowNeighbourTest {
             assertThat(quick.requests()).hasSize(1);
         }
     }
+
+    /**
+     * A node stopping (a deploy) while a call hangs: the call is cut short and logged as an attempt that got no answer,
+     * and the delivery stays pending for its next attempt, rather than left to its lease with nothing said.
+     */
+    @Test
+    void stoppingCutsTheCallsOnTheWireShortAndLogsThem() {
+        var store = accounts.create();
+        try (var hanging = Receiver.holding()) {
+            String slow = endpoint(store, hanging.url("/hooks"), "acme.order");
+            startWorkers();
+            post(store, "acme.order");
+            Await.until("the call reached the receiver", () -> hanging.requests().size() == 1);
+
+            workers.stop();
+
+            var cut = deliveries(store, slow).getFirst();
+            assertThat(cut.get("status").asString()).isEqualTo("pending");
+            assertThat(cut.get("attempt_count").asInt()).as("logged as cut short").isEqualTo(1);
+            assertThat(cut.get("next_attempt_at").isNull()).isFalse();
+        }
+    }
 }
