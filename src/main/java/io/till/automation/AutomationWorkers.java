@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
 /**
  * The engine's background loops on this node: one matches new events as soon as they commit (and polls for those
  * other nodes record) and runs the first step of the executions it starts beside it, one moves fired timers into the
- * queue and fires schedules, and {@code workers} loops claim and run executions. Any number of nodes may run them
- * against one database.
+ * queue and fires schedules, and {@code workers} loops claim executions and hand each claim off to be run, claiming
+ * again while the node has room ({@code workers} batches), so that a slow step holds its own room only. Any number of
+ * nodes may run them against one database.
  */
 @Component
 class AutomationWorkers implements SmartLifecycle {
@@ -33,6 +34,8 @@ class AutomationWorkers implements SmartLifecycle {
     private static final int MATCHERS = 2;
     /** How long the matcher waits for room to run first steps before it queues what it starts instead. */
     private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
+    /** How long a worker waits for a fifth of a batch of room to free before it claims for what there is. */
+    private static final Duration ROOM_GATHER = Duration.ofMillis(20);
 
     private final TestClockSync testClock;
     private final Triggers triggers;
@@ -50,6 +53,9 @@ class AutomationWorkers implements SmartLifecycle {
      */
     private static final int FIRST_STEPS = 4 * AutomationAgenda.EVENT_BATCH;
     private final Semaphore firstSteps = new Semaphore(FIRST_STEPS);
+    /** How many executions the worker loops' claims may have running at once: a batch for each loop. */
+    private final int runRoom;
+    private final Semaphore running;
     private final AtomicReference<ExecutionQueue.Backlog> backlog = new AtomicReference<>(
         new ExecutionQueue.Backlog(0, 0));
     /** When the timer loop next counts the backlog (System.nanoTime). */
@@ -66,6 +72,8 @@ class AutomationWorkers implements SmartLifecycle {
         this.events = events;
         this.settings = settings;
         this.clock = clock;
+        this.runRoom = settings.workers() * settings.batchSize();
+        this.running = new Semaphore(runRoom);
         Gauge.builder("till.automation.queue.depth", backlog, b -> b.get().queued())
             .description("Executions due now, waiting for a worker").register(meters);
         Gauge.builder("till.automation.timers.backlog", backlog, b -> b.get().timers())
@@ -106,8 +114,8 @@ class AutomationWorkers implements SmartLifecycle {
                 int started = Math.min(batch.claimed().size(), room);
                 if (started > 0) {
                     handedOff.set(started);
-                    Thread.ofVirtual().name("till-automation-first-steps")
-                        .start(() -> runFirstSteps(lease, batch.claimed(), started));
+                    handOff("till-automation-first-steps", () -> runHandedOff(lease, batch.claimed(), started,
+                        firstSteps));
                 }
                 return batch.events();
             });
@@ -141,27 +149,33 @@ class AutomationWorkers implements SmartLifecycle {
     }
 
     /**
-     * Runs the first step of the executions the matcher just started and claimed, beside the matcher, which goes on
-     * matching: a new execution is not queued, then claimed, before its first step. Each gives its room back as soon
-     * as it is written. While the test clock advances, they go back to the queue for the workers instead.
+     * Runs one step of each execution {@code claimed} under {@code lease}, on a thread of its own, beside the loop that
+     * claimed them, which goes on: the matcher matching (a new execution is not queued, then claimed, before its first
+     * step), a worker claiming while there is room. Each gives its {@code room} back as soon as it is written. While
+     * the test clock advances, they go back to the queue for the workers instead.
      */
-    private void runFirstSteps(ExecutionQueue.Lease lease, List<ExecutionQueue.Claimed> claimed, int permits) {
+    private void runHandedOff(ExecutionQueue.Lease lease, List<ExecutionQueue.Claimed> claimed, int permits,
+        Semaphore room) {
         var holding = new AtomicInteger(permits);
         try {
-            if (testClock.round(() -> executor.run(lease, claimed, n -> release(holding, n))) == 0) {
+            if (testClock.round(() -> executor.run(lease, claimed, n -> release(room, holding, n))) == 0) {
                 queue.release(lease.token(), claimed.stream().map(ExecutionQueue.Claimed::id).toList(),
                     Timestamps.now(clock));
                 work.fire();
             }
         } finally {
-            release(holding, holding.get());
+            release(room, holding, holding.get());
         }
     }
 
-    private void release(AtomicInteger holding, int written) {
+    private static void handOff(String name, Runnable run) {
+        Thread.ofVirtual().name(name).start(run);
+    }
+
+    private static void release(Semaphore room, AtomicInteger holding, int written) {
         int n = Math.min(written, holding.getAndUpdate(h -> h - Math.min(h, written)));
         if (n > 0) {
-            firstSteps.release(n);
+            room.release(n);
         }
     }
 
@@ -183,21 +197,69 @@ class AutomationWorkers implements SmartLifecycle {
         }
     }
 
+    /**
+     * Claims as many due executions as there is room for, up to a batch, and hands them off to run; waits for work when
+     * none was due, and for room when all of it is taken (by steps that take long: they hold that room only).
+     */
     private void runExecutions() throws InterruptedException {
         long seen = work.generation();
-        if (testClock.round(executor::runRound) == 0) {
+        int room = roomToRun();
+        if (room == 0) {
+            return;
+        }
+        var handedOff = new AtomicInteger();
+        int claimed;
+        try {
+            claimed = testClock.round(() -> {
+                var lease = new ExecutionQueue.Lease(UUID.randomUUID(), settings.lease());
+                var batch = queue.claim(lease.token(), room, Timestamps.now(clock), lease.length());
+                if (!batch.isEmpty()) {
+                    handedOff.set(batch.size());
+                    handOff("till-automation-run", () -> runHandedOff(lease, batch, batch.size(), running));
+                }
+                return batch.size();
+            });
+        } finally {
+            running.release(room - handedOff.get());
+        }
+        if (claimed == 0) {
             work.awaitAfter(seen, settings.pollInterval());
         }
+    }
+
+    /**
+     * Takes room for a claim, up to a batch: a fifth of a batch or more when it frees within moments (a claim per few
+     * steps written would cost more than the steps), else whatever there is, waiting up to the poll interval for any;
+     * 0 when there is none (every room taken by steps still running).
+     */
+    private int roomToRun() throws InterruptedException {
+        int least = Math.max(1, settings.batchSize() / 5);
+        int taken;
+        if (running.tryAcquire(least, ROOM_GATHER.toNanos(), TimeUnit.NANOSECONDS)) {
+            taken = least;
+        } else if (running.tryAcquire(1, settings.pollInterval().toNanos(), TimeUnit.NANOSECONDS)) {
+            taken = 1;
+        } else {
+            return 0;
+        }
+        int room = taken + running.drainPermits();
+        int surplus = Math.max(0, room - settings.batchSize());
+        running.release(surplus);
+        return room - surplus;
     }
 
     @Override
     public void stop() {
         loops.stop();
-        // First steps still running write back before the database goes (they end at their actions' caps at the
-        // latest); whatever does not, another node takes over when the lease ends.
+        // Claims handed off and still running write back before the database goes (their steps end at their actions'
+        // caps at the latest); whatever does not, another node takes over when the lease ends.
         try {
-            if (firstSteps.tryAcquire(FIRST_STEPS, settings.lease().toMillis(), TimeUnit.MILLISECONDS)) {
+            long deadline = System.nanoTime() + settings.lease().toNanos();
+            if (firstSteps.tryAcquire(FIRST_STEPS, settings.lease().toNanos(), TimeUnit.NANOSECONDS)) {
                 firstSteps.release(FIRST_STEPS);
+            }
+            if (running.tryAcquire(runRoom, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                running.release(runRoom);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
