@@ -34,8 +34,8 @@ class AutomationWorkers implements SmartLifecycle {
     private static final int MATCHERS = 2;
     /** How long the matcher waits for room to run first steps before it queues what it starts instead. */
     private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
-    /** How long a worker waits for a fifth of a batch of room to free before it claims for what there is. */
-    private static final Duration ROOM_GATHER = Duration.ofMillis(20);
+    /** How long a worker waits for half a batch of room to free before it claims for what there is. */
+    private static final Duration ROOM_GATHER = Duration.ofMillis(50);
 
     private final TestClockSync testClock;
     private final Triggers triggers;
@@ -228,12 +228,12 @@ class AutomationWorkers implements SmartLifecycle {
     }
 
     /**
-     * Takes room for a claim, up to a batch: a fifth of a batch or more when it frees within moments (a claim per few
-     * steps written would cost more than the steps), else whatever there is, waiting up to the poll interval for any;
-     * 0 when there is none (every room taken by steps still running).
+     * Takes room for a claim, up to a batch: half a batch or more when it frees within moments (claims of a few runs
+     * each, as steps are written, cost more than the runs: 5-step runs went a quarter slower), else whatever there is
+     * (steps that take long hold the rest), waiting up to the poll interval for any; 0 when there is none.
      */
     private int roomToRun() throws InterruptedException {
-        int least = Math.max(1, settings.batchSize() / 5);
+        int least = Math.max(1, settings.batchSize() / 2);
         int taken;
         if (running.tryAcquire(least, ROOM_GATHER.toNanos(), TimeUnit.NANOSECONDS)) {
             taken = least;
