@@ -157,6 +157,18 @@ public class Emails {
             .put("skipped", why));
     }
 
+    /**
+     * Why the SMTP server refused a message for good, when it did so for the message itself (a 5xx for its recipient or
+     * its content, an address that is not one): sending it again cannot pass. Empty when it may (a 4xx, an outage) or
+     * when the account's own SMTP settings are at fault (credentials, STARTTLS, a refused host), which the seller can
+     * fix. The reason gives the reply code, never the server's words.
+     */
+    public static Optional<String> refusedForGood(Exception failure) {
+        var failed = SmtpFailures.classify(failure);
+        boolean theMessage = failed.code().equals("invalid_address") || failed.code().equals("smtp_rejected");
+        return !failed.retryable() && theMessage ? Optional.of(failed.message()) : Optional.empty();
+    }
+
     /** An email promised under a key and not sent yet. */
     public record Promised(String accountId, String idempotencyKey) {}
 

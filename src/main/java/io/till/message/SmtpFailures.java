@@ -31,14 +31,17 @@ final class SmtpFailures {
             return ActionResult.Failed.permanent("smtp_no_starttls", "the SMTP server does not offer STARTTLS, which "
                 + "the SMTP settings require: nothing was sent");
         }
+        // The server's reply for an address, wherever it sits (under the failure that lists the addresses), says most.
+        for (Throwable t : causes(failure)) {
+            if (t instanceof SMTPAddressFailedException refused) {
+                return byReply(refused.getReturnCode(), "invalid_address", "the SMTP server refused "
+                    + refused.getAddress() + " (reply " + refused.getReturnCode() + ")");
+            }
+        }
         for (Throwable t : causes(failure)) {
             if (t instanceof MailAuthenticationException || t instanceof AuthenticationFailedException) {
                 return ActionResult.Failed.permanent("smtp_auth_failed", "the SMTP server refused the username or "
                     + "password");
-            }
-            if (t instanceof SMTPAddressFailedException refused) {
-                return byReply(refused.getReturnCode(), "invalid_address", "the SMTP server refused "
-                    + refused.getAddress() + " (reply " + refused.getReturnCode() + ")");
             }
             if (t instanceof SMTPSendFailedException rejected) {
                 return byReply(rejected.getReturnCode(), "smtp_rejected", "the SMTP server refused the message "

@@ -140,6 +140,15 @@ class ReceiptEmails {
                     receipts.pdf(receipt)));
             emails.send(accountId, KEY_PREFIX + paymentId, outgoing);
         } catch (Exception e) {
+            var refused = Emails.refusedForGood(e);
+            if (refused.isPresent()) {
+                // Settled, saying why: a server refusing one address every two minutes for days would come to count
+                // the seller's mail as spam.
+                log.warn("Receipt email for payment {} of account {} not sent: {}", paymentId, accountId,
+                    refused.get());
+                emails.drop(accountId, KEY_PREFIX + paymentId, refused.get());
+                return;
+            }
             // Left promised: the sweep tries again after FORGOTTEN_AFTER. The message names no peer's body.
             log.warn("Receipt email for payment {} of account {} not sent yet: {}", paymentId, accountId,
                 e.getClass().getSimpleName());

@@ -273,6 +273,66 @@ class ReceiptEmailsTest {
         assertThat(mail.getReceivedMessages()).isEmpty();
     }
 
+    Shops.Shop shopWithSmtp(int port) {
+        var shop = shops.open();
+        var smtp = api.post("/api/v1/integrations", shop.apiKey(), """
+            {"type": "smtp", "config": {"host": "127.0.0.1", "port": %d, "username": "till", "password": "%s",
+             "starttls": false, "from_email": "shop@shop.test"}}""".formatted(port, PASSWORD));
+        assertThat(smtp.status()).as(smtp.text()).isIn(200, 201);
+        var settings = api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"receipt_emails": {"initial_order": true}}""", List.of("Content-Type", "application/json"));
+        assertThat(settings.status()).as(settings.text()).isEqualTo(200);
+        return shop;
+    }
+
+    String sendState(Shops.Shop shop, String key) {
+        return db.sql("SELECT status || coalesce(' ' || (output ->> 'skipped'), '') FROM message_sends "
+            + "WHERE account_id = :a AND idempotency_key = :k")
+            .param("a", shop.accountId())
+            .param("k", key)
+            .query(String.class)
+            .single();
+    }
+
+    /**
+     * A receipt whose address the buyer's mail server refuses for good (a 5xx for the recipient) is settled, saying
+     * so, rather than tried again every two minutes for three days: a server refusing the same address thousands of
+     * times is how a sender's mail comes to be treated as spam.
+     */
+    @Test
+    void aReceiptTheServerRefusesForGoodIsSettledNotTriedAgainForDays() throws Exception {
+        try (var refusing = new RefusingSmtp("550 5.1.1 no such user here")) {
+            var shop = shopWithSmtp(refusing.port());
+            var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "nobody@example.com");
+            String key = "receipt:" + order.get("payment_id").asString();
+            Await.until("the server asked once", () -> refusing.recipientsAsked() == 1);
+            Await.until("the receipt settled", () -> sendState(shop, key).startsWith("sent"));
+
+            clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusMinutes(1));
+            receiptEmails.sendForgotten();
+
+            assertThat(sendState(shop, key)).isEqualTo("sent the SMTP server refused nobody@example.com (reply 550)");
+            assertThat(refusing.recipientsAsked()).isEqualTo(1);
+        }
+    }
+
+    /** A refusal for now (a 4xx: the mailbox full, greylisting) leaves the receipt for the sweep to try again. */
+    @Test
+    void aReceiptTheServerDefersIsTriedAgainByTheSweep() throws Exception {
+        try (var deferring = new RefusingSmtp("451 4.7.1 greylisted, try later")) {
+            var shop = shopWithSmtp(deferring.port());
+            var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "later@example.com");
+            String key = "receipt:" + order.get("payment_id").asString();
+            Await.until("the server asked once", () -> deferring.recipientsAsked() == 1);
+
+            clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusMinutes(1));
+            receiptEmails.sendForgotten();
+
+            assertThat(deferring.recipientsAsked()).isEqualTo(2);
+            assertThat(sendState(shop, key)).isEqualTo("sending");
+        }
+    }
+
     static String recipient(MimeMessage email) {
         try {
             return email.getAllRecipients()[0].toString();
