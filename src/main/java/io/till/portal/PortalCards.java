@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A buyer's cards in the portal (issue 11, item 4; seed 003 "Updating Card Information"): the saved cards and what each
@@ -50,8 +51,11 @@ public class PortalCards {
     private final Brandings brandings;
     private final OpenCardSetups openSetups;
 
+    private final TransactionTemplate transaction;
+
     PortalCards(Cards cards, CardChoices choices, Gateways gateways, Accounts accounts, Brandings brandings,
-        OpenCardSetups openSetups) {
+        OpenCardSetups openSetups, TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.openSetups = openSetups;
         this.brandings = brandings;
         this.cards = cards;
@@ -163,14 +167,19 @@ public class PortalCards {
      * the buyer chooses another card for those first, so that nothing is left without a card by surprise.
      */
     public void remove(String accountId, String customerId, String cardId) {
-        Card card = cards.get(accountId, customerId, cardId);
-        var pays = wallet(accountId, customerId).card(cardId).map(SavedCard::pays).orElse(List.of());
-        if (!pays.isEmpty()) {
-            throw new TillException(ErrorCode.INVALID_STATE, "This " + PortalCardText.name(card) + " pays "
-                + pays.stream().map(PortalCardText::name).collect(Collectors.joining(" and "))
-                + ". Choose another card for " + (pays.size() == 1 ? "it" : "them") + " first.");
-        }
-        cards.detach(accountId, customerId, cardId);
+        transaction.executeWithoutResult(status -> {
+            // The customer's cards held first, as a choice holds them: what the card pays is read after any choice of
+            // it under way has committed (another tab), never before, when the removal would move what it just took.
+            cards.holdWallet(accountId, customerId);
+            Card card = cards.get(accountId, customerId, cardId);
+            var pays = wallet(accountId, customerId).card(cardId).map(SavedCard::pays).orElse(List.of());
+            if (!pays.isEmpty()) {
+                throw new TillException(ErrorCode.INVALID_STATE, "This " + PortalCardText.name(card) + " pays "
+                    + pays.stream().map(PortalCardText::name).collect(Collectors.joining(" and "))
+                    + ". Choose another card for " + (pays.size() == 1 ? "it" : "them") + " first.");
+            }
+            cards.detach(accountId, customerId, cardId);
+        });
     }
 
     private CardSetups setups(String accountId) {
