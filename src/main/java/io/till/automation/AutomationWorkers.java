@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +29,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class AutomationWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AutomationWorkers.class);
 
     private static final Duration TIMER_POLL = Duration.ofMillis(250);
     private static final Duration BACKLOG_EVERY = Duration.ofSeconds(10);
@@ -99,31 +102,29 @@ class AutomationWorkers implements SmartLifecycle {
 
     private void matchEvents() throws InterruptedException {
         long seen = events.generation();
-        var queued = new AtomicBoolean();
         int room = roomForFirstSteps();
-        var handedOff = new AtomicInteger();
+        boolean queued = room == 0;
+        var left = new AtomicInteger(room);
         int matched;
         try {
             matched = testClock.round(() -> {
-                if (room == 0) {
-                    queued.set(true);
+                if (queued) {
                     return triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
                 }
                 var lease = new ExecutionQueue.Lease(UUID.randomUUID(), settings.lease());
                 var batch = StepsAtStart.orWithout(atStart -> triggers.matchEvents(room, lease, atStart));
                 int started = Math.min(batch.claimed().size(), room);
                 if (started > 0) {
-                    handedOff.set(started);
-                    handOff("till-automation-first-steps", () -> runHandedOff(lease, batch.claimed(), started,
-                        firstSteps));
+                    left.addAndGet(-started);
+                    runBeside("till-automation-first-steps", lease, batch.claimed(), firstSteps, started);
                 }
                 return batch.events();
             });
         } finally {
-            firstSteps.release(room - handedOff.get());
+            firstSteps.release(left.get());
         }
         if (matched > 0) {
-            if (queued.get()) {
+            if (queued) {
                 work.fire();
             }
             events.gatherAfter(matched);
@@ -149,27 +150,34 @@ class AutomationWorkers implements SmartLifecycle {
     }
 
     /**
-     * Runs one step of each execution {@code claimed} under {@code lease}, on a thread of its own, beside the loop that
+     * Runs one step of each execution {@code claimed} under {@code lease} on a thread of its own, beside the loop that
      * claimed them, which goes on: the matcher matching (a new execution is not queued, then claimed, before its first
-     * step), a worker claiming while there is room. Each gives its {@code room} back as soon as it is written. While
-     * the test clock advances, they go back to the queue for the workers instead.
+     * step), a worker claiming while there is room. Each gives its share of the {@code permits} of {@code room} back as
+     * soon as it is written. Called from the claiming round, which it carries over until the steps are written: an
+     * advance of the test clock waits for them, as it waits for any round, rather than going on while they are yet to
+     * run, at a time it has passed.
      */
-    private void runHandedOff(ExecutionQueue.Lease lease, List<ExecutionQueue.Claimed> claimed, int permits,
-        Semaphore room) {
+    private void runBeside(String name, ExecutionQueue.Lease lease, List<ExecutionQueue.Claimed> claimed,
+        Semaphore room, int permits) {
+        var carried = testClock.carryOver();
         var holding = new AtomicInteger(permits);
-        try {
-            if (testClock.round(() -> executor.run(lease, claimed, n -> release(room, holding, n))) == 0) {
-                queue.release(lease.token(), claimed.stream().map(ExecutionQueue.Claimed::id).toList(),
-                    Timestamps.now(clock));
-                work.fire();
+        Runnable steps = () -> {
+            try {
+                executor.run(lease, claimed, n -> release(room, holding, n));
+            } catch (RuntimeException | Error e) {
+                log.warn("Steps of a claim ended with an error; their lease brings them back", e);
+            } finally {
+                release(room, holding, holding.get());
+                carried.end();
             }
-        } finally {
+        };
+        try {
+            Thread.ofVirtual().name(name).start(steps);
+        } catch (RuntimeException | Error e) {
             release(room, holding, holding.get());
+            carried.end();
+            throw e;
         }
-    }
-
-    private static void handOff(String name, Runnable run) {
-        Thread.ofVirtual().name(name).start(run);
     }
 
     private static void release(Semaphore room, AtomicInteger holding, int written) {
@@ -207,20 +215,20 @@ class AutomationWorkers implements SmartLifecycle {
         if (room == 0) {
             return;
         }
-        var handedOff = new AtomicInteger();
+        var left = new AtomicInteger(room);
         int claimed;
         try {
             claimed = testClock.round(() -> {
                 var lease = new ExecutionQueue.Lease(UUID.randomUUID(), settings.lease());
                 var batch = queue.claim(lease.token(), room, Timestamps.now(clock), lease.length());
                 if (!batch.isEmpty()) {
-                    handedOff.set(batch.size());
-                    handOff("till-automation-run", () -> runHandedOff(lease, batch, batch.size(), running));
+                    left.addAndGet(-batch.size());
+                    runBeside("till-automation-run", lease, batch, running, batch.size());
                 }
                 return batch.size();
             });
         } finally {
-            running.release(room - handedOff.get());
+            running.release(left.get());
         }
         if (claimed == 0) {
             work.awaitAfter(seen, settings.pollInterval());

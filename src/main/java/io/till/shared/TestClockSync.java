@@ -1,8 +1,8 @@
 package io.till.shared;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,10 +20,19 @@ public class TestClockSync {
     private final TillClock clock;
     private final JdbcClient db;
     /**
-     * Workers' rounds share it, an advance holds it alone. Fair, so that an advance waiting for the rounds in flight is
-     * not starved by new ones.
+     * Rounds share the clock, an advance has it alone; an advance waiting keeps new rounds out, so that it is not
+     * starved by them. A round may be carried over to another thread ({@link #carryOver}), which a read-write lock,
+     * held by a thread, could not do.
      */
-    private final ReentrantReadWriteLock advancing = new ReentrantReadWriteLock(true);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Rounds in progress, carried-over ones included. */
+    private int rounds;
+    private int advancesWaiting;
+    /** The thread advancing the clock, if one is: its own rounds run (the advance does the workers' work itself). */
+    private volatile Thread advancer;
+    /** How many rounds this thread is in: one inside another runs, as a read lock taken again would. */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     TestClockSync(TillClock clock, JdbcClient db) {
         this.clock = clock;
@@ -37,38 +46,112 @@ public class TestClockSync {
     }
 
     /**
-     * Runs one round of a background worker at the clock's current time; while the test clock advances it runs nothing
-     * and returns 0, and the worker tries again on its next turn.
+     * Runs one round of a background worker at the clock's current time; while the test clock advances, or an advance
+     * waits, it runs nothing and returns 0, and the worker tries again on its next turn.
      */
     public int round(IntSupplier work) {
-        var shared = advancing.readLock();
-        try {
-            // tryLock() would jump ahead of an advance waiting for the lock; a timed try keeps the queue's order.
-            if (!shared.tryLock(0, TimeUnit.NANOSECONDS)) {
-                return 0;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!enter()) {
             return 0;
         }
+        int[] mine = depth.get();
+        mine[0]++;
         try {
             return work.getAsInt();
         } finally {
-            shared.unlock();
+            mine[0]--;
+            leave();
         }
     }
 
     /**
-     * Runs an advance of the test clock with this node's workers held still: the rounds in flight finish first, at the
-     * time they began in, and no new round starts until the advance is over, so every due item runs at its own time.
+     * From inside a round: keeps it in progress after the round's work returns, until {@link Carried#end} (from any
+     * thread), so that an advance waits for what the round handed to another thread (steps of executions it claimed)
+     * rather than going on while they are yet to run, at a time it has passed.
+     */
+    public Carried carryOver() {
+        lock.lock();
+        try {
+            if (depth.get()[0] == 0) {
+                throw new IllegalStateException("carryOver() is for the work of a round");
+            }
+            rounds++;
+            return new Carried();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A round carried over to another thread; ending it twice ends it once. */
+    public final class Carried {
+
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+        public void end() {
+            if (ended.compareAndSet(false, true)) {
+                leave();
+            }
+        }
+    }
+
+    private boolean enter() {
+        lock.lock();
+        try {
+            boolean inside = depth.get()[0] > 0 || Thread.currentThread() == advancer;
+            if (!inside && (advancer != null || advancesWaiting > 0)) {
+                return false;
+            }
+            rounds++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void leave() {
+        lock.lock();
+        try {
+            if (--rounds == 0) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs an advance of the test clock with this node's workers held still: the rounds in flight (and those carried
+     * over) finish first, at the time they began in, and no new round starts until the advance is over, so every due
+     * item runs at its own time.
      */
     public <T> T whileWorkersWait(Supplier<T> advance) {
-        var exclusive = advancing.writeLock();
-        exclusive.lock();
+        Thread me = Thread.currentThread();
+        if (advancer == me) {
+            return advance.get();
+        }
+        lock.lock();
+        try {
+            advancesWaiting++;
+            try {
+                while (advancer != null || rounds > depth.get()[0]) {
+                    changed.awaitUninterruptibly();
+                }
+            } finally {
+                advancesWaiting--;
+            }
+            advancer = me;
+        } finally {
+            lock.unlock();
+        }
         try {
             return advance.get();
         } finally {
-            exclusive.unlock();
+            lock.lock();
+            try {
+                advancer = null;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }
