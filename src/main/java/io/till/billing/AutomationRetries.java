@@ -125,6 +125,23 @@ class AutomationRetries {
                 return new Retried("declined", payment.id(), payment.failureCode(), payment.failureMessage(), true);
             }
             PaymentGateway gateway = gateways.forAccount(accountId);
+            if (askedBefore.isPresent()) {
+                Optional<PaymentGateway.ChargeResult> found;
+                try {
+                    found = InvoiceCharges.madeBefore(gateway, accountId, key);
+                } catch (ChargeInProgress processing) {
+                    return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
+                }
+                if (found.isPresent()) {
+                    return transaction.execute(status -> {
+                        var asked = askedBefore.get();
+                        var recorded = recordRetry(accountId, invoiceId, asked.cardId(), asked.amount(), gateway, key,
+                            found.get(), executionId);
+                        holds.release(accountId, invoiceId, key);
+                        return recorded;
+                    });
+                }
+            }
             // From here the outcome may be unknown (the gateway or the record failing): the claim then runs out by
             // itself, and only this key may charge meanwhile.
             atGateway = true;

@@ -190,6 +190,16 @@ class InvoiceCharges {
             throw new ChargeInProgress();
         }
         PaymentGateway gateway = gateways.forAccount(accountId);
+        if (earlier.isPresent()) {
+            var made = madeBefore(gateway, accountId, key);
+            if (made.isPresent()) {
+                transaction.executeWithoutResult(status -> {
+                    recordFound(accountId, invoice.id(), earlier.get(), gateway, made.get());
+                    holds.release(accountId, invoice.id(), key);
+                });
+                return payments.findByKey(accountId, key);
+            }
+        }
         String wanted = earlier.map(InvoiceChargeHolds.Asked::cardId).orElse(cardId);
         var wantedReference = wanted == null
             ? Optional.<String>empty()
@@ -262,6 +272,20 @@ class InvoiceCharges {
         PaymentGateway.ChargeResult result) {
         int attempt = ChargeKeys.attemptOf(asked.key()).orElseThrow();
         record(accountId, invoiceId, attempt, asked.cardId(), asked.amount(), gateway, asked.key(), result, asked.by());
+    }
+
+    /**
+     * What the gateway made under {@code key}, which was asked before and whose answer was lost: read before asking
+     * again, since a gateway forgets keys (Stripe after 24 hours), and a request under a forgotten key is a second
+     * charge. A charge its bank is still processing is left to the settlement ({@link ChargeInProgress}); one not found
+     * (not made, or too recent for a search to find) is asked again under the key, which the gateway still knows then.
+     */
+    static Optional<PaymentGateway.ChargeResult> madeBefore(PaymentGateway gateway, String accountId, String key) {
+        try {
+            return gateway.findCharge(accountId, key);
+        } catch (PaymentGateway.ChargeProcessing processing) {
+            throw new ChargeInProgress();
+        }
     }
 
     /** How long a charge holds its invoice against other charges: past the gateway's timeouts, then let go. */

@@ -25,6 +25,7 @@ public class GatewayFaults implements BeanPostProcessor {
     private final Map<String, Hold> refundHolds = new ConcurrentHashMap<>();
     private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
     private final java.util.Set<String> processing = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> forgetful = ConcurrentHashMap.newKeySet();
 
     /**
      * A charge or refund held at the gateway's door: {@link #awaitEntered()} once it is there, {@link #release()} to
@@ -117,6 +118,14 @@ public class GatewayFaults implements BeanPostProcessor {
         processing.remove(accountId);
     }
 
+    /**
+     * From now on the account's gateway has forgotten the idempotency keys of its charges, as Stripe has a day after
+     * a request: a charge asked again under a key it already charged is a new charge. Its search still finds the first.
+     */
+    public void forgetsKeys(String accountId) {
+        forgetful.add(accountId);
+    }
+
     /** The account's next refund is made, then {@code failure} is thrown instead of its reference. */
     public void afterNextRefund(String accountId, RuntimeException failure) {
         armed.put(accountId, new Armed("refund", failure));
@@ -167,6 +176,13 @@ public class GatewayFaults implements BeanPostProcessor {
                     hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 failIfArmed("charge first", charge.accountId());
+                if (forgetful.contains(charge.accountId()) && ((PaymentGateway) invocation.getThis())
+                    .findCharge(charge.accountId(), charge.idempotencyKey()).isPresent()) {
+                    ((org.springframework.aop.ProxyMethodInvocation) invocation).setArguments(
+                        new PaymentGateway.ChargeRequest(charge.accountId(), charge.idempotencyKey() + "#forgotten-"
+                            + java.util.UUID.randomUUID(), charge.cardReference(), charge.amount(), charge.currency(),
+                            charge.description()));
+                }
             }
             Object result = invocation.proceed();
             if (invocation.getMethod().getName().equals("findCharge") && arguments.length > 0
