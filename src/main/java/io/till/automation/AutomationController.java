@@ -259,7 +259,9 @@ class AutomationController {
             .forEach(name -> errors.add(name, "unknown_field", "is not a field of this request (version, event, "
                 + "event_id)"));
         JsonNode event = body.get("event");
-        if (event != null && !event.isNull() && body.hasNonNull("event_id")) {
+        if (body.hasNonNull("event_id") && !body.get("event_id").isString()) {
+            errors.add("event_id", "invalid_type", "must be the id of an event of this account, such as evt_…");
+        } else if (event != null && !event.isNull() && body.hasNonNull("event_id")) {
             errors.add("event_id", "invalid_combination", "tests that event, whose type, customer and data it "
                 + "carries: leave out event");
         } else if (event != null && event.isObject()) {

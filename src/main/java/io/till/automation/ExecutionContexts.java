@@ -186,7 +186,8 @@ class ExecutionContexts {
     private Optional<Bought> productOf(String accountId, ObjectNode context) {
         for (String root : List.of("subscription", "payment_plan")) {
             JsonNode record = context.path(root);
-            if (record.hasNonNull("product_id")) {
+            // Ids only: a sample's or a custom event's data may hold anything under these names.
+            if (record.path("product_id").isString()) {
                 return Optional.of(new Bought(record.get("product_id").asString(), record.path("option_id")
                     .asString(null)));
             }
@@ -198,15 +199,15 @@ class ExecutionContexts {
         for (String root : List.of("invoice", "payment")) {
             JsonNode record = context.path(root);
             try {
-                if (record.hasNonNull("subscription_id")) {
+                if (record.path("subscription_id").isString()) {
                     var subscription = subscriptions.get(accountId, record.get("subscription_id").asString());
                     return Optional.of(new Bought(subscription.productId(), subscription.optionId()));
                 }
-                if (record.hasNonNull("payment_plan_id")) {
+                if (record.path("payment_plan_id").isString()) {
                     var plan = plans.get(accountId, record.get("payment_plan_id").asString());
                     return Optional.of(new Bought(plan.productId(), plan.optionId()));
                 }
-                if (record.hasNonNull("order_id")) {
+                if (record.path("order_id").isString()) {
                     return sold(json.valueToTree(orders.get(accountId, record.get("order_id").asString())));
                 }
             } catch (TillException gone) {
@@ -220,7 +221,7 @@ class ExecutionContexts {
     /** The product and option an order sold (its option line), if any. */
     private static Optional<Bought> sold(JsonNode order) {
         for (JsonNode item : order.path("items")) {
-            if (item.path("kind").asString("").equals("option") && item.hasNonNull("product_id")) {
+            if (item.path("kind").asString("").equals("option") && item.path("product_id").isString()) {
                 return Optional.of(new Bought(item.get("product_id").asString(), item.path("option_id").asString(
                     null)));
             }

@@ -383,6 +383,31 @@ class AutomationTestTabTest {
         assertThat(fields(untyped)).containsExactly("event.type");
     }
 
+    /**
+     * An event_id or a record id in a sample that is no string (an object, a list) is a 400 naming the field, or a
+     * record the run does without: a review found both answering 500.
+     */
+    @Test
+    void anEventIdOrARecordIdThatIsNoStringIsRefusedOrDoneWithoutRatherThanA500() {
+        var store = accounts.create();
+        String automation = create(store.apiKey(), """
+            {"name": "Name the product", "trigger": {"type": "event", "event": "acme.sample"},
+             "steps": [{"id": "note", "type": "action", "action": "create_task",
+                        "params": {"title": "About {{product.name}}"}}]}""");
+        String path = "/api/v1/automations/" + automation + "/test";
+
+        var objectId = api.post(path, store.apiKey(), "{\"event_id\": {}}");
+        var listId = api.post(path, store.apiKey(), "{\"event_id\": [1]}");
+        var sample = api.post(path, store.apiKey(), """
+            {"event": {"type": "acme.sample", "data": {"invoice": {"subscription_id": {}},
+                                                       "subscription": {"product_id": ["x"]}}}}""");
+
+        assertThat(objectId.status()).as(objectId.text()).isEqualTo(400);
+        assertThat(fields(objectId)).containsExactly("event_id");
+        assertThat(listId.status()).as(listId.text()).isEqualTo(400);
+        assertThat(sample.status()).as(sample.text()).isEqualTo(200);
+    }
+
     private static java.util.List<String> fields(io.till.testing.Api.Response response) {
         return response.json().get("errors").valueStream().map(error -> error.get("field").asString()).toList();
     }
