@@ -71,8 +71,7 @@ class PaymentPlanPages {
         model.addAttribute("installment", Amounts.format(plan.installmentAmount(), plan.currency()));
         var paid = paymentPlans.paid(accountId, id);
         model.addAttribute("paid", Amounts.format(paid.total(), plan.currency()));
-        model.addAttribute("remaining", Amounts.format(plan.installmentAmount()
-            * (plan.installments() - plan.installmentsPaid()), plan.currency()));
+        model.addAttribute("remaining", Amounts.format(paymentPlans.leftToPay(accountId, plan), plan.currency()));
         model.addAttribute("installments", installments(plan, paid.first(), planInvoices));
         model.addAttribute("card", views.card(accountId, plan.cardId()));
         model.addAttribute("cards", views.cardChoices(accountId, plan.customerId(), plan.cardId()));

@@ -88,6 +88,32 @@ public class PaymentPlans {
         return plan;
     }
 
+    /**
+     * How many of the plan {@code pp}'s installments staff wrote off as uncollectible: never billed again, neither
+     * paid nor left to pay (a plan completes without them).
+     */
+    public static final String WRITTEN_OFF = """
+        (SELECT count(*) FROM invoices wo
+          WHERE wo.account_id = pp.account_id AND wo.payment_plan_id = pp.id AND wo.status = 'uncollectible')""";
+
+    public int writtenOff(String accountId, String id) {
+        return db
+            .sql("SELECT " + WRITTEN_OFF + " FROM payment_plans pp WHERE pp.account_id = :accountId AND pp.id = :id")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Integer.class)
+            .single();
+    }
+
+    /** What is left to pay of the plan: the installments neither paid nor written off; none once it is canceled. */
+    public long leftToPay(String accountId, PaymentPlan plan) {
+        if (plan.status().equals("canceled")) {
+            return 0;
+        }
+        int left = plan.installments() - plan.installmentsPaid() - writtenOff(accountId, plan.id());
+        return Math.max(0, left) * plan.installmentAmount();
+    }
+
     /** What the buyer paid for the plan's first installment, and for all of it so far: see {@link #AMOUNT_PAID}. */
     public record Paid(long first, long total) {}
 

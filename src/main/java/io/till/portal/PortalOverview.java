@@ -227,7 +227,9 @@ class PortalOverview {
                      WHERE i.account_id = pp.account_id AND i.customer_id = pp.customer_id
                        AND i.payment_plan_id = pp.id AND i.status = 'issued' AND i.attempt_count > 0) AS unpaid,
                    """ + PaymentPlans.AMOUNT_PAID + """
-                    AS paid
+             AS paid,
+            """ + PaymentPlans.WRITTEN_OFF + """
+                    AS written_off
               FROM payment_plans pp
               JOIN products p ON p.account_id = pp.account_id AND p.id = pp.product_id
               JOIN product_options o ON o.account_id = pp.account_id AND o.id = pp.option_id
@@ -253,8 +255,8 @@ class PortalOverview {
                     "active".equals(rs.getString("status")) ? Timestamps.read(rs, "next_bill_at") : null,
                     null,
                     CardLabel.paying(rs, now), unpaid(rs, currency),
-                    progress(status, rs.getInt("installments_paid"), rs.getInt("installments"), rs.getLong("paid"),
-                        currency),
+                    progress(status, rs.getInt("installments_paid"), rs.getInt("installments"),
+                        rs.getInt("written_off"), rs.getLong("paid"), currency),
                     null);
             })
             .list();
@@ -263,13 +265,17 @@ class PortalOverview {
 
     /**
      * "2 of 3 paid"; a plan paid off says so, with what it came to ({@code amountPaid}): "Paid in full: $300.00 over 3
-     * payments".
+     * payments". Installments the store wrote off are neither: "1 of 3 paid, 1 written off", and a plan completed
+     * without them reads "Completed: $200.00 over 2 payments, 1 written off".
      */
-    static String progress(String status, int paid, int installments, long amountPaid, String currency) {
-        return "completed".equals(status)
-            ? "Paid in full: " + Amounts.format(amountPaid, currency) + " over " + installments
-                + (installments == 1 ? " payment" : " payments")
-            : paid + " of " + installments + " paid";
+    static String progress(String status, int paid, int installments, int writtenOff, long amountPaid,
+        String currency) {
+        String off = writtenOff == 0 ? "" : ", " + writtenOff + " written off";
+        if (!"completed".equals(status)) {
+            return paid + " of " + installments + " paid" + off;
+        }
+        return (writtenOff == 0 ? "Paid in full: " : "Completed: ") + Amounts.format(amountPaid, currency) + " over "
+            + paid + (paid == 1 ? " payment" : " payments") + off;
     }
 
     /**

@@ -168,9 +168,9 @@ class PortalSubscriptionPages {
         Model model) {
         var plan = paymentPlans.getForCustomer(buyer.accountId(), buyer.customerId(), id);
         model.addAttribute("plan", plan);
-        int left = plan.installments() - plan.installmentsPaid();
-        if (left > 0 && !plan.status().equals("canceled")) {
-            model.addAttribute("left", Amounts.format(plan.installmentAmount() * left, plan.currency()));
+        long left = paymentPlans.leftToPay(buyer.accountId(), plan);
+        if (left > 0) {
+            model.addAttribute("left", Amounts.format(left, plan.currency()));
         }
         model.addAttribute("billing", summary(buyer, "payment_plan", id));
         payments(buyer, null, id, page, model);

@@ -29,6 +29,9 @@ class PortalSubscriptionPagesTest {
     @Autowired
     SandboxLedger ledger;
 
+    @Autowired
+    io.till.billing.BillingActions billingActions;
+
     @Test
     void aBuyerCancelsWithAReasonFromTheListAndKeepsTheSubscriptionAfterAll() {
         var shop = shops.open();
@@ -366,6 +369,50 @@ class PortalSubscriptionPagesTest {
 
         assertThat(details.body()).contains("status-past_due\">past due<");
         assertThat(overview.body()).contains("status-past_due\">past due<").doesNotContain("status-active");
+    }
+
+    /**
+     * An installment the store wrote off is not money left to pay, and a plan completed without it was not paid in
+     * full: a review found its page counting it as owed and calling the plan "Paid in full: $200.00 over 3 payments".
+     */
+    @Test
+    void anInstallmentWrittenOffIsNeitherLeftToPayNorCountedAsPaid() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String customer = order.get("customer_id").asString();
+        String visa = api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("card_id").asString();
+        var failing = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_chargeCustomerFail\", \"make_default\": true}");
+        assertThat(failing.status()).as(failing.text()).isEqualTo(201);
+        changePlanCard(shop, plan, failing.json().get("id").asString());
+        shops.advance(shop, "P40D");
+        String second = api.get("/api/v1/invoices?status=issued", shop.apiKey()).json().get("data").get(0).get("id")
+            .asString();
+        billingActions.markUncollectible(shop.accountId(), second);
+        var buyer = signIn(shop, customer);
+        String page = "/portal/" + shop.accountId() + "/payment_plans/" + plan;
+
+        String unpaid = text(buyer.get(page).body());
+        assertThat(api.patch("/api/v1/payment_plans/" + plan, shop.apiKey(), "{\"status\": \"active\"}").status())
+            .isEqualTo(200);
+        changePlanCard(shop, plan, visa);
+        shops.advance(shop, "P31D");
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("completed");
+        String completed = text(buyer.get(page).body());
+        String overview = text(buyer.get("/portal/" + shop.accountId() + "/?show=all").body());
+
+        assertThat(unpaid).contains("1 of 3 paid, 1 written off").contains("$100.00 left to pay");
+        assertThat(completed).doesNotContain("left to pay").doesNotContain("Paid in full")
+            .contains("Completed: $200.00 over 2 payments, 1 written off");
+        assertThat(overview).doesNotContain("Paid in full").contains("Completed: $200.00 over 2 payments");
+    }
+
+    private void changePlanCard(Shops.Shop shop, String plan, String card) {
+        var changed = api.post("/api/v1/payment_plans/" + plan + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"%s\"}".formatted(card));
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
     }
 
     @Test
