@@ -164,18 +164,21 @@ public class CardChoices {
         if (wasDue == 0) {
             return new Outcome.NothingDue();
         }
+        Instant since = Timestamps.now(clock);
         for (Invoice invoice : unpaid(accountId, kind, id)) {
             billingClock.runDueNow(BillingJobs.Kind.INVOICE_RETRY, invoice.id(), ChargedBy.cardChange(by));
         }
-        return outcome(accountId, customerId, kind, id, wasDue);
+        return outcome(accountId, customerId, kind, id, wasDue, since);
     }
 
     /**
      * Where the balance of this subscription or plan stands after a card was chosen for it.
      *
      * @param wasDue what it owed before, shown with {@link Outcome.Paid}
+     * @param since when the card was chosen: nothing owed any more is {@link Outcome.Paid} only when a payment for it
+     *     succeeded since, else (its invoices voided, written off or paid with credit meanwhile) nothing is due
      */
-    public Outcome outcome(String accountId, String customerId, Kind kind, String id, long wasDue) {
+    public Outcome outcome(String accountId, String customerId, Kind kind, String id, long wasDue, Instant since) {
         // Not only what is still billed: paying a plan's last installment completes it, paying a canceling
         // subscription's last invoice may end it.
         Billed now = switch (kind) {
@@ -189,7 +192,9 @@ public class CardChoices {
                 .orElseThrow(() -> TillException.notFound("payment plan", id));
         };
         if (now.unpaid() == 0) {
-            return new Outcome.Paid(wasDue, now.currency());
+            return paidSince(accountId, kind, id, since)
+                ? new Outcome.Paid(wasDue, now.currency())
+                : new Outcome.NothingDue();
         }
         if (now.status().equals("paused")) {
             return new Outcome.Held();
@@ -201,6 +206,13 @@ public class CardChoices {
             }
         }
         return new Outcome.Declined(now.declineReason() == null ? "The card was declined." : now.declineReason());
+    }
+
+    /** Whether a payment of an invoice of this subscription or plan succeeded at or after {@code since}. */
+    private boolean paidSince(String accountId, Kind kind, String id, Instant since) {
+        return kind == Kind.SUBSCRIPTION
+            ? payments.succeededSince(accountId, id, null, since)
+            : payments.succeededSince(accountId, null, id, since);
     }
 
     /**

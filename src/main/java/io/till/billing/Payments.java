@@ -240,4 +240,24 @@ public class Payments {
             .optional()
             .orElseThrow(() -> TillException.notFound("payment", paymentId));
     }
+
+    /**
+     * Whether a payment of an invoice of the subscription (or else the plan) succeeded at or after {@code since}, as
+     * Till's clock reads it.
+     */
+    boolean succeededSince(String accountId, String subscriptionId, String planId, java.time.Instant since) {
+        return db.sql("""
+            SELECT EXISTS (
+                SELECT 1 FROM payments p
+                  JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id
+                 WHERE p.account_id = :accountId AND p.status = 'succeeded' AND p.created_at >= :since
+                   AND (i.subscription_id = :subscriptionId OR i.payment_plan_id = :planId))
+            """)
+            .param("accountId", accountId)
+            .param("subscriptionId", subscriptionId)
+            .param("planId", planId)
+            .param("since", Timestamps.of(since))
+            .query(Boolean.class)
+            .single();
+    }
 }

@@ -5,7 +5,8 @@ import io.till.shared.SecretBox;
 import io.till.shared.TillException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.OptionalLong;
+import java.time.Instant;
+import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
@@ -23,23 +24,38 @@ class OwedBeforeChoice {
         this.owedKey = secrets.derivedKey("portal card outcome");
     }
 
-    /** {@code owed} and its signature for this buyer and choice: {@code 1900.<hex>}. */
-    String sign(PortalBuyer buyer, String chosen, long owed) {
-        return owed + "." + mac(buyer, chosen, owed);
+    /**
+     * What was owed ({@code amount}) when the card was chosen ({@code at}): only a payment made since then is one the
+     * page may say the choice paid.
+     */
+    record Owed(long amount, Instant at) {
+
+        static final Owed NOTHING = new Owed(0, Instant.EPOCH);
+    }
+
+    /** {@code owed} and its signature for this buyer and choice: {@code 1900.<epoch second>.<hex>}. */
+    String sign(PortalBuyer buyer, String chosen, Owed owed) {
+        long at = owed.at().getEpochSecond();
+        return owed.amount() + "." + at + "." + mac(buyer, chosen, owed.amount(), at);
     }
 
     /**
-     * What the subscription or plan owed when this buyer chose a card for it, as the address says it, signed; empty
-     * when the address carries no choice, or one the portal did not sign (this buyer made no such choice).
+     * What the subscription or plan owed when this buyer chose a card for it, and when, as the address says it,
+     * signed; empty when the address carries no choice, or one the portal did not sign (this buyer made no such
+     * choice).
      */
-    OptionalLong read(PortalBuyer buyer, String chosen, String was) {
-        if (chosen == null || was == null || !was.matches("[0-9]{1,15}\\.[0-9a-f]{64}")) {
-            return OptionalLong.empty();
+    Optional<Owed> read(PortalBuyer buyer, String chosen, String was) {
+        if (chosen == null || was == null || !was.matches("[0-9]{1,15}\\.[0-9]{1,12}\\.[0-9a-f]{64}")) {
+            return Optional.empty();
         }
-        long owed = Long.parseLong(was.substring(0, was.indexOf('.')));
-        byte[] expected = mac(buyer, chosen, owed).getBytes(StandardCharsets.US_ASCII);
-        byte[] given = was.substring(was.indexOf('.') + 1).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, given) ? OptionalLong.of(owed) : OptionalLong.empty();
+        String[] parts = was.split("\\.");
+        long owed = Long.parseLong(parts[0]);
+        long at = Long.parseLong(parts[1]);
+        byte[] expected = mac(buyer, chosen, owed, at).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = parts[2].getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given)
+            ? Optional.of(new Owed(owed, Instant.ofEpochSecond(at)))
+            : Optional.empty();
     }
 
     /** An outcome asked for with an address the portal did not make. */
@@ -48,7 +64,8 @@ class OwedBeforeChoice {
             + "see where each payment stands.");
     }
 
-    private String mac(PortalBuyer buyer, String chosen, long owed) {
-        return SecretBox.signature(owedKey, buyer.accountId() + "/" + buyer.customerId() + "/" + chosen + "/" + owed);
+    private String mac(PortalBuyer buyer, String chosen, long owed, long at) {
+        return SecretBox.signature(owedKey, buyer.accountId() + "/" + buyer.customerId() + "/" + chosen + "/" + owed
+            + "/" + at);
     }
 }

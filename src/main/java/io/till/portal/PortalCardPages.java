@@ -69,7 +69,8 @@ class PortalCardPages {
         }
         // The outcome of a choice is told only for the choice the signed address names: anyone can write a link.
         var owed = owedSeal.read(buyer, chosen, was);
-        return page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(0), 0, added, model);
+        return page(buyer, wallet, owed.isPresent() ? chosen : null, owed.orElse(OwedBeforeChoice.Owed.NOTHING), 0,
+            added, model);
     }
 
     /** The outcome beside one subscription or plan, asked for again every second while the attempt is under way. */
@@ -78,7 +79,7 @@ class PortalCardPages {
         @RequestParam(defaultValue = "1") int poll, Model model) {
         var wallet = portalCards.wallet(buyer.accountId(), buyer.customerId());
         var target = Chosen.parse(chosen).orElseThrow(OwedBeforeChoice::notOurs);
-        long owed = owedSeal.read(buyer, chosen, was).orElseThrow(OwedBeforeChoice::notOurs);
+        var owed = owedSeal.read(buyer, chosen, was).orElseThrow(OwedBeforeChoice::notOurs);
         // Whatever its status: the payment being waited for may have been a plan's last.
         var billed = portalCards.billedEver(buyer.accountId(), buyer.customerId(), target.kind(), target.id());
         model.addAttribute("outcome", outcome(buyer, wallet, billed, owed, poll));
@@ -110,6 +111,7 @@ class PortalCardPages {
      */
     private String chosen(PortalBuyer buyer, Chosen target, CardChoices.Billed before, String cardId, Model model,
         HttpServletResponse response) {
+        Instant at = Timestamps.now(clock);
         try {
             portalCards.choose(buyer.accountId(), buyer.customerId(), target.kind(), target.id(), cardId);
         } catch (TillException e) {
@@ -118,7 +120,8 @@ class PortalCardPages {
         // What was owed before the choice rides in the address, signed: an unsigned amount could say anything, and a
         // server session would not follow the buyer to another node or into a frame on the seller's site.
         return "redirect:" + PortalPaths.cards(buyer.accountId()) + "?chosen=" + target + "&was="
-            + owedSeal.sign(buyer, target.toString(), before.unpaid()) + "#pay-" + target.id();
+            + owedSeal.sign(buyer, target.toString(), new OwedBeforeChoice.Owed(before.unpaid(), at)) + "#pay-"
+            + target.id();
     }
 
     @PostMapping("/portal/{accountId}/cards/{cardId}/remove")
@@ -275,7 +278,8 @@ class PortalCardPages {
     }
 
     /** The cards page; {@code added} is a card just saved, which the notice says is chosen where it is offered. */
-    private String page(PortalBuyer buyer, PortalCards.Wallet wallet, String chosen, long was, int poll,
+    private String page(PortalBuyer buyer, PortalCards.Wallet wallet, String chosen, OwedBeforeChoice.Owed was,
+        int poll,
         String added, Model model) {
         var target = Optional.ofNullable(chosen).flatMap(Chosen::parse);
         Instant now = Timestamps.now(clock);
@@ -345,17 +349,18 @@ class PortalCardPages {
     }
 
     private PortalCardViews.Outcome outcome(PortalBuyer buyer, PortalCards.Wallet wallet, CardChoices.Billed billed,
-        long was, int poll) {
+        OwedBeforeChoice.Owed was, int poll) {
         String card = Optional.ofNullable(billed.cardId())
             .flatMap(wallet::card)
             .map(saved -> PortalCardText.name(saved.card()))
             .orElse("the card");
         String name = PortalCardText.name(billed);
         var chosen = new Chosen(billed.kind(), billed.id());
-        String amount = io.till.shared.Amounts.format(was, billed.currency());
-        var outcome = was == 0
+        String amount = io.till.shared.Amounts.format(was.amount(), billed.currency());
+        var outcome = was.amount() == 0
             ? new CardChoices.Outcome.NothingDue()
-            : portalCards.outcome(buyer.accountId(), buyer.customerId(), billed.kind(), billed.id(), was);
+            : portalCards.outcome(buyer.accountId(), buyer.customerId(), billed.kind(), billed.id(), was.amount(),
+                was.at());
         return switch (outcome) {
             case CardChoices.Outcome.NothingDue nothing -> new PortalCardViews.Outcome("success", "Saved. " + name
                 + " is paid with " + card + " from now on.", null);
@@ -401,7 +406,9 @@ class PortalCardPages {
         HttpServletResponse response) {
         response.setStatus(status);
         model.addAttribute("error", sentence);
-        return page(buyer, portalCards.wallet(buyer.accountId(), buyer.customerId()), null, 0, 0, null, model);
+        return page(buyer, portalCards.wallet(buyer.accountId(), buyer.customerId()), null,
+            OwedBeforeChoice.Owed.NOTHING, 0, null,
+            model);
     }
 
     /** The subscription or plan a card was just chosen for, as the page's address carries it: {@code kind:id}. */

@@ -130,8 +130,8 @@ public class PortalCards {
     }
 
     public CardChoices.Outcome outcome(String accountId, String customerId, CardChoices.Kind kind, String id,
-        long wasDue) {
-        return choices.outcome(accountId, customerId, kind, id, wasDue);
+        long wasDue, java.time.Instant since) {
+        return choices.outcome(accountId, customerId, kind, id, wasDue, since);
     }
 
     public CardChoices.Billed billed(String accountId, String customerId, CardChoices.Kind kind, String id) {

@@ -61,7 +61,8 @@ class CardChoicesTest {
         charges.attempt(shop.accountId(), invoice, invoices.get(shop.accountId(), invoice).attemptCount() + 1);
         jobs.complete(held.getFirst(), now);
 
-        assertThat(choices.outcome(shop.accountId(), customer, CardChoices.Kind.SUBSCRIPTION, subscription, 1900))
+        assertThat(choices.outcome(shop.accountId(), customer, CardChoices.Kind.SUBSCRIPTION, subscription, 1900,
+            now))
             .isEqualTo(new CardChoices.Outcome.Paid(1900, "usd"));
         assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
         shops.advance(shop, "PT1M");

@@ -25,6 +25,9 @@ class PortalCardFormsTest {
     @Value("${local.server.port}")
     int port;
     @Autowired
+    OwedBeforeChoice owedSeal;
+
+    @Autowired
     Api api;
     @Autowired
     Shops shops;
@@ -392,6 +395,33 @@ class PortalCardFormsTest {
             .contains("Paid $19.00 with Visa ending in 4242.")
             .doesNotContain("data-poll", "<main");
         assertThat(tampered.body()).doesNotContain("$99.00", "Paid");
+    }
+
+    /**
+     * A card was chosen for a past-due subscription and nothing came of it yet; staff then void what it owed. The
+     * address of that choice, reloaded, says nothing is due, not that the choice paid it: a review found it reading
+     * "Paid $19.00 with …", since nothing was owed any more.
+     */
+    @Test
+    void aChoiceIsNeverShownAsPaidWhenWhatItOwedWasVoidedInstead() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var browser = signedIn(buyer);
+        String chosen = "subscription:" + buyer.pastDue();
+        String was = owedSeal.sign(new PortalBuyer(buyer.account(), buyer.customer(), PortalBuyer.Access.FULL),
+            chosen, new OwedBeforeChoice.Owed(1900, io.till.shared.Timestamps.now(clock)));
+        String invoice = db.sql("""
+            SELECT id FROM invoices WHERE account_id = :a AND subscription_id = :s AND status = 'issued'""")
+            .param("a", buyer.account())
+            .param("s", buyer.pastDue())
+            .query(String.class)
+            .single();
+        var voided = api.post("/api/v1/invoices/" + invoice + "/void", buyer.shop().apiKey(), null);
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+
+        var page = browser.get(cards(buyer) + "?chosen=" + chosen + "&was=" + was);
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).doesNotContain("Paid $").contains("from now on");
     }
 
     @Test
