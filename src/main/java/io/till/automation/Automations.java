@@ -163,6 +163,11 @@ public class Automations {
         var chosen = versions(accountId, id).stream().filter(v -> v.version() == target).findFirst()
             .orElseThrow(() -> TillException.invalid("version", "not_found", "this automation has no version "
                 + target));
+        if (current.activeVersion() != null && current.activeVersion() == chosen.version()) {
+            // Active already (a retried request, a PUT that changed nothing): nothing changes, its schedule least of
+            // all, which would start again from now and skip the time it was about to fire at.
+            return current;
+        }
         db.sql("""
             UPDATE automation_versions SET status = 'inactive'
              WHERE account_id = :accountId AND automation_id = :id AND status = 'active'

@@ -61,6 +61,29 @@ class PausedScheduleTest {
             .toInstant()).as("never a time it was paused at").isAfter(resumed);
     }
 
+    /**
+     * Activating the version that is active already (a retried request, a PUT that changed nothing, then activate)
+     * changes nothing: a review found it starting the schedule again from that moment, so an hourly run re-activated
+     * at 10:59 skipped 11:00.
+     */
+    @Test
+    void activatingTheActiveVersionAgainKeepsItsScheduleAndMissesNoTime() {
+        var store = accounts.create();
+        String key = store.apiKey();
+        String id = api.post("/api/v1/automations", key, """
+            {"name": "Every hour", "trigger": {"type": "schedule", "every": "PT1H"},
+             "steps": [{"id": "done", "type": "stop"}]}""").json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", key, null).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/test_clock/advance", key, "{\"by\": \"PT59M\"}").status()).isEqualTo(200);
+
+        var again = api.post("/api/v1/automations/" + id + "/activate", key, null);
+        api.post("/api/v1/test_clock/advance", key, "{\"by\": \"PT1M\"}");
+
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.json().get("active_version").asInt()).isEqualTo(1);
+        assertThat(runs(id)).as("the run of the hour").isEqualTo(1);
+    }
+
     private long runs(String automation) {
         return db.sql("SELECT count(*) FROM executions WHERE automation_id = :id")
             .param("id", automation)
