@@ -212,11 +212,13 @@ public class Orders {
 
     /**
      * Adds an accepted upsell to a paid order: a line, and its amount in the totals. Refuses one priced in
-     * {@code currency} other than the order's: its amount would be booked as the wrong money.
+     * {@code currency} other than the order's: its amount would be booked as the wrong money. An order refunded in
+     * full while the upsell's charge was at the gateway holds money again, and is {@code paid}.
      */
     public void addUpsell(String accountId, String orderId, String currency, Order.Item item) {
         int added = db.sql("""
-            UPDATE orders SET subtotal = subtotal + :amount, total = total + :amount, updated_at = :now
+            UPDATE orders SET subtotal = subtotal + :amount, total = total + :amount, updated_at = :now,
+                              status = CASE WHEN status = 'refunded' AND :amount > 0 THEN 'paid' ELSE status END
              WHERE account_id = :accountId AND id = :id AND currency = :currency
             """)
             .param("amount", item.amount())
