@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * {@code {{portal.card_update_url}}}: a link for emails that opens one customer's card page, once, without an email
  * round trip, for the account's card link validity (7 days by default). It is signed rather than stored, so that
  * rendering an email (or an automation's dry run) writes nothing; using it writes the row that makes it single-use.
- * Token: {@code <customer id>-<expiry, epoch seconds>-<nonce>-<HMAC-SHA256 hex>}, signed over the account too.
+ * Token: {@code <customer id>-<expiry, epoch seconds>-<nonce>-<HMAC-SHA256 hex>}, signed over the account and the
+ * customer's email too: a link sent to an address the customer no longer has (staff changed it) opens nothing.
  */
 @Component
 public class CardLinks {
@@ -42,8 +43,9 @@ public class CardLinks {
     public String url(String accountId, String customerId) {
         Instant expires = Timestamps.now(clock).plus(settings.get(accountId).cardLinkValidity());
         String unsigned = customerId + "-" + expires.getEpochSecond() + "-" + Ids.randomToken(26);
+        String email = email(accountId, customerId).orElse("");
         return publicAddress.baseUrl() + "/portal/" + accountId + "/card_link/" + unsigned + "-"
-            + sign(accountId, unsigned);
+            + sign(accountId, unsigned, email);
     }
 
     /** The customer the link is for, if it is genuine, for this account, unexpired and unused: without using it. */
@@ -78,9 +80,10 @@ public class CardLinks {
             return Optional.empty();
         }
         String unsigned = parts[0] + "-" + parts[1] + "-" + parts[2];
-        boolean genuine = MessageDigest.isEqual(sign(accountId, unsigned).getBytes(StandardCharsets.US_ASCII),
-            parts[3].getBytes(StandardCharsets.US_ASCII));
         boolean current = Instant.ofEpochSecond(Long.parseLong(parts[1])).isAfter(Timestamps.now(clock));
+        var email = email(accountId, parts[0]);
+        boolean genuine = email.isPresent() && MessageDigest.isEqual(sign(accountId, unsigned, email.get())
+            .getBytes(StandardCharsets.US_ASCII), parts[3].getBytes(StandardCharsets.US_ASCII));
         return genuine && current ? Optional.of(new Link(parts[0], parts[2])) : Optional.empty();
     }
 
@@ -91,8 +94,17 @@ public class CardLinks {
             .single() > 0;
     }
 
-    private String sign(String accountId, String unsigned) {
-        return SecretBox.signature(key, accountId + "/" + unsigned);
+    private String sign(String accountId, String unsigned, String email) {
+        return SecretBox.signature(key, accountId + "/" + unsigned + "/" + email);
+    }
+
+    /** The customer's email as the link is signed over it (lower case); empty for no such customer of the account. */
+    private Optional<String> email(String accountId, String customerId) {
+        return db.sql("SELECT lower(email) FROM customers WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", customerId)
+            .query(String.class)
+            .optional();
     }
 
     /** The nonce's shape: 26 of {@link Ids}' base32 characters. */
