@@ -75,13 +75,23 @@ public class CardLinkEmails {
         }
     }
 
-    /** "7 days", "1 day", "12 hours": a link's validity, which is whole hours (1 hour to 30 days). */
+    /**
+     * "7 days", "1 day", "12 hours", "1 hour and 30 minutes": a link's validity (1 hour to 30 days, to the second),
+     * exactly, so that the buyer is not told a link works longer than it does.
+     */
     static String words(Duration validity) {
-        if (validity.toHours() % 24 == 0) {
-            long days = validity.toDays();
-            return days == 1 ? "1 day" : days + " days";
+        var parts = new java.util.ArrayList<String>();
+        long[] amounts = {validity.toDays(), validity.toHoursPart(), validity.toMinutesPart(),
+                validity.toSecondsPart()};
+        String[] units = {"day", "hour", "minute", "second"};
+        for (int i = 0; i < amounts.length; i++) {
+            if (amounts[i] > 0) {
+                parts.add(amounts[i] + " " + units[i] + (amounts[i] == 1 ? "" : "s"));
+            }
         }
-        long hours = validity.toHours();
-        return hours == 1 ? "1 hour" : hours + " hours";
+        if (parts.size() == 1) {
+            return parts.getFirst();
+        }
+        return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.getLast();
     }
 }

@@ -18,17 +18,27 @@ class CardLinkPages {
 
     private final CardLinks cardLinks;
     private final PortalSignIns signIns;
+    private final io.till.customer.Customers customers;
 
-    CardLinkPages(CardLinks cardLinks, PortalSignIns signIns) {
+    CardLinkPages(CardLinks cardLinks, PortalSignIns signIns, io.till.customer.Customers customers) {
         this.cardLinks = cardLinks;
         this.signIns = signIns;
+        this.customers = customers;
     }
 
     @GetMapping("/portal/{accountId}/card_link/{token}")
     String confirm(@PathVariable String accountId, @PathVariable String token, HttpServletResponse response,
         Model model) {
-        if (cardLinks.check(accountId, token).isEmpty()) {
+        var customerId = cardLinks.check(accountId, token);
+        if (customerId.isEmpty()) {
             return PortalSignIns.expired(response);
+        }
+        if (PortalPages.signedInAsAnother(accountId, customerId.get())) {
+            // Signed in as someone else: a link forwarded by another customer (or an attacker's own, sent to a buyer,
+            // whose card would then pay the attacker's bills) must not swap accounts unnoticed, as a magic link does
+            // not.
+            return PortalPages.switchPage(model, "/portal/" + accountId + "/card_link/" + token,
+                customers.find(accountId, customerId.get()));
         }
         model.addAttribute("token", token);
         return "portal/card_link";

@@ -115,9 +115,15 @@ class CardLinkTest {
         assertThat(opened.header("Location")).isEqualTo(portal + "/cards");
         assertThat(browser.get(portal + "/").status()).as("the overview, still signed in fully").isEqualTo(200);
         assertThat(new PortalClient(port).get(link).status()).as("the link is used up").isEqualTo(410);
-        // Another customer's link is theirs: it signs this browser in as them, for their cards only.
+        // Another customer's link is theirs: opened, it asks before switching, naming them (a review found it swapping
+        // the signed-in buyer to another customer's cards unnoticed, offering to pay their bills); confirmed, it signs
+        // this browser in as them, for their cards only.
         String other = customer(shop, "gil@example.com");
         String theirs = path(cardLinks.url(shop.accountId(), other));
+        var asked = browser.get(theirs);
+        assertThat(asked.status()).isEqualTo(200);
+        assertThat(asked.body()).contains("gil@example.com").contains("action=\"" + theirs + "\"");
+        assertThat(browser.get(portal + "/").status()).as("still signed in as before").isEqualTo(200);
         assertThat(browser.post(theirs, theirs, "").status()).isEqualTo(302);
         assertThat(browser.get(portal + "/").header("Location")).isEqualTo(portal + "?cards_only");
     }
