@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Each answer is written back within moments of coming in ({@link WebhookDispatcher#FLUSH_EVERY}). A delivery whose
  * host already has all its calls open ({@link HostCalls}) is not sent: it waits a few seconds, unattempted.
  *
- * <p>Only the claims run as rounds of the sandbox test clock: an advance waits for a claim in progress, not for the
- * attempts on the wire, whose leases keep the real time they had left ({@link WebhookDeliveries#keepLeases}).
+ * <p>Each attempt carries the round of the sandbox test clock it was claimed in over until its outcome is written
+ * ({@link TestClockSync#carryOver}): an advance waits for it, so that its next attempt is due at its own time.
  */
 final class WebhookSender {
 
@@ -29,7 +29,9 @@ final class WebhookSender {
     /** What the loop hears: an attempt ended ({@code outcome} null when it failed unexpectedly), or new work. */
     private sealed interface Heard {}
 
-    private record Ended(String host, WebhookDeliveries.Outcome outcome) implements Heard {}
+    private record Ended(String host, WebhookDeliveries.Outcome outcome, TestClockSync.Carried round)
+        implements
+            Heard {}
 
     private record Woken() implements Heard {}
 
@@ -43,6 +45,8 @@ final class WebhookSender {
     private final ExecutorService sending = Executors.newVirtualThreadPerTaskExecutor();
     /** Attempts on the wire; the loop's thread alone reads and writes it. */
     private int onTheWire;
+    /** The rounds the attempts on the wire carry, ended as their outcomes are written; the loop's thread's alone. */
+    private final java.util.Set<TestClockSync.Carried> carried = new java.util.HashSet<>();
 
     WebhookSender(WebhookDispatcher dispatcher, TestClockSync testClock, HostCalls hosts, int room,
         Duration pollInterval) {
@@ -97,18 +101,29 @@ final class WebhookSender {
                 notNow.add(dispatcher.notSent(delivery));
                 continue;
             }
+            var round = testClock.carryOver();
+            carried.add(round);
             onTheWire++;
-            sending.submit(() -> {
-                WebhookDeliveries.Outcome outcome = null;
-                try {
-                    outcome = dispatcher.attempt(delivery);
-                } catch (RuntimeException | Error e) {
-                    // Left claimed: it comes due again when the lease ends.
-                    log.warn("A webhook attempt failed unexpectedly", e);
-                } finally {
-                    heard.add(new Ended(host, outcome));
-                }
-            });
+            try {
+                sending.submit(() -> {
+                    WebhookDeliveries.Outcome outcome = null;
+                    try {
+                        outcome = dispatcher.attempt(delivery);
+                    } catch (RuntimeException | Error e) {
+                        // Left claimed: it comes due again when the lease ends.
+                        log.warn("A webhook attempt failed unexpectedly", e);
+                    } finally {
+                        heard.add(new Ended(host, outcome, round));
+                    }
+                });
+            } catch (RuntimeException notStarted) {
+                // The node is stopping: never sent, it comes due again when its lease ends.
+                carried.remove(round);
+                round.end();
+                onTheWire--;
+                hosts.give(host);
+                throw notStarted;
+            }
         }
         if (!notNow.isEmpty()) {
             dispatcher.writeBack(notNow);
@@ -163,6 +178,8 @@ final class WebhookSender {
             for (var e : ended) {
                 hosts.give(e.host());
                 onTheWire--;
+                e.round().end();
+                carried.remove(e.round());
             }
         }
     }
@@ -186,6 +203,12 @@ final class WebhookSender {
                 ended.add(e);
             }
         }
-        writeBack(ended);
+        try {
+            writeBack(ended);
+        } finally {
+            // An attempt that has not ended by now (it would have been interrupted) holds up no advance of the clock.
+            carried.forEach(TestClockSync.Carried::end);
+            carried.clear();
+        }
     }
 }
