@@ -114,7 +114,7 @@ public class SignInThrottle {
      * The client an address stands for: an IPv6 one by its /64, which one client holds whole (a home line, a phone)
      * and could take a new address from for every request; an IPv4 one (written plainly or mapped into IPv6) as is.
      */
-    static String client(String address) {
+    public static String client(String address) {
         if (address == null || address.indexOf(':') < 0) {
             return address;
         }

@@ -26,11 +26,15 @@ class MagicLinkPages {
     /** What the sign-in form takes for an email address: something, an at sign, something; no spaces. */
     static final String EMAIL_SHAPE = "[^@\\s]+@[^@\\s]+";
 
+    /** How many clients' worth of links one email may be sent within the window, whoever asks. */
+    static final int CLIENTS_PER_EMAIL = 4;
+
     private final MagicLinks magicLinks;
     private final PortalLinks links;
     private final PortalSignIns signIns;
     private final SignInThrottle throttle;
     private final SignInThrottle.Limits limits;
+    private final SignInThrottle.Limits inAll;
     private final SentLinkNotice sentNotice;
     private final io.till.customer.Customers customers;
 
@@ -45,6 +49,7 @@ class MagicLinkPages {
         this.throttle = throttle;
         this.sentNotice = sentNotice;
         this.limits = new SignInThrottle.Limits("portal", perEmail, perAddress);
+        this.inAll = new SignInThrottle.Limits("portal-email", perEmail * CLIENTS_PER_EMAIL, Integer.MAX_VALUE);
     }
 
     @PostMapping("/portal/{accountId}")
@@ -58,7 +63,12 @@ class MagicLinkPages {
             return "portal/sign_in";
         }
         // Counted per store: asking another store's portal for the same email must not lock the buyer out of this one.
-        var wait = throttle.admit(limits, accountId + " " + address, request.getRemoteAddr());
+        // Per email from each client, so that someone who knows a buyer's email cannot keep them from signing in by
+        // asking for it every few minutes, and per email in all (a few clients' worth), so that a mailbox is not
+        // flooded from many.
+        String ip = request.getRemoteAddr();
+        var wait = throttle.admit(limits, accountId + " " + address + " " + SignInThrottle.client(ip), ip)
+            .or(() -> throttle.admit(inAll, accountId + " " + address, ip));
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());

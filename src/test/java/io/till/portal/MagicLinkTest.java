@@ -238,6 +238,38 @@ class MagicLinkTest {
         assertThat(browser.get("/portal/" + other.accountId() + "/").status()).isEqualTo(302);
     }
 
+    /**
+     * Someone who knows a buyer's email asks for their link from one client until it is refused: the buyer, from
+     * theirs, still gets one (a review found five requests every 15 minutes keeping a buyer out for good, through
+     * their dunning emails too); only many clients together reach the email's own limit, which keeps a mailbox from
+     * being flooded.
+     */
+    @Test
+    void anotherClientAskingForABuyersEmailDoesNotKeepTheBuyerFromSigningIn() {
+        var shop = shops.open();
+        customer(shop, "hal@example.com");
+        var other = PortalClient.fromFreshAddress(port);
+        for (int i = 0; i < 5; i++) {
+            assertThat(ask(other, shop, "hal@example.com").status()).isEqualTo(302);
+        }
+        assertThat(ask(other, shop, "hal@example.com").status()).isEqualTo(429);
+
+        assertThat(ask(PortalClient.fromFreshAddress(port), shop, "hal@example.com").status())
+            .as("the buyer, from their own client").isEqualTo(302);
+        for (int client = 0; client < 2; client++) {
+            var next = PortalClient.fromFreshAddress(port);
+            for (int i = 0; i < 5; i++) {
+                ask(next, shop, "hal@example.com");
+            }
+        }
+        var last = PortalClient.fromFreshAddress(port);
+        for (int i = 0; i < 4; i++) {
+            assertThat(ask(last, shop, "hal@example.com").status()).isEqualTo(302);
+        }
+        assertThat(ask(last, shop, "hal@example.com").status()).as("20 links to one email, from any clients")
+            .isEqualTo(429);
+    }
+
     @Test
     void askingTooOftenAnswers429WithRetryAfterForKnownAndUnknownEmailsAlike() {
         var shop = shops.open();
