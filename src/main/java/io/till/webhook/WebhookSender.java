@@ -45,8 +45,11 @@ final class WebhookSender {
     private final ExecutorService sending = Executors.newVirtualThreadPerTaskExecutor();
     /** Attempts on the wire; the loop's thread alone reads and writes it. */
     private int onTheWire;
-    /** The rounds the attempts on the wire carry, ended as their outcomes are written; the loop's thread's alone. */
-    private final java.util.Set<TestClockSync.Carried> carried = new java.util.HashSet<>();
+    /**
+     * The rounds the attempts on the wire carry, ended as their outcomes are written (or when the node stops, by
+     * {@link #abandon}: a round left carried would hold up every advance of the clock for good).
+     */
+    private final java.util.Set<TestClockSync.Carried> carried = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     WebhookSender(WebhookDispatcher dispatcher, TestClockSync testClock, HostCalls hosts, int room,
         Duration pollInterval) {
@@ -88,7 +91,23 @@ final class WebhookSender {
         } catch (InterruptedException stopping) {
             stop();
             throw stopping;
+        } catch (RuntimeException | Error failed) {
+            // Interrupted where the interrupt becomes another failure (a connection not given to an interrupted
+            // thread): the node is stopping all the same.
+            if (Thread.currentThread().isInterrupted()) {
+                stop();
+            }
+            throw failed;
         }
+    }
+
+    /**
+     * After the loop has stopped: ends whatever rounds attempts still carry (an attempt that never reported back, a
+     * loop that ended on a failure), so that no advance of the test clock waits for them.
+     */
+    void abandon() {
+        carried.forEach(TestClockSync.Carried::end);
+        carried.clear();
     }
 
     /** Claims up to {@code free} deliveries and sends those whose host has a call free; returns how many it claimed. */

@@ -71,6 +71,7 @@ class WebhookWorkers implements SmartLifecycle {
     @Override
     public void stop() {
         loops.stop();
+        senders.forEach(WebhookSender::abandon);
     }
 
     @Override
