@@ -34,10 +34,6 @@ final class HostCalls {
         open.computeIfPresent(host, (key, taken) -> taken > 1 ? taken - 1 : null);
     }
 
-    synchronized int open(String host) {
-        return open.getOrDefault(host, 0);
-    }
-
     /**
      * The host a call to {@code url} goes to: {@code https://example.com:443}, lower-cased, with the scheme's port when
      * the URL names none. A URL that is not one (the client refuses it without connecting) stands for itself.

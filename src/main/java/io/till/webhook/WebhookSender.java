@@ -163,15 +163,12 @@ final class WebhookSender {
         }
     }
 
+    /** Notes {@code next} and whatever else has been heard since. */
     private void take(Heard next, List<Ended> ended) {
-        switch (next) {
-            case Ended e -> ended.add(e);
-            case Woken w -> wakeQueued.set(false);
-        }
-        var more = new ArrayList<Heard>();
-        heard.drainTo(more);
-        for (var also : more) {
-            switch (also) {
+        var heardNow = new ArrayList<Heard>(List.of(next));
+        heard.drainTo(heardNow);
+        for (var one : heardNow) {
+            switch (one) {
                 case Ended e -> ended.add(e);
                 case Woken w -> wakeQueued.set(false);
             }
@@ -215,12 +212,9 @@ final class WebhookSender {
             Thread.currentThread().interrupt();
         }
         var ended = new ArrayList<Ended>();
-        var rest = new ArrayList<Heard>();
-        heard.drainTo(rest);
-        for (var next : rest) {
-            if (next instanceof Ended e) {
-                ended.add(e);
-            }
+        var first = heard.poll();
+        if (first != null) {
+            take(first, ended);
         }
         try {
             writeBack(ended);

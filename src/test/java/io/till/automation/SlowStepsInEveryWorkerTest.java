@@ -57,12 +57,7 @@ class SlowStepsInEveryWorkerTest {
         if (workers != null) {
             workers.stop();
         }
-        // Stopped workers hold up no advance of the test clock, which every other test of this context shares (a
-        // round left carried over once made every later advance wait for good).
-        var advance = java.util.concurrent.CompletableFuture.supplyAsync(() -> testClock.whileWorkersWait(() -> 1),
-            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        org.assertj.core.api.Assertions.assertThat(advance.get(30, java.util.concurrent.TimeUnit.SECONDS))
-            .isEqualTo(1);
+        io.till.testing.TestClockChecks.advanceGoesThrough(testClock);
     }
 
     private String activate(TestAccounts.TestAccount store, String action) {
