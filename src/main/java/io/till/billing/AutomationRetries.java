@@ -125,6 +125,13 @@ class AutomationRetries {
                 return new Retried("declined", payment.id(), payment.failureCode(), payment.failureMessage(), true);
             }
             PaymentGateway gateway = gateways.forAccount(accountId);
+            var refused = askedBefore.isEmpty()
+                ? gateway.refusal(amount, invoice.currency())
+                : Optional.<String>empty();
+            if (refused.isPresent()) {
+                // Never sent: the gateway would refuse it however often it were asked.
+                return new Retried("declined", null, InvoiceCharges.AMOUNT_NOT_SUPPORTED, refused.get());
+            }
             if (askedBefore.isPresent()) {
                 Optional<PaymentGateway.ChargeResult> found;
                 try {

@@ -208,11 +208,17 @@ class InvoiceCharges {
             // The card it was first asked with is gone: what the gateway did with it is recorded from its word.
             throw new ChargeInProgress();
         }
-        if (wantedReference.isEmpty()) {
-            var declined = new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to "
-                + "charge.", true);
+        var refused = earlier.isEmpty() ? gateway.refusal(toCharge, invoice.currency()) : Optional.<String>empty();
+        if (wantedReference.isEmpty() || refused.isPresent()) {
+            // Declined here, as the gateway would decline it: recorded as the attempt, so that the seller sees why and
+            // the invoice follows its dunning rather than being asked for again and again.
+            var declined = refused.isPresent()
+                ? new PaymentGateway.ChargeResult.Declined(null, AMOUNT_NOT_SUPPORTED, refused.get(), true)
+                : new PaymentGateway.ChargeResult.Declined(null, "no_card", "The customer has no card to charge.",
+                    true);
             transaction.executeWithoutResult(status -> {
-                record(accountId, invoice.id(), attempt, null, toCharge, gateway, key, declined, by);
+                record(accountId, invoice.id(), attempt, wantedReference.isEmpty() ? null : wanted, toCharge, gateway,
+                    key, declined, by);
                 holds.release(accountId, invoice.id(), key);
             });
             return payments.findByKey(accountId, key);
@@ -287,6 +293,9 @@ class InvoiceCharges {
             throw new ChargeInProgress();
         }
     }
+
+    /** The decline code of a charge whose amount the gateway cannot take exactly ({@link PaymentGateway#refusal}). */
+    static final String AMOUNT_NOT_SUPPORTED = "amount_not_supported";
 
     /** How long a charge holds its invoice against other charges: past the gateway's timeouts, then let go. */
     static final Duration CHARGE_HOLD = Duration.ofMinutes(5);

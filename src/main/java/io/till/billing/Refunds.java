@@ -157,6 +157,11 @@ class Refunds {
                             + "back as a credit note"
                         : ""));
             }
+            var refused = gateway.refusal(toRefund, payment.currency());
+            if (refused.isPresent()) {
+                throw TillException.invalid("amount", "not_supported", "cannot be given back by the payment gateway. "
+                    + refused.get());
+            }
             String id = Ids.newId("re");
             var now = Timestamps.now(clock);
             db.sql("""

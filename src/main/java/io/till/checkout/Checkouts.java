@@ -5,6 +5,7 @@ import io.till.catalog.Product;
 import io.till.catalog.ProductOption;
 import io.till.catalog.Products;
 import io.till.idempotency.RequestEffects;
+import io.till.payment.Gateways;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -227,6 +228,11 @@ public class Checkouts {
                 String field = "addons[" + i + "].currency";
                 sold.flatMap(currencies -> OneCurrency.refusal(addon.currency(), "product", currencies))
                     .ifPresent(reason -> errors.add(field, "currency_mismatch", reason));
+                String amountField = "addons[" + i + "].amount";
+                if (addon.amount() != null && addon.amount() > 0 && addon.amount() <= Amounts.MAX) {
+                    Gateways.priceRefusal(addon.amount(), addon.currency())
+                        .ifPresent(reason -> errors.add(amountField, "not_supported", reason));
+                }
             }
         }
         List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();

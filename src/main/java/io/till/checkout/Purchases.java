@@ -124,8 +124,25 @@ class Purchases {
         var items = items(cart);
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
+        requireChargeable(gateways.forAccount(accountId), cart);
         return new Quote(cart.product().name(), cart.option().name(), cart.option().currency(), subtotal, discount,
             subtotal - discount, cart.cardId(), cart.billingAddress());
+    }
+
+    /**
+     * Refuses, before anything is written, an order whose total the gateway cannot charge exactly (Stripe takes a few
+     * currencies only in tens of their minor unit): a price, an addon or a promo code's discount makes it so, and the
+     * seller's catalog is what must change.
+     */
+    private void requireChargeable(PaymentGateway gateway, Cart cart) {
+        long subtotal = items(cart).stream().mapToLong(Order.Item::amount).sum();
+        long total = subtotal - (cart.promo() == null ? 0 : cart.promo().discountOn(subtotal));
+        if (total > 0) {
+            gateway.refusal(total, cart.option().currency()).ifPresent(reason -> {
+                throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "This order's total cannot be charged: "
+                    + reason + " Nothing was charged.");
+            });
+        }
     }
 
     private static void checkInternal(PurchaseRequest request) {
@@ -151,6 +168,7 @@ class Purchases {
 
     private Order complete(String accountId, Cart cart, PurchaseRequest request) {
         PaymentGateway gateway = gateways.forAccount(accountId);
+        requireChargeable(gateway, cart);
         return charge(accountId, cart, request, gateway, begin(accountId, cart, request, gateway));
     }
 

@@ -129,6 +129,12 @@ class Upsells {
             .orElseGet(() -> products.startsWithTrial(accountId, product, option, order.customerId())
                 ? 0
                 : option.amount());
+        if (amount > 0) {
+            gateway.refusal(amount, option.currency()).ifPresent(reason -> {
+                throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "Upsell " + upsellId + " cannot be charged: "
+                    + reason + " Nothing was charged; the offer is still open.");
+            });
+        }
         var charge = amount > 0
             ? charge(accountId, order, upsell, option, gateway, key, amount, earlierKey.isPresent())
             : new Charge(0, null);

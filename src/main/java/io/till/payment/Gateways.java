@@ -36,6 +36,14 @@ public class Gateways {
         return java.util.Optional.of(stripe);
     }
 
+    /**
+     * Why a price of {@code amount} cannot be charged exactly, in any mode: the sandbox holds prices to Stripe's rule
+     * (see {@link StripeCurrencies}), so a catalog that works in the sandbox works live. Empty when it can.
+     */
+    public static java.util.Optional<String> priceRefusal(long amount, String currency) {
+        return StripeCurrencies.refusal(amount, currency);
+    }
+
     public PaymentGateway forAccount(String accountId) {
         if (accounts.get(accountId).mode() == Mode.SANDBOX) {
             return sandbox;

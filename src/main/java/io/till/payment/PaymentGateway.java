@@ -16,6 +16,16 @@ public interface PaymentGateway {
     ChargeResult charge(ChargeRequest request);
 
     /**
+     * Why this gateway cannot charge or refund {@code amount} of {@code currency} exactly, when it cannot (Stripe
+     * takes a few currencies only in coarser steps than their minor unit), in words for the seller; empty when it can.
+     * Asked before a charge or a refund is recorded, so that such an amount is refused or declined at once, never sent
+     * to be refused with the outcome left unknown.
+     */
+    default java.util.Optional<String> refusal(long amount, String currency) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The result of the charge made with this idempotency key, if one was made: how Till settles a purchase whose
      * answer from the gateway never arrived.
      */

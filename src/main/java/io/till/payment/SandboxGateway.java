@@ -70,6 +70,12 @@ class SandboxGateway implements PaymentGateway {
         return new AttachedCard(card.get().brand(), card.get().last4(), expMonth, expYear, reference);
     }
 
+    /** Stripe's rule, so that a price it would refuse is found while testing: see {@link StripeCurrencies}. */
+    @Override
+    public java.util.Optional<String> refusal(long amount, String currency) {
+        return StripeCurrencies.refusal(amount, currency);
+    }
+
     @Override
     public ChargeResult charge(ChargeRequest request) {
         var matcher = REFERENCE.matcher(request.cardReference());

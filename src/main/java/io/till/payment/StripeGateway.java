@@ -71,30 +71,14 @@ class StripeGateway implements PaymentGateway, CardSetups {
             .asInt(), card.get("exp_year").asInt(), customerId + "/" + attached.body().get("id").asString());
     }
 
-    /** Stripe's zero-decimal currencies (its documentation's list): it reads their amounts in whole units. */
-    private static final Set<String> ZERO_DECIMAL = Set.of("bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
-        "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
-    /** Stripe's three-decimal currencies; every other one it reads in hundredths. */
-    private static final Set<String> THREE_DECIMAL = Set.of("bhd", "jod", "kwd", "omr", "tnd");
-
-    /**
-     * An amount in Till's minor units (ISO 4217's digits) as Stripe reads it: its digits differ for a few currencies.
-     * ISK has none in ISO 4217 and two at Stripe (kr 1,990 is 199000 there; sent as 1990 it was kr 19.90), MGA the
-     * reverse. An amount Stripe cannot take exactly is refused rather than rounded.
-     */
+    /** An amount in Till's minor units as Stripe reads it: see {@link StripeCurrencies#amount}. */
     static long stripeAmount(long amount, String currency) {
-        String code = currency.toLowerCase(java.util.Locale.ROOT);
-        int stripe = ZERO_DECIMAL.contains(code) ? 0 : THREE_DECIMAL.contains(code) ? 3 : 2;
-        int till = io.till.shared.Amounts.digits(code);
-        if (stripe >= till) {
-            return Math.multiplyExact(amount, java.math.BigInteger.TEN.pow(stripe - till).longValueExact());
-        }
-        long per = java.math.BigInteger.TEN.pow(till - stripe).longValueExact();
-        if (amount % per != 0) {
-            throw new TillException(ErrorCode.VALIDATION_FAILED, "Stripe takes " + code + " in whole units: "
-                + amount + " minor units cannot be charged exactly.");
-        }
-        return amount / per;
+        return StripeCurrencies.amount(amount, currency);
+    }
+
+    @Override
+    public java.util.Optional<String> refusal(long amount, String currency) {
+        return StripeCurrencies.refusal(amount, currency);
     }
 
     @Override

@@ -10,6 +10,11 @@ public enum ErrorCode {
     CARD_DECLINED(HttpStatus.PAYMENT_REQUIRED, "Card declined"),
     /** The processor refused to give the money back (already refunded, disputed, too old): nothing was refunded. */
     REFUND_DECLINED(HttpStatus.UNPROCESSABLE_CONTENT, "Refund declined"),
+    /**
+     * The payment gateway cannot move the amount exactly in its currency (Stripe takes KWD, BHD, JOD, OMR and TND only
+     * in tens of their minor unit): nothing was charged or refunded.
+     */
+    AMOUNT_NOT_SUPPORTED(HttpStatus.UNPROCESSABLE_CONTENT, "Amount not supported by the payment gateway"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
     LIVE_MODE(HttpStatus.FORBIDDEN, "Not available in live mode"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),

@@ -98,6 +98,23 @@ class StripeGatewayTest {
         assertThat(StripeGateway.stripeAmount(250000, "mga")).isEqualTo(2500);
     }
 
+    /**
+     * Stripe takes three-decimal currencies only in tens ("the last digit must be 0") and MGA in whole ariary: such an
+     * amount is named before it is sent, never sent to come back as a 400 that leaves the charge's outcome unknown.
+     */
+    @Test
+    void namesTheAmountsStripeCannotTakeExactlyAndNeverSendsThem() {
+        assertThat(gateway.refusal(1005, "kwd")).hasValueSatisfying(reason -> assertThat(reason).contains("KWD",
+            "0.010", "1.005"));
+        assertThat(gateway.refusal(250050, "mga")).isPresent();
+        assertThat(gateway.refusal(1250, "bhd")).isEmpty();
+        assertThat(gateway.refusal(1999, "usd")).isEmpty();
+        assertThat(gateway.refusal(1990, "isk")).isEmpty();
+        assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 1005,
+            "kwd", null))).isInstanceOf(IllegalArgumentException.class);
+        stripe.verify(0, postRequestedFor(urlEqualTo("/v1/payment_intents")));
+    }
+
     @Test
     void reportsASoftDeclineWithItsDeclineCode() {
         stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(402, """

@@ -1,0 +1,74 @@
+package io.till.payment;
+
+import io.till.shared.Amounts;
+import java.math.BigInteger;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How Stripe reads amounts, which differs from ISO 4217 (whose digits Till's amounts follow) for a few currencies, and
+ * which amounts it cannot take exactly. The sandbox holds sellers to the same rule, so that a price Stripe would refuse
+ * is found while testing rather than at a live buyer's first charge.
+ */
+final class StripeCurrencies {
+
+    /** Stripe's zero-decimal currencies (its documentation's list): it reads their amounts in whole units. */
+    private static final Set<String> ZERO_DECIMAL = Set.of("bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
+        "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
+
+    /**
+     * Stripe's three-decimal currencies, whose amounts it takes only in tens ("the last digit must be 0", its
+     * documentation says: KWD 5.124 is refused, 5.120 taken). Every other currency it reads in hundredths.
+     */
+    private static final Set<String> THREE_DECIMAL = Set.of("bhd", "jod", "kwd", "omr", "tnd");
+
+    private StripeCurrencies() {}
+
+    /**
+     * An amount in Till's minor units as Stripe reads it. ISK has no digits in ISO 4217 and two at Stripe (kr 1,990 is
+     * 199000 there; sent as 1990 it was kr 19.90), MGA the reverse. An amount it cannot take exactly is refused
+     * ({@link #refusal}) rather than rounded.
+     */
+    static long amount(long amount, String currency) {
+        refusal(amount, currency).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
+        int stripe = stripeDigits(currency);
+        int till = Amounts.digits(currency);
+        return stripe >= till
+            ? Math.multiplyExact(amount, BigInteger.TEN.pow(stripe - till).longValueExact())
+            : amount / BigInteger.TEN.pow(till - stripe).longValueExact();
+    }
+
+    /**
+     * Why Stripe cannot charge or refund {@code amount} of {@code currency} exactly, in words a seller acts on; empty
+     * when it can.
+     */
+    static Optional<String> refusal(long amount, String currency) {
+        long step = step(currency);
+        if (amount % step == 0) {
+            return Optional.empty();
+        }
+        String code = currency.toUpperCase(Locale.ROOT);
+        return Optional.of("Stripe takes " + code + " only in steps of " + Amounts.format(step, currency) + ", so "
+            + Amounts.format(amount, currency) + " cannot be charged or refunded exactly: make it a multiple of "
+            + Amounts.format(step, currency) + ".");
+    }
+
+    /** The smallest amount, in Till's minor units, of which every amount Stripe takes is a multiple. */
+    private static long step(String currency) {
+        String code = currency.toLowerCase(Locale.ROOT);
+        if (THREE_DECIMAL.contains(code)) {
+            return 10;
+        }
+        int stripe = stripeDigits(code);
+        int till = Amounts.digits(code);
+        return stripe >= till ? 1 : BigInteger.TEN.pow(till - stripe).longValueExact();
+    }
+
+    private static int stripeDigits(String currency) {
+        String code = currency.toLowerCase(Locale.ROOT);
+        return ZERO_DECIMAL.contains(code) ? 0 : THREE_DECIMAL.contains(code) ? 3 : 2;
+    }
+}
