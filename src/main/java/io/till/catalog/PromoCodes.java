@@ -1,6 +1,7 @@
 package io.till.catalog;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.till.payment.Gateways;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -97,6 +98,10 @@ public class PromoCodes {
         Amounts.checkAtMostMax(errors, "amount_off", input.amountOff());
         if (input.amountOff() != null && !Amounts.isCurrency(input.currency())) {
             errors.add("currency", "required", "amount_off needs a three-letter ISO currency code such as usd");
+        } else if (input.amountOff() != null && input.amountOff() >= 1 && input.amountOff() <= Amounts.MAX) {
+            // What it takes off a price the gateway takes leaves one it does not.
+            Gateways.priceRefusal(input.amountOff(), input.currency())
+                .ifPresent(reason -> errors.add("amount_off", "not_supported", reason));
         }
         if (input.amountOff() == null && input.currency() != null) {
             // A percentage is off any currency's price; a currency beside it would read as a restriction it is not.

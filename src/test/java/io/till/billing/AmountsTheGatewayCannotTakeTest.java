@@ -67,6 +67,10 @@ class AmountsTheGatewayCannotTakeTest {
         assertThat(product.json().get("errors")).hasSize(1);
         assertThat(addon.status()).as(addon.text()).isEqualTo(400);
         assertThat(addon.text()).contains("addons[0].amount", "not_supported");
+        var promo = api.post("/api/v1/promo_codes", account.apiKey(), """
+            {"code": "FIVEFILS", "amount_off": 5, "currency": "kwd"}""");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(400);
+        assertThat(promo.text()).contains("amount_off", "not_supported");
     }
 
     @Test
