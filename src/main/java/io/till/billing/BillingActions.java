@@ -37,12 +37,15 @@ public class BillingActions {
     private final PlanInstallments planInstallments;
     private final InvoiceOutcomes outcomes;
     private final RequestEffects effects;
+    private final PaymentPlans paymentPlans;
 
     BillingActions(InvoiceCharges charges, AutomationRetries retries, Invoices invoices, InvoiceChargeHolds holds,
         Credits credits,
         SubscriptionActions subscriptionActions,
         Subscriptions subscriptions, Customers customers, Events events, JdbcClient db, Clock clock,
-        PlanInstallments planInstallments, InvoiceOutcomes outcomes, RequestEffects effects) {
+        PlanInstallments planInstallments, InvoiceOutcomes outcomes, RequestEffects effects,
+        PaymentPlans paymentPlans) {
+        this.paymentPlans = paymentPlans;
         this.outcomes = outcomes;
         this.effects = effects;
         this.clock = clock;
@@ -129,8 +132,15 @@ public class BillingActions {
             events.record(accountId, EventType.INVOICE_VOIDED, closed.customerId(), Map.of("invoice", closed,
                 "customer", customer));
             if (closed.paymentPlanId() != null) {
-                // A voided installment is still owed: a running plan bills it again.
-                planInstallments.resume(accountId, closed.paymentPlanId(), Timestamps.now(clock));
+                // An unpaid plan that owes nothing else is active again, as a subscription is (nothing is retried,
+                // so unpaid would describe nothing); a voided installment is still owed: a running plan bills it
+                // again.
+                java.time.Instant now = Timestamps.now(clock);
+                if (paymentPlans.lockForUpdate(accountId, closed.paymentPlanId()).status().equals("unpaid")
+                    && invoices.unpaidFor(accountId, null, closed.paymentPlanId()).isEmpty()) {
+                    paymentPlans.setStatus(accountId, closed.paymentPlanId(), "active", now);
+                }
+                planInstallments.resume(accountId, closed.paymentPlanId(), now);
             }
         }
         if (status.equals("uncollectible") && closed.paymentPlanId() != null) {

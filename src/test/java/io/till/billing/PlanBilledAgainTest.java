@@ -190,6 +190,34 @@ class PlanBilledAgainTest {
     }
 
     /**
+     * Voiding the one installment an unpaid plan owes leaves nothing owed, as a subscription's last unpaid invoice
+     * voided does: the plan is active again and bills the voided installment anew on its next bill date. It stayed unpaid for good, with
+     * nothing left to charge that could make it active.
+     */
+    @Test
+    void anUnpaidPlanWhoseOnlyOwedInstallmentIsVoidedIsActiveAgainAndBillsItAnew() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String visa = plan(shop, plan).get("card_id").asString();
+        changeCard(shop, plan, shops.saveCard(shop, order.get("customer_id").asString(), "pm_card_chargeCustomerFail"));
+        shops.advance(shop, "P40D");
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("unpaid");
+        String second = planInvoices(shop, plan).getLast().get("id").asString();
+
+        var voided = api.post("/api/v1/invoices/" + second + "/void", shop.apiKey(), null);
+
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+        assertThat(plan(shop, plan).get("status").asString()).isEqualTo("active");
+        changeCard(shop, plan, visa);
+        assertThat(installments(shop, plan)).as("nothing owed, nothing charged by the card change")
+            .containsExactly("2 void");
+        shops.advance(shop, "P25D");
+        assertThat(installments(shop, plan)).as("on the next bill date").containsExactly("2 void", "2 paid");
+        assertThat(plan(shop, plan).get("installments_paid").asInt()).isEqualTo(2);
+    }
+
+    /**
      * Paying a later installment of an unpaid plan leaves it unpaid while an earlier one is still owed, as a
      * subscription stays past due for its older invoice: active again, it would bill on as if nothing were owed.
      */
