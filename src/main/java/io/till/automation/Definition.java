@@ -126,7 +126,12 @@ public record Definition(String name, Trigger trigger, Condition conditions, Lis
 
     public sealed interface Schedule {
 
-        record Every(Duration interval) implements Schedule {}
+        /**
+         * Every {@code interval} from the automation's anchor. An interval of whole days is counted in days of
+         * {@code zone}, so a daily schedule keeps its time of day when the clocks change; a shorter one is counted in
+         * elapsed time.
+         */
+        record Every(Duration interval, ZoneId zone) implements Schedule {}
 
         /** A five-field cron expression, read in {@code zone}. */
         record Cron(String expression, ZoneId zone) implements Schedule {}

@@ -221,7 +221,7 @@ final class TriggerParser {
                 && (every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(Definition.TEN_YEARS) > 0)) {
                 context.add("trigger.every", "out_of_range", "must be between one minute and ten years");
             }
-            return new Definition.Schedule.Every(every);
+            return new Definition.Schedule.Every(every, zone);
         }
         if (json.has("cron")) {
             context.onlyFields(json, "trigger", List.of("type", "cron", "time_zone"), ONE_SCHEDULE);

@@ -97,7 +97,11 @@ final class TriggerSentence {
 
     private static String schedule(Definition.Schedule schedule) {
         return switch (schedule) {
-            case Definition.Schedule.Every(var interval) -> "Every " + every(interval);
+            // Whole days are counted in the zone's days (Schedules): the zone says which, unless it is UTC.
+            case Definition.Schedule.Every(var interval, var zone) -> "Every " + every(interval)
+                + (interval.toSeconds() % 86_400 == 0 && zone != null && !zone.getRules().isFixedOffset()
+                    ? in(zone)
+                    : "");
             case Definition.Schedule.Cron(var expression, var zone) -> "On the schedule " + expression + in(zone);
             case Definition.Schedule.Calendar(var day, var at, var zone) -> switch (day == null ? "" : day) {
                 case "first_day_of_month" -> "On the first day of each month" + at(at) + in(zone);

@@ -100,7 +100,7 @@ public final class WhenChoices {
                 Duration every = Duration.parse(trigger.get("every").asString());
                 return every.compareTo(Duration.ofMinutes(1)) < 0 || every.compareTo(Definition.TEN_YEARS) > 0
                     ? Optional.empty()
-                    : Optional.of(new Definition.Schedule.Every(every));
+                    : Optional.of(new Definition.Schedule.Every(every, zone));
             }
             if (trigger.has("cron")) {
                 String cron = trigger.get("cron").asString();

@@ -163,20 +163,12 @@ class WhenSection implements BuilderSection {
             ZoneId zone = switch (schedule) {
                 case Definition.Schedule.Cron cron -> cron.zone();
                 case Definition.Schedule.Calendar calendar -> calendar.zone();
-                case Definition.Schedule.Every every -> zoneOr(trigger);
+                case Definition.Schedule.Every every -> every.zone();
             };
             model.addAttribute("triggerSentence", TriggerSentence.of(new Definition.Trigger.OnSchedule(schedule),
                 Map.of()));
             model.addAttribute("scheduleZone", zone.getId());
             model.addAttribute("nextTimes", WhenChoices.nextTimes(schedule, zone, clock.instant(), 5));
         });
-    }
-
-    private static ZoneId zoneOr(JsonNode trigger) {
-        try {
-            return ZoneId.of(trigger.path("time_zone").asString("UTC"));
-        } catch (java.time.DateTimeException e) {
-            return ZoneId.of("UTC");
-        }
     }
 }

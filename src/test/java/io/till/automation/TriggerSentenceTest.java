@@ -66,11 +66,15 @@ class TriggerSentenceTest {
     void schedulesSayWhenTheyFireAndInWhichZone() {
         var utc = ZoneId.of("UTC");
         assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Every(Duration
-            .ofDays(1))), Map.of())).isEqualTo("Every day");
+            .ofDays(1), utc)), Map.of())).isEqualTo("Every day");
         assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Every(Duration
-            .ofHours(24 * 3 + 12))), Map.of())).isEqualTo("Every 3 days and 12 hours");
+            .ofDays(7), ZoneId.of("Europe/Berlin"))), Map.of())).isEqualTo("Every 7 days (Europe/Berlin)");
         assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Every(Duration
-            .ofMinutes(90))), Map.of())).isEqualTo("Every 1 hour and 30 minutes");
+            .ofHours(6), ZoneId.of("Europe/Berlin"))), Map.of())).isEqualTo("Every 6 hours");
+        assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Every(Duration
+            .ofHours(24 * 3 + 12), utc)), Map.of())).isEqualTo("Every 3 days and 12 hours");
+        assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Every(Duration
+            .ofMinutes(90), utc)), Map.of())).isEqualTo("Every 1 hour and 30 minutes");
         assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Cron("0 9 * * 1",
             ZoneId.of("Europe/Paris"))), Map.of())).isEqualTo("On the schedule 0 9 * * 1 (Europe/Paris)");
         assertThat(TriggerSentence.of(new Definition.Trigger.OnSchedule(new Definition.Schedule.Calendar(

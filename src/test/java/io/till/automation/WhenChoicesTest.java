@@ -47,7 +47,8 @@ class WhenChoicesTest {
     void anIntervalCountsFromNowAndACronThatNeverFiresShowsNothing() {
         Instant now = Instant.parse("2026-11-30T10:15:00Z");
 
-        assertThat(WhenChoices.nextTimes(new Definition.Schedule.Every(Duration.ofHours(6)), ZoneId.of("UTC"), now,
+        assertThat(WhenChoices.nextTimes(new Definition.Schedule.Every(Duration.ofHours(6), ZoneId.of("UTC")),
+            ZoneId.of("UTC"), now,
             2)).containsExactly("Mon, Nov 30, 2026 at 16:15", "Mon, Nov 30, 2026 at 22:15");
         assertThat(WhenChoices.nextTimes(new Definition.Schedule.Cron("0 0 31 2 *", ZoneId.of("UTC")),
             ZoneId.of("UTC"), now, 5)).isEmpty();

@@ -22,15 +22,39 @@ public final class Schedules {
     /** The first time the schedule fires after {@code after}; {@code every} counts from its anchor. */
     public static Instant next(Schedule schedule, Instant anchor, Instant after) {
         return switch (schedule) {
-            case Schedule.Every every -> {
-                long interval = every.interval().toMillis();
-                long elapsed = Duration.between(anchor, after).toMillis();
-                long periods = elapsed < 0 ? 0 : elapsed / interval + 1;
-                yield anchor.plusMillis(periods * interval);
-            }
+            case Schedule.Every every -> every(every, anchor, after);
             case Schedule.Cron cron -> cron(cron, after);
             case Schedule.Calendar calendar -> calendar(calendar, after);
         };
+    }
+
+    /**
+     * Whole days are days of the schedule's zone, as a calendar counts them: "every day" from 09:00 in Berlin stays at
+     * 09:00 when the clocks go forward (the day is 23 hours long then), where 24 hours would make it 10:00 all summer.
+     * A time of day the clocks skip that day comes an hour later, as a calendar schedule's does. Anything shorter than a
+     * day is counted in elapsed time: every six hours is every six hours, whatever the clocks say.
+     */
+    private static Instant every(Schedule.Every every, Instant anchor, Instant after) {
+        Duration interval = every.interval();
+        long elapsed = Duration.between(anchor, after).toMillis();
+        if (interval.toMillis() % Duration.ofDays(1).toMillis() != 0 || every.zone() == null
+            || every.zone().getRules().isFixedOffset()) {
+            long periods = elapsed < 0 ? 0 : elapsed / interval.toMillis() + 1;
+            return anchor.plusMillis(periods * interval.toMillis());
+        }
+        if (elapsed < 0) {
+            return anchor;
+        }
+        long days = interval.toDays();
+        ZonedDateTime start = anchor.atZone(every.zone());
+        // Within an hour of the elapsed count: a zone's days are 23 to 25 hours long, so step from one period before.
+        long periods = Math.max(0, elapsed / interval.toMillis() - 1);
+        Instant next = start.plusDays(periods * days).toInstant();
+        while (!next.isAfter(after)) {
+            periods++;
+            next = start.plusDays(periods * days).toInstant();
+        }
+        return next;
     }
 
     /**

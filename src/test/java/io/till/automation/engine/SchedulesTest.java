@@ -21,7 +21,7 @@ class SchedulesTest {
 
     // every
 
-    private static final Schedule HOURLY = new Schedule.Every(Duration.ofHours(1));
+    private static final Schedule HOURLY = new Schedule.Every(Duration.ofHours(1), ZoneId.of("UTC"));
 
     @Test
     void firesEveryIntervalCountedFromTheAnchor() {
@@ -44,9 +44,49 @@ class SchedulesTest {
 
     @Test
     void keepsAnOddIntervalAnchored() {
-        var every = new Schedule.Every(Duration.ofMinutes(45));
+        var every = new Schedule.Every(Duration.ofMinutes(45), ZoneId.of("UTC"));
 
         assertThat(next(every, "2026-11-21T12:00:00Z")).isEqualTo("2026-11-21T12:15:00Z");
+    }
+
+    /**
+     * "Every day" from 09:00 in Paris stays at 09:00 when the clocks go forward (28 March 2027) and back (31 October):
+     * counted as 24 hours it fired at 10:00 all summer. Shorter intervals stay elapsed time.
+     */
+    @Test
+    void countsWholeDaysInTheZonesDaysSoADailyScheduleKeepsItsTimeOfDay() {
+        var daily = new Schedule.Every(Duration.ofDays(1), PARIS);
+        var weekly = new Schedule.Every(Duration.ofDays(7), PARIS);
+        var sixHours = new Schedule.Every(Duration.ofHours(6), PARIS);
+        Instant nineInWinter = Instant.parse("2027-03-27T08:00:00Z");
+
+        assertThat(Schedules.next(daily, nineInWinter, Instant.parse("2027-03-27T08:00:00Z")))
+            .as("the day the clocks go forward is 23 hours long").isEqualTo("2027-03-28T07:00:00Z");
+        assertThat(Schedules.next(daily, nineInWinter, Instant.parse("2027-03-28T07:00:00Z")))
+            .isEqualTo("2027-03-29T07:00:00Z");
+        assertThat(Schedules.next(daily, nineInWinter, Instant.parse("2027-07-14T06:59:00Z")))
+            .isEqualTo("2027-07-14T07:00:00Z");
+        assertThat(Schedules.next(daily, nineInWinter, Instant.parse("2027-11-01T07:00:00Z")))
+            .as("back in winter time").isEqualTo("2027-11-01T08:00:00Z");
+        assertThat(Schedules.next(weekly, nineInWinter, Instant.parse("2027-03-27T09:00:00Z")))
+            .isEqualTo("2027-04-03T07:00:00Z");
+        assertThat(Schedules.next(daily, nineInWinter, Instant.parse("2027-03-26T00:00:00Z")))
+            .as("first at the anchor").isEqualTo(nineInWinter);
+        assertThat(Schedules.next(sixHours, nineInWinter, Instant.parse("2027-03-28T07:00:00Z")))
+            .isEqualTo("2027-03-28T08:00:00Z");
+        assertThat(Schedules.next(new Schedule.Every(Duration.ofDays(1), UTC), nineInWinter, Instant.parse(
+            "2027-07-14T06:59:00Z"))).isEqualTo("2027-07-14T08:00:00Z");
+    }
+
+    /** 02:30 every day in Paris: the night the clocks skip it, an hour later, as a calendar schedule does. */
+    @Test
+    void aDailyTimeTheClocksSkipComesAnHourLaterThatNightOnly() {
+        var daily = new Schedule.Every(Duration.ofDays(1), PARIS);
+        Instant halfPastTwo = Instant.parse("2027-03-27T01:30:00Z");
+
+        assertThat(Schedules.next(daily, halfPastTwo, halfPastTwo)).isEqualTo("2027-03-28T01:30:00Z");
+        assertThat(Schedules.next(daily, halfPastTwo, Instant.parse("2027-03-28T01:30:00Z")))
+            .isEqualTo("2027-03-29T00:30:00Z");
     }
 
     // cron
