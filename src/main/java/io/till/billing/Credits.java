@@ -161,6 +161,9 @@ class Credits {
     /** Credits the customer for part of a paid invoice, to be spent on later ones; never more than was paid. */
     @Transactional
     Entry creditNote(String accountId, String invoiceId, Long amount, String reason) {
+        var errors = new FieldErrors();
+        errors.checkLength("reason", reason, 500);
+        errors.throwIfAny();
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
         var earlier = effects.recordedBefore("credit_note");
         if (earlier.isPresent()) {

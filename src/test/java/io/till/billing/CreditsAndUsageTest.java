@@ -81,9 +81,13 @@ class CreditsAndUsageTest {
         String invoice = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(),
             shop.apiKey()).json().get("data").get(0).get("id").asString();
 
+        var tooLong = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 100, "
+            + "\"reason\": \"" + "x".repeat(501) + "\"}");
         var note = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 1000}");
         var tooMuch = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 1000}");
 
+        assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(400);
+        assertThat(tooLong.json().get("errors").get(0).get("field").asString()).isEqualTo("reason");
         assertThat(note.status()).isEqualTo(201);
         assertThat(note.json().get("kind").asString()).isEqualTo("credit_note");
         assertThat(tooMuch.status()).isEqualTo(400);
