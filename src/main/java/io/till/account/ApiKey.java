@@ -11,7 +11,12 @@ public record ApiKey(
     Status status,
     Instant createdAt,
     Instant lastUsedAt,
-    Instant revokedAt) {
+    Instant revokedAt,
+    @io.swagger.v3.oas.annotations.media.Schema(description = "staff, api_key, or till (at first start); null for "
+        + "a key made before Till kept it", allowableValues = {
+                "staff", "api_key", "till"}) String createdBy,
+    @io.swagger.v3.oas.annotations.media.Schema(description = "The staff member's email, or the id of the key that "
+        + "made it: revoking that key revokes this one too") String createdByWho) {
 
     public enum Status {
         ACTIVE,

@@ -41,7 +41,7 @@ class ApiKeyController {
         errors.checkLength("name", body == null ? null : body.name(), 100);
         errors.throwIfAny();
         String name = body == null || body.name() == null || body.name().isBlank() ? "API key" : body.name().strip();
-        var created = apiKeys.create(accounts.get(caller.accountId()), name);
+        var created = apiKeys.create(accounts.get(caller.accountId()), name, caller);
         return ResponseEntity.created(URI.create("/api/v1/api_keys/" + created.id())).body(created);
     }
 
@@ -63,8 +63,9 @@ class ApiKeyController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Revoke an API key", description = "Requests with the key fail from now on.")
+    @Operation(summary = "Revoke an API key", description = "Requests with the key fail from now on. The keys it "
+        + "made (created_by api_key, created_by_who its id), and the keys those made, are revoked with it.")
     ApiKey revoke(Caller caller, @PathVariable String id) {
-        return apiKeys.revoke(caller.accountId(), id);
+        return apiKeys.revoke(caller.accountId(), id).key();
     }
 }

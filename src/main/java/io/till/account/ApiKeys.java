@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The API keys of every account, stored as prefix and hash. */
 @Repository
@@ -34,7 +36,8 @@ public class ApiKeys {
         Instant revokedAt = Timestamps.read(rs, "revoked_at");
         return new ApiKey(rs.getString("id"), rs.getString("prefix"), rs.getString("name"),
             revokedAt == null ? ApiKey.Status.ACTIVE : ApiKey.Status.REVOKED, Timestamps.read(rs, "created_at"),
-            Timestamps.read(rs, "last_used_at"), revokedAt);
+            Timestamps.read(rs, "last_used_at"), revokedAt, rs.getString("created_by"), rs.getString(
+                "created_by_who"));
     };
 
     /** More accepted keys than any deployment uses: past it the cache starts over rather than grow without bound. */
@@ -55,7 +58,11 @@ public class ApiKeys {
     private final AtomicLong revocations = new AtomicLong();
     private final Duration cacheTime;
 
-    ApiKeys(JdbcClient db, @RealTime Clock clock, @Value("${till.api-keys.cache-time:5s}") Duration cacheTime) {
+    private final TransactionTemplate transaction;
+
+    ApiKeys(JdbcClient db, @RealTime Clock clock, @Value("${till.api-keys.cache-time:5s}") Duration cacheTime,
+        TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.db = db;
         this.clock = clock;
         this.cacheTime = cacheTime;
@@ -70,8 +77,12 @@ public class ApiKeys {
         record Rejected(ErrorCode code, String detail) implements Authentication {}
     }
 
-    public ApiKey.Created create(Account account, String name) {
-        return insert(account, ApiKeyFormat.generate(account.mode()), name);
+    /**
+     * A new key of the account, made by {@code by}: a staff member, or a key (which then answers for it: revoking that
+     * key revokes this one too, so a leaked key cannot leave one behind that outlives it); null for Till itself.
+     */
+    public ApiKey.Created create(Account account, String name, Caller by) {
+        return insert(account, ApiKeyFormat.generate(account.mode()), name, by);
     }
 
     /** Stores a key chosen by the operator (TILL_BOOTSTRAP_API_KEY), after checking its shape and mode. */
@@ -84,24 +95,41 @@ public class ApiKeys {
             throw new IllegalArgumentException("is a " + parsed.mode().code() + " key but the account is in "
                 + account.mode().code() + " mode");
         }
-        return insert(account, key, name);
+        return insert(account, key, name, null);
     }
 
-    private ApiKey.Created insert(Account account, String key, String name) {
+    private ApiKey.Created insert(Account account, String key, String name, Caller by) {
         var parsed = ApiKeyFormat.parse(key).orElseThrow();
         String id = Ids.newId("key");
         Instant now = Timestamps.now(clock);
-        db.sql("""
-            INSERT INTO api_keys (id, account_id, prefix, key_hash, name, created_at)
-            VALUES (:id, :accountId, :prefix, :hash, :name, :createdAt)
-            """)
-            .param("id", id)
-            .param("accountId", account.id())
-            .param("prefix", parsed.prefix())
-            .param("hash", ApiKeyFormat.hash(key))
-            .param("name", name)
-            .param("createdAt", Timestamps.of(now))
-            .update();
+        transaction.executeWithoutResult(status -> {
+            if (by instanceof Caller.ApiKey maker) {
+                requireActive(maker);
+            }
+            db.sql("""
+                INSERT INTO api_keys (id, account_id, prefix, key_hash, name, created_at, created_by, created_by_who,
+                                      created_by_key_id)
+                VALUES (:id, :accountId, :prefix, :hash, :name, :createdAt, :createdBy, :who, :byKey)
+                """)
+                .param("id", id)
+                .param("accountId", account.id())
+                .param("prefix", parsed.prefix())
+                .param("hash", ApiKeyFormat.hash(key))
+                .param("name", name)
+                .param("createdAt", Timestamps.of(now))
+                .param("createdBy", switch (by) {
+                    case null -> "till";
+                    case Caller.Staff staff -> "staff";
+                    case Caller.ApiKey apiKey -> "api_key";
+                })
+                .param("who", switch (by) {
+                    case null -> null;
+                    case Caller.Staff staff -> staff.email();
+                    case Caller.ApiKey apiKey -> apiKey.apiKeyId();
+                })
+                .param("byKey", by instanceof Caller.ApiKey apiKey ? apiKey.apiKeyId() : null)
+                .update();
+        });
         return new ApiKey.Created(id, key, parsed.prefix(), name, now);
     }
 
@@ -189,7 +217,7 @@ public class ApiKeys {
 
     public ApiKey get(String accountId, String id) {
         return db.sql("""
-            SELECT id, prefix, name, created_at, last_used_at, revoked_at
+            SELECT id, prefix, name, created_at, last_used_at, revoked_at, created_by, created_by_who
               FROM api_keys
              WHERE account_id = :accountId AND id = :id
             """)
@@ -202,7 +230,7 @@ public class ApiKeys {
 
     public Page<ApiKey> list(String accountId, ApiKey.Status status, PageRequest page) {
         var keys = db.sql("""
-            SELECT id, prefix, name, created_at, last_used_at, revoked_at
+            SELECT id, prefix, name, created_at, last_used_at, revoked_at, created_by, created_by_who
               FROM api_keys
              WHERE account_id = :accountId
                AND (CAST(:afterId AS text) IS NULL OR id < :afterId)
@@ -220,17 +248,59 @@ public class ApiKeys {
         return page.page(keys, ApiKey::id);
     }
 
-    /** Revokes a key at once; revoking a revoked key changes nothing and answers the same. */
-    public ApiKey revoke(String accountId, String id) {
-        db.sql("""
+    /**
+     * Holds the key that makes another as active until the new one is written: a revocation of it meanwhile waits,
+     * then finds the new key to revoke with it; one that came first refuses the making.
+     */
+    private void requireActive(Caller.ApiKey maker) {
+        db.sql("SELECT id FROM api_keys WHERE account_id = :accountId AND id = :id AND revoked_at IS NULL FOR SHARE")
+            .param("accountId", maker.accountId())
+            .param("id", maker.apiKeyId())
+            .query(String.class)
+            .optional()
+            .orElseThrow(() -> new TillException(ErrorCode.API_KEY_REVOKED, "This API key was revoked: it makes no "
+                + "new keys."));
+    }
+
+    /**
+     * Revokes a key at once, with every key it made, and the keys those made: a leaked key's own keys go with it.
+     * Revoking a revoked key changes nothing and answers the same. Answers the key and how many others went with it.
+     * Swept again until a sweep finds none: a key made at that moment by one of them (which held its maker while it
+     * was written, {@link #requireActive}) is found by the next.
+     */
+    public Revoked revoke(String accountId, String id) {
+        get(accountId, id);
+        var revoked = new java.util.ArrayList<String>();
+        transaction.executeWithoutResult(status -> {
+            List<String> swept;
+            do {
+                swept = sweep(accountId, id);
+                revoked.addAll(swept);
+            } while (!swept.isEmpty());
+        });
+        revoked.forEach(this::forget);
+        return new Revoked(get(accountId, id), (int) revoked.stream().filter(other -> !other.equals(id)).count());
+    }
+
+    private List<String> sweep(String accountId, String id) {
+        return db.sql("""
+            WITH RECURSIVE made (id) AS (
+                SELECT CAST(:id AS text)
+                UNION
+                SELECT k.id FROM api_keys k JOIN made ON k.created_by_key_id = made.id
+                 WHERE k.account_id = :accountId
+            )
             UPDATE api_keys SET revoked_at = :now
-             WHERE account_id = :accountId AND id = :id AND revoked_at IS NULL
+             WHERE account_id = :accountId AND id IN (SELECT id FROM made) AND revoked_at IS NULL
+            RETURNING id
             """)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
             .param("id", id)
-            .update();
-        forget(id);
-        return get(accountId, id);
+            .query(String.class)
+            .list();
     }
+
+    /** A revoked key, and how many keys it made (or keys they made) were revoked with it just now. */
+    public record Revoked(ApiKey key, int alsoRevoked) {}
 }

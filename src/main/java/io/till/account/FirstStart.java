@@ -100,7 +100,7 @@ class FirstStart implements SmartInitializingSingleton {
                 throw new IllegalStateException("TILL_BOOTSTRAP_API_KEY " + e.getMessage(), e);
             }
         } else {
-            key = apiKeys.create(account, "First key");
+            key = apiKeys.create(account, "First key", null);
         }
         created = Optional.of(new Credentials(email, settings.adminPasswordGiven() ? null : password, key.key(),
             settings.apiKeyGiven()));

@@ -33,7 +33,11 @@ class DeveloperPages {
 
     @GetMapping(API_KEYS)
     String apiKeys(Caller.Staff staff, Model model) {
-        model.addAttribute("apiKeys", apiKeys.list(staff.accountId(), null, PageRequest.of(100, null, "key")).data());
+        var keys = apiKeys.list(staff.accountId(), null, PageRequest.of(100, null, "key")).data();
+        model.addAttribute("apiKeys", keys);
+        // A key made by a key names its maker by name, as the list shows it.
+        model.addAttribute("keyNames", keys.stream().collect(java.util.stream.Collectors.toMap(
+            io.till.account.ApiKey::id, io.till.account.ApiKey::name)));
         return "admin/api_keys";
     }
 
@@ -44,7 +48,7 @@ class DeveloperPages {
         if (keyName.length() > 100) {
             keyName = keyName.substring(0, 100);
         }
-        var created = apiKeys.create(accounts.get(staff.accountId()), keyName);
+        var created = apiKeys.create(accounts.get(staff.accountId()), keyName, staff);
         redirect.addFlashAttribute("createdKey", created);
         redirect.addFlashAttribute("flash", "API key \u201c" + keyName + "\u201d created.");
         return "redirect:" + API_KEYS;
@@ -52,8 +56,13 @@ class DeveloperPages {
 
     @PostMapping(API_KEYS + "/{id}/revoke")
     String revokeApiKey(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
-        apiKeys.revoke(staff.accountId(), id);
-        redirect.addFlashAttribute("flash", "API key revoked. Requests that use it are refused from now on.");
+        int alsoRevoked = apiKeys.revoke(staff.accountId(), id).alsoRevoked();
+        redirect.addFlashAttribute("flash", "API key revoked. Requests that use it are refused from now on."
+            + switch (alsoRevoked) {
+                case 0 -> "";
+                case 1 -> " The key it made was revoked with it.";
+                default -> " The " + alsoRevoked + " keys it made were revoked with it.";
+            });
         return "redirect:" + API_KEYS;
     }
 }

@@ -22,14 +22,16 @@ class ApiKeyCacheTest {
     JdbcClient db;
     @Autowired
     TestAccounts accounts;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
 
     private final MutableClock clock = new MutableClock(Instant.now());
 
     @Test
     void aKeyRevokedOnAnotherNodeIsRefusedOnceTheCacheTimeHasPassed() {
         var store = accounts.create();
-        var thisNode = new ApiKeys(db, clock, CACHE_TIME);
-        var otherNode = new ApiKeys(db, clock, CACHE_TIME);
+        var thisNode = new ApiKeys(db, clock, CACHE_TIME, transaction);
+        var otherNode = new ApiKeys(db, clock, CACHE_TIME, transaction);
         assertThat(thisNode.authenticate(store.apiKey())).isInstanceOf(ApiKeys.Authentication.Accepted.class);
 
         otherNode.revoke(store.id(), store.apiKeyId());
@@ -47,7 +49,7 @@ class ApiKeyCacheTest {
     @Test
     void aKeyRevokedOnThisNodeIsRefusedAtOnce() {
         var store = accounts.create();
-        var node = new ApiKeys(db, clock, CACHE_TIME);
+        var node = new ApiKeys(db, clock, CACHE_TIME, transaction);
         assertThat(node.authenticate(store.apiKey())).isInstanceOf(ApiKeys.Authentication.Accepted.class);
 
         node.revoke(store.id(), store.apiKeyId());
@@ -58,7 +60,7 @@ class ApiKeyCacheTest {
     @Test
     void aKeyNeverAcceptedIsCheckedAgainstTheDatabaseEachTime() {
         var store = accounts.create();
-        var node = new ApiKeys(db, clock, CACHE_TIME);
+        var node = new ApiKeys(db, clock, CACHE_TIME, transaction);
         String forged = store.apiKey().substring(0, store.apiKey().lastIndexOf('_') + 1) + "0".repeat(32);
         assertThat(node.authenticate(forged)).isInstanceOf(ApiKeys.Authentication.Rejected.class);
         assertThat(node.authenticate(store.apiKey())).isInstanceOf(ApiKeys.Authentication.Accepted.class);
@@ -69,7 +71,7 @@ class ApiKeyCacheTest {
     @Test
     void aKeyInSteadyUseIsStillMarkedUsedEachMinute() {
         var store = accounts.create();
-        var node = new ApiKeys(db, clock, CACHE_TIME);
+        var node = new ApiKeys(db, clock, CACHE_TIME, transaction);
         node.authenticate(store.apiKey());
         Instant first = node.get(store.id(), store.apiKeyId()).lastUsedAt();
 

@@ -47,6 +47,43 @@ class ApiKeysApiTest {
         assertThat(read.json().get("status").asString()).isEqualTo("active");
     }
 
+    /**
+     * A leaked key could make a key of its own that outlived its revocation: a way back in once the leak was found.
+     * Each key says who made it, and a key made by a key goes with it, and so do the keys that one made.
+     */
+    @Test
+    void aKeyMadeByAKeyIsRevokedWithItAndEachKeySaysWhoMadeIt() {
+        var store = accounts.create();
+        var child = api.post("/api/v1/api_keys", store.apiKey(), "{\"name\": \"made by the test key\"}").json();
+        String childKey = child.get("key").asString();
+        var grandchild = api.post("/api/v1/api_keys", childKey, "{\"name\": \"made by the child\"}").json();
+        var sibling = accounts.create();
+
+        var read = api.get("/api/v1/api_keys/" + child.get("id").asString(), store.apiKey()).json();
+        assertThat(read.get("created_by").asString()).isEqualTo("api_key");
+        assertThat(read.get("created_by_who").asString()).isEqualTo(store.apiKeyId());
+        assertThat(api.get("/api/v1/api_keys/" + store.apiKeyId(), store.apiKey()).json().get("created_by")
+            .asString()).isEqualTo("till");
+
+        var revoked = api.delete("/api/v1/api_keys/" + store.apiKeyId(), childKey);
+
+        assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
+        assertProblem(api.get("/api/v1/account", childKey), 401, "api_key_revoked");
+        assertProblem(api.get("/api/v1/account", grandchild.get("key").asString()), 401, "api_key_revoked");
+        assertThat(api.get("/api/v1/account", sibling.apiKey()).status()).as("another account's key").isEqualTo(200);
+    }
+
+    @Test
+    void aRevokedKeyMakesNoKeys() {
+        var store = accounts.create();
+        var child = api.post("/api/v1/api_keys", store.apiKey(), null).json();
+        var other = api.post("/api/v1/api_keys", store.apiKey(), null).json();
+        api.delete("/api/v1/api_keys/" + child.get("id").asString(), other.get("key").asString());
+
+        assertProblem(api.post("/api/v1/api_keys", child.get("key").asString(), null), 401, "api_key_revoked");
+        assertThat(api.get("/api/v1/api_keys?status=active", store.apiKey()).json().get("data")).hasSize(2);
+    }
+
     @Test
     void createsAKeyWithoutABody() {
         var store = accounts.create();

@@ -56,6 +56,41 @@ class ApiKeysPageTest {
         return page;
     }
 
+    /**
+     * Each key says who made it, and revoking a key revokes the keys it made: the owner sees both, and the flash says
+     * what went with it.
+     */
+    @Test
+    void eachKeySaysWhoMadeItAndRevokingOneRevokesTheKeysItMade() {
+        for (int width : new int[]{1280, 390}) {
+            var account = accounts.create();
+            var staff = StaffBrowser.of(db, passwords, account.id());
+            var page = staff.signIn(api, chromium.page(width), "/admin/developers/api-keys");
+            page.getByLabel("New key name").fill("Zapier");
+            page.getByRole(AriaRole.BUTTON, named("Create API key")).click();
+            String zapier = page.locator("#created-key").textContent().strip();
+            var made = api.post("/api/v1/api_keys", zapier, "{\"name\": \"Made by Zapier\"}");
+            assertThat(made.status()).as(made.text()).isEqualTo(201);
+            page.reload();
+
+            var madeRow = page.locator("tr", new Page.LocatorOptions().setHasText("Made by Zapier"));
+            assertThat(madeRow).containsText("API key “Zapier”");
+            assertThat(page.locator("tr:has(td[data-label=Name]:text-is('Zapier'))")).containsText(staff.email());
+            assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("Test key"))).containsText("Till");
+            Chromium.screenshot(page, "dashboard-api-keys-made-by-" + width);
+
+            page.getByRole(AriaRole.BUTTON, named("Revoke Zapier")).click();
+            var confirm = page.getByRole(AriaRole.DIALOG);
+            assertThat(confirm).containsText("or a key it made");
+            page.waitForNavigation(() -> confirm.getByRole(AriaRole.BUTTON,
+                new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Revoke key")).click());
+
+            assertThat(page.locator(".flash")).containsText("The key it made was revoked with it.");
+            assertThat(madeRow).containsText("revoked");
+            assertThat(api.get("/api/v1/account", made.json().get("key").asString()).status()).isEqualTo(401);
+        }
+    }
+
     @Test
     void theCopyButtonPutsTheNewKeyOnTheClipboard() {
         var browser = chromium.page(1280);

@@ -27,7 +27,7 @@ public class TestAccounts {
 
     public TestAccount create() {
         var account = accounts.create("Test store", Mode.SANDBOX);
-        var key = apiKeys.create(account, "Test key");
+        var key = apiKeys.create(account, "Test key", null);
         return new TestAccount(account, key.key(), key.id());
     }
 }
