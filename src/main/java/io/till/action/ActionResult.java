@@ -31,5 +31,17 @@ public sealed interface ActionResult {
      * spends none of the step's attempts. Whatever makes it wait must end by itself (a claim that runs out), so that
      * the step never waits for good.
      */
-    record Deferred(String code, String message, Duration after) implements ActionResult {}
+    record Deferred(String code, String message, Duration after) implements ActionResult {
+
+        /**
+         * How long an action waits when every call this node makes to its host at once is open (a host that answers
+         * slowly): it was not sent, and holds no worker's room while it waits.
+         */
+        public static final Duration HOST_BUSY = Duration.ofSeconds(5);
+
+        /** Not sent: every call this node makes to the host at once is open; taken again after {@link #HOST_BUSY}. */
+        public static Deferred hostBusy(String message) {
+            return new Deferred("host_busy", message, HOST_BUSY);
+        }
+    }
 }

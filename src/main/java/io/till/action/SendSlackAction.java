@@ -2,6 +2,7 @@ package io.till.action;
 
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.egress.ConnectionFailure;
 import io.till.egress.EgressClient;
 import io.till.egress.EgressClient.Outcome.Answered;
 import io.till.egress.EgressClient.Outcome.Refused;
@@ -94,6 +95,10 @@ class SendSlackAction implements Action {
             case Answered answered -> ActionResult.Failed.permanent("slack_refused", "Slack answered "
                 + answered.status() + slackError(answered.body()));
             case Refused refused -> ActionResult.Failed.permanent("destination_refused", refused.reason());
+            // Every call this node makes to the host at once is open (it answers slowly): not sent, it waits its
+            // turn without holding a worker's room.
+            case Unreachable unreachable when unreachable.kind() == ConnectionFailure.BUSY -> ActionResult.Deferred
+                .hostBusy(unreachable.error());
             case Unreachable unreachable -> ActionResult.Failed.retryable("slack_unreachable", unreachable.error());
         };
     }

@@ -9,6 +9,7 @@ import io.till.action.ActionSchema.Type;
 import io.till.action.OutboundCalls;
 import io.till.customer.Customer;
 import io.till.customer.Customers;
+import io.till.egress.ConnectionFailure;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.context.annotation.Bean;
@@ -169,7 +170,10 @@ public class CrmActions {
                 operation.apply(client.get(), contactId, contact, call, output);
                 return new ActionResult.Done(output);
             } catch (CrmFailure failure) {
-                return failure.failed();
+                // Every call this node makes to the CRM at once is open: this one was not sent, and waits its turn.
+                return failure.kind() == ConnectionFailure.BUSY
+                    ? ActionResult.Deferred.hostBusy(failure.getMessage())
+                    : failure.failed();
             }
         }
     }

@@ -48,10 +48,14 @@ public class EgressClient implements DisposableBean {
     public static final int MAX_BODY = 64 * 1024;
     public static final int MAX_URL_LENGTH = 2048;
     /**
-     * The most calls open to one host (scheme, name and port) at once; more wait for one of them to end, at most the
-     * timeout, and then end {@link ConnectionFailure#BUSY}, unsent.
+     * The most calls open to one host (scheme, name and port) at once; another is not sent: it ends
+     * {@link ConnectionFailure#BUSY} after {@link #HOST_WAIT} at most, so that a host that answers slowly holds no
+     * more of Till than its own calls (an action then waits its turn, a webhook sender never asks for more).
      */
     public static final int MAX_CALLS_PER_HOST = 10;
+
+    /** How long a call waits for one of its host's connections to be free before it ends busy, unsent. */
+    static final Timeout HOST_WAIT = Timeout.ofMilliseconds(100);
 
     /** How a call ended. */
     public sealed interface Outcome {
@@ -99,7 +103,7 @@ public class EgressClient implements DisposableBean {
         this.defaults = RequestConfig.custom()
             .setRedirectsEnabled(false)
             .setResponseTimeout(timeout)
-            .setConnectionRequestTimeout(timeout)
+            .setConnectionRequestTimeout(HOST_WAIT)
             .build();
         this.http = HttpClients.custom()
             .setConnectionManager(connections)

@@ -100,6 +100,11 @@ public class SendSmsAction implements Action {
                 calls.refused(call);
                 return ActionResult.Failed.permanent("destination_refused", failure.sentence());
             }
+            case TwilioClient.Unanswered(var failure) when failure == ConnectionFailure.BUSY -> {
+                // Every call this node makes to Twilio at once is open: not sent, it waits its turn.
+                calls.refused(call);
+                return ActionResult.Deferred.hostBusy("cannot reach Twilio now: " + failure.sentence());
+            }
             case TwilioClient.Unanswered(var failure) -> {
                 if (failure.nothingSent()) {
                     calls.refused(call);

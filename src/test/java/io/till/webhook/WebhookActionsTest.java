@@ -213,6 +213,47 @@ class WebhookActionsTest {
         }
     }
 
+    /**
+     * A Slack webhook that hangs holds the calls this node makes to it (ten at once), and no more: the next post to it
+     * is not sent and waits its turn without spending an attempt, rather than holding a worker's room until the host
+     * frees a connection, while a post to another host goes at once. Once the host answers, the waiting one posts as
+     * a first post would (not in doubt: it was never sent).
+     */
+    @Test
+    void aPostToAHostWhoseCallsAreAllOpenWaitsItsTurnUnsentWhileOtherHostsAreCalled() throws Exception {
+        var store = accounts.create();
+        try (var hanging = Receiver.holding();
+            var quick = new Receiver();
+            var calls = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            String slow = "{\"webhook_url\": \"%s\", \"text\": \"hi\"}".formatted(hanging.url("/services/T/B/H"));
+            var held = new java.util.ArrayList<java.util.concurrent.Future<ActionResult>>();
+            for (int i = 0; i < io.till.egress.EgressClient.MAX_CALLS_PER_HOST; i++) {
+                String key = "held-" + i;
+                held.add(calls.submit(() -> perform("send_slack", store, key, slow)));
+            }
+            io.till.testing.Await.until("every call this node makes to the host is open",
+                () -> hanging.requests().size() == io.till.egress.EgressClient.MAX_CALLS_PER_HOST);
+
+            var waiting = perform("send_slack", store, "one-more", slow);
+            var elsewhere = perform("send_slack", store, "elsewhere", "{\"webhook_url\": \"%s\", \"text\": \"hi\"}"
+                .formatted(quick.url("/services/T/B/Q")));
+
+            assertThat(waiting).isInstanceOfSatisfying(ActionResult.Deferred.class, deferred -> {
+                assertThat(deferred.code()).isEqualTo("host_busy");
+                assertThat(deferred.after()).isEqualTo(ActionResult.Deferred.HOST_BUSY);
+            });
+            assertThat(elsewhere).isInstanceOf(ActionResult.Done.class);
+            assertThat(hanging.requests()).as("the waiting post was not sent")
+                .hasSize(io.till.egress.EgressClient.MAX_CALLS_PER_HOST);
+            hanging.release();
+            for (var call : held) {
+                assertThat(call.get()).isInstanceOf(ActionResult.Done.class);
+            }
+            assertThat(perform("send_slack", store, "one-more", slow)).isInstanceOfSatisfying(ActionResult.Done.class,
+                done -> assertThat(done.output().has("may_have_been_sent_twice")).isFalse());
+        }
+    }
+
     @Test
     void sendSlackPostsOncePerStepAndSaysSoWhenAnEarlierAttemptsOutcomeWasUnknown() {
         var store = accounts.create();
