@@ -29,7 +29,8 @@ class ExecutionWaits {
     /**
      * Ends the waits these events are the first awaited event of, after each wait's mark (the run's trigger, or the
      * event its last wait took; {@code since} and {@code after_event}): the run is due at once (its timer, the
-     * timeout, goes); returns how many.
+     * timeout, goes); returns how many. A wait another batch ended with a later event, not yet taken by its run, takes
+     * the earlier one instead: two nodes matching a customer's events at once end it as one node would.
      */
     int arrive(List<EventCancels.Arrival> events, Instant now) {
         var aboutCustomers = events.stream().filter(e -> e.customerId() != null).toList();
@@ -42,9 +43,11 @@ class ExecutionWaits {
               FROM unnest(CAST(:events AS text[]), CAST(:accounts AS text[]), CAST(:types AS text[]),
                           CAST(:customers AS text[])) AS a(event_id, account_id, type, customer_id)
               JOIN execution_waits w ON w.account_id = a.account_id AND w.event_type = a.type
-                                    AND w.customer_id = a.customer_id AND w.event_id IS NULL
+                                    AND w.customer_id = a.customer_id
               JOIN events ev ON ev.id = a.event_id
-             WHERE (ev.occurred_at > w.since OR ev.occurred_at = w.since AND ev.id > coalesce(w.after_event, ''))
+              LEFT JOIN events noted ON noted.id = w.event_id
+             WHERE (w.event_id IS NULL OR (noted.occurred_at, noted.id) > (ev.occurred_at, ev.id))
+               AND (ev.occurred_at > w.since OR ev.occurred_at = w.since AND ev.id > coalesce(w.after_event, ''))
                AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)
              ORDER BY w.execution_id, ev.id
             """)
@@ -73,7 +76,9 @@ class ExecutionWaits {
                 UPDATE execution_waits w SET event_id = a.event_id
                   FROM unnest(CAST(:ids AS text[]), CAST(:events AS text[])) AS a(execution_id, event_id)
                   JOIN events ev ON ev.id = a.event_id
-                 WHERE w.execution_id = a.execution_id AND w.event_id IS NULL
+                 WHERE w.execution_id = a.execution_id
+                   AND (w.event_id IS NULL OR (SELECT (noted.occurred_at, noted.id) > (ev.occurred_at, ev.id)
+                                                 FROM events noted WHERE noted.id = w.event_id))
                    AND w.account_id = ev.account_id AND w.customer_id = ev.customer_id AND w.event_type = ev.type
                    AND (ev.occurred_at > w.since OR ev.occurred_at = w.since AND ev.id > coalesce(w.after_event, ''))
                    AND (w.record IS NULL OR ev.data -> w.record ->> 'id' = w.record_id)

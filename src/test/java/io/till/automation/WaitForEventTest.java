@@ -53,6 +53,8 @@ class WaitForEventTest {
     ExecutionResults results;
     @Autowired
     JsonMapper json;
+    @Autowired
+    ExecutionWaits waits;
 
     private long waits(String execution) {
         return db.sql("SELECT count(*) FROM execution_waits WHERE execution_id = :id").param("id", execution)
@@ -161,6 +163,32 @@ class WaitForEventTest {
         assertThat(StoreApi.log(run)).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded",
             "thanks:succeeded");
         assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
+    }
+
+    /**
+     * Two payments of Ada's matched by two nodes at once, the later one's batch first: the wait ends with the first
+     * payment, as it would have one node after the other. The later one's node noted it, and the earlier one's found
+     * the wait taken and left it so.
+     */
+    @Test
+    void twoEventsMatchedOutOfOrderEndTheWaitWithTheEarlierOne() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        agenda.runDue();
+        String first = shop.post("acme.order_paid", ada, "{\"order\": {\"id\": \"ord_1\"}}");
+        String second = shop.post("acme.order_paid", ada, "{\"order\": {\"id\": \"ord_2\"}}");
+        db.sql("DELETE FROM event_inbox WHERE event_id IN (:ids)").param("ids", List.of(first, second)).update();
+
+        waits.arrive(List.of(new EventCancels.Arrival(second, store.id(), "acme.order_paid", ada)), clock.instant());
+        waits.arrive(List.of(new EventCancels.Arrival(first, store.id(), "acme.order_paid", ada)), clock.instant());
+        agenda.runDue();
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(first);
     }
 
     @Test
