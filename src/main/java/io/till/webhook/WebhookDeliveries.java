@@ -240,14 +240,18 @@ public class WebhookDeliveries {
     /**
      * An attempt whose outcome came too late to write (the lease ran out and the delivery was taken over, or it was
      * replayed): it still counts, but status and schedule stay as the current holder leaves them. Empty when the
-     * delivery is gone (its endpoint was deleted).
+     * delivery is gone (its endpoint was deleted), or when this very attempt was counted already: its outcome was
+     * written, and the write sent again because its answer was lost.
      */
     private Optional<Integer> countLateAttempt(Claimed claimed, Instant now) {
         return db.sql("""
-            UPDATE webhook_deliveries SET attempt_count = attempt_count + 1, updated_at = :now
+            UPDATE webhook_deliveries d SET attempt_count = attempt_count + 1, updated_at = :now
              WHERE account_id = :accountId AND id = :id
+               AND NOT EXISTS (SELECT 1 FROM webhook_attempts a
+                                WHERE a.delivery_id = d.id AND a.lease_token = :token)
             RETURNING attempt_count
             """)
+            .param("token", claimed.token())
             .param("now", Timestamps.of(now))
             .param("accountId", claimed.accountId())
             .param("id", claimed.id())
@@ -259,10 +263,11 @@ public class WebhookDeliveries {
     private void logAttempt(Claimed claimed, WebhookDelivery.Attempt attempt, int seq) {
         db.sql("""
             INSERT INTO webhook_attempts (delivery_id, account_id, seq, url, request_headers, response_status,
-                                          response_body, duration_ms, error, attempted_at)
+                                          response_body, duration_ms, error, attempted_at, lease_token)
             VALUES (:id, :accountId, :seq, :url, CAST(:headers AS jsonb), :status, :body, :duration, :error,
-                    :attemptedAt)
+                    :attemptedAt, :token)
             """)
+            .param("token", claimed.token())
             .param("id", claimed.id())
             .param("accountId", claimed.accountId())
             .param("seq", seq)

@@ -161,6 +161,36 @@ class WebhookAttemptInFlightTest {
     }
 
     /**
+     * The write of an attempt's outcome sent again (its commit went through but the answer from the database was lost,
+     * and WriteBack tried again): the attempt is counted and logged once. It was taken for an answer that came after
+     * the lease and counted a second time.
+     */
+    @Test
+    void anOutcomeWrittenTwiceCountsItsAttemptOnce() {
+        var store = accounts.create();
+        var local = new io.till.egress.EgressSettings("127.0.0.1/32", java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofSeconds(30));
+        var egress = new io.till.egress.EgressClient(new io.till.egress.EgressGuard(local), local);
+        var dispatcher = new WebhookDispatcher(deliveries, endpoints, egress, settings, clock, clock.realTime());
+        try (var receiver = new Receiver()) {
+            String endpoint = createEndpoint(store, receiver.url("/hooks"));
+            String id = postEventAndFindItsDelivery(store, endpoint);
+            var claimed = dispatcher.claim(10).toSend().stream().filter(d -> d.id().equals(id)).toList();
+            assertThat(claimed).hasSize(1);
+            var outcome = dispatcher.attempt(claimed.getFirst());
+
+            dispatcher.writeBack(List.of(outcome));
+            dispatcher.writeBack(List.of(outcome));
+
+            var delivery = delivery(store, endpoint, id);
+            assertThat(delivery.get("status").asString()).isEqualTo("succeeded");
+            assertThat(delivery.get("attempt_count").asInt()).isEqualTo(1);
+            assertThat(delivery.get("attempts")).hasSize(1);
+            assertThat(receiver.requests()).hasSize(1);
+        }
+    }
+
+    /**
      * A delivery that found every connection to its receiver's host taken (ten, by calls still waiting for answers)
      * was never sent: it is not one of its ten attempts, nothing is logged as the receiver's doing, and it is due again
      * in moments. Counted, a burst to one slow receiver used up deliveries' attempts, even to "exhausted", unsent.
