@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.billing.BillingJobs;
 import io.till.billing.Order;
 import io.till.billing.Orders;
 import io.till.billing.Payment;
@@ -44,9 +45,12 @@ class UpsellBookings {
     private final Clock clock;
     private final UpsellOffers offers;
     private final Products products;
+    private final BillingJobs jobs;
 
     UpsellBookings(Orders orders, Payments payments, Subscriptions subscriptions, PaymentPlans paymentPlans,
-        Customers customers, Cards cards, Events events, Clock clock, UpsellOffers offers, Products products) {
+        Customers customers, Cards cards, Events events, Clock clock, UpsellOffers offers, Products products,
+        BillingJobs jobs) {
+        this.jobs = jobs;
         this.orders = orders;
         this.payments = payments;
         this.subscriptions = subscriptions;
@@ -167,12 +171,19 @@ class UpsellBookings {
 
     /**
      * Raises checkout.flow_completed once for the order, and expires the offers it leaves unanswered (inside the
-     * caller's transaction).
+     * caller's transaction). An offer whose accept's charge is at the gateway now is left to its booking, which
+     * completes the flow; should the charge be declined, or its answer never come, the grace timer comes again when
+     * its hold ends and expires it then.
      */
     void complete(String accountId, Order order, Checkout checkout) {
         // The offers before the order, the order an accept's booking and a decline take them in: the grace timer
         // taking the order first deadlocked with an accept booked at that moment.
         offers.expireUnanswered(accountId, order.id());
+        if (offers.unanswered(accountId, order.id()) > 0) {
+            offers.chargingUntil(accountId, order.id()).ifPresent(until -> jobs.schedule(accountId,
+                BillingJobs.Kind.CHECKOUT_FLOW_GRACE, order.id(), until));
+            return;
+        }
         if (orders.completeFlow(accountId, order.id())) {
             var data = new LinkedHashMap<String, Object>();
             data.put("checkout", checkout);

@@ -82,6 +82,19 @@ class UpsellOffers {
             .single();
     }
 
+    /** Until when an accept's charge at the gateway holds one of the order's open offers, if one does. */
+    Optional<Instant> chargingUntil(String accountId, String orderId) {
+        return db.sql("""
+            SELECT max(charging_until) FROM order_upsells
+             WHERE account_id = :accountId AND order_id = :orderId AND status = 'offered' AND charging_until > :now
+            """)
+            .param("accountId", accountId)
+            .param("orderId", orderId)
+            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .query((rs, row) -> Timestamps.read(rs, "max"))
+            .optional();
+    }
+
     Offer status(String accountId, String orderId, String upsellId) {
         return db.sql("""
             SELECT status FROM order_upsells WHERE account_id = :accountId AND order_id = :orderId AND upsell_id = :id
@@ -219,10 +232,15 @@ class UpsellOffers {
             .update();
     }
 
+    /**
+     * Expires the order's offers left unanswered, but one whose accept's charge is at the gateway now: the buyer
+     * accepted while it stood, and its booking answers it ({@link #chargingUntil}).
+     */
     void expireUnanswered(String accountId, String orderId) {
         db.sql("""
             UPDATE order_upsells SET status = 'expired', answered_at = :now
              WHERE account_id = :accountId AND order_id = :orderId AND status = 'offered'
+               AND (charging_key IS NULL OR charging_until <= :now)
             """)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)

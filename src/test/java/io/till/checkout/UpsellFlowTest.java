@@ -206,6 +206,42 @@ class UpsellFlowTest {
             .hasSize(1);
     }
 
+    /**
+     * An accept whose charge is at the gateway as the two hours end: the flow completes once that charge is booked,
+     * and its checkout.flow_completed tells of the upsell bought. The timer expired the offer under the charge and
+     * completed the flow without it; the charge was booked after, so automations on the flow's end never heard of it.
+     */
+    @Test
+    void anAcceptWhoseChargeIsAtTheGatewayAsTheTwoHoursEndCompletesTheFlowOnceBooked() throws Exception {
+        var flow = flow();
+        var order = buy(flow);
+        String customer = order.get("customer_id").asString();
+        shops.advance(flow.shop(), "PT1H59M");
+        var hold = faults.holdNextCharge(flow.shop().accountId());
+
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var accepting = threads.submit(() -> api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(),
+                null));
+            hold.awaitEntered();
+            shops.advance(flow.shop(), "PT2M");
+            assertThat(shops.types(flow.shop(), customer)).as("not while the bonus is being bought")
+                .doesNotContain("checkout.flow_completed");
+            hold.release();
+            var accepted = accepting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+        }
+
+        var completed = shops.events(flow.shop(), customer).stream()
+            .filter(event -> event.get("type").asString().equals("checkout.flow_completed"))
+            .toList();
+        assertThat(completed).hasSize(1);
+        assertThat(completed.getFirst().get("data").get("order").get("items")).hasSize(2);
+        assertThat(db.sql("SELECT status FROM order_upsells WHERE order_id = :o ORDER BY status")
+            .param("o", order.get("id").asString())
+            .query(String.class)
+            .list()).containsExactly("accepted", "expired");
+    }
+
     @Test
     void chargesOnceForADoubleClick() throws Exception {
         var flow = flow();
