@@ -71,6 +71,8 @@ class Credits {
             errors.add("currency", "required", "is required: a three-letter ISO currency code such as usd");
         } else if (!Amounts.isCurrency(currency)) {
             errors.add("currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
+        } else if (amount != null && amount > 0) {
+            checkChargeable(errors, amount, currency);
         }
         errors.checkLength("reason", reason, 500);
         errors.throwIfAny();
@@ -122,6 +124,11 @@ class Credits {
         long available = balanceIn(accountId, invoice.customerId(), invoice.currency());
         long open = invoice.amountDue() - invoice.amountCredited();
         long amount = Math.min(Math.min(available, open), limit == null ? Long.MAX_VALUE : limit);
+        if (amount < open) {
+            // What is left to charge stays an amount the gateway takes (KWD in tens of fils): a balance granted
+            // before that was checked spends down to the step.
+            amount -= amount % io.till.payment.Gateways.priceStep(invoice.currency());
+        }
         if (amount <= 0) {
             return 0;
         }
@@ -147,6 +154,11 @@ class Credits {
             throw TillException.invalid("amount", "out_of_range", "must be more than 0; without one, as much credit as "
                 + "the invoice takes is applied");
         }
+        if (amount != null) {
+            var errors = new FieldErrors();
+            checkChargeable(errors, amount, invoices.get(accountId, invoiceId).currency());
+            errors.throwIfAny();
+        }
         long applied = applyTo(accountId, invoiceId, amount);
         if (applied == 0) {
             Invoice invoice = invoices.get(accountId, invoiceId);
@@ -158,11 +170,25 @@ class Credits {
         return applied;
     }
 
+    /**
+     * A credit is spent on invoices, and what it leaves to charge must be an amount the gateway takes: an amount
+     * Stripe cannot (KWD in tens of fils) is refused on {@code amount}, as a price is.
+     */
+    private static void checkChargeable(FieldErrors errors, long amount, String currency) {
+        if (amount <= Amounts.MAX) {
+            io.till.payment.Gateways.priceRefusal(amount, currency)
+                .ifPresent(reason -> errors.add("amount", "not_supported", reason));
+        }
+    }
+
     /** Credits the customer for part of a paid invoice, to be spent on later ones; never more than was paid. */
     @Transactional
     Entry creditNote(String accountId, String invoiceId, Long amount, String reason) {
         var errors = new FieldErrors();
         errors.checkLength("reason", reason, 500);
+        if (amount != null && amount > 0) {
+            checkChargeable(errors, amount, invoices.get(accountId, invoiceId).currency());
+        }
         errors.throwIfAny();
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
         var earlier = effects.recordedBefore("credit_note");

@@ -16,12 +16,18 @@ public record PromoCode(
 
     /**
      * The discount on {@code amount} in minor units: never more than the amount itself. A percentage is rounded half up
-     * to the nearest minor unit, as Stripe rounds percent_off (15% of 999 is 150, not 149). Every sum that shows the
+     * to the nearest minor unit, as Stripe rounds percent_off (15% of 999 is 150, not 149); in a currency Stripe takes in
+     * coarser steps, to the nearest step (10% of KWD 4.990 is 0.500, not 0.499, which would leave 4.491 to charge). Every sum that shows the
      * discount (the order, its charge, the dashboard's review of an internal order, receipts) reads it from here or from
      * the order that stored it, so they cannot disagree.
      */
-    public long discountOn(long amount) {
-        long off = percentOff != null ? Math.floorDiv(amount * percentOff + 50, 100) : amountOff;
+    public long discountOn(long amount, String currency) {
+        if (percentOff == null) {
+            return Math.min(amountOff, amount);
+        }
+        // In the currency's step at the gateway (tens of fils for KWD), so that what is left can be charged.
+        long step = io.till.payment.Gateways.priceStep(currency);
+        long off = step * Math.floorDiv(amount * percentOff + 50 * step, 100 * step);
         return Math.min(off, amount);
     }
 }

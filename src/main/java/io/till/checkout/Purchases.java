@@ -123,7 +123,7 @@ class Purchases {
         Cart cart = check(accountId, null, request);
         var items = items(cart);
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
-        long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
+        long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal, cart.option().currency());
         requireChargeable(gateways.forAccount(accountId), cart);
         return new Quote(cart.product().name(), cart.option().name(), cart.option().currency(), subtotal, discount,
             subtotal - discount, cart.cardId(), cart.billingAddress());
@@ -136,7 +136,8 @@ class Purchases {
      */
     private void requireChargeable(PaymentGateway gateway, Cart cart) {
         long subtotal = items(cart).stream().mapToLong(Order.Item::amount).sum();
-        long total = subtotal - (cart.promo() == null ? 0 : cart.promo().discountOn(subtotal));
+        long total = subtotal
+            - (cart.promo() == null ? 0 : cart.promo().discountOn(subtotal, cart.option().currency()));
         if (total > 0) {
             gateway.refusal(total, cart.option().currency()).ifPresent(reason -> {
                 throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "This order's total cannot be charged: "
@@ -416,7 +417,7 @@ class Purchases {
         var items = items(cart);
         ProductOption option = cart.option();
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
-        long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal);
+        long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal, cart.option().currency());
         // A purchase that names no card pays with the default as it is when the order is written, read with the
         // customer locked: a change of the default then either came first, or waits and moves what the order starts
         // (CardRecovery), as if it came after the purchase.

@@ -125,11 +125,13 @@ class Upsells {
         // Nothing at once for a free trial this customer may have (one trial per customer, when the product says so),
         // unless this attempt asked the gateway for the price already: whether the trial is theirs may have changed
         // since (the product's rule, their subscriptions), the charge it made has not.
-        long amount = offers.asked(accountId, orderId, upsellId, key).map(UpsellOffers.Asked::amount)
+        var askedBefore = offers.asked(accountId, orderId, upsellId, key);
+        long amount = askedBefore.map(UpsellOffers.Asked::amount)
             .orElseGet(() -> products.startsWithTrial(accountId, product, option, order.customerId())
                 ? 0
                 : option.amount());
-        if (amount > 0) {
+        // Not for an attempt that went to the gateway already: what it charged, if anything, is booked.
+        if (amount > 0 && askedBefore.isEmpty()) {
             gateway.refusal(amount, option.currency()).ifPresent(reason -> {
                 throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "Upsell " + upsellId + " cannot be charged: "
                     + reason + " Nothing was charged; the offer is still open.");

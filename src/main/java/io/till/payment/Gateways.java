@@ -44,6 +44,14 @@ public class Gateways {
         return StripeCurrencies.refusal(amount, currency);
     }
 
+    /**
+     * The smallest amount, in minor units, of which every price in {@code currency} is a multiple (10 for KWD, 1 for
+     * most): see {@link #priceRefusal}. 1 for a currency that is not one.
+     */
+    public static long priceStep(String currency) {
+        return currency == null ? 1 : StripeCurrencies.step(currency);
+    }
+
     public PaymentGateway forAccount(String accountId) {
         if (accounts.get(accountId).mode() == Mode.SANDBOX) {
             return sandbox;

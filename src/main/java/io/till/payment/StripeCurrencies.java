@@ -57,7 +57,7 @@ final class StripeCurrencies {
     }
 
     /** The smallest amount, in Till's minor units, of which every amount Stripe takes is a multiple. */
-    private static long step(String currency) {
+    static long step(String currency) {
         String code = currency.toLowerCase(Locale.ROOT);
         if (THREE_DECIMAL.contains(code)) {
             return 10;

@@ -145,6 +145,34 @@ class AmountsTheGatewayCannotTakeTest {
         assertThat(count("sandbox_charges", store)).as("only the purchase went to the gateway").isEqualTo(1);
     }
 
+    /**
+     * Credit is spent on invoices, so it is held to the same rule (what it leaves to charge must be chargeable), and a
+     * percentage off comes to a whole step: 10% of KWD 4.990 is 0.500, not 0.499, which left 4.491 to refuse.
+     */
+    @Test
+    void creditAndAPercentageOffLeaveAmountsTheGatewayTakes() {
+        var store = store("one_time");
+        db.sql("UPDATE product_options SET amount = 4990 WHERE id = :id").param("id", store.optionId()).update();
+        var promo = api.post("/api/v1/promo_codes", store.key(), "{\"code\": \"TENOFF\", \"percent_off\": 10}");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+
+        var order = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.key(), """
+            {"customer": {"name": "Buyer", "email": "buyer@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "TENOFF"}""".formatted(store.optionId()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        assertThat(order.json().get("total").asLong()).isEqualTo(4490);
+        String customer = order.json().get("customer_id").asString();
+
+        var odd = api.post("/api/v1/customers/" + customer + "/credits", store.key(),
+            "{\"amount\": 1005, \"currency\": \"kwd\", \"reason\": \"goodwill\"}");
+        var even = api.post("/api/v1/customers/" + customer + "/credits", store.key(),
+            "{\"amount\": 1000, \"currency\": \"kwd\", \"reason\": \"goodwill\"}");
+
+        assertThat(odd.status()).as(odd.text()).isEqualTo(400);
+        assertThat(odd.text()).contains("\"field\":\"amount\"", "not_supported");
+        assertThat(even.status()).as(even.text()).isEqualTo(201);
+    }
+
     @Test
     void aRefundOfFilsThatAreNotTensIsRefusedAndHoldsNothing() {
         var store = store("one_time");

@@ -261,9 +261,10 @@ class ApiContract implements OpenApiCustomizer {
             problem(responses, "422", "idempotency_key_reused: this Idempotency-Key was used with another request"
                 + (path.equals("/api/v1/refunds") ? "; refund_declined: the processor refused the refund" : "")
                 + (path.endsWith("/purchases") || path.endsWith("/accept") || path.equals("/api/v1/orders")
-                    ? "; amount_not_supported: the gateway cannot charge this total exactly in its currency (Stripe "
-                        + "takes KWD, BHD, JOD, OMR and TND only in tens of their minor unit), nothing was charged"
-                    : "")
+                    || path.equals("/api/v1/subscriptions")
+                        ? "; amount_not_supported: the gateway cannot charge this total exactly in its currency (Stripe "
+                            + "takes KWD, BHD, JOD, OMR and TND only in tens of their minor unit), nothing was charged"
+                        : "")
                 + ".");
             boolean declared = operation.getParameters() != null && operation.getParameters().stream()
                 .anyMatch(parameter -> "Idempotency-Key".equalsIgnoreCase(parameter.getName())
