@@ -16,17 +16,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 @TestConfiguration(proxyBeanMethods = false)
 public class TestApplicationConfiguration {
 
-    /**
-     * The sandbox clock every test shares starts on 1 February of next year at 10:00 UTC, whatever the day the build
-     * runs, so that the suite's advances cross the same dates every day: started at the machine's time, a build in
-     * December crossed a new year in one test and another build in another (a sandbox card typed again in a new year is
-     * another card), failing on some days only. Real time (keys, sessions, webhook timestamps) stays the machine's.
-     */
     @Bean
     @Primary
     MutableClock mutableClock() {
-        int nextYear = java.time.LocalDate.now(java.time.ZoneOffset.UTC).getYear() + 1;
-        return new MutableClock(Instant.parse(nextYear + "-02-01T10:00:00Z"));
+        return new MutableClock(Instant.now());
     }
 
     /**
