@@ -16,10 +16,21 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 @TestConfiguration(proxyBeanMethods = false)
 public class TestApplicationConfiguration {
 
+    /**
+     * The sandbox clock every test shares starts on 1 February of next year at 10:00 UTC, whatever the day the build
+     * runs, as if the test clock had been advanced there, so that the suite's advances cross the same dates every day:
+     * started at the machine's time, a build in December crossed a new year in one test or another (a sandbox card
+     * typed again in a new year is another card), failing on some days only. Real time (keys, sessions, webhook
+     * timestamps) starts at the machine's.
+     */
     @Bean
     @Primary
     MutableClock mutableClock() {
-        return new MutableClock(Instant.now());
+        Instant now = Instant.now();
+        var clock = new MutableClock(now);
+        int nextYear = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC).getYear() + 1;
+        clock.advance(java.time.Duration.between(now, Instant.parse(nextYear + "-02-01T10:00:00Z")));
+        return clock;
     }
 
     /**
