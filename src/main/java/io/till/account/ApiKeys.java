@@ -285,7 +285,7 @@ public class ApiKeys {
     private List<String> sweep(String accountId, String id) {
         // The keys locked first, in one order: two revocations of overlapping families (a key, and a key it made)
         // then wait for each other rather than deadlock over rows taken in the plan's order.
-        db.sql("""
+        List<String> family = db.sql("""
             WITH RECURSIVE made (id) AS (
                 SELECT CAST(:id AS text)
                 UNION
@@ -301,20 +301,17 @@ public class ApiKeys {
             .param("id", id)
             .query(String.class)
             .list();
+        if (family.isEmpty()) {
+            return family;
+        }
         return db.sql("""
-            WITH RECURSIVE made (id) AS (
-                SELECT CAST(:id AS text)
-                UNION
-                SELECT k.id FROM api_keys k JOIN made ON k.created_by_key_id = made.id
-                 WHERE k.account_id = :accountId
-            )
             UPDATE api_keys SET revoked_at = :now
-             WHERE account_id = :accountId AND id IN (SELECT id FROM made) AND revoked_at IS NULL
+             WHERE account_id = :accountId AND id = ANY(:ids) AND revoked_at IS NULL
             RETURNING id
             """)
             .param("now", Timestamps.of(Timestamps.now(clock)))
             .param("accountId", accountId)
-            .param("id", id)
+            .param("ids", family.toArray(String[]::new))
             .query(String.class)
             .list();
     }

@@ -71,8 +71,9 @@ class Credits {
             errors.add("currency", "required", "is required: a three-letter ISO currency code such as usd");
         } else if (!Amounts.isCurrency(currency)) {
             errors.add("currency", "invalid_format", "must be a three-letter ISO currency code such as usd");
-        } else if (amount != null && amount > 0) {
-            checkChargeable(errors, amount, currency);
+        } else {
+            // Spent on invoices, credit must leave what they owe chargeable.
+            io.till.payment.Gateways.checkPrice(errors, "amount", amount, currency);
         }
         errors.checkLength("reason", reason, 500);
         errors.throwIfAny();
@@ -156,7 +157,8 @@ class Credits {
         }
         if (amount != null) {
             var errors = new FieldErrors();
-            checkChargeable(errors, amount, invoices.get(accountId, invoiceId).currency());
+            io.till.payment.Gateways.checkPrice(errors, "amount", amount, invoices.get(accountId, invoiceId)
+                .currency());
             errors.throwIfAny();
         }
         long applied = applyTo(accountId, invoiceId, amount);
@@ -170,27 +172,14 @@ class Credits {
         return applied;
     }
 
-    /**
-     * A credit is spent on invoices, and what it leaves to charge must be an amount the gateway takes: an amount
-     * Stripe cannot (KWD in tens of fils) is refused on {@code amount}, as a price is.
-     */
-    private static void checkChargeable(FieldErrors errors, long amount, String currency) {
-        if (amount <= Amounts.MAX) {
-            io.till.payment.Gateways.priceRefusal(amount, currency)
-                .ifPresent(reason -> errors.add("amount", "not_supported", reason));
-        }
-    }
-
     /** Credits the customer for part of a paid invoice, to be spent on later ones; never more than was paid. */
     @Transactional
     Entry creditNote(String accountId, String invoiceId, Long amount, String reason) {
+        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
         var errors = new FieldErrors();
         errors.checkLength("reason", reason, 500);
-        if (amount != null && amount > 0) {
-            checkChargeable(errors, amount, invoices.get(accountId, invoiceId).currency());
-        }
+        io.till.payment.Gateways.checkPrice(errors, "amount", amount, invoice.currency());
         errors.throwIfAny();
-        Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
         var earlier = effects.recordedBefore("credit_note");
         if (earlier.isPresent()) {
             return entry(accountId, earlier.get());

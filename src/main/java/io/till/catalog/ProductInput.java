@@ -66,9 +66,8 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         Amounts.checkAtMostMax(errors, at(path, "amount"), option.amount());
         if (!Amounts.isCurrency(option.currency())) {
             errors.add(at(path, "currency"), "invalid_format", "must be a three-letter ISO currency code such as usd");
-        } else if (option.amount() != null && option.amount() > 0 && option.amount() <= Amounts.MAX) {
-            Gateways.priceRefusal(option.amount(), option.currency())
-                .ifPresent(reason -> errors.add(at(path, "amount"), "not_supported", reason));
+        } else {
+            Gateways.checkPrice(errors, at(path, "amount"), option.amount(), option.currency());
         }
         ProductOption.Interval interval = errors.parseEnum(at(path, "interval"), option.interval(),
             ProductOption.Interval.class);

@@ -98,10 +98,9 @@ public class PromoCodes {
         Amounts.checkAtMostMax(errors, "amount_off", input.amountOff());
         if (input.amountOff() != null && !Amounts.isCurrency(input.currency())) {
             errors.add("currency", "required", "amount_off needs a three-letter ISO currency code such as usd");
-        } else if (input.amountOff() != null && input.amountOff() >= 1 && input.amountOff() <= Amounts.MAX) {
+        } else {
             // What it takes off a price the gateway takes leaves one it does not.
-            Gateways.priceRefusal(input.amountOff(), input.currency())
-                .ifPresent(reason -> errors.add("amount_off", "not_supported", reason));
+            Gateways.checkPrice(errors, "amount_off", input.amountOff(), input.currency());
         }
         if (input.amountOff() == null && input.currency() != null) {
             // A percentage is off any currency's price; a currency beside it would read as a restriction it is not.

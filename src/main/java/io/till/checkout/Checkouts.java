@@ -228,11 +228,7 @@ public class Checkouts {
                 String field = "addons[" + i + "].currency";
                 sold.flatMap(currencies -> OneCurrency.refusal(addon.currency(), "product", currencies))
                     .ifPresent(reason -> errors.add(field, "currency_mismatch", reason));
-                String amountField = "addons[" + i + "].amount";
-                if (addon.amount() != null && addon.amount() > 0 && addon.amount() <= Amounts.MAX) {
-                    Gateways.priceRefusal(addon.amount(), addon.currency())
-                        .ifPresent(reason -> errors.add(amountField, "not_supported", reason));
-                }
+                Gateways.checkPrice(errors, "addons[" + i + "].amount", addon.amount(), addon.currency());
             }
         }
         List<UpsellInput> upsells = input.upsells() == null ? List.of() : input.upsells();

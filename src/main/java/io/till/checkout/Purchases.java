@@ -124,7 +124,7 @@ class Purchases {
         var items = items(cart);
         long subtotal = items.stream().mapToLong(Order.Item::amount).sum();
         long discount = cart.promo() == null ? 0 : cart.promo().discountOn(subtotal, cart.option().currency());
-        requireChargeable(gateways.forAccount(accountId), cart);
+        requireChargeable(gateways.forAccount(accountId), subtotal - discount, cart.option().currency());
         return new Quote(cart.product().name(), cart.option().name(), cart.option().currency(), subtotal, discount,
             subtotal - discount, cart.cardId(), cart.billingAddress());
     }
@@ -134,12 +134,9 @@ class Purchases {
      * currencies only in tens of their minor unit): a price, an addon or a promo code's discount makes it so, and the
      * seller's catalog is what must change.
      */
-    private void requireChargeable(PaymentGateway gateway, Cart cart) {
-        long subtotal = items(cart).stream().mapToLong(Order.Item::amount).sum();
-        long total = subtotal
-            - (cart.promo() == null ? 0 : cart.promo().discountOn(subtotal, cart.option().currency()));
+    private static void requireChargeable(PaymentGateway gateway, long total, String currency) {
         if (total > 0) {
-            gateway.refusal(total, cart.option().currency()).ifPresent(reason -> {
+            gateway.refusal(total, currency).ifPresent(reason -> {
                 throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "This order's total cannot be charged: "
                     + reason + " Nothing was charged.");
             });
@@ -169,7 +166,10 @@ class Purchases {
 
     private Order complete(String accountId, Cart cart, PurchaseRequest request) {
         PaymentGateway gateway = gateways.forAccount(accountId);
-        requireChargeable(gateway, cart);
+        long subtotal = items(cart).stream().mapToLong(Order.Item::amount).sum();
+        requireChargeable(gateway, subtotal - (cart.promo() == null
+            ? 0
+            : cart.promo().discountOn(subtotal, cart.option().currency())), cart.option().currency());
         return charge(accountId, cart, request, gateway, begin(accountId, cart, request, gateway));
     }
 

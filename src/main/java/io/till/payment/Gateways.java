@@ -37,16 +37,20 @@ public class Gateways {
     }
 
     /**
-     * Why a price of {@code amount} cannot be charged exactly, in any mode: the sandbox holds prices to Stripe's rule
-     * (see {@link StripeCurrencies}), so a catalog that works in the sandbox works live. Empty when it can.
+     * Adds a {@code not_supported} error on {@code field} when a price (or a credit, or a discount, which leave prices)
+     * of {@code amount} cannot be charged exactly, in any mode: the sandbox holds amounts to Stripe's rule (see
+     * {@link StripeCurrencies}), so a catalog that works in the sandbox works live. Nothing for a missing, negative or
+     * too large amount, which its own checks name.
      */
-    public static java.util.Optional<String> priceRefusal(long amount, String currency) {
-        return StripeCurrencies.refusal(amount, currency);
+    public static void checkPrice(io.till.shared.FieldErrors errors, String field, Long amount, String currency) {
+        if (amount != null && amount > 0 && amount <= io.till.shared.Amounts.MAX) {
+            StripeCurrencies.refusal(amount, currency).ifPresent(reason -> errors.add(field, "not_supported", reason));
+        }
     }
 
     /**
      * The smallest amount, in minor units, of which every price in {@code currency} is a multiple (10 for KWD, 1 for
-     * most): see {@link #priceRefusal}. 1 for a currency that is not one.
+     * most): see {@link #checkPrice}. 1 for a currency that is not one.
      */
     public static long priceStep(String currency) {
         return currency == null ? 1 : StripeCurrencies.step(currency);
