@@ -96,6 +96,7 @@ public enum ConnectionFailure {
         return switch (t) {
             case RefusedDestination refused -> BLOCKED;
             case org.apache.hc.core5.http.ConnectionRequestTimeoutException busy -> BUSY;
+            case HostSlots.Busy busy -> BUSY;
             case UnknownHostException unknown -> UNKNOWN_HOST;
             case ConnectException refused -> REFUSED;
             case NoRouteToHostException unreachable -> UNREACHABLE;

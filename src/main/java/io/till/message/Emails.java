@@ -4,6 +4,7 @@ import io.till.account.Accounts;
 import io.till.account.Branding;
 import io.till.account.Brandings;
 import io.till.egress.EgressGuard;
+import io.till.egress.HostSlots;
 import io.till.integration.Integrations;
 import io.till.integration.SmtpSettings;
 import io.till.shared.EmailAddresses;
@@ -49,12 +50,14 @@ public class Emails {
     private final DevMailbox mailbox;
     private final MessageSends sends;
     private final EgressGuard guard;
+    private final HostSlots hostSlots;
     private final PublicAddress publicAddress;
     /** An email's Date: what mail servers and spam filters read, never a sandbox's advanced clock. */
     private final Clock realTime;
 
     Emails(Integrations integrations, Brandings brandings, Accounts accounts, DevMailbox mailbox, MessageSends sends,
-        EgressGuard guard, PublicAddress publicAddress, @RealTime Clock realTime) {
+        EgressGuard guard, HostSlots hostSlots, PublicAddress publicAddress, @RealTime Clock realTime) {
+        this.hostSlots = hostSlots;
         this.publicAddress = publicAddress;
         this.realTime = realTime;
         this.integrations = integrations;
@@ -92,7 +95,9 @@ public class Emails {
      * message_id}, {@code to}, {@code via}, and {@code dev_message_id} in the dev mailbox).
      *
      * @throws AddressException when the SMTP integration's sender address is not valid
-     * @throws MessagingException when the SMTP server refuses or cannot be reached
+     * @throws MessagingException when the SMTP server refuses or cannot be reached, or when this node already has
+     *     {@link io.till.egress.EgressClient#MAX_CALLS_PER_HOST} sends open to it (a {@link HostSlots.Busy} cause:
+     *     nothing was handed over, and the key stays free to send under later)
      */
     public JsonNode send(String accountId, String idempotencyKey, Outgoing outgoing)
         throws MessagingException, UnsupportedEncodingException {
@@ -114,14 +119,16 @@ public class Emails {
                 // Message-ID lets mail clients fold a second copy away.
                 output.put("may_have_been_sent_twice", true);
             }
-            sends.handingOver(accountId, idempotencyKey);
-            try {
-                send(smtp.get(), email);
-            } catch (MessagingException | org.springframework.mail.MailException failure) {
-                if (SmtpFailures.nothingDelivered(failure)) {
-                    sends.notDelivered(accountId, idempotencyKey);
+            try (var slot = slot(smtp.get())) {
+                sends.handingOver(accountId, idempotencyKey);
+                try {
+                    send(smtp.get(), email);
+                } catch (MessagingException | org.springframework.mail.MailException failure) {
+                    if (SmtpFailures.nothingDelivered(failure)) {
+                        sends.notDelivered(accountId, idempotencyKey);
+                    }
+                    throw failure;
                 }
-                throw failure;
             }
         } else {
             output.put("dev_message_id", mailbox.deliver(accountId, "email", email.to().toUnicodeString(), email
@@ -211,6 +218,15 @@ public class Emails {
         return new Email(from, outgoing.to(), replyTo, subject, EmailLayout.text(branding, company, body),
             EmailLayout.html(branding, company, html), outgoing.attachment(), messageId(accountId, key, fromEmail),
             key, Date.from(realTime.instant()));
+    }
+
+    /** Room for one more send to the server, held until it ends; taken before anything is marked handed over. */
+    private HostSlots.Slot slot(SmtpSettings smtp) throws MessagingException {
+        try {
+            return hostSlots.take(smtp.host(), smtp.port());
+        } catch (HostSlots.Busy busy) {
+            throw new MessagingException(busy.getMessage(), busy);
+        }
     }
 
     private void send(SmtpSettings smtp, Email email) throws MessagingException {

@@ -6,6 +6,7 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.egress.ConnectionFailure;
 import io.till.integration.Integrations;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
@@ -87,7 +88,10 @@ public class SendEmailAction implements Action {
             return ActionResult.Failed.permanent("invalid_address", "the sender address is not valid: " + e
                 .getMessage());
         } catch (MailException | MessagingException e) {
-            return SmtpFailures.classify(e);
+            return SmtpFailures.hostBusy(e)
+                ? ActionResult.Deferred.hostBusy("cannot send to the SMTP server now: " + ConnectionFailure.BUSY
+                    .sentence())
+                : SmtpFailures.classify(e);
         }
     }
 

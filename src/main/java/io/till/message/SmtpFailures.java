@@ -2,6 +2,7 @@ package io.till.message;
 
 import io.till.action.ActionResult;
 import io.till.egress.ConnectionFailure;
+import io.till.egress.HostSlots;
 import io.till.integration.SmtpSettings;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.SendFailedException;
@@ -69,6 +70,11 @@ final class SmtpFailures {
             case ConnectionFailure kind -> ActionResult.Failed.retryable("smtp_unavailable", "cannot reach the SMTP "
                 + "server: " + kind.sentence());
         };
+    }
+
+    /** Whether nothing was sent because this node had every send it makes to the server at once open. */
+    static boolean hostBusy(Exception failure) {
+        return causes(failure).stream().anyMatch(HostSlots.Busy.class::isInstance);
     }
 
     /** 5xx is the server's final word; 4xx (and anything odd) means later may work. */

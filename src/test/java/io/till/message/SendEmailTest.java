@@ -202,6 +202,48 @@ class SendEmailTest {
         assertThat(mail.getReceivedMessages()).isEmpty();
     }
 
+    /**
+     * A server that holds its connections (it answers slowly) holds at most as many sends of this node as any one
+     * host may: the next waits its turn unsent, without spending an attempt, and is sent once, in no doubt, later.
+     */
+    @Test
+    void anSmtpServerThatHoldsItsSendsTakesNoMoreThanItsShareAndTheNextWaitsUnsent() throws Exception {
+        var store = accounts.create();
+        var other = accounts.create();
+        connectSmtp(other, mail.getSmtp().getPort(), PASSWORD);
+        String params = """
+            {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}""";
+        int share = io.till.egress.EgressClient.MAX_CALLS_PER_HOST;
+        try (var slow = new HoldingSmtp(mail.getSmtp().getPort());
+            var calls = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            connectSmtp(store, slow.port(), PASSWORD);
+            var held = new java.util.ArrayList<java.util.concurrent.Future<ActionResult>>();
+            for (int i = 0; i < share; i++) {
+                String key = "held-" + i;
+                held.add(calls.submit(() -> sendEmail.perform(call(store, key, params))));
+            }
+            io.till.testing.Await.until("every send this node makes to the server at once is open",
+                () -> slow.connections() == share);
+
+            var waiting = sendEmail.perform(call(store, "one-more", params));
+            var elsewhere = sendEmail.perform(call(other, "elsewhere", params));
+
+            assertThat(waiting).isInstanceOfSatisfying(ActionResult.Deferred.class, deferred -> {
+                assertThat(deferred.code()).isEqualTo("host_busy");
+                assertThat(deferred.after()).isEqualTo(ActionResult.Deferred.HOST_BUSY);
+            });
+            assertThat(slow.connections()).as("the waiting send opened no connection").isEqualTo(share);
+            assertThat(elsewhere).as("another server is not held back").isInstanceOf(ActionResult.Done.class);
+            slow.release();
+            for (var send : held) {
+                assertThat(send.get()).isInstanceOf(ActionResult.Done.class);
+            }
+            assertThat(sendEmail.perform(call(store, "one-more", params))).isInstanceOfSatisfying(
+                ActionResult.Done.class, done -> assertThat(done.output().has("may_have_been_sent_twice")).isFalse());
+            assertThat(mail.getReceivedMessages()).hasSize(share + 2);
+        }
+    }
+
     /** STARTTLS required and a server without it: nothing crosses in clear, and retrying cannot change that. */
     @Test
     void aServerWithoutStartTlsFailsForGoodWhenTheSettingsRequireIt() {
