@@ -41,7 +41,40 @@ class CreateTaskAction implements Action {
             Param.optional("customer_id", Type.STRING, "the customer it is about; the execution's by default"),
             Param.optional("invoice_id", Type.STRING, "the invoice it is about; the tasks inbox says whether it is "
                 + "paid since"),
-            Param.optional("due_in", Type.STRING, "when it is due from now, an ISO-8601 duration such as P2D"));
+            Param.optional("due_in", Type.STRING, "when it is due from now, an ISO-8601 duration such as P2D"))
+            .checking(CreateTaskAction::check);
+    }
+
+    /** The longest {@code due_in}: ten years, as a delay's. */
+    static final Duration LONGEST_DUE_IN = Duration.ofDays(3650);
+
+    /**
+     * A title that fits and a due time that is one: checked when saved, so that a task whose step comes days into a
+     * run is not lost to a typo found only then, and again once rendered.
+     */
+    static void check(ActionSchema.Values params) {
+        String title = params.literal("title");
+        if (title != null && title.length() > 500) {
+            params.refuse("title", "invalid_params", "at most 500 characters");
+        }
+        String due = params.literal("due_in");
+        if (due != null) {
+            dueIn(due).ifPresent(problem -> params.refuse("due_in", "invalid_params", problem));
+        }
+    }
+
+    /** What is wrong with {@code text} as a {@code due_in}, or empty. */
+    private static java.util.Optional<String> dueIn(String text) {
+        Duration due;
+        try {
+            due = Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            return java.util.Optional.of("'" + text + "' is not a duration: write P2D for 2 days, PT4H for 4 hours");
+        }
+        if (due.isNegative() || due.compareTo(LONGEST_DUE_IN) > 0) {
+            return java.util.Optional.of("must be from now to ten years ahead (P3650D)");
+        }
+        return java.util.Optional.empty();
     }
 
     /** Rows of Till's database only: the task. */
@@ -52,19 +85,14 @@ class CreateTaskAction implements Action {
 
     @Override
     public ActionResult perform(ActionCall call) {
+        var refusal = refusal(call);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
         var params = call.params();
         String title = params.get("title").asString().strip();
-        if (title.length() > 500) {
-            return ActionResult.Failed.permanent("invalid_params", "params.title: at most 500 characters");
-        }
-        Duration dueIn = null;
-        if (params.has("due_in")) {
-            try {
-                dueIn = Duration.parse(params.get("due_in").asString());
-            } catch (DateTimeParseException e) {
-                return ActionResult.Failed.permanent("invalid_params", "params.due_in: must be a duration such as P2D");
-            }
-        }
+        String due = text(params, "due_in");
+        Duration dueIn = due == null || due.isBlank() ? null : Duration.parse(due.strip());
         String customerId = params.has("customer_id") ? params.get("customer_id").asString() : call.customerId();
         if (customerId != null && !customers.find(call.accountId(), customerId).isPresent()) {
             return ActionResult.Failed.permanent("not_found", "params.customer_id: no customer " + customerId);
@@ -96,6 +124,7 @@ class CreateTaskAction implements Action {
     }
 
     private static String text(tools.jackson.databind.JsonNode params, String field) {
-        return params.has(field) ? params.get(field).asString() : null;
+        var value = params.get(field);
+        return value == null || value.isNull() ? null : value.asString();
     }
 }

@@ -121,6 +121,29 @@ class ParamChecksApiTest {
             {"to": "12345", "text": "Hello"}"""), "steps[0].params.to", "invalid_phone");
     }
 
+    /** A task's due time is read when the step is saved: a typo is not found twelve days into a dunning run. */
+    @Test
+    void refusesATaskDueInWhatIsNoDurationOrATooLongTitle() {
+        var store = accounts.create();
+        String ada = customer(store);
+
+        refused(store, action("create_task", """
+            {"title": "Call them", "due_in": "2 days"}"""), "steps[0].params.due_in", "invalid_params");
+        refused(store, action("create_task", """
+            {"title": "Call them", "due_in": "P-1D"}"""), "steps[0].params.due_in", "invalid_params");
+        refused(store, action("create_task", """
+            {"title": "%s"}""".formatted("x".repeat(501))), "steps[0].params.title", "invalid_params");
+        var templated = dryRun(store, action("create_task", """
+            {"title": "Call {{customer.name}}", "due_in": "{{customer.name}}"}"""), ada);
+        var fine = api.post("/api/v1/automations", store.apiKey(), action("create_task", """
+            {"title": "Call them", "due_in": "PT4H"}"""));
+
+        assertThat(templated.get("status").asString()).as(templated.toString()).isEqualTo("failed");
+        assertThat(templated.get("error").get("message").asString()).isEqualTo("params.due_in: 'Ada Lovelace' is "
+            + "not a duration: write P2D for 2 days, PT4H for 4 hours");
+        assertThat(fine.status()).as(fine.text()).isEqualTo(201);
+    }
+
     @Test
     void leavesTemplatedValuesToTheRun() {
         var store = accounts.create();
