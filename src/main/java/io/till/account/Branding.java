@@ -73,24 +73,52 @@ public record Branding(String senderName, String supportEmail, String companyNam
      * ones, whichever has the higher WCAG contrast.
      */
     public static String inkOn(String background) {
-        double luminance = 0;
-        double[] weights = {0.2126, 0.7152, 0.0722};
-        for (int i = 0; i < 3; i++) {
-            double channel = Integer.parseInt(background.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
-            channel = channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
-            luminance += weights[i] * channel;
-        }
         // Equal contrast against #111827 (luminance ~0.012) and #ffffff lies near 0.18.
-        return luminance > 0.18 ? "#111827" : "#ffffff";
+        return luminance(background) > 0.18 ? "#111827" : "#ffffff";
     }
 
     /**
-     * {@code color} ({@code #RRGGBB}) as the CSS variables {@code --brand} and {@code --brand-ink}: pages allow no
+     * The brand colour as text and outlines on the pages' white: {@code color} itself when it reads there (WCAG AA, a
+     * contrast of 4.5 or more), else the same hue darkened until it does; a pale yellow brand still marks a focused
+     * field or a link visibly.
+     */
+    public static String textOnWhite(String color) {
+        int[] rgb = new int[3];
+        for (int i = 0; i < 3; i++) {
+            rgb[i] = Integer.parseInt(color.substring(1 + 2 * i, 3 + 2 * i), 16);
+        }
+        String shade = color.toLowerCase(java.util.Locale.ROOT);
+        // 1.05 / (L + 0.05) >= 4.5 against white's luminance of 1.
+        while (luminance(shade) > 0.1833) {
+            for (int i = 0; i < 3; i++) {
+                rgb[i] = rgb[i] * 9 / 10;
+            }
+            shade = "#%02x%02x%02x".formatted(rgb[0], rgb[1], rgb[2]);
+        }
+        return shade;
+    }
+
+    /** The WCAG relative luminance of {@code color} ({@code #RRGGBB}), 0 for black to 1 for white. */
+    private static double luminance(String color) {
+        double luminance = 0;
+        double[] weights = {0.2126, 0.7152, 0.0722};
+        for (int i = 0; i < 3; i++) {
+            double channel = Integer.parseInt(color.substring(1 + 2 * i, 3 + 2 * i), 16) / 255.0;
+            channel = channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
+            luminance += weights[i] * channel;
+        }
+        return luminance;
+    }
+
+    /**
+     * {@code color} ({@code #RRGGBB}) as the CSS variables {@code --brand}, {@code --brand-ink} and
+     * {@code --brand-text} ({@link #textOnWhite}): pages allow no
      * inline styles (CSP), so the colour comes as a tiny stylesheet.
      */
     public static String cssVariables(String color) {
         String brand = color.toLowerCase(java.util.Locale.ROOT);
-        return ":root{--brand:" + brand + ";--brand-ink:" + inkOn(brand) + "}\n";
+        return ":root{--brand:" + brand + ";--brand-ink:" + inkOn(brand) + ";--brand-text:" + textOnWhite(brand)
+            + "}\n";
     }
 
     private static void text(FieldErrors errors, String field, String value, int max) {

@@ -338,6 +338,28 @@ class AdminFramePageTest {
         assertThat(desk.locator(".sandbox-banner")).containsText("test data, no real money moves");
     }
 
+    /** A page that fails as a bug would: a calm page with the request id to quote, the way back, and no internals. */
+    @Test
+    void aPageThatFailsUnexpectedlyShowsAFriendlyPageWithTheRequestIdToQuote() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+
+        var response = page.navigate(api.uri("/admin/test-support/boom").toString());
+
+        assertThat(response.status()).isEqualTo(500);
+        String requestId = response.headerValue("x-request-id");
+        org.assertj.core.api.Assertions.assertThat(requestId).startsWith("req_");
+        assertThat(page.getByRole(AriaRole.HEADING, named("Internal error"))).isVisible();
+        assertThat(page.locator("main")).containsText("Something went wrong on our side. Trying again in a moment "
+            + "usually helps.");
+        assertThat(page.locator("main code")).hasText(requestId);
+        org.assertj.core.api.Assertions.assertThat(page.content()).doesNotContain("secret internal detail")
+            .doesNotContain("IllegalStateException");
+        Chromium.screenshot(page, "dashboard-500-390");
+        page.getByRole(AriaRole.LINK, named("Back to the dashboard")).click();
+        assertThat(page.locator(".side")).containsText("Test store");
+    }
+
     @Test
     void theDashboardsIconIsServedToBrowsersWithoutASession() {
         var icon = api.get("/favicon.ico", null);

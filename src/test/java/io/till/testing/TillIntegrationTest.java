@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Import;
         "till.webhooks.workers-enabled=false", "till.egress.allow=127.0.0.1/32"})
 @ExtendWith({LeftoverDatabases.class, LeftoverWork.class})
 @Import({TestApplicationConfiguration.class, ConnectionNestingGuard.class, Api.class, TestAccounts.class,
-        TestEndpoints.class, Shops.class,
+        TestEndpoints.class, TestPages.class, Shops.class,
         TestActions.class})
 public @interface TillIntegrationTest {
 }
