@@ -133,7 +133,7 @@ final class StepFlow {
     private static final Map<String, String> ACTION_WORDS = Map.of("send_sms", "Send SMS", "send_slack",
         "Post to Slack", "send_webhook", "Call a webhook", "crm.add_tag", "Add a tag in the CRM", "crm.remove_tag",
         "Remove a tag in the CRM", "crm.start_automation", "Start a CRM automation", "crm.sync_contact",
-        "Sync the contact to the CRM");
+        "Sync the contact to the CRM", "sync_to_crm", "Sync the contact to the CRM");
 
     /** "send_email" → "Send email"; "retry_payment" → "Retry payment". */
     static String words(String action) {

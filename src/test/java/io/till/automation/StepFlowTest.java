@@ -30,6 +30,13 @@ class StepFlowTest {
     }
 
     @Test
+    void theOtherNameOfAnActionReadsAsTheActionItNames() {
+        assertThat(StepFlow.words("sync_to_crm")).isEqualTo(StepFlow.words("crm.sync_contact"))
+            .isEqualTo("Sync the contact to the CRM");
+        assertThat(StepFlow.words("retry_payment")).isEqualTo("Retry payment");
+    }
+
+    @Test
     void aDefinitionIsDrawnTriggerFirstThenConditionsThenItsStepsWithNestedLanes() {
         var definition = new Definition("Dunning", new Definition.Trigger.OnEvent("payment.failed", Map.of()),
             new Definition.Condition.All(List.of(compare("invoice.amount", Definition.Operator.GTE, "500"),
