@@ -7,10 +7,17 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +36,9 @@ class PortalOverviewPageTest {
 
     @Autowired
     Shops shops;
+
+    @Autowired
+    MutableClock clock;
 
     @BeforeAll
     static void launch() {
@@ -147,6 +157,50 @@ class PortalOverviewPageTest {
         String shown = page.locator(".item time").first().textContent();
         assertThat(shown).as("a date written by the browser for its zone").matches("[A-Z][a-z]{2} \\d{1,2}, \\d{4}");
         assertThat(page.locator(".item time").first().getAttribute("title")).endsWith("UTC");
+    }
+
+    /**
+     * Pages write a day in the store's time zone; the buyer's browser rewrites it into its own, keeping the UTC instant
+     * on hover. A payment at 22:30 UTC is that day in New York (the store) and the next in Kiritimati (UTC+14, the
+     * buyer).
+     */
+    @Test
+    void datesAreShownInTheBuyersTimeZoneWithTheUtcInstantOnHover() {
+        var shop = shops.open();
+        var branding = api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Lumen Yoga", "time_zone": "America/New_York"}""",
+            List.of("Content-Type", "application/json"));
+        assertThat(branding.status()).as(branding.text()).isEqualTo(200);
+        Instant now = clock.instant();
+        Instant lateInTheUtcDay = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(22).plusMinutes(30));
+        if (!lateInTheUtcDay.isAfter(now)) {
+            lateInTheUtcDay = lateInTheUtcDay.plus(Duration.ofDays(1));
+        }
+        var moved = api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"to\": \"" + lateInTheUtcDay + "\"}");
+        assertThat(moved.status()).as(moved.text()).isEqualTo(200);
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com")
+            .get("customer_id")
+            .asString();
+        var day = DateTimeFormatter.ofPattern("MMM d, uuuu", Locale.US);
+        String utcDay = day.format(lateInTheUtcDay.atZone(ZoneOffset.UTC));
+        String kiritimatiDay = day.format(lateInTheUtcDay.atZone(ZoneId.of("Pacific/Kiritimati")));
+        assertThat(kiritimatiDay).as("the buyer's day is not the store's").isNotEqualTo(utcDay);
+
+        var page = chromium.page(390, "Pacific/Kiritimati");
+        page.navigate(api.post("/api/v1/portal_sessions", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString());
+
+        var paid = page.locator("#payments .rows li time").first();
+        assertThat(paid).hasAttribute("datetime", lateInTheUtcDay.toString());
+        assertThat(paid).hasText(kiritimatiDay);
+        assertThat(paid).hasAttribute("title", utcDay + ", 22:30 UTC");
+        // The next bill, a month on at the same instant, is the buyer's next day too.
+        var nextBill = page.locator(".item time").first();
+        Instant nextBillAt = Instant.parse(nextBill.getAttribute("datetime"));
+        assertThat(nextBill).hasText(day.format(nextBillAt.atZone(ZoneId.of("Pacific/Kiritimati"))));
+        assertThat(nextBill.textContent()).isNotEqualTo(day.format(nextBillAt.atZone(ZoneId.of("America/New_York"))));
+        assertThat(nextBill).hasAttribute("title", PortalTime.minute(nextBillAt, ZoneOffset.UTC));
+        Chromium.screenshot(page, "portal-overview-kiritimati-390");
     }
 
     private String awaitLink(Shops.Shop shop) {
