@@ -202,6 +202,30 @@ class ReceiptEmailsTest {
         assertThat(keys.get(0)).isNotEqualTo("receipt:" + subscription.get("payment_id").asString());
     }
 
+    @Test
+    void aPlansInstallmentGetsAReceiptWhenTheSettingsAskForInstallments() throws Exception {
+        var shop = shop("{\"plan_installments\": true}");
+        var plan = shops.buy(shop, shop.plan(), "pm_card_visa", "plan@example.com");
+        shops.buy(shop, shop.monthly(), "pm_card_visa", "sub@example.com");
+
+        shops.advance(shop, "P32D");
+
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).as("the second installment's receipt arrived").isTrue();
+        // Neither purchase (an initial order) nor the subscription's renewal asked for one; one sender sends in commit
+        // order, so had they promised an email it would be here by now.
+        var received = mail.getReceivedMessages();
+        assertThat(Arrays.stream(received).map(ReceiptEmailsTest::recipient).toList()).containsExactly(
+            "plan@example.com");
+        assertThat(received[0].getSubject()).isEqualTo("Your receipt from Ada's Atelier");
+        assertThat(pdfText(received[0])).contains("Payment receipt", "Membership — 3 payments",
+            "Payment plan installment", "Visa •••• 4242", "Your receipts live at https://atelier.test/portal.");
+        assertThat(textPart(received[0])).contains("Membership — 3 payments (Payment plan installment)", "$100.00");
+        var keys = receiptKeys(shop);
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0)).isNotEqualTo("receipt:" + plan.get("payment_id").asString());
+        awaitSent(shop, keys.get(0));
+    }
+
     /**
      * The send a payment's commit queued and the sweep never both send one receipt: the sweep took promises whose
      * queued send had not started yet (a queue of renewals' receipts two minutes long), and both sent them.
