@@ -183,6 +183,58 @@ class CardLinkTest {
         assertThat(browser.post("/portal/" + shop.accountId(), link, "").status()).isEqualTo(410);
     }
 
+    /** Opens the link in a new browser: the card page, or 410 for a link that no longer works. */
+    private int open(String link, String portal) {
+        var browser = new PortalClient(port);
+        var asked = browser.get(link);
+        if (asked.status() != 200) {
+            return asked.status();
+        }
+        var opened = browser.post(link, link, "");
+        assertThat(opened.header("Location")).isEqualTo(portal + "/cards");
+        return browser.get(portal + "/cards").status();
+    }
+
+    @Test
+    void aCardLinkStillOpensTheCardPageOneSecondBeforeItsSevenDaysEndAndNotAtTheirEnd() {
+        var shop = shops.open();
+        String customer = customer(shop, "cyd@example.com");
+        String portal = "/portal/" + shop.accountId();
+        String openedLate = path(cardLinks.url(shop.accountId(), customer));
+        String openedAtTheEnd = path(cardLinks.url(shop.accountId(), customer));
+
+        clock.passRealTime(Duration.ofDays(7).minusSeconds(1));
+        assertThat(open(openedLate, portal)).as("a second before the end").isEqualTo(200);
+
+        clock.passRealTime(Duration.ofSeconds(1));
+        assertThat(open(openedAtTheEnd, portal)).as("at the end").isEqualTo(410);
+        assertThat(new PortalClient(port).post(portal, openedAtTheEnd, "").status()).isEqualTo(410);
+    }
+
+    /**
+     * A seller who shortens the validity (PT36H here) shortens the links made after it; a link already in a buyer's
+     * inbox keeps the validity it was sent with, as its expiry is signed into it.
+     */
+    @Test
+    void aShorterCardLinkValidityInThePortalSettingsIsHonouredByLinksMadeAfterIt() {
+        var shop = shops.open();
+        String customer = customer(shop, "dot@example.com");
+        String portal = "/portal/" + shop.accountId();
+        String sentBefore = path(cardLinks.url(shop.accountId(), customer));
+        var saved = api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"card_link_validity": "PT36H"}""", List.of("Content-Type", "application/json"));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+        String openedLate = path(cardLinks.url(shop.accountId(), customer));
+        String openedAtTheEnd = path(cardLinks.url(shop.accountId(), customer));
+
+        clock.passRealTime(Duration.ofHours(36).minusSeconds(1));
+        assertThat(open(openedLate, portal)).as("a second before its 36 hours end").isEqualTo(200);
+
+        clock.passRealTime(Duration.ofSeconds(1));
+        assertThat(open(openedAtTheEnd, portal)).as("at the end of its 36 hours").isEqualTo(410);
+        assertThat(open(sentBefore, portal)).as("a link made before the change, 36 hours on").isEqualTo(200);
+    }
+
     @Test
     void aTamperedOrForeignCardLinkIsRefused() {
         var shop = shops.open();
