@@ -19,6 +19,18 @@ class EmailLayoutTest {
             .contains(">Update your card</a>").contains(". Thank you.");
     }
 
+    @Test
+    void thePortalsOwnAddressBecomesAnOpenYourAccountButtonInTheBrandColour() {
+        var branding = new Branding(null, null, null, null, "#0f766e", null, null);
+        String html = EmailLayout.textToHtml("Manage your membership here: " + TILL + "/portal/acct_01abc. Thanks!",
+            branding, TILL);
+
+        assertThat(html).contains("Manage your membership here: <br>\n<a href=\"" + TILL + "/portal/acct_01abc\"")
+            .containsPattern("<a href=\"[^\"]+\" style=\"[^\"]*background:#0f766e[^\"]*\">Open your account</a>")
+            .contains("</a>. Thanks!")
+            .doesNotContain(">Update your card<", ">Sign in<");
+    }
+
     /**
      * A buyer's name that holds a link with "/portal/" in it (another site's), or a seller's link to another
      * service's portal, stays a line of text: it became a branded "Update your card" button to wherever it pointed.

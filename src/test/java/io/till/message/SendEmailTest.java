@@ -129,6 +129,33 @@ class SendEmailTest {
         assertThat(mail.getReceivedMessages()).isEmpty();
     }
 
+    /** {@code {{portal.url}}} in a text body: in the HTML part, a button to the store's portal sign-in page. */
+    @Test
+    void thePortalUrlIsAnOpenYourAccountButtonToTheStoresPortal() {
+        var store = accounts.create();
+        brand(store);
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+
+        JsonNode execution = run(store, """
+            {"name": "Account", "trigger": {"type": "manual"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                        "params": {"to": "{{customer.email}}", "subject": "Your account",
+                                   "text": "See your membership here: {{portal.url}}. Thanks!"}}]}""", ada);
+
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        JsonNode message = mailbox(store).get(0);
+        String portal = api.uri("/portal/" + store.id()).toString();
+        assertThat(message.get("text").asString()).contains("See your membership here: " + portal + ". Thanks!");
+        var button = java.util.regex.Pattern.compile("<a href=\"([^\"]+)\" style=\"([^\"]+)\">Open your account</a>")
+            .matcher(message.get("html").asString());
+        assertThat(button.find()).as(message.get("html").asString()).isTrue();
+        assertThat(button.group(1)).isEqualTo(portal);
+        assertThat(button.group(2)).contains("display:inline-block", "background:#ff6600");
+        var signIn = api.get("/portal/" + store.id(), null);
+        assertThat(signIn.status()).isEqualTo(200);
+        assertThat(signIn.text()).contains("Email me a sign-in link");
+    }
+
     @Test
     void sendsABrandedMultipartEmailThroughTheAccountsSmtpServerOnce() throws Exception {
         var store = accounts.create();
