@@ -101,6 +101,7 @@ class TenantSweepTest {
         var docs = api.get("/v3/api-docs", null).json().get("paths");
         var uncovered = new ArrayList<String>();
         var failures = new ArrayList<String>();
+        var before = reads(docs, fixture, a.apiKey());
         int tried = 0;
         int calls = 0;
         int allowed = 0;
@@ -149,11 +150,49 @@ class TenantSweepTest {
                 leaks(name, theirs, fixture, concrete + body, failures);
             }
         }
+        // A write that acted on A's object and only then answered 404 would pass the status check: A reads them all
+        // again, and finds each as it was.
+        var after = reads(docs, fixture, a.apiKey());
+        before.forEach((path, was) -> {
+            if (!was.equals(after.get(path))) {
+                failures.add("A's " + path + " changed while B called: " + was + " -> " + after.get(path));
+            }
+        });
         log.info("Tenant sweep: {} (path, method) pairs tried with another account's key in {} calls; {} allowed "
-            + "without a foreign id; {} uncovered", tried, calls, allowed, uncovered.size());
+            + "without a foreign id; {} uncovered; {} of A's objects read again unchanged", tried, calls, allowed,
+            uncovered.size(), before.size());
         assertThat(uncovered).as("operations the tenant sweep cannot cover").isEmpty();
         assertThat(failures).as("cross-tenant answers").isEmpty();
         assertThat(tried).as("operations read from /v3/api-docs").isGreaterThan(50);
+    }
+
+    /**
+     * What A reads on each of its objects (every GET with an id in its path), without the moments that move by
+     * themselves (a key's last use, a clock's time); of a file, its status.
+     */
+    private Map<String, String> reads(JsonNode docs, TenantFixture fixture, String key) {
+        var reads = new java.util.TreeMap<String, String>();
+        for (var path : docs.properties()) {
+            String concrete = concrete(path.getKey(), fixture);
+            if (path.getValue().has("get") && PATH_PARAM.matcher(path.getKey()).find() && concrete != null) {
+                var answer = api.get(concrete, key);
+                // A PDF differs by its creation time each time it is made: its status stands for it.
+                reads.put(concrete, answer.status() + (answer.text().startsWith("{")
+                    ? " " + withoutMoments(answer.json())
+                    : ""));
+            }
+        }
+        return reads;
+    }
+
+    private static JsonNode withoutMoments(JsonNode node) {
+        if (node instanceof tools.jackson.databind.node.ObjectNode object) {
+            object.remove(List.of("last_used_at", "now", "request_id"));
+            object.properties().forEach(field -> withoutMoments(field.getValue()));
+        } else if (node.isArray()) {
+            node.forEach(TenantSweepTest::withoutMoments);
+        }
+        return node;
     }
 
     /** A list, plain and filtered by A's objects: B's answer holds none of A's ids. */
