@@ -469,6 +469,87 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator(".stat:has(dt:text-is('Remaining')) dd")).hasText("$100.00");
     }
 
+    /**
+     * Seed 004's "refunds" on a plan's record: staff refund part of the installment paid with the order, after a
+     * dialog naming the amount typed; the refund is listed and the payment offers only what is left to refund.
+     */
+    @Test
+    void staffRefundPartOfAPlansPaymentFromThePlanAndWhatIsLeftIsOffered() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        var page = open(shop, "/admin/payment-plans/" + plan, 1280);
+
+        var payment = page.locator("#payments tbody tr").filter(new Locator.FilterOptions().setHasText("$100.00"));
+        payment.locator("summary").click();
+        var amount = payment.getByLabel("Amount to refund (at most $100.00)");
+        assertThat(amount).hasValue("100.00");
+        amount.fill("40");
+        payment.getByLabel("Reason (optional)").fill("Module 3 not delivered");
+        payment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Refund $40.00 to Buyer?");
+        Chromium.screenshot(page, "dashboard-payment-plan-refund-confirm-1280");
+        confirm(page, "Refund");
+
+        assertThat(page.locator(".flash")).containsText("Refunded $40.00 of the $100.00 payment by Visa ending in "
+            + "4242: it goes back to that card.");
+        var refunds = page.locator("#refunds tbody tr");
+        assertThat(refunds).hasCount(1);
+        assertThat(refunds.first()).containsText("$40.00");
+        assertThat(refunds.first()).containsText("Module 3 not delivered");
+        payment = page.locator("#payments tbody tr").filter(new Locator.FilterOptions().setHasText("$100.00"));
+        assertThat(payment).containsText("$40.00 refunded");
+        payment.locator("summary").click();
+        assertThat(payment.getByLabel("Amount to refund (at most $60.00)")).hasValue("60.00");
+        Chromium.screenshot(page, "dashboard-payment-plan-refunded-1280");
+        var paid = api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
+            .json().get("data").get(0);
+        assertThat(paid.get("amount_refunded").asLong()).isEqualTo(4000);
+        var phone = open(shop, "/admin/payment-plans/" + plan, 390);
+        assertThat(phone.locator("#refunds")).containsText("$40.00");
+        Chromium.screenshot(phone, "dashboard-payment-plan-refunded-390");
+        noSidewaysScroll(phone);
+    }
+
+    /**
+     * "Change card" on a plan makes the card chosen pay the plan only: the plan's record then shows it, and the
+     * customer's subscription, paid by the card the plan had, keeps that card.
+     */
+    @Test
+    void staffChangeTheCardThatPaysAPlanAndTheCustomersSubscriptionKeepsItsCard() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        String visa = api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("card_id").asString();
+        var monthly = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "payment_method_id": "%s", "option_id": "%s"}""".formatted(customer, visa,
+            shop.monthly()));
+        assertThat(monthly.status()).as(monthly.text()).isEqualTo(201);
+        String subscription = monthly.json().get("subscription_id").asString();
+        String mastercard = shops.saveCard(shop, customer, "pm_card_mastercard");
+        var page = open(shop, "/admin/payment-plans/" + plan, 1280);
+        assertThat(page.locator("#card .facts dd")).containsText("Visa ending in 4242");
+
+        page.getByLabel("Pay with").selectOption(mastercard);
+        button(page, "Change card").click();
+
+        assertThat(page.locator(".flash")).containsText("The plan is paid with Mastercard ending in 4444");
+        assertThat(page.locator("#card .facts dd")).containsText("Mastercard ending in 4444");
+        assertThat(page.getByLabel("Pay with")).hasValue(mastercard);
+        Chromium.screenshot(page, "dashboard-payment-plan-card-changed-1280");
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("card_id").asString())
+            .isEqualTo(mastercard);
+        assertThat(shops.subscription(shop, subscription).get("card_id").asString()).isEqualTo(visa);
+        page.navigate(api.uri("/admin/subscriptions/" + subscription).toString());
+        assertThat(page.locator("#card .facts dd")).containsText("Visa ending in 4242");
+        assertThat(page.locator("#card .facts dd")).not().containsText("Mastercard");
+        var phone = open(shop, "/admin/payment-plans/" + plan, 390);
+        assertThat(phone.locator("#card .facts dd")).containsText("Mastercard ending in 4444");
+        Chromium.screenshot(phone, "dashboard-payment-plan-card-changed-390");
+        noSidewaysScroll(phone);
+    }
+
     @Test
     void aPaymentPlanShowsItsInstallmentsAndStaffCancelIt() {
         var shop = shops.open();
