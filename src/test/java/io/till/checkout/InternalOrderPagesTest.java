@@ -152,6 +152,58 @@ class InternalOrderPagesTest {
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
     }
 
+    /**
+     * A promo code of the store on an internal order: the review shows its discount and the discounted total (the
+     * renewals at the full price), and the order placed charges the card that total, as the review said.
+     */
+    @Test
+    void aValidPromoCodeIsShownOnTheReviewAndTheOrderIsChargedTheDiscountedTotal() {
+        var buyer = buyerWithCard("pm_card_visa");
+        var promo = api.post("/api/v1/promo_codes", buyer.shop().apiKey(),
+            "{\"code\": \"SAVE10\", \"percent_off\": 10}");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+
+        page.getByLabel("Promo code").fill("SAVE10");
+        chooseMonthly(page);
+
+        var summary = page.locator("section[aria-labelledby=summary] .facts");
+        assertThat(summary.locator("dt", new Locator.LocatorOptions().setHasText("Subtotal")).locator("+ dd"))
+            .hasText("$19.00");
+        assertThat(summary.locator("dt", new Locator.LocatorOptions().setHasText("Promo SAVE10")).locator("+ dd"))
+            .hasText("−$1.90");
+        assertThat(summary.locator("dt", new Locator.LocatorOptions().setHasText("Total charged now")).locator(
+            "+ dd")).containsText("$17.10");
+        assertThat(summary.locator("dt", new Locator.LocatorOptions().setHasText("Then")).locator("+ dd"))
+            .containsText("$19.00 / month");
+        Chromium.screenshot(page, "dashboard-new-order-review-promo-1280");
+        var phone = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(390),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+        phone.getByLabel("Promo code").fill("SAVE10");
+        chooseMonthly(phone);
+        assertThat(phone.locator("main")).containsText("−$1.90");
+        Chromium.screenshot(phone, "dashboard-new-order-review-promo-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $17.10")).click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Charge $17.10 to Visa ending in 4242");
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        assertThat(page.locator(".flash")).containsText("$17.10 charged to Visa ending in 4242.");
+        var order = orders(buyer).getFirst();
+        assertThat(order.get("status").asString()).isEqualTo("paid");
+        assertThat(order.get("subtotal").asLong()).isEqualTo(1900);
+        assertThat(order.get("discount").asLong()).isEqualTo(190);
+        assertThat(order.get("total").asLong()).isEqualTo(1710);
+        assertThat(order.get("promo_code_id").asString()).isEqualTo(promo.json().get("id").asString());
+        var payments = api.get("/api/v1/payments?customer_id=" + buyer.customerId(), buyer.shop().apiKey()).json()
+            .get("data");
+        assertThat(payments).hasSize(1);
+        assertThat(payments.get(0).get("amount").asLong()).as("charged as reviewed").isEqualTo(1710);
+        assertThat(payments.get(0).get("status").asString()).isEqualTo("succeeded");
+    }
+
     @Test
     void theFormStartsAtTheCustomersDefaultCardWhereverTheListHasIt() {
         var buyer = buyerWithCard("pm_card_visa");
