@@ -62,6 +62,11 @@ class StaffJourneyTest {
             .click();
     }
 
+    /** The event types of the timeline's lines as the page shows them, newest first. */
+    private static java.util.List<String> timelineTypes(Page page) {
+        return page.locator("#timeline li code.type").allTextContents().stream().map(String::strip).toList();
+    }
+
     @Test
     void staffFindACustomerRefundHalfAnOrderCancelWithoutAutomationsAndPlaceAnInternalOrder() {
         var shop = shops.open();
@@ -75,7 +80,7 @@ class StaffJourneyTest {
         page.getByLabel("Name or email").pressSequentially("lov", new Locator.PressSequentiallyOptions().setDelay(30));
         page.locator("#results a").filter(new Locator.FilterOptions().setHasText("Ada Lovelace")).click();
         assertThat(page.getByRole(AriaRole.HEADING, named("Ada Lovelace"))).isVisible();
-        int eventsBefore = page.locator("#timeline li").count();
+        var typesBefore = timelineTypes(page);
 
         // Refund half of the order.
         page.locator("#orders tbody a").first().click();
@@ -102,11 +107,30 @@ class StaffJourneyTest {
             "Charge and place order");
         assertThat(page.locator(".flash")).containsText("$19.00 charged");
 
-        // The record tells the story: two orders, and the timeline grew with the refund, the cancel and the order.
-        var timeline = page.locator("#timeline");
-        assertThat(timeline).containsText("subscription.canceling");
-        assertThat(timeline).containsText("order.created");
-        assertThat(page.locator("#timeline li").count()).isGreaterThan(eventsBefore);
+        // The record tells the story: the timeline grew on top, newest first, with the refund of $9.50, the cancel
+        // and the internal order; the purchase's own lines stay below them.
+        var types = timelineTypes(page);
+        assertThat(types).as("the lines there before stay, below the new ones").endsWith(typesBefore.toArray(
+            String[]::new));
+        var grown = types.subList(0, types.size() - typesBefore.size());
+        assertThat(grown).containsSubsequence("order.created", "subscription.canceling", "payment.refunded");
+        var lines = page.locator("#timeline li");
+        var refunded = lines
+            .filter(new Locator.FilterOptions().setHas(page.locator("code.type", new Page.LocatorOptions()
+                .setHasText("payment.refunded"))));
+        assertThat(refunded).hasCount(1);
+        assertThat(refunded.locator(".what")).hasText("Payment refunded");
+        assertThat(refunded.locator(".about")).hasText("$9.50");
+        var ordersCreated = lines.filter(new Locator.FilterOptions().setHas(page.locator("code.type",
+            new Page.LocatorOptions().setHasText("order.created"))));
+        assertThat(ordersCreated).hasCount(2); // the purchase's order and the internal one
+        for (int i = 0; i < 2; i++) {
+            assertThat(ordersCreated.nth(i).locator(".what")).hasText("Order created");
+            assertThat(ordersCreated.nth(i).locator(".about")).hasText("$19.00");
+        }
+        var canceling = lines.filter(new Locator.FilterOptions().setHas(page.locator("code.type",
+            new Page.LocatorOptions().setHasText("subscription.canceling"))));
+        assertThat(canceling.locator(".what")).hasText("Subscription set to cancel");
         var orders = api.get("/api/v1/orders?customer_id=" + customer, shop.apiKey()).json().get("data");
         assertThat(orders).hasSize(2);
         assertThat(db.sql("SELECT amount FROM refunds WHERE account_id = :account")
