@@ -169,6 +169,66 @@ class AdminFramePageTest {
         assertThat(page).hasURL(api.uri("/admin/catalog/products/" + productId).toString());
     }
 
+    /** Pastes into the frame's search box, as staff do from an email, a log or a gateway's dashboard. */
+    private static void paste(Page page, String id) {
+        page.getByLabel("Search customers, or paste an id").fill(" " + id + " ");
+        page.getByLabel("Search customers, or paste an id").press("Enter");
+    }
+
+    /**
+     * Issue 12's "any id pasted jumps to its page" for the money records: a subscription's and an invoice's id open
+     * their records; a payment's opens the record that holds it, the order it paid (at its payments) or the invoice a
+     * renewal charged.
+     */
+    @Test
+    void aPastedIdOfASubscriptionAnInvoiceOrAPaymentLandsOnItsPage() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@paste.example");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P32D");
+        String orderPayment = null;
+        String renewalPayment = null;
+        String invoice = null;
+        for (var payment : api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data")) {
+            if (payment.hasNonNull("invoice_id")) {
+                renewalPayment = payment.get("id").asString();
+                invoice = payment.get("invoice_id").asString();
+            } else {
+                orderPayment = payment.get("id").asString();
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(renewalPayment).as("the renewal's payment").isNotNull();
+        org.assertj.core.api.Assertions.assertThat(orderPayment).as("the order's payment").isNotNull();
+        long invoiceNumber = api.get("/api/v1/invoices/" + invoice, shop.apiKey()).json().get("number").asLong();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+
+        paste(page, subscription);
+        assertThat(page).hasURL(api.uri("/admin/subscriptions/" + subscription).toString());
+        assertThat(page.locator("h1")).containsText("Membership");
+        assertThat(page.locator("main")).containsText(subscription);
+        Chromium.screenshot(page, "dashboard-search-subscription-1280");
+
+        paste(page, invoice);
+        assertThat(page).hasURL(api.uri("/admin/invoices/" + invoice).toString());
+        assertThat(page.locator("h1")).containsText("Invoice #" + invoiceNumber);
+        assertThat(page.locator("main")).containsText(subscription);
+
+        paste(page, orderPayment);
+        assertThat(page).hasURL(api.uri("/admin/orders/" + order.get("id").asString() + "#payments").toString());
+        assertThat(page.getByRole(AriaRole.HEADING, named("Order #" + order.get("number").asLong()))).isVisible();
+        assertThat(page.locator("#payments")).containsText(orderPayment);
+        Chromium.screenshot(page, "dashboard-search-payment-1280");
+
+        var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
+        paste(phone, renewalPayment);
+        assertThat(phone).hasURL(api.uri("/admin/invoices/" + invoice).toString());
+        assertThat(phone.locator("h1")).containsText("Invoice #" + invoiceNumber);
+        assertThat(phone.locator("#attempts tbody tr")).hasCount(1);
+        assertThat(phone.locator("#attempts tbody tr").first()).containsText("succeeded");
+        Chromium.screenshot(phone, "dashboard-search-payment-390");
+    }
+
     @Test
     void aFormThatAsksFirstAsksEvenWhenClickedBeforeThePagesOtherScriptsHaveLoaded() {
         var account = accounts.create();
