@@ -410,6 +410,68 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#subscriptions [aria-current=true]")).hasText("All");
     }
 
+    /**
+     * The payment plans' Active / All toggle: a plan paid off (completed) and one canceled leave the default list,
+     * which keeps the plan still being paid; "All" shows the three, each with its status.
+     */
+    @Test
+    void aCompletedOrCanceledPlanLeavesTheActiveListAndShowsUnderAll() {
+        var store = store();
+        String completed = buyPlan(store);
+        shops.advance(store.shop(), "P62D");
+        var paidOff = api.get("/api/v1/payment_plans/" + completed, store.shop().apiKey()).json();
+        assertThat(paidOff.get("status").asString()).as(paidOff.toString()).isEqualTo("completed");
+        String canceled = buyPlan(store);
+        var patched = api.patch("/api/v1/payment_plans/" + canceled, store.shop().apiKey(),
+            "{\"status\": \"canceled\"}");
+        assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+        String active = buyPlan(store);
+
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
+
+        var plans = page.locator("#plans");
+        assertThat(plans.locator("[aria-current=true]")).hasText("Active");
+        assertThat(plans.locator("tbody tr")).hasCount(1);
+        assertThat(plans.locator("tbody tr")).containsText(active);
+        assertThat(plans.locator("tbody tr .pill")).hasText("active");
+        assertThat(plans).not().containsText(completed);
+        assertThat(plans).not().containsText(canceled);
+        var stat = page.locator(".stat", new Page.LocatorOptions().setHasText("Active payment plans"));
+        assertThat(stat.locator("dd")).containsText("1");
+        Chromium.screenshot(page, "dashboard-customer-plans-active-1280");
+
+        plans.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("All").setExact(true)).click();
+
+        plans = page.locator("#plans");
+        assertThat(plans.locator("[aria-current=true]")).hasText("All");
+        assertThat(plans.locator("tbody tr")).hasCount(3);
+        assertThat(plans.locator("tbody tr", new Locator.LocatorOptions().setHasText(completed)).locator(".pill"))
+            .hasText("completed");
+        assertThat(plans.locator("tbody tr", new Locator.LocatorOptions().setHasText(canceled)).locator(".pill"))
+            .hasText("canceled");
+        assertThat(plans.locator("tbody tr", new Locator.LocatorOptions().setHasText(active)).locator(".pill"))
+            .hasText("active");
+        Chromium.screenshot(page, "dashboard-customer-plans-all-1280");
+        var phone = signedIn(store, 390, "/admin/customers/" + store.ada() + "?plans=all");
+        assertThat(phone.locator("#plans tbody tr")).hasCount(3);
+        Chromium.screenshot(phone, "dashboard-customer-plans-all-390");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+            .isLessThanOrEqualTo(390);
+
+        plans.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Active").setExact(true)).click();
+        assertThat(page.locator("#plans tbody tr")).hasCount(1);
+        assertThat(page.locator("#plans [aria-current=true]")).hasText("Active");
+    }
+
+    /** Ada buys the store's payment plan with her saved card; returns the plan's id. */
+    private String buyPlan(Store store) {
+        var bought = api.post("/api/v1/checkouts/" + store.shop().checkoutId() + "/purchases", store.shop().apiKey(),
+            """
+                {"customer_id": "%s", "option_id": "%s"}""".formatted(store.ada(), store.shop().plan()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        return bought.json().get("payment_plan_id").asString();
+    }
+
     @Test
     void aDisputedPaymentIsLeftOutOfTheLifetimeValueAndShownBesideIt() {
         var store = store();
