@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code JAZZER_FUZZ=1}); without it (as in {@code ./mvnw verify}) {@link #replaysTheCheckedInInputs} sends each test's
  * checked-in inputs from {@code ApiFuzzTestInputs/<test>/}, and an empty one, through the same test, as Jazzer's own
  * replay does but without its agent, whose start (a scan of every class on the class path) took 20 of the 30 s. Inputs may name the fixture's objects as {@code {{checkout}}}, {@code {{option}}},
- * {@code {{product}}}, {@code {{automation}}}, {@code {{customer}}}, {@code {{subscription}}}, {@code {{order}}} and {@code {{payment}}}.
+ * {@code {{product}}}, {@code {{automation}}}, {@code {{customer}}}, {@code {{subscription}}}, {@code {{order}}},
+ * {@code {{payment}}}, {@code {{endpoint}}} (a webhook endpoint), {@code {{promo}}} and {@code {{group}}}.
  */
 @TillIntegrationTest
 class ApiFuzzTest {
@@ -121,6 +122,28 @@ class ApiFuzzTest {
     void portalSettings(byte[] body) {
         assertRefusedCleanly(send("PUT", "/api/v1/portal_settings", body));
         assertRefusedCleanly(send("PUT", "/api/v1/account/branding", body));
+    }
+
+    /** The bodies the tests above do not send: each input goes to every one of these operations. */
+    @FuzzTest(maxDuration = "10m", lifecycle = Lifecycle.PER_TEST)
+    @EnabledIfEnvironmentVariable(named = "JAZZER_FUZZ", matches = ".+")
+    void otherBodies(byte[] body) {
+        assertRefusedCleanly(post("/api/v1/webhook_endpoints", body));
+        assertRefusedCleanly(send("PATCH", "/api/v1/webhook_endpoints/{{endpoint}}", body));
+        assertRefusedCleanly(post("/api/v1/promo_codes", body));
+        assertRefusedCleanly(send("PATCH", "/api/v1/promo_codes/{{promo}}", body));
+        assertRefusedCleanly(post("/api/v1/subscription_groups", body));
+        assertRefusedCleanly(send("PATCH", "/api/v1/subscription_groups/{{group}}", body));
+        assertRefusedCleanly(send("PATCH", "/api/v1/products/{{product}}", body));
+        assertRefusedCleanly(post("/api/v1/products/{{product}}/options", body));
+        assertRefusedCleanly(send("PATCH", "/api/v1/checkouts/{{checkout}}", body));
+        assertRefusedCleanly(post("/api/v1/tasks", body));
+        assertRefusedCleanly(post("/api/v1/api_keys", body));
+        assertRefusedCleanly(post("/api/v1/portal_sessions", body));
+        assertRefusedCleanly(post("/api/v1/subscriptions", body));
+        assertRefusedCleanly(post("/api/v1/customers/{{customer}}/payment_methods", body));
+        assertRefusedCleanly(send("PUT", "/api/v1/automations/{{automation}}", body));
+        assertRefusedCleanly(send("PUT", "/api/v1/retry_schedule", body));
     }
 
     /** The input is a request target ({@code /api/v1/customers?query=…}); GET it. */
@@ -235,13 +258,29 @@ class ApiFuzzTest {
             var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "fuzz@example.com");
             var http = new RawHttp(Integer.parseInt(environment.getProperty("local.server.port")));
             String automation = automation(http, shop.apiKey());
-            fixture = new Fixture(http, shop.apiKey(), Map.of("automation", automation, "checkout", shop.checkoutId(),
-                "option",
-                shop.monthly(), "product", order.get("items").get(0).get("product_id").asString(), "customer",
-                order.get("customer_id").asString(), "subscription", order.get("subscription_id").asString(),
-                "order", order.get("id").asString(), "payment", order.get("payment_id").asString()));
+            fixture = new Fixture(http, shop.apiKey(), Map.ofEntries(Map.entry("automation", automation),
+                Map.entry("checkout", shop.checkoutId()), Map.entry("option", shop.monthly()),
+                Map.entry("product", order.get("items").get(0).get("product_id").asString()),
+                Map.entry("customer", order.get("customer_id").asString()),
+                Map.entry("subscription", order.get("subscription_id").asString()),
+                Map.entry("order", order.get("id").asString()), Map.entry("payment", order.get("payment_id")
+                    .asString()),
+                Map.entry("endpoint", created(http, shop.apiKey(), "/api/v1/webhook_endpoints", """
+                    {"url": "https://hooks.example.com/till", "event_types": ["acme.signup"]}""")),
+                Map.entry("promo", created(http, shop.apiKey(), "/api/v1/promo_codes", """
+                    {"code": "FUZZ", "percent_off": 10}""")),
+                Map.entry("group", created(http, shop.apiKey(), "/api/v1/subscription_groups", """
+                    {"name": "Fuzz tiers"}"""))));
         }
         return fixture;
+    }
+
+    /** The id of what {@code body} posted to {@code path} created. */
+    private static String created(RawHttp http, String apiKey, String path, String body) {
+        var created = http.send("POST", path.getBytes(StandardCharsets.US_ASCII), apiKey, body.getBytes(
+            StandardCharsets.UTF_8));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return JSON.readTree(created.body()).get("id").asString();
     }
 
     /** An active automation started by hand that creates a task: the subject of dry runs and manual runs. */
