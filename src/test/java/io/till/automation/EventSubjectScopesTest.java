@@ -3,6 +3,7 @@ package io.till.automation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ class EventSubjectScopesTest {
     TestAccounts accounts;
     @Autowired
     AutomationAgenda agenda;
+    @Autowired
+    Shops shops;
 
     /** A course sold monthly or once in group Members, two addons, and a one-click upsell of a bonus. */
     record Store(String apiKey, String checkoutId, String product, String monthly, String once, String group,
@@ -53,6 +56,36 @@ class EventSubjectScopesTest {
             bonus.get("id").asString(), bonusOption);
     }
 
+    /** A coaching programme in group Coaching, monthly or in three payments, at a checkout of its own. */
+    record Coaching(String checkoutId, String product, String group, String monthly, String plan) {}
+
+    private Coaching coaching(Store store) {
+        String group = created(api.post("/api/v1/subscription_groups", store.apiKey(), """
+            {"name": "Coaching"}""")).get("id").asString();
+        var product = created(api.post("/api/v1/products", store.apiKey(), """
+            {"name": "Coaching", "subscription_group_id": "%s", "options": [
+              {"name": "Monthly", "kind": "subscription", "amount": 9900, "currency": "usd", "interval": "month"},
+              {"name": "3 payments", "kind": "payment_plan", "amount": 30000, "currency": "usd", "interval": "month",
+               "installments": 3}]}""".formatted(group)));
+        String checkout = created(api.post("/api/v1/checkouts", store.apiKey(), """
+            {"name": "Coaching", "product_id": "%s"}""".formatted(product.get("id").asString()))).get("id")
+            .asString();
+        return new Coaching(checkout, product.get("id").asString(), group,
+            product.get("options").get(0).get("id").asString(), product.get("options").get(1).get("id").asString());
+    }
+
+    /** Buys an option at a checkout as a new customer, with a promo code or none; returns the order. */
+    private JsonNode buyAt(Store store, String checkoutId, String option, String email, String promoCode) {
+        return created(api.post("/api/v1/checkouts/" + checkoutId + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Buyer", "email": "%s"}, "token": "pm_card_visa", "option_id": "%s"%s}"""
+            .formatted(email, option, promoCode == null ? "" : ", \"promo_code\": \"" + promoCode + "\"")));
+    }
+
+    private void cancel(Store store, JsonNode order, boolean atPeriodEnd) {
+        created(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            store.apiKey(), "{\"at_period_end\": " + atPeriodEnd + "}"));
+    }
+
     /** Buys the option with both addons; returns the order. */
     private JsonNode buy(Store store, String option) {
         return created(api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
@@ -72,9 +105,13 @@ class EventSubjectScopesTest {
 
     /** The types and subjects of the events that started this automation's runs. */
     private List<String> runs(Store store, String automation) {
+        return runs(store.apiKey(), automation);
+    }
+
+    private List<String> runs(String key, String automation) {
         agenda.runDue();
         var runs = new ArrayList<String>();
-        api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data")
+        api.get("/api/v1/executions?automation_id=" + automation, key).json().get("data")
             .forEach(run -> runs.add(run.get("trigger").get("type").asString()));
         return runs;
     }
@@ -209,5 +246,103 @@ class EventSubjectScopesTest {
         created(api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P100D\"}"));
 
         assertThat(runs(store, byGroup)).containsExactly("card.expiring");
+    }
+
+    @Test
+    void aCancellationRunsOnlyTheAutomationsScopedToTheGroupOrProductOfTheSubscriptionCanceled() {
+        var store = store();
+        var coaching = coaching(store);
+        String canceledInMembers = automation(store, "subscription.canceled", "subscription_group_id", store.group());
+        String canceledOfCourse = automation(store, "subscription.canceled", "product_id", store.product());
+        String cancelingInMembers = automation(store, "subscription.canceling", "subscription_group_id",
+            store.group());
+        String canceledInCoaching = automation(store, "subscription.canceled", "subscription_group_id",
+            coaching.group());
+        var course = buy(store, store.monthly());
+        var other = buyAt(store, coaching.checkoutId(), coaching.monthly(), "grace@example.com", null);
+
+        cancel(store, other, true);
+        cancel(store, other, false);
+
+        assertThat(runs(store, cancelingInMembers)).isEmpty();
+        assertThat(runs(store, canceledInMembers)).isEmpty();
+        assertThat(runs(store, canceledOfCourse)).isEmpty();
+        assertThat(runs(store, canceledInCoaching)).containsExactly("subscription.canceled");
+
+        cancel(store, course, true);
+        cancel(store, course, false);
+
+        assertThat(runs(store, cancelingInMembers)).containsExactly("subscription.canceling");
+        assertThat(runs(store, canceledInMembers)).containsExactly("subscription.canceled");
+        assertThat(runs(store, canceledOfCourse)).containsExactly("subscription.canceled");
+        assertThat(runs(store, canceledInCoaching)).containsExactly("subscription.canceled");
+    }
+
+    @Test
+    void renewalAndInstallmentNoticesRunOnlyTheAutomationsScopedToTheirOwnGroupOrProduct() {
+        var store = store();
+        var coaching = coaching(store);
+        String renewingInMembers = automation(store, "subscription.renewal_upcoming", "subscription_group_id",
+            store.group());
+        String renewingInCoaching = automation(store, "subscription.renewal_upcoming", "subscription_group_id",
+            coaching.group());
+        String installmentPaidOfCourse = automation(store, "payment_plan.payment_succeeded", "product_id",
+            store.product());
+        String installmentPaidOfCoaching = automation(store, "payment_plan.payment_succeeded", "product_id",
+            coaching.product());
+        String installmentDueOfCourse = automation(store, "payment_plan.payment_upcoming", "product_id",
+            store.product());
+        String installmentDueOfCoaching = automation(store, "payment_plan.payment_upcoming", "product_id",
+            coaching.product());
+        buyAt(store, coaching.checkoutId(), coaching.plan(), "grace@example.com", null);
+
+        assertThat(runs(store, installmentPaidOfCoaching)).containsExactly("payment_plan.payment_succeeded");
+        assertThat(runs(store, installmentPaidOfCourse)).isEmpty();
+
+        buy(store, store.monthly());
+        // Past the standard notice (7 days) of the first renewal and of the second installment, short of both.
+        created(api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P25D\"}"));
+
+        assertThat(runs(store, renewingInMembers)).containsExactly("subscription.renewal_upcoming");
+        assertThat(runs(store, renewingInCoaching)).isEmpty();
+        assertThat(runs(store, installmentDueOfCoaching)).containsExactly("payment_plan.payment_upcoming");
+        assertThat(runs(store, installmentDueOfCourse)).isEmpty();
+    }
+
+    @Test
+    void aPromoCodeScopeRunsForThatCodeAndNotForAnother() {
+        var store = store();
+        String half = created(api.post("/api/v1/promo_codes", store.apiKey(), """
+            {"code": "HALF", "percent_off": 50}""")).get("id").asString();
+        created(api.post("/api/v1/promo_codes", store.apiKey(), """
+            {"code": "TENOFF", "percent_off": 10}"""));
+        String forHalf = automation(store, "promo_code.applied", "promo_code_id", half);
+
+        buyAt(store, store.checkoutId(), store.once(), "grace@example.com", "TENOFF");
+        assertThat(runs(store, forHalf)).isEmpty();
+
+        buyAt(store, store.checkoutId(), store.once(), "ada@example.com", "HALF");
+        assertThat(runs(store, forHalf)).containsExactly("promo_code.applied");
+    }
+
+    @Test
+    void anUpsellScopeDoesNotRunWhenASiblingUpsellOfTheSameOrderIsTaken() {
+        var shop = shops.openWithUpsells();
+        String key = shop.shop().apiKey();
+        String id = created(api.post("/api/v1/automations", key, """
+            {"name": "Scoped", "trigger": {"type": "event", "event": "upsell.purchased",
+             "scope": {"upsell_id": "%s"}}, "steps": [{"id": "note", "type": "action", "action": "test.record"}]}"""
+            .formatted(shop.membership()))).get("id").asString();
+        created(api.post("/api/v1/automations/" + id + "/activate", key, null));
+        var order = created(api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", key, """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(shop.courseOption())));
+        String orderUpsells = "/api/v1/orders/" + order.get("id").asString() + "/upsells/";
+
+        created(api.post(orderUpsells + shop.bonus() + "/accept", key, null));
+        assertThat(runs(key, id)).isEmpty();
+
+        created(api.post(orderUpsells + shop.membership() + "/accept", key, null));
+        assertThat(runs(key, id)).containsExactly("upsell.purchased");
     }
 }
