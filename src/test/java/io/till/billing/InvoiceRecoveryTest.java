@@ -211,16 +211,35 @@ class InvoiceRecoveryTest {
     @Test
     void skipAutomationsGivenAtCancelHoldsForThePeriodEndCancellation() {
         var shop = shops.open();
-        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
-        String subscription = order.get("subscription_id").asString();
+        var created = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Sorry to see you go", "trigger": {"type": "event", "event": "subscription.canceled"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String onCanceled = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + onCanceled + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        var quiet = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var control = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
 
-        api.post("/api/v1/subscriptions/" + subscription + "/cancel", shop.apiKey(),
-            "{\"at_period_end\": true, \"skip_automations\": true}");
+        var quietly = api.post("/api/v1/subscriptions/" + quiet.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), "{\"at_period_end\": true, \"skip_automations\": true}");
+        var plainly = api.post("/api/v1/subscriptions/" + control.get("subscription_id").asString() + "/cancel",
+            shop.apiKey(), "{\"at_period_end\": true}");
+        assertThat(quietly.status()).as(quietly.text()).isEqualTo(200);
+        assertThat(plainly.status()).as(plainly.text()).isEqualTo(200);
         shops.advance(shop, "P32D");
+        automations.runDue();
 
-        var canceled = shops.events(shop, order.get("customer_id").asString()).getLast();
+        var canceled = shops.events(shop, quiet.get("customer_id").asString()).getLast();
         assertThat(canceled.get("type").asString()).isEqualTo("subscription.canceled");
         assertThat(canceled.get("data").path("skip_automations").asBoolean()).isTrue();
+        assertThat(shops.events(shop, control.get("customer_id").asString()).getLast().get("type").asString())
+            .isEqualTo("subscription.canceled");
+        var started = new ArrayList<String>();
+        api.get("/api/v1/executions?automation_id=" + onCanceled, shop.apiKey()).json().get("data")
+            .forEach(run -> started.add(run.get("customer_id").asString()));
+        assertThat(started).as("runs of the subscription.canceled automation, by customer")
+            .containsExactly(control.get("customer_id").asString());
     }
 
     @Test
