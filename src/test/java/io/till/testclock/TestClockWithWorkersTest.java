@@ -9,6 +9,8 @@ import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -123,5 +125,44 @@ class TestClockWithWorkersTest {
             invoices.forEach(invoice -> assertThat(invoice.createdAt()).as("a renewal invoices on its own date")
                 .isEqualTo(invoice.periodStart()));
         }
+    }
+
+    @Test
+    void aDailyCronInItsZoneAdvancedFiveDaysWhileWorkersRunRunsFiveTimesEachAtNineThere() {
+        var shop = shops.open();
+        var paris = ZoneId.of("Europe/Paris");
+        // From noon in Paris, five days hold exactly five 09:00s there, even across a change of the clocks.
+        var now = clock.instant().atZone(paris);
+        var noon = now.toLocalDate().atTime(12, 0).atZone(paris);
+        var start = noon.isAfter(now) ? noon : noon.plusDays(1);
+        clock.advance(Duration.between(now, start));
+        String daily = activate(shop, """
+            {"name": "Nine in Paris", "trigger": {"type": "schedule", "cron": "0 9 * * *",
+             "time_zone": "Europe/Paris"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+
+        var advanced = shops.advance(shop, "P5D");
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        api.post("/api/v1/automations/" + daily + "/pause", shop.apiKey(), null);
+
+        record Fired(Instant scheduledAt, Instant startedAt) {}
+        var fired = db.sql("""
+            SELECT e.trigger -> 'data' ->> 'scheduled_at' AS scheduled_at, s.started_at
+              FROM executions e JOIN execution_steps s ON s.execution_id = e.id AND s.step_id = 'note'
+             WHERE e.automation_id = :automation ORDER BY s.started_at
+            """)
+            .param("automation", daily)
+            .query((rs, row) -> new Fired(Instant.parse(rs.getString("scheduled_at")),
+                Timestamps.read(rs, "started_at")))
+            .list();
+        assertThat(fired).as("one run a day for 5 days").hasSize(5);
+        assertThat(fired).extracting(run -> run.scheduledAt().atZone(paris).toLocalTime())
+            .containsOnly(LocalTime.of(9, 0));
+        var day = start.toLocalDate();
+        assertThat(fired).extracting(run -> run.scheduledAt().atZone(paris).toLocalDate())
+            .as("on each of the five days after the start").containsExactly(day.plusDays(1), day.plusDays(2),
+                day.plusDays(3), day.plusDays(4), day.plusDays(5));
+        fired.forEach(run -> assertThat(run.startedAt()).as("a run starts when it is due").isEqualTo(run
+            .scheduledAt()));
     }
 }
