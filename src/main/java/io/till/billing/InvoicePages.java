@@ -57,7 +57,8 @@ class InvoicePages {
      * One attempt at collecting the invoice: a charge tried on a card, by the retry schedule (or staff's pay now) or by
      * an automation, said in {@code madeBy}; and the card's answer.
      */
-    record Attempt(int number, Instant at, String amount, String card, String madeBy, String status, String reason) {}
+    record Attempt(String paymentId, int number, Instant at, String amount, String card, String madeBy, String status,
+        String reason) {}
 
     /** A credit entry tied to this invoice: credit spent on it, or a credit note given back from it. */
     record CreditLine(Instant at, String kind, String amount, String reason) {}
@@ -157,7 +158,7 @@ class InvoicePages {
 
     private Attempt attempt(String accountId, int number, Payments.Tried tried) {
         Payment p = tried.payment();
-        return new Attempt(number, p.createdAt(), Amounts.format(p.amount(), p.currency()),
+        return new Attempt(p.id(), number, p.createdAt(), Amounts.format(p.amount(), p.currency()),
             views.cardName(accountId, p.cardId()), madeBy(tried), p.status(), RecordViews.failure(p));
     }
 

@@ -123,7 +123,8 @@ class OrderPages {
             return "redirect:/admin/orders/" + holder.orderId() + "#payments";
         }
         if (holder.invoiceId() != null) {
-            return "redirect:/admin/invoices/" + holder.invoiceId();
+            // To its own row among the invoice's charge attempts, which the page marks.
+            return "redirect:/admin/invoices/" + holder.invoiceId() + "#" + id;
         }
         return "redirect:/admin/customers/" + holder.customerId();
     }

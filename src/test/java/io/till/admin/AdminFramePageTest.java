@@ -222,10 +222,12 @@ class AdminFramePageTest {
 
         var phone = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(390));
         paste(phone, renewalPayment);
-        assertThat(phone).hasURL(api.uri("/admin/invoices/" + invoice).toString());
+        // At its own attempt, which names it and is marked.
+        assertThat(phone).hasURL(api.uri("/admin/invoices/" + invoice + "#" + renewalPayment).toString());
         assertThat(phone.locator("h1")).containsText("Invoice #" + invoiceNumber);
         assertThat(phone.locator("#attempts tbody tr")).hasCount(1);
         assertThat(phone.locator("#attempts tbody tr").first()).containsText("succeeded");
+        assertThat(phone.locator("tr:target")).containsText(renewalPayment);
         Chromium.screenshot(phone, "dashboard-search-payment-390");
     }
 
