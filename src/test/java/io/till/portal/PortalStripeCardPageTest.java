@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
@@ -152,10 +153,7 @@ class PortalStripeCardPageTest {
         var buyer = new Buyer(account.id(), key, customer.json().get("id").asString(), setupIntent);
         STRIPE.stubFor(post(urlEqualTo("/v1/customers"))
             .willReturn(json(200, "{\"id\": \"cus_stripe_1\", \"object\": \"customer\"}")));
-        STRIPE.stubFor(post(urlEqualTo("/v1/setup_intents")).willReturn(json(200, """
-            {"id": "%1$s", "object": "setup_intent", "client_secret": "%1$s_secret_abc", "customer": "cus_stripe_1",
-             "status": "requires_payment_method", "usage": "off_session", "payment_method_types": ["card"]}"""
-            .formatted(setupIntent))));
+        STRIPE.stubFor(post(urlEqualTo("/v1/setup_intents")).willReturn(json(200, setupIntent(setupIntent))));
         return buyer;
     }
 
@@ -307,6 +305,52 @@ class PortalStripeCardPageTest {
         assertThat(saved.json().get("data")).isEmpty();
         assertThat(refused).isEmpty();
         assertThat(violationsIn(page)).isEmpty();
+    }
+
+    /**
+     * Stripe.js may call a setup confirmed that Stripe, asked by Till, reports refused (the bank declined it on
+     * authentication): the buyer is back on the form with the bank's reason, nothing is saved, and the form carries a
+     * new SetupIntent, as the refused one is done with.
+     */
+    @Test
+    void aSetupStripeReportsRefusedWhenTillReadsItBackIsTheBanksReasonOnANewForm() {
+        var buyer = liveBuyer("seti_refused");
+        STRIPE.stubFor(post(urlEqualTo("/v1/setup_intents")).inScenario("setups")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willSetStateTo("one refused")
+            .willReturn(json(200, setupIntent("seti_refused"))));
+        STRIPE.stubFor(post(urlEqualTo("/v1/setup_intents")).inScenario("setups")
+            .whenScenarioStateIs("one refused")
+            .willReturn(json(200, setupIntent("seti_again"))));
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/setup_intents/seti_refused")).willReturn(json(200, """
+            {"id": "seti_refused", "object": "setup_intent", "customer": "cus_stripe_1",
+             "status": "requires_payment_method", "metadata": {"till_account": "%s", "till_customer": "%s"},
+             "payment_method": null,
+             "last_setup_error": {"type": "card_error", "code": "card_declined", "decline_code": "do_not_honor",
+                                  "message": "Your card was declined."}}"""
+            .formatted(buyer.account(), buyer.customer()))));
+        var page = addCardPage(buyer, 390, StripeApi.confirming(buyer));
+        assertThat(page.locator("#stripe-card input[name=setup_intent]")).hasValue("seti_refused");
+
+        cardFrame(page).getByLabel("Credit or debit card number").fill("4000 0000 0000 0002");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
+
+        assertThat(page.locator("#card-error")).hasText("Your bank declined this card: Your card was declined.");
+        assertThat(page).hasURL(api.uri(buyer.addCard()).toString());
+        assertThat(page.locator("#stripe-card input[name=setup_intent]")).hasValue("seti_again");
+        assertThat(cardFrame(page).getByLabel("Credit or debit card number")).isVisible();
+        Chromium.screenshot(page, "portal-stripe-card-refused-390");
+        STRIPE.verify(1, getRequestedFor(urlPathEqualTo("/v1/setup_intents/seti_refused")));
+        var saved = api.get("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.apiKey());
+        assertThat(saved.json().get("data")).isEmpty();
+        assertThat(refused).isEmpty();
+    }
+
+    private static String setupIntent(String id) {
+        return """
+            {"id": "%1$s", "object": "setup_intent", "client_secret": "%1$s_secret_abc", "customer": "cus_stripe_1",
+             "status": "requires_payment_method", "usage": "off_session", "payment_method_types": ["card"]}"""
+            .formatted(id);
     }
 
     private static ResponseDefinitionBuilder json(int status, String body) {
