@@ -25,6 +25,10 @@
           return;
         }
         form.submit();
+      }, function () {
+        // Stripe.js reports a card's problems in result.error; a rejection is the network or Stripe.js itself.
+        errors.textContent = 'We could not reach the card processor. Check your connection and try again.';
+        button.disabled = false;
       });
   });
 })();
