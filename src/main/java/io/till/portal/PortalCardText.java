@@ -29,9 +29,11 @@ public final class PortalCardText {
     static String refusal(TillException e) {
         var field = e.errors().isEmpty() ? null : e.errors().getFirst();
         return switch (e.code()) {
+            // The processor's generic "Your card was declined." would only say it twice.
             case CARD_DECLINED -> "Your bank declined this card" + (field == null || field.message() == null
-                ? "."
-                : ": " + field.message());
+                || field.message().strip().equalsIgnoreCase("Your card was declined.")
+                    ? "."
+                    : ": " + field.message());
             case INVALID_STATE -> e.getMessage();
             case GATEWAY_UNAVAILABLE, GATEWAY_NOT_CONFIGURED -> "We could not reach the card processor. Nothing was "
                 + "saved or charged; please try again in a minute.";

@@ -335,7 +335,7 @@ class PortalStripeCardPageTest {
         cardFrame(page).getByLabel("Credit or debit card number").fill("4000 0000 0000 0002");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
 
-        assertThat(page.locator("#card-error")).hasText("Your bank declined this card: Your card was declined.");
+        assertThat(page.locator("#card-error")).hasText("Your bank declined this card.");
         assertThat(page).hasURL(api.uri(buyer.addCard()).toString());
         assertThat(page.locator("#stripe-card input[name=setup_intent]")).hasValue("seti_again");
         assertThat(cardFrame(page).getByLabel("Credit or debit card number")).isVisible();
