@@ -75,7 +75,11 @@ class PaymentPlanPages {
         model.addAttribute("installments", installments(plan, paid.first(), planInvoices));
         model.addAttribute("card", views.card(accountId, plan.cardId()));
         model.addAttribute("cards", views.cardChoices(accountId, plan.customerId(), plan.cardId()));
-        model.addAttribute("payments", views.payments(accountId, null, id));
+        var planPayments = payments.of(accountId, null, id);
+        model.addAttribute("payments", planPayments.stream().map(p -> views.row(accountId, p)).toList());
+        // Paid so far counts what was charged; what went back since is said beside it.
+        long refunded = planPayments.stream().mapToLong(Payment::amountRefunded).sum();
+        model.addAttribute("refunded", refunded == 0 ? null : Amounts.format(refunded, plan.currency()));
         model.addAttribute("refunds", views.refunds(accountId, null, id));
         model.addAttribute("invoices", planInvoices);
         model.addAttribute("unpaid", planInvoices.stream().anyMatch(i -> i.status().equals("issued")));

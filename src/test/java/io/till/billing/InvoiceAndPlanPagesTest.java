@@ -499,6 +499,7 @@ class InvoiceAndPlanPagesTest {
         assertThat(refunds.first()).containsText("Module 3 not delivered");
         payment = page.locator("#payments tbody tr").filter(new Locator.FilterOptions().setHasText("$100.00"));
         assertThat(payment).containsText("$40.00 refunded");
+        assertThat(page.locator(".stat:has(dt:text-is('Paid so far')) dd")).hasText("$100.00 $40.00 refunded");
         payment.locator("summary").click();
         assertThat(payment.getByLabel("Amount to refund (at most $60.00)")).hasValue("60.00");
         Chromium.screenshot(page, "dashboard-payment-plan-refunded-1280");
