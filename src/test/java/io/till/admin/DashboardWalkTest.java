@@ -125,11 +125,15 @@ class DashboardWalkTest {
             links(page).stream().filter(seen::add).forEach(queue::addLast);
             // The same page narrowed to a phone's width: the stylesheet's media queries lay it out again, as they
             // would on a phone, without a second request.
+            // Every page at both widths is kept for a reader: target/screenshots/walk/<path>-390.png and -1280.png.
+            String shot = "walk/" + shotName(path);
+            Chromium.screenshot(page, shot + "-1280");
             page.setViewportSize(390, 844);
             int width = ((Number) page.evaluate("document.documentElement.scrollWidth")).intValue();
             if (width > 390) {
                 tooWide.add(path + " is " + width + " px wide");
             }
+            Chromium.screenshot(page, shot + "-390");
             page.setViewportSize(1280, 844);
         }
 
@@ -141,6 +145,12 @@ class DashboardWalkTest {
         assertThat(unnamed).as("controls without a name, by page").isEmpty();
 
         assertThat(tooWide).as("pages that scroll sideways at 390 px").isEmpty();
+    }
+
+    /** A file name for a page: {@code /admin/customers/cus_1?status=all} reads {@code customers_cus_1_status-all}. */
+    private static String shotName(String path) {
+        String name = path.replaceFirst("^/admin/?", "").replaceAll("[^A-Za-z0-9_-]+", "_").replaceAll("_+$", "");
+        return name.isEmpty() ? "home" : name.length() > 120 ? name.substring(0, 120) : name;
     }
 
     /** The dashboard pages a page links to, as paths with their query; sign-out and downloads are not pages. */
