@@ -56,11 +56,13 @@ record ProductChange(String name, String description, String subscriptionGroupId
             } else if (name.strip().length() > ProductInput.MAX_NAME) {
                 errors.add("name", "too_long", "must be at most " + ProductInput.MAX_NAME + " characters");
             } else {
+                errors.checkOneLine("name", name);
                 newName = name.strip();
             }
         }
         String newDescription = description == null ? null : description.strip();
         errors.checkLength("description", newDescription, ProductInput.MAX_DESCRIPTION);
+        errors.checkPlainText("description", newDescription);
         return new ProductChange(newName, newDescription, null, null);
     }
 }

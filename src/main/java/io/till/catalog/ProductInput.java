@@ -31,7 +31,9 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         } else if (name.length() > 200) {
             errors.add("name", "too_long", "must be at most 200 characters");
         }
+        errors.checkOneLine("name", name);
         errors.checkLength("description", description, MAX_DESCRIPTION);
+        errors.checkPlainText("description", description);
         if (options == null || options.isEmpty()) {
             errors.add("options", "required", "a product needs at least one option");
             return;
@@ -54,6 +56,7 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
             errors.add(at(path, "name"), "required", "is required");
         }
         errors.checkLength(at(path, "name"), option.name(), MAX_NAME);
+        errors.checkOneLine(at(path, "name"), option.name());
         ProductOption.Kind kind = errors.parseEnum(at(path, "kind"), option.kind(), ProductOption.Kind.class);
         if (option.kind() == null || option.kind().isEmpty()) {
             errors.add(at(path, "kind"), "required", "must be one_time, subscription or payment_plan");

@@ -190,6 +190,7 @@ public class Checkouts {
             errors.add("name", "required", "is required");
         }
         errors.checkLength("name", input.name(), MAX_NAME);
+        errors.checkOneLine("name", input.name());
         Optional<Product> product = Optional.empty();
         if (input.productId() == null) {
             errors.add("product_id", "required", "is required");
@@ -217,6 +218,7 @@ public class Checkouts {
                 errors.add("addons[" + i + "].name", "required", "is required");
             }
             errors.checkLength("addons[" + i + "].name", addon.name(), MAX_NAME);
+            errors.checkOneLine("addons[" + i + "].name", addon.name());
             if (addon.amount() == null || addon.amount() <= 0) {
                 errors.add("addons[" + i + "].amount", "out_of_range", "must be positive, in minor units");
             }
@@ -246,6 +248,7 @@ public class Checkouts {
                 errors.add("upsells[" + i + "].name", "required", "is required");
             }
             errors.checkLength("upsells[" + i + "].name", upsell.name(), MAX_NAME);
+            errors.checkOneLine("upsells[" + i + "].name", upsell.name());
             String field = "upsells[" + i + "].option_id";
             // Held: an option retired at this moment is either seen retired here, or its retirement sees this upsell.
             Optional<ProductOption> option = upsell.optionId() == null

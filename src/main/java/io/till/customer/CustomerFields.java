@@ -94,6 +94,10 @@ record CustomerFields(
             errors.add(field, "too_long", "must be at most " + maxLength + " characters");
             return Optional.empty();
         }
+        if (!FieldErrors.isOneLine(text)) {
+            errors.checkOneLine(field, text);
+            return Optional.empty();
+        }
         return Optional.of(text);
     }
 
@@ -148,6 +152,8 @@ record CustomerFields(
             if (!tag.isString() || tag.asString().isBlank() || tag.asString().strip().length() > MAX_TAG_LENGTH) {
                 errors.add("tags[" + i + "]", "invalid", "must be a non-empty string of at most " + MAX_TAG_LENGTH
                     + " characters");
+            } else if (!FieldErrors.isOneLine(tag.asString())) {
+                errors.checkOneLine("tags[" + i + "]", tag.asString());
             } else {
                 tags.add(tag.asString().strip());
             }
@@ -175,8 +181,8 @@ record CustomerFields(
         for (var entry : value.properties()) {
             String key = entry.getKey();
             JsonNode item = entry.getValue();
-            if (key.isBlank() || key.length() > 40) {
-                errors.add("metadata." + key, "invalid_key", "keys must be 1 to 40 characters");
+            if (key.isBlank() || key.length() > 40 || !FieldErrors.isOneLine(key)) {
+                errors.add("metadata." + key, "invalid_key", "keys must be 1 to 40 characters of one line");
             } else if (item.isNumber() && !item.isIntegralNumber()) {
                 // Parsed as a double, 19.90 would be stored as "19.9" and 1e20 as "1.0E20": not what was sent.
                 errors.add("metadata." + key, "invalid_type",
@@ -184,6 +190,8 @@ record CustomerFields(
             } else if (!(item.isString() || item.isIntegralNumber() || item.isBoolean())
                 || item.asString().length() > 500) {
                 errors.add("metadata." + key, "invalid", "must be a string of at most 500 characters");
+            } else if (!FieldErrors.isPlainText(item.asString())) {
+                errors.checkPlainText("metadata." + key, item.asString());
             } else {
                 metadata.put(key, item.asString());
             }
