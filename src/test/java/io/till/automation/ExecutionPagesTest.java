@@ -228,6 +228,78 @@ class ExecutionPagesTest {
         Chromium.screenshot(phone, "executions-list-390");
     }
 
+    /**
+     * Each line of a run's timeline opens what its step was given and what it gave back: an email's subject as
+     * rendered for the customer, the message id and the way it went; and a step that failed says what went wrong.
+     */
+    @Test
+    void eachStepOfARunShowsItsInputAndOutputAndAFailedActionItsError() {
+        var store = accounts.create();
+        String ada = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""").json().get("id").asString();
+        String automation = activate(store, """
+            {"name": "Welcome and tell the team", "trigger": {"type": "manual"},
+             "steps": [{"id": "hello", "type": "action", "action": "send_email",
+                        "params": {"to": "{{customer.email}}", "subject": "Welcome, {{customer.first_name}}",
+                                   "text": "Glad to have you."}},
+                       {"id": "notify", "type": "action", "action": "send_slack",
+                        "params": {"webhook_url": "not a url", "text": "{{customer.name}} joined"}}]}""");
+        var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
+            "{\"customer_id\": \"" + ada + "\"}");
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        String execution = started.json().get("id").asString();
+        var logged = api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("steps");
+        String messageId = logged.get(0).get("output").get("message_id").asString();
+
+        var page = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280)),
+            "/admin/executions/" + execution);
+        var lines = page.locator("ol.timeline > li");
+        assertThat(lines).hasCount(2);
+
+        var email = lines.nth(0);
+        assertThat(email.locator(".step-name")).containsText("Send email · hello · attempt 1");
+        assertThat(email).containsText("succeeded");
+        assertThat(part(email, "Input")).not().isVisible();
+        assertThat(opened(email, "Input")).containsText("\"subject\" : \"Welcome, Ada\"");
+        assertThat(part(email, "Input")).containsText("\"to\" : \"ada@example.com\"");
+        assertThat(opened(email, "Output")).containsText("\"message_id\" : \"" + messageId + "\"");
+        assertThat(part(email, "Output")).containsText("\"via\" : \"dev_mailbox\"");
+
+        var slackStep = lines.nth(1);
+        assertThat(slackStep.locator(".step-name")).containsText("Post to Slack · notify · attempt 1");
+        assertThat(slackStep).containsText("failed");
+        // The error code (invalid_params) in words, with the detail the action wrote.
+        assertThat(slackStep.locator(".step-error"))
+            .hasText("The step's settings are not valid: params.webhook_url: is not a valid URL");
+        // What it was given, its secret masked; a step that failed gave nothing back.
+        assertThat(opened(slackStep, "Input")).containsText("\"text\" : \"Ada Lovelace joined\"");
+        assertThat(part(slackStep, "Input")).containsText("\"webhook_url\" : \"****\"");
+        assertThat(part(slackStep, "Output")).hasCount(0);
+        assertThat(page.locator(".facts .step-error")).hasText("The step's settings are not valid: "
+            + "params.webhook_url: is not a valid URL (step “notify”)");
+        Chromium.screenshot(page, "execution-inputs-outputs-1280");
+
+        var phone = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390)),
+            "/admin/executions/" + execution);
+        var phoneLines = phone.locator("ol.timeline > li");
+        assertThat(opened(phoneLines.nth(0), "Output")).containsText(messageId);
+        assertThat(opened(phoneLines.nth(1), "Input")).containsText("Ada Lovelace joined");
+        assertNoSidewaysScroll(phone);
+        Chromium.screenshot(phone, "execution-inputs-outputs-390");
+    }
+
+    /** A line's Input or Output, as its page holds it (closed until staff open it). */
+    private static Locator part(Locator line, String name) {
+        return line.locator("details:has(> summary:text-is('" + name + "')) > pre");
+    }
+
+    /** Opens a line's Input or Output as staff do, by its summary, and answers what it shows. */
+    private static Locator opened(Locator line, String name) {
+        line.locator("details > summary:text-is('" + name + "')").click();
+        return part(line, name);
+    }
+
     @Test
     void aLongRunShowsItsLatestStepsAndLoadsEarlierOnesOnDemand() {
         var store = accounts.create();
