@@ -164,6 +164,59 @@ class BuilderStepsPagesTest {
                 "screenshots", "builder-retry-in-words-390.png")));
     }
 
+    /**
+     * A loop over a list a failed payment's context really holds (the customer's tags, README: {@code loop} and the
+     * context), with an action inside it that reads each item: saved exactly as the seller built it.
+     */
+    @Test
+    void aSellerAddsALoopOverTheCustomersTagsWithATaskForEachAndSavesExactlyThat() throws Exception {
+        var opened = dunningInTheBuilder(1280);
+        var page = opened.page();
+
+        add(page, "the steps", "Repeat for each item");
+        assertThat(page.locator("#f-steps-3-id")).hasValue("loop");
+        assertThat(page.locator(".bld-step:has(#f-steps-3-id) .bld-title").first()).hasText("For each of order.items");
+        // A loop with nothing to repeat is not saved: the builder says so in its lane.
+        assertThat(page.locator(".bld-step:has(#f-steps-3-id) .bld-problem").first())
+            .hasText("must be a non-empty list of steps");
+        assertThat(page.locator(".bld-save h2")).hasText("1 problem to fix");
+        page.locator("#f-steps-3-over").fill("customer.tags");
+        page.locator("#f-steps-3-over").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"over\" : \"customer.tags\"");
+        assertThat(page.locator(".bld-step:has(#f-steps-3-id) .bld-title").first())
+            .hasText("For each of customer.tags");
+        page.locator("#f-steps-3-max").fill("5");
+        page.locator("#f-steps-3-max").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"max\" : 5");
+
+        add(page, "loop: Each time", "Create task");
+        var title = page.locator("#f-steps-3-steps-0-params-title");
+        assertThat(title).isVisible();
+        title.fill("Review the {{item}} tag of {{customer.name}}");
+        assertThat(page.locator("#builder-json")).containsText("Review the {{item}} tag");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        Chromium.screenshot(page, "builder-loop-1280");
+        page.locator(".bld-step:has(#f-steps-3-id)").screenshot(new Locator.ScreenshotOptions().setPath(Path.of(
+            "target", "screenshots", "builder-loop-step-1280.png")));
+
+        var expected = (ObjectNode) opened.before().deepCopy();
+        ((ArrayNode) expected.get("steps")).add(JSON.readTree("""
+            {"id": "loop", "type": "loop", "over": "customer.tags", "max": 5,
+             "steps": [{"id": "create_task", "type": "action", "action": "create_task",
+                        "params": {"title": "Review the {{item}} tag of {{customer.name}}"}}]}"""));
+        assertThat(saved(opened)).isEqualTo(expected);
+
+        var phone = StaffBrowser.of(db, passwords, opened.store().id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + opened.id() + "/builder");
+        assertThat(phone.locator("#f-steps-3-over")).hasValue("customer.tags");
+        assertThat(phone.locator("#f-steps-3-steps-0-params-title"))
+            .hasValue("Review the {{item}} tag of {{customer.name}}");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "builder-loop-390");
+        phone.locator(".bld-step:has(#f-steps-3-id)").screenshot(new Locator.ScreenshotOptions().setPath(Path.of(
+            "target", "screenshots", "builder-loop-step-390.png")));
+    }
+
     @Test
     void booleanChoiceAndJsonParamsRoundTripAndBadJsonIsShownBesideItsField() throws Exception {
         var opened = dunningInTheBuilder(1280);
