@@ -167,6 +167,86 @@ class BuilderTriggerPagesTest {
         Chromium.screenshot(phone, "builder-when-390");
     }
 
+    /**
+     * The whole journey from the automations list: "Start from scratch", an event scoped to one of the store's groups,
+     * an OR of two conditions, and a branch whose otherwise lane tags the customer; the saved definition is exactly
+     * that, around the email the blank draft starts with.
+     */
+    @Test
+    void aSellerStartsFromScratchAndSavesAScopedEventAnOrConditionAndABranch() {
+        var store = accounts.create();
+        api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Basic plans\"}");
+        String group = api.post("/api/v1/subscription_groups", store.apiKey(), "{\"name\": \"Pro plans\"}").json()
+            .get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/automations");
+
+        page.getByRole(AriaRole.BUTTON, named("Start from scratch")).click();
+        assertThat(page.locator("p.flash")).containsText("Draft created.");
+        page.waitForLoadState();
+        String id = page.url().replaceAll(".*/admin/automations/(aut_[0-9a-z]+)/builder$", "$1");
+        assertThat(id).startsWith("aut_");
+        assertThat(page.locator(".bldw-trigger")).containsText("Runs only when started by hand");
+
+        page.getByRole(AriaRole.BUTTON, named("An event happens")).click();
+        pickEventScopedToPro(page);
+        assertThat(page.locator(".bldw-trigger .bldw-sentence"))
+            .hasText("When a subscription payment fails for a subscription in Pro plans");
+
+        page.getByRole(AriaRole.BUTTON, named("Add a condition")).click();
+        assertThat(page.locator("#f-conditions-all-0-field")).isVisible();
+        page.getByRole(AriaRole.BUTTON, named("Any of")).click();
+        assertThat(page.getByRole(AriaRole.BUTTON, named("Any of"))).hasAttribute("aria-pressed", "true");
+        page.getByRole(AriaRole.BUTTON, named("Add a condition to conditions")).click();
+        assertThat(page.locator("#f-conditions-any-1-field")).isVisible();
+        condition(page, 0, "invoice.amount_due", "is at least", "5000");
+        condition(page, 1, "customer.stats.missed_payments", "is at least", "2");
+        assertThat(page.locator(".bldw-compare .bldw-sentence").nth(1)).containsText("is at least 2");
+
+        page.getByLabel("Step to add to the steps").selectOption(new SelectOption().setLabel(
+            "If … then … otherwise …"));
+        page.getByRole(AriaRole.BUTTON, named("Add the chosen step to the steps")).click();
+        assertThat(page.locator("#f-steps-1-if-all-0-field")).isVisible();
+        page.locator("#f-steps-1-if-all-0-field").fill("customer.tags");
+        assertThat(page.locator("#f-steps-1-if-all-0-field")).hasValue("customer.tags");
+        page.locator("#f-steps-1-if-all-0-op").selectOption(new SelectOption().setLabel("contains"));
+        assertThat(page.locator("#f-steps-1-if-all-0-op")).hasValue("contains");
+        page.locator("#f-steps-1-if-all-0-value").fill("vip");
+        assertThat(page.locator("#f-steps-1-if-all-0-value")).hasValue("vip");
+        page.getByLabel("Step to add to branch: Otherwise").selectOption(new SelectOption().setLabel("Add tag"));
+        page.getByRole(AriaRole.BUTTON, named("Add the chosen step to branch: Otherwise")).click();
+        page.locator("#f-steps-1-else-0-params-tag").fill("at-risk");
+        assertThat(page.locator("#builder-json")).containsText("\"tag\" : \"at-risk\"");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        Chromium.screenshot(page, "builder-from-scratch-1280");
+
+        page.getByRole(AriaRole.BUTTON, named("Save as a new draft")).click();
+        assertThat(page.locator("p.flash")).containsText("Saved as version 2");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("definition"))
+            .isEqualTo(json.readTree("""
+                {"name": "New automation",
+                 "trigger": {"type": "event", "event": "subscription.payment_failed",
+                             "scope": {"subscription_group_id": "%s"}},
+                 "conditions": {"any": [
+                   {"field": "invoice.amount_due", "op": "gte", "value": 5000},
+                   {"field": "customer.stats.missed_payments", "op": "gte", "value": 2}]},
+                 "steps": [{"id": "email", "type": "action", "action": "send_email",
+                            "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.first_name}}",
+                                       "text": "Write your message here."}},
+                           {"id": "branch", "type": "branch",
+                            "if": {"all": [{"field": "customer.tags", "op": "contains", "value": "vip"}]},
+                            "then": [{"id": "stop", "type": "stop"}],
+                            "else": [{"id": "add_tag", "type": "action", "action": "add_tag",
+                                      "params": {"tag": "at-risk"}}]}]}"""
+                .formatted(group)));
+
+        var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390),
+            "/admin/automations/" + id + "/builder");
+        assertThat(phone.locator("#f-trigger-scope-subscription_group_id option:checked")).hasText("Pro plans");
+        assertThat(phone.locator("#f-steps-1-else-0-params-tag")).hasValue("at-risk");
+        assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
+        Chromium.screenshot(phone, "builder-from-scratch-390");
+    }
+
     @Test
     void aCustomEventShowsItsNameAndANotConditionIsAddedFilledAndRemoved() {
         var store = accounts.create();
