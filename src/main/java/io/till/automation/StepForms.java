@@ -141,6 +141,31 @@ public final class StepForms {
         return walk(definition == null ? null : definition.get("steps"), "steps", path, ids) ? ids : List.of();
     }
 
+    /** Whether the field at {@code path} is inside a loop's steps, where {@code item} and {@code loop.*} are set. */
+    public boolean inLoop(String path) {
+        return insideLoop(definition == null ? null : definition.get("steps"), "steps", path);
+    }
+
+    private static boolean insideLoop(JsonNode steps, String at, String target) {
+        if (steps == null || !steps.isArray()) {
+            return false;
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            String path = at + "[" + i + "]";
+            JsonNode step = steps.get(i);
+            if ("loop".equals(text(step, "type")) && target.startsWith(path + ".steps[")) {
+                return true;
+            }
+            for (String lane : List.of("then", "else", "steps", "fallback")) {
+                if (target.startsWith(path + "." + lane + "[") && insideLoop(step.get(lane), path + "." + lane,
+                    target)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Collects action ids in document order until {@code target}; true when it was reached. */
     private static boolean walk(JsonNode steps, String at, String target, List<String> ids) {
         if (steps == null || !steps.isArray()) {

@@ -47,6 +47,16 @@
         });
         select.appendChild(group);
       }
+      // Inside a loop's steps: the item the loop is on, and where it is in the list.
+      if (select.hasAttribute('data-loop')) {
+        var loop = document.createElement('optgroup');
+        loop.label = 'This loop';
+        loop.appendChild(new Option('The current item', '{{item}}'));
+        loop.appendChild(new Option('Its position (0, 1, 2…)', '{{loop.index}}'));
+        loop.appendChild(new Option('How many items there are', '{{loop.count}}'));
+        select.prepend(loop);
+        select.insertBefore(select.querySelector('option[value=""]'), loop);
+      }
       select.setAttribute('data-filled', '');
     });
   }

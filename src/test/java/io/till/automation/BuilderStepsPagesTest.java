@@ -192,7 +192,17 @@ class BuilderStepsPagesTest {
         add(page, "loop: Each time", "Create task");
         var title = page.locator("#f-steps-3-steps-0-params-title");
         assertThat(title).isVisible();
-        title.fill("Review the {{item}} tag of {{customer.name}}");
+        // Inside the loop the picker offers the loop's own variables; outside it, it does not.
+        title.fill(" tag of {{customer.name}}");
+        title.press("Home");
+        page.locator("#f-steps-3-steps-0-params-title ~ select.bld-vars").selectOption(new SelectOption().setLabel(
+            "The current item"));
+        title.press("Home");
+        title.pressSequentially("Review the ");
+        assertThat(title).hasValue("Review the {{item}} tag of {{customer.name}}");
+        assertThat(page.locator("#f-steps-0-params-subject ~ select.bld-vars option[value='{{customer.name}}']"))
+            .hasCount(1);
+        assertThat(page.locator("#f-steps-0-params-subject ~ select.bld-vars option[value='{{item}}']")).hasCount(0);
         assertThat(page.locator("#builder-json")).containsText("Review the {{item}} tag");
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
         Chromium.screenshot(page, "builder-loop-1280");
