@@ -49,8 +49,11 @@ final class StepErrors {
 
     private static final int MAX_DETAIL = 300;
 
-    /** What went wrong and its detail; {@code detail} is null when the words say it all. */
-    record Words(String headline, String detail, boolean retryable) {}
+    /**
+     * What went wrong, the error's code as the API gives it (null when it has none), and its detail; {@code detail} is
+     * null when the words say it all.
+     */
+    record Words(String headline, String code, String detail, boolean retryable) {}
 
     private StepErrors() {}
 
@@ -60,8 +63,8 @@ final class StepErrors {
         }
         String code = error.path("code").asString("");
         String headline = WORDS.getOrDefault(code, code.isBlank() ? "The step failed" : sentence(code));
-        return new Words(headline, detail(error.path("message").asString(null)), error.path("retryable")
-            .asBoolean(false));
+        return new Words(headline, code.isBlank() ? null : code, detail(error.path("message").asString(null)), error
+            .path("retryable").asBoolean(false));
     }
 
     static String detail(String message) {

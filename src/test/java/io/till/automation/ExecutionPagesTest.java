@@ -269,15 +269,16 @@ class ExecutionPagesTest {
         var slackStep = lines.nth(1);
         assertThat(slackStep.locator(".step-name")).containsText("Post to Slack · notify · attempt 1");
         assertThat(slackStep).containsText("failed");
-        // The error code (invalid_params) in words, with the detail the action wrote.
+        // The error code in words, with the detail the action wrote, and the code as the API gives it.
         assertThat(slackStep.locator(".step-error"))
-            .hasText("The step's settings are not valid: params.webhook_url: is not a valid URL");
+            .hasText("The step's settings are not valid: params.webhook_url: is not a valid URL invalid_params");
+        assertThat(slackStep.locator(".step-error .error-code")).hasText("invalid_params");
         // What it was given, its secret masked; a step that failed gave nothing back.
         assertThat(opened(slackStep, "Input")).containsText("\"text\" : \"Ada Lovelace joined\"");
         assertThat(part(slackStep, "Input")).containsText("\"webhook_url\" : \"****\"");
         assertThat(part(slackStep, "Output")).hasCount(0);
         assertThat(page.locator(".facts .step-error")).hasText("The step's settings are not valid: "
-            + "params.webhook_url: is not a valid URL (step “notify”)");
+            + "params.webhook_url: is not a valid URL invalid_params (step “notify”)");
         Chromium.screenshot(page, "execution-inputs-outputs-1280");
 
         var phone = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390)),

@@ -188,9 +188,14 @@ class CustomerEditPagesTest {
         var account = accounts.create();
         var created = api.post("/api/v1/customers", account.apiKey(), """
             {"name": "John Smith", "email": "john@smith.example", "phone": "+14155550100",
-             "tags": ["wholesale\\nEU"], "metadata": {"utm:source": "google"}}""");
+             "tags": ["wholesale"], "metadata": {"utm:source": "google"}}""");
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         String john = created.json().get("id").asString();
+        // A tag with a line break, as the API took before it refused control characters: the form shows two lines.
+        db.sql("UPDATE customers SET tags = ARRAY[E'wholesale\\nEU'] WHERE account_id = :account AND id = :id")
+            .param("account", account.id())
+            .param("id", john)
+            .update();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
             "/admin/customers/" + john + "/edit");
         var moved = api.send("PATCH", "/api/v1/customers/" + john, account.apiKey(), """
