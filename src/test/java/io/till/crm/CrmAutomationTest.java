@@ -92,6 +92,24 @@ class CrmAutomationTest extends CrmContract {
             "$.contactAutomation.automation", equalTo("42"))));
     }
 
+    /** sync_to_crm, the name seed 002 gives the action, saves and runs as crm.sync_contact. */
+    @Test
+    void syncToCrmSavesAndRunsAsTheContactSync() {
+        connectActiveCampaign();
+        vendor.stubFor(post(urlEqualTo("/api/3/contact/sync")).willReturn(answer(201, ActiveCampaignTest.SYNCED)));
+        String automation = activate(
+            """
+                {"name": "Sync", "trigger": {"type": "manual"},
+                 "steps": [{"id": "sync", "type": "action", "action": "sync_to_crm", "params": {"crm": "activecampaign"}}]}""");
+
+        JsonNode execution = run(automation);
+
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        assertThat(execution.get("steps").get(0).get("output").get("contact_id").asString()).isEqualTo("113");
+        vendor.verify(1, postRequestedFor(urlEqualTo("/api/3/contact/sync")).withRequestBody(matchingJsonPath(
+            "$.contact.email", equalTo(EMAIL))));
+    }
+
     @Test
     void waitsOutARateLimitBeforeTryingAgain() {
         connectActiveCampaign();
