@@ -213,7 +213,42 @@ final class AddressRanges {
                 throw new IllegalStateException("four bytes are always an IPv4 address", e);
             }
         }
-        return address.getHostAddress();
+        return address instanceof Inet6Address ? shortForm(bytes) : address.getHostAddress();
+    }
+
+    /** An IPv6 address as people write it (RFC 5952): {@code ::1}, {@code fe80::abcd}, not {@code 0:0:0:0:0:0:0:1}. */
+    static String shortForm(byte[] bytes) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        // The longest run of two or more zero groups (the first of equals) becomes "::".
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int length = 0;
+            while (i + length < 8 && groups[i + length] == 0) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+            i += length;
+        }
+        var written = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                written.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (written.length() > 0 && written.charAt(written.length() - 1) != ':') {
+                written.append(':');
+            }
+            written.append(Integer.toHexString(groups[i]));
+        }
+        return written.toString();
     }
 
     /** IPv4-mapped ({@code ::ffff:a.b.c.d}) and IPv4-compatible ({@code ::a.b.c.d}) IPv6 addresses as IPv4. */

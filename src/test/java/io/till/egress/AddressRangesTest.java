@@ -118,4 +118,12 @@ class AddressRangesTest {
         assertThatThrownBy(() -> AddressRanges.allowing("example.com/8")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AddressRanges.allowing("10.0.0.0/33")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"::1, ::1", "::, ::", "fe80:0:0:0:0:0:0:abcd, fe80::abcd",
+            "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1", "2001:db8::, 2001:db8::", "1:0:2:0:3:0:4:0, 1:0:2:0:3:0:4:0",
+            "fd12:3456::1, fd12:3456::1"})
+    void anIpv6AddressIsWrittenInItsShortForm(String address, String written) throws Exception {
+        assertThat(AddressRanges.shortForm(java.net.InetAddress.getByName(address).getAddress())).isEqualTo(written);
+    }
 }
