@@ -8,6 +8,7 @@ import io.till.task.Tasks;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -64,17 +65,17 @@ class CreateTaskAction implements Action {
     }
 
     /** What is wrong with {@code text} as a {@code due_in}, or empty. */
-    private static java.util.Optional<String> dueIn(String text) {
+    private static Optional<String> dueIn(String text) {
         Duration due;
         try {
             due = Duration.parse(text);
         } catch (DateTimeParseException e) {
-            return java.util.Optional.of("'" + text + "' is not a duration: write P2D for 2 days, PT4H for 4 hours");
+            return Optional.of("'" + text + "' is not a duration: write P2D for 2 days, PT4H for 4 hours");
         }
         if (due.isNegative() || due.compareTo(LONGEST_DUE_IN) > 0) {
-            return java.util.Optional.of("must be from now to ten years ahead (P3650D)");
+            return Optional.of("must be from now to ten years ahead (P3650D)");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Rows of Till's database only: the task. */
