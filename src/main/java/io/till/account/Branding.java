@@ -123,7 +123,7 @@ public record Branding(String senderName, String supportEmail, String companyNam
 
     private static void text(FieldErrors errors, String field, String value, int max) {
         if (value != null
-            && (value.isBlank() || value.length() > max || value.chars().anyMatch(Character::isISOControl))) {
+            && (value.isBlank() || value.length() > max || !FieldErrors.isOneLine(value))) {
             errors.add(field, "invalid_value", "must be 1 to " + max + " characters on one line");
         }
     }

@@ -104,9 +104,7 @@ public record BillingAddress(
         if (value == null) {
             return;
         }
-        if (value.codePoints().anyMatch(Character::isISOControl)) {
-            errors.add(field, "invalid_characters", "must be one line of text, without control characters");
-        } else {
+        if (errors.checkOneLine(field, value)) {
             errors.checkLength(field, value, max);
         }
     }

@@ -2,6 +2,7 @@ package io.till.billing;
 
 import io.till.shared.Caller;
 import io.till.shared.FieldError;
+import io.till.shared.FieldErrors;
 import io.till.shared.TillException;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +46,12 @@ public record Cancellation(String reason, String text, By by, String who) {
     public static List<FieldError> problems(String reason, String text) {
         var errors = new ArrayList<FieldError>();
         if (reason != null
-            && (reason.strip().length() > MAX_REASON || reason.chars().anyMatch(Character::isISOControl))) {
+            && (reason.strip().length() > MAX_REASON || !FieldErrors.isOneLine(reason))) {
             errors.add(new FieldError("reason", "invalid_value", "must be at most " + MAX_REASON
                 + " characters of plain text"));
         }
         if (text != null && (lines(text.strip()).length() > MAX_TEXT
-            || text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t'))) {
+            || !FieldErrors.isPlainText(text))) {
             errors.add(new FieldError("reason_text", "invalid_value", "must be at most " + MAX_TEXT
                 + " characters of plain text"));
         }

@@ -94,8 +94,7 @@ record CustomerFields(
             errors.add(field, "too_long", "must be at most " + maxLength + " characters");
             return Optional.empty();
         }
-        if (!FieldErrors.isOneLine(text)) {
-            errors.checkOneLine(field, text);
+        if (!errors.checkOneLine(field, text)) {
             return Optional.empty();
         }
         return Optional.of(text);
@@ -152,9 +151,7 @@ record CustomerFields(
             if (!tag.isString() || tag.asString().isBlank() || tag.asString().strip().length() > MAX_TAG_LENGTH) {
                 errors.add("tags[" + i + "]", "invalid", "must be a non-empty string of at most " + MAX_TAG_LENGTH
                     + " characters");
-            } else if (!FieldErrors.isOneLine(tag.asString())) {
-                errors.checkOneLine("tags[" + i + "]", tag.asString());
-            } else {
+            } else if (errors.checkOneLine("tags[" + i + "]", tag.asString())) {
                 tags.add(tag.asString().strip());
             }
         }
@@ -190,9 +187,7 @@ record CustomerFields(
             } else if (!(item.isString() || item.isIntegralNumber() || item.isBoolean())
                 || item.asString().length() > 500) {
                 errors.add("metadata." + key, "invalid", "must be a string of at most 500 characters");
-            } else if (!FieldErrors.isPlainText(item.asString())) {
-                errors.checkPlainText("metadata." + key, item.asString());
-            } else {
+            } else if (errors.checkPlainText("metadata." + key, item.asString())) {
                 metadata.put(key, item.asString());
             }
         }

@@ -84,7 +84,7 @@ public record PortalSettingsBody(
         for (int i = 0; i < cancelReasons.size(); i++) {
             String reason = cancelReasons.get(i);
             if (reason == null || reason.isBlank() || reason.length() > MAX_REASON_LENGTH
-                || reason.chars().anyMatch(Character::isISOControl)) {
+                || !FieldErrors.isOneLine(reason)) {
                 errors.add("cancel_reasons[" + i + "]", "invalid_value",
                     "must be 1 to " + MAX_REASON_LENGTH + " characters on one line");
             } else if (!seen.add(reason.strip())) {

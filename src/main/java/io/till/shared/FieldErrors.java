@@ -76,23 +76,27 @@ public final class FieldErrors {
      * Adds an {@code invalid_characters} error when {@code value} holds a control character: a name, a tag, a key is
      * one line of text. Besides, JSON writes a control character as a six-byte escape, twice the widest other
      * character's three bytes: names, tags and metadata made of them at every limit made purchase events of 370 KB,
-     * over the webhook payload cap, where the widest allowed text makes 200 KB.
+     * over the webhook payload cap, where the widest allowed text makes 200 KB. Answers whether it passed.
      */
-    public void checkOneLine(String field, String value) {
+    public boolean checkOneLine(String field, String value) {
         if (value != null && !isOneLine(value)) {
             add(field, "invalid_characters", "must be one line of text, without control characters");
+            return false;
         }
+        return true;
     }
 
     /**
      * As {@link #checkOneLine}, for text of several lines (a description): line breaks and tabs are allowed, which JSON
-     * writes in two bytes ({@code \n}); no other control character is.
+     * writes in two bytes ({@code \n}); no other control character is. Answers whether it passed.
      */
-    public void checkPlainText(String field, String value) {
+    public boolean checkPlainText(String field, String value) {
         if (value != null && !isPlainText(value)) {
             add(field, "invalid_characters", "must be plain text: line breaks and tabs, but no other control "
                 + "characters");
+            return false;
         }
+        return true;
     }
 
     /** Whether {@code value} holds no control character ({@link #checkOneLine}). */

@@ -82,16 +82,7 @@ class TestClockWithWorkersTest {
         }
         api.post("/api/v1/automations/" + daily + "/pause", shop.apiKey(), null);
 
-        record Fired(Instant scheduledAt, Instant startedAt) {}
-        var fired = db.sql("""
-            SELECT e.trigger -> 'data' ->> 'scheduled_at' AS scheduled_at, s.started_at
-              FROM executions e JOIN execution_steps s ON s.execution_id = e.id AND s.step_id = 'note'
-             WHERE e.automation_id = :automation ORDER BY s.started_at
-            """)
-            .param("automation", daily)
-            .query((rs, row) -> new Fired(Instant.parse(rs.getString("scheduled_at")),
-                Timestamps.read(rs, "started_at")))
-            .list();
+        var fired = fired(daily);
         assertThat(fired).as("one run a day for %d days", DAYS).hasSize(DAYS);
         fired.forEach(run -> assertThat(run.startedAt()).as("a daily run starts when it is due")
             .isEqualTo(run.scheduledAt()));
@@ -145,16 +136,7 @@ class TestClockWithWorkersTest {
         assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
         api.post("/api/v1/automations/" + daily + "/pause", shop.apiKey(), null);
 
-        record Fired(Instant scheduledAt, Instant startedAt) {}
-        var fired = db.sql("""
-            SELECT e.trigger -> 'data' ->> 'scheduled_at' AS scheduled_at, s.started_at
-              FROM executions e JOIN execution_steps s ON s.execution_id = e.id AND s.step_id = 'note'
-             WHERE e.automation_id = :automation ORDER BY s.started_at
-            """)
-            .param("automation", daily)
-            .query((rs, row) -> new Fired(Instant.parse(rs.getString("scheduled_at")),
-                Timestamps.read(rs, "started_at")))
-            .list();
+        var fired = fired(daily);
         assertThat(fired).as("one run a day for 5 days").hasSize(5);
         assertThat(fired).extracting(run -> run.scheduledAt().atZone(paris).toLocalTime())
             .containsOnly(LocalTime.of(9, 0));
@@ -164,5 +146,21 @@ class TestClockWithWorkersTest {
                 day.plusDays(3), day.plusDays(4), day.plusDays(5));
         fired.forEach(run -> assertThat(run.startedAt()).as("a run starts when it is due").isEqualTo(run
             .scheduledAt()));
+    }
+
+    /** A schedule's run: the time it was due and the time its step "note" started. */
+    record Fired(Instant scheduledAt, Instant startedAt) {}
+
+    /** The runs of {@code automation}, by when their step started. */
+    private java.util.List<Fired> fired(String automation) {
+        return db.sql("""
+            SELECT e.trigger -> 'data' ->> 'scheduled_at' AS scheduled_at, s.started_at
+              FROM executions e JOIN execution_steps s ON s.execution_id = e.id AND s.step_id = 'note'
+             WHERE e.automation_id = :automation ORDER BY s.started_at
+            """)
+            .param("automation", automation)
+            .query((rs, row) -> new Fired(Instant.parse(rs.getString("scheduled_at")),
+                Timestamps.read(rs, "started_at")))
+            .list();
     }
 }
