@@ -37,13 +37,6 @@ public class Orders {
      * @return the order as written, with its number
      */
     /** Marks the pending order's card as saved by its purchase (inside the purchase's transaction). */
-    public void markCardSaved(String accountId, String orderId) {
-        db.sql("UPDATE orders SET saved_card = true WHERE account_id = :accountId AND id = :id")
-            .param("accountId", accountId)
-            .param("id", orderId)
-            .update();
-    }
-
     /** Whether the order's purchase saved the card it charges, rather than paying with one on file. */
     public boolean savedCard(String accountId, String orderId) {
         return db.sql("SELECT saved_card FROM orders WHERE account_id = :accountId AND id = :id")
@@ -53,26 +46,30 @@ public class Orders {
             .single();
     }
 
-    public Order insertPending(String accountId, Order order) {
-        long number = db.sql("""
-            INSERT INTO order_numbers AS n (account_id, last_number) VALUES (:accountId, 1)
-            ON CONFLICT (account_id) DO UPDATE SET last_number = n.last_number + 1
-            RETURNING last_number
-            """)
-            .param("accountId", accountId)
-            .query(Long.class)
-            .single();
+    /**
+     * Writes a purchase's pending order and its lines, numbered as it is written: the account's next number is the
+     * last lock its transaction takes, held only for the lines and the commit, since every purchase of the account
+     * waits for it. {@code savedCard}: the purchase saved the card it charges (see {@link #savedCard}).
+     */
+    public Order insertPending(String accountId, Order order, boolean savedCard) {
         var insert = db.sql("""
+            WITH numbered AS (
+                INSERT INTO order_numbers AS n (account_id, last_number) VALUES (:accountId, 1)
+                ON CONFLICT (account_id) DO UPDATE SET last_number = n.last_number + 1
+                RETURNING last_number
+            )
             INSERT INTO orders (id, account_id, number, customer_id, checkout_id, status, currency, subtotal, discount,
-                                total, promo_code_id, card_id, recurring_card_id, billing_name, billing_line1,
-                                billing_line2, billing_city, billing_postal_code, billing_region, billing_country,
-                                created_at, updated_at)
-            VALUES (:id, :accountId, :number, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount,
-                    :total, :promoCodeId, :cardId, :cardId, :name, :line1, :line2, :city, :postalCode, :region,
-                    :country, :createdAt, :createdAt)
+                                total, promo_code_id, card_id, recurring_card_id, saved_card, billing_name,
+                                billing_line1, billing_line2, billing_city, billing_postal_code, billing_region,
+                                billing_country, created_at, updated_at)
+            SELECT :id, :accountId, last_number, :customerId, :checkoutId, 'pending', :currency, :subtotal, :discount,
+                   :total, :promoCodeId, :cardId, :cardId, :savedCard, :name, :line1, :line2, :city, :postalCode,
+                   :region, :country, :createdAt, :createdAt
+              FROM numbered
+            RETURNING number
             """)
             .param("id", order.id())
-            .param("number", number)
+            .param("savedCard", savedCard)
             .param("accountId", accountId)
             .param("customerId", order.customerId())
             .param("checkoutId", order.checkoutId())
@@ -83,28 +80,29 @@ public class Orders {
             .param("promoCodeId", order.promoCodeId())
             .param("cardId", order.cardId())
             .param("createdAt", Timestamps.of(order.createdAt()));
-        withAddress(insert, order.billingAddress()).update();
-        for (int i = 0; i < order.items().size(); i++) {
-            var item = order.items().get(i);
-            db.sql("""
-                INSERT INTO order_items (id, account_id, order_id, position, kind, product_id, option_id, addon_id,
-                                         upsell_id, name, amount)
-                VALUES (:id, :accountId, :orderId, :position, :kind, :productId, :optionId, :addonId, :upsellId,
-                        :name, :amount)
-                """)
-                .param("id", item.id())
-                .param("accountId", accountId)
-                .param("orderId", order.id())
-                .param("position", i)
-                .param("kind", item.kind())
-                .param("productId", item.productId())
-                .param("optionId", item.optionId())
-                .param("addonId", item.addonId())
-                .param("upsellId", item.upsellId())
-                .param("name", item.name())
-                .param("amount", item.amount())
-                .update();
-        }
+        long number = withAddress(insert, order.billingAddress()).query(Long.class).single();
+        var items = order.items();
+        db.sql("""
+            INSERT INTO order_items (id, account_id, order_id, position, kind, product_id, option_id, addon_id,
+                                     upsell_id, name, amount)
+            SELECT i.id, :accountId, :orderId, i.position - 1, i.kind, i.product_id, i.option_id, i.addon_id,
+                   i.upsell_id, i.name, i.amount
+              FROM unnest(CAST(:ids AS text[]), CAST(:kinds AS text[]), CAST(:productIds AS text[]),
+                          CAST(:optionIds AS text[]), CAST(:addonIds AS text[]), CAST(:upsellIds AS text[]),
+                          CAST(:names AS text[]), CAST(:amounts AS bigint[]))
+                   WITH ORDINALITY AS i (id, kind, product_id, option_id, addon_id, upsell_id, name, amount, position)
+            """)
+            .param("accountId", accountId)
+            .param("orderId", order.id())
+            .param("ids", items.stream().map(Order.Item::id).toArray(String[]::new))
+            .param("kinds", items.stream().map(Order.Item::kind).toArray(String[]::new))
+            .param("productIds", items.stream().map(Order.Item::productId).toArray(String[]::new))
+            .param("optionIds", items.stream().map(Order.Item::optionId).toArray(String[]::new))
+            .param("addonIds", items.stream().map(Order.Item::addonId).toArray(String[]::new))
+            .param("upsellIds", items.stream().map(Order.Item::upsellId).toArray(String[]::new))
+            .param("names", items.stream().map(Order.Item::name).toArray(String[]::new))
+            .param("amounts", items.stream().map(Order.Item::amount).toArray(Long[]::new))
+            .update();
         return order.numbered(number);
     }
 

@@ -227,14 +227,7 @@ class Purchases {
     Begun begin(String accountId, Cart cart, PurchaseRequest request, PaymentGateway gateway) {
         var newCard = Optional.ofNullable(request.token())
             .map(token -> gateway.attach(new PaymentGateway.CardToken(token, null, null)));
-        return transaction.execute(status -> {
-            Begun begun = recordPending(accountId, cart, request, gateway, newCard);
-            Order pending = begun.order();
-            movements.reaching("order:" + pending.id());
-            jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, pending.id(),
-                pending.createdAt().plus(SETTLEMENT_DELAY));
-            return begun;
-        });
+        return transaction.execute(status -> recordPending(accountId, cart, request, gateway, newCard));
     }
 
     /** The pending order of a purchase at a checkout, as a purchase cut off after step 1 leaves it (for tests). */
@@ -423,7 +416,8 @@ class Purchases {
         // (CardRecovery), as if it came after the purchase.
         boolean byDefault = newCard.isEmpty() && request.paymentMethodId() == null;
         String paying = byDefault ? cards.holdDefault(accountId, customer.id()) : cardId;
-        // Numbered as it is written (0 until then), the last lock this transaction takes.
+        // Numbered as it is written (0 until then), the last lock this transaction takes: every purchase of the account
+        // waits for it, so the idempotency mark and the settlement job are written before it.
         var order = new Order(Ids.newId("ord"), 0, null, customer.id(),
             cart.checkout() == null ? null : cart.checkout().id(),
             Order.Status.PENDING,
@@ -439,10 +433,10 @@ class Purchases {
             .orElseThrow(() -> TillException.invalid("payment_method_id", "not_found", (byDefault
                 ? "the customer's default card " + cardId
                 : "card " + cardId) + " was removed while the order was placed; nothing was charged"));
-        Order pending = orders.insertPending(accountId, order);
-        if (saved.filter(Cards.Purchased::added).isPresent()) {
-            orders.markCardSaved(accountId, pending.id());
-        }
+        movements.reaching("order:" + order.id());
+        jobs.schedule(accountId, BillingJobs.Kind.ORDER_SETTLEMENT, order.id(), order.createdAt().plus(
+            SETTLEMENT_DELAY));
+        Order pending = orders.insertPending(accountId, order, saved.filter(Cards.Purchased::added).isPresent());
         return new Begun(pending, cardReference);
     }
 

@@ -21,14 +21,20 @@ import javax.sql.DataSource;
 final class DatabaseSessions implements Runnable {
 
     private static final String SAMPLE = """
-        SELECT state, coalesce(wait_event_type || '/' || wait_event, 'running') AS doing,
-               extract(epoch FROM clock_timestamp() - xact_start) AS transaction_seconds
-          FROM pg_stat_activity
-         WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'
+        SELECT a.state, coalesce(a.wait_event_type || '/' || a.wait_event, 'running') AS doing,
+               extract(epoch FROM clock_timestamp() - a.xact_start) AS transaction_seconds,
+               left(regexp_replace(a.query, '\s+', ' ', 'g'), 90) AS query,
+               (SELECT left(regexp_replace(b.query, '\s+', ' ', 'g'), 90) FROM pg_stat_activity b
+                 WHERE b.pid = (pg_blocking_pids(a.pid))[1]) AS blocker
+          FROM pg_stat_activity a
+         WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND a.state <> 'idle'
         """;
 
     private final DataSource dataSource;
     private final Map<String, LongAdder> seen = new ConcurrentHashMap<>();
+    /** What sessions idle in a transaction ran last, and what a session waiting on a lock waits for, by statement. */
+    private final Map<String, LongAdder> idleAfter = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lockWaits = new ConcurrentHashMap<>();
     private final AtomicInteger samples = new AtomicInteger();
     private volatile double longestTransactionSeconds;
     volatile boolean stop;
@@ -46,6 +52,12 @@ final class DatabaseSessions implements Runnable {
                         String state = rows.getString("state");
                         String what = state.equals("active") ? rows.getString("doing") : state;
                         seen.computeIfAbsent(what, k -> new LongAdder()).increment();
+                        if (state.startsWith("idle in transaction")) {
+                            idleAfter.computeIfAbsent(rows.getString("query"), k -> new LongAdder()).increment();
+                        } else if (what.startsWith("Lock/")) {
+                            lockWaits.computeIfAbsent(rows.getString("query") + "  <-  held by a session that ran: "
+                                + rows.getString("blocker"), k -> new LongAdder()).increment();
+                        }
                         longestTransactionSeconds = Math.max(longestTransactionSeconds, rows.getDouble(
                             "transaction_seconds"));
                     }
@@ -66,5 +78,20 @@ final class DatabaseSessions implements Runnable {
                 .map(e -> "%s %.2f".formatted(e.getKey(), e.getValue().sum() / (double) n))
                 .collect(Collectors.joining(", ")),
             longestTransactionSeconds);
+    }
+
+    /** The statements most often seen last before a session sat idle in its transaction, and behind lock waits. */
+    String where() {
+        return "    idle in transaction after:\n" + top(idleAfter) + "\n    waiting for a lock:\n" + top(lockWaits);
+    }
+
+    private String top(Map<String, LongAdder> counts) {
+        int n = Math.max(1, samples.get());
+        return counts.entrySet().stream()
+            .sorted(Map.Entry.<String, LongAdder>comparingByValue(java.util.Comparator.comparingLong(LongAdder::sum))
+                .reversed())
+            .limit(6)
+            .map(e -> "      %.2f  %s".formatted(e.getValue().sum() / (double) n, e.getKey()))
+            .collect(Collectors.joining("\n"));
     }
 }

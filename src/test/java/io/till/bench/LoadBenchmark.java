@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -60,6 +61,9 @@ class LoadBenchmark {
     /** Requests per second, and for how long; {@code -Dload.rate=…} and {@code -Dload.seconds=…} change them. */
     private static final int RATE = Integer.getInteger("load.rate", 300);
     private static final int SECONDS = Integer.getInteger("load.seconds", 60);
+    /** More JVM flags for the Till under load ({@code LOAD_TILL_FLAGS}), e.g. a flight recording. */
+    private static final List<String> TILL_FLAGS = Arrays.stream(System.getProperty("load.till-flags", "")
+        .split(" ")).filter(flag -> !flag.isBlank()).toList();
     private static final int SEED_ORDERS = 100;
     private static final int MAX_IN_FLIGHT = 1_000;
     /** Longer than Till's 30 s wait for a connection, so that a request that waited in vain shows as its 5xx. */
@@ -108,7 +112,8 @@ class LoadBenchmark {
         int port = freePort();
         base = "http://127.0.0.1:" + port;
         Path childLog = Path.of("target", "load-till.log");
-        Process till = ChildTills.start(dataSource, masterKey, List.of("-Xmx512m"), List.of("--server.port=" + port));
+        Process till = ChildTills.start(dataSource, masterKey, Stream.concat(Stream.of(
+            "-Xmx512m"), TILL_FLAGS.stream()).toList(), List.of("--server.port=" + port));
         try {
             Thread.ofVirtual().start(() -> {
                 try (var out = Files.newOutputStream(childLog)) {
@@ -131,7 +136,8 @@ class LoadBenchmark {
             sessions.stop = true;
             String machine = "Till used %.1f s of CPU in the run; load average (1, 5, 15 min) %s before, %s after"
                 .formatted(rss.cpuSeconds() - cpuBefore, loadBefore, loadAverage());
-            report(result, rssBefore, rss, prometheus(), machine + "\n  database: " + sessions.summary());
+            report(result, rssBefore, rss, prometheus(),
+                machine + "\n  database: " + sessions.summary() + "\n" + sessions.where());
             assertThat(result.serverErrors.sum()).as("5xx answers").isZero();
             assertThat(result.failures.sum()).as("requests without an answer").isZero();
         } finally {
