@@ -99,6 +99,7 @@
   var cookiesWork = probe('; SameSite=Lax')
     || (location.protocol === 'https:' && probe('; SameSite=None; Secure; Partitioned'));
   if (!cookiesWork) {
+    document.documentElement.classList.add('cookies-blocked');
     var notice = document.getElementById('framed-notice');
     if (notice) {
       notice.hidden = false;

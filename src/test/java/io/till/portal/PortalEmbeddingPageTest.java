@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Frame;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
 import io.till.testing.Shops;
@@ -85,6 +86,33 @@ class PortalEmbeddingPageTest {
         page.evaluate("document.getElementById('till-portal').style.height = '3000px'");
         portalFrame(page).evaluate("location.reload()");
         page.waitForFunction("parseInt(document.getElementById('till-portal').style.height) < 3000");
+    }
+
+    @Test
+    void aSiteOfItsOwnWhoseFramesGetNoCookiesIsToldToContinueInANewTab() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"allowed_embed_origins": ["https://shop.example"]}""", List.of("Content-Type", "application/json"));
+
+        // Another site than Till's, so Till's cookies inside the frame are third-party ones, which the browser keeps
+        // from a plain-HTTP Till (a partitioned cookie needs HTTPS): a sign-in could not stick inside the frame.
+        var page = sellerPage("https://shop.example", api.uri("/portal/" + shop.accountId()).toString());
+        page.waitForFunction("document.getElementById('till-portal').style.height !== ''");
+
+        var portal = portalFrame(page);
+        assertThat(portal.locator("h1").textContent()).isEqualTo("Manage your billing");
+        assertThat(portal.locator("#framed-notice").isVisible()).isTrue();
+        assertThat(portal.locator("#framed-notice p").textContent().strip())
+            .isEqualToNormalizingWhitespace("Your browser keeps "
+                + "this page from remembering you inside another site, so you cannot sign in or make changes here.");
+        var newTab = portal.getByRole(AriaRole.LINK, new Frame.GetByRoleOptions()
+            .setName("Continue in a new tab"));
+        assertThat(newTab.getAttribute("target")).isEqualTo("_blank");
+        assertThat(newTab.getAttribute("href")).isEqualTo("/portal/" + shop.accountId());
+        // The sign-in form, which could only answer "try again" without a cookie for its CSRF token, is not offered.
+        assertThat(portal.locator("form[method=post]").isHidden()).isTrue();
+        assertThat(portal.locator("#framed-sign-in").isHidden()).isTrue();
+        Chromium.screenshot(page, "portal-embedded-cross-site-1280");
     }
 
     @Test
