@@ -192,15 +192,21 @@ class DryRuns {
         if (otherType != null) {
             return otherType;
         }
+        if (event.path("data").path("skip_automations").asBoolean(false)) {
+            // As matching skips it (the inbox reads the same flag), before any scope.
+            return sentence(Triggers.PASSED_QUIETLY);
+        }
         var scope = scopes.reader(accountId).mismatch(trigger.scope(), trigger.event(), event.path("data"));
         if (scope.isPresent()) {
             return scope.get();
         }
         String notice = NoticeDemand.mismatch(trigger, event.path("data"), notices);
-        return notice == null
-            ? null
-            : Character.toLowerCase(notice.charAt(0)) + notice.substring(1, notice.length()
-                - 1);
+        return notice == null ? null : sentence(notice);
+    }
+
+    /** A reason as matching words it ("Staff asked … ."), to follow "would not start: ". */
+    private static String sentence(String reason) {
+        return Character.toLowerCase(reason.charAt(0)) + reason.substring(1, reason.length() - 1);
     }
 
     private ActionResult preview(String accountId, String customerId, Plan.Act act, Instant now) {

@@ -304,13 +304,15 @@ class Triggers {
         }
     }
 
+    /** Why no automation starts for an event staff asked to pass quietly (a cancellation with skip_automations). */
+    static final String PASSED_QUIETLY = "Staff asked for this change to pass quietly (skip_automations).";
+
     /** Why this listener starts nothing for the event, in the order matching decides; null when it starts. */
     private String skipped(Listener listener, Inbound event, List<CauseChains.Link> causedBy,
         Map<String, EventScopes.Reader> readers,
         JsonNode data, ObjectNode snapshot) {
         if (event.skipAutomations()) {
-            // Staff asked for this change to pass quietly (a cancellation with skip_automations).
-            return "Staff asked for this change to pass quietly (skip_automations).";
+            return PASSED_QUIETLY;
         }
         if (listener.paused()) {
             return "It was paused: a paused automation starts nothing.";

@@ -345,4 +345,24 @@ class EventSubjectScopesTest {
         created(api.post(orderUpsells + shop.membership() + "/accept", key, null));
         assertThat(runs(key, id)).containsExactly("upsell.purchased");
     }
+    /** A change staff made with skip_automations starts nothing, and a dry run on its event says so. */
+    @Test
+    void aDryRunOnAnEventStaffLetPassQuietlySaysItWouldNotStart() {
+        var store = store();
+        String canceled = automation(store, "subscription.canceled", "subscription_group_id", store.group());
+        var order = buy(store, store.monthly());
+        created(api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel",
+            store.apiKey(), "{\"skip_automations\": true}"));
+        assertThat(runs(store, canceled)).isEmpty();
+        String event = api.get("/api/v1/events?type=subscription.canceled", store.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+
+        var tested = api.post("/api/v1/automations/" + canceled + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(event)).json();
+
+        assertThat(tested.get("status").asString()).as(tested.toString()).isEqualTo("not_started");
+        assertThat(tested.get("error").get("message").asString()).isEqualTo("would not start: staff asked for this "
+            + "change to pass quietly (skip_automations)");
+        assertThat(tested.get("steps")).isEmpty();
+    }
 }
