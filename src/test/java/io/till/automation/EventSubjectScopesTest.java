@@ -345,6 +345,32 @@ class EventSubjectScopesTest {
         created(api.post(orderUpsells + shop.membership() + "/accept", key, null));
         assertThat(runs(key, id)).containsExactly("upsell.purchased");
     }
+    /** A plan's payment names only the plan: a product or option scope is compared with the plan's own. */
+    @Test
+    void aFailedInstallmentRunsOnlyTheAutomationsScopedToThePlansProductOrOption() {
+        var store = store();
+        var coaching = coaching(store);
+        String failedOfCoaching = automation(store, "payment.failed", "product_id", coaching.product());
+        String failedOfThePlan = automation(store, "payment.failed", "option_id", coaching.plan());
+        String failedOfCourse = automation(store, "payment.failed", "product_id", store.product());
+        String failedOfMonthly = automation(store, "payment.failed", "option_id", coaching.monthly());
+        var order = buyAt(store, coaching.checkoutId(), coaching.plan(), "grace@example.com", null);
+        // The plan follows the default card, which from now on declines: the second installment fails.
+        created(api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/payment_methods",
+            store.apiKey(), """
+                {"token": "pm_card_chargeCustomerFail", "make_default": true}"""));
+
+        created(api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P32D\"}"));
+
+        // The installment and each of billing's retries fail: one run for each payment.failed.
+        int failures = api.get("/api/v1/events?type=payment.failed", store.apiKey()).json().get("data").size();
+        assertThat(failures).isPositive();
+        assertThat(runs(store, failedOfCoaching)).hasSize(failures).containsOnly("payment.failed");
+        assertThat(runs(store, failedOfThePlan)).hasSize(failures).containsOnly("payment.failed");
+        assertThat(runs(store, failedOfCourse)).isEmpty();
+        assertThat(runs(store, failedOfMonthly)).isEmpty();
+    }
+
     /** A change staff made with skip_automations starts nothing, and a dry run on its event says so. */
     @Test
     void aDryRunOnAnEventStaffLetPassQuietlySaysItWouldNotStart() {

@@ -572,4 +572,70 @@ class InvoiceRecoveryTest {
         assertThat(java.time.Instant.parse(subscription.get("current_period_end").asString()))
             .as("a new period from now").isAfter(now.plus(java.time.Duration.ofDays(27)));
     }
+    /**
+     * Two subscriptions owe, each after its own card declined: a new default card pays at once the one that followed
+     * the old default, and leaves alone the one whose card of its own just failed (charging it again would only fail
+     * again and start the failed-payment automations over).
+     */
+    @Test
+    void aNewDefaultCardPaysWhatFollowedTheDefaultAndLeavesASubscriptionsOwnFailedCardAlone() {
+        var shop = shops.open();
+        var trial = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        var due = new PastDue(shop, trial.get("customer_id").asString(), trial.get("subscription_id").asString(),
+            trial.get("card_id").asString(), null);
+        String spare = saveCard(due, "pm_card_visa", false);
+        var bought = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "payment_method_id": "%s", "option_id": "%s"}""".formatted(due.customer(), spare,
+            shop.monthly()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        String monthly = bought.json().get("subscription_id").asString();
+        String own = saveCard(due, "pm_card_chargeCustomerFail", false);
+        var changed = api.post("/api/v1/subscriptions/" + monthly + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + own + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "P32D");
+        assertThat(shops.subscription(shop, due.subscription()).get("status").asString()).isIn("past_due", "unpaid");
+        assertThat(shops.subscription(shop, monthly).get("status").asString()).isIn("past_due", "unpaid");
+        long failedBefore = count(due, "payment.failed");
+        long chargesBefore = ledger.charges(shop.accountId());
+
+        String mastercard = saveCard(due, "pm_card_mastercard", true);
+        shops.advance(shop, "PT1M");
+
+        assertThat(ledger.charges(shop.accountId())).as("one charge: the new default's").isEqualTo(chargesBefore + 1);
+        assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
+        assertThat(shops.subscription(shop, due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(shops.subscription(shop, due.subscription()).get("card_id").asString()).isEqualTo(mastercard);
+        assertThat(shops.subscription(shop, monthly).get("status").asString()).isIn("past_due", "unpaid");
+        assertThat(shops.subscription(shop, monthly).get("card_id").asString()).isEqualTo(own);
+    }
+
+    /**
+     * A subscription's own card declines its renewal and is then removed: the subscription is the default card's from
+     * then on, and the default (which never failed on it) pays it at once.
+     */
+    @Test
+    void removingASubscriptionsOwnFailedCardPaysItWithTheDefaultAtOnce() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String visa = order.get("card_id").asString();
+        var due = new PastDue(shop, order.get("customer_id").asString(), order.get("subscription_id").asString(),
+            null, null);
+        String own = saveCard(due, "pm_card_chargeCustomerFail", false);
+        var changed = api.post("/api/v1/subscriptions/" + due.subscription() + "/change_card", shop.apiKey(),
+            "{\"payment_method_id\": \"" + own + "\"}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        shops.advance(shop, "P31DT1H");
+        assertThat(shops.subscription(shop, due.subscription()).get("status").asString()).isEqualTo("past_due");
+        long failedBefore = count(due, "payment.failed");
+
+        var removed = api.delete("/api/v1/customers/" + due.customer() + "/payment_methods/" + own, shop.apiKey());
+        shops.advance(shop, "PT1M");
+
+        assertThat(removed.status()).as(removed.text()).isEqualTo(204);
+        assertThat(shops.subscription(shop, due.subscription()).get("status").asString()).isEqualTo("active");
+        assertThat(payments(due).getFirst().get("card_id").asString()).isEqualTo(visa);
+        assertThat(payments(due).getFirst().get("status").asString()).isEqualTo("succeeded");
+        assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
+    }
 }

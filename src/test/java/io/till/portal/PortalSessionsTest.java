@@ -320,4 +320,22 @@ class PortalSessionsTest {
         assertThat(browser.get(url).status()).isEqualTo(302);
         return browser;
     }
+    /**
+     * A session and a session link last in real time, as the buyer lives it: a month of sandbox time passed in one
+     * advance signs nobody out and spends no link (issue 10).
+     */
+    @Test
+    void aSessionAndASessionLinkLastInRealTimeWhateverTheTestClockSays() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "sandbox@example.com");
+        var browser = signedIn(shop, order);
+        String link = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(order.get("customer_id").asString())).json().get("url").asString();
+
+        var advanced = shops.advance(shop, "P30D");
+
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        assertThat(browser.get("/portal/" + shop.accountId() + "/").status()).as("still signed in").isEqualTo(200);
+        assertThat(new PortalClient(port).get(link).status()).as("the link still signs in").isEqualTo(302);
+    }
 }

@@ -77,4 +77,30 @@ class TestClockApiTest {
             clock.advance(java.time.Duration.ofNanos(1_000_000_000 - clock.instant().getNano()));
         }
     }
+    /** A delay that ends exactly where an advance ends wakes in that advance, not in the next one. */
+    @Test
+    void aDelayEndingExactlyAtTheTargetWakesInThatAdvance() {
+        var store = accounts.create();
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Two days later", "trigger": {"type": "manual"},
+             "steps": [{"id": "wait", "type": "delay", "duration": "P2D"},
+                       {"id": "note", "type": "action", "action": "test.record"}]}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String automation = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+        assertThat(run.status()).as(run.text()).isEqualTo(201);
+        String execution = "/api/v1/executions/" + run.json().get("id").asString();
+
+        var first = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"PT1H\"}").json();
+        assertThat(api.get(execution, store.apiKey()).json().get("status").asString()).isEqualTo("waiting");
+        var started = java.time.Instant.parse(first.get("from").asString());
+        var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"to\": \""
+            + started.plus(java.time.Duration.ofDays(2)) + "\"}");
+
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        var ran = api.get(execution, store.apiKey()).json();
+        assertThat(ran.get("status").asString()).as(ran.toString()).isEqualTo("succeeded");
+    }
 }
