@@ -209,4 +209,13 @@ class StaffSessionsTest {
         }
         return form.toString();
     }
+    /** Sessions last in real time, as staff live it: the sandbox test clock jumping a month signs nobody out. */
+    @Test
+    void aSessionOutlivesAMonthOfSandboxTime() {
+        var browser = signedIn(StaffBrowser.of(db, passwords, accounts.create().id()));
+
+        clock.advance(Duration.ofDays(30));
+
+        assertThat(browser.get("/admin/customers").status()).isEqualTo(200);
+    }
 }

@@ -216,4 +216,42 @@ class PaymentDunningTest {
              WHERE account_id = :accountId AND subject = 'We couldn''t process your payment'
             """).param("accountId", shop.accountId()).query(Long.class).single()).isZero();
     }
+    /**
+     * A payment plan's installment that fails and is never recovered: the same notes as a subscription's, naming the
+     * plan's product and the installment owed, one charge of the automation's own, and a task for staff.
+     */
+    @Test
+    void dunsAFailedInstallmentOfAPaymentPlanToTheFinalNoticeAndATask() throws Exception {
+        var shop = shops.open();
+        String automation = startDunning(shop);
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        // The plan follows the default card, which from now on declines: the second installment fails.
+        var failing = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(), """
+            {"token": "pm_card_chargeCustomerFail", "make_default": true}""");
+        assertThat(failing.status()).as(failing.text()).isEqualTo(201);
+
+        shops.advance(shop, "P1M");
+        shops.advance(shop, "PT1H");
+        assertThat(subjects()).containsExactly("We couldn't process your payment");
+        JsonNode invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data")
+            .get(0);
+        assertThat(invoice.get("payment_plan_id").asString()).isEqualTo(order.get("payment_plan_id").asString());
+        String owed = "$%d.%02d".formatted(invoice.get("amount_remaining").asLong() / 100,
+            invoice.get("amount_remaining").asLong() % 100);
+        assertThat(GreenMailUtil.getBody(mail.getReceivedMessages()[0])).contains("Hi Buyer, your payment of " + owed
+            + " for Membership did not go through.");
+
+        shops.advance(shop, "P10D");
+
+        assertThat(subjects()).containsExactly("We couldn't process your payment",
+            "Action needed: your payment is overdue", "Final notice: your payment is still overdue");
+        assertThat(GreenMailUtil.getBody(mail.getReceivedMessages()[2])).contains("we still could not collect "
+            + owed + " for Membership.");
+        assertThat(onlyRun(shop, automation).get("status").asString()).isEqualTo("succeeded");
+        assertThat(charges(shop)).filteredOn(c -> c.endsWith("automation")).containsExactly("declined automation");
+        var tasks = api.get("/api/v1/tasks?status=open", shop.apiKey()).json().get("data");
+        assertThat(tasks).hasSize(1);
+        assertThat(tasks.get(0).get("title").asString()).isEqualTo("Call Buyer about an unpaid invoice");
+    }
 }
