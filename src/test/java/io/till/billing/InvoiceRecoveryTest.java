@@ -638,4 +638,29 @@ class InvoiceRecoveryTest {
         assertThat(payments(due).getFirst().get("status").asString()).isEqualTo("succeeded");
         assertThat(count(due, "payment.failed")).isEqualTo(failedBefore);
     }
+    /** Credit that covers an unpaid plan's installment settles it as a card would: paid, counted, the plan active. */
+    @Test
+    void creditCoveringAnUnpaidPlansInstallmentPaysItAndThePlanIsActiveAgain() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        var due = new PastDue(shop, order.get("customer_id").asString(), null, null, null);
+        String plan = "/api/v1/payment_plans/" + order.get("payment_plan_id").asString();
+        saveCard(due, "pm_card_chargeCustomerFail", true);
+        shops.advance(shop, "P40D");
+        assertThat(api.get(plan, shop.apiKey()).json().get("status").asString()).isEqualTo("unpaid");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + due.customer(), shop.apiKey()).json().get("data")
+            .get(0).get("id").asString();
+        var granted = api.post("/api/v1/customers/" + due.customer() + "/credits", shop.apiKey(),
+            "{\"amount\": 50000, \"currency\": \"usd\"}");
+        assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+
+        var applied = api.post("/api/v1/invoices/" + invoice + "/apply_credits", shop.apiKey(), null);
+
+        assertThat(applied.status()).as(applied.text()).isEqualTo(200);
+        assertThat(applied.json().get("status").asString()).isEqualTo("paid");
+        var after = api.get(plan, shop.apiKey()).json();
+        assertThat(after.get("installments_paid").asInt()).as(after.toString()).isEqualTo(2);
+        assertThat(after.get("status").asString()).as(after.toString()).isEqualTo("active");
+        assertThat(shops.types(shop, due.customer())).contains("invoice.paid");
+    }
 }
