@@ -103,14 +103,13 @@ class Backtests {
     private String whyNot(String accountId, Program program, ObjectNode event) {
         JsonNode data = event.path("data");
         if (data.path("skip_automations").asBoolean(false)) {
-            return "staff asked for this change to pass quietly (skip_automations)";
+            return DryRuns.sentence(Triggers.PASSED_QUIETLY);
         }
         var ownChain = CauseChains.refusal(program.automationId(), causes.behind(accountId, data.path("caused_by")
             .path("execution_id").asString(null)));
         if (ownChain.isPresent()) {
             // In the backtest's words: a reason after a dash, lower case, no full stop.
-            String reason = ownChain.get();
-            return Character.toLowerCase(reason.charAt(0)) + reason.substring(1, reason.length() - 1);
+            return DryRuns.sentence(ownChain.get());
         }
         String notStarted = dryRuns.whyNotStarted(accountId, program, event);
         if (notStarted != null) {

@@ -204,8 +204,8 @@ class DryRuns {
         return notice == null ? null : sentence(notice);
     }
 
-    /** A reason as matching words it ("Staff asked … ."), to follow "would not start: ". */
-    private static String sentence(String reason) {
+    /** A reason as matching words it ("Staff asked … ."), to follow "would not start: " or a dash. */
+    static String sentence(String reason) {
         return Character.toLowerCase(reason.charAt(0)) + reason.substring(1, reason.length() - 1);
     }
 
