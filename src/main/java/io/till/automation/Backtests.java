@@ -37,11 +37,9 @@ class Backtests {
     private final DryRuns dryRuns;
     private final ExecutionContexts contexts;
     private final JsonMapper json;
-    private final CauseChains causes;
 
     Backtests(Automations automations, Programs programs, Events events, DryRuns dryRuns, ExecutionContexts contexts,
-        JsonMapper json, CauseChains causes) {
-        this.causes = causes;
+        JsonMapper json) {
         this.automations = automations;
         this.programs = programs;
         this.events = events;
@@ -101,16 +99,6 @@ class Backtests {
 
     /** Why the program would start nothing for this event, as matching decides it, or null when it would start. */
     private String whyNot(String accountId, Program program, ObjectNode event) {
-        JsonNode data = event.path("data");
-        if (data.path("skip_automations").asBoolean(false)) {
-            return DryRuns.sentence(Triggers.PASSED_QUIETLY);
-        }
-        var ownChain = CauseChains.refusal(program.automationId(), causes.behind(accountId, data.path("caused_by")
-            .path("execution_id").asString(null)));
-        if (ownChain.isPresent()) {
-            // In the backtest's words: a reason after a dash, lower case, no full stop.
-            return DryRuns.sentence(ownChain.get());
-        }
         String notStarted = dryRuns.whyNotStarted(accountId, program, event);
         if (notStarted != null) {
             return notStarted;

@@ -47,11 +47,13 @@ class DryRuns {
     private final Automations automations;
     private final Programs programs;
     private final StepSecrets secrets;
+    private final CauseChains causes;
 
     DryRuns(Engine engine, Actions actions, ExecutionContexts contexts, Customers customers, Events events,
         EventScopes scopes, JsonMapper json, Clock clock, Automations automations, Programs programs,
-        StepSecrets secrets, io.till.billing.UpcomingNotices notices) {
+        StepSecrets secrets, io.till.billing.UpcomingNotices notices, CauseChains causes) {
         this.notices = notices;
+        this.causes = causes;
         this.automations = automations;
         this.programs = programs;
         this.secrets = secrets;
@@ -184,6 +186,7 @@ class DryRuns {
                 : null;
     }
 
+    /** Why the program would start nothing for this real event, as matching decides it, or null when it would start. */
     String whyNotStarted(String accountId, Program program, ObjectNode event) {
         if (!(program.definition().trigger() instanceof Definition.Trigger.OnEvent trigger)) {
             return null;
@@ -195,6 +198,11 @@ class DryRuns {
         if (event.path("data").path("skip_automations").asBoolean(false)) {
             // As matching skips it (the inbox reads the same flag), before any scope.
             return sentence(Triggers.PASSED_QUIETLY);
+        }
+        var ownChain = CauseChains.refusal(program.automationId(), causes.behind(accountId, event.path("data")
+            .path("caused_by").path("execution_id").asString(null)));
+        if (ownChain.isPresent()) {
+            return sentence(ownChain.get());
         }
         var scope = scopes.reader(accountId).mismatch(trigger.scope(), trigger.event(), event.path("data"));
         if (scope.isPresent()) {

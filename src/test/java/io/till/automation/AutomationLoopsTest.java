@@ -88,6 +88,14 @@ class AutomationLoopsTest {
         assertThat(events.get(0).get("data").get("caused_by").get("execution_id").asString())
             .as("the newest was raised by the run").isEqualTo(run);
         assertThat(events.get(1).get("data").has("caused_by")).as("staff's change").isFalse();
+
+        // Tested on its own run's event, the automation says it would not start, as matching decided.
+        var tested = api.post("/api/v1/automations/" + stamp + "/test", store.apiKey(), """
+            {"event_id": "%s"}""".formatted(events.get(0).get("id").asString())).json();
+        assertThat(tested.get("status").asString()).as(tested.toString()).isEqualTo("not_started");
+        assertThat(tested.get("error").get("message").asString()).isEqualTo("would not start: one of its own steps "
+            + "raised this event: an automation never starts again from its own event");
+        assertThat(tested.get("steps")).isEmpty();
     }
 
     @Test
