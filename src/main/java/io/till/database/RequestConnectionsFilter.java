@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.till.shared.ErrorCode;
+import io.till.shared.web.ApiPaths;
 import io.till.shared.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -62,7 +63,7 @@ class RequestConnectionsFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        boolean gated = gated(request.getRequestURI());
+        boolean gated = gated(ApiPaths.routed(request));
         if (gated && !enter()) {
             refuse(request, response);
             return;
@@ -103,7 +104,7 @@ class RequestConnectionsFilter extends OncePerRequestFilter {
         response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(BUSY_RETRY_AFTER_SECONDS));
         String detail = "Till is serving as many requests as it can at the moment. Nothing was done; send the request "
             + "again in " + BUSY_RETRY_AFTER_SECONDS + " second.";
-        if (request.getRequestURI().startsWith("/api/")) {
+        if (ApiPaths.isApi(request)) {
             problems.write(response, ErrorCode.BUSY, detail);
             return;
         }

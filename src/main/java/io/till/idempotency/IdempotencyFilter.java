@@ -2,6 +2,7 @@ package io.till.idempotency;
 
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
+import io.till.shared.web.ApiPaths;
 import io.till.shared.web.CachedBodyRequest;
 import io.till.shared.web.Problems;
 import io.till.shared.web.SecretFields;
@@ -62,7 +63,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private static boolean isApiCall(HttpServletRequest request) {
         return "POST".equals(request.getMethod()) && request.getHeader(HEADER) != null
-            && request.getRequestURI().startsWith("/api/");
+            && ApiPaths.isApi(request);
     }
 
     @Override
@@ -96,9 +97,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 + DataSize.ofBytes(maxBodyBytes).toKilobytes() + " KB, the most Till accepts (TILL_MAX_REQUEST_BODY).");
             return;
         }
+        // The path as routed: one request however its path is escaped.
         String target = request.getQueryString() == null
-            ? request.getRequestURI()
-            : request.getRequestURI() + "?" + request.getQueryString();
+            ? ApiPaths.routed(request)
+            : ApiPaths.routed(request) + "?" + request.getQueryString();
         byte[] fingerprint = RequestFingerprint.of(request.getMethod(), target, buffered.body());
         var claim = records.claim(caller.accountId(), key, fingerprint);
         switch (claim) {

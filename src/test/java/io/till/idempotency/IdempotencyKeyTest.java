@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
 import io.till.testing.MutableClock;
+import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TestEndpoints;
 import io.till.testing.TillIntegrationTest;
@@ -32,6 +33,8 @@ class IdempotencyKeyTest {
     IdempotencyRecords records;
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient db;
+    @Autowired
+    Shops shops;
 
     @Test
     void replaysTheFirstResponseForTheSameKeyAndBody() {
@@ -143,6 +146,33 @@ class IdempotencyKeyTest {
         assertThat(created).extracting(r -> r.json().get("id").asString()).hasSizeGreaterThan(0).containsOnly(
             created.getFirst().json().get("id").asString());
         assertThat(keyNames(store.apiKey())).containsExactly("race", "Test key");
+    }
+
+    @Test
+    void aPurchaseWhosePathEscapesItsLettersIsMadeOnceUnderItsKey() {
+        // Till routes /%61pi/… as /api/…: the key must hold there too, or a retry charges the card again.
+        var shop = shops.open();
+        String customer = shops.customer(shop);
+        String card = shops.saveCard(shop, customer, "pm_card_visa");
+        String key = UUID.randomUUID().toString();
+        String body = """
+            {"customer_id": "%s", "payment_method_id": "%s", "option_id": "%s"}""".formatted(customer, card,
+            shop.monthly());
+
+        var first = api.post("/%61pi/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), body,
+            "Idempotency-Key", key);
+        var retry = api.post("/%61pi/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), body,
+            "Idempotency-Key", key);
+        var plain = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), body,
+            "Idempotency-Key", key);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).as(retry.text()).isEqualTo("true");
+        assertThat(plain.header("Idempotent-Replayed")).as("the same request, its path written plainly")
+            .isEqualTo("true");
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data"))
+            .hasSize(1);
     }
 
     @Test

@@ -38,7 +38,7 @@ class AcceptFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return request.getHeader(HttpHeaders.ACCEPT) == null || !CHANGES.contains(request.getMethod())
-            || !request.getRequestURI().startsWith("/api/");
+            || !ApiPaths.isApi(request);
     }
 
     @Override

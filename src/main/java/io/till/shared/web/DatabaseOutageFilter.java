@@ -38,7 +38,7 @@ class DatabaseOutageFilter extends OncePerRequestFilter {
             }
             response.resetBuffer();
             response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
-            if (request.getRequestURI().startsWith("/api/")) {
+            if (ApiPaths.isApi(request)) {
                 problems.write(response, Problems.databaseUnavailable());
             } else {
                 response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);

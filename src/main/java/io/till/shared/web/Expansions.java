@@ -124,7 +124,7 @@ class Expansions implements ResponseBodyAdvice<Object>, HandlerInterceptor, WebM
         ServerHttpResponse response) {
         if (!(request instanceof ServletServerHttpRequest servlet) || body == null
             || !"GET".equals(servlet.getServletRequest().getMethod())
-            || !servlet.getServletRequest().getRequestURI().startsWith("/api/v1/")) {
+            || !ApiPaths.routed(servlet.getServletRequest()).startsWith("/api/v1/")) {
             return body;
         }
         @SuppressWarnings("unchecked")
