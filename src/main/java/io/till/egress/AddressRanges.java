@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * Which addresses a user-supplied URL may reach. Loopback, private, link-local (cloud metadata lives at
- * 169.254.169.254), carrier-grade NAT, multicast, unique-local and unspecified addresses are refused, in IPv4, IPv6
+ * 169.254.169.254), carrier-grade NAT, multicast, unique-local, site-local and unspecified addresses are refused, in IPv4, IPv6
  * and IPv4-mapped IPv6 form (and 6to4 addresses embedding one), as are the documentation and other special-purpose
  * ranges, and every address of this machine's own interfaces, even a public one (it reaches Till's own ports and
  * whatever else listens here), unless a range of the allow list holds them.
@@ -64,7 +64,8 @@ final class AddressRanges {
         }
     }
 
-    // RFC 1918 and unique-local addresses are "private", 169.254/16 and fe80::/10 "link-local" (cloud metadata lives
+    // RFC 1918, unique-local and site-local addresses are "private", 169.254/16 and fe80::/10 "link-local" (cloud
+    // metadata lives
     // there); loopback, unspecified, multicast, carrier-grade NAT and the other special-purpose ranges "reserved".
     private static final List<Range> REFUSED = List.of(
         Range.parse("0.0.0.0/8", "reserved"), Range.parse("10.0.0.0/8", "private"),
@@ -78,6 +79,9 @@ final class AddressRanges {
         Range.parse("100::/64", "reserved"), Range.parse("2001::/23", "reserved"),
         Range.parse("2001:db8::/32", "reserved"), Range.parse("3fff::/20", "reserved"),
         Range.parse("fc00::/7", "private"), Range.parse("fe80::/10", "link-local"), Range.parse("ff00::/8", "reserved"),
+        // Site-local (RFC 3879 deprecated it; networks that kept it still route it inside), and the IPv4-compatible
+        // addresses left as IPv6 by normalized(): those of 0.0.0.0/8 (::2), which no public host has.
+        Range.parse("fec0::/10", "private"), Range.parse("::/96", "reserved"),
         Range.parse("64:ff9b::/96", "reserved"), Range.parse("64:ff9b:1::/48", "reserved"),
         Range.parse("::ffff:0:0:0/96", "reserved"));
 

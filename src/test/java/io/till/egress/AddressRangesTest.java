@@ -26,7 +26,11 @@ class AddressRangesTest {
             "2001:0:4136:e378:8000:63bf:3fff:fdd2",
             // NAT64's prefixes, well-known and local-use (RFC 8215), and SIIT's translated form: each reaches the IPv4
             // address it embeds (here the cloud metadata's) where the network translates it.
-            "64:ff9b::a9fe:a9fe", "64:ff9b:1::a9fe:a9fe", "::ffff:0:a9fe:a9fe"})
+            "64:ff9b::a9fe:a9fe", "64:ff9b:1::a9fe:a9fe", "::ffff:0:a9fe:a9fe",
+            // IPv6's site-local range (deprecated, still routed inside networks that kept it: Java calls it
+            // site-local),
+            // and IPv4-compatible forms of 0.0.0.0/8 that no public host has.
+            "fec0::1", "feff::1", "::2", "::0.0.1.1"})
     void refusesReservedAddresses(String literal) throws UnknownHostException {
         assertThat(AddressRanges.allowing("").refusal(ip(literal))).isPresent();
     }
