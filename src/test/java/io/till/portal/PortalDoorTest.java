@@ -53,6 +53,39 @@ class PortalDoorTest {
     }
 
     @Test
+    void thePortalCookieOpensNeitherEvenWhenThePathIsSpelledWithEscapes() {
+        var buyer = signedIn("dan@example.com");
+
+        // Spring routes /%61dmin as /admin: the doors are decided on the path as routed, never on its spelling.
+        for (String dashboardPath : List.of("/%61dmin", "/%61dmin/customers", "/admin/%63ustomers")) {
+            var dashboard = buyer.browser().get(dashboardPath);
+            assertThat(dashboard.status()).as(dashboardPath).isIn(302, 400, 404);
+            if (dashboard.status() == 302) {
+                assertThat(dashboard.header("Location")).as(dashboardPath).endsWith("/admin/login");
+            }
+        }
+        for (String apiPath : List.of("/%61pi/v1/customers/" + buyer.customerId(), "/api/v1/%63ustomers/"
+            + buyer.customerId())) {
+            assertThat(buyer.browser().get(apiPath).status()).as(apiPath).isIn(400, 401, 404);
+        }
+    }
+
+    @Test
+    void aStaffSignInOpensNoPortalPageEvenWhenThePathIsSpelledWithEscapes() {
+        var shop = shops.open();
+        var staff = new PortalClient(port);
+        String form = "username=owner%40till.test&password=correct+horse+battery";
+        assertThat(staff.post("/admin/login", "/admin/login", form).header("Location")).isEqualTo("/admin");
+
+        var portal = staff.get("/%70ortal/" + shop.accountId() + "/");
+
+        assertThat(portal.status()).isIn(302, 400, 404);
+        if (portal.status() == 302) {
+            assertThat(portal.header("Location")).isEqualTo("/portal/" + shop.accountId());
+        }
+    }
+
+    @Test
     void aStaffSignInOpensNoPortalPage() {
         var shop = shops.open();
         var staff = new PortalClient(port);
