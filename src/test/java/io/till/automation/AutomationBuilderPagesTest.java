@@ -11,6 +11,7 @@ import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,20 @@ class AutomationBuilderPagesTest {
             "/admin/automations/" + id + "/builder");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-390");
+
+        // Four levels deep (still_unpaid → retry_failed → final_check → task), a field is still half the phone wide:
+        // each level of nesting used to take 44 px of it, leaving the task's title 160 px.
+        var deepest = phone.locator("#f-steps-2-then-1-then-2-then-1-params-title").boundingBox();
+        assertThat(deepest.width).as("width of a field four levels deep").isGreaterThanOrEqualTo(195);
+        // An empty Otherwise lane is one line, its name beside its Add control, not a heading with a row under it.
+        var emptyOtherwise = phone.locator(".bld-arm:has(> .bld-lane > .bld-add[data-lane='steps[2].else'])");
+        var add = emptyOtherwise.locator(".bld-add").boundingBox();
+        var arm = emptyOtherwise.boundingBox();
+        assertThat(arm.height).as("height of an empty Otherwise lane").isLessThanOrEqualTo(add.height * 1.5);
+        assertThat(emptyOtherwise.locator(".bld-label").boundingBox().y).isGreaterThanOrEqualTo(add.y - 1);
+        // "Per customer every" wraps beside "At most (runs)": the two inputs stay level.
+        assertThat(phone.locator("#f-limit-per").boundingBox().y)
+            .isCloseTo(phone.locator("#f-limit-runs").boundingBox().y, Offset.offset(1.0));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,15 @@ class BuilderStepsPagesTest {
         return api.get("/api/v1/automations/" + opened.id(), opened.store().apiKey()).json().get("definition");
     }
 
+    /** Fields of one row whose labels wrap differently still have their inputs on one line. */
+    private static void inputsLevel(Page page, String... inputs) {
+        double top = page.locator(inputs[0]).boundingBox().y;
+        for (String input : inputs) {
+            assertThat(page.locator(input).boundingBox().y).as("top of " + input)
+                .isCloseTo(top, Offset.offset(1.0));
+        }
+    }
+
     @Test
     void aSellerInsertsAVariableSetsRetryAddsAFallbackAndABranchAndSavesExactlyThat() throws Exception {
         var opened = dunningInTheBuilder(1280);
@@ -118,6 +128,7 @@ class BuilderStepsPagesTest {
         assertThat(page.locator("#builder-json")).containsText("\"cap\" : \"PT2H\"");
         assertThat(page.locator("#f-steps-0-retry-cap")).hasValue("2 hours");
         assertThat(page.locator("#f-steps-0-retry-backoff")).hasValue("2 minutes");
+        inputsLevel(page, "#f-steps-0-retry-attempts", "#f-steps-0-retry-backoff", "#f-steps-0-retry-cap");
         page.locator(".bld-step:has(#f-steps-0-id) > .bld-card > .bld-fails > .bld-retry").screenshot(
             new Locator.ScreenshotOptions().setPath(Path.of("target",
                 "screenshots", "builder-retry-in-words-1280.png")));
@@ -159,6 +170,8 @@ class BuilderStepsPagesTest {
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-steps-390");
         assertThat(phone.locator("#f-steps-0-retry-cap")).hasValue("2 hours");
+        // Two side by side on a phone, "First pause (30 seconds, 5 minutes)" on three lines beside "Tries in all".
+        inputsLevel(phone, "#f-steps-0-retry-attempts", "#f-steps-0-retry-backoff");
         phone.locator(".bld-step:has(#f-steps-0-id) > .bld-card > .bld-fails > .bld-retry").screenshot(
             new Locator.ScreenshotOptions().setPath(Path.of("target",
                 "screenshots", "builder-retry-in-words-390.png")));
