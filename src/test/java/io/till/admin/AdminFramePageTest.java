@@ -385,6 +385,29 @@ class AdminFramePageTest {
         Chromium.screenshot(page, "dashboard-nav-390");
     }
 
+    /**
+     * The section being read is in bold, which widens it: on the Executions and Tasks pages it pushed Settings onto a
+     * third row of its own. Every section's page keeps the navigation to two rows on a phone.
+     */
+    @Test
+    void onAPhoneTheNavigationTakesTwoRowsWhicheverSectionIsOpen() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390));
+        var nav = page.getByRole(AriaRole.NAVIGATION, new Page.GetByRoleOptions().setName("Dashboard"));
+        var hrefs = nav.getByRole(AriaRole.LINK).all().stream().map(link -> link.getAttribute("href")).toList();
+
+        for (String href : hrefs) {
+            page.navigate(api.uri(href).toString());
+            var current = nav.locator("a[aria-current=page]");
+            assertThat(current).hasCount(1);
+            var rows = nav.getByRole(AriaRole.LINK).all().stream().map(link -> Math.round(link.boundingBox().y))
+                .distinct()
+                .count();
+            assertThat(rows).as("rows of the navigation on " + href).isEqualTo(2);
+        }
+        Chromium.screenshot(page, "dashboard-nav-settings-390");
+    }
+
     /** The sandbox banner takes fewer lines on a phone: the badge beside the store's name says sandbox already. */
     @Test
     void onAPhoneTheSandboxBannerKeepsTheClockAndItsControlAndLeavesTheExplanationToWiderScreens() {

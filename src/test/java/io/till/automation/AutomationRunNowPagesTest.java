@@ -149,6 +149,9 @@ class AutomationRunNowPagesTest {
         Chromium.screenshot(phone, "automation-run-now-390");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
             .isLessThanOrEqualTo(390);
+        // The data field's label names event.data whole: it moves to the next line, not "even" / "t.data".
+        assertThat((Integer) phone.locator("label[for=run-data] code").evaluate("code => code.getClientRects().length"))
+            .as("lines event.data takes").isEqualTo(1);
     }
 
     @Test
