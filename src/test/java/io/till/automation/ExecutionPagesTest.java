@@ -288,6 +288,9 @@ class ExecutionPagesTest {
         assertThat(opened(phoneLines.nth(1), "Input")).containsText("Ada Lovelace joined");
         assertNoSidewaysScroll(phone);
         Chromium.screenshot(phone, "execution-inputs-outputs-390");
+        // The customer's id beside their name moves to a line of its own, whole, rather than breaking before "shd".
+        assertThat((Integer) phone.locator(".run-facts dd code").first().evaluate(
+            "code => code.getClientRects().length")).as("lines the customer's id takes").isEqualTo(1);
     }
 
     /** A line's Input or Output, as its page holds it (closed until staff open it). */
