@@ -32,6 +32,22 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 @TillIntegrationTest
 class ExecutionPagesTest {
 
+    /**
+     * Whether a field's text (a select's chosen option, else an input's placeholder) fits inside it, measured in its
+     * own font; a select keeps room for its arrow.
+     */
+    private static final String FITS = """
+        selector => {
+          const field = document.querySelector(selector);
+          const style = getComputedStyle(field);
+          const context = document.createElement('canvas').getContext('2d');
+          context.font = style.font;
+          const text = field.tagName === 'SELECT' ? field.selectedOptions[0].text : field.placeholder;
+          const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+            - (field.tagName === 'SELECT' ? 20 : 0);
+          return context.measureText(text).width <= room;
+        }""";
+
     private static Chromium chromium;
 
     @Autowired
@@ -182,6 +198,9 @@ class ExecutionPagesTest {
         page.getByLabel("Status").selectOption("failed");
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("main table")).containsText("Tell the team");
+        // Each filter shows what it holds whole: "All automations" and the customer field's example.
+        assertThat(page.evaluate(FITS, "#f-automation")).as("All automations fits its select").isEqualTo(true);
+        assertThat(page.evaluate(FITS, "#f-customer")).as("the example fits the customer field").isEqualTo(true);
         Chromium.screenshot(page, "executions-list-1280");
 
         page.getByRole(AriaRole.LINK, named(execution)).click();
