@@ -24,8 +24,11 @@ final class DatabaseSessions implements Runnable {
         SELECT a.state, coalesce(a.wait_event_type || '/' || a.wait_event, 'running') AS doing,
                extract(epoch FROM clock_timestamp() - a.xact_start) AS transaction_seconds,
                left(regexp_replace(a.query, '\s+', ' ', 'g'), 90) AS query,
-               (SELECT left(regexp_replace(b.query, '\s+', ' ', 'g'), 90) FROM pg_stat_activity b
-                 WHERE b.pid = (pg_blocking_pids(a.pid))[1]) AS blocker
+               -- pg_blocking_pids takes the lock manager's locks: asked only of a session that waits for a lock.
+               CASE WHEN a.wait_event_type = 'Lock'
+                    THEN (SELECT left(regexp_replace(b.query, '\s+', ' ', 'g'), 90) FROM pg_stat_activity b
+                           WHERE b.pid = (pg_blocking_pids(a.pid))[1])
+               END AS blocker
           FROM pg_stat_activity a
          WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND a.state <> 'idle'
         """;
