@@ -261,8 +261,9 @@ public class EgressClient implements DisposableBean {
         return switch (e) {
             case org.apache.hc.core5.http.ConnectionRequestTimeoutException busy -> new Outcome.Unreachable(
                 ConnectionFailure.BUSY.sentence(), false, durationMs, ConnectionFailure.BUSY);
-            case InterruptedIOException timedOut -> new Outcome.Unreachable("timed out: " + e.getMessage(), true,
-                durationMs, ConnectionFailure.TIMED_OUT);
+            // The kind's fixed sentence: the client's words name the address it connected to.
+            case InterruptedIOException timedOut -> new Outcome.Unreachable(ConnectionFailure.TIMED_OUT.sentence(),
+                true, durationMs, ConnectionFailure.TIMED_OUT);
             case UnknownHostException unknown -> new Outcome.Unreachable("unknown host: " + e.getMessage(), false,
                 durationMs, ConnectionFailure.UNKNOWN_HOST);
             default -> {
