@@ -86,6 +86,11 @@ class AutomationBuilderPagesTest {
         assertThat(page.locator("#builder-json")).containsText("\"duration\" : \"P5D\"");
         // The template's condition reads the event's own invoice (its attempt at the time): in words, as its page says.
         assertThat(page.locator(".bldw-compare .bldw-sentence").first()).hasText("Invoice · Attempt count is 1");
+        // Its field has a line of its own in the form column: the path shows whole, not cut after "attempt".
+        assertThat(page.locator("#f-conditions-all-0-field")).hasValue("event.data.invoice.attempt_count");
+        assertThat((java.util.List<?>) page.locator(".bldw-field input").evaluateAll(
+            "inputs => inputs.filter(i => i.scrollWidth > i.clientWidth).map(i => i.value)"))
+            .as("condition fields cut in their input").isEmpty();
         assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
 
         // A step added at the end, moved up above the branch, then deleted again.
@@ -113,6 +118,12 @@ class AutomationBuilderPagesTest {
             "/admin/automations/" + id + "/builder");
         assertThat((Integer) phone.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(390);
         Chromium.screenshot(phone, "builder-390");
+        // Every step's ↑ ↓ Delete stay at the right of its head, under a branch's long title as beside a short one.
+        assertThat((java.util.List<?>) phone.locator(".bld-step-head").evaluateAll("""
+            heads => heads.filter(head => head.getBoundingClientRect().right
+                - head.querySelector('.bld-moves > :last-child').getBoundingClientRect().right > 2)
+              .map(head => head.querySelector('.bld-title').textContent)"""))
+            .as("step heads whose Delete is not at their right").isEmpty();
 
         // Four levels deep (still_unpaid → retry_failed → final_check → task), a field is still half the phone wide:
         // each level of nesting used to take 44 px of it, leaving the task's title 160 px.
