@@ -255,6 +255,11 @@ class AutomationPagesTest {
         assertThat(phone.locator(".aut-changes")).containsText("Trigger: When a payment fails → When a payment "
             + "fails for a subscription in Pro plans");
         fitsAPhone(phone, "automation-versions-390");
+        // An archived automation's head says so in the same phrase as its version: wrapped, no line starts with "·".
+        phone.navigate(api.uri("/admin/automations/" + manual).toString());
+        assertThat(phone.locator(".aut-status span", new Page.LocatorOptions().setHasText("archived")))
+            .hasText(java.util.regex.Pattern.compile("^(Version|Latest version) 1 .*\u00a0· archived$"));
+        fitsAPhone(phone, "automation-archived-390");
     }
 
     @Test
