@@ -63,10 +63,16 @@ class AutomationPages {
         this.brandings = brandings;
     }
 
-    /** An automation's state as the dashboard shows it: paused wins, then whether a version is active. */
+    /**
+     * An automation's state as the dashboard shows it: archived wins (it starts nothing more, whatever version was
+     * active), then paused, then whether a version is active.
+     */
     record State(String label, String tone) {
 
         static State of(Automation automation) {
+            if (automation.archivedAt() != null) {
+                return new State("archived", "off");
+            }
             if (automation.paused()) {
                 return new State("paused", "warn");
             }
