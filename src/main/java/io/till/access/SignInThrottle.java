@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.springframework.beans.factory.annotation.Value;
@@ -241,10 +240,16 @@ public class SignInThrottle {
 
     /**
      * The email as the one person it names: trimmed as the sign-in trims it (every character up to the space, control
-     * characters among them) and of any other space, so that no way of writing it counts apart from the others.
+     * characters among them) and of any other space, and lowered by PostgreSQL as the sign-in compares emails
+     * ({@code lower(email) = lower(:email)}), so that no way of writing it counts apart from the others. Java lowers a
+     * few letters otherwise: a dotted capital I (U+0130) to an i and a combining dot, where PostgreSQL makes a plain i,
+     * which gave every i of an email a lockout of its own.
      */
-    private static String emailSubject(String email) {
-        return "email:" + sha256(email.trim().strip().toLowerCase(Locale.ROOT));
+    private String emailSubject(String email) {
+        // PostgreSQL refuses a NUL in text; such an email names nobody, and may be counted as the one without it.
+        String trimmed = email.trim().strip().replace("\u0000", "");
+        String lowered = db.sql("SELECT lower(:email)").param("email", trimmed).query(String.class).single();
+        return "email:" + sha256(lowered);
     }
 
     private static String sha256(String text) {
