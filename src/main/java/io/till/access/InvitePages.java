@@ -4,6 +4,7 @@ import io.till.shared.TillException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,6 +59,13 @@ class InvitePages {
         model.addAttribute("invite", invite.get());
         model.addAttribute("accountName", members.storeName(invite.get().accountId()));
         model.addAttribute("token", token);
+        // Accepting signs in as the new member in this browser: whoever is signed in here is told it ends their
+        // session.
+        if (SecurityContextHolder.getContext().getAuthentication() != null
+            && SecurityContextHolder.getContext().getAuthentication()
+                .getPrincipal() instanceof StaffSignIn.StaffDetails details) {
+            model.addAttribute("signedInAs", details.user().email());
+        }
         return "access/invite";
     }
 }

@@ -81,4 +81,28 @@ class StaffInvitesTest {
         assertThat(answer.status()).isEqualTo(410);
         assertThat(answer.body()).contains("This invitation no longer works");
     }
+
+    /**
+     * Someone already signed in (an owner opening the link they sent, to check it) who accepted an invitation was
+     * signed out of their own session and into the new member's without a word: the page says so before they choose a
+     * password.
+     */
+    @Test
+    void theInvitationPageTellsWhoIsSignedInThatJoiningSignsThemOut(
+        @Autowired org.springframework.security.crypto.password.PasswordEncoder passwords) {
+        String accountId = accounts.create().id();
+        var owner = io.till.testing.StaffBrowser.of(db, passwords, accountId, "owner");
+        String ownerId = staffUsers.findByEmail(owner.email()).orElseThrow().id();
+        String email = "joining-" + UUID.randomUUID() + "@example.com";
+        var issued = invites.issue(accountId, email, "staff", ownerId);
+        var browser = RawBrowser.fromAnotherAddress(port);
+        assertThat(browser.signIn(owner.email(), owner.password()).header("Location")).isEqualTo("/admin");
+
+        var signedIn = browser.get("/admin/invites/" + issued.token());
+        var stranger = RawBrowser.fromAnotherAddress(port).get("/admin/invites/" + issued.token());
+
+        assertThat(signedIn.body()).contains("You are signed in as <strong>" + owner.email()
+            + "</strong>. Joining signs you out of that session and in as " + email + ".");
+        assertThat(stranger.body()).contains("Join").doesNotContain("You are signed in as");
+    }
 }
