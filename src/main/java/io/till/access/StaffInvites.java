@@ -131,6 +131,15 @@ class StaffInvites {
             .update() > 0;
     }
 
+    /** Whether the account has an invitation {@code id}, in any state. */
+    boolean exists(String accountId, String id) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM staff_invites WHERE account_id = :accountId AND id = :id)")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Boolean.class)
+            .single();
+    }
+
     /** The invitation the link stands for while it can still be accepted, without using it (the page a scanner may fetch). */
     Optional<Invite> usable(String token) {
         if (!LinkTokens.isWellFormed(token)) {

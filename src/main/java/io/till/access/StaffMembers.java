@@ -126,6 +126,10 @@ class StaffMembers {
 
     void revokeInvite(String accountId, String inviteId) {
         if (!invites.revoke(accountId, inviteId)) {
+            if (!invites.exists(accountId, inviteId)) {
+                // Another account's, or none: not found, as another account's staff member is.
+                throw new TillException(ErrorCode.NOT_FOUND, "No such invitation.");
+            }
             throw new TillException(ErrorCode.INVALID_STATE,
                 "That invitation can no longer be revoked: it was accepted or revoked already.");
         }

@@ -207,6 +207,30 @@ class StaffRolesTest {
             .param("email", stranger.email()).query(Long.class).single()).isEqualTo(1);
     }
 
+    /**
+     * Revoking an invitation of another account (or none) was answered "it was accepted or revoked already", as if it
+     * were one of this account's: it is the frame's 404 page, as another account's staff member is, and stays usable.
+     */
+    @Test
+    void anotherAccountsInvitationIsNotFound(@Autowired StaffInvites invites) {
+        var mine = accounts.create();
+        var theirs = accounts.create();
+        var browser = signedIn(mine.id(), "owner");
+        var stranger = StaffBrowser.of(db, passwords, theirs.id(), "owner");
+        var issued = invites.issue(theirs.id(), "theirs-" + java.util.UUID.randomUUID() + "@example.com", "staff",
+            idOfEmail(stranger.email()));
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/staff").body());
+
+        var revoke = browser.postForm("/admin/settings/staff/invites/" + issued.invite().id() + "/revoke",
+            "_csrf=" + csrf);
+        var unknown = browser.postForm("/admin/settings/staff/invites/sti_nonesuch/revoke", "_csrf=" + csrf);
+
+        assertThat(revoke.status()).isEqualTo(404);
+        assertThat(revoke.body()).contains("We couldn");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(invites.usable(issued.token())).isPresent();
+    }
+
     @Test
     void aStaffMemberCannotReadAnInvitationInTheDevMailboxNorClearIt() {
         var account = accounts.create();
