@@ -161,11 +161,11 @@ class StaffMembers {
      * {@link #changeRole(String, String, String)} asked by {@code by}, who must still be an owner once the staff are
      * held: an owner removed or demoted while their own request waited does not finish it.
      */
-    void changeRole(Caller.Staff by, String staffUserId, String role) {
-        transactions.executeWithoutResult(status -> {
+    boolean changeRole(Caller.Staff by, String staffUserId, String role) {
+        return Boolean.TRUE.equals(transactions.execute(status -> {
             requireStillOwner(by);
-            changeRole(by.accountId(), staffUserId, role);
-        });
+            return changeRole(by.accountId(), staffUserId, role);
+        }));
     }
 
     /** {@link #remove(String, String)} asked by {@code by}, who must still be an owner once the staff are held. */
@@ -186,12 +186,13 @@ class StaffMembers {
         }
     }
 
-    void changeRole(String accountId, String staffUserId, String role) {
+    /** Answers whether the role changed (and their sessions ended): false when it was {@code role} already. */
+    boolean changeRole(String accountId, String staffUserId, String role) {
         checkRole(role);
-        transactions.executeWithoutResult(status -> {
+        return Boolean.TRUE.equals(transactions.execute(status -> {
             var member = lockedMember(accountId, staffUserId);
             if (member.role().equals(role)) {
-                return;
+                return false;
             }
             if (member.owner() && onlyOwner(accountId, member)) {
                 throw new TillException(ErrorCode.INVALID_STATE, member.email() + " is the account's only owner: "
@@ -202,7 +203,8 @@ class StaffMembers {
                 // The invitations they sent as an owner would let whoever they name in, as an owner perhaps.
                 invites.revokeSentBy(accountId, staffUserId);
             }
-        });
+            return true;
+        }));
     }
 
     /**

@@ -75,8 +75,9 @@ class StaffPages {
     String changeRole(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String role,
         RedirectAttributes redirect) {
         attempt(redirect, () -> {
-            members.changeRole(staff, id, role);
-            redirect.addFlashAttribute("flash", "Role changed to " + role + ". It applies from their next sign-in.");
+            redirect.addFlashAttribute("flash", members.changeRole(staff, id, role)
+                ? "Role changed to " + role + ". Their sessions ended at once; they sign in again with it."
+                : "Their role was " + role + " already: nothing changed.");
         });
         return "redirect:" + STAFF;
     }

@@ -146,7 +146,10 @@ class StaffRolesTest {
         browser.postForm("/admin/settings/staff/" + colleagueId + "/remove", "_csrf=" + csrf);
 
         assertThat(promoted).isEqualTo("owner");
-        assertThat(afterPromotion.body()).contains("Role changed to owner");
+        // Their sessions end at once (a demoted owner keeps no owner's session): the page said it applied from their
+        // next sign-in, which let an owner think a demoted colleague kept their rights until then.
+        assertThat(afterPromotion.body()).contains("Role changed to owner. Their sessions ended at once; they sign in "
+            + "again with it.");
         assertThat(db.sql("SELECT count(*) FROM staff_users WHERE id = :id").param("id", colleagueId)
             .query(Long.class).single()).isZero();
         assertThat(browser.get("/admin/settings/staff").body()).contains(colleague.email() + " was removed");
