@@ -35,6 +35,7 @@ public class StaffSessions {
         LIFETIME,
         EVERYWHERE,
         CHANGED,
+        REMOVED,
         EXPIRED;
 
         String parameter() {
@@ -108,7 +109,10 @@ public class StaffSessions {
             return Optional.of(Ending.LIFETIME);
         }
         var user = staffUsers.find(staffUserId);
-        if (user.isEmpty() || user.get().sessionEpoch() != epoch) {
+        if (user.isEmpty()) {
+            return Optional.of(Ending.REMOVED);
+        }
+        if (user.get().sessionEpoch() != epoch) {
             return Optional.of(Ending.CHANGED);
         }
         session.setAttribute(LAST_SEEN_AT, now);
@@ -126,6 +130,7 @@ public class StaffSessions {
                 + " after signing in. Sign in again to go on.");
             case "everywhere" -> Optional.of("You signed out everywhere: every session of yours has ended.");
             case "changed" -> Optional.of("Your session ended: your sign-in or role changed. Sign in again.");
+            case "removed" -> Optional.of("Your session ended: you are no longer on the staff of this account.");
             case "expired" -> Optional.of("Your session has ended. Sign in again.");
             default -> Optional.empty();
         };

@@ -190,7 +190,13 @@ class StaffSessionsTest {
         owner.postForm("/admin/settings/staff/" + id + "/remove",
             "_csrf=" + RawBrowser.csrf(owner.get("/admin/settings/staff").body()));
 
-        assertThat(theirs.get("/admin/customers").header("Location")).isEqualTo("/admin/login?ended=changed");
+        var ended = theirs.get("/admin/customers");
+
+        // Told they were removed: the page said their sign-in or role changed and to sign in again, which they cannot.
+        assertThat(ended.header("Location")).isEqualTo("/admin/login?ended=removed");
+        assertThat(theirs.get(ended.header("Location")).body())
+            .contains("Your session ended: you are no longer on the staff of this account.")
+            .doesNotContain("Sign in again");
         assertThat(RawBrowser.fromAnotherAddress(port).signIn(member.email(), member.password()).header("Location"))
             .isEqualTo("/admin/login?error");
     }
