@@ -60,15 +60,21 @@ class PortalEmbeddingPageTest {
         return page;
     }
 
+    /** A shop whose portal {@code origin} may frame. */
+    private Shops.Shop shopEmbeddableFrom(String origin) {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
+            {"allowed_embed_origins": ["%s"]}""".formatted(origin), List.of("Content-Type", "application/json"));
+        return shop;
+    }
+
     private static Frame portalFrame(Page page) {
         return page.frames().stream().filter(frame -> frame != page.mainFrame()).findFirst().orElseThrow();
     }
 
     @Test
     void anAllowedSiteFramesThePortalAndTheSnippetSizesIt() {
-        var shop = shops.open();
-        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
-            {"allowed_embed_origins": ["http://localhost:4567"]}""", List.of("Content-Type", "application/json"));
+        var shop = shopEmbeddableFrom("http://localhost:4567");
 
         var page = sellerPage("http://localhost:4567", api.uri("/portal/" + shop.accountId()).toString());
 
@@ -90,9 +96,7 @@ class PortalEmbeddingPageTest {
 
     @Test
     void aSiteOfItsOwnWhoseFramesGetNoCookiesIsToldToContinueInANewTab() {
-        var shop = shops.open();
-        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
-            {"allowed_embed_origins": ["https://shop.example"]}""", List.of("Content-Type", "application/json"));
+        var shop = shopEmbeddableFrom("https://shop.example");
 
         // Another site than Till's, so Till's cookies inside the frame are third-party ones, which the browser keeps
         // from a plain-HTTP Till (a partitioned cookie needs HTTPS): a sign-in could not stick inside the frame.
@@ -117,9 +121,7 @@ class PortalEmbeddingPageTest {
 
     @Test
     void aSiteThatIsNotAllowedCannotFrameThePortal() {
-        var shop = shops.open();
-        api.send("PUT", "/api/v1/portal_settings", shop.apiKey(), """
-            {"allowed_embed_origins": ["http://localhost:4567"]}""", List.of("Content-Type", "application/json"));
+        var shop = shopEmbeddableFrom("http://localhost:4567");
 
         var page = sellerPage("http://localhost:4999", api.uri("/portal/" + shop.accountId()).toString());
         page.waitForLoadState();

@@ -296,8 +296,7 @@ class PortalSessionsTest {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "forget@example.com");
         var browser = signedIn(shop, order);
-        String unused = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
-            .formatted(order.get("customer_id").asString())).json().get("url").asString();
+        String unused = sessionLink(shop, order);
         String overview = "/portal/" + shop.accountId() + "/";
         assertThat(browser.get(overview).status()).isEqualTo(200);
         api.post("/api/v1/subscriptions/" + order.get("subscription_id").asString() + "/cancel", shop.apiKey(), "{}");
@@ -314,11 +313,15 @@ class PortalSessionsTest {
     }
 
     private PortalClient signedIn(Shops.Shop shop, tools.jackson.databind.JsonNode order) {
-        String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
-            .formatted(order.get("customer_id").asString())).json().get("url").asString();
         var browser = new PortalClient(port);
-        assertThat(browser.get(url).status()).isEqualTo(302);
+        assertThat(browser.get(sessionLink(shop, order)).status()).isEqualTo(302);
         return browser;
+    }
+
+    /** A portal session's single-use link for the order's customer. */
+    private String sessionLink(Shops.Shop shop, tools.jackson.databind.JsonNode order) {
+        return api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
+            .formatted(order.get("customer_id").asString())).json().get("url").asString();
     }
     /**
      * A session and a session link last in real time, as the buyer lives it: a month of sandbox time passed in one
@@ -329,8 +332,7 @@ class PortalSessionsTest {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "sandbox@example.com");
         var browser = signedIn(shop, order);
-        String link = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
-            .formatted(order.get("customer_id").asString())).json().get("url").asString();
+        String link = sessionLink(shop, order);
 
         var advanced = shops.advance(shop, "P30D");
 

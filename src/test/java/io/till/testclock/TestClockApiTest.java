@@ -77,21 +77,15 @@ class TestClockApiTest {
             clock.advance(java.time.Duration.ofNanos(1_000_000_000 - clock.instant().getNano()));
         }
     }
+
     /** A delay that ends exactly where an advance ends wakes in that advance, not in the next one. */
     @Test
     void aDelayEndingExactlyAtTheTargetWakesInThatAdvance() {
         var store = accounts.create();
-        var created = api.post("/api/v1/automations", store.apiKey(), """
+        String execution = "/api/v1/executions/" + runByHand(store, """
             {"name": "Two days later", "trigger": {"type": "manual"},
              "steps": [{"id": "wait", "type": "delay", "duration": "P2D"},
                        {"id": "note", "type": "action", "action": "test.record"}]}""");
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String automation = created.json().get("id").asString();
-        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
-            .isEqualTo(200);
-        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
-        assertThat(run.status()).as(run.text()).isEqualTo(201);
-        String execution = "/api/v1/executions/" + run.json().get("id").asString();
 
         var first = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"PT1H\"}").json();
         assertThat(api.get(execution, store.apiKey()).json().get("status").asString()).isEqualTo("waiting");
@@ -103,33 +97,40 @@ class TestClockApiTest {
         var ran = api.get(execution, store.apiKey()).json();
         assertThat(ran.get("status").asString()).as(ran.toString()).isEqualTo("succeeded");
     }
+
     /** One long advance wakes each of a run's delays at its own time: the second counts from the first's end. */
     @Test
     void delaysInTurnEachWakeAtTheirOwnTimeWithinOneLongAdvance() {
         var store = accounts.create();
-        var created = api.post("/api/v1/automations", store.apiKey(), """
+        var started = java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey()).json().get("now")
+            .asString());
+        String execution = runByHand(store, """
             {"name": "Two then three days", "trigger": {"type": "manual"},
              "steps": [{"id": "two_days", "type": "delay", "duration": "P2D"},
                        {"id": "first", "type": "action", "action": "test.record"},
                        {"id": "three_days", "type": "delay", "duration": "P3D"},
                        {"id": "second", "type": "action", "action": "test.record"}]}""");
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String automation = created.json().get("id").asString();
-        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
-            .isEqualTo(200);
-        var started = java.time.Instant.parse(api.get("/api/v1/test_clock", store.apiKey()).json().get("now")
-            .asString());
-        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
-        assertThat(run.status()).as(run.text()).isEqualTo(201);
 
         var advanced = api.post("/api/v1/test_clock/advance", store.apiKey(), "{\"by\": \"P10D\"}");
 
         assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
         var steps = new java.util.HashMap<String, java.time.Instant>();
-        api.get("/api/v1/executions/" + run.json().get("id").asString(), store.apiKey()).json().get("steps")
+        api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("steps")
             .forEach(step -> steps.put(step.get("step_id").asString(), java.time.Instant.parse(step.get("started_at")
                 .asString())));
         assertThat(steps.get("first")).isEqualTo(started.plus(java.time.Duration.ofDays(2)));
         assertThat(steps.get("second")).isEqualTo(started.plus(java.time.Duration.ofDays(5)));
+    }
+
+    /** Saves and activates a manually triggered automation, runs it once by hand and answers the run's id. */
+    private String runByHand(TestAccounts.TestAccount store, String definition) {
+        var created = api.post("/api/v1/automations", store.apiKey(), definition);
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String automation = created.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        var run = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(), null);
+        assertThat(run.status()).as(run.text()).isEqualTo(201);
+        return run.json().get("id").asString();
     }
 }
