@@ -38,6 +38,7 @@ class AutomationPages {
     /** More automations than any account keeps; the list says so if it is ever reached. */
     private static final int MOST_SHOWN = 500;
     private static final Set<String> STATUSES = Set.of("active", "paused", "draft");
+    private static final String ARCHIVED = "archived";
     private static final Set<String> TRIGGERS = Set.of("event", "schedule", "manual");
     /** The tabs of an automation's page a change pressed in its header may come back to; else its Steps tab. */
     private static final Set<String> TABS = Set.of("builder", "json", "versions", "test");
@@ -87,11 +88,13 @@ class AutomationPages {
     String list(Caller.Staff staff, @RequestParam(defaultValue = "") String status,
         @RequestParam(defaultValue = "") String trigger, Model model) {
         String accountId = staff.accountId();
+        // Archived automations leave the list; they are listed on their own, to read their history.
+        boolean archived = status.equals(ARCHIVED);
         var all = new ArrayList<Automation>();
         String cursor = null;
         boolean more;
         do {
-            var page = automations.list(accountId, PageRequest.of(PageRequest.MAX_LIMIT, cursor, "aut"));
+            var page = automations.list(accountId, PageRequest.of(PageRequest.MAX_LIMIT, cursor, "aut"), archived);
             all.addAll(page.data());
             cursor = page.nextCursor();
             more = page.hasMore() && all.size() < MOST_SHOWN;
@@ -119,15 +122,16 @@ class AutomationPages {
                 running.get(i).path("trigger")
                     .path("type").asString(""),
                 summaries.getOrDefault(automation.id(), RunSummaries.Summary.NONE));
-            boolean statusShown = !STATUSES.contains(status) || row.state().label().equals(status);
+            boolean statusShown = archived || !STATUSES.contains(status) || row.state().label().equals(status);
             boolean triggerShown = !TRIGGERS.contains(trigger) || row.triggerType().equals(trigger);
             if (statusShown && triggerShown) {
                 rows.add(row);
             }
         }
         model.addAttribute("rows", rows);
-        model.addAttribute("noneYet", all.isEmpty());
-        model.addAttribute("status", STATUSES.contains(status) ? status : "");
+        model.addAttribute("noneYet", all.isEmpty() && !archived
+            && automations.list(accountId, PageRequest.of(1, null, "aut"), true).data().isEmpty());
+        model.addAttribute("status", STATUSES.contains(status) || archived ? status : "");
         model.addAttribute("trigger", TRIGGERS.contains(trigger) ? trigger : "");
         model.addAttribute("capped", all.size() >= MOST_SHOWN);
         return "automation/automations";

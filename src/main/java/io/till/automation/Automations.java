@@ -254,16 +254,22 @@ public class Automations {
     }
 
     Page<Automation> list(String accountId, PageRequest page) {
+        return list(accountId, page, false);
+    }
+
+    /** One page of the account's automations, newest first: those in use, or with {@code archived} the archived. */
+    Page<Automation> list(String accountId, PageRequest page, boolean archived) {
         return page.page(db.sql("""
             SELECT a.*, v.status, v.definition
               FROM automations a
               JOIN automation_versions v ON v.automation_id = a.id AND v.version = a.latest_version
-             WHERE a.account_id = :accountId AND a.archived_at IS NULL
+             WHERE a.account_id = :accountId AND (a.archived_at IS NOT NULL) = :archived
                AND (CAST(:afterId AS text) IS NULL OR a.id < :afterId)
              ORDER BY a.id DESC
              LIMIT :limit
             """)
             .param("accountId", accountId)
+            .param("archived", archived)
             .param("afterId", page.afterId())
             .param("limit", page.fetchSize())
             .query(automation)

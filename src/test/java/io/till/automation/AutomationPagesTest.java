@@ -234,10 +234,33 @@ class AutomationPagesTest {
         assertThat(row(page, "Payment Dunning")).containsText("When a payment fails for a subscription in Pro plans");
         assertThat(row(page, "Payment Dunning")).containsText("v4 draft not active yet");
 
-        // Archive asks first; the automation leaves the list.
+        // Rolling back: a version's own Activate button, which says runs under way keep theirs, before and after.
+        page.navigate(api.uri("/admin/automations/" + id + "/versions").toString());
+        assertThat(page.locator("main")).containsText("Runs under way keep the version they started with.");
+        clickAndConfirm(page, "Activate version 1", "Activate version 1? New runs use it; runs already under way "
+            + "keep the version they started with.", "Activate");
+        assertThat(page.locator("p.flash")).containsText("Version 1 is active: new runs use it. Runs already under "
+            + "way keep the version they started with.");
+        assertThat(row(page, "v1").locator("[data-label=Status]")).hasText("active");
+        assertThat(row(page, "v2").locator("[data-label=Status]")).not().hasText("active");
+        assertThat(api.get("/api/v1/automations/" + id, store.apiKey()).json().get("active_version").asInt())
+            .isEqualTo(1);
+        openAutomationsFromTheNavigation(page);
+        assertThat(row(page, "Payment Dunning").locator("[data-label=Trigger]")).hasText("When a payment fails");
+        assertThat(row(page, "Payment Dunning").locator("[data-label='Active version']")).hasText("v1");
+
+        // Archive asks first; the automation leaves the list for the archived ones, where it is read, not changed.
         clickAndConfirm(page, "Archive Call the team", "Archive “Call the team”?", "Archive");
         assertThat(page.locator("p.flash")).containsText("“Call the team” is archived");
         assertThat(row(page, "Call the team")).hasCount(0);
+        page.getByLabel("Status").selectOption("archived");
+        page.getByRole(AriaRole.BUTTON, named("Filter")).click();
+        assertThat(page.locator("tbody tr")).hasCount(1);
+        assertThat(row(page, "Call the team").locator("[data-label=Status] .pill")).hasText("archived");
+        assertThat(row(page, "Call the team").getByRole(AriaRole.BUTTON)).hasCount(0);
+        assertThat(row(page, "Call the team").locator("[data-label='Runs, 7 days']")).hasText("1");
+        row(page, "Call the team").getByRole(AriaRole.LINK, button("Call the team")).click();
+        assertThat(page.locator(".aut-status .pill")).hasText("archived");
 
         // A phone: every page fits 390 px.
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390), "/admin/automations");
