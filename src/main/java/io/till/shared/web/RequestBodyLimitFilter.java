@@ -14,9 +14,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -46,6 +49,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             refuse(response);
             return;
         }
+        if (formTooLarge(request)) {
+            refuse(response);
+            return;
+        }
         try {
             chain.doFilter(new BoundedRequest(request, maxBytes), response);
         } catch (BodyTooLarge e) {
@@ -55,6 +62,24 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
             }
             response.reset();
             refuse(response);
+        }
+    }
+
+    /**
+     * Whether a form sent without its length (chunked) passed the limit: the server reads forms itself, not through
+     * {@link BoundedRequest}, stopping at the same limit ({@code server.tomcat.max-http-form-post-size}) and saying so
+     * when the form's parameters are first asked for, which this does.
+     */
+    private static boolean formTooLarge(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
+            return false;
+        }
+        try {
+            request.getParameterMap();
+            return false;
+        } catch (InvalidParameterException e) {
+            return e.getErrorCode() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
         }
     }
 

@@ -298,6 +298,25 @@ class MalformedInputTest {
         assertProblem(problem, 413, "payload_too_large");
     }
 
+    /** Forms are read by the server itself, not through the body the API's JSON is read from: bounded as well. */
+    @Test
+    void refusesAChunkedFormOnceItPassesTheLimitOnTheDashboardAndThePortal() throws Exception {
+        String store = accounts.create().id();
+        byte[] form = ("email=ada%40example.com&password=" + "x".repeat(1100 * 1024)).getBytes();
+
+        for (String path : new String[]{"/admin/sign-in", "/portal/" + store}) {
+            var request = HttpRequest.newBuilder(api.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(form)))
+                .build();
+
+            var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(413);
+            assertThat(response.body()).as(path).contains("The request body is larger than 1024 KB");
+        }
+    }
+
     @Test
     void answersADisputeOfAnUnknownPaymentWithNotFound() {
         var response = api.post("/api/v1/payments/pay_01unknown/dispute", accounts.create().apiKey(), null);
