@@ -89,6 +89,16 @@ class PaymentPlanPages {
         // An unpaid plan keeps its next bill date too (its next installment falls due then), and staff may move it.
         model.addAttribute("canMoveNextBill", plan.nextBillAt() != null && List.of("active", "unpaid").contains(plan
             .status()));
+        // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
+        boolean billing = List.of("active", "unpaid").contains(plan.status());
+        var notOffered = new java.util.ArrayList<String>();
+        if (!plan.canBecome("canceled")) {
+            notOffered.add("cancel");
+        }
+        if (!billing) {
+            notOffered.addAll(List.of("move next bill", "change card"));
+        }
+        model.addAttribute("notOffered", notOffered);
         model.addAttribute("owing", views.owing(accountId, null, id));
         RecordForms.formKey(model);
         return "billing/payment_plan";

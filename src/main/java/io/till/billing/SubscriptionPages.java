@@ -72,6 +72,12 @@ class SubscriptionPages {
         for (var change : Subscription.Change.values()) {
             model.addAttribute("can" + camel(change), subscription.allows(change));
         }
+        // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
+        model.addAttribute("notOffered", NAMED.entrySet().stream()
+            .filter(named -> !subscription.allows(named.getKey()))
+            .map(java.util.Map.Entry::getValue)
+            .toList());
+        model.addAttribute("statusInWords", subscription.status().replace('_', ' '));
         model.addAttribute("owing", views.owing(accountId, id, null));
         RecordForms.formKey(model);
         return "billing/subscription";
@@ -139,6 +145,16 @@ class SubscriptionPages {
             throw TillException.notFound("payment", paymentId);
         }
         return forms.refund(staff, page(id), payment, amount, reason, key, redirect);
+    }
+
+    /** The changes whose absence the page explains, as its controls name them. */
+    private static final java.util.Map<Subscription.Change, String> NAMED = new java.util.LinkedHashMap<>();
+
+    static {
+        NAMED.put(Subscription.Change.PAUSE, "pause");
+        NAMED.put(Subscription.Change.CANCEL_AT_PERIOD_END, "cancel at period end");
+        NAMED.put(Subscription.Change.CANCEL_NOW, "cancel now");
+        NAMED.put(Subscription.Change.CHANGE_CARD, "change card");
     }
 
     private static String page(String id) {

@@ -568,6 +568,7 @@ class InvoiceAndPlanPagesTest {
             .asLong()).setExact(true))).hasAttribute("href", "/admin/orders/" + order.get("id").asString());
         assertThat(page.locator(".stats")).containsText("$200.00");
         assertThat(page.locator("#payments")).containsText("$100.00");
+        assertThat(page.locator("#not-offered")).hasCount(0);
         Chromium.screenshot(page, "dashboard-payment-plan-1280");
         // A card with a long name in the "Pay with" list still fits a phone.
         var mastercard = api.post("/api/v1/customers/" + order.get("customer_id").asString() + "/payment_methods",
@@ -584,6 +585,9 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator(".flash")).containsText("Payment plan canceled.");
         assertThat(page.locator("h1 .pill")).hasText("canceled");
         assertThat(button(page, "Reactivate plan")).isVisible();
+        assertThat(page.locator("#not-offered")).hasText("Not while it is canceled: cancel, move next bill, change "
+            + "card.");
+        assertThat(page.locator("#card form")).hasCount(0);
         assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
             .isEqualTo("canceled");
 

@@ -222,6 +222,7 @@ class SubscriptionPagesTest {
         assertThat(button(page, "Resume")).hasCount(0);
         assertThat(button(page, "Cancel at period end")).hasCount(0);
         assertThat(page.locator("#cancel-now")).isVisible();
+        assertThat(page.locator("#not-offered")).hasText("Not while it is unpaid: pause, cancel at period end.");
         Chromium.screenshot(page, "dashboard-subscription-unpaid-390");
         var form = page.locator("#cancel-now");
         var sent = page.request().post(api.uri("/admin/subscriptions/" + never.subscription() + "/pause").toString(),
@@ -254,7 +255,12 @@ class SubscriptionPagesTest {
 
         assertThat(page.locator(".flash")).containsText("Canceled.");
         assertThat(page.locator("h1 .pill")).hasText("canceled");
-        assertThat(page.locator("#manage")).hasCount(0);
+        // Nothing is left to change, and the page says so and why rather than leaving staff to look for it.
+        assertThat(page.locator("#manage form")).hasCount(0);
+        assertThat(page.locator("#not-offered")).hasText("Not while it is canceled: pause, cancel at period end, "
+            + "cancel now, change card. A subscription that ended stays on record as it was; to bill the customer "
+            + "again, place a new order.");
+        assertThat(page.locator("#card form")).hasCount(0);
         assertThat(status(ada)).isEqualTo("canceled");
     }
 
