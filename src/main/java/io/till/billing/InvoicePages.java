@@ -122,8 +122,20 @@ class InvoicePages {
         model.addAttribute("cards", views.cardChoices(accountId, invoice.customerId(), null).stream()
             .filter(choice -> !choice.id().equals(cardId))
             .toList());
-        model.addAttribute("open", invoice.status().equals("issued"));
-        model.addAttribute("paid", invoice.status().equals("paid"));
+        boolean open = invoice.status().equals("issued");
+        boolean paid = invoice.status().equals("paid");
+        model.addAttribute("open", open);
+        model.addAttribute("paid", paid);
+        // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
+        var notOffered = new java.util.ArrayList<String>();
+        if (!open) {
+            notOffered.addAll(List.of("pay now", "apply credits", "void"));
+        }
+        if (!paid) {
+            notOffered.add("credit note");
+        }
+        model.addAttribute("notOffered", notOffered);
+        model.addAttribute("statusInWords", open ? "open" : invoice.status().replace('_', ' '));
         // A paused subscription's invoice waits for it to resume: charging it is refused, so it is not offered.
         model.addAttribute("pausedSubscription", invoice.status().equals("issued") && charges.paused(accountId,
             invoice));

@@ -338,6 +338,10 @@ class InvoiceAndPlanPagesTest {
         assertThat(page.locator(".flash")).containsText("Invoice voided.");
         assertThat(invoice(due).get("status").asString()).isEqualTo("void");
         assertThat(button(page, "Pay now ($19.00)")).hasCount(0);
+        assertThat(page.locator("#not-offered")).hasText("Not while it is void: pay now, apply credits, void, credit "
+            + "note. It stays on record as it was, and is never charged again.");
+        assertThat(stale.locator("#not-offered")).hasText("Not while it is open: credit note. A credit note is for a "
+            + "paid invoice.");
 
         button(stale, "Pay now ($19.00)").click();
         confirm(stale, "Charge now");
