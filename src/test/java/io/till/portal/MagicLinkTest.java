@@ -9,6 +9,12 @@ import io.till.testing.TillIntegrationTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,9 @@ class MagicLinkTest {
 
     @Autowired
     CardLinks cardLinks;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     private String customer(Shops.Shop shop, String email) {
         return shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("customer_id").asString();
@@ -143,6 +152,64 @@ class MagicLinkTest {
         var resent = browser.post(home, path, "");
         assertThat(resent.status()).isEqualTo(302);
         assertThat(resent.header("Location")).isEqualTo(home);
+    }
+
+    /**
+     * The buyer's mail app, a second device and a forwarded copy all press the button at the same instant: one of them
+     * signs in, the others are told the link no longer works, and no request fails.
+     */
+    @Test
+    void aSignInLinkConfirmedFromEightBrowsersAtOnceSignsInOnce() throws Exception {
+        var shop = shops.open();
+        String customerId = customer(shop, "iva@example.com");
+        ask(PortalClient.fromFreshAddress(port), shop, "iva@example.com");
+        String link = linkIn(awaitMail(shop));
+        String path = link.substring(link.indexOf("/portal/"));
+        var browsers = new ArrayList<PortalClient>();
+        var tokens = new ArrayList<String>();
+        for (int i = 0; i < 8; i++) {
+            var browser = PortalClient.fromFreshAddress(port);
+            tokens.add(PortalClient.csrf(browser.get(link).body()));
+            browsers.add(browser);
+        }
+        var gate = new CountDownLatch(1);
+        var answers = new ArrayList<Future<PortalClient.Response>>();
+
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                var browser = browsers.get(i);
+                String form = "_csrf=" + tokens.get(i);
+                answers.add(pool.submit(() -> {
+                    gate.await();
+                    return browser.postRaw(path, form);
+                }));
+            }
+            gate.countDown();
+            for (var answer : answers) {
+                answer.get(60, TimeUnit.SECONDS);
+            }
+        }
+
+        var statuses = answers.stream().map(MagicLinkTest::done).map(PortalClient.Response::status).toList();
+        assertThat(statuses).filteredOn(status -> status == 302).hasSize(1);
+        assertThat(statuses).filteredOn(status -> status == 410).hasSize(7);
+        assertThat(answers.stream().map(MagicLinkTest::done).filter(answer -> answer.status() == 410))
+            .allSatisfy(answer -> assertThat(answer.body()).contains("This link no longer works"));
+        String home = "/portal/" + shop.accountId() + "/";
+        assertThat(browsers).filteredOn(browser -> browser.get(home).status() == 200).as("browsers signed in")
+            .hasSize(1);
+        assertThat(db.sql("SELECT count(*) FROM portal_sessions WHERE account_id = ? AND customer_id = ?")
+            .params(shop.accountId(), customerId)
+            .query(Integer.class)
+            .single()).isEqualTo(1);
+    }
+
+    private static PortalClient.Response done(Future<PortalClient.Response> answer) {
+        try {
+            return answer.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A sign-in link of another customer, opened where a buyer is signed in, asks before it switches them. */

@@ -9,6 +9,12 @@ import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -204,6 +210,48 @@ class PortalSessionsTest {
 
         assertThat(overview.status()).isEqualTo(302);
         assertThat(overview.header("Location")).isEqualTo("/portal/" + shop.accountId());
+    }
+
+    /** A seller's app that opens its session link in several tabs at once signs one of them in, and fails none. */
+    @Test
+    void aSessionLinkOpenedFromEightBrowsersAtOnceSignsInOnce() throws Exception {
+        var shop = shops.open();
+        String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", "tabs@example.com")
+            .get("customer_id")
+            .asString();
+        String url = sessionUrl(shop, customerId);
+        var gate = new CountDownLatch(1);
+        var answers = new ArrayList<Future<PortalClient.Response>>();
+
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                var browser = PortalClient.fromFreshAddress(port);
+                answers.add(pool.submit(() -> {
+                    gate.await();
+                    return browser.get(url);
+                }));
+            }
+            gate.countDown();
+            for (var answer : answers) {
+                answer.get(60, TimeUnit.SECONDS);
+            }
+        }
+
+        var statuses = answers.stream().map(PortalSessionsTest::done).map(PortalClient.Response::status).toList();
+        assertThat(statuses).filteredOn(status -> status == 302).hasSize(1);
+        assertThat(statuses).filteredOn(status -> status == 410).hasSize(7);
+        assertThat(db.sql("SELECT count(*) FROM portal_sessions WHERE account_id = ? AND customer_id = ?")
+            .params(shop.accountId(), customerId)
+            .query(Integer.class)
+            .single()).isEqualTo(1);
+    }
+
+    private static PortalClient.Response done(Future<PortalClient.Response> answer) {
+        try {
+            return answer.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
