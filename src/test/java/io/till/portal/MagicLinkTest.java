@@ -34,6 +34,9 @@ class MagicLinkTest {
     @Value("${local.server.port}")
     int port;
 
+    @Value("${till.portal.sign-in-links-per-address:30}")
+    int linksPerAddress;
+
     @Autowired
     Api api;
 
@@ -356,6 +359,38 @@ class MagicLinkTest {
         assertThat(unknown.status()).isEqualTo(429);
         assertThat(comparable(unknown.body(), "ghost@example.com"))
             .isEqualTo(comparable(known.body(), "eli@example.com"));
+    }
+
+    /**
+     * One client asking for links for many addresses (someone probing which emails are customers, or mailing many
+     * buyers) is stopped after the per-address limit, with the same page whether the next email is known or not; a
+     * buyer from another address is still sent their link.
+     */
+    @Test
+    void oneClientAskingForLinksForManyEmailsIsRefusedWith429AfterTheAddressLimitAndOthersAreStillServed() {
+        var shop = shops.open();
+        customer(shop, "kim@example.com");
+        var prober = PortalClient.fromFreshAddress(port);
+        for (int i = 0; i < linksPerAddress; i++) {
+            assertThat(ask(prober, shop, "probe" + i + "@example.com").status()).as("request %d", i + 1)
+                .isEqualTo(302);
+        }
+
+        var known = ask(prober, shop, "kim@example.com");
+        var unknown = ask(prober, shop, "stranger@example.com");
+        var elsewhere = ask(PortalClient.fromFreshAddress(port), shop, "kim@example.com");
+
+        assertThat(known.status()).isEqualTo(429);
+        assertThat(Long.parseLong(known.header("Retry-After"))).isBetween(1L, 15 * 60L);
+        assertThat(known.body()).contains("Too many sign-in links were asked for");
+        assertThat(unknown.status()).isEqualTo(429);
+        assertThat(unknown.header("Retry-After")).isNotNull();
+        assertThat(comparable(unknown.body(), "stranger@example.com"))
+            .isEqualTo(comparable(known.body(), "kim@example.com"));
+        assertThat(elsewhere.status()).isEqualTo(302);
+        assertThat(awaitMail(shop).get("to").asString()).isEqualTo("kim@example.com");
+        assertThat(api.get("/api/v1/dev/mailbox", shop.apiKey()).json().get("data")).as("none for the refused asks")
+            .hasSize(1);
     }
 
     @Test
