@@ -63,6 +63,48 @@ class PortalOverviewTest {
             .doesNotContain("of credit");
     }
 
+    /**
+     * A store selling in euros or yen: the buyer reads amounts in that currency, with its own decimals (yen have none,
+     * so 1900 minor units are ¥1,900), on the overview, the order and its receipt.
+     */
+    @Test
+    void aBuyerPayingInEurosOrYenSeesAmountsInTheirCurrencyWithItsOwnDecimals() {
+        var shop = shops.open();
+        for (var currency : List.of(List.of("eur", "€19.00"), List.of("jpy", "¥1,900"))) {
+            var order = buyIn(shop, currency.get(0), currency.get(0) + "@example.com");
+            String shown = currency.get(1);
+            var browser = signIn(shop, order.get("customer_id").asString());
+
+            String overview = browser.get("/portal/" + shop.accountId() + "/").body();
+            String orderPage = browser.get("/portal/" + shop.accountId() + "/orders/" + order.get("id").asString())
+                .body();
+            String receipt = browser.get("/portal/" + shop.accountId() + "/orders/" + order.get("id").asString()
+                + "/receipt").body();
+
+            assertThat(overview).as(currency.get(0)).contains("<strong>" + shown + "</strong>").doesNotContain("$19.00",
+                "¥19.00", "JPY", "EUR");
+            assertThat(orderPage).as(currency.get(0))
+                .contains("<td class=\"amount\">" + shown + "</td>", shown + " every month")
+                .doesNotContain("$19.00", "¥19.00");
+            assertThat(receipt).as(currency.get(0)).contains(shown).doesNotContain("$19.00", "¥19.00");
+        }
+    }
+
+    /** Buys, as a new customer, a monthly subscription of 1900 minor units in {@code currency}; returns the order. */
+    private JsonNode buyIn(Shops.Shop shop, String currency, String email) {
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Membership", "options": [
+              {"name": "Monthly", "kind": "subscription", "amount": 1900, "currency": "%s", "interval": "month"}]}"""
+            .formatted(currency)).json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Join", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        var bought = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Buyer", "email": "%s"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(email, product.get("options").get(0).get("id").asString()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+        return bought.json();
+    }
+
     /** Credit granted (or from a credit note) is named where the buyer looks, with what it is for. */
     @Test
     void aBuyersCreditIsShownOnTheirOverview() {
