@@ -33,7 +33,7 @@ class PortalSubscriptionPagesTest {
     io.till.billing.BillingActions billingActions;
 
     @Test
-    void aBuyerCancelsWithAReasonFromTheListAndKeepsTheSubscriptionAfterAll() {
+    void aBuyerCancelsWithAReasonFromTheListAndTheirOwnWordsAndKeepsTheSubscriptionAfterAll() {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
         String subscription = order.get("subscription_id").asString();
@@ -63,6 +63,8 @@ class PortalSubscriptionPagesTest {
         assertThat(event.get("type").asString()).isEqualTo("subscription.canceling");
         assertThat(event.get("data").get("subscription").get("cancel_reason").asString())
             .isEqualTo("It costs too much");
+        assertThat(event.get("data").get("subscription").path("cancel_reason_text").asString())
+            .as("the buyer's own words").isEqualTo("Back in spring.");
 
         var kept = buyer.post(page, page + "/keep", "");
         var active = buyer.get(kept.header("Location"));
