@@ -25,15 +25,27 @@ public final class WorkerThreads {
         void run() throws InterruptedException;
     }
 
+    /** How a loop waits after a failed turn: it parks the thread, except in tests that follow the waits. */
+    @FunctionalInterface
+    interface Pause {
+        void waitFor(Duration duration);
+    }
+
     private final String what;
     private final DatabaseOutage outage;
+    private final Pause pause;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     /** @param what who runs the loops, for the log ("The automation engine") */
     public WorkerThreads(String what) {
+        this(what, duration -> LockSupport.parkNanos(duration.toNanos()));
+    }
+
+    WorkerThreads(String what, Pause pause) {
         this.what = what;
         this.outage = new DatabaseOutage(what);
+        this.pause = pause;
     }
 
     public synchronized void start(String name, Step step) {
@@ -63,13 +75,13 @@ public final class WorkerThreads {
                 if (DatabaseOutage.explains(e)) {
                     outage.noticed(e, turnStarted);
                     waitedForDatabase = true;
-                    LockSupport.parkNanos(outageBackoff.toNanos());
+                    pause.waitFor(outageBackoff);
                     outageBackoff = outageBackoff.multipliedBy(2).compareTo(MAX_OUTAGE_BACKOFF) > 0
                         ? MAX_OUTAGE_BACKOFF
                         : outageBackoff.multipliedBy(2);
                 } else {
                     log.warn("{} hit an error and tries again in a second: {}", what, e.toString());
-                    LockSupport.parkNanos(BACKOFF_AFTER_ERROR.toNanos());
+                    pause.waitFor(BACKOFF_AFTER_ERROR);
                 }
             }
         }
