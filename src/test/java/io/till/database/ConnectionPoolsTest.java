@@ -6,10 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +35,7 @@ class ConnectionPoolsTest {
 
     @Test
     void backgroundWorkGetsAConnectionWhileRequestsHoldEveryOneOfTheirs() throws Exception {
-        try (var held = new Held(requestPool)) {
+        try (var held = new HeldConnections(requestPool)) {
             assertThat(within(() -> db.sql("SELECT 1").query(Integer.class).single())).isEqualTo(1);
         }
     }
@@ -47,7 +43,7 @@ class ConnectionPoolsTest {
     @Test
     void requestsAreServedWhileBackgroundWorkHoldsEveryConnectionOfItsOwn() throws Exception {
         var store = accounts.create();
-        try (var held = new Held(context.getBean("workerPool", HikariDataSource.class))) {
+        try (var held = new HeldConnections(context.getBean("workerPool", HikariDataSource.class))) {
             assertThat(within(() -> api.get("/api/v1/account", store.apiKey()).status())).isEqualTo(200);
         }
     }
@@ -55,25 +51,6 @@ class ConnectionPoolsTest {
     private static <T> T within(Callable<T> work) throws Exception {
         try (var thread = Executors.newSingleThreadExecutor()) {
             return thread.submit(work).get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Every connection a pool may open, taken and held until closed. */
-    private static final class Held implements AutoCloseable {
-
-        private final List<Connection> connections = new ArrayList<>();
-
-        Held(HikariDataSource pool) throws SQLException {
-            for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
-                connections.add(pool.getConnection());
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            for (Connection connection : connections) {
-                connection.close();
-            }
         }
     }
 }
