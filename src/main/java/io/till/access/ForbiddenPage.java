@@ -35,6 +35,9 @@ class ForbiddenPage {
         if (path.startsWith("/admin/settings/integrations")) {
             return "manage integrations";
         }
+        if (path.startsWith("/admin/webhooks")) {
+            return "add, edit or delete webhook endpoints, or rotate their secrets";
+        }
         if (path.startsWith("/admin/settings/staff")) {
             return "invite staff, change roles or remove staff";
         }

@@ -80,11 +80,16 @@ class SecurityConfiguration {
                 .requestMatchers(INVITES).permitAll()
                 .requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
                 .requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
-                // What only an owner may do: keys, integrations (they hold secrets) and the staff itself.
+                // What only an owner may do: keys, integrations (they hold secrets), webhook endpoints and the staff.
                 .requestMatchers(HttpMethod.POST, "/admin/developers/api-keys", "/admin/developers/api-keys/**")
                 .hasRole("OWNER")
                 .requestMatchers("/admin/settings/integrations", "/admin/settings/integrations/**").hasRole("OWNER")
                 .requestMatchers(HttpMethod.POST, "/admin/settings/staff", "/admin/settings/staff/**").hasRole("OWNER")
+                // A webhook endpoint is sent every event, customers' emails and addresses included, at the URL it
+                // names and signed with its secret: adding, editing, rotating and deleting one is an owner's.
+                .requestMatchers(HttpMethod.POST, "/admin/webhooks", "/admin/webhooks/*", "/admin/webhooks/*/rotate",
+                    "/admin/webhooks/*/delete")
+                .hasRole("OWNER")
                 // Erasing a customer's personal data cannot be undone.
                 .requestMatchers(HttpMethod.POST, "/admin/customers/*/redact").hasRole("OWNER")
                 .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")

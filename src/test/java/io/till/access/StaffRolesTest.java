@@ -6,6 +6,7 @@ import io.till.testing.Api;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -94,6 +95,71 @@ class StaffRolesTest {
             .param("id", account.apiKeyId())
             .query(Long.class)
             .single()).isEqualTo(1);
+    }
+
+    /** An endpoint is sent every event, customers' emails included: what it is and where it goes is an owner's. */
+    @Test
+    void aStaffMemberCannotAddEditRotateOrDeleteAWebhookEndpointButCanTestAndDisableIt() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/webhook_endpoints", account.apiKey(),
+            "{\"url\": \"http://127.0.0.1:9/hooks\", \"event_types\": [\"payment.failed\"]}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String endpoint = created.json().get("id").asString();
+        String secret = secretOf(endpoint);
+        var browser = signedIn(account.id(), "staff");
+
+        var list = browser.get("/admin/webhooks");
+        var page = browser.get("/admin/webhooks/" + endpoint);
+        String csrf = RawBrowser.csrf(page.body());
+        var add = browser.postForm("/admin/webhooks", "url=https%3A%2F%2Fsteal.example%2Fall&_csrf=" + csrf);
+        var edit = browser.postForm("/admin/webhooks/" + endpoint, "url=https%3A%2F%2Fsteal.example%2Fall&_csrf="
+            + csrf);
+        var rotate = browser.postForm("/admin/webhooks/" + endpoint + "/rotate", "_csrf=" + csrf);
+        var delete = browser.postForm("/admin/webhooks/" + endpoint + "/delete", "_csrf=" + csrf);
+        var test = browser.postForm("/admin/webhooks/" + endpoint + "/test", "_csrf=" + csrf);
+        var disable = browser.postForm("/admin/webhooks/" + endpoint + "/status", "status=disabled&_csrf=" + csrf);
+
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).contains("http://127.0.0.1:9/hooks").doesNotContain("Add endpoint")
+            .contains("Only an owner can add, edit or delete webhook endpoints");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Send test event").doesNotContain("Rotate secret")
+            .doesNotContain("Save endpoint").doesNotContain("/delete");
+        for (var refused : List.of(add, edit, rotate, delete)) {
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.body()).contains(
+                "Only an owner can add, edit or delete webhook endpoints, or rotate their secrets");
+        }
+        assertThat(test.status()).isEqualTo(302);
+        assertThat(disable.status()).isEqualTo(302);
+        var after = api.get("/api/v1/webhook_endpoints/" + endpoint, account.apiKey()).json();
+        assertThat(after.get("url").asString()).isEqualTo("http://127.0.0.1:9/hooks");
+        assertThat(after.get("status").asString()).isEqualTo("disabled");
+        assertThat(secretOf(endpoint)).isEqualTo(secret);
+        assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    @Test
+    void anOwnerCanAddAWebhookEndpointInTheDashboard() {
+        var account = accounts.create();
+        var browser = signedIn(account.id(), "owner");
+        var list = browser.get("/admin/webhooks");
+
+        var formKey = java.util.regex.Pattern.compile("name=\"form_key\" value=\"([^\"]+)\"").matcher(list.body());
+        assertThat(formKey.find()).isTrue();
+        var add = browser.postForm("/admin/webhooks", "url=http%3A%2F%2F127.0.0.1%3A9%2Fhooks&eventTypes=*&form_key="
+            + formKey.group(1) + "&_csrf=" + RawBrowser.csrf(list.body()));
+
+        assertThat(list.body()).contains("Add endpoint").doesNotContain("Only an owner");
+        assertThat(add.status()).as(add.body()).isEqualTo(302);
+        assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data")).hasSize(1);
+    }
+
+    private String secretOf(String endpoint) {
+        return db.sql("SELECT secret FROM webhook_endpoints WHERE id = :id")
+            .param("id", endpoint)
+            .query(String.class)
+            .single();
     }
 
     @Test
