@@ -61,6 +61,9 @@ class DefinitionText {
                 : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
             throw TillException.invalid(field, "malformed_json", "is not valid JSON" + where + ": "
                 + complaint(e.getOriginalMessage()));
+        } catch (NumberFormatException e) {
+            // A decimal no exponent holds (2e4999999999999999999), which the parser throws as it is.
+            throw TillException.invalid(field, "malformed_json", "holds a number too large to read");
         }
     }
 

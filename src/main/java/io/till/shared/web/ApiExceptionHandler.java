@@ -70,6 +70,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             + "well-formed percent-encoded UTF-8, name=value pairs, at most 1,000 of them."), new HttpHeaders());
     }
 
+    /**
+     * A number the JSON parser could not turn into a decimal ({@code 2e4999999999999999999}: no exponent holds it),
+     * which it throws as it is rather than as a parse error. Thrown anywhere else, it is a fault of Till's.
+     */
+    @ExceptionHandler(NumberFormatException.class)
+    ResponseEntity<Object> handleUnreadableNumber(NumberFormatException e) {
+        boolean parsing = Arrays.stream(e.getStackTrace())
+            .anyMatch(frame -> frame.getClassName().startsWith("tools.jackson.core."));
+        if (!parsing) {
+            return handleUnexpected(e);
+        }
+        return problem(Problems.of(ErrorCode.MALFORMED_REQUEST, "The request body holds a number too large to read."),
+            new HttpHeaders());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e) {
         if (DatabaseOutage.explains(e)) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -315,6 +316,27 @@ class MalformedInputTest {
             assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(413);
             assertThat(response.body()).as(path).contains("The request body is larger than 1024 KB");
         }
+    }
+
+    /** A decimal whose exponent no number can hold (found by fuzzing: it answered 500 where any JSON is read). */
+    @Test
+    void refusesANumberWhoseExponentIsBeyondAnyDecimalWhereverJsonIsRead() {
+        var store = accounts.create();
+        String huge = "2e4999999999999999999999";
+        var bodies = Map.of(
+            "/api/v1/automations", "{\"amount\": " + huge + "}",
+            "/api/v1/events", "{\"type\": \"acme.big\", \"data\": {\"x\": " + huge + "}}",
+            "/api/v1/events/batch", "{\"events\": [{\"type\": \"acme.big\", \"data\": {\"x\": " + huge + "}}]}",
+            "/api/v1/customers", "{\"email\": \"ada@example.com\", \"metadata\": {\"x\": " + huge + "}}");
+
+        bodies.forEach((path, body) -> {
+            var response = api.post(path, store.apiKey(), body);
+
+            assertThat(response.status()).as(path + ": " + response.text()).isEqualTo(400);
+            assertThat(response.json().get("code").asString()).as(path).isIn("malformed_request",
+                "validation_failed");
+            assertThat(response.text()).as(path).doesNotContain("BigDecimal").doesNotContain("Exception");
+        });
     }
 
     @Test
