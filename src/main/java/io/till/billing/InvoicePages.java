@@ -4,6 +4,7 @@ import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Controller;
@@ -127,7 +128,7 @@ class InvoicePages {
         model.addAttribute("open", open);
         model.addAttribute("paid", paid);
         // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
-        var notOffered = new java.util.ArrayList<String>();
+        var notOffered = new ArrayList<String>();
         if (!open) {
             notOffered.addAll(List.of("pay now", "apply credits", "void"));
         }

@@ -91,7 +91,7 @@ class PaymentPlanPages {
             .status()));
         // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
         boolean billing = List.of("active", "unpaid").contains(plan.status());
-        var notOffered = new java.util.ArrayList<String>();
+        var notOffered = new ArrayList<String>();
         if (!plan.canBecome("canceled")) {
             notOffered.add("cancel");
         }

@@ -5,7 +5,9 @@ import io.till.customer.Customers;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.TillException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -58,7 +60,7 @@ class SubscriptionPages {
         model.addAttribute("nextBill", subscription.nextBill());
         model.addAttribute("card", views.card(accountId, subscription.cardId()));
         model.addAttribute("shownStatus", subscription.shownStatus(!subscriptions.endedOwing(accountId,
-            java.util.List.of(id)).isEmpty()));
+            List.of(id)).isEmpty()));
         model.addAttribute("cancelNote", subscription.canceledBy() == null
             ? null
             : subscriptions.cancelNote(accountId,
@@ -73,9 +75,9 @@ class SubscriptionPages {
             model.addAttribute("can" + camel(change), subscription.allows(change));
         }
         // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
-        model.addAttribute("notOffered", NAMED.entrySet().stream()
+        model.addAttribute("notOffered", NAMED.stream()
             .filter(named -> !subscription.allows(named.getKey()))
-            .map(java.util.Map.Entry::getValue)
+            .map(Map.Entry::getValue)
             .toList());
         model.addAttribute("statusInWords", subscription.status().replace('_', ' '));
         model.addAttribute("owing", views.owing(accountId, id, null));
@@ -148,14 +150,11 @@ class SubscriptionPages {
     }
 
     /** The changes whose absence the page explains, as its controls name them. */
-    private static final java.util.Map<Subscription.Change, String> NAMED = new java.util.LinkedHashMap<>();
-
-    static {
-        NAMED.put(Subscription.Change.PAUSE, "pause");
-        NAMED.put(Subscription.Change.CANCEL_AT_PERIOD_END, "cancel at period end");
-        NAMED.put(Subscription.Change.CANCEL_NOW, "cancel now");
-        NAMED.put(Subscription.Change.CHANGE_CARD, "change card");
-    }
+    private static final List<Map.Entry<Subscription.Change, String>> NAMED = List.of(
+        Map.entry(Subscription.Change.PAUSE, "pause"),
+        Map.entry(Subscription.Change.CANCEL_AT_PERIOD_END, "cancel at period end"),
+        Map.entry(Subscription.Change.CANCEL_NOW, "cancel now"),
+        Map.entry(Subscription.Change.CHANGE_CARD, "change card"));
 
     private static String page(String id) {
         return "/admin/subscriptions/" + id;
