@@ -219,6 +219,42 @@ class InternalOrderPagesTest {
         assertThat(page.getByLabel("Card on file").locator("option:checked")).containsText("(default)");
     }
 
+    /**
+     * Staff may charge any saved card, not only the default: the card chosen on the form is the one the gateway
+     * charges, and the default card is left alone.
+     */
+    @Test
+    void aSavedCardOtherThanTheDefaultChosenOnTheFormIsTheOneCharged() {
+        var buyer = buyerWithCard("pm_card_visa");
+        String mastercard = shops.saveCard(buyer.shop(), buyer.customerId(), "pm_card_mastercard");
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+        assertThat(page.getByLabel("Card on file").locator("option:checked")).containsText("(default)");
+
+        page.getByLabel("Card on file").selectOption(mastercard);
+        chooseMonthly(page);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        assertThat(page.getByRole(AriaRole.DIALOG)).containsText("Charge $19.00 to Mastercard ending in 4444");
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        assertThat(page.locator(".flash")).containsText("$19.00 charged to Mastercard ending in 4444.");
+        var payments = api.get("/api/v1/payments?customer_id=" + buyer.customerId(), buyer.shop().apiKey()).json()
+            .get("data");
+        assertThat(payments).hasSize(1);
+        assertThat(payments.get(0).get("card_id").asString()).isEqualTo(mastercard);
+        assertThat(payments.get(0).get("status").asString()).isEqualTo("succeeded");
+        // The gateway's own books: one charge, on the Mastercard's reference, none on the default Visa's.
+        var charged = db.sql("""
+            SELECT c.id FROM sandbox_charges s
+              JOIN cards c ON c.account_id = s.account_id AND c.gateway_reference = s.card_reference
+             WHERE s.account_id = :accountId AND s.outcome = 'succeeded'
+            """).param("accountId", buyer.shop().accountId()).query(String.class).list();
+        assertThat(charged).containsExactly(mastercard);
+        page.navigate(api.uri("/admin/orders/" + orders(buyer).getFirst().get("id").asString()).toString());
+        assertThat(page.locator("#payments")).containsText("Mastercard ending in 4444");
+        assertThat(page.locator("#payments")).not().containsText("Visa");
+    }
+
     @Test
     void aDeclinedCardShowsTheBanksReasonOnTheFormAndNothingIsCharged() {
         var buyer = buyerWithCard("pm_card_chargeCustomerFail");
