@@ -183,6 +183,35 @@ class ReceiptEmailsTest {
         assertThat(receiptKeys(shop)).containsExactly("receipt:" + order.get("payment_id").asString());
     }
 
+    /** An order with a billing address: the receipt email says whom it billed, line by line, in both its parts. */
+    @Test
+    void theReceiptEmailOfAnOrderWithABillingAddressShowsItUnderBilledTo() throws Exception {
+        var shop = shop("{\"initial_order\": true}");
+        var order = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Grace Hopper", "email": "grace@example.com"}, "token": "pm_card_visa",
+             "option_id": "%s", "billing_address": {"name": "Hopper Compilers Ltd", "line1": "221B Baker Street",
+             "line2": "Floor 2", "city": "London", "postal_code": "NW1 6XE", "country": "GB"}}"""
+            .formatted(shop.monthly()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).as("the receipt email arrived").isTrue();
+        MimeMessage email = mail.getReceivedMessages()[0];
+        // Lines end in CRLF on the wire.
+        assertThat(textPart(email).replace("\r\n", "\n")).contains("""
+
+            Billed to
+            Grace Hopper
+            Hopper Compilers Ltd
+            221B Baker Street
+            Floor 2
+            London, NW1 6XE
+            United Kingdom
+            """);
+        assertThat(htmlPart(email)).containsPattern("Billed to</span>\\s*<br><span>Grace Hopper</span><br><span>"
+            + "Hopper Compilers Ltd</span><br><span>221B Baker Street</span><br><span>Floor 2</span><br><span>"
+            + "London, NW1 6XE</span><br><span>United Kingdom</span></p>");
+    }
+
     @Test
     void onlyThePaymentsTheSettingsAskForGetAReceipt() throws Exception {
         var shop = shop("{\"subscription_renewals\": true}");
