@@ -115,6 +115,25 @@ class OrderPagesTest {
     }
 
     @Test
+    void anOrderThatBoughtAPaymentPlanLinksToThePlanAndNoSubscription() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        var page = signedIn(shop, 1280, "/admin/orders/" + order.get("id").asString());
+
+        var facts = page.locator("[aria-labelledby=about-title] dl.facts");
+        assertThat(facts.locator("dt:text-is('Payment plan') + dd a")).hasAttribute("href",
+            "/admin/payment-plans/" + plan);
+        assertThat(facts.locator("dt:text-is('Payment plan') + dd a")).hasText(plan);
+        assertThat(facts.locator("dt:text-is('Subscription')")).hasCount(0);
+
+        page.getByRole(AriaRole.LINK, named(plan)).click();
+        assertThat(page).hasURL(api.uri("/admin/payment-plans/" + plan).toString());
+        assertThat(page.locator("h1")).containsText("Membership");
+        assertThat(page.locator("main")).containsText("3 payments");
+    }
+
+    @Test
     void staffRefundHalfAnOrderAfterConfirmingAndASecondSubmitOfTheSameFormRefundsNothingMore() {
         var shop = shops.open();
         var order = buy(shop);
@@ -150,6 +169,37 @@ class OrderPagesTest {
         assertThat(refunds(shop)).isEqualTo(1);
         page.reload();
         assertThat(page.locator("#refunds tbody tr")).hasCount(1);
+    }
+
+    /** The form starts at all that is left: refunding it as it stands gives the whole payment back. */
+    @Test
+    void staffRefundAWholePaymentFromTheFormAndThePageShowsTheOrderRefundedInFull() {
+        var shop = shops.open();
+        var order = buy(shop);
+        String paymentId = order.get("payment_id").asString();
+        var page = signedIn(shop, 1280, "/admin/orders/" + order.get("id").asString());
+        assertThat(page.getByLabel("Amount (USD)")).hasValue("19.00");
+
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        var confirm = page.getByRole(AriaRole.DIALOG);
+        assertThat(confirm).containsText("Refund $19.00 to Ada Lovelace?");
+        confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")).click();
+
+        assertThat(page.locator(".flash")).containsText("Refunded $19.00 of the $19.00 payment by Visa ending in 4242");
+        assertThat(page.locator(".order-heading .pill")).hasText("refunded");
+        assertThat(page.locator("[aria-labelledby=about-title] dl.facts")).containsText("Refunded in full: $19.00");
+        assertThat(page.locator("#payments")).containsText("$19.00 refunded");
+        assertThat(page.locator("#payments tbody tr .pill")).hasText("refunded");
+        assertThat(page.locator("#refunds tbody tr")).hasCount(1);
+        assertThat(page.locator("#refunds tbody tr")).containsText("succeeded");
+        // Nothing is left to refund, so no form offers to.
+        assertThat(page.locator("form.refund-form")).hasCount(0);
+        var payment = api.get("/api/v1/payments/" + paymentId, shop.apiKey()).json();
+        assertThat(payment.get("amount_refunded").asLong()).isEqualTo(1900);
+        assertThat(payment.get("status").asString()).isEqualTo("refunded");
+        assertThat(api.get("/api/v1/orders/" + order.get("id").asString(), shop.apiKey()).json().get("status")
+            .asString()).isEqualTo("refunded");
+        assertThat(refunds(shop)).isEqualTo(1);
     }
 
     @Test
