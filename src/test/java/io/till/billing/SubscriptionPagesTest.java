@@ -140,6 +140,42 @@ class SubscriptionPagesTest {
     }
 
     @Test
+    void cancelNowWithSkipAutomationsEndsTheSubscriptionAndStartsNoAutomation() {
+        var shop = shops.open();
+        var ada = member(shop, "ada@example.com");
+        var grace = member(shop, "grace@example.com");
+        var automation = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Sorry to see you go", "trigger": {"type": "event", "event": "subscription.canceled"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record"}]}""");
+        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
+        assertThat(api.post("/api/v1/automations/" + automation.json().get("id").asString() + "/activate",
+            shop.apiKey(), null).status()).isEqualTo(200);
+        var page = open(ada, 1280);
+
+        var form = page.locator("#cancel-now");
+        form.getByLabel("Skip automations").check();
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel now")).click();
+        confirm(page, "Cancel now");
+        assertThat(page.locator(".flash")).containsText("without running automations");
+        // The control: the same cancellation without skip_automations does start the automation.
+        api.post("/api/v1/subscriptions/" + grace.subscription() + "/cancel", shop.apiKey(), null);
+        agenda.runDue();
+
+        assertThat(page.locator("h1 .pill")).hasText("canceled");
+        assertThat(status(ada)).isEqualTo("canceled");
+        assertThat(status(grace)).isEqualTo("canceled");
+        assertThat(shops.types(shop, ada.customer())).contains("subscription.canceled");
+        assertThat(api.get("/api/v1/executions?customer_id=" + ada.customer(), shop.apiKey()).json().get("data"))
+            .isEmpty();
+        assertThat(api.get("/api/v1/executions?customer_id=" + grace.customer(), shop.apiKey()).json().get("data"))
+            .hasSize(1);
+        var canceledBy = page.locator("dt:text-is('Canceled by') + dd");
+        assertThat(canceledBy)
+            .containsText(java.util.regex.Pattern.compile("Staff \\(staff-[0-9a-f-]+@till\\.test\\)"));
+        assertThat(canceledBy.locator(".pill")).hasText("automations skipped");
+    }
+
+    @Test
     void theRecordLinksTheOrderItWasBoughtWithAndItsProduct() {
         var shop = shops.open();
         shops.buy(shop, shop.monthly(), "pm_card_visa", "first@example.com");
