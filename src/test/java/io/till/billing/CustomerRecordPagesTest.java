@@ -123,6 +123,28 @@ class CustomerRecordPagesTest {
         Chromium.screenshot(phone, "dashboard-customers-search-390");
     }
 
+    /** Seed 004's "created time": when the customer came, in the staff member's time zone, with UTC on hover. */
+    @Test
+    void theRecordSaysSinceWhenTheCustomerIsOneInTheStaffMembersTimeZone() {
+        var store = store();
+        // Long before the purchase, so that no other time on the record could pass for it.
+        db.sql("UPDATE customers SET created_at = :at WHERE id = :id")
+            .param("at", java.sql.Timestamp.from(java.time.Instant.parse("2025-03-14T15:09:26Z")))
+            .param("id", store.ada())
+            .update();
+        var page = chromium.page(1280, "America/Los_Angeles");
+        StaffBrowser.of(db, passwords, store.shop().accountId()).signIn(api, page, "/admin/customers/" + store.ada());
+
+        var since = page.locator(".heading p.muted", new Page.LocatorOptions().setHasText("Customer since"));
+        var time = since.locator("time");
+        assertThat(time).hasAttribute("datetime", "2025-03-14T15:09:26Z");
+        assertThat(time).hasAttribute("title", "Mar 14, 2025 · 15:09 UTC");
+        assertThat(time).containsText("Mar 14, 2025");
+        assertThat(time).containsText("08:09");
+        assertThat(time).containsText("PDT");
+        assertThat(since).containsText(store.ada());
+    }
+
     /**
      * A buyer who chose another card for one subscription in the portal (seed 003) pays it with that card while the
      * default stays, as it still pays her payment plan: the record says both, not only the default (a newcomer's walk
