@@ -104,6 +104,29 @@ class BrandingPagesTest {
         assertThat(page.locator(".account-name")).hasText("Lovelace Tea Co");
     }
 
+    @Test
+    void anIconUrlAndASupportEmailSavedThroughTheFormAreShownAgainAndReadByTheApi() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/branding");
+        assertThat(page.getByLabel("Icon URL")).hasValue("");
+        assertThat(page.getByLabel("Support email")).hasValue("");
+
+        page.getByLabel("Icon URL").fill("https://cdn.lovelace.example/mark.png");
+        page.getByLabel("Support email").fill("help@lovelace.example");
+        page.getByRole(AriaRole.BUTTON, named("Save branding")).click();
+
+        assertThat(page.locator(".flash")).containsText("Branding saved.");
+        var saved = api.get("/api/v1/account/branding", account.apiKey()).json();
+        assertThat(saved.get("icon_url").asString()).isEqualTo("https://cdn.lovelace.example/mark.png");
+        assertThat(saved.get("support_email").asString()).isEqualTo("help@lovelace.example");
+        // Opened afresh, the form shows what was saved, not what the browser kept of the typing.
+        var again = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/branding");
+        assertThat(again.getByLabel("Icon URL")).hasValue("https://cdn.lovelace.example/mark.png");
+        assertThat(again.getByLabel("Support email")).hasValue("help@lovelace.example");
+    }
+
     /**
      * A long company name, of words or unbroken, wraps inside the portal header's preview at 390 and 1280 px as the
      * portal's header wraps it: beside the Sign out button, the whole header inside its frame, and past three lines
