@@ -93,6 +93,45 @@ class AdminFramePageTest {
         assertThat(page.getByRole(AriaRole.HEADING, named("We couldn't find that"))).isVisible();
     }
 
+    @Test
+    void theGlobalSearchFindsACustomerByEmailAndTheArrowKeysMoveBothWaysThroughTheResults() {
+        var account = accounts.create();
+        String katherine = api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"Katherine Johnson\", \"email\": \"kj@nasa.example\"}").json().get("id").asString();
+        api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"Dorothy Vaughan\", \"email\": \"dv@nasa.example\"}");
+        api.post("/api/v1/customers", account.apiKey(),
+            "{\"name\": \"Grace Hopper\", \"email\": \"grace@navy.example\"}");
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        var search = page.getByLabel("Search customers, or paste an id");
+
+        // An email names no one in it: Katherine is found by her address alone.
+        search.fill("kj@nasa.example");
+        search.press("Enter");
+        assertThat(page).hasURL(api.uri("/admin/customers/" + katherine).toString());
+        assertThat(page.getByRole(AriaRole.HEADING, named("Katherine Johnson"))).isVisible();
+
+        search.fill("nasa.example");
+        search.press("Enter");
+        var links = page.locator("#results [data-results] a");
+        assertThat(links).hasCount(2);
+        assertThat(page.locator("#results")).containsText("kj@nasa.example");
+        assertThat(page.locator("#results")).containsText("dv@nasa.example");
+        assertThat(page.locator("#results")).not().containsText("Grace Hopper");
+
+        // The arrow keys are admin.js's, a deferred script: it runs by the page's load event.
+        page.waitForLoadState(com.microsoft.playwright.options.LoadState.LOAD);
+        page.locator("#customer-q").focus();
+        page.keyboard().press("ArrowDown");
+        assertThat(links.nth(0)).isFocused();
+        page.keyboard().press("ArrowDown");
+        assertThat(links.nth(1)).isFocused();
+        page.keyboard().press("ArrowUp");
+        assertThat(links.nth(0)).isFocused();
+        page.keyboard().press("ArrowUp");
+        assertThat(page.locator("#customer-q")).isFocused();
+    }
+
     /** "Since" a customer's first day is that day where the staff member reads it, not in UTC. */
     @Test
     void aCustomersSinceDayIsTheDayInTheReadersOwnZone() {
@@ -443,6 +482,48 @@ class AdminFramePageTest {
         Chromium.screenshot(page, "dashboard-500-390");
         page.getByRole(AriaRole.LINK, named("Back to the dashboard")).click();
         assertThat(page.locator(".side")).containsText("Test store");
+    }
+
+    /** A live account's dashboard says live, and offers no sandbox banner or test clock: its money is real. */
+    @Test
+    void aLiveAccountIsMarkedLiveWithNoSandboxBannerAndNoTestClockToAdvance() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+        assertThat(page.locator(".sandbox-banner")).isVisible();
+        // Live only for this check: a lasting live account would switch the shared test clock off for other tests.
+        db.sql("UPDATE accounts SET mode = 'live' WHERE id = :id").param("id", account.id()).update();
+        try {
+            page.reload();
+
+            assertThat(page.locator(".side .mode")).hasText("live");
+            assertThat(page.locator(".side .mode")).hasClass(java.util.regex.Pattern.compile("\\bmode-live\\b"));
+            assertThat(page.locator(".sandbox-banner")).hasCount(0);
+            assertThat(page.getByRole(AriaRole.BUTTON, named("Advance"))).hasCount(0);
+            assertThat(page.locator("form.clock-advance")).hasCount(0);
+            assertThat(page.locator("body")).not().containsText("Test clock");
+            assertThat(page.getByRole(AriaRole.HEADING, named("Customers"))).isVisible();
+            Chromium.screenshot(page, "dashboard-live-1280");
+        } finally {
+            db.sql("UPDATE accounts SET mode = 'sandbox' WHERE id = :id").param("id", account.id()).update();
+        }
+    }
+
+    /** A record that is not there (mistyped, or another account's): a calm 404 with the request id to quote. */
+    @Test
+    void aRecordThatIsNotFoundShowsAFriendlyPageWithTheRequestIdToQuote() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280));
+
+        var response = page.navigate(api.uri("/admin/customers/cus_00000000000000000000000000").toString());
+
+        assertThat(response.status()).isEqualTo(404);
+        String requestId = response.headerValue("x-request-id");
+        org.assertj.core.api.Assertions.assertThat(requestId).startsWith("req_");
+        assertThat(page.getByRole(AriaRole.HEADING, named("We couldn't find that"))).isVisible();
+        assertThat(page.locator("main code.request-id")).hasText(requestId);
+        assertThat(page.locator("main")).containsText("quote request " + requestId);
+        assertThat(page.locator(".side")).containsText("Test store");
+        Chromium.screenshot(page, "dashboard-404-1280");
     }
 
     @Test
