@@ -10,7 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A run's steps say what happened in their badges: a charge the bank declined is not "succeeded", and a wait that
- * is over, or was ended with its run, is not "waiting" (a newcomer's walk through payment dunning found both).
+ * is over, or was ended with its run, is not "waiting" (a newcomer's walk through payment dunning found both). A
+ * waiting run says what it waits for: an event about one of its records, a failed step's next attempt, or a step put
+ * off until what it waits for has ended.
  */
 class TimelineTest {
 
@@ -101,5 +103,39 @@ class TimelineTest {
         assertThat(entry.message().facts()).extracting(TestedFlow.Fact::label, TestedFlow.Fact::value)
             .containsExactly(org.assertj.core.groups.Tuple.tuple("Title", "Call Ada"),
                 org.assertj.core.groups.Tuple.tuple("Customer", "Ada Lovelace"));
+    }
+
+    @Test
+    void aRunWaitingForAnEventSaysWhichEventAboutWhichOfItsRecordsAtWhichStep() {
+        var waiting = new Execution.Step(1, "paid", "paid", null, "wait_for_event", "waiting", 1, null,
+            JSON.readTree("""
+                {"event": "payment_plan.completed", "match": "payment_plan", "until": "2026-12-05T10:00:00Z",
+                 "payment_plan_id": "pp_1"}"""), null, null, AT, AT, 0);
+
+        assertThat(Timeline.waitingFor(List.of(line(1, "hello", "action", "succeeded", null), waiting)))
+            .isEqualTo("Event payment_plan.completed about this run's payment plan (step \u201cpaid\u201d),"
+                + " or its time to end");
+    }
+
+    @Test
+    void aRunWhoseActionFailedAndIsRetriedWaitsForItsNextAttempt() {
+        var failed = new Execution.Step(2, "notify", "notify", null, "action", "failed", 2, null, null,
+            JSON.readTree("{\"code\": \"http_503\"}"), null, AT, AT, 40);
+
+        assertThat(Timeline.waitingFor(List.of(line(1, "notify", "action", "failed", null), failed)))
+            .isEqualTo("Attempt 3 of step \u201cnotify\u201d");
+    }
+
+    @Test
+    void aRunWhoseActionWasPutOffWaitsForItToBeTakenAgainAndSaysWhy() {
+        var putOff = line(1, "notify", "action", "waiting", """
+            {"until": "2026-12-02T10:01:00Z", "reason": "Slack is busy; tried again in a minute"}""");
+        var unexplained = line(1, "notify", "action", "waiting", """
+            {"until": "2026-12-02T10:01:00Z"}""");
+
+        assertThat(Timeline.waitingFor(List.of(putOff)))
+            .isEqualTo("Step \u201cnotify\u201d to be taken again: Slack is busy; tried again in a minute");
+        assertThat(Timeline.waitingFor(List.of(unexplained)))
+            .isEqualTo("Step \u201cnotify\u201d to be taken again: what it waits for has not ended");
     }
 }
