@@ -16,6 +16,7 @@ import io.till.testing.Chromium;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +28,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Executions in a real browser: a run's timeline with a failing webhook peer (WireMock), retry from the failed step,
- * cancel a waiting run, the status filter, why an automation did not start for an event, and another account's run.
+ * what a waiting run waits for, cancel a waiting run, the status filter, why an automation did not start for an
+ * event, and another account's run.
  */
 @TillIntegrationTest
 class ExecutionPagesTest {
@@ -279,6 +281,8 @@ class ExecutionPagesTest {
         var email = lines.nth(0);
         assertThat(email.locator(".step-name")).containsText("Send email · hello · attempt 1");
         assertThat(email).containsText("succeeded");
+        // How long the action's attempt took, in words (85 ms, 2.4 s); the number is the machine's.
+        assertThat(email.locator(".step-meta")).containsText(Pattern.compile(" · took \\d+(\\.\\d)? m?s(\\s|$)"));
         assertThat(part(email, "Input")).not().isVisible();
         assertThat(opened(email, "Input")).containsText("\"subject\" : \"Welcome, Ada\"");
         assertThat(part(email, "Input")).containsText("\"to\" : \"ada@example.com\"");
@@ -386,6 +390,34 @@ class ExecutionPagesTest {
         assertThat(stale.getByRole(AriaRole.ALERT)).containsText("The execution was canceled already.");
         assertThat(api.get("/api/v1/executions/" + execution, store.apiKey()).json().get("status").asString())
             .isEqualTo("canceled");
+    }
+
+    @Test
+    void aRunWaitingForAnEventSaysWhichEventAboutItsCustomerAndAtWhichStep() {
+        var store = accounts.create();
+        String ada = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada@example.com"}""").json().get("id").asString();
+        String automation = activate(store, """
+            {"name": "Until done", "trigger": {"type": "manual"},
+             "steps": [{"id": "done", "type": "wait_for_event", "event": "acme.done", "match": "customer",
+                        "timeout": "PT3H"},
+                       {"id": "note", "type": "action", "action": "test.record"}]}""");
+        var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
+            "{\"customer_id\": \"" + ada + "\"}");
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        agenda.runDue();
+        String execution = started.json().get("id").asString();
+
+        var page = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280)),
+            "/admin/executions/" + execution);
+
+        assertThat(page.locator(".run-facts dd.waiting"))
+            .containsText("Event acme.done about this run's customer (step “done”), or its time to end, until");
+        var waiting = page.locator("ol.timeline > li");
+        assertThat(waiting).hasCount(1);
+        assertThat(waiting.locator(".step-meta")).containsText("· Waiting for acme.done begins");
+        // A wait took no time of its own yet: only an action's attempt says how long it took.
+        assertThat(waiting.locator(".step-meta")).not().containsText("took");
     }
 
     @Test
