@@ -41,6 +41,8 @@ class AutomationPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    AutomationAgenda agenda;
 
     @BeforeAll
     static void launch() {
@@ -421,6 +423,41 @@ class AutomationPagesTest {
             assertThat(link).isInViewport();
         }
         fitsAPhone(page, "automation-tabs-390");
+    }
+
+    /**
+     * The list's failure rate is the share of an automation's finished runs of the last 7 days that failed, marked as
+     * an error; an automation that has not run says nothing rather than "0 %".
+     */
+    @Test
+    void theListShowsTheFailureRateOfAnAutomationWhoseRunsFailedAndADashForOneThatNeverRan() {
+        var store = accounts.create();
+        String sometimes = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Fails when asked", "trigger": {"type": "manual"},
+             "steps": [{"id": "asked", "type": "branch",
+                        "if": {"field": "event.data.fail", "op": "eq", "value": true},
+                        "then": [{"id": "broken", "type": "action", "action": "test.flaky",
+                                  "params": {"fail_times": 1, "permanent": true}}],
+                        "else": [{"id": "fine", "type": "action", "action": "test.record"}]}]}""")
+            .json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + sometimes + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        api.post("/api/v1/automations", store.apiKey(), CALL_THE_TEAM);
+        for (String fail : new String[]{"true", "false"}) {
+            var started = api.post("/api/v1/automations/" + sometimes + "/run", store.apiKey(),
+                "{\"data\": {\"fail\": " + fail + "}}");
+            assertThat(started.status()).as(started.text()).isEqualTo(201);
+        }
+        agenda.runDue();
+        assertThat(db.sql("SELECT status FROM executions WHERE automation_id = :id ORDER BY status")
+            .param("id", sometimes).query(String.class).list()).containsExactly("failed", "succeeded");
+
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280), "/admin/automations");
+
+        var rate = row(page, "Fails when asked").locator("td[data-label='Failure rate']");
+        assertThat(rate).hasText("50 %");
+        assertThat(rate.locator("span")).hasClass("error");
+        assertThat(row(page, "Call the team").locator("td[data-label='Failure rate']")).hasText("—");
     }
 
     @Test
