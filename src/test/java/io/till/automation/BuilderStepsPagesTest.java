@@ -240,6 +240,22 @@ class BuilderStepsPagesTest {
             "target", "screenshots", "builder-loop-step-390.png")));
     }
 
+    /** "Stop the run" from the add menu puts a stop step in the lane it was added to, and nowhere else. */
+    @Test
+    void aSellerAddsAStopToABranchsOtherwiseLaneAndSavesExactlyThat() throws Exception {
+        var opened = dunningInTheBuilder(1280);
+        var page = opened.page();
+
+        add(page, "still_unpaid: Otherwise", "Stop the run");
+        assertThat(page.locator("#f-steps-2-else-0-id")).hasValue("stop");
+        assertThat(page.locator(".bld-step:has(#f-steps-2-else-0-id)").last()).containsText("The run ends here.");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+
+        var expected = (ObjectNode) opened.before().deepCopy();
+        ((ObjectNode) expected.at("/steps/2")).set("else", JSON.readTree("[{\"id\": \"stop\", \"type\": \"stop\"}]"));
+        assertThat(saved(opened)).isEqualTo(expected);
+    }
+
     @Test
     void booleanChoiceAndJsonParamsRoundTripAndBadJsonIsShownBesideItsField() throws Exception {
         var opened = dunningInTheBuilder(1280);
