@@ -1,6 +1,7 @@
 package io.till.shared.web;
 
 import io.till.shared.ErrorCode;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -79,7 +80,11 @@ class ErrorEndpoint implements ErrorController {
         return ErrorCodes.forStatus(status);
     }
 
+    /** The failure's status; asked for by itself, not as a failure's answer, this path is no page at all. */
     private static int status(HttpServletRequest request) {
+        if (request.getDispatcherType() != DispatcherType.ERROR) {
+            return HttpServletResponse.SC_NOT_FOUND;
+        }
         return request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer value ? value : 500;
     }
 }

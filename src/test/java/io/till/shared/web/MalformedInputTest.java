@@ -339,6 +339,19 @@ class MalformedInputTest {
         });
     }
 
+    /** The path errors are shown at, asked for by itself (found by fuzzing: it said 500, an internal error). */
+    @Test
+    void theErrorPathAskedForDirectlyIsNotFound() throws Exception {
+        var asApi = api.get("/error", accounts.create().apiKey());
+        var page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.uri("/error"))
+            .header("Accept", "text/html")
+            .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertProblem(asApi, 404, "route_not_found");
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.body()).doesNotContain("Internal error");
+    }
+
     @Test
     void answersADisputeOfAnUnknownPaymentWithNotFound() {
         var response = api.post("/api/v1/payments/pay_01unknown/dispute", accounts.create().apiKey(), null);
