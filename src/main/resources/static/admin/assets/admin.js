@@ -129,3 +129,15 @@ document.addEventListener("keydown", function (event) {
     }
   });
 })();
+
+// On a phone, the pictures of steps marked data-folded-on-phone (the templates gallery's) start folded: seven of them
+// made a page 4,600 px long. Each name, sentence and button stays in view; "Show its steps" unfolds one. Without this
+// script they stay unfolded, as on a wide screen, where their toggle is not shown at all.
+(function () {
+  if (!window.matchMedia("(max-width: 600px)").matches) {
+    return;
+  }
+  document.querySelectorAll("details[data-folded-on-phone]").forEach(function (details) {
+    details.open = false;
+  });
+})();

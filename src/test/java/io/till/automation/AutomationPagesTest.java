@@ -110,6 +110,9 @@ class AutomationPagesTest {
         var dunning = page.locator(".aut-template", new Page.LocatorOptions().setHasText("Payment Dunning"));
         assertThat(dunning.locator(".aut-step").first()).hasText(java.util.regex.Pattern.compile(
             "When a payment fails"));
+        // On a wide screen every template shows its steps, with nothing to unfold.
+        assertThat(page.locator(".aut-template-steps > summary:visible")).hasCount(0);
+        assertThat(page.locator(".aut-template-steps:not([open])")).hasCount(0);
         Chromium.screenshot(page, "automations-templates-1280");
 
         // Use this template: a draft, drawn as its steps.
@@ -268,7 +271,17 @@ class AutomationPagesTest {
         var phone = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390), "/admin/automations");
         fitsAPhone(phone, "automations-list-390");
         phone.navigate(api.uri("/admin/automations/templates").toString());
+        // On a phone the steps start folded, so that the seven templates read as a short list; one unfolds its own.
+        var phoneDunning = phone.locator(".aut-template", new Page.LocatorOptions().setHasText("Payment Dunning"));
+        assertThat(phone.locator(".aut-template-steps[open]")).hasCount(0);
+        assertThat(phoneDunning.locator(".aut-step").first()).isHidden();
+        assertThat(phoneDunning.getByRole(AriaRole.BUTTON, button("Use the Payment Dunning template"))).isVisible();
         fitsAPhone(phone, "automations-templates-390");
+        phoneDunning.getByText("Show its steps").click();
+        assertThat(phoneDunning.locator(".aut-step").first()).isVisible();
+        assertThat(phoneDunning.getByText("Hide its steps")).isVisible();
+        assertThat(phone.locator(".aut-template-steps[open]")).hasCount(1);
+        Chromium.screenshot(phone, "automations-templates-unfolded-390");
         phone.navigate(api.uri("/admin/automations/" + id).toString());
         fitsAPhone(phone, "automation-steps-390");
         phone.navigate(api.uri("/admin/automations/" + id + "/json").toString());
