@@ -136,6 +136,19 @@ class IntegrationEgressTest {
         }
     }
 
+    /** Port 465 speaks TLS from the first byte, through Angus Mail's SMTPS transport: its sockets are guarded too. */
+    @Test
+    void aTestConnectionOverSmtpsToAReservedAddressIsRefusedByTheGuardNotTriedAndRefusedByThePeer() {
+        var store = accounts.create();
+        integrations.save(store.id(), IntegrationType.SMTP, config(smtp("127.0.0.2", 465)));
+
+        var tested = api.post("/api/v1/integrations/smtp/test", store.apiKey(), null);
+
+        // Tried unguarded, nothing listens there: the answer would be that the server could not be reached.
+        assertThat(tested.json().get("ok").asBoolean()).as(tested.text()).isFalse();
+        assertThat(tested.json().get("message").asString()).contains("Till does not connect to this address");
+    }
+
     @Test
     void aTestConnectionToATwilioBaseUrlThatBecameReservedConnectsNowhere() throws IOException {
         var store = accounts.create();

@@ -115,11 +115,25 @@ class PortalRecoveryJourneyTest {
             .containsExactly("We couldn't process your payment");
     }
 
+    /**
+     * The issue's journey in one go: a sign-in link from the dev mailbox, the buyer's two subscriptions, a new card
+     * chosen for the one whose renewal failed (the other keeps its card), that balance paid, then a cancellation with a
+     * reason taken back, and a receipt PDF read back.
+     */
     @Test
-    void aBuyerSignsInByEmailCancelsWithAReasonKeepsTheSubscriptionAndDownloadsAReceipt() throws Exception {
+    void aBuyerSignsInByEmailPaysWithANewCardCancelsWithAReasonKeepsItAndDownloadsAReceipt() throws Exception {
         var shop = shops.open();
-        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
-        String subscription = order.get("subscription_id").asString();
+        var failing = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "grace@example.com");
+        String customer = failing.get("customer_id").asString();
+        String pastDue = failing.get("subscription_id").asString();
+        var monthly = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_mastercard", "option_id": "%s"}"""
+            .formatted(customer, shop.monthly()));
+        assertThat(monthly.status()).as(monthly.text()).isEqualTo(201);
+        String other = monthly.json().get("subscription_id").asString();
+        String otherCard = monthly.json().get("card_id").asString();
+        shops.advance(shop, "P14DT1H");
+        assertThat(shops.subscription(shop, pastDue).get("status").asString()).isEqualTo("past_due");
         var page = chromium.page(1280);
 
         page.navigate(api.uri("/portal/" + shop.accountId()).toString());
@@ -130,24 +144,46 @@ class PortalRecoveryJourneyTest {
         page.navigate(link.group());
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
         assertThat(page.locator("h1")).hasText("Subscriptions and plans");
+        Chromium.screenshot(page, "journey-overview-1280");
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Details")).first().click();
+        // A new card, chosen for the subscription whose renewal failed: its balance is paid, the other keeps its card.
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Update card to pay")).click();
+        assertThat(page.locator("#pay-" + pastDue)).containsText("$19.00 unpaid");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("+ Add a card")).click();
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
+        long chargesBefore = ledger.charges(shop.accountId());
+        var item = page.locator("#pay-" + pastDue);
+        String visa = page.locator("#card-" + pastDue + " option", new Page.LocatorOptions().setHasText("4242"))
+            .getAttribute("value");
+        item.getByLabel("Paid with").selectOption(visa);
+        item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+        assertThat(page.locator("#pay-" + pastDue).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        Chromium.screenshot(page, "journey-paid-1280");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
+        assertThat(shops.subscription(shop, pastDue).get("status").asString()).isEqualTo("active");
+        assertThat(shops.subscription(shop, other).get("card_id").asString())
+            .as("the other subscription keeps its card")
+            .isEqualTo(otherCard);
+
+        // Cancel the subscription just paid, with a reason, and take it back.
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/subscriptions/" + pastDue).toString());
         page.getByText("Cancel subscription").click();
         page.getByLabel("I don't use it enough").check();
         page.locator("button.danger").click();
         assertThat(page.locator(".detail-head .status")).hasText("canceling");
-        var canceling = shops.subscription(shop, subscription);
+        var canceling = shops.subscription(shop, pastDue);
         assertThat(canceling.get("status").asString()).isEqualTo("canceling");
         assertThat(canceling.get("cancel_reason").asString()).isEqualTo("I don't use it enough");
         page.getByText("Keep my subscription").click();
         assertThat(page.locator(".detail-head .status")).hasText("active");
-        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
+        assertThat(shops.subscription(shop, pastDue).get("status").asString()).isEqualTo("active");
 
-        page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + order.get("id").asString()
+        page.navigate(api.uri("/portal/" + shop.accountId() + "/orders/" + monthly.json().get("id").asString()
             + "/receipt").toString());
         var download = page.waitForDownload(() -> page.getByText("Download PDF").click());
         String text = ReceiptPdfs.text(Files.readAllBytes(download.path()));
-        assertThat(text).contains("Receipt", "Membership", "$19.00", "4242");
+        assertThat(text).contains("Receipt", "Membership", "4444");
         Chromium.screenshot(page, "journey-receipt-1280");
     }
 

@@ -72,7 +72,9 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
      */
     private static boolean formTooLarge(HttpServletRequest request) {
         String type = request.getContentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
+        // A form of a declared length was measured above; only one sent chunked is read to find out.
+        if (request.getContentLengthLong() >= 0 || type == null
+            || !type.toLowerCase(Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
             return false;
         }
         try {
