@@ -139,6 +139,29 @@ class StaffRolesTest {
         assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data")).hasSize(1);
     }
 
+    /** An owner's route spelled another way (escaped letters, a trailing slash) is no way around the rule. */
+    @Test
+    void anOwnersRouteSpelledAnotherWayIsNoWayInForAStaffMember() {
+        var account = accounts.create();
+        var created = api.post("/api/v1/webhook_endpoints", account.apiKey(),
+            "{\"url\": \"http://127.0.0.1:9/hooks\", \"event_types\": [\"payment.failed\"]}");
+        String endpoint = created.json().get("id").asString();
+        String secret = secretOf(endpoint);
+        var browser = signedIn(account.id(), "staff");
+        String csrf = RawBrowser.csrf(browser.get("/admin/webhooks/" + endpoint).body());
+
+        for (String path : List.of("/admin/%77ebhooks/" + endpoint + "/rotate", "/admin/webhooks/" + endpoint
+            + "/%72otate", "/admin/webhooks/" + endpoint + "/rotate/", "/admin//webhooks/" + endpoint + "/rotate",
+            "/admin/webhooks/" + endpoint + "/./rotate", "/admin/developers/%61pi-keys",
+            "/admin/settings/%69ntegrations")) {
+            var sent = browser.postForm(path, "name=Sneaky&type=smtp&_csrf=" + csrf);
+
+            assertThat(sent.status()).as(path).isIn(400, 403, 404);
+        }
+        assertThat(secretOf(endpoint)).isEqualTo(secret);
+        assertThat(keyNames(account.id())).containsExactly("Test key");
+    }
+
     @Test
     void anOwnerCanAddAWebhookEndpointInTheDashboard() {
         var account = accounts.create();
