@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import io.till.billing.CardChoices;
 import io.till.payment.SandboxLedger;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.GatewayFaults;
 import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,10 @@ class PortalCardsPageTest {
     SandboxLedger ledger;
     @Autowired
     MutableClock clock;
+    @Autowired
+    GatewayFaults faults;
+    @Autowired
+    PortalCards portalCards;
 
     @BeforeAll
     static void launch() {
@@ -59,6 +67,34 @@ class PortalCardsPageTest {
 
     private static Locator item(Page page, String id) {
         return page.locator("#pay-" + id);
+    }
+
+    /**
+     * While the bank has not answered a charge (another tab's choice of the same card, held at the gateway), the page
+     * says it is charging and asks again each second; once the bank answers it shows the payment, without a reload.
+     */
+    @Test
+    void whileTheBankHasNotAnsweredThePageSaysItIsChargingAndShowsThePaymentOnceItDoes() throws Exception {
+        var buyer = TwoSubscriptions.open(api, shops);
+        String visa = saveVisa(buyer).get("id").asString();
+        long chargesBefore = ledger.charges(buyer.account());
+        var hold = faults.holdNextCharge(buyer.account());
+        var otherTab = CompletableFuture.supplyAsync(() -> portalCards.choose(buyer.account(), buyer.customer(),
+            CardChoices.Kind.SUBSCRIPTION, buyer.pastDue(), visa));
+        hold.awaitEntered();
+        var page = signedIn(buyer, 390);
+        var pastDue = item(page, buyer.pastDue());
+
+        pastDue.getByLabel("Paid with").selectOption(visa);
+        pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
+            "This updates when your bank answers");
+        Chromium.screenshot(page, "portal-cards-390-charging");
+        hold.release();
+
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        assertThat(otherTab.get(30, TimeUnit.SECONDS)).isInstanceOf(CardChoices.Outcome.Paid.class);
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
     }
 
     /**
