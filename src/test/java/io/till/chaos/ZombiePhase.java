@@ -3,7 +3,10 @@ package io.till.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -40,10 +43,34 @@ final class ZombiePhase {
         nodes.resume(zombie);
         zombie.process.getOutputStream().write('\n');
         zombie.process.getOutputStream().flush();
-        ChaosTest.awaitBounded(Duration.ofMinutes(1), () -> zombie.output().contains(REFUSED),
-            () -> "the zombie did not report its late write refused; its output:\n" + zombie.output());
+        ChaosTest.awaitBounded(Duration.ofMinutes(2), () -> zombie.output().contains(REFUSED),
+            () -> "the zombie did not report its late write refused; its threads: " + threads() + "; its output:\n"
+                + zombie.output());
         assertThat(zombie.process.isAlive()).as("the zombie lives on after its late write").isTrue();
         return new Outcome(execution, key);
+    }
+
+    /**
+     * The zombie's threads as {@code jcmd Thread.print} tells them, written under {@code target/chaos/}: where it
+     * waits when it never reports its late write (seen once in 33 full builds, its output silent after the resume).
+     */
+    private String threads() {
+        try {
+            var jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+            var file = Path.of("target", "chaos", "zombie-threads.txt").toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            var dump = new ProcessBuilder(jcmd.toString(), String.valueOf(zombie.process.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .redirectOutput(file.toFile())
+                .start();
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return file.toString();
+        } catch (IOException | RuntimeException e) {
+            return "(not dumped: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(not dumped: interrupted)";
+        }
     }
 
     /** The lease token on the execution's queue row; "none" between claims, "gone" once the row is deleted. */
