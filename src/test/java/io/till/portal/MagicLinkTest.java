@@ -3,6 +3,7 @@ package io.till.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.AtOnce;
 import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
@@ -10,11 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -175,28 +172,19 @@ class MagicLinkTest {
             tokens.add(PortalClient.csrf(browser.get(link).body()));
             browsers.add(browser);
         }
-        var gate = new CountDownLatch(1);
-        var answers = new ArrayList<Future<PortalClient.Response>>();
-
-        try (var pool = Executors.newFixedThreadPool(8)) {
-            for (int i = 0; i < 8; i++) {
-                var browser = browsers.get(i);
-                String form = "_csrf=" + tokens.get(i);
-                answers.add(pool.submit(() -> {
-                    gate.await();
-                    return browser.postRaw(path, form);
-                }));
-            }
-            gate.countDown();
-            for (var answer : answers) {
-                answer.get(60, TimeUnit.SECONDS);
-            }
+        var posts = new ArrayList<Callable<PortalClient.Response>>();
+        for (int i = 0; i < 8; i++) {
+            var browser = browsers.get(i);
+            String form = "_csrf=" + tokens.get(i);
+            posts.add(() -> browser.postRaw(path, form));
         }
 
-        var statuses = answers.stream().map(MagicLinkTest::done).map(PortalClient.Response::status).toList();
+        var answers = AtOnce.call(posts);
+
+        var statuses = answers.stream().map(PortalClient.Response::status).toList();
         assertThat(statuses).filteredOn(status -> status == 302).hasSize(1);
         assertThat(statuses).filteredOn(status -> status == 410).hasSize(7);
-        assertThat(answers.stream().map(MagicLinkTest::done).filter(answer -> answer.status() == 410))
+        assertThat(answers.stream().filter(answer -> answer.status() == 410))
             .allSatisfy(answer -> assertThat(answer.body()).contains("This link no longer works"));
         String home = "/portal/" + shop.accountId() + "/";
         assertThat(browsers).filteredOn(browser -> browser.get(home).status() == 200).as("browsers signed in")
@@ -205,14 +193,6 @@ class MagicLinkTest {
             .params(shop.accountId(), customerId)
             .query(Integer.class)
             .single()).isEqualTo(1);
-    }
-
-    private static PortalClient.Response done(Future<PortalClient.Response> answer) {
-        try {
-            return answer.get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A sign-in link of another customer, opened where a buyer is signed in, asks before it switches them. */

@@ -10,15 +10,12 @@ import io.till.payment.SandboxLedger;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.testing.Api;
+import io.till.testing.AtOnce;
 import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
 import java.util.ArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -98,29 +95,22 @@ class PortalCardsTest {
         var buyer = buyer();
         var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242 4242 4242 4242", true);
         long chargesBefore = ledger.charges(buyer.account());
-        var gate = new CountDownLatch(1);
-        var answers = new ArrayList<Future<Object>>();
-
-        try (var tabs = Executors.newFixedThreadPool(8)) {
-            for (int tab = 0; tab < 8; tab++) {
-                answers.add(tabs.submit(() -> {
-                    gate.await();
-                    try {
-                        return portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION,
-                            buyer.pastDue(), visa.id());
-                    } catch (TillException refused) {
-                        return refused.code();
-                    }
-                }));
-            }
-            gate.countDown();
-            for (var answer : answers) {
-                answer.get(60, TimeUnit.SECONDS);
-            }
+        var tabs = new ArrayList<Callable<Object>>();
+        for (int tab = 0; tab < 8; tab++) {
+            tabs.add(() -> {
+                try {
+                    return portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(),
+                        visa.id());
+                } catch (TillException refused) {
+                    return refused.code();
+                }
+            });
         }
+
+        var told = AtOnce.call(tabs);
+
         // Every tab is answered: paid by its choice, paid since it looked (another tab's charge), or that charge
         // still at the bank. None is declined, refused or an error the buyer cannot read.
-        var told = answers.stream().map(PortalCardsTest::done).toList();
         System.out.println("PORTAL EIGHT TABS " + told);
         assertThat(told).allSatisfy(outcome -> assertThat(outcome).isInstanceOfAny(Outcome.Paid.class,
             Outcome.NothingDue.class, Outcome.Trying.class));
@@ -130,14 +120,6 @@ class PortalCardsTest {
         assertThat(told).contains(new Outcome.Paid(1900, "usd"));
         shops.advance(buyer.shop(), "PT1M");
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
-    }
-
-    private static Object done(Future<Object> answer) {
-        try {
-            return answer.get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

@@ -88,20 +88,9 @@ class PortalRecoveryJourneyTest {
         page.navigate(link.group());
         assertThat(page.locator("h1")).hasText("Update your card");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
-        assertThat(page.locator("#pay-" + pastDue)).containsText("$19.00 unpaid");
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("+ Add a card")).click();
-        page.getByLabel("Card number").fill("4242 4242 4242 4242");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
-        long chargesBefore = ledger.charges(shop.accountId());
-        var item = page.locator("#pay-" + pastDue);
-        String visa = page.locator("#card-" + pastDue + " option", new Page.LocatorOptions().setHasText("4242"))
-            .getAttribute("value");
-        item.getByLabel("Paid with").selectOption(visa);
-        item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
-        assertThat(page.locator("#pay-" + pastDue).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        payWithANewVisa(page, shop, pastDue);
         Chromium.screenshot(page, "journey-card-link-paid-390");
 
-        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
         assertThat(shops.subscription(shop, pastDue).get("status").asString()).isEqualTo("active");
         assertThat(shops.subscription(shop, other).get("card_id").asString())
             .as("the other subscription keeps its card")
@@ -148,19 +137,8 @@ class PortalRecoveryJourneyTest {
 
         // A new card, chosen for the subscription whose renewal failed: its balance is paid, the other keeps its card.
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Update card to pay")).click();
-        assertThat(page.locator("#pay-" + pastDue)).containsText("$19.00 unpaid");
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("+ Add a card")).click();
-        page.getByLabel("Card number").fill("4242 4242 4242 4242");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
-        long chargesBefore = ledger.charges(shop.accountId());
-        var item = page.locator("#pay-" + pastDue);
-        String visa = page.locator("#card-" + pastDue + " option", new Page.LocatorOptions().setHasText("4242"))
-            .getAttribute("value");
-        item.getByLabel("Paid with").selectOption(visa);
-        item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
-        assertThat(page.locator("#pay-" + pastDue).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        payWithANewVisa(page, shop, pastDue);
         Chromium.screenshot(page, "journey-paid-1280");
-        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
         assertThat(shops.subscription(shop, pastDue).get("status").asString()).isEqualTo("active");
         assertThat(shops.subscription(shop, other).get("card_id").asString())
             .as("the other subscription keeps its card")
@@ -185,6 +163,25 @@ class PortalRecoveryJourneyTest {
         String text = ReceiptPdfs.text(Files.readAllBytes(download.path()));
         assertThat(text).contains("Receipt", "Membership", "4444");
         Chromium.screenshot(page, "journey-receipt-1280");
+    }
+
+    /**
+     * On the cards page: adds a Visa and chooses it for {@code pastDue}, whose $19.00 it pays with one charge, as the
+     * page then says.
+     */
+    private void payWithANewVisa(Page page, Shops.Shop shop, String pastDue) {
+        assertThat(page.locator("#pay-" + pastDue)).containsText("$19.00 unpaid");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("+ Add a card")).click();
+        page.getByLabel("Card number").fill("4242 4242 4242 4242");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
+        long chargesBefore = ledger.charges(shop.accountId());
+        var item = page.locator("#pay-" + pastDue);
+        String visa = page.locator("#card-" + pastDue + " option", new Page.LocatorOptions().setHasText("4242"))
+            .getAttribute("value");
+        item.getByLabel("Paid with").selectOption(visa);
+        item.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
+        assertThat(page.locator("#pay-" + pastDue).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
     }
 
     private List<String> subjects(Shops.Shop shop) {

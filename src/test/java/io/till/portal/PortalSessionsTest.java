@@ -3,6 +3,7 @@ package io.till.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.till.testing.Api;
+import io.till.testing.AtOnce;
 import io.till.testing.MutableClock;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
@@ -10,11 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -220,38 +217,21 @@ class PortalSessionsTest {
             .get("customer_id")
             .asString();
         String url = sessionUrl(shop, customerId);
-        var gate = new CountDownLatch(1);
-        var answers = new ArrayList<Future<PortalClient.Response>>();
-
-        try (var pool = Executors.newFixedThreadPool(8)) {
-            for (int i = 0; i < 8; i++) {
-                var browser = PortalClient.fromFreshAddress(port);
-                answers.add(pool.submit(() -> {
-                    gate.await();
-                    return browser.get(url);
-                }));
-            }
-            gate.countDown();
-            for (var answer : answers) {
-                answer.get(60, TimeUnit.SECONDS);
-            }
+        var opens = new ArrayList<Callable<PortalClient.Response>>();
+        for (int i = 0; i < 8; i++) {
+            var browser = PortalClient.fromFreshAddress(port);
+            opens.add(() -> browser.get(url));
         }
 
-        var statuses = answers.stream().map(PortalSessionsTest::done).map(PortalClient.Response::status).toList();
+        var answers = AtOnce.call(opens);
+
+        var statuses = answers.stream().map(PortalClient.Response::status).toList();
         assertThat(statuses).filteredOn(status -> status == 302).hasSize(1);
         assertThat(statuses).filteredOn(status -> status == 410).hasSize(7);
         assertThat(db.sql("SELECT count(*) FROM portal_sessions WHERE account_id = ? AND customer_id = ?")
             .params(shop.accountId(), customerId)
             .query(Integer.class)
             .single()).isEqualTo(1);
-    }
-
-    private static PortalClient.Response done(Future<PortalClient.Response> answer) {
-        try {
-            return answer.get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test
