@@ -63,6 +63,13 @@ class IngestBenchmark {
     private static final String JFR = System.getProperty("ingest.jfr", "");
     /** Extra arguments for the measured Till, to compare settings ({@code -Dingest.till-args="--a=b --c=d"}). */
     private static final String TILL_ARGUMENTS = System.getProperty("ingest.till-args", "");
+    /** Extra JVM flags for the measured Till, to compare them ({@code -Dingest.till-jvm="-XX:a -XX:b"}). */
+    private static final String TILL_JVM = System.getProperty("ingest.till-jvm", "");
+    /**
+     * The clients: {@code wrk} (a C load generator, as pgbench's clients are C) when it is installed, else this JVM's
+     * keep-alive clients, which take about 40 µs of this machine's CPU a request ({@code -Dingest.client=java|wrk}).
+     */
+    private static final String CLIENT = System.getProperty("ingest.client", "auto");
     private static final String EVENT = "{\"type\": \"acme.ingest\", \"data\": {\"page\": \"/pricing\", \"n\": 1}}";
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
@@ -83,10 +90,20 @@ class IngestBenchmark {
         String durability = db.sql("SELECT current_setting('fsync') || ', synchronous_commit ' || current_setting("
             + "'synchronous_commit')").query(String.class).single();
         assertThat(durability).as("the measured database is durable").isEqualTo("on, synchronous_commit on");
-        String key = accounts.create().apiKey();
+        var account = accounts.create();
+        String key = account.apiKey();
+        String accountId = account.id();
+        boolean wrk = switch (CLIENT) {
+            case "wrk" -> true;
+            case "java" -> false;
+            default -> isOnPath("wrk");
+        };
         int port = LoadBenchmark.freePort();
         String base = "http://127.0.0.1:" + port;
         var flags = new ArrayList<>(List.of("-Xmx512m"));
+        if (!TILL_JVM.isBlank()) {
+            flags.addAll(List.of(TILL_JVM.strip().split("\\s+")));
+        }
         if (!JFR.isBlank()) {
             flags.add("-XX:FlightRecorderOptions:stackdepth=256");
             // From the start: a recording started later instruments its event classes then, which the JIT compiles
@@ -118,9 +135,14 @@ class IngestBenchmark {
                 double[] sharedBefore = sharedInserts(base);
                 // The CPU of the requests alone, not of the reads of Till's metrics around them (a Prometheus scrape,
                 // about 1 % of a round's CPU).
+                long recordedBefore = recorded(accountId);
                 var cpu = new CpuShares(till.pid(), postmaster());
-                var ingest = run(base, key, roundSeconds);
+                var ingest = wrk ? wrk(base, key, roundSeconds) : run(base, key, roundSeconds);
                 double[] used = cpu.since();
+                used[2] += ingest.clientCpu();
+                if (wrk) {
+                    ingest = ingest.recorded(recorded(accountId) - recordedBefore);
+                }
                 var threads = cpu.secondsByThreadKind();
                 double[] sharedAfter = sharedInserts(base);
                 rounds.add(new Round(pgbench, ingest, used, threads, sharedAfter[0] - sharedBefore[0],
@@ -163,11 +185,24 @@ class IngestBenchmark {
         return Double.parseDouble(tps.group(1));
     }
 
-    /** What a closed-loop run saw: each client sends its next event when the previous one was answered. */
-    record Ingest(long[] sortedMicros, Map<Integer, LongAdder> statuses, LongAdder failures, double seconds) {
+    /**
+     * What a closed-loop run saw: each client sends its next event when the previous one was answered. Latency is each
+     * request's when this JVM's clients ran, else the quantiles wrk printed for each round.
+     */
+    record Ingest(long requests, double seconds, long[] sortedMicros, List<double[]> wrkQuantiles,
+        Map<Integer, LongAdder> statuses, LongAdder failures, double clientCpu) {
 
         double perSecond() {
-            return sortedMicros.length / seconds;
+            return requests / seconds;
+        }
+
+        /** A wrk round checked against the events it left in the database: each one recorded is a 201. */
+        Ingest recorded(long events) {
+            Map<Integer, LongAdder> recorded = new ConcurrentHashMap<>();
+            recorded.computeIfAbsent(201, s -> new LongAdder()).add(events);
+            var missing = new LongAdder();
+            missing.add(failures.sum() + Math.max(0, requests - events));
+            return new Ingest(requests, seconds, sortedMicros, wrkQuantiles, recorded, missing, clientCpu);
         }
 
         /** The rounds' requests as one run. */
@@ -180,16 +215,108 @@ class IngestBenchmark {
                 failures.add(round.failures().sum());
             }
             long[] all = rounds.stream().flatMapToLong(r -> Arrays.stream(r.sortedMicros())).sorted().toArray();
-            return new Ingest(all, statuses, failures, rounds.stream().mapToDouble(Ingest::seconds).sum());
+            return new Ingest(rounds.stream().mapToLong(Ingest::requests).sum(),
+                rounds.stream().mapToDouble(Ingest::seconds).sum(), all,
+                rounds.stream().flatMap(r -> r.wrkQuantiles().stream()).toList(), statuses, failures,
+                rounds.stream().mapToDouble(Ingest::clientCpu).sum());
         }
 
-        String ms(double quantile) {
+        /** p50, p99 and max: of every request, or wrk's, the highest of its rounds'. */
+        String latency() {
+            if (!wrkQuantiles.isEmpty()) {
+                return "p50 %.1f ms, p99 %.1f ms, max %.1f ms (wrk's, the highest of the rounds)".formatted(
+                    wrkQuantiles.stream().mapToDouble(q -> q[0]).max().orElseThrow(),
+                    wrkQuantiles.stream().mapToDouble(q -> q[1]).max().orElseThrow(),
+                    wrkQuantiles.stream().mapToDouble(q -> q[2]).max().orElseThrow());
+            }
+            return "p50 %s, p99 %s, max %s".formatted(ms(0.50), ms(0.99), ms(1.0));
+        }
+
+        private String ms(double quantile) {
             if (sortedMicros.length == 0) {
                 return "-";
             }
             int i = Math.min(sortedMicros.length - 1, (int) Math.ceil(quantile * sortedMicros.length) - 1);
             return "%.1f ms".formatted(sortedMicros[Math.max(0, i)] / 1000.0);
         }
+    }
+
+    /** The events recorded so far for the account. */
+    private long recorded(String accountId) {
+        return db.sql("SELECT count(*) FROM events WHERE account_id = :account").param("account", accountId)
+            .query(Long.class).single();
+    }
+
+    private static boolean isOnPath(String command) {
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    }
+
+    /**
+     * The same closed loop from wrk: {@link #CLIENTS} connections on 2 threads (as pgbench's {@code -j 2}), one event
+     * per request. Its CPU is read from the shell that waited for it ({@code times}).
+     */
+    private Ingest wrk(String base, String key, int seconds) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("ingest", ".lua");
+        Files.writeString(script, """
+            wrk.method = "POST"
+            wrk.body = '%s'
+            wrk.headers["Content-Type"] = "application/json"
+            wrk.headers["Authorization"] = "Bearer %s"
+            """.formatted(EVENT, key));
+        var process = new ProcessBuilder("bash", "-c", "wrk -t 2 -c \"$2\" -d \"$3\"s --latency -s \"$0\" \"$1\"; "
+            + "status=$?; times; exit $status", script.toString(), base + "/api/v1/events", Integer.toString(CLIENTS),
+            Integer.toString(seconds)).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        Files.delete(script);
+        Matcher done = Pattern.compile("(\\d+) requests in ([0-9.]+)(us|ms|s|m)").matcher(output);
+        assertThat(done.find()).as(output).isTrue();
+        long requests = Long.parseLong(done.group(1));
+        double elapsed = seconds(done.group(2), done.group(3));
+        var failures = new LongAdder();
+        Matcher errors = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+            .matcher(output);
+        if (errors.find()) {
+            for (int g = 1; g <= 4; g++) {
+                failures.add(Long.parseLong(errors.group(g)));
+            }
+        }
+        Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(output);
+        if (non2xx.find()) {
+            failures.add(Long.parseLong(non2xx.group(1)));
+        }
+        double[] quantiles = {quantile(output, "50%"), quantile(output, "99%"), wrkMax(output)};
+        // times: the shell's own user and system time, then its children's (wrk's).
+        Matcher times = Pattern.compile("(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s\\s*$").matcher(output.strip());
+        assertThat(times.find()).as(output).isTrue();
+        double cpu = Integer.parseInt(times.group(1)) * 60 + Double.parseDouble(times.group(2))
+            + Integer.parseInt(times.group(3)) * 60 + Double.parseDouble(times.group(4));
+        return new Ingest(requests, elapsed, new long[0], List.<double[]>of(quantiles), Map.of(), failures, cpu);
+    }
+
+    private static double seconds(String value, String unit) {
+        double v = Double.parseDouble(value);
+        return switch (unit) {
+            case "us" -> v / 1e6;
+            case "ms" -> v / 1e3;
+            case "m" -> v * 60;
+            default -> v;
+        };
+    }
+
+    /** A quantile of wrk's "Latency Distribution", in milliseconds. */
+    private static double quantile(String output, String label) {
+        Matcher m = Pattern.compile("(?m)^\\s+" + Pattern.quote(label) + "\\s+([0-9.]+)(us|ms|s|m)\\s*$")
+            .matcher(output);
+        assertThat(m.find()).as(label + " in " + output).isTrue();
+        return seconds(m.group(1), m.group(2)) * 1000;
+    }
+
+    /** The highest latency wrk saw, in milliseconds (the Max column of its Latency line). */
+    private static double wrkMax(String output) {
+        Matcher m = Pattern.compile("(?m)^\\s+Latency\\s+\\S+\\s+\\S+\\s+([0-9.]+)(us|ms|s|m)").matcher(output);
+        return m.find() ? seconds(m.group(1), m.group(2)) * 1000 : Double.NaN;
     }
 
     private Ingest run(String base, String key, int seconds) throws InterruptedException {
@@ -232,7 +359,7 @@ class IngestBenchmark {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(perClient).flatMap(List::stream).mapToLong(m -> (Long) m).sorted().toArray();
-        return new Ingest(all, statuses, failures, elapsed);
+        return new Ingest(all.length, elapsed, all, List.of(), statuses, failures, 0);
     }
 
     private static KeepAliveClient closed(KeepAliveClient client) {
@@ -398,9 +525,8 @@ class IngestBenchmark {
             COMMAND, CLIENTS, ingest.seconds(), rounds.size()) + "embedded PostgreSQL 17 with fsync " + durability);
         lines.add("  pgbench, one-row INSERT + COMMIT per transaction: %,.0f transactions/s".formatted(pgbench));
         lines.add(
-            "  Till, POST /api/v1/events, one event per request: %,.0f events/s (%,d events), p50 %s, p99 %s, max %s"
-                .formatted(ingest.perSecond(), ingest.sortedMicros().length, ingest.ms(0.50), ingest.ms(0.99),
-                    ingest.ms(1.0)));
+            "  Till, POST /api/v1/events, one event per request: %,.0f events/s (%,d events), %s".formatted(
+                ingest.perSecond(), ingest.requests(), ingest.latency()));
         lines.add("  ratio Till / pgbench: %.2f; by round (pgbench tx/s, Till events/s, ratio): %s".formatted(
             ingest.perSecond() / pgbench, rounds.stream()
                 .map(r -> "%,.0f %,.0f %.2f".formatted(r.pgbench(), r.ingest().perSecond(),
@@ -408,11 +534,12 @@ class IngestBenchmark {
                 .collect(java.util.stream.Collectors.joining("; "))));
         lines.add("  events per shared insert (requests arriving together share one statement and commit): %.1f"
             .formatted(sharedEvents / Math.max(1, sharedInserts)));
-        double events = Math.max(1, ingest.sortedMicros().length);
+        double events = Math.max(1, ingest.requests());
         lines
             .add("  CPU during the ingest run: Till %.1f s (%.2f ms per event), PostgreSQL %.1f s (%.2f ms per event), "
                 .formatted(cpu[0], 1000 * cpu[0] / events, cpu[1], 1000 * cpu[1] / events)
-                + "clients %.1f s; load average %s".formatted(cpu[2], LoadBenchmark.loadAverage()));
+                + "clients (%s) %.1f s; load average %s".formatted(ingest.wrkQuantiles().isEmpty() ? "this JVM" : "wrk",
+                    cpu[2], LoadBenchmark.loadAverage()));
         lines.add("  Till's busiest threads in the measured run: " + threads.entrySet().stream()
             .filter(e -> e.getValue() >= 0.1)
             .sorted(Map.Entry.<String, Double>comparingByValue().reversed())

