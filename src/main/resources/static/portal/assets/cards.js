@@ -32,10 +32,37 @@
             return;
           }
           element.replaceWith(next);
-          poll(next);
+          if (next.hasAttribute('data-poll')) {
+            poll(next);
+          } else {
+            refresh(next.closest('.item'));
+          }
         })
         .catch(function () { /* Leave the last answer; a reload tells the truth. */ });
     }, 1000);
+  }
+
+  // Once the bank has answered, what the item offers changed with it (its form's button, what it owes): the item is
+  // put in place as the page now draws it. Anything else on the page, a card being chosen elsewhere, stays as it is.
+  function refresh(item) {
+    if (!item || !item.id) {
+      return;
+    }
+    fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+      .then(function (response) {
+        return response.ok && !response.redirected ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html === null) {
+          return;
+        }
+        var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(item.id);
+        if (fresh) {
+          item.replaceWith(fresh);
+          fresh.dispatchEvent(new CustomEvent('till:content', { bubbles: true }));
+        }
+      })
+      .catch(function () { /* The answer is shown; a reload brings the rest. */ });
   }
 
   document.querySelectorAll('[data-poll]').forEach(poll);

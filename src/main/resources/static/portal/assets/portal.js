@@ -3,13 +3,18 @@
   'use strict';
 
   // Dates come written in the store's time zone (<time datetime="…Z" title="… UTC">); show them in the buyer's own.
+  // Part of a page put in place later says so with a "till:content" event, and gets the same.
   var dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-  document.querySelectorAll('time[datetime]').forEach(function (time) {
-    var at = new Date(time.getAttribute('datetime'));
-    if (!isNaN(at)) {
-      time.textContent = dateFormat.format(at);
-    }
-  });
+  function localTimes(root) {
+    root.querySelectorAll('time[datetime]').forEach(function (time) {
+      var at = new Date(time.getAttribute('datetime'));
+      if (!isNaN(at)) {
+        time.textContent = dateFormat.format(at);
+      }
+    });
+  }
+  localTimes(document);
+  document.addEventListener('till:content', function (event) { localTimes(event.target); });
 
   // A form that cannot be taken back asks first (data-confirm="Remove Visa ending in 4242?"); without this script it
   // goes at once, as a plain form does. Registered before the once-only guard below, which skips a form not sent.

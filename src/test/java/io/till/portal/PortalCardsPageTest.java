@@ -89,10 +89,23 @@ class PortalCardsPageTest {
         pastDue.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save and pay $19.00")).click();
         assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText(
             "This updates when your bank answers");
+        // Nothing to send again meanwhile: the charge under way is the one asked for.
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+            "Charging…"))).isDisabled();
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+            "Save and pay $19.00"))).hasCount(0);
         Chromium.screenshot(page, "portal-cards-390-charging");
+        page.evaluate("window.stillThisPage = true");
         hold.release();
 
         assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        // The item then offers what it now can, paid up: its card can be changed, with nothing to pay.
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(
+            "Save").setExact(true))).isEnabled();
+        assertThat(item(page, buyer.pastDue()).getByRole(AriaRole.STATUS)).containsText("Paid $19.00");
+        assertThat(page.evaluate("window.stillThisPage === true")).as("put in place without a reload")
+            .isEqualTo(true);
+        Chromium.screenshot(page, "portal-cards-390-charged");
         assertThat(otherTab.get(30, TimeUnit.SECONDS)).isInstanceOf(CardChoices.Outcome.Paid.class);
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
     }
