@@ -1,5 +1,6 @@
 package io.till.portal;
 
+import io.till.customer.Customer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
@@ -41,6 +42,9 @@ class CardLinkPages {
                 customers.find(accountId, customerId.get()));
         }
         model.addAttribute("token", token);
+        // Whose cards the link opens, said before it does: a link forwarded by its customer (or sent by someone
+        // to a buyer) would otherwise have a card added, and charged, for another's bills unnoticed.
+        model.addAttribute("accountOf", customers.find(accountId, customerId.get()).map(Customer::email).orElse(""));
         return "portal/card_link";
     }
 

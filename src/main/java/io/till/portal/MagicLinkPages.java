@@ -1,6 +1,7 @@
 package io.till.portal;
 
 import io.till.access.SignInThrottle;
+import io.till.customer.Customer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -88,14 +89,17 @@ class MagicLinkPages {
                 ? "redirect:" + PortalPaths.overview(accountId)
                 : PortalSignIns.expired(response);
         }
-        var other = links.customerOf(PortalLinks.Kind.EMAIL, accountId, token)
-            .filter(customerId -> PortalPages.signedInAsAnother(accountId, customerId));
+        var owner = links.customerOf(PortalLinks.Kind.EMAIL, accountId, token);
+        var other = owner.filter(customerId -> PortalPages.signedInAsAnother(accountId, customerId));
         if (other.isPresent()) {
             // Signed in as someone else: a link forwarded by another customer must not swap accounts unnoticed.
             return PortalPages.switchPage(model, "/portal/" + accountId + "/link/" + token, customers.find(accountId,
                 other.get()));
         }
         model.addAttribute("token", token);
+        // Whose account it opens, said before it does (a link forwarded by its customer opens theirs).
+        model.addAttribute("accountOf", owner.flatMap(customerId -> customers.find(accountId, customerId))
+            .map(Customer::email).orElse(""));
         return "portal/confirm";
     }
 

@@ -55,6 +55,8 @@ class CardLinkTest {
         var confirm = browser.get(link);
         assertThat(confirm.status()).isEqualTo(200);
         assertThat(confirm.body()).contains("Update your card", "Continue</button>");
+        // Whose cards it opens is said first, to a browser signed in as nobody: a card added there pays their bills.
+        assertThat(confirm.body()).contains("This link is for the account of <strong>ann@example.com</strong>");
         var opened = browser.post(link, link, "");
 
         assertThat(opened.status()).isEqualTo(302);

@@ -136,6 +136,8 @@ class MagicLinkTest {
         var confirm = browser.get(link);
         assertThat(confirm.status()).isEqualTo(200);
         assertThat(confirm.body()).contains("Sign in</button>");
+        // Whose account it opens is said first: a link forwarded by its customer would sign in as them.
+        assertThat(confirm.body()).contains("This link signs in as <strong>ada@example.com</strong>");
         assertThat(browser.get(home).status()).as("a GET signs nobody in").isEqualTo(302);
         var signedIn = browser.post(path, path, "");
         assertThat(signedIn.status()).isEqualTo(302);
