@@ -13,6 +13,7 @@ import io.till.idempotency.FormSubmissions;
 import io.till.payment.CardDeclinedException;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
+import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
@@ -166,28 +167,33 @@ class InternalOrderPages {
             return form(staff, customer, choice, Map.of(), Map.of(), null, model);
         }
         try {
-            var quote = purchases.quoteInternalOrder(staff.accountId(), choice.request(id));
-            var cardsOnFile = cardChoices(staff.accountId(), id);
-            String card = cardsOnFile.stream().filter(c -> c.id().equals(quote.cardId())).findFirst()
-                .map(CardChoice::label).orElse("the card on file");
-            model.addAttribute("customer", customer);
-            var reviewed = choice.withCard(quote.cardId());
-            model.addAttribute("choice", reviewed);
-            model.addAttribute("addressHidden", reviewed.addressParams());
-            var option = products.option(staff.accountId(), reviewed.optionId()).orElse(null);
-            String then = option == null || option.kind() == io.till.catalog.ProductOption.Kind.ONE_TIME
-                ? null
-                : option.terms().isEmpty() ? option.price() : option.price() + " · " + option.terms();
-            model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
-                Amounts.format(quote.subtotal(), quote.currency()),
-                quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
-                Amounts.format(quote.total(), quote.currency()), card,
-                quote.billingAddress() == null ? List.of() : quote.billingAddress().lines(), FormSubmissions.newKey(),
-                then, option != null && option.startsWithTrial() && quote.subtotal() == 0));
-            return "checkout/new_order_review";
+            return review(staff, customer, choice, FormSubmissions.newKey(), model);
         } catch (TillException e) {
             return refused(staff, customer, choice, e, null, model, response);
         }
+    }
+
+    /** The review of {@code choice}, whose "Place order" sends {@code key}: placing it twice places one order. */
+    private String review(Caller.Staff staff, Customer customer, Choice choice, String key, Model model) {
+        var quote = purchases.quoteInternalOrder(staff.accountId(), choice.request(customer.id()));
+        var cardsOnFile = cardChoices(staff.accountId(), customer.id());
+        String card = cardsOnFile.stream().filter(c -> c.id().equals(quote.cardId())).findFirst()
+            .map(CardChoice::label).orElse("the card on file");
+        model.addAttribute("customer", customer);
+        var reviewed = choice.withCard(quote.cardId());
+        model.addAttribute("choice", reviewed);
+        model.addAttribute("addressHidden", reviewed.addressParams());
+        var option = products.option(staff.accountId(), reviewed.optionId()).orElse(null);
+        String then = option == null || option.kind() == io.till.catalog.ProductOption.Kind.ONE_TIME
+            ? null
+            : option.terms().isEmpty() ? option.price() : option.price() + " · " + option.terms();
+        model.addAttribute("review", new Review(quote.productName() + " — " + quote.optionName(),
+            Amounts.format(quote.subtotal(), quote.currency()),
+            quote.discount() == 0 ? null : "−" + Amounts.format(quote.discount(), quote.currency()),
+            Amounts.format(quote.total(), quote.currency()), card,
+            quote.billingAddress() == null ? List.of() : quote.billingAddress().lines(), key, then,
+            option != null && option.startsWithTrial() && quote.subtotal() == 0));
+        return "checkout/new_order_review";
     }
 
     @PostMapping("/admin/customers/{id}/orders")
@@ -221,7 +227,30 @@ class InternalOrderPages {
                 .message() + " Nothing was charged; choose another card or ask the customer to update theirs.", model,
                 response);
         } catch (TillException e) {
+            if (e.code() == ErrorCode.GATEWAY_UNAVAILABLE) {
+                return inDoubt(staff, customer, choice, formKey, e, model, response);
+            }
             return refused(staff, customer, choice, e, null, model, response);
+        }
+    }
+
+    /**
+     * No answer from the payment processor: the card may have been charged. The review again, with this form's key,
+     * so that placing it again finishes this very order (its charge asked again under the order's own key, which the
+     * processor answers once) rather than placing a second one; the problem page sent staff back to a review with a
+     * new key, and a second order charged the card twice.
+     */
+    private String inDoubt(Caller.Staff staff, Customer customer, Choice choice, String formKey, TillException e,
+        Model model, HttpServletResponse response) {
+        model.addAttribute("refusedTitle", "The payment processor did not answer.");
+        model.addAttribute("refused", e.getMessage() + " The card may have been charged: Till asks the processor and "
+            + "records the outcome within minutes. Placing this order again finishes it, never twice.");
+        try {
+            String page = review(staff, customer, choice, formKey, model);
+            response.setStatus(e.code().status().value());
+            return page;
+        } catch (TillException unquoted) {
+            throw e;
         }
     }
 

@@ -9,8 +9,12 @@ import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import com.microsoft.playwright.options.SelectOption;
+import io.till.payment.SandboxLedger;
+import io.till.shared.ErrorCode;
+import io.till.shared.TillException;
 import io.till.testing.Api;
 import io.till.testing.Chromium;
+import io.till.testing.GatewayFaults;
 import io.till.testing.Shops;
 import io.till.testing.StaffBrowser;
 import io.till.testing.TillIntegrationTest;
@@ -41,6 +45,10 @@ class InternalOrderPagesTest {
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
+    @Autowired
+    GatewayFaults faults;
+    @Autowired
+    SandboxLedger ledger;
 
     @BeforeAll
     static void launch() {
@@ -253,6 +261,41 @@ class InternalOrderPagesTest {
         page.navigate(api.uri("/admin/orders/" + orders(buyer).getFirst().get("id").asString()).toString());
         assertThat(page.locator("#payments")).containsText("Mastercard ending in 4444");
         assertThat(page.locator("#payments")).not().containsText("Visa");
+    }
+
+    /**
+     * The processor took the charge and its answer was lost: the review says the card may have been charged and keeps
+     * its key, so that placing it again finishes that order; it was the problem page, from which staff went back to a
+     * review with a new key and a second order charged the card again.
+     */
+    @Test
+    void anOrderWhoseChargeWasNotAnsweredIsFinishedByPlacingItAgainAndChargedOnce() {
+        var buyer = buyerWithCard("pm_card_visa");
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+        chooseMonthly(page);
+        faults.afterNextCharge(buyer.shop().accountId(), new TillException(ErrorCode.GATEWAY_UNAVAILABLE,
+            "Stripe could not be reached: connection reset."));
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        var alert = page.getByRole(AriaRole.ALERT);
+        assertThat(alert).containsText("The payment processor did not answer.");
+        assertThat(alert).containsText("The card may have been charged");
+        assertThat(alert).containsText("Placing this order again finishes it, never twice.");
+        assertThat(page.locator("main")).containsText("Total charged now");
+        Chromium.screenshot(page, "dashboard-new-order-in-doubt-1280");
+        assertThat(ledger.charges(buyer.shop().accountId())).as("the processor took the charge").isEqualTo(1);
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("placed")))
+            .containsText("$19.00 charged to Visa ending in 4242.");
+        assertThat(orders(buyer)).as("the order placed again is the first one").hasSize(1);
+        assertThat(orders(buyer).getFirst().get("status").asString()).isEqualTo("paid");
+        assertThat(ledger.charges(buyer.shop().accountId())).as("charged once").isEqualTo(1);
     }
 
     @Test
