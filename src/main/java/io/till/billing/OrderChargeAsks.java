@@ -64,6 +64,23 @@ public class OrderChargeAsks {
             .update();
     }
 
+    /**
+     * The number of the customer's latest order whose charge went to the gateway and ended without an answer, still
+     * pending its settlement: the card may have been charged for it.
+     */
+    public java.util.Optional<Long> inDoubt(String accountId, String customerId) {
+        return db.sql("""
+            SELECT number FROM orders
+             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'pending' AND charge_ask_ended
+             ORDER BY id DESC
+             LIMIT 1
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(Long.class)
+            .optional();
+    }
+
     public Asks of(String accountId, String orderId) {
         return db.sql("""
             SELECT charge_asks, charge_asked_at, charge_ask_ended FROM orders

@@ -209,7 +209,7 @@ class InternalOrderPages {
             // A second submit of the same review (a double click, a reload) answers the first one's message.
             redirect.addFlashAttribute("flash", submissions.once(staff.accountId(), formKey, "/admin/customers/" + id
                 + "/orders" + choice.query(), () -> {
-                    var order = purchases.internalOrder(staff.accountId(), choice.request(id));
+                    var order = purchases.internalOrder(staff.accountId(), choice.request(id), true);
                     String card = order.cardId() == null
                         ? "the card on file"
                         : cards.findOnRecord(staff.accountId(), order.cardId()).map(Card::name)
@@ -230,7 +230,10 @@ class InternalOrderPages {
             if (e.code() == ErrorCode.GATEWAY_UNAVAILABLE) {
                 return inDoubt(staff, customer, choice, formKey, e, model, response);
             }
-            return refused(staff, customer, choice, e, null, model, response);
+            // Another order's charge in doubt (Purchases#internalOrder): said on the form, as chosen.
+            return refused(staff, customer, choice, e, e.code() == ErrorCode.INVALID_STATE && e.errors().isEmpty()
+                ? e.getMessage()
+                : null, model, response);
         }
     }
 

@@ -100,11 +100,29 @@ class Purchases {
      * {@code payment_method_id} names another): no checkout, so no checkout, addon or option events.
      */
     Order internalOrder(String accountId, PurchaseRequest request) {
+        return internalOrder(accountId, request, false);
+    }
+
+    /**
+     * {@link #internalOrder}, refused while an order of the customer's is in doubt ({@code waitForDoubt}): its charge
+     * went to the gateway and no answer came, so the card may have been charged for it. Staff who saw no answer would
+     * otherwise place the order again, anew, and charge the card twice; the order placed again under its own form's key
+     * resumes it instead, as an API client's retry under its Idempotency-Key does.
+     */
+    Order internalOrder(String accountId, PurchaseRequest request, boolean waitForDoubt) {
         Optional<Order> resumed = settlements.resumed(accountId, cardField(request));
         if (resumed.isPresent()) {
             return resumed.get();
         }
         checkInternal(request);
+        if (waitForDoubt) {
+            asks.inDoubt(accountId, request.customerId()).ifPresent(number -> {
+                throw new TillException(ErrorCode.INVALID_STATE, "Order #" + number + " for this customer is "
+                    + "waiting for the payment processor's answer about its charge, which may have gone through: "
+                    + "Till records the outcome within minutes. Nothing was charged for this order; place it once "
+                    + "order #" + number + " is paid or failed.");
+            });
+        }
         return complete(accountId, check(accountId, null, request), request);
     }
 

@@ -288,6 +288,21 @@ class InternalOrderPagesTest {
         Chromium.screenshot(page, "dashboard-new-order-in-doubt-1280");
         assertThat(ledger.charges(buyer.shop().accountId())).as("the processor took the charge").isEqualTo(1);
 
+        // The same order placed anew (another review, another key) waits for that answer rather than charging again.
+        var anew = chromium.page(1280);
+        anew.context().addCookies(page.context().cookies());
+        anew.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
+        chooseMonthly(anew);
+        anew.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        anew.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+        long number = orders(buyer).getFirst().get("number").asLong();
+        assertThat(anew.getByRole(AriaRole.ALERT).first()).containsText("Order #" + number + " for this customer is "
+            + "waiting for the payment processor's answer about its charge");
+        assertThat(anew.getByLabel("Product option")).hasValue(shopMonthly(buyer));
+        Chromium.screenshot(anew, "dashboard-new-order-beside-doubt-1280");
+        assertThat(orders(buyer)).hasSize(1);
+        assertThat(ledger.charges(buyer.shop().accountId())).isEqualTo(1);
+
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
         page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
 
