@@ -227,7 +227,7 @@ class InternalOrderPages {
                 .message() + " Nothing was charged; choose another card or ask the customer to update theirs.", model,
                 response);
         } catch (TillException e) {
-            if (e.code() == ErrorCode.GATEWAY_UNAVAILABLE) {
+            if (e.code() == ErrorCode.GATEWAY_UNAVAILABLE || e.code() == ErrorCode.CHARGE_IN_PROGRESS) {
                 return inDoubt(staff, customer, choice, formKey, e, model, response);
             }
             // Another order's charge in doubt (Purchases#internalOrder): said on the form, as chosen.
@@ -238,16 +238,24 @@ class InternalOrderPages {
     }
 
     /**
-     * No answer from the payment processor: the card may have been charged. The review again, with this form's key,
+     * No answer from the payment processor: the card may have been charged (or, placed again, the processor cannot tell
+     * yet whether it was). The review again, with this form's key,
      * so that placing it again finishes this very order (its charge asked again under the order's own key, which the
      * processor answers once) rather than placing a second one; the problem page sent staff back to a review with a
      * new key, and a second order charged the card twice.
      */
     private String inDoubt(Caller.Staff staff, Customer customer, Choice choice, String formKey, TillException e,
         Model model, HttpServletResponse response) {
-        model.addAttribute("refusedTitle", "The payment processor did not answer.");
-        model.addAttribute("refused", e.getMessage() + " The card may have been charged: Till asks the processor and "
-            + "records the outcome within minutes. Placing this order again finishes it, never twice.");
+        if (e.code() == ErrorCode.CHARGE_IN_PROGRESS) {
+            // Placed again while the processor cannot tell yet whether its charge was made (its search lags).
+            model.addAttribute("refusedTitle", "The payment is still being confirmed.");
+            model.addAttribute("refused", "The processor has not told yet whether this order's card was charged; "
+                + "nothing more was charged. Place this order again in a minute to see how it went, never twice.");
+        } else {
+            model.addAttribute("refusedTitle", "The payment processor did not answer.");
+            model.addAttribute("refused", e.getMessage() + " The card may have been charged: Till asks the processor "
+                + "and records the outcome within minutes. Placing this order again finishes it, never twice.");
+        }
         try {
             String page = review(staff, customer, choice, formKey, model);
             response.setStatus(e.code().status().value());
