@@ -36,7 +36,9 @@ class ForbiddenPage {
             return "manage integrations";
         }
         if (path.startsWith("/admin/webhooks")) {
-            return "add, edit or delete webhook endpoints, or rotate their secrets";
+            return path.endsWith("/status")
+                ? "enable a webhook endpoint again"
+                : "add, edit or delete webhook endpoints, or rotate their secrets";
         }
         if (path.startsWith("/admin/settings/staff")) {
             return "invite staff, change roles or remove staff";

@@ -1,6 +1,7 @@
 package io.till.access;
 
 import io.till.account.ApiKeys;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
@@ -24,6 +25,8 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SimpleUrlAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.RelativeRedirectFilter;
 
 /**
@@ -90,6 +93,9 @@ class SecurityConfiguration {
                 .requestMatchers(HttpMethod.POST, "/admin/webhooks", "/admin/webhooks/*", "/admin/webhooks/*/rotate",
                     "/admin/webhooks/*/delete")
                 .hasRole("OWNER")
+                // Anyone may stop sending to an endpoint; sending to one again (that an owner, or Till after a 410,
+                // disabled) is an owner's, as adding it is.
+                .requestMatchers(SecurityConfiguration::enablesAWebhookEndpoint).hasRole("OWNER")
                 // Erasing a customer's personal data cannot be undone.
                 .requestMatchers(HttpMethod.POST, "/admin/customers/*/redact").hasRole("OWNER")
                 .requestMatchers("/", "/admin", "/admin/**").hasRole("STAFF")
@@ -174,5 +180,13 @@ class SecurityConfiguration {
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    private static final RequestMatcher WEBHOOK_ENDPOINT_STATUS = PathPatternRequestMatcher.withDefaults()
+        .matcher(HttpMethod.POST, "/admin/webhooks/*/status");
+
+    /** Whether the request enables a webhook endpoint (its status form, set to enabled). */
+    private static boolean enablesAWebhookEndpoint(HttpServletRequest request) {
+        return WEBHOOK_ENDPOINT_STATUS.matches(request) && "enabled".equals(request.getParameter("status"));
     }
 }

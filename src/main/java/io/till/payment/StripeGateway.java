@@ -52,7 +52,9 @@ class StripeGateway implements PaymentGateway, CardSetups {
         if (token.expMonth() != null || token.expYear() != null) {
             throw TillException.invalid("exp_month", "not_allowed", "the expiry of a real card comes from Stripe");
         }
-        if (!token.token().startsWith("pm_")) {
+        // Into the attach request's path, as Stripe's ids are spelled (pm_card_visa in test mode): a "/", "?" or "%"
+        // would change what that request, sent with the deployment's secret key, asks.
+        if (!token.token().matches("pm_[A-Za-z0-9_]{1,100}")) {
             throw TillException.invalid("token", "invalid_format", "must be a Stripe PaymentMethod id (pm_…)");
         }
         var customer = post("/v1/customers", Map.of("description", "Till card holder"), "attach:" + token.token());

@@ -137,6 +137,23 @@ class StaffRolesTest {
         assertThat(after.get("status").asString()).isEqualTo("disabled");
         assertThat(secretOf(endpoint)).isEqualTo(secret);
         assertThat(api.get("/api/v1/webhook_endpoints", account.apiKey()).json().get("data")).hasSize(1);
+
+        // Sending to it again is an owner's: the page offers staff no Enable, and the form sent anyway is refused.
+        var disabled = browser.get("/admin/webhooks/" + endpoint);
+        assertThat(disabled.body()).doesNotContain(">Enable<").contains("Only an owner can edit, enable or delete");
+        var enable = browser.postForm("/admin/webhooks/" + endpoint + "/status", "status=enabled&_csrf="
+            + RawBrowser.csrf(disabled.body()));
+        assertThat(enable.status()).isEqualTo(403);
+        assertThat(enable.body()).contains("Only an owner can enable a webhook endpoint again");
+        assertThat(api.get("/api/v1/webhook_endpoints/" + endpoint, account.apiKey()).json().get("status")
+            .asString()).isEqualTo("disabled");
+        var owner = signedIn(account.id(), "owner");
+        var asOwner = owner.get("/admin/webhooks/" + endpoint);
+        assertThat(asOwner.body()).contains(">Enable<");
+        assertThat(owner.postForm("/admin/webhooks/" + endpoint + "/status", "status=enabled&_csrf="
+            + RawBrowser.csrf(asOwner.body())).status()).isEqualTo(302);
+        assertThat(api.get("/api/v1/webhook_endpoints/" + endpoint, account.apiKey()).json().get("status")
+            .asString()).isEqualTo("enabled");
     }
 
     /** An owner's route spelled another way (escaped letters, a trailing slash) is no way around the rule. */

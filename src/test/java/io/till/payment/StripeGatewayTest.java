@@ -300,6 +300,23 @@ class StripeGatewayTest {
             .isInstanceOf(TillException.class);
     }
 
+    /**
+     * A token goes into the path of Stripe's attach request, sent with the deployment's secret key: one that would
+     * change that path or add to its query is refused before anything is sent.
+     */
+    @Test
+    void refusesATokenThatWouldChangeTheRequestSentToStripe() {
+        for (String token : java.util.List.of("pm_x/../../v1/refunds", "pm_x?expand[]=customer", "pm_x#", "pm_x%2F..",
+            "pm_", "pm_x y", "pm_" + "a".repeat(200))) {
+            assertThatThrownBy(() -> gateway.attach(new PaymentGateway.CardToken(token, null, null)))
+                .as(token)
+                .isInstanceOfSatisfying(TillException.class, e -> org.assertj.core.api.Assertions.assertThat(
+                    e.errors().getFirst().field()).isEqualTo("token"));
+        }
+        stripe.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+            com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
