@@ -201,6 +201,54 @@ class StaffSessionsTest {
             .isEqualTo("/admin/login?error");
     }
 
+    /** Signing out ends the session where it is kept: its cookie sent again (a copied header) signs nobody in. */
+    @Test
+    void signingOutEndsTheSessionSoThatItsCookieSentAgainIsSignedInNoMore() {
+        var member = StaffBrowser.of(db, passwords, accounts.create().id());
+        var browser = signedIn(member);
+        String session = browser.cookie("till_session");
+        assertThat(session).as("the session's cookie").isNotNull();
+        var before = RawBrowser.fromAnotherAddress(port).get("/admin/customers", "Cookie", "till_session=" + session);
+
+        var out = browser.postForm("/admin/logout", "_csrf=" + RawBrowser.csrf(browser.get("/admin/customers")
+            .body()));
+        var replayed = RawBrowser.fromAnotherAddress(port).get("/admin/customers", "Cookie", "till_session="
+            + session);
+
+        assertThat(before.status()).as("the same cookie from elsewhere, before signing out").isEqualTo(200);
+        assertThat(out.status()).isEqualTo(302);
+        assertThat(replayed.status()).isEqualTo(302);
+        assertThat(replayed.header("Location")).startsWith("/admin/login");
+    }
+
+    /**
+     * An owner made staff is told at their next request that their role changed, and signed in again has the staff
+     * member's dashboard: not the owner's, which the session they had held.
+     */
+    @Test
+    void anOwnerMadeStaffIsSignedOutAtTheirNextRequestAndSignsInAgainAsStaff() {
+        var account = accounts.create();
+        var owner = signedIn(StaffBrowser.of(db, passwords, account.id()));
+        var colleague = StaffBrowser.of(db, passwords, account.id(), "owner");
+        var theirs = signedIn(colleague);
+        assertThat(theirs.get("/admin/settings/staff").body()).contains("Send invitation");
+        String id = db.sql("SELECT id FROM staff_users WHERE email = :email").param("email", colleague.email())
+            .query(String.class).single();
+
+        owner.postForm("/admin/settings/staff/" + id + "/role", "role=staff&_csrf=" + RawBrowser.csrf(owner.get(
+            "/admin/settings/staff").body()));
+        var ended = theirs.get("/admin/settings/staff");
+
+        assertThat(ended.status()).isEqualTo(302);
+        assertThat(ended.header("Location")).isEqualTo("/admin/login?ended=changed");
+        assertThat(theirs.get(ended.header("Location")).body()).contains("your sign-in or role changed");
+        var again = signedIn(colleague);
+        assertThat(again.get("/admin/settings/staff").body()).doesNotContain("Send invitation")
+            .contains("Only an owner can invite staff");
+        assertThat(again.postForm("/admin/developers/api-keys", "name=mine&_csrf=" + RawBrowser.csrf(again.get(
+            "/admin/settings/staff").body())).status()).isEqualTo(403);
+    }
+
     private RawBrowser signedIn(StaffBrowser member) {
         var browser = RawBrowser.fromAnotherAddress(port);
         assertThat(browser.signIn(member.email(), member.password()).header("Location")).isEqualTo("/admin");
