@@ -65,13 +65,15 @@ public class OrderChargeAsks {
     }
 
     /**
-     * The number of the customer's latest order whose charge went to the gateway and ended without an answer, still
-     * pending its settlement: the card may have been charged for it.
+     * The number of the customer's latest order whose charge went to the gateway without an answer yet, still pending
+     * its settlement: the card may have been charged for it (one whose request never reached the gateway, ended, was
+     * not).
      */
     public java.util.Optional<Long> inDoubt(String accountId, String customerId) {
         return db.sql("""
             SELECT number FROM orders
-             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'pending' AND charge_ask_ended
+             WHERE account_id = :accountId AND customer_id = :customerId AND status = 'pending'
+               AND charge_asks > 0 AND NOT charge_ask_ended
              ORDER BY id DESC
              LIMIT 1
             """)

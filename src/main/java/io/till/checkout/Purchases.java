@@ -205,9 +205,12 @@ class Purchases {
                 charge = Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey,
                     begun.cardReference(), pending.total(), pending.currency(),
                     cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
-            } catch (RuntimeException e) {
-                // Failed without an answer: nothing of this request is on its way now, and a retry need not wait
-                // for one before the gateway's silence is trusted.
+            } catch (PaymentGateway.NotSent e) {
+                // It never reached the gateway: nothing of this request is on its way, and a retry need not wait for
+                // one before the gateway's silence is trusted. Any other failure without an answer (a timeout while
+                // the answer was awaited) may have charged: its order is settled as late as one still on its way,
+                // since the gateway's search lags most when its answers do: trusted two minutes on, a search behind a
+                // charge that timed out would fail its order, and a retry would charge again.
                 asks.askEnded(accountId, pending.id(), ask);
                 throw e;
             }

@@ -319,7 +319,11 @@ class StripeGateway implements PaymentGateway, CardSetups {
                 throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe's answer (HTTP "
                     + response.statusCode() + ") was not JSON.");
             }
+        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            // No connection was made: the request never left.
+            throw new PaymentGateway.NotSent("Stripe could not be reached: " + e.getMessage());
         } catch (IOException e) {
+            // Sent, perhaps: a timeout waiting for the answer, a connection reset after the request went.
             throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

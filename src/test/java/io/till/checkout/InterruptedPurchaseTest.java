@@ -99,6 +99,40 @@ class InterruptedPurchaseTest {
     }
 
     /**
+     * A charge that went and whose answer did not come back (a timeout while it was awaited) may have been made: its
+     * order is not failed once the gateway's declared search lag has passed, as one whose request never left is, since
+     * the search lags most when answers do. A retry minutes on is told to come again; it once was taken for a purchase
+     * that charged nothing, placed anew, and charged the card twice.
+     */
+    @Test
+    void aChargeWhoseAnswerTimedOutIsNotTakenForNoneOnceTheSearchLagHasPassed() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        faults.afterNextCharge(shop.accountId(), new io.till.shared.TillException(
+            io.till.shared.ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: request timed out"));
+        faults.searchLags(shop.accountId(), java.time.Duration.ofMinutes(2));
+        try {
+            var failed = purchase(shop, "pm_card_visa", key);
+            assertThat(shops.advance(shop, "PT3M").status()).isEqualTo(200);
+            var minutesOn = purchase(shop, "pm_card_visa", key);
+
+            assertThat(failed.status()).isEqualTo(502);
+            assertThat(minutesOn.status()).as(minutesOn.text()).isEqualTo(409);
+            assertThat(minutesOn.json().get("code").asString()).isEqualTo("charge_in_progress");
+            assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+
+            faults.searchCatchesUp(shop.accountId());
+            var retried = purchase(shop, "pm_card_visa", key);
+
+            assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+            assertThat(retried.json().get("status").asString()).isEqualTo("paid");
+            assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        } finally {
+            faults.searchCatchesUp(shop.accountId());
+        }
+    }
+
+    /**
      * A request whose charge the gateway failed without an answer has nothing left on its way: a retry trusts the
      * gateway's silence at once (here, whose search never lags) and places the purchase anew, rather than wait the
      * ten minutes a request that may have stalled on its way is given.
@@ -107,12 +141,13 @@ class InterruptedPurchaseTest {
     void aRetryAfterTheGatewayFailedTheChargeWithoutAnAnswerIsPlacedAnewAtOnce() {
         var shop = shops.open();
         String key = UUID.randomUUID().toString();
-        faults.beforeNextCharge(shop.accountId(), new IllegalStateException("connection refused"));
+        faults.beforeNextCharge(shop.accountId(), new io.till.payment.PaymentGateway.NotSent(
+            "Stripe could not be reached: Connection refused"));
 
         var failed = purchase(shop, "pm_card_visa", key);
         var retried = purchase(shop, "pm_card_visa", key);
 
-        assertThat(failed.status()).isEqualTo(500);
+        assertThat(failed.status()).isEqualTo(502);
         assertThat(retried.status()).as(retried.text()).isEqualTo(201);
         assertThat(retried.json().get("status").asString()).isEqualTo("paid");
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
