@@ -317,6 +317,28 @@ class StripeGatewayTest {
             com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
     }
 
+    /**
+     * A request no connection was made for never left (NotSent: nothing it asked can have been done); one whose answer
+     * did not come in time may have been done, and is not told as never sent.
+     */
+    @Test
+    void tellsARequestThatNeverLeftFromOneWhoseAnswerDidNotCome() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(200,
+            "{\"id\": \"pi_1\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}").withFixedDelay(5_000)));
+        var impatient = new StripeGateway(new StripeSettings("sk_test_till", URI.create(stripe.baseUrl()),
+            Duration.ofSeconds(2), Duration.ofMillis(300), "pk_test_till"), JsonMapper.builder().build());
+        var charge = new PaymentGateway.ChargeRequest("acct_1", "order:ord_1", "cus_123/pm_123", 1999, "usd",
+            "Order #1");
+
+        assertThatThrownBy(() -> impatient.charge(charge)).isInstanceOf(TillException.class)
+            .isNotInstanceOf(PaymentGateway.NotSent.class)
+            .satisfies(e -> assertThat(((TillException) e).code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
+        stripe.verify(1, postRequestedFor(urlEqualTo("/v1/payment_intents")));
+        stripe.stop();
+        assertThatThrownBy(() -> impatient.charge(charge)).isInstanceOf(PaymentGateway.NotSent.class)
+            .satisfies(e -> assertThat(((TillException) e).code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
+    }
+
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
