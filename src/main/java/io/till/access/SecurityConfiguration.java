@@ -43,6 +43,8 @@ class SecurityConfiguration {
     static final String LOGIN_PAGE = "/admin/login";
     /** Invitation links (InvitePages), opened by someone not signed in yet. */
     private static final String INVITES = "/admin/invites/**";
+    private static final RequestMatcher WEBHOOK_ENDPOINT_STATUS = PathPatternRequestMatcher.withDefaults()
+        .matcher(HttpMethod.POST, "/admin/webhooks/*/status");
 
     @Bean
     @Order(1)
@@ -181,9 +183,6 @@ class SecurityConfiguration {
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
-
-    private static final RequestMatcher WEBHOOK_ENDPOINT_STATUS = PathPatternRequestMatcher.withDefaults()
-        .matcher(HttpMethod.POST, "/admin/webhooks/*/status");
 
     /** Whether the request enables a webhook endpoint (its status form, set to enabled). */
     private static boolean enablesAWebhookEndpoint(HttpServletRequest request) {

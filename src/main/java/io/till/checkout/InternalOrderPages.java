@@ -239,10 +239,10 @@ class InternalOrderPages {
 
     /**
      * No answer from the payment processor: the card may have been charged (or, placed again, the processor cannot tell
-     * yet whether it was). The review again, with this form's key,
-     * so that placing it again finishes this very order (its charge asked again under the order's own key, which the
-     * processor answers once) rather than placing a second one; the problem page sent staff back to a review with a
-     * new key, and a second order charged the card twice.
+     * yet whether it was). The review again, with this form's key, so that placing it again finishes this very order
+     * (its charge asked again under the order's own key, which the processor answers once) rather than placing a
+     * second one; the problem page sent staff back to a review with a new key, and a second order charged the card
+     * twice.
      */
     private String inDoubt(Caller.Staff staff, Customer customer, Choice choice, String formKey, TillException e,
         Model model, HttpServletResponse response) {
