@@ -145,6 +145,12 @@ class StaffRolesTest {
             + RawBrowser.csrf(disabled.body()));
         assertThat(enable.status()).isEqualTo(403);
         assertThat(enable.body()).contains("Only an owner can enable a webhook endpoint again");
+        for (String path : List.of("/admin/webhooks/" + endpoint + "/%73tatus", "/admin/%77ebhooks/" + endpoint
+            + "/status", "/admin/webhooks/" + endpoint + "/status/", "/admin/Webhooks/" + endpoint + "/status",
+            "/admin/webhooks/" + endpoint + "/STATUS")) {
+            var spelled = browser.postForm(path, "status=enabled&_csrf=" + RawBrowser.csrf(disabled.body()));
+            assertThat(spelled.status()).as(path).isIn(400, 403, 404);
+        }
         assertThat(api.get("/api/v1/webhook_endpoints/" + endpoint, account.apiKey()).json().get("status")
             .asString()).isEqualTo("disabled");
         var owner = signedIn(account.id(), "owner");
@@ -170,7 +176,9 @@ class StaffRolesTest {
         for (String path : List.of("/admin/%77ebhooks/" + endpoint + "/rotate", "/admin/webhooks/" + endpoint
             + "/%72otate", "/admin/webhooks/" + endpoint + "/rotate/", "/admin//webhooks/" + endpoint + "/rotate",
             "/admin/webhooks/" + endpoint + "/./rotate", "/admin/developers/%61pi-keys",
-            "/admin/settings/%69ntegrations")) {
+            "/admin/settings/%69ntegrations", "/admin/Webhooks/" + endpoint + "/rotate", "/admin/webhooks/" + endpoint
+                + "/ROTATE",
+            "/ADMIN/developers/api-keys", "/admin/Developers/api-keys")) {
             var sent = browser.postForm(path, "name=Sneaky&type=smtp&_csrf=" + csrf);
 
             assertThat(sent.status()).as(path).isIn(400, 403, 404);
