@@ -3,6 +3,7 @@ package io.till.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.till.packaging.ShippedJvm;
 import io.till.testing.ChildTills;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
@@ -101,6 +102,10 @@ class IngestBenchmark {
         int port = LoadBenchmark.freePort();
         String base = "http://127.0.0.1:" + port;
         var flags = new ArrayList<>(List.of("-Xmx512m"));
+        // As Till ships (packaging/till.service), unless the flags to compare choose another collector.
+        if (!ShippedJvm.COLLECTOR_FLAG.matcher(TILL_JVM).find()) {
+            flags.add(ShippedJvm.collector());
+        }
         if (!TILL_JVM.isBlank()) {
             flags.addAll(List.of(TILL_JVM.strip().split("\\s+")));
         }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The self-hosting files (packaging/, docs/SELF_HOSTING.md) speak of real settings only: every {@code TILL_…} variable
  * they set is one Till reads (application.properties) and the README's Configuration table describes; and every
- * variable of that table is read by Till. A renamed setting cannot leave a production file silently ignored.
+ * variable of that table is read by Till. A renamed setting cannot leave a production file silently ignored. Every way
+ * to start Till chooses the garbage collector its benchmarks measure.
  */
 class PackagingFilesTest {
 
@@ -53,6 +54,24 @@ class PackagingFilesTest {
         assertThat(used).contains("TILL_DATABASE_URL", "TILL_MASTER_KEY", "TILL_PUBLIC_URL");
         assertThat(documented).as("documented in README.md, Configuration").containsAll(used);
         assertThat(read).as("read by Till (application.properties)").containsAll(used);
+    }
+
+    @Test
+    void everyWayToStartTillChoosesTheCollectorTheBenchmarksMeasured() throws IOException {
+        String collector = ShippedJvm.collector();
+        String image = Files.readString(Path.of("packaging/Dockerfile"));
+        String pom = Files.readString(Path.of("pom.xml"));
+
+        assertThat(collector).isEqualTo("-XX:+UseParallelGC");
+        assertThat(image.lines().filter(line -> line.startsWith("ENTRYPOINT")))
+            .singleElement().asString().contains("\"" + collector + "\"");
+        assertThat(pom).as("./mvnw spring-boot:run").contains("<jvmArguments>" + collector + "</jvmArguments>");
+        for (Path document : List.of(Path.of("README.md"), Path.of("docs/SELF_HOSTING.md"))) {
+            var starts = Pattern.compile("java (-\\S+ )*-jar target/till").matcher(Files.readString(document))
+                .results().map(match -> match.group()).toList();
+            assertThat(starts).as("how %s says to start the jar", document).isNotEmpty()
+                .allSatisfy(start -> assertThat(start).contains(collector));
+        }
     }
 
     @Test
