@@ -161,7 +161,8 @@ class AutomationRetries {
                 return new Retried("in_progress", null, "charge_in_progress", IN_PROGRESS);
             }
             var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, askedReference.get(),
-                asked.amount(), invoice.currency(), "Invoice " + invoice.id()));
+                asked.amount(), invoice.currency(), "Invoice " + invoice.id(),
+                PaymentGateway.ChargeRequest.sendBy(asked.at())));
             return transaction.execute(status -> {
                 var recorded = recordRetry(accountId, invoiceId, asked.cardId(), asked.amount(), gateway, key, result,
                     executionId);

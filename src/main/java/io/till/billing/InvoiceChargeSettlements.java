@@ -57,9 +57,10 @@ class InvoiceChargeSettlements {
         Optional<PaymentGateway.ChargeResult> made = recorded
             ? Optional.empty()
             : gateway.findCharge(accountId, asked.key());
-        Instant trusted = asked.at().plus(gateway.findChargeLag(accountId));
+        // Its request may leave until SEND_WITHIN after the ask; a gateway may not find a charge just made (Stripe's
+        // search) for a while after that: before both, the gateway's silence is not taken for "never made".
+        Instant trusted = PaymentGateway.ChargeRequest.sendBy(asked.at()).plus(gateway.findChargeLag(accountId));
         if (!recorded && made.isEmpty() && trusted.isAfter(now)) {
-            // A gateway that may not find a charge just made (Stripe's search) is not taken at its word yet.
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_CHARGE_SETTLEMENT, invoiceId, trusted);
             return;
         }

@@ -25,6 +25,7 @@ import io.till.shared.Ids;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -197,6 +198,7 @@ class Purchases {
         String chargeKey = "order:" + pending.id();
         Optional<PaymentGateway.ChargeResult> charge = Optional.empty();
         if (pending.total() > 0) {
+            Instant askedAt = Timestamps.now(clock);
             int ask = asks.asking(accountId, pending.id()).orElse(0);
             if (ask == 0) {
                 return givenUp(accountId, pending);
@@ -204,7 +206,8 @@ class Purchases {
             try {
                 charge = Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey,
                     begun.cardReference(), pending.total(), pending.currency(),
-                    cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")")));
+                    cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")",
+                    PaymentGateway.ChargeRequest.sendBy(askedAt))));
             } catch (PaymentGateway.NotSent e) {
                 // It never reached the gateway: nothing of this request is on its way, and a retry need not wait for
                 // one before the gateway's silence is trusted. Any other failure without an answer (a timeout while

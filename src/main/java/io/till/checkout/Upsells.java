@@ -174,7 +174,8 @@ class Upsells {
         Claim claim = claimCharge(accountId, order, upsell.id(), key, amount, resumed);
         return new Charge(claim.amount(), gateway.charge(new PaymentGateway.ChargeRequest(accountId, key,
             claim.reference(), claim.amount(), option.currency(), upsell.name() + " (order #" + order.number() + ", "
-                + order.id() + ")")));
+                + order.id() + ")",
+            PaymentGateway.ChargeRequest.sendBy(claim.at()))));
     }
 
     /**
@@ -315,7 +316,7 @@ class Upsells {
     }
 
     /** An accept's claim of its offer: how the gateway finds the order's card, and what to ask it for. */
-    private record Claim(String reference, long amount) {}
+    private record Claim(String reference, long amount, Instant at) {}
 
     /**
      * Holds the open offer for the accept about to charge {@code amount} under {@code key} (the same key may always go
@@ -350,7 +351,7 @@ class Upsells {
             movements.reaching(key);
             // Should this request be cut off between the gateway and its booking, and never retried.
             jobs.schedule(accountId, BillingJobs.Kind.UPSELL_SETTLEMENT, key, now.plus(SETTLE_AFTER));
-            return new Claim(reference, asked.get().amount());
+            return new Claim(reference, asked.get().amount(), now);
         });
     }
 

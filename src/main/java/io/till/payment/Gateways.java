@@ -18,10 +18,11 @@ public class Gateways {
     private final StripeGateway stripe;
     private final boolean stripeCardSetups;
 
-    Gateways(Accounts accounts, SandboxGateway sandbox, StripeSettings stripeSettings, JsonMapper json) {
+    Gateways(Accounts accounts, SandboxGateway sandbox, StripeSettings stripeSettings, JsonMapper json,
+        java.time.Clock clock) {
         this.accounts = accounts;
         this.sandbox = sandbox;
-        this.stripe = stripeSettings.configured() ? new StripeGateway(stripeSettings, json) : null;
+        this.stripe = stripeSettings.configured() ? new StripeGateway(stripeSettings, json, clock) : null;
         this.stripeCardSetups = stripeSettings.cardSetupsConfigured();
     }
 

@@ -13,7 +13,19 @@ public interface PaymentGateway {
     /** Saves a card from a token made by the gateway's client-side library (or a sandbox test token). */
     AttachedCard attach(CardToken token);
 
+    /**
+     * Charges the card, unless the request's time to be sent has passed ({@link ChargeRequest#sendBy}): then nothing
+     * leaves, and it throws {@link NotSent}.
+     */
     ChargeResult charge(ChargeRequest request);
+
+    /**
+     * How long after a charge is asked for (the ask recorded, which starts the wait for its settlement) its request may
+     * still leave for the gateway. A request that stalled longer on its way (a paused process, a machine put to sleep)
+     * is not sent: the settlement, which takes the gateway's silence for "never made" only once no request of the ask
+     * can still be sent, may by then have let another charge of the same thing go ahead.
+     */
+    java.time.Duration SEND_WITHIN = java.time.Duration.ofMinutes(1);
 
     /**
      * Why this gateway cannot charge or refund {@code amount} of {@code currency} exactly, when it cannot (Stripe
@@ -58,9 +70,28 @@ public interface PaymentGateway {
     /**
      * @param idempotencyKey derived from what the charge pays for (an invoice and its attempt number, say), so that the
      *     same payment attempt always has the same key
+     * @param sendBy the last moment the request may leave: its ask's time plus {@link #SEND_WITHIN}
      */
     record ChargeRequest(String accountId, String idempotencyKey, String cardReference, long amount, String currency,
-        String description) {}
+        String description, java.time.Instant sendBy) {
+
+        public ChargeRequest {
+            java.util.Objects.requireNonNull(sendBy, "sendBy");
+        }
+
+        /** The {@code sendBy} of a charge asked at {@code askedAt}. */
+        public static java.time.Instant sendBy(java.time.Instant askedAt) {
+            return askedAt.plus(SEND_WITHIN);
+        }
+
+        /** Throws {@link NotSent} when it is {@code now} too late to send this request; a gateway asks right before. */
+        void requireSendable(java.time.Instant now) {
+            if (now.isAfter(sendBy)) {
+                throw new NotSent("The charge was not sent: it was asked for more than " + SEND_WITHIN.toSeconds()
+                    + " seconds ago, and its outcome may have been settled without it since. Try it again.");
+            }
+        }
+    }
 
     record RefundRequest(String accountId, String idempotencyKey, String chargeReference, long amount,
         String currency) {}

@@ -78,6 +78,7 @@ class SandboxGateway implements PaymentGateway {
 
     @Override
     public ChargeResult charge(ChargeRequest request) {
+        request.requireSendable(Timestamps.now(clock));
         var matcher = REFERENCE.matcher(request.cardReference());
         if (!matcher.matches() || SandboxCard.of(matcher.group(1)).isEmpty()) {
             throw new IllegalArgumentException("not a sandbox card: " + request.cardReference());

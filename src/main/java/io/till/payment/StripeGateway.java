@@ -32,10 +32,12 @@ class StripeGateway implements PaymentGateway, CardSetups {
     private final StripeSettings settings;
     private final HttpClient http;
     private final JsonMapper json;
+    private final java.time.Clock clock;
 
-    StripeGateway(StripeSettings settings, JsonMapper json) {
+    StripeGateway(StripeSettings settings, JsonMapper json, java.time.Clock clock) {
         this.settings = settings;
         this.json = json;
+        this.clock = clock;
         this.http = HttpClient.newBuilder()
             .connectTimeout(settings.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -97,6 +99,7 @@ class StripeGateway implements PaymentGateway, CardSetups {
         if (request.description() != null) {
             params.put("description", request.description());
         }
+        request.requireSendable(clock.instant());
         var response = post("/v1/payment_intents", params, request.idempotencyKey());
         if (response.status() == 200) {
             return outcome(response.body());

@@ -6,6 +6,8 @@ import io.till.testing.Api;
 import io.till.testing.GatewayFaults;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,11 @@ class ChangesDuringAChargeTest {
     @Autowired
     BillingJobs jobs;
     @Autowired
-    java.time.Clock clock;
+    io.till.testing.MutableClock clock;
+    @Autowired
+    InvoiceChargeHolds holds;
+    @Autowired
+    InvoiceChargeSettlements settlements;
 
     /** A subscription whose first invoice failed, and a working card its customer has saved since. */
     private record Unpaid(Shops.Shop shop, String customer, String subscription, String invoice, String visa) {}
@@ -88,6 +94,57 @@ class ChangesDuringAChargeTest {
             .param("a", unpaid.shop().accountId())
             .query(Long.class)
             .single();
+    }
+
+    /**
+     * A reviewer found a pay now that stalled between writing what it asks and sending it (a long pause, a machine put
+     * to sleep) able to charge after its settlement had found nothing at the gateway and let the invoice go: the
+     * invoice, paid by another charge meanwhile, would have been collected twice. A request a minute past its ask is
+     * not sent, and the settlement takes the gateway's silence for "never made" only once that minute is over.
+     */
+    @Test
+    void aPayNowThatStalledOnItsWayToTheGatewayUntilItsSettlementLetTheInvoiceGoIsNotSent() throws Exception {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        var hold = faults.holdNextCharge(unpaid.shop().accountId());
+        var stalled = payNowHeld(unpaid, hold);
+        assertThat(shops.advance(unpaid.shop(), "PT6M").status()).isEqualTo(200);
+        var paid = api.post("/api/v1/invoices/" + unpaid.invoice() + "/pay", key,
+            "{\"payment_method_id\": \"" + unpaid.visa() + "\"}");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+
+        hold.release();
+        var late = stalled.get(30, TimeUnit.SECONDS);
+
+        assertThat(late.status()).as(late.text()).isEqualTo(502);
+        assertThat(late.json().get("detail").asString()).contains("not sent");
+        var invoice = api.get("/api/v1/invoices/" + unpaid.invoice(), key).json();
+        assertThat(invoice.get("status").asString()).isEqualTo("paid");
+        assertThat(succeededCharges(unpaid)).isEqualTo(1);
+        assertThat(collected(unpaid)).isEqualTo(invoice.get("amount_due").asLong());
+    }
+
+    /**
+     * A settlement that comes while the charge could still be sent (its claim, taken long before, ran out a moment
+     * after the ask) waits: the gateway's silence means nothing before the request's time to be sent is over.
+     */
+    @Test
+    void aSettlementWaitsUntilTheChargeAskedCanNoLongerBeSent() {
+        var unpaid = unpaid();
+        String account = unpaid.shop().accountId();
+        Instant now = io.till.shared.Timestamps.now(clock);
+        String attempt = "invoice:" + unpaid.invoice() + ":attempt:9";
+        assertThat(holds.claim(account, unpaid.invoice(), attempt, now, now.plusSeconds(5))).isTrue();
+        holds.asking(account, unpaid.invoice(), attempt, unpaid.visa(), 1900, null, null, now, now.plusSeconds(5))
+            .orElseThrow();
+
+        clock.passRealTime(Duration.ofSeconds(30));
+        settlements.settle(account, unpaid.invoice());
+        assertThat(holds.asked(account, unpaid.invoice())).as("held while the request may still leave").isPresent();
+
+        clock.passRealTime(Duration.ofSeconds(31));
+        settlements.settle(account, unpaid.invoice());
+        assertThat(holds.asked(account, unpaid.invoice())).as("let go once it cannot").isEmpty();
     }
 
     /**

@@ -42,7 +42,7 @@ class PendingOrderSettlementTest {
         String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
             .orElseThrow();
         gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
-            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off", java.time.Instant.MAX));
 
         shops.advance(shop, "PT11M");
 
@@ -68,7 +68,8 @@ class PendingOrderSettlementTest {
         String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
             .orElseThrow();
         var declined = gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop
-            .accountId(), "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+            .accountId(), "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off",
+            java.time.Instant.MAX));
         String kept = shops.saveCard(shop, pending.customerId(), "pm_card_visa");
 
         shops.advance(shop, "PT11M");
@@ -91,7 +92,7 @@ class PendingOrderSettlementTest {
         String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
             .orElseThrow();
         gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
-            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off", java.time.Instant.MAX));
         // A gateway whose search may miss a charge for 15 minutes: at the timer's 10, missing it proves nothing.
         faults.searchLags(shop.accountId(), java.time.Duration.ofMinutes(15));
         try {
@@ -123,7 +124,7 @@ class PendingOrderSettlementTest {
         String reference = cards.gatewayReference(shop.accountId(), pending.customerId(), pending.cardId())
             .orElseThrow();
         gateways.forAccount(shop.accountId()).charge(new PaymentGateway.ChargeRequest(shop.accountId(),
-            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off"));
+            "order:" + pending.id(), reference, pending.total(), pending.currency(), "cut off", java.time.Instant.MAX));
         faults.bankProcessing(shop.accountId());
         try {
             shops.advance(shop, "PT2H");

@@ -59,15 +59,39 @@ class StalledPurchaseTest {
     }
 
     /**
-     * The order was failed because the gateway knew no charge of it; the charge then arrived. The buyer paid for this
-     * order: it is paid after all, with what it starts, and the promo code's use it gave back is counted again.
+     * A purchase that stalled on its way to the gateway (a long pause, a machine put to sleep) past the settlement that
+     * gave its order up: its request is not sent, for the buyer may have bought again meanwhile.
      */
     @Test
-    void aChargeMadeAfterItsOrderWasGivenUpPaysTheOrderAfterAll() throws Exception {
+    void aPurchaseThatStalledOnItsWayToTheGatewayUntilItsOrderWasGivenUpIsNotSent() throws Exception {
+        var shop = shops.open();
+        var hold = faults.holdNextCharge(shop.accountId());
+        var buying = CompletableFuture.supplyAsync(() -> purchase(shop, UUID.randomUUID().toString(), null));
+        hold.awaitEntered();
+        shops.advance(shop, "PT11M");
+        assertThat(statuses(shop)).as("nothing found at the gateway").containsExactly("failed");
+
+        hold.release();
+        var late = buying.get(30, TimeUnit.SECONDS);
+
+        assertThat(late.status()).as(late.text()).isEqualTo(502);
+        assertThat(late.json().get("detail").asString()).contains("not sent");
+        assertThat(ledger.charges(shop.accountId())).isZero();
+        assertThat(statuses(shop)).containsExactly("failed");
+    }
+
+    /**
+     * The order was failed because the gateway's search knew no charge of it; the charge's answer then arrived. The
+     * buyer paid for this order: it is paid after all, with what it starts, and the promo code's use it gave back is
+     * counted again.
+     */
+    @Test
+    void aChargeWhoseAnswerCameAfterItsOrderWasGivenUpPaysTheOrderAfterAll() throws Exception {
         var shop = shops.open();
         assertThat(api.post("/api/v1/promo_codes", shop.apiKey(), """
             {"code": "LATE", "percent_off": 10, "max_redemptions": 1}""").status()).isEqualTo(201);
-        var hold = faults.holdNextCharge(shop.accountId());
+        faults.searchLags(shop.accountId(), Duration.ofMinutes(2));
+        var hold = faults.holdAnswerOfNextCharge(shop.accountId());
         var buying = CompletableFuture.supplyAsync(() -> purchase(shop, UUID.randomUUID().toString(), "LATE"));
         hold.awaitEntered();
         shops.advance(shop, "PT11M");
@@ -89,7 +113,9 @@ class StalledPurchaseTest {
 
     /**
      * The first attempt is at the gateway's door when its Idempotency-Key's lease runs out and the client retries: the
-     * retry is told to come again rather than taking the order for never charged and buying anew.
+     * retry is told to come again rather than taking the order for never charged and buying anew. The first, stalled
+     * past the time its request may be sent, is not sent; the retry after it charges the card, once (its order the
+     * buyer's one paid order, the first one failed, never charged).
      */
     @Test
     void aRetryWhileTheFirstAttemptIsOnItsWayToTheGatewayChargesTheCardOnce() throws Exception {
@@ -106,13 +132,39 @@ class StalledPurchaseTest {
 
         assertThat(retried.status()).as(retried.text()).isEqualTo(409);
         assertThat(retried.json().get("code").asString()).isEqualTo("charge_in_progress");
-        assertThat(answered.status()).as(answered.text()).isEqualTo(201);
-        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
-        assertThat(statuses(shop)).containsExactly("paid");
+        assertThat(answered.status()).as(answered.text()).isEqualTo(502);
+        assertThat(ledger.charges(shop.accountId())).isZero();
         var again = purchase(shop, key, null);
         assertThat(again.status()).as(again.text()).isEqualTo(201);
-        assertThat(again.json().get("id")).isEqualTo(answered.json().get("id"));
+        assertThat(again.json().get("status").asString()).isEqualTo("paid");
+        assertThat(purchase(shop, key, null).json().get("id")).isEqualTo(again.json().get("id"));
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(statuses(shop)).containsExactly("failed", "paid");
+    }
+
+    /**
+     * The first attempt charged the card and its answer is on its way back when its Idempotency-Key's lease runs out
+     * and the client retries: the retry asks the gateway under the same charge key, which answers with that charge,
+     * and both answer the one paid order.
+     */
+    @Test
+    void aRetryWhileTheFirstAttemptsAnswerIsOnItsWayBackAnswersTheSameOrderChargedOnce() throws Exception {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        var hold = faults.holdAnswerOfNextCharge(shop.accountId());
+        var first = CompletableFuture.supplyAsync(() -> purchase(shop, key, null));
+        hold.awaitEntered();
+        clock.passRealTime(Duration.ofMinutes(5).plusSeconds(1));
+
+        var retried = purchase(shop, key, null);
+        hold.release();
+        var answered = first.get(30, TimeUnit.SECONDS);
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(201);
+        assertThat(answered.status()).as(answered.text()).isEqualTo(201);
+        assertThat(answered.json().get("id")).isEqualTo(retried.json().get("id"));
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+        assertThat(statuses(shop)).containsExactly("paid");
     }
 
     private Api.Response purchase(Shops.Shop shop, String key, String promo) {

@@ -41,6 +41,28 @@ class SandboxGatewayTest {
         assertThat(ledger.successfulCharges(store.id())).isEqualTo(1);
     }
 
+    /**
+     * A request that stalled on its way past the time it may be sent (its ask's time plus a minute) is not sent: its
+     * settlement may have taken the gateway's silence for "never made" and let another charge go ahead.
+     */
+    @Test
+    void aChargeWhoseTimeToBeSentHasPassedIsNotSent() {
+        var store = accounts.create();
+        var card = gateway.attach(new PaymentGateway.CardToken("pm_card_visa", null, null));
+        java.time.Instant now = io.till.shared.Timestamps.now(clock);
+
+        assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest(store.id(), "inv_late:attempt:1",
+            card.reference(), 1999, "usd", "late", now.minusSeconds(1))))
+            .isInstanceOf(PaymentGateway.NotSent.class)
+            .hasMessageContaining("not sent");
+
+        assertThat(ledger.charges(store.id())).isZero();
+        assertThat(gateway.findCharge(store.id(), "inv_late:attempt:1")).isEmpty();
+        assertThat(gateway.charge(new PaymentGateway.ChargeRequest(store.id(), "inv_late:attempt:1",
+            card.reference(), 1999, "usd", "in time", PaymentGateway.ChargeRequest.sendBy(now))))
+            .isInstanceOf(PaymentGateway.ChargeResult.Succeeded.class);
+    }
+
     @Test
     void answersARepeatedKeyWithTheFirstChargeInsteadOfChargingAgain() {
         var store = accounts.create();
@@ -131,6 +153,7 @@ class SandboxGatewayTest {
     }
 
     private static PaymentGateway.ChargeRequest charge(String accountId, String key, String card, long amount) {
-        return new PaymentGateway.ChargeRequest(accountId, key, card, amount, "usd", "test charge");
+        return new PaymentGateway.ChargeRequest(accountId, key, card, amount, "usd", "test charge",
+            java.time.Instant.MAX);
     }
 }

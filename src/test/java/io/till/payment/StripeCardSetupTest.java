@@ -37,7 +37,8 @@ class StripeCardSetupTest {
     void start() {
         stripe.start();
         gateway = new StripeGateway(new StripeSettings("sk_test_till", URI.create(stripe.baseUrl()),
-            Duration.ofSeconds(2), Duration.ofSeconds(5), "pk_test_till"), JsonMapper.builder().build());
+            Duration.ofSeconds(2), Duration.ofSeconds(5), "pk_test_till"), JsonMapper.builder().build(),
+            java.time.Clock.systemUTC());
     }
 
     @AfterEach

@@ -30,7 +30,8 @@ class StripeGatewayTest {
     void start() {
         stripe.start();
         gateway = new StripeGateway(new StripeSettings("sk_test_till", URI.create(stripe.baseUrl()),
-            Duration.ofSeconds(2), Duration.ofSeconds(5), "pk_test_till"), JsonMapper.builder().build());
+            Duration.ofSeconds(2), Duration.ofSeconds(5), "pk_test_till"), JsonMapper.builder().build(),
+            java.time.Clock.systemUTC());
     }
 
     @AfterEach
@@ -61,7 +62,7 @@ class StripeGatewayTest {
             .willReturn(json(200, "{\"id\": \"pi_1\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}")));
 
         var result = gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "invoice:inv_1:attempt:1",
-            "cus_123/pm_123", 1999, "usd", "Invoice inv_1"));
+            "cus_123/pm_123", 1999, "usd", "Invoice inv_1", java.time.Instant.MAX));
 
         assertThat(result).isEqualTo(new PaymentGateway.ChargeResult.Succeeded("pi_1"));
         stripe.verify(postRequestedFor(urlEqualTo("/v1/payment_intents"))
@@ -87,7 +88,8 @@ class StripeGatewayTest {
         stripe.stubFor(post(urlEqualTo("/v1/refunds"))
             .willReturn(json(200, "{\"id\": \"re_2\", \"object\": \"refund\", \"status\": \"succeeded\"}")));
 
-        gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_isk", "cus_1/pm_1", 1990, "isk", null));
+        gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_isk", "cus_1/pm_1", 1990, "isk", null,
+            java.time.Instant.MAX));
         gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_isk", "pi_2", 500, "isk"));
 
         stripe.verify(postRequestedFor(urlEqualTo("/v1/payment_intents")).withRequestBody(containing("amount=199000")));
@@ -111,7 +113,7 @@ class StripeGatewayTest {
         assertThat(gateway.refusal(1999, "usd")).isEmpty();
         assertThat(gateway.refusal(1990, "isk")).isEmpty();
         assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 1005,
-            "kwd", null))).isInstanceOf(IllegalArgumentException.class);
+            "kwd", null, java.time.Instant.MAX))).isInstanceOf(IllegalArgumentException.class);
         stripe.verify(0, postRequestedFor(urlEqualTo("/v1/payment_intents")));
     }
 
@@ -122,7 +124,8 @@ class StripeGatewayTest {
                        "message": "Your card has insufficient funds.",
                        "payment_intent": {"id": "pi_2", "status": "requires_payment_method"}}}""")));
 
-        var result = gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null));
+        var result = gateway.charge(
+            new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null, java.time.Instant.MAX));
 
         assertThat(result).isEqualTo(new PaymentGateway.ChargeResult.Declined("pi_2", "insufficient_funds",
             "Your card has insufficient funds.", false));
@@ -133,7 +136,8 @@ class StripeGatewayTest {
         stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(402, """
             {"error": {"type": "card_error", "code": "expired_card", "message": "Your card has expired."}}""")));
 
-        var result = gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null));
+        var result = gateway.charge(
+            new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null, java.time.Instant.MAX));
 
         assertThat(result).isInstanceOfSatisfying(PaymentGateway.ChargeResult.Declined.class, declined -> {
             assertThat(declined.code()).isEqualTo("expired_card");
@@ -200,7 +204,7 @@ class StripeGatewayTest {
                  "status": "processing", "last_payment_error": null}], "has_more": false}""")));
 
         assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_5",
-            "cus_1/pm_1", 500, "usd", null)))
+            "cus_1/pm_1", 500, "usd", null, java.time.Instant.MAX)))
             .isInstanceOfSatisfying(PaymentGateway.ChargeProcessing.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.CHARGE_IN_PROGRESS));
         assertThatThrownBy(() -> gateway.findCharge("acct_1", "order:ord_5"))
@@ -288,7 +292,7 @@ class StripeGatewayTest {
             {"error": {"type": "api_error", "message": "Something went wrong on Stripe's end."}}""")));
 
         assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500,
-            "usd", null))).isInstanceOfSatisfying(TillException.class,
+            "usd", null, java.time.Instant.MAX))).isInstanceOfSatisfying(TillException.class,
                 e -> assertThat(e.code().code()).isEqualTo("gateway_unavailable"));
     }
 
@@ -321,14 +325,28 @@ class StripeGatewayTest {
      * A request no connection was made for never left (NotSent: nothing it asked can have been done); one whose answer
      * did not come in time may have been done, and is not told as never sent.
      */
+    /** A request past the time it may be sent never leaves: Stripe is not asked. */
+    @Test
+    void aChargeWhoseTimeToBeSentHasPassedNeverLeaves() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents"))
+            .willReturn(json(200, "{\"id\": \"pi_1\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}")));
+
+        assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_late",
+            "cus_123/pm_123", 1999, "usd", "Order #1", java.time.Instant.now().minusSeconds(1))))
+            .isInstanceOf(PaymentGateway.NotSent.class);
+
+        stripe.verify(0, postRequestedFor(urlEqualTo("/v1/payment_intents")));
+    }
+
     @Test
     void tellsARequestThatNeverLeftFromOneWhoseAnswerDidNotCome() {
         stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(200,
             "{\"id\": \"pi_1\", \"object\": \"payment_intent\", \"status\": \"succeeded\"}").withFixedDelay(5_000)));
         var impatient = new StripeGateway(new StripeSettings("sk_test_till", URI.create(stripe.baseUrl()),
-            Duration.ofSeconds(2), Duration.ofMillis(300), "pk_test_till"), JsonMapper.builder().build());
+            Duration.ofSeconds(2), Duration.ofMillis(300), "pk_test_till"), JsonMapper.builder().build(),
+            java.time.Clock.systemUTC());
         var charge = new PaymentGateway.ChargeRequest("acct_1", "order:ord_1", "cus_123/pm_123", 1999, "usd",
-            "Order #1");
+            "Order #1", java.time.Instant.MAX);
 
         assertThatThrownBy(() -> impatient.charge(charge)).isInstanceOf(TillException.class)
             .isNotInstanceOf(PaymentGateway.NotSent.class)

@@ -22,6 +22,7 @@ public class GatewayFaults implements BeanPostProcessor {
     private final Map<String, Armed> armed = new ConcurrentHashMap<>();
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Hold> findHolds = new ConcurrentHashMap<>();
+    private final Map<String, Hold> answerHolds = new ConcurrentHashMap<>();
     private final Map<String, Hold> refundHolds = new ConcurrentHashMap<>();
     private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
     private final java.util.Set<String> processing = ConcurrentHashMap.newKeySet();
@@ -84,6 +85,16 @@ public class GatewayFaults implements BeanPostProcessor {
     public Hold holdNextCharge(String accountId) {
         var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
         holds.put(accountId, hold);
+        return hold;
+    }
+
+    /**
+     * The account's next charge is made, then its answer waits on its way back until the test releases it (at most
+     * 30 s): a charge made whose answer is late.
+     */
+    public Hold holdAnswerOfNextCharge(String accountId) {
+        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        answerHolds.put(accountId, hold);
         return hold;
     }
 
@@ -181,7 +192,7 @@ public class GatewayFaults implements BeanPostProcessor {
                     ((org.springframework.aop.ProxyMethodInvocation) invocation).setArguments(
                         new PaymentGateway.ChargeRequest(charge.accountId(), charge.idempotencyKey() + "#forgotten-"
                             + java.util.UUID.randomUUID(), charge.cardReference(), charge.amount(), charge.currency(),
-                            charge.description()));
+                            charge.description(), charge.sendBy()));
                 }
             }
             Object result = invocation.proceed();
@@ -201,6 +212,11 @@ public class GatewayFaults implements BeanPostProcessor {
             }
             Object argument = invocation.getArguments().length == 1 ? invocation.getArguments()[0] : null;
             if (argument instanceof PaymentGateway.ChargeRequest charge) {
+                var answerHold = answerHolds.remove(charge.accountId());
+                if (answerHold != null) {
+                    answerHold.entered().countDown();
+                    answerHold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
                 hangIfAsked(charge.idempotencyKey());
                 failIfArmed("charge", charge.accountId());
             } else if (argument instanceof PaymentGateway.RefundRequest refund) {
