@@ -207,7 +207,7 @@ class UpsellFlowTest {
     }
 
     /**
-     * An accept whose charge is at the gateway as the two hours end: the flow completes once that charge is booked,
+     * An accept whose charge was made at the gateway, its answer on its way back as the two hours end: the flow completes once that charge is booked,
      * and its checkout.flow_completed tells of the upsell bought. The timer expired the offer under the charge and
      * completed the flow without it; the charge was booked after, so automations on the flow's end never heard of it.
      */
@@ -217,7 +217,7 @@ class UpsellFlowTest {
         var order = buy(flow);
         String customer = order.get("customer_id").asString();
         shops.advance(flow.shop(), "PT1H59M");
-        var hold = faults.holdNextCharge(flow.shop().accountId());
+        var hold = faults.holdAnswerOfNextCharge(flow.shop().accountId());
 
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var accepting = threads.submit(() -> api.post(upsell(order, flow.bonus(), "accept"), flow.shop().apiKey(),
