@@ -207,9 +207,10 @@ class UpsellFlowTest {
     }
 
     /**
-     * An accept whose charge was made at the gateway, its answer on its way back as the two hours end: the flow completes once that charge is booked,
-     * and its checkout.flow_completed tells of the upsell bought. The timer expired the offer under the charge and
-     * completed the flow without it; the charge was booked after, so automations on the flow's end never heard of it.
+     * An accept whose charge was made at the gateway, its answer on its way back as the two hours end: the flow
+     * completes once that charge is booked, and its checkout.flow_completed tells of the upsell bought. The timer
+     * expired the offer under the charge and completed the flow without it; the charge was booked after, so automations
+     * on the flow's end never heard of it.
      */
     @Test
     void anAcceptWhoseChargeIsAtTheGatewayAsTheTwoHoursEndCompletesTheFlowOnceBooked() throws Exception {
