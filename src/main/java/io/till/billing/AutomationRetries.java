@@ -162,7 +162,7 @@ class AutomationRetries {
             }
             var result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, askedReference.get(),
                 asked.amount(), invoice.currency(), "Invoice " + invoice.id(),
-                PaymentGateway.ChargeRequest.sendBy(asked.at())));
+                PaymentGateway.sendBy(asked.at())));
             return transaction.execute(status -> {
                 var recorded = recordRetry(accountId, invoiceId, asked.cardId(), asked.amount(), gateway, key, result,
                     executionId);

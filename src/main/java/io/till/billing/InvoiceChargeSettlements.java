@@ -59,7 +59,7 @@ class InvoiceChargeSettlements {
             : gateway.findCharge(accountId, asked.key());
         // Its request may leave until SEND_WITHIN after the ask; a gateway may not find a charge just made (Stripe's
         // search) for a while after that: before both, the gateway's silence is not taken for "never made".
-        Instant trusted = PaymentGateway.ChargeRequest.sendBy(asked.at()).plus(gateway.findChargeLag(accountId));
+        Instant trusted = PaymentGateway.sendBy(asked.at()).plus(gateway.findChargeLag(accountId));
         if (!recorded && made.isEmpty() && trusted.isAfter(now)) {
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_CHARGE_SETTLEMENT, invoiceId, trusted);
             return;

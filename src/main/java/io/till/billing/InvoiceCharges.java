@@ -237,7 +237,7 @@ class InvoiceCharges {
         PaymentGateway.ChargeResult result;
         try {
             result = gateway.charge(new PaymentGateway.ChargeRequest(accountId, key, reference.get(), asked.amount(),
-                invoice.currency(), "Invoice " + invoice.id(), PaymentGateway.ChargeRequest.sendBy(asked.at())));
+                invoice.currency(), "Invoice " + invoice.id(), PaymentGateway.sendBy(asked.at())));
         } catch (PaymentGateway.KeyUsedForAnotherCharge otherCard) {
             // Another request under this key that asked otherwise reached the gateway first (one a settlement did
             // not find there yet): it is the attempt, and records it; this one charged nothing.

@@ -10,6 +10,7 @@ import io.till.shared.Ids;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.RowMapper;
@@ -240,7 +241,8 @@ class Refunds {
      */
     private Optional<Refund> complete(String accountId, Refund pending, String chargeReference,
         PaymentGateway gateway) {
-        if (!asking(accountId, pending)) {
+        Instant askedAt = Timestamps.now(clock);
+        if (!asking(accountId, pending, askedAt)) {
             // Settled meanwhile: succeeded is the answer; failed gave nothing back.
             Refund settled = get(accountId, pending.id());
             return settled.status().equals("succeeded") ? Optional.of(settled) : Optional.empty();
@@ -249,7 +251,7 @@ class Refunds {
         try {
             reference = gateway
                 .refund(new PaymentGateway.RefundRequest(accountId, RefundSettlements.key(pending), chargeReference,
-                    pending.amount(), pending.currency()));
+                    pending.amount(), pending.currency(), PaymentGateway.sendBy(askedAt)));
         } catch (TillException e) {
             if (e.code() == ErrorCode.REFUND_DECLINED) {
                 // The gateway looked at it and said no: nothing was given back.
@@ -271,12 +273,12 @@ class Refunds {
      * and perhaps refunded again since) must not ask then. The settlement waits until the last ask is
      * {@link #SETTLEMENT_DELAY} old, and fails the refund only if none came since it looked.
      */
-    private boolean asking(String accountId, Refund refund) {
+    private boolean asking(String accountId, Refund refund, Instant now) {
         return db.sql("""
             UPDATE refunds SET asked_at = :now, asks = asks + 1
              WHERE account_id = :accountId AND id = :id AND status = 'pending'
             """)
-            .param("now", Timestamps.of(Timestamps.now(clock)))
+            .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", refund.id())
             .update() == 1;

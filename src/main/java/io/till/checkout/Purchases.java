@@ -207,7 +207,7 @@ class Purchases {
                 charge = Optional.of(gateway.charge(new PaymentGateway.ChargeRequest(accountId, chargeKey,
                     begun.cardReference(), pending.total(), pending.currency(),
                     cart.product().name() + " (order #" + pending.number() + ", " + pending.id() + ")",
-                    PaymentGateway.ChargeRequest.sendBy(askedAt))));
+                    PaymentGateway.sendBy(askedAt))));
             } catch (PaymentGateway.NotSent e) {
                 // It never reached the gateway: nothing of this request is on its way, and a retry need not wait for
                 // one before the gateway's silence is trusted. Any other failure without an answer (a timeout while

@@ -175,7 +175,7 @@ class Upsells {
         return new Charge(claim.amount(), gateway.charge(new PaymentGateway.ChargeRequest(accountId, key,
             claim.reference(), claim.amount(), option.currency(), upsell.name() + " (order #" + order.number() + ", "
                 + order.id() + ")",
-            PaymentGateway.ChargeRequest.sendBy(claim.at()))));
+            PaymentGateway.sendBy(claim.at()))));
     }
 
     /**

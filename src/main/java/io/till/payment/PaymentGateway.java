@@ -20,12 +20,18 @@ public interface PaymentGateway {
     ChargeResult charge(ChargeRequest request);
 
     /**
-     * How long after a charge is asked for (the ask recorded, which starts the wait for its settlement) its request may
-     * still leave for the gateway. A request that stalled longer on its way (a paused process, a machine put to sleep)
-     * is not sent: the settlement, which takes the gateway's silence for "never made" only once no request of the ask
-     * can still be sent, may by then have let another charge of the same thing go ahead.
+     * How long after a charge or a refund is asked for (the ask recorded, which starts the wait for its settlement) its
+     * request may still leave for the gateway. A request that stalled longer on its way (a paused process, a machine
+     * put to sleep) is not sent: the settlement, which takes the gateway's silence for "never made" only once no
+     * request of the ask can still be sent, may by then have let another charge of the same thing go ahead, or given
+     * the refund's amount back by other means (a credit note).
      */
     java.time.Duration SEND_WITHIN = java.time.Duration.ofMinutes(1);
+
+    /** The last moment the request of a charge or refund asked at {@code askedAt} may leave for the gateway. */
+    static java.time.Instant sendBy(java.time.Instant askedAt) {
+        return askedAt.plus(SEND_WITHIN);
+    }
 
     /**
      * Why this gateway cannot charge or refund {@code amount} of {@code currency} exactly, when it cannot (Stripe
@@ -70,18 +76,13 @@ public interface PaymentGateway {
     /**
      * @param idempotencyKey derived from what the charge pays for (an invoice and its attempt number, say), so that the
      *     same payment attempt always has the same key
-     * @param sendBy the last moment the request may leave: its ask's time plus {@link #SEND_WITHIN}
+     * @param sendBy the last moment the request may leave ({@link PaymentGateway#sendBy})
      */
     record ChargeRequest(String accountId, String idempotencyKey, String cardReference, long amount, String currency,
         String description, java.time.Instant sendBy) {
 
         public ChargeRequest {
             java.util.Objects.requireNonNull(sendBy, "sendBy");
-        }
-
-        /** The {@code sendBy} of a charge asked at {@code askedAt}. */
-        public static java.time.Instant sendBy(java.time.Instant askedAt) {
-            return askedAt.plus(SEND_WITHIN);
         }
 
         /** Throws {@link NotSent} when it is {@code now} too late to send this request; a gateway asks right before. */
@@ -93,8 +94,22 @@ public interface PaymentGateway {
         }
     }
 
+    /** @param sendBy the last moment the request may leave ({@link PaymentGateway#sendBy}) */
     record RefundRequest(String accountId, String idempotencyKey, String chargeReference, long amount,
-        String currency) {}
+        String currency, java.time.Instant sendBy) {
+
+        public RefundRequest {
+            java.util.Objects.requireNonNull(sendBy, "sendBy");
+        }
+
+        /** Throws {@link NotSent} when it is {@code now} too late to send this request; a gateway asks right before. */
+        void requireSendable(java.time.Instant now) {
+            if (now.isAfter(sendBy)) {
+                throw new NotSent("The refund was not sent: it was asked for more than " + SEND_WITHIN.toSeconds()
+                    + " seconds ago, and may have been settled without it since. Send it again if it is still wanted.");
+            }
+        }
+    }
 
     /**
      * The key names a charge already made, or under way, for another card or amount, as a processor's idempotency

@@ -104,6 +104,7 @@ class SandboxGateway implements PaymentGateway {
 
     @Override
     public String refund(RefundRequest request) {
+        request.requireSendable(Timestamps.now(clock));
         return ownTransaction.execute(status -> {
             var charged = db.sql("""
                 SELECT amount FROM sandbox_charges

@@ -228,6 +228,7 @@ class StripeGateway implements PaymentGateway, CardSetups {
 
     @Override
     public String refund(RefundRequest request) {
+        request.requireSendable(clock.instant());
         // The key in the metadata too: Stripe forgets an idempotency key after a day, and findRefund looks for it.
         var response = post("/v1/refunds", Map.of("payment_intent", request.chargeReference(), "amount",
             Long.toString(stripeAmount(request.amount(), request.currency())), "metadata[till_key]",

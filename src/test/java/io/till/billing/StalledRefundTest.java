@@ -52,12 +52,51 @@ class StalledRefundTest {
         assertThat(refunded(shop, payment)).isEqualTo(1000);
     }
 
+    /**
+     * A refund that stalled between writing its ask and sending it (a long pause, a machine put to sleep) until its
+     * settlement found nothing at the gateway and freed its amount, which a credit note then gave back: the refund is
+     * not sent, and what went back never exceeds what was paid. (Sent then, it would have given the money back twice.)
+     */
+    @Test
+    void aRefundThatStalledOnItsWayUntilItWasGivenUpIsNotSentThoughACreditNoteTookItsAmount() throws Exception {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        shops.advance(shop, "P32D");
+        var renewal = db.sql("""
+            SELECT id, invoice_id FROM payments
+             WHERE account_id = ? AND customer_id = ? AND id <> ? AND invoice_id IS NOT NULL""")
+            .params(shop.accountId(), order.get("customer_id").asString(), order.get("payment_id").asString())
+            .query((rs, row) -> List.of(rs.getString("id"), rs.getString("invoice_id")))
+            .single();
+        var hold = faults.holdNextRefund(shop.accountId());
+        var refunding = CompletableFuture.supplyAsync(() -> refund(shop, renewal.get(0), null));
+        hold.awaitEntered();
+        shops.advance(shop, "PT11M");
+        assertThat(statuses(shop, renewal.get(0))).as("nothing found at the gateway").containsExactly("failed");
+        var note = api.post("/api/v1/invoices/" + renewal.get(1) + "/credit_note", shop.apiKey(),
+            "{\"amount\": 1900, \"reason\": \"Refund never arrived\"}");
+        assertThat(note.status()).as(note.text()).isEqualTo(201);
+
+        hold.release();
+        var late = refunding.get(30, TimeUnit.SECONDS);
+
+        assertThat(late.status()).as(late.text()).isEqualTo(502);
+        assertThat(late.json().get("detail").asString()).contains("not sent");
+        assertThat(sandboxRefunds(shop)).isZero();
+        assertThat(refunded(shop, renewal.get(0))).isZero();
+        assertThat(statuses(shop, renewal.get(0))).containsExactly("failed");
+    }
+
+    /**
+     * A refund that left in time and reached the gateway late (a slow network), after its settlement had found nothing
+     * there and given it up: made after all, it is counted as made.
+     */
     @Test
     void aRefundMadeAfterItWasGivenUpSucceedsAfterAll() throws Exception {
         var shop = shops.open();
         var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
         String payment = order.get("payment_id").asString();
-        var hold = faults.holdNextRefund(shop.accountId());
+        var hold = faults.delayNextRefundInTransit(shop.accountId());
         var refunding = CompletableFuture.supplyAsync(() -> refund(shop, payment, 1000));
         hold.awaitEntered();
         shops.advance(shop, "PT11M");
@@ -77,7 +116,8 @@ class StalledRefundTest {
     }
 
     /**
-     * The refund given up frees its amount, which another refund reserves before the first is made after all: the
+     * The refund given up frees its amount, which another refund reserves before the first (delayed on its way) is
+     * made after all: the
      * first is counted once the other is settled (the gateway refuses it: the charge has no more to give back), never
      * as more given back than was paid.
      */
@@ -86,7 +126,7 @@ class StalledRefundTest {
         var shop = shops.open();
         var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
         String payment = order.get("payment_id").asString();
-        var hold = faults.holdNextRefund(shop.accountId());
+        var hold = faults.delayNextRefundInTransit(shop.accountId());
         var refunding = CompletableFuture.supplyAsync(() -> refund(shop, payment, null));
         hold.awaitEntered();
         shops.advance(shop, "PT11M");

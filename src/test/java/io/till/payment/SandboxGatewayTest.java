@@ -59,7 +59,7 @@ class SandboxGatewayTest {
         assertThat(ledger.charges(store.id())).isZero();
         assertThat(gateway.findCharge(store.id(), "inv_late:attempt:1")).isEmpty();
         assertThat(gateway.charge(new PaymentGateway.ChargeRequest(store.id(), "inv_late:attempt:1",
-            card.reference(), 1999, "usd", "in time", PaymentGateway.ChargeRequest.sendBy(now))))
+            card.reference(), 1999, "usd", "in time", PaymentGateway.sendBy(now))))
             .isInstanceOf(PaymentGateway.ChargeResult.Succeeded.class);
     }
 

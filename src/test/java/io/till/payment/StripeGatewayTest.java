@@ -90,7 +90,8 @@ class StripeGatewayTest {
 
         gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "order:ord_isk", "cus_1/pm_1", 1990, "isk", null,
             java.time.Instant.MAX));
-        gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_isk", "pi_2", 500, "isk"));
+        gateway.refund(
+            new PaymentGateway.RefundRequest("acct_1", "refund:re_isk", "pi_2", 500, "isk", java.time.Instant.MAX));
 
         stripe.verify(postRequestedFor(urlEqualTo("/v1/payment_intents")).withRequestBody(containing("amount=199000")));
         stripe.verify(postRequestedFor(urlEqualTo("/v1/refunds")).withRequestBody(containing("amount=50000")));
@@ -236,7 +237,8 @@ class StripeGatewayTest {
             .withRequestBody(containing("metadata%5Btill_key%5D=refund%3Are_till"))
             .willReturn(json(200, "{\"id\": \"re_1\", \"object\": \"refund\", \"status\": \"succeeded\"}")));
 
-        assertThat(gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1", 700, "usd")))
+        assertThat(gateway.refund(
+            new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1", 700, "usd", java.time.Instant.MAX)))
             .isEqualTo("re_1");
     }
 
@@ -247,7 +249,7 @@ class StripeGatewayTest {
                        "message": "Charge ch_secret has already been refunded."}}""")));
 
         assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1",
-            700, "usd")))
+            700, "usd", java.time.Instant.MAX)))
             .isInstanceOfSatisfying(TillException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.REFUND_DECLINED);
                 assertThat(e.getMessage()).contains("charge_already_refunded").doesNotContain("ch_secret");
@@ -268,7 +270,7 @@ class StripeGatewayTest {
 
         for (long amount : new long[]{701, 702, 703}) {
             assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till",
-                "pi_1", amount, "usd")))
+                "pi_1", amount, "usd", java.time.Instant.MAX)))
                 .as("HTTP answer to the refund of " + amount)
                 .isInstanceOfSatisfying(TillException.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
@@ -281,7 +283,7 @@ class StripeGatewayTest {
             {"error": {"type": "rate_limit_error", "message": "Too many requests."}}""")));
 
         assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_till", "pi_1",
-            700, "usd")))
+            700, "usd", java.time.Instant.MAX)))
             .isInstanceOfSatisfying(TillException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
     }
@@ -336,6 +338,19 @@ class StripeGatewayTest {
             .isInstanceOf(PaymentGateway.NotSent.class);
 
         stripe.verify(0, postRequestedFor(urlEqualTo("/v1/payment_intents")));
+    }
+
+    /** Nor does a refund past its time to be sent: a credit note may have given its amount back since. */
+    @Test
+    void aRefundWhoseTimeToBeSentHasPassedNeverLeaves() {
+        stripe.stubFor(post(urlEqualTo("/v1/refunds")).willReturn(json(200, "{\"id\": \"re_1\"}")));
+
+        assertThatThrownBy(() -> gateway.refund(new PaymentGateway.RefundRequest("acct_1", "refund:re_late", "pi_1",
+            500, "usd", java.time.Instant.now().minusSeconds(1))))
+            .isInstanceOf(PaymentGateway.NotSent.class)
+            .hasMessageContaining("not sent");
+
+        stripe.verify(0, postRequestedFor(urlEqualTo("/v1/refunds")));
     }
 
     @Test

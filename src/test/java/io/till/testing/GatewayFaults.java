@@ -23,6 +23,7 @@ public class GatewayFaults implements BeanPostProcessor {
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Hold> findHolds = new ConcurrentHashMap<>();
     private final Map<String, Hold> answerHolds = new ConcurrentHashMap<>();
+    private final Map<String, Hold> refundsInTransit = new ConcurrentHashMap<>();
     private final Map<String, Hold> refundHolds = new ConcurrentHashMap<>();
     private final Map<String, java.time.Duration> searchLags = new ConcurrentHashMap<>();
     private final java.util.Set<String> processing = ConcurrentHashMap.newKeySet();
@@ -95,6 +96,16 @@ public class GatewayFaults implements BeanPostProcessor {
     public Hold holdAnswerOfNextCharge(String accountId) {
         var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
         answerHolds.put(accountId, hold);
+        return hold;
+    }
+
+    /**
+     * The account's next refund leaves in time, then is held on its way (a slow network) until the test releases it
+     * (at most 30 s): it reaches the gateway late, however long after its ask that is.
+     */
+    public Hold delayNextRefundInTransit(String accountId) {
+        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        refundsInTransit.put(accountId, hold);
         return hold;
     }
 
@@ -176,6 +187,15 @@ public class GatewayFaults implements BeanPostProcessor {
                 if (hold != null) {
                     hold.entered().countDown();
                     hold.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                var transit = refundsInTransit.remove(refund.accountId());
+                if (transit != null) {
+                    // It left in time: the gateway's check of its time to be sent passed before the delay.
+                    ((org.springframework.aop.ProxyMethodInvocation) invocation).setArguments(
+                        new PaymentGateway.RefundRequest(refund.accountId(), refund.idempotencyKey(),
+                            refund.chargeReference(), refund.amount(), refund.currency(), java.time.Instant.MAX));
+                    transit.entered().countDown();
+                    transit.released().await(30, java.util.concurrent.TimeUnit.SECONDS);
                 }
                 failIfArmed("refund first", refund.accountId());
             }
