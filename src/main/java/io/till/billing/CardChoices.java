@@ -205,6 +205,11 @@ public class CardChoices {
                 return new Outcome.Trying();
             }
         }
+        // Read after the jobs: a charge that ended between the first read and the jobs' (another tab's, paid, its job
+        // done) left no retry due, and its payment is there now. Told "declined", the buyer would pay again.
+        if (paidSince(accountId, kind, id, since)) {
+            return new Outcome.Paid(wasDue, now.currency());
+        }
         return new Outcome.Declined(now.declineReason() == null ? "The card was declined." : now.declineReason());
     }
 

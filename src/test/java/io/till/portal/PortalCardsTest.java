@@ -38,6 +38,8 @@ class PortalCardsTest {
     PortalCards portalCards;
     @Autowired
     org.springframework.core.env.Environment environment;
+    @Autowired
+    io.till.testing.GatewayFaults faults;
 
     private TwoSubscriptions buyer() {
         return TwoSubscriptions.open(api, shops);
@@ -87,6 +89,30 @@ class PortalCardsTest {
 
         // The billing clock's own retry job was done by the request: running the clock charges nothing more.
         shops.advance(buyer.shop(), "PT1M");
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
+    }
+
+    /**
+     * A second tab's choice while the first tab's charge is at the gateway: the invoice is still unpaid and its retry
+     * is put off for a few seconds (another charge holds it), which read as "declined" in a full build's eight-tab
+     * race. A charge under way is told as one: trying.
+     */
+    @Test
+    void aChoiceWhileAnotherTabsChargeIsAtTheGatewayIsToldTheChargeIsUnderWay() throws Exception {
+        var buyer = buyer();
+        var visa = portalCards.addTestCard(buyer.account(), buyer.customer(), "4242 4242 4242 4242", true);
+        long chargesBefore = ledger.charges(buyer.account());
+        var hold = faults.holdNextCharge(buyer.account());
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> portalCards.choose(buyer.account(),
+            buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(), visa.id()));
+        hold.awaitEntered();
+
+        var second = portalCards.choose(buyer.account(), buyer.customer(), Kind.SUBSCRIPTION, buyer.pastDue(),
+            visa.id());
+        hold.release();
+
+        assertThat(second).isEqualTo(new Outcome.Trying());
+        assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(new Outcome.Paid(1900, "usd"));
         assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore + 1);
     }
 
