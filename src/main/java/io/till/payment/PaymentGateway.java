@@ -137,8 +137,9 @@ public interface PaymentGateway {
 
     /**
      * A request that never reached the gateway: no connection to it could be made (refused, no such host, none within
-     * the time allowed), so nothing it asked can have been done. Any other failure without an answer (a timeout while
-     * waiting for it, a connection reset, a proxy's error page) may have come after the gateway did what it asked.
+     * the time allowed), or its time to be sent had passed ({@link #SEND_WITHIN}), so nothing it asked can have been
+     * done. Any other failure without an answer (a timeout while waiting for it, a connection reset, a proxy's error
+     * page) may have come after the gateway did what it asked.
      */
     final class NotSent extends io.till.shared.TillException {
 
