@@ -11,6 +11,7 @@ import io.till.customer.Customer;
 import io.till.customer.Customers;
 import io.till.idempotency.FormSubmissions;
 import io.till.payment.CardDeclinedException;
+import io.till.payment.PaymentGateway;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
@@ -251,6 +252,11 @@ class InternalOrderPages {
             model.addAttribute("refusedTitle", "The payment is still being confirmed.");
             model.addAttribute("refused", "The processor has not told yet whether this order's card was charged; "
                 + "nothing more was charged. Place this order again in a minute to see how it went, never twice.");
+        } else if (e instanceof PaymentGateway.NotSent) {
+            // Nothing left for the processor (no connection, or held up past its time to be sent): nothing charged.
+            model.addAttribute("refusedTitle", "The payment processor was not reached.");
+            model.addAttribute("refused", e.getMessage() + " Nothing was charged: placing this order again charges "
+                + "the card, once.");
         } else {
             model.addAttribute("refusedTitle", "The payment processor did not answer.");
             model.addAttribute("refused", e.getMessage() + " The card may have been charged: Till asks the processor "

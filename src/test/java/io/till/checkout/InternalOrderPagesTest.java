@@ -323,6 +323,40 @@ class InternalOrderPagesTest {
         assertThat(ledger.charges(buyer.shop().accountId())).as("charged once").isEqualTo(1);
     }
 
+    /**
+     * The charge never left for the processor (no connection to it): the review says nothing was charged, not that the
+     * card may have been, and placing it again charges the card once.
+     */
+    @Test
+    void anOrderWhoseChargeNeverReachedTheProcessorSaysNothingWasChargedAndIsPlacedAgainOnce() {
+        var buyer = buyerWithCard("pm_card_visa");
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId() + "/orders/new");
+        chooseMonthly(page);
+        faults.beforeNextCharge(buyer.shop().accountId(), new io.till.payment.PaymentGateway.NotSent(
+            "Stripe could not be reached: connection refused."));
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        var alert = page.getByRole(AriaRole.ALERT);
+        assertThat(alert).containsText("The payment processor was not reached.");
+        assertThat(alert).containsText("Stripe could not be reached: connection refused. Nothing was charged");
+        assertThat(alert).not().containsText("may have been charged");
+        Chromium.screenshot(page, "dashboard-new-order-not-sent-1280");
+        assertThat(ledger.charges(buyer.shop().accountId())).isZero();
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Place order and charge $19.00")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, named("Charge and place order")).click();
+
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("placed")))
+            .containsText("$19.00 charged to Visa ending in 4242.");
+        // The first order, never charged, is failed; the one placed again is paid.
+        assertThat(orders(buyer)).extracting(order -> order.get("status").asString()).containsExactly("paid",
+            "failed");
+        assertThat(ledger.charges(buyer.shop().accountId())).as("charged once").isEqualTo(1);
+    }
+
     @Test
     void aDeclinedCardShowsTheBanksReasonOnTheFormAndNothingIsCharged() {
         var buyer = buyerWithCard("pm_card_chargeCustomerFail");
