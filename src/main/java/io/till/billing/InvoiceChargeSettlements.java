@@ -57,9 +57,11 @@ class InvoiceChargeSettlements {
         Optional<PaymentGateway.ChargeResult> made = recorded
             ? Optional.empty()
             : gateway.findCharge(accountId, asked.key());
-        // Its request may leave until SEND_WITHIN after the ask; a gateway may not find a charge just made (Stripe's
-        // search) for a while after that: before both, the gateway's silence is not taken for "never made".
-        Instant trusted = PaymentGateway.sendBy(asked.at()).plus(gateway.findChargeLag(accountId));
+        // Its request may pass its check until SEND_WITHIN after the ask, and still be leaving a while after (a
+        // connection being made, a pause): another SEND_WITHIN covers that. A gateway may not find a charge just made
+        // (Stripe's search) for a while after it arrived. Before all that, its silence is not taken for "never made".
+        Instant trusted = PaymentGateway.sendBy(asked.at()).plus(PaymentGateway.SEND_WITHIN)
+            .plus(gateway.findChargeLag(accountId));
         if (!recorded && made.isEmpty() && trusted.isAfter(now)) {
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_CHARGE_SETTLEMENT, invoiceId, trusted);
             return;
