@@ -33,6 +33,14 @@ public interface PaymentGateway {
         return askedAt.plus(SEND_WITHIN);
     }
 
+    /** Throws {@link NotSent}, saying what was not sent and why that is safe, once {@code now} is past {@code sendBy}. */
+    private static void requireSendable(java.time.Instant sendBy, java.time.Instant now, String what, String since) {
+        if (now.isAfter(sendBy)) {
+            throw new NotSent(what + " was not sent: it was asked for more than " + SEND_WITHIN.toSeconds()
+                + " seconds ago, and " + since);
+        }
+    }
+
     /**
      * Why this gateway cannot charge or refund {@code amount} of {@code currency} exactly, when it cannot (Stripe
      * takes a few currencies only in coarser steps than their minor unit), in words for the seller; empty when it can.
@@ -87,10 +95,8 @@ public interface PaymentGateway {
 
         /** Throws {@link NotSent} when it is {@code now} too late to send this request; a gateway asks right before. */
         void requireSendable(java.time.Instant now) {
-            if (now.isAfter(sendBy)) {
-                throw new NotSent("The charge was not sent: it was asked for more than " + SEND_WITHIN.toSeconds()
-                    + " seconds ago, and its outcome may have been settled without it since. Try it again.");
-            }
+            PaymentGateway.requireSendable(sendBy, now, "The charge", "its outcome may have been settled without it "
+                + "since. Try it again.");
         }
     }
 
@@ -104,10 +110,8 @@ public interface PaymentGateway {
 
         /** Throws {@link NotSent} when it is {@code now} too late to send this request; a gateway asks right before. */
         void requireSendable(java.time.Instant now) {
-            if (now.isAfter(sendBy)) {
-                throw new NotSent("The refund was not sent: it was asked for more than " + SEND_WITHIN.toSeconds()
-                    + " seconds ago, and may have been settled without it since. Send it again if it is still wanted.");
-            }
+            PaymentGateway.requireSendable(sendBy, now, "The refund", "may have been settled without it since. Send it "
+                + "again if it is still wanted.");
         }
     }
 

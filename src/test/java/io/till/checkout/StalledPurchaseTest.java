@@ -121,14 +121,9 @@ class StalledPurchaseTest {
     void aRetryWhileTheFirstAttemptIsOnItsWayToTheGatewayChargesTheCardOnce() throws Exception {
         var shop = shops.open();
         String key = UUID.randomUUID().toString();
-        var hold = faults.holdNextCharge(shop.accountId());
-        var first = CompletableFuture.supplyAsync(() -> purchase(shop, key, null));
-        hold.awaitEntered();
-        clock.passRealTime(Duration.ofMinutes(5).plusSeconds(1));
-
-        var retried = purchase(shop, key, null);
-        hold.release();
-        var answered = first.get(30, TimeUnit.SECONDS);
+        var race = retriedPastTheLease(shop, key, faults.holdNextCharge(shop.accountId()));
+        var retried = race.retried();
+        var answered = race.answered();
 
         assertThat(retried.status()).as(retried.text()).isEqualTo(409);
         assertThat(retried.json().get("code").asString()).isEqualTo("charge_in_progress");
@@ -150,21 +145,32 @@ class StalledPurchaseTest {
     @Test
     void aRetryWhileTheFirstAttemptsAnswerIsOnItsWayBackAnswersTheSameOrderChargedOnce() throws Exception {
         var shop = shops.open();
-        String key = UUID.randomUUID().toString();
-        var hold = faults.holdAnswerOfNextCharge(shop.accountId());
-        var first = CompletableFuture.supplyAsync(() -> purchase(shop, key, null));
-        hold.awaitEntered();
-        clock.passRealTime(Duration.ofMinutes(5).plusSeconds(1));
-
-        var retried = purchase(shop, key, null);
-        hold.release();
-        var answered = first.get(30, TimeUnit.SECONDS);
+        var race = retriedPastTheLease(shop, UUID.randomUUID().toString(),
+            faults.holdAnswerOfNextCharge(shop.accountId()));
+        var retried = race.retried();
+        var answered = race.answered();
 
         assertThat(retried.status()).as(retried.text()).isEqualTo(201);
         assertThat(answered.status()).as(answered.text()).isEqualTo(201);
         assertThat(answered.json().get("id")).isEqualTo(retried.json().get("id"));
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
         assertThat(statuses(shop)).containsExactly("paid");
+    }
+
+    private record Race(Api.Response retried, Api.Response answered) {}
+
+    /**
+     * A purchase under {@code key} held by {@code hold}, sent again once its Idempotency-Key's lease ran out: the
+     * retry's answer, then the first attempt's once let go.
+     */
+    private Race retriedPastTheLease(Shops.Shop shop, String key, GatewayFaults.Hold hold) throws Exception {
+        var first = CompletableFuture.supplyAsync(() -> purchase(shop, key, null));
+        hold.awaitEntered();
+        clock.passRealTime(Duration.ofMinutes(5).plusSeconds(1));
+
+        var retried = purchase(shop, key, null);
+        hold.release();
+        return new Race(retried, first.get(30, TimeUnit.SECONDS));
     }
 
     private Api.Response purchase(Shops.Shop shop, String key, String promo) {

@@ -35,6 +35,10 @@ public class GatewayFaults implements BeanPostProcessor {
      */
     public record Hold(java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch released) {
 
+        static Hold fresh() {
+            return new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        }
+
         public void awaitEntered() throws InterruptedException {
             if (!entered.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new AssertionError("no charge reached the gateway");
@@ -77,14 +81,14 @@ public class GatewayFaults implements BeanPostProcessor {
      * it (at most 30 s): what it found is what the gateway held before.
      */
     public Hold holdAfterNextFind(String accountId) {
-        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        var hold = Hold.fresh();
         findHolds.put(accountId, hold);
         return hold;
     }
 
     /** The account's next charge waits before the gateway until the test releases it (at most 30 s). */
     public Hold holdNextCharge(String accountId) {
-        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        var hold = Hold.fresh();
         holds.put(accountId, hold);
         return hold;
     }
@@ -94,7 +98,7 @@ public class GatewayFaults implements BeanPostProcessor {
      * 30 s): a charge made whose answer is late.
      */
     public Hold holdAnswerOfNextCharge(String accountId) {
-        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        var hold = Hold.fresh();
         answerHolds.put(accountId, hold);
         return hold;
     }
@@ -104,14 +108,14 @@ public class GatewayFaults implements BeanPostProcessor {
      * (at most 30 s): it reaches the gateway late, however long after its ask that is.
      */
     public Hold delayNextRefundInTransit(String accountId) {
-        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        var hold = Hold.fresh();
         refundsInTransit.put(accountId, hold);
         return hold;
     }
 
     /** The account's next refund waits before the gateway until the test releases it (at most 30 s). */
     public Hold holdNextRefund(String accountId) {
-        var hold = new Hold(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+        var hold = Hold.fresh();
         refundHolds.put(accountId, hold);
         return hold;
     }
