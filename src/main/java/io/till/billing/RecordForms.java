@@ -1,6 +1,7 @@
 package io.till.billing;
 
 import io.till.idempotency.FormSubmissions;
+import io.till.payment.PaymentGateway;
 import io.till.shared.Amounts;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
@@ -84,18 +85,24 @@ class RecordForms {
                 throw e;
             }
             // No answer from the processor: the money may have moved. The page keeps this form's key, so that sending
-            // the form again finishes this very refund or charge (RequestEffects) rather than making another.
-            boolean inDoubt = e.code() == ErrorCode.GATEWAY_UNAVAILABLE;
+            // the form again finishes this very refund or charge (RequestEffects) rather than making another. Not
+            // reached at all (NotSent): nothing moved, and the form sent again tries once more under the same key.
+            boolean notSent = e instanceof PaymentGateway.NotSent;
+            boolean inDoubt = e.code() == ErrorCode.GATEWAY_UNAVAILABLE && !notSent;
             redirect.addFlashAttribute("refused", inDoubt
                 ? e.getMessage() + " It may have gone through: Till asks the processor and records the outcome within "
                     + "minutes. Sending this form again finishes it, never twice."
-                : e.getMessage());
+                : notSent
+                    ? e.getMessage() + " No money moved. Sending this form again tries once more."
+                    : e.getMessage());
             redirect.addFlashAttribute("typed", typed);
             // A decline is kept as a failed attempt: something did happen, only not the payment.
             redirect.addFlashAttribute("refusedTitle", e.code() == ErrorCode.CARD_DECLINED
                 ? "The charge failed."
-                : inDoubt ? "The payment processor did not answer." : "Nothing changed.");
-            if (inDoubt) {
+                : inDoubt
+                    ? "The payment processor did not answer."
+                    : notSent ? "The payment processor was not reached." : "Nothing changed.");
+            if (e.code() == ErrorCode.GATEWAY_UNAVAILABLE) {
                 redirect.addFlashAttribute("formKey", formKey);
             }
             return "redirect:" + page + refusedAt;

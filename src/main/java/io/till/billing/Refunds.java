@@ -12,6 +12,7 @@ import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -242,7 +243,8 @@ class Refunds {
     private Optional<Refund> complete(String accountId, Refund pending, String chargeReference,
         PaymentGateway gateway) {
         Instant askedAt = Timestamps.now(clock);
-        if (!asking(accountId, pending, askedAt)) {
+        var ask = asking(accountId, pending, askedAt);
+        if (ask.isEmpty()) {
             // Settled meanwhile: succeeded is the answer; failed gave nothing back.
             Refund settled = get(accountId, pending.id());
             return settled.status().equals("succeeded") ? Optional.of(settled) : Optional.empty();
@@ -252,6 +254,14 @@ class Refunds {
             reference = gateway
                 .refund(new PaymentGateway.RefundRequest(accountId, RefundSettlements.key(pending), chargeReference,
                     pending.amount(), pending.currency(), PaymentGateway.sendBy(askedAt)));
+        } catch (PaymentGateway.NotSent e) {
+            if (ask.getAsInt() == 1) {
+                // Its only ask never left: nothing was given back for certain, so the amount is freed now rather than
+                // at its settlement, and the seller may refund again at once. Not if another ask came meanwhile
+                // (fail counts them), nor after an earlier one, which may have reached the gateway.
+                transaction.executeWithoutResult(status -> settlements.fail(accountId, pending, 1));
+            }
+            throw e;
         } catch (TillException e) {
             if (e.code() == ErrorCode.REFUND_DECLINED) {
                 // The gateway looked at it and said no: nothing was given back.
@@ -268,20 +278,25 @@ class Refunds {
     }
 
     /**
-     * Counts a pending refund as about to go to the gateway, and answers whether it may: only while it is pending. A
+     * Counts a pending refund as about to go to the gateway, and answers how many asks it has had with this one, or none
+     * when it may not ask: only while it is pending. A
      * request that stalled on its way until its settlement failed the refund (nothing at the gateway, its amount freed
      * and perhaps refunded again since) must not ask then. The settlement waits until the last ask is
      * {@link #SETTLEMENT_DELAY} old, and fails the refund only if none came since it looked.
      */
-    private boolean asking(String accountId, Refund refund, Instant now) {
+    private OptionalInt asking(String accountId, Refund refund, Instant now) {
         return db.sql("""
             UPDATE refunds SET asked_at = :now, asks = asks + 1
              WHERE account_id = :accountId AND id = :id AND status = 'pending'
+            RETURNING asks
             """)
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
             .param("id", refund.id())
-            .update() == 1;
+            .query(Integer.class)
+            .optional()
+            .map(OptionalInt::of)
+            .orElse(OptionalInt.empty());
     }
 
     /**

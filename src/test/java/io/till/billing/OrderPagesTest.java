@@ -8,6 +8,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
+import io.till.payment.PaymentGateway;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.testing.Api;
@@ -306,6 +307,35 @@ class OrderPagesTest {
         assertThat(page.getByLabel("Amount (USD)")).hasValue("19.00");
         assertThat(page.locator("#refunds tbody tr")).containsText("failed");
         Chromium.screenshot(page, "order-refund-declined-1280");
+    }
+
+    @Test
+    void aRefundThatNeverReachedTheGatewaySaysNoMoneyMovedAndCanBeSentAgainAtOnce() {
+        var shop = shops.open();
+        var order = buy(shop);
+        var page = signedIn(shop, 390, "/admin/orders/" + order.get("id").asString());
+        faults.beforeNextRefund(shop.accountId(),
+            new PaymentGateway.NotSent("Stripe could not be reached: Connection refused."));
+
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund"))
+            .click();
+
+        var refused = page.locator("#refund [role=alert]");
+        assertThat(refused).containsText("The payment processor was not reached.");
+        assertThat(refused).containsText("Stripe could not be reached: Connection refused. No money moved.");
+        assertThat(refused).not().containsText("may have gone through");
+        assertThat(page.locator("#refunds tbody tr")).containsText("failed");
+        assertThat(page.locator("#payments")).not().containsText("refunded");
+        Chromium.screenshot(page, "order-refund-not-sent-390");
+
+        page.getByRole(AriaRole.BUTTON, named("Refund…")).click();
+        page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund"))
+            .click();
+        assertThat(page.locator(".flash")).containsText("Refunded $19.00");
+        assertThat(page.locator("#refunds tbody tr").filter(new Locator.FilterOptions().setHasText("succeeded")))
+            .hasCount(1);
+        assertThat(refunds(shop)).as("the one not sent, failed, and the one made").isEqualTo(2);
     }
 
     @Test

@@ -88,6 +88,34 @@ class StalledRefundTest {
     }
 
     /**
+     * A refund whose only ask never left for the gateway (it stalled past its time to be sent; the same holds when the
+     * gateway cannot be connected to) gave nothing back for certain: it fails at once and frees its amount, so the
+     * seller can refund again now instead of waiting for its settlement.
+     */
+    @Test
+    void aRefundThatWasNeverSentFailsAtOnceAndTheSellerCanRefundAgain() throws Exception {
+        var shop = shops.open();
+        String payment = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com").get("payment_id").asString();
+        var hold = faults.holdNextRefund(shop.accountId());
+        var refunding = CompletableFuture.supplyAsync(() -> refund(shop, payment, 1000));
+        hold.awaitEntered();
+        shops.advance(shop, "PT2M");
+        hold.release();
+        var notSent = refunding.get(30, TimeUnit.SECONDS);
+        assertThat(notSent.status()).as(notSent.text()).isEqualTo(502);
+        assertThat(notSent.json().get("detail").asString()).contains("not sent");
+        assertThat(statuses(shop, payment)).as("nothing went back under it").containsExactly("failed");
+        assertThat(refunded(shop, payment)).isZero();
+
+        var again = refund(shop, payment, 1000);
+
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(statuses(shop, payment)).containsExactly("failed", "succeeded");
+        assertThat(refunded(shop, payment)).isEqualTo(1000);
+        assertThat(sandboxRefunds(shop)).isEqualTo(1000);
+    }
+
+    /**
      * A refund that left in time and reached the gateway late (a slow network), after its settlement had found nothing
      * there and given it up: made after all, it is counted as made.
      */

@@ -231,7 +231,9 @@ class ApiContract implements OpenApiCustomizer {
         }
         if (method == PathItem.HttpMethod.POST && path.equals("/api/v1/refunds")) {
             problem(responses, "502", "gateway_unavailable: the payment processor did not answer; the refund is "
-                + "pending and settled later, and a retry with the same Idempotency-Key answers it.");
+                + "pending and settled later, and a retry with the same Idempotency-Key answers it. Or it was not "
+                + "sent (the processor could not be reached, or the request was held up on its way): the refund "
+                + "failed, nothing went back, and its amount can be refunded again.");
         }
         if (method == PathItem.HttpMethod.POST && CHARGES.matcher(path).matches()) {
             problem(responses, "402", "card_declined: the card was declined and nothing was charged; detail carries "
