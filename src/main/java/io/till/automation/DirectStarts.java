@@ -144,6 +144,9 @@ class DirectStarts {
         if (customerId != null && customers.find(accountId, customerId).isEmpty()) {
             throw TillException.invalid("customer_id", "not_found", "no customer " + customerId + " in this account");
         }
+        contexts.othersRecordIn(accountId, customerId, data).ifPresent(others -> {
+            throw TillException.invalid("data." + others.getKey() + ".id", "another_customer", others.getValue());
+        });
         Program program = programs.of(automationId, active.version(), json.readTree(active.definition()));
         Instant now = Timestamps.now(clock);
         String id = Executions.newId();

@@ -4,6 +4,7 @@ import io.till.account.Accounts;
 import io.till.account.Brandings;
 import io.till.automation.engine.Conditions;
 import io.till.automation.engine.Program;
+import io.till.automation.engine.Templates;
 import io.till.billing.Invoices;
 import io.till.billing.Orders;
 import io.till.billing.PaymentPlans;
@@ -120,16 +121,28 @@ class ExecutionContexts {
                 }
             }
         }
+        ObjectNode withheld = json.createObjectNode();
         fresh.forEach((root, read) -> {
             String id = context.path(root).path("id").asString(null);
             if (program.uses(root) && id != null) {
                 try {
-                    context.set(root, json.valueToTree(read.apply(accountId, id)));
+                    JsonNode record = json.valueToTree(read.apply(accountId, id));
+                    if (ofAnother(record, customerId)) {
+                        // Named by a custom event's or a run by hand's data (a mix-up in the seller's system): none
+                        // of it, fresh or as the data has it, goes into what this run says to its customer.
+                        context.remove(root);
+                        withheld.put(root, othersRecord(root, id, customerId));
+                    } else {
+                        context.set(root, record);
+                    }
                 } catch (TillException notFound) {
                     // Gone since the event (deleted test data, say): the snapshot is the best there is.
                 }
             }
         });
+        if (!withheld.isEmpty()) {
+            context.set(Templates.WITHHELD, withheld);
+        }
         if ((program.uses("product") || program.uses("option")) && !context.has("product")) {
             productOf(accountId, context).ifPresent(bought -> {
                 products.find(accountId, bought.productId())
@@ -174,6 +187,40 @@ class ExecutionContexts {
             return zone.get();
         });
         return context;
+    }
+
+    /**
+     * The root of {@code data} (a run by hand's) that names a record of another customer than {@code customerId}, with
+     * why it is refused; empty when there is none.
+     */
+    Optional<Map.Entry<String, String>> othersRecordIn(String accountId, String customerId, JsonNode data) {
+        if (customerId == null || data == null || !data.isObject()) {
+            return Optional.empty();
+        }
+        for (var entry : fresh.entrySet()) {
+            String id = data.path(entry.getKey()).path("id").asString(null);
+            if (id == null) {
+                continue;
+            }
+            try {
+                if (ofAnother(json.valueToTree(entry.getValue().apply(accountId, id)), customerId)) {
+                    return Optional.of(Map.entry(entry.getKey(), othersRecord(entry.getKey(), id, customerId)));
+                }
+            } catch (TillException notFound) {
+                // Not a record of this account: the data is the run's own to carry.
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean ofAnother(JsonNode record, String customerId) {
+        String owner = record.path("customer_id").asString(null);
+        return customerId != null && owner != null && !owner.equals(customerId);
+    }
+
+    private static String othersRecord(String root, String id, String customerId) {
+        return root.replace('_', ' ') + " " + id + " is another customer's, and a run about " + customerId
+            + " never reads it";
     }
 
     /** A product and the option of it that was bought. */

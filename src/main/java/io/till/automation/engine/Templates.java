@@ -31,6 +31,12 @@ public final class Templates {
     static final String RECORD = "a record, or a list of them, cannot be printed: name one of its fields, such as "
         + "{{customer.name}}, or walk a list with {{#…}}…{{/…}}";
 
+    /**
+     * Where a context names the roots it holds back, each with why (a record of another customer than the run's), so
+     * that a template reading one says so rather than only that it is not there.
+     */
+    public static final String WITHHELD = "_withheld";
+
     private static final Mustache.Compiler TEXT = compiler(Escapers.NONE);
     private static final Mustache.Compiler HTML = compiler(Escapers.HTML);
     /** Slack's own escaping of message text: these three, and nothing else. */
@@ -119,7 +125,7 @@ public final class Templates {
             try {
                 return JsonNodeFactory.instance.stringNode(read.template().execute(scope));
             } catch (MustacheException e) {
-                throw new RenderException(path + ": " + describe(e));
+                throw new RenderException(path + ": " + describe(e, scope));
             } catch (NullPointerException e) {
                 // jmustache's answer to a variable read inside a null list item; it names the variable and line.
                 var matcher = NULL_ITEM.matcher(String.valueOf(e.getMessage()));
@@ -169,9 +175,13 @@ public final class Templates {
             + nameIn(tag) + "}}"));
     }
 
-    private static String describe(MustacheException e) {
+    private static String describe(MustacheException e, Map<String, Object> scope) {
         if (e instanceof MustacheException.Context missing) {
-            return "the context has no " + missing.key + " (line " + missing.lineNo + ")";
+            String root = missing.key.split("\\.", 2)[0];
+            return "the context has no " + missing.key + " (line " + missing.lineNo + ")"
+                + (scope.get(WITHHELD) instanceof Map<?, ?> withheld && withheld.get(root) instanceof String why
+                    ? ": " + why
+                    : "");
         }
         return e.getMessage();
     }
