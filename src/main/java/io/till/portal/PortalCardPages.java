@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +32,8 @@ import org.springframework.web.bind.annotation.RequestParam;
  */
 @Controller
 class PortalCardPages {
+
+    private static final Logger log = LoggerFactory.getLogger(PortalCardPages.class);
 
     /** How many times (one a second) the page asks again while the billing clock still holds the attempt. */
     static final int POLLS = 20;
@@ -256,13 +260,18 @@ class PortalCardPages {
     private String addRefused(PortalBuyer buyer, String sentence, Paying paying, HttpServletRequest request,
         HttpServletResponse response) {
         notes.keep(request, response, REFUSAL, addPath(buyer), sentence, Duration.ofMinutes(5));
-        return "redirect:" + addPath(buyer) + (paying == null
-            ? ""
-            : "?for=" + URLEncoder.encode(paying.target(), StandardCharsets.UTF_8));
+        return "redirect:" + addPath(buyer, paying);
     }
 
     private static String addPath(PortalBuyer buyer) {
         return PortalPaths.cards(buyer.accountId()) + "/new";
+    }
+
+    /** The add-card page, still to pay what {@code paying} names. */
+    private static String addPath(PortalBuyer buyer, Paying paying) {
+        return addPath(buyer) + (paying == null
+            ? ""
+            : "?for=" + URLEncoder.encode(paying.target(), StandardCharsets.UTF_8));
     }
 
     private String addPage(PortalBuyer buyer, Model model, String error, Paying paying, HttpServletRequest request) {
@@ -271,8 +280,17 @@ class PortalCardPages {
         if (portalCards.takesTestCards(buyer.accountId())) {
             model.addAttribute("testCards", PortalCardViews.testCards());
         } else if (portalCards.cardSetups(buyer.accountId()).isPresent()) {
-            model.addAttribute("stripe", portalCards.startSetup(buyer.accountId(), buyer.customerId()));
-            request.setAttribute(BrowserHeaders.STRIPE_JS, true);
+            try {
+                model.addAttribute("stripe", portalCards.startSetup(buyer.accountId(), buyer.customerId()));
+                request.setAttribute(BrowserHeaders.STRIPE_JS, true);
+            } catch (TillException e) {
+                // The processor could not open a setup (down, or refusing the store's key): the buyer is told so in
+                // the portal's words, never the processor's (which may name the store's key); the seller's log has it.
+                log.warn("A card setup for customer {} of account {} could not be opened: {}", buyer.customerId(),
+                    buyer.accountId(), e.getMessage());
+                model.addAttribute("error", PortalCardText.refusal(e));
+                model.addAttribute("tryAgain", addPath(buyer, paying));
+            }
         }
         return "portal/add_card";
     }

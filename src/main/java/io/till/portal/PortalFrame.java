@@ -124,7 +124,13 @@ class PortalFrame {
             model.addAttribute("frame", null);
         }
         model.addAttribute("notFound", e.code() == ErrorCode.NOT_FOUND);
-        model.addAttribute("message", e.code() == ErrorCode.NOT_FOUND ? null : e.getMessage());
+        // The processor's own words may name the store's keys or its internals: the buyer gets the portal's.
+        model.addAttribute("message", switch (e.code()) {
+            case NOT_FOUND -> null;
+            case GATEWAY_UNAVAILABLE, GATEWAY_NOT_CONFIGURED -> "We could not reach the card processor. Please try "
+                + "again in a minute.";
+            default -> e.getMessage();
+        });
         return "portal/problem";
     }
 }

@@ -233,6 +233,34 @@ class PortalStripeCardPageTest {
     }
 
     @Test
+    void aSetupStripeRefusesToOpenIsToldInThePortalsWordsWithAWayToTryAgain() {
+        var buyer = liveBuyer("seti_refused");
+        STRIPE.stubFor(post(urlEqualTo("/v1/setup_intents")).willReturn(json(401, """
+            {"error": {"type": "invalid_request_error",
+                       "message": "Invalid API Key provided: sk_live_********************1234"}}""")));
+        var page = chromium.page(390);
+        var session = api.post("/api/v1/portal_sessions", buyer.apiKey(),
+            "{\"customer_id\": \"" + buyer.customer() + "\"}");
+        page.navigate(session.json().get("url").asString());
+
+        var opened = page.navigate(api.uri(buyer.addCard()).toString());
+
+        assertThat(opened.status()).isEqualTo(200);
+        assertThat(page.locator("#card-error")).containsText("We could not reach the card processor. Nothing was "
+            + "saved or charged");
+        assertThat(page.locator("main")).not().containsText("API Key");
+        assertThat(page.locator("main")).not().containsText("cannot take new cards online");
+        assertThat(page.locator("#stripe-card")).hasCount(0);
+        Chromium.screenshot(page, "portal-stripe-card-setup-refused-390");
+
+        STRIPE.stubFor(post(urlEqualTo("/v1/setup_intents")).willReturn(json(200, setupIntent(buyer.setupIntent()))));
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Try again")).click();
+        assertThat(page.locator("#stripe-card")).hasCount(1);
+        assertThat(page.locator("#card-error")).hasCount(0);
+        assertThat(page).hasURL(Pattern.compile(".*/cards/new$"));
+    }
+
+    @Test
     void aCardConfirmedWithStripeJsIsReadBackFromStripeAndSaved() {
         for (int width : new int[]{390, 1280}) {
             var buyer = liveBuyer("seti_page" + width);
