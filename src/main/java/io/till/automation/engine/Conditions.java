@@ -58,7 +58,11 @@ public final class Conditions {
             return aNull && bNull;
         }
         // The same value whatever its JSON spelling: 100, 100.0 and "100" are equal, as are one instant's ISO forms,
-        // so that eq agrees with gte and lte.
+        // so that eq agrees with gte and lte. Digits with a leading zero ("01234", "007") are a code (a postcode, a
+        // SKU), not a number: equal only to the same text.
+        if (isCode(a) || isCode(b)) {
+            return a.isString() && b.isString() && a.asString().equals(b.asString());
+        }
         BigDecimal x = a.isValueNode() ? number(a) : null;
         BigDecimal y = b.isValueNode() ? number(b) : null;
         if (x != null && y != null) {
@@ -94,6 +98,13 @@ public final class Conditions {
             return Integer.signum(a.asString().compareTo(b.asString()));
         }
         return NOT_COMPARABLE;
+    }
+
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("-?0[0-9].*");
+
+    /** Text of digits that begins with a zero before another digit: an identifier, which no number spells. */
+    private static boolean isCode(JsonNode node) {
+        return node.isString() && CODE.matcher(node.asString()).matches() && number(node) != null;
     }
 
     private static BigDecimal number(JsonNode node) {

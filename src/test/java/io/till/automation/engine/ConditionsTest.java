@@ -51,6 +51,22 @@ class ConditionsTest {
         assertThat(holds("invoice.amount", Operator.EQ, "100.5")).isFalse();
     }
 
+    /** A postcode, a SKU or a phone's digits are codes, not amounts: leading zeros make another code. */
+    @Test
+    void eqReadsDigitsWithLeadingZerosAsACodeNotANumber() {
+        var context = json("""
+            {"event": {"data": {"zip": "01234", "sku": "007", "amount": "0.50", "codes": ["007", "42"]}}}""");
+
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.EQ, json("\"1234\"")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.EQ, json("1234")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.EQ, json("\"01234\"")), context)).isTrue();
+        assertThat(Conditions.test(new Compare("event.data.sku", Operator.IN, json("[7, \"8\"]")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.codes", Operator.CONTAINS, json("7")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.codes", Operator.CONTAINS, json("42")), context)).isTrue();
+        assertThat(Conditions.test(new Compare("event.data.amount", Operator.EQ, json("0.5")), context))
+            .as("a zero before the point is a number's").isTrue();
+    }
+
     @Test
     void eqComparesBooleans() {
         assertThat(holds("invoice.paid", Operator.EQ, "false")).isTrue();
