@@ -154,7 +154,7 @@ final class SaveChecks {
             return;
         }
         var kind = ValueKind.of(field);
-        if (kind.isPresent() && kind.get() != ValueKind.TIME && kind.get() != ValueKind.NUMBER) {
+        if (kind.isPresent() && kind.get() != ValueKind.TIME) {
             errors.add(new FieldError(path, "not_a_time", field + " is never a time, so the delay could never "
                 + "end on it: give a moment such as subscription.current_period_end or invoice.due_at, or a duration"));
         }

@@ -15,8 +15,6 @@ enum ValueKind {
     TIME,
     /** A list: what a loop can go over. */
     LIST,
-    /** A whole number, which a delay reads as epoch seconds. */
-    NUMBER,
     /** Text, true or false, or an object: never a time, never a list. */
     OTHER;
 
@@ -71,7 +69,8 @@ enum ValueKind {
         if (List.class.isAssignableFrom(type)) {
             return Optional.of(LIST);
         }
-        boolean whole = type == int.class || type == long.class || type == Integer.class || type == Long.class;
-        return Optional.of(whole ? NUMBER : OTHER);
+        // A record's whole numbers are amounts and counts, never a time (its moments are Instants): a delay until
+        // one, read as seconds since 1970, would end at once.
+        return Optional.of(OTHER);
     }
 }

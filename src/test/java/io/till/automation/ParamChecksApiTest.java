@@ -171,6 +171,9 @@ class ParamChecksApiTest {
              "steps": [{"id": "halt", "type": "stop"}]}"""), "steps[0].over", "not_a_list");
         refused(store, oneStep("""
             {"id": "wait", "type": "delay", "until": "invoice.status"}"""), "steps[0].until", "not_a_time");
+        // An amount is a whole number, which a delay would read as seconds since 1970: it would end at once.
+        refused(store, oneStep("""
+            {"id": "wait", "type": "delay", "until": "invoice.amount_due"}"""), "steps[0].until", "not_a_time");
         for (String step : List.of(
             """
                 {"id": "wait", "type": "delay", "until": "subscription.current_period_end"}""",
