@@ -131,7 +131,7 @@ class BillingListPages {
         model.addAttribute("rows", found.data().stream().map(p -> new PlanRow(p.id(), lookup.product(p.productId()),
             who(lookup, p.customerId()), p.status(),
             p.installments() + " × " + Amounts.format(p.installmentAmount(), p.currency()),
-            p.installmentsPaid() + " of " + p.installments(), p.isActive() ? p.nextBillAt() : null, p.createdAt()))
+            p.installmentsPaid() + " of " + p.installments(), p.billsNextAt(), p.createdAt()))
             .toList());
         return "billing/payment_plans";
     }

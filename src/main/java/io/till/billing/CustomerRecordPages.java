@@ -108,7 +108,7 @@ class CustomerRecordPages {
             .map(p -> new Holding(p.id(), names.of(p.productId()), p.status(),
                 p.installmentsPaid() + " of " + p.installments() + " × "
                     + Amounts.format(p.installmentAmount(), p.currency()),
-                p.isActive() ? p.nextBillAt() : null, p.isActive()))
+                p.billsNextAt(), p.isActive()))
             .toList();
         List<OrderRow> orderRows = orders.list(accountId, id, PageRequest.of(ROWS, null, "ord"))
             .data()

@@ -26,6 +26,15 @@ public record PaymentPlan(
         return "active".equals(status);
     }
 
+    /**
+     * When its next installment is billed, for the lists: an unpaid plan (out of retries, still owing) keeps its date,
+     * as its own page shows it; an ended one has none.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Instant billsNextAt() {
+        return "active".equals(status) || "unpaid".equals(status) ? nextBillAt : null;
+    }
+
     /** Whether staff can set this plan's status to {@code next}: cancel it, or take back a cancellation. */
     public boolean canBecome(String next) {
         return switch (next) {

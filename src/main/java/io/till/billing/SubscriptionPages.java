@@ -92,7 +92,7 @@ class SubscriptionPages {
         RedirectAttributes redirect) {
         boolean atPeriodEnd = when.equals("period_end");
         return forms.act(staff, key, page(id) + "/cancel?" + when + "&" + skip + "&" + reason, page(id), redirect,
-            () -> {
+            Map.of("form", "cancel_" + (atPeriodEnd ? "period_end" : "now"), "reason", reason), () -> {
                 var canceled = actions.cancel(staff.accountId(), id, atPeriodEnd, skip,
                     Cancellation.byStaff(null, reason, staff));
                 return (atPeriodEnd ? "Canceling at the end of the period" : "Canceled")

@@ -438,6 +438,31 @@ class InvoiceAndPlanPagesTest {
         assertThat(after).isEqualTo(java.time.ZonedDateTime.of(day, before.toLocalTime(), zone).toInstant());
     }
 
+    /** An unpaid plan (out of retries, still owing) keeps its next bill date, and every list says it as its page does. */
+    @Test
+    void anUnpaidPlansNextBillIsShownInTheListsAsOnItsPage() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        db.sql("UPDATE payment_plans SET status = 'unpaid' WHERE account_id = ? AND id = ?")
+            .params(shop.accountId(), plan)
+            .update();
+        var nextBill = java.time.Instant.parse(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json()
+            .get("next_bill_at").asString());
+        String day = java.time.format.DateTimeFormatter.ofPattern("MMM d, uuuu", java.util.Locale.US)
+            .format(nextBill.atZone(java.time.ZoneOffset.UTC));
+
+        var record = open(shop, "/admin/customers/" + order.get("customer_id").asString(), 1280);
+        var row = record.locator("#plans tbody tr");
+        assertThat(row).containsText("unpaid");
+        assertThat(row.locator("td[data-label='Next bill']")).containsText(day);
+        var list = open(shop, "/admin/payment-plans", 1280);
+        assertThat(list.locator("tbody tr td[data-label='Next bill']")).not().containsText("—");
+        var page = open(shop, "/admin/payment-plans/" + plan, 1280);
+        assertThat(page.locator(".stat").filter(new com.microsoft.playwright.Locator.FilterOptions()
+            .setHasText("Next bill"))).containsText(day);
+    }
+
     /** An installment is billed for a day, not a period: its invoice says "For Mar 3, 2027", not "Mar 3, 2027 –". */
     @Test
     void anInstallmentsInvoiceNamesItsDayNotAnOpenPeriod() {

@@ -88,6 +88,26 @@ class SubscriptionPagesTest {
             .isLessThanOrEqualTo(390);
     }
 
+    /** As every form staff type into: a refused cancellation gives back the note as it was typed. */
+    @Test
+    void aRefusedCancellationKeepsItsNote() {
+        var shop = shops.open();
+        var ada = member(shop, "ada@example.com");
+        var page = open(ada, 1280);
+        var form = page.locator("#cancel-now");
+        String note = "Moved abroad; asked by phone " + "x".repeat(480);
+        // Longer than a note can be: what a page open from before a limit was lowered could send.
+        form.getByLabel("Note (optional)").evaluate("(field, value) => { field.removeAttribute('maxlength'); "
+            + "field.value = value; }", note);
+        form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel now")).click();
+        confirm(page, "Cancel now");
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("at most 500");
+        assertThat(page.locator("#cancel-now").getByLabel("Note (optional)")).hasValue(note);
+        assertThat(page.locator("#cancel-at-period-end").getByLabel("Note (optional)")).hasValue("");
+        assertThat(status(ada)).isEqualTo("active");
+    }
+
     @Test
     void cancelAtPeriodEndWithSkipAutomationsStartsNoAutomation() {
         var shop = shops.open();
