@@ -86,7 +86,8 @@ class CustomerRecordPages {
         @RequestParam(name = "subscriptions", defaultValue = "active") String subscriptionsShown,
         @RequestParam(name = "plans", defaultValue = "active") String plansShown,
         @RequestParam(name = "events_before", required = false) String eventsBefore,
-        @RequestParam(name = "runs_before", required = false) String runsBefore, Model model) {
+        @RequestParam(name = "runs_before", required = false) String runsBefore,
+        @RequestParam(name = "orders_after", required = false) String ordersAfter, Model model) {
         String accountId = staff.accountId();
         Customer customer = customers.get(accountId, id);
         var names = products.names(accountId);
@@ -110,8 +111,9 @@ class CustomerRecordPages {
                     + Amounts.format(p.installmentAmount(), p.currency()),
                 p.billsNextAt(), p.isActive()))
             .toList();
-        List<OrderRow> orderRows = orders.list(accountId, id, PageRequest.of(ROWS, null, "ord"))
-            .data()
+        // Newest first, ROWS at a time: "Older orders" goes on past the last one shown.
+        var theirOrders = orders.list(accountId, id, PageRequest.of(ROWS, ordersAfter, "ord"));
+        List<OrderRow> orderRows = theirOrders.data()
             .stream()
             .map(o -> new OrderRow(o.id(), o.number(), o.createdAt(), RecordViews.listedStatus(o),
                 Amounts.format(o.total(), o.currency()), RecordViews.partlyRefundedText(o),
@@ -156,6 +158,8 @@ class CustomerRecordPages {
         model.addAttribute("unpaidPlans", theirPlans.stream().filter(p -> p.status().equals("unpaid")).count());
         model.addAttribute("allPlans", allPlans);
         model.addAttribute("orders", orderRows);
+        model.addAttribute("olderOrders", theirOrders.hasMore() ? theirOrders.nextCursor() : null);
+        model.addAttribute("ordersPaged", ordersAfter != null);
         model.addAttribute("timeline", timeline.page(accountId, id, eventsBefore, runsBefore));
         model.addAttribute("timelineOlder", eventsBefore != null || runsBefore != null);
         return "billing/customer";

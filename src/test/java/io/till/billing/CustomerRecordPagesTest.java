@@ -83,6 +83,35 @@ class CustomerRecordPagesTest {
         return StaffBrowser.of(db, passwords, store.shop().accountId()).signIn(api, chromium.page(width), path);
     }
 
+    /** Seed 004's "all orders": past the newest 50, the record goes on to the older ones, and back. */
+    @Test
+    void aCustomerWithMoreOrdersThanOnePageShowsOlderOnesOnAsking() {
+        var store = store();
+        var course = api.post("/api/v1/products", store.shop().apiKey(), """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 100, "currency": "usd"}]}""");
+        assertThat(course.status()).as(course.text()).isEqualTo(201);
+        String once = course.json().get("options").get(0).get("id").asString();
+        for (int i = 0; i < 50; i++) {
+            var order = api.post("/api/v1/orders", store.shop().apiKey(), """
+                {"customer_id": "%s", "option_id": "%s"}""".formatted(store.ada(), once));
+            assertThat(order.status()).as(order.text()).isEqualTo(201);
+        }
+        var page = signedIn(store, 390, "/admin/customers/" + store.ada());
+
+        var rows = page.locator("#orders tbody tr");
+        assertThat(rows).hasCount(50);
+        assertThat(rows.first()).containsText("#51");
+        assertThat(page.locator("#orders")).not().containsText("Newest orders");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older orders →")).click();
+
+        assertThat(rows).hasCount(1);
+        assertThat(rows).containsText("Membership");
+        assertThat(page.locator("#orders")).not().containsText("Older orders");
+        Chromium.screenshot(page, "dashboard-customer-older-orders-390");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("← Newest orders")).click();
+        assertThat(rows).hasCount(50);
+    }
+
     @Test
     void staffFindACustomerByTypingOpenTheRecordFromTheKeyboardAndSeeTheirSubscription() {
         var store = store();
