@@ -33,8 +33,8 @@ class BillingStats implements CustomerStats.Source {
                    (SELECT count(*) FROM payment_plans
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'active') AS plans,
                    (SELECT count(DISTINCT coalesce(subscription_id, payment_plan_id)) FROM invoices
-                     WHERE account_id = :accountId AND customer_id = :customerId AND status = 'issued'
-                       AND attempt_count > 0) AS missed,
+                     WHERE account_id = :accountId AND customer_id = :customerId AND attempt_count > 0
+                       AND (status = 'issued' OR status = 'uncollectible' AND subscription_id IS NOT NULL)) AS missed,
                    (SELECT count(*) FROM subscriptions
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paused') AS paused
             """)

@@ -70,7 +70,8 @@ class CustomerRecordPages {
         String summary) {}
 
     /** An invoice of the customer still waiting for its money: what it bills, what is owed, since when. */
-    record UnpaidRow(String id, String bills, String owed, Instant dueAt, int attempts, boolean overdue) {}
+    record UnpaidRow(String id, String bills, String owed, Instant dueAt, int attempts, boolean overdue,
+        boolean writtenOff) {}
 
     /**
      * An entry of the customer's credit, newest first: granted (by staff, the API or an automation), from a credit
@@ -122,12 +123,12 @@ class CustomerRecordPages {
         var billedNames = new java.util.HashMap<String, String>();
         theirSubscriptions.forEach(sub -> billedNames.put(sub.id(), names.of(sub.productId())));
         theirPlans.forEach(plan -> billedNames.put(plan.id(), names.of(plan.productId()) + " · installment"));
-        List<UnpaidRow> unpaid = invoices.unpaidOf(accountId, id)
+        List<UnpaidRow> unpaid = invoices.owedBy(accountId, id)
             .stream()
             .map(i -> new UnpaidRow(i.id(), billedNames.getOrDefault(i.subscriptionId() != null
                 ? i.subscriptionId()
                 : i.paymentPlanId(), "Invoice"), Amounts.format(i.amountDue() - i.amountCredited(), i.currency()),
-                i.dueAt(), i.attemptCount(), i.overdue()))
+                i.dueAt(), i.attemptCount(), i.overdue(), i.status().equals("uncollectible")))
             .toList();
         var customerStats = stats.of(accountId, id);
         model.addAttribute("unpaid", unpaid);

@@ -304,11 +304,29 @@ public class Invoices {
             .update();
     }
 
-    /** The customer's invoices still waiting for their money. */
+    /** The customer's open invoices: what a new card is tried on. */
     List<Invoice> unpaidOf(String accountId, String customerId) {
         return db.sql("""
             SELECT * FROM invoices
              WHERE account_id = :accountId AND customer_id = :customerId AND status = 'issued'
+             ORDER BY id
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(INVOICE)
+            .list();
+    }
+
+    /**
+     * What the customer owes, for their record: the open invoices, and a subscription's written off as uncollectible
+     * (bad debt, still owed: its subscription stays past due for it). A plan's installment written off is never billed
+     * again and owes nothing ({@link PaymentPlans#WRITTEN_OFF}).
+     */
+    List<Invoice> owedBy(String accountId, String customerId) {
+        return db.sql("""
+            SELECT * FROM invoices
+             WHERE account_id = :accountId AND customer_id = :customerId
+               AND (status = 'issued' OR status = 'uncollectible' AND subscription_id IS NOT NULL)
              ORDER BY id
             """)
             .param("accountId", accountId)

@@ -39,6 +39,8 @@ class CustomerRecordPagesTest {
     @Autowired
     Shops shops;
     @Autowired
+    BillingActions billing;
+    @Autowired
     JdbcClient db;
     @Autowired
     PasswordEncoder passwords;
@@ -200,6 +202,35 @@ class CustomerRecordPagesTest {
         assertThat(facts).containsText("Mastercard ending in 4444");
         assertThat(facts).containsText("pays Membership");
         Chromium.screenshot(page, "dashboard-customer-two-cards-1280");
+    }
+
+    /**
+     * A subscription's invoice written off as uncollectible is still owed (its subscription stays past due): the record
+     * lists it among what is owed, says it was written off, and counts the missed payment.
+     */
+    @Test
+    void anInvoiceWrittenOffStaysInSightAsOwedAndCountsAsAMissedPayment() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "dora@example.com");
+        String dora = order.get("customer_id").asString();
+        shops.advance(shop, "P14DT12H");
+        String invoice = api.get("/api/v1/invoices?customer_id=" + dora, shop.apiKey()).json().get("data").get(0)
+            .get("id").asString();
+        billing.markUncollectible(shop.accountId(), invoice);
+        assertThat(api.get("/api/v1/subscriptions/" + order.get("subscription_id").asString(), shop.apiKey()).json()
+            .get("status").asString()).isEqualTo("past_due");
+
+        var page = signedIn(new Store(shop, dora, order.get("subscription_id").asString()), 1280,
+            "/admin/customers/" + dora);
+
+        var owed = page.locator("#unpaid tbody tr");
+        assertThat(owed).hasCount(1);
+        assertThat(owed).containsText("$19.00");
+        assertThat(owed.locator(".pill")).containsText("written off");
+        var missed = page.locator(".stat").filter(new Locator.FilterOptions().setHasText("Missed payments"));
+        assertThat(missed.locator("dd")).containsText("1");
+        assertThat(api.get("/api/v1/customers/" + dora, shop.apiKey()).json().get("stats").get("missed_payments")
+            .asInt()).isEqualTo(1);
     }
 
     @Test
