@@ -103,6 +103,9 @@ class PortalReceiptPagesTest {
                 com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(far.locator(".receipt-facts"))
                     .not()
                     .containsText("UTC");
+                // Its payments too: a reviewer read "Date Nov 29" beside "Paid on Nov 30" in the buyer's own zone.
+                com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(far.locator(
+                    "[aria-labelledby=receipt-paid] tbody tr").first()).containsText("Paid on " + day);
             }
             if (width == 1280) {
                 var pdf = page.request().get(api.uri(receipt + ".pdf").toString());
