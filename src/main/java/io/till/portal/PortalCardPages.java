@@ -94,7 +94,21 @@ class PortalCardPages {
     String choose(PortalBuyer buyer, @RequestParam String kind, @RequestParam String id,
         @RequestParam(name = "card_id", required = false) String cardId, Model model, HttpServletResponse response) {
         var target = new Chosen(PortalCardViews.kind(kind), id);
-        var before = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), id);
+        CardChoices.Billed before;
+        try {
+            before = portalCards.billed(buyer.accountId(), buyer.customerId(), target.kind(), id);
+        } catch (TillException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            // Ended since the page was opened (canceled in another tab, a plan's last installment paid): the buyer's
+            // own, so it is said, not "not found". Another buyer's is not found still (billedEver throws).
+            var ended = portalCards.billedEver(buyer.accountId(), buyer.customerId(), target.kind(), id);
+            return refused(buyer, PortalCardText.name(ended) + (ended.status().equals("completed")
+                ? " is paid in full"
+                : ended.status().equals("canceled") ? " has been canceled" : " has ended")
+                + ": there is nothing left for a card to pay.", HttpServletResponse.SC_CONFLICT, model, response);
+        }
         if (cardId == null || cardId.isBlank()) {
             return refused(buyer, "Choose a card first.", HttpServletResponse.SC_BAD_REQUEST, model, response);
         }

@@ -258,6 +258,27 @@ class PortalCardsPageTest {
      * From the unpaid box to paid in one step: a walk-through found a buyer had to save a card, come back, then press
      * "Save and pay". A card declined when saved keeps the page's purpose; one that saves but is declined says so.
      */
+    /** A tab left open while the subscription was canceled: choosing a card for it says so, not "not found". */
+    @Test
+    void choosingACardForASubscriptionCanceledSinceThePageOpenedSaysItHasEnded() {
+        var buyer = TwoSubscriptions.open(api, shops);
+        var page = signedIn(buyer, 390);
+        var canceled = api.post("/api/v1/subscriptions/" + buyer.other() + "/cancel", buyer.shop().apiKey(), "{}");
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        long chargesBefore = ledger.charges(buyer.account());
+
+        var other = item(page, buyer.other());
+        other.getByLabel("Paid with").selectOption(buyer.failingCard());
+        other.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save").setExact(true)).click();
+
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("has been canceled: there is nothing left for a card "
+            + "to pay.");
+        assertThat(page.locator("main")).not().containsText("belongs to someone else");
+        assertThat(item(page, buyer.pastDue())).isVisible();
+        assertThat(ledger.charges(buyer.account())).isEqualTo(chargesBefore);
+        Chromium.screenshot(page, "portal-cards-390-choice-for-ended");
+    }
+
     @Test
     void aCancelingSubscriptionSaysWhenItEnds() {
         var buyer = TwoSubscriptions.open(api, shops);
