@@ -116,8 +116,12 @@ class InvoiceCharges {
         }
         Invoice after = invoices.get(accountId, invoiceId);
         if (payment.isEmpty() && !after.status().equals("paid")) {
-            // Voided while this click waited for another charge to end: nothing was charged, and 200 would say paid.
+            // Voided, or its subscription paused, while this click waited for another charge to end: nothing was
+            // charged, and 200 would say paid.
             after.requireIssued("pay");
+            if (paused(accountId, after)) {
+                throw new TillException(ErrorCode.INVALID_STATE, PAUSED + " Resume it to charge this invoice.");
+            }
         }
         return after;
     }
@@ -161,6 +165,11 @@ class InvoiceCharges {
                 // the first one's record): its outcome is the answer, and the gateway is not asked again, perhaps for
                 // another amount under the same key.
                 return made;
+            }
+            if (earlier.isEmpty() && paused(accountId, invoice)) {
+                // Paused after the caller looked, before this claim (the pause holds the invoices against charges while
+                // it is written, so it is seen here): nothing is charged while paused.
+                return Optional.empty();
             }
             long toCharge = invoice.amountDue() - invoice.amountCredited();
             if (toCharge == 0) {

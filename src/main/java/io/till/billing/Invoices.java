@@ -233,12 +233,14 @@ public class Invoices {
     }
 
     /**
-     * Voids the unpaid invoices of a subscription or plan that ended; returns them as they are now. Refused while one
-     * of them is being charged ({@link InvoiceChargeHolds#requireNone}): the money could come in for a void invoice.
+     * Locks the open invoices of a subscription or plan against charges until the transaction ends, and refuses
+     * ({@link ChargeInProgress}) while one of them is being charged: what the caller changes (a cancel, a pause) then
+     * comes before any charge that claims one of them from now on, which waits for it and sees it, and never after a
+     * charge already under way, whose money would come in against it.
      */
-    List<Invoice> voidUnpaid(String accountId, String subscriptionId, String paymentPlanId) {
-        // Locked first, in id order, and then asked about by statements of their own: a charge that claims one of
-        // them from now on waits for this transaction, and then finds it void; one that claimed it before is seen.
+    void requireNoCharge(String accountId, String subscriptionId, String paymentPlanId) {
+        // Locked first, in id order, and then asked about by statements of their own: one that claimed it before is
+        // seen.
         var unpaid = db.sql("""
             SELECT id FROM invoices
              WHERE account_id = :accountId AND status = 'issued'
@@ -258,6 +260,15 @@ public class Invoices {
                     : "payment plan") + " is at the gateway; try again in a moment, once it has ended.");
             }
         }
+    }
+
+    /**
+     * Voids the unpaid invoices of a subscription or plan that ended; returns them as they are now. Refused while one
+     * of them is being charged ({@link InvoiceChargeHolds#requireNone}): the money could come in for a void invoice.
+     */
+    List<Invoice> voidUnpaid(String accountId, String subscriptionId, String paymentPlanId) {
+        // A charge that claims one of them from now on waits for this transaction, and then finds it void.
+        requireNoCharge(accountId, subscriptionId, paymentPlanId);
         var ids = db.sql("""
             UPDATE invoices SET status = 'void', voided_at = :now
              WHERE account_id = :accountId AND status = 'issued'

@@ -160,6 +160,9 @@ public class SubscriptionActions {
     Subscription pause(String accountId, String id) {
         Subscription subscription = lock(accountId, id);
         subscription.require(Subscription.Change.PAUSE);
+        // Nothing is charged while paused: not a charge at the gateway now (the pause waits for it, as a cancel does),
+        // nor one that claims an invoice after it (InvoiceCharges reads the pause once it holds the invoice).
+        invoices.requireNoCharge(accountId, id, null);
         subscriptions.setStatus(accountId, id, "paused", Timestamps.now(clock));
         record(accountId, EventType.SUBSCRIPTION_PAUSED, subscriptions.get(accountId, id), false);
         return subscriptions.get(accountId, id);

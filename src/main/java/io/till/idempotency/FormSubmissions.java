@@ -43,16 +43,21 @@ public class FormSubmissions {
 
     /**
      * Runs {@code action} once for this form key and answers its message; the same key again answers the first
-     * message without running anything. {@code request} names what the form asks (path and fields): the same key with
-     * another request is refused. A refusal ({@link TillException}) frees the key, since it changed nothing.
+     * message without running anything. {@code request} names what the form asks (its path, then {@code ?} and its
+     * fields): the same key with the same path and other fields is refused. A refusal ({@link TillException}) frees
+     * the key, since it changed nothing.
      */
     public String once(String accountId, String formKey, String request, Supplier<String> action) {
         if (formKey == null || !VALID_KEY.matcher(formKey).matches()) {
             throw new TillException(ErrorCode.IDEMPOTENCY_KEY_INVALID, "This form has expired. Reload the page and "
                 + "try again.");
         }
-        // A namespace of their own, so that a form's key can never meet one an API client chose.
-        String key = NAMESPACE + formKey;
+        // A namespace of their own, so that a form's key can never meet one an API client chose. A page's forms share
+        // the key it was rendered with: each form (its path, before the fields) keeps its own submission under it, so
+        // that another form of a page restored by Back is not "sent for something else"; the same form with other
+        // fields still is.
+        int fields = request.indexOf('?');
+        String key = NAMESPACE + formKey + " " + (fields < 0 ? request : request.substring(0, fields));
         byte[] fingerprint = RequestFingerprint.of("POST", request, new byte[0]);
         var claim = records.claim(accountId, key, fingerprint);
         // A double click: the second submit waits for the first and answers its message, rather than "in progress".

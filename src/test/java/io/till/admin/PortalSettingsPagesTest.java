@@ -56,6 +56,8 @@ class PortalSettingsPagesTest {
             "/admin/settings/portal");
         assertThat(page.getByLabel("Buyers may cancel their own subscriptions")).isChecked();
         assertThat(page.locator("#embed-snippet")).containsText("/portal/" + account.id() + "\"");
+        // A sign-in link asked for in the frame opens a tab of its own: the page says how to sign a buyer in there.
+        assertThat(page.locator("#embed-sign-in")).containsText("POST /api/v1/portal_sessions");
         // The plain link to put on the seller's site, copied with one click.
         assertThat(page.locator("#portal-link")).hasText(api.uri("/portal/" + account.id()).toString());
         page.context().grantPermissions(java.util.List.of("clipboard-read", "clipboard-write"));

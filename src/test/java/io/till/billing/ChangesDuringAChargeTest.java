@@ -280,6 +280,31 @@ class ChangesDuringAChargeTest {
             .isEqualTo("paid");
     }
 
+    /**
+     * A reviewer found a pause answered 200 while pay now was at the gateway, the money then taken for a subscription
+     * the seller had just been told was paused ("nothing is charged while paused"). A pause waits for the charge, as
+     * a cancel does, and goes through once it has ended.
+     */
+    @Test
+    void aSubscriptionPausedWhileItsInvoiceIsChargedWaitsForTheCharge() throws Exception {
+        var unpaid = unpaid();
+        String key = unpaid.shop().apiKey();
+        var hold = faults.holdNextCharge(unpaid.shop().accountId());
+        var paying = payNowHeld(unpaid, hold);
+
+        var paused = api.post("/api/v1/subscriptions/" + unpaid.subscription() + "/pause", key, null);
+        hold.release();
+
+        refusedWhileCharging(paused);
+        assertThat(api.get("/api/v1/subscriptions/" + unpaid.subscription(), key).json().get("status").asString())
+            .isNotEqualTo("paused");
+        assertThat(paying.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        var again = api.post("/api/v1/subscriptions/" + unpaid.subscription() + "/pause", key, null);
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.json().get("status").asString()).isEqualTo("paused");
+        assertThat(succeededCharges(unpaid)).isEqualTo(1);
+    }
+
     @Test
     void aSecondClickThatReadTheAttemptBeforeTheFirstWasRecordedAnswersItsOutcomeThoughCreditChangedTheAmount() {
         var unpaid = unpaid();

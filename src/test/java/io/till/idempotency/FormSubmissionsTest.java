@@ -93,6 +93,32 @@ class FormSubmissionsTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
     }
 
+    /**
+     * The forms of one page share the key it was rendered with: after one of them was sent, another form of that page
+     * (restored by the browser's Back with the key already used) is its own request, not "sent for something else";
+     * the same form sent again is still answered once.
+     */
+    @Test
+    void anotherFormOfThePageTheKeyCameWithIsItsOwnRequest() {
+        String account = accounts.create().id();
+        String key = key();
+        var runs = new java.util.concurrent.atomic.AtomicInteger();
+        submissions.once(account, key, "/admin/customers/cus_1/card-link", () -> "sent " + runs.incrementAndGet());
+
+        String credit = submissions.once(account, key, "/admin/customers/cus_1/credits?5.00&usd&",
+            () -> "credited " + runs.incrementAndGet());
+        String creditAgain = submissions.once(account, key, "/admin/customers/cus_1/credits?5.00&usd&",
+            () -> "credited " + runs.incrementAndGet());
+
+        assertThat(credit).isEqualTo("credited 2");
+        assertThat(creditAgain).isEqualTo("credited 2");
+        assertThat(submissions.once(account, key, "/admin/customers/cus_1/card-link", () -> "sent again"))
+            .isEqualTo("sent 1");
+        assertThatThrownBy(() -> submissions.once(account, key, "/admin/customers/cus_1/credits?9.00&usd&",
+            () -> "more")).isInstanceOfSatisfying(TillException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+    }
+
     @Test
     void aRefusedSubmissionCanBeSentAgainOnceTheCauseIsGone() {
         String account = accounts.create().id();
