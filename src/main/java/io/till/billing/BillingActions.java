@@ -89,7 +89,7 @@ public class BillingActions {
         return close(accountId, invoiceId, "void");
     }
 
-    /** Writes an issued invoice off as uncollectible; it is no longer retried. */
+    /** Writes an issued invoice off as uncollectible; it is no longer retried (a subscription's may be voided later). */
     @Transactional
     public Invoice markUncollectible(String accountId, String invoiceId) {
         return close(accountId, invoiceId, "uncollectible");
@@ -100,9 +100,17 @@ public class BillingActions {
         if (invoice.status().equals(status)) {
             return invoice;
         }
-        if (!invoice.status().equals("issued")) {
+        // A subscription's invoice written off is still owed: voiding it forgives it. A plan's is never billed again
+        // (PaymentPlans.WRITTEN_OFF), where voiding would bill its installment again.
+        boolean forgiven = status.equals("void") && invoice.status().equals("uncollectible")
+            && invoice.subscriptionId() != null;
+        if (!invoice.status().equals("issued") && !forgiven) {
             throw new TillException(ErrorCode.INVALID_STATE, "Only an issued invoice can become " + status
-                + "; this one is " + invoice.status() + ".");
+                + (status.equals("void") ? " (or a subscription's written off as uncollectible)" : "")
+                + "; this one is " + invoice.status() + (invoice.status().equals("uncollectible")
+                    ? ", and a payment plan's installment written off is never billed again"
+                    : "")
+                + ".");
         }
         holds.requireNone(accountId, invoiceId);
         db.sql("""

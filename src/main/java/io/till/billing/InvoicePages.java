@@ -125,12 +125,18 @@ class InvoicePages {
             .toList());
         boolean open = invoice.status().equals("issued");
         boolean paid = invoice.status().equals("paid");
+        // A subscription's invoice written off is still owed, and voiding it forgives it (BillingActions.close).
+        boolean forgivable = invoice.status().equals("uncollectible") && invoice.subscriptionId() != null;
         model.addAttribute("open", open);
         model.addAttribute("paid", paid);
+        model.addAttribute("voidable", open || forgivable);
         // What staff look for and do not find, with the status that forbids it, rather than a control gone unsaid.
         var notOffered = new ArrayList<String>();
         if (!open) {
-            notOffered.addAll(List.of("pay now", "apply credits", "void"));
+            notOffered.addAll(forgivable
+                ? List.of("pay now", "apply credits")
+                : List.of("pay now", "apply credits",
+                    "void"));
         }
         if (!paid) {
             notOffered.add("credit note");

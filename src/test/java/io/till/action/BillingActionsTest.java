@@ -225,6 +225,27 @@ class BillingActionsTest {
         assertThat(activated).containsExactly(voidedSubscription);
     }
 
+    /**
+     * A subscription's invoice written off is still owed; voiding it forgives it: the subscription is back in good
+     * standing. A plan's installment written off is never billed again, and voiding it (which bills a plan's
+     * installment again) is refused, saying why.
+     */
+    @Test
+    void aWrittenOffInvoiceOfASubscriptionCanBeVoidedAndItsSubscriptionIsActiveAgain() {
+        var shop = shops.open();
+        var writtenOff = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "forgiven@example.com");
+        shops.advance(shop, "P14DT12H");
+        String invoice = invoiceOf(shop, writtenOff);
+        billing.markUncollectible(shop.accountId(), invoice);
+
+        var voided = api.post("/api/v1/invoices/" + invoice + "/void", shop.apiKey(), null);
+
+        assertThat(voided.status()).as(voided.text()).isEqualTo(200);
+        assertThat(voided.json().get("status").asString()).isEqualTo("void");
+        assertThat(shops.subscription(shop, writtenOff.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+
     private String invoiceOf(Shops.Shop shop, JsonNode order) {
         var invoices = api.get("/api/v1/invoices?customer_id=" + order.get("customer_id").asString(), shop.apiKey())
             .json().get("data");

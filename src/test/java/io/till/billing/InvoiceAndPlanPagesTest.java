@@ -350,6 +350,26 @@ class InvoiceAndPlanPagesTest {
         assertThat(invoice(due).get("attempt_count").asInt()).isEqualTo(1);
     }
 
+    /** A subscription's invoice written off is still owed: staff can forgive it by voiding it, and nothing else. */
+    @Test
+    void staffVoidAnInvoiceWrittenOffAndItsSubscriptionIsActiveAgain() {
+        var due = pastDue();
+        billingActions.markUncollectible(due.shop().accountId(), due.invoice());
+        var page = open(due.shop(), "/admin/invoices/" + due.invoice(), 1280);
+        assertThat(page.locator("#not-offered"))
+            .hasText("Not while it is uncollectible: pay now, apply credits, credit note. It "
+                + "stays on record as it was, and is never charged again.");
+        assertThat(button(page, "Pay now ($19.00)")).hasCount(0);
+
+        button(page, "Void invoice").click();
+        confirm(page, "Void invoice");
+
+        assertThat(page.locator(".flash")).containsText("Invoice voided.");
+        assertThat(invoice(due).get("status").asString()).isEqualTo("void");
+        assertThat(api.get("/api/v1/subscriptions/" + due.subscription(), due.shop().apiKey()).json().get("status")
+            .asString()).isEqualTo("active");
+    }
+
     @Test
     void staffApplyTheCustomersCreditToAnOpenInvoice() {
         var due = pastDue();
