@@ -219,10 +219,17 @@ class ApiContract implements OpenApiCustomizer {
         operation.setResponses(responses);
         boolean takesInput = operation.getRequestBody() != null
             || operation.getParameters() != null && !operation.getParameters().isEmpty();
-        if (takesInput) {
-            problem(responses, "400", "The request is invalid: validation_failed lists every bad field in errors; "
-                + "malformed_request when it cannot be read at all.");
-        }
+        // Every operation refuses a query parameter it does not take, and every POST a malformed Idempotency-Key.
+        problem(responses, "400", (takesInput
+            ? "The request is invalid: validation_failed lists every bad field in errors; malformed_request when it "
+                + "cannot be read at all; "
+            : "")
+            + "validation_failed whose error has the code unknown_parameter: a query parameter this operation does "
+            + "not take"
+            + (method == PathItem.HttpMethod.POST
+                ? "; idempotency_key_invalid: an Idempotency-Key that is not one"
+                : "")
+            + ".");
         problem(responses, "401", "The API key is missing, malformed, unknown or revoked (api_key_missing, "
             + "api_key_invalid, api_key_revoked).");
         if (SANDBOX_ONLY.matcher(path).matches()) {
@@ -249,8 +256,10 @@ class ApiContract implements OpenApiCustomizer {
                 + "not_found, beside any other bad field.");
         }
         if (method != PathItem.HttpMethod.GET || STATEFUL_READS.matcher(path).matches()) {
-            problem(responses, "409", "invalid_state: the record's status forbids this (detail says which); "
-                + "idempotency_request_in_progress while the first request with this Idempotency-Key runs"
+            problem(responses, "409", "invalid_state: the record's status forbids this (detail says which)"
+                + (method == PathItem.HttpMethod.POST
+                    ? "; idempotency_request_in_progress while the first request with this Idempotency-Key runs"
+                    : "")
                 + (path.startsWith("/api/v1/customers") ? "; email_taken: another customer has this email" : "")
                 + (CHARGES.matcher(path).matches() || path.contains("/invoices/") || path.contains("/subscriptions/")
                     || path.contains("/payment_plans/")
