@@ -61,8 +61,8 @@ class ExecutionController {
     }
 
     @GetMapping("/{id}/steps")
-    @Operation(summary = "Page through an execution's step-by-step log", description = "Oldest first, up to 100 lines "
-        + "a page; a run may log up to 10,000.")
+    @Operation(summary = "Page through an execution's step-by-step log", description = "Oldest first, 20 lines a page, "
+        + "up to 100 with limit; a run may log up to 10,000.")
     Page<Execution.Step> steps(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer limit,
         @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
