@@ -208,10 +208,11 @@ class BillingController {
         + "for either is refused (400, naming the field): leave it out to keep it.")
     PaymentPlan updatePlan(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = PlanChange.class))) @RequestBody JsonNode body) {
+        // Another account's plan (or none) is not found whatever the body holds, as on every operation.
+        paymentPlans.get(caller.accountId(), id);
         var errors = new FieldErrors();
         var change = PlanChange.of(body, errors);
         errors.throwIfAny();
-        paymentPlans.get(caller.accountId(), id);
         return actions.updatePlan(caller.accountId(), id, change.status(), change.nextBillAt());
     }
 

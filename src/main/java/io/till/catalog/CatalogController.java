@@ -68,6 +68,8 @@ class CatalogController {
         + "were bought with.")
     Product updateProduct(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = ProductUpdate.class))) @RequestBody JsonNode body) {
+        // Another account's product (or none) is not found whatever the body holds, as on every operation.
+        products.get(caller.accountId(), id);
         var errors = new FieldErrors();
         var change = ProductChange.of(body, errors);
         errors.throwIfAny();

@@ -105,6 +105,8 @@ class CustomerController {
         + "pushed to connected systems (CRMs, mailing tools): update it there too.")
     Customer update(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = CustomerChange.class))) @RequestBody JsonNode body) {
+        // Another account's customer (or none) is not found whatever the body holds, as on every operation.
+        customers.get(caller.accountId(), id);
         var errors = new FieldErrors();
         var fields = CustomerFields.forUpdate(body, errors);
         errors.throwIfAny();

@@ -106,6 +106,8 @@ class WebhookEndpointController {
         + "event_types or status is refused (400, naming the field): leave a field out to keep it.")
     WebhookEndpoint update(Caller caller, @PathVariable String id,
         @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = EndpointChange.class))) @RequestBody JsonNode body) {
+        // Another account's endpoint (or none) is not found whatever the body holds, as on every operation.
+        endpoints.get(caller.accountId(), id);
         var errors = new FieldErrors();
         var change = checks.change(body, errors);
         errors.throwIfAny();
