@@ -270,9 +270,10 @@ class BillingController {
         @RequestParam(required = false) String status,
         @RequestParam(name = "created_from", required = false) String createdFrom,
         @RequestParam(name = "created_to", required = false) String createdTo,
-        @RequestParam(required = false) Boolean overdue,
+        @io.swagger.v3.oas.annotations.Parameter(schema = @Schema(type = "boolean")) @RequestParam(name = "overdue", required = false) String overdueParam,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
+        Boolean overdue = errors.trueOrFalse("overdue", overdueParam);
         var filter = RecordFilter.of(customerId, status, createdFrom, createdTo, BillingListValues.INVOICES_STATUSES,
             errors);
         var page = PageRequest.of(limit, cursor, "inv", errors);

@@ -55,12 +55,7 @@ class CheckoutController {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "chk", errors);
         String product = errors.idParam("product_id", productId, "prod", "a product");
-        Boolean selling = null;
-        if ("true".equals(active) || "false".equals(active)) {
-            selling = Boolean.valueOf(active);
-        } else if (active != null && !active.isEmpty()) {
-            errors.add("active", "invalid_format", "must be true or false");
-        }
+        Boolean selling = errors.trueOrFalse("active", active);
         errors.throwIfAny();
         return checkouts.list(caller.accountId(), product, selling, page);
     }

@@ -27,6 +27,21 @@ public final class FieldErrors {
     }
 
     /** Parses an optional query parameter naming an enum constant in lower case ({@code status=active}). */
+    /**
+     * A query parameter that says yes or no: {@code true} or {@code false} and nothing else (not yes, 1 or on, which a
+     * list would otherwise read one way here and refuse another there); null when not given.
+     */
+    public Boolean trueOrFalse(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.valueOf(value);
+        }
+        add(field, "invalid_format", "must be true or false");
+        return null;
+    }
+
     public <E extends Enum<E>> E parseEnum(String field, String value, Class<E> type) {
         if (value == null || value.isEmpty()) {
             return null;

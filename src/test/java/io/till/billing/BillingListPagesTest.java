@@ -179,6 +179,12 @@ class BillingListPagesTest {
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.get(0).get("overdue").asBoolean()).isTrue();
         assertThat(api.get("/api/v1/invoices?overdue=maybe", shop.apiKey()).status()).isEqualTo(400);
+        // As every yes-or-no filter: true or false, not yes, 1 or on (which a list would read as true).
+        for (String spelled : java.util.List.of("yes", "1", "on")) {
+            var refused = api.get("/api/v1/invoices?overdue=" + spelled, shop.apiKey());
+            assertThat(refused.status()).as(spelled).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("overdue");
+        }
     }
 
     /**
