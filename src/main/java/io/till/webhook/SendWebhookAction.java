@@ -8,6 +8,7 @@ import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
+import io.till.event.EventType;
 import io.till.shared.DottedNames;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -73,6 +74,11 @@ public class SendWebhookAction implements Action {
         if (type != null && (type.length() > 100 || !DottedNames.isEventType(type))) {
             params.refuse("event_type", "invalid_params", "'" + type + "' is not a type: lower-case words joined by "
                 + "dots, like acme.order_ready");
+        } else if (type != null && EventType.isReserved(type) && !type.startsWith("automation.")) {
+            // Signed with an endpoint's secret, a step's body must never pass for one of Till's own events: a forged
+            // order.paid would be fulfilled by its receiver.
+            params.refuse("event_type", "invalid_params", "'" + type + "' is one of Till's own event types (or its "
+                + "namespace): a step sends its own, such as acme.order_ready or automation.order_ready");
         }
     }
 

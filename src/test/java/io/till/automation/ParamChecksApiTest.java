@@ -107,6 +107,16 @@ class ParamChecksApiTest {
             "steps[0].params.event_type", "invalid_params");
         refused(store, action("send_webhook", """
             {"url": "ftp://example.com/x", "payload": {}}"""), "steps[0].params.url", "invalid_params");
+        // A step's webhook signed with an endpoint's secret must never pass for one of Till's own events (a forged
+        // order.paid that a receiver would fulfil): Till's types, and its reserved namespaces, are refused.
+        for (String tills : List.of("order.paid", "invoice.paid", "webhook.test", "till.anything")) {
+            refused(store, action("send_webhook", """
+                {"url": "https://example.com/x", "event_type": "%s", "payload": {}}""".formatted(tills)),
+                "steps[0].params.event_type", "invalid_params");
+        }
+        var own = api.post("/api/v1/automations", store.apiKey(), action("send_webhook", """
+            {"url": "https://example.com/x", "event_type": "automation.order_ready", "payload": {}}"""));
+        assertThat(own.status()).as(own.text()).isEqualTo(201);
     }
 
     @Test
