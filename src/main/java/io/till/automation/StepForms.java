@@ -116,6 +116,30 @@ public final class StepForms {
         };
     }
 
+    /**
+     * {@link #control(ActionSchema.Param)}, for a param that holds {@code current}: a number, a yes-or-no or a choice
+     * holding a template (saved through the API) is text, which shows it as written and keeps it through any edit; a
+     * number field would blank it, a checkbox read it as false, a choice as its first option.
+     */
+    public String control(ActionSchema.Param param, String current) {
+        String control = control(param);
+        return holdsTemplate(current) && List.of("number", "checkbox", "select").contains(control) ? "text" : control;
+    }
+
+    /** {@link #fieldType(ActionSchema.Param)} for a param that holds {@code current}: a templated yes-or-no as written. */
+    public String fieldType(ActionSchema.Param param, String current) {
+        return holdsTemplate(current) && param.type() == ActionSchema.Type.BOOLEAN ? "auto" : fieldType(param);
+    }
+
+    /** {@link #templated(ActionSchema.Param)} for a param that holds {@code current}. */
+    public boolean templated(ActionSchema.Param param, String current) {
+        return List.of("text", "textarea").contains(control(param, current));
+    }
+
+    private static boolean holdsTemplate(String current) {
+        return current != null && current.contains("{{");
+    }
+
     /** How {@link BuilderEdits} reads a param's field back. */
     public String fieldType(ActionSchema.Param param) {
         return switch (param.type()) {

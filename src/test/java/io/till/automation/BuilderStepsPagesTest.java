@@ -289,4 +289,34 @@ class BuilderStepsPagesTest {
         page.getByLabel("marketing consent").uncheck();
         assertThat(page.locator("#builder-json")).containsText("\"marketing_consent\" : false");
     }
+    /**
+     * A reviewer found a number or yes-or-no param holding a template (saved through the API) rewritten by any edit in
+     * the builder: the number field blanked it, so apply_credits spent all the credit; the checkbox read it as false, so
+     * a cancel at period end canceled now. Such a param is drawn as text, with the variable picker, and kept.
+     */
+    @Test
+    void aNumberOrYesOrNoParamHoldingATemplateIsKeptAsWrittenThroughAnEdit() throws Exception {
+        var store = accounts.create();
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Capped", "trigger": {"type": "event", "event": "invoice.overdue"},
+             "steps": [{"id": "spend", "type": "action", "action": "apply_credits",
+                        "params": {"invoice_id": "{{invoice.id}}", "amount": "{{event.data.cap}}"}},
+                       {"id": "end", "type": "action", "action": "cancel_subscription",
+                        "params": {"subscription_id": "{{invoice.subscription_id}}",
+                                   "at_period_end": "{{event.data.at_end}}"}}]}""");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/builder");
+        page.waitForLoadState();
+        assertThat(page.locator("#f-steps-0-params-amount")).hasValue("{{event.data.cap}}");
+        assertThat(page.locator("#f-steps-1-params-at_period_end")).hasValue("{{event.data.at_end}}");
+
+        page.getByLabel("Name of the automation").fill("Capped credit");
+        var saved = saved(new Opened(page, store, id, created.json().get("definition")));
+
+        assertThat(saved.at("/name").asString()).isEqualTo("Capped credit");
+        assertThat(saved.at("/steps/0/params/amount").asString()).isEqualTo("{{event.data.cap}}");
+        assertThat(saved.at("/steps/1/params/at_period_end").asString()).isEqualTo("{{event.data.at_end}}");
+    }
 }
