@@ -3,10 +3,13 @@ package io.till.action;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import io.till.billing.BillingActions;
+import io.till.billing.Invoices;
+import io.till.billing.Subscriptions;
 import io.till.customer.CustomerStats;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,25 +30,77 @@ class BillingActionBeans {
     private static final Param SUBSCRIPTION = Param.required("subscription_id", Type.STRING,
         "the subscription, e.g. {{subscription.id}}");
 
-    /** An action whose work is a function of the call; Till's errors become permanent failures. */
+    /**
+     * An action whose work is a function of the call; Till's errors become permanent failures. {@code notTheirs}, when
+     * set, refuses a record of another customer than the run's: a run about one customer never charges, credits or
+     * cancels another's, whatever id its data carried (as the context never reads another's record into it).
+     */
     private record BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work,
-        Function<ActionCall, ObjectNode> dryRun) implements Action {
+        Function<ActionCall, ObjectNode> dryRun, Function<ActionCall, Optional<ActionResult.Failed>> notTheirs)
+        implements
+            Action {
 
         BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work) {
-            this(schema, work, null);
+            this(schema, work, null, null);
+        }
+
+        BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work,
+            Function<ActionCall, ObjectNode> dryRun) {
+            this(schema, work, dryRun, null);
+        }
+
+        BillingAction ofTheRunsCustomer(Function<ActionCall, Optional<ActionResult.Failed>> check) {
+            return new BillingAction(schema, work, dryRun, check);
         }
 
         @Override
         public ActionResult perform(ActionCall call) {
+            var refused = notTheirs == null ? Optional.<ActionResult.Failed>empty() : notTheirs.apply(call);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
             return RecordFailures.guard(() -> new ActionResult.Done(work.apply(call)));
         }
 
         @Override
         public ActionResult preview(ActionCall call) {
+            var refused = notTheirs == null ? Optional.<ActionResult.Failed>empty() : notTheirs.apply(call);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
             return dryRun == null
                 ? Action.super.preview(call)
                 : new ActionResult.Done(dryRun.apply(call).put("dry_run", true));
         }
+    }
+
+    /** Refuses an invoice of another customer than the run's (a run about no customer may act on any of the account). */
+    private static Function<ActionCall, Optional<ActionResult.Failed>> invoiceOf(Invoices invoices) {
+        return call -> {
+            String id = text(call, "invoice_id");
+            return call.customerId() == null || id == null
+                ? Optional.empty()
+                : invoices.find(call.accountId(), id)
+                    .filter(invoice -> !invoice.customerId().equals(call.customerId()))
+                    .map(invoice -> notTheirs("invoice_id", id, "an invoice", call.customerId()));
+        };
+    }
+
+    /** As {@link #invoiceOf}, for a subscription. */
+    private static Function<ActionCall, Optional<ActionResult.Failed>> subscriptionOf(Subscriptions subscriptions) {
+        return call -> {
+            String id = text(call, "subscription_id");
+            return call.customerId() == null || id == null
+                ? Optional.empty()
+                : subscriptions.find(call.accountId(), id)
+                    .filter(subscription -> !subscription.customerId().equals(call.customerId()))
+                    .map(subscription -> notTheirs("subscription_id", id, "a subscription", call.customerId()));
+        };
+    }
+
+    private static ActionResult.Failed notTheirs(String param, String id, String what, String customerId) {
+        return ActionResult.Failed.permanent("not_theirs", "params." + param + ": " + id + " is " + what + " of "
+            + "another customer than this run's, " + customerId);
     }
 
     private static String text(ActionCall call, String param) {
@@ -60,7 +115,7 @@ class BillingActionBeans {
      * after the schedule's attempt declined the same card, its decline is the answer and nothing is charged.
      */
     @Bean
-    Action retryPayment(BillingActions billing) {
+    Action retryPayment(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("retry_payment", "Charges an unpaid invoice now, once per step",
             INVOICE), call -> {
                 var charge = billing.retryPayment(call.accountId(), text(call, "invoice_id"), call.idempotencyKey(),
@@ -77,38 +132,42 @@ class BillingActionBeans {
             // of a dunning sequence) can be followed; were it paid, the invoice's payment would end the run.
             call -> NODES.objectNode().put("invoice_id", text(call, "invoice_id")).put("status", "declined")
                 .putNull("payment_id").put("failure_code", "dry_run").put("failure_message", "A dry run charges "
-                    + "nothing: the retry is shown declined, to follow what the automation does then."));
+                    + "nothing: the retry is shown declined, to follow what the automation does then."))
+            .ofTheRunsCustomer(invoiceOf(invoices));
     }
 
     @Bean
-    Action voidInvoice(BillingActions billing) {
+    Action voidInvoice(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("void_invoice", "Voids an issued invoice", INVOICE), call -> {
             var invoice = billing.voidInvoice(call.accountId(), text(call, "invoice_id"));
             return NODES.objectNode().put("invoice_id", invoice.id()).put("status", invoice.status());
-        });
+        })
+            .ofTheRunsCustomer(invoiceOf(invoices));
     }
 
     @Bean
-    Action markUncollectible(BillingActions billing) {
+    Action markUncollectible(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("mark_uncollectible", "Writes an issued invoice off", INVOICE),
             call -> {
                 var invoice = billing.markUncollectible(call.accountId(), text(call, "invoice_id"));
                 return NODES.objectNode().put("invoice_id", invoice.id()).put("status", invoice.status());
-            });
+            })
+            .ofTheRunsCustomer(invoiceOf(invoices));
     }
 
     @Bean
-    Action createCreditNote(BillingActions billing) {
+    Action createCreditNote(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("create_credit_note", "Credits the customer for part of a paid "
             + "invoice", INVOICE, Param.required("amount", Type.INTEGER, "in minor units"),
             Param.optional("reason", Type.STRING, "why")),
             call -> balances(billing.createCreditNote(call
                 .accountId(), text(call, "invoice_id"), call.params().get("amount").asLong(), text(call, "reason"),
-                call.idempotencyKey())));
+                call.idempotencyKey())))
+            .ofTheRunsCustomer(invoiceOf(invoices));
     }
 
     @Bean
-    Action applyCredits(BillingActions billing) {
+    Action applyCredits(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("apply_credits", "Spends the customer's credit on an issued invoice",
             INVOICE, Param.optional("amount", Type.INTEGER, "at most this much, in minor units; all it can by "
                 + "default")),
@@ -118,7 +177,8 @@ class BillingActionBeans {
                     ? null
                     : limit.asLong(), call.idempotencyKey());
                 return NODES.objectNode().put("applied", applied);
-            });
+            })
+            .ofTheRunsCustomer(invoiceOf(invoices));
     }
 
     @Bean
@@ -139,7 +199,7 @@ class BillingActionBeans {
     }
 
     @Bean
-    Action cancelSubscription(BillingActions billing) {
+    Action cancelSubscription(BillingActions billing, Subscriptions subscriptions) {
         return new BillingAction(ActionSchema.of("cancel_subscription", "Cancels a subscription now or at period end",
             SUBSCRIPTION, Param.optional("at_period_end", Type.BOOLEAN, "false: now (the default); true: at the "
                 + "end of the paid period")),
@@ -148,17 +208,19 @@ class BillingActionBeans {
                     call.params().path("at_period_end").asBoolean(false));
                 return NODES.objectNode().put("subscription_id", subscription.id()).put("status", subscription
                     .status());
-            });
+            })
+            .ofTheRunsCustomer(subscriptionOf(subscriptions));
     }
 
     @Bean
-    Action pauseSubscription(BillingActions billing) {
+    Action pauseSubscription(BillingActions billing, Subscriptions subscriptions) {
         return new BillingAction(ActionSchema.of("pause_subscription", "Pauses a subscription", SUBSCRIPTION),
             call -> {
                 var subscription = billing.pauseSubscription(call.accountId(), text(call, "subscription_id"));
                 return NODES.objectNode().put("subscription_id", subscription.id()).put("status", subscription
                     .status());
-            });
+            })
+            .ofTheRunsCustomer(subscriptionOf(subscriptions));
     }
 
     private static ObjectNode balances(List<CustomerStats.Money> balances) {

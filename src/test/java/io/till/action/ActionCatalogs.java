@@ -18,9 +18,11 @@ public final class ActionCatalogs {
         var tags = new CustomerTagActions();
         var billing = new BillingActionBeans();
         return new Actions(List.of(tags.addTag(null), tags.removeTag(null), new UpdateCustomerAction(null),
-            new CreateTaskAction(null, null, null, null), billing.retryPayment(null), billing.voidInvoice(null),
-            billing.markUncollectible(null), billing.createCreditNote(null), billing.applyCredits(null),
-            billing.grantCredits(null), billing.cancelSubscription(null), billing.pauseSubscription(null),
+            new CreateTaskAction(null, null, null, null), billing.retryPayment(null, null),
+            billing.voidInvoice(null, null), billing.markUncollectible(null, null),
+            billing.createCreditNote(null, null),
+            billing.applyCredits(null, null), billing.grantCredits(null), billing.cancelSubscription(null, null),
+            billing.pauseSubscription(null, null),
             schemaOnly(SendEmailAction.SCHEMA), schemaOnly(SendSmsAction.SCHEMA),
             new SendSlackAction(null, null, null, null),
             schemaOnly(io.till.webhook.SendWebhookAction.SCHEMA), schemaOnly(CrmActions.SYNC_CONTACT), schemaOnly(

@@ -73,6 +73,34 @@ class OtherCustomersRecordsTest {
         assertThat(own.status()).as(own.text()).isEqualTo(201);
     }
 
+    /**
+     * Nor does it act on one: an id carried as a value (out of the context's reach) of another customer's subscription
+     * or invoice is refused by the billing actions, which never cancel, charge or credit someone else for this run.
+     */
+    @Test
+    void aBillingActionOfARunAboutOneCustomerRefusesAnotherCustomersRecord() {
+        var shop = shops.open();
+        JsonNode ada = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        JsonNode grace = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        String cancel = activate(shop, """
+            {"name": "Cancel", "trigger": {"type": "event", "event": "acme.leaving"},
+             "steps": [{"id": "end", "type": "action", "action": "cancel_subscription",
+                        "params": {"subscription_id": "{{event.data.subscription_id}}"}}]}""");
+
+        var posted = api.post("/api/v1/events", shop.apiKey(), """
+            {"type": "acme.leaving", "customer_id": "%s", "data": {"subscription_id": "%s"}}"""
+            .formatted(ada.get("customer_id").asString(), grace.get("subscription_id").asString()));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        var run = run(shop, cancel, posted.json().get("id").asString());
+
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("failed");
+        assertThat(run.get("error").get("code").asString()).isEqualTo("not_theirs");
+        assertThat(shops.subscription(shop, grace.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+        assertThat(shops.subscription(shop, ada.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+    }
+
     private String activate(Shops.Shop shop, String definition) {
         var created = api.post("/api/v1/automations", shop.apiKey(), definition);
         assertThat(created.status()).as(created.text()).isEqualTo(201);
