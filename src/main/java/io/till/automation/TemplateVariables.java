@@ -100,6 +100,10 @@ final class TemplateVariables {
             return "{{" + name + "}} is a whole record: print one of its fields, such as {{" + name + "."
                 + (name.equals("event") ? "type" : "id") + "}}";
         }
+        if (parts.length == 3 && parts[0].equals("steps") && parts[2].equals("output")) {
+            return "{{" + name + "}} is everything step " + parts[1] + " returned: print one of its fields, such as "
+                + "{{steps." + parts[1] + ".output.<field>}} (the run's log shows what it returns)";
+        }
         String instead = GROUPS.get(name);
         return instead == null ? null : "{{" + name + "}} is a group of values: print one of them, such as " + instead;
     }

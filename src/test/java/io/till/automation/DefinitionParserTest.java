@@ -383,6 +383,22 @@ class DefinitionParserTest {
         }
     }
 
+    /** What a step returned is a group of values, as the builder's picker inserts it: a field of it is printed. */
+    @Test
+    void refusesPrintingAllThatAStepReturned() throws Exception {
+        var definition = JSON.readTree("""
+            {"name": "x", "trigger": {"type": "event", "event": "payment.failed"},
+             "steps": [{"id": "tag", "type": "action", "action": "add_tag", "params": {"tag": "dunning"}},
+                       {"id": "mail", "type": "action", "action": "send_email",
+                        "params": {"to": "{{customer.email}}", "subject": "Hi",
+                                   "text": "Got {{steps.tag.output}} and {{steps.tag.output.tags.0}}"}}]}""");
+
+        assertThatThrownBy(() -> parser.parse(definition)).isInstanceOfSatisfying(TillException.class,
+            e -> assertThat(e.errors()).extracting(error -> error.field() + ": " + error.message())
+                .containsExactly("steps[1].params.text: {{steps.tag.output}} is everything step tag returned: print "
+                    + "one of its fields, such as {{steps.tag.output.<field>}} (the run's log shows what it returns)"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
         {{customer.name.bytes}}                           | {{customer.name.bytes}} is not a variable of this trigger
