@@ -6,6 +6,7 @@ import io.till.billing.BillingActions;
 import io.till.billing.Invoices;
 import io.till.billing.Subscriptions;
 import io.till.customer.CustomerStats;
+import io.till.shared.Amounts;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.util.List;
@@ -55,7 +56,7 @@ class BillingActionBeans {
 
         @Override
         public ActionResult perform(ActionCall call) {
-            var refused = notTheirs == null ? Optional.<ActionResult.Failed>empty() : notTheirs.apply(call);
+            var refused = refusal(call).or(() -> notTheirs == null ? Optional.empty() : notTheirs.apply(call));
             if (refused.isPresent()) {
                 return refused.get();
             }
@@ -96,6 +97,15 @@ class BillingActionBeans {
                     .filter(subscription -> !subscription.customerId().equals(call.customerId()))
                     .map(subscription -> notTheirs("subscription_id", id, "a subscription", call.customerId()));
         };
+    }
+
+    /** An amount written out must be a positive whole number of minor units (a negative one would credit nothing). */
+    private static void positive(ActionSchema.Values params, String name) {
+        String amount = params.literal(name);
+        if (amount != null && (!amount.matches("[0-9]{1,15}") || amount.matches("0+"))) {
+            params.refuse(name, "invalid_params", "'" + amount + "' is not an amount: a positive whole number of "
+                + "minor units, such as 500 for $5.00");
+        }
     }
 
     private static ActionResult.Failed notTheirs(String param, String id, String what, String customerId) {
@@ -159,7 +169,7 @@ class BillingActionBeans {
     Action createCreditNote(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("create_credit_note", "Credits the customer for part of a paid "
             + "invoice", INVOICE, Param.required("amount", Type.INTEGER, "in minor units"),
-            Param.optional("reason", Type.STRING, "why")),
+            Param.optional("reason", Type.STRING, "why")).checking(params -> positive(params, "amount")),
             call -> balances(billing.createCreditNote(call
                 .accountId(), text(call, "invoice_id"), call.params().get("amount").asLong(), text(call, "reason"),
                 call.idempotencyKey())))
@@ -170,7 +180,8 @@ class BillingActionBeans {
     Action applyCredits(BillingActions billing, Invoices invoices) {
         return new BillingAction(ActionSchema.of("apply_credits", "Spends the customer's credit on an issued invoice",
             INVOICE, Param.optional("amount", Type.INTEGER, "at most this much, in minor units; all it can by "
-                + "default")),
+                + "default"))
+            .checking(params -> positive(params, "amount")),
             call -> {
                 JsonNode limit = call.params().get("amount");
                 long applied = billing.applyCredits(call.accountId(), text(call, "invoice_id"), limit == null
@@ -187,7 +198,15 @@ class BillingActionBeans {
             Param.required("amount", Type.INTEGER, "in minor units"),
             Param.required("currency", Type.STRING, "three letters, e.g. usd"),
             Param.optional("reason", Type.STRING, "why"),
-            Param.optional("customer_id", Type.STRING, "the customer; the execution's by default")), call -> {
+            Param.optional("customer_id", Type.STRING, "the customer; the execution's by default"))
+            .checking(params -> {
+                positive(params, "amount");
+                String currency = params.literal("currency");
+                if (currency != null && !Amounts.isCurrency(currency.toLowerCase(java.util.Locale.ROOT))) {
+                    params.refuse("currency", "invalid_params", "'" + currency + "' is not a currency: three letters, "
+                        + "such as usd");
+                }
+            }), call -> {
                 String customer = call.params().has("customer_id") ? text(call, "customer_id") : call.customerId();
                 if (customer == null) {
                     throw io.till.shared.TillException.invalid("customer_id", "required", "this execution is not "

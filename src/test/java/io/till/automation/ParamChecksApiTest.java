@@ -154,6 +154,27 @@ class ParamChecksApiTest {
         assertThat(fine.status()).as(fine.text()).isEqualTo(201);
     }
 
+    /** Written out, a tag, an amount and a currency are held at save to what the record takes when the step runs. */
+    @Test
+    void refusesATagAnAmountOrACurrencyTheRecordWouldRefuse() {
+        var store = accounts.create();
+
+        refused(store, action("add_tag", """
+            {"tag": "%s"}""".formatted("t".repeat(51))), "steps[0].params.tag", "invalid_params");
+        refused(store, action("apply_credits", """
+            {"invoice_id": "{{event.data.invoice_id}}", "amount": -100}"""), "steps[0].params.amount",
+            "invalid_params");
+        refused(store, action("create_credit_note", """
+            {"invoice_id": "{{event.data.invoice_id}}", "amount": 0}"""), "steps[0].params.amount", "invalid_params");
+        refused(store, action("grant_credits", """
+            {"amount": -5, "currency": "usd"}"""), "steps[0].params.amount", "invalid_params");
+        refused(store, action("grant_credits", """
+            {"amount": 500, "currency": "dollars"}"""), "steps[0].params.currency", "invalid_params");
+        var fine = api.post("/api/v1/automations", store.apiKey(), action("grant_credits", """
+            {"amount": 500, "currency": "eur"}"""));
+        assertThat(fine.status()).as(fine.text()).isEqualTo(201);
+    }
+
     @Test
     void leavesTemplatedValuesToTheRun() {
         var store = accounts.create();
