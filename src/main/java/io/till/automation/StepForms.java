@@ -157,12 +157,16 @@ public final class StepForms {
     }
 
     /**
-     * The outputs a field of the step at {@code path} may refer to: those of the action steps before it in the
-     * definition's order, as the parser counts them (a step's own output only in its fallback).
+     * The outputs a field of the step at {@code path} may refer to, as the parser allows them (DefinitionParser,
+     * ParseContext#afterBranch): those of the action and wait steps that ran before it on every way to it. Not one in
+     * the other lane of a branch, nor one inside a loop or a fallback from after it, nor one in a lane that may not
+     * have run; a step's own output only in its fallback.
      */
     public List<String> outputsBefore(String path) {
-        var ids = new ArrayList<String>();
-        return walk(definition == null ? null : definition.get("steps"), "steps", path, ids) ? ids : List.of();
+        var ids = new java.util.LinkedHashSet<String>();
+        return walk(definition == null ? null : definition.get("steps"), "steps", path, ids)
+            ? ids.stream().map(id -> "steps." + id + ".output").toList()
+            : List.of();
     }
 
     /** Whether the field at {@code path} is inside a loop's steps, where {@code item} and {@code loop.*} are set. */
@@ -190,8 +194,11 @@ public final class StepForms {
         return false;
     }
 
-    /** Collects action ids in document order until {@code target}; true when it was reached. */
-    private static boolean walk(JsonNode steps, String at, String target, List<String> ids) {
+    /**
+     * Collects, in document order until {@code target}, the ids of the steps whose output may be read there; true when
+     * it was reached. What goes on past a branch, a loop or a fallback is what the parser lets go on.
+     */
+    private static boolean walk(JsonNode steps, String at, String target, java.util.Set<String> ids) {
         if (steps == null || !steps.isArray()) {
             return false;
         }
@@ -201,16 +208,54 @@ public final class StepForms {
             if (path.equals(target)) {
                 return true;
             }
-            boolean action = "action".equals(text(step, "type"));
-            for (String lane : List.of("then", "else", "steps")) {
-                if (walk(step.get(lane), path + "." + lane, target, ids)) {
+            String type = text(step, "type");
+            String id = text(step, "id");
+            if ("branch".equals(type)) {
+                var before = new java.util.LinkedHashSet<>(ids);
+                if (walk(step.get("then"), path + ".then", target, ids)) {
                     return true;
                 }
+                var afterThen = new java.util.LinkedHashSet<>(ids);
+                ids.retainAll(before);
+                if (walk(step.get("else"), path + ".else", target, ids)) {
+                    return true;
+                }
+                var afterElse = new java.util.LinkedHashSet<>(ids);
+                ids.clear();
+                boolean thenStops = stops(step.get("then"));
+                boolean elseStops = stops(step.get("else"));
+                ids.addAll(thenStops && !elseStops ? afterElse : afterThen);
+                if (!thenStops && !elseStops) {
+                    ids.retainAll(afterElse);
+                }
+            } else if ("loop".equals(type)) {
+                var before = new java.util.LinkedHashSet<>(ids);
+                if (walk(step.get("steps"), path + ".steps", target, ids)) {
+                    return true;
+                }
+                // Over an empty list its steps never run.
+                ids.retainAll(before);
+            } else if (("action".equals(type) || "wait_for_event".equals(type)) && id != null) {
+                ids.add(id);
+                var beforeFallback = new java.util.LinkedHashSet<>(ids);
+                if (walk(step.get("fallback"), path + ".fallback", target, ids)) {
+                    return true;
+                }
+                // The fallback runs only when the step failed.
+                ids.retainAll(beforeFallback);
             }
-            if (action && text(step, "id") != null) {
-                ids.add("steps." + text(step, "id") + ".output");
-            }
-            if (walk(step.get("fallback"), path + ".fallback", target, ids)) {
+        }
+        return false;
+    }
+
+    /** Whether every way through {@code steps} stops before their end, as ParseContext reads it. */
+    private static boolean stops(JsonNode steps) {
+        if (steps == null || !steps.isArray()) {
+            return false;
+        }
+        for (JsonNode step : steps) {
+            String type = text(step, "type");
+            if ("stop".equals(type) || "branch".equals(type) && stops(step.get("then")) && stops(step.get("else"))) {
                 return true;
             }
         }

@@ -68,7 +68,10 @@ final class TemplateVariables {
             reading.paths().stream().distinct().map(name -> problem(name, actionIdsSoFar, carried, inLoop))
                 .filter(problem -> problem != null)
                 .forEach(problems::add);
-            reading.printed().stream().distinct().map(TemplateVariables::notPrintable)
+            // One problem a name: a step output that is no variable here is said as such, not as a group too.
+            reading.printed().stream().distinct()
+                .filter(name -> problem(name, actionIdsSoFar, carried, inLoop) == null)
+                .map(TemplateVariables::notPrintable)
                 .filter(problem -> problem != null)
                 .forEach(problems::add);
             problems.forEach(problem -> errors.add(new FieldError(path, "unknown_variable", problem)));
