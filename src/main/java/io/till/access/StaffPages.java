@@ -1,5 +1,6 @@
 package io.till.access;
 
+import io.till.account.ApiKeys;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.RealTime;
@@ -25,9 +26,11 @@ class StaffPages {
 
     private final StaffMembers members;
     private final StaffInvites invites;
+    private final ApiKeys apiKeys;
     private final Clock clock;
 
-    StaffPages(StaffMembers members, StaffInvites invites, @RealTime Clock clock) {
+    StaffPages(StaffMembers members, StaffInvites invites, ApiKeys apiKeys, @RealTime Clock clock) {
+        this.apiKeys = apiKeys;
         this.members = members;
         this.invites = invites;
         this.clock = clock;
@@ -86,7 +89,13 @@ class StaffPages {
     String remove(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
         attempt(redirect, () -> {
             var removed = members.remove(staff, id);
-            redirect.addFlashAttribute("flash", removed.email() + " was removed and signed out.");
+            // Keys are the account's and keep working: said, so that one the member kept is revoked on purpose.
+            int keys = apiKeys.activeMadeBy(staff.accountId(), removed.email());
+            redirect.addFlashAttribute("flash", removed.email() + " was removed and signed out." + (keys == 0
+                ? ""
+                : " " + keys + (keys == 1 ? " API key they made still works" : " API keys they made still work")
+                    + ": revoke " + (keys == 1 ? "it" : "them") + " under Developers › API keys if "
+                    + (keys == 1 ? "it" : "they") + " should not."));
         });
         return "redirect:" + STAFF;
     }

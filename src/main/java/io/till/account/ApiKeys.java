@@ -318,4 +318,19 @@ public class ApiKeys {
 
     /** A revoked key, and how many keys it made (or keys they made) were revoked with it just now. */
     public record Revoked(ApiKey key, int alsoRevoked) {}
+
+    /**
+     * How many keys a staff member made (by their email) still work: a key is the account's, not its maker's, and stays
+     * when they leave, which whoever removes them is told.
+     */
+    public int activeMadeBy(String accountId, String email) {
+        return db.sql("""
+            SELECT count(*) FROM api_keys
+             WHERE account_id = :accountId AND created_by = 'staff' AND created_by_who = :email AND revoked_at IS NULL
+            """)
+            .param("accountId", accountId)
+            .param("email", email)
+            .query(Integer.class)
+            .single();
+    }
 }

@@ -201,6 +201,26 @@ class StaffSessionsTest {
             .isEqualTo("/admin/login?error");
     }
 
+    /** A key is the account's and outlives its maker: whoever removes them is told it still works, and where to go. */
+    @Test
+    void removingAMemberSaysWhichOfTheirApiKeysStillWork() {
+        var account = accounts.create();
+        var owner = signedIn(StaffBrowser.of(db, passwords, account.id()));
+        var member = StaffBrowser.of(db, passwords, account.id(), "staff");
+        String id = db.sql("SELECT id FROM staff_users WHERE email = :email").param("email", member.email())
+            .query(String.class).single();
+        db.sql("UPDATE api_keys SET created_by = 'staff', created_by_who = :email WHERE account_id = :account")
+            .param("email", member.email())
+            .param("account", account.id())
+            .update();
+
+        var removed = owner.postForm("/admin/settings/staff/" + id + "/remove",
+            "_csrf=" + RawBrowser.csrf(owner.get("/admin/settings/staff").body()));
+
+        assertThat(owner.get(removed.header("Location")).body()).contains(member.email() + " was removed and signed "
+            + "out. 1 API key they made still works: revoke it under Developers › API keys if it should not.");
+    }
+
     /** Signing out ends the session where it is kept: its cookie sent again (a copied header) signs nobody in. */
     @Test
     void signingOutEndsTheSessionSoThatItsCookieSentAgainIsSignedInNoMore() {
