@@ -203,10 +203,12 @@ public class Executions {
             .param("id", id)
             .query(String.class)
             .optional();
+        // Held by a node, even past its lease: a node whose renewals failed may still be performing the step, whose
+        // write (and log) would be refused were the run ended here; a node that died never writes it, and the next
+        // claim ends the run instead of taking the step (ExecutionQueue.claim).
         boolean running = db.sql("""
-            SELECT lease_token IS NOT NULL AND due_at > :now FROM execution_queue WHERE execution_id = :id FOR UPDATE
+            SELECT lease_token IS NOT NULL FROM execution_queue WHERE execution_id = :id FOR UPDATE
             """)
-            .param("now", Timestamps.of(now))
             .param("id", id)
             .query(Boolean.class)
             .optional()

@@ -230,6 +230,30 @@ class EngineResilienceTest {
     }
 
     /**
+     * A reviewer found a run canceled past the lease of the node holding its step (its renewals failing, the step
+     * still going) ended at once and dequeued: the step's write, and its log of a charge made, were then refused. It is
+     * asked to end instead, and ends when claimed again, never taking the step.
+     */
+    @Test
+    void aRunCanceledPastTheLeaseOfTheNodeHoldingItIsAskedToEndNotEndedUnderIt() {
+        agenda.runDue();
+        var store = accounts.create();
+        String automation = activate(store, THREE_STEPS.formatted("middle", "test.record"));
+        String id = startRuns(store, automation, 1).getFirst();
+        queue.claim(UUID.randomUUID(), 100, Timestamps.now(clock), Duration.ofSeconds(30)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        clock.advance(Duration.ofMinutes(1));
+
+        var canceled = api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null);
+
+        assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+        assertThat(statuses(List.of(id))).as("asked: its step may still be running").containsEntry(id, "pending");
+        agenda.runDue();
+        assertThat(statuses(List.of(id))).containsEntry(id, "canceled");
+        assertThat(TestActions.calls(db, store.id())).isEmpty();
+    }
+
+    /**
      * Another node is performing a run's step under its lease (in Till's time) when the sandbox's test clock jumps a
      * day: the run stays that node's for the real time left on its lease. The jump reached the lease's end and this
      * node took the step over and performed it a second time (a Slack post, a CRM call), while the first node's
