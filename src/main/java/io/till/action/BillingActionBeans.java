@@ -77,25 +77,27 @@ class BillingActionBeans {
 
     /** Refuses an invoice of another customer than the run's (a run about no customer may act on any of the account). */
     private static Function<ActionCall, Optional<ActionResult.Failed>> invoiceOf(Invoices invoices) {
-        return call -> {
-            String id = text(call, "invoice_id");
-            return call.customerId() == null || id == null
-                ? Optional.empty()
-                : invoices.find(call.accountId(), id)
-                    .filter(invoice -> !invoice.customerId().equals(call.customerId()))
-                    .map(invoice -> notTheirs("invoice_id", id, "an invoice", call.customerId()));
-        };
+        return ownedBy("invoice_id", "an invoice",
+            (accountId, id) -> invoices.find(accountId, id).map(invoice -> invoice.customerId()));
     }
 
     /** As {@link #invoiceOf}, for a subscription. */
     private static Function<ActionCall, Optional<ActionResult.Failed>> subscriptionOf(Subscriptions subscriptions) {
+        return ownedBy("subscription_id", "a subscription",
+            (accountId, id) -> subscriptions.find(accountId, id).map(subscription -> subscription.customerId()));
+    }
+
+    /** Refuses the record {@code param} names when {@code owner} finds it another customer's than the run's. */
+    private static Function<ActionCall, Optional<ActionResult.Failed>> ownedBy(String param, String what,
+        java.util.function.BiFunction<String, String, Optional<String>> owner) {
         return call -> {
-            String id = text(call, "subscription_id");
+            String id = text(call, param);
             return call.customerId() == null || id == null
                 ? Optional.empty()
-                : subscriptions.find(call.accountId(), id)
-                    .filter(subscription -> !subscription.customerId().equals(call.customerId()))
-                    .map(subscription -> notTheirs("subscription_id", id, "a subscription", call.customerId()));
+                : owner.apply(call.accountId(), id)
+                    .filter(customerId -> !customerId.equals(call.customerId()))
+                    .map(customerId -> ActionResult.Failed.permanent("not_theirs", "params." + param + ": " + id
+                        + " is " + what + " of another customer than this run's, " + call.customerId()));
         };
     }
 
@@ -106,11 +108,6 @@ class BillingActionBeans {
             params.refuse(name, "invalid_params", "'" + amount + "' is not an amount: a positive whole number of "
                 + "minor units, such as 500 for $5.00");
         }
-    }
-
-    private static ActionResult.Failed notTheirs(String param, String id, String what, String customerId) {
-        return ActionResult.Failed.permanent("not_theirs", "params." + param + ": " + id + " is " + what + " of "
-            + "another customer than this run's, " + customerId);
     }
 
     private static String text(ActionCall call, String param) {

@@ -102,8 +102,7 @@ public class BillingActions {
         }
         // A subscription's invoice written off is still owed: voiding it forgives it. A plan's is never billed again
         // (PaymentPlans.WRITTEN_OFF), where voiding would bill its installment again.
-        boolean forgiven = status.equals("void") && invoice.status().equals("uncollectible")
-            && invoice.subscriptionId() != null;
+        boolean forgiven = status.equals("void") && invoice.writtenOffStillOwed();
         if (!invoice.status().equals("issued") && !forgiven) {
             throw new TillException(ErrorCode.INVALID_STATE, "Only an issued invoice can become " + status
                 + (status.equals("void") ? " (or a subscription's written off as uncollectible)" : "")

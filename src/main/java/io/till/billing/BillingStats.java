@@ -34,10 +34,10 @@ class BillingStats implements CustomerStats.Source {
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'active') AS plans,
                    (SELECT count(DISTINCT coalesce(subscription_id, payment_plan_id)) FROM invoices
                      WHERE account_id = :accountId AND customer_id = :customerId AND attempt_count > 0
-                       AND (status = 'issued' OR status = 'uncollectible' AND subscription_id IS NOT NULL)) AS missed,
+                       AND %s) AS missed,
                    (SELECT count(*) FROM subscriptions
                      WHERE account_id = :accountId AND customer_id = :customerId AND status = 'paused') AS paused
-            """)
+            """.formatted(Invoices.STILL_OWED))
             .param("accountId", accountId)
             .param("customerId", customerId)
             .param("active", Subscription.ACTIVE_STATUSES)

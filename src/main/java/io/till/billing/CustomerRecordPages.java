@@ -128,7 +128,7 @@ class CustomerRecordPages {
             .map(i -> new UnpaidRow(i.id(), billedNames.getOrDefault(i.subscriptionId() != null
                 ? i.subscriptionId()
                 : i.paymentPlanId(), "Invoice"), Amounts.format(i.amountDue() - i.amountCredited(), i.currency()),
-                i.dueAt(), i.attemptCount(), i.overdue(), i.status().equals("uncollectible")))
+                i.dueAt(), i.attemptCount(), i.overdue(), i.writtenOffStillOwed()))
             .toList();
         var customerStats = stats.of(accountId, id);
         model.addAttribute("unpaid", unpaid);

@@ -38,6 +38,16 @@ public record Invoice(
         + "or payment plan ended still owing it. Null unless void.") Instant voidedAt,
     Instant createdAt) {
 
+    /**
+     * Whether it is a subscription's invoice written off as uncollectible: bad debt, still owed (its subscription stays
+     * past due for it), which voiding forgives. A plan's installment written off is never billed again and owes nothing
+     * ({@link PaymentPlans#WRITTEN_OFF}).
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean writtenOffStillOwed() {
+        return status.equals("uncollectible") && subscriptionId != null;
+    }
+
     /** This invoice, if it still waits for its money; otherwise refuses to {@code action} it, naming its status. */
     public Invoice requireIssued(String action) {
         if (!status.equals("issued")) {

@@ -126,7 +126,7 @@ class InvoicePages {
         boolean open = invoice.status().equals("issued");
         boolean paid = invoice.status().equals("paid");
         // A subscription's invoice written off is still owed, and voiding it forgives it (BillingActions.close).
-        boolean forgivable = invoice.status().equals("uncollectible") && invoice.subscriptionId() != null;
+        boolean forgivable = invoice.writtenOffStillOwed();
         model.addAttribute("open", open);
         model.addAttribute("paid", paid);
         model.addAttribute("voidable", open || forgivable);

@@ -328,18 +328,16 @@ public class Invoices {
             .list();
     }
 
-    /**
-     * What the customer owes, for their record: the open invoices, and a subscription's written off as uncollectible
-     * (bad debt, still owed: its subscription stays past due for it). A plan's installment written off is never billed
-     * again and owes nothing ({@link PaymentPlans#WRITTEN_OFF}).
-     */
+    /** An invoice still owed, in SQL: open, or written off but still owed ({@link Invoice#writtenOffStillOwed}). */
+    static final String STILL_OWED = "(status = 'issued' OR status = 'uncollectible' AND subscription_id IS NOT NULL)";
+
+    /** What the customer owes, for their record: their invoices {@link #STILL_OWED}. */
     List<Invoice> owedBy(String accountId, String customerId) {
         return db.sql("""
             SELECT * FROM invoices
-             WHERE account_id = :accountId AND customer_id = :customerId
-               AND (status = 'issued' OR status = 'uncollectible' AND subscription_id IS NOT NULL)
+             WHERE account_id = :accountId AND customer_id = :customerId AND %s
              ORDER BY id
-            """)
+            """.formatted(STILL_OWED))
             .param("accountId", accountId)
             .param("customerId", customerId)
             .query(INVOICE)
