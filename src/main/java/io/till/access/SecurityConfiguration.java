@@ -1,13 +1,13 @@
 package io.till.access;
 
 import io.till.account.ApiKeys;
+import io.till.shared.web.RequestFilters;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -155,7 +155,7 @@ class SecurityConfiguration {
         var filter = new RelativeRedirectFilter();
         filter.setRedirectStatus(HttpStatus.FOUND);
         var registration = new FilterRegistrationBean<>(filter);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(RequestFilters.OUTAGE_AND_LIMITS);
         return registration;
     }
 

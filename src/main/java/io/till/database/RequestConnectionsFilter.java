@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.till.shared.ErrorCode;
 import io.till.shared.web.ApiPaths;
 import io.till.shared.web.Problems;
+import io.till.shared.web.RequestFilters;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +14,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -27,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * thread — a loop added tomorrow included — gets the workers' pool without having to ask.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(RequestFilters.ADMISSION)
 class RequestConnectionsFilter extends OncePerRequestFilter {
 
     /** Seconds a refused client is asked to wait: a turn at the front of the queue takes milliseconds, not seconds. */

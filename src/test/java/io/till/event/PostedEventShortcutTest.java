@@ -1,7 +1,6 @@
 package io.till.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.till.account.ApiKeys;
@@ -82,14 +81,23 @@ class PostedEventShortcutTest {
     }
 
     @Test
-    void isTimedAsAnyRequestOfItsRoute() {
+    void isTimedOnceAsAnyRequestOfItsRouteUnderTheSameTags() {
         var store = accounts.create();
         double before = timed();
 
         assertThat(api.post("/api/v1/events", store.apiKey(), EVENT).status()).isEqualTo(201);
+        // The regular way (an Idempotency-Key goes there), timed by Spring's request observation.
+        assertThat(api.post("/api/v1/events", store.apiKey(), EVENT, "Idempotency-Key", "timed-" + UUID
+            .randomUUID()).status()).isEqualTo(201);
 
-        // The observation stops once the answer is on its way, so the client may read it a moment before it counts.
-        Await.until("timed under its route", Duration.ofSeconds(10), Duration.ofMillis(1), () -> timed() >= before + 1);
+        // A request is timed once its answer is on its way, so the client may read it a moment before it counts.
+        Await.until("timed under its route", Duration.ofSeconds(10), Duration.ofMillis(1), () -> timed() >= before + 2);
+        assertThat(timed()).isEqualTo(before + 2);
+        var series = meters.find("http.server.requests").tag("uri", "/api/v1/events").tag("status", "201").timers();
+        assertThat(series).hasSize(1);
+        assertThat(series.iterator().next().getId().getTags()).extracting(tag -> tag.getKey() + "=" + tag.getValue())
+            .containsExactlyInAnyOrder("error=none", "exception=none", "method=POST", "outcome=SUCCESS",
+                "status=201", "uri=/api/v1/events");
     }
 
     @Test
@@ -196,15 +204,21 @@ class PostedEventShortcutTest {
     }
 
     @Test
-    void aDatabaseOutageIsLeftToTheOutageAnswerWithTheApiHeaders() {
+    void aDatabaseOutageIsAnsweredAsAnyRequestsIsWithTheApiHeaders() throws Exception {
         var store = accounts.create();
         var outage = new CannotGetJdbcConnectionException("no connection",
             new java.sql.SQLTransientConnectionException("refused", "08001"));
         var response = new MockHttpServletResponse();
+        var chain = new MockFilterChain();
 
-        assertThatThrownBy(() -> shortcut(failing(outage)).doFilter(post(store.apiKey(), EVENT, request -> {
-        }),
-            response, new MockFilterChain())).isSameAs(outage);
+        shortcut(failing(outage)).doFilter(post(store.apiKey(), EVENT, request -> {
+        }), response, chain);
+
+        assertThat(chain.getRequest()).as("not handed on: the event may have been recorded").isNull();
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(json.readTree(response.getContentAsString()).get("code").asString())
+            .isEqualTo("database_unavailable");
         assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
         assertThat(response.getHeader("Cache-Control")).contains("no-store");
     }
@@ -230,7 +244,7 @@ class PostedEventShortcutTest {
     }
 
     private PostedEventShortcut shortcut(CustomEvents recording) {
-        return new PostedEventShortcut(gate, recording, json, problems);
+        return new PostedEventShortcut(gate, recording, json, problems, meters, "http.server.requests");
     }
 
     /** Events that fail to record with {@code failure}. */

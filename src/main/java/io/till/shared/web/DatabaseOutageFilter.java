@@ -6,7 +6,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -18,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * stack trace in the log for every request while the database is away.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(RequestFilters.OUTAGE_AND_LIMITS)
 class DatabaseOutageFilter extends OncePerRequestFilter {
 
     private final Problems problems;

@@ -52,7 +52,7 @@ public class Problems {
     }
 
     /** The answer while the database cannot be reached: nothing is wrong with the request, it may be sent again. */
-    static ProblemDetail databaseUnavailable() {
+    public static ProblemDetail databaseUnavailable() {
         return of(ErrorCode.DATABASE_UNAVAILABLE, "Till cannot reach its database at the moment. Try again in "
             + DatabaseOutage.RETRY_AFTER_SECONDS + " seconds.");
     }

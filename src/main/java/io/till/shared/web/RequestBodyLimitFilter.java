@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -31,7 +30,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * than the limit in memory.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(RequestFilters.OUTAGE_AND_LIMITS)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
