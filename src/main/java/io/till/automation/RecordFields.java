@@ -1,5 +1,6 @@
 package io.till.automation;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.till.billing.Invoice;
 import io.till.billing.Order;
 import io.till.billing.Payment;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The records a step's context reads fresh, by root, and their fields as the API spells them. */
 final class RecordFields {
@@ -44,8 +46,8 @@ final class RecordFields {
         var record = FRESH.get(root);
         return record == null
             ? null
-            : Arrays.stream(record.getRecordComponents()).filter(component -> snake(component.getName()).equals(
-                field)).map(RecordComponent::getType).findFirst().orElse(null);
+            : written(record).filter(component -> snake(component.getName()).equals(field))
+                .map(RecordComponent::getType).findFirst().orElse(null);
     }
 
     /** The same fields in the order the record declares them, which is the order the API writes them. */
@@ -53,8 +55,7 @@ final class RecordFields {
         var record = FRESH.get(root);
         return record == null
             ? List.of()
-            : Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).map(RecordFields::snake)
-                .toList();
+            : written(record).map(RecordComponent::getName).map(RecordFields::snake).toList();
     }
 
     private static String snake(String name) {
@@ -62,8 +63,13 @@ final class RecordFields {
     }
 
     private static Set<String> names(Class<? extends Record> record, Predicate<RecordComponent> which) {
-        return Arrays.stream(record.getRecordComponents()).filter(which).map(RecordComponent::getName)
-            .map(RecordFields::snake)
+        return written(record).filter(which).map(RecordComponent::getName).map(RecordFields::snake)
             .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The components the API writes: not those it leaves out ({@code @JsonIgnore}, a record's own bookkeeping). */
+    private static Stream<RecordComponent> written(Class<? extends Record> record) {
+        return Arrays.stream(record.getRecordComponents())
+            .filter(component -> !component.getAccessor().isAnnotationPresent(JsonIgnore.class));
     }
 }

@@ -35,11 +35,16 @@ public record Subscription(
     String canceledBy,
     @Schema(description = "Who on the seller's side canceled it: the staff member's email, or \"the API\" for an API "
         + "key; null when the buyer did, or it was not canceled.", example = "ada@example.com") String canceledByWho,
-    Instant cancelRequestedAt) {
+    Instant cancelRequestedAt,
+    @com.fasterxml.jackson.annotation.JsonIgnore // Billing's own; the periods' dates say it.
+    @Schema(hidden = true) Instant periodsRestartedAt) {
 
-    /** When its paid periods began, whose day of the month they keep: the end of the trial, else its start. */
+    /**
+     * When its paid periods began, whose day of the month they keep: when they last started again after a pause or
+     * arrears, else the end of the trial, else its start.
+     */
     Instant periodAnchor() {
-        return trialEnd != null ? trialEnd : createdAt;
+        return periodsRestartedAt != null ? periodsRestartedAt : trialEnd != null ? trialEnd : createdAt;
     }
 
     /**
@@ -54,7 +59,7 @@ public record Subscription(
         Instant end = restart;
         for (Instant renewal = currentPeriodEnd; renewal
             .isBefore(endsAt); renewal = Periods.after(renewal, interval, intervalCount, periodAnchor())) {
-            end = Periods.after(end, interval, intervalCount, periodAnchor());
+            end = Periods.after(end, interval, intervalCount, restart);
         }
         return end;
     }

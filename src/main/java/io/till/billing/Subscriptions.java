@@ -24,7 +24,8 @@ public class Subscriptions {
         Timestamps.read(rs, "current_period_start"), Timestamps.read(rs, "current_period_end"),
         Timestamps.read(rs, "trial_end"), Timestamps.read(rs, "ends_at"), Timestamps.read(rs, "canceled_at"),
         Timestamps.read(rs, "created_at"), rs.getString("cancel_reason"), rs.getString("cancel_reason_text"),
-        rs.getString("canceled_by"), rs.getString("canceled_by_who"), Timestamps.read(rs, "cancel_requested_at"));
+        rs.getString("canceled_by"), rs.getString("canceled_by_who"), Timestamps.read(rs, "cancel_requested_at"),
+        Timestamps.read(rs, "periods_restarted_at"));
 
     private final JdbcClient db;
     private final BillingSchedule schedule;
@@ -204,12 +205,13 @@ public class Subscriptions {
 
     /**
      * Starts its periods again at {@code restart}, billed then (its renewal is due at once), after its period ended
-     * while it was paused or unpaid; a fixed term ends as many renewals later as it had left.
+     * while it was paused or unpaid; a fixed term ends as many renewals later as it had left. Its periods keep the
+     * restart's day of the month from then on.
      */
     void restartPeriods(String accountId, Subscription subscription, Instant restart) {
         db.sql("""
             UPDATE subscriptions SET current_period_end = :restart, ends_at = :endsAt, updated_at = :restart,
-                   version = version + 1
+                   periods_restarted_at = :restart, version = version + 1
              WHERE account_id = :accountId AND id = :id
             """)
             .param("restart", Timestamps.of(restart))

@@ -7,6 +7,9 @@ import io.till.testing.Api;
 import io.till.testing.ClockDatabase;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.time.Instant;
+import java.time.Year;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -61,6 +64,39 @@ class PauseAndArrearsTest {
         assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(1);
         assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("active");
         assertThat(unpaid(shop, customer)).isEmpty();
+    }
+
+    @Test
+    void periodsRestartedOnAMonthsLastDayKeepTheRestartsDayNotThePurchasesDay() {
+        var shop = shops.open();
+        // A January 30 to come, in a year whose February has 28 days.
+        int year = Instant.parse(api.get("/api/v1/test_clock", shop.apiKey()).json().get("now").asString())
+            .atZone(ZoneOffset.UTC).getYear() + 1;
+        while (Year.isLeap(year)) {
+            year++;
+        }
+        to(shop, year + "-01-30T10:00:00Z");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        to(shop, year + "-02-10T10:00:00Z");
+        api.post("/api/v1/subscriptions/" + subscription + "/pause", shop.apiKey(), null);
+
+        // Its period ended on February 28 while paused; resumed that afternoon, a new month starts then.
+        to(shop, year + "-02-28T15:00:00Z");
+        var resumed = api.post("/api/v1/subscriptions/" + subscription + "/resume", shop.apiKey(), null);
+
+        assertThat(resumed.json().get("current_period_start").asString()).startsWith(year + "-02-28");
+        assertThat(resumed.json().get("current_period_end").asString()).as("a month after the restart, not March 30")
+            .startsWith(year + "-03-28");
+        to(shop, year + "-03-29T00:00:00Z");
+        assertThat(shops.subscription(shop, subscription).get("current_period_end").asString()).startsWith(
+            year + "-04-28");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(3);
+    }
+
+    private void to(Shops.Shop shop, String when) {
+        var moved = api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"to\": \"" + when + "\"}");
+        assertThat(moved.status()).as(moved.text()).isEqualTo(200);
     }
 
     @Test
