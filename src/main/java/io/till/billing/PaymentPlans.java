@@ -105,13 +105,24 @@ public class PaymentPlans {
             .single();
     }
 
-    /** What is left to pay of the plan: the installments neither paid nor written off; none once it is canceled. */
+    /**
+     * What is left to pay of the plan: the installments neither paid nor written off, less the credit an installment
+     * still open already took (the buyer owes only the rest of it); none once it is canceled.
+     */
     public long leftToPay(String accountId, PaymentPlan plan) {
         if (plan.status().equals("canceled")) {
             return 0;
         }
         int left = plan.installments() - plan.installmentsPaid() - writtenOff(accountId, plan.id());
-        return Math.max(0, left) * plan.installmentAmount();
+        long credited = db.sql("""
+            SELECT coalesce(sum(amount_credited), 0) FROM invoices
+             WHERE account_id = :accountId AND payment_plan_id = :id AND status = 'issued'
+            """)
+            .param("accountId", accountId)
+            .param("id", plan.id())
+            .query(Long.class)
+            .single();
+        return Math.max(0, Math.max(0, left) * plan.installmentAmount() - credited);
     }
 
     /** What the buyer paid for the plan's first installment, and for all of it so far: see {@link #AMOUNT_PAID}. */

@@ -351,6 +351,30 @@ class PortalSubscriptionPagesTest {
             .isEqualTo("active");
     }
 
+    /** A reviewer's: credit already taken by an open installment was still counted as left to pay. */
+    @Test
+    void creditAlreadyTakenByAnOpenInstallmentIsNotLeftToPay() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String plan = order.get("payment_plan_id").asString();
+        String customer = order.get("customer_id").asString();
+        var failing = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_chargeCustomerFail\", \"make_default\": true}");
+        assertThat(failing.status()).as(failing.text()).isEqualTo(201);
+        var credit = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(),
+            "{\"amount\": 4000, \"currency\": \"usd\", \"reason\": \"goodwill\"}");
+        assertThat(credit.status()).as(credit.text()).isEqualTo(201);
+        // The second installment takes the $40.00 of credit; the card declines the $60.00 left of it.
+        shops.advance(shop, "P1M");
+        var buyer = signIn(shop, customer);
+
+        var details = buyer.get("/portal/" + shop.accountId() + "/payment_plans/" + plan);
+        var staff = api.get("/api/v1/payment_plans/" + plan, shop.apiKey());
+
+        assertThat(staff.json().get("installments_paid").asInt()).isEqualTo(1);
+        assertThat(details.body()).contains("$160.00 left to pay").doesNotContain("$200.00 left to pay");
+    }
+
     /** A probe saw a green "Active" beside a red "Unpaid $200.00" on a plan whose installment had failed. */
     @Test
     void aPlanWhoseInstallmentFailedReadsPastDueAsASubscriptionDoes() {
