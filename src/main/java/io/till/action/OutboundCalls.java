@@ -79,10 +79,11 @@ public class OutboundCalls {
 
     /**
      * Whether an answer with {@code status} says the receiver did nothing: a 4xx, or a 503 (not available). A 500, 502
-     * or 504 may come from a gateway in front of it after it acted, so the next attempt is in doubt.
+     * or 504 may come from a gateway in front of it after it acted, and a redirect (not followed) from a receiver that
+     * acted and then sent the caller elsewhere (POST, then 303), so the next attempt is in doubt.
      */
     public static boolean nothingDone(int status) {
-        return status < 500 || status == 503;
+        return status >= 400 && status < 500 || status == 503;
     }
 
     /** The receiver refused the call, so nothing happened: the next attempt is not in doubt. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Why an outbound connection failed, each kind told in one fixed sentence. What a peer said (an SMTP banner, an error
@@ -24,13 +25,17 @@ public enum ConnectionFailure {
     REFUSED("The server refused the connection."),
     TIMED_OUT("The server did not answer in time."),
     TLS_FAILED("The TLS handshake failed: the server's certificate or protocol was not accepted."),
+    TLS_BROKEN("The secure connection failed: the server did not speak TLS, or the connection broke off."),
     AUTH_FAILED("The server refused the credentials."),
     PROTOCOL("The server did not answer as expected."),
     UNREACHABLE("The connection failed."),
     BUSY("Till was already making as many calls to this host at once as it makes (10): this one was not sent, and "
         + "is tried again later.");
 
-    /** The kinds of failure that come before a request leaves Till: whatever it asked was not done. */
+    /**
+     * The kinds of failure that come before a request leaves Till: whatever it asked was not done. A TLS failure only
+     * when it is the handshake's (no request is written before it ends): one later may come after the request.
+     */
     private static final Set<ConnectionFailure> NOTHING_SENT = java.util.EnumSet.of(BLOCKED, UNKNOWN_HOST, REFUSED,
         TLS_FAILED, UNREACHABLE, BUSY);
 
@@ -101,7 +106,8 @@ public enum ConnectionFailure {
             case ConnectException refused -> REFUSED;
             case NoRouteToHostException unreachable -> UNREACHABLE;
             case InterruptedIOException timedOut -> TIMED_OUT;
-            case SSLException tls -> TLS_FAILED;
+            case SSLHandshakeException handshake -> TLS_FAILED;
+            case SSLException tls -> TLS_BROKEN;
             default -> null;
         };
     }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
 import org.junit.jupiter.api.Test;
 
 class ConnectionFailureTest {
@@ -37,5 +40,19 @@ class ConnectionFailureTest {
         assertThat(ConnectionFailure.of(timedOut)).isEqualTo(ConnectionFailure.TIMED_OUT);
         assertThat(ConnectionFailure.of(new IOException("garbled"))).isEqualTo(ConnectionFailure.PROTOCOL);
         assertThat(ConnectionFailure.refusal(unknown)).isEmpty();
+    }
+
+    /** A reviewer's: a TLS failure after the request went out was taken as one before anything was sent. */
+    @Test
+    void onlyAFailedHandshakeSaysNothingWasSent() {
+        var handshake = new IOException("cannot connect", new SSLHandshakeException("certificate_unknown"));
+        var afterwards = new IOException("read failed", new SSLProtocolException("bad record MAC"));
+        var alert = new SSLException("Received fatal alert: internal_error");
+
+        assertThat(ConnectionFailure.of(handshake)).isEqualTo(ConnectionFailure.TLS_FAILED);
+        assertThat(ConnectionFailure.of(handshake).nothingSent()).isTrue();
+        assertThat(ConnectionFailure.of(afterwards)).isEqualTo(ConnectionFailure.TLS_BROKEN);
+        assertThat(ConnectionFailure.of(afterwards).nothingSent()).isFalse();
+        assertThat(ConnectionFailure.of(alert).nothingSent()).isFalse();
     }
 }

@@ -148,6 +148,23 @@ class SendSmsTest {
             done -> assertThat(done.output().has("may_have_been_sent_twice")).isFalse());
     }
 
+    /** A reviewer's: a receiver that acted and answered with a redirect (POST, then 303) was taken as one that did not. */
+    @Test
+    void aRetryAfterARedirectSaysTheSmsMayHaveBeenSentTwice() {
+        var store = connected();
+        twilioAnswers(303, "", "Location", "/elsewhere");
+        var redirected = sendSms.perform(call(store, "k-303", PARAMS));
+        twilio.resetAll();
+        twilioAnswers(201, """
+            {"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}""");
+
+        var sent = sendSms.perform(call(store, "k-303", PARAMS));
+
+        assertThat(redirected).isInstanceOf(ActionResult.Failed.class);
+        assertThat(sent).isInstanceOfSatisfying(ActionResult.Done.class,
+            done -> assertThat(done.output().get("may_have_been_sent_twice").asBoolean()).isTrue());
+    }
+
     @Test
     void retriesARateLimitNoSoonerThanTwilioAsks() {
         var store = connected();
