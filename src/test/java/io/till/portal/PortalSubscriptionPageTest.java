@@ -87,6 +87,35 @@ class PortalSubscriptionPageTest {
         }
     }
 
+    /** Out of retries: the page says paying starts it again, and whom to write to end it instead. */
+    @Test
+    void anUnpaidSubscriptionExplainsWhatPayingDoes() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Lumen Yoga", "support_email": "help@lumen.example", "brand_color": "#0f766e"}""",
+            java.util.List.of("Content-Type", "application/json"));
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        shops.advance(shop, "P45D");
+
+        for (int width : new int[]{390, 1280}) {
+            var page = signedIn(shop, order.get("customer_id").asString(), width);
+            page.navigate(java.net.URI.create(page.url()).resolve("/portal/" + shop.accountId() + "/subscriptions/"
+                + order.get("subscription_id").asString()).toString());
+
+            assertThat(page.locator("#unpaid-title")).hasText("Billing stopped");
+            // The panel's own way to the store (the page's footer has it too).
+            assertThat(
+                page.locator("section:has(#unpaid-title)").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions()
+                    .setName("help@lumen.example")))
+                .isVisible();
+            assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Update card to pay")))
+                .isVisible();
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+            Chromium.screenshot(page, "portal-subscription-unpaid-" + width);
+        }
+    }
+
     /**
      * A fixed-term subscription that billed its last period ends on its own: the buyer and staff read "completed",
      * not "canceled", which would say someone stopped it.

@@ -351,6 +351,30 @@ class PortalSubscriptionPagesTest {
             .isEqualTo("active");
     }
 
+    /**
+     * A reviewer's: a buyer whose subscription ran out of retries saw neither a way to end it nor that paying what it
+     * owes starts it again, a new period charged at once (the cards page said so; the subscription page did not).
+     */
+    @Test
+    void anUnpaidSubscriptionSaysPayingStartsItAgainAndWhomToAskToEndIt() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Lumen Yoga", "support_email": "help@lumen.example"}""",
+            List.of("Content-Type", "application/json"));
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P45D");
+        assertThat(shops.subscription(shop, subscription).get("status").asString()).isEqualTo("unpaid");
+        var buyer = signIn(shop, order.get("customer_id").asString());
+
+        String page = text(buyer.get("/portal/" + shop.accountId() + "/subscriptions/" + subscription).body());
+
+        assertThat(page).contains("We stopped trying your card for this subscription.",
+            "Paying the $19.00 it owes starts it again: a new period begins and is charged then.",
+            "To end it instead, write to help@lumen.example.")
+            .doesNotContain("we'll keep trying your card");
+    }
+
     /** A reviewer's: credit already taken by an open installment was still counted as left to pay. */
     @Test
     void creditAlreadyTakenByAnOpenInstallmentIsNotLeftToPay() {
