@@ -273,8 +273,12 @@ public class CardChoices {
         boolean follows = !unpaid.isEmpty() && plan.status().equals("unpaid") && plan.nextBillAt() != null
             && !plan.nextBillAt().isAfter(Timestamps.now(clock)) && plan.installmentsPaid() + unpaid.size() < plan
                 .installments();
+        // Only an active plan bills on its date (Renewals.chargeInstallment): an unpaid one bills nothing on its own,
+        // as an unpaid subscription renews nothing; what follows once it is paid up is said apart.
         return new Billed(Kind.PAYMENT_PLAN, plan.id(), names.product(), names.option(), plan.status(),
-            plan.installmentAmount(), plan.currency(), plan.interval(), plan.intervalCount(), plan.nextBillAt(),
+            plan.installmentAmount(), plan.currency(), plan.interval(), plan.intervalCount(), plan.isActive()
+                ? plan.nextBillAt()
+                : null,
             charges.payingCard(accountId, plan.customerId(), plan.cardId()), owed(unpaid),
             declineReason(accountId, unpaid), null, follows ? plan.installmentAmount() : 0, follows
                 ? plan.nextBillAt()

@@ -287,6 +287,30 @@ class PortalCardsTest {
         assertThat(portalCards.wallet(account, customer).billed().getFirst().dueOnceSettled()).isZero();
     }
 
+    /**
+     * A reviewer's: the cards page promised an unpaid plan's next bill on a date when nothing is billed (a plan out of
+     * retries bills nothing on its own, as an unpaid subscription renews nothing); its own page shows none.
+     */
+    @Test
+    void anUnpaidPlanShowsNoNextBill() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.plan(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String plan = order.get("payment_plan_id").asString();
+        var failing = api.post("/api/v1/customers/" + customer + "/payment_methods", shop.apiKey(),
+            "{\"token\": \"pm_card_chargeCustomerFail\", \"make_default\": true}");
+        assertThat(failing.status()).as(failing.text()).isEqualTo(201);
+        shops.advance(shop, "P1M");
+        shops.advance(shop, "P20D");
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .isEqualTo("unpaid");
+
+        var billed = portalCards.wallet(shop.accountId(), customer).billed().getFirst();
+
+        assertThat(billed.unpaid()).isEqualTo(10000);
+        assertThat(billed.nextBillAt()).isNull();
+    }
+
     @Test
     void aCardChosenForAPaymentPlanPaysThatPlanOnly() {
         var buyer = buyer();
