@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -61,18 +62,27 @@ class BillingExports {
 
     @GetMapping("/admin/orders.csv")
     void orders(Caller.Staff staff, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // What the buyers' banks hold back of each order's payments, looked up a page of orders at a time.
+        var disputed = new HashMap<String, Long>();
         export(staff, request, false, BillingListValues.ORDERS_STATUSES, "orders", response,
-            (filter, page) -> orders.list(staff.accountId(), filter, page), Order::id,
+            (filter, page) -> {
+                var orderPage = orders.list(staff.accountId(), filter, page);
+                disputed.putAll(orders.disputed(staff.accountId(), orderPage.data().stream().map(Order::id).toList()));
+                return orderPage;
+            }, Order::id,
             new String[]{"id", "number", "created_at", "status", "customer_id", "customer_name", "customer_email",
-                    "items", "currency", "subtotal", "discount", "total", "refunded", "net"},
+                    "items", "currency", "subtotal", "discount", "total", "refunded", "disputed", "net"},
             (csv, o, names) -> {
                 var who = names.customer(o.customerId());
-                // A partly refunded order stays paid: what went back is its own column, and net what the seller kept.
+                long held = disputed.getOrDefault(o.id(), 0L);
+                // A partly refunded or disputed order stays paid: what went back, and what the buyer's bank holds in
+                // a dispute, are columns of their own, and net what the seller kept.
                 csv.row(o.id(), o.number(), o.createdAt(), o.status().code(), o.customerId(), who.name(), who.email(),
                     o.items().stream().map(Order.Item::name).collect(Collectors.joining("; ")), o.currency(),
                     Amounts.typed(o.subtotal(), o.currency()), Amounts.typed(o.discount(), o.currency()),
                     Amounts.typed(o.total(), o.currency()), Amounts.typed(o.amountRefunded(), o.currency()),
-                    Amounts.typed(o.status().tookMoney() ? o.total() - o.amountRefunded() : 0, o.currency()));
+                    Amounts.typed(held, o.currency()),
+                    Amounts.typed(o.status().tookMoney() ? o.total() - o.amountRefunded() - held : 0, o.currency()));
             });
     }
 

@@ -88,10 +88,15 @@ class OrderPages {
         model.addAttribute("discount", order.discount() == 0 ? null : "−" + Amounts.format(order.discount(), currency));
         model.addAttribute("total", Amounts.format(order.total(), currency));
         model.addAttribute("refunded", refunded == 0 ? null : Amounts.format(refunded, currency));
+        long disputed = payments.ofOrder(accountId, id)
+            .stream()
+            .filter(p -> p.status().equals("disputed"))
+            .mapToLong(p -> p.amount() - p.amountRefunded())
+            .sum();
         model.addAttribute("statusText", statusText(order, orderRefunds.stream()
             .filter(r -> r.status().equals("pending"))
             .mapToLong(Refund::amount)
-            .sum()));
+            .sum(), disputed));
         model.addAttribute("promoCode", order.promoCodeId() == null
             ? null
             : promoCodes.find(accountId, order.promoCodeId()).map(PromoCode::code).orElse(order.promoCodeId()));
@@ -143,9 +148,10 @@ class OrderPages {
     /**
      * Where the order's money stands, in words (a partly refunded order is paid, and says how much went back);
      * {@code refundPending} is how much of what it says went back is still waiting for the gateway's answer (counted
-     * as refunded, so that it cannot be refunded twice, until the answer comes).
+     * as refunded, so that it cannot be refunded twice, until the answer comes); {@code disputed} how much of its
+     * payments the buyer's bank holds in a dispute (the order stays paid, as a partly refunded one does).
      */
-    static String statusText(Order order, long refundPending) {
+    static String statusText(Order order, long refundPending, long disputed) {
         String total = Amounts.format(order.total(), order.currency());
         String status = switch (order.status()) {
             case PENDING -> "Waiting for the payment";
@@ -156,10 +162,13 @@ class OrderPages {
                 : "Paid. Partly refunded: " + Amounts.format(order.amountRefunded(), order.currency()) + " of "
                     + total;
         };
-        return refundPending == 0
-            ? status
-            : status + " (" + Amounts.format(refundPending, order.currency()) + " of it waiting for the gateway's "
+        if (refundPending > 0) {
+            status += " (" + Amounts.format(refundPending, order.currency()) + " of it waiting for the gateway's "
                 + "answer)";
+        }
+        return disputed == 0
+            ? status
+            : status + ". Disputed with the buyer's bank: " + Amounts.format(disputed, order.currency());
     }
 
     /** The refund dialog's question, naming the amount and whose card gets it back. */

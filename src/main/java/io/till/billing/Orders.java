@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -276,6 +277,27 @@ public class Orders {
             .param("number", number)
             .query(String.class)
             .optional();
+    }
+
+    /**
+     * What the buyers' banks hold back in disputes of each of {@code orderIds}: its disputed payments, less what was
+     * refunded of them before; only the orders with some.
+     */
+    Map<String, Long> disputed(String accountId, List<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return Map.of();
+        }
+        return db.sql("""
+            SELECT order_id, sum(amount - amount_refunded) AS held FROM payments
+             WHERE account_id = :accountId AND order_id IN (:orderIds) AND status = 'disputed'
+             GROUP BY order_id
+            """)
+            .param("accountId", accountId)
+            .param("orderIds", orderIds)
+            .query((rs, row) -> Map.entry(rs.getString("order_id"), rs.getLong("held")))
+            .list()
+            .stream()
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     public Order get(String accountId, String id) {

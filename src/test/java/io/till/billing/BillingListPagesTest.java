@@ -133,12 +133,12 @@ class BillingListPagesTest {
         var lines = csv(all);
         assertThat(lines.getFirst())
             .isEqualTo("\uFEFFid,number,created_at,status,customer_id,customer_name,customer_email,"
-                + "items,currency,subtotal,discount,total,refunded,net");
+                + "items,currency,subtotal,discount,total,refunded,disputed,net");
         assertThat(lines).hasSize(6);
         assertThat(lines)
             .anySatisfy(line -> assertThat(line).contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\","));
         assertThat(lines).anySatisfy(line -> assertThat(line).contains(",paid,").contains(",ada@example.com,")
-            .endsWith(",usd,19.00,0.00,19.00,5.00,14.00"));
+            .endsWith(",usd,19.00,0.00,19.00,5.00,0.00,14.00"));
         page.locator(".sub-tabs").getByText("Failed").click();
         page.waitForLoadState();
         var failed = page.waitForDownload(() -> page.getByRole(AriaRole.LINK, named("Download CSV")).click());
@@ -271,6 +271,33 @@ class BillingListPagesTest {
             "/admin/orders?created_from=" + day + "&created_to=" + nextDay);
         assertThat(phone.locator("table.list tbody tr")).hasCount(1);
         Chromium.screenshot(phone, "billing-orders-window-390");
+    }
+
+    /**
+     * A reviewer's: a disputed order's money was counted as kept in the orders export ("net") and its page said only
+     * "Paid", where the customer's record leaves it out of their lifetime value.
+     */
+    @Test
+    void aDisputedOrderIsNotCountedAsKeptInTheExportAndItsPageSaysSo() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String payment = api.get("/api/v1/payments?customer_id=" + order.get("customer_id").asString(),
+            shop.apiKey()).json().get("data").get(0).get("id").asString();
+        var refunded = api.post("/api/v1/refunds", shop.apiKey(), "{\"payment_id\": \"" + payment + "\", "
+            + "\"amount\": 400}");
+        assertThat(refunded.status()).as(refunded.text()).isEqualTo(201);
+        var disputed = api.post("/api/v1/payments/" + payment + "/dispute", shop.apiKey(), "{}");
+        assertThat(disputed.status()).as(disputed.text()).isEqualTo(200);
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280));
+
+        var lines = page.request().get(api.uri("/admin/orders.csv").toString()).text().split("\r\n");
+        page.navigate(api.uri("/admin/orders/" + order.get("id").asString()).toString());
+
+        assertThat(lines[0]).endsWith(",total,refunded,disputed,net");
+        assertThat(lines[1]).endsWith(",usd,19.00,0.00,19.00,4.00,15.00,0.00");
+        assertThat(page.locator("dd").first()).isVisible();
+        assertThat(page.locator("main")).containsText("Paid. Partly refunded: $4.00 of $19.00. Disputed with the "
+            + "buyer's bank: $15.00");
     }
 
     @Test
