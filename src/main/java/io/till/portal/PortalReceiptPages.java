@@ -117,6 +117,17 @@ class PortalReceiptPages {
         return receipts.pdfResponse(receipts.forPayment(buyer.accountId(), buyer.customerId(), id));
     }
 
+    /** A renewal or an installment the buyer's credit paid in full: no payment, yet a receipt. */
+    @GetMapping("/portal/{accountId}/invoices/{id}/receipt")
+    String invoiceReceipt(PortalBuyer buyer, @PathVariable String id, Model model) {
+        return receipt(receipts.forInvoice(buyer.accountId(), buyer.customerId(), id), model);
+    }
+
+    @GetMapping("/portal/{accountId}/invoices/{id}/receipt.pdf")
+    ResponseEntity<byte[]> invoiceReceiptPdf(PortalBuyer buyer, @PathVariable String id) {
+        return receipts.pdfResponse(receipts.forInvoice(buyer.accountId(), buyer.customerId(), id));
+    }
+
     private static String receipt(Receipt receipt, Model model) {
         model.addAttribute("r", receipt);
         model.addAttribute("supportInDocument", true);

@@ -48,7 +48,28 @@ public record Receipt(
 
     public enum Kind {
         ORDER,
-        PAYMENT
+        PAYMENT,
+        /** A renewal or an installment the buyer's credit paid in full: no card was charged. */
+        INVOICE
+    }
+
+    /** The receipt's heading: "Receipt" for an order or what credit paid, "Payment receipt" for a payment. */
+    public String heading() {
+        return kind == Kind.PAYMENT ? "Payment receipt" : "Receipt";
+    }
+
+    /** Where the portal serves it: {@code orders}, {@code payments} or {@code invoices}, then its id. */
+    public String portalPath() {
+        return switch (kind) {
+            case ORDER -> "orders";
+            case PAYMENT -> "payments";
+            case INVOICE -> "invoices";
+        };
+    }
+
+    /** Whether the buyer's credit paid it all, with no card charged. */
+    public boolean paidByCredit() {
+        return kind == Kind.INVOICE;
     }
 
     /**
@@ -145,9 +166,12 @@ public record Receipt(
      * "Receipt for your payment of $19.00 on Nov 29, 2026". A payment's id is only in its {@link #reference()}.
      */
     public String title() {
-        return kind == Kind.ORDER
-            ? "Receipt for your order #" + orderNumber + " of " + day(date)
-            : "Receipt for your payment of " + money(total) + " on " + day(date);
+        return switch (kind) {
+            case ORDER -> "Receipt for your order #" + orderNumber + " of " + day(date);
+            case PAYMENT -> "Receipt for your payment of " + money(total) + " on " + day(date);
+            case INVOICE -> "Receipt for " + money(lines.getFirst().amount()) + " paid with your credit on "
+                + day(date);
+        };
     }
 
     /**
@@ -158,7 +182,7 @@ public record Receipt(
         if (kind == Kind.ORDER) {
             return "Order #" + orderNumber;
         }
-        return "Payment reference " + id + (orderNumber == null
+        return (kind == Kind.INVOICE ? "Invoice reference " : "Payment reference ") + id + (orderNumber == null
             ? ""
             : " (" + orderLabel().toLowerCase(Locale.ROOT) + " #" + orderNumber + ")");
     }
@@ -171,7 +195,7 @@ public record Receipt(
         return startedByOrder ? "Started with order" : "Order";
     }
 
-    /** {@code receipt-1042.pdf} for an order, {@code receipt-pay_….pdf} for a payment. */
+    /** {@code receipt-1042.pdf} for an order, {@code receipt-pay_….pdf} for a payment, {@code receipt-inv_….pdf}. */
     public String fileName() {
         return "receipt-" + (kind == Kind.ORDER ? String.valueOf(orderNumber) : id) + ".pdf";
     }

@@ -61,13 +61,13 @@ class ReceiptEmails {
         this.clock = clock;
     }
 
-    /** Runs inside the transaction that records the payment (see {@code Events#record}). */
+    /**
+     * Runs inside the transaction that records the payment (see {@code Events#record}), or the invoice the buyer's
+     * credit paid in full: that renewal or installment took no payment, and has its receipt too.
+     */
     @EventListener
     void recorded(Event event) {
-        if (!event.type().equals(EventType.PAYMENT_SUCCEEDED.type())) {
-            return;
-        }
-        String paymentId = event.data().path("payment").path("id").asString(null);
+        String paymentId = receiptOf(event);
         if (paymentId == null || !preferences.emailWanted(event.accountId(), paidFor(event.data()))) {
             return;
         }
@@ -81,6 +81,22 @@ class ReceiptEmails {
                 }
             });
         }
+    }
+
+    /**
+     * The id of what {@code event} promises a receipt of: the payment of {@code payment.succeeded}, or the invoice of
+     * an {@code invoice.paid} without a payment (the buyer's credit paid it all); null for any other event.
+     */
+    private static String receiptOf(Event event) {
+        if (event.type().equals(EventType.PAYMENT_SUCCEEDED.type())) {
+            return event.data().path("payment").path("id").asString(null);
+        }
+        JsonNode invoice = event.data().path("invoice");
+        if (event.type().equals(EventType.INVOICE_PAID.type()) && !event.data().has("payment")
+            && invoice.path("amount_credited").asLong(0) > 0) {
+            return invoice.path("id").asString(null);
+        }
+        return null;
     }
 
     /** payment.succeeded carries the order it paid, or the invoice of a renewal or an installment. */
@@ -123,10 +139,15 @@ class ReceiptEmails {
         send(accountId, paymentId);
     }
 
-    /** Sends the receipt of one payment, once; a failure is logged and left to the sweep. */
+    /**
+     * Sends the receipt of one payment, or of an invoice the buyer's credit paid ({@code inv_…}), once; a failure is
+     * logged and left to the sweep.
+     */
     void send(String accountId, String paymentId) {
         try {
-            Receipt receipt = receipts.forPayment(accountId, paymentId);
+            Receipt receipt = paymentId.startsWith("inv_")
+                ? receipts.forInvoice(accountId, paymentId)
+                : receipts.forPayment(accountId, paymentId);
             if (receipt.buyer().email().toLowerCase(Locale.ROOT).endsWith(".invalid")) {
                 // Erased since it was promised (RFC 2606's .invalid never receives mail): settled, not tried for days.
                 emails.drop(accountId, KEY_PREFIX + paymentId, "the buyer's personal data was erased");

@@ -82,8 +82,7 @@ final class ReceiptPdf {
         if (receipt.seller().supportEmail() != null) {
             document.add(new Paragraph(receipt.seller().supportEmail(), font(10, Font.NORMAL, MUTED)));
         }
-        var title = new Paragraph(receipt.kind() == Receipt.Kind.ORDER ? "Receipt" : "Payment receipt",
-            font(16, Font.BOLD, INK));
+        var title = new Paragraph(receipt.heading(), font(16, Font.BOLD, INK));
         title.setSpacingBefore(24);
         document.add(title);
         var facts = new PdfPTable(new float[]{1, 2});
@@ -94,14 +93,17 @@ final class ReceiptPdf {
         }
         fact(facts, "Date", receipt.day(receipt.date()));
         fact(facts, "Amount", money(receipt, receipt.total()));
+        if (receipt.paidByCredit()) {
+            fact(facts, "Paid with", "Your account credit");
+        }
         var buyer = new StringBuilder(text(receipt.buyer().name()));
         buyer.append('\n').append(receipt.buyer().email());
         if (receipt.buyer().billingAddress() != null) {
             receipt.buyer().billingAddress().lines().forEach(line -> buyer.append('\n').append(text(line)));
         }
         fact(facts, "Billed to", buyer.toString());
-        // A payment's id, for the seller to look it up by; an order's number above is searched for as it is.
-        if (receipt.kind() == Receipt.Kind.PAYMENT) {
+        // A payment's or an invoice's id, for the seller to look it up by; an order's number above is searched for.
+        if (receipt.kind() != Receipt.Kind.ORDER) {
             fact(facts, "Reference", receipt.id());
         }
         document.add(facts);

@@ -62,6 +62,54 @@ class ReceiptRecords {
     }
 
     /**
+     * A renewal's or an installment's invoice that the buyer's credit paid in full, with no card payment, as a payment
+     * row: its id, the day it was paid, nothing charged ({@code amount} 0) and what it paid for. Empty for any other
+     * invoice, and for another customer's when {@code customerId} is given.
+     */
+    Optional<PaymentRow> paidByCredit(String accountId, String customerId, String invoiceId) {
+        return db.sql("""
+            SELECT i.id, i.customer_id, i.currency, i.paid_at, pr.name AS product_name, o.name AS option_name,
+                   i.subscription_id IS NOT NULL AS subscription, i.period_start, i.period_end, i.amount_due,
+                   i.amount_credited, coalesce(s.order_id, pl.order_id) AS origin_order_id, n.number AS order_number
+              FROM invoices i
+              LEFT JOIN subscriptions s ON s.account_id = i.account_id AND s.id = i.subscription_id
+              LEFT JOIN payment_plans pl ON pl.account_id = i.account_id AND pl.id = i.payment_plan_id
+              LEFT JOIN products pr ON pr.account_id = i.account_id AND pr.id = coalesce(s.product_id, pl.product_id)
+              LEFT JOIN product_options o ON o.account_id = i.account_id AND o.id = coalesce(s.option_id, pl.option_id)
+              LEFT JOIN orders n ON n.account_id = i.account_id AND n.id = coalesce(s.order_id, pl.order_id)
+             WHERE i.account_id = :accountId AND i.id = :id
+               AND (CAST(:customerId AS text) IS NULL OR i.customer_id = :customerId)
+               AND i.status = 'paid' AND i.paid_at IS NOT NULL AND i.amount_credited > 0
+               AND NOT EXISTS (SELECT 1 FROM payments x
+                                WHERE x.account_id = i.account_id AND x.invoice_id = i.id AND x.status <> 'failed')
+            """)
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .param("id", invoiceId)
+            .query((rs, row) -> new PaymentRow(rs.getString("id"), rs.getString("customer_id"), null, "succeeded", 0,
+                rs.getString("currency"), null, null, Timestamps.read(rs, "paid_at"), rs.getString("product_name"),
+                rs.getString("option_name"), rs.getBoolean("subscription"), Timestamps.read(rs, "period_start"),
+                Timestamps.read(rs, "period_end"), rs.getLong("amount_due"), rs.getLong("amount_credited"),
+                rs.getString("origin_order_id"), rs.getObject("order_number", Long.class)))
+            .optional();
+    }
+
+    /** What the seller credited back on an invoice (to spend on later invoices), oldest first. */
+    List<Receipt.CreditNote> creditNotesOfInvoice(String accountId, String invoiceId) {
+        return db.sql("""
+            SELECT c.id, c.created_at, c.amount
+              FROM credit_entries c
+             WHERE c.account_id = :accountId AND c.kind = 'credit_note' AND c.invoice_id = :invoiceId
+             ORDER BY c.created_at, c.id
+            """)
+            .param("accountId", accountId)
+            .param("invoiceId", invoiceId)
+            .query((rs, row) -> new Receipt.CreditNote(rs.getString("id"), Timestamps.read(rs, "created_at"),
+                rs.getLong("amount")))
+            .list();
+    }
+
+    /**
      * The gateway key a payment was charged under, which says what it paid for: {@code order:<order>} for the purchase
      * itself, {@code order:<order>:upsell:<upsell>:attempt:<n>} for an upsell taken after it.
      */

@@ -26,6 +26,9 @@ final class ReceiptText {
             text.append("Discount  ").append(receipt.minus(receipt.discount())).append('\n');
         }
         text.append("Total  ").append(receipt.money(receipt.total())).append("\n\n");
+        if (receipt.paidByCredit()) {
+            text.append("Paid with your account credit: no card was charged\n");
+        }
         for (var charge : receipt.charges()) {
             text.append("Paid ").append(receipt.money(charge.amount()));
             if (charge.card() != null) {

@@ -23,7 +23,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 
 /**
- * Builds receipts for orders and payments. The staff's methods take the account only; the buyer's also take the
+ * Builds receipts for orders, payments, and the renewals and installments a buyer's credit paid in full. The staff's methods take the account only; the buyer's also take the
  * customer, and a receipt of another customer is not found, exactly like one of another account.
  */
 @Service
@@ -147,6 +147,28 @@ public class Receipts {
             List.of(charge),
             records.refunds(accountId, List.of(payment.id())), records.creditNotes(accountId, List.of(payment.id())),
             footer(accountId), payment.orderId() == null && payment.orderNumber() != null);
+    }
+
+    /** The receipt of a renewal or an installment the buyer's credit paid in full, for the seller's staff. */
+    public Receipt forInvoice(String accountId, String invoiceId) {
+        return forInvoice(accountId, null, invoiceId);
+    }
+
+    /**
+     * The receipt of one of this customer's renewals or installments that their credit paid in full, with no card
+     * payment (one a card paid, in part or whole, has its payment's receipt); null {@code customerId} means any
+     * customer of the account. What it paid for, the credit applied, nothing charged.
+     */
+    public Receipt forInvoice(String accountId, String customerId, String invoiceId) {
+        var paid = records.paidByCredit(accountId, customerId, invoiceId)
+            .orElseThrow(() -> TillException.notFound("invoice", invoiceId));
+        var seller = seller(accountId);
+        var lines = invoiceLines(paid, seller.zone());
+        long subtotal = lines.stream().mapToLong(Receipt.Line::amount).sum();
+        return new Receipt(Receipt.Kind.INVOICE, paid.id(), paid.orderNumber(), paid.createdAt(), seller,
+            buyer(accountId, paid.customerId(), billingAddress(accountId, paid)), paid.currency(), lines, subtotal,
+            0, subtotal, List.of(), List.of(), records.creditNotesOfInvoice(accountId, paid.id()), footer(accountId),
+            paid.orderNumber() != null);
     }
 
     /**

@@ -197,6 +197,23 @@ class PortalOverviewTest {
 
         assertThat(payments).contains("Membership renewal", "paid with credit", "$19.00", "Order #1");
         assertThat(overview).contains("paid with credit");
+
+        // Its receipt, from its invoice: what it paid for, the credit applied, nothing charged; only to its buyer.
+        String invoice = db.sql("SELECT id FROM invoices WHERE account_id = ? AND customer_id = ? AND status = 'paid'")
+            .params(shop.accountId(), customer).query(String.class).single();
+        String receiptPath = "/portal/" + shop.accountId() + "/invoices/" + invoice + "/receipt";
+        assertThat(payments).contains(receiptPath);
+        var receipt = browser.get(receiptPath);
+        var pdf = browser.get(receiptPath + ".pdf");
+        var other = signIn(shop, shops.buy(shop, shop.monthly(), "pm_card_visa", "bob@example.com").get(
+            "customer_id").asString());
+
+        assertThat(receipt.status()).isEqualTo(200);
+        assertThat(receipt.body()).contains("Credit applied", "Your account credit", "Invoice reference " + invoice)
+            .doesNotContain("Payment receipt");
+        assertThat(pdf.status()).isEqualTo(200);
+        assertThat(other.get(receiptPath).status()).isEqualTo(404);
+        assertThat(other.get(receiptPath + ".pdf").status()).isEqualTo(404);
     }
 
     @Test

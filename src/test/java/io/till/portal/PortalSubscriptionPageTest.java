@@ -87,6 +87,34 @@ class PortalSubscriptionPageTest {
         }
     }
 
+    /** A renewal the buyer's credit paid in full opens its receipt from the payments list, as a card payment does. */
+    @Test
+    void aRenewalPaidWithCreditOpensItsReceipt() {
+        var shop = shops.open();
+        api.send("PUT", "/api/v1/account/branding", shop.apiKey(), """
+            {"company_name": "Lumen Yoga", "support_email": "help@lumen.example", "brand_color": "#0f766e"}""",
+            java.util.List.of("Content-Type", "application/json"));
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(), """
+            {"amount": 5000, "currency": "usd", "reason": "Goodwill"}""");
+        shops.advance(shop, "P31DT1H");
+
+        for (int width : new int[]{390, 1280}) {
+            var page = signedIn(shop, customer, width);
+            page.navigate(java.net.URI.create(page.url()).resolve("/portal/" + shop.accountId() + "/payments")
+                .toString());
+            page.getByText("paid with credit").first().click();
+
+            assertThat(page.locator("#receipt-title")).hasText("Receipt");
+            assertThat(page.locator(".receipt-facts")).containsText("Your account credit");
+            assertThat(page.locator(".receipt")).containsText("Credit applied");
+            assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).as("no sideways scrolling")
+                .isLessThanOrEqualTo(width);
+            Chromium.screenshot(page, "portal-receipt-paid-with-credit-" + width);
+        }
+    }
+
     /** Out of retries: the page says paying starts it again, and whom to write to end it instead. */
     @Test
     void anUnpaidSubscriptionExplainsWhatPayingDoes() {

@@ -231,6 +231,31 @@ class ReceiptEmailsTest {
         assertThat(keys.get(0)).isNotEqualTo("receipt:" + subscription.get("payment_id").asString());
     }
 
+    /** A reviewer's: a renewal the buyer's credit paid in full took no payment, and so got no receipt at all. */
+    @Test
+    void aRenewalTheBuyersCreditPaidGetsAReceiptSayingSo() throws Exception {
+        var shop = shop("{\"subscription_renewals\": true}");
+        var subscription = shops.buy(shop, shop.monthly(), "pm_card_visa", "sub@example.com");
+        var credit = api.post("/api/v1/customers/" + subscription.get("customer_id").asString() + "/credits",
+            shop.apiKey(), "{\"amount\": 5000, \"currency\": \"usd\", \"reason\": \"Goodwill\"}");
+        assertThat(credit.status()).as(credit.text()).isEqualTo(201);
+
+        shops.advance(shop, "P32D");
+
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).as("the renewal's receipt arrived").isTrue();
+        var received = mail.getReceivedMessages();
+        assertThat(received).hasSize(1);
+        assertThat(received[0].getSubject()).isEqualTo("Your receipt from Ada's Atelier");
+        assertThat(pdfText(received[0])).contains("Receipt", "Membership — Monthly", "Credit applied",
+            "Paid with", "Your account credit").doesNotContain("Payment receipt");
+        assertThat(textPart(received[0])).contains("Receipt for $19.00 paid with your credit on",
+            "Paid with your account credit: no card was charged", "Invoice reference inv_");
+        var keys = receiptKeys(shop);
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0)).startsWith("receipt:inv_");
+        awaitSent(shop, keys.get(0));
+    }
+
     @Test
     void aPlansInstallmentGetsAReceiptWhenTheSettingsAskForInstallments() throws Exception {
         var shop = shop("{\"plan_installments\": true}");
