@@ -42,6 +42,11 @@ final class CrmHttp {
         this.clock = clock;
     }
 
+    /** The CRM account's API address, without a trailing slash. */
+    String baseUrl() {
+        return baseUrl;
+    }
+
     /** Whether the base URL is the vendor's own API, whose words may be repeated ({@link CrmType#ownHost}). */
     boolean vendors() {
         return vendors;

@@ -3,6 +3,8 @@ package io.till.crm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,23 +49,50 @@ final class HubSpotClient implements CrmClient {
 
     @Override
     public String addTag(String contactId, Contact contact, String tag) {
-        List<String> tags = tags(contactId);
-        if (!tags.contains(tag)) {
-            tags.add(tag);
-            setTags(contactId, tags);
+        var turn = turnOf(contactId);
+        turn.lock();
+        try {
+            List<String> tags = tags(contactId);
+            if (!tags.contains(tag)) {
+                tags.add(tag);
+                setTags(contactId, tags);
+            }
+            return tag;
+        } finally {
+            turn.unlock();
         }
-        return tag;
     }
 
     @Override
     public boolean removeTag(String contactId, Contact contact, String tag) {
-        List<String> tags = tags(contactId);
-        if (!tags.remove(tag)) {
-            return false;
+        var turn = turnOf(contactId);
+        turn.lock();
+        try {
+            List<String> tags = tags(contactId);
+            if (!tags.remove(tag)) {
+                return false;
+            }
+            setTags(contactId, tags);
+            return true;
+        } finally {
+            turn.unlock();
         }
-        setTags(contactId, tags);
-        return true;
     }
+
+    /**
+     * The turn a contact's tags are read and written back under on this node: HubSpot writes the property whole, so
+     * two runs tagging one contact at once (two automations reacting to one purchase) would each write back what it
+     * read, and the later write would drop the other's tag. Taken around the read and the write, so the second reads
+     * what the first wrote. Contacts share a turn with a few others (by their id and HubSpot account's address),
+     * which only makes them wait. Another node's run may still interleave.
+     */
+    private ReentrantLock turnOf(String contactId) {
+        return TAG_TURNS[Math.floorMod(Objects.hash(http.baseUrl(), contactId), TAG_TURNS.length)];
+    }
+
+    private static final ReentrantLock[] TAG_TURNS = java.util.stream.IntStream.range(0, 64)
+        .mapToObj(i -> new ReentrantLock())
+        .toArray(ReentrantLock[]::new);
 
     @Override
     public String check() {

@@ -64,11 +64,16 @@ abstract class CrmContract {
     }
 
     ActionResult perform(String action, String params) {
+        return perform(action, params, "exe_test");
+    }
+
+    /** As a step of the run {@code executionId} performs it (each run's step has a key of its own). */
+    ActionResult perform(String action, String params, String executionId) {
         Action found = actions.find(action).orElseThrow();
         var checked = found.schema().checkRendered(json.readTree(params));
         assertThat(checked.errors()).isEmpty();
-        return found.perform(new ActionCall(store.id(), "exe_test", "crm", "exe_test:crm", 1, customerId, checked
-            .params(), clock.instant()));
+        return found.perform(new ActionCall(store.id(), executionId, "crm", executionId + ":crm", 1, customerId,
+            checked.params(), clock.instant()));
     }
 
     static JsonNode output(ActionResult result) {

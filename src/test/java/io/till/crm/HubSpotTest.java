@@ -97,6 +97,36 @@ class HubSpotTest extends CrmContract {
                 {"properties": {"till_tags": "vip;beta;customer"}}""")));
     }
 
+    /**
+     * A reviewer's: HubSpot's tags are one property read and written back whole, so two runs tagging one contact at
+     * once both read it before either wrote, and the second write dropped the first run's tag. On one node, one run at
+     * a time reads and writes a contact's tags: the second reads only after the first wrote.
+     */
+    @Test
+    void twoRunsTaggingOneContactAtOnceTakeTurnsReadingAndWriting() throws Exception {
+        connectHubSpot("");
+        contactHasTags("till_tags", "\"vip\"");
+        // Each read answers after a moment, long enough for a second run to read too were nothing keeping it waiting.
+        vendor.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts/151")).withQueryParam("properties", equalTo(
+            "till_tags")).willReturn(answer(200, """
+                {"id": "151", "properties": {"till_tags": "vip", "hs_object_id": "151"}, "archived": false}""")
+                .withFixedDelay(300)));
+
+        var first = Thread.ofVirtual().start(() -> output(perform("crm.add_tag", """
+            {"crm": "hubspot", "tag": "customer"}""", "exe_one")));
+        var second = Thread.ofVirtual().start(() -> output(perform("crm.add_tag", """
+            {"crm": "hubspot", "tag": "beta"}""", "exe_two")));
+        first.join();
+        second.join();
+
+        var calls = vendor.getAllServeEvents().stream()
+            .filter(event -> event.getRequest().getUrl().startsWith("/crm/v3/objects/contacts/151"))
+            .sorted(java.util.Comparator.comparing(event -> event.getRequest().getLoggedDate()))
+            .map(event -> event.getRequest().getMethod().getName())
+            .toList();
+        assertThat(calls).containsExactly("GET", "PATCH", "GET", "PATCH");
+    }
+
     @Test
     void addingATagTheContactHasChangesNothing() {
         connectHubSpot("");
