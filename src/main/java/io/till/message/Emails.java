@@ -29,6 +29,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -54,9 +55,12 @@ public class Emails {
     private final PublicAddress publicAddress;
     /** An email's Date: what mail servers and spam filters read, never a sandbox's advanced clock. */
     private final Clock realTime;
+    private final TransactionTemplate transaction;
 
     Emails(Integrations integrations, Brandings brandings, Accounts accounts, DevMailbox mailbox, MessageSends sends,
-        EgressGuard guard, HostSlots hostSlots, PublicAddress publicAddress, @RealTime Clock realTime) {
+        EgressGuard guard, HostSlots hostSlots, PublicAddress publicAddress, @RealTime Clock realTime,
+        TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.hostSlots = hostSlots;
         this.publicAddress = publicAddress;
         this.realTime = realTime;
@@ -131,9 +135,15 @@ public class Emails {
                 }
             }
         } else {
-            output.put("dev_message_id", mailbox.deliver(accountId, "email", email.to().toUnicodeString(), email
-                .from().toUnicodeString(), email.subject(), email.text(), email.html(), headers(email),
-                outgoing.forOwnersOnly()));
+            // Delivered and marked sent in one transaction: a crash between the two leaves neither, and the retry
+            // delivers it once.
+            transaction.executeWithoutResult(status -> {
+                output.put("dev_message_id", mailbox.deliver(accountId, "email", email.to().toUnicodeString(), email
+                    .from().toUnicodeString(), email.subject(), email.text(), email.html(), headers(email),
+                    outgoing.forOwnersOnly()));
+                sends.markSent(accountId, idempotencyKey, output);
+            });
+            return output;
         }
         sends.markSent(accountId, idempotencyKey, output);
         return output;

@@ -16,6 +16,7 @@ import io.till.integration.TwilioSettings;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,9 +56,11 @@ public class SendSmsAction implements Action {
     private final OutboundCalls calls;
     private final Brandings brandings;
     private final Accounts accounts;
+    private final TransactionTemplate transaction;
 
     SendSmsAction(Integrations integrations, TwilioClient twilio, DevMailbox mailbox, MessageSends sends,
-        OutboundCalls calls, Brandings brandings, Accounts accounts) {
+        OutboundCalls calls, Brandings brandings, Accounts accounts, TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.calls = calls;
         this.integrations = integrations;
         this.twilio = twilio;
@@ -131,7 +134,10 @@ public class SendSmsAction implements Action {
         return new ActionResult.Done(output);
     }
 
-    /** Without Twilio the text lands in the dev mailbox, once per step key as an email does. */
+    /**
+     * Without Twilio the text lands in the dev mailbox, once per step key as an email does: delivered and marked sent
+     * in one transaction, so a crash between the two leaves neither and the retry delivers it once.
+     */
     private ActionResult viaMailbox(ActionCall call, String to, String text) {
         Optional<JsonNode> sent = sends.reserve(call.accountId(), call.idempotencyKey(), "sms").sent();
         if (sent.isPresent()) {
@@ -140,10 +146,13 @@ public class SendSmsAction implements Action {
         var headers = JsonNodeFactory.instance.objectNode()
             .put(SendEmailAction.IDEMPOTENCY_HEADER, call.idempotencyKey());
         String from = brandings.get(call.accountId()).senderNameOr(accounts.get(call.accountId()).name());
-        String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers, false);
-        ObjectNode output = JsonNodeFactory.instance.objectNode().put("message_id", id).put("to", to)
-            .put("via", "dev_mailbox");
-        sends.markSent(call.accountId(), call.idempotencyKey(), output);
+        ObjectNode output = transaction.execute(status -> {
+            String id = mailbox.deliver(call.accountId(), "sms", to, from, null, text, null, headers, false);
+            ObjectNode delivered = JsonNodeFactory.instance.objectNode().put("message_id", id).put("to", to)
+                .put("via", "dev_mailbox");
+            sends.markSent(call.accountId(), call.idempotencyKey(), delivered);
+            return delivered;
+        });
         return new ActionResult.Done(output);
     }
 

@@ -56,6 +56,18 @@ class SendSmsTest {
     SecretBox secrets;
     @Autowired
     io.till.action.OutboundCalls outboundCalls;
+    @Autowired
+    io.till.integration.Integrations integrations;
+    @Autowired
+    io.till.integration.TwilioClient twilioClient;
+    @Autowired
+    DevMailbox mailbox;
+    @Autowired
+    io.till.account.Brandings brandings;
+    @Autowired
+    io.till.account.Accounts accountsOfTill;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
 
     @BeforeEach
     void start() {
@@ -222,6 +234,30 @@ class SendSmsTest {
         assertThat(messages.get(0).get("kind").asString()).isEqualTo("sms");
         assertThat(messages.get(0).get("to").asString()).isEqualTo("+447700900123");
         assertThat(messages.get(0).get("text").asString()).isEqualTo("Your order shipped");
+    }
+
+    /**
+     * A reviewer's: a text put in the dev mailbox and then never marked sent (the node died between the two) was put
+     * there again by the retry. Now both are one transaction: either both happen, or neither and the retry puts it once.
+     */
+    @Test
+    void aDevMailboxTextNotMarkedSentIsNotLeftInTheMailbox() {
+        var store = accounts.create();
+        var dying = new MessageSends(db, clock.realTime(), json) {
+            @Override
+            void markSent(String accountId, String key, tools.jackson.databind.JsonNode output) {
+                throw new IllegalStateException("the node died here");
+            }
+        };
+        var action = new SendSmsAction(integrations, twilioClient, mailbox, dying, outboundCalls, brandings,
+            accountsOfTill, transaction);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> action.perform(call(store, "k-dies", PARAMS)))
+            .hasMessage("the node died here");
+        var retried = sendSms.perform(call(store, "k-dies", PARAMS));
+
+        assertThat(retried).isInstanceOf(ActionResult.Done.class);
+        assertThat(api.get("/api/v1/dev/mailbox", store.apiKey()).json().get("data")).hasSize(1);
     }
 
     @Test
