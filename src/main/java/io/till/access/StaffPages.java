@@ -60,7 +60,9 @@ class StaffPages {
                 + "within 7 days.");
         });
         if (!sent) {
+            // Typed again as it was: the role too, so that fixing the email does not invite an owner as staff.
             redirect.addFlashAttribute("inviteEmail", email);
+            redirect.addFlashAttribute("inviteRole", role);
         }
         return "redirect:" + STAFF;
     }

@@ -291,6 +291,8 @@ class StaffRolesTest {
         var unknown = browser.get("/admin/settings/staff");
         browser.postForm("/admin/settings/staff/invites", "email=not-an-email&role=staff&_csrf=" + csrf);
         var malformed = browser.get("/admin/settings/staff");
+        browser.postForm("/admin/settings/staff/invites", "email=not-an-email&role=owner&_csrf=" + csrf);
+        var malformedOwner = browser.get("/admin/settings/staff");
         browser.postForm("/admin/settings/staff/invites", "email=ok@example.com&role=admin&_csrf=" + csrf);
         var badRole = browser.get("/admin/settings/staff");
 
@@ -300,6 +302,10 @@ class StaffRolesTest {
         assertThat(unknown.body()).contains("Invitation sent to " + nobody + ".");
         assertThat(malformed.body()).contains("Enter an email address, such as ada@example.com.")
             .contains("value=\"not-an-email\"");
+        assertThat(inviteRole(malformed.body())).isEqualTo("staff");
+        // A reviewer's: the refused invitation came back as staff, and was sent as staff once its email was fixed.
+        assertThat(malformedOwner.body()).contains("value=\"not-an-email\"");
+        assertThat(inviteRole(malformedOwner.body())).isEqualTo("owner");
         assertThat(badRole.body()).contains("Choose a role: owner or staff.");
         assertThat(db.sql("SELECT email FROM staff_invites WHERE account_id = :id")
             .param("id", account.id())
@@ -418,5 +424,13 @@ class StaffRolesTest {
     private String idOfEmail(String email) {
         return db.sql("SELECT id FROM staff_users WHERE lower(email) = lower(:email)").param("email", email)
             .query(String.class).single();
+    }
+
+    /** The role chosen in the page's invitation form. */
+    private static String inviteRole(String page) {
+        String select = page.substring(page.indexOf("id=\"invite-role\""));
+        select = select.substring(0, select.indexOf("</select>"));
+        var chosen = java.util.regex.Pattern.compile("<option value=\"([a-z]+)\" selected").matcher(select);
+        return chosen.find() ? chosen.group(1) : null;
     }
 }
