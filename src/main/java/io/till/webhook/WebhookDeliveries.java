@@ -86,7 +86,7 @@ public class WebhookDeliveries {
 
     /** A delivery claimed for one attempt under {@code token}, with what sending it takes. */
     record Claimed(UUID token, String id, String accountId, String endpointId, String url, String endpointStatus,
-        String sealedSecret, String sealedPreviousSecret, Instant previousSecretExpiresAt, String webhookId,
+        String sealedSecret, String retiredSecrets, String webhookId,
         String payload, int attemptCount) {}
 
     /** Claims up to {@code limit} due deliveries for {@code token}; they come due again when the lease ends. */
@@ -102,7 +102,7 @@ public class WebhookDeliveries {
                                    FOR UPDATE SKIP LOCKED)
                 RETURNING d.*)
             SELECT c.id, c.account_id, c.endpoint_id, coalesce(w.url, c.url) AS url, w.status AS endpoint_status,
-                   w.secret, w.previous_secret, w.previous_secret_expires_at, c.webhook_id, c.payload, c.attempt_count
+                   w.secret, w.retired_secrets::text AS retired_secrets, c.webhook_id, c.payload, c.attempt_count
               FROM claimed c
               LEFT JOIN webhook_endpoints w ON w.account_id = c.account_id AND w.id = c.endpoint_id
             """)
@@ -112,8 +112,8 @@ public class WebhookDeliveries {
             .param("limit", limit)
             .query((rs, row) -> new Claimed(token, rs.getString("id"), rs.getString("account_id"),
                 rs.getString("endpoint_id"), rs.getString("url"), rs.getString("endpoint_status"),
-                rs.getString("secret"), rs.getString("previous_secret"),
-                Timestamps.read(rs, "previous_secret_expires_at"), rs.getString("webhook_id"), rs.getString("payload"),
+                rs.getString("secret"), rs.getString("retired_secrets"), rs.getString("webhook_id"), rs.getString(
+                    "payload"),
                 rs.getInt("attempt_count")))
             .list();
     }

@@ -180,7 +180,7 @@ class WebhookDispatcher {
         headers.put("webhook-timestamp", Long.toString(timestamp));
         if (delivery.sealedSecret() != null) {
             var secrets = endpoints.signingSecrets(delivery.endpointId(), delivery.sealedSecret(),
-                delivery.sealedPreviousSecret(), delivery.previousSecretExpiresAt(), realTime.instant());
+                delivery.retiredSecrets(), realTime.instant());
             headers.put("webhook-signature", WebhookSignatures.header(secrets, delivery.webhookId(), timestamp,
                 delivery.payload()));
         }

@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Webhook endpoints and their signing secrets, sealed with {@link SecretBox} under the endpoint's id so that a sealed
@@ -27,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class WebhookEndpoints {
 
-    /** How long the previous secret keeps signing after a rotation, so receivers can switch without losing events. */
+    /** How long a replaced secret keeps signing after a rotation, so receivers can switch without losing events. */
     static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
 
     /** An endpoint from a row of webhook_endpoints (any query that selects all its columns). */
@@ -41,9 +43,11 @@ public class WebhookEndpoints {
     private final Clock realTime;
     private final WebhookDeliveries deliveries;
     private final RequestEffects effects;
+    private final JsonMapper json;
 
     WebhookEndpoints(JdbcClient db, SecretBox secrets, Clock clock, @RealTime Clock realTime,
-        WebhookDeliveries deliveries, RequestEffects effects) {
+        WebhookDeliveries deliveries, RequestEffects effects, JsonMapper json) {
+        this.json = json;
         this.effects = effects;
         this.db = db;
         this.secrets = secrets;
@@ -153,21 +157,37 @@ public class WebhookEndpoints {
             .update();
     }
 
+    /** How many replaced secrets sign beside the current one at most: the oldest beyond it stops first. */
+    static final int RETIRED_SECRETS = 10;
+
     /**
-     * A new secret; the current one becomes the previous and keeps signing for {@link #ROTATION_OVERLAP} of real time:
-     * the receivers switching over live in it, whatever a sandbox's test clock says.
+     * A new secret; the current one is retired and keeps signing for {@link #ROTATION_OVERLAP} of real time, as every
+     * secret retired before it does until its own overlap ends (rotated twice in a day, the first still signs): the
+     * receivers switching over live in it, whatever a sandbox's test clock says.
      */
     @Transactional
     Revealed rotate(String accountId, String id) {
         get(accountId, id);
         String secret = WebhookSignatures.newSecret();
         Instant now = Timestamps.now(clock);
+        Instant realNow = realTime.instant();
         db.sql("""
             UPDATE webhook_endpoints
-               SET previous_secret = secret, previous_secret_expires_at = :expires, secret = :secret, updated_at = :now
+               SET retired_secrets = (
+                       SELECT coalesce(jsonb_agg(kept.r ORDER BY kept.expires_at), '[]'::jsonb)
+                         FROM (SELECT r, (r ->> 'expires_at')::bigint AS expires_at
+                                 FROM jsonb_array_elements(retired_secrets
+                                          || jsonb_build_array(jsonb_build_object('secret', secret,
+                                                                                  'expires_at', :expires))) r
+                                WHERE (r ->> 'expires_at')::bigint > :realNow
+                                ORDER BY (r ->> 'expires_at')::bigint DESC
+                                LIMIT :kept) kept),
+                   secret = :secret, updated_at = :now
              WHERE account_id = :accountId AND id = :id
             """)
-            .param("expires", Timestamps.of(realTime.instant().plus(ROTATION_OVERLAP)))
+            .param("expires", realNow.plus(ROTATION_OVERLAP).toEpochMilli())
+            .param("realNow", realNow.toEpochMilli())
+            .param("kept", RETIRED_SECRETS)
             .param("secret", secrets.seal(secret, context(id)))
             .param("now", Timestamps.of(now))
             .param("accountId", accountId)
@@ -177,14 +197,18 @@ public class WebhookEndpoints {
     }
 
     /**
-     * The secrets to sign with at {@code realNow}: the current one, and the previous one during a rotation's overlap.
+     * The secrets to sign with at {@code realNow}: the current one, and each retired one ({@code retired}, the
+     * endpoint's {@code retired_secrets}) whose rotation's overlap has not ended.
      */
-    List<String> signingSecrets(String endpointId, String sealed, String previousSealed, Instant previousExpiresAt,
-        Instant realNow) {
+    List<String> signingSecrets(String endpointId, String sealed, String retired, Instant realNow) {
         var open = new ArrayList<String>();
         open.add(secrets.open(sealed, context(endpointId)));
-        if (previousSealed != null && previousExpiresAt != null && previousExpiresAt.isAfter(realNow)) {
-            open.add(secrets.open(previousSealed, context(endpointId)));
+        if (retired != null) {
+            for (JsonNode secret : json.readTree(retired)) {
+                if (secret.path("expires_at").asLong(0) > realNow.toEpochMilli()) {
+                    open.add(secrets.open(secret.path("secret").asString(), context(endpointId)));
+                }
+            }
         }
         return open;
     }

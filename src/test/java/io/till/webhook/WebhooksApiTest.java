@@ -535,10 +535,12 @@ class WebhooksApiTest {
 
             // A day of real time later (moving the tests' real time that far would outrun the verifier's machine clock
             // in the tests after this one): the overlap is over.
-            db.sql(
-                """
-                    UPDATE webhook_endpoints SET previous_secret_expires_at = previous_secret_expires_at - interval '25 hours'
-                     WHERE id = :id""")
+            db.sql("""
+                UPDATE webhook_endpoints
+                   SET retired_secrets = (SELECT jsonb_agg(jsonb_set(r, '{expires_at}',
+                                                 to_jsonb((r ->> 'expires_at')::bigint - 25 * 3600 * 1000)))
+                                            FROM jsonb_array_elements(retired_secrets) r)
+                 WHERE id = :id""")
                 .param("id", id).update();
             api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
             agenda.runDue();
@@ -546,6 +548,33 @@ class WebhooksApiTest {
             var after = receiver.requests().get(2);
             assertSignedWith(after, fresh);
             assertThat(Receiver.signedWith(after, old)).isFalse();
+        }
+    }
+
+    /**
+     * A reviewer's: rotated again within the day (a retry of a rotation whose answer was lost), the first secret, which
+     * the receivers still held, stopped signing at once, and every delivery failed their check.
+     */
+    @Test
+    void rotatedTwiceInADayEverySecretReplacedKeepsSigningForItsDay() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            var endpoint = createEndpoint(store, receiver.url("/rotate-twice"), "acme.signup");
+            String id = endpoint.get("id").asString();
+            String first = endpoint.get("secret").asString();
+            String second = api.post("/api/v1/webhook_endpoints/" + id + "/rotate_secret", store.apiKey(), null)
+                .json().get("secret").asString();
+            String third = api.post("/api/v1/webhook_endpoints/" + id + "/rotate_secret", store.apiKey(), null)
+                .json().get("secret").asString();
+
+            api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
+            agenda.runDue();
+
+            var sent = receiver.requests().getFirst();
+            assertThat(sent.header("webhook-signature").split(" ")).hasSize(3);
+            assertSignedWith(sent, third);
+            assertSignedWith(sent, second);
+            assertSignedWith(sent, first);
         }
     }
 
