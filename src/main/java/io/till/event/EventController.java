@@ -49,6 +49,11 @@ class EventController {
         var page = PageRequest.of(limit, cursor, "evt", errors);
         if (after != null && !Ids.isId(after, "evt")) {
             errors.add("after", "invalid", "must be an event id (evt_…)");
+        } else if (after != null && !events.exists(caller.accountId(), after)) {
+            // Read after an event it never saw, the feed would start again from the first: a poller would take in
+            // its whole history once more.
+            errors.add("after", "not_found", "is no event of this account: give the id of the last event you read "
+                + "with this key");
         }
         String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
         String kind = blankToNull(type);

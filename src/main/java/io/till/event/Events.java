@@ -264,6 +264,15 @@ public class Events {
         }
     }
 
+    /** Whether the account recorded the event {@code id}. */
+    boolean exists(String accountId, String id) {
+        return db.sql("SELECT EXISTS (SELECT 1 FROM events WHERE account_id = :accountId AND id = :id)")
+            .param("accountId", accountId)
+            .param("id", id)
+            .query(Boolean.class)
+            .single();
+    }
+
     /**
      * Lists events newest first; with {@code afterId}, the events after it oldest first, which is how a poller reads a
      * feed without missing any. "After" is in the order their transactions began (then by id), and only events that

@@ -199,6 +199,27 @@ class EventsApiTest {
         assertThat(secondPage.get("has_more").asBoolean()).isFalse();
     }
 
+    /**
+     * A reviewer's: the feed read after an event this account never recorded (another account's, a sandbox's id used
+     * with the live key) started again from the first event, and a poller reprocessed its whole history.
+     */
+    @Test
+    void theFeedAfterAnEventThisAccountNeverRecordedIsRefused() {
+        var alice = accounts.create();
+        var bob = accounts.create();
+        api.post("/api/v1/events", alice.apiKey(), "{\"type\":\"acme.first\"}");
+        String bobs = api.post("/api/v1/events", bob.apiKey(), "{\"type\":\"acme.bob\"}").json().get("id")
+            .asString();
+
+        var refused = api.get("/api/v1/events?after=" + bobs, alice.apiKey());
+        var unknown = api.get("/api/v1/events?after=evt_" + "0".repeat(26), alice.apiKey());
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("after");
+        assertThat(refused.json().get("errors").get(0).get("code").asString()).isEqualTo("not_found");
+        assertThat(unknown.status()).isEqualTo(400);
+    }
+
     @Test
     void hidesAnotherAccountsEvents() {
         var alice = accounts.create();
