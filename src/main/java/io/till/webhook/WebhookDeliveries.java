@@ -76,12 +76,27 @@ public class WebhookDeliveries {
         return history.find(next.accountId(), id);
     }
 
-    /** Queues a {@code webhook.test} event to this endpoint only, as "send a test event" does. */
+    /**
+     * Queues a {@code webhook.test} event to this endpoint only, as "send a test event" does. Refused while the
+     * endpoint is disabled: it would wait, unsent, until the endpoint is enabled, where the answer says it is due now.
+     */
     WebhookDelivery sendTest(WebhookEndpoint endpoint, String accountId, Instant now) {
+        requireEnabled(endpoint, "send it a test event");
         String webhookId = Ids.newId("msg");
         var data = json.createObjectNode().put("endpoint_id", endpoint.id());
         return enqueue(new NewDelivery(accountId, endpoint.id(), null, webhookId, "webhook.test",
             feed.envelope(webhookId, "webhook.test", accountId, null, now, data), null), now);
+    }
+
+    private static void requireEnabled(WebhookEndpoint endpoint, String what) {
+        if (!endpoint.enabled()) {
+            throw disabled(endpoint.id(), what);
+        }
+    }
+
+    private static TillException disabled(String endpointId, String what) {
+        return new TillException(ErrorCode.INVALID_STATE, "Endpoint " + endpointId + " is disabled: nothing is sent "
+            + "to it until it is enabled. Enable it, then " + what + ".");
     }
 
     /** A delivery claimed for one attempt under {@code token}, with what sending it takes. */
@@ -328,6 +343,15 @@ public class WebhookDeliveries {
     @Transactional
     WebhookDelivery replay(String accountId, String endpointId, String id, Instant now) {
         history.get(accountId, endpointId, id);
+        String status = db.sql("SELECT status FROM webhook_endpoints WHERE account_id = :accountId AND id = :id")
+            .param("accountId", accountId)
+            .param("id", endpointId)
+            .query(String.class)
+            .optional()
+            .orElse("enabled");
+        if (!"enabled".equals(status)) {
+            throw disabled(endpointId, "replay its deliveries");
+        }
         int updated = db.sql("""
             UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now, lease_token = NULL,
                    updated_at = :now

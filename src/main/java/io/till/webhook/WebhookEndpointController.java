@@ -131,7 +131,8 @@ class WebhookEndpointController {
 
     @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
     @PostMapping("/{id}/test")
-    @Operation(summary = "Send a test event", description = "Queues a webhook.test event to this endpoint only.")
+    @Operation(summary = "Send a test event", description = "Queues a webhook.test event to this endpoint only. "
+        + "Refused (409 invalid_state) while the endpoint is disabled.")
     ResponseEntity<WebhookDelivery> test(Caller caller, @PathVariable String id) {
         var delivery = deliveries.sendTest(endpoints.get(caller.accountId(), id), caller.accountId(),
             Timestamps.now(clock));
@@ -156,7 +157,7 @@ class WebhookEndpointController {
     @ApiResponse(responseCode = "202", description = "Accepted: the new attempt is due now", useReturnTypeSchema = true)
     @PostMapping("/{id}/deliveries/{deliveryId}/replay")
     @Operation(summary = "Replay a delivery", description = "Makes a new attempt due now, with the same webhook-id. "
-        + "Refused (409 invalid_state) while an attempt is being made.")
+        + "Refused (409 invalid_state) while an attempt is being made, or while the endpoint is disabled.")
     ResponseEntity<WebhookDelivery> replay(Caller caller, @PathVariable String id, @PathVariable String deliveryId) {
         return ResponseEntity.accepted().body(deliveries.replay(caller.accountId(), id, deliveryId,
             Timestamps.now(clock)));

@@ -194,7 +194,12 @@ class WebhookPages {
 
     @PostMapping(LIST + "/{id}/test")
     String test(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
-        deliveries.sendTest(endpoints.get(staff.accountId(), id), staff.accountId(), Timestamps.now(clock));
+        var endpoint = endpoints.get(staff.accountId(), id);
+        if (!endpoint.enabled()) {
+            redirect.addFlashAttribute("flashError", "This endpoint is disabled: enable it, then send a test event.");
+            return "redirect:" + LIST + "/" + id;
+        }
+        deliveries.sendTest(endpoint, staff.accountId(), Timestamps.now(clock));
         redirect.addFlashAttribute("flash", "Test event queued. Its delivery shows below in a moment.");
         return "redirect:" + LIST + "/" + id;
     }
@@ -221,6 +226,10 @@ class WebhookPages {
     @PostMapping(LIST + "/{id}/deliveries/{deliveryId}/replay")
     String replay(Caller.Staff staff, @PathVariable String id, @PathVariable String deliveryId,
         RedirectAttributes redirect) {
+        if (!endpoints.get(staff.accountId(), id).enabled()) {
+            redirect.addFlashAttribute("flashError", "This endpoint is disabled: enable it, then replay the delivery.");
+            return "redirect:" + LIST + "/" + id + "#" + deliveryId;
+        }
         deliveries.replay(staff.accountId(), id, deliveryId, Timestamps.now(clock));
         redirect.addFlashAttribute("flash", "Delivery queued again, with the same webhook-id.");
         return "redirect:" + LIST + "/" + id + "#" + deliveryId;

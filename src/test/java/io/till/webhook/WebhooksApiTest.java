@@ -678,6 +678,35 @@ class WebhooksApiTest {
         }
     }
 
+    /**
+     * A reviewer's: a test event or a replay asked of a disabled endpoint answered that it was due now, and waited,
+     * unsent and unlogged, until the endpoint was enabled.
+     */
+    @Test
+    void aDisabledEndpointRefusesATestEventAndAReplayAndSendsNothing() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            var endpoint = createEndpoint(store, receiver.url("/disabled"), "acme.signup");
+            String id = endpoint.get("id").asString();
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+            String deliveryId = deliveries(store, id).getFirst().get("id").asString();
+            var disabled = api.patch("/api/v1/webhook_endpoints/" + id, store.apiKey(), "{\"status\": \"disabled\"}");
+            assertThat(disabled.status()).as(disabled.text()).isEqualTo(200);
+
+            var test = api.post("/api/v1/webhook_endpoints/" + id + "/test", store.apiKey(), null);
+            var replayed = api.post("/api/v1/webhook_endpoints/" + id + "/deliveries/" + deliveryId + "/replay",
+                store.apiKey(), null);
+            agenda.runDue();
+
+            assertThat(test.status()).isEqualTo(409);
+            assertThat(test.json().get("detail").asString()).contains("is disabled");
+            assertThat(replayed.status()).isEqualTo(409);
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(deliveries(store, id)).hasSize(1);
+        }
+    }
+
     @Test
     void anEndpointCreatedOrRotatedUnderAnIdempotencyKeyKeepsNoSecretAndReplaysItAsNull() {
         var store = accounts.create();
