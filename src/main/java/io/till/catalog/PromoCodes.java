@@ -1,6 +1,7 @@
 package io.till.catalog;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.till.idempotency.RequestEffects;
 import io.till.payment.Gateways;
 import io.till.shared.Amounts;
 import io.till.shared.FieldErrors;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 
 /** Promo codes, and their redemption, which counts against the usage limit inside the purchase's transaction. */
@@ -30,9 +32,11 @@ public class PromoCodes {
         rs.getInt("times_redeemed"), Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
+    private final RequestEffects effects;
     private final Clock clock;
 
-    PromoCodes(JdbcClient db, Clock clock) {
+    PromoCodes(JdbcClient db, Clock clock, RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.clock = clock;
     }
@@ -44,7 +48,13 @@ public class PromoCodes {
         Long amountOff, String currency, Instant expiresAt,
         Integer maxRedemptions) {}
 
+    @Transactional
     PromoCode create(String accountId, PromoCodeInput input) {
+        var earlier = effects.recordedBefore("promo_code");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return find(accountId, earlier.get()).orElseThrow();
+        }
         var errors = new FieldErrors();
         check(accountId, input, errors);
         errors.throwIfAny();
@@ -70,6 +80,7 @@ public class PromoCodes {
         if (inserted == 0) {
             throw TillException.invalid("code", "taken", "another promo code has this code");
         }
+        effects.recorded("promo_code", id);
         return findByCode(accountId, input.code()).orElseThrow();
     }
 

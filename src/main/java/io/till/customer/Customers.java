@@ -3,6 +3,7 @@ package io.till.customer;
 import io.till.event.CustomerLookup;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldError;
 import io.till.shared.FieldErrors;
@@ -49,8 +50,10 @@ public class Customers implements CustomerLookup {
     private final Events events;
     private final JsonMapper json;
     private final Clock clock;
+    private final RequestEffects effects;
 
-    Customers(JdbcClient db, Events events, JsonMapper json, Clock clock) {
+    Customers(JdbcClient db, Events events, JsonMapper json, Clock clock, RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.events = events;
         this.json = json;
@@ -59,6 +62,11 @@ public class Customers implements CustomerLookup {
 
     @Transactional
     Customer create(String accountId, CustomerFields fields) {
+        var earlier = effects.recordedBefore("customer");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return get(accountId, earlier.get());
+        }
         var customer = newCustomer(fields);
         ensureEmailFree(accountId, customer.email(), customer.id());
         try {
@@ -67,6 +75,7 @@ public class Customers implements CustomerLookup {
             throw emailTaken(customer.email(), "another customer");
         }
         events.record(accountId, EventType.CUSTOMER_CREATED, customer.id(), Map.of("customer", customer));
+        effects.recorded("customer", customer.id());
         return customer;
     }
 

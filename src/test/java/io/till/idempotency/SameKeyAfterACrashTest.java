@@ -201,6 +201,32 @@ class SameKeyAfterACrashTest {
             .param("a", shop.accountId()).query(Long.class).single()).isEqualTo(1);
     }
 
+    /**
+     * A reviewer's: created, then the node died before the answer was stored; the retry with the same key was answered
+     * 409 (the email, or the code, taken by the first attempt) instead of the first attempt's 201.
+     */
+    @Test
+    void aCustomerAndAPromoCodeAreCreatedOnceAndTheRetryIsAnsweredAsTheFirst() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\": \"Ada Lovelace\", \"email\": \"ada.keyed@example.com\"}";
+        var first = api.post("/api/v1/customers", shop.apiKey(), body, "Idempotency-Key", key);
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/customers", shop.apiKey(), body, "Idempotency-Key", key);
+        String promoKey = UUID.randomUUID().toString();
+        String promo = "{\"code\": \"SPRING\", \"percent_off\": 10}";
+        var code = api.post("/api/v1/promo_codes", shop.apiKey(), promo, "Idempotency-Key", promoKey);
+        diedBeforeAnswering(shop, promoKey);
+        var codeAgain = api.post("/api/v1/promo_codes", shop.apiKey(), promo, "Idempotency-Key", promoKey);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("id").asString()).isEqualTo(first.json().get("id").asString());
+        assertThat(code.status()).as(code.text()).isEqualTo(201);
+        assertThat(codeAgain.status()).as(codeAgain.text()).isEqualTo(201);
+        assertThat(codeAgain.json().get("id").asString()).isEqualTo(code.json().get("id").asString());
+    }
+
     /** Two endpoints for one would deliver every event twice; the secret is not shown again (rotate it). */
     @Test
     void aWebhookEndpointIsCreatedOnceAndItsSecretNotShownAgain() {
