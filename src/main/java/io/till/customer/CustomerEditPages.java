@@ -189,8 +189,10 @@ class CustomerEditPages {
         @RequestParam(name = "email_shown", required = false) String emailShown,
         @RequestParam(name = "phone_shown", required = false) String phoneShown,
         @RequestParam(name = "confirmed_email", defaultValue = "") String confirmedEmail, Model model,
-        RedirectAttributes redirect) {
+        RedirectAttributes redirect, HttpServletRequest request) {
         Customer before = customers.get(staff.accountId(), id);
+        // Drawn again with an error or the email's warning, the page keeps the owner's way to erase the customer.
+        model.addAttribute("canErase", request.isUserInRole("OWNER"));
         var typed = new Form(name, email, phone, tags, shown(tagsShown), marketingConsent, consentShown, fields,
             shownFields(fieldsShown), new Shown(nameShown, emailShown, phoneShown));
         // Every refused field is shown at once, and only a new email that can be saved is offered for confirmation.
