@@ -141,7 +141,8 @@ final class BuilderEdits {
         if (v.equals("true") || v.equals("false")) {
             return NODES.booleanNode(Boolean.parseBoolean(v));
         }
-        return NODES.stringNode(value);
+        // Without the spaces around it, as a list's items: "gold " would never equal "gold".
+        return NODES.stringNode(v);
     }
 
     /**

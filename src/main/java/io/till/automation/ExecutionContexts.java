@@ -106,7 +106,9 @@ class ExecutionContexts {
      * stand-in that opens nothing, so that what staff see in a test is never a working key to a buyer's cards.
      */
     ObjectNode preview(Program program, String accountId, String customerId, JsonNode trigger) {
-        return load(program, accountId, customerId, trigger, true);
+        // A copy: the context adds to the event's records (their formatted twins), and the caller goes on to save the
+        // event it was given as the run's trigger, which must be the event as it was recorded.
+        return load(program, accountId, customerId, trigger.deepCopy(), true);
     }
 
     private ObjectNode load(Program program, String accountId, String customerId, JsonNode trigger,

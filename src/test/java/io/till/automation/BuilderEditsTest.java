@@ -42,6 +42,16 @@ class BuilderEditsTest {
         assertThat(definition.at("/trigger/scope/product").asString()).isEqualTo("prod_1");
     }
 
+    /** A reviewer's: "gold " typed (or pasted) with a space after it never equalled "gold"; list items were stripped. */
+    @Test
+    void aConditionsTextValueIsTakenWithoutTheSpacesAroundIt() {
+        var definition = read(DUNNING);
+
+        BuilderEdits.apply(definition, Map.of("steps[2].if.all[0].value#auto", " gold "), null);
+
+        assertThat(definition.at("/steps/2/if/all/0/value").asString()).isEqualTo("gold");
+    }
+
     @Test
     void stepsAreAddedWithAFreshIdMovedWithinTheirListAndRemoved() {
         var definition = read(DUNNING);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.testing.Api;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -38,6 +39,36 @@ class EventStartsTest {
             .json().get("id").asString();
         agenda.runDue();
         return event;
+    }
+
+    /**
+     * A reviewer's: checking an automation's conditions added the records' formatted twins (total_formatted) to the
+     * event in memory, and the runs started from it saved that changed copy as their trigger.
+     */
+    @Test
+    void aRunsTriggerIsTheEventAsRecordedEvenAfterConditionsWereChecked() {
+        var store = accounts.create();
+        String conditioned = activate(store, """
+            {"name": "Big orders", "trigger": {"type": "event", "event": "acme.ordered"},
+             "conditions": {"field": "order.total", "op": "gte", "value": 100},
+             "steps": [{"id": "note", "type": "action", "action": "test.record", "params": {"note": "big"}}]}""");
+        String plain = activate(store, """
+            {"name": "Every order", "trigger": {"type": "event", "event": "acme.ordered"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record", "params": {"note": "any"}}]}""");
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada-orders@example.com"}""").json().get("id").asString();
+
+        api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.ordered", "customer_id": "%s",
+             "data": {"order": {"id": "ord_x", "total": 1900, "currency": "usd"}}}""".formatted(customer));
+        agenda.runDue();
+
+        for (String automation : List.of(conditioned, plain)) {
+            var runs = api.get("/api/v1/executions?automation_id=" + automation, store.apiKey()).json().get("data");
+            assertThat(runs).as(automation).hasSize(1);
+            var run = api.get("/api/v1/executions/" + runs.get(0).get("id").asString(), store.apiKey()).json();
+            assertThat(run.get("trigger").get("data").get("order").has("total_formatted")).as(automation).isFalse();
+        }
     }
 
     @Test

@@ -68,6 +68,11 @@ public final class Conditions {
         if (x != null && y != null) {
             return x.compareTo(y) == 0;
         }
+        // A boolean and the text it is written as ("true"): a customer's metadata keeps every value as text, and a
+        // value typed in the builder as true is a boolean.
+        if (a.isBoolean() && b.isString() || a.isString() && b.isBoolean()) {
+            return Boolean.toString((a.isBoolean() ? a : b).asBoolean()).equals((a.isString() ? a : b).asString());
+        }
         if (a.isString() && b.isString()) {
             // A day alone as gte and lte read it (the start of that day in UTC), so that eq and in agree with them.
             Instant s = instantOf(a.asString());
@@ -83,6 +88,12 @@ public final class Conditions {
     private static int order(JsonNode a, JsonNode b) {
         if (a == null || b == null || a.isNull() || b.isNull()) {
             return NOT_COMPARABLE;
+        }
+        if (isCode(a) || isCode(b)) {
+            // A code (a postcode, a SKU) is text, as eq reads it: ordered by its characters against text only.
+            return a.isString() && b.isString()
+                ? Integer.signum(a.asString().compareTo(b.asString()))
+                : NOT_COMPARABLE;
         }
         BigDecimal x = number(a);
         BigDecimal y = number(b);

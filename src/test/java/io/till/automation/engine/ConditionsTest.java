@@ -67,6 +67,39 @@ class ConditionsTest {
             .as("a zero before the point is a number's").isTrue();
     }
 
+    /**
+     * A reviewer's: a customer's metadata keeps a boolean as its text ("true"), and the builder turns a typed true into
+     * a boolean, so "metadata.vip is true" never held and "is not true" always did.
+     */
+    @Test
+    void eqReadsABooleanAndItsTextAsTheSame() {
+        var context = json("""
+            {"customer": {"metadata": {"vip": "true", "trial": "false", "note": "True"}}}""");
+
+        assertThat(Conditions.test(new Compare("customer.metadata.vip", Operator.EQ, json("true")), context)).isTrue();
+        assertThat(Conditions.test(new Compare("customer.metadata.vip", Operator.NE, json("true")), context))
+            .isFalse();
+        assertThat(Conditions.test(new Compare("customer.metadata.trial", Operator.EQ, json("false")), context))
+            .isTrue();
+        assertThat(Conditions.test(new Compare("customer.metadata.vip", Operator.IN, json("[true]")), context))
+            .isTrue();
+        assertThat(Conditions.test(new Compare("customer.metadata.note", Operator.EQ, json("true")), context))
+            .as("only the text a boolean is written as").isFalse();
+    }
+
+    /** A reviewer's: a postcode was a code to eq and in, yet a number to gt and lte ("01234" >= 1234). */
+    @Test
+    void aCodeIsOrderedAsTextNotAsANumber() {
+        var context = json("""
+            {"event": {"data": {"zip": "01234"}}}""");
+
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.GTE, json("1234")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.LTE, json("1234")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.GT, json("999")), context)).isFalse();
+        assertThat(Conditions.test(new Compare("event.data.zip", Operator.LT, json("\"02000\"")), context))
+            .as("two codes, by their characters").isTrue();
+    }
+
     @Test
     void eqComparesBooleans() {
         assertThat(holds("invoice.paid", Operator.EQ, "false")).isTrue();
