@@ -155,7 +155,7 @@ class Purchases {
      */
     private static void requireChargeable(PaymentGateway gateway, long total, String currency) {
         if (total > 0) {
-            gateway.refusal(total, currency).ifPresent(reason -> {
+            gateway.chargeRefusal(total, currency).ifPresent(reason -> {
                 throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "This order's total cannot be charged: "
                     + reason + " Nothing was charged.");
             });

@@ -132,7 +132,7 @@ class Upsells {
                 : option.amount());
         // Not for an attempt that went to the gateway already: what it charged, if anything, is booked.
         if (amount > 0 && askedBefore.isEmpty()) {
-            gateway.refusal(amount, option.currency()).ifPresent(reason -> {
+            gateway.chargeRefusal(amount, option.currency()).ifPresent(reason -> {
                 throw new TillException(ErrorCode.AMOUNT_NOT_SUPPORTED, "Upsell " + upsellId + " cannot be charged: "
                     + reason + " Nothing was charged; the offer is still open.");
             });

@@ -52,6 +52,14 @@ public interface PaymentGateway {
     }
 
     /**
+     * As {@link #refusal}, for a charge: also an amount under the gateway's smallest charge (Stripe's $0.50), which it
+     * would refuse, leaving the charge's outcome to be learnt later rather than told at once.
+     */
+    default java.util.Optional<String> chargeRefusal(long amount, String currency) {
+        return refusal(amount, currency);
+    }
+
+    /**
      * The result of the charge made with this idempotency key, if one was made: how Till settles a purchase whose
      * answer from the gateway never arrived.
      */

@@ -77,6 +77,11 @@ class SandboxGateway implements PaymentGateway {
     }
 
     @Override
+    public Optional<String> chargeRefusal(long amount, String currency) {
+        return StripeCurrencies.chargeRefusal(amount, currency);
+    }
+
+    @Override
     public ChargeResult charge(ChargeRequest request) {
         request.requireSendable(Timestamps.now(clock));
         var matcher = REFERENCE.matcher(request.cardReference());

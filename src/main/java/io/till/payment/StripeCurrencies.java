@@ -3,6 +3,7 @@ package io.till.payment;
 import io.till.shared.Amounts;
 import java.math.BigInteger;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,6 +55,36 @@ final class StripeCurrencies {
         return Optional.of("Stripe takes " + code + " only in steps of " + Amounts.format(step, currency) + ", so "
             + Amounts.format(amount, currency) + " cannot be charged or refunded exactly: make it a multiple of "
             + Amounts.format(step, currency) + ".");
+    }
+
+    /**
+     * Stripe's smallest charge in the currencies whose minimum it documents, in Till's minor units (the same as
+     * Stripe's for these): a smaller one is refused ({@code amount_too_small}). Refunds have none.
+     */
+    private static final Map<String, Long> SMALLEST_CHARGE = Map.ofEntries(Map.entry("usd", 50L),
+        Map.entry("eur", 50L), Map.entry("gbp", 30L), Map.entry("cad", 50L), Map.entry("aud", 50L),
+        Map.entry("nzd", 50L), Map.entry("chf", 50L), Map.entry("sgd", 50L), Map.entry("jpy", 50L),
+        Map.entry("dkk", 250L), Map.entry("nok", 300L), Map.entry("sek", 300L), Map.entry("pln", 200L),
+        Map.entry("hkd", 400L), Map.entry("mxn", 1000L), Map.entry("brl", 50L), Map.entry("inr", 50L),
+        Map.entry("czk", 1500L), Map.entry("ron", 200L), Map.entry("bgn", 100L), Map.entry("aed", 200L),
+        Map.entry("myr", 200L), Map.entry("thb", 1000L));
+
+    /**
+     * Why Stripe cannot charge {@code amount} (more than nothing) of {@code currency}: as {@link #refusal}, or it is
+     * under Stripe's smallest charge in that currency; empty when it can.
+     */
+    static Optional<String> chargeRefusal(long amount, String currency) {
+        var inexact = refusal(amount, currency);
+        if (inexact.isPresent()) {
+            return inexact;
+        }
+        Long smallest = SMALLEST_CHARGE.get(currency.toLowerCase(Locale.ROOT));
+        if (smallest != null && amount > 0 && amount < smallest) {
+            return Optional.of("Stripe charges at least " + Amounts.format(smallest, currency) + " in "
+                + currency.toUpperCase(Locale.ROOT) + ", so " + Amounts.format(amount, currency)
+                + " cannot be charged.");
+        }
+        return Optional.empty();
     }
 
     /** The smallest amount, in Till's minor units, of which every amount Stripe takes is a multiple. */

@@ -86,6 +86,11 @@ class StripeGateway implements PaymentGateway, CardSetups {
     }
 
     @Override
+    public java.util.Optional<String> chargeRefusal(long amount, String currency) {
+        return StripeCurrencies.chargeRefusal(amount, currency);
+    }
+
+    @Override
     public ChargeResult charge(ChargeRequest request) {
         String[] reference = request.cardReference().split("/", 2);
         var params = new LinkedHashMap<String, String>();

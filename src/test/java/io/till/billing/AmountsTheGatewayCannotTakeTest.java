@@ -87,6 +87,35 @@ class AmountsTheGatewayCannotTakeTest {
         assertThat(count("sandbox_charges", store)).isZero();
     }
 
+    /**
+     * A reviewer's: a total under Stripe's smallest charge ($0.50) went to the gateway, whose refusal was taken as an
+     * answer that never came: the buyer was told to try later and the order stayed in doubt for ten minutes.
+     */
+    @Test
+    void aTotalUnderTheSmallestChargeIsRefusedBeforeAnythingIsWritten() {
+        var account = accounts.create();
+        var product = api.post("/api/v1/products", account.apiKey(),
+            """
+                {"name": "Sticker", "options": [{"name": "Once", "kind": "one_time", "amount": 999, "currency": "usd"}]}""");
+        var checkout = api.post("/api/v1/checkouts", account.apiKey(), "{\"name\": \"Stickers\", \"product_id\": \""
+            + product.json().get("id").asString() + "\"}");
+        var promo = api.post("/api/v1/promo_codes", account.apiKey(), """
+            {"code": "NINE", "amount_off": 950, "currency": "usd"}""");
+        assertThat(promo.status()).as(promo.text()).isEqualTo(201);
+        var store = new Store(account.id(), account.apiKey(), checkout.json().get("id").asString(), product.json()
+            .get("options").get(0).get("id").asString());
+
+        var refused = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.key(), """
+            {"customer": {"name": "Buyer", "email": "buyer@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "NINE"}""".formatted(store.optionId()));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(422);
+        assertThat(refused.json().get("code").asString()).isEqualTo("amount_not_supported");
+        assertThat(refused.json().get("detail").asString()).contains("$0.49", "$0.50", "Nothing was charged");
+        assertThat(count("orders", store)).isZero();
+        assertThat(count("sandbox_charges", store)).isZero();
+    }
+
     @Test
     void anUpsellPricedBeforeTheRuleIsRefusedAndStaysOpen() {
         var store = store("one_time");
