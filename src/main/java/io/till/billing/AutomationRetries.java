@@ -126,7 +126,7 @@ class AutomationRetries {
             }
             PaymentGateway gateway = gateways.forAccount(accountId);
             var refused = askedBefore.isEmpty()
-                ? gateway.refusal(amount, invoice.currency())
+                ? gateway.chargeRefusal(amount, invoice.currency())
                 : Optional.<String>empty();
             if (refused.isPresent()) {
                 // Never sent: the gateway would refuse it however often it were asked.

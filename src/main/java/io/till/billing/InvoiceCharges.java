@@ -217,7 +217,9 @@ class InvoiceCharges {
             // The card it was first asked with is gone: what the gateway did with it is recorded from its word.
             throw new ChargeInProgress();
         }
-        var refused = earlier.isEmpty() ? gateway.refusal(toCharge, invoice.currency()) : Optional.<String>empty();
+        var refused = earlier.isEmpty()
+            ? gateway.chargeRefusal(toCharge, invoice.currency())
+            : Optional.<String>empty();
         if (wantedReference.isEmpty() || refused.isPresent()) {
             // Declined here, as the gateway would decline it: recorded as the attempt, so that the seller sees why and
             // the invoice follows its dunning rather than being asked for again and again.
@@ -303,7 +305,10 @@ class InvoiceCharges {
         }
     }
 
-    /** The decline code of a charge whose amount the gateway cannot take exactly ({@link PaymentGateway#refusal}). */
+    /**
+     * The decline code of a charge whose amount the gateway cannot take exactly, or at all: under its smallest charge
+     * ({@link PaymentGateway#chargeRefusal}).
+     */
     static final String AMOUNT_NOT_SUPPORTED = "amount_not_supported";
 
     /** How long a charge holds its invoice against other charges: past the gateway's timeouts, then let go. */

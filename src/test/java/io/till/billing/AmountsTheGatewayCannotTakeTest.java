@@ -174,6 +174,36 @@ class AmountsTheGatewayCannotTakeTest {
         assertThat(count("sandbox_charges", store)).as("only the purchase went to the gateway").isEqualTo(1);
     }
 
+    /** Under Stripe's smallest charge, a renewal is declined with the reason too, never sent to be refused there. */
+    @Test
+    void aRenewalUnderTheSmallestChargeIsDeclinedWithTheReasonAndNeverSent() {
+        var account = accounts.create();
+        var product = api.post("/api/v1/products", account.apiKey(), """
+            {"name": "Club", "options": [{"name": "Monthly", "kind": "subscription", "amount": 1900, "currency": "usd",
+             "interval": "month"}]}""");
+        var checkout = api.post("/api/v1/checkouts", account.apiKey(), "{\"name\": \"Join\", \"product_id\": \""
+            + product.json().get("id").asString() + "\"}");
+        var store = new Store(account.id(), account.apiKey(), checkout.json().get("id").asString(), product.json()
+            .get("options").get(0).get("id").asString());
+        assertThat(buy(store).status()).isEqualTo(201);
+        db.sql("UPDATE subscriptions SET amount = 30 WHERE account_id = :a").param("a", store.accountId()).update();
+
+        var advanced = api.post("/api/v1/test_clock/advance", store.key(), "{\"by\": \"P1M1D\"}");
+
+        assertThat(advanced.status()).as(advanced.text()).isEqualTo(200);
+        var attempts = db.sql("""
+            SELECT p.failure_code, p.failure_message
+              FROM payments p JOIN invoices i ON i.account_id = p.account_id AND i.id = p.invoice_id
+             WHERE p.account_id = :a
+            """)
+            .param("a", store.accountId())
+            .query((rs, row) -> rs.getString("failure_code") + ": " + rs.getString("failure_message"))
+            .list();
+        assertThat(attempts).isNotEmpty().allMatch(attempt -> attempt.startsWith(
+            "amount_not_supported: Stripe charges at least $0.50 in USD, so $0.30 cannot be charged."));
+        assertThat(count("sandbox_charges", store)).as("only the purchase went to the gateway").isEqualTo(1);
+    }
+
     /**
      * Credit is spent on invoices, so it is held to the same rule (what it leaves to charge must be chargeable), and a
      * percentage off comes to a whole step: 10% of KWD 4.990 is 0.500, not 0.499, which left 4.491 to refuse.
