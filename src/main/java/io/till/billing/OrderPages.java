@@ -65,8 +65,8 @@ class OrderPages {
         Order order = orders.get(accountId, id);
         var customer = customers.get(accountId, order.customerId());
         String currency = order.currency();
-        List<PaymentRow> paymentRows = payments.ofOrder(accountId, id)
-            .stream()
+        var orderPayments = payments.ofOrder(accountId, id);
+        List<PaymentRow> paymentRows = orderPayments.stream()
             .map(p -> paymentRow(accountId, p, customer.name()))
             .toList();
         List<Refund> orderRefunds = history.ofOrder(accountId, id);
@@ -88,8 +88,7 @@ class OrderPages {
         model.addAttribute("discount", order.discount() == 0 ? null : "−" + Amounts.format(order.discount(), currency));
         model.addAttribute("total", Amounts.format(order.total(), currency));
         model.addAttribute("refunded", refunded == 0 ? null : Amounts.format(refunded, currency));
-        long disputed = payments.ofOrder(accountId, id)
-            .stream()
+        long disputed = orderPayments.stream()
             .filter(p -> p.status().equals("disputed"))
             .mapToLong(p -> p.amount() - p.amountRefunded())
             .sum();

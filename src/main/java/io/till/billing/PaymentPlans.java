@@ -96,15 +96,6 @@ public class PaymentPlans {
         (SELECT count(*) FROM invoices wo
           WHERE wo.account_id = pp.account_id AND wo.payment_plan_id = pp.id AND wo.status = 'uncollectible')""";
 
-    public int writtenOff(String accountId, String id) {
-        return db
-            .sql("SELECT " + WRITTEN_OFF + " FROM payment_plans pp WHERE pp.account_id = :accountId AND pp.id = :id")
-            .param("accountId", accountId)
-            .param("id", id)
-            .query(Integer.class)
-            .single();
-    }
-
     /**
      * What is left to pay of the plan: the installments neither paid nor written off, less the credit an installment
      * still open already took (the buyer owes only the rest of it); none once it is canceled.
@@ -113,16 +104,21 @@ public class PaymentPlans {
         if (plan.status().equals("canceled")) {
             return 0;
         }
-        int left = plan.installments() - plan.installmentsPaid() - writtenOff(accountId, plan.id());
-        long credited = db.sql("""
-            SELECT coalesce(sum(amount_credited), 0) FROM invoices
-             WHERE account_id = :accountId AND payment_plan_id = :id AND status = 'issued'
+        record Held(int writtenOff, long credited) {}
+        var held = db.sql("SELECT " + WRITTEN_OFF + """
+             AS written_off,
+                   (SELECT coalesce(sum(i.amount_credited), 0) FROM invoices i
+                     WHERE i.account_id = pp.account_id AND i.payment_plan_id = pp.id AND i.status = 'issued')
+                     AS credited
+              FROM payment_plans pp
+             WHERE pp.account_id = :accountId AND pp.id = :id
             """)
             .param("accountId", accountId)
             .param("id", plan.id())
-            .query(Long.class)
+            .query((rs, row) -> new Held(rs.getInt("written_off"), rs.getLong("credited")))
             .single();
-        return Math.max(0, Math.max(0, left) * plan.installmentAmount() - credited);
+        int left = plan.installments() - plan.installmentsPaid() - held.writtenOff();
+        return Math.max(0, Math.max(0, left) * plan.installmentAmount() - held.credited());
     }
 
     /** What the buyer paid for the plan's first installment, and for all of it so far: see {@link #AMOUNT_PAID}. */
