@@ -94,19 +94,23 @@ class CustomerRecordPages {
         var names = products.names(accountId);
         boolean allSubscriptions = "all".equals(subscriptionsShown);
         boolean allPlans = "all".equals(plansShown);
-        var theirSubscriptions = subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub")).data();
-        var theirPlans = paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan")).data();
+        // The default lists leave out what is over in the query, before it cuts them at ROWS: a customer's fifty
+        // newer canceled subscriptions would otherwise hide the one still billed.
+        var theirSubscriptions = (allSubscriptions
+            ? subscriptions.list(accountId, id, PageRequest.of(ROWS, null, "sub"))
+            : subscriptions.listCurrent(accountId, id, PageRequest.of(ROWS, null, "sub"))).data();
+        var theirPlans = (allPlans
+            ? paymentPlans.list(accountId, id, PageRequest.of(ROWS, null, "plan"))
+            : paymentPlans.listOpen(accountId, id, PageRequest.of(ROWS, null, "plan"))).data();
         var endedOwing = subscriptions.endedOwing(accountId, theirSubscriptions.stream()
             .map(Subscription::id).toList());
         List<Holding> subs = theirSubscriptions.stream()
-            // Only a canceled one is over: a paused one resumes, an unpaid one has ended its retries but still owes.
-            .filter(s -> allSubscriptions || s.isCurrent())
+            // Only a canceled one is over (left out above): a paused one resumes, an unpaid one still owes.
             .map(s -> new Holding(s.id(), names.of(s.productId()), s.shownStatus(endedOwing.contains(s.id())),
                 Amounts.format(s.amount(), s.currency()) + " / " + ProductOption.every(s.intervalCount(), s.interval()),
                 s.nextBill(), s.isActive()))
             .toList();
         List<Holding> plans = theirPlans.stream()
-            .filter(p -> allPlans || p.isActive() || p.status().equals("unpaid"))
             .map(p -> new Holding(p.id(), names.of(p.productId()), p.status(),
                 p.installmentsPaid() + " of " + p.installments() + " × "
                     + Amounts.format(p.installmentAmount(), p.currency()),
@@ -123,8 +127,18 @@ class CustomerRecordPages {
         var billedNames = new java.util.HashMap<String, String>();
         theirSubscriptions.forEach(sub -> billedNames.put(sub.id(), names.of(sub.productId())));
         theirPlans.forEach(plan -> billedNames.put(plan.id(), names.of(plan.productId()) + " · installment"));
-        List<UnpaidRow> unpaid = invoices.owedBy(accountId, id)
-            .stream()
+        var owed = invoices.owedBy(accountId, id);
+        // What a canceled subscription or plan still owes names it too, though the default lists leave it out.
+        for (Invoice invoice : owed) {
+            if (invoice.subscriptionId() != null && !billedNames.containsKey(invoice.subscriptionId())) {
+                billedNames.put(invoice.subscriptionId(),
+                    names.of(subscriptions.get(accountId, invoice.subscriptionId()).productId()));
+            } else if (invoice.paymentPlanId() != null && !billedNames.containsKey(invoice.paymentPlanId())) {
+                billedNames.put(invoice.paymentPlanId(),
+                    names.of(paymentPlans.get(accountId, invoice.paymentPlanId()).productId()) + " · installment");
+            }
+        }
+        List<UnpaidRow> unpaid = owed.stream()
             .map(i -> new UnpaidRow(i.id(), billedNames.getOrDefault(i.subscriptionId() != null
                 ? i.subscriptionId()
                 : i.paymentPlanId(), "Invoice"), Amounts.format(i.amountDue() - i.amountCredited(), i.currency()),

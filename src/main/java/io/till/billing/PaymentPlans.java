@@ -267,6 +267,15 @@ public class PaymentPlans {
         return list(accountId, RecordFilter.ofCustomer(customerId), page);
     }
 
+    /**
+     * The customer's plans still being paid or still owing (active or unpaid), newest first: filtered before the page
+     * is cut, so that one still owing is listed whatever ended after it.
+     */
+    Page<PaymentPlan> listOpen(String accountId, String customerId, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "payment_plans", "status IN ('active', 'unpaid')", accountId,
+            RecordFilter.ofCustomer(customerId), page, PLAN, PaymentPlan::id);
+    }
+
     Page<PaymentPlan> list(String accountId, RecordFilter filter, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "payment_plans", accountId, filter, page, PLAN, PaymentPlan::id);
     }

@@ -288,6 +288,15 @@ public class Subscriptions {
         return list(accountId, RecordFilter.ofCustomer(customerId), page);
     }
 
+    /**
+     * The customer's subscriptions that are not over (all but the canceled ones, as {@link Subscription#isCurrent}),
+     * newest first: filtered before the page is cut, so that one still billed is listed whatever ended after it.
+     */
+    Page<Subscription> listCurrent(String accountId, String customerId, PageRequest page) {
+        return CustomerRecordLists.newestFirst(db, "subscriptions", "status <> 'canceled'", accountId,
+            RecordFilter.ofCustomer(customerId), page, SUBSCRIPTION, Subscription::id);
+    }
+
     Page<Subscription> list(String accountId, RecordFilter filter, PageRequest page) {
         return CustomerRecordLists.newestFirst(db, "subscriptions", accountId, filter, page, SUBSCRIPTION,
             Subscription::id);

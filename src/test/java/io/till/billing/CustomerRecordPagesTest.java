@@ -545,6 +545,35 @@ class CustomerRecordPagesTest {
         assertThat(page.locator("#plans [aria-current=true]")).hasText("Active");
     }
 
+    /**
+     * The default lists leave out what is over before they are cut at fifty rows: a subscription and a plan still
+     * billed are listed though fifty newer ones of each were canceled since.
+     */
+    @Test
+    void aSubscriptionAndAPlanStillBilledAreListedThoughFiftyNewerOnesWereCanceled() {
+        var store = store();
+        String plan = buyPlan(store);
+        for (int i = 0; i < 50; i++) {
+            var bought = api.post("/api/v1/checkouts/" + store.shop().checkoutId() + "/purchases",
+                store.shop().apiKey(), """
+                    {"customer_id": "%s", "option_id": "%s"}""".formatted(store.ada(), store.shop().monthly()));
+            assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+            var canceled = api.post("/api/v1/subscriptions/" + bought.json().get("subscription_id").asString()
+                + "/cancel", store.shop().apiKey(), "{}");
+            assertThat(canceled.status()).as(canceled.text()).isEqualTo(200);
+            var patched = api.patch("/api/v1/payment_plans/" + buyPlan(store), store.shop().apiKey(),
+                "{\"status\": \"canceled\"}");
+            assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+        }
+
+        var page = signedIn(store, 1280, "/admin/customers/" + store.ada());
+
+        assertThat(page.locator("#subscriptions tbody tr")).hasCount(1);
+        assertThat(page.locator("#subscriptions tbody tr")).containsText(store.subscription());
+        assertThat(page.locator("#plans tbody tr")).hasCount(1);
+        assertThat(page.locator("#plans tbody tr")).containsText(plan);
+    }
+
     /** Ada buys the store's payment plan with her saved card; returns the plan's id. */
     private String buyPlan(Store store) {
         var bought = api.post("/api/v1/checkouts/" + store.shop().checkoutId() + "/purchases", store.shop().apiKey(),
