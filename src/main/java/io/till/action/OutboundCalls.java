@@ -86,8 +86,14 @@ public class OutboundCalls {
         return status >= 400 && status < 500 || status == 503;
     }
 
-    /** The receiver refused the call, so nothing happened: the next attempt is not in doubt. */
-    public void refused(ActionCall call) {
+    /**
+     * The receiver refused the call, so this attempt did nothing: the next attempt is not in doubt, unless an earlier
+     * one was ({@code before}), whose call may have reached the receiver whatever this one got.
+     */
+    public void refused(ActionCall call, Before before) {
+        if (before instanceof InDoubt) {
+            return;
+        }
         db.sql("""
             DELETE FROM outbound_calls
              WHERE account_id = :accountId AND idempotency_key = :key AND status = 'calling'

@@ -86,7 +86,7 @@ class SendSlackAction implements Action {
             // Slack (or the egress guard) said no, or the post never left Till: nothing was posted, so the next
             // attempt is not in doubt. Not after a 500, 502 or 504, which a gateway may answer after Slack posted, nor
             // a timeout: the next attempt says it may have posted twice.
-            calls.refused(call);
+            calls.refused(call, before);
         }
         return switch (outcome) {
             case Answered answered when answered.status() == 429 || answered.status() >= 500 -> new ActionResult.Failed(

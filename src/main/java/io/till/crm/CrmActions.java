@@ -94,7 +94,7 @@ public class CrmActions {
                 if (failure.answeredNo()) {
                     // The CRM answered no, or the call never reached it: nothing was enrolled, so the next attempt
                     // is not in doubt.
-                    calls.refused(call);
+                    calls.refused(call, before);
                 }
                 throw failure;
             }

@@ -128,7 +128,8 @@ public class Emails {
                 try {
                     send(smtp.get(), email);
                 } catch (MessagingException | org.springframework.mail.MailException failure) {
-                    if (SmtpFailures.nothingDelivered(failure)) {
+                    // Not when an earlier attempt is in doubt: its message may have arrived whatever this one got.
+                    if (SmtpFailures.nothingDelivered(failure) && !reserved.inDoubt()) {
                         sends.notDelivered(accountId, idempotencyKey);
                     }
                     throw failure;

@@ -100,17 +100,17 @@ public class SendSmsAction implements Action {
         TwilioClient.Reply reply;
         switch (twilio.sendMessage(settings, to, text)) {
             case TwilioClient.Unanswered(var failure) when failure == ConnectionFailure.BLOCKED -> {
-                calls.refused(call);
+                calls.refused(call, before);
                 return ActionResult.Failed.permanent("destination_refused", failure.sentence());
             }
             case TwilioClient.Unanswered(var failure) when failure == ConnectionFailure.BUSY -> {
                 // Every call this node makes to Twilio at once is open: not sent, it waits its turn.
-                calls.refused(call);
+                calls.refused(call, before);
                 return ActionResult.Deferred.hostBusy("cannot reach Twilio now: " + failure.sentence());
             }
             case TwilioClient.Unanswered(var failure) -> {
                 if (failure.nothingSent()) {
-                    calls.refused(call);
+                    calls.refused(call, before);
                 }
                 return ActionResult.Failed.retryable("sms_unavailable", "cannot reach Twilio: " + failure
                     .sentence());
@@ -118,7 +118,7 @@ public class SendSmsAction implements Action {
             case TwilioClient.Reply answered when !answered.ok() -> {
                 if (OutboundCalls.nothingDone(answered.status())) {
                     // Twilio said no: nothing was sent. A 500, 502 or 504 may come from a gateway after it sent it.
-                    calls.refused(call);
+                    calls.refused(call, before);
                 }
                 return failure(answered);
             }

@@ -486,6 +486,30 @@ class SendEmailTest {
         }
     }
 
+    /**
+     * A reviewer's: the server took the message without answering (in doubt), then said try later (nothing taken by
+     * that attempt), then took it: the first may have been delivered, so the last says it may have arrived twice.
+     */
+    @Test
+    void aTryLaterAfterAnAttemptInDoubtKeepsTheDoubtForTheAttemptThatSends() throws IOException {
+        var store = accounts.create();
+        try (var server = new EndingsServer(null, "451 try later", "250 queued")) {
+            connectSmtpWithoutLogin(store, server.port());
+            String params = """
+                {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}""";
+
+            var first = sendEmail.perform(call(store, "k1", params));
+            var deferred = sendEmail.perform(call(store, "k1", params));
+            var retry = sendEmail.perform(call(store, "k1", params));
+
+            assertThat(first).isInstanceOf(ActionResult.Failed.class);
+            assertThat(deferred).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> assertThat(failed.code())
+                .isEqualTo("smtp_deferred"));
+            assertThat(retry).isInstanceOfSatisfying(ActionResult.Done.class, done -> assertThat(done.output().path(
+                "may_have_been_sent_twice").asBoolean()).isTrue());
+        }
+    }
+
     @Test
     void aRetryAfterTheServerSaidTryLaterIsAPlainSend() throws IOException {
         var store = accounts.create();

@@ -160,6 +160,27 @@ class SendSmsTest {
             done -> assertThat(done.output().has("may_have_been_sent_twice")).isFalse());
     }
 
+    /** A reviewer's: a refusal after an attempt whose outcome is unknown does not clear the doubt. */
+    @Test
+    void aRefusalAfterAnAttemptInDoubtKeepsTheDoubtForTheAttemptThatSends() {
+        var store = connected();
+        twilioAnswers(502, "Bad Gateway");
+        var gateway = sendSms.perform(call(store, "k-doubt-kept", PARAMS));
+        twilio.resetAll();
+        twilioAnswers(429, "Too Many Requests");
+        var limited = sendSms.perform(call(store, "k-doubt-kept", PARAMS));
+        twilio.resetAll();
+        twilioAnswers(201, """
+            {"sid": "SM0123456789abcdef0123456789abcdef", "status": "queued"}""");
+
+        var sent = sendSms.perform(call(store, "k-doubt-kept", PARAMS));
+
+        assertThat(gateway).isInstanceOf(ActionResult.Failed.class);
+        assertThat(limited).isInstanceOf(ActionResult.Failed.class);
+        assertThat(sent).isInstanceOfSatisfying(ActionResult.Done.class,
+            done -> assertThat(done.output().get("may_have_been_sent_twice").asBoolean()).isTrue());
+    }
+
     /** A reviewer's: a receiver that acted and answered with a redirect (POST, then 303) was taken as one that did not. */
     @Test
     void aRetryAfterARedirectSaysTheSmsMayHaveBeenSentTwice() {

@@ -309,6 +309,30 @@ class WebhookActionsTest {
         }
     }
 
+    /**
+     * A reviewer's: once an attempt's outcome is unknown, a later refusal does not clear the doubt. A 502 (Slack may
+     * have posted), then a 429 (nothing posted by that attempt), then a 200: the message may show twice, and the
+     * output says so.
+     */
+    @Test
+    void aRefusalAfterAnAttemptInDoubtKeepsTheDoubtForTheAttemptThatPosts() {
+        var store = accounts.create();
+        try (var slack = new Receiver(new Answer(502), new Answer(429), new Answer(200))) {
+            String params = """
+                {"webhook_url": "%s", "text": "Ada's card was declined"}""".formatted(slack.url("/services/T/B/D"));
+
+            var gateway = perform("send_slack", store, "doubt", params);
+            var limited = perform("send_slack", store, "doubt", params);
+            var posted = perform("send_slack", store, "doubt", params);
+
+            assertThat(gateway).isInstanceOf(ActionResult.Failed.class);
+            assertThat(limited).isInstanceOf(ActionResult.Failed.class);
+            assertThat(posted).isInstanceOfSatisfying(ActionResult.Done.class,
+                d -> assertThat(d.output().get("may_have_been_sent_twice").asBoolean()).isTrue());
+            assertThat(slack.requests()).hasSize(3);
+        }
+    }
+
     /** A post that never left Till (nothing listened) is not in doubt: the retry posts once, saying nothing more. */
     @Test
     void aRetryAfterAPostThatNeverConnectedIsNotInDoubt() throws java.io.IOException {
