@@ -115,6 +115,14 @@ class Credits {
      */
     @Transactional
     long applyTo(String accountId, String invoiceId, Long limit) {
+        return apply(accountId, invoiceId, limit, false);
+    }
+
+    /**
+     * As {@link #applyTo}; {@code exact} when {@code limit} is an amount asked for, which is refused (rather than made
+     * smaller) when it would leave less to charge than the gateway's smallest charge.
+     */
+    private long apply(String accountId, String invoiceId, Long limit, boolean exact) {
         Invoice invoice = invoices.lockWithOwner(accountId, invoiceId);
         if (!invoice.status().equals("issued")) {
             throw new TillException(ErrorCode.INVALID_STATE, "Credits apply to issued invoices; this one is "
@@ -129,6 +137,20 @@ class Credits {
             // What is left to charge stays an amount the gateway takes (KWD in tens of fils): a balance granted
             // before that was checked spends down to the step.
             amount -= amount % io.till.payment.Gateways.priceStep(invoice.currency());
+        }
+        long smallest = io.till.payment.Gateways.smallestCharge(invoice.currency());
+        if (amount < open && open - amount < smallest && open > smallest) {
+            // The card could not be charged what is left (Stripe's $0.50): every attempt would be declined and the
+            // subscription would end unpaid with a card that works. Credit leaves the smallest charge instead.
+            if (exact && limit == amount) {
+                throw TillException.invalid("amount", "leaves_too_little", "would leave "
+                    + Amounts.format(open - amount, invoice.currency()) + " to charge, less than the smallest charge "
+                    + "in " + invoice.currency().toUpperCase(Locale.ROOT) + " ("
+                    + Amounts.format(smallest, invoice.currency()) + "): apply "
+                    + Amounts.format(open, invoice.currency()) + " to cover the invoice, or at most "
+                    + Amounts.format(open - smallest, invoice.currency()));
+            }
+            amount = open - smallest;
         }
         if (amount <= 0) {
             return 0;
@@ -161,7 +183,7 @@ class Credits {
                 .currency());
             errors.throwIfAny();
         }
-        long applied = applyTo(accountId, invoiceId, amount);
+        long applied = apply(accountId, invoiceId, amount, amount != null);
         if (applied == 0) {
             Invoice invoice = invoices.get(accountId, invoiceId);
             throw new TillException(ErrorCode.INVALID_STATE, invoice.amountCredited() >= invoice.amountDue()

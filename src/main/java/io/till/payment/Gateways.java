@@ -57,6 +57,14 @@ public class Gateways {
         return currency == null ? 1 : StripeCurrencies.step(currency);
     }
 
+    /**
+     * The smallest charge the gateway takes in {@code currency} (Stripe's $0.50; the sandbox holds to it too), 0 where
+     * there is none: what credit leaves of an invoice for the card to pay is never less.
+     */
+    public static long smallestCharge(String currency) {
+        return currency == null ? 0 : StripeCurrencies.smallestCharge(currency);
+    }
+
     public PaymentGateway forAccount(String accountId) {
         if (accounts.get(accountId).mode() == Mode.SANDBOX) {
             return sandbox;

@@ -87,6 +87,11 @@ final class StripeCurrencies {
         return Optional.empty();
     }
 
+    /** Stripe's smallest charge in {@code currency}, in Till's minor units; 0 where it documents none. */
+    static long smallestCharge(String currency) {
+        return SMALLEST_CHARGE.getOrDefault(currency.toLowerCase(Locale.ROOT), 0L);
+    }
+
     /** The smallest amount, in Till's minor units, of which every amount Stripe takes is a multiple. */
     static long step(String currency) {
         String code = currency.toLowerCase(Locale.ROOT);

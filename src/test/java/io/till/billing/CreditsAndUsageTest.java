@@ -115,6 +115,56 @@ class CreditsAndUsageTest {
             .isEqualTo("active");
     }
 
+    /**
+     * A reviewer's: a renewal's credit left 20 cents to charge, under Stripe's smallest charge ($0.50), so the valid
+     * card was "declined" at every attempt and the subscription ended unpaid. Credit now leaves at least the smallest
+     * charge: the card pays $0.50, and the 30 cents not spent stay for the next renewal.
+     */
+    @Test
+    void aRenewalsCreditLeavesAtLeastTheSmallestChargeForTheCard() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        var granted = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(),
+            "{\"amount\": 1880, \"currency\": \"usd\"}");
+        assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+
+        shops.advance(shop, "P32D");
+
+        var invoice = api.get("/api/v1/invoices?customer_id=" + customer, shop.apiKey()).json().get("data").get(0);
+        assertThat(invoice.get("amount_credited").asLong()).isEqualTo(1850);
+        assertThat(invoice.get("status").asString()).isEqualTo("paid");
+        var payments = api.get("/api/v1/payments?customer_id=" + customer, shop.apiKey()).json().get("data");
+        assertThat(payments.get(0).get("amount").asLong()).isEqualTo(50);
+        assertThat(payments.get(0).get("status").asString()).isEqualTo("succeeded");
+        assertThat(shops.subscription(shop, order.get("subscription_id").asString()).get("status").asString())
+            .isEqualTo("active");
+        var balance = api.get("/api/v1/customers/" + customer + "/credits", shop.apiKey()).json();
+        assertThat(balance.get("balances").get(0).get("amount").asLong()).isEqualTo(30);
+    }
+
+    /** Asked for an amount that would leave less than the card can be charged, staff are told what would work. */
+    @Test
+    void applyingCreditThatLeavesLessThanTheSmallestChargeIsRefusedSayingWhatWouldWork() {
+        var shop = shops.open();
+        var renewal = unpaidRenewal(shop);
+        api.post("/api/v1/customers/" + renewal.customer() + "/credits", shop.apiKey(), "{\"amount\": 5000, "
+            + "\"currency\": \"usd\"}");
+
+        var refused = api.post("/api/v1/invoices/" + renewal.invoice() + "/apply_credits", shop.apiKey(),
+            "{\"amount\": 1880}");
+        var applied = api.post("/api/v1/invoices/" + renewal.invoice() + "/apply_credits", shop.apiKey(),
+            "{\"amount\": 1850}");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("amount");
+        assertThat(refused.json().get("errors").get(0).get("message").asString()).isEqualTo("would leave $0.20 to "
+            + "charge, less than the smallest charge in USD ($0.50): apply $19.00 to cover the invoice, or at most "
+            + "$18.50");
+        assertThat(applied.status()).as(applied.text()).isEqualTo(200);
+        assertThat(applied.json().get("amount_credited").asLong()).isEqualTo(1850);
+    }
+
     @Test
     void raisesEachUsageThresholdOnceWhenCrossed() {
         var shop = shops.open();
