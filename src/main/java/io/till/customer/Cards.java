@@ -89,7 +89,7 @@ public class Cards {
     public Card attachOnce(String accountId, String customerId, PaymentGateway.CardToken token, boolean tell) {
         Customers.refuseIfRedacted(customers.get(accountId, customerId), "given a card");
         PaymentGateway gateway = gateways.forAccount(accountId);
-        return save(accountId, customerId, gateway.name(), gateway.attach(token), false, true, tell);
+        return save(accountId, customerId, gateway.name(), gateway.attach(token), false, false, true, tell);
     }
 
     /**
@@ -101,17 +101,22 @@ public class Cards {
      */
     public Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
         boolean makeDefault, boolean tell) {
-        return save(accountId, customerId, gateway, attached, makeDefault, false, tell);
+        return save(accountId, customerId, gateway, attached, makeDefault, false, false, tell);
     }
 
     private Card add(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
         boolean makeDefault) {
-        return save(accountId, customerId, gateway, attached, makeDefault, false, true);
+        return save(accountId, customerId, gateway, attached, makeDefault, true, false, true);
     }
 
-    /** @param alike whether a saved card alike (brand, last 4, expiry) counts as the same card, not only its reference */
+    /**
+     * @param defaultIfNone whether the card becomes the default whenever the customer has none; otherwise (a card a
+     *     buyer saves in the portal, which pays what they choose it for, seed 003) only when nothing would start
+     *     paying with it ({@link #keepsDefault})
+     * @param alike whether a saved card alike (brand, last 4, expiry) counts as the same card, not only its reference
+     */
     private Card save(String accountId, String customerId, String gateway, PaymentGateway.AttachedCard attached,
-        boolean makeDefault, boolean alike, boolean tell) {
+        boolean makeDefault, boolean defaultIfNone, boolean alike, boolean tell) {
         return transaction.execute(status -> {
             // The customer's lock orders two saves of one card: the second finds the first's.
             Customer customer = customers.lockForUpdate(accountId, customerId);
@@ -121,7 +126,8 @@ public class Cards {
                 return get(accountId, customerId, earlier.get());
             }
             String id = insert(accountId, customerId, gateway, attached);
-            if (makeDefault || customer.defaultCard() == null) {
+            if (makeDefault || customer.defaultCard() == null && (defaultIfNone
+                || !keepsDefault(accountId, customer, id))) {
                 setDefault(accountId, customerId, id);
             }
             Customer updated = customers.get(accountId, customerId);
@@ -274,11 +280,34 @@ public class Cards {
 
     /**
      * Whether the customer's default stays when {@code cardId} is chosen to pay something: it is that card, or it still
-     * pays something. A default removed meanwhile (or none) pays nothing.
+     * pays something. A default removed meanwhile pays nothing. With no default, none stays none while a subscription
+     * or plan of theirs has no card of its own: a new default would start paying it, when the buyer chose the card for
+     * something else (seed 003: choosing a card for one never changes another's).
      */
     private boolean keepsDefault(String accountId, Customer customer, String cardId) {
-        return customer.defaultCard() != null && (customer.defaultCard().id().equals(cardId)
-            || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false));
+        if (customer.defaultCard() == null) {
+            return withoutACard(accountId, customer.id());
+        }
+        return customer.defaultCard().id().equals(cardId)
+            || findSaved(accountId, customer.defaultCard().id()).map(Card::inUse).orElse(false);
+    }
+
+    /** Whether a subscription or plan of the customer still billed has no saved card of its own. */
+    private boolean withoutACard(String accountId, String customerId) {
+        return db.sql("""
+            SELECT EXISTS (SELECT 1 FROM subscriptions s
+                            WHERE s.account_id = :accountId AND s.customer_id = :customerId
+                              AND s.status <> 'canceled' AND %1$s)
+                OR EXISTS (SELECT 1 FROM payment_plans s
+                            WHERE s.account_id = :accountId AND s.customer_id = :customerId
+                              AND s.status IN ('active', 'unpaid') AND %1$s)
+            """.formatted("""
+            NOT EXISTS (SELECT 1 FROM cards own
+                         WHERE own.account_id = s.account_id AND own.id = s.card_id AND own.detached_at IS NULL)"""))
+            .param("accountId", accountId)
+            .param("customerId", customerId)
+            .query(Boolean.class)
+            .single();
     }
 
     /** Makes a saved card the customer's default; raises {@code card.updated} when that changes anything. */

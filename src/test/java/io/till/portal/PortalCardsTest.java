@@ -69,6 +69,42 @@ class PortalCardsTest {
         assertThat(PortalCardText.name(pastDue)).isEqualTo("Membership · Trial");
     }
 
+    /**
+     * A reviewer's: a buyer left with no card at all (staff removed it) and two subscriptions owing. The card saved to
+     * pay one became the default because there was none, and the other, which follows the default, was charged too,
+     * while the page said only the first would be. A card saved in the portal pays what the buyer chooses it for.
+     */
+    @Test
+    void aCardSavedForOneSubscriptionOfABuyerWithNoCardLeavesTheOtherOwingUntilChosen() {
+        var shop = shops.open();
+        String customer = shops.customer(shop);
+        String visa = shops.saveCard(shop, customer, "pm_card_visa");
+        String first = subscribe(shop, customer);
+        String second = subscribe(shop, customer);
+        var removed = api.delete(Shops.cards(customer) + "/" + visa, shop.apiKey());
+        assertThat(removed.status()).as(removed.text()).isEqualTo(204);
+        shops.advance(shop, "P32D");
+        assertThat(shops.subscription(shop, second).get("status").asString()).isEqualTo("past_due");
+        long chargesBefore = ledger.charges(shop.accountId());
+
+        var mastercard = portalCards.addTestCard(shop.accountId(), customer, "5555 5555 5555 4444", false);
+        var outcome = portalCards.choose(shop.accountId(), customer, Kind.SUBSCRIPTION, first, mastercard.id());
+        shops.advance(shop, "PT1M");
+
+        assertThat(outcome).isEqualTo(new Outcome.Paid(1900, "usd"));
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(chargesBefore + 1);
+        assertThat(shops.subscription(shop, first).get("status").asString()).isEqualTo("active");
+        assertThat(shops.subscription(shop, second).get("status").asString()).isEqualTo("past_due");
+        assertThat(shops.subscription(shop, second).get("card_id").isNull()).isTrue();
+    }
+
+    private String subscribe(Shops.Shop shop, String customer) {
+        var subscription = api.post("/api/v1/subscriptions", shop.apiKey(), """
+            {"customer_id": "%s", "option_id": "%s"}""".formatted(customer, shop.monthly()));
+        assertThat(subscription.status()).as(subscription.text()).isEqualTo(201);
+        return subscription.json().get("id").asString();
+    }
+
     @Test
     void aNewCardChosenForThePastDueSubscriptionPaysItAtOnceWithOneChargeAndLeavesTheOtherAlone() {
         var buyer = buyer();
