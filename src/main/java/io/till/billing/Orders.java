@@ -214,6 +214,19 @@ public class Orders {
      * {@code currency} other than the order's: its amount would be booked as the wrong money. An order refunded in
      * full while the upsell's charge was at the gateway holds money again, and is {@code paid}.
      */
+    /**
+     * Locks the order until the caller's transaction ends, as adding an upsell to it does: the answers to its offers,
+     * each under its offer's lock, are then counted one after the other, so that the last two given at once do not each
+     * count the other as unanswered.
+     */
+    public void lockForAnswers(String accountId, String orderId) {
+        db.sql("SELECT id FROM orders WHERE account_id = :accountId AND id = :id FOR NO KEY UPDATE")
+            .param("accountId", accountId)
+            .param("id", orderId)
+            .query(String.class)
+            .single();
+    }
+
     public void addUpsell(String accountId, String orderId, String currency, Order.Item item) {
         int added = db.sql("""
             UPDATE orders SET subtotal = subtotal + :amount, total = total + :amount, updated_at = :now,

@@ -194,6 +194,8 @@ class UpsellBookings {
     }
 
     void completeIfAnswered(String accountId, Order order, Checkout checkout) {
+        // After the offer's lock, as an accept takes them; the count below then sees any answer committed meanwhile.
+        orders.lockForAnswers(accountId, order.id());
         if (offers.unanswered(accountId, order.id()) == 0) {
             complete(accountId, order, checkout);
         }

@@ -192,6 +192,48 @@ class UpsellFlowTest {
         assertThat(upsellEvent.get("data").get("checkout").get("id").asString()).isEqualTo(flow.checkoutId());
     }
 
+    /**
+     * A reviewer's: the last two offers declined at once ("No thanks to all", two tabs) each counted the other as still
+     * unanswered, and the flow completed only when its two-hour timer ran. Answers of one order are counted one after
+     * the other: every order's flow completes at the second answer.
+     */
+    @Test
+    void theLastTwoOffersDeclinedAtOnceCompleteTheFlowAtOnce() throws Exception {
+        var flow = flow();
+        var orders = new java.util.ArrayList<JsonNode>();
+        for (int i = 0; i < 8; i++) {
+            orders.add(buy(flow));
+        }
+
+        for (JsonNode order : orders) {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var answers = java.util.stream.Stream.of(flow.bonus(), flow.membership())
+                .map(upsell -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return api.post(upsell(order, upsell, "decline"), flow.shop().apiKey(), null);
+                }))
+                .toList();
+            start.countDown();
+            for (var answer : answers) {
+                var declined = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(declined.status()).as(declined.text()).isEqualTo(200);
+            }
+        }
+
+        for (JsonNode order : orders) {
+            assertThat(db.sql("SELECT count(*) FROM events WHERE account_id = :account AND type = "
+                + "'checkout.flow_completed' AND data -> 'order' ->> 'id' = :order")
+                .param("account", flow.shop().accountId())
+                .param("order", order.get("id").asString())
+                .query(Long.class)
+                .single()).as(order.get("id").asString()).isEqualTo(1);
+        }
+    }
+
     @Test
     void completesTheFlowAfterTwoHoursOfSilenceOnce() {
         var flow = flow();
