@@ -75,7 +75,7 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         ProductOption.Interval interval = errors.parseEnum(at(path, "interval"), option.interval(),
             ProductOption.Interval.class);
         boolean recurring = kind == ProductOption.Kind.SUBSCRIPTION || kind == ProductOption.Kind.PAYMENT_PLAN;
-        if (recurring && option.interval() == null) {
+        if (recurring && (option.interval() == null || option.interval().isEmpty())) {
             errors.add(at(path, "interval"), "required", "is required for a " + kind.code());
         }
         if (kind == ProductOption.Kind.ONE_TIME && (interval != null || option.intervalCount() != null)) {

@@ -182,7 +182,8 @@ public class Products {
             .param("kind", kind.code())
             .param("amount", option.amount())
             .param("currency", option.currency().toLowerCase(Locale.ROOT))
-            .param("interval", option.interval() == null
+            // Blank is absent, as the checks read it (FieldErrors.parseEnum).
+            .param("interval", option.interval() == null || option.interval().isEmpty()
                 ? null
                 : ProductOption.Interval.valueOf(option.interval().toUpperCase(Locale.ROOT)).code())
             .param("intervalCount", kind == ProductOption.Kind.ONE_TIME
@@ -191,7 +192,7 @@ public class Products {
             .param("trialDays", option.trialDays())
             .param("installments", option.installments())
             .param("cycles", option.cycles())
-            .param("display", option.display() == null
+            .param("display", option.display() == null || option.display().isEmpty()
                 ? "radio"
                 : ProductOption.Display.valueOf(option.display().toUpperCase(Locale.ROOT)).code())
             .param("now", Timestamps.of(now))

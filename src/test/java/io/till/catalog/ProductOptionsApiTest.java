@@ -100,6 +100,27 @@ class ProductOptionsApiTest {
             .contains("Monthly");
     }
 
+    /**
+     * A reviewer's: a blank interval or display (a form's empty choice) answered 500. A blank display is the default
+     * one; a blank interval is none, refused for a subscription as a missing one is.
+     */
+    @Test
+    void aBlankIntervalOrDisplayIsReadAsNoneNotAnError() {
+        var shop = shops.open();
+        String productId = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+
+        var once = api.post("/api/v1/products/" + productId + "/options", shop.apiKey(), """
+            {"name": "Once", "kind": "one_time", "amount": 100, "currency": "usd", "interval": "", "display": ""}""");
+        var monthly = api.post("/api/v1/products/" + productId + "/options", shop.apiKey(), """
+            {"name": "Monthly", "kind": "subscription", "amount": 100, "currency": "usd", "interval": ""}""");
+
+        assertThat(once.status()).as(once.text()).isEqualTo(201);
+        assertThat(monthly.status()).as(monthly.text()).isEqualTo(400);
+        assertThat(monthly.json().get("errors").get(0).get("field").asString()).isEqualTo("interval");
+        assertThat(monthly.json().get("errors").get(0).get("code").asString()).isEqualTo("required");
+    }
+
     @Test
     void aBadOptionIsRefusedFieldByFieldAndAnotherAccountsProductIsNotFound() {
         var shop = shops.open();
