@@ -11,6 +11,8 @@ import java.util.Locale;
  * {@code billingAddress} is the buyer's, when they gave one. {@code number} is the short one buyers and staff read
  * (1, 2, 3 … per account, see {@link Orders#insertPending}); {@code id} is the key. {@code customerOrderNumber} is
  * which of the customer's paid orders it is (1 for their first), fixed when it is paid: null until then.
+ * {@code subscriptionId} and {@code paymentPlanId} are the first the order started (its purchase's, before any an
+ * upsell taken later started); {@code paymentId} is its newest payment.
  */
 public record Order(
     String id,

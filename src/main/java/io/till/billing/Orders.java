@@ -322,9 +322,10 @@ public class Orders {
                    (SELECT p.id FROM payments p
                      WHERE p.account_id = o.account_id AND p.order_id = o.id ORDER BY p.id DESC LIMIT 1) AS payment_id,
                    (SELECT s.id FROM subscriptions s
-                     WHERE s.account_id = o.account_id AND s.order_id = o.id LIMIT 1) AS subscription_id,
+                     WHERE s.account_id = o.account_id AND s.order_id = o.id ORDER BY s.id LIMIT 1) AS subscription_id,
                    (SELECT pp.id FROM payment_plans pp
-                     WHERE pp.account_id = o.account_id AND pp.order_id = o.id LIMIT 1) AS payment_plan_id,
+                     WHERE pp.account_id = o.account_id AND pp.order_id = o.id ORDER BY pp.id LIMIT 1)
+                   AS payment_plan_id,
                    (SELECT coalesce(sum(p.amount_refunded), 0) FROM payments p
                      WHERE p.account_id = o.account_id AND p.order_id = o.id) AS amount_refunded
               FROM orders o
