@@ -361,8 +361,17 @@ class Purchases {
             }
         }
         String cardId = null;
+        // A buyer named by name and email pays with a card of their own (token): an email proves nothing of who is
+        // buying, so a saved card, the default included, is charged only for a purchase naming the customer by id.
+        boolean byEmail = request.customerId() == null && request.customer() != null;
         if (request.paymentMethodId() != null && request.token() != null) {
             errors.add("payment_method_id", "conflict", "give payment_method_id or token, not both");
+        } else if (byEmail && request.paymentMethodId() != null) {
+            errors.add("payment_method_id", "not_allowed", "a saved card is charged only for a purchase naming the "
+                + "customer by customer_id: a buyer named by email pays with a token");
+        } else if (byEmail && request.token() == null) {
+            errors.add("token", "required", "a buyer named by name and email pays with a card token; to charge a "
+                + "customer's saved card, name them by customer_id");
         } else if (request.paymentMethodId() != null) {
             cardId = request.paymentMethodId();
             if (customer.isEmpty() || cards.gatewayReference(accountId, customer.get().id(), cardId).isEmpty()) {

@@ -410,6 +410,34 @@ class PurchaseScenarioTest {
         assertThat(ledger.successfulCharges(store.accountId())).isEqualTo(1);
     }
 
+    /**
+     * A reviewer's: a purchase naming the buyer by email alone, without a card, was charged to the saved card of the
+     * customer who has that email. An email proves nothing of who is buying: such a purchase pays with a token, and a
+     * saved card is charged only for one naming the customer by id.
+     */
+    @Test
+    void aBuyerNamedByEmailNeverPaysWithTheSavedCardOfTheCustomerWhoHasIt() {
+        var store = store("NONE4");
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Grace", "email": "grace@example.com"}""").json().get("id").asString();
+        String card = api.post("/api/v1/customers/" + customer + "/payment_methods", store.apiKey(),
+            "{\"token\": \"pm_card_mastercard\"}").json().get("id").asString();
+
+        var noCard = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Mallory", "email": "GRACE@example.com"}, "option_id": "%s"}"""
+            .formatted(store.oneTime()));
+        var savedCard = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Mallory", "email": "grace@example.com"}, "payment_method_id": "%s",
+             "option_id": "%s"}""".formatted(card, store.oneTime()));
+
+        assertThat(noCard.status()).as(noCard.text()).isEqualTo(400);
+        assertThat(noCard.json().get("errors").get(0).get("field").asString()).isEqualTo("token");
+        assertThat(savedCard.status()).as(savedCard.text()).isEqualTo(400);
+        assertThat(savedCard.json().get("errors").get(0).get("field").asString()).isEqualTo("payment_method_id");
+        assertThat(ledger.charges(store.accountId())).isZero();
+        assertThat(api.get("/api/v1/orders?customer_id=" + customer, store.apiKey()).json().get("data")).isEmpty();
+    }
+
     @Test
     void numbersEachAccountsOrdersFromOneAFailedOneKeepingItsNumberAndARetryGettingNone() {
         var store = store("NONE5");
