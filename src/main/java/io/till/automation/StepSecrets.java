@@ -67,6 +67,11 @@ class StepSecrets {
             } else if (value.endsWith(SecretMasks.MASK)) {
                 throw TillException.invalid(path, "masked_secret", "is a masked credential that matches none of "
                     + "this automation's; give the full value");
+            } else if (value.contains("{{")) {
+                // Sealed as given, it would reach the action with its template unfilled (a run renders what it can
+                // read, and a sealed value reads as nothing): refused here rather than failing every run.
+                throw TillException.invalid(path, "template_not_allowed", "is a credential, stored sealed: it cannot "
+                    + "hold a template ({{…}}); give the full value");
             } else {
                 params.put(name, box.seal(value, context(accountId)));
             }

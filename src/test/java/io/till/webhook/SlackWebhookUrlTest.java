@@ -93,6 +93,26 @@ class SlackWebhookUrlTest {
             "steps[0].params.webhook_url");
     }
 
+    /**
+     * A reviewer's: a template in the sealed URL was saved, then reached Slack unfilled, every run failing on a URL
+     * the log showed masked. A credential cannot hold a template: refused when saved, saying so.
+     */
+    @Test
+    void aTemplateInTheSealedUrlIsRefusedWhenSaved() {
+        var store = accounts.create();
+
+        var created = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Tell the team", "trigger": {"type": "manual"},
+             "steps": [{"id": "tell", "type": "action", "action": "send_slack",
+                        "params": {"webhook_url": "https://hooks.slack.com/services/{{event.data.hook}}",
+                                   "text": "hi"}}]}""");
+
+        assertThat(created.status()).as(created.text()).isEqualTo(400);
+        assertThat(created.json().get("errors").get(0).get("field").asString()).isEqualTo(
+            "steps[0].params.webhook_url");
+        assertThat(created.json().get("errors").get(0).get("code").asString()).isEqualTo("template_not_allowed");
+    }
+
     @Test
     void aSlackIntegrationKeepsItsWebhookUrlSealedAndShowsItMasked() {
         var store = accounts.create();
