@@ -352,6 +352,26 @@ public class WebhookDeliveries {
         if (!"enabled".equals(status)) {
             throw disabled(endpointId, "replay its deliveries");
         }
+        dueNow(accountId, id, now);
+        return history.get(accountId, endpointId, id);
+    }
+
+    /**
+     * As {@link #replay(String, String, String, Instant)}, any delivery of the account by its id: also one a
+     * {@code send_webhook} step made to a one-off URL, which belongs to no endpoint (and so could not be replayed
+     * through one).
+     */
+    @Transactional
+    WebhookDelivery replay(String accountId, String id, Instant now) {
+        var delivery = history.find(accountId, id);
+        if (delivery.endpointId() != null) {
+            return replay(accountId, delivery.endpointId(), id, now);
+        }
+        dueNow(accountId, id, now);
+        return history.get(accountId, id);
+    }
+
+    private void dueNow(String accountId, String id, Instant now) {
         int updated = db.sql("""
             UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now, lease_token = NULL,
                    updated_at = :now
@@ -366,7 +386,6 @@ public class WebhookDeliveries {
             throw new TillException(ErrorCode.INVALID_STATE, "Delivery " + id + ": an attempt is being made now; "
                 + "replay it once that attempt has ended");
         }
-        return history.get(accountId, endpointId, id);
     }
 
     /** When the earliest pending delivery is due, those a node holds under a lease still running at {@code now} aside. */

@@ -146,6 +146,18 @@ class WebhookActionsTest {
             assertThat(delivery.get("attempts").get(0).get("response_status").asInt()).isEqualTo(500);
             assertThat(elsewhere.status()).as("another account's delivery is not found, not forbidden")
                 .isEqualTo(404);
+
+            // A reviewer's: belonging to no endpoint, it could not be replayed (PRODUCT §5: every delivery can be).
+            var replayedElsewhere = api.post(output.get("delivery_url").asString() + "/replay", other.apiKey(), null);
+            var replayed = api.post(output.get("delivery_url").asString() + "/replay", store.apiKey(), null);
+            webhooks.runDue();
+
+            assertThat(replayedElsewhere.status()).isEqualTo(404);
+            assertThat(replayed.status()).as(replayed.text()).isEqualTo(202);
+            assertThat(replayed.json().get("webhook_id").asString()).isEqualTo(delivery.get("webhook_id").asString());
+            assertThat(api.get(output.get("delivery_url").asString(), store.apiKey()).json().get("attempts"))
+                .hasSize(2);
+            assertThat(receiver.requests()).hasSize(2);
         }
     }
 
