@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A customer's personal data in webhook deliveries: the payloads of their events sent to endpoints, those of
- * {@code send_webhook} steps of their runs, and what receivers answered to them (a body may echo the payload). The
+ * {@code send_webhook} steps of their runs and the URLs those steps rendered (a template may put an email in a query),
+ * and what receivers answered to them (a body may echo the payload). The
  * receivers keep their copies: {@code customer.redacted} tells them to erase theirs.
  */
 @Component
@@ -39,9 +40,9 @@ class WebhookPersonalData implements PersonalData {
             """;
         var params = Map.of("accountId", accountId, "customerId", customerId);
         RedactedRows.rewrite(db, json, redaction, "webhook_deliveries", List.of("id"),
-            List.of(Column.jsonText("payload"), Column.text("last_error")), theirs, params);
+            List.of(Column.jsonText("payload"), Column.text("url"), Column.text("last_error")), theirs, params);
         RedactedRows.rewrite(db, json, redaction, "webhook_attempts", List.of("delivery_id", "seq"),
-            List.of(Column.text("response_body"), Column.text("error")),
+            List.of(Column.text("url"), Column.text("response_body"), Column.text("error")),
             "account_id = :accountId AND delivery_id IN (SELECT id FROM webhook_deliveries WHERE " + theirs + ")",
             params);
     }

@@ -79,7 +79,10 @@ class CustomerRedactionTest {
               "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.first_name}}",
                          "text": "Dear {{customer.name}}, we will call {{customer.phone}}."}},
              {"id": "call", "type": "action", "action": "create_task",
-              "params": {"title": "Call {{customer.name}}", "notes": "Number: {{customer.phone}}"}}]""");
+              "params": {"title": "Call {{customer.name}}", "notes": "Number: {{customer.phone}}"}},
+             {"id": "zap", "type": "action", "action": "send_webhook",
+              "params": {"url": "https://hooks.example.com/zap?email={{customer.email}}",
+                         "payload": {"name": "{{customer.name}}"}}}]""");
         String wait = automation(shop, """
             [{"id": "later", "type": "delay", "duration": "P3D"},
              {"id": "mail", "type": "action", "action": "send_email",
