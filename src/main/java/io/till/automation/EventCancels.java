@@ -103,17 +103,18 @@ class EventCancels {
             .query(String.class)
             .list();
         // Every queue row of theirs, so that no worker claims one between this look and the end (a claim skips locked
-        // rows): a run is running when another lease than the batch's own holds it.
+        // rows): a run is running when another lease than the batch's own holds it, even past its end, as a cancel by
+        // hand has it (Executions.cancel): a node whose renewals failed may still be performing the step, whose write
+        // (and log) would be refused were the run ended here; one that died never writes, and the next claim ends it.
         Set<String> running = new HashSet<>();
         db.sql("""
             SELECT q.execution_id,
-                   q.lease_token IS NOT NULL AND q.due_at > :now AND q.lease_token IS DISTINCT FROM :mine AS running
+                   q.lease_token IS NOT NULL AND q.lease_token IS DISTINCT FROM :mine AS running
               FROM unnest(CAST(:ids AS text[])) AS i(id)
              CROSS JOIN LATERAL (SELECT execution_id, lease_token, due_at FROM execution_queue
                                   WHERE execution_id = i.id FOR UPDATE) q
             """)
             .param("ids", ids)
-            .param("now", Timestamps.of(now))
             .param("mine", mine)
             .query((rs, row) -> rs.getBoolean("running") && running.add(rs.getString("execution_id")))
             .list();

@@ -185,6 +185,43 @@ class CancelOnEventTest {
         assertThat(shop.onlyRun(automation, ada).get("status").asString()).isEqualTo("canceled");
     }
 
+    /**
+     * A reviewer's: a run whose node is still performing its step past the lease (its renewals failing a moment) was
+     * ended at once by the event, and that step's write-back refused: performed, but never in the log. As a cancel
+     * by hand, the event asks the run to end once the step is written.
+     */
+    @Test
+    void aRunWhoseStepRunsPastItsLeaseEndsWhenThatStepIsWrittenKeepingItsLog() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        agenda.runDue();
+        shop.post("acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        String id = shop.onlyRun(automation, ada).get("id").asString();
+        UUID node = UUID.randomUUID();
+        var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        clock.advance(Duration.ofMinutes(2));
+
+        String recovered = shop.post("acme.cart_recovered", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        JsonNode meanwhile = shop.onlyRun(automation, ada);
+        assertThat(meanwhile.get("status").asString()).isEqualTo("pending");
+        assertThat(meanwhile.get("canceled_by_event").asString()).isEqualTo(recovered);
+
+        var step = new io.till.automation.engine.StepLog("first", "steps[0]", "", "action", "succeeded", 1, null,
+            null, null, Timestamps.now(clock), Timestamps.now(clock), id + ":first");
+        var written = results.save(node, List.of(new ExecutionResults.Written(claimed, "running",
+            ExecutionState.start(), null, null, List.of(step))), java.util.Set.of(id), Timestamps.now(clock));
+
+        assertThat(written).containsEntry(id, "canceled");
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("canceled");
+        assertThat(StoreApi.log(run)).containsExactly("first:succeeded");
+    }
+
     @Test
     void aRunCanceledByHandWhileItsStepRunsEndsWhenThatStepIsWrittenKeepingItsLog() {
         var store = accounts.create();
