@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.account.Brandings;
 import io.till.billing.BillingAddress;
 import io.till.billing.BillingAddressForm;
 import io.till.billing.CardExpiry;
@@ -25,7 +26,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +52,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class InternalOrderPages {
 
-    /** The day a card's latest charge was declined, as its label in the card picker says it. */
-    private static final DateTimeFormatter DECLINED_DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US)
-        .withZone(ZoneOffset.UTC);
+    /**
+     * The day a card's latest charge was declined, as its label in the card picker says it: in the store's time zone
+     * (an option's text is not turned into the staff member's by the page's script, as a {@code <time>} is).
+     */
+    private static final DateTimeFormatter DECLINED_DAY = DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.US);
 
     private final Purchases purchases;
+    private final Brandings brandings;
     private final Customers customers;
     private final Cards cards;
     private final Products products;
@@ -66,7 +69,8 @@ class InternalOrderPages {
     private final Clock clock;
 
     InternalOrderPages(Purchases purchases, Customers customers, Cards cards, Products products,
-        FormSubmissions submissions, Payments payments, Clock clock) {
+        FormSubmissions submissions, Payments payments, Brandings brandings, Clock clock) {
+        this.brandings = brandings;
         this.payments = payments;
         this.clock = clock;
         this.submissions = submissions;
@@ -339,13 +343,14 @@ class InternalOrderPages {
     private List<CardChoice> cardChoices(String accountId, String customerId) {
         var latest = payments.latestByCard(accountId, customerId);
         Instant now = Timestamps.now(clock);
+        var declinedDay = DECLINED_DAY.withZone(brandings.zone(accountId));
         return cards.list(accountId, customerId, new PageRequest(PageRequest.MAX_LIMIT, null))
             .data()
             .stream()
             .map(card -> {
                 var last = latest.get(card.id());
                 String declined = last != null && last.status().equals("failed")
-                    ? "declined on " + DECLINED_DAY.format(last.createdAt())
+                    ? "declined on " + declinedDay.format(last.createdAt())
                     : null;
                 String expiring = CardExpiry.label(card, now);
                 return new CardChoice(card.id(), card.name(), expiring, label(expiring, card.isDefault(), declined),

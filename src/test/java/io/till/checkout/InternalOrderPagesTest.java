@@ -392,11 +392,22 @@ class InternalOrderPagesTest {
         var mastercard = api.post("/api/v1/customers/" + buyer.customerId() + "/payment_methods", buyer.shop()
             .apiKey(), "{\"token\": \"pm_card_mastercard\"}");
         assertThat(mastercard.status()).as(mastercard.text()).isEqualTo(201);
+        // The day is the store's, fourteen hours ahead of UTC here: a reviewer found it said in UTC.
+        var kiritimati = java.time.ZoneId.of("Pacific/Kiritimati");
+        assertThat(api.send("PUT", "/api/v1/account/branding", buyer.shop().apiKey(), """
+            {"time_zone": "Pacific/Kiritimati"}""", List.of("Content-Type", "application/json")).status())
+            .isEqualTo(200);
+        var declinedAt = java.time.Instant.parse(api.get("/api/v1/payments?customer_id=" + buyer.customerId(), buyer
+            .shop().apiKey()).json().get("data").get(0).get("created_at").asString());
+        String declinedDay = java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy", java.util.Locale.US)
+            .format(declinedAt.atZone(kiritimati));
         page.navigate(api.uri("/admin/customers/" + buyer.customerId() + "/orders/new").toString());
         assertThat(page.getByLabel("Card on file")).hasValue(mastercard.json().get("id").asString());
         assertThat(page.getByLabel("Card on file").locator("option", new Locator.LocatorOptions().setHasText(
             "(default)")))
             .containsText(java.util.regex.Pattern.compile("\\(default\\) · declined on \\w+ \\d+, \\d{4}$"));
+        assertThat(page.getByLabel("Card on file").locator("option", new Locator.LocatorOptions().setHasText(
+            "(default)"))).containsText("declined on " + declinedDay);
         assertThat(page.locator("#card-passed-over"))
             .containsText("Visa ending in 0341, the default card, was declined on ");
         assertThat(page.locator("#card-passed-over")).containsText(": Mastercard ending in 4444 is chosen instead.");
