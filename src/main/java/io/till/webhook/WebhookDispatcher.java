@@ -162,6 +162,23 @@ class WebhookDispatcher {
     }
 
     /**
+     * The outcome of an attempt the node cut short as it stopped (its call interrupted, read as no answer): logged, but
+     * due again at once, never moved along the schedule nor exhausted by it, and said as what it was, not blamed on the
+     * receiver. An attempt that got an answer, or was refused or not sent, is its own outcome.
+     */
+    WebhookDeliveries.Outcome cutShort(WebhookDeliveries.Outcome outcome) {
+        var made = outcome.attempt();
+        if (made == null || outcome.responseStatus() != null || outcome.status().equals("succeeded")
+            || outcome.status().equals("failed")) {
+            return outcome;
+        }
+        String error = "cut short: this node stopped during the attempt, which is made again";
+        return new WebhookDeliveries.Outcome(outcome.claimed(), "pending", Timestamps.now(clock), null, error,
+            new WebhookDelivery.Attempt(made.attempt(), made.url(), made.requestHeaders(), null, null,
+                made.durationMs(), error, made.attemptedAt()));
+    }
+
+    /**
      * A disabled endpoint's deliveries wait for it to be enabled again, rather than fail: disabling is often for a
      * moment (a receiver being moved), and a 410 may come from a receiver that is back later.
      */

@@ -128,6 +128,9 @@ final class WebhookSender {
                     WebhookDeliveries.Outcome outcome = null;
                     try {
                         outcome = dispatcher.attempt(delivery);
+                        if (sending.isShutdown()) {
+                            outcome = dispatcher.cutShort(outcome);
+                        }
                     } catch (RuntimeException | Error e) {
                         // Left claimed: it comes due again when the lease ends.
                         log.warn("A webhook attempt failed unexpectedly", e);

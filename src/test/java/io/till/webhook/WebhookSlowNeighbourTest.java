@@ -37,6 +37,8 @@ class WebhookSlowNeighbourTest {
     TestClockSync testClock;
     @Autowired
     EventSignal events;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient db;
 
     WebhookWorkers workers;
 
@@ -151,6 +153,32 @@ class WebhookSlowNeighbourTest {
             var cut = deliveries(store, slow).getFirst();
             assertThat(cut.get("status").asString()).isEqualTo("pending");
             assertThat(cut.get("attempt_count").asInt()).as("logged as cut short").isEqualTo(1);
+            assertThat(cut.get("next_attempt_at").isNull()).isFalse();
+        }
+    }
+
+    /**
+     * A reviewer's: cut short at its tenth attempt, a delivery was exhausted (and its endpoint marked failing) though
+     * the receiver did nothing wrong. Cut short, an attempt is made again at once whatever its number.
+     */
+    @Test
+    void anAttemptCutShortByTheNodeStoppingNeverExhaustsTheDelivery() {
+        var store = accounts.create();
+        try (var hanging = Receiver.holding()) {
+            String slow = endpoint(store, hanging.url("/hooks"), "acme.order");
+            post(store, "acme.order");
+            agenda.matchEvents();
+            assertThat(db.sql("UPDATE webhook_deliveries SET attempt_count = 9 WHERE endpoint_id = :endpoint")
+                .param("endpoint", slow).update()).isEqualTo(1);
+            startWorkers();
+            Await.until("the tenth attempt reached the receiver", () -> hanging.requests().size() == 1);
+
+            workers.stop();
+
+            var cut = deliveries(store, slow).getFirst();
+            assertThat(cut.get("status").asString()).isEqualTo("pending");
+            assertThat(cut.get("attempt_count").asInt()).isEqualTo(10);
+            assertThat(cut.get("last_error").asString()).startsWith("cut short");
             assertThat(cut.get("next_attempt_at").isNull()).isFalse();
         }
     }
