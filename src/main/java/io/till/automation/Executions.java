@@ -295,21 +295,26 @@ public class Executions {
         if (held.isPresent()) {
             throw new TillException(ErrorCode.INVALID_STATE, "Not retried: " + held.get());
         }
-        // The run failed at the step its last line logs, when that line is a failed action: its attempts so far.
-        int attemptsMade = db.sql("""
-            SELECT s.attempt
-              FROM execution_steps s
-              JOIN executions e ON e.account_id = s.account_id AND e.id = s.execution_id
-             WHERE s.account_id = :accountId AND s.execution_id = :id
-               AND s.kind = 'action' AND s.status = 'failed' AND s.step_id = e.error ->> 'step_id'
-               AND s.seq = (SELECT max(seq) FROM execution_steps
-                             WHERE account_id = :accountId AND execution_id = :id)
-            """)
-            .param("accountId", accountId)
-            .param("id", id)
-            .query(Integer.class)
-            .optional()
-            .orElse(0);
+        // The run stands at the step it failed at; when its last line is a failed action of that step, those are its
+        // attempts so far. Read from where the run stands, not from the error, which an internal error (Till could not
+        // go on, between two attempts) names no step in: the log would say attempt 1 twice.
+        String standsAt = StateJson.read(json.readTree(state)).stepId(program);
+        int attemptsMade = standsAt == null
+            ? 0
+            : db.sql("""
+                SELECT s.attempt
+                  FROM execution_steps s
+                 WHERE s.account_id = :accountId AND s.execution_id = :id
+                   AND s.kind = 'action' AND s.status = 'failed' AND s.step_id = :stepId
+                   AND s.seq = (SELECT max(seq) FROM execution_steps
+                                 WHERE account_id = :accountId AND execution_id = :id)
+                """)
+                .param("accountId", accountId)
+                .param("id", id)
+                .param("stepId", standsAt)
+                .query(Integer.class)
+                .optional()
+                .orElse(0);
         db.sql("""
             UPDATE executions
                SET status = 'pending', state = CAST(:state AS jsonb), error = NULL, finished_at = NULL,

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * A delay until a time the run's data carries: read as a shop's script writes it (ISO-8601, epoch seconds, or
@@ -177,6 +178,43 @@ class DelayUntilTest {
         assertThat(db.sql("SELECT count(*) FROM execution_queue WHERE execution_id IN (:ids)")
             .param("ids", List.of(refused, neighbour)).query(Long.class).single()).isZero();
         advance(store, "PT1M");
+    }
+
+    /**
+     * A reviewer's: a run that failed inside Till (internal_error) between two attempts of a step, retried by staff,
+     * numbered its next attempt 1 again, as if the first had never been made: the error names no step, and the count
+     * of attempts was looked up by the step the error named. It is read from the step the run stands at.
+     */
+    @Test
+    void aRunRetriedAfterAnInternalErrorBetweenAttemptsGoesOnFromTheAttemptsItMade() {
+        agenda.runDue();
+        var store = accounts.create();
+        String note = activate(store, NOTE);
+        String id = run(store, note, null);
+        UUID token = UUID.randomUUID();
+        Instant now = Timestamps.now(clock);
+        var first = queue.claim(token, 100, now, Duration.ofSeconds(30)).stream().filter(c -> c.id().equals(id))
+            .findFirst().orElseThrow();
+        var again = new ExecutionState(first.state().frames(), first.state().outputs(), 2, now);
+        assertThat(results.save(token, List.of(new ExecutionResults.Written(first, "running", again, null, now,
+            List.of(line(id, "failed", now)))), now)).containsExactly(id);
+        var second = queue.claim(token, 100, now, Duration.ofSeconds(30)).stream().filter(c -> c.id().equals(id))
+            .findFirst().orElseThrow();
+        var internal = JsonNodeFactory.instance.objectNode().put("code", "internal_error").put("message",
+            "Till could not go on with this execution");
+        results.save(token, List.of(new ExecutionResults.Written(second, "failed", second.state(), internal, null,
+            List.of())), now);
+
+        var retried = api.post("/api/v1/executions/" + id + "/retry", store.apiKey(), null);
+        agenda.runDue();
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(200);
+        JsonNode done = execution(store, id);
+        assertThat(done.get("status").asString()).isEqualTo("succeeded");
+        var attempts = new ArrayList<Integer>();
+        done.get("steps").forEach(step -> attempts.add(step.get("attempt").asInt()));
+        assertThat(log(done)).containsExactly("note:failed", "note:succeeded");
+        assertThat(attempts).containsExactly(1, 2);
     }
 
     private static StepLog line(String executionId, String status, Instant at) {

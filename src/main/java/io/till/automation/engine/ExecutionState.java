@@ -58,6 +58,12 @@ public record ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt
         };
     }
 
+    /** The id of the step the run stands at, or null at the end of a block. */
+    public String stepId(Program program) {
+        Step step = current(program);
+        return step == null ? null : step.id();
+    }
+
     /** The step the run stands at, or null at the end of a block. */
     private Step current(Program program) {
         if (frames.isEmpty()) {
