@@ -3,6 +3,7 @@ package io.till.account;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.Caller;
 import io.till.shared.FieldErrors;
 import io.till.shared.Page;
@@ -24,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ApiKeyController {
 
     private final ApiKeys apiKeys;
+    private final RequestEffects effects;
     private final Accounts accounts;
 
-    ApiKeyController(ApiKeys apiKeys, Accounts accounts) {
+    ApiKeyController(ApiKeys apiKeys, Accounts accounts, RequestEffects effects) {
+        this.effects = effects;
         this.apiKeys = apiKeys;
         this.accounts = accounts;
     }
@@ -41,7 +44,11 @@ class ApiKeyController {
         errors.checkLength("name", body == null ? null : body.name(), 100);
         errors.throwIfAny();
         String name = body == null || body.name() == null || body.name().isBlank() ? "API key" : body.name().strip();
-        var created = apiKeys.create(accounts.get(caller.accountId()), name, caller);
+        // A keyed request whose earlier attempt made a key and never answered (a crash): that key was never shown to
+        // anyone, and is revoked, rather than left live beside the one this answer shows.
+        effects.recordedBefore("api_key").ifPresent(earlier -> apiKeys.revoke(caller.accountId(), earlier));
+        var created = apiKeys.create(accounts.get(caller.accountId()), name, caller,
+            id -> effects.recorded("api_key", id));
         return ResponseEntity.created(URI.create("/api/v1/api_keys/" + created.id())).body(created);
     }
 

@@ -82,7 +82,13 @@ public class ApiKeys {
      * key revokes this one too, so a leaked key cannot leave one behind that outlives it); null for Till itself.
      */
     public ApiKey.Created create(Account account, String name, Caller by) {
-        return insert(account, ApiKeyFormat.generate(account.mode()), name, by);
+        return insert(account, ApiKeyFormat.generate(account.mode()), name, by, id -> {
+        });
+    }
+
+    /** As {@link #create(Account, String, Caller)}, {@code alsoWritten} told the new key's id in its transaction. */
+    ApiKey.Created create(Account account, String name, Caller by, java.util.function.Consumer<String> alsoWritten) {
+        return insert(account, ApiKeyFormat.generate(account.mode()), name, by, alsoWritten);
     }
 
     /** Stores a key chosen by the operator (TILL_BOOTSTRAP_API_KEY), after checking its shape and mode. */
@@ -95,10 +101,12 @@ public class ApiKeys {
             throw new IllegalArgumentException("is a " + parsed.mode().code() + " key but the account is in "
                 + account.mode().code() + " mode");
         }
-        return insert(account, key, name, null);
+        return insert(account, key, name, null, id -> {
+        });
     }
 
-    private ApiKey.Created insert(Account account, String key, String name, Caller by) {
+    private ApiKey.Created insert(Account account, String key, String name, Caller by,
+        java.util.function.Consumer<String> alsoWritten) {
         var parsed = ApiKeyFormat.parse(key).orElseThrow();
         String id = Ids.newId("key");
         Instant now = Timestamps.now(clock);
@@ -129,6 +137,7 @@ public class ApiKeys {
                 })
                 .param("byKey", by instanceof Caller.ApiKey apiKey ? apiKey.apiKeyId() : null)
                 .update();
+            alsoWritten.accept(id);
         });
         return new ApiKey.Created(id, key, parsed.prefix(), name, now);
     }

@@ -2,6 +2,7 @@ package io.till.automation;
 
 import io.till.billing.NoticeBackfill;
 import io.till.event.EventType;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
@@ -34,6 +35,7 @@ public class Automations {
         || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
 
     private final JdbcClient db;
+    private final RequestEffects effects;
     private final JsonMapper json;
     private final AutomationSchedules schedules;
     private final Clock clock;
@@ -45,7 +47,8 @@ public class Automations {
     private final RowMapper<Automation.Version> version;
 
     Automations(JdbcClient db, JsonMapper json, Clock clock, DefinitionParser parser, StepSecrets secrets,
-        NoticeBackfill backfill, AccountParams params, AutomationSchedules schedules) {
+        NoticeBackfill backfill, AccountParams params, AutomationSchedules schedules, RequestEffects effects) {
+        this.effects = effects;
         this.schedules = schedules;
         this.backfill = backfill;
         this.params = params;
@@ -66,6 +69,11 @@ public class Automations {
 
     @Transactional
     Automation create(String accountId, JsonNode definition) {
+        var earlier = effects.recordedBefore("automation");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer (a crash, a 5xx).
+            return get(accountId, earlier.get());
+        }
         Definition parsed = check(accountId, definition);
         String id = Ids.newId("aut");
         Instant now = Timestamps.now(clock);
@@ -79,6 +87,7 @@ public class Automations {
             .param("now", Timestamps.of(now))
             .update();
         insertVersion(accountId, id, 1, secrets.sealed(accountId, definition, null), now);
+        effects.recorded("automation", id);
         return get(accountId, id);
     }
 

@@ -85,6 +85,10 @@ public class Products {
      */
     @Transactional
     Product addOption(String accountId, String productId, ProductInput.OptionInput option) {
+        if (effects.recordedBefore("product_option").isPresent()) {
+            // Added by an earlier attempt of this keyed request, which never got to answer: not added twice.
+            return get(accountId, productId);
+        }
         lock(accountId, productId);
         int count = db.sql("SELECT count(*) FROM product_options WHERE account_id = :accountId AND product_id = :id")
             .param("accountId", accountId)
@@ -96,6 +100,7 @@ public class Products {
                 + "retired ones included: create a new product");
         }
         insertOption(accountId, productId, count, option, Timestamps.now(clock));
+        effects.recorded("product_option", productId);
         return get(accountId, productId);
     }
 

@@ -1,5 +1,6 @@
 package io.till.catalog;
 
+import io.till.idempotency.RequestEffects;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -23,9 +24,11 @@ public class SubscriptionGroups {
         rs.getString("name"), Timestamps.read(rs, "created_at"));
 
     private final JdbcClient db;
+    private final RequestEffects effects;
     private final Clock clock;
 
-    SubscriptionGroups(JdbcClient db, Clock clock) {
+    SubscriptionGroups(JdbcClient db, Clock clock, RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.clock = clock;
     }
@@ -36,6 +39,11 @@ public class SubscriptionGroups {
      */
     @Transactional
     SubscriptionGroup create(String accountId, String name) {
+        var earlier = effects.recordedBefore("subscription_group");
+        if (earlier.isPresent()) {
+            // Created by an earlier attempt of this keyed request, which never got to answer.
+            return get(accountId, earlier.get());
+        }
         checkName(accountId, name, null);
         var group = new SubscriptionGroup(Ids.newId("sgrp"), name.strip(), Timestamps.now(clock));
         db.sql(
@@ -45,6 +53,7 @@ public class SubscriptionGroups {
             .param("name", group.name())
             .param("at", Timestamps.of(group.createdAt()))
             .update();
+        effects.recorded("subscription_group", group.id());
         return group;
     }
 

@@ -2,6 +2,7 @@ package io.till.customer;
 
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.RequestEffects;
 import io.till.payment.Gateways;
 import io.till.payment.PaymentGateway;
 import io.till.shared.ErrorCode;
@@ -54,6 +55,7 @@ public class Cards {
         """.formatted(paidBy("d.id"));
 
     private final JdbcClient db;
+    private final RequestEffects effects;
     private final Customers customers;
     private final Gateways gateways;
     private final Events events;
@@ -62,7 +64,8 @@ public class Cards {
     private final ApplicationEventPublisher publisher;
 
     Cards(JdbcClient db, Customers customers, Gateways gateways, Events events, TransactionTemplate transaction,
-        Clock clock, ApplicationEventPublisher publisher) {
+        Clock clock, ApplicationEventPublisher publisher, RequestEffects effects) {
+        this.effects = effects;
         this.publisher = publisher;
         this.db = db;
         this.customers = customers;
@@ -74,6 +77,11 @@ public class Cards {
 
     /** Saves a card for the customer; the first card, or one saved with {@code makeDefault}, becomes the default. */
     public Card attach(String accountId, String customerId, PaymentGateway.CardToken token, boolean makeDefault) {
+        var earlier = effects.recordedBefore("card");
+        if (earlier.isPresent()) {
+            // Saved by an earlier attempt of this keyed request, which never got to answer: not attached again.
+            return get(accountId, customerId, earlier.get());
+        }
         // Refused before the gateway hears of them: it would keep a new copy of an erased customer (a Stripe Customer).
         Customers.refuseIfRedacted(customers.get(accountId, customerId), "given a card");
         PaymentGateway gateway = gateways.forAccount(accountId);
@@ -126,6 +134,8 @@ public class Cards {
                 return get(accountId, customerId, earlier.get());
             }
             String id = insert(accountId, customerId, gateway, attached);
+            // A keyed API request's card, so that the request sent again answers it (nothing without a key).
+            effects.recorded("card", id);
             if (makeDefault || customer.defaultCard() == null && (defaultIfNone
                 || !keepsDefault(accountId, customer, id))) {
                 setDefault(accountId, customerId, id);

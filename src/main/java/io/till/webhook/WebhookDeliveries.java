@@ -2,6 +2,7 @@ package io.till.webhook;
 
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.idempotency.RequestEffects;
 import io.till.shared.ErrorCode;
 import io.till.shared.Ids;
 import io.till.shared.TillException;
@@ -27,12 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
 public class WebhookDeliveries {
 
     private final JdbcClient db;
+    private final RequestEffects effects;
     private final JsonMapper json;
     private final Events events;
     private final DeliveryHistory history;
     private final WebhookFeed feed;
 
-    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events, DeliveryHistory history, WebhookFeed feed) {
+    WebhookDeliveries(JdbcClient db, JsonMapper json, Events events, DeliveryHistory history, WebhookFeed feed,
+        RequestEffects effects) {
+        this.effects = effects;
         this.db = db;
         this.json = json;
         this.events = events;
@@ -80,12 +84,20 @@ public class WebhookDeliveries {
      * Queues a {@code webhook.test} event to this endpoint only, as "send a test event" does. Refused while the
      * endpoint is disabled: it would wait, unsent, until the endpoint is enabled, where the answer says it is due now.
      */
+    @Transactional
     WebhookDelivery sendTest(WebhookEndpoint endpoint, String accountId, Instant now) {
+        var earlier = effects.recordedBefore("webhook_delivery");
+        if (earlier.isPresent()) {
+            // Queued by an earlier attempt of this keyed request, which never got to answer: not sent twice.
+            return history.get(accountId, endpoint.id(), earlier.get());
+        }
         requireEnabled(endpoint, "send it a test event");
         String webhookId = Ids.newId("msg");
         var data = json.createObjectNode().put("endpoint_id", endpoint.id());
-        return enqueue(new NewDelivery(accountId, endpoint.id(), null, webhookId, "webhook.test",
+        var delivery = enqueue(new NewDelivery(accountId, endpoint.id(), null, webhookId, "webhook.test",
             feed.envelope(webhookId, "webhook.test", accountId, null, now, data), null), now);
+        effects.recorded("webhook_delivery", delivery.id());
+        return delivery;
     }
 
     private static void requireEnabled(WebhookEndpoint endpoint, String what) {

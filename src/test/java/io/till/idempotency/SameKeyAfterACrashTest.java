@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.till.testing.Api;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -249,6 +250,77 @@ class SameKeyAfterACrashTest {
      * The key as a request leaves it that committed its work and died before storing its answer, once its lease ran
      * out: in flight, answer unknown.
      */
+    /**
+     * A reviewer's: these creates answered a second record to the same keyed request sent again after a crash (a
+     * second automation, group, option, card and test delivery; a second live API key the client never saw).
+     */
+    @Test
+    void anAutomationAGroupAnOptionACardAndATestDeliveryAreMadeOnce() {
+        var shop = shops.open();
+        String customer = shops.customer(shop);
+        String product = api.get("/api/v1/checkouts/" + shop.checkoutId(), shop.apiKey()).json().get("product_id")
+            .asString();
+        String endpoint = api.post("/api/v1/webhook_endpoints", shop.apiKey(), """
+            {"url": "http://127.0.0.1:9/hooks", "event_types": ["acme.unused"]}""").json().get("id").asString();
+        record Keyed(String path, String body, String list, String field) {}
+        var creates = List.of(
+            new Keyed("/api/v1/automations", """
+                {"name": "Once", "trigger": {"type": "manual"},
+                 "steps": [{"id": "wait", "type": "delay", "duration": "P1D"}]}""", "/api/v1/automations", "id"),
+            new Keyed("/api/v1/subscription_groups", "{\"name\": \"Memberships\"}", "/api/v1/subscription_groups",
+                "id"),
+            new Keyed("/api/v1/customers/" + customer + "/payment_methods", "{\"token\": \"pm_card_visa\"}",
+                "/api/v1/customers/" + customer + "/payment_methods", "id"),
+            new Keyed("/api/v1/webhook_endpoints/" + endpoint + "/test", null,
+                "/api/v1/webhook_endpoints/" + endpoint + "/deliveries", "id"));
+        for (var create : creates) {
+            String key = UUID.randomUUID().toString();
+            int before = api.get(create.list(), shop.apiKey()).json().get("data").size();
+            var first = api.post(create.path(), shop.apiKey(), create.body(), "Idempotency-Key", key);
+
+            diedBeforeAnswering(shop, key);
+            var again = api.post(create.path(), shop.apiKey(), create.body(), "Idempotency-Key", key);
+
+            assertThat(first.status()).as(first.text()).isEqualTo(201);
+            assertThat(again.status()).as(again.text()).isEqualTo(201);
+            assertThat(again.json().get(create.field()).asString()).as(create.path())
+                .isEqualTo(first.json().get(create.field()).asString());
+            assertThat(api.get(create.list(), shop.apiKey()).json().get("data")).as(create.path())
+                .hasSize(before + 1);
+        }
+
+        String key = UUID.randomUUID().toString();
+        String option = """
+            {"name": "Yearly", "kind": "subscription", "amount": 19000, "currency": "usd", "interval": "year"}""";
+        var added = api.post("/api/v1/products/" + product + "/options", shop.apiKey(), option, "Idempotency-Key", key);
+        diedBeforeAnswering(shop, key);
+        var addedAgain = api.post("/api/v1/products/" + product + "/options", shop.apiKey(), option,
+            "Idempotency-Key", key);
+        assertThat(addedAgain.status()).as(addedAgain.text()).isEqualTo(201);
+        assertThat(addedAgain.json().get("options")).hasSize(added.json().get("options").size());
+    }
+
+    /** The key an earlier attempt made was never shown to anyone: it is revoked, and the answer's key is the live one. */
+    @Test
+    void anApiKeyMadeByAnAttemptThatDiedIsRevokedAndOneLiveKeyAnswered() {
+        var shop = shops.open();
+        String key = UUID.randomUUID().toString();
+        var first = api.post("/api/v1/api_keys", shop.apiKey(), "{\"name\": \"CI\"}", "Idempotency-Key", key);
+
+        diedBeforeAnswering(shop, key);
+        var again = api.post("/api/v1/api_keys", shop.apiKey(), "{\"name\": \"CI\"}", "Idempotency-Key", key);
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(api.get("/api/v1/account", again.json().get("key").asString()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/api_keys/" + first.json().get("id").asString(), shop.apiKey()).json()
+            .get("status").asString()).isEqualTo("revoked");
+        var live = new java.util.ArrayList<String>();
+        api.get("/api/v1/api_keys?status=active", shop.apiKey()).json().get("data").forEach(k -> live.add(k.get(
+            "name").asString()));
+        assertThat(live).containsOnlyOnce("CI");
+    }
+
     private void diedBeforeAnswering(Shops.Shop shop, String key) {
         int changed = db.sql("""
             UPDATE idempotency_keys
