@@ -89,9 +89,17 @@ public class StaffSessions {
         started(request, user);
     }
 
-    /** This session survives a change of the staff member's epoch that the session itself made (a new password). */
+    /**
+     * This session survives a change of the staff member's epoch that the session itself made (a new password): the
+     * one just past its own. Past any other change made meanwhile (a demotion, a removal, a sign-out everywhere), the
+     * session keeps its epoch and ends at its next request, as that change meant: kept, a password change racing a
+     * demotion would keep an owner's session for hours.
+     */
     void keep(HttpServletRequest request, int epoch) {
-        request.getSession().setAttribute(EPOCH, epoch);
+        var session = request.getSession();
+        if (session.getAttribute(EPOCH) instanceof Integer own && own + 1 == epoch) {
+            session.setAttribute(EPOCH, epoch);
+        }
     }
 
     /** Whether the signed-in session of {@code staffUserId} must end now; refreshes its last-seen time when not. */

@@ -38,6 +38,30 @@ class StaffSessionsTest {
     PasswordEncoder passwords;
 
     /**
+     * A reviewer's: a password change made by a session while another owner demoted its member bumped the epoch past
+     * the demotion's, and the session kept the new epoch, staying an owner's for hours. A session keeps only the epoch
+     * its own change made (one past its own); past a change made meanwhile, it ends.
+     */
+    @Test
+    void aPasswordChangeRacingADemotionDoesNotKeepTheSession(@Autowired StaffSessions sessions,
+        @Autowired io.till.account.StaffUsers staffUsers) {
+        String accountId = accounts.create().id();
+        StaffBrowser.of(db, passwords, accountId);
+        var user = staffUsers.list(accountId, false).getFirst();
+        var request = new org.springframework.mock.web.MockHttpServletRequest();
+        sessions.started(request, user);
+
+        // Its own change alone: kept.
+        sessions.keep(request, staffUsers.endSessions(accountId, user.id()));
+        assertThat(sessions.check(request.getSession(), user.id())).isEmpty();
+
+        // A demotion's change, then its own: ended.
+        staffUsers.endSessions(accountId, user.id());
+        sessions.keep(request, staffUsers.endSessions(accountId, user.id()));
+        assertThat(sessions.check(request.getSession(), user.id())).isPresent();
+    }
+
+    /**
      * A session nobody signed in to (the sign-in page's, for its CSRF token) is forgotten after the idle timeout, not
      * kept for the whole 12-hour lifetime: a review found the sign-in page fetched in a loop filling the memory with
      * them. A signed-in one is kept twice as long, so that Till ends an idle one itself and says why.
