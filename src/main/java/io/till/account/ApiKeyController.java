@@ -70,7 +70,8 @@ class ApiKeyController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Revoke an API key", description = "Requests with the key fail from now on. The keys it "
+    @Operation(summary = "Revoke an API key", description = "Requests with the key fail from now on on the node that revoked it, "
+        + "and within TILL_API_KEY_CACHE_TIME (5 s by default, at most a minute) on every other. The keys it "
         + "made (created_by api_key, created_by_who its id), and the keys those made, are revoked with it.")
     ApiKey revoke(Caller caller, @PathVariable String id) {
         return apiKeys.revoke(caller.accountId(), id).key();

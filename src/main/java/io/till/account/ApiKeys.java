@@ -65,8 +65,18 @@ public class ApiKeys {
         this.transaction = transaction;
         this.db = db;
         this.clock = clock;
+        if (cacheTime.isNegative() || cacheTime.compareTo(MAX_CACHE_TIME) > 0) {
+            // Another node's revocation is heard of only when an entry runs out: an hour would let a leaked key
+            // work for an hour after it was revoked.
+            throw new IllegalArgumentException("till.api-keys.cache-time (TILL_API_KEY_CACHE_TIME) is " + cacheTime
+                + ": it must be between 0 and " + MAX_CACHE_TIME.toSeconds() + " s, the longest a key revoked on "
+                + "another node may still be accepted here");
+        }
         this.cacheTime = cacheTime;
     }
+
+    /** The longest a node may trust a key it accepted: a key revoked elsewhere is refused here within it. */
+    static final Duration MAX_CACHE_TIME = Duration.ofMinutes(1);
 
     private record Cached(Caller.ApiKey caller, Instant until) {}
 
@@ -288,6 +298,8 @@ public class ApiKeys {
             } while (!swept.isEmpty());
         });
         revoked.forEach(this::forget);
+        // Revoked already (on another node, say): this node's entry goes all the same, rather than live out its time.
+        forget(id);
         return new Revoked(get(accountId, id), (int) revoked.stream().filter(other -> !other.equals(id)).count());
     }
 

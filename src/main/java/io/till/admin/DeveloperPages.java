@@ -57,12 +57,14 @@ class DeveloperPages {
     @PostMapping(API_KEYS + "/{id}/revoke")
     String revokeApiKey(Caller.Staff staff, @PathVariable String id, RedirectAttributes redirect) {
         int alsoRevoked = apiKeys.revoke(staff.accountId(), id).alsoRevoked();
-        redirect.addFlashAttribute("flash", "API key revoked. Requests that use it are refused from now on."
-            + switch (alsoRevoked) {
-                case 0 -> "";
-                case 1 -> " The key it made was revoked with it.";
-                default -> " The " + alsoRevoked + " keys it made were revoked with it.";
-            });
+        redirect.addFlashAttribute("flash",
+            "API key revoked. Requests that use it are refused from now on (within seconds on every "
+                + "server, when Till runs on several)."
+                + switch (alsoRevoked) {
+                    case 0 -> "";
+                    case 1 -> " The key it made was revoked with it.";
+                    default -> " The " + alsoRevoked + " keys it made were revoked with it.";
+                });
         return "redirect:" + API_KEYS;
     }
 }

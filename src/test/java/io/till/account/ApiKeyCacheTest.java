@@ -1,6 +1,7 @@
 package io.till.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.till.shared.ErrorCode;
 import io.till.testing.MutableClock;
@@ -44,6 +45,31 @@ class ApiKeyCacheTest {
             ApiKeys.Authentication.Rejected.class, rejected -> assertThat(rejected.code()).isEqualTo(
                 ErrorCode.API_KEY_REVOKED));
         assertThat(otherNode.authenticate(store.apiKey())).isInstanceOf(ApiKeys.Authentication.Rejected.class);
+    }
+
+    /**
+     * A reviewer's: revoked on another node, a key stayed cached here however long the cache time was set, and
+     * revoking it again here (refusing it at once, the answer says) did nothing here.
+     */
+    @Test
+    void revokedAgainOnThisNodeAKeyRevokedElsewhereIsRefusedHereAtOnce() {
+        var store = accounts.create();
+        var thisNode = new ApiKeys(db, clock, CACHE_TIME, transaction);
+        var otherNode = new ApiKeys(db, clock, CACHE_TIME, transaction);
+        assertThat(thisNode.authenticate(store.apiKey())).isInstanceOf(ApiKeys.Authentication.Accepted.class);
+        otherNode.revoke(store.id(), store.apiKeyId());
+
+        thisNode.revoke(store.id(), store.apiKeyId());
+
+        assertThat(thisNode.authenticate(store.apiKey())).isInstanceOf(ApiKeys.Authentication.Rejected.class);
+    }
+
+    @Test
+    void aCacheTimeLongerThanAMinuteIsRefusedAtStartSayingWhy() {
+        assertThatThrownBy(() -> new ApiKeys(db, clock, Duration.ofHours(1), transaction))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("TILL_API_KEY_CACHE_TIME")
+            .hasMessageContaining("between 0 and 60 s");
     }
 
     @Test
