@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.stereotype.Component;
 
 /**
@@ -86,6 +87,9 @@ public class StaffSessions {
             request.changeSessionId();
         }
         new HttpSessionSecurityContextRepository().saveContext(context, request, response);
+        // A new CSRF token too, as the sign-in form's authentication gets one: a token known before signing in (a
+        // session planted by someone else) must not serve the staff member signed in.
+        new HttpSessionCsrfTokenRepository().saveToken(null, request, response);
         started(request, user);
     }
 

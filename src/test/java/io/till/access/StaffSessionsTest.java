@@ -37,6 +37,25 @@ class StaffSessionsTest {
     @Autowired
     PasswordEncoder passwords;
 
+    /** A reviewer's: signed in by an invite, the session kept the CSRF token it had before, which another may know. */
+    @Test
+    void signingInByAnInviteGivesTheSessionANewCsrfToken(@Autowired StaffSessions sessions,
+        @Autowired io.till.account.StaffUsers staffUsers) {
+        String accountId = accounts.create().id();
+        StaffBrowser.of(db, passwords, accountId);
+        var user = staffUsers.list(accountId, false).getFirst();
+        var request = new org.springframework.mock.web.MockHttpServletRequest();
+        var response = new org.springframework.mock.web.MockHttpServletResponse();
+        var tokens = new org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository();
+        var planted = tokens.generateToken(request);
+        tokens.saveToken(planted, request, response);
+
+        sessions.signIn(request, response, user);
+
+        var now = tokens.loadToken(request);
+        assertThat(now == null ? null : now.getToken()).isNotEqualTo(planted.getToken());
+    }
+
     /**
      * A reviewer's: a password change made by a session while another owner demoted its member bumped the epoch past
      * the demotion's, and the session kept the new epoch, staying an owner's for hours. A session keeps only the epoch
