@@ -110,8 +110,12 @@ class AutomationEditorPages {
     }
 
     @GetMapping(PAGE + "/versions")
-    String versions(Caller.Staff staff, @PathVariable String id, @RequestParam(required = false) Integer from,
-        @RequestParam(required = false) Integer to, Model model) {
+    String versions(Caller.Staff staff, @PathVariable String id,
+        @RequestParam(name = "from", required = false) String fromText,
+        @RequestParam(name = "to", required = false) String toText, Model model) {
+        // Version numbers from a link, perhaps edited: one that is not a number compares as if not given.
+        Integer from = versionNumber(fromText);
+        Integer to = versionNumber(toText);
         shown(staff, id, model, "versions");
         // The newest versions only: each holds a whole definition, and an automation saved a thousand times would
         // otherwise load them all; older ones stay reachable through the API's paged list.
@@ -120,11 +124,19 @@ class AutomationEditorPages {
         model.addAttribute("versions", versions);
         model.addAttribute("olderVersions", page.hasMore());
         if (versions.size() > 1) {
-            var right = versions.stream().filter(v -> to != null && v.version() == to).findFirst()
+            var asked = versions.stream().filter(v -> to != null && v.version() == to).findFirst()
                 .orElse(versions.getFirst());
-            var left = versions.stream().filter(v -> from != null && v.version() == from).findFirst()
-                .orElse(versions.stream().filter(v -> v.version() < right.version()).findFirst()
-                    .orElse(versions.get(1)));
+            // The oldest shown has no older one to compare with: it goes on the left, the one after it on the right,
+            // so that the changes read forwards, as every other comparison does.
+            boolean oldest = versions.stream().noneMatch(v -> v.version() < asked.version());
+            var right = oldest && from == null
+                ? versions.stream().filter(v -> v.version() > asked.version()).reduce((a, b) -> b).orElseThrow()
+                : asked;
+            var left = oldest && from == null
+                ? asked
+                : versions.stream().filter(v -> from != null && v.version() == from).findFirst()
+                    .orElse(versions.stream().filter(v -> v.version() < right.version()).findFirst()
+                        .orElse(versions.get(1)));
             var rows = LineDiff.sideBySide(texts.pretty(left.definition()), texts.pretty(right.definition()));
             model.addAttribute("from", left.version());
             model.addAttribute("to", right.version());
@@ -134,6 +146,10 @@ class AutomationEditorPages {
                 staff.accountId(), left.definition()), pictures.flow(staff.accountId(), right.definition())));
         }
         return "automation/versions";
+    }
+
+    private static Integer versionNumber(String text) {
+        return text != null && text.matches("[0-9]{1,9}") ? Integer.valueOf(text) : null;
     }
 
     @PostMapping(PAGE + "/versions/{version}/restore")

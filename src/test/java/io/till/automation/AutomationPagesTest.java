@@ -293,6 +293,12 @@ class AutomationPagesTest {
         assertThat(phone.locator(".aut-changes")).containsText("Trigger: When a payment fails → When a payment "
             + "fails for a subscription in Pro plans");
         fitsAPhone(phone, "automation-versions-390");
+        // A reviewer's: the oldest version asked for was compared with a newer one on its left (the changes read
+        // backwards), and a version that is no number gave a bare error page.
+        phone.navigate(api.uri("/admin/automations/" + id + "/versions?to=1").toString());
+        assertThat(phone.getByRole(AriaRole.HEADING, named("Version 1 and version 2 side by side"))).isVisible();
+        phone.navigate(api.uri("/admin/automations/" + id + "/versions?from=abc&to=3").toString());
+        assertThat(phone.getByRole(AriaRole.HEADING, named("Version 2 and version 3 side by side"))).isVisible();
         // An archived automation's pill says archived (it starts nothing more), and the version it ran was active.
         phone.navigate(api.uri("/admin/automations/" + manual).toString());
         assertThat(phone.locator(".aut-status .pill")).hasText("archived");
