@@ -16,6 +16,9 @@ final class EmailLayout {
     private static final Pattern BREAKS = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</h[1-6]>|</li>|</tr>");
     private static final Pattern TAGS = Pattern.compile("(?s)<[^>]*>");
     private static final Pattern HIDDEN = Pattern.compile("(?is)<(style|script|head)[^>]*>.*?</\\1>");
+    /** A link with an address in quotes, and its words (which may hold tags of their own). */
+    private static final Pattern LINKS = Pattern.compile(
+        "(?is)<a\\s[^>]*?href\\s*=\\s*([\"'])([^\"']*)\\1[^>]*>(.*?)</a\\s*>");
 
     /**
      * A link into this Till's customer portal in a text body (its address {@code baseUrl}): the seeded templates end a
@@ -66,9 +69,20 @@ final class EmailLayout {
         return text.stripTrailing() + footer + "\n";
     }
 
-    /** Plain text for a body given only as HTML: tags dropped, breaks kept, entities decoded. */
+    /**
+     * Plain text for a body given only as HTML: tags dropped, breaks kept, entities decoded, and each link's address
+     * kept beside its words ("Get help (https://…)"; the address alone when those words are it), so that a reader of
+     * the text part can follow it.
+     */
     static String htmlToText(String html) {
         String text = HIDDEN.matcher(html).replaceAll("");
+        text = LINKS.matcher(text).replaceAll(link -> {
+            String href = link.group(2);
+            String words = TAGS.matcher(link.group(3)).replaceAll("").strip();
+            String address = HtmlUtils.htmlUnescape(href).strip();
+            boolean same = HtmlUtils.htmlUnescape(words).equals(address);
+            return Matcher.quoteReplacement(words.isEmpty() || same ? href : words + " (" + href + ")");
+        });
         text = BREAKS.matcher(text).replaceAll("\n");
         text = TAGS.matcher(text).replaceAll("");
         text = HtmlUtils.htmlUnescape(text);

@@ -129,6 +129,30 @@ class SendEmailTest {
         assertThat(mail.getReceivedMessages()).isEmpty();
     }
 
+    /**
+     * A reviewer's: an email given only as HTML had its plain-text part made by dropping the tags, links and all: a
+     * reader of that part could not reach the card page. A link keeps its address beside its words.
+     */
+    @Test
+    void theTextPartOfAnHtmlOnlyEmailKeepsItsLinksAddresses() {
+        var store = accounts.create();
+        brand(store);
+        String ada = customer(store, "Ada Lovelace", "ada@example.com");
+
+        JsonNode execution = run(store,
+            """
+                {"name": "Card", "trigger": {"type": "manual"},
+                 "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                            "params": {"to": "{{customer.email}}", "subject": "Your payment failed",
+                                       "html": "<p>Your payment failed. <a href=\\"https://shop.example/help?a=1&amp;b=2\\">Get help</a>, or see <a href=\\"https://shop.example/faq\\">https://shop.example/faq</a>.</p>"}}]}""",
+            ada);
+
+        assertThat(execution.get("status").asString()).as(execution.toString()).isEqualTo("succeeded");
+        String text = mailbox(store).get(0).get("text").asString();
+        assertThat(text).contains("Your payment failed. Get help (https://shop.example/help?a=1&b=2), or see "
+            + "https://shop.example/faq.");
+    }
+
     /** {@code {{portal.url}}} in a text body: in the HTML part, a button to the store's portal sign-in page. */
     @Test
     void thePortalUrlIsAnOpenYourAccountButtonToTheStoresPortal() {
