@@ -151,7 +151,13 @@ public final class Amounts {
             int digits = Math.max(0, currency.getDefaultFractionDigits());
             format.setMinimumFractionDigits(digits);
             format.setMaximumFractionDigits(digits);
-            return format.format(BigDecimal.valueOf(minor, digits));
+            String formatted = format.format(BigDecimal.valueOf(minor, digits));
+            // A currency Java knows no symbol for is shown by its code, which reads apart from the number ("CHF 1.00",
+            // not "CHF1.00"), as a symbol ("$1.00") needs not.
+            String symbol = currency.getSymbol(Locale.US);
+            return Character.isLetter(symbol.charAt(symbol.length() - 1))
+                ? formatted.replaceFirst(java.util.regex.Pattern.quote(symbol), symbol + " ")
+                : formatted;
         } catch (IllegalArgumentException e) {
             return BigDecimal.valueOf(minor, 2).toPlainString() + " " + currencyCode.toUpperCase(Locale.ROOT);
         }
