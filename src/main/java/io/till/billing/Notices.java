@@ -50,7 +50,7 @@ class Notices {
         }
         heard(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription),
             opened(subscription))
-            .ifPresent(renewal -> events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING,
+            .forEach(renewal -> events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING,
                 subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,
                     subscription.customerId()), "days_before", renewal.daysBefore(), "renews_at", renewal.moment(),
                     LATE, renewal.late())));
@@ -75,7 +75,7 @@ class Notices {
         Subscription subscription = subscriptions.get(accountId, subscriptionId);
         if (subscription.status().equals("trialing") && subscription.trialEnd() != null) {
             heard(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING, at, List.of(subscription.trialEnd()), opened(
-                subscription)).ifPresent(
+                subscription)).forEach(
                     announced -> events.record(accountId, EventType.SUBSCRIPTION_TRIAL_ENDING,
                         subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(
                             accountId, subscription.customerId()), "days_before", announced.daysBefore(), LATE,
@@ -88,7 +88,7 @@ class Notices {
      * still wants a notice that far ahead (the standard one, or an automation's days_before).
      */
     private void announce(String accountId, EventType type, Subscription subscription, Instant moment, Instant at) {
-        wanted(accountId, type, at, List.of(moment)).ifPresent(announced -> events.record(accountId, type,
+        wanted(accountId, type, at, List.of(moment)).forEach(announced -> events.record(accountId, type,
             subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,
                 subscription.customerId()), "days_before", daysBefore(at, announced))));
     }
@@ -108,7 +108,7 @@ class Notices {
         wanted(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, at, following == null
             ? List.of(plan.nextBillAt())
             : List.of(plan.nextBillAt(), following))
-            .ifPresent(due -> events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(),
+            .forEach(due -> events.record(accountId, EventType.PAYMENT_PLAN_PAYMENT_UPCOMING, plan.customerId(),
                 Map.of("payment_plan", plan, "customer", customers.get(accountId, plan.customerId()), "days_before",
                     daysBefore(at, due), "due_at", due)));
     }
@@ -133,19 +133,20 @@ class Notices {
                 return;
             }
             heard(accountId, type, at, List.of(Card.expiry(card.expMonth(), card.expYear())), card.createdAt())
-                .ifPresent(expires -> events.record(accountId, type, card.customerId(), Map.of("card", card,
+                .forEach(expires -> events.record(accountId, type, card.customerId(), Map.of("card", card,
                     "customer", customers.get(accountId, card.customerId()), "days_before", expires.daysBefore(),
                     LATE, expires.late())));
         });
     }
 
     /**
-     * Which of these moments (a renewal, the one after it …) an announcement made {@code at} is about: the first still
-     * ahead by a notice the account wants (the standard one, or an automation's days_before). Empty when none is: its
-     * moment moved (a renewed period, a changed trial) or the automation that asked for it is gone.
+     * Which of these moments (a renewal, the one after it …) an announcement made {@code at} is about: each still ahead
+     * by a notice the account wants (the standard one, or an automation's days_before), in order; two notices due at
+     * one moment (2 days before a renewal, 30 before the one after it) are one job, and each is announced. None when
+     * no moment is: its moment moved (a renewed period, a changed trial) or the automation that asked for it is gone.
      */
-    private java.util.Optional<Instant> wanted(String accountId, EventType type, Instant at, List<Instant> moments) {
-        return heard(accountId, type, at, moments, null).map(Heard::moment);
+    private List<Instant> wanted(String accountId, EventType type, Instant at, List<Instant> moments) {
+        return heard(accountId, type, at, moments, null).stream().map(Heard::moment).toList();
     }
 
     /**
@@ -162,20 +163,22 @@ class Notices {
      * As {@link #wanted}, and also late ({@link Heard}): made when the window {@code opened} (null: none is given late)
      * while a wanted notice is longer than what is left.
      */
-    private java.util.Optional<Heard> heard(String accountId, EventType type, Instant at, List<Instant> moments,
-        Instant opened) {
+    private List<Heard> heard(String accountId, EventType type, Instant at, List<Instant> moments, Instant opened) {
         List<Duration> offsets = upcoming.offsets(accountId, type);
+        var heard = new java.util.ArrayList<Heard>();
         for (Instant moment : moments) {
             if (!moment.isAfter(at)) {
                 continue;
             }
             Duration ahead = Duration.between(at, moment);
-            boolean late = at.equals(opened) && offsets.stream().anyMatch(offset -> offset.compareTo(ahead) > 0);
+            // One late announcement at most, of the nearest moment, as the automations on the longer notices hear it.
+            boolean late = heard.stream().noneMatch(Heard::late) && at.equals(opened)
+                && offsets.stream().anyMatch(offset -> offset.compareTo(ahead) > 0);
             if (late || offsets.contains(ahead)) {
-                return java.util.Optional.of(new Heard(moment, daysBefore(at, moment), late));
+                heard.add(new Heard(moment, daysBefore(at, moment), late));
             }
         }
-        return java.util.Optional.empty();
+        return heard;
     }
 
     private static int daysBefore(Instant at, Instant moment) {

@@ -56,6 +56,32 @@ class DaysBeforeTest {
         return events;
     }
 
+    /**
+     * A reviewer's: two notices due at the same moment (2 days before the coming renewal, and as many days before the
+     * one after it as make the same day) are one job, which announced the first renewal only: the other automation
+     * never ran. Each wanted notice is announced.
+     */
+    @Test
+    void twoNoticesDueAtTheSameMomentAreBothAnnounced() {
+        var shop = shops.open();
+        var bought = shops.buy(shop, shop.monthly(), "pm_card_visa", "ada@example.com");
+        var subscription = shops.subscription(shop, bought.get("subscription_id").asString());
+        var start = java.time.Instant.parse(subscription.get("current_period_start").asString())
+            .atZone(java.time.ZoneOffset.UTC);
+        var first = java.time.Instant.parse(subscription.get("current_period_end").asString())
+            .atZone(java.time.ZoneOffset.UTC);
+        // The renewal after it is two months from the start (as billing counts months), some 28 to 31 days on.
+        var second = start.plusMonths(2);
+        int farther = 2 + (int) java.time.Duration.between(first, second).toDays();
+        String twoDays = automation(shop, "subscription.renewal_upcoming", 2);
+        String sameDay = automation(shop, "subscription.renewal_upcoming", farther);
+
+        shops.advance(shop, "P" + (java.time.Duration.between(start, first).toDays() - 1) + "D");
+
+        assertThat(runs(shop, twoDays)).containsExactly(2);
+        assertThat(runs(shop, sameDay)).containsExactly(farther);
+    }
+
     @Test
     void eachAutomationStartsFromTheAnnouncementMadeItsDaysBeforeAhead() {
         var shop = shops.open();
