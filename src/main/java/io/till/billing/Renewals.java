@@ -72,16 +72,21 @@ class Renewals {
             if (!subscription.currentPeriodEnd().equals(periodEnd)) {
                 return invoices.uncharged(accountId, subscriptionId, null, periodEnd).orElse(null);
             }
-            if (!List.of("trialing", "active", "past_due").contains(subscription.status())) {
+            if (!List.of("trialing", "active", "past_due", "paused").contains(subscription.status())) {
                 return null;
             }
             if (subscription.endsAt() != null && !periodEnd.isBefore(subscription.endsAt())) {
-                // A fixed-term subscription has billed all its cycles: it ends instead of renewing.
+                // A fixed-term subscription has billed all its cycles: it ends instead of renewing. Paused too: a pause
+                // moves the term's end by the cycles it left unbilled, and one in the last period left none.
                 subscriptions.setStatus(accountId, subscriptionId, "canceled", now);
                 unpaidVoids.voidUnpaid(accountId, subscriptionId, null);
                 events.record(accountId, EventType.SUBSCRIPTION_CANCELED, subscription.customerId(), Map.of(
                     "subscription", subscriptions.get(accountId, subscriptionId), "customer",
                     customers.get(accountId, subscription.customerId())));
+                return null;
+            }
+            if (subscription.status().equals("paused")) {
+                // Nothing is billed while paused; resuming takes up the periods from then.
                 return null;
             }
             Instant nextEnd = Periods.after(periodEnd, subscription.interval(), subscription.intervalCount(),

@@ -66,6 +66,27 @@ class FixedTermAndDirectSubscriptionTest {
         assertThat(shops.subscription(shop, id).get("status").asString()).isEqualTo("canceled");
     }
 
+    /**
+     * A reviewer's: paused in its last period, with every cycle billed, a fixed term never ended: it stayed paused (a
+     * current subscription) until someone resumed it. It ends at its term's end, paused or not.
+     */
+    @Test
+    void aFixedTermPausedInItsLastPeriodEndsAtItsTermsEnd() {
+        var shop = shops.open();
+        var order = buyBootcamp(shop);
+        String id = order.get("subscription_id").asString();
+        shops.advance(shop, "P65D");
+        assertThat(ledger.successfulCharges(shop.accountId())).as("all three billed").isEqualTo(3);
+        assertThat(api.post("/api/v1/subscriptions/" + id + "/pause", shop.apiKey(), null).status()).isEqualTo(200);
+
+        shops.advance(shop, "P30D");
+
+        assertThat(shops.subscription(shop, id).get("status").asString()).isEqualTo("canceled");
+        assertThat(ledger.successfulCharges(shop.accountId())).isEqualTo(3);
+        assertThat(shops.typesAfterPurchase(shop, order.get("customer_id").asString()))
+            .containsOnlyOnce("subscription.canceled");
+    }
+
     /** Ada's order of a 3-month fixed-term subscription, on a checkout of its own. */
     private tools.jackson.databind.JsonNode buyBootcamp(Shops.Shop shop) {
         var product = api.post("/api/v1/products", shop.apiKey(), """
