@@ -114,8 +114,12 @@ class SubscriptionPages {
     String resume(Caller.Staff staff, @PathVariable String id,
         @RequestParam(name = "form_key", required = false) String key, RedirectAttributes redirect) {
         return forms.act(staff, key, page(id) + "/resume", page(id), redirect, () -> {
-            resumes.resume(staff.accountId(), id);
-            return "Resumed. It renews again at the end of its period.";
+            var before = subscriptions.get(staff.accountId(), id);
+            var after = resumes.resume(staff.accountId(), id);
+            // Its period ended while paused: a new one started at the resume, charged then (the payments below).
+            return after.currentPeriodStart().equals(before.currentPeriodStart())
+                ? "Resumed. It renews again at the end of its period."
+                : "Resumed. Its period ended while it was paused, so a new one started now and was billed at once.";
         });
     }
 

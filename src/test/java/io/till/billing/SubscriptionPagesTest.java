@@ -251,7 +251,10 @@ class SubscriptionPagesTest {
         button(page, "Resume").click();
         confirm(page, "Resume");
 
-        assertThat(page.locator(".flash")).containsText("Resumed");
+        // A reviewer's: it said "renews again at the end of its period", when a new one had just started and been
+        // charged.
+        assertThat(page.locator(".flash")).containsText("Resumed. Its period ended while it was paused, so a new one "
+            + "started now and was billed at once.");
         assertThat(page.locator("h1 .pill")).hasText("active");
         assertThat(page.locator("#payments")).containsText("$19.00");
         assertThat(page.locator("#payments")).containsText("succeeded");
