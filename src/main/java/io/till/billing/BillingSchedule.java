@@ -59,8 +59,10 @@ class BillingSchedule {
                 }
             }
         }
-        for (Duration offset : offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, only)) {
-            for (Instant renewal : renewals(subscription)) {
+        var renewalOffsets = offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, only);
+        var renewals = renewals(subscription, renewalOffsets.stream().max(Duration::compareTo).orElse(Duration.ZERO));
+        for (Duration offset : renewalOffsets) {
+            for (Instant renewal : renewals) {
                 Instant at = renewal.minus(offset);
                 if (at.isAfter(start) && !at.isAfter(end)) {
                     planned.add(new Notice(BillingJobs.Kind.SUBSCRIPTION_RENEWAL_UPCOMING, subscription.id(), at));
@@ -87,20 +89,26 @@ class BillingSchedule {
     }
 
     /**
-     * The renewals whose announcements can fall in the current period: the one at its end (unless the period ends a
-     * trial, announced as trial_ending, or the fixed term) and the one after it (unless the term ends first), for a
-     * notice longer than the rest of the period (30 days before each renewal of a monthly plan, in a 28-day month).
+     * The renewals whose announcements, at most {@code longest} ahead, can fall in the current period: the one at its
+     * end (unless the period ends a trial, announced as trial_ending, or the fixed term) and those after it (while the
+     * term lasts) as far as such a notice reaches back into this period: the next one for a notice longer than the
+     * rest of the period (30 days before each renewal of a monthly plan, in a 28-day month), a week of them for the
+     * 7-day notice of a daily one.
      */
-    static List<Instant> renewals(Subscription subscription) {
+    static List<Instant> renewals(Subscription subscription, Duration longest) {
         Instant end = subscription.currentPeriodEnd();
-        Instant next = Periods.after(end, subscription.interval(), subscription.intervalCount(),
-            subscription.periodAnchor());
         var renewals = new ArrayList<Instant>();
-        boolean trial = subscription.inTrial();
-        if (!trial && renews(subscription, end)) {
+        if (!subscription.inTrial() && renews(subscription, end)) {
             renewals.add(end);
         }
-        if (renews(subscription, next)) {
+        Instant next = end;
+        // The next one at least, as before; a year of daily renewals at most (a notice is at most 366 days).
+        for (int i = 0; i < 400; i++) {
+            next = Periods.after(next, subscription.interval(), subscription.intervalCount(),
+                subscription.periodAnchor());
+            if (!renews(subscription, next) || i > 0 && next.minus(longest).isAfter(end)) {
+                break;
+            }
             renewals.add(next);
         }
         return renewals;

@@ -48,7 +48,9 @@ class Notices {
         if (!List.of("active", "past_due", "trialing").contains(subscription.status())) {
             return;
         }
-        heard(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription),
+        heard(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription,
+            upcoming.offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING).stream().max(Duration::compareTo)
+                .orElse(Duration.ZERO)),
             opened(subscription))
             .forEach(renewal -> events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING,
                 subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,

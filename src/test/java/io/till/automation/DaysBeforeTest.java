@@ -82,6 +82,32 @@ class DaysBeforeTest {
         assertThat(runs(shop, sameDay)).containsExactly(farther);
     }
 
+    /**
+     * A reviewer's: a daily subscription's renewals lie a week ahead of their 7-day notice, beyond the next one, and
+     * were never announced after the first (late) one. Each renewal is announced its notice ahead.
+     */
+    @Test
+    void eachRenewalOfADailySubscriptionIsAnnouncedAWeekAhead() {
+        var shop = shops.open();
+        var product = api.post("/api/v1/products", shop.apiKey(), """
+            {"name": "Daily digest", "options": [{"name": "Daily", "kind": "subscription", "amount": 100,
+             "currency": "usd", "interval": "day"}]}""").json();
+        var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
+            {"name": "Digest", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
+        var bought = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", shop.apiKey(), """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(product.get("options").get(0).get("id").asString()));
+        assertThat(bought.status()).as(bought.text()).isEqualTo(201);
+
+        shops.advance(shop, "P10D");
+
+        var ahead = new ArrayList<String>();
+        announcements(shop, "subscription.renewal_upcoming").stream()
+            .filter(event -> event.get("data").get("days_before").asInt() == 7)
+            .forEach(event -> ahead.add(event.get("data").get("renews_at").asString()));
+        assertThat(ahead).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(9);
+    }
+
     @Test
     void eachAutomationStartsFromTheAnnouncementMadeItsDaysBeforeAhead() {
         var shop = shops.open();
