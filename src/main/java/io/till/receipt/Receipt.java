@@ -97,6 +97,18 @@ public record Receipt(
             lines.addAll(billingAddress.lines());
             return lines;
         }
+
+        /**
+         * The billing address's lines under the buyer's name and email, as the page and the PDF show them: without its
+         * first line when that is the buyer's name again (as it mostly is); empty without an address.
+         */
+        public List<String> addressLines() {
+            if (billingAddress == null) {
+                return List.of();
+            }
+            var lines = billingAddress.lines();
+            return !lines.isEmpty() && lines.getFirst().equals(name) ? lines.subList(1, lines.size()) : lines;
+        }
     }
 
     /** A postal address as printed, line by line. */

@@ -98,9 +98,7 @@ final class ReceiptPdf {
         }
         var buyer = new StringBuilder(text(receipt.buyer().name()));
         buyer.append('\n').append(receipt.buyer().email());
-        if (receipt.buyer().billingAddress() != null) {
-            receipt.buyer().billingAddress().lines().forEach(line -> buyer.append('\n').append(text(line)));
-        }
+        receipt.buyer().addressLines().forEach(line -> buyer.append('\n').append(text(line)));
         fact(facts, "Billed to", buyer.toString());
         // A payment's or an invoice's id, for the seller to look it up by; an order's number above is searched for.
         if (receipt.kind() != Receipt.Kind.ORDER) {

@@ -28,4 +28,21 @@ class ReceiptBuyerTest {
         assertThat(named.billedTo()).containsExactly("Ada Lovelace", "United Kingdom");
         assertThat(none.billedTo()).isEmpty();
     }
+
+    /**
+     * A reviewer's: the page and the PDF print the name, the email, then the address, whose first line was the name
+     * again ("Grace Hopper / grace@… / Grace Hopper / 1 Main St"). Under the name, the address leaves it out.
+     */
+    @Test
+    void underTheBuyersNameTheAddressDoesNotRepeatIt() {
+        var named = new Receipt.Buyer("Grace Hopper", "grace@example.com", new Receipt.BillingAddress(List.of(
+            "Grace Hopper", "1 Main St", "Arlington")));
+        var company = new Receipt.Buyer("Grace Hopper", "grace@example.com", new Receipt.BillingAddress(List.of(
+            "Cobol Ltd", "1 Main St")));
+        var none = new Receipt.Buyer("Grace Hopper", "grace@example.com", null);
+
+        assertThat(named.addressLines()).containsExactly("1 Main St", "Arlington");
+        assertThat(company.addressLines()).containsExactly("Cobol Ltd", "1 Main St");
+        assertThat(none.addressLines()).isEmpty();
+    }
 }
