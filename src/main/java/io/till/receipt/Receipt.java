@@ -132,8 +132,25 @@ public record Receipt(
     /** Part of what was paid, credited back to the buyer's balance rather than their card. */
     public record CreditNote(String id, Instant date, long amount) {}
 
+    /** What the buyer paid: their card's charges, or their credit, which paid the whole of an invoice paid by it. */
     public long amountPaid() {
-        return charges.stream().mapToLong(Charge::amount).sum();
+        return paidByCredit() ? creditPaid() : charges.stream().mapToLong(Charge::amount).sum();
+    }
+
+    /**
+     * What the buyer's credit paid of an invoice paid by it: the whole of what it billed (its lines before the credit
+     * applied, which they show as a line of its own, bringing the total to nothing).
+     */
+    public long creditPaid() {
+        return paidByCredit() ? lines.stream().mapToLong(Line::amount).filter(amount -> amount > 0).sum() : 0;
+    }
+
+    /**
+     * Whether the receipt lists how it was paid and what went back: for charges, and for an invoice paid by credit
+     * once anything went back (a credit note on it), which the net paid then says.
+     */
+    public boolean showsPayments() {
+        return !charges.isEmpty() || paidByCredit() && anythingBack();
     }
 
     public long amountRefunded() {

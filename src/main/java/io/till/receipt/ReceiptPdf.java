@@ -131,6 +131,12 @@ final class ReceiptPdf {
         var paid = new PdfPTable(new float[]{4, 1});
         paid.setWidthPercentage(100);
         paid.setSpacingBefore(20);
+        if (receipt.paidByCredit()) {
+            cell(paid, "Paid with your account credit", font(11, Font.NORMAL, INK), Element.ALIGN_LEFT,
+                Rectangle.NO_BORDER);
+            cell(paid, money(receipt, receipt.creditPaid()), font(11, Font.NORMAL, INK), Element.ALIGN_RIGHT,
+                Rectangle.NO_BORDER);
+        }
         for (var charge : receipt.charges()) {
             String card = charge.card() == null ? "" : " with " + charge.card();
             cell(paid, "Paid on " + receipt.day(charge.date()) + card, font(11, Font.NORMAL, INK),
@@ -153,7 +159,7 @@ final class ReceiptPdf {
         if (receipt.anythingBack()) {
             total(paid, "Net paid", money(receipt, receipt.netPaid()), true);
         }
-        if (!receipt.charges().isEmpty()) {
+        if (receipt.showsPayments()) {
             document.add(paid);
         }
         if (receipt.footer() != null) {

@@ -318,4 +318,32 @@ class PortalReceiptPagesTest {
         assertThat(PortalSubscriptionPagesTest.text(page.body())).contains("Started with order#1",
             "(started with order #1)");
     }
+
+    /**
+     * A reviewer's: a renewal paid by the buyer's credit and credited back in part showed the whole paid and nothing
+     * back: the payments part of the receipt, which holds the credit notes, showed only with a card's charges.
+     */
+    @Test
+    void aRenewalPaidByCreditListsItsCreditNotesAndWhatItCameTo() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "credited@example.com");
+        String customer = order.get("customer_id").asString();
+        var granted = api.post("/api/v1/customers/" + customer + "/credits", shop.apiKey(),
+            "{\"amount\": 1900, \"currency\": \"usd\"}");
+        assertThat(granted.status()).as(granted.text()).isEqualTo(201);
+        shops.advance(shop, "P32D");
+        String invoice = db.sql("""
+            SELECT id FROM invoices WHERE account_id = ? AND customer_id = ? AND status = 'paid'""")
+            .params(shop.accountId(), customer)
+            .query(String.class)
+            .single();
+        var note = api.post("/api/v1/invoices/" + invoice + "/credit_note", shop.apiKey(), "{\"amount\": 300}");
+        assertThat(note.status()).as(note.text()).isEqualTo(201);
+
+        var page = signedIn(shop, customer).get("/portal/" + shop.accountId() + "/invoices/" + invoice + "/receipt");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(PortalSubscriptionPagesTest.text(page.body())).contains("Paid with your account credit", "$19.00",
+            "Credit note", "−$3.00", "Net paid", "$16.00");
+    }
 }
