@@ -60,7 +60,7 @@ class BillingSchedule {
             }
         }
         var renewalOffsets = offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, only);
-        var renewals = renewals(subscription, renewalOffsets.stream().max(Duration::compareTo).orElse(Duration.ZERO));
+        var renewals = renewals(subscription, renewalOffsets);
         for (Duration offset : renewalOffsets) {
             for (Instant renewal : renewals) {
                 Instant at = renewal.minus(offset);
@@ -89,13 +89,14 @@ class BillingSchedule {
     }
 
     /**
-     * The renewals whose announcements, at most {@code longest} ahead, can fall in the current period: the one at its
+     * The renewals whose announcements, at any of these {@code offsets} ahead, can fall in the current period: the one at its
      * end (unless the period ends a trial, announced as trial_ending, or the fixed term) and those after it (while the
      * term lasts) as far as such a notice reaches back into this period: the next one for a notice longer than the
      * rest of the period (30 days before each renewal of a monthly plan, in a 28-day month), a week of them for the
      * 7-day notice of a daily one.
      */
-    static List<Instant> renewals(Subscription subscription, Duration longest) {
+    static List<Instant> renewals(Subscription subscription, List<Duration> offsets) {
+        Duration longest = offsets.stream().max(Duration::compareTo).orElse(Duration.ZERO);
         Instant end = subscription.currentPeriodEnd();
         var renewals = new ArrayList<Instant>();
         if (!subscription.inTrial() && renews(subscription, end)) {

@@ -49,9 +49,7 @@ class Notices {
             return;
         }
         heard(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING, at, BillingSchedule.renewals(subscription,
-            upcoming.offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING).stream().max(Duration::compareTo)
-                .orElse(Duration.ZERO)),
-            opened(subscription))
+            upcoming.offsets(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING)), opened(subscription))
             .forEach(renewal -> events.record(accountId, EventType.SUBSCRIPTION_RENEWAL_UPCOMING,
                 subscription.customerId(), Map.of("subscription", subscription, "customer", customers.get(accountId,
                     subscription.customerId()), "days_before", renewal.daysBefore(), "renews_at", renewal.moment(),
