@@ -9,6 +9,7 @@ import io.till.egress.EgressClient.Outcome.Refused;
 import io.till.egress.EgressClient.Outcome.Unreachable;
 import io.till.egress.RetryAfter;
 import io.till.shared.RealTime;
+import io.till.shared.SecretMasks;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -43,7 +44,23 @@ class SendSlackAction implements Action {
             Param.required("webhook_url", Type.STRING, "the incoming webhook's URL, https://hooks.slack.com/…; a "
                 + "credential, stored sealed and shown masked").asSecret(),
             Param.optional("text", Type.STRING, "the message; the notification text when blocks are given"),
-            Param.optional("blocks", Type.ARRAY, "Block Kit blocks")).escapingFor(ActionSchema.Markup.SLACK);
+            Param.optional("blocks", Type.ARRAY, "Block Kit blocks")).escapingFor(ActionSchema.Markup.SLACK)
+            .checking(SendSlackAction::check);
+    }
+
+    /**
+     * What every run would refuse, refused when saved: a message with nothing to say, a hook Till may not call. The
+     * hook is checked only as typed: once sealed (or shown masked, and sent back so) it was checked when first saved.
+     */
+    static void check(ActionSchema.Values params) {
+        if (!params.given("text") && !params.given("blocks")) {
+            params.refuse("text", "invalid_params", "give text, blocks or both");
+        }
+        String url = params.literal("webhook_url");
+        if (url != null && !url.startsWith("v1:") && !url.endsWith(SecretMasks.MASK)
+            && EgressClient.invalidUrl(url) != null) {
+            params.refuse("webhook_url", "invalid_params", EgressClient.invalidUrl(url));
+        }
     }
 
     @Override

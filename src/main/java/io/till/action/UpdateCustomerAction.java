@@ -3,6 +3,7 @@ package io.till.action;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
 import io.till.customer.Customers;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -23,7 +24,16 @@ class UpdateCustomerAction implements Action {
             Param.optional("email", Type.STRING, "the customer's email"),
             Param.optional("phone", Type.STRING, "the customer's phone, E.164 (+14155550100)"),
             Param.optional("metadata", Type.OBJECT, "metadata to set, string values"),
-            Param.optional("marketing_consent", Type.BOOLEAN, "whether the customer agreed to marketing"));
+            Param.optional("marketing_consent", Type.BOOLEAN, "whether the customer agreed to marketing"))
+            .checking(UpdateCustomerAction::check);
+    }
+
+    /** A step that sets nothing would fail every run: refused when saved. */
+    static void check(ActionSchema.Values params) {
+        if (Stream.of("name", "email", "phone", "metadata", "marketing_consent").noneMatch(params::given)) {
+            params.refuse("name", "invalid_params", "give at least one field to set: name, email, phone, metadata or "
+                + "marketing_consent");
+        }
     }
 
     /** Rows of Till's database only: the customer and the event its change raises. */

@@ -68,7 +68,7 @@ class AutomationSchedules {
             .query((rs, row) -> new Paused(Timestamps.read(rs, "anchor"), rs.getString("definition")))
             .optional()
             .ifPresent(paused -> {
-                if (parser.parse(json.readTree(paused.definition()))
+                if (parser.parseSaved(json.readTree(paused.definition()))
                     .trigger() instanceof Definition.Trigger.OnSchedule(var when)) {
                     db.sql(
                         "UPDATE automation_schedules SET next_fire_at = :next WHERE account_id = :accountId AND automation_id = :id")

@@ -196,7 +196,9 @@ public final class DefinitionParser {
                     context.errors);
             }
             if (schema != null) {
-                context.errors.addAll(schema.checkSaved(params, path + ".params"));
+                context.errors.addAll(context.saving
+                    ? schema.checkSaved(params, path + ".params")
+                    : schema.checkStored(params, path + ".params"));
             }
         }
         if (context.saving) {

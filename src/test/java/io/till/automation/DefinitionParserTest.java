@@ -461,6 +461,24 @@ class DefinitionParserTest {
         assertThat(real.parseSaved(saved).steps()).extracting(Definition.Step::id).containsExactly("fulfil");
     }
 
+    /** A rule across an action's params, added after versions were saved: those versions still load, and run. */
+    @Test
+    void readsASavedVersionWhoseParamsTheActionsRuleNowRefuses() {
+        var real = new DefinitionParser(ActionCatalogs.real());
+        var saved = JSON.readTree("""
+            {"name": "Old", "trigger": {"type": "manual"},
+             "steps": [{"id": "ping", "type": "action", "action": "send_slack",
+                        "params": {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"}},
+                       {"id": "set", "type": "action", "action": "update_customer", "params": {}}]}""");
+
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(TillException.class,
+            () -> real.parse(saved));
+
+        assertThat(refused.errors()).extracting(FieldError::field).containsExactly("steps[0].params.text",
+            "steps[1].params.name");
+        assertThat(real.parseSaved(saved).steps()).extracting(Definition.Step::id).containsExactly("ping", "set");
+    }
+
     @Test
     void readsASavedVersionWhoseTemplatesTheSaveCheckNowRefuses() {
         var saved = JSON.readTree("""

@@ -72,6 +72,29 @@ class ParamChecksApiTest {
     }
 
     @Test
+    void refusesASlackMessageWithNothingToSayOrAHookTillCannotCallAndAnUpdateThatSetsNothing() {
+        var store = accounts.create();
+
+        refused(store, action("send_slack", """
+            {"webhook_url": "https://hooks.slack.com/services/T0/B0/x"}"""), "steps[0].params.text", "invalid_params");
+        refused(store, action("send_slack", """
+            {"webhook_url": "ftp://hooks.slack.com/services/T0/B0/x", "text": "Hi"}"""),
+            "steps[0].params.webhook_url", "invalid_params");
+        refused(store, action("update_customer", "{}"), "steps[0].params.name", "invalid_params");
+        refused(store, oneStep("""
+            {"id": "act", "type": "action", "action": "update_customer"}"""), "steps[0].params.name",
+            "invalid_params");
+        // Either part of a message will do, as will one field to set, templated or not.
+        for (String fine : List.of(action("send_slack", """
+            {"webhook_url": "https://hooks.slack.com/services/T0/B0/x", "blocks": [{"type": "divider"}]}"""),
+            action("update_customer", """
+                {"name": "{{event.data.name}}"}"""))) {
+            var saved = api.post("/api/v1/automations", store.apiKey(), fine);
+            assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void refusesAWebhookWithBothOrNeitherDestination() {
         var store = accounts.create();
         String id = endpoint(store);

@@ -62,6 +62,33 @@ class PausedScheduleTest {
     }
 
     /**
+     * A version saved before a check grew stricter is still the version that runs: resuming reads it as the runs do,
+     * not as a new save would (which refused the resume and left the automation paused for good).
+     */
+    @Test
+    void aScheduleWhoseActiveVersionAnOlderTillSavedResumes() {
+        var store = accounts.create();
+        String key = store.apiKey();
+        String id = api.post("/api/v1/automations", key, """
+            {"name": "Every hour", "trigger": {"type": "schedule", "every": "PT1H"},
+             "steps": [{"id": "tag", "type": "action", "action": "update_customer", "params": {"name": "Ada"}}]}""")
+            .json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", key, null).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/automations/" + id + "/pause", key, null).status()).isEqualTo(200);
+        // As an older Till saved it: a step that sets nothing, refused at save since.
+        db.sql("""
+            UPDATE automation_versions
+               SET definition = jsonb_set(definition, '{steps,0,params}', '{}'::jsonb)
+             WHERE automation_id = :id
+            """).param("id", id).update();
+
+        var resumed = api.post("/api/v1/automations/" + id + "/resume", key, null);
+
+        assertThat(resumed.status()).as(resumed.text()).isEqualTo(200);
+        assertThat(resumed.json().get("paused").asBoolean()).isFalse();
+    }
+
+    /**
      * Activating the version that is active already (a retried request, a PUT that changed nothing, then activate)
      * changes nothing: a review found it starting the schedule again from that moment, so an hourly run re-activated
      * at 10:59 skipped 11:00.
