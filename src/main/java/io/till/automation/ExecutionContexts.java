@@ -106,16 +106,18 @@ class ExecutionContexts {
      * stand-in that opens nothing, so that what staff see in a test is never a working key to a buyer's cards.
      */
     ObjectNode preview(Program program, String accountId, String customerId, JsonNode trigger) {
-        // A copy: the context adds to the event's records (their formatted twins), and the caller goes on to save the
-        // event it was given as the run's trigger, which must be the event as it was recorded.
-        return load(program, accountId, customerId, trigger.deepCopy(), true);
+        return load(program, accountId, customerId, trigger, true);
     }
 
     private ObjectNode load(Program program, String accountId, String customerId, JsonNode trigger,
         boolean preview) {
         ObjectNode context = json.createObjectNode();
-        context.set("event", trigger);
-        JsonNode data = trigger.path("data");
+        // A copy: the context adds to the event's records (their formatted twins), and callers go on to save the event
+        // they were given as the run's trigger (and share it between the runs one event starts), which must stay the
+        // event as it was recorded.
+        JsonNode event = trigger.deepCopy();
+        context.set("event", event);
+        JsonNode data = event.path("data");
         if (data.isObject()) {
             for (var entry : data.properties()) {
                 if (entry.getValue().isObject()) {

@@ -7,6 +7,7 @@ import io.till.testing.TestAccounts;
 import io.till.testing.TestActions;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,26 @@ class StepsAtStartTest {
         assertThat(only.get("finished_at").isNull()).isFalse();
         assertThat(shop.tags(ada)).containsExactly("welcomed");
         assertThat(count("SELECT count(*) FROM tasks WHERE account_id = :a", store.id())).isEqualTo(1);
+    }
+
+    @Test
+    void eachRunKeepsItsEventAsRecordedWithoutTheContextsFormattedTwins() {
+        agenda.runDue();
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String first = shop.activate(RECORDS.formatted(""));
+        String second = shop.activate(RECORDS.formatted("").replace("Welcome", "Welcome again"));
+        shop.post("acme.signed_up", ada, """
+            {"note": {"created_at": "2027-02-01T03:00:00Z", "amount": 1900, "currency": "usd"}}""");
+
+        triggers.matchEvents(500, lease, true);
+
+        // The step read the note's formatted twins; the runs' triggers, one event shared by both, never carry them.
+        for (String automation : List.of(first, second)) {
+            var note = shop.onlyRun(automation, ada).get("trigger").get("data").get("note");
+            assertThat(note.propertyNames()).containsExactlyInAnyOrder("created_at", "amount", "currency");
+        }
     }
 
     @Test
