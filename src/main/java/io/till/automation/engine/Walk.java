@@ -190,7 +190,7 @@ final class Walk {
                 refused = value == null || value.isNull()
                     ? "missing"
                     : "not a time: " + value + " (a delay waits until an ISO-8601 time such as 2026-11-24T09:00:00Z, "
-                        + "or seconds or milliseconds since the epoch)";
+                        + "a day such as 2026-11-24, or seconds or milliseconds since the epoch)";
             } else if (until.isAfter(now.plus(Definition.TEN_YEARS))) {
                 // As a delay's duration is held to ten years at save; further on lie dates Till cannot store (a wake
                 // past the year 9999 made PostgreSQL refuse the round's whole write, again and again).
@@ -362,6 +362,9 @@ final class Walk {
      * whole number since the epoch, in seconds or in milliseconds ({@link #isMillis}), also as text ("1767225600", as
      * a form field forwards it); null for anything else.
      */
+    /** Nine digits: seconds since the epoch from 3 March 1973 on. */
+    private static final long FEWEST_SECONDS = 100_000_000L;
+
     private static Instant time(JsonNode value) {
         if (value == null) {
             return null;
@@ -374,6 +377,11 @@ final class Walk {
                 return null;
             }
             long number = value.longValue();
+            if (number < FEWEST_SECONDS) {
+                // Shorter than any time since 1973 counts: a day written as digits (20260701) or a count of something,
+                // which as seconds would be 1970 and let the run go on at once.
+                return null;
+            }
             return isMillis(number) ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
         }
         return value.isString() ? Conditions.instantOf(value.asString()) : null;

@@ -322,6 +322,22 @@ class EngineStepsTest {
     }
 
     @Test
+    void failsWithInvalidTimeForADayWrittenAsDigitsRatherThanGoingOnAtOnce() {
+        // As seconds, 20260701 is 23 August 1970: long past, so the run would have gone straight to its next step.
+        for (String at : List.of("\"20260701\"", "20260701", "0", "-5")) {
+            var run = new Run(program("""
+                [{"id": "until_due", "type": "delay", "until": "event.at"}, %s]""".formatted(NOTIFY)), object("""
+                {"event": {"at": %s}}""".formatted(at)));
+
+            assertThat(run.next()).as(at).isInstanceOfSatisfying(Plan.Finish.class, finish -> {
+                assertThat(finish.errorCode()).isEqualTo("invalid_time");
+                assertThat(finish.errorMessage()).startsWith("event.at is not a time: " + at)
+                    .contains("a day such as 2026-11-24");
+            });
+        }
+    }
+
+    @Test
     void failsWithInvalidTimeWhenANumberIsBeyondWhatAnyClockCounts() {
         var run = new Run(program("""
             [{"id": "until_due", "type": "delay", "until": "event.at"}]"""), object("""
@@ -387,7 +403,7 @@ class EngineStepsTest {
 
         assertThat(run.next()).isEqualTo(new Plan.Finish(false, "until_due", "invalid_time",
             "event.at is not a time: \"next tuesday\" (a delay waits until an ISO-8601 time such as "
-                + "2026-11-24T09:00:00Z, or seconds or milliseconds since the epoch)"));
+                + "2026-11-24T09:00:00Z, a day such as 2026-11-24, or seconds or milliseconds since the epoch)"));
     }
 
     @Test
