@@ -40,25 +40,48 @@ class PortalSettingsPages {
         this.publicAddress = publicAddress;
     }
 
-    /** The portal form as shown: lists one entry a line, the card links' validity as a number of hours or days. */
+    /**
+     * The portal form as shown: lists one entry a line, the card links' validity as a number of days, hours or minutes
+     * (or seconds, for a validity the API set to the second), the largest unit that says it exactly: saving the form
+     * unchanged keeps the validity it showed.
+     */
     record PortalForm(boolean selfCancel, String cancelReasons, String allowedEmbedOrigins, String validityAmount,
         String validityUnit) {
 
         static PortalForm of(PortalSettings s) {
             long seconds = s.cardLinkValidity().toSeconds();
-            boolean days = seconds % 86_400 == 0;
+            String unit = seconds % 86_400 == 0
+                ? "days"
+                : seconds % 3600 == 0
+                    ? "hours"
+                    : seconds % 60 == 0
+                        ? "minutes"
+                        : "seconds";
             return new PortalForm(s.selfCancel(), String.join("\n", s.cancelReasons()),
-                String.join("\n", s.allowedEmbedOrigins()), String.valueOf(days ? seconds / 86_400 : seconds / 3600),
-                days ? "days" : "hours");
+                String.join("\n", s.allowedEmbedOrigins()), String.valueOf(seconds / unitSeconds(unit)), unit);
         }
 
-        /** {@code P7D} or {@code PT36H}; anything else is passed on for the API's check to name. */
+        private static long unitSeconds(String unit) {
+            return switch (unit) {
+                case "days" -> 86_400;
+                case "hours" -> 3600;
+                case "minutes" -> 60;
+                default -> 1;
+            };
+        }
+
+        /** {@code P7D}, {@code PT36H}, {@code PT90M}; anything else is passed on for the API's check to name. */
         String validity() {
             String amount = validityAmount == null ? "" : validityAmount.strip();
-            if (!amount.matches("\\d{1,4}")) {
+            if (!amount.matches("\\d{1,7}")) {
                 return amount.isEmpty() ? "none" : amount;
             }
-            return "hours".equals(validityUnit) ? "PT" + amount + "H" : "P" + amount + "D";
+            return switch (validityUnit == null ? "days" : validityUnit) {
+                case "hours" -> "PT" + amount + "H";
+                case "minutes" -> "PT" + amount + "M";
+                case "seconds" -> "PT" + amount + "S";
+                default -> "P" + amount + "D";
+            };
         }
     }
 
@@ -90,7 +113,10 @@ class PortalSettingsPages {
                 lines(allowedEmbedOrigins), form.validity(), body.receiptEmails(), body.footer()));
         } catch (TillException e) {
             response.setStatus(e.code().status().value());
-            var errors = new java.util.HashMap<>(FormErrors.ofLists(e, line -> "Line " + line + ": "));
+            // An entry's line as typed, blank lines counted: the lists sent leave them out.
+            var typed = Map.of("cancel_reasons", cancelReasons, "allowed_embed_origins", allowedEmbedOrigins);
+            var errors = new java.util.HashMap<>(FormErrors.ofLists(e, (list, index) -> "Line "
+                + lineOf(typed.getOrDefault(list, ""), index) + ": "));
             // The page asks for a number and a unit, not for the API's ISO-8601 duration.
             errors.computeIfPresent("card_link_validity", (field, message) -> message.contains("ISO-8601")
                 ? "Must be from 1 hour to 30 days."
@@ -143,6 +169,17 @@ class PortalSettingsPages {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         return "settings/notifications";
+    }
+
+    /** The line (from 1) of {@code text} that holds the entry {@code index} of {@link #lines}. */
+    static int lineOf(String text, int index) {
+        String[] typed = text.split("\\R");
+        for (int line = 0, entry = 0; line < typed.length; line++) {
+            if (!typed[line].isBlank() && entry++ == index) {
+                return line + 1;
+            }
+        }
+        return index + 1;
     }
 
     /** One entry a line; blank lines are no entry. */

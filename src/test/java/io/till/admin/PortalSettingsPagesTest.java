@@ -99,6 +99,33 @@ class PortalSettingsPagesTest {
     }
 
     @Test
+    void aValidityTheApiSetInMinutesIsShownInMinutesAndKeptBySavingTheFormUnchanged() {
+        var account = accounts.create();
+        api.send("PUT", "/api/v1/portal_settings", account.apiKey(), "{\"card_link_validity\": \"PT90M\"}",
+            java.util.List.of("Content-Type", "application/json"));
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/portal");
+        assertThat(page.getByLabel("Card-update links work for")).hasValue("90");
+        assertThat(page.getByLabel("Unit")).hasValue("minutes");
+
+        page.getByLabel("Buyers may cancel their own subscriptions").uncheck();
+        page.getByRole(AriaRole.BUTTON, named("Save portal settings")).click();
+        assertThat(page.locator(".flash")).hasText("Portal settings saved.");
+        assertThat(api.get("/api/v1/portal_settings", account.apiKey()).json().get("card_link_validity").asString())
+            .isEqualTo("PT1H30M");
+    }
+
+    @Test
+    void aBadEntryIsNamedByItsLineAsTypedBlankLinesCounted() {
+        var account = accounts.create();
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/settings/portal");
+        page.getByLabel("Cancel reasons").fill("It costs too much\n\nIt costs too much");
+        page.getByRole(AriaRole.BUTTON, named("Save portal settings")).click();
+        assertThat(page.locator("#cancelReasons-error")).containsText("Line 3: ");
+    }
+
+    @Test
     void receiptEmailsAreSwitchedOnTheNotificationsPage() {
         var account = accounts.create();
         var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(390),

@@ -3,6 +3,7 @@ package io.till.shared.web;
 import io.till.shared.TillException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
@@ -32,12 +33,20 @@ public final class FormErrors {
      * counted from 1 ({@code "Line 3: "}).
      */
     public static Map<String, String> ofLists(TillException failure, IntFunction<String> entry) {
+        return ofLists(failure, (list, index) -> entry.apply(index + 1));
+    }
+
+    /**
+     * As {@link #ofLists(TillException, IntFunction)}, where {@code entry} is given the list's name and the entry's
+     * index in it (from 0), for a form whose inputs are not the lists entry for entry (blank lines left out).
+     */
+    public static Map<String, String> ofLists(TillException failure, BiFunction<String, Integer, String> entry) {
         var messages = new LinkedHashMap<String, String>();
         of(failure).forEach((field, message) -> {
             var indexed = INDEXED.matcher(field);
             if (indexed.matches()) {
-                messages.merge(indexed.group(1), entry.apply(Integer.parseInt(indexed.group(2)) + 1) + message,
-                    (a, b) -> a + " " + b);
+                messages.merge(indexed.group(1), entry.apply(indexed.group(1), Integer.parseInt(indexed.group(2)))
+                    + message, (a, b) -> a + " " + b);
             } else {
                 messages.merge(field, message, (a, b) -> a + " " + b);
             }
