@@ -200,7 +200,7 @@ class CustomerEditPages {
         var typedFields = typed.typedFields(errors);
         var body = body(typed, typedFields);
         refusals(body, typed.typedTags()).forEach(errors::putIfAbsent);
-        boolean emailChanges = body.has("email") && !email.strip().equalsIgnoreCase(before.email());
+        boolean emailChanges = body.has("email") && !email.strip().equals(before.email());
         if (emailChanges && !errors.containsKey("email")) {
             customers.findByEmail(staff.accountId(), email.strip()).filter(owner -> !owner.id().equals(id))
                 .ifPresent(owner -> {

@@ -155,6 +155,27 @@ class CustomerEditPagesTest {
         assertThat(page.locator("#timeline")).containsText("customer.updated");
     }
 
+    /** The email is stored as typed and sent on as typed (to Stripe, to the CRM): a change of case is a change. */
+    @Test
+    void anEmailChangedOnlyInCaseIsWarnedAboutLikeAnyOtherChange() {
+        var account = accounts.create();
+        String ada = customer(account, "Ada Byron", "Ada@Analytical.example");
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + ada + "/edit");
+
+        page.getByLabel("Email").fill("ada@analytical.example");
+        page.getByRole(AriaRole.BUTTON, named("Save")).click();
+        assertThat(page.locator("#email-warning")).containsText("Stripe");
+        assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("email").asString())
+            .isEqualTo("Ada@Analytical.example");
+
+        page.getByRole(AriaRole.BUTTON, named("Save with the new email")).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("saved")))
+            .containsText("update it by hand in every connected system too");
+        assertThat(api.get("/api/v1/customers/" + ada, account.apiKey()).json().get("email").asString())
+            .isEqualTo("ada@analytical.example");
+    }
+
     @Test
     void editingOnlyThePhoneLeavesTheTagsAsTheyAreEvenOneWithACommaOrOneAddedMeanwhile() {
         var account = accounts.create();
