@@ -258,13 +258,14 @@ class ExecutionPagesTest {
         var store = accounts.create();
         String ada = api.post("/api/v1/customers", store.apiKey(), """
             {"name": "Ada Lovelace", "email": "ada@example.com"}""").json().get("id").asString();
-        String automation = activate(store, """
-            {"name": "Welcome and tell the team", "trigger": {"type": "manual"},
-             "steps": [{"id": "hello", "type": "action", "action": "send_email",
-                        "params": {"to": "{{customer.email}}", "subject": "Welcome, {{customer.first_name}}",
-                                   "text": "Glad to have you."}},
-                       {"id": "notify", "type": "action", "action": "send_slack",
-                        "params": {"webhook_url": "not a url", "text": "{{customer.name}} joined"}}]}""");
+        String automation = activate(store,
+            """
+                {"name": "Welcome and tell the team", "trigger": {"type": "manual"},
+                 "steps": [{"id": "hello", "type": "action", "action": "send_email",
+                            "params": {"to": "{{customer.email}}", "subject": "Welcome, {{customer.first_name}}",
+                                       "text": "Glad to have you."}},
+                           {"id": "notify", "type": "action", "action": "send_slack",
+                            "params": {"webhook_url": "http://169.254.169.254/hook", "text": "{{customer.name}} joined"}}]}""");
         var started = api.post("/api/v1/automations/" + automation + "/run", store.apiKey(),
             "{\"customer_id\": \"" + ada + "\"}");
         assertThat(started.status()).as(started.text()).isEqualTo(201);
@@ -294,14 +295,14 @@ class ExecutionPagesTest {
         assertThat(slackStep).containsText("failed");
         // The error code in words, with the detail the action wrote, and the code as the API gives it.
         assertThat(slackStep.locator(".step-error"))
-            .hasText("The step's settings are not valid: params.webhook_url: is not a valid URL invalid_params");
-        assertThat(slackStep.locator(".step-error .error-code")).hasText("invalid_params");
+            .containsText("The destination is not allowed (a private or local address): ");
+        assertThat(slackStep.locator(".step-error .error-code")).hasText("destination_refused");
         // What it was given, its secret masked; a step that failed gave nothing back.
         assertThat(opened(slackStep, "Input")).containsText("\"text\" : \"Ada Lovelace joined\"");
-        assertThat(part(slackStep, "Input")).containsText("\"webhook_url\" : \"****\"");
+        assertThat(part(slackStep, "Input")).containsText("\"webhook_url\" : \"http://169.254.169.254/****\"");
         assertThat(part(slackStep, "Output")).hasCount(0);
-        assertThat(page.locator(".facts .step-error")).hasText("The step's settings are not valid: "
-            + "params.webhook_url: is not a valid URL invalid_params (step “notify”)");
+        assertThat(page.locator(".facts .step-error")).containsText("The destination is not allowed");
+        assertThat(page.locator(".facts .step-error")).containsText("(step “notify”)");
         Chromium.screenshot(page, "execution-inputs-outputs-1280");
 
         var phone = open(StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(390)),

@@ -84,7 +84,7 @@ class ExecutionReportPagesTest {
         String broken = activate(store.apiKey(), """
             {"name": "Never works", "trigger": {"type": "manual"},
              "steps": [{"id": "notify", "type": "action", "action": "send_slack",
-                        "params": {"webhook_url": "not a url", "text": "hi"}}]}""");
+                        "params": {"webhook_url": "http://169.254.169.254/hook", "text": "hi"}}]}""");
         String slow = activate(store.apiKey(), """
             {"name": "Takes a week", "trigger": {"type": "manual"},
              "steps": [{"id": "wait", "type": "delay", "duration": "P7D"},
