@@ -36,32 +36,35 @@ class StepSecrets {
 
     /**
      * The definition to store, with every secret param sealed. A masked value sent back unchanged (the definition was
-     * read, edited and saved) keeps the secret it stands for in {@code current}: the one at the same place, else the
-     * only one with that mask.
+     * read, edited and saved) keeps the secret it stands for in {@code current}: the same step's (by its id, wherever
+     * the step was moved), else the only one with that mask. Never the one at the same place: two Slack hooks of one
+     * workspace mask alike, and a step moved or deleted above would have taken its neighbour's.
      */
     JsonNode sealed(String accountId, JsonNode submitted, JsonNode current) {
-        Map<String, String> byPath = new HashMap<>();
+        Map<String, String> byStep = new HashMap<>();
         Map<String, List<String>> byMask = new HashMap<>();
         if (current != null) {
-            secretParams(current, "", (path, params, name) -> {
+            secretParams(current, "", (path, step, params, name) -> {
                 String sealed = params.get(name).asString();
                 String opened = open(accountId, sealed);
                 if (opened != null) {
-                    byPath.put(path, sealed);
+                    if (step != null) {
+                        byStep.put(step + "/" + name, sealed);
+                    }
                     byMask.computeIfAbsent(mask(opened), mask -> new ArrayList<>()).add(sealed);
                 }
             });
         }
         JsonNode copy = submitted.deepCopy();
-        secretParams(copy, "", (path, params, name) -> {
+        secretParams(copy, "", (path, step, params, name) -> {
             String value = params.get(name).asString();
             if (open(accountId, value) != null) {
                 return;
             }
-            String samePlace = byPath.get(path);
+            String sameStep = step == null ? null : byStep.get(step + "/" + name);
             List<String> sameMask = byMask.getOrDefault(value, List.of());
-            if (samePlace != null && mask(open(accountId, samePlace)).equals(value)) {
-                params.put(name, samePlace);
+            if (sameStep != null && mask(open(accountId, sameStep)).equals(value)) {
+                params.put(name, sameStep);
             } else if (sameMask.size() == 1) {
                 params.put(name, sameMask.getFirst());
             } else if (value.endsWith(SecretMasks.MASK)) {
@@ -132,7 +135,8 @@ class StepSecrets {
     }
 
     private interface SecretParam {
-        void visit(String path, ObjectNode params, String name);
+        /** @param step the id of the step the param is in, null when it has none */
+        void visit(String path, String step, ObjectNode params, String name);
     }
 
     /** Visits every string-valued secret param of every action step, at any depth (branches, loops, fallbacks). */
@@ -143,9 +147,11 @@ class StepSecrets {
             if (action != null && action.isString() && params instanceof ObjectNode paramsObject) {
                 var schema = actions.find(action.asString()).map(Action::schema);
                 if (schema.isPresent()) {
+                    JsonNode id = object.get("id");
+                    String step = id != null && id.isString() ? id.asString() : null;
                     for (ActionSchema.Param param : schema.get().params()) {
                         if (param.secret() && paramsObject.path(param.name()).isString()) {
-                            visitor.visit(join(path, "params." + param.name()), paramsObject, param.name());
+                            visitor.visit(join(path, "params." + param.name()), step, paramsObject, param.name());
                         }
                     }
                 }

@@ -79,6 +79,46 @@ class SlackWebhookUrlTest {
         }
     }
 
+    /**
+     * A reviewer's: two hooks of one Slack workspace mask alike, and a masked value was matched to the secret at the
+     * same place: steps swapped (or one deleted above) and saved as read posted each message to the other's channel.
+     */
+    @Test
+    void stepsMovedWithTheirMaskedUrlsKeepEachTheirOwnUrl() {
+        var store = accounts.create();
+        try (var slack = new Receiver()) {
+            var created = api.post("/api/v1/automations", store.apiKey(), """
+                {"name": "Tell the teams", "trigger": {"type": "manual"},
+                 "steps": [{"id": "billing", "type": "action", "action": "send_slack",
+                            "params": {"webhook_url": "%s", "text": "to billing"}},
+                           {"id": "support", "type": "action", "action": "send_slack",
+                            "params": {"webhook_url": "%s", "text": "to support"}}]}""".formatted(
+                slack.url("/services/T0123ABC/B0456DEF/billingToken"),
+                slack.url("/services/T0123ABC/B0789GHI/supportToken")));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String id = created.json().get("id").asString();
+            var swapped = (ObjectNode) created.json().get("definition").deepCopy();
+            var steps = (tools.jackson.databind.node.ArrayNode) swapped.get("steps");
+            var first = steps.get(0).deepCopy();
+            steps.set(0, steps.get(1).deepCopy());
+            steps.set(1, first);
+            var updated = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), swapped.toString(), List.of(
+                "Content-Type", "application/json"));
+            assertThat(updated.status()).as(updated.text()).isEqualTo(200);
+            api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+
+            var run = api.post("/api/v1/automations/" + id + "/run", store.apiKey(), null);
+            automations.runDue();
+
+            assertThat(api.get("/api/v1/executions/" + run.json().get("id").asString(), store.apiKey()).json()
+                .get("status").asString()).isEqualTo("succeeded");
+            assertThat(slack.requests()).extracting(Receiver.Request::path, request -> request.body().contains(
+                "to support") ? "support" : "billing").containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("/services/T0123ABC/B0789GHI/supportToken", "support"),
+                    org.assertj.core.groups.Tuple.tuple("/services/T0123ABC/B0456DEF/billingToken", "billing"));
+        }
+    }
+
     @Test
     void aMaskedUrlThatStandsForNoneOfTheAutomationsIsRefused() {
         var store = accounts.create();
