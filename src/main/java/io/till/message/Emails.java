@@ -28,6 +28,8 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -41,6 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 public class Emails {
+
+    private static final Logger log = LoggerFactory.getLogger(Emails.class);
 
     static final String DEV_FROM = "no-reply@till.invalid";
     static final String IDEMPOTENCY_HEADER = "X-Till-Idempotency-Key";
@@ -275,7 +279,17 @@ public class Emails {
         // JavaMailSenderImpl keeps a Message-ID set before sending instead of generating one.
         mime.setHeader("Message-ID", email.messageId());
         mime.setHeader(IDEMPOTENCY_HEADER, email.idempotencyKey());
-        sender.send(mime);
+        try {
+            sender.send(mime);
+        } catch (org.springframework.mail.MailSendException e) {
+            if (!e.getFailedMessages().isEmpty()) {
+                throw e;
+            }
+            // No message failed: the server took it, and only closing the connection after it broke (a goodbye
+            // unanswered, a reset). Sent: reported as failed, its retry would send it again.
+            log.warn("Email {} sent; closing the connection to the SMTP server after it failed: {}", email.messageId(),
+                e.getMostSpecificCause().getMessage());
+        }
     }
 
     private static ObjectNode headers(Email email) {

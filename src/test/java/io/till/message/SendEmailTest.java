@@ -422,6 +422,7 @@ class SendEmailTest {
         final ServerSocket socket = new ServerSocket(0);
         final java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
         final Thread thread;
+        private volatile boolean resetOnQuit;
 
         EndingsServer(String... endings) throws IOException {
             thread = Thread.ofVirtual().start(() -> {
@@ -449,6 +450,10 @@ class SendEmailTest {
                                     break;
                                 }
                                 out.print(ending + "\r\n");
+                            } else if (verb.equals("QUIT") && resetOnQuit) {
+                                // Gone without a word: the connection reset (a closing firewall, a crashed relay).
+                                client.setSoLinger(true, 0);
+                                break;
                             } else if (verb.equals("QUIT")) {
                                 out.print("221 bye\r\n");
                                 out.flush();
@@ -467,6 +472,11 @@ class SendEmailTest {
 
         int port() {
             return socket.getLocalPort();
+        }
+
+        EndingsServer resettingOnQuit() {
+            resetOnQuit = true;
+            return this;
         }
 
         @Override
@@ -507,6 +517,28 @@ class SendEmailTest {
             assertThat(retry).isInstanceOfSatisfying(ActionResult.Done.class, done -> assertThat(done.output().path(
                 "may_have_been_sent_twice").asBoolean()).isTrue());
             assertThat(server.messages.get()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A reviewer's: the server took the message ("250 queued") and the connection then broke as it was closed: the
+     * step failed and its retry sent the email again. Taken is sent, whatever becomes of the goodbye.
+     */
+    @Test
+    void anEmailTheServerTookIsSentOnceThoughTheConnectionBreaksAsItCloses() throws IOException {
+        var store = accounts.create();
+        try (var server = new EndingsServer("250 queued", "250 queued").resettingOnQuit()) {
+            connectSmtpWithoutLogin(store, server.port());
+            String params = """
+                {"to": "ada@example.com", "subject": "Hi", "text": "Hello"}""";
+
+            var first = sendEmail.perform(call(store, "k1", params));
+            var again = sendEmail.perform(call(store, "k1", params));
+
+            assertThat(first).isInstanceOfSatisfying(ActionResult.Done.class, done -> assertThat(done.output().has(
+                "may_have_been_sent_twice")).isFalse());
+            assertThat(again).isInstanceOf(ActionResult.Done.class);
+            assertThat(server.messages.get()).isEqualTo(1);
         }
     }
 
