@@ -63,8 +63,10 @@ public class SignInThrottle {
      * Go ahead and check the password; the attempt's rows are already counted as failures.
      *
      * @param device the subject of the known browser the attempt came from ({@code device:<token hash>}), or null
+     * @param subject whose failures the attempt counts as, beside its address's: the browser, the email, or the staff
+     *     member at the profile page's door
      */
-    record Admitted(List<Long> attempts, String device) implements Verdict {}
+    record Admitted(List<Long> attempts, String device, String subject) implements Verdict {}
 
     /** How long a browser stays known after it signed in. */
     static final Duration KNOWN_FOR = Duration.ofDays(90);
@@ -129,8 +131,9 @@ public class SignInThrottle {
     }
 
     private Verdict admit(String door, int perEmail, int perAddress, String email, String address, String device) {
+        String person = device != null ? device : door + emailSubject(email);
         var limits = new TreeMap<String, Integer>();
-        limits.put(device != null ? device : door + emailSubject(email), perEmail);
+        limits.put(person, perEmail);
         limits.put(door + "address:" + client(address), perAddress);
         return transactions.execute(status -> {
             Instant now = Timestamps.now(clock);
@@ -163,18 +166,19 @@ public class SignInThrottle {
                     .query(Long.class)
                     .single());
             }
-            return new Admitted(List.copyOf(attempts), device);
+            return new Admitted(List.copyOf(attempts), device, person);
         });
     }
 
     /**
-     * A signed-in staff member has proved the password: this attempt was no failure, and the email's earlier failures
-     * are forgotten. The address keeps its count: one known password must not reset the limit for guessing others.
+     * A staff member has proved the password: this attempt was no failure, and the earlier failures counted for them
+     * (at this door, and for their email) are forgotten. The address keeps its count: one known password must not reset the limit for guessing others.
      */
     void succeeded(Admitted admitted, String email) {
-        db.sql("DELETE FROM sign_in_attempts WHERE id IN (:ids) OR subject IN (:email, :device)")
+        db.sql("DELETE FROM sign_in_attempts WHERE id IN (:ids) OR subject IN (:email, :subject, :device)")
             .param("ids", admitted.attempts())
             .param("email", emailSubject(email))
+            .param("subject", admitted.subject())
             .param("device", admitted.device() == null ? "" : admitted.device())
             .update();
     }

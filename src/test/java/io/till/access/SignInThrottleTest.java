@@ -310,6 +310,36 @@ class SignInThrottleTest {
     }
 
     /**
+     * A reviewer's: the right current password forgot the profile page's earlier wrong guesses only for the sign-in
+     * form, so four wrong, one right and two more typos locked the member out of their own page for 15 minutes.
+     */
+    @Test
+    void theRightPasswordOnTheProfilePageForgetsTheWrongGuessesBeforeIt() {
+        var browser = browserFromAnotherAddress();
+        String email = staffMember("right password 5");
+        assertThat(browser.signIn(email, "right password 5").header("Location")).isEqualTo("/admin");
+        String csrf = RawBrowser.csrf(browser.get("/admin/settings/profile").body());
+        for (int i = 0; i < 4; i++) {
+            browser.postForm("/admin/settings/profile/password", "current=guess+" + i
+                + "&password=a+new+long+password&confirmation=a+new+long+password&_csrf=" + csrf);
+            assertThat(browser.get("/admin/settings/profile").body()).contains("not right");
+        }
+        browser.postForm("/admin/settings/profile/password",
+            "current=right+password+5&password=a+new+long+password&confirmation=a+new+long+password&_csrf=" + csrf);
+        assertThat(browser.get("/admin/settings/profile").body()).contains("Password changed");
+
+        var answers = new ArrayList<String>();
+        for (int i = 0; i < 2; i++) {
+            browser.postForm("/admin/settings/profile/password", "current=typo+" + i
+                + "&password=another+long+password&confirmation=another+long+password&_csrf=" + csrf);
+            answers.add(browser.get("/admin/settings/profile").body());
+        }
+
+        assertThat(answers).allSatisfy(page -> assertThat(page).contains("not right")
+            .doesNotContain("Too many wrong passwords"));
+    }
+
+    /**
      * A stranger who knows a staff member's email cannot keep them from changing their password: wrong passwords at
      * the sign-in form count for the email, those on the profile page for the signed-in member. A review found five
      * bad sign-ins from anywhere refusing the member's own change, with the right current password, for 15 minutes.
