@@ -86,11 +86,20 @@ public class Invoices {
             .param("accountId", accountId)
             .query(Long.class)
             .single();
+        // Named as the product and option are named now: its receipt keeps these, whatever they are called later.
         db.sql("""
             INSERT INTO invoices (id, account_id, number, customer_id, subscription_id, payment_plan_id, sequence,
-                                  status, amount_due, currency, period_start, period_end, due_at, created_at)
-            VALUES (:id, :accountId, :number, :customerId, :subscriptionId, :paymentPlanId, :sequence, 'issued',
-                    :amount, :currency, :periodStart, :periodEnd, :dueAt, :now)
+                                  status, amount_due, currency, period_start, period_end, due_at, created_at,
+                                  product_name, option_name)
+            SELECT :id, :accountId, :number, :customerId, :subscriptionId, :paymentPlanId, :sequence, 'issued',
+                   :amount, :currency, :periodStart, :periodEnd, :dueAt, :now,
+                   (SELECT pr.name FROM products pr
+                     WHERE pr.account_id = :accountId AND pr.id = coalesce(s.product_id, pl.product_id)),
+                   (SELECT o.name FROM product_options o
+                     WHERE o.account_id = :accountId AND o.id = coalesce(s.option_id, pl.option_id))
+              FROM (SELECT 1) one
+              LEFT JOIN subscriptions s ON s.account_id = :accountId AND s.id = :subscriptionId
+              LEFT JOIN payment_plans pl ON pl.account_id = :accountId AND pl.id = :paymentPlanId
             """)
             .param("id", id)
             .param("number", number)

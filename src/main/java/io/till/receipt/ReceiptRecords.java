@@ -32,7 +32,8 @@ class ReceiptRecords {
     Optional<PaymentRow> payment(String accountId, String customerId, String paymentId) {
         return db.sql("""
             SELECT p.id, p.customer_id, p.order_id, p.status, p.amount, p.currency, p.created_at,
-                   d.brand, d.last4, pr.name AS product_name, o.name AS option_name,
+                   d.brand, d.last4, coalesce(i.product_name, pr.name) AS product_name,
+                   coalesce(i.option_name, o.name) AS option_name,
                    p.subscription_id IS NOT NULL AS subscription,
                    i.period_start, i.period_end, coalesce(i.amount_due, 0) AS amount_due,
                    coalesce(i.amount_credited, 0) AS amount_credited,
@@ -68,7 +69,8 @@ class ReceiptRecords {
      */
     Optional<PaymentRow> paidByCredit(String accountId, String customerId, String invoiceId) {
         return db.sql("""
-            SELECT i.id, i.customer_id, i.currency, i.paid_at, pr.name AS product_name, o.name AS option_name,
+            SELECT i.id, i.customer_id, i.currency, i.paid_at, coalesce(i.product_name, pr.name) AS product_name,
+                   coalesce(i.option_name, o.name) AS option_name,
                    i.subscription_id IS NOT NULL AS subscription, i.period_start, i.period_end, i.amount_due,
                    i.amount_credited, coalesce(s.order_id, pl.order_id) AS origin_order_id, n.number AS order_number
               FROM invoices i

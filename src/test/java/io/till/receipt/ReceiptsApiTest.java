@@ -91,6 +91,15 @@ class ReceiptsApiTest {
         assertThat(text).contains("Started with order#1");
         // No branding saved: the account's name stands for the company.
         assertThat(text).doesNotContain("Questions?");
+
+        // Renamed since, a renewal paid keeps the name it was paid under on its receipt.
+        String product = shops.subscription(shop, order.get("subscription_id").asString()).get("product_id")
+            .asString();
+        var renamed = api.send("PATCH", "/api/v1/products/" + product, shop.apiKey(), "{\"name\": \"Gold Club\"}",
+            java.util.List.of("Content-Type", "application/json"));
+        assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+        assertThat(ReceiptPdfs.text(download("/api/v1/payments/" + renewal + "/receipt.pdf", shop.apiKey()).body()))
+            .contains("Membership").doesNotContain("Gold Club");
     }
 
     @Test
