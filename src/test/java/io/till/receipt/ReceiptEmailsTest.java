@@ -212,6 +212,30 @@ class ReceiptEmailsTest {
             + "London, NW1 6XE</span><br><span>United Kingdom</span></p>");
     }
 
+    /**
+     * A receipt sent after a refund (the sweep, once the seller's mail server is back) says so in both its parts: the
+     * HTML a buyer reads showed the charge alone, the text part the refund too.
+     */
+    @Test
+    void bothPartsOfAReceiptEmailSayWhenItWasPaidWithWhatAndWhatWasRefunded() throws Exception {
+        var shop = shop("{}");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "grace@example.com");
+        String payment = order.get("payment_id").asString();
+        var refund = api.post("/api/v1/refunds", shop.apiKey(), """
+            {"payment_id": "%s", "amount": 500}""".formatted(payment));
+        assertThat(refund.status()).as(refund.text()).isBetween(200, 201);
+
+        receiptEmails.send(shop.accountId(), payment);
+
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).as("the receipt email arrived").isTrue();
+        MimeMessage email = mail.getReceivedMessages()[0];
+        String text = textPart(email);
+        String html = htmlPart(email);
+        for (String part : List.of(text, html)) {
+            assertThat(part).contains("Paid on ", "Visa •••• 4242 on ", "Refunded $5.00 on ");
+        }
+    }
+
     @Test
     void onlyThePaymentsTheSettingsAskForGetAReceipt() throws Exception {
         var shop = shop("{\"subscription_renewals\": true}");
