@@ -117,14 +117,13 @@ class CatalogPages {
         return "catalog/product";
     }
 
-    /** The edit form as typed, with the refusals beside their fields. */
     /**
      * The edit form as typed, and what it was first shown with ({@code nameShown}, {@code descriptionShown},
      * {@code oneTrialShown}: null when unknown): a field left as shown is not sent, so that a save of the name never
      * puts back a description or a trial rule the API changed meanwhile.
      */
-    record EditForm(String name, String description, Map<String, String> errors, String nameShown,
-        String descriptionShown, Boolean oneTrialShown) {
+    record EditForm(String name, String description, String groupId, boolean oneTrial, Map<String, String> errors,
+        String nameShown, String descriptionShown, Boolean oneTrialShown) {
 
         public String error(String field) {
             return errors.get(field);
@@ -136,8 +135,8 @@ class CatalogPages {
         var product = products.get(staff.accountId(), id);
         model.addAttribute("product", product);
         String description = product.description() == null ? "" : product.description();
-        model.addAttribute("form", new EditForm(product.name(), description, Map.of(), product.name(), description,
-            product.oneTrialPerCustomer()));
+        model.addAttribute("form", new EditForm(product.name(), description, "", product.oneTrialPerCustomer(),
+            Map.of(), product.name(), description, product.oneTrialPerCustomer()));
         editGroups(staff, product, model);
         return "catalog/product_edit";
     }
@@ -181,7 +180,7 @@ class CatalogPages {
             }
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("product", product);
-            model.addAttribute("form", new EditForm(name, description, refused.errors().stream()
+            model.addAttribute("form", new EditForm(name, description, groupId, oneTrial, refused.errors().stream()
                 .collect(Collectors.toMap(FieldError::field, FieldError::sentence, (first, second) -> first)),
                 nameShown, descriptionShown, oneTrialShown));
             editGroups(staff, product, model);

@@ -175,7 +175,6 @@ class PromoCodePages {
         return "redirect:" + PAGE;
     }
 
-    /** Whether a field came back as the form showed it (a form without what it showed changes every field). */
     /** The end of a day typed as 2026-12-31, in the store's time zone: a code valid until then works all that day. */
     private Instant endOfDay(String accountId, String typed, FieldErrors errors) {
         try {
@@ -273,6 +272,7 @@ class PromoCodePages {
     private static String field(String apiField) {
         return switch (apiField) {
             case "percent_off", "amount_off" -> "value";
+            case "expires_at" -> "until";
             default -> apiField;
         };
     }

@@ -204,6 +204,23 @@ class StoreDaysPagesTest {
             .isEqualTo(lastDay.plusDays(1).atStartOfDay(zone).toInstant());
     }
 
+    /** The date picker's last day ends in the year 10000 where the store is: refused beside the field it was typed in. */
+    @Test
+    void aPromoCodeValidUntilTheLastDayThePickerOffersIsRefusedBesideValidUntil() {
+        var shop = shops.open();
+        var page = StaffBrowser.of(db, passwords, shop.accountId()).signIn(api, chromium.page(1280),
+            "/admin/catalog/promo-codes");
+
+        page.locator("#code").fill("FOREVER");
+        page.locator("#value").fill("10");
+        page.locator("#until").fill("9999-12-31");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create promo code")).click();
+
+        assertThat(page.locator("#until ~ p.field-error")).containsText("before the year 10000");
+        assertThat(page.locator("#code")).hasValue("FOREVER");
+        assertThat(api.get("/api/v1/promo_codes", shop.apiKey()).json().get("data").size()).isZero();
+    }
+
     @Test
     void aDayBeyondTheCalendarIsRefusedBesideTheFilterRatherThanFailingThePage() {
         var store = accounts.create();

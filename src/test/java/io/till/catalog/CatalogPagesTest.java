@@ -684,13 +684,16 @@ class CatalogPagesTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
         page.waitForLoadState();
         page.locator("#name").fill("   ");
+        // The group and the trial rule chosen beside the refused name come back as chosen.
+        page.getByLabel("Subscription group (optional)").selectOption(group);
+        page.getByLabel("One free trial per customer").check();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         page.waitForLoadState();
         assertThat(page.locator("#name-error")).hasText("Must not be blank.");
+        assertThat(page.getByLabel("Subscription group (optional)")).hasValue(group);
+        assertThat(page.getByLabel("One free trial per customer")).isChecked();
         page.locator("#name").fill("Membership Plus");
         page.locator("#description").fill("Everything, every month.");
-        page.getByLabel("Subscription group (optional)").selectOption(group);
-        page.getByLabel("One free trial per customer").check();
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         page.waitForLoadState();
         assertThat(page.locator("h1")).hasText("Membership Plus");
