@@ -164,17 +164,27 @@ class PersonalDataRequests {
             names.addAll(values.names());
             places.addAll(values.places());
         });
-        exact.removeAll(heldByOthers(accountId, customer.id(), exact));
+        // The customer's own email and phone are theirs, whoever else mentions them (a referral field holding the
+        // address): set aside only when another customer's own email or phone is the same (a household's phone).
+        Set<String> own = new HashSet<>();
+        own.add(customer.email());
+        if (customer.phone() != null) {
+            own.add(customer.phone());
+        }
+        Set<String> others = new HashSet<>(exact);
+        others.removeAll(own);
+        exact.removeAll(heldByOthers(accountId, customer.id(), others, true));
+        exact.removeAll(heldByOthers(accountId, customer.id(), own, false));
         return new PersonalData.Values(exact, names, places);
     }
 
     /**
-     * Which of {@code values} another customer of the account holds now, as their email, their phone or a custom
-     * field's value: an email this customer had before another took it, a household's phone, a campaign's name. They
-     * do not point at this customer: a copy found by them would hold another customer's mail (a sign-in link among
-     * it), and an erasure would rewrite it.
+     * Which of {@code values} another customer of the account holds now, as their email, their phone or (with
+     * {@code fields}) a custom field's value: an email this customer had before another took it, a household's phone,
+     * a campaign's name. They do not point at this customer: a copy found by them would hold another customer's mail
+     * (a sign-in link among it), and an erasure would rewrite it.
      */
-    private Set<String> heldByOthers(String accountId, String customerId, Set<String> values) {
+    private Set<String> heldByOthers(String accountId, String customerId, Set<String> values, boolean fields) {
         Map<String, String> byLowerCase = new HashMap<>();
         values.stream().filter(Objects::nonNull).forEach(value -> byLowerCase.put(value.strip().toLowerCase(
             Locale.ROOT), value));
@@ -186,11 +196,13 @@ class PersonalDataRequests {
               FROM customers c
              CROSS JOIN LATERAL (SELECT lower(c.email) AS value
                                  UNION ALL SELECT lower(c.phone)
-                                 UNION ALL SELECT lower(btrim(field.value)) FROM jsonb_each_text(c.metadata) field) held
+                                 UNION ALL SELECT lower(btrim(field.value)) FROM jsonb_each_text(c.metadata) field
+                                            WHERE :fields) held
              WHERE c.account_id = :accountId AND c.id <> :customerId AND held.value = ANY(:values)
             """)
             .param("accountId", accountId)
             .param("customerId", customerId)
+            .param("fields", fields)
             .param("values", byLowerCase.keySet().toArray(String[]::new))
             .query(String.class)
             .list()

@@ -539,6 +539,37 @@ class CustomerRedactionTest {
     }
 
     /**
+     * A reviewer's: another customer's custom field holding this customer's address (who referred them) set the
+     * address aside as another customer's, and the erasure left the mail sent to it whole.
+     */
+    @Test
+    void theCustomersOwnAddressGoesThoughAnotherCustomersFieldMentionsIt() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String address = "zq." + tag + "@mail.example";
+        String zelda = api.post("/api/v1/customers", key, """
+            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, address)).json().get("id").asString();
+        var bob = api.post("/api/v1/customers", key, """
+            {"name": "Bob Other", "email": "bob.%s@x.example", "metadata": {"referred_by": "%s"}}"""
+            .formatted(tag, address));
+        assertThat(bob.status()).as(bob.text()).isEqualTo(201);
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Welcome {{customer.first_name}}", "text": "Hi"}}]""");
+        run(shop, mail, zelda);
+        agenda.runDue();
+        assertThat(api.get("/api/v1/customers/" + zelda + "/personal_data", key).json().get("records")
+            .get("messages").toString()).contains(address);
+
+        assertThat(api.post("/api/v1/customers/" + zelda + "/redact", key, null).status()).isEqualTo(200);
+
+        assertThat(db.sql("SELECT to_address FROM dev_messages WHERE account_id = :accountId")
+            .param("accountId", shop.accountId())
+            .query(String.class)
+            .list()).containsExactly("[redacted]");
+    }
+
+    /**
      * The record of a receipt's email, kept so that it goes once, names its recipient: a review found it outliving the
      * erasure, the buyer's address in it for good.
      */
