@@ -158,11 +158,17 @@ class PersonalDataRequests {
             .filter(value -> value.length() >= 4 && !FLAG_WORDS.contains(value.toLowerCase(Locale.ROOT))
                 && !sellers.contains(value.toLowerCase(Locale.ROOT)))
             .forEach(exact::add);
+        Set<String> contacts = new HashSet<>();
+        contacts.add(customer.email());
+        if (customer.phone() != null) {
+            contacts.add(customer.phone());
+        }
         features.forEach(feature -> {
             var values = feature.values(accountId, customer.id());
             exact.addAll(values.exact());
             names.addAll(values.names());
             places.addAll(values.places());
+            contacts.addAll(values.contacts());
         });
         // The customer's own email and phone are theirs, whoever else mentions them (a referral field holding the
         // address): set aside only when another customer's own email or phone is the same (a household's phone).
@@ -175,7 +181,8 @@ class PersonalDataRequests {
         others.removeAll(own);
         exact.removeAll(heldByOthers(accountId, customer.id(), others, true));
         exact.removeAll(heldByOthers(accountId, customer.id(), own, false));
-        return new PersonalData.Values(exact, names, places);
+        contacts.retainAll(exact);
+        return new PersonalData.Values(exact, names, places, contacts);
     }
 
     /**

@@ -38,7 +38,7 @@ class MessagePersonalData implements PersonalData {
                -- A staff invitation is nobody's personal data, and its link would make whoever reads it staff.
                AND NOT owners_only
             """, Map.of("accountId", accountId, "addresses",
-            known.exact().stream().map(value -> value.toLowerCase(Locale.ROOT)).toArray(String[]::new))));
+            known.contacts().stream().map(value -> value.toLowerCase(Locale.ROOT)).toArray(String[]::new))));
     }
 
     @Override

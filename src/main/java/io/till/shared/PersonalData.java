@@ -47,16 +47,24 @@ public interface PersonalData {
     }
 
     /**
-     * Values to search for as they are ({@code exact}: emails, phones, identifiers, which also find the messages sent
-     * to the person), names to search for word by word too, and {@code places} (address lines, towns, postal codes),
-     * searched for as they are but never enough alone to say that a text is about the person.
+     * Values to search for as they are ({@code exact}: emails, phones, identifiers), names to search for word by word
+     * too, {@code places} (address lines, towns, postal codes), searched for as they are but never enough alone to say
+     * that a text is about the person, and {@code contacts}: the emails and phones that were the person's own, which
+     * find the messages sent to them for their copy (a custom field's value may be a third party's: an account
+     * manager's address in it would bring every other buyer's alert into their copy). An erasure rewrites mail to any
+     * exact value: one of the person's own addresses kept in a custom field must not keep what was sent to it.
      */
-    record Values(Set<String> exact, Set<String> names, Set<String> places) {
+    record Values(Set<String> exact, Set<String> names, Set<String> places, Set<String> contacts) {
 
-        public static final Values NONE = new Values(Set.of(), Set.of(), Set.of());
+        public static final Values NONE = new Values(Set.of(), Set.of(), Set.of(), Set.of());
+
+        /** Values whose exact ones are all the person's emails and phones. */
+        public Values(Set<String> exact, Set<String> names, Set<String> places) {
+            this(exact, names, places, exact);
+        }
 
         public Values(Set<String> exact, Set<String> names) {
-            this(exact, names, Set.of());
+            this(exact, names, Set.of(), exact);
         }
     }
 }

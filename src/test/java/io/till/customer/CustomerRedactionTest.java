@@ -570,6 +570,35 @@ class CustomerRedactionTest {
     }
 
     /**
+     * A reviewer's: an address in a custom field (the buyer's account manager at the shop) counted as the buyer's
+     * own, so their copy held every alert sent to it about other buyers. Mail to it is not theirs; mail that mentions
+     * them is.
+     */
+    @Test
+    void theCopyLeavesOutMailToAnAddressThatIsOnlyInACustomField() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String manager = "jane." + tag + "@seller.example";
+        String ada = api.post("/api/v1/customers", key, """
+            {"name": "Ada %s", "email": "ada.%s@quux.example", "metadata": {"account_manager": "%s"}}"""
+            .formatted(surname, tag, manager)).json().get("id").asString();
+        String bob = api.post("/api/v1/customers", key, """
+            {"name": "Bob Other", "email": "bob.%s@x.example"}""".formatted(tag)).json().get("id").asString();
+        String alert = automation(shop, """
+            [{"id": "alert", "type": "action", "action": "send_email",
+              "params": {"to": "%s", "subject": "New customer {{customer.name}}", "text": "{{customer.email}}"}}]"""
+            .formatted(manager));
+        run(shop, alert, bob);
+        run(shop, alert, ada);
+        agenda.runDue();
+
+        String messages = api.get("/api/v1/customers/" + ada + "/personal_data", key).json().get("records")
+            .get("messages").toString();
+
+        assertThat(messages).doesNotContain("Bob Other");
+    }
+
+    /**
      * The record of a receipt's email, kept so that it goes once, names its recipient: a review found it outliving the
      * erasure, the buyer's address in it for good.
      */
