@@ -111,6 +111,8 @@ final class DefinitionPaths {
     /**
      * Removes what is at the path; then an optional list left empty ({@code else}, {@code fallback}) and a condition
      * group left empty go as well, so that removing the last condition leaves no empty group for the parser to refuse.
+     * A branch's condition is required: removing its last comparison (or the whole of it) leaves an empty group that
+     * the builder shows with its "+ condition", never a branch the builder has no way to give a condition again.
      */
     static void remove(ObjectNode root, List<Segment> path) {
         if (path.isEmpty()) {
@@ -122,10 +124,15 @@ final class DefinitionPaths {
             array.remove(last.index());
             if (array.isEmpty() && path.size() >= 2) {
                 String holder = path.get(path.size() - 2).key();
-                if (List.of("else", "fallback", "all", "any", "cancel_on").contains(holder)) {
+                // A branch's condition is not optional: its group stays, empty, for the builder to add to.
+                boolean branchIf = path.size() >= 3 && "if".equals(path.get(path.size() - 3).key());
+                if (List.of("else", "fallback", "all", "any", "cancel_on").contains(holder) && !branchIf) {
                     remove(root, path.subList(0, path.size() - 1));
                 }
             }
+        } else if (parent instanceof ObjectNode object && "if".equals(last.key())
+            && "branch".equals(object.path("type").asString(""))) {
+            object.set("if", object.objectNode().set("all", object.arrayNode()));
         } else if (parent instanceof ObjectNode object && last.key() != null) {
             object.remove(last.key());
             // {"all": []} gone to {}: the group itself goes (the root's conditions, a not's member, a list member);

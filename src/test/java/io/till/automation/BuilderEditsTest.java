@@ -93,6 +93,26 @@ class BuilderEditsTest {
         assertThat(definition.has("conditions")).isFalse();
     }
 
+    /** A reviewer's: removing a branch's only comparison took its `if` away, and the builder drew no way back. */
+    @Test
+    void aBranchKeepsAnEmptyConditionGroupWhenItsLastComparisonIsRemoved() {
+        var definition = read("""
+            {"name": "Branchy", "trigger": {"type": "manual"},
+             "steps": [{"id": "big", "type": "branch",
+                        "if": {"all": [{"field": "invoice.amount_due", "op": "gt", "value": 100}]},
+                        "then": [{"id": "stop", "type": "stop"}]},
+                       {"id": "small", "type": "branch", "if": {"field": "invoice.amount_due", "op": "lt", "value": 5},
+                        "then": [{"id": "end", "type": "stop"}]}]}""");
+
+        BuilderEdits.perform(definition, "remove:steps[0].if.all[0]");
+        BuilderEdits.perform(definition, "remove:steps[1].if");
+
+        assertThat(definition.at("/steps/0/if").toString()).isEqualTo("{\"all\":[]}");
+        assertThat(definition.at("/steps/1/if").toString()).isEqualTo("{\"all\":[]}");
+        BuilderEdits.perform(definition, "condition-add:steps[0].if");
+        assertThat(definition.at("/steps/0/if/all").size()).isEqualTo(1);
+    }
+
     @Test
     void aTriggerStartsOverAsTheKindChosen() {
         var definition = read(DUNNING);
