@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One automation in the dashboard: its steps drawn as a flow, its status with activate / pause / resume, its JSON
@@ -138,14 +139,26 @@ class AutomationEditorPages {
                     .orElse(versions.stream().filter(v -> v.version() < right.version()).findFirst()
                         .orElse(versions.get(1)));
             var rows = LineDiff.sideBySide(texts.pretty(left.definition()), texts.pretty(right.definition()));
+            var leftFlow = pictures.flow(staff.accountId(), left.definition());
+            var rightFlow = pictures.flow(staff.accountId(), right.definition());
+            var shownChanges = VersionChanges.of(left.definition(), right.definition(), leftFlow, rightFlow);
+            // Compared as stored too: two Slack hooks of one workspace mask alike, and a credential replaced would
+            // read as no change at all. A secret kept keeps its sealed value from version to version.
+            var changes = VersionChanges.of(stored(page.data(), left.version()), stored(page.data(), right.version()),
+                leftFlow, rightFlow).stream()
+                .map(change -> shownChanges.contains(change) ? change : change + ": its credential, shown masked")
+                .toList();
             model.addAttribute("from", left.version());
             model.addAttribute("to", right.version());
             model.addAttribute("diff", LineDiff.folded(rows, DIFF_CONTEXT));
-            model.addAttribute("differs", LineDiff.changed(rows));
-            model.addAttribute("changes", VersionChanges.of(left.definition(), right.definition(), pictures.flow(
-                staff.accountId(), left.definition()), pictures.flow(staff.accountId(), right.definition())));
+            model.addAttribute("differs", LineDiff.changed(rows) || !changes.isEmpty());
+            model.addAttribute("changes", changes);
         }
         return "automation/versions";
+    }
+
+    private static JsonNode stored(List<Automation.Version> versions, int version) {
+        return versions.stream().filter(v -> v.version() == version).findFirst().orElseThrow().definition();
     }
 
     private static Integer versionNumber(String text) {

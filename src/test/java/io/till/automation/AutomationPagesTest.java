@@ -479,6 +479,31 @@ class AutomationPagesTest {
         assertThat(row(page, "Call the team").locator("td[data-label='Failure rate']")).hasText("—");
     }
 
+    /**
+     * A reviewer's: both versions are shown masked, and two hooks of one Slack workspace mask alike, so a step sent to
+     * another channel read "These two versions are the same."
+     */
+    @Test
+    void aCredentialReplacedIsAChangeThoughBothVersionsShowItMaskedAlike() {
+        var store = accounts.create();
+        String definition = """
+            {"name": "Tell the team", "trigger": {"type": "manual"},
+             "steps": [{"id": "tell", "type": "action", "action": "send_slack",
+                        "params": {"webhook_url": "https://hooks.slack.com/services/T0123ABC/%s", "text": "Sold"}}]}""";
+        String id = api.post("/api/v1/automations", store.apiKey(), definition.formatted("B0456DEF/firstToken"))
+            .json().get("id").asString();
+        var replaced = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(),
+            definition.formatted("B0789GHI/secondToken"), java.util.List.of("Content-Type", "application/json"));
+        assertThat(replaced.status()).as(replaced.text()).isEqualTo(200);
+        var page = StaffBrowser.of(db, passwords, store.id()).signIn(api, chromium.page(1280),
+            "/admin/automations/" + id + "/versions");
+
+        assertThat(page.locator("main")).not().containsText("These two versions are the same.");
+        assertThat(page.locator(".aut-changes li")).hasText("Changed step “tell” (Post to Slack): its credential, "
+            + "shown masked");
+        assertThat(page.locator("main")).not().containsText("secondToken");
+    }
+
     @Test
     void anotherAccountsAutomationIsAFriendlyNotFound() {
         var mine = accounts.create();
