@@ -153,11 +153,7 @@ class PersonalDataRequests {
         // catalog's names are not searched for, lest they be erased from every sentence of the log.
         Set<String> sellers = sellersNames.stream().map(name -> name.strip().toLowerCase(Locale.ROOT))
             .collect(Collectors.toSet());
-        customer.metadata().values().stream()
-            .map(String::strip)
-            .filter(value -> value.length() >= 4 && !FLAG_WORDS.contains(value.toLowerCase(Locale.ROOT))
-                && !sellers.contains(value.toLowerCase(Locale.ROOT)))
-            .forEach(exact::add);
+        Set<String> fieldValues = new HashSet<>(customer.metadata().values());
         Set<String> contacts = new HashSet<>();
         contacts.add(customer.email());
         if (customer.phone() != null) {
@@ -165,11 +161,19 @@ class PersonalDataRequests {
         }
         features.forEach(feature -> {
             var values = feature.values(accountId, customer.id());
-            exact.addAll(values.exact());
+            // A feature's exact values that are no email or phone of theirs are a custom field's (one it had before
+            // a change): held to the same rule as the fields it has now.
+            values.exact().forEach(value -> (values.contacts().contains(value) ? exact : fieldValues).add(value));
             names.addAll(values.names());
             places.addAll(values.places());
             contacts.addAll(values.contacts());
         });
+        fieldValues.stream()
+            .filter(Objects::nonNull)
+            .map(String::strip)
+            .filter(value -> value.length() >= 4 && !FLAG_WORDS.contains(value.toLowerCase(Locale.ROOT))
+                && !sellers.contains(value.toLowerCase(Locale.ROOT)))
+            .forEach(exact::add);
         // The customer's own email and phone are theirs, whoever else mentions them (a referral field holding the
         // address): set aside only when another customer's own email or phone is the same (a household's phone).
         Set<String> own = new HashSet<>();

@@ -7,14 +7,16 @@ import io.till.shared.Redaction;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A customer's personal data in the event log: the snapshots their events carry, and the earlier names, emails and
- * phones {@code customer.updated} kept in {@code previous_attributes} (which rendered emails of their runs may show).
+ * A customer's personal data in the event log: the snapshots their events carry, and the earlier names, emails, phones
+ * and custom fields' values {@code customer.updated} kept in {@code previous_attributes} (which rendered emails of their
+ * runs may show).
  */
 @Component
 class EventPersonalData implements PersonalData {
@@ -29,12 +31,17 @@ class EventPersonalData implements PersonalData {
 
     @Override
     public Values values(String accountId, String customerId) {
-        var exact = new HashSet<String>();
+        var contacts = new HashSet<String>();
+        var fields = new HashSet<String>();
         var names = new HashSet<String>();
         db.sql("""
             SELECT data -> 'previous_attributes' ->> 'email' AS email,
                    data -> 'previous_attributes' ->> 'phone' AS phone,
-                   data -> 'previous_attributes' ->> 'name' AS name
+                   data -> 'previous_attributes' ->> 'name' AS name,
+                   (SELECT array_agg(field.value)
+                      FROM jsonb_each_text(CASE jsonb_typeof(data -> 'previous_attributes' -> 'metadata')
+                                                WHEN 'object' THEN data -> 'previous_attributes' -> 'metadata'
+                                                ELSE '{}'::jsonb END) field) AS fields
               FROM events
              WHERE account_id = :accountId AND customer_id = :customerId AND type = :updated
             """)
@@ -44,14 +51,25 @@ class EventPersonalData implements PersonalData {
             .query(rs -> {
                 for (String column : List.of("email", "phone")) {
                     if (rs.getString(column) != null) {
-                        exact.add(rs.getString(column));
+                        contacts.add(rs.getString(column));
                     }
                 }
                 if (rs.getString("name") != null) {
                     names.add(rs.getString("name"));
                 }
+                java.sql.Array values = rs.getArray("fields");
+                if (values != null) {
+                    for (Object value : (Object[]) values.getArray()) {
+                        if (value != null) {
+                            fields.add(value.toString());
+                        }
+                    }
+                }
             });
-        return new Values(exact, names);
+        // The custom fields' earlier values are searched for too, under the rule for fields (not contacts).
+        var exact = new HashSet<String>(contacts);
+        exact.addAll(fields);
+        return new Values(exact, names, Set.of(), contacts);
     }
 
     @Override

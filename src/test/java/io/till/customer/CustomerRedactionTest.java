@@ -598,6 +598,30 @@ class CustomerRedactionTest {
         assertThat(messages).doesNotContain("Bob Other");
     }
 
+    /** A reviewer's: a custom field's value the customer had before a change stayed in the mail that showed it. */
+    @Test
+    void aCustomFieldsEarlierValueGoesWithTheErasureLikeItsValueNow() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String before = "zq-" + tag + "-4411";
+        String customer = api.post("/api/v1/customers", key, """
+            {"name": "Quinn %s", "email": "quinn.%s@quux.example", "metadata": {"member_no": "%s"}}"""
+            .formatted(surname, tag, before)).json().get("id").asString();
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Your card",
+                         "text": "Your member number is {{customer.metadata.member_no}}."}}]""");
+        run(shop, mail, customer);
+        agenda.runDue();
+        assertThat(api.patch("/api/v1/customers/" + customer, key, """
+            {"metadata": {"member_no": "zq-%s-9000"}}""".formatted(tag)).status()).isEqualTo(200);
+        assertThat(tablesHolding(before)).contains("dev_messages");
+
+        assertThat(api.post("/api/v1/customers/" + customer + "/redact", key, null).status()).isEqualTo(200);
+
+        assertThat(tablesHolding(before)).isEmpty();
+    }
+
     /**
      * The record of a receipt's email, kept so that it goes once, names its recipient: a review found it outliving the
      * erasure, the buyer's address in it for good.
