@@ -33,6 +33,19 @@ class RedactionTest {
             .isEqualTo("Hi [redacted], from Adam at Lovelaces Ltd");
     }
 
+    /** A reviewer's: the person's app user id under a user_id key read as Till's own id and stayed. */
+    @Test
+    void oneOfThePersonsValuesGoesEvenWhereItLooksLikeTillsOwnId() {
+        var withUserId = Redaction.of("cus_1", "cus_1@redacted.invalid",
+            new PersonalData.Values(Set.of("ada@example.com", "usr_8f2k1x"), Set.of("Ada Lovelace")), List.of());
+
+        var redacted = withUserId.json(json("""
+            {"user_id": "usr_8f2k1x", "order_id": "ord_1", "customer_id": "cus_1"}"""));
+
+        assertThat(redacted).isEqualTo(json("""
+            {"user_id": "[redacted]", "order_id": "ord_1", "customer_id": "cus_1"}"""));
+    }
+
     @Test
     void aValueOfOneCharacterIsNotSearchedFor() {
         assertThat(ada.text("X marks the spot")).isEqualTo("X marks the spot");
