@@ -127,6 +127,13 @@ class DryRuns {
                 .put("code", "not_started").put("message", "would not start: " + notStarted), event, List.of());
         }
         ObjectNode context = contexts.preview(program, accountId, customerId, event);
+        JsonNode sampleCustomer = event.path("data").path("customer").path("id");
+        if (customerId == null && !event.hasNonNull("id") && sampleCustomer.isString()
+            && context.path("event") instanceof ObjectNode trigger) {
+            // Sample data about a made-up customer (the Test tab's Ada): the run is about them, as a real event's run
+            // is about its customer, so that a wait for their next event waits instead of finding no one to wait on.
+            trigger.put("customer_id", sampleCustomer.asString());
+        }
         var conditions = program.definition().conditions();
         if (conditions != null && !Conditions.test(conditions, context)) {
             return new Result(program.version(), false, "skipped", json.createObjectNode()

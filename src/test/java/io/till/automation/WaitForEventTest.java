@@ -489,6 +489,27 @@ class WaitForEventTest {
         assertThat(steps).containsExactly("paid:waiting", "paid:succeeded", "came:succeeded", "nudge:succeeded");
     }
 
+    /**
+     * A reviewer's: the Test tab's sample data is about a made-up customer (Ada) without picking a real one, and every
+     * wait failed as "about no customer", where a real event (always about its customer) waits.
+     */
+    @Test
+    void aDryRunOfSampleDataAboutAMadeUpCustomerShowsTheWaitEndingAtItsTimeout() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        var tested = api.post("/api/v1/automations/" + automation + "/test", store.apiKey(), """
+            {"event": {"type": "acme.cart_abandoned",
+                       "data": {"customer": {"id": "cus_sample", "name": "Ada Lovelace"}}}}""");
+        assertThat(tested.status()).as(tested.text()).isEqualTo(200);
+        var steps = new ArrayList<String>();
+        tested.json().get("steps").forEach(s -> steps.add(s.get("step_id").asString() + ":" + s.get("status")
+            .asString()));
+        assertThat(steps).startsWith("paid:waiting", "paid:succeeded", "came:succeeded");
+        // What was tested is the sample as given.
+        assertThat(tested.json().get("event").get("customer_id").isNull()).isTrue();
+    }
+
     @Test
     void saysWhatIsWrongWithAWaitStep() {
         var store = accounts.create();
