@@ -177,6 +177,30 @@ class BuilderStepsPagesTest {
                 "screenshots", "builder-retry-in-words-390.png")));
     }
 
+    /** A reviewer's: a delay until a time of the run (PRODUCT: delays) could be neither made nor edited in the builder. */
+    @Test
+    void aSellerMakesAWaitUntilATimeTheRunKnowsAndSavesExactlyThat() throws Exception {
+        var opened = dunningInTheBuilder(1280);
+        var page = opened.page();
+
+        add(page, "the steps", "Wait");
+        page.locator("#f-steps-3-duration").fill("");
+        page.locator("#f-steps-3-duration").press("Tab");
+        page.getByLabel("Or wait until a time the run knows (subscription.current_period_end, invoice.due_at)")
+            .last().fill("invoice.due_at");
+        assertThat(page.locator("#f-steps-3-until")).hasValue("invoice.due_at");
+        page.locator("#f-steps-3-until").press("Tab");
+        assertThat(page.locator("#builder-json")).containsText("\"until\" : \"invoice.due_at\"");
+        assertThat(page.locator(".bld-save h2")).hasText("Ready to save");
+        page.locator(".bld-step:has(#f-steps-3-until)").screenshot(new Locator.ScreenshotOptions().setPath(Path.of(
+            "target", "screenshots", "builder-wait-until-1280.png")));
+
+        var expected = (ObjectNode) opened.before().deepCopy();
+        ((ArrayNode) expected.get("steps")).add(JSON.readTree("""
+            {"id": "delay", "type": "delay", "until": "invoice.due_at"}"""));
+        assertThat(saved(opened)).isEqualTo(expected);
+    }
+
     /**
      * A loop over a list a failed payment's context really holds (the customer's tags, README: {@code loop} and the
      * context), with an action inside it that reads each item: saved exactly as the seller built it.
