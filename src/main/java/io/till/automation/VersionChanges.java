@@ -58,10 +58,32 @@ final class VersionChanges {
         });
         old.keySet().stream().filter(id -> !now.containsKey(id)).forEach(id -> changes.add("Removed step “" + id
             + "”" + named(oldTitles.get(id))));
-        if (changes.isEmpty() && !before.equals(after)) {
+        // The steps both versions have, each in its lane in order: a branch's lanes swapped reverses what it does,
+        // whatever else changed beside it.
+        var kept = old.keySet().stream().filter(now::containsKey).collect(java.util.stream.Collectors.toSet());
+        var wereAt = places(before.path("steps"), "steps", new ArrayList<>()).stream()
+            .filter(place -> kept.contains(place.id())).toList();
+        var areAt = places(after.path("steps"), "steps", new ArrayList<>()).stream()
+            .filter(place -> kept.contains(place.id())).toList();
+        if (!wereAt.equals(areAt) || changes.isEmpty() && !before.equals(after)) {
             changes.add("Steps moved or reordered");
         }
         return changes;
+    }
+
+    private record Place(String lane, String id) {}
+
+    /** Each step's lane (its parent's id and field, or the top) and id, in the order the lanes hold them. */
+    private static List<Place> places(JsonNode steps, String lane, List<Place> into) {
+        if (!steps.isArray()) {
+            return into;
+        }
+        for (JsonNode step : steps) {
+            String id = step.path("id").asString("?");
+            into.add(new Place(lane, id));
+            NESTED.forEach(field -> places(step.path(field), id + "." + field, into));
+        }
+        return into;
     }
 
     private static void part(List<String> changes, String label, JsonNode before, JsonNode after, String was,

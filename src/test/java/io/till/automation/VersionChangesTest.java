@@ -35,4 +35,16 @@ class VersionChangesTest {
         assertThat(VersionChanges.of(before, after, List.of(), List.of())).containsExactly("Added step “soon”",
             "Removed step “later”");
     }
+
+    /** A reviewer's: lanes swapped beside a rename said only "Renamed", the swap (which reverses what runs) unsaid. */
+    @Test
+    void stepsMovedAreSaidBesideOtherChanges() {
+        var before = definition("P1D");
+        var after = JSON.readTree(before.toString().replace("\"name\":\"Check\"", "\"name\":\"Checked\"")
+            .replace("\"then\"", "\"was_then\"").replace("\"else\"", "\"then\"").replace("\"was_then\"",
+                "\"else\""));
+
+        assertThat(VersionChanges.of(before, after, List.of(), List.of())).containsExactly(
+            "Renamed: “Check” → “Checked”", "Steps moved or reordered");
+    }
 }
