@@ -105,8 +105,20 @@ class CustomerEditPages {
 
         /** As {@link #tagsUntouched}, for the custom fields ("utm:source: google" reads back otherwise, untouched). */
         boolean fieldsUntouched(Map<String, String> typedFields) {
-            return fieldsShown != null && typedFields.equals(new Form("", "", "", "", null, false, false, fieldsText(
-                fieldsShown), null, null).typedFields(new java.util.HashMap<>()));
+            return fieldsShown != null && (fieldsTextUntouched() || typedFields.equals(new Form("", "", "", "", null,
+                false, false, fieldsText(fieldsShown), fieldsShown, null).typedFields(new java.util.HashMap<>())));
+        }
+
+        /**
+         * Whether the box holds the text it was shown with, line for line: then it is no change, and not read at all
+         * (a value the API took with a line break in it shows as two lines, the second no "name: value").
+         */
+        boolean fieldsTextUntouched() {
+            return fieldsShown != null && lines(fields).equals(lines(fieldsText(fieldsShown)));
+        }
+
+        private static List<String> lines(String text) {
+            return text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
         }
 
         /**
@@ -115,13 +127,23 @@ class CustomerEditPages {
          */
         Map<String, String> typedFields(Map<String, String> errors) {
             var typed = new java.util.LinkedHashMap<String, String>();
+            if (fieldsTextUntouched()) {
+                typed.putAll(fieldsShown);
+                return typed;
+            }
             var lines = fields.lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i).strip();
                 if (line.isEmpty()) {
                     continue;
                 }
-                int colon = line.indexOf(':');
+                // A field the form showed keeps its name though the name holds a colon ("utm:source: google").
+                String shownName = fieldsShown == null
+                    ? null
+                    : fieldsShown.keySet().stream()
+                        .filter(name -> name.contains(":") && line.startsWith(name + ":"))
+                        .max(java.util.Comparator.comparingInt(String::length)).orElse(null);
+                int colon = shownName != null ? shownName.length() : line.indexOf(':');
                 if (colon < 1) {
                     errors.putIfAbsent("metadata", "line " + (i + 1) + " must read “name: value”, such as “plan: "
                         + "gold”");
