@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.till.shared.Caller;
+import io.till.shared.DottedNames;
 import io.till.shared.FieldErrors;
 import io.till.shared.Ids;
 import io.till.shared.Page;
@@ -57,7 +58,12 @@ class EventController {
         }
         String customer = errors.idParam("customer_id", customerId, "cus", "a customer");
         String kind = blankToNull(type);
-        if (kind != null && EventType.isReserved(kind.strip()) && EventType.of(kind.strip()).isEmpty()) {
+        if (kind != null && !DottedNames.isEventType(kind.strip())) {
+            // No event is ever recorded under it (Payment.Failed, "acme signup"): a poller asking for it would read
+            // nothing, for ever, without a word.
+            errors.add("type", "invalid_format", "'" + kind.strip() + "' is not an event type: lower-case words "
+                + "joined by dots, like payment.failed or acme.signed_up");
+        } else if (kind != null && EventType.isReserved(kind.strip()) && EventType.of(kind.strip()).isEmpty()) {
             // A mistyped type of Till's own (payment.faild) is refused as webhooks and automations refuse it.
             String asked = kind.strip();
             String prefix = (asked.contains(".") ? asked.substring(0, asked.indexOf('.')) : asked) + ".";

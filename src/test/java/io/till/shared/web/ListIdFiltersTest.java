@@ -57,4 +57,15 @@ class ListIdFiltersTest {
         assertThat(api.get("/api/v1/events?type=acme.signup", store.apiKey()).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/events?type=payment.failed", store.apiKey()).status()).isEqualTo(200);
     }
+
+    /** A reviewer's: a type no event is ever recorded under (capitalised, spaced) read nothing, for ever, unsaid. */
+    @Test
+    void anEventTypeNoEventCanHaveIsRefused() {
+        var store = accounts.create();
+        for (String type : List.of("Payment.Failed", "PAYMENT.FAILED", "acme%20signup", "signup")) {
+            var refused = api.get("/api/v1/events?type=" + type, store.apiKey());
+            assertThat(refused.status()).as(type).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("code").asString()).isEqualTo("invalid_format");
+        }
+    }
 }
