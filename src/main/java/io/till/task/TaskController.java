@@ -96,8 +96,12 @@ class TaskController {
             errors.add("invoice_id", "not_theirs", "is an invoice of another customer than " + body.customerId());
         }
         errors.throwIfAny();
+        // A task about an invoice is about its customer: listed under them, as one made with both is.
+        String customerId = body.customerId() != null || invoice == null
+            ? body.customerId()
+            : invoice.get().customerId();
         var task = tasks.create(caller.accountId(), new Tasks.NewTask(body.title().strip(), body.notes(),
-            body.customerId(), body.invoiceId(), body.assignee(), body.dueAt(), null, null));
+            customerId, body.invoiceId(), body.assignee(), body.dueAt(), null, null));
         return ResponseEntity.created(URI.create("/api/v1/tasks/" + task.id())).body(task);
     }
 

@@ -126,6 +126,12 @@ class TasksApiTest {
         assertThat(long_.status()).isEqualTo(400);
         assertThat(long_.json().get("errors").get(0).get("code").asString()).isEqualTo("too_long");
         assertThat(bobs.status()).as(bobs.text()).isEqualTo(201);
+        // One about the invoice alone is about its customer, and listed under them.
+        var invoiceOnly = api.post("/api/v1/tasks", shop.apiKey(), """
+            {"title": "Chase the invoice", "invoice_id": "%s"}""".formatted(bobsInvoice));
+        assertThat(invoiceOnly.status()).as(invoiceOnly.text()).isEqualTo(201);
+        assertThat(invoiceOnly.json().get("customer_id").asString()).isEqualTo(bob);
+        assertThat(api.get("/api/v1/tasks?customer_id=" + bob, shop.apiKey()).text()).contains("Chase the invoice");
         // So is any id in a body that names nothing (README, Errors): usage for no such subscription too.
         var usage = api.post("/api/v1/usage", shop.apiKey(), """
             {"subscription_id": "sub_doesnotexist", "quantity": 1}""");
