@@ -267,10 +267,11 @@ public class SubscriptionActions {
     PaymentPlan updatePlan(String accountId, String id, String status, Instant nextBillAt) {
         PaymentPlan plan = paymentPlans.lockForUpdate(accountId, id);
         Instant now = Timestamps.now(clock);
+        // Whatever the plan's status now: the same body is refused or taken the same way on every plan.
+        if (status != null && !List.of("active", "canceled").contains(status)) {
+            throw TillException.invalid("status", "invalid_value", "must be active or canceled");
+        }
         if (status != null && !status.equals(plan.status())) {
-            if (!List.of("active", "canceled").contains(status)) {
-                throw TillException.invalid("status", "invalid_value", "must be active or canceled");
-            }
             if (!plan.canBecome(status)) {
                 throw new TillException(ErrorCode.INVALID_STATE, "A " + plan.status() + " payment plan cannot become "
                     + status + ".");

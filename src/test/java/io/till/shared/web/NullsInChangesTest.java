@@ -72,6 +72,23 @@ class NullsInChangesTest {
             .isEqualTo("active");
     }
 
+    /** A reviewer's: a status staff may not set was taken (200, nothing changed) when the plan already had it. */
+    @Test
+    void aPaymentPlanRefusesAStatusStaffMayNotSetWhateverItsStatusNow() {
+        var shop = shops.open();
+        String plan = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), """
+            {"customer_id": "%s", "token": "pm_card_visa", "option_id": "%s"}""".formatted(shops.customer(shop),
+            shop.plan())).json().get("payment_plan_id").asString();
+        assertThat(shops.advance(shop, "P95D").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/payment_plans/" + plan, shop.apiKey()).json().get("status").asString())
+            .as("its three installments paid").isEqualTo("completed");
+
+        var refused = patch(shop, "/api/v1/payment_plans/" + plan, "{\"status\": \"completed\"}");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(fieldErrors(refused)).singleElement().asString().startsWith("status invalid_value");
+    }
+
     @Test
     void aProductRefusesANullNameAndACustomerANullNameOrConsentInTheSameWords() {
         var shop = shops.open();
