@@ -34,13 +34,15 @@ class ExecutionController {
     @Operation(summary = "List executions", description = "Newest first; filter by automation, status, customer, and the time "
         + "they started: created_from (inclusive) and created_to (exclusive), each a moment or a day.")
     Page<Execution> list(Caller caller, @RequestParam(name = "automation_id", required = false) String automationId,
-        @RequestParam(required = false) String status,
+        @RequestParam(name = "status", required = false) String statusParam,
         @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(name = "created_from", required = false) String createdFrom,
         @RequestParam(name = "created_to", required = false) String createdTo,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "exe", errors);
+        // Blank is no filter, as on every other list.
+        String status = statusParam == null || statusParam.isBlank() ? null : statusParam.strip();
         if (status != null && !AutomationConfiguration.EXECUTION_STATUSES.contains(status)) {
             errors.add("status", "invalid_value",
                 "must be one of " + String.join(", ", AutomationConfiguration.EXECUTION_STATUSES));

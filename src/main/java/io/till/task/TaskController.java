@@ -39,11 +39,13 @@ class TaskController {
 
     @GetMapping
     @Operation(summary = "List tasks", description = "Newest first; filter by status (open, done) or customer.")
-    Page<Task> list(Caller caller, @RequestParam(required = false) String status,
+    Page<Task> list(Caller caller, @RequestParam(name = "status", required = false) String statusParam,
         @RequestParam(name = "customer_id", required = false) String customerId,
         @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         var errors = new FieldErrors();
         var page = PageRequest.of(limit, cursor, "task", errors);
+        // Blank is no filter, as on every other list.
+        String status = statusParam == null || statusParam.isBlank() ? null : statusParam.strip();
         if (status != null && !TaskListValues.STATUSES.contains(status)) {
             errors.add("status", "invalid_value", "must be one of " + String.join(", ", TaskListValues.STATUSES));
         }

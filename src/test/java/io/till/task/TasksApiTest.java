@@ -98,6 +98,9 @@ class TasksApiTest {
         assertThat(api.get("/api/v1/tasks/" + id, other.apiKey()).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/tasks", other.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/tasks?status=later", store.apiKey()).status()).isEqualTo(400);
+        // Blank is no filter, on these lists as on every other.
+        assertThat(api.get("/api/v1/tasks?status=", store.apiKey()).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/executions?status=", store.apiKey()).status()).isEqualTo(200);
     }
 
     /**
