@@ -60,6 +60,9 @@ class StripeGateway implements PaymentGateway, CardSetups {
             throw TillException.invalid("token", "invalid_format", "must be a Stripe PaymentMethod id (pm_…)");
         }
         var customer = post("/v1/customers", Map.of("description", "Till card holder"), "attach:" + token.token());
+        if (customer.status() != 200 || customer.body() == null || !customer.body().path("id").isString()) {
+            throw unexpected("make a customer for the card", customer);
+        }
         String customerId = customer.body().get("id").asString();
         var attached = post("/v1/payment_methods/" + token.token() + "/attach", Map.of("customer", customerId),
             "attach:" + token.token() + ":" + customerId);
@@ -119,6 +122,16 @@ class StripeGateway implements PaymentGateway, CardSetups {
             && "idempotency_error".equals(text(response.body().path("error"), "type"))) {
             // The key was used with other parameters (another card): this request charged nothing.
             throw new KeyUsedForAnotherCharge(request.idempotencyKey());
+        }
+        if ((response.status() == 400 || response.status() == 404) && response.body() != null
+            && "invalid_request_error".equals(text(response.body().path("error"), "type"))) {
+            // Stripe refused this very request, so nothing was charged: the card's PaymentMethod detached or its
+            // customer deleted in Stripe's dashboard. Asked again it answers the same, for ever: a decline, which the
+            // retry schedule and dunning take up (hard when the card itself is gone), not a gateway away for a moment.
+            var error = response.body().get("error");
+            String code = text(error, "code") != null ? text(error, "code") : "invalid_request";
+            return new ChargeResult.Declined(null, code, text(error, "message"),
+                code.equals("resource_missing") || code.startsWith("payment_method_"));
         }
         throw unexpected("charge", response);
     }
@@ -350,7 +363,9 @@ class StripeGateway implements PaymentGateway, CardSetups {
     }
 
     private static TillException unexpected(String what, Answer answer) {
-        String message = answer.body().has("error") ? text(answer.body().get("error"), "message") : null;
+        String message = answer.body() != null && answer.body().has("error")
+            ? text(answer.body().get("error"), "message")
+            : null;
         return new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe refused to " + what + " (HTTP "
             + answer.status() + (message == null ? "" : ": " + message) + ").");
     }

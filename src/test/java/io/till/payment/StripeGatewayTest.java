@@ -56,6 +56,17 @@ class StripeGatewayTest {
             .withHeader("Authorization", equalTo("Bearer sk_test_till")));
     }
 
+    /** A reviewer's: Stripe refusing the card holder's customer answered a 500 page, not Stripe's problem. */
+    @Test
+    void aCustomerStripeWillNotMakeForTheCardIsAGatewayProblem() {
+        stripe.stubFor(post(urlEqualTo("/v1/customers")).willReturn(json(429, """
+            {"error": {"type": "rate_limit_error", "message": "Too many requests"}}""")));
+
+        assertThatThrownBy(() -> gateway.attach(new PaymentGateway.CardToken("pm_card_visa", null, null)))
+            .isInstanceOfSatisfying(TillException.class,
+                e -> assertThat(e.code().code()).isEqualTo("gateway_unavailable"));
+    }
+
     @Test
     void chargesOffSessionWithTillsIdempotencyKey() {
         stripe.stubFor(post(urlEqualTo("/v1/payment_intents"))
@@ -144,6 +155,34 @@ class StripeGatewayTest {
             assertThat(declined.code()).isEqualTo("expired_card");
             assertThat(declined.hard()).isTrue();
         });
+    }
+
+    /**
+     * A reviewer's: a card detached in Stripe's dashboard answers every charge 400; read as Stripe away for a moment,
+     * the renewal was tried again daily for ever, never declined, and no dunning began.
+     */
+    @Test
+    void aChargeStripeRefusesAsARequestIsADeclineThatChargedNothing() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(400, """
+            {"error": {"type": "invalid_request_error", "code": "resource_missing", "param": "payment_method",
+                       "message": "No such PaymentMethod: 'pm_1'"}}""")));
+
+        var result = gateway.charge(
+            new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500, "usd", null, java.time.Instant.MAX));
+
+        assertThat(result).isEqualTo(new PaymentGateway.ChargeResult.Declined(null, "resource_missing",
+            "No such PaymentMethod: 'pm_1'", true));
+    }
+
+    /** A key Stripe refuses is the seller's to fix, not the buyer's card: never a decline that would dun them. */
+    @Test
+    void aKeyStripeRefusesIsAGatewayProblemNotADecline() {
+        stripe.stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(json(401, """
+            {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided: sk_live_****"}}""")));
+
+        assertThatThrownBy(() -> gateway.charge(new PaymentGateway.ChargeRequest("acct_1", "k", "cus_1/pm_1", 500,
+            "usd", null, java.time.Instant.MAX))).isInstanceOfSatisfying(TillException.class,
+                e -> assertThat(e.code().code()).isEqualTo("gateway_unavailable"));
     }
 
     @Test
