@@ -236,8 +236,10 @@ public class BillingJobs {
         db.sql("""
             UPDATE billing_jobs
                SET last_error = :error,
-                   locked_until = CAST(:now AS timestamptz) + least(interval '1 minute' * power(2, attempts - 1),
-                                                                    interval '1 day')
+                   -- 2^11 minutes is past a day already: a larger power would overflow the interval (after about
+                   -- four weeks of daily failures) and fail this very statement, leaving the job to spin.
+                   locked_until = CAST(:now AS timestamptz)
+                                  + least(interval '1 minute' * power(2, least(attempts - 1, 11)), interval '1 day')
              WHERE id = :id AND locked_until = :lease
             """)
             .param("error", error.length() > 2000 ? error.substring(0, 2000) : error)

@@ -10,6 +10,7 @@ import io.till.testing.Shops;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -236,6 +237,30 @@ class BillingClockTest {
         shops.advance(shop, "P130D");
 
         assertThat(shops.types(shop, customer)).containsSubsequence("card.expiring", "card.expired");
+    }
+
+    /**
+     * A reviewer's: the pause after a failure was 2^(attempts-1) minutes before it was held to a day, and after about
+     * four weeks of daily failures that power overflowed PostgreSQL's interval, failing the statement meant to hold
+     * the job back: it was claimed again every lease, for ever.
+     */
+    @Test
+    void aJobThatHasFailedForWeeksIsHeldBackADayAsAfterItsTenthFailure() {
+        var store = accounts.create();
+        Instant now = Timestamps.now(clock);
+        String subject = "card_" + java.util.UUID.randomUUID();
+        jobs.schedule(store.id(), BillingJobs.Kind.CARD_EXPIRED, subject, now.minusSeconds(60));
+        db.sql("UPDATE billing_jobs SET attempts = 60 WHERE subject_id = :subject").param("subject", subject).update();
+        var claimed = jobs.claimDueFor(BillingJobs.Kind.CARD_EXPIRED, subject, now);
+        assertThat(claimed).hasSize(1);
+
+        jobs.fail(claimed.getFirst(), "still failing", now);
+
+        assertThat(db.sql("SELECT locked_until FROM billing_jobs WHERE subject_id = :subject")
+            .param("subject", subject)
+            .query(java.sql.Timestamp.class)
+            .single()
+            .toInstant()).isEqualTo(now.plus(java.time.Duration.ofDays(1)));
     }
 
     @Test
