@@ -5,6 +5,8 @@ import io.till.customer.Cards;
 import io.till.customer.Customers;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.shared.Timestamps;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,9 +28,11 @@ class Notices {
     private final Customers customers;
     private final Events events;
     private final UpcomingNotices upcoming;
+    private final Clock clock;
 
     Notices(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, Cards cards,
-        Customers customers, Events events, UpcomingNotices upcoming) {
+        Customers customers, Events events, UpcomingNotices upcoming, Clock clock) {
+        this.clock = clock;
         this.subscriptions = subscriptions;
         this.paymentPlans = paymentPlans;
         this.invoices = invoices;
@@ -165,9 +169,12 @@ class Notices {
      */
     private List<Heard> heard(String accountId, EventType type, Instant at, List<Instant> moments, Instant opened) {
         List<Duration> offsets = upcoming.offsets(accountId, type);
+        Instant now = Timestamps.now(clock);
         var heard = new java.util.ArrayList<Heard>();
         for (Instant moment : moments) {
-            if (!moment.isAfter(at)) {
+            // Nor one that has come by the time the announcement is made (Till was down across both): "renews in 7
+            // days" would arrive after the renewal.
+            if (!moment.isAfter(at) || !moment.isAfter(now)) {
                 continue;
             }
             Duration ahead = Duration.between(at, moment);
