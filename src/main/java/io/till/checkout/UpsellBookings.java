@@ -85,6 +85,10 @@ class UpsellBookings {
         }
         if (charged == null && option.startsWithTrial() && product.oneTrialPerCustomer()) {
             requireTrialStillTheirs(accountId, order.customerId(), product, option);
+        } else if (charged == null) {
+            // Nothing taken: a buyer erased since the order is given nothing more (a trial upsell, which charges
+            // nothing, would start a subscription for them and dun them when it ends). Money taken is booked above.
+            customers.lockForPurchase(accountId, order.customerId());
         }
         Instant now = Timestamps.now(clock);
         boolean starts = option.kind() == ProductOption.Kind.SUBSCRIPTION

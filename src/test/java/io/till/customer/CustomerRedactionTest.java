@@ -623,6 +623,34 @@ class CustomerRedactionTest {
     }
 
     /**
+     * A reviewer's: an upsell that starts with a free trial charges nothing, so nothing asked whether its buyer had
+     * been erased since the order: it started a subscription for them, dunned when the trial ended.
+     */
+    @Test
+    void anErasedBuyerCannotTakeUpAFreeTrialUpsellOfTheirOrder() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        var course = api.post("/api/v1/products", key, """
+            {"name": "Course", "options": [{"name": "Once", "kind": "one_time", "amount": 4900, "currency": "usd"}]}
+            """).json();
+        var checkout = api.post("/api/v1/checkouts", key, """
+            {"name": "Course", "product_id": "%s", "upsells": [{"name": "Try the membership", "option_id": "%s"}]}"""
+            .formatted(course.get("id").asString(), shop.trial())).json();
+        var order = api.post("/api/v1/checkouts/" + checkout.get("id").asString() + "/purchases", key, """
+            {"customer": {"name": "Una %s", "email": "una.%s@quux.example"}, "token": "pm_card_visa",
+             "option_id": "%s"}""".formatted(surname, tag, course.get("options").get(0).get("id").asString()));
+        assertThat(order.status()).as(order.text()).isEqualTo(201);
+        String customer = order.json().get("customer_id").asString();
+        assertThat(api.post("/api/v1/customers/" + customer + "/redact", key, null).status()).isEqualTo(200);
+
+        var accepted = api.post("/api/v1/orders/" + order.json().get("id").asString() + "/upsells/"
+            + checkout.get("upsells").get(0).get("id").asString() + "/accept", key, null);
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(409);
+        assertThat(api.get("/api/v1/subscriptions?customer_id=" + customer, key).json().get("data")).isEmpty();
+    }
+
+    /**
      * The record of a receipt's email, kept so that it goes once, names its recipient: a review found it outliving the
      * erasure, the buyer's address in it for good.
      */
