@@ -68,8 +68,10 @@ class MagicLinkPages {
         // asking for it every few minutes, and per email in all (a few clients' worth), so that a mailbox is not
         // flooded from many.
         String ip = request.getRemoteAddr();
-        var wait = throttle.admit(limits, accountId + " " + address + " " + SignInThrottle.client(ip), ip)
-            .or(() -> throttle.admit(inAll, accountId + " " + address, ip));
+        // As the customer is found: one address however its accents are composed (zoë and zoe + a combining mark).
+        String counted = java.text.Normalizer.normalize(address, java.text.Normalizer.Form.NFC);
+        var wait = throttle.admit(limits, accountId + " " + counted + " " + SignInThrottle.client(ip), ip)
+            .or(() -> throttle.admit(inAll, accountId + " " + counted, ip));
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());

@@ -322,6 +322,19 @@ class MagicLinkTest {
             .isEqualTo(429);
     }
 
+    /** A reviewer's: each way of composing an accented address had a limit of its own, all finding one buyer. */
+    @Test
+    void anAddressWrittenWithItsAccentsComposedOtherwiseSharesItsLimit() {
+        var shop = shops.open();
+        customer(shop, "zo\u00eb@example.com");
+        var browser = PortalClient.fromFreshAddress(port);
+        for (int i = 0; i < 5; i++) {
+            assertThat(ask(browser, shop, "zo\u00eb@example.com").status()).isEqualTo(302);
+        }
+
+        assertThat(ask(browser, shop, "zoe\u0308@example.com").status()).isEqualTo(429);
+    }
+
     @Test
     void askingTooOftenAnswers429WithRetryAfterForKnownAndUnknownEmailsAlike() {
         var shop = shops.open();
