@@ -20,6 +20,13 @@
     stripe.confirmCardSetup(form.getAttribute('data-client-secret'), { payment_method: { card: card } })
       .then(function (result) {
         if (result.error) {
+          var setup = result.error.setup_intent;
+          if (result.error.code === 'setup_intent_unexpected_state' && setup && setup.status === 'succeeded') {
+            // Confirmed before, and the form that followed never reached Till (a tab closed, a connection lost): Till
+            // reads the card back from Stripe as for a setup confirmed now.
+            form.submit();
+            return;
+          }
           errors.textContent = result.error.message;
           button.disabled = false;
           return;

@@ -194,6 +194,15 @@ class PortalStripeCardPageTest {
                 .formatted(buyer.setupIntent()));
         }
 
+        /** Stripe's answer to a setup confirmed before: refused as already succeeded, the setup in the error. */
+        static StripeApi confirmedBefore(Buyer buyer) {
+            return new StripeApi(400, """
+                {"error": {"type": "invalid_request_error", "code": "setup_intent_unexpected_state",
+                           "message": "You cannot confirm this SetupIntent because it has already succeeded.",
+                           "setup_intent": {"id": "%s", "object": "setup_intent", "status": "succeeded"}}}"""
+                .formatted(buyer.setupIntent()));
+        }
+
         static StripeApi declining(String message) {
             return new StripeApi(402, """
                 {"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
@@ -304,6 +313,32 @@ class PortalStripeCardPageTest {
                 .asString()).isEqualTo("4242"));
             assertThat(refused).isEmpty();
         }
+    }
+
+    /**
+     * A reviewer's: a setup confirmed at Stripe whose form never reached Till was handed out again, and Stripe then
+     * refused it as already succeeded: the form never sent, the card confirmed at Stripe never saved.
+     */
+    @Test
+    void aSetupConfirmedBeforeWhoseFormNeverArrivedSavesItsCardNow() {
+        var buyer = liveBuyer("seti_again");
+        STRIPE.stubFor(get(urlPathEqualTo("/v1/setup_intents/" + buyer.setupIntent())).willReturn(json(200, """
+            {"id": "%s", "object": "setup_intent", "customer": "cus_stripe_1", "status": "succeeded",
+             "usage": "off_session", "metadata": {"till_account": "%s", "till_customer": "%s"},
+             "last_setup_error": null,
+             "payment_method": {"id": "pm_visa_2", "object": "payment_method", "customer": "cus_stripe_1",
+                                "type": "card",
+                                "card": {"brand": "visa", "last4": "1881", "exp_month": 9, "exp_year": 2031}}}"""
+            .formatted(buyer.setupIntent(), buyer.account(), buyer.customer()))));
+        var page = addCardPage(buyer, 1280, StripeApi.confirmedBefore(buyer));
+
+        cardFrame(page).getByLabel("Credit or debit card number").fill("4000 0566 5566 5556");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save card")).click();
+
+        assertThat(page.locator(".saved-cards .row .card-face")).containsText("1881");
+        var saved = api.get("/api/v1/customers/" + buyer.customer() + "/payment_methods", buyer.apiKey());
+        assertThat(saved.json().get("data")).singleElement().satisfies(card -> assertThat(card.get("last4")
+            .asString()).isEqualTo("1881"));
     }
 
     @Test
