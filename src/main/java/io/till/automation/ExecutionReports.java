@@ -87,25 +87,30 @@ class ExecutionReports {
 
     List<WeekRecovery> recovery(String accountId, ZoneId zone, Instant from, Instant to) {
         return db.sql("""
+            -- Each invoice's first failure ever, then those within the window: one that first failed before it is
+            -- no failure of the window's, however often it failed again within it.
             WITH failures AS (
-                SELECT DISTINCT ON (i.id) i.id, i.currency, i.status, i.paid_at,
+                SELECT DISTINCT ON (i.id) i.id, i.currency, i.status, i.paid_at, i.subscription_id,
                        i.amount_due - i.amount_credited AS amount, e.created_at AS failed_at
                   FROM executions e
                   JOIN invoices i ON i.account_id = e.account_id
                                  AND i.id = e.trigger -> 'data' -> 'invoice' ->> 'id'
                  WHERE e.account_id = :accountId
                    AND e.trigger ->> 'type' = ANY(:types)
-                   AND e.created_at >= :from AND e.created_at < :to
+                   AND e.created_at < :to
                  ORDER BY i.id, e.created_at),
             judged AS (
-                SELECT *, status = 'paid' AND paid_at <= failed_at + make_interval(days => :days) AS recovered
-                  FROM failures)
+                SELECT *, status = 'paid' AND paid_at <= failed_at + make_interval(days => :days) AS recovered,
+                       -- Still owed: issued, or a subscription's written off as bad debt (Invoices.STILL_OWED).
+                       status = 'issued' OR status = 'uncollectible' AND subscription_id IS NOT NULL AS owed
+                  FROM failures
+                 WHERE failed_at >= :from)
             SELECT date_trunc('week', failed_at AT TIME ZONE :zone)::date AS week, currency,
                    count(*) AS failed,
                    count(*) FILTER (WHERE recovered) AS recovered,
                    coalesce(sum(amount) FILTER (WHERE recovered), 0) AS recovered_amount,
-                   count(*) FILTER (WHERE status = 'issued') AS unpaid,
-                   coalesce(sum(amount) FILTER (WHERE status = 'issued'), 0) AS unpaid_amount
+                   count(*) FILTER (WHERE owed) AS unpaid,
+                   coalesce(sum(amount) FILTER (WHERE owed), 0) AS unpaid_amount
               FROM judged
              GROUP BY 1, 2
              ORDER BY 1, 2
