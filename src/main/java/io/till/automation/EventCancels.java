@@ -149,6 +149,8 @@ class EventCancels {
                 UPDATE executions x SET canceled_by_event = c.event_id, cancel_asked = true
                   FROM unnest(CAST(:ids AS text[]), CAST(:events AS text[])) AS c(id, event_id)
                  WHERE x.id = c.id AND x.status IN ('pending', 'running', 'waiting') AND x.canceled_by_event IS NULL
+                   -- Staff asked first: the run ends as their cancel, not the event's.
+                   AND NOT x.cancel_asked
                 """)
                 .param("ids", afterStep.stream().map(Map.Entry::getKey).toArray(String[]::new))
                 .param("events", afterStep.stream().map(Map.Entry::getValue).toArray(String[]::new))

@@ -222,6 +222,34 @@ class CancelOnEventTest {
         assertThat(StoreApi.log(run)).containsExactly("first:succeeded");
     }
 
+    /** A reviewer's: a cancel event after staff's own cancel was recorded as the run's cause, staff's request lost. */
+    @Test
+    void aRunStaffCanceledWhileItsStepRanEndsAsTheirCancelThoughItsCancelEventCameAfter() {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(REMINDER.formatted("[\"acme.cart_recovered\"]"));
+        agenda.runDue();
+        shop.post("acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        String id = shop.onlyRun(automation, ada).get("id").asString();
+        UUID node = UUID.randomUUID();
+        var claimed = queue.claim(node, 100, Timestamps.now(clock), Duration.ofMinutes(1)).stream()
+            .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        assertThat(api.post("/api/v1/executions/" + id + "/cancel", store.apiKey(), null).status()).isEqualTo(200);
+
+        shop.post("acme.cart_recovered", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        var step = new io.till.automation.engine.StepLog("first", "steps[0]", "", "action", "succeeded", 1, null,
+            null, null, Timestamps.now(clock), Timestamps.now(clock), id + ":first");
+        results.save(node, List.of(new ExecutionResults.Written(claimed, "running", ExecutionState.start(), null,
+            null, List.of(step))), java.util.Set.of(id), Timestamps.now(clock));
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("canceled");
+        assertThat(run.get("canceled_by_event").isNull()).as("staff asked first").isTrue();
+    }
+
     @Test
     void aRunCanceledByHandWhileItsStepRunsEndsWhenThatStepIsWrittenKeepingItsLog() {
         var store = accounts.create();
