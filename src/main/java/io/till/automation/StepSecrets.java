@@ -37,11 +37,13 @@ class StepSecrets {
     /**
      * The definition to store, with every secret param sealed. A masked value sent back unchanged (the definition was
      * read, edited and saved) keeps the secret it stands for in {@code current}: the same step's (by its id, wherever
-     * the step was moved), else the only one with that mask. Never the one at the same place: two Slack hooks of one
-     * workspace mask alike, and a step moved or deleted above would have taken its neighbour's.
+     * the step was moved), else the one at the same place if the step there was renamed (its old id is gone), else
+     * the only one with that mask. Never another step's that is still there: two Slack hooks of one workspace mask
+     * alike, and a step moved or deleted above would have taken its neighbour's.
      */
     JsonNode sealed(String accountId, JsonNode submitted, JsonNode current) {
         Map<String, String> byStep = new HashMap<>();
+        Map<String, Map.Entry<String, String>> byPath = new HashMap<>();
         Map<String, List<String>> byMask = new HashMap<>();
         if (current != null) {
             secretParams(current, "", (path, step, params, name) -> {
@@ -51,20 +53,30 @@ class StepSecrets {
                     if (step != null) {
                         byStep.put(step + "/" + name, sealed);
                     }
+                    byPath.put(path, Map.entry(step == null ? "" : step, sealed));
                     byMask.computeIfAbsent(mask(opened), mask -> new ArrayList<>()).add(sealed);
                 }
             });
         }
         JsonNode copy = submitted.deepCopy();
+        var submittedSteps = new java.util.HashSet<String>();
+        secretParams(copy, "", (path, step, params, name) -> submittedSteps.add(step == null ? "" : step));
         secretParams(copy, "", (path, step, params, name) -> {
             String value = params.get(name).asString();
             if (open(accountId, value) != null) {
                 return;
             }
             String sameStep = step == null ? null : byStep.get(step + "/" + name);
+            // A step renamed where it stands: the one that stood there is gone under its old name.
+            var samePlace = byPath.get(path);
+            String renamed = sameStep == null && samePlace != null && !submittedSteps.contains(samePlace.getKey())
+                ? samePlace.getValue()
+                : null;
             List<String> sameMask = byMask.getOrDefault(value, List.of());
             if (sameStep != null && mask(open(accountId, sameStep)).equals(value)) {
                 params.put(name, sameStep);
+            } else if (renamed != null && mask(open(accountId, renamed)).equals(value)) {
+                params.put(name, renamed);
             } else if (sameMask.size() == 1) {
                 params.put(name, sameMask.getFirst());
             } else if (value.endsWith(SecretMasks.MASK)) {

@@ -119,6 +119,36 @@ class SlackWebhookUrlTest {
         }
     }
 
+    /** A step renamed where it stands keeps its URL, though two of the automation's hooks mask alike. */
+    @Test
+    void aStepRenamedWhereItStandsKeepsItsOwnUrl() {
+        var store = accounts.create();
+        try (var slack = new Receiver()) {
+            var created = api.post("/api/v1/automations", store.apiKey(), """
+                {"name": "Tell the teams", "trigger": {"type": "manual"},
+                 "steps": [{"id": "billing", "type": "action", "action": "send_slack",
+                            "params": {"webhook_url": "%s", "text": "to billing"}},
+                           {"id": "support", "type": "action", "action": "send_slack",
+                            "params": {"webhook_url": "%s", "text": "to support"}}]}""".formatted(
+                slack.url("/services/T0123ABC/B0456DEF/billingToken"),
+                slack.url("/services/T0123ABC/B0789GHI/supportToken")));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String id = created.json().get("id").asString();
+            var renamed = (ObjectNode) created.json().get("definition").deepCopy();
+            ((ObjectNode) renamed.get("steps").get(0)).put("id", "billing_team");
+
+            var updated = api.send("PUT", "/api/v1/automations/" + id, store.apiKey(), renamed.toString(), List.of(
+                "Content-Type", "application/json"));
+            assertThat(updated.status()).as(updated.text()).isEqualTo(200);
+            api.post("/api/v1/automations/" + id + "/activate", store.apiKey(), null);
+            api.post("/api/v1/automations/" + id + "/run", store.apiKey(), null);
+            automations.runDue();
+
+            assertThat(slack.requests()).extracting(Receiver.Request::path).containsExactly(
+                "/services/T0123ABC/B0456DEF/billingToken", "/services/T0123ABC/B0789GHI/supportToken");
+        }
+    }
+
     @Test
     void aMaskedUrlThatStandsForNoneOfTheAutomationsIsRefused() {
         var store = accounts.create();
