@@ -67,6 +67,11 @@ public final class Ids {
         return appendRandom(new StringBuilder(length), length).toString();
     }
 
+    /** Whether {@code candidate} has the shape of an id made by {@link #newId(String)}, with any prefix. */
+    public static boolean isAnyId(String candidate) {
+        return candidate != null && ID.matcher(candidate).matches();
+    }
+
     /** Whether {@code candidate} has the shape of an id made by {@link #newId(String)} with this prefix. */
     public static boolean isId(String candidate, String prefix) {
         return candidate != null && candidate.startsWith(prefix + "_") && ID.matcher(candidate).matches();

@@ -265,8 +265,12 @@ public final class Redaction {
      * under an id's key, a moment under a moment's, one token under a status's or a type's. A seller's data may name
      * its keys so and hold anything: an email under {@code user_id} is erased.
      */
+    private static boolean isIdKey(String key) {
+        return key.equals("id") || key.endsWith("_id") || key.endsWith("_ids");
+    }
+
     static boolean keeps(String key, String value) {
-        if (key.equals("id") || key.endsWith("_id") || key.endsWith("_ids")) {
+        if (isIdKey(key)) {
             return TILL_ID.matcher(value).matches();
         }
         if (key.endsWith("_at")) {
@@ -304,9 +308,9 @@ public final class Redaction {
             }
         } else if (node.isString()) {
             String text = node.asString();
-            // One of the person's own values is theirs even where it looks like Till's (their app's user id
-            // usr_8f2k1x under a user_id key).
-            if (key != null && keeps(key, text) && !isOneOfTheirs(text)) {
+            // One of the person's own values is theirs even under an id's key, where it looks like an id (their
+            // app's user id usr_8f2k1x under user_id); never an id Till made, nor a moment or a status word.
+            if (key != null && keeps(key, text) && !(isIdKey(key) && !Ids.isAnyId(text) && isOneOfTheirs(text))) {
                 return node;
             }
             return StringNode.valueOf(key != null && CATALOG_NAME_KEYS.contains(key)

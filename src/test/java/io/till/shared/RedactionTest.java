@@ -36,14 +36,20 @@ class RedactionTest {
     /** A reviewer's: the person's app user id under a user_id key read as Till's own id and stayed. */
     @Test
     void oneOfThePersonsValuesGoesEvenWhereItLooksLikeTillsOwnId() {
+        // Her custom fields also hold an invoice of Till's and a status word: those stay where Till wrote them.
+        String invoice = "inv_01m98gqvta4j7mkdab2efr6p07";
         var withUserId = Redaction.of("cus_1", "cus_1@redacted.invalid",
-            new PersonalData.Values(Set.of("ada@example.com", "usr_8f2k1x"), Set.of("Ada Lovelace")), List.of());
+            new PersonalData.Values(Set.of("ada@example.com", "usr_8f2k1x", invoice, "refunded"),
+                Set.of("Ada Lovelace")),
+            List.of());
 
         var redacted = withUserId.json(json("""
-            {"user_id": "usr_8f2k1x", "order_id": "ord_1", "customer_id": "cus_1"}"""));
+            {"user_id": "usr_8f2k1x", "order_id": "ord_1", "customer_id": "cus_1", "invoice_id": "%s",
+             "status": "refunded"}""".formatted(invoice)));
 
         assertThat(redacted).isEqualTo(json("""
-            {"user_id": "[redacted]", "order_id": "ord_1", "customer_id": "cus_1"}"""));
+            {"user_id": "[redacted]", "order_id": "ord_1", "customer_id": "cus_1", "invoice_id": "%s",
+             "status": "refunded"}""".formatted(invoice)));
     }
 
     @Test
