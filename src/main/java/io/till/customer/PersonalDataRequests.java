@@ -174,13 +174,10 @@ class PersonalDataRequests {
             .filter(value -> value.length() >= 4 && !FLAG_WORDS.contains(value.toLowerCase(Locale.ROOT))
                 && !sellers.contains(value.toLowerCase(Locale.ROOT)))
             .forEach(exact::add);
-        // The customer's own email and phone are theirs, whoever else mentions them (a referral field holding the
-        // address): set aside only when another customer's own email or phone is the same (a household's phone).
-        Set<String> own = new HashSet<>();
-        own.add(customer.email());
-        if (customer.phone() != null) {
-            own.add(customer.phone());
-        }
+        // The customer's own emails and phones, now and before, are theirs whoever else mentions them (a referral
+        // field holding the address): set aside only when another customer's own email or phone is the same (an
+        // address given up and taken since, a household's phone).
+        Set<String> own = new HashSet<>(contacts);
         Set<String> others = new HashSet<>(exact);
         others.removeAll(own);
         exact.removeAll(heldByOthers(accountId, customer.id(), others, true));

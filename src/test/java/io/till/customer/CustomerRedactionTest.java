@@ -569,6 +569,33 @@ class CustomerRedactionTest {
             .list()).containsExactly("[redacted]");
     }
 
+    /** As for their address now, so for one they had: mentioned in another's field, it is still theirs to erase. */
+    @Test
+    void theCustomersEarlierAddressGoesThoughAnotherCustomersFieldMentionsIt() {
+        var shop = shops.open();
+        String key = shop.apiKey();
+        String before = "zq.before." + tag + "@mail.example";
+        String zelda = api.post("/api/v1/customers", key, """
+            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, before)).json().get("id").asString();
+        String mail = automation(shop, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Welcome {{customer.first_name}}", "text": "Hi"}}]""");
+        run(shop, mail, zelda);
+        agenda.runDue();
+        assertThat(api.patch("/api/v1/customers/" + zelda, key, """
+            {"email": "zq.after.%s@mail.example"}""".formatted(tag)).status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/customers", key, """
+            {"name": "Bob Other", "email": "bob.%s@x.example", "metadata": {"referred_by": "%s"}}"""
+            .formatted(tag, before)).status()).isEqualTo(201);
+
+        assertThat(api.post("/api/v1/customers/" + zelda + "/redact", key, null).status()).isEqualTo(200);
+
+        assertThat(db.sql("SELECT to_address FROM dev_messages WHERE account_id = :accountId")
+            .param("accountId", shop.accountId())
+            .query(String.class)
+            .list()).containsExactly("[redacted]");
+    }
+
     /**
      * A reviewer's: an address in a custom field (the buyer's account manager at the shop) counted as the buyer's
      * own, so their copy held every alert sent to it about other buyers. Mail to it is not theirs; mail that mentions
