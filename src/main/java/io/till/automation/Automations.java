@@ -202,7 +202,9 @@ public class Automations {
             .param("accountId", accountId)
             .param("id", id)
             .update();
-        Definition definition = parser.parse(chosen.definition());
+        // Stored already, and checked when it was saved: read as the runs read it (a rule added since does not
+        // keep a seller from rolling back to a version that ran).
+        Definition definition = parser.parseSaved(chosen.definition());
         schedules.activated(accountId, id, chosen.version(), definition, now);
         announceAhead(accountId, definition);
         return get(accountId, id);

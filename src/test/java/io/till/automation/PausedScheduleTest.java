@@ -86,6 +86,17 @@ class PausedScheduleTest {
 
         assertThat(resumed.status()).as(resumed.text()).isEqualTo(200);
         assertThat(resumed.json().get("paused").asBoolean()).isFalse();
+        // Nor is rolling back to it refused: activated again after a newer version, it is read as it ran.
+        var newer = api.send("PUT", "/api/v1/automations/" + id, key, """
+            {"name": "Every hour", "trigger": {"type": "schedule", "every": "PT1H"},
+             "steps": [{"id": "tag", "type": "action", "action": "update_customer", "params": {"name": "Bo"}}]}""",
+            java.util.List.of("Content-Type", "application/json"));
+        assertThat(newer.status()).as(newer.text()).isEqualTo(200);
+        assertThat(api.post("/api/v1/automations/" + id + "/activate", key, "{\"version\": 2}").status())
+            .isEqualTo(200);
+        var rolledBack = api.post("/api/v1/automations/" + id + "/activate", key, "{\"version\": 1}");
+        assertThat(rolledBack.status()).as(rolledBack.text()).isEqualTo(200);
+        assertThat(rolledBack.json().get("active_version").asInt()).isEqualTo(1);
     }
 
     /**

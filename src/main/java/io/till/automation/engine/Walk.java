@@ -357,14 +357,14 @@ final class Walk {
         return NODES.objectNode().put("code", code).put("message", message);
     }
 
+    /** Nine digits: seconds since the epoch from 3 March 1973 on. */
+    private static final long FEWEST_SECONDS = 100_000_000L;
+
     /**
      * A time from the context: an ISO-8601 instant or day (the start of that day in UTC, as conditions read it), or a
      * whole number since the epoch, in seconds or in milliseconds ({@link #isMillis}), also as text ("1767225600", as
      * a form field forwards it); null for anything else.
      */
-    /** Nine digits: seconds since the epoch from 3 March 1973 on. */
-    private static final long FEWEST_SECONDS = 100_000_000L;
-
     private static Instant time(JsonNode value) {
         if (value == null) {
             return null;
