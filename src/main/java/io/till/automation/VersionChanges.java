@@ -61,10 +61,12 @@ final class VersionChanges {
         // The steps both versions have, each in its lane in order: a branch's lanes swapped reverses what it does,
         // whatever else changed beside it.
         var kept = old.keySet().stream().filter(now::containsKey).collect(java.util.stream.Collectors.toSet());
-        var wereAt = places(before.path("steps"), "steps", new ArrayList<>()).stream()
-            .filter(place -> kept.contains(place.id())).toList();
-        var areAt = places(after.path("steps"), "steps", new ArrayList<>()).stream()
-            .filter(place -> kept.contains(place.id())).toList();
+        // In lanes both versions have: a branch renamed (said above) moves none of its steps.
+        java.util.function.Predicate<Place> inKeptLane = place -> kept.contains(place.id())
+            && (place.lane().equals("steps")
+                || kept.contains(place.lane().substring(0, place.lane().lastIndexOf('.'))));
+        var wereAt = places(before.path("steps"), "steps", new ArrayList<>()).stream().filter(inKeptLane).toList();
+        var areAt = places(after.path("steps"), "steps", new ArrayList<>()).stream().filter(inKeptLane).toList();
         if (!wereAt.equals(areAt) || changes.isEmpty() && !before.equals(after)) {
             changes.add("Steps moved or reordered");
         }

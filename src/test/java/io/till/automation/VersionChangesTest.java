@@ -47,4 +47,14 @@ class VersionChangesTest {
         assertThat(VersionChanges.of(before, after, List.of(), List.of())).containsExactly(
             "Renamed: “Check” → “Checked”", "Steps moved or reordered");
     }
+
+    /** A branch renamed is said as such, its steps not as moved: they stand in the same lanes as before. */
+    @Test
+    void aBranchRenamedMovesNoneOfItsSteps() {
+        var before = definition("P1D");
+        var after = JSON.readTree(before.toString().replace("\"id\":\"check\"", "\"id\":\"check_plan\""));
+
+        assertThat(VersionChanges.of(before, after, List.of(), List.of())).containsExactly(
+            "Added step “check_plan”", "Removed step “check”");
+    }
 }
