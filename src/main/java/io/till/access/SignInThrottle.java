@@ -172,7 +172,8 @@ public class SignInThrottle {
 
     /**
      * A staff member has proved the password: this attempt was no failure, and the earlier failures counted for them
-     * (at this door, and for their email) are forgotten. The address keeps its count: one known password must not reset the limit for guessing others.
+     * (at this door, and for their email) are forgotten. The address keeps its count: one known password must not
+     * reset the limit for guessing others.
      */
     void succeeded(Admitted admitted, String email) {
         db.sql("DELETE FROM sign_in_attempts WHERE id IN (:ids) OR subject IN (:email, :subject, :device)")

@@ -378,8 +378,8 @@ final class Walk {
             }
             long number = value.longValue();
             if (number < FEWEST_SECONDS) {
-                // Shorter than any time since 1973 counts: a day written as digits (20260701) or a count of something,
-                // which as seconds would be 1970 and let the run go on at once.
+                // Shorter than any time since 1973 counts: a day written as digits (20260701) or a count of
+                // something, which as seconds would be 1970 and let the run go on at once.
                 return null;
             }
             return isMillis(number) ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number);
