@@ -327,6 +327,21 @@ class AdminFramePageTest {
         assertThat(page.locator(".sandbox-banner time")).not().hasText(clockBefore);
     }
 
+    /** A reviewer's: the page listed the newest 100 keys, and an older one still in use could not be revoked. */
+    @Test
+    void theApiKeysPageListsEveryKeyPastTheHundredth() {
+        var account = accounts.create();
+        for (int i = 0; i < 101; i++) {
+            var made = api.post("/api/v1/api_keys", account.apiKey(), "{\"name\": \"Release " + i + "\"}");
+            assertThat(made.status()).as(made.text()).isEqualTo(201);
+        }
+        var page = StaffBrowser.of(db, passwords, account.id()).signIn(api, chromium.page(1280),
+            "/admin/developers/api-keys");
+
+        assertThat(page.locator("table tbody tr")).hasCount(102);
+        assertThat(page.locator("table tbody")).containsText("Release 0");
+    }
+
     @Test
     void everySectionOpensAndApiKeysLiveUnderDevelopersWithAFlashOnCreation() {
         var account = accounts.create();
