@@ -105,8 +105,8 @@ class CustomerEditPages {
 
         /** As {@link #tagsUntouched}, for the custom fields ("utm:source: google" reads back otherwise, untouched). */
         boolean fieldsUntouched(Map<String, String> typedFields) {
-            return fieldsShown != null && (fieldsTextUntouched() || typedFields.equals(new Form("", "", "", "", null,
-                false, false, fieldsText(fieldsShown), fieldsShown, null).typedFields(new java.util.HashMap<>())));
+            // The box left as shown reads back as the fields shown (typedFields), and so does the same text retyped.
+            return fieldsShown != null && typedFields.equals(fieldsShown);
         }
 
         /**
