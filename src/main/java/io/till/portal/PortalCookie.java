@@ -1,6 +1,7 @@
 package io.till.portal;
 
 import io.till.access.SessionCookie;
+import io.till.shared.Ids;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,10 +12,12 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 
 /**
- * The buyer's session cookie: {@code __Host-till_portal} behind an HTTPS public address, else {@code till_portal} (see
- * {@link SessionCookie}); HttpOnly, SameSite=Lax, Path=/, no Max-Age (the server ends the session, not the browser).
- * Pages loaded inside a frame over HTTPS get a partitioned cookie instead (see {@link #framedOverHttps}). It is a
- * cookie of its own: the staff's {@code till_session} opens no portal page, and this one opens nothing else.
+ * The buyer's session cookie, one for each seller's portal: {@code __Host-till_portal_<account id>} behind an HTTPS
+ * public address, else {@code till_portal_<account id>} (see {@link SessionCookie}); HttpOnly, SameSite=Lax, Path=/,
+ * no Max-Age (the server ends the session, not the browser). One per seller because a buyer of two sellers on one
+ * Till signs in at both: with one cookie for all, signing in at the second ended the session at the first. Pages
+ * loaded inside a frame over HTTPS get a partitioned cookie instead (see {@link #framedOverHttps}). It is a cookie of
+ * its own: the staff's {@code till_session} opens no portal page, and this one opens nothing else.
  */
 @Component
 class PortalCookie {
@@ -25,37 +28,42 @@ class PortalCookie {
         this.cookie = SessionCookie.forPublicUrl("till_portal", publicUrl);
     }
 
-    String name() {
-        return cookie.name();
+    /**
+     * The cookie's name at this account's portal. An address whose account is not an id (no portal answers it) gets
+     * the bare name, never written, so that no cookie name is made from what a stranger typed.
+     */
+    String name(String accountId) {
+        return Ids.isAnyId(accountId) ? cookie.name() + "_" + accountId : cookie.name();
     }
 
     boolean alwaysSecure() {
         return cookie.alwaysSecure();
     }
 
-    Optional<String> read(HttpServletRequest request) {
+    Optional<String> read(HttpServletRequest request, String accountId) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return Optional.empty();
         }
+        String name = name(accountId);
         for (Cookie candidate : cookies) {
-            if (cookie.name().equals(candidate.getName())) {
+            if (name.equals(candidate.getName())) {
                 return Optional.of(candidate.getValue());
             }
         }
         return Optional.empty();
     }
 
-    void write(HttpServletRequest request, HttpServletResponse response, String token) {
-        response.addHeader(HttpHeaders.SET_COOKIE, builder(request, token).build().toString());
+    void write(HttpServletRequest request, HttpServletResponse response, String accountId, String token) {
+        response.addHeader(HttpHeaders.SET_COOKIE, builder(request, name(accountId), token).build().toString());
     }
 
-    void clear(HttpServletRequest request, HttpServletResponse response) {
-        response.addHeader(HttpHeaders.SET_COOKIE, builder(request, "").maxAge(0).build().toString());
+    void clear(HttpServletRequest request, HttpServletResponse response, String accountId) {
+        response.addHeader(HttpHeaders.SET_COOKIE, builder(request, name(accountId), "").maxAge(0).build().toString());
     }
 
-    private ResponseCookie.ResponseCookieBuilder builder(HttpServletRequest request, String value) {
-        var builder = ResponseCookie.from(cookie.name(), value).path("/").httpOnly(true);
+    private ResponseCookie.ResponseCookieBuilder builder(HttpServletRequest request, String name, String value) {
+        var builder = ResponseCookie.from(name, value).path("/").httpOnly(true);
         return framedOverHttps(request)
             ? inFrame(builder)
             : builder.secure(cookie.alwaysSecure() || request.isSecure()).sameSite("Lax");

@@ -124,7 +124,7 @@ class PortalPages {
 
     @PostMapping("/portal/{accountId}/sign_out")
     String signOut(@PathVariable String accountId, HttpServletRequest request, HttpServletResponse response) {
-        signIns.signOut(request, response);
+        signIns.signOut(request, response, accountId);
         return "redirect:" + PortalPaths.signIn(accountId) + "?signed_out";
     }
 

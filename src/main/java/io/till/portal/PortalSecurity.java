@@ -80,7 +80,7 @@ class PortalSecurity {
             return;
         }
         if (request.getAttribute(PortalSessionFilter.ENDED) != null) {
-            cookie.clear(request, response);
+            cookie.clear(request, response, accountId.get());
             response.sendRedirect(PortalPaths.signIn(accountId.get()) + "?expired");
             return;
         }

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -31,7 +30,7 @@ final class PortalSessionFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws ServletException, IOException {
         var accountId = PortalPaths.accountId(request);
-        var token = accountId.isPresent() ? cookie.read(request) : Optional.<String>empty();
+        var token = accountId.flatMap(id -> cookie.read(request, id));
         if (token.isPresent()) {
             var session = sessions.find(token.get());
             if (session.isEmpty()) {

@@ -31,7 +31,7 @@ class PortalSignIns {
      * end is traded all the same: kept, it would sign the buyer out minutes later with the link spent.
      */
     String signIn(HttpServletRequest request, HttpServletResponse response, PortalBuyer buyer, String returnUrl) {
-        var token = cookie.read(request);
+        var token = cookie.read(request, buyer.accountId());
         if (buyer.access() == PortalBuyer.Access.CARDS_ONLY && token.flatMap(sessions::find)
             .filter(had -> !sessions.endsSoon(had))
             .map(PortalSessions.Session::buyer)
@@ -41,7 +41,7 @@ class PortalSignIns {
             return PortalPaths.cards(buyer.accountId());
         }
         token.ifPresent(sessions::revoke);
-        cookie.write(request, response, sessions.open(buyer, returnUrl));
+        cookie.write(request, response, buyer.accountId(), sessions.open(buyer, returnUrl));
         // The CSRF token too: one planted before sign-in (a cookie set over plain http, or by a sibling subdomain)
         // would let its planter post this buyer's forms. The next page gets a new one.
         csrfTokens.saveToken(null, request, response);
@@ -66,8 +66,9 @@ class PortalSignIns {
         return "portal/expired";
     }
 
-    void signOut(HttpServletRequest request, HttpServletResponse response) {
-        cookie.read(request).ifPresent(sessions::revoke);
-        cookie.clear(request, response);
+    /** Signs out of this account's portal; the buyer's sessions at other sellers go on. */
+    void signOut(HttpServletRequest request, HttpServletResponse response, String accountId) {
+        cookie.read(request, accountId).ifPresent(sessions::revoke);
+        cookie.clear(request, response, accountId);
     }
 }

@@ -226,14 +226,15 @@ class MagicLinkTest {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), """
             {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString();
         browser.get(url);
-        String before = browser.cookie("till_portal");
+        String before = browser.cookie("till_portal_" + shop.accountId());
         ask(PortalClient.fromFreshAddress(port), shop, "bea@example.com");
         String path = linkIn(awaitMail(shop)).replaceFirst("http://[^/]+", "");
 
         browser.post("/portal/" + shop.accountId() + "/", path, "");
 
-        assertThat(browser.cookie("till_portal")).isNotNull().isNotEqualTo(before);
-        assertThat(new PortalClient(port).get("/portal/" + shop.accountId() + "/", "Cookie", "till_portal=" + before)
+        assertThat(browser.cookie("till_portal_" + shop.accountId())).isNotNull().isNotEqualTo(before);
+        assertThat(new PortalClient(port)
+            .get("/portal/" + shop.accountId() + "/", "Cookie", "till_portal_" + shop.accountId() + "=" + before)
             .status()).as("the session before sign-in is over").isEqualTo(302);
     }
 

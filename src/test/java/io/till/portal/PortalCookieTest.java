@@ -6,12 +6,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
-/** The portal's session cookie: Lax and first-party, except in a frame over HTTPS, where only a partitioned one works. */
+/**
+ * The portal's session cookie: one per seller's portal, Lax and first-party, except in a frame over HTTPS, where only a
+ * partitioned one works.
+ */
 class PortalCookieTest {
+
+    private static final String ACCOUNT = "acct_01knd6p0f3c2y7a9v4w8x5z1q0";
 
     private static String written(PortalCookie cookie, MockHttpServletRequest request) {
         var response = new MockHttpServletResponse();
-        cookie.write(request, response, "token");
+        cookie.write(request, response, ACCOUNT, "token");
         return response.getHeader("Set-Cookie");
     }
 
@@ -19,7 +24,7 @@ class PortalCookieTest {
     void behindHttpsTheCookieIsHostPrefixedSecureHttpOnlyAndLax() {
         var cookie = new PortalCookie("https://till.example");
 
-        assertThat(written(cookie, new MockHttpServletRequest())).startsWith("__Host-till_portal=token")
+        assertThat(written(cookie, new MockHttpServletRequest())).startsWith("__Host-till_portal_" + ACCOUNT + "=token")
             .contains("Path=/", "Secure", "HttpOnly", "SameSite=Lax")
             .doesNotContain("Domain", "Max-Age", "Partitioned");
     }
@@ -28,7 +33,7 @@ class PortalCookieTest {
     void overPlainHttpTheCookieHasAPlainNameAndNoSecureFlag() {
         var cookie = new PortalCookie("");
 
-        assertThat(written(cookie, new MockHttpServletRequest())).startsWith("till_portal=token")
+        assertThat(written(cookie, new MockHttpServletRequest())).startsWith("till_portal_" + ACCOUNT + "=token")
             .contains("HttpOnly", "SameSite=Lax")
             .doesNotContain("Secure");
     }
@@ -39,8 +44,17 @@ class PortalCookieTest {
         var framed = new MockHttpServletRequest();
         framed.addHeader("Sec-Fetch-Dest", "iframe");
 
-        assertThat(written(cookie, framed)).startsWith("__Host-till_portal=token")
+        assertThat(written(cookie, framed)).startsWith("__Host-till_portal_" + ACCOUNT + "=token")
             .contains("Secure", "HttpOnly", "SameSite=None", "Partitioned");
+    }
+
+    @Test
+    void anAddressWhoseAccountIsNoIdGetsTheBareNameMadeOfNothingTheStrangerTyped() {
+        var cookie = new PortalCookie("");
+
+        assertThat(cookie.name("acct_bogus=x;")).isEqualTo("till_portal");
+        assertThat(cookie.name(null)).isEqualTo("till_portal");
+        assertThat(cookie.name(ACCOUNT)).isEqualTo("till_portal_" + ACCOUNT);
     }
 
     @Test

@@ -31,11 +31,14 @@ class PortalDoorTest {
     record SignedIn(Shops.Shop shop, String customerId, PortalClient browser) {}
 
     private SignedIn signedIn(String email) {
+        return signedIn(email, new PortalClient(port));
+    }
+
+    private SignedIn signedIn(String email, PortalClient browser) {
         var shop = shops.open();
         String customerId = shops.buy(shop, shop.monthly(), "pm_card_visa", email).get("customer_id").asString();
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), """
             {"customer_id": "%s"}""".formatted(customerId)).json().get("url").asString();
-        var browser = new PortalClient(port);
         assertThat(browser.get(url).status()).isEqualTo(302);
         return new SignedIn(shop, customerId, browser);
     }
@@ -112,6 +115,29 @@ class PortalDoorTest {
     }
 
     @Test
+    void aBuyerOfTwoSellersStaysSignedInAtBothAndSigningOutOfOneEndsOnlyThatOne() {
+        var atFirst = signedIn("ida@example.com");
+        String first = "/portal/" + atFirst.shop().accountId() + "/";
+        // A tab of the first seller's portal, left open while the buyer signs in at the second.
+        String openForm = PortalClient.csrf(atFirst.browser().get(first).body());
+        var atSecond = signedIn("ida@example.com", atFirst.browser());
+        String second = "/portal/" + atSecond.shop().accountId() + "/";
+
+        assertThat(atFirst.browser().get(first).status()).as("still signed in at the first").isEqualTo(200);
+        assertThat(atFirst.browser().get(second).status()).as("signed in at the second").isEqualTo(200);
+
+        var out = atFirst.browser().post(second, "/portal/" + atSecond.shop().accountId() + "/sign_out", "");
+
+        assertThat(out.status()).isEqualTo(302);
+        assertThat(atFirst.browser().get(second).status()).as("signed out at the second").isEqualTo(302);
+        assertThat(atFirst.browser().get(first).status()).as("still signed in at the first").isEqualTo(200);
+        var outOfFirst = atFirst.browser().postRaw("/portal/" + atFirst.shop().accountId() + "/sign_out",
+            "_csrf=" + openForm);
+        assertThat(outOfFirst.status()).as("the form left open at the first still works").isEqualTo(302);
+        assertThat(outOfFirst.header("Location")).endsWith("?signed_out");
+    }
+
+    @Test
     void aFormWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
         var buyer = signedIn("fay@example.com");
         String home = "/portal/" + buyer.shop().accountId() + "/";
@@ -127,14 +153,15 @@ class PortalDoorTest {
     void signingOutEndsTheSessionForGood() {
         var buyer = signedIn("gil@example.com");
         String home = "/portal/" + buyer.shop().accountId() + "/";
-        String token = cookie(buyer.browser(), "till_portal");
+        String token = cookie(buyer.browser(), "till_portal_" + buyer.shop().accountId());
 
         var out = buyer.browser().post(home, "/portal/" + buyer.shop().accountId() + "/sign_out", "");
 
         assertThat(out.status()).isEqualTo(302);
         assertThat(out.header("Location")).isEqualTo("/portal/" + buyer.shop().accountId() + "?signed_out");
         var thief = new PortalClient(port);
-        assertThat(thief.get(home, "Cookie", "till_portal=" + token).status()).as("the old token is revoked")
+        assertThat(thief.get(home, "Cookie", "till_portal_" + buyer.shop().accountId() + "=" + token).status())
+            .as("the old token is revoked")
             .isEqualTo(302);
     }
 

@@ -55,7 +55,7 @@ class PortalSessionsTest {
         assertThat(opened.status()).isEqualTo(302);
         assertThat(opened.header("Location")).isEqualTo("/portal/" + shop.accountId() + "/");
         assertThat(opened.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
-            .startsWith("till_portal=")
+            .startsWith("till_portal_" + shop.accountId() + "=")
             .contains("Path=/", "HttpOnly", "SameSite=Lax"));
         var overview = browser.get("/portal/" + shop.accountId() + "/");
         assertThat(overview.status()).isEqualTo(200);
@@ -248,7 +248,7 @@ class PortalSessionsTest {
 
         assertThat(preview.status()).isIn(200, 405);
         assertThat(preview.headers().allValues("Set-Cookie")).noneSatisfy(cookie -> assertThat(cookie)
-            .startsWith("till_portal="));
+            .startsWith("till_portal_" + shop.accountId() + "="));
         assertThat(opened.status()).isEqualTo(302);
         assertThat(opened.header("Location")).isEqualTo("/portal/" + shop.accountId() + "/");
     }

@@ -52,7 +52,7 @@ class PortalTokensTest {
         String token = tokenInMail(shop);
         String path = signInPage + "/link/" + token;
         assertThat(browser.post(path, path, "").status()).isEqualTo(302);
-        String cookie = browser.cookie("till_portal");
+        String cookie = browser.cookie("till_portal_" + shop.accountId());
 
         assertKeptOnlyAsHash("portal_links", shop.accountId(), customerId, token);
         assertKeptOnlyAsHash("portal_sessions", shop.accountId(), customerId, cookie);
@@ -68,7 +68,8 @@ class PortalTokensTest {
         assertThat(browser.get(url).status()).isEqualTo(302);
 
         assertKeptOnlyAsHash("portal_links", shop.accountId(), customerId, url.replaceFirst(".*/session/", ""));
-        assertKeptOnlyAsHash("portal_sessions", shop.accountId(), customerId, browser.cookie("till_portal"));
+        assertKeptOnlyAsHash("portal_sessions", shop.accountId(), customerId,
+            browser.cookie("till_portal_" + shop.accountId()));
     }
 
     /**
@@ -86,7 +87,7 @@ class PortalTokensTest {
             var browser = PortalClient.fromFreshAddress(port);
             assertThat(browser.get(url).status()).isEqualTo(302);
             tokens.add(url.replaceFirst(".*/session/", ""));
-            tokens.add(browser.cookie("till_portal"));
+            tokens.add(browser.cookie("till_portal_" + shop.accountId()));
         }
 
         var alphabet = new HashSet<Integer>();
