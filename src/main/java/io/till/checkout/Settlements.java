@@ -242,7 +242,7 @@ class Settlements {
         events.record(accountId, EventType.PAYMENT_FAILED, order.customerId(), Map.of("payment", payment, "order",
             order, "customer", customers.get(accountId, order.customerId())));
         if (order.cardId() != null && orders.savedCard(accountId, order.id())) {
-            cards.detach(accountId, order.customerId(), order.cardId());
+            cards.detachIfSaved(accountId, order.customerId(), order.cardId());
         }
         return payment;
     }

@@ -366,8 +366,24 @@ public class Cards {
      * on ({@link CardEvents.Removed}).
      */
     public void detach(String accountId, String customerId, String cardId) {
+        detach(accountId, customerId, cardId, true);
+    }
+
+    /**
+     * Removes a card from the wallet unless it is off it already (removed by the buyer meanwhile): what a declined
+     * purchase does with the card it saved, whose decline must be recorded either way.
+     */
+    public void detachIfSaved(String accountId, String customerId, String cardId) {
+        detach(accountId, customerId, cardId, false);
+    }
+
+    private void detach(String accountId, String customerId, String cardId, boolean required) {
         transaction.executeWithoutResult(status -> {
             Customer customer = customers.lockForUpdate(accountId, customerId);
+            if (!required && findSaved(accountId, cardId).filter(card -> card.customerId().equals(customerId))
+                .isEmpty()) {
+                return;
+            }
             get(accountId, customerId, cardId);
             db.sql("UPDATE cards SET detached_at = :now WHERE account_id = :accountId AND id = :id")
                 .param("now", Timestamps.of(Timestamps.now(clock)))

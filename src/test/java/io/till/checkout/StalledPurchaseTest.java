@@ -59,6 +59,29 @@ class StalledPurchaseTest {
     }
 
     /**
+     * A declined purchase takes the card it saved off the wallet again; one removed meanwhile (by the buyer, while the
+     * charge was at the gateway) is already off it, and the decline is recorded all the same: the buyer is told so, the
+     * order fails, and a failed payment is kept.
+     */
+    @Test
+    void aDeclinedPurchaseWhoseNewCardWasRemovedWhileItWasChargedIsStillRecordedAsDeclined() {
+        var shop = shops.open();
+        var cut = purchases.cutAtCheckout(shop.accountId(), shop.checkoutId(), new PurchaseRequest(null,
+            new PurchaseRequest.NewCustomer("Ada", "ada@example.com"), null, "pm_card_chargeCustomerFail",
+            shop.monthly(), List.of(), null, null));
+        String customerId = cut.order().customerId();
+        String cardId = cut.order().cardId();
+        assertThat(api.delete("/api/v1/customers/" + customerId + "/payment_methods/" + cardId, shop.apiKey())
+            .status()).isEqualTo(204);
+
+        assertThatThrownBy(() -> cut.goesOn().get()).isInstanceOf(OrderNotPaidException.class);
+
+        assertThat(status(shop, cut.order().id())).isEqualTo("failed");
+        assertThat(db.sql("SELECT count(*) FROM payments WHERE account_id = :a AND status = 'failed'")
+            .param("a", shop.accountId()).query(Integer.class).single()).isEqualTo(1);
+    }
+
+    /**
      * A purchase that stalled on its way to the gateway (a long pause, a machine put to sleep) past the settlement that
      * gave its order up: its request is not sent, for the buyer may have bought again meanwhile.
      */
