@@ -345,11 +345,8 @@ class Settlements {
             events.record(accountId, EventType.SUBSCRIPTION_STARTED, customerId, Map.of("subscription", subscription,
                 "customer", customer));
         }
-        if (atCheckout && cart.checkout().upsells().isEmpty()) {
-            // With no upsell to answer, the flow is complete the moment the purchase is.
-            upsells.complete(accountId, order, cart.checkout());
-        } else if (atCheckout) {
-            upsells.offer(accountId, order, cart.checkout(), now);
+        if (atCheckout) {
+            upsells.offerOrComplete(accountId, order, cart.checkout(), now);
         }
         return order;
     }

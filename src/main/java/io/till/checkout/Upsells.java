@@ -78,15 +78,22 @@ class Upsells {
     }
 
     /**
-     * Ends the order's checkout flow (inside the caller's transaction): a purchase whose checkout offers no upsells.
+     * Offers the checkout's upsells on a paid order and starts the grace timer, or, with none the buyer could take,
+     * completes the flow the moment the purchase is (inside the purchase's transaction). Only the upsells sold in the
+     * order's currency are offered: a product sold in two currencies may have upsells in either, and one in the other
+     * currency could never be bought with this order (Till converts no money), only hold the flow's end back.
      */
-    void complete(String accountId, Order order, Checkout checkout) {
-        bookings.complete(accountId, order, checkout);
-    }
-
-    /** Offers the checkout's upsells on a paid order and starts the grace timer (inside the purchase's transaction). */
-    void offer(String accountId, Order order, Checkout checkout, Instant now) {
-        offers.offer(accountId, order.id(), checkout.upsells().stream().map(Checkout.Upsell::id).toList());
+    void offerOrComplete(String accountId, Order order, Checkout checkout, Instant now) {
+        var offered = checkout.upsells().stream()
+            .filter(upsell -> products.option(accountId, upsell.optionId())
+                .filter(option -> option.currency().equalsIgnoreCase(order.currency())).isPresent())
+            .map(Checkout.Upsell::id)
+            .toList();
+        if (offered.isEmpty()) {
+            bookings.complete(accountId, order, checkout);
+            return;
+        }
+        offers.offer(accountId, order.id(), offered);
         jobs.schedule(accountId, BillingJobs.Kind.CHECKOUT_FLOW_GRACE, order.id(), now.plus(GRACE));
     }
 
@@ -98,6 +105,8 @@ class Upsells {
         Optional<String> earlierKey = movements.reachedBefore().filter(key -> key.startsWith("order:" + orderId
             + ":upsell:" + upsellId + ":"));
         Checkout.Upsell upsell = upsellOf(accountId, checkout, upsellId);
+        ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
+        requireOrderCurrency(order, upsellId, option);
         Offer offer = closedIfPast(accountId, orderId, upsellId, earlierKey.isEmpty());
         if (earlierKey.isPresent() && offer == Offer.ACCEPTED) {
             return order;
@@ -106,8 +115,6 @@ class Upsells {
         if (earlierKey.isEmpty() || offer != Offer.EXPIRED) {
             offer.requireOpen();
         }
-        ProductOption option = products.option(accountId, upsell.optionId()).orElseThrow();
-        requireOrderCurrency(order, upsellId, option);
         Product product = products.get(accountId, option.productId());
         PaymentGateway gateway = gateways.forAccount(accountId);
         // One key per attempt: a double click repeats the attempt (one charge), a retry after a decline is a new one.
@@ -291,14 +298,15 @@ class Upsells {
     }
 
     /**
-     * Refuses, before any charge, an upsell the order cannot book: checkouts refuse such upsells when they are made,
-     * but one saved before they did may still offer one.
+     * Refuses, before any charge, an upsell the order cannot book: one in another currency than the order's (a product
+     * sold in two currencies may have upsells in either; one in neither was saved before checkouts refused it). Such
+     * an upsell was never offered on the order.
      */
     private static void requireOrderCurrency(Order order, String upsellId, ProductOption option) {
         OneCurrency.refusal(option.currency(), "order", List.of(order.currency())).ifPresent(reason -> {
             throw new TillException(ErrorCode.CURRENCY_MISMATCH, "Upsell " + upsellId + " " + reason
-                + ": Till converts no money, so nothing was charged. Offer this upsell on checkouts of products "
-                + "priced in " + option.currency() + ".");
+                + ": Till converts no money, so it is not offered on this order and nothing was charged. It is "
+                + "offered on orders paid in " + option.currency() + ".");
         });
     }
 

@@ -347,6 +347,39 @@ class UpsellFlowTest {
         assertThat(created.status()).as(created.text()).isEqualTo(201);
     }
 
+    /**
+     * A product sold in dollars and in yen, whose checkout upsells a yen pack: a buyer paying in dollars is offered
+     * nothing they could not buy, and their flow completes with the purchase; one paying in yen is offered the pack.
+     */
+    @Test
+    void offersOnlyTheUpsellsSoldInTheOrdersCurrency() {
+        var flow = flow();
+        var product = api.post("/api/v1/products", flow.shop().apiKey(), """
+            {"name": "Course", "options": [{"name": "USD", "kind": "one_time", "amount": 4900, "currency": "usd"},
+              {"name": "JPY", "kind": "one_time", "amount": 5000, "currency": "jpy"}]}""").json();
+        String yenPack = yenOption(flow);
+        var checkout = api.post("/api/v1/checkouts", flow.shop().apiKey(), """
+            {"name": "Course", "product_id": "%s", "upsells": [{"name": "Yen pack", "option_id": "%s"}]}"""
+            .formatted(product.get("id").asString(), yenPack)).json();
+        String checkoutId = checkout.get("id").asString();
+        String upsellId = checkout.get("upsells").get(0).get("id").asString();
+
+        var inDollars = buyAt(flow, checkoutId, product.get("options").get(0).get("id").asString(), "ada@example.com");
+        var inYen = buyAt(flow, checkoutId, product.get("options").get(1).get("id").asString(), "bea@example.com");
+
+        assertThat(shops.types(flow.shop(), inDollars.get("customer_id").asString()))
+            .as("nothing to answer: the flow completes with the purchase").contains("checkout.flow_completed");
+        var refused = api.post(upsell(inDollars, upsellId, "accept"), flow.shop().apiKey(), null);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains("is priced in jpy, the order in usd",
+            "not offered on this order");
+        assertThat(shops.types(flow.shop(), inYen.get("customer_id").asString()))
+            .doesNotContain("checkout.flow_completed");
+        var accepted = api.post(upsell(inYen, upsellId, "accept"), flow.shop().apiKey(), null);
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+        assertThat(shops.types(flow.shop(), inYen.get("customer_id").asString())).contains("checkout.flow_completed");
+    }
+
     @Test
     void refusesToChargeAnUpsellPricedInAnotherCurrencyThanTheOrder() {
         var flow = flow();
@@ -478,6 +511,14 @@ class UpsellFlowTest {
         var response = api.post("/api/v1/checkouts/" + flow.checkoutId() + "/purchases", flow.shop().apiKey(), """
             {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s"}"""
             .formatted(option));
+        assertThat(response.status()).as(response.text()).isEqualTo(201);
+        return response.json();
+    }
+
+    private JsonNode buyAt(Flow flow, String checkoutId, String optionId, String email) {
+        var response = api.post("/api/v1/checkouts/" + checkoutId + "/purchases", flow.shop().apiKey(), """
+            {"customer": {"name": "Buyer", "email": "%s"}, "token": "pm_card_visa", "option_id": "%s"}"""
+            .formatted(email, optionId));
         assertThat(response.status()).as(response.text()).isEqualTo(201);
         return response.json();
     }
