@@ -35,7 +35,7 @@ class IntegrationChanges {
                 + List.of(IntegrationType.values()).stream().map(IntegrationType::code).toList());
         } else {
             if (config != null && config.isObject()) {
-                config = withStoredSecrets(accountId, type, (ObjectNode) config.deepCopy(), errors);
+                config = withStoredSecrets(accountId, type, stripped(type, (ObjectNode) config.deepCopy()), errors);
             }
             type.check(config, errors);
             checkDestinations(type, config, errors);
@@ -49,6 +49,21 @@ class IntegrationChanges {
             ((ObjectNode) config).put("starttls", true);
         }
         return integrations.save(accountId, type, (ObjectNode) config);
+    }
+
+    /**
+     * The config with the spaces around its hosts, URLs, emails and other words taken off, as the dashboard's form
+     * takes them: checked stripped but stored as sent, a base URL with a trailing space passed and then made every call
+     * fail as an address Till refuses.
+     */
+    private static ObjectNode stripped(IntegrationType type, ObjectNode config) {
+        for (var field : type.fields()) {
+            JsonNode value = config.get(field.name());
+            if (field.kind() != IntegrationType.Kind.SECRET && value != null && value.isString()) {
+                config.put(field.name(), value.asString().strip());
+            }
+        }
+        return config;
     }
 
     /**

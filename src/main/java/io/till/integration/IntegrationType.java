@@ -175,6 +175,12 @@ public enum IntegrationType {
                 if (hasText(config, "password") && !hasText(config, "username")) {
                     errors.add("config.username", "required", "is required with a password");
                 }
+                // A user name turns signing in on, and a mail client with no password to give never connects: every
+                // email would fail as refused credentials, though no server was asked.
+                if (hasText(config, "username") && !hasText(config, "password")) {
+                    errors.add("config.password", "required", "is required with a user name (leave both empty for a "
+                        + "server that takes mail without signing in)");
+                }
             }
             case TWILIO -> {
                 only(config, errors, "account_sid", "auth_token", "from_number", "base_url");

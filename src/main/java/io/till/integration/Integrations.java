@@ -100,7 +100,7 @@ public class Integrations {
             .asString(), config.get("auth_token").asString(), config.get("from_number").asString(),
             Optional
                 .ofNullable(IntegrationType.text(config, "base_url"))
-                .map(url -> url.replaceAll("/+$", ""))
+                .map(url -> url.strip().replaceAll("/+$", "")) // stored with spaces before saves took them off
                 .orElse(TwilioSettings.DEFAULT_BASE_URL)));
     }
 

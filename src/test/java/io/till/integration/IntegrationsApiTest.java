@@ -149,7 +149,7 @@ class IntegrationsApiTest {
     @Test
     void refusesAnSmtpHostThatCannotBeAHostName() {
         var store = accounts.create();
-        for (String host : List.of("smtp example.com", " smtp.example.com", "smtp..example.com", "-smtp.example.com",
+        for (String host : List.of("smtp example.com", "smtp..example.com", "-smtp.example.com",
             "smtp_1.example.com", "smtp.example.com/25", "smtp.example.123", "300.1.2.3", "a".repeat(64) + ".com")) {
             var refused = api.post("/api/v1/integrations", store.apiKey(),
                 """
@@ -163,7 +163,7 @@ class IntegrationsApiTest {
                 .contains("host name such as smtp.example.com");
         }
         assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
-        for (String host : List.of("smtp.example.com", "mail-1.Example.co.uk.", "127.0.0.1")) {
+        for (String host : List.of("smtp.example.com", "mail-1.Example.co.uk.", "127.0.0.1", " smtp.example.com ")) {
             var saved = api.post("/api/v1/integrations", store.apiKey(),
                 """
                     {"type": "smtp", "config": {"host": "%s", "port": 587, "starttls": false, "from_email": "shop@shop.test"}}"""
@@ -277,5 +277,39 @@ class IntegrationsApiTest {
         assertThat(good.json().get("ok").asBoolean()).as(good.text()).isTrue();
         assertThat(bad.json().get("ok").asBoolean()).isFalse();
         assertThat(bad.json().get("message").asString()).isEqualTo("The server refused the credentials.");
+    }
+
+    /** A user name turns signing in on: without a password no email could ever be sent, so it is refused at once. */
+    @Test
+    void refusesAnSmtpUserNameWithoutAPassword() {
+        var store = accounts.create();
+
+        var refused = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "smtp", "config": {"host": "smtp.example.com", "port": 587, "username": "shop",
+             "from_email": "shop@shop.test"}}""");
+
+        assertThat(fields(refused)).containsExactly("config.password");
+        assertThat(refused.json().get("errors").get(0).get("message").asString()).contains("with a user name");
+        assertThat(api.get("/api/v1/integrations", store.apiKey()).json().get("data")).isEmpty();
+    }
+
+    /** Spaces around a base URL or a number are taken off as the dashboard's form takes them, not kept to fail later. */
+    @Test
+    void storesHostsAndUrlsWithoutTheSpacesAroundThem() {
+        var store = accounts.create();
+        var saved = api.post("/api/v1/integrations", store.apiKey(), """
+            {"type": "twilio", "config": {"account_sid": "%s", "auth_token": "%s", "from_number": " +14155550100 ",
+             "base_url": "%s "}}""".formatted(SID, TOKEN, twilio.baseUrl()));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        assertThat(saved.json().get("config").get("base_url").asString()).isEqualTo(twilio.baseUrl());
+        assertThat(saved.json().get("config").get("from_number").asString()).isEqualTo("+14155550100");
+        twilio.stubFor(get(urlEqualTo("/2010-04-01/Accounts/" + SID + ".json"))
+            .willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\": \"" + SID + "\", \"status\": \"active\"}")));
+
+        var tested = api.post("/api/v1/integrations/twilio/test", store.apiKey(), null);
+
+        assertThat(tested.json().get("ok").asBoolean()).as(tested.text()).isTrue();
     }
 }
