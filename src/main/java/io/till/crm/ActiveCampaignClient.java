@@ -72,15 +72,29 @@ final class ActiveCampaignClient implements CrmClient {
             "contact", contactId).put("automation", automationId)));
     }
 
-    /** The tag with exactly this name (case aside): the search matches any tag containing the text. */
+    /**
+     * The tag with exactly this name (case aside): the search matches any tag containing the text, 20 a page unless
+     * asked for more, so {@code vip} may come after {@code vip-01} to {@code vip-25}. Read a page of the most the API
+     * gives (100) at a time, up to {@value #TAG_PAGES} pages.
+     */
     private String findTag(String tag) {
-        for (JsonNode found : http.get("/api/3/tags?search=" + CrmHttp.encode(tag)).path("tags")) {
-            if (found.path("tag").asString("").equalsIgnoreCase(tag)) {
-                return id(found, "tag");
+        for (int page = 0; page < TAG_PAGES; page++) {
+            JsonNode tags = http.get("/api/3/tags?search=" + CrmHttp.encode(tag) + "&limit=" + TAG_PAGE + "&offset="
+                + page * TAG_PAGE).path("tags");
+            for (JsonNode found : tags) {
+                if (found.path("tag").asString("").equalsIgnoreCase(tag)) {
+                    return id(found, "tag");
+                }
+            }
+            if (tags.size() < TAG_PAGE) {
+                return null;
             }
         }
         return null;
     }
+
+    private static final int TAG_PAGE = 100;
+    private static final int TAG_PAGES = 10;
 
     private static String id(JsonNode node, String what) {
         String id = node.path("id").asString("");

@@ -84,6 +84,30 @@ class ActiveCampaignTest extends CrmContract {
         vendor.verify(0, postRequestedFor(urlEqualTo("/api/3/tags")));
     }
 
+    /** The search answers every tag containing the text, a page at a time: the exact one may be on a later page. */
+    @Test
+    void findsTheExactTagOnALaterPageOfTheSearch() {
+        contactSyncs();
+        var firstPage = new StringBuilder("{\"tags\": [");
+        for (int i = 1; i <= 100; i++) {
+            firstPage.append(i == 1 ? "" : ",").append("{\"tag\": \"vip-%03d\", \"id\": \"%d\"}".formatted(i, i));
+        }
+        firstPage.append("], \"meta\": {\"total\": \"101\"}}");
+        vendor.stubFor(get(urlPathEqualTo("/api/3/tags")).withQueryParam("search", equalTo("vip"))
+            .withQueryParam("offset", equalTo("0")).willReturn(answer(200, firstPage.toString())));
+        vendor.stubFor(get(urlPathEqualTo("/api/3/tags")).withQueryParam("search", equalTo("vip"))
+            .withQueryParam("offset", equalTo("100")).willReturn(answer(200, """
+                {"tags": [{"tag": "VIP", "id": "500"}], "meta": {"total": "101"}}""")));
+        vendor.stubFor(post(urlEqualTo("/api/3/contactTags")).willReturn(answer(201, """
+            {"contactTag": {"contact": "113", "id": "9", "tag": "500"}}""")));
+
+        var output = output(perform("crm.add_tag", """
+            {"crm": "activecampaign", "tag": "vip"}"""));
+
+        assertThat(output.get("tag_id").asString()).isEqualTo("500");
+        vendor.verify(0, postRequestedFor(urlEqualTo("/api/3/tags")));
+    }
+
     @Test
     void createsAMissingTagBeforeAddingIt() {
         contactSyncs();
