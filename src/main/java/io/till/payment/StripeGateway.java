@@ -70,6 +70,16 @@ class StripeGateway implements PaymentGateway, CardSetups {
             var error = attached.body().get("error");
             throw new CardDeclinedException("token", declineCode(error), text(error, "message"));
         }
+        if ((attached.status() == 400 || attached.status() == 404) && attached.body() != null
+            && "invalid_request_error".equals(text(attached.body().path("error"), "type"))) {
+            // Stripe refused this very token (no such PaymentMethod, one of another Stripe account, one already used):
+            // asked again it answers the same, so it is the token to fix, not a gateway away for a moment.
+            var error = attached.body().get("error");
+            String message = text(error, "message");
+            throw TillException.invalid("token", "invalid_token", "Stripe did not take this card"
+                + (text(error, "code") == null ? "" : " (" + text(error, "code") + ")")
+                + (message == null ? "" : ": " + message));
+        }
         if (attached.status() != 200) {
             throw unexpected("attach a card", attached);
         }

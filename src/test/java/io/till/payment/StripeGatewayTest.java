@@ -337,6 +337,26 @@ class StripeGatewayTest {
                 e -> assertThat(e.code().code()).isEqualTo("gateway_unavailable"));
     }
 
+    /** A token Stripe does not know (or of another Stripe account) is the token to fix: retried, it fails the same. */
+    @Test
+    void aTokenStripeRefusesToAttachIsRefusedOnTheTokenNotAGatewayProblem() {
+        stripe.stubFor(post(urlEqualTo("/v1/customers"))
+            .willReturn(json(200, "{\"id\": \"cus_123\", \"object\": \"customer\"}")));
+        stripe.stubFor(post(urlEqualTo("/v1/payment_methods/pm_doesnotexist/attach")).willReturn(json(404, """
+            {"error": {"type": "invalid_request_error", "code": "resource_missing", "param": "payment_method",
+                       "message": "No such PaymentMethod: 'pm_doesnotexist'"}}""")));
+
+        assertThatThrownBy(() -> gateway.attach(new PaymentGateway.CardToken("pm_doesnotexist", null, null)))
+            .isInstanceOfSatisfying(TillException.class, e -> {
+                assertThat(e.code().code()).isEqualTo("validation_failed");
+                assertThat(e.errors()).singleElement().satisfies(error -> {
+                    assertThat(error.field()).isEqualTo("token");
+                    assertThat(error.code()).isEqualTo("invalid_token");
+                    assertThat(error.message()).contains("resource_missing", "No such PaymentMethod");
+                });
+            });
+    }
+
     @Test
     void refusesSandboxOnlyFieldsAndForeignTokens() {
         assertThatThrownBy(() -> gateway.attach(new PaymentGateway.CardToken("pm_123", 1, 2030)))
