@@ -353,6 +353,8 @@ class Purchases {
         } else {
             if (request.customer().name() == null || request.customer().name().isBlank()) {
                 errors.add("customer.name", "required", "is required");
+            } else {
+                Customers.checkBuyerName(request.customer().name(), "customer.name", errors);
             }
             if (request.customer().email() == null || !EmailAddresses.isPlain(request.customer().email().strip())) {
                 errors.add("customer.email", "invalid_email", "must be an email address");

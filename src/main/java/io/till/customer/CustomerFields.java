@@ -27,6 +27,7 @@ record CustomerFields(
     static final int MAX_TAG_LENGTH = 50;
     static final int MAX_METADATA_KEYS = 50;
     private static final Pattern PHONE = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final int NAME_LENGTH = 200;
     private static final List<String> FIELDS = List.of("name", "email", "phone", "tags", "metadata",
         "marketing_consent");
 
@@ -40,6 +41,12 @@ record CustomerFields(
             errors.add("email", "required", "is required");
         }
         return fields;
+    }
+
+    /** Adds to {@code errors}, under {@code field}, why {@code name} cannot be a new customer's name, if it cannot. */
+    static void checkName(String name, String field, FieldErrors errors) {
+        text(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put(field, name), field, NAME_LENGTH,
+            errors, false);
     }
 
     static CustomerFields forUpdate(JsonNode body, FieldErrors errors) {
@@ -63,7 +70,7 @@ record CustomerFields(
         body.propertyNames().stream().filter(field -> !FIELDS.contains(field))
             .forEach(field -> errors.add(field, "unknown_field", "is not a field of a customer"));
         return new CustomerFields(
-            text(body, "name", 200, errors, change),
+            text(body, "name", NAME_LENGTH, errors, change),
             email(body, errors, change),
             phone(body, errors),
             tags(body, errors),

@@ -256,6 +256,14 @@ public class Customers implements CustomerLookup {
      * waits for the first's and then finds its row, instead of failing on the taken email.
      */
     @Transactional
+    /**
+     * Adds to {@code errors}, under {@code field} (customer.name in a purchase), why {@link #buyer} would refuse this
+     * name: checked with the request's other fields, before a card is attached at the gateway.
+     */
+    public static void checkBuyerName(String name, String field, FieldErrors errors) {
+        CustomerFields.checkName(name, field, errors);
+    }
+
     public Customer buyer(String accountId, String name, String email) {
         var errors = new FieldErrors();
         var body = json.createObjectNode().put("name", name).put("email", email);

@@ -508,6 +508,10 @@ class PurchaseScenarioTest {
             {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "tok_bogus", "option_id": "%s"}"""
             .formatted(store.oneTime()));
         var noCheckout = api.post("/api/v1/checkouts/chk_nope/purchases", store.apiKey(), "{}");
+        // With the request's other fields, before the card is attached: not after, on a field the body has not.
+        var badName = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(), """
+            {"customer": {"name": "Ada\\nKing", "email": "ada@example.com"}, "token": "pm_card_visa",
+             "option_id": "opt_nope"}""");
 
         assertThat(unknowns.status()).isEqualTo(400);
         assertThat(fields(unknowns.json().get("errors"))).containsExactly("option_id", "addon_ids[0]", "promo_code",
@@ -515,6 +519,8 @@ class PurchaseScenarioTest {
         assertThat(badToken.status()).isEqualTo(400);
         assertThat(fields(badToken.json().get("errors"))).containsExactly("token");
         assertThat(noCheckout.status()).isEqualTo(404);
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(fields(badName.json().get("errors"))).containsExactlyInAnyOrder("option_id", "customer.name");
         assertThat(api.get("/api/v1/orders", store.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/customers", store.apiKey()).json().get("data")).isEmpty();
         assertThat(api.get("/api/v1/events", store.apiKey()).json().get("data")).isEmpty();
