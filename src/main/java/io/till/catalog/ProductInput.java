@@ -70,7 +70,7 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         if (!Amounts.isCurrency(option.currency())) {
             errors.add(at(path, "currency"), "invalid_format", "must be a three-letter ISO currency code such as usd");
         } else {
-            Gateways.checkPrice(errors, at(path, "amount"), option.amount(), option.currency());
+            Gateways.checkChargedPrice(errors, at(path, "amount"), option.amount(), option.currency());
         }
         ProductOption.Interval interval = errors.parseEnum(at(path, "interval"), option.interval(),
             ProductOption.Interval.class);

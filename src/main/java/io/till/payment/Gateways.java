@@ -50,6 +50,20 @@ public class Gateways {
     }
 
     /**
+     * As {@link #checkPrice}, for a price charged as it is (a product option's): also no more than the gateway's
+     * largest charge (Stripe's $999,999.99; the sandbox holds to it too), found when the price is set, not at a
+     * buyer's first charge.
+     */
+    public static void checkChargedPrice(io.till.shared.FieldErrors errors, String field, Long amount,
+        String currency) {
+        checkPrice(errors, field, amount, currency);
+        if (amount != null && amount > 0 && amount <= io.till.shared.Amounts.MAX) {
+            StripeCurrencies.largestChargeRefusal(amount, currency)
+                .ifPresent(reason -> errors.add(field, "not_supported", reason));
+        }
+    }
+
+    /**
      * The smallest amount, in minor units, of which every price in {@code currency} is a multiple (10 for KWD, 1 for
      * most): see {@link #checkPrice}. 1 for a currency that is not one.
      */

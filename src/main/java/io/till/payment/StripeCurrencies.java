@@ -84,7 +84,26 @@ final class StripeCurrencies {
                 + currency.toUpperCase(Locale.ROOT) + ", so " + Amounts.format(amount, currency)
                 + " cannot be charged.");
         }
-        return Optional.empty();
+        return largestChargeRefusal(amount, currency);
+    }
+
+    /**
+     * Stripe's largest charge: eight digits in its own units ($999,999.99, ¥99,999,999), which it refuses as
+     * {@code amount_too_large}, an answer that would otherwise read as a declined card. Held only in the currencies
+     * whose smallest charge it documents too: a few others (IDR) take more digits.
+     */
+    private static final long LARGEST_CHARGE = 99_999_999L;
+
+    /** Why {@code amount} of {@code currency} is more than Stripe charges at once; empty when it is not. */
+    static Optional<String> largestChargeRefusal(long amount, String currency) {
+        String code = currency.toLowerCase(Locale.ROOT);
+        // Till's digits are Stripe's in these currencies: the amount is the one Stripe would read.
+        if (!SMALLEST_CHARGE.containsKey(code) || amount <= LARGEST_CHARGE) {
+            return Optional.empty();
+        }
+        return Optional.of("Stripe charges at most " + Amounts.format(LARGEST_CHARGE, currency) + " in "
+            + currency.toUpperCase(Locale.ROOT) + " at once, so " + Amounts.format(amount, currency)
+            + " cannot be charged.");
     }
 
     /** Stripe's smallest charge in {@code currency}, in Till's minor units; 0 where it documents none. */

@@ -73,6 +73,38 @@ class AmountsTheGatewayCannotTakeTest {
         assertThat(promo.text()).contains("amount_off", "not_supported");
     }
 
+    /**
+     * Stripe charges at most $999,999.99 at once, and answers more as amount_too_large, which read as a declined card:
+     * a price past it is refused when saved, and an order that addons take past it before anything is charged.
+     */
+    @Test
+    void aChargeLargerThanStripeTakesAtOnceIsRefusedWhenPricedAndBeforeAnyCharge() {
+        var account = accounts.create();
+
+        var tooLarge = api.post("/api/v1/products", account.apiKey(), """
+            {"name": "Island", "options": [
+              {"name": "Whole", "kind": "one_time", "amount": 100000000, "currency": "usd"}]}""");
+        var largest = api.post("/api/v1/products", account.apiKey(), """
+            {"name": "Island", "options": [
+              {"name": "Whole", "kind": "one_time", "amount": 99999999, "currency": "usd"}]}""");
+        var checkout = api.post("/api/v1/checkouts", account.apiKey(), """
+            {"name": "Island", "product_id": "%s", "addons": [{"name": "Key", "amount": 100, "currency": "usd"}]}"""
+            .formatted(largest.json().get("id").asString()));
+        var bought = api.post("/api/v1/checkouts/" + checkout.json().get("id").asString() + "/purchases",
+            account.apiKey(), """
+                {"customer": {"name": "Buyer", "email": "buyer@example.com"}, "token": "pm_card_visa",
+                 "option_id": "%s", "addon_ids": ["%s"]}""".formatted(largest.json().get("options").get(0).get("id")
+                .asString(), checkout.json().get("addons").get(0).get("id").asString()));
+
+        assertThat(tooLarge.status()).as(tooLarge.text()).isEqualTo(400);
+        assertThat(tooLarge.text()).contains("options[0].amount", "not_supported", "at most $999,999.99");
+        assertThat(largest.status()).as(largest.text()).isEqualTo(201);
+        assertThat(bought.status()).as(bought.text()).isIn(400, 422);
+        assertThat(bought.text()).contains("at most $999,999.99");
+        assertThat(api.get("/api/v1/payments", account.apiKey()).json().get("data")).isEmpty();
+        assertThat(api.get("/api/v1/orders", account.apiKey()).json().get("data")).isEmpty();
+    }
+
     @Test
     void aPurchaseOfAPriceSavedBeforeTheRuleIsRefusedBeforeAnythingIsWritten() {
         var store = store("one_time");

@@ -549,17 +549,21 @@ class PurchaseScenarioTest {
             .as("the code a purchase losing the race for the last use gets too").isEqualTo("used_up");
     }
 
-    /** A probe bought a 10^12 option with twenty 10^12 addons: one order of 2.1×10^13, past the documented cap. */
+    /**
+     * A probe bought a 10^12 option with twenty 10^12 addons: one order of 2.1×10^13, past the documented cap. In
+     * rupiah, which Stripe charges in more digits than its $999,999.99 elsewhere (a dollar option this large is
+     * refused when the product is saved).
+     */
     @Test
     void refusesAnOrderWhoseAddonsTakeItPastTheLargestAmountBeforeAnyCharge() {
         var account = accounts.create();
         String key = account.apiKey();
         var product = api.post("/api/v1/products", key, """
             {"name": "Island", "options": [
-              {"name": "Whole", "kind": "one_time", "amount": 1000000000000, "currency": "usd"}]}""");
+              {"name": "Whole", "kind": "one_time", "amount": 1000000000000, "currency": "idr"}]}""");
         var checkout = api.post("/api/v1/checkouts", key, """
             {"name": "Island checkout", "product_id": "%s",
-             "addons": [{"name": "Lighthouse", "amount": 1000000000000, "currency": "usd"}]}"""
+             "addons": [{"name": "Lighthouse", "amount": 1000000000000, "currency": "idr"}]}"""
             .formatted(product.json().get("id").asString()));
         assertThat(checkout.status()).as(checkout.text()).isEqualTo(201);
 

@@ -116,6 +116,17 @@ class StripeGatewayTest {
      * Stripe takes three-decimal currencies only in tens ("the last digit must be 0") and MGA in whole ariary: such an
      * amount is named before it is sent, never sent to come back as a 400 that leaves the charge's outcome unknown.
      */
+    /** Stripe answers a charge past eight digits amount_too_large, which would read as a declined card: never sent. */
+    @Test
+    void namesAChargeLargerThanStripeTakesAtOnce() {
+        assertThat(gateway.chargeRefusal(99_999_999, "usd")).isEmpty();
+        assertThat(gateway.chargeRefusal(100_000_000, "usd")).hasValueSatisfying(reason -> assertThat(reason)
+            .contains("at most $999,999.99", "USD"));
+        assertThat(gateway.chargeRefusal(100_000_000, "jpy")).isPresent();
+        assertThat(gateway.chargeRefusal(100_000_000, "idr")).as("rupiah take more digits").isEmpty();
+        assertThat(gateway.refusal(100_000_000, "usd")).as("a refund has no such cap here").isEmpty();
+    }
+
     @Test
     void namesTheAmountsStripeCannotTakeExactlyAndNeverSendsThem() {
         assertThat(gateway.refusal(1005, "kwd")).hasValueSatisfying(reason -> assertThat(reason).contains("KWD",

@@ -419,7 +419,7 @@ class PortalOverviewTest {
         var shop = shops.open();
         var product = api.post("/api/v1/products", shop.apiKey(), """
             {"name": "Villa", "options": [{"name": "2 payments", "kind": "payment_plan", "amount": 900000000000,
-             "currency": "usd", "interval": "month", "installments": 2}]}""").json();
+             "currency": "idr", "interval": "month", "installments": 2}]}""").json();
         var checkout = api.post("/api/v1/checkouts", shop.apiKey(), """
             {"name": "Villa", "product_id": "%s"}""".formatted(product.get("id").asString())).json();
         var promo = api.post("/api/v1/promo_codes", shop.apiKey(), "{\"code\": \"HALF\", \"percent_off\": 50}");
@@ -432,7 +432,7 @@ class PortalOverviewTest {
         var page = signIn(shop, order.json().get("customer_id").asString()).get("/portal/" + shop.accountId() + "/");
 
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("$4,500,000,000.00");
+        assertThat(page.body()).contains("IDR 4,500,000,000.00");
     }
 
     /** Credit already spent on the invoice is not owed: the overview says what the next charge will ask. */
