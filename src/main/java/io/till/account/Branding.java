@@ -1,5 +1,6 @@
 package io.till.account;
 
+import io.till.egress.EgressClient;
 import io.till.shared.EmailAddresses;
 import io.till.shared.FieldErrors;
 import java.net.URI;
@@ -56,7 +57,9 @@ public record Branding(String senderName, String supportEmail, String companyNam
      * refused, since they would be wrong for half of the year wherever clocks change.
      */
     public static boolean isTimeZone(String name) {
-        return name.equals("UTC") || ZoneId.getAvailableZoneIds().contains(name) && name.contains("/");
+        // Etc/GMT+5 is a fixed offset too, by a region's name (and west of Greenwich, despite its plus).
+        return name.equals("UTC")
+            || ZoneId.getAvailableZoneIds().contains(name) && name.contains("/") && !name.startsWith("Etc/");
     }
 
     /** The name shown in From: the sender name, else the company name, else {@code fallback} (the account's name). */
@@ -129,8 +132,15 @@ public record Branding(String senderName, String supportEmail, String companyNam
     }
 
     private static void webUrl(FieldErrors errors, String field, String value) {
-        if (value != null && !isWebUrl(value)) {
+        if (value == null) {
+            return;
+        }
+        if (!isWebUrl(value)) {
             errors.add(field, "invalid_url", "must be an http or https URL of at most 2000 characters");
+        } else if (EgressClient.invalidUrl(value) != null) {
+            // What Till's fetch of the image would refuse (a user name and password, a port past 65535): the logo
+            // would never show, and the credentials would be shown back to anyone reading the branding.
+            errors.add(field, "invalid_url", EgressClient.invalidUrl(value));
         }
     }
 

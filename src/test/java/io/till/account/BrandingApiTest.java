@@ -72,14 +72,32 @@ class BrandingApiTest {
             {"time_zone": "EST"}""");
         var unknown = put(store, """
             {"time_zone": "Mars/Olympus_Mons"}""");
+        var fixed = put(store, """
+            {"time_zone": "Etc/GMT+5"}""");
         var named = put(store, """
             {"time_zone": "Asia/Kolkata"}""");
 
         assertThat(abbreviation.status()).isEqualTo(400);
         assertThat(abbreviation.text()).contains("such as America/New_York");
         assertThat(unknown.status()).isEqualTo(400);
+        assertThat(fixed.status()).as("a fixed offset by another name").isEqualTo(400);
         assertThat(named.status()).as(named.text()).isEqualTo(200);
         assertThat(named.json().get("time_zone").asString()).isEqualTo("Asia/Kolkata");
+    }
+
+    /** What Till's fetch of the image would refuse is refused when saved, not kept to never show (nor shown back). */
+    @Test
+    void aLogoUrlWithCredentialsOrAPortNoServerHasIsRefusedWhenSaved() {
+        var store = accounts.create();
+
+        var response = put(store,
+            """
+                {"logo_url": "https://user:s3cret@cdn.example.com/logo.png", "icon_url": "http://cdn.example.com:99999/i.png"}""");
+
+        assertThat(response.status()).as(response.text()).isEqualTo(400);
+        assertThat(response.text()).contains("must not carry a user name or password", "port from 1 to 65535")
+            .doesNotContain("s3cret");
+        assertThat(api.get("/api/v1/account/branding", store.apiKey()).json().get("logo_url").isNull()).isTrue();
     }
 
     @Test
