@@ -1,9 +1,15 @@
 package io.till.admin;
 
 import io.till.account.Accounts;
+import io.till.account.ApiKey;
 import io.till.account.ApiKeys;
+import io.till.idempotency.FormSubmissions;
 import io.till.shared.Caller;
 import io.till.shared.PageRequest;
+import io.till.shared.TillException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,10 +26,12 @@ class DeveloperPages {
 
     private final Accounts accounts;
     private final ApiKeys apiKeys;
+    private final FormSubmissions submissions;
 
-    DeveloperPages(Accounts accounts, ApiKeys apiKeys) {
+    DeveloperPages(Accounts accounts, ApiKeys apiKeys, FormSubmissions submissions) {
         this.accounts = accounts;
         this.apiKeys = apiKeys;
+        this.submissions = submissions;
     }
 
     @GetMapping("/admin/developers")
@@ -39,19 +47,40 @@ class DeveloperPages {
         // A key made by a key names its maker by name, as the list shows it.
         model.addAttribute("keyNames", keys.stream().collect(java.util.stream.Collectors.toMap(
             io.till.account.ApiKey::id, io.till.account.ApiKey::name)));
+        model.addAttribute("formKey", FormSubmissions.newKey());
         return "admin/api_keys";
     }
 
+    /**
+     * Creates a key once per form: a double click or a resent form made a second live key, unseen (its flash
+     * replaced by the first's). The key itself is shown once, to the submit that made it; a repeat says so.
+     */
     @PostMapping(API_KEYS)
     String createApiKey(Caller.Staff staff, @RequestParam(defaultValue = "") String name,
-        RedirectAttributes redirect) {
+        @RequestParam(name = FormSubmissions.FIELD, required = false) String formKey, RedirectAttributes redirect) {
         String keyName = name.isBlank() ? "Dashboard key" : name.strip();
         if (keyName.length() > 100) {
             keyName = keyName.substring(0, 100);
         }
-        var created = apiKeys.create(accounts.get(staff.accountId()), keyName, staff);
-        redirect.addFlashAttribute("createdKey", created);
-        redirect.addFlashAttribute("flash", "API key \u201c" + keyName + "\u201d created.");
+        String named = keyName;
+        var made = new AtomicReference<ApiKey.Created>();
+        try {
+            submissions.once(staff.accountId(), formKey, API_KEYS + "?name=" + URLEncoder.encode(named,
+                StandardCharsets.UTF_8), () -> {
+                    made.set(apiKeys.create(accounts.get(staff.accountId()), named, staff));
+                    return made.get().id();
+                });
+        } catch (TillException refused) {
+            redirect.addFlashAttribute("flashError", refused.getMessage() + " No key was created.");
+            return "redirect:" + API_KEYS;
+        }
+        if (made.get() == null) {
+            redirect.addFlashAttribute("flash", "API key \u201c" + named + "\u201d was created when this form was "
+                + "first sent, and its key shown then, once. If it was not copied, revoke it and create another.");
+            return "redirect:" + API_KEYS;
+        }
+        redirect.addFlashAttribute("createdKey", made.get());
+        redirect.addFlashAttribute("flash", "API key \u201c" + named + "\u201d created.");
         return "redirect:" + API_KEYS;
     }
 

@@ -81,6 +81,15 @@ final class RawBrowser {
             + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf=" + token, headers);
     }
 
+    /** The one-time key of the page's first form that carries one ({@code form_key}). */
+    static String formKey(String html) {
+        var matcher = java.util.regex.Pattern.compile("name=\"form_key\" value=\"([^\"]+)\"").matcher(html);
+        if (!matcher.find()) {
+            throw new AssertionError("no form_key field in " + html);
+        }
+        return matcher.group(1);
+    }
+
     static String csrf(String html) {
         var matcher = CSRF.matcher(html);
         if (!matcher.find()) {

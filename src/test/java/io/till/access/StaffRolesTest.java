@@ -62,11 +62,20 @@ class StaffRolesTest {
 
         var page = browser.get("/admin/developers/api-keys");
         var created = browser.postForm("/admin/developers/api-keys",
-            "name=Zapier&_csrf=" + RawBrowser.csrf(page.body()));
+            "name=Zapier&_csrf=" + RawBrowser.csrf(page.body()) + "&form_key=" + RawBrowser.formKey(page.body()));
+        var shown = browser.get("/admin/developers/api-keys");
+        // Back to the form, and sent again.
+        var again = browser.postForm("/admin/developers/api-keys",
+            "name=Zapier&_csrf=" + RawBrowser.csrf(page.body()) + "&form_key=" + RawBrowser.formKey(page.body()));
 
         assertThat(page.body()).contains("Create API key");
         assertThat(created.status()).isEqualTo(302);
-        assertThat(keyNames(account.id())).containsExactlyInAnyOrder("Test key", "Zapier");
+        assertThat(again.status()).isEqualTo(302);
+        assertThat(keyNames(account.id())).as("the form sent twice made one key").containsExactlyInAnyOrder(
+            "Test key", "Zapier");
+        assertThat(shown.body()).contains("id=\"created-key\"");
+        assertThat(browser.get("/admin/developers/api-keys").body()).contains("was created when this form was first "
+            + "sent").doesNotContain("id=\"created-key\"");
     }
 
     @Test

@@ -52,9 +52,11 @@ class AdminSignInTest {
     void createsAnApiKeyFromTheDashboardAndShowsItOnce() throws Exception {
         signIn("owner@till.test", "correct horse battery");
 
+        String form = get("/admin/developers/api-keys").body();
         var created = post("/admin/developers/api-keys", "name="
-            + URLEncoder.encode("From the dashboard", StandardCharsets.UTF_8) + "&_csrf="
-            + csrf(get("/admin/developers/api-keys").body()));
+            + URLEncoder.encode("From the dashboard", StandardCharsets.UTF_8) + "&_csrf=" + csrf(form) + "&form_key="
+            + Pattern.compile("name=\"form_key\" value=\"([^\"]+)\"").matcher(form).results().findFirst()
+                .orElseThrow().group(1));
         var shown = get("/admin/developers/api-keys");
         var shownAgain = get("/admin/developers/api-keys");
 
