@@ -32,7 +32,14 @@ class InvitePages {
     }
 
     @GetMapping(INVITES + "{token}")
-    String invitation(@PathVariable String token, HttpServletResponse response, Model model) {
+    String invitation(@PathVariable String token,
+        @RequestParam(name = ForbiddenHandler.EXPIRED, required = false) String expired, HttpServletResponse response,
+        Model model) {
+        if (expired != null) {
+            // The form came back after the page's session ended (ForbiddenHandler): nothing was used up.
+            model.addAttribute("error", "This page was open too long and expired, so nothing was saved. Choose your "
+                + "password again.");
+        }
         return page(token, response, model);
     }
 

@@ -72,6 +72,32 @@ class StaffInvitesTest {
             .param("email", email).query(Long.class).single()).isEqualTo(1);
     }
 
+    /**
+     * The page opened, then left past the session it made (its CSRF token went with it): the invitee, who has no login
+     * yet, is shown the invitation again saying why, not the staff sign-in page; the invitation still works.
+     */
+    @Test
+    void anInvitationFormSentAfterItsPageExpiredShowsTheInvitationAgainSayingWhy() {
+        String accountId = accounts.create().id();
+        String owner = staffUsers.create(accountId, "owner-" + UUID.randomUUID() + "@example.com", "{noop}unused",
+            "owner").id();
+        var issued = invites.issue(accountId, "late-" + UUID.randomUUID() + "@example.com", "staff", owner);
+        String path = "/admin/invites/" + issued.token();
+        var browser = RawBrowser.fromAnotherAddress(port);
+
+        var late = browser.postForm(path, "password=a-long-password-1&confirmation=a-long-password-1&_csrf=stale");
+
+        assertThat(late.status()).isEqualTo(302);
+        assertThat(late.header("Location")).isEqualTo(path + "?expired");
+        var again = browser.get(late.header("Location"));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).contains("This page was open too long and expired", "Join");
+        var joined = browser.postForm(path, "password=a-long-password-1&confirmation=a-long-password-1&_csrf="
+            + RawBrowser.csrf(again.body()));
+        assertThat(joined.status()).isEqualTo(302);
+        assertThat(joined.header("Location")).isEqualTo("/admin");
+    }
+
     @Test
     void theInvitationPageShowsNothingForATokenThatIsNotOne() {
         var browser = RawBrowser.fromAnotherAddress(port);
