@@ -215,6 +215,12 @@ class Purchases {
                 // since the gateway's search lags most when its answers do: trusted two minutes on, a search behind a
                 // charge that timed out would fail its order, and a retry would charge again.
                 asks.askEnded(accountId, pending.id(), ask);
+                if (ask == 1) {
+                    // The order's only ask, and it never left: nothing of it can be charged. Failed now, it gives its
+                    // promo code's use and its trial back at once (a later ask, by a retry with the same key, would
+                    // have kept it pending: failing it is conditional on no other ask).
+                    settlements.failNeverCharged(accountId, cart, pending.id());
+                }
                 throw e;
             }
         }

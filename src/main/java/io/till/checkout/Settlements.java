@@ -130,6 +130,19 @@ class Settlements {
     }
 
     /**
+     * Fails a pending order whose charge was asked for once, by a request that never reached the gateway: none of it
+     * can have been charged. Its promo code's use is given back. Nothing is done if it was asked for again since.
+     */
+    void failNeverCharged(String accountId, Cart cart, String orderId) {
+        transaction.executeWithoutResult(status -> {
+            if (asks.failUnasked(accountId, orderId, new OrderChargeAsks.Asks(1, null, true))
+                && cart.promo() != null) {
+                promoCodes.release(accountId, cart.promo());
+            }
+        });
+    }
+
+    /**
      * From when the gateway's finding no charge of the order means that none was made: once its search finds a charge
      * made when the order was last asked for (or written, if it never was), and once a request that asked then has
      * long reached the gateway if it ever will (at once, when that request failed without an answer).

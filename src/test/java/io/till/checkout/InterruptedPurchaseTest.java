@@ -157,6 +157,33 @@ class InterruptedPurchaseTest {
         assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
     }
 
+    /**
+     * A charge that never left for the gateway (no connection) charged nothing for certain: its order fails at once and
+     * gives its promo code's use back, so the buyer trying again (without the first request's key) is not told a
+     * single-use code is used up for the ten minutes a charge that may be on its way is given.
+     */
+    @Test
+    void aChargeThatNeverLeftGivesItsPromoCodesUseBackAtOnce() {
+        var shop = shops.open();
+        api.post("/api/v1/promo_codes", shop.apiKey(), """
+            {"code": "SINGLE", "amount_off": 100, "currency": "usd", "max_redemptions": 1}""");
+        faults.beforeNextCharge(shop.accountId(), new io.till.payment.PaymentGateway.NotSent(
+            "Stripe could not be reached: Connection refused"));
+        String body = """
+            {"customer": {"name": "Ada", "email": "ada@example.com"}, "token": "pm_card_visa", "option_id": "%s",
+             "promo_code": "SINGLE"}""".formatted(shop.monthly());
+
+        var failed = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), body);
+        var again = api.post("/api/v1/checkouts/" + shop.checkoutId() + "/purchases", shop.apiKey(), body);
+
+        assertThat(failed.status()).isEqualTo(502);
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("status").asString()).isEqualTo("paid");
+        assertThat(api.get("/api/v1/orders", shop.apiKey()).json().get("data"))
+            .extracting(order -> order.get("status").asString()).containsExactly("paid", "failed");
+        assertThat(ledger.charges(shop.accountId())).isEqualTo(1);
+    }
+
     @Test
     void aDeclineWhoseAnswerWasLostIsAnsweredAsDeclinedWithoutChargingAgain() {
         var shop = shops.open();
