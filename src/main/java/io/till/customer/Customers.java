@@ -251,12 +251,6 @@ public class Customers implements CustomerLookup {
     }
 
     /**
-     * The buyer met at a checkout: the customer with this email, or a new one, which raises {@code customer.created}
-     * like any other creation. Two purchases by the same new buyer at once make one customer: the second one's insert
-     * waits for the first's and then finds its row, instead of failing on the taken email.
-     */
-    @Transactional
-    /**
      * Adds to {@code errors}, under {@code field} (customer.name in a purchase), why {@link #buyer} would refuse this
      * name: checked with the request's other fields, before a card is attached at the gateway.
      */
@@ -264,6 +258,12 @@ public class Customers implements CustomerLookup {
         CustomerFields.checkName(name, field, errors);
     }
 
+    /**
+     * The buyer met at a checkout: the customer with this email, or a new one, which raises {@code customer.created}
+     * like any other creation. Two purchases by the same new buyer at once make one customer: the second one's insert
+     * waits for the first's and then finds its row, instead of failing on the taken email.
+     */
+    @Transactional
     public Customer buyer(String accountId, String name, String email) {
         var errors = new FieldErrors();
         var body = json.createObjectNode().put("name", name).put("email", email);

@@ -68,6 +68,9 @@ public final class Engine {
     public Plan.Progress afterAction(Program program, String executionId, ExecutionState state, Plan.Act act,
         ActionResult result, Instant startedAt, Instant now, double jitter) {
         var walk = new Walk(schemas, program, executionId, state, null, now);
+        // The attempt has ended, unless it is deferred again.
+        boolean saidWaiting = walk.deferred;
+        walk.deferred = false;
         Plan plan = switch (result) {
             case ActionResult.Done done -> {
                 walk.log(act, "succeeded", act.params(), done.output(), null, startedAt);
@@ -100,8 +103,13 @@ public final class Engine {
             case ActionResult.Deferred deferred -> {
                 // Not an attempt: the step is taken again, as the same attempt, once what it waits for has ended.
                 walk.resumeAt = now.plus(deferred.after()).plusMillis((long) (deferred.after().toMillis() * jitter));
-                walk.log(act, "waiting", act.params(), NODES.objectNode().put("until", walk.resumeAt.toString())
-                    .put("reason", deferred.message()), null, startedAt);
+                if (!saidWaiting) {
+                    // Once per attempt: taken again every few seconds until its turn comes, a line each time filled
+                    // the log and spent the run's limit of steps (a loop of posts to a busy host failed as too long).
+                    walk.log(act, "waiting", act.params(), NODES.objectNode().put("until", walk.resumeAt.toString())
+                        .put("reason", deferred.message()), null, startedAt);
+                }
+                walk.deferred = true;
                 walk.attempt = act.attempt();
                 yield new Plan.Wait(walk.resumeAt);
             }

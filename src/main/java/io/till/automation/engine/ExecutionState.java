@@ -14,13 +14,20 @@ import tools.jackson.databind.node.ObjectNode;
  * retried the run: its retry policy counts attempts afresh from {@code attempt} 1, while its log goes on numbering
  * them ({@code attemptsBefore} + {@code attempt}), so that the log never says "attempt 1" twice; and, for a run
  * retried while it stood at a wait_for_event step that had begun, when that wait began ({@code waitBegan}; null
- * otherwise), which it is entered again from.
+ * otherwise), which it is entered again from; and whether the current action's attempt was deferred, waiting its turn
+ * ({@code deferred}), which its log said once: a step taken again every few seconds until its turn comes wrote a line
+ * each time, and the lines counted against the run's limit of steps.
  */
 public record ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt, EventMark taken,
-    int attemptsBefore, Instant waitBegan) {
+    int attemptsBefore, Instant waitBegan, boolean deferred) {
 
     public ExecutionState {
         frames = List.copyOf(frames);
+    }
+
+    public ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt, EventMark taken,
+        int attemptsBefore, Instant waitBegan) {
+        this(frames, outputs, attempt, resumeAt, taken, attemptsBefore, waitBegan, false);
     }
 
     public ExecutionState(List<Frame> frames, ObjectNode outputs, int attempt, Instant resumeAt, EventMark taken,

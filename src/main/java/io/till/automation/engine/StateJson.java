@@ -40,6 +40,9 @@ public final class StateJson {
         if (state.waitBegan() != null) {
             json.put("wait_began", state.waitBegan().toString());
         }
+        if (state.deferred()) {
+            json.put("deferred", true);
+        }
         return json;
     }
 
@@ -58,6 +61,6 @@ public final class StateJson {
             json.path("attempt").asInt(1),
             resumeAt == null || resumeAt.isNull() ? null : Instant.parse(resumeAt.asString()),
             taken.isObject() ? EventMark.of(taken, null) : null, json.path("attempts_before").asInt(0),
-            waitBegan.isString() ? Instant.parse(waitBegan.asString()) : null);
+            waitBegan.isString() ? Instant.parse(waitBegan.asString()) : null, json.path("deferred").asBoolean(false));
     }
 }

@@ -35,6 +35,8 @@ final class Walk {
     EventMark taken;
     /** See {@link ExecutionState#waitBegan}: null once the wait is entered again. */
     Instant waitBegan;
+    /** See {@link ExecutionState#deferred}: false once the action's attempt ends or the step is left. */
+    boolean deferred;
     /** The event a wait_for_event step waited for, when it arrived. */
     JsonNode arrived;
 
@@ -50,13 +52,14 @@ final class Walk {
         this.resumeAt = state.resumeAt();
         this.taken = state.taken();
         this.waitBegan = state.waitBegan();
+        this.deferred = state.deferred();
         this.context = context;
         this.now = now;
     }
 
     Plan.Progress progress(Plan plan) {
         return new Plan.Progress(new ExecutionState(frames, outputs, attempt, resumeAt, taken, attemptsBefore,
-            waitBegan), plan, List.copyOf(logs));
+            waitBegan, deferred), plan, List.copyOf(logs));
     }
 
     Plan run() {
@@ -314,6 +317,7 @@ final class Walk {
     void firstAttempt() {
         attempt = 1;
         attemptsBefore = 0;
+        deferred = false;
     }
 
     String iteration() {
