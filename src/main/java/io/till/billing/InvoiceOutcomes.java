@@ -87,8 +87,8 @@ class InvoiceOutcomes {
 
     /**
      * A subscription back in good standing once none of its invoices is unpaid: one paid, or the last one owed voided
-     * by staff (then nothing is owed and nothing is retried, so past due or unpaid would describe nothing). Its renewal passed while it was unpaid: a new period starts now, billed now, and renews on its own
-     * again. Inside the caller's transaction, with the subscription locked.
+     * by staff (then nothing is owed and nothing is retried, so past due or unpaid would describe nothing). Its renewal
+     * passed while it was unpaid: a new period starts now, billed now, and renews on its own again. Inside the caller's transaction, with the subscription locked.
      */
     void settled(String accountId, Subscription subscription, Customer customer, Instant now) {
         if (!List.of("trialing", "past_due", "unpaid").contains(subscription.status())
@@ -96,7 +96,10 @@ class InvoiceOutcomes {
             return;
         }
         subscriptions.setStatus(accountId, subscription.id(), "active", now);
-        if (!subscription.currentPeriodEnd().isAfter(now)) {
+        // Only a renewal that has passed: one still due (the billing clock catching up, the retry due before it run
+        // first) bills its own period from the billing day; restarted now, that stretch was never billed.
+        if (!subscription.currentPeriodEnd().isAfter(now) && (subscription.status().equals("unpaid")
+            || !jobs.isDue(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now))) {
             subscriptions.restartPeriods(accountId, subscription, now);
             jobs.schedule(accountId, BillingJobs.Kind.SUBSCRIPTION_RENEWAL, subscription.id(), now);
         }

@@ -327,6 +327,35 @@ class BillingClockTest {
             .get(0).get("code").asString()).isEqualTo("out_of_range");
     }
 
+    /**
+     * The billing clock was down past a past-due subscription's renewal, and the retry due just before it succeeds
+     * when the clock catches up: the renewal still bills its own period, from the old billing day. The paid retry
+     * restarted the periods at the moment of the catch-up, and the skipped stretch was never billed.
+     */
+    @Test
+    void aRetryPaidInACatchUpLeavesTheRenewalDueAfterItToBillItsPeriod() {
+        var shop = shops.open();
+        assertThat(api.send("PUT", "/api/v1/retry_schedule", shop.apiKey(), "{\"subscription_retries\": [\"P20D\"]}",
+            java.util.List.of("Content-Type", "application/json")).status()).isEqualTo(200);
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P14DT1H");
+        var pastDue = shops.subscription(shop, subscription);
+        assertThat(pastDue.get("status").asString()).isEqualTo("past_due");
+        String billingDay = pastDue.get("current_period_end").asString();
+        // The bank now takes the card.
+        db.sql("UPDATE cards SET gateway_reference = replace(gateway_reference, 'pm_card_chargeCustomerFail', "
+            + "'pm_card_visa') WHERE account_id = :account").param("account", shop.accountId()).update();
+
+        clock.moveTo(java.time.Instant.parse(billingDay).plus(Duration.ofDays(5)));
+        billingClock.runDue();
+
+        var renewed = shops.subscription(shop, subscription);
+        assertThat(renewed.get("status").asString()).isEqualTo("active");
+        assertThat(renewed.get("current_period_start").asString()).as("the billing day kept").isEqualTo(billingDay);
+        assertThat(ledger.successfulCharges(shop.accountId())).as("the arrears and the renewal").isEqualTo(2);
+    }
+
     @Test
     void keepsRenewingASubscriptionWhoseArrearsWerePaid() {
         var shop = shops.open();
