@@ -52,6 +52,11 @@ class PortalOverview {
                 year), CardExpiry.of(month, year, now));
         }
 
+        /** The brand as the buyer's receipts and the cards page name it: "American Express", "JCB", "UnionPay". */
+        public String brandName() {
+            return PortalCardText.brand(brand);
+        }
+
         /** Whether it no longer works: it pays nothing until the buyer chooses another card. */
         public boolean expired() {
             return expiry == CardExpiry.EXPIRED;

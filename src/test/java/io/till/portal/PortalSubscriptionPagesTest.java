@@ -639,6 +639,22 @@ class PortalSubscriptionPagesTest {
         }
     }
 
+    /** The card named as the buyer's receipts and cards page name it: "American Express", not "Amex". */
+    @Test
+    void aCardIsNamedByItsBrandAsTheReceiptsNameIt() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.monthly(), "pm_card_amex", "amex@example.com");
+        var buyer = signIn(shop, order.get("customer_id").asString());
+        String portal = "/portal/" + shop.accountId();
+
+        String payments = text(buyer.get(portal + "/payments").body());
+        String subscription = text(buyer.get(portal + "/subscriptions/" + order.get("subscription_id").asString())
+            .body());
+
+        assertThat(payments).contains("American Express •••• 8431").doesNotContain("Amex");
+        assertThat(subscription).contains("American Express").doesNotContain("Amex");
+    }
+
     private PortalClient signIn(Shops.Shop shop, String customerId) {
         String url = api.post("/api/v1/portal_sessions", shop.apiKey(), "{\"customer_id\": \"%s\"}"
             .formatted(customerId)).json().get("url").asString();
