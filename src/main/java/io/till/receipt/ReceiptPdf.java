@@ -80,7 +80,7 @@ final class ReceiptPdf {
         var company = new Paragraph(text(receipt.seller().companyName()), font(20, Font.BOLD, brand));
         document.add(company);
         if (receipt.seller().supportEmail() != null) {
-            document.add(new Paragraph(receipt.seller().supportEmail(), font(10, Font.NORMAL, MUTED)));
+            document.add(new Paragraph(text(receipt.seller().supportEmail()), font(10, Font.NORMAL, MUTED)));
         }
         var title = new Paragraph(receipt.heading(), font(16, Font.BOLD, INK));
         title.setSpacingBefore(24);
@@ -97,7 +97,8 @@ final class ReceiptPdf {
             fact(facts, "Paid with", "Your account credit");
         }
         var buyer = new StringBuilder(text(receipt.buyer().name()));
-        buyer.append('\n').append(receipt.buyer().email());
+        // As the name: a letter the font lacks printed as nothing, and the address read as another one.
+        buyer.append('\n').append(text(receipt.buyer().email()));
         receipt.buyer().addressLines().forEach(line -> buyer.append('\n').append(text(line)));
         fact(facts, "Billed to", buyer.toString());
         // A payment's or an invoice's id, for the seller to look it up by; an order's number above is searched for.
@@ -177,7 +178,7 @@ final class ReceiptPdf {
             document.add(footer);
         }
         if (receipt.seller().supportEmail() != null) {
-            var support = new Paragraph("Questions? Write to " + receipt.seller().supportEmail() + ".",
+            var support = new Paragraph("Questions? Write to " + text(receipt.seller().supportEmail()) + ".",
                 font(9, Font.NORMAL, MUTED));
             support.setSpacingBefore(receipt.footer() == null ? 28 : 6);
             document.add(support);

@@ -50,6 +50,20 @@ class ReceiptAmountsTest {
         assertThat(ReceiptPdfs.text(ReceiptPdf.render(dollars, null))).contains("$19.00").doesNotContain("USD");
     }
 
+    /** An address whose letters the font lacks keeps a mark for each, as the name does: not a shorter address. */
+    @Test
+    void aPdfEmailWhoseLettersTheFontLacksKeepsAMarkForEach() throws Exception {
+        var seller = new Receipt.Seller("acct_1", "Studio", "山@例え.jp", null, null,
+            java.time.ZoneOffset.UTC);
+        var receipt = new Receipt(Receipt.Kind.PAYMENT, "pay_1", 1042L, DAY, seller, new Receipt.Buyer("山田",
+            "山田@例え.jp", null), "usd", List.of(new Receipt.Line("Membership", null, 1900)), 1900, 0,
+            1900, List.of(charge(1900)), List.of(), List.of(), null, false);
+
+        String text = ReceiptPdfs.text(ReceiptPdf.render(receipt, null));
+
+        assertThat(text).contains("??@??.jp", "Write to ?@??.jp").doesNotContainPattern("(?m)^@\\.jp");
+    }
+
     private static Receipt receipt(List<Receipt.Charge> charges, List<Receipt.Refund> refunds,
         List<Receipt.CreditNote> notes) {
         return new Receipt(Receipt.Kind.PAYMENT, "pay_1", 1042L, DAY, null, new Receipt.Buyer("Ada", "ada@example.com",
