@@ -219,6 +219,14 @@ class InternalOrderPages {
                         ? "the card on file"
                         : cards.findOnRecord(staff.accountId(), order.cardId()).map(Card::name)
                             .orElse("the card on file");
+                    if (order.total() == 0) {
+                        // A free trial, or a promo code that took it all: the review said nothing is charged now.
+                        return "Order #" + order.number() + " placed: nothing was charged now."
+                            + (order.subscriptionId() != null || order.paymentPlanId() != null
+                                ? " " + card.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + card.substring(1)
+                                    + " pays its next charge."
+                                : "");
+                    }
                     return "Order #" + order.number() + " placed: " + Amounts.format(order.total(), order.currency())
                         + " charged to " + card + ".";
                 }));
