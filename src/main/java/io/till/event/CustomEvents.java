@@ -137,6 +137,15 @@ class CustomEvents {
             errors.add(prefix + "data.customer", "reserved", "is filled in by Till from customer_id; name your own "
                 + "field otherwise, like data.contact");
         }
+        // What Till's own events carry to say that automations pass them by: posted, they switched automations off
+        // (skip_automations) or kept one from starting as if its own run had set the event off (caused_by, in a
+        // payload an integration echoed back).
+        for (String reserved : List.of("skip_automations", EventType.CAUSED_BY)) {
+            if (data.has(reserved)) {
+                errors.add(prefix + "data." + reserved, "reserved", "is Till's, on its own events; name your own "
+                    + "field otherwise, like data.acme_" + reserved);
+            }
+        }
         String customerId = posted.customerId();
         if (customerId != null) {
             var customer = customers.snapshot(accountId, customerId);

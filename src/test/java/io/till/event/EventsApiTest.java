@@ -105,6 +105,33 @@ class EventsApiTest {
         assertThat(api.get("/api/v1/events?type=acme.who", store.apiKey()).json().get("data")).isEmpty();
     }
 
+    /**
+     * What Till's own events carry to make automations pass them by cannot be posted: skip_automations switched every
+     * automation of the type off for that event, and a caused_by echoed back from a webhook's payload kept the
+     * automation it names from starting, as if its own run had set the event off.
+     */
+    @Test
+    void anEventCannotSayThatAutomationsPassItBy() {
+        var store = accounts.create();
+
+        var quiet = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "data": {"skip_automations": true}}""");
+        var echoed = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.signup", "data": {"caused_by": {"execution_id": "exe_01knd6p0f3c2y7a9v4w8x5z1q0"}}}""");
+        var inBatch = api.post("/api/v1/events/batch", store.apiKey(), """
+            {"events": [{"type": "acme.signup", "data": {"plan": "pro"}},
+                        {"type": "acme.signup", "data": {"skip_automations": "true"}}]}""");
+
+        assertThat(quiet.status()).isEqualTo(400);
+        assertThat(quiet.json().get("errors").get(0).get("field").asString()).isEqualTo("data.skip_automations");
+        assertThat(quiet.json().get("errors").get(0).get("code").asString()).isEqualTo("reserved");
+        assertThat(echoed.status()).isEqualTo(400);
+        assertThat(echoed.json().get("errors").get(0).get("field").asString()).isEqualTo("data.caused_by");
+        assertThat(inBatch.status()).isEqualTo(400);
+        assertThat(inBatch.text()).contains("events[1].data.skip_automations");
+        assertThat(api.get("/api/v1/events", store.apiKey()).json().get("data")).isEmpty();
+    }
+
     @Test
     void refusesTheTypesTillSendsToWebhookEndpointsItself() {
         var store = accounts.create();
