@@ -71,6 +71,16 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
             errors.add(at(path, "currency"), "invalid_format", "must be a three-letter ISO currency code such as usd");
         } else {
             Gateways.checkChargedPrice(errors, at(path, "amount"), option.amount(), option.currency());
+            long smallest = Gateways.smallestCharge(option.currency());
+            boolean charged = kind == ProductOption.Kind.SUBSCRIPTION || kind == ProductOption.Kind.PAYMENT_PLAN;
+            if (charged && option.amount() != null && option.amount() > 0 && option.amount() < smallest) {
+                // Each renewal or installment is charged alone: below the gateway's smallest charge, every one would
+                // be declined (after a free trial, the first the buyer would ever be charged).
+                errors.add(at(path, "amount"), "not_supported", "is charged alone at each "
+                    + (kind == ProductOption.Kind.SUBSCRIPTION ? "renewal" : "installment") + ", and the payment "
+                    + "processor charges at least " + Amounts.format(smallest, option.currency()) + " in "
+                    + option.currency().toUpperCase(java.util.Locale.ROOT));
+            }
         }
         ProductOption.Interval interval = errors.parseEnum(at(path, "interval"), option.interval(),
             ProductOption.Interval.class);

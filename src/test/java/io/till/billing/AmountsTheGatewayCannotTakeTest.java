@@ -105,6 +105,28 @@ class AmountsTheGatewayCannotTakeTest {
         assertThat(api.get("/api/v1/orders", account.apiKey()).json().get("data")).isEmpty();
     }
 
+    /**
+     * A renewal is charged alone: a subscription priced under the smallest charge, behind a free trial, was sold, and
+     * every renewal after the trial was declined. Refused when priced; a one-time price that addons may lift is not.
+     */
+    @Test
+    void aSubscriptionPricedUnderTheSmallestChargeIsRefusedWhenSaved() {
+        var account = accounts.create();
+
+        var refused = api.post("/api/v1/products", account.apiKey(), """
+            {"name": "Tiny", "options": [
+              {"name": "Monthly", "kind": "subscription", "amount": 30, "currency": "usd", "interval": "month",
+               "trial_days": 7},
+              {"name": "Once", "kind": "one_time", "amount": 30, "currency": "usd"}]}""");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.json().get("errors")).singleElement().satisfies(error -> {
+            assertThat(error.get("field").asString()).isEqualTo("options[0].amount");
+            assertThat(error.get("code").asString()).isEqualTo("not_supported");
+            assertThat(error.get("message").asString()).contains("renewal", "at least $0.50");
+        });
+    }
+
     @Test
     void aPurchaseOfAPriceSavedBeforeTheRuleIsRefusedBeforeAnythingIsWritten() {
         var store = store("one_time");
