@@ -123,7 +123,11 @@ class TestClock {
                 return now.atZone(ZoneOffset.UTC).plus(Period.parse(by)).toInstant();
             } catch (DateTimeParseException notAPeriod) {
                 return null;
+            } catch (java.time.DateTimeException | ArithmeticException pastTheLastYear) {
+                return Instant.MAX; // P1000000000Y: refused as out of range, not a 500
             }
+        } catch (java.time.DateTimeException | ArithmeticException pastTheLastInstant) {
+            return Instant.MAX;
         }
     }
 

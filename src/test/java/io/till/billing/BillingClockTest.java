@@ -297,6 +297,11 @@ class BillingClockTest {
             .isEqualTo(400);
         assertThat(api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"to\": \"2001-01-01T00:00:00Z\"}")
             .json().get("errors").get(0).get("field").asString()).isEqualTo("to");
+        for (String huge : java.util.List.of("P1000000000Y", "PT8900000000000H")) {
+            var tooFar = api.post("/api/v1/test_clock/advance", shop.apiKey(), "{\"by\": \"" + huge + "\"}");
+            assertThat(tooFar.status()).as(huge + ": " + tooFar.text()).isEqualTo(400);
+            assertThat(tooFar.json().get("errors").get(0).get("code").asString()).isEqualTo("out_of_range");
+        }
         assertThat(api.get("/api/v1/test_clock", shop.apiKey()).json().has("now")).isTrue();
         // Live only for this check: a lasting live account would switch the shared test clock off for other tests.
         db.sql("UPDATE accounts SET mode = 'live' WHERE id = :id").param("id", shop.accountId()).update();
