@@ -79,6 +79,20 @@ final class PortalClient {
         return postRaw(path, (form.isEmpty() ? "" : form + "&") + "_csrf=" + token, headers);
     }
 
+    /** Posts {@code fields} as multipart/form-data, sent without a length (chunked), as a browser never does here. */
+    Response postMultipart(String path, java.util.Map<String, String> fields) {
+        String boundary = "till-boundary-0123456789";
+        var body = new StringBuilder();
+        fields.forEach((name, value) -> body.append("--").append(boundary).append("\r\n")
+            .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+            .append(value).append("\r\n"));
+        body.append("--").append(boundary).append("--\r\n");
+        byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
+    }
+
     static String csrf(String html) {
         var matcher = CSRF.matcher(html);
         if (!matcher.find()) {
