@@ -47,17 +47,37 @@ final class EmbeddedDatabase implements AutoCloseable {
     private final int port;
     private final Thread watchdog;
     private volatile EmbeddedPostgres postgres;
+    /** Whether Till stops {@link #postgres} itself, after the pools, rather than zonky's shutdown hook (ZonkyServer). */
+    private volatile boolean keptFromHook;
     private volatile ProcessHandle postmaster;
     private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    /**
+     * How long the JVM's shutdown waits for Spring to close this (after its graceful shutdown, up to 30 s a phase, and
+     * the pools) before stopping the server itself: one never closed (a context left open) does not outlive Till.
+     */
+    private static final Duration CLOSE_AT_EXIT_WAIT = Duration.ofSeconds(75);
 
     private EmbeddedDatabase(DataDirectory directory, boolean durable, EmbeddedPostgres postgres,
         Duration watchInterval) {
         this.directory = directory;
         this.durable = durable;
         this.postgres = postgres;
+        this.keptFromHook = ZonkyServer.keepFromShutdownHook(postgres);
         this.port = postgres.getPort();
         this.postmaster = PostgresProcesses.postmaster(directory.postgres()).orElse(null);
         this.watchdog = Thread.ofVirtual().name("till-postgres-watchdog").start(() -> watch(watchInterval));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("till-postgres-at-exit").unstarted(() -> {
+            try {
+                if (!stopped.await(CLOSE_AT_EXIT_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                    log.warn("Till was not closed within {} of being asked to stop; stopping the embedded PostgreSQL",
+                        CLOSE_AT_EXIT_WAIT);
+                    close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
     }
 
     static EmbeddedDatabase start(Path dataDir, int port, boolean durable, Duration watchInterval) {
@@ -93,6 +113,11 @@ final class EmbeddedDatabase implements AutoCloseable {
         return builder.start();
     }
 
+    /** zonky's server, for tests: what its shutdown hook would close. */
+    EmbeddedPostgres zonky() {
+        return postgres;
+    }
+
     String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
@@ -109,9 +134,10 @@ final class EmbeddedDatabase implements AutoCloseable {
         log.warn("Embedded PostgreSQL (process {}) has stopped; starting it again on port {}", postmaster.pid(),
             port);
         // Releases zonky's lock on the data directory; its attempt to stop the dead server fails and says so.
-        postgres.close();
+        ZonkyServer.stop(postgres, keptFromHook);
         PostgresProcesses.awaitLeftovers(directory.postgres(), LEFTOVER_WAIT);
         postgres = launch(directory, port, durable);
+        keptFromHook = ZonkyServer.keepFromShutdownHook(postgres);
         postmaster = PostgresProcesses.postmaster(directory.postgres()).orElse(null);
         log.info("Embedded PostgreSQL is running again on port {} (process {})", port,
             postmaster == null ? "unknown" : postmaster.pid());
@@ -139,8 +165,9 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * While the JVM shuts down, zonky's own shutdown hook stops the server: that is no reason to start it again (and
-     * a server started now would outlive Till).
+     * While the JVM shuts down the server is stopped (by {@link #close} after the pools, or by zonky's own shutdown
+     * hook where it could not be kept from it): that is no reason to start it again (and a server started now would
+     * outlive Till).
      */
     private static boolean shuttingDown() {
         Thread probe = new Thread(() -> {
@@ -160,11 +187,12 @@ final class EmbeddedDatabase implements AutoCloseable {
         watchdog.interrupt();
         synchronized (this) {
             try {
-                postgres.close();
+                ZonkyServer.stop(postgres, keptFromHook);
             } catch (IOException e) {
                 log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
             } finally {
                 directory.close();
+                stopped.countDown();
             }
         }
     }
