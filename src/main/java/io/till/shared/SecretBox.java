@@ -124,20 +124,51 @@ public class SecretBox {
         return key;
     }
 
+    /**
+     * Writes the new key as the database writes what it commits, since what is sealed with it is: to a file of its
+     * own, readable by Till's user alone from the start, forced to disk, then moved into place and the move forced too.
+     * Written plainly, a power cut in the first seconds left an empty key file, and Till could not start again (a key
+     * deleted by hand then would have left every sealed secret unreadable). A key file that appeared meanwhile is kept,
+     * and this one is not used.
+     */
+    private static void writeDurably(Path file, byte[] content) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        Path fresh = directory.resolve(file.getFileName() + ".new");
+        Files.deleteIfExists(fresh);
+        java.nio.file.attribute.FileAttribute<?>[] ownerOnly = directory.getFileSystem().supportedFileAttributeViews()
+            .contains("posix")
+                ? new java.nio.file.attribute.FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        try (var channel = java.nio.channels.FileChannel.open(fresh, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE), ownerOnly)) {
+            channel.write(java.nio.ByteBuffer.wrap(content));
+            channel.force(true);
+        }
+        try {
+            Files.move(fresh, file); // refused, not replaced, if a key file is there by now
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            Files.deleteIfExists(fresh);
+            throw e;
+        }
+        try (var dir = java.nio.channels.FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // A file system whose directories cannot be opened so (Windows): the move is as durable as it makes it.
+        }
+    }
+
     private byte[] keyFile(Path file) {
         try {
             if (Files.exists(file)) {
                 return decode(Files.readString(file).strip(), file.toString());
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path directory = file.toAbsolutePath().getParent();
+            Files.createDirectories(directory);
             byte[] fresh = new byte[32];
             random.nextBytes(fresh);
-            Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n", StandardOpenOption.CREATE_NEW);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the directory's own protection has to do.
-            }
+            writeDurably(file, (Base64.getEncoder().encodeToString(fresh) + "\n").getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
             log.info("Generated the master key for stored secrets at {}; back it up with the database, or set "
                 + "TILL_MASTER_KEY", file.toAbsolutePath());
             return fresh;

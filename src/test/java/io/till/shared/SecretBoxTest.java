@@ -28,11 +28,25 @@ class SecretBoxTest {
         assertThatThrownBy(() -> other.open(sealed, "acct_1/smtp")).isInstanceOf(IllegalStateException.class);
     }
 
+    /** A start cut off while writing the key leaves only its unfinished copy, never an empty key file. */
+    @Test
+    void aKeyWrittenHalfwayByAnInterruptedStartIsWrittenAgain(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("master.key.new"), "");
+
+        String sealed = new SecretBox("", dir).seal("x", "c");
+
+        assertThat(new SecretBox(null, dir).open(sealed, "c")).isEqualTo("x");
+        assertThat(dir.resolve("master.key.new")).doesNotExist();
+    }
+
     @Test
     void generatesAMasterKeyOnceIntoTheDataDirectory(@TempDir Path dir) throws Exception {
         String sealed = new SecretBox("", dir).seal("x", "c");
 
         assertThat(Files.readString(dir.resolve("master.key")).strip()).hasSize(44);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(
+            "master.key")))).as("readable by Till's user alone").isEqualTo("rw-------");
+        assertThat(dir.resolve("master.key.new")).doesNotExist();
         assertThat(new SecretBox(null, dir).open(sealed, "c")).isEqualTo("x");
         assertThatThrownBy(() -> new SecretBox("c2hvcnQ=", dir)).hasMessageContaining("32 bytes");
     }
