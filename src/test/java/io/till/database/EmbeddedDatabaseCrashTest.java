@@ -60,6 +60,27 @@ class EmbeddedDatabaseCrashTest {
         }
     }
 
+    /**
+     * A Till killed without shutting down leaves its server running, perhaps with a client still connected (a psql
+     * taking a dump): the next start stops it at once, where PostgreSQL's smart shutdown waited for that client and
+     * the start failed after 30 s.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void anOrphanedServerWithAClientConnectedIsStoppedAtOnce(
+        org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        try (var database = EmbeddedDatabase.start(dataDir, 0, false, NEVER);
+            var client = DriverManager.getConnection(database.jdbcUrl())) {
+            assertThat(client.isValid(5)).isTrue();
+
+            PostgresProcesses.stopOrphan(dataDir.resolve("postgres").toAbsolutePath());
+
+            assertThat(PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath())).isEmpty();
+            assertThat(output.getOut()).as("stopped by its fast shutdown, not after waiting for the client")
+                .doesNotContain("did not stop within");
+        }
+    }
+
     /** SIGKILLs the server and every one of its processes at once, so nothing gets to flush; returns its pid. */
     static long killServer(Path dataDir) throws Exception {
         var postmaster = PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath()).orElseThrow();
