@@ -177,6 +177,11 @@ class CustomerRecordPages {
         model.addAttribute("ordersPaged", ordersAfter != null);
         model.addAttribute("timeline", timeline.page(accountId, id, eventsBefore, runsBefore));
         model.addAttribute("timelineOlder", eventsBefore != null || runsBefore != null);
+        // Where each part of the page stands, for the links of the others to keep: paging the timeline kept
+        // neither the lists' "All" nor the orders' page, and the reverse.
+        model.addAttribute("eventsBefore", eventsBefore);
+        model.addAttribute("runsBefore", runsBefore);
+        model.addAttribute("ordersAfter", ordersAfter);
         return "billing/customer";
     }
 

@@ -110,8 +110,13 @@ class CustomerRecordPagesTest {
         assertThat(rows).containsText("Membership");
         assertThat(page.locator("#orders")).not().containsText("Older orders");
         Chromium.screenshot(page, "dashboard-customer-older-orders-390");
+        // Each part of the record keeps where the others stand: paging the timeline keeps the orders' page.
+        page.locator("#timeline").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Older")
+            .setExact(true)).click();
+        assertThat(rows).hasCount(1); // still the older orders
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("← Newest orders")).click();
         assertThat(rows).hasCount(50);
+        assertThat(page.locator("#timeline header a")).hasText("Newest"); // and the timeline its page
     }
 
     @Test
