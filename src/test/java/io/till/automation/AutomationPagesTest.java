@@ -202,6 +202,13 @@ class AutomationPagesTest {
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("tbody tr")).hasCount(1);
         assertThat(page.locator("tbody tr")).containsText("Call the team");
+        // Pausing from a filtered list comes back to the same filter.
+        page.getByRole(AriaRole.BUTTON, named("Pause Call the team")).click();
+        assertThat(page.locator("p.flash")).containsText("“Call the team” is paused");
+        assertThat(page.getByLabel("Trigger")).hasValue("manual");
+        assertThat(page.locator("tbody tr")).hasCount(1);
+        page.getByRole(AriaRole.BUTTON, named("Resume Call the team")).click();
+        assertThat(page.getByLabel("Trigger")).hasValue("manual");
         page.getByLabel("Trigger").selectOption("");
         page.getByLabel("Status").selectOption("draft");
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
