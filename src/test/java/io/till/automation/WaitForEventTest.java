@@ -108,7 +108,11 @@ class WaitForEventTest {
         shop.post("acme.cart_abandoned", ada, "{}");
         agenda.runDue();
         shop.advance("PT1H");
-        shop.post("acme.order_paid", ada, "{\"skip_automations\": true}");
+        String paid = shop.post("acme.order_paid", ada, "{}");
+        // Marked as Till marks its own events of a change staff let pass quietly (a posted event cannot say so).
+        db.sql("UPDATE events SET data = data || '{\"skip_automations\": true}' WHERE id = :id").param("id", paid)
+            .update();
+        db.sql("UPDATE event_inbox SET skip_automations = true WHERE event_id = :id").param("id", paid).update();
         agenda.runDue();
 
         shop.advance("P3DT1H");
