@@ -225,14 +225,25 @@ class WebhookPages {
 
     @PostMapping(LIST + "/{id}/deliveries/{deliveryId}/replay")
     String replay(Caller.Staff staff, @PathVariable String id, @PathVariable String deliveryId,
-        RedirectAttributes redirect) {
+        @RequestParam(required = false) String cursor, RedirectAttributes redirect) {
+        // Back to the page of deliveries the replayed one was on (an older one's, found by its cursor).
+        String back = org.springframework.web.util.UriComponentsBuilder.fromPath(LIST + "/" + id)
+            .queryParamIfPresent("cursor", java.util.Optional.ofNullable(cursor)
+                .filter(c -> {
+                    var errors = new io.till.shared.FieldErrors();
+                    PageRequest.of(1, c, "whd", errors);
+                    return !errors.any();
+                }))
+            .fragment(deliveryId)
+            .build()
+            .toUriString();
         if (!endpoints.get(staff.accountId(), id).enabled()) {
             redirect.addFlashAttribute("flashError", "This endpoint is disabled: enable it, then replay the delivery.");
-            return "redirect:" + LIST + "/" + id + "#" + deliveryId;
+            return "redirect:" + back;
         }
         deliveries.replay(staff.accountId(), id, deliveryId, Timestamps.now(clock));
         redirect.addFlashAttribute("flash", "Delivery queued again, with the same webhook-id.");
-        return "redirect:" + LIST + "/" + id + "#" + deliveryId;
+        return "redirect:" + back;
     }
 
     /** One attempt as the page shows it: its answer in words, never the peer's body. */
@@ -313,6 +324,7 @@ class WebhookPages {
         model.addAttribute("types", EventType.NAMES);
         model.addAttribute("deliveries", rows);
         model.addAttribute("nextCursor", page.hasMore() ? page.nextCursor() : null);
+        model.addAttribute("cursor", cursor);
         return "webhook/endpoint";
     }
 

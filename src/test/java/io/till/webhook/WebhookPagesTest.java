@@ -155,6 +155,20 @@ class WebhookPagesTest {
         peer.verify(3, postRequestedFor(urlEqualTo("/hooks")));
         Chromium.screenshot(page, "dashboard-webhook-endpoint-1280");
 
+        // On a page of older deliveries, a replay comes back to that page, which leads back to the newest.
+        String endpointPage = page.url().replaceFirst("[?#].*", "");
+        String after = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(replayed.getAttribute("id")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        page.navigate(endpointPage + "?cursor=" + after);
+        var older = page.locator("li.delivery").first();
+        String olderId = older.getAttribute("id");
+        older.getByRole(AriaRole.BUTTON, button("Replay webhook.test delivery " + olderId)).click();
+        assertThat(page.locator(".flash")).containsText("queued again");
+        assertThat(page).hasURL(endpointPage + "?cursor=" + after + "#" + olderId);
+        page.getByRole(AriaRole.LINK, named("← Newest deliveries")).click();
+        assertThat(page).hasURL(endpointPage);
+        agenda.runDue();
+
         // Rotating asks first, shows the new secret once, and the old one is gone from the page for good.
         page.getByRole(AriaRole.BUTTON, named("Rotate secret")).click();
         page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, button("Rotate secret")).click();
