@@ -63,6 +63,10 @@ class EventPages {
         ZoneId zone = brandings.zone(staff.accountId());
         LocalDate first = day(from.strip(), "from", errors);
         LocalDate last = day(to.strip(), "to", errors);
+        if (first != null && last != null && last.isBefore(first)) {
+            // Said, as the runs' list says it, rather than "No events" for a window that holds no day.
+            errors.put("to", "Enter a day on or after the From day.");
+        }
         Instant since = first == null ? null : first.atStartOfDay(zone).toInstant();
         Instant until = last == null ? null : last.plusDays(1).atStartOfDay(zone).toInstant();
         String customerId = customerId(staff, customer.strip(), errors);

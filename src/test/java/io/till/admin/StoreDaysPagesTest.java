@@ -233,5 +233,9 @@ class StoreDaysPagesTest {
         var events = page.navigate(api.uri("/admin/developers/events?to=%2B999999999-12-31").toString());
         assertThat(events.status()).isEqualTo(200);
         assertThat(page.locator("main")).containsText("Enter a day as YYYY-MM-DD.");
+
+        // A window that ends before it starts holds no day: said beside To, as the runs' list says it.
+        page.navigate(api.uri("/admin/developers/events?from=2026-12-01&to=2026-11-01").toString());
+        assertThat(page.locator("main")).containsText("Enter a day on or after the From day.");
     }
 }
