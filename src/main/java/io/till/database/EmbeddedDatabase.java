@@ -2,6 +2,7 @@ package io.till.database;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -84,6 +85,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         DataDirectory directory = DataDirectory.claim(dataDir);
         try {
             PostgresProcesses.stopOrphan(directory.postgres());
+            setAsideUnfinished(directory.postgres());
             EmbeddedPostgres postgres = launch(directory, port, durable);
             log.info("Embedded PostgreSQL 17 is running on port {} with its data in {}", postgres.getPort(),
                 directory.postgres());
@@ -95,6 +97,22 @@ final class EmbeddedDatabase implements AutoCloseable {
             directory.close();
             throw new IllegalStateException("Could not start the embedded PostgreSQL in " + directory.postgres() + " ("
                 + e.getMessage() + "); its log is " + directory.postgresLog(), e);
+        }
+    }
+
+    /**
+     * zonky creates the database files (initdb) only where there is no {@code postgresql.conf}, which initdb writes
+     * before it has finished: a first start cut off then (killed, a power cut) left files no server can start on, and
+     * every later start failed. Files without {@code global/pg_control}, written last, never held a database: they
+     * are set aside (kept, renamed) and made afresh.
+     */
+    private static void setAsideUnfinished(Path postgres) throws IOException {
+        if (Files.exists(postgres.resolve("postgresql.conf")) && !Files.exists(postgres.resolve("global")
+            .resolve("pg_control"))) {
+            Path aside = postgres.resolveSibling(postgres.getFileName() + ".unfinished-" + System.currentTimeMillis());
+            log.warn("The database files in {} were never finished (the first start was cut off); setting them aside "
+                + "as {} and creating them again", postgres, aside);
+            Files.move(postgres, aside);
         }
     }
 

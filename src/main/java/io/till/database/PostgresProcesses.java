@@ -52,6 +52,7 @@ final class PostgresProcesses {
     static void stopOrphan(Path postgresDir) throws IOException {
         Optional<ProcessHandle> orphan = postmaster(postgresDir);
         if (orphan.isEmpty()) {
+            dropStalePidFile(postgresDir);
             return;
         }
         ProcessHandle process = orphan.get();
@@ -70,6 +71,41 @@ final class PostgresProcesses {
         if (!exited(process, SHUTDOWN_WAIT)) {
             throw new IOException("the orphaned PostgreSQL " + process.pid() + " did not stop within "
                 + SHUTDOWN_WAIT.multipliedBy(2) + "; stop it by hand");
+        }
+    }
+
+    /**
+     * A {@code postmaster.pid} left by a server that died with Till (a container killed, a host that lost power) names
+     * a process that may be alive again by then as something else entirely (in a container, a thread of the new
+     * Till): PostgreSQL, finding it alive, refuses to start. One that names a live process known not to be PostgreSQL
+     * is stale, and goes; any other is left to PostgreSQL's own check.
+     */
+    private static void dropStalePidFile(Path postgresDir) throws IOException {
+        Path pidFile = postgresDir.resolve("postmaster.pid");
+        List<String> lines;
+        try {
+            lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
+        } catch (IOException e) {
+            return;
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.getFirst().strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        boolean somethingElse = ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .flatMap(p -> p.info().command())
+            .filter(command -> !command.contains("postgres"))
+            .isPresent();
+        if (somethingElse) {
+            log.warn("Removing {}: it names process {}, which is no PostgreSQL (its server stopped with Till)", pidFile,
+                pid);
+            Files.delete(pidFile);
         }
     }
 

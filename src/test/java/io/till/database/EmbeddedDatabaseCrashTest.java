@@ -81,6 +81,46 @@ class EmbeddedDatabaseCrashTest {
         }
     }
 
+    /**
+     * The server died with Till (a container killed), and its pid file names a process that is alive again as
+     * something else: PostgreSQL, finding it alive, refused to start, at every start.
+     */
+    @Test
+    void aPidFileNamingAnotherLiveProcessDoesNotKeepTheServerFromStarting() throws Exception {
+        try (var database = EmbeddedDatabase.start(dataDir, 0, false, NEVER)) {
+            assertThat(database.jdbcUrl()).isNotBlank();
+        }
+        Process other = new ProcessBuilder("sleep", "120").start();
+        try {
+            java.nio.file.Files.writeString(dataDir.resolve("postgres").resolve("postmaster.pid"), other.pid()
+                + "\n" + dataDir.resolve("postgres").toAbsolutePath() + "\n");
+
+            try (var database = EmbeddedDatabase.start(dataDir, 0, false, NEVER);
+                var connection = DriverManager.getConnection(database.jdbcUrl())) {
+                assertThat(connection.isValid(5)).isTrue();
+            }
+            assertThat(other.isAlive()).as("the other process left alone").isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    /** A first start cut off while the database files were being made left files no server could start on. */
+    @Test
+    void databaseFilesThatWereNeverFinishedAreSetAsideAndMadeAgain() throws Exception {
+        var postgres = java.nio.file.Files.createDirectories(dataDir.resolve("postgres"));
+        java.nio.file.Files.writeString(postgres.resolve("postgresql.conf"), "# initdb was cut off here\n");
+
+        try (var database = EmbeddedDatabase.start(dataDir, 0, false, NEVER);
+            var connection = DriverManager.getConnection(database.jdbcUrl())) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+        try (var siblings = java.nio.file.Files.list(dataDir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).anyMatch(name -> name.startsWith(
+                "postgres.unfinished-"));
+        }
+    }
+
     /** SIGKILLs the server and every one of its processes at once, so nothing gets to flush; returns its pid. */
     static long killServer(Path dataDir) throws Exception {
         var postmaster = PostgresProcesses.postmaster(dataDir.resolve("postgres").toAbsolutePath()).orElseThrow();
