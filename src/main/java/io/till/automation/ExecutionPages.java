@@ -8,6 +8,7 @@ import io.till.event.Events;
 import io.till.shared.Caller;
 import io.till.shared.ErrorCode;
 import io.till.shared.FieldErrors;
+import io.till.shared.Ids;
 import io.till.shared.PageRequest;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
@@ -99,6 +100,10 @@ class ExecutionPages {
             if (customer == null) {
                 errors.add("customer", "not_found", "email matches no customer");
             }
+        } else if (customer != null && !Ids.isId(customer, "cus")) {
+            // A name, say: it is no id, and the list would only answer that no run matches.
+            errors.add("customer", "invalid_format", "enter the customer's email or id (cus_…)");
+            customer = null;
         }
         // Both days are inclusive and the store's: from=D&to=D is the whole of day D where the store is, as the
         // reports' per-day links ask.

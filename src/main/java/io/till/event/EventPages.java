@@ -114,6 +114,11 @@ class EventPages {
      */
     private String customerId(Caller.Staff staff, String typed, Map<String, String> errors) {
         if (!typed.contains("@")) {
+            if (!typed.isEmpty() && !io.till.shared.Ids.isId(typed, "cus")) {
+                // A name, say: it is no id, and the log would only answer "No events" for it.
+                errors.put("customer", "Enter the customer's email or id (cus_…).");
+                return null;
+            }
             return blankToNull(typed);
         }
         var id = customers.idOfEmail(staff.accountId(), typed);

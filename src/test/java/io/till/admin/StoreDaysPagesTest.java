@@ -237,5 +237,11 @@ class StoreDaysPagesTest {
         // A window that ends before it starts holds no day: said beside To, as the runs' list says it.
         page.navigate(api.uri("/admin/developers/events?from=2026-12-01&to=2026-11-01").toString());
         assertThat(page.locator("main")).containsText("Enter a day on or after the From day.");
+
+        // A name typed where an email or id goes is said to be neither, not answered with an empty list.
+        page.navigate(api.uri("/admin/developers/events?customer=Ada").toString());
+        assertThat(page.locator("main")).containsText("Enter the customer's email or id (cus_…).");
+        page.navigate(api.uri("/admin/executions?customer=Ada").toString());
+        assertThat(page.locator("main")).containsText("enter the customer's email or id (cus_…)");
     }
 }

@@ -472,7 +472,7 @@ class ExecutionPagesTest {
         page.getByLabel("Customer (email or id)").fill("grace@example.com");
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("#f-customer-error")).hasText("Customer email matches no customer.");
-        page.getByLabel("Customer (email or id)").fill("cus_01kdoesnotexist0000000000");
+        page.getByLabel("Customer (email or id)").fill("cus_01knd6p0f3c2y7a9v4w8x5z1q0"); // no customer has it
         page.getByRole(AriaRole.BUTTON, named("Filter")).click();
         assertThat(page.locator("main")).containsText("No runs match these filters.");
     }
