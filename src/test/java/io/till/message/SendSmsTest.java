@@ -242,6 +242,21 @@ class SendSmsTest {
         twilio.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
     }
 
+    /** The text sent is the text whose length was checked: trailing lines a template left are not sent. */
+    @Test
+    void sendsTheTextAsItsLengthWasCheckedWithoutTheSpacesAroundIt() {
+        var store = connected();
+        twilioAnswers(201, """
+            {"sid": "SM0123456789abcdef0123456789abcdee", "status": "queued"}""");
+        String full = "x".repeat(1600);
+
+        var sent = sendSms.perform(call(store, "k-long", """
+            {"to": "+447700900123", "text": "%s \\n\\n"}""".formatted(full)));
+
+        assertThat(sent).isInstanceOf(ActionResult.Done.class);
+        twilio.verify(1, postRequestedFor(urlEqualTo(MESSAGES)).withFormParam("Body", equalTo(full)));
+    }
+
     @Test
     void putsTheSmsInTheDevMailboxWithoutTwilio() {
         var store = accounts.create();
