@@ -14,6 +14,8 @@ final class EmailLayout {
 
     private static final String DEFAULT_COLOR = "#334155";
     private static final Pattern BREAKS = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</h[1-6]>|</li>|</tr>");
+    /** The end of a table's cell: a space, so that "Amount due" and "$10.00" in two cells do not run together. */
+    private static final Pattern CELLS = Pattern.compile("(?i)</t[dh]\\s*>");
     private static final Pattern TAGS = Pattern.compile("(?s)<[^>]*>");
     private static final Pattern HIDDEN = Pattern.compile("(?is)<(style|script|head)[^>]*>.*?</\\1>");
     /** A link with an address in quotes, and its words (which may hold tags of their own). */
@@ -84,6 +86,7 @@ final class EmailLayout {
             return Matcher.quoteReplacement(words.isEmpty() || same ? href : words + " (" + href + ")");
         });
         text = BREAKS.matcher(text).replaceAll("\n");
+        text = CELLS.matcher(text).replaceAll(" ");
         text = TAGS.matcher(text).replaceAll("");
         text = HtmlUtils.htmlUnescape(text);
         return text.replaceAll("[ \\t]+\n", "\n").replaceAll("\n{3,}", "\n\n").strip();

@@ -10,6 +10,15 @@ class EmailLayoutTest {
 
     private static final String TILL = "https://till.example";
 
+    /** The text part of an HTML-only email keeps a table's cells apart, as its rows are. */
+    @Test
+    void theTextOfATableKeepsItsCellsApart() {
+        String text = EmailLayout.htmlToText("<table><tr><td>Amount due</td><td>$10.00</td></tr>"
+            + "<tr><th>Due</th><TD>Dec 1</TD></tr></table>");
+
+        assertThat(text).isEqualTo("Amount due $10.00\nDue Dec 1");
+    }
+
     @Test
     void aLinkIntoThisTillsPortalBecomesAButtonNamedForWhatItDoes() {
         String html = EmailLayout.textToHtml("Update your card here: " + TILL
