@@ -49,6 +49,11 @@ public class CardLinkEmails {
     /** Emails the customer a fresh link to their card page. */
     public Sent send(String accountId, String customerId) {
         Customer customer = customers.get(accountId, customerId);
+        if (customer.redactedAt() != null) {
+            // Their address is gone (…@redacted.invalid): "Emailed" would be untrue, and nothing should reach them.
+            return new Sent(false, "This customer's personal data was erased: there is no address to email a link "
+                + "to, and none was sent.");
+        }
         String company = brandings.get(accountId).companyNameOr(accounts.get(accountId).name());
         String validity = words(settings.get(accountId).cardLinkValidity());
         String text = """
