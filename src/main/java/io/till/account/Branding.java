@@ -57,9 +57,10 @@ public record Branding(String senderName, String supportEmail, String companyNam
      * refused, since they would be wrong for half of the year wherever clocks change.
      */
     public static boolean isTimeZone(String name) {
-        // Etc/GMT+5 is a fixed offset too, by a region's name (and west of Greenwich, despite its plus).
-        return name.equals("UTC")
-            || ZoneId.getAvailableZoneIds().contains(name) && name.contains("/") && !name.startsWith("Etc/");
+        // Etc/GMT+5 is a fixed offset too, by a region's name (and west of Greenwich, despite its plus); Etc/UTC and
+        // its other names are UTC itself, which many systems report.
+        return name.equals("UTC") || ZoneId.getAvailableZoneIds().contains(name) && name.contains("/")
+            && !name.matches("Etc/GMT[+-]\\d+");
     }
 
     /** The name shown in From: the sender name, else the company name, else {@code fallback} (the account's name). */

@@ -359,13 +359,15 @@ class Purchases {
         } else {
             if (request.customer().name() == null || request.customer().name().isBlank()) {
                 errors.add("customer.name", "required", "is required");
-            } else {
-                Customers.checkBuyerName(request.customer().name(), "customer.name", errors);
             }
             if (request.customer().email() == null || !EmailAddresses.isPlain(request.customer().email().strip())) {
                 errors.add("customer.email", "invalid_email", "must be an email address");
             } else {
                 customer = customers.findByEmail(accountId, request.customer().email().strip());
+            }
+            if (customer.isEmpty() && request.customer().name() != null && !request.customer().name().isBlank()) {
+                // The name a new customer is made with (a returning buyer keeps theirs, and this one is not read).
+                Customers.checkBuyerName(request.customer().name(), "customer.name", errors);
             }
         }
         String cardId = null;

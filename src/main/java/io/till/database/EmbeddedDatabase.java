@@ -64,7 +64,6 @@ final class EmbeddedDatabase implements AutoCloseable {
         this.directory = directory;
         this.durable = durable;
         this.postgres = postgres;
-        this.keptFromHook = ZonkyServer.keepFromShutdownHook(postgres);
         this.port = postgres.getPort();
         this.postmaster = PostgresProcesses.postmaster(directory.postgres()).orElse(null);
         this.watchdog = Thread.ofVirtual().name("till-postgres-watchdog").start(() -> watch(watchInterval));
@@ -79,6 +78,8 @@ final class EmbeddedDatabase implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }));
+        // Only once that hook is there: asked to stop before it (a start cut short), zonky's own still stops it.
+        this.keptFromHook = ZonkyServer.keepFromShutdownHook(postgres);
     }
 
     static EmbeddedDatabase start(Path dataDir, int port, boolean durable, Duration watchInterval) {

@@ -74,6 +74,8 @@ class BrandingApiTest {
             {"time_zone": "Mars/Olympus_Mons"}""");
         var fixed = put(store, """
             {"time_zone": "Etc/GMT+5"}""");
+        var utc = put(store, """
+            {"time_zone": "Etc/UTC"}""");
         var named = put(store, """
             {"time_zone": "Asia/Kolkata"}""");
 
@@ -81,6 +83,7 @@ class BrandingApiTest {
         assertThat(abbreviation.text()).contains("such as America/New_York");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(fixed.status()).as("a fixed offset by another name").isEqualTo(400);
+        assertThat(utc.status()).as("UTC by another name").isEqualTo(200);
         assertThat(named.status()).as(named.text()).isEqualTo(200);
         assertThat(named.json().get("time_zone").asString()).isEqualTo("Asia/Kolkata");
     }

@@ -527,6 +527,22 @@ class PurchaseScenarioTest {
         assertThat(ledger.charges(store.accountId())).isZero();
     }
 
+    /** A returning buyer keeps the name on record: the one typed this time is not read, so not refused either. */
+    @Test
+    void aReturningBuyersTypedNameIsNotHeldAgainstThem() {
+        var store = store("BACK");
+        String purchase = """
+            {"customer": {"name": "%s", "email": "ann@example.com"}, "token": "pm_card_visa", "option_id": "%s"}""";
+        var first = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("Ann Lee", store.oneTime()));
+        var again = api.post("/api/v1/checkouts/" + store.checkoutId() + "/purchases", store.apiKey(),
+            purchase.formatted("Ann\\tLee", store.oneTime()));
+
+        assertThat(first.status()).as(first.text()).isEqualTo(201);
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(again.json().get("customer_id").asString()).isEqualTo(first.json().get("customer_id").asString());
+    }
+
     @Test
     void refusesAPromoCodeOnceItIsUsedUp() {
         var store = store("ONCE");
