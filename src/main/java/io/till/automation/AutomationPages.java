@@ -141,40 +141,37 @@ class AutomationPages {
     String pause(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String back,
         @RequestParam(required = false) String customer, @RequestParam(defaultValue = "") String status,
         @RequestParam(defaultValue = "") String trigger, RedirectAttributes redirect) {
-        return paused(staff, id, true, back, customer, new ListFilter(status, trigger), redirect);
+        return paused(staff, id, true, back, customer, listWith(status, trigger), redirect);
     }
 
     @PostMapping(LIST + "/{id}/resume")
     String resume(Caller.Staff staff, @PathVariable String id, @RequestParam(defaultValue = "") String back,
         @RequestParam(required = false) String customer, @RequestParam(defaultValue = "") String status,
         @RequestParam(defaultValue = "") String trigger, RedirectAttributes redirect) {
-        return paused(staff, id, false, back, customer, new ListFilter(status, trigger), redirect);
+        return paused(staff, id, false, back, customer, listWith(status, trigger), redirect);
     }
 
     /** The list's filter a change pressed in a row comes back to: pausing several in turn is not filtering again. */
-    private record ListFilter(String status, String trigger) {
-
-        String list() {
-            var list = org.springframework.web.util.UriComponentsBuilder.fromPath(LIST);
-            if (STATUSES.contains(status) || status.equals(ARCHIVED)) {
-                list.queryParam("status", status);
-            }
-            if (TRIGGERS.contains(trigger)) {
-                list.queryParam("trigger", trigger);
-            }
-            return list.build().toUriString();
+    private static String listWith(String status, String trigger) {
+        var list = org.springframework.web.util.UriComponentsBuilder.fromPath(LIST);
+        if (STATUSES.contains(status) || status.equals(ARCHIVED)) {
+            list.queryParam("status", status);
         }
+        if (TRIGGERS.contains(trigger)) {
+            list.queryParam("trigger", trigger);
+        }
+        return list.build().toUriString();
     }
 
     private String paused(Caller.Staff staff, String id, boolean pause, String back, String customer,
-        ListFilter filter, RedirectAttributes redirect) {
+        String filteredList, RedirectAttributes redirect) {
         refusedOrDone(redirect, () -> {
             var automation = automations.setPaused(staff.accountId(), id, pause);
             redirect.addFlashAttribute("flash", "\u201c" + automation.name() + "\u201d " + (pause
                 ? "is paused: it starts no new run until you resume it. Runs already under way go on."
                 : "is running again."));
         });
-        return "redirect:" + ("list".equals(back) || back.isEmpty() ? filter.list() : tab(id, back, customer));
+        return "redirect:" + ("list".equals(back) || back.isEmpty() ? filteredList : tab(id, back, customer));
     }
 
     /**

@@ -110,7 +110,8 @@ final class EmbeddedDatabase implements AutoCloseable {
     private static void setAsideUnfinished(Path postgres) throws IOException {
         if (Files.exists(postgres.resolve("postgresql.conf")) && !Files.exists(postgres.resolve("global")
             .resolve("pg_control"))) {
-            Path aside = postgres.resolveSibling(postgres.getFileName() + ".unfinished-" + System.currentTimeMillis());
+            Path aside = postgres.resolveSibling(postgres.getFileName() + ".unfinished-"
+                + io.till.shared.Ids.randomToken(8));
             log.warn("The database files in {} were never finished (the first start was cut off); setting them aside "
                 + "as {} and creating them again", postgres, aside);
             Files.move(postgres, aside);
