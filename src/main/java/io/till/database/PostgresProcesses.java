@@ -22,23 +22,7 @@ final class PostgresProcesses {
 
     /** The server's main process, as named by its {@code postmaster.pid}, if it is alive and runs on these files. */
     static Optional<ProcessHandle> postmaster(Path postgresDir) {
-        Path pidFile = postgresDir.resolve("postmaster.pid");
-        List<String> lines;
-        try {
-            lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        if (lines.isEmpty()) {
-            return Optional.empty();
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(lines.getFirst().strip());
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(pid)
+        return pidInFile(postgresDir).flatMap(ProcessHandle::of)
             .filter(ProcessHandle::isAlive)
             .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
             // A stale pid file (after a reboot) may name an unrelated process: only a server on our files is ours.
@@ -81,31 +65,25 @@ final class PostgresProcesses {
      * is stale, and goes; any other is left to PostgreSQL's own check.
      */
     private static void dropStalePidFile(Path postgresDir) throws IOException {
-        Path pidFile = postgresDir.resolve("postmaster.pid");
-        List<String> lines;
-        try {
-            lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
-        } catch (IOException e) {
-            return;
-        }
-        if (lines.isEmpty()) {
-            return;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(lines.getFirst().strip());
-        } catch (NumberFormatException e) {
-            return;
-        }
-        boolean somethingElse = ProcessHandle.of(pid)
+        var somethingElse = pidInFile(postgresDir).flatMap(ProcessHandle::of)
             .filter(ProcessHandle::isAlive)
-            .flatMap(p -> p.info().command())
-            .filter(command -> !command.contains("postgres"))
-            .isPresent();
-        if (somethingElse) {
+            .filter(p -> p.info().command().filter(command -> !command.contains("postgres")).isPresent());
+        if (somethingElse.isPresent()) {
+            Path pidFile = postgresDir.resolve("postmaster.pid");
             log.warn("Removing {}: it names process {}, which is no PostgreSQL (its server stopped with Till)", pidFile,
-                pid);
+                somethingElse.get().pid());
             Files.delete(pidFile);
+        }
+    }
+
+    /** The process id on the first line of the server's {@code postmaster.pid}, if it has one to read. */
+    private static Optional<Long> pidInFile(Path postgresDir) {
+        Path pidFile = postgresDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
+            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.getFirst().strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
