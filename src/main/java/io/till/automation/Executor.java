@@ -34,6 +34,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -78,6 +79,7 @@ class Executor {
     private final Counter succeeded;
     private final Counter failed;
     private final Counter refused;
+    private final Counter abandoned;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     Executor(ExecutionQueue queue, ExecutionResults results, Programs programs, ExecutionContexts contexts,
@@ -99,6 +101,10 @@ class Executor {
         this.failed = finished(meters, "failed");
         this.refused = Counter.builder("till.automation.writes.refused")
             .description("Round results dropped because another node had taken the execution over").register(meters);
+        this.abandoned = Counter.builder("till.automation.writes.abandoned")
+            .description("Round results not written because no connection could be had within the lease; the "
+                + "executions come back with their lease")
+            .register(meters);
     }
 
     /** The counter of executions that ended with {@code status}, wherever their last step was taken. */
@@ -190,7 +196,7 @@ class Executor {
                     .filter(w -> w.continuesNow() && !w.logs().isEmpty()
                         && taken.getOrDefault(w.claimed().id(), 1) < STEPS_PER_ROUND)
                     .map(w -> w.claimed().id()).collect(Collectors.toSet());
-            Map<String, String> accepted = write(token, results, goOn, lease);
+            Map<String, String> accepted = writeOrLeave(token, results, goOn, lease);
             int continued = 0;
             for (var result : results) {
                 String id = result.claimed().id();
@@ -240,6 +246,26 @@ class Executor {
                 return;
             }
             batch.add(next);
+        }
+    }
+
+    /**
+     * Writes {@code round} back; when no connection could be had for a whole lease (a database restarting, a pool dry
+     * through a long pause of the node), leaves those executions to their lease, which brings them back to be taken
+     * again under the same keys, and goes on: the steps of the round still running write their own results when they
+     * end, rather than being dropped with the write that failed (a node thawed after a long pause wrote nothing, not
+     * even its refused late writes, found by the chaos suite).
+     */
+    private Map<String, String> writeOrLeave(UUID token, List<ExecutionResults.Written> round, Set<String> goOn,
+        Duration lease) {
+        try {
+            return write(token, round, goOn, lease);
+        } catch (DataAccessResourceFailureException | CannotCreateTransactionException
+            | TransientDataAccessException notWritten) {
+            abandoned.increment(round.size());
+            log.warn("Could not write back {} executions within their lease; they come back when it runs out, and "
+                + "their steps are taken again under the same keys: {}", round.size(), notWritten.getMessage());
+            return Map.of();
         }
     }
 

@@ -159,6 +159,60 @@ class SlowNeighbourTest {
     }
 
     /**
+     * A result the node cannot write within its lease (the pool dry through a long pause of the node, a database
+     * restarting) is left to its lease, and the round goes on: a step of it still running writes its own result when
+     * it ends. Thrown out with the failed write, it was written never, and a node thawed after a long pause did not
+     * even report its refused late writes (found by the chaos suite).
+     */
+    @Test
+    void aResultThatCannotBeWrittenWithinItsLeaseIsLeftToItAndTheRoundStillWritesTheStepsThatEndLater()
+        throws Exception {
+        agenda.runDue();
+        var first = accounts.create();
+        var second = accounts.create();
+        String early = run(first, activate(first, "test.block"));
+        String late = run(second, activate(second, "test.block"));
+        double abandonedBefore = meters.counter("till.automation.writes.abandoned").count();
+        TestActions.hold(first.id());
+        TestActions.hold(second.id());
+        var nodeThread = new java.util.concurrent.atomic.AtomicReference<Thread>();
+        try (var node = Executors.newSingleThreadExecutor(task -> {
+            var thread = new Thread(task, "write-left-node");
+            nodeThread.set(thread);
+            return thread;
+        })) {
+            // A short lease, as the write tries again for one lease at most; the test clock stands still, so neither
+            // lease runs out in the database meanwhile.
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, Duration.ofMillis(300)));
+            awaitUntil(() -> TestActions.calls(db, first.id()).size() == 1
+                && TestActions.calls(db, second.id()).size() == 1);
+
+            // The first step ends while the node can have no connection: its write gives up after the lease.
+            ConnectionNestingGuard.refuseConnections(nodeThread.get(), Integer.MAX_VALUE);
+            TestActions.release(first.id());
+            awaitUntil(() -> meters.counter("till.automation.writes.abandoned").count() > abandonedBefore);
+            ConnectionNestingGuard.refuseConnections(nodeThread.get(), 0);
+
+            // The second ends once connections are back: the round writes it, and ends.
+            TestActions.release(second.id());
+            assertThat(round.get(1, TimeUnit.MINUTES)).isEqualTo(2);
+        } finally {
+            TestActions.release(first.id());
+            TestActions.release(second.id());
+            ConnectionNestingGuard.refuseConnections(nodeThread.get(), 0);
+        }
+        assertThat(status(late)).isEqualTo("succeeded");
+        assertThat(meters.counter("till.automation.writes.abandoned").count() - abandonedBefore).isEqualTo(1);
+        // The first is left to its lease, which brings it back: its step is taken again, under the same key.
+        assertThat(status(early)).isNotIn("succeeded", "failed");
+        clock.advance(Duration.ofSeconds(1));
+        agenda.runDue();
+        assertThat(status(early)).isEqualTo("succeeded");
+        assertThat(TestActions.calls(db, first.id())).extracting(TestActions.Call::stepId)
+            .containsExactly("only", "only");
+    }
+
+    /**
      * A run whose steps are slow (a loop of webhooks at their timeout) takes its next step in the next round, not in
      * this one once the round's first moments have passed: the round ends and the worker claims other accounts'
      * work too. Chained in the round, fifty slow steps held the worker for minutes.
