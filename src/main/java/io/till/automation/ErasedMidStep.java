@@ -77,6 +77,16 @@ final class ErasedMidStep {
         String[] keys = lines.stream().map(StepLog::idempotencyKey).filter(Objects::nonNull).distinct()
             .toArray(String[]::new);
         if (keys.length > 0) {
+            // The copy of an email or text the dev mailbox kept (sent without SMTP or Twilio): made from their data,
+            // it loses every value as the step's own lines do, keeping who sent it and when.
+            RedactedRows.rewrite(db, json, redaction, "dev_messages", List.of("id"), List.of(Column.text("to_address"),
+                Column.text("subject"), Column.text("text_body"), Column.text("html_body"), Column.json("headers")),
+                """
+                    account_id = :accountId AND id IN (
+                        SELECT coalesce(output ->> 'dev_message_id', output ->> 'message_id') FROM message_sends
+                         WHERE account_id = :accountId AND idempotency_key = ANY(CAST(:keys AS text[]))
+                           AND output ->> 'via' = 'dev_mailbox')""",
+                Map.of("accountId", claimed.accountId(), "keys", keys));
             for (String table : List.of("message_sends", "outbound_calls")) {
                 RedactedRows.rewrite(db, json, redaction, table, List.of("account_id", "idempotency_key"),
                     List.of(Column.json("output")),

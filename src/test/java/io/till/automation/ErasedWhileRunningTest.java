@@ -43,6 +43,8 @@ class ErasedWhileRunningTest {
     JdbcClient db;
     @Autowired
     JsonMapper json;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     private final String tag = letters(8);
     private final String surname = "Quux" + tag;
@@ -118,6 +120,75 @@ class ErasedWhileRunningTest {
             .query(Long.class).single()).isZero();
         assertThat(db.sql("SELECT redact_asked FROM executions WHERE id = :id").param("id", run)
             .query(Boolean.class).single()).isFalse();
+    }
+
+    /**
+     * An email made from the customer's data as the step began reaches the dev mailbox after the erasure answered: the
+     * copy kept there loses every value of theirs with the step's result. A probe found their name and address in the
+     * mailbox of a run erased between its context and its send.
+     */
+    @Test
+    void anEmailMadeBeforeTheErasureAndKeptInTheDevMailboxAfterItKeepsNoneOfTheirData() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, email));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String customer = created.json().get("id").asString();
+        var automation = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Welcome mail", "trigger": {"type": "manual"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                        "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.name}}",
+                                   "text": "Dear {{customer.name}}, welcome."}}]}""");
+        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
+        String automationId = automation.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automationId + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        String run = api.post("/api/v1/automations/" + automationId + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer)).json().get("id").asString();
+
+        // The step, its email made, waits to reserve its key behind a row another transaction is inserting under it.
+        var inserted = new java.util.concurrent.CountDownLatch(1);
+        var rollBack = new java.util.concurrent.CountDownLatch(1);
+        try (var other = Executors.newSingleThreadExecutor(); var node = Executors.newSingleThreadExecutor()) {
+            var holding = other.submit(() -> {
+                try (var connection = dataSource.getConnection()) {
+                    connection.setAutoCommit(false);
+                    try (var insert = connection.prepareStatement("""
+                        INSERT INTO message_sends (account_id, idempotency_key, kind, status, created_at, updated_at)
+                        VALUES (?, ?, 'email', 'sending', now(), now())""")) {
+                        insert.setString(1, store.id());
+                        insert.setString(2, run + ":mail");
+                        insert.executeUpdate();
+                    }
+                    inserted.countDown();
+                    rollBack.await(1, TimeUnit.MINUTES);
+                    connection.rollback();
+                }
+                return null;
+            });
+            assertThat(inserted.await(1, TimeUnit.MINUTES)).isTrue();
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+            Await.until("the step waits to reserve its key", () -> db.sql("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO message_sends%'""")
+                .query(Long.class).single() > 0);
+
+            var erased = api.post("/api/v1/customers/" + customer + "/redact", store.apiKey(), null);
+            assertThat(erased.status()).as(erased.text()).isEqualTo(200);
+
+            rollBack.countDown();
+            holding.get(1, TimeUnit.MINUTES);
+            assertThat(round.get(1, TimeUnit.MINUTES)).isEqualTo(1);
+        } finally {
+            rollBack.countDown();
+        }
+
+        assertThat(db.sql("SELECT count(*) FROM dev_messages WHERE account_id = :accountId")
+            .param("accountId", store.id()).query(Long.class).single()).as("the email was sent").isEqualTo(1);
+        for (String value : List.of(surname, email)) {
+            assertThat(tablesHolding(value)).as(value).isEmpty();
+        }
     }
 
     private List<String> tablesHolding(String value) {
