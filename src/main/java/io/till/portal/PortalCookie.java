@@ -56,6 +56,13 @@ class PortalCookie {
 
     void write(HttpServletRequest request, HttpServletResponse response, String accountId, String token) {
         response.addHeader(HttpHeaders.SET_COOKIE, builder(request, name(accountId), token).build().toString());
+        // The one cookie for every seller that versions before one per seller wrote: sent with every request, it
+        // opens nothing now; it goes as the buyer signs in.
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null && java.util.Arrays.stream(cookies).anyMatch(c -> c.getName().equals(cookie.name()))) {
+            response.addHeader(HttpHeaders.SET_COOKIE, builder(request, cookie.name(), "").maxAge(0).build()
+                .toString());
+        }
     }
 
     void clear(HttpServletRequest request, HttpServletResponse response, String accountId) {

@@ -57,6 +57,29 @@ class PortalCookieTest {
         assertThat(cookie.name(ACCOUNT)).isEqualTo("till_portal_" + ACCOUNT);
     }
 
+    /**
+     * Before there was one cookie per seller, one named {@code till_portal} served every seller; a buyer still holding
+     * it has it cleared as they sign in, so that it is not sent with every request forever.
+     */
+    @Test
+    void signingInClearsTheCookieOneForAllSellersOfEarlierVersions() {
+        var cookie = new PortalCookie("");
+        var request = new MockHttpServletRequest();
+        request.setCookies(new jakarta.servlet.http.Cookie("till_portal", "old-token"));
+        var response = new MockHttpServletResponse();
+
+        cookie.write(request, response, ACCOUNT, "token");
+
+        assertThat(response.getHeaders("Set-Cookie")).satisfiesExactlyInAnyOrder(
+            set -> assertThat(set).startsWith("till_portal_" + ACCOUNT + "=token"),
+            set -> assertThat(set).startsWith("till_portal=;").contains("Max-Age=0", "Path=/"));
+        assertThat(written(cookie, new MockHttpServletRequest())).as("nothing to clear without it")
+            .startsWith("till_portal_" + ACCOUNT + "=token");
+        var plain = new MockHttpServletResponse();
+        cookie.write(new MockHttpServletRequest(), plain, ACCOUNT, "token");
+        assertThat(plain.getHeaders("Set-Cookie")).hasSize(1);
+    }
+
     @Test
     void aFrameOverPlainHttpKeepsTheLaxCookie() {
         var cookie = new PortalCookie("");
