@@ -34,7 +34,9 @@ class BillingActionBeans {
     /**
      * An action whose work is a function of the call; Till's errors become permanent failures. {@code notTheirs}, when
      * set, refuses a record of another customer than the run's: a run about one customer never charges, credits or
-     * cancels another's, whatever id its data carried (as the context never reads another's record into it).
+     * cancels another's, whatever id its data carried (as the context never reads another's record into it). The one
+     * exception is {@code grant_credits}, which names whom it credits: a referral rewards the referrer, another customer
+     * of the same shop, from a run about the buyer.
      */
     private record BillingAction(ActionSchema schema, Function<ActionCall, JsonNode> work,
         Function<ActionCall, ObjectNode> dryRun, Function<ActionCall, Optional<ActionResult.Failed>> notTheirs)
@@ -195,7 +197,8 @@ class BillingActionBeans {
             Param.required("amount", Type.INTEGER, "in minor units"),
             Param.required("currency", Type.STRING, "three letters, e.g. usd"),
             Param.optional("reason", Type.STRING, "why"),
-            Param.optional("customer_id", Type.STRING, "the customer; the execution's by default"))
+            Param.optional("customer_id", Type.STRING, "the customer to credit, the execution's by default; another "
+                + "customer of the shop may be named, e.g. the referrer a purchase came with"))
             .checking(params -> {
                 positive(params, "amount");
                 String currency = params.literal("currency");

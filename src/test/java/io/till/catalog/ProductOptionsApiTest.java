@@ -175,6 +175,23 @@ class ProductOptionsApiTest {
             {"name": "Century", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
              "cycles": 100}""");
 
+        // Numbers far past their bounds are refused by them, not by the dates they would make (a 500 once).
+        var billions = List.of("""
+            {"name": "Forever", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
+             "interval_count": 1000000000}""", """
+            {"name": "Forever", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
+             "cycles": 1000000000}""", """
+            {"name": "Forever", "kind": "payment_plan", "amount": 1000, "currency": "usd", "interval": "year",
+             "installments": 1000000000}""", """
+            {"name": "Forever", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "month",
+             "interval_count": 365, "cycles": 2000000000}""");
+        for (String body : billions) {
+            var refused = api.post(path, shop.apiKey(), body);
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("code").asString()).as(refused.text())
+                .isEqualTo("out_of_range");
+        }
+
         assertThat(endless.status()).as(endless.text()).isEqualTo(400);
         assertThat(endless.json().get("errors").get(0).get("field").asString()).isEqualTo("interval_count");
         assertThat(longPlan.status()).as(longPlan.text()).isEqualTo(400);
