@@ -93,6 +93,9 @@ class ExecutionContexts {
         return conditions == null || Conditions.test(conditions, load(program, accountId, customerId, trigger));
     }
 
+    /** The context's roots that no object of an event's data takes the place of. */
+    private static final java.util.Set<String> OWN_ROOTS = java.util.Set.of("event", Templates.WITHHELD);
+
     /** What a preview shows in place of a card update link's token: no link opens with it. */
     static final String PREVIEW_CARD_LINK = "made-when-the-email-is-sent";
 
@@ -120,7 +123,9 @@ class ExecutionContexts {
         JsonNode data = event.path("data");
         if (data.isObject()) {
             for (var entry : data.properties()) {
-                if (entry.getValue().isObject()) {
+                // Not over the event itself, nor over what the context says of itself: a custom event's "event" (a
+                // webinar) is read as event.data.event.
+                if (entry.getValue().isObject() && !OWN_ROOTS.contains(entry.getKey())) {
                     context.set(entry.getKey(), entry.getValue());
                 }
             }

@@ -71,6 +71,36 @@ class EventStartsTest {
         }
     }
 
+    /**
+     * A custom event's data may hold an object named {@code event} (a webinar, a concert): the seller reads it as
+     * {@code event.data.event}, and {@code event} stays the event that started the run. Copied to the context's top
+     * as every data object is, it took the event's place, and the run's conditions and steps read the webinar.
+     */
+    @Test
+    void dataNamedEventIsReadUnderTheEventsDataAndTheEventStaysTheEvent() {
+        var store = accounts.create();
+        String remind = activate(store, """
+            {"name": "Webinar reminder", "trigger": {"type": "event", "event": "acme.webinar_registered"},
+             "conditions": {"field": "event.type", "op": "eq", "value": "acme.webinar_registered"},
+             "steps": [{"id": "note", "type": "action", "action": "test.record",
+                        "params": {"note": "{{event.type}}: {{event.data.event.name}}"}}]}""");
+        String customer = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Ada Lovelace", "email": "ada-webinar@example.com"}""").json().get("id").asString();
+
+        var posted = api.post("/api/v1/events", store.apiKey(), """
+            {"type": "acme.webinar_registered", "customer_id": "%s",
+             "data": {"event": {"name": "Pricing 101", "type": "webinar"}}}""".formatted(customer));
+        assertThat(posted.status()).as(posted.text()).isEqualTo(201);
+        agenda.runDue();
+
+        var runs = api.get("/api/v1/executions?automation_id=" + remind, store.apiKey()).json().get("data");
+        assertThat(runs).as("the condition on event.type held").hasSize(1);
+        var run = api.get("/api/v1/executions/" + runs.get(0).get("id").asString(), store.apiKey()).json();
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(0).get("input").get("note").asString())
+            .isEqualTo("acme.webinar_registered: Pricing 101");
+    }
+
     @Test
     void startsARunForAnEventThatCameBeforeTheAutomationOnceAndAnswersItAgain() {
         var store = accounts.create();
