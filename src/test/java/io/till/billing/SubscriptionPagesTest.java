@@ -467,6 +467,33 @@ class SubscriptionPagesTest {
         Chromium.screenshot(page, "dashboard-subscription-refund-refused-by-server-390");
     }
 
+    /**
+     * A reviewer's: refunded in full meanwhile (another tab, the API), the payment has no refund form left for the
+     * refusal to be said in, and the page said nothing at all. It is said above the payments.
+     */
+    @Test
+    void aRefundRefusedAsThePaymentWasRefundedInFullMeanwhileIsStillSaid() {
+        var ada = member(shops.open(), "ada@example.com");
+        var page = open(ada, 390);
+        page.getByLabel("Refund the $19.00 payment of").click();
+        page.getByLabel("Amount to refund (at most $19.00)").fill("10");
+        var meanwhile = api.post("/api/v1/refunds", ada.shop().apiKey(), """
+            {"payment_id": "%s"}""".formatted(ada.payment()));
+        assertThat(meanwhile.status()).as(meanwhile.text()).isIn(200, 201);
+
+        page.locator("#payments").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Refund")
+            .setExact(true)).click();
+        confirm(page, "Refund");
+
+        var refused = page.locator("#payments [role=alert]");
+        assertThat(refused).containsText("Nothing changed.");
+        assertThat(refused).containsText("refunded");
+        assertThat(refused).isInViewport();
+        assertThat(api.get("/api/v1/payments/" + ada.payment(), ada.shop().apiKey()).json().get("amount_refunded")
+            .asLong()).isEqualTo(1900);
+        Chromium.screenshot(page, "dashboard-subscription-refund-refused-refunded-meanwhile-390");
+    }
+
     @Test
     void refundingMoreThanIsLeftIsRefusedWithWhatIsLeft() {
         var ada = member(shops.open(), "ada@example.com");
