@@ -353,10 +353,13 @@ class StripeGateway implements PaymentGateway, CardSetups {
             }
         } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
             // No connection was made: the request never left.
-            throw new PaymentGateway.NotSent("Stripe could not be reached: " + e.getMessage());
+            // Said in a fixed sentence of its kind: the client's own words name addresses and classes.
+            throw new PaymentGateway.NotSent("Stripe could not be reached. " + io.till.egress.ConnectionFailure.of(e)
+                .sentence());
         } catch (IOException e) {
             // Sent, perhaps: a timeout waiting for the answer, a connection reset after the request went.
-            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached: " + e.getMessage());
+            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached. "
+                + io.till.egress.ConnectionFailure.of(e).sentence());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Interrupted while calling Stripe.");

@@ -433,12 +433,15 @@ class StripeGatewayTest {
         var charge = new PaymentGateway.ChargeRequest("acct_1", "order:ord_1", "cus_123/pm_123", 1999, "usd",
             "Order #1", java.time.Instant.MAX);
 
+        // Each said in a fixed sentence of its kind, which staff read on the order: not the client's own words.
         assertThatThrownBy(() -> impatient.charge(charge)).isInstanceOf(TillException.class)
             .isNotInstanceOf(PaymentGateway.NotSent.class)
+            .hasMessage("Stripe could not be reached. The server did not answer in time.")
             .satisfies(e -> assertThat(((TillException) e).code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
         stripe.verify(1, postRequestedFor(urlEqualTo("/v1/payment_intents")));
         stripe.stop();
         assertThatThrownBy(() -> impatient.charge(charge)).isInstanceOf(PaymentGateway.NotSent.class)
+            .hasMessage("Stripe could not be reached. The server refused the connection.")
             .satisfies(e -> assertThat(((TillException) e).code()).isEqualTo(ErrorCode.GATEWAY_UNAVAILABLE));
     }
 
