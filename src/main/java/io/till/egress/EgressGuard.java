@@ -36,7 +36,7 @@ public class EgressGuard {
 
     public EgressGuard(EgressSettings settings) {
         this.ranges = AddressRanges.allowing(settings.allow());
-        this.sockets = new GuardedSocketFactory(this);
+        this.sockets = new GuardedSocketFactory(this, settings.deadline());
     }
 
     /**

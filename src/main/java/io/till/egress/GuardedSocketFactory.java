@@ -1,28 +1,57 @@
 package io.till.egress;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.SocketFactory;
 
 /**
  * Plain sockets whose {@code connect} resolves the host through the {@link EgressGuard} and connects to the first
  * checked address. Whatever address the caller resolved on its own (the mail library builds an
  * {@code InetSocketAddress} from the host name) is ignored: only the name is taken from it.
+ * <p>
+ * Each is one session with a server a seller named (an SMTP server), held to what an HTTP call is held to: it is closed
+ * {@code deadline} after it connected, whatever it is doing then, and it reads at most {@link #MOST_READ} bytes. A
+ * server that answers a line at a time, each within the read timeout of the last (an SMTP reply of continuation lines
+ * that never ends), held the thread that sent through it for as long as it liked, and filled memory with its reply.
  */
 final class GuardedSocketFactory extends SocketFactory {
 
-    private final EgressGuard guard;
+    /** The most a session reads: SMTP replies are lines, and a TLS handshake a few certificates. */
+    static final long MOST_READ = 1024 * 1024;
 
-    GuardedSocketFactory(EgressGuard guard) {
+    /** Closes sessions at their deadline: one daemon thread, which only closes. */
+    private static final ScheduledExecutorService DEADLINES = deadlines();
+
+    private final EgressGuard guard;
+    private final Duration deadline;
+
+    private static ScheduledExecutorService deadlines() {
+        var deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name(
+            "till-egress-socket-deadlines").factory());
+        // A session that ended in time takes its deadline away with it, not 30 s later.
+        deadlines.setRemoveOnCancelPolicy(true);
+        return deadlines;
+    }
+
+    GuardedSocketFactory(EgressGuard guard, Duration deadline) {
         this.guard = guard;
+        this.deadline = deadline;
     }
 
     @Override
     public Socket createSocket() {
-        return new GuardedSocket(guard);
+        return new GuardedSocket(guard, deadline);
     }
 
     @Override
@@ -47,7 +76,7 @@ final class GuardedSocketFactory extends SocketFactory {
     }
 
     private Socket connected(InetSocketAddress target, InetAddress localAddress, int localPort) throws IOException {
-        var socket = new GuardedSocket(guard);
+        var socket = new GuardedSocket(guard, deadline);
         try {
             if (localAddress != null) {
                 socket.bind(new InetSocketAddress(localAddress, localPort));
@@ -63,9 +92,13 @@ final class GuardedSocketFactory extends SocketFactory {
     private static final class GuardedSocket extends Socket {
 
         private final EgressGuard guard;
+        private final Duration deadline;
+        private final AtomicLong read = new AtomicLong();
+        private volatile ScheduledFuture<?> cutOff;
 
-        GuardedSocket(EgressGuard guard) {
+        GuardedSocket(EgressGuard guard, Duration deadline) {
             this.guard = guard;
+            this.deadline = deadline;
         }
 
         @Override
@@ -74,7 +107,57 @@ final class GuardedSocketFactory extends SocketFactory {
                 throw new IllegalArgumentException("only internet addresses can be reached");
             }
             InetAddress checked = guard.resolve(target.getHostString()).getFirst();
+            // From the first attempt to connect: a connection slow to open counts toward the session's time too.
+            cutOff = DEADLINES.schedule(this::cut, deadline.toNanos(), TimeUnit.NANOSECONDS);
             super.connect(new InetSocketAddress(checked, target.getPort()), timeout);
+        }
+
+        private void cut() {
+            try {
+                super.close();
+            } catch (IOException alreadyGone) {
+                // Closed: what it was for.
+            }
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return new FilterInputStream(super.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        counted(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        counted(n);
+                    }
+                    return n;
+                }
+            };
+        }
+
+        private void counted(int bytes) throws IOException {
+            if (read.addAndGet(bytes) > MOST_READ) {
+                cut();
+                throw new IOException("The server sent more than " + MOST_READ / 1024 + " KiB; the connection was "
+                    + "closed.");
+            }
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            var scheduled = cutOff;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+            super.close();
         }
     }
 }
