@@ -48,6 +48,7 @@ class ReceiptEmails {
     private final Emails emails;
     private final ITemplateEngine templates;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual()
         .name("receipt-emails")
         .factory());
@@ -108,7 +109,33 @@ class ReceiptEmails {
         return subscription.isString() ? PaidFor.SUBSCRIPTION_RENEWAL : PaidFor.PLAN_INSTALLMENT;
     }
 
+    /**
+     * Starts a sweep on a thread of its own, unless one still runs: never on the scheduler's thread, which also runs
+     * billing's clock for every account, and which a seller's slow mail server held (thirty seconds a send at most, up
+     * to fifty sends a sweep).
+     */
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1M")
+    void sweep() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Thread.ofVirtual().name("receipt-sweep").start(() -> {
+                try {
+                    sendForgotten();
+                } catch (RuntimeException e) {
+                    log.warn("The sweep of receipt emails stopped; the next one goes on: {}", e.getMessage());
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            sweeping.set(false);
+            throw e;
+        }
+    }
+
+    /** Sends receipts promised more than {@link #FORGOTTEN_AFTER} ago and never sent, fifty at most. */
     void sendForgotten() {
         // One taken at a time, right before it is sent: fifty taken at once and sent one after another behind a slow
         // SMTP server were, past FORGOTTEN_AFTER, taken again by another node's sweep and sent by both.

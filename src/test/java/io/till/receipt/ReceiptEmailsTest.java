@@ -336,6 +336,27 @@ class ReceiptEmailsTest {
             .extracting(Emails.Promised::idempotencyKey).doesNotContain("receipt:" + first);
     }
 
+    /**
+     * The scheduled sweep sends what it finds, on a thread of its own rather than the scheduler's, which also runs
+     * billing's clock for every account (a seller's slow mail server held that thread through every send of a sweep).
+     */
+    @Test
+    void theScheduledSweepSendsWhatWasPromisedAndNeverSent() throws Exception {
+        var shop = shop("{\"plan_installments\": true}");
+        var order = shops.buy(shop, shop.monthly(), "pm_card_visa", "swept@example.com");
+        String payment = order.get("payment_id").asString();
+        transaction.executeWithoutResult(status -> emails.promise(shop.accountId(), "receipt:" + payment));
+        clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusSeconds(1));
+
+        receiptEmails.sweep();
+
+        io.till.testing.Await.until("the sweep sent it", () -> mail.getReceivedMessages().length == 1);
+        assertThat(recipient(mail.getReceivedMessages()[0])).isEqualTo("swept@example.com");
+        assertThat(db.sql("SELECT status FROM message_sends WHERE account_id = :a AND idempotency_key = :k")
+            .param("a", shop.accountId()).param("k", "receipt:" + payment).query(String.class).single())
+            .isEqualTo("sent");
+    }
+
     @Test
     void aReceiptPromisedButNeverSentIsSentByTheSweep() throws Exception {
         var shop = shop("{\"plan_installments\": true}");
