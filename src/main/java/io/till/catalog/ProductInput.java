@@ -133,8 +133,8 @@ record ProductInput(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String 
         }
         int count = option.intervalCount() == null ? 1 : option.intervalCount();
         int times = kind == ProductOption.Kind.PAYMENT_PLAN ? orOne(option.installments()) : orOne(option.cycles());
-        if (count > 365 || times > 1000) {
-            // Refused by their own bounds above; a billion years is past any date there is.
+        if (count < 1 || count > 365 || times > 1000) {
+            // Refused by their own bounds above; a billion years either way is past any date there is.
             return;
         }
         var start = LocalDate.of(2000, 1, 1);

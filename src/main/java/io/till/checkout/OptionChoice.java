@@ -1,5 +1,6 @@
 package io.till.checkout;
 
+import io.till.catalog.Product;
 import io.till.catalog.Products;
 import io.till.shared.PageRequest;
 import java.util.ArrayList;
@@ -9,15 +10,17 @@ import java.util.List;
 record OptionChoice(String id, String label) {
 
     /**
-     * Every option of the account's newest {@value PageRequest#MAX_LIMIT} products, labelled {@code Product — Option ·
-     * $19.00 / month}.
+     * Every option of every product of the account, newest product first, labelled {@code Product — Option · $19.00 /
+     * month · 14-day free trial}. Not only the newest hundred: an older product could not be sold from the dashboard,
+     * and a checkout whose upsell sold one could not be saved again, its option no longer offered.
      */
     static List<OptionChoice> all(Products products, String accountId) {
         var choices = new ArrayList<OptionChoice>();
-        for (var product : products.list(accountId, new PageRequest(PageRequest.MAX_LIMIT, null)).data()) {
+        for (var product : PageRequest.all(page -> products.list(accountId, page), Product::id)) {
             for (var option : product.options()) {
+                String terms = option.terms();
                 choices.add(new OptionChoice(option.id(), product.name() + " — " + option.name() + " · "
-                    + option.price()));
+                    + option.price() + (terms.isEmpty() ? "" : " · " + terms)));
             }
         }
         return choices;

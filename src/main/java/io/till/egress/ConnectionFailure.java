@@ -106,7 +106,7 @@ public enum ConnectionFailure {
             case ConnectException refused -> REFUSED;
             case NoRouteToHostException unreachable -> UNREACHABLE;
             case InterruptedIOException timedOut -> TIMED_OUT;
-            // The JDK's HTTP client's (Stripe's calls): a connect timeout is one of these too.
+            // The JDK's HTTP client's (Stripe's calls): no answer in time.
             case java.net.http.HttpTimeoutException timedOut -> TIMED_OUT;
             case SSLHandshakeException handshake -> TLS_FAILED;
             case SSLException tls -> TLS_BROKEN;

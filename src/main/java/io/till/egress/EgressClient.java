@@ -202,10 +202,17 @@ public class EgressClient implements DisposableBean {
     /** The call, cut off once {@code within} has passed since it began, whatever it was doing then. */
     private Download exchange(HttpUriRequestBase request, int maxBody, Duration within) {
         long started = System.nanoTime();
-        var cutOff = DEADLINES.schedule(request::cancel, within.toNanos(), TimeUnit.NANOSECONDS);
+        // Set before the cut, not read off the future: a future is done only once its task has returned, and the call
+        // it cut ends as soon as the connection is aborted, sometimes first (under load, the cut was then told as a
+        // server that did not answer as expected, not as one that took too long).
+        var cut = new java.util.concurrent.atomic.AtomicBoolean();
+        var cutOff = DEADLINES.schedule(() -> {
+            cut.set(true);
+            request.cancel();
+        }, within.toNanos(), TimeUnit.NANOSECONDS);
         try {
             var exchanged = exchange(request, maxBody, started);
-            if (cutOff.isDone() && !(exchanged.outcome() instanceof Outcome.Refused)) {
+            if (cut.get() && !(exchanged.outcome() instanceof Outcome.Refused)) {
                 // Whatever the cut left behind (a failed read, a short body) is no answer.
                 return failed(new Outcome.Unreachable("no whole answer within " + within.toSeconds() + " s", true,
                     millisSince(started), ConnectionFailure.TIMED_OUT));

@@ -21,7 +21,8 @@ import javax.net.SocketFactory;
  * {@code InetSocketAddress} from the host name) is ignored: only the name is taken from it.
  * <p>
  * Each is one session with a server a seller named (an SMTP server), held to what an HTTP call is held to: it is closed
- * {@code deadline} after it connected, whatever it is doing then, and it reads at most {@link #MOST_READ} bytes. A
+ * {@code deadline} after its first attempt to connect (the host resolved), whatever it is doing then (a read it cut
+ * short fails as timed out), and it reads at most {@link #MOST_READ} bytes. A
  * server that answers a line at a time, each within the read timeout of the last (an SMTP reply of continuation lines
  * that never ends), held the thread that sent through it for as long as it liked, and filled memory with its reply.
  */
@@ -95,6 +96,7 @@ final class GuardedSocketFactory extends SocketFactory {
         private final Duration deadline;
         private final AtomicLong read = new AtomicLong();
         private volatile ScheduledFuture<?> cutOff;
+        private volatile boolean pastDeadline;
 
         GuardedSocket(EgressGuard guard, Duration deadline) {
             this.guard = guard;
@@ -108,7 +110,10 @@ final class GuardedSocketFactory extends SocketFactory {
             }
             InetAddress checked = guard.resolve(target.getHostString()).getFirst();
             // From the first attempt to connect: a connection slow to open counts toward the session's time too.
-            cutOff = DEADLINES.schedule(this::cut, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            cutOff = DEADLINES.schedule(() -> {
+                pastDeadline = true;
+                cut();
+            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
             super.connect(new InetSocketAddress(checked, target.getPort()), timeout);
         }
 
@@ -125,7 +130,12 @@ final class GuardedSocketFactory extends SocketFactory {
             return new FilterInputStream(super.getInputStream()) {
                 @Override
                 public int read() throws IOException {
-                    int b = super.read();
+                    int b;
+                    try {
+                        b = super.read();
+                    } catch (IOException e) {
+                        throw timedOutIfCut(e);
+                    }
                     if (b >= 0) {
                         counted(1);
                     }
@@ -134,13 +144,29 @@ final class GuardedSocketFactory extends SocketFactory {
 
                 @Override
                 public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
+                    int n;
+                    try {
+                        n = super.read(buffer, offset, length);
+                    } catch (IOException e) {
+                        throw timedOutIfCut(e);
+                    }
                     if (n > 0) {
                         counted(n);
                     }
                     return n;
                 }
             };
+        }
+
+        /** A read the deadline cut short is told as what it is, a timeout, not as a connection closed under it. */
+        private IOException timedOutIfCut(IOException failure) {
+            if (!pastDeadline) {
+                return failure;
+            }
+            var timedOut = new java.net.SocketTimeoutException("The session ran past its deadline of "
+                + deadline.toSeconds() + " s; the connection was closed.");
+            timedOut.initCause(failure);
+            return timedOut;
         }
 
         private void counted(int bytes) throws IOException {

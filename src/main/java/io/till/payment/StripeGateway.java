@@ -353,9 +353,12 @@ class StripeGateway implements PaymentGateway, CardSetups {
             }
         } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
             // No connection was made: the request never left.
-            // Said in a fixed sentence of its kind: the client's own words name addresses and classes.
-            throw new PaymentGateway.NotSent("Stripe could not be reached. " + io.till.egress.ConnectionFailure.of(e)
-                .sentence());
+            // Said in a fixed sentence of its kind: the client's own words name addresses and classes. (The JDK's
+            // client wraps a connect timeout around a ConnectException, which would read as refused.)
+            var kind = e instanceof java.net.http.HttpConnectTimeoutException
+                ? io.till.egress.ConnectionFailure.TIMED_OUT
+                : io.till.egress.ConnectionFailure.of(e);
+            throw new PaymentGateway.NotSent("Stripe could not be reached. " + kind.sentence());
         } catch (IOException e) {
             // Sent, perhaps: a timeout waiting for the answer, a connection reset after the request went.
             throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached. "

@@ -48,6 +48,7 @@ class ReceiptEmails {
     private final Emails emails;
     private final ITemplateEngine templates;
     private final Clock clock;
+    private volatile boolean stopped;
     private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual()
         .name("receipt-emails")
@@ -139,7 +140,7 @@ class ReceiptEmails {
     void sendForgotten() {
         // One taken at a time, right before it is sent: fifty taken at once and sent one after another behind a slow
         // SMTP server were, past FORGOTTEN_AFTER, taken again by another node's sweep and sent by both.
-        for (int sent = 0; sent < 50; sent++) {
+        for (int sent = 0; sent < 50 && !stopped; sent++) {
             var next = emails.unsent(KEY_PREFIX, clock.instant().minus(FORGOTTEN_AFTER), 1);
             if (next.isEmpty()) {
                 return;
@@ -205,6 +206,8 @@ class ReceiptEmails {
 
     @PreDestroy
     void stop() {
+        // A sweep under way ends with the send it is making; what it has not taken stays promised.
+        stopped = true;
         sender.shutdown();
     }
 }

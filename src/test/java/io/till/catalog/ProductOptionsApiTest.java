@@ -184,7 +184,11 @@ class ProductOptionsApiTest {
             {"name": "Forever", "kind": "payment_plan", "amount": 1000, "currency": "usd", "interval": "year",
              "installments": 1000000000}""", """
             {"name": "Forever", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "month",
-             "interval_count": 365, "cycles": 2000000000}""");
+             "interval_count": 365, "cycles": 2000000000}""", """
+            {"name": "Forever", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "year",
+             "interval_count": -2000000000}""", """
+            {"name": "Forever", "kind": "subscription", "amount": 1000, "currency": "usd", "interval": "month",
+             "interval_count": -1000000000, "cycles": 1000}""");
         for (String body : billions) {
             var refused = api.post(path, shop.apiKey(), body);
             assertThat(refused.status()).as(refused.text()).isEqualTo(400);

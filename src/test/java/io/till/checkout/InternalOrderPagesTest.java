@@ -90,6 +90,30 @@ class InternalOrderPagesTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Review order")).click();
     }
 
+    /**
+     * A reviewer's: only the newest hundred products' options were offered, so an older product could not be sold
+     * from the dashboard (nor a checkout whose upsell sold one saved again). Every product's are, trials said.
+     */
+    @Test
+    void theNewOrderFormOffersTheOptionsOfEveryProductNotOnlyTheNewestHundred() {
+        var buyer = buyerWithCard("pm_card_visa");
+        for (int i = 0; i < 100; i++) {
+            var made = api.post("/api/v1/products", buyer.shop().apiKey(), """
+                {"name": "Print %d", "options": [{"name": "Once", "kind": "one_time", "amount": 500,
+                 "currency": "usd"}]}""".formatted(i));
+            assertThat(made.status()).as(made.text()).isEqualTo(201);
+        }
+        var page = StaffBrowser.of(db, passwords, buyer.shop().accountId()).signIn(api, chromium.page(1280),
+            "/admin/customers/" + buyer.customerId());
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New order")).first().click();
+
+        var labels = page.getByLabel("Product option").locator("option").allTextContents();
+        assertThat(labels).contains("Print 0 — Once · $5.00 once", "Print 99 — Once · $5.00 once",
+            "Membership — Monthly · $19.00 / month", "Membership — Trial · $19.00 / month · 14-day free trial");
+        chooseMonthly(page);
+        assertThat(page.locator("main")).containsText("Total charged now");
+    }
+
     @Test
     void staffPlaceAnInternalOrderFromTheRecordAndTheSameFormSubmittedTwiceMakesOneOrder() {
         var buyer = buyerWithCard("pm_card_visa");
