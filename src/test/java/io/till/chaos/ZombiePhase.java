@@ -64,7 +64,16 @@ final class ZombiePhase {
                 .redirectOutput(file.toFile())
                 .start();
             dump.waitFor(30, TimeUnit.SECONDS);
-            return file.toString();
+            // Thread.print leaves the virtual threads out (the steps, the requests): they go to a file of their own.
+            var virtual = file.resolveSibling("zombie-threads-all.txt");
+            Files.deleteIfExists(virtual);
+            new ProcessBuilder(jcmd.toString(), String.valueOf(zombie.process.pid()), "Thread.dump_to_file",
+                virtual.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start()
+                .waitFor(30, TimeUnit.SECONDS);
+            return file + " and " + virtual;
         } catch (IOException | RuntimeException e) {
             return "(not dumped: " + e + ")";
         } catch (InterruptedException e) {
