@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -79,10 +77,6 @@ public class EgressClient implements DisposableBean {
             }
         }
     }
-
-    /** Cuts off calls past their deadline: one daemon thread, which only cancels. */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("till-egress-deadlines").factory());
 
     private final CloseableHttpClient http;
     private final RequestConfig defaults;
@@ -206,7 +200,7 @@ public class EgressClient implements DisposableBean {
         // it cut ends as soon as the connection is aborted, sometimes first (under load, the cut was then told as a
         // server that did not answer as expected, not as one that took too long).
         var cut = new java.util.concurrent.atomic.AtomicBoolean();
-        var cutOff = DEADLINES.schedule(() -> {
+        var cutOff = Deadlines.SCHEDULER.schedule(() -> {
             cut.set(true);
             request.cancel();
         }, within.toNanos(), TimeUnit.NANOSECONDS);

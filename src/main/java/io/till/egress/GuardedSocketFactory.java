@@ -8,9 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.SocketFactory;
@@ -31,19 +29,8 @@ final class GuardedSocketFactory extends SocketFactory {
     /** The most a session reads: SMTP replies are lines, and a TLS handshake a few certificates. */
     static final long MOST_READ = 1024 * 1024;
 
-    /** Closes sessions at their deadline: one daemon thread, which only closes. */
-    private static final ScheduledExecutorService DEADLINES = deadlines();
-
     private final EgressGuard guard;
     private final Duration deadline;
-
-    private static ScheduledExecutorService deadlines() {
-        var deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name(
-            "till-egress-socket-deadlines").factory());
-        // A session that ended in time takes its deadline away with it, not 30 s later.
-        deadlines.setRemoveOnCancelPolicy(true);
-        return deadlines;
-    }
 
     GuardedSocketFactory(EgressGuard guard, Duration deadline) {
         this.guard = guard;
@@ -110,7 +97,7 @@ final class GuardedSocketFactory extends SocketFactory {
             }
             InetAddress checked = guard.resolve(target.getHostString()).getFirst();
             // From the first attempt to connect: a connection slow to open counts toward the session's time too.
-            cutOff = DEADLINES.schedule(() -> {
+            cutOff = Deadlines.SCHEDULER.schedule(() -> {
                 pastDeadline = true;
                 cut();
             }, deadline.toNanos(), TimeUnit.NANOSECONDS);

@@ -54,25 +54,14 @@ class ErasedWhileRunningTest {
     void aStepRunningAsItsCustomerIsErasedIsWrittenWithoutTheirDataKeptAsDoneAndItsRunEndsCanceled() throws Exception {
         agenda.runDue();
         var store = accounts.create();
-        var created = api.post("/api/v1/customers", store.apiKey(), """
-            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, email));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String customer = created.json().get("id").asString();
-        var automation = api.post("/api/v1/automations", store.apiKey(), """
-            {"name": "Welcome", "trigger": {"type": "manual"},
-             "steps": [{"id": "hello", "type": "action", "action": "test.record",
-                        "params": {"note": "Hello {{customer.first_name}}, welcome"}},
-                       {"id": "slow", "type": "action", "action": "test.block",
-                        "params": {"note": "{{customer.name}} <{{customer.email}}>"}},
-                       {"id": "after", "type": "action", "action": "test.record", "params": {"note": "Bye"}}]}""");
-        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
-        String automationId = automation.json().get("id").asString();
-        assertThat(api.post("/api/v1/automations/" + automationId + "/activate", store.apiKey(), null).status())
-            .isEqualTo(200);
-        var started = api.post("/api/v1/automations/" + automationId + "/run", store.apiKey(), """
-            {"customer_id": "%s"}""".formatted(customer));
-        assertThat(started.status()).as(started.text()).isEqualTo(201);
-        String run = started.json().get("id").asString();
+        var started = startForZelda(store, """
+            [{"id": "hello", "type": "action", "action": "test.record",
+              "params": {"note": "Hello {{customer.first_name}}, welcome"}},
+             {"id": "slow", "type": "action", "action": "test.block",
+              "params": {"note": "{{customer.name}} <{{customer.email}}>"}},
+             {"id": "after", "type": "action", "action": "test.record", "params": {"note": "Bye"}}]""");
+        String customer = started.customer();
+        String run = started.run();
 
         TestActions.hold(store.id());
         try (var node = Executors.newSingleThreadExecutor()) {
@@ -131,21 +120,12 @@ class ErasedWhileRunningTest {
     void anEmailMadeBeforeTheErasureAndKeptInTheDevMailboxAfterItKeepsNoneOfTheirData() throws Exception {
         agenda.runDue();
         var store = accounts.create();
-        var created = api.post("/api/v1/customers", store.apiKey(), """
-            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, email));
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String customer = created.json().get("id").asString();
-        var automation = api.post("/api/v1/automations", store.apiKey(), """
-            {"name": "Welcome mail", "trigger": {"type": "manual"},
-             "steps": [{"id": "mail", "type": "action", "action": "send_email",
-                        "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.name}}",
-                                   "text": "Dear {{customer.name}}, welcome."}}]}""");
-        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
-        String automationId = automation.json().get("id").asString();
-        assertThat(api.post("/api/v1/automations/" + automationId + "/activate", store.apiKey(), null).status())
-            .isEqualTo(200);
-        String run = api.post("/api/v1/automations/" + automationId + "/run", store.apiKey(), """
-            {"customer_id": "%s"}""".formatted(customer)).json().get("id").asString();
+        var started = startForZelda(store, """
+            [{"id": "mail", "type": "action", "action": "send_email",
+              "params": {"to": "{{customer.email}}", "subject": "Hello {{customer.name}}",
+                         "text": "Dear {{customer.name}}, welcome."}}]""");
+        String customer = started.customer();
+        String run = started.run();
 
         // The step, its email made, waits to reserve its key behind a row another transaction is inserting under it.
         var inserted = new java.util.concurrent.CountDownLatch(1);
@@ -189,6 +169,26 @@ class ErasedWhileRunningTest {
         for (String value : List.of(surname, email)) {
             assertThat(tablesHolding(value)).as(value).isEmpty();
         }
+    }
+
+    /** A run by hand of a new automation of {@code steps}, about a new customer Zelda, started and not yet run. */
+    private record Started(String customer, String run) {}
+
+    private Started startForZelda(TestAccounts.TestAccount store, String steps) {
+        var created = api.post("/api/v1/customers", store.apiKey(), """
+            {"name": "Zelda %s", "email": "%s"}""".formatted(surname, email));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String customer = created.json().get("id").asString();
+        var automation = api.post("/api/v1/automations", store.apiKey(), """
+            {"name": "Welcome", "trigger": {"type": "manual"}, "steps": %s}""".formatted(steps));
+        assertThat(automation.status()).as(automation.text()).isEqualTo(201);
+        String automationId = automation.json().get("id").asString();
+        assertThat(api.post("/api/v1/automations/" + automationId + "/activate", store.apiKey(), null).status())
+            .isEqualTo(200);
+        var started = api.post("/api/v1/automations/" + automationId + "/run", store.apiKey(), """
+            {"customer_id": "%s"}""".formatted(customer));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        return new Started(customer, started.json().get("id").asString());
     }
 
     private List<String> tablesHolding(String value) {

@@ -135,11 +135,7 @@ class SlowNeighbourTest {
         String slow = run(store, activate(store, "test.block"));
         TestActions.hold(store.id());
         var nodeThread = new java.util.concurrent.atomic.AtomicReference<Thread>();
-        try (var node = Executors.newSingleThreadExecutor(task -> {
-            var thread = new Thread(task, "slow-neighbour-node");
-            nodeThread.set(thread);
-            return thread;
-        })) {
+        try (var node = node("slow-neighbour-node", nodeThread)) {
             var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
             awaitUntil(() -> TestActions.calls(db, store.id()).size() == 1);
 
@@ -176,11 +172,7 @@ class SlowNeighbourTest {
         TestActions.hold(first.id());
         TestActions.hold(second.id());
         var nodeThread = new java.util.concurrent.atomic.AtomicReference<Thread>();
-        try (var node = Executors.newSingleThreadExecutor(task -> {
-            var thread = new Thread(task, "write-left-node");
-            nodeThread.set(thread);
-            return thread;
-        })) {
+        try (var node = node("write-left-node", nodeThread)) {
             // A short lease, as the write tries again for one lease at most; the test clock stands still, so neither
             // lease runs out in the database meanwhile.
             var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, Duration.ofMillis(300)));
@@ -246,6 +238,16 @@ class SlowNeighbourTest {
         assertThat(status(id)).isEqualTo("succeeded");
         assertThat(TestActions.calls(db, store.id())).extracting(TestActions.Call::stepId)
             .containsExactly("first", "second");
+    }
+
+    /** A node of one thread, named {@code name}, which {@code thread} holds once it starts: to refuse it connections. */
+    private static java.util.concurrent.ExecutorService node(String name,
+        java.util.concurrent.atomic.AtomicReference<Thread> thread) {
+        return Executors.newSingleThreadExecutor(task -> {
+            var made = new Thread(task, name);
+            thread.set(made);
+            return made;
+        });
     }
 
     private static void awaitUntil(BooleanSupplier condition) {

@@ -76,13 +76,17 @@ class ReceiptEmailsTest {
     }
 
     private void awaitSent(Shops.Shop shop, String key) {
-        Await.until(key + " marked sent", () -> db.sql("""
+        Await.until(key + " marked sent", () -> sent(shop, key));
+    }
+
+    private boolean sent(Shops.Shop shop, String key) {
+        return db.sql("""
             SELECT EXISTS (SELECT 1 FROM message_sends
                             WHERE account_id = :accountId AND idempotency_key = :key AND status = 'sent')""")
             .param("accountId", shop.accountId())
             .param("key", key)
             .query(Boolean.class)
-            .single());
+            .single();
     }
 
     static String pdfText(MimeMessage email) throws Exception {
@@ -350,11 +354,9 @@ class ReceiptEmailsTest {
         clock.passRealTime(ReceiptEmails.FORGOTTEN_AFTER.plusSeconds(1));
 
         // Asked again while waiting: the context's own scheduled sweep may be under way, and then this one starts none.
-        io.till.testing.Await.until("the sweep sent it", () -> {
+        Await.until("the sweep sent it", () -> {
             receiptEmails.sweep();
-            return db.sql("SELECT status FROM message_sends WHERE account_id = :a AND idempotency_key = :k")
-                .param("a", shop.accountId()).param("k", "receipt:" + payment).query(String.class).single()
-                .equals("sent");
+            return sent(shop, "receipt:" + payment);
         });
         assertThat(mail.getReceivedMessages()).hasSize(1);
         assertThat(recipient(mail.getReceivedMessages()[0])).isEqualTo("swept@example.com");
