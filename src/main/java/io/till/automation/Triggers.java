@@ -118,6 +118,25 @@ class Triggers {
         return matchEvents(limit, null, false).events();
     }
 
+    /**
+     * Takes the events a batch picked for their accounts' fair share ({@code :places}) and the oldest others, up to
+     * {@code :rest}, from the inbox. The rows are deleted by their place (ctid, valid while this transaction holds
+     * their locks): the inbox's statistics are always wrong (it fills and empties within seconds), and joined by key
+     * the planner may scan the inbox once for each event picked. Its plan must be made for the inbox as it is: the
+     * background loops' connections plan each statement anew (see {@code DatabaseConfiguration}).
+     */
+    static final String TAKE = """
+        WITH oldest AS MATERIALIZED (
+            SELECT ctid AS place FROM event_inbox
+             WHERE event_id <> ALL(CAST(:fair AS text[]))
+             ORDER BY event_id
+             LIMIT :rest
+               FOR UPDATE SKIP LOCKED)
+        DELETE FROM event_inbox
+         WHERE ctid = ANY(ARRAY(SELECT unnest(CAST(:places AS tid[])) UNION ALL SELECT place FROM oldest))
+        RETURNING event_id AS id, account_id, type, customer_id, skip_automations, caused_by
+        """;
+
     /** What a batch of matching did: how many events it took, and the executions it started claimed, if any. */
     record Matched(int events, List<ExecutionQueue.Claimed> claimed) {}
 
@@ -164,20 +183,7 @@ class Triggers {
         fairFrom.compareAndSet(after, fair.size() < limit
             ? ""
             : fair.stream().map(Picked::accountId).max(String::compareTo).orElse(""));
-        // The rows picked are deleted by their place (ctid, valid while this transaction holds their locks): the
-        // inbox's statistics are always wrong (it fills and empties within seconds), and joined by key the planner
-        // may scan the inbox once for each event picked.
-        var events = db.sql("""
-            WITH oldest AS MATERIALIZED (
-                SELECT ctid AS place FROM event_inbox
-                 WHERE event_id <> ALL(CAST(:fair AS text[]))
-                 ORDER BY event_id
-                 LIMIT :rest
-                   FOR UPDATE SKIP LOCKED)
-            DELETE FROM event_inbox
-             WHERE ctid = ANY(ARRAY(SELECT unnest(CAST(:places AS tid[])) UNION ALL SELECT place FROM oldest))
-            RETURNING event_id AS id, account_id, type, customer_id, skip_automations, caused_by
-            """)
+        var events = db.sql(TAKE)
             .param("fair", fair.stream().map(Picked::eventId).toArray(String[]::new))
             .param("places", fair.stream().map(Picked::place).toArray(String[]::new))
             .param("rest", limit - fair.size())
