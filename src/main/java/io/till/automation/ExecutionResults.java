@@ -19,6 +19,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -107,10 +108,13 @@ public class ExecutionResults {
         }
         try {
             return write(token, round, goOn, now);
-        } catch (DataIntegrityViolationException refused) {
-            // A value PostgreSQL refuses (a time past the year 9999, a step output it cannot store) is one result's
-            // fault: written alone, each of the others is kept, and that one fails instead of holding its batch, the
-            // round and the test clock back at every attempt, for good.
+        } catch (RuntimeException refused) {
+            if (!unwritable(refused)) {
+                throw refused;
+            }
+            // A value PostgreSQL refuses (a time past the year 9999, a step output it cannot store) or that cannot be
+            // serialized is one result's fault: written alone, each of the others is kept, and that one fails instead
+            // of holding its batch, the round and the test clock back at every attempt, for good.
             if (round.size() > 1) {
                 var written = new HashMap<String, String>();
                 for (Written result : round) {
@@ -119,10 +123,19 @@ public class ExecutionResults {
                 return written;
             }
             Written unwritable = round.getFirst();
-            log.error("Execution {} fails: PostgreSQL refused what its step left to write", unwritable.claimed().id(),
+            log.error("Execution {} fails: what its step left could not be written down", unwritable.claimed().id(),
                 refused);
             return write(token, List.of(unwritable.refused(json)), Set.of(), now);
         }
+    }
+
+    /**
+     * Whether a write failed for what it was to write, not for the moment: a value PostgreSQL refused, or one that
+     * could not be serialized. A lost connection or a lost deadlock is the moment's, and the write is tried again as it
+     * was ({@link io.till.shared.WriteBack}).
+     */
+    private static boolean unwritable(RuntimeException e) {
+        return e instanceof DataIntegrityViolationException || e instanceof JacksonException;
     }
 
     private Map<String, String> write(UUID token, List<Written> round, Set<String> goOn, Instant now) {

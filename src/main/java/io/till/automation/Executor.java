@@ -266,6 +266,14 @@ class Executor {
             log.warn("Could not write back {} executions within their lease; they come back when it runs out, and "
                 + "their steps are taken again under the same keys: {}", round.size(), notWritten.getMessage());
             return Map.of();
+        } catch (RuntimeException unexpected) {
+            // Not one result's fault (that one fails alone, see ExecutionResults.save) nor the moment's: a fault of
+            // Till's. These are left to their lease as above, rather than ending the round, which would leave every
+            // step still running in it unwritten and its lease unrenewed.
+            abandoned.increment(round.size());
+            log.error("Could not write back {} executions; they come back when their lease runs out", round.size(),
+                unexpected);
+            return Map.of();
         }
     }
 

@@ -205,6 +205,32 @@ class SlowNeighbourTest {
     }
 
     /**
+     * A result that cannot be written at all (a value its serializer refuses, a value PostgreSQL refuses) fails its
+     * own run, saying so, and the round goes on writing the others: thrown out of the round, it took every step of the
+     * round still running with it, unwritten and unrenewed, to be taken again when their leases ran out.
+     */
+    @Test
+    void aResultThatCannotBeWrittenFailsItsOwnRunAndTheRoundStillWritesTheOthers() throws Exception {
+        agenda.runDue();
+        var odd = accounts.create();
+        var other = accounts.create();
+        String unwritable = run(odd, activate(odd, "test.unwritable"));
+        String blocked = run(other, activate(other, "test.block"));
+        TestActions.hold(other.id());
+        try (var node = Executors.newSingleThreadExecutor()) {
+            var round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+            awaitUntil(() -> "failed".equals(status(unwritable)));
+            TestActions.release(other.id());
+            assertThat(round.get(1, TimeUnit.MINUTES)).isEqualTo(2);
+        } finally {
+            TestActions.release(other.id());
+        }
+        assertThat(status(blocked)).isEqualTo("succeeded");
+        assertThat(db.sql("SELECT error ->> 'code' FROM executions WHERE id = :id").param("id", unwritable)
+            .query(String.class).single()).isEqualTo("internal_error");
+    }
+
+    /**
      * A run whose steps are slow (a loop of webhooks at their timeout) takes its next step in the next round, not in
      * this one once the round's first moments have passed: the round ends and the worker claims other accounts'
      * work too. Chained in the round, fifty slow steps held the worker for minutes.

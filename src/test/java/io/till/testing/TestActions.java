@@ -204,6 +204,34 @@ public class TestActions {
         };
     }
 
+    /**
+     * {@code test.unwritable} answers with an output Till cannot write down (a value whose serializer throws, as a
+     * plugin's odd value would).
+     */
+    @Bean
+    Action testUnwritable(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.unwritable", "answers with an output that cannot be written down");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.unwritable", call);
+                return new ActionResult.Done(JsonNodeFactory.instance.objectNode()
+                    .putPOJO("odd", new Unwritable()));
+            }
+        };
+    }
+
+    /** A value whose serializer throws. */
+    public static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("this value cannot be written down");
+        }
+    }
+
     @Bean
     Action testCrash(CallLog log) {
         return new Action() {
