@@ -94,7 +94,7 @@ class ExecutionContexts {
     }
 
     /** The context's roots that no object of an event's data takes the place of. */
-    private static final java.util.Set<String> OWN_ROOTS = java.util.Set.of("event", Templates.WITHHELD);
+    private static final Set<String> OWN_ROOTS = Set.of("event", Templates.WITHHELD);
 
     /** What a preview shows in place of a card update link's token: no link opens with it. */
     static final String PREVIEW_CARD_LINK = "made-when-the-email-is-sent";

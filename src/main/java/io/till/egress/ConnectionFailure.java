@@ -4,6 +4,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -60,19 +61,22 @@ public enum ConnectionFailure {
     /**
      * The kind of a failure: {@link #BLOCKED} when the guard's refusal is anywhere in its chain (a refused destination
      * is never worth trying again, whatever it is wrapped in or wraps), else the innermost cause that says (libraries
-     * wrap a timeout in a generic "cannot connect"); {@link #PROTOCOL} when none is a network failure: the peer
-     * answered, but not as it should have.
+     * wrap a timeout in a generic "cannot connect"), except under the JDK's HTTP client's timeout, whose word counts
+     * (it says a connect timed out by wrapping the {@link ConnectException} it met); {@link #PROTOCOL} when none is a
+     * network failure: the peer answered, but not as it should have.
      */
     public static ConnectionFailure of(Throwable failure) {
         ConnectionFailure found = PROTOCOL;
+        boolean saidByTheHttpClient = false;
         for (Throwable t : chain(failure)) {
             ConnectionFailure kind = kindOf(t);
             if (kind == BLOCKED) {
                 return BLOCKED;
             }
-            if (kind != null) {
+            if (kind != null && !saidByTheHttpClient) {
                 found = kind;
             }
+            saidByTheHttpClient |= t instanceof HttpTimeoutException;
         }
         return found;
     }
@@ -106,8 +110,8 @@ public enum ConnectionFailure {
             case ConnectException refused -> REFUSED;
             case NoRouteToHostException unreachable -> UNREACHABLE;
             case InterruptedIOException timedOut -> TIMED_OUT;
-            // The JDK's HTTP client's (Stripe's calls): no answer in time.
-            case java.net.http.HttpTimeoutException timedOut -> TIMED_OUT;
+            // The JDK's HTTP client's (Stripe's calls): no answer, or no connection, in time.
+            case HttpTimeoutException timedOut -> TIMED_OUT;
             case SSLHandshakeException handshake -> TLS_FAILED;
             case SSLException tls -> TLS_BROKEN;
             default -> null;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -199,7 +200,7 @@ public class EgressClient implements DisposableBean {
         // Set before the cut, not read off the future: a future is done only once its task has returned, and the call
         // it cut ends as soon as the connection is aborted, sometimes first (under load, the cut was then told as a
         // server that did not answer as expected, not as one that took too long).
-        var cut = new java.util.concurrent.atomic.AtomicBoolean();
+        var cut = new AtomicBoolean();
         var cutOff = Deadlines.SCHEDULER.schedule(() -> {
             cut.set(true);
             request.cancel();

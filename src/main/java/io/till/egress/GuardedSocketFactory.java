@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -150,7 +151,7 @@ final class GuardedSocketFactory extends SocketFactory {
             if (!pastDeadline) {
                 return failure;
             }
-            var timedOut = new java.net.SocketTimeoutException("The session ran past its deadline of "
+            var timedOut = new SocketTimeoutException("The session ran past its deadline of "
                 + deadline.toSeconds() + " s; the connection was closed.");
             timedOut.initCause(failure);
             return timedOut;

@@ -1,5 +1,6 @@
 package io.till.payment;
 
+import io.till.egress.ConnectionFailure;
 import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import java.io.IOException;
@@ -352,17 +353,13 @@ class StripeGateway implements PaymentGateway, CardSetups {
                     + response.statusCode() + ") was not JSON.");
             }
         } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
-            // No connection was made: the request never left.
-            // Said in a fixed sentence of its kind: the client's own words name addresses and classes. (The JDK's
-            // client wraps a connect timeout around a ConnectException, which would read as refused.)
-            var kind = e instanceof java.net.http.HttpConnectTimeoutException
-                ? io.till.egress.ConnectionFailure.TIMED_OUT
-                : io.till.egress.ConnectionFailure.of(e);
-            throw new PaymentGateway.NotSent("Stripe could not be reached. " + kind.sentence());
+            // No connection was made: the request never left. Said in a fixed sentence of its kind: the client's own
+            // words name addresses and classes.
+            throw new PaymentGateway.NotSent("Stripe could not be reached. " + ConnectionFailure.of(e).sentence());
         } catch (IOException e) {
             // Sent, perhaps: a timeout waiting for the answer, a connection reset after the request went.
             throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached. "
-                + io.till.egress.ConnectionFailure.of(e).sentence());
+                + ConnectionFailure.of(e).sentence());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Interrupted while calling Stripe.");

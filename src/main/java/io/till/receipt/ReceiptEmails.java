@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -49,7 +50,7 @@ class ReceiptEmails {
     private final ITemplateEngine templates;
     private final Clock clock;
     private volatile boolean stopped;
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual()
         .name("receipt-emails")
         .factory());

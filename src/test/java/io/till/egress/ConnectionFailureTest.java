@@ -43,6 +43,17 @@ class ConnectionFailureTest {
     }
 
     /** A reviewer's: a TLS failure after the request went out was taken as one before anything was sent. */
+    /** The JDK's HTTP client says a connect timed out by wrapping the ConnectException it met: a timeout, not a refusal. */
+    @Test
+    void theHttpClientsConnectTimeoutIsATimeoutWhateverItWraps() {
+        var connectTimedOut = new java.net.http.HttpConnectTimeoutException("HTTP connect timed out");
+        connectTimedOut.initCause(new java.net.ConnectException("HTTP connect timed out"));
+
+        assertThat(ConnectionFailure.of(connectTimedOut)).isEqualTo(ConnectionFailure.TIMED_OUT);
+        assertThat(ConnectionFailure.of(new java.net.ConnectException("Connection refused")))
+            .isEqualTo(ConnectionFailure.REFUSED);
+    }
+
     @Test
     void onlyAFailedHandshakeSaysNothingWasSent() {
         var handshake = new IOException("cannot connect", new SSLHandshakeException("certificate_unknown"));
