@@ -59,6 +59,13 @@ class WebhookDispatcher {
     /** How long answers wait to be written back together: a few milliseconds, as River's batch completer does. */
     static final Duration FLUSH_EVERY = Duration.ofMillis(20);
 
+    /** Said on a delivery held by {@link #unsigned}. */
+    static final String SECRET_UNOPENED = "not sent: the endpoint's signing secret cannot be opened with this Till's "
+        + "master key (TILL_MASTER_KEY, or master.key in the data directory), which is not the one it was sealed with; "
+        + "it is tried again every few minutes and goes, signed, once the key is set back";
+
+    private static final Duration SECRET_UNOPENED_WAIT = Duration.ofMinutes(5);
+
     /**
      * Claims and sends one batch, and returns once every attempt has ended; returns how many deliveries it handled.
      * What the sandbox test clock and tests run; the background senders ({@link WebhookSender}) do not wait for a
@@ -162,6 +169,23 @@ class WebhookDispatcher {
     }
 
     /**
+     * A delivery whose endpoint's signing secret this node cannot open (Till started with another master key than the
+     * one the secret was sealed with, or the stored value was altered): never sent unsigned, and not one of its
+     * attempts (nothing reached the receiver, and the fault is Till's setting, not the receiver's), but due again in a
+     * few minutes with the reason on the delivery, so that it goes, signed, once the key is set back, and nothing is
+     * lost meanwhile.
+     */
+    private WebhookDeliveries.Outcome unsigned(WebhookDeliveries.Claimed delivery, RuntimeException unopened) {
+        log.error("Webhook delivery {} not sent: the signing secret of endpoint {} cannot be opened ({}); is "
+            + "TILL_MASTER_KEY (or the data directory's master.key) the one Till started with before?", delivery.id(),
+            delivery.endpointId(), unopened.getMessage());
+        double jitter = ThreadLocalRandom.current().nextDouble();
+        return new WebhookDeliveries.Outcome(delivery, "pending",
+            Timestamps.now(clock).plus(SECRET_UNOPENED_WAIT).plusMillis(Math.round(30_000 * jitter)), null,
+            SECRET_UNOPENED, null);
+    }
+
+    /**
      * The outcome of an attempt the node cut short as it stopped (its call interrupted, read as no answer): logged, but
      * due again at once, never moved along the schedule nor exhausted by it, and said as what it was, not blamed on the
      * receiver. An attempt that got an answer, or was refused or not sent, is its own outcome.
@@ -196,8 +220,13 @@ class WebhookDispatcher {
         headers.put("webhook-id", delivery.webhookId());
         headers.put("webhook-timestamp", Long.toString(timestamp));
         if (delivery.sealedSecret() != null) {
-            var secrets = endpoints.signingSecrets(delivery.endpointId(), delivery.sealedSecret(),
-                delivery.retiredSecrets(), realTime.instant());
+            List<String> secrets;
+            try {
+                secrets = endpoints.signingSecrets(delivery.endpointId(), delivery.sealedSecret(),
+                    delivery.retiredSecrets(), realTime.instant());
+            } catch (IllegalStateException | IllegalArgumentException unopened) {
+                return unsigned(delivery, unopened);
+            }
             headers.put("webhook-signature", WebhookSignatures.header(secrets, delivery.webhookId(), timestamp,
                 delivery.payload()));
         }

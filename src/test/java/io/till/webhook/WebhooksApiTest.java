@@ -317,6 +317,47 @@ class WebhooksApiTest {
         }
     }
 
+    /**
+     * An endpoint whose signing secret Till cannot open (started with another master key than the one it was sealed
+     * with) is never sent an unsigned delivery nor has its attempts used up: the delivery waits with the reason, and
+     * goes, signed, once the secret opens again. It was left claimed, and taken again at every lease with nothing said.
+     */
+    @Test
+    void aDeliveryWhoseSigningSecretCannotBeOpenedWaitsUnsentWithTheReasonAndGoesSignedOnceItOpens() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            var endpoint = createEndpoint(store, receiver.url("/hooks"), "acme.signup");
+            String id = endpoint.get("id").asString();
+            String other = createEndpoint(store, receiver.url("/other"), "acme.other").get("id").asString();
+            String sealed = db.sql("SELECT secret FROM webhook_endpoints WHERE id = :id").param("id", id)
+                .query(String.class).single();
+            // Sealed for another endpoint: it opens only there, as one sealed under another master key opens nowhere.
+            db.sql("UPDATE webhook_endpoints SET secret = (SELECT secret FROM webhook_endpoints WHERE id = :other) "
+                + "WHERE id = :id").param("other", other).param("id", id).update();
+
+            postEvent(store, "acme.signup");
+            agenda.runDue();
+            agenda.runDue();
+
+            assertThat(receiver.requests()).as("nothing is sent unsigned").isEmpty();
+            var held = deliveries(store, id).getFirst();
+            assertThat(held.get("status").asString()).isEqualTo("pending");
+            assertThat(held.get("attempt_count").asInt()).as("not an attempt of the receiver's").isZero();
+            assertThat(held.get("last_error").asString()).contains("signing secret cannot be opened", "master key");
+            var endpointNow = api.get("/api/v1/webhook_endpoints/" + id, store.apiKey()).json();
+            assertThat(endpointNow.hasNonNull("failing_since")).as("the receiver is not blamed").isFalse();
+
+            db.sql("UPDATE webhook_endpoints SET secret = :sealed WHERE id = :id").param("sealed", sealed)
+                .param("id", id).update();
+            deliverUntil(() -> receiver.requests().size() == 1);
+
+            assertSignedWith(receiver.requests().getFirst(), endpoint.get("secret").asString());
+            var sent = deliveries(store, id).getFirst();
+            assertThat(sent.get("status").asString()).isEqualTo("succeeded");
+            assertThat(sent.get("attempt_count").asInt()).isEqualTo(1);
+        }
+    }
+
     void setStatus(TestAccounts.TestAccount store, String endpointId, String status) {
         var patched = api.send("PATCH", "/api/v1/webhook_endpoints/" + endpointId, store.apiKey(),
             "{\"status\": \"%s\"}".formatted(status), List.of("Content-Type", "application/json"));
