@@ -10,10 +10,14 @@ import io.till.shared.ErrorCode;
 import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -27,6 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class DirectStarts {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectStarts.class);
+
+    /** How long a scheduled automation whose version cannot be read waits before it is read again. */
+    static final Duration UNREADABLE_WAIT = Duration.ofHours(1);
 
     private final JdbcClient db;
     private final JsonMapper json;
@@ -86,23 +95,56 @@ class DirectStarts {
             .list();
         var starts = new ArrayList<ExecutionQueue.NewExecution>();
         for (Due schedule : due) {
-            Program program = programs.of(schedule.automationId(), schedule.version(),
-                json.readTree(schedule.definition()));
-            var trigger = (Definition.Trigger.OnSchedule) program.definition().trigger();
+            Program program;
+            Instant next;
+            try {
+                program = programs.of(schedule.automationId(), schedule.version(),
+                    json.readTree(schedule.definition()));
+                next = Schedules.next(((Definition.Trigger.OnSchedule) program.definition().trigger()).schedule(),
+                    schedule.anchor(), now);
+            } catch (RuntimeException unreadable) {
+                // A version this Till cannot read (altered in the database, or saved by a Till that read it otherwise):
+                // it waits, and is read again later, rather than failing the whole batch, which came back first with
+                // it every time and fired no account's schedule again.
+                log.error("Scheduled automation {} (version {}) cannot be read; it is tried again in {}",
+                    schedule.automationId(), schedule.version(), UNREADABLE_WAIT, unreadable);
+                next = now.plus(UNREADABLE_WAIT);
+                program = null;
+            }
             db.sql("UPDATE automation_schedules SET next_fire_at = :next WHERE automation_id = :id")
-                .param("next", Timestamps.of(Schedules.next(trigger.schedule(), schedule.anchor(), now)))
+                .param("next", Timestamps.of(next))
                 .param("id", schedule.automationId())
                 .update();
+            if (program == null) {
+                continue;
+            }
             ObjectNode snapshot = json.createObjectNode().putNull("id").put("type", "schedule").putNull("customer_id")
                 .put("occurred_at", now.toString());
             snapshot.putObject("data").put("scheduled_at", schedule.dueAt().toString());
-            if (contexts.conditionsHold(program, schedule.accountId(), null, snapshot)) {
+            if (conditionsHold(program, schedule.accountId(), snapshot)) {
                 starts.add(new ExecutionQueue.NewExecution(Executions.newId(), schedule.accountId(),
                     schedule.automationId(), schedule.version(), "schedule:" + schedule.dueAt(), snapshot, null));
             }
         }
         executionsStarted.increment(queue.start(starts, now).size());
         return due.size();
+    }
+
+    /**
+     * Whether a schedule's conditions hold; a value they cannot read skips that one time, said in the log, as the
+     * matcher skips an event's start, rather than failing every schedule due with it.
+     */
+    private boolean conditionsHold(Program program, String accountId, ObjectNode snapshot) {
+        try {
+            return contexts.conditionsHold(program, accountId, null, snapshot);
+        } catch (DataAccessException e) {
+            // The database's doing, not the schedule's: the batch is tried again as a whole.
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("Scheduled automation {} could not decide whether its conditions hold; this time is skipped",
+                program.automationId(), e);
+            return false;
+        }
     }
 
     /**
