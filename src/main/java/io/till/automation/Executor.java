@@ -149,6 +149,10 @@ class Executor {
             ExecutionResults.Written result = null;
             try {
                 result = step(execution, lease);
+            } catch (RuntimeException | Error e) {
+                // Not swallowed unseen by the pool's future (step fails a run for anything a retry does not mend).
+                log.error("The step of execution {} died; its lease brings it back", execution.id(), e);
+                throw e;
             } finally {
                 // Even a step that died of an Error ends: the round stops waiting for it, the lease brings it back.
                 ended.add(new Ended(execution.id(), result));
@@ -355,12 +359,23 @@ class Executor {
             }
             // A bug or a broken definition: the execution fails where it stands, with the reason, and can be retried.
             log.error("Execution {} could not go on", execution.id(), e);
-            // What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look.
-            var error = json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on "
-                + "with this execution; the server log has the details under " + execution.id() + ".");
-            return new ExecutionResults.Written(execution, "failed", execution.state(), error, null, secrets.masked(
-                execution.accountId(), logs));
+            return new ExecutionResults.Written(execution, "failed", execution.state(), internalError(execution),
+                null, secrets.masked(execution.accountId(), logs));
+        } catch (StackOverflowError | LinkageError e) {
+            // Nothing a retry mends (an action's output nested deeper than what walks it can go, a class missing from
+            // the build), as ActionCalls says of an action that dies so: the run fails once, without the step's logs
+            // (walking them may die again). Left unwritten, it was taken again at every lease, its action performed
+            // again each time, with nothing logged.
+            log.error("Execution {} could not go on", execution.id(), e);
+            return new ExecutionResults.Written(execution, "failed", execution.state(), internalError(execution),
+                null, List.of());
         }
+    }
+
+    /** What went wrong inside Till stays in Till's log: the seller sees that it did, and where to look. */
+    private ObjectNode internalError(ExecutionQueue.Claimed execution) {
+        return json.createObjectNode().put("code", "internal_error").put("message", "Till could not go on with this "
+            + "execution; the server log has the details under " + execution.id() + ".");
     }
 
     private static boolean isDatabaseHiccup(RuntimeException e) {

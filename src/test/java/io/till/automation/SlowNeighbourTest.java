@@ -231,6 +231,27 @@ class SlowNeighbourTest {
     }
 
     /**
+     * A step that dies of an Error outside its action (an output nested too deep for what walks it) fails its run,
+     * saying so, once: left unwritten, it was taken again at every lease, its action performed again each time, with
+     * nothing logged.
+     */
+    @Test
+    void aStepThatOverflowsTheStackAfterItsActionFailsItsRunOnceAndTheActionIsNotRepeated() {
+        agenda.runDue();
+        var store = accounts.create();
+        String deep = run(store, activate(store, "test.deep"));
+
+        executor.runRound(UUID.randomUUID(), 500, LEASE);
+        clock.advance(LEASE.multipliedBy(2));
+        agenda.runDue();
+
+        assertThat(status(deep)).isEqualTo("failed");
+        assertThat(db.sql("SELECT error ->> 'code' FROM executions WHERE id = :id").param("id", deep)
+            .query(String.class).single()).isEqualTo("internal_error");
+        assertThat(TestActions.calls(db, store.id())).hasSize(1);
+    }
+
+    /**
      * A run whose steps are slow (a loop of webhooks at their timeout) takes its next step in the next round, not in
      * this one once the round's first moments have passed: the round ends and the worker claims other accounts'
      * work too. Chained in the round, fifty slow steps held the worker for minutes.

@@ -225,6 +225,31 @@ public class TestActions {
         };
     }
 
+    /**
+     * {@code test.deep} answers with an output nested deeper than anything Till walks recursively can go (a plugin's
+     * answer built in code, which no parser's depth limit saw).
+     */
+    @Bean
+    Action testDeep(CallLog log) {
+        return new Action() {
+            @Override
+            public ActionSchema schema() {
+                return ActionSchema.of("test.deep", "answers with an output nested too deep to walk");
+            }
+
+            @Override
+            public ActionResult perform(ActionCall call) {
+                log.add("test.deep", call);
+                var output = JsonNodeFactory.instance.objectNode();
+                var inner = output;
+                for (int depth = 0; depth < 1_000_000; depth++) {
+                    inner = inner.putObject("in");
+                }
+                return new ActionResult.Done(output);
+            }
+        };
+    }
+
     /** A value whose serializer throws. */
     public static final class Unwritable {
         public String getValue() {
