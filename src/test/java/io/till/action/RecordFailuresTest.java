@@ -23,4 +23,19 @@ class RecordFailuresTest {
         });
         assertThat(refused).isEqualTo(ActionResult.Failed.permanent("invalid_state", "The invoice is paid."));
     }
+
+    /**
+     * A gateway that timed out (the charge may have gone through) or answered with its own error is tried again under
+     * the same key, which finds a charge that was made: a review found it failing for good, the step going to its
+     * fallback while the charge may have been paid.
+     */
+    @Test
+    void aGatewayThatDidNotAnswerIsTriedAgain() {
+        var unanswered = RecordFailures.guard(() -> {
+            throw new TillException(ErrorCode.GATEWAY_UNAVAILABLE, "Stripe could not be reached.");
+        });
+
+        assertThat(unanswered).isEqualTo(ActionResult.Failed.retryable("gateway_unavailable",
+            "Stripe could not be reached."));
+    }
 }
