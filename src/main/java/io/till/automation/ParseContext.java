@@ -166,9 +166,14 @@ final class ParseContext {
             Duration backoff = r.has("backoff")
                 ? duration(ParseContext.text(r, "backoff"), path + ".retry.backoff")
                 : retry.backoff();
+            // Left out, the longest pause is the default's or the first pause, whichever is longer: a first pause of a
+            // day with no longest pause waited at most the default's hour, and every try was made within hours.
             Duration cap = r.has("cap")
                 ? duration(ParseContext.text(r, "cap"), path + ".retry.cap")
-                : retry.cap();
+                : backoff != null && backoff.compareTo(retry.cap()) > 0 ? backoff : retry.cap();
+            if (r.has("cap") && cap != null && backoff != null && cap.compareTo(backoff) < 0 && saving) {
+                add(path + ".retry.cap", "out_of_range", "must be at least the first pause (backoff)");
+            }
             if (r.has("backoff") && backoff != null && backoff.compareTo(Definition.TEN_YEARS) > 0) {
                 add(path + ".retry.backoff", "out_of_range", "must be at most ten years");
             }

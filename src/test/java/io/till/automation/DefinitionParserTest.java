@@ -127,7 +127,8 @@ class DefinitionParserTest {
             "{\"type\": \"schedule\", \"every\": \"P3651D\"}|[]|trigger.every: must be between one minute and ten years",
             "{\"type\": \"schedule\", \"cron\": \"0 9 30 2 *\"}|[]|trigger.cron: never comes: no day matches it (such as 30 February)",
             "{\"type\": \"manual\"}|{\"attempts\": 3, \"backoff\": \"P999999999999D\"}|steps[0].retry.backoff: must be at most ten years",
-            "{\"type\": \"manual\"}|{\"attempts\": 3, \"cap\": \"PT9223372036854775807S\"}|steps[0].retry.cap: must be at most ten years"})
+            "{\"type\": \"manual\"}|{\"attempts\": 3, \"cap\": \"PT9223372036854775807S\"}|steps[0].retry.cap: must be at most ten years",
+            "{\"type\": \"manual\"}|{\"attempts\": 3, \"backoff\": \"P1D\", \"cap\": \"PT1H\"}|steps[0].retry.cap: must be at least the first pause (backoff)"})
     void refusesAScheduleOrARetryThatCouldNeverComeRoundAtItsField(String trigger, String retry, String error) {
         String retryJson = retry.equals("[]") ? "" : ", \"retry\": " + retry;
         var errors = errorsOf("{\"name\": \"s\", \"trigger\": " + trigger + ", \"steps\": [{\"id\": \"tag\", "
@@ -310,6 +311,21 @@ class DefinitionParserTest {
         assertThat(mail.retry()).isEqualTo(new Definition.Retry(5, Duration.ofMinutes(1), Duration.ofHours(2)));
         assertThat(mail.fallback()).extracting(Definition.Step::id).containsExactly("task");
         assertThat(((Definition.Trigger.OnEvent) definition.trigger()).scope()).containsEntry("product_id", "prod_1");
+    }
+
+    /**
+     * A first pause longer than the default's longest, with no longest pause given, is the longest: a review found a
+     * retry "a day later" made within the hour, every try within hours.
+     */
+    @Test
+    void aRetryWithALongFirstPauseAndNoLongestWaitsAtLeastThatLong() {
+        var definition = parser.parse(JSON.readTree("""
+            {"name": "r", "trigger": {"type": "manual"},
+             "steps": [{"id": "mail", "type": "action", "action": "send_email",
+                        "retry": {"attempts": 3, "backoff": "P1D"}}]}"""));
+
+        var mail = (Definition.Step.Action) definition.steps().getFirst();
+        assertThat(mail.retry()).isEqualTo(new Definition.Retry(3, Duration.ofDays(1), Duration.ofDays(1)));
     }
 
     /** A probe's 4 KB dotted paths overflowed the stack: every place a path goes answers a 400 naming it. */

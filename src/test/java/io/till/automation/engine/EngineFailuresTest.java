@@ -55,10 +55,10 @@ class EngineFailuresTest {
 
         run.failed(act, TIMEOUT, 0.5);
 
-        // PT10S halved, plus half of the other half: 7.5 seconds.
-        assertThat(run.plan).isEqualTo(new Plan.Wait(NOW.plusMillis(7500)));
+        // PT10S, plus half of its half: 12.5 seconds.
+        assertThat(run.plan).isEqualTo(new Plan.Wait(NOW.plusMillis(12_500)));
         assertThat(run.state.attempt()).isEqualTo(2);
-        assertThat(run.state.resumeAt()).isEqualTo(NOW.plusMillis(7500));
+        assertThat(run.state.resumeAt()).isEqualTo(NOW.plusMillis(12_500));
         assertThat(run.state.frames()).containsExactly(new Frame("steps", 0, 0, null));
         assertThat(run.lastLogs).singleElement().satisfies(log -> {
             assertThat(log.status()).isEqualTo("failed");
@@ -131,8 +131,8 @@ class EngineFailuresTest {
 
         run.failed(run.nextAct(), TIMEOUT, 0.0);
 
-        // The second backoff is doubled (20 s), and jitter 0 halves it.
-        assertThat(run.plan).isEqualTo(new Plan.Wait(run.now.plusSeconds(10)));
+        // The second backoff is doubled (20 s), and jitter 0 adds nothing to it.
+        assertThat(run.plan).isEqualTo(new Plan.Wait(run.now.plusSeconds(20)));
         assertThat(run.state.attempt()).isEqualTo(3);
     }
 
@@ -142,7 +142,7 @@ class EngineFailuresTest {
         run.failed(run.nextAct(), TIMEOUT, 0.5);
         run.now = run.state.resumeAt().minusMillis(1);
 
-        assertThat(run.next()).isEqualTo(new Plan.Wait(NOW.plusMillis(7500)));
+        assertThat(run.next()).isEqualTo(new Plan.Wait(NOW.plusMillis(12_500)));
         assertThat(run.lastLogs).isEmpty();
     }
 
@@ -190,7 +190,7 @@ class EngineFailuresTest {
         run.failed(run.nextAct(), new ActionResult.Failed("rate_limited", "slow down", true, Duration.ofSeconds(1)),
             0.5);
 
-        assertThat(run.plan).isEqualTo(new Plan.Wait(NOW.plusMillis(7500)));
+        assertThat(run.plan).isEqualTo(new Plan.Wait(NOW.plusMillis(12_500)));
     }
 
     @Test
