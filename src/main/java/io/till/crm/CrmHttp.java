@@ -82,7 +82,7 @@ final class CrmHttp {
             ? null
             : json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8), "application/json");
         return switch (outcome) {
-            case Answered answered when answered.status() / 100 == 2 -> parse(answered.body());
+            case Answered answered when answered.status() / 100 == 2 -> answer(answered);
             case Answered answered -> throw refusal(answered);
             case Refused refused -> throw CrmFailure.permanent("destination_refused", crm.vendor() + " base URL "
                 + "refused: " + refused.reason());
@@ -103,6 +103,32 @@ final class CrmHttp {
             return CrmFailure.answered(status, "crm_unauthorized", message, false, null);
         }
         return CrmFailure.answered(status, "crm_rejected", message, false, null);
+    }
+
+    /**
+     * A 2xx answer's JSON; an empty one is an empty object (a 204). One that is not JSON (a proxy's page in front of a
+     * custom base URL, an answer cut at {@link EgressClient#MAX_BODY}) fails the call, tried again: read as empty, it
+     * had a tag step read "no tags" and write back only its own tag, wiping the contact's others, and a removal say
+     * it was done when it was not.
+     */
+    private JsonNode answer(Answered answered) {
+        String body = answered.body();
+        if (body == null || body.isBlank()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node != null && !node.isMissingNode()) {
+                return node;
+            }
+        } catch (JacksonException notJson) {
+            // Said below.
+        }
+        throw CrmFailure.answered(answered.status(), "crm_unexpected_answer", crm.vendor() + " answered "
+            + answered.status() + (body.getBytes(StandardCharsets.UTF_8).length >= EgressClient.MAX_BODY - 3
+                ? " with a body longer than the " + EgressClient.MAX_BODY / 1024 + " KiB Till reads"
+                : " with a body that is not JSON"),
+            true, null);
     }
 
     private JsonNode parse(String body) {

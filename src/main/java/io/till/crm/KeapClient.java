@@ -87,7 +87,13 @@ final class KeapClient implements CrmClient {
         }
         for (JsonNode found : http.get("/v1/tags?name=" + CrmHttp.encode(tag)).path("tags")) {
             if (tag.equals(found.path("name").asString(""))) {
-                return found.path("id").asString();
+                String id = found.path("id").asString("");
+                if (!id.matches("[0-9]{1,18}")) {
+                    // Asking again gets the same answer: said, rather than thrown as a failure inside Till.
+                    throw CrmFailure.permanent("crm_unexpected_answer", "Keap answered the tag '" + tag + "' without "
+                        + "a usable id");
+                }
+                return id;
             }
         }
         return null;

@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.till.action.ActionResult;
 import io.till.testing.TillIntegrationTest;
 import java.time.Duration;
@@ -95,6 +96,29 @@ class HubSpotTest extends CrmContract {
             .withHeader("Authorization", equalTo("Bearer " + TOKEN))
             .withRequestBody(equalToJson("""
                 {"properties": {"till_tags": "vip;beta;customer"}}""")));
+    }
+
+    /**
+     * A read of the contact's tags answered with something that is not JSON (a proxy's page in front of a custom base
+     * URL, an answer cut at the size Till reads) fails the step, to be tried again, and writes nothing: a review found
+     * it read as "no tags" and the contact's tags overwritten with the new one alone.
+     */
+    @Test
+    void aTagReadAnsweredWithSomethingThatIsNotJsonWritesNothingAndIsTriedAgain() {
+        connectHubSpot("");
+        contactHasTags("till_tags", "\"vip;beta\"");
+        vendor.stubFor(get(urlPathEqualTo("/crm/v3/objects/contacts/151")).willReturn(WireMock.aResponse()
+            .withStatus(200).withHeader("Content-Type", "text/html").withBody("<html><body>Welcome</body></html>")));
+
+        var result = perform("crm.add_tag", """
+            {"crm": "hubspot", "tag": "customer"}""");
+
+        assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("crm_unexpected_answer");
+            assertThat(failed.retryable()).isTrue();
+            assertThat(failed.message()).isEqualTo("HubSpot answered 200 with a body that is not JSON");
+        });
+        vendor.verify(0, patchRequestedFor(urlEqualTo("/crm/v3/objects/contacts/151")));
     }
 
     /**

@@ -83,6 +83,23 @@ class KeapTest extends CrmContract {
         vendor.verify(0, getRequestedFor(urlPathEqualTo("/crm/rest/v1/tags")));
     }
 
+    /** A review's: a tag found without an id threw inside Till, tried again until the tries ran out. */
+    @Test
+    void failsForGoodSayingSoWhenKeapAnswersATagWithoutAnId() {
+        vendor.stubFor(get(urlPathEqualTo("/crm/rest/v1/tags")).willReturn(answer(200, """
+            {"tags": [{"id": null, "name": "Customer"}], "count": 1}""")));
+
+        var result = perform("crm.add_tag", """
+            {"crm": "keap", "tag": "Customer"}""");
+
+        assertThat(result).isInstanceOfSatisfying(ActionResult.Failed.class, failed -> {
+            assertThat(failed.code()).isEqualTo("crm_unexpected_answer");
+            assertThat(failed.message()).isEqualTo("Keap answered the tag 'Customer' without a usable id");
+            assertThat(failed.retryable()).isFalse();
+        });
+        vendor.verify(0, postRequestedFor(urlPathEqualTo(CONTACTS + "/3021/tags")));
+    }
+
     @Test
     void failsForGoodOnATagNameKeapDoesNotHave() {
         vendor.stubFor(get(urlPathEqualTo("/crm/rest/v1/tags")).willReturn(answer(200, """
