@@ -133,6 +133,13 @@ public class SendWebhookAction implements Action {
 
     @Override
     public ActionResult perform(ActionCall call) {
+        // Queued by an earlier attempt whose result was lost (a crash): that delivery is the step's, whatever has
+        // changed since (its endpoint disabled, say, where it waits to be sent once enabled), not a refusal and a
+        // fallback beside a delivery still to go.
+        var queued = deliveries.queuedBefore(call.accountId(), call.idempotencyKey());
+        if (queued.isPresent()) {
+            return done(queued.get());
+        }
         var refusal = refusal(call);
         if (refusal.isPresent()) {
             return refusal.get();
@@ -149,8 +156,11 @@ public class SendWebhookAction implements Action {
             return ActionResult.Failed.permanent("payload_too_large", "params.payload: the webhook body must be at "
                 + "most 256 KiB");
         }
-        var delivery = deliveries.enqueue(new WebhookDeliveries.NewDelivery(call.accountId(), endpointId, url,
-            webhookId, type, body, call.idempotencyKey()), now);
+        return done(deliveries.enqueue(new WebhookDeliveries.NewDelivery(call.accountId(), endpointId, url,
+            webhookId, type, body, call.idempotencyKey()), now));
+    }
+
+    private static ActionResult done(WebhookDelivery delivery) {
         return new ActionResult.Done(JsonNodeFactory.instance.objectNode()
             .put("delivery_id", delivery.id())
             .put("delivery_url", WebhookDeliveryController.PATH + "/" + delivery.id())

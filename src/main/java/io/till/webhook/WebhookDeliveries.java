@@ -80,6 +80,16 @@ public class WebhookDeliveries {
         return history.find(next.accountId(), id);
     }
 
+    /** The delivery an earlier attempt of a step queued under {@code idempotencyKey}, if one did. */
+    Optional<WebhookDelivery> queuedBefore(String accountId, String idempotencyKey) {
+        return db.sql("SELECT id FROM webhook_deliveries WHERE account_id = :accountId AND idempotency_key = :key")
+            .param("accountId", accountId)
+            .param("key", idempotencyKey)
+            .query(String.class)
+            .optional()
+            .map(id -> history.find(accountId, id));
+    }
+
     /**
      * Queues a {@code webhook.test} event to this endpoint only, as "send a test event" does. Refused while the
      * endpoint is disabled: it would wait, unsent, until the endpoint is enabled, where the answer says it is due now.

@@ -91,6 +91,37 @@ class WebhookActionsTest {
         }
     }
 
+    /**
+     * A step taken again after its first attempt queued the delivery (its result lost in a crash) answers that
+     * delivery even when the endpoint was disabled since: a review found it refused, the step going to its fallback
+     * while its delivery waited to be sent once the endpoint was enabled.
+     */
+    @Test
+    void aStepTakenAgainAfterItQueuedItsDeliveryAnswersThatDeliveryThoughItsEndpointWasDisabledSince() {
+        var store = accounts.create();
+        try (var receiver = new Receiver()) {
+            String endpointId = api.post("/api/v1/webhook_endpoints", store.apiKey(), """
+                {"url": "%s", "event_types": ["acme.unused"]}""".formatted(receiver.url("/orders"))).json()
+                .get("id").asString();
+            String params = """
+                {"endpoint_id": "%s", "event_type": "acme.order_ready", "payload": {"order": "ord_1"}}"""
+                .formatted(endpointId);
+            var first = perform("send_webhook", store, "exe_test:fulfil", params);
+            var disabled = api.send("PATCH", "/api/v1/webhook_endpoints/" + endpointId, store.apiKey(),
+                "{\"status\": \"disabled\"}", java.util.List.of("Content-Type", "application/json"));
+            assertThat(disabled.status()).as(disabled.text()).isEqualTo(200);
+
+            var again = perform("send_webhook", store, "exe_test:fulfil", params);
+            var fresh = perform("send_webhook", store, "exe_test:other", params);
+
+            assertThat(first).isInstanceOf(ActionResult.Done.class);
+            assertThat(again).isEqualTo(first);
+            assertThat(fresh).as("a step that queued nothing is still refused")
+                .isInstanceOfSatisfying(ActionResult.Failed.class,
+                    failed -> assertThat(failed.code()).isEqualTo("endpoint_disabled"));
+        }
+    }
+
     @Test
     void sendWebhookToAOneOffUrlIsUnsignedAndRetriesOnItsOwn() {
         var store = accounts.create();
