@@ -36,10 +36,14 @@ public class ExecutionResults {
     private final JsonMapper json;
     private final BatchArrays arrays;
     private final ErasedMidStep erasedMidStep;
+    private final TransactionTemplate transaction;
+    private final ExecutionWaits waits;
 
-    ExecutionResults(JdbcClient db, JsonMapper json, TransactionTemplate transaction) {
+    ExecutionResults(JdbcClient db, JsonMapper json, TransactionTemplate transaction, ExecutionWaits waits) {
         this.db = db;
         this.json = json;
+        this.transaction = transaction;
+        this.waits = waits;
         this.arrays = new BatchArrays(db, json, transaction);
         this.erasedMidStep = new ErasedMidStep(db, json);
     }
@@ -140,6 +144,19 @@ public class ExecutionResults {
 
     private Map<String, String> write(UUID token, List<Written> round, Set<String> goOn, Instant now) {
         var awaiting = round.stream().filter(w -> w.await() != null).toList();
+        var written = writeRound(token, round, goOn, awaiting, now);
+        var entered = awaiting.stream().map(w -> w.claimed().id()).filter(id -> "waiting".equals(written.get(id)))
+            .toList();
+        if (!entered.isEmpty()) {
+            // After the save's commit: an awaited event recorded while it was written, and matched before its waits
+            // could be seen, ends them now rather than at their timeout.
+            transaction.executeWithoutResult(status -> waits.noticeMissed(entered, now));
+        }
+        return written;
+    }
+
+    private Map<String, String> writeRound(UUID token, List<Written> round, Set<String> goOn, List<Written> awaiting,
+        Instant now) {
         var logs = new ArrayList<Logged>();
         for (Written w : round) {
             logs.addAll(Logged.of(w.claimed().id(), w.logs()));

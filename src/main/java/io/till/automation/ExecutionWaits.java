@@ -100,6 +100,32 @@ class ExecutionWaits {
     }
 
     /**
+     * Ends the waits of {@code executionIds}, just entered by a save that found no awaited event, whose awaited event
+     * is there now: one recorded while the save was written, and matched before the wait could be seen, which the
+     * run then took only at its timeout (days late). Inside a transaction, after the save's commit; returns how many.
+     */
+    int noticeMissed(List<String> executionIds, Instant now) {
+        var missed = db.sql("""
+            SELECT ev.id, ev.account_id, ev.type, ev.customer_id
+              FROM execution_waits w
+              CROSS JOIN LATERAL (
+                  SELECT e.id, e.account_id, e.type, e.customer_id FROM events e
+                   WHERE e.account_id = w.account_id AND e.customer_id = w.customer_id AND e.type = w.event_type
+                     AND (e.occurred_at > w.since OR e.occurred_at = w.since AND e.id > coalesce(w.after_event, ''))
+                     AND (w.record IS NULL OR e.data -> w.record ->> 'id' = w.record_id)
+                     AND coalesce(e.data ->> 'skip_automations', '') <> 'true'
+                   ORDER BY e.occurred_at, e.id
+                   LIMIT 1) ev
+             WHERE w.execution_id = ANY(CAST(:ids AS text[])) AND w.event_id IS NULL
+            """)
+            .param("ids", executionIds.toArray(String[]::new))
+            .query((rs, row) -> new EventCancels.Arrival(rs.getString("id"), rs.getString("account_id"),
+                rs.getString("type"), rs.getString("customer_id")))
+            .list();
+        return missed.isEmpty() ? 0 : arrive(missed, now);
+    }
+
+    /**
      * The event that ended the run's wait, as a trigger snapshot, if one happened before {@code until} (the wait's
      * end): the one the matcher noted, or else the first one recorded after the wait's mark. The second is read for a
      * run woken at its timeout: an event that committed while its wait was being written (and was matched before

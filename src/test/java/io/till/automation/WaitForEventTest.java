@@ -2,16 +2,23 @@ package io.till.automation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.till.shared.Timestamps;
 import io.till.testing.Api;
+import io.till.testing.Await;
 import io.till.testing.MutableClock;
 import io.till.testing.TestAccounts;
 import io.till.testing.TillIntegrationTest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,6 +62,8 @@ class WaitForEventTest {
     JsonMapper json;
     @Autowired
     ExecutionWaits waits;
+    @Autowired
+    HikariDataSource dataSource;
 
     private long waits(String execution) {
         return db.sql("SELECT count(*) FROM execution_waits WHERE execution_id = :id").param("id", execution)
@@ -213,6 +222,63 @@ class WaitForEventTest {
         assertThat(run.get("status").asString()).isEqualTo("succeeded");
         assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
         assertThat(shop.tags(ada)).containsExactly("paid");
+    }
+
+    /**
+     * The payment commits while the save that enters the wait is being written (after the statement began, before it
+     * committed), and its matcher ran before the wait could be seen: neither saw the other, and the run took the
+     * payment only at its timeout, days late. The save looks again once committed.
+     */
+    @Test
+    void anEventCommittedWhileTheSaveEnteringTheWaitRanEndsTheWaitAtOnce() throws Exception {
+        var store = accounts.create();
+        var shop = new StoreApi(api, store);
+        String ada = shop.customer("Ada");
+        String automation = shop.activate(FOLLOW_UP.formatted("customer"));
+        shop.post("acme.cart_abandoned", ada, "{}");
+        triggers.matchEvents(AutomationAgenda.EVENT_BATCH);
+        String execution = db.sql("SELECT id FROM executions WHERE automation_id = :id").param("id", automation)
+            .query(String.class).single();
+        // Recorded as another type: no matcher takes it as the payment (as if one had, before the wait was there).
+        String paid = shop.post("acme.order_pending", ada, "{}");
+
+        // Connections of their own: the pool's are the round's.
+        try (var other = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(),
+            dataSource.getPassword());
+            var watch = DriverManager.getConnection(dataSource.getJdbcUrl(),
+                dataSource.getUsername(), dataSource.getPassword());
+            var round = Executors.newSingleThreadExecutor()) {
+            other.setAutoCommit(false);
+            try (var becomesPayment = other.prepareStatement("UPDATE events SET type = 'acme.order_paid' WHERE id = ?");
+                var holdsTimer = other.prepareStatement("INSERT INTO execution_timers (execution_id, account_id, "
+                    + "fire_at) VALUES (?, ?, 'infinity')")) {
+                becomesPayment.setString(1, paid);
+                becomesPayment.executeUpdate();
+                holdsTimer.setString(1, execution);
+                holdsTimer.setString(2, store.id());
+                holdsTimer.executeUpdate();
+            }
+            var running = round.submit(agenda::runDue);
+            // The save's statement has begun (it waits for the timer row this transaction holds): the payment
+            // commits now, after the statement's snapshot was taken.
+            Await.until("the save waits for the timer row", () -> waiting(watch));
+            other.commit();
+            running.get(1, TimeUnit.MINUTES);
+        }
+        agenda.runDue();
+
+        JsonNode run = shop.onlyRun(automation, ada);
+        assertThat(run.get("status").asString()).isEqualTo("succeeded");
+        assertThat(run.get("steps").get(1).get("output").get("event").get("id").asString()).isEqualTo(paid);
+        assertThat(shop.tags(ada)).containsExactly("paid");
+    }
+
+    private static boolean waiting(Connection watch) {
+        try (var locks = watch.createStatement().executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+            return locks.next() && locks.getLong(1) > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits for acme.done after acme.start, through %s; tags by whether it came. */
