@@ -2,6 +2,7 @@ package io.till.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.till.automation.AutomationAgenda;
 import io.till.testing.Api;
 import io.till.testing.Shops;
 import io.till.testing.TillIntegrationTest;
@@ -29,6 +30,8 @@ class CreateTaskErasedTest {
     CreateTaskAction action;
     @Autowired
     JdbcClient db;
+    @Autowired
+    AutomationAgenda agenda;
 
     private ActionCall call(Shops.Shop shop, String customer, String params) {
         return new ActionCall(shop.accountId(), "exe_erased", "call", "exe_erased:call:" + customer, 1, customer,
@@ -76,5 +79,40 @@ class CreateTaskErasedTest {
         assertThat(refused).isInstanceOf(ActionResult.Failed.class);
         assertThat(made).isInstanceOf(ActionResult.Done.class);
         assertThat(tasks(shop)).isEqualTo(1);
+    }
+
+    /**
+     * A run of Zelda's that makes a task about another customer writes Zelda's name into it: erasing Zelda rewrites
+     * that task too, and her copy lists it. A review found it kept her name for good, and left out of her copy.
+     */
+    @Test
+    void aTaskHerRunMadeAboutAnotherCustomerLosesHerDataAndIsInHerCopy() {
+        var shop = shops.open();
+        String zelda = customer(shop, "Zelda Quux");
+        String bob = customer(shop, "Bob Plain");
+        String automation = api.post("/api/v1/automations", shop.apiKey(), """
+            {"name": "Tell Bob", "trigger": {"type": "manual"},
+             "steps": [{"id": "call", "type": "action", "action": "create_task",
+                        "params": {"customer_id": "%s", "title": "Tell Bob about {{customer.name}}",
+                                   "notes": "Write to {{customer.email}}"}}]}""".formatted(bob)).json().get("id")
+            .asString();
+        assertThat(api.post("/api/v1/automations/" + automation + "/activate", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        assertThat(api.post("/api/v1/automations/" + automation + "/run", shop.apiKey(), """
+            {"customer_id": "%s"}""".formatted(zelda)).status()).isEqualTo(201);
+        agenda.runDue();
+        assertThat(taskAbout(shop, bob)).isEqualTo("Tell Bob about Zelda Quux | Write to zelda.quux@example.com");
+
+        var copy = api.get("/api/v1/customers/" + zelda + "/personal_data", shop.apiKey());
+        assertThat(copy.json().get("records").get("tasks").toString()).contains("Tell Bob about Zelda Quux");
+        assertThat(api.post("/api/v1/customers/" + zelda + "/redact", shop.apiKey(), null).status()).isEqualTo(200);
+
+        assertThat(taskAbout(shop, bob)).doesNotContain("Zelda", "Quux", "zelda.quux")
+            .startsWith("Tell Bob about");
+    }
+
+    private String taskAbout(Shops.Shop shop, String customer) {
+        return db.sql("SELECT title || ' | ' || notes FROM tasks WHERE account_id = :a AND customer_id = :c")
+            .param("a", shop.accountId()).param("c", customer).query(String.class).single();
     }
 }
