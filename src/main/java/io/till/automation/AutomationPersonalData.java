@@ -1,12 +1,10 @@
 package io.till.automation;
 
-import io.till.shared.ErrorCode;
 import io.till.shared.PersonalData;
 import io.till.shared.PersonalRows;
 import io.till.shared.RedactedRows;
 import io.till.shared.RedactedRows.Column;
 import io.till.shared.Redaction;
-import io.till.shared.TillException;
 import io.till.shared.Timestamps;
 import java.time.Clock;
 import java.util.List;
@@ -77,14 +75,9 @@ class AutomationPersonalData implements PersonalData {
             .query(String.class)
             .list();
         for (String id : live) {
-            try {
-                executions.cancel(accountId, id, Timestamps.now(clock));
-            } catch (TillException ended) {
-                // It ended between the list and the cancel: there is nothing left to stop, only its log to erase.
-                if (ended.code() != ErrorCode.INVALID_STATE) {
-                    throw ended;
-                }
-            }
+            // One that ended between the list and the cancel leaves nothing to stop, only its log to erase. (Caught as
+            // a refusal, it marked the erasure's transaction for rollback, and the erasure failed.)
+            executions.cancelIfLive(accountId, id, Timestamps.now(clock));
         }
         var params = Map.of("accountId", accountId, "customerId", customerId);
         // A run whose step is running now (canceled above, to end when that step is written) would store what the step

@@ -93,6 +93,17 @@ final class ErasedMidStep {
                     "account_id = :accountId AND idempotency_key = ANY(CAST(:keys AS text[]))",
                     Map.of("accountId", claimed.accountId(), "keys", keys));
             }
+            // A webhook the step queued just before the erasure, which could not find it by a key not yet written: its
+            // payload (and the attempts already made of it) lose every value as the step's lines do.
+            String delivered = "account_id = :accountId AND idempotency_key = ANY(CAST(:keys AS text[]))";
+            RedactedRows.rewrite(db, json, redaction, "webhook_deliveries", List.of("id"),
+                List.of(Column.jsonText("payload"), Column.text("last_error")), delivered,
+                Map.of("accountId", claimed.accountId(), "keys", keys));
+            RedactedRows.rewrite(db, json, redaction, "webhook_attempts", List.of("delivery_id", "seq"),
+                List.of(Column.text("response_body"), Column.text("error")),
+                "account_id = :accountId AND delivery_id IN (SELECT id FROM webhook_deliveries WHERE " + delivered
+                    + ")",
+                Map.of("accountId", claimed.accountId(), "keys", keys));
         }
     }
 

@@ -194,6 +194,22 @@ public class Executions {
      */
     @Transactional
     Execution cancel(String accountId, String id, Instant now) {
+        if (!cancelIfLive(accountId, id, now)) {
+            // Read again: what was read before the lock may be a status a concurrent cancel has since ended.
+            String status = get(accountId, id).status();
+            throw new TillException(ErrorCode.INVALID_STATE, status.equals("canceled")
+                ? "The execution was canceled already."
+                : "The execution has already ended (" + status + ").");
+        }
+        return get(accountId, id);
+    }
+
+    /**
+     * As {@link #cancel}, answering false for a run that has ended instead of refusing it: for a caller that cancels
+     * what may end meanwhile inside a larger change (an erasure), which a refusal would mark for rollback whole.
+     */
+    @Transactional
+    boolean cancelIfLive(String accountId, String id, Instant now) {
         get(accountId, id); // an unknown one is not found, before anything is locked
         // Locks in the order the engine takes them (as EventCancels does): the timer first, so that no node moves it
         // into the queue once this looked (a queue row left for a canceled run would take its next step); then the
@@ -225,17 +241,10 @@ public class Executions {
                 .param("accountId", accountId)
                 .param("id", id)
                 .update();
-        if (changed == 0) {
-            // Read again: what was read before the lock may be a status a concurrent cancel has since ended.
-            String status = get(accountId, id).status();
-            throw new TillException(ErrorCode.INVALID_STATE, status.equals("canceled")
-                ? "The execution was canceled already."
-                : "The execution has already ended (" + status + ").");
-        }
-        if (!running) {
+        if (changed > 0 && !running) {
             dequeue(id);
         }
-        return get(accountId, id);
+        return changed > 0;
     }
 
     /** Asks the save that writes the running step to end the run; its lease and version stay the worker's. */

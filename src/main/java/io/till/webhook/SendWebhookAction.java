@@ -6,6 +6,7 @@ import io.till.action.ActionResult;
 import io.till.action.ActionSchema;
 import io.till.action.ActionSchema.Param;
 import io.till.action.ActionSchema.Type;
+import io.till.customer.Customers;
 import io.till.egress.EgressClient;
 import io.till.egress.EgressGuard;
 import io.till.event.EventType;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
@@ -41,10 +43,14 @@ public class SendWebhookAction implements Action {
     private final WebhookFeed feed;
     private final Clock clock;
     private final EgressGuard guard;
+    private final Customers customers;
+    private final TransactionTemplate transaction;
 
     SendWebhookAction(WebhookEndpoints endpoints, WebhookDeliveries deliveries, WebhookFeed feed, Clock clock,
-        EgressGuard guard) {
+        EgressGuard guard, Customers customers, TransactionTemplate transaction) {
         this.guard = guard;
+        this.customers = customers;
+        this.transaction = transaction;
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.feed = feed;
@@ -156,8 +162,17 @@ public class SendWebhookAction implements Action {
             return ActionResult.Failed.permanent("payload_too_large", "params.payload: the webhook body must be at "
                 + "most 256 KiB");
         }
-        return done(deliveries.enqueue(new WebhookDeliveries.NewDelivery(call.accountId(), endpointId, url,
-            webhookId, type, body, call.idempotencyKey()), now));
+        var delivery = new WebhookDeliveries.NewDelivery(call.accountId(), endpointId, url, webhookId, type, body,
+            call.idempotencyKey());
+        return transaction.execute(status -> {
+            // Its payload was rendered from the run's customer as they were when the step began: a delivery made after
+            // they were erased would send their data on.
+            if (call.customerId() != null && !customers.lockUnerased(call.accountId(), call.customerId())) {
+                return ActionResult.Failed.permanent("customer_erased", "The personal data of customer "
+                    + call.customerId() + " was erased while this step ran: nothing is sent from it.");
+            }
+            return done(deliveries.enqueue(delivery, now));
+        });
     }
 
     private static ActionResult done(WebhookDelivery delivery) {

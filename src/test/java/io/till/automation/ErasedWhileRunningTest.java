@@ -171,6 +171,105 @@ class ErasedWhileRunningTest {
         }
     }
 
+    /** Posts the customer's name and email to a one-off URL. */
+    private static final String POST_THEM = """
+        [{"id": "post", "type": "action", "action": "send_webhook",
+          "params": {"url": "https://hooks.example.com/zelda",
+                     "payload": {"name": "{{customer.name}}", "email": "{{customer.email}}"}}}]""";
+
+    /**
+     * A send_webhook step whose payload was made from the customer before an erasure that commits before its delivery
+     * is queued queues nothing: the delivery would send their data on after the erasure answered.
+     */
+    @Test
+    void aWebhookMadeBeforeAnErasureThatCameFirstIsNotQueued() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        var started = startForZelda(store, POST_THEM);
+
+        queuedBehindALockOnTheCustomer(store, started, true);
+
+        assertThat(db.sql("SELECT count(*) FROM webhook_deliveries WHERE account_id = :accountId")
+            .param("accountId", store.id()).query(Long.class).single()).isZero();
+        for (String value : List.of(surname, email)) {
+            assertThat(tablesHolding(value)).as(value).isEmpty();
+        }
+    }
+
+    /**
+     * A send_webhook step that queued its delivery just before the erasure (which, its step not yet written, could
+     * not find it by its key) leaves it without their data once the step is written, as an email's copy is.
+     */
+    @Test
+    void aWebhookQueuedJustBeforeTheErasureKeepsNoneOfTheirDataOnceItsStepIsWritten() throws Exception {
+        agenda.runDue();
+        var store = accounts.create();
+        var started = startForZelda(store, POST_THEM);
+
+        queuedBehindALockOnTheCustomer(store, started, false);
+
+        assertThat(db.sql("SELECT count(*) FROM webhook_deliveries WHERE account_id = :accountId")
+            .param("accountId", store.id()).query(Long.class).single()).isEqualTo(1);
+        for (String value : List.of(surname, email)) {
+            assertThat(tablesHolding(value)).as(value).isEmpty();
+        }
+    }
+
+    /**
+     * Runs {@code started}'s step and erases its customer while another transaction holds the customer's row: the
+     * erasure asks first when {@code erasureFirst}, else the step does; each then goes in that order.
+     */
+    private void queuedBehindALockOnTheCustomer(TestAccounts.TestAccount store, Started started, boolean erasureFirst)
+        throws Exception {
+        var locked = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try (var other = Executors.newSingleThreadExecutor();
+            var node = Executors.newSingleThreadExecutor();
+            var staff = Executors.newSingleThreadExecutor()) {
+            var holding = other.submit(() -> {
+                try (var connection = dataSource.getConnection()) {
+                    connection.setAutoCommit(false);
+                    try (var lock = connection.prepareStatement("SELECT id FROM customers WHERE id = ? FOR UPDATE")) {
+                        lock.setString(1, started.customer());
+                        lock.executeQuery().close();
+                    }
+                    locked.countDown();
+                    release.await(1, TimeUnit.MINUTES);
+                    connection.rollback();
+                }
+                return null;
+            });
+            assertThat(locked.await(1, TimeUnit.MINUTES)).isTrue();
+            java.util.concurrent.Future<Integer> round;
+            java.util.concurrent.Future<Api.Response> erased;
+            if (erasureFirst) {
+                erased = staff.submit(() -> api.post("/api/v1/customers/" + started.customer() + "/redact",
+                    store.apiKey(), null));
+                awaitWaitingForTheCustomer(1);
+                round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+            } else {
+                round = node.submit(() -> executor.runRound(UUID.randomUUID(), 500, LEASE));
+                awaitWaitingForTheCustomer(1);
+                erased = staff.submit(() -> api.post("/api/v1/customers/" + started.customer() + "/redact",
+                    store.apiKey(), null));
+            }
+            awaitWaitingForTheCustomer(2);
+            release.countDown();
+            holding.get(1, TimeUnit.MINUTES);
+            assertThat(round.get(1, TimeUnit.MINUTES)).isEqualTo(1);
+            var answer = erased.get(1, TimeUnit.MINUTES);
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private void awaitWaitingForTheCustomer(int waiting) {
+        Await.until(waiting + " waiting for the customer's row", () -> db.sql("""
+            SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%customers%'""")
+            .query(Long.class).single() >= waiting);
+    }
+
     /** A run by hand of a new automation of {@code steps}, about a new customer Zelda, started and not yet run. */
     private record Started(String customer, String run) {}
 
