@@ -27,14 +27,12 @@ class AutomationPersonalData implements PersonalData {
     private final JdbcClient db;
     private final JsonMapper json;
     private final Executions executions;
-    private final ExecutionQueue queue;
     private final Clock clock;
 
-    AutomationPersonalData(JdbcClient db, JsonMapper json, Executions executions, ExecutionQueue queue, Clock clock) {
+    AutomationPersonalData(JdbcClient db, JsonMapper json, Executions executions, Clock clock) {
         this.db = db;
         this.json = json;
         this.executions = executions;
-        this.queue = queue;
         this.clock = clock;
     }
 
@@ -63,8 +61,7 @@ class AutomationPersonalData implements PersonalData {
     @Override
     public void erase(String accountId, String customerId, Redaction redaction) {
         // A run a matcher is starting about them now, from their data as it read it, is written before this looks, or
-        // not at all.
-        queue.holdForErasure(accountId, customerId);
+        // not at all: the erasure holds them alone (ErasureHolds) before any feature looks.
         var live = db.sql("""
             SELECT id FROM executions
              WHERE account_id = :accountId AND customer_id = :customerId

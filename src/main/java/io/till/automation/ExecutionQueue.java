@@ -3,6 +3,7 @@ package io.till.automation;
 import io.till.automation.engine.ExecutionState;
 import io.till.automation.engine.StateJson;
 import io.till.automation.engine.StepLog;
+import io.till.shared.ErasureHolds;
 import io.till.shared.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,7 +215,7 @@ public class ExecutionQueue {
 
     /**
      * Holds each customer the batch starts runs about against their erasure until the caller's transaction ends (the
-     * erasure takes the same key alone, {@link #holdForErasure}). The starts were decided from their data as read
+     * erasure takes the same key alone, {@link ErasureHolds}). The starts were decided from their data as read
      * before, perhaps before an erasure that has ended since, and an erasure that is under way cannot see runs not yet
      * written: so either the erasure came first, and the insert after this (a later statement, which sees it) starts
      * nothing from an event it marked as recorded before it; or it waits for this transaction, and then finds the runs
@@ -222,39 +223,8 @@ public class ExecutionQueue {
      * from what staff gave it then.
      */
     private void holdAgainstErasure(List<NewExecution> batch) {
-        var people = new java.util.TreeSet<>(Comparator.comparing(Person::accountId)
-            .thenComparing(Person::customerId));
-        batch.stream().filter(start -> start.customerId() != null)
-            .forEach(start -> people.add(new Person(start.accountId(), start.customerId())));
-        if (!people.isEmpty()) {
-            db.sql("""
-                SELECT pg_advisory_xact_lock_shared(hashtextextended('erasure/' || k.account_id || '/' || k.customer_id,
-                                                                     0))
-                  FROM unnest(CAST(:accounts AS text[]), CAST(:customers AS text[]))
-                       WITH ORDINALITY AS k(account_id, customer_id, n)
-                 ORDER BY k.n
-                """)
-                .param("accounts", people.stream().map(Person::accountId).toArray(String[]::new))
-                .param("customers", people.stream().map(Person::customerId).toArray(String[]::new))
-                .query()
-                .listOfRows();
-        }
-    }
-
-    private record Person(String accountId, String customerId) {}
-
-    /**
-     * Takes the customer's erasure key alone until the erasure's transaction ends: runs being started about them from
-     * data read before are written first, or not at all ({@link #holdAgainstErasure}).
-     */
-    void holdForErasure(String accountId, String customerId) {
-        db.sql("""
-            SELECT pg_advisory_xact_lock(hashtextextended('erasure/' || :accountId || '/' || :customerId, 0))
-            """)
-            .param("accountId", accountId)
-            .param("customerId", customerId)
-            .query()
-            .listOfRows();
+        ErasureHolds.againstErasure(db, batch.stream().filter(start -> start.customerId() != null)
+            .map(start -> new ErasureHolds.Person(start.accountId(), start.customerId())).toList());
     }
 
     /**

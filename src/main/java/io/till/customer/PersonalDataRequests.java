@@ -3,6 +3,7 @@ package io.till.customer;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.event.EventType;
 import io.till.event.Events;
+import io.till.shared.ErasureHolds;
 import io.till.shared.ErrorCode;
 import io.till.shared.PersonalData;
 import io.till.shared.PersonalRows;
@@ -96,6 +97,9 @@ class PersonalDataRequests {
         if (customer.redactedAt() != null) {
             return customer;
         }
+        // Before any feature looks: what is being written from their data as read before (a run started, a webhook
+        // delivery made) is written first, and found, or reads them again after this.
+        ErasureHolds.forErasure(db, accountId, customerId);
         var obstacles = new ArrayList<String>();
         features.forEach(feature -> obstacles.addAll(feature.obstacles(accountId, customerId)));
         if (!obstacles.isEmpty()) {

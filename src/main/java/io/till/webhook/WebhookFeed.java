@@ -1,10 +1,14 @@
 package io.till.webhook;
 
 import io.till.event.EventType;
+import io.till.shared.ErasureHolds;
 import io.till.shared.Ids;
 import io.till.shared.Timestamps;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,6 +28,24 @@ class WebhookFeed {
     WebhookFeed(JdbcClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
+    }
+
+    /**
+     * Holds the customers of the deliveries about to be made against their erasure, and answers the data, as erased,
+     * of those of {@code events} an erasure that ended since they were read has redacted: a delivery made from what was
+     * read before would send it on (an erasure under way waits for this transaction, and then finds the deliveries).
+     */
+    private Map<String, String> erasedSince(List<ErasureHolds.Person> people, String[] events) {
+        if (people.isEmpty()) {
+            return Map.of();
+        }
+        ErasureHolds.againstErasure(db, people);
+        return db.sql("SELECT id, CAST(data AS text) AS data FROM events WHERE id = ANY(:ids) AND erased")
+            .param("ids", events)
+            .query((rs, row) -> Map.entry(rs.getString("id"), rs.getString("data")))
+            .list()
+            .stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**
@@ -65,10 +87,12 @@ class WebhookFeed {
         var events = matches.stream().map(Match::eventId).distinct().toArray(String[]::new);
         var deliveries = matches.stream().filter(m -> m.endpointId() != null).toList();
         if (!deliveries.isEmpty()) {
+            var erased = erasedSince(deliveries.stream().filter(m -> m.customerId() != null)
+                .map(m -> new ErasureHolds.Person(m.accountId(), m.customerId())).toList(), events);
             var payloads = new LinkedHashMap<String, String>();
             for (Match m : deliveries) {
                 payloads.computeIfAbsent(m.eventId(), id -> envelope(id, m.type(), m.accountId(), m.customerId(),
-                    m.occurredAt(), json.readTree(m.data())));
+                    m.occurredAt(), json.readTree(erased.getOrDefault(id, m.data()))));
             }
             db.sql("""
                 INSERT INTO webhook_deliveries (id, account_id, endpoint_id, webhook_id, event_id, event_type, payload,
