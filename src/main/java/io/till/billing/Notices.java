@@ -117,10 +117,17 @@ class Notices {
                     daysBefore(at, due), "due_at", due)));
     }
 
+    /**
+     * An issued invoice past its due date by the overdue delay becomes overdue ({@code invoice.overdue}, which starts
+     * dunning). Not one of a paused subscription: Till holds its charges meanwhile, and a buyer whose seller paused them
+     * is not chased; resumed, it is overdue that long after the resume if still unpaid (SubscriptionActions.resume).
+     */
     @Transactional
     void overdue(String accountId, String invoiceId) {
         Invoice invoice = invoices.lockForUpdate(accountId, invoiceId);
-        if (invoice.status().equals("issued") && !invoice.overdue()) {
+        boolean held = invoice.subscriptionId() != null
+            && subscriptions.get(accountId, invoice.subscriptionId()).status().equals("paused");
+        if (invoice.status().equals("issued") && !invoice.overdue() && !held) {
             invoices.markOverdue(accountId, invoiceId);
             events.record(accountId, EventType.INVOICE_OVERDUE, invoice.customerId(), Map.of("invoice",
                 invoices.get(accountId, invoiceId), "customer", customers.get(accountId, invoice.customerId())));

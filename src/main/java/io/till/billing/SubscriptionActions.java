@@ -38,11 +38,14 @@ public class SubscriptionActions {
     private final PlanInstallments planInstallments;
     private final UnpaidVoids unpaidVoids;
     private final BillingSchedule schedule;
+    private final BillingSettings settings;
 
     SubscriptionActions(Subscriptions subscriptions, PaymentPlans paymentPlans, Invoices invoices, BillingJobs jobs,
         Cards cards, Customers customers, Events events, Clock clock, CardRecovery recovery,
-        PlanInstallments planInstallments, UnpaidVoids unpaidVoids, BillingSchedule schedule) {
+        PlanInstallments planInstallments, UnpaidVoids unpaidVoids, BillingSchedule schedule,
+        BillingSettings settings) {
         this.schedule = schedule;
+        this.settings = settings;
         this.recovery = recovery;
         this.unpaidVoids = unpaidVoids;
         this.planInstallments = planInstallments;
@@ -186,6 +189,12 @@ public class SubscriptionActions {
             subscriptions.get(accountId, id).currentPeriodEnd());
         for (Invoice owed : invoices.unpaidFor(accountId, id, null)) {
             jobs.schedule(accountId, BillingJobs.Kind.INVOICE_RETRY, owed.id(), now);
+            if (!owed.overdue()) {
+                // Not overdue while it was held (Notices.overdue): if its retries from now leave it unpaid, it is
+                // overdue as long after the resume as a new invoice is after its due date.
+                jobs.schedule(accountId, BillingJobs.Kind.INVOICE_OVERDUE, owed.id(),
+                    now.plus(settings.invoiceOverdueAfter()));
+            }
         }
         var resumed = subscriptions.get(accountId, id);
         events.record(accountId, EventType.SUBSCRIPTION_RESUMED, resumed.customerId(), Map.of("subscription",

@@ -125,6 +125,33 @@ class BillingClockTest {
         assertThat(ledger.successfulCharges(shop.accountId())).isZero();
     }
 
+    /**
+     * An invoice a pause holds is not overdue while paused (its charges are held, and a buyer whose seller paused
+     * them is not chased by dunning); resumed and still unpaid, it is overdue the overdue delay after the resume. A
+     * review found invoice.overdue raised, and dunning started, during the pause.
+     */
+    @Test
+    void anInvoiceAPauseHoldsIsNotOverdueUntilTheOverdueDelayAfterTheResume() {
+        var shop = shops.open();
+        var order = shops.buy(shop, shop.trial(), "pm_card_chargeCustomerFail", "ada@example.com");
+        String customer = order.get("customer_id").asString();
+        String subscription = order.get("subscription_id").asString();
+        shops.advance(shop, "P14DT12H");
+        assertThat(shops.typesAfterPurchase(shop, customer)).contains("subscription.past_due");
+        assertThat(api.post("/api/v1/subscriptions/" + subscription + "/pause", shop.apiKey(), null).status())
+            .isEqualTo(200);
+
+        shops.advance(shop, "P10D");
+        assertThat(shops.typesAfterPurchase(shop, customer)).doesNotContain("invoice.overdue");
+
+        assertThat(api.post("/api/v1/subscriptions/" + subscription + "/resume", shop.apiKey(), null).status())
+            .isEqualTo(200);
+        shops.advance(shop, "P2D");
+        assertThat(shops.typesAfterPurchase(shop, customer)).doesNotContain("invoice.overdue");
+        shops.advance(shop, "P1DT1H");
+        assertThat(shops.typesAfterPurchase(shop, customer)).containsOnlyOnce("invoice.overdue");
+    }
+
     @Test
     void retriesTheUnpaidBalanceAtOnceWhenTheCardIsUpdated() {
         var shop = shops.open();
