@@ -4,8 +4,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.till.idempotency.RequestEffects;
 import io.till.shared.DottedNames;
 import io.till.shared.FieldErrors;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,8 @@ class CustomEvents {
 
     private static final int MAX_TYPE_LENGTH = 100;
     private static final int MAX_DATA_BYTES = 64 * 1024;
+    /** How deep event data may nest: far past any record's shape, far short of what breaks a JSON writer. */
+    static final int MAX_DATA_DEPTH = 32;
 
     private final Events events;
     private final CustomerLookup customers;
@@ -108,6 +112,23 @@ class CustomEvents {
         return recorded;
     }
 
+    /** How many objects and lists deep {@code node} is (an empty object is 1), walked without recursion. */
+    static int depth(JsonNode node) {
+        int deepest = 0;
+        var open = new ArrayDeque<Map.Entry<JsonNode, Integer>>();
+        open.push(Map.entry(node, 1));
+        while (!open.isEmpty()) {
+            var next = open.pop();
+            if (next.getKey().isContainer()) {
+                deepest = Math.max(deepest, next.getValue());
+                for (JsonNode child : next.getKey().values()) {
+                    open.push(Map.entry(child, next.getValue() + 1));
+                }
+            }
+        }
+        return deepest;
+    }
+
     private Events.Custom check(String accountId, Posted posted, String prefix, FieldErrors errors) {
         String type = posted.type();
         if (type == null || type.isBlank()) {
@@ -128,7 +149,12 @@ class CustomEvents {
                 errors.add(prefix + "data", "invalid_type", "must be a JSON object");
             }
         }
-        if (json.writeValueAsBytes(data).length > MAX_DATA_BYTES) {
+        if (depth(data) > MAX_DATA_DEPTH) {
+            // Checked before anything writes it: Till nests the data further as it stores and lists it, and JSON
+            // nested past what its writer takes (500 levels) was stored, then failed every page of the event log
+            // that held it, or failed the shared insert of every event posted at that moment, any account's.
+            errors.add(prefix + "data", "too_deep", "must be nested at most " + MAX_DATA_DEPTH + " levels deep");
+        } else if (json.writeValueAsBytes(data).length > MAX_DATA_BYTES) {
             errors.add(prefix + "data", "too_large", "must be at most 64 KiB of JSON");
         }
         // Automations read {{customer.…}} from it: only Till fills it in, from customer_id, so that a form field
