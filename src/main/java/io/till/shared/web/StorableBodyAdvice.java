@@ -90,6 +90,9 @@ public class StorableBodyAdvice extends RequestBodyAdviceAdapter {
         return Optional.empty();
     }
 
+    /** The most digits after (or zeros before) the point a decimal may have: past it, the JSON writer refuses it. */
+    private static final int MAX_SCALE = 10_000;
+
     /**
      * A number with a fraction is kept as sent (a decimal), within what a double holds: beyond it, the JavaScript and
      * most JSON readers an event or webhook goes to would read Infinity or 0, and PostgreSQL refuses the far ends.
@@ -100,7 +103,9 @@ public class StorableBodyAdvice extends RequestBodyAdviceAdapter {
         }
         var decimal = node.decimalValue();
         double approximately = decimal.doubleValue();
-        return Double.isFinite(approximately) && (approximately != 0 || decimal.signum() == 0);
+        // A zero too: 0e-10000 is written out as 10,000 digits, which the JSON writer refuses (a 500, found by review).
+        return Double.isFinite(approximately) && (approximately != 0 || decimal.signum() == 0)
+            && Math.abs(decimal.scale()) < MAX_SCALE;
     }
 
     private static Optional<Unstorable> inJson(JsonNode node, String path) {
