@@ -185,12 +185,16 @@ public class SignInThrottle {
     }
 
     /**
-     * After a sign-in from a browser not known for {@code email}: makes it known, answering the token its cookie is
-     * to hold (only the token's hash is kept); empty when it was known already.
+     * After a sign-in: makes the browser known for {@code email} for {@link #KNOWN_FOR} from now, answering the token
+     * its cookie is to hold (only the token's hash is kept). A browser known already is known afresh, under a new token
+     * (its old one goes): known only for 90 days from its first sign-in, an owner's own browser became a stranger's
+     * then, and anyone knowing the email could keep it locked out by guessing.
      */
     Optional<String> rememberDevice(Admitted admitted, String email) {
         if (admitted.device() != null) {
-            return Optional.empty();
+            db.sql("DELETE FROM sign_in_devices WHERE token_hash = :hash")
+                .param("hash", admitted.device().substring("device:".length()))
+                .update();
         }
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);

@@ -66,6 +66,11 @@ final class RawBrowser {
         return cookies.get(name);
     }
 
+    /** Forgets every cookie but {@code kept}, as a browser does its session's when it closes. */
+    void forgetAllBut(String kept) {
+        cookies.keySet().removeIf(name -> !name.equals(kept));
+    }
+
     Response get(String path, String... headers) {
         return send("GET", path, null, headers);
     }

@@ -165,6 +165,32 @@ class SignInThrottleTest {
         assertThat(own.signIn(other, "right password 11").status()).isEqualTo(429);
     }
 
+    /**
+     * A browser that keeps signing in stays known: each sign-in makes it known for 90 days from then. A review found
+     * it known for 90 days from its first sign-in only, after which anyone knowing the email locked its owner out.
+     */
+    @Test
+    void aBrowserThatKeepsSigningInStaysKnownPastNinetyDaysFromItsFirst() {
+        String email = staffMember("right password 12");
+        var own = browserFromAnotherAddress();
+        assertThat(own.signIn(email, "right password 12").header("Location")).isEqualTo("/admin");
+        clock.passRealTime(Duration.ofDays(60));
+        own.forgetAllBut("till_device");
+        assertThat(own.signIn(email, "right password 12").header("Location")).isEqualTo("/admin");
+        clock.passRealTime(Duration.ofDays(60));
+        own.forgetAllBut("till_device");
+
+        var stranger = browserFromAnotherAddress();
+        for (int i = 0; i < 5; i++) {
+            stranger.signIn(email, "wrong password " + i);
+        }
+        assertThat(stranger.signIn(email, "right password 12").status()).isEqualTo(429);
+
+        var again = own.signIn(email, "right password 12");
+        assertThat(again.status()).isEqualTo(302);
+        assertThat(again.header("Location")).isEqualTo("/admin");
+    }
+
     @Test
     void movingTheSandboxTestClockLiftsNoLockout() {
         var browser = browserFromAnotherAddress();
