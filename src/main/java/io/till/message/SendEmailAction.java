@@ -29,7 +29,8 @@ public class SendEmailAction implements Action {
         Param.required("subject", Type.STRING, "the subject"),
         Param.optional("text", Type.STRING, "the plain-text body; text or html is required"),
         Param.optional("html", Type.STRING, "the HTML body, placed in the branded layout; text or html is required"),
-        Param.optional("reply_to", Type.STRING, "where replies go; the support email by default"))
+        Param.optional("reply_to", Type.STRING, "where replies go; the support email by default"),
+        MarketingConsent.PARAM)
         .checking(SendEmailAction::check);
 
     /** A body and plain addresses: checked when saved and again once rendered. */
@@ -53,10 +54,12 @@ public class SendEmailAction implements Action {
 
     private final Emails emails;
     private final Integrations integrations;
+    private final MarketingConsent consent;
 
-    SendEmailAction(Emails emails, Integrations integrations) {
+    SendEmailAction(Emails emails, Integrations integrations, MarketingConsent consent) {
         this.emails = emails;
         this.integrations = integrations;
+        this.consent = consent;
     }
 
     @Override
@@ -69,6 +72,10 @@ public class SendEmailAction implements Action {
         var refusal = refusal(call);
         if (refusal.isPresent()) {
             return refusal.get();
+        }
+        var withheld = consent.withheld(call);
+        if (withheld.isPresent()) {
+            return withheld.get();
         }
         var params = call.params();
         InternetAddress to;

@@ -31,7 +31,8 @@ public class SendSmsAction implements Action {
     public static final ActionSchema SCHEMA = ActionSchema.of("send_sms",
         "Sends an SMS through the account's Twilio integration (the dev mailbox without one)",
         Param.required("to", Type.STRING, "the recipient's phone number, E.164 (+14155550100)"),
-        Param.required("text", Type.STRING, "the message, at most 1600 characters")).checking(SendSmsAction::check);
+        Param.required("text", Type.STRING, "the message, at most 1600 characters"), MarketingConsent.PARAM)
+        .checking(SendSmsAction::check);
 
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final int MAX_LENGTH = 1600;
@@ -57,10 +58,13 @@ public class SendSmsAction implements Action {
     private final Brandings brandings;
     private final Accounts accounts;
     private final TransactionTemplate transaction;
+    private final MarketingConsent consent;
 
     SendSmsAction(Integrations integrations, TwilioClient twilio, DevMailbox mailbox, MessageSends sends,
-        OutboundCalls calls, Brandings brandings, Accounts accounts, TransactionTemplate transaction) {
+        OutboundCalls calls, Brandings brandings, Accounts accounts, TransactionTemplate transaction,
+        MarketingConsent consent) {
         this.transaction = transaction;
+        this.consent = consent;
         this.calls = calls;
         this.integrations = integrations;
         this.twilio = twilio;
@@ -80,6 +84,10 @@ public class SendSmsAction implements Action {
         var refusal = refusal(call);
         if (refusal.isPresent()) {
             return refusal.get();
+        }
+        var withheld = consent.withheld(call);
+        if (withheld.isPresent()) {
+            return withheld.get();
         }
         String to = call.params().get("to").asString().strip();
         // As the length was checked (ActionSchema.Values.literal strips it): a template that left trailing lines

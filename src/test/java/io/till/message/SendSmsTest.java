@@ -68,6 +68,8 @@ class SendSmsTest {
     io.till.account.Accounts accountsOfTill;
     @Autowired
     org.springframework.transaction.support.TransactionTemplate transaction;
+    @Autowired
+    MarketingConsent consent;
 
     @BeforeEach
     void start() {
@@ -286,7 +288,7 @@ class SendSmsTest {
             }
         };
         var action = new SendSmsAction(integrations, twilioClient, mailbox, dying, outboundCalls, brandings,
-            accountsOfTill, transaction);
+            accountsOfTill, transaction, consent);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> action.perform(call(store, "k-dies", PARAMS)))
             .hasMessage("the node died here");
