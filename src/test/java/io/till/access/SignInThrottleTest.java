@@ -174,10 +174,12 @@ class SignInThrottleTest {
         String email = staffMember("right password 12");
         var own = browserFromAnotherAddress();
         assertThat(own.signIn(email, "right password 12").header("Location")).isEqualTo("/admin");
-        clock.passRealTime(Duration.ofDays(60));
+        // Sixty days pass for the browser's cookie (by its row's age: real time moved on by months would leave every
+        // later test's idempotency keys, which child Tills write by the machine's clock, expired).
+        ageKnownBrowser(own, Duration.ofDays(60));
         own.forgetAllBut("till_device");
         assertThat(own.signIn(email, "right password 12").header("Location")).isEqualTo("/admin");
-        clock.passRealTime(Duration.ofDays(60));
+        ageKnownBrowser(own, Duration.ofDays(60));
         own.forgetAllBut("till_device");
 
         var stranger = browserFromAnotherAddress();
@@ -189,6 +191,21 @@ class SignInThrottleTest {
         var again = own.signIn(email, "right password 12");
         assertThat(again.status()).isEqualTo(302);
         assertThat(again.header("Location")).isEqualTo("/admin");
+    }
+
+    private void ageKnownBrowser(RawBrowser browser, Duration by) {
+        String token = browser.cookie("till_device");
+        assertThat(token).as("the browser is known").isNotBlank();
+        String hash;
+        try {
+            hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(db.sql("UPDATE sign_in_devices SET created_at = created_at - CAST(:by AS interval) "
+            + "WHERE token_hash = :hash").param("by", by.toSeconds() + " seconds").param("hash", hash).update())
+            .isEqualTo(1);
     }
 
     @Test
